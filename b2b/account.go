@@ -1,0 +1,116 @@
+package b2b
+
+import (
+	"maps"
+	"math"
+	"slices"
+	"strings"
+	"time"
+)
+
+// An Account is a company. Accounts form hierarchies through ParentID (a
+// subsidiary points to its parent).
+type Account struct {
+	ID   AccountID `expr:"id"`
+	Name string    `expr:"name"`
+	// Domains are the account's web domains, lower case, without scheme
+	// ("acme.com"); the first is the main one.
+	Domains       []string `expr:"domains"`
+	Industry      string   `expr:"industry"`
+	Employees     int      `expr:"employees"`
+	AnnualRevenue float64  `expr:"annualRevenue"`
+	Country       string   `expr:"country"` // ISO 3166-1 alpha-2 where known
+	Region        string   `expr:"region"`  // e.g. "EMEA", "NA"
+	// TimeZone is an IANA zone name ("Europe/Berlin"); journeys use it for
+	// send windows. Empty means UTC.
+	TimeZone  string    `expr:"timeZone"`
+	Owner     string    `expr:"owner"` // the account owner (a sales user)
+	Territory string    `expr:"territory"`
+	ParentID  AccountID `expr:"parentId"`
+	// Attributes are custom fields; read them in rules with attr().
+	Attributes map[string]any `expr:"attributes"`
+	Source     Source         `expr:"source"`
+	UpdatedAt  time.Time      `expr:"updatedAt"`
+}
+
+// Validate reports every problem with the account at once.
+func (a *Account) Validate() error {
+	var ps Problems
+	if strings.TrimSpace(string(a.ID)) == "" {
+		ps.Addf("id", "is required")
+	}
+	if strings.TrimSpace(a.Name) == "" && len(a.Domains) == 0 {
+		ps.Addf("name", "is required when the account has no domain")
+	}
+	for i, d := range a.Domains {
+		if !ValidDomain(d) {
+			ps.Addf(indexPath("domains", i), "%q is not a valid domain", d)
+		}
+	}
+	if a.Employees < 0 {
+		ps.Addf("employees", "must not be negative, got %d", a.Employees)
+	}
+	if math.IsNaN(a.AnnualRevenue) || math.IsInf(a.AnnualRevenue, 0) || a.AnnualRevenue < 0 {
+		ps.Addf("annualRevenue", "must be a finite non-negative number, got %v", a.AnnualRevenue)
+	}
+	if a.TimeZone != "" {
+		if _, err := time.LoadLocation(a.TimeZone); err != nil {
+			ps.Addf("timeZone", "unknown time zone %q", a.TimeZone)
+		}
+	}
+	if a.ParentID != "" && a.ParentID == a.ID {
+		ps.Addf("parentId", "an account cannot be its own parent")
+	}
+	validateAttributes(&ps, a.Attributes)
+	return ps.Err("account %q", a.ID)
+}
+
+// Location returns the account's time zone, UTC when unset or unknown.
+func (a *Account) Location() *time.Location {
+	if a.TimeZone == "" {
+		return time.UTC
+	}
+	loc, err := time.LoadLocation(a.TimeZone)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}
+
+// ValidDomain reports whether d looks like a lower-case DNS name with at
+// least one dot ("acme.com", "eu.acme.co.uk").
+func ValidDomain(d string) bool {
+	if len(d) < 3 || len(d) > 253 || !strings.Contains(d, ".") {
+		return false
+	}
+	for _, label := range strings.Split(d, ".") {
+		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+			return false
+		}
+		for _, r := range label {
+			if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func validateAttributes(ps *Problems, attrs map[string]any) {
+	for _, k := range slices.Sorted(maps.Keys(attrs)) {
+		v := attrs[k]
+		path := "attributes[" + quote(k) + "]"
+		if strings.TrimSpace(k) == "" {
+			ps.Addf(path, "attribute names must not be empty")
+		}
+		switch x := v.(type) {
+		case nil, string, bool, int, int64, time.Time, []string:
+		case float64:
+			if math.IsNaN(x) || math.IsInf(x, 0) {
+				ps.Addf(path, "must be a finite number, got %v", x)
+			}
+		default:
+			ps.Addf(path, "unsupported value type %T (use string, bool, int, float64, time.Time or []string)", v)
+		}
+	}
+}

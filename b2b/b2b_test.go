@@ -1,0 +1,161 @@
+package b2b_test
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
+
+	"github.com/quorumhq/quorum/b2b"
+)
+
+// paths returns the field paths of a validation error's problems.
+func paths(t *testing.T, err error) []string {
+	t.Helper()
+	if err == nil {
+		return nil
+	}
+	var ve *b2b.ValidationError
+	require.ErrorAs(t, err, &ve)
+	require.ErrorIs(t, err, b2b.ErrInvalid)
+	var out []string
+	for _, p := range ve.Problems {
+		out = append(out, p.Path)
+	}
+	return out
+}
+
+var t0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+
+func TestAccountValidate(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		acc  b2b.Account
+		want []string
+	}{
+		{"valid", b2b.Account{ID: "acme", Name: "Acme", Domains: []string{"acme.com", "eu.acme.co.uk"}, Employees: 2000, TimeZone: "Europe/Berlin"}, nil},
+		{"domain only is enough", b2b.Account{ID: "acme", Domains: []string{"acme.com"}}, nil},
+		{"everything wrong at once", b2b.Account{Domains: []string{"Acme.com", "nodot", "-a.com"}, Employees: -1, TimeZone: "Mars/Base"}, []string{"id", "domains[0]", "domains[1]", "domains[2]", "employees", "timeZone"}},
+		{"self parent", b2b.Account{ID: "a", Name: "A", ParentID: "a"}, []string{"parentId"}},
+		{"bad attribute", b2b.Account{ID: "a", Name: "A", Attributes: map[string]any{"x": struct{}{}}}, []string{`attributes["x"]`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got := paths(t, tt.acc.Validate())
+			require.Empty(t, cmp.Diff(tt.want, got), "(-want +got)")
+		})
+	}
+}
+
+func TestPersonValidate(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		p    b2b.Person
+		want []string
+	}{
+		{"valid", b2b.Person{ID: "p1", Email: "ann@acme.com", Seniority: b2b.SeniorityVP, Department: b2b.DepartmentIT,
+			Consent: map[string]b2b.Consent{b2b.ChannelEmail: {Status: b2b.ConsentOptIn, Source: b2b.SourceMarketo, At: t0}}}, nil},
+		{"no email is fine", b2b.Person{ID: "p1"}, nil},
+		{"all problems", b2b.Person{Email: "ann@", Seniority: "Boss", Department: "Magic",
+			Consent: map[string]b2b.Consent{"fax": {Status: "maybe"}}},
+			[]string{"id", "email", "seniority", "department", "consent.fax", "consent.fax.status"}},
+		{"display name is not an email", b2b.Person{ID: "p", Email: "Ann <ann@acme.com>"}, []string{"email"}},
+		{"padded email", b2b.Person{ID: "p", Email: " ann@acme.com"}, []string{"email"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			require.Empty(t, cmp.Diff(tt.want, paths(t, tt.p.Validate())), "(-want +got)")
+		})
+	}
+}
+
+func TestActivityValidate(t *testing.T) {
+	t.Parallel()
+	ok := b2b.Activity{ID: "a1", Type: b2b.ActivityFillOutForm, Person: "p1", Time: t0, Attributes: map[string]any{"form": "Demo Request"}}
+	require.NoError(t, ok.Validate())
+	require.Equal(t, "Demo Request", ok.Attr("form"))
+	require.Equal(t, "", ok.Attr("missing"))
+
+	bad := b2b.Activity{Type: "Fill Out Form"}
+	require.Equal(t, []string{"id", "type", "personId", "time"}, paths(t, bad.Validate()))
+
+	future := ok
+	future.Time = t0.Add(48 * time.Hour)
+	err := future.ValidateAt(t0, time.Hour)
+	require.Equal(t, []string{"time"}, paths(t, err))
+	require.ErrorContains(t, err, "48h0m0s in the future (tolerance 1h0m0s)")
+	require.NoError(t, future.ValidateAt(t0.Add(47*time.Hour), time.Hour))
+}
+
+func TestActivityTypes(t *testing.T) {
+	t.Parallel()
+	require.Len(t, b2b.MarketoActivityTypes, 52)
+	for id, name := range b2b.MarketoActivityTypes {
+		require.True(t, b2b.ValidActivityType(name), "marketo type %d %q", id, name)
+	}
+	got, ok := b2b.ActivityTypeFromMarketoID(46)
+	require.True(t, ok)
+	require.Equal(t, b2b.ActivityInterestingMoment, got)
+	_, ok = b2b.ActivityTypeFromMarketoID(100001)
+	require.False(t, ok)
+	for _, tt := range []struct {
+		in   string
+		want bool
+	}{{"g2:intent_surge", true}, {"webinar-poll.answer", true}, {"", false}, {"1st", false}, {"Visit", false}, {"a b", false}} {
+		require.Equal(t, tt.want, b2b.ValidActivityType(tt.in), tt.in)
+	}
+}
+
+func TestOpportunityValidate(t *testing.T) {
+	t.Parallel()
+	ok := b2b.Opportunity{ID: "o1", Account: "acme", Status: b2b.OpportunityWon, CreatedAt: t0, ClosedAt: t0.Add(time.Hour), Amount: 1000,
+		ContactRoles: []b2b.ContactRole{{Person: "p1", Role: b2b.ContactRoleEconomicBuyer, Primary: true}}}
+	require.NoError(t, ok.Validate())
+	bad := b2b.Opportunity{Status: "closed/won", Amount: -1, CreatedAt: t0, ClosedAt: t0.Add(-time.Hour),
+		ContactRoles: []b2b.ContactRole{{Person: "p1", Role: "x"}, {Person: "p1"}}}
+	require.Equal(t, []string{"id", "accountId", "amount", "status", "closedAt", "contactRoles[1].personId", "contactRoles[1].role"}, paths(t, bad.Validate()))
+	open := b2b.Opportunity{ID: "o", Account: "a", Status: b2b.OpportunityOpen, CreatedAt: t0, ClosedAt: t0}
+	require.Equal(t, []string{"closedAt"}, paths(t, open.Validate()))
+}
+
+func TestValidationErrorFormat(t *testing.T) {
+	t.Parallel()
+	var ps b2b.Problems
+	require.NoError(t, ps.Err("x"))
+	ps.Addf("name", "is required")
+	inner := errors.New("line 1\ncaret")
+	ps.Add("roles[0].rule", inner)
+	ps.Add("ignored", nil)
+	nested := (&b2b.Person{Email: "x"}).Validate()
+	ps.Add("persons[2]", nested)
+	err := ps.Err("template %q", "standard")
+	require.Equal(t, `template "standard": 4 problems:
+  name: is required
+  roles[0].rule: line 1
+    caret
+  persons[2].id: is required
+  persons[2].email: "x" is not a valid email address`, err.Error())
+	require.ErrorIs(t, err, inner)
+	require.Equal(t, "a[1]", b2b.JoinPath("a", "[1]"))
+	require.Equal(t, "b", b2b.JoinPath("", "b"))
+}
+
+func TestPersonHelpers(t *testing.T) {
+	t.Parallel()
+	p := b2b.Person{Email: "ann@acme.com"}
+	require.Equal(t, "ann@acme.com", p.Name())
+	p.FirstName, p.LastName = "Ann", "Lee"
+	require.Equal(t, "Ann Lee", p.Name())
+	require.Equal(t, b2b.ConsentUnknown, p.ConsentFor(b2b.ChannelSMS).Status)
+	p.Consent = map[string]b2b.Consent{b2b.ChannelSMS: {Status: b2b.ConsentOptOut}}
+	require.True(t, p.ConsentFor(b2b.ChannelSMS).OptedOut())
+	a := b2b.Account{TimeZone: "Europe/Berlin"}
+	require.Equal(t, "Europe/Berlin", a.Location().String())
+	require.Equal(t, time.UTC, (&b2b.Account{}).Location())
+}

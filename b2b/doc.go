@@ -1,0 +1,43 @@
+// Package b2b is the shared vocabulary of Quorum: the accounts, persons,
+// activities and opportunities that every other package reads, with their
+// typed IDs, consent, and validation.
+//
+// It imports nothing else of Quorum, so any package may import it (it plays
+// the role that a leaf "types" package plays in other libraries).
+//
+// # The records
+//
+//   - [Account]: a company, with firmographics (domains, industry, employees,
+//     revenue, region), ownership (owner, territory) and an optional parent,
+//     so accounts form hierarchies.
+//   - [Person]: a lead or contact, with title, department, seniority, phone,
+//     per-channel [Consent], the company name the person gave, and an optional
+//     explicit account reference from its source system.
+//   - [Activity]: something a person did at a time, with a unique ID so that
+//     it counts once however often it is delivered. Types follow Marketo's
+//     well-known activity types ([ActivityVisitWebPage],
+//     [ActivityFillOutForm], ...; see [ActivityTypeFromMarketoID]) and any
+//     custom type is accepted.
+//   - [Opportunity]: a CRM deal on an account with its stage, amount, status
+//     and [ContactRole]s.
+//
+// Fields that rules read carry `expr` struct tags with lower-camel names
+// (person.seniority, account.employees, activity.type), so the rules engine
+// can type-check expressions against these structs directly. Such fields are
+// plain strings (the named types here such as [Seniority] are aliases), because
+// an expression compares them with string literals.
+//
+// # Validation
+//
+// Every record has a Validate method that reports all problems at once as a
+// [*ValidationError], each problem with the path of the offending field:
+//
+//	err := person.Validate()
+//	// person "p-1": 2 problems:
+//	//   email: "ann@" is not a valid email address
+//	//   consent.fax: unknown channel
+//
+// [Problems] is the small builder that other packages use to collect their
+// own validation problems in the same shape, and [ErrInvalid] matches every
+// validation error with [errors.Is].
+package b2b

@@ -1,0 +1,28 @@
+package b2b
+
+// Typed IDs keep an account ID from being passed where a person ID is
+// expected. In expressions they are compared as strings with string():
+// string(account.id) == "acme".
+type (
+	// AccountID identifies an account (a company).
+	AccountID string
+	// PersonID identifies a golden person (a lead or contact).
+	PersonID string
+	// ActivityID identifies an activity; it is unique across all sources,
+	// so an activity delivered twice counts once.
+	ActivityID string
+	// OpportunityID identifies a CRM opportunity.
+	OpportunityID string
+)
+
+// Source names the system a record or activity came from.
+type Source = string
+
+// Well-known sources. Any other non-empty name is accepted.
+const (
+	SourceMarketo    Source = "marketo"
+	SourceSalesforce Source = "salesforce"
+	SourceDynamics   Source = "dynamics"
+	SourceManual     Source = "manual"
+	SourceQuorum     Source = "quorum" // decisions and messages of Quorum itself
+)

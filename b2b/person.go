@@ -1,0 +1,147 @@
+package b2b
+
+import (
+	"maps"
+	"net/mail"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Seniority is a person's level in the taxonomy below. It is a string alias
+// so that rules compare it with string literals.
+type Seniority = string
+
+// The seniority taxonomy. Founders, owners, presidents and managing
+// directors are C-Level; "Head of X" is Director; team and tech leads are
+// Manager.
+const (
+	SeniorityCLevel     Seniority = "C-Level"
+	SeniorityVP         Seniority = "VP"
+	SeniorityDirector   Seniority = "Director"
+	SeniorityManager    Seniority = "Manager"
+	SeniorityIndividual Seniority = "Individual Contributor"
+)
+
+// Seniorities lists the taxonomy from the most to the least senior.
+var Seniorities = []Seniority{SeniorityCLevel, SeniorityVP, SeniorityDirector, SeniorityManager, SeniorityIndividual}
+
+// Department is a person's function in the taxonomy below.
+type Department = string
+
+// The department taxonomy. Executive is general management with no function
+// (CEO, President, Founder); Other is a function outside a typical B2B buying
+// committee (clinical, academic, ...).
+const (
+	DepartmentFinance     Department = "Finance"
+	DepartmentIT          Department = "IT"
+	DepartmentEngineering Department = "Engineering"
+	DepartmentSecurity    Department = "Security"
+	DepartmentMarketing   Department = "Marketing"
+	DepartmentSales       Department = "Sales"
+	DepartmentOperations  Department = "Operations"
+	DepartmentHR          Department = "HR"
+	DepartmentLegal       Department = "Legal"
+	DepartmentProcurement Department = "Procurement"
+	DepartmentProduct     Department = "Product"
+	DepartmentExecutive   Department = "Executive"
+	DepartmentOther       Department = "Other"
+)
+
+// Departments lists the department taxonomy.
+var Departments = []Department{
+	DepartmentFinance, DepartmentIT, DepartmentEngineering, DepartmentSecurity,
+	DepartmentMarketing, DepartmentSales, DepartmentOperations, DepartmentHR,
+	DepartmentLegal, DepartmentProcurement, DepartmentProduct,
+	DepartmentExecutive, DepartmentOther,
+}
+
+// A Person is a lead or a contact.
+type Person struct {
+	ID        PersonID `expr:"id"`
+	Email     string   `expr:"email"`
+	FirstName string   `expr:"firstName"`
+	LastName  string   `expr:"lastName"`
+	Title     string   `expr:"title"`
+	// Department and Seniority use the taxonomy above; empty means unknown
+	// (the persona classifier can derive them from the title).
+	Department Department `expr:"department"`
+	Seniority  Seniority  `expr:"seniority"`
+	Phone      string     `expr:"phone"`
+	// Company is the company name the person gave (on a form, in the CRM);
+	// identity resolution uses it when neither an account reference nor the
+	// email domain finds the account.
+	Company string `expr:"company"`
+	// AccountID is an explicit account reference from the source system (a
+	// CRM contact's AccountId), if any.
+	AccountID AccountID `expr:"accountId"`
+	// Consent holds the person's consent per channel; a missing channel is
+	// ConsentUnknown.
+	Consent map[Channel]Consent `expr:"consent"`
+	// Attributes are custom fields; read them in rules with attr().
+	Attributes map[string]any `expr:"attributes"`
+	Source     Source         `expr:"source"`
+	UpdatedAt  time.Time      `expr:"updatedAt"`
+}
+
+// Name returns "First Last", or the email when both are empty.
+func (p *Person) Name() string {
+	n := strings.TrimSpace(p.FirstName + " " + p.LastName)
+	if n == "" {
+		return p.Email
+	}
+	return n
+}
+
+// ConsentFor returns the person's consent for a channel.
+func (p *Person) ConsentFor(ch Channel) Consent {
+	if c, ok := p.Consent[ch]; ok {
+		return c
+	}
+	return Consent{Status: ConsentUnknown}
+}
+
+// Validate reports every problem with the person at once.
+func (p *Person) Validate() error {
+	var ps Problems
+	if strings.TrimSpace(string(p.ID)) == "" {
+		ps.Addf("id", "is required")
+	}
+	if p.Email != "" && !ValidEmail(p.Email) {
+		ps.Addf("email", "%q is not a valid email address", p.Email)
+	}
+	if p.Seniority != "" && !isOneOf(p.Seniority, Seniorities) {
+		ps.Addf("seniority", "unknown seniority %q (want one of %s)", p.Seniority, strings.Join(Seniorities, ", "))
+	}
+	if p.Department != "" && !isOneOf(p.Department, Departments) {
+		ps.Addf("department", "unknown department %q (want one of %s)", p.Department, strings.Join(Departments, ", "))
+	}
+	for _, ch := range slices.Sorted(maps.Keys(p.Consent)) {
+		c := p.Consent[ch]
+		path := "consent." + ch
+		if !isOneOf(ch, Channels) {
+			ps.Addf(path, "unknown channel %q", ch)
+		}
+		if !isOneOf(c.Status, consentStatuses) {
+			ps.Addf(path+".status", "unknown consent status %q", c.Status)
+		}
+	}
+	validateAttributes(&ps, p.Attributes)
+	return ps.Err("person %q", p.ID)
+}
+
+// ValidEmail reports whether s is a single bare address ("ann@acme.com"),
+// with no display name, and a domain that has a dot.
+func ValidEmail(s string) bool {
+	if s != strings.TrimSpace(s) || strings.ContainsAny(s, " <>") {
+		return false
+	}
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Address != s {
+		return false
+	}
+	at := strings.LastIndexByte(s, '@')
+	return at > 0 && strings.Contains(s[at+1:], ".")
+}
+
+func isOneOf(s string, list []string) bool { return slices.Contains(list, s) }

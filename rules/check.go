@@ -1,0 +1,98 @@
+package rules
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+
+	"github.com/expr-lang/expr/ast"
+)
+
+// checker walks a parsed rule before type checking: it counts nodes, refuses
+// calls to anything outside the library (methods of environment values,
+// function-typed fields), validates constant regular expressions, and notes
+// uses of the functions that read now.
+type checker struct {
+	known   map[string]bool
+	src     string
+	regexps *regexpCache
+
+	nodes   int
+	err     *CompileError
+	usesNow bool
+	nowFunc string
+	nowLine int
+	nowCol  int
+}
+
+func (c *checker) fail(n ast.Node, format string, args ...any) {
+	if c.err != nil {
+		return
+	}
+	line, col := position(c.src, n.Location().From)
+	c.err = &CompileError{Source: c.src, Line: line, Column: col, Msg: fmt.Sprintf(format, args...)}
+}
+
+func (c *checker) Visit(node *ast.Node) {
+	c.nodes++
+	if b, ok := (*node).(*ast.BuiltinNode); ok && slices.Contains(disabledBuiltins, b.Name) {
+		c.fail(b, "%s() is not available: time is an input, read the environment's now instead", b.Name)
+		return
+	}
+	call, ok := (*node).(*ast.CallNode)
+	if !ok {
+		return
+	}
+	switch callee := call.Callee.(type) {
+	case *ast.IdentifierNode:
+		name := callee.Value
+		if slices.Contains(disabledBuiltins, name) {
+			c.fail(call, "%s() is not available: time is an input, read the environment's now instead", name)
+			return
+		}
+		if !c.known[name] {
+			c.fail(call, "unknown function %s (rules may call only the functions of the library)", name)
+			return
+		}
+		switch name {
+		case "daysSince", "hoursSince":
+			if len(call.Arguments) == 1 && !c.usesNow {
+				c.usesNow, c.nowFunc = true, name
+				c.nowLine, c.nowCol = position(c.src, call.Location().From)
+			}
+		case "match":
+			if len(call.Arguments) == 2 {
+				if s, ok := call.Arguments[1].(*ast.StringNode); ok {
+					if _, err := regexp.Compile(s.Value); err != nil {
+						c.fail(s, "invalid regular expression %q: %v", s.Value, err)
+						return
+					}
+					c.regexps.get(s.Value) // warm the cache
+				}
+			}
+		}
+	case *ast.MemberNode:
+		c.fail(call, "method calls are not allowed (rules may call only the functions of the library)")
+	default:
+		c.fail(call, "only functions of the library can be called")
+	}
+}
+
+// nowPatcher completes daysSince(t) and hoursSince(t) into
+// daysSince(t, now): time is an input of the rule's environment, never the
+// wall clock.
+type nowPatcher struct{}
+
+func (nowPatcher) Visit(node *ast.Node) {
+	call, ok := (*node).(*ast.CallNode)
+	if !ok || len(call.Arguments) != 1 {
+		return
+	}
+	id, ok := call.Callee.(*ast.IdentifierNode)
+	if !ok || (id.Value != "daysSince" && id.Value != "hoursSince") {
+		return
+	}
+	now := &ast.IdentifierNode{Value: "now"}
+	now.SetLocation(call.Location())
+	call.Arguments = append(call.Arguments, now)
+}

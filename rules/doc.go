@@ -1,0 +1,105 @@
+// Package rules is Quorum's pluggable rules engine. Every rule a marketer
+// writes (who is an Economic Buyer, which activity earns points, which
+// accounts enter an audience, which path a journey takes) is an expression,
+// compiled once against a typed environment and evaluated many times.
+//
+// # Define
+//
+// A consumer package chooses the environment: a struct whose `expr`-tagged
+// fields are what its rules see.
+//
+//	type RoleEnv struct {
+//		Person  b2b.Person  `expr:"person"`
+//		Account b2b.Account `expr:"account"`
+//		Now     time.Time   `expr:"now"`
+//	}
+//
+// A [Rule] is a name and a source:
+//
+//	rules.Rule{Name: "economic buyer",
+//		Source: `person.seniority in ["C-Level", "VP"] && person.department == "Finance"`}
+//
+// # Validate
+//
+// [Compile] type-checks the rule against the environment and its wanted
+// result (bool, float64 or string) when it is loaded, not when it runs:
+//
+//	eb, err := rules.Compile[RoleEnv, bool](eng, rule)
+//
+// A rule that does not compile returns a [*CompileError] that names the rule,
+// gives line:column and shows the source with a caret:
+//
+//	rule "economic buyer" 1:42: unknown name persn
+//	  | person.seniority in ["C-Level", "VP"] && persn.department == "Finance"
+//	  |                                          ^
+//
+// and a rule of the wrong type says what was expected:
+//
+//	rule "points" 1:19: expected bool, got int
+//	  | account.employees * 2
+//	  |                   ^
+//
+// [CompileAll] compiles a list and reports every error at once ([Errors]).
+// Limits ([Limits]) bound the source length (4096 bytes) and the syntax tree
+// (1000 nodes); expr has no unbounded loops, and rules may call only the
+// functions below (method calls on environment values are refused).
+//
+// # Run
+//
+// [Expr.Eval] takes a pointer to the environment and returns the typed
+// result. Programs are safe for concurrent use and are cached by the engine,
+// keyed by (environment type, result kind, source).
+//
+// # The function library
+//
+// Besides expr's operators (==, in, matches, &&, ?:, ...) and builtins
+// (len, lower, upper, trim, count, any, all, filter, map, sum, ...), rules
+// may call:
+//
+//	icontains(s, sub)        case-insensitive contains:  icontains(person.title, "engineer")
+//	istartsWith(s, prefix)   case-insensitive prefix:    istartsWith(person.title, "vp")
+//	iendsWith(s, suffix)     case-insensitive suffix:    iendsWith(person.email, "@acme.com")
+//	iequals(a, b)            case- and space-insensitive equality: iequals(account.region, "emea")
+//	match(s, pattern)        regular expression, compiled once and cached:
+//	                         match(person.title, "(?i)^(chief|head of) .*data")
+//	domain(email)            lower-case domain of an address: domain(person.email) in account.domains
+//	daysSince(t)             days from t to the environment's now (fractional);
+//	hoursSince(t)            hours likewise. A zero time (never) is +Inf, so
+//	                         daysSince(lastVisit) > 30 holds for "never visited".
+//	between(x, lo, hi)       lo <= x <= hi: between(account.employees, 500, 5000)
+//	inList(s, list)          case-insensitive membership: inList(account.industry, ["software", "fintech"])
+//	attr(m, key, default)    a custom attribute of the default's type:
+//	                         attr(person.attributes, "tier", "") == "gold"
+//	                         attr(account.attributes, "seats", 0) >= 50
+//
+// The expression operator `s matches "re"` also works; with a constant
+// pattern expr compiles it once at load time.
+//
+// Collections of persons use expr's builtins with a predicate, where '.'
+// names a field of the current element:
+//
+//	count(persons, .department == "IT") >= 2
+//	any(persons, .seniority == "C-Level")
+//	all(persons, .consent.email.status != "opt-out")
+//	len(filter(persons, icontains(.title, "data"))) > 3
+//
+// # Missing data
+//
+// A custom attribute that is missing, or holds a value of another type than
+// the default, evaluates to the default given to attr (numbers convert
+// between int and float64 when exact). Each use of a default is counted
+// ([Expr.MissingAttributes]), so a host can see data gaps. Indexing a map
+// directly (person.attributes["x"] > 3) is allowed but fails at run time with
+// an [*EvalError] when the key is missing: use attr. Evaluation never
+// panics.
+//
+// Time is an input: expr's now() is disabled, and daysSince and hoursSince
+// read the environment's now field (an environment without one cannot use
+// them: that is a compile error).
+//
+// # Plugging in another engine
+//
+// [Engine] and [Program] are the plug point. [New] returns the default
+// engine, [ExprEngine]; [WithFunction] registers host functions and
+// [WithLimits] sets limits.
+package rules

@@ -1,0 +1,341 @@
+package rules
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"reflect"
+	"slices"
+	"sync"
+	"sync/atomic"
+
+	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/builtin"
+	"github.com/expr-lang/expr/file"
+	"github.com/expr-lang/expr/parser"
+	"github.com/expr-lang/expr/vm"
+)
+
+// Limits bound what a rule may be. The zero value of a field means its
+// default.
+type Limits struct {
+	// MaxSourceLen is the longest rule source, in bytes. Default 4096.
+	MaxSourceLen int
+	// MaxNodes is the largest syntax tree, in nodes. Default 1000.
+	MaxNodes int
+	// CacheSize is how many compiled programs the engine keeps. Default
+	// 10000; when full the cache starts afresh.
+	CacheSize int
+}
+
+// DefaultLimits are the limits of an engine built without [WithLimits].
+var DefaultLimits = Limits{MaxSourceLen: 4096, MaxNodes: 1000, CacheSize: 10000}
+
+func (l Limits) withDefaults() Limits {
+	if l.MaxSourceLen <= 0 {
+		l.MaxSourceLen = DefaultLimits.MaxSourceLen
+	}
+	if l.MaxNodes <= 0 {
+		l.MaxNodes = DefaultLimits.MaxNodes
+	}
+	if l.CacheSize <= 0 {
+		l.CacheSize = DefaultLimits.CacheSize
+	}
+	return l
+}
+
+// An Option configures the default engine.
+type Option func(*ExprEngine)
+
+// WithLimits sets the engine's limits; zero fields keep their defaults.
+func WithLimits(l Limits) Option {
+	return func(e *ExprEngine) { e.limits = l.withDefaults() }
+}
+
+// WithFunction registers a host function that rules may call, in expr's
+// form: fn receives the arguments, and types (values such as
+// new(func(string) bool)) declare the signatures the type checker accepts.
+// The function must be deterministic and must not block.
+func WithFunction(name string, fn func(params ...any) (any, error), types ...any) Option {
+	return func(e *ExprEngine) {
+		e.hostFuncs = append(e.hostFuncs, hostFunc{name: name, fn: fn, types: types})
+	}
+}
+
+type hostFunc struct {
+	name  string
+	fn    func(params ...any) (any, error)
+	types []any
+}
+
+// ExprEngine is the default [Engine], built on github.com/expr-lang/expr.
+// Rules see the fields of the environment type (by their `expr` tag), the
+// operators and builtins of expr (but not now(): time is an input), and the
+// function library described in the package documentation. Compiled
+// programs are cached by (environment type, kind, source).
+type ExprEngine struct {
+	limits    Limits
+	hostFuncs []hostFunc
+	regexps   *regexpCache
+
+	mu    sync.Mutex
+	cache map[cacheKey]*compiled
+
+	vms sync.Pool
+}
+
+type cacheKey struct {
+	env  reflect.Type
+	kind Kind
+	src  string
+}
+
+// compiled is one cached compilation; the rule name is attached per Compile.
+type compiled struct {
+	prog    *vm.Program
+	convert func(any) (any, bool) // result conversion to the kind's Go type
+	missing atomic.Uint64
+	err     *CompileError // without the rule name
+}
+
+// New returns the default engine.
+func New(opts ...Option) *ExprEngine {
+	e := &ExprEngine{limits: DefaultLimits, regexps: newRegexpCache(1024), cache: map[cacheKey]*compiled{}}
+	for _, o := range opts {
+		o(e)
+	}
+	e.vms.New = func() any { return &vm.VM{} }
+	return e
+}
+
+var _ Engine = (*ExprEngine)(nil)
+
+// Compile compiles rule for environment type env (a struct type or a pointer
+// to one). See [Engine].
+func (e *ExprEngine) Compile(rule Rule, env reflect.Type, kind Kind) (Program, error) {
+	for env != nil && env.Kind() == reflect.Pointer {
+		env = env.Elem()
+	}
+	if env == nil || env.Kind() != reflect.Struct {
+		return nil, &CompileError{Rule: rule.Name, Source: rule.Source, Msg: fmt.Sprintf("environment must be a struct type, got %v", env)}
+	}
+	if kind < KindBool || kind > KindString {
+		return nil, &CompileError{Rule: rule.Name, Source: rule.Source, Msg: fmt.Sprintf("unknown result kind %v", kind)}
+	}
+	key := cacheKey{env: env, kind: kind, src: rule.Source}
+	e.mu.Lock()
+	c, ok := e.cache[key]
+	e.mu.Unlock()
+	if !ok {
+		c = e.compile(rule.Source, env, kind)
+		e.mu.Lock()
+		if len(e.cache) >= e.limits.CacheSize {
+			e.cache = map[cacheKey]*compiled{}
+		}
+		e.cache[key] = c
+		e.mu.Unlock()
+	}
+	if c.err != nil {
+		err := *c.err
+		err.Rule = rule.Name
+		return nil, &err
+	}
+	return &program{rule: rule, kind: kind, c: c, engine: e}, nil
+}
+
+func (e *ExprEngine) compile(src string, env reflect.Type, kind Kind) *compiled {
+	fail := func(line, col int, format string, args ...any) *compiled {
+		return &compiled{err: &CompileError{Source: src, Line: line, Column: col, Msg: fmt.Sprintf(format, args...)}}
+	}
+	if src == "" {
+		return fail(0, 0, "expression is empty")
+	}
+	if len(src) > e.limits.MaxSourceLen {
+		return fail(0, 0, "expression is %d bytes long, the limit is %d", len(src), e.limits.MaxSourceLen)
+	}
+	tree, err := parser.Parse(src)
+	if err != nil {
+		return e.fromExprError(src, err)
+	}
+	c := &compiled{}
+	lib := e.library(&c.missing)
+	known := map[string]bool{}
+	for _, f := range lib {
+		known[f.name] = true
+	}
+	for _, name := range builtin.Names {
+		if !slices.Contains(disabledBuiltins, name) {
+			known[name] = true
+		}
+	}
+	chk := &checker{known: known, src: src, regexps: e.regexps}
+	ast.Walk(&tree.Node, chk)
+	if chk.err != nil {
+		return &compiled{err: chk.err}
+	}
+	if chk.nodes > e.limits.MaxNodes {
+		return fail(0, 0, "expression has %d nodes, the limit is %d", chk.nodes, e.limits.MaxNodes)
+	}
+	if chk.usesNow && !hasField(env, "now") {
+		return fail(chk.nowLine, chk.nowCol, "%s(t) needs the rule's environment to provide now; this environment (%s) has none", chk.nowFunc, env)
+	}
+
+	opts := []expr.Option{
+		expr.Env(reflect.New(env).Elem().Interface()),
+		expr.MaxNodes(uint(e.limits.MaxNodes)),
+		expr.Patch(nowPatcher{}),
+	}
+	for _, name := range disabledBuiltins {
+		opts = append(opts, expr.DisableBuiltin(name))
+	}
+	for _, f := range lib {
+		opts = append(opts, expr.Function(f.name, f.fn, f.types...))
+	}
+	prog, err := expr.Compile(src, opts...)
+	if err != nil {
+		return e.fromExprError(src, err)
+	}
+	out := prog.Node().Type()
+	conv, ok := converter(kind, out)
+	if !ok {
+		line, col := position(src, prog.Node().Location().From)
+		return fail(line, col, "expected %s, got %s", kindWord(kind), typeWord(out))
+	}
+	c.prog, c.convert = prog, conv
+	return c
+}
+
+// disabledBuiltins are expr builtins that would make a rule depend on
+// something other than its inputs.
+var disabledBuiltins = []string{"now"}
+
+func (e *ExprEngine) fromExprError(src string, err error) *compiled {
+	var fe *file.Error
+	if errors.As(err, &fe) {
+		line, col := position(src, fe.From)
+		if fe.Line == 0 {
+			line, col = 0, 0
+		}
+		return &compiled{err: &CompileError{Source: src, Line: line, Column: col, Msg: fe.Message}}
+	}
+	return &compiled{err: &CompileError{Source: src, Msg: err.Error()}}
+}
+
+// converter returns the conversion of a result of type t to the Go type of
+// kind, or false when t cannot produce that kind (an interface type is
+// refused: it would be a type error waiting for run time).
+func converter(kind Kind, t reflect.Type) (func(any) (any, bool), bool) {
+	if t == nil {
+		return nil, false
+	}
+	switch kind {
+	case KindBool:
+		if t.Kind() == reflect.Bool {
+			return func(v any) (any, bool) { b, ok := v.(bool); return b, ok }, true
+		}
+	case KindString:
+		if t.Kind() == reflect.String {
+			return func(v any) (any, bool) {
+				if s, ok := v.(string); ok {
+					return s, true
+				}
+				rv := reflect.ValueOf(v)
+				if rv.Kind() == reflect.String {
+					return rv.String(), true
+				}
+				return nil, false
+			}, true
+		}
+	case KindNumber:
+		switch t.Kind() {
+		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+			reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
+			reflect.Float32, reflect.Float64:
+			return toFloat, true
+		}
+	}
+	return nil, false
+}
+
+func toFloat(v any) (any, bool) {
+	switch x := v.(type) {
+	case float64:
+		return x, true
+	case int:
+		return float64(x), true
+	case int64:
+		return float64(x), true
+	}
+	rv := reflect.ValueOf(v)
+	switch {
+	case rv.CanFloat():
+		return rv.Float(), true
+	case rv.CanInt():
+		return float64(rv.Int()), true
+	case rv.CanUint():
+		return float64(rv.Uint()), true
+	}
+	return nil, false
+}
+
+func kindWord(k Kind) string {
+	if k == KindNumber {
+		return "a number"
+	}
+	return k.String()
+}
+
+func typeWord(t reflect.Type) string {
+	if t == nil || t.Kind() == reflect.Interface {
+		return "a value of unknown type (give attr() a default of the wanted type)"
+	}
+	return t.String()
+}
+
+// hasField reports whether struct type t exposes name to expressions.
+func hasField(t reflect.Type, name string) bool {
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if tag, ok := f.Tag.Lookup("expr"); ok {
+			if tag == name {
+				return true
+			}
+			continue
+		}
+		if f.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// program is a compiled rule of the default engine.
+type program struct {
+	rule   Rule
+	kind   Kind
+	c      *compiled
+	engine *ExprEngine
+}
+
+func (p *program) Rule() Rule { return p.rule }
+func (p *program) Kind() Kind { return p.kind }
+
+func (p *program) MissingAttributes() uint64 { return p.c.missing.Load() }
+
+func (p *program) Eval(env any) (any, error) {
+	m := p.engine.vms.Get().(*vm.VM)
+	out, err := m.Run(p.c.prog, env)
+	p.engine.vms.Put(m)
+	if err != nil {
+		return nil, &EvalError{Rule: p.rule, Err: err}
+	}
+	v, ok := p.c.convert(out)
+	if !ok {
+		return nil, &EvalError{Rule: p.rule, Err: fmt.Errorf("result %v (%T) is not %s", out, out, kindWord(p.kind))}
+	}
+	if f, isFloat := v.(float64); isFloat && (math.IsNaN(f) || math.IsInf(f, 0)) {
+		return nil, &EvalError{Rule: p.rule, Err: fmt.Errorf("result is %v", f)}
+	}
+	return v, nil
+}

@@ -1,0 +1,193 @@
+package rules
+
+import (
+	"math"
+	"regexp"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// libFunc is one function of the library: the implementation and the
+// signatures the type checker accepts.
+type libFunc struct {
+	name  string
+	fn    func(params ...any) (any, error)
+	types []any
+}
+
+// library returns the function library for one compiled program; missing
+// counts the attribute defaults that program uses.
+func (e *ExprEngine) library(missing *atomic.Uint64) []libFunc {
+	fold := func(name string, f func(s, sub string) bool) libFunc {
+		return libFunc{name, func(p ...any) (any, error) {
+			return f(strings.ToLower(p[0].(string)), strings.ToLower(p[1].(string))), nil
+		}, []any{new(func(string, string) bool)}}
+	}
+	lib := []libFunc{
+		fold("icontains", strings.Contains),
+		fold("istartsWith", strings.HasPrefix),
+		fold("iendsWith", strings.HasSuffix),
+		{"iequals", func(p ...any) (any, error) {
+			return strings.EqualFold(strings.TrimSpace(p[0].(string)), strings.TrimSpace(p[1].(string))), nil
+		}, []any{new(func(string, string) bool)}},
+		{"match", func(p ...any) (any, error) {
+			re, err := e.regexps.get(p[1].(string))
+			if err != nil {
+				return false, err
+			}
+			return re.MatchString(p[0].(string)), nil
+		}, []any{new(func(string, string) bool)}},
+		{"domain", func(p ...any) (any, error) { return Domain(p[0].(string)), nil },
+			[]any{new(func(string) string)}},
+		{"daysSince", func(p ...any) (any, error) { return since(p[0].(time.Time), p[1].(time.Time), 24*time.Hour), nil },
+			[]any{new(func(time.Time, time.Time) float64)}},
+		{"hoursSince", func(p ...any) (any, error) { return since(p[0].(time.Time), p[1].(time.Time), time.Hour), nil },
+			[]any{new(func(time.Time, time.Time) float64)}},
+		{"between", func(p ...any) (any, error) {
+			x, lo, hi := num(p[0]), num(p[1]), num(p[2])
+			return x >= lo && x <= hi, nil
+		}, []any{new(func(float64, float64, float64) bool)}},
+		{"inList", func(p ...any) (any, error) {
+			s := strings.TrimSpace(p[0].(string))
+			switch list := p[1].(type) {
+			case []string:
+				for _, x := range list {
+					if strings.EqualFold(s, strings.TrimSpace(x)) {
+						return true, nil
+					}
+				}
+			case []any:
+				for _, x := range list {
+					if xs, ok := x.(string); ok && strings.EqualFold(s, strings.TrimSpace(xs)) {
+						return true, nil
+					}
+				}
+			}
+			return false, nil
+		}, []any{new(func(string, []string) bool), new(func(string, []any) bool)}},
+		{"attr", func(p ...any) (any, error) {
+			m, _ := p[0].(map[string]any)
+			v, ok := m[p[1].(string)]
+			if ok {
+				if got, ok := coerce(v, p[2]); ok {
+					return got, nil
+				}
+			}
+			missing.Add(1)
+			return p[2], nil
+		}, []any{
+			new(func(map[string]any, string, string) string),
+			new(func(map[string]any, string, int) int), // before float64: an int default picks it
+			new(func(map[string]any, string, float64) float64),
+			new(func(map[string]any, string, bool) bool),
+			new(func(map[string]any, string, time.Time) time.Time),
+		}},
+	}
+	for _, h := range e.hostFuncs {
+		lib = append(lib, libFunc(h))
+	}
+	return lib
+}
+
+// coerce returns v as the type of def, converting between numbers.
+func coerce(v, def any) (any, bool) {
+	switch def.(type) {
+	case string:
+		s, ok := v.(string)
+		return s, ok
+	case bool:
+		b, ok := v.(bool)
+		return b, ok
+	case time.Time:
+		t, ok := v.(time.Time)
+		return t, ok
+	case float64:
+		switch x := v.(type) {
+		case float64:
+			return x, !math.IsNaN(x)
+		case int:
+			return float64(x), true
+		case int64:
+			return float64(x), true
+		}
+	case int:
+		switch x := v.(type) {
+		case int:
+			return x, true
+		case int64:
+			return int(x), true
+		case float64:
+			if x == math.Trunc(x) && math.Abs(x) < 1<<53 {
+				return int(x), true
+			}
+		}
+	}
+	return nil, false
+}
+
+func num(v any) float64 {
+	switch x := v.(type) {
+	case float64:
+		return x
+	case int:
+		return float64(x)
+	}
+	f, _ := toFloat(v)
+	x, _ := f.(float64)
+	return x
+}
+
+// since returns the time from t to now in units; a zero t (never) is +Inf,
+// so "daysSince(lastVisit) > 30" holds for a person who never visited.
+func since(t, now time.Time, unit time.Duration) float64 {
+	if t.IsZero() {
+		return math.Inf(1)
+	}
+	return float64(now.Sub(t)) / float64(unit)
+}
+
+// Domain returns the lower-case domain of an email address ("Ann@Acme.COM"
+// gives "acme.com"), or "" when s has no '@' or nothing after it.
+func Domain(email string) string {
+	at := strings.LastIndexByte(email, '@')
+	if at < 0 {
+		return ""
+	}
+	return strings.ToLower(strings.TrimSpace(strings.TrimRight(email[at+1:], ".")))
+}
+
+// regexpCache keeps compiled regular expressions for match(), so a pattern
+// is compiled once however many times rules use it.
+type regexpCache struct {
+	mu   sync.RWMutex
+	max  int
+	byRE map[string]regexpEntry
+}
+
+type regexpEntry struct {
+	re  *regexp.Regexp
+	err error
+}
+
+func newRegexpCache(max int) *regexpCache {
+	return &regexpCache{max: max, byRE: map[string]regexpEntry{}}
+}
+
+func (c *regexpCache) get(pattern string) (*regexp.Regexp, error) {
+	c.mu.RLock()
+	e, ok := c.byRE[pattern]
+	c.mu.RUnlock()
+	if ok {
+		return e.re, e.err
+	}
+	re, err := regexp.Compile(pattern)
+	c.mu.Lock()
+	if len(c.byRE) >= c.max {
+		c.byRE = map[string]regexpEntry{}
+	}
+	c.byRE[pattern] = regexpEntry{re, err}
+	c.mu.Unlock()
+	return re, err
+}

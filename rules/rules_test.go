@@ -1,0 +1,293 @@
+package rules_test
+
+import (
+	"errors"
+	"math"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/rules"
+)
+
+// roleEnv is the environment of a role rule.
+type roleEnv struct {
+	Person  b2b.Person   `expr:"person"`
+	Account b2b.Account  `expr:"account"`
+	Persons []b2b.Person `expr:"persons"`
+	Now     time.Time    `expr:"now"`
+}
+
+// scoreEnv is the environment of a scoring condition.
+type scoreEnv struct {
+	Activity b2b.Activity `expr:"activity"`
+	Person   b2b.Person   `expr:"person"`
+}
+
+// noNowEnv has no now field.
+type noNowEnv struct {
+	Person b2b.Person `expr:"person"`
+}
+
+var now = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
+
+func env() *roleEnv {
+	return &roleEnv{
+		Person: b2b.Person{ID: "p1", Email: "Ann@Acme.COM", Title: "Chief Financial Officer", Seniority: "C-Level", Department: "Finance",
+			Attributes: map[string]any{"tier": "gold", "visits": 7, "ratio": 0.5, "vip": true, "since": now.Add(-72 * time.Hour)}},
+		Account: b2b.Account{ID: "acme", Name: "Acme", Employees: 2000, Industry: "Software", Domains: []string{"acme.com"}},
+		Persons: []b2b.Person{{Department: "IT"}, {Department: "IT"}, {Department: "Finance"}},
+		Now:     now,
+	}
+}
+
+func TestBoolRules(t *testing.T) {
+	t.Parallel()
+	eng := rules.New()
+	tests := []struct {
+		name string
+		src  string
+		want bool
+	}{
+		{"in list", `person.seniority in ["C-Level", "VP"] && person.department == "Finance"`, true},
+		{"icontains", `icontains(person.title, "FINANCIAL")`, true},
+		{"icontains no", `icontains(person.title, "engineer")`, false},
+		{"istartsWith", `istartsWith(person.title, "chief")`, true},
+		{"iendsWith", `iendsWith(person.title, "OFFICER")`, true},
+		{"iequals trims", `iequals(" software ", account.industry)`, true},
+		{"match", `match(person.title, "(?i)^chief .* officer$")`, true},
+		{"match operator", `person.title matches "^Chief"`, true},
+		{"domain", `domain(person.email) == "acme.com"`, true},
+		{"domain in account domains", `domain(person.email) in account.domains`, true},
+		{"daysSince", `daysSince(attr(person.attributes, "since", now)) == 3`, true},
+		{"hoursSince", `hoursSince(attr(person.attributes, "since", now)) == 72`, true},
+		{"daysSince explicit now", `daysSince(attr(person.attributes, "since", now), now) > 2.5`, true},
+		{"never is infinitely long ago", `daysSince(person.updatedAt) > 10000`, true},
+		{"between int", `between(account.employees, 500, 5000)`, true},
+		{"between float bounds", `between(account.employees, 2000.5, 3000)`, false},
+		{"inList literal", `inList(account.industry, ["software", "Financial Services"])`, true},
+		{"inList field", `inList("ACME.com", account.domains)`, true},
+		{"attr string", `attr(person.attributes, "tier", "") == "gold"`, true},
+		{"attr missing default", `attr(person.attributes, "nope", "bronze") == "bronze"`, true},
+		{"attr int", `attr(person.attributes, "visits", 0) > 5`, true},
+		{"attr int as float", `attr(person.attributes, "visits", 0.0) == 7.0`, true},
+		{"attr float as int is default", `attr(person.attributes, "ratio", 0) == 0`, true},
+		{"attr bool", `attr(person.attributes, "vip", false)`, true},
+		{"attr wrong type is default", `attr(person.attributes, "tier", 0) == 0`, true},
+		{"attr nil map", `attr(account.attributes, "x", "d") == "d"`, true},
+		{"count persons", `count(persons, .department == "IT") >= 2`, true},
+		{"any persons", `any(persons, .department == "Finance")`, true},
+		{"all persons", `all(persons, .department == "IT")`, false},
+		{"filter persons", `len(filter(persons, .department == "IT")) == 2`, true},
+		{"lower upper trim", `lower(person.department) == "finance" && upper("it") == "IT" && trim("  x ") == "x"`, true},
+		{"multi line", "person.seniority == \"C-Level\"\n  && account.employees > 1000", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			x, err := rules.Compile[roleEnv, bool](eng, rules.Rule{Name: tt.name, Source: tt.src})
+			require.NoError(t, err)
+			got, err := x.Eval(env())
+			require.NoError(t, err)
+			require.Equal(t, tt.want, got)
+		})
+	}
+}
+
+func TestNumberAndStringRules(t *testing.T) {
+	t.Parallel()
+	eng := rules.New()
+	n, err := rules.Compile[roleEnv, float64](eng, rules.Rule{Name: "points", Source: `account.employees / 100`})
+	require.NoError(t, err)
+	got, err := n.Eval(env())
+	require.NoError(t, err)
+	require.Equal(t, 20.0, got)
+
+	i, err := rules.Compile[roleEnv, float64](eng, rules.Rule{Name: "int points", Source: `10 + len(persons)`})
+	require.NoError(t, err)
+	got, err = i.Eval(env())
+	require.NoError(t, err)
+	require.Equal(t, 13.0, got)
+
+	s, err := rules.Compile[roleEnv, string](eng, rules.Rule{Name: "tier", Source: `account.employees > 1000 ? "enterprise" : "smb"`})
+	require.NoError(t, err)
+	str, err := s.Eval(env())
+	require.NoError(t, err)
+	require.Equal(t, "enterprise", str)
+	require.Equal(t, "tier", s.Rule().Name)
+}
+
+func TestCompileErrors(t *testing.T) {
+	t.Parallel()
+	eng := rules.New(rules.WithLimits(rules.Limits{MaxSourceLen: 200, MaxNodes: 20}))
+	tests := []struct {
+		name string
+		src  string
+		kind rules.Kind
+		want string
+	}{
+		{"unknown name", `person.seniority in ["C-Level", "VP"] && persn.department == "Finance"`, rules.KindBool,
+			"rule \"r\" 1:42: unknown name persn\n  | person.seniority in [\"C-Level\", \"VP\"] && persn.department == \"Finance\"\n  |                                          ^"},
+		{"wrong result kind", `account.employees * 2`, rules.KindBool,
+			"rule \"r\" 1:19: expected bool, got int\n  | account.employees * 2\n  |                   ^"},
+		{"string wanted", `account.employees > 2`, rules.KindString, `expected string, got bool`},
+		{"number wanted", `person.title`, rules.KindNumber, `expected a number, got string`},
+		{"unknown type result", `person.attributes["x"] == nil ? person.attributes["x"] : true`, rules.KindBool, `expected bool, got a value of unknown type`},
+		{"syntax", `person.title ==`, rules.KindBool, `rule "r" 1:`},
+		{"second line", "person.title == \"x\" &&\n  account.employes > 3", rules.KindBool, "rule \"r\" 2:11: type b2b.Account has no field employes"},
+		{"empty", ``, rules.KindBool, `rule "r": expression is empty`},
+		{"too long", strings.Repeat("1 + ", 60) + "1 > 0", rules.KindBool, `expression is 245 bytes long, the limit is 200`},
+		{"too many nodes", `1+1+1+1+1+1+1+1+1+1+1+1+1+1 > 0`, rules.KindBool, `expression has 29 nodes, the limit is 20`},
+		{"method call", `person.Name() == "x"`, rules.KindBool, `method calls are not allowed`},
+		{"unknown function", `exec("rm") == ""`, rules.KindBool, `unknown function exec`},
+		{"now disabled", `now() > person.updatedAt`, rules.KindBool, `now() is not available: time is an input`},
+		{"bad regexp", `match(person.title, "(")`, rules.KindBool, `rule "r" 1:21: invalid regular expression "("`},
+		{"wrong argument type", `icontains(account.employees, "x")`, rules.KindBool, `cannot use int as argument (type string)`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := eng.Compile(rules.Rule{Name: "r", Source: tt.src}, reflect.TypeFor[roleEnv](), tt.kind)
+			require.Error(t, err)
+			require.ErrorIs(t, err, rules.ErrCompile)
+			require.Contains(t, err.Error(), tt.want)
+			var ce *rules.CompileError
+			require.ErrorAs(t, err, &ce)
+			require.Equal(t, "r", ce.Rule)
+		})
+	}
+}
+
+func TestNowRequiresEnvironment(t *testing.T) {
+	t.Parallel()
+	_, err := rules.Compile[noNowEnv, bool](nil, rules.Rule{Name: "recent", Source: `daysSince(person.updatedAt) < 30`})
+	require.ErrorContains(t, err, `rule "recent" 1:1: daysSince(t) needs the rule's environment to provide now`)
+}
+
+func TestEnvironmentMustBeStruct(t *testing.T) {
+	t.Parallel()
+	_, err := rules.Compile[int, bool](nil, rules.Rule{Name: "x", Source: `true`})
+	require.ErrorContains(t, err, "environment must be a struct type, got int")
+}
+
+func TestCompileAllReportsEveryError(t *testing.T) {
+	t.Parallel()
+	rs := []rules.Rule{
+		{Name: "good", Source: `person.seniority == "VP"`},
+		{Name: "bad1", Source: `person.senority == "VP"`},
+		{Name: "bad2", Source: `account.employees`},
+	}
+	xs, err := rules.CompileAll[roleEnv, bool](nil, rs)
+	require.Error(t, err)
+	var list rules.Errors
+	require.ErrorAs(t, err, &list)
+	require.Len(t, list, 2)
+	require.Contains(t, list[0].Error(), `rule "bad1"`)
+	require.Contains(t, list[1].Error(), `rule "bad2"`)
+	require.NotNil(t, xs[0])
+	require.Nil(t, xs[1])
+	_, err = rules.CompileAll[roleEnv, bool](nil, rs[:1])
+	require.NoError(t, err)
+}
+
+func TestCacheKeepsRuleNames(t *testing.T) {
+	t.Parallel()
+	eng := rules.New()
+	a, err := rules.Compile[roleEnv, bool](eng, rules.Rule{Name: "a", Source: `true`})
+	require.NoError(t, err)
+	b, err := rules.Compile[roleEnv, bool](eng, rules.Rule{Name: "b", Source: `true`})
+	require.NoError(t, err)
+	require.Equal(t, "a", a.Rule().Name)
+	require.Equal(t, "b", b.Rule().Name)
+	_, err = eng.Compile(rules.Rule{Name: "e1", Source: `nope`}, reflect.TypeFor[roleEnv](), rules.KindBool)
+	require.ErrorContains(t, err, `rule "e1"`)
+	_, err = eng.Compile(rules.Rule{Name: "e2", Source: `nope`}, reflect.TypeFor[roleEnv](), rules.KindBool)
+	require.ErrorContains(t, err, `rule "e2"`)
+	// The same source as another kind is a different program.
+	_, err = eng.Compile(rules.Rule{Name: "n", Source: `true`}, reflect.TypeFor[roleEnv](), rules.KindNumber)
+	require.ErrorContains(t, err, "expected a number, got bool")
+}
+
+func TestMissingAttributesAreCounted(t *testing.T) {
+	t.Parallel()
+	x := rules.MustCompile[roleEnv, bool](nil, rules.Rule{Name: "tier", Source: `attr(person.attributes, "segment", "none") == "none"`})
+	for range 3 {
+		ok, err := x.Eval(env())
+		require.NoError(t, err)
+		require.True(t, ok)
+	}
+	require.Equal(t, uint64(3), x.MissingAttributes())
+}
+
+func TestRunTimeErrorsDoNotPanic(t *testing.T) {
+	t.Parallel()
+	x := rules.MustCompile[roleEnv, bool](nil, rules.Rule{Name: "raw index", Source: `person.attributes["missing"] > 3`})
+	_, err := x.Eval(env())
+	require.ErrorIs(t, err, rules.ErrEval)
+	require.ErrorContains(t, err, `rule "raw index"`)
+
+	n := rules.MustCompile[roleEnv, float64](nil, rules.Rule{Name: "inf", Source: `daysSince(person.updatedAt)`})
+	_, err = n.Eval(env())
+	require.ErrorContains(t, err, "result is +Inf")
+}
+
+func TestHostFunction(t *testing.T) {
+	t.Parallel()
+	eng := rules.New(rules.WithFunction("isPublicCompany", func(p ...any) (any, error) {
+		return strings.HasSuffix(p[0].(string), "plc"), nil
+	}, new(func(string) bool)))
+	x, err := rules.Compile[roleEnv, bool](eng, rules.Rule{Name: "plc", Source: `isPublicCompany("Acme plc")`})
+	require.NoError(t, err)
+	got, err := x.Eval(env())
+	require.NoError(t, err)
+	require.True(t, got)
+}
+
+func TestConcurrentEval(t *testing.T) {
+	t.Parallel()
+	eng := rules.New()
+	x := rules.MustCompile[roleEnv, bool](eng, rules.Rule{Name: "c", Source: `count(persons, .department == "IT") >= 2 && match(person.title, "Chief")`})
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			e := env()
+			for range 200 {
+				ok, err := x.Eval(e)
+				if err != nil || !ok {
+					t.Errorf("got %v, %v", ok, err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+func TestDomain(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{"Ann@Acme.COM": "acme.com", "x@eu.acme.co.uk.": "eu.acme.co.uk", "nope": "", "a@": ""} {
+		require.Equal(t, want, rules.Domain(in), in)
+	}
+}
+
+func TestErrorsIsAs(t *testing.T) {
+	t.Parallel()
+	err := rules.Errors{&rules.CompileError{Rule: "a", Msg: "m"}}.Err()
+	require.True(t, errors.Is(err, rules.ErrCompile))
+	require.Nil(t, rules.Errors(nil).Err())
+	require.Equal(t, "bool", rules.KindBool.String())
+	require.False(t, math.IsNaN(0))
+}
+
+var reflectRoleEnv = reflect.TypeFor[roleEnv]()
+
+func asCompileError(err error, target **rules.CompileError) bool { return errors.As(err, target) }
+
+func isEvalError(err error) bool { return errors.Is(err, rules.ErrEval) }
