@@ -1,0 +1,391 @@
+// Package memory is the embedded, in-memory [store.Store]: the default for
+// simulations, tests, examples and single-process hosts that can afford to
+// lose state on exit.
+//
+// It is safe for concurrent use. Accounts are spread over shards, each with
+// its own lock, so commits to different accounts run in parallel; the event
+// log and the outbox of a tenant share one short-held lock. Values are copied
+// in and out, so a caller may reuse its buffers.
+//
+// Limits: everything lives in the process's memory; due-account, list and
+// claim queries scan the tenant's accounts or live outbox entries, which is
+// fine for up to a few hundred thousand accounts. Use a SQL adapter for
+// durability and for several processes.
+package memory
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"hash/maphash"
+	"maps"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/store"
+)
+
+const shardCount = 64
+
+// Store is the in-memory store. The zero value is not usable; call [New].
+type Store struct {
+	seed    maphash.Seed
+	mu      sync.RWMutex
+	tenants map[store.Tenant]*tenant
+}
+
+type tenant struct {
+	shards [shardCount]shard
+
+	logMu  sync.Mutex
+	seq    int64
+	events []store.Event
+	outbox map[string]*store.OutboxEntry // every entry, by ID
+	live   map[string]*store.OutboxEntry // pending and claimed entries
+}
+
+type shard struct {
+	mu       sync.RWMutex
+	accounts map[b2b.AccountID]*store.Account
+}
+
+// New returns an empty store.
+func New() *Store {
+	return &Store{seed: maphash.MakeSeed(), tenants: map[store.Tenant]*tenant{}}
+}
+
+var _ store.Store = (*Store)(nil)
+
+// tenant returns the tenant's data, creating it when create is set; nil when
+// it does not exist and create is false.
+func (s *Store) tenant(t store.Tenant, create bool) *tenant {
+	s.mu.RLock()
+	td := s.tenants[t]
+	s.mu.RUnlock()
+	if td != nil || !create {
+		return td
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if td = s.tenants[t]; td == nil {
+		td = &tenant{outbox: map[string]*store.OutboxEntry{}, live: map[string]*store.OutboxEntry{}}
+		for i := range td.shards {
+			td.shards[i].accounts = map[b2b.AccountID]*store.Account{}
+		}
+		s.tenants[t] = td
+	}
+	return td
+}
+
+func (s *Store) shard(td *tenant, id b2b.AccountID) *shard {
+	return &td.shards[maphash.String(s.seed, string(id))%shardCount]
+}
+
+// LoadAccount implements [store.Store].
+func (s *Store) LoadAccount(ctx context.Context, t store.Tenant, id b2b.AccountID) (store.Account, error) {
+	if err := check(ctx, t); err != nil {
+		return store.Account{}, err
+	}
+	td := s.tenant(t, false)
+	if td == nil {
+		return store.Account{}, store.ErrNotFound
+	}
+	sh := s.shard(td, id)
+	sh.mu.RLock()
+	defer sh.mu.RUnlock()
+	a, ok := sh.accounts[id]
+	if !ok {
+		return store.Account{}, store.ErrNotFound
+	}
+	return copyAccount(a), nil
+}
+
+// Commit implements [store.Store].
+func (s *Store) Commit(ctx context.Context, p *store.CommitParams) (int64, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	if err := p.Validate(); err != nil {
+		return 0, err
+	}
+	td := s.tenant(p.Tenant, true)
+	sh := s.shard(td, p.Account)
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	cur, exists := sh.accounts[p.Account]
+	var version int64
+	if exists {
+		version = cur.Version
+	}
+	if version != p.ExpectedVersion {
+		return 0, store.ErrConflict
+	}
+	next := &store.Account{
+		Tenant:    p.Tenant,
+		ID:        p.Account,
+		Version:   version + 1,
+		State:     bytes.Clone(p.State),
+		DueAt:     p.DueAt,
+		Index:     maps.Clone(p.Index),
+		UpdatedAt: p.Now,
+	}
+	td.logMu.Lock()
+	for _, e := range p.Events {
+		td.seq++
+		e.Seq = td.seq
+		e.Account = p.Account
+		e.Data = bytes.Clone(e.Data)
+		td.events = append(td.events, e)
+	}
+	for _, o := range p.Outbox {
+		if _, dup := td.outbox[o.ID]; dup {
+			continue
+		}
+		o.Account = p.Account
+		o.Payload = bytes.Clone(o.Payload)
+		o.Status = store.OutboxPending
+		o.Attempts = 0
+		if o.NextAttemptAt.IsZero() {
+			o.NextAttemptAt = p.Now
+		}
+		o.CreatedAt, o.UpdatedAt = p.Now, p.Now
+		e := o
+		td.outbox[o.ID] = &e
+		td.live[o.ID] = &e
+	}
+	td.logMu.Unlock()
+	sh.accounts[p.Account] = next
+	return next.Version, nil
+}
+
+// DueAccounts implements [store.Store].
+func (s *Store) DueAccounts(ctx context.Context, p *store.DueParams) ([]store.AccountDue, error) {
+	if err := check(ctx, p.Tenant); err != nil {
+		return nil, err
+	}
+	td := s.tenant(p.Tenant, false)
+	if td == nil {
+		return nil, nil
+	}
+	var out []store.AccountDue
+	for i := range td.shards {
+		sh := &td.shards[i]
+		sh.mu.RLock()
+		for id, a := range sh.accounts {
+			if !a.DueAt.IsZero() && !a.DueAt.After(p.Before) {
+				out = append(out, store.AccountDue{ID: id, DueAt: a.DueAt})
+			}
+		}
+		sh.mu.RUnlock()
+	}
+	slices.SortFunc(out, func(a, b store.AccountDue) int {
+		return cmp.Or(a.DueAt.Compare(b.DueAt), cmp.Compare(a.ID, b.ID))
+	})
+	if n := p.EffectiveLimit(); len(out) > n {
+		out = out[:n]
+	}
+	return out, nil
+}
+
+// ListAccounts implements [store.Store].
+func (s *Store) ListAccounts(ctx context.Context, p *store.ListParams) ([]b2b.AccountID, error) {
+	if err := check(ctx, p.Tenant); err != nil {
+		return nil, err
+	}
+	td := s.tenant(p.Tenant, false)
+	if td == nil {
+		return nil, nil
+	}
+	var out []b2b.AccountID
+	for i := range td.shards {
+		sh := &td.shards[i]
+		sh.mu.RLock()
+		for id, a := range sh.accounts {
+			if v, ok := a.Index[p.Key]; ok && v == p.Value && id > p.After {
+				out = append(out, id)
+			}
+		}
+		sh.mu.RUnlock()
+	}
+	slices.Sort(out)
+	if n := p.EffectiveLimit(); len(out) > n {
+		out = out[:n]
+	}
+	return out, nil
+}
+
+// Events implements [store.Store].
+func (s *Store) Events(ctx context.Context, p *store.EventsParams) ([]store.Event, error) {
+	if err := check(ctx, p.Tenant); err != nil {
+		return nil, err
+	}
+	td := s.tenant(p.Tenant, false)
+	if td == nil {
+		return nil, nil
+	}
+	td.logMu.Lock()
+	defer td.logMu.Unlock()
+	// Events are in Seq order; skip to the first after AfterSeq.
+	start, _ := slices.BinarySearchFunc(td.events, p.AfterSeq+1, func(e store.Event, seq int64) int { return cmp.Compare(e.Seq, seq) })
+	var out []store.Event
+	limit := p.EffectiveLimit()
+	for _, e := range td.events[start:] {
+		if p.Account != "" && e.Account != p.Account {
+			continue
+		}
+		e.Data = bytes.Clone(e.Data)
+		out = append(out, e)
+		if len(out) == limit {
+			break
+		}
+	}
+	return out, nil
+}
+
+// ClaimOutbox implements [store.Store].
+func (s *Store) ClaimOutbox(ctx context.Context, p *store.ClaimParams) ([]store.OutboxEntry, error) {
+	if err := check(ctx, p.Tenant); err != nil {
+		return nil, err
+	}
+	if p.Lease <= 0 {
+		return nil, invalid("lease must be positive")
+	}
+	td := s.tenant(p.Tenant, false)
+	if td == nil {
+		return nil, nil
+	}
+	td.logMu.Lock()
+	defer td.logMu.Unlock()
+	var due []*store.OutboxEntry
+	for _, e := range td.live {
+		if claimable(e, p.Now) {
+			due = append(due, e)
+		}
+	}
+	slices.SortFunc(due, func(a, b *store.OutboxEntry) int {
+		return cmp.Or(dueTime(a).Compare(dueTime(b)), a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.ID, b.ID))
+	})
+	if n := p.EffectiveLimit(); len(due) > n {
+		due = due[:n]
+	}
+	out := make([]store.OutboxEntry, len(due))
+	for i, e := range due {
+		e.Status = store.OutboxClaimed
+		e.Attempts++
+		e.ClaimedUntil = p.Now.Add(p.Lease)
+		e.UpdatedAt = p.Now
+		out[i] = *e
+		out[i].Payload = bytes.Clone(e.Payload)
+	}
+	return out, nil
+}
+
+func claimable(e *store.OutboxEntry, now time.Time) bool {
+	switch e.Status {
+	case store.OutboxPending:
+		return !e.NextAttemptAt.After(now)
+	case store.OutboxClaimed:
+		return !e.ClaimedUntil.After(now) // the lease ended: the dispatcher died
+	}
+	return false
+}
+
+func dueTime(e *store.OutboxEntry) time.Time {
+	if e.Status == store.OutboxClaimed {
+		return e.ClaimedUntil
+	}
+	return e.NextAttemptAt
+}
+
+// AckOutbox implements [store.Store].
+func (s *Store) AckOutbox(ctx context.Context, p *store.AckParams) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	td := s.tenant(p.Tenant, false)
+	if td == nil {
+		return store.ErrNotFound
+	}
+	td.logMu.Lock()
+	defer td.logMu.Unlock()
+	e, ok := td.outbox[p.ID]
+	if !ok {
+		return store.ErrNotFound
+	}
+	if e.Status != store.OutboxClaimed {
+		return store.ErrConflict
+	}
+	e.Status = p.Status
+	e.LastError = p.Error
+	e.UpdatedAt = p.Now
+	e.ClaimedUntil = time.Time{}
+	if p.Status == store.OutboxPending {
+		e.NextAttemptAt = p.NextAttemptAt
+	} else {
+		delete(td.live, p.ID)
+	}
+	return nil
+}
+
+// ErasePerson implements [store.Store].
+func (s *Store) ErasePerson(ctx context.Context, t store.Tenant, person b2b.PersonID) (store.EraseReport, error) {
+	var rep store.EraseReport
+	if err := check(ctx, t); err != nil {
+		return rep, err
+	}
+	if person == "" {
+		return rep, invalid("person is required")
+	}
+	td := s.tenant(t, false)
+	if td == nil {
+		return rep, nil
+	}
+	td.logMu.Lock()
+	defer td.logMu.Unlock()
+	kept := td.events[:0]
+	for _, e := range td.events {
+		if e.Person == person {
+			rep.Events++
+			continue
+		}
+		kept = append(kept, e)
+	}
+	clear(td.events[len(kept):])
+	td.events = kept
+	for id, e := range td.outbox {
+		if e.Person == person {
+			delete(td.outbox, id)
+			delete(td.live, id)
+			rep.Outbox++
+		}
+	}
+	return rep, nil
+}
+
+func check(ctx context.Context, t store.Tenant) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return store.CheckTenant(t)
+}
+
+func invalid(msg string) error {
+	return &invalidError{msg}
+}
+
+type invalidError struct{ msg string }
+
+func (e *invalidError) Error() string        { return e.msg }
+func (e *invalidError) Is(target error) bool { return target == store.ErrInvalid }
+
+func copyAccount(a *store.Account) store.Account {
+	c := *a
+	c.State = bytes.Clone(a.State)
+	c.Index = maps.Clone(a.Index)
+	return c
+}

@@ -1,0 +1,337 @@
+// Package store defines how Quorum persists its state: the [Store]
+// interface that the engine consumes and every storage adapter implements,
+// and the records it moves. Adapters live below it: store/memory (the
+// embedded default) and, later, SQLite and PostgreSQL; store/storetest is
+// the conformance suite that every adapter passes.
+//
+// # The account is the unit of consistency
+//
+// Everything one activity can change (persons' scores, buying groups,
+// audiences, journey positions) belongs to one account's state, which the
+// engine encodes into [Account.State] and commits together with the
+// account's new events and outbox entries in one [Store.Commit], guarded by
+// an optimistic version check. A commit whose expected version is stale
+// fails with [ErrConflict] and changes nothing; the engine reloads and
+// retries. Accounts are independent, so work spreads over cores and
+// machines by account ID.
+//
+// # Time is the caller's
+//
+// Every call that needs the time carries Now in its params: the caller's
+// clock (a manual clock in simulations) decides time, never the database's.
+//
+// # Tenants
+//
+// Every call is scoped to one [Tenant] (a workspace or sandbox); nothing
+// crosses tenants.
+//
+// # The outbox
+//
+// Messages that a journey step wants sent are committed as [OutboxEntry]
+// records with the account's state. A dispatcher claims due entries with a
+// lease ([Store.ClaimOutbox]), delivers them with their idempotency key, and
+// records the result ([Store.AckOutbox]). An entry whose lease expires
+// (the dispatcher crashed) is claimed again; the idempotency key makes the
+// second delivery harmless with a sender that honours it.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/quorumhq/quorum/b2b"
+)
+
+// Sentinel errors. Adapters translate their drivers' errors into these.
+var (
+	// ErrNotFound: the account, entry or record does not exist (in this tenant).
+	ErrNotFound = errors.New("not found")
+	// ErrConflict: the account's version is not the one the commit expected.
+	ErrConflict = errors.New("version conflict")
+	// ErrInvalid: the params are malformed (empty tenant, missing ID, ...).
+	ErrInvalid = errors.New("invalid store request")
+)
+
+// Tenant scopes all data; "" is not a tenant.
+type Tenant string
+
+// Account is an account's persisted state.
+type Account struct {
+	Tenant Tenant
+	ID     b2b.AccountID
+	// Version increases by one with each commit; 1 after the first.
+	Version int64
+	// State is the engine's encoding of the account's state; the store
+	// never reads it.
+	State []byte
+	// DueAt is when the account next needs time to pass (a journey wait
+	// ending); zero when nothing is due.
+	DueAt time.Time
+	// Index holds the few values queries select accounts by (for example
+	// "stage/data-platform" = "Sales Ready"); the engine maintains them.
+	Index     map[string]string
+	UpdatedAt time.Time
+}
+
+// Event is one entry of an account's event log: what happened and why.
+type Event struct {
+	// Seq is assigned by the store at commit: increasing within a tenant,
+	// in commit order.
+	Seq     int64
+	Account b2b.AccountID
+	// Person is the person the event concerns, if any (erasure removes
+	// the person's events).
+	Person b2b.PersonID
+	Time   time.Time
+	Type   string
+	// Data is the event's JSON encoding.
+	Data []byte
+}
+
+// OutboxStatus is where an outbox entry stands.
+type OutboxStatus string
+
+// Outbox statuses. Pending entries are due at NextAttemptAt; a claimed entry
+// is being delivered until its lease ends.
+const (
+	OutboxPending   OutboxStatus = "pending"
+	OutboxClaimed   OutboxStatus = "claimed"
+	OutboxDelivered OutboxStatus = "delivered"
+	OutboxFailed    OutboxStatus = "failed"
+)
+
+// OutboxEntry is a message waiting to be delivered, or its record once
+// delivered or failed.
+type OutboxEntry struct {
+	// ID is unique within a tenant; committing an entry whose ID exists
+	// keeps the existing one (a retried commit cannot enqueue twice).
+	ID      string
+	Account b2b.AccountID
+	Person  b2b.PersonID // the recipient, if a person
+	// IdempotencyKey goes to the sender with every delivery attempt.
+	IdempotencyKey string
+	Channel        string
+	// Payload is the message's JSON encoding.
+	Payload       []byte
+	Status        OutboxStatus
+	Attempts      int
+	NextAttemptAt time.Time
+	// ClaimedUntil is the end of the current lease of a claimed entry.
+	ClaimedUntil time.Time
+	LastError    string
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// CommitParams is one account's atomic change.
+type CommitParams struct {
+	Tenant  Tenant
+	Account b2b.AccountID
+	// ExpectedVersion is the version the change was computed from: 0 for
+	// an account not stored yet.
+	ExpectedVersion int64
+	State           []byte
+	DueAt           time.Time
+	Index           map[string]string
+	Events          []Event
+	Outbox          []OutboxEntry
+	Now             time.Time
+}
+
+// DueParams selects accounts whose DueAt is set and not after Before.
+type DueParams struct {
+	Tenant Tenant
+	Before time.Time
+	Limit  int // at most this many; <= 0 means 1000
+}
+
+// AccountDue is an account that needs time to pass.
+type AccountDue struct {
+	ID    b2b.AccountID
+	DueAt time.Time
+}
+
+// ListParams selects accounts by an index value, in ID order, after the
+// account After (for paging).
+type ListParams struct {
+	Tenant Tenant
+	Key    string
+	Value  string
+	After  b2b.AccountID
+	Limit  int // <= 0 means 1000
+}
+
+// EventsParams selects events with Seq > AfterSeq, in Seq order, for one
+// account or (Account == "") the whole tenant.
+type EventsParams struct {
+	Tenant   Tenant
+	Account  b2b.AccountID
+	AfterSeq int64
+	Limit    int // <= 0 means 1000
+}
+
+// ClaimParams claims up to Limit pending entries due at Now (and claimed
+// entries whose lease ended), oldest due first, for Lease.
+type ClaimParams struct {
+	Tenant Tenant
+	Now    time.Time
+	Lease  time.Duration
+	Limit  int // <= 0 means 100
+}
+
+// AckParams records the result of a delivery attempt of a claimed entry.
+// Status is OutboxDelivered, OutboxFailed (permanent) or OutboxPending (retry
+// at NextAttemptAt).
+type AckParams struct {
+	Tenant        Tenant
+	ID            string
+	Status        OutboxStatus
+	NextAttemptAt time.Time
+	Error         string
+	Now           time.Time
+}
+
+// EraseReport counts what an erasure removed.
+type EraseReport struct {
+	Events int
+	Outbox int
+}
+
+// Store persists accounts, their event logs and the outbox. Implementations
+// are safe for concurrent use by many goroutines (and, for database
+// adapters, many processes); every method is atomic.
+type Store interface {
+	// LoadAccount returns an account's state, or ErrNotFound.
+	LoadAccount(ctx context.Context, tenant Tenant, id b2b.AccountID) (Account, error)
+	// Commit stores an account's new state, appends its events and enqueues
+	// its outbox entries, all or nothing, if the stored version is
+	// ExpectedVersion; otherwise it returns ErrConflict and changes nothing.
+	// It returns the new version.
+	Commit(ctx context.Context, p *CommitParams) (int64, error)
+	// DueAccounts lists accounts due by p.Before, earliest first (ties by ID).
+	DueAccounts(ctx context.Context, p *DueParams) ([]AccountDue, error)
+	// ListAccounts lists the IDs of accounts whose index has Key = Value.
+	ListAccounts(ctx context.Context, p *ListParams) ([]b2b.AccountID, error)
+	// Events returns event log entries in Seq order.
+	Events(ctx context.Context, p *EventsParams) ([]Event, error)
+	// ClaimOutbox leases due entries to one dispatcher.
+	ClaimOutbox(ctx context.Context, p *ClaimParams) ([]OutboxEntry, error)
+	// AckOutbox records a delivery result; ErrNotFound if the entry does not
+	// exist, ErrConflict if it is not claimed.
+	AckOutbox(ctx context.Context, p *AckParams) error
+	// ErasePerson removes a person's events and outbox entries, delivered
+	// or not (the engine rewrites the states of the person's accounts
+	// itself).
+	ErasePerson(ctx context.Context, tenant Tenant, person b2b.PersonID) (EraseReport, error)
+}
+
+// CheckTenant returns ErrInvalid for an empty tenant; adapters call it first.
+func CheckTenant(t Tenant) error {
+	if t == "" {
+		return errors.Join(ErrInvalid, errors.New("tenant is required"))
+	}
+	return nil
+}
+
+// Validate checks a commit before an adapter applies it: tenant, account,
+// version, and that each event and outbox entry carries what it needs. It
+// reports every problem at once, wrapped with ErrInvalid.
+func (p *CommitParams) Validate() error {
+	var ps b2b.Problems
+	if p.Tenant == "" {
+		ps.Addf("tenant", "is required")
+	}
+	if p.Account == "" {
+		ps.Addf("account", "is required")
+	}
+	if p.ExpectedVersion < 0 {
+		ps.Addf("expectedVersion", "must not be negative, got %d", p.ExpectedVersion)
+	}
+	if p.Now.IsZero() {
+		ps.Addf("now", "is required")
+	}
+	for i, e := range p.Events {
+		path := fmt.Sprintf("events[%d]", i)
+		if e.Type == "" {
+			ps.Addf(path+".type", "is required")
+		}
+		if e.Time.IsZero() {
+			ps.Addf(path+".time", "is required")
+		}
+		if e.Account != "" && e.Account != p.Account {
+			ps.Addf(path+".account", "is %q, not the committed account %q", e.Account, p.Account)
+		}
+	}
+	seen := map[string]bool{}
+	for i, o := range p.Outbox {
+		path := fmt.Sprintf("outbox[%d]", i)
+		switch {
+		case o.ID == "":
+			ps.Addf(path+".id", "is required")
+		case seen[o.ID]:
+			ps.Addf(path+".id", "%q appears twice in one commit", o.ID)
+		}
+		seen[o.ID] = true
+		if o.IdempotencyKey == "" {
+			ps.Addf(path+".idempotencyKey", "is required")
+		}
+		if o.Channel == "" {
+			ps.Addf(path+".channel", "is required")
+		}
+		if o.Account != "" && o.Account != p.Account {
+			ps.Addf(path+".account", "is %q, not the committed account %q", o.Account, p.Account)
+		}
+	}
+	if err := ps.Err("commit of account %q", p.Account); err != nil {
+		return errors.Join(ErrInvalid, err)
+	}
+	return nil
+}
+
+// Validate checks an acknowledgement.
+func (p *AckParams) Validate() error {
+	var ps b2b.Problems
+	if p.Tenant == "" {
+		ps.Addf("tenant", "is required")
+	}
+	if p.ID == "" {
+		ps.Addf("id", "is required")
+	}
+	switch p.Status {
+	case OutboxDelivered, OutboxFailed:
+	case OutboxPending:
+		if p.NextAttemptAt.IsZero() {
+			ps.Addf("nextAttemptAt", "is required to retry")
+		}
+	default:
+		ps.Addf("status", "must be delivered, failed or pending, got %q", p.Status)
+	}
+	if p.Now.IsZero() {
+		ps.Addf("now", "is required")
+	}
+	if err := ps.Err("ack of outbox entry %q", p.ID); err != nil {
+		return errors.Join(ErrInvalid, err)
+	}
+	return nil
+}
+
+func limitOr(n, def int) int {
+	if n <= 0 {
+		return def
+	}
+	return n
+}
+
+// EffectiveLimit returns the limit with its default applied.
+func (p *DueParams) EffectiveLimit() int { return limitOr(p.Limit, 1000) }
+
+// EffectiveLimit returns the limit with its default applied.
+func (p *ListParams) EffectiveLimit() int { return limitOr(p.Limit, 1000) }
+
+// EffectiveLimit returns the limit with its default applied.
+func (p *EventsParams) EffectiveLimit() int { return limitOr(p.Limit, 1000) }
+
+// EffectiveLimit returns the limit with its default applied.
+func (p *ClaimParams) EffectiveLimit() int { return limitOr(p.Limit, 100) }

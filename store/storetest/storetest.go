@@ -1,0 +1,496 @@
+// Package storetest is the conformance suite for [store.Store] adapters.
+// Every adapter runs it from a short test:
+//
+//	func TestConformance(t *testing.T) {
+//		storetest.Run(t, func(t *testing.T) store.Store { return memory.New() }, storetest.Features{})
+//	}
+//
+// The suite checks round trips, version conflicts, due-time ordering,
+// index listing, the event log, outbox claim/ack/retry and lease expiry,
+// tenant isolation, erasure, invalid requests, and concurrent commits from
+// many goroutines that must never lose an update. Run it with -race.
+package storetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/store"
+)
+
+// Features declares what an adapter legitimately does differently. The
+// zero value is the full contract.
+type Features struct {
+	// TimePrecision is the precision the adapter keeps times with (a
+	// database may round to microseconds); zero means exact.
+	TimePrecision time.Duration
+	// Concurrency is how many goroutines the concurrency test runs; zero
+	// means 16.
+	Concurrency int
+}
+
+// Run runs the whole suite. newStore returns a fresh, empty store for each
+// subtest.
+func Run(t *testing.T, newStore func(t *testing.T) store.Store, f Features) {
+	t.Helper()
+	if f.Concurrency <= 0 {
+		f.Concurrency = 16
+	}
+	s := suite{newStore: newStore, f: f}
+	tests := []struct {
+		name string
+		fn   func(t *testing.T)
+	}{
+		{"RoundTrip", s.roundTrip},
+		{"VersionConflict", s.versionConflict},
+		{"InvalidRequests", s.invalidRequests},
+		{"DueOrdering", s.dueOrdering},
+		{"ListByIndex", s.listByIndex},
+		{"EventLog", s.eventLog},
+		{"OutboxClaimAck", s.outboxClaimAck},
+		{"OutboxRetryAndLease", s.outboxRetryAndLease},
+		{"OutboxIdempotentEnqueue", s.outboxIdempotentEnqueue},
+		{"TenantIsolation", s.tenantIsolation},
+		{"ErasePerson", s.erasePerson},
+		{"ConcurrentCommits", s.concurrentCommits},
+		{"CancelledContext", s.cancelledContext},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, tt.fn)
+	}
+}
+
+type suite struct {
+	newStore func(t *testing.T) store.Store
+	f        Features
+}
+
+const tenant store.Tenant = "t1"
+
+var t0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+
+func (s suite) time(t time.Time) time.Time {
+	if s.f.TimePrecision > 0 {
+		return t.Truncate(s.f.TimePrecision)
+	}
+	return t
+}
+
+func commit(t *testing.T, st store.Store, p store.CommitParams) int64 {
+	t.Helper()
+	if p.Tenant == "" {
+		p.Tenant = tenant
+	}
+	if p.Now.IsZero() {
+		p.Now = t0
+	}
+	v, err := st.Commit(context.Background(), &p)
+	require.NoError(t, err)
+	return v
+}
+
+func (s suite) roundTrip(t *testing.T) {
+	ctx := context.Background()
+	st := s.newStore(t)
+	_, err := st.LoadAccount(ctx, tenant, "acme")
+	require.ErrorIs(t, err, store.ErrNotFound)
+
+	state := []byte(`{"groups":1}`)
+	v := commit(t, st, store.CommitParams{Account: "acme", State: state, DueAt: t0.Add(time.Hour), Index: map[string]string{"stage": "Awareness"}})
+	require.Equal(t, int64(1), v)
+	state[0] = 'X' // the store keeps its own copy
+
+	a, err := st.LoadAccount(ctx, tenant, "acme")
+	require.NoError(t, err)
+	require.Equal(t, tenant, a.Tenant)
+	require.Equal(t, b2b.AccountID("acme"), a.ID)
+	require.Equal(t, int64(1), a.Version)
+	require.Equal(t, `{"groups":1}`, string(a.State))
+	require.True(t, s.time(t0.Add(time.Hour)).Equal(a.DueAt), "due %v", a.DueAt)
+	require.Equal(t, map[string]string{"stage": "Awareness"}, a.Index)
+	require.True(t, s.time(t0).Equal(a.UpdatedAt))
+
+	a.State[0] = 'Y' // nor does a loaded copy alias it
+	v = commit(t, st, store.CommitParams{Account: "acme", ExpectedVersion: 1, State: []byte(`{"groups":2}`), Now: t0.Add(time.Minute)})
+	require.Equal(t, int64(2), v)
+	a, err = st.LoadAccount(ctx, tenant, "acme")
+	require.NoError(t, err)
+	require.Equal(t, `{"groups":2}`, string(a.State))
+	require.True(t, a.DueAt.IsZero())
+	require.Empty(t, a.Index)
+}
+
+func (s suite) versionConflict(t *testing.T) {
+	ctx := context.Background()
+	st := s.newStore(t)
+	commit(t, st, store.CommitParams{Account: "acme", State: []byte("a"),
+		Events: []store.Event{{Type: "x", Time: t0}}})
+	for _, expected := range []int64{0, 2, 7} {
+		_, err := st.Commit(ctx, &store.CommitParams{Tenant: tenant, Account: "acme", ExpectedVersion: expected, State: []byte("b"), Now: t0,
+			Events: []store.Event{{Type: "lost", Time: t0}},
+			Outbox: []store.OutboxEntry{{ID: "m-lost", IdempotencyKey: "k", Channel: "email"}}})
+		require.ErrorIs(t, err, store.ErrConflict, "expected version %d", expected)
+	}
+	// Nothing of the refused commits is visible.
+	a, err := st.LoadAccount(ctx, tenant, "acme")
+	require.NoError(t, err)
+	require.Equal(t, "a", string(a.State))
+	evs, err := st.Events(ctx, &store.EventsParams{Tenant: tenant})
+	require.NoError(t, err)
+	require.Len(t, evs, 1)
+	claimed, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0, Lease: time.Minute})
+	require.NoError(t, err)
+	require.Empty(t, claimed)
+}
+
+func (s suite) invalidRequests(t *testing.T) {
+	ctx := context.Background()
+	st := s.newStore(t)
+	_, err := st.Commit(ctx, &store.CommitParams{Account: "a", Now: t0})
+	require.ErrorIs(t, err, store.ErrInvalid)
+	_, err = st.Commit(ctx, &store.CommitParams{Tenant: tenant, Now: t0,
+		Events: []store.Event{{}},
+		Outbox: []store.OutboxEntry{{ID: "x"}, {ID: "x", IdempotencyKey: "k", Channel: "sms"}}})
+	require.ErrorIs(t, err, store.ErrInvalid)
+	for _, want := range []string{"account: is required", "events[0].type: is required", "events[0].time: is required",
+		"outbox[0].idempotencyKey: is required", "outbox[0].channel: is required", `outbox[1].id: "x" appears twice in one commit`} {
+		require.ErrorContains(t, err, want)
+	}
+	_, err = st.LoadAccount(ctx, "", "a")
+	require.ErrorIs(t, err, store.ErrInvalid)
+	_, err = st.DueAccounts(ctx, &store.DueParams{Before: t0})
+	require.ErrorIs(t, err, store.ErrInvalid)
+	_, err = st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0})
+	require.ErrorIs(t, err, store.ErrInvalid, "a claim needs a lease")
+	err = st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "m", Status: store.OutboxPending, Now: t0})
+	require.ErrorIs(t, err, store.ErrInvalid, "a retry needs a time")
+	err = st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "nope", Status: store.OutboxDelivered, Now: t0})
+	require.ErrorIs(t, err, store.ErrNotFound)
+	_, err = st.ErasePerson(ctx, tenant, "")
+	require.ErrorIs(t, err, store.ErrInvalid)
+}
+
+func (s suite) dueOrdering(t *testing.T) {
+	ctx := context.Background()
+	st := s.newStore(t)
+	commit(t, st, store.CommitParams{Account: "c", DueAt: t0.Add(2 * time.Hour)})
+	commit(t, st, store.CommitParams{Account: "b", DueAt: t0.Add(time.Hour)})
+	commit(t, st, store.CommitParams{Account: "a", DueAt: t0.Add(time.Hour)})
+	commit(t, st, store.CommitParams{Account: "d", DueAt: t0.Add(3 * time.Hour)})
+	commit(t, st, store.CommitParams{Account: "never"})
+
+	due, err := st.DueAccounts(ctx, &store.DueParams{Tenant: tenant, Before: t0.Add(2 * time.Hour)})
+	require.NoError(t, err)
+	var ids []b2b.AccountID
+	for _, d := range due {
+		ids = append(ids, d.ID)
+	}
+	require.Equal(t, []b2b.AccountID{"a", "b", "c"}, ids, "earliest first, ties by ID, inclusive bound")
+	require.True(t, s.time(t0.Add(time.Hour)).Equal(due[0].DueAt))
+
+	due, err = st.DueAccounts(ctx, &store.DueParams{Tenant: tenant, Before: t0.Add(10 * time.Hour), Limit: 2})
+	require.NoError(t, err)
+	require.Len(t, due, 2)
+
+	// Clearing the due time removes the account from the list.
+	commit(t, st, store.CommitParams{Account: "a", ExpectedVersion: 1})
+	due, err = st.DueAccounts(ctx, &store.DueParams{Tenant: tenant, Before: t0.Add(time.Hour)})
+	require.NoError(t, err)
+	require.Len(t, due, 1)
+	require.Equal(t, b2b.AccountID("b"), due[0].ID)
+}
+
+func (s suite) listByIndex(t *testing.T) {
+	ctx := context.Background()
+	st := s.newStore(t)
+	for i, stage := range []string{"Sales Ready", "Awareness", "Sales Ready", "Sales Ready"} {
+		commit(t, st, store.CommitParams{Account: b2b.AccountID(fmt.Sprintf("acc-%d", i)), Index: map[string]string{"stage/dp": stage}})
+	}
+	ids, err := st.ListAccounts(ctx, &store.ListParams{Tenant: tenant, Key: "stage/dp", Value: "Sales Ready"})
+	require.NoError(t, err)
+	require.Equal(t, []b2b.AccountID{"acc-0", "acc-2", "acc-3"}, ids)
+	page, err := st.ListAccounts(ctx, &store.ListParams{Tenant: tenant, Key: "stage/dp", Value: "Sales Ready", After: "acc-0", Limit: 1})
+	require.NoError(t, err)
+	require.Equal(t, []b2b.AccountID{"acc-2"}, page)
+	none, err := st.ListAccounts(ctx, &store.ListParams{Tenant: tenant, Key: "stage/other", Value: "Sales Ready"})
+	require.NoError(t, err)
+	require.Empty(t, none)
+}
+
+func (s suite) eventLog(t *testing.T) {
+	ctx := context.Background()
+	st := s.newStore(t)
+	commit(t, st, store.CommitParams{Account: "a", Events: []store.Event{
+		{Type: "group.created", Time: t0, Data: []byte(`{"group":"dp"}`)},
+		{Type: "member.added", Person: "p1", Time: t0},
+	}})
+	commit(t, st, store.CommitParams{Account: "b", Events: []store.Event{{Type: "group.created", Time: t0}}})
+	commit(t, st, store.CommitParams{Account: "a", ExpectedVersion: 1, Events: []store.Event{{Type: "stage.changed", Time: t0.Add(time.Hour)}}})
+
+	all, err := st.Events(ctx, &store.EventsParams{Tenant: tenant})
+	require.NoError(t, err)
+	require.Len(t, all, 4)
+	for i := 1; i < len(all); i++ {
+		require.Greater(t, all[i].Seq, all[i-1].Seq, "seq increases in commit order")
+	}
+	require.Equal(t, []string{"group.created", "member.added", "group.created", "stage.changed"}, eventTypes(all))
+	require.Equal(t, b2b.AccountID("b"), all[2].Account, "the store stamps the account")
+	require.Equal(t, `{"group":"dp"}`, string(all[0].Data))
+	require.Equal(t, b2b.PersonID("p1"), all[1].Person)
+
+	ofA, err := st.Events(ctx, &store.EventsParams{Tenant: tenant, Account: "a"})
+	require.NoError(t, err)
+	require.Equal(t, []string{"group.created", "member.added", "stage.changed"}, eventTypes(ofA))
+
+	after, err := st.Events(ctx, &store.EventsParams{Tenant: tenant, AfterSeq: all[1].Seq, Limit: 1})
+	require.NoError(t, err)
+	require.Len(t, after, 1)
+	require.Equal(t, all[2].Seq, after[0].Seq)
+}
+
+func eventTypes(evs []store.Event) []string {
+	out := make([]string, len(evs))
+	for i, e := range evs {
+		out[i] = e.Type
+	}
+	return out
+}
+
+func (s suite) outboxClaimAck(t *testing.T) {
+	ctx := context.Background()
+	st := s.newStore(t)
+	commit(t, st, store.CommitParams{Account: "a", Outbox: []store.OutboxEntry{
+		{ID: "m2", Person: "p1", IdempotencyKey: "k2", Channel: "email", Payload: []byte(`{"n":2}`), NextAttemptAt: t0.Add(time.Minute)},
+		{ID: "m1", Person: "p1", IdempotencyKey: "k1", Channel: "email", Payload: []byte(`{"n":1}`)},
+		{ID: "m3", IdempotencyKey: "k3", Channel: "sms", NextAttemptAt: t0.Add(time.Hour)},
+	}})
+	got, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0.Add(time.Minute), Lease: time.Minute})
+	require.NoError(t, err)
+	require.Len(t, got, 2, "m3 is not due yet")
+	require.Equal(t, "m1", got[0].ID, "oldest due first")
+	require.Equal(t, "m2", got[1].ID)
+	require.Equal(t, store.OutboxClaimed, got[0].Status)
+	require.Equal(t, 1, got[0].Attempts)
+	require.Equal(t, "k1", got[0].IdempotencyKey)
+	require.Equal(t, `{"n":1}`, string(got[0].Payload))
+	require.Equal(t, b2b.AccountID("a"), got[0].Account)
+
+	// Claimed entries are not handed out twice while leased.
+	again, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0.Add(time.Minute), Lease: time.Minute})
+	require.NoError(t, err)
+	require.Empty(t, again)
+
+	now := t0.Add(90 * time.Second)
+	require.NoError(t, st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "m1", Status: store.OutboxDelivered, Now: now}))
+	require.NoError(t, st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "m2", Status: store.OutboxFailed, Error: "550 no such user", Now: now}))
+	// An entry that is not claimed cannot be acknowledged.
+	err = st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "m1", Status: store.OutboxDelivered, Now: now})
+	require.ErrorIs(t, err, store.ErrConflict)
+	err = st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "m3", Status: store.OutboxDelivered, Now: now})
+	require.ErrorIs(t, err, store.ErrConflict)
+
+	// Delivered and failed entries are never claimed again.
+	later, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0.Add(2 * time.Hour), Lease: time.Minute})
+	require.NoError(t, err)
+	require.Len(t, later, 1)
+	require.Equal(t, "m3", later[0].ID)
+}
+
+func (s suite) outboxRetryAndLease(t *testing.T) {
+	ctx := context.Background()
+	st := s.newStore(t)
+	commit(t, st, store.CommitParams{Account: "a", Outbox: []store.OutboxEntry{{ID: "m", IdempotencyKey: "k", Channel: "sms"}}})
+	got, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0, Lease: time.Minute})
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	require.NoError(t, st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "m", Status: store.OutboxPending,
+		NextAttemptAt: t0.Add(10 * time.Minute), Error: "503 busy", Now: t0}))
+
+	got, err = st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0.Add(9 * time.Minute), Lease: time.Minute})
+	require.NoError(t, err)
+	require.Empty(t, got, "not before the retry time")
+	got, err = st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0.Add(10 * time.Minute), Lease: time.Minute})
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	require.Equal(t, 2, got[0].Attempts)
+	require.Equal(t, "503 busy", got[0].LastError)
+
+	// The dispatcher dies: after the lease the entry is claimable again,
+	// with the same idempotency key.
+	got, err = st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0.Add(10*time.Minute + 59*time.Second), Lease: time.Minute})
+	require.NoError(t, err)
+	require.Empty(t, got)
+	got, err = st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0.Add(11 * time.Minute), Lease: time.Minute})
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	require.Equal(t, 3, got[0].Attempts)
+	require.Equal(t, "k", got[0].IdempotencyKey)
+}
+
+func (s suite) outboxIdempotentEnqueue(t *testing.T) {
+	ctx := context.Background()
+	st := s.newStore(t)
+	commit(t, st, store.CommitParams{Account: "a", Outbox: []store.OutboxEntry{{ID: "m", IdempotencyKey: "k", Channel: "email", Payload: []byte("first")}}})
+	commit(t, st, store.CommitParams{Account: "a", ExpectedVersion: 1, Outbox: []store.OutboxEntry{{ID: "m", IdempotencyKey: "k", Channel: "email", Payload: []byte("second")}}})
+	got, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0, Lease: time.Minute})
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	require.Equal(t, "first", string(got[0].Payload))
+}
+
+func (s suite) tenantIsolation(t *testing.T) {
+	ctx := context.Background()
+	st := s.newStore(t)
+	commit(t, st, store.CommitParams{Tenant: "t1", Account: "acme", State: []byte("one"), DueAt: t0, Index: map[string]string{"k": "v"},
+		Events: []store.Event{{Type: "x", Time: t0, Person: "p"}}, Outbox: []store.OutboxEntry{{ID: "m", Person: "p", IdempotencyKey: "k", Channel: "email"}}})
+	commit(t, st, store.CommitParams{Tenant: "t2", Account: "acme", State: []byte("two")})
+
+	a, err := st.LoadAccount(ctx, "t2", "acme")
+	require.NoError(t, err)
+	require.Equal(t, "two", string(a.State))
+	require.Equal(t, int64(1), a.Version, "versions are per tenant")
+	_, err = st.LoadAccount(ctx, "t3", "acme")
+	require.ErrorIs(t, err, store.ErrNotFound)
+
+	due, err := st.DueAccounts(ctx, &store.DueParams{Tenant: "t2", Before: t0.Add(time.Hour)})
+	require.NoError(t, err)
+	require.Empty(t, due)
+	ids, err := st.ListAccounts(ctx, &store.ListParams{Tenant: "t2", Key: "k", Value: "v"})
+	require.NoError(t, err)
+	require.Empty(t, ids)
+	evs, err := st.Events(ctx, &store.EventsParams{Tenant: "t2"})
+	require.NoError(t, err)
+	require.Empty(t, evs)
+	got, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: "t2", Now: t0, Lease: time.Minute})
+	require.NoError(t, err)
+	require.Empty(t, got)
+	err = st.AckOutbox(ctx, &store.AckParams{Tenant: "t2", ID: "m", Status: store.OutboxDelivered, Now: t0})
+	require.ErrorIs(t, err, store.ErrNotFound)
+	rep, err := st.ErasePerson(ctx, "t2", "p")
+	require.NoError(t, err)
+	require.Equal(t, store.EraseReport{}, rep)
+
+	// t1 still has everything.
+	evs, err = st.Events(ctx, &store.EventsParams{Tenant: "t1"})
+	require.NoError(t, err)
+	require.Len(t, evs, 1)
+}
+
+func (s suite) erasePerson(t *testing.T) {
+	ctx := context.Background()
+	st := s.newStore(t)
+	commit(t, st, store.CommitParams{Account: "a",
+		Events: []store.Event{{Type: "member.added", Person: "p1", Time: t0}, {Type: "member.added", Person: "p2", Time: t0}, {Type: "group.created", Time: t0}},
+		Outbox: []store.OutboxEntry{
+			{ID: "m1", Person: "p1", IdempotencyKey: "k1", Channel: "email"},
+			{ID: "m2", Person: "p1", IdempotencyKey: "k2", Channel: "email", NextAttemptAt: t0.Add(time.Hour)},
+			{ID: "m3", Person: "p2", IdempotencyKey: "k3", Channel: "email"},
+		}})
+	got, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0, Lease: time.Minute, Limit: 1})
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	require.NoError(t, st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: got[0].ID, Status: store.OutboxDelivered, Now: t0}))
+
+	rep, err := st.ErasePerson(ctx, tenant, "p1")
+	require.NoError(t, err)
+	require.Equal(t, store.EraseReport{Events: 1, Outbox: 2}, rep)
+
+	evs, err := st.Events(ctx, &store.EventsParams{Tenant: tenant})
+	require.NoError(t, err)
+	for _, e := range evs {
+		require.NotEqual(t, b2b.PersonID("p1"), e.Person)
+	}
+	require.Len(t, evs, 2)
+	left, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0.Add(2 * time.Hour), Lease: time.Minute})
+	require.NoError(t, err)
+	for _, e := range left {
+		require.NotEqual(t, b2b.PersonID("p1"), e.Person)
+	}
+	err = st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "m1", Status: store.OutboxDelivered, Now: t0})
+	require.ErrorIs(t, err, store.ErrNotFound)
+
+	rep, err = st.ErasePerson(ctx, tenant, "p1")
+	require.NoError(t, err)
+	require.Equal(t, store.EraseReport{}, rep, "erasing twice removes nothing more")
+}
+
+// concurrentCommits runs read-modify-write loops from many goroutines on a
+// few accounts, retrying on conflict: no update may be lost.
+func (s suite) concurrentCommits(t *testing.T) {
+	ctx := context.Background()
+	st := s.newStore(t)
+	const perWorker = 25
+	accounts := []b2b.AccountID{"a", "b", "c"}
+	var wg sync.WaitGroup
+	errs := make(chan error, s.f.Concurrency)
+	for w := range s.f.Concurrency {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range perWorker {
+				id := accounts[(w+i)%len(accounts)]
+				for {
+					cur, err := st.LoadAccount(ctx, tenant, id)
+					if err != nil && !errors.Is(err, store.ErrNotFound) {
+						errs <- err
+						return
+					}
+					n := 0
+					if len(cur.State) > 0 {
+						fmt.Sscan(string(cur.State), &n)
+					}
+					_, err = st.Commit(ctx, &store.CommitParams{Tenant: tenant, Account: id, ExpectedVersion: cur.Version,
+						State: []byte(fmt.Sprint(n + 1)), Now: t0,
+						Events: []store.Event{{Type: "inc", Time: t0}},
+						Outbox: []store.OutboxEntry{{ID: fmt.Sprintf("%s-%d", id, n+1), IdempotencyKey: "k", Channel: "email"}}})
+					if errors.Is(err, store.ErrConflict) {
+						continue
+					}
+					if err != nil {
+						errs <- err
+						return
+					}
+					break
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		require.NoError(t, err)
+	}
+	total := 0
+	for _, id := range accounts {
+		a, err := st.LoadAccount(ctx, tenant, id)
+		require.NoError(t, err)
+		var n int
+		fmt.Sscan(string(a.State), &n)
+		require.Equal(t, int64(n), a.Version, "account %s: every commit counted once", id)
+		total += n
+	}
+	require.Equal(t, s.f.Concurrency*perWorker, total, "no lost update")
+	evs, err := st.Events(ctx, &store.EventsParams{Tenant: tenant, Limit: 1 << 20})
+	require.NoError(t, err)
+	require.Len(t, evs, total, "exactly one event per successful commit")
+	claimed, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0, Lease: time.Minute, Limit: 1 << 20})
+	require.NoError(t, err)
+	require.Len(t, claimed, total, "exactly one outbox entry per successful commit")
+}
+
+func (s suite) cancelledContext(t *testing.T) {
+	st := s.newStore(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := st.LoadAccount(ctx, tenant, "a")
+	require.ErrorIs(t, err, context.Canceled)
+	_, err = st.Commit(ctx, &store.CommitParams{Tenant: tenant, Account: "a", Now: t0})
+	require.ErrorIs(t, err, context.Canceled)
+}
