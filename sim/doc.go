@@ -1,0 +1,31 @@
+// Package sim builds synthetic B2B worlds with ground truth, for
+// simulations, examples, tests and benchmarks.
+//
+// A [World] is a seeded, reproducible market: accounts with firmographics
+// and hierarchies (subsidiaries such as "Globex DE" under "Globex"), persons
+// with realistic job titles across the roles of a buying committee, and the
+// noise real data has: leads without titles, the same person as a marketing
+// lead and a CRM contact, free-mail addresses with the company given by
+// name. Each account has a latent buying intent per solution interest; the
+// accounts that are truly in market open a buying window, after which their
+// committee engages more and with higher-intent actions (pricing page, demo
+// requests, webinars), and many of them open an opportunity that is later
+// won or lost.
+//
+//	w, err := sim.New(sim.Config{Seed: 42, Accounts: 1000, Days: 90})
+//	for d := range w.Config.Days {
+//		acts := w.Day(d)               // the day's activities, in time order
+//		opps := w.OpportunityChanges(d) // deals created or closed that day
+//		...
+//	}
+//
+// [Truth] holds what really is: each record's real person, each person's
+// account, role, seniority and department, each account's intent, whether
+// and when it was in market, and its deals. Reports compare decisions with
+// it (MQA precision and recall, qualification accuracy, match rates).
+//
+// Activities are generated day by day from a per-(account, day) seed, so a
+// world with ten million activities needs memory only for its accounts and
+// persons, and days or accounts can be generated in any order or in
+// parallel with the same result.
+package sim
