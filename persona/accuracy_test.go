@@ -111,6 +111,6 @@ func TestAccuracyHeldOutTitles(t *testing.T) {
 	rows := readLabelled(t, "testdata/heldout-titles.csv")
 	require.GreaterOrEqual(t, len(rows), 150)
 	sen, dep := accuracy(t, persona.Standard(), rows)
-	require.GreaterOrEqual(t, sen, 0.90, "seniority accuracy")
-	require.GreaterOrEqual(t, dep, 0.90, "department accuracy")
+	require.GreaterOrEqual(t, sen, 0.97, "seniority accuracy")
+	require.GreaterOrEqual(t, dep, 0.97, "department accuracy")
 }

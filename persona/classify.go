@@ -123,10 +123,10 @@ func quoted(t *term) string {
 // decideSeniority picks the highest level named in the title.
 func decideSeniority(hits []hit, p *Persona) (float64, string) {
 	var (
-		best, second       *term
-		bestRank, secRank  = len(b2b.Seniorities), len(b2b.Seniorities)
+		best, second        *term
+		bestRank, secRank   = len(b2b.Seniorities), len(b2b.Seniorities)
 		chief, chiefOfficer bool
-		partner            *term
+		partner             *term
 	)
 	for _, h := range hits {
 		t := h.t
@@ -139,13 +139,13 @@ func decideSeniority(hits []hit, p *Persona) (float64, string) {
 		if t.flags&flagPartner != 0 && partner == nil {
 			partner = t
 		}
-		if t.seniority == "" {
+		if t.level == "" {
 			continue
 		}
-		r := rankOf(t.seniority)
+		r := rankOf(t.level)
 		switch {
 		case r < bestRank:
-			if best != nil && best.seniority != t.seniority {
+			if best != nil && best.level != t.level {
 				second, secRank = best, bestRank
 			}
 			best, bestRank = t, r
@@ -168,14 +168,14 @@ func decideSeniority(hits []hit, p *Persona) (float64, string) {
 		}
 		return 0.6, "seniority Individual Contributor: no seniority word (default)"
 	}
-	p.Seniority = best.seniority
-	reason := fmt.Sprintf("seniority %s: %s", best.seniority, quoted(best))
+	p.Seniority = best.level
+	reason := fmt.Sprintf("seniority %s: %s", best.level, quoted(best))
 	conf := 0.95
-	if best.seniority == b2b.SeniorityIndividual {
+	if best.level == b2b.SeniorityIndividual {
 		conf = 0.85
 	}
-	if second != nil && second.seniority != b2b.SeniorityIndividual {
-		reason += fmt.Sprintf(" (outranks %s: %s)", second.seniority, quoted(second))
+	if second != nil && second.level != b2b.SeniorityIndividual {
+		reason += fmt.Sprintf(" (outranks %s: %s)", second.level, quoted(second))
 		conf = 0.85
 	}
 	if chief && !chiefOfficer && bestRank > 0 {
@@ -231,8 +231,7 @@ func decideDepartment(hits []hit, unknown []string, p *Persona) (float64, string
 		return 0.8, fmt.Sprintf("department Executive: general management (%s) and no function word", quoted(general))
 	}
 	if len(unknown) > 0 {
-		p.Department = b2b.DepartmentOther
-		return 0.3, fmt.Sprintf("department Other: no known function word; unrecognised %q", strings.Join(unknown, " "))
+		return 0, fmt.Sprintf("department unknown: no known function word (unrecognised %q)", strings.Join(unknown, " "))
 	}
 	return 0, "department unknown: no function word"
 }

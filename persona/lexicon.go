@@ -35,7 +35,11 @@ const (
 type term struct {
 	phrase    string
 	words     []string
-	seniority b2b.Seniority // "" = says nothing about seniority
+	seniority b2b.Seniority // as listed; "" = says nothing about seniority
+	// level is the seniority the classifier uses: seniority, or for a
+	// phrase that lists none, the highest level of its words ("data
+	// scientist" is Individual Contributor because "scientist" is).
+	level     b2b.Seniority
 	dept      b2b.Department
 	weight    int // department weight, 0 when dept == ""
 	flags     flag
@@ -125,7 +129,7 @@ func builtinLexicon() (*lexicon, error) {
 // generalManagement are the keywords of general management: the department
 // is Executive when nothing in the title names a function.
 const generalManagement = `ceo, chief executive, president, presidente, founder, founders, cofounder, co founder,
-	owner, owners, co owner, coowner, proprietor, entrepreneur, chairman, chairwoman, chairperson,
+	owner, owners, co owner, coowner, owner operator, managing principal, proprietor, entrepreneur, chairman, chairwoman, chairperson,
 	chair of the board, board chair, vice chairman, vice chair, board member, member of the board,
 	board director, board of directors, non executive director, nonexecutive director, managing director,
 	managing partner, general partner, founding partner, senior partner, equity partner, general manager, gm,
@@ -134,10 +138,15 @@ const generalManagement = `ceo, chief executive, president, presidente, founder,
 	inhaber, inhaberin, grunder, grunderin, gruender, gruenderin, fondateur, fondatrice, fundador, fundadora,
 	strategy, corporate strategy, corporate development, chief of staff, executive director`
 
-// index builds byFirst, longest phrases first, then alphabetical.
+// index computes the effective levels and builds byFirst, longest phrases
+// first, then alphabetical.
 func (lx *lexicon) index() {
 	clear(lx.byFirst)
 	for _, t := range lx.terms {
+		t.level = t.seniority
+		if t.level == "" && !t.customSen && len(t.words) > 1 {
+			t.level = lx.inheritedLevel(t)
+		}
 		lx.byFirst[t.words[0]] = append(lx.byFirst[t.words[0]], t)
 	}
 	for _, ts := range lx.byFirst {
@@ -148,6 +157,23 @@ func (lx *lexicon) index() {
 			return strings.Compare(a.phrase, b.phrase)
 		})
 	}
+}
+
+// inheritedLevel is the highest level among the single words of t that
+// have one. Words with special rules (chief, officer, partner) do not pass
+// their level on.
+func (lx *lexicon) inheritedLevel(t *term) b2b.Seniority {
+	best := ""
+	for _, w := range t.words {
+		wt, ok := lx.terms[w]
+		if !ok || wt.seniority == "" || wt.flags&(flagChief|flagOfficer|flagPartner) != 0 {
+			continue
+		}
+		if best == "" || slices.Index(b2b.Seniorities, wt.seniority) < slices.Index(b2b.Seniorities, best) {
+			best = wt.seniority
+		}
+	}
+	return best
 }
 
 // clone copies the lexicon so that custom keywords never change the shared

@@ -15,7 +15,7 @@ type senGroup struct {
 var builtinSeniorities = []senGroup{
 	{b2b.SeniorityCLevel, `ceo, cfo, coo, cto, cio, ciso, cso, cmo, cro, cpo, chro, cho, cdo, clo, cco, cao, cgo, cno,
 		cxo, chief executive, chief technology officer, chief technical officer, president, presidente, founder,
-		founders, cofounder, co founder, owner, owners, co owner, coowner, proprietor, entrepreneur, chairman,
+		founders, cofounder, co founder, owner, owners, co owner, coowner, owner operator, managing principal, proprietor, entrepreneur, chairman,
 		chairwoman, chairperson, chair of the board, board chair, vice chairman, vice chair, board member,
 		member of the board, board director, board of directors, non executive director, nonexecutive director,
 		managing director, managing partner, general partner, founding partner, senior partner, equity partner,
@@ -45,7 +45,7 @@ var builtinSeniorities = []senGroup{
 		executive assistant, product owner, process owner, service owner, data owner, system owner,
 		application owner, business process owner, risk owner, control owner, account owner, business partner,
 		channel partner, alliance partner, hr business partner, people partner, client partner, founding engineer,
-		sous chef, chef de cuisine, chef de partie, lead generation, lead gen, specialiste, especialista,
+		sous chef, chef de cuisine, chef de partie, lead generation, lead gen, head hunter, headhunter, specialiste, especialista,
 		analista, asistente, asesor, berater, beraterin, sachbearbeiter, referent, referentin, mitarbeiter,
 		mitarbeiterin, stagiaire, practicante, becario, ingenieur, ingenieurin, ingeniero, ingeniera,
 		engenheiro, entwickler, entwicklerin, comptable`},
