@@ -1,0 +1,255 @@
+package persona
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/quorumhq/quorum/b2b"
+)
+
+// hit is a keyword found in a title, at word position pos.
+type hit struct {
+	t   *term
+	pos int
+}
+
+// cutBefore are the words after which "to" ends the part of a title that
+// describes its holder: "Executive Assistant to the CEO" is an assistant.
+var cutBefore = map[string]bool{
+	"assistant": true, "assistants": true, "secretary": true, "advisor": true, "adviser": true,
+	"aide": true, "staff": true, "reporting": true, "reports": true, "deputy": true, "ea": true, "pa": true,
+}
+
+// compoundSuffixes are role words that German and Dutch glue to a function
+// ("Vertriebsleiter", "Softwareentwickler"); longest first.
+var compoundSuffixes = []string{
+	"entwicklerin", "ingenieurin", "managerin", "direktorin", "referentin", "beraterin", "leiterin",
+	"entwickler", "ingenieur", "direktor", "referent", "manager", "berater", "leiter",
+}
+
+// compoundAlias maps function stems that only occur inside compounds.
+var compoundAlias = map[string]string{"personal": "personalwesen", "finanz": "finanz", "vertrieb": "vertrieb"}
+
+// Classify derives the seniority and department of a job title. It never
+// fails: an empty title gives an empty Persona with a reason.
+func (c *TitleClassifier) Classify(title string) Persona {
+	if strings.TrimSpace(title) == "" {
+		return Persona{Reasons: []string{"empty title: seniority and department unknown"}}
+	}
+	var wordBuf [32]string
+	words := tokenize(title, wordBuf[:0])
+	if len(words) == 0 {
+		return Persona{Reasons: []string{"no words in title: seniority and department unknown"}}
+	}
+	var hitBuf [16]hit
+	hits := hitBuf[:0]
+	var unknown []string
+	for i := 0; i < len(words); {
+		w := words[i]
+		if w == "to" && i > 0 && cutBefore[words[i-1]] {
+			break // the rest describes somebody else
+		}
+		if t := c.lx.match(words, i); t != nil {
+			hits = append(hits, hit{t, i})
+			i += len(t.words)
+			continue
+		}
+		if parts := c.splitCompound(w); parts != nil {
+			for _, t := range parts {
+				hits = append(hits, hit{t, i})
+			}
+		} else if isWordy(w) {
+			unknown = append(unknown, w)
+		}
+		i++
+	}
+	var p Persona
+	senConf, senReason := decideSeniority(hits, &p)
+	depConf, depReason := decideDepartment(hits, unknown, &p)
+	p.Confidence = (senConf + depConf) / 2
+	p.Reasons = []string{senReason, depReason}
+	return p
+}
+
+// splitCompound splits an unknown word such as "vertriebsleiter" into known
+// terms (vertrieb + leiter), or returns nil.
+func (c *TitleClassifier) splitCompound(w string) []*term {
+	if len(w) < 7 {
+		return nil
+	}
+	for _, suf := range compoundSuffixes {
+		stem, ok := strings.CutSuffix(w, suf)
+		if !ok || len(stem) < 2 {
+			continue
+		}
+		st, ok := c.lx.terms[suf]
+		if !ok {
+			return nil
+		}
+		for _, cand := range []string{stem, strings.TrimSuffix(stem, "s"), compoundAlias[stem], compoundAlias[strings.TrimSuffix(stem, "s")]} {
+			if cand == "" {
+				continue
+			}
+			if pt, ok := c.lx.terms[cand]; ok && len(pt.words) == 1 {
+				return []*term{pt, st}
+			}
+		}
+		return nil
+	}
+	return nil
+}
+
+// isWordy reports whether an unrecognised word counts as evidence of an
+// unlisted function: at least two characters, not a number.
+func isWordy(w string) bool {
+	if len(w) < 2 {
+		return false
+	}
+	_, err := strconv.Atoi(w)
+	return err != nil
+}
+
+func rankOf(level b2b.Seniority) int { return slices.Index(b2b.Seniorities, level) }
+
+func quoted(t *term) string {
+	if t.customSen || t.customDep {
+		return strconv.Quote(t.phrase) + " (custom)"
+	}
+	return strconv.Quote(t.phrase)
+}
+
+// decideSeniority picks the highest level named in the title.
+func decideSeniority(hits []hit, p *Persona) (float64, string) {
+	var (
+		best, second        *term
+		bestRank, secRank   = len(b2b.Seniorities), len(b2b.Seniorities)
+		chief, chiefOfficer bool
+		partner             *term
+	)
+	for _, h := range hits {
+		t := h.t
+		if t.flags&flagChief != 0 {
+			chief = true
+		}
+		if t.flags&flagOfficer != 0 && chief {
+			chiefOfficer = true
+		}
+		if t.flags&flagPartner != 0 && partner == nil {
+			partner = t
+		}
+		if t.level == "" {
+			continue
+		}
+		r := rankOf(t.level)
+		switch {
+		case r < bestRank:
+			if best != nil && best.level != t.level {
+				second, secRank = best, bestRank
+			}
+			best, bestRank = t, r
+		case r > bestRank && r < secRank:
+			second, secRank = t, r
+		}
+	}
+	if chiefOfficer && bestRank > 0 {
+		p.Seniority = b2b.SeniorityCLevel
+		return 0.95, `seniority C-Level: "chief … officer"`
+	}
+	if best == nil {
+		if partner != nil {
+			p.Seniority = b2b.SeniorityCLevel
+			return 0.7, fmt.Sprintf("seniority C-Level: %s with no other role word (a firm's partner)", quoted(partner))
+		}
+		p.Seniority = b2b.SeniorityIndividual
+		if chief {
+			return 0.5, `seniority Individual Contributor: "chief" without "officer" is a craft title, not C-Level`
+		}
+		return 0.6, "seniority Individual Contributor: no seniority word (default)"
+	}
+	p.Seniority = best.level
+	reason := fmt.Sprintf("seniority %s: %s", best.level, quoted(best))
+	conf := 0.95
+	if best.level == b2b.SeniorityIndividual {
+		conf = 0.85
+	}
+	if second != nil && second.level != b2b.SeniorityIndividual {
+		reason += fmt.Sprintf(" (outranks %s: %s)", second.level, quoted(second))
+		conf = 0.85
+	}
+	if chief && !chiefOfficer && bestRank > 0 {
+		reason += `; "chief" without "officer" is a craft title, not C-Level`
+	}
+	return conf, reason
+}
+
+// decideDepartment sums the weights of the department keywords; the highest
+// total wins and a tie goes to the department named last (the head noun in
+// English: "IT Security" is Security, "Systems Engineer" is Engineering).
+func decideDepartment(hits []hit, unknown []string, p *Persona) (float64, string) {
+	n := len(b2b.Departments)
+	var scoreBuf, lastBuf [16]int
+	score, last := scoreBuf[:n], lastBuf[:n]
+	var general *term
+	total := 0
+	for _, h := range hits {
+		t := h.t
+		if t.flags&flagGeneral != 0 && general == nil {
+			general = t
+		}
+		if t.dept == "" || t.weight == 0 {
+			continue
+		}
+		d := slices.Index(b2b.Departments, t.dept)
+		score[d] += t.weight
+		last[d] = max(last[d], h.pos+1)
+		total += t.weight
+	}
+	best, second := -1, -1
+	for d := range n {
+		if score[d] == 0 {
+			continue
+		}
+		switch {
+		case best < 0 || score[d] > score[best] || (score[d] == score[best] && last[d] > last[best]):
+			second, best = best, d
+		case second < 0 || score[d] > score[second] || (score[d] == score[second] && last[d] > last[second]):
+			second = d
+		}
+	}
+	if best >= 0 {
+		p.Department = b2b.Departments[best]
+		reason := fmt.Sprintf("department %s: %s", p.Department, deptWords(hits, p.Department))
+		if second >= 0 {
+			reason += fmt.Sprintf(" (over %s: %s)", b2b.Departments[second], deptWords(hits, b2b.Departments[second]))
+		}
+		return 0.5 + 0.45*float64(score[best])/float64(total), reason
+	}
+	if general != nil {
+		p.Department = b2b.DepartmentExecutive
+		return 0.8, fmt.Sprintf("department Executive: general management (%s) and no function word", quoted(general))
+	}
+	if len(unknown) > 0 {
+		return 0, fmt.Sprintf("department unknown: no known function word (unrecognised %q)", strings.Join(unknown, " "))
+	}
+	return 0, "department unknown: no function word"
+}
+
+// deptWords lists the keywords of dept in the title with their weights:
+// `"security" 3 + "operations" 1`.
+func deptWords(hits []hit, dept b2b.Department) string {
+	var b strings.Builder
+	for _, h := range hits {
+		if h.t.dept != dept || h.t.weight == 0 {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteString(" + ")
+		}
+		b.WriteString(quoted(h.t))
+		b.WriteByte(' ')
+		b.WriteString(strconv.Itoa(h.t.weight))
+	}
+	return b.String()
+}

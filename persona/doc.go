@@ -1,0 +1,107 @@
+// Package persona derives a person's seniority and department from a
+// free-text job title, and says which words decided.
+//
+// Buying-group roles are usually written as rules over seniority and
+// department ("a VP or C-Level in Finance is the Economic Buyer"), but CRM
+// and form data mostly hold a free-text title: "SVP, Global IT
+// Infrastructure", "Sr. Data Engineer", "Dir. Mktg Ops", "CISO". The
+// classifier turns such titles into the taxonomy of package b2b.
+//
+// # The taxonomy
+//
+// Seniority is one of C-Level, VP, Director, Manager, Individual Contributor
+// ([b2b.Seniorities]):
+//
+//   - C-Level: "Chief … Officer" and its abbreviations (CEO, CFO, CISO, ...),
+//     founders, owners, presidents, chairs, managing directors, managing
+//     partners, the general counsel, a firm's "Partner".
+//   - VP: vice presidents of any kind (SVP, EVP, AVP, RVP, "Vice-President").
+//   - Director: directors, "Head of X", "Leiter", "Directeur", the chief of
+//     staff, the general manager.
+//   - Manager: managers, supervisors, "Team Lead", "Tech Lead", "Lead X".
+//   - Individual Contributor: everything else, including craft titles that
+//     say "chief" without "officer" ("Chief Engineer", "Chief Architect"),
+//     and "Product Owner", "Account Executive", "HR Business Partner".
+//
+// Department is one of Finance, IT, Engineering, Security, Marketing, Sales,
+// Operations, HR, Legal, Procurement, Product, Executive, Other
+// ([b2b.Departments]). Executive is general management with no function
+// (CEO, President, Founder); Other is a function outside a typical B2B
+// buying committee (clinical, academic, trades, ...).
+//
+// # How a title is read
+//
+//  1. The title is normalised: lower case, common accents removed
+//     ("Général" -> general), punctuation separates words ("Co-Founder",
+//     "VP/GM"), dotted letters join ("C.E.O."), short "&" abbreviations stay
+//     whole ("R&D", "FP&A"). After "assistant to", "reporting to" and the
+//     like, the rest of the title describes somebody else and is ignored.
+//  2. Keywords are found greedily, longest first, so "Product Owner" is not
+//     an owner, "Lead Generation" is not a lead and "Vice President" is not
+//     a president. German compounds ending in a role word are split
+//     ("Vertriebsleiter" -> Vertrieb + Leiter).
+//  3. Seniority: the highest level named wins ("Founder & Head of Product"
+//     is C-Level). "Chief" makes C-Level only with "Officer". "Partner" is
+//     C-Level only when no other role word is present. A title without a
+//     seniority word is Individual Contributor by default.
+//  4. Department: each keyword has a weight (3 for a word that names the
+//     function, such as "security" or "payroll"; 2 for a role noun or medium
+//     clue, such as "engineer" or "revenue"; 1 for a weak clue, such as
+//     "operations" or "data"). The department with the highest total wins,
+//     and a tie goes to the department named last, the head noun in English
+//     ("IT Security" is Security, "Systems Engineer" is Engineering). If no
+//     function word is present, general management (CEO, Founder, Managing
+//     Director) gives Executive; otherwise the department stays unknown ("")
+//     and the reason lists the words that were not recognised.
+//
+// Every [Persona] carries two Reasons, one for seniority and one for the
+// department, naming the keywords that decided and the runner-up:
+//
+//	seniority Director: "director"
+//	department Security: "security" 3 (over Engineering: "engineering" 2)
+//
+// Confidence is the mean of the two parts' confidences, lower when
+// departments compete, when seniority is only the default, and 0 for an
+// unknown part. An empty title gives an empty Persona with the reason
+// "empty title: seniority and department unknown".
+//
+// # Define, validate, run, inspect
+//
+// [Standard] returns the shipped classifier; it is immutable, shared and safe
+// for concurrent use. To extend or override its vocabulary, give [New] a
+// [Config]: keywords (up to five words, normalised like titles) mapped to a
+// department or a seniority. A custom keyword replaces the built-in meaning
+// of the same keyword, "" removes that meaning, and a custom department
+// keyword outweighs every built-in one:
+//
+//	c, err := persona.New(persona.Config{
+//		Departments: map[string]b2b.Department{"studio": b2b.DepartmentOperations, "operations": ""},
+//		Seniorities: map[string]b2b.Seniority{"principal": b2b.SeniorityCLevel},
+//	})
+//
+// [Config.Validate] (called by New) reports every problem at once as a
+// [*b2b.ValidationError] that matches [b2b.ErrInvalid]:
+//
+//	persona config: 2 problems:
+//	  departments["growth hacking"]: unknown department "Growth" (want one of Finance, IT, ...)
+//	  departments["vp-eng"]: same keyword as "VP Eng" once normalised ("vp eng")
+//
+// Other problems are "keyword has no words" and "keyword has 6 words (at
+// most 5)". [Apply] fills the empty Seniority and Department of a
+// [b2b.Person] from its title, never overwriting values already set. Any
+// other classifier (a model, a lookup table) can stand in through the
+// [Classifier] interface or [ClassifierFunc].
+//
+// # Accuracy
+//
+// The tests measure the shipped classifier on two labelled sets in
+// testdata: labelled-titles.csv (143 titles from public CRM sample data and
+// typical buying-committee titles) and heldout-titles.csv (342 titles kept
+// out of the vocabulary's tuning). The vocabulary was written from general
+// knowledge of job titles and checked against the function and seniority
+// words of the IPOD gazetteer (CC BY 4.0; see testdata/SOURCE.md). Known
+// limits: titles naming two functions ("Director of Sales and Marketing")
+// get one; ambiguous abbreviations take their most common B2B meaning (CSO
+// is security, CPO is product, CRO is revenue); words outside the vocabulary
+// leave the department unknown rather than guessing.
+package persona

@@ -1,0 +1,208 @@
+package persona
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/quorumhq/quorum/b2b"
+)
+
+// maxPhraseWords is the longest keyword, in words, that a vocabulary holds.
+const maxPhraseWords = 5
+
+// customWeight is the department weight of a keyword from [Config]: more
+// than any built-in keyword, so a custom keyword decides when it is present.
+const customWeight = 4
+
+type flag uint8
+
+const (
+	// flagChief: "chief" makes a title C-Level only together with "officer"
+	// ("Chief Revenue Officer"); alone it is a craft title ("Chief Engineer").
+	flagChief flag = 1 << iota
+	// flagOfficer: see flagChief.
+	flagOfficer
+	// flagPartner: "partner" is C-Level only when no other seniority or role
+	// word is present ("Partner" vs "Partner Marketing Manager").
+	flagPartner
+	// flagGeneral: general management; the department is Executive when the
+	// title names no function ("Founder", but "Founder & CTO" is Engineering).
+	flagGeneral
+)
+
+// term is what one keyword means.
+type term struct {
+	phrase    string
+	words     []string
+	seniority b2b.Seniority // as listed; "" = says nothing about seniority
+	// level is the seniority the classifier uses: seniority, or for a
+	// phrase that lists none, the highest level of its words ("data
+	// scientist" is Individual Contributor because "scientist" is).
+	level     b2b.Seniority
+	dept      b2b.Department
+	weight    int // department weight, 0 when dept == ""
+	flags     flag
+	customSen bool
+	customDep bool
+}
+
+// lexicon maps keywords to terms. It is immutable once built, so a
+// classifier is safe for concurrent use.
+type lexicon struct {
+	terms map[string]*term
+	// byFirst indexes multi-word and single-word terms by their first word,
+	// longest first, for greedy longest-match segmentation.
+	byFirst map[string][]*term
+}
+
+func newLexicon() *lexicon {
+	return &lexicon{terms: make(map[string]*term), byFirst: make(map[string][]*term)}
+}
+
+func (lx *lexicon) get(phrase string) *term {
+	t, ok := lx.terms[phrase]
+	if !ok {
+		t = &term{phrase: phrase, words: strings.Fields(phrase)}
+		lx.terms[phrase] = t
+	}
+	return t
+}
+
+// splitList splits a comma-separated vocabulary literal into normalised
+// phrases.
+func splitList(list string) []string {
+	var out []string
+	for raw := range strings.SplitSeq(list, ",") {
+		p, n := normalizePhrase(raw)
+		if n > 0 {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// builtinLexicon builds the shipped vocabulary. It returns an error when
+// the tables contradict themselves (a phrase given two departments or two
+// levels); a unit test keeps that from happening.
+func builtinLexicon() (*lexicon, error) {
+	lx := newLexicon()
+	var errs []string
+	for _, g := range builtinDepartments {
+		for _, p := range splitList(g.words) {
+			t := lx.get(p)
+			if t.dept != "" {
+				errs = append(errs, fmt.Sprintf("department keyword %q listed twice (%s/%d and %s/%d)", p, t.dept, t.weight, g.dept, g.weight))
+				continue
+			}
+			t.dept, t.weight = g.dept, g.weight
+		}
+	}
+	for _, g := range builtinSeniorities {
+		for _, p := range splitList(g.words) {
+			t := lx.get(p)
+			if t.seniority != "" {
+				errs = append(errs, fmt.Sprintf("seniority keyword %q listed twice (%s and %s)", p, t.seniority, g.level))
+				continue
+			}
+			t.seniority = g.level
+		}
+	}
+	for _, p := range splitList(builtinNeutral) {
+		lx.get(p)
+	}
+	for _, p := range splitList(generalManagement) {
+		lx.get(p).flags |= flagGeneral
+	}
+	lx.get("chief").flags |= flagChief
+	lx.get("officer").flags |= flagOfficer
+	lx.get("officers").flags |= flagOfficer
+	lx.get("partner").flags |= flagPartner | flagGeneral
+	lx.get("partners").flags |= flagPartner | flagGeneral
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("persona: built-in vocabulary: %s", strings.Join(errs, "; "))
+	}
+	lx.index()
+	return lx, nil
+}
+
+// generalManagement are the keywords of general management: the department
+// is Executive when nothing in the title names a function.
+const generalManagement = `ceo, chief executive, president, presidente, founder, founders, cofounder, co founder,
+	owner, owners, co owner, coowner, owner operator, managing principal, proprietor, entrepreneur, chairman, chairwoman, chairperson,
+	chair of the board, board chair, vice chairman, vice chair, board member, member of the board,
+	board director, board of directors, non executive director, nonexecutive director, managing director,
+	managing partner, general partner, founding partner, senior partner, equity partner, general manager, gm,
+	director general, directeur general, directrice generale, directora general, gerente general, pdg,
+	geschaftsfuhrer, geschaftsfuhrerin, geschaeftsfuehrer, geschaeftsfuehrerin, vorstand, vorstandsvorsitzender,
+	inhaber, inhaberin, grunder, grunderin, gruender, gruenderin, fondateur, fondatrice, fundador, fundadora,
+	strategy, corporate strategy, corporate development, chief of staff, executive director`
+
+// index computes the effective levels and builds byFirst, longest phrases
+// first, then alphabetical.
+func (lx *lexicon) index() {
+	clear(lx.byFirst)
+	for _, t := range lx.terms {
+		t.level = t.seniority
+		if t.level == "" && !t.customSen && len(t.words) > 1 {
+			t.level = lx.inheritedLevel(t)
+		}
+		lx.byFirst[t.words[0]] = append(lx.byFirst[t.words[0]], t)
+	}
+	for _, ts := range lx.byFirst {
+		slices.SortFunc(ts, func(a, b *term) int {
+			if d := len(b.words) - len(a.words); d != 0 {
+				return d
+			}
+			return strings.Compare(a.phrase, b.phrase)
+		})
+	}
+}
+
+// inheritedLevel is the highest level among the single words of t that
+// have one. Words with special rules (chief, officer, partner) do not pass
+// their level on.
+func (lx *lexicon) inheritedLevel(t *term) b2b.Seniority {
+	best := ""
+	for _, w := range t.words {
+		wt, ok := lx.terms[w]
+		if !ok || wt.seniority == "" || wt.flags&(flagChief|flagOfficer|flagPartner) != 0 {
+			continue
+		}
+		if best == "" || slices.Index(b2b.Seniorities, wt.seniority) < slices.Index(b2b.Seniorities, best) {
+			best = wt.seniority
+		}
+	}
+	return best
+}
+
+// clone copies the lexicon so that custom keywords never change the shared
+// built-in one.
+func (lx *lexicon) clone() *lexicon {
+	c := newLexicon()
+	for p, t := range lx.terms {
+		cp := *t
+		c.terms[p] = &cp
+	}
+	return c
+}
+
+// match returns the longest term that starts at words[i], or nil.
+func (lx *lexicon) match(words []string, i int) *term {
+	for _, t := range lx.byFirst[words[i]] {
+		if len(t.words) > len(words)-i {
+			continue
+		}
+		ok := true
+		for k := 1; k < len(t.words); k++ {
+			if words[i+k] != t.words[k] {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return t
+		}
+	}
+	return nil
+}

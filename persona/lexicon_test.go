@@ -1,0 +1,72 @@
+package persona
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
+
+	"github.com/quorumhq/quorum/b2b"
+)
+
+func TestBuiltinLexicon(t *testing.T) {
+	t.Parallel()
+	lx, err := builtinLexicon()
+	require.NoError(t, err, "the built-in tables must not contradict themselves")
+	for p, tm := range lx.terms {
+		require.LessOrEqual(t, len(tm.words), maxPhraseWords, "%q is too long", p)
+		if tm.dept != "" {
+			require.Contains(t, b2b.Departments, tm.dept, p)
+			require.Contains(t, []int{1, 2, 3}, tm.weight, p)
+		}
+		if tm.level != "" {
+			require.Contains(t, b2b.Seniorities, tm.level, p)
+		}
+		norm, _ := normalizePhrase(p)
+		require.Equal(t, norm, p, "keys are normalised")
+	}
+	// Phrases inherit the level of their words unless they list one.
+	require.Equal(t, b2b.SeniorityManager, lx.terms["account manager"].level)
+	require.Equal(t, b2b.SeniorityIndividual, lx.terms["data scientist"].level)
+	require.Equal(t, b2b.SeniorityIndividual, lx.terms["head hunter"].level, "listed, not inherited from head")
+	require.Empty(t, lx.terms["security operations"].level)
+}
+
+func TestTokenize(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in   string
+		want []string
+	}{
+		{"SVP, Global IT Infrastructure", []string{"svp", "global", "it", "infrastructure"}},
+		{"C.E.O.", []string{"ceo"}},
+		{"Sr. Mgr.", []string{"sr", "mgr"}},
+		{"Dir.Marketing", []string{"dir", "marketing"}},
+		{"Co-Founder / CTO", []string{"co", "founder", "cto"}},
+		{"R&D and FP&A, Sales&Marketing", []string{"r&d", "and", "fp&a", "sales", "marketing"}},
+		{"Directeur Général", []string{"directeur", "general"}},
+		{"GESCHÄFTSFÜHRER", []string{"geschaftsfuhrer"}},
+		{"Straße", []string{"strasse"}},
+		{"C++ / C# Developer", []string{"c++", "c#", "developer"}},
+		{"& + # . ...", nil},
+		{"Engineer (II)", []string{"engineer", "ii"}},
+	}
+	for _, tt := range tests {
+		got := tokenize(tt.in, nil)
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("tokenize(%q) (-want +got):\n%s", tt.in, diff)
+		}
+	}
+}
+
+func TestTokenizeLongTitleIsCut(t *testing.T) {
+	t.Parallel()
+	long := ""
+	for len(long) < 4*maxTitleBytes {
+		long += "é Manager "
+	}
+	words := tokenize(long, nil)
+	require.Less(t, len(words), maxTitleBytes/2)
+	require.True(t, slices.Contains(words, "manager"))
+}

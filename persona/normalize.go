@@ -1,0 +1,143 @@
+package persona
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// maxTitleBytes bounds the work done on one title; longer input is cut (at a
+// rune boundary) before it is read. Real job titles are far shorter.
+const maxTitleBytes = 512
+
+// tokenize turns a free-text title into lower-case, accent-free words.
+//
+//   - Letters are lower-cased and common Latin accents removed
+//     ("Directeur Général" -> directeur general, "ß" -> ss).
+//   - Any character other than a letter, a digit, '&', '+', '#' or '.'
+//     separates words, so "Co-Founder", "VP/GM" and "(CISO)" split.
+//   - Dotted single letters join ("C.E.O." -> ceo, "V.P." -> vp); other dots
+//     separate ("Sr." -> sr, "Dir.Marketing" -> dir marketing).
+//   - '&' stays inside short abbreviations ("R&D", "FP&A", "L&D") and
+//     otherwise separates ("Sales&Marketing" -> sales marketing).
+func tokenize(title string, dst []string) []string {
+	if len(title) > maxTitleBytes {
+		cut := maxTitleBytes
+		for cut > 0 && !utf8.RuneStart(title[cut]) {
+			cut--
+		}
+		title = title[:cut]
+	}
+	var b strings.Builder
+	b.Grow(len(title))
+	flush := func() {
+		if b.Len() == 0 {
+			return
+		}
+		dst = appendWord(dst, b.String())
+		b.Reset()
+	}
+	for _, r := range title {
+		switch {
+		case r == '&' || r == '+' || r == '#' || r == '.':
+			b.WriteRune(r)
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			foldRune(&b, r)
+		default:
+			flush()
+		}
+	}
+	flush()
+	return dst
+}
+
+// appendWord appends the words of one raw chunk (letters, digits and the
+// punctuation kept by tokenize).
+func appendWord(dst []string, w string) []string {
+	if strings.IndexByte(w, '.') >= 0 {
+		if joined, ok := dottedLetters(w); ok {
+			return append(dst, joined)
+		}
+		for part := range strings.SplitSeq(w, ".") {
+			if part != "" {
+				dst = appendAmp(dst, part)
+			}
+		}
+		return dst
+	}
+	return appendAmp(dst, w)
+}
+
+// dottedLetters joins "c.e.o." or "v.p" into "ceo" / "vp".
+func dottedLetters(w string) (string, bool) {
+	parts := strings.Split(strings.TrimSuffix(w, "."), ".")
+	if len(parts) < 2 {
+		return "", false
+	}
+	var b strings.Builder
+	for _, p := range parts {
+		if utf8.RuneCountInString(p) != 1 {
+			return "", false
+		}
+		b.WriteString(p)
+	}
+	return b.String(), true
+}
+
+// appendAmp keeps '&' inside short abbreviations (each side at most two
+// characters: r&d, fp&a, p&l) and splits on it otherwise. A lone "&", "+" or
+// "#" is dropped.
+func appendAmp(dst []string, w string) []string {
+	if strings.IndexByte(w, '&') < 0 {
+		if strings.Trim(w, "+#") == "" {
+			return dst
+		}
+		return append(dst, w)
+	}
+	parts := strings.Split(w, "&")
+	short := len(parts) == 2
+	for _, p := range parts {
+		if len(p) == 0 || len(p) > 2 {
+			short = false
+		}
+	}
+	if short {
+		return append(dst, w)
+	}
+	for _, p := range parts {
+		if strings.Trim(p, "+#") != "" {
+			dst = append(dst, p)
+		}
+	}
+	return dst
+}
+
+// foldRune writes the lower-case, accent-free form of r.
+func foldRune(b *strings.Builder, r rune) {
+	r = unicode.ToLower(r)
+	if r < utf8.RuneSelf {
+		b.WriteByte(byte(r))
+		return
+	}
+	if s, ok := accentFold[r]; ok {
+		b.WriteString(s)
+		return
+	}
+	b.WriteRune(r)
+}
+
+// accentFold maps accented lower-case Latin letters to plain ones.
+var accentFold = map[rune]string{
+	'à': "a", 'á': "a", 'â': "a", 'ã': "a", 'ä': "a", 'å': "a", 'æ': "ae",
+	'ç': "c", 'è': "e", 'é': "e", 'ê': "e", 'ë': "e",
+	'ì': "i", 'í': "i", 'î': "i", 'ï': "i", 'ñ': "n",
+	'ò': "o", 'ó': "o", 'ô': "o", 'õ': "o", 'ö': "o", 'ø': "o", 'œ': "oe",
+	'ù': "u", 'ú': "u", 'û': "u", 'ü': "u", 'ý': "y", 'ÿ': "y", 'ß': "ss",
+}
+
+// normalizePhrase is the canonical form of a vocabulary key: its words
+// joined by single spaces.
+func normalizePhrase(s string) (string, int) {
+	words := tokenize(s, nil)
+	return strings.Join(words, " "), len(words)
+}

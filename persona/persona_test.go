@@ -1,0 +1,326 @@
+package persona_test
+
+import (
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/stretchr/testify/require"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/persona"
+)
+
+const (
+	cl  = b2b.SeniorityCLevel
+	vp  = b2b.SeniorityVP
+	dir = b2b.SeniorityDirector
+	mgr = b2b.SeniorityManager
+	ic  = b2b.SeniorityIndividual
+)
+
+func TestClassifyTitles(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		title     string
+		seniority b2b.Seniority
+		dept      b2b.Department
+		reason    string // why the row is there, when not obvious
+	}{
+		{"SVP, Global IT Infrastructure", vp, b2b.DepartmentIT, ""},
+		{"Chief Revenue Officer", cl, b2b.DepartmentSales, "chief … officer"},
+		{"Sr. Data Engineer", ic, b2b.DepartmentEngineering, "phrase data engineer"},
+		{"Head of Procurement", dir, b2b.DepartmentProcurement, "Head of X is Director"},
+		{"CFO", cl, b2b.DepartmentFinance, ""},
+		{"CISO", cl, b2b.DepartmentSecurity, ""},
+		{"c.t.o.", cl, b2b.DepartmentEngineering, "dotted letters join"},
+		{"VP Eng", vp, b2b.DepartmentEngineering, ""},
+		{"Dir. Marketing", dir, b2b.DepartmentMarketing, ""},
+		{"Mgr, Inside Sales", mgr, b2b.DepartmentSales, ""},
+		{"EVP Finance", vp, b2b.DepartmentFinance, ""},
+		{"AVP - Cyber Security", vp, b2b.DepartmentSecurity, ""},
+		{"vice-president OF sales", vp, b2b.DepartmentSales, "case and hyphen"},
+		{"Founder & CEO", cl, b2b.DepartmentExecutive, "general management without a function"},
+		{"CTO & Co-Founder", cl, b2b.DepartmentEngineering, "a function beats general management"},
+		{"Owner", cl, b2b.DepartmentExecutive, ""},
+		{"Managing Director", cl, b2b.DepartmentExecutive, "managing directors are C-Level"},
+		{"President, EMEA", cl, b2b.DepartmentExecutive, ""},
+		{"Team Lead, Customer Support", mgr, b2b.DepartmentOperations, "team lead is Manager"},
+		{"Chief Design Engineer", ic, b2b.DepartmentEngineering, "chief without officer is a craft title"},
+		{"Chief of Staff", dir, b2b.DepartmentExecutive, ""},
+		{"Director of Security Engineering", dir, b2b.DepartmentSecurity, "security (3) beats engineering (2)"},
+		{"IT Security Manager", mgr, b2b.DepartmentSecurity, "a tie goes to the head noun"},
+		{"Network Engineer", ic, b2b.DepartmentIT, ""},
+		{"Sales Engineer", ic, b2b.DepartmentSales, ""},
+		{"Marketing Operations Analyst", ic, b2b.DepartmentMarketing, "operations is a weak clue"},
+		{"Executive Assistant to the CEO", ic, b2b.DepartmentOperations, "the CEO is somebody else"},
+		{"Partner", cl, b2b.DepartmentExecutive, "a firm's partner"},
+		{"Partner Marketing Manager", mgr, b2b.DepartmentMarketing, "partner is not a level here"},
+		{"HR Business Partner", ic, b2b.DepartmentHR, ""},
+		{"Product Owner", ic, b2b.DepartmentProduct, "not an owner of the company"},
+		{"Lead Generation Specialist", ic, b2b.DepartmentMarketing, "lead generation is not a lead"},
+		{"Lead Software Engineer", mgr, b2b.DepartmentEngineering, "lead is Manager"},
+		{"Founder, Head of Product", cl, b2b.DepartmentProduct, "highest level wins"},
+		{"General Counsel", cl, b2b.DepartmentLegal, ""},
+		{"Associate General Counsel", dir, b2b.DepartmentLegal, ""},
+		{"Registered Nurse", ic, b2b.DepartmentOther, ""},
+		{"Leiter Vertrieb", dir, b2b.DepartmentSales, "German"},
+		{"Vertriebsleiter", dir, b2b.DepartmentSales, "German compound"},
+		{"Softwareentwickler", ic, b2b.DepartmentEngineering, "German compound"},
+		{"Directeur Financier", dir, b2b.DepartmentFinance, "French"},
+		{"Directeur Général", cl, b2b.DepartmentExecutive, "French, accent folded"},
+		{"Geschäftsführer", cl, b2b.DepartmentExecutive, ""},
+		{"Gerente de Ventas", mgr, b2b.DepartmentSales, "Spanish"},
+		{"R&D Engineer", ic, b2b.DepartmentEngineering, "& inside an abbreviation"},
+		{"Sales&Marketing Coordinator", ic, b2b.DepartmentMarketing, "& between words splits; tie to the last"},
+		{"Senior Vice President", vp, "", "no function word"},
+		{"Studio Manager", mgr, "", "unknown words leave the department unknown"},
+		{"Consultant", ic, "", ""},
+	}
+	c := persona.Standard()
+	for _, tt := range tests {
+		t.Run(tt.title, func(t *testing.T) {
+			t.Parallel()
+			got := c.Classify(tt.title)
+			want := struct{ Seniority, Department string }{tt.seniority, tt.dept}
+			have := struct{ Seniority, Department string }{got.Seniority, got.Department}
+			if diff := cmp.Diff(want, have); diff != "" {
+				t.Errorf("Classify(%q) (-want +got):\n%s\nreasons: %s\n(%s)", tt.title, diff, strings.Join(got.Reasons, "; "), tt.reason)
+			}
+			require.Len(t, got.Reasons, 2)
+			require.InDelta(t, 0.5, got.Confidence, 0.5)
+		})
+	}
+}
+
+func TestClassifyReasons(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		title string
+		want  persona.Persona
+	}{
+		{"Director of Security Engineering", persona.Persona{
+			Seniority: dir, Department: b2b.DepartmentSecurity,
+			Reasons: []string{
+				`seniority Director: "director"`,
+				`department Security: "security" 3 (over Engineering: "engineering" 2)`,
+			},
+		}},
+		{"Chief Information Security Officer", persona.Persona{
+			Seniority: cl, Department: b2b.DepartmentSecurity,
+			Reasons: []string{
+				`seniority C-Level: "chief … officer"`,
+				`department Security: "information security" 3`,
+			},
+		}},
+		{"Founder & Head of Product", persona.Persona{
+			Seniority: cl, Department: b2b.DepartmentProduct,
+			Reasons: []string{
+				`seniority C-Level: "founder" (outranks Director: "head of")`,
+				`department Product: "product" 2`,
+			},
+		}},
+		{"Chief Architect", persona.Persona{
+			Seniority: ic, Department: b2b.DepartmentEngineering,
+			Reasons: []string{
+				`seniority Individual Contributor: "architect"; "chief" without "officer" is a craft title, not C-Level`,
+				`department Engineering: "architect" 2`,
+			},
+		}},
+		{"Founder", persona.Persona{
+			Seniority: cl, Department: b2b.DepartmentExecutive,
+			Reasons: []string{
+				`seniority C-Level: "founder"`,
+				`department Executive: general management ("founder") and no function word`,
+			},
+		}},
+		{"Barista", persona.Persona{
+			Seniority: ic, Department: b2b.DepartmentOther,
+			Reasons: []string{
+				"seniority Individual Contributor: no seniority word (default)",
+				`department Other: "barista" 3`,
+			},
+		}},
+		{"Studio Manager", persona.Persona{
+			Seniority: mgr,
+			Reasons: []string{
+				`seniority Manager: "manager"`,
+				`department unknown: no known function word (unrecognised "studio")`,
+			},
+		}},
+		{"", persona.Persona{Reasons: []string{"empty title: seniority and department unknown"}}},
+		{"  \t ", persona.Persona{Reasons: []string{"empty title: seniority and department unknown"}}},
+		{"--- / ???", persona.Persona{Reasons: []string{"no words in title: seniority and department unknown"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.title, func(t *testing.T) {
+			t.Parallel()
+			got := persona.Standard().Classify(tt.title)
+			if diff := cmp.Diff(tt.want, got, cmpopts.IgnoreFields(persona.Persona{}, "Confidence")); diff != "" {
+				t.Errorf("Classify(%q) (-want +got):\n%s", tt.title, diff)
+			}
+		})
+	}
+}
+
+func TestConfidence(t *testing.T) {
+	t.Parallel()
+	c := persona.Standard()
+	clear := c.Classify("Chief Financial Officer")
+	mixed := c.Classify("Director of Security Engineering")
+	unknownDept := c.Classify("Senior Vice President")
+	empty := c.Classify("")
+	require.Greater(t, clear.Confidence, mixed.Confidence, "competing departments lower confidence")
+	require.Greater(t, mixed.Confidence, unknownDept.Confidence, "an unknown department counts as 0")
+	require.Zero(t, empty.Confidence)
+	require.LessOrEqual(t, clear.Confidence, 1.0)
+}
+
+func TestNewOverridesAndExtends(t *testing.T) {
+	t.Parallel()
+	c, err := persona.New(persona.Config{
+		Departments: map[string]b2b.Department{
+			"Studio":     b2b.DepartmentOperations, // extend: a new keyword
+			"growth":     b2b.DepartmentSales,      // override: built-in Marketing
+			"operations": "",                       // remove: no longer a clue
+		},
+		Seniorities: map[string]b2b.Seniority{
+			"Principal":    b2b.SeniorityCLevel,     // a firm's principal
+			"Tech Lead":    b2b.SeniorityIndividual, // override a phrase
+			"Staff Member": b2b.SeniorityIndividual, // a new phrase
+		},
+	})
+	require.NoError(t, err)
+	tests := []struct {
+		title     string
+		seniority b2b.Seniority
+		dept      b2b.Department
+	}{
+		{"Studio Manager", mgr, b2b.DepartmentOperations},
+		{"Head of Growth", dir, b2b.DepartmentSales},
+		{"Director of Operations", dir, ""},
+		{"Principal", cl, ""},
+		{"Tech Lead", ic, ""},
+		{"Security Analyst", ic, b2b.DepartmentSecurity}, // untouched built-ins still work
+	}
+	for _, tt := range tests {
+		got := c.Classify(tt.title)
+		want := [2]string{tt.seniority, tt.dept}
+		if diff := cmp.Diff(want, [2]string{got.Seniority, got.Department}); diff != "" {
+			t.Errorf("Classify(%q) (-want +got):\n%s\nreasons: %q", tt.title, diff, got.Reasons)
+		}
+	}
+	require.Equal(t, []string{`seniority Manager: "manager"`, `department Operations: "studio" (custom) 4`},
+		c.Classify("Studio Manager").Reasons)
+
+	// The shared standard classifier is not changed by New.
+	std := persona.Standard().Classify("Head of Growth")
+	require.Equal(t, b2b.DepartmentMarketing, std.Department)
+	require.Equal(t, b2b.DepartmentOperations, persona.Standard().Classify("Director of Operations").Department)
+}
+
+func TestConfigValidate(t *testing.T) {
+	t.Parallel()
+	require.NoError(t, persona.Config{}.Validate())
+	cfg := persona.Config{
+		Departments: map[string]b2b.Department{
+			"":                   b2b.DepartmentIT,
+			"growth hacking":     "Growth",
+			"VP  Eng":            b2b.DepartmentEngineering,
+			"vp-eng":             b2b.DepartmentEngineering,
+			"a b c d e f":        b2b.DepartmentIT,
+			"revenue operations": b2b.DepartmentOperations,
+		},
+		Seniorities: map[string]b2b.Seniority{
+			"!!!":       b2b.SeniorityVP,
+			"principal": "Boss",
+		},
+	}
+	err := cfg.Validate()
+	require.ErrorIs(t, err, b2b.ErrInvalid)
+	var ve *b2b.ValidationError
+	require.ErrorAs(t, err, &ve)
+	var got []string
+	for _, p := range ve.Problems {
+		got = append(got, p.Error())
+	}
+	want := []string{
+		`departments[""]: keyword has no words`,
+		`departments["a b c d e f"]: keyword has 6 words (at most 5)`,
+		`departments["growth hacking"]: unknown department "Growth" (want one of Finance, IT, Engineering, Security, Marketing, Sales, Operations, HR, Legal, Procurement, Product, Executive, Other)`,
+		`departments["vp-eng"]: same keyword as "VP  Eng" once normalised ("vp eng")`,
+		`seniorities["!!!"]: keyword has no words`,
+		`seniorities["principal"]: unknown seniority "Boss" (want one of C-Level, VP, Director, Manager, Individual Contributor)`,
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("problems (-want +got):\n%s", diff)
+	}
+	require.True(t, strings.HasPrefix(err.Error(), "persona config: 6 problems:"), err.Error())
+
+	c, err := persona.New(cfg)
+	require.Nil(t, c)
+	require.Error(t, err)
+}
+
+func TestApply(t *testing.T) {
+	t.Parallel()
+	c := persona.Standard()
+	p, got := persona.Apply(c, b2b.Person{ID: "p-1", Title: "VP, Information Security"})
+	require.Equal(t, vp, p.Seniority)
+	require.Equal(t, b2b.DepartmentSecurity, p.Department)
+	require.Equal(t, p.Seniority, got.Seniority)
+
+	// Values already on the person are kept.
+	p, got = persona.Apply(c, b2b.Person{ID: "p-2", Title: "VP, Information Security", Department: b2b.DepartmentIT})
+	require.Equal(t, vp, p.Seniority)
+	require.Equal(t, b2b.DepartmentIT, p.Department)
+	require.Equal(t, b2b.DepartmentSecurity, got.Department, "the persona still says what the title says")
+
+	p, got = persona.Apply(c, b2b.Person{ID: "p-3", Title: "CEO", Seniority: vp, Department: b2b.DepartmentSales})
+	require.Equal(t, vp, p.Seniority)
+	require.Equal(t, b2b.DepartmentSales, p.Department)
+	require.Equal(t, []string{"seniority and department already set on the person"}, got.Reasons)
+}
+
+func TestClassifierFunc(t *testing.T) {
+	t.Parallel()
+	var c persona.Classifier = persona.ClassifierFunc(func(title string) persona.Persona {
+		if title == "Rainmaker" {
+			return persona.Persona{Seniority: ic, Department: b2b.DepartmentSales, Confidence: 1, Reasons: []string{"house title"}}
+		}
+		return persona.Standard().Classify(title)
+	})
+	require.Equal(t, b2b.DepartmentSales, c.Classify("Rainmaker").Department)
+	require.Equal(t, b2b.DepartmentFinance, c.Classify("CFO").Department)
+}
+
+func TestConcurrentAndDeterministic(t *testing.T) {
+	t.Parallel()
+	titles := []string{"CFO", "Sr. Data Engineer", "Head of Procurement", "Vertriebsleiter", "Studio Manager"}
+	want := make([]persona.Persona, len(titles))
+	for i, ti := range titles {
+		want[i] = persona.Standard().Classify(ti)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for range 8 {
+		wg.Go(func() {
+			for range 50 {
+				for i, ti := range titles {
+					if diff := cmp.Diff(want[i], persona.Standard().Classify(ti)); diff != "" {
+						errs <- errors.New(diff)
+						return
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,68 @@
+package persona
+
+import "github.com/quorumhq/quorum/b2b"
+
+// senGroup lists words and phrases that set one seniority level.
+type senGroup struct {
+	level b2b.Seniority
+	words string
+}
+
+// builtinSeniorities is the shipped seniority vocabulary. The highest level
+// found in a title wins ("Senior Manager, Sales Engineering" is Manager,
+// "Founder & Head of Product" is C-Level); titles with no seniority word are
+// Individual Contributor.
+var builtinSeniorities = []senGroup{
+	{b2b.SeniorityCLevel, `ceo, cfo, coo, cto, cio, ciso, cso, cmo, cro, cpo, chro, cho, cdo, clo, cco, cao, cgo, cno,
+		cxo, chief executive, chief technology officer, chief technical officer, president, presidente, founder,
+		founders, cofounder, co founder, owner, owners, co owner, coowner, owner operator, managing principal, proprietor, entrepreneur, chairman,
+		chairwoman, chairperson, chair of the board, board chair, vice chairman, vice chair, board member,
+		member of the board, board director, board of directors, non executive director, nonexecutive director,
+		managing director, managing partner, general partner, founding partner, senior partner, equity partner,
+		general counsel, director general, directeur general, directrice generale, directora general,
+		gerente general, pdg, geschaftsfuhrer, geschaftsfuhrerin, geschaeftsfuehrer, geschaeftsfuehrerin,
+		vorstand, vorstandsvorsitzender, inhaber, inhaberin, grunder, grunderin, gruender, gruenderin, fondateur,
+		fondatrice, fundador, fundadora`},
+	{b2b.SeniorityVP, `vice president, vice presidents, vice presidente, vicepresident, vicepresidente, vice pres,
+		vizeprasident, vp, vps, svp, evp, avp, gvp, rvp, cvp, deputy general counsel`},
+	{b2b.SeniorityDirector, `director, directors, dir, directeur, directrice, directora, diretor, diretora, direttore,
+		direttrice, direktor, direktorin, head, head of, leiter, leiterin, leitung, abteilungsleiter,
+		abteilungsleiterin, bereichsleiter, bereichsleiterin, hauptabteilungsleiter, chief of staff,
+		executive director, general manager, gm, art director, creative director, associate general counsel,
+		assistant general counsel`},
+	{b2b.SeniorityManager, `manager, managers, managerin, mgr, mngr, manger, team lead, team leader, tech lead,
+		technical lead, lead, leader, supervisor, supervisors, supv, superintendent, foreman, forewoman,
+		shift lead, shift supervisor, teamleiter, teamleiterin, gruppenleiter, gruppenleiterin, gerente, gestor,
+		gestora, jefe, jefa, responsable, chef de, account manager, product manager, project manager,
+		program manager, programme manager, office manager, store manager, category manager, case manager,
+		relationship manager, commodity manager, managing editor`},
+	{b2b.SeniorityIndividual, `engineer, engineers, developer, programmer, analyst, analysts, specialist, specialists,
+		consultant, consultants, associate, associates, assoc, assistant, asst, coordinator, representative, rep,
+		administrator, technician, technologist, accountant, clerk, intern, internship, trainee, apprentice,
+		student, scientist, researcher, designer, architect, tester, officer, agent, executive, exec, writer,
+		editor, recruiter, buyer, planner, counsel, attorney, lawyer, paralegal, generalist, auditor, nurse,
+		teacher, professor, lecturer, fellow, contributor, staff, principal, account executive,
+		executive assistant, product owner, process owner, service owner, data owner, system owner,
+		application owner, business process owner, risk owner, control owner, account owner, business partner,
+		channel partner, alliance partner, hr business partner, people partner, client partner, founding engineer,
+		sous chef, chef de cuisine, chef de partie, lead generation, lead gen, head hunter, headhunter, specialiste, especialista,
+		analista, asistente, asesor, berater, beraterin, sachbearbeiter, referent, referentin, mitarbeiter,
+		mitarbeiterin, stagiaire, practicante, becario, ingenieur, ingenieurin, ingeniero, ingeniera,
+		engenheiro, entwickler, entwicklerin, comptable`},
+}
+
+// The words below carry no department or level but are known, so a title
+// made only of them and of seniority words ("Senior Vice President, EMEA")
+// gets no department rather than Other.
+const builtinNeutral = `senior, sr, snr, junior, jr, jnr, global, regional, region, national, international,
+	worldwide, local, corporate, enterprise, business, group, division, divisional, district, area, country,
+	north, south, east, west, central, northeast, northwest, southeast, southwest, northern, southern, eastern,
+	western, america, americas, american, emea, apac, apj, latam, emear, europe, european, asia, pacific,
+	africa, middle, na, noram, us, usa, uk, eu, dach, nordic, nordics, benelux, anz, india, china, japan, canada,
+	germany, france, mexico, brazil, level, grade, band, ii, iii, iv, vi, vii, viii, ix, and, of, the, for, in,
+	at, on, an, with, de, des, du, la, le, les, del, et, und, fur, der, die, das, el, los, las, da, do, to,
+	acting, interim, temporary, temp, freelance, freelancer, independent, part, time, full, fulltime,
+	parttime, remote, hybrid, new, former, ex, retired, mid, market, smb, sme, midmarket, strategic, special,
+	general, team, member, members, deputy, managing, founding, board, chief, consulting, advisory, advisor,
+	adviser, expert, professional, practitioner, worker, employee, individual, solutions, solution, services,
+	service, support, internal, external, key, principal, lead, head, vice, executive, exec, officer`
