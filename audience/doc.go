@@ -24,16 +24,17 @@
 //     any(persons, .seniority == "C-Level"), all(...), none(...), filter(...);
 //   - now: the time of the evaluation (daysSince(account.updatedAt) < 90);
 //   - two activity aggregates, counted back from now over the window
-//     (now - days, now]:
+//     (now - days, now], described below.
 //
-//     activityCount(type, days)        the account's activities of a type
-//     personActivityCount(type, days)  the current person's, inside a
-//     predicate over persons:
-//     count(persons, personActivityCount("open_email", 30) >= 2) >= 2
+// The aggregates:
 //
-//     The type is an activity type literal ("visit_web_page",
-//     "fill_out_form", any custom type) or "*" for every type; days is a
-//     number literal, more than 0 and at most 3650 (fractions allowed).
+//	activityCount(type, days)        the account's activities of a type
+//	personActivityCount(type, days)  the current person's, inside a predicate over persons:
+//	                                 count(persons, personActivityCount("open_email", 30) >= 2) >= 2
+//
+// The type is an activity type literal ("visit_web_page", "fill_out_form",
+// any custom type) or "*" for every type; days is a number literal, more
+// than 0 and at most 3650 (fractions allowed).
 //
 // # Validate
 //
