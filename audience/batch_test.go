@@ -23,13 +23,13 @@ func TestBatchEqualsIncremental(t *testing.T) {
 	t.Parallel()
 	ev, err := audience.New(audience.Config{Audiences: benchAudiences})
 	require.NoError(t, err)
-	accs := genAccounts(42, 3000, 8, 60)
+	accs := genAccounts(42, 1200, 8, 60)
 
 	first, err := ev.EvaluateBatch(accs, nil, now)
 	require.NoError(t, err)
 	for _, a := range benchAudiences {
 		n := len(audience.Members(first, a.Name))
-		require.True(t, n > 30 && n < 2970, "audience %q has %d members: the test data does not exercise it", a.Name, n)
+		require.True(t, n > 12 && n < 1188, "audience %q has %d members: the test data does not exercise it", a.Name, n)
 	}
 	prev := map[b2b.AccountID]audience.Membership{}
 	for _, r := range first {
@@ -80,7 +80,7 @@ func TestBatchEqualsIncremental(t *testing.T) {
 func TestBatchDeterministic(t *testing.T) {
 	ev, err := audience.New(audience.Config{Audiences: benchAudiences})
 	require.NoError(t, err)
-	accs := genAccounts(7, 1500, 5, 30)
+	accs := genAccounts(7, 800, 5, 30)
 	old := runtime.GOMAXPROCS(1)
 	one, err := ev.EvaluateBatch(accs, nil, now)
 	require.NoError(t, err)
