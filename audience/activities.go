@@ -1,0 +1,214 @@
+package audience
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/quorumhq/quorum/b2b"
+)
+
+// Activities is a compact, read-only index of one account's activities,
+// built for the aggregates that audience rules ask for (how many activities
+// of a type in the last N days, for the account or for one of its persons).
+// It keeps, per activity, only its type, its time and which of the account's
+// persons did it: 12 bytes per activity, sorted by type and time, so an
+// aggregate costs two binary searches.
+//
+// Build it with [NewActivities]. It is safe for concurrent use.
+type Activities struct {
+	types  []string // distinct activity types, sorted
+	start  []int32  // activities of types[i] are at [start[i], start[i+1])
+	at     []int64  // unix nanoseconds, ascending within a type
+	person []int32  // index into the account's persons, -1 when the person is not one of them
+}
+
+// NewActivities indexes acts for an account whose persons are persons (the
+// same slice, in the same order, as [AccountData.Persons]). An activity whose
+// person is not among persons still counts for the account's aggregates, and
+// for no person's. An activity ID that appears twice counts once (the later
+// copy is ignored). Invalid activities (no ID, an invalid type, no person, no
+// time) are refused: the error lists every one with its index, and nothing
+// is indexed.
+func NewActivities(persons []b2b.Person, acts []b2b.Activity) (*Activities, error) {
+	var ps b2b.Problems
+	for i := range acts {
+		a := &acts[i]
+		if strings.TrimSpace(string(a.ID)) == "" {
+			ps.Addf(fmt.Sprintf("[%d].id", i), "is required")
+		}
+		if !b2b.ValidActivityType(a.Type) {
+			ps.Addf(fmt.Sprintf("[%d].type", i), "%q is not a valid activity type", a.Type)
+		}
+		if strings.TrimSpace(string(a.Person)) == "" {
+			ps.Addf(fmt.Sprintf("[%d].personId", i), "is required")
+		}
+		if a.Time.IsZero() {
+			ps.Addf(fmt.Sprintf("[%d].time", i), "is required")
+		}
+	}
+	if err := ps.Err("activities"); err != nil {
+		return nil, err
+	}
+	index := make(map[b2b.PersonID]int32, len(persons))
+	for i := range persons {
+		if _, dup := index[persons[i].ID]; !dup {
+			index[persons[i].ID] = int32(i)
+		}
+	}
+	type row struct {
+		typ    string
+		at     int64
+		person int32
+	}
+	seen := make(map[b2b.ActivityID]struct{}, len(acts))
+	rows := make([]row, 0, len(acts))
+	for i := range acts {
+		a := &acts[i]
+		if _, dup := seen[a.ID]; dup {
+			continue
+		}
+		seen[a.ID] = struct{}{}
+		p, ok := index[a.Person]
+		if !ok {
+			p = -1
+		}
+		rows = append(rows, row{typ: a.Type, at: a.Time.UnixNano(), person: p})
+	}
+	slices.SortFunc(rows, func(x, y row) int {
+		if c := strings.Compare(x.typ, y.typ); c != 0 {
+			return c
+		}
+		if c := cmpInt(x.at, y.at); c != 0 {
+			return c
+		}
+		return cmpInt(x.person, y.person)
+	})
+	ix := &Activities{at: make([]int64, len(rows)), person: make([]int32, len(rows))}
+	for i, r := range rows {
+		if i == 0 || r.typ != rows[i-1].typ {
+			ix.types = append(ix.types, r.typ)
+			ix.start = append(ix.start, int32(i))
+		}
+		ix.at[i], ix.person[i] = r.at, r.person
+	}
+	ix.start = append(ix.start, int32(len(rows)))
+	return ix, nil
+}
+
+func cmpInt[T int32 | int64](a, b T) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// Len returns the number of activities indexed.
+func (ix *Activities) Len() int {
+	if ix == nil {
+		return 0
+	}
+	return len(ix.at)
+}
+
+// Types returns the distinct activity types indexed, sorted.
+func (ix *Activities) Types() []string {
+	if ix == nil {
+		return nil
+	}
+	return slices.Clone(ix.types)
+}
+
+// window returns the range of activities of type typ ("*" for every type is
+// handled by the caller) with a time in (now-days, now].
+func (ix *Activities) window(typeIdx int, from, to int64) (lo, hi int) {
+	s, e := int(ix.start[typeIdx]), int(ix.start[typeIdx+1])
+	times := ix.at[s:e]
+	lo, _ = slices.BinarySearch(times, from+1) // first > from
+	hi, _ = slices.BinarySearch(times, to+1)   // first > to
+	return s + lo, s + hi
+}
+
+func (ix *Activities) typeIndex(typ string) (int, bool) {
+	return slices.BinarySearch(ix.types, typ)
+}
+
+// Count returns how many activities of type typ (or of any type when typ is
+// "*") happened in the days before now: in (now - days*24h, now].
+// Activities after now are not counted.
+func (ix *Activities) Count(typ string, days float64, now time.Time) int {
+	if ix == nil {
+		return 0
+	}
+	from, to := windowBounds(days, now)
+	n := 0
+	ix.eachType(typ, func(t int) {
+		lo, hi := ix.window(t, from, to)
+		n += hi - lo
+	})
+	return n
+}
+
+// CountByPerson adds, for each activity of type typ (or any type for "*")
+// in (now - days*24h, now], one to counts[p] where p is the index of the
+// person who did it; counts must have one entry per person of the account.
+func (ix *Activities) CountByPerson(typ string, days float64, now time.Time, counts []int) {
+	if ix == nil {
+		return
+	}
+	from, to := windowBounds(days, now)
+	ix.eachType(typ, func(t int) {
+		lo, hi := ix.window(t, from, to)
+		for _, p := range ix.person[lo:hi] {
+			if p >= 0 && int(p) < len(counts) {
+				counts[p]++
+			}
+		}
+	})
+}
+
+func (ix *Activities) eachType(typ string, f func(t int)) {
+	if typ == AnyActivity {
+		for t := range ix.types {
+			f(t)
+		}
+		return
+	}
+	if t, ok := ix.typeIndex(typ); ok {
+		f(t)
+	}
+}
+
+// Last returns the time of the latest activity of type typ (any type for
+// "*") at or before now, and false when there is none.
+func (ix *Activities) Last(typ string, now time.Time) (time.Time, bool) {
+	if ix == nil {
+		return time.Time{}, false
+	}
+	to := now.UnixNano()
+	best, found := int64(0), false
+	ix.eachType(typ, func(t int) {
+		s, e := int(ix.start[t]), int(ix.start[t+1])
+		hi, _ := slices.BinarySearch(ix.at[s:e], to+1)
+		if hi > 0 && (!found || ix.at[s+hi-1] > best) {
+			best, found = ix.at[s+hi-1], true
+		}
+	})
+	if !found {
+		return time.Time{}, false
+	}
+	return time.Unix(0, best).UTC(), true
+}
+
+func windowBounds(days float64, now time.Time) (from, to int64) {
+	to = now.UnixNano()
+	return to - int64(days*float64(24*time.Hour)), to
+}
+
+// AnyActivity, given as the activity type of an aggregate, counts
+// activities of every type: activityCount("*", 7).
+const AnyActivity = "*"

@@ -1,0 +1,335 @@
+package qualify
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/quorumhq/quorum/b2b"
+)
+
+// ModelVersion is the version of the JSON form of a [Model].
+const ModelVersion = 1
+
+// The features a model can use. Each reads one field of [Features], after a
+// fixed transform: days since last activity is capped at 365, employees are
+// read as log10(1+employees), and industry is one term per industry seen in
+// training (1 for that industry, 0 otherwise).
+const (
+	ModelFeatureCompleteness          = "completeness"
+	ModelFeatureWeightedCompleteness  = "weightedCompleteness"
+	ModelFeatureScore                 = "score"
+	ModelFeatureVelocity              = "velocity"
+	ModelFeatureEngagedRoles          = "engagedRoles"
+	ModelFeatureDaysSinceLastActivity = "daysSinceLastActivity"
+	ModelFeatureEmployees             = "employees"
+	ModelFeaturePriorOpportunities    = "priorOpportunities"
+	ModelFeaturePriorWon              = "priorWon"
+	ModelFeatureIndustry              = "industry"
+)
+
+// ModelNumericFeatures lists the numeric features in the order a trained
+// model holds them (the industry terms follow).
+var ModelNumericFeatures = []string{
+	ModelFeatureCompleteness, ModelFeatureWeightedCompleteness, ModelFeatureScore,
+	ModelFeatureVelocity, ModelFeatureEngagedRoles, ModelFeatureDaysSinceLastActivity,
+	ModelFeatureEmployees, ModelFeaturePriorOpportunities, ModelFeaturePriorWon,
+}
+
+// modelMaxDays caps days since last activity.
+const modelMaxDays = 365
+
+// A Model is a logistic regression over standardised features: the
+// log-odds of the outcome is
+//
+//	Intercept + sum over terms of Weight * (x - Mean) / Scale
+//
+// so Intercept is the log-odds of an average group of the training data,
+// and each term's part of the sum is its contribution: how much that
+// feature pushes this group above or below the average.
+type Model struct {
+	Version int `json:"version"`
+	// Outcome says in words what the model predicts ("opportunity created
+	// within 90 days").
+	Outcome    string          `json:"outcome,omitempty"`
+	Intercept  float64         `json:"intercept"`
+	Terms      []ModelTerm     `json:"terms"`
+	Training   ModelTraining   `json:"training"`
+	Evaluation ModelEvaluation `json:"evaluation"`
+}
+
+// A ModelTerm is one input of a model.
+type ModelTerm struct {
+	Feature string `json:"feature"`
+	// Category is the industry of an industry term, empty otherwise.
+	Category string  `json:"category,omitempty"`
+	Mean     float64 `json:"mean"`
+	Scale    float64 `json:"scale"`
+	// Weight is the change of log-odds per Scale (one standard deviation
+	// in the training data).
+	Weight float64 `json:"weight"`
+}
+
+// ModelTraining records how a model was trained.
+type ModelTraining struct {
+	L2        float64 `json:"l2"`
+	Seed      uint64  `json:"seed"`
+	HoldOut   float64 `json:"holdOut"`
+	Examples  int     `json:"examples"`
+	Positives int     `json:"positives"`
+	// Iterations is how many Newton steps training took.
+	Iterations int `json:"iterations"`
+}
+
+// ModelContribution is one feature's push on a group's log-odds.
+type ModelContribution struct {
+	Feature string `json:"feature"`
+	// Value describes the group's value in words ("completeness 0.8",
+	// "velocity +45 in 14 days", "no activity for 20 days").
+	Value        string  `json:"value"`
+	Contribution float64 `json:"contribution"`
+}
+
+// String renders "completeness 0.8 (+1.2)".
+func (c ModelContribution) String() string {
+	return fmt.Sprintf("%s (%+.1f)", c.Value, c.Contribution)
+}
+
+// ModelContributionWords joins the contributions that move the log-odds by
+// at least 0.05, in order: "completeness 0.8 (+1.2), velocity +45 in 14
+// days (+0.9)".
+func ModelContributionWords(cs []ModelContribution) string {
+	var parts []string
+	for _, c := range cs {
+		if math.Abs(c.Contribution) >= 0.05 {
+			parts = append(parts, c.String())
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// modelValue reads a numeric feature of f after its transform.
+func modelValue(feature string, f *Features) float64 {
+	switch feature {
+	case ModelFeatureCompleteness:
+		return f.Completeness
+	case ModelFeatureWeightedCompleteness:
+		return f.WeightedCompleteness
+	case ModelFeatureScore:
+		return f.Score
+	case ModelFeatureVelocity:
+		return f.Velocity
+	case ModelFeatureEngagedRoles:
+		return float64(f.EngagedRoles)
+	case ModelFeatureDaysSinceLastActivity:
+		return math.Min(f.DaysSinceLastActivity, modelMaxDays)
+	case ModelFeatureEmployees:
+		return math.Log10(1 + float64(f.Employees))
+	case ModelFeaturePriorOpportunities:
+		return float64(f.PriorOpportunities)
+	case ModelFeaturePriorWon:
+		return float64(f.PriorWon)
+	}
+	return 0
+}
+
+// modelTermValue reads a term's input from f.
+func modelTermValue(t *ModelTerm, f *Features) float64 {
+	if t.Feature == ModelFeatureIndustry {
+		if strings.EqualFold(strings.TrimSpace(f.Industry), t.Category) {
+			return 1
+		}
+		return 0
+	}
+	return modelValue(t.Feature, f)
+}
+
+// modelWords describes a feature's value for people.
+func modelWords(feature string, f *Features) string {
+	switch feature {
+	case ModelFeatureCompleteness:
+		return "completeness " + readyNum(f.Completeness)
+	case ModelFeatureWeightedCompleteness:
+		return "weighted completeness " + readyNum(f.WeightedCompleteness)
+	case ModelFeatureScore:
+		return "score " + readyNum(f.Score)
+	case ModelFeatureVelocity:
+		sign := ""
+		if f.Velocity >= 0 {
+			sign = "+"
+		}
+		return fmt.Sprintf("velocity %s%s in %s days", sign, readyNum(f.Velocity), readyNum(f.VelocityDays))
+	case ModelFeatureEngagedRoles:
+		if f.EngagedRoles == 1 {
+			return "1 engaged role"
+		}
+		return fmt.Sprintf("%d engaged roles", f.EngagedRoles)
+	case ModelFeatureDaysSinceLastActivity:
+		switch d := f.DaysSinceLastActivity; {
+		case math.IsInf(d, 1):
+			return "no activity ever"
+		case d < 1:
+			return "active today"
+		default:
+			return fmt.Sprintf("no activity for %s days", readyNum(math.Floor(d)))
+		}
+	case ModelFeatureEmployees:
+		return fmt.Sprintf("%d employees", f.Employees)
+	case ModelFeaturePriorOpportunities:
+		return fmt.Sprintf("%d prior opportunities", f.PriorOpportunities)
+	case ModelFeaturePriorWon:
+		return fmt.Sprintf("%d won before", f.PriorWon)
+	case ModelFeatureIndustry:
+		if strings.TrimSpace(f.Industry) == "" {
+			return "industry unknown"
+		}
+		return "industry " + f.Industry
+	}
+	return feature
+}
+
+// Probability returns the model's probability of the outcome for f.
+// Features are not validated here; see [StrategyModel.Assess].
+func (m *Model) Probability(f Features) float64 {
+	z := m.Intercept
+	for i := range m.Terms {
+		t := &m.Terms[i]
+		z += t.Weight * (modelTermValue(t, &f) - t.Mean) / t.Scale
+	}
+	return modelSigmoid(z)
+}
+
+// Explain returns the probability and each feature's contribution to the
+// log-odds relative to an average training group, largest in size first;
+// the industry terms add up to one contribution.
+func (m *Model) Explain(f Features) (float64, []ModelContribution) {
+	z := m.Intercept
+	var out []ModelContribution
+	industry := -1
+	for i := range m.Terms {
+		t := &m.Terms[i]
+		c := t.Weight * (modelTermValue(t, &f) - t.Mean) / t.Scale
+		z += c
+		if t.Feature == ModelFeatureIndustry {
+			if industry < 0 {
+				industry = len(out)
+				out = append(out, ModelContribution{Feature: ModelFeatureIndustry, Value: modelWords(ModelFeatureIndustry, &f)})
+			}
+			out[industry].Contribution += c
+			continue
+		}
+		out = append(out, ModelContribution{Feature: t.Feature, Value: modelWords(t.Feature, &f), Contribution: c})
+	}
+	slices.SortStableFunc(out, func(a, b ModelContribution) int {
+		switch x, y := math.Abs(a.Contribution), math.Abs(b.Contribution); {
+		case x > y:
+			return -1
+		case x < y:
+			return 1
+		}
+		return 0
+	})
+	return modelSigmoid(z), out
+}
+
+// Weight returns the weight of a numeric feature (per standard deviation),
+// and false when the model has no such term.
+func (m *Model) Weight(feature string) (float64, bool) {
+	for _, t := range m.Terms {
+		if t.Feature == feature && t.Category == "" {
+			return t.Weight, true
+		}
+	}
+	return 0, false
+}
+
+func modelSigmoid(z float64) float64 {
+	if z >= 0 {
+		return 1 / (1 + math.Exp(-z))
+	}
+	e := math.Exp(z)
+	return e / (1 + e)
+}
+
+// Validate checks a model, typically one loaded from JSON: known version and
+// features, no duplicate term, finite numbers, positive scales,
+// probabilities and metrics in range.
+func (m *Model) Validate() error {
+	var ps b2b.Problems
+	if m.Version != ModelVersion {
+		ps.Addf("version", "unsupported version %d (want %d)", m.Version, ModelVersion)
+	}
+	readyFinite(&ps, "intercept", m.Intercept)
+	if len(m.Terms) == 0 {
+		ps.Addf("terms", "a model needs at least one term")
+	}
+	seen := map[string]int{}
+	for i, t := range m.Terms {
+		path := fmt.Sprintf("terms[%d]", i)
+		switch {
+		case t.Feature == ModelFeatureIndustry:
+			if strings.TrimSpace(t.Category) == "" {
+				ps.Addf(path+".category", "an industry term needs its industry")
+			}
+		case slices.Contains(ModelNumericFeatures, t.Feature):
+			if t.Category != "" {
+				ps.Addf(path+".category", "only industry terms have a category, %s has %q", t.Feature, t.Category)
+			}
+		default:
+			ps.Addf(path+".feature", "unknown feature %q (want one of %s, %s)", t.Feature, strings.Join(ModelNumericFeatures, ", "), ModelFeatureIndustry)
+		}
+		key := t.Feature + "\x00" + strings.ToLower(t.Category)
+		if j, dup := seen[key]; dup {
+			ps.Addf(path, "duplicates terms[%d]", j)
+		} else {
+			seen[key] = i
+		}
+		readyFinite(&ps, path+".mean", t.Mean)
+		readyFinite(&ps, path+".weight", t.Weight)
+		if !(t.Scale > 0) || math.IsInf(t.Scale, 0) {
+			ps.Addf(path+".scale", "must be a positive finite number, got %v", t.Scale)
+		}
+	}
+	tr := m.Training
+	if tr.L2 < 0 || math.IsNaN(tr.L2) || math.IsInf(tr.L2, 0) {
+		ps.Addf("training.l2", "must be a non-negative finite number, got %v", tr.L2)
+	}
+	if tr.HoldOut < 0 || tr.HoldOut >= 1 || math.IsNaN(tr.HoldOut) {
+		ps.Addf("training.holdOut", "must be in [0, 1), got %v", tr.HoldOut)
+	}
+	if tr.Examples < 0 || tr.Positives < 0 || tr.Positives > tr.Examples {
+		ps.Addf("training", "examples %d and positives %d do not add up", tr.Examples, tr.Positives)
+	}
+	m.Evaluation.validate(&ps)
+	return ps.Err("model")
+}
+
+// MarshalJSON writes the model as indented JSON; see [ModelFromJSON].
+func (m *Model) MarshalJSON() ([]byte, error) {
+	type plain Model
+	return json.MarshalIndent((*plain)(m), "", "  ")
+}
+
+// ModelFromJSON reads a model saved with json.Marshal and validates it.
+// Unknown fields are refused, so a typo in a hand-edited file is an error,
+// not a silently ignored value.
+func ModelFromJSON(data []byte) (*Model, error) {
+	type plain Model
+	var m plain
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&m); err != nil {
+		return nil, fmt.Errorf("model: %w", err)
+	}
+	if dec.More() {
+		return nil, fmt.Errorf("model: unexpected data after the model")
+	}
+	model := Model(m)
+	if err := model.Validate(); err != nil {
+		return nil, err
+	}
+	return &model, nil
+}

@@ -1,0 +1,294 @@
+package qualify_test
+
+import (
+	"encoding/json"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/qualify"
+)
+
+// rTruth is the known model the labelled histories are drawn from: effects
+// on the log-odds per standard deviation of each (transformed) feature.
+// Weighted completeness, engaged roles and prior wins have no effect.
+var rTruth = map[string]float64{
+	qualify.ModelFeatureCompleteness:          1.4,
+	qualify.ModelFeatureDaysSinceLastActivity: -1.0,
+	qualify.ModelFeatureVelocity:              0.7,
+	qualify.ModelFeatureScore:                 0.45,
+	qualify.ModelFeatureEmployees:             0.25,
+	qualify.ModelFeaturePriorOpportunities:    -0.1,
+}
+
+const rTruthIntercept = -1.6
+
+var rIndustries = []string{"Software", "Financial Services", "Healthcare", "Retail"}
+
+// rIndustryEffect is the known effect on the log-odds of each industry.
+var rIndustryEffect = map[string]float64{"Software": 0.5, "Financial Services": 0.2, "Healthcare": 0, "Retail": -0.4}
+
+// rFeatures draws one buying group's features.
+func rFeatures(r *rand.Rand) qualify.Features {
+	c := float64(r.IntN(7)) / 6
+	days := r.ExpFloat64() * 20
+	if r.IntN(20) == 0 {
+		days = math.Inf(1)
+	}
+	prior := r.IntN(4)
+	return qualify.Features{
+		Completeness:          c,
+		WeightedCompleteness:  math.Min(1, math.Max(0, c+r.NormFloat64()*0.1)),
+		Score:                 math.Exp(4 + 0.7*r.NormFloat64()),
+		Velocity:              r.NormFloat64() * 30,
+		VelocityDays:          14,
+		EngagedRoles:          r.IntN(6),
+		DaysSinceLastActivity: days,
+		Industry:              rIndustries[r.IntN(len(rIndustries))],
+		Employees:             int(math.Pow(10, 1+4*r.Float64())),
+		PriorOpportunities:    prior,
+		PriorWon:              r.IntN(prior + 1),
+	}
+}
+
+// rTransformed is a feature after the model's transform (the same as the
+// trainer applies, so the known model is recoverable).
+func rTransformed(name string, f qualify.Features) float64 {
+	switch name {
+	case qualify.ModelFeatureCompleteness:
+		return f.Completeness
+	case qualify.ModelFeatureDaysSinceLastActivity:
+		return math.Min(f.DaysSinceLastActivity, 365)
+	case qualify.ModelFeatureVelocity:
+		return f.Velocity
+	case qualify.ModelFeatureScore:
+		return f.Score
+	case qualify.ModelFeatureEmployees:
+		return math.Log10(1 + float64(f.Employees))
+	case qualify.ModelFeaturePriorOpportunities:
+		return float64(f.PriorOpportunities)
+	}
+	panic(name)
+}
+
+// rWorld is a population's standardisation: the mean and standard deviation
+// of each transformed feature, measured on a large reference sample.
+type rWorld struct{ mean, sd map[string]float64 }
+
+func rNewWorld() rWorld {
+	r := rand.New(rand.NewPCG(1, 1))
+	w := rWorld{mean: map[string]float64{}, sd: map[string]float64{}}
+	fs := make([]qualify.Features, 200_000)
+	for i := range fs {
+		fs[i] = rFeatures(r)
+	}
+	for name := range rTruth {
+		var s, sq float64
+		for _, f := range fs {
+			v := rTransformed(name, f)
+			s += v
+			sq += v * v
+		}
+		n := float64(len(fs))
+		w.mean[name] = s / n
+		w.sd[name] = math.Sqrt(sq/n - w.mean[name]*w.mean[name])
+	}
+	return w
+}
+
+// rTrueProbability is the known model's probability for f.
+func (w rWorld) rTrueProbability(f qualify.Features) float64 {
+	z := rTruthIntercept + rIndustryEffect[f.Industry]
+	for name, eff := range rTruth {
+		z += eff * (rTransformed(name, f) - w.mean[name]) / w.sd[name]
+	}
+	return 1 / (1 + math.Exp(-z))
+}
+
+// rHistory draws n labelled groups from the known model.
+func (w rWorld) rHistory(seed uint64, n int) ([]qualify.ReadinessExample, []float64) {
+	r := rand.New(rand.NewPCG(seed, 2))
+	ex := make([]qualify.ReadinessExample, n)
+	truth := make([]float64, n)
+	for i := range ex {
+		f := rFeatures(r)
+		truth[i] = w.rTrueProbability(f)
+		ex[i] = qualify.ReadinessExample{Features: f, Outcome: r.Float64() < truth[i]}
+	}
+	return ex, truth
+}
+
+func rLabels(ex []qualify.ReadinessExample) []bool {
+	out := make([]bool, len(ex))
+	for i, e := range ex {
+		out[i] = e.Outcome
+	}
+	return out
+}
+
+func TestModelRecoversKnownModel(t *testing.T) {
+	t.Parallel()
+	world := rNewWorld()
+	history, _ := world.rHistory(11, 24_000)
+	m, err := qualify.ModelTrainer{Seed: 5, Outcome: qualify.ModelOutcome{Days: 90}}.Train(history)
+	require.NoError(t, err)
+	require.NoError(t, m.Validate())
+	require.Equal(t, "opportunity created within 90 days", m.Outcome)
+	require.Equal(t, 18_000, m.Training.Examples)
+
+	// Signs of every feature with an effect.
+	for name, eff := range rTruth {
+		w, ok := m.Weight(name)
+		require.True(t, ok, name)
+		require.Equal(t, math.Signbit(eff), math.Signbit(w), "%s: true %v, learned %v", name, eff, w)
+	}
+	// Ranking by size, and features without effect stay small.
+	byTrue := slices.SortedFunc(func(yield func(string) bool) {
+		for k := range rTruth {
+			if !yield(k) {
+				return
+			}
+		}
+	}, func(a, b string) int { return cmpAbs(rTruth[b], rTruth[a]) })
+	learned := slices.Clone(byTrue)
+	slices.SortFunc(learned, func(a, b string) int {
+		wa, _ := m.Weight(a)
+		wb, _ := m.Weight(b)
+		return cmpAbs(wb, wa)
+	})
+	require.Equal(t, byTrue, learned, "features ranked by the size of their weight")
+	for _, name := range []string{qualify.ModelFeatureWeightedCompleteness, qualify.ModelFeatureEngagedRoles, qualify.ModelFeaturePriorWon} {
+		w, _ := m.Weight(name)
+		require.Less(t, math.Abs(w), 0.08, "%s has no effect in the known model", name)
+	}
+	// Industry terms: Software above Retail.
+	var soft, retail float64
+	for _, term := range m.Terms {
+		switch term.Category {
+		case "Software":
+			soft = term.Weight
+		case "Retail":
+			retail = term.Weight
+		}
+	}
+	require.Greater(t, soft, retail)
+
+	// AUC on fresh data: within 0.02 of the known model's own AUC.
+	fresh, truth := world.rHistory(12, 20_000)
+	probs := make([]float64, len(fresh))
+	for i := range fresh {
+		probs[i] = m.Probability(fresh[i].Features)
+	}
+	known := qualify.ModelAUC(truth, rLabels(fresh))
+	got := qualify.ModelAUC(probs, rLabels(fresh))
+	require.InDelta(t, known, got, 0.02, "known-model AUC %.4f, learned %.4f", known, got)
+	require.InDelta(t, known, m.Evaluation.AUC, 0.02, "held-out AUC %.4f", m.Evaluation.AUC)
+
+	// On the held-out split the model beats the score, alone and as the best
+	// single threshold, and is calibrated.
+	ev := m.Evaluation
+	require.Equal(t, 6000, ev.Examples)
+	require.Greater(t, ev.AUC, ev.ScoreAUC+0.1)
+	require.Greater(t, ev.AUC, ev.ThresholdAUC+0.1)
+	require.Less(t, ev.ECE, 0.03)
+	require.Len(t, ev.Calibration, 10)
+	t.Logf("known-model AUC %.4f; learned on fresh data %.4f\n%s", known, got, ev)
+}
+
+func cmpAbs(a, b float64) int {
+	switch x, y := math.Abs(a), math.Abs(b); {
+	case x < y:
+		return -1
+	case x > y:
+		return 1
+	}
+	return 0
+}
+
+func TestModelTrainingIsDeterministic(t *testing.T) {
+	t.Parallel()
+	history, _ := rNewWorld().rHistory(3, 3000)
+	a, err := qualify.ModelTrainer{Seed: 9}.Train(history)
+	require.NoError(t, err)
+	b, err := qualify.ModelTrainer{Seed: 9}.Train(history)
+	require.NoError(t, err)
+	ja, _ := json.Marshal(a)
+	jb, _ := json.Marshal(b)
+	require.Equal(t, string(ja), string(jb))
+	c, err := qualify.ModelTrainer{Seed: 10}.Train(history)
+	require.NoError(t, err)
+	require.NotEqual(t, a.Intercept, c.Intercept, "another seed, another split")
+}
+
+func TestModelTrainerErrors(t *testing.T) {
+	t.Parallel()
+	_, err := qualify.ModelTrainer{L2: -1, HoldOut: 0.95}.Train(nil)
+	require.ErrorIs(t, err, b2b.ErrInvalid)
+	require.Equal(t, "model trainer: 2 problems:\n  l2: must be a non-negative finite number, got -1\n  holdOut: must be in [0, 0.9), got 0.95", err.Error())
+
+	one := make([]qualify.ReadinessExample, 100)
+	_, err = qualify.ModelTrainer{}.Train(one)
+	require.ErrorIs(t, err, qualify.ErrModelData)
+	require.EqualError(t, err, "cannot train a model on these examples: the training split has 0 positive and 75 negative examples, it needs at least 5 of each")
+
+	bad := []qualify.ReadinessExample{{Features: qualify.Features{Completeness: -1}}}
+	_, err = qualify.ModelTrainer{}.Train(bad)
+	require.EqualError(t, err, "training data: examples[0].features.completeness: must be between 0 and 1, got -1")
+}
+
+func TestModelJSON(t *testing.T) {
+	t.Parallel()
+	history, _ := rNewWorld().rHistory(4, 2000)
+	m, err := qualify.ModelTrainer{Seed: 1}.Train(history)
+	require.NoError(t, err)
+	data, err := json.Marshal(m)
+	require.NoError(t, err)
+	back, err := qualify.ModelFromJSON(data)
+	require.NoError(t, err)
+	require.Equal(t, m, back)
+	f := history[0].Features
+	require.Equal(t, m.Probability(f), back.Probability(f))
+
+	tests := []struct {
+		name string
+		edit func(map[string]any)
+		want string
+	}{
+		{"unknown field", func(m map[string]any) { m["weights"] = 1 }, `model: json: unknown field "weights"`},
+		{"version", func(m map[string]any) { m["version"] = 2 }, "model: version: unsupported version 2 (want 1)"},
+		{"bad terms", func(m map[string]any) {
+			terms := m["terms"].([]any)
+			terms[0].(map[string]any)["scale"] = 0
+			terms[1].(map[string]any)["feature"] = "colour"
+			terms[2].(map[string]any)["feature"] = "completeness"
+		}, "model: 3 problems:\n  terms[0].scale: must be a positive finite number, got 0\n  terms[1].feature: unknown feature \"colour\" (want one of completeness, weightedCompleteness, score, velocity, engagedRoles, daysSinceLastActivity, employees, priorOpportunities, priorWon, industry)\n  terms[2]: duplicates terms[0]"},
+		{"auc out of range", func(m map[string]any) { m["evaluation"].(map[string]any)["auc"] = 1.5 }, "model: evaluation.auc: must be between 0 and 1, got 1.5"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var raw map[string]any
+			require.NoError(t, json.Unmarshal(data, &raw))
+			tt.edit(raw)
+			edited, err := json.Marshal(raw)
+			require.NoError(t, err)
+			_, err = qualify.ModelFromJSON(edited)
+			require.EqualError(t, err, tt.want)
+		})
+	}
+	_, err = qualify.ModelFromJSON([]byte(`{"version":1} {}`))
+	require.EqualError(t, err, "model: unexpected data after the model")
+}
+
+func TestModelAUC(t *testing.T) {
+	t.Parallel()
+	require.Equal(t, 1.0, qualify.ModelAUC([]float64{0.1, 0.9}, []bool{false, true}))
+	require.Equal(t, 0.0, qualify.ModelAUC([]float64{0.9, 0.1}, []bool{false, true}))
+	require.Equal(t, 0.5, qualify.ModelAUC([]float64{0.5, 0.5}, []bool{false, true}))
+	// 2 positives, 2 negatives: pairs (p,n): .8>.3 .8>.5 .4>.3 .4<.5 -> 3/4.
+	require.Equal(t, 0.75, qualify.ModelAUC([]float64{0.8, 0.4, 0.3, 0.5}, []bool{true, true, false, false}))
+	require.True(t, math.IsNaN(qualify.ModelAUC([]float64{1}, []bool{true})))
+}

@@ -1,0 +1,366 @@
+package qualify
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/quorumhq/quorum/b2b"
+)
+
+// Features are what readiness looks at for one buying group at one time.
+// The engine fills them from the buying group, its scores and the account.
+type Features struct {
+	// Completeness is the share of required roles filled, 0 to 1.
+	Completeness float64 `json:"completeness"`
+	// WeightedCompleteness is the weighted share of roles filled, 0 to 1.
+	WeightedCompleteness float64 `json:"weightedCompleteness"`
+	// Score is the buying group's engagement score.
+	Score float64 `json:"score"`
+	// Velocity is the change of Score over the last VelocityDays days
+	// (negative when the group cools down).
+	Velocity     float64 `json:"velocity"`
+	VelocityDays float64 `json:"velocityDays"`
+	// EngagedRoles is how many roles have at least one engaged member.
+	EngagedRoles int `json:"engagedRoles"`
+	// DaysSinceLastActivity is how long ago the group's last activity was;
+	// +Inf means never (a model reads at most 365).
+	DaysSinceLastActivity float64 `json:"daysSinceLastActivity"`
+	// Industry and Employees are the account's firmographics.
+	Industry  string `json:"industry"`
+	Employees int    `json:"employees"`
+	// PriorOpportunities and PriorWon are the account's opportunity
+	// history before now (see [FeaturesOpportunityHistory]).
+	PriorOpportunities int `json:"priorOpportunities"`
+	PriorWon           int `json:"priorWon"`
+}
+
+// Validate reports every problem with the features at once.
+func (f *Features) Validate() error {
+	var ps b2b.Problems
+	readyFinite(&ps, "completeness", f.Completeness)
+	readyFinite(&ps, "weightedCompleteness", f.WeightedCompleteness)
+	readyFinite(&ps, "score", f.Score)
+	readyFinite(&ps, "velocity", f.Velocity)
+	readyFinite(&ps, "velocityDays", f.VelocityDays)
+	if f.Completeness < 0 || f.Completeness > 1 {
+		ps.Addf("completeness", "must be between 0 and 1, got %v", f.Completeness)
+	}
+	if f.WeightedCompleteness < 0 || f.WeightedCompleteness > 1 {
+		ps.Addf("weightedCompleteness", "must be between 0 and 1, got %v", f.WeightedCompleteness)
+	}
+	if f.VelocityDays < 0 {
+		ps.Addf("velocityDays", "must not be negative, got %v", f.VelocityDays)
+	}
+	if math.IsNaN(f.DaysSinceLastActivity) || f.DaysSinceLastActivity < 0 {
+		ps.Addf("daysSinceLastActivity", "must be a non-negative number of days (+Inf for never), got %v", f.DaysSinceLastActivity)
+	}
+	for _, c := range []struct {
+		path string
+		v    int
+	}{{"engagedRoles", f.EngagedRoles}, {"employees", f.Employees}, {"priorOpportunities", f.PriorOpportunities}, {"priorWon", f.PriorWon}} {
+		if c.v < 0 {
+			ps.Addf(c.path, "must not be negative, got %d", c.v)
+		}
+	}
+	if f.PriorWon > f.PriorOpportunities {
+		ps.Addf("priorWon", "%d won is more than the %d prior opportunities", f.PriorWon, f.PriorOpportunities)
+	}
+	return ps.Err("features")
+}
+
+func readyFinite(ps *b2b.Problems, path string, v float64) {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		ps.Addf(path, "must be a finite number, got %v", v)
+	}
+}
+
+// FeaturesOpportunityHistory counts the opportunities created at or before
+// at, and those of them won at or before at.
+func FeaturesOpportunityHistory(at time.Time, opps []b2b.Opportunity) (prior, won int) {
+	for i := range opps {
+		o := &opps[i]
+		if o.CreatedAt.IsZero() || o.CreatedAt.After(at) {
+			continue
+		}
+		prior++
+		if o.Status == b2b.OpportunityWon && !o.ClosedAt.IsZero() && !o.ClosedAt.After(at) {
+			won++
+		}
+	}
+	return prior, won
+}
+
+// ReadinessLevel is the verdict: ready for sales, worth nurturing, or not
+// yet.
+type ReadinessLevel string
+
+// The readiness levels.
+const (
+	ReadinessReady   ReadinessLevel = "ready"
+	ReadinessNurture ReadinessLevel = "nurture"
+	ReadinessNotYet  ReadinessLevel = "not yet"
+)
+
+// Tier is the journey track a level leads to (the guide's option C).
+type Tier string
+
+// The tiers, one per level.
+const (
+	TierFastTrack          Tier = "fast-track to sales"
+	TierIntensifiedNurture Tier = "intensified nurture"
+	TierLongTermAwareness  Tier = "long-term awareness"
+)
+
+// Tier returns the journey tier of a level.
+func (l ReadinessLevel) Tier() Tier {
+	switch l {
+	case ReadinessReady:
+		return TierFastTrack
+	case ReadinessNurture:
+		return TierIntensifiedNurture
+	}
+	return TierLongTermAwareness
+}
+
+// ReadinessVerdict is a strategy's answer for one buying group, with its
+// reasons in words.
+type ReadinessVerdict struct {
+	Strategy string         `json:"strategy"`
+	Level    ReadinessLevel `json:"level"`
+	Tier     Tier           `json:"tier"`
+	// Value is what the strategy measured: the group score for the
+	// threshold strategies, the probability for the model.
+	Value   float64 `json:"value"`
+	Measure string  `json:"measure"` // "score" or "probability"
+	// Reasons say which thresholds held and which did not.
+	Reasons []string `json:"reasons"`
+	// Contributions are, for the model, each feature's push on the log-odds
+	// relative to an average group of the training data, largest first.
+	Contributions []ModelContribution `json:"contributions,omitempty"`
+}
+
+// Explain renders the verdict in one line:
+//
+//	ready (fast-track to sales): probability 0.81 >= 0.60; completeness 0.8 (+1.2), velocity +45 in 14 days (+0.9), no activity for 20 days (-0.6)
+func (v ReadinessVerdict) Explain() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s (%s): %s", v.Level, v.Tier, strings.Join(v.Reasons, "; "))
+	if words := ModelContributionWords(v.Contributions); words != "" {
+		b.WriteString("; ")
+		b.WriteString(words)
+	}
+	return b.String()
+}
+
+// ReadinessStrategy decides whether a buying group is ready for sales.
+// The three strategies ([StrategyScore], [StrategyCompletenessScore],
+// [StrategyModel]) are interchangeable; implementations are safe for
+// concurrent use and deterministic.
+type ReadinessStrategy interface {
+	// Name identifies the strategy in verdicts.
+	Name() string
+	// Assess returns the verdict for f, or an error when f or the
+	// strategy is invalid.
+	Assess(f Features) (ReadinessVerdict, error)
+}
+
+var (
+	_ ReadinessStrategy = StrategyScore{}
+	_ ReadinessStrategy = StrategyCompletenessScore{}
+	_ ReadinessStrategy = StrategyModel{}
+)
+
+// StrategyScore is the simplest strategy: the group score alone.
+// Ready when Score >= ReadyScore, nurture when Score >= NurtureScore.
+type StrategyScore struct {
+	ReadyScore   float64 `json:"readyScore"`
+	NurtureScore float64 `json:"nurtureScore"`
+}
+
+// Name returns "score".
+func (StrategyScore) Name() string { return "score" }
+
+// Validate checks the thresholds.
+func (s StrategyScore) Validate() error {
+	var ps b2b.Problems
+	readyFinite(&ps, "readyScore", s.ReadyScore)
+	readyFinite(&ps, "nurtureScore", s.NurtureScore)
+	if s.NurtureScore > s.ReadyScore {
+		ps.Addf("nurtureScore", "%v is above the ready score %v", s.NurtureScore, s.ReadyScore)
+	}
+	return ps.Err("score strategy")
+}
+
+// Assess compares the group score with the thresholds.
+func (s StrategyScore) Assess(f Features) (ReadinessVerdict, error) {
+	if err := readyCheck(s, &f); err != nil {
+		return ReadinessVerdict{}, err
+	}
+	ready, r1 := readyAtLeast("score", f.Score, s.ReadyScore, "ready")
+	nurture, r2 := readyAtLeast("score", f.Score, s.NurtureScore, "nurture")
+	v := ReadinessVerdict{Strategy: s.Name(), Value: f.Score, Measure: "score"}
+	switch {
+	case ready:
+		v.Level, v.Reasons = ReadinessReady, []string{r1}
+	case nurture:
+		v.Level, v.Reasons = ReadinessNurture, []string{r1, r2}
+	default:
+		v.Level, v.Reasons = ReadinessNotYet, []string{r2}
+	}
+	v.Tier = v.Level.Tier()
+	return v, nil
+}
+
+// StrategyCompletenessScore needs both: enough roles covered and a high
+// enough score. Ready when Completeness >= ReadyCompleteness and Score >=
+// ReadyScore; nurture when both nurture thresholds hold.
+type StrategyCompletenessScore struct {
+	ReadyCompleteness   float64 `json:"readyCompleteness"`
+	ReadyScore          float64 `json:"readyScore"`
+	NurtureCompleteness float64 `json:"nurtureCompleteness"`
+	NurtureScore        float64 `json:"nurtureScore"`
+}
+
+// Name returns "completeness+score".
+func (StrategyCompletenessScore) Name() string { return "completeness+score" }
+
+// Validate checks the thresholds.
+func (s StrategyCompletenessScore) Validate() error {
+	var ps b2b.Problems
+	for _, c := range []struct {
+		path string
+		v    float64
+	}{{"readyCompleteness", s.ReadyCompleteness}, {"readyScore", s.ReadyScore}, {"nurtureCompleteness", s.NurtureCompleteness}, {"nurtureScore", s.NurtureScore}} {
+		readyFinite(&ps, c.path, c.v)
+	}
+	for _, c := range []struct {
+		path string
+		v    float64
+	}{{"readyCompleteness", s.ReadyCompleteness}, {"nurtureCompleteness", s.NurtureCompleteness}} {
+		if c.v < 0 || c.v > 1 {
+			ps.Addf(c.path, "must be between 0 and 1, got %v", c.v)
+		}
+	}
+	if s.NurtureCompleteness > s.ReadyCompleteness {
+		ps.Addf("nurtureCompleteness", "%v is above the ready completeness %v", s.NurtureCompleteness, s.ReadyCompleteness)
+	}
+	if s.NurtureScore > s.ReadyScore {
+		ps.Addf("nurtureScore", "%v is above the ready score %v", s.NurtureScore, s.ReadyScore)
+	}
+	return ps.Err("completeness+score strategy")
+}
+
+// Assess checks completeness and score against both pairs of thresholds.
+func (s StrategyCompletenessScore) Assess(f Features) (ReadinessVerdict, error) {
+	if err := readyCheck(s, &f); err != nil {
+		return ReadinessVerdict{}, err
+	}
+	rc, rcWhy := readyAtLeast("completeness", f.Completeness, s.ReadyCompleteness, "ready")
+	rs, rsWhy := readyAtLeast("score", f.Score, s.ReadyScore, "ready")
+	nc, ncWhy := readyAtLeast("completeness", f.Completeness, s.NurtureCompleteness, "nurture")
+	ns, nsWhy := readyAtLeast("score", f.Score, s.NurtureScore, "nurture")
+	v := ReadinessVerdict{Strategy: s.Name(), Value: f.Score, Measure: "score"}
+	switch {
+	case rc && rs:
+		v.Level, v.Reasons = ReadinessReady, []string{rcWhy, rsWhy}
+	case nc && ns:
+		v.Level, v.Reasons = ReadinessNurture, []string{rcWhy, rsWhy, ncWhy, nsWhy}
+	default:
+		v.Level, v.Reasons = ReadinessNotYet, []string{ncWhy, nsWhy}
+	}
+	v.Tier = v.Level.Tier()
+	return v, nil
+}
+
+// StrategyModel asks a trained [Model] for the probability of the outcome
+// it was trained on. Ready when the probability >= ReadyProbability,
+// nurture when >= NurtureProbability.
+type StrategyModel struct {
+	Model              *Model  `json:"-"`
+	ReadyProbability   float64 `json:"readyProbability"`
+	NurtureProbability float64 `json:"nurtureProbability"`
+}
+
+// Name returns "model".
+func (StrategyModel) Name() string { return "model" }
+
+// Validate checks the model and the thresholds.
+func (s StrategyModel) Validate() error {
+	var ps b2b.Problems
+	if s.Model == nil {
+		ps.Addf("model", "is required")
+	} else {
+		ps.Add("model", s.Model.Validate())
+	}
+	if !(s.ReadyProbability > 0 && s.ReadyProbability <= 1) {
+		ps.Addf("readyProbability", "must be more than 0 and at most 1, got %v", s.ReadyProbability)
+	}
+	if !(s.NurtureProbability >= 0 && s.NurtureProbability <= s.ReadyProbability) {
+		ps.Addf("nurtureProbability", "must be between 0 and the ready probability %v, got %v", s.ReadyProbability, s.NurtureProbability)
+	}
+	return ps.Err("model strategy")
+}
+
+// Assess computes the probability and each feature's contribution.
+func (s StrategyModel) Assess(f Features) (ReadinessVerdict, error) {
+	if err := readyCheck(s, &f); err != nil {
+		return ReadinessVerdict{}, err
+	}
+	p, contribs := s.Model.Explain(f)
+	ready, r1 := readyAtLeastFmt("probability", p, s.ReadyProbability, "ready", "%.2f")
+	nurture, r2 := readyAtLeastFmt("probability", p, s.NurtureProbability, "nurture", "%.2f")
+	v := ReadinessVerdict{Strategy: s.Name(), Value: p, Measure: "probability", Contributions: contribs}
+	switch {
+	case ready:
+		v.Level, v.Reasons = ReadinessReady, []string{r1}
+	case nurture:
+		v.Level, v.Reasons = ReadinessNurture, []string{r1, r2}
+	default:
+		v.Level, v.Reasons = ReadinessNotYet, []string{r2}
+	}
+	v.Tier = v.Level.Tier()
+	return v, nil
+}
+
+// readyCheck validates a strategy and the features it is given.
+func readyCheck(s interface{ Validate() error }, f *Features) error {
+	if err := s.Validate(); err != nil {
+		return err
+	}
+	return f.Validate()
+}
+
+func readyAtLeast(what string, v, threshold float64, level string) (bool, string) {
+	return readyAtLeastFmt(what, v, threshold, level, "%s")
+}
+
+// readyAtLeastFmt compares v with a threshold and says so in words:
+// "score 162 >= ready threshold 150" or "completeness 0.5 < nurture
+// threshold 0.6".
+func readyAtLeastFmt(what string, v, threshold float64, level, format string) (bool, string) {
+	num := func(x float64) string {
+		if format == "%s" {
+			return readyNum(x)
+		}
+		return fmt.Sprintf(format, x)
+	}
+	op := "<"
+	ok := v >= threshold
+	if ok {
+		op = ">="
+	}
+	return ok, fmt.Sprintf("%s %s %s %s threshold %s", what, num(v), op, level, num(threshold))
+}
+
+// readyNum formats a number for people: at most two decimals, no trailing
+// zeros.
+func readyNum(x float64) string {
+	s := fmt.Sprintf("%.2f", x)
+	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	if s == "-0" {
+		return "0"
+	}
+	return s
+}
