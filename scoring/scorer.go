@@ -291,8 +291,9 @@ func (s *Scorer) Apply(st *PersonState, a *b2b.Activity, p *b2b.Person, acct *b2
 		}
 		return Outcome{Status: UnknownType}, nil
 	}
+	key := activityKey(a.ID)
 	for i := range st.Credits {
-		if st.Credits[i].Activity == a.ID {
+		if c := &st.Credits[i]; c.Key == key && c.Activity == a.ID {
 			return Outcome{Status: Duplicate}, nil
 		}
 	}
@@ -300,7 +301,6 @@ func (s *Scorer) Apply(st *PersonState, a *b2b.Activity, p *b2b.Person, acct *b2
 		out    = Outcome{Status: Unmatched}
 		env    Env
 		envSet bool
-		id     b2b.ActivityID // owned copy of a.ID, made on the first credit
 	)
 	for _, ri := range idx {
 		r := &s.rules[ri]
@@ -349,10 +349,7 @@ func (s *Scorer) Apply(st *PersonState, a *b2b.Activity, p *b2b.Person, acct *b2
 			out.Points -= st.Credits[displace].Points
 			st.Credits = append(st.Credits[:displace], st.Credits[displace+1:]...)
 		}
-		if id == "" {
-			id = b2b.ActivityID(strings.Clone(string(a.ID)))
-		}
-		insert(st, Credit{Activity: id, At: t, Points: r.Points, Rule: ri})
+		insert(st, Credit{Activity: a.ID, Key: key, At: t, Points: r.Points, Rule: ri})
 		out.Status = Credited
 		out.Points += r.Points
 	}

@@ -43,12 +43,25 @@ type RuleValue struct {
 }
 
 // A Credit is one activity counted by one rule: Points at time At (Unix
-// nanoseconds). Rule is the rule's index in the model.
+// nanoseconds). Rule is the rule's index in the model. Key is a 64-bit
+// FNV-1a hash of Activity, so that looking for a duplicate compares numbers
+// and reads no string memory (IDs are compared only when keys match).
 type Credit struct {
 	Activity b2b.ActivityID `json:"activity"`
+	Key      uint64         `json:"key"`
 	At       int64          `json:"at"`
 	Points   float64        `json:"points"`
 	Rule     uint16         `json:"rule"`
+}
+
+// activityKey is the 64-bit FNV-1a hash of an activity ID.
+func activityKey(id b2b.ActivityID) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(id); i++ {
+		h ^= uint64(id[i])
+		h *= 1099511628211
+	}
+	return h
 }
 
 // Time returns the credit's time.
@@ -87,20 +100,30 @@ func (s *Scorer) advance(st *PersonState, target int64) {
 		return
 	}
 	st.Floor = target
-	if len(st.Credits) == 0 || st.Credits[0].At >= target {
+	// Credits are sorted by time: only the prefix before the floor can fold.
+	n := 0
+	for n < len(st.Credits) && st.Credits[n].At < target {
+		n++
+	}
+	if n == 0 {
 		return
 	}
-	kept := st.Credits[:0]
-	for i := range st.Credits {
-		c := st.Credits[i]
-		if c.At >= target || !s.foldable(&c, target) {
-			kept = append(kept, c)
+	kept := 0
+	for i := 0; i < n; i++ {
+		c := &st.Credits[i]
+		if !s.foldable(c, target) {
+			st.Credits[kept] = *c
+			kept++
 			continue
 		}
-		s.fold(st, &c)
+		s.fold(st, c)
 	}
-	clear(st.Credits[len(kept):])
-	st.Credits = kept
+	if kept == n {
+		return
+	}
+	m := kept + copy(st.Credits[kept:], st.Credits[n:])
+	clear(st.Credits[m:])
+	st.Credits = st.Credits[:m]
 }
 
 func (s *Scorer) foldable(c *Credit, floor int64) bool {
@@ -201,6 +224,9 @@ func insert(st *PersonState, c Credit) {
 	i := len(st.Credits)
 	for i > 0 && creditLess(&st.Credits[i-1], &c) > 0 {
 		i--
+	}
+	if st.Credits == nil {
+		st.Credits = make([]Credit, 0, 4)
 	}
 	st.Credits = slices.Insert(st.Credits, i, c)
 }
