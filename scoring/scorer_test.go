@@ -305,10 +305,10 @@ func TestCaps(t *testing.T) {
 	var statuses []Status
 	for _, a := range []b2b.Activity{
 		visit("v3", 15*time.Hour), visit("v2", 10*time.Hour), visit("v4", 20*time.Hour), // v4 is third that day: capped
-		visit("v1", 1*time.Hour),               // earlier: displaces v3
-		visit("v5", 25*time.Hour),              // next day
-		visit("v1", 1*time.Hour),               // duplicate
-		visit("v0", 1*time.Hour),               // same time as v1, smaller ID: displaces v2
+		visit("v1", 1*time.Hour),                  // earlier: displaces v3
+		visit("v5", 25*time.Hour),                 // next day
+		visit("v1", 1*time.Hour),                  // duplicate
+		visit("v0", 1*time.Hour),                  // same time as v1, smaller ID: displaces v2
 		visit("v6", 24*time.Hour-time.Nanosecond), // last nanosecond of day 1: capped
 	} {
 		out, err := s.Apply(&st, &a, testPersons["ann"], nil, now)
