@@ -1,0 +1,137 @@
+package scoring
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/quorumhq/quorum/b2b"
+)
+
+// An Explanation is the breakdown of a person's score at a time, by rule and
+// by activity, with decay applied.
+type Explanation struct {
+	Model    string
+	Person   b2b.PersonID
+	At       time.Time
+	Score    float64
+	Display  float64 // on the model's 0-100 scale (Score when it has none)
+	HalfLife time.Duration
+	// Rules hold one line per rule that has credits, in model order; their
+	// values add up to Score.
+	Rules []RuleLine
+	// Activities hold the credits still within the horizon, oldest first.
+	Activities []ActivityLine
+}
+
+// A RuleLine is what one rule contributes to a score.
+type RuleLine struct {
+	Rule   string
+	When   string  // the rule's condition ("" for none)
+	Points float64 // per activity, as the model says now
+	// Count is the number of credits within the horizon.
+	Count int
+	// Recent is their value at the explanation's time; Older is the value
+	// of the credits folded out of the horizon; Value = Recent + Older.
+	Recent, Older, Value float64
+}
+
+// An ActivityLine is one credit: an activity counted by a rule.
+type ActivityLine struct {
+	Activity b2b.ActivityID
+	Rule     string
+	Time     time.Time
+	Points   float64
+	Factor   float64 // the decay factor at the explanation's time
+	Value    float64 // Points * Factor
+}
+
+// Explain returns the breakdown of the person's score at t (t not before
+// the state's floor; see [Scorer.ScoreAt]). Credits after t are left out.
+func (s *Scorer) Explain(id b2b.PersonID, st *PersonState, t time.Time) (Explanation, error) {
+	if st == nil {
+		st = &PersonState{}
+	}
+	at := t.UnixNano()
+	if at < st.Floor {
+		return Explanation{}, &HorizonError{At: t, Floor: st.FloorTime()}
+	}
+	x := Explanation{Model: s.model.Name, Person: id, At: t, HalfLife: s.model.HalfLife}
+	lines := make([]RuleLine, len(s.rules))
+	used := make([]bool, len(s.rules))
+	line := func(r uint16) *RuleLine {
+		if int(r) >= len(lines) {
+			// A state written by a model with more rules: keep its value.
+			lines = append(lines, make([]RuleLine, int(r)+1-len(lines))...)
+			used = append(used, make([]bool, int(r)+1-len(used))...)
+		}
+		used[r] = true
+		return &lines[r]
+	}
+	for _, p := range st.Past {
+		v := p.Value * s.decay(at-p.At)
+		l := line(p.Rule)
+		l.Older += v
+	}
+	for _, c := range st.Credits {
+		if c.At > at {
+			break
+		}
+		f := s.decay(at - c.At)
+		l := line(c.Rule)
+		l.Count++
+		l.Recent += c.Points * f
+		x.Activities = append(x.Activities, ActivityLine{Activity: c.Activity, Rule: s.ruleName(c.Rule), Time: c.Time(), Points: c.Points, Factor: f, Value: c.Points * f})
+	}
+	x.Score = s.scoreAt(st, at)
+	x.Display = s.Display(x.Score)
+	for i := range lines {
+		if !used[i] {
+			continue
+		}
+		l := lines[i]
+		l.Rule = s.ruleName(uint16(i))
+		if i < len(s.rules) {
+			l.When, l.Points = s.rules[i].When, s.rules[i].Points
+		}
+		l.Value = l.Recent + l.Older
+		x.Rules = append(x.Rules, l)
+	}
+	return x, nil
+}
+
+func (s *Scorer) ruleName(r uint16) string {
+	if int(r) < len(s.rules) {
+		return s.rules[r].Name
+	}
+	return fmt.Sprintf("rule #%d (not in model %q)", r, s.model.Name)
+}
+
+// String explains the score in words.
+func (x Explanation) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s scores %.1f under model %q at %s", x.Person, x.Score, x.Model, x.At.UTC().Format(time.RFC3339))
+	if x.Display != x.Score {
+		fmt.Fprintf(&b, " (%.0f/100)", x.Display)
+	}
+	if x.HalfLife > 0 {
+		fmt.Fprintf(&b, "; points halve every %s", fmtDuration(x.HalfLife))
+	}
+	for _, l := range x.Rules {
+		fmt.Fprintf(&b, "\n  rule %q", l.Rule)
+		if l.When != "" {
+			fmt.Fprintf(&b, " (when %s)", l.When)
+		}
+		fmt.Fprintf(&b, ": %.1f", l.Value)
+		if l.Count > 0 {
+			fmt.Fprintf(&b, " from %d recent activities", l.Count)
+		}
+		if l.Older != 0 {
+			fmt.Fprintf(&b, ", %.1f from older ones", l.Older)
+		}
+	}
+	for _, a := range x.Activities {
+		fmt.Fprintf(&b, "\n  %s %s %q: %+g points x %.3f = %.1f", a.Time.Format(time.RFC3339), a.Activity, a.Rule, a.Points, a.Factor, a.Value)
+	}
+	return b.String()
+}

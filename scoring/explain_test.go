@@ -1,0 +1,60 @@
+package scoring
+
+import (
+	"testing"
+	"time"
+
+	gocmp "github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/stretchr/testify/require"
+
+	"github.com/quorumhq/quorum/b2b"
+)
+
+func TestExplainWithFoldedCredits(t *testing.T) {
+	t.Parallel()
+	m := Model{Name: "m", HalfLife: 10 * 24 * time.Hour, DisplayMax: 100, Rules: []Rule{
+		{Name: "event", Types: []string{b2b.ActivityAttendEvent}, Points: 40},
+		{Name: "unsubscribe", Types: []string{b2b.ActivityUnsubscribeEmail}, Points: -10},
+	}}
+	s, err := New(m, Config{Horizon: 5 * 24 * time.Hour})
+	require.NoError(t, err)
+	day := func(n int) time.Time { return t0.Add(time.Duration(n) * 24 * time.Hour) }
+	var st PersonState
+	for _, a := range []b2b.Activity{
+		{ID: "old", Type: b2b.ActivityAttendEvent, Time: day(0)},
+		{ID: "new", Type: b2b.ActivityAttendEvent, Time: day(20)},
+		{ID: "bye", Type: b2b.ActivityUnsubscribeEmail, Time: day(20)},
+	} {
+		_, err := s.Apply(&st, &a, testPersons["ann"], nil, a.Time)
+		require.NoError(t, err)
+	}
+	x, err := s.Explain("ann", &st, day(30))
+	require.NoError(t, err)
+	want := Explanation{
+		Model: "m", Person: "ann", At: day(30), Score: 5 + 20 - 5, Display: 20, HalfLife: m.HalfLife,
+		Rules: []RuleLine{
+			{Rule: "event", Points: 40, Count: 1, Recent: 20, Older: 5, Value: 25},
+			{Rule: "unsubscribe", Points: -10, Count: 1, Recent: -5, Value: -5},
+		},
+		Activities: []ActivityLine{
+			{Activity: "bye", Rule: "unsubscribe", Time: day(20), Points: -10, Factor: 0.5, Value: -5},
+			{Activity: "new", Rule: "event", Time: day(20), Points: 40, Factor: 0.5, Value: 20},
+		},
+	}
+	require.Empty(t, gocmp.Diff(want, x, cmpopts.EquateApprox(0, 1e-12)), "(-want +got)")
+	require.Equal(t, `ann scores 20.0 under model "m" at 2025-03-31T00:00:00Z; points halve every 10d
+  rule "event": 25.0 from 1 recent activities, 5.0 from older ones
+  rule "unsubscribe": -5.0 from 1 recent activities
+  2025-03-21T00:00:00Z bye "unsubscribe": -10 points x 0.500 = -5.0
+  2025-03-21T00:00:00Z new "event": +40 points x 0.500 = 20.0`, x.String())
+
+	_, err = s.Explain("ann", &st, day(1))
+	require.ErrorIs(t, err, ErrBeyondHorizon)
+	require.EqualError(t, err, "scoring: 2025-03-02T00:00:00Z is before the horizon floor 2025-03-16T00:00:00Z (widen Config.Horizon to read further back)")
+
+	empty, err := s.Explain("zed", nil, day(1))
+	require.NoError(t, err)
+	require.Zero(t, empty.Score)
+	require.Empty(t, empty.Rules)
+}

@@ -1,0 +1,98 @@
+package scoring
+
+import (
+	"encoding/binary"
+	"math"
+	"slices"
+	"testing"
+	"time"
+
+	gocmp "github.com/google/go-cmp/cmp"
+
+	"github.com/quorumhq/quorum/b2b"
+)
+
+// FuzzNew: any condition, points and cap either build a scorer or return a
+// validation error; a built scorer applies an activity without panicking.
+func FuzzNew(f *testing.F) {
+	f.Add(`attr(activity.attributes, "form", "") == "Demo Request"`, 40.0, 0, "")
+	f.Add(`person.seniority in ["VP"] && account.employees > 10`, -5.0, 3, "day")
+	f.Add(`activity.attributes["x"] > 1`, 1.0, 1, "week")
+	f.Add(`daysSince(activity.time) < 1`, math.NaN(), -1, "year")
+	f.Add(`)(`, math.Inf(1), 2, "month")
+	f.Fuzz(func(t *testing.T, when string, points float64, capMax int, period string) {
+		m := Model{Name: "f", HalfLife: time.Hour, Rules: []Rule{{Name: "r", Types: []string{b2b.ActivityFillOutForm},
+			When: when, Points: points, Cap: Cap{Max: capMax, Period: Period(period)}}}}
+		s, err := New(m, Config{})
+		if err != nil {
+			if s != nil {
+				t.Fatal("scorer and error")
+			}
+			return
+		}
+		var st PersonState
+		a := b2b.Activity{ID: "a", Type: b2b.ActivityFillOutForm, Time: t0, Attributes: map[string]any{"form": "Demo Request", "x": 2}}
+		if _, err := s.Apply(&st, &a, &b2b.Person{ID: "p"}, nil, t0); err != nil {
+			t.Fatal(err)
+		}
+		if v, err := s.ScoreAt(&st, t0); err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+			t.Fatal(v, err)
+		}
+	})
+}
+
+// FuzzOrderIndependence: a stream decoded from the input gives the same
+// state delivered sorted, reversed, or twice.
+func FuzzOrderIndependence(f *testing.F) {
+	f.Add([]byte{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12})
+	f.Add([]byte("the quick brown fox jumps over the lazy dog, twice over"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s, err := New(testModel(), Config{Horizon: 60 * 24 * time.Hour})
+		if err != nil {
+			t.Fatal(err)
+		}
+		types := []string{b2b.ActivityVisitWebPage, b2b.ActivityFillOutForm, b2b.ActivityAttendEvent, "webinar_attended",
+			b2b.ActivityOpenEmail, b2b.ActivityUnsubscribeEmail, "custom"}
+		attrs := []map[string]any{nil, {"url": "/pricing"}, {"form": "Demo Request"}}
+		ids := []b2b.PersonID{"ann", "bob", "cyd"}
+		var acts []b2b.Activity
+		for i := 0; i+4 <= len(data) && len(acts) < 200; i += 4 {
+			v := binary.LittleEndian.Uint32(data[i:])
+			acts = append(acts, b2b.Activity{
+				ID:         b2b.ActivityID([]byte{'a', byte('a' + v%23)}), // collisions make duplicates
+				Type:       types[(v>>5)%uint32(len(types))],
+				Person:     ids[(v>>8)%3],
+				Time:       t0.Add(time.Duration(v>>10) * time.Second), // within ~48 days
+				Attributes: attrs[(v>>3)%3],
+			})
+		}
+		// Duplicates must be identical deliveries: keep the first content of
+		// each ID.
+		first := map[b2b.ActivityID]b2b.Activity{}
+		for i, a := range acts {
+			if f, ok := first[a.ID]; ok {
+				acts[i] = f
+			} else {
+				first[a.ID] = a
+			}
+		}
+		now := t0.Add(50 * 24 * time.Hour)
+		run := func(stream []b2b.Activity) *Ledger {
+			var l Ledger
+			r := s.Ingest(&l, Batch{Account: testAccount, Persons: testPersons, Activities: stream}, now)
+			if r.Total() != len(stream) || len(r.Refused) > 0 {
+				t.Fatalf("report %s", r.String())
+			}
+			return &l
+		}
+		want := run(acts)
+		rev := slices.Clone(acts)
+		slices.Reverse(rev)
+		if d := gocmp.Diff(want, run(rev)); d != "" {
+			t.Fatalf("reversed (-want +got):\n%s", d)
+		}
+		if d := gocmp.Diff(want, run(append(slices.Clone(acts), rev...))); d != "" {
+			t.Fatalf("twice (-want +got):\n%s", d)
+		}
+	})
+}

@@ -1,0 +1,280 @@
+package scoring
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/quorumhq/quorum/b2b"
+)
+
+// Aggregation is how a buying group's score rolls up its members' scores.
+type Aggregation string
+
+// The aggregations. In each, a person counts once, however many roles they
+// hold; members with no role (Role "") count with the group's NonRoleWeight.
+const (
+	// AggSum adds the scores of the members (weight 1 for role holders).
+	AggSum Aggregation = "sum"
+	// AggAverage is the weighted mean of the members' scores (weight 1 for
+	// role holders), 0 for a group with no weight.
+	AggAverage Aggregation = "average"
+	// AggRoleWeightedSum adds each member's score times the weight of its
+	// role (the highest, for a person holding several).
+	AggRoleWeightedSum Aggregation = "role_weighted_sum"
+	// AggMinPerRequiredRole takes, for each required role, the best score
+	// among its members, and the group's score is the lowest of these: a
+	// group is only as engaged as its least engaged required role. A
+	// required role with no member scores 0 and is listed as missing.
+	// Members without a required role do not count.
+	AggMinPerRequiredRole Aggregation = "min_per_required_role"
+)
+
+// A Member is one person of a buying group in one role, with the role's
+// weight (from the role template). Role "" is a person of the account who
+// holds no role.
+type Member struct {
+	Person b2b.PersonID `json:"person"`
+	Role   string       `json:"role,omitempty"`
+	Weight float64      `json:"weight,omitempty"`
+}
+
+// A Group is what a group score needs to know about a buying group: its
+// members (with role and weight as plain values), its required roles and
+// how to aggregate.
+type Group struct {
+	Name          string      `json:"name"`
+	Aggregation   Aggregation `json:"aggregation"`
+	Members       []Member    `json:"members"`
+	RequiredRoles []string    `json:"requiredRoles,omitempty"`
+	// NonRoleWeight is the weight of members with no role: 0 (the default)
+	// leaves them out; 0.5 counts their engagement at half.
+	NonRoleWeight float64 `json:"nonRoleWeight,omitempty"`
+}
+
+// Validate reports every problem with the group at once.
+func (g *Group) Validate() error {
+	var ps b2b.Problems
+	switch g.Aggregation {
+	case AggSum, AggAverage, AggRoleWeightedSum:
+	case AggMinPerRequiredRole:
+		if len(g.RequiredRoles) == 0 {
+			ps.Addf("requiredRoles", "%s needs at least one required role", g.Aggregation)
+		}
+	case "":
+		ps.Addf("aggregation", "is required (sum, average, role_weighted_sum or min_per_required_role)")
+	default:
+		ps.Addf("aggregation", "%q is not an aggregation (sum, average, role_weighted_sum or min_per_required_role)", g.Aggregation)
+	}
+	if !finiteNonNeg(g.NonRoleWeight) {
+		ps.Addf("nonRoleWeight", "%v is not a finite number >= 0", g.NonRoleWeight)
+	}
+	for i, m := range g.Members {
+		if m.Person == "" {
+			ps.Addf(fmt.Sprintf("members[%d].person", i), "is required")
+		}
+		if !finiteNonNeg(m.Weight) {
+			ps.Addf(fmt.Sprintf("members[%d].weight", i), "%v is not a finite number >= 0", m.Weight)
+		}
+	}
+	for i, r := range g.RequiredRoles {
+		if strings.TrimSpace(r) == "" {
+			ps.Addf(fmt.Sprintf("requiredRoles[%d]", i), "is empty")
+		}
+	}
+	return ps.Err("group %q", g.Name)
+}
+
+func finiteNonNeg(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) && f >= 0 }
+
+// GroupScore is a buying group's score with its breakdown.
+type GroupScore struct {
+	Group       string
+	Aggregation Aggregation
+	At          time.Time
+	Score       float64
+	// Parts are the persons who count, in member order.
+	Parts []Part
+	// MissingRoles are required roles with no member.
+	MissingRoles []string
+}
+
+// A Part is one person's share of a group score.
+type Part struct {
+	Person b2b.PersonID
+	Roles  []string // the person's roles ("" for none)
+	// Role is the role this part stands for under AggMinPerRequiredRole.
+	Role         string
+	Score        float64
+	Weight       float64
+	Contribution float64
+}
+
+// Aggregate computes the group's score from the members' scores at one time
+// (score returns a person's score). It is pure: the caller may take scores
+// from any model or store.
+func (g *Group) Aggregate(score func(b2b.PersonID) float64, at time.Time) GroupScore {
+	out := GroupScore{Group: g.Name, Aggregation: g.Aggregation, At: at}
+	type person struct {
+		roles  []string
+		weight float64 // highest role weight
+		hasRle bool
+	}
+	var order []b2b.PersonID
+	persons := map[b2b.PersonID]*person{}
+	for _, m := range g.Members {
+		p := persons[m.Person]
+		if p == nil {
+			p = &person{}
+			persons[m.Person] = p
+			order = append(order, m.Person)
+		}
+		if !slices.Contains(p.roles, m.Role) {
+			p.roles = append(p.roles, m.Role)
+		}
+		if m.Role != "" {
+			if !p.hasRle || m.Weight > p.weight {
+				p.weight = m.Weight
+			}
+			p.hasRle = true
+		}
+	}
+	if g.Aggregation == AggMinPerRequiredRole {
+		out.Score = math.Inf(1)
+		for _, role := range g.RequiredRoles {
+			best := Part{Role: role}
+			found := false
+			for _, id := range order {
+				if !slices.Contains(persons[id].roles, role) {
+					continue
+				}
+				if s := score(id); !found || s > best.Score {
+					best = Part{Person: id, Roles: persons[id].roles, Role: role, Score: s, Weight: 1, Contribution: s}
+					found = true
+				}
+			}
+			if !found {
+				out.MissingRoles = append(out.MissingRoles, role)
+			} else {
+				out.Parts = append(out.Parts, best)
+			}
+			out.Score = min(out.Score, best.Score)
+		}
+		if math.IsInf(out.Score, 1) {
+			out.Score = 0
+		}
+		return out
+	}
+	var sum, weights float64
+	for _, id := range order {
+		p := persons[id]
+		w := g.NonRoleWeight
+		if p.hasRle {
+			w = 1
+			if g.Aggregation == AggRoleWeightedSum {
+				w = p.weight
+			}
+		}
+		if w == 0 {
+			continue
+		}
+		s := score(id)
+		out.Parts = append(out.Parts, Part{Person: id, Roles: p.roles, Score: s, Weight: w, Contribution: w * s})
+		sum += w * s
+		weights += w
+	}
+	out.Score = sum
+	if g.Aggregation == AggAverage {
+		out.Score = 0
+		if weights > 0 {
+			out.Score = sum / weights
+		}
+		for i := range out.Parts {
+			out.Parts[i].Contribution /= weights
+		}
+	}
+	for _, role := range g.RequiredRoles {
+		if !slices.ContainsFunc(g.Members, func(m Member) bool { return m.Role == role }) {
+			out.MissingRoles = append(out.MissingRoles, role)
+		}
+	}
+	return out
+}
+
+// String explains the group score in words.
+func (gs GroupScore) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "group %q scores %.1f at %s (%s of %d persons)", gs.Group, gs.Score, gs.At.UTC().Format(time.RFC3339), gs.Aggregation, len(gs.Parts))
+	for _, p := range gs.Parts {
+		roles := strings.Join(p.Roles, ", ")
+		if roles == "" {
+			roles = "no role"
+		}
+		if p.Role != "" {
+			fmt.Fprintf(&b, "\n  %s: best is %s (%s) with %.1f", p.Role, p.Person, roles, p.Score)
+			continue
+		}
+		fmt.Fprintf(&b, "\n  %s (%s): %.1f x %g = %.1f", p.Person, roles, p.Score, p.Weight, p.Contribution)
+	}
+	if len(gs.MissingRoles) > 0 {
+		fmt.Fprintf(&b, "\n  missing required roles: %s", strings.Join(gs.MissingRoles, ", "))
+		if gs.Aggregation == AggMinPerRequiredRole {
+			b.WriteString(" (each counts as 0)")
+		}
+	}
+	return b.String()
+}
+
+// GroupScore computes the group's score at t from the persons' states in l.
+// A member with no state scores 0.
+func (s *Scorer) GroupScore(g *Group, l *Ledger, t time.Time) (GroupScore, error) {
+	var err error
+	gs := g.Aggregate(func(id b2b.PersonID) float64 {
+		v, e := s.Score(l, id, t)
+		if e != nil && err == nil {
+			err = fmt.Errorf("person %q: %w", id, e)
+		}
+		return v
+	}, t)
+	if err != nil {
+		return GroupScore{}, err
+	}
+	return gs, nil
+}
+
+// GroupVelocity is the change of a group score over a window.
+type GroupVelocity struct {
+	Start, End GroupScore
+	Change     float64
+}
+
+func (v GroupVelocity) String() string {
+	return fmt.Sprintf("group %q: %+.1f over %s (%.1f -> %.1f)", v.End.Group, v.Change, fmtDuration(v.End.At.Sub(v.Start.At)), v.Start.Score, v.End.Score)
+}
+
+// GroupVelocity returns the change of the group's score over window ending
+// at now: the group aggregated at now - window and at now, with the same
+// members. Every member's state must hold the window (see [HorizonError]).
+func (s *Scorer) GroupVelocity(g *Group, l *Ledger, now time.Time, window time.Duration) (GroupVelocity, error) {
+	if window <= 0 {
+		return GroupVelocity{}, fmt.Errorf("scoring: velocity window %s must be positive", window)
+	}
+	start, err := s.GroupScore(g, l, now.Add(-window))
+	if err != nil {
+		return GroupVelocity{}, err
+	}
+	end, err := s.GroupScore(g, l, now)
+	if err != nil {
+		return GroupVelocity{}, err
+	}
+	return GroupVelocity{Start: start, End: end, Change: end.Score - start.Score}, nil
+}
+
+func fmtDuration(d time.Duration) string {
+	if d%(24*time.Hour) == 0 {
+		return fmt.Sprintf("%dd", d/(24*time.Hour))
+	}
+	return d.String()
+}

@@ -1,0 +1,492 @@
+package scoring
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	gocmp "github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/rules"
+)
+
+var t0 = time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
+
+// testModel exercises every feature: conditions over the activity, the
+// person and the account, two rules on one type, negative points, day and
+// week caps, a type map.
+func testModel() Model {
+	return Model{
+		Name:     "test",
+		HalfLife: 7 * 24 * time.Hour,
+		TypeMap:  map[string]string{"webinar_attended": b2b.ActivityAttendEvent},
+		Rules: []Rule{
+			{Name: "visit", Types: []string{b2b.ActivityVisitWebPage}, Points: 2, Cap: Cap{Max: 3, Period: PeriodDay}},
+			{Name: "pricing", Types: []string{b2b.ActivityVisitWebPage}, Points: 5, When: `attr(activity.attributes, "url", "") == "/pricing"`,
+				Cap: Cap{Max: 2, Period: PeriodWeek}},
+			{Name: "form", Types: []string{b2b.ActivityFillOutForm}, Points: 10},
+			{Name: "demo", Types: []string{b2b.ActivityFillOutForm}, Points: 40, When: `attr(activity.attributes, "form", "") == "Demo Request"`},
+			{Name: "event", Types: []string{b2b.ActivityAttendEvent, b2b.ActivityRegisterForEvent}, Points: 15},
+			{Name: "senior event", Types: []string{b2b.ActivityAttendEvent}, Points: 10, When: `person.seniority in ["C-Level", "VP"] && account.employees >= 500`},
+			{Name: "unsubscribe", Types: []string{b2b.ActivityUnsubscribeEmail}, Points: -20},
+			{Name: "open", Types: []string{b2b.ActivityOpenEmail}, Points: 1, Cap: Cap{Max: 2, Period: PeriodMonth}},
+		},
+	}
+}
+
+var testPersons = map[b2b.PersonID]*b2b.Person{
+	"ann": {ID: "ann", Seniority: b2b.SeniorityVP},
+	"bob": {ID: "bob", Seniority: b2b.SeniorityIndividual},
+	"cyd": {ID: "cyd", Seniority: b2b.SeniorityCLevel},
+}
+
+var testAccount = &b2b.Account{ID: "acme", Employees: 2000}
+
+// randomStream makes n activities over span for the test persons, of every
+// type the model knows plus unmatched, mapped and unknown ones, with a share
+// of duplicate deliveries.
+func randomStream(rng *rand.Rand, n int, span time.Duration) []b2b.Activity {
+	types := []string{b2b.ActivityVisitWebPage, b2b.ActivityVisitWebPage, b2b.ActivityVisitWebPage, b2b.ActivityFillOutForm,
+		b2b.ActivityAttendEvent, b2b.ActivityRegisterForEvent, "webinar_attended", b2b.ActivityUnsubscribeEmail,
+		b2b.ActivityOpenEmail, b2b.ActivitySendEmail, "custom_thing"}
+	attrs := []map[string]any{nil, {"url": "/pricing"}, {"url": "/"}, {"form": "Demo Request"}, {"form": "Contact"}}
+	ids := []b2b.PersonID{"ann", "bob", "cyd"}
+	var out []b2b.Activity
+	for i := range n {
+		a := b2b.Activity{
+			ID:         b2b.ActivityID(fmt.Sprintf("a%03d", i)),
+			Type:       types[rng.IntN(len(types))],
+			Person:     ids[rng.IntN(len(ids))],
+			Time:       t0.Add(time.Duration(rng.Int64N(int64(span)))),
+			Attributes: attrs[rng.IntN(len(attrs))],
+		}
+		out = append(out, a)
+		if rng.IntN(5) == 0 {
+			out = append(out, a) // delivered twice
+		}
+	}
+	return out
+}
+
+// reference scores a stream the straightforward way, from scratch: every
+// rule's type and condition checked on every distinct activity, caps kept as
+// the earliest Max per period, and each counted activity decayed in closed
+// form, points * 2^(-(at - t) / halfLife).
+func reference(t *testing.T, m Model, acts []b2b.Activity, at time.Time) map[b2b.PersonID]float64 {
+	t.Helper()
+	conds := make([]*rules.Expr[Env, bool], len(m.Rules))
+	for i, r := range m.Rules {
+		if r.When != "" {
+			x, err := rules.Compile[Env, bool](rules.New(), rules.Rule{Name: r.Name, Source: r.When})
+			require.NoError(t, err)
+			conds[i] = x
+		}
+	}
+	seen := map[b2b.ActivityID]bool{}
+	var uniq []b2b.Activity
+	for _, a := range acts {
+		if !seen[a.ID] {
+			seen[a.ID] = true
+			uniq = append(uniq, a)
+		}
+	}
+	out := map[b2b.PersonID]float64{}
+	for ri, r := range m.Rules {
+		type cand struct {
+			a      b2b.Activity
+			bucket int64
+		}
+		var cands []cand
+		for _, a := range uniq {
+			typ := a.Type
+			if to, ok := m.TypeMap[typ]; ok {
+				typ = to
+			}
+			if !slices.Contains(r.Types, typ) {
+				continue
+			}
+			if conds[ri] != nil {
+				ac := a
+				ac.Type = typ
+				ok, err := conds[ri].Eval(&Env{Activity: &ac, Person: testPersons[a.Person], Account: testAccount, Now: a.Time})
+				require.NoError(t, err)
+				if !ok {
+					continue
+				}
+			}
+			var b int64
+			if r.Cap.Max > 0 {
+				b, _ = r.Cap.Period.bounds(a.Time.UnixNano())
+			}
+			cands = append(cands, cand{a, b})
+		}
+		slices.SortFunc(cands, func(x, y cand) int {
+			return cmp.Or(cmp.Compare(x.a.Time.UnixNano(), y.a.Time.UnixNano()), cmp.Compare(x.a.ID, y.a.ID))
+		})
+		counted := map[string]int{}
+		for _, c := range cands {
+			k := fmt.Sprint(c.a.Person, c.bucket)
+			if r.Cap.Max > 0 && counted[k] >= r.Cap.Max {
+				continue
+			}
+			counted[k]++
+			if c.a.Time.After(at) {
+				continue
+			}
+			f := 1.0
+			if m.HalfLife > 0 {
+				f = math.Exp2(-float64(at.Sub(c.a.Time)) / float64(m.HalfLife))
+			}
+			out[c.a.Person] += r.Points * f
+		}
+	}
+	return out
+}
+
+func ingestAll(t *testing.T, s *Scorer, acts []b2b.Activity, now func(a b2b.Activity) time.Time) *Ledger {
+	t.Helper()
+	l := &Ledger{}
+	for _, a := range acts {
+		r := s.Ingest(l, Batch{Account: testAccount, Persons: testPersons, Activities: []b2b.Activity{a}}, now(a))
+		require.Empty(t, r.Refused)
+		require.Empty(t, r.RuleErrors)
+	}
+	return l
+}
+
+func requireClose(t *testing.T, want, got map[b2b.PersonID]float64) {
+	t.Helper()
+	for _, id := range []b2b.PersonID{"ann", "bob", "cyd"} {
+		require.InDelta(t, want[id], got[id], 1e-9*max(1, math.Abs(want[id])), "person %s: want %v, got %v", id, want[id], got[id])
+	}
+}
+
+func scores(t *testing.T, s *Scorer, l *Ledger, at time.Time) map[b2b.PersonID]float64 {
+	t.Helper()
+	out := map[b2b.PersonID]float64{}
+	for id := range testPersons {
+		v, err := s.Score(l, id, at)
+		require.NoError(t, err)
+		out[id] = v
+	}
+	return out
+}
+
+// TestScoreMatchesClosedForm: the score equals the straightforward
+// closed-form computation (reference), whatever the order of arrival, with
+// duplicate deliveries, at several read times, both when everything is
+// ingested at once and when ingested live (the state folding old credits as
+// it goes).
+func TestScoreMatchesClosedForm(t *testing.T) {
+	t.Parallel()
+	s, err := New(testModel(), Config{Horizon: 3 * 24 * time.Hour})
+	require.NoError(t, err)
+	for seed := range uint64(20) {
+		rng := rand.New(rand.NewPCG(seed, 1))
+		acts := randomStream(rng, 120, 20*24*time.Hour)
+		end := t0.Add(20 * 24 * time.Hour)
+
+		sorted := slices.Clone(acts)
+		slices.SortStableFunc(sorted, func(x, y b2b.Activity) int { return x.Time.Compare(y.Time) })
+		live := ingestAll(t, s, sorted, func(a b2b.Activity) time.Time { return a.Time.Add(time.Minute) })
+
+		wide, err := New(testModel(), Config{Horizon: 60 * 24 * time.Hour})
+		require.NoError(t, err)
+		shuffled := slices.Clone(acts)
+		rng.Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
+		once := ingestAll(t, wide, shuffled, func(b2b.Activity) time.Time { return end })
+
+		for _, at := range []time.Time{end, end.Add(5 * 24 * time.Hour), end.Add(90 * 24 * time.Hour)} {
+			want := reference(t, testModel(), acts, at)
+			requireClose(t, want, scores(t, s, live, at))
+			requireClose(t, want, scores(t, wide, once, at))
+		}
+		// Within the wide horizon, earlier reads are exact too.
+		mid := t0.Add(9 * 24 * time.Hour)
+		requireClose(t, reference(t, testModel(), acts, mid), scores(t, wide, once, mid))
+	}
+}
+
+// TestOrderAndDuplicatesGiveIdenticalState: the state (and so every score,
+// bit for bit) is the same for the sorted stream, any shuffle, and the
+// stream delivered twice.
+func TestOrderAndDuplicatesGiveIdenticalState(t *testing.T) {
+	t.Parallel()
+	s, err := New(testModel(), Config{})
+	require.NoError(t, err)
+	rng := rand.New(rand.NewPCG(7, 7))
+	acts := randomStream(rng, 200, 25*24*time.Hour)
+	end := t0.Add(25 * 24 * time.Hour)
+	at := func(b2b.Activity) time.Time { return end }
+
+	sorted := slices.Clone(acts)
+	slices.SortStableFunc(sorted, func(x, y b2b.Activity) int { return x.Time.Compare(y.Time) })
+	want := ingestAll(t, s, sorted, at)
+	for i := range 5 {
+		shuffled := append(slices.Clone(acts), acts...)
+		rng.Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
+		got := ingestAll(t, s, shuffled, at)
+		require.Empty(t, gocmp.Diff(want, got), "shuffle %d (-want +got)", i)
+	}
+}
+
+// TestFoldingIsCanonical: a state fed live (folding as its floor advances)
+// equals, bit for bit, a state fed everything at once and then compacted to
+// the same floor.
+func TestFoldingIsCanonical(t *testing.T) {
+	t.Parallel()
+	s, err := New(testModel(), Config{Horizon: 2 * 24 * time.Hour})
+	require.NoError(t, err)
+	rng := rand.New(rand.NewPCG(3, 9))
+	acts := randomStream(rng, 150, 30*24*time.Hour)
+	slices.SortStableFunc(acts, func(x, y b2b.Activity) int { return x.Time.Compare(y.Time) })
+	end := t0.Add(31 * 24 * time.Hour)
+
+	live := ingestAll(t, s, acts, func(a b2b.Activity) time.Time { return a.Time.Add(time.Hour) })
+	wide, err := New(testModel(), Config{Horizon: 40 * 24 * time.Hour})
+	require.NoError(t, err)
+	atOnce := ingestAll(t, wide, acts, func(b2b.Activity) time.Time { return end })
+	for _, st := range live.Persons {
+		s.Compact(st, end)
+	}
+	for _, st := range atOnce.Persons {
+		s.Compact(st, end)
+	}
+	require.Empty(t, gocmp.Diff(live, atOnce))
+}
+
+func TestDecayExactness(t *testing.T) {
+	t.Parallel()
+	m := Model{Name: "m", HalfLife: 30 * 24 * time.Hour, Rules: []Rule{{Name: "form", Types: []string{b2b.ActivityFillOutForm}, Points: 100}}}
+	s, err := New(m, Config{})
+	require.NoError(t, err)
+	var st PersonState
+	_, err = s.Apply(&st, &b2b.Activity{ID: "a1", Type: b2b.ActivityFillOutForm, Time: t0}, testPersons["ann"], nil, t0)
+	require.NoError(t, err)
+	tests := []struct {
+		after time.Duration
+		want  float64
+	}{
+		{0, 100},
+		{30 * 24 * time.Hour, 50},
+		{60 * 24 * time.Hour, 25},
+		{15 * 24 * time.Hour, 100 / math.Sqrt2},
+		{365 * 24 * time.Hour, 100 * math.Exp2(-365.0/30)},
+	}
+	for _, tt := range tests {
+		got, err := s.ScoreAt(&st, t0.Add(tt.after))
+		require.NoError(t, err)
+		require.InDelta(t, tt.want, got, 1e-9, "after %s", tt.after)
+	}
+	// Before the activity, it does not count.
+	got, err := s.ScoreAt(&st, t0.Add(-time.Hour))
+	require.NoError(t, err)
+	require.Zero(t, got)
+}
+
+func TestCaps(t *testing.T) {
+	t.Parallel()
+	m := Model{Name: "m", Rules: []Rule{{Name: "visit", Types: []string{b2b.ActivityVisitWebPage}, Points: 1, Cap: Cap{Max: 2, Period: PeriodDay}}}}
+	s, err := New(m, Config{})
+	require.NoError(t, err)
+	visit := func(id string, at time.Duration) b2b.Activity {
+		return b2b.Activity{ID: b2b.ActivityID(id), Type: b2b.ActivityVisitWebPage, Person: "ann", Time: t0.Add(at)}
+	}
+	now := t0.Add(3 * 24 * time.Hour)
+	var st PersonState
+	var statuses []Status
+	for _, a := range []b2b.Activity{
+		visit("v3", 15*time.Hour), visit("v2", 10*time.Hour), visit("v4", 20*time.Hour), // v4 is third that day: capped
+		visit("v1", 1*time.Hour),                  // earlier: displaces v3
+		visit("v5", 25*time.Hour),                 // next day
+		visit("v1", 1*time.Hour),                  // duplicate
+		visit("v0", 1*time.Hour),                  // same time as v1, smaller ID: displaces v2
+		visit("v6", 24*time.Hour-time.Nanosecond), // last nanosecond of day 1: capped
+	} {
+		out, err := s.Apply(&st, &a, testPersons["ann"], nil, now)
+		require.NoError(t, err)
+		statuses = append(statuses, out.Status)
+	}
+	require.Equal(t, []Status{Credited, Credited, Capped, Credited, Credited, Duplicate, Credited, Capped}, statuses)
+	var ids []b2b.ActivityID
+	for _, c := range st.Credits {
+		ids = append(ids, c.Activity)
+	}
+	require.Equal(t, []b2b.ActivityID{"v0", "v1", "v5"}, ids)
+}
+
+func TestCapPeriods(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		p          Period
+		at         time.Time
+		start, end time.Time
+	}{
+		{PeriodDay, time.Date(2025, 3, 5, 13, 0, 0, 0, time.UTC), time.Date(2025, 3, 5, 0, 0, 0, 0, time.UTC), time.Date(2025, 3, 6, 0, 0, 0, 0, time.UTC)},
+		// 2025-03-05 is a Wednesday: the week starts Monday 3 March.
+		{PeriodWeek, time.Date(2025, 3, 5, 13, 0, 0, 0, time.UTC), time.Date(2025, 3, 3, 0, 0, 0, 0, time.UTC), time.Date(2025, 3, 10, 0, 0, 0, 0, time.UTC)},
+		{PeriodWeek, time.Date(2025, 3, 3, 0, 0, 0, 0, time.UTC), time.Date(2025, 3, 3, 0, 0, 0, 0, time.UTC), time.Date(2025, 3, 10, 0, 0, 0, 0, time.UTC)},
+		{PeriodWeek, time.Date(1969, 12, 31, 0, 0, 0, 0, time.UTC), time.Date(1969, 12, 29, 0, 0, 0, 0, time.UTC), time.Date(1970, 1, 5, 0, 0, 0, 0, time.UTC)},
+		{PeriodMonth, time.Date(2024, 2, 29, 23, 0, 0, 0, time.UTC), time.Date(2024, 2, 1, 0, 0, 0, 0, time.UTC), time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)},
+	}
+	for _, tt := range tests {
+		s, e := tt.p.bounds(tt.at.UnixNano())
+		require.Equal(t, tt.start, time.Unix(0, s).UTC(), "%s %s", tt.p, tt.at)
+		require.Equal(t, tt.end, time.Unix(0, e).UTC(), "%s %s", tt.p, tt.at)
+	}
+}
+
+func TestVelocity(t *testing.T) {
+	t.Parallel()
+	m := Model{Name: "m", HalfLife: 14 * 24 * time.Hour, Rules: []Rule{{Name: "event", Types: []string{b2b.ActivityAttendEvent}, Points: 20}}}
+	s, err := New(m, Config{Horizon: 30 * 24 * time.Hour})
+	require.NoError(t, err)
+	var st PersonState
+	days := func(n float64) time.Time { return t0.Add(time.Duration(n * float64(24*time.Hour))) }
+	for i, d := range []float64{0, 1, 10, 12, 13} {
+		a := b2b.Activity{ID: b2b.ActivityID(fmt.Sprint("e", i)), Type: b2b.ActivityAttendEvent, Time: days(d)}
+		_, err := s.Apply(&st, &a, testPersons["ann"], nil, days(13))
+		require.NoError(t, err)
+	}
+	closed := func(at float64) float64 {
+		var sum float64
+		for _, d := range []float64{0, 1, 10, 12, 13} {
+			if d <= at {
+				sum += 20 * math.Exp2(-(at-d)/14)
+			}
+		}
+		return sum
+	}
+	v, err := s.Velocity(&st, days(14), 7*24*time.Hour)
+	require.NoError(t, err)
+	require.InDelta(t, closed(14)-closed(7), v.Change, 1e-9)
+	require.InDelta(t, closed(7), v.Start, 1e-9)
+	require.Equal(t, days(7), v.From)
+
+	// Idle for 20 more days: the score decays, the velocity is negative.
+	v, err = s.Velocity(&st, days(34), 14*24*time.Hour)
+	require.NoError(t, err)
+	require.Less(t, v.Change, 0.0)
+	require.InDelta(t, closed(34)-closed(20), v.Change, 1e-9)
+	require.Equal(t, "-27.5 over 14d (55.0 on 2025-03-21 -> 27.5 on 2025-04-04)", v.String())
+
+	// A window reaching before the floor is refused.
+	s.Compact(&st, days(60))
+	_, err = s.Velocity(&st, days(60), 40*24*time.Hour)
+	require.ErrorIs(t, err, ErrBeyondHorizon)
+	_, err = s.Velocity(&st, days(60), 0)
+	require.Error(t, err)
+}
+
+func TestBadInput(t *testing.T) {
+	t.Parallel()
+	s, err := New(testModel(), Config{Horizon: 2 * 24 * time.Hour, FutureTolerance: time.Minute})
+	require.NoError(t, err)
+	now := t0.Add(10 * 24 * time.Hour)
+	acts := []b2b.Activity{
+		{ID: "ok", Type: b2b.ActivityFillOutForm, Person: "ann", Time: now.Add(-time.Hour)},
+		{ID: "mapped", Type: "webinar_attended", Person: "cyd", Time: now.Add(-time.Hour)},
+		{ID: "future", Type: b2b.ActivityFillOutForm, Person: "ann", Time: now.Add(time.Hour)},
+		{ID: "skew", Type: b2b.ActivityFillOutForm, Person: "ann", Time: now.Add(30 * time.Second)},
+		{ID: "late", Type: b2b.ActivityFillOutForm, Person: "ann", Time: now.Add(-5 * 24 * time.Hour)},
+		{ID: "", Type: b2b.ActivityFillOutForm, Person: "ann", Time: now},
+		{ID: "notime", Type: b2b.ActivityFillOutForm, Person: "ann"},
+		{ID: "stranger", Type: b2b.ActivityFillOutForm, Person: "zed", Time: now},
+		{ID: "custom", Type: "g2:intent_surge", Person: "ann", Time: now},
+		{ID: "custom2", Type: "g2:intent_surge", Person: "bob", Time: now},
+		{ID: "sent", Type: b2b.ActivitySendEmail, Person: "ann", Time: now},
+		{ID: "ok", Type: b2b.ActivityFillOutForm, Person: "ann", Time: now.Add(-time.Hour)},
+	}
+	var l Ledger
+	r := s.Ingest(&l, Batch{Account: testAccount, Persons: testPersons, Activities: acts}, now)
+	require.Equal(t, len(acts), r.Total())
+	require.Equal(t, 3, r.Credited) // ok, mapped, skew
+	require.Equal(t, 1, r.Duplicates)
+	require.Equal(t, 1, r.Unmatched)
+	require.Equal(t, map[string]int{"g2:intent_surge": 2}, r.UnknownTypes)
+	require.Len(t, r.UnknownPersons, 1)
+	require.Equal(t, b2b.ActivityID("stranger"), r.UnknownPersons[0].ID)
+	var reasons []string
+	for _, f := range r.Refused {
+		reasons = append(reasons, f.Err.Error())
+	}
+	require.Equal(t, []string{
+		`activity "future": activity is in the future: 2025-03-11T01:00:00Z is 1h0m0s after now 2025-03-11T00:00:00Z (tolerance 1m0s)`,
+		`activity "late": activity is older than the scoring horizon: 2025-03-06T00:00:00Z is before the horizon floor 2025-03-09T00:00:00Z (horizon 48h0m0s)`,
+		`activity "": invalid activity: an activity needs an ID and a time`,
+		`activity "notime": invalid activity: an activity needs an ID and a time`,
+	}, reasons)
+	require.ErrorIs(t, r.Refused[0].Err, ErrFuture)
+	require.ErrorIs(t, r.Refused[1].Err, ErrTooLate)
+	var ae *ActivityError
+	require.ErrorAs(t, r.Refused[2].Err, &ae)
+	require.Equal(t, ErrInvalidActivity, ae.Err)
+
+	// The mapped type scored as attend_event, and the senior condition saw
+	// the mapped type and the person.
+	cyd, err := s.Score(&l, "cyd", now)
+	require.NoError(t, err)
+	require.InDelta(t, 25*math.Exp2(-1.0/(7*24)), cyd, 1e-9)
+
+	// Replaying the whole batch changes nothing.
+	before := gocmp.Diff(&Ledger{}, &l)
+	r2 := s.Ingest(&l, Batch{Account: testAccount, Persons: testPersons, Activities: acts}, now)
+	require.Equal(t, before, gocmp.Diff(&Ledger{}, &l))
+	require.Equal(t, 4, r2.Duplicates) // ok twice, mapped, skew
+	require.Zero(t, r2.Credited)
+	require.Contains(t, r.String(), "12 activities: 3 credited, 1 unmatched, 0 capped, 1 duplicates, unknown types g2:intent_surge x2, 1 for unknown persons (returned)")
+
+	_, err = s.Apply(&PersonState{}, &acts[0], nil, nil, now)
+	require.ErrorIs(t, err, ErrUnknownPerson)
+}
+
+func TestRuleErrorCountsAsFalse(t *testing.T) {
+	t.Parallel()
+	m := Model{Name: "m", Rules: []Rule{
+		{Name: "form", Types: []string{b2b.ActivityFillOutForm}, Points: 1},
+		{Name: "indexed", Types: []string{b2b.ActivityFillOutForm}, Points: 5, When: `activity.attributes["score"] > 3`},
+	}}
+	s, err := New(m, Config{})
+	require.NoError(t, err)
+	var l Ledger
+	r := s.Ingest(&l, Batch{Persons: testPersons, Activities: []b2b.Activity{
+		{ID: "a", Type: b2b.ActivityFillOutForm, Person: "ann", Time: t0},
+	}}, t0)
+	require.Equal(t, 1, r.Credited)
+	require.Len(t, r.RuleErrors, 1)
+	require.ErrorIs(t, r.RuleErrors[0].Err, rules.ErrEval)
+	require.Contains(t, r.RuleErrors[0].Err.Error(), "indexed")
+	got, err := s.Score(&l, "ann", t0)
+	require.NoError(t, err)
+	require.Equal(t, 1.0, got)
+}
+
+func TestDisplay(t *testing.T) {
+	t.Parallel()
+	m := DefaultModel()
+	s, err := New(m, Config{})
+	require.NoError(t, err)
+	for _, tt := range []struct{ in, want float64 }{{0, 0}, {-10, 0}, {75, 50}, {150, 100}, {400, 100}} {
+		require.Equal(t, tt.want, s.Display(tt.in))
+	}
+	m.DisplayMax = 0
+	s, err = New(m, Config{})
+	require.NoError(t, err)
+	require.Equal(t, 400.0, s.Display(400))
+}
+
+func TestStatusString(t *testing.T) {
+	t.Parallel()
+	require.Equal(t, "credited", Credited.String())
+	require.Equal(t, "unknown type", UnknownType.String())
+	require.True(t, strings.HasPrefix(Status(42).String(), "Status("))
+	require.True(t, errors.Is(&HorizonError{}, ErrBeyondHorizon))
+}

@@ -1,0 +1,240 @@
+package scoring
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/quorumhq/quorum/b2b"
+)
+
+// PersonState is the score of one person under one model: small plain data
+// that a store persists as it is (every field is exported; times are Unix
+// nanoseconds, UTC). Its zero value is a person with no score.
+//
+// The state keeps every credit (an activity counted by a rule) whose time is
+// at or after Floor, and folds older credits into one decayed value per rule
+// (Past). Floor follows the ingest time: it is the start of the UTC day one
+// horizon ([Config.Horizon]) before the latest ingest, and never moves back.
+// Activities older than Floor are refused as too late ([ErrTooLate]) because
+// the state no longer holds what a duplicate or a cap would be checked
+// against. Within the horizon, the state is a pure function of the set of
+// activities delivered: any order of arrival and any number of repeated
+// deliveries give the same state and, bit for bit, the same scores.
+type PersonState struct {
+	// Floor is the horizon floor in Unix nanoseconds (see above).
+	Floor int64 `json:"floor"`
+	// Past holds, per rule, the decayed value of credits folded out of
+	// Credits: Value is what they are worth at At.
+	Past []RuleValue `json:"past,omitempty"`
+	// Credits are the credits within the horizon, sorted by time, activity
+	// ID and rule.
+	Credits []Credit `json:"credits,omitempty"`
+}
+
+// A RuleValue is the value, at time At (Unix nanoseconds), of the credits of
+// one rule folded out of a [PersonState]'s credits.
+type RuleValue struct {
+	Rule  uint16  `json:"rule"`
+	At    int64   `json:"at"`
+	Value float64 `json:"value"`
+}
+
+// A Credit is one activity counted by one rule: Points at time At (Unix
+// nanoseconds). Rule is the rule's index in the model. Key is a 64-bit
+// FNV-1a hash of Activity, so that looking for a duplicate compares numbers
+// and reads no string memory (IDs are compared only when keys match).
+type Credit struct {
+	Activity b2b.ActivityID `json:"activity"`
+	Key      uint64         `json:"key"`
+	At       int64          `json:"at"`
+	Points   float64        `json:"points"`
+	Rule     uint16         `json:"rule"`
+}
+
+// activityKey is the 64-bit FNV-1a hash of an activity ID.
+func activityKey(id b2b.ActivityID) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(id); i++ {
+		h ^= uint64(id[i])
+		h *= 1099511628211
+	}
+	return h
+}
+
+// Time returns the credit's time.
+func (c Credit) Time() time.Time { return time.Unix(0, c.At).UTC() }
+
+// FloorTime returns the state's floor as a time.
+func (st *PersonState) FloorTime() time.Time { return time.Unix(0, st.Floor).UTC() }
+
+func creditLess(a, b *Credit) int {
+	if c := cmp.Compare(a.At, b.At); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.Activity, b.Activity); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.Rule, b.Rule)
+}
+
+// decay returns the factor by which points lose value over dt nanoseconds.
+func (s *Scorer) decay(dt int64) float64 {
+	if s.halfLife == 0 || dt == 0 {
+		return 1
+	}
+	return math.Exp2(-float64(dt) / s.halfLife)
+}
+
+// advance moves the floor to target (never back) and folds the credits that
+// fall out of the horizon into Past. A credit is folded once its time is
+// before the floor and, for a capped rule, once its whole cap period is
+// before the floor (later activities of that period would be refused anyway,
+// so nothing can displace it). Credits of one rule are folded in time order,
+// so the result depends only on the credits and the floor, not on when
+// folding happened.
+func (s *Scorer) advance(st *PersonState, target int64) {
+	if target <= st.Floor {
+		return
+	}
+	st.Floor = target
+	// Credits are sorted by time: only the prefix before the floor can fold.
+	n := 0
+	for n < len(st.Credits) && st.Credits[n].At < target {
+		n++
+	}
+	if n == 0 {
+		return
+	}
+	kept := 0
+	for i := 0; i < n; i++ {
+		c := &st.Credits[i]
+		if !s.foldable(c, target) {
+			st.Credits[kept] = *c
+			kept++
+			continue
+		}
+		s.fold(st, c)
+	}
+	if kept == n {
+		return
+	}
+	m := kept + copy(st.Credits[kept:], st.Credits[n:])
+	clear(st.Credits[m:])
+	st.Credits = st.Credits[:m]
+}
+
+func (s *Scorer) foldable(c *Credit, floor int64) bool {
+	if int(c.Rule) >= len(s.rules) {
+		return true
+	}
+	r := &s.rules[c.Rule]
+	if r.Cap.Max == 0 {
+		return true
+	}
+	_, end := r.Cap.Period.bounds(c.At)
+	return end <= floor
+}
+
+func (s *Scorer) fold(st *PersonState, c *Credit) {
+	for i := range st.Past {
+		p := &st.Past[i]
+		if p.Rule == c.Rule {
+			p.Value = p.Value*s.decay(c.At-p.At) + c.Points
+			p.At = c.At
+			return
+		}
+	}
+	// Past stays sorted by rule, so that scores sum in one order whatever
+	// order the rules were first folded in.
+	i, _ := slices.BinarySearchFunc(st.Past, c.Rule, func(p RuleValue, r uint16) int { return cmp.Compare(p.Rule, r) })
+	st.Past = slices.Insert(st.Past, i, RuleValue{Rule: c.Rule, At: c.At, Value: c.Points})
+}
+
+// ScoreAt returns the person's score at t: every credit up to t, decayed to
+// t. t must not be before the state's floor (the detail before it is
+// folded); a later t is always exact.
+func (s *Scorer) ScoreAt(st *PersonState, t time.Time) (float64, error) {
+	at := t.UnixNano()
+	if at < st.Floor {
+		return 0, &HorizonError{At: t, Floor: st.FloorTime()}
+	}
+	return s.scoreAt(st, at), nil
+}
+
+func (s *Scorer) scoreAt(st *PersonState, at int64) float64 {
+	var sum float64
+	for _, p := range st.Past {
+		sum += p.Value * s.decay(at-p.At)
+	}
+	for _, c := range st.Credits {
+		if c.At > at {
+			break
+		}
+		sum += c.Points * s.decay(at-c.At)
+	}
+	return sum
+}
+
+// A Velocity is the change of a score over a window: the score at To minus
+// the score at From (From = To - window). With decay, a person who stops
+// engaging has a negative velocity.
+type Velocity struct {
+	From, To   time.Time
+	Start, End float64
+	Change     float64
+}
+
+func (v Velocity) String() string {
+	return fmt.Sprintf("%+.1f over %s (%.1f on %s -> %.1f on %s)", v.Change, fmtDuration(v.To.Sub(v.From)),
+		v.Start, v.From.Format(time.DateOnly), v.End, v.To.Format(time.DateOnly))
+}
+
+// Velocity returns the change of the person's score over window ending at
+// now, exact under decay. The window must lie within the horizon: now -
+// window not before the state's floor (see [HorizonError]).
+func (s *Scorer) Velocity(st *PersonState, now time.Time, window time.Duration) (Velocity, error) {
+	if window <= 0 {
+		return Velocity{}, fmt.Errorf("scoring: velocity window %s must be positive", window)
+	}
+	from := now.Add(-window)
+	start, err := s.ScoreAt(st, from)
+	if err != nil {
+		return Velocity{}, err
+	}
+	end := s.scoreAt(st, now.UnixNano())
+	return Velocity{From: from, To: now, Start: start, End: end, Change: end - start}, nil
+}
+
+// bucket returns the index range in st.Credits of the credits (of any rule)
+// with a time in [start, end), found by binary search on time.
+func bucket(st *PersonState, start, end int64) (int, int) {
+	lo, _ := slices.BinarySearchFunc(st.Credits, start, func(c Credit, t int64) int { return cmp.Compare(c.At, t) })
+	hi := lo
+	for hi < len(st.Credits) && st.Credits[hi].At < end {
+		hi++
+	}
+	return lo, hi
+}
+
+// insert adds c at its sorted place.
+func insert(st *PersonState, c Credit) {
+	i := len(st.Credits)
+	for i > 0 && creditLess(&st.Credits[i-1], &c) > 0 {
+		i--
+	}
+	if st.Credits == nil {
+		st.Credits = make([]Credit, 0, 4)
+	}
+	st.Credits = slices.Insert(st.Credits, i, c)
+}
+
+// Compact moves the state's floor to where an ingest at now would put it,
+// folding credits that have left the horizon. Ingest does this itself; call
+// Compact before persisting persons who have been idle, to keep their state
+// small. Scores at or after the new floor do not change.
+func (s *Scorer) Compact(st *PersonState, now time.Time) {
+	s.advance(st, floorDiv(now.UnixNano()-s.horizon, day)*day)
+}

@@ -1,0 +1,94 @@
+package scoring
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/quorumhq/quorum/b2b"
+)
+
+// A Threshold fires when a score crosses Level going up, once: it fires
+// again only after the score has fallen below Level - Margin (hysteresis).
+// A score hovering around the level therefore raises one alert, not one per
+// wobble.
+type Threshold struct {
+	Name   string  `json:"name"`
+	Level  float64 `json:"level"`
+	Margin float64 `json:"margin"`
+}
+
+// Validate reports every problem with the threshold at once.
+func (t *Threshold) Validate() error {
+	var ps b2b.Problems
+	if strings.TrimSpace(t.Name) == "" {
+		ps.Addf("name", "is required")
+	}
+	if math.IsNaN(t.Level) || math.IsInf(t.Level, 0) {
+		ps.Addf("level", "%v is not a finite number", t.Level)
+	}
+	if !finiteNonNeg(t.Margin) {
+		ps.Addf("margin", "%v is not a finite number >= 0", t.Margin)
+	}
+	return ps.Err("threshold %q", t.Name)
+}
+
+// ThresholdState is where a threshold's state machine stands for one score
+// (a person's or a group's): plain data to persist. Its zero value is armed.
+type ThresholdState struct {
+	// Fired is true from a crossing until the score falls below Level -
+	// Margin; while it is true the threshold cannot fire.
+	Fired bool `json:"fired"`
+	// Since is the time of the last transition (zero before any).
+	Since time.Time `json:"since,omitzero"`
+}
+
+// CrossingKind is a transition of a threshold.
+type CrossingKind uint8
+
+// The transitions.
+const (
+	// Fired: the score reached the level while armed. Alert on this.
+	Fired CrossingKind = iota + 1
+	// Rearmed: the score fell below level - margin after firing.
+	Rearmed
+)
+
+func (k CrossingKind) String() string {
+	switch k {
+	case Fired:
+		return "fired"
+	case Rearmed:
+		return "re-armed"
+	}
+	return fmt.Sprintf("CrossingKind(%d)", uint8(k))
+}
+
+// A Crossing is a transition with its reason.
+type Crossing struct {
+	Threshold string
+	Kind      CrossingKind
+	Score     float64
+	At        time.Time
+	Reason    string
+}
+
+// Observe evaluates the state machine on the score at time at, updates st,
+// and returns the transition, if any. With decay, a score falls between
+// activities: to see a dip below Level - Margin that happens between two
+// activities, observe the score just before applying each batch as well as
+// after (the lowest point between activities is just before the next one).
+func (t *Threshold) Observe(st *ThresholdState, score float64, at time.Time) (Crossing, bool) {
+	switch {
+	case !st.Fired && score >= t.Level:
+		st.Fired, st.Since = true, at
+		return Crossing{Threshold: t.Name, Kind: Fired, Score: score, At: at,
+			Reason: fmt.Sprintf("score %.1f reached threshold %q at %g (it fires again only after falling below %g)", score, t.Name, t.Level, t.Level-t.Margin)}, true
+	case st.Fired && score < t.Level-t.Margin:
+		st.Fired, st.Since = false, at
+		return Crossing{Threshold: t.Name, Kind: Rearmed, Score: score, At: at,
+			Reason: fmt.Sprintf("score %.1f fell below %g (threshold %q at %g minus margin %g): armed again", score, t.Level-t.Margin, t.Name, t.Level, t.Margin)}, true
+	}
+	return Crossing{}, false
+}
