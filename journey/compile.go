@@ -1,0 +1,857 @@
+package journey
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/rules"
+)
+
+// ErrInvalidJourney is matched (with errors.Is) by every error of
+// [Validate], [Compile] and [Catalog.Publish] for a journey that does not
+// pass validation (the error is a *b2b.ValidationError listing every
+// problem, so it matches b2b.ErrInvalid too).
+var ErrInvalidJourney = errors.New("invalid journey")
+
+type invalidJourney struct{ *b2b.ValidationError }
+
+func (e invalidJourney) Is(target error) bool {
+	return target == ErrInvalidJourney || target == b2b.ErrInvalid
+}
+func (e invalidJourney) Unwrap() error { return e.ValidationError }
+
+// A Version is a validated, compiled journey version: immutable, safe for
+// concurrent use, and what running instances refer to.
+type Version struct {
+	def      Journey
+	number   int
+	nodes    []cnode
+	index    map[NodeID]int
+	start    int
+	triggers []ctrigger
+	exits    []cexit
+	goals    []cgoal
+	// completion
+	endNodes map[int]bool // nil: any end node
+	goalDone int          // index into goals, -1 when none
+	category string
+	// stateRules: some exit or goal must be checked on view changes.
+	stateRules bool
+}
+
+// Definition returns a copy of the definition the version was compiled from.
+func (v *Version) Definition() Journey { return cloneJourney(v.def) }
+
+// ID returns the journey ID.
+func (v *Version) ID() string { return v.def.ID }
+
+// Number returns the version number (1 for the first published version; 0
+// for a version compiled outside a catalog).
+func (v *Version) Number() int { return v.number }
+
+type cond struct {
+	x    *rules.Expr[AccountEnv, bool]
+	refs []valueRef
+}
+
+type pcond struct {
+	x    *rules.Expr[PersonEnv, bool]
+	refs []valueRef
+}
+
+type crecip struct {
+	roles    []string
+	interest string
+	when     *pcond
+}
+
+type caction struct {
+	Action
+	recip *crecip
+}
+
+type cmatch struct {
+	EventMatch
+	when *cond
+}
+
+type cpath struct {
+	name string
+	when *cond
+	role *RoleCount
+	next int
+}
+
+type cppath struct {
+	name    string
+	match   *crecip
+	percent int
+	actions []caction
+}
+
+type cvpath struct {
+	name    string
+	percent int
+	next    int
+}
+
+type cnode struct {
+	id        NodeID
+	kind      NodeKind
+	limit     int
+	limitThen int
+	next      int
+
+	action *caction
+	wait   *Wait
+	window *cwindow
+
+	events    []cmatch
+	timeout   time.Duration
+	onTimeout int
+
+	external *External
+	onOK     int
+	onError  int
+
+	paths []cpath
+	els   int
+
+	among  *crecip
+	ppaths []cppath
+	pelse  []caction
+	byHash bool
+
+	variant []cvpath
+
+	interests []string
+	branch    int
+	merge     int
+
+	gotoJourney string
+	outcome     string
+}
+
+type ctrigger struct {
+	Trigger
+	when *cond
+}
+
+type cexit struct {
+	Exit
+	when *cond
+}
+
+type cgoal struct {
+	Goal
+	when *cond
+}
+
+type cwindow struct {
+	days     [7]bool
+	from, to int // minutes after midnight
+}
+
+var (
+	accountEnvType = reflect.TypeFor[AccountEnv]()
+	personEnvType  = reflect.TypeFor[PersonEnv]()
+)
+
+// Validate reports every problem with a journey at once (see [Compile]).
+func Validate(j Journey, cfg Config) error {
+	_, err := Compile(j, cfg)
+	return err
+}
+
+// Compile validates a journey and compiles its conditions. Every problem is
+// reported at once in a *b2b.ValidationError (matching ErrInvalidJourney),
+// each with the path of the node field at fault, for example
+//
+//	nodes["split-1"].paths[0].when: rule "split-1 path 0" 1:7: unknown name grup
+//	nodes["email-2"]: unreachable from the start node
+//	nodes["wait-3"].next: unknown node "wiat-4"
+//	nodes["split-1"]: cycle without a wait: split-1 -> email-2 -> split-1
+//
+// GoTo targets are checked by [Catalog.Publish], which knows the journeys.
+func Compile(j Journey, cfg Config) (*Version, error) {
+	cfg = cfg.withDefaults()
+	c := compiler{cfg: cfg, j: j, v: &Version{def: cloneJourney(j), index: map[NodeID]int{}, goalDone: -1}}
+	c.roles = map[string]bool{}
+	for _, r := range cfg.Roles {
+		c.roles[r] = true
+	}
+	c.compile()
+	if c.ps.Len() > 0 {
+		return nil, invalidJourney{c.ps.Err("journey %q", j.ID).(*b2b.ValidationError)}
+	}
+	return c.v, nil
+}
+
+type compiler struct {
+	cfg   Config
+	j     Journey
+	v     *Version
+	ps    b2b.Problems
+	roles map[string]bool
+}
+
+func nodePath(id NodeID) string { return fmt.Sprintf("nodes[%q]", string(id)) }
+
+func (c *compiler) compile() {
+	j := c.j
+	if j.ID == "" {
+		c.ps.Addf("id", "is required")
+	}
+	c.v.category = cmpOr(j.Category, "marketing")
+	if len(j.Nodes) == 0 {
+		c.ps.Addf("nodes", "a journey needs at least one node")
+		return
+	}
+	for i, n := range j.Nodes {
+		_, dup := c.v.index[n.ID]
+		switch {
+		case n.ID == "":
+			c.ps.Addf(fmt.Sprintf("nodes[%d].id", i), "is required")
+		case dup:
+			c.ps.Addf(nodePath(n.ID), "duplicate node ID")
+		default:
+			c.v.index[n.ID] = i
+		}
+		c.v.nodes = append(c.v.nodes, cnode{id: n.ID, kind: n.Kind, next: -1, els: -1, onTimeout: -1, onOK: -1, onError: -1, branch: -1, merge: -1, limitThen: -1})
+	}
+	c.v.start = 0
+	if j.Start != "" {
+		c.v.start = c.ref("start", j.Start)
+	}
+	for i := range j.Nodes {
+		c.node(i)
+	}
+	c.entry()
+	c.exitsAndGoals()
+	if c.ps.Len() == 0 {
+		c.graph()
+	}
+}
+
+// ref resolves a node reference; a missing or unknown one is a problem.
+func (c *compiler) ref(path string, id NodeID) int {
+	if id == "" {
+		c.ps.Addf(path, "dead end: a next node is required (end the path with an end node)")
+		return -1
+	}
+	i, ok := c.v.index[id]
+	if !ok {
+		c.ps.Addf(path, "unknown node %q", string(id))
+		return -1
+	}
+	return i
+}
+
+func (c *compiler) cond(path, name, src string) *cond {
+	if strings.TrimSpace(src) == "" {
+		c.ps.Addf(path, "condition is empty")
+		return nil
+	}
+	x, err := rules.Compile[AccountEnv, bool](c.cfg.Rules, rules.Rule{Name: name, Source: src})
+	if err != nil {
+		c.ps.Add(path, err)
+		return nil
+	}
+	return &cond{x: x, refs: findRefs(src, accountEnvType)}
+}
+
+func (c *compiler) pcond(path, name, src string) *pcond {
+	x, err := rules.Compile[PersonEnv, bool](c.cfg.Rules, rules.Rule{Name: name, Source: src})
+	if err != nil {
+		c.ps.Add(path, err)
+		return nil
+	}
+	return &pcond{x: x, refs: findRefs(src, personEnvType)}
+}
+
+func (c *compiler) role(path, role string) {
+	if role == "" {
+		c.ps.Addf(path, "role is empty")
+		return
+	}
+	if len(c.roles) > 0 && !c.roles[role] {
+		c.ps.Addf(path, "unknown role %q (known: %s)", role, strings.Join(c.cfg.Roles, ", "))
+	}
+}
+
+func (c *compiler) recipients(path, name string, r *Recipients) *crecip {
+	if r == nil {
+		return &crecip{}
+	}
+	cr := &crecip{roles: slices.Clone(r.Roles), interest: r.SolutionInterest}
+	for i, role := range r.Roles {
+		c.role(fmt.Sprintf("%s.roles[%d]", path, i), role)
+	}
+	if r.When != "" {
+		cr.when = c.pcond(path+".when", name, r.When)
+	}
+	return cr
+}
+
+func (c *compiler) node(i int) {
+	n := &c.j.Nodes[i]
+	cn := &c.v.nodes[i]
+	p := nodePath(n.ID)
+	if n.ID == "" {
+		p = fmt.Sprintf("nodes[%d]", i)
+	}
+	if !slices.Contains(NodeKinds, n.Kind) {
+		c.ps.Addf(p+".kind", "unknown node kind %q", n.Kind)
+		return
+	}
+	cfgs := n.configs()
+	if len(cfgs) != 1 || cfgs[0] != n.Kind {
+		c.ps.Addf(p, "a %s node needs exactly its %q config (has %v)", n.Kind, n.Kind, cfgs)
+		return
+	}
+	if n.Limit != nil {
+		if n.Limit.Max < 1 {
+			c.ps.Addf(p+".limit.max", "must be at least 1")
+		}
+		cn.limit = n.Limit.Max
+		cn.limitThen = c.ref(p+".limit.then", n.Limit.Then)
+	}
+	name := string(n.ID)
+	switch n.Kind {
+	case KindAction:
+		cn.action = c.action(p+".action", name, n.Action)
+		cn.next = c.ref(p+".action.next", n.Action.Next)
+	case KindWait:
+		c.wait(p+".wait", cn, n.Wait)
+		cn.next = c.ref(p+".wait.next", n.Wait.Next)
+	case KindListen:
+		l := n.Listen
+		if len(l.Events) == 0 {
+			c.ps.Addf(p+".listen.events", "at least one event is required")
+		}
+		for k, m := range l.Events {
+			cn.events = append(cn.events, c.match(fmt.Sprintf("%s.listen.events[%d]", p, k), fmt.Sprintf("%s event %d", name, k), m))
+		}
+		if l.Timeout <= 0 {
+			c.ps.Addf(p+".listen.timeout", "must be positive")
+		}
+		cn.timeout = time.Duration(l.Timeout)
+		cn.next = c.ref(p+".listen.next", l.Next)
+		cn.onTimeout = c.ref(p+".listen.onTimeout", l.OnTimeout)
+	case KindExternal:
+		x := n.External
+		if x.Call == "" {
+			c.ps.Addf(p+".external.call", "is required")
+		}
+		if x.Timeout <= 0 {
+			c.ps.Addf(p+".external.timeout", "must be positive")
+		}
+		cn.external = x
+		cn.timeout = time.Duration(x.Timeout)
+		cn.onOK = c.ref(p+".external.onSuccess", x.OnSuccess)
+		cn.onError = c.ref(p+".external.onError", x.OnError)
+		cn.onTimeout = c.ref(p+".external.onTimeout", x.OnTimeout)
+	case KindSplit:
+		s := n.Split
+		if len(s.Paths) == 0 {
+			c.ps.Addf(p+".split.paths", "a split needs at least one path")
+		}
+		for k, sp := range s.Paths {
+			pp := fmt.Sprintf("%s.paths[%d]", p, k)
+			cp := cpath{name: cmpOr(sp.Name, fmt.Sprintf("path %d", k)), next: c.ref(pp+".next", sp.Next)}
+			if sp.When == "" && sp.RoleAtLeast == nil {
+				c.ps.Addf(pp, "a path needs a condition (when or roleAtLeast)")
+			}
+			if sp.When != "" {
+				cp.when = c.cond(pp+".when", fmt.Sprintf("%s %s", name, cp.name), sp.When)
+			}
+			if r := sp.RoleAtLeast; r != nil {
+				c.role(pp+".roleAtLeast.role", r.Role)
+				if r.Count < 1 {
+					c.ps.Addf(pp+".roleAtLeast.count", "must be at least 1")
+				}
+				cp.role = r
+			}
+			cn.paths = append(cn.paths, cp)
+		}
+		if s.Else == "" {
+			c.ps.Addf(p+".else", "a split needs an else path")
+		} else {
+			cn.els = c.ref(p+".else", s.Else)
+		}
+	case KindPeopleSplit:
+		c.peopleSplit(p, name, cn, n.PeopleSplit)
+	case KindVariant:
+		total := 0
+		if len(n.Variant.Paths) < 2 {
+			c.ps.Addf(p+".variant.paths", "a variant split needs at least two paths")
+		}
+		for k, vp := range n.Variant.Paths {
+			pp := fmt.Sprintf("%s.variant.paths[%d]", p, k)
+			if vp.Percent < 1 || vp.Percent > 100 {
+				c.ps.Addf(pp+".percent", "must be between 1 and 100, got %d", vp.Percent)
+			}
+			total += vp.Percent
+			cn.variant = append(cn.variant, cvpath{name: cmpOr(vp.Name, fmt.Sprintf("variant %d", k)), percent: vp.Percent, next: c.ref(pp+".next", vp.Next)})
+		}
+		if total != 100 && len(n.Variant.Paths) >= 2 {
+			c.ps.Addf(p+".variant.paths", "percentages add up to %d, want 100", total)
+		}
+	case KindParallel:
+		cn.interests = slices.Clone(n.Parallel.SolutionInterests)
+		cn.branch = c.ref(p+".parallel.branch", n.Parallel.Branch)
+		if n.Parallel.Merge != "" {
+			cn.merge = c.ref(p+".parallel.merge", n.Parallel.Merge)
+			if cn.merge >= 0 && c.j.Nodes[cn.merge].Kind != KindMerge {
+				c.ps.Addf(p+".parallel.merge", "node %q is a %s node, want a merge node", n.Parallel.Merge, c.j.Nodes[cn.merge].Kind)
+				cn.merge = -1
+			}
+		}
+	case KindMerge:
+		cn.next = c.ref(p+".merge.next", n.Merge.Next)
+	case KindGoTo:
+		if n.GoTo.Journey == "" {
+			c.ps.Addf(p+".goto.journey", "is required")
+		} else if n.GoTo.Journey == c.j.ID {
+			c.ps.Addf(p+".goto.journey", "a journey cannot go to itself")
+		}
+		cn.gotoJourney = n.GoTo.Journey
+	case KindEnd:
+		cn.outcome = n.End.Outcome
+	}
+}
+
+func (c *compiler) action(p, name string, a *Action) *caction {
+	ca := &caction{Action: *a}
+	if a.Recipients != nil {
+		ca.Recipients = nil
+	}
+	switch a.Type {
+	case ActionEmail, ActionSMS:
+		if a.Template == "" {
+			c.ps.Addf(p+".template", "is required for a %s action", a.Type)
+		}
+		ca.recip = c.recipients(p+".recipients", name+" recipients", a.Recipients)
+	case ActionSalesAlert:
+		if a.Template == "" {
+			c.ps.Addf(p+".template", "is required for a sales alert")
+		}
+	case ActionChangeStage:
+		if a.Stage == "" {
+			c.ps.Addf(p+".stage", "is required for a change_stage action")
+		}
+		ca.recip = c.recipients(p+".recipients", name+" recipients", a.Recipients)
+	case ActionSetAttribute:
+		if a.Target != "account" && a.Target != "group" {
+			c.ps.Addf(p+".target", "must be account or group, got %q", a.Target)
+		}
+		if a.Attribute == "" {
+			c.ps.Addf(p+".attribute", "is required")
+		}
+	case ActionAddToList, ActionRemoveFromList:
+		if a.List == "" {
+			c.ps.Addf(p+".list", "is required")
+		}
+	case ActionAdjustScore:
+		if a.Delta == 0 {
+			c.ps.Addf(p+".delta", "must not be zero")
+		}
+		switch a.Target {
+		case "", "group":
+		case "person":
+			ca.recip = c.recipients(p+".recipients", name+" recipients", a.Recipients)
+		default:
+			c.ps.Addf(p+".target", "must be group or person, got %q", a.Target)
+		}
+	case ActionAssignRole:
+		c.role(p+".role", a.Role)
+		if a.Recipients == nil {
+			c.ps.Addf(p+".recipients", "an assign_role action needs recipients (the persons to assign)")
+		}
+		ca.recip = c.recipients(p+".recipients", name+" recipients", a.Recipients)
+	default:
+		c.ps.Addf(p+".type", "unknown action type %q", a.Type)
+	}
+	return ca
+}
+
+func (c *compiler) wait(p string, cn *cnode, w *Wait) {
+	if w.For < 0 {
+		c.ps.Addf(p+".for", "must not be negative")
+	}
+	if w.For == 0 && w.Until.IsZero() {
+		c.ps.Addf(p, "a wait needs a duration (for) or a date (until)")
+	}
+	cn.wait = w
+	if w.Window == nil {
+		return
+	}
+	cw := &cwindow{}
+	if len(w.Window.Days) == 0 {
+		cw.days = [7]bool{true, true, true, true, true, true, true}
+	}
+	for k, d := range w.Window.Days {
+		if d < time.Sunday || d > time.Saturday {
+			c.ps.Addf(fmt.Sprintf("%s.window.days[%d]", p, k), "unknown weekday %d", d)
+			continue
+		}
+		cw.days[d] = true
+	}
+	var err error
+	if cw.from, err = parseClock(w.Window.From); err != nil {
+		c.ps.Add(p+".window.from", err)
+	}
+	if cw.to, err = parseClock(w.Window.To); err != nil {
+		c.ps.Add(p+".window.to", err)
+	}
+	if cw.from >= cw.to {
+		c.ps.Addf(p+".window", "from %q must be before to %q", w.Window.From, w.Window.To)
+	}
+	cn.window = cw
+}
+
+func parseClock(s string) (int, error) {
+	t, err := time.Parse("15:04", s)
+	if err != nil {
+		return 0, fmt.Errorf("want a time of day like \"09:00\", got %q", s)
+	}
+	return t.Hour()*60 + t.Minute(), nil
+}
+
+func (c *compiler) match(p, name string, m EventMatch) cmatch {
+	cm := cmatch{EventMatch: m}
+	if m.Type == "" {
+		c.ps.Addf(p+".type", "is required")
+	}
+	if m.Role != "" {
+		c.role(p+".role", m.Role)
+	}
+	if m.When != "" {
+		cm.when = c.cond(p+".when", name, m.When)
+	}
+	return cm
+}
+
+func (c *compiler) peopleSplit(p, name string, cn *cnode, s *PeopleSplit) {
+	cn.among = c.recipients(p+".peopleSplit.among", name+" among", s.Among)
+	if len(s.Paths) == 0 {
+		c.ps.Addf(p+".peopleSplit.paths", "a people split needs at least one path")
+	}
+	withPct, total := 0, 0
+	for k, pp := range s.Paths {
+		path := fmt.Sprintf("%s.peopleSplit.paths[%d]", p, k)
+		cp := cppath{name: cmpOr(pp.Name, fmt.Sprintf("path %d", k)), percent: pp.Percent}
+		if pp.Percent != 0 {
+			withPct++
+			total += pp.Percent
+			if pp.Percent < 0 || pp.Percent > 100 {
+				c.ps.Addf(path+".percent", "must be between 1 and 100, got %d", pp.Percent)
+			}
+		}
+		if pp.Match != nil {
+			cp.match = c.recipients(path+".match", fmt.Sprintf("%s %s", name, cp.name), pp.Match)
+		}
+		if len(pp.Actions) == 0 {
+			c.ps.Addf(path+".actions", "a path needs at least one action")
+		}
+		cp.actions = c.actions(path+".actions", name, pp.Actions)
+		cn.ppaths = append(cn.ppaths, cp)
+	}
+	switch {
+	case withPct == 0:
+		for k, pp := range s.Paths {
+			if pp.Match == nil {
+				c.ps.Addf(fmt.Sprintf("%s.peopleSplit.paths[%d].match", p, k), "is required (or give every path a percent)")
+			}
+		}
+	case withPct != len(s.Paths):
+		c.ps.Addf(p+".peopleSplit.paths", "either every path has a percent or none has")
+	case total != 100:
+		c.ps.Addf(p+".peopleSplit.paths", "percentages add up to %d, want 100", total)
+	default:
+		cn.byHash = true
+	}
+	cn.pelse = c.actions(p+".peopleSplit.else", name, s.Else)
+	cn.next = c.ref(p+".peopleSplit.next", s.Next)
+}
+
+func (c *compiler) actions(p, name string, as []Action) []caction {
+	var out []caction
+	for k, a := range as {
+		ap := fmt.Sprintf("%s[%d]", p, k)
+		if a.Next != "" {
+			c.ps.Addf(ap+".next", "actions inside a people split take no next node (the split merges back)")
+		}
+		if a.Type == ActionAssignRole || a.Type == ActionAdjustScore && a.Target == "person" {
+			// the person comes from the split; recipients optional
+			if a.Type == ActionAssignRole {
+				c.role(ap+".role", a.Role)
+			}
+			out = append(out, caction{Action: a})
+			continue
+		}
+		if !a.Type.personal() {
+			c.ps.Addf(ap+".type", "a people split runs person actions (email, sms, adjust_score on person, assign_role), got %q", a.Type)
+			continue
+		}
+		if a.Template == "" {
+			c.ps.Addf(ap+".template", "is required for a %s action", a.Type)
+		}
+		if a.Recipients != nil {
+			c.ps.Addf(ap+".recipients", "inside a people split the persons come from the path")
+		}
+		out = append(out, caction{Action: a})
+	}
+	return out
+}
+
+func (c *compiler) entry() {
+	for i, t := range c.j.Triggers {
+		p := fmt.Sprintf("triggers[%d]", i)
+		ct := ctrigger{Trigger: t}
+		switch t.Type {
+		case TriggerAudience:
+			if t.Audience == "" {
+				c.ps.Addf(p+".audience", "is required")
+			}
+		case TriggerList:
+			if t.List == "" && t.When == "" {
+				c.ps.Addf(p, "a list trigger needs a list (static) or a condition (dynamic)")
+			}
+		case TriggerGroupCreated, TriggerManual:
+		case TriggerAttributeChanged:
+			if t.Attribute == "" {
+				c.ps.Addf(p+".attribute", "is required")
+			}
+		default:
+			c.ps.Addf(p+".type", "unknown trigger type %q", t.Type)
+		}
+		if t.When != "" {
+			ct.when = c.cond(p+".when", fmt.Sprintf("trigger %d", i), t.When)
+		}
+		c.v.triggers = append(c.v.triggers, ct)
+	}
+	r := c.j.ReEntry
+	switch r.Mode {
+	case "", ReEntryNever:
+	case ReEntryAfter:
+		if r.After <= 0 {
+			c.ps.Addf("reEntry.after", "must be positive")
+		}
+	case ReEntryMax:
+		if r.Max < 1 {
+			c.ps.Addf("reEntry.max", "must be at least 1")
+		}
+	default:
+		c.ps.Addf("reEntry.mode", "unknown re-entry mode %q", r.Mode)
+	}
+}
+
+func (c *compiler) exitsAndGoals() {
+	for i, x := range c.j.Exits {
+		p := fmt.Sprintf("exits[%d]", i)
+		cx := cexit{Exit: x}
+		if x.Reason == "" {
+			c.ps.Addf(p+".reason", "is required")
+		}
+		if x.Event == "" && x.When == "" {
+			c.ps.Addf(p, "an exit needs an event or a condition")
+		}
+		if x.When != "" {
+			cx.when = c.cond(p+".when", "exit "+x.Reason, x.When)
+		}
+		if x.Event == "" {
+			c.v.stateRules = true
+		}
+		c.v.exits = append(c.v.exits, cx)
+	}
+	names := map[string]bool{}
+	for i, g := range c.j.Goals {
+		p := fmt.Sprintf("goals[%d]", i)
+		if g.Name == "" {
+			c.ps.Addf(p+".name", "is required")
+		} else if names[g.Name] {
+			c.ps.Addf(p+".name", "duplicate goal %q", g.Name)
+		}
+		names[g.Name] = true
+		c.v.goals = append(c.v.goals, cgoal{Goal: g, when: c.cond(p+".when", "goal "+g.Name, g.When)})
+		c.v.stateRules = true
+	}
+	comp := c.j.Completion
+	if len(comp.EndNodes) > 0 {
+		c.v.endNodes = map[int]bool{}
+		for i, id := range comp.EndNodes {
+			p := fmt.Sprintf("completion.endNodes[%d]", i)
+			k, ok := c.v.index[id]
+			switch {
+			case !ok:
+				c.ps.Addf(p, "unknown node %q", string(id))
+			case c.j.Nodes[k].Kind != KindEnd:
+				c.ps.Addf(p, "node %q is a %s node, want an end node", string(id), c.j.Nodes[k].Kind)
+			default:
+				c.v.endNodes[k] = true
+			}
+		}
+	}
+	if comp.Goal != "" {
+		k := slices.IndexFunc(c.j.Goals, func(g Goal) bool { return g.Name == comp.Goal })
+		if k < 0 {
+			c.ps.Addf("completion.goal", "unknown goal %q", comp.Goal)
+		}
+		c.v.goalDone = k
+	}
+}
+
+// successors lists the nodes a node can lead to.
+func (cn *cnode) successors() []int {
+	var s []int
+	add := func(i int) {
+		if i >= 0 {
+			s = append(s, i)
+		}
+	}
+	add(cn.next)
+	add(cn.limitThen)
+	add(cn.onTimeout)
+	add(cn.onOK)
+	add(cn.onError)
+	add(cn.els)
+	add(cn.branch)
+	for _, p := range cn.paths {
+		add(p.next)
+	}
+	for _, p := range cn.variant {
+		add(p.next)
+	}
+	return s
+}
+
+// waits reports whether a node holds a track until time passes or an event
+// arrives, which makes a cycle through it safe.
+func (cn *cnode) waits() bool {
+	return cn.kind == KindWait || cn.kind == KindListen || cn.kind == KindExternal
+}
+
+// graph checks reachability, merge placement and cycles without a wait.
+func (c *compiler) graph() {
+	nodes := c.v.nodes
+	seen := make([]bool, len(nodes))
+	stack := []int{c.v.start}
+	seen[c.v.start] = true
+	for len(stack) > 0 {
+		i := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		for _, s := range nodes[i].successors() {
+			if !seen[s] {
+				seen[s] = true
+				stack = append(stack, s)
+			}
+		}
+	}
+	for i, ok := range seen {
+		if !ok {
+			c.ps.Addf(nodePath(nodes[i].id), "unreachable from the start node %q", string(nodes[c.v.start].id))
+		}
+	}
+	for i := range nodes {
+		cn := &nodes[i]
+		if cn.kind == KindParallel && cn.merge >= 0 && !c.reaches(cn.branch, cn.merge) {
+			c.ps.Addf(nodePath(cn.id)+".parallel.merge", "merge node %q cannot be reached from branch %q", string(nodes[cn.merge].id), string(nodes[cn.branch].id))
+		}
+	}
+	c.cycles()
+}
+
+func (c *compiler) reaches(from, to int) bool {
+	seen := make([]bool, len(c.v.nodes))
+	stack := []int{from}
+	seen[from] = true
+	for len(stack) > 0 {
+		i := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if i == to {
+			return true
+		}
+		for _, s := range c.v.nodes[i].successors() {
+			if !seen[s] {
+				seen[s] = true
+				stack = append(stack, s)
+			}
+		}
+	}
+	return false
+}
+
+// cycles reports each cycle of instantaneous edges (edges out of nodes
+// that do not wait) once, with the nodes on it.
+func (c *compiler) cycles() {
+	nodes := c.v.nodes
+	const (
+		white = iota
+		grey
+		black
+	)
+	color := make([]int, len(nodes))
+	var path []int
+	reported := map[int]bool{}
+	var visit func(i int)
+	visit = func(i int) {
+		color[i] = grey
+		path = append(path, i)
+		if !nodes[i].waits() {
+			for _, s := range nodes[i].successors() {
+				switch color[s] {
+				case white:
+					visit(s)
+				case grey:
+					k := slices.Index(path, s)
+					cyc := path[k:]
+					low := slices.Min(cyc)
+					if !reported[low] {
+						reported[low] = true
+						names := make([]string, 0, len(cyc)+1)
+						for _, n := range cyc {
+							names = append(names, string(nodes[n].id))
+						}
+						names = append(names, string(nodes[s].id))
+						c.ps.Addf(nodePath(nodes[s].id), "cycle without a wait: %s", strings.Join(names, " -> "))
+					}
+				}
+			}
+		}
+		path = path[:len(path)-1]
+		color[i] = black
+	}
+	for i := range nodes {
+		if color[i] == white {
+			visit(i)
+		}
+	}
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// cloneJourney deep-copies a definition (it is plain data) so that a
+// compiled version never shares memory with its caller.
+func cloneJourney(j Journey) Journey {
+	b, err := json.Marshal(j)
+	if err != nil {
+		return j
+	}
+	var out Journey
+	if err := json.Unmarshal(b, &out); err != nil {
+		return j
+	}
+	return out
+}
