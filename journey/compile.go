@@ -199,6 +199,9 @@ type compiler struct {
 	v     *Version
 	ps    b2b.Problems
 	roles map[string]bool
+	// badRefs: some reference or node is broken, so reachability would
+	// only repeat the same problem; it is checked once they are fixed.
+	badRefs bool
 }
 
 func nodePath(id NodeID) string { return fmt.Sprintf("nodes[%q]", string(id)) }
@@ -220,6 +223,7 @@ func (c *compiler) compile() {
 			c.ps.Addf(fmt.Sprintf("nodes[%d].id", i), "is required")
 		case dup:
 			c.ps.Addf(nodePath(n.ID), "duplicate node ID")
+			c.badRefs = true
 		default:
 			c.v.index[n.ID] = i
 		}
@@ -234,13 +238,16 @@ func (c *compiler) compile() {
 	}
 	c.entry()
 	c.exitsAndGoals()
-	if c.ps.Len() == 0 {
+	if c.v.start >= 0 {
 		c.graph()
 	}
 }
 
 // ref resolves a node reference; a missing or unknown one is a problem.
 func (c *compiler) ref(path string, id NodeID) int {
+	if _, ok := c.v.index[id]; !ok {
+		c.badRefs = true
+	}
 	if id == "" {
 		c.ps.Addf(path, "dead end: a next node is required (end the path with an end node)")
 		return -1
@@ -308,11 +315,13 @@ func (c *compiler) node(i int) {
 	}
 	if !slices.Contains(NodeKinds, n.Kind) {
 		c.ps.Addf(p+".kind", "unknown node kind %q", n.Kind)
+		c.badRefs = true
 		return
 	}
 	cfgs := n.configs()
 	if len(cfgs) != 1 || cfgs[0] != n.Kind {
 		c.ps.Addf(p, "a %s node needs exactly its %q config (has %v)", n.Kind, n.Kind, cfgs)
+		c.badRefs = true
 		return
 	}
 	if n.Limit != nil {
@@ -381,6 +390,7 @@ func (c *compiler) node(i int) {
 			cn.paths = append(cn.paths, cp)
 		}
 		if s.Else == "" {
+			c.badRefs = true
 			c.ps.Addf(p+".else", "a split needs an else path")
 		} else {
 			cn.els = c.ref(p+".else", s.Else)
@@ -755,7 +765,7 @@ func (c *compiler) graph() {
 		}
 	}
 	for i, ok := range seen {
-		if !ok {
+		if !ok && !c.badRefs {
 			c.ps.Addf(nodePath(nodes[i].id), "unreachable from the start node %q", string(nodes[c.v.start].id))
 		}
 	}
