@@ -1,6 +1,7 @@
 package journey_test
 
 import (
+	"strconv"
 	"testing"
 	"time"
 
@@ -323,4 +324,4 @@ func TestPeopleVariant(t *testing.T) {
 	require.Equal(t, a, b)
 }
 
-func itoa(i int) string { return time.Duration(i).String() }
+func itoa(i int) string { return strconv.Itoa(i) }
