@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/quorumhq/quorum/b2b"
@@ -51,12 +52,13 @@ func (s *stepper) recipients(in *Instance, tr *Track, node *cnode, r *crecip) []
 }
 
 func (s *stepper) personHolds(in *Instance, tr *Track, node *cnode, c *pcond, pv *PersonView, role string, g *GroupView) bool {
-	s.penv = PersonEnv{Person: &pv.Person, Score: pv.Score, Role: role, Group: g, Account: &s.view.Account, Now: s.now}
-	ok, err := c.x.Eval(&s.penv)
+	penv := &s.scratch().penv
+	*penv = PersonEnv{Person: &pv.Person, Score: pv.Score, Role: role, Group: g, Account: &s.view.Account, Now: s.now}
+	ok, err := c.x.Eval(penv)
 	if err != nil || (!ok && s.dry) {
 		d := s.decision(in, tr, DecisionNotSelected, node.id)
 		d.Person, d.Rule, d.Expr = pv.Person.ID, c.x.Rule().Name, c.x.Rule().Source
-		d.Values = values(c.refs, &s.penv)
+		d.Values = values(c.refs, penv)
 		d.Reason = "person condition does not hold"
 		if err != nil {
 			d.Kind, d.Reason = DecisionRuleError, err.Error()+" (treated as false)"
@@ -238,7 +240,7 @@ func (s *stepper) blocked(p *b2b.Person, ch b2b.Channel) string {
 // is retried (zero for a first attempt).
 func (s *stepper) capThenSend(in *Instance, tr *Track, node *cnode, e OutboxEntry, expires time.Time) {
 	if len(s.c.cfg.Caps) == 0 {
-		s.emit(in, tr, node, e, fmt.Sprintf("%s %q", e.Type, e.Template))
+		s.emit(in, tr, node, e, string(e.Type)+" "+strconv.Quote(e.Template))
 		return
 	}
 	var free time.Time
@@ -250,10 +252,10 @@ func (s *stepper) capThenSend(in *Instance, tr *Track, node *cnode, e OutboxEntr
 			continue
 		}
 		per := time.Duration(cp.Per)
-		times := s.contactTimes(e.Person, cp, s.now.Add(-per))
-		if len(times) < cp.Max {
+		if s.countContacts(e.Person, cp, s.now.Add(-per)) < cp.Max {
 			continue
 		}
+		times := s.contactTimes(e.Person, cp, s.now.Add(-per))
 		slices.SortFunc(times, time.Time.Compare)
 		at := times[len(times)-cp.Max].Add(per)
 		if at.After(free) {
@@ -270,7 +272,7 @@ func (s *stepper) capThenSend(in *Instance, tr *Track, node *cnode, e OutboxEntr
 	}
 	if capName == "" {
 		s.st.Contacts = append(s.st.Contacts, Contact{Person: e.Person, Channel: e.Channel, Category: e.Category, Journey: e.Journey, At: s.now})
-		s.emit(in, tr, node, e, fmt.Sprintf("%s %q", e.Type, e.Template))
+		s.emit(in, tr, node, e, string(e.Type)+" "+strconv.Quote(e.Template))
 		return
 	}
 	if expires.IsZero() {
@@ -285,6 +287,21 @@ func (s *stepper) capThenSend(in *Instance, tr *Track, node *cnode, e OutboxEntr
 	d.Person, d.Key = e.Person, e.Key
 	d.Reason = "frequency cap " + capName + ": deferred to " + free.UTC().Format(time.RFC3339)
 	s.trace(d)
+}
+
+// countContacts counts the messages to a person that a cap counts.
+func (s *stepper) countContacts(person b2b.PersonID, cp Cap, after time.Time) int {
+	n := 0
+	for _, list := range [2][]Contact{s.st.Contacts, s.extra} {
+		for i := range list {
+			c := &list[i]
+			if c.Person == person && c.At.After(after) && !c.At.After(s.now) &&
+				(cp.Channel == "" || cp.Channel == c.Channel) && (cp.Category == "" || cp.Category == c.Category) {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // contactTimes lists the times of messages to a person that a cap counts.

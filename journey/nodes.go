@@ -3,6 +3,7 @@ package journey
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -57,7 +58,7 @@ func (s *stepper) exec(i, t int, v *Version, node *cnode) bool {
 			s.move(tr, v, node.next)
 			return true
 		}
-		d.Reason = "until " + due.UTC().Format(time.RFC3339)
+		d.Until = due
 		s.trace(d)
 		tr.Waiting, tr.Due = true, due
 		return false
@@ -67,7 +68,8 @@ func (s *stepper) exec(i, t int, v *Version, node *cnode) bool {
 		}
 		tr.Waiting, tr.Due = true, s.now.Add(node.timeout)
 		d := s.decision(in, tr, DecisionWait, node.id)
-		d.Reason = fmt.Sprintf("listening for %s until %s", s.eventNames(node), tr.Due.UTC().Format(time.RFC3339))
+		d.Until = tr.Due
+		d.Reason = "listening for " + s.eventNames(node)
 		s.trace(d)
 		return false
 	case KindExternal:
@@ -253,9 +255,10 @@ func (s *stepper) split(in *Instance, tr *Track, v *Version, node *cnode) {
 // describe renders a split decision as the reason a sales alert carries.
 func describe(d Decision) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s took path %q", d.Node, d.Path)
+	b.Grow(128)
+	b.WriteString(string(d.Node) + " took path " + strconv.Quote(d.Path))
 	if d.Rule != "" {
-		fmt.Fprintf(&b, " (rule %q: %s)", d.Rule, d.Expr)
+		b.WriteString(" (rule " + strconv.Quote(d.Rule) + ": " + d.Expr + ")")
 	}
 	for i, v := range d.Values {
 		if i == 0 {

@@ -81,7 +81,6 @@ func (c *Catalog) Step(st *State, in Input) Result {
 	}
 	s := stepper{c: c, st: st, view: v, now: in.Now, dry: dry, extra: in.Contacts}
 	s.res.DryRun = dry
-	s.gone = make([]bool, len(st.Instances))
 	s.lifecycle()
 	events := in.Events
 	if !slices.IsSortedFunc(events, func(a, b Event) int { return a.At.Compare(b.At) }) {
@@ -103,6 +102,22 @@ func (c *Catalog) Step(st *State, in Input) Result {
 	return s.res
 }
 
+type scratch struct {
+	env   AccountEnv
+	penv  PersonEnv
+	empty GroupView
+}
+
+func (s *stepper) scratch() *scratch {
+	if s.sc == nil {
+		s.sc = new(scratch)
+	}
+	return s.sc
+}
+
+// noEvent is what rules see as "event" outside event rules; never written.
+var noEvent Event
+
 type stepper struct {
 	c     *Catalog
 	st    *State
@@ -111,19 +126,43 @@ type stepper struct {
 	dry   bool
 	extra []Contact
 	res   Result
-	gone  []bool
-	env   AccountEnv
-	penv  PersonEnv
-	empty GroupView
-	loc   *time.Location
+	// gone marks ended instances by index; nil until one ends.
+	gone []bool
+	// sc holds the rule environments, allocated on the first evaluation:
+	// evaluating passes them to the rules engine as interfaces, so they live
+	// on the heap, and a step that evaluates nothing should not pay for it.
+	sc  *scratch
+	loc *time.Location
+	// the last version looked up
+	lastV *Version
 }
 
 func (s *stepper) version(in *Instance) *Version {
+	if v := s.lastV; v != nil && v.number == in.Version && v.def.ID == in.Journey {
+		return v
+	}
 	v, _ := s.c.Version(in.Journey, in.Version)
+	if v != nil {
+		s.lastV = v
+	}
 	return v
 }
 
-func (s *stepper) trace(d Decision) { s.res.Trace = append(s.res.Trace, d) }
+func (s *stepper) isGone(i int) bool { return i < len(s.gone) && s.gone[i] }
+
+func (s *stepper) setGone(i int) {
+	if len(s.gone) <= i {
+		s.gone = append(s.gone, make([]bool, len(s.st.Instances)-len(s.gone))...)
+	}
+	s.gone[i] = true
+}
+
+func (s *stepper) trace(d Decision) {
+	if s.res.Trace == nil {
+		s.res.Trace = make([]Decision, 0, 4)
+	}
+	s.res.Trace = append(s.res.Trace, d)
+}
 
 func (s *stepper) decision(in *Instance, tr *Track, kind DecisionKind, node NodeID) Decision {
 	d := Decision{At: s.now, Kind: kind, Journey: in.Journey, Version: in.Version, Entry: in.Entry, Node: node}
@@ -168,30 +207,33 @@ func (s *stepper) group(tr *Track) *GroupView {
 		if g := s.view.group(tr.SolutionInterest); g != nil {
 			return g
 		}
-		s.empty = GroupView{SolutionInterest: tr.SolutionInterest}
-		return &s.empty
+		sc := s.scratch()
+		sc.empty = GroupView{SolutionInterest: tr.SolutionInterest}
+		return &sc.empty
 	}
 	if len(s.view.Groups) > 0 {
 		return &s.view.Groups[0]
 	}
-	s.empty = GroupView{}
-	return &s.empty
+	sc := s.scratch()
+	sc.empty = GroupView{}
+	return &sc.empty
 }
 
 func (s *stepper) accountEnv(in *Instance, tr *Track, ev *Event) *AccountEnv {
 	v := s.view
-	s.env = AccountEnv{Account: &v.Account, Group: s.group(tr), Groups: v.Groups, Persons: v.Persons,
+	env := &s.scratch().env
+	*env = AccountEnv{Account: &v.Account, Group: s.group(tr), Groups: v.Groups, Persons: v.Persons,
 		Audiences: v.Audiences, Lists: v.Lists, Opportunities: v.Opportunities, Event: ev, Now: s.now}
 	if ev == nil {
-		s.env.Event = &Event{}
+		env.Event = &noEvent
 	}
 	if in != nil {
-		s.env.Journey = JourneyInfo{ID: in.Journey, Version: in.Version, EnteredAt: in.EnteredAt, Entries: in.Entry}
+		env.Journey = JourneyInfo{ID: in.Journey, Version: in.Version, EnteredAt: in.EnteredAt, Entries: in.Entry}
 		if tr != nil {
-			s.env.Journey.Visits = tr.visits(tr.Node)
+			env.Journey.Visits = tr.visits(tr.Node)
 		}
 	}
-	return &s.env
+	return env
 }
 
 // eval runs a condition; a failure on data counts as false and is traced.
@@ -211,10 +253,10 @@ func (s *stepper) eval(c *cond, env *AccountEnv, d Decision) (bool, Decision) {
 
 // exit ends instance i.
 func (s *stepper) exit(i int, reason string, completed bool) {
-	if s.gone[i] {
+	if s.isGone(i) {
 		return
 	}
-	s.gone[i] = true
+	s.setGone(i)
 	in := &s.st.Instances[i]
 	outcome := ""
 	if len(in.Tracks) > 0 {
@@ -232,7 +274,7 @@ func (s *stepper) exit(i int, reason string, completed bool) {
 // results, then entry triggers.
 func (s *stepper) event(ev *Event) {
 	for i := range s.st.Instances {
-		if s.gone[i] {
+		if s.isGone(i) {
 			continue
 		}
 		in := &s.st.Instances[i]
@@ -253,7 +295,7 @@ func (s *stepper) event(ev *Event) {
 			s.exitWith(i, x.Reason, d)
 			break
 		}
-		if s.gone[i] {
+		if s.isGone(i) {
 			continue
 		}
 		for t := range in.Tracks {
@@ -266,7 +308,7 @@ func (s *stepper) event(ev *Event) {
 func (s *stepper) exitWith(i int, reason string, d Decision) {
 	in := &s.st.Instances[i]
 	completed := s.completedByGoal(in)
-	s.gone[i] = true
+	s.setGone(i)
 	s.res.Ended = append(s.res.Ended, Ended{Journey: in.Journey, Version: in.Version, Entry: in.Entry,
 		At: s.now, Reason: reason, Outcome: in.Tracks[0].Outcome, Completed: completed})
 	s.st.record(in.Journey).LastExit = s.now
@@ -445,7 +487,7 @@ func (s *stepper) enter(v *Version, why, interest string, loud bool) bool {
 		return false
 	}
 	for i := range s.st.Instances {
-		if !s.gone[i] && s.st.Instances[i].Journey == id {
+		if !s.isGone(i) && s.st.Instances[i].Journey == id {
 			return refuse("already in the journey")
 		}
 	}
@@ -471,13 +513,13 @@ func (s *stepper) enter(v *Version, why, interest string, loud bool) bool {
 	}
 	rec.Entries++
 	rec.LastEntry = s.now
-	tr := Track{ID: 0, Parent: -1, Node: v.nodes[v.start].id, Status: TrackActive, Since: s.now, SolutionInterest: interest}
+	tr := Track{ID: 0, Parent: -1, Node: v.nodes[v.start].id, Status: TrackActive, Since: s.now, SolutionInterest: interest,
+		Visits: make([]NodeVisits, 0, min(len(v.nodes), 8))}
 	if g := s.view.group(interest); interest != "" && g != nil {
 		tr.Group = g.ID
 	}
 	s.st.Instances = append(s.st.Instances, Instance{Journey: id, Version: v.number, Entry: rec.Entries,
 		EnteredAt: s.now, Trigger: why, Tracks: []Track{tr}})
-	s.gone = append(s.gone, false)
 	s.trace(Decision{At: s.now, Kind: DecisionEnter, Journey: id, Version: v.number, Entry: rec.Entries,
 		Node: tr.Node, Reason: why})
 	return true
@@ -486,7 +528,7 @@ func (s *stepper) enter(v *Version, why, interest string, loud bool) bool {
 // stateRules evaluates exit criteria and goals that read the view.
 func (s *stepper) stateRules() {
 	for i := range s.st.Instances {
-		if s.gone[i] {
+		if s.isGone(i) {
 			continue
 		}
 		in := &s.st.Instances[i]
@@ -511,7 +553,7 @@ func (s *stepper) stateRules() {
 				break
 			}
 		}
-		if s.gone[i] {
+		if s.isGone(i) {
 			continue
 		}
 		for k := range v.exits {
@@ -531,9 +573,9 @@ func (s *stepper) stateRules() {
 // runAll runs every due track until all wait or end.
 func (s *stepper) runAll() {
 	for i := 0; i < len(s.st.Instances); i++ {
-		for again := true; again && !s.gone[i]; {
+		for again := true; again && !s.isGone(i); {
 			again = false
-			for t := 0; t < len(s.st.Instances[i].Tracks) && !s.gone[i]; t++ {
+			for t := 0; t < len(s.st.Instances[i].Tracks) && !s.isGone(i); t++ {
 				tr := &s.st.Instances[i].Tracks[t]
 				if tr.Status != TrackActive || (!tr.Due.IsZero() && s.now.Before(tr.Due)) {
 					continue
@@ -542,7 +584,7 @@ func (s *stepper) runAll() {
 				again = true
 			}
 		}
-		if !s.gone[i] && s.instanceDone(&s.st.Instances[i]) {
+		if !s.isGone(i) && s.instanceDone(&s.st.Instances[i]) {
 			s.complete(i)
 		}
 	}
@@ -569,7 +611,7 @@ func (s *stepper) complete(i int) {
 			}
 		}
 	}
-	s.gone[i] = true
+	s.setGone(i)
 	s.res.Ended = append(s.res.Ended, Ended{Journey: in.Journey, Version: in.Version, Entry: in.Entry,
 		At: s.now, Reason: "completed", Outcome: in.Tracks[0].Outcome, Completed: completed})
 	s.st.record(in.Journey).LastExit = s.now
@@ -584,7 +626,7 @@ func (s *stepper) finish() {
 	st := s.st
 	k := 0
 	for i := range st.Instances {
-		if !s.gone[i] {
+		if !s.isGone(i) {
 			st.Instances[k] = st.Instances[i]
 			k++
 		}

@@ -49,6 +49,8 @@ type Decision struct {
 	Reason string       `json:"reason,omitempty"`
 	// Key is the idempotency key of the outbox entry concerned.
 	Key string `json:"key,omitempty"`
+	// Until is when a wait, listen or external node will be due.
+	Until time.Time `json:"until,omitzero"`
 }
 
 // A Value is a field a rule read and what it held.
@@ -95,6 +97,9 @@ func (d Decision) String() string {
 	}
 	if d.Reason != "" {
 		b.WriteString(": " + d.Reason)
+	}
+	if !d.Until.IsZero() {
+		b.WriteString(" until " + d.Until.UTC().Format("2006-01-02 15:04"))
 	}
 	return b.String()
 }
