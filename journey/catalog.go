@@ -1,0 +1,246 @@
+package journey
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/quorumhq/quorum/b2b"
+)
+
+// Status is where a journey is in its lifecycle:
+//
+//	draft -> live -> closed -> finished
+//	           \        \
+//	            +--------+--> aborted
+//
+// A live journey takes new entries; a closed one takes none but its
+// running instances go on; finished and aborted journeys end every running
+// instance at the next step (reason "journey finished" or "journey
+// aborted"). Publishing a live journey again creates a new version: new
+// entries get it, running instances keep theirs.
+type Status string
+
+// The lifecycle statuses.
+const (
+	StatusDraft    Status = "draft"
+	StatusLive     Status = "live"
+	StatusClosed   Status = "closed"
+	StatusFinished Status = "finished"
+	StatusAborted  Status = "aborted"
+)
+
+// ErrLifecycle is matched by errors of a lifecycle transition that the
+// journey's status does not allow (publishing a closed journey, closing a
+// draft, ...).
+var ErrLifecycle = errors.New("lifecycle transition not allowed")
+
+// ErrUnknownJourney is matched by errors naming a journey the catalog does
+// not hold.
+var ErrUnknownJourney = errors.New("unknown journey")
+
+// A Catalog holds the journeys of a program: every published version, the
+// lifecycle status of each journey, and the shared configuration (rules
+// engine, role vocabulary, caps, consent policy). It is immutable: the
+// methods that change it return a new catalog and leave the receiver as it
+// was, so a catalog is safe for concurrent use and a step always sees one
+// consistent set of definitions.
+type Catalog struct {
+	cfg      Config
+	gen      uint64
+	journeys map[string]*entry
+	ids      []string // sorted, for deterministic iteration
+}
+
+type entry struct {
+	status   Status
+	draft    *Journey
+	versions []*Version
+}
+
+// NewCatalog returns an empty catalog with the given configuration.
+func NewCatalog(cfg Config) (*Catalog, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	return &Catalog{cfg: cfg.withDefaults(), gen: 1, journeys: map[string]*entry{}}, nil
+}
+
+// Config returns the catalog's configuration (with defaults filled in).
+func (c *Catalog) Config() Config { return c.cfg }
+
+// Generation increases with every change of the catalog.
+func (c *Catalog) Generation() uint64 { return c.gen }
+
+// Journeys returns the IDs of all journeys, sorted.
+func (c *Catalog) Journeys() []string { return slices.Clone(c.ids) }
+
+// Status returns a journey's lifecycle status.
+func (c *Catalog) Status(id string) (Status, bool) {
+	e, ok := c.journeys[id]
+	if !ok {
+		return "", false
+	}
+	return e.status, true
+}
+
+// Latest returns the newest published version of a journey.
+func (c *Catalog) Latest(id string) (*Version, bool) {
+	e, ok := c.journeys[id]
+	if !ok || len(e.versions) == 0 {
+		return nil, false
+	}
+	return e.versions[len(e.versions)-1], true
+}
+
+// Version returns version n of a journey.
+func (c *Catalog) Version(id string, n int) (*Version, bool) {
+	e, ok := c.journeys[id]
+	if !ok || n < 1 || n > len(e.versions) {
+		return nil, false
+	}
+	return e.versions[n-1], true
+}
+
+// Draft returns the saved draft of a journey.
+func (c *Catalog) Draft(id string) (Journey, bool) {
+	e, ok := c.journeys[id]
+	if !ok || e.draft == nil {
+		return Journey{}, false
+	}
+	return cloneJourney(*e.draft), true
+}
+
+func (c *Catalog) with(id string, f func(e *entry)) *Catalog {
+	out := *c
+	out.gen++
+	out.journeys = maps.Clone(c.journeys)
+	var e entry
+	if old, ok := c.journeys[id]; ok {
+		e = *old
+		e.versions = slices.Clone(old.versions)
+	} else {
+		e.status = StatusDraft
+		out.ids = append(slices.Clone(c.ids), id)
+		slices.Sort(out.ids)
+	}
+	f(&e)
+	out.journeys[id] = &e
+	return &out
+}
+
+// SaveDraft stores a draft (a new journey, or the next edit of a published
+// one) without publishing it. The draft is stored even when it has
+// problems; they are returned so that an editor can show them.
+func (c *Catalog) SaveDraft(j Journey) (*Catalog, error) {
+	if j.ID == "" {
+		return c, fmt.Errorf("save draft: journey ID is required: %w", ErrInvalidJourney)
+	}
+	if e, ok := c.journeys[j.ID]; ok && (e.status == StatusFinished || e.status == StatusAborted) {
+		return c, fmt.Errorf("journey %q is %s: %w", j.ID, e.status, ErrLifecycle)
+	}
+	d := cloneJourney(j)
+	out := c.with(j.ID, func(e *entry) { e.draft = &d })
+	return out, c.validate(j)
+}
+
+func (c *Catalog) validate(j Journey) error {
+	_, err := c.compile(j)
+	return err
+}
+
+func (c *Catalog) compile(j Journey) (*Version, error) {
+	v, err := Compile(j, c.cfg)
+	var ve invalidJourney
+	if err != nil && !errors.As(err, &ve) {
+		return nil, err
+	}
+	// GoTo targets must be journeys of this catalog.
+	var extra []string
+	for _, n := range j.Nodes {
+		if n.Kind == KindGoTo && n.GoTo != nil && n.GoTo.Journey != "" && n.GoTo.Journey != j.ID {
+			if _, ok := c.journeys[n.GoTo.Journey]; !ok {
+				extra = append(extra, string(n.ID))
+			}
+		}
+	}
+	if len(extra) == 0 {
+		return v, err
+	}
+	var ps b2b.Problems
+	if err != nil {
+		for _, p := range ve.Problems {
+			ps.Add(p.Path, p.Err)
+		}
+	}
+	for _, id := range extra {
+		k := slices.IndexFunc(j.Nodes, func(n Node) bool { return string(n.ID) == id })
+		ps.Addf(nodePath(NodeID(id))+".goto.journey", "unknown journey %q", j.Nodes[k].GoTo.Journey)
+	}
+	return nil, invalidJourney{ps.Err("journey %q", j.ID).(*b2b.ValidationError)}
+}
+
+// Publish validates j and makes it live. A journey seen for the first time
+// (or a draft) becomes version 1; publishing a live journey again creates
+// the next version, which new entries get while running instances keep
+// theirs. Publishing a closed, finished or aborted journey is an
+// ErrLifecycle error.
+func (c *Catalog) Publish(j Journey) (*Catalog, *Version, error) {
+	if e, ok := c.journeys[j.ID]; ok && e.status != StatusDraft && e.status != StatusLive {
+		return c, nil, fmt.Errorf("publish journey %q: it is %s: %w", j.ID, e.status, ErrLifecycle)
+	}
+	v, err := c.compile(j)
+	if err != nil {
+		return c, nil, err
+	}
+	out := c.with(j.ID, func(e *entry) {
+		v.number = len(e.versions) + 1
+		e.versions = append(e.versions, v)
+		e.status = StatusLive
+		e.draft = nil
+	})
+	return out, v, nil
+}
+
+func (c *Catalog) transition(id string, to Status, from ...Status) (*Catalog, error) {
+	e, ok := c.journeys[id]
+	if !ok {
+		return c, fmt.Errorf("journey %q: %w", id, ErrUnknownJourney)
+	}
+	if !slices.Contains(from, e.status) {
+		return c, fmt.Errorf("journey %q is %s, cannot become %s: %w", id, e.status, to, ErrLifecycle)
+	}
+	return c.with(id, func(e *entry) { e.status = to }), nil
+}
+
+// Close stops new entries into a live journey; running instances go on.
+func (c *Catalog) Close(id string) (*Catalog, error) {
+	return c.transition(id, StatusClosed, StatusLive)
+}
+
+// Finish marks a closed journey as finished: instances still running end
+// at their next step with reason "journey finished".
+func (c *Catalog) Finish(id string) (*Catalog, error) {
+	return c.transition(id, StatusFinished, StatusClosed)
+}
+
+// Abort stops a live or closed journey: every running instance ends at its
+// next step with reason "journey aborted".
+func (c *Catalog) Abort(id string) (*Catalog, error) {
+	return c.transition(id, StatusAborted, StatusLive, StatusClosed)
+}
+
+// accepting reports whether a journey takes new entries at now.
+func (c *Catalog) accepting(id string, now time.Time) (*Version, bool) {
+	e, ok := c.journeys[id]
+	if !ok || e.status != StatusLive || len(e.versions) == 0 {
+		return nil, false
+	}
+	v := e.versions[len(e.versions)-1]
+	if !v.def.EndAt.IsZero() && !now.Before(v.def.EndAt) {
+		return nil, false
+	}
+	return v, true
+}

@@ -1,0 +1,459 @@
+package journey
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/rules"
+)
+
+// ErrInvalidJourney is matched (with errors.Is) by every error of
+// [Validate], [Compile] and [Catalog.Publish] for a journey that does not
+// pass validation (the error is a *b2b.ValidationError listing every
+// problem, so it matches b2b.ErrInvalid too).
+var ErrInvalidJourney = errors.New("invalid journey")
+
+type invalidJourney struct{ *b2b.ValidationError }
+
+func (e invalidJourney) Is(target error) bool {
+	return target == ErrInvalidJourney || target == b2b.ErrInvalid
+}
+func (e invalidJourney) Unwrap() error { return e.ValidationError }
+
+// A Version is a validated, compiled journey version: immutable, safe for
+// concurrent use, and what running instances refer to.
+type Version struct {
+	def      Journey
+	number   int
+	nodes    []cnode
+	index    map[NodeID]int
+	start    int
+	triggers []ctrigger
+	exits    []cexit
+	goals    []cgoal
+	// completion
+	endNodes map[int]bool // nil: any end node
+	goalDone int          // index into goals, -1 when none
+	category string
+	// stateRules: some exit or goal must be checked on view changes.
+	stateRules bool
+}
+
+// Definition returns a copy of the definition the version was compiled from.
+func (v *Version) Definition() Journey { return cloneJourney(v.def) }
+
+// ID returns the journey ID.
+func (v *Version) ID() string { return v.def.ID }
+
+// Number returns the version number (1 for the first published version; 0
+// for a version compiled outside a catalog).
+func (v *Version) Number() int { return v.number }
+
+type cond struct {
+	x    *rules.Expr[AccountEnv, bool]
+	refs []valueRef
+}
+
+type pcond struct {
+	x    *rules.Expr[PersonEnv, bool]
+	refs []valueRef
+}
+
+type crecip struct {
+	roles    []string
+	interest string
+	when     *pcond
+}
+
+type caction struct {
+	Action
+	recip *crecip
+}
+
+type cmatch struct {
+	EventMatch
+	when *cond
+}
+
+type cpath struct {
+	name string
+	when *cond
+	role *RoleCount
+	next int
+}
+
+type cppath struct {
+	name    string
+	match   *crecip
+	percent int
+	actions []caction
+}
+
+type cvpath struct {
+	name    string
+	percent int
+	next    int
+}
+
+type cnode struct {
+	id        NodeID
+	kind      NodeKind
+	limit     int
+	limitThen int
+	next      int
+
+	action *caction
+	wait   *Wait
+	window *cwindow
+
+	events    []cmatch
+	timeout   time.Duration
+	onTimeout int
+
+	external *External
+	onOK     int
+	onError  int
+
+	paths []cpath
+	els   int
+
+	among  *crecip
+	ppaths []cppath
+	pelse  []caction
+	byHash bool
+
+	variant []cvpath
+
+	interests []string
+	branch    int
+	merge     int
+
+	gotoJourney string
+	outcome     string
+}
+
+type ctrigger struct {
+	Trigger
+	when *cond
+}
+
+type cexit struct {
+	Exit
+	when *cond
+}
+
+type cgoal struct {
+	Goal
+	when *cond
+}
+
+type cwindow struct {
+	days     [7]bool
+	from, to int // minutes after midnight
+}
+
+var (
+	accountEnvType = reflect.TypeFor[AccountEnv]()
+	personEnvType  = reflect.TypeFor[PersonEnv]()
+)
+
+// Validate reports every problem with a journey at once (see [Compile]).
+func Validate(j Journey, cfg Config) error {
+	_, err := Compile(j, cfg)
+	return err
+}
+
+// Compile validates a journey and compiles its conditions. Every problem is
+// reported at once in a *b2b.ValidationError (matching ErrInvalidJourney),
+// each with the path of the node field at fault, for example
+//
+//	nodes["split-1"].paths[0].when: rule "split-1 path 0" 1:7: unknown name grup
+//	nodes["email-2"]: unreachable from the start node
+//	nodes["wait-3"].next: unknown node "wiat-4"
+//	nodes["split-1"]: cycle without a wait: split-1 -> email-2 -> split-1
+//
+// GoTo targets are checked by [Catalog.Publish], which knows the journeys.
+func Compile(j Journey, cfg Config) (*Version, error) {
+	cfg = cfg.withDefaults()
+	c := compiler{cfg: cfg, j: j, v: &Version{def: cloneJourney(j), index: map[NodeID]int{}, goalDone: -1}}
+	c.roles = map[string]bool{}
+	for _, r := range cfg.Roles {
+		c.roles[r] = true
+	}
+	c.compile()
+	if c.ps.Len() > 0 {
+		return nil, invalidJourney{c.ps.Err("journey %q", j.ID).(*b2b.ValidationError)}
+	}
+	return c.v, nil
+}
+
+type compiler struct {
+	cfg   Config
+	j     Journey
+	v     *Version
+	ps    b2b.Problems
+	roles map[string]bool
+	// badRefs: some reference or node is broken, so reachability would
+	// only repeat the same problem; it is checked once they are fixed.
+	badRefs bool
+}
+
+func nodePath(id NodeID) string { return fmt.Sprintf("nodes[%q]", string(id)) }
+
+func (c *compiler) compile() {
+	j := c.j
+	if j.ID == "" {
+		c.ps.Addf("id", "is required")
+	}
+	c.v.category = cmpOr(j.Category, "marketing")
+	if len(j.Nodes) == 0 {
+		c.ps.Addf("nodes", "a journey needs at least one node")
+		return
+	}
+	for i, n := range j.Nodes {
+		_, dup := c.v.index[n.ID]
+		switch {
+		case n.ID == "":
+			c.ps.Addf(fmt.Sprintf("nodes[%d].id", i), "is required")
+		case dup:
+			c.ps.Addf(nodePath(n.ID), "duplicate node ID")
+			c.badRefs = true
+		default:
+			c.v.index[n.ID] = i
+		}
+		c.v.nodes = append(c.v.nodes, cnode{id: n.ID, kind: n.Kind, next: -1, els: -1, onTimeout: -1, onOK: -1, onError: -1, branch: -1, merge: -1, limitThen: -1})
+	}
+	c.v.start = 0
+	if j.Start != "" {
+		c.v.start = c.ref("start", j.Start)
+	}
+	for i := range j.Nodes {
+		c.node(i)
+	}
+	c.entry()
+	c.exitsAndGoals()
+	if c.v.start >= 0 {
+		c.graph()
+	}
+}
+
+// ref resolves a node reference; a missing or unknown one is a problem.
+func (c *compiler) ref(path string, id NodeID) int {
+	if _, ok := c.v.index[id]; !ok {
+		c.badRefs = true
+	}
+	if id == "" {
+		c.ps.Addf(path, "dead end: a next node is required (end the path with an end node)")
+		return -1
+	}
+	i, ok := c.v.index[id]
+	if !ok {
+		c.ps.Addf(path, "unknown node %q", string(id))
+		return -1
+	}
+	return i
+}
+
+func (c *compiler) cond(path, name, src string) *cond {
+	if strings.TrimSpace(src) == "" {
+		c.ps.Addf(path, "condition is empty")
+		return nil
+	}
+	x, err := rules.Compile[AccountEnv, bool](c.cfg.Rules, rules.Rule{Name: name, Source: src})
+	if err != nil {
+		c.ps.Add(path, err)
+		return nil
+	}
+	return &cond{x: x, refs: findRefs(src, accountEnvType)}
+}
+
+func (c *compiler) pcond(path, name, src string) *pcond {
+	x, err := rules.Compile[PersonEnv, bool](c.cfg.Rules, rules.Rule{Name: name, Source: src})
+	if err != nil {
+		c.ps.Add(path, err)
+		return nil
+	}
+	return &pcond{x: x, refs: findRefs(src, personEnvType)}
+}
+
+func (c *compiler) role(path, role string) {
+	if role == "" {
+		c.ps.Addf(path, "role is empty")
+		return
+	}
+	if len(c.roles) > 0 && !c.roles[role] {
+		c.ps.Addf(path, "unknown role %q (known: %s)", role, strings.Join(c.cfg.Roles, ", "))
+	}
+}
+
+func (c *compiler) recipients(path, name string, r *Recipients) *crecip {
+	if r == nil {
+		return &crecip{}
+	}
+	cr := &crecip{roles: slices.Clone(r.Roles), interest: r.SolutionInterest}
+	for i, role := range r.Roles {
+		c.role(fmt.Sprintf("%s.roles[%d]", path, i), role)
+	}
+	if r.When != "" {
+		cr.when = c.pcond(path+".when", name, r.When)
+	}
+	return cr
+}
+
+func (c *compiler) node(i int) {
+	n := &c.j.Nodes[i]
+	cn := &c.v.nodes[i]
+	p := nodePath(n.ID)
+	if n.ID == "" {
+		p = fmt.Sprintf("nodes[%d]", i)
+	}
+	if !slices.Contains(NodeKinds, n.Kind) {
+		c.ps.Addf(p+".kind", "unknown node kind %q", n.Kind)
+		c.badRefs = true
+		return
+	}
+	cfgs := n.configs()
+	if len(cfgs) != 1 || cfgs[0] != n.Kind {
+		c.ps.Addf(p, "a %s node needs exactly its %q config (has %v)", n.Kind, n.Kind, cfgs)
+		c.badRefs = true
+		return
+	}
+	if n.Limit != nil {
+		if n.Limit.Max < 1 {
+			c.ps.Addf(p+".limit.max", "must be at least 1")
+		}
+		cn.limit = n.Limit.Max
+		cn.limitThen = c.ref(p+".limit.then", n.Limit.Then)
+	}
+	name := string(n.ID)
+	switch n.Kind {
+	case KindAction:
+		cn.action = c.action(p+".action", name, n.Action)
+		cn.next = c.ref(p+".action.next", n.Action.Next)
+	case KindWait:
+		c.wait(p+".wait", cn, n.Wait)
+		cn.next = c.ref(p+".wait.next", n.Wait.Next)
+	case KindListen:
+		l := n.Listen
+		if len(l.Events) == 0 {
+			c.ps.Addf(p+".listen.events", "at least one event is required")
+		}
+		for k, m := range l.Events {
+			cn.events = append(cn.events, c.match(fmt.Sprintf("%s.listen.events[%d]", p, k), fmt.Sprintf("%s event %d", name, k), m))
+		}
+		if l.Timeout <= 0 {
+			c.ps.Addf(p+".listen.timeout", "must be positive")
+		}
+		cn.timeout = time.Duration(l.Timeout)
+		cn.next = c.ref(p+".listen.next", l.Next)
+		cn.onTimeout = c.ref(p+".listen.onTimeout", l.OnTimeout)
+	case KindExternal:
+		x := n.External
+		if x.Call == "" {
+			c.ps.Addf(p+".external.call", "is required")
+		}
+		if x.Timeout <= 0 {
+			c.ps.Addf(p+".external.timeout", "must be positive")
+		}
+		cn.external = x
+		cn.timeout = time.Duration(x.Timeout)
+		cn.onOK = c.ref(p+".external.onSuccess", x.OnSuccess)
+		cn.onError = c.ref(p+".external.onError", x.OnError)
+		cn.onTimeout = c.ref(p+".external.onTimeout", x.OnTimeout)
+	case KindSplit:
+		s := n.Split
+		if len(s.Paths) == 0 {
+			c.ps.Addf(p+".split.paths", "a split needs at least one path")
+		}
+		for k, sp := range s.Paths {
+			pp := fmt.Sprintf("%s.paths[%d]", p, k)
+			cp := cpath{name: cmpOr(sp.Name, fmt.Sprintf("path %d", k)), next: c.ref(pp+".next", sp.Next)}
+			if sp.When == "" && sp.RoleAtLeast == nil {
+				c.ps.Addf(pp, "a path needs a condition (when or roleAtLeast)")
+			}
+			if sp.When != "" {
+				cp.when = c.cond(pp+".when", fmt.Sprintf("%s %s", name, cp.name), sp.When)
+			}
+			if r := sp.RoleAtLeast; r != nil {
+				c.role(pp+".roleAtLeast.role", r.Role)
+				if r.Count < 1 {
+					c.ps.Addf(pp+".roleAtLeast.count", "must be at least 1")
+				}
+				cp.role = r
+			}
+			cn.paths = append(cn.paths, cp)
+		}
+		if s.Else == "" {
+			c.badRefs = true
+			c.ps.Addf(p+".else", "a split needs an else path")
+		} else {
+			cn.els = c.ref(p+".else", s.Else)
+		}
+	case KindPeopleSplit:
+		c.peopleSplit(p, name, cn, n.PeopleSplit)
+	case KindVariant:
+		total := 0
+		if len(n.Variant.Paths) < 2 {
+			c.ps.Addf(p+".variant.paths", "a variant split needs at least two paths")
+		}
+		for k, vp := range n.Variant.Paths {
+			pp := fmt.Sprintf("%s.variant.paths[%d]", p, k)
+			if vp.Percent < 1 || vp.Percent > 100 {
+				c.ps.Addf(pp+".percent", "must be between 1 and 100, got %d", vp.Percent)
+			}
+			total += vp.Percent
+			cn.variant = append(cn.variant, cvpath{name: cmpOr(vp.Name, fmt.Sprintf("variant %d", k)), percent: vp.Percent, next: c.ref(pp+".next", vp.Next)})
+		}
+		if total != 100 && len(n.Variant.Paths) >= 2 {
+			c.ps.Addf(p+".variant.paths", "percentages add up to %d, want 100", total)
+		}
+	case KindParallel:
+		cn.interests = slices.Clone(n.Parallel.SolutionInterests)
+		cn.branch = c.ref(p+".parallel.branch", n.Parallel.Branch)
+		if n.Parallel.Merge != "" {
+			cn.merge = c.ref(p+".parallel.merge", n.Parallel.Merge)
+			if cn.merge >= 0 && c.j.Nodes[cn.merge].Kind != KindMerge {
+				c.ps.Addf(p+".parallel.merge", "node %q is a %s node, want a merge node", n.Parallel.Merge, c.j.Nodes[cn.merge].Kind)
+				cn.merge = -1
+			}
+		}
+	case KindMerge:
+		cn.next = c.ref(p+".merge.next", n.Merge.Next)
+	case KindGoTo:
+		if n.GoTo.Journey == "" {
+			c.ps.Addf(p+".goto.journey", "is required")
+		} else if n.GoTo.Journey == c.j.ID {
+			c.ps.Addf(p+".goto.journey", "a journey cannot go to itself")
+		}
+		cn.gotoJourney = n.GoTo.Journey
+	case KindEnd:
+		cn.outcome = n.End.Outcome
+	}
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// cloneJourney deep-copies a definition (it is plain data) so that a
+// compiled version never shares memory with its caller.
+func cloneJourney(j Journey) Journey {
+	b, err := json.Marshal(j)
+	if err != nil {
+		return j
+	}
+	var out Journey
+	if err := json.Unmarshal(b, &out); err != nil {
+		return j
+	}
+	return out
+}

@@ -1,0 +1,103 @@
+package journey
+
+import (
+	"fmt"
+	"slices"
+)
+
+func (c *compiler) entry() {
+	for i, t := range c.j.Triggers {
+		p := fmt.Sprintf("triggers[%d]", i)
+		ct := ctrigger{Trigger: t}
+		switch t.Type {
+		case TriggerAudience:
+			if t.Audience == "" {
+				c.ps.Addf(p+".audience", "is required")
+			}
+		case TriggerList:
+			if t.List == "" && t.When == "" {
+				c.ps.Addf(p, "a list trigger needs a list (static) or a condition (dynamic)")
+			}
+		case TriggerGroupCreated, TriggerManual:
+		case TriggerAttributeChanged:
+			if t.Attribute == "" {
+				c.ps.Addf(p+".attribute", "is required")
+			}
+		default:
+			c.ps.Addf(p+".type", "unknown trigger type %q", t.Type)
+		}
+		if t.When != "" {
+			ct.when = c.cond(p+".when", fmt.Sprintf("trigger %d", i), t.When)
+		}
+		c.v.triggers = append(c.v.triggers, ct)
+	}
+	r := c.j.ReEntry
+	switch r.Mode {
+	case "", ReEntryNever:
+	case ReEntryAfter:
+		if r.After <= 0 {
+			c.ps.Addf("reEntry.after", "must be positive")
+		}
+	case ReEntryMax:
+		if r.Max < 1 {
+			c.ps.Addf("reEntry.max", "must be at least 1")
+		}
+	default:
+		c.ps.Addf("reEntry.mode", "unknown re-entry mode %q", r.Mode)
+	}
+}
+
+func (c *compiler) exitsAndGoals() {
+	for i, x := range c.j.Exits {
+		p := fmt.Sprintf("exits[%d]", i)
+		cx := cexit{Exit: x}
+		if x.Reason == "" {
+			c.ps.Addf(p+".reason", "is required")
+		}
+		if x.Event == "" && x.When == "" {
+			c.ps.Addf(p, "an exit needs an event or a condition")
+		}
+		if x.When != "" {
+			cx.when = c.cond(p+".when", "exit "+x.Reason, x.When)
+		}
+		if x.Event == "" {
+			c.v.stateRules = true
+		}
+		c.v.exits = append(c.v.exits, cx)
+	}
+	names := map[string]bool{}
+	for i, g := range c.j.Goals {
+		p := fmt.Sprintf("goals[%d]", i)
+		if g.Name == "" {
+			c.ps.Addf(p+".name", "is required")
+		} else if names[g.Name] {
+			c.ps.Addf(p+".name", "duplicate goal %q", g.Name)
+		}
+		names[g.Name] = true
+		c.v.goals = append(c.v.goals, cgoal{Goal: g, when: c.cond(p+".when", "goal "+g.Name, g.When)})
+		c.v.stateRules = true
+	}
+	comp := c.j.Completion
+	if len(comp.EndNodes) > 0 {
+		c.v.endNodes = map[int]bool{}
+		for i, id := range comp.EndNodes {
+			p := fmt.Sprintf("completion.endNodes[%d]", i)
+			k, ok := c.v.index[id]
+			switch {
+			case !ok:
+				c.ps.Addf(p, "unknown node %q", string(id))
+			case c.j.Nodes[k].Kind != KindEnd:
+				c.ps.Addf(p, "node %q is a %s node, want an end node", string(id), c.j.Nodes[k].Kind)
+			default:
+				c.v.endNodes[k] = true
+			}
+		}
+	}
+	if comp.Goal != "" {
+		k := slices.IndexFunc(c.j.Goals, func(g Goal) bool { return g.Name == comp.Goal })
+		if k < 0 {
+			c.ps.Addf("completion.goal", "unknown goal %q", comp.Goal)
+		}
+		c.v.goalDone = k
+	}
+}

@@ -1,0 +1,190 @@
+package journey
+
+import (
+	"fmt"
+	"time"
+)
+
+func (c *compiler) action(p, name string, a *Action) *caction {
+	ca := &caction{Action: *a}
+	if a.Recipients != nil {
+		ca.Recipients = nil
+	}
+	switch a.Type {
+	case ActionEmail, ActionSMS:
+		if a.Template == "" {
+			c.ps.Addf(p+".template", "is required for a %s action", a.Type)
+		}
+		ca.recip = c.recipients(p+".recipients", name+" recipients", a.Recipients)
+	case ActionSalesAlert:
+		if a.Template == "" {
+			c.ps.Addf(p+".template", "is required for a sales alert")
+		}
+	case ActionChangeStage:
+		if a.Stage == "" {
+			c.ps.Addf(p+".stage", "is required for a change_stage action")
+		}
+		ca.recip = c.recipients(p+".recipients", name+" recipients", a.Recipients)
+	case ActionSetAttribute:
+		if a.Target != "account" && a.Target != "group" {
+			c.ps.Addf(p+".target", "must be account or group, got %q", a.Target)
+		}
+		if a.Attribute == "" {
+			c.ps.Addf(p+".attribute", "is required")
+		}
+	case ActionAddToList, ActionRemoveFromList:
+		if a.List == "" {
+			c.ps.Addf(p+".list", "is required")
+		}
+	case ActionAdjustScore:
+		if a.Delta == 0 {
+			c.ps.Addf(p+".delta", "must not be zero")
+		}
+		switch a.Target {
+		case "", "group":
+		case "person":
+			ca.recip = c.recipients(p+".recipients", name+" recipients", a.Recipients)
+		default:
+			c.ps.Addf(p+".target", "must be group or person, got %q", a.Target)
+		}
+	case ActionAssignRole:
+		c.role(p+".role", a.Role)
+		if a.Recipients == nil {
+			c.ps.Addf(p+".recipients", "an assign_role action needs recipients (the persons to assign)")
+		}
+		ca.recip = c.recipients(p+".recipients", name+" recipients", a.Recipients)
+	default:
+		c.ps.Addf(p+".type", "unknown action type %q", a.Type)
+	}
+	return ca
+}
+
+func (c *compiler) wait(p string, cn *cnode, w *Wait) {
+	if w.For < 0 {
+		c.ps.Addf(p+".for", "must not be negative")
+	}
+	if w.For == 0 && w.Until.IsZero() {
+		c.ps.Addf(p, "a wait needs a duration (for) or a date (until)")
+	}
+	cn.wait = w
+	if w.Window == nil {
+		return
+	}
+	cw := &cwindow{}
+	if len(w.Window.Days) == 0 {
+		cw.days = [7]bool{true, true, true, true, true, true, true}
+	}
+	for k, d := range w.Window.Days {
+		if d < time.Sunday || d > time.Saturday {
+			c.ps.Addf(fmt.Sprintf("%s.window.days[%d]", p, k), "unknown weekday %d", d)
+			continue
+		}
+		cw.days[d] = true
+	}
+	var err error
+	if cw.from, err = parseClock(w.Window.From); err != nil {
+		c.ps.Add(p+".window.from", err)
+	}
+	if cw.to, err = parseClock(w.Window.To); err != nil {
+		c.ps.Add(p+".window.to", err)
+	}
+	if cw.from >= cw.to {
+		c.ps.Addf(p+".window", "from %q must be before to %q", w.Window.From, w.Window.To)
+	}
+	cn.window = cw
+}
+
+func parseClock(s string) (int, error) {
+	t, err := time.Parse("15:04", s)
+	if err != nil {
+		return 0, fmt.Errorf("want a time of day like \"09:00\", got %q", s)
+	}
+	return t.Hour()*60 + t.Minute(), nil
+}
+
+func (c *compiler) match(p, name string, m EventMatch) cmatch {
+	cm := cmatch{EventMatch: m}
+	if m.Type == "" {
+		c.ps.Addf(p+".type", "is required")
+	}
+	if m.Role != "" {
+		c.role(p+".role", m.Role)
+	}
+	if m.When != "" {
+		cm.when = c.cond(p+".when", name, m.When)
+	}
+	return cm
+}
+
+func (c *compiler) peopleSplit(p, name string, cn *cnode, s *PeopleSplit) {
+	cn.among = c.recipients(p+".peopleSplit.among", name+" among", s.Among)
+	if len(s.Paths) == 0 {
+		c.ps.Addf(p+".peopleSplit.paths", "a people split needs at least one path")
+	}
+	withPct, total := 0, 0
+	for k, pp := range s.Paths {
+		path := fmt.Sprintf("%s.peopleSplit.paths[%d]", p, k)
+		cp := cppath{name: cmpOr(pp.Name, fmt.Sprintf("path %d", k)), percent: pp.Percent}
+		if pp.Percent != 0 {
+			withPct++
+			total += pp.Percent
+			if pp.Percent < 0 || pp.Percent > 100 {
+				c.ps.Addf(path+".percent", "must be between 1 and 100, got %d", pp.Percent)
+			}
+		}
+		if pp.Match != nil {
+			cp.match = c.recipients(path+".match", fmt.Sprintf("%s %s", name, cp.name), pp.Match)
+		}
+		if len(pp.Actions) == 0 {
+			c.ps.Addf(path+".actions", "a path needs at least one action")
+		}
+		cp.actions = c.actions(path+".actions", name, pp.Actions)
+		cn.ppaths = append(cn.ppaths, cp)
+	}
+	switch {
+	case withPct == 0:
+		for k, pp := range s.Paths {
+			if pp.Match == nil {
+				c.ps.Addf(fmt.Sprintf("%s.peopleSplit.paths[%d].match", p, k), "is required (or give every path a percent)")
+			}
+		}
+	case withPct != len(s.Paths):
+		c.ps.Addf(p+".peopleSplit.paths", "either every path has a percent or none has")
+	case total != 100:
+		c.ps.Addf(p+".peopleSplit.paths", "percentages add up to %d, want 100", total)
+	default:
+		cn.byHash = true
+	}
+	cn.pelse = c.actions(p+".peopleSplit.else", name, s.Else)
+	cn.next = c.ref(p+".peopleSplit.next", s.Next)
+}
+
+func (c *compiler) actions(p, name string, as []Action) []caction {
+	var out []caction
+	for k, a := range as {
+		ap := fmt.Sprintf("%s[%d]", p, k)
+		if a.Next != "" {
+			c.ps.Addf(ap+".next", "actions inside a people split take no next node (the split merges back)")
+		}
+		if a.Type == ActionAssignRole || a.Type == ActionAdjustScore && a.Target == "person" {
+			// the person comes from the split; recipients optional
+			if a.Type == ActionAssignRole {
+				c.role(ap+".role", a.Role)
+			}
+			out = append(out, caction{Action: a})
+			continue
+		}
+		if !a.Type.personal() {
+			c.ps.Addf(ap+".type", "a people split runs person actions (email, sms, adjust_score on person, assign_role), got %q", a.Type)
+			continue
+		}
+		if a.Template == "" {
+			c.ps.Addf(ap+".template", "is required for a %s action", a.Type)
+		}
+		if a.Recipients != nil {
+			c.ps.Addf(ap+".recipients", "inside a people split the persons come from the path")
+		}
+		out = append(out, caction{Action: a})
+	}
+	return out
+}

@@ -1,0 +1,134 @@
+package journey
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/rules"
+)
+
+// Config holds what journeys share: the rules engine, the vocabulary
+// definitions are checked against, and the cross-journey policies (caps,
+// consent) that steps apply. The zero value is usable: the default rules
+// engine, no role check, no caps, and the default consent policy.
+type Config struct {
+	// Rules compiles every condition; nil means rules.New().
+	Rules rules.Engine
+	// Roles is the role vocabulary (from the buying-group templates).
+	// Recipients, role counts and assign-role actions naming another role
+	// are validation problems. Empty means roles are not checked.
+	Roles []string
+	// Caps are the cross-journey frequency caps per person and channel.
+	Caps []Cap
+	// Consent decides what an unknown consent statement allows.
+	Consent ConsentPolicy
+	// MaxTransitions bounds the nodes one track may pass in one step (a
+	// validated journey cannot loop without a wait; this is a second
+	// guard). Zero means 1000.
+	MaxTransitions int
+}
+
+// CapPolicy is what happens to a message over a cap.
+type CapPolicy string
+
+// The cap policies.
+const (
+	CapSkip  CapPolicy = "skip"  // drop the message, recorded in the trace (default)
+	CapDefer CapPolicy = "defer" // send it when the cap allows, within MaxDefer
+)
+
+// A Cap limits messages per person: at most Max messages on Channel (empty:
+// every message channel) of Category (empty: every category) within Per,
+// counted across all journeys of the account.
+type Cap struct {
+	Name     string      `json:"name"`
+	Channel  b2b.Channel `json:"channel,omitempty"`
+	Category string      `json:"category,omitempty"`
+	Max      int         `json:"max"`
+	Per      Duration    `json:"per"`
+	Policy   CapPolicy   `json:"policy,omitempty"`
+	// MaxDefer bounds how long a deferred message may wait; past it the
+	// message is skipped. Zero means Per.
+	MaxDefer Duration `json:"maxDefer,omitempty"`
+}
+
+// ConsentPolicy says, per channel, whether a person whose consent is
+// unknown may be messaged. An opt-out is never messaged. The zero value
+// allows unknown consent on email and requires an opt-in on SMS.
+type ConsentPolicy struct {
+	// RequireOptIn lists the channels that need an explicit opt-in. Nil
+	// means {sms}.
+	RequireOptIn []b2b.Channel
+}
+
+func (p ConsentPolicy) requiresOptIn(ch b2b.Channel) bool {
+	if p.RequireOptIn == nil {
+		return ch == b2b.ChannelSMS
+	}
+	for _, c := range p.RequireOptIn {
+		if c == ch {
+			return true
+		}
+	}
+	return false
+}
+
+// Validate reports every problem with the configuration.
+func (c *Config) Validate() error {
+	var ps b2b.Problems
+	seen := map[string]bool{}
+	for i, cp := range c.Caps {
+		p := fmt.Sprintf("caps[%d]", i)
+		if cp.Name == "" {
+			ps.Addf(p+".name", "is required")
+		} else if seen[cp.Name] {
+			ps.Addf(p+".name", "duplicate cap %q", cp.Name)
+		}
+		seen[cp.Name] = true
+		if cp.Max < 1 {
+			ps.Addf(p+".max", "must be at least 1, got %d", cp.Max)
+		}
+		if cp.Per <= 0 {
+			ps.Addf(p+".per", "must be positive")
+		}
+		if cp.Channel != "" && cp.Channel != b2b.ChannelEmail && cp.Channel != b2b.ChannelSMS {
+			ps.Addf(p+".channel", "unknown message channel %q", cp.Channel)
+		}
+		if cp.Policy != "" && cp.Policy != CapSkip && cp.Policy != CapDefer {
+			ps.Addf(p+".policy", "unknown policy %q (want skip or defer)", cp.Policy)
+		}
+		if cp.MaxDefer < 0 {
+			ps.Addf(p+".maxDefer", "must not be negative")
+		}
+	}
+	for i, ch := range c.Consent.RequireOptIn {
+		if ch != b2b.ChannelEmail && ch != b2b.ChannelSMS && ch != b2b.ChannelPhone {
+			ps.Addf(fmt.Sprintf("consent.requireOptIn[%d]", i), "unknown channel %q", ch)
+		}
+	}
+	if c.MaxTransitions < 0 {
+		ps.Addf("maxTransitions", "must not be negative")
+	}
+	return ps.Err("journey config")
+}
+
+func (c Config) withDefaults() Config {
+	if c.Rules == nil {
+		c.Rules = rules.New()
+	}
+	if c.MaxTransitions == 0 {
+		c.MaxTransitions = 1000
+	}
+	return c
+}
+
+// maxCapWindow is the longest cap window: contacts older than it are
+// forgotten.
+func (c *Config) maxCapWindow() time.Duration {
+	var w time.Duration
+	for _, cp := range c.Caps {
+		w = max(w, time.Duration(cp.Per))
+	}
+	return w
+}

@@ -1,0 +1,419 @@
+package journey
+
+import (
+	"time"
+
+	"github.com/quorumhq/quorum/b2b"
+)
+
+// NodeID names a node inside one journey ("email-intro", "split-1").
+type NodeID string
+
+// A Journey is the definition of an account journey: a graph of nodes that
+// runs once per account (and per solution-interest track), with its entry
+// triggers, re-entry policy, exit criteria and goals. It is plain data, so it
+// can be written in Go or loaded from JSON/YAML; [Validate] checks it and
+// [Catalog.Publish] makes a version of it live.
+type Journey struct {
+	// ID is stable across versions ("pipeline-acceleration").
+	ID   string `json:"id"`
+	Name string `json:"name,omitempty"`
+	// Start is the first node; empty means the first node of Nodes.
+	Start NodeID `json:"start,omitempty"`
+	Nodes []Node `json:"nodes"`
+	// Triggers say how accounts enter; Manual entries (an EventManualEntry
+	// naming the journey, or a GoTo node) are always accepted while live.
+	Triggers []Trigger `json:"triggers,omitempty"`
+	ReEntry  ReEntry   `json:"reEntry,omitzero"`
+	// Exits are evaluated on every change (new events or a new view
+	// revision); the first that holds ends the instance with its reason.
+	Exits []Exit `json:"exits,omitempty"`
+	// Goals are conditions recorded (once each) when they first hold.
+	Goals []Goal `json:"goals,omitempty"`
+	// Completion defines which ended instances count as completed for the
+	// journey-completion-rate KPI.
+	Completion Completion `json:"completion,omitzero"`
+	// EndAt, when set, ends the journey: from then on nobody enters and
+	// running instances exit with reason "journey ended".
+	EndAt time.Time `json:"endAt,omitzero"`
+	// Category is the message category of its emails and SMS for frequency
+	// caps; empty means "marketing".
+	Category string `json:"category,omitempty"`
+}
+
+// NodeKind is what a node does.
+type NodeKind string
+
+// The node kinds. Each kind reads the config field of the same name on
+// [Node]; exactly that one must be set.
+const (
+	KindAction      NodeKind = "action"       // Node.Action
+	KindWait        NodeKind = "wait"         // Node.Wait
+	KindListen      NodeKind = "listen"       // Node.Listen
+	KindExternal    NodeKind = "external"     // Node.External
+	KindSplit       NodeKind = "split"        // Node.Split: account split
+	KindPeopleSplit NodeKind = "people_split" // Node.PeopleSplit
+	KindVariant     NodeKind = "variant"      // Node.Variant: A/B/n by stable hash
+	KindParallel    NodeKind = "parallel"     // Node.Parallel: a track per solution interest
+	KindMerge       NodeKind = "merge"        // Node.Merge: joins parallel tracks
+	KindGoTo        NodeKind = "goto"         // Node.GoTo: another journey
+	KindEnd         NodeKind = "end"          // Node.End
+)
+
+// NodeKinds lists every node kind.
+var NodeKinds = []NodeKind{KindAction, KindWait, KindListen, KindExternal, KindSplit,
+	KindPeopleSplit, KindVariant, KindParallel, KindMerge, KindGoTo, KindEnd}
+
+// A Node is one step of a journey. Kind selects which config field applies.
+type Node struct {
+	ID   NodeID   `json:"id"`
+	Kind NodeKind `json:"kind"`
+	// Name is a label for people ("Intro email").
+	Name string `json:"name,omitempty"`
+	// Limit guards loops: on the visit after Limit.Max visits of this node
+	// by the same track, the track goes to Limit.Then instead.
+	Limit *VisitLimit `json:"limit,omitempty"`
+
+	Action      *Action      `json:"action,omitempty"`
+	Wait        *Wait        `json:"wait,omitempty"`
+	Listen      *Listen      `json:"listen,omitempty"`
+	External    *External    `json:"external,omitempty"`
+	Split       *Split       `json:"split,omitempty"`
+	PeopleSplit *PeopleSplit `json:"peopleSplit,omitempty"`
+	Variant     *Variant     `json:"variant,omitempty"`
+	Parallel    *Parallel    `json:"parallel,omitempty"`
+	Merge       *Merge       `json:"merge,omitempty"`
+	GoTo        *GoTo        `json:"goto,omitempty"`
+	End         *End         `json:"end,omitempty"`
+}
+
+// VisitLimit bounds how often one track may pass a node ("back to the split
+// at most 3 times").
+type VisitLimit struct {
+	Max  int    `json:"max"`
+	Then NodeID `json:"then"`
+}
+
+// ActionType is what an action node does.
+type ActionType string
+
+// The action types. Email and SMS go to persons of the account's buying
+// groups (chosen by Recipients) and respect consent and frequency caps; a
+// sales alert goes to a sales user (the account owner by default); the
+// others are instructions for the host to apply to its records.
+const (
+	ActionEmail          ActionType = "email"
+	ActionSMS            ActionType = "sms"
+	ActionSalesAlert     ActionType = "sales_alert"
+	ActionChangeStage    ActionType = "change_stage"
+	ActionSetAttribute   ActionType = "set_attribute"
+	ActionAddToList      ActionType = "add_to_list"
+	ActionRemoveFromList ActionType = "remove_from_list"
+	ActionAdjustScore    ActionType = "adjust_score"
+	ActionAssignRole     ActionType = "assign_role"
+	// ActionExternal is the outbox entry of an External node.
+	ActionExternal ActionType = "external"
+)
+
+// ActionTypes lists the action types an Action node may use.
+var ActionTypes = []ActionType{ActionEmail, ActionSMS, ActionSalesAlert, ActionChangeStage,
+	ActionSetAttribute, ActionAddToList, ActionRemoveFromList, ActionAdjustScore, ActionAssignRole}
+
+// An Action is something the journey does. Which fields apply depends on
+// Type:
+//
+//	email, sms         Template, Recipients
+//	sales_alert        Template, AlertTo (default: the account owner)
+//	change_stage       Stage (of the track's buying group, or of every group
+//	                   of Recipients.SolutionInterest)
+//	set_attribute      Target ("account" or "group"), Attribute, Value
+//	add_to_list,
+//	remove_from_list   List
+//	adjust_score       Delta; Target "group" or "person" (then Recipients)
+//	assign_role        Role; Recipients choose the persons
+type Action struct {
+	Type       ActionType  `json:"type"`
+	Template   string      `json:"template,omitempty"`
+	Recipients *Recipients `json:"recipients,omitempty"`
+	AlertTo    string      `json:"alertTo,omitempty"`
+	Stage      string      `json:"stage,omitempty"`
+	Target     string      `json:"target,omitempty"`
+	Attribute  string      `json:"attribute,omitempty"`
+	Value      string      `json:"value,omitempty"`
+	List       string      `json:"list,omitempty"`
+	Delta      float64     `json:"delta,omitempty"`
+	Role       string      `json:"role,omitempty"`
+	// Next is the node after the action (unused inside a people split).
+	Next NodeID `json:"next,omitempty"`
+}
+
+// Recipients choose persons among the members of the account's buying
+// groups. All given filters must hold; a person in several groups is
+// addressed once per action.
+type Recipients struct {
+	// Roles keep members holding one of these roles; empty means any role.
+	Roles []string `json:"roles,omitempty"`
+	// SolutionInterest keeps members of that interest's group. Empty means
+	// the track's group inside a parallel track, and every group otherwise.
+	SolutionInterest string `json:"solutionInterest,omitempty"`
+	// When is a person condition (environment [PersonEnv]), for example
+	// "score < 20" for under-engaged members.
+	When string `json:"when,omitempty"`
+}
+
+// A Wait holds the track until a time: For after arrival, or Until (a fixed
+// date), whichever is given (both: the later). Window, when set, moves the
+// end forward to the next moment inside the window, in the account's time
+// zone.
+type Wait struct {
+	For    Duration  `json:"for,omitempty"`
+	Until  time.Time `json:"until,omitzero"`
+	Window *Window   `json:"window,omitempty"`
+	Next   NodeID    `json:"next"`
+}
+
+// A Window is when a wait may end: on the given weekdays (empty: every day)
+// between From and To ("09:00" to "17:00", local time of the account).
+type Window struct {
+	Days []time.Weekday `json:"days,omitempty"`
+	From string         `json:"from"`
+	To   string         `json:"to"`
+}
+
+// A Listen node waits for an event that matches Events (any of them). When
+// one arrives the track goes to Next; after Timeout it goes to OnTimeout.
+type Listen struct {
+	Events    []EventMatch `json:"events"`
+	Timeout   Duration     `json:"timeout"`
+	Next      NodeID       `json:"next"`
+	OnTimeout NodeID       `json:"onTimeout"`
+}
+
+// EventMatch selects events by type and optional filters; When is a
+// condition on [AccountEnv] with the event in "event".
+type EventMatch struct {
+	Type             EventType `json:"type"`
+	SolutionInterest string    `json:"solutionInterest,omitempty"`
+	ActivityType     string    `json:"activityType,omitempty"`
+	Role             string    `json:"role,omitempty"`
+	When             string    `json:"when,omitempty"`
+}
+
+// An External node asks the host to call a function or webhook (an outbox
+// entry of type "external" whose Key is the correlation key) and waits for
+// an EventExternalResult with that key: success goes to OnSuccess, an error
+// to OnError, no answer within Timeout to OnTimeout.
+type External struct {
+	// Call names the host function or webhook ("crm.create_task").
+	Call      string            `json:"call"`
+	Params    map[string]string `json:"params,omitempty"`
+	Timeout   Duration          `json:"timeout"`
+	OnSuccess NodeID            `json:"onSuccess"`
+	OnError   NodeID            `json:"onError"`
+	OnTimeout NodeID            `json:"onTimeout"`
+}
+
+// A Split is an account split: the first path whose conditions all hold
+// wins; otherwise Else. Nest splits by pointing a path at another split.
+type Split struct {
+	Paths []Path `json:"paths"`
+	Else  NodeID `json:"else"`
+}
+
+// A Path of a split. When (environment [AccountEnv]) covers conditions on
+// stage, completeness, score, readiness tier or anything else; RoleAtLeast
+// is the structured "at least N people in a role" check. At least one must
+// be given; both must hold when both are.
+type Path struct {
+	Name        string     `json:"name,omitempty"`
+	When        string     `json:"when,omitempty"`
+	RoleAtLeast *RoleCount `json:"roleAtLeast,omitempty"`
+	Next        NodeID     `json:"next"`
+}
+
+// RoleCount is "at least Count members in Role" in the track's buying
+// group (or in the group of SolutionInterest, or in any group).
+type RoleCount struct {
+	Role             string `json:"role"`
+	Count            int    `json:"count"`
+	SolutionInterest string `json:"solutionInterest,omitempty"`
+}
+
+// A PeopleSplit gives different persons different actions in one account
+// step and then merges back to Next: each member chosen by Among goes down
+// the first path it matches (by Recipients, or by its stable variant bucket
+// when the paths carry Percent), else down Else.
+type PeopleSplit struct {
+	// Among chooses the persons considered (default: every member of the
+	// track's group, or of every group).
+	Among *Recipients  `json:"among,omitempty"`
+	Paths []PeoplePath `json:"paths"`
+	Else  []Action     `json:"else,omitempty"`
+	Next  NodeID       `json:"next"`
+}
+
+// A PeoplePath holds the actions for the persons that match it: by Match
+// (roles, interest, condition) or, when Percent is set on every path, by a
+// stable hash of (journey, node, person).
+type PeoplePath struct {
+	Name    string      `json:"name"`
+	Match   *Recipients `json:"match,omitempty"`
+	Percent int         `json:"percent,omitempty"`
+	Actions []Action    `json:"actions"`
+}
+
+// A Variant split sends the account down one of its paths, chosen by a
+// stable hash of (journey, node, account) against the percentages, so
+// reruns and simulations are reproducible.
+type Variant struct {
+	Paths []VariantPath `json:"paths"`
+}
+
+// A VariantPath is one arm of an A/B/n test.
+type VariantPath struct {
+	Name    string `json:"name"`
+	Percent int    `json:"percent"`
+	Next    NodeID `json:"next"`
+}
+
+// A Parallel node starts one track per active solution interest of the
+// account (optionally only those in SolutionInterests), each at Branch with
+// its own position and its buying group as "group". When Merge names a
+// merge node, the parent track waits there until every child reached it or
+// ended, then continues from the merge node's Next; otherwise the parent
+// ends and the tracks run on their own.
+type Parallel struct {
+	SolutionInterests []string `json:"solutionInterests,omitempty"`
+	Branch            NodeID   `json:"branch"`
+	Merge             NodeID   `json:"merge,omitempty"`
+}
+
+// A Merge node ends a parallel track; once all tracks arrived the parent
+// continues at Next.
+type Merge struct {
+	Next NodeID `json:"next"`
+}
+
+// GoTo ends this instance and enters the account into another journey (its
+// latest live version), subject to that journey's re-entry policy.
+type GoTo struct {
+	Journey string `json:"journey"`
+}
+
+// An End node ends the track. Outcome is a label for reports ("alerted").
+type End struct {
+	Outcome string `json:"outcome,omitempty"`
+}
+
+// TriggerType is how accounts enter a journey.
+type TriggerType string
+
+// The trigger types.
+const (
+	// TriggerAudience: an EventAudienceEntered for Audience.
+	TriggerAudience TriggerType = "audience_entered"
+	// TriggerList: the account is in List (static list membership from
+	// AccountView.Lists), or, with When and no List, a dynamic list: the
+	// accounts for which When holds.
+	TriggerList TriggerType = "account_list"
+	// TriggerGroupCreated: an EventGroupCreated (for SolutionInterest if set).
+	TriggerGroupCreated TriggerType = "group_created"
+	// TriggerAttributeChanged: an EventAttributeChanged of Attribute
+	// ("group.stage", "account.intentTier"), to the value To if set.
+	TriggerAttributeChanged TriggerType = "attribute_changed"
+	// TriggerManual: only manual/API entry (always allowed anyway).
+	TriggerManual TriggerType = "manual"
+)
+
+// A Trigger lets accounts in. When is an extra condition on [AccountEnv]
+// (with the triggering event in "event").
+type Trigger struct {
+	Type             TriggerType `json:"type"`
+	Audience         string      `json:"audience,omitempty"`
+	List             string      `json:"list,omitempty"`
+	SolutionInterest string      `json:"solutionInterest,omitempty"`
+	Attribute        string      `json:"attribute,omitempty"`
+	To               string      `json:"to,omitempty"`
+	When             string      `json:"when,omitempty"`
+}
+
+// ReEntryMode is whether an account may enter a journey again.
+type ReEntryMode string
+
+// The re-entry modes. Whatever the mode, an account has at most one running
+// instance of a journey.
+const (
+	ReEntryNever ReEntryMode = "never" // default
+	ReEntryAfter ReEntryMode = "after" // After has passed since the last entry (or exit)
+	ReEntryMax   ReEntryMode = "max"   // at most Max entries in all
+)
+
+// ReEntry is the re-entry policy.
+type ReEntry struct {
+	Mode  ReEntryMode `json:"mode,omitempty"`
+	After Duration    `json:"after,omitempty"`
+	// FromExit counts After from the last exit instead of the last entry.
+	FromExit bool `json:"fromExit,omitempty"`
+	Max      int  `json:"max,omitempty"`
+}
+
+// An Exit ends an instance when it holds, with a named reason ("opportunity
+// created", "sales ready", "opted out"). With Event set it fires on events
+// of that type (When, if given, sees the event); otherwise When is checked
+// against the account view on every change.
+type Exit struct {
+	Reason string    `json:"reason"`
+	Event  EventType `json:"event,omitempty"`
+	When   string    `json:"when,omitempty"`
+}
+
+// A Goal is a condition recorded when it first holds. ExitOnGoal ends the
+// instance (as completed) when reached.
+type Goal struct {
+	Name       string `json:"name"`
+	When       string `json:"when"`
+	ExitOnGoal bool   `json:"exitOnGoal,omitempty"`
+}
+
+// Completion says which ended instances count as completed: those that
+// reached one of EndNodes (empty: any end node) or reached Goal (if set).
+type Completion struct {
+	EndNodes []NodeID `json:"endNodes,omitempty"`
+	Goal     string   `json:"goal,omitempty"`
+}
+
+// nodeConfigs reports which config fields are set, for validation.
+func (n *Node) configs() []NodeKind {
+	var ks []NodeKind
+	add := func(set bool, k NodeKind) {
+		if set {
+			ks = append(ks, k)
+		}
+	}
+	add(n.Action != nil, KindAction)
+	add(n.Wait != nil, KindWait)
+	add(n.Listen != nil, KindListen)
+	add(n.External != nil, KindExternal)
+	add(n.Split != nil, KindSplit)
+	add(n.PeopleSplit != nil, KindPeopleSplit)
+	add(n.Variant != nil, KindVariant)
+	add(n.Parallel != nil, KindParallel)
+	add(n.Merge != nil, KindMerge)
+	add(n.GoTo != nil, KindGoTo)
+	add(n.End != nil, KindEnd)
+	return ks
+}
+
+// personal reports whether an action type messages persons.
+func (t ActionType) personal() bool { return t == ActionEmail || t == ActionSMS }
+
+// channel returns the consent channel of a message action.
+func (t ActionType) channel() b2b.Channel {
+	switch t {
+	case ActionEmail:
+		return b2b.ChannelEmail
+	case ActionSMS:
+		return b2b.ChannelSMS
+	}
+	return ""
+}

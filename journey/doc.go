@@ -1,0 +1,117 @@
+// Package journey runs account journeys: multi-step programs that run per
+// account and address the persons of the account's buying groups by role,
+// solution interest and engagement.
+//
+// # Concepts
+//
+// A [Journey] is a graph of [Node]s. An account enters it through a
+// [Trigger] (it entered an audience, it is in a static or dynamic list, a
+// buying group was created, an attribute changed, or a manual/API entry),
+// subject to a [ReEntry] policy (never, after N days from the last entry or
+// exit, at most N times). Each entry creates an [Instance] with one main
+// [Track]; a parallel node adds one track per active solution interest
+// (option B), each with its own position and its buying group as "group".
+//
+// The node kinds:
+//
+//	action        email, SMS, sales alert, change stage, set attribute,
+//	              add to / remove from list, adjust score, assign role
+//	wait          a duration or a date, optionally moved into a weekday and
+//	              time window in the account's time zone
+//	listen        wait for an event (stage change, activity, ...) or time out
+//	external      ask the host to call something; success / error / timeout
+//	split         account split: ordered conditions, first match wins, else
+//	people_split  per-person actions (by role, interest, condition or stable
+//	              variant bucket), merging back automatically
+//	variant       A/B/n for the account by a stable hash
+//	parallel      a track per active solution interest, joined by a merge
+//	merge         where parallel tracks join
+//	goto          continue in another journey
+//	end           the track ends, with an outcome
+//
+// Conditions are expressions of the rules package, compiled against
+// [AccountEnv] (account rules: splits, triggers, exits, goals) and
+// [PersonEnv] (person conditions of recipients):
+//
+//	group.completeness >= 0.6 && group.score >= 150
+//	group.readinessTier == "high" || count(group.members, .role == "Decision Maker") >= 3
+//	score < 20 && role == "Champion"
+//
+// [Exit] criteria (with a named reason) are checked on every change: on
+// each event of their type, or, for conditions, whenever the view revision
+// changes. [Goal]s are recorded when they first hold; [Completion] says
+// which ended instances count as completed for the completion-rate KPI.
+//
+// # Define and validate
+//
+// A [Catalog] holds the journeys of a program with the shared [Config]:
+// the rules engine, the role vocabulary, the frequency caps and the consent
+// policy. [Catalog.Publish] validates a journey and makes it live;
+// publishing it again creates the next version, which new entries get while
+// running instances keep theirs. The lifecycle is draft -> live -> closed
+// -> finished, or aborted ([Catalog.Close], [Catalog.Finish],
+// [Catalog.Abort]); [Journey.EndAt] ends a journey at a date. A catalog is
+// immutable: every change returns a new one.
+//
+// Validation ([Validate], [Compile]) reports every problem at once as a
+// *b2b.ValidationError matching [ErrInvalidJourney], each with its path:
+//
+//	journey "broken": 4 problems:
+//	  nodes["mail"].action.recipients.roles[0]: unknown role "Champoin" (known: Champion)
+//	  nodes["split-1"].paths[0].when: rule "split-1 path 0" 1:1: unknown name grup
+//	  nodes["split-1"].else: a split needs an else path
+//	  nodes["mail"]: cycle without a wait: mail -> split-1 -> mail
+//
+// It finds unknown node references, dead ends ("dead end: a next node is
+// required"), unreachable nodes, cycles without a wait, splits without an
+// else path, unknown roles, bad percentages, windows and durations, unknown
+// go-to journeys, and every expression that does not compile. A journey
+// that passes cannot fail structurally at run time; a rule that fails on
+// data (indexing a missing map key) counts as false and is traced as a
+// rule_error.
+//
+// # Run
+//
+// [Catalog.Step] is the deterministic step function. Given an account's
+// [State], its [AccountView] (account, persons with scores and consent,
+// buying groups with members by role, completeness, score, stage,
+// readiness tier, audiences, lists, opportunities), the [Event]s since the
+// last step and the time, it advances the state in place and returns a
+// [Result]: the [OutboxEntry]s to commit with the state (each with an
+// idempotency key that is a hash of journey, version, account, entry,
+// track, node, visit, person and action), the trace of [Decision]s, the
+// instances that ended, and the next due time, so a runner can sleep until
+// then. A step with nothing due, no events, the same view revision and the
+// same catalog returns at once (Result.Idle).
+//
+// Messages respect consent and frequency caps. A person who opted out of a
+// channel, or whose consent is unknown on a channel that needs an opt-in
+// (SMS by default, see [ConsentPolicy]), or who has no address, is skipped
+// with the reason in the trace ("consent: opted out of email (source
+// \"marketo\", 2025-03-03)"). [Cap]s count messages per person across all
+// journeys of the account (and Input.Contacts from other accounts); a
+// message over a cap is skipped or deferred by the cap's policy, with the
+// reason ("frequency cap \"marketing email\" (2 email in 7d)"); deferred
+// messages are retried, with consent and caps checked again.
+//
+// A dry run (Input.DryRun, or a test account) runs fully and records in the
+// trace what would have been sent, but produces no outbox entries; it also
+// traces every person a recipient condition left out.
+//
+// # Inspect
+//
+// Every [Decision] carries what it was about and why: the rule name and
+// expression with the values it read ("group.score=160"), or a plain
+// reason. Sales alerts carry the buying group, its engaged members with
+// roles and scores, its missing roles, and the reason of the split that
+// led to the alert.
+//
+// # What the host applies
+//
+// Journeys do not change buying groups themselves: change_stage,
+// set_attribute, add/remove list, adjust_score and assign_role are outbox
+// entries for the host to apply (the next view then reflects them). An
+// external node's entry has Type "external"; answer it with an
+// [EventExternalResult] event carrying the entry's Key and Outcome
+// "success" or "error".
+package journey

@@ -1,0 +1,133 @@
+package journey
+
+import (
+	"fmt"
+	"slices"
+	"time"
+)
+
+// triggers enters the account into journeys whose triggers match ev.
+func (s *stepper) triggers(ev *Event) {
+	if ev.Type == EventManualEntry {
+		if v, ok := s.c.accepting(ev.Journey, s.now); ok {
+			s.enter(v, "manual entry", ev.SolutionInterest, true)
+		} else {
+			s.trace(Decision{At: s.now, Kind: DecisionNoEntry, Journey: ev.Journey, Reason: "manual entry: journey is not live"})
+		}
+		return
+	}
+	for _, id := range s.c.ids {
+		v, ok := s.c.accepting(id, s.now)
+		if !ok {
+			continue
+		}
+		for k := range v.triggers {
+			t := &v.triggers[k]
+			var why, interest string
+			switch {
+			case t.Type == TriggerAudience && ev.Type == EventAudienceEntered && ev.Audience == t.Audience:
+				why = "entered audience " + t.Audience
+			case t.Type == TriggerGroupCreated && ev.Type == EventGroupCreated && (t.SolutionInterest == "" || t.SolutionInterest == ev.SolutionInterest):
+				why, interest = "buying group created for "+ev.SolutionInterest, ev.SolutionInterest
+			case t.Type == TriggerAttributeChanged && ev.Type == EventAttributeChanged && ev.Attribute == t.Attribute && (t.To == "" || t.To == ev.To):
+				why = fmt.Sprintf("%s changed from %q to %q", ev.Attribute, ev.From, ev.To)
+			default:
+				continue
+			}
+			if t.when != nil {
+				d := Decision{At: s.now, Kind: DecisionNoEntry, Journey: id}
+				ok, d := s.eval(t.when, s.accountEnv(nil, nil, ev), d)
+				if !ok {
+					d.Reason = "trigger condition does not hold"
+					s.trace(d)
+					continue
+				}
+			}
+			if t.SolutionInterest != "" {
+				interest = t.SolutionInterest
+			}
+			s.enter(v, why, interest, true)
+			break
+		}
+	}
+}
+
+// listTriggers enters the account into journeys whose static or dynamic
+// list it is in.
+func (s *stepper) listTriggers() {
+	for _, id := range s.c.ids {
+		v, ok := s.c.accepting(id, s.now)
+		if !ok {
+			continue
+		}
+		for k := range v.triggers {
+			t := &v.triggers[k]
+			if t.Type != TriggerList || s.st.running(id) {
+				continue
+			}
+			if t.List != "" && !slices.Contains(s.view.Lists, t.List) {
+				continue
+			}
+			why := "in list " + t.List
+			if t.when != nil {
+				ok, _ := s.eval(t.when, s.accountEnv(nil, nil, nil), Decision{})
+				if !ok {
+					continue
+				}
+				why = "dynamic list: " + t.When
+			}
+			s.enter(v, why, t.SolutionInterest, false)
+			break
+		}
+	}
+}
+
+// enter starts an instance if the re-entry policy allows it. loud traces
+// refusals (event triggers); list triggers stay quiet, they are checked on
+// every change.
+func (s *stepper) enter(v *Version, why, interest string, loud bool) bool {
+	id := v.def.ID
+	refuse := func(reason string) bool {
+		if loud {
+			s.trace(Decision{At: s.now, Kind: DecisionNoEntry, Journey: id, Version: v.number, Reason: why + ": " + reason})
+		}
+		return false
+	}
+	for i := range s.st.Instances {
+		if !s.isGone(i) && s.st.Instances[i].Journey == id {
+			return refuse("already in the journey")
+		}
+	}
+	rec := s.st.record(id)
+	r := v.def.ReEntry
+	if rec.Entries > 0 {
+		switch r.Mode {
+		case "", ReEntryNever:
+			return refuse("re-entry not allowed")
+		case ReEntryMax:
+			if rec.Entries >= r.Max {
+				return refuse(fmt.Sprintf("entered %d times, at most %d allowed", rec.Entries, r.Max))
+			}
+		case ReEntryAfter:
+			from, what := rec.LastEntry, "entry"
+			if r.FromExit {
+				from, what = rec.LastExit, "exit"
+			}
+			if at := from.Add(time.Duration(r.After)); s.now.Before(at) {
+				return refuse(fmt.Sprintf("re-entry allowed %s after the last %s, from %s", r.After, what, at.UTC().Format(time.RFC3339)))
+			}
+		}
+	}
+	rec.Entries++
+	rec.LastEntry = s.now
+	tr := Track{ID: 0, Parent: -1, Node: v.nodes[v.start].id, Status: TrackActive, Since: s.now, SolutionInterest: interest,
+		Visits: make([]NodeVisits, 0, min(len(v.nodes), 8))}
+	if g := s.view.group(interest); interest != "" && g != nil {
+		tr.Group = g.ID
+	}
+	s.st.Instances = append(s.st.Instances, Instance{Journey: id, Version: v.number, Entry: rec.Entries,
+		EnteredAt: s.now, Trigger: why, Tracks: []Track{tr}})
+	s.trace(Decision{At: s.now, Kind: DecisionEnter, Journey: id, Version: v.number, Entry: rec.Entries,
+		Node: tr.Node, Reason: why})
+	return true
+}

@@ -1,0 +1,414 @@
+package journey
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/quorumhq/quorum/b2b"
+)
+
+// recipient is a person chosen for an action.
+type recipient struct {
+	pv    *PersonView
+	role  string
+	group *GroupView
+}
+
+// recipients chooses the members an action addresses.
+func (s *stepper) recipients(in *Instance, tr *Track, node *cnode, r *crecip) []recipient {
+	interest := cmpOr(r.interest, tr.SolutionInterest)
+	var out []recipient
+	for gi := range s.view.Groups {
+		g := &s.view.Groups[gi]
+		if interest != "" && g.SolutionInterest != interest {
+			continue
+		}
+		for mi := range g.Members {
+			m := &g.Members[mi]
+			if len(r.roles) > 0 && !slices.Contains(r.roles, m.Role) {
+				continue
+			}
+			if slices.ContainsFunc(out, func(x recipient) bool { return x.pv.Person.ID == m.Person }) {
+				continue
+			}
+			pv := s.view.person(m.Person)
+			if pv == nil {
+				d := s.decision(in, tr, DecisionSkip, node.id)
+				d.Person = m.Person
+				d.Reason = fmt.Sprintf("member of %s is not among the account's persons", g.SolutionInterest)
+				s.trace(d)
+				continue
+			}
+			if r.when != nil && !s.personHolds(in, tr, node, r.when, pv, m.Role, g) {
+				continue
+			}
+			out = append(out, recipient{pv: pv, role: m.Role, group: g})
+		}
+	}
+	return out
+}
+
+func (s *stepper) personHolds(in *Instance, tr *Track, node *cnode, c *pcond, pv *PersonView, role string, g *GroupView) bool {
+	penv := &s.scratch().penv
+	*penv = PersonEnv{Person: &pv.Person, Score: pv.Score, Role: role, Group: g, Account: &s.view.Account, Now: s.now}
+	ok, err := c.x.Eval(penv)
+	if err != nil || (!ok && s.dry) {
+		d := s.decision(in, tr, DecisionNotSelected, node.id)
+		d.Person, d.Rule, d.Expr = pv.Person.ID, c.x.Rule().Name, c.x.Rule().Source
+		d.Values = values(c.refs, penv)
+		d.Reason = "person condition does not hold"
+		if err != nil {
+			d.Kind, d.Reason = DecisionRuleError, err.Error()+" (treated as false)"
+		}
+		s.trace(d)
+	}
+	return ok && err == nil
+}
+
+// entry starts an outbox entry for a node.
+func (s *stepper) entry(in *Instance, tr *Track, node *cnode, typ ActionType, person b2b.PersonID, idx int) OutboxEntry {
+	visit := tr.visits(node.id)
+	return OutboxEntry{
+		Key: key(in.Journey, itoa(in.Version), string(s.st.Account), itoa(in.Entry), itoa(tr.ID),
+			string(node.id), itoa(visit), string(person), itoa(idx), string(typ)),
+		Type: typ, Account: s.st.Account, Journey: in.Journey, Version: in.Version, Entry: in.Entry,
+		Track: tr.ID, Node: node.id, At: s.now, Person: person,
+		Group: tr.Group, SolutionInterest: tr.SolutionInterest,
+	}
+}
+
+// emit adds an entry to the outbox (not in a dry run) and traces it.
+func (s *stepper) emit(in *Instance, tr *Track, node *cnode, e OutboxEntry, reason string) {
+	d := s.decision(in, tr, DecisionSend, node.id)
+	d.Person, d.Key, d.Reason = e.Person, e.Key, reason
+	if s.dry {
+		d.Reason += " (dry run: not sent)"
+	} else {
+		s.res.Outbox = append(s.res.Outbox, e)
+	}
+	s.trace(d)
+}
+
+func (s *stepper) skip(in *Instance, tr *Track, node *cnode, person b2b.PersonID, k string, reason string) {
+	d := s.decision(in, tr, DecisionSkip, node.id)
+	d.Person, d.Key, d.Reason = person, k, reason
+	s.trace(d)
+}
+
+// action runs one action of a node; persons, when not nil, are the persons
+// of a people-split path (instead of the action's recipients).
+func (s *stepper) action(in *Instance, tr *Track, node *cnode, a *caction, idx int, persons []recipient) {
+	switch a.Type {
+	case ActionEmail, ActionSMS:
+		if persons == nil {
+			persons = s.recipients(in, tr, node, a.recip)
+			if len(persons) == 0 {
+				s.skip(in, tr, node, "", "", fmt.Sprintf("%s %q: no recipient matched", a.Type, a.Template))
+				return
+			}
+		}
+		for _, r := range persons {
+			s.message(in, tr, node, a, idx, r)
+		}
+	case ActionSalesAlert:
+		s.alert(in, tr, node, a, idx)
+	case ActionChangeStage:
+		for _, g := range s.targetGroups(tr, a) {
+			e := s.entry(in, tr, node, a.Type, "", idx)
+			e.Key = key(e.Key, g.ID)
+			e.Group, e.SolutionInterest, e.Stage = g.ID, g.SolutionInterest, a.Stage
+			s.emit(in, tr, node, e, fmt.Sprintf("stage of %s from %q to %q", g.SolutionInterest, g.Stage, a.Stage))
+		}
+	case ActionSetAttribute:
+		e := s.entry(in, tr, node, a.Type, "", idx)
+		e.Target, e.Attribute, e.Value = a.Target, a.Attribute, a.Value
+		if a.Target == "group" {
+			g := s.group(tr)
+			e.Group, e.SolutionInterest = g.ID, g.SolutionInterest
+		}
+		s.emit(in, tr, node, e, fmt.Sprintf("set %s attribute %s to %q", a.Target, a.Attribute, a.Value))
+	case ActionAddToList, ActionRemoveFromList:
+		e := s.entry(in, tr, node, a.Type, "", idx)
+		e.List = a.List
+		s.emit(in, tr, node, e, fmt.Sprintf("%s %s", a.Type, a.List))
+	case ActionAdjustScore:
+		if a.Target != "person" {
+			g := s.group(tr)
+			e := s.entry(in, tr, node, a.Type, "", idx)
+			e.Target, e.Group, e.SolutionInterest, e.Delta = "group", g.ID, g.SolutionInterest, a.Delta
+			s.emit(in, tr, node, e, fmt.Sprintf("adjust the score of %s by %g", cmpOr(g.SolutionInterest, "the group"), a.Delta))
+			return
+		}
+		if persons == nil {
+			persons = s.recipients(in, tr, node, a.recip)
+		}
+		for _, r := range persons {
+			e := s.entry(in, tr, node, a.Type, r.pv.Person.ID, idx)
+			e.Target, e.Delta, e.Role, e.Group, e.SolutionInterest = "person", a.Delta, r.role, r.group.ID, r.group.SolutionInterest
+			s.emit(in, tr, node, e, fmt.Sprintf("adjust the score of %s by %g", r.pv.Person.Name(), a.Delta))
+		}
+	case ActionAssignRole:
+		if persons == nil {
+			persons = s.recipients(in, tr, node, a.recip)
+		}
+		for _, r := range persons {
+			e := s.entry(in, tr, node, a.Type, r.pv.Person.ID, idx)
+			e.Role, e.Group, e.SolutionInterest = a.Role, r.group.ID, r.group.SolutionInterest
+			s.emit(in, tr, node, e, fmt.Sprintf("assign %s as %s", r.pv.Person.Name(), a.Role))
+		}
+	}
+}
+
+func (s *stepper) targetGroups(tr *Track, a *caction) []*GroupView {
+	interest := tr.SolutionInterest
+	if a.recip != nil && a.recip.interest != "" {
+		interest = a.recip.interest
+	}
+	if interest != "" {
+		if g := s.view.group(interest); g != nil {
+			return []*GroupView{g}
+		}
+		return nil
+	}
+	if len(s.view.Groups) > 0 {
+		return []*GroupView{&s.view.Groups[0]}
+	}
+	return nil
+}
+
+// alert produces a sales alert about the track's buying group.
+func (s *stepper) alert(in *Instance, tr *Track, node *cnode, a *caction, idx int) {
+	e := s.entry(in, tr, node, a.Type, "", idx)
+	to := cmpOr(a.AlertTo, s.view.Account.Owner)
+	if to == "" {
+		s.skip(in, tr, node, "", e.Key, "sales alert: the account has no owner and the action names no recipient")
+		return
+	}
+	g := s.group(tr)
+	al := &Alert{Group: g.ID, SolutionInterest: g.SolutionInterest, Stage: g.Stage, Score: g.Score,
+		Completeness: g.Completeness, MissingRoles: slices.Clone(g.MissingRoles), Reason: tr.Reason}
+	for _, m := range g.Members {
+		pv := s.view.person(m.Person)
+		if pv == nil || pv.Score <= 0 {
+			continue
+		}
+		al.Engaged = append(al.Engaged, PersonSummary{Person: m.Person, Name: pv.Person.Name(), Title: pv.Person.Title, Role: m.Role, Score: pv.Score})
+	}
+	slices.SortStableFunc(al.Engaged, func(x, y PersonSummary) int {
+		return cmp.Or(cmp.Compare(y.Score, x.Score), cmp.Compare(x.Person, y.Person))
+	})
+	e.To, e.Template, e.Alert = to, a.Template, al
+	e.Group, e.SolutionInterest = g.ID, g.SolutionInterest
+	s.emit(in, tr, node, e, "sales alert to "+to)
+}
+
+// message sends an email or SMS to one person, if consent and caps allow.
+func (s *stepper) message(in *Instance, tr *Track, node *cnode, a *caction, idx int, r recipient) {
+	p := &r.pv.Person
+	e := s.entry(in, tr, node, a.Type, p.ID, idx)
+	e.Channel, e.Category, e.Template, e.Role = a.Type.channel(), s.version(in).category, a.Template, r.role
+	e.Group, e.SolutionInterest = r.group.ID, r.group.SolutionInterest
+	if reason := s.blocked(p, e.Channel); reason != "" {
+		s.skip(in, tr, node, p.ID, e.Key, reason)
+		return
+	}
+	s.capThenSend(in, tr, node, e, time.Time{})
+}
+
+// blocked says why a person may not get a message on a channel, or "".
+func (s *stepper) blocked(p *b2b.Person, ch b2b.Channel) string {
+	switch {
+	case ch == b2b.ChannelEmail && p.Email == "":
+		return "no email address"
+	case ch == b2b.ChannelSMS && p.Phone == "":
+		return "no phone number"
+	}
+	c := p.ConsentFor(ch)
+	if c.OptedOut() {
+		return fmt.Sprintf("consent: opted out of %s (source %q, %s)", ch, c.Source, c.At.UTC().Format("2006-01-02"))
+	}
+	if c.Status != b2b.ConsentOptIn && s.c.cfg.Consent.requiresOptIn(ch) {
+		return fmt.Sprintf("consent: %s needs an opt-in, consent is %s", ch, cmpOr(c.Status, b2b.ConsentUnknown))
+	}
+	return ""
+}
+
+// capThenSend applies the frequency caps; expires bounds a deferral that
+// is retried (zero for a first attempt).
+func (s *stepper) capThenSend(in *Instance, tr *Track, node *cnode, e OutboxEntry, expires time.Time) {
+	if len(s.c.cfg.Caps) == 0 {
+		s.emit(in, tr, node, e, string(e.Type)+" "+strconv.Quote(e.Template))
+		return
+	}
+	var free time.Time
+	var capName string
+	policy := CapDefer
+	var maxDefer time.Duration
+	for _, cp := range s.c.cfg.Caps {
+		if cp.Channel != "" && cp.Channel != e.Channel || cp.Category != "" && cp.Category != e.Category {
+			continue
+		}
+		per := time.Duration(cp.Per)
+		if s.countContacts(e.Person, cp, s.now.Add(-per)) < cp.Max {
+			continue
+		}
+		times := s.contactTimes(e.Person, cp, s.now.Add(-per))
+		slices.SortFunc(times, time.Time.Compare)
+		at := times[len(times)-cp.Max].Add(per)
+		if at.After(free) {
+			free = at
+		}
+		if capName != "" {
+			capName += ", "
+		}
+		capName += fmt.Sprintf("%q (%d %s in %s)", cp.Name, len(times), cmpOr(cp.Channel, "messages"), cp.Per)
+		if cp.Policy != CapDefer {
+			policy = CapSkip
+		}
+		maxDefer = max(maxDefer, time.Duration(cmp.Or(cp.MaxDefer, cp.Per)))
+	}
+	if capName == "" {
+		s.st.Contacts = append(s.st.Contacts, Contact{Person: e.Person, Channel: e.Channel, Category: e.Category, Journey: e.Journey, At: s.now})
+		s.emit(in, tr, node, e, string(e.Type)+" "+strconv.Quote(e.Template))
+		return
+	}
+	if expires.IsZero() {
+		expires = s.now.Add(maxDefer)
+	}
+	if policy == CapSkip || free.After(expires) {
+		s.skip(in, tr, node, e.Person, e.Key, "frequency cap "+capName)
+		return
+	}
+	s.st.Deferred = append(s.st.Deferred, DeferredMessage{Entry: e, Due: free, Expires: expires})
+	d := s.decision(in, tr, DecisionDefer, node.id)
+	d.Person, d.Key = e.Person, e.Key
+	d.Reason = "frequency cap " + capName + ": deferred to " + free.UTC().Format(time.RFC3339)
+	s.trace(d)
+}
+
+// countContacts counts the messages to a person that a cap counts.
+func (s *stepper) countContacts(person b2b.PersonID, cp Cap, after time.Time) int {
+	n := 0
+	for _, list := range [2][]Contact{s.st.Contacts, s.extra} {
+		for i := range list {
+			c := &list[i]
+			if c.Person == person && c.At.After(after) && !c.At.After(s.now) &&
+				(cp.Channel == "" || cp.Channel == c.Channel) && (cp.Category == "" || cp.Category == c.Category) {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// contactTimes lists the times of messages to a person that a cap counts.
+func (s *stepper) contactTimes(person b2b.PersonID, cp Cap, after time.Time) []time.Time {
+	var out []time.Time
+	for _, list := range [][]Contact{s.st.Contacts, s.extra} {
+		for _, c := range list {
+			if c.Person == person && c.At.After(after) && !c.At.After(s.now) &&
+				(cp.Channel == "" || cp.Channel == c.Channel) && (cp.Category == "" || cp.Category == c.Category) {
+				out = append(out, c.At)
+			}
+		}
+	}
+	return out
+}
+
+// retryDeferred sends deferred messages whose time came, checking consent
+// and caps again.
+func (s *stepper) retryDeferred() {
+	if len(s.st.Deferred) == 0 {
+		return
+	}
+	var due []DeferredMessage
+	s.st.Deferred = slices.DeleteFunc(s.st.Deferred, func(d DeferredMessage) bool {
+		if s.now.Before(d.Due) {
+			return false
+		}
+		due = append(due, d)
+		return true
+	})
+	for _, d := range due {
+		e := d.Entry
+		in := &Instance{Journey: e.Journey, Version: e.Version, Entry: e.Entry}
+		tr := &Track{ID: e.Track}
+		node := &cnode{id: e.Node}
+		pv := s.view.person(e.Person)
+		switch {
+		case s.now.After(d.Expires):
+			s.skip(in, tr, node, e.Person, e.Key, "deferred message expired")
+			continue
+		case pv == nil:
+			s.skip(in, tr, node, e.Person, e.Key, "deferred message: the person is no longer in the account")
+			continue
+		}
+		if reason := s.blocked(&pv.Person, e.Channel); reason != "" {
+			s.skip(in, tr, node, e.Person, e.Key, reason)
+			continue
+		}
+		e.At = s.now
+		s.capThenSend(in, tr, node, e, d.Expires)
+	}
+}
+
+// peopleSplit sends each person down the first path it matches and runs
+// that path's actions for those persons; the track then merges back.
+func (s *stepper) peopleSplit(in *Instance, tr *Track, node *cnode) {
+	persons := s.recipients(in, tr, node, node.among)
+	byPath := make([][]recipient, len(node.ppaths)+1)
+	for _, r := range persons {
+		k := len(node.ppaths)
+		if node.byHash {
+			b, acc := bucket(in.Journey, node.id, string(r.pv.Person.ID)), 0
+			for j, p := range node.ppaths {
+				if acc += p.percent; b < acc {
+					k = j
+					break
+				}
+			}
+		} else {
+			for j := range node.ppaths {
+				if s.personMatches(in, tr, node, node.ppaths[j].match, r) {
+					k = j
+					break
+				}
+			}
+		}
+		byPath[k] = append(byPath[k], r)
+	}
+	for j, group := range byPath {
+		name, actions := "else", node.pelse
+		if j < len(node.ppaths) {
+			name, actions = node.ppaths[j].name, node.ppaths[j].actions
+		}
+		if len(group) == 0 {
+			continue
+		}
+		for _, r := range group {
+			d := s.decision(in, tr, DecisionPath, node.id)
+			d.Path, d.Person = name, r.pv.Person.ID
+			d.Reason = fmt.Sprintf("%s (%s)", r.pv.Person.Name(), r.role)
+			s.trace(d)
+		}
+		for ai := range actions {
+			s.action(in, tr, node, &actions[ai], j*1000+ai, group)
+		}
+	}
+}
+
+func (s *stepper) personMatches(in *Instance, tr *Track, node *cnode, m *crecip, r recipient) bool {
+	if m == nil {
+		return true
+	}
+	if len(m.roles) > 0 && !slices.Contains(m.roles, r.role) {
+		return false
+	}
+	if m.interest != "" && m.interest != r.group.SolutionInterest {
+		return false
+	}
+	return m.when == nil || s.personHolds(in, tr, node, m.when, r.pv, r.role, r.group)
+}

@@ -1,0 +1,347 @@
+package journey
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// run moves track t of instance i through nodes until it waits or ends.
+func (s *stepper) run(i, t int) {
+	v := s.version(&s.st.Instances[i])
+	for n := 0; ; n++ {
+		in := &s.st.Instances[i]
+		tr := &in.Tracks[t]
+		if n >= s.c.cfg.MaxTransitions {
+			s.exit(i, fmt.Sprintf("track %d passed %d nodes in one step", t, n), false)
+			return
+		}
+		node := &v.nodes[v.index[tr.Node]]
+		if !tr.Waiting {
+			if count := tr.visit(node.id); node.limit > 0 && count > node.limit {
+				d := s.decision(in, tr, DecisionLimitReached, node.id)
+				d.Next = v.nodes[node.limitThen].id
+				d.Reason = fmt.Sprintf("visit %d of at most %d", count, node.limit)
+				s.trace(d)
+				s.move(tr, v, node.limitThen)
+				continue
+			}
+		}
+		if !s.exec(i, t, v, node) {
+			return
+		}
+	}
+}
+
+// exec runs one node; it reports whether the track moved on.
+func (s *stepper) exec(i, t int, v *Version, node *cnode) bool {
+	in := &s.st.Instances[i]
+	tr := &in.Tracks[t]
+	switch node.kind {
+	case KindAction:
+		s.action(in, tr, node, node.action, 0, nil)
+		s.move(tr, v, node.next)
+		return true
+	case KindWait:
+		if tr.Waiting {
+			tr.Waiting = false
+			s.move(tr, v, node.next)
+			return true
+		}
+		due := s.waitEnd(node, s.now)
+		d := s.decision(in, tr, DecisionWait, node.id)
+		if !due.After(s.now) {
+			d.Reason = "wait already over"
+			s.trace(d)
+			s.move(tr, v, node.next)
+			return true
+		}
+		d.Until = due
+		s.trace(d)
+		tr.Waiting, tr.Due = true, due
+		return false
+	case KindListen:
+		if tr.Waiting {
+			return s.timeout(in, tr, v, node)
+		}
+		tr.Waiting, tr.Due = true, s.now.Add(node.timeout)
+		d := s.decision(in, tr, DecisionWait, node.id)
+		d.Until = tr.Due
+		d.Reason = "listening for " + s.eventNames(node)
+		s.trace(d)
+		return false
+	case KindExternal:
+		if tr.Waiting {
+			tr.Key = ""
+			return s.timeout(in, tr, v, node)
+		}
+		x := node.external
+		e := s.entry(in, tr, node, ActionExternal, "", 0)
+		e.Call, e.Params, e.Deadline = x.Call, x.Params, s.now.Add(node.timeout)
+		tr.Key = e.Key
+		tr.Waiting, tr.Due = true, e.Deadline
+		s.emit(in, tr, node, e, "external call "+x.Call)
+		return false
+	case KindSplit:
+		s.split(in, tr, v, node)
+		return true
+	case KindPeopleSplit:
+		s.peopleSplit(in, tr, node)
+		s.move(tr, v, node.next)
+		return true
+	case KindVariant:
+		b := bucket(in.Journey, node.id, string(s.st.Account))
+		acc := 0
+		for k, p := range node.variant {
+			acc += p.percent
+			if b < acc || k == len(node.variant)-1 {
+				d := s.decision(in, tr, DecisionPath, node.id)
+				d.Path, d.Next = p.name, v.nodes[p.next].id
+				d.Reason = fmt.Sprintf("stable bucket %d of 100 falls in %s (%d%%)", b, p.name, p.percent)
+				s.trace(d)
+				s.move(tr, v, p.next)
+				return true
+			}
+		}
+		return false // no paths: prevented by validation
+	case KindParallel:
+		return s.parallel(i, t, v, node)
+	case KindMerge:
+		if tr.Parent < 0 {
+			s.move(tr, v, node.next)
+			return true
+		}
+		tr.Status = TrackMerged
+		d := s.decision(in, tr, DecisionMerge, node.id)
+		d.Reason = "track reached the merge node"
+		s.trace(d)
+		s.join(i, tr.Parent, v)
+		return false
+	case KindGoTo:
+		target := node.gotoJourney
+		interest := tr.SolutionInterest
+		tr.Status = TrackDone
+		s.exit(i, "go to journey "+target, s.plainCompletion(v))
+		if nv, ok := s.c.accepting(target, s.now); ok {
+			s.enter(nv, "go to from "+in.Journey, interest, true)
+		} else {
+			s.trace(Decision{At: s.now, Kind: DecisionNoEntry, Journey: target, Reason: "go to from " + in.Journey + ": journey is not live"})
+		}
+		return false
+	case KindEnd:
+		tr.Status, tr.Outcome = TrackDone, node.outcome
+		d := s.decision(in, tr, DecisionNode, node.id)
+		d.Reason = "end"
+		if node.outcome != "" {
+			d.Reason += ": " + node.outcome
+		}
+		s.trace(d)
+		if tr.Parent >= 0 {
+			s.join(i, tr.Parent, v)
+		}
+		return false
+	}
+	return false
+}
+
+func (s *stepper) plainCompletion(v *Version) bool { return v.goalDone < 0 && len(v.endNodes) == 0 }
+
+func (s *stepper) eventNames(n *cnode) string {
+	names := make([]string, len(n.events))
+	for k, e := range n.events {
+		names[k] = string(e.Type)
+	}
+	return strings.Join(names, " or ")
+}
+
+func (s *stepper) timeout(in *Instance, tr *Track, v *Version, node *cnode) bool {
+	d := s.decision(in, tr, DecisionPath, node.id)
+	d.Path, d.Next = "timeout", v.nodes[node.onTimeout].id
+	d.Reason = fmt.Sprintf("no answer within %s", Duration(node.timeout))
+	s.trace(d)
+	s.move(tr, v, node.onTimeout)
+	return true
+}
+
+// waitEnd computes when a wait entered at since ends.
+func (s *stepper) waitEnd(n *cnode, since time.Time) time.Time {
+	end := since.Add(time.Duration(n.wait.For))
+	if n.wait.Until.After(end) {
+		end = n.wait.Until
+	}
+	if n.window != nil {
+		end = n.window.next(end, s.location())
+	}
+	return end
+}
+
+func (s *stepper) location() *time.Location {
+	if s.loc == nil {
+		s.loc = s.view.Location
+		if s.loc == nil {
+			s.loc = s.view.Account.Location()
+		}
+	}
+	return s.loc
+}
+
+// next returns the first moment at or after t inside the window.
+func (w *cwindow) next(t time.Time, loc *time.Location) time.Time {
+	lt := t.In(loc)
+	for i := 0; i < 8; i++ {
+		y, m, d := lt.Date()
+		from := time.Date(y, m, d+i, w.from/60, w.from%60, 0, 0, loc)
+		if !w.days[from.Weekday()] {
+			continue
+		}
+		if i > 0 {
+			return from
+		}
+		to := time.Date(y, m, d, w.to/60, w.to%60, 0, 0, loc)
+		if lt.Before(from) {
+			return from
+		}
+		if lt.Before(to) {
+			return t
+		}
+	}
+	return t
+}
+
+// split evaluates an account split: the first path that holds wins.
+func (s *stepper) split(in *Instance, tr *Track, v *Version, node *cnode) {
+	var env *AccountEnv
+	for k := range node.paths {
+		p := &node.paths[k]
+		d := s.decision(in, tr, DecisionPath, node.id)
+		d.Path = p.name
+		if p.role != nil {
+			n := s.roleCount(tr, p.role)
+			d.Values = append(d.Values, Value{Name: fmt.Sprintf("count(%s)", p.role.Role), Value: itoa(n)})
+			if n < p.role.Count {
+				continue
+			}
+			d.Reason = fmt.Sprintf("at least %d %s (%d)", p.role.Count, p.role.Role, n)
+		}
+		if p.when != nil {
+			if env == nil {
+				env = s.accountEnv(in, tr, nil)
+			}
+			roleVals := d.Values
+			ok, dd := s.eval(p.when, env, d)
+			if !ok {
+				continue
+			}
+			d = dd
+			d.Values = append(roleVals, d.Values...)
+			d.Reason = strings.TrimPrefix(d.Reason+"; "+p.when.x.Rule().Source, "; ")
+		}
+		d.Next = v.nodes[p.next].id
+		tr.Reason = describe(d)
+		s.trace(d)
+		s.move(tr, v, p.next)
+		return
+	}
+	d := s.decision(in, tr, DecisionPath, node.id)
+	d.Path, d.Next = "else", v.nodes[node.els].id
+	d.Reason = "no path held"
+	tr.Reason = "no path of " + string(node.id) + " held"
+	s.trace(d)
+	s.move(tr, v, node.els)
+}
+
+// describe renders a split decision as the reason a sales alert carries.
+func describe(d Decision) string {
+	var b strings.Builder
+	b.Grow(128)
+	b.WriteString(string(d.Node) + " took path " + strconv.Quote(d.Path))
+	if d.Rule != "" {
+		b.WriteString(" (rule " + strconv.Quote(d.Rule) + ": " + d.Expr + ")")
+	}
+	for i, v := range d.Values {
+		if i == 0 {
+			b.WriteString(" with ")
+		} else {
+			b.WriteString(", ")
+		}
+		b.WriteString(v.Name + "=" + v.Value)
+	}
+	return b.String()
+}
+
+func (s *stepper) roleCount(tr *Track, r *RoleCount) int {
+	interest := cmpOr(r.SolutionInterest, tr.SolutionInterest)
+	if interest != "" {
+		if g := s.view.group(interest); g != nil {
+			return g.CountRole(r.Role)
+		}
+		return 0
+	}
+	best := 0
+	for i := range s.view.Groups {
+		best = max(best, s.view.Groups[i].CountRole(r.Role))
+	}
+	return best
+}
+
+// parallel starts a track per active solution interest.
+func (s *stepper) parallel(i, t int, v *Version, node *cnode) bool {
+	var groups []*GroupView
+	for k := range s.view.Groups {
+		g := &s.view.Groups[k]
+		if g.Active() && (len(node.interests) == 0 || slices.Contains(node.interests, g.SolutionInterest)) {
+			groups = append(groups, g)
+		}
+	}
+	slices.SortStableFunc(groups, func(a, b *GroupView) int { return strings.Compare(a.SolutionInterest, b.SolutionInterest) })
+	in := &s.st.Instances[i]
+	parent := in.Tracks[t].ID
+	names := make([]string, 0, len(groups))
+	for _, g := range groups {
+		in.Tracks = append(in.Tracks, Track{ID: len(in.Tracks), Parent: parent, Group: g.ID, SolutionInterest: g.SolutionInterest,
+			Node: v.nodes[node.branch].id, Status: TrackActive, Since: s.now})
+		names = append(names, g.SolutionInterest)
+	}
+	tr := &in.Tracks[t]
+	d := s.decision(in, tr, DecisionParallel, node.id)
+	if len(groups) == 0 {
+		d.Reason = "no active solution interest: no track started"
+	} else {
+		d.Reason = "tracks for " + strings.Join(names, ", ")
+	}
+	s.trace(d)
+	switch {
+	case node.merge < 0:
+		tr.Status = TrackDone
+		return false
+	case len(groups) == 0:
+		s.move(tr, v, v.nodes[node.merge].next)
+		return true
+	}
+	tr.Status = TrackJoining
+	return false
+}
+
+// join continues a parent track when all its children merged or ended.
+func (s *stepper) join(i, parent int, v *Version) {
+	in := &s.st.Instances[i]
+	p := &in.Tracks[parent]
+	if p.Status != TrackJoining {
+		return
+	}
+	for _, t := range in.Tracks {
+		if t.Parent == parent && (t.Status == TrackActive || t.Status == TrackJoining) {
+			return
+		}
+	}
+	node := &v.nodes[v.index[p.Node]]
+	merge := &v.nodes[node.merge]
+	d := s.decision(in, p, DecisionMerge, merge.id)
+	d.Next = v.nodes[merge.next].id
+	d.Reason = "every track arrived"
+	s.trace(d)
+	p.Status = TrackActive
+	s.move(p, v, merge.next)
+}

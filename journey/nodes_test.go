@@ -1,0 +1,327 @@
+package journey_test
+
+import (
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/journey"
+)
+
+func manual(id string, at time.Time) []journey.Event {
+	return []journey.Event{{Type: journey.EventManualEntry, Journey: id, At: at}}
+}
+
+func linear(id string, nodes ...journey.Node) journey.Journey {
+	return journey.Journey{ID: id, Nodes: nodes}
+}
+
+func TestWaitWindowInAccountTimeZone(t *testing.T) {
+	t.Parallel()
+	j := linear("w",
+		journey.Node{ID: "wait", Kind: journey.KindWait, Wait: &journey.Wait{For: journey.Days(1), Next: "mail",
+			Window: &journey.Window{Days: []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday}, From: "09:00", To: "17:00"}}},
+		email("mail", "hello", "end", nil),
+		end("end", ""))
+	cat := newCatalog(t, journey.Config{}, j)
+	view := acmeView()
+	view.Account.TimeZone = "Europe/Berlin"
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	require.NoError(t, err)
+	tests := []struct {
+		name  string
+		start time.Time
+		want  time.Time
+	}{
+		{"thursday evening ends friday evening, after the window: monday 9:00",
+			time.Date(2025, 3, 6, 18, 0, 0, 0, berlin), time.Date(2025, 3, 10, 9, 0, 0, 0, berlin)},
+		{"monday 10:00 ends tuesday 10:00, inside the window",
+			time.Date(2025, 3, 3, 10, 0, 0, 0, berlin), time.Date(2025, 3, 4, 10, 0, 0, 0, berlin)},
+		{"tuesday 6:00 ends wednesday 6:00, before the window: 9:00",
+			time.Date(2025, 3, 4, 6, 0, 0, 0, berlin), time.Date(2025, 3, 5, 9, 0, 0, 0, berlin)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var st journey.State
+			res := cat.Step(&st, journey.Input{View: view, Now: tt.start, Events: manual("w", tt.start)})
+			require.True(t, tt.want.Equal(res.Due), "due %v, want %v", res.Due.In(berlin), tt.want)
+			res = cat.Step(&st, journey.Input{View: view, Now: res.Due})
+			require.Len(t, ofType(res.Outbox, journey.ActionEmail), 3)
+		})
+	}
+}
+
+func TestWaitUntilDate(t *testing.T) {
+	t.Parallel()
+	until := day0.Add(days(10))
+	j := linear("u", journey.Node{ID: "wait", Kind: journey.KindWait, Wait: &journey.Wait{Until: until, Next: "end"}}, end("end", "done"))
+	cat := newCatalog(t, journey.Config{}, j)
+	var st journey.State
+	res := cat.Step(&st, journey.Input{View: acmeView(), Now: day0, Events: manual("u", day0)})
+	require.Equal(t, until, res.Due)
+	res = cat.Step(&st, journey.Input{View: acmeView(), Now: until.Add(-time.Minute)})
+	require.True(t, res.Idle)
+	res = cat.Step(&st, journey.Input{View: acmeView(), Now: until})
+	require.Len(t, res.Ended, 1)
+	// entered after the date: the wait is already over
+	st = journey.State{}
+	res = cat.Step(&st, journey.Input{View: acmeView(), Now: until.Add(days(1)), Events: manual("u", until)})
+	require.Len(t, res.Ended, 1)
+	require.Equal(t, "wait already over", decisions(res.Trace, journey.DecisionWait)[0].Reason)
+}
+
+func listenJourney() journey.Journey {
+	return linear("listen",
+		journey.Node{ID: "listen", Kind: journey.KindListen, Listen: &journey.Listen{
+			Events:  []journey.EventMatch{{Type: journey.EventActivity, ActivityType: b2b.ActivityRequestDemo, When: `event.activityType == "request_demo" && event.at >= journey.enteredAt`}, {Type: journey.EventStageChanged}},
+			Timeout: journey.Days(7), Next: "heard", OnTimeout: "silence"}},
+		end("heard", "heard"), end("silence", "silence"))
+}
+
+func TestListen(t *testing.T) {
+	t.Parallel()
+	cat := newCatalog(t, journey.Config{}, listenJourney())
+	tests := []struct {
+		name    string
+		events  []journey.Event
+		at      time.Time
+		outcome string
+	}{
+		{"a matching activity", []journey.Event{{Type: journey.EventActivity, ActivityType: b2b.ActivityRequestDemo, Person: "p-vpe", At: day0.Add(days(2))}}, day0.Add(days(2)), "heard"},
+		{"a stage change", []journey.Event{{Type: journey.EventStageChanged, At: day0.Add(days(1))}}, day0.Add(days(1)), "heard"},
+		{"another activity type is ignored", []journey.Event{{Type: journey.EventActivity, ActivityType: b2b.ActivityOpenEmail, Person: "p-vpe", At: day0.Add(days(2))}}, day0.Add(days(7)), "silence"},
+		{"the condition must hold", []journey.Event{{Type: journey.EventActivity, ActivityType: b2b.ActivityRequestDemo, At: day0.Add(-days(2))}}, day0.Add(days(7)), "silence"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var st journey.State
+			view := acmeView()
+			res := cat.Step(&st, journey.Input{View: view, Now: day0, Events: manual("listen", day0)})
+			require.Equal(t, day0.Add(days(7)), res.Due)
+			res = cat.Step(&st, journey.Input{View: view, Now: tt.events[0].At, Events: tt.events})
+			if len(res.Ended) == 0 {
+				res = cat.Step(&st, journey.Input{View: view, Now: res.Due})
+			}
+			require.Len(t, res.Ended, 1)
+			require.Equal(t, tt.outcome, res.Ended[0].Outcome)
+			require.Equal(t, tt.at, res.Ended[0].At)
+		})
+	}
+}
+
+func TestExternal(t *testing.T) {
+	t.Parallel()
+	j := linear("ext",
+		journey.Node{ID: "crm", Kind: journey.KindExternal, External: &journey.External{Call: "crm.create_task", Params: map[string]string{"subject": "call"},
+			Timeout: journey.Days(2), OnSuccess: "ok", OnError: "failed", OnTimeout: "late"}},
+		end("ok", "ok"), end("failed", "failed"), end("late", "late"))
+	cat := newCatalog(t, journey.Config{}, j)
+	for _, tt := range []struct {
+		name    string
+		answer  string // "" for no answer
+		outcome string
+	}{{"success", "success", "ok"}, {"error", "error", "failed"}, {"timeout", "", "late"}} {
+		t.Run(tt.name, func(t *testing.T) {
+			var st journey.State
+			view := acmeView()
+			res := cat.Step(&st, journey.Input{View: view, Now: day0, Events: manual("ext", day0)})
+			calls := ofType(res.Outbox, journey.ActionExternal)
+			require.Len(t, calls, 1)
+			require.Equal(t, "crm.create_task", calls[0].Call)
+			require.Equal(t, day0.Add(days(2)), calls[0].Deadline)
+			at := day0.Add(time.Hour)
+			if tt.answer == "" {
+				at = res.Due
+				res = cat.Step(&st, journey.Input{View: view, Now: at})
+			} else {
+				// an answer with another key is not ours
+				res = cat.Step(&st, journey.Input{View: view, Now: at, Events: []journey.Event{{Type: journey.EventExternalResult, Key: "other", Outcome: "success", At: at}}})
+				require.Empty(t, res.Ended)
+				res = cat.Step(&st, journey.Input{View: view, Now: at, Events: []journey.Event{{Type: journey.EventExternalResult, Key: calls[0].Key, Outcome: tt.answer, At: at}}})
+			}
+			require.Len(t, res.Ended, 1)
+			require.Equal(t, tt.outcome, res.Ended[0].Outcome)
+		})
+	}
+}
+
+func TestSplits(t *testing.T) {
+	t.Parallel()
+	j := linear("splits",
+		journey.Node{ID: "tier", Kind: journey.KindSplit, Split: &journey.Split{Paths: []journey.Path{
+			{Name: "high", When: `group.readinessTier == "high"`, Next: "high"},
+			{Name: "committee", RoleAtLeast: &journey.RoleCount{Role: "Decision Maker", Count: 3}, Next: "committee"},
+			{Name: "stage", When: `group.stage in ["Decision", "Consideration"] && attr(account.attributes, "intent", "") == "surging"`, Next: "nested"},
+		}, Else: "low"}},
+		journey.Node{ID: "nested", Kind: journey.KindSplit, Split: &journey.Split{Paths: []journey.Path{
+			{Name: "complete", When: `group.completeness >= 0.9`, Next: "complete"}}, Else: "incomplete"}},
+		end("high", "high"), end("committee", "committee"), end("complete", "complete"), end("incomplete", "incomplete"), end("low", "low"))
+	cat := newCatalog(t, journey.Config{}, j)
+	tests := []struct {
+		name string
+		edit func(v *journey.AccountView)
+		want string
+	}{
+		{"readiness tier", func(v *journey.AccountView) { v.Groups[0].ReadinessTier = "high" }, "high"},
+		{"three decision makers", func(v *journey.AccountView) {
+			for _, p := range []b2b.PersonID{"p-cfo", "p-vpe", "p-mc"} {
+				v.Groups[0].Members = append(v.Groups[0].Members, journey.Member{Person: p, Role: "Decision Maker"})
+			}
+		}, "committee"},
+		{"two decision makers are not enough", func(v *journey.AccountView) {
+			for _, p := range []b2b.PersonID{"p-cfo", "p-vpe"} {
+				v.Groups[0].Members = append(v.Groups[0].Members, journey.Member{Person: p, Role: "Decision Maker"})
+			}
+		}, "low"},
+		{"nested split, first path", func(v *journey.AccountView) {
+			v.Groups[0].Stage, v.Groups[0].Completeness = "Decision", 1
+			v.Account.Attributes = map[string]any{"intent": "surging"}
+		}, "complete"},
+		{"nested split, else", func(v *journey.AccountView) {
+			v.Groups[0].Stage = "Decision"
+			v.Account.Attributes = map[string]any{"intent": "surging"}
+		}, "incomplete"},
+		{"no group at all", func(v *journey.AccountView) { v.Groups = nil }, "low"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			view := acmeView()
+			tt.edit(view)
+			var st journey.State
+			res := cat.Step(&st, journey.Input{View: view, Now: day0, Events: manual("splits", day0)})
+			require.Len(t, res.Ended, 1)
+			require.Equal(t, tt.want, res.Ended[0].Outcome)
+			paths := decisions(res.Trace, journey.DecisionPath)
+			require.NotEmpty(t, paths)
+			require.NotEmpty(t, paths[len(paths)-1].Reason)
+		})
+	}
+}
+
+func TestSplitTraceShowsValues(t *testing.T) {
+	t.Parallel()
+	cat := newCatalog(t, journey.Config{}, pipelineAcceleration())
+	view := acmeView()
+	view.Groups[0].Score = 80
+	var st journey.State
+	cat.Step(&st, journey.Input{View: view, Now: day0, Events: manual("pipeline-acceleration", day0)})
+	res := cat.Step(&st, journey.Input{View: view, Now: day0.Add(days(5))})
+	paths := decisions(res.Trace, journey.DecisionPath)
+	require.Equal(t, "2025-03-08 09:00 path pipeline-acceleration [ready?] path=else -> nurture: no path held", paths[0].String())
+	view.Groups[0].Score = 200
+	view.Revision++
+	res = cat.Step(&st, journey.Input{View: view, Now: day0.Add(days(12))})
+	paths = decisions(res.Trace, journey.DecisionPath)
+	want := journey.Decision{At: day0.Add(days(12)), Kind: journey.DecisionPath, Journey: "pipeline-acceleration", Version: 1, Entry: 1,
+		Node: "ready?", Path: "engaged", Next: "alert", Rule: "ready? engaged", Expr: "group.completeness >= 0.6 && group.score >= 150",
+		Values: []journey.Value{{Name: "group.completeness", Value: "0.6666666666666666"}, {Name: "group.score", Value: "200"}},
+		Reason: "group.completeness >= 0.6 && group.score >= 150"}
+	require.Empty(t, cmp.Diff(want, paths[0]))
+}
+
+func TestRuleErrorIsTreatedAsFalse(t *testing.T) {
+	t.Parallel()
+	j := linear("err",
+		journey.Node{ID: "s", Kind: journey.KindSplit, Split: &journey.Split{Paths: []journey.Path{
+			{Name: "indexed", When: `account.attributes["seats"] > 10`, Next: "yes"}}, Else: "no"}},
+		end("yes", "yes"), end("no", "no"))
+	cat := newCatalog(t, journey.Config{}, j)
+	var st journey.State
+	res := cat.Step(&st, journey.Input{View: acmeView(), Now: day0, Events: manual("err", day0)})
+	require.Equal(t, "no", res.Ended[0].Outcome)
+	errs := decisions(res.Trace, journey.DecisionRuleError)
+	require.Len(t, errs, 1)
+	require.Contains(t, errs[0].Reason, "treated as false")
+}
+
+func TestPeopleSplit(t *testing.T) {
+	t.Parallel()
+	j := linear("people",
+		journey.Node{ID: "content", Kind: journey.KindPeopleSplit, PeopleSplit: &journey.PeopleSplit{
+			Paths: []journey.PeoplePath{
+				{Name: "technical", Match: &journey.Recipients{Roles: []string{"Technical Evaluator", "End User"}},
+					Actions: []journey.Action{{Type: journey.ActionEmail, Template: "architecture-guide"}}},
+				{Name: "roi", Match: &journey.Recipients{Roles: []string{"Economic Buyer"}, When: `person.title != ""`},
+					Actions: []journey.Action{{Type: journey.ActionEmail, Template: "roi-calculator"}, {Type: journey.ActionAdjustScore, Target: "person", Delta: 5}}},
+			},
+			Next: "end"}},
+		end("end", "done"))
+	cat := newCatalog(t, journey.Config{}, j)
+	var st journey.State
+	res := cat.Step(&st, journey.Input{View: acmeView(), Now: day0, Events: manual("people", day0)})
+	type sent struct {
+		Person   b2b.PersonID
+		Type     journey.ActionType
+		Template string
+	}
+	var got []sent
+	for _, e := range res.Outbox {
+		got = append(got, sent{e.Person, e.Type, e.Template})
+	}
+	want := []sent{
+		{"p-vpe", journey.ActionEmail, "architecture-guide"},
+		{"p-de", journey.ActionEmail, "architecture-guide"},
+		{"p-cfo", journey.ActionEmail, "roi-calculator"},
+		{"p-cfo", journey.ActionAdjustScore, ""},
+	}
+	require.Empty(t, cmp.Diff(want, got))
+	require.Len(t, res.Ended, 1, "the split merged back and reached the end")
+}
+
+func TestVariantsAreStable(t *testing.T) {
+	t.Parallel()
+	j := linear("ab",
+		journey.Node{ID: "ab", Kind: journey.KindVariant, Variant: &journey.Variant{Paths: []journey.VariantPath{
+			{Name: "A", Percent: 30, Next: "a"}, {Name: "B", Percent: 70, Next: "b"}}}},
+		end("a", "A"), end("b", "B"))
+	cat := newCatalog(t, journey.Config{}, j)
+	counts := map[string]int{}
+	first := map[b2b.AccountID]string{}
+	for rerun := 0; rerun < 2; rerun++ {
+		for i := 0; i < 1000; i++ {
+			view := acmeView()
+			view.Account.ID = b2b.AccountID("acct-" + itoa(i))
+			var st journey.State
+			res := cat.Step(&st, journey.Input{View: view, Now: day0, Events: manual("ab", day0)})
+			out := res.Ended[0].Outcome
+			if rerun == 0 {
+				counts[out]++
+				first[view.Account.ID] = out
+			} else {
+				require.Equal(t, first[view.Account.ID], out, "same account, same variant")
+			}
+		}
+	}
+	require.InDelta(t, 300, counts["A"], 60)
+	require.InDelta(t, 700, counts["B"], 60)
+}
+
+func TestPeopleVariant(t *testing.T) {
+	t.Parallel()
+	j := linear("pab",
+		journey.Node{ID: "subject-test", Kind: journey.KindPeopleSplit, PeopleSplit: &journey.PeopleSplit{
+			Paths: []journey.PeoplePath{
+				{Name: "A", Percent: 50, Actions: []journey.Action{{Type: journey.ActionEmail, Template: "subject-a"}}},
+				{Name: "B", Percent: 50, Actions: []journey.Action{{Type: journey.ActionEmail, Template: "subject-b"}}},
+			}, Next: "end"}},
+		end("end", ""))
+	cat := newCatalog(t, journey.Config{}, j)
+	run := func() map[b2b.PersonID]string {
+		var st journey.State
+		res := cat.Step(&st, journey.Input{View: acmeView(), Now: day0, Events: manual("pab", day0)})
+		m := map[b2b.PersonID]string{}
+		for _, e := range res.Outbox {
+			m[e.Person] = e.Template
+		}
+		return m
+	}
+	a, b := run(), run()
+	require.Len(t, a, 3, "each member gets exactly one variant")
+	require.Equal(t, a, b)
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }

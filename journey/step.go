@@ -1,0 +1,532 @@
+package journey
+
+import (
+	"fmt"
+	"slices"
+	"time"
+)
+
+// Input is what one step of one account sees.
+type Input struct {
+	// View is the account as it is now; required.
+	View *AccountView
+	// Events happened to the account since the last step, in time order.
+	Events []Event
+	// Now is the step's time; every decision is made at Now.
+	Now time.Time
+	// DryRun runs the step fully (state and trace) but produces no outbox
+	// entries; the trace records what would have been sent. Test accounts
+	// (AccountView.Test) always run dry.
+	DryRun bool
+	// Contacts are recent messages to the account's persons recorded in
+	// other accounts' states (a person can belong to several accounts);
+	// caps count them too.
+	Contacts []Contact
+}
+
+// Result is what one step decided.
+type Result struct {
+	// Outbox holds the entries to commit with the new state (none in a dry
+	// run).
+	Outbox []OutboxEntry
+	// Trace lists every decision with its reason.
+	Trace []Decision
+	// Ended lists the instances that ended in this step.
+	Ended []Ended
+	// Due is when the account next needs a step without new events or
+	// view changes (zero: not until something happens).
+	Due time.Time
+	// Idle is true when the step had nothing to do (nothing due, no event,
+	// no change): the state is unchanged.
+	Idle   bool
+	DryRun bool
+}
+
+// Ended is an instance that ended, for reports and the completion KPI.
+type Ended struct {
+	Journey string    `json:"journey"`
+	Version int       `json:"version"`
+	Entry   int       `json:"entry"`
+	At      time.Time `json:"at"`
+	// Reason is "completed" for an instance whose tracks all ended, an
+	// exit criterion's reason, or a lifecycle reason ("journey aborted").
+	Reason string `json:"reason"`
+	// Outcome is the outcome of the end node reached by the main track.
+	Outcome   string `json:"outcome,omitempty"`
+	Completed bool   `json:"completed"`
+}
+
+// Step advances one account's journeys to in.Now: it applies lifecycle
+// changes, delivers the events (exits, listeners, external results, entry
+// triggers), re-checks exit criteria, goals and list triggers when the
+// view changed, runs every track that is due, retries deferred messages,
+// and returns the outbox entries, the trace and the next due time. st is
+// advanced in place; keep a [State.Clone] to compare or roll back.
+//
+// Step is deterministic: the same state, input and catalog give the same
+// result. A step with nothing to do (nothing due, no events, same view
+// revision, same catalog) returns at once with Idle set.
+func (c *Catalog) Step(st *State, in Input) Result {
+	v := in.View
+	if v == nil {
+		v = &AccountView{}
+	}
+	if st.Account == "" {
+		st.Account = v.Account.ID
+	}
+	dry := in.DryRun || v.Test
+	changed := v.Revision == 0 || v.Revision != st.Revision || st.Generation != c.gen
+	if !changed && len(in.Events) == 0 && (st.Due.IsZero() || in.Now.Before(st.Due)) {
+		return Result{Due: st.Due, Idle: true, DryRun: dry}
+	}
+	s := stepper{c: c, st: st, view: v, now: in.Now, dry: dry, extra: in.Contacts}
+	s.res.DryRun = dry
+	s.lifecycle()
+	events := in.Events
+	if !slices.IsSortedFunc(events, func(a, b Event) int { return a.At.Compare(b.At) }) {
+		events = slices.Clone(events)
+		slices.SortStableFunc(events, func(a, b Event) int { return a.At.Compare(b.At) })
+	}
+	for i := range events {
+		s.event(&events[i])
+	}
+	if changed {
+		s.stateRules()
+	}
+	s.listTriggers()
+	s.runAll()
+	s.retryDeferred()
+	s.finish()
+	st.Revision = v.Revision
+	st.Generation = c.gen
+	return s.res
+}
+
+type scratch struct {
+	env   AccountEnv
+	penv  PersonEnv
+	empty GroupView
+}
+
+func (s *stepper) scratch() *scratch {
+	if s.sc == nil {
+		s.sc = new(scratch)
+	}
+	return s.sc
+}
+
+// noEvent is what rules see as "event" outside event rules; never written.
+var noEvent Event
+
+type stepper struct {
+	c     *Catalog
+	st    *State
+	view  *AccountView
+	now   time.Time
+	dry   bool
+	extra []Contact
+	res   Result
+	// gone marks ended instances by index; nil until one ends.
+	gone []bool
+	// sc holds the rule environments, allocated on the first evaluation:
+	// evaluating passes them to the rules engine as interfaces, so they live
+	// on the heap, and a step that evaluates nothing should not pay for it.
+	sc  *scratch
+	loc *time.Location
+	// the last version looked up
+	lastV *Version
+}
+
+func (s *stepper) version(in *Instance) *Version {
+	if v := s.lastV; v != nil && v.number == in.Version && v.def.ID == in.Journey {
+		return v
+	}
+	v, _ := s.c.Version(in.Journey, in.Version)
+	if v != nil {
+		s.lastV = v
+	}
+	return v
+}
+
+func (s *stepper) isGone(i int) bool { return i < len(s.gone) && s.gone[i] }
+
+func (s *stepper) setGone(i int) {
+	if len(s.gone) <= i {
+		s.gone = append(s.gone, make([]bool, len(s.st.Instances)-len(s.gone))...)
+	}
+	s.gone[i] = true
+}
+
+func (s *stepper) trace(d Decision) {
+	if s.res.Trace == nil {
+		s.res.Trace = make([]Decision, 0, 4)
+	}
+	s.res.Trace = append(s.res.Trace, d)
+}
+
+func (s *stepper) decision(in *Instance, tr *Track, kind DecisionKind, node NodeID) Decision {
+	d := Decision{At: s.now, Kind: kind, Journey: in.Journey, Version: in.Version, Entry: in.Entry, Node: node}
+	if tr != nil {
+		d.Track = tr.ID
+	}
+	return d
+}
+
+// lifecycle ends instances whose journey was finished, aborted, ended by
+// its end date, or removed.
+func (s *stepper) lifecycle() {
+	for i := range s.st.Instances {
+		in := &s.st.Instances[i]
+		st, ok := s.c.Status(in.Journey)
+		v := s.version(in)
+		switch {
+		case !ok || v == nil:
+			s.exit(i, "journey not in catalog", false)
+		case st == StatusAborted:
+			s.exit(i, "journey aborted", false)
+		case st == StatusFinished:
+			s.exit(i, "journey finished", false)
+		default:
+			if end := s.latestEnd(in.Journey); !end.IsZero() && !s.now.Before(end) {
+				s.exit(i, "journey ended", false)
+			}
+		}
+	}
+}
+
+func (s *stepper) latestEnd(id string) time.Time {
+	if v, ok := s.c.Latest(id); ok {
+		return v.def.EndAt
+	}
+	return time.Time{}
+}
+
+// group returns the buying group a track addresses.
+func (s *stepper) group(tr *Track) *GroupView {
+	if tr != nil && tr.SolutionInterest != "" {
+		if g := s.view.group(tr.SolutionInterest); g != nil {
+			return g
+		}
+		sc := s.scratch()
+		sc.empty = GroupView{SolutionInterest: tr.SolutionInterest}
+		return &sc.empty
+	}
+	if len(s.view.Groups) > 0 {
+		return &s.view.Groups[0]
+	}
+	sc := s.scratch()
+	sc.empty = GroupView{}
+	return &sc.empty
+}
+
+func (s *stepper) accountEnv(in *Instance, tr *Track, ev *Event) *AccountEnv {
+	v := s.view
+	env := &s.scratch().env
+	*env = AccountEnv{Account: &v.Account, Group: s.group(tr), Groups: v.Groups, Persons: v.Persons,
+		Audiences: v.Audiences, Lists: v.Lists, Opportunities: v.Opportunities, Event: ev, Now: s.now}
+	if ev == nil {
+		env.Event = &noEvent
+	}
+	if in != nil {
+		env.Journey = JourneyInfo{ID: in.Journey, Version: in.Version, EnteredAt: in.EnteredAt, Entries: in.Entry}
+		if tr != nil {
+			env.Journey.Visits = tr.visits(tr.Node)
+		}
+	}
+	return env
+}
+
+// eval runs a condition; a failure on data counts as false and is traced.
+func (s *stepper) eval(c *cond, env *AccountEnv, d Decision) (bool, Decision) {
+	ok, err := c.x.Eval(env)
+	d.Rule, d.Expr = c.x.Rule().Name, c.x.Rule().Source
+	d.Values = values(c.refs, env)
+	if err != nil {
+		e := d
+		e.Kind = DecisionRuleError
+		e.Reason = err.Error() + " (treated as false)"
+		s.trace(e)
+		return false, d
+	}
+	return ok, d
+}
+
+// exit ends instance i.
+func (s *stepper) exit(i int, reason string, completed bool) {
+	if s.isGone(i) {
+		return
+	}
+	s.setGone(i)
+	in := &s.st.Instances[i]
+	outcome := ""
+	if len(in.Tracks) > 0 {
+		outcome = in.Tracks[0].Outcome
+	}
+	s.res.Ended = append(s.res.Ended, Ended{Journey: in.Journey, Version: in.Version, Entry: in.Entry,
+		At: s.now, Reason: reason, Outcome: outcome, Completed: completed})
+	s.st.record(in.Journey).LastExit = s.now
+	d := s.decision(in, nil, DecisionExit, "")
+	d.Reason = reason
+	s.trace(d)
+}
+
+// event delivers one event: exits first, then listeners and external
+// results, then entry triggers.
+func (s *stepper) event(ev *Event) {
+	for i := range s.st.Instances {
+		if s.isGone(i) {
+			continue
+		}
+		in := &s.st.Instances[i]
+		v := s.version(in)
+		for k := range v.exits {
+			x := &v.exits[k]
+			if x.Event == "" || x.Event != ev.Type {
+				continue
+			}
+			d := s.decision(in, nil, DecisionExit, "")
+			if x.when != nil {
+				ok, dd := s.eval(x.when, s.accountEnv(in, &in.Tracks[0], ev), d)
+				if !ok {
+					continue
+				}
+				d = dd
+			}
+			s.exitWith(i, x.Reason, d)
+			break
+		}
+		if s.isGone(i) {
+			continue
+		}
+		for t := range in.Tracks {
+			s.deliver(i, t, v, ev)
+		}
+	}
+	s.triggers(ev)
+}
+
+func (s *stepper) exitWith(i int, reason string, d Decision) {
+	in := &s.st.Instances[i]
+	completed := s.completedByGoal(in)
+	s.setGone(i)
+	s.res.Ended = append(s.res.Ended, Ended{Journey: in.Journey, Version: in.Version, Entry: in.Entry,
+		At: s.now, Reason: reason, Outcome: in.Tracks[0].Outcome, Completed: completed})
+	s.st.record(in.Journey).LastExit = s.now
+	d.Reason = "exit criterion: " + reason
+	s.trace(d)
+}
+
+func (s *stepper) completedByGoal(in *Instance) bool {
+	v := s.version(in)
+	if v == nil || v.goalDone < 0 {
+		return false
+	}
+	name := v.goals[v.goalDone].Name
+	return slices.ContainsFunc(in.Goals, func(g GoalHit) bool { return g.Goal == name })
+}
+
+// deliver gives an event to a track waiting at a listen or external node.
+func (s *stepper) deliver(i, t int, v *Version, ev *Event) {
+	in := &s.st.Instances[i]
+	tr := &in.Tracks[t]
+	if tr.Status != TrackActive || !tr.Waiting {
+		return
+	}
+	n := &v.nodes[v.index[tr.Node]]
+	switch n.kind {
+	case KindListen:
+		for k := range n.events {
+			m := &n.events[k]
+			if !s.matches(in, tr, m, ev) {
+				continue
+			}
+			d := s.decision(in, tr, DecisionPath, n.id)
+			d.Path = "event"
+			d.Reason = fmt.Sprintf("event %s arrived", ev.Type)
+			if m.when != nil {
+				ok, dd := s.eval(m.when, s.accountEnv(in, tr, ev), d)
+				if !ok {
+					continue
+				}
+				d = dd
+			}
+			d.Next = v.nodes[n.next].id
+			s.trace(d)
+			s.move(tr, v, n.next)
+			return
+		}
+	case KindExternal:
+		if ev.Type != EventExternalResult || ev.Key != tr.Key {
+			return
+		}
+		next, path := n.onError, "error"
+		if ev.Outcome == "success" {
+			next, path = n.onOK, "success"
+		}
+		d := s.decision(in, tr, DecisionPath, n.id)
+		d.Path, d.Next = path, v.nodes[next].id
+		d.Reason = fmt.Sprintf("external %s answered %q %s", n.external.Call, ev.Outcome, ev.Detail)
+		s.trace(d)
+		tr.Key = ""
+		s.move(tr, v, next)
+	}
+}
+
+func (s *stepper) matches(in *Instance, tr *Track, m *cmatch, ev *Event) bool {
+	if m.Type != ev.Type {
+		return false
+	}
+	if m.SolutionInterest != "" && m.SolutionInterest != ev.SolutionInterest {
+		return false
+	}
+	if m.SolutionInterest == "" && tr.SolutionInterest != "" && ev.SolutionInterest != "" && ev.SolutionInterest != tr.SolutionInterest {
+		return false
+	}
+	if m.ActivityType != "" && m.ActivityType != ev.ActivityType {
+		return false
+	}
+	if m.Role != "" && m.Role != ev.Role {
+		return false
+	}
+	return true
+}
+
+// move sends a track to node next, ready to run now.
+func (s *stepper) move(tr *Track, v *Version, next int) {
+	tr.Node = v.nodes[next].id
+	tr.Since = s.now
+	tr.Due = time.Time{}
+	tr.Waiting = false
+}
+
+// stateRules evaluates exit criteria and goals that read the view.
+func (s *stepper) stateRules() {
+	for i := range s.st.Instances {
+		if s.isGone(i) {
+			continue
+		}
+		in := &s.st.Instances[i]
+		v := s.version(in)
+		if !v.stateRules {
+			continue
+		}
+		for k := range v.goals {
+			g := &v.goals[k]
+			if slices.ContainsFunc(in.Goals, func(h GoalHit) bool { return h.Goal == g.Name }) {
+				continue
+			}
+			ok, d := s.eval(g.when, s.accountEnv(in, &in.Tracks[0], nil), s.decision(in, nil, DecisionGoal, ""))
+			if !ok {
+				continue
+			}
+			in.Goals = append(in.Goals, GoalHit{Goal: g.Name, At: s.now})
+			d.Reason = "goal reached: " + g.Name
+			s.trace(d)
+			if g.ExitOnGoal {
+				s.exitWith(i, "goal "+g.Name+" reached", d)
+				break
+			}
+		}
+		if s.isGone(i) {
+			continue
+		}
+		for k := range v.exits {
+			x := &v.exits[k]
+			if x.Event != "" {
+				continue
+			}
+			ok, d := s.eval(x.when, s.accountEnv(in, &in.Tracks[0], nil), s.decision(in, nil, DecisionExit, ""))
+			if ok {
+				s.exitWith(i, x.Reason, d)
+				break
+			}
+		}
+	}
+}
+
+// runAll runs every due track until all wait or end.
+func (s *stepper) runAll() {
+	for i := 0; i < len(s.st.Instances); i++ {
+		for again := true; again && !s.isGone(i); {
+			again = false
+			for t := 0; t < len(s.st.Instances[i].Tracks) && !s.isGone(i); t++ {
+				tr := &s.st.Instances[i].Tracks[t]
+				if tr.Status != TrackActive || (!tr.Due.IsZero() && s.now.Before(tr.Due)) {
+					continue
+				}
+				s.run(i, t)
+				again = true
+			}
+		}
+		if !s.isGone(i) && s.instanceDone(&s.st.Instances[i]) {
+			s.complete(i)
+		}
+	}
+}
+
+func (s *stepper) instanceDone(in *Instance) bool {
+	for _, t := range in.Tracks {
+		if t.Status == TrackActive || t.Status == TrackJoining {
+			return false
+		}
+	}
+	return true
+}
+
+func (s *stepper) complete(i int) {
+	in := &s.st.Instances[i]
+	v := s.version(in)
+	completed := s.completedByGoal(in)
+	if v.goalDone < 0 || len(v.endNodes) > 0 {
+		for _, t := range in.Tracks {
+			if k, ok := v.index[t.Node]; ok && t.Status == TrackDone && v.nodes[k].kind == KindEnd &&
+				(len(v.endNodes) == 0 || v.endNodes[k]) {
+				completed = true
+			}
+		}
+	}
+	s.setGone(i)
+	s.res.Ended = append(s.res.Ended, Ended{Journey: in.Journey, Version: in.Version, Entry: in.Entry,
+		At: s.now, Reason: "completed", Outcome: in.Tracks[0].Outcome, Completed: completed})
+	s.st.record(in.Journey).LastExit = s.now
+	d := s.decision(in, nil, DecisionExit, in.Tracks[0].Node)
+	d.Reason = "every track ended"
+	s.trace(d)
+}
+
+// finish removes ended instances, prunes contacts and computes the due
+// time.
+func (s *stepper) finish() {
+	st := s.st
+	k := 0
+	for i := range st.Instances {
+		if !s.isGone(i) {
+			st.Instances[k] = st.Instances[i]
+			k++
+		}
+	}
+	clear(st.Instances[k:])
+	st.Instances = st.Instances[:k]
+	if w := s.c.cfg.maxCapWindow(); w > 0 && len(st.Contacts) > 0 {
+		cut := s.now.Add(-w)
+		st.Contacts = slices.DeleteFunc(st.Contacts, func(c Contact) bool { return !c.At.After(cut) })
+	}
+	var due time.Time
+	earlier := func(t time.Time) {
+		if !t.IsZero() && (due.IsZero() || t.Before(due)) {
+			due = t
+		}
+	}
+	for i := range st.Instances {
+		for _, t := range st.Instances[i].Tracks {
+			if t.Status == TrackActive {
+				earlier(t.Due)
+			}
+		}
+	}
+	for _, d := range st.Deferred {
+		earlier(d.Due)
+	}
+	st.Due = due
+	s.res.Due = due
+}

@@ -1,0 +1,573 @@
+package journey_test
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/journey"
+)
+
+func dripJourney(id string, gap journey.Duration, n int) journey.Journey {
+	j := journey.Journey{ID: id}
+	for i := 0; i < n; i++ {
+		mail, w := journey.NodeID("mail-"+itoa(i)), journey.NodeID("wait-"+itoa(i))
+		next := journey.NodeID("mail-" + itoa(i+1))
+		if i == n-1 {
+			next = "end"
+		}
+		j.Nodes = append(j.Nodes, email(mail, id+"-"+itoa(i), w, &journey.Recipients{Roles: []string{"Technical Evaluator"}}), wait(w, gap, next))
+	}
+	j.Nodes = append(j.Nodes, end("end", "done"))
+	return j
+}
+
+func TestIdleStepIsFree(t *testing.T) {
+	t.Parallel()
+	cat := newCatalog(t, journey.Config{}, pipelineAcceleration())
+	view := acmeView()
+	var st journey.State
+	res := cat.Step(&st, journey.Input{View: view, Now: day0, Events: manual("pipeline-acceleration", day0)})
+	require.False(t, res.Idle)
+	before := st.Clone()
+	res = cat.Step(&st, journey.Input{View: view, Now: day0.Add(days(2))})
+	require.True(t, res.Idle)
+	require.Equal(t, day0.Add(days(5)), res.Due)
+	require.Empty(t, cmp.Diff(before, st))
+	view.Revision++
+	res = cat.Step(&st, journey.Input{View: view, Now: day0.Add(days(2))})
+	require.False(t, res.Idle, "a new view revision is looked at")
+}
+
+func TestIdempotencyKeys(t *testing.T) {
+	t.Parallel()
+	cat := newCatalog(t, journey.Config{}, pipelineAcceleration())
+	view := acmeView()
+	var st journey.State
+	in := journey.Input{View: view, Now: day0, Events: manual("pipeline-acceleration", day0)}
+	saved := st.Clone()
+	a := cat.Step(&st, in)
+	b := cat.Step(&saved, in)
+	require.Empty(t, cmp.Diff(a, b), "the same state and input give the same result")
+	seen := map[string]bool{}
+	now := day0
+	for res := a; !res.Due.IsZero(); {
+		for _, e := range res.Outbox {
+			require.False(t, seen[e.Key], "key %s reused", e.Key)
+			seen[e.Key] = true
+		}
+		now = res.Due
+		res = cat.Step(&st, journey.Input{View: view, Now: now})
+	}
+	require.Len(t, seen, 3+3*3, "intro to 3, then 3 nurtures to the 3 members under 20 points")
+}
+
+func TestReEntry(t *testing.T) {
+	t.Parallel()
+	short := func(r journey.ReEntry) journey.Journey {
+		j := linear("re", wait("w", journey.Days(1), "end"), end("end", ""))
+		j.ReEntry = r
+		return j
+	}
+	tests := []struct {
+		name    string
+		policy  journey.ReEntry
+		entries []int // day of each manual entry attempt
+		want    int   // entries that happened
+	}{
+		{"never", journey.ReEntry{}, []int{0, 5, 30}, 1},
+		{"at most 2", journey.ReEntry{Mode: journey.ReEntryMax, Max: 2}, []int{0, 5, 10, 15}, 2},
+		{"after 7 days from entry", journey.ReEntry{Mode: journey.ReEntryAfter, After: journey.Days(7)}, []int{0, 5, 7, 13, 14}, 3},
+		{"after 7 days from exit", journey.ReEntry{Mode: journey.ReEntryAfter, After: journey.Days(7), FromExit: true}, []int{0, 7, 8, 15, 16}, 3},
+	}
+	t.Run("never twice at once", func(t *testing.T) {
+		cat := newCatalog(t, journey.Config{}, short(journey.ReEntry{Mode: journey.ReEntryMax, Max: 5}))
+		var st journey.State
+		res := cat.Step(&st, journey.Input{View: acmeView(), Now: day0, Events: append(manual("re", day0), manual("re", day0)...)})
+		require.Len(t, decisions(res.Trace, journey.DecisionEnter), 1)
+		require.Equal(t, "manual entry: already in the journey", decisions(res.Trace, journey.DecisionNoEntry)[0].Reason)
+		res = cat.Step(&st, journey.Input{View: acmeView(), Now: day0.Add(time.Hour), Events: manual("re", day0)})
+		require.Len(t, decisions(res.Trace, journey.DecisionNoEntry), 1, "still running")
+	})
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cat := newCatalog(t, journey.Config{}, short(tt.policy))
+			var st journey.State
+			entered := 0
+			for _, d := range tt.entries {
+				now := day0.Add(days(d))
+				res := cat.Step(&st, journey.Input{View: acmeView(), Now: now, Events: manual("re", now)})
+				entered += len(decisions(res.Trace, journey.DecisionEnter))
+				if len(decisions(res.Trace, journey.DecisionEnter)) == 0 {
+					require.NotEmpty(t, decisions(res.Trace, journey.DecisionNoEntry), "a refusal is traced")
+				}
+				if !res.Due.IsZero() {
+					cat.Step(&st, journey.Input{View: acmeView(), Now: res.Due})
+				}
+			}
+			require.Equal(t, tt.want, entered)
+		})
+	}
+}
+
+func TestTriggers(t *testing.T) {
+	t.Parallel()
+	mk := func(tr journey.Trigger) journey.Journey {
+		j := linear("t", end("end", ""))
+		j.Triggers = []journey.Trigger{tr}
+		return j
+	}
+	tests := []struct {
+		name    string
+		trigger journey.Trigger
+		edit    func(v *journey.AccountView)
+		events  []journey.Event
+		enter   bool
+	}{
+		{"audience", journey.Trigger{Type: journey.TriggerAudience, Audience: "missing EB"}, nil,
+			[]journey.Event{{Type: journey.EventAudienceEntered, Audience: "missing EB"}}, true},
+		{"other audience", journey.Trigger{Type: journey.TriggerAudience, Audience: "missing EB"}, nil,
+			[]journey.Event{{Type: journey.EventAudienceEntered, Audience: "other"}}, false},
+		{"group created for any interest", journey.Trigger{Type: journey.TriggerGroupCreated}, nil,
+			[]journey.Event{{Type: journey.EventGroupCreated, SolutionInterest: "Security"}}, true},
+		{"group created for another interest", journey.Trigger{Type: journey.TriggerGroupCreated, SolutionInterest: "Data Platform"}, nil,
+			[]journey.Event{{Type: journey.EventGroupCreated, SolutionInterest: "Security"}}, false},
+		{"attribute changed to", journey.Trigger{Type: journey.TriggerAttributeChanged, Attribute: "account.intentTier", To: "high"}, nil,
+			[]journey.Event{{Type: journey.EventAttributeChanged, Attribute: "account.intentTier", From: "low", To: "high"}}, true},
+		{"attribute changed to something else", journey.Trigger{Type: journey.TriggerAttributeChanged, Attribute: "account.intentTier", To: "high"}, nil,
+			[]journey.Event{{Type: journey.EventAttributeChanged, Attribute: "account.intentTier", To: "medium"}}, false},
+		{"trigger condition", journey.Trigger{Type: journey.TriggerAudience, Audience: "a", When: "account.employees > 5000"}, nil,
+			[]journey.Event{{Type: journey.EventAudienceEntered, Audience: "a"}}, false},
+		{"static list", journey.Trigger{Type: journey.TriggerList, List: "tier-1"},
+			func(v *journey.AccountView) { v.Lists = []string{"tier-1"} }, nil, true},
+		{"not in the static list", journey.Trigger{Type: journey.TriggerList, List: "tier-1"}, nil, nil, false},
+		{"dynamic list", journey.Trigger{Type: journey.TriggerList, When: `account.industry == "Software" && "ICP" in audiences`},
+			func(v *journey.AccountView) { v.Audiences = []string{"ICP"} }, nil, true},
+		{"manual trigger only enters manually", journey.Trigger{Type: journey.TriggerManual}, nil,
+			[]journey.Event{{Type: journey.EventAudienceEntered, Audience: "a"}}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cat := newCatalog(t, journey.Config{}, mk(tt.trigger))
+			view := acmeView()
+			if tt.edit != nil {
+				tt.edit(view)
+			}
+			var st journey.State
+			res := cat.Step(&st, journey.Input{View: view, Now: day0, Events: tt.events})
+			require.Equal(t, tt.enter, len(decisions(res.Trace, journey.DecisionEnter)) == 1, "%v", res.Trace)
+		})
+	}
+}
+
+func TestVersions(t *testing.T) {
+	t.Parallel()
+	v1 := dripJourney("drip", journey.Days(3), 2)
+	cat := newCatalog(t, journey.Config{}, v1)
+	view := acmeView()
+	var old journey.State
+	res := cat.Step(&old, journey.Input{View: view, Now: day0, Events: manual("drip", day0)})
+	require.Equal(t, "drip-0", res.Outbox[0].Template)
+	require.Equal(t, 1, res.Outbox[0].Version)
+
+	// Editing the live journey publishes version 2.
+	v2 := dripJourney("drip", journey.Days(3), 2)
+	v2.Nodes[2].Action.Template = "drip-1-new"
+	cat, ver, err := cat.Publish(v2)
+	require.NoError(t, err)
+	require.Equal(t, 2, ver.Number())
+
+	// The running instance keeps version 1.
+	res = cat.Step(&old, journey.Input{View: view, Now: day0.Add(days(3))})
+	require.Equal(t, "drip-1", res.Outbox[0].Template)
+	require.Equal(t, 1, res.Outbox[0].Version)
+
+	// A new entry gets version 2.
+	var fresh journey.State
+	view2 := acmeView()
+	view2.Account.ID = "globex"
+	cat.Step(&fresh, journey.Input{View: view2, Now: day0, Events: manual("drip", day0)})
+	res = cat.Step(&fresh, journey.Input{View: view2, Now: day0.Add(days(3))})
+	require.Equal(t, "drip-1-new", res.Outbox[0].Template)
+	require.Equal(t, 2, res.Outbox[0].Version)
+	first, ok := cat.Version("drip", 1)
+	require.True(t, ok)
+	require.Equal(t, "drip-1", first.Definition().Nodes[2].Action.Template)
+}
+
+func TestLifecycle(t *testing.T) {
+	t.Parallel()
+	cat := newCatalog(t, journey.Config{})
+	j := dripJourney("drip", journey.Days(3), 3)
+	cat, err := cat.SaveDraft(j)
+	require.NoError(t, err)
+	st, _ := cat.Status("drip")
+	require.Equal(t, journey.StatusDraft, st)
+	var s journey.State
+	res := cat.Step(&s, journey.Input{View: acmeView(), Now: day0, Events: manual("drip", day0)})
+	require.Empty(t, decisions(res.Trace, journey.DecisionEnter), "a draft takes no entries")
+
+	_, err = cat.Close("drip")
+	require.ErrorIs(t, err, journey.ErrLifecycle)
+	cat, _, err = cat.Publish(j)
+	require.NoError(t, err)
+	res = cat.Step(&s, journey.Input{View: acmeView(), Now: day0, Events: manual("drip", day0)})
+	require.Len(t, decisions(res.Trace, journey.DecisionEnter), 1)
+
+	closed, err := cat.Close("drip")
+	require.NoError(t, err)
+	_, _, err = closed.Publish(j)
+	require.ErrorIs(t, err, journey.ErrLifecycle)
+	var other journey.State
+	view := acmeView()
+	view.Account.ID = "other"
+	res = closed.Step(&other, journey.Input{View: view, Now: day0, Events: manual("drip", day0)})
+	require.Empty(t, decisions(res.Trace, journey.DecisionEnter), "closed to new entries")
+	res = closed.Step(&s, journey.Input{View: acmeView(), Now: day0.Add(days(3))})
+	require.Len(t, res.Outbox, 1, "running instances go on")
+
+	aborted, err := closed.Abort("drip")
+	require.NoError(t, err)
+	res = aborted.Step(&s, journey.Input{View: acmeView(), Now: day0.Add(days(4))})
+	require.Equal(t, []journey.Ended{{Journey: "drip", Version: 1, Entry: 1, At: day0.Add(days(4)), Reason: "journey aborted"}}, res.Ended)
+	_, err = aborted.Finish("drip")
+	require.ErrorIs(t, err, journey.ErrLifecycle)
+	_, err = cat.Abort("nope")
+	require.ErrorIs(t, err, journey.ErrUnknownJourney)
+
+	finished, err := closed.Finish("drip")
+	require.NoError(t, err)
+	s2 := journey.State{}
+	cat.Step(&s2, journey.Input{View: acmeView(), Now: day0, Events: manual("drip", day0)})
+	res = finished.Step(&s2, journey.Input{View: acmeView(), Now: day0.Add(days(1))})
+	require.Equal(t, "journey finished", res.Ended[0].Reason)
+}
+
+func TestEndDate(t *testing.T) {
+	t.Parallel()
+	j := dripJourney("drip", journey.Days(3), 3)
+	j.EndAt = day0.Add(days(4))
+	cat := newCatalog(t, journey.Config{}, j)
+	var s journey.State
+	cat.Step(&s, journey.Input{View: acmeView(), Now: day0, Events: manual("drip", day0)})
+	res := cat.Step(&s, journey.Input{View: acmeView(), Now: day0.Add(days(3))})
+	require.Len(t, res.Outbox, 1)
+	res = cat.Step(&s, journey.Input{View: acmeView(), Now: day0.Add(days(6))})
+	require.Empty(t, res.Outbox)
+	require.Equal(t, "journey ended", res.Ended[0].Reason)
+	var late journey.State
+	res = cat.Step(&late, journey.Input{View: acmeView(), Now: day0.Add(days(5)), Events: manual("drip", day0)})
+	require.Empty(t, decisions(res.Trace, journey.DecisionEnter))
+}
+
+func TestExitsAndGoals(t *testing.T) {
+	t.Parallel()
+	j := dripJourney("drip", journey.Days(3), 5)
+	j.Exits = []journey.Exit{
+		{Reason: "opportunity created", Event: journey.EventOpportunity},
+		{Reason: "sales ready", When: `group.stage == "Sales Ready"`},
+		{Reason: "opted out", When: `all(persons, .person.consent.email.status == "opt-out")`},
+	}
+	j.Goals = []journey.Goal{{Name: "demo", When: `any(persons, .score >= 50)`}, {Name: "won", When: `any(opportunities, .status == "won")`, ExitOnGoal: true}}
+	j.Completion = journey.Completion{Goal: "demo"}
+	cat := newCatalog(t, journey.Config{}, j)
+	start := func() (*journey.State, *journey.AccountView) {
+		var s journey.State
+		v := acmeView()
+		cat.Step(&s, journey.Input{View: v, Now: day0, Events: manual("drip", day0)})
+		return &s, v
+	}
+	t.Run("event exit", func(t *testing.T) {
+		s, v := start()
+		res := cat.Step(s, journey.Input{View: v, Now: day0.Add(days(1)), Events: []journey.Event{{Type: journey.EventOpportunity, At: day0.Add(days(1))}}})
+		require.Equal(t, "opportunity created", res.Ended[0].Reason)
+		require.Empty(t, s.Instances)
+	})
+	t.Run("state exit on change", func(t *testing.T) {
+		s, v := start()
+		v.Groups[0].Stage = "Sales Ready"
+		v.Revision++
+		res := cat.Step(s, journey.Input{View: v, Now: day0.Add(days(1))})
+		require.Equal(t, "sales ready", res.Ended[0].Reason)
+		require.False(t, res.Ended[0].Completed)
+		ex := decisions(res.Trace, journey.DecisionExit)
+		require.Equal(t, []journey.Value{{Name: "group.stage", Value: `"Sales Ready"`}}, ex[0].Values)
+	})
+	t.Run("everyone opted out", func(t *testing.T) {
+		s, v := start()
+		for i := range v.Persons {
+			v.Persons[i].Person.Consent = map[b2b.Channel]b2b.Consent{b2b.ChannelEmail: {Status: b2b.ConsentOptOut}}
+		}
+		v.Revision++
+		res := cat.Step(s, journey.Input{View: v, Now: day0.Add(days(1))})
+		require.Equal(t, "opted out", res.Ended[0].Reason)
+	})
+	t.Run("goals, completion by goal, exit on goal", func(t *testing.T) {
+		s, v := start()
+		setScore(v, "p-vpe", 60)
+		res := cat.Step(s, journey.Input{View: v, Now: day0.Add(days(1))})
+		require.Equal(t, []journey.GoalHit{{Goal: "demo", At: day0.Add(days(1))}}, s.Instances[0].Goals)
+		require.Len(t, decisions(res.Trace, journey.DecisionGoal), 1)
+		v.Opportunities = []b2b.Opportunity{{ID: "o1", Status: b2b.OpportunityWon}}
+		v.Revision++
+		res = cat.Step(s, journey.Input{View: v, Now: day0.Add(days(2))})
+		require.Equal(t, "goal won reached", res.Ended[0].Reason)
+		require.True(t, res.Ended[0].Completed, "the completion goal was reached")
+	})
+}
+
+func TestParallelTracks(t *testing.T) {
+	t.Parallel()
+	j := journey.Journey{ID: "multi", Nodes: []journey.Node{
+		{ID: "fan-out", Kind: journey.KindParallel, Parallel: &journey.Parallel{Branch: "intro", Merge: "join"}},
+		email("intro", "intro", "wait", &journey.Recipients{Roles: []string{"Technical Evaluator"}}),
+		wait("wait", journey.Days(3), "engaged?"),
+		{ID: "engaged?", Kind: journey.KindSplit, Split: &journey.Split{Paths: []journey.Path{{Name: "hot", When: "group.score >= 100", Next: "alert"}}, Else: "join"}},
+		{ID: "alert", Kind: journey.KindAction, Action: &journey.Action{Type: journey.ActionSalesAlert, Template: "hot", Next: "join"}},
+		{ID: "join", Kind: journey.KindMerge, Merge: &journey.Merge{Next: "wrap-up"}},
+		{ID: "wrap-up", Kind: journey.KindAction, Action: &journey.Action{Type: journey.ActionAddToList, List: "nurtured", Next: "end"}},
+		end("end", "done"),
+	}}
+	cat := newCatalog(t, journey.Config{}, j)
+	view := acmeView()
+	// A second solution interest sharing the Technical Evaluator, and an
+	// inactive third one.
+	view.Groups = append(view.Groups,
+		journey.GroupView{ID: "g-sec", SolutionInterest: "Security Suite", Score: 120, Members: []journey.Member{{Person: "p-vpe", Role: "Technical Evaluator"}, {Person: "p-mc", Role: "Champion"}}},
+		journey.GroupView{ID: "g-old", SolutionInterest: "Legacy", Status: "closed_won", Members: []journey.Member{{Person: "p-vpe", Role: "Technical Evaluator"}}})
+	var s journey.State
+	res := cat.Step(&s, journey.Input{View: view, Now: day0, Events: manual("multi", day0)})
+	mails := ofType(res.Outbox, journey.ActionEmail)
+	require.Len(t, mails, 2, "one intro per active interest")
+	require.Equal(t, []string{"Data Platform", "Security Suite"}, []string{mails[0].SolutionInterest, mails[1].SolutionInterest})
+	require.NotEqual(t, mails[0].Key, mails[1].Key)
+	require.Len(t, s.Instances[0].Tracks, 3)
+	require.Equal(t, journey.TrackJoining, s.Instances[0].Tracks[0].Status)
+
+	res = cat.Step(&s, journey.Input{View: view, Now: day0.Add(days(3))})
+	alerts := ofType(res.Outbox, journey.ActionSalesAlert)
+	require.Len(t, alerts, 1, "only the Security Suite group is hot")
+	require.Equal(t, "g-sec", alerts[0].Group)
+	require.Len(t, ofType(res.Outbox, journey.ActionAddToList), 1, "the parent continues once after the merge")
+	require.Len(t, decisions(res.Trace, journey.DecisionMerge), 3)
+	require.Equal(t, []journey.Ended{{Journey: "multi", Version: 1, Entry: 1, At: day0.Add(days(3)), Reason: "completed", Outcome: "done", Completed: true}}, res.Ended)
+}
+
+func TestParallelWithoutMergeAndWithoutGroups(t *testing.T) {
+	t.Parallel()
+	j := journey.Journey{ID: "fan", Nodes: []journey.Node{
+		{ID: "fan-out", Kind: journey.KindParallel, Parallel: &journey.Parallel{Branch: "intro", SolutionInterests: []string{"Data Platform"}}},
+		email("intro", "intro", "end", nil),
+		end("end", "done"),
+	}}
+	cat := newCatalog(t, journey.Config{}, j)
+	var s journey.State
+	res := cat.Step(&s, journey.Input{View: acmeView(), Now: day0, Events: manual("fan", day0)})
+	require.Len(t, res.Outbox, 3)
+	require.True(t, res.Ended[0].Completed)
+	view := acmeView()
+	view.Groups = nil
+	s = journey.State{}
+	res = cat.Step(&s, journey.Input{View: view, Now: day0, Events: manual("fan", day0)})
+	require.Empty(t, res.Outbox)
+	require.Equal(t, "no active solution interest: no track started", decisions(res.Trace, journey.DecisionParallel)[0].Reason)
+	require.Len(t, res.Ended, 1)
+}
+
+func TestGoTo(t *testing.T) {
+	t.Parallel()
+	sub := linear("sub", email("hello", "sub-hello", "end", nil), end("end", "sub done"))
+	router := linear("router",
+		journey.Node{ID: "route", Kind: journey.KindSplit, Split: &journey.Split{Paths: []journey.Path{{When: "account.employees > 1000", Next: "to-sub"}}, Else: "stop"}},
+		journey.Node{ID: "to-sub", Kind: journey.KindGoTo, GoTo: &journey.GoTo{Journey: "sub"}},
+		end("stop", ""))
+	cat := newCatalog(t, journey.Config{}, sub, router)
+	var s journey.State
+	res := cat.Step(&s, journey.Input{View: acmeView(), Now: day0, Events: manual("router", day0)})
+	require.Len(t, res.Outbox, 3)
+	require.Equal(t, "sub", res.Outbox[0].Journey)
+	require.Equal(t, []string{"go to journey sub", "completed"}, []string{res.Ended[0].Reason, res.Ended[1].Reason})
+
+	// publishing a journey that goes to an unknown journey fails
+	bad := router
+	bad.Nodes = append([]journey.Node(nil), router.Nodes...)
+	bad.Nodes[1] = journey.Node{ID: "to-sub", Kind: journey.KindGoTo, GoTo: &journey.GoTo{Journey: "nowhere"}}
+	_, _, err := cat.Publish(bad)
+	require.ErrorContains(t, err, `nodes["to-sub"].goto.journey: unknown journey "nowhere"`)
+}
+
+func TestActionsProduceInstructions(t *testing.T) {
+	t.Parallel()
+	j := linear("ops",
+		journey.Node{ID: "attr", Kind: journey.KindAction, Action: &journey.Action{Type: journey.ActionSetAttribute, Target: "account", Attribute: "nurtureTrack", Value: "B", Next: "grp-attr"}},
+		journey.Node{ID: "grp-attr", Kind: journey.KindAction, Action: &journey.Action{Type: journey.ActionSetAttribute, Target: "group", Attribute: "owner", Value: "sam", Next: "add"}},
+		journey.Node{ID: "add", Kind: journey.KindAction, Action: &journey.Action{Type: journey.ActionAddToList, List: "linkedin-audience", Next: "remove"}},
+		journey.Node{ID: "remove", Kind: journey.KindAction, Action: &journey.Action{Type: journey.ActionRemoveFromList, List: "cold", Next: "score"}},
+		journey.Node{ID: "score", Kind: journey.KindAction, Action: &journey.Action{Type: journey.ActionAdjustScore, Delta: 10, Next: "pscore"}},
+		journey.Node{ID: "pscore", Kind: journey.KindAction, Action: &journey.Action{Type: journey.ActionAdjustScore, Target: "person", Delta: -5, Recipients: &journey.Recipients{Roles: []string{"End User"}}, Next: "assign"}},
+		journey.Node{ID: "assign", Kind: journey.KindAction, Action: &journey.Action{Type: journey.ActionAssignRole, Role: "Champion", Recipients: &journey.Recipients{When: `person.title == "VP of Engineering"`}, Next: "stage"}},
+		journey.Node{ID: "stage", Kind: journey.KindAction, Action: &journey.Action{Type: journey.ActionChangeStage, Stage: "Consideration", Next: "sms"}},
+		journey.Node{ID: "sms", Kind: journey.KindAction, Action: &journey.Action{Type: journey.ActionSMS, Template: "text", Next: "end"}},
+		end("end", ""))
+	cat := newCatalog(t, journey.Config{}, j)
+	view := acmeView()
+	view.Persons[0].Person.Phone = "+15550100"
+	view.Persons[0].Person.Consent = map[b2b.Channel]b2b.Consent{b2b.ChannelSMS: {Status: b2b.ConsentOptIn}}
+	view.Persons[1].Person.Phone = "+15550101" // no SMS opt-in
+	var s journey.State
+	res := cat.Step(&s, journey.Input{View: view, Now: day0, Events: manual("ops", day0)})
+	type instr struct {
+		Type                                  journey.ActionType
+		Person                                b2b.PersonID
+		Target, Attribute, Value, List, Stage string
+		Role, Group                           string
+		Delta                                 float64
+	}
+	var got []instr
+	for _, e := range res.Outbox {
+		got = append(got, instr{e.Type, e.Person, e.Target, e.Attribute, e.Value, e.List, e.Stage, e.Role, e.Group, e.Delta})
+	}
+	want := []instr{
+		{Type: journey.ActionSetAttribute, Target: "account", Attribute: "nurtureTrack", Value: "B"},
+		{Type: journey.ActionSetAttribute, Target: "group", Attribute: "owner", Value: "sam", Group: "g-acme-dp"},
+		{Type: journey.ActionAddToList, List: "linkedin-audience"},
+		{Type: journey.ActionRemoveFromList, List: "cold"},
+		{Type: journey.ActionAdjustScore, Target: "group", Group: "g-acme-dp", Delta: 10},
+		{Type: journey.ActionAdjustScore, Person: "p-de", Target: "person", Role: "End User", Group: "g-acme-dp", Delta: -5},
+		{Type: journey.ActionAssignRole, Person: "p-vpe", Role: "Champion", Group: "g-acme-dp"},
+		{Type: journey.ActionChangeStage, Stage: "Consideration", Group: "g-acme-dp"},
+		{Type: journey.ActionSMS, Person: "p-cfo", Role: "Economic Buyer", Group: "g-acme-dp"},
+	}
+	require.Empty(t, cmp.Diff(want, got))
+	skips := decisions(res.Trace, journey.DecisionSkip)
+	require.Len(t, skips, 2)
+	require.Equal(t, "consent: sms needs an opt-in, consent is unknown", skips[0].Reason)
+	require.Equal(t, "no phone number", skips[1].Reason)
+}
+
+func TestConsent(t *testing.T) {
+	t.Parallel()
+	cat := newCatalog(t, journey.Config{}, linear("c", email("mail", "hi", "end", nil), end("end", "")))
+	view := acmeView()
+	view.Persons[0].Person.Consent = map[b2b.Channel]b2b.Consent{b2b.ChannelEmail: {Status: b2b.ConsentOptOut, Source: "marketo", At: day0}}
+	view.Persons[2].Person.Email = ""
+	var s journey.State
+	res := cat.Step(&s, journey.Input{View: view, Now: day0, Events: manual("c", day0)})
+	require.Equal(t, []b2b.PersonID{"p-vpe"}, persons(res.Outbox))
+	skips := decisions(res.Trace, journey.DecisionSkip)
+	require.Equal(t, `consent: opted out of email (source "marketo", 2025-03-03)`, skips[0].Reason)
+	require.Equal(t, b2b.PersonID("p-cfo"), skips[0].Person)
+	require.Equal(t, "no email address", skips[1].Reason)
+
+	strict := newCatalog(t, journey.Config{Consent: journey.ConsentPolicy{RequireOptIn: []b2b.Channel{b2b.ChannelEmail}}},
+		linear("c", email("mail", "hi", "end", nil), end("end", "")))
+	s = journey.State{}
+	res = strict.Step(&s, journey.Input{View: acmeView(), Now: day0, Events: manual("c", day0)})
+	require.Empty(t, res.Outbox, "nobody opted in")
+}
+
+func TestCapsAcrossJourneys(t *testing.T) {
+	t.Parallel()
+	a := dripJourney("a", journey.Days(1), 3)
+	b := dripJourney("b", journey.Days(1), 3)
+	alerts := linear("alerts", journey.Node{ID: "alert", Kind: journey.KindAction, Action: &journey.Action{Type: journey.ActionSalesAlert, Template: "x", Next: "end"}}, end("end", ""))
+	run := func(t *testing.T, policy journey.CapPolicy) ([]journey.OutboxEntry, []journey.Decision) {
+		cfg := journey.Config{Caps: []journey.Cap{{Name: "marketing email", Channel: b2b.ChannelEmail, Category: "marketing", Max: 2, Per: journey.Days(7), Policy: policy, MaxDefer: journey.Days(14)}}}
+		cat := newCatalog(t, cfg, a, b, alerts)
+		var s journey.State
+		view := acmeView()
+		var out []journey.OutboxEntry
+		var trace []journey.Decision
+		res := cat.Step(&s, journey.Input{View: view, Now: day0, Events: append(append(manual("a", day0), manual("b", day0)...), manual("alerts", day0)...)})
+		for {
+			out = append(out, res.Outbox...)
+			trace = append(trace, res.Trace...)
+			if res.Due.IsZero() {
+				return out, trace
+			}
+			res = cat.Step(&s, journey.Input{View: view, Now: res.Due})
+		}
+	}
+	t.Run("skip", func(t *testing.T) {
+		out, trace := run(t, journey.CapSkip)
+		mails := ofType(out, journey.ActionEmail)
+		require.Len(t, mails, 2, "2 of the 6 emails to the Technical Evaluator within 7 days")
+		require.Len(t, ofType(out, journey.ActionSalesAlert), 1, "alerts are not capped")
+		skips := decisions(trace, journey.DecisionSkip)
+		require.Len(t, skips, 4)
+		require.Equal(t, `frequency cap "marketing email" (2 email in 7d)`, skips[0].Reason)
+	})
+	t.Run("defer", func(t *testing.T) {
+		out, trace := run(t, journey.CapDefer)
+		mails := ofType(out, journey.ActionEmail)
+		require.Len(t, mails, 6, "all six go out, none over the cap")
+		for i := range mails {
+			n := 0
+			for _, m := range mails {
+				if !m.At.After(mails[i].At) && m.At.After(mails[i].At.Add(-days(7))) {
+					n++
+				}
+			}
+			require.LessOrEqual(t, n, 2, "window ending at %v", mails[i].At)
+		}
+		defers := decisions(trace, journey.DecisionDefer)
+		require.Len(t, defers, 6, "two messages were deferred twice")
+		require.Equal(t, `frequency cap "marketing email" (2 email in 7d): deferred to 2025-03-10T09:00:00Z`, defers[0].Reason)
+	})
+	t.Run("contacts from other accounts count", func(t *testing.T) {
+		cfg := journey.Config{Caps: []journey.Cap{{Name: "email", Max: 1, Per: journey.Days(7)}}}
+		cat := newCatalog(t, cfg, linear("c", email("mail", "hi", "end", nil), end("end", "")))
+		var s journey.State
+		res := cat.Step(&s, journey.Input{View: acmeView(), Now: day0, Events: manual("c", day0),
+			Contacts: []journey.Contact{{Person: "p-cfo", Channel: b2b.ChannelEmail, Category: "marketing", Journey: "elsewhere", At: day0.Add(-days(1))}}})
+		require.Equal(t, []b2b.PersonID{"p-vpe", "p-de"}, persons(res.Outbox))
+	})
+}
+
+func TestDryRun(t *testing.T) {
+	t.Parallel()
+	cat := newCatalog(t, journey.Config{}, pipelineAcceleration())
+	view := acmeView()
+	view.Test = true
+	var s journey.State
+	res := cat.Step(&s, journey.Input{View: view, Now: day0, Events: manual("pipeline-acceleration", day0)})
+	require.True(t, res.DryRun)
+	require.Empty(t, res.Outbox)
+	sends := decisions(res.Trace, journey.DecisionSend)
+	require.Len(t, sends, 3)
+	require.Equal(t, `email "intro" (dry run: not sent)`, sends[0].Reason)
+	require.NotEmpty(t, sends[0].Key)
+	// person conditions that fail are traced in a dry run
+	res = cat.Step(&s, journey.Input{View: view, Now: day0.Add(days(5)), DryRun: true})
+	setScore(view, "p-vpe", 50)
+	require.Empty(t, res.Outbox)
+	require.NotEmpty(t, decisions(res.Trace, journey.DecisionSend))
+}
+
+func TestStateIsJSON(t *testing.T) {
+	t.Parallel()
+	cat := newCatalog(t, journey.Config{Caps: []journey.Cap{{Name: "c", Max: 1, Per: journey.Days(7), Policy: journey.CapDefer}}}, pipelineAcceleration())
+	var s journey.State
+	view := acmeView()
+	cat.Step(&s, journey.Input{View: view, Now: day0, Events: manual("pipeline-acceleration", day0)})
+	b, err := json.Marshal(s)
+	require.NoError(t, err)
+	var back journey.State
+	require.NoError(t, json.Unmarshal(b, &back))
+	require.Empty(t, cmp.Diff(s, back))
+	// stepping the decoded state gives the same result as the original
+	r1 := cat.Step(&s, journey.Input{View: view, Now: day0.Add(days(5))})
+	r2 := cat.Step(&back, journey.Input{View: view, Now: day0.Add(days(5))})
+	require.Empty(t, cmp.Diff(r1, r2))
+
+	jb, err := json.Marshal(pipelineAcceleration())
+	require.NoError(t, err)
+	var j journey.Journey
+	require.NoError(t, json.Unmarshal(jb, &j))
+	require.Empty(t, cmp.Diff(pipelineAcceleration(), j))
+	require.Contains(t, string(jb), `"for":"5d"`)
+}

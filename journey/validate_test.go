@@ -1,0 +1,243 @@
+package journey_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/journey"
+	"github.com/quorumhq/quorum/rules"
+)
+
+// problems returns "path: message" for each problem (first line only).
+func problems(t *testing.T, err error) []string {
+	t.Helper()
+	require.Error(t, err)
+	require.ErrorIs(t, err, journey.ErrInvalidJourney)
+	require.ErrorIs(t, err, b2b.ErrInvalid)
+	var ve *b2b.ValidationError
+	require.ErrorAs(t, err, &ve)
+	var out []string
+	for _, p := range ve.Problems {
+		out = append(out, strings.SplitN(p.Error(), "\n", 2)[0])
+	}
+	return out
+}
+
+func TestValidateValid(t *testing.T) {
+	t.Parallel()
+	require.NoError(t, journey.Validate(pipelineAcceleration(), journey.Config{Roles: standardRoles}))
+}
+
+func TestValidateProblems(t *testing.T) {
+	t.Parallel()
+	cfg := journey.Config{Roles: standardRoles}
+	tests := []struct {
+		name   string
+		edit   func(j *journey.Journey)
+		want   []string
+		reason string
+	}{
+		{
+			name: "unknown node reference",
+			edit: func(j *journey.Journey) { j.Nodes[1].Wait.Next = "redy?" },
+			want: []string{
+				`nodes["wait-5d"].wait.next: unknown node "redy?"`,
+			},
+		},
+		{
+			name: "unreachable node",
+			edit: func(j *journey.Journey) { j.Nodes = append(j.Nodes, end("orphan", "")) },
+			want: []string{`nodes["orphan"]: unreachable from the start node "intro"`},
+		},
+		{
+			name: "dead end",
+			edit: func(j *journey.Journey) { j.Nodes[4].Action.Next = "" },
+			want: []string{
+				`nodes["sales-ready"].action.next: dead end: a next node is required (end the path with an end node)`,
+			},
+			reason: "reachability is checked once references are sound, so the dead end is not repeated as unreachable nodes",
+		},
+		{
+			name: "cycle without a wait",
+			edit: func(j *journey.Journey) { j.Nodes[6].Action.Next = "ready?" },
+			want: []string{
+				`nodes["wait-7d"]: unreachable from the start node "intro"`,
+				`nodes["ready?"]: cycle without a wait: ready? -> nurture -> ready?`,
+			},
+		},
+		{
+			name: "split without else",
+			edit: func(j *journey.Journey) { j.Nodes[2].Split.Else = "" },
+			want: []string{
+				`nodes["ready?"].else: a split needs an else path`,
+			},
+		},
+		{
+			name: "unknown role",
+			edit: func(j *journey.Journey) {
+				j.Nodes[0].Action.Recipients = &journey.Recipients{Roles: []string{"Champion", "Champoin"}}
+			},
+			want: []string{`nodes["intro"].action.recipients.roles[1]: unknown role "Champoin" (known: Economic Buyer, Technical Evaluator, Champion, End User, Decision Maker)`},
+		},
+		{
+			name: "expression fails to compile",
+			edit: func(j *journey.Journey) { j.Nodes[2].Split.Paths[0].When = "grup.score >= 150" },
+			want: []string{`nodes["ready?"].paths[0].when: rule "ready? engaged" 1:1: unknown name grup`},
+		},
+		{
+			name: "person condition of the wrong type",
+			edit: func(j *journey.Journey) { j.Nodes[6].Action.Recipients.When = "score + 1" },
+			want: []string{`nodes["nurture"].action.recipients.when: rule "nurture recipients" 1:7: expected bool, got float64`},
+		},
+		{
+			name: "many problems at once",
+			edit: func(j *journey.Journey) {
+				j.ID = ""
+				j.Nodes[0].Action.Template = ""
+				j.Nodes[1].Wait.For = 0
+				j.Nodes[3].Kind = "teleport"
+				j.Exits = append(j.Exits, journey.Exit{When: "true"})
+			},
+			want: []string{
+				`id: is required`,
+				`nodes["intro"].action.template: is required for a email action`,
+				`nodes["wait-5d"].wait: a wait needs a duration (for) or a date (until)`,
+				`nodes["alert"].kind: unknown node kind "teleport"`,
+				`exits[1].reason: is required`,
+			},
+		},
+		{
+			name: "duplicate node and mismatched config",
+			edit: func(j *journey.Journey) {
+				j.Nodes = append(j.Nodes, journey.Node{ID: "intro", Kind: journey.KindEnd, Wait: &journey.Wait{}})
+			},
+			want: []string{
+				`nodes["intro"]: duplicate node ID`,
+				`nodes["intro"]: a end node needs exactly its "end" config (has [wait])`,
+			},
+		},
+		{
+			name: "variant percentages",
+			edit: func(j *journey.Journey) {
+				j.Nodes[5] = journey.Node{ID: "alerted", Kind: journey.KindVariant, Variant: &journey.Variant{Paths: []journey.VariantPath{
+					{Name: "a", Percent: 50, Next: "not-engaged"}, {Name: "b", Percent: 40, Next: "not-engaged"}}}}
+			},
+			want: []string{`nodes["alerted"].variant.paths: percentages add up to 90, want 100`},
+		},
+		{
+			name: "bad wait window, listen and external",
+			edit: func(j *journey.Journey) {
+				j.Nodes[1].Wait.Window = &journey.Window{From: "17:00", To: "9am"}
+				j.Nodes[5] = journey.Node{ID: "alerted", Kind: journey.KindListen, Listen: &journey.Listen{Next: "not-engaged", OnTimeout: "nowhere"}}
+				j.Nodes[8] = journey.Node{ID: "not-engaged", Kind: journey.KindExternal, External: &journey.External{Timeout: journey.Days(1), OnSuccess: "alerted", OnError: "alerted", OnTimeout: "alerted"}}
+			},
+			want: []string{
+				`nodes["wait-5d"].wait.window.to: want a time of day like "09:00", got "9am"`,
+				`nodes["wait-5d"].wait.window: from "17:00" must be before to "9am"`,
+				`nodes["alerted"].listen.events: at least one event is required`,
+				`nodes["alerted"].listen.timeout: must be positive`,
+				`nodes["alerted"].listen.onTimeout: unknown node "nowhere"`,
+				`nodes["not-engaged"].external.call: is required`,
+			},
+		},
+		{
+			name: "triggers, re-entry, goals and completion",
+			edit: func(j *journey.Journey) {
+				j.Triggers = append(j.Triggers, journey.Trigger{Type: journey.TriggerAudience}, journey.Trigger{Type: "sometimes"})
+				j.ReEntry = journey.ReEntry{Mode: journey.ReEntryMax}
+				j.Goals = []journey.Goal{{Name: "won", When: `any(opportunities, .status == "won")`}}
+				j.Completion = journey.Completion{EndNodes: []journey.NodeID{"alert"}, Goal: "lost"}
+			},
+			want: []string{
+				`triggers[1].audience: is required`,
+				`triggers[2].type: unknown trigger type "sometimes"`,
+				`reEntry.max: must be at least 1`,
+				`completion.endNodes[0]: node "alert" is a action node, want an end node`,
+				`completion.goal: unknown goal "lost"`,
+			},
+		},
+		{
+			name: "split with role count of an unknown role",
+			edit: func(j *journey.Journey) {
+				j.Nodes[2].Split.Paths = append(j.Nodes[2].Split.Paths, journey.Path{RoleAtLeast: &journey.RoleCount{Role: "Decision Makers", Count: 3}, Next: "alert"})
+			},
+			want: []string{`nodes["ready?"].paths[1].roleAtLeast.role: unknown role "Decision Makers" (known: Economic Buyer, Technical Evaluator, Champion, End User, Decision Maker)`},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			j := pipelineAcceleration()
+			tt.edit(&j)
+			got := problems(t, journey.Validate(j, cfg))
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("problems (-want +got):\n%s\n%s", diff, tt.reason)
+			}
+		})
+	}
+}
+
+func TestValidateCompileErrorKeepsPosition(t *testing.T) {
+	t.Parallel()
+	j := pipelineAcceleration()
+	j.Nodes[2].Split.Paths[0].When = "group.completeness >= 0.6 && grup.score >= 150"
+	err := journey.Validate(j, journey.Config{})
+	var ce *rules.CompileError
+	require.True(t, errors.As(err, &ce))
+	require.Equal(t, 1, ce.Line)
+	require.Equal(t, 30, ce.Column)
+	require.Contains(t, err.Error(), `nodes["ready?"].paths[0].when: rule "ready? engaged" 1:30: unknown name grup`)
+}
+
+func TestValidateWithoutRoleVocabulary(t *testing.T) {
+	t.Parallel()
+	j := pipelineAcceleration()
+	j.Nodes[0].Action.Recipients = &journey.Recipients{Roles: []string{"Anything"}}
+	require.NoError(t, journey.Validate(j, journey.Config{}), "an empty vocabulary does not check roles")
+}
+
+func TestConfigValidate(t *testing.T) {
+	t.Parallel()
+	cfg := journey.Config{Caps: []journey.Cap{{Name: "a", Max: 0, Per: 0, Channel: "fax", Policy: "later"}, {Name: "a", Max: 1, Per: journey.Days(1)}},
+		Consent: journey.ConsentPolicy{RequireOptIn: []b2b.Channel{"pigeon"}}}
+	got := problems2(t, cfg.Validate())
+	want := []string{
+		`caps[0].max: must be at least 1, got 0`,
+		`caps[0].per: must be positive`,
+		`caps[0].channel: unknown message channel "fax"`,
+		`caps[0].policy: unknown policy "later" (want skip or defer)`,
+		`caps[1].name: duplicate cap "a"`,
+		`consent.requireOptIn[0]: unknown channel "pigeon"`,
+	}
+	require.Empty(t, cmp.Diff(want, got))
+	_, err := journey.NewCatalog(cfg)
+	require.ErrorIs(t, err, b2b.ErrInvalid)
+}
+
+func problems2(t *testing.T, err error) []string {
+	var ve *b2b.ValidationError
+	require.ErrorAs(t, err, &ve)
+	var out []string
+	for _, p := range ve.Problems {
+		out = append(out, p.Error())
+	}
+	return out
+}
+
+func TestDurationText(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{"5d": "5d", "36h": "36h0m0s", "1d12h": "36h0m0s", "90m": "1h30m0s", "14d": "14d"} {
+		d, err := journey.ParseDuration(in)
+		require.NoError(t, err, in)
+		require.Equal(t, want, d.String(), in)
+	}
+	for _, bad := range []string{"", "d", "5x", "-1d", "1d-"} {
+		_, err := journey.ParseDuration(bad)
+		require.Error(t, err, bad)
+	}
+}

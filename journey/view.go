@@ -1,0 +1,179 @@
+package journey
+
+import (
+	"time"
+
+	"github.com/quorumhq/quorum/b2b"
+)
+
+// AccountView is what a step sees of one account: the account, its persons
+// with their scores, its buying groups, and the audiences and lists it is
+// in. The engine fills it from the buying-group, scoring and readiness
+// packages; journey declares it so that it depends on none of them.
+type AccountView struct {
+	Account b2b.Account
+	// Revision changes whenever anything in the view changes. Exit criteria,
+	// goals and dynamic lists are evaluated only when it differs from the
+	// revision of the last step (0 means unknown: always evaluate).
+	Revision      uint64
+	Persons       []PersonView
+	Groups        []GroupView
+	Audiences     []string
+	Lists         []string
+	Opportunities []b2b.Opportunity
+	// Test marks a test account: its steps run as dry runs.
+	Test bool
+	// Location is the account's time zone for wait windows; nil means
+	// Account.Location() (which loads the zone by name).
+	Location *time.Location
+}
+
+// PersonView is a person of the account with its engagement score.
+type PersonView struct {
+	Person b2b.Person `expr:"person"`
+	Score  float64    `expr:"score"`
+}
+
+// GroupView is a buying group of the account (one solution interest).
+type GroupView struct {
+	ID               string  `expr:"id"`
+	SolutionInterest string  `expr:"solutionInterest"`
+	Stage            string  `expr:"stage"`
+	Status           string  `expr:"status"` // "active" or empty counts as active
+	Completeness     float64 `expr:"completeness"`
+	Score            float64 `expr:"score"`
+	// Engagement is an engagement tier or label ("low", "high"), if the
+	// host computes one.
+	Engagement    string         `expr:"engagement"`
+	ReadinessTier string         `expr:"readinessTier"`
+	MissingRoles  []string       `expr:"missingRoles"`
+	Members       []Member       `expr:"members"`
+	Attributes    map[string]any `expr:"attributes"`
+}
+
+// Active reports whether the group counts for parallel tracks.
+func (g *GroupView) Active() bool { return g.Status == "" || g.Status == "active" }
+
+// CountRole returns how many members hold role.
+func (g *GroupView) CountRole(role string) int {
+	n := 0
+	for i := range g.Members {
+		if g.Members[i].Role == role {
+			n++
+		}
+	}
+	return n
+}
+
+// A Member is a person holding a role in a buying group.
+type Member struct {
+	Person b2b.PersonID `expr:"personId"`
+	Role   string       `expr:"role"`
+}
+
+func (v *AccountView) person(id b2b.PersonID) *PersonView {
+	for i := range v.Persons {
+		if v.Persons[i].Person.ID == id {
+			return &v.Persons[i]
+		}
+	}
+	return nil
+}
+
+func (v *AccountView) group(interest string) *GroupView {
+	for i := range v.Groups {
+		if v.Groups[i].SolutionInterest == interest {
+			return &v.Groups[i]
+		}
+	}
+	return nil
+}
+
+// EventType names something that happened to an account.
+type EventType string
+
+// The event types a journey reacts to.
+const (
+	EventAudienceEntered   EventType = "audience_entered"
+	EventAudienceExited    EventType = "audience_exited"
+	EventGroupCreated      EventType = "group_created"
+	EventStageChanged      EventType = "group_stage_changed"
+	EventStatusChanged     EventType = "group_status_changed"
+	EventCompletenessChged EventType = "group_completeness_changed"
+	EventScoreChanged      EventType = "group_score_changed"
+	EventMemberAdded       EventType = "member_added"
+	EventMemberRemoved     EventType = "member_removed"
+	EventActivity          EventType = "activity"
+	EventInterestingMoment EventType = "interesting_moment"
+	EventAttributeChanged  EventType = "attribute_changed"
+	EventOpportunity       EventType = "opportunity_created"
+	EventManualEntry       EventType = "manual_entry"
+	EventExternalResult    EventType = "external_result"
+)
+
+// An Event is something that happened to the account since the last step.
+// Fields apply by type; rules see it as "event".
+type Event struct {
+	Type             EventType    `expr:"type" json:"type"`
+	At               time.Time    `expr:"at" json:"at"`
+	Audience         string       `expr:"audience" json:"audience,omitempty"`
+	SolutionInterest string       `expr:"solutionInterest" json:"solutionInterest,omitempty"`
+	Group            string       `expr:"group" json:"group,omitempty"`
+	Person           b2b.PersonID `expr:"personId" json:"person,omitempty"`
+	Role             string       `expr:"role" json:"role,omitempty"`
+	ActivityType     string       `expr:"activityType" json:"activityType,omitempty"`
+	Attribute        string       `expr:"attribute" json:"attribute,omitempty"`
+	From             string       `expr:"from" json:"from,omitempty"`
+	To               string       `expr:"to" json:"to,omitempty"`
+	// Journey names the journey of a manual entry.
+	Journey string `expr:"journey" json:"journey,omitempty"`
+	// Key and Outcome ("success" or "error") answer an external action.
+	Key     string `expr:"key" json:"key,omitempty"`
+	Outcome string `expr:"outcome" json:"outcome,omitempty"`
+	Detail  string `expr:"detail" json:"detail,omitempty"`
+}
+
+// AccountEnv is the environment of account-level rules: split paths,
+// triggers, exits, goals and event conditions.
+//
+//	group.completeness >= 0.6 && group.score >= 150
+//	group.readinessTier == "high" || count(group.members, .role == "Decision Maker") >= 3
+//	any(opportunities, .status == "open")
+//	journey.visits > 2
+type AccountEnv struct {
+	Account *b2b.Account `expr:"account"`
+	// Group is the track's buying group, or the account's first group (an
+	// empty group when it has none).
+	Group         *GroupView        `expr:"group"`
+	Groups        []GroupView       `expr:"groups"`
+	Persons       []PersonView      `expr:"persons"`
+	Audiences     []string          `expr:"audiences"`
+	Lists         []string          `expr:"lists"`
+	Opportunities []b2b.Opportunity `expr:"opportunities"`
+	// Event is the event being matched (empty outside event rules).
+	Event   *Event      `expr:"event"`
+	Journey JourneyInfo `expr:"journey"`
+	Now     time.Time   `expr:"now"`
+}
+
+// JourneyInfo is what account rules see of the instance.
+type JourneyInfo struct {
+	ID        string    `expr:"id"`
+	Version   int       `expr:"version"`
+	EnteredAt time.Time `expr:"enteredAt"`
+	// Entries is how many times the account entered the journey.
+	Entries int `expr:"entries"`
+	// Visits is how many times the track arrived at the current node.
+	Visits int `expr:"visits"`
+}
+
+// PersonEnv is the environment of person conditions (recipients and people
+// splits): "score < 20", `role == "Champion"`, `person.seniority == "VP"`.
+type PersonEnv struct {
+	Person  *b2b.Person  `expr:"person"`
+	Score   float64      `expr:"score"`
+	Role    string       `expr:"role"`
+	Group   *GroupView   `expr:"group"`
+	Account *b2b.Account `expr:"account"`
+	Now     time.Time    `expr:"now"`
+}
