@@ -309,6 +309,9 @@ func (c *Catalog) apply(g Group, now time.Time, reason string, mutate func(*Inte
 		return g, nil, fmt.Errorf("group %q: %w", g.ID, err)
 	}
 	sortClaims(in.template, ng.Claims)
+	if len(ng.Claims) == 0 {
+		ng.Claims = nil
+	}
 	evs := settle(in, &g, &ng, now, reason)
 	return ng, evs, nil
 }
