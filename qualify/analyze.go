@@ -139,6 +139,8 @@ var safeFuncs = map[string]bool{
 	"icontains": true, "istartsWith": true, "iendsWith": true, "iequals": true,
 	"between": true, "inList": true, "domain": true, "lower": true, "upper": true, "trim": true,
 	"trimPrefix": true, "trimSuffix": true, "len": true, "hasPrefix": true, "hasSuffix": true,
+	"any": true, "all": true, "none": true, "one": true, "count": true, "filter": true, "map": true,
+	"match": true, // with a constant pattern, checked below
 }
 
 // analyze parses src with expr's parser. A source that does not parse
