@@ -90,14 +90,19 @@ type analysis struct {
 	conditions, nodes int
 	// refs are the environment paths the rule reads, for explanations.
 	refs []ref
-	// inputs are the fields the rule reads when it reads nothing else
-	// (cacheable); nil otherwise.
+	// cacheable: the rule reads only fields of the table (no time, no
+	// attributes, no collections), so its result is a function of them.
 	cacheable bool
-	inputs    []int
+	// inputs are the fields that decide the rule once its constraints
+	// hold (the fields its other conjuncts read): the memo key.
+	inputs []int
 	// constraints are necessary conditions; set only for rules that
 	// cannot fail at run time (safe), so skipping is exact.
 	safe        bool
 	constraints []constraint
+	// complete: the rule is nothing but its constraints, so they decide
+	// it both ways.
+	complete bool
 }
 
 // ref is one input of a rule as shown in explanations: a path such as
@@ -141,6 +146,7 @@ var safeFuncs = map[string]bool{
 	"trimPrefix": true, "trimSuffix": true, "len": true, "hasPrefix": true, "hasSuffix": true,
 	"any": true, "all": true, "none": true, "one": true, "count": true, "filter": true, "map": true,
 	"match": true, // with a constant pattern, checked below
+	"attr":  true, // a missing attribute gives the default
 }
 
 // analyze parses src with expr's parser. A source that does not parse
@@ -155,19 +161,31 @@ func analyze(src string) analysis {
 	w := &walker{a: &a}
 	w.walk(tree.Node)
 	ast.Walk(&tree.Node, &a)
+	// The residual is what the constraints leave to decide: the whole
+	// rule, or for a safe rule the conjuncts that are not constraints.
+	residual := &a
+	if a.safe {
+		var rest []ast.Node
+		for _, c := range conjuncts(tree.Node) {
+			if k, ok := constraintOf(c); ok {
+				a.constraints = append(a.constraints, k)
+			} else {
+				rest = append(rest, c)
+			}
+		}
+		a.complete = len(rest) == 0
+		residual = &analysis{cacheable: true, safe: true}
+		rw := &walker{a: residual}
+		for _, c := range rest {
+			rw.walk(c)
+		}
+	}
 	if a.cacheable {
-		for _, r := range a.refs {
+		for _, r := range residual.refs {
 			a.inputs = append(a.inputs, fieldIndex(strings.Join(r.path, ".")))
 		}
 		slices.Sort(a.inputs)
 		a.inputs = slices.Compact(a.inputs)
-	}
-	if a.safe {
-		for _, c := range conjuncts(tree.Node) {
-			if k, ok := constraintOf(c); ok {
-				a.constraints = append(a.constraints, k)
-			}
-		}
 	}
 	return a
 }

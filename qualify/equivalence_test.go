@@ -148,7 +148,7 @@ func TestShortcutsAreExact(t *testing.T) {
 	require.Greater(t, matched, 4000)
 	s := fast.Stats()
 	require.Greater(t, s.MemoHits, int64(0))
-	require.Greater(t, s.Skipped, int64(0))
+	require.Greater(t, s.Decided, int64(0))
 	require.Less(t, s.Evaluated, exhaustive.Stats().Evaluated/2, "the shortcuts save most evaluations")
 }
 
@@ -244,7 +244,7 @@ func TestOtherEngineSkipsAnalysis(t *testing.T) {
 		require.Equal(t, len(want.Matches), len(got.Matches))
 	}
 	require.Zero(t, e.Stats().MemoHits)
-	require.Zero(t, e.Stats().Skipped)
+	require.Zero(t, e.Stats().Decided)
 }
 
 type qWrappedEngine struct{ rules.Engine }

@@ -100,20 +100,62 @@ func New(cfg Config) (*Qualifier, error) {
 		}
 		q.roles = append(q.roles, refs)
 	}
+	if q.memoSize >= 0 && !q.exhaustive {
+		q.groupRules()
+	}
+	return q, nil
+}
+
+// groupRules puts the cacheable rules that need a memo into groups that
+// share one memo key per person. A rule whose inputs are a subset of
+// another rule's inputs joins that rule's group (a finer key is still an
+// exact key), so a person costs one lookup for both; groups hold at most
+// 64 rules (one bit each).
+func (q *Qualifier) groupRules() {
+	var keys [][]int
 	for ri := range q.rules {
-		r := &q.rules[ri]
-		if !r.a.cacheable || q.memoSize < 0 || q.exhaustive {
+		a := &q.rules[ri].a
+		if !a.cacheable || a.complete {
 			continue
 		}
-		gi := slices.IndexFunc(q.groups, func(g sigGroup) bool { return slices.Equal(g.inputs, r.a.inputs) && len(g.rules) < 64 })
+		if !slices.ContainsFunc(keys, func(k []int) bool { return slices.Equal(k, a.inputs) }) {
+			keys = append(keys, a.inputs)
+		}
+	}
+	// Widest keys first, so each key finds the widest superset.
+	slices.SortStableFunc(keys, func(a, b []int) int { return cmp.Compare(len(b), len(a)) })
+	target := func(in []int) []int {
+		for _, k := range keys {
+			if isSubset(in, k) {
+				return k
+			}
+		}
+		return in
+	}
+	for ri := range q.rules {
+		r := &q.rules[ri]
+		if !r.a.cacheable || r.a.complete {
+			continue
+		}
+		key := target(r.a.inputs)
+		gi := slices.IndexFunc(q.groups, func(g sigGroup) bool { return slices.Equal(g.inputs, key) && len(g.rules) < 64 })
 		if gi < 0 {
 			gi = len(q.groups)
-			q.groups = append(q.groups, sigGroup{inputs: r.a.inputs})
+			q.groups = append(q.groups, sigGroup{inputs: key})
 		}
 		r.sig, r.slot = gi, len(q.groups[gi].rules)
 		q.groups[gi].rules = append(q.groups[gi].rules, ri)
 	}
-	return q, nil
+}
+
+// isSubset reports whether sorted a is a subset of sorted b.
+func isSubset(a, b []int) bool {
+	for _, x := range a {
+		if _, ok := slices.BinarySearch(b, x); !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // Catalog returns the qualifier's catalog.
@@ -139,39 +181,44 @@ type Match struct {
 // Stats counts what an evaluator did.
 type Stats struct {
 	Persons int64 // persons evaluated
-	// Evaluated counts rule evaluations through the engine; Skipped the
-	// rules a pre-filter proved false; MemoHits the rule results taken
-	// from the memo. Evaluated+Skipped+MemoHits is the number of rule
-	// results used.
-	Evaluated, Skipped, MemoHits int64
+	// Evaluated counts rule evaluations through the engine; Decided the
+	// rule results its pre-filter decided (false when a constraint fails,
+	// true when the rule is nothing but constraints and all hold);
+	// MemoHits the rule results taken from the memo.
+	// Evaluated+Decided+MemoHits is the number of rule results used.
+	Evaluated, Decided, MemoHits int64
 }
 
 // Evaluator qualifies persons. It holds scratch space and memos, so it is
 // not safe for concurrent use: use one per goroutine. Its results never
 // depend on what it evaluated before.
 type Evaluator struct {
-	q     *Qualifier
-	env   buyinggroup.RoleEnv
-	gen   uint32
-	seen  []uint32 // per rule: gen when its result was set
-	res   []bool
-	errs  []error
-	memo  []map[string]uint64 // per sigGroup
-	key   []byte
-	stats Stats
+	q      *Qualifier
+	env    buyinggroup.RoleEnv
+	gen    uint32
+	seen   []uint32 // per rule: gen when its result was set
+	res    []bool
+	errs   []error
+	memo   []*memo      // per sigGroup
+	ent    []*memoEntry // per sigGroup: the current person's entry
+	entGen []uint32
+	key    []byte
+	stats  Stats
 }
 
 // NewEvaluator returns a new evaluator.
 func (q *Qualifier) NewEvaluator() *Evaluator {
 	e := &Evaluator{
-		q:    q,
-		seen: make([]uint32, len(q.rules)),
-		res:  make([]bool, len(q.rules)),
-		errs: make([]error, len(q.rules)),
-		memo: make([]map[string]uint64, len(q.groups)),
+		q:      q,
+		seen:   make([]uint32, len(q.rules)),
+		res:    make([]bool, len(q.rules)),
+		errs:   make([]error, len(q.rules)),
+		memo:   make([]*memo, len(q.groups)),
+		ent:    make([]*memoEntry, len(q.groups)),
+		entGen: make([]uint32, len(q.groups)),
 	}
 	for i := range e.memo {
-		e.memo[i] = map[string]uint64{}
+		e.memo[i] = &memo{index: map[string]int32{}}
 	}
 	return e
 }
@@ -206,6 +253,7 @@ func (e *Evaluator) Person(dst []Match, account *b2b.Account, p *b2b.Person, int
 	e.gen++
 	if e.gen == 0 { // wrapped: forget everything
 		clear(e.seen)
+		clear(e.entGen)
 		e.gen = 1
 	}
 	e.stats.Persons++
@@ -248,56 +296,72 @@ func (e *Evaluator) rule(ri int) (bool, error) {
 		return e.eval(ri)
 	}
 	if !e.prefilter(r) {
-		e.stats.Skipped++
+		e.stats.Decided++
 		e.set(ri, false, nil)
 		return false, nil
+	}
+	if r.a.complete {
+		e.stats.Decided++
+		e.set(ri, true, nil)
+		return true, nil
 	}
 	if r.sig < 0 {
 		return e.eval(ri)
 	}
-	g := &q.groups[r.sig]
+	ent := e.entry(r.sig)
+	bit := uint64(1) << r.slot
+	if ent.known&bit != 0 {
+		e.stats.MemoHits++
+		ok := ent.val&bit != 0
+		e.set(ri, ok, nil)
+		return ok, nil
+	}
+	ok, err := e.eval(ri)
+	if err == nil { // errors are not remembered: the rule is evaluated again
+		ent.known |= bit
+		if ok {
+			ent.val |= bit
+		}
+	}
+	return ok, err
+}
+
+// memoEntry holds, for one key of a group, the residual results known so
+// far: bit i of val is rule i's result given its constraints hold, valid
+// where bit i of known is set.
+type memoEntry struct{ known, val uint64 }
+
+// entry returns the memo entry of the current person for group g, creating
+// it on a miss (one lookup per group and person). Entries live in one
+// slice per group, so a hit touches the map and one dense array.
+func (e *Evaluator) entry(g int) *memoEntry {
+	if e.entGen[g] == e.gen {
+		return e.ent[g]
+	}
 	e.key = e.key[:0]
-	for _, f := range g.inputs {
+	for _, f := range e.q.groups[g].inputs {
 		e.key = fields[f].appendKey(e.key, &e.env)
 	}
-	m := e.memo[r.sig]
-	if bits, ok := m[string(e.key)]; ok {
-		for _, gri := range g.rules {
-			if e.seen[gri] != e.gen {
-				e.set(gri, bits&(1<<q.rules[gri].slot) != 0, nil)
-			}
+	m := e.memo[g]
+	i, ok := m.index[string(e.key)]
+	if !ok {
+		if len(m.entries) >= e.q.memoSize {
+			clear(m.index)
+			m.entries = m.entries[:0]
 		}
-		e.stats.MemoHits++
-		return e.res[ri], nil
+		i = int32(len(m.entries))
+		m.entries = append(m.entries, memoEntry{})
+		m.index[string(e.key)] = i
 	}
-	// A miss: evaluate every rule of the group so one entry serves them
-	// all; an error is kept for its rule and nothing is stored.
-	var bits uint64
-	failed := false
-	for _, gri := range g.rules {
-		var ok bool
-		var err error
-		if e.seen[gri] == e.gen {
-			ok, err = e.res[gri], e.errs[gri]
-		} else if !e.prefilter(&q.rules[gri]) {
-			e.set(gri, false, nil)
-		} else {
-			ok, err = e.eval(gri)
-		}
-		if err != nil {
-			failed = true
-		}
-		if ok {
-			bits |= 1 << q.rules[gri].slot
-		}
-	}
-	if !failed {
-		if len(m) >= q.memoSize {
-			clear(m)
-		}
-		m[string(e.key)] = bits
-	}
-	return e.res[ri], e.errs[ri]
+	ent := &m.entries[i]
+	e.ent[g], e.entGen[g] = ent, e.gen
+	return ent
+}
+
+// memo is one group's memo: keys to entries.
+type memo struct {
+	index   map[string]int32
+	entries []memoEntry
 }
 
 func (e *Evaluator) prefilter(r *ruleInfo) bool {
