@@ -215,3 +215,36 @@ func TestRate(t *testing.T) {
 	require.Equal(t, qualify.Rate{Persons: 10, Qualified: 5}, r)
 	require.Equal(t, 0.5, r.Value())
 }
+
+func TestMoveBetweenAccounts(t *testing.T) {
+	t.Parallel()
+	cat := qCatalog(t, buyinggroup.Definitions{Interests: []buyinggroup.SolutionInterest{{ID: "dp", Template: "standard"}}})
+	q := qNew(t, cat)
+	globex := b2b.Account{ID: "globex", Name: "Globex", Employees: 800}
+	cfo := qS1Persons()[0]
+	acme, err := q.Account(qualify.AccountInput{Account: qAcme(), Persons: qS1Persons()}, qT0)
+	require.NoError(t, err)
+	gx, err := q.Account(qualify.AccountInput{Account: globex}, qT0)
+	require.NoError(t, err)
+	require.Empty(t, gx.Groups[0].Members)
+
+	// The CFO moves from Acme to Globex: each account is qualified with its
+	// persons of now.
+	later := qT0.Add(30 * 24 * time.Hour)
+	acme, err = q.Account(qualify.AccountInput{Account: qAcme(), Persons: qS1Persons()[1:], Groups: acme.Groups}, later)
+	require.NoError(t, err)
+	gx, err = q.Account(qualify.AccountInput{Account: globex, Persons: []b2b.Person{cfo}, Groups: gx.Groups}, later)
+	require.NoError(t, err)
+
+	require.Empty(t, acme.Groups[0].RolesOf("p1"))
+	h := acme.Groups[0].History
+	require.Len(t, h, 1)
+	require.Equal(t, buyinggroup.Member{
+		Person: "p1", Role: "Economic Buyer", Method: buyinggroup.MethodRule, Rule: "Economic Buyer",
+		Expr:   `person.seniority in ["C-Level", "VP"] && person.department in ["Finance", "Executive"]`,
+		Values: []buyinggroup.Value{{Name: "person.seniority", Value: "C-Level"}, {Name: "person.department", Value: "Finance"}},
+		Since:  qT0, DecidedAt: qT0, Until: later, EndReason: "left the account",
+	}, h[0])
+	require.Equal(t, []string{"Economic Buyer"}, gx.Groups[0].RolesOf("p1"))
+	require.Equal(t, later, gx.Groups[0].Members[0].Since)
+}
