@@ -1,0 +1,501 @@
+package buyinggroup
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/rules"
+)
+
+// Definitions are a buying-group program: solution interests, the role
+// templates they use and their stage models. [Compile] validates them.
+type Definitions struct {
+	Interests []SolutionInterest `json:"interests"`
+	// Templates may omit the standard template: an interest that names
+	// [StandardTemplateID] gets [StandardTemplate] unless one is defined.
+	Templates []RoleTemplate `json:"templates,omitempty"`
+	// StageModels may omit the default model likewise.
+	StageModels []StageModel `json:"stageModels,omitempty"`
+}
+
+// Config is how definitions are compiled. The zero value is ready to use.
+type Config struct {
+	// Engine compiles the rules; nil means rules.New(). Share one engine
+	// across a program so compiled rules are shared.
+	Engine rules.Engine
+}
+
+// MaxRequiredRoles is the number of required roles above which a template
+// gets a warning: over-specified templates never complete.
+const MaxRequiredRoles = 5
+
+// A Warning is something legal but probably wrong in the definitions.
+type Warning struct {
+	Path string
+	Msg  string
+}
+
+func (w Warning) String() string { return w.Path + ": " + w.Msg }
+
+// Catalog is a compiled, validated set of [Definitions]. It is immutable
+// and safe for concurrent use; its methods are pure functions of their
+// arguments (group state in, new state and events out).
+type Catalog struct {
+	engine    rules.Engine
+	interests []*Interest
+	templates []*Template
+	models    []*Model
+	warnings  []Warning
+}
+
+// Interest is a compiled [SolutionInterest].
+type Interest struct {
+	SolutionInterest
+	applies  *rules.Expr[AccountEnv, bool] // nil: applies to every account
+	template *Template
+	model    *Model
+}
+
+// RoleTemplate returns the interest's compiled role template.
+func (i *Interest) RoleTemplate() *Template { return i.template }
+
+// Model returns the interest's compiled stage model.
+func (i *Interest) Model() *Model { return i.model }
+
+// Template is a compiled [RoleTemplate].
+type Template struct {
+	RoleTemplate
+	rules      []*rules.Expr[RoleEnv, bool] // per role
+	byName     map[string]int
+	byCRM      map[string]int // CRM contact role -> role index
+	thresholds []float64
+}
+
+// RoleIndex returns the index of the role named name (compared
+// case-insensitively), or -1.
+func (t *Template) RoleIndex(name string) int {
+	if i, ok := t.byName[strings.ToLower(name)]; ok {
+		return i
+	}
+	return -1
+}
+
+// RoleRule returns the compiled qualification rule of role i.
+func (t *Template) RoleRule(i int) *rules.Expr[RoleEnv, bool] { return t.rules[i] }
+
+// RoleForContactRole returns the index of the role that a CRM contact role
+// fills, or -1 when none does.
+func (t *Template) RoleForContactRole(crmRole string) int {
+	if i, ok := t.byCRM[strings.ToLower(strings.TrimSpace(crmRole))]; ok {
+		return i
+	}
+	return -1
+}
+
+// MaxRolesPerPerson returns the effective number of roles one person may
+// hold in a group of this template.
+func (t *Template) MaxRolesPerPerson() int { return t.maxRolesPerPerson() }
+
+// Model is a compiled [StageModel].
+type Model struct {
+	StageModel
+	index  map[string]int
+	allow  map[[2]int]bool
+	auto   []autoTransition
+	entry  []int
+	succes int
+}
+
+type autoTransition struct {
+	from, to int // from -1: any open stage
+	when     *rules.Expr[StageEnv, bool]
+}
+
+// Compile validates and compiles definitions. It reports every problem at
+// once as a [*b2b.ValidationError] whose paths locate each problem
+// ("templates[1].roles[2].rule", "interests[0].template"); rule compile
+// errors keep their line, column and caret. Warnings (legal but probably
+// wrong: more than [MaxRequiredRoles] required roles, a template with no
+// required role, an unknown CRM contact role, an unreachable stage) are on
+// the returned catalog, see [Catalog.Warnings].
+func Compile(defs Definitions, cfg Config) (*Catalog, error) {
+	eng := cfg.Engine
+	if eng == nil {
+		eng = rules.New()
+	}
+	c := &Catalog{engine: eng}
+	var ps b2b.Problems
+
+	templates := defs.Templates
+	if !slices.ContainsFunc(templates, func(t RoleTemplate) bool { return t.ID == StandardTemplateID }) {
+		templates = append(slices.Clip(templates), StandardTemplate())
+	}
+	models := defs.StageModels
+	if !slices.ContainsFunc(models, func(m StageModel) bool { return m.ID == DefaultStageModelID }) {
+		models = append(slices.Clip(models), DefaultStageModel())
+	}
+
+	tByID := map[string]*Template{}
+	for i, t := range templates {
+		path := fmt.Sprintf("templates[%d]", i)
+		ct := compileTemplate(eng, t, path, &ps, &c.warnings)
+		if t.ID != "" {
+			if _, dup := tByID[t.ID]; dup {
+				ps.Addf(path+".id", "duplicate template ID %q", t.ID)
+			}
+			tByID[t.ID] = ct
+		}
+		c.templates = append(c.templates, ct)
+	}
+	mByID := map[string]*Model{}
+	for i, m := range models {
+		path := fmt.Sprintf("stageModels[%d]", i)
+		cm := compileModel(eng, m, path, &ps, &c.warnings)
+		if m.ID != "" {
+			if _, dup := mByID[m.ID]; dup {
+				ps.Addf(path+".id", "duplicate stage model ID %q", m.ID)
+			}
+			mByID[m.ID] = cm
+		}
+		c.models = append(c.models, cm)
+	}
+	if len(defs.Interests) == 0 {
+		ps.Addf("interests", "at least one solution interest is required")
+	}
+	seen := map[string]int{}
+	for i, si := range defs.Interests {
+		path := fmt.Sprintf("interests[%d]", i)
+		ci := &Interest{SolutionInterest: si}
+		switch {
+		case strings.TrimSpace(si.ID) == "":
+			ps.Addf(path+".id", "is required")
+		case strings.Contains(si.ID, "/"):
+			ps.Addf(path+".id", "%q must not contain '/'", si.ID)
+		default:
+			if j, dup := seen[si.ID]; dup {
+				ps.Addf(path+".id", "duplicate solution interest ID %q (also interests[%d])", si.ID, j)
+			}
+			seen[si.ID] = i
+		}
+		if ci.Name == "" {
+			ci.Name = si.ID
+		}
+		if si.Template == "" {
+			ps.Addf(path+".template", "is required (use %q for the standard template)", StandardTemplateID)
+		} else if ci.template = tByID[si.Template]; ci.template == nil {
+			ps.Addf(path+".template", "unknown role template %q", si.Template)
+		}
+		modelID := cmpOr(si.StageModel, DefaultStageModelID)
+		ci.StageModel = modelID
+		if ci.model = mByID[modelID]; ci.model == nil {
+			ps.Addf(path+".stageModel", "unknown stage model %q", modelID)
+		}
+		if strings.TrimSpace(si.Applies.Source) != "" {
+			r := si.Applies
+			r.Name = cmpOr(r.Name, si.ID+" applies")
+			ci.Applies = r
+			x, err := rules.Compile[AccountEnv, bool](eng, r)
+			ps.Add(path+".applies", err)
+			ci.applies = x
+		}
+		c.interests = append(c.interests, ci)
+	}
+	if err := ps.Err("buying-group definitions"); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func compileTemplate(eng rules.Engine, t RoleTemplate, path string, ps *b2b.Problems, ws *[]Warning) *Template {
+	ct := &Template{RoleTemplate: t, byName: map[string]int{}, byCRM: map[string]int{}}
+	ct.Roles = slices.Clone(t.Roles)
+	if strings.TrimSpace(t.ID) == "" {
+		ps.Addf(path+".id", "is required")
+	}
+	if ct.Name == "" {
+		ct.Name = t.ID
+	}
+	if len(t.Roles) == 0 {
+		ps.Addf(path+".roles", "a template needs at least one role")
+	}
+	if t.MaxRolesPerPerson < 0 {
+		ps.Addf(path+".maxRolesPerPerson", "must not be negative, got %d", t.MaxRolesPerPerson)
+	}
+	required := 0
+	ct.rules = make([]*rules.Expr[RoleEnv, bool], len(t.Roles))
+	for i := range ct.Roles {
+		r := &ct.Roles[i]
+		rp := fmt.Sprintf("%s.roles[%d]", path, i)
+		key := strings.ToLower(strings.TrimSpace(r.Name))
+		if key == "" {
+			ps.Addf(rp+".name", "is required")
+		} else if j, dup := ct.byName[key]; dup {
+			ps.Addf(rp+".name", "duplicate role name %q (also roles[%d])", r.Name, j)
+		} else {
+			ct.byName[key] = i
+		}
+		if r.Required {
+			required++
+		}
+		if r.MinMembers < 0 {
+			ps.Addf(rp+".minMembers", "must not be negative, got %d", r.MinMembers)
+		}
+		if r.MaxMembers < 0 {
+			ps.Addf(rp+".maxMembers", "must not be negative, got %d", r.MaxMembers)
+		} else if r.MaxMembers > 0 && r.MaxMembers < r.min() {
+			ps.Addf(rp+".maxMembers", "unsatisfiable: at most %d members but at least %d required", r.MaxMembers, r.min())
+		}
+		if math.IsNaN(r.Weight) || math.IsInf(r.Weight, 0) || r.Weight < 0 {
+			ps.Addf(rp+".weight", "must be a finite non-negative number, got %v", r.Weight)
+		}
+		for k, cr := range r.ContactRoles {
+			ck := strings.ToLower(strings.TrimSpace(cr))
+			cp := fmt.Sprintf("%s.contactRoles[%d]", rp, k)
+			if ck == "" {
+				ps.Addf(cp, "is empty")
+				continue
+			}
+			if j, dup := ct.byCRM[ck]; dup {
+				ps.Addf(cp, "CRM contact role %q already fills roles[%d]", cr, j)
+				continue
+			}
+			ct.byCRM[ck] = i
+			if !slices.Contains(standardContactRoles, cr) {
+				*ws = append(*ws, Warning{cp, fmt.Sprintf("%q is not a standard CRM contact role (%s); fine if your CRM defines it", cr, strings.Join(standardContactRoles, ", "))})
+			}
+		}
+		if strings.TrimSpace(r.Rule.Source) == "" {
+			ps.Addf(rp+".rule", "is required (a boolean expression over person and account)")
+			continue
+		}
+		r.Rule.Name = cmpOr(r.Rule.Name, r.Name)
+		x, err := rules.Compile[RoleEnv, bool](eng, r.Rule)
+		ps.Add(rp+".rule", err)
+		ct.rules[i] = x
+	}
+	if len(t.Roles) > 0 && required == 0 {
+		*ws = append(*ws, Warning{path + ".roles", "no role is required: completeness is always 1"})
+	}
+	if required > MaxRequiredRoles {
+		*ws = append(*ws, Warning{path + ".roles", fmt.Sprintf("%d required roles: templates with more than %d required roles rarely complete; start with 3-5 essential roles", required, MaxRequiredRoles)})
+	}
+	ct.thresholds = t.CompletenessThresholds
+	if ct.thresholds == nil {
+		ct.thresholds = DefaultCompletenessThresholds
+	}
+	for i, th := range ct.thresholds {
+		if math.IsNaN(th) || th <= 0 || th > 1 {
+			ps.Addf(fmt.Sprintf("%s.completenessThresholds[%d]", path, i), "must be in (0, 1], got %v", th)
+		} else if i > 0 && th <= ct.thresholds[i-1] {
+			ps.Addf(fmt.Sprintf("%s.completenessThresholds[%d]", path, i), "thresholds must ascend: %v follows %v", th, ct.thresholds[i-1])
+		}
+	}
+	return ct
+}
+
+var standardContactRoles = []string{
+	b2b.ContactRoleBusinessUser, b2b.ContactRoleDecisionMaker, b2b.ContactRoleEconomicBuyer,
+	b2b.ContactRoleEconomicDecisionMaker, b2b.ContactRoleEvaluator, b2b.ContactRoleExecutiveSponsor,
+	b2b.ContactRoleInfluencer, b2b.ContactRoleTechnicalBuyer, b2b.ContactRoleOther,
+}
+
+func compileModel(eng rules.Engine, m StageModel, path string, ps *b2b.Problems, ws *[]Warning) *Model {
+	cm := &Model{StageModel: m, index: map[string]int{}, allow: map[[2]int]bool{}, succes: -1}
+	if strings.TrimSpace(m.ID) == "" {
+		ps.Addf(path+".id", "is required")
+	}
+	if len(m.Stages) == 0 {
+		ps.Addf(path+".stages", "a stage model needs at least one stage")
+	}
+	for i, s := range m.Stages {
+		sp := fmt.Sprintf("%s.stages[%d]", path, i)
+		switch {
+		case strings.TrimSpace(s.Name) == "":
+			ps.Addf(sp+".name", "is required")
+		case s.Name == "*":
+			ps.Addf(sp+".name", `"*" is reserved (it means every open stage in transitions)`)
+		default:
+			if j, dup := cm.index[s.Name]; dup {
+				ps.Addf(sp+".name", "duplicate stage %q (also stages[%d])", s.Name, j)
+			} else {
+				cm.index[s.Name] = i
+			}
+		}
+		if s.Success && s.Failure {
+			ps.Addf(sp, "stage %q cannot be both the success stage and a failure stage", s.Name)
+		}
+		if s.Entry && (s.Success || s.Failure) {
+			ps.Addf(sp+".entry", "a closed stage (%q) cannot be an entry stage", s.Name)
+		}
+		if s.Entry {
+			cm.entry = append(cm.entry, i)
+		}
+		if s.Success {
+			if cm.succes >= 0 {
+				ps.Addf(sp+".success", "only one success stage is allowed (also stages[%d])", cm.succes)
+			} else {
+				cm.succes = i
+			}
+		}
+	}
+	if len(m.Stages) > 0 {
+		if len(cm.entry) == 0 {
+			ps.Addf(path+".stages", "no entry stage: mark at least one stage Entry")
+		}
+		if cm.succes < 0 {
+			ps.Addf(path+".stages", "no success stage: mark exactly one stage Success")
+		}
+	}
+	seen := map[[2]string]int{}
+	for i, tr := range m.Transitions {
+		tp := fmt.Sprintf("%s.transitions[%d]", path, i)
+		from, fromOK := cm.index[tr.From]
+		if tr.From == "*" {
+			from, fromOK = -1, true
+		} else if !fromOK {
+			ps.Addf(tp+".from", "unknown stage %q", tr.From)
+		}
+		to, toOK := cm.index[tr.To]
+		if !toOK {
+			ps.Addf(tp+".to", "unknown stage %q", tr.To)
+		}
+		if tr.From == tr.To && fromOK {
+			ps.Addf(tp, "a transition from %q to itself is not a transition", tr.From)
+		}
+		k := [2]string{tr.From, tr.To}
+		if j, dup := seen[k]; dup {
+			ps.Addf(tp, "duplicate transition %q -> %q (also transitions[%d])", tr.From, tr.To, j)
+		}
+		seen[k] = i
+		if fromOK && toOK {
+			for _, f := range cm.froms(from) {
+				if f != to {
+					cm.allow[[2]int{f, to}] = true
+				}
+			}
+		}
+		if strings.TrimSpace(tr.When.Source) != "" {
+			r := tr.When
+			r.Name = cmpOr(r.Name, tr.From+" -> "+tr.To)
+			cm.Transitions[i].When = r
+			x, err := rules.Compile[StageEnv, bool](eng, r)
+			ps.Add(tp+".when", err)
+			if x != nil && fromOK && toOK {
+				cm.auto = append(cm.auto, autoTransition{from: from, to: to, when: x})
+			}
+		}
+	}
+	if len(cm.entry) > 0 {
+		reach := map[int]bool{}
+		queue := slices.Clone(cm.entry)
+		for len(queue) > 0 {
+			s := queue[0]
+			queue = queue[1:]
+			if reach[s] {
+				continue
+			}
+			reach[s] = true
+			for to := range m.Stages {
+				if cm.allow[[2]int{s, to}] {
+					queue = append(queue, to)
+				}
+			}
+		}
+		for i, s := range m.Stages {
+			if !reach[i] && s.Name != "" {
+				*ws = append(*ws, Warning{fmt.Sprintf("%s.stages[%d]", path, i), fmt.Sprintf("stage %q is not reachable from an entry stage", s.Name)})
+			}
+		}
+	}
+	return cm
+}
+
+// froms expands a transition's source: -1 is every open stage.
+func (m *Model) froms(from int) []int {
+	if from >= 0 {
+		return []int{from}
+	}
+	var out []int
+	for i, s := range m.Stages {
+		if !s.Success && !s.Failure {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// Allowed reports whether the model allows moving from one stage to
+// another.
+func (m *Model) Allowed(from, to string) bool {
+	f, ok1 := m.index[from]
+	t, ok2 := m.index[to]
+	return ok1 && ok2 && m.allow[[2]int{f, t}]
+}
+
+// Next returns the stages the model allows moving to from a stage, in
+// model order.
+func (m *Model) Next(from string) []string {
+	f, ok := m.index[from]
+	if !ok {
+		return nil
+	}
+	var out []string
+	for t, s := range m.Stages {
+		if m.allow[[2]int{f, t}] {
+			out = append(out, s.Name)
+		}
+	}
+	return out
+}
+
+// EntryStages returns the stages a new group may start in; the first is
+// the default.
+func (m *Model) EntryStages() []string {
+	out := make([]string, len(m.entry))
+	for i, e := range m.entry {
+		out[i] = m.Stages[e].Name
+	}
+	return out
+}
+
+// SuccessStage returns the model's success stage.
+func (m *Model) SuccessStage() string { return m.Stages[m.succes].Name }
+
+// Closed reports whether stage is the success stage or a failure stage.
+func (m *Model) Closed(stage string) bool {
+	i, ok := m.index[stage]
+	return ok && (m.Stages[i].Success || m.Stages[i].Failure)
+}
+
+// Warnings returns what is legal but probably wrong in the definitions.
+func (c *Catalog) Warnings() []Warning { return slices.Clone(c.warnings) }
+
+// Engine returns the rules engine the catalog was compiled with.
+func (c *Catalog) Engine() rules.Engine { return c.engine }
+
+// Interests returns the compiled solution interests in definition order.
+func (c *Catalog) Interests() []*Interest { return slices.Clone(c.interests) }
+
+// Interest returns the interest with the given ID.
+func (c *Catalog) Interest(id string) (*Interest, bool) {
+	for _, i := range c.interests {
+		if i.ID == id {
+			return i, true
+		}
+	}
+	return nil, false
+}
+
+// Templates returns the compiled role templates in definition order (the
+// standard template last when it was not defined).
+func (c *Catalog) Templates() []*Template { return slices.Clone(c.templates) }
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}

@@ -1,0 +1,117 @@
+package buyinggroup
+
+// Completeness is how complete a buying group is, with the share each role
+// contributes. See the package documentation for the definition and worked
+// examples.
+type Completeness struct {
+	// Value is the mean fill of the required roles, in [0, 1].
+	Value float64 `json:"value"`
+	// Weighted is the weighted mean fill of the required roles, in [0, 1].
+	Weighted float64 `json:"weighted"`
+	// FilledRequired counts the required roles with at least MinMembers
+	// members, out of Required.
+	FilledRequired int `json:"filledRequired"`
+	Required       int `json:"required"`
+	// Roles lists every role of the template in order.
+	Roles []RoleFill `json:"roles"`
+}
+
+// RoleFill is one role's contribution to completeness.
+type RoleFill struct {
+	Role     string  `json:"role"`
+	Required bool    `json:"required"`
+	Members  int     `json:"members"`
+	Min      int     `json:"min"`
+	Weight   float64 `json:"weight"`
+	// Fill is min(Members, Min) / Min.
+	Fill float64 `json:"fill"`
+}
+
+// A MissingRole is a required role that is not filled yet: the target of a
+// completeness campaign.
+type MissingRole struct {
+	Role    string `json:"role"`
+	Members int    `json:"members"`
+	Min     int    `json:"min"`
+	// Need is Min - Members.
+	Need int `json:"need"`
+}
+
+// completeness computes the completeness of members under template t.
+//
+// For each role r with m_r = MinMembers (at least 1) and n_r members:
+//
+//	fill_r = min(n_r, m_r) / m_r
+//
+// and over the required roles R (optional roles never enter either sum):
+//
+//	Value    = Σ_{r∈R} fill_r / |R|
+//	Weighted = Σ_{r∈R} w_r·fill_r / Σ_{r∈R} w_r
+//
+// Both are 1 when the template has no required role (or, for Weighted,
+// when all required weights are 0).
+func completeness(t *Template, members []Member) Completeness {
+	counts := make([]int, len(t.Roles))
+	for _, m := range members {
+		if i := t.RoleIndex(m.Role); i >= 0 {
+			counts[i]++
+		}
+	}
+	c := Completeness{Roles: make([]RoleFill, len(t.Roles))}
+	var sum, wsum, wtotal float64
+	for i := range t.Roles {
+		r := &t.Roles[i]
+		f := RoleFill{Role: r.Name, Required: r.Required, Members: counts[i], Min: r.min(), Weight: r.weight()}
+		f.Fill = float64(min(f.Members, f.Min)) / float64(f.Min)
+		c.Roles[i] = f
+		if !r.Required {
+			continue
+		}
+		c.Required++
+		if f.Members >= f.Min {
+			c.FilledRequired++
+		}
+		sum += f.Fill
+		wsum += f.Weight * f.Fill
+		wtotal += f.Weight
+	}
+	c.Value, c.Weighted = 1, 1
+	if c.Required > 0 {
+		c.Value = sum / float64(c.Required)
+	}
+	if wtotal > 0 {
+		c.Weighted = wsum / wtotal
+	}
+	return c
+}
+
+// Completeness returns the completeness of a group (see the package
+// documentation). It returns ErrUnknownInterest for a group of an interest
+// the catalog does not define.
+func (c *Catalog) Completeness(g Group) (Completeness, error) {
+	in, err := c.interestOf(&g)
+	if err != nil {
+		return Completeness{}, err
+	}
+	return completeness(in.template, g.Members), nil
+}
+
+// MissingRoles returns the required roles of a group that have fewer
+// members than their MinMembers, in template order.
+func (c *Catalog) MissingRoles(g Group) ([]MissingRole, error) {
+	in, err := c.interestOf(&g)
+	if err != nil {
+		return nil, err
+	}
+	return missingRoles(completeness(in.template, g.Members)), nil
+}
+
+func missingRoles(c Completeness) []MissingRole {
+	var out []MissingRole
+	for _, r := range c.Roles {
+		if r.Required && r.Members < r.Min {
+			out = append(out, MissingRole{Role: r.Role, Members: r.Members, Min: r.Min, Need: r.Min - r.Members})
+		}
+	}
+	return out
+}

@@ -1,0 +1,160 @@
+// Package buyinggroup holds solution interests, role templates and buying
+// groups: who in an account plays which role in a purchase, how complete
+// the committee is, and where the group stands in its buying stages.
+//
+// # Concepts
+//
+//   - A [SolutionInterest] is something sold to a committee: a product, a
+//     solution category or a use case (the granularity is yours). It names
+//     a role template, a stage model, the CRM product it maps to, and an
+//     optional applicability rule over the account.
+//   - A [RoleTemplate] lists the roles of the committee. Each [Role] has a
+//     qualification rule (a boolean expression over person and account,
+//     see [RoleEnv]), is required or optional, has MinMembers and
+//     MaxMembers, a Weight for weighted completeness, a Priority for
+//     tie-breaks, and the CRM opportunity contact roles (b2b.ContactRole*)
+//     that fill it. [StandardTemplate] is the template shipped with the
+//     library (Economic Buyer, Technical Evaluator and Champion required;
+//     Decision Maker, Influencer, End User, Executive Sponsor and
+//     Procurement optional).
+//   - A [Group] is one account x one solution interest: claims, members by
+//     role, history, completeness, stage and stage history, and a
+//     free-text status with history. It is plain data that serialises to
+//     JSON; stores persist it as is.
+//   - A [StageModel] is a group's life cycle: stages, entry stages, one
+//     success stage, failure stages, allowed transitions and automatic
+//     transition rules over [StageEnv] (completeness, score, velocity,
+//     opportunity). [DefaultStageModel] is Awareness -> Consideration ->
+//     Decision -> Sales Ready -> Closed Won / Closed Lost.
+//
+// # Define and validate
+//
+//	cat, err := buyinggroup.Compile(buyinggroup.Definitions{
+//		Interests: []buyinggroup.SolutionInterest{{
+//			ID: "data-platform", Name: "Data Platform",
+//			Template: buyinggroup.StandardTemplateID, CRMProduct: "Data Platform",
+//			Applies: rules.Rule{Source: `account.employees >= 500`},
+//		}},
+//	}, buyinggroup.Config{Engine: eng})
+//
+// [Compile] checks everything and reports every problem at once as a
+// *b2b.ValidationError with paths: duplicate role names, empty templates,
+// unsatisfiable bounds, rules that do not compile (with line, column and
+// caret), unknown references, stage models without an entry or a success
+// stage:
+//
+//	buying-group definitions: 3 problems:
+//	  templates[0].roles[0].maxMembers: unsatisfiable: at most 2 members but at least 3 required
+//	  templates[0].roles[1].name: duplicate role name "Champion" (also roles[0])
+//	  templates[0].roles[1].rule: rule "Champion" 1:14: method calls are not allowed (...)
+//	      | person.title.contains("lead")
+//	      |              ^
+//
+// Legal but doubtful definitions are warnings ([Catalog.Warnings]), not
+// errors: more than [MaxRequiredRoles] (5) required roles ("templates with
+// more than 5 required roles rarely complete; start with 3-5 essential
+// roles"), a template with no required role, a CRM contact role outside
+// Salesforce's standard picklist, a stage no entry stage reaches.
+//
+// # Run
+//
+// The [Catalog] is immutable. Every operation takes a group and now and
+// returns the new group and the events it caused; the old value is never
+// modified, and nothing reads the clock:
+//
+//	g, evs, err := cat.NewGroup("acme", "data-platform", "", now)
+//	g, evs, err = cat.SetRuleClaims(g, persons, claims, now) // from package qualify
+//	g, evs, err = cat.AssignManual(g, "p-7", "Champion", "ann@corp", "met at the summit", now)
+//	g, evs, err = cat.ApplyOpportunity(g, &opp, now)
+//	g, evs, err = cat.RemovePerson(g, "p-3", "left the account", now)
+//	g, evs, err = cat.Advance(g, buyinggroup.Signals{Score: 160, Velocity: 40}, now)
+//	g, evs, err = cat.MoveTo(g, buyinggroup.StageSalesReady, "journey:pipeline", "alert sent", now)
+//	g, evs, err = cat.SetStatus(g, "intro requested", "ann@corp", now)
+//
+// # Membership: claims and precedence
+//
+// A group records what each source says as [Claim]s and resolves its
+// members from them. Sources rank
+//
+//	manual (a marketer) > crm (an opportunity contact role) > journey > rule
+//
+// and a claim of a higher source is never overwritten or removed by a
+// lower one: re-evaluating the rules replaces only rule claims, applying an
+// opportunity replaces only that opportunity's claims. Resolution, per
+// person: a manual exclusion ([Catalog.ExcludeManual]) removes the lower
+// claims on the excluded role (or on every role); the best claim per role
+// stands; the person holds at most MaxRolesPerPerson roles (default 1),
+// best first: the higher source, then (between rule claims) the higher
+// role priority and the more specific rule (package qualify measures it),
+// then (between other claims) the earlier one, then template order. A role
+// with MaxMembers takes rule and journey members up to MaxMembers minus its
+// manual and CRM members (those are never refused), keeping current
+// members first; a person refused by a full role falls back to their next
+// role.
+//
+// Every [Member] records its method, the rule name, expression and the
+// values it saw (or the marketer, opportunity or journey), since when it
+// holds the role and when its source last stated it. When a membership
+// ends it moves to [Group.History] with the time and the reason: "left the
+// account", "no qualification rule of the role matches any more", `holds
+// "Champion" (manual) instead (at most 1 role(s) per person)`, `role
+// "Champion" is full (...)`, "excluded manually by ann", ...
+//
+// # Completeness
+//
+// For a role r with m_r = MinMembers (at least 1) and n_r members:
+//
+//	fill_r = min(n_r, m_r) / m_r
+//
+// Over the required roles R:
+//
+//	completeness          = Σ_{r∈R} fill_r / |R|
+//	weighted completeness = Σ_{r∈R} w_r · fill_r / Σ_{r∈R} w_r
+//
+// Optional roles enter neither sum, so they never lower (nor raise)
+// completeness; members beyond m_r add nothing. A template with no required
+// role is complete (1). [Completeness.FilledRequired] counts the required
+// roles with n_r >= m_r, and [Catalog.MissingRoles] lists the others (the
+// targets of completeness campaigns). Worked examples (tested one by one):
+//
+//  1. Required Economic Buyer (weight 3), Technical Evaluator (2) and
+//     Champion (2), optional End User; members: Economic Buyer, Technical
+//     Evaluator, End User. Completeness = (1 + 1 + 0) / 3 = 0.667;
+//     weighted = (3 + 2 + 0) / 7 = 0.714; missing: Champion.
+//  2. Required Economic Buyer (MinMembers 1, weight 1, filled) and Champion
+//     (MinMembers 3, weight 2) with 2 members: Champion contributes 2/3.
+//     Completeness = (1 + 2/3) / 2 = 0.833; weighted = (1 + 2 · 2/3) / 3 =
+//     0.778; missing: Champion (need 1).
+//  3. As 2 with a third Champion and an optional Influencer of weight 10
+//     and no member: completeness = weighted = 1.
+//  4. As 1 with only three Champions: completeness = (0 + 0 + 1) / 3 =
+//     0.333, weighted = 2 / 7 = 0.286.
+//
+// Each change recomputes [Group.Completeness] and
+// [Group.WeightedCompleteness]; crossing one of the template's
+// CompletenessThresholds (default 0.6 and 1) emits
+// [EventCompletenessCrossed] with its direction.
+//
+// # Stages
+//
+// [Catalog.MoveTo] moves a group on request; a move its stage model does
+// not allow is refused with a [*TransitionError] that names both stages
+// (matching [ErrTransitionNotAllowed]):
+//
+//	group "acme/dp": stage model "default" does not allow "Awareness" -> "Decision" (from "Awareness" it allows: Consideration, Sales Ready, Closed Won, Closed Lost)
+//
+// [Catalog.Advance] takes the automatic transitions whose rules hold,
+// possibly several in one call (never entering a stage twice), recording
+// the rule and the values it read. A transition From "*" applies to every
+// open stage. [Group.StageHistory] has the time of every change, so
+// [Group.TimeInStage] and [Group.TimeToStage] (time to Sales Ready) are
+// measurable.
+//
+// # Inspect: events
+//
+// Operations return [Event]s: group_created, member_added, member_removed,
+// member_changed (same role, new source), role_filled and role_emptied (the
+// role reached or fell below MinMembers), completeness_crossed,
+// stage_changed, status_changed, and contact_role_unmapped (a CRM contact
+// role no role maps: reported, never dropped silently).
+package buyinggroup

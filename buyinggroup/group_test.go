@@ -1,0 +1,404 @@
+package buyinggroup_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/buyinggroup"
+)
+
+// fill assigns persons manually: each entry is "role=person".
+func fill(t *testing.T, cat *buyinggroup.Catalog, g buyinggroup.Group, seats ...string) buyinggroup.Group {
+	t.Helper()
+	for _, s := range seats {
+		var role, person string
+		for i := range s {
+			if s[i] == '=' {
+				role, person = s[:i], s[i+1:]
+			}
+		}
+		var err error
+		g, _, err = cat.AssignManual(g, b2b.PersonID(person), role, "test", "", t0)
+		require.NoError(t, err)
+	}
+	return g
+}
+
+func newGroup(t *testing.T, cat *buyinggroup.Catalog, interest string) buyinggroup.Group {
+	t.Helper()
+	g, _, err := cat.NewGroup("acme", interest, "", t0)
+	require.NoError(t, err)
+	return g
+}
+
+// TestCompletenessWorkedExamples checks the worked examples of the package
+// documentation, one by one.
+func TestCompletenessWorkedExamples(t *testing.T) {
+	t.Parallel()
+	s1 := buyinggroup.RoleTemplate{ID: "s1", Roles: []buyinggroup.Role{
+		{Name: "Economic Buyer", Rule: rule(`false`), Required: true, Weight: 3},
+		{Name: "Technical Evaluator", Rule: rule(`false`), Required: true, Weight: 2},
+		{Name: "Champion", Rule: rule(`false`), Required: true, Weight: 2},
+		{Name: "End User", Rule: rule(`false`)},
+	}}
+	min3 := buyinggroup.RoleTemplate{ID: "min3", Roles: []buyinggroup.Role{
+		{Name: "Economic Buyer", Rule: rule(`false`), Required: true},
+		{Name: "Champion", Rule: rule(`false`), Required: true, MinMembers: 3, Weight: 2},
+		{Name: "Influencer", Rule: rule(`false`), MinMembers: 2, Weight: 10},
+	}}
+	none := buyinggroup.RoleTemplate{ID: "none", Roles: []buyinggroup.Role{{Name: "Fan", Rule: rule(`false`)}}}
+	cat := compileDefs(t, buyinggroup.Definitions{
+		Interests: []buyinggroup.SolutionInterest{{ID: "s1", Template: "s1"}, {ID: "min3", Template: "min3"}, {ID: "none", Template: "none"}},
+		Templates: []buyinggroup.RoleTemplate{s1, min3, none},
+	})
+	tests := []struct {
+		name           string
+		interest       string
+		seats          []string
+		value, weight  float64
+		filled, needed int
+		missing        []buyinggroup.MissingRole
+	}{
+		{
+			name: "1. S1: two of three required roles, optional End User does not count", interest: "s1",
+			seats: []string{"Economic Buyer=cfo", "Technical Evaluator=vpe", "End User=de"},
+			value: 2.0 / 3, weight: (3 + 2) / 7.0, filled: 2, needed: 3,
+			missing: []buyinggroup.MissingRole{{Role: "Champion", Members: 0, Min: 1, Need: 1}},
+		},
+		{
+			name: "2. members required 3 with 2 members contributes 2/3", interest: "min3",
+			seats: []string{"Economic Buyer=cfo", "Champion=a", "Champion=b"},
+			value: (1 + 2.0/3) / 2, weight: (1 + 2*2.0/3) / 3, filled: 1, needed: 2,
+			missing: []buyinggroup.MissingRole{{Role: "Champion", Members: 2, Min: 3, Need: 1}},
+		},
+		{
+			name: "3. optional roles never lower completeness (empty optional Influencer with weight 10)", interest: "min3",
+			seats: []string{"Economic Buyer=cfo", "Champion=a", "Champion=b", "Champion=c"},
+			value: 1, weight: 1, filled: 2, needed: 2,
+		},
+		{
+			name: "4. members beyond the minimum add nothing", interest: "s1",
+			seats: []string{"Champion=a", "Champion=b", "Champion=c"},
+			value: 1.0 / 3, weight: 2 / 7.0, filled: 1, needed: 3,
+			missing: []buyinggroup.MissingRole{{Role: "Economic Buyer", Min: 1, Need: 1}, {Role: "Technical Evaluator", Min: 1, Need: 1}},
+		},
+		{
+			name: "5. empty group", interest: "s1",
+			value: 0, weight: 0, filled: 0, needed: 3,
+			missing: []buyinggroup.MissingRole{{Role: "Economic Buyer", Min: 1, Need: 1}, {Role: "Technical Evaluator", Min: 1, Need: 1}, {Role: "Champion", Min: 1, Need: 1}},
+		},
+		{
+			name: "6. no required role: always complete", interest: "none",
+			value: 1, weight: 1, filled: 0, needed: 0,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			g := fill(t, cat, newGroup(t, cat, tt.interest), tt.seats...)
+			c, err := cat.Completeness(g)
+			require.NoError(t, err)
+			require.InDelta(t, tt.value, c.Value, 1e-12)
+			require.InDelta(t, tt.weight, c.Weighted, 1e-12)
+			require.Equal(t, tt.filled, c.FilledRequired)
+			require.Equal(t, tt.needed, c.Required)
+			require.InDelta(t, tt.value, g.Completeness, 1e-12, "stored on the group")
+			require.InDelta(t, tt.weight, g.WeightedCompleteness, 1e-12, "stored on the group")
+			missing, err := cat.MissingRoles(g)
+			require.NoError(t, err)
+			require.Empty(t, cmp.Diff(tt.missing, missing), "(-want +got)")
+		})
+	}
+}
+
+func TestOptionalRolesNeverChangeCompleteness(t *testing.T) {
+	t.Parallel()
+	cat := compile(t, buyinggroup.SolutionInterest{ID: "dp", Template: "standard"})
+	g := fill(t, cat, newGroup(t, cat, "dp"), "Economic Buyer=cfo")
+	before := g.Completeness
+	g = fill(t, cat, g, "End User=u1", "Influencer=i1", "Procurement=p1")
+	require.Equal(t, before, g.Completeness)
+	require.InDelta(t, 1.0/3, before, 1e-12)
+}
+
+func ruleClaim(p b2b.PersonID, role, ruleName string, at time.Time) buyinggroup.Claim {
+	return buyinggroup.Claim{Person: p, Role: role, Method: buyinggroup.MethodRule, Rule: ruleName, Expr: "expr of " + ruleName, At: at}
+}
+
+func TestPrecedence(t *testing.T) {
+	t.Parallel()
+	cat := compile(t, buyinggroup.SolutionInterest{ID: "dp", Template: "standard"})
+	g := newGroup(t, cat, "dp")
+	persons := []b2b.PersonID{"p1"}
+	roles := func(g buyinggroup.Group) []string {
+		var out []string
+		for _, m := range g.Members {
+			out = append(out, fmt.Sprintf("%s=%s/%s", m.Person, m.Role, m.Method))
+		}
+		return out
+	}
+	step := func(g buyinggroup.Group, evs []buyinggroup.Event, err error) buyinggroup.Group {
+		t.Helper()
+		require.NoError(t, err)
+		return g
+	}
+
+	// The rule says Champion.
+	g = step(cat.SetRuleClaims(g, persons, []buyinggroup.Claim{ruleClaim("p1", "Champion", "champ", t0)}, t0))
+	require.Equal(t, []string{"p1=Champion/rule"}, roles(g))
+	// A journey says Influencer: journey outranks rule; one role per person.
+	g = step(cat.AssignFromJourney(g, "p1", "Influencer", "nurture", t0.Add(time.Hour)))
+	require.Equal(t, []string{"p1=Influencer/journey"}, roles(g))
+	// The CRM says Evaluator -> Technical Evaluator: CRM outranks journey.
+	opp := b2b.Opportunity{ID: "o1", Account: "acme", ContactRoles: []b2b.ContactRole{{Person: "p1", Role: b2b.ContactRoleEvaluator}}}
+	g = step(cat.ApplyOpportunity(g, &opp, t0.Add(2*time.Hour)))
+	require.Equal(t, []string{"p1=Technical Evaluator/crm"}, roles(g))
+	// A marketer says Economic Buyer: manual outranks everything.
+	g = step(cat.AssignManual(g, "p1", "economic buyer", "ann", "met at the summit", t0.Add(3*time.Hour)))
+	require.Equal(t, []string{"p1=Economic Buyer/manual"}, roles(g))
+	// Re-evaluating the rule (now Decision Maker) never overwrites manual.
+	g = step(cat.SetRuleClaims(g, persons, []buyinggroup.Claim{ruleClaim("p1", "Decision Maker", "dm", t0)}, t0.Add(4*time.Hour)))
+	require.Equal(t, []string{"p1=Economic Buyer/manual"}, roles(g))
+	// Nor does the CRM or a journey.
+	g = step(cat.ApplyOpportunity(g, &opp, t0.Add(5*time.Hour)))
+	g = step(cat.AssignFromJourney(g, "p1", "End User", "nurture", t0.Add(5*time.Hour)))
+	require.Equal(t, []string{"p1=Economic Buyer/manual"}, roles(g))
+	// When the marketer withdraws, the CRM claim is next in line.
+	g = step(cat.ClearManual(g, "p1", "", t0.Add(6*time.Hour)))
+	require.Equal(t, []string{"p1=Technical Evaluator/crm"}, roles(g))
+	// The CRM drops the contact role: journeys are next (the earlier
+	// journey claim wins among journey claims).
+	opp.ContactRoles = nil
+	g = step(cat.ApplyOpportunity(g, &opp, t0.Add(7*time.Hour)))
+	require.Equal(t, []string{"p1=Influencer/journey"}, roles(g))
+	g = step(cat.RemoveFromJourney(g, "p1", "Influencer", "nurture", t0.Add(8*time.Hour)))
+	g = step(cat.RemoveFromJourney(g, "p1", "End User", "nurture", t0.Add(8*time.Hour)))
+	require.Equal(t, []string{"p1=Decision Maker/rule"}, roles(g))
+
+	// The history records every ended membership with its reason.
+	var hist []string
+	for _, m := range g.History {
+		hist = append(hist, fmt.Sprintf("%s/%s until +%v: %s", m.Role, m.Method, m.Until.Sub(t0), m.EndReason))
+	}
+	want := []string{
+		`Champion/rule until +1h0m0s: holds "Influencer" (journey) instead (at most 1 role(s) per person)`,
+		`Influencer/journey until +2h0m0s: holds "Technical Evaluator" (crm) instead (at most 1 role(s) per person)`,
+		`Technical Evaluator/crm until +3h0m0s: holds "Economic Buyer" (manual) instead (at most 1 role(s) per person)`,
+		`Economic Buyer/manual until +6h0m0s: manual assignment withdrawn`,
+		`Technical Evaluator/crm until +7h0m0s: no longer a contact role on opportunity "o1"`,
+		`Influencer/journey until +8h0m0s: removed by journey "nurture"`,
+		`End User/journey until +8h0m0s: removed by journey "nurture"`, // next in line, then withdrawn too
+	}
+	require.Empty(t, cmp.Diff(want, hist), "(-want +got)")
+}
+
+func TestManualExclusion(t *testing.T) {
+	t.Parallel()
+	cat := compile(t, buyinggroup.SolutionInterest{ID: "dp", Template: "standard"})
+	g := newGroup(t, cat, "dp")
+	ps := []b2b.PersonID{"p1"}
+	claims := []buyinggroup.Claim{ruleClaim("p1", "Economic Buyer", "eb", t0), ruleClaim("p1", "Executive Sponsor", "es", t0)}
+	g, _, err := cat.SetRuleClaims(g, ps, claims, t0)
+	require.NoError(t, err)
+	require.Equal(t, []string{"Economic Buyer"}, g.RolesOf("p1"))
+
+	// Excluded from Economic Buyer: the next rule match takes over.
+	g, evs, err := cat.ExcludeManual(g, "p1", "Economic Buyer", "ann", "not the budget holder", t0.Add(time.Hour))
+	require.NoError(t, err)
+	require.Equal(t, []string{"Executive Sponsor"}, g.RolesOf("p1"))
+	require.Equal(t, "excluded manually by ann", evs[0].Reason)
+	// Re-evaluation does not bring it back.
+	g, _, err = cat.SetRuleClaims(g, ps, claims, t0.Add(2*time.Hour))
+	require.NoError(t, err)
+	require.Equal(t, []string{"Executive Sponsor"}, g.RolesOf("p1"))
+	// Excluded from the group: no role at all.
+	g, _, err = cat.ExcludeManual(g, "p1", "", "ann", "competitor plant", t0.Add(3*time.Hour))
+	require.NoError(t, err)
+	require.Empty(t, g.RolesOf("p1"))
+	// A manual assignment lifts the exclusion of the group.
+	g, _, err = cat.AssignManual(g, "p1", "Champion", "ann", "", t0.Add(4*time.Hour))
+	require.NoError(t, err)
+	require.Equal(t, []string{"Champion"}, g.RolesOf("p1"))
+
+	_, _, err = cat.ExcludeManual(g, "p1", "Boss", "ann", "", t0)
+	require.ErrorIs(t, err, buyinggroup.ErrUnknownRole)
+	require.ErrorContains(t, err, `unknown role "Boss" in template "standard" (roles: Economic Buyer, Decision Maker,`)
+}
+
+func TestMaxMembersAndRolesPerPerson(t *testing.T) {
+	t.Parallel()
+	tpl := buyinggroup.RoleTemplate{ID: "t", Roles: []buyinggroup.Role{
+		{Name: "Champion", Rule: rule(`true`), Required: true, MaxMembers: 2, Priority: 10},
+		{Name: "Influencer", Rule: rule(`true`), Priority: 5},
+		{Name: "Sponsor", Rule: rule(`true`), Priority: 1},
+	}}
+	multi := tpl
+	multi.ID, multi.MaxRolesPerPerson = "multi", 2
+	cat := compileDefs(t, buyinggroup.Definitions{
+		Interests: []buyinggroup.SolutionInterest{{ID: "one", Template: "t"}, {ID: "two", Template: "multi"}},
+		Templates: []buyinggroup.RoleTemplate{tpl, multi},
+	})
+	all := func(p b2b.PersonID) []buyinggroup.Claim {
+		return []buyinggroup.Claim{ruleClaim(p, "Champion", "c", t0), ruleClaim(p, "Influencer", "i", t0), ruleClaim(p, "Sponsor", "s", t0)}
+	}
+	ps := []b2b.PersonID{"a", "b", "c"}
+	var claims []buyinggroup.Claim
+	for _, p := range ps {
+		claims = append(claims, all(p)...)
+	}
+	members := func(g buyinggroup.Group) []string {
+		var out []string
+		for _, m := range g.Members {
+			out = append(out, fmt.Sprintf("%s=%s/%s", m.Person, m.Role, m.Method))
+		}
+		return out
+	}
+
+	g, _, err := cat.SetRuleClaims(newGroup(t, cat, "one"), ps, claims, t0)
+	require.NoError(t, err)
+	// Champion takes two members (the lower IDs); c falls back to Influencer.
+	require.Equal(t, []string{"a=Champion/rule", "b=Champion/rule", "c=Influencer/rule"}, members(g))
+
+	// A manual Champion is never refused by the cap; rule members give way
+	// (current members first, then the lower person ID keeps the seat).
+	g, _, err = cat.AssignManual(g, "c", "Champion", "ann", "", t0.Add(time.Hour))
+	require.NoError(t, err)
+	require.Equal(t, []string{"a=Champion/rule", "c=Champion/manual", "b=Influencer/rule"}, members(g))
+	g, _, err = cat.AssignManual(g, "d", "Champion", "ann", "", t0.Add(time.Hour))
+	require.NoError(t, err)
+	require.Equal(t, []string{"c=Champion/manual", "d=Champion/manual", "a=Influencer/rule", "b=Influencer/rule"}, members(g))
+	last := g.History[len(g.History)-1]
+	require.Equal(t, `role "Champion" is full (at most 2 members from rules and journeys)`, last.EndReason)
+
+	// Two roles per person.
+	g, _, err = cat.SetRuleClaims(newGroup(t, cat, "two"), ps, claims, t0)
+	require.NoError(t, err)
+	require.Equal(t, []string{"a=Champion/rule", "b=Champion/rule", "a=Influencer/rule", "b=Influencer/rule", "c=Influencer/rule", "c=Sponsor/rule"}, members(g))
+}
+
+func TestClaimValidation(t *testing.T) {
+	t.Parallel()
+	cat := compile(t, buyinggroup.SolutionInterest{ID: "dp", Template: "standard"})
+	g := newGroup(t, cat, "dp")
+	for _, tt := range []struct {
+		name  string
+		claim buyinggroup.Claim
+		want  string
+	}{
+		{"not a rule", buyinggroup.Claim{Person: "p1", Role: "Champion", Method: buyinggroup.MethodManual}, `claims[0]: method "manual", want "rule"`},
+		{"person not evaluated", ruleClaim("p9", "Champion", "c", t0), `person "p9" is not among the persons evaluated`},
+		{"unknown role", ruleClaim("p1", "Boss", "c", t0), `unknown role "Boss" in template "standard"`},
+		{"rule exclusion", buyinggroup.Claim{Person: "p1", Role: "Champion", Method: buyinggroup.MethodRule, Exclude: true}, `only manual claims exclude`},
+	} {
+		_, _, err := cat.SetRuleClaims(g, []b2b.PersonID{"p1"}, []buyinggroup.Claim{tt.claim}, t0)
+		require.ErrorIs(t, err, buyinggroup.ErrBadClaim, tt.name)
+		require.ErrorContains(t, err, tt.want, tt.name)
+	}
+	_, _, err := cat.ApplyOpportunity(g, &b2b.Opportunity{ID: "o", Account: "other"}, t0)
+	require.ErrorContains(t, err, `opportunity "o" is on account "other"`)
+	g.Interest = "gone"
+	_, _, err = cat.AssignManual(g, "p1", "Champion", "", "", t0)
+	require.ErrorIs(t, err, buyinggroup.ErrUnknownInterest)
+}
+
+func TestEvents(t *testing.T) {
+	t.Parallel()
+	cat := compile(t, buyinggroup.SolutionInterest{ID: "dp", Template: "standard"})
+	g := newGroup(t, cat, "dp")
+	ps := []b2b.PersonID{"cfo", "vpe"}
+	at := t0.Add(time.Hour)
+	g, evs, err := cat.SetRuleClaims(g, ps, []buyinggroup.Claim{
+		ruleClaim("cfo", "Economic Buyer", "eb", at), ruleClaim("vpe", "Technical Evaluator", "te", at),
+	}, at)
+	require.NoError(t, err)
+	type brief struct {
+		Type   buyinggroup.EventType
+		Person b2b.PersonID
+		Role   string
+		Th     float64
+		Up     bool
+	}
+	short := func(evs []buyinggroup.Event) []brief {
+		var out []brief
+		for _, e := range evs {
+			require.Equal(t, "acme/dp", e.Group)
+			out = append(out, brief{e.Type, e.Person, e.Role, e.Threshold, e.Up})
+		}
+		return out
+	}
+	require.Empty(t, cmp.Diff([]brief{
+		{buyinggroup.EventMemberAdded, "cfo", "Economic Buyer", 0, false},
+		{buyinggroup.EventMemberAdded, "vpe", "Technical Evaluator", 0, false},
+		{buyinggroup.EventRoleFilled, "", "Economic Buyer", 0, false},
+		{buyinggroup.EventRoleFilled, "", "Technical Evaluator", 0, false},
+		{buyinggroup.EventCompletenessCrossed, "", "", 0.6, true},
+	}, short(evs)), "(-want +got)")
+	require.Equal(t, `rule "eb" matched: expr of eb`, evs[0].Reason)
+
+	// The same claims again: nothing happens.
+	g2, evs, err := cat.SetRuleClaims(g, ps, []buyinggroup.Claim{
+		ruleClaim("cfo", "Economic Buyer", "eb", at), ruleClaim("vpe", "Technical Evaluator", "te", at),
+	}, at.Add(time.Hour))
+	require.NoError(t, err)
+	require.Empty(t, evs)
+	require.Empty(t, cmp.Diff(g, g2))
+
+	// The CFO leaves: removed, role emptied, completeness crosses down.
+	g3, evs, err := cat.RemovePerson(g2, "cfo", "", at.Add(2*time.Hour))
+	require.NoError(t, err)
+	require.Empty(t, cmp.Diff([]brief{
+		{buyinggroup.EventMemberRemoved, "cfo", "Economic Buyer", 0, false},
+		{buyinggroup.EventRoleEmptied, "", "Economic Buyer", 0, false},
+		{buyinggroup.EventCompletenessCrossed, "", "", 0.6, false},
+	}, short(evs)), "(-want +got)")
+	require.Equal(t, "left the account", evs[0].Reason)
+	require.Len(t, g3.History, 1)
+	require.Equal(t, at, g3.History[0].Since)
+	require.Equal(t, at.Add(2*time.Hour), g3.History[0].Until)
+	// The old state is untouched.
+	require.Len(t, g2.Members, 2)
+	require.Empty(t, g2.History)
+
+	// Confirmed by the CRM: member changed, not added.
+	opp := b2b.Opportunity{ID: "o1", Account: "acme", ContactRoles: []b2b.ContactRole{
+		{Person: "vpe", Role: b2b.ContactRoleTechnicalBuyer}, {Person: "x", Role: b2b.ContactRoleOther},
+	}}
+	_, evs, err = cat.ApplyOpportunity(g3, &opp, at.Add(3*time.Hour))
+	require.NoError(t, err)
+	require.Equal(t, buyinggroup.EventContactRoleUnmapped, evs[0].Type)
+	require.Equal(t, `contact role "Other" on opportunity "o1" fills no role of template "standard"`, evs[0].Reason)
+	require.Equal(t, buyinggroup.EventMemberChanged, evs[1].Type)
+	require.Equal(t, "rule", evs[1].From)
+	require.Equal(t, "crm", evs[1].To)
+	require.Equal(t, `CRM opportunity "o1": contact role "Technical Buyer"`, evs[1].Reason)
+}
+
+func TestGroupJSONRoundTrip(t *testing.T) {
+	t.Parallel()
+	cat := compile(t, buyinggroup.SolutionInterest{ID: "dp", Template: "standard"})
+	g := newGroup(t, cat, "dp")
+	g, _, err := cat.SetRuleClaims(g, []b2b.PersonID{"p1"}, []buyinggroup.Claim{{
+		Person: "p1", Role: "Champion", Method: buyinggroup.MethodRule, Rule: "champ", Expr: "x",
+		Values: []buyinggroup.Value{{Name: "person.title", Value: "Head of Ops"}}, Conditions: 2, Nodes: 7, At: t0,
+	}}, t0)
+	require.NoError(t, err)
+	g, _, err = cat.RemovePerson(g, "p1", "", t0.Add(time.Hour))
+	require.NoError(t, err)
+	g, _, err = cat.SetStatus(g, "waiting for intro", "ann", t0.Add(time.Hour))
+	require.NoError(t, err)
+	g, _, err = cat.MoveTo(g, buyinggroup.StageConsideration, "ann", "call went well", t0.Add(2*time.Hour))
+	require.NoError(t, err)
+	b, err := json.Marshal(g)
+	require.NoError(t, err)
+	var back buyinggroup.Group
+	require.NoError(t, json.Unmarshal(b, &back))
+	require.Empty(t, cmp.Diff(g, back), "(-want +got)")
+	require.False(t, math.IsNaN(back.Completeness))
+}

@@ -1,0 +1,317 @@
+package buyinggroup
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/quorumhq/quorum/b2b"
+)
+
+// Sentinel errors of the package; the typed errors below match them with
+// errors.Is.
+var (
+	ErrUnknownInterest      = errors.New("unknown solution interest")
+	ErrUnknownRole          = errors.New("unknown role")
+	ErrUnknownStage         = errors.New("unknown stage")
+	ErrTransitionNotAllowed = errors.New("stage transition not allowed")
+	ErrBadClaim             = errors.New("bad claim")
+)
+
+// TransitionError is a stage change that the group's stage model does not
+// allow. It matches [ErrTransitionNotAllowed].
+type TransitionError struct {
+	Group   string
+	Model   string
+	From    string
+	To      string
+	Allowed []string // the stages the model allows from From
+}
+
+func (e *TransitionError) Error() string {
+	allowed := "none"
+	if len(e.Allowed) > 0 {
+		allowed = strings.Join(e.Allowed, ", ")
+	}
+	return fmt.Sprintf("group %q: stage model %q does not allow %q -> %q (from %q it allows: %s)",
+		e.Group, e.Model, e.From, e.To, e.From, allowed)
+}
+
+// Is reports whether target is [ErrTransitionNotAllowed].
+func (e *TransitionError) Is(target error) bool { return target == ErrTransitionNotAllowed }
+
+func (c *Catalog) interestOf(g *Group) (*Interest, error) {
+	in, ok := c.Interest(g.Interest)
+	if !ok {
+		return nil, fmt.Errorf("group %q: %w %q", g.ID, ErrUnknownInterest, g.Interest)
+	}
+	return in, nil
+}
+
+// Applies reports whether an interest applies to an account: whether the
+// account should have a buying group for it. An interest without an
+// applicability rule applies to every account.
+func (c *Catalog) Applies(interest string, account *b2b.Account, now time.Time) (bool, error) {
+	in, ok := c.Interest(interest)
+	if !ok {
+		return false, fmt.Errorf("%w %q", ErrUnknownInterest, interest)
+	}
+	return in.AppliesTo(account, now)
+}
+
+// AppliesTo reports whether the interest applies to an account.
+func (i *Interest) AppliesTo(account *b2b.Account, now time.Time) (bool, error) {
+	if i.applies == nil {
+		return true, nil
+	}
+	return i.applies.Eval(&AccountEnv{Account: *account, Now: now})
+}
+
+// MatchesOpportunity reports whether a CRM opportunity is for this
+// interest: its SolutionInterest is the interest's ID, or it names none and
+// its Product equals the interest's CRMProduct (case-insensitively).
+func (i *Interest) MatchesOpportunity(o *b2b.Opportunity) bool {
+	if o.SolutionInterest != "" {
+		return o.SolutionInterest == i.ID
+	}
+	return i.CRMProduct != "" && strings.EqualFold(strings.TrimSpace(o.Product), strings.TrimSpace(i.CRMProduct))
+}
+
+// NewGroup creates the buying group of an account for an interest, in the
+// given entry stage ("" for the model's first entry stage). It emits
+// [EventGroupCreated].
+func (c *Catalog) NewGroup(account b2b.AccountID, interest, stage string, now time.Time) (Group, []Event, error) {
+	in, ok := c.Interest(interest)
+	if !ok {
+		return Group{}, nil, fmt.Errorf("%w %q", ErrUnknownInterest, interest)
+	}
+	if strings.TrimSpace(string(account)) == "" {
+		return Group{}, nil, fmt.Errorf("buying group for %q: account ID is required", interest)
+	}
+	m := in.model
+	if stage == "" {
+		stage = m.Stages[m.entry[0]].Name
+	} else if i, ok := m.index[stage]; !ok || !m.Stages[i].Entry {
+		return Group{}, nil, fmt.Errorf("%w: %q is not an entry stage of stage model %q (entry stages: %s)",
+			ErrUnknownStage, stage, m.ID, strings.Join(m.EntryStages(), ", "))
+	}
+	g := Group{
+		ID: GroupID(account, interest), Account: account, Interest: interest,
+		CreatedAt: now, UpdatedAt: now,
+		Stage: stage, StageSince: now,
+		StageHistory: []StageChange{{To: stage, At: now, Reason: "group created"}},
+	}
+	comp := completeness(in.template, nil)
+	g.Completeness, g.WeightedCompleteness = comp.Value, comp.Weighted
+	ev := g.event(EventGroupCreated, now)
+	ev.To = stage
+	ev.Completeness = comp.Value
+	return g, []Event{ev}, nil
+}
+
+// SetRuleClaims replaces the rule claims of the given persons with claims
+// (package qualify computes them). Every claim must have Method rule, a
+// person among persons and a role of the template. Persons of persons with
+// no claim lose their rule claims ("no qualification rule matches any
+// more"); other sources' claims are untouched.
+func (c *Catalog) SetRuleClaims(g Group, persons []b2b.PersonID, claims []Claim, now time.Time) (Group, []Event, error) {
+	return c.apply(g, now, "no qualification rule of the role matches any more", func(in *Interest, ng *Group) error {
+		for i, cl := range claims {
+			switch {
+			case cl.Method != MethodRule:
+				return fmt.Errorf("%w: claims[%d]: method %q, want %q", ErrBadClaim, i, cl.Method, MethodRule)
+			case !slices.Contains(persons, cl.Person):
+				return fmt.Errorf("%w: claims[%d]: person %q is not among the persons evaluated", ErrBadClaim, i, cl.Person)
+			case in.template.RoleIndex(cl.Role) < 0:
+				return fmt.Errorf("%w: claims[%d]: %w %q in template %q", ErrBadClaim, i, ErrUnknownRole, cl.Role, in.template.ID)
+			case cl.Exclude:
+				return fmt.Errorf("%w: claims[%d]: only manual claims exclude", ErrBadClaim, i)
+			}
+		}
+		ng.Claims = slices.DeleteFunc(ng.Claims, func(cl Claim) bool {
+			return cl.Method == MethodRule && slices.Contains(persons, cl.Person)
+		})
+		for _, cl := range claims {
+			cl.Role = in.template.Roles[in.template.RoleIndex(cl.Role)].Name
+			if cl.At.IsZero() {
+				cl.At = now
+			}
+			ng.Claims = append(ng.Claims, cl)
+		}
+		return nil
+	})
+}
+
+// AssignManual records that a marketer (by) put a person in a role. Manual
+// is the highest source: no rule, CRM or journey claim overrides it. It
+// lifts the marketer's exclusions of that person from that role or from
+// the group.
+func (c *Catalog) AssignManual(g Group, person b2b.PersonID, role, by, note string, now time.Time) (Group, []Event, error) {
+	return c.apply(g, now, "", func(in *Interest, ng *Group) error {
+		name, err := roleName(in, role, false)
+		if err != nil {
+			return err
+		}
+		ng.Claims = slices.DeleteFunc(ng.Claims, func(cl Claim) bool {
+			return cl.Method == MethodManual && cl.Person == person && (cl.Role == name || cl.Exclude && cl.Role == "")
+		})
+		ng.Claims = append(ng.Claims, Claim{Person: person, Role: name, Method: MethodManual, Ref: by, Note: note, At: now})
+		return nil
+	})
+}
+
+// ExcludeManual records that a marketer (by) decided a person must not
+// hold role ("" for every role of the group), whatever rules, the CRM or
+// journeys say. It replaces the marketer's assignments it contradicts.
+func (c *Catalog) ExcludeManual(g Group, person b2b.PersonID, role, by, note string, now time.Time) (Group, []Event, error) {
+	return c.apply(g, now, "", func(in *Interest, ng *Group) error {
+		name, err := roleName(in, role, true)
+		if err != nil {
+			return err
+		}
+		ng.Claims = slices.DeleteFunc(ng.Claims, func(cl Claim) bool {
+			return cl.Method == MethodManual && cl.Person == person && (name == "" || cl.Role == name)
+		})
+		ng.Claims = append(ng.Claims, Claim{Person: person, Role: name, Method: MethodManual, Exclude: true, Ref: by, Note: note, At: now})
+		return nil
+	})
+}
+
+// ClearManual withdraws a marketer's assignments and exclusions of a person
+// for role ("" for all of them); lower sources take over again.
+func (c *Catalog) ClearManual(g Group, person b2b.PersonID, role string, now time.Time) (Group, []Event, error) {
+	return c.apply(g, now, "manual assignment withdrawn", func(in *Interest, ng *Group) error {
+		name, err := roleName(in, role, true)
+		if err != nil {
+			return err
+		}
+		ng.Claims = slices.DeleteFunc(ng.Claims, func(cl Claim) bool {
+			return cl.Method == MethodManual && cl.Person == person && (name == "" || cl.Role == name)
+		})
+		return nil
+	})
+}
+
+// AssignFromJourney records that a journey action put a person in a role.
+func (c *Catalog) AssignFromJourney(g Group, person b2b.PersonID, role, journey string, now time.Time) (Group, []Event, error) {
+	return c.apply(g, now, "", func(in *Interest, ng *Group) error {
+		name, err := roleName(in, role, false)
+		if err != nil {
+			return err
+		}
+		ng.Claims = slices.DeleteFunc(ng.Claims, func(cl Claim) bool {
+			return cl.Method == MethodJourney && cl.Person == person && cl.Role == name && cl.Ref == journey
+		})
+		ng.Claims = append(ng.Claims, Claim{Person: person, Role: name, Method: MethodJourney, Ref: journey, At: now})
+		return nil
+	})
+}
+
+// RemoveFromJourney withdraws a journey's claim that a person holds role.
+func (c *Catalog) RemoveFromJourney(g Group, person b2b.PersonID, role, journey string, now time.Time) (Group, []Event, error) {
+	return c.apply(g, now, fmt.Sprintf("removed by journey %q", journey), func(in *Interest, ng *Group) error {
+		name, err := roleName(in, role, false)
+		if err != nil {
+			return err
+		}
+		ng.Claims = slices.DeleteFunc(ng.Claims, func(cl Claim) bool {
+			return cl.Method == MethodJourney && cl.Person == person && cl.Role == name && cl.Ref == journey
+		})
+		return nil
+	})
+}
+
+// ApplyOpportunity makes the group's CRM claims from opportunity o match
+// its contact roles: each contact role that a role of the template maps
+// (Role.ContactRoles) becomes a crm claim; claims from o that the CRM no
+// longer records are withdrawn. A contact role that no role maps emits
+// [EventContactRoleUnmapped]. Which groups an opportunity concerns is the
+// caller's choice (see [Interest.MatchesOpportunity]); o must be on the
+// group's account.
+func (c *Catalog) ApplyOpportunity(g Group, o *b2b.Opportunity, now time.Time) (Group, []Event, error) {
+	if o.Account != g.Account {
+		return g, nil, fmt.Errorf("group %q: opportunity %q is on account %q", g.ID, o.ID, o.Account)
+	}
+	var unmapped []Event
+	ng, evs, err := c.apply(g, now, fmt.Sprintf("no longer a contact role on opportunity %q", o.ID), func(in *Interest, ng *Group) error {
+		ng.Claims = slices.DeleteFunc(ng.Claims, func(cl Claim) bool {
+			return cl.Method == MethodCRM && cl.Ref == string(o.ID)
+		})
+		for _, cr := range o.ContactRoles {
+			i := in.template.RoleForContactRole(cr.Role)
+			if i < 0 {
+				ev := ng.event(EventContactRoleUnmapped, now)
+				ev.Person, ev.Method = cr.Person, MethodCRM
+				ev.Reason = fmt.Sprintf("contact role %q on opportunity %q fills no role of template %q", cr.Role, o.ID, in.template.ID)
+				unmapped = append(unmapped, ev)
+				continue
+			}
+			ng.Claims = append(ng.Claims, Claim{
+				Person: cr.Person, Role: in.template.Roles[i].Name, Method: MethodCRM, Ref: string(o.ID),
+				Note: fmt.Sprintf("contact role %q", cr.Role), At: now,
+			})
+		}
+		return nil
+	})
+	if err != nil {
+		return g, nil, err
+	}
+	return ng, append(unmapped, evs...), nil
+}
+
+// RemovePerson withdraws every claim about a person (all sources), as when
+// the person leaves the account. The memberships end with reason (default
+// "left the account") and stay in the history.
+func (c *Catalog) RemovePerson(g Group, person b2b.PersonID, reason string, now time.Time) (Group, []Event, error) {
+	return c.apply(g, now, cmpOr(reason, "left the account"), func(_ *Interest, ng *Group) error {
+		ng.Claims = slices.DeleteFunc(ng.Claims, func(cl Claim) bool { return cl.Person == person })
+		return nil
+	})
+}
+
+// Persons returns the persons the group has claims about, sorted.
+func (g *Group) Persons() []b2b.PersonID {
+	var out []b2b.PersonID
+	for _, cl := range g.Claims {
+		out = append(out, cl.Person)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+func roleName(in *Interest, role string, allowAll bool) (string, error) {
+	if role == "" && allowAll {
+		return "", nil
+	}
+	i := in.template.RoleIndex(role)
+	if i < 0 {
+		names := make([]string, len(in.template.Roles))
+		for k, r := range in.template.Roles {
+			names[k] = r.Name
+		}
+		return "", fmt.Errorf("%w %q in template %q (roles: %s)", ErrUnknownRole, role, in.template.ID, strings.Join(names, ", "))
+	}
+	return in.template.Roles[i].Name, nil
+}
+
+// apply runs mutate on a copy of g, then resolves members and emits the
+// events of the difference. reason explains memberships that end because
+// their claim was withdrawn.
+func (c *Catalog) apply(g Group, now time.Time, reason string, mutate func(*Interest, *Group) error) (Group, []Event, error) {
+	in, err := c.interestOf(&g)
+	if err != nil {
+		return g, nil, err
+	}
+	ng := g.clone()
+	if err := mutate(in, &ng); err != nil {
+		return g, nil, fmt.Errorf("group %q: %w", g.ID, err)
+	}
+	sortClaims(in.template, ng.Claims)
+	if len(ng.Claims) == 0 {
+		ng.Claims = nil
+	}
+	evs := settle(in, &g, &ng, now, reason)
+	return ng, evs, nil
+}

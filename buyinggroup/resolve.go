@@ -1,0 +1,338 @@
+package buyinggroup
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/quorumhq/quorum/b2b"
+)
+
+type seat struct {
+	person b2b.PersonID
+	role   string
+}
+
+func sortClaims(t *Template, cs []Claim) {
+	slices.SortStableFunc(cs, func(a, b Claim) int {
+		return cmp.Or(
+			cmp.Compare(a.Person, b.Person),
+			cmp.Compare(t.RoleIndex(a.Role), t.RoleIndex(b.Role)),
+			cmp.Compare(b.Method.Rank(), a.Method.Rank()),
+			cmp.Compare(a.Ref, b.Ref),
+		)
+	})
+}
+
+// better orders two claims of one person for one group: the higher source
+// first; between rule claims the higher role priority, then the more
+// specific rule (more conditions, then more syntax nodes); between other
+// claims the earlier; then template order, then the reference.
+func better(t *Template, a, b *Claim) int {
+	ra, rb := t.RoleIndex(a.Role), t.RoleIndex(b.Role)
+	if c := cmp.Compare(b.Method.Rank(), a.Method.Rank()); c != 0 {
+		return c
+	}
+	if a.Method == MethodRule {
+		if c := cmp.Or(
+			cmp.Compare(t.Roles[rb].Priority, t.Roles[ra].Priority),
+			cmp.Compare(b.Conditions, a.Conditions),
+			cmp.Compare(b.Nodes, a.Nodes),
+		); c != 0 {
+			return c
+		}
+	} else if c := a.At.Compare(b.At); c != 0 {
+		return c
+	}
+	return cmp.Or(cmp.Compare(ra, rb), cmp.Compare(a.Ref, b.Ref))
+}
+
+// resolution is the outcome of resolving claims into members.
+type resolution struct {
+	chosen  map[seat]*Claim
+	blocked map[seat]bool // a live claim refused because the role was full
+}
+
+// resolve decides the members from the claims:
+//
+//  1. A manual exclusion removes the person's claims on the excluded role
+//     (or on every role) from every lower source, and manual assignments
+//     older than the exclusion.
+//  2. For each (person, role) the best claim stands (see better).
+//  3. Each person holds at most MaxRolesPerPerson roles: the best first.
+//  4. A role with MaxMembers takes rule and journey members only up to
+//     MaxMembers minus its manual and CRM members, keeping current members
+//     first, then the higher source, the earlier claim, the lower person
+//     ID. A person refused by a full role falls back to their next role,
+//     and steps 3-4 repeat until nothing changes.
+func resolve(t *Template, claims []Claim, prev []Member) resolution {
+	wasMember := map[seat]bool{}
+	for _, m := range prev {
+		wasMember[seat{m.Person, m.Role}] = true
+	}
+	byPerson := map[b2b.PersonID][]*Claim{}
+	var persons []b2b.PersonID
+	for i := range claims {
+		cl := &claims[i]
+		if _, ok := byPerson[cl.Person]; !ok {
+			persons = append(persons, cl.Person)
+		}
+		byPerson[cl.Person] = append(byPerson[cl.Person], cl)
+	}
+	slices.Sort(persons)
+
+	// Steps 1 and 2: the live candidate per (person, role).
+	cands := map[b2b.PersonID][]*Claim{}
+	for _, p := range persons {
+		var excl []*Claim
+		for _, cl := range byPerson[p] {
+			if cl.Exclude {
+				excl = append(excl, cl)
+			}
+		}
+		best := map[string]*Claim{}
+		for _, cl := range byPerson[p] {
+			if cl.Exclude || t.RoleIndex(cl.Role) < 0 || excluded(cl, excl) {
+				continue
+			}
+			if cur, ok := best[cl.Role]; !ok || better(t, cl, cur) < 0 {
+				best[cl.Role] = cl
+			}
+		}
+		for _, cl := range best {
+			cands[p] = append(cands[p], cl)
+		}
+		slices.SortFunc(cands[p], func(a, b *Claim) int { return better(t, a, b) })
+	}
+
+	res := resolution{blocked: map[seat]bool{}}
+	limit := t.maxRolesPerPerson()
+	for {
+		res.chosen = map[seat]*Claim{}
+		perRole := make([][]*Claim, len(t.Roles))
+		for _, p := range persons {
+			n := 0
+			for _, cl := range cands[p] {
+				if n == limit {
+					break
+				}
+				if res.blocked[seat{p, cl.Role}] {
+					continue
+				}
+				res.chosen[seat{p, cl.Role}] = cl
+				perRole[t.RoleIndex(cl.Role)] = append(perRole[t.RoleIndex(cl.Role)], cl)
+				n++
+			}
+		}
+		changed := false
+		for ri, cls := range perRole {
+			maxN := t.Roles[ri].MaxMembers
+			if maxN <= 0 || len(cls) <= maxN {
+				continue
+			}
+			fixed := 0
+			var capped []*Claim
+			for _, cl := range cls {
+				if cl.Method == MethodManual || cl.Method == MethodCRM {
+					fixed++
+				} else {
+					capped = append(capped, cl)
+				}
+			}
+			room := max(maxN-fixed, 0)
+			if len(capped) <= room {
+				continue
+			}
+			slices.SortFunc(capped, func(a, b *Claim) int {
+				wa, wb := wasMember[seat{a.Person, a.Role}], wasMember[seat{b.Person, b.Role}]
+				if wa != wb {
+					if wa {
+						return -1
+					}
+					return 1
+				}
+				return cmp.Or(cmp.Compare(b.Method.Rank(), a.Method.Rank()), a.At.Compare(b.At), cmp.Compare(a.Person, b.Person))
+			})
+			for _, cl := range capped[room:] {
+				res.blocked[seat{cl.Person, cl.Role}] = true
+			}
+			changed = true
+		}
+		if !changed {
+			return res
+		}
+	}
+}
+
+func excluded(cl *Claim, excl []*Claim) bool {
+	for _, x := range excl {
+		if x.Role != "" && x.Role != cl.Role {
+			continue
+		}
+		if cl.Method.Rank() < MethodManual.Rank() || cl.At.Before(x.At) {
+			return true
+		}
+	}
+	return false
+}
+
+// settle resolves ng's members from its claims and returns the events of
+// the change from old.
+func settle(in *Interest, old, ng *Group, now time.Time, reason string) []Event {
+	t := in.template
+	res := resolve(t, ng.Claims, old.Members)
+	prev := map[seat]Member{}
+	for _, m := range old.Members {
+		prev[seat{m.Person, m.Role}] = m
+	}
+	var members []Member
+	for s, cl := range res.chosen {
+		m := Member{
+			Person: cl.Person, Role: cl.Role, Method: cl.Method,
+			Rule: cl.Rule, Expr: cl.Expr, Values: cl.Values, Ref: cl.Ref, Note: cl.Note,
+			Since: now, DecidedAt: cl.At,
+		}
+		if p, ok := prev[s]; ok {
+			m.Since = p.Since
+		}
+		members = append(members, m)
+	}
+	sortMembers(t, members)
+	ng.Members = members
+
+	var evs []Event
+	cur := map[seat]bool{}
+	for _, m := range members {
+		cur[seat{m.Person, m.Role}] = true
+	}
+	for _, m := range old.Members {
+		s := seat{m.Person, m.Role}
+		if cur[s] {
+			continue
+		}
+		m.Until = now
+		m.EndReason = endReason(t, ng, res, s, reason)
+		ng.History = append(ng.History, m)
+		ev := ng.event(EventMemberRemoved, now)
+		ev.Person, ev.Role, ev.Method, ev.Reason = m.Person, m.Role, m.Method, m.EndReason
+		evs = append(evs, ev)
+	}
+	for _, m := range members {
+		p, ok := prev[seat{m.Person, m.Role}]
+		switch {
+		case !ok:
+			ev := ng.event(EventMemberAdded, now)
+			ev.Person, ev.Role, ev.Method, ev.Reason = m.Person, m.Role, m.Method, m.Explain()
+			evs = append(evs, ev)
+		case p.Method != m.Method || p.Ref != m.Ref || p.Rule != m.Rule:
+			ev := ng.event(EventMemberChanged, now)
+			ev.Person, ev.Role, ev.Method = m.Person, m.Role, m.Method
+			ev.From, ev.To, ev.Reason = string(p.Method), string(m.Method), m.Explain()
+			evs = append(evs, ev)
+		}
+	}
+
+	before := completeness(t, old.Members)
+	after := completeness(t, members)
+	for i, r := range t.Roles {
+		was, is := before.Roles[i].Members >= r.min(), after.Roles[i].Members >= r.min()
+		if was == is {
+			continue
+		}
+		typ := EventRoleFilled
+		if was {
+			typ = EventRoleEmptied
+		}
+		ev := ng.event(typ, now)
+		ev.Role = r.Name
+		ev.Reason = fmt.Sprintf("%d of %d members", after.Roles[i].Members, r.min())
+		evs = append(evs, ev)
+	}
+	for _, th := range t.thresholds {
+		up := old.Completeness < th && after.Value >= th
+		down := old.Completeness >= th && after.Value < th
+		if !up && !down {
+			continue
+		}
+		ev := ng.event(EventCompletenessCrossed, now)
+		ev.Threshold, ev.Previous, ev.Completeness, ev.Up = th, old.Completeness, after.Value, up
+		evs = append(evs, ev)
+	}
+	ng.Completeness, ng.WeightedCompleteness = after.Value, after.Weighted
+	if len(evs) > 0 || !slices.EqualFunc(old.Claims, ng.Claims, claimEqual) {
+		ng.UpdatedAt = now
+	}
+	return evs
+}
+
+func claimEqual(a, b Claim) bool {
+	return a.Person == b.Person && a.Role == b.Role && a.Method == b.Method && a.Exclude == b.Exclude &&
+		a.Rule == b.Rule && a.Ref == b.Ref && a.At.Equal(b.At) && slices.Equal(a.Values, b.Values)
+}
+
+func sortMembers(t *Template, ms []Member) {
+	slices.SortFunc(ms, func(a, b Member) int {
+		return cmp.Or(cmp.Compare(t.RoleIndex(a.Role), t.RoleIndex(b.Role)), cmp.Compare(a.Person, b.Person))
+	})
+}
+
+// endReason explains why a membership ended.
+func endReason(t *Template, ng *Group, res resolution, s seat, withdrawn string) string {
+	if res.blocked[s] {
+		return fmt.Sprintf("role %q is full (at most %d members from rules and journeys)", s.role, t.Roles[t.RoleIndex(s.role)].MaxMembers)
+	}
+	live, excludedBy := false, ""
+	for i := range ng.Claims {
+		cl := &ng.Claims[i]
+		if cl.Person != s.person {
+			continue
+		}
+		if cl.Exclude && (cl.Role == "" || cl.Role == s.role) {
+			excludedBy = cl.Ref
+		} else if cl.Role == s.role {
+			live = true
+		}
+	}
+	if excludedBy != "" {
+		return fmt.Sprintf("excluded manually by %s", cmpOr(excludedBy, "a marketer"))
+	}
+	if live {
+		var holds []string
+		for _, m := range ng.Members {
+			if m.Person == s.person {
+				holds = append(holds, fmt.Sprintf("%q (%s)", m.Role, m.Method))
+			}
+		}
+		return fmt.Sprintf("holds %s instead (at most %d role(s) per person)", strings.Join(holds, ", "), t.maxRolesPerPerson())
+	}
+	return cmpOr(withdrawn, "claim withdrawn")
+}
+
+// Explain returns why the member holds the role, in words.
+func (m *Member) Explain() string {
+	switch m.Method {
+	case MethodRule:
+		var vs []string
+		for _, v := range m.Values {
+			vs = append(vs, fmt.Sprintf("%s=%q", v.Name, v.Value))
+		}
+		s := fmt.Sprintf("rule %q matched: %s", m.Rule, m.Expr)
+		if len(vs) > 0 {
+			s += " with " + strings.Join(vs, ", ")
+		}
+		return s
+	case MethodManual:
+		s := "assigned manually by " + cmpOr(m.Ref, "a marketer")
+		if m.Note != "" {
+			s += ": " + m.Note
+		}
+		return s
+	case MethodCRM:
+		return fmt.Sprintf("CRM opportunity %q: %s", m.Ref, m.Note)
+	case MethodJourney:
+		return fmt.Sprintf("journey %q", m.Ref)
+	}
+	return string(m.Method)
+}

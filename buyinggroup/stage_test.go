@@ -1,0 +1,178 @@
+package buyinggroup_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/buyinggroup"
+	"github.com/quorumhq/quorum/rules"
+)
+
+func stageCatalog(t *testing.T) *buyinggroup.Catalog {
+	return compileDefs(t, buyinggroup.Definitions{
+		Interests: []buyinggroup.SolutionInterest{
+			{ID: "dp", Template: "standard"},
+			{ID: "sec", Template: "standard", StageModel: "pilot"},
+		},
+		StageModels: []buyinggroup.StageModel{{
+			ID: "pilot",
+			Stages: []buyinggroup.Stage{
+				{Name: "Lead", Entry: true}, {Name: "Trial", Entry: true}, {Name: "Pilot"},
+				{Name: "Bought", Success: true}, {Name: "Dropped", Failure: true},
+			},
+			Transitions: []buyinggroup.Transition{
+				{From: "Lead", To: "Trial", When: rules.Rule{Name: "engaged", Source: `group.score >= 10`}},
+				{From: "Trial", To: "Pilot", When: rules.Rule{Name: "committee", Source: `group.members >= 2 && group.velocity > 5`}},
+				{From: "Pilot", To: "Bought", When: rules.Rule{Source: `opportunity.exists && opportunity.status == "won"`}},
+				{From: "*", To: "Dropped", When: rules.Rule{Source: `group.daysInStage > 90`}},
+			},
+		}},
+	})
+}
+
+func TestMoveTo(t *testing.T) {
+	t.Parallel()
+	cat := stageCatalog(t)
+	g := newGroup(t, cat, "dp")
+	tests := []struct {
+		from, to string
+		wantErr  string
+	}{
+		{buyinggroup.StageAwareness, buyinggroup.StageConsideration, ""},
+		{buyinggroup.StageConsideration, buyinggroup.StageAwareness, ""},
+		{buyinggroup.StageAwareness, buyinggroup.StageSalesReady, ""},
+		{buyinggroup.StageAwareness, buyinggroup.StageDecision, `group "acme/dp": stage model "default" does not allow "Awareness" -> "Decision" (from "Awareness" it allows: Consideration, Sales Ready, Closed Won, Closed Lost)`},
+		{buyinggroup.StageClosedWon, buyinggroup.StageAwareness, `group "acme/dp": stage model "default" does not allow "Closed Won" -> "Awareness" (from "Closed Won" it allows: none)`},
+		{buyinggroup.StageAwareness, buyinggroup.StageAwareness, `does not allow "Awareness" -> "Awareness"`},
+		{buyinggroup.StageAwareness, "Nirvana", `group "acme/dp": unknown stage "Nirvana" in stage model "default" (stages: Awareness, Consideration, Decision, Sales Ready, Closed Won, Closed Lost)`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.from+"->"+tt.to, func(t *testing.T) {
+			t.Parallel()
+			g := g
+			g.Stage = tt.from
+			ng, evs, err := cat.MoveTo(g, tt.to, "ann", "because", t0.Add(time.Hour))
+			if tt.wantErr != "" {
+				require.ErrorContains(t, err, tt.wantErr)
+				require.Equal(t, g, ng, "unchanged")
+				require.Empty(t, evs)
+				if tt.to != "Nirvana" {
+					require.ErrorIs(t, err, buyinggroup.ErrTransitionNotAllowed)
+					var te *buyinggroup.TransitionError
+					require.ErrorAs(t, err, &te)
+					require.Equal(t, tt.from, te.From)
+					require.Equal(t, tt.to, te.To)
+				} else {
+					require.ErrorIs(t, err, buyinggroup.ErrUnknownStage)
+				}
+				return
+			}
+			require.NoError(t, err)
+			require.Equal(t, tt.to, ng.Stage)
+			require.Equal(t, []buyinggroup.Event{{Type: buyinggroup.EventStageChanged, Group: "acme/dp", Account: "acme", Interest: "dp",
+				At: t0.Add(time.Hour), From: tt.from, To: tt.to, Reason: "because"}}, evs)
+			require.Equal(t, buyinggroup.StageChange{From: tt.from, To: tt.to, At: t0.Add(time.Hour), By: "ann", Reason: "because"}, ng.StageHistory[len(ng.StageHistory)-1])
+		})
+	}
+}
+
+func TestAdvanceDefaultModel(t *testing.T) {
+	t.Parallel()
+	cat := stageCatalog(t)
+	g := fill(t, cat, newGroup(t, cat, "dp"), "Economic Buyer=cfo", "Technical Evaluator=vpe")
+	day := func(n int) time.Time { return t0.Add(time.Duration(n) * 24 * time.Hour) }
+
+	// Day 1: nothing engaged yet besides completeness 2/3 >= 0.3.
+	g, evs, err := cat.Advance(g, buyinggroup.Signals{Score: 10}, day(1))
+	require.NoError(t, err)
+	require.Equal(t, buyinggroup.StageConsideration, g.Stage)
+	require.Len(t, evs, 1)
+	require.Equal(t, `rule "first engagement": group.completeness >= 0.3 || group.score >= 50`, evs[0].Reason)
+	last := g.StageHistory[len(g.StageHistory)-1]
+	require.True(t, last.Auto)
+	require.Empty(t, cmp.Diff([]buyinggroup.Value{{Name: "group.completeness", Value: "0.666667"}, {Name: "group.score", Value: "10"}}, last.Values))
+
+	// Day 5: a score of 160 moves it through Decision to Sales Ready at once.
+	g, evs, err = cat.Advance(g, buyinggroup.Signals{Score: 160}, day(5))
+	require.NoError(t, err)
+	require.Equal(t, buyinggroup.StageSalesReady, g.Stage)
+	require.Len(t, evs, 2)
+	require.Equal(t, buyinggroup.StageDecision, evs[0].To)
+	require.Equal(t, buyinggroup.StageSalesReady, evs[1].To)
+	d, ok := g.TimeToStage(buyinggroup.StageSalesReady)
+	require.True(t, ok)
+	require.Equal(t, 5*24*time.Hour, d)
+	require.Equal(t, 2*24*time.Hour, g.TimeInStage(day(7)))
+	_, ok = g.TimeToStage(buyinggroup.StageClosedWon)
+	require.False(t, ok)
+
+	// Nothing holds: nothing changes.
+	same, evs, err := cat.Advance(g, buyinggroup.Signals{Score: 160}, day(6))
+	require.NoError(t, err)
+	require.Empty(t, evs)
+	require.Equal(t, g, same)
+
+	// The deal is won.
+	opp := &b2b.Opportunity{ID: "o1", Status: b2b.OpportunityWon}
+	g, evs, err = cat.Advance(g, buyinggroup.Signals{Score: 160, Opportunity: opp}, day(30))
+	require.NoError(t, err)
+	require.Equal(t, buyinggroup.StageClosedWon, g.Stage)
+	require.Len(t, evs, 1)
+	var stages []string
+	for _, c := range g.StageHistory {
+		stages = append(stages, c.To)
+	}
+	require.Equal(t, []string{"Awareness", "Consideration", "Decision", "Sales Ready", "Closed Won"}, stages)
+}
+
+func TestAdvanceCustomModel(t *testing.T) {
+	t.Parallel()
+	cat := stageCatalog(t)
+	// Models coexist: "sec" uses the pilot model, in its second entry stage.
+	g, _, err := cat.NewGroup("acme", "sec", "Trial", t0)
+	require.NoError(t, err)
+	require.Equal(t, "Trial", g.Stage)
+	g = fill(t, cat, g, "Champion=a", "Influencer=b")
+	g, evs, err := cat.Advance(g, buyinggroup.Signals{Velocity: 6}, t0.Add(time.Hour))
+	require.NoError(t, err)
+	require.Equal(t, "Pilot", g.Stage)
+	require.Len(t, evs, 1)
+	require.Equal(t, `rule "committee": group.members >= 2 && group.velocity > 5`, evs[0].Reason)
+	// "*" applies to every open stage; the rule default name is "from -> to".
+	g, evs, err = cat.Advance(g, buyinggroup.Signals{}, t0.Add(100*24*time.Hour))
+	require.NoError(t, err)
+	require.Equal(t, "Dropped", g.Stage)
+	require.Equal(t, `rule "* -> Dropped": group.daysInStage > 90`, evs[0].Reason)
+	// A closed stage has no way out.
+	_, _, err = cat.MoveTo(g, "Lead", "ann", "", t0.Add(101*24*time.Hour))
+	require.ErrorIs(t, err, buyinggroup.ErrTransitionNotAllowed)
+}
+
+func TestSetStatus(t *testing.T) {
+	t.Parallel()
+	cat := stageCatalog(t)
+	g := newGroup(t, cat, "dp")
+	g, evs, err := cat.SetStatus(g, "intro requested", "journey:pipeline", t0.Add(time.Hour))
+	require.NoError(t, err)
+	require.Len(t, evs, 1)
+	require.Equal(t, buyinggroup.EventStatusChanged, evs[0].Type)
+	g2, evs, err := cat.SetStatus(g, "intro requested", "ann", t0.Add(2*time.Hour))
+	require.NoError(t, err)
+	require.Empty(t, evs)
+	require.Equal(t, g, g2)
+	g, _, err = cat.SetStatus(g, "meeting booked", "ann", t0.Add(3*time.Hour))
+	require.NoError(t, err)
+	require.Equal(t, "meeting booked", g.Status)
+	require.Equal(t, []buyinggroup.StatusChange{
+		{Status: "intro requested", At: t0.Add(time.Hour), By: "journey:pipeline"},
+		{Status: "meeting booked", At: t0.Add(3 * time.Hour), By: "ann"},
+	}, g.StatusHistory)
+	facts, err := cat.Facts(g, buyinggroup.Signals{Score: 3}, t0.Add(3*time.Hour))
+	require.NoError(t, err)
+	require.Equal(t, "meeting booked", facts.Group.Status)
+	require.Equal(t, []string{"Economic Buyer", "Technical Evaluator", "Champion"}, facts.Group.MissingRoles)
+}

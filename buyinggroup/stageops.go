@@ -1,0 +1,195 @@
+package buyinggroup
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// MoveTo moves a group to another stage on request (a person or a journey
+// action, named by by). A move the group's stage model does not allow is
+// refused with a [*TransitionError] naming both stages; the group is then
+// returned unchanged.
+func (c *Catalog) MoveTo(g Group, to, by, reason string, now time.Time) (Group, []Event, error) {
+	in, err := c.interestOf(&g)
+	if err != nil {
+		return g, nil, err
+	}
+	m := in.model
+	if _, ok := m.index[to]; !ok {
+		return g, nil, fmt.Errorf("group %q: %w %q in stage model %q (stages: %s)", g.ID, ErrUnknownStage, to, m.ID, strings.Join(stageNames(m), ", "))
+	}
+	if !m.Allowed(g.Stage, to) {
+		return g, nil, &TransitionError{Group: g.ID, Model: m.ID, From: g.Stage, To: to, Allowed: m.Next(g.Stage)}
+	}
+	ng := g.clone()
+	ev := ng.moveTo(StageChange{From: g.Stage, To: to, At: now, By: by, Reason: reason})
+	return ng, []Event{ev}, nil
+}
+
+func (g *Group) moveTo(ch StageChange) Event {
+	g.Stage, g.StageSince, g.UpdatedAt = ch.To, ch.At, ch.At
+	g.StageHistory = append(g.StageHistory, ch)
+	ev := g.event(EventStageChanged, ch.At)
+	ev.From, ev.To = ch.From, ch.To
+	ev.Reason = ch.Reason
+	if ch.Auto {
+		ev.Reason = fmt.Sprintf("rule %q: %s", ch.Rule, ch.Expr)
+	}
+	return ev
+}
+
+// Facts returns the view of a group that automatic transition rules read.
+func (c *Catalog) Facts(g Group, s Signals, now time.Time) (StageEnv, error) {
+	in, err := c.interestOf(&g)
+	if err != nil {
+		return StageEnv{}, err
+	}
+	return facts(in, &g, s, now), nil
+}
+
+func facts(in *Interest, g *Group, s Signals, now time.Time) StageEnv {
+	comp := completeness(in.template, g.Members)
+	var missing []string
+	for _, r := range missingRoles(comp) {
+		missing = append(missing, r.Role)
+	}
+	env := StageEnv{
+		Group: GroupFacts{
+			Account: string(g.Account), Interest: g.Interest, Stage: g.Stage, Status: g.Status,
+			Completeness: comp.Value, WeightedCompleteness: comp.Weighted,
+			Members: len(g.Members), MissingRoles: missing,
+			Score: s.Score, Velocity: s.Velocity,
+			DaysInStage: now.Sub(g.StageSince).Hours() / 24,
+		},
+		Now: now,
+	}
+	if o := s.Opportunity; o != nil {
+		env.Opportunity = OpportunityFacts{Exists: true, ID: string(o.ID), Stage: o.Stage, Status: o.Status, Amount: o.Amount}
+	}
+	return env
+}
+
+// Advance takes the automatic transitions of the group's stage model whose
+// rules hold, given the signals at now: from the current stage, the first
+// automatic transition (in model order) whose rule holds is taken, and so
+// on from the new stage, never entering a stage twice in one call. Each
+// change records the rule and the values it read. A rule that fails to
+// evaluate returns the error and the group unchanged.
+func (c *Catalog) Advance(g Group, s Signals, now time.Time) (Group, []Event, error) {
+	in, err := c.interestOf(&g)
+	if err != nil {
+		return g, nil, err
+	}
+	m := in.model
+	ng := g.clone()
+	var evs []Event
+	visited := map[string]bool{ng.Stage: true}
+	for range m.Stages {
+		cur, ok := m.index[ng.Stage]
+		if !ok {
+			return g, nil, fmt.Errorf("group %q: %w %q in stage model %q", g.ID, ErrUnknownStage, ng.Stage, m.ID)
+		}
+		env := facts(in, &ng, s, now)
+		moved := false
+		for _, a := range m.auto {
+			if a.to == cur || visited[m.Stages[a.to].Name] || !m.allow[[2]int{cur, a.to}] || (a.from >= 0 && a.from != cur) {
+				continue
+			}
+			ok, err := a.when.Eval(&env)
+			if err != nil {
+				return g, nil, fmt.Errorf("group %q: %w", g.ID, err)
+			}
+			if !ok {
+				continue
+			}
+			r := a.when.Rule()
+			to := m.Stages[a.to].Name
+			evs = append(evs, ng.moveTo(StageChange{
+				From: ng.Stage, To: to, At: now, Auto: true,
+				Rule: r.Name, Expr: r.Source, Values: stageValues(r.Source, &env),
+			}))
+			visited[to] = true
+			moved = true
+			break
+		}
+		if !moved {
+			break
+		}
+	}
+	return ng, evs, nil
+}
+
+// stageValues lists the facts a stage rule's source mentions.
+func stageValues(src string, env *StageEnv) []Value {
+	f := func(x float64) string { return strconv.FormatFloat(x, 'g', 6, 64) }
+	all := []Value{
+		{"group.completeness", f(env.Group.Completeness)},
+		{"group.weightedCompleteness", f(env.Group.WeightedCompleteness)},
+		{"group.score", f(env.Group.Score)},
+		{"group.velocity", f(env.Group.Velocity)},
+		{"group.members", strconv.Itoa(env.Group.Members)},
+		{"group.missingRoles", strings.Join(env.Group.MissingRoles, ", ")},
+		{"group.daysInStage", f(env.Group.DaysInStage)},
+		{"group.stage", env.Group.Stage},
+		{"group.status", env.Group.Status},
+		{"opportunity.exists", strconv.FormatBool(env.Opportunity.Exists)},
+		{"opportunity.status", env.Opportunity.Status},
+		{"opportunity.stage", env.Opportunity.Stage},
+		{"opportunity.amount", f(env.Opportunity.Amount)},
+	}
+	var out []Value
+	for _, v := range all {
+		if containsWord(src, v.Name) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// containsWord reports whether name occurs in src not followed by an
+// identifier character (group.score does not match group.scoreX).
+func containsWord(src, name string) bool {
+	for i := 0; ; {
+		j := strings.Index(src[i:], name)
+		if j < 0 {
+			return false
+		}
+		end := i + j + len(name)
+		if end == len(src) || !isIdent(src[end]) {
+			return true
+		}
+		i = end
+	}
+}
+
+func isIdent(b byte) bool {
+	return b == '_' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9'
+}
+
+// SetStatus sets the group's free-text status (by names who set it: a
+// journey or a person) and records it in the status history. Setting the
+// current status again changes nothing.
+func (c *Catalog) SetStatus(g Group, status, by string, now time.Time) (Group, []Event, error) {
+	if _, err := c.interestOf(&g); err != nil {
+		return g, nil, err
+	}
+	if status == g.Status {
+		return g, nil, nil
+	}
+	ng := g.clone()
+	ng.StatusHistory = append(ng.StatusHistory, StatusChange{Status: status, At: now, By: by})
+	ev := ng.event(EventStatusChanged, now)
+	ev.From, ev.To, ev.Reason = g.Status, status, by
+	ng.Status, ng.UpdatedAt = status, now
+	return ng, []Event{ev}, nil
+}
+
+func stageNames(m *Model) []string {
+	out := make([]string, len(m.Stages))
+	for i, s := range m.Stages {
+		out[i] = s.Name
+	}
+	return out
+}

@@ -1,0 +1,284 @@
+package qualify
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/buyinggroup"
+)
+
+// AccountInput is one account's state as the engine loaded it.
+type AccountInput struct {
+	Account b2b.Account
+	// Persons are all the persons of the account now. A person who has
+	// claims in a group but is not here has left the account: their
+	// memberships end (and stay in the history).
+	Persons []b2b.Person
+	// Groups are the account's current buying groups, in any order.
+	Groups []buyinggroup.Group
+	// Opportunities are the account's CRM opportunities; the contact roles
+	// of each one fill the roles of the groups whose interest it matches
+	// (buyinggroup.Interest.MatchesOpportunity).
+	Opportunities []b2b.Opportunity
+}
+
+// AccountResult is the outcome of qualifying one account.
+type AccountResult struct {
+	// Groups are the account's groups after qualification: the ones given
+	// and the ones created, in catalog order of their interests (groups of
+	// interests the catalog no longer defines are returned unchanged, last).
+	Groups []buyinggroup.Group
+	// Events are every change, groups in the order above.
+	Events []buyinggroup.Event
+	// Decisions explain, per person and group, what the rules matched and
+	// which roles the person holds after precedence and tie-breaks.
+	Decisions []Decision
+	// Rate is the lead-to-buying-group qualification rate of the account.
+	Rate Rate
+}
+
+// A Decision is what qualification concluded for one person in one group.
+type Decision struct {
+	Person   b2b.PersonID `json:"personId"`
+	Interest string       `json:"interest"`
+	// Matches are the roles whose rules the person satisfies, best first,
+	// each with the values the rule read.
+	Matches []MatchValues `json:"matches,omitempty"`
+	// Holds are the person's memberships in the group after resolution
+	// (any source: a manual or CRM member keeps its role).
+	Holds []buyinggroup.Member `json:"holds,omitempty"`
+}
+
+// MatchValues is a match with the values its rule read.
+type MatchValues struct {
+	Match
+	Values []buyinggroup.Value `json:"values"`
+}
+
+// Explain returns the decision in words.
+func (d *Decision) Explain() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s in %s: ", d.Person, d.Interest)
+	if len(d.Holds) == 0 {
+		b.WriteString("no role")
+	}
+	for i, m := range d.Holds {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		fmt.Fprintf(&b, "%s (%s)", m.Role, m.Explain())
+	}
+	if len(d.Matches) > 1 || len(d.Matches) == 1 && (len(d.Holds) != 1 || d.Holds[0].Role != d.Matches[0].Role) {
+		names := make([]string, len(d.Matches))
+		for i, m := range d.Matches {
+			names[i] = fmt.Sprintf("%s (priority %d, %d conditions)", m.Role, m.Priority, m.Conditions)
+		}
+		fmt.Fprintf(&b, "; rules matched: %s", strings.Join(names, ", "))
+	}
+	return b.String()
+}
+
+// Rate is the lead-to-buying-group qualification rate: the share of
+// persons who hold at least one role in at least one buying group (any
+// source).
+type Rate struct {
+	Persons   int `json:"persons"`
+	Qualified int `json:"qualified"`
+}
+
+// Value returns Qualified / Persons, 0 when there are no persons.
+func (r Rate) Value() float64 {
+	if r.Persons == 0 {
+		return 0
+	}
+	return float64(r.Qualified) / float64(r.Persons)
+}
+
+// Add returns the rate over both populations (accounts are disjoint, so a
+// person counted in two accounts counts twice).
+func (r Rate) Add(o Rate) Rate {
+	return Rate{Persons: r.Persons + o.Persons, Qualified: r.Qualified + o.Qualified}
+}
+
+func (r Rate) String() string {
+	return fmt.Sprintf("%d of %d persons qualified (%.1f%%)", r.Qualified, r.Persons, 100*r.Value())
+}
+
+// Account qualifies the persons of one account: it creates the groups of
+// the interests that apply to the account and do not exist yet, applies
+// the CRM opportunities' contact roles, evaluates every person against the
+// role template of every group, replaces the persons' rule claims, ends
+// the memberships of persons who left, and reports the decisions and the
+// qualification rate. It is deterministic: persons are taken in ID order,
+// interests in catalog order. The input is not modified.
+//
+// A group whose interest no longer applies to the account is kept and
+// still qualified (groups are removed only by the caller).
+func (e *Evaluator) Account(in AccountInput, now time.Time) (AccountResult, error) {
+	cat := e.q.cat
+	acct := &in.Account
+	var res AccountResult
+
+	persons := slices.Clone(in.Persons)
+	slices.SortFunc(persons, func(a, b b2b.Person) int { return strings.Compare(string(a.ID), string(b.ID)) })
+	ids := make([]b2b.PersonID, len(persons))
+	for i := range persons {
+		ids[i] = persons[i].ID
+		if i > 0 && ids[i] == ids[i-1] {
+			return res, fmt.Errorf("account %q: person %q appears twice", acct.ID, ids[i])
+		}
+	}
+
+	existing := map[string]buyinggroup.Group{}
+	for _, g := range in.Groups {
+		if g.Account != acct.ID {
+			return res, fmt.Errorf("account %q: group %q belongs to account %q", acct.ID, g.ID, g.Account)
+		}
+		if _, dup := existing[g.Interest]; dup {
+			return res, fmt.Errorf("account %q: two groups for interest %q", acct.ID, g.Interest)
+		}
+		existing[g.Interest] = g
+	}
+	applicable, err := e.q.Applicable(acct, now)
+	if err != nil {
+		return res, err
+	}
+	var active []int // interests with a group
+	var groups []buyinggroup.Group
+	for ii, si := range e.q.interests {
+		g, ok := existing[si.ID]
+		delete(existing, si.ID)
+		if !ok {
+			if !slices.Contains(applicable, ii) {
+				continue
+			}
+			var evs []buyinggroup.Event
+			g, evs, err = cat.NewGroup(acct.ID, si.ID, "", now)
+			if err != nil {
+				return res, err
+			}
+			res.Events = append(res.Events, evs...)
+		}
+		active = append(active, ii)
+		groups = append(groups, g)
+	}
+
+	// Evaluate every person once against every active interest.
+	claims := make([][]buyinggroup.Claim, len(active))
+	matches := make([][][]MatchValues, len(active)) // [group][person]
+	for k := range active {
+		matches[k] = make([][]MatchValues, len(persons))
+	}
+	pos := make([]int, len(e.q.interests))
+	for k, ii := range active {
+		pos[ii] = k
+	}
+	var buf []Match
+	for pi := range persons {
+		p := &persons[pi]
+		buf, err = e.Person(buf[:0], acct, p, active, now)
+		if err != nil {
+			return res, fmt.Errorf("account %q: %w", acct.ID, err)
+		}
+		for i := range buf {
+			m := &buf[i]
+			k := pos[m.interest]
+			vals := e.values(m)
+			matches[k][pi] = append(matches[k][pi], MatchValues{Match: *m, Values: vals})
+			claims[k] = append(claims[k], buyinggroup.Claim{
+				Person: p.ID, Role: m.Role, Method: buyinggroup.MethodRule,
+				Rule: m.Rule, Expr: m.Expr, Values: vals,
+				Conditions: m.Conditions, Nodes: m.Nodes, At: now,
+			})
+		}
+	}
+
+	for k, g := range groups {
+		var evs []buyinggroup.Event
+		for i := range in.Opportunities {
+			o := &in.Opportunities[i]
+			si, _ := cat.Interest(g.Interest)
+			if !si.MatchesOpportunity(o) {
+				continue
+			}
+			var oe []buyinggroup.Event
+			if g, oe, err = cat.ApplyOpportunity(g, o, now); err != nil {
+				return res, err
+			}
+			evs = append(evs, oe...)
+		}
+		for _, p := range g.Persons() {
+			if _, found := slices.BinarySearch(ids, p); found {
+				continue
+			}
+			var le []buyinggroup.Event
+			if g, le, err = cat.RemovePerson(g, p, "left the account", now); err != nil {
+				return res, err
+			}
+			evs = append(evs, le...)
+		}
+		keepClaimTimes(&g, claims[k])
+		var re []buyinggroup.Event
+		if g, re, err = cat.SetRuleClaims(g, ids, claims[k], now); err != nil {
+			return res, err
+		}
+		evs = append(evs, re...)
+		groups[k] = g
+		res.Events = append(res.Events, evs...)
+		for pi := range persons {
+			holds := holdsOf(&g, persons[pi].ID)
+			if len(matches[k][pi]) == 0 && len(holds) == 0 {
+				continue
+			}
+			res.Decisions = append(res.Decisions, Decision{Person: persons[pi].ID, Interest: g.Interest, Matches: matches[k][pi], Holds: holds})
+		}
+	}
+	// Groups of interests the catalog does not define: returned unchanged.
+	rest := make([]buyinggroup.Group, 0, len(existing))
+	for _, g := range existing {
+		rest = append(rest, g)
+	}
+	slices.SortFunc(rest, func(a, b buyinggroup.Group) int { return strings.Compare(a.Interest, b.Interest) })
+	res.Groups = append(groups, rest...)
+
+	res.Rate.Persons = len(persons)
+	for _, id := range ids {
+		if slices.ContainsFunc(res.Groups, func(g buyinggroup.Group) bool { return len(g.RolesOf(id)) > 0 }) {
+			res.Rate.Qualified++
+		}
+	}
+	return res, nil
+}
+
+// Account is [Evaluator.Account] with a fresh evaluator.
+func (q *Qualifier) Account(in AccountInput, now time.Time) (AccountResult, error) {
+	return q.NewEvaluator().Account(in, now)
+}
+
+// keepClaimTimes gives a new rule claim the time of the identical claim it
+// repeats, so that re-evaluating an unchanged person changes nothing.
+func keepClaimTimes(g *buyinggroup.Group, claims []buyinggroup.Claim) {
+	for i := range claims {
+		c := &claims[i]
+		for _, old := range g.Claims {
+			if old.Method == buyinggroup.MethodRule && old.Person == c.Person && old.Role == c.Role &&
+				old.Rule == c.Rule && old.Expr == c.Expr && slices.Equal(old.Values, c.Values) {
+				c.At = old.At
+				break
+			}
+		}
+	}
+}
+
+func holdsOf(g *buyinggroup.Group, p b2b.PersonID) []buyinggroup.Member {
+	var out []buyinggroup.Member
+	for _, m := range g.Members {
+		if m.Person == p {
+			out = append(out, m)
+		}
+	}
+	return out
+}

@@ -1,0 +1,250 @@
+package qualify_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/buyinggroup"
+	"github.com/quorumhq/quorum/qualify"
+	"github.com/quorumhq/quorum/rules"
+)
+
+var qT0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+
+func qCatalog(t testing.TB, defs buyinggroup.Definitions) *buyinggroup.Catalog {
+	t.Helper()
+	cat, err := buyinggroup.Compile(defs, buyinggroup.Config{})
+	require.NoError(t, err)
+	return cat
+}
+
+func qNew(t testing.TB, cat *buyinggroup.Catalog) *qualify.Qualifier {
+	t.Helper()
+	q, err := qualify.New(qualify.Config{Catalog: cat})
+	require.NoError(t, err)
+	return q
+}
+
+func qAcme() b2b.Account {
+	return b2b.Account{ID: "acme", Name: "Acme", Domains: []string{"acme.com"}, Employees: 2000, Industry: "Software"}
+}
+
+// qS1Persons are the persons of scenario S1.
+func qS1Persons() []b2b.Person {
+	return []b2b.Person{
+		{ID: "p1", Email: "cfo@acme.com", Title: "Chief Financial Officer", Seniority: "C-Level", Department: "Finance"},
+		{ID: "p2", Email: "vpe@acme.com", Title: "VP of Engineering", Seniority: "VP", Department: "Engineering"},
+		{ID: "p3", Email: "de@acme.com", Title: "Sr. Data Engineer", Seniority: "Individual Contributor", Department: "Engineering"},
+		{ID: "p4", Email: "mc@acme.com", Title: "Marketing Coordinator", Seniority: "Individual Contributor", Department: "Marketing"},
+		{ID: "p5", Email: "jo@gmail.com", Company: "ACME Inc."},
+	}
+}
+
+func qMembers(g buyinggroup.Group) []string {
+	var out []string
+	for _, m := range g.Members {
+		out = append(out, fmt.Sprintf("%s=%s/%s", m.Person, m.Role, m.Method))
+	}
+	return out
+}
+
+func TestAccountScenarioS1(t *testing.T) {
+	t.Parallel()
+	cat := qCatalog(t, buyinggroup.Definitions{Interests: []buyinggroup.SolutionInterest{
+		{ID: "data-platform", Name: "Data Platform", Template: buyinggroup.StandardTemplateID},
+	}})
+	q := qNew(t, cat)
+	res, err := q.Account(qualify.AccountInput{Account: qAcme(), Persons: qS1Persons()}, qT0)
+	require.NoError(t, err)
+	require.Len(t, res.Groups, 1)
+	g := res.Groups[0]
+	require.Equal(t, "acme/data-platform", g.ID)
+	require.Equal(t, []string{"p1=Economic Buyer/rule", "p2=Technical Evaluator/rule", "p3=End User/rule"}, qMembers(g))
+	require.InDelta(t, 2.0/3, g.Completeness, 1e-12)
+	missing, err := cat.MissingRoles(g)
+	require.NoError(t, err)
+	require.Equal(t, []buyinggroup.MissingRole{{Role: "Champion", Min: 1, Need: 1}}, missing)
+
+	eb := g.Members[0]
+	require.Equal(t, "Economic Buyer", eb.Rule)
+	require.Equal(t, `person.seniority in ["C-Level", "VP"] && person.department in ["Finance", "Executive"]`, eb.Expr)
+	require.Equal(t, []buyinggroup.Value{{Name: "person.seniority", Value: "C-Level"}, {Name: "person.department", Value: "Finance"}}, eb.Values)
+	require.Equal(t, qT0, eb.Since)
+	require.Equal(t, `rule "Economic Buyer" matched: person.seniority in ["C-Level", "VP"] && person.department in ["Finance", "Executive"] with person.seniority="C-Level", person.department="Finance"`, eb.Explain())
+
+	require.Equal(t, qualify.Rate{Persons: 5, Qualified: 3}, res.Rate)
+	require.Equal(t, "3 of 5 persons qualified (60.0%)", res.Rate.String())
+	require.Equal(t, buyinggroup.EventGroupCreated, res.Events[0].Type)
+
+	// VP of Engineering matches Technical Evaluator (priority 90) and
+	// Decision Maker (70): the decision says so.
+	var d2 qualify.Decision
+	for _, d := range res.Decisions {
+		if d.Person == "p2" {
+			d2 = d
+		}
+	}
+	require.Equal(t, `p2 in data-platform: Technical Evaluator (rule "Technical Evaluator" matched: person.seniority in ["C-Level", "VP", "Director"] && person.department in ["IT", "Engineering", "Security"] with person.seniority="VP", person.department="Engineering"); rules matched: Technical Evaluator (priority 90, 2 conditions), Decision Maker (priority 70, 2 conditions)`, d2.Explain())
+}
+
+func TestReevaluation(t *testing.T) {
+	t.Parallel()
+	cat := qCatalog(t, buyinggroup.Definitions{Interests: []buyinggroup.SolutionInterest{{ID: "dp", Template: "standard"}}})
+	q := qNew(t, cat)
+	in := qualify.AccountInput{Account: qAcme(), Persons: qS1Persons()}
+	res, err := q.Account(in, qT0)
+	require.NoError(t, err)
+
+	// The same input again changes nothing.
+	in.Groups = res.Groups
+	again, err := q.Account(in, qT0.Add(time.Hour))
+	require.NoError(t, err)
+	require.Empty(t, again.Events)
+	require.Empty(t, cmp.Diff(res.Groups, again.Groups), "(-want +got)")
+
+	// A marketer makes the coordinator Champion; the VP of Engineering
+	// becomes Head of IT... no: gets promoted to CTO (still Technical
+	// Evaluator, new values); the data engineer becomes a manager (Champion
+	// by rule too, now two champions); the CFO leaves.
+	g, _, err := cat.AssignManual(again.Groups[0], "p4", "Champion", "ann", "runs the data project", qT0.Add(2*time.Hour))
+	require.NoError(t, err)
+	persons := qS1Persons()[1:]
+	persons[0].Title, persons[0].Seniority = "CTO", "C-Level"
+	persons[1].Title, persons[1].Seniority = "Data Engineering Manager", "Manager"
+	in = qualify.AccountInput{Account: qAcme(), Persons: persons, Groups: []buyinggroup.Group{g}}
+	res, err = q.Account(in, qT0.Add(3*time.Hour))
+	require.NoError(t, err)
+	g = res.Groups[0]
+	require.Equal(t, []string{"p2=Technical Evaluator/rule", "p3=Champion/rule", "p4=Champion/manual"}, qMembers(g))
+	require.Equal(t, qT0, g.Members[0].Since, "still the same role: tenure kept")
+	require.Equal(t, []buyinggroup.Value{{Name: "person.seniority", Value: "C-Level"}, {Name: "person.department", Value: "Engineering"}}, g.Members[0].Values)
+	require.Equal(t, qT0.Add(3*time.Hour), g.Members[0].DecidedAt)
+
+	var hist []string
+	for _, m := range g.History {
+		hist = append(hist, fmt.Sprintf("%s=%s %s..%s: %s", m.Person, m.Role, m.Since.Sub(qT0), m.Until.Sub(qT0), m.EndReason))
+	}
+	require.Equal(t, []string{
+		"p1=Economic Buyer 0s..3h0m0s: left the account",
+		"p3=End User 0s..3h0m0s: no qualification rule of the role matches any more",
+	}, hist)
+	var types []buyinggroup.EventType
+	for _, e := range res.Events {
+		types = append(types, e.Type)
+	}
+	require.Equal(t, []buyinggroup.EventType{
+		// p1 left: Economic Buyer empty, completeness 1 -> 2/3 crosses 1 down.
+		buyinggroup.EventMemberRemoved, buyinggroup.EventRoleEmptied, buyinggroup.EventCompletenessCrossed,
+		// p3 End User -> Champion: the optional End User is empty now.
+		buyinggroup.EventMemberRemoved, buyinggroup.EventMemberAdded, buyinggroup.EventRoleEmptied,
+	}, types)
+	require.Equal(t, qualify.Rate{Persons: 4, Qualified: 3}, res.Rate)
+}
+
+func TestAccountOpportunities(t *testing.T) {
+	t.Parallel()
+	cat := qCatalog(t, buyinggroup.Definitions{Interests: []buyinggroup.SolutionInterest{
+		{ID: "dp", Template: "standard", CRMProduct: "Data Platform"},
+		{ID: "sec", Template: "standard"},
+	}})
+	q := qNew(t, cat)
+	opp := b2b.Opportunity{ID: "o1", Account: "acme", Product: "Data Platform", Status: b2b.OpportunityOpen,
+		ContactRoles: []b2b.ContactRole{{Person: "p4", Role: b2b.ContactRoleEconomicBuyer}}}
+	res, err := q.Account(qualify.AccountInput{Account: qAcme(), Persons: qS1Persons(), Opportunities: []b2b.Opportunity{opp}}, qT0)
+	require.NoError(t, err)
+	// In dp the CRM says p4 (a coordinator) is an Economic Buyer; the rule
+	// still puts the CFO there too. sec is untouched by the opportunity.
+	require.Equal(t, []string{"p1=Economic Buyer/rule", "p4=Economic Buyer/crm", "p2=Technical Evaluator/rule", "p3=End User/rule"}, qMembers(res.Groups[0]))
+	require.Equal(t, []string{"p1=Economic Buyer/rule", "p2=Technical Evaluator/rule", "p3=End User/rule"}, qMembers(res.Groups[1]))
+	require.Equal(t, qualify.Rate{Persons: 5, Qualified: 4}, res.Rate)
+}
+
+func TestApplicability(t *testing.T) {
+	t.Parallel()
+	cat := qCatalog(t, buyinggroup.Definitions{Interests: []buyinggroup.SolutionInterest{
+		{ID: "big", Template: "standard", Applies: rules.Rule{Source: `account.employees >= 5000`}},
+		{ID: "sw", Template: "standard", Applies: rules.Rule{Source: `account.industry == "Software"`}},
+	}})
+	q := qNew(t, cat)
+	res, err := q.Account(qualify.AccountInput{Account: qAcme(), Persons: qS1Persons()}, qT0)
+	require.NoError(t, err)
+	require.Len(t, res.Groups, 1)
+	require.Equal(t, "sw", res.Groups[0].Interest)
+
+	// An explicitly created group is qualified even where the interest
+	// does not apply.
+	big, _, err := cat.NewGroup("acme", "big", "", qT0)
+	require.NoError(t, err)
+	res, err = q.Account(qualify.AccountInput{Account: qAcme(), Persons: qS1Persons(), Groups: []buyinggroup.Group{big}}, qT0)
+	require.NoError(t, err)
+	require.Len(t, res.Groups, 2)
+	require.Equal(t, "big", res.Groups[0].Interest)
+	require.Len(t, res.Groups[0].Members, 3)
+}
+
+func TestAccountErrors(t *testing.T) {
+	t.Parallel()
+	cat := qCatalog(t, buyinggroup.Definitions{
+		Interests: []buyinggroup.SolutionInterest{{ID: "dp", Template: "t"}},
+		Templates: []buyinggroup.RoleTemplate{{ID: "t", Roles: []buyinggroup.Role{
+			{Name: "Fan", Rule: rules.Rule{Source: `person.attributes["fan"] == true || person.attributes["score"] > 3`}},
+		}}},
+	})
+	q := qNew(t, cat)
+	_, err := q.Account(qualify.AccountInput{Account: qAcme(), Persons: []b2b.Person{{ID: "p1"}}}, qT0)
+	require.ErrorIs(t, err, rules.ErrEval)
+	require.ErrorContains(t, err, `account "acme": person "p1", interest "dp", role "Fan": rule "Fan":`)
+
+	_, err = q.Account(qualify.AccountInput{Account: qAcme(), Persons: []b2b.Person{{ID: "p1"}, {ID: "p1"}}}, qT0)
+	require.ErrorContains(t, err, `person "p1" appears twice`)
+	_, err = q.Account(qualify.AccountInput{Account: qAcme(), Groups: []buyinggroup.Group{{ID: "x/dp", Account: "x", Interest: "dp"}}}, qT0)
+	require.ErrorContains(t, err, `group "x/dp" belongs to account "x"`)
+	_, err = qualify.New(qualify.Config{})
+	require.ErrorIs(t, err, qualify.ErrNoCatalog)
+}
+
+func TestRate(t *testing.T) {
+	t.Parallel()
+	require.Equal(t, 0.0, qualify.Rate{}.Value())
+	r := qualify.Rate{Persons: 4, Qualified: 1}.Add(qualify.Rate{Persons: 6, Qualified: 4})
+	require.Equal(t, qualify.Rate{Persons: 10, Qualified: 5}, r)
+	require.Equal(t, 0.5, r.Value())
+}
+
+func TestMoveBetweenAccounts(t *testing.T) {
+	t.Parallel()
+	cat := qCatalog(t, buyinggroup.Definitions{Interests: []buyinggroup.SolutionInterest{{ID: "dp", Template: "standard"}}})
+	q := qNew(t, cat)
+	globex := b2b.Account{ID: "globex", Name: "Globex", Employees: 800}
+	cfo := qS1Persons()[0]
+	acme, err := q.Account(qualify.AccountInput{Account: qAcme(), Persons: qS1Persons()}, qT0)
+	require.NoError(t, err)
+	gx, err := q.Account(qualify.AccountInput{Account: globex}, qT0)
+	require.NoError(t, err)
+	require.Empty(t, gx.Groups[0].Members)
+
+	// The CFO moves from Acme to Globex: each account is qualified with its
+	// persons of now.
+	later := qT0.Add(30 * 24 * time.Hour)
+	acme, err = q.Account(qualify.AccountInput{Account: qAcme(), Persons: qS1Persons()[1:], Groups: acme.Groups}, later)
+	require.NoError(t, err)
+	gx, err = q.Account(qualify.AccountInput{Account: globex, Persons: []b2b.Person{cfo}, Groups: gx.Groups}, later)
+	require.NoError(t, err)
+
+	require.Empty(t, acme.Groups[0].RolesOf("p1"))
+	h := acme.Groups[0].History
+	require.Len(t, h, 1)
+	require.Equal(t, buyinggroup.Member{
+		Person: "p1", Role: "Economic Buyer", Method: buyinggroup.MethodRule, Rule: "Economic Buyer",
+		Expr:   `person.seniority in ["C-Level", "VP"] && person.department in ["Finance", "Executive"]`,
+		Values: []buyinggroup.Value{{Name: "person.seniority", Value: "C-Level"}, {Name: "person.department", Value: "Finance"}},
+		Since:  qT0, DecidedAt: qT0, Until: later, EndReason: "left the account",
+	}, h[0])
+	require.Equal(t, []string{"Economic Buyer"}, gx.Groups[0].RolesOf("p1"))
+	require.Equal(t, later, gx.Groups[0].Members[0].Since)
+}
