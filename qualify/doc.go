@@ -111,4 +111,48 @@
 //
 // A [Qualifier] is immutable and safe for concurrent use; an [Evaluator]
 // is not (one per goroutine). The package does no I/O and reads no clock.
+//
+// # Readiness: when is a buying group ready for sales?
+//
+// Readiness looks at a buying group's [Features] (completeness, weighted
+// completeness, group score, velocity over a window, engaged roles, days
+// since the last activity, industry, employees, opportunity history) and
+// returns a [ReadinessVerdict]: a level (ready, nurture, not yet), the
+// journey [Tier] it leads to (fast-track to sales, intensified nurture,
+// long-term awareness), the value it measured, and its reasons in words.
+// Three interchangeable [ReadinessStrategy] implementations:
+//
+//   - [StrategyScore]: the group score against a ready and a nurture threshold.
+//   - [StrategyCompletenessScore]: both completeness and score must hold,
+//     so a high score with missing key roles is not handed to sales:
+//     "completeness 0.33 < ready threshold 0.6; score 400 >= ready threshold 150".
+//   - [StrategyModel]: a trained [Model] gives the probability of the
+//     outcome; each feature's contribution to the log-odds, relative to an
+//     average group of the training data, is the explanation:
+//     "probability 0.73 >= ready threshold 0.70; completeness 0.8 (+1.2),
+//     velocity +45 in 14 days (+0.9), no activity for 20 days (-0.6)".
+//
+// Define: thresholds are plain fields; each strategy has Validate, and
+// Assess returns errors such as "nurtureScore: 20 is above the ready score
+// 10" or "features: completeness: must be between 0 and 1, got 2".
+//
+// Train: label past groups with [ModelOutcome] ("opportunity created
+// within 90 days") and [FeaturesOpportunityHistory], then
+// [ModelTrainer.Train]: L2-regularised logistic regression fitted by
+// Newton's method on standardised features, on a seeded split (same seed,
+// same model). The held-out part fills [Model.Evaluation]: AUC beside the
+// score alone and the best single score threshold, Brier, log loss and a
+// calibration table. Too little data is an [ErrModelData] error ("the
+// training split has 0 positive and 75 negative examples, it needs at
+// least 5 of each").
+//
+// Save and load: json.Marshal a model; [ModelFromJSON] refuses unknown
+// fields and validates versions, features, scales and metrics, reporting
+// every problem with its path ("terms[0].scale: must be a positive finite
+// number, got 0").
+//
+// Choose thresholds with numbers: [Backtest] replays history over a grid
+// of completeness and score thresholds and gives, per pair, the MQA volume
+// and its precision (the share that became opportunities), as the guide
+// recommends, so quality and volume can be traded knowingly.
 package qualify
