@@ -154,7 +154,7 @@ func (g *Graph) afind(i int32) int32 {
 // accountRoot returns the golden account that an account reference (any
 // record's Account.ID or NSAccountID identifier) names, or -1.
 func (g *Graph) accountRoot(ref string) int32 {
-	i, ok := g.aidents[identKey{NSAccountID, ref}]
+	i, ok := g.nsAcctID.accounts.get(ref)
 	if !ok {
 		return -1
 	}
@@ -213,6 +213,7 @@ func (g *Graph) AddAccount(rec AccountRecord) (AccountResult, error) {
 		g.arecs = append(g.arecs, accountRec{a: rec.Account, recordID: rec.RecordID, extra: extra,
 			parent: i, next: i, src: g.sources.intern(rec.Source)})
 		g.akeys[key] = i
+		g.acctMembers = append(g.acctMembers, nil)
 		ga := &goldenAccount{}
 		g.arecs[i].g = ga
 		g.accounts++
@@ -224,9 +225,8 @@ func (g *Graph) AddAccount(rec AccountRecord) (AccountResult, error) {
 		fresh = i
 	}
 	for _, k := range idents {
-		owner, ok := g.aidents[k]
+		owner, ok := k.ns.accounts.getOrPut(k.val, i)
 		if !ok {
-			g.aidents[k] = i
 			continue
 		}
 		a, b := g.afind(owner), g.afind(i)
@@ -250,7 +250,7 @@ func (g *Graph) AddAccount(rec AccountRecord) (AccountResult, error) {
 	}
 	// Persons waiting for one of the record's references.
 	for _, k := range idents {
-		if k.ns == NSAccountID {
+		if k.ns == g.nsAcctID {
 			g.takeWaiting(g.waitRef, k.val, touched, func(gp *goldenPerson) { gp.refIdx = "" })
 		}
 	}
@@ -315,7 +315,7 @@ func (g *Graph) prepareAccount(rec *AccountRecord) (idents, extra []identKey, er
 		if changed {
 			g.stats.Normalized++
 		}
-		if !slices.Contains(extra, k) && k != (identKey{NSAccountID, string(a.ID)}) {
+		if !slices.Contains(extra, k) && k != (identKey{g.nsAcctID, string(a.ID)}) {
 			extra = append(extra, k)
 		}
 	}
@@ -323,20 +323,20 @@ func (g *Graph) prepareAccount(rec *AccountRecord) (idents, extra []identKey, er
 		return nil, nil, err
 	}
 	if a.ID != "" {
-		idents = append(idents, identKey{NSAccountID, string(a.ID)})
+		idents = append(idents, identKey{g.nsAcctID, string(a.ID)})
 	}
 	for _, k := range extra {
-		if g.unique(k.ns) {
+		if k.ns.spec.Unique {
 			idents = append(idents, k)
 		}
 	}
 	for _, k := range extra {
-		if !g.unique(k.ns) {
+		if !k.ns.spec.Unique {
 			idents = append(idents, k)
 		}
 	}
 	for _, d := range domains {
-		idents = append(idents, identKey{NSAccountDomain, d})
+		idents = append(idents, identKey{g.nsDomain, d})
 	}
 	return idents, extra, nil
 }
@@ -347,7 +347,7 @@ func (g *Graph) accountConflict(a, b int32, k identKey, rec int32) (Conflict, bo
 	for _, u := range ga.uniq {
 		for _, v := range gb.uniq {
 			if u.ns == v.ns && u.val != v.val {
-				kind, detail = ConflictUniqueNamespace, fmt.Sprintf("%s %q vs %q", u.ns, u.val, v.val)
+				kind, detail = ConflictUniqueNamespace, fmt.Sprintf("%s %q vs %q", u.ns.spec.Name, u.val, v.val)
 			}
 		}
 	}
@@ -363,7 +363,7 @@ func (g *Graph) accountConflict(a, b int32, k identKey, rec int32) (Conflict, bo
 		return Conflict{}, false
 	}
 	r := &g.arecs[rec]
-	return Conflict{Kind: kind, Identifier: Identifier{k.ns, k.val}, Record: RecordRef{r.a.Source, r.recordID},
+	return Conflict{Kind: kind, Identifier: k.id(), Record: RecordRef{r.a.Source, r.recordID},
 		Kept: string(g.accountID(a)), Other: string(g.accountID(b)), Detail: detail}, true
 }
 
@@ -393,7 +393,7 @@ func (g *Graph) applyAccount(ga *goldenAccount, m int32) {
 		ga.srcs = append(ga.srcs, r.src)
 	}
 	for _, k := range r.extra {
-		if g.unique(k.ns) && !slices.Contains(ga.uniq, k) {
+		if k.ns.spec.Unique && !slices.Contains(ga.uniq, k) {
 			ga.uniq = append(ga.uniq, k)
 		}
 	}
@@ -463,7 +463,7 @@ func (g *Graph) mergeAccounts(root, loser int32, touched map[int32]bool) {
 	if ms := g.acctMembers[loser]; len(ms) > 0 {
 		g.acctMembers[root] = append(g.acctMembers[root], ms...)
 	}
-	delete(g.acctMembers, loser)
+	g.acctMembers[loser] = nil
 	ar, al := &g.arecs[root], &g.arecs[loser]
 	ar.next, al.next = al.next, ar.next
 	al.parent = root
@@ -527,9 +527,9 @@ func (g *Graph) takeWaiting(idx map[string][]int32, key string, touched map[int3
 	}
 	delete(idx, key)
 	for _, p := range ps {
-		if int(p) < len(g.precs) && !g.precs[p].dead {
+		if !g.precs.at(p).dead {
 			r := g.pfind(p)
-			if gp := g.precs[r].g; gp != nil {
+			if gp := g.precs.at(r).g; gp != nil {
 				reset(gp)
 			}
 		}
@@ -542,7 +542,7 @@ func (g *Graph) takeWaiting(idx map[string][]int32, key string, touched map[int3
 func (g *Graph) reresolve(touched map[int32]bool) []b2b.PersonID {
 	roots := make([]int32, 0, len(touched))
 	for p := range touched {
-		if !g.precs[p].dead {
+		if !g.precs.at(p).dead {
 			roots = append(roots, g.pfind(p))
 		}
 	}
@@ -620,7 +620,7 @@ func (g *Graph) Account(id b2b.AccountID) (GoldenAccount, error) {
 			seen[Identifier{NSAccountDomain, d}] = true
 		}
 		for _, k := range r.extra {
-			seen[Identifier{k.ns, k.val}] = true
+			seen[k.id()] = true
 		}
 	}
 	out.Identifiers = slices.SortedFunc(maps.Keys(seen), func(a, b Identifier) int {

@@ -24,10 +24,10 @@ type EraseReport struct {
 // re-imports is the caller's policy.
 func (g *Graph) Erase(id b2b.PersonID) (EraseReport, error) {
 	root, ok := g.personRoot(id)
-	if !ok || g.precs[root].dead {
+	if !ok || g.precs.at(root).dead {
 		return EraseReport{}, fmt.Errorf("erase: %w %q", ErrUnknownPerson, id)
 	}
-	gp := g.precs[root].g
+	gp := g.precs.at(root).g
 	rep := EraseReport{Person: g.personID(root), Links: g.links(root)}
 	g.setLinks(root, gp, link{}, nil)
 	var recs []int32
@@ -36,22 +36,23 @@ func (g *Graph) Erase(id b2b.PersonID) (EraseReport, error) {
 	}
 	slices.Sort(recs)
 	for _, m := range recs {
-		g.precs[m].dead = true
+		g.precs.at(m).dead = true
 	}
 	g.unwait(gp)
 	for _, m := range recs {
-		r := &g.precs[m]
+		r := g.precs.at(m)
 		rep.Records = append(rep.Records, RecordRef{r.p.Source, r.recordID})
-		delete(g.pkeys, recKey{r.p.Source, r.recordID})
+		g.pkeys[r.src].delete(r.recordID)
+		g.nprecs--
 		keys := slices.Clone(r.extra)
 		if r.p.Email != "" {
-			keys = append(keys, identKey{NSEmail, r.p.Email})
+			keys = append(keys, identKey{g.nsEmail, r.p.Email})
 		}
 		for _, k := range keys {
-			if owner, ok := g.pidents[k]; ok && g.pfind(owner) == root {
-				delete(g.pidents, k)
-				if !slices.Contains(rep.Identifiers, Identifier{k.ns, k.val}) {
-					rep.Identifiers = append(rep.Identifiers, Identifier{k.ns, k.val})
+			if owner, ok := k.ns.persons.get(k.val); ok && g.pfind(owner) == root {
+				k.ns.persons.delete(k.val)
+				if !slices.Contains(rep.Identifiers, k.id()) {
+					rep.Identifiers = append(rep.Identifiers, k.id())
 				}
 			}
 		}

@@ -99,9 +99,45 @@ type Stats struct {
 
 type recKey struct{ src, id string }
 
+// nsInfo is a declared namespace with its indexes: value -> the record
+// that first held it.
+type nsInfo struct {
+	spec     NamespaceSpec
+	persons  *strIndex
+	accounts *strIndex
+}
+
+// identKey is a normalised identifier.
 type identKey struct {
-	ns  Namespace
+	ns  *nsInfo
 	val string
+}
+
+func (k identKey) id() Identifier { return Identifier{k.ns.spec.Name, k.val} }
+
+// personSlab stores person records in fixed-size chunks, so that growing
+// it never copies the records already held.
+type personSlab struct {
+	chunks [][]personRec
+	n      int32
+}
+
+const slabBits = 12
+
+func (s *personSlab) at(i int32) *personRec {
+	return &s.chunks[i>>slabBits][i&(1<<slabBits-1)]
+}
+
+func (s *personSlab) len() int32 { return s.n }
+
+func (s *personSlab) add(r personRec) int32 {
+	if s.n&(1<<slabBits-1) == 0 {
+		s.chunks = append(s.chunks, make([]personRec, 0, 1<<slabBits))
+	}
+	c := &s.chunks[len(s.chunks)-1]
+	*c = append(*c, r)
+	s.n++
+	return s.n - 1
 }
 
 // A Graph holds source records of persons and accounts, links them into
@@ -112,23 +148,25 @@ type identKey struct {
 // A Graph is not safe for concurrent use; the caller serialises calls (the
 // identity step is the one global step of the engine).
 type Graph struct {
-	ns       map[Namespace]NamespaceSpec
+	ns       map[Namespace]*nsInfo
+	nsEmail  *nsInfo
+	nsAcctID *nsInfo
+	nsDomain *nsInfo
 	sources  sourceTable
 	pRules   []*rankedRule // by person field index (pfEmail ... pfAttributes)
 	aRules   []*rankedRule // by account field index
 	freeMail map[string]bool
 
-	pkeys   map[recKey]int32
-	pidents map[identKey]int32
-	precs   []personRec
+	pkeys  []*strIndex // by source id: record ID -> record
+	nprecs int         // person records held
+	precs  personSlab
 
-	akeys   map[recKey]int32
-	aidents map[identKey]int32
-	arecs   []accountRec
+	akeys map[recKey]int32
+	arecs []accountRec
 
 	acctByDomain  map[string][]int32 // domain -> account roots
 	acctByName    map[string][]int32 // company key -> account roots
-	acctMembers   map[int32][]int32  // account root -> linked person roots
+	acctMembers   [][]int32          // account root -> linked person roots
 	waitRef       map[string][]int32 // unknown explicit account ref -> person roots
 	waitDomain    map[string][]int32 // email domain or parent domain -> person roots
 	waitName      map[string][]int32 // company key -> person roots
@@ -144,16 +182,12 @@ func New(cfg Config) (*Graph, error) {
 		return nil, err
 	}
 	g := &Graph{
-		ns:            map[Namespace]NamespaceSpec{},
+		ns:            map[Namespace]*nsInfo{},
 		sources:       sourceTable{ids: map[string]uint16{}},
 		freeMail:      map[string]bool{},
-		pkeys:         map[recKey]int32{},
-		pidents:       map[identKey]int32{},
 		akeys:         map[recKey]int32{},
-		aidents:       map[identKey]int32{},
 		acctByDomain:  map[string][]int32{},
 		acctByName:    map[string][]int32{},
-		acctMembers:   map[int32][]int32{},
 		waitRef:       map[string][]int32{},
 		waitDomain:    map[string][]int32{},
 		waitName:      map[string][]int32{},
@@ -164,15 +198,13 @@ func New(cfg Config) (*Graph, error) {
 			Conflicts: map[ConflictKind]int{},
 		},
 	}
-	for _, s := range DefaultNamespaces() {
-		g.ns[s.Name] = s
-	}
-	for _, s := range cfg.Namespaces {
+	for _, s := range append(DefaultNamespaces(), cfg.Namespaces...) {
 		if s.Kind == "" {
 			s.Kind = KindExact
 		}
-		g.ns[s.Name] = s
+		g.ns[s.Name] = &nsInfo{spec: s, persons: newStrIndex(), accounts: newStrIndex()}
 	}
+	g.nsEmail, g.nsAcctID, g.nsDomain = g.ns[NSEmail], g.ns[NSAccountID], g.ns[NSAccountDomain]
 	pm, am := cfg.PersonMerge, cfg.AccountMerge
 	if pm == nil {
 		pm = DefaultPersonMerge()
@@ -199,7 +231,7 @@ func (g *Graph) Stats() Stats {
 	s.Outcomes = cloneMap(s.Outcomes)
 	s.Rejected = cloneMap(s.Rejected)
 	s.Conflicts = cloneMap(s.Conflicts)
-	s.PersonRecords = len(g.pkeys)
+	s.PersonRecords = g.nprecs
 	s.AccountRecords = len(g.akeys)
 	s.Persons = g.persons
 	s.Accounts = g.accounts
@@ -228,18 +260,33 @@ func (g *Graph) reject(err error) error {
 // normIdent normalises one identifier, reporting whether normalisation
 // changed it.
 func (g *Graph) normIdent(id Identifier) (identKey, bool, error) {
-	spec, ok := g.ns[id.Namespace]
+	info, ok := g.ns[id.Namespace]
 	if !ok {
 		return identKey{}, false, fmt.Errorf("unknown namespace %q (declare it in Config.Namespaces)", id.Namespace)
 	}
-	v, err := normalizeValue(spec.Kind, id.Value)
+	v, err := normalizeValue(info.spec.Kind, id.Value)
 	if err != nil {
 		return identKey{}, false, err
 	}
-	return identKey{id.Namespace, v}, v != id.Value, nil
+	return identKey{info, v}, v != id.Value, nil
 }
 
-func (g *Graph) unique(ns Namespace) bool { return g.ns[ns].Unique }
+// pkeyMap returns the record index of one source, creating it.
+func (g *Graph) pkeyMap(src uint16) *strIndex {
+	for len(g.pkeys) <= int(src) {
+		g.pkeys = append(g.pkeys, newStrIndex())
+	}
+	return g.pkeys[src]
+}
+
+// precByKey finds a person record by source and record ID.
+func (g *Graph) precByKey(source, recordID string) (int32, bool) {
+	src, ok := g.sources.ids[source]
+	if !ok || int(src) >= len(g.pkeys) {
+		return 0, false
+	}
+	return g.pkeys[src].get(recordID)
+}
 
 // sortedUnique returns the roots in xs, deduplicated, in ascending order.
 func sortedUnique(xs []int32) []int32 {

@@ -37,7 +37,7 @@ func (g *Graph) checkCycle(rec *AccountRecord, idents []identKey, existing int32
 		target = g.afind(existing)
 	} else {
 		for _, k := range idents {
-			if owner, ok := g.aidents[k]; ok {
+			if owner, ok := k.ns.accounts.get(k.val); ok {
 				target = g.afind(owner)
 				break
 			}
@@ -45,7 +45,7 @@ func (g *Graph) checkCycle(rec *AccountRecord, idents []identKey, existing int32
 	}
 	self := func(r string) bool {
 		for _, k := range idents {
-			if k.ns == NSAccountID && k.val == r {
+			if k.ns == g.nsAcctID && k.val == r {
 				return true
 			}
 		}
@@ -156,7 +156,7 @@ func (g *Graph) children(root int32) []int32 {
 		r := &g.arecs[m]
 		refs := []string{string(r.a.ID)}
 		for _, k := range r.extra {
-			if k.ns == NSAccountID {
+			if k.ns == g.nsAcctID {
 				refs = append(refs, k.val)
 			}
 		}
@@ -223,7 +223,7 @@ func (g *Graph) Persons(id b2b.AccountID, subsidiaries bool) ([]b2b.PersonID, er
 	var roots []int32
 	for _, a := range accts {
 		for _, p := range g.acctMembers[a] {
-			if !g.precs[p].dead {
+			if !g.precs.at(p).dead {
 				roots = append(roots, g.pfind(p))
 			}
 		}

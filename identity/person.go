@@ -150,13 +150,16 @@ type keyWin struct {
 }
 
 func (g *Graph) pfind(i int32) int32 {
-	r := g.precs
-	for r[i].parent != i {
-		p := r[i].parent
-		r[i].parent = r[p].parent
-		i = r[p].parent
+	for {
+		r := g.precs.at(i)
+		p := r.parent
+		if p == i {
+			return i
+		}
+		gp := g.precs.at(p).parent
+		r.parent = gp
+		i = gp
 	}
-	return i
 }
 
 // AddPerson adds one person record (or a new version of one) and returns
@@ -169,17 +172,18 @@ func (g *Graph) AddPerson(rec PersonRecord) (PersonResult, error) {
 	if err != nil {
 		return PersonResult{}, g.reject(err)
 	}
-	if i, ok := g.pkeys[recKey{rec.Source, rec.RecordID}]; ok {
-		return g.updatePerson(i, &rec, idents, extra), nil
+	src := g.sources.intern(rec.Source)
+	i := g.precs.len()
+	if j, found := g.pkeyMap(src).getOrPut(rec.RecordID, i); found {
+		return g.updatePerson(j, &rec, idents, extra), nil
 	}
-	i := int32(len(g.precs))
-	g.precs = append(g.precs, personRec{
+	g.precs.add(personRec{
 		p: rec.Person, recordID: rec.RecordID, extra: extra, accts: accountStrings(rec.OtherAccounts),
-		parent: i, next: i, src: g.sources.intern(rec.Source),
+		parent: i, next: i, src: src,
 	})
-	g.pkeys[recKey{rec.Source, rec.RecordID}] = i
+	g.nprecs++
 	gp := &goldenPerson{}
-	g.precs[i].g = gp
+	g.precs.at(i).g = gp
 	g.persons++
 	g.resetGolden(gp)
 	g.applyPerson(gp, i)
@@ -227,7 +231,7 @@ func (g *Graph) preparePerson(rec *PersonRecord, buf []identKey) ([]identKey, []
 				g.stats.Normalized++
 			}
 			p.Email = e
-			email = identKey{NSEmail, e}
+			email = identKey{g.nsEmail, e}
 		}
 	}
 	if p.Seniority != "" && !slices.Contains(b2b.Seniorities, p.Seniority) {
@@ -265,8 +269,8 @@ func (g *Graph) preparePerson(rec *PersonRecord, buf []identKey) ([]identKey, []
 			g.stats.Normalized++
 		}
 		for _, o := range extra {
-			if o.ns == k.ns && o.val != k.val && g.unique(k.ns) {
-				ps.Addf(fmt.Sprintf("identifiers[%d]", i), "second value %q of unique namespace %s (first %q)", k.val, k.ns, o.val)
+			if o.ns == k.ns && o.val != k.val && k.ns.spec.Unique {
+				ps.Addf(fmt.Sprintf("identifiers[%d]", i), "second value %q of unique namespace %s (first %q)", k.val, k.ns.spec.Name, o.val)
 			}
 		}
 		if !slices.Contains(extra, k) && k != email {
@@ -278,7 +282,7 @@ func (g *Graph) preparePerson(rec *PersonRecord, buf []identKey) ([]identKey, []
 	}
 	idents := buf
 	for _, k := range extra {
-		if g.unique(k.ns) {
+		if k.ns.spec.Unique {
 			idents = append(idents, k)
 		}
 	}
@@ -286,7 +290,7 @@ func (g *Graph) preparePerson(rec *PersonRecord, buf []identKey) ([]identKey, []
 		idents = append(idents, email)
 	}
 	for _, k := range extra {
-		if !g.unique(k.ns) {
+		if !k.ns.spec.Unique {
 			idents = append(idents, k)
 		}
 	}
@@ -311,9 +315,8 @@ func accountStrings(as []b2b.AccountID) []string {
 // added by this call (its singleton is not reported as merged), or -1.
 func (g *Graph) linkPerson(i int32, idents []identKey, res *PersonResult, fresh int32) {
 	for _, k := range idents {
-		owner, ok := g.pidents[k]
+		owner, ok := k.ns.persons.getOrPut(k.val, i)
 		if !ok {
-			g.pidents[k] = i
 			continue
 		}
 		a, b := g.pfind(owner), g.pfind(i)
@@ -334,13 +337,13 @@ func (g *Graph) linkPerson(i int32, idents []identKey, res *PersonResult, fresh 
 }
 
 func (g *Graph) personConflict(a, b int32, k identKey, rec int32) (Conflict, bool) {
-	ga, gb := g.precs[a].g, g.precs[b].g
+	ga, gb := g.precs.at(a).g, g.precs.at(b).g
 	detail := ""
 	kind := ConflictKind("")
 	for _, u := range ga.uniq {
 		for _, v := range gb.uniq {
 			if u.ns == v.ns && u.val != v.val {
-				kind, detail = ConflictUniqueNamespace, fmt.Sprintf("%s %q vs %q", u.ns, u.val, v.val)
+				kind, detail = ConflictUniqueNamespace, fmt.Sprintf("%s %q vs %q", u.ns.spec.Name, u.val, v.val)
 			}
 		}
 	}
@@ -356,10 +359,10 @@ func (g *Graph) personConflict(a, b int32, k identKey, rec int32) (Conflict, boo
 	if kind == "" {
 		return Conflict{}, false
 	}
-	r := &g.precs[rec]
+	r := g.precs.at(rec)
 	return Conflict{
 		Kind:       kind,
-		Identifier: Identifier{k.ns, k.val},
+		Identifier: k.id(),
 		Record:     RecordRef{r.p.Source, r.recordID},
 		Kept:       string(g.personID(a)),
 		Other:      string(g.personID(b)),
@@ -369,14 +372,14 @@ func (g *Graph) personConflict(a, b int32, k identKey, rec int32) (Conflict, boo
 
 func (g *Graph) goldenValue(gp *goldenPerson, f int) string {
 	if w := gp.win[f]; w >= 0 {
-		return personField(&g.precs[w].p, f)
+		return personField(&g.precs.at(w).p, f)
 	}
 	return ""
 }
 
 // mergePersons merges the golden person rooted at loser into root.
 func (g *Graph) mergePersons(root, loser int32) {
-	r, l := g.precs[root].g, g.precs[loser].g
+	r, l := g.precs.at(root).g, g.precs.at(loser).g
 	for f := range nPersonScalars {
 		if w := l.win[f]; w >= 0 && (r.win[f] < 0 || g.pBetter(w, r.win[f], f)) {
 			r.win[f] = w
@@ -396,7 +399,7 @@ func (g *Graph) mergePersons(root, loser int32) {
 	r.hasOther = r.hasOther || l.hasOther
 	g.setLinks(loser, l, link{}, nil)
 	g.unwait(l)
-	pr, pl := &g.precs[root], &g.precs[loser]
+	pr, pl := g.precs.at(root), g.precs.at(loser)
 	pr.next, pl.next = pl.next, pr.next
 	pl.parent = root
 	pl.g = nil
@@ -412,7 +415,7 @@ func (g *Graph) resetGolden(gp *goldenPerson) {
 
 // applyPerson offers record m's values to a golden person.
 func (g *Graph) applyPerson(gp *goldenPerson, m int32) {
-	r := &g.precs[m]
+	r := g.precs.at(m)
 	for f := range nPersonScalars {
 		if personField(&r.p, f) != "" && (gp.win[f] < 0 || g.pBetter(m, gp.win[f], f)) {
 			gp.win[f] = m
@@ -425,12 +428,12 @@ func (g *Graph) applyPerson(gp *goldenPerson, m int32) {
 		g.offerAttr(gp, k, m)
 	}
 	for _, k := range r.extra {
-		if g.unique(k.ns) && !slices.Contains(gp.uniq, k) {
+		if k.ns.spec.Unique && !slices.Contains(gp.uniq, k) {
 			gp.uniq = append(gp.uniq, k)
 		}
 	}
-	if r.p.Email != "" && g.unique(NSEmail) {
-		if k := (identKey{NSEmail, r.p.Email}); !slices.Contains(gp.uniq, k) {
+	if r.p.Email != "" && g.nsEmail.spec.Unique {
+		if k := (identKey{g.nsEmail, r.p.Email}); !slices.Contains(gp.uniq, k) {
 			gp.uniq = append(gp.uniq, k)
 		}
 	}
@@ -463,12 +466,12 @@ func (g *Graph) offerAttr(gp *goldenPerson, key string, m int32) {
 
 // pBetter reports whether record x's value of field f beats record y's.
 func (g *Graph) pBetter(x, y int32, f int) bool {
-	rx, ry := &g.precs[x], &g.precs[y]
+	rx, ry := g.precs.at(x), g.precs.at(y)
 	return better(g.pRules[f], rx.src, ry.src, rx.p.UpdatedAt, ry.p.UpdatedAt, x, y)
 }
 
 func (g *Graph) consentBetter(x, y int32, ch string) bool {
-	rx, ry := &g.precs[x], &g.precs[y]
+	rx, ry := g.precs.at(x), g.precs.at(y)
 	tx, ty := rx.p.Consent[ch].At, ry.p.Consent[ch].At
 	if tx.IsZero() {
 		tx = rx.p.UpdatedAt
@@ -493,7 +496,7 @@ func better(rule *rankedRule, sx, sy uint16, tx, ty time.Time, x, y int32) bool 
 
 // updatePerson applies a new version of record i.
 func (g *Graph) updatePerson(i int32, rec *PersonRecord, idents, extra []identKey) PersonResult {
-	old := &g.precs[i]
+	old := g.precs.at(i)
 	res := PersonResult{}
 	switch c := rec.Time.Compare(old.p.UpdatedAt); {
 	case c < 0:
@@ -510,7 +513,7 @@ func (g *Graph) updatePerson(i int32, rec *PersonRecord, idents, extra []identKe
 	res.Outcome = Updated
 	// Identifiers accumulate: the old email stays an identifier of the record.
 	if old.p.Email != "" && old.p.Email != rec.Person.Email {
-		if k := (identKey{NSEmail, old.p.Email}); !slices.Contains(old.extra, k) {
+		if k := (identKey{g.nsEmail, old.p.Email}); !slices.Contains(old.extra, k) {
 			old.extra = append(old.extra, k)
 		}
 	}
@@ -554,7 +557,7 @@ func containsAllStr(have, want []string) bool {
 
 // recomputePerson rebuilds a golden person from all its records.
 func (g *Graph) recomputePerson(root int32) {
-	gp := g.precs[root].g
+	gp := g.precs.at(root).g
 	g.resetGolden(gp)
 	for m := range g.members(root) {
 		g.applyPerson(gp, m)
@@ -569,7 +572,7 @@ func (g *Graph) members(root int32) func(func(int32) bool) {
 			if !yield(m) {
 				return
 			}
-			m = g.precs[m].next
+			m = g.precs.at(m).next
 			if m == root {
 				return
 			}
@@ -580,9 +583,9 @@ func (g *Graph) members(root int32) func(func(int32) bool) {
 // personID returns the ID of the golden person rooted at root: the source
 // and record ID of its oldest record ("salesforce:0035e00000Abcde").
 func (g *Graph) personID(root int32) b2b.PersonID {
-	gp := g.precs[root].g
+	gp := g.precs.at(root).g
 	if gp.id == "" {
-		r := &g.precs[root]
+		r := g.precs.at(root)
 		gp.id = b2b.PersonID(r.p.Source + ":" + r.recordID)
 	}
 	return gp.id
@@ -595,7 +598,7 @@ func (g *Graph) personRoot(id b2b.PersonID) (int32, bool) {
 	if !ok {
 		return 0, false
 	}
-	i, ok := g.pkeys[recKey{src, rid}]
+	i, ok := g.precByKey(src, rid)
 	if !ok {
 		return 0, false
 	}
@@ -609,7 +612,7 @@ func (g *Graph) Lookup(id Identifier) (b2b.PersonID, bool) {
 	if err != nil {
 		return "", false
 	}
-	i, ok := g.pidents[k]
+	i, ok := k.ns.persons.get(k.val)
 	if !ok {
 		return "", false
 	}
@@ -618,7 +621,7 @@ func (g *Graph) Lookup(id Identifier) (b2b.PersonID, bool) {
 
 // PersonOfRecord returns the golden person a source record belongs to.
 func (g *Graph) PersonOfRecord(source b2b.Source, recordID string) (b2b.PersonID, bool) {
-	i, ok := g.pkeys[recKey{source, recordID}]
+	i, ok := g.precByKey(source, recordID)
 	if !ok {
 		return "", false
 	}
@@ -644,20 +647,20 @@ type GoldenPerson struct {
 // into).
 func (g *Graph) Person(id b2b.PersonID) (GoldenPerson, error) {
 	root, ok := g.personRoot(id)
-	if !ok || g.precs[root].dead {
+	if !ok || g.precs.at(root).dead {
 		return GoldenPerson{}, fmt.Errorf("%w %q", ErrUnknownPerson, id)
 	}
-	gp := g.precs[root].g
+	gp := g.precs.at(root).g
 	out := GoldenPerson{ID: g.personID(root), Provenance: map[string]Provenance{}}
 	p := &out.Person
 	p.ID, p.Source = out.ID, b2b.SourceQuorum
 	prov := func(m int32, rule *rankedRule) Provenance {
-		r := &g.precs[m]
+		r := g.precs.at(m)
 		return Provenance{Source: r.p.Source, RecordID: r.recordID, Time: r.p.UpdatedAt, Rule: rule.rule.String()}
 	}
 	for f := range nPersonScalars {
 		if w := gp.win[f]; w >= 0 && f != pfAccountID {
-			setPersonField(p, f, personField(&g.precs[w].p, f))
+			setPersonField(p, f, personField(&g.precs.at(w).p, f))
 			out.Provenance[PersonFields[f]] = prov(w, g.pRules[f])
 		}
 	}
@@ -665,14 +668,14 @@ func (g *Graph) Person(id b2b.PersonID) (GoldenPerson, error) {
 		if p.Consent == nil {
 			p.Consent = map[b2b.Channel]b2b.Consent{}
 		}
-		p.Consent[kw.key] = g.precs[kw.rec].p.Consent[kw.key]
+		p.Consent[kw.key] = g.precs.at(kw.rec).p.Consent[kw.key]
 		out.Provenance["consent."+kw.key] = prov(kw.rec, g.pRules[pfConsent])
 	}
 	for _, kw := range gp.attrs {
 		if p.Attributes == nil {
 			p.Attributes = map[string]any{}
 		}
-		p.Attributes[kw.key] = g.precs[kw.rec].p.Attributes[kw.key]
+		p.Attributes[kw.key] = g.precs.at(kw.rec).p.Attributes[kw.key]
 		out.Provenance["attributes."+kw.key] = prov(kw.rec, g.pRules[pfAttributes])
 	}
 	out.Links = g.links(root)
@@ -692,7 +695,7 @@ func (g *Graph) Person(id b2b.PersonID) (GoldenPerson, error) {
 	slices.Sort(recs)
 	seen := map[Identifier]bool{}
 	for _, m := range recs {
-		r := &g.precs[m]
+		r := g.precs.at(m)
 		out.Records = append(out.Records, RecordRef{r.p.Source, r.recordID})
 		if r.p.UpdatedAt.After(p.UpdatedAt) {
 			p.UpdatedAt = r.p.UpdatedAt
@@ -701,7 +704,7 @@ func (g *Graph) Person(id b2b.PersonID) (GoldenPerson, error) {
 			seen[Identifier{NSEmail, r.p.Email}] = true
 		}
 		for _, k := range r.extra {
-			seen[Identifier{k.ns, k.val}] = true
+			seen[k.id()] = true
 		}
 	}
 	out.Identifiers = slices.SortedFunc(maps.Keys(seen), func(a, b Identifier) int {

@@ -89,7 +89,7 @@ type why struct {
 // resolvePerson recomputes the links of a golden person and reports
 // whether they changed.
 func (g *Graph) resolvePerson(root int32) bool {
-	gp := g.precs[root].g
+	gp := g.precs.at(root).g
 	prim, more := g.computeLinks(root, gp, nil)
 	return g.setLinks(root, gp, prim, more)
 }
@@ -100,16 +100,16 @@ func (g *Graph) resolvePerson(root int32) bool {
 func (g *Graph) computeLinks(root int32, gp *goldenPerson, explain *[]why) (prim link, more []link) {
 	register := explain == nil
 	note := func(r UnresolvedReason, format string, args ...any) {
-		if explain != nil {
-			*explain = append(*explain, why{r, fmt.Sprintf(format, args...)})
-		}
+		*explain = append(*explain, why{r, fmt.Sprintf(format, args...)})
 	}
 	// 1. Explicit references.
 	if ref := g.goldenValue(gp, pfAccountID); ref != "" {
 		if a := g.accountRoot(ref); a >= 0 {
 			prim = link{acct: a, method: methodExplicit, via: ref}
 		} else {
-			note(ReasonUnknownAccount, "account reference %q matches no account", ref)
+			if explain != nil {
+				note(ReasonUnknownAccount, "account reference %q matches no account", ref)
+			}
 			if register && gp.refIdx != ref {
 				g.waitRef[ref] = append(g.waitRef[ref], root)
 				gp.refIdx = ref
@@ -118,10 +118,12 @@ func (g *Graph) computeLinks(root int32, gp *goldenPerson, explain *[]why) (prim
 	}
 	if gp.hasOther {
 		for m := range g.members(root) {
-			for _, ref := range g.precs[m].accts {
+			for _, ref := range g.precs.at(m).accts {
 				a := g.accountRoot(ref)
 				if a < 0 {
-					note(ReasonUnknownAccount, "account reference %q matches no account", ref)
+					if explain != nil {
+						note(ReasonUnknownAccount, "account reference %q matches no account", ref)
+					}
 					if register {
 						g.waitRef[ref] = append(g.waitRef[ref], root)
 					}
@@ -143,7 +145,9 @@ func (g *Graph) computeLinks(root int32, gp *goldenPerson, explain *[]why) (prim
 	email := g.goldenValue(gp, pfEmail)
 	if host := EmailDomain(email); host != "" {
 		if fm := g.freeMailOf(host); fm != "" {
-			note(ReasonFreeMail, "email domain %q is free mail (%s)", host, fm)
+			if explain != nil {
+				note(ReasonFreeMail, "email domain %q is free mail (%s)", host, fm)
+			}
 		} else {
 			if register && gp.hostIdx != host {
 				for d := host; d != ""; d = parentDomain(d) {
@@ -175,7 +179,9 @@ func (g *Graph) computeLinks(root int32, gp *goldenPerson, explain *[]why) (prim
 				}
 				return ls[0], ls[1:]
 			}
-			note(ReasonNoDomainMatch, "email domain %q matches no account domain", host)
+			if explain != nil {
+				note(ReasonNoDomainMatch, "email domain %q matches no account domain", host)
+			}
 		}
 	}
 	// 3. Company name.
@@ -188,7 +194,9 @@ func (g *Graph) computeLinks(root int32, gp *goldenPerson, explain *[]why) (prim
 			}
 			switch accts := g.acctByName[key]; len(accts) {
 			case 0:
-				note(ReasonNoCompanyMatch, "company %q (key %q) matches no account name", company, key)
+				if explain != nil {
+					note(ReasonNoCompanyMatch, "company %q (key %q) matches no account name", company, key)
+				}
 			case 1:
 				return link{acct: accts[0], method: methodName, via: key}, nil
 			default:
@@ -197,10 +205,14 @@ func (g *Graph) computeLinks(root int32, gp *goldenPerson, explain *[]why) (prim
 					ids[i] = string(g.accountID(a))
 				}
 				slices.Sort(ids)
-				note(ReasonAmbiguousCompany, "company %q (key %q) matches %d accounts: %s", company, key, len(ids), strings.Join(ids, ", "))
+				if explain != nil {
+					note(ReasonAmbiguousCompany, "company %q (key %q) matches %d accounts: %s", company, key, len(ids), strings.Join(ids, ", "))
+				}
 			}
 		} else {
-			note(ReasonNoCompanyMatch, "company %q has no name besides legal words", company)
+			if explain != nil {
+				note(ReasonNoCompanyMatch, "company %q has no name besides legal words", company)
+			}
 		}
 	}
 	if explain != nil && len(*explain) == 0 {
@@ -281,7 +293,7 @@ func (g *Graph) sameLinks(a, b link) bool {
 func (g *Graph) removeMember(acct, person int32) {
 	a := g.afind(acct)
 	if l := removeOne(g.acctMembers[a], person); len(l) == 0 {
-		delete(g.acctMembers, a)
+		g.acctMembers[a] = nil
 	} else {
 		g.acctMembers[a] = l
 	}
@@ -305,7 +317,7 @@ func (g *Graph) dropWait(idx map[string][]int32, key string) {
 	l := idx[key]
 	out := l[:0]
 	for _, p := range l {
-		if !g.precs[p].dead && g.precs[p].g != nil {
+		if !g.precs.at(p).dead && g.precs.at(p).g != nil {
 			out = append(out, p)
 		}
 	}
@@ -338,7 +350,7 @@ func (g *Graph) exportLink(gp *goldenPerson, l link, primary bool) Link {
 }
 
 func (g *Graph) links(root int32) []Link {
-	gp := g.precs[root].g
+	gp := g.precs.at(root).g
 	if gp.primary.method == methodNone {
 		return nil
 	}
@@ -352,7 +364,7 @@ func (g *Graph) links(root int32) []Link {
 // Links returns a person's account links, the primary first.
 func (g *Graph) Links(id b2b.PersonID) ([]Link, error) {
 	root, ok := g.personRoot(id)
-	if !ok || g.precs[root].dead {
+	if !ok || g.precs.at(root).dead {
 		return nil, fmt.Errorf("%w %q", ErrUnknownPerson, id)
 	}
 	return g.links(root), nil
@@ -360,8 +372,8 @@ func (g *Graph) Links(id b2b.PersonID) ([]Link, error) {
 
 // liveRoots yields the roots of the live golden persons in order of age.
 func (g *Graph) liveRoots(yield func(int32) bool) {
-	for i := range g.precs {
-		if r := &g.precs[i]; r.g != nil && !r.dead {
+	for i := range g.precs.len() {
+		if r := g.precs.at(i); r.g != nil && !r.dead {
 			if !yield(int32(i)) {
 				return
 			}
@@ -374,7 +386,7 @@ func (g *Graph) liveRoots(yield func(int32) bool) {
 func (g *Graph) Unresolved() []Unresolved {
 	var out []Unresolved
 	for root := range g.liveRoots {
-		gp := g.precs[root].g
+		gp := g.precs.at(root).g
 		if gp.primary.method != methodNone {
 			continue
 		}
@@ -421,7 +433,7 @@ func (m MatchRate) String() string {
 func (g *Graph) MatchRate() MatchRate {
 	m := MatchRate{ByMethod: map[Method]int{}, Unresolved: map[UnresolvedReason]int{}}
 	for root := range g.liveRoots {
-		gp := g.precs[root].g
+		gp := g.precs.at(root).g
 		m.Persons++
 		switch gp.primary.method {
 		case methodExplicit:

@@ -34,18 +34,18 @@ func (g *Graph) Snapshot() State {
 		r := &g.arecs[i]
 		rec := AccountRecord{Source: r.a.Source, RecordID: r.recordID, Account: r.a, Time: r.a.UpdatedAt}
 		for _, k := range r.extra {
-			rec.Identifiers = append(rec.Identifiers, Identifier{k.ns, k.val})
+			rec.Identifiers = append(rec.Identifiers, k.id())
 		}
 		st.Accounts = append(st.Accounts, AccountState{Record: rec, Account: g.accountID(g.afind(int32(i)))})
 	}
-	for i := range g.precs {
-		r := &g.precs[i]
+	for i := range g.precs.len() {
+		r := g.precs.at(i)
 		if r.dead {
 			continue
 		}
 		rec := PersonRecord{Source: r.p.Source, RecordID: r.recordID, Person: r.p, Time: r.p.UpdatedAt}
 		for _, k := range r.extra {
-			rec.Identifiers = append(rec.Identifiers, Identifier{k.ns, k.val})
+			rec.Identifiers = append(rec.Identifiers, k.id())
 		}
 		for _, a := range r.accts {
 			rec.OtherAccounts = append(rec.OtherAccounts, b2b.AccountID(a))
@@ -77,6 +77,7 @@ func Restore(cfg Config, st State) (*Graph, error) {
 		g.arecs = append(g.arecs, accountRec{a: rec.Account, recordID: rec.RecordID, extra: extra,
 			parent: i, next: i, src: g.sources.intern(rec.Source)})
 		g.akeys[recKey{rec.Source, rec.RecordID}] = i
+		g.acctMembers = append(g.acctMembers, nil)
 		if root, ok := aroots[s.Account]; ok {
 			ar, al := &g.arecs[root], &g.arecs[i]
 			ar.next, al.next = i, ar.next
@@ -89,9 +90,7 @@ func Restore(cfg Config, st State) (*Graph, error) {
 			g.accounts++
 		}
 		for _, k := range idents {
-			if _, ok := g.aidents[k]; !ok {
-				g.aidents[k] = i
-			}
+			k.ns.accounts.getOrPut(k.val, i)
 		}
 	}
 	proots := map[b2b.PersonID]int32{}
@@ -103,25 +102,25 @@ func Restore(cfg Config, st State) (*Graph, error) {
 			ps.Add(fmt.Sprintf("persons[%d].record", n), err)
 			continue
 		}
-		i := int32(len(g.precs))
-		g.precs = append(g.precs, personRec{p: rec.Person, recordID: rec.RecordID, extra: extra,
-			accts: accountStrings(rec.OtherAccounts), parent: i, next: i, src: g.sources.intern(rec.Source)})
-		g.pkeys[recKey{rec.Source, rec.RecordID}] = i
+		i := g.precs.len()
+		src := g.sources.intern(rec.Source)
+		g.precs.add(personRec{p: rec.Person, recordID: rec.RecordID, extra: extra,
+			accts: accountStrings(rec.OtherAccounts), parent: i, next: i, src: src})
+		g.pkeyMap(src).put(rec.RecordID, i)
+		g.nprecs++
 		if root, ok := proots[s.Person]; ok {
-			pr, pl := &g.precs[root], &g.precs[i]
+			pr, pl := g.precs.at(root), g.precs.at(i)
 			pr.next, pl.next = i, pr.next
 			pl.parent = root
 		} else if own := b2b.PersonID(rec.Source + ":" + rec.RecordID); own != s.Person {
 			ps.Addf(fmt.Sprintf("persons[%d].person", n), "first record of person %q is %q", s.Person, own)
 		} else {
 			proots[s.Person] = i
-			g.precs[i].g = &goldenPerson{}
+			g.precs.at(i).g = &goldenPerson{}
 			g.persons++
 		}
 		for _, k := range idents {
-			if _, ok := g.pidents[k]; !ok {
-				g.pidents[k] = i
-			}
+			k.ns.persons.getOrPut(k.val, i)
 		}
 	}
 	if err := ps.Err("identity state"); err != nil {
@@ -135,13 +134,13 @@ func Restore(cfg Config, st State) (*Graph, error) {
 			g.refreshAccount(int32(i), touched)
 		}
 	}
-	for i := range g.precs {
-		if g.precs[i].g != nil {
+	for i := range g.precs.len() {
+		if g.precs.at(i).g != nil {
 			g.recomputePerson(int32(i))
 		}
 	}
-	for i := range g.precs {
-		if g.precs[i].g != nil {
+	for i := range g.precs.len() {
+		if g.precs.at(i).g != nil {
 			g.resolvePerson(int32(i))
 		}
 	}
