@@ -58,7 +58,10 @@ func (g *Graph) checkCycle(rec *AccountRecord, idents []identKey, existing int32
 		path = append(path, g.accountID(a))
 		next := g.arecs[a].g.parentOf
 		if a == target || self(next) {
-			return &CycleError{Path: append(path, rec.Account.ID)}
+			if path[len(path)-1] != rec.Account.ID {
+				path = append(path, rec.Account.ID)
+			}
+			return &CycleError{Path: path}
 		}
 		if next == "" {
 			break
