@@ -2,7 +2,6 @@ package identity
 
 import (
 	"fmt"
-	"maps"
 	"reflect"
 	"slices"
 	"strconv"
@@ -556,75 +555,3 @@ func (g *Graph) reresolve(touched map[int32]bool) []b2b.PersonID {
 	return out
 }
 
-// A GoldenAccount is the unified view of one account across sources.
-type GoldenAccount struct {
-	ID b2b.AccountID `json:"id"`
-	// Account holds the winning value of every field; Domains is the union
-	// of the records' domains; ParentID is the parent's golden ID when the
-	// parent is known, else the reference as given.
-	Account     b2b.Account           `json:"account"`
-	Provenance  map[string]Provenance `json:"provenance"`
-	Records     []RecordRef           `json:"records"`
-	Identifiers []Identifier          `json:"identifiers"`
-}
-
-// Account returns the golden account that an account ID (of any of its
-// records, or an NSAccountID identifier) names.
-func (g *Graph) Account(id b2b.AccountID) (GoldenAccount, error) {
-	root := g.accountRoot(string(id))
-	if root < 0 {
-		return GoldenAccount{}, fmt.Errorf("%w %q", ErrUnknownAccount, id)
-	}
-	ga := g.arecs[root].g
-	out := GoldenAccount{ID: g.accountID(root), Provenance: map[string]Provenance{}}
-	a := &out.Account
-	a.ID, a.Source = out.ID, b2b.SourceQuorum
-	prov := func(m int32, rule *rankedRule) Provenance {
-		r := &g.arecs[m]
-		return Provenance{Source: r.a.Source, RecordID: r.recordID, Time: r.a.UpdatedAt, Rule: rule.rule.String()}
-	}
-	for f := range nAccountScalars {
-		if w := ga.win[f]; w >= 0 {
-			copyAccountField(a, &g.arecs[w].a, f)
-			out.Provenance[AccountFields[f]] = prov(w, g.aRules[f])
-		}
-	}
-	if p := g.parentRoot(root); p >= 0 {
-		a.ParentID = g.accountID(p)
-	}
-	for _, kw := range ga.attrs {
-		if a.Attributes == nil {
-			a.Attributes = map[string]any{}
-		}
-		a.Attributes[kw.key] = g.arecs[kw.rec].a.Attributes[kw.key]
-		out.Provenance["attributes."+kw.key] = prov(kw.rec, g.aRules[afAttributes])
-	}
-	a.Domains = slices.Clone(ga.domains)
-	var recs []int32
-	for m := root; ; {
-		recs = append(recs, m)
-		if m = g.arecs[m].next; m == root {
-			break
-		}
-	}
-	slices.Sort(recs)
-	seen := map[Identifier]bool{}
-	for _, m := range recs {
-		r := &g.arecs[m]
-		out.Records = append(out.Records, RecordRef{r.a.Source, r.recordID})
-		if r.a.UpdatedAt.After(a.UpdatedAt) {
-			a.UpdatedAt = r.a.UpdatedAt
-		}
-		seen[Identifier{NSAccountID, string(r.a.ID)}] = true
-		for _, d := range r.a.Domains {
-			seen[Identifier{NSAccountDomain, d}] = true
-		}
-		for _, k := range r.extra {
-			seen[k.id()] = true
-		}
-	}
-	out.Identifiers = slices.SortedFunc(maps.Keys(seen), func(a, b Identifier) int {
-		return strings.Compare(a.String(), b.String())
-	})
-	return out, nil
-}
