@@ -554,4 +554,3 @@ func (g *Graph) reresolve(touched map[int32]bool) []b2b.PersonID {
 	slices.Sort(out)
 	return out
 }
-

@@ -589,4 +589,3 @@ func (g *Graph) personID(root int32) b2b.PersonID {
 	}
 	return gp.id
 }
-
