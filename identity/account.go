@@ -1,0 +1,556 @@
+package identity
+
+import (
+	"fmt"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/quorumhq/quorum/b2b"
+)
+
+// An AccountRecord is one source system's version of an account: a CRM
+// account, a Marketo company.
+//
+// Empty fields of Account are not carried by the record (Employees and
+// AnnualRevenue: zero). Account.ID is added to NSAccountID and each of
+// Account.Domains to NSAccountDomain, so a Marketo company that carries the
+// CRM account ID (in Identifiers) or a domain links to the CRM account.
+type AccountRecord struct {
+	Source b2b.Source `json:"source"`
+	// RecordID names the record in its source; empty means Account.ID.
+	RecordID    string       `json:"recordId,omitempty"`
+	Identifiers []Identifier `json:"identifiers,omitempty"`
+	Account     b2b.Account  `json:"account"`
+	// Time is when the source last changed the record; zero means
+	// Account.UpdatedAt. One of them is required.
+	Time time.Time `json:"time"`
+}
+
+// AccountResult says what adding an account record did.
+type AccountResult struct {
+	// Account is the golden account the record belongs to.
+	Account b2b.AccountID
+	Outcome Outcome
+	// Merged lists golden accounts merged into Account; their IDs now
+	// resolve to Account.
+	Merged    []b2b.AccountID
+	Conflicts []Conflict
+	// Relinked lists the persons whose account links changed, sorted.
+	Relinked []b2b.PersonID
+}
+
+// The account fields, in the order of AccountFields.
+const (
+	afName = iota
+	afIndustry
+	afEmployees
+	afRevenue
+	afCountry
+	afRegion
+	afTimeZone
+	afOwner
+	afTerritory
+	afParentID
+	nAccountScalars
+	afAttributes = nAccountScalars
+)
+
+func accountCarries(a *b2b.Account, f int) bool {
+	switch f {
+	case afEmployees:
+		return a.Employees > 0
+	case afRevenue:
+		return a.AnnualRevenue > 0
+	}
+	return accountString(a, f) != ""
+}
+
+func accountString(a *b2b.Account, f int) string {
+	switch f {
+	case afName:
+		return a.Name
+	case afIndustry:
+		return a.Industry
+	case afEmployees:
+		return strconv.Itoa(a.Employees)
+	case afRevenue:
+		return strconv.FormatFloat(a.AnnualRevenue, 'f', -1, 64)
+	case afCountry:
+		return a.Country
+	case afRegion:
+		return a.Region
+	case afTimeZone:
+		return a.TimeZone
+	case afOwner:
+		return a.Owner
+	case afTerritory:
+		return a.Territory
+	case afParentID:
+		return string(a.ParentID)
+	}
+	return ""
+}
+
+func copyAccountField(dst, src *b2b.Account, f int) {
+	switch f {
+	case afName:
+		dst.Name = src.Name
+	case afIndustry:
+		dst.Industry = src.Industry
+	case afEmployees:
+		dst.Employees = src.Employees
+	case afRevenue:
+		dst.AnnualRevenue = src.AnnualRevenue
+	case afCountry:
+		dst.Country = src.Country
+	case afRegion:
+		dst.Region = src.Region
+	case afTimeZone:
+		dst.TimeZone = src.TimeZone
+	case afOwner:
+		dst.Owner = src.Owner
+	case afTerritory:
+		dst.Territory = src.Territory
+	case afParentID:
+		dst.ParentID = src.ParentID
+	}
+}
+
+type accountRec struct {
+	a        b2b.Account
+	recordID string
+	extra    []identKey // identifiers besides ID and domains, accumulated
+	parent   int32
+	next     int32
+	src      uint16
+	g        *goldenAccount
+}
+
+type goldenAccount struct {
+	win      [nAccountScalars]int32
+	attrs    []keyWin
+	domains  []string // union of the records' domains, by first appearance
+	indexed  int      // domains[:indexed] are in acctByDomain
+	srcs     []uint16
+	uniq     []identKey
+	nameKey  string // key in acctByName
+	parentOf string // key in childrenByRef
+}
+
+func (g *Graph) afind(i int32) int32 {
+	r := g.arecs
+	for r[i].parent != i {
+		p := r[i].parent
+		r[i].parent = r[p].parent
+		i = r[p].parent
+	}
+	return i
+}
+
+// accountRoot returns the golden account that an account reference (any
+// record's Account.ID or NSAccountID identifier) names, or -1.
+func (g *Graph) accountRoot(ref string) int32 {
+	i, ok := g.nsAcctID.accounts.get(ref)
+	if !ok {
+		return -1
+	}
+	return g.afind(i)
+}
+
+func (g *Graph) accountID(root int32) b2b.AccountID { return g.arecs[root].a.ID }
+
+// AddAccount adds one account record (or a new version of one), links it
+// to the records it shares identifiers with, and re-resolves the persons
+// whose links it may change (those waiting for its ID, domains or name, and
+// those linked to the accounts it merged). A record whose parent would close
+// a cycle is rejected with a *CycleError; other problems give a
+// *b2b.ValidationError.
+func (g *Graph) AddAccount(rec AccountRecord) (AccountResult, error) {
+	idents, extra, err := g.prepareAccount(&rec)
+	if err != nil {
+		return AccountResult{}, g.reject(err)
+	}
+	key := recKey{rec.Source, rec.RecordID}
+	existing, known := g.akeys[key]
+	if known {
+		old := &g.arecs[existing]
+		switch c := rec.Time.Compare(old.a.UpdatedAt); {
+		case c < 0:
+			return g.accountNoop(existing, Stale), nil
+		case c == 0 && reflect.DeepEqual(old.a, rec.Account) && containsAll(old.extra, extra):
+			return g.accountNoop(existing, Duplicate), nil
+		}
+	}
+	if err := g.checkCycle(&rec, idents, existing, known); err != nil {
+		g.stats.Rejected["account.parentId"]++
+		return AccountResult{}, err
+	}
+	res := AccountResult{Outcome: Created}
+	touched := map[int32]bool{}
+	var i int32
+	if known {
+		i = existing
+		old := &g.arecs[i]
+		for _, k := range extra {
+			if !slices.Contains(old.extra, k) {
+				old.extra = append(old.extra, k)
+			}
+		}
+		for _, d := range old.a.Domains { // domains accumulate too
+			if !slices.Contains(rec.Account.Domains, d) {
+				rec.Account.Domains = append(rec.Account.Domains, d)
+			}
+		}
+		old.a = rec.Account
+		g.recomputeAccount(g.afind(i))
+		res.Outcome = Updated
+	} else {
+		i = int32(len(g.arecs))
+		g.arecs = append(g.arecs, accountRec{a: rec.Account, recordID: rec.RecordID, extra: extra,
+			parent: i, next: i, src: g.sources.intern(rec.Source)})
+		g.akeys[key] = i
+		g.acctMembers = append(g.acctMembers, nil)
+		ga := &goldenAccount{}
+		g.arecs[i].g = ga
+		g.accounts++
+		g.resetAccount(ga)
+		g.applyAccount(ga, i)
+	}
+	fresh := int32(-1)
+	if !known {
+		fresh = i
+	}
+	for _, k := range idents {
+		owner, ok := k.ns.accounts.getOrPut(k.val, i)
+		if !ok {
+			continue
+		}
+		a, b := g.afind(owner), g.afind(i)
+		if a == b {
+			continue
+		}
+		if c, bad := g.accountConflict(a, b, k, i); bad {
+			res.Conflicts = append(res.Conflicts, c)
+			g.stats.Conflicts[c.Kind]++
+			continue
+		}
+		root, loser := min(a, b), max(a, b)
+		if loser != fresh {
+			res.Merged = append(res.Merged, g.accountID(loser))
+		}
+		g.mergeAccounts(root, loser, touched)
+	}
+	root := g.afind(i)
+	if res.Outcome == Created && root != i {
+		res.Outcome = Joined
+	}
+	// Persons waiting for one of the record's references.
+	for _, k := range idents {
+		if k.ns == g.nsAcctID {
+			g.takeWaiting(g.waitRef, k.val, touched, func(gp *goldenPerson) { gp.refIdx = "" })
+		}
+	}
+	g.refreshAccount(root, touched)
+	if path := g.cyclePath(root); path != nil {
+		c := Conflict{Kind: ConflictParentCycle, Record: RecordRef{rec.Source, rec.RecordID},
+			Kept: string(g.accountID(root)), Other: string(path[len(path)-2]), Detail: (&CycleError{Path: path}).Error()}
+		res.Conflicts = append(res.Conflicts, c)
+		g.stats.Conflicts[c.Kind]++
+	}
+	res.Relinked = g.reresolve(touched)
+	res.Account = g.accountID(root)
+	g.stats.Outcomes[res.Outcome]++
+	return res, nil
+}
+
+func (g *Graph) accountNoop(i int32, o Outcome) AccountResult {
+	g.stats.Outcomes[o]++
+	return AccountResult{Account: g.accountID(g.afind(i)), Outcome: o}
+}
+
+func (g *Graph) prepareAccount(rec *AccountRecord) (idents, extra []identKey, err error) {
+	var ps b2b.Problems
+	if strings.TrimSpace(rec.Source) == "" {
+		ps.Addf("source", "is required")
+	}
+	a := &rec.Account
+	a.ID = b2b.AccountID(strings.TrimSpace(string(a.ID)))
+	a.ParentID = b2b.AccountID(strings.TrimSpace(string(a.ParentID)))
+	if rec.RecordID == "" {
+		rec.RecordID = string(a.ID)
+	}
+	if rec.Time.IsZero() {
+		rec.Time = a.UpdatedAt
+		if rec.Time.IsZero() {
+			ps.Addf("time", "is required: most-recent-wins needs it (set Time or Account.UpdatedAt)")
+		}
+	}
+	a.Source, a.UpdatedAt = rec.Source, rec.Time
+	var domains []string
+	for i, d := range a.Domains {
+		n, err := NormalizeDomain(d)
+		if err != nil {
+			ps.Add(fmt.Sprintf("account.domains[%d]", i), err)
+			continue
+		}
+		if n != d {
+			g.stats.Normalized++
+		}
+		if !slices.Contains(domains, n) {
+			domains = append(domains, n)
+		}
+	}
+	a.Domains = domains
+	ps.Add("account", a.Validate()) // includes "parentId: an account cannot be its own parent"
+	for i, id := range rec.Identifiers {
+		k, changed, err := g.normIdent(id)
+		if err != nil {
+			ps.Add(fmt.Sprintf("identifiers[%d]", i), fmt.Errorf("%s: %w", id.Namespace, err))
+			continue
+		}
+		if changed {
+			g.stats.Normalized++
+		}
+		if !slices.Contains(extra, k) && k != (identKey{g.nsAcctID, string(a.ID)}) {
+			extra = append(extra, k)
+		}
+	}
+	if err := ps.Err("account record %s:%s", rec.Source, rec.RecordID); err != nil {
+		return nil, nil, err
+	}
+	if a.ID != "" {
+		idents = append(idents, identKey{g.nsAcctID, string(a.ID)})
+	}
+	for _, k := range extra {
+		if k.ns.spec.Unique {
+			idents = append(idents, k)
+		}
+	}
+	for _, k := range extra {
+		if !k.ns.spec.Unique {
+			idents = append(idents, k)
+		}
+	}
+	for _, d := range domains {
+		idents = append(idents, identKey{g.nsDomain, d})
+	}
+	return idents, extra, nil
+}
+
+func (g *Graph) accountConflict(a, b int32, k identKey, rec int32) (Conflict, bool) {
+	ga, gb := g.arecs[a].g, g.arecs[b].g
+	kind, detail := ConflictKind(""), ""
+	for _, u := range ga.uniq {
+		for _, v := range gb.uniq {
+			if u.ns == v.ns && u.val != v.val {
+				kind, detail = ConflictUniqueNamespace, fmt.Sprintf("%s %q vs %q", u.ns.spec.Name, u.val, v.val)
+			}
+		}
+	}
+	if kind == "" {
+		for _, s := range ga.srcs {
+			if slices.Contains(gb.srcs, s) {
+				kind, detail = ConflictSameSource, fmt.Sprintf("both hold a %s record", g.sources.names[s])
+				break
+			}
+		}
+	}
+	if kind == "" {
+		return Conflict{}, false
+	}
+	r := &g.arecs[rec]
+	return Conflict{Kind: kind, Identifier: k.id(), Record: RecordRef{r.a.Source, r.recordID},
+		Kept: string(g.accountID(a)), Other: string(g.accountID(b)), Detail: detail}, true
+}
+
+func (g *Graph) resetAccount(ga *goldenAccount) {
+	for f := range ga.win {
+		ga.win[f] = -1
+	}
+	ga.attrs, ga.srcs, ga.uniq = ga.attrs[:0], ga.srcs[:0], ga.uniq[:0]
+}
+
+func (g *Graph) applyAccount(ga *goldenAccount, m int32) {
+	r := &g.arecs[m]
+	for f := range nAccountScalars {
+		if accountCarries(&r.a, f) && (ga.win[f] < 0 || g.aBetter(m, ga.win[f], f)) {
+			ga.win[f] = m
+		}
+	}
+	for k := range r.a.Attributes {
+		g.offerAccountAttr(ga, k, m)
+	}
+	for _, d := range r.a.Domains {
+		if !slices.Contains(ga.domains, d) {
+			ga.domains = append(ga.domains, d)
+		}
+	}
+	if !slices.Contains(ga.srcs, r.src) {
+		ga.srcs = append(ga.srcs, r.src)
+	}
+	for _, k := range r.extra {
+		if k.ns.spec.Unique && !slices.Contains(ga.uniq, k) {
+			ga.uniq = append(ga.uniq, k)
+		}
+	}
+}
+
+func (g *Graph) offerAccountAttr(ga *goldenAccount, key string, m int32) {
+	for i := range ga.attrs {
+		if ga.attrs[i].key == key {
+			if g.aBetter(m, ga.attrs[i].rec, afAttributes) {
+				ga.attrs[i].rec = m
+			}
+			return
+		}
+	}
+	ga.attrs = append(ga.attrs, keyWin{key, m})
+}
+
+func (g *Graph) aBetter(x, y int32, f int) bool {
+	rx, ry := &g.arecs[x], &g.arecs[y]
+	return better(g.aRules[f], rx.src, ry.src, rx.a.UpdatedAt, ry.a.UpdatedAt, x, y)
+}
+
+func (g *Graph) recomputeAccount(root int32) {
+	ga := g.arecs[root].g
+	g.resetAccount(ga)
+	m := root
+	for {
+		g.applyAccount(ga, m)
+		if m = g.arecs[m].next; m == root {
+			break
+		}
+	}
+}
+
+// mergeAccounts merges the golden account rooted at loser into root; the
+// persons linked to loser are added to touched for re-resolution.
+func (g *Graph) mergeAccounts(root, loser int32, touched map[int32]bool) {
+	r, l := g.arecs[root].g, g.arecs[loser].g
+	for f := range nAccountScalars {
+		if w := l.win[f]; w >= 0 && (r.win[f] < 0 || g.aBetter(w, r.win[f], f)) {
+			r.win[f] = w
+		}
+	}
+	for _, kw := range l.attrs {
+		g.offerAccountAttr(r, kw.key, kw.rec)
+	}
+	for _, d := range l.domains {
+		g.acctByDomain[d] = removeOne(g.acctByDomain[d], loser)
+		if !slices.Contains(r.domains, d) {
+			r.domains = append(r.domains, d)
+		}
+	}
+	if l.nameKey != "" {
+		g.acctByName[l.nameKey] = removeOne(g.acctByName[l.nameKey], loser)
+	}
+	for _, s := range l.srcs {
+		if !slices.Contains(r.srcs, s) {
+			r.srcs = append(r.srcs, s)
+		}
+	}
+	r.uniq = append(r.uniq, l.uniq...)
+	// The loser's persons move to root (a person linked to both appears
+	// twice until it is re-resolved) and are re-resolved.
+	for _, p := range g.acctMembers[loser] {
+		touched[p] = true
+	}
+	if ms := g.acctMembers[loser]; len(ms) > 0 {
+		g.acctMembers[root] = append(g.acctMembers[root], ms...)
+	}
+	g.acctMembers[loser] = nil
+	ar, al := &g.arecs[root], &g.arecs[loser]
+	ar.next, al.next = al.next, ar.next
+	al.parent = root
+	al.g = nil
+	g.accounts--
+}
+
+// refreshAccount brings the resolution and hierarchy indexes up to date
+// with a golden account, and collects the persons whose links may change.
+func (g *Graph) refreshAccount(root int32, touched map[int32]bool) {
+	ga := g.arecs[root].g
+	for _, d := range ga.domains[ga.indexed:] {
+		if !slices.Contains(g.acctByDomain[d], root) {
+			g.acctByDomain[d] = append(g.acctByDomain[d], root)
+		}
+		for _, p := range g.waitDomain[d] {
+			touched[p] = true
+		}
+	}
+	ga.indexed = len(ga.domains)
+	key := ""
+	if w := ga.win[afName]; w >= 0 {
+		key = NormalizeCompanyName(g.arecs[w].a.Name)
+	}
+	if key != ga.nameKey {
+		if ga.nameKey != "" {
+			g.acctByName[ga.nameKey] = removeOne(g.acctByName[ga.nameKey], root)
+			for _, p := range g.acctMembers[root] {
+				touched[p] = true
+			}
+		}
+		ga.nameKey = key
+		if key != "" {
+			g.acctByName[key] = append(g.acctByName[key], root)
+			g.takeWaiting(g.waitName, key, touched, func(gp *goldenPerson) { gp.nameIdx = "" })
+			// Persons linked by the same name elsewhere may become ambiguous.
+			for _, other := range g.acctByName[key] {
+				for _, p := range g.acctMembers[other] {
+					touched[p] = true
+				}
+			}
+		}
+	}
+	parent := ""
+	if w := ga.win[afParentID]; w >= 0 {
+		parent = string(g.arecs[w].a.ParentID)
+	}
+	if parent != ga.parentOf {
+		ga.parentOf = parent
+		if parent != "" && !slices.Contains(g.childrenByRef[parent], root) {
+			g.childrenByRef[parent] = append(g.childrenByRef[parent], root)
+		}
+	}
+}
+
+// takeWaiting moves the persons waiting under key into touched.
+func (g *Graph) takeWaiting(idx map[string][]int32, key string, touched map[int32]bool, reset func(*goldenPerson)) {
+	ps, ok := idx[key]
+	if !ok {
+		return
+	}
+	delete(idx, key)
+	for _, p := range ps {
+		if !g.precs.at(p).dead {
+			r := g.pfind(p)
+			if gp := g.precs.at(r).g; gp != nil {
+				reset(gp)
+			}
+		}
+		touched[p] = true
+	}
+}
+
+// reresolve resolves the touched persons again and returns the IDs of
+// those whose links changed.
+func (g *Graph) reresolve(touched map[int32]bool) []b2b.PersonID {
+	roots := make([]int32, 0, len(touched))
+	for p := range touched {
+		if !g.precs.at(p).dead {
+			roots = append(roots, g.pfind(p))
+		}
+	}
+	var out []b2b.PersonID
+	for _, r := range sortedUnique(roots) {
+		if g.resolvePerson(r) {
+			out = append(out, g.personID(r))
+		}
+	}
+	slices.Sort(out)
+	return out
+}

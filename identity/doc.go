@@ -1,0 +1,122 @@
+// Package identity unifies persons and accounts that arrive from several
+// source systems (Salesforce, Dynamics, Marketo, forms, ...) into golden
+// records, and links every person to the accounts it belongs to. It is the
+// B2B data foundation that buying groups trust: a person linked to the wrong
+// account, or to none, is a buying-group member that never shows up.
+//
+// # Concepts
+//
+//   - A source record ([PersonRecord], [AccountRecord]) is one system's
+//     version of a person or an account, named by its source and record ID.
+//     A later record with the same name is a new version of it.
+//   - An identifier ([Identifier]) is a value in a [Namespace]: an email, a
+//     Marketo person ID, a Salesforce lead or contact ID, a Dynamics contact
+//     ID, an account ID, an account domain, or a custom namespace declared in
+//     [Config]. Values are normalised per namespace ([Kind]) before they are
+//     compared, so " Ann@ACME.com" and "ann@acme.com" are one identifier, and
+//     a lower-cased 18-character Salesforce ID is its 15-character original.
+//   - Records that share an identifier are the same person (or account),
+//     transitively: a Marketo lead, the Salesforce lead with its email, and
+//     the contact the lead was converted to (carrying the lead ID) become one
+//     golden person. Linking is a union-find over records: near-linear, and
+//     each record touches only the records it links to.
+//   - A golden record ([GoldenPerson], [GoldenAccount]) takes each field from
+//     one record, chosen by a [MergePolicy]: per-field source priority, then
+//     the most recent, then the later arrival. Every field keeps its
+//     [Provenance] (source, record, time, rule). The defaults: the CRM wins
+//     for names, title, department, seniority, phone, company and account
+//     reference; Marketo wins for consent (each channel decided by the time of
+//     its statement); the most recent record wins for the rest.
+//   - A golden person's ID is "source:recordID" of its oldest record
+//     ("salesforce:0035e00000AbCdE"); a golden account's ID is its oldest
+//     record's account ID. When a record merges two golden records, the older
+//     ID survives and the other keeps resolving to it.
+//
+// # Conflicts
+//
+// Some links must not be made. A unique namespace ([NamespaceSpec].Unique;
+// by default Salesforce and Dynamics contact IDs) holds at most one value
+// per golden person, so one email on two CRM contacts does not merge them;
+// persons whose explicit account references name different accounts are not
+// merged; and accounts that each hold a record of the same source (two CRM
+// accounts sharing a domain, as subsidiaries often do) are not merged. The
+// identifier then stays with the golden record that held it first, and the
+// refusal comes back as a [Conflict] in the result of the call (never
+// logged) and is counted in [Stats]. See [Conflict] for the exact policy.
+//
+// # Person-to-account resolution
+//
+// Each golden person is resolved in this order, and the first step that
+// finds an account decides:
+//
+//  1. explicit references (the winning Person.AccountID and every record's
+//     OtherAccounts): [MethodExplicit], confidence 1.0;
+//  2. the email domain, then its parent domains ("eu.acme.com" under
+//     "acme.com"), against every account's domains, unless the domain is
+//     free mail ([DefaultFreeMailDomains], replaceable in [Config]):
+//     [MethodEmailDomain], 0.9 (0.8 through a parent domain);
+//  3. the company name, normalised by [NormalizeCompanyName] (case, accents,
+//     punctuation, legal forms such as Inc, LLC, Ltd, GmbH, S.A., plc),
+//     equal to exactly one account's normalised name: [MethodCompanyName],
+//     0.6.
+//
+// A person may be linked to several accounts (several explicit references,
+// or a domain that several accounts hold); one [Link] is primary. Persons
+// without a link are listed by [Graph.Unresolved] with the reason of every
+// step that failed, for example
+//
+//	account reference "x-1" matches no account; email domain "unknown.org"
+//	matches no account domain; company "Umbrella" (key "umbrella") matches
+//	no account name
+//
+// and [Graph.MatchRate] gives the lead-to-account match rate. Resolution is
+// incremental both ways: a person is resolved when one of its records
+// arrives, and an account that arrives or changes later re-resolves exactly
+// the persons waiting for its ID, its domains or its name
+// ([AccountResult].Relinked).
+//
+// # Account hierarchies
+//
+// Accounts point to their parent (Account.ParentID, any ID of the parent).
+// [Graph.Parent], [Graph.Ancestors], [Graph.UltimateParent] and
+// [Graph.Descendants] walk the hierarchy; [Graph.Persons] with subsidiaries
+// rolls up the persons of an account and all its descendants (one buying
+// group for a multi-region account). A record whose parent would close a
+// cycle is rejected with a [*CycleError]:
+//
+//	account hierarchy cycle: gx -> gx-de-muc -> gx-de -> gx
+//
+// and [ValidateHierarchy] checks a whole set of accounts before loading.
+//
+// # Define, validate, run, inspect
+//
+//	g, err := identity.New(identity.Config{})     // Config.Validate lists every problem
+//	res, err := g.AddAccount(identity.AccountRecord{Source: "salesforce", Account: acct, Time: t})
+//	pr, err := g.AddPerson(identity.PersonRecord{Source: "marketo", RecordID: "4711", Person: p, Time: t})
+//	golden, err := g.Person(pr.Person)           // fields, provenance, records, identifiers, links
+//	links, err := g.Links(pr.Person)
+//	id, ok := g.Lookup(identity.Identifier{Namespace: identity.NSMarketoPersonID, Value: "4711"})
+//	report, err := g.Erase(pr.Person)            // right to be forgotten
+//
+// A record with problems is rejected, unchanged graph, with a
+// *b2b.ValidationError that lists every problem with its path and is
+// counted in Stats.Rejected under the first path:
+//
+//	person record marketo:1: person.email: invalid email "ann@": no domain
+//	person record marketo:1: identifiers[0]: sfdc_id: unknown namespace "sfdc_id" (declare it in Config.Namespaces)
+//
+// The same version of a record arriving twice is a [Duplicate], an older
+// version is [Stale]; neither changes anything. Identifiers accumulate over
+// versions (an old email keeps finding the person); only [Graph.Erase]
+// removes them.
+//
+// # Persistence
+//
+// The graph's state is plain data: [Graph.Snapshot] returns every source
+// record with the golden record it belongs to, and [Restore] rebuilds the
+// graph from it without deciding any link again (golden values, links and
+// indexes are derived).
+//
+// A Graph is not safe for concurrent use; it is the one global step of the
+// engine, which serialises calls to it.
+package identity

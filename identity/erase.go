@@ -1,0 +1,65 @@
+package identity
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/quorumhq/quorum/b2b"
+)
+
+// An EraseReport lists what Erase removed.
+type EraseReport struct {
+	Person      b2b.PersonID `json:"person"`
+	Records     []RecordRef  `json:"records"`     // every source record of the person
+	Identifiers []Identifier `json:"identifiers"` // every identifier removed from the index, sorted
+	Links       []Link       `json:"links"`       // the account links removed
+}
+
+// Erase removes a person (right to be forgotten): every source record of
+// the golden person, every identifier and every account link, and reports
+// what it removed. Afterwards the person's ID, records and identifiers are
+// unknown to the graph; the counters in Stats keep no personal data. A
+// record that arrives again later creates a new person: suppressing
+// re-imports is the caller's policy.
+func (g *Graph) Erase(id b2b.PersonID) (EraseReport, error) {
+	root, ok := g.personRoot(id)
+	if !ok || g.precs.at(root).dead {
+		return EraseReport{}, fmt.Errorf("erase: %w %q", ErrUnknownPerson, id)
+	}
+	gp := g.precs.at(root).g
+	rep := EraseReport{Person: g.personID(root), Links: g.links(root)}
+	g.setLinks(root, gp, link{}, nil)
+	var recs []int32
+	for m := range g.members(root) {
+		recs = append(recs, m)
+	}
+	slices.Sort(recs)
+	for _, m := range recs {
+		g.precs.at(m).dead = true
+	}
+	g.unwait(gp)
+	for _, m := range recs {
+		r := g.precs.at(m)
+		rep.Records = append(rep.Records, RecordRef{r.p.Source, r.recordID})
+		g.pkeys[r.src].delete(r.recordID)
+		g.nprecs--
+		keys := slices.Clone(r.extra)
+		if r.p.Email != "" {
+			keys = append(keys, identKey{g.nsEmail, r.p.Email})
+		}
+		for _, k := range keys {
+			if owner, ok := k.ns.persons.get(k.val); ok && g.pfind(owner) == root {
+				k.ns.persons.delete(k.val)
+				if !slices.Contains(rep.Identifiers, k.id()) {
+					rep.Identifiers = append(rep.Identifiers, k.id())
+				}
+			}
+		}
+		r.p, r.recordID, r.extra, r.accts, r.g = b2b.Person{}, "", nil, nil, nil
+	}
+	slices.SortFunc(rep.Identifiers, func(a, b Identifier) int { return strings.Compare(a.String(), b.String()) })
+	g.persons--
+	g.stats.Erased++
+	return rep, nil
+}

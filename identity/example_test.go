@@ -1,0 +1,76 @@
+package identity_test
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/identity"
+)
+
+// Two sources describe the same CFO: a Salesforce contact and a Marketo
+// lead with the same email. They merge into one golden person, linked to
+// the account the CRM names, and every field tells where it came from.
+func Example() {
+	g, err := identity.New(identity.Config{})
+	if err != nil {
+		panic(err)
+	}
+	day := func(d int) time.Time { return time.Date(2025, 3, d, 9, 0, 0, 0, time.UTC) }
+
+	_, err = g.AddAccount(identity.AccountRecord{
+		Source:  b2b.SourceSalesforce,
+		Account: b2b.Account{ID: "001A", Name: "Acme, Inc.", Domains: []string{"acme.com"}},
+		Time:    day(1),
+	})
+	if err != nil {
+		panic(err)
+	}
+	crm, err := g.AddPerson(identity.PersonRecord{
+		Source:      b2b.SourceSalesforce,
+		RecordID:    "0035e00000AbCdE",
+		Identifiers: []identity.Identifier{{Namespace: identity.NSSalesforceContactID, Value: "0035e00000AbCdE"}},
+		Person: b2b.Person{Email: "Dana.Cho@Acme.com", FirstName: "Dana", LastName: "Cho",
+			Title: "Chief Financial Officer", AccountID: "001A"},
+		Time: day(2),
+	})
+	if err != nil {
+		panic(err)
+	}
+	mkto, err := g.AddPerson(identity.PersonRecord{
+		Source:      b2b.SourceMarketo,
+		RecordID:    "4711",
+		Identifiers: []identity.Identifier{{Namespace: identity.NSMarketoPersonID, Value: "4711"}},
+		Person: b2b.Person{Email: "dana.cho@acme.com", Title: "CFO",
+			Consent: map[b2b.Channel]b2b.Consent{b2b.ChannelEmail: {Status: b2b.ConsentOptIn, At: day(3)}}},
+		Time: day(4), // newer, but the CRM wins for title
+	})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(crm.Outcome, crm.Person)
+	fmt.Println(mkto.Outcome, mkto.Person)
+
+	p, err := g.Person(mkto.Person)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(p.Person.Name(), "|", p.Person.Title, "|", p.Person.Email, "| email consent:", p.Person.ConsentFor(b2b.ChannelEmail).Status)
+	for _, f := range []string{"email", "title", "consent.email", "accountId"} {
+		fmt.Printf("  %-13s <- %s\n", f, p.Provenance[f])
+	}
+	for _, l := range p.Links {
+		fmt.Printf("account %s: %s, confidence %.1f, primary %v (%s)\n", l.Account, l.Method, l.Confidence, l.Primary, l.Evidence)
+	}
+	fmt.Println(g.MatchRate())
+	// Output:
+	// created salesforce:0035e00000AbCdE
+	// joined salesforce:0035e00000AbCdE
+	// Dana Cho | Chief Financial Officer | dana.cho@acme.com | email consent: opt-in
+	//   email         <- marketo:4711 @ 2025-03-04T09:00:00Z (most recent)
+	//   title         <- salesforce:0035e00000AbCdE @ 2025-03-02T09:00:00Z (source priority salesforce > dynamics, then most recent)
+	//   consent.email <- marketo:4711 @ 2025-03-04T09:00:00Z (source priority marketo, then most recent)
+	//   accountId     <- salesforce:0035e00000AbCdE @ 2025-03-02T09:00:00Z (source priority salesforce > dynamics, then most recent)
+	// account 001A: explicit, confidence 1.0, primary true (account reference "001A")
+	// 1 of 1 persons linked to an account (100.0%)
+}

@@ -1,0 +1,208 @@
+package identity
+
+// The read side of the graph: golden persons and accounts with their
+// provenance, and lookups by ID, record and identifier.
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/quorumhq/quorum/b2b"
+)
+
+// personRoot finds the live golden person for an ID. The ID of a person
+// that was merged into another resolves to the survivor.
+func (g *Graph) personRoot(id b2b.PersonID) (int32, bool) {
+	src, rid, ok := strings.Cut(string(id), ":")
+	if !ok {
+		return 0, false
+	}
+	i, ok := g.precByKey(src, rid)
+	if !ok {
+		return 0, false
+	}
+	return g.pfind(i), true
+}
+
+// Lookup returns the golden person that holds an identifier (its value is
+// normalised first: "Ann@ACME.com" finds "ann@acme.com").
+func (g *Graph) Lookup(id Identifier) (b2b.PersonID, bool) {
+	k, _, err := g.normIdent(id)
+	if err != nil {
+		return "", false
+	}
+	i, ok := k.ns.persons.get(k.val)
+	if !ok {
+		return "", false
+	}
+	return g.personID(g.pfind(i)), true
+}
+
+// PersonOfRecord returns the golden person a source record belongs to.
+func (g *Graph) PersonOfRecord(source b2b.Source, recordID string) (b2b.PersonID, bool) {
+	i, ok := g.precByKey(source, recordID)
+	if !ok {
+		return "", false
+	}
+	return g.personID(g.pfind(i)), true
+}
+
+// A GoldenPerson is the unified view of one person across sources.
+type GoldenPerson struct {
+	ID b2b.PersonID `json:"id"`
+	// Person holds the winning value of every field. Person.AccountID is
+	// the primary linked account (not necessarily a source's reference);
+	// Source is "quorum" and UpdatedAt the time of the newest record.
+	Person b2b.Person `json:"person"`
+	// Provenance maps each set field ("title", "consent.email",
+	// "attributes.plan") to where its value came from.
+	Provenance  map[string]Provenance `json:"provenance"`
+	Records     []RecordRef           `json:"records"`     // in order of arrival
+	Identifiers []Identifier          `json:"identifiers"` // sorted
+	Links       []Link                `json:"links"`       // primary first
+}
+
+// Person returns the golden person with an ID (or the person it was merged
+// into).
+func (g *Graph) Person(id b2b.PersonID) (GoldenPerson, error) {
+	root, ok := g.personRoot(id)
+	if !ok || g.precs.at(root).dead {
+		return GoldenPerson{}, fmt.Errorf("%w %q", ErrUnknownPerson, id)
+	}
+	gp := g.precs.at(root).g
+	out := GoldenPerson{ID: g.personID(root), Provenance: map[string]Provenance{}}
+	p := &out.Person
+	p.ID, p.Source = out.ID, b2b.SourceQuorum
+	prov := func(m int32, rule *rankedRule) Provenance {
+		r := g.precs.at(m)
+		return Provenance{Source: r.p.Source, RecordID: r.recordID, Time: r.p.UpdatedAt, Rule: rule.rule.String()}
+	}
+	for f := range nPersonScalars {
+		if w := gp.win[f]; w >= 0 && f != pfAccountID {
+			setPersonField(p, f, personField(&g.precs.at(w).p, f))
+			out.Provenance[PersonFields[f]] = prov(w, g.pRules[f])
+		}
+	}
+	for _, kw := range gp.consent {
+		if p.Consent == nil {
+			p.Consent = map[b2b.Channel]b2b.Consent{}
+		}
+		p.Consent[kw.key] = g.precs.at(kw.rec).p.Consent[kw.key]
+		out.Provenance["consent."+kw.key] = prov(kw.rec, g.pRules[pfConsent])
+	}
+	for _, kw := range gp.attrs {
+		if p.Attributes == nil {
+			p.Attributes = map[string]any{}
+		}
+		p.Attributes[kw.key] = g.precs.at(kw.rec).p.Attributes[kw.key]
+		out.Provenance["attributes."+kw.key] = prov(kw.rec, g.pRules[pfAttributes])
+	}
+	out.Links = g.links(root)
+	if len(out.Links) > 0 {
+		l := out.Links[0]
+		p.AccountID = l.Account
+		if w := gp.win[pfAccountID]; l.Method == MethodExplicit && w >= 0 {
+			out.Provenance["accountId"] = prov(w, g.pRules[pfAccountID])
+		} else {
+			out.Provenance["accountId"] = Provenance{Source: b2b.SourceQuorum, Rule: "resolved by " + string(l.Method) + ": " + l.Evidence}
+		}
+	}
+	var recs []int32
+	for m := range g.members(root) {
+		recs = append(recs, m)
+	}
+	slices.Sort(recs)
+	seen := map[Identifier]bool{}
+	for _, m := range recs {
+		r := g.precs.at(m)
+		out.Records = append(out.Records, RecordRef{r.p.Source, r.recordID})
+		if r.p.UpdatedAt.After(p.UpdatedAt) {
+			p.UpdatedAt = r.p.UpdatedAt
+		}
+		if r.p.Email != "" {
+			seen[Identifier{NSEmail, r.p.Email}] = true
+		}
+		for _, k := range r.extra {
+			seen[k.id()] = true
+		}
+	}
+	out.Identifiers = slices.SortedFunc(maps.Keys(seen), func(a, b Identifier) int {
+		return strings.Compare(a.String(), b.String())
+	})
+	return out, nil
+}
+
+// A GoldenAccount is the unified view of one account across sources.
+type GoldenAccount struct {
+	ID b2b.AccountID `json:"id"`
+	// Account holds the winning value of every field; Domains is the union
+	// of the records' domains; ParentID is the parent's golden ID when the
+	// parent is known, else the reference as given.
+	Account     b2b.Account           `json:"account"`
+	Provenance  map[string]Provenance `json:"provenance"`
+	Records     []RecordRef           `json:"records"`
+	Identifiers []Identifier          `json:"identifiers"`
+}
+
+// Account returns the golden account that an account ID (of any of its
+// records, or an NSAccountID identifier) names.
+func (g *Graph) Account(id b2b.AccountID) (GoldenAccount, error) {
+	root := g.accountRoot(string(id))
+	if root < 0 {
+		return GoldenAccount{}, fmt.Errorf("%w %q", ErrUnknownAccount, id)
+	}
+	ga := g.arecs[root].g
+	out := GoldenAccount{ID: g.accountID(root), Provenance: map[string]Provenance{}}
+	a := &out.Account
+	a.ID, a.Source = out.ID, b2b.SourceQuorum
+	prov := func(m int32, rule *rankedRule) Provenance {
+		r := &g.arecs[m]
+		return Provenance{Source: r.a.Source, RecordID: r.recordID, Time: r.a.UpdatedAt, Rule: rule.rule.String()}
+	}
+	for f := range nAccountScalars {
+		if w := ga.win[f]; w >= 0 {
+			copyAccountField(a, &g.arecs[w].a, f)
+			out.Provenance[AccountFields[f]] = prov(w, g.aRules[f])
+		}
+	}
+	if p := g.parentRoot(root); p >= 0 {
+		a.ParentID = g.accountID(p)
+	}
+	for _, kw := range ga.attrs {
+		if a.Attributes == nil {
+			a.Attributes = map[string]any{}
+		}
+		a.Attributes[kw.key] = g.arecs[kw.rec].a.Attributes[kw.key]
+		out.Provenance["attributes."+kw.key] = prov(kw.rec, g.aRules[afAttributes])
+	}
+	a.Domains = slices.Clone(ga.domains)
+	var recs []int32
+	for m := root; ; {
+		recs = append(recs, m)
+		if m = g.arecs[m].next; m == root {
+			break
+		}
+	}
+	slices.Sort(recs)
+	seen := map[Identifier]bool{}
+	for _, m := range recs {
+		r := &g.arecs[m]
+		out.Records = append(out.Records, RecordRef{r.a.Source, r.recordID})
+		if r.a.UpdatedAt.After(a.UpdatedAt) {
+			a.UpdatedAt = r.a.UpdatedAt
+		}
+		seen[Identifier{NSAccountID, string(r.a.ID)}] = true
+		for _, d := range r.a.Domains {
+			seen[Identifier{NSAccountDomain, d}] = true
+		}
+		for _, k := range r.extra {
+			seen[k.id()] = true
+		}
+	}
+	out.Identifiers = slices.SortedFunc(maps.Keys(seen), func(a, b Identifier) int {
+		return strings.Compare(a.String(), b.String())
+	})
+	return out, nil
+}

@@ -1,0 +1,306 @@
+package identity
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/quorumhq/quorum/b2b"
+)
+
+// Sentinel errors of the graph.
+var (
+	// ErrUnknownPerson is returned for a person ID the graph does not hold.
+	ErrUnknownPerson = errors.New("unknown person")
+	// ErrUnknownAccount is returned for an account ID the graph does not hold.
+	ErrUnknownAccount = errors.New("unknown account")
+	// ErrCycle is matched by a [*CycleError].
+	ErrCycle = errors.New("account hierarchy cycle")
+)
+
+// A CycleError reports an account whose parent would make the hierarchy a
+// cycle. Path lists the accounts from the account back to itself.
+type CycleError struct {
+	Path []b2b.AccountID
+}
+
+func (e *CycleError) Error() string {
+	s := "account hierarchy cycle: "
+	for i, a := range e.Path {
+		if i > 0 {
+			s += " -> "
+		}
+		s += string(a)
+	}
+	return s
+}
+
+// Is reports whether target is ErrCycle.
+func (e *CycleError) Is(target error) bool { return target == ErrCycle }
+
+// Outcome says what adding a record did.
+type Outcome string
+
+// The outcomes of adding a record.
+const (
+	// Created: the record made a new golden record.
+	Created Outcome = "created"
+	// Joined: the record joined an existing golden record.
+	Joined Outcome = "joined"
+	// Updated: a newer version of a known record replaced the old one.
+	Updated Outcome = "updated"
+	// Duplicate: the same version of a known record arrived again; nothing
+	// changed.
+	Duplicate Outcome = "duplicate"
+	// Stale: an older version of a known record arrived; nothing changed.
+	Stale Outcome = "stale"
+)
+
+// A RecordRef names a source record.
+type RecordRef struct {
+	Source   b2b.Source `json:"source"`
+	RecordID string     `json:"recordId"`
+}
+
+func (r RecordRef) String() string { return r.Source + ":" + r.RecordID }
+
+// Provenance says where a golden field's value came from.
+type Provenance struct {
+	Source   b2b.Source `json:"source"`
+	RecordID string     `json:"recordId"`
+	Time     time.Time  `json:"time"`
+	// Rule is the merge rule that chose it ("most recent",
+	// "source priority salesforce > dynamics, then most recent").
+	Rule string `json:"rule"`
+}
+
+func (p Provenance) String() string {
+	return fmt.Sprintf("%s:%s @ %s (%s)", p.Source, p.RecordID, p.Time.UTC().Format(time.RFC3339), p.Rule)
+}
+
+// Stats counts what the graph has seen; every rejected record and every
+// conflict is counted by its reason.
+type Stats struct {
+	PersonRecords  int // person records held
+	AccountRecords int // account records held
+	Persons        int // golden persons
+	Accounts       int // golden accounts
+	Outcomes       map[Outcome]int
+	// Rejected counts rejected records by the path of their first problem
+	// ("person.email", "identifiers[1]", "time", "account.parentId", ...).
+	Rejected map[string]int
+	// Normalized counts identifier values that were accepted after
+	// normalisation changed them (case, spaces, 18-character Salesforce IDs).
+	Normalized int
+	Conflicts  map[ConflictKind]int
+	Erased     int // persons erased
+}
+
+type recKey struct{ src, id string }
+
+// nsInfo is a declared namespace with its indexes: value -> the record
+// that first held it.
+type nsInfo struct {
+	spec     NamespaceSpec
+	persons  *strIndex
+	accounts *strIndex
+}
+
+// identKey is a normalised identifier.
+type identKey struct {
+	ns  *nsInfo
+	val string
+}
+
+func (k identKey) id() Identifier { return Identifier{k.ns.spec.Name, k.val} }
+
+// personSlab stores person records in fixed-size chunks, so that growing
+// it never copies the records already held.
+type personSlab struct {
+	chunks [][]personRec
+	n      int32
+}
+
+const slabBits = 12
+
+func (s *personSlab) at(i int32) *personRec {
+	return &s.chunks[i>>slabBits][i&(1<<slabBits-1)]
+}
+
+func (s *personSlab) len() int32 { return s.n }
+
+func (s *personSlab) add(r personRec) int32 {
+	if s.n&(1<<slabBits-1) == 0 {
+		s.chunks = append(s.chunks, make([]personRec, 0, 1<<slabBits))
+	}
+	c := &s.chunks[len(s.chunks)-1]
+	*c = append(*c, r)
+	s.n++
+	return s.n - 1
+}
+
+// A Graph holds source records of persons and accounts, links them into
+// golden records, and resolves persons to accounts. It grows one record at a
+// time: each AddPerson or AddAccount touches only the records and accounts it
+// links to.
+//
+// A Graph is not safe for concurrent use; the caller serialises calls (the
+// identity step is the one global step of the engine).
+type Graph struct {
+	ns       map[Namespace]*nsInfo
+	nsEmail  *nsInfo
+	nsAcctID *nsInfo
+	nsDomain *nsInfo
+	sources  sourceTable
+	pRules   []*rankedRule // by person field index (pfEmail ... pfAttributes)
+	aRules   []*rankedRule // by account field index
+	freeMail map[string]bool
+
+	pkeys  []*strIndex // by source id: record ID -> record
+	nprecs int         // person records held
+	precs  personSlab
+
+	akeys map[recKey]int32
+	arecs []accountRec
+
+	acctByDomain  map[string][]int32 // domain -> account roots
+	acctByName    map[string][]int32 // company key -> account roots
+	acctMembers   [][]int32          // account root -> linked person roots
+	waitRef       map[string][]int32 // unknown explicit account ref -> person roots
+	waitDomain    map[string][]int32 // email domain or parent domain -> person roots
+	waitName      map[string][]int32 // company key -> person roots
+	childrenByRef map[string][]int32 // parent ref -> child account records
+
+	persons, accounts int
+	stats             Stats
+}
+
+// New returns an empty graph, or the configuration's validation error.
+func New(cfg Config) (*Graph, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	g := &Graph{
+		ns:            map[Namespace]*nsInfo{},
+		sources:       sourceTable{ids: map[string]uint16{}},
+		freeMail:      map[string]bool{},
+		akeys:         map[recKey]int32{},
+		acctByDomain:  map[string][]int32{},
+		acctByName:    map[string][]int32{},
+		waitRef:       map[string][]int32{},
+		waitDomain:    map[string][]int32{},
+		waitName:      map[string][]int32{},
+		childrenByRef: map[string][]int32{},
+		stats: Stats{
+			Outcomes:  map[Outcome]int{},
+			Rejected:  map[string]int{},
+			Conflicts: map[ConflictKind]int{},
+		},
+	}
+	for _, s := range append(DefaultNamespaces(), cfg.Namespaces...) {
+		if s.Kind == "" {
+			s.Kind = KindExact
+		}
+		g.ns[s.Name] = &nsInfo{spec: s, persons: newStrIndex(), accounts: newStrIndex()}
+	}
+	g.nsEmail, g.nsAcctID, g.nsDomain = g.ns[NSEmail], g.ns[NSAccountID], g.ns[NSAccountDomain]
+	pm, am := cfg.PersonMerge, cfg.AccountMerge
+	if pm == nil {
+		pm = DefaultPersonMerge()
+	}
+	if am == nil {
+		am = DefaultAccountMerge()
+	}
+	g.pRules = g.sources.compilePolicy(pm, PersonFields)
+	g.aRules = g.sources.compilePolicy(am, AccountFields)
+	fm := cfg.FreeMailDomains
+	if fm == nil {
+		fm = defaultFreeMail
+	}
+	for _, d := range fm {
+		n, _ := NormalizeDomain(d) // validated above
+		g.freeMail[n] = true
+	}
+	return g, nil
+}
+
+// Stats returns the counters of the graph.
+func (g *Graph) Stats() Stats {
+	s := g.stats
+	s.Outcomes = cloneMap(s.Outcomes)
+	s.Rejected = cloneMap(s.Rejected)
+	s.Conflicts = cloneMap(s.Conflicts)
+	s.PersonRecords = g.nprecs
+	s.AccountRecords = len(g.akeys)
+	s.Persons = g.persons
+	s.Accounts = g.accounts
+	return s
+}
+
+func cloneMap[K comparable](m map[K]int) map[K]int {
+	out := make(map[K]int, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// reject counts a rejected record under the path of its first problem.
+func (g *Graph) reject(err error) error {
+	var ve *b2b.ValidationError
+	key := "record"
+	if errors.As(err, &ve) && len(ve.Problems) > 0 {
+		key = ve.Problems[0].Path
+	}
+	g.stats.Rejected[key]++
+	return err
+}
+
+// normIdent normalises one identifier, reporting whether normalisation
+// changed it.
+func (g *Graph) normIdent(id Identifier) (identKey, bool, error) {
+	info, ok := g.ns[id.Namespace]
+	if !ok {
+		return identKey{}, false, fmt.Errorf("unknown namespace %q (declare it in Config.Namespaces)", id.Namespace)
+	}
+	v, err := normalizeValue(info.spec.Kind, id.Value)
+	if err != nil {
+		return identKey{}, false, err
+	}
+	return identKey{info, v}, v != id.Value, nil
+}
+
+// pkeyMap returns the record index of one source, creating it.
+func (g *Graph) pkeyMap(src uint16) *strIndex {
+	for len(g.pkeys) <= int(src) {
+		g.pkeys = append(g.pkeys, newStrIndex())
+	}
+	return g.pkeys[src]
+}
+
+// precByKey finds a person record by source and record ID.
+func (g *Graph) precByKey(source, recordID string) (int32, bool) {
+	src, ok := g.sources.ids[source]
+	if !ok || int(src) >= len(g.pkeys) {
+		return 0, false
+	}
+	return g.pkeys[src].get(recordID)
+}
+
+// sortedUnique returns the roots in xs, deduplicated, in ascending order.
+func sortedUnique(xs []int32) []int32 {
+	slices.Sort(xs)
+	return slices.Compact(xs)
+}
+
+// removeOne removes the first occurrence of v from s (order not kept).
+func removeOne(s []int32, v int32) []int32 {
+	for i, x := range s {
+		if x == v {
+			s[i] = s[len(s)-1]
+			return s[:len(s)-1]
+		}
+	}
+	return s
+}

@@ -1,0 +1,303 @@
+package identity
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/quorumhq/quorum/b2b"
+)
+
+// parentRoot returns the golden parent of an account, or -1 when it has
+// none or the parent is not loaded.
+func (g *Graph) parentRoot(root int32) int32 {
+	ref := g.arecs[root].g.parentOf
+	if ref == "" {
+		return -1
+	}
+	p := g.accountRoot(ref)
+	if p == root {
+		return -1
+	}
+	return p
+}
+
+// checkCycle refuses a record whose parent is the account it belongs to or
+// one of that account's descendants.
+func (g *Graph) checkCycle(rec *AccountRecord, idents []identKey, existing int32, known bool) error {
+	ref := string(rec.Account.ParentID)
+	if ref == "" {
+		return nil
+	}
+	pr := g.accountRoot(ref)
+	if pr < 0 {
+		return nil
+	}
+	target := int32(-1)
+	if known {
+		target = g.afind(existing)
+	} else {
+		for _, k := range idents {
+			if owner, ok := k.ns.accounts.get(k.val); ok {
+				target = g.afind(owner)
+				break
+			}
+		}
+	}
+	self := func(r string) bool {
+		for _, k := range idents {
+			if k.ns == g.nsAcctID && k.val == r {
+				return true
+			}
+		}
+		return false
+	}
+	path := []b2b.AccountID{rec.Account.ID}
+	seen := map[int32]bool{}
+	for a := pr; a >= 0 && !seen[a]; {
+		seen[a] = true
+		path = append(path, g.accountID(a))
+		next := g.arecs[a].g.parentOf
+		if a == target || self(next) {
+			if path[len(path)-1] != rec.Account.ID {
+				path = append(path, rec.Account.ID)
+			}
+			return &CycleError{Path: path}
+		}
+		if next == "" {
+			break
+		}
+		a = g.accountRoot(next)
+	}
+	return nil
+}
+
+// cyclePath returns the cycle through root, or nil.
+func (g *Graph) cyclePath(root int32) []b2b.AccountID {
+	path := []b2b.AccountID{g.accountID(root)}
+	seen := map[int32]bool{root: true}
+	for a := g.parentRoot(root); a >= 0; a = g.parentRoot(a) {
+		path = append(path, g.accountID(a))
+		if a == root {
+			return path
+		}
+		if seen[a] {
+			return nil // a cycle above root, reported for its own accounts
+		}
+		seen[a] = true
+	}
+	return nil
+}
+
+func (g *Graph) knownAccount(id b2b.AccountID) (int32, error) {
+	root := g.accountRoot(string(id))
+	if root < 0 {
+		return -1, fmt.Errorf("%w %q", ErrUnknownAccount, id)
+	}
+	return root, nil
+}
+
+// Parent returns an account's parent ("" for a top-level account). A
+// parent reference to an account not loaded yet gives an error that
+// matches ErrUnknownAccount.
+func (g *Graph) Parent(id b2b.AccountID) (b2b.AccountID, error) {
+	root, err := g.knownAccount(id)
+	if err != nil {
+		return "", err
+	}
+	ref := g.arecs[root].g.parentOf
+	if ref == "" {
+		return "", nil
+	}
+	p := g.parentRoot(root)
+	if p < 0 {
+		return "", fmt.Errorf("parent of %q: %w %q (not loaded yet)", g.accountID(root), ErrUnknownAccount, ref)
+	}
+	return g.accountID(p), nil
+}
+
+// Ancestors returns an account's parent, grandparent, ... up to the
+// ultimate parent. It stops at a parent that is not loaded yet, and returns
+// a *CycleError if the chain loops.
+func (g *Graph) Ancestors(id b2b.AccountID) ([]b2b.AccountID, error) {
+	root, err := g.knownAccount(id)
+	if err != nil {
+		return nil, err
+	}
+	var out []b2b.AccountID
+	seen := map[int32]bool{root: true}
+	for a := g.parentRoot(root); a >= 0; a = g.parentRoot(a) {
+		out = append(out, g.accountID(a))
+		if seen[a] {
+			return out, &CycleError{Path: append([]b2b.AccountID{g.accountID(root)}, out...)}
+		}
+		seen[a] = true
+	}
+	return out, nil
+}
+
+// UltimateParent returns the top of an account's hierarchy (the account
+// itself when it has no parent).
+func (g *Graph) UltimateParent(id b2b.AccountID) (b2b.AccountID, error) {
+	root, err := g.knownAccount(id)
+	if err != nil {
+		return "", err
+	}
+	anc, err := g.Ancestors(id)
+	if err != nil {
+		return "", err
+	}
+	if len(anc) == 0 {
+		return g.accountID(root), nil
+	}
+	return anc[len(anc)-1], nil
+}
+
+// children returns the golden accounts whose parent is root.
+func (g *Graph) children(root int32) []int32 {
+	var out []int32
+	for m := root; ; {
+		r := &g.arecs[m]
+		refs := []string{string(r.a.ID)}
+		for _, k := range r.extra {
+			if k.ns == g.nsAcctID {
+				refs = append(refs, k.val)
+			}
+		}
+		for _, ref := range refs {
+			for _, c := range g.childrenByRef[ref] {
+				if cr := g.afind(c); cr != root && g.parentRoot(cr) == root && !slices.Contains(out, cr) {
+					out = append(out, cr)
+				}
+			}
+		}
+		if m = r.next; m == root {
+			break
+		}
+	}
+	return out
+}
+
+// descendants returns root's subsidiaries at every depth, breadth first.
+func (g *Graph) descendants(root int32) []int32 {
+	seen := map[int32]bool{root: true}
+	var out []int32
+	queue := []int32{root}
+	for len(queue) > 0 {
+		a := queue[0]
+		queue = queue[1:]
+		for _, c := range g.children(a) {
+			if !seen[c] {
+				seen[c] = true
+				out = append(out, c)
+				queue = append(queue, c)
+			}
+		}
+	}
+	return out
+}
+
+// Descendants returns an account's subsidiaries at every depth, sorted by
+// ID.
+func (g *Graph) Descendants(id b2b.AccountID) ([]b2b.AccountID, error) {
+	root, err := g.knownAccount(id)
+	if err != nil {
+		return nil, err
+	}
+	var out []b2b.AccountID
+	for _, d := range g.descendants(root) {
+		out = append(out, g.accountID(d))
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// Persons returns the persons linked to an account (primary or not),
+// sorted by ID; with subsidiaries, also those linked to its descendants
+// (the roll-up of a multi-region account).
+func (g *Graph) Persons(id b2b.AccountID, subsidiaries bool) ([]b2b.PersonID, error) {
+	root, err := g.knownAccount(id)
+	if err != nil {
+		return nil, err
+	}
+	accts := []int32{root}
+	if subsidiaries {
+		accts = append(accts, g.descendants(root)...)
+	}
+	var roots []int32
+	for _, a := range accts {
+		for _, p := range g.acctMembers[a] {
+			if !g.precs.at(p).dead {
+				roots = append(roots, g.pfind(p))
+			}
+		}
+	}
+	var out []b2b.PersonID
+	for _, r := range sortedUnique(roots) {
+		out = append(out, g.personID(r))
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// ValidateHierarchy checks a set of accounts before they are loaded and
+// reports every problem at once: self-parents, parents that are not in the
+// set, and cycles (each cycle once, with its path).
+func ValidateHierarchy(accounts []b2b.Account) error {
+	var ps b2b.Problems
+	index := make(map[b2b.AccountID]int, len(accounts))
+	for i, a := range accounts {
+		if _, dup := index[a.ID]; dup {
+			ps.Addf(fmt.Sprintf("accounts[%d].id", i), "account %q listed twice", a.ID)
+			continue
+		}
+		index[a.ID] = i
+	}
+	state := make([]uint8, len(accounts)) // 0 new, 1 on the current path, 2 done
+	for i, a := range accounts {
+		path := fmt.Sprintf("accounts[%d].parentId", i)
+		switch {
+		case a.ParentID == "":
+			continue
+		case a.ParentID == a.ID:
+			ps.Addf(path, "account %q is its own parent", a.ID)
+			state[i] = 2
+			continue
+		}
+		if _, ok := index[a.ParentID]; !ok {
+			ps.Addf(path, "parent %q of account %q is not in the set", a.ParentID, a.ID)
+		}
+	}
+	for start := range accounts {
+		if state[start] != 0 {
+			continue
+		}
+		var chain []int
+		i := start
+		for {
+			if state[i] == 2 {
+				break
+			}
+			if state[i] == 1 {
+				k := slices.Index(chain, i)
+				cyc := make([]b2b.AccountID, 0, len(chain)-k+1)
+				for _, j := range chain[k:] {
+					cyc = append(cyc, accounts[j].ID)
+				}
+				cyc = append(cyc, accounts[i].ID)
+				ps.Add(fmt.Sprintf("accounts[%d].parentId", chain[len(chain)-1]), &CycleError{Path: cyc})
+				break
+			}
+			state[i] = 1
+			chain = append(chain, i)
+			p, ok := index[accounts[i].ParentID]
+			if accounts[i].ParentID == "" || !ok || p == i {
+				break
+			}
+			i = p
+		}
+		for _, j := range chain {
+			state[j] = 2
+		}
+	}
+	return ps.Err("account hierarchy")
+}

@@ -1,0 +1,123 @@
+package identity_test
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/identity"
+)
+
+// globexWorld: Globex with subsidiaries Globex UK and Globex DE, and
+// Globex DE Munich under DE; each has one person.
+func globexWorld(t *testing.T) *identity.Graph {
+	t.Helper()
+	g := newGraph(t, identity.Config{})
+	for _, a := range []b2b.Account{
+		{ID: "gx-de-muc", Name: "Globex Muenchen", Domains: []string{"muc.globex.de"}, ParentID: "gx-de"}, // parent arrives later
+		{ID: "gx", Name: "Globex", Domains: []string{"globex.com"}},
+		{ID: "gx-uk", Name: "Globex UK", Domains: []string{"globex.co.uk"}, ParentID: "gx"},
+		{ID: "gx-de", Name: "Globex DE", Domains: []string{"globex.de"}, ParentID: "gx"},
+	} {
+		addAccount(t, g, "salesforce", a)
+	}
+	for i, email := range []string{"ceo@globex.com", "it@globex.co.uk", "head.it@globex.de", "ops@muc.globex.de"} {
+		addPerson(t, g, identity.PersonRecord{Source: "marketo", RecordID: string(rune('a' + i)), Person: b2b.Person{Email: email}})
+	}
+	return g
+}
+
+func TestHierarchy(t *testing.T) {
+	t.Parallel()
+	g := globexWorld(t)
+	tests := []struct {
+		account     b2b.AccountID
+		parent      b2b.AccountID
+		ultimate    b2b.AccountID
+		ancestors   []b2b.AccountID
+		descendants []b2b.AccountID
+		persons     []b2b.PersonID
+		rollup      []b2b.PersonID
+	}{
+		{account: "gx", ultimate: "gx", descendants: []b2b.AccountID{"gx-de", "gx-de-muc", "gx-uk"},
+			persons: []b2b.PersonID{"marketo:a"}, rollup: []b2b.PersonID{"marketo:a", "marketo:b", "marketo:c", "marketo:d"}},
+		{account: "gx-de", parent: "gx", ultimate: "gx", ancestors: []b2b.AccountID{"gx"}, descendants: []b2b.AccountID{"gx-de-muc"},
+			persons: []b2b.PersonID{"marketo:c"}, rollup: []b2b.PersonID{"marketo:c", "marketo:d"}},
+		{account: "gx-de-muc", parent: "gx-de", ultimate: "gx", ancestors: []b2b.AccountID{"gx-de", "gx"},
+			persons: []b2b.PersonID{"marketo:d"}, rollup: []b2b.PersonID{"marketo:d"}},
+	}
+	for _, tt := range tests {
+		t.Run(string(tt.account), func(t *testing.T) {
+			p, err := g.Parent(tt.account)
+			require.NoError(t, err)
+			require.Equal(t, tt.parent, p)
+			u, err := g.UltimateParent(tt.account)
+			require.NoError(t, err)
+			require.Equal(t, tt.ultimate, u)
+			anc, err := g.Ancestors(tt.account)
+			require.NoError(t, err)
+			require.Empty(t, cmp.Diff(tt.ancestors, anc))
+			desc, err := g.Descendants(tt.account)
+			require.NoError(t, err)
+			require.Empty(t, cmp.Diff(tt.descendants, desc))
+			ps, err := g.Persons(tt.account, false)
+			require.NoError(t, err)
+			require.Empty(t, cmp.Diff(tt.persons, ps))
+			ps, err = g.Persons(tt.account, true)
+			require.NoError(t, err)
+			require.Empty(t, cmp.Diff(tt.rollup, ps))
+		})
+	}
+}
+
+func TestHierarchyCycles(t *testing.T) {
+	t.Parallel()
+	g := globexWorld(t)
+	// gx -> gx-de-muc would close gx -> gx-de-muc -> gx-de -> gx.
+	_, err := g.AddAccount(identity.AccountRecord{Source: "salesforce", Time: at(5),
+		Account: b2b.Account{ID: "gx", Name: "Globex", ParentID: "gx-de-muc"}})
+	require.ErrorIs(t, err, identity.ErrCycle)
+	require.EqualError(t, err, "account hierarchy cycle: gx -> gx-de-muc -> gx-de -> gx")
+	// The graph is unchanged.
+	p, err := g.Parent("gx")
+	require.NoError(t, err)
+	require.Equal(t, b2b.AccountID(""), p)
+
+	// A self-parent is a validation error.
+	_, err = g.AddAccount(identity.AccountRecord{Source: "salesforce", Time: at(5),
+		Account: b2b.Account{ID: "solo", Name: "Solo", ParentID: "solo"}})
+	require.ErrorIs(t, err, b2b.ErrInvalid)
+	require.ErrorContains(t, err, "account.parentId: an account cannot be its own parent")
+	// A parent through another of its own IDs.
+	_, err = g.AddAccount(identity.AccountRecord{Source: "marketo", Time: at(5),
+		Account:     b2b.Account{ID: "mk-gx", Name: "Globex", ParentID: "gx"},
+		Identifiers: []identity.Identifier{{Namespace: identity.NSAccountID, Value: "gx"}}})
+	require.ErrorIs(t, err, identity.ErrCycle)
+	require.Equal(t, 3, g.Stats().Rejected["account.parentId"]) // two cycles and the self-parent
+
+	// An unknown parent is reported, not an error for the record.
+	addAccount(t, g, "salesforce", b2b.Account{ID: "orphan", Name: "Orphan", ParentID: "not-loaded"})
+	_, err = g.Parent("orphan")
+	require.ErrorIs(t, err, identity.ErrUnknownAccount)
+	require.EqualError(t, err, `parent of "orphan": unknown account "not-loaded" (not loaded yet)`)
+	u, err := g.UltimateParent("orphan")
+	require.NoError(t, err)
+	require.Equal(t, b2b.AccountID("orphan"), u)
+}
+
+func TestValidateHierarchy(t *testing.T) {
+	t.Parallel()
+	err := identity.ValidateHierarchy([]b2b.Account{
+		{ID: "a", ParentID: "b"}, {ID: "b", ParentID: "c"}, {ID: "c", ParentID: "a"},
+		{ID: "d", ParentID: "d"}, {ID: "e", ParentID: "zz"}, {ID: "f", ParentID: "a"}, {ID: "a"},
+	})
+	require.ErrorIs(t, err, b2b.ErrInvalid)
+	require.EqualError(t, err, `account hierarchy: 4 problems:
+  accounts[6].id: account "a" listed twice
+  accounts[3].parentId: account "d" is its own parent
+  accounts[4].parentId: parent "zz" of account "e" is not in the set
+  accounts[2].parentId: account hierarchy cycle: a -> b -> c -> a`)
+	require.NoError(t, identity.ValidateHierarchy([]b2b.Account{{ID: "a"}, {ID: "b", ParentID: "a"}}))
+}

@@ -1,0 +1,189 @@
+package identity_test
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/identity"
+)
+
+func TestBadPersonRecords(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		rec  identity.PersonRecord
+		err  string
+		path string
+	}{
+		{name: "malformed email", rec: identity.PersonRecord{Source: "marketo", RecordID: "1", Time: at(1), Person: b2b.Person{Email: "ann@"}},
+			err: `person record marketo:1: person.email: invalid email "ann@": no domain`, path: "person.email"},
+		{name: "blank email", rec: identity.PersonRecord{Source: "marketo", RecordID: "1", Time: at(1), Person: b2b.Person{Email: "   "}},
+			err: `person record marketo:1: person.email: invalid email: empty`, path: "person.email"},
+		{name: "missing source, id and time", rec: identity.PersonRecord{},
+			err: "person record :: 3 problems:\n  source: is required\n  recordId: is required\n  time: is required: most-recent-wins needs it (set Time or Person.UpdatedAt)", path: "source"},
+		{name: "unknown namespace", rec: identity.PersonRecord{Source: "marketo", RecordID: "1", Time: at(1),
+			Identifiers: []identity.Identifier{{Namespace: "sfdc_id", Value: "x"}}},
+			err: `person record marketo:1: identifiers[0]: sfdc_id: unknown namespace "sfdc_id" (declare it in Config.Namespaces)`, path: "identifiers[0]"},
+		{name: "identifier with inner space", rec: identity.PersonRecord{Source: "marketo", RecordID: "1", Time: at(1),
+			Identifiers: []identity.Identifier{{Namespace: identity.NSMarketoPersonID, Value: "12 34"}}},
+			err: `person record marketo:1: identifiers[0]: marketo_person_id: value "12 34" contains whitespace or a control character`, path: "identifiers[0]"},
+		{name: "two values of a unique namespace", rec: identity.PersonRecord{Source: "salesforce", RecordID: "1", Time: at(1),
+			Identifiers: []identity.Identifier{{Namespace: identity.NSSalesforceContactID, Value: "0035e00000AAAAA"}, {Namespace: identity.NSSalesforceContactID, Value: "0035e00000BBBBB"}}},
+			err: `person record salesforce:1: identifiers[1]: second value "0035e00000BBBBB" of unique namespace salesforce_contact_id (first "0035e00000AAAAA")`, path: "identifiers[1]"},
+		{name: "bad taxonomy and consent", rec: identity.PersonRecord{Source: "marketo", RecordID: "1", Time: at(1),
+			Person: b2b.Person{Seniority: "Boss", Consent: map[b2b.Channel]b2b.Consent{"fax": {Status: b2b.ConsentOptIn}}}},
+			// b2b words the consent problems; the test checks their paths.
+			path: "person.seniority"},
+		{name: "source with colon", rec: identity.PersonRecord{Source: "a:b", RecordID: "1", Time: at(1)},
+			err: `person record a:b:1: source: "a:b" must not contain ':'`, path: "source"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			g := newGraph(t, identity.Config{})
+			_, err := g.AddPerson(tt.rec)
+			require.ErrorIs(t, err, b2b.ErrInvalid)
+			if tt.err == "" {
+				require.ErrorContains(t, err, "person.seniority: unknown seniority")
+				require.ErrorContains(t, err, `person.consent.fax: unknown channel "fax"`)
+			} else {
+				require.EqualError(t, err, tt.err)
+			}
+			st := g.Stats()
+			require.Equal(t, map[string]int{tt.path: 1}, st.Rejected)
+			require.Equal(t, 0, st.PersonRecords)
+		})
+	}
+}
+
+func TestVariantsDuplicatesAndVersions(t *testing.T) {
+	t.Parallel()
+	g := newGraph(t, identity.Config{})
+	rec := identity.PersonRecord{Source: "marketo", RecordID: "7", Time: at(2),
+		Identifiers: []identity.Identifier{{Namespace: identity.NSMarketoPersonID, Value: " 7 "}},
+		Person:      b2b.Person{Email: " Ann@ACME.com", Title: "CFO"}}
+	require.Equal(t, identity.Created, addPerson(t, g, rec).Outcome)
+	require.Equal(t, identity.Duplicate, addPerson(t, g, rec).Outcome)
+	older := rec
+	older.Time = at(1)
+	older.Person.Title = "Analyst"
+	require.Equal(t, identity.Stale, addPerson(t, g, older).Outcome)
+	newer := rec
+	newer.Time = at(3)
+	newer.Person.Email = "ann.new@acme.com"
+	newer.Person.Title = "Chief Financial Officer"
+	res := addPerson(t, g, newer)
+	require.Equal(t, identity.Updated, res.Outcome)
+	p, err := g.Person(res.Person)
+	require.NoError(t, err)
+	require.Equal(t, "Chief Financial Officer", p.Person.Title)
+	require.Equal(t, "ann.new@acme.com", p.Person.Email)
+	// The old email still finds the person (identifiers accumulate).
+	got, ok := g.Lookup(identity.Identifier{Namespace: identity.NSEmail, Value: "ann@acme.com"})
+	require.True(t, ok)
+	require.Equal(t, res.Person, got)
+	// Case and space variants of an identifier are one identifier.
+	got, ok = g.Lookup(identity.Identifier{Namespace: identity.NSMarketoPersonID, Value: "7"})
+	require.True(t, ok)
+	require.Equal(t, res.Person, got)
+
+	st := g.Stats()
+	require.Equal(t, map[identity.Outcome]int{identity.Created: 1, identity.Duplicate: 1, identity.Stale: 1, identity.Updated: 1}, st.Outcomes)
+	require.Equal(t, 7, st.Normalized, "four padded IDs and three mixed-case emails")
+	require.Equal(t, 1, st.PersonRecords)
+}
+
+func TestBadAccountRecords(t *testing.T) {
+	t.Parallel()
+	g := newGraph(t, identity.Config{})
+	_, err := g.AddAccount(identity.AccountRecord{Source: "salesforce", Time: at(1),
+		Account: b2b.Account{ID: "a", Name: "A", Domains: []string{"co.uk", "https://www.A.com/x"}}})
+	require.EqualError(t, err, `account record salesforce:a: account.domains[0]: invalid domain "co.uk": "co.uk" is a public suffix, not a company domain`)
+	_, err = g.AddAccount(identity.AccountRecord{Source: "salesforce", Account: b2b.Account{ID: "b", Name: "B"}})
+	require.EqualError(t, err, `account record salesforce:b: time: is required: most-recent-wins needs it (set Time or Account.UpdatedAt)`)
+	require.Equal(t, map[string]int{"account.domains[0]": 1, "time": 1}, g.Stats().Rejected)
+}
+
+func TestConfigValidate(t *testing.T) {
+	t.Parallel()
+	cfg := identity.Config{
+		Namespaces: []identity.NamespaceSpec{{Name: "Hubspot ID"}, {Name: "hubspot_id", Kind: "fuzzy"}, {Name: "hubspot_id"}},
+		PersonMerge: &identity.MergePolicy{Fields: map[string]identity.FieldRule{
+			"titel": {}, "title": {Sources: []b2b.Source{"salesforce", "salesforce", " "}},
+		}},
+		FreeMailDomains: []string{"gmail"},
+	}
+	_, err := identity.New(cfg)
+	require.ErrorIs(t, err, b2b.ErrInvalid)
+	require.EqualError(t, err, `identity config: 7 problems:
+  namespaces[0].name: "Hubspot ID" is not a namespace name (lower-case letters, digits, '_', '.', ':', '-'; starting with a letter)
+  namespaces[1].kind: unknown kind "fuzzy" (want one of exact, case_insensitive, email, domain, salesforce_id, guid)
+  namespaces[2].name: namespace "hubspot_id" declared twice
+  personMerge.fields["titel"]: unknown field "titel" (want one of email, firstName, lastName, title, department, seniority, phone, company, accountId, consent, attributes)
+  personMerge.fields["title"].sources[1]: source "salesforce" listed twice
+  personMerge.fields["title"].sources[2]: source name is empty
+  freeMailDomains[0]: invalid domain "gmail": needs at least one dot`)
+}
+
+// TestCustomNamespace: a declared namespace links records, and can be
+// unique.
+func TestCustomNamespace(t *testing.T) {
+	t.Parallel()
+	g := newGraph(t, identity.Config{Namespaces: []identity.NamespaceSpec{{Name: "hubspot_id", Kind: identity.KindCaseInsensitive, Unique: true}}})
+	a := addPerson(t, g, identity.PersonRecord{Source: "hubspot", RecordID: "h1",
+		Identifiers: []identity.Identifier{{Namespace: "hubspot_id", Value: "AB1"}}, Person: b2b.Person{Email: "x@acme.com"}})
+	b := addPerson(t, g, identity.PersonRecord{Source: "forms", RecordID: "f1",
+		Identifiers: []identity.Identifier{{Namespace: "hubspot_id", Value: "ab1"}}})
+	require.Equal(t, a.Person, b.Person)
+	c := addPerson(t, g, identity.PersonRecord{Source: "forms", RecordID: "f2",
+		Identifiers: []identity.Identifier{{Namespace: "hubspot_id", Value: "zz9"}}, Person: b2b.Person{Email: "x@acme.com"}})
+	require.NotEqual(t, a.Person, c.Person)
+	require.Equal(t, identity.ConflictUniqueNamespace, c.Conflicts[0].Kind)
+}
+
+// TestSnapshotRestore: a graph saved as plain data (through JSON) and
+// restored gives the same golden records and links.
+func TestSnapshotRestore(t *testing.T) {
+	t.Parallel()
+	g := globexWorld(t)
+	addAccount(t, g, "marketo", b2b.Account{ID: "mk-1", Name: "Globex", Domains: []string{"globex.com"}, Industry: "Energy"})
+	addPerson(t, g, sfContact("0035e00000AAAAA", "desk@globex.com", "gx"))
+	c := addPerson(t, g, sfContact("0035e00000BBBBB", "desk@globex.com", "gx"))
+	require.Len(t, c.Conflicts, 1)
+	addPerson(t, g, identity.PersonRecord{Source: "marketo", RecordID: "z", Person: b2b.Person{Email: "z@gmail.com", Company: "Initech"}})
+	addPerson(t, g, mktoLead("a2", "ceo@globex.com"))
+
+	data, err := json.Marshal(g.Snapshot())
+	require.NoError(t, err)
+	var st identity.State
+	require.NoError(t, json.Unmarshal(data, &st))
+	h, err := identity.Restore(identity.Config{}, st)
+	require.NoError(t, err)
+
+	require.Empty(t, cmp.Diff(g.Snapshot(), h.Snapshot()))
+	require.Empty(t, cmp.Diff(g.Unresolved(), h.Unresolved()))
+	require.Equal(t, g.MatchRate(), h.MatchRate())
+	for _, ps := range st.Persons {
+		want, err := g.Person(ps.Person)
+		require.NoError(t, err)
+		got, err := h.Person(ps.Person)
+		require.NoError(t, err)
+		require.Empty(t, cmp.Diff(want, got), ps.Person)
+	}
+	for _, as := range st.Accounts {
+		want, _ := g.Account(as.Account)
+		got, _ := h.Account(as.Account)
+		require.Empty(t, cmp.Diff(want, got), as.Account)
+	}
+	rollup, err := h.Persons("gx", true)
+	require.NoError(t, err)
+	want, _ := g.Persons("gx", true)
+	require.Equal(t, want, rollup)
+
+	st.Persons[1].Person = "nobody:x"
+	_, err = identity.Restore(identity.Config{}, st)
+	require.EqualError(t, err, `identity state: persons[1].person: first record of person "nobody:x" is "marketo:b"`)
+}

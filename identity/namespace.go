@@ -1,0 +1,178 @@
+package identity
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+)
+
+// A Namespace names a kind of identifier: an email address, a Marketo person
+// ID, a Salesforce contact ID, ... Two records that carry the same value in
+// the same namespace are the same person (or the same account).
+type Namespace string
+
+// The built-in namespaces. Custom namespaces are declared in
+// [Config].Namespaces.
+const (
+	// NSEmail holds email addresses, normalised by [NormalizeEmail]. A
+	// person record's Person.Email is added to it automatically.
+	NSEmail Namespace = "email"
+	// NSMarketoPersonID holds Marketo lead IDs.
+	NSMarketoPersonID Namespace = "marketo_person_id"
+	// NSSalesforceLeadID holds Salesforce lead IDs (15 or 18 characters;
+	// see [NormalizeSalesforceID]).
+	NSSalesforceLeadID Namespace = "salesforce_lead_id"
+	// NSSalesforceContactID holds Salesforce contact IDs; unique by default:
+	// two different contact IDs never merge into one person.
+	NSSalesforceContactID Namespace = "salesforce_contact_id"
+	// NSDynamicsContactID holds Dynamics contact GUIDs (case and braces
+	// ignored); unique by default.
+	NSDynamicsContactID Namespace = "dynamics_contact_id"
+	// NSAccountID holds account IDs as any source knows them (a CRM account
+	// ID, a Marketo company's external ID). An account record's Account.ID
+	// is added to it automatically, and a person's explicit account
+	// reference (Person.AccountID) is looked up in it.
+	NSAccountID Namespace = "account_id"
+	// NSAccountDomain holds account web domains, normalised by
+	// [NormalizeDomain]. An account record's Account.Domains are added to
+	// it automatically.
+	NSAccountDomain Namespace = "account_domain"
+)
+
+// Kind says how the values of a namespace are normalised before they are
+// compared.
+type Kind string
+
+// The kinds of namespace values.
+const (
+	// KindExact trims surrounding space; case matters.
+	KindExact Kind = "exact"
+	// KindCaseInsensitive trims surrounding space and lower-cases.
+	KindCaseInsensitive Kind = "case_insensitive"
+	// KindEmail normalises with NormalizeEmail.
+	KindEmail Kind = "email"
+	// KindDomain normalises with NormalizeDomain.
+	KindDomain Kind = "domain"
+	// KindSalesforceID normalises with NormalizeSalesforceID.
+	KindSalesforceID Kind = "salesforce_id"
+	// KindGUID lower-cases and removes surrounding braces.
+	KindGUID Kind = "guid"
+)
+
+// A NamespaceSpec declares a namespace.
+type NamespaceSpec struct {
+	Name Namespace
+	// Kind is how values are normalised; empty means KindExact.
+	Kind Kind
+	// Unique means a golden record holds at most one value of the
+	// namespace: a link that would bring a second value into it is refused
+	// and reported as a [ConflictUniqueNamespace].
+	Unique bool
+}
+
+// DefaultNamespaces returns the built-in namespace declarations.
+func DefaultNamespaces() []NamespaceSpec {
+	return []NamespaceSpec{
+		{Name: NSEmail, Kind: KindEmail},
+		{Name: NSMarketoPersonID, Kind: KindCaseInsensitive},
+		{Name: NSSalesforceLeadID, Kind: KindSalesforceID},
+		{Name: NSSalesforceContactID, Kind: KindSalesforceID, Unique: true},
+		{Name: NSDynamicsContactID, Kind: KindGUID, Unique: true},
+		{Name: NSAccountID, Kind: KindExact},
+		{Name: NSAccountDomain, Kind: KindDomain},
+	}
+}
+
+// An Identifier is a value in a namespace.
+type Identifier struct {
+	Namespace Namespace `json:"namespace"`
+	Value     string    `json:"value"`
+}
+
+func (id Identifier) String() string { return string(id.Namespace) + ":" + id.Value }
+
+// normalizeValue returns the canonical value of v in a namespace of kind k.
+func normalizeValue(k Kind, v string) (string, error) {
+	switch k {
+	case KindEmail:
+		return NormalizeEmail(v)
+	case KindDomain:
+		return NormalizeDomain(v)
+	case KindSalesforceID:
+		return NormalizeSalesforceID(v)
+	}
+	t := strings.TrimSpace(v)
+	if t == "" {
+		return "", fmt.Errorf("empty value")
+	}
+	if len(t) > 255 {
+		return "", fmt.Errorf("value %q is longer than 255 bytes", truncate(t))
+	}
+	for _, r := range t {
+		if unicode.IsSpace(r) || unicode.IsControl(r) {
+			return "", fmt.Errorf("value %q contains whitespace or a control character", t)
+		}
+	}
+	switch k {
+	case KindCaseInsensitive:
+		if hasUpper(t) {
+			t = strings.ToLower(t)
+		}
+	case KindGUID:
+		if strings.HasPrefix(t, "{") && strings.HasSuffix(t, "}") {
+			t = t[1 : len(t)-1]
+		}
+		if hasUpper(t) {
+			t = strings.ToLower(t)
+		}
+		if t == "" {
+			return "", fmt.Errorf("empty value")
+		}
+	}
+	return t, nil
+}
+
+// NormalizeSalesforceID returns the case-sensitive 15-character form of a
+// Salesforce record ID. An 18-character ID is shortened after its last
+// three characters have restored the case of the first fifteen, so
+// "0035e00000abcdeAAA", "0035E00000ABCDEAAA" and "0035e00000abcde" give the
+// same value whatever case a spreadsheet left them in.
+func NormalizeSalesforceID(s string) (string, error) {
+	t := strings.TrimSpace(s)
+	for i := 0; i < len(t); i++ {
+		c := t[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+			return "", fmt.Errorf("salesforce ID %q: character %q not allowed", truncate(t), rune(c))
+		}
+	}
+	switch len(t) {
+	case 15:
+		return t, nil
+	case 18:
+	default:
+		return "", fmt.Errorf("salesforce ID %q: has %d characters, want 15 or 18", truncate(t), len(t))
+	}
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
+	out := []byte(t[:15])
+	for chunk := range 3 {
+		c := t[15+chunk]
+		if c >= 'a' && c <= 'z' {
+			c -= 'a' - 'A'
+		}
+		bits := strings.IndexByte(alphabet, c)
+		if bits < 0 {
+			return "", fmt.Errorf("salesforce ID %q: bad checksum character %q", t, rune(t[15+chunk]))
+		}
+		for i := range 5 {
+			b := &out[chunk*5+i]
+			upper := bits&(1<<i) != 0
+			switch {
+			case upper && *b >= 'a' && *b <= 'z':
+				*b -= 'a' - 'A'
+			case !upper && *b >= 'A' && *b <= 'Z':
+				*b += 'a' - 'A'
+			}
+		}
+	}
+	return string(out), nil
+}

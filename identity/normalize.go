@@ -1,0 +1,349 @@
+package identity
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Sentinel errors of the normalisers; every returned error wraps one of them.
+var (
+	// ErrInvalidEmail is matched by every error of [NormalizeEmail].
+	ErrInvalidEmail = errors.New("invalid email")
+	// ErrInvalidDomain is matched by every error of [NormalizeDomain].
+	ErrInvalidDomain = errors.New("invalid domain")
+)
+
+// NormalizeEmail returns the canonical form of an email address: surrounding
+// space and a "mailto:" prefix removed, lower case, the domain normalised by
+// [NormalizeDomain]. It does not strip plus tags or dots (those make a
+// different mailbox on most corporate servers).
+//
+//	NormalizeEmail("  Ann.Lee@ACME.com ") = "ann.lee@acme.com", nil
+//	NormalizeEmail("ann@")               -> error: invalid email "ann@": no domain
+func NormalizeEmail(s string) (string, error) {
+	t := strings.TrimSpace(s)
+	if len(t) >= 7 && strings.EqualFold(t[:7], "mailto:") {
+		t = strings.TrimSpace(t[7:])
+	}
+	if t == "" {
+		return "", fmt.Errorf("%w: empty", ErrInvalidEmail)
+	}
+	if len(t) > 254 {
+		return "", fmt.Errorf("%w %q: longer than 254 bytes", ErrInvalidEmail, truncate(t))
+	}
+	at := strings.IndexByte(t, '@')
+	if at < 0 {
+		return "", fmt.Errorf("%w %q: no @", ErrInvalidEmail, t)
+	}
+	if strings.IndexByte(t[at+1:], '@') >= 0 {
+		return "", fmt.Errorf("%w %q: more than one @", ErrInvalidEmail, t)
+	}
+	local, host := t[:at], t[at+1:]
+	if local == "" {
+		return "", fmt.Errorf("%w %q: nothing before @", ErrInvalidEmail, t)
+	}
+	if host == "" {
+		return "", fmt.Errorf("%w %q: no domain", ErrInvalidEmail, t)
+	}
+	if len(local) > 64 {
+		return "", fmt.Errorf("%w %q: local part longer than 64 bytes", ErrInvalidEmail, truncate(t))
+	}
+	if local[0] == '.' || local[len(local)-1] == '.' || strings.Contains(local, "..") {
+		return "", fmt.Errorf("%w %q: misplaced dot before @", ErrInvalidEmail, t)
+	}
+	for i := 0; i < len(local); i++ {
+		if !localByte(local[i]) {
+			return "", fmt.Errorf("%w %q: character %q not allowed before @", ErrInvalidEmail, t, rune(local[i]))
+		}
+	}
+	d, err := normalizeHost(host)
+	if err != nil {
+		return "", fmt.Errorf("%w %q: %w", ErrInvalidEmail, t, err)
+	}
+	if d == host && !hasUpper(local) {
+		return t, nil // already canonical: no allocation
+	}
+	return strings.ToLower(local) + "@" + d, nil
+}
+
+// EmailDomain returns the domain of a normalised email ("acme.com" for
+// "ann@acme.com"), or "" when there is no @.
+func EmailDomain(email string) string {
+	at := strings.LastIndexByte(email, '@')
+	if at < 0 {
+		return ""
+	}
+	return email[at+1:]
+}
+
+// NormalizeDomain returns the canonical form of a web domain: lower case,
+// without scheme, "www.", port, path, query or trailing dot.
+//
+//	NormalizeDomain("https://www.Acme.com/about") = "acme.com", nil
+//	NormalizeDomain("acme")                       -> error: invalid domain "acme": needs at least one dot
+//
+// Only ASCII (punycode) names are accepted; a domain made of one public
+// suffix such as "co.uk" is refused, since it would match every company
+// under it.
+func NormalizeDomain(s string) (string, error) {
+	t := strings.TrimSpace(s)
+	if i := strings.Index(t, "://"); i >= 0 {
+		t = t[i+3:]
+	}
+	if i := strings.IndexAny(t, "/?#"); i >= 0 {
+		t = t[:i]
+	}
+	if i := strings.LastIndexByte(t, '@'); i >= 0 { // user@host in a URL
+		t = t[i+1:]
+	}
+	if i := strings.LastIndexByte(t, ':'); i >= 0 { // port
+		t = t[:i]
+	}
+	d, err := normalizeHost(t)
+	if err != nil {
+		return "", fmt.Errorf("%w %q: %w", ErrInvalidDomain, truncate(s), err)
+	}
+	if strings.HasPrefix(d, "www.") && strings.IndexByte(d[4:], '.') > 0 {
+		d = d[4:]
+	}
+	if publicSuffixes[d] {
+		return "", fmt.Errorf("%w %q: %q is a public suffix, not a company domain", ErrInvalidDomain, truncate(s), d)
+	}
+	return d, nil
+}
+
+// normalizeHost lower-cases and checks a DNS name; it returns h itself when
+// h is already canonical.
+func normalizeHost(h string) (string, error) {
+	h = strings.TrimSuffix(h, ".")
+	if h == "" {
+		return "", errors.New("empty")
+	}
+	if len(h) > 253 {
+		return "", errors.New("longer than 253 bytes")
+	}
+	upper := false
+	dots := 0
+	labelStart := 0
+	for i := 0; i <= len(h); i++ {
+		if i == len(h) || h[i] == '.' {
+			label := h[labelStart:i]
+			switch {
+			case label == "":
+				return "", errors.New("empty label")
+			case len(label) > 63:
+				return "", errors.New("label longer than 63 bytes")
+			case label[0] == '-' || label[len(label)-1] == '-':
+				return "", fmt.Errorf("label %q starts or ends with '-'", label)
+			}
+			if i < len(h) {
+				dots++
+			}
+			labelStart = i + 1
+			continue
+		}
+		c := h[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '-':
+		case c >= 'A' && c <= 'Z':
+			upper = true
+		case c >= utf8.RuneSelf:
+			return "", errors.New("non-ASCII characters (use the punycode form, xn--...)")
+		default:
+			return "", fmt.Errorf("character %q not allowed in a domain", rune(c))
+		}
+	}
+	if dots == 0 {
+		return "", errors.New("needs at least one dot")
+	}
+	if upper {
+		return strings.ToLower(h), nil
+	}
+	return h, nil
+}
+
+// localByte reports whether c may appear in the local part of an address
+// (RFC 5322 dot-atom characters, plus UTF-8 bytes for internationalised
+// addresses).
+func localByte(c byte) bool {
+	switch {
+	case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c >= utf8.RuneSelf:
+		return true
+	}
+	return strings.IndexByte("!#$%&'*+-/=?^_`{|}~.", c) >= 0
+}
+
+func hasUpper(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 'A' && s[i] <= 'Z' {
+			return true
+		}
+	}
+	return false
+}
+
+func truncate(s string) string {
+	if len(s) <= 80 {
+		return s
+	}
+	// Cut on a rune boundary.
+	n := 80
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "..."
+}
+
+// NormalizeCompanyName returns the matching key of a company name: accents
+// folded, lower case, "&" read as "and", punctuation removed, a leading
+// "The" and trailing legal forms and generic words (Inc, LLC, Ltd, GmbH, AG,
+// S.A., plc, Corp, Co, Group, Holdings, International, 株式会社, 有限公司,
+// 주식회사, ...) dropped, and a web suffix such as ".com" removed. Two names
+// with the same key are taken to name the same company. The key is "" when
+// nothing but legal words remains.
+//
+//	NormalizeCompanyName("ACME, Inc.")            = "acme"
+//	NormalizeCompanyName("The Coca-Cola Company") = "cocacola"
+//	NormalizeCompanyName("Nestlé S.A.")           = "nestle"
+//	NormalizeCompanyName("JPMorgan Chase & Co.")  = "jpmorgan chase"
+//
+// Tickers (AAPL), acronyms (IBM for International Business Machines),
+// renames (Facebook, Meta) and names written in another script are not
+// matched: those need a reference table, not a normaliser.
+func NormalizeCompanyName(name string) string {
+	words := companyWords(name)
+	// Drop a leading "the".
+	if len(words) > 1 && words[0] == "the" {
+		words = words[1:]
+	}
+	// Drop trailing legal forms and generic words, keeping at least one word.
+	for len(words) > 1 {
+		last := words[len(words)-1]
+		if !legalWords[last] && last != "and" {
+			break
+		}
+		words = words[:len(words)-1]
+	}
+	if len(words) == 1 {
+		if legalWords[words[0]] {
+			return ""
+		}
+		words[0] = stripCJKForms(words[0])
+	}
+	for i, w := range words {
+		words[i] = stripWebSuffix(w)
+	}
+	return strings.Join(words, " ")
+}
+
+// companyWords splits a name into lower-case words with accents folded.
+// Dots, apostrophes and hyphens join ("S.A." -> "sa", "Wal-Mart" ->
+// "walmart", "McDonald's" -> "mcdonalds"); other punctuation separates;
+// "&" and "+" become the word "and". A dot followed by a web TLD is kept as
+// a marker so that "Amazon.com" can lose its ".com".
+func companyWords(name string) []string {
+	var words []string
+	var b strings.Builder
+	flush := func() {
+		if b.Len() > 0 {
+			words = append(words, b.String())
+			b.Reset()
+		}
+	}
+	for i, r := range name {
+		switch {
+		case r == '.':
+			// Keep ".com" style suffixes recognisable: a dot between two
+			// letters becomes '\x00' and is resolved by stripWebSuffix.
+			if b.Len() > 0 && i+1 < len(name) && isLetterByte(name[i+1]) {
+				b.WriteByte(0)
+			}
+		case r == '\'' || r == '’' || r == '-' || r == '‐' || r == '`':
+		case r == '&' || r == '+':
+			flush()
+			words = append(words, "and")
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			r = foldRune(unicode.ToLower(r))
+			b.WriteRune(r)
+		default: // space, comma, parentheses, slash, other punctuation and symbols
+			flush()
+		}
+	}
+	flush()
+	// Legal forms written with dots and spaces ("S. A.", "N. V.") become
+	// separate one-letter words; join runs of single letters.
+	out := words[:0]
+	for i := 0; i < len(words); i++ {
+		w := words[i]
+		if len(w) <= 2 && isInitials(w) {
+			j := i + 1
+			for j < len(words) && len(words[j]) <= 2 && isInitials(words[j]) && len(w)+len(words[j]) <= 4 {
+				w += words[j]
+				j++
+			}
+			if j > i+1 && legalWords[strings.ReplaceAll(w, "\x00", "")] {
+				i = j - 1
+			} else {
+				w = words[i]
+			}
+		}
+		out = append(out, w)
+	}
+	for i, w := range out {
+		if k := strings.ReplaceAll(w, "\x00", ""); legalWords[k] {
+			out[i] = k
+		}
+	}
+	return out
+}
+
+func isLetterByte(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+
+func isInitials(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if !(w[i] >= 'a' && w[i] <= 'z' || w[i] == 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// stripWebSuffix removes a ".com"-style suffix marked by companyWords and
+// joins any other dotted parts ("amazon\x00com" -> "amazon").
+func stripWebSuffix(w string) string {
+	if strings.IndexByte(w, 0) < 0 {
+		return w
+	}
+	if i := strings.LastIndexByte(w, 0); i > 0 && webTLDs[w[i+1:]] {
+		w = w[:i]
+	}
+	return strings.ReplaceAll(w, "\x00", "")
+}
+
+// stripCJKForms removes legal forms written in Chinese, Japanese or Korean,
+// which are not separated by spaces.
+func stripCJKForms(w string) string {
+	for _, f := range cjkForms {
+		if t, ok := strings.CutSuffix(w, f); ok && t != "" {
+			return t
+		}
+		if t, ok := strings.CutPrefix(w, f); ok && t != "" {
+			return t
+		}
+	}
+	return w
+}
+
+// foldRune maps accented Latin letters to their base letter.
+func foldRune(r rune) rune {
+	if r < 0xC0 || r > 0x17F {
+		return r
+	}
+	if f, ok := latinFold[r]; ok {
+		return f
+	}
+	return r
+}

@@ -1,0 +1,276 @@
+package identity_test
+
+import (
+	"encoding/csv"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
+
+	"github.com/quorumhq/quorum/identity"
+)
+
+func TestNormalizeEmail(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in, want, err string
+	}{
+		{in: "ann@acme.com", want: "ann@acme.com"},
+		{in: "  Ann.Lee@ACME.com ", want: "ann.lee@acme.com"},
+		{in: "mailto:bob@Eu.Acme.CO.UK", want: "bob@eu.acme.co.uk"},
+		{in: "o'neil+news@acme.com.", want: "o'neil+news@acme.com"},
+		{in: "", err: "invalid email: empty"},
+		{in: "   ", err: "invalid email: empty"},
+		{in: "ann", err: `invalid email "ann": no @`},
+		{in: "ann@", err: `invalid email "ann@": no domain`},
+		{in: "@acme.com", err: `invalid email "@acme.com": nothing before @`},
+		{in: "a@b@acme.com", err: `invalid email "a@b@acme.com": more than one @`},
+		{in: "ann@acme", err: `invalid email "ann@acme": needs at least one dot`},
+		{in: "ann lee@acme.com", err: `invalid email "ann lee@acme.com": character ' ' not allowed before @`},
+		{in: "ann..lee@acme.com", err: `invalid email "ann..lee@acme.com": misplaced dot before @`},
+		{in: "ann@acme..com", err: `invalid email "ann@acme..com": empty label`},
+		{in: "ann@-acme.com", err: `invalid email "ann@-acme.com": label "-acme" starts or ends with '-'`},
+		{in: "Ann <ann@acme.com>", err: `invalid email "Ann <ann@acme.com>": character ' ' not allowed before @`},
+		{in: "ann@bücher.de", err: `invalid email "ann@bücher.de": non-ASCII characters (use the punycode form, xn--...)`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := identity.NormalizeEmail(tt.in)
+			if tt.err != "" {
+				require.EqualError(t, err, tt.err)
+				require.ErrorIs(t, err, identity.ErrInvalidEmail)
+				return
+			}
+			require.NoError(t, err)
+			require.Equal(t, tt.want, got)
+		})
+	}
+}
+
+func TestNormalizeDomain(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in, want, err string
+	}{
+		{in: "acme.com", want: "acme.com"},
+		{in: "https://www.Acme.com/about?x=1", want: "acme.com"},
+		{in: "http://user@eu.acme.com:8080/", want: "eu.acme.com"},
+		{in: "www.com", want: "www.com"},
+		{in: "ACME.CO.UK.", want: "acme.co.uk"},
+		{in: "acme", err: `invalid domain "acme": needs at least one dot`},
+		{in: "co.uk", err: `invalid domain "co.uk": "co.uk" is a public suffix, not a company domain`},
+		{in: "acme_corp.com", err: `invalid domain "acme_corp.com": character '_' not allowed in a domain`},
+		{in: "", err: `invalid domain "": empty`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := identity.NormalizeDomain(tt.in)
+			if tt.err != "" {
+				require.EqualError(t, err, tt.err)
+				require.ErrorIs(t, err, identity.ErrInvalidDomain)
+				return
+			}
+			require.NoError(t, err)
+			require.Equal(t, tt.want, got)
+		})
+	}
+}
+
+func TestNormalizeSalesforceID(t *testing.T) {
+	t.Parallel()
+	// 0015e00000AbCdE: the 18-character form carries the case in "GAA"-like
+	// suffixes; lower-casing the whole ID must not lose it.
+	const id15 = "0035e00000AbCdE"
+	want18 := id15 + sfSuffix(id15)
+	for _, in := range []string{id15, want18, strings.ToLower(want18), strings.ToUpper(want18), " " + want18 + " "} {
+		got, err := identity.NormalizeSalesforceID(in)
+		require.NoError(t, err, in)
+		require.Equal(t, id15, got, in)
+	}
+	_, err := identity.NormalizeSalesforceID("003abc")
+	require.EqualError(t, err, `salesforce ID "003abc": has 6 characters, want 15 or 18`)
+	_, err = identity.NormalizeSalesforceID("0035e00000AbCdE-x")
+	require.EqualError(t, err, `salesforce ID "0035e00000AbCdE-x": character '-' not allowed`)
+}
+
+// sfSuffix computes Salesforce's case-checksum suffix independently of the
+// package, as Salesforce documents it.
+func sfSuffix(id string) string {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
+	var out []byte
+	for chunk := range 3 {
+		bits := 0
+		for i := range 5 {
+			if c := id[chunk*5+i]; c >= 'A' && c <= 'Z' {
+				bits |= 1 << i
+			}
+		}
+		out = append(out, alphabet[bits])
+	}
+	return string(out)
+}
+
+func TestNormalizeCompanyName(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ in, want string }{
+		{"ACME, Inc.", "acme"},
+		{"Acme Incorporated", "acme"},
+		{"The Coca-Cola Company", "cocacola"},
+		{"Nestlé S.A.", "nestle"},
+		{"Nestle S. A.", "nestle"},
+		{"JPMorgan Chase & Co.", "jpmorgan chase"},
+		{"Procter and Gamble Co.", "procter and gamble"},
+		{"Amazon.com, Inc.", "amazon"},
+		{"McDonald's Corporation", "mcdonalds"},
+		{"Wal-Mart Inc", "walmart"},
+		{"Volkswagen Aktiengesellschaft", "volkswagen"},
+		{"Globex GmbH & Co. KG", "globex"},
+		{"Globex UK Ltd", "globex uk"},
+		{"Alibaba Group Holding Limited", "alibaba"},
+		{"삼성전자주식회사", "삼성전자"},
+		{"トヨタ自動車株式会社", "トヨタ自動車"},
+		{"Inc.", ""},
+		{"", ""},
+		{"  ", ""},
+	}
+	for _, tt := range tests {
+		require.Equal(t, tt.want, identity.NormalizeCompanyName(tt.in), tt.in)
+	}
+}
+
+// TestNormalizeCompanyNamePairs measures the normaliser on the labelled
+// pairs in testdata: two names match when their keys are equal. No
+// different-company pair may match; every same-company pair must match
+// except the known limits (tickers, acronyms, renames, other scripts,
+// dropped words), which are listed so that an improvement shows up here.
+func TestNormalizeCompanyNamePairs(t *testing.T) {
+	t.Parallel()
+	f, err := os.Open("testdata/company-name-pairs.csv")
+	require.NoError(t, err)
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	require.NoError(t, err)
+	knownLimits := map[[2]string]bool{}
+	for _, p := range [][2]string{
+		{"Apple Inc", "AAPL"}, {"Microsoft Corporation", "MSFT"},
+		{"Meta Platforms Inc", "Facebook Inc"}, {"International Business Machines", "IBM"},
+		{"International Business Machines Corp.", "IBM Corporation"}, {"General Electric Company", "GE"},
+		{"Procter & Gamble", "P&G"}, {"삼성전자주식회사", "Samsung Electronics"},
+		{"삼성전자주식회사", "Samsung Electronics Co., Ltd."}, {"삼성전자", "Samsung Electronics"},
+		{"トヨタ自動車株式会社", "Toyota Motor Corporation"}, {"BMW AG", "Bayerische Motoren Werke AG"},
+		{"British Petroleum", "BP plc"}, {"British Petroleum", "BP"},
+		{"华为技术有限公司", "Huawei Technologies Co., Ltd."}, {"华为技术有限公司", "Huawei Technologies"},
+		{"华为", "Huawei"}, {"阿里巴巴集团控股有限公司", "Alibaba Group Holding Limited"},
+		{"阿里巴巴集团控股有限公司", "Alibaba Group"}, {"阿里巴巴", "Alibaba"},
+		{"腾讯控股有限公司", "Tencent Holdings Ltd"}, {"腾讯控股有限公司", "Tencent Holdings Limited"},
+		{"腾讯", "Tencent"}, {"百度在线网络技术（北京）公司", "Baidu, Inc."}, {"百度", "Baidu Inc"},
+		{"ソニーグループ株式会社", "Sony Group Corporation"}, {"ソニー", "Sony"},
+		{"アディダスジャパン株式会社", "Adidas Japan"}, {"スターバックスコーヒージャパン", "Starbucks Coffee Japan"},
+		{"Amazon Web Services", "AWS"}, {"Deloitte Touche Tohmatsu Limited", "Deloitte"},
+		{"PricewaterhouseCoopers", "PwC"}, {"Ernst & Young", "EY"},
+	} {
+		knownLimits[p] = true
+	}
+	var tp, fp, tn, fn int
+	var gotLimits, unexpectedMiss, falseMatch []string
+	for _, r := range rows[1:] {
+		x, y, same := r[0], r[1], r[2] == "1"
+		match := identity.NormalizeCompanyName(x) == identity.NormalizeCompanyName(y)
+		switch {
+		case same && match:
+			tp++
+			require.False(t, knownLimits[[2]string{x, y}], "%q ~ %q now matches: remove it from knownLimits", x, y)
+		case same && !match:
+			fn++
+			if knownLimits[[2]string{x, y}] {
+				gotLimits = append(gotLimits, x+" ~ "+y)
+			} else {
+				unexpectedMiss = append(unexpectedMiss, x+" ~ "+y)
+			}
+		case !same && match:
+			fp++
+			falseMatch = append(falseMatch, x+" ~ "+y)
+		default:
+			tn++
+		}
+	}
+	require.Empty(t, unexpectedMiss, "same-company pairs that should match")
+	require.Empty(t, falseMatch, "different companies that match")
+	require.Equal(t, len(knownLimits), len(gotLimits))
+	total := tp + fp + tn + fn
+	t.Logf("pairs %d: accuracy %.1f%%, precision %.1f%%, recall %.1f%% (%d of %d same-company pairs; %d known limits)",
+		total, 100*float64(tp+tn)/float64(total), 100*float64(tp)/float64(tp+fp), 100*float64(tp)/float64(tp+fn), tp, tp+fn, fn)
+	require.Equal(t, 127, total)
+}
+
+func FuzzNormalizeEmail(f *testing.F) {
+	for _, s := range []string{"ann@acme.com", " Ann@ACME.com ", "mailto:x@y.z", "a@b@c", "@", "ann@acme..com", "ä@ü.de", "a@b.c."} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, err := identity.NormalizeEmail(s)
+		if err != nil {
+			if !errors.Is(err, identity.ErrInvalidEmail) {
+				t.Fatalf("error %v does not match ErrInvalidEmail", err)
+			}
+			return
+		}
+		again, err := identity.NormalizeEmail(got)
+		if err != nil || again != got {
+			t.Fatalf("not idempotent: %q -> %q -> %q, %v", s, got, again, err)
+		}
+		if identity.EmailDomain(got) == "" {
+			t.Fatalf("%q has no domain", got)
+		}
+	})
+}
+
+func FuzzNormalizeDomain(f *testing.F) {
+	for _, s := range []string{"acme.com", "https://www.Acme.com/x", "co.uk", "a..b", "x:80", "-a.com", "ü.de"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, err := identity.NormalizeDomain(s)
+		if err != nil {
+			if !errors.Is(err, identity.ErrInvalidDomain) {
+				t.Fatalf("error %v does not match ErrInvalidDomain", err)
+			}
+			return
+		}
+		again, err := identity.NormalizeDomain(got)
+		if err != nil || again != got {
+			t.Fatalf("not idempotent: %q -> %q -> %q, %v", s, got, again, err)
+		}
+	})
+}
+
+func FuzzNormalizeCompanyName(f *testing.F) {
+	for _, s := range []string{"ACME, Inc.", "Nestlé S.A.", "S. A.", "the", "Amazon.com", "株式会社", "a.b.c.d", "\xff\xfe"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := identity.NormalizeCompanyName(s)
+		if !utf8.ValidString(got) {
+			t.Fatalf("%q -> invalid UTF-8 %q", s, got)
+		}
+		if got != strings.TrimSpace(got) || strings.Contains(got, "  ") || strings.ContainsRune(got, 0) {
+			t.Fatalf("%q -> badly spaced key %q", s, got)
+		}
+		if diff := cmp.Diff(strings.ToLower(got), got); diff != "" && isASCII(got) {
+			t.Fatalf("%q -> key not lower case (-want +got):\n%s", s, diff)
+		}
+	})
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}

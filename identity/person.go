@@ -1,0 +1,591 @@
+package identity
+
+import (
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/quorumhq/quorum/b2b"
+)
+
+// A PersonRecord is one source system's version of a person: a Marketo
+// lead, a Salesforce lead or contact, a Dynamics contact.
+//
+// The fields of Person that are empty are fields the record does not carry:
+// they never overwrite a value from another record. Person.ID is ignored (the
+// graph names golden persons); Person.Source and Person.UpdatedAt are set from
+// Source and Time.
+type PersonRecord struct {
+	// Source is the system the record comes from ("salesforce", "marketo").
+	Source b2b.Source `json:"source"`
+	// RecordID is the record's ID in its source; (Source, RecordID) names
+	// the record, and a later record with the same pair is a new version.
+	RecordID string `json:"recordId"`
+	// Identifiers are the record's identifiers besides Person.Email, which
+	// is added to NSEmail automatically.
+	Identifiers []Identifier `json:"identifiers,omitempty"`
+	// OtherAccounts are explicit account references besides
+	// Person.AccountID (a Salesforce AccountContactRelation, say); each
+	// becomes a secondary explicit link.
+	OtherAccounts []b2b.AccountID `json:"otherAccounts,omitempty"`
+	Person        b2b.Person      `json:"person"`
+	// Time is when the source last changed the record; zero means
+	// Person.UpdatedAt. One of them is required.
+	Time time.Time `json:"time"`
+}
+
+// PersonResult says what adding a person record did.
+type PersonResult struct {
+	// Person is the golden person the record belongs to.
+	Person  b2b.PersonID
+	Outcome Outcome
+	// Merged lists golden persons that this record merged into Person;
+	// their IDs now resolve to Person.
+	Merged []b2b.PersonID
+	// Conflicts lists the links that were refused.
+	Conflicts []Conflict
+	// LinksChanged reports whether the person's account links changed.
+	LinksChanged bool
+}
+
+// The person fields, in the order of PersonFields.
+const (
+	pfEmail = iota
+	pfFirstName
+	pfLastName
+	pfTitle
+	pfDepartment
+	pfSeniority
+	pfPhone
+	pfCompany
+	pfAccountID
+	nPersonScalars
+	pfConsent = nPersonScalars
+	pfAttributes
+)
+
+func personField(p *b2b.Person, f int) string {
+	switch f {
+	case pfEmail:
+		return p.Email
+	case pfFirstName:
+		return p.FirstName
+	case pfLastName:
+		return p.LastName
+	case pfTitle:
+		return p.Title
+	case pfDepartment:
+		return p.Department
+	case pfSeniority:
+		return p.Seniority
+	case pfPhone:
+		return p.Phone
+	case pfCompany:
+		return p.Company
+	case pfAccountID:
+		return string(p.AccountID)
+	}
+	return ""
+}
+
+func setPersonField(p *b2b.Person, f int, v string) {
+	switch f {
+	case pfEmail:
+		p.Email = v
+	case pfFirstName:
+		p.FirstName = v
+	case pfLastName:
+		p.LastName = v
+	case pfTitle:
+		p.Title = v
+	case pfDepartment:
+		p.Department = v
+	case pfSeniority:
+		p.Seniority = v
+	case pfPhone:
+		p.Phone = v
+	case pfCompany:
+		p.Company = v
+	case pfAccountID:
+		p.AccountID = b2b.AccountID(v)
+	}
+}
+
+// personRec is a stored person record. Records form a union-find forest
+// (parent) whose root is the oldest record of a golden person; next links
+// the records of one golden person in a ring.
+type personRec struct {
+	p        b2b.Person
+	recordID string
+	extra    []identKey // identifiers besides p.Email, accumulated over versions
+	accts    []string   // OtherAccounts, accumulated
+	parent   int32
+	next     int32
+	src      uint16
+	dead     bool
+	g        *goldenPerson // set on live roots
+}
+
+// goldenPerson is the state of a golden person, held by its root record:
+// for each field, the record whose value wins.
+type goldenPerson struct {
+	id       b2b.PersonID
+	win      [nPersonScalars]int32
+	consent  []keyWin
+	attrs    []keyWin
+	uniq     []identKey
+	hasOther bool
+	primary  link
+	more     []link
+	// keys under which the person waits in the resolution indexes
+	hostIdx, nameIdx, refIdx string
+}
+
+type keyWin struct {
+	key string
+	rec int32
+}
+
+func (g *Graph) pfind(i int32) int32 {
+	for {
+		r := g.precs.at(i)
+		p := r.parent
+		if p == i {
+			return i
+		}
+		gp := g.precs.at(p).parent
+		r.parent = gp
+		i = gp
+	}
+}
+
+// AddPerson adds one person record (or a new version of one) and returns
+// what it did. A record with a problem is rejected with a
+// *b2b.ValidationError that lists every problem with its path, and is
+// counted in Stats.Rejected; the graph is unchanged.
+func (g *Graph) AddPerson(rec PersonRecord) (PersonResult, error) {
+	var buf [6]identKey
+	idents, extra, err := g.preparePerson(&rec, buf[:0])
+	if err != nil {
+		return PersonResult{}, g.reject(err)
+	}
+	src := g.sources.intern(rec.Source)
+	i := g.precs.len()
+	if j, found := g.pkeyMap(src).getOrPut(rec.RecordID, i); found {
+		return g.updatePerson(j, &rec, idents, extra), nil
+	}
+	g.precs.add(personRec{
+		p: rec.Person, recordID: rec.RecordID, extra: extra, accts: accountStrings(rec.OtherAccounts),
+		parent: i, next: i, src: src,
+	})
+	g.nprecs++
+	gp := &goldenPerson{}
+	g.precs.at(i).g = gp
+	g.persons++
+	g.resetGolden(gp)
+	g.applyPerson(gp, i)
+	res := PersonResult{Outcome: Created}
+	g.linkPerson(i, idents, &res, i)
+	root := g.pfind(i)
+	if root != i {
+		res.Outcome = Joined
+	}
+	res.LinksChanged = g.resolvePerson(root)
+	res.Person = g.personID(root)
+	g.stats.Outcomes[res.Outcome]++
+	return res, nil
+}
+
+// preparePerson validates and normalises a record in place; it returns the
+// identifiers to link, in link order (unique namespaces first, then the
+// email, then the others as given), and the identifiers to store besides
+// the email.
+func (g *Graph) preparePerson(rec *PersonRecord, buf []identKey) ([]identKey, []identKey, error) {
+	var ps b2b.Problems
+	if strings.TrimSpace(rec.Source) == "" {
+		ps.Addf("source", "is required")
+	} else if strings.ContainsRune(rec.Source, ':') {
+		ps.Addf("source", "%q must not contain ':'", rec.Source)
+	}
+	if strings.TrimSpace(rec.RecordID) == "" {
+		ps.Addf("recordId", "is required")
+	}
+	if rec.Time.IsZero() {
+		rec.Time = rec.Person.UpdatedAt
+		if rec.Time.IsZero() {
+			ps.Addf("time", "is required: most-recent-wins needs it (set Time or Person.UpdatedAt)")
+		}
+	}
+	p := &rec.Person
+	p.ID, p.Source, p.UpdatedAt = "", rec.Source, rec.Time
+	var email identKey
+	if p.Email != "" {
+		e, err := NormalizeEmail(p.Email)
+		if err != nil {
+			ps.Add("person.email", err)
+		} else {
+			if e != p.Email {
+				g.stats.Normalized++
+			}
+			p.Email = e
+			email = identKey{g.nsEmail, e}
+		}
+	}
+	if p.Seniority != "" && !slices.Contains(b2b.Seniorities, p.Seniority) {
+		ps.Addf("person.seniority", "unknown seniority %q (want one of %s)", p.Seniority, strings.Join(b2b.Seniorities, ", "))
+	}
+	if p.Department != "" && !slices.Contains(b2b.Departments, p.Department) {
+		ps.Addf("person.department", "unknown department %q (want one of %s)", p.Department, strings.Join(b2b.Departments, ", "))
+	}
+	if len(p.Consent) > 0 || len(p.Attributes) > 0 {
+		cp := b2b.Person{ID: "record", Consent: p.Consent, Attributes: p.Attributes}
+		ps.Add("person", cp.Validate())
+	}
+	if p.AccountID != "" {
+		p.AccountID = b2b.AccountID(strings.TrimSpace(string(p.AccountID)))
+		if p.AccountID == "" {
+			ps.Addf("person.accountId", "is blank")
+		}
+	}
+	for i, a := range rec.OtherAccounts {
+		if strings.TrimSpace(string(a)) == "" {
+			ps.Addf(fmt.Sprintf("otherAccounts[%d]", i), "is blank")
+		}
+	}
+	var extra []identKey
+	if len(rec.Identifiers) > 0 {
+		extra = make([]identKey, 0, len(rec.Identifiers))
+	}
+	for i, id := range rec.Identifiers {
+		k, changed, err := g.normIdent(id)
+		if err != nil {
+			ps.Add(fmt.Sprintf("identifiers[%d]", i), fmt.Errorf("%s: %w", id.Namespace, err))
+			continue
+		}
+		if changed {
+			g.stats.Normalized++
+		}
+		for _, o := range extra {
+			if o.ns == k.ns && o.val != k.val && k.ns.spec.Unique {
+				ps.Addf(fmt.Sprintf("identifiers[%d]", i), "second value %q of unique namespace %s (first %q)", k.val, k.ns.spec.Name, o.val)
+			}
+		}
+		if !slices.Contains(extra, k) && k != email {
+			extra = append(extra, k)
+		}
+	}
+	if err := ps.Err("person record %s:%s", rec.Source, rec.RecordID); err != nil {
+		return nil, nil, err
+	}
+	idents := buf
+	for _, k := range extra {
+		if k.ns.spec.Unique {
+			idents = append(idents, k)
+		}
+	}
+	if email.val != "" {
+		idents = append(idents, email)
+	}
+	for _, k := range extra {
+		if !k.ns.spec.Unique {
+			idents = append(idents, k)
+		}
+	}
+	return idents, extra, nil
+}
+
+func accountStrings(as []b2b.AccountID) []string {
+	if len(as) == 0 {
+		return nil
+	}
+	out := make([]string, 0, len(as))
+	for _, a := range as {
+		if s := strings.TrimSpace(string(a)); !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// linkPerson links record i through its identifiers, merging golden
+// persons unless a conflict forbids it. fresh is the index of a record
+// added by this call (its singleton is not reported as merged), or -1.
+func (g *Graph) linkPerson(i int32, idents []identKey, res *PersonResult, fresh int32) {
+	for _, k := range idents {
+		owner, ok := k.ns.persons.getOrPut(k.val, i)
+		if !ok {
+			continue
+		}
+		a, b := g.pfind(owner), g.pfind(i)
+		if a == b {
+			continue
+		}
+		if c, bad := g.personConflict(a, b, k, i); bad {
+			res.Conflicts = append(res.Conflicts, c)
+			g.stats.Conflicts[c.Kind]++
+			continue
+		}
+		root, loser := min(a, b), max(a, b)
+		if loser != fresh {
+			res.Merged = append(res.Merged, g.personID(loser))
+		}
+		g.mergePersons(root, loser)
+	}
+}
+
+func (g *Graph) personConflict(a, b int32, k identKey, rec int32) (Conflict, bool) {
+	ga, gb := g.precs.at(a).g, g.precs.at(b).g
+	detail := ""
+	kind := ConflictKind("")
+	for _, u := range ga.uniq {
+		for _, v := range gb.uniq {
+			if u.ns == v.ns && u.val != v.val {
+				kind, detail = ConflictUniqueNamespace, fmt.Sprintf("%s %q vs %q", u.ns.spec.Name, u.val, v.val)
+			}
+		}
+	}
+	if kind == "" {
+		ra, rb := g.goldenValue(ga, pfAccountID), g.goldenValue(gb, pfAccountID)
+		if ra != "" && rb != "" && ra != rb {
+			xa, xb := g.accountRoot(ra), g.accountRoot(rb)
+			if xa < 0 || xb < 0 || xa != xb {
+				kind, detail = ConflictAccount, fmt.Sprintf("account %q vs %q", ra, rb)
+			}
+		}
+	}
+	if kind == "" {
+		return Conflict{}, false
+	}
+	r := g.precs.at(rec)
+	return Conflict{
+		Kind:       kind,
+		Identifier: k.id(),
+		Record:     RecordRef{r.p.Source, r.recordID},
+		Kept:       string(g.personID(a)),
+		Other:      string(g.personID(b)),
+		Detail:     detail,
+	}, true
+}
+
+func (g *Graph) goldenValue(gp *goldenPerson, f int) string {
+	if w := gp.win[f]; w >= 0 {
+		return personField(&g.precs.at(w).p, f)
+	}
+	return ""
+}
+
+// mergePersons merges the golden person rooted at loser into root.
+func (g *Graph) mergePersons(root, loser int32) {
+	r, l := g.precs.at(root).g, g.precs.at(loser).g
+	for f := range nPersonScalars {
+		if w := l.win[f]; w >= 0 && (r.win[f] < 0 || g.pBetter(w, r.win[f], f)) {
+			r.win[f] = w
+		}
+	}
+	for _, kw := range l.consent {
+		g.offerConsent(r, kw.key, kw.rec)
+	}
+	for _, kw := range l.attrs {
+		g.offerAttr(r, kw.key, kw.rec)
+	}
+	for _, u := range l.uniq {
+		if !slices.Contains(r.uniq, u) {
+			r.uniq = append(r.uniq, u)
+		}
+	}
+	r.hasOther = r.hasOther || l.hasOther
+	g.setLinks(loser, l, link{}, nil)
+	g.unwait(l)
+	pr, pl := g.precs.at(root), g.precs.at(loser)
+	pr.next, pl.next = pl.next, pr.next
+	pl.parent = root
+	pl.g = nil
+	g.persons--
+}
+
+func (g *Graph) resetGolden(gp *goldenPerson) {
+	for f := range gp.win {
+		gp.win[f] = -1
+	}
+	gp.consent, gp.attrs, gp.uniq, gp.hasOther = gp.consent[:0], gp.attrs[:0], gp.uniq[:0], false
+}
+
+// applyPerson offers record m's values to a golden person.
+func (g *Graph) applyPerson(gp *goldenPerson, m int32) {
+	r := g.precs.at(m)
+	for f := range nPersonScalars {
+		if personField(&r.p, f) != "" && (gp.win[f] < 0 || g.pBetter(m, gp.win[f], f)) {
+			gp.win[f] = m
+		}
+	}
+	for ch := range r.p.Consent {
+		g.offerConsent(gp, ch, m)
+	}
+	for k := range r.p.Attributes {
+		g.offerAttr(gp, k, m)
+	}
+	for _, k := range r.extra {
+		if k.ns.spec.Unique && !slices.Contains(gp.uniq, k) {
+			gp.uniq = append(gp.uniq, k)
+		}
+	}
+	if r.p.Email != "" && g.nsEmail.spec.Unique {
+		if k := (identKey{g.nsEmail, r.p.Email}); !slices.Contains(gp.uniq, k) {
+			gp.uniq = append(gp.uniq, k)
+		}
+	}
+	gp.hasOther = gp.hasOther || len(r.accts) > 0
+}
+
+func (g *Graph) offerConsent(gp *goldenPerson, ch string, m int32) {
+	for i := range gp.consent {
+		if gp.consent[i].key == ch {
+			if g.consentBetter(m, gp.consent[i].rec, ch) {
+				gp.consent[i].rec = m
+			}
+			return
+		}
+	}
+	gp.consent = append(gp.consent, keyWin{ch, m})
+}
+
+func (g *Graph) offerAttr(gp *goldenPerson, key string, m int32) {
+	for i := range gp.attrs {
+		if gp.attrs[i].key == key {
+			if g.pBetter(m, gp.attrs[i].rec, pfAttributes) {
+				gp.attrs[i].rec = m
+			}
+			return
+		}
+	}
+	gp.attrs = append(gp.attrs, keyWin{key, m})
+}
+
+// pBetter reports whether record x's value of field f beats record y's.
+func (g *Graph) pBetter(x, y int32, f int) bool {
+	rx, ry := g.precs.at(x), g.precs.at(y)
+	return better(g.pRules[f], rx.src, ry.src, rx.p.UpdatedAt, ry.p.UpdatedAt, x, y)
+}
+
+func (g *Graph) consentBetter(x, y int32, ch string) bool {
+	rx, ry := g.precs.at(x), g.precs.at(y)
+	tx, ty := rx.p.Consent[ch].At, ry.p.Consent[ch].At
+	if tx.IsZero() {
+		tx = rx.p.UpdatedAt
+	}
+	if ty.IsZero() {
+		ty = ry.p.UpdatedAt
+	}
+	return better(g.pRules[pfConsent], rx.src, ry.src, tx, ty, x, y)
+}
+
+// better ranks two records under a rule: source priority, then the most
+// recent, then the later arrival.
+func better(rule *rankedRule, sx, sy uint16, tx, ty time.Time, x, y int32) bool {
+	if rx, ry := rule.ranks[sx], rule.ranks[sy]; rx != ry {
+		return rx < ry
+	}
+	if c := tx.Compare(ty); c != 0 {
+		return c > 0
+	}
+	return x > y
+}
+
+// updatePerson applies a new version of record i.
+func (g *Graph) updatePerson(i int32, rec *PersonRecord, idents, extra []identKey) PersonResult {
+	old := g.precs.at(i)
+	res := PersonResult{}
+	switch c := rec.Time.Compare(old.p.UpdatedAt); {
+	case c < 0:
+		res.Outcome = Stale
+	case c == 0 && reflect.DeepEqual(old.p, rec.Person) && containsAll(old.extra, extra) &&
+		containsAllStr(old.accts, accountStrings(rec.OtherAccounts)):
+		res.Outcome = Duplicate
+	}
+	if res.Outcome != "" {
+		g.stats.Outcomes[res.Outcome]++
+		res.Person = g.personID(g.pfind(i))
+		return res
+	}
+	res.Outcome = Updated
+	// Identifiers accumulate: the old email stays an identifier of the record.
+	if old.p.Email != "" && old.p.Email != rec.Person.Email {
+		if k := (identKey{g.nsEmail, old.p.Email}); !slices.Contains(old.extra, k) {
+			old.extra = append(old.extra, k)
+		}
+	}
+	for _, k := range extra {
+		if !slices.Contains(old.extra, k) {
+			old.extra = append(old.extra, k)
+		}
+	}
+	for _, a := range accountStrings(rec.OtherAccounts) {
+		if !slices.Contains(old.accts, a) {
+			old.accts = append(old.accts, a)
+		}
+	}
+	old.p = rec.Person
+	g.recomputePerson(g.pfind(i))
+	g.linkPerson(i, idents, &res, -1)
+	root := g.pfind(i)
+	res.LinksChanged = g.resolvePerson(root)
+	res.Person = g.personID(root)
+	g.stats.Outcomes[res.Outcome]++
+	return res
+}
+
+func containsAll(have, want []identKey) bool {
+	for _, w := range want {
+		if !slices.Contains(have, w) {
+			return false
+		}
+	}
+	return true
+}
+
+func containsAllStr(have, want []string) bool {
+	for _, w := range want {
+		if !slices.Contains(have, w) {
+			return false
+		}
+	}
+	return true
+}
+
+// recomputePerson rebuilds a golden person from all its records.
+func (g *Graph) recomputePerson(root int32) {
+	gp := g.precs.at(root).g
+	g.resetGolden(gp)
+	for m := range g.members(root) {
+		g.applyPerson(gp, m)
+	}
+}
+
+// members yields the records of the golden person rooted at root.
+func (g *Graph) members(root int32) func(func(int32) bool) {
+	return func(yield func(int32) bool) {
+		m := root
+		for {
+			if !yield(m) {
+				return
+			}
+			m = g.precs.at(m).next
+			if m == root {
+				return
+			}
+		}
+	}
+}
+
+// personID returns the ID of the golden person rooted at root: the source
+// and record ID of its oldest record ("salesforce:0035e00000Abcde").
+func (g *Graph) personID(root int32) b2b.PersonID {
+	gp := g.precs.at(root).g
+	if gp.id == "" {
+		r := g.precs.at(root)
+		gp.id = b2b.PersonID(r.p.Source + ":" + r.recordID)
+	}
+	return gp.id
+}

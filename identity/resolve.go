@@ -1,0 +1,455 @@
+package identity
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/quorumhq/quorum/b2b"
+)
+
+// Method is how a person was linked to an account.
+type Method string
+
+// The resolution methods, in the order they are tried.
+const (
+	// MethodExplicit: the source named the account (a CRM contact's
+	// AccountId, a Marketo lead's company ID, an AccountContactRelation).
+	// Confidence 1.0.
+	MethodExplicit Method = "explicit"
+	// MethodEmailDomain: the person's email domain is an account domain
+	// (confidence 0.9) or a subdomain of one (0.8, "eu.acme.com" under
+	// "acme.com").
+	MethodEmailDomain Method = "email_domain"
+	// MethodCompanyName: the normalised company name the person gave equals
+	// exactly one account's normalised name. Confidence 0.6.
+	MethodCompanyName Method = "company_name"
+)
+
+// The confidence of each kind of link.
+const (
+	ConfidenceExplicit          = 1.0
+	ConfidenceDomain            = 0.9
+	ConfidenceSubdomain         = 0.8
+	ConfidenceCompanyName       = 0.6
+	methodNone            uint8 = 0
+	methodExplicit        uint8 = 1
+	methodDomain          uint8 = 2
+	methodName            uint8 = 3
+)
+
+// A Link ties a person to an account.
+type Link struct {
+	Account    b2b.AccountID `json:"account"`
+	Method     Method        `json:"method"`
+	Confidence float64       `json:"confidence"`
+	Primary    bool          `json:"primary"`
+	// Evidence says what matched, in words.
+	Evidence string `json:"evidence"`
+}
+
+type link struct {
+	acct   int32 // account root at link time (find it again to read)
+	method uint8
+	sub    bool   // domain matched as a parent of the email domain
+	via    string // the reference, domain or name key that matched
+}
+
+// UnresolvedReason says why a resolution step found no account.
+type UnresolvedReason string
+
+// The reasons a person is not linked, one per step tried.
+const (
+	ReasonUnknownAccount   UnresolvedReason = "unknown_account_reference"
+	ReasonFreeMail         UnresolvedReason = "free_mail_domain"
+	ReasonNoDomainMatch    UnresolvedReason = "no_domain_match"
+	ReasonAmbiguousCompany UnresolvedReason = "ambiguous_company_name"
+	ReasonNoCompanyMatch   UnresolvedReason = "no_company_match"
+	// ReasonNoEvidence: no account reference, no usable email and no
+	// company name.
+	ReasonNoEvidence UnresolvedReason = "no_evidence"
+)
+
+// An Unresolved person has no account link.
+type Unresolved struct {
+	Person b2b.PersonID `json:"person"`
+	// Reason is the first step that failed; Reasons lists every step tried.
+	Reason  UnresolvedReason   `json:"reason"`
+	Reasons []UnresolvedReason `json:"reasons"`
+	// Detail explains each step in words.
+	Detail string `json:"detail"`
+}
+
+type why struct {
+	reason UnresolvedReason
+	detail string
+}
+
+// resolvePerson recomputes the links of a golden person and reports
+// whether they changed.
+func (g *Graph) resolvePerson(root int32) bool {
+	gp := g.precs.at(root).g
+	prim, more := g.computeLinks(root, gp, nil)
+	return g.setLinks(root, gp, prim, more)
+}
+
+// computeLinks runs the resolution steps in order. With explain == nil it
+// registers the person in the indexes of the steps that failed (so that a
+// later account re-resolves it); otherwise it records why each step failed.
+func (g *Graph) computeLinks(root int32, gp *goldenPerson, explain *[]why) (prim link, more []link) {
+	register := explain == nil
+	note := func(r UnresolvedReason, format string, args ...any) {
+		*explain = append(*explain, why{r, fmt.Sprintf(format, args...)})
+	}
+	// 1. Explicit references.
+	if ref := g.goldenValue(gp, pfAccountID); ref != "" {
+		if a := g.accountRoot(ref); a >= 0 {
+			prim = link{acct: a, method: methodExplicit, via: ref}
+		} else {
+			if explain != nil {
+				note(ReasonUnknownAccount, "account reference %q matches no account", ref)
+			}
+			if register && gp.refIdx != ref {
+				g.waitRef[ref] = append(g.waitRef[ref], root)
+				gp.refIdx = ref
+			}
+		}
+	}
+	if gp.hasOther {
+		for m := range g.members(root) {
+			for _, ref := range g.precs.at(m).accts {
+				a := g.accountRoot(ref)
+				if a < 0 {
+					if explain != nil {
+						note(ReasonUnknownAccount, "account reference %q matches no account", ref)
+					}
+					if register {
+						g.waitRef[ref] = append(g.waitRef[ref], root)
+					}
+					continue
+				}
+				l := link{acct: a, method: methodExplicit, via: ref}
+				if prim.method == methodNone {
+					prim = l
+				} else if prim.acct != a && !slices.ContainsFunc(more, func(x link) bool { return x.acct == a }) {
+					more = append(more, l)
+				}
+			}
+		}
+	}
+	if prim.method != methodNone {
+		return prim, more
+	}
+	// 2. Email domain, then its parent domains.
+	email := g.goldenValue(gp, pfEmail)
+	if host := EmailDomain(email); host != "" {
+		if fm := g.freeMailOf(host); fm != "" {
+			if explain != nil {
+				note(ReasonFreeMail, "email domain %q is free mail (%s)", host, fm)
+			}
+		} else {
+			if register && gp.hostIdx != host {
+				for d := host; d != ""; d = parentDomain(d) {
+					g.waitDomain[d] = append(g.waitDomain[d], root)
+				}
+				gp.hostIdx = host
+			}
+			for d := host; d != ""; d = parentDomain(d) {
+				accts := g.acctByDomain[d]
+				if len(accts) == 0 {
+					continue
+				}
+				ls := make([]link, 0, len(accts))
+				for _, a := range accts {
+					ls = append(ls, link{acct: a, method: methodDomain, sub: d != host, via: d})
+				}
+				if len(ls) > 1 {
+					// Primary: the account whose main domain this is, then the oldest.
+					slices.SortFunc(ls, func(x, y link) int {
+						mx, my := g.arecs[x.acct].g.domains[0] == d, g.arecs[y.acct].g.domains[0] == d
+						if mx != my {
+							if mx {
+								return -1
+							}
+							return 1
+						}
+						return cmp.Compare(x.acct, y.acct)
+					})
+				}
+				return ls[0], ls[1:]
+			}
+			if explain != nil {
+				note(ReasonNoDomainMatch, "email domain %q matches no account domain", host)
+			}
+		}
+	}
+	// 3. Company name.
+	if company := g.goldenValue(gp, pfCompany); company != "" {
+		key := NormalizeCompanyName(company)
+		if key != "" {
+			if register && gp.nameIdx != key {
+				g.waitName[key] = append(g.waitName[key], root)
+				gp.nameIdx = key
+			}
+			switch accts := g.acctByName[key]; len(accts) {
+			case 0:
+				if explain != nil {
+					note(ReasonNoCompanyMatch, "company %q (key %q) matches no account name", company, key)
+				}
+			case 1:
+				return link{acct: accts[0], method: methodName, via: key}, nil
+			default:
+				ids := make([]string, len(accts))
+				for i, a := range accts {
+					ids[i] = string(g.accountID(a))
+				}
+				slices.Sort(ids)
+				if explain != nil {
+					note(ReasonAmbiguousCompany, "company %q (key %q) matches %d accounts: %s", company, key, len(ids), strings.Join(ids, ", "))
+				}
+			}
+		} else {
+			if explain != nil {
+				note(ReasonNoCompanyMatch, "company %q has no name besides legal words", company)
+			}
+		}
+	}
+	if explain != nil && len(*explain) == 0 {
+		note(ReasonNoEvidence, "no account reference, no company email and no company name")
+	}
+	return link{}, nil
+}
+
+// parentDomain returns d without its first label, or "" when what remains
+// is a top-level domain or a public suffix.
+func parentDomain(d string) string {
+	i := strings.IndexByte(d, '.')
+	if i < 0 {
+		return ""
+	}
+	rest := d[i+1:]
+	if strings.IndexByte(rest, '.') < 0 || publicSuffixes[rest] {
+		return ""
+	}
+	return rest
+}
+
+// freeMailOf returns the free-mail domain that host is or is under, or "".
+func (g *Graph) freeMailOf(host string) string {
+	for d := host; d != ""; {
+		if g.freeMail[d] {
+			return d
+		}
+		i := strings.IndexByte(d, '.')
+		if i < 0 {
+			break
+		}
+		d = d[i+1:]
+	}
+	return ""
+}
+
+// setLinks replaces a person's links, keeping the account member lists up
+// to date, and reports whether anything changed.
+func (g *Graph) setLinks(root int32, gp *goldenPerson, prim link, more []link) bool {
+	if g.sameLinks(gp.primary, prim) && len(gp.more) == len(more) {
+		same := true
+		for i := range more {
+			if !g.sameLinks(gp.more[i], more[i]) {
+				same = false
+				break
+			}
+		}
+		if same {
+			return false
+		}
+	}
+	if gp.primary.method != methodNone {
+		g.removeMember(gp.primary.acct, root)
+	}
+	for _, l := range gp.more {
+		g.removeMember(l.acct, root)
+	}
+	gp.primary, gp.more = prim, more
+	if prim.method != methodNone {
+		a := g.afind(prim.acct)
+		g.acctMembers[a] = append(g.acctMembers[a], root)
+	}
+	for _, l := range more {
+		a := g.afind(l.acct)
+		g.acctMembers[a] = append(g.acctMembers[a], root)
+	}
+	return true
+}
+
+func (g *Graph) sameLinks(a, b link) bool {
+	if a.method != b.method || a.sub != b.sub || a.via != b.via {
+		return false
+	}
+	return a.method == methodNone || g.afind(a.acct) == g.afind(b.acct)
+}
+
+func (g *Graph) removeMember(acct, person int32) {
+	a := g.afind(acct)
+	if l := removeOne(g.acctMembers[a], person); len(l) == 0 {
+		g.acctMembers[a] = nil
+	} else {
+		g.acctMembers[a] = l
+	}
+}
+
+// unwait removes a golden person from the resolution indexes.
+func (g *Graph) unwait(gp *goldenPerson) {
+	if gp.refIdx != "" {
+		g.dropWait(g.waitRef, gp.refIdx)
+	}
+	if gp.nameIdx != "" {
+		g.dropWait(g.waitName, gp.nameIdx)
+	}
+	for d := gp.hostIdx; d != ""; d = parentDomain(d) {
+		g.dropWait(g.waitDomain, d)
+	}
+}
+
+// dropWait removes the dead and merged-away persons of one index entry.
+func (g *Graph) dropWait(idx map[string][]int32, key string) {
+	l := idx[key]
+	out := l[:0]
+	for _, p := range l {
+		if !g.precs.at(p).dead && g.precs.at(p).g != nil {
+			out = append(out, p)
+		}
+	}
+	if len(out) == 0 {
+		delete(idx, key)
+	} else {
+		idx[key] = out
+	}
+}
+
+func (g *Graph) exportLink(gp *goldenPerson, l link, primary bool) Link {
+	out := Link{Account: g.accountID(g.afind(l.acct)), Primary: primary}
+	switch l.method {
+	case methodExplicit:
+		out.Method, out.Confidence = MethodExplicit, ConfidenceExplicit
+		out.Evidence = fmt.Sprintf("account reference %q", l.via)
+	case methodDomain:
+		out.Method, out.Confidence = MethodEmailDomain, ConfidenceDomain
+		host := EmailDomain(g.goldenValue(gp, pfEmail))
+		out.Evidence = fmt.Sprintf("email domain %q", l.via)
+		if l.sub {
+			out.Confidence = ConfidenceSubdomain
+			out.Evidence = fmt.Sprintf("email domain %q under account domain %q", host, l.via)
+		}
+	case methodName:
+		out.Method, out.Confidence = MethodCompanyName, ConfidenceCompanyName
+		out.Evidence = fmt.Sprintf("company %q normalises to account name key %q", g.goldenValue(gp, pfCompany), l.via)
+	}
+	return out
+}
+
+func (g *Graph) links(root int32) []Link {
+	gp := g.precs.at(root).g
+	if gp.primary.method == methodNone {
+		return nil
+	}
+	out := []Link{g.exportLink(gp, gp.primary, true)}
+	for _, l := range gp.more {
+		out = append(out, g.exportLink(gp, l, false))
+	}
+	return out
+}
+
+// Links returns a person's account links, the primary first.
+func (g *Graph) Links(id b2b.PersonID) ([]Link, error) {
+	root, ok := g.personRoot(id)
+	if !ok || g.precs.at(root).dead {
+		return nil, fmt.Errorf("%w %q", ErrUnknownPerson, id)
+	}
+	return g.links(root), nil
+}
+
+// liveRoots yields the roots of the live golden persons in order of age.
+func (g *Graph) liveRoots(yield func(int32) bool) {
+	for i := range g.precs.len() {
+		if r := g.precs.at(i); r.g != nil && !r.dead {
+			if !yield(int32(i)) {
+				return
+			}
+		}
+	}
+}
+
+// Unresolved lists the persons without an account link, each with the
+// reason of every step that failed, sorted by person ID.
+func (g *Graph) Unresolved() []Unresolved {
+	var out []Unresolved
+	for root := range g.liveRoots {
+		gp := g.precs.at(root).g
+		if gp.primary.method != methodNone {
+			continue
+		}
+		out = append(out, g.explain(root, gp))
+	}
+	slices.SortFunc(out, func(a, b Unresolved) int { return strings.Compare(string(a.Person), string(b.Person)) })
+	return out
+}
+
+func (g *Graph) explain(root int32, gp *goldenPerson) Unresolved {
+	var ws []why
+	g.computeLinks(root, gp, &ws)
+	u := Unresolved{Person: g.personID(root)}
+	details := make([]string, len(ws))
+	for i, w := range ws {
+		u.Reasons = append(u.Reasons, w.reason)
+		details[i] = w.detail
+	}
+	if len(ws) > 0 {
+		u.Reason = ws[0].reason
+	}
+	u.Detail = strings.Join(details, "; ")
+	return u
+}
+
+// MatchRate measures person-to-account resolution.
+type MatchRate struct {
+	Persons  int `json:"persons"`
+	Resolved int `json:"resolved"`
+	// ByMethod counts resolved persons by the method of their primary link.
+	ByMethod map[Method]int `json:"byMethod"`
+	// Unresolved counts unresolved persons by their first reason.
+	Unresolved map[UnresolvedReason]int `json:"unresolved"`
+	// Rate is Resolved / Persons (0 with no persons).
+	Rate float64 `json:"rate"`
+}
+
+func (m MatchRate) String() string {
+	return fmt.Sprintf("%d of %d persons linked to an account (%.1f%%)", m.Resolved, m.Persons, 100*m.Rate)
+}
+
+// MatchRate returns the lead-to-account match rate. It reads every golden
+// person, so it is a report, not a per-record call.
+func (g *Graph) MatchRate() MatchRate {
+	m := MatchRate{ByMethod: map[Method]int{}, Unresolved: map[UnresolvedReason]int{}}
+	for root := range g.liveRoots {
+		gp := g.precs.at(root).g
+		m.Persons++
+		switch gp.primary.method {
+		case methodExplicit:
+			m.ByMethod[MethodExplicit]++
+		case methodDomain:
+			m.ByMethod[MethodEmailDomain]++
+		case methodName:
+			m.ByMethod[MethodCompanyName]++
+		default:
+			m.Unresolved[g.explain(root, gp).Reason]++
+			continue
+		}
+		m.Resolved++
+	}
+	if m.Persons > 0 {
+		m.Rate = float64(m.Resolved) / float64(m.Persons)
+	}
+	return m
+}

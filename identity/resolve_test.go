@@ -1,0 +1,193 @@
+package identity_test
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/identity"
+)
+
+func TestResolution(t *testing.T) {
+	t.Parallel()
+	accounts := []b2b.Account{
+		acme(),
+		{ID: "globex", Name: "Globex GmbH", Domains: []string{"globex.de"}},
+		{ID: "initech-us", Name: "Initech, Inc.", Domains: []string{"initech.com"}},
+		{ID: "initech-uk", Name: "Initech Ltd"}, // same name key as initech-us
+	}
+	tests := []struct {
+		name   string
+		cfg    identity.Config
+		person b2b.Person
+		want   []identity.Link
+		reason identity.UnresolvedReason
+		detail string
+	}{
+		{name: "explicit reference wins over the email domain",
+			person: b2b.Person{Email: "a@globex.de", AccountID: "acme"},
+			want:   []identity.Link{{Account: "acme", Method: identity.MethodExplicit, Confidence: 1, Primary: true, Evidence: `account reference "acme"`}}},
+		{name: "email domain",
+			person: b2b.Person{Email: "a@acme.com"},
+			want:   []identity.Link{{Account: "acme", Method: identity.MethodEmailDomain, Confidence: 0.9, Primary: true, Evidence: `email domain "acme.com"`}}},
+		{name: "second domain of an account",
+			person: b2b.Person{Email: "a@acme.io"},
+			want:   []identity.Link{{Account: "acme", Method: identity.MethodEmailDomain, Confidence: 0.9, Primary: true, Evidence: `email domain "acme.io"`}}},
+		{name: "subdomain",
+			person: b2b.Person{Email: "a@mail.eu.acme.com"},
+			want: []identity.Link{{Account: "acme", Method: identity.MethodEmailDomain, Confidence: 0.8, Primary: true,
+				Evidence: `email domain "mail.eu.acme.com" under account domain "acme.com"`}}},
+		{name: "unknown reference falls back to the domain",
+			person: b2b.Person{Email: "a@acme.com", AccountID: "001-gone"},
+			want:   []identity.Link{{Account: "acme", Method: identity.MethodEmailDomain, Confidence: 0.9, Primary: true, Evidence: `email domain "acme.com"`}}},
+		{name: "free mail falls back to the company name",
+			person: b2b.Person{Email: "ann@gmail.com", Company: "ACME Inc."},
+			want: []identity.Link{{Account: "acme", Method: identity.MethodCompanyName, Confidence: 0.6, Primary: true,
+				Evidence: `company "ACME Inc." normalises to account name key "acme"`}}},
+		{name: "free mail list is overridable",
+			cfg:    identity.Config{FreeMailDomains: []string{"acme.com"}},
+			person: b2b.Person{Email: "ann@acme.com"},
+			reason: identity.ReasonFreeMail, detail: `email domain "acme.com" is free mail (acme.com)`},
+		{name: "gmail is no free mail when the list is empty",
+			cfg:    identity.Config{FreeMailDomains: []string{}},
+			person: b2b.Person{Email: "ann@gmail.com"},
+			reason: identity.ReasonNoDomainMatch, detail: `email domain "gmail.com" matches no account domain`},
+		{name: "ambiguous company name",
+			person: b2b.Person{Email: "bob@yahoo.co.uk", Company: "INITECH"},
+			reason: identity.ReasonFreeMail,
+			detail: `email domain "yahoo.co.uk" is free mail (yahoo.co.uk); company "INITECH" (key "initech") matches 2 accounts: initech-uk, initech-us`},
+		{name: "nothing to go on",
+			person: b2b.Person{FirstName: "Anon"},
+			reason: identity.ReasonNoEvidence, detail: "no account reference, no company email and no company name"},
+		{name: "every step fails",
+			person: b2b.Person{Email: "z@unknown.org", Company: "Umbrella", AccountID: "x-1"},
+			reason: identity.ReasonUnknownAccount,
+			detail: `account reference "x-1" matches no account; email domain "unknown.org" matches no account domain; company "Umbrella" (key "umbrella") matches no account name`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			g := newGraph(t, tt.cfg)
+			for _, a := range accounts {
+				addAccount(t, g, "salesforce", a)
+			}
+			res := addPerson(t, g, identity.PersonRecord{Source: "marketo", RecordID: "1", Person: tt.person})
+			links, err := g.Links(res.Person)
+			require.NoError(t, err)
+			require.Empty(t, cmp.Diff(tt.want, links))
+			un := g.Unresolved()
+			if tt.reason == "" {
+				require.Empty(t, un)
+				require.Equal(t, 1.0, g.MatchRate().Rate)
+				return
+			}
+			require.Len(t, un, 1)
+			require.Equal(t, tt.reason, un[0].Reason)
+			require.Equal(t, tt.detail, un[0].Detail)
+			m := g.MatchRate()
+			require.Equal(t, identity.MatchRate{Persons: 1, ByMethod: map[identity.Method]int{},
+				Unresolved: map[identity.UnresolvedReason]int{tt.reason: 1}}, m)
+		})
+	}
+}
+
+func TestManyToMany(t *testing.T) {
+	t.Parallel()
+	g := newGraph(t, identity.Config{})
+	addAccount(t, g, "salesforce", acme())
+	addAccount(t, g, "salesforce", b2b.Account{ID: "acme-labs", Name: "Acme Labs", Domains: []string{"labs.acme.com"}})
+	// A second CRM account sharing acme.com stays separate (same source).
+	shared := addAccount(t, g, "salesforce", b2b.Account{ID: "acme-svc", Name: "Acme Services", Domains: []string{"acmeservices.com", "acme.com"}})
+	require.Equal(t, identity.ConflictSameSource, shared.Conflicts[0].Kind)
+
+	// A CRM contact related to a second account (AccountContactRelation).
+	res := addPerson(t, g, identity.PersonRecord{Source: "salesforce", RecordID: "c1",
+		Person: b2b.Person{Email: "a@acme.com", AccountID: "acme"}, OtherAccounts: []b2b.AccountID{"acme-labs", "acme"}})
+	links, err := g.Links(res.Person)
+	require.NoError(t, err)
+	require.Empty(t, cmp.Diff([]identity.Link{
+		{Account: "acme", Method: identity.MethodExplicit, Confidence: 1, Primary: true, Evidence: `account reference "acme"`},
+		{Account: "acme-labs", Method: identity.MethodExplicit, Confidence: 1, Evidence: `account reference "acme-labs"`},
+	}, links))
+
+	// A domain held by two accounts links to both; the
+	// primary is the account whose main domain it is, then the oldest.
+	res = addPerson(t, g, identity.PersonRecord{Source: "marketo", RecordID: "m1", Person: b2b.Person{Email: "b@acme.com"}})
+	links, err = g.Links(res.Person)
+	require.NoError(t, err)
+	require.Len(t, links, 2)
+	require.Equal(t, []b2b.AccountID{"acme", "acme-svc"}, []b2b.AccountID{links[0].Account, links[1].Account})
+	require.True(t, links[0].Primary)
+	require.False(t, links[1].Primary)
+
+	// The most specific domain wins over its parent.
+	res = addPerson(t, g, identity.PersonRecord{Source: "marketo", RecordID: "m2", Person: b2b.Person{Email: "c@labs.acme.com"}})
+	links, _ = g.Links(res.Person)
+	require.Equal(t, b2b.AccountID("acme-labs"), links[0].Account)
+	require.Len(t, links, 1)
+
+	persons, err := g.Persons("acme", false)
+	require.NoError(t, err)
+	require.Equal(t, []b2b.PersonID{"marketo:m1", "salesforce:c1"}, persons)
+}
+
+// TestAccountArrivesLater: persons loaded before their account are
+// re-resolved by the account, whichever step it satisfies.
+func TestAccountArrivesLater(t *testing.T) {
+	t.Parallel()
+	g := newGraph(t, identity.Config{})
+	byRef := addPerson(t, g, identity.PersonRecord{Source: "salesforce", RecordID: "c1", Person: b2b.Person{Email: "a@gmail.com", AccountID: "001A"}})
+	byDomain := addPerson(t, g, identity.PersonRecord{Source: "marketo", RecordID: "m1", Person: b2b.Person{Email: "b@eu.acme.com"}})
+	byName := addPerson(t, g, identity.PersonRecord{Source: "marketo", RecordID: "m2", Person: b2b.Person{Email: "c@gmail.com", Company: "Acme, Inc."}})
+	other := addPerson(t, g, identity.PersonRecord{Source: "marketo", RecordID: "m3", Person: b2b.Person{Email: "d@other.com"}})
+	require.Len(t, g.Unresolved(), 4)
+
+	res := addAccount(t, g, "salesforce", b2b.Account{ID: "001A", Name: "ACME Inc", Domains: []string{"acme.com"}})
+	require.Equal(t, []b2b.PersonID{byDomain.Person, byName.Person, byRef.Person}, res.Relinked) // sorted by ID
+	require.Equal(t, []identity.Unresolved{{Person: other.Person, Reason: identity.ReasonNoDomainMatch,
+		Reasons: []identity.UnresolvedReason{identity.ReasonNoDomainMatch}, Detail: `email domain "other.com" matches no account domain`}}, g.Unresolved())
+
+	// A new account for the subdomain takes the person over.
+	res = addAccount(t, g, "salesforce", b2b.Account{ID: "001B", Name: "Acme Europe", Domains: []string{"eu.acme.com"}, ParentID: "001A"})
+	require.Equal(t, []b2b.PersonID{byDomain.Person}, res.Relinked)
+	links, _ := g.Links(byDomain.Person)
+	require.Equal(t, b2b.AccountID("001B"), links[0].Account)
+	require.Equal(t, 0.9, links[0].Confidence)
+
+	// A second account with the same name makes the name ambiguous.
+	res = addAccount(t, g, "hubspot", b2b.Account{ID: "hs-9", Name: "Acme"})
+	require.Equal(t, []b2b.PersonID{byName.Person}, res.Relinked)
+	un := g.Unresolved()
+	require.Len(t, un, 2)
+	require.Equal(t, identity.ReasonFreeMail, un[0].Reason)
+	require.Equal(t, []identity.UnresolvedReason{identity.ReasonFreeMail, identity.ReasonAmbiguousCompany}, un[0].Reasons)
+
+	m := g.MatchRate()
+	require.Equal(t, identity.MatchRate{Persons: 4, Resolved: 2, Rate: 0.5,
+		ByMethod:   map[identity.Method]int{identity.MethodExplicit: 1, identity.MethodEmailDomain: 1},
+		Unresolved: map[identity.UnresolvedReason]int{identity.ReasonFreeMail: 1, identity.ReasonNoDomainMatch: 1}}, m)
+	require.Equal(t, "2 of 4 persons linked to an account (50.0%)", m.String())
+}
+
+// TestAccountMergeMovesPersons: when two golden accounts merge, their
+// persons end up on the survivor.
+func TestAccountMergeMovesPersons(t *testing.T) {
+	t.Parallel()
+	g := newGraph(t, identity.Config{})
+	addAccount(t, g, "salesforce", b2b.Account{ID: "001A", Name: "Acme", Domains: []string{"acme.com"}})
+	addAccount(t, g, "marketo", b2b.Account{ID: "mk-7", Name: "Acme Corp", Domains: []string{"acme.net"}})
+	p := addPerson(t, g, identity.PersonRecord{Source: "marketo", RecordID: "m1", Person: b2b.Person{Email: "a@acme.net"}})
+	links, _ := g.Links(p.Person)
+	require.Equal(t, b2b.AccountID("mk-7"), links[0].Account)
+
+	res := addAccount(t, g, "marketo", b2b.Account{ID: "mk-7", Name: "Acme Corp", Domains: []string{"acme.net"}, UpdatedAt: at(3)},
+		identity.Identifier{Namespace: identity.NSAccountID, Value: "001A"})
+	require.Equal(t, identity.Updated, res.Outcome)
+	require.Equal(t, []b2b.AccountID{"mk-7"}, res.Merged)
+	require.Equal(t, b2b.AccountID("001A"), res.Account)
+	links, _ = g.Links(p.Person)
+	require.Equal(t, b2b.AccountID("001A"), links[0].Account)
+	persons, _ := g.Persons("mk-7", false)
+	require.Equal(t, []b2b.PersonID{p.Person}, persons)
+}

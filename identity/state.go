@@ -1,0 +1,148 @@
+package identity
+
+import (
+	"fmt"
+
+	"github.com/quorumhq/quorum/b2b"
+)
+
+// State is the graph as plain data, for a store to save: every source
+// record (its latest version, with the identifiers and account references
+// of all its versions) in order of arrival, with the golden record it
+// belongs to. Golden records, links and indexes are derived from it.
+type State struct {
+	Accounts []AccountState `json:"accounts"`
+	Persons  []PersonState  `json:"persons"`
+}
+
+// PersonState is one stored person record and its golden person.
+type PersonState struct {
+	Record PersonRecord `json:"record"`
+	Person b2b.PersonID `json:"person"`
+}
+
+// AccountState is one stored account record and its golden account.
+type AccountState struct {
+	Record  AccountRecord `json:"record"`
+	Account b2b.AccountID `json:"account"`
+}
+
+// Snapshot returns the graph's state. Erased persons are not in it.
+func (g *Graph) Snapshot() State {
+	var st State
+	for i := range g.arecs {
+		r := &g.arecs[i]
+		rec := AccountRecord{Source: r.a.Source, RecordID: r.recordID, Account: r.a, Time: r.a.UpdatedAt}
+		for _, k := range r.extra {
+			rec.Identifiers = append(rec.Identifiers, k.id())
+		}
+		st.Accounts = append(st.Accounts, AccountState{Record: rec, Account: g.accountID(g.afind(int32(i)))})
+	}
+	for i := range g.precs.len() {
+		r := g.precs.at(i)
+		if r.dead {
+			continue
+		}
+		rec := PersonRecord{Source: r.p.Source, RecordID: r.recordID, Person: r.p, Time: r.p.UpdatedAt}
+		for _, k := range r.extra {
+			rec.Identifiers = append(rec.Identifiers, k.id())
+		}
+		for _, a := range r.accts {
+			rec.OtherAccounts = append(rec.OtherAccounts, b2b.AccountID(a))
+		}
+		st.Persons = append(st.Persons, PersonState{Record: rec, Person: g.personID(g.pfind(int32(i)))})
+	}
+	return st
+}
+
+// Restore rebuilds a graph from a State without deciding any link again:
+// the records are grouped into the golden records the state names, then
+// golden values, links and indexes are derived. The first record of each
+// group must be the group's own record (as Snapshot writes it).
+func Restore(cfg Config, st State) (*Graph, error) {
+	g, err := New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	var ps b2b.Problems
+	aroots := map[b2b.AccountID]int32{}
+	for n, s := range st.Accounts {
+		rec := s.Record
+		idents, extra, err := g.prepareAccount(&rec)
+		if err != nil {
+			ps.Add(fmt.Sprintf("accounts[%d].record", n), err)
+			continue
+		}
+		i := int32(len(g.arecs))
+		g.arecs = append(g.arecs, accountRec{a: rec.Account, recordID: rec.RecordID, extra: extra,
+			parent: i, next: i, src: g.sources.intern(rec.Source)})
+		g.akeys[recKey{rec.Source, rec.RecordID}] = i
+		g.acctMembers = append(g.acctMembers, nil)
+		if root, ok := aroots[s.Account]; ok {
+			ar, al := &g.arecs[root], &g.arecs[i]
+			ar.next, al.next = i, ar.next
+			al.parent = root
+		} else if rec.Account.ID != s.Account {
+			ps.Addf(fmt.Sprintf("accounts[%d].account", n), "first record of account %q has ID %q", s.Account, rec.Account.ID)
+		} else {
+			aroots[s.Account] = i
+			g.arecs[i].g = &goldenAccount{}
+			g.accounts++
+		}
+		for _, k := range idents {
+			k.ns.accounts.getOrPut(k.val, i)
+		}
+	}
+	proots := map[b2b.PersonID]int32{}
+	for n, s := range st.Persons {
+		rec := s.Record
+		var buf [6]identKey
+		idents, extra, err := g.preparePerson(&rec, buf[:0])
+		if err != nil {
+			ps.Add(fmt.Sprintf("persons[%d].record", n), err)
+			continue
+		}
+		i := g.precs.len()
+		src := g.sources.intern(rec.Source)
+		g.precs.add(personRec{p: rec.Person, recordID: rec.RecordID, extra: extra,
+			accts: accountStrings(rec.OtherAccounts), parent: i, next: i, src: src})
+		g.pkeyMap(src).put(rec.RecordID, i)
+		g.nprecs++
+		if root, ok := proots[s.Person]; ok {
+			pr, pl := g.precs.at(root), g.precs.at(i)
+			pr.next, pl.next = i, pr.next
+			pl.parent = root
+		} else if own := b2b.PersonID(rec.Source + ":" + rec.RecordID); own != s.Person {
+			ps.Addf(fmt.Sprintf("persons[%d].person", n), "first record of person %q is %q", s.Person, own)
+		} else {
+			proots[s.Person] = i
+			g.precs.at(i).g = &goldenPerson{}
+			g.persons++
+		}
+		for _, k := range idents {
+			k.ns.persons.getOrPut(k.val, i)
+		}
+	}
+	if err := ps.Err("identity state"); err != nil {
+		return nil, err
+	}
+	g.stats.Normalized = 0
+	touched := map[int32]bool{}
+	for i := range g.arecs {
+		if g.arecs[i].g != nil {
+			g.recomputeAccount(int32(i))
+			g.refreshAccount(int32(i), touched)
+		}
+	}
+	for i := range g.precs.len() {
+		if g.precs.at(i).g != nil {
+			g.recomputePerson(int32(i))
+		}
+	}
+	for i := range g.precs.len() {
+		if g.precs.at(i).g != nil {
+			g.resolvePerson(int32(i))
+		}
+	}
+	return g, nil
+}

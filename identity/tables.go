@@ -1,0 +1,109 @@
+package identity
+
+import "slices"
+
+// The immutable tables of the normalisers and of resolution.
+
+// legalWords are legal forms and generic words that do not distinguish one
+// company from another; NormalizeCompanyName drops them from the end of a
+// name. Dotted forms ("s.a.", "n.v.") arrive here without their dots.
+var legalWords = setOf(
+	// English
+	"inc", "incorporated", "corp", "corporation", "co", "company", "companies",
+	"llc", "llp", "lp", "ltd", "limited", "plc", "pllc", "pc", "lc",
+	"group", "holding", "holdings", "international", "intl",
+	// German, Austrian, Swiss
+	"gmbh", "ag", "kg", "ohg", "ug", "gbr", "aktiengesellschaft", "mbh",
+	// French, Spanish, Portuguese, Italian, Belgian, Luxembourg
+	"sa", "sas", "sasu", "sarl", "sca", "sl", "slu", "srl", "spa", "sapa", "ltda", "sc", "cv", "sab",
+	// Dutch, Nordic, Baltic, Polish, Czech
+	"bv", "nv", "vof", "ab", "as", "asa", "aps", "oy", "oyj", "hf", "sro",
+	// European company, others
+	"se", "kk", "pty", "pte", "bhd", "sdn", "tbk", "jsc", "pjsc", "ooo", "oao", "zao",
+)
+
+// webTLDs are the suffixes dropped from names such as "Amazon.com".
+var webTLDs = setOf("com", "net", "org", "io", "ai", "co", "biz", "de", "uk", "fr", "app")
+
+// cjkForms are legal forms written in Chinese, Japanese and Korean.
+var cjkForms = []string{
+	"股份有限公司", "有限责任公司", "有限責任公司", "集团控股有限公司", "控股有限公司", "有限公司", "集团", "集團",
+	"株式会社", "有限会社", "合同会社",
+	"주식회사", "(주)", "㈜",
+}
+
+// latinFold maps accented Latin letters (Latin-1 Supplement and Latin
+// Extended-A, lower case) to their base letter.
+var latinFold = map[rune]rune{
+	'à': 'a', 'á': 'a', 'â': 'a', 'ã': 'a', 'ä': 'a', 'å': 'a', 'ā': 'a', 'ă': 'a', 'ą': 'a',
+	'ç': 'c', 'ć': 'c', 'ĉ': 'c', 'ċ': 'c', 'č': 'c',
+	'ď': 'd', 'đ': 'd', 'ð': 'd',
+	'è': 'e', 'é': 'e', 'ê': 'e', 'ë': 'e', 'ē': 'e', 'ĕ': 'e', 'ė': 'e', 'ę': 'e', 'ě': 'e',
+	'ĝ': 'g', 'ğ': 'g', 'ġ': 'g', 'ģ': 'g',
+	'ĥ': 'h', 'ħ': 'h',
+	'ì': 'i', 'í': 'i', 'î': 'i', 'ï': 'i', 'ĩ': 'i', 'ī': 'i', 'ĭ': 'i', 'į': 'i', 'ı': 'i',
+	'ĵ': 'j', 'ķ': 'k',
+	'ĺ': 'l', 'ļ': 'l', 'ľ': 'l', 'ŀ': 'l', 'ł': 'l',
+	'ñ': 'n', 'ń': 'n', 'ņ': 'n', 'ň': 'n',
+	'ò': 'o', 'ó': 'o', 'ô': 'o', 'õ': 'o', 'ö': 'o', 'ø': 'o', 'ō': 'o', 'ŏ': 'o', 'ő': 'o',
+	'ŕ': 'r', 'ŗ': 'r', 'ř': 'r',
+	'ś': 's', 'ŝ': 's', 'ş': 's', 'š': 's',
+	'ţ': 't', 'ť': 't', 'ŧ': 't',
+	'ù': 'u', 'ú': 'u', 'û': 'u', 'ü': 'u', 'ũ': 'u', 'ū': 'u', 'ŭ': 'u', 'ů': 'u', 'ű': 'u', 'ų': 'u',
+	'ŵ': 'w', 'ý': 'y', 'ÿ': 'y', 'ŷ': 'y',
+	'ź': 'z', 'ż': 'z', 'ž': 'z',
+}
+
+// publicSuffixes are multi-label public suffixes under which companies
+// register their names; such a suffix alone is never a company domain, and
+// subdomain matching stops above it. (Single-label TLDs are excluded by the
+// rule that a domain needs a dot.)
+var publicSuffixes = setOf(
+	"co.uk", "org.uk", "ac.uk", "gov.uk", "ltd.uk", "plc.uk", "me.uk",
+	"com.au", "net.au", "org.au", "edu.au", "gov.au",
+	"co.nz", "org.nz", "co.jp", "ne.jp", "or.jp", "ac.jp", "co.kr", "or.kr",
+	"com.cn", "net.cn", "org.cn", "com.hk", "com.tw", "com.sg", "com.my",
+	"co.in", "net.in", "org.in", "com.br", "net.br", "org.br", "com.mx", "com.ar",
+	"co.za", "org.za", "com.tr", "com.pl", "co.il", "co.id", "co.th", "com.vn",
+	"com.ph", "com.pk", "com.eg", "com.sa", "com.ua", "co.at", "or.at",
+	"gv.at", "com.es", "com.pt", "com.gr", "com.co", "com.pe", "com.cl",
+)
+
+// defaultFreeMail lists free-mail and ISP mail domains: an address at one of
+// them says nothing about the person's company. Subdomains are included
+// (mail.yahoo.com is free mail too).
+var defaultFreeMail = []string{
+	"gmail.com", "googlemail.com",
+	"outlook.com", "outlook.fr", "outlook.de", "hotmail.com", "hotmail.co.uk", "hotmail.fr",
+	"hotmail.de", "hotmail.it", "hotmail.es", "live.com", "live.co.uk", "live.fr", "msn.com",
+	"yahoo.com", "yahoo.co.uk", "yahoo.fr", "yahoo.de", "yahoo.es", "yahoo.it", "yahoo.co.jp",
+	"yahoo.com.br", "yahoo.co.in", "ymail.com", "rocketmail.com",
+	"aol.com", "aim.com", "icloud.com", "me.com", "mac.com",
+	"proton.me", "protonmail.com", "protonmail.ch", "pm.me", "tutanota.com", "tuta.io",
+	"gmx.com", "gmx.de", "gmx.net", "gmx.at", "gmx.ch", "web.de", "t-online.de", "freenet.de",
+	"mail.com", "email.com", "zoho.com", "zohomail.com", "fastmail.com", "hey.com",
+	"yandex.com", "yandex.ru", "mail.ru", "inbox.ru", "list.ru", "bk.ru", "rambler.ru",
+	"qq.com", "163.com", "126.com", "sina.com", "sohu.com", "aliyun.com", "foxmail.com",
+	"naver.com", "daum.net", "hanmail.net",
+	"orange.fr", "wanadoo.fr", "free.fr", "sfr.fr", "laposte.net",
+	"libero.it", "virgilio.it", "tiscali.it", "alice.it",
+	"btinternet.com", "sky.com", "virginmedia.com", "talktalk.net",
+	"comcast.net", "verizon.net", "att.net", "sbcglobal.net", "cox.net", "charter.net",
+	"bellsouth.net", "earthlink.net", "shaw.ca", "rogers.com", "sympatico.ca",
+	"bigpond.com", "optusnet.com.au", "xtra.co.nz",
+	"uol.com.br", "bol.com.br", "terra.com.br", "rediffmail.com",
+	"seznam.cz", "wp.pl", "o2.pl", "onet.pl", "interia.pl",
+}
+
+// DefaultFreeMailDomains returns a copy of the shipped free-mail and ISP
+// domain list. [Config].FreeMailDomains replaces it; to extend it, append to
+// this copy.
+func DefaultFreeMailDomains() []string { return slices.Clone(defaultFreeMail) }
+
+func setOf(words ...string) map[string]bool {
+	m := make(map[string]bool, len(words))
+	for _, w := range words {
+		m[w] = true
+	}
+	return m
+}
