@@ -128,9 +128,9 @@ func marketingEmail() *channel.Message {
 	return &channel.Message{
 		Key: "journey:intro:p-1", Channel: channel.ChannelEmail, Person: "p-1", Account: "acme",
 		To: "ann@acme.com", ReplyTo: "team@vendor.example",
-		Subject: "Ann, Acme's data platform — 3 ideas",
-		Text:    "Hi Ann,\nhere are 3 ideas for Acme.\n",
-		HTML:    `<p>Hi Ann,</p><p>here are <b>3 ideas</b> for Acme &amp; you. A long line that goes on and on so that quoted-printable has to wrap it somewhere past seventy-six characters.</p>`,
+		Subject:         "Ann, Acme's data platform — 3 ideas",
+		Text:            "Hi Ann,\nhere are 3 ideas for Acme.\n",
+		HTML:            `<p>Hi Ann,</p><p>here are <b>3 ideas</b> for Acme &amp; you. A long line that goes on and on so that quoted-printable has to wrap it somewhere past seventy-six characters.</p>`,
 		ListUnsubscribe: "https://vendor.example/u/abc", ListUnsubscribeMailto: "mailto:unsubscribe@vendor.example?subject=p-1",
 	}
 }
