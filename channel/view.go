@@ -31,41 +31,41 @@ type RenderContext struct {
 
 // GroupView is a buying group as templates and alerts see it.
 type GroupView struct {
-	ID               string
-	SolutionInterest string // the solution interest's ID
-	Name             string // e.g. "Data Platform for Acme"
+	ID               string `expr:"id"`
+	SolutionInterest string `expr:"solutionInterest"` // the solution interest's ID
+	Name             string `expr:"name"`             // e.g. "Data Platform for Acme"
 	// Role is the recipient's role in the group ("" when the recipient is
 	// not a member, as in a sales alert).
-	Role string
+	Role string `expr:"role"`
 	// Completeness is the share of required roles filled, 0 to 1.
-	Completeness float64
-	Score        float64
-	Stage        string
+	Completeness float64 `expr:"completeness"`
+	Score        float64 `expr:"score"`
+	Stage        string  `expr:"stage"`
 	// Qualified is the readiness verdict (the group is ready for sales).
-	Qualified    bool
-	MissingRoles []string
-	Members      []MemberView
+	Qualified    bool         `expr:"qualified"`
+	MissingRoles []string     `expr:"missingRoles"`
+	Members      []MemberView `expr:"members"`
 }
 
 // MemberView is one member of a buying group.
 type MemberView struct {
-	Person  b2b.PersonID
-	Name    string
-	Title   string
-	Email   string
-	Role    string  // the buying-group role, e.g. "Economic Buyer"
-	Persona string  // seniority and department, e.g. "C-Level, Finance"
-	Score   float64 // the person's engagement score in this group
+	Person  b2b.PersonID `expr:"personId"`
+	Name    string       `expr:"name"`
+	Title   string       `expr:"title"`
+	Email   string       `expr:"email"`
+	Role    string       `expr:"role"`    // the buying-group role, e.g. "Economic Buyer"
+	Persona string       `expr:"persona"` // seniority and department, e.g. "C-Level, Finance"
+	Score   float64      `expr:"score"`   // the person's engagement score in this group
 	// Reason tells how the role was assigned (the rule that matched).
-	Reason string
+	Reason string `expr:"reason"`
 }
 
 // SolutionInterest is a product or solution sold to a committee.
 type SolutionInterest struct {
-	ID          string
-	Name        string
-	Description string
-	URL         string
+	ID          string `expr:"id"`
+	Name        string `expr:"name"`
+	Description string `expr:"description"`
+	URL         string `expr:"url"`
 }
 
 // Brand is the look and voice of a theme, for templates to use:
