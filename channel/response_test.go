@@ -28,9 +28,9 @@ func TestTrackResponses(t *testing.T) {
 		act("x1", "alert_acknowledged", "", time.Hour, map[string]any{"alertId": "a1"}),
 		act("x2", "call_logged", "acme", 2*day, nil),
 		act("x3", "sfdc_activity", "acme", day, map[string]any{"solutionInterest": "security-suite"}), // other interest
-		act("x4", "meeting_booked", "globex", 8*day, nil),                                              // outside the window
-		act("x5", "visit_web_page", "initech", day, nil),                                               // not a response type
-		act("x6", "send_sales_email", "initech", -time.Hour, nil),                                      // before the alert
+		act("x4", "meeting_booked", "globex", 8*day, nil),                                             // outside the window
+		act("x5", "visit_web_page", "initech", day, nil),                                              // not a response type
+		act("x6", "send_sales_email", "initech", -time.Hour, nil),                                     // before the alert
 		act("x7", "alert_opened", "hooli", 3*day, nil),
 		act("x8", "task_completed", "", 20*day, map[string]any{"alertId": "a5"}), // names the alert: any time
 	}
