@@ -204,16 +204,20 @@ func providerMessage(body []byte) string {
 	return s
 }
 
-// retryAfter parses a Retry-After header: delay seconds or an HTTP date.
+// maxRetryAfter caps a provider's Retry-After.
+const maxRetryAfter = 24 * time.Hour
+
+// retryAfter parses a Retry-After header: delay seconds or an HTTP date,
+// at most maxRetryAfter.
 func retryAfter(h string, now time.Time) time.Duration {
 	if h == "" {
 		return 0
 	}
-	if secs, err := strconv.Atoi(strings.TrimSpace(h)); err == nil && secs > 0 {
-		return time.Duration(secs) * time.Second
+	if secs, err := strconv.ParseInt(strings.TrimSpace(h), 10, 64); err == nil && secs > 0 {
+		return min(time.Duration(min(secs, int64(maxRetryAfter/time.Second)))*time.Second, maxRetryAfter)
 	}
 	if t, err := http.ParseTime(h); err == nil && t.After(now) {
-		return t.Sub(now)
+		return min(t.Sub(now), maxRetryAfter)
 	}
 	return 0
 }
