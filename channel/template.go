@@ -299,18 +299,20 @@ func (c *compiler) email(path string, def EmailTemplate) *compiledEmail {
 	if !ok {
 		return nil
 	}
+	missing := false
 	for _, p := range []struct{ part, src string }{{"subject", def.Subject}, {"html", def.HTML}, {"text", def.Text}} {
 		if strings.TrimSpace(p.src) == "" {
 			c.ps.Addf(path+"."+p.part, "is required")
+			missing = true
 		}
 	}
-	if c.ps.Len() > 0 && (def.Subject == "" || def.HTML == "" || def.Text == "") {
+	if missing {
 		return nil
 	}
 	ce := &compiledEmail{def: def, brand: brand}
 	var usedHTML, usedText map[string]bool
-	ce.subject, _ = c.text(path+".subject", def.Name, def.Subject, nil, nil, "")
-	ce.text, usedText = c.text(path+".text", def.Name, def.Text, frags, where, "text")
+	ce.subject, _ = c.text(path+".subject", def.Name, def.Subject, nil, nil)
+	ce.text, usedText = c.text(path+".text", def.Name, def.Text, frags, where)
 	ce.html, usedHTML = c.html(path+".html", def.Name, def.HTML, frags, where)
 	if ce.subject == nil || ce.text == nil || ce.html == nil {
 		return nil
@@ -335,7 +337,7 @@ func (c *compiler) smsTemplate(path string, def SMSTemplate) *compiledSMS {
 		c.ps.Addf(path+".text", "is required")
 		return nil
 	}
-	t, _ := c.text(path+".text", def.Name, def.Text, frags, where, "text")
+	t, _ := c.text(path+".text", def.Name, def.Text, frags, where)
 	if t == nil {
 		return nil
 	}
@@ -343,7 +345,7 @@ func (c *compiler) smsTemplate(path string, def SMSTemplate) *compiledSMS {
 }
 
 // text parses and checks a text/template with the fragments' text versions.
-func (c *compiler) text(path, name, src string, frags map[string]Fragment, where map[string]string, _ string) (*texttemplate.Template, map[string]bool) {
+func (c *compiler) text(path, name, src string, frags map[string]Fragment, where map[string]string) (*texttemplate.Template, map[string]bool) {
 	root := texttemplate.New(name).Funcs(templateFuncs).Option("missingkey=error")
 	if _, err := root.Parse(src); err != nil {
 		c.ps.Addf(path, "%s", parseMessage(err))

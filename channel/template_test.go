@@ -207,6 +207,14 @@ func TestCompileTemplatesReportsEveryProblem(t *testing.T) {
 			want: []string{`emails[0].html: 1:6: {{if}} branches end in different contexts`},
 		},
 		{
+			name: "recursion is refused",
+			set: channel.TemplateSet{
+				Fragments: map[string]channel.Fragment{"a": {HTML: `{{template "b" .}}`, Text: "x"}, "b": {HTML: `{{template "a" .}}`, Text: "x"}},
+				Emails:    []channel.EmailTemplate{email("a1", `{{template "a" .}}`)},
+			},
+			want: []string{`fragments.b.html: 1:12: template "a" calls itself (directly or through other fragments); recursion is not allowed`},
+		},
+		{
 			name: "fragment called with another dot",
 			set:  channel.TemplateSet{Fragments: map[string]channel.Fragment{"f": {HTML: "x", Text: "x"}}, Emails: []channel.EmailTemplate{email("a", `{{range .Group.Members}}{{template "f" .}}{{end}}`)}},
 			want: []string{`emails[0].html: 1:36: fragment "f" must be called with the whole context: {{template "f" .}} at the top level or {{template "f" $}}`},

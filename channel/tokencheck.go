@@ -54,6 +54,7 @@ type checker struct {
 	problems []tokenProblem
 	used     map[string]bool // token paths read, e.g. "Person.FirstName"
 	visited  map[string]bool
+	onStack  map[string]bool // templates being walked, to find recursion
 	required []requiredToken
 }
 
@@ -86,7 +87,7 @@ func newChecker(root reflect.Type, funcs map[string]any, lookup func(string) *pa
 	for name, f := range funcs {
 		ft[name] = reflect.TypeOf(f)
 	}
-	return &checker{root: root, funcs: ft, lookup: lookup, used: map[string]bool{}, visited: map[string]bool{}}
+	return &checker{root: root, funcs: ft, lookup: lookup, used: map[string]bool{}, visited: map[string]bool{}, onStack: map[string]bool{}}
 }
 
 // check walks the template called name and every template it calls.
@@ -101,8 +102,10 @@ func (c *checker) check(name string) {
 	}
 	prev := c.tree
 	c.tree = tr
+	c.onStack[name] = true
 	root := scope{dot: c.root, vars: map[string]typed{"$": {t: c.root}}}
 	c.walk(tr.Root, root)
+	c.onStack[name] = false
 	c.tree = prev
 }
 
@@ -194,6 +197,10 @@ func (c *checker) walk(n parse.Node, sc scope) {
 				c.errorf(n, "fragment %q must be called with the whole context: {{template %q .}} at the top level or {{template %q $}}", n.Name, n.Name, n.Name)
 				return
 			}
+		}
+		if c.onStack[n.Name] {
+			c.errorf(n, "template %q calls itself (directly or through other fragments); recursion is not allowed", n.Name)
+			return
 		}
 		c.check(n.Name)
 	}
