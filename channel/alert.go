@@ -1,0 +1,338 @@
+package channel
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/rules"
+)
+
+// Strategy is when a sales alert fires.
+type Strategy string
+
+// The alert strategies.
+const (
+	// StrategyMilestone fires once per group, the first time a condition
+	// holds (the group is qualified, complete, highly engaged).
+	StrategyMilestone Strategy = "milestone"
+	// StrategyThreshold fires when a metric reaches a threshold, then not
+	// again until the metric has fallen below the threshold minus the
+	// hysteresis margin (so a score that wavers around the threshold
+	// alerts once, not at every wobble).
+	StrategyThreshold Strategy = "threshold"
+	// StrategyStage fires when the group's stage changes (optionally from
+	// and to given stages).
+	StrategyStage Strategy = "stage"
+)
+
+// Standard milestone conditions.
+var (
+	MilestoneQualified = rules.Rule{Name: "qualified", Source: "group.qualified"}
+	MilestoneComplete  = rules.Rule{Name: "complete", Source: "group.completeness >= 1"}
+)
+
+// MilestoneHighEngagement is the milestone of a group score of at least score.
+func MilestoneHighEngagement(score float64) rules.Rule {
+	return rules.Rule{Name: "high engagement", Source: fmt.Sprintf("group.score >= %g", score)}
+}
+
+// AlertEnv is what alert conditions and routing rules see:
+//
+//	group.completeness >= 0.6 && group.score >= 150
+//	account.region == "EMEA" && group.solutionInterest == "security-suite"
+//	strategy == "stage" && group.stage == "Decision"
+type AlertEnv struct {
+	Account  b2b.Account      `expr:"account"`
+	Group    GroupView        `expr:"group"`
+	Interest SolutionInterest `expr:"interest"`
+	Rule     string           `expr:"rule"`     // the alert rule's name (routing only)
+	Strategy string           `expr:"strategy"` // the alert rule's strategy (routing only)
+	Now      time.Time        `expr:"now"`
+}
+
+// Metrics a threshold rule can watch.
+const (
+	MetricScore        = "score"
+	MetricCompleteness = "completeness"
+)
+
+// An AlertRule says when to alert sales about a buying group.
+type AlertRule struct {
+	Name string `json:"name" yaml:"name"`
+	// SolutionInterest limits the rule to groups of one solution interest
+	// (its ID); empty means every interest.
+	SolutionInterest string   `json:"solutionInterest" yaml:"solutionInterest"`
+	Strategy         Strategy `json:"strategy" yaml:"strategy"`
+
+	// When is the milestone's condition (StrategyMilestone).
+	When rules.Rule `json:"when" yaml:"when"`
+
+	// Metric (MetricScore, the default, or MetricCompleteness), Threshold
+	// and Hysteresis configure StrategyThreshold. Hysteresis zero means 10%
+	// of the threshold.
+	Metric     string  `json:"metric" yaml:"metric"`
+	Threshold  float64 `json:"threshold" yaml:"threshold"`
+	Hysteresis float64 `json:"hysteresis" yaml:"hysteresis"`
+
+	// FromStages and ToStages restrict StrategyStage to changes from and
+	// to these stages; empty means any.
+	FromStages []string `json:"fromStages" yaml:"fromStages"`
+	ToStages   []string `json:"toStages" yaml:"toStages"`
+
+	// Cooldown is the least time between two alerts of the rule for one
+	// group (any strategy). Zero means none.
+	Cooldown time.Duration `json:"cooldown" yaml:"cooldown"`
+	// Template is the email template of the alert (see
+	// DefaultAlertTemplate).
+	Template string `json:"template" yaml:"template"`
+	// NextAction, when set, replaces the recommended next action.
+	NextAction string `json:"nextAction" yaml:"nextAction"`
+}
+
+// RuleState is what an alert rule remembers about one group between
+// evaluations. The zero value is the state before the first evaluation.
+type RuleState struct {
+	Seen      bool      // evaluated at least once
+	Disarmed  bool      // threshold: fired, waiting to fall below the re-arm level
+	Reached   bool      // milestone: already fired
+	LastStage string    // stage: the stage at the last evaluation
+	LastFired time.Time // the last alert's time
+	Fired     int       // how many alerts the rule produced for the group
+}
+
+// AlertState is the alert memory of one buying group, by rule name. The
+// engine stores it with the group's state.
+type AlertState map[string]RuleState
+
+// An Observation is a buying group as it is now, with what an alert would
+// report about it.
+type Observation struct {
+	Account          b2b.Account
+	Group            GroupView
+	Interest         SolutionInterest
+	ReadinessReasons []string
+	RecentActivities []ActivityView
+}
+
+// An Alert is a decision to notify sales, with its reason, its routing and
+// its content.
+type Alert struct {
+	// ID is deterministic: the group, the rule and the alert's ordinal.
+	ID               string
+	Rule             string
+	Strategy         Strategy
+	Account          b2b.AccountID
+	Group            string
+	SolutionInterest string
+	At               time.Time
+	Reason           string
+	Route            Route
+	Template         string
+	View             AlertView
+}
+
+// AlerterConfig configures an Alerter.
+type AlerterConfig struct {
+	Rules   []AlertRule
+	Routing Routing
+	// Engine compiles conditions and routing rules; nil uses rules.New().
+	Engine rules.Engine
+}
+
+// An Alerter evaluates alert rules on observations of buying groups. It is
+// pure (no I/O, no clock) and safe for concurrent use.
+type Alerter struct {
+	rules  []compiledAlertRule
+	router *router
+}
+
+type compiledAlertRule struct {
+	AlertRule
+	when *rules.Expr[AlertEnv, bool]
+}
+
+// NewAlerter validates the configuration, compiles every condition and
+// routing rule, and reports all problems at once.
+func NewAlerter(cfg AlerterConfig) (*Alerter, error) {
+	eng := cfg.Engine
+	if eng == nil {
+		eng = rules.New()
+	}
+	var ps b2b.Problems
+	a := &Alerter{}
+	seen := map[string]bool{}
+	for i, r := range cfg.Rules {
+		path := fmt.Sprintf("rules[%d]", i)
+		if strings.TrimSpace(r.Name) == "" {
+			ps.Addf(path+".name", "is required")
+		} else if seen[r.Name] {
+			ps.Addf(path+".name", "duplicate rule %q", r.Name)
+		}
+		seen[r.Name] = true
+		if r.Template == "" {
+			ps.Addf(path+".template", "is required")
+		}
+		if r.Cooldown < 0 {
+			ps.Addf(path+".cooldown", "is negative")
+		}
+		cr := compiledAlertRule{AlertRule: r}
+		switch r.Strategy {
+		case StrategyMilestone:
+			if strings.TrimSpace(r.When.Source) == "" {
+				ps.Addf(path+".when", "a milestone needs a condition (e.g. %q)", MilestoneComplete.Source)
+				break
+			}
+			when := r.When
+			when.Name = cmp.Or(when.Name, r.Name)
+			x, err := rules.Compile[AlertEnv, bool](eng, when)
+			ps.Add(path+".when", err)
+			cr.when = x
+		case StrategyThreshold:
+			cr.Metric = cmp.Or(r.Metric, MetricScore)
+			if cr.Metric != MetricScore && cr.Metric != MetricCompleteness {
+				ps.Addf(path+".metric", "unknown metric %q (want score or completeness)", r.Metric)
+			}
+			if r.Hysteresis < 0 {
+				ps.Addf(path+".hysteresis", "is negative")
+			}
+			if r.Hysteresis == 0 {
+				cr.Hysteresis = r.Threshold / 10
+			}
+		case StrategyStage:
+		default:
+			ps.Addf(path+".strategy", "unknown strategy %q (want milestone, threshold or stage)", r.Strategy)
+		}
+		a.rules = append(a.rules, cr)
+	}
+	rt, err := newRouter(cfg.Routing, eng)
+	ps.Add("routing", err)
+	a.router = rt
+	if err := ps.Err("sales alerts"); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// Evaluate runs every rule that applies to the observed group at now. It
+// returns the group's new alert state and the alerts that fired, routed
+// and with their content. The state passed in is not modified.
+func (a *Alerter) Evaluate(state AlertState, obs *Observation, now time.Time) (AlertState, []Alert, error) {
+	next := make(AlertState, len(state)+len(a.rules))
+	for k, v := range state {
+		next[k] = v
+	}
+	env := AlertEnv{Account: obs.Account, Group: obs.Group, Interest: obs.Interest, Now: now}
+	var out []Alert
+	for i := range a.rules {
+		r := &a.rules[i]
+		if r.SolutionInterest != "" && r.SolutionInterest != obs.Group.SolutionInterest {
+			continue
+		}
+		st := next[r.Name]
+		fire, reason, err := r.decide(&st, &env)
+		if err != nil {
+			return state, nil, fmt.Errorf("alert rule %q, group %q: %w", r.Name, obs.Group.ID, err)
+		}
+		if fire && r.Cooldown > 0 && st.Fired > 0 && now.Sub(st.LastFired) < r.Cooldown {
+			// Held back: a threshold rule stays armed, a milestone stays
+			// unreached, so the alert comes once the cooldown is over.
+			switch r.Strategy {
+			case StrategyThreshold:
+				st.Disarmed = false
+			case StrategyMilestone:
+				st.Reached = false
+			}
+			fire = false
+		}
+		st.Seen = true
+		if fire {
+			st.Fired++
+			st.LastFired = now
+			al := Alert{
+				ID:   fmt.Sprintf("alert:%s:%s:%d", obs.Group.ID, r.Name, st.Fired),
+				Rule: r.Name, Strategy: r.Strategy, Account: obs.Account.ID, Group: obs.Group.ID,
+				SolutionInterest: obs.Group.SolutionInterest, At: now, Reason: reason, Template: r.Template,
+			}
+			renv := env
+			renv.Rule, renv.Strategy = r.Name, string(r.Strategy)
+			route, err := a.router.route(&renv)
+			if err != nil {
+				return state, nil, fmt.Errorf("alert rule %q, group %q: routing: %w", r.Name, obs.Group.ID, err)
+			}
+			al.Route = route
+			al.View = buildView(&al, r, obs)
+			out = append(out, al)
+		}
+		next[r.Name] = st
+	}
+	return next, out, nil
+}
+
+// decide updates one rule's state with the observation and says whether it
+// fires, and why.
+func (r *compiledAlertRule) decide(st *RuleState, env *AlertEnv) (bool, string, error) {
+	g := &env.Group
+	switch r.Strategy {
+	case StrategyMilestone:
+		ok, err := r.when.Eval(env)
+		if err != nil {
+			return false, "", err
+		}
+		if !ok || st.Reached {
+			return false, "", nil
+		}
+		st.Reached = true
+		return true, fmt.Sprintf("milestone %q reached: %s holds (completeness %s, score %s, stage %s)",
+			r.Name, r.When.Source, pct(g.Completeness), num(g.Score), cmp.Or(g.Stage, "-")), nil
+	case StrategyThreshold:
+		v := g.Score
+		if r.Metric == MetricCompleteness {
+			v = g.Completeness
+		}
+		rearm := r.Threshold - r.Hysteresis
+		if st.Disarmed {
+			if v < rearm {
+				st.Disarmed = false // re-armed; may fire again on a later evaluation
+			}
+			return false, "", nil
+		}
+		if v < r.Threshold {
+			return false, "", nil
+		}
+		st.Disarmed = true
+		return true, fmt.Sprintf("%s %s reached the threshold %s (it alerts again only after falling below %s)",
+			r.Metric, fmtMetric(r.Metric, v), fmtMetric(r.Metric, r.Threshold), fmtMetric(r.Metric, rearm)), nil
+	case StrategyStage:
+		prev := st.LastStage
+		st.LastStage = g.Stage
+		if !st.Seen || prev == g.Stage {
+			return false, "", nil
+		}
+		if (len(r.FromStages) > 0 && !slices.Contains(r.FromStages, prev)) || (len(r.ToStages) > 0 && !slices.Contains(r.ToStages, g.Stage)) {
+			return false, "", nil
+		}
+		return true, fmt.Sprintf("stage changed from %s to %s", prev, g.Stage), nil
+	}
+	return false, "", nil
+}
+
+func fmtMetric(metric string, v float64) string {
+	if metric == MetricCompleteness {
+		return pct(v)
+	}
+	return num(v)
+}
+
+func pct(v float64) string { return fmt.Sprintf("%.0f%%", v*100) }
+func num(v float64) string { return fmt.Sprintf("%g", float64(int64(v*10+0.5*sign(v)))/10) }
+
+func sign(v float64) float64 {
+	if v < 0 {
+		return -1
+	}
+	return 1
+}

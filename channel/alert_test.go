@@ -1,0 +1,342 @@
+package channel_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/channel"
+	"github.com/quorumhq/quorum/rules"
+)
+
+var routing = channel.Routing{
+	Owners:        map[string]string{"005-jdoe": "jane.doe@vendor.example"},
+	Territories:   map[string]string{"EMEA-North": "emea-north@vendor.example"},
+	Specialists:   map[string]string{"security-suite": "security-team@vendor.example"},
+	FallbackQueue: "sales-queue@vendor.example",
+}
+
+// acme is the S1 buying group: CFO as Economic Buyer, VP Eng as Technical
+// Evaluator, a data engineer as End User, Champion missing.
+func acme() *channel.Observation {
+	return &channel.Observation{
+		Account: b2b.Account{ID: "acme", Name: "Acme", Domains: []string{"acme.com"}, Employees: 2000, Industry: "Software",
+			Region: "NA", Owner: "005-jdoe", Territory: "NA-West"},
+		Interest: channel.SolutionInterest{ID: "data-platform", Name: "Data Platform"},
+		Group: channel.GroupView{
+			ID: "acme/data-platform", SolutionInterest: "data-platform", Name: "Data Platform for Acme",
+			Completeness: 2.0 / 3, Score: 96, Stage: "Consideration", MissingRoles: []string{"Champion"},
+			Members: []channel.MemberView{
+				{Person: "p-cfo", Name: "Carla Finch", Title: "Chief Financial Officer", Role: "Economic Buyer", Persona: "C-Level, Finance", Score: 35, Reason: `rule "economic buyer"`},
+				{Person: "p-vpe", Name: "Victor Engel", Title: "VP of Engineering", Role: "Technical Evaluator", Persona: "VP, Engineering", Score: 55, Reason: `rule "technical evaluator"`},
+				{Person: "p-de", Name: "Dana Ek", Title: "Sr. Data Engineer", Role: "End User", Persona: "Individual Contributor, Engineering", Score: 6},
+				{Person: "p-mc", Name: "Mo Coordinator", Title: "Marketing Coordinator", Persona: "Individual Contributor, Marketing"},
+			},
+		},
+		ReadinessReasons: []string{"completeness 67% >= 60%", "score 150 >= 150"},
+		RecentActivities: []channel.ActivityView{
+			{Time: t0.AddDate(0, 0, -2), Person: "Victor Engel", Role: "Technical Evaluator", Type: "request_demo", Description: "Requested a demo"},
+			{Time: t0.AddDate(0, 0, -1), Person: "Carla Finch", Role: "Economic Buyer", Type: "attend_event", Description: "Attended webinar Data Platform ROI"},
+		},
+	}
+}
+
+func newAlerter(t *testing.T, rs ...channel.AlertRule) *channel.Alerter {
+	t.Helper()
+	for i := range rs {
+		if rs[i].Template == "" {
+			rs[i].Template = "sales-alert"
+		}
+	}
+	a, err := channel.NewAlerter(channel.AlerterConfig{Rules: rs, Routing: routing})
+	require.NoError(t, err)
+	return a
+}
+
+// run feeds a series of observations, one a day, and returns the alerts'
+// reasons by day.
+func run(t *testing.T, a *channel.Alerter, steps []func(*channel.GroupView)) map[int]string {
+	t.Helper()
+	st := channel.AlertState{}
+	got := map[int]string{}
+	for day, step := range steps {
+		obs := acme()
+		step(&obs.Group)
+		var alerts []channel.Alert
+		var err error
+		st, alerts, err = a.Evaluate(st, obs, t0.AddDate(0, 0, day))
+		require.NoError(t, err)
+		for _, al := range alerts {
+			require.NotContains(t, got, day, "two alerts on one day")
+			got[day] = al.Reason
+		}
+	}
+	return got
+}
+
+func scores(vs ...float64) []func(*channel.GroupView) {
+	var out []func(*channel.GroupView)
+	for _, v := range vs {
+		out = append(out, func(g *channel.GroupView) { g.Score = v })
+	}
+	return out
+}
+
+func TestThresholdAlertsDoNotStorm(t *testing.T) {
+	t.Parallel()
+	a := newAlerter(t, channel.AlertRule{Name: "hot", Strategy: channel.StrategyThreshold, Threshold: 100, Hysteresis: 10})
+	// The score wavers around 100 for days, falls to 89 and comes back.
+	got := run(t, a, scores(95, 100.5, 99, 101, 98, 100.2, 99.9, 102, 91, 100, 89, 95, 101, 99, 100))
+	want := map[int]string{
+		1:  "score 100.5 reached the threshold 100 (it alerts again only after falling below 90)",
+		12: "score 101 reached the threshold 100 (it alerts again only after falling below 90)",
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Fatalf("alerts by day (-want +got):\n%s", d)
+	}
+}
+
+func TestThresholdDecayAndReengagement(t *testing.T) {
+	t.Parallel()
+	// S6: a score falls from 120 to 40 over 30 days, then re-engages; the
+	// threshold alert at 100 fires again only after the score has gone below
+	// the margin (default 10% of the threshold) and back up.
+	a := newAlerter(t, channel.AlertRule{Name: "hot", Strategy: channel.StrategyThreshold, Threshold: 100})
+	var vs []float64
+	for d := range 31 {
+		vs = append(vs, 120-80*float64(d)/30)
+	}
+	vs = append(vs, 60, 95, 104)
+	got := run(t, a, scores(vs...))
+	require.Equal(t, []int{0, 33}, sortedKeys(got))
+}
+
+func TestThresholdOnCompleteness(t *testing.T) {
+	t.Parallel()
+	a := newAlerter(t, channel.AlertRule{Name: "nearly complete", Strategy: channel.StrategyThreshold, Metric: channel.MetricCompleteness, Threshold: 0.6, Hysteresis: 0.2})
+	steps := []func(*channel.GroupView){
+		func(g *channel.GroupView) { g.Completeness = 1.0 / 3 },
+		func(g *channel.GroupView) { g.Completeness = 2.0 / 3 },
+		func(g *channel.GroupView) { g.Completeness = 0.5 },
+		func(g *channel.GroupView) { g.Completeness = 2.0 / 3 },
+	}
+	got := run(t, a, steps)
+	require.Equal(t, map[int]string{1: "completeness 67% reached the threshold 60% (it alerts again only after falling below 40%)"}, got)
+}
+
+func TestMilestoneFiresOncePerGroup(t *testing.T) {
+	t.Parallel()
+	a := newAlerter(t,
+		channel.AlertRule{Name: "complete", Strategy: channel.StrategyMilestone, When: channel.MilestoneComplete},
+		channel.AlertRule{Name: "security qualified", SolutionInterest: "security-suite", Strategy: channel.StrategyMilestone, When: channel.MilestoneQualified},
+	)
+	complete := func(g *channel.GroupView) { g.Completeness, g.MissingRoles, g.Qualified = 1, nil, true }
+	incomplete := func(g *channel.GroupView) { g.Completeness = 2.0 / 3 }
+	got := run(t, a, []func(*channel.GroupView){incomplete, complete, complete, incomplete, complete})
+	require.Equal(t, map[int]string{1: `milestone "complete" reached: group.completeness >= 1 holds (completeness 100%, score 96, stage Consideration)`}, got,
+		"the security rule never applies to a data-platform group")
+}
+
+func TestStageTransitionAlerts(t *testing.T) {
+	t.Parallel()
+	a := newAlerter(t, channel.AlertRule{Name: "to decision", Strategy: channel.StrategyStage, ToStages: []string{"Decision", "Sales Ready"}})
+	stage := func(s string) func(*channel.GroupView) { return func(g *channel.GroupView) { g.Stage = s } }
+	got := run(t, a, []func(*channel.GroupView){
+		stage("Awareness"), // first sight: a baseline, no alert
+		stage("Consideration"), stage("Decision"), stage("Decision"), stage("Consideration"), stage("Sales Ready"),
+	})
+	require.Equal(t, map[int]string{2: "stage changed from Consideration to Decision", 5: "stage changed from Consideration to Sales Ready"}, got)
+
+	b := newAlerter(t, channel.AlertRule{Name: "any change from decision", Strategy: channel.StrategyStage, FromStages: []string{"Decision"}})
+	got = run(t, b, []func(*channel.GroupView){stage("Decision"), stage("Sales Ready"), stage("Decision"), stage("Decision")})
+	require.Equal(t, map[int]string{1: "stage changed from Decision to Sales Ready"}, got)
+}
+
+func TestCooldownHoldsAlertsBack(t *testing.T) {
+	t.Parallel()
+	a := newAlerter(t, channel.AlertRule{Name: "hot", Strategy: channel.StrategyThreshold, Threshold: 100, Hysteresis: 5, Cooldown: 72 * time.Hour})
+	// Crosses on day 0, re-arms on day 1 (94), crosses again on day 2 (held
+	// back by the cooldown), still above on day 3 (cooldown over: fires).
+	got := run(t, a, scores(100, 94, 101, 103, 103))
+	require.Equal(t, []int{0, 3}, sortedKeys(got))
+}
+
+func TestAlertStateIsNotModified(t *testing.T) {
+	t.Parallel()
+	a := newAlerter(t, channel.AlertRule{Name: "hot", Strategy: channel.StrategyThreshold, Threshold: 100})
+	st := channel.AlertState{}
+	obs := acme()
+	obs.Group.Score = 150
+	next, alerts, err := a.Evaluate(st, obs, t0)
+	require.NoError(t, err)
+	require.Len(t, alerts, 1)
+	require.Empty(t, st, "the caller's state is untouched")
+	require.Equal(t, channel.RuleState{Seen: true, Disarmed: true, LastFired: t0, Fired: 1}, next["hot"])
+	// Replaying the same observation on the new state fires nothing.
+	_, alerts, err = a.Evaluate(next, obs, t0)
+	require.NoError(t, err)
+	require.Empty(t, alerts)
+}
+
+func TestRouting(t *testing.T) {
+	t.Parallel()
+	rule := channel.AlertRule{Name: "hot", Strategy: channel.StrategyThreshold, Threshold: 1, Template: "sales-alert"}
+	routes := []channel.RouteRule{
+		{Name: "big security deals", When: rules.Rule{Source: `group.solutionInterest == "security-suite" && account.employees >= 1000`}, To: channel.TargetSpecialist},
+		{Name: "strategic", When: rules.Rule{Source: `attr(account.attributes, "tier", "") == "strategic"`}, To: "strategic-desk@vendor.example"},
+		{Name: "owner", To: channel.TargetOwner},
+		{Name: "territory", To: channel.TargetTerritory},
+	}
+	for _, tc := range []struct {
+		name    string
+		routes  []channel.RouteRule
+		account func(*b2b.Account)
+		si      string
+		want    channel.Route
+	}{
+		{
+			name: "default order: owner by map", account: func(*b2b.Account) {},
+			want: channel.Route{To: "jane.doe@vendor.example", Target: "owner", Rule: "owner", Reason: `rule "owner" (always) matched: account owner 005-jdoe is jane.doe@vendor.example`},
+		},
+		{
+			name: "owner that is an address", account: func(a *b2b.Account) { a.Owner = "sam@vendor.example" },
+			want: channel.Route{To: "sam@vendor.example", Target: "owner", Rule: "owner", Reason: `rule "owner" (always) matched: account owner sam@vendor.example`},
+		},
+		{
+			name: "no owner: territory", account: func(a *b2b.Account) { a.Owner, a.Territory = "", "EMEA-North" },
+			want: channel.Route{To: "emea-north@vendor.example", Target: "territory", Rule: "territory",
+				Reason: `rule "territory" (always) matched: territory EMEA-North team emea-north@vendor.example; before it, rule "owner" (always) matched but account "acme" has no owner`},
+		},
+		{
+			name: "nothing resolves: fallback queue", account: func(a *b2b.Account) { a.Owner = "005-unknown" },
+			want: channel.Route{To: "sales-queue@vendor.example", Target: "queue",
+				Reason: `no routing rule resolved (rule "owner" (always) matched but account owner "005-unknown" has no address in owners; rule "territory" (always) matched but territory "NA-West" has no team in territories; rule "specialist" (always) matched but solution interest "data-platform" has no specialist): fallback queue sales-queue@vendor.example`},
+		},
+		{
+			name: "expression routes to the specialist", routes: routes, si: "security-suite", account: func(*b2b.Account) {},
+			want: channel.Route{To: "security-team@vendor.example", Target: "specialist", Rule: "big security deals",
+				Reason: `rule "big security deals" (group.solutionInterest == "security-suite" && account.employees >= 1000) matched: specialist for security-suite security-team@vendor.example`},
+		},
+		{
+			name: "expression routes to a named address", routes: routes, account: func(a *b2b.Account) { a.Attributes = map[string]any{"tier": "strategic"} },
+			want: channel.Route{To: "strategic-desk@vendor.example", Target: "strategic-desk@vendor.example", Rule: "strategic",
+				Reason: `rule "strategic" (attr(account.attributes, "tier", "") == "strategic") matched: user strategic-desk@vendor.example`},
+		},
+		{
+			name: "no rule matches", routes: routes[:2], account: func(*b2b.Account) {},
+			want: channel.Route{To: "sales-queue@vendor.example", Target: "queue", Reason: "no routing rule matched: fallback queue sales-queue@vendor.example"},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			rt := routing
+			rt.Rules = tc.routes
+			a, err := channel.NewAlerter(channel.AlerterConfig{Rules: []channel.AlertRule{rule}, Routing: rt})
+			require.NoError(t, err)
+			obs := acme()
+			tc.account(&obs.Account)
+			if tc.si != "" {
+				obs.Group.SolutionInterest = tc.si
+			}
+			_, alerts, err := a.Evaluate(nil, obs, t0)
+			require.NoError(t, err)
+			require.Len(t, alerts, 1)
+			if d := cmp.Diff(tc.want, alerts[0].Route); d != "" {
+				t.Fatalf("route (-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
+func TestAlerterConfigProblems(t *testing.T) {
+	t.Parallel()
+	_, err := channel.NewAlerter(channel.AlerterConfig{
+		Rules: []channel.AlertRule{
+			{Name: "a", Strategy: "sometimes", Template: "t"},
+			{Name: "a", Strategy: channel.StrategyMilestone},
+			{Name: "c", Strategy: channel.StrategyMilestone, When: rules.Rule{Source: "group.scor > 1"}, Template: "t"},
+			{Name: "d", Strategy: channel.StrategyThreshold, Metric: "velocity", Hysteresis: -1, Template: "t", Cooldown: -time.Second},
+		},
+		Routing: channel.Routing{Rules: []channel.RouteRule{{Name: "r", To: "boss"}}, Territories: map[string]string{"X": "nobody"}},
+	})
+	require.ErrorIs(t, err, b2b.ErrInvalid)
+	require.EqualError(t, err, `sales alerts: 11 problems:
+  rules[0].strategy: unknown strategy "sometimes" (want milestone, threshold or stage)
+  rules[1].name: duplicate rule "a"
+  rules[1].template: is required
+  rules[1].when: a milestone needs a condition (e.g. "group.completeness >= 1")
+  rules[2].when: rule "c" 1:7: type channel.GroupView has no field scor
+      | group.scor > 1
+      |       ^
+  rules[3].cooldown: is negative
+  rules[3].metric: unknown metric "velocity" (want score or completeness)
+  rules[3].hysteresis: is negative
+  routing.fallbackQueue: "" is not an email address (every alert needs somewhere to go)
+  routing.territories["X"]: "nobody" is not an email address
+  routing.rules[0].to: "boss" is neither owner, territory, specialist, queue nor an email address`)
+}
+
+func TestAlertContent(t *testing.T) {
+	t.Parallel()
+	a := newAlerter(t, channel.AlertRule{Name: "hot", Strategy: channel.StrategyThreshold, Threshold: 90})
+	obs := acme()
+	for i := range 7 {
+		obs.RecentActivities = append(obs.RecentActivities, channel.ActivityView{Time: t0.Add(-time.Duration(i+3) * 24 * time.Hour), Person: "x", Type: "visit_web_page"})
+	}
+	_, alerts, err := a.Evaluate(nil, obs, t0)
+	require.NoError(t, err)
+	require.Len(t, alerts, 1)
+	v := alerts[0].View
+	var engaged []string
+	for _, m := range v.EngagedMembers {
+		engaged = append(engaged, fmt.Sprintf("%s %g", m.Name, m.Score))
+	}
+	require.Equal(t, []string{"Victor Engel 55", "Carla Finch 35", "Dana Ek 6"}, engaged, "engaged members by score; Mo has not engaged")
+	require.Len(t, v.RecentActivities, channel.MaxRecentActivities)
+	require.Equal(t, "Carla Finch", v.RecentActivities[0].Person, "most recent first")
+	require.Equal(t, "Ask Victor Engel (Technical Evaluator) to introduce the missing Champion", v.NextAction)
+	require.Equal(t, "alert:acme/data-platform:hot:1", v.ID)
+	require.Equal(t, "jane.doe@vendor.example", v.Recipient)
+}
+
+func TestRecommendNextAction(t *testing.T) {
+	t.Parallel()
+	m := func(name, role string, score float64) channel.MemberView {
+		return channel.MemberView{Name: name, Role: role, Score: score}
+	}
+	for _, tc := range []struct {
+		name string
+		g    channel.GroupView
+		want string
+	}{
+		{"empty group", channel.GroupView{}, "Research the account: the buying group has no members yet"},
+		{"nobody engaged", channel.GroupView{Members: []channel.MemberView{m("Ann", "Champion", 0)}}, "Reach out to Ann (Champion): no member has engaged yet"},
+		{"champion asked first", channel.GroupView{MissingRoles: []string{"Economic Buyer", "End User", "Legal"},
+			Members: []channel.MemberView{m("Bo", "Technical Evaluator", 50), m("Ann", "Champion", 10)}},
+			"Ask Ann (Champion) to introduce the missing Economic Buyer, End User and Legal"},
+		{"complete group", channel.GroupView{Members: []channel.MemberView{m("Bo", "Technical Evaluator", 50), m("Ann", "Champion", 70), m("Cy", "", 5)}},
+			"Book a meeting with Ann (Champion) and Bo (Technical Evaluator): the buying group is complete"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			require.Equal(t, tc.want, channel.RecommendNextAction(&tc.g))
+		})
+	}
+}
+
+func sortedKeys(m map[int]string) []int {
+	var ks []int
+	for k := range m {
+		ks = append(ks, k)
+	}
+	for i := 1; i < len(ks); i++ {
+		for j := i; j > 0 && ks[j] < ks[j-1]; j-- {
+			ks[j], ks[j-1] = ks[j-1], ks[j]
+		}
+	}
+	return ks
+}

@@ -1,0 +1,64 @@
+package channel
+
+// DefaultAlertTemplate is a ready sales alert email: the group's status,
+// engaged personas with scores, missing roles, recent activities, readiness
+// reasons and the recommended next action. Add it to a TemplateSet (rename it
+// or copy it to change the wording).
+var DefaultAlertTemplate = EmailTemplate{
+	Name:    "sales-alert",
+	Subject: `{{.Account.Name}}: {{.Interest.Name | default .Group.SolutionInterest}} buying group — {{.Alert.Reason}}`,
+	HTML: `<h2>{{.Account.Name}} · {{.Interest.Name | default .Group.SolutionInterest}}</h2>
+<p><b>Why now:</b> {{.Alert.Reason}}</p>
+<p>Stage <b>{{.Group.Stage | default "—"}}</b> · completeness <b>{{.Group.Completeness | percent}}</b> · score <b>{{.Group.Score | number}}</b></p>
+{{with .Alert.EngagedMembers}}<h3>Engaged personas</h3>
+<table>
+<tr><th>Name</th><th>Role</th><th>Persona</th><th>Score</th></tr>
+{{range .}}<tr><td>{{.Name}}</td><td>{{.Role | default "—"}}</td><td>{{.Persona | default "—"}}</td><td>{{.Score | number}}</td></tr>
+{{end}}</table>
+{{else}}<p>No member has engaged yet.</p>
+{{end}}{{with .Group.MissingRoles}}<p><b>Missing roles:</b> {{join ", " .}}</p>
+{{end}}{{with .Alert.RecentActivities}}<h3>Recent activity</h3>
+<ul>
+{{range .}}<li>{{.Time | date "Jan 2"}} — {{.Person | default "someone"}}{{with .Role}} ({{.}}){{end}}: {{.Description | default .Type}}</li>
+{{end}}</ul>
+{{end}}{{with .Alert.ReadinessReasons}}<h3>Readiness</h3>
+<ul>
+{{range .}}<li>{{.}}</li>
+{{end}}</ul>
+{{end}}<p><b>Recommended next action:</b> {{.Alert.NextAction}}</p>
+<p style="color:#666">Alert {{.Alert.ID}} · rule {{.Alert.Rule}} · routed to you because {{.Alert.RouteReason}}</p>`,
+	Text: `{{.Account.Name}} · {{.Interest.Name | default .Group.SolutionInterest}}
+Why now: {{.Alert.Reason}}
+Stage {{.Group.Stage | default "-"}} · completeness {{.Group.Completeness | percent}} · score {{.Group.Score | number}}
+{{with .Alert.EngagedMembers}}
+Engaged personas:
+{{range .}}- {{.Name}}, {{.Role | default "-"}} ({{.Persona | default "-"}}): {{.Score | number}}
+{{end}}{{else}}
+No member has engaged yet.
+{{end}}{{with .Group.MissingRoles}}Missing roles: {{join ", " .}}
+{{end}}{{with .Alert.RecentActivities}}
+Recent activity:
+{{range .}}- {{.Time | date "Jan 2"}} {{.Person | default "someone"}}{{with .Role}} ({{.}}){{end}}: {{.Description | default .Type}}
+{{end}}{{end}}{{with .Alert.ReadinessReasons}}
+Readiness:
+{{range .}}- {{.}}
+{{end}}{{end}}
+Next action: {{.Alert.NextAction}}
+
+Alert {{.Alert.ID}} · rule {{.Alert.Rule}} · routed to you because {{.Alert.RouteReason}}`,
+}
+
+// AlertMessage renders an alert with its template into an outbox message to
+// the routed recipient. The key is the alert's ID, so an alert is sent once.
+func (t *Templates) AlertMessage(al *Alert, obs *Observation) (Message, error) {
+	rc := RenderContext{Account: obs.Account, Group: obs.Group, Interest: obs.Interest, Alert: al.View, Now: al.At}
+	r, err := t.RenderEmail(al.Template, &rc)
+	if err != nil {
+		return Message{}, err
+	}
+	return Message{
+		Key: al.ID, Channel: ChannelSalesAlert, Account: al.Account, Template: al.Template,
+		To: al.Route.To, Subject: r.Subject, HTML: r.HTML, Text: r.Text,
+		Tags: map[string]string{"alertRule": al.Rule, "group": al.Group, "strategy": string(al.Strategy)},
+	}, nil
+}

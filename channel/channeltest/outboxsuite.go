@@ -1,0 +1,167 @@
+package channeltest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/channel"
+)
+
+// Email returns a valid email message with the given key, to a test person.
+func Email(key string) channel.Message {
+	return channel.Message{
+		Key: key, Channel: channel.ChannelEmail, Account: "acme", Person: b2b.PersonID("p-" + key),
+		To: "ann@acme.com", From: "news@quorum.example", Subject: "Hello", Text: "Hello Ann", HTML: "<p>Hello Ann</p>",
+	}
+}
+
+// TestOutbox runs the conformance suite of channel.Outbox against the
+// outboxes that newOutbox returns (a fresh, empty one per call). Every
+// implementation runs it from a short test:
+//
+//	func TestOutbox(t *testing.T) {
+//		channeltest.TestOutbox(t, func(t *testing.T) channel.Outbox { return channel.NewMemoryOutbox() })
+//	}
+func TestOutbox(t *testing.T, newOutbox func(t *testing.T) channel.Outbox) {
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	ctx := context.Background()
+	lease := time.Minute
+
+	t.Run("EnqueueIsIdempotentByKey", func(t *testing.T) {
+		o := newOutbox(t)
+		first := must(o.Enqueue(ctx, t0, Email("k1"), Email("k2")))(t)
+		again := must(o.Enqueue(ctx, t0.Add(time.Hour), Email("k1")))(t)
+		check(t, len(first) == 2 && len(again) == 1, "want 2 then 1 entries, got %d then %d", len(first), len(again))
+		check(t, first[0].ID == again[0].ID, "same key, different IDs: %s, %s", first[0].ID, again[0].ID)
+		check(t, again[0].CreatedAt.Equal(t0), "re-enqueue changed CreatedAt to %s", again[0].CreatedAt)
+		claimed := must(o.Claim(ctx, channel.ClaimParams{Now: t0, Limit: 10, Lease: lease}))(t)
+		check(t, len(claimed) == 2, "claimed %d entries, want 2 (one per key)", len(claimed))
+	})
+
+	t.Run("EnqueueRejectsInvalidBatchWhole", func(t *testing.T) {
+		o := newOutbox(t)
+		bad := Email("bad")
+		bad.To = "not an address"
+		_, err := o.Enqueue(ctx, t0, Email("ok"), bad)
+		check(t, errors.Is(err, b2b.ErrInvalid), "want ErrInvalid, got %v", err)
+		claimed := must(o.Claim(ctx, channel.ClaimParams{Now: t0, Limit: 10, Lease: lease}))(t)
+		check(t, len(claimed) == 0, "a rejected batch left %d entries", len(claimed))
+	})
+
+	t.Run("ClaimLeasesDueEntriesOnce", func(t *testing.T) {
+		o := newOutbox(t)
+		must(o.Enqueue(ctx, t0, Email("a")))(t)
+		must(o.Enqueue(ctx, t0.Add(time.Second), Email("b")))(t)
+		must(o.Enqueue(ctx, t0.Add(time.Hour), Email("later")))(t)
+		got := must(o.Claim(ctx, channel.ClaimParams{Now: t0.Add(time.Minute), Limit: 1, Lease: lease}))(t)
+		check(t, len(got) == 1 && got[0].Message.Key == "a", "want the oldest due entry a, got %v", keys(got))
+		check(t, got[0].Status == channel.StatusSending && got[0].Attempts == 1, "claimed entry is %s at attempt %d", got[0].Status, got[0].Attempts)
+		check(t, got[0].LeaseUntil.Equal(t0.Add(time.Minute+lease)), "lease until %s", got[0].LeaseUntil)
+		got = must(o.Claim(ctx, channel.ClaimParams{Now: t0.Add(time.Minute), Limit: 10, Lease: lease}))(t)
+		check(t, len(got) == 1 && got[0].Message.Key == "b", "second claim: want only b, got %v", keys(got))
+	})
+
+	t.Run("ExpiredLeaseIsClaimedAgain", func(t *testing.T) {
+		o := newOutbox(t)
+		must(o.Enqueue(ctx, t0, Email("a")))(t)
+		first := must(o.Claim(ctx, channel.ClaimParams{Now: t0, Limit: 10, Lease: lease}))(t)
+		none := must(o.Claim(ctx, channel.ClaimParams{Now: t0.Add(lease - time.Second), Limit: 10, Lease: lease}))(t)
+		check(t, len(none) == 0, "claimed %v while leased", keys(none))
+		second := must(o.Claim(ctx, channel.ClaimParams{Now: t0.Add(lease), Limit: 10, Lease: lease}))(t)
+		check(t, len(second) == 1 && second[0].Attempts == 2, "after the lease: want attempt 2, got %v", second)
+		err := o.Record(ctx, channel.RecordParams{ID: first[0].ID, Attempt: first[0].Attempts, Now: t0.Add(lease), Status: channel.StatusDelivered})
+		check(t, errors.Is(err, channel.ErrLeaseLost), "recording a lost claim: want ErrLeaseLost, got %v", err)
+		err = o.Record(ctx, channel.RecordParams{ID: second[0].ID, Attempt: 2, Now: t0.Add(lease), Status: channel.StatusDelivered,
+			Receipt: channel.Receipt{ProviderID: "x"}})
+		check(t, err == nil, "recording the current claim: %v", err)
+		err = o.Record(ctx, channel.RecordParams{ID: second[0].ID, Attempt: 2, Now: t0.Add(lease), Status: channel.StatusFailed})
+		check(t, errors.Is(err, channel.ErrLeaseLost), "recording twice: want ErrLeaseLost, got %v", err)
+	})
+
+	t.Run("RecordOutcomes", func(t *testing.T) {
+		o := newOutbox(t)
+		must(o.Enqueue(ctx, t0, Email("ok"), Email("retry"), Email("fail"), Email("sup")))(t)
+		got := must(o.Claim(ctx, channel.ClaimParams{Now: t0, Limit: 10, Lease: lease}))(t)
+		check(t, len(got) == 4, "claimed %d", len(got))
+		outcome := map[string]channel.RecordParams{
+			"ok":    {Status: channel.StatusDelivered, Receipt: channel.Receipt{ProviderID: "p1"}},
+			"retry": {Status: channel.StatusPending, Error: "busy", NextAttempt: t0.Add(10 * time.Minute)},
+			"fail":  {Status: channel.StatusFailed, Error: "rejected"},
+			"sup":   {Status: channel.StatusSuppressed, Error: "opt-out"},
+		}
+		for _, e := range got {
+			p := outcome[e.Message.Key]
+			p.ID, p.Attempt, p.Now = e.ID, e.Attempts, t0
+			check(t, o.Record(ctx, p) == nil, "record %s", e.Message.Key)
+		}
+		none := must(o.Claim(ctx, channel.ClaimParams{Now: t0.Add(10*time.Minute - time.Second), Limit: 10, Lease: lease}))(t)
+		check(t, len(none) == 0, "claimed %v before the retry time", keys(none))
+		again := must(o.Claim(ctx, channel.ClaimParams{Now: t0.Add(10 * time.Minute), Limit: 10, Lease: lease}))(t)
+		check(t, len(again) == 1 && again[0].Message.Key == "retry" && again[0].Attempts == 2 && again[0].LastError == "busy",
+			"want only the retry at attempt 2 with its last error, got %+v", again)
+		err := o.Record(ctx, channel.RecordParams{ID: "no-such-id", Attempt: 1, Now: t0, Status: channel.StatusDelivered})
+		check(t, errors.Is(err, channel.ErrNotFound), "unknown ID: want ErrNotFound, got %v", err)
+	})
+
+	t.Run("ConcurrentClaimersNeverShare", func(t *testing.T) {
+		o := newOutbox(t)
+		var msgs []channel.Message
+		for i := range 200 {
+			msgs = append(msgs, Email(fmt.Sprintf("k%03d", i)))
+		}
+		must(o.Enqueue(ctx, t0, msgs...))(t)
+		var mu sync.Mutex
+		seen := map[string]int{}
+		var wg sync.WaitGroup
+		for range 4 {
+			wg.Go(func() {
+				for {
+					got, err := o.Claim(ctx, channel.ClaimParams{Now: t0, Limit: 7, Lease: lease})
+					if err != nil || len(got) == 0 {
+						return
+					}
+					mu.Lock()
+					for _, e := range got {
+						seen[e.ID]++
+					}
+					mu.Unlock()
+				}
+			})
+		}
+		wg.Wait()
+		check(t, len(seen) == 200, "claimed %d distinct entries, want 200", len(seen))
+		for id, n := range seen {
+			check(t, n == 1, "entry %s claimed %d times", id, n)
+		}
+	})
+}
+
+func keys(es []channel.Entry) []string {
+	var ks []string
+	for _, e := range es {
+		ks = append(ks, e.Message.Key)
+	}
+	return ks
+}
+
+func must[T any](v T, err error) func(t *testing.T) T {
+	return func(t *testing.T) T {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+}
+
+func check(t *testing.T, ok bool, format string, args ...any) {
+	t.Helper()
+	if !ok {
+		t.Fatalf(format, args...)
+	}
+}

@@ -1,0 +1,227 @@
+// Package channeltest provides test and simulation doubles for package
+// channel: a Recorder that implements every sender, honours idempotency keys,
+// injects failures, and simulates how recipients engage with what it
+// "delivers" (deliveries, bounces, opens, clicks, unsubscribes) from a seeded
+// model, so that email engagement KPIs exist in a simulation.
+package channeltest
+
+import (
+	"context"
+	"fmt"
+	"hash/fnv"
+	"maps"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/channel"
+	"github.com/quorumhq/quorum/clock"
+)
+
+// EngagementModel gives the chances of what a recipient does with a message.
+// Rates are probabilities in [0, 1]; each draw is deterministic given the
+// recorder's seed and the message key.
+type EngagementModel struct {
+	BounceRate      float64       // email: hard bounce instead of delivery
+	OpenRate        float64       // email: opened, once delivered
+	ClickRate       float64       // email: clicked, once opened; SMS: clicked
+	UnsubscribeRate float64       // email: unsubscribed, once opened; SMS: replied STOP
+	MeanDelay       time.Duration // mean time from send to open (exponential); default 6h
+	// Affinity, when set, multiplies OpenRate and ClickRate for one
+	// message (for example by the recipient's role in its Tags), capped at 1.
+	Affinity func(msg *channel.Message) float64
+}
+
+// TypicalB2BEmail is a plausible B2B nurture profile: 1% bounces, 25% opens,
+// 12% of openers click, 0.5% of openers unsubscribe.
+var TypicalB2BEmail = EngagementModel{BounceRate: 0.01, OpenRate: 0.25, ClickRate: 0.12, UnsubscribeRate: 0.005, MeanDelay: 6 * time.Hour}
+
+// RecorderConfig configures a Recorder; every field is optional.
+type RecorderConfig struct {
+	// Clock stamps receipts and simulated activities. Default clock.System.
+	Clock clock.Clock
+	// Model, when set, simulates engagement for email and SMS.
+	Model *EngagementModel
+	Seed  uint64
+	// IgnoreKeys makes the recorder deliver a key again when asked again,
+	// like a provider that does not honour idempotency keys.
+	IgnoreKeys bool
+	// Fail, when set, is asked before each call; a non-nil error is returned
+	// instead of delivering. call counts calls for the key, from 1.
+	Fail func(msg *channel.Message, call int) error
+}
+
+// A Recorder records the messages it is asked to send instead of sending
+// them. It implements channel.EmailSender, channel.SMSSender and
+// channel.AlertSender and is safe for concurrent use.
+type Recorder struct {
+	cfg RecorderConfig
+
+	mu         sync.Mutex
+	calls      map[string]int             // key -> calls
+	receipts   map[string]channel.Receipt // key -> first receipt
+	sent       []channel.Message          // deliveries, in order
+	activities []b2b.Activity             // simulated engagement
+	seq        int
+}
+
+var (
+	_ channel.EmailSender = (*Recorder)(nil)
+	_ channel.SMSSender   = (*Recorder)(nil)
+	_ channel.AlertSender = (*Recorder)(nil)
+)
+
+// NewRecorder returns a recorder.
+func NewRecorder(cfg RecorderConfig) *Recorder {
+	if cfg.Clock == nil {
+		cfg.Clock = clock.System{}
+	}
+	return &Recorder{cfg: cfg, calls: map[string]int{}, receipts: map[string]channel.Receipt{}}
+}
+
+// SendEmail implements channel.EmailSender.
+func (r *Recorder) SendEmail(ctx context.Context, msg *channel.Message) (channel.Receipt, error) {
+	return r.send(ctx, msg)
+}
+
+// SendSMS implements channel.SMSSender.
+func (r *Recorder) SendSMS(ctx context.Context, msg *channel.Message) (channel.Receipt, error) {
+	return r.send(ctx, msg)
+}
+
+// SendAlert implements channel.AlertSender.
+func (r *Recorder) SendAlert(ctx context.Context, msg *channel.Message) (channel.Receipt, error) {
+	return r.send(ctx, msg)
+}
+
+func (r *Recorder) send(ctx context.Context, msg *channel.Message) (channel.Receipt, error) {
+	if err := ctx.Err(); err != nil {
+		return channel.Receipt{}, err
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.calls[msg.Key]++
+	if r.cfg.Fail != nil {
+		if err := r.cfg.Fail(msg, r.calls[msg.Key]); err != nil {
+			return channel.Receipt{}, err
+		}
+	}
+	if rc, ok := r.receipts[msg.Key]; ok && !r.cfg.IgnoreKeys {
+		rc.Duplicate = true
+		return rc, nil
+	}
+	r.seq++
+	now := r.cfg.Clock.Now()
+	rc := channel.Receipt{ProviderID: fmt.Sprintf("rec-%06d", r.seq), At: now}
+	if _, ok := r.receipts[msg.Key]; !ok {
+		r.receipts[msg.Key] = rc
+	}
+	m := *msg
+	m.Tags = maps.Clone(msg.Tags)
+	r.sent = append(r.sent, m)
+	if r.cfg.Model != nil {
+		r.activities = append(r.activities, Simulate(*r.cfg.Model, r.cfg.Seed, msg, now)...)
+	}
+	return rc, nil
+}
+
+// Sent returns the messages delivered so far, in order (a key honoured as a
+// duplicate appears once).
+func (r *Recorder) Sent() []channel.Message {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.sent)
+}
+
+// Calls returns how many times a key was asked to be sent.
+func (r *Recorder) Calls(key string) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.calls[key]
+}
+
+// Activities returns the simulated engagement activities with a time at or
+// before now, ordered by time then ID: what a provider's webhooks would have
+// reported by then.
+func (r *Recorder) Activities(now time.Time) []b2b.Activity {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []b2b.Activity
+	for _, a := range r.activities {
+		if !a.Time.After(now) {
+			out = append(out, a)
+		}
+	}
+	slices.SortFunc(out, func(a, b b2b.Activity) int {
+		if c := a.Time.Compare(b.Time); c != 0 {
+			return c
+		}
+		return strings.Compare(string(a.ID), string(b.ID))
+	})
+	return out
+}
+
+// Simulate returns what the recipient of msg, sent at sentAt, does under
+// model m: for email, email_delivered or email_bounced, then maybe
+// open_email, click_email and unsubscribe_email; for SMS, maybe click_sms and
+// unsubscribe_sms; nothing for sales alerts. The result depends only on m,
+// seed, msg.Key and sentAt. Activity IDs are "sim:<key>:<what>".
+func Simulate(m EngagementModel, seed uint64, msg *channel.Message, sentAt time.Time) []b2b.Activity {
+	if msg.Channel == channel.ChannelSalesAlert {
+		return nil
+	}
+	h := fnv.New64a()
+	h.Write([]byte(msg.Key))
+	rng := rand.New(rand.NewPCG(seed, h.Sum64()))
+	mean := m.MeanDelay
+	if mean <= 0 {
+		mean = 6 * time.Hour
+	}
+	aff := 1.0
+	if m.Affinity != nil {
+		aff = max(m.Affinity(msg), 0)
+	}
+	openP, clickP := math.Min(m.OpenRate*aff, 1), math.Min(m.ClickRate*aff, 1)
+	act := func(typ b2b.ActivityType, what string, at time.Time) b2b.Activity {
+		return b2b.Activity{
+			ID: b2b.ActivityID("sim:" + msg.Key + ":" + what), Type: typ, Person: msg.Person,
+			Account: msg.Account, Time: at, Source: b2b.SourceQuorum,
+			Attributes: map[string]any{"messageKey": msg.Key, "template": msg.Template},
+		}
+	}
+	delay := func() time.Duration {
+		return time.Duration(rng.ExpFloat64() * float64(mean)).Truncate(time.Second)
+	}
+	var out []b2b.Activity
+	switch msg.Channel {
+	case channel.ChannelEmail:
+		if rng.Float64() < m.BounceRate {
+			return append(out, act(b2b.ActivityEmailBounced, "bounce", sentAt.Add(time.Minute)))
+		}
+		out = append(out, act(b2b.ActivityEmailDelivered, "delivered", sentAt.Add(time.Minute)))
+		if rng.Float64() >= openP {
+			return out
+		}
+		opened := sentAt.Add(time.Minute + delay())
+		out = append(out, act(b2b.ActivityOpenEmail, "open", opened))
+		if rng.Float64() < clickP {
+			out = append(out, act(b2b.ActivityClickEmail, "click", opened.Add(time.Duration(rng.IntN(300))*time.Second)))
+		}
+		if rng.Float64() < m.UnsubscribeRate {
+			out = append(out, act(b2b.ActivityUnsubscribeEmail, "unsubscribe", opened.Add(10*time.Minute)))
+		}
+	case channel.ChannelSMS:
+		read := sentAt.Add(delay() / 10)
+		if rng.Float64() < clickP {
+			out = append(out, act(b2b.ActivityClickSMS, "click", read))
+		}
+		if rng.Float64() < m.UnsubscribeRate {
+			out = append(out, act(b2b.ActivityUnsubscribeSMS, "unsubscribe", read.Add(time.Minute)))
+		}
+	}
+	return out
+}

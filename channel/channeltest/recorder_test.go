@@ -1,0 +1,86 @@
+package channeltest_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/channel"
+	"github.com/quorumhq/quorum/channel/channeltest"
+	"github.com/quorumhq/quorum/clock"
+)
+
+var t0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+
+func TestSimulateIsDeterministic(t *testing.T) {
+	t.Parallel()
+	m := channeltest.EngagementModel{OpenRate: 0.5, ClickRate: 0.5, UnsubscribeRate: 0.1, BounceRate: 0.05}
+	msg := channeltest.Email("journey:intro:p-1")
+	a := channeltest.Simulate(m, 7, &msg, t0)
+	b := channeltest.Simulate(m, 7, &msg, t0)
+	if d := cmp.Diff(a, b); d != "" {
+		t.Fatalf("same seed and key, different activities (-first +second):\n%s", d)
+	}
+	differs := false
+	for seed := range uint64(20) {
+		if !cmp.Equal(a, channeltest.Simulate(m, seed+100, &msg, t0)) {
+			differs = true
+		}
+	}
+	require.True(t, differs, "other seeds give other outcomes")
+	alert := channel.Message{Key: "a", Channel: channel.ChannelSalesAlert}
+	require.Empty(t, channeltest.Simulate(m, 7, &alert, t0))
+}
+
+func TestSimulateFollowsTheModel(t *testing.T) {
+	t.Parallel()
+	counts := map[b2b.ActivityType]int{}
+	const n = 5000
+	for i := range n {
+		msg := channeltest.Email(fmt.Sprintf("k%d", i))
+		for _, a := range channeltest.Simulate(channeltest.TypicalB2BEmail, 1, &msg, t0) {
+			counts[a.Type]++
+			require.True(t, a.Time.After(t0), "engagement happens after the send")
+			require.Equal(t, msg.Person, a.Person)
+			require.NoError(t, a.Validate())
+		}
+	}
+	within := func(typ b2b.ActivityType, want float64) {
+		got := float64(counts[typ]) / n
+		require.InDelta(t, want, got, want*0.25+0.003, "%s rate", typ)
+	}
+	within(b2b.ActivityEmailBounced, 0.01)
+	within(b2b.ActivityEmailDelivered, 0.99)
+	within(b2b.ActivityOpenEmail, 0.99*0.25)
+	within(b2b.ActivityClickEmail, 0.99*0.25*0.12)
+}
+
+func TestRecorderAffinityAndActivities(t *testing.T) {
+	t.Parallel()
+	clk := clock.NewManual(t0)
+	m := channeltest.EngagementModel{OpenRate: 0.5, ClickRate: 1, Affinity: func(msg *channel.Message) float64 {
+		if msg.Tags["role"] == "Champion" {
+			return 2 // always opens
+		}
+		return 0 // never opens
+	}}
+	rec := channeltest.NewRecorder(channeltest.RecorderConfig{Clock: clk, Model: &m, Seed: 1})
+	champ := channeltest.Email("champ")
+	champ.Tags = map[string]string{"role": "Champion"}
+	other := channeltest.Email("other")
+	_, err := rec.SendEmail(context.Background(), &champ)
+	require.NoError(t, err)
+	_, err = rec.SendEmail(context.Background(), &other)
+	require.NoError(t, err)
+	require.Len(t, rec.Activities(t0), 0, "nothing has happened at the send time")
+	var types []string
+	for _, a := range rec.Activities(t0.Add(365 * 24 * time.Hour)) {
+		types = append(types, string(a.ID))
+	}
+	require.ElementsMatch(t, []string{"sim:champ:delivered", "sim:champ:open", "sim:champ:click", "sim:other:delivered"}, types)
+}

@@ -1,0 +1,283 @@
+package channel
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"log/slog"
+	"time"
+
+	"github.com/quorumhq/quorum/clock"
+)
+
+// DispatcherConfig wires a Dispatcher. Outbox is required; every other field
+// has a documented default.
+type DispatcherConfig struct {
+	Outbox Outbox
+	// Email, SMS and Alert deliver each channel. A message whose channel has
+	// no sender fails permanently with ErrNoSender.
+	Email EmailSender
+	SMS   SMSSender
+	Alert AlertSender
+	// Consent, when set, is asked once more before each email or SMS; a
+	// message that ConsentPolicy forbids is recorded as StatusSuppressed
+	// with the reason. Nil skips the check (consent was checked upstream).
+	Consent       ConsentLookup
+	ConsentPolicy ConsentPolicy
+	// Clock tells the time. Default clock.System.
+	Clock clock.Clock
+	// Logger receives one record per failure. Default: discard.
+	Logger *slog.Logger
+	// MaxAttempts bounds the attempts of one message; after the last
+	// temporary failure it is StatusFailed. Default 5.
+	MaxAttempts int
+	// Backoff gives the wait after the attempt-th failed attempt (1-based).
+	// Default DefaultBackoff.
+	Backoff func(key string, attempt int) time.Duration
+	// BatchSize is how many entries one Claim takes. Default 100.
+	BatchSize int
+	// Lease is how long a claimed entry is reserved for this dispatcher;
+	// after it a crashed dispatcher's entries are claimed again. It must
+	// exceed the longest send. Default 5 minutes.
+	Lease time.Duration
+}
+
+// WithDefaults returns a copy of c with zero fields set to their defaults.
+func (c DispatcherConfig) WithDefaults() DispatcherConfig {
+	if c.Clock == nil {
+		c.Clock = clock.System{}
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	c.MaxAttempts = cmp.Or(c.MaxAttempts, 5)
+	if c.Backoff == nil {
+		c.Backoff = DefaultBackoff
+	}
+	c.BatchSize = cmp.Or(c.BatchSize, 100)
+	c.Lease = cmp.Or(c.Lease, 5*time.Minute)
+	return c
+}
+
+// Validate reports every problem with the configuration.
+func (c DispatcherConfig) Validate() error {
+	var errs []error
+	if c.Outbox == nil {
+		errs = append(errs, errors.New("outbox is required"))
+	}
+	if c.MaxAttempts < 0 {
+		errs = append(errs, fmt.Errorf("maxAttempts is %d; want >= 1 (0 means 5)", c.MaxAttempts))
+	}
+	if c.BatchSize < 0 {
+		errs = append(errs, fmt.Errorf("batchSize is %d; want >= 1 (0 means 100)", c.BatchSize))
+	}
+	if c.Lease < 0 {
+		errs = append(errs, fmt.Errorf("lease is %s; want > 0 (0 means 5m)", c.Lease))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("dispatcher config: %w", err)
+	}
+	return nil
+}
+
+// DefaultBackoff waits 1, 2, 4, ... minutes after each failed attempt, at
+// most an hour, plus up to 20% jitter derived from the key and the attempt
+// (deterministic, so a simulation replays identically, yet messages that
+// failed together do not retry together).
+func DefaultBackoff(key string, attempt int) time.Duration {
+	d := time.Minute << min(max(attempt-1, 0), 6)
+	d = min(d, time.Hour)
+	h := fnv.New32a()
+	fmt.Fprintf(h, "%s#%d", key, attempt)
+	return d + time.Duration(uint64(d)/5*uint64(h.Sum32()%1000)/1000)
+}
+
+// A Dispatcher delivers due outbox entries through the channel senders. It
+// is safe for concurrent use, and several dispatchers (in one process or
+// many) may share an outbox: the outbox's claims keep them apart.
+//
+// Delivery is at least once in general and exactly once towards a sender
+// that honours the idempotency key: a dispatcher that crashes after a send
+// and before recording it leaves the entry claimed; once the lease expires
+// it is claimed again and sent again with the same key, which such a sender
+// recognises.
+type Dispatcher struct {
+	cfg DispatcherConfig
+}
+
+// NewDispatcher validates cfg and returns a dispatcher.
+func NewDispatcher(cfg DispatcherConfig) (*Dispatcher, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	return &Dispatcher{cfg: cfg.WithDefaults()}, nil
+}
+
+// DispatchReport counts what one Dispatch did.
+type DispatchReport struct {
+	Claimed    int
+	Delivered  int
+	Duplicates int // delivered entries whose sender had already sent the key
+	Retried    int // temporary failures, rescheduled
+	Failed     int // permanent failures and exhausted retries
+	Suppressed int // forbidden by consent at send time
+	LeaseLost  int // outcomes that could not be recorded because the claim was lost
+	Outcomes   []Outcome
+}
+
+// An Outcome is what happened to one claimed entry, with the reason.
+type Outcome struct {
+	EntryID string
+	Key     string
+	Attempt int
+	Status  Status
+	Reason  string
+}
+
+// Dispatch claims the entries due now (by the clock), in batches, and
+// delivers each once, until none is due or ctx is done. It returns what it
+// did; an error means the outbox failed (claims not yet recorded are
+// retried when their lease expires). Entries rescheduled during the call are
+// not retried in the same call unless their next attempt is already due.
+func (d *Dispatcher) Dispatch(ctx context.Context) (DispatchReport, error) {
+	var rep DispatchReport
+	for {
+		if err := ctx.Err(); err != nil {
+			return rep, err
+		}
+		now := d.cfg.Clock.Now()
+		batch, err := d.cfg.Outbox.Claim(ctx, ClaimParams{Now: now, Limit: d.cfg.BatchSize, Lease: d.cfg.Lease})
+		if err != nil {
+			return rep, fmt.Errorf("dispatch: claim: %w", err)
+		}
+		if len(batch) == 0 {
+			return rep, nil
+		}
+		rep.Claimed += len(batch)
+		for i := range batch {
+			if err := ctx.Err(); err != nil {
+				return rep, err
+			}
+			if err := d.deliver(ctx, &batch[i], &rep); err != nil {
+				return rep, err
+			}
+		}
+		if len(batch) < d.cfg.BatchSize {
+			return rep, nil
+		}
+	}
+}
+
+func (d *Dispatcher) deliver(ctx context.Context, e *Entry, rep *DispatchReport) error {
+	msg := &e.Message
+	rec := RecordParams{ID: e.ID, Attempt: e.Attempts}
+	var reason string
+	var wait time.Duration
+	if ok, why, err := d.consentAllows(ctx, msg); err != nil {
+		rec.Status, reason, wait = d.retryOrFail(e, &rec, fmt.Errorf("consent lookup: %w", err))
+	} else if !ok {
+		rec.Status, rec.Error, reason = StatusSuppressed, why, why
+	} else {
+		receipt, err := d.send(ctx, msg)
+		if err == nil {
+			rec.Status, rec.Receipt = StatusDelivered, receipt
+			reason = "delivered as " + receipt.ProviderID
+			if receipt.Duplicate {
+				reason += " (the sender had already sent this key)"
+			}
+		} else if ctx.Err() != nil {
+			return ctx.Err() // stopping: the lease expires and another claim retries
+		} else if IsPermanent(err) {
+			rec.Status, rec.Error = StatusFailed, err.Error()
+			reason = "permanent failure: " + err.Error()
+		} else {
+			rec.Status, reason, wait = d.retryOrFail(e, &rec, err)
+		}
+	}
+	rec.Now = d.cfg.Clock.Now()
+	if rec.Receipt.At.IsZero() && rec.Status == StatusDelivered {
+		rec.Receipt.At = rec.Now
+	}
+	if rec.Status == StatusPending {
+		rec.NextAttempt = rec.Now.Add(wait)
+	}
+	if err := d.cfg.Outbox.Record(ctx, rec); err != nil {
+		if errors.Is(err, ErrLeaseLost) {
+			rep.LeaseLost++
+			d.cfg.Logger.WarnContext(ctx, "outbox claim lost", "entry", e.ID, "key", msg.Key, "err", err)
+			return nil
+		}
+		return fmt.Errorf("dispatch: record %s: %w", e.ID, err)
+	}
+	switch rec.Status {
+	case StatusDelivered:
+		rep.Delivered++
+		if rec.Receipt.Duplicate {
+			rep.Duplicates++
+		}
+	case StatusPending:
+		rep.Retried++
+	case StatusFailed:
+		rep.Failed++
+	case StatusSuppressed:
+		rep.Suppressed++
+	}
+	if rec.Status != StatusDelivered {
+		d.cfg.Logger.InfoContext(ctx, "message not delivered", "entry", e.ID, "key", msg.Key,
+			"channel", msg.Channel, "attempt", e.Attempts, "status", rec.Status, "reason", reason)
+	}
+	rep.Outcomes = append(rep.Outcomes, Outcome{EntryID: e.ID, Key: msg.Key, Attempt: e.Attempts, Status: rec.Status, Reason: reason})
+	return nil
+}
+
+// retryOrFail classifies a temporary failure: retry while attempts remain,
+// after the backoff or the provider's Retry-After, whichever is longer.
+func (d *Dispatcher) retryOrFail(e *Entry, rec *RecordParams, err error) (Status, string, time.Duration) {
+	if e.Attempts >= d.cfg.MaxAttempts {
+		rec.Error = fmt.Sprintf("gave up after %d attempts: %v", e.Attempts, err)
+		return StatusFailed, rec.Error, 0
+	}
+	rec.Error = err.Error()
+	wait := max(d.cfg.Backoff(e.Message.Key, e.Attempts), retryAfter(err))
+	return StatusPending, fmt.Sprintf("temporary failure, attempt %d of %d, next in %s: %v", e.Attempts, d.cfg.MaxAttempts, wait, err), wait
+}
+
+func retryAfter(err error) time.Duration {
+	var se *SendError
+	if errors.As(err, &se) {
+		return se.RetryAfter
+	}
+	return 0
+}
+
+func (d *Dispatcher) consentAllows(ctx context.Context, msg *Message) (bool, string, error) {
+	if d.cfg.Consent == nil || msg.Channel == ChannelSalesAlert {
+		return true, "", nil
+	}
+	c, err := d.cfg.Consent.Consent(ctx, msg.Person, msg.Channel)
+	if err != nil {
+		return false, "", err
+	}
+	ok, why := d.cfg.ConsentPolicy.Allows(msg.Channel, c)
+	return ok, why, nil
+}
+
+func (d *Dispatcher) send(ctx context.Context, msg *Message) (Receipt, error) {
+	switch msg.Channel {
+	case ChannelEmail:
+		if d.cfg.Email != nil {
+			return d.cfg.Email.SendEmail(ctx, msg)
+		}
+	case ChannelSMS:
+		if d.cfg.SMS != nil {
+			return d.cfg.SMS.SendSMS(ctx, msg)
+		}
+	case ChannelSalesAlert:
+		if d.cfg.Alert != nil {
+			return d.cfg.Alert.SendAlert(ctx, msg)
+		}
+	}
+	return Receipt{}, &SendError{Permanent: true, Err: fmt.Errorf("%w %q", ErrNoSender, msg.Channel)}
+}

@@ -1,0 +1,114 @@
+// Package channel renders and delivers what journeys and alerts want to say:
+// email, SMS and sales alerts, with personalization templates, consent
+// checks at send time, an outbox with idempotency keys and a dispatcher with
+// bounded retries. It also decides when to alert sales about a buying group,
+// routes each alert, and tracks whether sales responded.
+//
+// channel reads no store and no buying group itself: the engine fills plain
+// views ([RenderContext], [GroupView], [Observation]) from its state.
+//
+// # Define
+//
+// Templates are Go templates over a [RenderContext]. Tokens name its fields:
+//
+//	{{.Person.FirstName | default "there"}}     a token with a fallback
+//	{{.Account.Name}}                           a required token
+//	{{.Group.Completeness | percent}}           "67%"
+//	{{.Group.Score | number}}                   "142"
+//	{{join ", " .Group.MissingRoles}}           "Champion, End User"
+//	{{range .Group.Members}}{{.Name}} ({{.Role}}){{end}}
+//	{{.Account.Attributes | attr "tier" "standard"}}
+//	{{template "footer" .}}                     a shared fragment
+//
+// A [TemplateSet] holds shared [Fragment]s (header, footer, signature, each
+// with an HTML and a text version), [Theme]s (a [Brand] and fragments that
+// override the shared ones), [EmailTemplate]s (subject, HTML, text) and
+// [SMSTemplate]s. HTML parts use html/template, so every token is escaped
+// for where it stands (text, attribute, URL: a javascript: link becomes
+// "#ZgotmplZ").
+//
+// Sales alerts are [AlertRule]s, one strategy each, optionally for one
+// solution interest:
+//
+//   - [StrategyMilestone]: once per group, the first time a condition holds
+//     ([MilestoneQualified], [MilestoneComplete], [MilestoneHighEngagement]
+//     or any expression over [AlertEnv]).
+//   - [StrategyThreshold]: when the score (or completeness) reaches a
+//     threshold; then not again until it has fallen below threshold minus
+//     hysteresis (default 10% of the threshold). A score wavering around the
+//     threshold alerts once, not at every wobble.
+//   - [StrategyStage]: when the group's stage changes (optionally from and to
+//     given stages). The first observation of a group is its baseline.
+//
+// A Cooldown holds back a second alert of a rule for a group; a held-back
+// threshold or milestone alert comes once the cooldown is over if its
+// condition still holds (a held-back stage change is dropped).
+//
+// [Routing] sends each alert to the first [RouteRule] whose condition (an
+// expression over [AlertEnv]) holds and whose target resolves: the account
+// owner, the territory's team, the solution interest's specialist, the queue
+// or an address. Without rules: owner, territory, specialist. Whatever
+// resolves nowhere goes to the fallback queue.
+//
+// # Validate
+//
+// [CompileTemplates] type-checks every token against [RenderContext] at load
+// time and reports every problem at once with its path and line:column, so an
+// unknown token is an error for the author, never a blank in an inbox:
+//
+//	templates: 2 problems:
+//	  emails[0].html: 1:16: unknown token .Person.FristName: b2b.Person has no field FristName (it has ID, Email, FirstName, ...)
+//	  emails[0].html: 1:38: .Group.MissingRoles is a list ([]string) and cannot be printed (join it: {{join ", " ...}})
+//
+// It also refuses unknown functions and fragments, wrong argument types,
+// printing a map or a struct, HTML the escaper finds ambiguous, and a
+// marketing email without {{.UnsubscribeURL}} in both parts. [NewAlerter]
+// compiles every condition and routing rule the same way and checks the
+// directory addresses.
+//
+// # Run
+//
+// A token without fallback is required: [Templates.RenderEmail] fails with
+// a [*RenderError] matching [ErrEmptyToken] when it is empty for a recipient
+// ("required token .Account.Name is empty (give it a fallback: ...)"), so the
+// message is not sent half-written.
+//
+// [Alerter.Evaluate] takes a group's [AlertState] and an [Observation] and
+// returns the new state and the [Alert]s that fired, each with its reason,
+// its [Route] and its content ([AlertView]: status, engaged personas by
+// score, missing roles, recent activities, readiness reasons and a
+// recommended next action). [Templates.AlertMessage] renders an alert
+// (see [DefaultAlertTemplate]) into a [Message] for the outbox.
+//
+// Messages go into an [Outbox] ([MemoryOutbox] in memory; the engine's store
+// implements the same interface). Each [Message] has an idempotency key: the
+// outbox stores a key once however often a step is replayed. A [Dispatcher]
+// claims due entries under a lease, checks consent again ([ConsentLookup],
+// [ConsentPolicy]), delivers through the [EmailSender], [SMSSender] and
+// [AlertSender], and records the outcome: delivered, failed (a permanent
+// error such as [ErrPermanent], or out of attempts), suppressed (consent),
+// or retried later with backoff ([DefaultBackoff]: 1, 2, 4 ... minutes, at
+// most an hour, with deterministic jitter, or the provider's Retry-After).
+// The key goes to the sender, so a dispatcher that crashes between a send
+// and its record never sends twice to a sender that honours the key: the
+// entry's lease expires, it is claimed and sent again with the same key, and
+// the sender answers with the first receipt.
+//
+// Senders live in subpackages so that their dependencies stay out of this
+// one: channel/smtp (SMTP, multipart text and HTML, List-Unsubscribe, a
+// Message-ID derived from the key), channel/smshttp (an SMS provider's REST
+// API) and channel/channeltest (a recording sender that simulates opens,
+// clicks, bounces and unsubscribes from a seeded model, and the Outbox
+// conformance suite).
+//
+// # Inspect
+//
+// Every outcome says why: a [DispatchReport] lists each entry's [Outcome]
+// with its reason ("email consent is opt-out (source marketo, ...)",
+// "temporary failure, attempt 2 of 5, next in 2m6s: ..."); an [Alert] says
+// why it fired ("score 101 reached the threshold 100 (it alerts again only
+// after falling below 90)") and why it went where it went ("rule "owner"
+// (always) matched: account owner 005-jdoe is jane.doe@vendor.example").
+// [TrackResponses] matches CRM activities to alerts (acknowledged, acted
+// on) and [ResponseRateOf] computes the sales alert response rate KPI.
+package channel

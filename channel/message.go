@@ -1,0 +1,206 @@
+package channel
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/quorumhq/quorum/b2b"
+)
+
+// Channel names the way a message travels. Email and SMS go to persons of an
+// account and need their consent; a sales alert goes to a sales user.
+type Channel = string
+
+// The channels a message can take.
+const (
+	ChannelEmail      Channel = b2b.ChannelEmail
+	ChannelSMS        Channel = b2b.ChannelSMS
+	ChannelSalesAlert Channel = "sales_alert"
+)
+
+// A Message is one rendered message, ready to deliver. Its Key is the
+// idempotency key: the same logical message (one journey step for one person,
+// one alert) always has the same key, however often it is enqueued, claimed or
+// sent, so the outbox stores it once and a sender that honours the key
+// delivers it once.
+type Message struct {
+	Key     string  // idempotency key; required, at most 200 bytes
+	Channel Channel // ChannelEmail, ChannelSMS or ChannelSalesAlert
+
+	Account b2b.AccountID // the account the message is about
+	Person  b2b.PersonID  // the recipient person; empty for sales alerts
+	// Template names the template it was rendered from, for reports.
+	Template string
+
+	From    string // sender address (email) or number (SMS); senders may default it
+	To      string // recipient address (email, sales alert) or E.164 number (SMS)
+	ReplyTo string
+
+	Subject string // email and sales alert
+	HTML    string // email and sales alert
+	Text    string // the plain-text part, or the SMS body
+
+	// ListUnsubscribe is the one-click unsubscribe URL (https) put in the
+	// List-Unsubscribe header of marketing email; ListUnsubscribeMailto is
+	// an optional mailto: alternative.
+	ListUnsubscribe       string
+	ListUnsubscribeMailto string
+
+	// Tags are free-form labels carried to the sender and the receipt
+	// (journey, node, alert rule), never shown to the recipient.
+	Tags map[string]string
+}
+
+// Validate reports every problem with the message at once.
+func (m *Message) Validate() error {
+	var ps b2b.Problems
+	switch {
+	case m.Key == "":
+		ps.Addf("key", "is required (the idempotency key)")
+	case len(m.Key) > 200:
+		ps.Addf("key", "is %d bytes long; at most 200", len(m.Key))
+	}
+	if strings.ContainsAny(m.Key+m.To+m.From+m.ReplyTo+m.Subject+m.ListUnsubscribe+m.ListUnsubscribeMailto, "\r\n") {
+		ps.Addf("", "a line break in key, addresses, subject or unsubscribe links is not allowed (header injection)")
+	}
+	if m.To == "" {
+		ps.Addf("to", "is required")
+	}
+	switch m.Channel {
+	case ChannelEmail, ChannelSalesAlert:
+		if m.To != "" && !b2b.ValidEmail(m.To) {
+			ps.Addf("to", "%q is not a valid email address", m.To)
+		}
+		if m.Subject == "" {
+			ps.Addf("subject", "is required for %s", m.Channel)
+		}
+		if m.HTML == "" && m.Text == "" {
+			ps.Addf("text", "an email needs an HTML or a text part")
+		}
+		if m.Channel == ChannelEmail && m.Person == "" {
+			ps.Addf("person", "is required for email (consent is checked per person)")
+		}
+	case ChannelSMS:
+		if m.To != "" && !ValidPhone(m.To) {
+			ps.Addf("to", "%q is not an E.164 phone number (+ and 8 to 15 digits)", m.To)
+		}
+		if m.Text == "" {
+			ps.Addf("text", "is required for sms")
+		}
+		if m.Person == "" {
+			ps.Addf("person", "is required for sms (consent is checked per person)")
+		}
+	case "":
+		ps.Addf("channel", "is required")
+	default:
+		ps.Addf("channel", "unknown channel %q (want email, sms or sales_alert)", m.Channel)
+	}
+	return ps.Err("message %q", m.Key)
+}
+
+// ValidPhone reports whether s is an E.164 number: '+' then 8 to 15 digits,
+// the first not 0.
+func ValidPhone(s string) bool {
+	if len(s) < 9 || len(s) > 16 || s[0] != '+' || s[1] == '0' {
+		return false
+	}
+	for _, c := range s[1:] {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// Status is where an outbox entry is in its life.
+type Status string
+
+// Entry statuses. Pending and Sending are live; the others are final.
+const (
+	StatusPending    Status = "pending"    // waiting for its next attempt
+	StatusSending    Status = "sending"    // claimed by a dispatcher, under a lease
+	StatusDelivered  Status = "delivered"  // the sender accepted it
+	StatusFailed     Status = "failed"     // permanently refused, or out of attempts
+	StatusSuppressed Status = "suppressed" // not sent: consent forbade it at send time
+)
+
+// Final reports whether an entry in this status will never be sent again.
+func (s Status) Final() bool {
+	return s == StatusDelivered || s == StatusFailed || s == StatusSuppressed
+}
+
+// An Entry is a message in the outbox with its delivery state.
+type Entry struct {
+	ID      string // assigned by the outbox
+	Message Message
+	Status  Status
+	// Attempts counts claims: it is 1 during the first attempt. It is also
+	// the fencing token of a claim (see Outbox.Record).
+	Attempts    int
+	NextAttempt time.Time // when a pending entry is due
+	LeaseUntil  time.Time // when a sending entry's claim expires
+	LastError   string
+	Receipt     Receipt // set once delivered
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// A Receipt is what a sender says about an accepted message.
+type Receipt struct {
+	// ProviderID is the provider's message ID (an SMTP Message-ID, an SMS
+	// provider's message SID, an alert ID).
+	ProviderID string
+	// Duplicate is true when the sender recognised the idempotency key and
+	// did not send again.
+	Duplicate bool
+	At        time.Time
+}
+
+// Sentinel errors.
+var (
+	// ErrPermanent is matched by a send error that retrying cannot fix (a
+	// rejected address, a 4xx from an SMS API, an SMTP 5xx reply).
+	ErrPermanent = errors.New("permanent delivery failure")
+	// ErrNotFound is returned by an outbox for an unknown entry.
+	ErrNotFound = errors.New("outbox entry not found")
+	// ErrLeaseLost is returned by Outbox.Record when the claim it records is
+	// no longer the entry's current claim (its lease expired and another
+	// dispatcher claimed it, or it was already recorded).
+	ErrLeaseLost = errors.New("outbox claim lost")
+	// ErrNoSender is recorded for a message whose channel has no sender.
+	ErrNoSender = errors.New("no sender configured for channel")
+)
+
+// SendError is a classified delivery failure. Senders return it so that the
+// dispatcher knows whether to retry; an unclassified error is treated as
+// temporary.
+type SendError struct {
+	Permanent bool
+	// Code is the provider's status (an HTTP status, an SMTP reply code), 0
+	// when there was none (a timeout, a refused connection).
+	Code int
+	// RetryAfter is the provider's requested wait, 0 when it gave none.
+	RetryAfter time.Duration
+	Err        error
+}
+
+func (e *SendError) Error() string {
+	kind := "temporary"
+	if e.Permanent {
+		kind = "permanent"
+	}
+	if e.Code != 0 {
+		return fmt.Sprintf("%s failure (code %d): %v", kind, e.Code, e.Err)
+	}
+	return fmt.Sprintf("%s failure: %v", kind, e.Err)
+}
+
+func (e *SendError) Unwrap() error { return e.Err }
+
+// Is reports whether target is ErrPermanent and the error is permanent.
+func (e *SendError) Is(target error) bool { return target == ErrPermanent && e.Permanent }
+
+// IsPermanent reports whether err is a permanent delivery failure.
+func IsPermanent(err error) bool { return errors.Is(err, ErrPermanent) }

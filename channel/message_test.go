@@ -1,0 +1,80 @@
+package channel_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/channel"
+)
+
+func TestMessageValidate(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		msg  channel.Message
+		want string
+	}{
+		{"valid email", channel.Message{Key: "k", Channel: "email", Person: "p", To: "a@b.co", Subject: "s", Text: "t"}, ""},
+		{"valid sms", channel.Message{Key: "k", Channel: "sms", Person: "p", To: "+4915112345678", Text: "t"}, ""},
+		{"valid alert", channel.Message{Key: "k", Channel: "sales_alert", To: "rep@v.co", Subject: "s", HTML: "<p>h</p>"}, ""},
+		{"empty", channel.Message{}, `message "": 3 problems:
+  key: is required (the idempotency key)
+  to: is required
+  channel: is required`},
+		{"email problems", channel.Message{Key: strings.Repeat("k", 201), Channel: "email", Person: "p", To: "nope"}, `4 problems:
+  key: is 201 bytes long; at most 200
+  to: "nope" is not a valid email address
+  subject: is required for email
+  text: an email needs an HTML or a text part`},
+		{"email without person", channel.Message{Key: "k", Channel: "email", To: "a@b.co", Subject: "s", Text: "t"}, "person: is required for email (consent is checked per person)"},
+		{"sms problems", channel.Message{Key: "k", Channel: "sms", Person: "p", To: "0151 123"}, `2 problems:
+  to: "0151 123" is not an E.164 phone number (+ and 8 to 15 digits)
+  text: is required for sms`},
+		{"header injection", channel.Message{Key: "k", Channel: "email", Person: "p", To: "a@b.co", Subject: "s\r\nBcc: x@y.co", Text: "t"}, "a line break in key, addresses, subject or unsubscribe links is not allowed (header injection)"},
+		{"unknown channel", channel.Message{Key: "k", Channel: "fax", To: "x"}, `channel: unknown channel "fax" (want email, sms or sales_alert)`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			err := tc.msg.Validate()
+			if tc.want == "" {
+				require.NoError(t, err)
+				return
+			}
+			require.ErrorIs(t, err, b2b.ErrInvalid)
+			require.Contains(t, err.Error(), tc.want)
+		})
+	}
+}
+
+func TestConsentPolicy(t *testing.T) {
+	t.Parallel()
+	optIn := b2b.Consent{Status: b2b.ConsentOptIn, Source: "form"}
+	optOut := b2b.Consent{Status: b2b.ConsentOptOut, Source: "marketo", At: t0}
+	unknown := b2b.Consent{Status: b2b.ConsentUnknown}
+	for _, tc := range []struct {
+		name   string
+		policy channel.ConsentPolicy
+		ch     channel.Channel
+		c      b2b.Consent
+		ok     bool
+		why    string
+	}{
+		{"opt-out forbids", channel.ConsentPolicy{AllowUnknownSMS: true}, channel.ChannelEmail, optOut, false, "email consent is opt-out (source marketo, 2026-03-02T09:00:00Z)"},
+		{"opt-in allows sms", channel.ConsentPolicy{}, channel.ChannelSMS, optIn, true, "sms consent is opt-in (source form)"},
+		{"unknown email allowed by default", channel.ConsentPolicy{}, channel.ChannelEmail, unknown, true, "email consent is unknown and the policy allows email without opt-in"},
+		{"unknown email denied on request", channel.ConsentPolicy{DenyUnknownEmail: true}, channel.ChannelEmail, b2b.Consent{}, false, "email consent is unknown and the policy requires an opt-in for email"},
+		{"unknown sms denied by default", channel.ConsentPolicy{}, channel.ChannelSMS, unknown, false, "sms consent is unknown and the policy requires an opt-in for sms"},
+		{"unknown sms allowed on request", channel.ConsentPolicy{AllowUnknownSMS: true}, channel.ChannelSMS, unknown, true, "sms consent is unknown and the policy allows sms without opt-in"},
+		{"alerts need no consent", channel.ConsentPolicy{}, channel.ChannelSalesAlert, optOut, true, "sales alerts go to sales users and need no consent"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			ok, why := tc.policy.Allows(tc.ch, tc.c)
+			require.Equal(t, tc.ok, ok)
+			require.Equal(t, tc.why, why)
+		})
+	}
+}

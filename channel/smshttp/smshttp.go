@@ -1,0 +1,223 @@
+// Package smshttp delivers text messages through an SMS provider's REST API,
+// in the shape most providers share: an HTTP form POST of To, From and Body
+// with basic authentication (account ID and token), an idempotency key
+// header, and a JSON answer that carries the provider's message ID:
+//
+//	POST /2010-04-01/Accounts/AC123/Messages.json
+//	Authorization: Basic QUMxMjM6dG9rZW4=
+//	Idempotency-Key: journey:reminder:p-1
+//	Content-Type: application/x-www-form-urlencoded
+//
+//	To=%2B4915112345678&From=%2B15550100&Body=Webinar+starts+in+1h
+//
+//	201 Created
+//	{"sid": "SM0f1e...", "status": "queued"}
+//
+// Field names, the ID field and the header name are configurable.
+//
+// Failures are classified for the dispatcher: a 4xx answer is permanent (a
+// bad number, a blocked recipient: retrying cannot help) except 408, 409 and
+// 429, which are temporary like 5xx answers, timeouts and network errors. A
+// Retry-After header (seconds or an HTTP date) is passed on. Retries reuse the
+// idempotency key, so a provider that honours it sends once.
+package smshttp
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/channel"
+	"github.com/quorumhq/quorum/clock"
+)
+
+// Config configures a Sender. URL is required.
+type Config struct {
+	// URL is the provider's "create message" endpoint.
+	URL string
+	// Username and Password are the basic-auth credentials (commonly the
+	// account ID and an API token).
+	Username, Password string
+	// From is the sender number or ID of messages without their own.
+	From string
+	// ToField, FromField and BodyField name the form fields. Defaults
+	// "To", "From", "Body".
+	ToField, FromField, BodyField string
+	// IDField is the JSON field of the answer that holds the message ID.
+	// Default "sid"; "id" and "message_id" are tried too.
+	IDField string
+	// IdempotencyHeader carries the message key. Default "Idempotency-Key".
+	IdempotencyHeader string
+	// Client sends the requests. Default: a client with Timeout.
+	Client *http.Client
+	// Timeout bounds one request. Default 10s.
+	Timeout time.Duration
+	// Clock stamps receipts. Default clock.System.
+	Clock clock.Clock
+}
+
+// Validate reports every problem with the configuration.
+func (c Config) Validate() error {
+	var ps b2b.Problems
+	if u, err := url.Parse(c.URL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		ps.Addf("url", "%q is not an http(s) URL", c.URL)
+	}
+	if c.Timeout < 0 {
+		ps.Addf("timeout", "is negative")
+	}
+	if (c.Username == "") != (c.Password == "") {
+		ps.Addf("password", "username and password go together")
+	}
+	return ps.Err("sms http config")
+}
+
+// A Sender delivers SMS through a provider's REST API. It implements
+// channel.SMSSender and is safe for concurrent use.
+type Sender struct {
+	cfg Config
+}
+
+var _ channel.SMSSender = (*Sender)(nil)
+
+// New validates cfg and returns a sender.
+func New(cfg Config) (*Sender, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	cfg.ToField = cmp.Or(cfg.ToField, "To")
+	cfg.FromField = cmp.Or(cfg.FromField, "From")
+	cfg.BodyField = cmp.Or(cfg.BodyField, "Body")
+	cfg.IDField = cmp.Or(cfg.IDField, "sid")
+	cfg.IdempotencyHeader = cmp.Or(cfg.IdempotencyHeader, "Idempotency-Key")
+	cfg.Timeout = cmp.Or(cfg.Timeout, 10*time.Second)
+	if cfg.Client == nil {
+		cfg.Client = &http.Client{Timeout: cfg.Timeout}
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = clock.System{}
+	}
+	return &Sender{cfg: cfg}, nil
+}
+
+// SendSMS implements channel.SMSSender.
+func (s *Sender) SendSMS(ctx context.Context, msg *channel.Message) (channel.Receipt, error) {
+	form := url.Values{}
+	form.Set(s.cfg.ToField, msg.To)
+	if from := cmp.Or(msg.From, s.cfg.From); from != "" {
+		form.Set(s.cfg.FromField, from)
+	}
+	form.Set(s.cfg.BodyField, msg.Text)
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.cfg.URL, strings.NewReader(form.Encode()))
+	if err != nil {
+		return channel.Receipt{}, &channel.SendError{Permanent: true, Err: err}
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set(s.cfg.IdempotencyHeader, msg.Key)
+	if s.cfg.Username != "" {
+		req.SetBasicAuth(s.cfg.Username, s.cfg.Password)
+	}
+	resp, err := s.cfg.Client.Do(req)
+	if err != nil {
+		return channel.Receipt{}, &channel.SendError{Err: fmt.Errorf("sms %q: %w", msg.Key, err)}
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	if err != nil {
+		return channel.Receipt{}, &channel.SendError{Code: resp.StatusCode, Err: fmt.Errorf("sms %q: reading the answer: %w", msg.Key, err)}
+	}
+	now := s.cfg.Clock.Now()
+	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		id, err := s.messageID(body)
+		if err != nil {
+			// Accepted, but we cannot tell what: retry under the same key,
+			// which a provider that honours keys answers without resending.
+			return channel.Receipt{}, &channel.SendError{Code: resp.StatusCode, Err: fmt.Errorf("sms %q: %w", msg.Key, err)}
+		}
+		return channel.Receipt{ProviderID: id, At: now}, nil
+	}
+	return channel.Receipt{}, &channel.SendError{
+		Permanent:  resp.StatusCode >= 400 && resp.StatusCode < 500 && !temporary4xx(resp.StatusCode),
+		Code:       resp.StatusCode,
+		RetryAfter: retryAfter(resp.Header.Get("Retry-After"), now),
+		Err:        fmt.Errorf("sms %q: provider answered %s: %s", msg.Key, resp.Status, providerMessage(body)),
+	}
+}
+
+func temporary4xx(code int) bool {
+	return code == http.StatusRequestTimeout || code == http.StatusConflict || code == http.StatusTooManyRequests
+}
+
+// messageID reads the configured ID field (or "id", "message_id") from a JSON
+// object.
+func (s *Sender) messageID(body []byte) (string, error) {
+	var obj map[string]any
+	if err := json.Unmarshal(body, &obj); err != nil {
+		return "", fmt.Errorf("the answer is not a JSON object: %w", err)
+	}
+	for _, f := range []string{s.cfg.IDField, "id", "message_id"} {
+		switch v := obj[f].(type) {
+		case string:
+			if v != "" {
+				return v, nil
+			}
+		case float64:
+			return strconv.FormatFloat(v, 'f', -1, 64), nil
+		}
+	}
+	return "", errors.New("the answer has no message ID (field " + strconv.Quote(s.cfg.IDField) + ")")
+}
+
+// providerMessage extracts a human message from an error answer: the
+// "message" (or "error", "detail") field of a JSON object, else the start of
+// the body.
+func providerMessage(body []byte) string {
+	var obj map[string]any
+	if json.Unmarshal(body, &obj) == nil {
+		for _, f := range []string{"message", "error", "detail"} {
+			if s, ok := obj[f].(string); ok && s != "" {
+				if code, ok := obj["code"]; ok {
+					return fmt.Sprintf("%s (code %v)", s, code)
+				}
+				return s
+			}
+		}
+	}
+	s := strings.TrimSpace(string(body))
+	if len(s) > 200 {
+		s = s[:200] + "..."
+	}
+	if s == "" {
+		return "(empty answer)"
+	}
+	return s
+}
+
+// maxRetryAfter caps a provider's Retry-After.
+const maxRetryAfter = 24 * time.Hour
+
+// retryAfter parses a Retry-After header: delay seconds or an HTTP date,
+// at most maxRetryAfter.
+func retryAfter(h string, now time.Time) time.Duration {
+	if h == "" {
+		return 0
+	}
+	if secs, err := strconv.ParseInt(strings.TrimSpace(h), 10, 64); err == nil && secs > 0 {
+		return min(time.Duration(min(secs, int64(maxRetryAfter/time.Second)))*time.Second, maxRetryAfter)
+	}
+	if t, err := http.ParseTime(h); err == nil && t.After(now) {
+		return min(t.Sub(now), maxRetryAfter)
+	}
+	return 0
+}

@@ -1,0 +1,226 @@
+package smshttp_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
+
+	"github.com/quorumhq/quorum/channel"
+	"github.com/quorumhq/quorum/channel/smshttp"
+	"github.com/quorumhq/quorum/clock"
+)
+
+var t0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+
+// request is what the fake provider saw.
+type request struct {
+	User, Pass, Key, To, From, Body string
+}
+
+// provider is a fake SMS API that answers with the next scripted status
+// (201 when the script is exhausted) and honours idempotency keys.
+type provider struct {
+	mu     sync.Mutex
+	script []func(w http.ResponseWriter, r *http.Request) bool // true: handled
+	seen   []request
+	sids   map[string]string
+}
+
+func (p *provider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	user, pass, _ := r.BasicAuth()
+	if err := r.ParseForm(); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	p.mu.Lock()
+	p.seen = append(p.seen, request{user, pass, r.Header.Get("Idempotency-Key"), r.PostForm.Get("To"), r.PostForm.Get("From"), r.PostForm.Get("Body")})
+	var next func(http.ResponseWriter, *http.Request) bool
+	if len(p.script) > 0 {
+		next, p.script = p.script[0], p.script[1:]
+	}
+	p.mu.Unlock()
+	if next != nil && next(w, r) {
+		return
+	}
+	p.mu.Lock()
+	key := r.Header.Get("Idempotency-Key")
+	sid, ok := p.sids[key]
+	if !ok {
+		sid = fmt.Sprintf("SM%04d", len(p.sids)+1)
+		p.sids[key] = sid
+	}
+	p.mu.Unlock()
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusCreated)
+	fmt.Fprintf(w, `{"sid": %q, "status": "queued"}`, sid)
+}
+
+func (p *provider) requests() []request {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]request(nil), p.seen...)
+}
+
+func status(code int, body string, headers ...string) func(http.ResponseWriter, *http.Request) bool {
+	return func(w http.ResponseWriter, _ *http.Request) bool {
+		for i := 0; i+1 < len(headers); i += 2 {
+			w.Header().Set(headers[i], headers[i+1])
+		}
+		w.WriteHeader(code)
+		fmt.Fprint(w, body)
+		return true
+	}
+}
+
+// hang answers only after the client gave up.
+func hang(w http.ResponseWriter, r *http.Request) bool {
+	<-r.Context().Done()
+	return true
+}
+
+type testBundle struct {
+	prov   *provider
+	srv    *httptest.Server
+	sender *smshttp.Sender
+	clk    *clock.Manual
+}
+
+func setup(t *testing.T, script ...func(http.ResponseWriter, *http.Request) bool) *testBundle {
+	t.Helper()
+	b := &testBundle{prov: &provider{script: script, sids: map[string]string{}}, clk: clock.NewManual(t0)}
+	b.srv = httptest.NewServer(b.prov)
+	t.Cleanup(b.srv.Close)
+	s, err := smshttp.New(smshttp.Config{URL: b.srv.URL + "/2010-04-01/Accounts/AC123/Messages.json",
+		Username: "AC123", Password: "token", From: "+15550100", Timeout: 200 * time.Millisecond, Clock: b.clk})
+	require.NoError(t, err)
+	b.sender = s
+	return b
+}
+
+func sms(key string) *channel.Message {
+	return &channel.Message{Key: key, Channel: channel.ChannelSMS, Person: "p-1", To: "+4915112345678", Text: "Webinar starts in 1h: https://v.example/w"}
+}
+
+func TestSendSMS(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	rc, err := b.sender.SendSMS(context.Background(), sms("reminder:p-1"))
+	require.NoError(t, err)
+	require.Equal(t, channel.Receipt{ProviderID: "SM0001", At: t0}, rc)
+	want := []request{{User: "AC123", Pass: "token", Key: "reminder:p-1", To: "+4915112345678", From: "+15550100", Body: "Webinar starts in 1h: https://v.example/w"}}
+	if d := cmp.Diff(want, b.prov.requests()); d != "" {
+		t.Fatalf("requests (-want +got):\n%s", d)
+	}
+}
+
+func TestSMSErrorsAreClassified(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name       string
+		answer     func(http.ResponseWriter, *http.Request) bool
+		permanent  bool
+		code       int
+		retryAfter time.Duration
+		msg        string
+	}{
+		{name: "400 invalid number", answer: status(400, `{"code": 21211, "message": "Invalid 'To' Phone Number"}`), permanent: true, code: 400,
+			msg: `permanent failure (code 400): sms "k": provider answered 400 Bad Request: Invalid 'To' Phone Number (code 21211)`},
+		{name: "401 bad credentials", answer: status(401, `{"message": "Authenticate"}`), permanent: true, code: 401},
+		{name: "429 rate limited", answer: status(429, `too many`, "Retry-After", "120"), code: 429, retryAfter: 2 * time.Minute,
+			msg: `temporary failure (code 429): sms "k": provider answered 429 Too Many Requests: too many`},
+		{name: "429 with an HTTP date", answer: status(429, ``, "Retry-After", t0.Add(time.Hour).Format(http.TimeFormat)), code: 429, retryAfter: time.Hour},
+		{name: "500", answer: status(500, `{"error": "internal"}`), code: 500},
+		{name: "503", answer: status(503, ``), code: 503},
+		{name: "201 without an ID", answer: status(201, `{"status": "queued"}`), code: 201},
+		{name: "timeout", answer: hang, code: 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			b := setup(t, tc.answer)
+			_, err := b.sender.SendSMS(context.Background(), sms("k"))
+			var se *channel.SendError
+			require.ErrorAs(t, err, &se)
+			require.Equal(t, tc.permanent, channel.IsPermanent(err), err.Error())
+			require.Equal(t, tc.code, se.Code)
+			require.Equal(t, tc.retryAfter, se.RetryAfter)
+			if tc.msg != "" {
+				require.EqualError(t, err, tc.msg)
+			}
+		})
+	}
+}
+
+func dispatcher(t *testing.T, b *testBundle) (*channel.Dispatcher, *channel.MemoryOutbox) {
+	t.Helper()
+	ob := channel.NewMemoryOutbox()
+	d, err := channel.NewDispatcher(channel.DispatcherConfig{Outbox: ob, SMS: b.sender, Clock: b.clk, MaxAttempts: 4,
+		Backoff: func(_ string, attempt int) time.Duration { return time.Duration(attempt) * time.Minute }})
+	require.NoError(t, err)
+	return d, ob
+}
+
+func TestDispatcherRetriesServerErrorsAndTimeouts(t *testing.T) {
+	t.Parallel()
+	b := setup(t, status(500, `oops`), hang, status(503, ``))
+	d, ob := dispatcher(t, b)
+	es, err := ob.Enqueue(context.Background(), t0, *sms("reminder:p-1"))
+	require.NoError(t, err)
+	ctx := context.Background()
+
+	var attempts []string
+	for range 4 {
+		rep, err := d.Dispatch(ctx)
+		require.NoError(t, err)
+		for _, o := range rep.Outcomes {
+			attempts = append(attempts, fmt.Sprintf("%d %s", o.Attempt, o.Status))
+		}
+		e, err := ob.Get(es[0].ID)
+		require.NoError(t, err)
+		if e.Status == channel.StatusPending {
+			require.Equal(t, b.clk.Now().Add(time.Duration(e.Attempts)*time.Minute), e.NextAttempt, "backoff grows with attempts")
+			b.clk.Set(e.NextAttempt)
+		}
+	}
+	require.Equal(t, []string{"1 pending", "2 pending", "3 pending", "4 delivered"}, attempts)
+	e, err := ob.Get(es[0].ID)
+	require.NoError(t, err)
+	require.Equal(t, "SM0001", e.Receipt.ProviderID)
+	for _, r := range b.prov.requests() {
+		require.Equal(t, "reminder:p-1", r.Key, "every retry carries the same idempotency key")
+	}
+	require.Len(t, b.prov.requests(), 4)
+}
+
+func TestDispatcherDoesNotRetryClientErrors(t *testing.T) {
+	t.Parallel()
+	b := setup(t, status(400, `{"message": "Invalid 'To' Phone Number"}`))
+	d, ob := dispatcher(t, b)
+	es, err := ob.Enqueue(context.Background(), t0, *sms("k"))
+	require.NoError(t, err)
+	for range 3 {
+		_, err := d.Dispatch(context.Background())
+		require.NoError(t, err)
+		b.clk.Advance(time.Hour)
+	}
+	e, err := ob.Get(es[0].ID)
+	require.NoError(t, err)
+	require.Equal(t, channel.StatusFailed, e.Status)
+	require.Equal(t, 1, e.Attempts)
+	require.Len(t, b.prov.requests(), 1)
+}
+
+func TestConfigValidate(t *testing.T) {
+	t.Parallel()
+	_, err := smshttp.New(smshttp.Config{URL: "ftp://x", Username: "u", Timeout: -1})
+	require.EqualError(t, err, `sms http config: 3 problems:
+  url: "ftp://x" is not an http(s) URL
+  timeout: is negative
+  password: username and password go together`)
+}

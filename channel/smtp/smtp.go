@@ -1,0 +1,311 @@
+// Package smtp delivers channel messages (email and sales alerts) over SMTP,
+// with the standard library's net/smtp client.
+//
+// Each message is a MIME multipart/alternative with a text and an HTML part
+// (quoted-printable, UTF-8), a Subject encoded per RFC 2047, a Date from the
+// configured clock, List-Unsubscribe and List-Unsubscribe-Post (RFC 8058
+// one-click) headers when the message has an unsubscribe link, and two
+// idempotency headers derived from the message key:
+//
+//	Message-ID: <3f1c...e9@mail.vendor.example>   (the same for every send of a key)
+//	X-Quorum-Idempotency-Key: journey:intro:p-1
+//
+// SMTP itself has no idempotency: a relay that accepts the same message twice
+// delivers it twice. The stable Message-ID lets an ESP or mail store that
+// de-duplicates by Message-ID (and mail clients, which thread by it) drop a
+// second copy. Use an HTTP email API with idempotency keys where exactly-once
+// matters more than that.
+//
+// Replies with a 5xx code are permanent failures (channel.ErrPermanent, not
+// retried); 4xx replies, timeouts and network errors are temporary.
+package smtp
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"crypto/sha256"
+	"crypto/tls"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"mime"
+	"mime/multipart"
+	"mime/quotedprintable"
+	"net"
+	netsmtp "net/smtp"
+	"net/textproto"
+	"strings"
+	"time"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/channel"
+	"github.com/quorumhq/quorum/clock"
+)
+
+// Config configures a Sender. Addr is required, and From unless every message
+// carries its own.
+type Config struct {
+	// Addr is the server's host:port.
+	Addr string
+	// HeloName is the name sent in EHLO. Default "localhost".
+	HeloName string
+	// Username and Password enable PLAIN authentication. net/smtp sends
+	// them only over TLS or to a loopback server.
+	Username, Password string
+	// TLS, when set, upgrades the connection with STARTTLS; RequireTLS
+	// refuses to send when the server does not offer it.
+	TLS        *tls.Config
+	RequireTLS bool
+	// From is the envelope and header sender of messages without their own.
+	From string
+	// MessageIDDomain is the right-hand side of Message-IDs. Default: the
+	// domain of the sender address.
+	MessageIDDomain string
+	// Timeout bounds one delivery (connect to QUIT). Default 30s.
+	Timeout time.Duration
+	// Clock dates the messages. Default clock.System.
+	Clock clock.Clock
+}
+
+// Validate reports every problem with the configuration.
+func (c Config) Validate() error {
+	var ps b2b.Problems
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		ps.Addf("addr", "%q is not host:port", c.Addr)
+	}
+	if c.From != "" && !b2b.ValidEmail(c.From) {
+		ps.Addf("from", "%q is not a valid email address", c.From)
+	}
+	if c.RequireTLS && c.TLS == nil {
+		ps.Addf("tls", "requireTLS needs a TLS config")
+	}
+	if c.Timeout < 0 {
+		ps.Addf("timeout", "is negative")
+	}
+	if (c.Username == "") != (c.Password == "") {
+		ps.Addf("password", "username and password go together")
+	}
+	return ps.Err("smtp config")
+}
+
+// A Sender delivers email and sales alerts over SMTP. It implements
+// channel.EmailSender and channel.AlertSender, opens one connection per
+// message, and is safe for concurrent use.
+type Sender struct {
+	cfg Config
+}
+
+var (
+	_ channel.EmailSender = (*Sender)(nil)
+	_ channel.AlertSender = (*Sender)(nil)
+)
+
+// New validates cfg and returns a sender.
+func New(cfg Config) (*Sender, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	cfg.HeloName = cmp.Or(cfg.HeloName, "localhost")
+	cfg.Timeout = cmp.Or(cfg.Timeout, 30*time.Second)
+	if cfg.Clock == nil {
+		cfg.Clock = clock.System{}
+	}
+	return &Sender{cfg: cfg}, nil
+}
+
+// SendEmail implements channel.EmailSender.
+func (s *Sender) SendEmail(ctx context.Context, msg *channel.Message) (channel.Receipt, error) {
+	return s.send(ctx, msg)
+}
+
+// SendAlert implements channel.AlertSender: a sales alert is an email to a
+// sales user.
+func (s *Sender) SendAlert(ctx context.Context, msg *channel.Message) (channel.Receipt, error) {
+	return s.send(ctx, msg)
+}
+
+func (s *Sender) send(ctx context.Context, msg *channel.Message) (channel.Receipt, error) {
+	from := cmp.Or(msg.From, s.cfg.From)
+	if !b2b.ValidEmail(from) {
+		return channel.Receipt{}, &channel.SendError{Permanent: true, Err: fmt.Errorf("message %q has no valid sender address (%q)", msg.Key, from)}
+	}
+	if !b2b.ValidEmail(msg.To) {
+		return channel.Receipt{}, &channel.SendError{Permanent: true, Err: fmt.Errorf("message %q: %q is not a valid recipient", msg.Key, msg.To)}
+	}
+	now := s.cfg.Clock.Now()
+	id := MessageID(msg.Key, cmp.Or(s.cfg.MessageIDDomain, addrDomain(from)))
+	raw, err := Compose(msg, from, id, now)
+	if err != nil {
+		return channel.Receipt{}, &channel.SendError{Permanent: true, Err: err}
+	}
+	if err := s.deliver(ctx, from, msg.To, raw); err != nil {
+		return channel.Receipt{}, classify(err)
+	}
+	return channel.Receipt{ProviderID: id, At: now}, nil
+}
+
+func (s *Sender) deliver(ctx context.Context, from, to string, raw []byte) error {
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
+	defer cancel()
+	var d net.Dialer
+	conn, err := d.DialContext(ctx, "tcp", s.cfg.Addr)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if dl, ok := ctx.Deadline(); ok {
+		if err := conn.SetDeadline(dl); err != nil {
+			return err
+		}
+	}
+	stop := context.AfterFunc(ctx, func() { conn.SetDeadline(time.Unix(1, 0)) })
+	defer stop()
+	host, _, _ := net.SplitHostPort(s.cfg.Addr)
+	c, err := netsmtp.NewClient(conn, host)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	if err := c.Hello(s.cfg.HeloName); err != nil {
+		return err
+	}
+	if s.cfg.TLS != nil {
+		if ok, _ := c.Extension("STARTTLS"); ok {
+			if err := c.StartTLS(s.cfg.TLS); err != nil {
+				return err
+			}
+		} else if s.cfg.RequireTLS {
+			return &channel.SendError{Err: fmt.Errorf("server %s does not offer STARTTLS and TLS is required", s.cfg.Addr)}
+		}
+	}
+	if s.cfg.Username != "" {
+		if err := c.Auth(netsmtp.PlainAuth("", s.cfg.Username, s.cfg.Password, host)); err != nil {
+			return err
+		}
+	}
+	if err := c.Mail(from); err != nil {
+		return err
+	}
+	if err := c.Rcpt(to); err != nil {
+		return err
+	}
+	w, err := c.Data()
+	if err != nil {
+		return err
+	}
+	if _, err := w.Write(raw); err != nil {
+		return err
+	}
+	if err := w.Close(); err != nil {
+		return err
+	}
+	return c.Quit()
+}
+
+// classify turns an SMTP or network error into a *channel.SendError: 5xx
+// replies are permanent, everything else temporary.
+func classify(err error) error {
+	var se *channel.SendError
+	if errors.As(err, &se) {
+		return se
+	}
+	var te *textproto.Error
+	if errors.As(err, &te) {
+		return &channel.SendError{Permanent: te.Code >= 500, Code: te.Code, Err: err}
+	}
+	return &channel.SendError{Err: err}
+}
+
+// MessageID returns the Message-ID for an idempotency key: the same key gives
+// the same ID, "<" + 32 hex digits of SHA-256(key) + "@" + domain + ">".
+func MessageID(key, domain string) string {
+	sum := sha256.Sum256([]byte(key))
+	return "<" + hex.EncodeToString(sum[:16]) + "@" + cmp.Or(domain, "localhost") + ">"
+}
+
+func addrDomain(addr string) string {
+	if i := strings.LastIndexByte(addr, '@'); i >= 0 {
+		return strings.ToLower(addr[i+1:])
+	}
+	return ""
+}
+
+// Compose renders msg as an RFC 5322 message with CRLF line endings (line
+// breaks in the parts, LF, CR or CRLF, all become CRLF). The MIME
+// boundary derives from the key, so the same message composes to the same
+// bytes at the same time.
+func Compose(msg *channel.Message, from, messageID string, date time.Time) ([]byte, error) {
+	for name, v := range map[string]string{"from": from, "to": msg.To, "reply-to": msg.ReplyTo, "subject": msg.Subject,
+		"list-unsubscribe": msg.ListUnsubscribe, "list-unsubscribe mailto": msg.ListUnsubscribeMailto, "key": msg.Key} {
+		if strings.ContainsAny(v, "\r\n") {
+			return nil, fmt.Errorf("message %q: line break in %s", msg.Key, name)
+		}
+	}
+	if msg.Text == "" && msg.HTML == "" {
+		return nil, fmt.Errorf("message %q has neither a text nor an HTML part", msg.Key)
+	}
+	var b bytes.Buffer
+	h := func(name, value string) { fmt.Fprintf(&b, "%s: %s\r\n", name, value) }
+	h("From", from)
+	h("To", msg.To)
+	if msg.ReplyTo != "" {
+		h("Reply-To", msg.ReplyTo)
+	}
+	h("Subject", mime.QEncoding.Encode("utf-8", msg.Subject))
+	h("Date", date.Format(time.RFC1123Z))
+	h("Message-ID", messageID)
+	h("X-Quorum-Idempotency-Key", mime.QEncoding.Encode("utf-8", msg.Key))
+	if lu := listUnsubscribe(msg); lu != "" {
+		h("List-Unsubscribe", lu)
+		if strings.HasPrefix(msg.ListUnsubscribe, "https://") {
+			h("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")
+		}
+	}
+	h("MIME-Version", "1.0")
+	mw := multipart.NewWriter(&b)
+	sum := sha256.Sum256([]byte("boundary:" + msg.Key))
+	if err := mw.SetBoundary("q" + hex.EncodeToString(sum[:12])); err != nil {
+		return nil, err
+	}
+	h("Content-Type", `multipart/alternative; boundary="`+mw.Boundary()+`"`)
+	b.WriteString("\r\n")
+	for _, part := range []struct{ typ, body string }{{"text/plain", msg.Text}, {"text/html", msg.HTML}} {
+		if part.body == "" {
+			continue
+		}
+		pw, err := mw.CreatePart(textproto.MIMEHeader{
+			"Content-Type":              {part.typ + "; charset=utf-8"},
+			"Content-Transfer-Encoding": {"quoted-printable"},
+		})
+		if err != nil {
+			return nil, err
+		}
+		qw := quotedprintable.NewWriter(pw)
+		if _, err := qw.Write([]byte(lineBreaks.Replace(part.body))); err != nil {
+			return nil, err
+		}
+		if err := qw.Close(); err != nil {
+			return nil, err
+		}
+	}
+	if err := mw.Close(); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// lineBreaks turns CRLF and lone CR into LF; the quoted-printable writer
+// then writes every line break as CRLF.
+var lineBreaks = strings.NewReplacer("\r\n", "\n", "\r", "\n")
+
+func listUnsubscribe(msg *channel.Message) string {
+	var parts []string
+	if msg.ListUnsubscribe != "" {
+		parts = append(parts, "<"+msg.ListUnsubscribe+">")
+	}
+	if msg.ListUnsubscribeMailto != "" {
+		parts = append(parts, "<"+msg.ListUnsubscribeMailto+">")
+	}
+	return strings.Join(parts, ", ")
+}

@@ -1,0 +1,345 @@
+package smtp_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net"
+	"net/mail"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-sasl"
+	gosmtp "github.com/emersion/go-smtp"
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
+
+	"github.com/quorumhq/quorum/channel"
+	"github.com/quorumhq/quorum/channel/channeltest"
+	"github.com/quorumhq/quorum/channel/smtp"
+	"github.com/quorumhq/quorum/clock"
+)
+
+// received is one message the test server accepted.
+type received struct {
+	From, To string
+	Data     []byte
+	User     string
+}
+
+// server is a real SMTP server (go-smtp) on a loopback port.
+type server struct {
+	Addr string
+
+	mu   sync.Mutex
+	msgs []received
+	// rcptErr, when set, is the reply to RCPT TO.
+	rcptErr error
+}
+
+func startServer(t *testing.T) *server {
+	t.Helper()
+	s := &server{}
+	srv := gosmtp.NewServer(gosmtp.BackendFunc(func(*gosmtp.Conn) (gosmtp.Session, error) {
+		return &session{srv: s}, nil
+	}))
+	srv.Domain = "localhost"
+	srv.AllowInsecureAuth = true
+	srv.ReadTimeout, srv.WriteTimeout = 5*time.Second, 5*time.Second
+	srv.ErrorLog = discardLogger{}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	s.Addr = l.Addr().String()
+	go srv.Serve(l)
+	t.Cleanup(func() { srv.Close() })
+	return s
+}
+
+func (s *server) received() []received {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]received(nil), s.msgs...)
+}
+
+type discardLogger struct{}
+
+func (discardLogger) Printf(string, ...any) {}
+func (discardLogger) Println(...any)        {}
+
+type session struct {
+	srv  *server
+	user string
+	cur  received
+}
+
+func (s *session) AuthMechanisms() []string { return []string{sasl.Plain} }
+func (s *session) Auth(string) (sasl.Server, error) {
+	return sasl.NewPlainServer(func(_, user, pass string) error {
+		if user != "quorum" || pass != "secret" {
+			return &gosmtp.SMTPError{Code: 535, Message: "bad credentials"}
+		}
+		s.user = user
+		return nil
+	}), nil
+}
+func (s *session) Mail(from string, _ *gosmtp.MailOptions) error { s.cur.From = from; return nil }
+func (s *session) Rcpt(to string, _ *gosmtp.RcptOptions) error {
+	s.srv.mu.Lock()
+	defer s.srv.mu.Unlock()
+	if s.srv.rcptErr != nil {
+		return s.srv.rcptErr
+	}
+	s.cur.To = to
+	return nil
+}
+func (s *session) Data(r io.Reader) error {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	s.cur.Data, s.cur.User = b, s.user
+	s.srv.mu.Lock()
+	s.srv.msgs = append(s.srv.msgs, s.cur)
+	s.srv.mu.Unlock()
+	return nil
+}
+func (s *session) Reset()        { s.cur = received{} }
+func (s *session) Logout() error { return nil }
+
+var t0 = time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC)
+
+func newSender(t *testing.T, addr string, mod func(*smtp.Config)) *smtp.Sender {
+	t.Helper()
+	cfg := smtp.Config{Addr: addr, From: "news@vendor.example", Username: "quorum", Password: "secret",
+		Clock: clock.NewManual(t0), Timeout: 5 * time.Second}
+	if mod != nil {
+		mod(&cfg)
+	}
+	s, err := smtp.New(cfg)
+	require.NoError(t, err)
+	return s
+}
+
+func marketingEmail() *channel.Message {
+	return &channel.Message{
+		Key: "journey:intro:p-1", Channel: channel.ChannelEmail, Person: "p-1", Account: "acme",
+		To: "ann@acme.com", ReplyTo: "team@vendor.example",
+		Subject:         "Ann, Acme's data platform — 3 ideas",
+		Text:            "Hi Ann,\nhere are 3 ideas for Acme.\n",
+		HTML:            `<p>Hi Ann,</p><p>here are <b>3 ideas</b> for Acme &amp; you. A long line that goes on and on so that quoted-printable has to wrap it somewhere past seventy-six characters.</p>`,
+		ListUnsubscribe: "https://vendor.example/u/abc", ListUnsubscribeMailto: "mailto:unsubscribe@vendor.example?subject=p-1",
+	}
+}
+
+func TestSendEmailToRealServer(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t)
+	s := newSender(t, srv.Addr, nil)
+	msg := marketingEmail()
+
+	rc, err := s.SendEmail(context.Background(), msg)
+	require.NoError(t, err)
+	require.Equal(t, smtp.MessageID(msg.Key, "vendor.example"), rc.ProviderID)
+	require.Equal(t, t0, rc.At)
+
+	got := srv.received()
+	require.Len(t, got, 1)
+	require.Equal(t, "news@vendor.example", got[0].From)
+	require.Equal(t, "ann@acme.com", got[0].To)
+	require.Equal(t, "quorum", got[0].User, "authenticated with PLAIN")
+
+	m, err := mail.ReadMessage(strings.NewReader(string(got[0].Data)))
+	require.NoError(t, err)
+	dec := new(mime.WordDecoder)
+	subject, err := dec.DecodeHeader(m.Header.Get("Subject"))
+	require.NoError(t, err)
+	headers := map[string]string{
+		"From": m.Header.Get("From"), "To": m.Header.Get("To"), "Reply-To": m.Header.Get("Reply-To"),
+		"Subject": subject, "Date": m.Header.Get("Date"), "Message-ID": m.Header.Get("Message-ID"),
+		"X-Quorum-Idempotency-Key": m.Header.Get("X-Quorum-Idempotency-Key"),
+		"List-Unsubscribe":         m.Header.Get("List-Unsubscribe"),
+		"List-Unsubscribe-Post":    m.Header.Get("List-Unsubscribe-Post"),
+		"MIME-Version":             m.Header.Get("MIME-Version"),
+	}
+	want := map[string]string{
+		"From": "news@vendor.example", "To": "ann@acme.com", "Reply-To": "team@vendor.example",
+		"Subject": "Ann, Acme's data platform — 3 ideas", "Date": "Mon, 02 Mar 2026 09:30:00 +0000",
+		"Message-ID":               rc.ProviderID,
+		"X-Quorum-Idempotency-Key": "journey:intro:p-1",
+		"List-Unsubscribe":         "<https://vendor.example/u/abc>, <mailto:unsubscribe@vendor.example?subject=p-1>",
+		"List-Unsubscribe-Post":    "List-Unsubscribe=One-Click",
+		"MIME-Version":             "1.0",
+	}
+	if d := cmp.Diff(want, headers); d != "" {
+		t.Fatalf("headers (-want +got):\n%s", d)
+	}
+
+	mediaType, params, err := mime.ParseMediaType(m.Header.Get("Content-Type"))
+	require.NoError(t, err)
+	require.Equal(t, "multipart/alternative", mediaType)
+	mr := multipart.NewReader(m.Body, params["boundary"])
+	parts := map[string]string{}
+	for {
+		p, err := mr.NextPart() // decodes quoted-printable
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		require.NoError(t, err)
+		body, err := io.ReadAll(p)
+		require.NoError(t, err)
+		parts[p.Header.Get("Content-Type")] = strings.ReplaceAll(string(body), "\r\n", "\n") // CRLF on the wire
+	}
+	if d := cmp.Diff(map[string]string{
+		"text/plain; charset=utf-8": msg.Text,
+		"text/html; charset=utf-8":  msg.HTML,
+	}, parts); d != "" {
+		t.Fatalf("parts (-want +got):\n%s", d)
+	}
+	for _, line := range strings.Split(string(got[0].Data), "\r\n") {
+		require.LessOrEqual(t, len(line), 998, "RFC 5322 line length")
+	}
+}
+
+func TestMessageIDIsStablePerKey(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t)
+	s := newSender(t, srv.Addr, func(c *smtp.Config) { c.MessageIDDomain = "mail.vendor.example" })
+	a, err := s.SendEmail(context.Background(), marketingEmail())
+	require.NoError(t, err)
+	b, err := s.SendEmail(context.Background(), marketingEmail())
+	require.NoError(t, err)
+	other := marketingEmail()
+	other.Key = "journey:intro:p-2"
+	c, err := s.SendEmail(context.Background(), other)
+	require.NoError(t, err)
+	require.Equal(t, a.ProviderID, b.ProviderID)
+	require.NotEqual(t, a.ProviderID, c.ProviderID)
+	require.True(t, strings.HasSuffix(a.ProviderID, "@mail.vendor.example>"), a.ProviderID)
+}
+
+func TestSMTPErrorsAreClassified(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name      string
+		rcptErr   error
+		password  string
+		addr      string
+		permanent bool
+		code      int
+	}{
+		{name: "550 mailbox unavailable", rcptErr: &gosmtp.SMTPError{Code: 550, Message: "no such user"}, permanent: true, code: 550},
+		{name: "451 try later", rcptErr: &gosmtp.SMTPError{Code: 451, Message: "greylisted"}, code: 451},
+		{name: "535 bad credentials", password: "wrong", permanent: true, code: 535},
+		{name: "connection refused", addr: "closed", code: 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv := startServer(t)
+			srv.rcptErr = tc.rcptErr
+			addr := srv.Addr
+			if tc.addr == "closed" {
+				l, err := net.Listen("tcp", "127.0.0.1:0")
+				require.NoError(t, err)
+				addr = l.Addr().String()
+				l.Close()
+			}
+			s := newSender(t, addr, func(c *smtp.Config) {
+				if tc.password != "" {
+					c.Password = tc.password
+				}
+			})
+			_, err := s.SendEmail(context.Background(), marketingEmail())
+			var se *channel.SendError
+			require.ErrorAs(t, err, &se)
+			require.Equal(t, tc.permanent, channel.IsPermanent(err), err.Error())
+			require.Equal(t, tc.code, se.Code)
+			require.Empty(t, srv.received())
+		})
+	}
+}
+
+func TestSMTPThroughDispatcher(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t)
+	clk := clock.NewManual(t0)
+	s := newSender(t, srv.Addr, func(c *smtp.Config) { c.Clock = clk })
+	ob := channel.NewMemoryOutbox()
+	d, err := channel.NewDispatcher(channel.DispatcherConfig{Outbox: ob, Email: s, Alert: s, Clock: clk})
+	require.NoError(t, err)
+	alert := channel.Message{Key: "alert:1", Channel: channel.ChannelSalesAlert, To: "rep@vendor.example",
+		Subject: "Acme: Data Platform group is sales ready", Text: "Acme is ready", HTML: "<p>Acme is ready</p>"}
+	_, err = ob.Enqueue(context.Background(), t0, *marketingEmail(), alert, channeltest.Email("k3"))
+	require.NoError(t, err)
+	rep, err := d.Dispatch(context.Background())
+	require.NoError(t, err)
+	require.Equal(t, 3, rep.Delivered, rep.Outcomes)
+	require.Len(t, srv.received(), 3)
+}
+
+func TestConfigValidate(t *testing.T) {
+	t.Parallel()
+	_, err := smtp.New(smtp.Config{Addr: "nohost", From: "x@", Username: "u", RequireTLS: true})
+	require.EqualError(t, err, `smtp config: 4 problems:
+  addr: "nohost" is not host:port
+  from: "x@" is not a valid email address
+  tls: requireTLS needs a TLS config
+  password: username and password go together`)
+}
+
+func TestComposeRefusesHeaderInjection(t *testing.T) {
+	t.Parallel()
+	msg := marketingEmail()
+	msg.Subject = "Hi\r\nBcc: everyone@example.com"
+	_, err := smtp.Compose(msg, "news@vendor.example", "<x@y>", t0)
+	require.EqualError(t, err, `message "journey:intro:p-1": line break in subject`)
+}
+
+func FuzzCompose(f *testing.F) {
+	f.Add("k", "Subject ü", "text", "<p>html</p>", "https://x.example/u")
+	f.Add("k\n", "", "", "", "")
+	f.Add("", "=?utf-8?q?x?=", strings.Repeat("a", 2000), "\x00\xff", "mailto:x")
+	f.Fuzz(func(t *testing.T, key, subject, text, html, unsub string) {
+		msg := &channel.Message{Key: key, Channel: channel.ChannelEmail, To: "ann@acme.com", Subject: subject, Text: text, HTML: html, ListUnsubscribe: unsub}
+		raw, err := smtp.Compose(msg, "news@vendor.example", smtp.MessageID(key, "vendor.example"), t0)
+		if err != nil {
+			return
+		}
+		m, err := mail.ReadMessage(strings.NewReader(string(raw)))
+		if err != nil {
+			t.Fatalf("composed message does not parse: %v", err)
+		}
+		if got := m.Header.Get("To"); got != "ann@acme.com" {
+			t.Fatalf("To header is %q", got)
+		}
+		_, params, err := mime.ParseMediaType(m.Header.Get("Content-Type"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		mr := multipart.NewReader(m.Body, params["boundary"])
+		var bodies []string
+		for {
+			p, err := mr.NextPart()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(p)
+			bodies = append(bodies, strings.ReplaceAll(string(b), "\r\n", "\n"))
+		}
+		var want []string
+		for _, s := range []string{text, html} {
+			if s != "" {
+				want = append(want, strings.NewReplacer("\r\n", "\n", "\r", "\n").Replace(s))
+			}
+		}
+		if d := cmp.Diff(want, bodies); d != "" {
+			t.Fatalf("parts (-want +got):\n%s", d)
+		}
+	})
+}

@@ -1,0 +1,518 @@
+package channel
+
+import (
+	"errors"
+	"fmt"
+	htmltemplate "html/template"
+	"io"
+	"maps"
+	"math"
+	"reflect"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	texttemplate "text/template"
+	"text/template/parse"
+	"time"
+
+	"github.com/quorumhq/quorum/b2b"
+)
+
+// A Fragment is a piece shared by templates (a header, a footer, a
+// signature), with an HTML version for HTML parts and a text version for
+// text parts and SMS. Templates call it by name: {{template "footer" .}}.
+type Fragment struct {
+	HTML string `json:"html" yaml:"html"`
+	Text string `json:"text" yaml:"text"`
+}
+
+// A Theme is a brand and the fragments that go with it; a theme's fragments
+// override the shared ones of the same name.
+type Theme struct {
+	Name      string              `json:"name" yaml:"name"`
+	Brand     Brand               `json:"brand" yaml:"brand"`
+	Fragments map[string]Fragment `json:"fragments" yaml:"fragments"`
+}
+
+// An EmailTemplate renders a subject, an HTML part and a text part.
+type EmailTemplate struct {
+	Name  string `json:"name" yaml:"name"`
+	Theme string `json:"theme" yaml:"theme"` // optional
+	// Marketing email must contain the unsubscribe link
+	// ({{.UnsubscribeURL}}) in both parts, directly or through a fragment.
+	Marketing bool   `json:"marketing" yaml:"marketing"`
+	Subject   string `json:"subject" yaml:"subject"`
+	HTML      string `json:"html" yaml:"html"`
+	Text      string `json:"text" yaml:"text"`
+}
+
+// An SMSTemplate renders a text message.
+type SMSTemplate struct {
+	Name  string `json:"name" yaml:"name"`
+	Theme string `json:"theme" yaml:"theme"` // optional
+	Text  string `json:"text" yaml:"text"`
+}
+
+// TemplateSet is the definition of all templates: shared fragments, themes,
+// email and SMS templates. CompileTemplates validates and compiles it.
+type TemplateSet struct {
+	Fragments map[string]Fragment `json:"fragments" yaml:"fragments"`
+	Themes    []Theme             `json:"themes" yaml:"themes"`
+	Emails    []EmailTemplate     `json:"emails" yaml:"emails"`
+	SMS       []SMSTemplate       `json:"sms" yaml:"sms"`
+}
+
+// Templates is a compiled TemplateSet. It is safe for concurrent use.
+type Templates struct {
+	emails map[string]*compiledEmail
+	sms    map[string]*compiledSMS
+}
+
+type compiledEmail struct {
+	def     EmailTemplate
+	brand   Brand
+	subject *texttemplate.Template
+	html    *htmltemplate.Template
+	text    *texttemplate.Template
+}
+
+type compiledSMS struct {
+	def   SMSTemplate
+	brand Brand
+	text  *texttemplate.Template
+}
+
+// ErrEmptyToken is matched by the render error of a required token that is
+// empty for the recipient.
+var ErrEmptyToken = errors.New("required token is empty")
+
+// EmptyTokenError is a required token (one without a fallback) that is empty.
+type EmptyTokenError struct {
+	Token string // e.g. ".Person.FirstName"
+}
+
+func (e *EmptyTokenError) Error() string {
+	return fmt.Sprintf("required token %s is empty (give it a fallback: {{%s | default \"...\"}})", e.Token, e.Token)
+}
+
+// Is reports whether target is ErrEmptyToken.
+func (e *EmptyTokenError) Is(target error) bool { return target == ErrEmptyToken }
+
+// RenderError is a template that could not be rendered for one recipient.
+type RenderError struct {
+	Template string
+	Part     string // subject, html, text or sms
+	Person   b2b.PersonID
+	Err      error
+}
+
+func (e *RenderError) Error() string {
+	var ete *EmptyTokenError
+	msg := e.Err.Error()
+	if errors.As(e.Err, &ete) {
+		msg = ete.Error()
+	}
+	who := ""
+	if e.Person != "" {
+		who = fmt.Sprintf(" for person %q", e.Person)
+	}
+	return fmt.Sprintf("template %q (%s)%s: %s", e.Template, e.Part, who, msg)
+}
+
+func (e *RenderError) Unwrap() error { return e.Err }
+
+// templateFuncs are the functions templates may call, besides Go's
+// builtins (and, or, not, eq, len, index, printf, ...).
+var templateFuncs = map[string]any{
+	// default gives a fallback for an empty value: {{.Person.FirstName | default "there"}}.
+	"default": func(fallback string, v any) string {
+		if isEmpty(v) {
+			return fallback
+		}
+		return fmt.Sprint(v)
+	},
+	// join joins a list: {{.Group.MissingRoles | join ", "}}.
+	"join": func(sep string, list []string) string { return strings.Join(list, sep) },
+	// percent formats a share: {{.Group.Completeness | percent}} is "67%".
+	"percent": func(v any) string { return strconv.Itoa(int(math.Round(toFloat(v)*100))) + "%" },
+	// number rounds to a whole number: {{.Group.Score | number}} is "142".
+	"number": func(v any) string { return strconv.FormatFloat(math.Round(toFloat(v)), 'f', 0, 64) },
+	// upper and lower change case.
+	"upper": strings.ToUpper,
+	"lower": strings.ToLower,
+	// date formats a time with a Go layout: {{.Now | date "2 Jan 2006"}}.
+	"date": func(layout string, t time.Time) string { return t.Format(layout) },
+	// attr reads a custom attribute as text, with a default:
+	// {{.Account.Attributes | attr "tier" "standard"}}.
+	"attr": func(key, fallback string, m map[string]any) string {
+		if v, ok := m[key]; ok && !isEmpty(v) {
+			return fmt.Sprint(v)
+		}
+		return fallback
+	},
+	// required is added by the loader after every token without fallback.
+	"required": func(token string, v any) (any, error) {
+		if isEmpty(v) {
+			return nil, &EmptyTokenError{Token: token}
+		}
+		return v, nil
+	},
+}
+
+func isEmpty(v any) bool {
+	if v == nil {
+		return true
+	}
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
+	case reflect.String:
+		return strings.TrimSpace(rv.String()) == ""
+	case reflect.Slice, reflect.Map:
+		return rv.Len() == 0
+	}
+	return rv.IsZero()
+}
+
+func toFloat(v any) float64 {
+	rv := reflect.ValueOf(v)
+	switch {
+	case rv.CanFloat():
+		return rv.Float()
+	case rv.CanInt():
+		return float64(rv.Int())
+	case rv.CanUint():
+		return float64(rv.Uint())
+	}
+	return math.NaN()
+}
+
+var (
+	renderContextType = reflect.TypeFor[RenderContext]()
+	nameRE            = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_.:-]{0,63}$`)
+)
+
+// CompileTemplates validates every template, theme and fragment of set and
+// compiles them. It reports all problems at once as a *b2b.ValidationError,
+// each at its path with line:column:
+//
+//	templates: 2 problems:
+//	  emails[0].html: 1:12: unknown token .Person.FristName: b2b.Person has no field FristName (it has ID, Email, ...)
+//	  emails[1].text: the unsubscribe link {{.UnsubscribeURL}} is missing from a marketing email
+func CompileTemplates(set TemplateSet) (*Templates, error) {
+	var ps b2b.Problems
+	themes := map[string]Theme{}
+	for i, th := range set.Themes {
+		path := fmt.Sprintf("themes[%d]", i)
+		switch {
+		case !nameRE.MatchString(th.Name):
+			ps.Addf(path+".name", "%q is not a valid name (a letter, then letters, digits, _ . : -)", th.Name)
+		case themes[th.Name].Name != "":
+			ps.Addf(path+".name", "duplicate theme %q", th.Name)
+		}
+		themes[th.Name] = th
+		for name := range th.Fragments {
+			if !nameRE.MatchString(name) {
+				ps.Addf(path+".fragments", "%q is not a valid fragment name", name)
+			}
+		}
+	}
+	for name := range set.Fragments {
+		if !nameRE.MatchString(name) {
+			ps.Addf("fragments", "%q is not a valid fragment name", name)
+		}
+	}
+	c := &compiler{set: set, themes: themes, ps: &ps, reported: map[string]bool{}}
+	out := &Templates{emails: map[string]*compiledEmail{}, sms: map[string]*compiledSMS{}}
+	for i, def := range set.Emails {
+		path := fmt.Sprintf("emails[%d]", i)
+		if !c.checkName(path, def.Name, out.emails[def.Name] != nil) {
+			continue
+		}
+		if ce := c.email(path, def); ce != nil {
+			out.emails[def.Name] = ce
+		}
+	}
+	for i, def := range set.SMS {
+		path := fmt.Sprintf("sms[%d]", i)
+		if !c.checkName(path, def.Name, out.sms[def.Name] != nil) {
+			continue
+		}
+		if cs := c.smsTemplate(path, def); cs != nil {
+			out.sms[def.Name] = cs
+		}
+	}
+	if err := ps.Err("templates"); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+type compiler struct {
+	set      TemplateSet
+	themes   map[string]Theme
+	ps       *b2b.Problems
+	reported map[string]bool // fragment problems reported once
+}
+
+func (c *compiler) checkName(path, name string, dup bool) bool {
+	switch {
+	case !nameRE.MatchString(name):
+		c.ps.Addf(path+".name", "%q is not a valid name (a letter, then letters, digits, _ . : -)", name)
+		return false
+	case dup:
+		c.ps.Addf(path+".name", "duplicate template %q", name)
+		return false
+	}
+	return true
+}
+
+// fragments returns the fragments a template of the theme sees, with the
+// path each was defined at.
+func (c *compiler) fragments(path, theme string) (map[string]Fragment, map[string]string, Brand, bool) {
+	frags := maps.Clone(c.set.Fragments)
+	if frags == nil {
+		frags = map[string]Fragment{}
+	}
+	where := map[string]string{}
+	for name := range frags {
+		where[name] = "fragments." + name
+	}
+	if theme == "" {
+		return frags, where, Brand{}, true
+	}
+	th, ok := c.themes[theme]
+	if !ok {
+		c.ps.Addf(path+".theme", "unknown theme %q (themes: %s)", theme, strings.Join(slices.Sorted(maps.Keys(c.themes)), ", "))
+		return nil, nil, Brand{}, false
+	}
+	idx := slices.IndexFunc(c.set.Themes, func(t Theme) bool { return t.Name == theme })
+	for name, f := range th.Fragments {
+		frags[name] = f
+		where[name] = fmt.Sprintf("themes[%d].fragments.%s", idx, name)
+	}
+	return frags, where, th.Brand, true
+}
+
+func (c *compiler) email(path string, def EmailTemplate) *compiledEmail {
+	frags, where, brand, ok := c.fragments(path, def.Theme)
+	if !ok {
+		return nil
+	}
+	missing := false
+	for _, p := range []struct{ part, src string }{{"subject", def.Subject}, {"html", def.HTML}, {"text", def.Text}} {
+		if strings.TrimSpace(p.src) == "" {
+			c.ps.Addf(path+"."+p.part, "is required")
+			missing = true
+		}
+	}
+	if missing {
+		return nil
+	}
+	ce := &compiledEmail{def: def, brand: brand}
+	var usedHTML, usedText map[string]bool
+	ce.subject, _ = c.text(path+".subject", def.Name, def.Subject, nil, nil)
+	ce.text, usedText = c.text(path+".text", def.Name, def.Text, frags, where)
+	ce.html, usedHTML = c.html(path+".html", def.Name, def.HTML, frags, where)
+	if ce.subject == nil || ce.text == nil || ce.html == nil {
+		return nil
+	}
+	if def.Marketing {
+		if !usedHTML["UnsubscribeURL"] {
+			c.ps.Addf(path+".html", "the unsubscribe link {{.UnsubscribeURL}} is missing from a marketing email")
+		}
+		if !usedText["UnsubscribeURL"] {
+			c.ps.Addf(path+".text", "the unsubscribe link {{.UnsubscribeURL}} is missing from a marketing email")
+		}
+	}
+	return ce
+}
+
+func (c *compiler) smsTemplate(path string, def SMSTemplate) *compiledSMS {
+	frags, where, brand, ok := c.fragments(path, def.Theme)
+	if !ok {
+		return nil
+	}
+	if strings.TrimSpace(def.Text) == "" {
+		c.ps.Addf(path+".text", "is required")
+		return nil
+	}
+	t, _ := c.text(path+".text", def.Name, def.Text, frags, where)
+	if t == nil {
+		return nil
+	}
+	return &compiledSMS{def: def, brand: brand, text: t}
+}
+
+// text parses and checks a text/template with the fragments' text versions.
+func (c *compiler) text(path, name, src string, frags map[string]Fragment, where map[string]string) (*texttemplate.Template, map[string]bool) {
+	root := texttemplate.New(name).Funcs(templateFuncs).Option("missingkey=error")
+	if _, err := root.Parse(src); err != nil {
+		c.ps.Addf(path, "%s", parseMessage(err))
+		return nil, nil
+	}
+	bad := false
+	for _, fname := range slices.Sorted(maps.Keys(frags)) {
+		if _, err := root.New(fname).Parse(frags[fname].Text); err != nil {
+			c.fragmentProblem(where[fname]+".text", parseMessage(err))
+			bad = true
+		}
+	}
+	if bad {
+		return nil, nil
+	}
+	ck := newChecker(renderContextType, templateFuncs, func(n string) *parse.Tree {
+		if t := root.Lookup(n); t != nil {
+			return t.Tree
+		}
+		return nil
+	})
+	ck.check(name)
+	if !c.tokenProblems(path, ".text", name, where, ck) {
+		return nil, nil
+	}
+	ck.markRequired()
+	return root, ck.used
+}
+
+// html parses and checks an html/template with the fragments' HTML versions,
+// and runs html/template's contextual escaper once so that its errors (an
+// ambiguous URL, a token inside a <script> it cannot escape) appear at load
+// time.
+func (c *compiler) html(path, name, src string, frags map[string]Fragment, where map[string]string) (*htmltemplate.Template, map[string]bool) {
+	root := htmltemplate.New(name).Funcs(templateFuncs).Option("missingkey=error")
+	if _, err := root.Parse(src); err != nil {
+		c.ps.Addf(path, "%s", parseMessage(err))
+		return nil, nil
+	}
+	bad := false
+	for _, fname := range slices.Sorted(maps.Keys(frags)) {
+		if _, err := root.New(fname).Parse(frags[fname].HTML); err != nil {
+			c.fragmentProblem(where[fname]+".html", parseMessage(err))
+			bad = true
+		}
+	}
+	if bad {
+		return nil, nil
+	}
+	ck := newChecker(renderContextType, templateFuncs, func(n string) *parse.Tree {
+		if t := root.Lookup(n); t != nil {
+			return t.Tree
+		}
+		return nil
+	})
+	ck.check(name)
+	if !c.tokenProblems(path, ".html", name, where, ck) {
+		return nil, nil
+	}
+	ck.markRequired()
+	trees := map[string]*parse.Tree{} // the escaper drops the trees of a template it refuses
+	for _, t := range root.Templates() {
+		trees[t.Name()] = t.Tree
+	}
+	err := root.Execute(io.Discard, &RenderContext{})
+	var he *htmltemplate.Error
+	if errors.As(err, &he) {
+		// The description ends with the escaper's internal contexts
+		// (": {stateURL ...}"), which help nobody.
+		desc, _, _ := strings.Cut(he.Description, ": {")
+		pos := strconv.Itoa(he.Line)
+		if tr := trees[he.Name]; tr != nil && he.Node != nil {
+			pos = position(tr, he.Node)
+		}
+		c.ps.Addf(path, "%s: %s", pos, desc)
+		return nil, nil
+	}
+	return root, ck.used
+}
+
+// tokenProblems reports the checker's problems at the path of the template
+// or fragment where each was found; it returns whether there were none.
+func (c *compiler) tokenProblems(path, part, name string, where map[string]string, ck *checker) bool {
+	for _, p := range ck.problems {
+		if p.tmpl == name {
+			c.ps.Addf(path, "%s", p.Error())
+			continue
+		}
+		c.fragmentProblem(where[p.tmpl]+part, p.Error())
+	}
+	return len(ck.problems) == 0
+}
+
+func (c *compiler) fragmentProblem(path, msg string) {
+	if c.reported[path+msg] {
+		return
+	}
+	c.reported[path+msg] = true
+	c.ps.Addf(path, "%s", msg)
+}
+
+// parseMessage turns "template: name:3:14: msg" into "3:14: msg".
+var parsePrefix = regexp.MustCompile(`^(?:html/)?template: [^:]*:`)
+
+func parseMessage(err error) string {
+	return parsePrefix.ReplaceAllString(err.Error(), "")
+}
+
+// RenderedEmail is an email template rendered for one recipient.
+type RenderedEmail struct {
+	Subject, HTML, Text string
+}
+
+// RenderEmail renders the email template name for rc. It fails with a
+// *RenderError when a required token is empty (matching ErrEmptyToken); the
+// subject is collapsed to one line.
+func (t *Templates) RenderEmail(name string, rc *RenderContext) (RenderedEmail, error) {
+	ce, ok := t.emails[name]
+	if !ok {
+		return RenderedEmail{}, fmt.Errorf("render: unknown email template %q", name)
+	}
+	data := *rc
+	data.Brand = ce.brand
+	var out RenderedEmail
+	var b strings.Builder
+	if err := ce.subject.Execute(&b, &data); err != nil {
+		return out, &RenderError{Template: name, Part: "subject", Person: rc.Person.ID, Err: err}
+	}
+	out.Subject = strings.Join(strings.Fields(b.String()), " ")
+	b.Reset()
+	if err := ce.html.Execute(&b, &data); err != nil {
+		return out, &RenderError{Template: name, Part: "html", Person: rc.Person.ID, Err: err}
+	}
+	out.HTML = b.String()
+	b.Reset()
+	if err := ce.text.Execute(&b, &data); err != nil {
+		return out, &RenderError{Template: name, Part: "text", Person: rc.Person.ID, Err: err}
+	}
+	out.Text = b.String()
+	return out, nil
+}
+
+// RenderSMS renders the SMS template name for rc, trimmed of surrounding
+// space.
+func (t *Templates) RenderSMS(name string, rc *RenderContext) (string, error) {
+	cs, ok := t.sms[name]
+	if !ok {
+		return "", fmt.Errorf("render: unknown sms template %q", name)
+	}
+	data := *rc
+	data.Brand = cs.brand
+	var b strings.Builder
+	if err := cs.text.Execute(&b, &data); err != nil {
+		return "", &RenderError{Template: name, Part: "sms", Person: rc.Person.ID, Err: err}
+	}
+	return strings.TrimSpace(b.String()), nil
+}
+
+// HasEmail reports whether an email template of that name exists.
+func (t *Templates) HasEmail(name string) bool { return t.emails[name] != nil }
+
+// HasSMS reports whether an SMS template of that name exists.
+func (t *Templates) HasSMS(name string) bool { return t.sms[name] != nil }
+
+// Marketing reports whether the email template name is marketing email
+// (which needs consent and an unsubscribe link).
+func (t *Templates) Marketing(name string) bool {
+	ce := t.emails[name]
+	return ce != nil && ce.def.Marketing
+}

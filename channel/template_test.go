@@ -1,0 +1,274 @@
+package channel_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/channel"
+)
+
+func sampleSet() channel.TemplateSet {
+	return channel.TemplateSet{
+		Fragments: map[string]channel.Fragment{
+			"signature": {HTML: `<p>— {{.Brand.SenderName | default "The team"}}</p>`, Text: `-- {{.Brand.SenderName | default "The team"}}`},
+			"footer": {
+				HTML: `<p class="footer">{{.Brand.Address}} · <a href="{{.UnsubscribeURL}}">Unsubscribe</a></p>`,
+				Text: "{{.Brand.Address}}\nUnsubscribe: {{.UnsubscribeURL}}",
+			},
+		},
+		Themes: []channel.Theme{{
+			Name:  "vendor",
+			Brand: channel.Brand{Name: "Vendor", PrimaryColor: "#0a66c2", Address: "1 Main St, Springfield", SenderName: "Dana from Vendor"},
+			Fragments: map[string]channel.Fragment{
+				"header": {HTML: `<h1 style="color: {{.Brand.PrimaryColor}}">{{.Brand.Name}}</h1>`, Text: "{{.Brand.Name}}"},
+			},
+		}},
+		Emails: []channel.EmailTemplate{{
+			Name: "intro", Theme: "vendor", Marketing: true,
+			Subject: `{{.Person.FirstName | default "Hello"}}, {{.Interest.Name}} for
+  {{.Account.Name}}`,
+			HTML: `{{template "header" .}}<p>Hi {{.Person.FirstName | default "there"}},</p>` +
+				`<p>{{.Account.Name}} is {{.Group.Completeness | percent}} of the way to a complete {{.Interest.Name}} team` +
+				`{{with .Group.MissingRoles}} (missing: {{join ", " .}}){{end}}.</p>` +
+				`<ul>{{range .Group.Members}}<li>{{.Name}} ({{.Role}}), score {{.Score | number}}</li>{{end}}</ul>` +
+				`{{template "signature" .}}{{template "footer" .}}`,
+			Text: "{{template \"header\" .}}\nHi {{or .Person.FirstName \"there\"}},\n{{.Account.Name}}: {{.Group.Completeness | percent}}" +
+				"{{range .Group.Members}}\n- {{.Name}} ({{.Role}}){{end}}\n{{template \"signature\" .}}\n{{template \"footer\" .}}",
+		}},
+		SMS: []channel.SMSTemplate{{Name: "reminder", Text: `{{.Person.FirstName | default "Hi"}}: the {{.Interest.Name}} webinar starts in 1h. Reply STOP to opt out.`}},
+	}
+}
+
+func sampleContext() *channel.RenderContext {
+	return &channel.RenderContext{
+		Account: b2b.Account{ID: "acme", Name: `Acme <script>alert("x")</script> & Co`},
+		Person:  b2b.Person{ID: "p-1", FirstName: "Ann"},
+		Group: channel.GroupView{Completeness: 2.0 / 3, Score: 142.4, MissingRoles: []string{"Champion"},
+			Members: []channel.MemberView{{Name: "Ann Lee", Role: "Economic Buyer", Score: 80.6}, {Name: "Bo <b>Chen</b>", Role: "Technical Evaluator", Score: 61.8}}},
+		Interest:       channel.SolutionInterest{Name: "Data Platform"},
+		UnsubscribeURL: "https://vendor.example/u/p-1?t=abc&x=1",
+	}
+}
+
+func TestRenderEmail(t *testing.T) {
+	t.Parallel()
+	ts, err := channel.CompileTemplates(sampleSet())
+	require.NoError(t, err)
+	got, err := ts.RenderEmail("intro", sampleContext())
+	require.NoError(t, err)
+	want := channel.RenderedEmail{
+		Subject: `Ann, Data Platform for Acme <script>alert("x")</script> & Co`,
+		HTML: `<h1 style="color: #0a66c2">Vendor</h1><p>Hi Ann,</p>` +
+			`<p>Acme &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; Co is 67% of the way to a complete Data Platform team (missing: Champion).</p>` +
+			`<ul><li>Ann Lee (Economic Buyer), score 81</li><li>Bo &lt;b&gt;Chen&lt;/b&gt; (Technical Evaluator), score 62</li></ul>` +
+			`<p>— Dana from Vendor</p><p class="footer">1 Main St, Springfield · <a href="https://vendor.example/u/p-1?t=abc&amp;x=1">Unsubscribe</a></p>`,
+		Text: "Vendor\nHi Ann,\nAcme <script>alert(\"x\")</script> & Co: 67%\n- Ann Lee (Economic Buyer)\n- Bo <b>Chen</b> (Technical Evaluator)\n" +
+			"-- Dana from Vendor\n1 Main St, Springfield\nUnsubscribe: https://vendor.example/u/p-1?t=abc&x=1",
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Fatalf("rendered (-want +got):\n%s", d)
+	}
+}
+
+func TestRenderFallbacksAndRequiredTokens(t *testing.T) {
+	t.Parallel()
+	ts, err := channel.CompileTemplates(sampleSet())
+	require.NoError(t, err)
+
+	rc := sampleContext()
+	rc.Person.FirstName = ""
+	got, err := ts.RenderEmail("intro", rc)
+	require.NoError(t, err)
+	require.True(t, strings.HasPrefix(got.Subject, "Hello, "), got.Subject)
+	require.Contains(t, got.HTML, "<p>Hi there,</p>")
+	require.Contains(t, got.Text, "Hi there,")
+
+	rc.Person.FirstName = " \t" // default treats blank as empty (Go's or does not)
+	sms, err := ts.RenderSMS("reminder", rc)
+	require.NoError(t, err)
+	require.Equal(t, "Hi: the Data Platform webinar starts in 1h. Reply STOP to opt out.", sms)
+
+	rc = sampleContext()
+	rc.Account.Name = ""
+	_, err = ts.RenderEmail("intro", rc)
+	require.ErrorIs(t, err, channel.ErrEmptyToken)
+	require.EqualError(t, err, `template "intro" (subject) for person "p-1": required token .Account.Name is empty (give it a fallback: {{.Account.Name | default "..."}})`)
+	var re *channel.RenderError
+	require.ErrorAs(t, err, &re)
+	require.Equal(t, "subject", re.Part)
+
+	rc = sampleContext()
+	rc.UnsubscribeURL = ""
+	_, err = ts.RenderEmail("intro", rc)
+	require.EqualError(t, err, `template "intro" (html) for person "p-1": required token .UnsubscribeURL is empty (give it a fallback: {{.UnsubscribeURL | default "..."}})`)
+
+	_, err = ts.RenderEmail("nope", rc)
+	require.EqualError(t, err, `render: unknown email template "nope"`)
+}
+
+func TestRenderURLFiltering(t *testing.T) {
+	t.Parallel()
+	ts, err := channel.CompileTemplates(sampleSet())
+	require.NoError(t, err)
+	rc := sampleContext()
+	rc.UnsubscribeURL = `javascript:alert(1)`
+	got, err := ts.RenderEmail("intro", rc)
+	require.NoError(t, err)
+	require.Contains(t, got.HTML, `<a href="#ZgotmplZ">`, "html/template refuses a javascript: URL")
+}
+
+func TestCompileTemplatesReportsEveryProblem(t *testing.T) {
+	t.Parallel()
+	email := func(name, html string) channel.EmailTemplate {
+		return channel.EmailTemplate{Name: name, Subject: "Hi", HTML: html, Text: "Hi"}
+	}
+	for _, tc := range []struct {
+		name string
+		set  channel.TemplateSet
+		want []string
+	}{
+		{
+			name: "unknown token, with its line and column",
+			set:  channel.TemplateSet{Emails: []channel.EmailTemplate{email("a", "<p>Hi\n{{.Person.FristName}}</p>")}},
+			want: []string{"emails[0].html: 2:10: unknown token .Person.FristName: b2b.Person has no field FristName (it has ID, Email, FirstName, LastName, Title, Department, Seniority, Phone, Company, AccountID, Consent, Attributes, Source, UpdatedAt)"},
+		},
+		{
+			name: "unknown top-level token",
+			set:  channel.TemplateSet{Emails: []channel.EmailTemplate{{Name: "a", Subject: "{{.Firstname}}", HTML: "x", Text: "x"}}},
+			want: []string{"emails[0].subject: 1:3: unknown token .Firstname: channel.RenderContext has no field Firstname (it has Account, Person, Group, Interest, Brand, Alert, UnsubscribeURL, Now)"},
+		},
+		{
+			name: "unknown field inside range",
+			set:  channel.TemplateSet{Emails: []channel.EmailTemplate{email("a", "{{range .Group.Members}}{{.Nmae}}{{end}}")}},
+			want: []string{"emails[0].html: 1:27: unknown token .Group.Members[].Nmae: channel.MemberView has no field Nmae (it has Person, Name, Title, Email, Role, Persona, Score, Reason)"},
+		},
+		{
+			name: "unknown function",
+			set:  channel.TemplateSet{Emails: []channel.EmailTemplate{email("a", `{{.Person.FirstName | shout}}`)}},
+			want: []string{`emails[0].html: 1: function "shout" not defined`},
+		},
+		{
+			name: "a list printed bare",
+			set:  channel.TemplateSet{Emails: []channel.EmailTemplate{email("a", `{{.Group.MissingRoles}}`)}},
+			want: []string{`emails[0].html: 1:3: .Group.MissingRoles is a list ([]string) and cannot be printed (join it: {{join ", " ...}})`},
+		},
+		{
+			name: "a map read as a struct",
+			set:  channel.TemplateSet{Emails: []channel.EmailTemplate{email("a", `{{.Account.Attributes.tier}}`)}},
+			want: []string{`emails[0].html: 1:11: unknown token .Account.Attributes.tier: .Account.Attributes is a map; read an entry with {{attr "tier" "default" .Account.Attributes}}`},
+		},
+		{
+			name: "wrong argument type",
+			set:  channel.TemplateSet{Emails: []channel.EmailTemplate{email("a", `{{join ", " .Account.Name}}`)}},
+			want: []string{`emails[0].html: 1:3: argument 2 of join: .Account.Name is string, want a list ([]string)`},
+		},
+		{
+			name: "unknown fragment and theme",
+			set: channel.TemplateSet{Emails: []channel.EmailTemplate{
+				email("a", `{{template "footr" .}}`),
+				{Name: "b", Theme: "nope", Subject: "s", HTML: "h", Text: "t"},
+			}},
+			want: []string{`emails[0].html: 1:12: unknown fragment "footr"`, `emails[1].theme: unknown theme "nope" (themes: )`},
+		},
+		{
+			name: "a fragment's problem is reported once, at the fragment",
+			set: channel.TemplateSet{
+				Fragments: map[string]channel.Fragment{"footer": {HTML: "{{.Brand.Adress}}", Text: "x"}},
+				Emails:    []channel.EmailTemplate{email("a", `{{template "footer" .}}`), email("b", `{{template "footer" .}}`)},
+			},
+			want: []string{`fragments.footer.html: 1:9: unknown token .Brand.Adress: channel.Brand has no field Adress (it has Name, LogoURL, PrimaryColor, WebsiteURL, Address, SenderName)`},
+		},
+		{
+			name: "marketing email without unsubscribe link",
+			set:  channel.TemplateSet{Emails: []channel.EmailTemplate{{Name: "m", Marketing: true, Subject: "s", HTML: "<p>h</p>", Text: "t {{.UnsubscribeURL}}"}}},
+			want: []string{"emails[0].html: the unsubscribe link {{.UnsubscribeURL}} is missing from a marketing email"},
+		},
+		{
+			name: "missing parts, bad and duplicate names",
+			set: channel.TemplateSet{
+				Emails: []channel.EmailTemplate{{Name: "x"}, email("a", "h"), email("a", "h"), email("1bad", "h")},
+				SMS:    []channel.SMSTemplate{{Name: "s"}},
+			},
+			want: []string{
+				"emails[0].subject: is required", "emails[0].html: is required", "emails[0].text: is required",
+				`emails[2].name: duplicate template "a"`,
+				`emails[3].name: "1bad" is not a valid name (a letter, then letters, digits, _ . : -)`,
+				"sms[0].text: is required",
+			},
+		},
+		{
+			name: "html escaping ambiguity found at load time",
+			set:  channel.TemplateSet{Emails: []channel.EmailTemplate{email("a", `{{if .Group.Qualified}}<a href="{{else}}<b>{{end}}x`)}},
+			want: []string{`emails[0].html: 1:6: {{if}} branches end in different contexts`},
+		},
+		{
+			name: "recursion is refused",
+			set: channel.TemplateSet{
+				Fragments: map[string]channel.Fragment{"a": {HTML: `{{template "b" .}}`, Text: "x"}, "b": {HTML: `{{template "a" .}}`, Text: "x"}},
+				Emails:    []channel.EmailTemplate{email("a1", `{{template "a" .}}`)},
+			},
+			want: []string{`fragments.b.html: 1:12: template "a" calls itself (directly or through other fragments); recursion is not allowed`},
+		},
+		{
+			name: "fragment called with another dot",
+			set:  channel.TemplateSet{Fragments: map[string]channel.Fragment{"f": {HTML: "x", Text: "x"}}, Emails: []channel.EmailTemplate{email("a", `{{range .Group.Members}}{{template "f" .}}{{end}}`)}},
+			want: []string{`emails[0].html: 1:36: fragment "f" must be called with the whole context: {{template "f" .}} at the top level or {{template "f" $}}`},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := channel.CompileTemplates(tc.set)
+			require.ErrorIs(t, err, b2b.ErrInvalid)
+			var ve *b2b.ValidationError
+			require.ErrorAs(t, err, &ve)
+			var got []string
+			for _, p := range ve.Problems {
+				got = append(got, p.Error())
+			}
+			if d := cmp.Diff(tc.want, got); d != "" {
+				t.Fatalf("problems (-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
+func TestCompileTemplatesAcceptsFallbackForms(t *testing.T) {
+	t.Parallel()
+	ts, err := channel.CompileTemplates(channel.TemplateSet{Emails: []channel.EmailTemplate{{
+		Name: "forms", Subject: `{{or .Person.FirstName .Person.Email "there"}}`,
+		HTML: `{{.Account.Attributes | attr "tier" "standard"}} {{.Now | date "2 Jan 2006"}} {{len .Group.Members}} {{$g := .Group}}{{$g.Stage | default "new"}} {{range $i, $m := .Group.Members}}{{$i}}:{{$m.Name}}{{$.Account.Name}}{{end}}`,
+		Text: `{{if .Group.Qualified}}ready{{else}}not yet{{end}} {{.Account.Employees}} {{printf "%.1f" .Group.Score}}`,
+	}}})
+	require.NoError(t, err)
+	got, err := ts.RenderEmail("forms", &channel.RenderContext{Person: b2b.Person{Email: "ann@acme.com"}, Group: channel.GroupView{Score: 12.34}})
+	require.NoError(t, err)
+	require.Equal(t, channel.RenderedEmail{Subject: "ann@acme.com", HTML: "standard 1 Jan 0001 0 new ", Text: "not yet 0 12.3"}, got)
+}
+
+func FuzzCompileTemplates(f *testing.F) {
+	f.Add(`{{.Person.FirstName | default "there"}}`, `{{range .Group.Members}}{{.Name}}{{end}}`)
+	f.Add(`{{.Nope}}`, `{{template "x" .}}`)
+	f.Add(`<a href="{{.UnsubscribeURL}}">`, `{{with .Group}}{{.Stage}}{{end}}{{$x := 1}}{{$x}}`)
+	f.Add(`{{if .Group.Qualified}}<a href="{{else}}<b>{{end}}`, `{{range $k, $v := .Account.Attributes}}{{$k}}{{end}}`)
+	f.Add(`{{(.Group).Score}}`, `{{.Group.Members | len}}{{index .Group.MissingRoles 0}}`)
+	f.Fuzz(func(t *testing.T, html, text string) {
+		ts, err := channel.CompileTemplates(channel.TemplateSet{Emails: []channel.EmailTemplate{{Name: "f", Subject: "s", HTML: html, Text: text}}})
+		if err != nil {
+			if !errors.Is(err, b2b.ErrInvalid) {
+				t.Fatalf("compile error is not a validation error: %v", err)
+			}
+			return
+		}
+		// A compiled template renders or fails with a RenderError; it never panics.
+		_, err = ts.RenderEmail("f", sampleContext())
+		var re *channel.RenderError
+		if err != nil && !errors.As(err, &re) {
+			t.Fatalf("render error is not a RenderError: %v", err)
+		}
+	})
+}

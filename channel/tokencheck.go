@@ -1,0 +1,478 @@
+package channel
+
+import (
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+	"text/template/parse"
+)
+
+// The token checker type-checks a parsed template against the type of its
+// data (RenderContext) before any message is rendered, so that a misspelt or
+// unknown token is a load-time error with its line and column, never a blank
+// in a customer's inbox. It follows the dot through range and with, tracks
+// variables, checks function arguments, refuses to print lists, maps and
+// structs, and marks each bare string token ({{.Person.FirstName}}) as
+// required: at render time an empty value is an error, unless the token has
+// a fallback ({{.Person.FirstName | default "there"}}, {{or .A .B}}).
+
+// tokenProblem is one problem found in a template, at line:column.
+type tokenProblem struct {
+	tmpl string // the template (or fragment) name
+	pos  string // "line:col"
+	msg  string
+}
+
+func (p tokenProblem) Error() string { return p.pos + ": " + p.msg }
+
+// scope is what the checker knows at a point of a template.
+type scope struct {
+	dot     reflect.Type // nil: dynamic (unknown until run time)
+	dotPath string
+	vars    map[string]typed
+}
+
+type typed struct {
+	t    reflect.Type
+	path string
+}
+
+func (s scope) with(dot typed) scope {
+	vars := make(map[string]typed, len(s.vars))
+	for k, v := range s.vars {
+		vars[k] = v
+	}
+	return scope{dot: dot.t, dotPath: dot.path, vars: vars}
+}
+
+type checker struct {
+	root     reflect.Type
+	funcs    map[string]reflect.Type
+	lookup   func(name string) *parse.Tree
+	tree     *parse.Tree
+	problems []tokenProblem
+	used     map[string]bool // token paths read, e.g. "Person.FirstName"
+	visited  map[string]bool
+	onStack  map[string]bool // templates being walked, to find recursion
+	required []requiredToken
+}
+
+// requiredToken is a bare string token to be marked required.
+type requiredToken struct {
+	node *parse.ActionNode
+	tree *parse.Tree
+	path string
+}
+
+var (
+	stringType  = reflect.TypeFor[string]()
+	boolType    = reflect.TypeFor[bool]()
+	intType     = reflect.TypeFor[int]()
+	float64Type = reflect.TypeFor[float64]()
+	errorType   = reflect.TypeFor[error]()
+)
+
+// builtinResult gives the result type of text/template's builtins; nil is
+// dynamic.
+var builtinResult = map[string]reflect.Type{
+	"and": nil, "or": nil, "not": boolType, "eq": boolType, "ne": boolType, "lt": boolType,
+	"le": boolType, "gt": boolType, "ge": boolType, "len": intType, "index": nil, "slice": nil,
+	"call": nil, "print": stringType, "printf": stringType, "println": stringType,
+	"html": stringType, "js": stringType, "urlquery": stringType,
+}
+
+func newChecker(root reflect.Type, funcs map[string]any, lookup func(string) *parse.Tree) *checker {
+	ft := make(map[string]reflect.Type, len(funcs))
+	for name, f := range funcs {
+		ft[name] = reflect.TypeOf(f)
+	}
+	return &checker{root: root, funcs: ft, lookup: lookup, used: map[string]bool{}, visited: map[string]bool{}, onStack: map[string]bool{}}
+}
+
+// check walks the template called name and every template it calls.
+func (c *checker) check(name string) {
+	if c.visited[name] {
+		return
+	}
+	c.visited[name] = true
+	tr := c.lookup(name)
+	if tr == nil || tr.Root == nil {
+		return
+	}
+	prev := c.tree
+	c.tree = tr
+	c.onStack[name] = true
+	root := scope{dot: c.root, vars: map[string]typed{"$": {t: c.root}}}
+	c.walk(tr.Root, root)
+	c.onStack[name] = false
+	c.tree = prev
+}
+
+func (c *checker) errorf(n parse.Node, format string, args ...any) {
+	pos := position(c.tree, n)
+	c.problems = append(c.problems, tokenProblem{tmpl: c.tree.ParseName, pos: pos, msg: fmt.Sprintf(format, args...)})
+}
+
+// position returns the 1-based "line:col" of a node, "?" when unknown.
+func position(tr *parse.Tree, n parse.Node) string {
+	if tr == nil || n == nil {
+		return "?"
+	}
+	// ErrorContext gives "name:line:col" with a 0-based column.
+	loc, _ := tr.ErrorContext(n)
+	parts := strings.Split(loc, ":")
+	if len(parts) < 3 {
+		return "?"
+	}
+	line, col := parts[len(parts)-2], parts[len(parts)-1]
+	c, err := strconv.Atoi(col)
+	if err != nil {
+		return "?"
+	}
+	return line + ":" + strconv.Itoa(c+1)
+}
+
+func (c *checker) walk(n parse.Node, sc scope) {
+	switch n := n.(type) {
+	case *parse.ListNode:
+		if n == nil {
+			return
+		}
+		for _, x := range n.Nodes {
+			c.walk(x, sc)
+		}
+	case *parse.ActionNode:
+		t, bare := c.pipe(n.Pipe, sc)
+		if len(n.Pipe.Decl) > 0 {
+			return
+		}
+		if t.t != nil && !printable(t.t) {
+			c.errorf(n, "%s is %s and cannot be printed%s", tokenName(t.path), describe(t.t), printHint(t.t))
+			return
+		}
+		if bare && t.t != nil && t.t.Kind() == reflect.String {
+			c.required = append(c.required, requiredToken{node: n, tree: c.tree, path: t.path})
+		}
+	case *parse.IfNode:
+		c.pipe(n.Pipe, sc)
+		c.walk(n.List, sc.with(typed{sc.dot, sc.dotPath}))
+		c.walk(n.ElseList, sc.with(typed{sc.dot, sc.dotPath}))
+	case *parse.WithNode:
+		t, _ := c.pipe(n.Pipe, sc)
+		c.walk(n.List, sc.with(t))
+		c.walk(n.ElseList, sc.with(typed{sc.dot, sc.dotPath}))
+	case *parse.RangeNode:
+		inner := sc.with(typed{sc.dot, sc.dotPath})
+		t, _ := c.pipeNoDecl(n.Pipe, sc)
+		var key, elem typed
+		switch {
+		case t.t == nil:
+		case t.t.Kind() == reflect.Slice || t.t.Kind() == reflect.Array:
+			key, elem = typed{t: intType}, typed{t: t.t.Elem(), path: t.path + "[]"}
+		case t.t.Kind() == reflect.Map:
+			key, elem = typed{t: t.t.Key()}, typed{t: t.t.Elem(), path: t.path + "[]"}
+		default: // ranging over a number is refused: {{range 1000000000}} would flood an inbox
+
+			c.errorf(n, "cannot range over %s (%s)", tokenName(t.path), describe(t.t))
+		}
+		switch len(n.Pipe.Decl) {
+		case 1:
+			inner.vars[n.Pipe.Decl[0].Ident[0]] = elem
+		case 2:
+			inner.vars[n.Pipe.Decl[0].Ident[0]] = key
+			inner.vars[n.Pipe.Decl[1].Ident[0]] = elem
+		}
+		inner.dot, inner.dotPath = elem.t, elem.path
+		c.walk(n.List, inner)
+		c.walk(n.ElseList, sc.with(typed{sc.dot, sc.dotPath}))
+	case *parse.TemplateNode:
+		if c.lookup(n.Name) == nil {
+			c.errorf(n, "unknown fragment %q", n.Name)
+			return
+		}
+		if n.Pipe != nil {
+			t, _ := c.pipe(n.Pipe, sc)
+			if t.t != c.root && t.t != reflect.PointerTo(c.root) {
+				c.errorf(n, "fragment %q must be called with the whole context: {{template %q .}} at the top level or {{template %q $}}", n.Name, n.Name, n.Name)
+				return
+			}
+		}
+		if c.onStack[n.Name] {
+			c.errorf(n, "template %q calls itself (directly or through other fragments); recursion is not allowed", n.Name)
+			return
+		}
+		c.check(n.Name)
+	}
+}
+
+// pipeNoDecl types a range pipeline, whose declarations range handles.
+func (c *checker) pipeNoDecl(p *parse.PipeNode, sc scope) (typed, bool) {
+	var t typed
+	bare := false
+	for i, cmd := range p.Cmds {
+		var piped *typed
+		if i > 0 {
+			piped = &t
+		}
+		t, bare = c.command(cmd, sc, piped)
+	}
+	return t, bare && len(p.Cmds) == 1
+}
+
+// pipe types a pipeline and declares its variables. bare reports whether it
+// is a single field chain with no function (a token without fallback).
+func (c *checker) pipe(p *parse.PipeNode, sc scope) (typed, bool) {
+	if p == nil {
+		return typed{}, false
+	}
+	t, bare := c.pipeNoDecl(p, sc)
+	for _, v := range p.Decl {
+		sc.vars[v.Ident[0]] = t
+	}
+	return t, bare
+}
+
+func (c *checker) command(cmd *parse.CommandNode, sc scope, piped *typed) (typed, bool) {
+	if len(cmd.Args) == 0 {
+		return typed{}, false
+	}
+	if id, ok := cmd.Args[0].(*parse.IdentifierNode); ok {
+		return c.call(cmd, id, sc, piped), false
+	}
+	if piped != nil || len(cmd.Args) > 1 {
+		c.errorf(cmd, "%s is not a function and takes no arguments", cmd.Args[0])
+		return typed{}, false
+	}
+	return c.arg(cmd.Args[0], sc)
+}
+
+func (c *checker) call(cmd *parse.CommandNode, id *parse.IdentifierNode, sc scope, piped *typed) typed {
+	var args []typed
+	for _, a := range cmd.Args[1:] {
+		t, _ := c.arg(a, sc)
+		args = append(args, t)
+	}
+	if piped != nil {
+		args = append(args, *piped)
+	}
+	ft, ok := c.funcs[id.Ident]
+	if !ok {
+		res, builtin := builtinResult[id.Ident]
+		if !builtin {
+			c.errorf(id, "unknown function %q", id.Ident)
+			return typed{}
+		}
+		if (id.Ident == "or" || id.Ident == "and") && len(args) > 0 {
+			same := args[0].t
+			for _, a := range args[1:] {
+				if a.t != same {
+					same = nil
+				}
+			}
+			return typed{t: same, path: args[0].path}
+		}
+		return typed{t: res}
+	}
+	in := ft.NumIn()
+	if ft.IsVariadic() {
+		if len(args) < in-1 {
+			c.errorf(id, "%s needs at least %d arguments, got %d", id.Ident, in-1, len(args))
+		}
+	} else if len(args) != in {
+		c.errorf(id, "%s needs %d arguments, got %d", id.Ident, in, len(args))
+		return typed{t: ft.Out(0)}
+	}
+	for i, a := range args {
+		var want reflect.Type
+		switch {
+		case ft.IsVariadic() && i >= in-1:
+			want = ft.In(in - 1).Elem()
+		case i < in:
+			want = ft.In(i)
+		default:
+			continue
+		}
+		if a.t != nil && want.Kind() != reflect.Interface && !a.t.AssignableTo(want) {
+			if i+1 < len(cmd.Args) && isNumberLiteral(cmd.Args[i+1]) && isNumber(want) {
+				continue
+			}
+			c.errorf(id, "argument %d of %s: %s is %s, want %s", i+1, id.Ident, tokenName(a.path), describe(a.t), describe(want))
+		}
+	}
+	return typed{t: ft.Out(0)}
+}
+
+func isNumberLiteral(n parse.Node) bool {
+	_, ok := n.(*parse.NumberNode)
+	return ok
+}
+
+// arg types one argument. bare reports a field chain.
+func (c *checker) arg(n parse.Node, sc scope) (typed, bool) {
+	switch n := n.(type) {
+	case *parse.DotNode:
+		return typed{sc.dot, sc.dotPath}, false
+	case *parse.FieldNode:
+		return c.fields(n, typed{sc.dot, sc.dotPath}, n.Ident), true
+	case *parse.VariableNode:
+		v, ok := sc.vars[n.Ident[0]]
+		if !ok {
+			c.errorf(n, "undefined variable %s", n.Ident[0])
+			return typed{}, false
+		}
+		if len(n.Ident) == 1 {
+			return v, false
+		}
+		return c.fields(n, v, n.Ident[1:]), true
+	case *parse.ChainNode:
+		base, _ := c.arg(n.Node, sc)
+		return c.fields(n, base, n.Field), true
+	case *parse.PipeNode:
+		return c.pipe(n, sc)
+	case *parse.StringNode:
+		return typed{t: stringType}, false
+	case *parse.BoolNode:
+		return typed{t: boolType}, false
+	case *parse.NumberNode:
+		if n.IsInt {
+			return typed{t: intType}, false
+		}
+		return typed{t: float64Type}, false
+	case *parse.NilNode:
+		return typed{}, false
+	case *parse.IdentifierNode:
+		return c.call(&parse.CommandNode{Args: []parse.Node{n}}, n, sc, nil), false
+	}
+	c.errorf(n, "unsupported expression %s", n)
+	return typed{}, false
+}
+
+// fields resolves a chain of field (or method) names from a base type.
+func (c *checker) fields(n parse.Node, base typed, names []string) typed {
+	t := base
+	for _, name := range names {
+		path := joinToken(t.path, name)
+		if t.t == nil {
+			c.errorf(n, "cannot read %s: the value's type is only known at run time", tokenName(path))
+			return typed{}
+		}
+		if t.t.Kind() == reflect.Map {
+			c.errorf(n, "unknown token %s: %s is a map; read an entry with {{attr %q \"default\" %s}}", tokenName(path), tokenName(t.path), name, tokenName(t.path))
+			return typed{}
+		}
+		next, err := fieldType(t.t, name)
+		if err != "" {
+			c.errorf(n, "unknown token %s: %s", tokenName(path), err)
+			return typed{}
+		}
+		c.used[path] = true
+		t = typed{t: next, path: path}
+	}
+	return t
+}
+
+func fieldType(t reflect.Type, name string) (reflect.Type, string) {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		if f, ok := t.FieldByName(name); ok && f.IsExported() {
+			return f.Type, ""
+		}
+		if m, ok := reflect.PointerTo(t).MethodByName(name); ok {
+			mt := m.Type
+			if mt.NumIn() == 1 && (mt.NumOut() == 1 || (mt.NumOut() == 2 && mt.Out(1) == errorType)) && mt.Out(0) != errorType {
+				return mt.Out(0), ""
+			}
+		}
+		return nil, fmt.Sprintf("%s has no field %s (it has %s)", describe(t), name, strings.Join(fieldNames(t), ", "))
+	}
+	return nil, fmt.Sprintf("%s has no fields", describe(t))
+}
+
+func fieldNames(t reflect.Type) []string {
+	var names []string
+	for i := range t.NumField() {
+		if f := t.Field(i); f.IsExported() {
+			names = append(names, f.Name)
+		}
+	}
+	return names
+}
+
+func printable(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.String, reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64,
+		reflect.Interface:
+		return true
+	}
+	return false
+}
+
+func printHint(t reflect.Type) string {
+	switch {
+	case t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.String:
+		return ` (join it: {{join ", " ...}})`
+	case t.Kind() == reflect.Slice:
+		return " (print its elements with {{range ...}} ... {{end}})"
+	case t.Kind() == reflect.Map:
+		return ` (read an entry: {{attr "key" "default" ...}})`
+	case t.String() == "time.Time":
+		return ` (format it: {{date "2 Jan 2006" ...}})`
+	}
+	return " (print one of its fields)"
+}
+
+func isNumber(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Uint, reflect.Uint8,
+		reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
+		return true
+	}
+	return false
+}
+
+func describe(t reflect.Type) string {
+	if t == nil {
+		return "a value of unknown type"
+	}
+	switch t.Kind() {
+	case reflect.Slice:
+		return "a list (" + t.String() + ")"
+	case reflect.Map:
+		return "a map (" + t.String() + ")"
+	case reflect.Struct:
+		return t.String()
+	}
+	return t.String()
+}
+
+func joinToken(base, name string) string {
+	if base == "" {
+		return name
+	}
+	return base + "." + name
+}
+
+func tokenName(path string) string {
+	if path == "" {
+		return "."
+	}
+	return "." + path
+}
+
+// markRequired rewrites each bare string token into {{... | required "path"}},
+// so that an empty value fails the rendering with the token's name.
+func (c *checker) markRequired() {
+	for _, r := range c.required {
+		path := tokenName(r.path)
+		a := r.node
+		id := parse.NewIdentifier("required").SetTree(r.tree).SetPos(a.Pos)
+		str := &parse.StringNode{NodeType: parse.NodeString, Pos: a.Pos, Quoted: strconv.Quote(path), Text: path}
+		a.Pipe.Cmds = append(a.Pipe.Cmds, &parse.CommandNode{NodeType: parse.NodeCommand, Pos: a.Pos, Args: []parse.Node{id, str}})
+	}
+	c.required = nil
+}

@@ -1,0 +1,278 @@
+package governance
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/clock"
+)
+
+// A Statement is one consent statement a person made, or a system recorded,
+// for one channel: a form's opt-in box, a CRM field sync, an unsubscribe
+// click.
+type Statement struct {
+	Person  b2b.PersonID
+	Channel b2b.Channel
+	Status  b2b.ConsentStatus
+	Source  b2b.Source
+	At      time.Time
+	// Ref identifies where the statement came from (an activity ID, a
+	// record ID), for explanations.
+	Ref string
+}
+
+// ConsentRules configure how statements combine. The zero value is usable.
+type ConsentRules struct {
+	// Window is how close to the latest statement another statement must be
+	// to compete with it. Default 24 hours.
+	Window time.Duration
+}
+
+// DefaultConsentWindow is the window of the zero ConsentRules.
+const DefaultConsentWindow = 24 * time.Hour
+
+// A ConsentDecision is a person's consent for one channel with its reason.
+type ConsentDecision struct {
+	Consent b2b.Consent
+	Reason  string
+	// Winner is the statement that decided (zero when none did).
+	Winner Statement
+}
+
+func strictness(s b2b.ConsentStatus) int {
+	switch s {
+	case b2b.ConsentOptOut:
+		return 2
+	case b2b.ConsentOptIn:
+		return 1
+	}
+	return 0
+}
+
+// Resolve decides one person's consent for one channel from their
+// statements, at now. The rule, "the strictest recent statement wins", is:
+//
+//  1. Statements after now (clock skew at a source) and statements of
+//     status unknown (they state nothing) are ignored.
+//  2. The recent statements are those made within Window (default 24h) of
+//     the latest remaining statement, inclusive.
+//  3. Among them, opt-out beats opt-in; between statements of the same
+//     status, the latest wins, then the source that sorts first.
+//
+// So an unsubscribe is not undone by a CRM sync that had not seen it an
+// hour later, but a person who opts in again a week after opting out is
+// opted in. With no statement left the consent is unknown.
+func Resolve(stmts []Statement, now time.Time, r ConsentRules) ConsentDecision {
+	window := cmp.Or(r.Window, DefaultConsentWindow)
+	var live []Statement
+	for _, s := range stmts {
+		if s.At.After(now) || strictness(s.Status) == 0 {
+			continue
+		}
+		live = append(live, s)
+	}
+	if len(live) == 0 {
+		return ConsentDecision{Consent: b2b.Consent{Status: b2b.ConsentUnknown}, Reason: "no consent statement: unknown"}
+	}
+	latest := live[0].At
+	for _, s := range live[1:] {
+		if s.At.After(latest) {
+			latest = s.At
+		}
+	}
+	var recent []Statement
+	for _, s := range live {
+		if !s.At.Before(latest.Add(-window)) {
+			recent = append(recent, s)
+		}
+	}
+	slices.SortFunc(recent, func(a, b Statement) int {
+		return cmp.Or(cmp.Compare(strictness(b.Status), strictness(a.Status)), b.At.Compare(a.At), strings.Compare(a.Source, b.Source))
+	})
+	w := recent[0]
+	reason := fmt.Sprintf("%s from %s at %s", w.Status, orDash(w.Source), w.At.Format(time.RFC3339))
+	if len(recent) > 1 {
+		var others []string
+		for _, s := range recent[1:] {
+			others = append(others, fmt.Sprintf("%s from %s at %s", s.Status, orDash(s.Source), s.At.Format(time.RFC3339)))
+		}
+		reason += fmt.Sprintf(" wins as the strictest statement within %s of the latest (over %s)", window, strings.Join(others, ", "))
+	} else {
+		reason += " is the latest statement"
+	}
+	if older := len(live) - len(recent); older > 0 {
+		reason += fmt.Sprintf("; %d older statement(s) no longer count", older)
+	}
+	return ConsentDecision{Consent: b2b.Consent{Status: w.Status, Source: w.Source, At: w.At}, Reason: reason, Winner: w}
+}
+
+func orDash(s string) string { return cmp.Or(s, "-") }
+
+// ResolveAll decides every person's consent for every channel they made
+// statements for.
+func ResolveAll(stmts []Statement, now time.Time, r ConsentRules) map[b2b.PersonID]map[b2b.Channel]ConsentDecision {
+	groups := map[b2b.PersonID]map[b2b.Channel][]Statement{}
+	for _, s := range stmts {
+		if groups[s.Person] == nil {
+			groups[s.Person] = map[b2b.Channel][]Statement{}
+		}
+		groups[s.Person][s.Channel] = append(groups[s.Person][s.Channel], s)
+	}
+	out := make(map[b2b.PersonID]map[b2b.Channel]ConsentDecision, len(groups))
+	for p, byCh := range groups {
+		out[p] = make(map[b2b.Channel]ConsentDecision, len(byCh))
+		for ch, ss := range byCh {
+			out[p][ch] = Resolve(ss, now, r)
+		}
+	}
+	return out
+}
+
+// PersonStatements turns a person's recorded consent into statements, so
+// that what a source system already says competes with new statements.
+func PersonStatements(p *b2b.Person) []Statement {
+	var out []Statement
+	for _, ch := range slices.Sorted(maps.Keys(p.Consent)) {
+		c := p.Consent[ch]
+		out = append(out, Statement{Person: p.ID, Channel: ch, Status: c.Status, Source: c.Source, At: c.At, Ref: "person " + string(p.ID)})
+	}
+	return out
+}
+
+// ChannelStatus is a consent status for a channel.
+type ChannelStatus struct {
+	Channel b2b.Channel
+	Status  b2b.ConsentStatus
+}
+
+// ActivityConsent maps activity types to the consent statement they make.
+type ActivityConsent map[b2b.ActivityType]ChannelStatus
+
+// DefaultActivityConsent: an email unsubscribe is an email opt-out, an SMS
+// unsubscribe (STOP) an SMS opt-out.
+var DefaultActivityConsent = ActivityConsent{
+	b2b.ActivityUnsubscribeEmail: {b2b.ChannelEmail, b2b.ConsentOptOut},
+	b2b.ActivityUnsubscribeSMS:   {b2b.ChannelSMS, b2b.ConsentOptOut},
+}
+
+// ConsentChangedType is an activity that states consent explicitly, with
+// attributes "channel" and "status" (a preference center, a CRM field
+// change).
+const ConsentChangedType = "consent_changed"
+
+// ConsentFromActivities turns consent-bearing activities into statements:
+// the types of m (nil: DefaultActivityConsent) and ConsentChangedType. An
+// activity of ConsentChangedType with a missing or unknown channel or status
+// is not dropped silently: it is reported as a problem at its index.
+func ConsentFromActivities(acts []b2b.Activity, m ActivityConsent) ([]Statement, error) {
+	if m == nil {
+		m = DefaultActivityConsent
+	}
+	var out []Statement
+	var ps b2b.Problems
+	for i, a := range acts {
+		if cs, ok := m[a.Type]; ok {
+			out = append(out, Statement{Person: a.Person, Channel: cs.Channel, Status: cs.Status, Source: a.Source, At: a.Time, Ref: string(a.ID)})
+			continue
+		}
+		if a.Type != ConsentChangedType {
+			continue
+		}
+		ch, st := a.Attr("channel"), a.Attr("status")
+		bad := false
+		if !slices.Contains(b2b.Channels, ch) {
+			ps.Addf(fmt.Sprintf("[%d].attributes.channel", i), "activity %q: %q is not a channel (email, sms, phone)", a.ID, ch)
+			bad = true
+		}
+		if st != b2b.ConsentOptIn && st != b2b.ConsentOptOut {
+			ps.Addf(fmt.Sprintf("[%d].attributes.status", i), "activity %q: %q is not opt-in or opt-out", a.ID, st)
+			bad = true
+		}
+		if !bad {
+			out = append(out, Statement{Person: a.Person, Channel: ch, Status: st, Source: a.Source, At: a.Time, Ref: string(a.ID)})
+		}
+	}
+	return out, ps.Err("consent activities")
+}
+
+// ApplyConsent sets p.Consent from the person's recorded consent and the
+// statements about them, at now, and returns the decisions by channel.
+func ApplyConsent(p *b2b.Person, stmts []Statement, now time.Time, r ConsentRules) map[b2b.Channel]ConsentDecision {
+	all := PersonStatements(p)
+	for _, s := range stmts {
+		if s.Person == p.ID {
+			all = append(all, s)
+		}
+	}
+	decisions := ResolveAll(all, now, r)[p.ID]
+	if len(decisions) > 0 && p.Consent == nil {
+		p.Consent = map[b2b.Channel]b2b.Consent{}
+	}
+	for ch, d := range decisions {
+		p.Consent[ch] = d.Consent
+	}
+	return decisions
+}
+
+// A Ledger keeps consent statements in memory and answers consent questions
+// with Resolve at the clock's time. It is safe for concurrent use and
+// satisfies the dispatcher's consent lookup (channel.ConsentLookup).
+type Ledger struct {
+	mu    sync.Mutex
+	clock clock.Clock
+	rules ConsentRules
+	stmts map[b2b.PersonID]map[b2b.Channel][]Statement
+}
+
+// NewLedger returns an empty ledger; a nil clock is clock.System.
+func NewLedger(c clock.Clock, r ConsentRules) *Ledger {
+	if c == nil {
+		c = clock.System{}
+	}
+	return &Ledger{clock: c, rules: r, stmts: map[b2b.PersonID]map[b2b.Channel][]Statement{}}
+}
+
+// Record adds statements.
+func (l *Ledger) Record(stmts ...Statement) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, s := range stmts {
+		if l.stmts[s.Person] == nil {
+			l.stmts[s.Person] = map[b2b.Channel][]Statement{}
+		}
+		l.stmts[s.Person][s.Channel] = append(l.stmts[s.Person][s.Channel], s)
+	}
+}
+
+// Consent returns the person's consent for a channel now.
+func (l *Ledger) Consent(ctx context.Context, p b2b.PersonID, ch b2b.Channel) (b2b.Consent, error) {
+	return l.Decide(p, ch).Consent, ctx.Err()
+}
+
+// Decide returns the person's consent decision for a channel now.
+func (l *Ledger) Decide(p b2b.PersonID, ch b2b.Channel) ConsentDecision {
+	l.mu.Lock()
+	ss := slices.Clone(l.stmts[p][ch])
+	l.mu.Unlock()
+	return Resolve(ss, l.clock.Now(), l.rules)
+}
+
+// Erase forgets every statement about a person and returns how many there
+// were.
+func (l *Ledger) Erase(p b2b.PersonID) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	n := 0
+	for _, ss := range l.stmts[p] {
+		n += len(ss)
+	}
+	delete(l.stmts, p)
+	return n
+}

@@ -1,0 +1,58 @@
+// Package governance decides what Quorum may do with data: consent per
+// person and channel, data-usage labels and the policies that forbid a label
+// for a use, retention of activities, and erasure of a person. It is pure:
+// functions over values and a time, except [Ledger], a small in-memory
+// consent store.
+//
+// # Consent
+//
+// A person's consent for a channel comes from [Statement]s (a form's opt-in,
+// a CRM sync, an unsubscribe click), each with its source and time.
+// [Resolve] applies one rule, "the strictest recent statement wins":
+//
+//  1. statements after now and statements of status unknown are ignored;
+//  2. the recent statements are those within [ConsentRules].Window (default
+//     24 hours) of the latest one;
+//  3. among them opt-out beats opt-in; then the latest; then the source
+//     that sorts first.
+//
+// So an unsubscribe is not undone by a CRM sync an hour later that had not
+// seen it, yet a person who opts in again a week later is opted in. Each
+// [ConsentDecision] carries the winning statement and its reason:
+//
+//	opt-out from marketo at 2026-03-02T09:00:00Z wins as the strictest statement
+//	within 24h0m0s of the latest (over opt-in from salesforce at 2026-03-02T12:00:00Z)
+//
+// [ConsentFromActivities] turns unsubscribe activities (email and SMS) and
+// explicit "consent_changed" activities into statements, reporting malformed
+// ones instead of guessing; [ApplyConsent] updates a b2b.Person's Consent;
+// a [Ledger] answers the dispatcher's consent lookups at send time.
+//
+// # Data-usage labels and policies
+//
+// [Dataset]s label fields ([LabelPersonal], [LabelContact],
+// [LabelSensitiveCompany], [LabelNoExport] or any label); a dataset's labels
+// apply to all its fields. A [Policy] forbids a label for uses
+// ([UseAdvertising], [UseThirdParty], ...). [NewGovernor] validates both, and
+// [Governor.Check] refuses an [Activation] (fields of a dataset sent to a
+// [Destination] with uses) that a policy forbids, with a [*Refusal] naming
+// every label, field and policy:
+//
+//	activation "abm" to "LinkedIn Matched Audiences" refused: field "annualRevenue" of dataset
+//	"accounts" is labelled "no-export" (on the field); policy "no export" forbids "no-export" for advertising
+//
+// An unknown dataset or field is a validation error, never let through.
+//
+// # Retention and erasure
+//
+// A [RetentionPolicy] lists rules by activity type with a maximum age; the
+// first rule that covers an activity decides, and [RetentionPolicy.Expire]
+// splits activities into kept and expired (each [Expiry] names its rule).
+//
+// [PlanErasure] finds everything that concerns a person in an [Inventory] of
+// every store: person records (and duplicates sharing an email or phone),
+// activities, opportunity contact roles, outbox entries addressed to them or
+// naming them in an alert, and consent statements. The [ErasureReport] also
+// lists suppression hashes to keep, so an erased address imported again is
+// not contacted. Applying the report is each store's job.
+package governance

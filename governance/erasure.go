@@ -1,0 +1,199 @@
+package governance
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/channel"
+)
+
+// An ErasureRequest asks to forget a person (a data subject's request).
+// Emails and Phones add identifiers to look for besides the person's own,
+// so that duplicates not yet merged are found too.
+type ErasureRequest struct {
+	Person b2b.PersonID
+	Emails []string
+	Phones []string
+}
+
+// Inventory is the data to search: what every store holds. The caller loads
+// it (or the part of it that concerns the person's accounts).
+type Inventory struct {
+	Persons       []b2b.Person
+	Activities    []b2b.Activity
+	Opportunities []b2b.Opportunity
+	Outbox        []channel.Entry
+	Consent       []Statement
+}
+
+// ContactRoleRef is one contact role on an opportunity.
+type ContactRoleRef struct {
+	Opportunity b2b.OpportunityID
+	Index       int
+	Role        string
+}
+
+// OutboxRef is one outbox entry to delete, and why it concerns the person.
+type OutboxRef struct {
+	ID     string
+	Key    string
+	Status channel.Status
+	Reason string
+}
+
+// An ErasureReport lists what to remove from every store, and what to keep
+// so the person is not contacted again. Applying it is the stores' job.
+type ErasureReport struct {
+	// Persons are the person records to delete: the person and any
+	// duplicate with one of its emails or phones.
+	Persons      []b2b.PersonID
+	Activities   []b2b.ActivityID
+	ContactRoles []ContactRoleRef
+	Outbox       []OutboxRef
+	ConsentCount int // consent statements to delete
+	// Suppression holds SHA-256 hashes of the normalised emails and phones.
+	// Keep them in a suppression list: a later import of the same address
+	// must not be contacted, and a hash does not keep the address itself.
+	Suppression []string
+}
+
+// Empty reports whether nothing was found.
+func (r *ErasureReport) Empty() bool {
+	return len(r.Persons) == 0 && len(r.Activities) == 0 && len(r.ContactRoles) == 0 && len(r.Outbox) == 0 && r.ConsentCount == 0
+}
+
+// PlanErasure finds everything that concerns the person in inv: person
+// records (by ID, email or phone), their activities, their contact roles,
+// every outbox entry addressed to them (pending or sent, since a sent entry
+// keeps their address and content) or naming them in a sales alert, and
+// their consent statements. It is a pure function: it changes nothing.
+func PlanErasure(req ErasureRequest, inv Inventory) ErasureReport {
+	emails, phones := map[string]bool{}, map[string]bool{}
+	for _, e := range req.Emails {
+		if n := normEmail(e); n != "" {
+			emails[n] = true
+		}
+	}
+	for _, p := range req.Phones {
+		if n := normPhone(p); n != "" {
+			phones[n] = true
+		}
+	}
+	ids := map[b2b.PersonID]bool{req.Person: true}
+	var names []string
+	// A person's identifiers find duplicates, whose identifiers find more.
+	for changed := true; changed; {
+		changed = false
+		for i := range inv.Persons {
+			p := &inv.Persons[i]
+			match := ids[p.ID] || emails[normEmail(p.Email)] || phones[normPhone(p.Phone)]
+			if !match {
+				continue
+			}
+			if !ids[p.ID] {
+				ids[p.ID], changed = true, true
+			}
+			if normEmail(p.Email) != "" && !emails[normEmail(p.Email)] {
+				emails[normEmail(p.Email)], changed = true, true
+			}
+			if normPhone(p.Phone) != "" && !phones[normPhone(p.Phone)] {
+				phones[normPhone(p.Phone)], changed = true, true
+			}
+		}
+	}
+	var r ErasureReport
+	for i := range inv.Persons {
+		p := &inv.Persons[i]
+		if ids[p.ID] {
+			r.Persons = append(r.Persons, p.ID)
+			if n := strings.TrimSpace(p.FirstName + " " + p.LastName); strings.Contains(n, " ") {
+				names = append(names, n)
+			}
+		}
+	}
+	if !slices.Contains(r.Persons, req.Person) && req.Person != "" {
+		r.Persons = append([]b2b.PersonID{req.Person}, r.Persons...)
+	}
+	for _, a := range inv.Activities {
+		if ids[a.Person] {
+			r.Activities = append(r.Activities, a.ID)
+		}
+	}
+	for _, o := range inv.Opportunities {
+		for i, cr := range o.ContactRoles {
+			if ids[cr.Person] {
+				r.ContactRoles = append(r.ContactRoles, ContactRoleRef{Opportunity: o.ID, Index: i, Role: cr.Role})
+			}
+		}
+	}
+	for _, e := range inv.Outbox {
+		if reason := outboxReason(&e.Message, ids, emails, phones, names); reason != "" {
+			r.Outbox = append(r.Outbox, OutboxRef{ID: e.ID, Key: e.Message.Key, Status: e.Status, Reason: reason})
+		}
+	}
+	for _, s := range inv.Consent {
+		if ids[s.Person] {
+			r.ConsentCount++
+		}
+	}
+	for e := range emails {
+		r.Suppression = append(r.Suppression, SuppressionHash(e))
+	}
+	for p := range phones {
+		r.Suppression = append(r.Suppression, SuppressionHash(p))
+	}
+	slices.Sort(r.Suppression)
+	return r
+}
+
+func outboxReason(m *channel.Message, ids map[b2b.PersonID]bool, emails, phones map[string]bool, names []string) string {
+	switch {
+	case ids[m.Person]:
+		return fmt.Sprintf("addressed to person %q", m.Person)
+	case emails[normEmail(m.To)]:
+		return "addressed to " + m.To
+	case phones[normPhone(m.To)]:
+		return "addressed to " + m.To
+	}
+	body := m.Subject + "\n" + m.Text + "\n" + m.HTML
+	lower := strings.ToLower(body)
+	for e := range emails {
+		if strings.Contains(lower, e) {
+			return "its content contains " + e
+		}
+	}
+	for _, n := range names {
+		if strings.Contains(body, n) {
+			return fmt.Sprintf("its content names %s", n)
+		}
+	}
+	return ""
+}
+
+// SuppressionHash is the hash kept for an erased email or phone: hex
+// SHA-256 of the normalised identifier (lower-case email; phone digits with
+// a leading +).
+func SuppressionHash(id string) string {
+	n := normEmail(id)
+	if !strings.Contains(n, "@") {
+		n = normPhone(id)
+	}
+	sum := sha256.Sum256([]byte(n))
+	return hex.EncodeToString(sum[:])
+}
+
+func normEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+func normPhone(s string) string {
+	var b strings.Builder
+	for i, c := range strings.TrimSpace(s) {
+		if (c >= '0' && c <= '9') || (c == '+' && i == 0) {
+			b.WriteRune(c)
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,68 @@
+package governance_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/governance"
+)
+
+func FuzzSuppressionHash(f *testing.F) {
+	for _, s := range []string{"ann@acme.com", " ANN@Acme.COM", "+1 (555) 0100", "", "++1", "Ünïcode@x.de"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		h := governance.SuppressionHash(s)
+		if len(h) != 64 {
+			t.Fatalf("hash %q is not hex SHA-256", h)
+		}
+		if governance.SuppressionHash(" \t"+s+" ") != h {
+			t.Fatalf("surrounding space changes the hash of %q", s)
+		}
+		if strings.Contains(s, "@") && governance.SuppressionHash(strings.ToUpper(s)) != governance.SuppressionHash(strings.ToLower(s)) &&
+			strings.ToLower(strings.ToUpper(s)) == strings.ToLower(s) {
+			t.Fatalf("case changes the hash of email %q", s)
+		}
+	})
+}
+
+// FuzzResolve checks the consent rule's invariants on arbitrary statements:
+// the result is unknown or one of the statements, it does not depend on
+// their order, and an opt-out at the latest time always wins.
+func FuzzResolve(f *testing.F) {
+	f.Add([]byte{0, 1, 2, 3, 4, 5})
+	f.Add([]byte{2, 200, 1, 10, 0, 0, 2, 11})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+		statuses := []string{b2b.ConsentUnknown, b2b.ConsentOptIn, b2b.ConsentOptOut}
+		var stmts []governance.Statement
+		for i := 0; i+1 < len(data) && len(stmts) < 20; i += 2 {
+			stmts = append(stmts, governance.Statement{Person: "p", Channel: b2b.ChannelEmail,
+				Status: statuses[int(data[i])%3], Source: string(rune('a' + data[i]%5)), At: base.Add(time.Duration(data[i+1]) * time.Hour)})
+		}
+		now := base.Add(200 * time.Hour)
+		got := governance.Resolve(stmts, now, governance.ConsentRules{})
+		if got.Consent.Status != b2b.ConsentUnknown && !slices.Contains(stmts, got.Winner) {
+			t.Fatalf("winner %+v is not a statement", got.Winner)
+		}
+		rev := slices.Clone(stmts)
+		slices.Reverse(rev)
+		if again := governance.Resolve(rev, now, governance.ConsentRules{}); again.Consent != got.Consent {
+			t.Fatalf("order matters: %+v vs %+v", got.Consent, again.Consent)
+		}
+		var latest time.Time
+		for _, s := range stmts {
+			if s.Status != b2b.ConsentUnknown && !s.At.After(now) && s.At.After(latest) {
+				latest = s.At
+			}
+		}
+		for _, s := range stmts {
+			if s.Status == b2b.ConsentOptOut && s.At.Equal(latest) && got.Consent.Status != b2b.ConsentOptOut {
+				t.Fatalf("an opt-out at the latest time lost: %+v", got)
+			}
+		}
+	})
+}

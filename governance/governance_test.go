@@ -1,0 +1,307 @@
+package governance_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/channel"
+	"github.com/quorumhq/quorum/clock"
+	"github.com/quorumhq/quorum/governance"
+)
+
+var t0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+
+func st(status b2b.ConsentStatus, source string, at time.Duration) governance.Statement {
+	return governance.Statement{Person: "p-1", Channel: b2b.ChannelEmail, Status: status, Source: source, At: t0.Add(at)}
+}
+
+func TestConsentPrecedence(t *testing.T) {
+	t.Parallel()
+	h, d := time.Hour, 24*time.Hour
+	for _, tc := range []struct {
+		name   string
+		stmts  []governance.Statement
+		status b2b.ConsentStatus
+		source string
+		reason string
+	}{
+		{"no statement", nil, b2b.ConsentUnknown, "", "no consent statement: unknown"},
+		{"one opt-in", []governance.Statement{st(b2b.ConsentOptIn, "form", 0)}, b2b.ConsentOptIn, "form",
+			"opt-in from form at 2026-03-02T09:00:00Z is the latest statement"},
+		{"a later sync does not undo a recent opt-out",
+			[]governance.Statement{st(b2b.ConsentOptOut, "marketo", 0), st(b2b.ConsentOptIn, "salesforce", 3*h)},
+			b2b.ConsentOptOut, "marketo",
+			"opt-out from marketo at 2026-03-02T09:00:00Z wins as the strictest statement within 24h0m0s of the latest (over opt-in from salesforce at 2026-03-02T12:00:00Z)"},
+		{"an opt-in a week later wins",
+			[]governance.Statement{st(b2b.ConsentOptOut, "marketo", 0), st(b2b.ConsentOptIn, "preference-center", 7*d)},
+			b2b.ConsentOptIn, "preference-center",
+			"opt-in from preference-center at 2026-03-09T09:00:00Z is the latest statement; 1 older statement(s) no longer count"},
+		{"the window is inclusive",
+			[]governance.Statement{st(b2b.ConsentOptOut, "a", 0), st(b2b.ConsentOptIn, "b", d)},
+			b2b.ConsentOptOut, "a", ""},
+		{"unknown statements state nothing",
+			[]governance.Statement{st(b2b.ConsentOptIn, "form", 0), st(b2b.ConsentUnknown, "import", 2*d)},
+			b2b.ConsentOptIn, "form", ""},
+		{"future statements are ignored",
+			[]governance.Statement{st(b2b.ConsentOptIn, "form", 0), st(b2b.ConsentOptOut, "skewed", 30*d)},
+			b2b.ConsentOptIn, "form", ""},
+		{"same strictness: the latest wins",
+			[]governance.Statement{st(b2b.ConsentOptOut, "a", 0), st(b2b.ConsentOptOut, "b", h)},
+			b2b.ConsentOptOut, "b", ""},
+		{"same time: the source that sorts first",
+			[]governance.Statement{st(b2b.ConsentOptOut, "zeta", 0), st(b2b.ConsentOptOut, "alpha", 0)},
+			b2b.ConsentOptOut, "alpha", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			got := governance.Resolve(tc.stmts, t0.Add(10*d), governance.ConsentRules{})
+			require.Equal(t, tc.status, got.Consent.Status)
+			require.Equal(t, tc.source, got.Consent.Source)
+			if tc.reason != "" {
+				require.Equal(t, tc.reason, got.Reason)
+			}
+		})
+	}
+	// Order of the input does not matter.
+	a := governance.Resolve([]governance.Statement{st(b2b.ConsentOptIn, "b", h), st(b2b.ConsentOptOut, "a", 0)}, t0.Add(d), governance.ConsentRules{})
+	b := governance.Resolve([]governance.Statement{st(b2b.ConsentOptOut, "a", 0), st(b2b.ConsentOptIn, "b", h)}, t0.Add(d), governance.ConsentRules{})
+	require.Equal(t, a, b)
+	// A narrower window lets the later opt-in win.
+	c := governance.Resolve([]governance.Statement{st(b2b.ConsentOptOut, "a", 0), st(b2b.ConsentOptIn, "b", 3*h)}, t0.Add(d), governance.ConsentRules{Window: time.Hour})
+	require.Equal(t, b2b.ConsentOptIn, c.Consent.Status)
+}
+
+func TestUnsubscribeActivitiesUpdateConsent(t *testing.T) {
+	t.Parallel()
+	p := b2b.Person{ID: "p-1", Email: "ann@acme.com", Consent: map[b2b.Channel]b2b.Consent{
+		b2b.ChannelEmail: {Status: b2b.ConsentOptIn, Source: "salesforce", At: t0.AddDate(0, -1, 0)},
+		b2b.ChannelSMS:   {Status: b2b.ConsentOptIn, Source: "form", At: t0.AddDate(0, -1, 0)},
+	}}
+	acts := []b2b.Activity{
+		{ID: "a1", Type: b2b.ActivityUnsubscribeEmail, Person: "p-1", Time: t0, Source: b2b.SourceMarketo},
+		{ID: "a2", Type: b2b.ActivityOpenEmail, Person: "p-1", Time: t0},
+		{ID: "a3", Type: governance.ConsentChangedType, Person: "p-1", Time: t0, Source: "preference-center",
+			Attributes: map[string]any{"channel": "phone", "status": "opt-out"}},
+		{ID: "a4", Type: governance.ConsentChangedType, Person: "p-1", Time: t0, Attributes: map[string]any{"channel": "fax", "status": "maybe"}},
+		{ID: "a5", Type: b2b.ActivityUnsubscribeEmail, Person: "p-2", Time: t0},
+	}
+	stmts, err := governance.ConsentFromActivities(acts, nil)
+	require.EqualError(t, err, `consent activities: 2 problems:
+  [3].attributes.channel: activity "a4": "fax" is not a channel (email, sms, phone)
+  [3].attributes.status: activity "a4": "maybe" is not opt-in or opt-out`)
+	require.Len(t, stmts, 3, "a1, a3 and a5; the bad one is reported, not guessed")
+
+	decisions := governance.ApplyConsent(&p, stmts, t0.Add(time.Hour), governance.ConsentRules{})
+	want := map[b2b.Channel]b2b.Consent{
+		b2b.ChannelEmail: {Status: b2b.ConsentOptOut, Source: b2b.SourceMarketo, At: t0},
+		b2b.ChannelSMS:   {Status: b2b.ConsentOptIn, Source: "form", At: t0.AddDate(0, -1, 0)},
+		b2b.ChannelPhone: {Status: b2b.ConsentOptOut, Source: "preference-center", At: t0},
+	}
+	if d := cmp.Diff(want, p.Consent); d != "" {
+		t.Fatalf("consent (-want +got):\n%s", d)
+	}
+	require.Equal(t, "opt-out from marketo at 2026-03-02T09:00:00Z is the latest statement; 1 older statement(s) no longer count", decisions[b2b.ChannelEmail].Reason)
+	require.Equal(t, "a1", decisions[b2b.ChannelEmail].Winner.Ref)
+}
+
+func TestLedgerFeedsTheDispatcher(t *testing.T) {
+	t.Parallel()
+	clk := clock.NewManual(t0)
+	l := governance.NewLedger(clk, governance.ConsentRules{})
+	var _ channel.ConsentLookup = l
+	l.Record(st(b2b.ConsentOptIn, "form", 0))
+	c, err := l.Consent(t.Context(), "p-1", b2b.ChannelEmail)
+	require.NoError(t, err)
+	require.Equal(t, b2b.ConsentOptIn, c.Status)
+	l.Record(st(b2b.ConsentOptOut, "marketo", time.Hour)) // not yet: in the clock's future
+	require.Equal(t, b2b.ConsentOptIn, l.Decide("p-1", b2b.ChannelEmail).Consent.Status)
+	clk.Advance(time.Hour)
+	require.Equal(t, b2b.ConsentOptOut, l.Decide("p-1", b2b.ChannelEmail).Consent.Status)
+	require.Equal(t, 2, l.Erase("p-1"))
+	require.Equal(t, b2b.ConsentUnknown, l.Decide("p-1", b2b.ChannelEmail).Consent.Status)
+}
+
+func governor(t *testing.T) *governance.Governor {
+	t.Helper()
+	g, err := governance.NewGovernor(
+		[]governance.Dataset{
+			{Name: "persons", Labels: []string{governance.LabelPersonal}, Fields: map[string][]string{
+				"email": {governance.LabelContact}, "title": nil, "seniority": nil, "hashedEmail": nil,
+			}},
+			{Name: "accounts", Fields: map[string][]string{
+				"domain": nil, "industry": nil, "annualRevenue": {governance.LabelSensitiveCompany, governance.LabelNoExport},
+				"engagementScore": {governance.LabelNoExport},
+			}},
+		},
+		[]governance.Policy{
+			{Name: "no export", Forbid: governance.LabelNoExport, For: []string{governance.UseAdvertising, governance.UseThirdParty}},
+			{Name: "no personal data in ads", Forbid: governance.LabelPersonal, For: []string{governance.UseAdvertising}},
+		},
+	)
+	require.NoError(t, err)
+	return g
+}
+
+func TestPolicyEnforcement(t *testing.T) {
+	t.Parallel()
+	g := governor(t)
+	linkedin := governance.Destination{Name: "LinkedIn Matched Audiences", Uses: []string{governance.UseAdvertising, governance.UseThirdParty}}
+	crm := governance.Destination{Name: "Salesforce", Uses: []string{governance.UseCRM}}
+	for _, tc := range []struct {
+		name string
+		a    governance.Activation
+		want string
+	}{
+		{"firmographics to ads are fine", governance.Activation{Name: "abm", Dataset: "accounts", Fields: []string{"domain", "industry"}, Destination: linkedin}, ""},
+		{"no-export field to ads is refused",
+			governance.Activation{Name: "abm", Dataset: "accounts", Fields: []string{"domain", "annualRevenue"}, Destination: linkedin},
+			`activation "abm" to "LinkedIn Matched Audiences" refused: 2 violations:
+  field "annualRevenue" of dataset "accounts" is labelled "no-export" (on the field); policy "no export" forbids "no-export" for advertising
+  field "annualRevenue" of dataset "accounts" is labelled "no-export" (on the field); policy "no export" forbids "no-export" for third-party`},
+		{"dataset label applies to every field",
+			governance.Activation{Name: "retarget", Dataset: "persons", Fields: []string{"title"}, Destination: governance.Destination{Name: "Display", Uses: []string{governance.UseAdvertising}}},
+			`activation "retarget" to "Display" refused: field "title" of dataset "persons" is labelled "personal" (on the dataset); policy "no personal data in ads" forbids "personal" for advertising`},
+		{"the CRM may have it all", governance.Activation{Name: "sync", Dataset: "accounts", Fields: []string{"annualRevenue", "engagementScore"}, Destination: crm}, ""},
+		{"unknown field is not let through",
+			governance.Activation{Name: "x", Dataset: "accounts", Fields: []string{"domain", "revenue"}, Destination: crm},
+			`activation "x": fields[1]: dataset "accounts" has no field "revenue"`},
+		{"a destination without uses cannot be checked",
+			governance.Activation{Name: "x", Dataset: "accounts", Fields: []string{"domain"}, Destination: governance.Destination{Name: "?"}},
+			`activation "x": destination.uses: destination "?" declares no use; policies cannot be checked`},
+		{"unknown dataset", governance.Activation{Name: "x", Dataset: "leads", Fields: []string{"email"}, Destination: crm}, `activation "x": dataset: unknown dataset "leads"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			err := g.Check(tc.a)
+			if tc.want == "" {
+				require.NoError(t, err)
+				return
+			}
+			require.EqualError(t, err, tc.want)
+		})
+	}
+	err := g.Check(governance.Activation{Name: "abm", Dataset: "accounts", Fields: []string{"engagementScore"}, Destination: linkedin})
+	require.ErrorIs(t, err, governance.ErrRefused)
+	var r *governance.Refusal
+	require.ErrorAs(t, err, &r)
+	require.Equal(t, governance.Violation{Policy: "no export", Label: "no-export", Dataset: "accounts", Field: "engagementScore", Use: "advertising"}, r.Violations[0])
+
+	labels, err := g.Labels("persons", "email")
+	require.NoError(t, err)
+	require.Equal(t, []string{"personal", "contact"}, labels)
+}
+
+func TestGovernorValidation(t *testing.T) {
+	t.Parallel()
+	_, err := governance.NewGovernor(
+		[]governance.Dataset{{Name: "a"}, {Name: "a", Labels: []string{""}}, {Fields: map[string][]string{"f": {" "}}}},
+		[]governance.Policy{{Name: "p"}, {Name: "p", Forbid: "x", For: []string{"ads"}}},
+	)
+	require.EqualError(t, err, `data governance: 7 problems:
+  datasets[1].name: duplicate dataset "a"
+  datasets[1].labels[0]: is empty
+  datasets[2].name: is required
+  datasets[2].fields.f[0]: is empty
+  policies[0].forbid: is required (the label the policy forbids)
+  policies[0].for: needs at least one use
+  policies[1].name: duplicate policy "p"`)
+}
+
+func TestRetention(t *testing.T) {
+	t.Parallel()
+	d := 24 * time.Hour
+	p := governance.RetentionPolicy{Rules: []governance.RetentionRule{
+		{Name: "web visits", Types: []string{b2b.ActivityVisitWebPage}, MaxAge: 90 * d},
+		{Name: "email engagement", Types: []string{b2b.ActivityOpenEmail, b2b.ActivityClickEmail}, MaxAge: 365 * d},
+	}}
+	require.NoError(t, p.Validate())
+	act := func(id, typ string, age time.Duration) b2b.Activity {
+		return b2b.Activity{ID: b2b.ActivityID(id), Type: typ, Person: "p-1", Time: t0.Add(-age)}
+	}
+	acts := []b2b.Activity{
+		act("v-new", b2b.ActivityVisitWebPage, 89*d), act("v-old", b2b.ActivityVisitWebPage, 91*d),
+		act("o-old", b2b.ActivityOpenEmail, 400*d), act("f-old", b2b.ActivityFillOutForm, 900*d),
+	}
+	keep, expired := p.Expire(acts, t0)
+	require.Equal(t, []b2b.ActivityID{"v-new", "f-old"}, ids(keep), "a form fill has no rule: kept")
+	require.Len(t, expired, 2)
+	require.Equal(t, `activity "v-old" (visit_web_page) is 2184h0m0s old; rule "web visits" keeps 2160h0m0s`, expired[0].String())
+	require.Equal(t, "email engagement", expired[1].Rule)
+
+	bad := governance.RetentionPolicy{Rules: []governance.RetentionRule{{Name: "all", MaxAge: d}, {Name: "", Types: []string{"Bad Type"}}}}
+	require.EqualError(t, bad.Validate(), `retention policy: 4 problems:
+  rules[0].types: a catch-all rule (no types) must come last: the rules after it never apply
+  rules[1].name: is required
+  rules[1].maxAge: must be positive, got 0s
+  rules[1].types[0]: "Bad Type" is not an activity type`)
+}
+
+func ids(acts []b2b.Activity) []b2b.ActivityID {
+	var out []b2b.ActivityID
+	for _, a := range acts {
+		out = append(out, a.ID)
+	}
+	return out
+}
+
+func TestPlanErasure(t *testing.T) {
+	t.Parallel()
+	inv := governance.Inventory{
+		Persons: []b2b.Person{
+			{ID: "p-1", FirstName: "Ann", LastName: "Lee", Email: "Ann@Acme.com", Phone: "+1 555 0100"},
+			{ID: "p-dup", Email: "ann@acme.com"},        // same email: a duplicate not yet merged
+			{ID: "p-dup2", Phone: "+15550100"},          // same phone
+			{ID: "p-other", Email: "bo@acme.com"},       // someone else
+			{ID: "p-chain", Email: "ann.lee@gmail.com"}, // found only through the request's extra email
+		},
+		Activities: []b2b.Activity{
+			{ID: "a1", Person: "p-1"}, {ID: "a2", Person: "p-other"}, {ID: "a3", Person: "p-dup"},
+		},
+		Opportunities: []b2b.Opportunity{{ID: "o1", ContactRoles: []b2b.ContactRole{
+			{Person: "p-other", Role: b2b.ContactRoleEvaluator}, {Person: "p-1", Role: b2b.ContactRoleEconomicBuyer},
+		}}},
+		Outbox: []channel.Entry{
+			{ID: "ob-1", Status: channel.StatusPending, Message: channel.Message{Key: "k1", Person: "p-1", To: "ann@acme.com"}},
+			{ID: "ob-2", Status: channel.StatusDelivered, Message: channel.Message{Key: "k2", Person: "p-other", To: "bo@acme.com", Text: "hi"}},
+			{ID: "ob-3", Status: channel.StatusPending, Message: channel.Message{Key: "k3", Channel: channel.ChannelSalesAlert, To: "rep@vendor.example",
+				Text: "Engaged personas:\n- Ann Lee, Economic Buyer: 60"}},
+			{ID: "ob-4", Status: channel.StatusFailed, Message: channel.Message{Key: "k4", Person: "p-x", To: "+1 (555) 0100", Channel: channel.ChannelSMS}},
+		},
+		Consent: []governance.Statement{{Person: "p-1"}, {Person: "p-dup"}, {Person: "p-other"}},
+	}
+	got := governance.PlanErasure(governance.ErasureRequest{Person: "p-1", Emails: []string{"ANN.LEE@gmail.com"}}, inv)
+	want := governance.ErasureReport{
+		Persons:      []b2b.PersonID{"p-1", "p-dup", "p-dup2", "p-chain"},
+		Activities:   []b2b.ActivityID{"a1", "a3"},
+		ContactRoles: []governance.ContactRoleRef{{Opportunity: "o1", Index: 1, Role: b2b.ContactRoleEconomicBuyer}},
+		Outbox: []governance.OutboxRef{
+			{ID: "ob-1", Key: "k1", Status: channel.StatusPending, Reason: `addressed to person "p-1"`},
+			{ID: "ob-3", Key: "k3", Status: channel.StatusPending, Reason: "its content names Ann Lee"},
+			{ID: "ob-4", Key: "k4", Status: channel.StatusFailed, Reason: "addressed to +1 (555) 0100"},
+		},
+		ConsentCount: 2,
+		Suppression: sorted(governance.SuppressionHash("ann@acme.com"), governance.SuppressionHash("ann.lee@gmail.com"),
+			governance.SuppressionHash("+15550100")),
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Fatalf("erasure report (-want +got):\n%s", d)
+	}
+	require.Equal(t, governance.SuppressionHash(" Ann@ACME.com "), governance.SuppressionHash("ann@acme.com"))
+
+	empty := governance.PlanErasure(governance.ErasureRequest{Person: "nobody", Emails: []string{""}}, inv)
+	require.Equal(t, []b2b.PersonID{"nobody"}, empty.Persons)
+	require.Empty(t, empty.Outbox, "an empty identifier matches nothing")
+}
+
+func sorted(xs ...string) []string {
+	for i := 1; i < len(xs); i++ {
+		for j := i; j > 0 && xs[j] < xs[j-1]; j-- {
+			xs[j], xs[j-1] = xs[j-1], xs[j]
+		}
+	}
+	return xs
+}
