@@ -39,6 +39,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/quorumhq/quorum/b2b"
@@ -100,6 +101,9 @@ const (
 	OutboxClaimed   OutboxStatus = "claimed"
 	OutboxDelivered OutboxStatus = "delivered"
 	OutboxFailed    OutboxStatus = "failed"
+	// OutboxSuppressed: not sent on purpose (consent withdrawn before
+	// delivery, say); LastError says why.
+	OutboxSuppressed OutboxStatus = "suppressed"
 )
 
 // OutboxEntry is a message waiting to be delivered, or its record once
@@ -121,8 +125,10 @@ type OutboxEntry struct {
 	// ClaimedUntil is the end of the current lease of a claimed entry.
 	ClaimedUntil time.Time
 	LastError    string
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// Receipt is the sender's receipt (JSON) once delivered.
+	Receipt   []byte
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // CommitParams is one account's atomic change.
@@ -182,15 +188,40 @@ type ClaimParams struct {
 }
 
 // AckParams records the result of a delivery attempt of a claimed entry.
-// Status is OutboxDelivered, OutboxFailed (permanent) or OutboxPending (retry
-// at NextAttemptAt).
+// Status is OutboxDelivered, OutboxFailed (permanent), OutboxSuppressed or
+// OutboxPending (retry at NextAttemptAt).
 type AckParams struct {
-	Tenant        Tenant
-	ID            string
+	Tenant Tenant
+	ID     string
+	// Attempt, when not zero, is the entry's Attempts as its claim returned
+	// it: the claim's fencing token. An ack whose claim was superseded (the
+	// lease expired and another dispatcher claimed the entry) fails with
+	// ErrConflict.
+	Attempt       int
 	Status        OutboxStatus
+	Receipt       []byte
 	NextAttemptAt time.Time
 	Error         string
 	Now           time.Time
+	// Event, when set, is appended to the event log with the ack (a
+	// delivery result that reports read), stamped with the entry's account.
+	Event *Event
+}
+
+// EnqueueParams adds outbox entries outside an account commit.
+type EnqueueParams struct {
+	Tenant  Tenant
+	Entries []OutboxEntry
+	Now     time.Time
+}
+
+// Validate checks the entries like a commit's.
+func (p *EnqueueParams) Validate() error {
+	c := CommitParams{Tenant: p.Tenant, Account: "-", Now: p.Now, Outbox: slices.Clone(p.Entries)}
+	for i := range c.Outbox {
+		c.Outbox[i].Account = "" // entries outside a commit may name any account
+	}
+	return c.Validate()
 }
 
 // EraseReport counts what an erasure removed.
@@ -219,8 +250,12 @@ type Store interface {
 	// ClaimOutbox leases due entries to one dispatcher.
 	ClaimOutbox(ctx context.Context, p *ClaimParams) ([]OutboxEntry, error)
 	// AckOutbox records a delivery result; ErrNotFound if the entry does not
-	// exist, ErrConflict if it is not claimed.
+	// exist, ErrConflict if it is not claimed (or no longer by this claim).
 	AckOutbox(ctx context.Context, p *AckParams) error
+	// Enqueue adds outbox entries that belong to no account commit (a
+	// message a host sends directly). Like entries of a commit, an ID that
+	// exists keeps the existing entry.
+	Enqueue(ctx context.Context, p *EnqueueParams) error
 	// ErasePerson removes a person's events and outbox entries, delivered
 	// or not (the engine rewrites the states of the person's accounts
 	// itself).
@@ -300,13 +335,13 @@ func (p *AckParams) Validate() error {
 		ps.Addf("id", "is required")
 	}
 	switch p.Status {
-	case OutboxDelivered, OutboxFailed:
+	case OutboxDelivered, OutboxFailed, OutboxSuppressed:
 	case OutboxPending:
 		if p.NextAttemptAt.IsZero() {
 			ps.Addf("nextAttemptAt", "is required to retry")
 		}
 	default:
-		ps.Addf("status", "must be delivered, failed or pending, got %q", p.Status)
+		ps.Addf("status", "must be delivered, failed, suppressed or pending, got %q", p.Status)
 	}
 	if p.Now.IsZero() {
 		ps.Addf("now", "is required")

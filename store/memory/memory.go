@@ -132,6 +132,7 @@ func (s *Store) Commit(ctx context.Context, p *store.CommitParams) (int64, error
 		UpdatedAt: p.Now,
 	}
 	td.logMu.Lock()
+	td.enqueue(p.Account, p.Outbox, p.Now)
 	for _, e := range p.Events {
 		td.seq++
 		e.Seq = td.seq
@@ -139,25 +140,47 @@ func (s *Store) Commit(ctx context.Context, p *store.CommitParams) (int64, error
 		e.Data = bytes.Clone(e.Data)
 		td.events = append(td.events, e)
 	}
-	for _, o := range p.Outbox {
+	td.logMu.Unlock()
+	sh.accounts[p.Account] = next
+	return next.Version, nil
+}
+
+// enqueue adds new entries; callers hold logMu.
+func (td *tenant) enqueue(account b2b.AccountID, entries []store.OutboxEntry, now time.Time) {
+	for _, o := range entries {
 		if _, dup := td.outbox[o.ID]; dup {
 			continue
 		}
-		o.Account = p.Account
+		if account != "" {
+			o.Account = account
+		}
 		o.Payload = bytes.Clone(o.Payload)
 		o.Status = store.OutboxPending
 		o.Attempts = 0
+		o.Receipt = nil
 		if o.NextAttemptAt.IsZero() {
-			o.NextAttemptAt = p.Now
+			o.NextAttemptAt = now
 		}
-		o.CreatedAt, o.UpdatedAt = p.Now, p.Now
+		o.CreatedAt, o.UpdatedAt = now, now
 		e := o
 		td.outbox[o.ID] = &e
 		td.live[o.ID] = &e
 	}
+}
+
+// Enqueue implements [store.Store].
+func (s *Store) Enqueue(ctx context.Context, p *store.EnqueueParams) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	td := s.tenant(p.Tenant, true)
+	td.logMu.Lock()
+	td.enqueue("", p.Entries, p.Now)
 	td.logMu.Unlock()
-	sh.accounts[p.Account] = next
-	return next.Version, nil
+	return nil
 }
 
 // DueAccounts implements [store.Store].
@@ -317,10 +340,13 @@ func (s *Store) AckOutbox(ctx context.Context, p *store.AckParams) error {
 	if !ok {
 		return store.ErrNotFound
 	}
-	if e.Status != store.OutboxClaimed {
+	if e.Status != store.OutboxClaimed || p.Attempt != 0 && p.Attempt != e.Attempts {
 		return store.ErrConflict
 	}
 	e.Status = p.Status
+	if p.Receipt != nil {
+		e.Receipt = bytes.Clone(p.Receipt)
+	}
 	e.LastError = p.Error
 	e.UpdatedAt = p.Now
 	e.ClaimedUntil = time.Time{}
@@ -328,6 +354,12 @@ func (s *Store) AckOutbox(ctx context.Context, p *store.AckParams) error {
 		e.NextAttemptAt = p.NextAttemptAt
 	} else {
 		delete(td.live, p.ID)
+	}
+	if p.Event != nil {
+		ev := *p.Event
+		td.seq++
+		ev.Seq, ev.Account, ev.Data = td.seq, e.Account, bytes.Clone(ev.Data)
+		td.events = append(td.events, ev)
 	}
 	return nil
 }

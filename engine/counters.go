@@ -1,0 +1,70 @@
+package engine
+
+import (
+	"maps"
+	"sync"
+	"sync/atomic"
+)
+
+// Counters are what the engine has done since it started, for a host to
+// export as metrics. Keys of the maps are stable names.
+type Counters struct {
+	// Ingested counts activities applied; Duplicates those already
+	// applied before (counted once, ignored).
+	Ingested   int64
+	Duplicates int64
+	// Rejected counts refused inputs by reason ("invalid", "future",
+	// "unknown_person", ...).
+	Rejected map[string]int64
+	// Records counts person, account and opportunity records upserted.
+	Records int64
+	// Commits counts account commits; Conflicts the version conflicts
+	// that were retried.
+	Commits   int64
+	Conflicts int64
+	// Steps counts journey steps that had something to do.
+	Steps int64
+	// Messages counts outbox entries by channel, and skipped messages by
+	// "skipped".
+	Messages map[string]int64
+	// Alerts counts sales alerts raised.
+	Alerts int64
+}
+
+type counters struct {
+	ingested, duplicates, records, commits, conflicts, steps, alerts atomic.Int64
+
+	mu       sync.Mutex
+	rejected map[string]int64
+	messages map[string]int64
+}
+
+func (c *counters) reject(reason string, n int64) {
+	c.mu.Lock()
+	if c.rejected == nil {
+		c.rejected = map[string]int64{}
+	}
+	c.rejected[reason] += n
+	c.mu.Unlock()
+}
+
+func (c *counters) message(kind string, n int64) {
+	c.mu.Lock()
+	if c.messages == nil {
+		c.messages = map[string]int64{}
+	}
+	c.messages[kind] += n
+	c.mu.Unlock()
+}
+
+// Counters returns a snapshot of the counters.
+func (e *Engine) Counters() Counters {
+	c := &e.counters
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return Counters{
+		Ingested: c.ingested.Load(), Duplicates: c.duplicates.Load(), Records: c.records.Load(),
+		Commits: c.commits.Load(), Conflicts: c.conflicts.Load(), Steps: c.steps.Load(), Alerts: c.alerts.Load(),
+		Rejected: maps.Clone(c.rejected), Messages: maps.Clone(c.messages),
+	}
+}

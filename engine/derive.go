@@ -1,0 +1,399 @@
+package engine
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/quorumhq/quorum/audience"
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/buyinggroup"
+	"github.com/quorumhq/quorum/channel"
+	"github.com/quorumhq/quorum/journey"
+	"github.com/quorumhq/quorum/qualify"
+	"github.com/quorumhq/quorum/scoring"
+)
+
+// qualify re-evaluates the account's persons against the role templates
+// of every applicable interest and resolves the groups' members.
+func (ps *pass) qualify() {
+	st := ps.st
+	ev := ps.e.evaluator(ps.p)
+	defer ps.e.releaseEvaluator(ps.p, ev)
+	res, err := ev.Account(qualify.AccountInput{Account: st.Account, Persons: st.personList(), Groups: st.Groups, Opportunities: st.Opportunities}, ps.now)
+	if err != nil {
+		ps.fail(fmt.Errorf("qualify: %w", err))
+		return
+	}
+	st.Groups = res.Groups
+	ps.groupEvents(res.Events)
+	if len(res.Events) > 0 {
+		ps.changed = true
+	}
+	ps.log("qualify.rate", "", ps.now, map[string]any{"qualified": res.Rate.Qualified, "persons": res.Rate.Persons})
+}
+
+// groupEvents logs buying-group events and hands them to journeys.
+func (ps *pass) groupEvents(evs []buyinggroup.Event) {
+	for _, ev := range evs {
+		ps.log("buyinggroup."+string(ev.Type), ev.Person, ev.At, ev)
+		je := journey.Event{At: ev.At, SolutionInterest: ev.Interest, Group: ev.Group, Person: ev.Person, Role: ev.Role, From: ev.From, To: ev.To, Detail: ev.Reason}
+		switch ev.Type {
+		case buyinggroup.EventGroupCreated:
+			je.Type = journey.EventGroupCreated
+		case buyinggroup.EventStageChanged:
+			je.Type = journey.EventStageChanged
+		case buyinggroup.EventStatusChanged:
+			je.Type = journey.EventStatusChanged
+		case buyinggroup.EventMemberAdded:
+			je.Type = journey.EventMemberAdded
+		case buyinggroup.EventMemberRemoved:
+			je.Type = journey.EventMemberRemoved
+		case buyinggroup.EventCompletenessCrossed:
+			je.Type = journey.EventCompletenessChged
+		default:
+			continue
+		}
+		ps.jevents = append(ps.jevents, je)
+	}
+}
+
+// derive recomputes everything that follows from the account's data and
+// the time: group scores, stages, audiences, readiness and alerts. It runs
+// once per pass, however many inputs the pass had.
+func (ps *pass) derive() {
+	st := ps.st
+	ps.groupScores()
+	ps.advanceStages()
+	ps.audiences()
+	ps.readiness()
+	ps.raiseAlerts()
+	st.Refreshed = ps.now
+	st.Revision++
+}
+
+// personScore is a person's score under the group model, with journey
+// adjustments.
+func (ps *pass) personScore(id b2b.PersonID) float64 {
+	s := ps.p.GroupScorer
+	var v float64
+	if l := ps.st.Scores[s.Name()]; l != nil {
+		if x, err := s.Score(l, id, ps.now); err == nil {
+			v = x
+		}
+	}
+	return v + ps.st.Adjustments["person/"+string(id)]
+}
+
+// scoringGroup describes a buying group to the scoring package: its
+// members with their role weights, and the account's other persons.
+func (ps *pass) scoringGroup(g *buyinggroup.Group) *scoring.Group {
+	sg := &scoring.Group{Name: g.ID, Aggregation: ps.p.GroupScore.Aggregation, NonRoleWeight: ps.p.GroupScore.NonRoleWeight}
+	var tpl *buyinggroup.Template
+	if in, ok := ps.p.Groups.Interest(g.Interest); ok {
+		tpl = in.RoleTemplate()
+	}
+	inGroup := map[b2b.PersonID]bool{}
+	for _, m := range g.Members {
+		w := 1.0
+		if tpl != nil {
+			if i := tpl.RoleIndex(m.Role); i >= 0 && tpl.Roles[i].Weight > 0 {
+				w = tpl.Roles[i].Weight
+			}
+		}
+		sg.Members = append(sg.Members, scoring.Member{Person: m.Person, Role: m.Role, Weight: w})
+		inGroup[m.Person] = true
+	}
+	if tpl != nil {
+		for _, r := range tpl.Roles {
+			if r.Required {
+				sg.RequiredRoles = append(sg.RequiredRoles, r.Name)
+			}
+		}
+	}
+	for _, pe := range ps.st.Persons {
+		if !inGroup[pe.Person.ID] {
+			sg.Members = append(sg.Members, scoring.Member{Person: pe.Person.ID})
+		}
+	}
+	return sg
+}
+
+func (ps *pass) groupScores() {
+	st := ps.st
+	if st.GroupScores == nil {
+		st.GroupScores = map[string]*groupScoreState{}
+	}
+	window := ps.p.VelocityWindow()
+	for i := range st.Groups {
+		g := &st.Groups[i]
+		sg := ps.scoringGroup(g)
+		cur := sg.Aggregate(ps.personScore, ps.now)
+		score := cur.Score + st.Adjustments["group/"+g.ID]
+		var velocity float64
+		if l := st.Scores[ps.p.GroupScorer.Name()]; l != nil {
+			if v, err := ps.p.GroupScorer.GroupVelocity(sg, l, ps.now, window); err == nil {
+				velocity = v.Change
+			}
+		}
+		gs := st.GroupScores[g.ID]
+		if gs == nil {
+			gs = &groupScoreState{}
+			st.GroupScores[g.ID] = gs
+		}
+		if math.Abs(gs.Score-score) > 1e-9 {
+			ps.jevents = append(ps.jevents, journey.Event{Type: journey.EventScoreChanged, At: ps.now, SolutionInterest: g.Interest, Group: g.ID,
+				From: fmt.Sprintf("%.1f", gs.Score), To: fmt.Sprintf("%.1f", score)})
+		}
+		gs.Score, gs.Velocity, gs.At = score, velocity, ps.now
+		for _, t := range ps.p.GroupScore.Thresholds {
+			if gs.Thresholds == nil {
+				gs.Thresholds = map[string]*scoring.ThresholdState{}
+			}
+			ts := gs.Thresholds[t.Name]
+			if ts == nil {
+				ts = &scoring.ThresholdState{}
+				gs.Thresholds[t.Name] = ts
+			}
+			if c, ok := t.Observe(ts, score, ps.now); ok {
+				ps.log("scoring.threshold_"+string(c.Kind), "", ps.now, map[string]any{"group": g.ID, "interest": g.Interest, "threshold": c.Threshold, "score": c.Score, "reason": c.Reason})
+			}
+		}
+	}
+}
+
+// opportunityOf returns the newest opportunity of the account for the
+// group's interest.
+func (ps *pass) opportunityOf(g *buyinggroup.Group) *b2b.Opportunity {
+	in, ok := ps.p.Groups.Interest(g.Interest)
+	if !ok {
+		return nil
+	}
+	var best *b2b.Opportunity
+	for i := range ps.st.Opportunities {
+		o := &ps.st.Opportunities[i]
+		if in.MatchesOpportunity(o) && (best == nil || !o.CreatedAt.Before(best.CreatedAt)) {
+			best = o
+		}
+	}
+	return best
+}
+
+func (ps *pass) advanceStages() {
+	for i := range ps.st.Groups {
+		g := ps.st.Groups[i]
+		gs := ps.st.GroupScores[g.ID]
+		next, evs, err := ps.p.Groups.Advance(g, buyinggroup.Signals{Score: gs.Score, Velocity: gs.Velocity, Opportunity: ps.opportunityOf(&g)}, ps.now)
+		if err != nil {
+			ps.log("buyinggroup.rule_error", "", ps.now, map[string]string{"group": g.ID, "error": err.Error()})
+			continue
+		}
+		ps.st.Groups[i] = next
+		ps.groupEvents(evs)
+	}
+}
+
+func (ps *pass) audiences() {
+	if ps.p.Audiences == nil {
+		return
+	}
+	st := ps.st
+	persons := st.personList()
+	acts := make([]b2b.Activity, len(st.Activities))
+	for i, r := range st.Activities {
+		acts[i] = r.activity(ps.id)
+	}
+	ix, err := audience.NewActivities(persons, acts)
+	if err != nil {
+		ps.fail(fmt.Errorf("audience index: %w", err))
+		return
+	}
+	res, err := ps.p.Audiences.Evaluate(&audience.AccountData{Account: st.Account, Persons: persons, Activities: ix}, st.Audiences, ps.now)
+	if err != nil {
+		ps.log("audience.rule_error", "", ps.now, map[string]string{"error": err.Error()})
+	}
+	st.Audiences = res.Membership
+	for _, ev := range res.Events {
+		ps.log("audience."+string(ev.Kind), "", ev.At, ev)
+		typ := journey.EventAudienceEntered
+		if ev.Kind != audience.EventEntered {
+			typ = journey.EventAudienceExited
+		}
+		ps.jevents = append(ps.jevents, journey.Event{Type: typ, At: ev.At, Audience: ev.Audience, Detail: ev.Reason})
+	}
+}
+
+// features are what readiness looks at for one group.
+func (ps *pass) features(g *buyinggroup.Group) qualify.Features {
+	st := ps.st
+	gs := st.GroupScores[g.ID]
+	f := qualify.Features{
+		Completeness: g.Completeness, WeightedCompleteness: g.WeightedCompleteness,
+		Score: gs.Score, Velocity: gs.Velocity, VelocityDays: ps.p.VelocityWindow().Hours() / 24,
+		Industry: st.Account.Industry, Employees: st.Account.Employees, DaysSinceLastActivity: math.Inf(1),
+	}
+	engaged := map[string]bool{}
+	members := map[b2b.PersonID]bool{}
+	for _, m := range g.Members {
+		members[m.Person] = true
+		if ps.personScore(m.Person) >= ps.p.EngagedScore() {
+			engaged[m.Role] = true
+		}
+	}
+	f.EngagedRoles = len(engaged)
+	for i := len(st.Activities) - 1; i >= 0; i-- {
+		if members[st.Activities[i].Person] {
+			f.DaysSinceLastActivity = ps.now.Sub(st.Activities[i].Time).Hours() / 24
+			break
+		}
+	}
+	f.PriorOpportunities, f.PriorWon = qualify.FeaturesOpportunityHistory(ps.now, st.Opportunities)
+	return f
+}
+
+func (ps *pass) readiness() {
+	st := ps.st
+	if st.Readiness == nil {
+		st.Readiness = map[string]*qualify.ReadinessVerdict{}
+	}
+	for i := range st.Groups {
+		g := &st.Groups[i]
+		v, err := ps.p.Readiness.Assess(ps.features(g))
+		if err != nil {
+			ps.log("readiness.error", "", ps.now, map[string]string{"group": g.ID, "error": err.Error()})
+			continue
+		}
+		prev := st.Readiness[g.ID]
+		st.Readiness[g.ID] = &v
+		if prev == nil || prev.Level != v.Level {
+			from := ""
+			if prev != nil {
+				from = string(prev.Tier)
+			}
+			ps.log("readiness.changed", "", ps.now, map[string]any{"group": g.ID, "interest": g.Interest, "level": v.Level, "tier": v.Tier, "value": v.Value, "explain": v.Explain()})
+			ps.jevents = append(ps.jevents, journey.Event{Type: journey.EventAttributeChanged, At: ps.now, SolutionInterest: g.Interest, Group: g.ID,
+				Attribute: "group.readinessTier", From: from, To: string(v.Tier)})
+		}
+	}
+}
+
+// groupView is a buying group as templates and alerts see it.
+func (ps *pass) channelGroup(g *buyinggroup.Group) channel.GroupView {
+	st := ps.st
+	name := g.Interest
+	if in, ok := ps.p.Groups.Interest(g.Interest); ok && in.Name != "" {
+		name = in.Name
+	}
+	v := channel.GroupView{ID: g.ID, SolutionInterest: g.Interest, Name: name + " for " + st.Account.Name,
+		Completeness: g.Completeness, Stage: g.Stage}
+	if gs := st.GroupScores[g.ID]; gs != nil {
+		v.Score = gs.Score
+	}
+	if r := st.Readiness[g.ID]; r != nil {
+		v.Qualified = r.Level == qualify.ReadinessReady
+	}
+	if missing, err := ps.p.Groups.MissingRoles(*g); err == nil {
+		for _, m := range missing {
+			v.MissingRoles = append(v.MissingRoles, m.Role)
+		}
+	}
+	for _, m := range g.Members {
+		pe := st.person(m.Person)
+		if pe == nil {
+			continue
+		}
+		v.Members = append(v.Members, channel.MemberView{Person: m.Person, Name: pe.Person.Name(), Title: pe.Person.Title, Email: pe.Person.Email,
+			Role: m.Role, Persona: personaOf(&pe.Person), Score: ps.personScore(m.Person), Reason: m.Explain()})
+	}
+	return v
+}
+
+func personaOf(p *b2b.Person) string {
+	parts := slices.DeleteFunc([]string{p.Seniority, p.Department}, func(s string) bool { return s == "" })
+	return strings.Join(parts, ", ")
+}
+
+func (ps *pass) channelInterest(id string) channel.SolutionInterest {
+	out := channel.SolutionInterest{ID: id, Name: id}
+	if in, ok := ps.p.Groups.Interest(id); ok {
+		out.Name, out.Description = in.Name, in.Description
+		if out.Name == "" {
+			out.Name = id
+		}
+	}
+	return out
+}
+
+// recentActivities are the group members' latest activities, newest first.
+func (ps *pass) recentActivities(g *buyinggroup.Group, n int) []channel.ActivityView {
+	st := ps.st
+	var out []channel.ActivityView
+	for i := len(st.Activities) - 1; i >= 0 && len(out) < n; i-- {
+		r := st.Activities[i]
+		roles := g.RolesOf(r.Person)
+		if len(roles) == 0 {
+			continue
+		}
+		name := string(r.Person)
+		if pe := st.person(r.Person); pe != nil {
+			name = pe.Person.Name()
+		}
+		out = append(out, channel.ActivityView{Time: r.Time, Person: name, Role: roles[0], Type: r.Type, Description: describe(r)})
+	}
+	return out
+}
+
+func describe(r activityRecord) string {
+	for _, k := range []string{"form", "url", "event", "campaign", "moment"} {
+		if v, ok := r.Attributes[k].(string); ok && v != "" {
+			return strings.ReplaceAll(r.Type, "_", " ") + " " + v
+		}
+	}
+	return strings.ReplaceAll(r.Type, "_", " ")
+}
+
+func (ps *pass) observation(g *buyinggroup.Group) *channel.Observation {
+	obs := &channel.Observation{Account: ps.st.Account, Group: ps.channelGroup(g), Interest: ps.channelInterest(g.Interest),
+		RecentActivities: ps.recentActivities(g, channel.MaxRecentActivities)}
+	if r := ps.st.Readiness[g.ID]; r != nil {
+		obs.ReadinessReasons = r.Reasons
+	}
+	return obs
+}
+
+// raiseAlerts evaluates the program's alert rules on every group.
+func (ps *pass) raiseAlerts() {
+	if ps.p.Alerter == nil {
+		return
+	}
+	st := ps.st
+	if st.Alerts == nil {
+		st.Alerts = map[string]channel.AlertState{}
+	}
+	for i := range st.Groups {
+		g := &st.Groups[i]
+		obs := ps.observation(g)
+		next, alerts, err := ps.p.Alerter.Evaluate(st.Alerts[g.ID], obs, ps.now)
+		if err != nil {
+			ps.log("alert.error", "", ps.now, map[string]string{"group": g.ID, "error": err.Error()})
+			continue
+		}
+		st.Alerts[g.ID] = next
+		for j := range alerts {
+			al := &alerts[j]
+			if al.Template == "" {
+				al.Template = "sales-alert"
+			}
+			msg, err := ps.p.Templates.AlertMessage(al, obs)
+			if err != nil {
+				ps.skip("", "alert "+al.ID, err.Error())
+				continue
+			}
+			ps.alerts++
+			ps.log("alert.raised", "", al.At, map[string]any{"id": al.ID, "rule": al.Rule, "strategy": al.Strategy, "group": al.Group,
+				"interest": al.SolutionInterest, "reason": al.Reason, "to": al.Route.To, "route": al.Route.Reason})
+			ps.enqueue(msg, "")
+		}
+	}
+}

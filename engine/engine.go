@@ -1,0 +1,210 @@
+package engine
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/clock"
+	"github.com/quorumhq/quorum/identity"
+	"github.com/quorumhq/quorum/program"
+	"github.com/quorumhq/quorum/qualify"
+	"github.com/quorumhq/quorum/store"
+)
+
+// Config wires an engine. Store and Program are required; every other
+// field documents its zero value.
+type Config struct {
+	// Store persists account states, the event log and the outbox.
+	Store store.Store
+	// Tenant scopes everything the engine stores; "" means "default".
+	Tenant store.Tenant
+	// Program is the definitions the engine runs (see [Engine.Install]).
+	Program *program.Program
+	// Identity configures identity resolution (namespaces, merge
+	// policies, free-mail domains); the zero value is the default.
+	Identity identity.Config
+	// Clock tells the time of ingestion; nil means the system clock.
+	// Simulations pass a manual clock.
+	Clock clock.Clock
+	// Logger receives structured records of what the engine does; nil
+	// means none.
+	Logger *slog.Logger
+	// Workers is how many accounts are processed at once; zero means
+	// GOMAXPROCS.
+	Workers int
+	// FutureTolerance is how far past the clock an activity's time may be;
+	// zero means 5 minutes. Later activities are rejected.
+	FutureTolerance time.Duration
+	// RefreshInterval is how often Advance recomputes an account's
+	// time-dependent state (decayed scores, audiences with time windows,
+	// readiness) when nothing else happens to it; zero means 24 hours.
+	RefreshInterval time.Duration
+	// ActivityRetention is how long an account keeps its activities for
+	// audience aggregates, alerts and duplicate detection; zero means 90
+	// days.
+	ActivityRetention time.Duration
+	// Rollup makes a parent account's persons include those of its
+	// subsidiaries, so its buying groups span regions.
+	Rollup bool
+	// MaxRetries bounds how often one account's change is retried after a
+	// version conflict; zero means 20.
+	MaxRetries int
+	// UnsubscribeURL returns the one-click unsubscribe link of a
+	// recipient; nil means "https://unsubscribe.invalid/<person>", which a
+	// host replaces with its own endpoint.
+	UnsubscribeURL func(account b2b.AccountID, person b2b.PersonID) string
+}
+
+// WithDefaults returns the config with zero fields set to their defaults.
+func (c Config) WithDefaults() Config {
+	c.Tenant = cmp.Or(c.Tenant, "default")
+	if c.Clock == nil {
+		c.Clock = clock.System{}
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	c.Workers = cmp.Or(c.Workers, runtime.GOMAXPROCS(0))
+	c.FutureTolerance = cmp.Or(c.FutureTolerance, 5*time.Minute)
+	c.RefreshInterval = cmp.Or(c.RefreshInterval, 24*time.Hour)
+	c.ActivityRetention = cmp.Or(c.ActivityRetention, 90*24*time.Hour)
+	c.MaxRetries = cmp.Or(c.MaxRetries, 20)
+	if c.UnsubscribeURL == nil {
+		c.UnsubscribeURL = func(_ b2b.AccountID, p b2b.PersonID) string { return "https://unsubscribe.invalid/" + string(p) }
+	}
+	return c
+}
+
+// Validate reports every problem with the config at once.
+func (c Config) Validate() error {
+	var ps b2b.Problems
+	if c.Store == nil {
+		ps.Addf("store", "is required")
+	}
+	if c.Program == nil {
+		ps.Addf("program", "is required")
+	}
+	if c.Workers < 0 {
+		ps.Addf("workers", "must not be negative")
+	}
+	for _, d := range []struct {
+		name string
+		v    time.Duration
+	}{{"futureTolerance", c.FutureTolerance}, {"refreshInterval", c.RefreshInterval}, {"activityRetention", c.ActivityRetention}} {
+		if d.v < 0 {
+			ps.Addf(d.name, "must not be negative")
+		}
+	}
+	ps.Add("identity", c.Identity.Validate())
+	return ps.Err("engine config")
+}
+
+// Sentinel errors.
+var (
+	// ErrUnknownAccount: the account has no state (never upserted).
+	ErrUnknownAccount = errors.New("unknown account")
+	// ErrTooManyConflicts: an account's change lost the version race more
+	// than Config.MaxRetries times.
+	ErrTooManyConflicts = errors.New("too many version conflicts")
+)
+
+// Engine runs a program on a store: every input (records, activities, the
+// passing of time) flows through the whole chain for each affected
+// account, and each account's new state, events and outbox entries are
+// committed together. An Engine is safe for concurrent use.
+type Engine struct {
+	cfg Config
+
+	prog atomic.Pointer[program.Program]
+
+	// idMu serialises identity resolution, the one global step.
+	idMu  sync.Mutex
+	graph *identity.Graph
+
+	evalPool sync.Pool // *qualify.Evaluator of the current program
+
+	counters counters
+}
+
+// New returns an engine.
+func New(cfg Config) (*Engine, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	cfg = cfg.WithDefaults()
+	g, err := identity.New(cfg.Identity)
+	if err != nil {
+		return nil, fmt.Errorf("identity: %w", err)
+	}
+	e := &Engine{cfg: cfg, graph: g}
+	e.Install(cfg.Program)
+	return e, nil
+}
+
+// Install makes p the program for every decision from now on. Running
+// journey instances keep the journey version they started with when p
+// carries the same journeys (see package journey).
+func (e *Engine) Install(p *program.Program) {
+	e.prog.Store(p)
+	e.cfg.Logger.Info("program installed", "program", p.Name, "version", p.Version)
+}
+
+// Program returns the installed program.
+func (e *Engine) Program() *program.Program { return e.prog.Load() }
+
+func (e *Engine) evaluator(p *program.Program) *qualify.Evaluator {
+	if v, ok := e.evalPool.Get().(*pooledEvaluator); ok && v.prog == p {
+		return v.eval
+	}
+	return p.Qualifier.NewEvaluator()
+}
+
+func (e *Engine) releaseEvaluator(p *program.Program, ev *qualify.Evaluator) {
+	e.evalPool.Put(&pooledEvaluator{prog: p, eval: ev})
+}
+
+type pooledEvaluator struct {
+	prog *program.Program
+	eval *qualify.Evaluator
+}
+
+// forEachAccount runs fn for each account on the configured number of
+// workers and joins their errors.
+func (e *Engine) forEachAccount(ctx context.Context, ids []b2b.AccountID, fn func(ctx context.Context, id b2b.AccountID) error) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	workers := min(e.cfg.Workers, len(ids))
+	next := make(chan b2b.AccountID)
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for id := range next {
+				if err := fn(ctx, id); err != nil {
+					errs[w] = errors.Join(errs[w], err)
+				}
+			}
+		}()
+	}
+	for _, id := range ids {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- id
+	}
+	close(next)
+	wg.Wait()
+	return errors.Join(append(errs, ctx.Err())...)
+}

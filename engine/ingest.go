@@ -1,0 +1,447 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/identity"
+	"github.com/quorumhq/quorum/journey"
+	"github.com/quorumhq/quorum/persona"
+	"github.com/quorumhq/quorum/store"
+)
+
+// Report says what one call did. Every input is accounted for: applied,
+// duplicate, or rejected with its reason.
+type Report struct {
+	// Applied counts activities applied (to at least one account) or
+	// records upserted.
+	Applied int
+	// Duplicates counts activities that had already been applied.
+	Duplicates int
+	// Rejected lists the inputs that were refused, with why. Activities
+	// of unknown persons are here too ("unknown_person"): resubmit them
+	// once the person's record has been upserted.
+	Rejected []Rejection
+	// Conflicts are identity conflicts that resolution refused (see
+	// package identity), for a data steward to look at.
+	Conflicts []identity.Conflict
+	// Accounts counts the accounts the call changed; Steps the journey
+	// steps that had something to do; Messages the outbox entries made.
+	Accounts int
+	Steps    int
+	Messages int
+}
+
+// A Rejection is an input that was not applied.
+type Rejection struct {
+	// Kind is the kind of input (account, person, opportunity, activity)
+	// and Index its position among the inputs of that kind.
+	Kind     string
+	Index    int
+	Activity b2b.ActivityID `json:",omitempty"`
+	Account  b2b.AccountID  `json:",omitempty"`
+	// Reason is a stable name: invalid, future, too_late, unknown_person,
+	// unknown_account.
+	Reason string
+	// Detail says what exactly was wrong.
+	Detail string `json:",omitempty"`
+}
+
+func (r Rejection) String() string {
+	id := string(r.Activity)
+	if id == "" {
+		id = fmt.Sprintf("%s %d", r.Kind, r.Index)
+	}
+	if r.Detail != "" {
+		return fmt.Sprintf("%s: %s: %s", id, r.Reason, r.Detail)
+	}
+	return id + ": " + r.Reason
+}
+
+func (r *Report) merge(o outcome) {
+	r.Applied += o.applied
+	r.Duplicates += o.duplicates
+	r.Rejected = append(r.Rejected, o.rejected...)
+	r.Steps += o.steps
+	r.Messages += o.messages
+	r.Accounts++
+}
+
+// run processes each account's work in parallel and merges the outcomes.
+func (e *Engine) run(ctx context.Context, works map[b2b.AccountID]*work, now time.Time, rep *Report) error {
+	ids := slices.Sorted(maps.Keys(works))
+	var mu sync.Mutex
+	err := e.forEachAccount(ctx, ids, func(ctx context.Context, id b2b.AccountID) error {
+		out, err := e.process(ctx, id, works[id], now)
+		if err != nil {
+			return err
+		}
+		mu.Lock()
+		rep.merge(out)
+		mu.Unlock()
+		return nil
+	})
+	slices.SortStableFunc(rep.Rejected, func(a, b Rejection) int {
+		if a.Kind != b.Kind {
+			return strings.Compare(a.Kind, b.Kind)
+		}
+		return a.Index - b.Index
+	})
+	// An activity refused the same way by several accounts counts once.
+	rep.Rejected = slices.CompactFunc(rep.Rejected, func(a, b Rejection) bool { return a.Kind == b.Kind && a.Index == b.Index && a.Reason == b.Reason })
+	return err
+}
+
+// Batch is a set of inputs applied together: every account they touch
+// runs through the chain once, with all of its inputs.
+type Batch struct {
+	Accounts      []identity.AccountRecord
+	Persons       []identity.PersonRecord
+	Opportunities []b2b.Opportunity
+	Activities    []b2b.Activity
+}
+
+// Input kinds, as rejections name them.
+const (
+	KindAccount     = "account"
+	KindPerson      = "person"
+	KindOpportunity = "opportunity"
+	KindActivity    = "activity"
+)
+
+// Apply applies a batch: account and person records first (identity
+// resolution merges records of the same person or account and links
+// persons to accounts), then opportunities, then activities. Each account
+// the batch touches is processed once: its persons re-qualified when they
+// changed, its activities scored, its derived state recomputed, its
+// journeys stepped, and the result committed with its events and outbox
+// entries. Every input is accounted for in the report.
+func (e *Engine) Apply(ctx context.Context, b Batch) (Report, error) {
+	now := e.cfg.Clock.Now()
+	var rep Report
+	works := map[b2b.AccountID]*work{}
+	e.idMu.Lock()
+	e.applyAccounts(works, b.Accounts, &rep)
+	e.applyPersons(works, b.Persons, &rep)
+	e.fillPersons(works)
+	e.applyOpportunities(works, b.Opportunities, &rep)
+	e.applyActivities(works, b.Activities, now, &rep)
+	e.idMu.Unlock()
+	err := e.run(ctx, works, now, &rep)
+	return rep, err
+}
+
+// UpsertAccounts applies account records (a CRM account, a marketing
+// automation company); see [Engine.Apply].
+func (e *Engine) UpsertAccounts(ctx context.Context, recs ...identity.AccountRecord) (Report, error) {
+	return e.Apply(ctx, Batch{Accounts: recs})
+}
+
+// UpsertPersons applies person records (a CRM contact or lead, a marketing
+// lead); see [Engine.Apply].
+func (e *Engine) UpsertPersons(ctx context.Context, recs ...identity.PersonRecord) (Report, error) {
+	return e.Apply(ctx, Batch{Persons: recs})
+}
+
+// UpsertOpportunities applies CRM opportunities: contact roles fill
+// buying-group roles, a won or lost deal moves its group's stage; see
+// [Engine.Apply].
+func (e *Engine) UpsertOpportunities(ctx context.Context, opps ...b2b.Opportunity) (Report, error) {
+	return e.Apply(ctx, Batch{Opportunities: opps})
+}
+
+// Ingest applies activities. Each is validated (a time more than
+// Config.FutureTolerance past the clock is rejected), resolved to its
+// golden person, and applied to every account the person belongs to (or
+// to its own account when it names one). Activities count once, however
+// often they are delivered; see [Engine.Apply].
+func (e *Engine) Ingest(ctx context.Context, acts ...b2b.Activity) (Report, error) {
+	return e.Apply(ctx, Batch{Activities: acts})
+}
+
+func (e *Engine) reject(rep *Report, r Rejection) {
+	rep.Rejected = append(rep.Rejected, r)
+	e.counters.reject(r.Reason, 1)
+}
+
+func (e *Engine) applyAccounts(works map[b2b.AccountID]*work, recs []identity.AccountRecord, rep *Report) {
+	for i, rec := range recs {
+		res, err := e.graph.AddAccount(rec)
+		if err != nil {
+			e.reject(rep, Rejection{Kind: KindAccount, Index: i, Account: rec.Account.ID, Reason: "invalid", Detail: err.Error()})
+			continue
+		}
+		golden, err := e.graph.Account(res.Account)
+		if err != nil {
+			e.reject(rep, Rejection{Kind: KindAccount, Index: i, Account: rec.Account.ID, Reason: "invalid", Detail: err.Error()})
+			continue
+		}
+		e.counters.records.Add(1)
+		rep.Conflicts = append(rep.Conflicts, res.Conflicts...)
+		w := workFor(works, res.Account)
+		a := golden.Account
+		w.account, w.create = &a, true
+		e.markPersons(works, res.Account)
+		for _, p := range res.Relinked {
+			e.markAccountsOf(works, p)
+		}
+		rep.Applied++
+	}
+}
+
+func (e *Engine) applyPersons(works map[b2b.AccountID]*work, recs []identity.PersonRecord, rep *Report) {
+	for i, rec := range recs {
+		var before []identity.Link
+		if id, ok := e.graph.PersonOfRecord(rec.Source, rec.RecordID); ok {
+			before, _ = e.graph.Links(id)
+		}
+		res, err := e.graph.AddPerson(rec)
+		if err != nil {
+			e.reject(rep, Rejection{Kind: KindPerson, Index: i, Reason: "invalid", Detail: err.Error()})
+			continue
+		}
+		e.counters.records.Add(1)
+		rep.Conflicts = append(rep.Conflicts, res.Conflicts...)
+		for _, l := range before {
+			e.markPersons(works, l.Account)
+		}
+		e.markAccountsOf(works, res.Person)
+		rep.Applied++
+	}
+}
+
+func (e *Engine) applyOpportunities(works map[b2b.AccountID]*work, opps []b2b.Opportunity, rep *Report) {
+	for i := range opps {
+		o := opps[i]
+		o.ContactRoles = slices.Clone(o.ContactRoles)
+		if err := o.Validate(); err != nil {
+			e.reject(rep, Rejection{Kind: KindOpportunity, Index: i, Account: o.Account, Reason: "invalid", Detail: err.Error()})
+			continue
+		}
+		acc := e.resolveAccount(o.Account)
+		if _, err := e.graph.Account(acc); err != nil {
+			e.reject(rep, Rejection{Kind: KindOpportunity, Index: i, Account: o.Account, Reason: "unknown_account",
+				Detail: fmt.Sprintf("opportunity %q names account %q, which has not been upserted", o.ID, o.Account)})
+			continue
+		}
+		o.Account = acc
+		for j, cr := range o.ContactRoles {
+			if id, ok := e.resolvePerson(b2b.SourceSalesforce, cr.Person); ok {
+				o.ContactRoles[j].Person = id
+			}
+		}
+		w := workFor(works, acc)
+		w.opportunities = append(w.opportunities, o)
+		e.counters.records.Add(1)
+		rep.Applied++
+	}
+}
+
+func (e *Engine) applyActivities(works map[b2b.AccountID]*work, acts []b2b.Activity, now time.Time, rep *Report) {
+	order := make([]int, len(acts))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(x, y int) int { return acts[x].Time.Compare(acts[y].Time) })
+	for _, i := range order {
+		a := acts[i]
+		reject := func(reason, detail string) {
+			e.reject(rep, Rejection{Kind: KindActivity, Index: i, Activity: a.ID, Account: a.Account, Reason: reason, Detail: detail})
+		}
+		if err := a.Validate(); err != nil {
+			reject("invalid", err.Error())
+			continue
+		}
+		if a.Time.After(now.Add(e.cfg.FutureTolerance)) {
+			reject("future", fmt.Sprintf("%s is %s after now (tolerance %s)", a.Time.Format(time.RFC3339), a.Time.Sub(now).Round(time.Second), e.cfg.FutureTolerance))
+			continue
+		}
+		pid, ok := e.resolvePerson(a.Source, a.Person)
+		if !ok {
+			reject("unknown_person", fmt.Sprintf("no person record %q from %q has been upserted", a.Person, a.Source))
+			continue
+		}
+		a.Person = pid
+		var accounts []b2b.AccountID
+		if a.Account != "" {
+			accounts = []b2b.AccountID{e.resolveAccount(a.Account)}
+		} else {
+			links, _ := e.graph.Links(pid)
+			for _, l := range links {
+				accounts = append(accounts, l.Account)
+			}
+		}
+		if e.cfg.Rollup {
+			accounts = e.withAncestors(accounts)
+		}
+		if len(accounts) == 0 {
+			reject("unknown_account", fmt.Sprintf("person %q is linked to no account", pid))
+			continue
+		}
+		for _, acc := range accounts {
+			w := workFor(works, acc)
+			w.activities = append(w.activities, a)
+			w.index = append(w.index, i)
+		}
+	}
+}
+
+// Advance lets time pass up to now: every account that is due by now
+// (a journey wait ending, a periodic refresh of decayed scores and time
+// windows) runs through the chain.
+func (e *Engine) Advance(ctx context.Context, now time.Time) (Report, error) {
+	var rep Report
+	done := map[b2b.AccountID]int{}
+	for {
+		due, err := e.cfg.Store.DueAccounts(ctx, &store.DueParams{Tenant: e.cfg.Tenant, Before: now, Limit: 10000})
+		if err != nil {
+			return rep, fmt.Errorf("due accounts: %w", err)
+		}
+		works := map[b2b.AccountID]*work{}
+		for _, d := range due {
+			// An account due again at the same instant after its own pass
+			// gets a few more rounds, never an endless loop.
+			if done[d.ID] >= maxJourneyRounds {
+				continue
+			}
+			done[d.ID]++
+			works[d.ID] = &work{}
+		}
+		if len(works) == 0 {
+			return rep, nil
+		}
+		if err := e.run(ctx, works, now, &rep); err != nil {
+			return rep, err
+		}
+	}
+}
+
+// Enter puts an account into a journey by hand (a manual or API entry).
+func (e *Engine) Enter(ctx context.Context, account b2b.AccountID, journeyID string) (Report, error) {
+	var rep Report
+	now := e.cfg.Clock.Now()
+	works := map[b2b.AccountID]*work{account: {events: []journey.Event{{Type: journey.EventManualEntry, At: now, Journey: journeyID}}}}
+	err := e.run(ctx, works, now, &rep)
+	return rep, err
+}
+
+// ExternalResult answers a journey's external action (identified by its
+// outbox key) with "success" or "error".
+func (e *Engine) ExternalResult(ctx context.Context, account b2b.AccountID, key, outcome, detail string) (Report, error) {
+	var rep Report
+	now := e.cfg.Clock.Now()
+	works := map[b2b.AccountID]*work{account: {events: []journey.Event{{Type: journey.EventExternalResult, At: now, Key: key, Outcome: outcome, Detail: detail}}}}
+	err := e.run(ctx, works, now, &rep)
+	return rep, err
+}
+
+func workFor(works map[b2b.AccountID]*work, id b2b.AccountID) *work {
+	w := works[id]
+	if w == nil {
+		w = &work{}
+		works[id] = w
+	}
+	return w
+}
+
+// resolvePerson maps a person reference from a source (a record ID such as
+// a Marketo lead ID) or a golden ID to the golden person. Callers hold idMu.
+func (e *Engine) resolvePerson(source b2b.Source, ref b2b.PersonID) (b2b.PersonID, bool) {
+	if id, ok := e.graph.PersonOfRecord(source, string(ref)); ok {
+		return id, true
+	}
+	if gp, err := e.graph.Person(ref); err == nil {
+		return gp.ID, true
+	}
+	return "", false
+}
+
+// resolveAccount maps an account reference to its golden ID (itself when
+// unknown to identity). Callers hold idMu.
+func (e *Engine) resolveAccount(ref b2b.AccountID) b2b.AccountID {
+	if ga, err := e.graph.Account(ref); err == nil {
+		return ga.ID
+	}
+	return ref
+}
+
+// markPersons marks an account (and, with rollup, its ancestors) as
+// needing its person list recomputed. Callers hold idMu.
+func (e *Engine) markPersons(works map[b2b.AccountID]*work, acc b2b.AccountID) {
+	accs := []b2b.AccountID{acc}
+	if e.cfg.Rollup {
+		accs = e.withAncestors(accs)
+	}
+	for _, a := range accs {
+		if _, err := e.graph.Account(a); err != nil {
+			continue // an account identity does not know has no state to update
+		}
+		w := workFor(works, a)
+		w.create = true
+		if w.persons == nil {
+			w.persons = []personEntry{}
+		}
+	}
+}
+
+// markAccountsOf marks every account a person is linked to.
+func (e *Engine) markAccountsOf(works map[b2b.AccountID]*work, p b2b.PersonID) {
+	links, _ := e.graph.Links(p)
+	for _, l := range links {
+		e.markPersons(works, l.Account)
+	}
+}
+
+func (e *Engine) withAncestors(accs []b2b.AccountID) []b2b.AccountID {
+	out := slices.Clone(accs)
+	for _, a := range accs {
+		anc, _ := e.graph.Ancestors(a)
+		out = append(out, anc...)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// fillPersons computes the person list of every marked account from the
+// identity graph. Callers hold idMu.
+func (e *Engine) fillPersons(works map[b2b.AccountID]*work) {
+	classifier := e.prog.Load().Persona
+	for acc, w := range works {
+		if w.persons == nil {
+			continue
+		}
+		ids, err := e.graph.Persons(acc, e.cfg.Rollup)
+		if err != nil {
+			continue
+		}
+		list := make([]personEntry, 0, len(ids))
+		for _, id := range ids {
+			gp, err := e.graph.Person(id)
+			if err != nil {
+				continue
+			}
+			pe := personEntry{Person: gp.Person}
+			pe.Link = identity.Link{Account: acc, Method: "rollup", Evidence: "a person of a subsidiary"}
+			for _, l := range gp.Links {
+				if l.Account == acc {
+					pe.Link = l
+				}
+			}
+			if pe.Person.Seniority == "" || pe.Person.Department == "" {
+				filled, found := persona.Apply(classifier, pe.Person)
+				if filled.Seniority != pe.Person.Seniority || filled.Department != pe.Person.Department {
+					pe.Classified = found.Reasons
+				}
+				pe.Person = filled
+			}
+			list = append(list, pe)
+		}
+		w.persons = list
+	}
+}

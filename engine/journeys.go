@@ -1,0 +1,332 @@
+package engine
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/buyinggroup"
+	"github.com/quorumhq/quorum/channel"
+	"github.com/quorumhq/quorum/journey"
+	"github.com/quorumhq/quorum/program"
+	"github.com/quorumhq/quorum/store"
+)
+
+// maxJourneyRounds bounds how often one pass steps the journeys again
+// because the previous step's own actions (a stage change, a role
+// assignment) produced events.
+const maxJourneyRounds = 3
+
+// view is the account as journeys see it.
+func (ps *pass) view() *journey.AccountView {
+	st := ps.st
+	v := &journey.AccountView{Account: st.Account, Revision: st.Revision, Opportunities: st.Opportunities,
+		Lists: st.Lists, Audiences: st.Audiences.Names(), Location: st.Account.Location()}
+	for _, pe := range st.Persons {
+		v.Persons = append(v.Persons, journey.PersonView{Person: pe.Person, Score: ps.personScore(pe.Person.ID)})
+	}
+	for i := range st.Groups {
+		g := &st.Groups[i]
+		gv := journey.GroupView{ID: g.ID, SolutionInterest: g.Interest, Stage: g.Stage, Status: g.Status, Completeness: g.Completeness}
+		if gs := st.GroupScores[g.ID]; gs != nil {
+			gv.Score = gs.Score
+		}
+		if r := st.Readiness[g.ID]; r != nil {
+			gv.ReadinessTier = string(r.Tier)
+		}
+		if missing, err := ps.p.Groups.MissingRoles(*g); err == nil {
+			for _, m := range missing {
+				gv.MissingRoles = append(gv.MissingRoles, m.Role)
+			}
+		}
+		for _, m := range g.Members {
+			gv.Members = append(gv.Members, journey.Member{Person: m.Person, Role: m.Role})
+		}
+		for k, val := range st.Attributes {
+			if rest, ok := strings.CutPrefix(k, "group/"+g.ID+"/"); ok {
+				if gv.Attributes == nil {
+					gv.Attributes = map[string]any{}
+				}
+				gv.Attributes[rest] = val
+			}
+		}
+		v.Groups = append(v.Groups, gv)
+	}
+	return v
+}
+
+// stepJourneys runs the journeys on the pass's events and applies what
+// they decided.
+func (ps *pass) stepJourneys(out *outcome) {
+	st := ps.st
+	events := ps.jevents
+	for round := 0; round < maxJourneyRounds; round++ {
+		slices.SortStableFunc(events, func(a, b journey.Event) int { return a.At.Compare(b.At) })
+		ps.jevents = nil
+		res := ps.p.Journeys.Step(&st.Journeys, journey.Input{View: ps.view(), Events: events, Now: ps.now})
+		if round == 0 || !res.Due.IsZero() {
+			ps.journey.Due = res.Due
+		}
+		if res.Idle {
+			break
+		}
+		out.steps++
+		for _, d := range res.Trace {
+			ps.log("journey."+string(d.Kind), d.Person, d.At, d)
+			if d.Kind == journey.DecisionSkip {
+				ps.skipped++
+			}
+		}
+		for _, en := range res.Ended {
+			ps.log("journey.ended", "", en.At, en)
+		}
+		for i := range res.Outbox {
+			ps.perform(&res.Outbox[i])
+		}
+		out.messages += len(res.Outbox)
+		if len(ps.jevents) == 0 {
+			break
+		}
+		// The journeys' own actions changed the account: let them see it.
+		st.Revision++
+		events = ps.jevents
+	}
+	ps.jevents = nil
+}
+
+// perform carries out one journey outbox entry: messages and alerts go to
+// the outbox; changes to the account's own state apply at once.
+func (ps *pass) perform(en *journey.OutboxEntry) {
+	st := ps.st
+	by := "journey " + en.Journey
+	switch en.Type {
+	case journey.ActionEmail, journey.ActionSMS:
+		ps.message(en)
+	case journey.ActionSalesAlert:
+		ps.journeyAlert(en)
+	case journey.ActionChangeStage:
+		ps.eachGroup(en, func(g buyinggroup.Group) (buyinggroup.Group, []buyinggroup.Event, error) {
+			return ps.p.Groups.MoveTo(g, en.Stage, by, "journey node "+string(en.Node), ps.now)
+		})
+	case journey.ActionAssignRole:
+		ps.eachGroup(en, func(g buyinggroup.Group) (buyinggroup.Group, []buyinggroup.Event, error) {
+			return ps.p.Groups.AssignFromJourney(g, en.Person, en.Role, en.Journey, ps.now)
+		})
+	case journey.ActionSetAttribute:
+		key := "account/" + en.Attribute
+		if en.Target == "group" {
+			key = "group/" + en.Group + "/" + en.Attribute
+		}
+		if st.Attributes == nil {
+			st.Attributes = map[string]string{}
+		}
+		from := st.Attributes[key]
+		st.Attributes[key] = en.Value
+		ps.log("account.attribute_set", "", ps.now, map[string]string{"attribute": key, "from": from, "to": en.Value, "by": by})
+		if from != en.Value {
+			ps.jevents = append(ps.jevents, journey.Event{Type: journey.EventAttributeChanged, At: ps.now, Group: en.Group, Attribute: en.Target + "." + en.Attribute, From: from, To: en.Value})
+		}
+	case journey.ActionAddToList:
+		if st.addList(en.List) {
+			ps.log("account.list_added", "", ps.now, map[string]string{"list": en.List, "by": by})
+		}
+	case journey.ActionRemoveFromList:
+		if st.removeList(en.List) {
+			ps.log("account.list_removed", "", ps.now, map[string]string{"list": en.List, "by": by})
+		}
+	case journey.ActionAdjustScore:
+		key := "group/" + en.Group
+		if en.Person != "" {
+			key = "person/" + string(en.Person)
+		}
+		if st.Adjustments == nil {
+			st.Adjustments = map[string]float64{}
+		}
+		st.Adjustments[key] += en.Delta
+		ps.log("scoring.adjusted", en.Person, ps.now, map[string]any{"target": key, "delta": en.Delta, "by": by})
+	case journey.ActionExternal:
+		ps.log("journey.external_requested", "", ps.now, en)
+	default:
+		ps.log("journey.unknown_action", "", ps.now, en)
+	}
+}
+
+// eachGroup applies fn to the entry's group, or to every group of its
+// solution interest.
+func (ps *pass) eachGroup(en *journey.OutboxEntry, fn func(buyinggroup.Group) (buyinggroup.Group, []buyinggroup.Event, error)) {
+	for i := range ps.st.Groups {
+		g := ps.st.Groups[i]
+		if en.Group != "" && g.ID != en.Group || en.Group == "" && en.SolutionInterest != "" && g.Interest != en.SolutionInterest {
+			continue
+		}
+		next, evs, err := fn(g)
+		if err != nil {
+			ps.log("journey.action_refused", en.Person, ps.now, map[string]string{"journey": en.Journey, "node": string(en.Node), "action": string(en.Type), "group": g.ID, "error": err.Error()})
+			continue
+		}
+		ps.st.Groups[i] = next
+		ps.groupEvents(evs)
+	}
+}
+
+func (ps *pass) groupFor(en *journey.OutboxEntry) *buyinggroup.Group {
+	if en.Group != "" {
+		if g := ps.st.group(en.Group); g != nil {
+			return g
+		}
+	}
+	for i := range ps.st.Groups {
+		if ps.st.Groups[i].Interest == en.SolutionInterest {
+			return &ps.st.Groups[i]
+		}
+	}
+	if len(ps.st.Groups) > 0 {
+		return &ps.st.Groups[0]
+	}
+	return &buyinggroup.Group{ID: string(ps.id) + "/none", Account: ps.id}
+}
+
+// message renders a journey email or SMS for its recipient.
+func (ps *pass) message(en *journey.OutboxEntry) {
+	pe := ps.st.person(en.Person)
+	if pe == nil {
+		ps.skip(en.Person, en.Key, "the recipient is no longer a person of the account")
+		return
+	}
+	g := ps.groupFor(en)
+	gv := ps.channelGroup(g)
+	gv.Role = en.Role
+	rc := &channel.RenderContext{Account: ps.st.Account, Person: pe.Person, Group: gv, Interest: ps.channelInterest(g.Interest),
+		UnsubscribeURL: ps.e.cfg.UnsubscribeURL(ps.id, pe.Person.ID), Now: ps.now}
+	msg := channel.Message{Key: en.Key, Channel: en.Channel, Account: ps.id, Person: pe.Person.ID, Template: en.Template,
+		Tags: map[string]string{"journey": en.Journey, "node": string(en.Node), "group": g.ID}}
+	switch en.Type {
+	case journey.ActionEmail:
+		if pe.Person.Email == "" {
+			ps.skip(en.Person, en.Key, "the recipient has no email address")
+			return
+		}
+		r, err := ps.p.Templates.RenderEmail(en.Template, rc)
+		if err != nil {
+			ps.skip(en.Person, en.Key, err.Error())
+			return
+		}
+		msg.To, msg.Subject, msg.HTML, msg.Text = pe.Person.Email, r.Subject, r.HTML, r.Text
+		if ps.p.Templates.Marketing(en.Template) {
+			msg.ListUnsubscribe = rc.UnsubscribeURL
+		}
+	case journey.ActionSMS:
+		if pe.Person.Phone == "" {
+			ps.skip(en.Person, en.Key, "the recipient has no phone number")
+			return
+		}
+		text, err := ps.p.Templates.RenderSMS(en.Template, rc)
+		if err != nil {
+			ps.skip(en.Person, en.Key, err.Error())
+			return
+		}
+		msg.To, msg.Text = pe.Person.Phone, text
+	}
+	ps.enqueue(msg, en.Person)
+}
+
+// journeyAlert turns a journey's sales alert into an alert message for the
+// account's owner (or the action's recipient).
+func (ps *pass) journeyAlert(en *journey.OutboxEntry) {
+	g := ps.groupFor(en)
+	obs := ps.observation(g)
+	to, reason := ps.alertRecipient(en.To)
+	al := channel.Alert{ID: en.Key, Rule: "journey " + en.Journey, Strategy: "journey", Account: ps.id, Group: g.ID,
+		SolutionInterest: g.Interest, At: ps.now, Template: en.Template,
+		Route: channel.Route{To: to, Target: en.To, Reason: reason}}
+	if al.Template == "" {
+		al.Template = program.AlertTemplate
+	}
+	reasonText := "journey " + en.Journey + " decided to alert sales"
+	if en.Alert != nil {
+		reasonText = en.Alert.Reason
+	}
+	al.Reason = reasonText
+	al.View = channel.AlertView{ID: al.ID, Rule: al.Rule, Strategy: "journey", Reason: reasonText, Recipient: to, RouteReason: reason,
+		RecentActivities: obs.RecentActivities, ReadinessReasons: obs.ReadinessReasons, NextAction: channel.RecommendNextAction(&obs.Group)}
+	for _, m := range obs.Group.Members {
+		if m.Score > 0 {
+			al.View.EngagedMembers = append(al.View.EngagedMembers, m)
+		}
+	}
+	slices.SortStableFunc(al.View.EngagedMembers, func(a, b channel.MemberView) int {
+		switch {
+		case a.Score > b.Score:
+			return -1
+		case a.Score < b.Score:
+			return 1
+		}
+		return 0
+	})
+	if to == "" {
+		ps.skip("", en.Key, "the sales alert has no recipient: "+reason)
+		return
+	}
+	msg, err := ps.p.Templates.AlertMessage(&al, obs)
+	if err != nil {
+		ps.skip("", en.Key, err.Error())
+		return
+	}
+	msg.Tags["journey"], msg.Tags["node"] = en.Journey, string(en.Node)
+	ps.alerts++
+	ps.log("alert.raised", "", ps.now, map[string]any{"id": al.ID, "rule": al.Rule, "strategy": "journey", "group": g.ID, "interest": g.Interest,
+		"reason": reasonText, "to": to, "route": reason, "engaged": al.View.EngagedMembers, "missingRoles": obs.Group.MissingRoles})
+	ps.enqueue(msg, "")
+}
+
+// alertRecipient resolves a journey alert's target (a sales user, the
+// account owner by default) to an address through the program's routing.
+func (ps *pass) alertRecipient(target string) (string, string) {
+	r := ps.p.Definitions().Routing
+	if target == "" {
+		target = ps.st.Account.Owner
+	}
+	switch {
+	case target == "":
+	case r.Owners[target] != "":
+		return r.Owners[target], "account owner " + target
+	case b2b.ValidEmail(target):
+		return target, "account owner"
+	}
+	if t := r.Territories[ps.st.Account.Territory]; t != "" {
+		return t, "territory " + ps.st.Account.Territory
+	}
+	if r.FallbackQueue != "" {
+		return r.FallbackQueue, "fallback queue (no owner address)"
+	}
+	return "", "the account has no owner address and the program no fallback queue"
+}
+
+// skip records a message that is not sent, with why.
+func (ps *pass) skip(person b2b.PersonID, key, reason string) {
+	ps.skipped++
+	ps.log("message.skipped", person, ps.now, map[string]string{"key": key, "reason": reason})
+}
+
+// enqueue adds a rendered message to the outbox of this commit.
+func (ps *pass) enqueue(msg channel.Message, person b2b.PersonID) {
+	if err := msg.Validate(); err != nil {
+		ps.skip(person, msg.Key, err.Error())
+		return
+	}
+	payload, err := json.Marshal(msg)
+	if err != nil {
+		ps.fail(fmt.Errorf("encode message %s: %w", msg.Key, err))
+		return
+	}
+	for _, o := range ps.outbox {
+		if o.ID == msg.Key {
+			return
+		}
+	}
+	ps.outbox = append(ps.outbox, store.OutboxEntry{ID: msg.Key, Account: ps.id, Person: person, IdempotencyKey: msg.Key,
+		Channel: msg.Channel, Payload: payload, NextAttemptAt: ps.now})
+	ps.log("message.queued", person, ps.now, map[string]string{"key": msg.Key, "channel": msg.Channel, "template": msg.Template, "to": msg.To, "journey": msg.Tags["journey"]})
+}

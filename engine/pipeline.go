@@ -1,0 +1,359 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/journey"
+	"github.com/quorumhq/quorum/program"
+	"github.com/quorumhq/quorum/scoring"
+	"github.com/quorumhq/quorum/store"
+)
+
+// work is what one account receives in one pass: the inputs of a batch
+// that concern it. Derived state is recomputed once per pass, whatever the
+// number of inputs.
+type work struct {
+	// account is the account's new golden record, if it changed.
+	account *b2b.Account
+	// persons, when set, is the account's complete new person list.
+	persons []personEntry
+	// opportunities are upserted opportunities of the account.
+	opportunities []b2b.Opportunity
+	// activities are the account's new activities, persons resolved to
+	// golden IDs; index holds each one's position in the caller's batch.
+	activities []b2b.Activity
+	index      []int
+	// events are journey events from the host (manual entries, external
+	// results).
+	events []journey.Event
+	// create allows a pass on an account that has no state yet.
+	create bool
+}
+
+// outcome is what a pass did.
+type outcome struct {
+	applied, duplicates int
+	rejected            []Rejection
+	steps, messages     int
+}
+
+// process runs one pass on one account with optimistic concurrency: load,
+// apply, commit; on a version conflict, reload and apply again.
+func (e *Engine) process(ctx context.Context, id b2b.AccountID, w *work, now time.Time) (outcome, error) {
+	for attempt := 0; ; attempt++ {
+		if attempt > e.cfg.MaxRetries {
+			return outcome{}, fmt.Errorf("account %q: %w (%d retries)", id, ErrTooManyConflicts, e.cfg.MaxRetries)
+		}
+		rec, err := e.cfg.Store.LoadAccount(ctx, e.cfg.Tenant, id)
+		var st *accountState
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			if !w.create {
+				return outcome{}, fmt.Errorf("account %q: %w", id, ErrUnknownAccount)
+			}
+			st = newAccountState(b2b.Account{ID: id})
+		case err != nil:
+			return outcome{}, fmt.Errorf("account %q: load: %w", id, err)
+		default:
+			if st, err = decodeState(id, rec.State); err != nil {
+				return outcome{}, err
+			}
+		}
+		p := e.prog.Load()
+		ps := &pass{e: e, p: p, st: st, now: now, id: id}
+		out := ps.run(w)
+		if ps.err != nil {
+			return outcome{}, ps.err
+		}
+		data, err := st.encode()
+		if err != nil {
+			return outcome{}, fmt.Errorf("account %q: encode state: %w", id, err)
+		}
+		_, err = e.cfg.Store.Commit(ctx, &store.CommitParams{
+			Tenant: e.cfg.Tenant, Account: id, ExpectedVersion: rec.Version,
+			State: data, DueAt: ps.due(), Index: ps.index(), Events: ps.events, Outbox: ps.outbox, Now: now,
+		})
+		if errors.Is(err, store.ErrConflict) {
+			e.counters.conflicts.Add(1)
+			continue
+		}
+		if err != nil {
+			return outcome{}, fmt.Errorf("account %q: commit: %w", id, err)
+		}
+		e.counters.commits.Add(1)
+		e.counters.ingested.Add(int64(out.applied))
+		e.counters.duplicates.Add(int64(out.duplicates))
+		e.counters.steps.Add(int64(out.steps))
+		for _, r := range out.rejected {
+			e.counters.reject(r.Reason, 1)
+		}
+		for _, o := range ps.outbox {
+			e.counters.message(o.Channel, 1)
+		}
+		if ps.skipped > 0 {
+			e.counters.message("skipped", int64(ps.skipped))
+		}
+		e.counters.alerts.Add(int64(ps.alerts))
+		return out, nil
+	}
+}
+
+// pass is one account's run through the chain.
+type pass struct {
+	e   *Engine
+	p   *program.Program
+	st  *accountState
+	now time.Time
+	id  b2b.AccountID
+	err error
+
+	events  []store.Event
+	outbox  []store.OutboxEntry
+	jevents []journey.Event
+	journey journey.Result
+
+	requalify bool
+	changed   bool
+	skipped   int
+	alerts    int
+}
+
+// log appends an event to the account's event log.
+func (ps *pass) log(typ string, person b2b.PersonID, at time.Time, data any) {
+	raw, err := json.Marshal(data)
+	if err != nil {
+		ps.fail(fmt.Errorf("event %s: %w", typ, err))
+		return
+	}
+	if at.IsZero() {
+		at = ps.now
+	}
+	ps.events = append(ps.events, store.Event{Account: ps.id, Person: person, Time: at, Type: typ, Data: raw})
+}
+
+func (ps *pass) fail(err error) {
+	if ps.err == nil {
+		ps.err = fmt.Errorf("account %q: %w", ps.id, err)
+	}
+}
+
+func (ps *pass) run(w *work) outcome {
+	var out outcome
+	st := ps.st
+	st.Program = ps.p.Version
+	if len(st.Groups) == 0 && st.Revision == 0 {
+		ps.requalify = true
+	}
+	if w.account != nil {
+		a := *w.account
+		a.ID = ps.id
+		if !accountEqual(&st.Account, &a) {
+			st.Account = a
+			ps.requalify, ps.changed = true, true
+			ps.log("account.updated", "", ps.now, a)
+		}
+	}
+	if w.persons != nil {
+		ps.setPersons(w.persons)
+	}
+	for i := range w.opportunities {
+		ps.upsertOpportunity(&w.opportunities[i])
+	}
+	if len(w.activities) > 0 {
+		ps.ingest(w, &out)
+	}
+	ps.jevents = append(ps.jevents, w.events...)
+	if ps.requalify {
+		ps.qualify()
+	}
+	ps.derive()
+	ps.stepJourneys(&out)
+	st.pruneActivities(ps.now, ps.e.cfg.ActivityRetention)
+	for name, l := range st.Scores {
+		if s := ps.scorer(name); s != nil {
+			for _, pst := range l.Persons {
+				s.Compact(pst, ps.now)
+			}
+		}
+	}
+	return out
+}
+
+func (ps *pass) scorer(name string) *scoring.Scorer {
+	for _, s := range ps.p.Scorers {
+		if s.Name() == name {
+			return s
+		}
+	}
+	return nil
+}
+
+func accountEqual(a, b *b2b.Account) bool {
+	x, _ := json.Marshal(a)
+	y, _ := json.Marshal(b)
+	return string(x) == string(y)
+}
+
+// setPersons replaces the account's persons with the list identity
+// resolution gives now; a person missing from it has left the account.
+func (ps *pass) setPersons(list []personEntry) {
+	slices.SortFunc(list, func(a, b personEntry) int {
+		switch {
+		case a.Person.ID < b.Person.ID:
+			return -1
+		case a.Person.ID > b.Person.ID:
+			return 1
+		}
+		return 0
+	})
+	old, _ := json.Marshal(ps.st.Persons)
+	next, _ := json.Marshal(list)
+	if string(old) == string(next) {
+		return
+	}
+	for _, pe := range list {
+		if ps.st.person(pe.Person.ID) == nil {
+			ps.log("person.linked", pe.Person.ID, ps.now, pe.Link)
+		}
+	}
+	for _, pe := range ps.st.Persons {
+		if !slices.ContainsFunc(list, func(x personEntry) bool { return x.Person.ID == pe.Person.ID }) {
+			ps.log("person.unlinked", pe.Person.ID, ps.now, map[string]string{"reason": "no longer linked to the account"})
+		}
+	}
+	ps.st.Persons = list
+	ps.requalify, ps.changed = true, true
+}
+
+func (ps *pass) upsertOpportunity(o *b2b.Opportunity) {
+	st := ps.st
+	for i := range st.Opportunities {
+		if st.Opportunities[i].ID == o.ID {
+			prev := st.Opportunities[i]
+			st.Opportunities[i] = *o
+			if prev.Status != o.Status || prev.Stage != o.Stage || len(prev.ContactRoles) != len(o.ContactRoles) {
+				ps.requalify, ps.changed = true, true
+				ps.log("opportunity.changed", "", ps.now, o)
+			}
+			return
+		}
+	}
+	st.Opportunities = append(st.Opportunities, *o)
+	slices.SortFunc(st.Opportunities, func(a, b b2b.Opportunity) int { return a.CreatedAt.Compare(b.CreatedAt) })
+	ps.requalify, ps.changed = true, true
+	ps.log("opportunity.created", "", ps.now, o)
+	ps.jevents = append(ps.jevents, journey.Event{Type: journey.EventOpportunity, At: ps.now, SolutionInterest: o.SolutionInterest})
+}
+
+// ingest applies new activities: duplicates are dropped (counted), the
+// rest scored by every model and kept for audiences and alerts.
+func (ps *pass) ingest(w *work, out *outcome) {
+	st := ps.st
+	seen := make(map[b2b.ActivityID]bool, len(st.Activities)+len(w.activities))
+	for i := range st.Activities {
+		seen[st.Activities[i].ID] = true
+	}
+	fresh := make([]b2b.Activity, 0, len(w.activities))
+	freshIdx := make([]int, 0, len(w.activities))
+	for i, a := range w.activities {
+		if seen[a.ID] {
+			out.duplicates++
+			continue
+		}
+		seen[a.ID] = true
+		fresh = append(fresh, a)
+		freshIdx = append(freshIdx, w.index[i])
+	}
+	if len(fresh) == 0 {
+		return
+	}
+	persons := make(map[b2b.PersonID]*b2b.Person, len(st.Persons))
+	for i := range st.Persons {
+		persons[st.Persons[i].Person.ID] = &st.Persons[i].Person
+	}
+	refused := map[b2b.ActivityID]string{}
+	if st.Scores == nil {
+		st.Scores = map[string]*scoring.Ledger{}
+	}
+	for _, s := range ps.p.Scorers {
+		l := st.Scores[s.Name()]
+		if l == nil {
+			l = &scoring.Ledger{}
+			st.Scores[s.Name()] = l
+		}
+		rep := s.Ingest(l, scoring.Batch{Account: &st.Account, Persons: persons, Activities: fresh}, ps.now)
+		for _, r := range rep.Refused {
+			refused[r.Activity.ID] = reasonOf(r.Err)
+		}
+		for _, a := range rep.UnknownPersons {
+			refused[a.ID] = "unknown_person"
+		}
+		for _, r := range rep.RuleErrors {
+			ps.log("scoring.rule_error", r.Activity.Person, r.Activity.Time, map[string]string{"model": s.Name(), "activity": string(r.Activity.ID), "error": r.Err.Error()})
+		}
+	}
+	counts := map[string]int{}
+	for i, a := range fresh {
+		if reason, bad := refused[a.ID]; bad {
+			out.rejected = append(out.rejected, Rejection{Kind: KindActivity, Index: freshIdx[i], Activity: a.ID, Account: ps.id, Reason: reason})
+			continue
+		}
+		out.applied++
+		counts[a.Type]++
+		st.Activities = append(st.Activities, activityRecord{ID: a.ID, Type: a.Type, Person: a.Person, Time: a.Time, Attributes: a.Attributes})
+		ev := journey.Event{Type: journey.EventActivity, At: a.Time, Person: a.Person, ActivityType: a.Type}
+		ps.jevents = append(ps.jevents, ev)
+		if a.Type == b2b.ActivityInterestingMoment {
+			ev.Type = journey.EventInterestingMoment
+			ps.jevents = append(ps.jevents, ev)
+		}
+	}
+	slices.SortStableFunc(st.Activities, func(a, b activityRecord) int { return a.Time.Compare(b.Time) })
+	if out.applied > 0 {
+		ps.changed = true
+		ps.log("activity.applied", "", ps.now, map[string]any{"count": out.applied, "byType": counts})
+	}
+}
+
+func reasonOf(err error) string {
+	switch {
+	case errors.Is(err, scoring.ErrFuture):
+		return "future"
+	case errors.Is(err, scoring.ErrTooLate):
+		return "too_late"
+	case errors.Is(err, scoring.ErrUnknownPerson):
+		return "unknown_person"
+	}
+	return "invalid"
+}
+
+// due is when the account next needs Advance: its journeys' next due time
+// or its next refresh, whichever comes first.
+func (ps *pass) due() time.Time {
+	refresh := ps.st.Refreshed.Add(ps.e.cfg.RefreshInterval)
+	if d := ps.journey.Due; !d.IsZero() && d.Before(refresh) {
+		return d
+	}
+	return refresh
+}
+
+// index is what queries select the account by.
+func (ps *pass) index() map[string]string {
+	ix := map[string]string{}
+	for _, g := range ps.st.Groups {
+		ix["stage/"+g.Interest] = g.Stage
+		if v := ps.st.Readiness[g.ID]; v != nil {
+			ix["readiness/"+g.Interest] = string(v.Tier)
+		}
+	}
+	for name := range ps.st.Audiences {
+		ix["audience/"+name] = "in"
+	}
+	return ix
+}

@@ -1,0 +1,171 @@
+package engine
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/quorumhq/quorum/audience"
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/buyinggroup"
+	"github.com/quorumhq/quorum/channel"
+	"github.com/quorumhq/quorum/identity"
+	"github.com/quorumhq/quorum/journey"
+	"github.com/quorumhq/quorum/qualify"
+	"github.com/quorumhq/quorum/scoring"
+)
+
+// stateVersion is the encoding version of accountState; a store holding
+// another version is refused with a clear error rather than misread.
+const stateVersion = 1
+
+// accountState is everything the engine keeps about one account: the unit
+// of consistency, committed as a whole with a version check.
+type accountState struct {
+	V       int         `json:"v"`
+	Account b2b.Account `json:"account"`
+	// Persons are the account's own view of its persons (golden records,
+	// with seniority and department filled by the persona classifier when
+	// the sources left them empty), sorted by ID.
+	Persons       []personEntry       `json:"persons,omitempty"`
+	Opportunities []b2b.Opportunity   `json:"opportunities,omitempty"`
+	Groups        []buyinggroup.Group `json:"groups,omitempty"`
+	// Scores holds one ledger per scoring model, by model name.
+	Scores map[string]*scoring.Ledger `json:"scores,omitempty"`
+	// GroupScores are the last computed group scores and threshold states.
+	GroupScores map[string]*groupScoreState `json:"groupScores,omitempty"`
+	// Adjustments are score changes made by journeys (adjust_score), per
+	// group ID or person ID; they do not decay.
+	Adjustments map[string]float64 `json:"adjustments,omitempty"`
+	// Activities are the account's recent activities (within the activity
+	// retention), for audiences, alerts and duplicate detection.
+	Activities []activityRecord                     `json:"activities,omitempty"`
+	Audiences  audience.Membership                  `json:"audiences,omitempty"`
+	Readiness  map[string]*qualify.ReadinessVerdict `json:"readiness,omitempty"`
+	Alerts     map[string]channel.AlertState        `json:"alerts,omitempty"`
+	Journeys   journey.State                        `json:"journeys"`
+	Lists      []string                             `json:"lists,omitempty"`
+	Attributes map[string]string                    `json:"attributes,omitempty"`
+	// Revision increases whenever anything a journey could read changes.
+	Revision uint64 `json:"revision"`
+	// Refreshed is when the time-dependent state (decayed scores,
+	// audiences, readiness) was last recomputed.
+	Refreshed time.Time `json:"refreshed,omitzero"`
+	// Program is the version of the program that made the last decision.
+	Program string `json:"program,omitempty"`
+}
+
+type personEntry struct {
+	Person b2b.Person `json:"person"`
+	// Link is how identity resolution tied the person to this account.
+	Link identity.Link `json:"link"`
+	// Classified names what the persona classifier filled in, with its
+	// reasons.
+	Classified []string `json:"classified,omitempty"`
+}
+
+type groupScoreState struct {
+	Score      float64                            `json:"score"`
+	Velocity   float64                            `json:"velocity"`
+	At         time.Time                          `json:"at"`
+	Thresholds map[string]*scoring.ThresholdState `json:"thresholds,omitempty"`
+}
+
+// activityRecord is the compact form of an activity kept in the state.
+type activityRecord struct {
+	ID         b2b.ActivityID   `json:"id"`
+	Type       b2b.ActivityType `json:"type"`
+	Person     b2b.PersonID     `json:"person"`
+	Time       time.Time        `json:"time"`
+	Attributes map[string]any   `json:"attributes,omitempty"`
+}
+
+func (r activityRecord) activity(account b2b.AccountID) b2b.Activity {
+	return b2b.Activity{ID: r.ID, Type: r.Type, Person: r.Person, Account: account, Time: r.Time, Attributes: r.Attributes}
+}
+
+func newAccountState(a b2b.Account) *accountState {
+	return &accountState{V: stateVersion, Account: a}
+}
+
+func decodeState(id b2b.AccountID, data []byte) (*accountState, error) {
+	st := &accountState{}
+	if err := json.Unmarshal(data, st); err != nil {
+		return nil, fmt.Errorf("account %q: decode state: %w", id, err)
+	}
+	if st.V != stateVersion {
+		return nil, fmt.Errorf("account %q: state version %d, this engine reads version %d", id, st.V, stateVersion)
+	}
+	return st, nil
+}
+
+func (st *accountState) encode() ([]byte, error) {
+	return json.Marshal(st)
+}
+
+func (st *accountState) person(id b2b.PersonID) *personEntry {
+	i, ok := slices.BinarySearchFunc(st.Persons, id, func(e personEntry, id b2b.PersonID) int {
+		switch {
+		case e.Person.ID < id:
+			return -1
+		case e.Person.ID > id:
+			return 1
+		}
+		return 0
+	})
+	if !ok {
+		return nil
+	}
+	return &st.Persons[i]
+}
+
+func (st *accountState) group(id string) *buyinggroup.Group {
+	for i := range st.Groups {
+		if st.Groups[i].ID == id {
+			return &st.Groups[i]
+		}
+	}
+	return nil
+}
+
+func (st *accountState) personList() []b2b.Person {
+	out := make([]b2b.Person, len(st.Persons))
+	for i := range st.Persons {
+		out[i] = st.Persons[i].Person
+	}
+	return out
+}
+
+func (st *accountState) hasActivity(id b2b.ActivityID) bool {
+	for i := range st.Activities {
+		if st.Activities[i].ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// pruneActivities drops activities older than the retention.
+func (st *accountState) pruneActivities(now time.Time, retention time.Duration) {
+	cut := now.Add(-retention)
+	st.Activities = slices.DeleteFunc(st.Activities, func(r activityRecord) bool { return r.Time.Before(cut) })
+}
+
+func (st *accountState) addList(name string) bool {
+	if slices.Contains(st.Lists, name) {
+		return false
+	}
+	st.Lists = append(st.Lists, name)
+	slices.Sort(st.Lists)
+	return true
+}
+
+func (st *accountState) removeList(name string) bool {
+	i := slices.Index(st.Lists, name)
+	if i < 0 {
+		return false
+	}
+	st.Lists = slices.Delete(st.Lists, i, i+1)
+	return true
+}

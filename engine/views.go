@@ -1,0 +1,179 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/buyinggroup"
+	"github.com/quorumhq/quorum/identity"
+	"github.com/quorumhq/quorum/journey"
+	"github.com/quorumhq/quorum/qualify"
+	"github.com/quorumhq/quorum/scoring"
+	"github.com/quorumhq/quorum/store"
+)
+
+// AccountView is everything a CRM panel shows about one account: its
+// buying groups with members, roles and how each was assigned, scores with
+// their breakdown, completeness, missing roles, stage history, readiness,
+// journey positions, and the latest decisions with their reasons.
+type AccountView struct {
+	Account   b2b.Account
+	Version   int64
+	At        time.Time
+	Persons   []PersonView
+	Groups    []GroupView
+	Audiences []string
+	Lists     []string
+	Journeys  []JourneyPosition
+	// Decisions are the account's latest events (newest last).
+	Decisions []store.Event
+}
+
+// PersonView is a person of the account with their score and its
+// breakdown.
+type PersonView struct {
+	Person b2b.Person
+	Link   identity.Link
+	// Classified says what the persona classifier filled in, and why.
+	Classified []string
+	Score      float64
+	Breakdown  scoring.Explanation
+}
+
+// GroupView is one buying group in full.
+type GroupView struct {
+	Group        buyinggroup.Group
+	Name         string
+	Score        scoring.GroupScore
+	Velocity     float64
+	MissingRoles []buyinggroup.MissingRole
+	Readiness    *qualify.ReadinessVerdict
+	// Members explain, one line each, who holds which role and why.
+	Members []string
+}
+
+// JourneyPosition is where an account stands in one journey.
+type JourneyPosition struct {
+	Journey   string
+	Version   int
+	EnteredAt time.Time
+	// Nodes are the current nodes of the instance's tracks.
+	Nodes []string
+	// Due is when the instance next needs time to pass.
+	Due time.Time
+}
+
+// Account returns the account's view as of now (scores decayed to now).
+// It reads the stored state and changes nothing.
+func (e *Engine) Account(ctx context.Context, id b2b.AccountID, now time.Time) (AccountView, error) {
+	rec, err := e.cfg.Store.LoadAccount(ctx, e.cfg.Tenant, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return AccountView{}, fmt.Errorf("account %q: %w", id, ErrUnknownAccount)
+	}
+	if err != nil {
+		return AccountView{}, err
+	}
+	st, err := decodeState(id, rec.State)
+	if err != nil {
+		return AccountView{}, err
+	}
+	p := e.prog.Load()
+	ps := &pass{e: e, p: p, st: st, now: now, id: id}
+	v := AccountView{Account: st.Account, Version: rec.Version, At: now, Audiences: st.Audiences.Names(), Lists: st.Lists}
+	for _, pe := range st.Persons {
+		pv := PersonView{Person: pe.Person, Link: pe.Link, Classified: pe.Classified, Score: ps.personScore(pe.Person.ID)}
+		if l := st.Scores[p.GroupScorer.Name()]; l != nil {
+			if pst := l.Persons[pe.Person.ID]; pst != nil {
+				if x, err := p.GroupScorer.Explain(pe.Person.ID, pst, now); err == nil {
+					pv.Breakdown = x
+				}
+			}
+		}
+		v.Persons = append(v.Persons, pv)
+	}
+	for i := range st.Groups {
+		g := st.Groups[i]
+		gv := GroupView{Group: g, Name: ps.channelGroup(&g).Name, Readiness: st.Readiness[g.ID]}
+		gv.Score = ps.scoringGroup(&g).Aggregate(ps.personScore, now)
+		if gs := st.GroupScores[g.ID]; gs != nil {
+			gv.Velocity = gs.Velocity
+		}
+		gv.MissingRoles, _ = p.Groups.MissingRoles(g)
+		for _, m := range g.Members {
+			gv.Members = append(gv.Members, m.Explain())
+		}
+		v.Groups = append(v.Groups, gv)
+	}
+	for _, in := range st.Journeys.Instances {
+		v.Journeys = append(v.Journeys, positionOf(in))
+	}
+	evs, err := e.cfg.Store.Events(ctx, &store.EventsParams{Tenant: e.cfg.Tenant, Account: id, Limit: 1 << 20})
+	if err != nil {
+		return v, err
+	}
+	if len(evs) > 50 {
+		evs = evs[len(evs)-50:]
+	}
+	v.Decisions = evs
+	return v, nil
+}
+
+func positionOf(in journey.Instance) JourneyPosition {
+	jp := JourneyPosition{Journey: in.Journey, Version: in.Version, EnteredAt: in.EnteredAt}
+	for _, t := range in.Tracks {
+		jp.Nodes = append(jp.Nodes, string(t.Node))
+		if !t.Due.IsZero() && (jp.Due.IsZero() || t.Due.Before(jp.Due)) {
+			jp.Due = t.Due
+		}
+	}
+	return jp
+}
+
+// Accounts lists the accounts whose index has key = value, such as
+// ("stage/data-platform", "Sales Ready") or ("readiness/data-platform",
+// "fast-track to sales") or ("audience/stalled", "in").
+func (e *Engine) Accounts(ctx context.Context, key, value string) ([]b2b.AccountID, error) {
+	var out []b2b.AccountID
+	var after b2b.AccountID
+	for {
+		page, err := e.cfg.Store.ListAccounts(ctx, &store.ListParams{Tenant: e.cfg.Tenant, Key: key, Value: value, After: after})
+		if err != nil {
+			return out, err
+		}
+		out = append(out, page...)
+		if len(page) < 1000 {
+			return out, nil
+		}
+		after = page[len(page)-1]
+	}
+}
+
+// Events returns the event log of one account ("" for all), after seq.
+func (e *Engine) Events(ctx context.Context, account b2b.AccountID, afterSeq int64, limit int) ([]store.Event, error) {
+	return e.cfg.Store.Events(ctx, &store.EventsParams{Tenant: e.cfg.Tenant, Account: account, AfterSeq: afterSeq, Limit: limit})
+}
+
+// Identity returns the golden person with provenance and links.
+func (e *Engine) Identity(id b2b.PersonID) (identity.GoldenPerson, error) {
+	e.idMu.Lock()
+	defer e.idMu.Unlock()
+	return e.graph.Person(id)
+}
+
+// PersonOfRecord returns the golden person a source record belongs to.
+func (e *Engine) PersonOfRecord(source b2b.Source, recordID string) (b2b.PersonID, bool) {
+	e.idMu.Lock()
+	defer e.idMu.Unlock()
+	return e.graph.PersonOfRecord(source, recordID)
+}
+
+// MatchRate is identity resolution's lead-to-account match rate, with the
+// unresolved persons and why.
+func (e *Engine) MatchRate() (identity.MatchRate, []identity.Unresolved) {
+	e.idMu.Lock()
+	defer e.idMu.Unlock()
+	return e.graph.MatchRate(), e.graph.Unresolved()
+}

@@ -1,0 +1,377 @@
+// Package program holds a whole Quorum program, the definitions a marketer
+// writes, as one typed unit: solution interests with their role templates
+// and stage models, scoring models and group scoring, audiences, the
+// readiness strategy, journeys with their frequency caps and consent policy,
+// and the persona vocabulary.
+//
+// # Define, validate, use
+//
+// [Definitions] is plain data (JSON tags throughout; program files load into
+// it). [Compile] validates every part with one shared rules engine and checks
+// the references between parts (a journey's roles against the templates, a
+// group score against the scoring models, an interest's scoring model), and
+// reports every problem at once as a [*b2b.ValidationError] whose paths name
+// the part: "interests[1].applies", "scoring[0].rules[2].when",
+// "journeys[0].nodes[\"split\"].paths[0].when". A [Program] that compiled
+// cannot fail for a type error at run time.
+//
+// The engine runs a compiled [*Program]; installing a new one is how a
+// program is versioned.
+package program
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/quorumhq/quorum/audience"
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/buyinggroup"
+	"github.com/quorumhq/quorum/channel"
+	"github.com/quorumhq/quorum/journey"
+	"github.com/quorumhq/quorum/persona"
+	"github.com/quorumhq/quorum/qualify"
+	"github.com/quorumhq/quorum/rules"
+	"github.com/quorumhq/quorum/scoring"
+)
+
+// Definitions is a whole program as data.
+type Definitions struct {
+	// Name and Version identify the program in events and reports.
+	Name    string `json:"name"`
+	Version string `json:"version,omitempty"`
+
+	Interests     []buyinggroup.SolutionInterest `json:"interests"`
+	RoleTemplates []buyinggroup.RoleTemplate     `json:"roleTemplates,omitempty"`
+	StageModels   []buyinggroup.StageModel       `json:"stageModels,omitempty"`
+
+	// Scoring are the engagement models; empty means the shipped default
+	// model. GroupScore says how persons' scores roll up to groups.
+	Scoring    []scoring.Model `json:"scoring,omitempty"`
+	GroupScore GroupScore      `json:"groupScore"`
+
+	Audiences []audience.Audience `json:"audiences,omitempty"`
+	Readiness Readiness           `json:"readiness"`
+
+	Journeys []journey.Journey     `json:"journeys,omitempty"`
+	Caps     []journey.Cap         `json:"caps,omitempty"`
+	Consent  journey.ConsentPolicy `json:"consent"`
+
+	Persona persona.Config `json:"persona"`
+
+	// Templates are the email and SMS templates journeys and alerts use;
+	// the sales-alert template (channel.DefaultAlertTemplate) is added when
+	// the set has none of that name.
+	Templates channel.TemplateSet `json:"templates"`
+	// Alerts are the sales-alert rules and Routing where alerts go.
+	Alerts  []channel.AlertRule `json:"alerts,omitempty"`
+	Routing channel.Routing     `json:"routing"`
+}
+
+// GroupScore is how a buying group's score is computed from its persons'.
+type GroupScore struct {
+	// Model names the scoring model; empty means the first one.
+	Model string `json:"model,omitempty"`
+	// Aggregation: sum (default), average, role_weighted_sum or
+	// min_per_required_role (see package scoring).
+	Aggregation scoring.Aggregation `json:"aggregation,omitempty"`
+	// NonRoleWeight counts persons of the account who hold no role in the
+	// group at this weight (0: not at all).
+	NonRoleWeight float64 `json:"nonRoleWeight,omitempty"`
+	// VelocityWindow is the window of group velocity; zero means 14 days.
+	VelocityWindow journey.Duration `json:"velocityWindow,omitempty"`
+	// Thresholds fire once when a group's score crosses them upward, and
+	// again only after it fell below Level - Margin.
+	Thresholds []scoring.Threshold `json:"thresholds,omitempty"`
+	// EngagedScore is the person score from which a member counts as
+	// engaged (readiness's engaged roles); zero means 10.
+	EngagedScore float64 `json:"engagedScore,omitempty"`
+}
+
+// Readiness chooses and configures the readiness strategy.
+type Readiness struct {
+	// Strategy is "score", "completeness_score" (the default) or "model".
+	Strategy string `json:"strategy,omitempty"`
+	// ReadyScore and NurtureScore are the score thresholds (default 150
+	// and 50).
+	ReadyScore   float64 `json:"readyScore,omitempty"`
+	NurtureScore float64 `json:"nurtureScore,omitempty"`
+	// ReadyCompleteness and NurtureCompleteness are the completeness
+	// thresholds of completeness_score (default 0.6 and 0.3).
+	ReadyCompleteness   float64 `json:"readyCompleteness,omitempty"`
+	NurtureCompleteness float64 `json:"nurtureCompleteness,omitempty"`
+	// Model is a trained model (qualify.Model) for the model strategy,
+	// with its probability thresholds (default 0.7 and 0.3).
+	Model              *qualify.Model `json:"model,omitempty"`
+	ReadyProbability   float64        `json:"readyProbability,omitempty"`
+	NurtureProbability float64        `json:"nurtureProbability,omitempty"`
+}
+
+// Readiness strategies.
+const (
+	ReadinessScore             = "score"
+	ReadinessCompletenessScore = "completeness_score"
+	ReadinessModel             = "model"
+)
+
+// Program is a compiled, validated program. It is immutable and safe for
+// concurrent use.
+type Program struct {
+	Name    string
+	Version string
+
+	Groups    *buyinggroup.Catalog
+	Qualifier *qualify.Qualifier
+	// Scorers are the scoring models, in definition order; GroupScorer is
+	// the one group scores use.
+	Scorers     []*scoring.Scorer
+	GroupScorer *scoring.Scorer
+	GroupScore  GroupScore
+	// Audiences is nil when the program defines none.
+	Audiences *audience.Evaluator
+	Readiness qualify.ReadinessStrategy
+	Journeys  *journey.Catalog
+	Persona   persona.Classifier
+	Templates *channel.Templates
+	// Alerter is nil when the program defines no alert rules.
+	Alerter *channel.Alerter
+
+	defs Definitions
+}
+
+// Definitions returns the definitions the program was compiled from.
+func (p *Program) Definitions() Definitions { return p.defs }
+
+// VelocityWindow returns the group velocity window.
+func (p *Program) VelocityWindow() time.Duration {
+	return cmp.Or(time.Duration(p.GroupScore.VelocityWindow), 14*24*time.Hour)
+}
+
+// EngagedScore returns the person score from which a member is engaged.
+func (p *Program) EngagedScore() float64 { return cmp.Or(p.GroupScore.EngagedScore, 10) }
+
+// ErrInvalid is matched by every error of [Compile].
+var ErrInvalid = errors.New("invalid program")
+
+// Options tune compilation.
+type Options struct {
+	// Rules is the engine every rule compiles on; nil means rules.New().
+	Rules rules.Engine
+	// Scoring tunes the scorers (horizon, future tolerance).
+	Scoring scoring.Config
+}
+
+// Compile validates defs and builds the program. Every problem of every
+// part is reported at once.
+func Compile(defs Definitions, opts Options) (*Program, error) {
+	eng := opts.Rules
+	if eng == nil {
+		eng = rules.New()
+	}
+	var ps b2b.Problems
+	p := &Program{Name: defs.Name, Version: defs.Version, defs: defs, GroupScore: defs.GroupScore}
+	if defs.Name == "" {
+		ps.Addf("name", "is required")
+	}
+
+	groups, err := buyinggroup.Compile(buyinggroup.Definitions{Interests: defs.Interests, Templates: defs.RoleTemplates, StageModels: defs.StageModels},
+		buyinggroup.Config{Engine: eng})
+	ps.Add("", err)
+	p.Groups = groups
+	if groups != nil {
+		q, err := qualify.New(qualify.Config{Catalog: groups})
+		ps.Add("", err)
+		p.Qualifier = q
+	}
+
+	models := defs.Scoring
+	if len(models) == 0 {
+		models = []scoring.Model{scoring.DefaultModel()}
+	}
+	scfg := opts.Scoring
+	scfg.Engine = eng
+	for i, m := range models {
+		s, err := scoring.New(m, scfg)
+		if err != nil {
+			ps.Add(fmt.Sprintf("scoring[%d]", i), err)
+			continue
+		}
+		p.Scorers = append(p.Scorers, s)
+	}
+	names := map[string]int{}
+	for i, m := range models {
+		if j, dup := names[m.Name]; dup {
+			ps.Addf(fmt.Sprintf("scoring[%d].name", i), "%q is also the name of scoring[%d]", m.Name, j)
+		}
+		names[m.Name] = i
+	}
+	p.compileGroupScore(&ps)
+	p.compileReadiness(&ps)
+
+	if len(defs.Audiences) > 0 {
+		aud, err := audience.New(audience.Config{Audiences: defs.Audiences, Engine: eng})
+		ps.Add("", err)
+		p.Audiences = aud
+	}
+
+	var roles []string
+	if groups != nil {
+		for _, t := range groups.Templates() {
+			for _, r := range t.Roles {
+				if !slices.Contains(roles, r.Name) {
+					roles = append(roles, r.Name)
+				}
+			}
+		}
+	}
+	jc, err := journey.NewCatalog(journey.Config{Rules: eng, Roles: roles, Caps: defs.Caps, Consent: defs.Consent})
+	if err != nil {
+		ps.Add("caps", err)
+	} else {
+		for i, j := range defs.Journeys {
+			next, _, err := jc.Publish(j)
+			if err != nil {
+				ps.Add(fmt.Sprintf("journeys[%d]", i), err)
+				continue
+			}
+			jc = next
+		}
+	}
+	p.Journeys = jc
+
+	p.compileChannels(&ps, eng)
+
+	classifier, err := persona.New(defs.Persona)
+	ps.Add("persona", err)
+	p.Persona = classifier
+
+	if err := ps.Err("program %q", defs.Name); err != nil {
+		return nil, errors.Join(ErrInvalid, err)
+	}
+	return p, nil
+}
+
+func (p *Program) compileGroupScore(ps *b2b.Problems) {
+	gs := p.GroupScore
+	if gs.Model == "" {
+		if len(p.Scorers) > 0 {
+			p.GroupScorer = p.Scorers[0]
+		}
+	} else {
+		for _, s := range p.Scorers {
+			if s.Name() == gs.Model {
+				p.GroupScorer = s
+			}
+		}
+		if p.GroupScorer == nil {
+			ps.Addf("groupScore.model", "unknown scoring model %q", gs.Model)
+		}
+	}
+	if gs.Aggregation == "" {
+		p.GroupScore.Aggregation = scoring.AggSum
+	}
+	probe := scoring.Group{Name: "probe", Aggregation: p.GroupScore.Aggregation, NonRoleWeight: gs.NonRoleWeight}
+	if err := probe.Validate(); err != nil {
+		ps.Add("groupScore", err)
+	}
+	if gs.VelocityWindow < 0 {
+		ps.Addf("groupScore.velocityWindow", "must not be negative")
+	}
+	seen := map[string]bool{}
+	for i, t := range gs.Thresholds {
+		path := fmt.Sprintf("groupScore.thresholds[%d]", i)
+		ps.Add(path, t.Validate())
+		if seen[t.Name] {
+			ps.Addf(path+".name", "%q appears twice", t.Name)
+		}
+		seen[t.Name] = true
+	}
+}
+
+func (p *Program) compileReadiness(ps *b2b.Problems) {
+	r := p.defs.Readiness
+	switch cmp.Or(r.Strategy, ReadinessCompletenessScore) {
+	case ReadinessScore:
+		s := qualify.StrategyScore{ReadyScore: cmp.Or(r.ReadyScore, 150), NurtureScore: cmp.Or(r.NurtureScore, 50)}
+		ps.Add("readiness", s.Validate())
+		p.Readiness = s
+	case ReadinessCompletenessScore:
+		s := qualify.StrategyCompletenessScore{
+			ReadyCompleteness: cmp.Or(r.ReadyCompleteness, 0.6), ReadyScore: cmp.Or(r.ReadyScore, 150),
+			NurtureCompleteness: cmp.Or(r.NurtureCompleteness, 0.3), NurtureScore: cmp.Or(r.NurtureScore, 50),
+		}
+		ps.Add("readiness", s.Validate())
+		p.Readiness = s
+	case ReadinessModel:
+		if r.Model == nil {
+			ps.Addf("readiness.model", "is required by the model strategy")
+			return
+		}
+		s := qualify.StrategyModel{Model: r.Model, ReadyProbability: cmp.Or(r.ReadyProbability, 0.7), NurtureProbability: cmp.Or(r.NurtureProbability, 0.3)}
+		ps.Add("readiness", s.Validate())
+		p.Readiness = s
+	default:
+		ps.Addf("readiness.strategy", "unknown strategy %q (want score, completeness_score or model)", r.Strategy)
+	}
+}
+
+// AlertTemplate is the template name sales alerts use when their rule or
+// action names none.
+const AlertTemplate = "sales-alert"
+
+func (p *Program) compileChannels(ps *b2b.Problems, eng rules.Engine) {
+	set := p.defs.Templates
+	if !slices.ContainsFunc(set.Emails, func(t channel.EmailTemplate) bool { return t.Name == AlertTemplate }) {
+		set.Emails = append(slices.Clone(set.Emails), channel.DefaultAlertTemplate)
+	}
+	tpl, err := channel.CompileTemplates(set)
+	if err != nil {
+		ps.Add("templates", err)
+		return
+	}
+	p.Templates = tpl
+	for i, r := range p.defs.Alerts {
+		if r.Template != "" && !tpl.HasEmail(r.Template) {
+			ps.Addf(fmt.Sprintf("alerts[%d].template", i), "unknown email template %q", r.Template)
+		}
+		if r.SolutionInterest != "" && p.Groups != nil {
+			if _, ok := p.Groups.Interest(r.SolutionInterest); !ok {
+				ps.Addf(fmt.Sprintf("alerts[%d].solutionInterest", i), "unknown solution interest %q", r.SolutionInterest)
+			}
+		}
+	}
+	if len(p.defs.Alerts) > 0 || len(p.defs.Routing.Rules) > 0 {
+		routing := p.defs.Routing
+		if routing.FallbackQueue == "" {
+			ps.Addf("routing.fallbackQueue", "is required when alerts are defined")
+		} else {
+			al, err := channel.NewAlerter(channel.AlerterConfig{Rules: p.defs.Alerts, Routing: routing, Engine: eng})
+			if err != nil {
+				ps.Add("alerts", err)
+			}
+			p.Alerter = al
+		}
+	}
+	// Every message a journey sends must have its template.
+	for i, j := range p.defs.Journeys {
+		for _, n := range j.Nodes {
+			a := n.Action
+			if a == nil || a.Template == "" {
+				continue
+			}
+			path := fmt.Sprintf("journeys[%d].nodes[%q].action.template", i, n.ID)
+			switch a.Type {
+			case journey.ActionEmail, journey.ActionSalesAlert:
+				if !tpl.HasEmail(a.Template) {
+					ps.Addf(path, "unknown email template %q", a.Template)
+				}
+			case journey.ActionSMS:
+				if !tpl.HasSMS(a.Template) {
+					ps.Addf(path, "unknown SMS template %q", a.Template)
+				}
+			}
+		}
+	}
+}
