@@ -130,7 +130,7 @@ func TestScenarioS2(t *testing.T) {
 	require.Equal(t, "olivia@quorum.example", al.To, "the account owner")
 	for _, want := range []string{
 		"Carla Diaz", "Economic Buyer", "Victor Kim", "Technical Evaluator", // the engaged personas
-		"Champion",                             // the missing role
+		"Champion", // the missing role
 		"group.completeness &gt;= 0.6 &amp;&amp; group.score &gt;= 150", // the reason, with the rule
 	} {
 		require.Contains(t, al.HTML, want)
