@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/quorumhq/quorum/audience"
 	"github.com/quorumhq/quorum/b2b"
@@ -69,6 +70,8 @@ func (ps *pass) derive() {
 	ps.audiences()
 	ps.readiness()
 	ps.raiseAlerts()
+	ps.trackResponses()
+	ps.snapshots()
 	st.Refreshed = ps.now
 	st.Revision++
 }
@@ -390,10 +393,78 @@ func (ps *pass) raiseAlerts() {
 				ps.skip("", "alert "+al.ID, err.Error())
 				continue
 			}
-			ps.alerts++
+			ps.raised(*al)
 			ps.log("alert.raised", "", al.At, map[string]any{"id": al.ID, "rule": al.Rule, "strategy": al.Strategy, "group": al.Group,
 				"interest": al.SolutionInterest, "reason": al.Reason, "to": al.Route.To, "route": al.Route.Reason})
 			ps.enqueue(msg, "")
 		}
+	}
+}
+
+// alertWindow is how long raised alerts are kept to match responses.
+const alertWindow = 30 * 24 * time.Hour
+
+// raised remembers an alert for response tracking.
+func (ps *pass) raised(al channel.Alert) {
+	ps.alerts++
+	al.View = channel.AlertView{}
+	ps.st.Raised = append(ps.st.Raised, al)
+}
+
+// trackResponses matches the account's recent CRM activities to its
+// recent alerts and logs each new acknowledgement and action.
+func (ps *pass) trackResponses() {
+	st := ps.st
+	cut := ps.now.Add(-alertWindow)
+	st.Raised = slices.DeleteFunc(st.Raised, func(a channel.Alert) bool { return a.At.Before(cut) })
+	for id := range st.Responded {
+		if !slices.ContainsFunc(st.Raised, func(a channel.Alert) bool { return a.ID == id }) {
+			delete(st.Responded, id)
+		}
+	}
+	if len(st.Raised) == 0 {
+		return
+	}
+	acts := make([]b2b.Activity, len(st.Activities))
+	for i, r := range st.Activities {
+		acts[i] = r.activity(ps.id)
+	}
+	if st.Responded == nil {
+		st.Responded = map[string]channel.AlertResponse{}
+	}
+	for _, r := range channel.TrackResponses(st.Raised, acts, ps.now, channel.ResponseConfig{}) {
+		prev := st.Responded[r.AlertID]
+		if r.Acknowledged && !prev.Acknowledged {
+			ps.log("alert.acknowledged", "", r.AckAt, map[string]any{"id": r.AlertID, "activity": r.AckBy})
+		}
+		if r.ActedOn && !prev.ActedOn {
+			ps.log("alert.acted_on", "", r.ActedAt, map[string]any{"id": r.AlertID, "activity": r.ActedBy})
+		}
+		st.Responded[r.AlertID] = r
+	}
+}
+
+// snapshots logs "group.updated" for every group whose stage,
+// completeness, members, readiness or (rounded) score changed.
+func (ps *pass) snapshots() {
+	st := ps.st
+	if st.Shown == nil {
+		st.Shown = map[string]groupSnapshot{}
+	}
+	for i := range st.Groups {
+		g := &st.Groups[i]
+		snap := groupSnapshot{Group: g.ID, Interest: g.Interest, Stage: g.Stage, Completeness: g.Completeness,
+			WeightedCompleteness: g.WeightedCompleteness, Members: len(g.Members)}
+		if gs := st.GroupScores[g.ID]; gs != nil {
+			snap.Score, snap.Velocity = math.Round(gs.Score*10)/10, math.Round(gs.Velocity*10)/10
+		}
+		if r := st.Readiness[g.ID]; r != nil {
+			snap.Readiness, snap.Tier = string(r.Level), string(r.Tier)
+		}
+		if prev, ok := st.Shown[g.ID]; ok && prev == snap {
+			continue
+		}
+		st.Shown[g.ID] = snap
+		ps.log("group.updated", "", ps.now, snap)
 	}
 }

@@ -275,7 +275,7 @@ func (ps *pass) journeyAlert(en *journey.OutboxEntry) {
 		return
 	}
 	msg.Tags["journey"], msg.Tags["node"] = en.Journey, string(en.Node)
-	ps.alerts++
+	ps.raised(al)
 	ps.log("alert.raised", "", ps.now, map[string]any{"id": al.ID, "rule": al.Rule, "strategy": "journey", "group": g.ID, "interest": g.Interest,
 		"reason": reasonText, "to": to, "route": reason, "engaged": al.View.EngagedMembers, "missingRoles": obs.Group.MissingRoles})
 	ps.enqueue(msg, "")

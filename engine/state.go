@@ -44,9 +44,15 @@ type accountState struct {
 	Audiences  audience.Membership                  `json:"audiences,omitempty"`
 	Readiness  map[string]*qualify.ReadinessVerdict `json:"readiness,omitempty"`
 	Alerts     map[string]channel.AlertState        `json:"alerts,omitempty"`
-	Journeys   journey.State                        `json:"journeys"`
-	Lists      []string                             `json:"lists,omitempty"`
-	Attributes map[string]string                    `json:"attributes,omitempty"`
+	// Raised are the sales alerts of the last weeks, whose responses are
+	// tracked from CRM activities; Responded holds the responses seen.
+	Raised    []channel.Alert                  `json:"raised,omitempty"`
+	Responded map[string]channel.AlertResponse `json:"responded,omitempty"`
+	// Shown is the last logged snapshot of each group (see group.updated).
+	Shown      map[string]groupSnapshot `json:"shown,omitempty"`
+	Journeys   journey.State            `json:"journeys"`
+	Lists      []string                 `json:"lists,omitempty"`
+	Attributes map[string]string        `json:"attributes,omitempty"`
 	// Revision increases whenever anything a journey could read changes.
 	Revision uint64 `json:"revision"`
 	// Refreshed is when the time-dependent state (decayed scores,
@@ -70,6 +76,21 @@ type groupScoreState struct {
 	Velocity   float64                            `json:"velocity"`
 	At         time.Time                          `json:"at"`
 	Thresholds map[string]*scoring.ThresholdState `json:"thresholds,omitempty"`
+}
+
+// groupSnapshot is what the event log reports of a group whenever one of
+// these values changes: what the KPIs read.
+type groupSnapshot struct {
+	Group                string  `json:"group"`
+	Interest             string  `json:"interest"`
+	Stage                string  `json:"stage"`
+	Completeness         float64 `json:"completeness"`
+	WeightedCompleteness float64 `json:"weightedCompleteness"`
+	Score                float64 `json:"score"`
+	Velocity             float64 `json:"velocity"`
+	Members              int     `json:"members"`
+	Readiness            string  `json:"readiness,omitempty"`
+	Tier                 string  `json:"tier,omitempty"`
 }
 
 // activityRecord is the compact form of an activity kept in the state.

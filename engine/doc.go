@@ -1,0 +1,86 @@
+// Package engine wires Quorum's packages into one chain and runs it on a
+// store: every input (account and person records, CRM opportunities,
+// activities, the passing of time) flows through identity resolution,
+// lead-to-role qualification, buying groups, scoring, audiences,
+// readiness, sales alerts and journeys for each account it touches, and
+// each account's new state, its events and its outbox entries are
+// committed together with an optimistic version check.
+//
+// # Set up
+//
+//	prog, err := program.Compile(defs, program.Options{})   // all definitions, validated
+//	eng, err := engine.New(engine.Config{Store: memory.New(), Program: prog, Clock: clk})
+//
+// # Feed it
+//
+//	eng.Apply(ctx, engine.Batch{Accounts: ..., Persons: ..., Opportunities: ..., Activities: ...})
+//	eng.Ingest(ctx, activities...)   // or UpsertAccounts, UpsertPersons, UpsertOpportunities
+//	eng.Advance(ctx, now)            // time passes: waits end, scores decay, windows move
+//
+// Identity resolution is the one global step (it runs under a lock): it maps
+// each record to its golden person or account and each person to its
+// accounts. From there every account is independent: the accounts a call
+// touches are processed in parallel (Config.Workers), each once per call
+// however many inputs it received, so derived state (roles, group scores,
+// audiences, readiness, journey conditions) is recomputed once per account
+// per batch. A commit that loses a version race is retried from a fresh
+// load, so two concurrent updates of one account never lose either.
+//
+// Every input is accounted for in the [Report]: applied, duplicate (an
+// activity ID counts once, however often it arrives), or rejected with a
+// stable reason (invalid, future, too_late, unknown_person,
+// unknown_account) and what was wrong. Activities of persons not known yet
+// are returned as rejected "unknown_person", never dropped silently:
+// resubmit them once the person's record arrives.
+//
+// # Deliver
+//
+// Journeys and alert rules queue messages in the outbox, in the same commit
+// as the decision. [Engine.Outbox] is a [channel.Outbox] for a
+// [channel.Dispatcher], which delivers each message once with its
+// idempotency key and records the result in the account's event log.
+//
+// # Inspect
+//
+// [Engine.Account] is what a CRM panel shows: groups with members, roles
+// and how each was assigned, scores with breakdowns, completeness, missing
+// roles, stage history, readiness with reasons, journey positions and the
+// latest decisions. [Engine.Accounts] lists accounts by stage, readiness
+// tier or audience; [Engine.Events] reads the event log; [Engine.Counters]
+// are counters for metrics.
+//
+// # The event log
+//
+// Each account's log says what happened and why, in commit order. Each
+// entry has a type and a JSON payload:
+//
+//	account.updated                 the golden account record changed
+//	person.linked, person.unlinked  a person joined or left the account (identity.Link)
+//	opportunity.created, .changed   a CRM deal (b2b.Opportunity)
+//	activity.applied                activities applied in one pass: {count, byType}
+//	qualify.rate                    lead-to-buying-group qualification: {persons, qualified}
+//	buyinggroup.<type>              every buying-group event (buyinggroup.Event): group_created,
+//	                                member_added, member_removed, role_filled, stage_changed, ...
+//	group.updated                   a group's stage, completeness, score, velocity, members or
+//	                                readiness changed: {group, interest, stage, completeness,
+//	                                weightedCompleteness, score, velocity, members, readiness, tier}
+//	readiness.changed               a group's readiness level changed: {group, level, tier, value, explain}
+//	scoring.threshold_fired, _rearmed  a group score threshold crossing, with its reason
+//	audience.entered, .exited       audience membership (audience.Event)
+//	journey.<kind>                  every journey decision (journey.Decision): enter, node, path,
+//	                                send, skip, defer, wait, exit, goal, ...
+//	journey.ended                   an instance ended (journey.Ended, with Completed)
+//	alert.raised                    a sales alert: {id, rule, strategy, group, interest, reason, to, ...}
+//	alert.acknowledged, .acted_on   sales responded (CRM activity after the alert)
+//	message.queued                  a message entered the outbox: {key, channel, template, to, journey}
+//	message.skipped                 a message was not produced: {key, reason}
+//	message.delivered, .failed, .suppressed  the dispatcher's result: {key, status, error, receipt}
+//
+// package analytics computes the KPIs from this log.
+//
+// # Limits
+//
+// The identity graph lives in the engine's process (accounts, their
+// states, events and outbox live in the store); a multi-process deployment
+// needs the identity state in the store too, which the SQL stores will add.
+package engine
