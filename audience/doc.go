@@ -22,6 +22,11 @@
 //     predicate in which '.' names a field of the current person:
 //     count(persons, .department == "IT") >= 2,
 //     any(persons, .seniority == "C-Level"), all(...), none(...), filter(...);
+//   - groups: the account's buying groups ([Group]: solutionInterest,
+//     stage, completeness, score, velocity, roles, missingRoles,
+//     readinessTier), for completeness campaigns and stalled deals:
+//     any(groups, "Economic Buyer" in .missingRoles),
+//     any(groups, .velocity <= -50 && .stage != "Closed Won");
 //   - now: the time of the evaluation (daysSince(account.updatedAt) < 90);
 //   - two activity aggregates, counted back from now over the window
 //     (now - days, now], described below.

@@ -21,6 +21,9 @@ type Env struct {
 	// Persons are the account's persons; count, any, all, none and filter
 	// take predicates over them: count(persons, .department == "IT") >= 2.
 	Persons []*PersonEnv `expr:"persons"`
+	// Groups are the account's buying groups:
+	// any(groups, "Economic Buyer" in .missingRoles).
+	Groups []Group `expr:"groups"`
 	// Now is the time of the evaluation: daysSince and the activity
 	// aggregates count back from it.
 	Now time.Time `expr:"now"`
@@ -37,10 +40,31 @@ type PersonEnv struct {
 	Aggregates []int `expr:"_agg"`
 }
 
+// Group is a buying group of the account as audience rules see it. The
+// engine fills it from the buying-group, scoring and readiness packages;
+// audience declares it so as to depend on none of them.
+type Group struct {
+	ID               string  `expr:"id"`
+	SolutionInterest string  `expr:"solutionInterest"`
+	Stage            string  `expr:"stage"`
+	Completeness     float64 `expr:"completeness"`
+	Score            float64 `expr:"score"`
+	// Velocity is the change of Score over the program's velocity window
+	// (negative when the group cools down).
+	Velocity float64 `expr:"velocity"`
+	// Roles are the roles with at least one member; MissingRoles the
+	// required roles that are not filled.
+	Roles         []string `expr:"roles"`
+	MissingRoles  []string `expr:"missingRoles"`
+	ReadinessTier string   `expr:"readinessTier"`
+}
+
 // AccountData is what an evaluation reads about one account.
 type AccountData struct {
 	Account b2b.Account
 	Persons []b2b.Person
+	// Groups are the account's buying groups.
+	Groups []Group
 	// Activities are the account's activities, indexed by [NewActivities]
 	// against Persons; nil means none.
 	Activities *Activities
@@ -224,7 +248,7 @@ func (e *Evaluator) evaluate(s *scratch, d *AccountData, prev Membership, now ti
 // fill prepares the rule environment for one account.
 func (e *Evaluator) fill(s *scratch, d *AccountData, now time.Time) {
 	env := &s.env
-	env.Account, env.Now = &d.Account, now
+	env.Account, env.Now, env.Groups = &d.Account, now, d.Groups
 	env.Aggregates = slices.Grow(env.Aggregates[:0], len(e.aggs))[:len(e.aggs)]
 	for k, a := range e.aggs {
 		env.Aggregates[k] = d.Activities.Count(a.Type, a.Days, now)

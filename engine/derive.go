@@ -67,8 +67,8 @@ func (ps *pass) derive() {
 	st := ps.st
 	ps.groupScores()
 	ps.advanceStages()
-	ps.audiences()
 	ps.readiness()
+	ps.audiences()
 	ps.raiseAlerts()
 	ps.trackResponses()
 	ps.snapshots()
@@ -212,7 +212,7 @@ func (ps *pass) audiences() {
 		ps.fail(fmt.Errorf("audience index: %w", err))
 		return
 	}
-	res, err := ps.p.Audiences.Evaluate(&audience.AccountData{Account: st.Account, Persons: persons, Activities: ix}, st.Audiences, ps.now)
+	res, err := ps.p.Audiences.Evaluate(&audience.AccountData{Account: st.Account, Persons: persons, Groups: ps.audienceGroups(), Activities: ix}, st.Audiences, ps.now)
 	if err != nil {
 		ps.log("audience.rule_error", "", ps.now, map[string]string{"error": err.Error()})
 	}
@@ -225,6 +225,34 @@ func (ps *pass) audiences() {
 		}
 		ps.jevents = append(ps.jevents, journey.Event{Type: typ, At: ev.At, Audience: ev.Audience, Detail: ev.Reason})
 	}
+}
+
+// audienceGroups are the account's groups as audience rules see them.
+func (ps *pass) audienceGroups() []audience.Group {
+	st := ps.st
+	out := make([]audience.Group, 0, len(st.Groups))
+	for i := range st.Groups {
+		g := &st.Groups[i]
+		ag := audience.Group{ID: g.ID, SolutionInterest: g.Interest, Stage: g.Stage, Completeness: g.Completeness}
+		if gs := st.GroupScores[g.ID]; gs != nil {
+			ag.Score, ag.Velocity = gs.Score, gs.Velocity
+		}
+		if r := st.Readiness[g.ID]; r != nil {
+			ag.ReadinessTier = string(r.Tier)
+		}
+		for _, m := range g.Members {
+			if !slices.Contains(ag.Roles, m.Role) {
+				ag.Roles = append(ag.Roles, m.Role)
+			}
+		}
+		if missing, err := ps.p.Groups.MissingRoles(*g); err == nil {
+			for _, m := range missing {
+				ag.MissingRoles = append(ag.MissingRoles, m.Role)
+			}
+		}
+		out = append(out, ag)
+	}
+	return out
 }
 
 // features are what readiness looks at for one group.

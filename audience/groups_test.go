@@ -1,0 +1,43 @@
+package audience_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/quorumhq/quorum/audience"
+	"github.com/quorumhq/quorum/b2b"
+)
+
+// TestGroupRules checks rules over the account's buying groups: the
+// completeness campaign and the stalled-deal audiences.
+func TestGroupRules(t *testing.T) {
+	t.Parallel()
+	ev, err := audience.New(audience.Config{Audiences: []audience.Audience{
+		{Name: "missing economic buyer", Rule: `any(groups, "Economic Buyer" in .missingRoles)`},
+		{Name: "stalled", Rule: `any(groups, .velocity <= -50 && .stage != "Closed Won")`},
+	}})
+	require.NoError(t, err)
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name   string
+		groups []audience.Group
+		want   []string
+	}{
+		{"no groups", nil, nil},
+		{"complete and warm", []audience.Group{{ID: "g", Roles: []string{"Economic Buyer"}, Velocity: 10}}, nil},
+		{"missing EB", []audience.Group{{ID: "g", MissingRoles: []string{"Champion", "Economic Buyer"}}}, []string{"missing economic buyer"}},
+		{"stalled", []audience.Group{{ID: "g", Velocity: -80, Stage: "Decision"}}, []string{"stalled"}},
+		{"won is not stalled", []audience.Group{{ID: "g", Velocity: -80, Stage: "Closed Won"}}, nil},
+		{"any of two groups", []audience.Group{{ID: "a"}, {ID: "b", Velocity: -50, MissingRoles: []string{"Economic Buyer"}}}, []string{"missing economic buyer", "stalled"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			res, err := ev.Evaluate(&audience.AccountData{Account: b2b.Account{ID: "acme", Name: "Acme"}, Groups: tt.groups}, nil, now)
+			require.NoError(t, err)
+			require.Equal(t, tt.want, res.Membership.Names())
+		})
+	}
+}
