@@ -157,7 +157,7 @@ type Graph struct {
 	freeMail map[string]bool
 
 	pkeys   []*recIndex // by source id: record ID -> record
-	nprecs  int // person records held
+	nprecs  int         // person records held
 	precs   slab[personRec]
 	goldens slab[goldenPerson] // golden persons, pointed to by their roots
 	gfree   []*goldenPerson    // golden persons to reuse

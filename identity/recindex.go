@@ -49,8 +49,10 @@ func (t *recIndex) get(key string) (int32, bool) {
 	if t.n == 0 {
 		return 0, false
 	}
-	s := t.find(key, t.hash(key))
-	return s.val, s.val >= 0
+	if s := t.find(key, t.hash(key)); s.val >= 0 {
+		return s.val, true
+	}
+	return 0, false
 }
 
 // getOrPut returns the record of key if present; otherwise it stores val
