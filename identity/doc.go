@@ -125,9 +125,8 @@
 // identifier indexes are open-addressing tables without pointers (8 bytes a
 // slot; keys are compared with the values the records hold), so that the
 // garbage collector has little to scan. Erase removes a person's index
-// entries (account index keys, which the indexes copy, are overwritten)
-// and drops its records' values. BenchmarkResolve measures person records
-// linked and resolved per second.
+// entries and drops its records' values. BenchmarkResolve measures person
+// records linked and resolved per second.
 //
 // A Graph is not safe for concurrent use; it is the one global step of the
 // engine, which serialises calls to it.
