@@ -180,7 +180,7 @@ func (g *Graph) AddAccount(rec AccountRecord) (AccountResult, error) {
 		switch c := rec.Time.Compare(old.a.UpdatedAt); {
 		case c < 0:
 			return g.accountNoop(existing, Stale), nil
-		case c == 0 && reflect.DeepEqual(old.a, rec.Account) && containsAll(old.extra, extra):
+		case c == 0 && reflect.DeepEqual(old.a, rec.Account) && containsAllIdents(old.extra, extra):
 			return g.accountNoop(existing, Duplicate), nil
 		}
 	}
@@ -262,12 +262,12 @@ func (g *Graph) AddAccount(rec AccountRecord) (AccountResult, error) {
 	}
 	res.Relinked = g.reresolve(touched)
 	res.Account = g.accountID(root)
-	g.stats.Outcomes[res.Outcome]++
+	g.count(res.Outcome)
 	return res, nil
 }
 
 func (g *Graph) accountNoop(i int32, o Outcome) AccountResult {
-	g.stats.Outcomes[o]++
+	g.count(o)
 	return AccountResult{Account: g.accountID(g.afind(i)), Outcome: o}
 }
 

@@ -117,6 +117,17 @@
 // graph from it without deciding any link again (golden values, links and
 // indexes are derived).
 //
+// # Memory and speed
+//
+// A person record is stored field by field (no copy of the b2b.Person
+// maps unless the record has consent or attributes), golden persons live in
+// chunked slabs and are reused once merged away, and the record and
+// identifier indexes are open-addressing tables without pointers (8 bytes a
+// slot; keys are compared with the values the records hold), so that the
+// garbage collector has little to scan. Erase removes a person's index
+// entries and drops its records' values. BenchmarkResolve measures person
+// records linked and resolved per second.
+//
 // A Graph is not safe for concurrent use; it is the one global step of the
 // engine, which serialises calls to it.
 package identity

@@ -41,12 +41,12 @@ func (g *Graph) Erase(id b2b.PersonID) (EraseReport, error) {
 	g.unwait(gp)
 	for _, m := range recs {
 		r := g.precs.at(m)
-		rep.Records = append(rep.Records, RecordRef{r.p.Source, r.recordID})
+		rep.Records = append(rep.Records, RecordRef{g.sources.names[r.src], r.recordID})
 		g.pkeys[r.src].delete(r.recordID)
 		g.nprecs--
-		keys := slices.Clone(r.extra)
-		if r.p.Email != "" {
-			keys = append(keys, identKey{g.nsEmail, r.p.Email})
+		keys := slices.Collect(r.extras)
+		if r.email() != "" {
+			keys = append(keys, identKey{g.nsEmail, r.email()})
 		}
 		for _, k := range keys {
 			if owner, ok := k.ns.persons.get(k.val); ok && g.pfind(owner) == root {
@@ -56,8 +56,14 @@ func (g *Graph) Erase(id b2b.PersonID) (EraseReport, error) {
 				}
 			}
 		}
-		r.p, r.recordID, r.extra, r.accts, r.g = b2b.Person{}, "", nil, nil, nil
 	}
+	// The indexes compare keys with the values records hold: clear the
+	// records only once no index entry refers to them.
+	for _, m := range recs {
+		r := g.precs.at(m)
+		*r = personRec{parent: r.parent, next: r.next, src: r.src, dead: true}
+	}
+	g.freeGolden(gp)
 	slices.SortFunc(rep.Identifiers, func(a, b Identifier) int { return strings.Compare(a.String(), b.String()) })
 	g.persons--
 	g.stats.Erased++

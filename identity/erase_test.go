@@ -55,3 +55,40 @@ func TestErase(t *testing.T) {
 	again := addPerson(t, g, mktoLead("42", "ann@acme.com"))
 	require.Equal(t, identity.Created, again.Outcome)
 }
+
+// TestEraseAfterUpdates: identifiers that a record gathered over versions
+// (an old email, a later contact ID) are erased with it, whichever record
+// of the person first held them, and arrive again as a new person.
+func TestEraseAfterUpdates(t *testing.T) {
+	t.Parallel()
+	g := newGraph(t, identity.Config{})
+	lead := mktoLead("7", "old@acme.com")
+	a := addPerson(t, g, lead)
+	addPerson(t, g, mktoLead("8", "new@acme.com"))
+	lead.Person.Email, lead.Time = "new@acme.com", at(2) // the lead now has the other lead's email
+	lead.Identifiers = append(lead.Identifiers, identity.Identifier{Namespace: "marketo_person_id", Value: "7b"})
+	up := addPerson(t, g, lead)
+	require.Equal(t, identity.Updated, up.Outcome)
+	require.Equal(t, a.Person, up.Person)
+
+	rep, err := g.Erase(a.Person)
+	require.NoError(t, err)
+	require.Len(t, rep.Records, 2)
+	require.Equal(t, []identity.Identifier{
+		{Namespace: identity.NSEmail, Value: "new@acme.com"},
+		{Namespace: identity.NSEmail, Value: "old@acme.com"},
+		{Namespace: identity.NSMarketoPersonID, Value: "7"},
+		{Namespace: identity.NSMarketoPersonID, Value: "7b"},
+		{Namespace: identity.NSMarketoPersonID, Value: "8"},
+	}, rep.Identifiers)
+	for _, id := range rep.Identifiers {
+		_, ok := g.Lookup(id)
+		require.False(t, ok, id)
+	}
+	fresh := addPerson(t, g, mktoLead("9", "old@acme.com"))
+	require.Equal(t, identity.Created, fresh.Outcome)
+	require.Empty(t, fresh.Merged)
+	other := addPerson(t, g, mktoLead("10", "new@acme.com"))
+	require.Equal(t, identity.Created, other.Outcome)
+	require.Equal(t, 2, g.Stats().Persons)
+}

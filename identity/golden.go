@@ -77,11 +77,11 @@ func (g *Graph) Person(id b2b.PersonID) (GoldenPerson, error) {
 	p.ID, p.Source = out.ID, b2b.SourceQuorum
 	prov := func(m int32, rule *rankedRule) Provenance {
 		r := g.precs.at(m)
-		return Provenance{Source: r.p.Source, RecordID: r.recordID, Time: r.p.UpdatedAt, Rule: rule.rule.String()}
+		return Provenance{Source: g.sources.names[r.src], RecordID: r.recordID, Time: r.at, Rule: rule.rule.String()}
 	}
 	for f := range nPersonScalars {
 		if w := gp.win[f]; w >= 0 && f != pfAccountID {
-			setPersonField(p, f, personField(&g.precs.at(w).p, f))
+			setPersonField(p, f, g.precs.at(w).f[f])
 			out.Provenance[PersonFields[f]] = prov(w, g.pRules[f])
 		}
 	}
@@ -89,14 +89,14 @@ func (g *Graph) Person(id b2b.PersonID) (GoldenPerson, error) {
 		if p.Consent == nil {
 			p.Consent = map[b2b.Channel]b2b.Consent{}
 		}
-		p.Consent[kw.key] = g.precs.at(kw.rec).p.Consent[kw.key]
+		p.Consent[kw.key] = g.precs.at(kw.rec).consent()[kw.key]
 		out.Provenance["consent."+kw.key] = prov(kw.rec, g.pRules[pfConsent])
 	}
 	for _, kw := range gp.attrs {
 		if p.Attributes == nil {
 			p.Attributes = map[string]any{}
 		}
-		p.Attributes[kw.key] = g.precs.at(kw.rec).p.Attributes[kw.key]
+		p.Attributes[kw.key] = g.precs.at(kw.rec).attrs()[kw.key]
 		out.Provenance["attributes."+kw.key] = prov(kw.rec, g.pRules[pfAttributes])
 	}
 	out.Links = g.links(root)
@@ -117,14 +117,14 @@ func (g *Graph) Person(id b2b.PersonID) (GoldenPerson, error) {
 	seen := map[Identifier]bool{}
 	for _, m := range recs {
 		r := g.precs.at(m)
-		out.Records = append(out.Records, RecordRef{r.p.Source, r.recordID})
-		if r.p.UpdatedAt.After(p.UpdatedAt) {
-			p.UpdatedAt = r.p.UpdatedAt
+		out.Records = append(out.Records, RecordRef{g.sources.names[r.src], r.recordID})
+		if r.at.After(p.UpdatedAt) {
+			p.UpdatedAt = r.at
 		}
-		if r.p.Email != "" {
-			seen[Identifier{NSEmail, r.p.Email}] = true
+		if r.email() != "" {
+			seen[Identifier{NSEmail, r.email()}] = true
 		}
-		for _, k := range r.extra {
+		for k := range r.extras {
 			seen[k.id()] = true
 		}
 	}

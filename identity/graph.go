@@ -103,7 +103,7 @@ type recKey struct{ src, id string }
 // that first held it.
 type nsInfo struct {
 	spec     NamespaceSpec
-	persons  *strIndex
+	persons  *recIndex
 	accounts *strIndex
 }
 
@@ -115,27 +115,26 @@ type identKey struct {
 
 func (k identKey) id() Identifier { return Identifier{k.ns.spec.Name, k.val} }
 
-// personSlab stores person records in fixed-size chunks, so that growing
-// it never copies the records already held.
-type personSlab struct {
-	chunks [][]personRec
+// slab stores values in fixed-size chunks, so that growing it never copies
+// (or moves) the values already held: a pointer to an element stays valid.
+type slab[T any] struct {
+	chunks [][]T
 	n      int32
 }
 
 const slabBits = 12
 
-func (s *personSlab) at(i int32) *personRec {
+func (s *slab[T]) at(i int32) *T {
 	return &s.chunks[i>>slabBits][i&(1<<slabBits-1)]
 }
 
-func (s *personSlab) len() int32 { return s.n }
+func (s *slab[T]) len() int32 { return s.n }
 
-func (s *personSlab) add(r personRec) int32 {
+// add appends a zero value and returns its index.
+func (s *slab[T]) add() int32 {
 	if s.n&(1<<slabBits-1) == 0 {
-		s.chunks = append(s.chunks, make([]personRec, 0, 1<<slabBits))
+		s.chunks = append(s.chunks, make([]T, 1<<slabBits))
 	}
-	c := &s.chunks[len(s.chunks)-1]
-	*c = append(*c, r)
 	s.n++
 	return s.n - 1
 }
@@ -157,9 +156,11 @@ type Graph struct {
 	aRules   []*rankedRule // by account field index
 	freeMail map[string]bool
 
-	pkeys  []*strIndex // by source id: record ID -> record
-	nprecs int         // person records held
-	precs  personSlab
+	pkeys   []*recIndex // by source id: record ID -> record
+	nprecs  int         // person records held
+	precs   slab[personRec]
+	goldens slab[goldenPerson] // golden persons, pointed to by their roots
+	gfree   []*goldenPerson    // golden persons to reuse
 
 	akeys map[recKey]int32
 	arecs []accountRec
@@ -173,7 +174,22 @@ type Graph struct {
 	childrenByRef map[string][]int32 // parent ref -> child account records
 
 	persons, accounts int
+	outcomes          [nOutcomes]int // in the order of outcomeList
 	stats             Stats
+}
+
+var outcomeList = [...]Outcome{Created, Joined, Updated, Duplicate, Stale}
+
+const nOutcomes = len(outcomeList)
+
+// count counts an outcome.
+func (g *Graph) count(o Outcome) {
+	for i, x := range outcomeList {
+		if x == o {
+			g.outcomes[i]++
+			return
+		}
+	}
 }
 
 // New returns an empty graph, or the configuration's validation error.
@@ -193,7 +209,6 @@ func New(cfg Config) (*Graph, error) {
 		waitName:      map[string][]int32{},
 		childrenByRef: map[string][]int32{},
 		stats: Stats{
-			Outcomes:  map[Outcome]int{},
 			Rejected:  map[string]int{},
 			Conflicts: map[ConflictKind]int{},
 		},
@@ -202,7 +217,9 @@ func New(cfg Config) (*Graph, error) {
 		if s.Kind == "" {
 			s.Kind = KindExact
 		}
-		g.ns[s.Name] = &nsInfo{spec: s, persons: newStrIndex(), accounts: newStrIndex()}
+		info := &nsInfo{spec: s, accounts: newStrIndex()}
+		info.persons = newRecIndex(func(i int32, v string) bool { return g.holdsIdent(i, info, v) })
+		g.ns[s.Name] = info
 	}
 	g.nsEmail, g.nsAcctID, g.nsDomain = g.ns[NSEmail], g.ns[NSAccountID], g.ns[NSAccountDomain]
 	pm, am := cfg.PersonMerge, cfg.AccountMerge
@@ -228,7 +245,12 @@ func New(cfg Config) (*Graph, error) {
 // Stats returns the counters of the graph.
 func (g *Graph) Stats() Stats {
 	s := g.stats
-	s.Outcomes = cloneMap(s.Outcomes)
+	s.Outcomes = map[Outcome]int{}
+	for i, n := range g.outcomes {
+		if n > 0 {
+			s.Outcomes[outcomeList[i]] = n
+		}
+	}
 	s.Rejected = cloneMap(s.Rejected)
 	s.Conflicts = cloneMap(s.Conflicts)
 	s.PersonRecords = g.nprecs
@@ -272,11 +294,30 @@ func (g *Graph) normIdent(id Identifier) (identKey, bool, error) {
 }
 
 // pkeyMap returns the record index of one source, creating it.
-func (g *Graph) pkeyMap(src uint16) *strIndex {
+func (g *Graph) pkeyMap(src uint16) *recIndex {
 	for len(g.pkeys) <= int(src) {
-		g.pkeys = append(g.pkeys, newStrIndex())
+		g.pkeys = append(g.pkeys, newRecIndex(g.holdsRecordID))
 	}
 	return g.pkeys[src]
+}
+
+// holdsRecordID reports whether person record i has a record ID (the key
+// of the record indexes).
+func (g *Graph) holdsRecordID(i int32, id string) bool { return g.precs.at(i).recordID == id }
+
+// holdsIdent reports whether person record i holds value v of a namespace
+// (the key of the identifier indexes).
+func (g *Graph) holdsIdent(i int32, ns *nsInfo, v string) bool {
+	r := g.precs.at(i)
+	if ns == g.nsEmail && r.email() == v {
+		return true
+	}
+	for k := range r.extras {
+		if k.ns == ns && k.val == v {
+			return true
+		}
+	}
+	return false
 }
 
 // precByKey finds a person record by source and record ID.

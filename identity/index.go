@@ -5,17 +5,20 @@ import "hash/maphash"
 // strIndex maps strings to record indexes. It is an open-addressing hash
 // table with linear probing, used instead of a Go map for the big indexes
 // (record keys, identifiers) because its find-or-insert hashes and probes
-// once where a map needs a lookup and an assignment.
+// once where a map needs a lookup and an assignment, and because it holds
+// no pointers: the slots are plain integers and the keys are copied into
+// the index's own byte chunks, so the garbage collector never scans it.
 type strIndex struct {
 	slots []strSlot // power-of-two length; a slot with val < 0 is empty
 	n     int
+	keys  keyArena
 	seed  maphash.Seed
 }
 
 type strSlot struct {
-	key  string
 	hash uint32
 	val  int32
+	key  keyRef
 }
 
 func newStrIndex() *strIndex { return &strIndex{seed: maphash.MakeSeed()} }
@@ -23,8 +26,7 @@ func newStrIndex() *strIndex { return &strIndex{seed: maphash.MakeSeed()} }
 func (t *strIndex) len() int { return t.n }
 
 func (t *strIndex) hash(key string) uint32 {
-	h := uint32(maphash.String(t.seed, key))
-	return h
+	return uint32(maphash.String(t.seed, key))
 }
 
 // get returns the value of key.
@@ -39,7 +41,7 @@ func (t *strIndex) get(key string) (int32, bool) {
 		if s.val < 0 {
 			return 0, false
 		}
-		if s.hash == h && s.key == key {
+		if s.hash == h && t.keys.equal(s.key, key) {
 			return s.val, true
 		}
 	}
@@ -56,11 +58,11 @@ func (t *strIndex) getOrPut(key string, val int32) (int32, bool) {
 	for i := h & mask; ; i = (i + 1) & mask {
 		s := &t.slots[i]
 		if s.val < 0 {
-			*s = strSlot{key: key, hash: h, val: val}
+			*s = strSlot{hash: h, val: val, key: t.keys.add(key)}
 			t.n++
 			return val, false
 		}
-		if s.hash == h && s.key == key {
+		if s.hash == h && t.keys.equal(s.key, key) {
 			return s.val, true
 		}
 	}
@@ -72,7 +74,7 @@ func (t *strIndex) put(key string, val int32) {
 		h := t.hash(key)
 		mask := uint32(len(t.slots) - 1)
 		for i := h & mask; ; i = (i + 1) & mask {
-			if s := &t.slots[i]; s.hash == h && s.key == key {
+			if s := &t.slots[i]; s.hash == h && t.keys.equal(s.key, key) {
 				s.val = val
 				return
 			}
@@ -81,7 +83,7 @@ func (t *strIndex) put(key string, val int32) {
 }
 
 // delete removes key, shifting later entries of its probe run back so that
-// no tombstone is left.
+// no tombstone is left. The key's bytes are overwritten with zeros.
 func (t *strIndex) delete(key string) {
 	if t.n == 0 {
 		return
@@ -94,11 +96,12 @@ func (t *strIndex) delete(key string) {
 		if s.val < 0 {
 			return
 		}
-		if s.hash == h && s.key == key {
+		if s.hash == h && t.keys.equal(s.key, key) {
 			break
 		}
 		i = (i + 1) & mask
 	}
+	t.keys.wipe(t.slots[i].key)
 	t.n--
 	for j := (i + 1) & mask; ; j = (j + 1) & mask {
 		s := &t.slots[j]
@@ -136,4 +139,75 @@ func (t *strIndex) grow() {
 		}
 		t.slots[i] = s
 	}
+}
+
+// keyArena stores the keys of a strIndex back to back in fixed-size byte
+// chunks, so that a million keys are a few dozen allocations without
+// pointers instead of a million strings. Long keys, and keys that arrive
+// once the chunk numbers are used up, are kept as strings in long.
+type keyArena struct {
+	chunks [][]byte
+	long   []string
+}
+
+// keyRef locates a key: pos is chunk<<chunkBits | offset, or longFlag |
+// index into long.
+type keyRef struct {
+	pos uint32
+	n   uint32
+}
+
+const (
+	chunkBits  = 20
+	chunkSize  = 1 << chunkBits
+	maxChunks  = 1 << (31 - chunkBits)
+	longFlag   = 1 << 31
+	maxInChunk = 4 << 10 // longer keys go to long
+)
+
+func (a *keyArena) add(key string) keyRef {
+	n := len(key)
+	if n > maxInChunk {
+		return a.addLong(key)
+	}
+	c := len(a.chunks) - 1
+	if c < 0 || len(a.chunks[c])+n > chunkSize {
+		if len(a.chunks) == maxChunks {
+			return a.addLong(key)
+		}
+		a.chunks = append(a.chunks, make([]byte, 0, chunkSize))
+		c++
+	}
+	off := len(a.chunks[c])
+	a.chunks[c] = append(a.chunks[c], key...)
+	return keyRef{pos: uint32(c)<<chunkBits | uint32(off), n: uint32(n)}
+}
+
+func (a *keyArena) addLong(key string) keyRef {
+	a.long = append(a.long, key)
+	return keyRef{pos: longFlag | uint32(len(a.long)-1), n: uint32(len(key))}
+}
+
+func (a *keyArena) bytes(r keyRef) []byte {
+	c, off := r.pos>>chunkBits, r.pos&(chunkSize-1)
+	return a.chunks[c][off : off+r.n]
+}
+
+func (a *keyArena) equal(r keyRef, key string) bool {
+	if int(r.n) != len(key) {
+		return false
+	}
+	if r.pos&longFlag != 0 {
+		return a.long[r.pos&^longFlag] == key
+	}
+	return string(a.bytes(r)) == key
+}
+
+// wipe overwrites a deleted key (its space is not reused).
+func (a *keyArena) wipe(r keyRef) {
+	if r.pos&longFlag != 0 {
+		a.long[r.pos&^longFlag] = ""
+		return
+	}
+	clear(a.bytes(r))
 }

@@ -101,16 +101,18 @@ func normalizeValue(k Kind, v string) (string, error) {
 	case KindSalesforceID:
 		return NormalizeSalesforceID(v)
 	}
-	t := strings.TrimSpace(v)
+	t := trimSpace(v)
 	if t == "" {
 		return "", fmt.Errorf("empty value")
 	}
 	if len(t) > 255 {
 		return "", fmt.Errorf("value %q is longer than 255 bytes", truncate(t))
 	}
-	for _, r := range t {
-		if unicode.IsSpace(r) || unicode.IsControl(r) {
-			return "", fmt.Errorf("value %q contains whitespace or a control character", t)
+	if !visibleASCII(t) {
+		for _, r := range t {
+			if unicode.IsSpace(r) || unicode.IsControl(r) {
+				return "", fmt.Errorf("value %q contains whitespace or a control character", t)
+			}
 		}
 	}
 	switch k {
@@ -138,7 +140,7 @@ func normalizeValue(k Kind, v string) (string, error) {
 // "0035e00000abcdeAAA", "0035E00000ABCDEAAA" and "0035e00000abcde" give the
 // same value whatever case a spreadsheet left them in.
 func NormalizeSalesforceID(s string) (string, error) {
-	t := strings.TrimSpace(s)
+	t := trimSpace(s)
 	for i := 0; i < len(t); i++ {
 		c := t[i]
 		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
@@ -175,4 +177,15 @@ func NormalizeSalesforceID(s string) (string, error) {
 		}
 	}
 	return string(out), nil
+}
+
+// visibleASCII reports whether s holds only printable ASCII without space,
+// which needs no further check for whitespace or control characters.
+func visibleASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c <= ' ' || c >= 0x7f {
+			return false
+		}
+	}
+	return true
 }

@@ -24,7 +24,7 @@ var (
 //	NormalizeEmail("  Ann.Lee@ACME.com ") = "ann.lee@acme.com", nil
 //	NormalizeEmail("ann@")               -> error: invalid email "ann@": no domain
 func NormalizeEmail(s string) (string, error) {
-	t := strings.TrimSpace(s)
+	t := trimSpace(s)
 	if len(t) >= 7 && strings.EqualFold(t[:7], "mailto:") {
 		t = strings.TrimSpace(t[7:])
 	}
@@ -89,7 +89,7 @@ func EmailDomain(email string) string {
 // suffix such as "co.uk" is refused, since it would match every company
 // under it.
 func NormalizeDomain(s string) (string, error) {
-	t := strings.TrimSpace(s)
+	t := trimSpace(s)
 	if i := strings.Index(t, "://"); i >= 0 {
 		t = t[i+3:]
 	}
@@ -347,3 +347,19 @@ func foldRune(r rune) rune {
 	}
 	return r
 }
+
+// trimSpace is strings.TrimSpace with a fast path for the usual string
+// that neither starts nor ends with space.
+func trimSpace(s string) string {
+	if n := len(s); n > 0 && notSpaceByte(s[0]) && notSpaceByte(s[n-1]) {
+		return s
+	}
+	return strings.TrimSpace(s)
+}
+
+// notSpaceByte reports whether c is an ASCII byte that is not space (and
+// so not the start or end of any Unicode space).
+func notSpaceByte(c byte) bool { return c > ' ' && c < utf8.RuneSelf }
+
+// blank reports whether s is empty or only space.
+func blank(s string) bool { return trimSpace(s) == "" }

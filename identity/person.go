@@ -113,29 +113,138 @@ func setPersonField(p *b2b.Person, f int, v string) {
 	}
 }
 
-// personRec is a stored person record. Records form a union-find forest
-// (parent) whose root is the oldest record of a golden person; next links
-// the records of one golden person in a ring.
+// personRec is a stored person record, kept field by field rather than as
+// a b2b.Person: the scalar fields in one array, the rarely set parts
+// (consent, attributes, other accounts, more than one identifier besides
+// the email) behind one pointer that most records leave nil. Records form a
+// union-find forest (parent) whose root is the oldest record of a golden
+// person; next links the records of one golden person in a ring.
 type personRec struct {
-	p        b2b.Person
+	f        [nPersonScalars]string // email ... accountId, normalised
 	recordID string
-	extra    []identKey // identifiers besides p.Email, accumulated over versions
-	accts    []string   // OtherAccounts, accumulated
+	at       time.Time   // Person.UpdatedAt
+	x0       identKey    // first identifier besides the email (ns nil: none)
+	side     *personSide // nil when the record has none of its parts
 	parent   int32
 	next     int32
 	src      uint16
 	dead     bool
-	g        *goldenPerson // set on live roots
+	g        *goldenPerson // set on live roots; points into Graph.goldens
+}
+
+// personSide holds the parts of a person record that most records lack.
+type personSide struct {
+	consent map[b2b.Channel]b2b.Consent
+	attrs   map[string]any
+	accts   []string   // OtherAccounts, accumulated
+	extra   []identKey // identifiers after x0, accumulated over versions
+}
+
+func (r *personRec) email() string { return r.f[pfEmail] }
+
+// extras yields the identifiers of the record besides its current email.
+func (r *personRec) extras(yield func(identKey) bool) {
+	if r.x0.ns == nil || !yield(r.x0) {
+		return
+	}
+	if r.side != nil {
+		for _, k := range r.side.extra {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
+
+func (r *personRec) hasExtra(k identKey) bool {
+	return r.x0 == k || r.side != nil && slices.Contains(r.side.extra, k)
+}
+
+// addExtra adds an identifier unless the record holds it already.
+func (r *personRec) addExtra(k identKey) {
+	switch {
+	case r.hasExtra(k):
+	case r.x0.ns == nil:
+		r.x0 = k
+	default:
+		r.sidePart().extra = append(r.side.extra, k)
+	}
+}
+
+func (r *personRec) sidePart() *personSide {
+	if r.side == nil {
+		r.side = &personSide{}
+	}
+	return r.side
+}
+
+func (r *personRec) accts() []string {
+	if r.side == nil {
+		return nil
+	}
+	return r.side.accts
+}
+
+func (r *personRec) consent() map[b2b.Channel]b2b.Consent {
+	if r.side == nil {
+		return nil
+	}
+	return r.side.consent
+}
+
+func (r *personRec) attrs() map[string]any {
+	if r.side == nil {
+		return nil
+	}
+	return r.side.attrs
+}
+
+// setPerson stores the fields of p (normalised by preparePerson).
+func (r *personRec) setPerson(p *b2b.Person) {
+	for f := range nPersonScalars {
+		r.f[f] = personField(p, f)
+	}
+	r.at = p.UpdatedAt
+	if len(p.Consent) > 0 || len(p.Attributes) > 0 || r.side != nil {
+		s := r.sidePart()
+		s.consent, s.attrs = p.Consent, p.Attributes
+	}
+}
+
+// person rebuilds the record's b2b.Person.
+func (r *personRec) person(source b2b.Source) b2b.Person {
+	p := b2b.Person{Source: source, UpdatedAt: r.at, Consent: r.consent(), Attributes: r.attrs()}
+	for f := range nPersonScalars {
+		setPersonField(&p, f, r.f[f])
+	}
+	return p
+}
+
+// samePerson reports whether the record holds the fields of p; empty and
+// missing maps are the same.
+func (r *personRec) samePerson(p *b2b.Person) bool {
+	for f := range nPersonScalars {
+		if r.f[f] != personField(p, f) {
+			return false
+		}
+	}
+	if !r.at.Equal(p.UpdatedAt) {
+		return false
+	}
+	c, a := r.consent(), r.attrs()
+	return (len(c) == 0 && len(p.Consent) == 0 || reflect.DeepEqual(c, p.Consent)) &&
+		(len(a) == 0 && len(p.Attributes) == 0 || reflect.DeepEqual(a, p.Attributes))
 }
 
 // goldenPerson is the state of a golden person, held by its root record:
-// for each field, the record whose value wins.
+// for each field, the record whose value wins. Golden persons live in a
+// slab (Graph.goldens) and are reused once merged away or erased.
 type goldenPerson struct {
-	id       b2b.PersonID
 	win      [nPersonScalars]int32
 	consent  []keyWin
 	attrs    []keyWin
 	uniq     []identKey
+	uniq0    [1]identKey // first backing array of uniq
 	hasOther bool
 	primary  link
 	more     []link
@@ -146,6 +255,26 @@ type goldenPerson struct {
 type keyWin struct {
 	key string
 	rec int32
+}
+
+// newGolden returns an empty golden person.
+func (g *Graph) newGolden() *goldenPerson {
+	var gp *goldenPerson
+	if n := len(g.gfree); n > 0 {
+		gp, g.gfree = g.gfree[n-1], g.gfree[:n-1]
+	} else {
+		gp = g.goldens.at(g.goldens.add())
+	}
+	gp.uniq = gp.uniq0[:0]
+	g.resetGolden(gp)
+	return gp
+}
+
+// freeGolden clears a golden person that no record holds any more, for
+// reuse.
+func (g *Graph) freeGolden(gp *goldenPerson) {
+	*gp = goldenPerson{}
+	g.gfree = append(g.gfree, gp)
 }
 
 func (g *Graph) pfind(i int32) int32 {
@@ -176,15 +305,19 @@ func (g *Graph) AddPerson(rec PersonRecord) (PersonResult, error) {
 	if j, found := g.pkeyMap(src).getOrPut(rec.RecordID, i); found {
 		return g.updatePerson(j, &rec, idents, extra), nil
 	}
-	g.precs.add(personRec{
-		p: rec.Person, recordID: rec.RecordID, extra: extra, accts: accountStrings(rec.OtherAccounts),
-		parent: i, next: i, src: src,
-	})
+	r := g.precs.at(g.precs.add())
+	r.setPerson(&rec.Person)
+	r.recordID, r.parent, r.next, r.src = rec.RecordID, i, i, src
+	for _, k := range extra {
+		r.addExtra(k)
+	}
+	if accts := accountStrings(rec.OtherAccounts); accts != nil {
+		r.sidePart().accts = accts
+	}
 	g.nprecs++
-	gp := &goldenPerson{}
-	g.precs.at(i).g = gp
+	gp := g.newGolden()
+	r.g = gp
 	g.persons++
-	g.resetGolden(gp)
 	g.applyPerson(gp, i)
 	res := PersonResult{Outcome: Created}
 	g.linkPerson(i, idents, &res, i)
@@ -194,7 +327,7 @@ func (g *Graph) AddPerson(rec PersonRecord) (PersonResult, error) {
 	}
 	res.LinksChanged = g.resolvePerson(root)
 	res.Person = g.personID(root)
-	g.stats.Outcomes[res.Outcome]++
+	g.count(res.Outcome)
 	return res, nil
 }
 
@@ -204,12 +337,12 @@ func (g *Graph) AddPerson(rec PersonRecord) (PersonResult, error) {
 // the email.
 func (g *Graph) preparePerson(rec *PersonRecord, buf []identKey) ([]identKey, []identKey, error) {
 	var ps b2b.Problems
-	if strings.TrimSpace(rec.Source) == "" {
+	if blank(rec.Source) {
 		ps.Addf("source", "is required")
-	} else if strings.ContainsRune(rec.Source, ':') {
+	} else if strings.IndexByte(rec.Source, ':') >= 0 {
 		ps.Addf("source", "%q must not contain ':'", rec.Source)
 	}
-	if strings.TrimSpace(rec.RecordID) == "" {
+	if blank(rec.RecordID) {
 		ps.Addf("recordId", "is required")
 	}
 	if rec.Time.IsZero() {
@@ -244,20 +377,18 @@ func (g *Graph) preparePerson(rec *PersonRecord, buf []identKey) ([]identKey, []
 		ps.Add("person", cp.Validate())
 	}
 	if p.AccountID != "" {
-		p.AccountID = b2b.AccountID(strings.TrimSpace(string(p.AccountID)))
+		p.AccountID = b2b.AccountID(trimSpace(string(p.AccountID)))
 		if p.AccountID == "" {
 			ps.Addf("person.accountId", "is blank")
 		}
 	}
 	for i, a := range rec.OtherAccounts {
-		if strings.TrimSpace(string(a)) == "" {
+		if blank(string(a)) {
 			ps.Addf(fmt.Sprintf("otherAccounts[%d]", i), "is blank")
 		}
 	}
-	var extra []identKey
-	if len(rec.Identifiers) > 0 {
-		extra = make([]identKey, 0, len(rec.Identifiers))
-	}
+	// extra shares buf with idents: idents is built after it, from its end.
+	extra := buf[:0]
 	for i, id := range rec.Identifiers {
 		k, changed, err := g.normIdent(id)
 		if err != nil {
@@ -276,10 +407,10 @@ func (g *Graph) preparePerson(rec *PersonRecord, buf []identKey) ([]identKey, []
 			extra = append(extra, k)
 		}
 	}
-	if err := ps.Err("person record %s:%s", rec.Source, rec.RecordID); err != nil {
-		return nil, nil, err
+	if ps.Len() > 0 {
+		return nil, nil, ps.Err("person record %s:%s", rec.Source, rec.RecordID)
 	}
-	idents := buf
+	idents := extra[len(extra):]
 	for _, k := range extra {
 		if k.ns.spec.Unique {
 			idents = append(idents, k)
@@ -302,7 +433,7 @@ func accountStrings(as []b2b.AccountID) []string {
 	}
 	out := make([]string, 0, len(as))
 	for _, a := range as {
-		if s := strings.TrimSpace(string(a)); !slices.Contains(out, s) {
+		if s := trimSpace(string(a)); !slices.Contains(out, s) {
 			out = append(out, s)
 		}
 	}
@@ -362,7 +493,7 @@ func (g *Graph) personConflict(a, b int32, k identKey, rec int32) (Conflict, boo
 	return Conflict{
 		Kind:       kind,
 		Identifier: k.id(),
-		Record:     RecordRef{r.p.Source, r.recordID},
+		Record:     RecordRef{g.sources.names[r.src], r.recordID},
 		Kept:       string(g.personID(a)),
 		Other:      string(g.personID(b)),
 		Detail:     detail,
@@ -371,7 +502,7 @@ func (g *Graph) personConflict(a, b int32, k identKey, rec int32) (Conflict, boo
 
 func (g *Graph) goldenValue(gp *goldenPerson, f int) string {
 	if w := gp.win[f]; w >= 0 {
-		return personField(&g.precs.at(w).p, f)
+		return g.precs.at(w).f[f]
 	}
 	return ""
 }
@@ -402,6 +533,7 @@ func (g *Graph) mergePersons(root, loser int32) {
 	pr.next, pl.next = pl.next, pr.next
 	pl.parent = root
 	pl.g = nil
+	g.freeGolden(l)
 	g.persons--
 }
 
@@ -416,27 +548,29 @@ func (g *Graph) resetGolden(gp *goldenPerson) {
 func (g *Graph) applyPerson(gp *goldenPerson, m int32) {
 	r := g.precs.at(m)
 	for f := range nPersonScalars {
-		if personField(&r.p, f) != "" && (gp.win[f] < 0 || g.pBetter(m, gp.win[f], f)) {
+		if r.f[f] != "" && (gp.win[f] < 0 || g.pBetter(m, gp.win[f], f)) {
 			gp.win[f] = m
 		}
 	}
-	for ch := range r.p.Consent {
-		g.offerConsent(gp, ch, m)
+	if r.side != nil {
+		for ch := range r.side.consent {
+			g.offerConsent(gp, ch, m)
+		}
+		for k := range r.side.attrs {
+			g.offerAttr(gp, k, m)
+		}
+		gp.hasOther = gp.hasOther || len(r.side.accts) > 0
 	}
-	for k := range r.p.Attributes {
-		g.offerAttr(gp, k, m)
-	}
-	for _, k := range r.extra {
+	for k := range r.extras {
 		if k.ns.spec.Unique && !slices.Contains(gp.uniq, k) {
 			gp.uniq = append(gp.uniq, k)
 		}
 	}
-	if r.p.Email != "" && g.nsEmail.spec.Unique {
-		if k := (identKey{g.nsEmail, r.p.Email}); !slices.Contains(gp.uniq, k) {
+	if r.email() != "" && g.nsEmail.spec.Unique {
+		if k := (identKey{g.nsEmail, r.email()}); !slices.Contains(gp.uniq, k) {
 			gp.uniq = append(gp.uniq, k)
 		}
 	}
-	gp.hasOther = gp.hasOther || len(r.accts) > 0
 }
 
 func (g *Graph) offerConsent(gp *goldenPerson, ch string, m int32) {
@@ -466,17 +600,17 @@ func (g *Graph) offerAttr(gp *goldenPerson, key string, m int32) {
 // pBetter reports whether record x's value of field f beats record y's.
 func (g *Graph) pBetter(x, y int32, f int) bool {
 	rx, ry := g.precs.at(x), g.precs.at(y)
-	return better(g.pRules[f], rx.src, ry.src, rx.p.UpdatedAt, ry.p.UpdatedAt, x, y)
+	return better(g.pRules[f], rx.src, ry.src, rx.at, ry.at, x, y)
 }
 
 func (g *Graph) consentBetter(x, y int32, ch string) bool {
 	rx, ry := g.precs.at(x), g.precs.at(y)
-	tx, ty := rx.p.Consent[ch].At, ry.p.Consent[ch].At
+	tx, ty := rx.consent()[ch].At, ry.consent()[ch].At
 	if tx.IsZero() {
-		tx = rx.p.UpdatedAt
+		tx = rx.at
 	}
 	if ty.IsZero() {
-		ty = ry.p.UpdatedAt
+		ty = ry.at
 	}
 	return better(g.pRules[pfConsent], rx.src, ry.src, tx, ty, x, y)
 }
@@ -497,48 +631,53 @@ func better(rule *rankedRule, sx, sy uint16, tx, ty time.Time, x, y int32) bool 
 func (g *Graph) updatePerson(i int32, rec *PersonRecord, idents, extra []identKey) PersonResult {
 	old := g.precs.at(i)
 	res := PersonResult{}
-	switch c := rec.Time.Compare(old.p.UpdatedAt); {
+	switch c := rec.Time.Compare(old.at); {
 	case c < 0:
 		res.Outcome = Stale
-	case c == 0 && reflect.DeepEqual(old.p, rec.Person) && containsAll(old.extra, extra) &&
-		containsAllStr(old.accts, accountStrings(rec.OtherAccounts)):
+	case c == 0 && old.samePerson(&rec.Person) && recHasAll(old, extra) &&
+		containsAllStr(old.accts(), accountStrings(rec.OtherAccounts)):
 		res.Outcome = Duplicate
 	}
 	if res.Outcome != "" {
-		g.stats.Outcomes[res.Outcome]++
+		g.count(res.Outcome)
 		res.Person = g.personID(g.pfind(i))
 		return res
 	}
 	res.Outcome = Updated
 	// Identifiers accumulate: the old email stays an identifier of the record.
-	if old.p.Email != "" && old.p.Email != rec.Person.Email {
-		if k := (identKey{g.nsEmail, old.p.Email}); !slices.Contains(old.extra, k) {
-			old.extra = append(old.extra, k)
-		}
+	if old.email() != "" && old.email() != rec.Person.Email {
+		old.addExtra(identKey{g.nsEmail, old.email()})
 	}
 	for _, k := range extra {
-		if !slices.Contains(old.extra, k) {
-			old.extra = append(old.extra, k)
-		}
+		old.addExtra(k)
 	}
 	for _, a := range accountStrings(rec.OtherAccounts) {
-		if !slices.Contains(old.accts, a) {
-			old.accts = append(old.accts, a)
+		if !slices.Contains(old.accts(), a) {
+			old.sidePart().accts = append(old.side.accts, a)
 		}
 	}
-	old.p = rec.Person
+	old.setPerson(&rec.Person)
 	g.recomputePerson(g.pfind(i))
 	g.linkPerson(i, idents, &res, -1)
 	root := g.pfind(i)
 	res.LinksChanged = g.resolvePerson(root)
 	res.Person = g.personID(root)
-	g.stats.Outcomes[res.Outcome]++
+	g.count(res.Outcome)
 	return res
 }
 
-func containsAll(have, want []identKey) bool {
+func containsAllIdents(have, want []identKey) bool {
 	for _, w := range want {
 		if !slices.Contains(have, w) {
+			return false
+		}
+	}
+	return true
+}
+
+func recHasAll(r *personRec, want []identKey) bool {
+	for _, w := range want {
+		if !r.hasExtra(w) {
 			return false
 		}
 	}
@@ -582,10 +721,6 @@ func (g *Graph) members(root int32) func(func(int32) bool) {
 // personID returns the ID of the golden person rooted at root: the source
 // and record ID of its oldest record ("salesforce:0035e00000Abcde").
 func (g *Graph) personID(root int32) b2b.PersonID {
-	gp := g.precs.at(root).g
-	if gp.id == "" {
-		r := g.precs.at(root)
-		gp.id = b2b.PersonID(r.p.Source + ":" + r.recordID)
-	}
-	return gp.id
+	r := g.precs.at(root)
+	return b2b.PersonID(g.sources.names[r.src] + ":" + r.recordID)
 }

@@ -118,7 +118,7 @@ func (g *Graph) computeLinks(root int32, gp *goldenPerson, explain *[]why) (prim
 	}
 	if gp.hasOther {
 		for m := range g.members(root) {
-			for _, ref := range g.precs.at(m).accts {
+			for _, ref := range g.precs.at(m).accts() {
 				a := g.accountRoot(ref)
 				if a < 0 {
 					if explain != nil {

@@ -43,11 +43,12 @@ func (g *Graph) Snapshot() State {
 		if r.dead {
 			continue
 		}
-		rec := PersonRecord{Source: r.p.Source, RecordID: r.recordID, Person: r.p, Time: r.p.UpdatedAt}
-		for _, k := range r.extra {
+		src := g.sources.names[r.src]
+		rec := PersonRecord{Source: src, RecordID: r.recordID, Person: r.person(src), Time: r.at}
+		for k := range r.extras {
 			rec.Identifiers = append(rec.Identifiers, k.id())
 		}
-		for _, a := range r.accts {
+		for _, a := range r.accts() {
 			rec.OtherAccounts = append(rec.OtherAccounts, b2b.AccountID(a))
 		}
 		st.Persons = append(st.Persons, PersonState{Record: rec, Person: g.personID(g.pfind(int32(i)))})
@@ -102,10 +103,17 @@ func Restore(cfg Config, st State) (*Graph, error) {
 			ps.Add(fmt.Sprintf("persons[%d].record", n), err)
 			continue
 		}
-		i := g.precs.len()
 		src := g.sources.intern(rec.Source)
-		g.precs.add(personRec{p: rec.Person, recordID: rec.RecordID, extra: extra,
-			accts: accountStrings(rec.OtherAccounts), parent: i, next: i, src: src})
+		i := g.precs.add()
+		r := g.precs.at(i)
+		r.setPerson(&rec.Person)
+		r.recordID, r.parent, r.next, r.src = rec.RecordID, i, i, src
+		for _, k := range extra {
+			r.addExtra(k)
+		}
+		if accts := accountStrings(rec.OtherAccounts); accts != nil {
+			r.sidePart().accts = accts
+		}
 		g.pkeyMap(src).put(rec.RecordID, i)
 		g.nprecs++
 		if root, ok := proots[s.Person]; ok {
@@ -116,7 +124,7 @@ func Restore(cfg Config, st State) (*Graph, error) {
 			ps.Addf(fmt.Sprintf("persons[%d].person", n), "first record of person %q is %q", s.Person, own)
 		} else {
 			proots[s.Person] = i
-			g.precs.at(i).g = &goldenPerson{}
+			g.precs.at(i).g = g.newGolden()
 			g.persons++
 		}
 		for _, k := range idents {
