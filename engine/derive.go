@@ -76,10 +76,16 @@ func (ps *pass) derive() {
 	st.Revision++
 }
 
-// personScore is a person's score under the group model, with journey
-// adjustments.
+// personScore is a person's score under the default group model, with
+// journey adjustments.
 func (ps *pass) personScore(id b2b.PersonID) float64 {
-	s := ps.p.GroupScorer
+	return ps.personScoreIn("", id)
+}
+
+// personScoreIn is a person's score under the model of an interest's
+// groups.
+func (ps *pass) personScoreIn(interest string, id b2b.PersonID) float64 {
+	s := ps.p.ScorerFor(interest)
 	var v float64
 	if l := ps.st.Scores[s.Name()]; l != nil {
 		if x, err := s.Score(l, id, ps.now); err == nil {
@@ -132,11 +138,12 @@ func (ps *pass) groupScores() {
 	for i := range st.Groups {
 		g := &st.Groups[i]
 		sg := ps.scoringGroup(g)
-		cur := sg.Aggregate(ps.personScore, ps.now)
+		scorer := ps.p.ScorerFor(g.Interest)
+		cur := sg.Aggregate(func(id b2b.PersonID) float64 { return ps.personScoreIn(g.Interest, id) }, ps.now)
 		score := cur.Score + st.Adjustments["group/"+g.ID]
 		var velocity float64
-		if l := st.Scores[ps.p.GroupScorer.Name()]; l != nil {
-			if v, err := ps.p.GroupScorer.GroupVelocity(sg, l, ps.now, window); err == nil {
+		if l := st.Scores[scorer.Name()]; l != nil {
+			if v, err := scorer.GroupVelocity(sg, l, ps.now, window); err == nil {
 				velocity = v.Change
 			}
 		}
@@ -268,7 +275,7 @@ func (ps *pass) features(g *buyinggroup.Group) qualify.Features {
 	members := map[b2b.PersonID]bool{}
 	for _, m := range g.Members {
 		members[m.Person] = true
-		if ps.personScore(m.Person) >= ps.p.EngagedScore() {
+		if ps.personScoreIn(g.Interest, m.Person) >= ps.p.EngagedScore() {
 			engaged[m.Role] = true
 		}
 	}
@@ -335,7 +342,7 @@ func (ps *pass) channelGroup(g *buyinggroup.Group) channel.GroupView {
 			continue
 		}
 		v.Members = append(v.Members, channel.MemberView{Person: m.Person, Name: pe.Person.Name(), Title: pe.Person.Title, Email: pe.Person.Email,
-			Role: m.Role, Persona: personaOf(&pe.Person), Score: ps.personScore(m.Person), Reason: m.Explain()})
+			Role: m.Role, Persona: personaOf(&pe.Person), Score: ps.personScoreIn(g.Interest, m.Person), Reason: m.Explain()})
 	}
 	return v
 }

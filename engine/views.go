@@ -97,7 +97,7 @@ func (e *Engine) Account(ctx context.Context, id b2b.AccountID, now time.Time) (
 	for i := range st.Groups {
 		g := st.Groups[i]
 		gv := GroupView{Group: g, Name: ps.channelGroup(&g).Name, Readiness: st.Readiness[g.ID]}
-		gv.Score = ps.scoringGroup(&g).Aggregate(ps.personScore, now)
+		gv.Score = ps.scoringGroup(&g).Aggregate(func(id b2b.PersonID) float64 { return ps.personScoreIn(g.Interest, id) }, now)
 		if gs := st.GroupScores[g.ID]; gs != nil {
 			gv.Velocity = gs.Velocity
 		}

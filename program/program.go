@@ -23,6 +23,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
@@ -74,6 +75,10 @@ type Definitions struct {
 type GroupScore struct {
 	// Model names the scoring model; empty means the first one.
 	Model string `json:"model,omitempty"`
+	// Models names, per solution interest ID, the model its groups score
+	// with instead of Model (one model per interest, so that each group's
+	// score follows the engagement with its own solution).
+	Models map[string]string `json:"models,omitempty"`
 	// Aggregation: sum (default), average, role_weighted_sum or
 	// min_per_required_role (see package scoring).
 	Aggregation scoring.Aggregation `json:"aggregation,omitempty"`
@@ -128,6 +133,7 @@ type Program struct {
 	// the one group scores use.
 	Scorers     []*scoring.Scorer
 	GroupScorer *scoring.Scorer
+	byInterest  map[string]*scoring.Scorer
 	GroupScore  GroupScore
 	// Audiences is nil when the program defines none.
 	Audiences *audience.Evaluator
@@ -143,6 +149,14 @@ type Program struct {
 
 // Definitions returns the definitions the program was compiled from.
 func (p *Program) Definitions() Definitions { return p.defs }
+
+// ScorerFor returns the scoring model the groups of an interest use.
+func (p *Program) ScorerFor(interest string) *scoring.Scorer {
+	if s, ok := p.byInterest[interest]; ok {
+		return s
+	}
+	return p.GroupScorer
+}
 
 // VelocityWindow returns the group velocity window.
 func (p *Program) VelocityWindow() time.Duration {
@@ -268,6 +282,24 @@ func (p *Program) compileGroupScore(ps *b2b.Problems) {
 		if p.GroupScorer == nil {
 			ps.Addf("groupScore.model", "unknown scoring model %q", gs.Model)
 		}
+	}
+	for _, interest := range slices.Sorted(maps.Keys(gs.Models)) {
+		name := gs.Models[interest]
+		path := fmt.Sprintf("groupScore.models[%q]", interest)
+		if p.Groups != nil {
+			if _, ok := p.Groups.Interest(interest); !ok {
+				ps.Addf(path, "unknown solution interest %q", interest)
+			}
+		}
+		i := slices.IndexFunc(p.Scorers, func(s *scoring.Scorer) bool { return s.Name() == name })
+		if i < 0 {
+			ps.Addf(path, "unknown scoring model %q", name)
+			continue
+		}
+		if p.byInterest == nil {
+			p.byInterest = map[string]*scoring.Scorer{}
+		}
+		p.byInterest[interest] = p.Scorers[i]
 	}
 	if gs.Aggregation == "" {
 		p.GroupScore.Aggregation = scoring.AggSum
