@@ -12,6 +12,9 @@ import (
 //	account.employees >= 500 && account.industry in ["Software", "Fintech"]
 type AccountEnv struct {
 	Account b2b.Account `expr:"account"`
+	// Opportunities are the account's CRM deals, for cross-sell rules:
+	// any(opportunities, .solutionInterest == "data-platform" && .status == "won").
+	Opportunities []b2b.Opportunity `expr:"opportunities"`
 	Now     time.Time   `expr:"now"`
 }
 

@@ -142,7 +142,7 @@ func (e *Evaluator) Account(in AccountInput, now time.Time) (AccountResult, erro
 		}
 		existing[g.Interest] = g
 	}
-	applicable, err := e.q.Applicable(acct, now)
+	applicable, err := e.q.ApplicableWith(acct, in.Opportunities, now)
 	if err != nil {
 		return res, err
 	}

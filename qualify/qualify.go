@@ -229,9 +229,15 @@ func (e *Evaluator) Stats() Stats { return e.stats }
 // Applicable returns the indexes (in catalog order) of the interests that
 // apply to an account.
 func (q *Qualifier) Applicable(account *b2b.Account, now time.Time) ([]int, error) {
+	return q.ApplicableWith(account, nil, now)
+}
+
+// ApplicableWith is [Qualifier.Applicable] for an account with its CRM
+// opportunities, which cross-sell applicability rules read.
+func (q *Qualifier) ApplicableWith(account *b2b.Account, opps []b2b.Opportunity, now time.Time) ([]int, error) {
 	var out []int
 	for i, in := range q.interests {
-		ok, err := in.AppliesTo(account, now)
+		ok, err := in.AppliesWith(account, opps, now)
 		if err != nil {
 			return nil, fmt.Errorf("account %q: %w", account.ID, err)
 		}
