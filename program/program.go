@@ -364,7 +364,14 @@ func (p *Program) compileChannels(ps *b2b.Problems, eng rules.Engine) {
 		return
 	}
 	p.Templates = tpl
-	for i, r := range p.defs.Alerts {
+	// An alert rule without a template uses the sales-alert template.
+	alerts := slices.Clone(p.defs.Alerts)
+	for i := range alerts {
+		if alerts[i].Template == "" {
+			alerts[i].Template = AlertTemplate
+		}
+	}
+	for i, r := range alerts {
 		if r.Template != "" && !tpl.HasEmail(r.Template) {
 			ps.Addf(fmt.Sprintf("alerts[%d].template", i), "unknown email template %q", r.Template)
 		}
@@ -379,7 +386,7 @@ func (p *Program) compileChannels(ps *b2b.Problems, eng rules.Engine) {
 		if routing.FallbackQueue == "" {
 			ps.Addf("routing.fallbackQueue", "is required when alerts are defined")
 		} else {
-			al, err := channel.NewAlerter(channel.AlerterConfig{Rules: p.defs.Alerts, Routing: routing, Engine: eng})
+			al, err := channel.NewAlerter(channel.AlerterConfig{Rules: alerts, Routing: routing, Engine: eng})
 			if err != nil {
 				ps.Add("alerts", err)
 			}
