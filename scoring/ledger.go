@@ -1,6 +1,7 @@
 package scoring
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"slices"
@@ -90,50 +91,115 @@ func (r *Report) String() string {
 // Ingest applies a batch to the ledger at time now and reports what became
 // of each activity (see [Scorer.Apply]). An activity's Account, when set,
 // is not checked against the batch's account: routing activities to
-// accounts is the caller's job.
+// accounts is the caller's job. Ingest uses a fresh [Applier]; a host that
+// ingests batch after batch keeps one and calls [Applier.Ingest].
 func (s *Scorer) Ingest(l *Ledger, b Batch, now time.Time) Report {
+	return s.NewApplier().Ingest(l, b, now)
+}
+
+// Ingest applies a batch to the ledger at time now, person by person (each
+// person's activities in one [Applier.ApplyPerson] pass, in batch order),
+// and reports what became of each activity. The ledger and the report are
+// exactly those of applying the activities one by one in batch order;
+// lists in the report are in batch order.
+func (ap *Applier) Ingest(l *Ledger, b Batch, now time.Time) Report {
 	var r Report
 	if l.Persons == nil {
 		l.Persons = map[b2b.PersonID]*PersonState{}
 	}
+	// Group the activities by person: group[i] is the person of activity i
+	// in order of first appearance, -1 for an unknown person.
+	group := make([]int32, len(b.Activities))
+	index := map[b2b.PersonID]int32{}
+	var ids []b2b.PersonID
+	var people []*b2b.Person
+	var size []int32
 	for i := range b.Activities {
 		a := &b.Activities[i]
-		p := b.Persons[a.Person]
-		if p == nil {
+		g, seen := index[a.Person]
+		if !seen {
+			g = -1
+			if p := b.Persons[a.Person]; p != nil {
+				g = int32(len(ids))
+				ids = append(ids, a.Person)
+				people = append(people, p)
+				size = append(size, 0)
+			}
+			index[a.Person] = g
+		}
+		group[i] = g
+		if g < 0 {
 			r.UnknownPersons = append(r.UnknownPersons, *a)
 			continue
 		}
-		st := l.Persons[a.Person]
+		size[g]++
+	}
+	// A counting sort by group, stable, so each person's activities keep
+	// batch order.
+	start := make([]int32, len(ids)+1)
+	for g, n := range size {
+		start[g+1] = start[g] + n
+	}
+	order := make([]int32, start[len(ids)])
+	acts := make([]*b2b.Activity, len(order))
+	next := append([]int32(nil), start[:len(ids)]...)
+	for i, g := range group {
+		if g >= 0 {
+			order[next[g]] = int32(i)
+			acts[next[g]] = &b.Activities[i]
+			next[g]++
+		}
+	}
+	type refusal struct {
+		at int32
+		Refusal
+	}
+	var refused, ruleErrs []refusal
+	for g, id := range ids {
+		lo, hi := start[g], start[g+1]
+		st := l.Persons[id]
 		fresh := st == nil
 		if fresh {
 			st = &PersonState{}
 		}
-		out, err := s.Apply(st, a, p, b.Account, now)
-		if err != nil {
-			r.Refused = append(r.Refused, Refusal{Activity: *a, Err: err})
-			continue
-		}
-		if fresh && (len(st.Credits) > 0 || len(st.Past) > 0) {
-			l.Persons[a.Person] = st
-		}
-		for _, e := range out.RuleErrors {
-			r.RuleErrors = append(r.RuleErrors, Refusal{Activity: *a, Err: e})
-		}
-		switch out.Status {
-		case Credited:
-			r.Credited++
-		case Unmatched:
-			r.Unmatched++
-		case Capped:
-			r.Capped++
-		case Duplicate:
-			r.Duplicates++
-		case UnknownType:
-			if r.UnknownTypes == nil {
-				r.UnknownTypes = map[string]int{}
+		ap.ApplyPerson(st, acts[lo:hi], people[g], b.Account, now, func(k int, out Outcome, err error) {
+			at := order[int(lo)+k]
+			a := acts[int(lo)+k]
+			if err != nil {
+				refused = append(refused, refusal{at, Refusal{Activity: *a, Err: err}})
+				return
 			}
-			r.UnknownTypes[a.Type]++
+			for _, e := range out.RuleErrors {
+				ruleErrs = append(ruleErrs, refusal{at, Refusal{Activity: *a, Err: e}})
+			}
+			switch out.Status {
+			case Credited:
+				r.Credited++
+			case Unmatched:
+				r.Unmatched++
+			case Capped:
+				r.Capped++
+			case Duplicate:
+				r.Duplicates++
+			case UnknownType:
+				if r.UnknownTypes == nil {
+					r.UnknownTypes = map[string]int{}
+				}
+				r.UnknownTypes[a.Type]++
+			}
+		})
+		if fresh && (len(st.Credits) > 0 || len(st.Past) > 0) {
+			l.Persons[id] = st
 		}
+	}
+	byBatchOrder := func(x, y refusal) int { return cmp.Compare(x.at, y.at) }
+	slices.SortStableFunc(refused, byBatchOrder)
+	slices.SortStableFunc(ruleErrs, byBatchOrder)
+	for _, f := range refused {
+		r.Refused = append(r.Refused, f.Refusal)
+	}
+	for _, f := range ruleErrs {
+		r.RuleErrors = append(r.RuleErrors, f.Refusal)
 	}
 	return r
 }
