@@ -97,9 +97,8 @@ func (s *Scorer) Ingest(l *Ledger, b Batch, now time.Time) Report {
 	return s.NewApplier().Ingest(l, b, now)
 }
 
-// Ingest applies a batch to the ledger at time now, person by person (each
-// person's activities in one [Applier.ApplyPerson] pass, in batch order),
-// and reports what became of each activity. The ledger and the report are
+// Ingest applies a batch to the ledger at time now, person by person (see
+// [Applier.ApplyIndexed]), and reports what became of each activity. The ledger and the report are
 // exactly those of applying the activities one by one in batch order;
 // lists in the report are in batch order.
 func (ap *Applier) Ingest(l *Ledger, b Batch, now time.Time) Report {
@@ -107,13 +106,12 @@ func (ap *Applier) Ingest(l *Ledger, b Batch, now time.Time) Report {
 	if l.Persons == nil {
 		l.Persons = map[b2b.PersonID]*PersonState{}
 	}
-	// Group the activities by person: group[i] is the person of activity i
-	// in order of first appearance, -1 for an unknown person.
-	group := make([]int32, len(b.Activities))
+	// Index the batch's persons in order of first appearance; -1 for an
+	// unknown person, whose activities are returned.
+	who := make([]int32, len(b.Activities))
 	index := map[b2b.PersonID]int32{}
 	var ids []b2b.PersonID
 	var people []*b2b.Person
-	var size []int32
 	for i := range b.Activities {
 		a := &b.Activities[i]
 		g, seen := index[a.Person]
@@ -123,73 +121,59 @@ func (ap *Applier) Ingest(l *Ledger, b Batch, now time.Time) Report {
 				g = int32(len(ids))
 				ids = append(ids, a.Person)
 				people = append(people, p)
-				size = append(size, 0)
 			}
 			index[a.Person] = g
 		}
-		group[i] = g
+		who[i] = g
 		if g < 0 {
 			r.UnknownPersons = append(r.UnknownPersons, *a)
-			continue
 		}
-		size[g]++
 	}
-	// A counting sort by group, stable, so each person's activities keep
-	// batch order.
-	start := make([]int32, len(ids)+1)
-	for g, n := range size {
-		start[g+1] = start[g] + n
-	}
-	order := make([]int32, start[len(ids)])
-	acts := make([]*b2b.Activity, len(order))
-	next := append([]int32(nil), start[:len(ids)]...)
-	for i, g := range group {
-		if g >= 0 {
-			order[next[g]] = int32(i)
-			acts[next[g]] = &b.Activities[i]
-			next[g]++
+	states := make([]*PersonState, len(ids))
+	target := func(g int32) (*PersonState, *b2b.Person, *b2b.Account) {
+		st := l.Persons[ids[g]]
+		if st == nil {
+			st = &PersonState{}
 		}
+		states[g] = st
+		return st, people[g], b.Account
 	}
 	type refusal struct {
 		at int32
 		Refusal
 	}
 	var refused, ruleErrs []refusal
-	for g, id := range ids {
-		lo, hi := start[g], start[g+1]
-		st := l.Persons[id]
-		fresh := st == nil
-		if fresh {
-			st = &PersonState{}
+	each := func(i int, out Outcome, err error) {
+		at := int32(i)
+		a := &b.Activities[i]
+		if err != nil {
+			refused = append(refused, refusal{at, Refusal{Activity: *a, Err: err}})
+			return
 		}
-		ap.ApplyPerson(st, acts[lo:hi], people[g], b.Account, now, func(k int, out Outcome, err error) {
-			at := order[int(lo)+k]
-			a := acts[int(lo)+k]
-			if err != nil {
-				refused = append(refused, refusal{at, Refusal{Activity: *a, Err: err}})
-				return
+		for _, e := range out.RuleErrors {
+			ruleErrs = append(ruleErrs, refusal{at, Refusal{Activity: *a, Err: e}})
+		}
+		switch out.Status {
+		case Credited:
+			r.Credited++
+		case Unmatched:
+			r.Unmatched++
+		case Capped:
+			r.Capped++
+		case Duplicate:
+			r.Duplicates++
+		case UnknownType:
+			if r.UnknownTypes == nil {
+				r.UnknownTypes = map[string]int{}
 			}
-			for _, e := range out.RuleErrors {
-				ruleErrs = append(ruleErrs, refusal{at, Refusal{Activity: *a, Err: e}})
-			}
-			switch out.Status {
-			case Credited:
-				r.Credited++
-			case Unmatched:
-				r.Unmatched++
-			case Capped:
-				r.Capped++
-			case Duplicate:
-				r.Duplicates++
-			case UnknownType:
-				if r.UnknownTypes == nil {
-					r.UnknownTypes = map[string]int{}
-				}
-				r.UnknownTypes[a.Type]++
-			}
-		})
-		if fresh && (len(st.Credits) > 0 || len(st.Past) > 0) {
-			l.Persons[id] = st
+			r.UnknownTypes[a.Type]++
+		}
+	}
+	// The indexes are in range by construction.
+	_ = ap.ApplyIndexed(b.Activities, who, len(ids), target, now, each)
+	for g, st := range states {
+		if _, stored := l.Persons[ids[g]]; !stored && (len(st.Credits) > 0 || len(st.Past) > 0) {
+			l.Persons[ids[g]] = st
 		}
 	}
 	byBatchOrder := func(x, y refusal) int { return cmp.Compare(x.at, y.at) }

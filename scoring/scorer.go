@@ -114,6 +114,12 @@ func (e *HorizonError) Error() string {
 
 func (e *HorizonError) Is(target error) bool { return target == ErrBeyondHorizon }
 
+// typeRules are the rules (indexes, in model order) of one activity type.
+type typeRules struct {
+	name  string
+	rules []uint16
+}
+
 type compiledRule struct {
 	Rule
 	index uint16
@@ -127,7 +133,8 @@ type Scorer struct {
 	model    Model
 	cfg      Config
 	rules    []compiledRule
-	byType   map[string][]uint16
+	byType   map[string]int32 // index in types
+	types    []typeRules
 	halfLife float64 // nanoseconds; 0 = no decay
 	horizon  int64
 	future   int64
@@ -179,7 +186,7 @@ func build(m Model, cfg Config, ps *b2b.Problems) *Scorer {
 	s := &Scorer{
 		model:    m,
 		cfg:      cfg,
-		byType:   map[string][]uint16{},
+		byType:   map[string]int32{},
 		halfLife: float64(m.HalfLife),
 		horizon:  int64(cfg.Horizon),
 		future:   int64(cfg.FutureTolerance),
@@ -199,7 +206,13 @@ func build(m Model, cfg Config, ps *b2b.Problems) *Scorer {
 		}
 		s.rules = append(s.rules, cr)
 		for _, t := range r.Types {
-			s.byType[t] = append(s.byType[t], uint16(i))
+			ti, ok := s.byType[t]
+			if !ok {
+				ti = int32(len(s.types))
+				s.byType[t] = ti
+				s.types = append(s.types, typeRules{name: t})
+			}
+			s.types[ti].rules = append(s.types[ti].rules, uint16(i))
 		}
 	}
 	return s
@@ -271,7 +284,8 @@ type Outcome struct {
 // activities, an [Applier] does the same work with less (see there).
 func (s *Scorer) Apply(st *PersonState, a *b2b.Activity, p *b2b.Person, acct *b2b.Account, now time.Time) (Outcome, error) {
 	ap := Applier{s: s}
-	return ap.apply(st, a, p, acct, now, now.UnixNano())
+	pr := ap.prepare(a, 0)
+	return ap.apply(st, a, &pr, p, acct, now, now.UnixNano())
 }
 
 // standardTypes are the activity types of the b2b vocabulary.
