@@ -31,8 +31,7 @@ import (
 // An Applier is not safe for concurrent use: use one per goroutine.
 type Applier struct {
 	s     *Scorer
-	env   Env
-	act   b2b.Activity      // the activity with its type mapped (TypeMap)
+	env   *Env              // allocated on first use
 	pmemo []int8            // per rule: 0 unknown, 1 false, 2 true, for the current person
 	amemo []map[string]bool // per rule: results by attribute value
 
@@ -370,16 +369,19 @@ func (ap *Applier) cond(r *compiledRule, a *b2b.Activity, typ string, p *b2b.Per
 // eval evaluates a rule's condition on the activity.
 func (ap *Applier) eval(r *compiledRule, a *b2b.Activity, typ string, p *b2b.Person, acct *b2b.Account) (bool, error) {
 	if !ap.envReady {
+		if ap.env == nil {
+			ap.env = new(Env)
+		}
 		if typ != a.Type {
-			ap.act = *a
-			ap.act.Type = typ
-			a = &ap.act
+			c := *a
+			c.Type = typ
+			a = &c
 		}
 		if acct == nil {
 			acct = &ap.s.noAcct
 		}
-		ap.env = Env{Activity: a, Person: p, Account: acct, Now: a.Time}
+		*ap.env = Env{Activity: a, Person: p, Account: acct, Now: a.Time}
 		ap.envReady = true
 	}
-	return r.cond.Eval(&ap.env)
+	return r.cond.Eval(ap.env)
 }
