@@ -76,10 +76,23 @@
 //
 // [Scorer.Apply] does the same for one activity and one state.
 //
+// For volume, keep an [Applier] (one per goroutine) and give it whole
+// batches. [Applier.Ingest] takes a [Batch] and a [Ledger];
+// [Applier.ApplyIndexed] takes activities whose persons the host has
+// resolved to indexes into its own tables, with a function that returns
+// the state, person and account of an index. Both read each activity once
+// in memory order into a compact record, group the records by person (a
+// counting sort) and apply each person's activities in one pass
+// ([Applier.ApplyPerson]): the floor moves once, and a condition is not
+// evaluated again when what it reads has not changed (one that reads only
+// the person and the account: once per person per batch; one that reads
+// only one activity attribute: once per value of it). States and outcomes
+// are exactly those of Apply on each activity in batch order.
+//
 // How the state stays exact and bounded:
 //
-//   - Each counted activity is a [Credit] (activity ID and its hash, time,
-//     points, rule). The score at t is the sum of the credits up to t, each
+//   - Each counted activity is a [Credit] (activity key, time, points,
+//     rule: 32 bytes, no pointer). The score at t is the sum of the credits up to t, each
 //     decayed by 2^(-(t - time) / half-life): a closed form, computed on
 //     read. Nothing decays at write time, so arrival order cannot matter.
 //   - Credits are kept for a horizon ([Config.Horizon], 30 days by
@@ -89,20 +102,27 @@
 //     The state is a function of the set of activities delivered and the
 //     floor only, so any order of arrival and any number of re-deliveries
 //     give the same state, bit for bit.
-//   - Idempotency: an activity whose ID is among the credits is a
-//     duplicate. An activity that earned nothing (capped, no condition true)
+//   - Idempotency: an activity whose key ([ActivityKey], a 64-bit hash of
+//     its ID) is among the credits is a duplicate. The state keeps keys,
+//     not IDs, so that it holds no pointers: two IDs of one person with
+//     the same key would count once. With n activities of a person within
+//     the horizon the chance is about n²/2^65 (1e-14 for 1,000). An activity that earned nothing (capped, no condition true)
 //     is not stored; delivered again, it earns nothing again. A delivery
 //     older than the floor, duplicate or not, is refused as too late: it is
 //     never counted twice, and the caller learns that it was not applied.
 //   - Caps count in fixed calendar periods, which is order-independent (a
 //     sliding window is not): in each period the earliest Max activities (by
-//     time, then ID) count. A late activity earlier than the last counted
+//     time, then activity key) count. A late activity earlier than the last counted
 //     one takes its place. Credits of a capped rule stay until their whole
 //     period is older than the floor.
-//   - Memory per person: about 48 bytes plus the ID per credit within the
-//     horizon, 24 bytes per rule with folded credits, and 56 bytes of
-//     header. [Scorer.Compact] folds an idle person's old credits (call it
-//     before persisting).
+//   - Memory per person: 32 bytes per credit within the horizon (slices
+//     grow by doubling), 24 bytes per rule with folded credits, and 56
+//     bytes of header; only the header holds pointers, so a million states
+//     cost the garbage collector little to scan. [Scorer.Compact] folds an
+//     idle person's old credits (call it before persisting). A host that
+//     keeps millions of states in memory and has memory to spare may raise
+//     GOGC (say 200-400) to collect less often; scoring does not depend on
+//     it.
 //
 // A condition sees the activity, the person and the account as they are at
 // ingest, and now is the activity's time, so it answers the same whenever
@@ -117,7 +137,9 @@
 // change over a window (exact under decay; the window must lie within the
 // horizon, else [ErrBeyondHorizon]): 20 to 80 in two weeks says more than 80
 // held for six months. [Scorer.Explain] breaks a score down by rule and by
-// activity with decay applied, as data and in words:
+// activity with decay applied, as data and in words. The state knows an
+// activity by its key: [Explanation.NameActivities] names the lines from
+// activity IDs the host stores (unnamed lines show the key, #0123...):
 //
 //	ann scores 65.0 under model "data platform" at 2025-03-31T09:00:00Z; points halve every 30d
 //	  rule "form": 10.0 from 1 recent activities

@@ -45,6 +45,8 @@ func Example() {
 	fmt.Println(report.String())
 
 	x, _ := s.Explain("ann", ledger.State("ann"), days(30))
+	// The state keeps activity keys; the host names them from its store.
+	x.NameActivities("a1", "a2")
 	fmt.Println(x)
 	// Output:
 	// 4 activities: 2 credited, 0 unmatched, 0 capped, 1 duplicates, 1 for unknown persons (returned)

@@ -36,9 +36,13 @@ type RuleLine struct {
 	Recent, Older, Value float64
 }
 
-// An ActivityLine is one credit: an activity counted by a rule.
+// An ActivityLine is one credit: an activity counted by a rule. A state
+// remembers an activity by its key (see [Credit]), so Activity is empty
+// until [Explanation.NameActivities] names it; the line is still
+// identified by its time, rule and key.
 type ActivityLine struct {
-	Activity b2b.ActivityID
+	Activity b2b.ActivityID // "" until named
+	Key      uint64         // [ActivityKey] of the activity's ID
 	Rule     string
 	Time     time.Time
 	Points   float64
@@ -48,6 +52,9 @@ type ActivityLine struct {
 
 // Explain returns the breakdown of the person's score at t (t not before
 // the state's floor; see [Scorer.ScoreAt]). Credits after t are left out.
+// Activity lines carry the activity's key, not its ID (the state keeps no
+// IDs): pass the person's recent activity IDs, which the host stores with
+// the activities, to [Explanation.NameActivities] to show them.
 func (s *Scorer) Explain(id b2b.PersonID, st *PersonState, t time.Time) (Explanation, error) {
 	if st == nil {
 		st = &PersonState{}
@@ -81,7 +88,7 @@ func (s *Scorer) Explain(id b2b.PersonID, st *PersonState, t time.Time) (Explana
 		l := line(c.Rule)
 		l.Count++
 		l.Recent += c.Points * f
-		x.Activities = append(x.Activities, ActivityLine{Activity: c.Activity, Rule: s.ruleName(c.Rule), Time: c.Time(), Points: c.Points, Factor: f, Value: c.Points * f})
+		x.Activities = append(x.Activities, ActivityLine{Key: c.Key, Rule: s.ruleName(c.Rule), Time: c.Time(), Points: c.Points, Factor: f, Value: c.Points * f})
 	}
 	x.Score = s.scoreAt(st, at)
 	x.Display = s.Display(x.Score)
@@ -98,6 +105,30 @@ func (s *Scorer) Explain(id b2b.PersonID, st *PersonState, t time.Time) (Explana
 		x.Rules = append(x.Rules, l)
 	}
 	return x, nil
+}
+
+// NameActivities names the activity lines whose key is the key of one of
+// ids (IDs that match no line are ignored) and returns how many lines it
+// named. A host passes the IDs of the person's activities within the
+// horizon, which it stores anyway; the scoring state itself keeps only
+// keys, so that it holds no pointers.
+func (x *Explanation) NameActivities(ids ...b2b.ActivityID) int {
+	if len(x.Activities) == 0 || len(ids) == 0 {
+		return 0
+	}
+	byKey := make(map[uint64]b2b.ActivityID, len(ids))
+	for _, id := range ids {
+		byKey[ActivityKey(id)] = id
+	}
+	named := 0
+	for i := range x.Activities {
+		l := &x.Activities[i]
+		if id, ok := byKey[l.Key]; ok {
+			l.Activity = id
+			named++
+		}
+	}
+	return named
 }
 
 func (s *Scorer) ruleName(r uint16) string {
@@ -131,7 +162,11 @@ func (x Explanation) String() string {
 		}
 	}
 	for _, a := range x.Activities {
-		fmt.Fprintf(&b, "\n  %s %s %q: %+g points x %.3f = %.1f", a.Time.Format(time.RFC3339), a.Activity, a.Rule, a.Points, a.Factor, a.Value)
+		name := string(a.Activity)
+		if name == "" {
+			name = fmt.Sprintf("#%016x", a.Key)
+		}
+		fmt.Fprintf(&b, "\n  %s %s %q: %+g points x %.3f = %.1f", a.Time.Format(time.RFC3339), name, a.Rule, a.Points, a.Factor, a.Value)
 	}
 	return b.String()
 }

@@ -37,11 +37,19 @@ func TestExplainWithFoldedCredits(t *testing.T) {
 			{Rule: "event", Points: 40, Count: 1, Recent: 20, Older: 5, Value: 25},
 			{Rule: "unsubscribe", Points: -10, Count: 1, Recent: -5, Value: -5},
 		},
+		// Same time: in activity key order. The state keeps keys, not IDs.
 		Activities: []ActivityLine{
-			{Activity: "bye", Rule: "unsubscribe", Time: day(20), Points: -10, Factor: 0.5, Value: -5},
-			{Activity: "new", Rule: "event", Time: day(20), Points: 40, Factor: 0.5, Value: 20},
+			{Key: ActivityKey("bye"), Rule: "unsubscribe", Time: day(20), Points: -10, Factor: 0.5, Value: -5},
+			{Key: ActivityKey("new"), Rule: "event", Time: day(20), Points: 40, Factor: 0.5, Value: 20},
 		},
 	}
+	require.Empty(t, gocmp.Diff(want, x, cmpopts.EquateApprox(0, 1e-12)), "(-want +got)")
+	require.Contains(t, x.String(), `2025-03-21T00:00:00Z #008a2f19137d94c3 "unsubscribe": -10 points x 0.500 = -5.0`)
+
+	// The host names the lines from the IDs it stores; IDs of other
+	// activities (folded "old", unrelated "zzz") name nothing.
+	require.Equal(t, 2, x.NameActivities("old", "new", "bye", "zzz"))
+	want.Activities[0].Activity, want.Activities[1].Activity = "bye", "new"
 	require.Empty(t, gocmp.Diff(want, x, cmpopts.EquateApprox(0, 1e-12)), "(-want +got)")
 	require.Equal(t, `ann scores 20.0 under model "m" at 2025-03-31T00:00:00Z; points halve every 10d
   rule "event": 25.0 from 1 recent activities, 5.0 from older ones

@@ -1,6 +1,7 @@
 package scoring
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"slices"
@@ -90,34 +91,67 @@ func (r *Report) String() string {
 // Ingest applies a batch to the ledger at time now and reports what became
 // of each activity (see [Scorer.Apply]). An activity's Account, when set,
 // is not checked against the batch's account: routing activities to
-// accounts is the caller's job.
+// accounts is the caller's job. Ingest uses a fresh [Applier]; a host that
+// ingests batch after batch keeps one and calls [Applier.Ingest].
 func (s *Scorer) Ingest(l *Ledger, b Batch, now time.Time) Report {
+	return s.NewApplier().Ingest(l, b, now)
+}
+
+// Ingest applies a batch to the ledger at time now, person by person (see
+// [Applier.ApplyIndexed]), and reports what became of each activity. The ledger and the report are
+// exactly those of applying the activities one by one in batch order;
+// lists in the report are in batch order.
+func (ap *Applier) Ingest(l *Ledger, b Batch, now time.Time) Report {
 	var r Report
 	if l.Persons == nil {
 		l.Persons = map[b2b.PersonID]*PersonState{}
 	}
+	// Index the batch's persons in order of first appearance; -1 for an
+	// unknown person, whose activities are returned.
+	who := make([]int32, len(b.Activities))
+	index := map[b2b.PersonID]int32{}
+	var ids []b2b.PersonID
+	var people []*b2b.Person
 	for i := range b.Activities {
 		a := &b.Activities[i]
-		p := b.Persons[a.Person]
-		if p == nil {
-			r.UnknownPersons = append(r.UnknownPersons, *a)
-			continue
+		g, seen := index[a.Person]
+		if !seen {
+			g = -1
+			if p := b.Persons[a.Person]; p != nil {
+				g = int32(len(ids))
+				ids = append(ids, a.Person)
+				people = append(people, p)
+			}
+			index[a.Person] = g
 		}
-		st := l.Persons[a.Person]
-		fresh := st == nil
-		if fresh {
+		who[i] = g
+		if g < 0 {
+			r.UnknownPersons = append(r.UnknownPersons, *a)
+		}
+	}
+	states := make([]*PersonState, len(ids))
+	target := func(g int32) (*PersonState, *b2b.Person, *b2b.Account) {
+		st := l.Persons[ids[g]]
+		if st == nil {
 			st = &PersonState{}
 		}
-		out, err := s.Apply(st, a, p, b.Account, now)
+		states[g] = st
+		return st, people[g], b.Account
+	}
+	type refusal struct {
+		at int32
+		Refusal
+	}
+	var refused, ruleErrs []refusal
+	each := func(i int, out Outcome, err error) {
+		at := int32(i)
+		a := &b.Activities[i]
 		if err != nil {
-			r.Refused = append(r.Refused, Refusal{Activity: *a, Err: err})
-			continue
-		}
-		if fresh && (len(st.Credits) > 0 || len(st.Past) > 0) {
-			l.Persons[a.Person] = st
+			refused = append(refused, refusal{at, Refusal{Activity: *a, Err: err}})
+			return
 		}
 		for _, e := range out.RuleErrors {
-			r.RuleErrors = append(r.RuleErrors, Refusal{Activity: *a, Err: e})
+			ruleErrs = append(ruleErrs, refusal{at, Refusal{Activity: *a, Err: e}})
 		}
 		switch out.Status {
 		case Credited:
@@ -134,6 +168,22 @@ func (s *Scorer) Ingest(l *Ledger, b Batch, now time.Time) Report {
 			}
 			r.UnknownTypes[a.Type]++
 		}
+	}
+	// The indexes are in range by construction.
+	_ = ap.ApplyIndexed(b.Activities, who, len(ids), target, now, each)
+	for g, st := range states {
+		if _, stored := l.Persons[ids[g]]; !stored && (len(st.Credits) > 0 || len(st.Past) > 0) {
+			l.Persons[ids[g]] = st
+		}
+	}
+	byBatchOrder := func(x, y refusal) int { return cmp.Compare(x.at, y.at) }
+	slices.SortStableFunc(refused, byBatchOrder)
+	slices.SortStableFunc(ruleErrs, byBatchOrder)
+	for _, f := range refused {
+		r.Refused = append(r.Refused, f.Refusal)
+	}
+	for _, f := range ruleErrs {
+		r.RuleErrors = append(r.RuleErrors, f.Refusal)
 	}
 	return r
 }

@@ -58,7 +58,7 @@ type Rule struct {
 
 // A Cap limits a rule to at most Max counted activities per person per
 // calendar period (UTC). Within a period the earliest Max activities count
-// (by time, then activity ID), whatever order they arrive in; the others are
+// (by time, then [ActivityKey]), whatever order they arrive in; the others are
 // reported as capped.
 type Cap struct {
 	Max    int    `json:"max" yaml:"max"`

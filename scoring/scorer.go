@@ -114,10 +114,17 @@ func (e *HorizonError) Error() string {
 
 func (e *HorizonError) Is(target error) bool { return target == ErrBeyondHorizon }
 
+// typeRules are the rules (indexes, in model order) of one activity type.
+type typeRules struct {
+	name  string
+	rules []uint16
+}
+
 type compiledRule struct {
 	Rule
 	index uint16
 	cond  *rules.Expr[Env, bool]
+	info  condInfo // what the condition reads (see analyze)
 }
 
 // A Scorer is a compiled, validated [Model]. It holds no score state (states
@@ -126,7 +133,8 @@ type Scorer struct {
 	model    Model
 	cfg      Config
 	rules    []compiledRule
-	byType   map[string][]uint16
+	byType   map[string]int32 // index in types
+	types    []typeRules
 	halfLife float64 // nanoseconds; 0 = no decay
 	horizon  int64
 	future   int64
@@ -178,7 +186,7 @@ func build(m Model, cfg Config, ps *b2b.Problems) *Scorer {
 	s := &Scorer{
 		model:    m,
 		cfg:      cfg,
-		byType:   map[string][]uint16{},
+		byType:   map[string]int32{},
 		halfLife: float64(m.HalfLife),
 		horizon:  int64(cfg.Horizon),
 		future:   int64(cfg.FutureTolerance),
@@ -192,10 +200,19 @@ func build(m Model, cfg Config, ps *b2b.Problems) *Scorer {
 				ps.Add(fmt.Sprintf("rules[%d].when", i), err)
 			}
 			cr.cond = x
+			if _, std := cfg.Engine.(*rules.ExprEngine); std {
+				cr.info = analyze(r.When)
+			}
 		}
 		s.rules = append(s.rules, cr)
 		for _, t := range r.Types {
-			s.byType[t] = append(s.byType[t], uint16(i))
+			ti, ok := s.byType[t]
+			if !ok {
+				ti = int32(len(s.types))
+				s.byType[t] = ti
+				s.types = append(s.types, typeRules{name: t})
+			}
+			s.types[ti].rules = append(s.types[ti].rules, uint16(i))
 		}
 	}
 	return s
@@ -257,115 +274,18 @@ type Outcome struct {
 }
 
 // Apply scores one activity of person p (account acct, nil when unknown)
-// into st at time now. It is idempotent (an activity ID counts once) and
+// into st at time now. It is idempotent (an activity counts once) and
 // order-independent within the horizon. It refuses, with an *ActivityError,
 // an activity without ID or time ([ErrInvalidActivity]), with no person
 // ([ErrUnknownPerson]), later than now + FutureTolerance ([ErrFuture]), or
 // older than the state's floor ([ErrTooLate]); st is then unchanged except
-// that its floor follows now.
+// that its floor follows now (unless the activity was invalid or in the
+// future). Apply evaluates every condition it needs afresh; to apply many
+// activities, an [Applier] does the same work with less (see there).
 func (s *Scorer) Apply(st *PersonState, a *b2b.Activity, p *b2b.Person, acct *b2b.Account, now time.Time) (Outcome, error) {
-	if a.ID == "" || a.Time.IsZero() {
-		return Outcome{}, &ActivityError{Activity: a.ID, Err: ErrInvalidActivity, Detail: "an activity needs an ID and a time"}
-	}
-	if p == nil {
-		return Outcome{}, &ActivityError{Activity: a.ID, Err: ErrUnknownPerson, Detail: fmt.Sprintf("person %q is not known", a.Person)}
-	}
-	t, n := a.Time.UnixNano(), now.UnixNano()
-	if t > n+s.future {
-		return Outcome{}, &ActivityError{Activity: a.ID, Err: ErrFuture, Detail: fmt.Sprintf("%s is %s after now %s (tolerance %s)",
-			a.Time.UTC().Format(time.RFC3339), a.Time.Sub(now).Round(time.Second), now.UTC().Format(time.RFC3339), s.cfg.FutureTolerance)}
-	}
-	s.advance(st, floorDiv(n-s.horizon, day)*day)
-	if t < st.Floor {
-		return Outcome{}, &ActivityError{Activity: a.ID, Err: ErrTooLate, Detail: fmt.Sprintf("%s is before the horizon floor %s (horizon %s)",
-			a.Time.UTC().Format(time.RFC3339), st.FloorTime().Format(time.RFC3339), s.cfg.Horizon)}
-	}
-	typ := a.Type
-	if to, ok := s.model.TypeMap[typ]; ok {
-		typ = to
-	}
-	idx, ok := s.byType[typ]
-	if !ok {
-		if known(typ) {
-			return Outcome{Status: Unmatched}, nil
-		}
-		return Outcome{Status: UnknownType}, nil
-	}
-	key := activityKey(a.ID)
-	for i := range st.Credits {
-		if c := &st.Credits[i]; c.Key == key && c.Activity == a.ID {
-			return Outcome{Status: Duplicate}, nil
-		}
-	}
-	var (
-		out    = Outcome{Status: Unmatched}
-		env    Env
-		envSet bool
-	)
-	for _, ri := range idx {
-		r := &s.rules[ri]
-		// A full cap period whose counted activities all come before this
-		// one cannot take it: skip the condition.
-		displace := -1
-		if r.Cap.Max > 0 {
-			start, end := r.Cap.Period.bounds(t)
-			lo, hi := bucket(st, start, end)
-			count, last := 0, -1
-			for j := lo; j < hi; j++ {
-				if st.Credits[j].Rule == ri {
-					count++
-					last = j
-				}
-			}
-			if count >= r.Cap.Max {
-				c := Credit{Activity: a.ID, At: t, Rule: ri}
-				if creditLess(&c, &st.Credits[last]) > 0 {
-					if out.Status == Unmatched {
-						out.Status = Capped
-					}
-					continue
-				}
-				displace = last
-			}
-		}
-		if r.cond != nil {
-			if !envSet {
-				env = s.env(a, typ, p, acct)
-				envSet = true
-			}
-			ok, err := r.cond.Eval(&env)
-			if err != nil {
-				out.RuleErrors = append(out.RuleErrors, err)
-				continue
-			}
-			if !ok {
-				continue
-			}
-		}
-		if displace >= 0 {
-			if out.Status == Unmatched {
-				out.Status = Capped
-			}
-			out.Points -= st.Credits[displace].Points
-			st.Credits = append(st.Credits[:displace], st.Credits[displace+1:]...)
-		}
-		insert(st, Credit{Activity: a.ID, Key: key, At: t, Points: r.Points, Rule: ri})
-		out.Status = Credited
-		out.Points += r.Points
-	}
-	return out, nil
-}
-
-func (s *Scorer) env(a *b2b.Activity, typ string, p *b2b.Person, acct *b2b.Account) Env {
-	if typ != a.Type {
-		c := *a
-		c.Type = typ
-		a = &c
-	}
-	if acct == nil {
-		acct = &s.noAcct
-	}
-	return Env{Activity: a, Person: p, Account: acct, Now: a.Time}
+	ap := Applier{s: s}
+	pr := ap.prepare(a, 0)
+	return ap.apply(st, a, &pr, p, acct, now, now.UnixNano())
 }
 
 // standardTypes are the activity types of the b2b vocabulary.

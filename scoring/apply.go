@@ -1,0 +1,387 @@
+package scoring
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/quorumhq/quorum/b2b"
+)
+
+// An Applier applies activities with one [Scorer] and reuses what it can
+// from one activity to the next: its condition environment (no allocation
+// per activity) and the results of conditions whose inputs have not
+// changed. It gives exactly the states and outcomes of [Scorer.Apply]
+// called on each activity in turn, with less work:
+//
+//   - a condition that reads only the person and the account is evaluated
+//     once per [Applier.ApplyPerson] call (the call is for one person);
+//   - a condition that reads only one activity attribute through attr()
+//     with a constant key and string defaults, such as
+//     attr(activity.attributes, "form", "") == "Demo Request", is
+//     remembered by the attribute's value (up to 4096 values per rule; a
+//     missing or non-string attribute is evaluated every time);
+//   - any other condition is evaluated for every activity.
+//
+// Conditions are pure (the rules package evaluates without side effects,
+// and now is the activity's time), so a remembered result is the result.
+// Host functions registered on the engine are not analysed: a condition
+// that calls one is evaluated every time. With an engine other than the
+// rules package's default, every condition is evaluated every time.
+//
+// An Applier is not safe for concurrent use: use one per goroutine.
+type Applier struct {
+	s     *Scorer
+	env   *Env              // allocated on first use
+	pmemo []int8            // per rule: 0 unknown, 1 false, 2 true, for the current person
+	amemo []map[string]bool // per rule: results by attribute value
+
+	advanced bool // the state's floor has followed now in this call
+	envReady bool // env holds the current activity
+
+	start  []int32 // ApplyIndexed: per person, where its records start
+	recs   []prep  // ApplyIndexed: the records, in batch order
+	sorted []prep  // ApplyIndexed: the records, grouped by person
+}
+
+// attrMemoMax bounds the values remembered per rule.
+const attrMemoMax = 4096
+
+// NewApplier returns an applier for the scorer's model.
+func (s *Scorer) NewApplier() *Applier {
+	return &Applier{s: s, pmemo: make([]int8, len(s.rules)), amemo: make([]map[string]bool, len(s.rules))}
+}
+
+// ApplyPerson applies the activities of person p (account acct, nil when
+// unknown) to st at time now, in the order given, in one pass: the floor
+// follows now once, person-level conditions are evaluated once. each, when
+// not nil, receives the outcome of acts[i] (or the *ActivityError that
+// refused it; see [Scorer.Apply]). States and outcomes are those of calling
+// Apply on each activity in turn.
+func (ap *Applier) ApplyPerson(st *PersonState, acts []*b2b.Activity, p *b2b.Person, acct *b2b.Account, now time.Time, each func(i int, o Outcome, err error)) {
+	ap.advanced = false
+	clear(ap.pmemo)
+	n := now.UnixNano()
+	for i, a := range acts {
+		pr := ap.prepare(a, int32(i))
+		o, err := ap.apply(st, a, &pr, p, acct, now, n)
+		if each != nil {
+			each(i, o, err)
+		}
+	}
+}
+
+// ApplyIndexed applies a batch of activities of many persons that the host
+// has already resolved to indexes into its own tables: who[i] is the index
+// of acts[i]'s person, in [0, persons); a negative index leaves the
+// activity out (each is not called for it). For every person with
+// activities, target(p) returns the person's state, the person (nil: the
+// activities are refused with [ErrUnknownPerson]) and the account (nil when
+// unknown); the person's activities are then applied in one
+// [Applier.ApplyPerson] pass, in batch order. each, when not nil, receives
+// the outcome of acts[i], person after person in increasing index order.
+// States and outcomes are those of [Scorer.Apply] on each activity in batch
+// order.
+//
+// This is the fast path for large batches. It reads the activities once,
+// in batch order (memory order), computing what scoring needs of each
+// (key, time, type, remembered condition results) into a compact record,
+// groups the records by person with a counting sort, and applies them
+// person by person, so that both the activities and the states are read
+// in memory order. An activity itself is read again only for a condition
+// to evaluate or an error to report. Its scratch memory (64 bytes per
+// activity and 4 per person) is kept for the next batch.
+//
+// It returns an error, before applying anything, when who and acts differ
+// in length or an index is not below persons.
+func (ap *Applier) ApplyIndexed(acts []b2b.Activity, who []int32, persons int, target func(p int32) (*PersonState, *b2b.Person, *b2b.Account), now time.Time, each func(i int, o Outcome, err error)) error {
+	if len(who) != len(acts) {
+		return fmt.Errorf("scoring: %d person indexes for %d activities", len(who), len(acts))
+	}
+	// Count the activities of each person: start[p+1] = count of p.
+	if cap(ap.start) < persons+1 {
+		ap.start = make([]int32, persons+1)
+	}
+	start := ap.start[:persons+1]
+	clear(start)
+	total := 0
+	for i, p := range who {
+		if int(p) >= persons {
+			return fmt.Errorf("scoring: activity %d (%q) has person index %d, not below %d", i, acts[i].ID, p, persons)
+		}
+		if p >= 0 {
+			start[p+1]++
+			total++
+		}
+	}
+	for p := range persons {
+		start[p+1] += start[p]
+	}
+	// Prepare each activity in batch order (memory order), then move the
+	// records to their person's place in a tight loop (whose writes the
+	// processor overlaps).
+	if cap(ap.recs) < len(acts) {
+		ap.recs = make([]prep, len(acts))
+	}
+	if cap(ap.sorted) < total {
+		ap.sorted = make([]prep, total)
+	}
+	prepared, recs := ap.recs[:len(acts)], ap.sorted[:total]
+	for i := range acts {
+		if who[i] >= 0 {
+			prepared[i] = ap.prepare(&acts[i], int32(i))
+		}
+	}
+	for i, p := range who {
+		if p >= 0 {
+			recs[start[p]] = prepared[i]
+			start[p]++
+		}
+	}
+	// start[p] is now the end of p's records (the start of p+1's).
+	n := now.UnixNano()
+	lo := int32(0)
+	for p := range persons {
+		hi := start[p]
+		if hi == lo {
+			continue
+		}
+		st, person, acct := target(int32(p))
+		ap.advanced = false
+		clear(ap.pmemo)
+		for k := lo; k < hi; k++ {
+			pr := &recs[k]
+			o, err := ap.apply(st, &acts[pr.at], pr, person, acct, now, n)
+			if each != nil {
+				each(int(pr.at), o, err)
+			}
+		}
+		lo = hi
+	}
+	return nil
+}
+
+// prep is what scoring needs of an activity, computed once.
+type prep struct {
+	key uint64
+	t   int64
+	at  int32 // the activity's index in its batch
+	// typ is the type's index in Scorer.types, or one of the negative
+	// values below.
+	typ int32
+	// known and val hold remembered results of the type's conditions, by
+	// position in the type's rule list (the first 32).
+	known, val uint32
+}
+
+const (
+	typeNoRules int32 = -1 // a known type that no rule names
+	typeUnknown int32 = -2 // neither standard, mapped, nor named by a rule
+	typeInvalid int32 = -3 // no ID or no time
+)
+
+func (ap *Applier) prepare(a *b2b.Activity, at int32) prep {
+	s := ap.s
+	pr := prep{at: at}
+	if a.ID == "" || a.Time.IsZero() {
+		pr.typ = typeInvalid
+		return pr
+	}
+	pr.t = a.Time.UnixNano()
+	pr.key = ActivityKey(a.ID)
+	typ := a.Type
+	if len(s.model.TypeMap) > 0 {
+		if to, ok := s.model.TypeMap[typ]; ok {
+			typ = to
+		}
+	}
+	ti, ok := s.byType[typ]
+	switch {
+	case ok:
+		pr.typ = ti
+	case known(typ):
+		pr.typ = typeNoRules
+		return pr
+	default:
+		pr.typ = typeUnknown
+		return pr
+	}
+	if ap.amemo == nil {
+		return pr
+	}
+	for pos, ri := range s.types[ti].rules {
+		if pos == 32 {
+			break
+		}
+		r := &s.rules[ri]
+		if r.info.kind != condAttr || ap.amemo[ri] == nil {
+			continue
+		}
+		if v, isString := a.Attributes[r.info.attr].(string); isString {
+			if ok, seen := ap.amemo[ri][v]; seen {
+				pr.known |= 1 << pos
+				if ok {
+					pr.val |= 1 << pos
+				}
+			}
+		}
+	}
+	return pr
+}
+
+func (ap *Applier) apply(st *PersonState, a *b2b.Activity, pr *prep, p *b2b.Person, acct *b2b.Account, now time.Time, n int64) (Outcome, error) {
+	s := ap.s
+	if pr.typ == typeInvalid {
+		return Outcome{}, &ActivityError{Activity: a.ID, Err: ErrInvalidActivity, Detail: "an activity needs an ID and a time"}
+	}
+	if p == nil {
+		return Outcome{}, &ActivityError{Activity: a.ID, Err: ErrUnknownPerson, Detail: fmt.Sprintf("person %q is not known", a.Person)}
+	}
+	t := pr.t
+	if t > n+s.future {
+		return Outcome{}, &ActivityError{Activity: a.ID, Err: ErrFuture, Detail: fmt.Sprintf("%s is %s after now %s (tolerance %s)",
+			a.Time.UTC().Format(time.RFC3339), a.Time.Sub(now).Round(time.Second), now.UTC().Format(time.RFC3339), s.cfg.FutureTolerance)}
+	}
+	if !ap.advanced {
+		s.advance(st, floorDiv(n-s.horizon, day)*day)
+		ap.advanced = true
+	}
+	if t < st.Floor {
+		return Outcome{}, &ActivityError{Activity: a.ID, Err: ErrTooLate, Detail: fmt.Sprintf("%s is before the horizon floor %s (horizon %s)",
+			a.Time.UTC().Format(time.RFC3339), st.FloorTime().Format(time.RFC3339), s.cfg.Horizon)}
+	}
+	switch pr.typ {
+	case typeNoRules:
+		return Outcome{Status: Unmatched}, nil
+	case typeUnknown:
+		return Outcome{Status: UnknownType}, nil
+	}
+	tr := &s.types[pr.typ]
+	key := pr.key
+	for i := range st.Credits {
+		if st.Credits[i].Key == key {
+			return Outcome{Status: Duplicate}, nil
+		}
+	}
+	out := Outcome{Status: Unmatched}
+	ap.envReady = false
+	for pos, ri := range tr.rules {
+		r := &s.rules[ri]
+		// A full cap period whose counted activities all come before this
+		// one cannot take it: skip the condition.
+		displace := -1
+		if r.Cap.Max > 0 {
+			start, end := r.Cap.Period.bounds(t)
+			lo, hi := bucket(st, start, end)
+			count, last := 0, -1
+			for j := lo; j < hi; j++ {
+				if st.Credits[j].Rule == ri {
+					count++
+					last = j
+				}
+			}
+			if count >= r.Cap.Max {
+				c := Credit{Key: key, At: t, Rule: ri}
+				if creditLess(&c, &st.Credits[last]) > 0 {
+					if out.Status == Unmatched {
+						out.Status = Capped
+					}
+					continue
+				}
+				displace = last
+			}
+		}
+		if r.cond != nil {
+			var ok bool
+			if pos < 32 && pr.known&(1<<pos) != 0 {
+				ok = pr.val&(1<<pos) != 0
+			} else {
+				var err error
+				ok, err = ap.cond(r, a, tr.name, p, acct)
+				if err != nil {
+					out.RuleErrors = append(out.RuleErrors, err)
+					continue
+				}
+			}
+			if !ok {
+				continue
+			}
+		}
+		if displace >= 0 {
+			if out.Status == Unmatched {
+				out.Status = Capped
+			}
+			out.Points -= st.Credits[displace].Points
+			st.Credits = append(st.Credits[:displace], st.Credits[displace+1:]...)
+		}
+		insert(st, Credit{Key: key, At: t, Points: r.Points, Rule: ri})
+		out.Status = Credited
+		out.Points += r.Points
+	}
+	return out, nil
+}
+
+// cond answers a rule's condition for the activity, from memory when the
+// inputs it reads are ones it has seen (see [Applier]).
+func (ap *Applier) cond(r *compiledRule, a *b2b.Activity, typ string, p *b2b.Person, acct *b2b.Account) (bool, error) {
+	switch r.info.kind {
+	case condPerson:
+		if ap.pmemo == nil {
+			break
+		}
+		if m := ap.pmemo[r.index]; m != 0 {
+			return m == 2, nil
+		}
+		ok, err := ap.eval(r, a, typ, p, acct)
+		if err == nil {
+			ap.pmemo[r.index] = 1
+			if ok {
+				ap.pmemo[r.index] = 2
+			}
+		}
+		return ok, err
+	case condAttr:
+		if ap.amemo == nil {
+			break
+		}
+		v, isString := a.Attributes[r.info.attr].(string)
+		if !isString {
+			break
+		}
+		m := ap.amemo[r.index]
+		if ok, seen := m[v]; seen {
+			return ok, nil
+		}
+		ok, err := ap.eval(r, a, typ, p, acct)
+		if err == nil {
+			if m == nil {
+				m = make(map[string]bool)
+				ap.amemo[r.index] = m
+			}
+			if len(m) < attrMemoMax {
+				m[v] = ok
+			}
+		}
+		return ok, err
+	}
+	return ap.eval(r, a, typ, p, acct)
+}
+
+// eval evaluates a rule's condition on the activity.
+func (ap *Applier) eval(r *compiledRule, a *b2b.Activity, typ string, p *b2b.Person, acct *b2b.Account) (bool, error) {
+	if !ap.envReady {
+		if ap.env == nil {
+			ap.env = new(Env)
+		}
+		if typ != a.Type {
+			c := *a
+			c.Type = typ
+			a = &c
+		}
+		if acct == nil {
+			acct = &ap.s.noAcct
+		}
+		*ap.env = Env{Activity: a, Person: p, Account: acct, Now: a.Time}
+		ap.envReady = true
+	}
+	return r.cond.Eval(ap.env)
+}
