@@ -64,6 +64,7 @@ func TestScenarioS7(t *testing.T) {
 			require.Len(t, p.Breakdown.Rules, 1)
 			require.Equal(t, "requested demo", p.Breakdown.Rules[0].Rule)
 			require.Contains(t, p.Breakdown.String(), "requested demo")
+			require.Equal(t, b2b.ActivityID("a-demo"), p.Breakdown.Activities[0].Activity, "the breakdown names the activity")
 		}
 	}
 	require.True(t, victor)

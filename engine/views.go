@@ -88,6 +88,13 @@ func (e *Engine) Account(ctx context.Context, id b2b.AccountID, now time.Time) (
 		if l := st.Scores[p.GroupScorer.Name()]; l != nil {
 			if pst := l.Persons[pe.Person.ID]; pst != nil {
 				if x, err := p.GroupScorer.Explain(pe.Person.ID, pst, now); err == nil {
+					ids := make([]b2b.ActivityID, 0, len(st.Activities))
+					for _, r := range st.Activities {
+						if r.Person == pe.Person.ID {
+							ids = append(ids, r.ID)
+						}
+					}
+					x.NameActivities(ids...)
 					pv.Breakdown = x
 				}
 			}
