@@ -311,7 +311,7 @@ func (e *Engine) Advance(ctx context.Context, now time.Time) (Report, error) {
 				continue
 			}
 			done[d.ID]++
-			works[d.ID] = &work{}
+			works[d.ID] = &work{tick: true}
 		}
 		if len(works) == 0 {
 			return rep, nil

@@ -34,6 +34,9 @@ type work struct {
 	events []journey.Event
 	// create allows a pass on an account that has no state yet.
 	create bool
+	// tick marks a pass for the passing of time (Advance): derived state
+	// is recomputed even when no input changed anything.
+	tick bool
 }
 
 // outcome is what a pass did.
@@ -70,6 +73,14 @@ func (e *Engine) process(ctx context.Context, id b2b.AccountID, w *work, now tim
 		out := ps.run(w)
 		if ps.err != nil {
 			return outcome{}, ps.err
+		}
+		if ps.idle {
+			// Nothing changed (a replayed batch, say): nothing to commit.
+			e.counters.duplicates.Add(int64(out.duplicates))
+			for _, r := range out.rejected {
+				e.counters.reject(r.Reason, 1)
+			}
+			return out, nil
 		}
 		data, err := st.encode()
 		if err != nil {
@@ -120,6 +131,8 @@ type pass struct {
 
 	requalify bool
 	changed   bool
+	// idle is set when the pass changed nothing and so commits nothing.
+	idle bool
 	skipped   int
 	alerts    int
 }
@@ -169,6 +182,10 @@ func (ps *pass) run(w *work) outcome {
 		ps.ingest(w, &out)
 	}
 	ps.jevents = append(ps.jevents, w.events...)
+	if !w.tick && !ps.changed && !ps.requalify && len(ps.jevents) == 0 && len(ps.events) == 0 && rec0(st) {
+		ps.idle = true
+		return out
+	}
 	if ps.requalify {
 		ps.qualify()
 	}
@@ -184,6 +201,10 @@ func (ps *pass) run(w *work) outcome {
 	}
 	return out
 }
+
+// rec0 reports whether the state has been committed before (a new account
+// always commits its first state).
+func rec0(st *accountState) bool { return st.Revision > 0 }
 
 func (ps *pass) scorer(name string) *scoring.Scorer {
 	for _, s := range ps.p.Scorers {
