@@ -15,7 +15,7 @@ type AccountEnv struct {
 	// Opportunities are the account's CRM deals, for cross-sell rules:
 	// any(opportunities, .solutionInterest == "data-platform" && .status == "won").
 	Opportunities []b2b.Opportunity `expr:"opportunities"`
-	Now     time.Time   `expr:"now"`
+	Now           time.Time         `expr:"now"`
 }
 
 // A SolutionInterest is something sold to a buying committee: a product, a

@@ -132,9 +132,9 @@ type pass struct {
 	requalify bool
 	changed   bool
 	// idle is set when the pass changed nothing and so commits nothing.
-	idle bool
-	skipped   int
-	alerts    int
+	idle    bool
+	skipped int
+	alerts  int
 }
 
 // log appends an event to the account's event log.
