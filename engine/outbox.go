@@ -36,14 +36,38 @@ func (o *outbox) Enqueue(ctx context.Context, now time.Time, msgs ...channel.Mes
 		entries[i] = store.OutboxEntry{ID: msgs[i].Key, Account: msgs[i].Account, Person: msgs[i].Person, IdempotencyKey: msgs[i].Key,
 			Channel: msgs[i].Channel, Payload: payload, NextAttemptAt: now}
 	}
-	if err := o.e.cfg.Store.Enqueue(ctx, &store.EnqueueParams{Tenant: o.e.cfg.Tenant, Entries: entries, Now: now}); err != nil {
+	stored, err := o.e.cfg.Store.Enqueue(ctx, &store.EnqueueParams{Tenant: o.e.cfg.Tenant, Entries: entries, Now: now})
+	if err != nil {
 		return nil, err
 	}
-	out := make([]channel.Entry, len(msgs))
-	for i := range msgs {
-		out[i] = channel.Entry{ID: msgs[i].Key, Message: msgs[i], Status: channel.StatusPending, NextAttempt: now, CreatedAt: now, UpdatedAt: now}
+	out := make([]channel.Entry, len(stored))
+	for i, en := range stored {
+		e, err := entryOf(en)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = e
 	}
 	return out, nil
+}
+
+// entryOf converts a stored outbox entry into the channel's view of it.
+func entryOf(en store.OutboxEntry) (channel.Entry, error) {
+	var msg channel.Message
+	if err := json.Unmarshal(en.Payload, &msg); err != nil {
+		return channel.Entry{}, fmt.Errorf("outbox entry %s: unreadable payload: %w", en.ID, err)
+	}
+	e := channel.Entry{ID: en.ID, Message: msg, Status: channel.Status(en.Status), Attempts: en.Attempts, NextAttempt: en.NextAttemptAt,
+		LeaseUntil: en.ClaimedUntil, LastError: en.LastError, CreatedAt: en.CreatedAt, UpdatedAt: en.UpdatedAt}
+	if en.Status == store.OutboxClaimed {
+		e.Status = channel.StatusSending
+	}
+	if len(en.Receipt) > 0 {
+		if err := json.Unmarshal(en.Receipt, &e.Receipt); err != nil {
+			return channel.Entry{}, fmt.Errorf("outbox entry %s: unreadable receipt: %w", en.ID, err)
+		}
+	}
+	return e, nil
 }
 
 // Claim leases due entries.
@@ -54,19 +78,18 @@ func (o *outbox) Claim(ctx context.Context, p channel.ClaimParams) ([]channel.En
 	}
 	out := make([]channel.Entry, 0, len(got))
 	for _, en := range got {
-		var msg channel.Message
-		if err := json.Unmarshal(en.Payload, &msg); err != nil {
+		e, err := entryOf(en)
+		if err != nil {
 			// A payload that cannot be read can never be sent: fail it
 			// with the reason rather than retry it forever.
 			ackErr := o.e.cfg.Store.AckOutbox(ctx, &store.AckParams{Tenant: o.e.cfg.Tenant, ID: en.ID, Attempt: en.Attempts,
-				Status: store.OutboxFailed, Error: "unreadable payload: " + err.Error(), Now: p.Now})
+				Status: store.OutboxFailed, Error: err.Error(), Now: p.Now})
 			if ackErr != nil {
 				return out, ackErr
 			}
 			continue
 		}
-		out = append(out, channel.Entry{ID: en.ID, Message: msg, Status: channel.StatusSending, Attempts: en.Attempts,
-			NextAttempt: en.NextAttemptAt, LeaseUntil: en.ClaimedUntil, LastError: en.LastError, CreatedAt: en.CreatedAt, UpdatedAt: en.UpdatedAt})
+		out = append(out, e)
 	}
 	return out, nil
 }

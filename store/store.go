@@ -254,8 +254,9 @@ type Store interface {
 	AckOutbox(ctx context.Context, p *AckParams) error
 	// Enqueue adds outbox entries that belong to no account commit (a
 	// message a host sends directly). Like entries of a commit, an ID that
-	// exists keeps the existing entry.
-	Enqueue(ctx context.Context, p *EnqueueParams) error
+	// exists keeps the existing entry. It returns the stored entry of each
+	// input, in order (the existing one, unchanged, for a known ID).
+	Enqueue(ctx context.Context, p *EnqueueParams) ([]OutboxEntry, error)
 	// ErasePerson removes a person's events and outbox entries, delivered
 	// or not (the engine rewrites the states of the person's accounts
 	// itself).

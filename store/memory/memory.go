@@ -169,18 +169,24 @@ func (td *tenant) enqueue(account b2b.AccountID, entries []store.OutboxEntry, no
 }
 
 // Enqueue implements [store.Store].
-func (s *Store) Enqueue(ctx context.Context, p *store.EnqueueParams) error {
+func (s *Store) Enqueue(ctx context.Context, p *store.EnqueueParams) ([]store.OutboxEntry, error) {
 	if err := ctx.Err(); err != nil {
-		return err
+		return nil, err
 	}
 	if err := p.Validate(); err != nil {
-		return err
+		return nil, err
 	}
 	td := s.tenant(p.Tenant, true)
 	td.logMu.Lock()
+	defer td.logMu.Unlock()
 	td.enqueue("", p.Entries, p.Now)
-	td.logMu.Unlock()
-	return nil
+	out := make([]store.OutboxEntry, len(p.Entries))
+	for i, e := range p.Entries {
+		out[i] = *td.outbox[e.ID]
+		out[i].Payload = bytes.Clone(out[i].Payload)
+		out[i].Receipt = bytes.Clone(out[i].Receipt)
+	}
+	return out, nil
 }
 
 // DueAccounts implements [store.Store].

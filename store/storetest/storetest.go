@@ -355,10 +355,17 @@ func (s suite) outboxEnqueueAndFencing(t *testing.T) {
 		{ID: "direct", Account: "acme", Person: "p1", IdempotencyKey: "k1", Channel: "email", Payload: []byte("one")},
 		{ID: "quiet", IdempotencyKey: "k2", Channel: "email"},
 	}
-	require.NoError(t, st.Enqueue(ctx, &store.EnqueueParams{Tenant: tenant, Entries: entries, Now: t0}))
+	stored, err := st.Enqueue(ctx, &store.EnqueueParams{Tenant: tenant, Entries: entries, Now: t0})
+	require.NoError(t, err)
+	require.Len(t, stored, 2)
+	require.Equal(t, store.OutboxPending, stored[0].Status)
+	require.True(t, t0.Equal(stored[0].CreatedAt))
 	require.Equal(t, b2b.AccountID("acme"), entries[0].Account, "the caller's entries are not modified")
-	require.NoError(t, st.Enqueue(ctx, &store.EnqueueParams{Tenant: tenant, Entries: []store.OutboxEntry{{ID: "direct", IdempotencyKey: "k1", Channel: "email", Payload: []byte("two")}}, Now: t0}))
-	err := st.Enqueue(ctx, &store.EnqueueParams{Tenant: tenant, Entries: []store.OutboxEntry{{ID: "x"}}, Now: t0})
+	again, err := st.Enqueue(ctx, &store.EnqueueParams{Tenant: tenant, Entries: []store.OutboxEntry{{ID: "direct", IdempotencyKey: "k1", Channel: "email", Payload: []byte("two")}}, Now: t0.Add(time.Minute)})
+	require.NoError(t, err)
+	require.Equal(t, "one", string(again[0].Payload), "a known ID returns the existing entry")
+	require.True(t, t0.Equal(again[0].CreatedAt))
+	_, err = st.Enqueue(ctx, &store.EnqueueParams{Tenant: tenant, Entries: []store.OutboxEntry{{ID: "x"}}, Now: t0})
 	require.ErrorIs(t, err, store.ErrInvalid)
 
 	got, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0, Lease: time.Minute})
@@ -369,19 +376,19 @@ func (s suite) outboxEnqueueAndFencing(t *testing.T) {
 	require.Equal(t, b2b.AccountID("acme"), got[0].Account)
 
 	// The lease of the first claim ends; a second dispatcher claims it.
-	again, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0.Add(2 * time.Minute), Lease: time.Minute})
+	second, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0.Add(2 * time.Minute), Lease: time.Minute})
 	require.NoError(t, err)
-	require.Len(t, again, 2)
+	require.Len(t, second, 2)
 	err = st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "direct", Attempt: got[0].Attempts, Status: store.OutboxDelivered, Now: t0.Add(2 * time.Minute)})
 	require.ErrorIs(t, err, store.ErrConflict, "the first claim was superseded")
-	require.NoError(t, st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "direct", Attempt: again[0].Attempts, Status: store.OutboxDelivered,
+	require.NoError(t, st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "direct", Attempt: second[0].Attempts, Status: store.OutboxDelivered,
 		Receipt: []byte(`{"providerId":"m-1"}`), Now: t0.Add(2 * time.Minute),
 		Event: &store.Event{Type: "message.delivered", Person: "p1", Time: t0.Add(2 * time.Minute), Data: []byte(`{"key":"k1"}`)}}))
 	evs, err := st.Events(ctx, &store.EventsParams{Tenant: tenant, Account: "acme"})
 	require.NoError(t, err)
 	require.Len(t, evs, 1, "the ack's event is logged under the entry's account")
 	require.Equal(t, "message.delivered", evs[0].Type)
-	require.NoError(t, st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "quiet", Attempt: again[1].Attempts, Status: store.OutboxSuppressed,
+	require.NoError(t, st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "quiet", Attempt: second[1].Attempts, Status: store.OutboxSuppressed,
 		Error: "opted out before delivery", Now: t0.Add(2 * time.Minute)}))
 	left, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0.Add(time.Hour), Lease: time.Minute})
 	require.NoError(t, err)

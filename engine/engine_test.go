@@ -1,0 +1,173 @@
+package engine_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/channel"
+	"github.com/quorumhq/quorum/channel/channeltest"
+	"github.com/quorumhq/quorum/clock"
+	"github.com/quorumhq/quorum/engine"
+	"github.com/quorumhq/quorum/identity"
+	"github.com/quorumhq/quorum/program"
+	"github.com/quorumhq/quorum/sim"
+	"github.com/quorumhq/quorum/store"
+	"github.com/quorumhq/quorum/store/memory"
+)
+
+// TestOutboxConformance runs channel's outbox suite on the engine's outbox
+// over the memory store.
+func TestOutboxConformance(t *testing.T) {
+	t.Parallel()
+	channeltest.TestOutbox(t, func(t *testing.T) channel.Outbox {
+		return setup(t, dataPlatform()).eng.Outbox()
+	})
+}
+
+func TestConfigValidation(t *testing.T) {
+	t.Parallel()
+	_, err := engine.New(engine.Config{Workers: -1, RefreshInterval: -time.Hour})
+	require.ErrorIs(t, err, b2b.ErrInvalid)
+	for _, want := range []string{"store: is required", "program: is required", "workers: must not be negative", "refreshInterval: must not be negative"} {
+		require.ErrorContains(t, err, want)
+	}
+}
+
+// worldInputs turns a simulated world into batches: its records first,
+// then its activities day by day.
+func worldInputs(w *sim.World) (engine.Batch, [][]b2b.Activity) {
+	var b engine.Batch
+	for _, a := range w.Accounts {
+		b.Accounts = append(b.Accounts, identity.AccountRecord{Source: b2b.SourceSalesforce, Account: a, Time: w.Config.Start})
+	}
+	for _, p := range w.Persons {
+		rec := identity.PersonRecord{Source: p.Source, RecordID: string(p.ID), Person: p, Time: p.UpdatedAt}
+		rec.Person.ID = ""
+		b.Persons = append(b.Persons, rec)
+	}
+	days := make([][]b2b.Activity, w.Config.Days)
+	for d := range days {
+		days[d] = w.Day(d)
+	}
+	return b, days
+}
+
+// runWorld feeds a world to a fresh engine and returns its store.
+func runWorld(t *testing.T, w *sim.World, workers int) *memory.Store {
+	t.Helper()
+	ctx := context.Background()
+	prog, err := program.Compile(dataPlatform(), program.Options{})
+	require.NoError(t, err)
+	st := memory.New()
+	c := clock.NewManual(w.Config.Start)
+	eng, err := engine.New(engine.Config{Store: st, Program: prog, Clock: c, Workers: workers})
+	require.NoError(t, err)
+	batch, days := worldInputs(w)
+	_, err = eng.Apply(ctx, batch)
+	require.NoError(t, err)
+	for d, acts := range days {
+		end := w.Date(d + 1)
+		c.Set(end)
+		rep, err := eng.Ingest(ctx, acts...)
+		require.NoError(t, err)
+		require.Empty(t, rep.Rejected)
+		_, err = eng.Advance(ctx, end)
+		require.NoError(t, err)
+	}
+	return st
+}
+
+// TestDeterminism replays the same input twice, once on one worker and
+// once on four, and requires identical states and event logs.
+func TestDeterminism(t *testing.T) {
+	t.Parallel()
+	w, err := sim.New(sim.Config{Seed: 11, Accounts: 30, Days: 20})
+	require.NoError(t, err)
+	a := runWorld(t, w, 1)
+	b := runWorld(t, w, 4)
+	ctx := context.Background()
+	for _, acc := range w.Accounts {
+		x, err := a.LoadAccount(ctx, "default", acc.ID)
+		require.NoError(t, err)
+		y, err := b.LoadAccount(ctx, "default", acc.ID)
+		require.NoError(t, err)
+		require.Equal(t, x.Version, y.Version, acc.ID)
+		require.Equal(t, string(x.State), string(y.State), acc.ID)
+		ex, err := a.Events(ctx, &store.EventsParams{Tenant: "default", Account: acc.ID, Limit: 1 << 20})
+		require.NoError(t, err)
+		ey, err := b.Events(ctx, &store.EventsParams{Tenant: "default", Account: acc.ID, Limit: 1 << 20})
+		require.NoError(t, err)
+		require.Equal(t, len(ex), len(ey), acc.ID)
+		for i := range ex {
+			require.Equal(t, ex[i].Type, ey[i].Type)
+			require.Equal(t, string(ex[i].Data), string(ey[i].Data))
+		}
+	}
+}
+
+// TestConcurrentUpdatesOfOneAccount ingests activities for one account from
+// many goroutines at once: version conflicts are retried and no update is
+// lost.
+func TestConcurrentUpdatesOfOneAccount(t *testing.T) {
+	t.Parallel()
+	b := setup(t, dataPlatform())
+	setupAcme(t, b)
+	b.clock.Set(day(1))
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 10 {
+				rep, err := b.eng.Ingest(b.ctx, activity(fmt.Sprintf("c-%d-%d", g, i), b2b.ActivityClickLink, "L-2", day0.Add(time.Duration(g*10+i)*time.Minute), nil))
+				if err != nil || rep.Applied != 1 {
+					t.Errorf("ingest: %+v %v", rep, err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	c := b.eng.Counters()
+	require.Equal(t, int64(80), c.Ingested)
+	evs, err := b.eng.Events(b.ctx, "acme", 0, 1<<20)
+	require.NoError(t, err)
+	applied := 0
+	for _, e := range evs {
+		if e.Type == "activity.applied" {
+			applied++
+		}
+	}
+	require.Equal(t, 80, applied, "every update committed once")
+}
+
+// TestDispatchEndToEnd delivers what the journeys queued through a
+// dispatcher and a recording sender; the results reach the event log.
+func TestDispatchEndToEnd(t *testing.T) {
+	t.Parallel()
+	b := setup(t, pipelineProgram())
+	setupAcme(t, b)
+	rec := channeltest.NewRecorder(channeltest.RecorderConfig{})
+	d, err := channel.NewDispatcher(channel.DispatcherConfig{Outbox: b.eng.Outbox(), Email: rec, SMS: rec, Alert: rec, Clock: b.clock})
+	require.NoError(t, err)
+	rep, err := d.Dispatch(b.ctx)
+	require.NoError(t, err)
+	require.Equal(t, 3, rep.Delivered)
+	rep, err = d.Dispatch(b.ctx)
+	require.NoError(t, err)
+	require.Zero(t, rep.Claimed, "delivered messages are not sent again")
+	evs, err := b.eng.Events(b.ctx, "acme", 0, 1<<20)
+	require.NoError(t, err)
+	delivered := 0
+	for _, e := range evs {
+		if e.Type == "message.delivered" {
+			delivered++
+		}
+	}
+	require.Equal(t, 3, delivered)
+}
