@@ -286,10 +286,8 @@ func (p *Program) compileGroupScore(ps *b2b.Problems) {
 	for _, interest := range slices.Sorted(maps.Keys(gs.Models)) {
 		name := gs.Models[interest]
 		path := fmt.Sprintf("groupScore.models[%q]", interest)
-		if p.Groups != nil {
-			if _, ok := p.Groups.Interest(interest); !ok {
-				ps.Addf(path, "unknown solution interest %q", interest)
-			}
+		if !p.hasInterest(interest) {
+			ps.Addf(path, "unknown solution interest %q", interest)
 		}
 		i := slices.IndexFunc(p.Scorers, func(s *scoring.Scorer) bool { return s.Name() == name })
 		if i < 0 {
@@ -349,6 +347,10 @@ func (p *Program) compileReadiness(ps *b2b.Problems) {
 	}
 }
 
+func (p *Program) hasInterest(id string) bool {
+	return slices.ContainsFunc(p.defs.Interests, func(si buyinggroup.SolutionInterest) bool { return si.ID == id })
+}
+
 // AlertTemplate is the template name sales alerts use when their rule or
 // action names none.
 const AlertTemplate = "sales-alert"
@@ -375,10 +377,8 @@ func (p *Program) compileChannels(ps *b2b.Problems, eng rules.Engine) {
 		if r.Template != "" && !tpl.HasEmail(r.Template) {
 			ps.Addf(fmt.Sprintf("alerts[%d].template", i), "unknown email template %q", r.Template)
 		}
-		if r.SolutionInterest != "" && p.Groups != nil {
-			if _, ok := p.Groups.Interest(r.SolutionInterest); !ok {
-				ps.Addf(fmt.Sprintf("alerts[%d].solutionInterest", i), "unknown solution interest %q", r.SolutionInterest)
-			}
+		if r.SolutionInterest != "" && !p.hasInterest(r.SolutionInterest) {
+			ps.Addf(fmt.Sprintf("alerts[%d].solutionInterest", i), "unknown solution interest %q", r.SolutionInterest)
 		}
 	}
 	if len(p.defs.Alerts) > 0 || len(p.defs.Routing.Rules) > 0 {
