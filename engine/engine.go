@@ -49,8 +49,10 @@ type Config struct {
 	// readiness) when nothing else happens to it; zero means 24 hours.
 	RefreshInterval time.Duration
 	// ActivityRetention is how long an account keeps its activities for
-	// audience aggregates, alerts and duplicate detection; zero means 90
-	// days.
+	// audience aggregates, alerts and duplicate detection; zero means the
+	// longest window the program needs: 30 days (how late an activity may
+	// arrive to be scored), or the longest activity window of its audience
+	// rules if longer.
 	ActivityRetention time.Duration
 	// Rollup makes a parent account's persons include those of its
 	// subsidiaries, so its buying groups span regions.
@@ -58,6 +60,12 @@ type Config struct {
 	// MaxRetries bounds how often one account's change is retried after a
 	// version conflict; zero means 20.
 	MaxRetries int
+	// StateCache is how many accounts' decoded states the engine keeps in
+	// memory between passes, so that an account whose stored version has
+	// not changed is not decoded again; zero means 100,000, negative turns
+	// the cache off. A state is taken out of the cache while a pass works
+	// on it and put back only after its commit succeeded.
+	StateCache int
 	// UnsubscribeURL returns the one-click unsubscribe link of a
 	// recipient; nil means "https://unsubscribe.invalid/<person>", which a
 	// host replaces with its own endpoint.
@@ -76,8 +84,8 @@ func (c Config) WithDefaults() Config {
 	c.Workers = cmp.Or(c.Workers, runtime.GOMAXPROCS(0))
 	c.FutureTolerance = cmp.Or(c.FutureTolerance, 5*time.Minute)
 	c.RefreshInterval = cmp.Or(c.RefreshInterval, 24*time.Hour)
-	c.ActivityRetention = cmp.Or(c.ActivityRetention, 90*24*time.Hour)
 	c.MaxRetries = cmp.Or(c.MaxRetries, 20)
+	c.StateCache = cmp.Or(c.StateCache, 100_000)
 	if c.UnsubscribeURL == nil {
 		c.UnsubscribeURL = func(_ b2b.AccountID, p b2b.PersonID) string { return "https://unsubscribe.invalid/" + string(p) }
 	}
@@ -132,6 +140,9 @@ type Engine struct {
 
 	evalPool sync.Pool // *qualify.Evaluator of the current program
 
+	cacheMu sync.Mutex
+	cache   map[b2b.AccountID]cachedState
+
 	counters counters
 }
 
@@ -145,7 +156,7 @@ func New(cfg Config) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("identity: %w", err)
 	}
-	e := &Engine{cfg: cfg, graph: g}
+	e := &Engine{cfg: cfg, graph: g, cache: map[b2b.AccountID]cachedState{}}
 	e.Install(cfg.Program)
 	return e, nil
 }
@@ -156,6 +167,20 @@ func New(cfg Config) (*Engine, error) {
 func (e *Engine) Install(p *program.Program) {
 	e.prog.Store(p)
 	e.cfg.Logger.Info("program installed", "program", p.Name, "version", p.Version)
+}
+
+// retention is how long accounts keep their activities under program p.
+func (e *Engine) retention(p *program.Program) time.Duration {
+	if e.cfg.ActivityRetention > 0 {
+		return e.cfg.ActivityRetention
+	}
+	d := 30 * 24 * time.Hour
+	if p.Audiences != nil {
+		for _, a := range p.Audiences.Aggregates() {
+			d = max(d, time.Duration(a.Days*24*float64(time.Hour)))
+		}
+	}
+	return d
 }
 
 // Program returns the installed program.
@@ -207,4 +232,45 @@ func (e *Engine) forEachAccount(ctx context.Context, ids []b2b.AccountID, fn fun
 	close(next)
 	wg.Wait()
 	return errors.Join(append(errs, ctx.Err())...)
+}
+
+// cachedState is a decoded account state and the stored version it is.
+type cachedState struct {
+	version int64
+	st      *accountState
+}
+
+// takeCached removes and returns the cached state of an account if it is
+// the given stored version.
+func (e *Engine) takeCached(id b2b.AccountID, version int64) *accountState {
+	if e.cfg.StateCache < 0 {
+		return nil
+	}
+	e.cacheMu.Lock()
+	defer e.cacheMu.Unlock()
+	c, ok := e.cache[id]
+	if !ok {
+		return nil
+	}
+	delete(e.cache, id)
+	if c.version != version {
+		return nil
+	}
+	return c.st
+}
+
+// putCached keeps a committed state.
+func (e *Engine) putCached(id b2b.AccountID, version int64, st *accountState) {
+	if e.cfg.StateCache < 0 {
+		return
+	}
+	e.cacheMu.Lock()
+	defer e.cacheMu.Unlock()
+	if len(e.cache) >= e.cfg.StateCache {
+		for k := range e.cache { // evict one at random
+			delete(e.cache, k)
+			break
+		}
+	}
+	e.cache[id] = cachedState{version: version, st: st}
 }

@@ -74,16 +74,25 @@ func (r *Report) merge(o outcome) {
 }
 
 // run processes each account's work in parallel and merges the outcomes.
-func (e *Engine) run(ctx context.Context, works map[b2b.AccountID]*work, now time.Time, rep *Report) error {
+// It returns the accounts whose pass committed nothing.
+func (e *Engine) run(ctx context.Context, works map[b2b.AccountID]*work, now time.Time, rep *Report) ([]b2b.AccountID, error) {
 	ids := slices.Sorted(maps.Keys(works))
 	var mu sync.Mutex
+	var idle []b2b.AccountID
 	err := e.forEachAccount(ctx, ids, func(ctx context.Context, id b2b.AccountID) error {
 		out, err := e.process(ctx, id, works[id], now)
 		if err != nil {
 			return err
 		}
 		mu.Lock()
-		rep.merge(out)
+		if out.idle {
+			idle = append(idle, id)
+			rep.Applied += out.applied
+			rep.Duplicates += out.duplicates
+			rep.Rejected = append(rep.Rejected, out.rejected...)
+		} else {
+			rep.merge(out)
+		}
 		mu.Unlock()
 		return nil
 	})
@@ -95,7 +104,8 @@ func (e *Engine) run(ctx context.Context, works map[b2b.AccountID]*work, now tim
 	})
 	// An activity refused the same way by several accounts counts once.
 	rep.Rejected = slices.CompactFunc(rep.Rejected, func(a, b Rejection) bool { return a.Kind == b.Kind && a.Index == b.Index && a.Reason == b.Reason })
-	return err
+	slices.Sort(idle)
+	return idle, err
 }
 
 // Batch is a set of inputs applied together: every account they touch
@@ -133,7 +143,7 @@ func (e *Engine) Apply(ctx context.Context, b Batch) (Report, error) {
 	e.applyOpportunities(works, b.Opportunities, &rep)
 	e.applyActivities(works, b.Activities, now, &rep)
 	e.idMu.Unlock()
-	err := e.run(ctx, works, now, &rep)
+	_, err := e.run(ctx, works, now, &rep)
 	return rep, err
 }
 
@@ -316,8 +326,12 @@ func (e *Engine) Advance(ctx context.Context, now time.Time) (Report, error) {
 		if len(works) == 0 {
 			return rep, nil
 		}
-		if err := e.run(ctx, works, now, &rep); err != nil {
+		idle, err := e.run(ctx, works, now, &rep)
+		if err != nil {
 			return rep, err
+		}
+		for _, id := range idle {
+			done[id] = maxJourneyRounds // time passed without a decision: once is enough
 		}
 	}
 }
@@ -327,7 +341,7 @@ func (e *Engine) Enter(ctx context.Context, account b2b.AccountID, journeyID str
 	var rep Report
 	now := e.cfg.Clock.Now()
 	works := map[b2b.AccountID]*work{account: {events: []journey.Event{{Type: journey.EventManualEntry, At: now, Journey: journeyID}}}}
-	err := e.run(ctx, works, now, &rep)
+	_, err := e.run(ctx, works, now, &rep)
 	return rep, err
 }
 
@@ -337,7 +351,7 @@ func (e *Engine) ExternalResult(ctx context.Context, account b2b.AccountID, key,
 	var rep Report
 	now := e.cfg.Clock.Now()
 	works := map[b2b.AccountID]*work{account: {events: []journey.Event{{Type: journey.EventExternalResult, At: now, Key: key, Outcome: outcome, Detail: detail}}}}
-	err := e.run(ctx, works, now, &rep)
+	_, err := e.run(ctx, works, now, &rep)
 	return rep, err
 }
 

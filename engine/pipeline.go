@@ -41,6 +41,8 @@ type work struct {
 
 // outcome is what a pass did.
 type outcome struct {
+	// idle is set when the pass committed nothing.
+	idle                bool
 	applied, duplicates int
 	rejected            []Rejection
 	steps, messages     int
@@ -64,8 +66,10 @@ func (e *Engine) process(ctx context.Context, id b2b.AccountID, w *work, now tim
 		case err != nil:
 			return outcome{}, fmt.Errorf("account %q: load: %w", id, err)
 		default:
-			if st, err = decodeState(id, rec.State); err != nil {
-				return outcome{}, err
+			if st = e.takeCached(id, rec.Version); st == nil {
+				if st, err = decodeState(id, rec.State); err != nil {
+					return outcome{}, err
+				}
 			}
 		}
 		p := e.prog.Load()
@@ -74,8 +78,12 @@ func (e *Engine) process(ctx context.Context, id b2b.AccountID, w *work, now tim
 		if ps.err != nil {
 			return outcome{}, ps.err
 		}
-		if ps.idle {
-			// Nothing changed (a replayed batch, say): nothing to commit.
+		if ps.idle || w.tick && len(ps.events) == 0 && len(ps.outbox) == 0 && out.steps == 0 {
+			// Nothing changed (a replayed batch, or time passing without a
+			// decision): nothing to commit. The account stays due, so the
+			// next Advance looks at it again; its decoded state stays cached.
+			out.idle = true
+			e.putCached(id, rec.Version, st)
 			e.counters.duplicates.Add(int64(out.duplicates))
 			for _, r := range out.rejected {
 				e.counters.reject(r.Reason, 1)
@@ -86,7 +94,7 @@ func (e *Engine) process(ctx context.Context, id b2b.AccountID, w *work, now tim
 		if err != nil {
 			return outcome{}, fmt.Errorf("account %q: encode state: %w", id, err)
 		}
-		_, err = e.cfg.Store.Commit(ctx, &store.CommitParams{
+		version, err := e.cfg.Store.Commit(ctx, &store.CommitParams{
 			Tenant: e.cfg.Tenant, Account: id, ExpectedVersion: rec.Version,
 			State: data, DueAt: ps.due(), Index: ps.index(), Events: ps.events, Outbox: ps.outbox, Now: now,
 		})
@@ -97,6 +105,7 @@ func (e *Engine) process(ctx context.Context, id b2b.AccountID, w *work, now tim
 		if err != nil {
 			return outcome{}, fmt.Errorf("account %q: commit: %w", id, err)
 		}
+		e.putCached(id, version, st)
 		e.counters.commits.Add(1)
 		e.counters.ingested.Add(int64(out.applied))
 		e.counters.duplicates.Add(int64(out.duplicates))
@@ -191,7 +200,7 @@ func (ps *pass) run(w *work) outcome {
 	}
 	ps.derive()
 	ps.stepJourneys(&out)
-	st.pruneActivities(ps.now, ps.e.cfg.ActivityRetention)
+	st.pruneActivities(ps.now, ps.e.retention(ps.p))
 	for name, l := range st.Scores {
 		if s := ps.scorer(name); s != nil {
 			for _, pst := range l.Persons {

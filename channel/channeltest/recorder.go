@@ -148,11 +148,19 @@ func (r *Recorder) Calls(key string) int {
 // before now, ordered by time then ID: what a provider's webhooks would have
 // reported by then.
 func (r *Recorder) Activities(now time.Time) []b2b.Activity {
+	return r.ActivitiesBetween(time.Time{}, now)
+}
+
+// ActivitiesBetween returns the simulated engagement activities with a time
+// after after and at or before upTo, ordered like [Recorder.Activities]: what
+// a provider's webhooks reported in that interval (a simulation that polls
+// once a day asks for the day it just ran).
+func (r *Recorder) ActivitiesBetween(after, upTo time.Time) []b2b.Activity {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	var out []b2b.Activity
 	for _, a := range r.activities {
-		if !a.Time.After(now) {
+		if a.Time.After(after) && !a.Time.After(upTo) {
 			out = append(out, a)
 		}
 	}

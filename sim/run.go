@@ -1,0 +1,212 @@
+package sim
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"slices"
+	"time"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/channel"
+	"github.com/quorumhq/quorum/channel/channeltest"
+	"github.com/quorumhq/quorum/clock"
+	"github.com/quorumhq/quorum/engine"
+	"github.com/quorumhq/quorum/identity"
+	"github.com/quorumhq/quorum/program"
+	"github.com/quorumhq/quorum/store"
+	"github.com/quorumhq/quorum/store/memory"
+)
+
+// RunConfig says how to run a program on a world.
+type RunConfig struct {
+	// Program is the compiled program to run. Required.
+	Program *program.Program
+	// Store keeps the engine's state; nil means a fresh memory store.
+	Store store.Store
+	// Workers is the engine's parallelism; zero means GOMAXPROCS.
+	Workers int
+	// Email is how recipients engage with what is sent; nil means
+	// channeltest.TypicalB2BEmail.
+	Email *channeltest.EngagementModel
+	// SalesFollowUp is the probability that the sales rep who receives an
+	// alert logs a follow-up in the CRM (within three days); default 0.7.
+	SalesFollowUp float64
+	// Progress, when set, is called after each simulated day.
+	Progress func(day, days int)
+}
+
+// Result is a finished run: the engine (to query accounts), its store (with
+// the event log the KPIs read) and what the run did.
+type Result struct {
+	World  *World
+	Engine *engine.Engine
+	Store  store.Store
+	// End is the simulated time the run stopped at.
+	End time.Time
+	// Ingest totals what the engine applied, rejected and skipped.
+	Ingest engine.Report
+	// Delivery totals what the dispatcher delivered.
+	Delivery channel.DispatchReport
+	// FollowUps counts the alerts sales followed up.
+	FollowUps int
+}
+
+// Run runs the program on the world over its days with a manual clock:
+// each day, the CRM's opportunity changes and the day's activities go in,
+// time advances (journeys wait, scores decay), the outbox is delivered to a
+// recording sender whose simulated opens, clicks, bounces and
+// unsubscribes come back as activities, and sales reps follow up some of
+// the alerts they receive.
+func Run(ctx context.Context, w *World, cfg RunConfig) (*Result, error) {
+	if cfg.Program == nil {
+		return nil, errors.New("sim: run config: program is required")
+	}
+	st := cfg.Store
+	if st == nil {
+		st = memory.New()
+	}
+	model := cfg.Email
+	if model == nil {
+		m := channeltest.TypicalB2BEmail
+		model = &m
+	}
+	followUp := cmp.Or(cfg.SalesFollowUp, 0.7)
+	clk := clock.NewManual(w.Config.Start)
+	eng, err := engine.New(engine.Config{Store: st, Program: cfg.Program, Clock: clk, Workers: cfg.Workers})
+	if err != nil {
+		return nil, err
+	}
+	rec := channeltest.NewRecorder(channeltest.RecorderConfig{Clock: clk, Model: model, Seed: w.Config.Seed})
+	disp, err := channel.NewDispatcher(channel.DispatcherConfig{Outbox: eng.Outbox(), Email: rec, SMS: rec, Alert: rec, Clock: clk, BatchSize: 1000})
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{World: w, Engine: eng, Store: st}
+	add := func(r engine.Report) {
+		res.Ingest.Applied += r.Applied
+		res.Ingest.Duplicates += r.Duplicates
+		res.Ingest.Rejected = append(res.Ingest.Rejected, r.Rejected...)
+		res.Ingest.Steps += r.Steps
+		res.Ingest.Messages += r.Messages
+	}
+
+	rep, err := eng.Apply(ctx, w.records())
+	if err != nil {
+		return nil, fmt.Errorf("sim: load records: %w", err)
+	}
+	add(rep)
+
+	var pending []b2b.Activity // sales follow-ups not yet due
+	alerted := 0
+	for d := range w.Config.Days {
+		end := w.Date(d + 1)
+		clk.Set(end)
+		if opps := w.OpportunityChanges(d); len(opps) > 0 {
+			r, err := eng.UpsertOpportunities(ctx, opps...)
+			if err != nil {
+				return nil, fmt.Errorf("sim: day %d: opportunities: %w", d, err)
+			}
+			add(r)
+		}
+		acts := w.Day(d)
+		// What recipients did with the messages sent so far comes back as
+		// activities, as a provider's webhooks report it, day by day.
+		acts = append(acts, rec.ActivitiesBetween(w.Date(d), end)...)
+		var later []b2b.Activity
+		for _, a := range pending {
+			if a.Time.After(end) {
+				later = append(later, a)
+			} else {
+				acts = append(acts, a)
+			}
+		}
+		pending = later
+		r, err := eng.Ingest(ctx, acts...)
+		if err != nil {
+			return nil, fmt.Errorf("sim: day %d: ingest: %w", d, err)
+		}
+		add(r)
+		r, err = eng.Advance(ctx, end)
+		if err != nil {
+			return nil, fmt.Errorf("sim: day %d: advance: %w", d, err)
+		}
+		add(r)
+		for {
+			dr, err := disp.Dispatch(ctx)
+			if err != nil {
+				return nil, fmt.Errorf("sim: day %d: dispatch: %w", d, err)
+			}
+			addDelivery(&res.Delivery, dr)
+			if dr.Claimed == 0 {
+				break
+			}
+		}
+
+		// Sales reps follow up on some of the alerts they received.
+		sent := rec.Sent()
+		for _, m := range sent[alerted:] {
+			if m.Channel != channel.ChannelSalesAlert {
+				continue
+			}
+			if fu, ok := w.followUp(&m, end, followUp); ok {
+				pending = append(pending, fu)
+				res.FollowUps++
+			}
+		}
+		alerted = len(sent)
+		if cfg.Progress != nil {
+			cfg.Progress(d+1, w.Config.Days)
+		}
+	}
+	res.End = w.Date(w.Config.Days)
+	return res, nil
+}
+
+func addDelivery(t *channel.DispatchReport, r channel.DispatchReport) {
+	t.Claimed += r.Claimed
+	t.Delivered += r.Delivered
+	t.Duplicates += r.Duplicates
+	t.Retried += r.Retried
+	t.Failed += r.Failed
+	t.Suppressed += r.Suppressed
+	t.LeaseLost += r.LeaseLost
+}
+
+// records are the world's account and person records as sources deliver
+// them.
+func (w *World) records() engine.Batch {
+	var b engine.Batch
+	for _, a := range w.Accounts {
+		b.Accounts = append(b.Accounts, identity.AccountRecord{Source: a.Source, Account: a, Time: a.UpdatedAt})
+	}
+	for _, p := range w.Persons {
+		rec := identity.PersonRecord{Source: p.Source, RecordID: string(p.ID), Person: p, Time: p.UpdatedAt}
+		rec.Person.ID = ""
+		b.Persons = append(b.Persons, rec)
+	}
+	return b
+}
+
+// followUp decides, from the alert's key, whether and when its rep logs a
+// follow-up: a CRM activity on one of the account's persons that names the
+// alert.
+func (w *World) followUp(m *channel.Message, now time.Time, p float64) (b2b.Activity, bool) {
+	h := fnv.New64a()
+	h.Write([]byte(m.Key))
+	x := h.Sum64()
+	if float64(x%10000)/10000 >= p {
+		return b2b.Activity{}, false
+	}
+	ai := slices.IndexFunc(w.Accounts, func(a b2b.Account) bool { return a.ID == m.Account })
+	if ai < 0 || len(w.byAccount[ai]) == 0 {
+		return b2b.Activity{}, false
+	}
+	tp := &w.people[w.byAccount[ai][0]]
+	lead := w.Persons[tp.records[0]]
+	delay := time.Duration(1+(x>>20)%72) * time.Hour
+	return b2b.Activity{ID: b2b.ActivityID("followup-" + m.Key), Type: "sfdc_activity", Person: lead.ID, Source: lead.Source,
+		Account: m.Account, Time: now.Add(delay), Attributes: map[string]any{"alertId": m.Key, "subject": "Called about the alert"}}, true
+}

@@ -1,0 +1,90 @@
+package sim_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/buyinggroup"
+	"github.com/quorumhq/quorum/channel"
+	"github.com/quorumhq/quorum/journey"
+	"github.com/quorumhq/quorum/program"
+	"github.com/quorumhq/quorum/sim"
+	"github.com/quorumhq/quorum/store"
+)
+
+// testProgram has both of the world's interests, a pipeline journey for
+// each and an alert on hot groups.
+func testProgram(t testing.TB) *program.Program {
+	t.Helper()
+	tpl := func(name string) channel.EmailTemplate {
+		return channel.EmailTemplate{Name: name, Marketing: true, Subject: "{{.Interest.Name}} for {{.Account.Name}}",
+			HTML: `<p>Hi {{.Person.FirstName | default "there"}}</p><a href="{{.UnsubscribeURL}}">unsubscribe</a>`,
+			Text: "Hi {{.Person.FirstName | default \"there\"}} {{.UnsubscribeURL}}"}
+	}
+	j := func(interest string) journey.Journey {
+		return journey.Journey{ID: "accelerate-" + interest,
+			Triggers: []journey.Trigger{{Type: journey.TriggerGroupCreated, SolutionInterest: interest}},
+			Nodes: []journey.Node{
+				{ID: "intro", Kind: journey.KindAction, Action: &journey.Action{Type: journey.ActionEmail, Template: "intro", Next: "wait"}},
+				{ID: "wait", Kind: journey.KindWait, Wait: &journey.Wait{For: journey.Days(5), Next: "ready?"}},
+				{ID: "ready?", Kind: journey.KindSplit, Split: &journey.Split{Paths: []journey.Path{
+					{Name: "engaged", When: "group.completeness >= 0.6 && group.score >= 100", Next: "alert"}}, Else: "nurture"}},
+				{ID: "alert", Kind: journey.KindAction, Action: &journey.Action{Type: journey.ActionSalesAlert, Template: program.AlertTemplate, Next: "ready"}},
+				{ID: "ready", Kind: journey.KindAction, Action: &journey.Action{Type: journey.ActionChangeStage, Stage: buyinggroup.StageSalesReady, Next: "done"}},
+				{ID: "done", Kind: journey.KindEnd, End: &journey.End{Outcome: "sales ready"}},
+				{ID: "nurture", Kind: journey.KindAction, Limit: &journey.VisitLimit{Max: 6, Then: "cold"},
+					Action: &journey.Action{Type: journey.ActionEmail, Template: "nurture", Recipients: &journey.Recipients{When: "score < 20"}, Next: "again"}},
+				{ID: "again", Kind: journey.KindWait, Wait: &journey.Wait{For: journey.Days(7), Next: "ready?"}},
+				{ID: "cold", Kind: journey.KindEnd, End: &journey.End{Outcome: "not engaged"}},
+			}}
+	}
+	p, err := program.Compile(program.Definitions{
+		Name: "sim-test",
+		Interests: []buyinggroup.SolutionInterest{
+			{ID: "data-platform", Name: "Data Platform", CRMProduct: "data-platform", Template: buyinggroup.StandardTemplateID},
+			{ID: "security-suite", Name: "Security Suite", CRMProduct: "security-suite", Template: buyinggroup.StandardTemplateID},
+		},
+		Caps:      []journey.Cap{{Name: "2 emails a week", Channel: b2b.ChannelEmail, Max: 2, Per: journey.Days(7)}},
+		Templates: channel.TemplateSet{Emails: []channel.EmailTemplate{tpl("intro"), tpl("nurture")}},
+		Routing:   channel.Routing{FallbackQueue: "sales@quorum.example"},
+		Journeys:  []journey.Journey{j("data-platform"), j("security-suite")},
+	}, program.Options{})
+	require.NoError(t, err)
+	return p
+}
+
+func TestRun(t *testing.T) {
+	t.Parallel()
+	w, err := sim.New(sim.Config{Seed: 3, Accounts: 60, Days: 45})
+	require.NoError(t, err)
+	res, err := sim.Run(context.Background(), w, sim.RunConfig{Program: testProgram(t)})
+	require.NoError(t, err)
+	require.Empty(t, res.Ingest.Rejected, "the world's inputs are all valid")
+	require.Positive(t, res.Ingest.Applied)
+	require.Positive(t, res.Delivery.Delivered)
+	require.Equal(t, w.Date(45), res.End)
+
+	evs, err := res.Store.Events(context.Background(), &store.EventsParams{Tenant: "default", Limit: 1 << 30})
+	require.NoError(t, err)
+	count := map[string]int{}
+	for _, e := range evs {
+		count[e.Type]++
+	}
+	for _, typ := range []string{"buyinggroup.group_created", "journey.enter", "message.queued", "message.delivered", "alert.raised", "group.updated"} {
+		require.Positive(t, count[typ], "the run produced %s events", typ)
+	}
+	require.Equal(t, 120, count["buyinggroup.group_created"], "one group per account and interest")
+	require.Positive(t, count["alert.acted_on"], "sales followed up some alerts")
+
+	// Same seed, same run.
+	again, err := sim.Run(context.Background(), w, sim.RunConfig{Program: testProgram(t)})
+	require.NoError(t, err)
+	evs2, err := again.Store.Events(context.Background(), &store.EventsParams{Tenant: "default", Limit: 1 << 30})
+	require.NoError(t, err)
+	require.Equal(t, len(evs), len(evs2))
+	_ = time.Now
+}
