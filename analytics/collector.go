@@ -121,7 +121,7 @@ type snapshot struct {
 }
 
 type rateAt struct {
-	at                  time.Time
+	at                 time.Time
 	persons, qualified int
 }
 
@@ -381,6 +381,9 @@ func (c *Collector) groupEvent(ev store.Event) error {
 	if p.Group == "" {
 		return errors.New("no group")
 	}
+	if "buyinggroup."+string(p.Type) != ev.Type {
+		return fmt.Errorf("payload type %q does not match the event type", p.Type)
+	}
 	switch p.Type {
 	case buyinggroup.EventGroupCreated:
 		g := c.group(ev.Account, p.Group, p.Interest, ev.Time)
@@ -394,8 +397,6 @@ func (c *Collector) groupEvent(ev store.Event) error {
 		g := c.group(ev.Account, p.Group, p.Interest, ev.Time)
 		g.stage = p.To
 		c.setQualified(g, ev.Time)
-	default:
-		return fmt.Errorf("payload type %q does not match the event type", p.Type)
 	}
 	return nil
 }

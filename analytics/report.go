@@ -33,7 +33,7 @@ type Average struct {
 // are stable (see the package documentation for each).
 type Report struct {
 	From time.Time `json:"from,omitzero"`
-	To   time.Time `json:"to"`
+	To   time.Time `json:"to,omitzero"`
 	// Events says what happened to the events fed to the collector (all
 	// of them, not only the period's).
 	Events Counts `json:"events"`
@@ -183,7 +183,8 @@ func (c *Collector) Report(p Period) (*Report, error) {
 	}
 	in := func(t time.Time) bool { return !t.IsZero() && !t.Before(p.From) && !t.After(to) }
 	by := func(t time.Time) bool { return !t.IsZero() && !t.After(to) }
-	r := &Report{From: p.From, To: to, Events: c.counts, pairs: map[interestKey]bool{}}
+	r := &Report{From: p.From, To: to, Events: c.counts, pairs: map[interestKey]bool{},
+		Stages: []StageCount{}, Funnel: []JourneyFunnel{}, JourneyCompletion: JourneyCompletion{Journeys: []JourneyStats{}}}
 
 	for _, a := range c.accountOrder {
 		if by(c.accounts[a]) {

@@ -31,38 +31,42 @@ func (r *Report) WriteText(w io.Writer) error {
 	if !r.From.IsZero() {
 		period = "from " + stamp(r.From)
 	}
-	ew.printf("Quorum KPIs %s to %s\n", period, stamp(r.To))
+	if r.To.IsZero() {
+		ew.printf("Quorum KPIs: no event yet\n")
+	} else {
+		ew.printf("Quorum KPIs %s to %s\n", period, stamp(r.To))
+	}
 	ew.printf("%d accounts, %d buying groups; events: %d read, %d ignored, %d malformed, %d out of order\n\n",
 		r.Accounts, r.Groups, r.Events.Read, r.Events.Ignored, r.Events.Malformed, r.Events.OutOfOrder)
 
 	t := ew.table("KPI", "VALUE", "NUMERATOR", "DENOMINATOR", "NOTE")
 	row := func(name string, x Ratio, num, den, note string) {
-		t.row(name, pct(x), strconv.Itoa(x.Numerator)+" "+num, strconv.Itoa(x.Denominator)+" "+den, noteOr(x.Reason, note))
+		t.row(name, pct(x), count(x.Numerator, num), count(x.Denominator, den), noteOr(x.Reason, note))
 	}
-	row("Buying-group completeness rate", r.Completeness, "complete", "groups", "")
+	row("Buying-group completeness rate", r.Completeness, "complete group", "group", "")
 	e := r.Engagement
-	t.row("Buying-group engagement score", num(e.Mean, ""), fmt.Sprintf("%.1f points", e.Sum), fmt.Sprintf("%d groups", e.Count),
+	t.row("Buying-group engagement score", num(e.Mean, ""), fmt.Sprintf("%.1f points", e.Sum), count(e.Count, "group"),
 		noteOr(e.Reason, "median "+num(e.Median, "")))
-	row("MQA rate (accounts)", r.MQA.Accounts, "MQAs", "accounts", "")
-	row("MQA rate (groups)", r.MQA.Groups, "qualified", "groups", "")
+	row("MQA rate (accounts)", r.MQA.Accounts, "MQA", "account", "")
+	row("MQA rate (groups)", r.MQA.Groups, "qualified group", "group", "")
 	for _, v := range []struct {
 		name string
 		d    Duration
 	}{{"Pipeline velocity to sales-ready", r.Velocity.ToSalesReady}, {"Pipeline velocity to opportunity", r.Velocity.ToOpportunity}} {
 		note := fmt.Sprintf("median %s days, %d pending", num(v.d.Days.Median, ""), v.d.Pending)
 		if v.d.Unattributed > 0 {
-			note += fmt.Sprintf(", %d opportunities without interest", v.d.Unattributed)
+			note += ", " + count(v.d.Unattributed, "deal") + " without interest"
 		}
-		t.row(v.name, num(v.d.Days.Mean, " days"), fmt.Sprintf("%.1f days", v.d.Days.Sum), fmt.Sprintf("%d groups", v.d.Days.Count),
+		t.row(v.name, num(v.d.Days.Mean, " days"), fmt.Sprintf("%.1f days", v.d.Days.Sum), count(v.d.Days.Count, "group"),
 			noteOr(v.d.Days.Reason, note))
 	}
-	row("Lead-to-buying-group qualification", r.Qualification.Ratio, "qualified", "persons", fmt.Sprintf("%d accounts", r.Qualification.Accounts))
+	row("Lead-to-buying-group qualification", r.Qualification.Ratio, "qualified person", "person", count(r.Qualification.Accounts, "account"))
 	a := r.AlertResponse
-	row("Sales-alert response rate", a.Rate, "responded", "closed", fmt.Sprintf("%d raised, %d still open", a.Raised, a.Open))
+	row("Sales-alert response rate", a.Rate, "answered alert", "closed alert", fmt.Sprintf("%d raised, %d still open", a.Raised, a.Open))
 	j := r.JourneyCompletion.Overall
-	row("Account-journey completion rate", j.Rate, "completed", "entered", fmt.Sprintf("%d running, %d exited", j.Running, j.Exited))
-	row("Email open rate", r.Email.OpenRate, "opens", "delivered", "")
-	row("Email click rate", r.Email.ClickRate, "clicks", "delivered", "")
+	row("Account-journey completion rate", j.Rate, "completed instance", "entered instance", fmt.Sprintf("%d running, %d exited", j.Running, j.Exited))
+	row("Email open rate", r.Email.OpenRate, "open", "delivered e-mail", "")
+	row("Email click rate", r.Email.ClickRate, "click", "delivered e-mail", "")
 	t.flush()
 
 	ew.printf("\nDefinitions (flows count in the period, stocks are the latest values at To):\n")
@@ -138,9 +142,6 @@ func (r *Report) WriteText(w io.Writer) error {
 }
 
 func stamp(t time.Time) string {
-	if t.IsZero() {
-		return "the beginning (no event)"
-	}
 	return t.UTC().Format("2006-01-02 15:04 UTC")
 }
 
@@ -188,16 +189,33 @@ func (e *errWriter) Write(p []byte) (int, error) {
 
 func (e *errWriter) printf(format string, args ...any) { fmt.Fprintf(e, format, args...) }
 
-type table struct{ tw *tabwriter.Writer }
+// table aligns cells in columns; lines lose their trailing blanks.
+type table struct {
+	out *errWriter
+	buf strings.Builder
+	tw  *tabwriter.Writer
+}
 
 func (e *errWriter) table(header ...string) *table {
-	t := &table{tw: tabwriter.NewWriter(e, 0, 0, 2, ' ', 0)}
+	t := &table{out: e}
+	t.tw = tabwriter.NewWriter(&t.buf, 0, 0, 2, ' ', 0)
 	t.row(header...)
 	return t
 }
 
-func (t *table) row(cells ...string) {
-	fmt.Fprintln(t.tw, strings.TrimRight(strings.Join(cells, "\t"), "\t "))
+func (t *table) row(cells ...string) { fmt.Fprintln(t.tw, strings.Join(cells, "\t")) }
+
+func (t *table) flush() {
+	_ = t.tw.Flush() // writes to a strings.Builder, which never fails
+	for line := range strings.Lines(t.buf.String()) {
+		t.out.printf("%s\n", strings.TrimRight(line, " \n"))
+	}
 }
 
-func (t *table) flush() { _ = t.tw.Flush() }
+// count is n and the word, plural unless n is 1.
+func count(n int, word string) string {
+	if n != 1 {
+		word += "s"
+	}
+	return strconv.Itoa(n) + " " + word
+}
