@@ -19,7 +19,9 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 // nurture journey, alerts and e-mails; every KPI has a value. Event
 // times never decrease.
 func goldenLog() eventLog {
-	q := func(key, ch string) m { return m{"key": key, "channel": ch, "template": "nurture-1", "to": "x@acme.com", "journey": "nurture"} }
+	q := func(key, ch string) m {
+		return m{"key": key, "channel": ch, "template": "nurture-1", "to": "x@acme.com", "journey": "nurture"}
+	}
 	res := func(key string) m { return m{"key": key, "status": "delivered"} }
 	return eventLog{}.
 		add("acme", day(0), "account.updated", m{"ID": "acme"}).

@@ -89,8 +89,10 @@ func TestJourneyCompletionAndFunnel(t *testing.T) {
 		name:   "no journey in the period",
 		period: analytics.Period{From: day(10), To: day(11)},
 		want: analytics.JourneyCompletion{
-			Overall: analytics.JourneyStats{Rate: analytics.Ratio{Reason: "no journey entered in the period"}},
+			Overall:  analytics.JourneyStats{Rate: analytics.Ratio{Reason: "no journey entered in the period"}},
+			Journeys: []analytics.JourneyStats{},
 		},
+		wantFunnel: []analytics.JourneyFunnel{},
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
