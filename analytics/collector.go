@@ -370,6 +370,9 @@ func (c *Collector) groupUpdated(ev store.Event) error {
 // maxScore bounds a group score, so that sums stay finite.
 const maxScore = 1e15
 
+// maxCount bounds the counts of one event, so that sums cannot overflow.
+const maxCount = 1 << 32
+
 // epsilon absorbs float rounding in completeness (3 of 3 roles is 1).
 const epsilon = 1e-9
 
@@ -430,6 +433,8 @@ func (c *Collector) qualifyRate(ev store.Event) error {
 	switch {
 	case p.Persons == nil || p.Qualified == nil:
 		return errors.New("persons and qualified are required")
+	case *p.Persons > maxCount:
+		return fmt.Errorf("persons %d beyond %d", *p.Persons, maxCount)
 	case *p.Persons < 0 || *p.Qualified < 0 || *p.Qualified > *p.Persons:
 		return fmt.Errorf("qualified %d of %d persons", *p.Qualified, *p.Persons)
 	}
@@ -642,8 +647,8 @@ func (c *Collector) activities(ev store.Event) error {
 	}
 	var e engagementAt
 	for typ, n := range p.ByType {
-		if n < 0 {
-			return fmt.Errorf("byType[%q] is negative (%d)", typ, n)
+		if n < 0 || n > maxCount {
+			return fmt.Errorf("byType[%q] is %d, outside [0, %d]", typ, n, maxCount)
 		}
 		if contains(c.cfg.OpenTypes, typ) {
 			e.opens += n

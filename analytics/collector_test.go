@@ -36,6 +36,7 @@ func TestAddRefusesMalformed(t *testing.T) {
 		{"no time", "a", true, "group.updated", `{"group":"g","completeness":1,"score":3}`, "no time"},
 		{"null payload", "a", false, "alert.raised", `null`, "alert without id"},
 		{"more qualified than persons", "a", false, "qualify.rate", `{"persons":1,"qualified":2}`, "qualified 2 of 1 persons"},
+		{"absurd rate", "a", false, "qualify.rate", `{"persons":9223372036854775807,"qualified":1}`, "persons 9223372036854775807 beyond 4294967296"},
 		{"rate without persons", "a", false, "qualify.rate", `{"qualified":2}`, "persons and qualified are required"},
 		{"stage change without stage", "a", false, "buyinggroup.stage_changed", `{"type":"stage_changed","group":"g"}`, "stage change without a stage"},
 		{"payload of another type", "a", false, "buyinggroup.group_created", `{"type":"stage_changed","group":"g","to":"x"}`, `payload type "stage_changed" does not match`},
@@ -44,7 +45,7 @@ func TestAddRefusesMalformed(t *testing.T) {
 		{"ended without journey", "a", false, "journey.ended", `{"completed":true}`, "ended without journey"},
 		{"queued without channel", "a", false, "message.queued", `{"key":"k"}`, "key and channel are required"},
 		{"result without key", "a", false, "message.delivered", `{"status":"delivered"}`, "no key"},
-		{"negative count", "a", false, "activity.applied", `{"byType":{"open_email":-1}}`, `byType["open_email"] is negative`},
+		{"negative count", "a", false, "activity.applied", `{"byType":{"open_email":-1}}`, `byType["open_email"] is -1, outside [0, 4294967296]`},
 		{"opportunity without ID", "a", false, "opportunity.created", `{"Name":"x"}`, "opportunity without ID"},
 		{"readiness without level", "a", false, "readiness.changed", `{"group":"g"}`, "group and level are required"},
 	}

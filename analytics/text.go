@@ -36,8 +36,8 @@ func (r *Report) WriteText(w io.Writer) error {
 	} else {
 		ew.printf("Quorum KPIs %s to %s\n", period, stamp(r.To))
 	}
-	ew.printf("%d accounts, %d buying groups; events: %d read, %d ignored, %d malformed, %d out of order\n\n",
-		r.Accounts, r.Groups, r.Events.Read, r.Events.Ignored, r.Events.Malformed, r.Events.OutOfOrder)
+	ew.printf("%s, %s; events: %d read, %d ignored, %d malformed, %d out of order\n\n",
+		count(r.Accounts, "account"), count(r.Groups, "buying group"), r.Events.Read, r.Events.Ignored, r.Events.Malformed, r.Events.OutOfOrder)
 
 	t := ew.table("KPI", "VALUE", "NUMERATOR", "DENOMINATOR", "NOTE")
 	row := func(name string, x Ratio, num, den, note string) {
