@@ -147,6 +147,12 @@ type journeyStats struct {
 	orphanEnd []journey.Ended // ended without a known entry
 	nodes     map[journey.NodeID]*nodeStats
 	nodeIDs   []journey.NodeID
+	at        map[trackKey]journey.NodeID // each track's latest node
+}
+
+type trackKey struct {
+	inst  instKey
+	track int
 }
 
 type nodeStats struct{ arrivals []arrival }
@@ -267,7 +273,7 @@ func (c *Collector) apply(ev store.Event) (bool, error) {
 		return true, c.opportunity(ev)
 	case typ == "alert.raised", typ == "alert.acknowledged", typ == "alert.acted_on":
 		return true, c.alert(ev)
-	case typ == "journey.enter", typ == "journey.node":
+	case isDecision(typ):
 		return true, c.decision(ev)
 	case typ == "journey.ended":
 		return true, c.ended(ev)
@@ -285,9 +291,25 @@ func (c *Collector) apply(ev store.Event) (bool, error) {
 func read(typ string) bool {
 	switch typ {
 	case "group.updated", "readiness.changed", "qualify.rate", "opportunity.created",
-		"alert.raised", "alert.acknowledged", "alert.acted_on", "journey.enter", "journey.node", "journey.ended",
+		"alert.raised", "alert.acknowledged", "alert.acted_on", "journey.ended",
 		"message.queued", "message.delivered", "message.failed", "message.suppressed", "activity.applied",
 		"buyinggroup." + string(buyinggroup.EventGroupCreated), "buyinggroup." + string(buyinggroup.EventStageChanged):
+		return true
+	}
+	return isDecision(typ)
+}
+
+// isDecision reports whether the type is a journey decision
+// ("journey.<kind>", a journey.Decision).
+func isDecision(typ string) bool {
+	kind, ok := strings.CutPrefix(typ, "journey.")
+	if !ok {
+		return false
+	}
+	switch journey.DecisionKind(kind) {
+	case journey.DecisionEnter, journey.DecisionNoEntry, journey.DecisionNode, journey.DecisionWait, journey.DecisionPath,
+		journey.DecisionSend, journey.DecisionSkip, journey.DecisionDefer, journey.DecisionNotSelected, journey.DecisionParallel,
+		journey.DecisionMerge, journey.DecisionGoal, journey.DecisionExit, journey.DecisionRuleError, journey.DecisionLimitReached:
 		return true
 	}
 	return false
@@ -519,7 +541,7 @@ func (c *Collector) alert(ev store.Event) error {
 func (c *Collector) journey(id string) *journeyStats {
 	j := c.journeys[id]
 	if j == nil {
-		j = &journeyStats{instances: map[instKey]*instance{}, nodes: map[journey.NodeID]*nodeStats{}}
+		j = &journeyStats{instances: map[instKey]*instance{}, nodes: map[journey.NodeID]*nodeStats{}, at: map[trackKey]journey.NodeID{}}
 		c.journeys[id] = j
 		c.journeyIDs = append(c.journeyIDs, id)
 	}
@@ -534,22 +556,30 @@ func (c *Collector) decision(ev store.Event) error {
 	if d.Journey == "" {
 		return errors.New("decision without journey")
 	}
-	if ev.Type == "journey.node" && d.Node == "" {
-		return errors.New("node decision without node")
-	}
-	if string(d.Kind) != strings.TrimPrefix(ev.Type, "journey.") {
+	if "journey."+string(d.Kind) != ev.Type {
 		return fmt.Errorf("decision kind %q does not match the event type", d.Kind)
+	}
+	if d.Kind == journey.DecisionNode && d.Node == "" {
+		return errors.New("node decision without node")
 	}
 	j := c.journey(d.Journey)
 	k := instKey{ev.Account, d.Version, d.Entry}
-	if ev.Type == "journey.enter" {
-		if j.instances[k] == nil {
-			in := &instance{entered: ev.Time}
-			j.instances[k] = in
-			j.order = append(j.order, in)
-		}
+	if d.Kind == journey.DecisionEnter && j.instances[k] == nil {
+		in := &instance{entered: ev.Time}
+		j.instances[k] = in
+		j.order = append(j.order, in)
+	}
+	if d.Node == "" {
 		return nil
 	}
+	// A track arrives at a node when a decision names another node than
+	// its previous decision did (an action's several sends, a wait and its
+	// end are one arrival).
+	tk := trackKey{k, d.Track}
+	if j.at[tk] == d.Node {
+		return nil
+	}
+	j.at[tk] = d.Node
 	n := j.nodes[d.Node]
 	if n == nil {
 		n = &nodeStats{}

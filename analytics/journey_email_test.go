@@ -237,3 +237,33 @@ func TestCompareTruth(t *testing.T) {
 	require.Equal(t, "nothing was an MQA in the period", got.Accounts.Precision.Reason)
 	require.Equal(t, "nothing was truly in market", got.Accounts.Recall.Reason)
 }
+
+// TestFunnelFromDecisions: the engine logs a decision per thing decided,
+// not per node; arrivals are the changes of a track's node.
+func TestFunnelFromDecisions(t *testing.T) {
+	t.Parallel()
+	dec := func(kind, node string, track int) m {
+		return m{"kind": kind, "journey": "pipeline", "version": 1, "entry": 1, "node": node, "track": track}
+	}
+	log := eventLog{}.
+		add("a", day(0), "journey.enter", dec("enter", "intro", 0)).
+		add("a", day(0), "journey.send", dec("send", "intro", 0)).
+		add("a", day(0), "journey.send", dec("send", "intro", 0)). // three recipients: one arrival
+		add("a", day(0), "journey.skip", dec("skip", "intro", 0)).
+		add("a", day(0), "journey.wait", dec("wait", "wait-5d", 0)).
+		add("a", day(5), "journey.path", dec("path", "ready?", 0)).
+		add("a", day(5), "journey.parallel", dec("parallel", "fork", 0)).
+		add("a", day(5), "journey.send", dec("send", "email-cfo", 1)).
+		add("a", day(5), "journey.send", dec("send", "email-cto", 2)).
+		add("a", day(5), "journey.merge", dec("merge", "join", 1)).
+		add("a", day(5), "journey.merge", dec("merge", "join", 2)).
+		add("a", day(5), "journey.node", dec("node", "done", 0)).
+		add("a", day(5), "journey.exit", dec("exit", "done", 0)).
+		add("a", day(5), "journey.no_entry", m{"kind": "no_entry", "journey": "other", "reason": "not live"})
+	r := report(t, log, analytics.Config{}, analytics.Period{})
+	want := []analytics.JourneyFunnel{{Journey: "pipeline", Nodes: []analytics.NodeCount{
+		{"intro", 1, 1}, {"wait-5d", 1, 1}, {"ready?", 1, 1}, {"fork", 1, 1}, {"email-cfo", 1, 1}, {"email-cto", 1, 1},
+		{"join", 2, 1}, {"done", 1, 1}}}}
+	require.Empty(t, cmp.Diff(want, r.Funnel), "(-want +got)")
+	require.Equal(t, 1, r.JourneyCompletion.Overall.Running)
+}

@@ -159,7 +159,9 @@ type StageCount struct {
 
 // JourneyFunnel counts, per node of a journey (in order of first
 // appearance), the arrivals of tracks in the period and the distinct
-// instances (account entries) they belong to.
+// instances (account entries) they belong to. An arrival is a journey
+// decision (enter, send, skip, wait, path, node, ...) naming another node
+// than the track's previous decision.
 type JourneyFunnel struct {
 	Journey string      `json:"journey"`
 	Nodes   []NodeCount `json:"nodes"`
