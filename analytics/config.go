@@ -40,6 +40,8 @@ type Config struct {
 	// "ready". A group is qualified while its stage is one of
 	// SalesReadyStages or its readiness level one of ReadyLevels.
 	ReadyLevels []string
+	// StagesOnly makes stages alone decide: readiness levels are not read.
+	StagesOnly bool
 	// StageOrder orders the stage distribution; stages it does not list
 	// follow in alphabetical order. Zero: the default stage model's
 	// stages (Awareness, Consideration, Decision, Sales Ready, Closed Won,

@@ -57,10 +57,10 @@
 //
 // MQA rate (mqa.accounts): accounts with a group that became qualified in
 // the period / accounts in the log by To (any event names them). A group is
-// qualified while its stage is one of SalesReadyStages or its readiness
-// level one of ReadyLevels (group.updated, buyinggroup.stage_changed and
-// readiness.changed all move it); it "becomes" qualified at each change
-// from not qualified. mqa.groups is the same per group (over groups created
+// qualified while its stage is one of SalesReadyStages or (unless
+// StagesOnly) its readiness level one of ReadyLevels; group.updated,
+// buyinggroup.stage_changed and readiness.changed all move it, and it
+// "becomes" qualified at each change from not qualified. mqa.groups is the same per group (over groups created
 // by To).
 //
 // Pipeline velocity (pipelineVelocity): for each group whose first

@@ -109,6 +109,12 @@ func TestMQA(t *testing.T) {
 		want: analytics.MQA{Accounts: analytics.Ratio{Numerator: 1, Denominator: 6, Value: val(0.166667)},
 			Groups: analytics.Ratio{Numerator: 1, Denominator: 5, Value: val(0.2)}},
 	}, {
+		name:   "stages only: b's ready level does not count",
+		cfg:    analytics.Config{StagesOnly: true},
+		period: analytics.Period{From: day(1), To: day(10)},
+		want: analytics.MQA{Accounts: analytics.Ratio{Numerator: 2, Denominator: 6, Value: val(0.333333)},
+			Groups: analytics.Ratio{Numerator: 2, Denominator: 5, Value: val(0.4)}},
+	}, {
 		name:   "before any event: nothing to measure",
 		period: analytics.Period{To: day(-1)},
 		want: analytics.MQA{Accounts: analytics.Ratio{Reason: "no account in the log by the end of the period"},
