@@ -1,0 +1,136 @@
+package analytics
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/buyinggroup"
+)
+
+// Sentinel errors.
+var (
+	// ErrMalformed: an event's payload cannot be read or lacks a field a
+	// KPI needs. Matched by the [*EventError] that [Collector.Add] returns.
+	ErrMalformed = errors.New("malformed event")
+	// ErrOutOfOrder: an event's Seq is not greater than the previous one's
+	// (fed twice, or out of commit order).
+	ErrOutOfOrder = errors.New("event out of order")
+	// ErrPeriod: a [Period] whose From is after its To.
+	ErrPeriod = errors.New("invalid period")
+)
+
+// Defaults of [Config].
+const (
+	DefaultAlertResponseWindow = 7 * 24 * time.Hour
+	DefaultEmailChannel        = "email"
+)
+
+// Config says how the log's values map onto the KPIs' notions. The zero
+// value is the defaults for the default stage model of package buyinggroup.
+type Config struct {
+	// SalesReadyStages are the buying-group stages that make an account
+	// marketing-qualified (MQA) and end the velocity clock. Zero: the
+	// default stage model's "Sales Ready".
+	SalesReadyStages []string
+	// ReadyLevels are the readiness levels that do the same. Zero:
+	// "ready". A group is qualified while its stage is one of
+	// SalesReadyStages or its readiness level one of ReadyLevels.
+	ReadyLevels []string
+	// StagesOnly makes stages alone decide: readiness levels are not read.
+	StagesOnly bool
+	// StageOrder orders the stage distribution; stages it does not list
+	// follow in alphabetical order. Zero: the default stage model's
+	// stages (Awareness, Consideration, Decision, Sales Ready, Closed Won,
+	// Closed Lost).
+	StageOrder []string
+	// AlertResponseWindow is how long sales have to respond to an alert:
+	// an alert counts in the response rate once its window has closed.
+	// Zero: 7 days, the window in which the engine matches CRM activities
+	// to alerts (channel.ResponseConfig). Responses are logged for at most
+	// 30 days after an alert, so a longer window cannot find more.
+	AlertResponseWindow time.Duration
+	// EmailChannel is the channel name of e-mail messages. Zero: "email".
+	EmailChannel string
+	// OpenTypes and ClickTypes are the activity types that count as e-mail
+	// opens and clicks. Zero: b2b.ActivityOpenEmail and
+	// b2b.ActivityClickEmail (sales e-mails are not nurture e-mails).
+	OpenTypes  []string
+	ClickTypes []string
+	// ProductInterests maps a CRM product to a solution interest, for
+	// opportunities whose SolutionInterest is empty (pipeline velocity).
+	// Nil: such opportunities are counted as unattributed.
+	ProductInterests map[string]string
+}
+
+// Validate reports every problem with the configuration at once.
+func (c *Config) Validate() error {
+	var ps b2b.Problems
+	lists := []struct {
+		path string
+		list []string
+	}{{"salesReadyStages", c.SalesReadyStages}, {"readyLevels", c.ReadyLevels}, {"stageOrder", c.StageOrder},
+		{"openTypes", c.OpenTypes}, {"clickTypes", c.ClickTypes}}
+	for _, l := range lists {
+		for i, s := range l.list {
+			if s == "" {
+				ps.Addf(fmt.Sprintf("%s[%d]", l.path, i), "is empty")
+			} else if slices.Index(l.list, s) < i {
+				ps.Addf(fmt.Sprintf("%s[%d]", l.path, i), "%q is listed twice", s)
+			}
+		}
+	}
+	if c.AlertResponseWindow < 0 {
+		ps.Addf("alertResponseWindow", "is negative (%s)", c.AlertResponseWindow)
+	}
+	for _, p := range slices.Sorted(maps.Keys(c.ProductInterests)) {
+		if p == "" || c.ProductInterests[p] == "" {
+			ps.Addf(fmt.Sprintf("productInterests[%q]", p), "product and interest must both be non-empty")
+		}
+	}
+	return ps.Err("analytics config")
+}
+
+// withDefaults returns c with its zero fields filled.
+func (c Config) withDefaults() Config {
+	model := buyinggroup.DefaultStageModel()
+	if len(c.SalesReadyStages) == 0 {
+		c.SalesReadyStages = []string{buyinggroup.StageSalesReady}
+	}
+	if len(c.ReadyLevels) == 0 {
+		c.ReadyLevels = []string{"ready"}
+	}
+	if len(c.StageOrder) == 0 {
+		for _, s := range model.Stages {
+			c.StageOrder = append(c.StageOrder, s.Name)
+		}
+	}
+	if c.AlertResponseWindow == 0 {
+		c.AlertResponseWindow = DefaultAlertResponseWindow
+	}
+	if c.EmailChannel == "" {
+		c.EmailChannel = DefaultEmailChannel
+	}
+	if len(c.OpenTypes) == 0 {
+		c.OpenTypes = []string{b2b.ActivityOpenEmail}
+	}
+	if len(c.ClickTypes) == 0 {
+		c.ClickTypes = []string{b2b.ActivityClickEmail}
+	}
+	return c
+}
+
+// Period is the span a report covers. Flows (groups reaching Sales Ready,
+// alerts raised, journeys entered, e-mails delivered, opens, clicks,
+// opportunities) count when they happened within [From, To]; stocks
+// (completeness, scores, stages, qualification) are each group's or
+// account's latest value at To.
+type Period struct {
+	// From is the first instant counted; zero: from the first event.
+	From time.Time
+	// To is the report's as-of time; zero: the latest event time seen.
+	To time.Time
+}

@@ -1,0 +1,116 @@
+// Package analytics computes the KPIs of buying-group marketing from the
+// engine's event log: a slice (or a stream) of store.Event, in Seq order.
+// It reads the log only, so it works the same on a live store, a replayed
+// log and a simulation, and it never imports the engine.
+//
+// # Configure
+//
+// A [Config] maps the program's vocabulary onto the KPIs; its zero value
+// fits the default stage model:
+//
+//	cfg := analytics.Config{
+//		SalesReadyStages:    []string{"Sales Ready"}, // what makes an MQA (with ReadyLevels)
+//		ReadyLevels:         []string{"ready"},
+//		AlertResponseWindow: 7 * 24 * time.Hour,
+//		ProductInterests:    map[string]string{"Data Platform": "data-platform"},
+//	}
+//
+// [Config.Validate] lists every problem at once, with its path
+// ("analytics config: salesReadyStages[1]: is empty").
+//
+// # Run
+//
+// [Compute] reads a whole log; a [Collector] keeps the KPIs current from a
+// stream, one [Collector.Add] per committed event:
+//
+//	r, err := analytics.Compute(events, cfg, analytics.Period{To: now})
+//
+//	c, _ := analytics.New(cfg)
+//	for _, ev := range stream { err := c.Add(ev) ... }
+//	r, _ := c.Report(analytics.Period{From: monthStart, To: now})
+//
+// Add refuses, with an [*EventError] naming the event's seq and type, an
+// event whose payload cannot be read or lacks what a KPI needs
+// ("event 12 (group.updated, account \"acme\"): malformed event: no
+// completeness", [ErrMalformed]) and an event whose Seq does not follow the
+// previous one ([ErrOutOfOrder]: fed twice or out of commit order). A
+// refused event changes nothing but the report's event counts; Compute
+// returns every refusal, joined, next to a report that is complete for all
+// other events. Add never panics. A collector keeps a compact history, so
+// one collector reports on any period up to its latest event.
+//
+// # The period
+//
+// A [Period] is [From, To]; To is the as-of time (zero: the latest event
+// seen), From zero means from the first event. Stocks are each group's or
+// account's latest value at To; flows count what happened within the
+// period.
+//
+// # The KPIs, as computed
+//
+// Buying-group completeness rate (JSON completenessRate): groups whose
+// latest group.updated at To has completeness 1 (every required role
+// filled) / groups with a group.updated by To.
+//
+// Buying-group engagement score (engagementScore): mean and median of the
+// groups' latest scores at To; sum and count are given.
+//
+// MQA rate (mqa.accounts): accounts with a group that became qualified in
+// the period / accounts in the log by To (any event names them). A group is
+// qualified while its stage is one of SalesReadyStages or (unless
+// StagesOnly) its readiness level one of ReadyLevels; group.updated,
+// buyinggroup.stage_changed and readiness.changed all move it, and it
+// "becomes" qualified at each change from not qualified. mqa.groups is the same per group (over groups created
+// by To).
+//
+// Pipeline velocity (pipelineVelocity): for each group whose first
+// qualification happened in the period, the days from its creation
+// (buyinggroup.group_created, else its first event) to it
+// (toSalesReady); for each group whose first opportunity (created at or
+// after the group, on the same account and solution interest) was created
+// in the period, the days to it (toOpportunity). Mean, median, sum and
+// count; pending counts the groups whose clock still runs at To;
+// unattributed the period's opportunities with no solution interest (and
+// no ProductInterests mapping), which no group can claim.
+//
+// Lead-to-buying-group qualification rate (qualificationRate): each
+// account's latest qualify.rate at To, summed: qualified persons / persons.
+//
+// Sales-alert response rate (alertResponse.rate): of the alerts raised in
+// the period whose response window (AlertResponseWindow after the alert)
+// closed by To, those with an alert.acknowledged or alert.acted_on within
+// the window. Alerts whose window is still open are not in the rate (open,
+// and openResponded of them already answered): counting early answers
+// before the late ones can come would flatter the rate.
+//
+// Account-journey completion rate (journeyCompletion): journey instances
+// entered (journey.enter) in the period that ended completed
+// (journey.ended with completed) by To / instances entered; per journey and
+// overall, with the exited and still-running counts. Running instances stay
+// in the denominator.
+//
+// E-mail engagement (email.openRate, email.clickRate): opens and clicks
+// (activity.applied byType of OpenTypes and ClickTypes in the period) /
+// e-mails delivered in the period (message.delivered whose key was queued
+// on the e-mail channel). Activities are not tied to messages, so these
+// are total opens and clicks, not unique per message: a rate may exceed
+// 100%.
+//
+// Stage distribution (stages): groups per latest stage at To, in
+// StageOrder, then other stages alphabetically. Journey funnel
+// (journeyFunnel): per journey and node, in order of first appearance, the
+// arrivals of tracks in the period (a decision naming another node than
+// the track's previous one) and the distinct instances.
+//
+// Every ratio is a [Ratio]: numerator, denominator, and a value that is
+// null with a reason when the denominator is zero (never NaN). Averages
+// are an [Average] likewise.
+//
+// # Inspect
+//
+// [Report.WriteText] prints aligned tables with each KPI's numerator,
+// denominator and definition; json.Marshal(r) gives the JSON whose field
+// names are those above. With a ground truth (a simulation's
+// Truth.InMarket converts to [GroundTruth]), [Report.CompareTruth] adds
+// MQA precision and recall per account and per (account, interest).
+package analytics

@@ -1,0 +1,58 @@
+package analytics_test
+
+import (
+	"encoding/json"
+	"io"
+	"testing"
+	"time"
+
+	"github.com/quorumhq/quorum/analytics"
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/store"
+)
+
+// FuzzAdd feeds arbitrary types, payloads, accounts and times after a
+// valid log: Add never panics, and the report of whatever it accepted
+// always encodes as JSON (no NaN or infinity) and as text.
+func FuzzAdd(f *testing.F) {
+	for _, ev := range goldenLog() {
+		f.Add(ev.Type, ev.Data, string(ev.Account), int64(ev.Time.Sub(day0)/time.Hour))
+	}
+	f.Add("group.updated", []byte(`{"group":"g","completeness":1e308,"score":-1e308}`), "a", int64(1))
+	f.Add("group.updated", []byte(`{"group":"g","completeness":0.99999999999,"score":1e15}`), "a", int64(-1e6))
+	f.Add("activity.applied", []byte(`{"byType":{"open_email":9223372036854775807}}`), "a", int64(3))
+	f.Add("qualify.rate", []byte(`{"persons":9223372036854775807,"qualified":9223372036854775807}`), "a", int64(3))
+	f.Add("journey.ended", []byte(`{"journey":"nurture","version":1,"entry":1,"completed":true}`), "acme", int64(-100))
+	f.Add("alert.acted_on", []byte(`{"id":"al-2"}`), "acme", int64(1e9))
+	f.Add("message.delivered", []byte(`[]`), "", int64(0))
+	f.Add("buyinggroup.stage_changed", []byte(`{"type":"stage_changed","group":"acme/dp","to":"Sales Ready"}`), "acme", int64(0))
+	f.Fuzz(func(t *testing.T, typ string, data []byte, account string, hours int64) {
+		c, err := analytics.New(analytics.Config{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		log := goldenLog()
+		for _, ev := range log {
+			if err := c.Add(ev); err != nil {
+				t.Fatal(err)
+			}
+		}
+		at := day0.Add(time.Duration(hours%(24*365*100)) * time.Hour)
+		for i := range 2 { // twice: duplicates of any kind are harmless
+			_ = c.Add(store.Event{Seq: int64(len(log) + 1 + i), Account: b2b.AccountID(account), Time: at, Type: typ, Data: data})
+		}
+		for _, p := range []analytics.Period{{}, {To: at}, {From: day(3)}} {
+			r, err := c.Report(p)
+			if err != nil {
+				continue // a period before From
+			}
+			r.CompareTruth(analytics.GroundTruth{"acme": {"data-platform": true}, analytics.AnyInterest: {"": true}})
+			if _, err := json.Marshal(r); err != nil {
+				t.Fatalf("json: %v", err)
+			}
+			if err := r.WriteText(io.Discard); err != nil {
+				t.Fatalf("text: %v", err)
+			}
+		}
+	})
+}

@@ -1,0 +1,269 @@
+package analytics_test
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
+
+	"github.com/quorumhq/quorum/analytics"
+)
+
+func enter(journey string, entry int) m {
+	return m{"kind": "enter", "journey": journey, "version": 1, "entry": entry, "node": "start"}
+}
+
+func node(journey string, entry int, id string) m {
+	return m{"kind": "node", "journey": journey, "version": 1, "entry": entry, "node": id}
+}
+
+func ended(journey string, entry int, completed bool, reason string) m {
+	return m{"journey": journey, "version": 1, "entry": entry, "reason": reason, "completed": completed}
+}
+
+func TestJourneyCompletionAndFunnel(t *testing.T) {
+	t.Parallel()
+	log := eventLog{}.
+		add("a", day(0), "journey.enter", enter("nurture", 1)).
+		add("a", day(0), "journey.node", node("nurture", 1, "start")).
+		add("a", day(0), "journey.node", node("nurture", 1, "email-1")).
+		add("b", day(0), "journey.enter", enter("nurture", 1)).
+		add("b", day(0), "journey.node", node("nurture", 1, "start")).
+		add("c", day(1), "journey.enter", enter("nurture", 1)).
+		add("c", day(1), "journey.node", node("nurture", 1, "start")).
+		add("c", day(1), "journey.node", node("nurture", 1, "email-1")).
+		add("a", day(2), "journey.node", node("nurture", 1, "wait")).
+		add("a", day(3), "journey.node", node("nurture", 1, "email-1")). // a loop: two arrivals, one instance
+		add("a", day(4), "journey.node", node("nurture", 1, "end")).
+		add("a", day(4), "journey.ended", ended("nurture", 1, true, "completed")).
+		add("b", day(4), "journey.ended", ended("nurture", 1, false, "exit: opportunity created")).
+		add("a", day(5), "journey.enter", enter("pipeline", 1)). // still running
+		add("a", day(5), "journey.node", node("pipeline", 1, "start")).
+		add("z", day(5), "journey.ended", ended("nurture", 7, true, "completed")) // entered before the log began
+	tests := []struct {
+		name       string
+		period     analytics.Period
+		want       analytics.JourneyCompletion
+		wantFunnel []analytics.JourneyFunnel
+	}{{
+		name:   "whole log",
+		period: analytics.Period{To: day(6)},
+		want: analytics.JourneyCompletion{
+			Overall: analytics.JourneyStats{Rate: analytics.Ratio{Numerator: 1, Denominator: 4, Value: val(0.25)},
+				Entered: 4, Completed: 1, Exited: 1, Running: 2, UnmatchedEnds: 1},
+			Journeys: []analytics.JourneyStats{
+				{Journey: "nurture", Rate: analytics.Ratio{Numerator: 1, Denominator: 3, Value: val(0.333333)},
+					Entered: 3, Completed: 1, Exited: 1, Running: 1, UnmatchedEnds: 1},
+				{Journey: "pipeline", Rate: analytics.Ratio{Numerator: 0, Denominator: 1, Value: val(0)}, Entered: 1, Running: 1},
+			},
+		},
+		wantFunnel: []analytics.JourneyFunnel{
+			{Journey: "nurture", Nodes: []analytics.NodeCount{{"start", 3, 3}, {"email-1", 3, 2}, {"wait", 1, 1}, {"end", 1, 1}}},
+			{Journey: "pipeline", Nodes: []analytics.NodeCount{{"start", 1, 1}}},
+		},
+	}, {
+		name:   "as of day 3: nothing ended yet, all running",
+		period: analytics.Period{To: day(3)},
+		want: analytics.JourneyCompletion{
+			Overall: analytics.JourneyStats{Rate: analytics.Ratio{Numerator: 0, Denominator: 3, Value: val(0)}, Entered: 3, Running: 3},
+			Journeys: []analytics.JourneyStats{
+				{Journey: "nurture", Rate: analytics.Ratio{Numerator: 0, Denominator: 3, Value: val(0)}, Entered: 3, Running: 3},
+			},
+		},
+		wantFunnel: []analytics.JourneyFunnel{
+			{Journey: "nurture", Nodes: []analytics.NodeCount{{"start", 3, 3}, {"email-1", 3, 2}, {"wait", 1, 1}}},
+		},
+	}, {
+		name:   "entries from day 1: only c's",
+		period: analytics.Period{From: day(1), To: day(4)},
+		want: analytics.JourneyCompletion{
+			Overall: analytics.JourneyStats{Rate: analytics.Ratio{Numerator: 0, Denominator: 1, Value: val(0)}, Entered: 1, Running: 1},
+			Journeys: []analytics.JourneyStats{
+				{Journey: "nurture", Rate: analytics.Ratio{Numerator: 0, Denominator: 1, Value: val(0)}, Entered: 1, Running: 1},
+			},
+		},
+		wantFunnel: []analytics.JourneyFunnel{
+			{Journey: "nurture", Nodes: []analytics.NodeCount{{"start", 1, 1}, {"email-1", 2, 2}, {"wait", 1, 1}, {"end", 1, 1}}},
+		},
+	}, {
+		name:   "no journey in the period",
+		period: analytics.Period{From: day(10), To: day(11)},
+		want: analytics.JourneyCompletion{
+			Overall:  analytics.JourneyStats{Rate: analytics.Ratio{Reason: "no journey entered in the period"}},
+			Journeys: []analytics.JourneyStats{},
+		},
+		wantFunnel: []analytics.JourneyFunnel{},
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r := report(t, log, analytics.Config{}, tt.period)
+			require.Empty(t, cmp.Diff(tt.want, r.JourneyCompletion), "completion (-want +got)")
+			require.Empty(t, cmp.Diff(tt.wantFunnel, r.Funnel), "funnel (-want +got)")
+		})
+	}
+}
+
+func TestEmail(t *testing.T) {
+	t.Parallel()
+	queued := func(key, channel string) m {
+		return m{"key": key, "channel": channel, "template": "t", "to": "x@acme.com", "journey": "nurture"}
+	}
+	res := func(key, status string) m { return m{"key": key, "status": status, "error": "", "receipt": nil} }
+	applied := func(byType map[string]int) m { return m{"count": 1, "byType": byType} }
+	base := eventLog{}.
+		add("a", day(0), "message.queued", queued("k1", "email")).
+		add("a", day(0), "message.queued", queued("k2", "email")).
+		add("a", day(0), "message.queued", queued("k3", "email")).
+		add("a", day(0), "message.queued", queued("s1", "sms")).
+		add("a", day(0), "message.queued", queued("k4", "email"))
+	tests := []struct {
+		name   string
+		cfg    analytics.Config
+		log    eventLog
+		period analytics.Period
+		want   analytics.Email
+	}{{
+		name: "delivered, failed, suppressed, sms and unknown keys",
+		log: base.
+			add("a", day(0.1), "message.delivered", res("k1", "delivered")).
+			add("a", day(0.1), "message.delivered", res("k2", "delivered")).
+			add("a", day(0.1), "message.delivered", res("k2", "delivered")). // once per key
+			add("a", day(0.1), "message.failed", res("k3", "failed")).
+			add("a", day(0.1), "message.suppressed", res("k4", "suppressed")).
+			add("a", day(0.1), "message.delivered", res("s1", "delivered")).
+			add("a", day(0.1), "message.delivered", res("ghost", "delivered")).
+			add("a", day(1), "activity.applied", applied(map[string]int{"open_email": 3, "click_email": 1, "open_sales_email": 5, "visit_web_page": 9})),
+		period: analytics.Period{To: day(2)},
+		want: analytics.Email{OpenRate: analytics.Ratio{Numerator: 3, Denominator: 2, Value: val(1.5)},
+			ClickRate: analytics.Ratio{Numerator: 1, Denominator: 2, Value: val(0.5)},
+			Queued:    4, Delivered: 2, Failed: 1, Suppressed: 1, UnknownResults: 1},
+	}, {
+		name:   "queued, never delivered: no rate",
+		log:    base.add("a", day(1), "activity.applied", applied(map[string]int{"open_email": 2})),
+		period: analytics.Period{To: day(2)},
+		want: analytics.Email{OpenRate: analytics.Ratio{Numerator: 2, Reason: "e-mails were queued but none was delivered in the period"},
+			ClickRate: analytics.Ratio{Reason: "e-mails were queued but none was delivered in the period"}, Queued: 4},
+	}, {
+		name:   "nothing queued",
+		log:    eventLog{}.add("a", day(0), "account.updated", m{}),
+		period: analytics.Period{To: day(2)},
+		want: analytics.Email{OpenRate: analytics.Ratio{Reason: "no e-mail delivered in the period"},
+			ClickRate: analytics.Ratio{Reason: "no e-mail delivered in the period"}},
+	}, {
+		name: "sales e-mails counted when configured so; deliveries after To not seen",
+		cfg:  analytics.Config{OpenTypes: []string{"open_email", "open_sales_email"}},
+		log: base.
+			add("a", day(1), "message.delivered", res("k1", "delivered")).
+			add("a", day(3), "message.delivered", res("k2", "delivered")).
+			add("a", day(1), "activity.applied", applied(map[string]int{"open_email": 1, "open_sales_email": 1})),
+		period: analytics.Period{To: day(2)},
+		want: analytics.Email{OpenRate: analytics.Ratio{Numerator: 2, Denominator: 1, Value: val(2)},
+			ClickRate: analytics.Ratio{Numerator: 0, Denominator: 1, Value: val(0)}, Queued: 4, Delivered: 1},
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r := report(t, tt.log, tt.cfg, tt.period)
+			require.Empty(t, cmp.Diff(tt.want, r.Email), "(-want +got)")
+		})
+	}
+}
+
+func TestStageDistribution(t *testing.T) {
+	t.Parallel()
+	log := eventLog{}.
+		add("a", day(0), "group.updated", snap("g1", "dp", "Sales Ready", 1, 10, "")).
+		add("b", day(0), "group.updated", snap("g2", "dp", "Awareness", 1, 10, "")).
+		add("c", day(0), "group.updated", snap("g3", "dp", "Awareness", 1, 10, "")).
+		add("d", day(0), "group.updated", snap("g4", "dp", "Pilot", 1, 10, "")).
+		add("c", day(1), "group.updated", snap("g3", "dp", "Consideration", 1, 10, ""))
+	r := report(t, log, analytics.Config{}, analytics.Period{})
+	share := func(n int) analytics.Ratio {
+		v := float64(n) / 4
+		return analytics.Ratio{Numerator: n, Denominator: 4, Value: &v}
+	}
+	want := []analytics.StageCount{
+		{Stage: "Awareness", Groups: 1, Share: share(1)},
+		{Stage: "Consideration", Groups: 1, Share: share(1)},
+		{Stage: "Sales Ready", Groups: 1, Share: share(1)},
+		{Stage: "Pilot", Groups: 1, Share: share(1)}, // not in the stage order: after it
+	}
+	require.Empty(t, cmp.Diff(want, r.Stages), "(-want +got)")
+}
+
+func TestCompareTruth(t *testing.T) {
+	t.Parallel()
+	log := eventLog{}.
+		add("a", day(0), "group.updated", snap("ga1", "dp", "Sales Ready", 1, 200, "")).
+		add("a", day(0), "group.updated", snap("ga2", "sec", "Awareness", 0, 10, "")).
+		add("b", day(0), "group.updated", snap("gb", "dp", "Awareness", 0, 10, "ready")).
+		add("c", day(0), "group.updated", snap("gc", "dp", "Awareness", 0, 10, "")).
+		add("d", day(0), "group.updated", snap("gd", "dp", "Awareness", 0, 10, "")).
+		add("x", day(0), "group.updated", snap("gx", "dp", "Sales Ready", 1, 10, ""))
+	r := report(t, log, analytics.Config{}, analytics.Period{})
+	truth := analytics.GroundTruth{
+		"a": {"dp": false, "sec": true}, // account: TP; pairs: dp FP, sec FN
+		"b": {"dp": true},               // TP
+		"c": {"dp": true},               // FN
+		"d": {"dp": false},              // TN
+		"e": {"dp": true},               // never in the log: FN
+		// x is not in the truth: an FP, counted as not in truth
+	}
+	got := r.CompareTruth(truth)
+	want := &analytics.TruthComparison{
+		Accounts: analytics.Accuracy{TruePositives: 2, FalsePositives: 1, FalseNegatives: 2, TrueNegatives: 1,
+			Precision: analytics.Ratio{Numerator: 2, Denominator: 3, Value: val(0.666667)},
+			Recall:    analytics.Ratio{Numerator: 2, Denominator: 4, Value: val(0.5)}, NotInTruth: 1},
+		Interests: &analytics.Accuracy{TruePositives: 1, FalsePositives: 2, FalseNegatives: 3, TrueNegatives: 1,
+			Precision: analytics.Ratio{Numerator: 1, Denominator: 3, Value: val(0.333333)},
+			Recall:    analytics.Ratio{Numerator: 1, Denominator: 4, Value: val(0.25)}, NotInTruth: 1},
+	}
+	require.Empty(t, cmp.Diff(want, got), "(-want +got)")
+	require.Same(t, got, r.Truth)
+
+	// An account-level truth has no interest comparison.
+	got = r.CompareTruth(analytics.GroundTruth{"a": {analytics.AnyInterest: true}, "c": {analytics.AnyInterest: true}})
+	require.Nil(t, got.Interests)
+	require.Equal(t, 1, got.Accounts.TruePositives)
+	require.Equal(t, 1, got.Accounts.FalseNegatives)
+	require.Equal(t, 2, got.Accounts.FalsePositives, "b and x")
+	require.Equal(t, 3, got.Accounts.NotInTruth, "b, d and x")
+
+	// Nothing predicted, nothing in market: no value, with reasons.
+	empty := report(t, eventLog{}.add("a", day(0), "account.updated", m{}), analytics.Config{}, analytics.Period{})
+	got = empty.CompareTruth(analytics.GroundTruth{"a": {"dp": false}})
+	require.Nil(t, got.Accounts.Precision.Value)
+	require.Equal(t, "nothing was an MQA in the period", got.Accounts.Precision.Reason)
+	require.Equal(t, "nothing was truly in market", got.Accounts.Recall.Reason)
+}
+
+// TestFunnelFromDecisions: the engine logs a decision per thing decided,
+// not per node; arrivals are the changes of a track's node.
+func TestFunnelFromDecisions(t *testing.T) {
+	t.Parallel()
+	dec := func(kind, node string, track int) m {
+		return m{"kind": kind, "journey": "pipeline", "version": 1, "entry": 1, "node": node, "track": track}
+	}
+	log := eventLog{}.
+		add("a", day(0), "journey.enter", dec("enter", "intro", 0)).
+		add("a", day(0), "journey.send", dec("send", "intro", 0)).
+		add("a", day(0), "journey.send", dec("send", "intro", 0)). // three recipients: one arrival
+		add("a", day(0), "journey.skip", dec("skip", "intro", 0)).
+		add("a", day(0), "journey.wait", dec("wait", "wait-5d", 0)).
+		add("a", day(5), "journey.path", dec("path", "ready?", 0)).
+		add("a", day(5), "journey.parallel", dec("parallel", "fork", 0)).
+		add("a", day(5), "journey.send", dec("send", "email-cfo", 1)).
+		add("a", day(5), "journey.send", dec("send", "email-cto", 2)).
+		add("a", day(5), "journey.merge", dec("merge", "join", 1)).
+		add("a", day(5), "journey.merge", dec("merge", "join", 2)).
+		add("a", day(5), "journey.node", dec("node", "done", 0)).
+		add("a", day(5), "journey.exit", dec("exit", "done", 0)).
+		add("a", day(5), "journey.no_entry", m{"kind": "no_entry", "journey": "other", "reason": "not live"})
+	r := report(t, log, analytics.Config{}, analytics.Period{})
+	want := []analytics.JourneyFunnel{{Journey: "pipeline", Nodes: []analytics.NodeCount{
+		{"intro", 1, 1}, {"wait-5d", 1, 1}, {"ready?", 1, 1}, {"fork", 1, 1}, {"email-cfo", 1, 1}, {"email-cto", 1, 1},
+		{"join", 2, 1}, {"done", 1, 1}}}}
+	require.Empty(t, cmp.Diff(want, r.Funnel), "(-want +got)")
+	require.Equal(t, 1, r.JourneyCompletion.Overall.Running)
+}

@@ -1,0 +1,271 @@
+package analytics_test
+
+import (
+	"time"
+
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
+
+	"github.com/quorumhq/quorum/analytics"
+)
+
+func TestCompletenessAndEngagement(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		log      eventLog
+		to       float64
+		wantRate analytics.Ratio
+		wantEng  analytics.Average
+	}{{
+		name: "complete, never complete, complete then not: the latest snapshot counts",
+		log: eventLog{}.
+			add("a", day(0), "group.updated", snap("g1", "dp", "Awareness", 1, 40, "")).
+			add("b", day(0), "group.updated", snap("g2", "dp", "Awareness", 0.5, 10, "")).
+			add("c", day(0), "group.updated", snap("g3", "dp", "Awareness", 1, 30, "")).
+			add("c", day(2), "group.updated", snap("g3", "dp", "Awareness", 2.0/3, 60, "")),
+		to:       3,
+		wantRate: analytics.Ratio{Numerator: 1, Denominator: 3, Value: val(0.333333)},
+		wantEng:  analytics.Average{Sum: 110, Count: 3, Mean: val(36.666667), Median: val(40)},
+	}, {
+		name: "a snapshot after the as-of time is not seen",
+		log: eventLog{}.
+			add("a", day(0), "group.updated", snap("g1", "dp", "Awareness", 0.5, 10, "")).
+			add("a", day(5), "group.updated", snap("g1", "dp", "Awareness", 1, 90, "")),
+		to:       4,
+		wantRate: analytics.Ratio{Numerator: 0, Denominator: 1, Value: val(0)},
+		wantEng:  analytics.Average{Sum: 10, Count: 1, Mean: val(10), Median: val(10)},
+	}, {
+		name: "even count: median is the middle pair's mean; 3 of 3 roles counts as complete",
+		log: eventLog{}.
+			add("a", day(0), "group.updated", snap("g1", "dp", "Awareness", 3*(1.0/3), 10, "")).
+			add("a", day(0), "group.updated", snap("g2", "sec", "Awareness", 0, 20, "")),
+		to:       1,
+		wantRate: analytics.Ratio{Numerator: 1, Denominator: 2, Value: val(0.5)},
+		wantEng:  analytics.Average{Sum: 30, Count: 2, Mean: val(15), Median: val(15)},
+	}, {
+		name: "a group created without a snapshot is not in the denominators",
+		log: eventLog{}.
+			add("a", day(0), "buyinggroup.group_created", created("g1", "dp", day(0))),
+		to:       1,
+		wantRate: analytics.Ratio{Reason: "no buying group has a snapshot (group.updated) by the end of the period"},
+		wantEng:  analytics.Average{Reason: "no buying group has a score by the end of the period"},
+	}, {
+		name:     "no groups: null with reasons",
+		log:      eventLog{}.add("a", day(0), "account.updated", m{}),
+		to:       1,
+		wantRate: analytics.Ratio{Reason: "no buying group has a snapshot (group.updated) by the end of the period"},
+		wantEng:  analytics.Average{Reason: "no buying group has a score by the end of the period"},
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r := report(t, tt.log, analytics.Config{}, analytics.Period{To: day(tt.to)})
+			require.Empty(t, cmp.Diff(tt.wantRate, r.Completeness), "completeness (-want +got)")
+			require.Empty(t, cmp.Diff(tt.wantEng, r.Engagement), "engagement (-want +got)")
+		})
+	}
+}
+
+func TestMQA(t *testing.T) {
+	t.Parallel()
+	// Five accounts: a reaches Sales Ready in the period, b a ready level,
+	// c was sales-ready before the period, d has no group, e reaches it
+	// after the period's end; f's group goes back and forth.
+	log := eventLog{}.
+		add("a", day(0), "group.updated", snap("ga", "dp", "Decision", 0.6, 120, "")).
+		add("b", day(0), "group.updated", snap("gb", "dp", "Awareness", 0.3, 20, "not yet")).
+		add("c", day(0), "group.updated", snap("gc", "dp", "Sales Ready", 1, 200, "")).
+		add("d", day(0), "account.updated", m{}).
+		add("e", day(0), "group.updated", snap("ge", "dp", "Decision", 0.6, 120, "")).
+		add("f", day(0), "group.updated", snap("gf", "dp", "Sales Ready", 1, 200, "")).
+		add("a", day(3), "buyinggroup.stage_changed", m{"type": "stage_changed", "group": "ga", "interest": "dp", "from": "Decision", "to": "Sales Ready"}).
+		add("a", day(3), "group.updated", snap("ga", "dp", "Sales Ready", 0.6, 160, "")).
+		add("b", day(4), "readiness.changed", m{"group": "gb", "interest": "dp", "level": "ready", "tier": "sales"}).
+		add("f", day(4), "group.updated", snap("gf", "dp", "Decision", 1, 140, "")).
+		add("f", day(6), "group.updated", snap("gf", "dp", "Sales Ready", 1, 200, "")).
+		add("e", day(12), "group.updated", snap("ge", "dp", "Sales Ready", 0.6, 160, ""))
+	tests := []struct {
+		name   string
+		cfg    analytics.Config
+		period analytics.Period
+		want   analytics.MQA
+	}{{
+		name:   "period from day 1 to day 10: a, b, and f (back to Sales Ready) qualify",
+		period: analytics.Period{From: day(1), To: day(10)},
+		want: analytics.MQA{Accounts: analytics.Ratio{Numerator: 3, Denominator: 6, Value: val(0.5)},
+			Groups: analytics.Ratio{Numerator: 3, Denominator: 5, Value: val(0.6)}},
+	}, {
+		name:   "the whole log: c and e too",
+		period: analytics.Period{},
+		want: analytics.MQA{Accounts: analytics.Ratio{Numerator: 5, Denominator: 6, Value: val(0.833333)},
+			Groups: analytics.Ratio{Numerator: 5, Denominator: 5, Value: val(1)}},
+	}, {
+		name:   "a custom stage model whose success stage is Qualified: only b's ready level counts",
+		cfg:    analytics.Config{SalesReadyStages: []string{"Qualified"}},
+		period: analytics.Period{From: day(1), To: day(10)},
+		want: analytics.MQA{Accounts: analytics.Ratio{Numerator: 1, Denominator: 6, Value: val(0.166667)},
+			Groups: analytics.Ratio{Numerator: 1, Denominator: 5, Value: val(0.2)}},
+	}, {
+		name:   "stages only: b's ready level does not count",
+		cfg:    analytics.Config{StagesOnly: true},
+		period: analytics.Period{From: day(1), To: day(10)},
+		want: analytics.MQA{Accounts: analytics.Ratio{Numerator: 2, Denominator: 6, Value: val(0.333333)},
+			Groups: analytics.Ratio{Numerator: 2, Denominator: 5, Value: val(0.4)}},
+	}, {
+		name:   "before any event: nothing to measure",
+		period: analytics.Period{To: day(-1)},
+		want: analytics.MQA{Accounts: analytics.Ratio{Reason: "no account in the log by the end of the period"},
+			Groups: analytics.Ratio{Reason: "no buying group created by the end of the period"}},
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r := report(t, log, tt.cfg, tt.period)
+			require.Empty(t, cmp.Diff(tt.want, r.MQA), "(-want +got)")
+		})
+	}
+}
+
+func TestVelocity(t *testing.T) {
+	t.Parallel()
+	opp := func(id, interest, product string, createdDay float64) m {
+		return m{"ID": id, "SolutionInterest": interest, "Product": product, "Stage": "Qualify", "Status": "open", "CreatedAt": day(createdDay)}
+	}
+	log := eventLog{}.
+		add("a", day(0), "buyinggroup.group_created", created("ga", "dp", day(0))).
+		add("a", day(0), "group.updated", snap("ga", "dp", "Awareness", 0.3, 10, "")).
+		add("b", day(2), "buyinggroup.group_created", created("gb", "dp", day(2))).
+		add("b", day(2), "group.updated", snap("gb", "dp", "Awareness", 0.3, 10, "")).
+		add("c", day(1), "group.updated", snap("gc", "dp", "Awareness", 0.3, 10, "")). // no group_created: first seen
+		add("d", day(0), "opportunity.created", opp("o-d", "dp", "", -30)).            // before its group
+		add("d", day(1), "buyinggroup.group_created", created("gd", "dp", day(1))).
+		add("d", day(1), "group.updated", snap("gd", "dp", "Awareness", 0.3, 10, "")).
+		add("b", day(5), "group.updated", snap("gb", "dp", "Sales Ready", 0.6, 160, "")).
+		add("a", day(10), "group.updated", snap("ga", "dp", "Sales Ready", 0.6, 160, "")).
+		add("a", day(12), "opportunity.created", opp("o-a", "dp", "", 12)).
+		add("a", day(12), "opportunity.created", opp("o-a", "dp", "", 12)). // logged twice: one deal
+		add("b", day(13), "opportunity.created", opp("o-b", "", "Data Platform", 13.5)).
+		add("c", day(14), "opportunity.created", opp("o-c", "", "Unknown product", 14))
+	tests := []struct {
+		name   string
+		cfg    analytics.Config
+		period analytics.Period
+		want   analytics.Velocity
+	}{{
+		name:   "whole log, products unmapped",
+		period: analytics.Period{To: day(20)},
+		want: analytics.Velocity{
+			ToSalesReady: analytics.Duration{Days: analytics.Average{Sum: 13, Count: 2, Mean: val(6.5), Median: val(6.5)}, Pending: 2},
+			ToOpportunity: analytics.Duration{Days: analytics.Average{Sum: 12, Count: 1, Mean: val(12), Median: val(12)}, Pending: 3,
+				Unattributed: 2},
+		},
+	}, {
+		name:   "a product mapped to its interest",
+		cfg:    analytics.Config{ProductInterests: map[string]string{"Data Platform": "dp"}},
+		period: analytics.Period{To: day(20)},
+		want: analytics.Velocity{
+			ToSalesReady: analytics.Duration{Days: analytics.Average{Sum: 13, Count: 2, Mean: val(6.5), Median: val(6.5)}, Pending: 2},
+			ToOpportunity: analytics.Duration{Days: analytics.Average{Sum: 23.5, Count: 2, Mean: val(11.75), Median: val(11.75)}, Pending: 2,
+				Unattributed: 1},
+		},
+	}, {
+		name:   "period from day 6: b reached before it, so only a counts; as of day 11 no deal yet",
+		period: analytics.Period{From: day(6), To: day(11)},
+		want: analytics.Velocity{
+			ToSalesReady: analytics.Duration{Days: analytics.Average{Sum: 10, Count: 1, Mean: val(10), Median: val(10)}, Pending: 2},
+			ToOpportunity: analytics.Duration{Days: analytics.Average{Reason: "no buying group got an opportunity in the period"},
+				Pending: 4},
+		},
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r := report(t, log, tt.cfg, tt.period)
+			require.Empty(t, cmp.Diff(tt.want, r.Velocity), "(-want +got)")
+		})
+	}
+}
+
+func TestQualification(t *testing.T) {
+	t.Parallel()
+	rate := func(persons, qualified int) m { return m{"persons": persons, "qualified": qualified} }
+	log := eventLog{}.
+		add("a", day(0), "qualify.rate", rate(5, 2)).
+		add("b", day(0), "qualify.rate", rate(4, 1)).
+		add("a", day(2), "qualify.rate", rate(6, 4)).
+		add("b", day(2), "qualify.rate", rate(4, 1)). // unchanged
+		add("c", day(8), "qualify.rate", rate(10, 10))
+	tests := []struct {
+		name string
+		to   float64
+		want analytics.Qualification
+	}{
+		{"latest per account, summed", 5, analytics.Qualification{Ratio: analytics.Ratio{Numerator: 5, Denominator: 10, Value: val(0.5)}, Accounts: 2}},
+		{"as of day 1", 1, analytics.Qualification{Ratio: analytics.Ratio{Numerator: 3, Denominator: 9, Value: val(0.333333)}, Accounts: 2}},
+		{"all three", 9, analytics.Qualification{Ratio: analytics.Ratio{Numerator: 15, Denominator: 20, Value: val(0.75)}, Accounts: 3}},
+		{"before any", -1, analytics.Qualification{Ratio: analytics.Ratio{Reason: "no person to qualify by the end of the period"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r := report(t, log, analytics.Config{}, analytics.Period{To: day(tt.to)})
+			require.Empty(t, cmp.Diff(tt.want, r.Qualification), "(-want +got)")
+		})
+	}
+}
+
+func TestAlertResponse(t *testing.T) {
+	t.Parallel()
+	id := func(s string) m { return m{"id": s, "rule": "hot", "group": "g"} }
+	log := eventLog{}.
+		add("a", day(0), "alert.raised", id("al-1")).
+		add("a", day(2), "alert.acknowledged", id("al-1")). // in time
+		add("a", day(2.5), "alert.acted_on", id("al-1")).
+		add("b", day(0), "alert.raised", id("al-1")).   // same id, other account: another alert
+		add("b", day(9), "alert.acted_on", id("al-1")). // too late for a 7-day window
+		add("c", day(1), "alert.raised", id("al-3")).   // never answered
+		add("d", day(9), "alert.raised", id("al-4")).   // window still open at day 10
+		add("d", day(9.5), "alert.acknowledged", id("al-4")).
+		add("e", day(9.5), "alert.acknowledged", id("never-raised"))
+	tests := []struct {
+		name   string
+		cfg    analytics.Config
+		period analytics.Period
+		want   analytics.AlertResponse
+	}{{
+		name:   "7-day window as of day 10",
+		period: analytics.Period{To: day(10)},
+		want: analytics.AlertResponse{Rate: analytics.Ratio{Numerator: 1, Denominator: 3, Value: val(0.333333)}, WindowHours: 168,
+			Raised: 4, Acknowledged: 1, ActedOn: 1, Open: 1, OpenResponded: 1, Unmatched: 1},
+	}, {
+		name:   "a 10-day window: b's action on day 9 counts; d's window is still open",
+		cfg:    analytics.Config{AlertResponseWindow: 10 * 24 * time.Hour},
+		period: analytics.Period{To: day(11)},
+		want: analytics.AlertResponse{Rate: analytics.Ratio{Numerator: 2, Denominator: 3, Value: val(0.666667)}, WindowHours: 240,
+			Raised: 4, Acknowledged: 1, ActedOn: 2, Open: 1, OpenResponded: 1, Unmatched: 1},
+	}, {
+		name:   "every window open: null rate",
+		period: analytics.Period{To: day(3)},
+		want: analytics.AlertResponse{Rate: analytics.Ratio{Reason: "the response window of every alert raised in the period is still open"},
+			WindowHours: 168, Raised: 3, Open: 3, OpenResponded: 1},
+	}, {
+		name:   "a response after To is not seen",
+		period: analytics.Period{To: day(1.5)},
+		want: analytics.AlertResponse{Rate: analytics.Ratio{Reason: "the response window of every alert raised in the period is still open"},
+			WindowHours: 168, Raised: 3, Open: 3},
+	}, {
+		name:   "no alert in the period",
+		period: analytics.Period{From: day(20), To: day(30)},
+		want:   analytics.AlertResponse{Rate: analytics.Ratio{Reason: "no alert raised in the period"}, WindowHours: 168},
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r := report(t, log, tt.cfg, tt.period)
+			require.Empty(t, cmp.Diff(tt.want, r.AlertResponse), "(-want +got)")
+		})
+	}
+}

@@ -1,0 +1,415 @@
+package analytics
+
+// The payload of each event type a KPI reads, validated before any state
+// changes.
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/buyinggroup"
+	"github.com/quorumhq/quorum/journey"
+	"github.com/quorumhq/quorum/store"
+)
+
+// group returns the group, creating it as first seen at the time.
+func (c *Collector) group(account b2b.AccountID, id, interest string, at time.Time) *group {
+	k := groupKey{account, id}
+	g := c.groups[k]
+	if g == nil {
+		g = &group{key: k, created: at}
+		c.groups[k] = g
+		c.groupOrder = append(c.groupOrder, g)
+	}
+	if g.interest == "" {
+		g.interest = interest
+	}
+	return g
+}
+
+// setQualified re-evaluates whether the group is qualified (sales-ready
+// stage or ready level) and records the moment it becomes so.
+func (c *Collector) setQualified(g *group, at time.Time) {
+	q := contains(c.cfg.SalesReadyStages, g.stage) || !c.cfg.StagesOnly && contains(c.cfg.ReadyLevels, g.level)
+	if q && !g.qualified {
+		g.reaches = append(g.reaches, at)
+	}
+	g.qualified = q
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+type groupUpdated struct {
+	Group        string   `json:"group"`
+	Interest     string   `json:"interest"`
+	Stage        string   `json:"stage"`
+	Completeness *float64 `json:"completeness"`
+	Score        *float64 `json:"score"`
+	Readiness    string   `json:"readiness"`
+}
+
+func (c *Collector) groupUpdated(ev store.Event) error {
+	var p groupUpdated
+	if err := decode(ev.Data, &p); err != nil {
+		return err
+	}
+	switch {
+	case p.Group == "":
+		return errors.New("no group")
+	case p.Completeness == nil:
+		return errors.New("no completeness")
+	case *p.Completeness < 0 || *p.Completeness > 1+epsilon:
+		return fmt.Errorf("completeness %v outside [0, 1]", *p.Completeness)
+	case p.Score == nil:
+		return errors.New("no score")
+	case math.Abs(*p.Score) > maxScore:
+		return fmt.Errorf("score %v beyond ±%g", *p.Score, maxScore)
+	}
+	g := c.group(ev.Account, p.Group, p.Interest, ev.Time)
+	g.snaps = append(g.snaps, snapshot{at: ev.Time, stage: p.Stage, completeness: *p.Completeness, score: *p.Score})
+	g.stage, g.level = p.Stage, p.Readiness
+	c.setQualified(g, ev.Time)
+	return nil
+}
+
+// maxScore bounds a group score, so that sums stay finite.
+const maxScore = 1e15
+
+// maxCount bounds the counts of one event, so that sums cannot overflow.
+const maxCount = 1 << 32
+
+// epsilon absorbs float rounding in completeness (3 of 3 roles is 1).
+const epsilon = 1e-9
+
+// groupEventPayload is the part of a buyinggroup.Event the KPIs read.
+type groupEventPayload struct {
+	Type     buyinggroup.EventType `json:"type"`
+	Group    string                `json:"group"`
+	Interest string                `json:"interest"`
+	To       string                `json:"to"`
+}
+
+func (c *Collector) groupEvent(ev store.Event) error {
+	var p groupEventPayload
+	if err := decode(ev.Data, &p); err != nil {
+		return err
+	}
+	if p.Group == "" {
+		return errors.New("no group")
+	}
+	if "buyinggroup."+string(p.Type) != ev.Type {
+		return fmt.Errorf("payload type %q does not match the event type", p.Type)
+	}
+	switch p.Type {
+	case buyinggroup.EventGroupCreated:
+		g := c.group(ev.Account, p.Group, p.Interest, ev.Time)
+		if ev.Time.Before(g.created) {
+			g.created = ev.Time
+		}
+	case buyinggroup.EventStageChanged:
+		if p.To == "" {
+			return errors.New("stage change without a stage (to)")
+		}
+		g := c.group(ev.Account, p.Group, p.Interest, ev.Time)
+		g.stage = p.To
+		c.setQualified(g, ev.Time)
+	}
+	return nil
+}
+
+func (c *Collector) readiness(ev store.Event) error {
+	var p struct {
+		Group    string `json:"group"`
+		Interest string `json:"interest"`
+		Level    string `json:"level"`
+	}
+	if err := decode(ev.Data, &p); err != nil {
+		return err
+	}
+	if p.Group == "" || p.Level == "" {
+		return errors.New("group and level are required")
+	}
+	g := c.group(ev.Account, p.Group, p.Interest, ev.Time)
+	g.level = p.Level
+	c.setQualified(g, ev.Time)
+	return nil
+}
+
+func (c *Collector) qualifyRate(ev store.Event) error {
+	var p struct {
+		Persons   *int `json:"persons"`
+		Qualified *int `json:"qualified"`
+	}
+	if err := decode(ev.Data, &p); err != nil {
+		return err
+	}
+	switch {
+	case p.Persons == nil || p.Qualified == nil:
+		return errors.New("persons and qualified are required")
+	case *p.Persons > maxCount:
+		return fmt.Errorf("persons %d beyond %d", *p.Persons, maxCount)
+	case *p.Persons < 0 || *p.Qualified < 0 || *p.Qualified > *p.Persons:
+		return fmt.Errorf("qualified %d of %d persons", *p.Qualified, *p.Persons)
+	}
+	list := c.rates[ev.Account]
+	if list == nil {
+		list = &[]rateAt{}
+		c.rates[ev.Account] = list
+		c.rateOrder = append(c.rateOrder, ev.Account)
+	}
+	if n := len(*list); n > 0 && (*list)[n-1].persons == *p.Persons && (*list)[n-1].qualified == *p.Qualified {
+		return nil // unchanged: the earlier entry holds
+	}
+	*list = append(*list, rateAt{at: ev.Time, persons: *p.Persons, qualified: *p.Qualified})
+	return nil
+}
+
+// opportunityPayload is the part of a b2b.Opportunity (encoded with its
+// Go field names) the KPIs read.
+type opportunityPayload struct {
+	ID               b2b.OpportunityID
+	SolutionInterest string
+	Product          string
+	CreatedAt        time.Time
+}
+
+func (c *Collector) opportunity(ev store.Event) error {
+	var o opportunityPayload
+	if err := decode(ev.Data, &o); err != nil {
+		return err
+	}
+	if o.ID == "" {
+		return errors.New("opportunity without ID")
+	}
+	k := oppKey{ev.Account, o.ID}
+	if c.opps[k] {
+		return nil
+	}
+	c.opps[k] = true
+	at := o.CreatedAt
+	if at.IsZero() {
+		at = ev.Time
+	}
+	interest := o.SolutionInterest
+	if interest == "" {
+		interest = c.cfg.ProductInterests[o.Product]
+	}
+	if interest == "" {
+		c.unattributed = append(c.unattributed, at)
+		return nil
+	}
+	ik := interestKey{ev.Account, interest}
+	c.oppTimes[ik] = append(c.oppTimes[ik], at)
+	return nil
+}
+
+func (c *Collector) alert(ev store.Event) error {
+	var p struct {
+		ID string `json:"id"`
+	}
+	if err := decode(ev.Data, &p); err != nil {
+		return err
+	}
+	if p.ID == "" {
+		return errors.New("alert without id")
+	}
+	k := alertKey{ev.Account, p.ID}
+	a := c.alerts[k]
+	switch ev.Type {
+	case "alert.raised":
+		if a == nil {
+			a = &alert{raised: ev.Time}
+			c.alerts[k] = a
+			c.alertOrder = append(c.alertOrder, a)
+		}
+	case "alert.acknowledged":
+		if a == nil {
+			c.orphans = append(c.orphans, ev.Time)
+		} else if a.ack.IsZero() || ev.Time.Before(a.ack) {
+			a.ack = ev.Time
+		}
+	default:
+		if a == nil {
+			c.orphans = append(c.orphans, ev.Time)
+		} else if a.acted.IsZero() || ev.Time.Before(a.acted) {
+			a.acted = ev.Time
+		}
+	}
+	return nil
+}
+
+func (c *Collector) journey(id string) *journeyStats {
+	j := c.journeys[id]
+	if j == nil {
+		j = &journeyStats{instances: map[instKey]*instance{}, nodes: map[journey.NodeID]*nodeStats{}, at: map[trackKey]journey.NodeID{}}
+		c.journeys[id] = j
+		c.journeyIDs = append(c.journeyIDs, id)
+	}
+	return j
+}
+
+// decisionPayload is the part of a journey.Decision the KPIs read.
+type decisionPayload struct {
+	Kind    journey.DecisionKind `json:"kind"`
+	Journey string               `json:"journey"`
+	Version int                  `json:"version"`
+	Entry   int                  `json:"entry"`
+	Track   int                  `json:"track"`
+	Node    journey.NodeID       `json:"node"`
+}
+
+func (c *Collector) decision(ev store.Event) error {
+	var d decisionPayload
+	if err := decode(ev.Data, &d); err != nil {
+		return err
+	}
+	if d.Journey == "" {
+		return errors.New("decision without journey")
+	}
+	if "journey."+string(d.Kind) != ev.Type {
+		return fmt.Errorf("decision kind %q does not match the event type", d.Kind)
+	}
+	if d.Kind == journey.DecisionNode && d.Node == "" {
+		return errors.New("node decision without node")
+	}
+	j := c.journey(d.Journey)
+	k := instKey{ev.Account, d.Version, d.Entry}
+	if d.Kind == journey.DecisionEnter && j.instances[k] == nil {
+		in := &instance{entered: ev.Time}
+		j.instances[k] = in
+		j.order = append(j.order, in)
+	}
+	if d.Node == "" {
+		return nil
+	}
+	// A track arrives at a node when a decision names another node than
+	// its previous decision did (an action's several sends, a wait and its
+	// end are one arrival).
+	tk := trackKey{k, d.Track}
+	if j.at[tk] == d.Node {
+		return nil
+	}
+	j.at[tk] = d.Node
+	n := j.nodes[d.Node]
+	if n == nil {
+		n = &nodeStats{}
+		j.nodes[d.Node] = n
+		j.nodeIDs = append(j.nodeIDs, d.Node)
+	}
+	n.arrivals = append(n.arrivals, arrival{at: ev.Time, inst: k})
+	return nil
+}
+
+func (c *Collector) ended(ev store.Event) error {
+	var e journey.Ended
+	if err := decode(ev.Data, &e); err != nil {
+		return err
+	}
+	if e.Journey == "" {
+		return errors.New("ended without journey")
+	}
+	j := c.journey(e.Journey)
+	in := j.instances[instKey{ev.Account, e.Version, e.Entry}]
+	if in == nil {
+		e.At = ev.Time
+		j.orphanEnd = append(j.orphanEnd, e)
+		return nil
+	}
+	if in.ended.IsZero() {
+		in.ended, in.completed = ev.Time, e.Completed
+	}
+	return nil
+}
+
+func (c *Collector) queued(ev store.Event) error {
+	var p struct {
+		Key     string `json:"key"`
+		Channel string `json:"channel"`
+	}
+	if err := decode(ev.Data, &p); err != nil {
+		return err
+	}
+	if p.Key == "" || p.Channel == "" {
+		return errors.New("key and channel are required")
+	}
+	if p.Channel != c.cfg.EmailChannel {
+		c.otherQueued[p.Key] = true
+		return nil
+	}
+	if _, ok := c.emailQueued[p.Key]; !ok {
+		c.emailQueued[p.Key] = ev.Time
+	}
+	return nil
+}
+
+func (c *Collector) result(ev store.Event) error {
+	var p struct {
+		Key string `json:"key"`
+	}
+	if err := decode(ev.Data, &p); err != nil {
+		return err
+	}
+	if p.Key == "" {
+		return errors.New("no key")
+	}
+	if _, ok := c.emailQueued[p.Key]; !ok {
+		if !c.otherQueued[p.Key] {
+			c.unknownResult = append(c.unknownResult, ev.Time)
+		}
+		return nil
+	}
+	r := c.emailResults[p.Key]
+	if r == nil {
+		r = &emailResult{}
+		c.emailResults[p.Key] = r
+	}
+	var at *time.Time
+	switch ev.Type {
+	case "message.delivered":
+		at = &r.delivered
+	case "message.failed":
+		at = &r.failed
+	default:
+		at = &r.suppressed
+	}
+	if at.IsZero() {
+		*at = ev.Time
+	}
+	return nil
+}
+
+func (c *Collector) activities(ev store.Event) error {
+	var p struct {
+		ByType map[string]int `json:"byType"`
+	}
+	if err := decode(ev.Data, &p); err != nil {
+		return err
+	}
+	var e engagementAt
+	for typ, n := range p.ByType {
+		if n < 0 || n > maxCount {
+			return fmt.Errorf("byType[%q] is %d, outside [0, %d]", typ, n, maxCount)
+		}
+		if contains(c.cfg.OpenTypes, typ) {
+			e.opens += n
+		}
+		if contains(c.cfg.ClickTypes, typ) {
+			e.clicks += n
+		}
+	}
+	if e.opens > 0 || e.clicks > 0 {
+		e.at = ev.Time
+		c.engagement = append(c.engagement, e)
+	}
+	return nil
+}

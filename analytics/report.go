@@ -1,0 +1,492 @@
+package analytics
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/quorumhq/quorum/b2b"
+)
+
+// Ratio is a share with its counts. Value is Numerator / Denominator, or
+// null (nil) with a Reason when the denominator is zero: a KPI with
+// nothing to measure has no value, not 0.
+type Ratio struct {
+	Numerator   int      `json:"numerator"`
+	Denominator int      `json:"denominator"`
+	Value       *float64 `json:"value"`
+	Reason      string   `json:"reason,omitempty"`
+}
+
+// Average is a mean (and median) with its sum and count; Mean and Median
+// are null with a Reason when Count is zero.
+type Average struct {
+	Sum    float64  `json:"sum"`
+	Count  int      `json:"count"`
+	Mean   *float64 `json:"mean"`
+	Median *float64 `json:"median"`
+	Reason string   `json:"reason,omitempty"`
+}
+
+// Report holds the KPIs of a period, as of its To. Its JSON field names
+// are stable (see the package documentation for each).
+type Report struct {
+	From time.Time `json:"from,omitzero"`
+	To   time.Time `json:"to,omitzero"`
+	// Events says what happened to the events fed to the collector (all
+	// of them, not only the period's).
+	Events Counts `json:"events"`
+	// Accounts are the accounts in the log at To (any event names them);
+	// Groups the buying groups created by To.
+	Accounts int `json:"accounts"`
+	Groups   int `json:"groups"`
+
+	Completeness      Ratio             `json:"completenessRate"`
+	Engagement        Average           `json:"engagementScore"`
+	MQA               MQA               `json:"mqa"`
+	Velocity          Velocity          `json:"pipelineVelocity"`
+	Qualification     Qualification     `json:"qualificationRate"`
+	AlertResponse     AlertResponse     `json:"alertResponse"`
+	JourneyCompletion JourneyCompletion `json:"journeyCompletion"`
+	Email             Email             `json:"email"`
+	Stages            []StageCount      `json:"stages"`
+	Funnel            []JourneyFunnel   `json:"journeyFunnel"`
+	// Truth is set by [Report.CompareTruth].
+	Truth *TruthComparison `json:"groundTruth,omitempty"`
+
+	// pairs are the (account, interest) pairs of the groups known at To,
+	// true for those that became qualified in the period.
+	pairs map[interestKey]bool
+	known []b2b.AccountID
+}
+
+// MQA is the marketing-qualified-account rate: accounts with a group that
+// became qualified (a sales-ready stage or a ready level) in the period,
+// over the accounts in the log; and the same for groups.
+type MQA struct {
+	Accounts Ratio `json:"accounts"`
+	Groups   Ratio `json:"groups"`
+}
+
+// Velocity is the pipeline velocity in days, from a group's creation.
+type Velocity struct {
+	ToSalesReady  Duration `json:"toSalesReady"`
+	ToOpportunity Duration `json:"toOpportunity"`
+}
+
+// Duration is a set of group durations in days that ended in the period.
+// Pending counts the groups known at To whose clock still runs.
+// Unattributed (opportunities only) counts the period's opportunities
+// with no solution interest, which no group can claim.
+type Duration struct {
+	Days         Average `json:"days"`
+	Pending      int     `json:"pending"`
+	Unattributed int     `json:"unattributed,omitempty"`
+}
+
+// Qualification is the lead-to-buying-group qualification rate: each
+// account's latest qualify.rate at To, summed; Accounts is how many
+// accounts reported one.
+type Qualification struct {
+	Ratio
+	Accounts int `json:"accounts"`
+}
+
+// AlertResponse is the sales-alert response rate: of the alerts raised in
+// the period whose response window closed by To, those acknowledged or
+// acted on within the window.
+type AlertResponse struct {
+	Rate Ratio `json:"rate"`
+	// WindowHours is the response window.
+	WindowHours float64 `json:"windowHours"`
+	// Raised in the period; of the closed ones (Rate's denominator),
+	// Acknowledged and ActedOn within the window (an alert may be both).
+	Raised       int `json:"raised"`
+	Acknowledged int `json:"acknowledged"`
+	ActedOn      int `json:"actedOn"`
+	// Open: raised in the period, window still open at To (not in the
+	// rate); OpenResponded of them already have a response.
+	Open          int `json:"open"`
+	OpenResponded int `json:"openResponded"`
+	// Unmatched: responses in the period to alerts the log never raised.
+	Unmatched int `json:"unmatched,omitempty"`
+}
+
+// JourneyCompletion is the account-journey completion rate, overall and
+// per journey (in order of first appearance in the log).
+type JourneyCompletion struct {
+	Overall  JourneyStats   `json:"overall"`
+	Journeys []JourneyStats `json:"journeys"`
+}
+
+// JourneyStats counts the journey instances entered in the period: Rate is
+// Completed / Entered. Completed instances ended with all their tracks at
+// an end; Exited ended otherwise (exit criterion, abort); Running had not
+// ended at To. UnmatchedEnds are ends in the period of instances whose
+// entry the log does not hold (not in the rate).
+type JourneyStats struct {
+	Journey       string `json:"journey,omitempty"`
+	Rate          Ratio  `json:"rate"`
+	Entered       int    `json:"entered"`
+	Completed     int    `json:"completed"`
+	Exited        int    `json:"exited"`
+	Running       int    `json:"running"`
+	UnmatchedEnds int    `json:"unmatchedEnds,omitempty"`
+}
+
+// Email is the e-mail engagement: opens and clicks over e-mails delivered
+// in the period. Queued, Delivered, Failed and Suppressed count e-mail
+// messages (keys queued on the e-mail channel) by the time of each event.
+// UnknownResults are delivery results for keys the log never queued.
+type Email struct {
+	OpenRate       Ratio `json:"openRate"`
+	ClickRate      Ratio `json:"clickRate"`
+	Queued         int   `json:"queued"`
+	Delivered      int   `json:"delivered"`
+	Failed         int   `json:"failed"`
+	Suppressed     int   `json:"suppressed"`
+	UnknownResults int   `json:"unknownResults,omitempty"`
+}
+
+// StageCount is how many groups are in a stage at To, and their share of
+// the groups with a known stage.
+type StageCount struct {
+	Stage  string `json:"stage"`
+	Groups int    `json:"groups"`
+	Share  Ratio  `json:"share"`
+}
+
+// JourneyFunnel counts, per node of a journey (in order of first
+// appearance), the arrivals of tracks in the period and the distinct
+// instances (account entries) they belong to. An arrival is a journey
+// decision (enter, send, skip, wait, path, node, ...) naming another node
+// than the track's previous decision.
+type JourneyFunnel struct {
+	Journey string      `json:"journey"`
+	Nodes   []NodeCount `json:"nodes"`
+}
+
+// NodeCount is one node of a [JourneyFunnel].
+type NodeCount struct {
+	Node      string `json:"node"`
+	Arrivals  int    `json:"arrivals"`
+	Instances int    `json:"instances"`
+}
+
+// Report computes the KPIs of the period from what the collector holds.
+func (c *Collector) Report(p Period) (*Report, error) {
+	to := p.To
+	if to.IsZero() {
+		to = c.latest
+	}
+	if !p.From.IsZero() && p.From.After(to) {
+		return nil, fmt.Errorf("%w: from %s is after to %s", ErrPeriod, p.From.Format(time.RFC3339), to.Format(time.RFC3339))
+	}
+	in := func(t time.Time) bool { return !t.IsZero() && !t.Before(p.From) && !t.After(to) }
+	by := func(t time.Time) bool { return !t.IsZero() && !t.After(to) }
+	r := &Report{From: p.From, To: to, Events: c.counts, pairs: map[interestKey]bool{},
+		Stages: []StageCount{}, Funnel: []JourneyFunnel{}, JourneyCompletion: JourneyCompletion{Journeys: []JourneyStats{}}}
+
+	for _, a := range c.accountOrder {
+		if by(c.accounts[a]) {
+			r.known = append(r.known, a)
+		}
+	}
+	r.Accounts = len(r.known)
+	c.groupKPIs(r, in, by)
+	c.velocity(r, in, by)
+	c.qualification(r, by)
+	c.alertKPI(r, in, by)
+	c.journeyKPIs(r, in, by)
+	c.emailKPI(r, in)
+	return r, nil
+}
+
+func (c *Collector) groupKPIs(r *Report, in, by func(time.Time) bool) {
+	var complete, snapped, qualifiedGroups int
+	var scores []float64
+	stages := map[string]int{}
+	mqaAccounts := map[b2b.AccountID]bool{}
+	for _, g := range c.groupOrder {
+		if !by(g.created) {
+			continue
+		}
+		r.Groups++
+		reached := slices.ContainsFunc(g.reaches, in)
+		r.pairs[interestKey{g.key.account, g.interest}] = r.pairs[interestKey{g.key.account, g.interest}] || reached
+		if reached {
+			qualifiedGroups++
+			mqaAccounts[g.key.account] = true
+		}
+		s, ok := latestSnapshot(g.snaps, by)
+		if !ok {
+			continue
+		}
+		snapped++
+		if s.completeness >= 1-epsilon {
+			complete++
+		}
+		scores = append(scores, s.score)
+		stages[s.stage]++
+	}
+	r.Completeness = ratio(complete, snapped, "no buying group has a snapshot (group.updated) by the end of the period")
+	r.Engagement = average(scores, "no buying group has a score by the end of the period")
+	r.MQA = MQA{Accounts: ratio(len(mqaAccounts), r.Accounts, "no account in the log by the end of the period"),
+		Groups: ratio(qualifiedGroups, r.Groups, "no buying group created by the end of the period")}
+	names := make([]string, 0, len(stages))
+	for s := range stages {
+		if !slices.Contains(c.cfg.StageOrder, s) {
+			names = append(names, s)
+		}
+	}
+	slices.Sort(names)
+	for _, s := range append(slices.Clone(c.cfg.StageOrder), names...) {
+		if n := stages[s]; n > 0 {
+			r.Stages = append(r.Stages, StageCount{Stage: s, Groups: n, Share: ratio(n, snapped, "")})
+		}
+	}
+}
+
+// latestSnapshot is the last snapshot (in log order) taken by the time.
+func latestSnapshot(snaps []snapshot, by func(time.Time) bool) (snapshot, bool) {
+	for i := len(snaps) - 1; i >= 0; i-- {
+		if by(snaps[i].at) {
+			return snaps[i], true
+		}
+	}
+	return snapshot{}, false
+}
+
+func (c *Collector) velocity(r *Report, in, by func(time.Time) bool) {
+	var ready, opp []float64
+	for _, g := range c.groupOrder {
+		if !by(g.created) {
+			continue
+		}
+		switch first := firstAtOrAfter(g.reaches, g.created); {
+		case in(first):
+			ready = append(ready, days(first.Sub(g.created)))
+		case !by(first):
+			r.Velocity.ToSalesReady.Pending++
+		}
+		switch first := firstAtOrAfter(c.oppTimes[interestKey{g.key.account, g.interest}], g.created); {
+		case in(first):
+			opp = append(opp, days(first.Sub(g.created)))
+		case !by(first):
+			r.Velocity.ToOpportunity.Pending++
+		}
+	}
+	for _, t := range c.unattributed {
+		if in(t) {
+			r.Velocity.ToOpportunity.Unattributed++
+		}
+	}
+	r.Velocity.ToSalesReady.Days = average(ready, "no buying group became sales-ready in the period")
+	r.Velocity.ToOpportunity.Days = average(opp, "no buying group got an opportunity in the period")
+}
+
+// firstAtOrAfter is the earliest time not before from; zero if none.
+func firstAtOrAfter(times []time.Time, from time.Time) time.Time {
+	var first time.Time
+	for _, t := range times {
+		if !t.Before(from) && (first.IsZero() || t.Before(first)) {
+			first = t
+		}
+	}
+	return first
+}
+
+func days(d time.Duration) float64 { return d.Hours() / 24 }
+
+func (c *Collector) qualification(r *Report, by func(time.Time) bool) {
+	var persons, qualified int
+	for _, a := range c.rateOrder {
+		list := *c.rates[a]
+		for i := len(list) - 1; i >= 0; i-- {
+			if by(list[i].at) {
+				persons += list[i].persons
+				qualified += list[i].qualified
+				r.Qualification.Accounts++
+				break
+			}
+		}
+	}
+	r.Qualification.Ratio = ratio(qualified, persons, "no person to qualify by the end of the period")
+}
+
+func (c *Collector) alertKPI(r *Report, in, by func(time.Time) bool) {
+	w := c.cfg.AlertResponseWindow
+	ar := AlertResponse{WindowHours: w.Hours()}
+	closed, responded := 0, 0
+	for _, a := range c.alertOrder {
+		if !in(a.raised) {
+			continue
+		}
+		ar.Raised++
+		deadline := a.raised.Add(w)
+		within := func(t time.Time) bool { return by(t) && !t.After(deadline) }
+		ack, acted := within(a.ack), within(a.acted)
+		if deadline.After(r.To) {
+			ar.Open++
+			if ack || acted {
+				ar.OpenResponded++
+			}
+			continue
+		}
+		closed++
+		if ack {
+			ar.Acknowledged++
+		}
+		if acted {
+			ar.ActedOn++
+		}
+		if ack || acted {
+			responded++
+		}
+	}
+	for _, t := range c.orphans {
+		if in(t) {
+			ar.Unmatched++
+		}
+	}
+	reason := "no alert raised in the period"
+	if ar.Raised > 0 {
+		reason = "the response window of every alert raised in the period is still open"
+	}
+	ar.Rate = ratio(responded, closed, reason)
+	r.AlertResponse = ar
+}
+
+func (c *Collector) journeyKPIs(r *Report, in, by func(time.Time) bool) {
+	overall := JourneyStats{}
+	for _, id := range c.journeyIDs {
+		j := c.journeys[id]
+		s := JourneyStats{Journey: id}
+		for _, inst := range j.order {
+			if !in(inst.entered) {
+				continue
+			}
+			s.Entered++
+			switch {
+			case !by(inst.ended):
+				s.Running++
+			case inst.completed:
+				s.Completed++
+			default:
+				s.Exited++
+			}
+		}
+		for _, e := range j.orphanEnd {
+			if in(e.At) {
+				s.UnmatchedEnds++
+			}
+		}
+		f := JourneyFunnel{Journey: id}
+		for _, node := range j.nodeIDs {
+			n := NodeCount{Node: string(node)}
+			seen := map[instKey]bool{}
+			for _, a := range j.nodes[node].arrivals {
+				if in(a.at) {
+					n.Arrivals++
+					seen[a.inst] = true
+				}
+			}
+			if n.Instances = len(seen); n.Arrivals > 0 {
+				f.Nodes = append(f.Nodes, n)
+			}
+		}
+		if len(f.Nodes) > 0 {
+			r.Funnel = append(r.Funnel, f)
+		}
+		if s.Entered == 0 && s.UnmatchedEnds == 0 {
+			continue
+		}
+		s.Rate = ratio(s.Completed, s.Entered, "no instance of the journey entered in the period")
+		r.JourneyCompletion.Journeys = append(r.JourneyCompletion.Journeys, s)
+		overall.Entered += s.Entered
+		overall.Completed += s.Completed
+		overall.Exited += s.Exited
+		overall.Running += s.Running
+		overall.UnmatchedEnds += s.UnmatchedEnds
+	}
+	overall.Rate = ratio(overall.Completed, overall.Entered, "no journey entered in the period")
+	r.JourneyCompletion.Overall = overall
+}
+
+func (c *Collector) emailKPI(r *Report, in func(time.Time) bool) {
+	var e Email
+	for _, t := range c.emailQueued {
+		if in(t) {
+			e.Queued++
+		}
+	}
+	for _, res := range c.emailResults {
+		if in(res.delivered) {
+			e.Delivered++
+		}
+		if in(res.failed) {
+			e.Failed++
+		}
+		if in(res.suppressed) {
+			e.Suppressed++
+		}
+	}
+	for _, t := range c.unknownResult {
+		if in(t) {
+			e.UnknownResults++
+		}
+	}
+	opens, clicks := 0, 0
+	for _, a := range c.engagement {
+		if in(a.at) {
+			opens += a.opens
+			clicks += a.clicks
+		}
+	}
+	reason := "no e-mail delivered in the period"
+	if e.Queued > 0 {
+		reason = "e-mails were queued but none was delivered in the period"
+	}
+	e.OpenRate = ratio(opens, e.Delivered, reason)
+	e.ClickRate = ratio(clicks, e.Delivered, reason)
+	r.Email = e
+}
+
+func ratio(num, den int, reason string) Ratio {
+	r := Ratio{Numerator: num, Denominator: den}
+	if den == 0 {
+		r.Reason = reason
+		return r
+	}
+	v := round(float64(num) / float64(den))
+	r.Value = &v
+	return r
+}
+
+func average(xs []float64, reason string) Average {
+	a := Average{Count: len(xs)}
+	for _, x := range xs {
+		a.Sum += x
+	}
+	a.Sum = round(a.Sum)
+	if len(xs) == 0 {
+		a.Reason = reason
+		return a
+	}
+	mean := round(a.Sum / float64(len(xs)))
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	med := s[len(s)/2]
+	if len(s)%2 == 0 {
+		med = (s[len(s)/2-1] + s[len(s)/2]) / 2
+	}
+	med = round(med)
+	a.Mean, a.Median = &mean, &med
+	return a
+}
+
+// round keeps 6 decimals, so reports are stable across platforms.
+func round(x float64) float64 {
+	return math.Round(x*1e6) / 1e6
+}

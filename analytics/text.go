@@ -1,0 +1,221 @@
+package analytics
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+)
+
+// definitions are the KPIs' definitions as printed under the text report,
+// in its order.
+var definitions = []struct{ Name, Text string }{
+	{"completeness", "buying groups whose latest completeness at To is 1 (every required role filled) / groups with a snapshot"},
+	{"engagement", "mean (and median) of each buying group's latest engagement score at To"},
+	{"mqa", "accounts with a group that became qualified in the period (a sales-ready stage or readiness level) / accounts in the log"},
+	{"velocity", "days from a group's creation to its first sales-ready moment, or to the first opportunity on its account and interest, for those reached in the period"},
+	{"qualification", "qualified persons / persons, each account's latest qualify.rate at To summed"},
+	{"alert response", "alerts raised in the period acknowledged or acted on within the response window / those whose window closed by To"},
+	{"journey completion", "instances entered in the period that completed (all tracks at an end) by To / instances entered"},
+	{"email", "opens and clicks (activities of those types in the period) / e-mails delivered in the period; not unique per message, so a rate may exceed 100%"},
+}
+
+// WriteText writes the report as aligned text tables: the KPIs with their
+// numerators and denominators, their definitions, then the details
+// (stages, journeys, funnel, alerts, e-mail, ground truth).
+func (r *Report) WriteText(w io.Writer) error {
+	ew := &errWriter{w: w}
+	period := "from the first event"
+	if !r.From.IsZero() {
+		period = "from " + stamp(r.From)
+	}
+	if r.To.IsZero() {
+		ew.printf("Quorum KPIs: no event yet\n")
+	} else {
+		ew.printf("Quorum KPIs %s to %s\n", period, stamp(r.To))
+	}
+	ew.printf("%s, %s; events: %d read, %d ignored, %d malformed, %d out of order\n\n",
+		count(r.Accounts, "account"), count(r.Groups, "buying group"), r.Events.Read, r.Events.Ignored, r.Events.Malformed, r.Events.OutOfOrder)
+
+	t := ew.table("KPI", "VALUE", "NUMERATOR", "DENOMINATOR", "NOTE")
+	row := func(name string, x Ratio, num, den, note string) {
+		t.row(name, pct(x), count(x.Numerator, num), count(x.Denominator, den), noteOr(x.Reason, note))
+	}
+	row("Buying-group completeness rate", r.Completeness, "complete group", "group", "")
+	e := r.Engagement
+	t.row("Buying-group engagement score", num(e.Mean, ""), fmt.Sprintf("%.1f points", e.Sum), count(e.Count, "group"),
+		noteOr(e.Reason, "median "+num(e.Median, "")))
+	row("MQA rate (accounts)", r.MQA.Accounts, "MQA", "account", "")
+	row("MQA rate (groups)", r.MQA.Groups, "qualified group", "group", "")
+	for _, v := range []struct {
+		name string
+		d    Duration
+	}{{"Pipeline velocity to sales-ready", r.Velocity.ToSalesReady}, {"Pipeline velocity to opportunity", r.Velocity.ToOpportunity}} {
+		note := fmt.Sprintf("median %s days, %d pending", num(v.d.Days.Median, ""), v.d.Pending)
+		if v.d.Unattributed > 0 {
+			note += ", " + count(v.d.Unattributed, "deal") + " without interest"
+		}
+		t.row(v.name, num(v.d.Days.Mean, " days"), fmt.Sprintf("%.1f days", v.d.Days.Sum), count(v.d.Days.Count, "group"),
+			noteOr(v.d.Days.Reason, note))
+	}
+	row("Lead-to-buying-group qualification", r.Qualification.Ratio, "qualified person", "person", count(r.Qualification.Accounts, "account"))
+	a := r.AlertResponse
+	row("Sales-alert response rate", a.Rate, "answered alert", "closed alert", fmt.Sprintf("%d raised, %d still open", a.Raised, a.Open))
+	j := r.JourneyCompletion.Overall
+	row("Account-journey completion rate", j.Rate, "completed instance", "entered instance", fmt.Sprintf("%d running, %d exited", j.Running, j.Exited))
+	row("Email open rate", r.Email.OpenRate, "open", "delivered e-mail", "")
+	row("Email click rate", r.Email.ClickRate, "click", "delivered e-mail", "")
+	t.flush()
+
+	ew.printf("\nDefinitions (flows count in the period, stocks are the latest values at To):\n")
+	for _, d := range definitions {
+		ew.printf("  %-19s %s\n", d.Name, d.Text)
+	}
+
+	ew.printf("\nStage distribution at To\n")
+	if len(r.Stages) == 0 {
+		ew.printf("  no buying group has a stage\n")
+	} else {
+		t = ew.table("  STAGE", "GROUPS", "SHARE")
+		for _, s := range r.Stages {
+			t.row("  "+s.Stage, strconv.Itoa(s.Groups), pct(s.Share))
+		}
+		t.flush()
+	}
+
+	ew.printf("\nJourneys (instances entered in the period)\n")
+	if len(r.JourneyCompletion.Journeys) == 0 {
+		ew.printf("  no journey entered in the period\n")
+	} else {
+		t = ew.table("  JOURNEY", "ENTERED", "COMPLETED", "EXITED", "RUNNING", "COMPLETION")
+		for _, s := range r.JourneyCompletion.Journeys {
+			t.row("  "+s.Journey, strconv.Itoa(s.Entered), strconv.Itoa(s.Completed), strconv.Itoa(s.Exited), strconv.Itoa(s.Running), pct(s.Rate))
+		}
+		t.flush()
+	}
+
+	ew.printf("\nJourney funnel (arrivals at each node in the period)\n")
+	if len(r.Funnel) == 0 {
+		ew.printf("  no node reached in the period\n")
+	} else {
+		t = ew.table("  JOURNEY", "NODE", "ARRIVALS", "INSTANCES")
+		for _, f := range r.Funnel {
+			for i, n := range f.Nodes {
+				name := ""
+				if i == 0 {
+					name = f.Journey
+				}
+				t.row("  "+name, n.Node, strconv.Itoa(n.Arrivals), strconv.Itoa(n.Instances))
+			}
+		}
+		t.flush()
+	}
+
+	ew.printf("\nSales alerts (response window %s): %d raised, %d closed (%d acknowledged, %d acted on), %d open (%d responded so far)",
+		hours(a.WindowHours), a.Raised, a.Rate.Denominator, a.Acknowledged, a.ActedOn, a.Open, a.OpenResponded)
+	if a.Unmatched > 0 {
+		ew.printf(", %d responses to unknown alerts", a.Unmatched)
+	}
+	m := r.Email
+	ew.printf("\nE-mail: %d queued, %d delivered, %d failed, %d suppressed", m.Queued, m.Delivered, m.Failed, m.Suppressed)
+	if m.UnknownResults > 0 {
+		ew.printf(", %d results for messages never queued", m.UnknownResults)
+	}
+	ew.printf("\n")
+
+	if r.Truth != nil {
+		ew.printf("\nMQAs against the ground truth\n")
+		t = ew.table("  LEVEL", "TP", "FP", "FN", "TN", "PRECISION", "RECALL", "NOT IN TRUTH")
+		lvl := func(name string, x *Accuracy) {
+			t.row("  "+name, strconv.Itoa(x.TruePositives), strconv.Itoa(x.FalsePositives), strconv.Itoa(x.FalseNegatives),
+				strconv.Itoa(x.TrueNegatives), pct(x.Precision), pct(x.Recall), strconv.Itoa(x.NotInTruth))
+		}
+		lvl("accounts", &r.Truth.Accounts)
+		if r.Truth.Interests != nil {
+			lvl("account x interest", r.Truth.Interests)
+		}
+		t.flush()
+	}
+	return ew.err
+}
+
+func stamp(t time.Time) string {
+	return t.UTC().Format("2006-01-02 15:04 UTC")
+}
+
+func pct(r Ratio) string {
+	if r.Value == nil {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.1f%%", *r.Value*100)
+}
+
+func num(v *float64, unit string) string {
+	if v == nil {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.1f%s", *v, unit)
+}
+
+func hours(h float64) string {
+	if h >= 24 && h == float64(int(h/24))*24 {
+		return fmt.Sprintf("%d days", int(h/24))
+	}
+	return fmt.Sprintf("%g hours", h)
+}
+
+func noteOr(reason, note string) string {
+	if reason != "" {
+		return reason
+	}
+	return note
+}
+
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(p []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	n, err := e.w.Write(p)
+	e.err = err
+	return n, err
+}
+
+func (e *errWriter) printf(format string, args ...any) { fmt.Fprintf(e, format, args...) }
+
+// table aligns cells in columns; lines lose their trailing blanks.
+type table struct {
+	out *errWriter
+	buf strings.Builder
+	tw  *tabwriter.Writer
+}
+
+func (e *errWriter) table(header ...string) *table {
+	t := &table{out: e}
+	t.tw = tabwriter.NewWriter(&t.buf, 0, 0, 2, ' ', 0)
+	t.row(header...)
+	return t
+}
+
+func (t *table) row(cells ...string) { fmt.Fprintln(t.tw, strings.Join(cells, "\t")) }
+
+func (t *table) flush() {
+	_ = t.tw.Flush() // writes to a strings.Builder, which never fails
+	for line := range strings.Lines(t.buf.String()) {
+		t.out.printf("%s\n", strings.TrimRight(line, " \n"))
+	}
+}
+
+// count is n and the word, plural unless n is 1.
+func count(n int, word string) string {
+	if n != 1 {
+		word += "s"
+	}
+	return strconv.Itoa(n) + " " + word
+}
