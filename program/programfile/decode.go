@@ -560,7 +560,7 @@ type integerValue struct {
 
 func (i integerValue) int64() int64 {
 	if i.neg {
-		return -int64(i.u - 1) - 1
+		return -int64(i.u-1) - 1
 	}
 	return int64(i.u)
 }

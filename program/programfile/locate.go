@@ -189,7 +189,6 @@ func (d *decoder) lookup(n ast.Node, key string) (ast.Node, bool) {
 	return nil, false
 }
 
-
 // kindKey is the key of a journey node kind's settings: "people_split" ->
 // "peopleSplit".
 func kindKey(kind string) string {
