@@ -145,7 +145,9 @@ func parseYAML(data []byte) (f *ast.File, err error) {
 			f, err = nil, fmt.Errorf("the YAML parser failed on this file: %v", r)
 		}
 	}()
-	return parser.ParseBytes(data, 0)
+	// Duplicate keys are left to the decoder, which reports them with
+	// their path and goes on.
+	return parser.ParseBytes(data, 0, parser.AllowDuplicateMapKey())
 }
 
 // compileError places every problem of a program.Compile error in the
