@@ -36,21 +36,33 @@ var (
 // of stopping at the first.
 type decoder struct {
 	file     string
+	src      string // the file's text
 	problems []Problem
 	anchors  *anchors
 	visits   int
 	// readModel reads a readiness model file named in the program; nil
 	// when the program has no directory to read from.
 	readModel func(ref string) ([]byte, error)
+	// hereLine and hereCol are the position of the nearest node being
+	// decoded that has one, for problems of nodes without (an empty
+	// value).
+	hereLine, hereCol int
 }
 
 func (d *decoder) addf(n ast.Node, path, format string, args ...any) {
 	line, col := nodePos(n)
+	if line == 0 {
+		line, col = max(d.hereLine, 1), max(d.hereCol, 1)
+	}
 	d.problems = append(d.problems, Problem{File: d.file, Line: line, Column: col, Path: path, Message: fmt.Sprintf(format, args...)})
 }
 
 // decode reads n into v (settable), recording problems under path.
 func (d *decoder) decode(n ast.Node, v reflect.Value, path string) {
+	if line, col := nodePos(n); line > 0 {
+		defer func(l, c int) { d.hereLine, d.hereCol = l, c }(d.hereLine, d.hereCol)
+		d.hereLine, d.hereCol = line, col
+	}
 	d.visits++
 	if d.visits == maxVisits {
 		d.addf(n, path, "the document is too large once its aliases are expanded")

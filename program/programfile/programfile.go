@@ -100,7 +100,7 @@ func (p *parsed) err() error {
 }
 
 func parse(name string, data []byte, readModel func(string) ([]byte, error)) *parsed {
-	d := &decoder{file: name, readModel: readModel}
+	d := &decoder{file: name, src: string(data), readModel: readModel}
 	p := &parsed{dec: d}
 	file, err := parseYAML(data)
 	if err != nil {
@@ -169,7 +169,7 @@ func (p *parsed) compileError(err error) error {
 			if e, ok := p.dec.lookup(n, "expr"); ok { // a rule written as {name, expr}
 				n = p.dec.anchors.resolve(e)
 			}
-			if l, c, ok := scalarPosition(n, ce.Line, ce.Column); ok {
+			if l, c, ok := scalarPosition(p.dec.src, n, ce.Line, ce.Column); ok {
 				pr.Line, pr.Column = l, c
 			}
 		}

@@ -20,7 +20,7 @@ type placed struct {
 // reports positions inside an expression. ok is false when n is not a
 // scalar whose characters could be traced back to the file; callers then
 // point at the scalar as a whole.
-func scalarPosition(n ast.Node, line, col int) (fline, fcol int, ok bool) {
+func scalarPosition(src string, n ast.Node, line, col int) (fline, fcol int, ok bool) {
 	var (
 		value string
 		chars []placed
@@ -28,7 +28,7 @@ func scalarPosition(n ast.Node, line, col int) (fline, fcol int, ok bool) {
 	switch x := n.(type) {
 	case *ast.StringNode:
 		value = x.Value
-		chars, ok = flowScalar(x)
+		chars, ok = flowScalar(src, x)
 	case *ast.LiteralNode:
 		if x.Value == nil {
 			return 0, 0, false
@@ -78,7 +78,7 @@ func scalarPosition(n ast.Node, line, col int) (fline, fcol int, ok bool) {
 
 // flowScalar traces the characters of a plain, single-quoted or
 // double-quoted scalar, on one line or folded over several.
-func flowScalar(n *ast.StringNode) ([]placed, bool) {
+func flowScalar(src string, n *ast.StringNode) ([]placed, bool) {
 	t := n.Token
 	if t == nil || t.Position == nil {
 		return nil, false
@@ -88,6 +88,13 @@ func flowScalar(n *ast.StringNode) ([]placed, bool) {
 		return nil, false
 	}
 	line, col := t.Position.Line, t.Position.Column
+	if raw[0] == '"' {
+		// The parser's copy of a double-quoted scalar drops the digits of
+		// \x and \u escapes: read the file itself from the quote on.
+		if raw = fromPosition(src, line, col); !strings.HasPrefix(raw, `"`) {
+			return nil, false
+		}
+	}
 	quote := rune(0)
 	if raw[0] == '"' || raw[0] == '\'' {
 		quote = rune(raw[0])
@@ -280,4 +287,21 @@ func blockScalar(n *ast.LiteralNode) ([]placed, bool) {
 		out = append(out, prevEnd)
 	}
 	return out, true
+}
+
+// fromPosition returns the text of src from line:col (1-based, in
+// characters) to the end.
+func fromPosition(src string, line, col int) string {
+	for l := 1; l < line; l++ {
+		i := strings.IndexByte(src, '\n')
+		if i < 0 {
+			return ""
+		}
+		src = src[i+1:]
+	}
+	for c := 1; c < col && src != ""; c++ {
+		_, size := utf8.DecodeRuneInString(src)
+		src = src[size:]
+	}
+	return src
 }
