@@ -1,0 +1,211 @@
+package programfile_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
+
+	"github.com/quorumhq/quorum/program"
+	"github.com/quorumhq/quorum/program/programfile"
+)
+
+// base is the smallest valid program; cases add their broken parts.
+const base = "name: broken\ninterests:\n  - id: dp\n    template: standard\n"
+
+// journeyBase is base with a journey that sends the "intro" email; the
+// journey's nodes start on line 10.
+const journeyBase = base + `journeys:
+  - id: j
+    triggers:
+      - type: group_created
+        solutionInterest: dp
+    nodes:
+`
+
+func TestBrokenFiles(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		src  string
+		want []string
+	}{{
+		name: "unknown field, with a suggestion",
+		src:  base + "    templte: standard\n",
+		want: []string{`5:5: interests[0].templte: unknown field "templte" (did you mean "template"?)`},
+	}, {
+		name: "unknown top-level section",
+		src:  base + "journies: []\n",
+		want: []string{`5:1: journies: unknown field "journies" (did you mean "journeys"?)`},
+	}, {
+		name: "wrong types",
+		src: base + `groupScore:
+  nonRoleWeight: lots
+  velocityWindow: 5 days
+  thresholds: {name: t}
+caps:
+  - {name: c, max: 2.5, per: 7d}
+`,
+		want: []string{
+			`6:18: groupScore.nonRoleWeight: expected a number, got the text "lots"`,
+			`7:19: groupScore.velocityWindow: invalid duration "5 days" (write it like 5d, 36h, 90m or 1d12h)`,
+			`8:15: groupScore.thresholds: expected a list, got a mapping`,
+			`10:20: caps[0].max: expected a whole number, got the number 2.5`,
+		},
+	}, {
+		name: "field given twice",
+		src:  base + "    template: other\n",
+		want: []string{`5:5: interests[0].template: field "template" is given twice (also on line 4)`},
+	}, {
+		name: "YAML syntax",
+		src:  "name: broken\ninterests:\n  - id: dp\n   template: [standard\n",
+		want: []string{"4:4: : YAML: value is not allowed in this context"},
+	}, {
+		name: "bad expression on one line",
+		src: journeyBase + `      - id: ready?
+        kind: split
+        split:
+          paths:
+            - when: group.completeness >= 0.6 && grup.score >= 150
+              next: done
+          else: done
+      - id: done
+        kind: end
+        end: {}
+`,
+		want: []string{`15:50: journeys[0].nodes[0].split.paths[0].when: rule "ready? path 0" 1:30: unknown name grup`},
+	}, {
+		name: "bad expression in a quoted scalar with escapes",
+		src:  base + "audiences:\n  - name: a\n    rule: \"account.name == \\\"x\\\" && acount.employees > 1\"\n",
+		want: []string{`7:37: audiences[0].rule: rule "a" 1:24: unknown name acount`},
+	}, {
+		name: "bad expression in a literal block",
+		src: base + `audiences:
+  - name: big
+    rule: |
+      account.employees >= 1000
+
+        && activityCount("visit_web_page", 30) >= 5
+        && persns[0].title != ""
+`,
+		want: []string{`11:12: audiences[0].rule: rule "big" 4:6: unknown name persns`},
+	}, {
+		name: "bad expression in a folded block of a {name, expr} rule",
+		src: base + `    applies:
+      name: big
+      expr: >
+        account.employees >= 1000
+        && account.industri == "Software"
+`,
+		want: []string{`9:20: interests[0].applies: rule "big" 1:38: type b2b.Account has no field industri`},
+	}, {
+		name: "bad expression in a plain scalar folded over lines",
+		src: base + `scoring:
+  - name: s
+    rules:
+      - name: r
+        types: [open_email]
+        points: 1
+        when: activity.type == "open_email"
+          && activty.attributes != nil
+`,
+		want: []string{`12:14: scoring[0].rules[0].when: rule "r" 1:34: unknown name activty`},
+	}, {
+		name: "unknown template reference",
+		src: journeyBase + `      - id: intro
+        kind: action
+        action: {type: email, template: intro, next: done}
+      - id: done
+        kind: end
+        end: {}
+`,
+		want: []string{`13:41: journeys[0].nodes[0].action.template: unknown email template "intro"`},
+	}, {
+		name: "duplicate IDs",
+		src: base + `  - id: dp
+    template: standard
+` + `journeys:
+  - id: j
+    nodes:
+      - {id: done, kind: end, end: {}}
+      - {id: done, kind: end, end: {}}
+`,
+		want: []string{
+			`5:9: interests[1].id: duplicate solution interest ID "dp" (also interests[0])`,
+			`11:9: journeys[0].nodes[1]: duplicate node ID`,
+		},
+	}, {
+		name: "a missing field points at its parent",
+		src: base + `alerts:
+  - name: hot
+    strategy: threshold
+    threshold: 100
+    template: sales-alert
+routing:
+  owners: {}
+`,
+		want: []string{`11:3: routing.fallbackQueue: is required when alerts are defined`},
+	}, {
+		name: "several errors at once, decoding and compiling apart",
+		src: base + `    aplies: {name: x, expr: "true"}
+readiness:
+  strategy: [model]
+caps:
+  - name: c
+    per: 7 days
+`,
+		want: []string{
+			`5:5: interests[0].aplies: unknown field "aplies" (did you mean "applies"?)`,
+			`7:13: readiness.strategy: expected text, got a list`,
+			`10:10: caps[0].per: invalid duration "7 days" (write it like 5d, 36h, 90m or 1d12h)`,
+		},
+	}, {
+		name: "several compile errors at once",
+		src: base + `    stageModel: nope
+audiences:
+  - name: a
+    rule: account.employes > 1
+caps: [{name: c, max: 0, per: 7d}]
+persona:
+  seniorities: {boss: Emperor}
+groupScore:
+  model: nope
+`,
+		want: []string{
+			`5:17: interests[0].stageModel: unknown stage model "nope"`,
+			`8:19: audiences[0].rule: rule "a" 1:9: type b2b.Account has no field employes`,
+			`9:23: caps[0].max: must be at least 1, got 0`,
+			`11:23: persona.seniorities["boss"]: unknown seniority "Emperor" (want one of C-Level, VP, Director, Manager, Individual Contributor)`,
+			`13:10: groupScore.model: unknown scoring model "nope"`,
+		},
+	}, {
+		name: "alias to no anchor and a second document",
+		src:  base + "roleTemplates: *templates\n---\nname: two\n",
+		want: []string{
+			`5:16: roleTemplates: alias to no anchor`,
+			`7:1: : a program file holds one YAML document, this is a second one`,
+		},
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := programfile.Compile("broken.yaml", []byte(tt.src), program.Options{})
+			require.Error(t, err)
+			require.Empty(t, cmp.Diff(tt.want, problems(t, err)), "(-want +got)\n%s", err)
+		})
+	}
+}
+
+// TestCaretMessage: a rule's problem keeps the engine's caret under the
+// expression, indented under the problem's line.
+func TestCaretMessage(t *testing.T) {
+	t.Parallel()
+	src := base + "audiences:\n  - name: a\n    rule: account.employes > 1\n"
+	_, err := programfile.Compile("broken.yaml", []byte(src), program.Options{})
+	want := `broken.yaml:7:19: audiences[0].rule: rule "a" 1:9: type b2b.Account has no field employes
+      | account.employes > 1
+      |         ^`
+	require.Equal(t, want, err.Error())
+	require.True(t, strings.HasPrefix(err.Error(), "broken.yaml:7:19: "))
+}

@@ -1,0 +1,459 @@
+package programfile
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"reflect"
+	"strings"
+	"time"
+
+	"github.com/goccy/go-yaml/ast"
+
+	"github.com/quorumhq/quorum/journey"
+	"github.com/quorumhq/quorum/qualify"
+)
+
+// maxVisits bounds the work of decoding one file, so that a few aliases of
+// aliases (a "billion laughs" file) cannot expand into an enormous value.
+const maxVisits = 1 << 20
+
+var (
+	durationType        = reflect.TypeFor[time.Duration]()
+	journeyDurationType = reflect.TypeFor[journey.Duration]()
+	timeType            = reflect.TypeFor[time.Time]()
+	weekdayType         = reflect.TypeFor[time.Weekday]()
+	modelPtrType        = reflect.TypeFor[*qualify.Model]()
+	jsonUnmarshalerType = reflect.TypeFor[json.Unmarshaler]()
+)
+
+// decoder reads a YAML syntax tree into a Go value, following the types'
+// json tags, and records every problem with its position and path instead
+// of stopping at the first.
+type decoder struct {
+	file     string
+	src      string // the file's text
+	problems []Problem
+	anchors  *anchors
+	visits   int
+	// readModel reads a readiness model file named in the program; nil
+	// when the program has no directory to read from.
+	readModel func(ref string) ([]byte, error)
+	// hereLine and hereCol are the position of the nearest node being
+	// decoded that has one, for problems of nodes without (an empty
+	// value).
+	hereLine, hereCol int
+}
+
+func (d *decoder) addf(n ast.Node, path, format string, args ...any) {
+	line, col := nodePos(n)
+	if line == 0 {
+		line, col = max(d.hereLine, 1), max(d.hereCol, 1)
+	}
+	d.problems = append(d.problems, Problem{File: d.file, Line: line, Column: col, Path: path, Message: fmt.Sprintf(format, args...)})
+}
+
+// decode reads n into v (settable), recording problems under path.
+func (d *decoder) decode(n ast.Node, v reflect.Value, path string) {
+	if line, col := nodePos(n); line > 0 {
+		defer func(l, c int) { d.hereLine, d.hereCol = l, c }(d.hereLine, d.hereCol)
+		d.hereLine, d.hereCol = line, col
+	}
+	d.visits++
+	if d.visits == maxVisits {
+		d.addf(n, path, "the document is too large once its aliases are expanded")
+	}
+	if d.visits >= maxVisits {
+		return
+	}
+	if d.anchors.dangling(n) {
+		d.addf(n, path, "alias to no anchor")
+		return
+	}
+	n = d.anchors.resolve(n)
+	if isNull(n) {
+		v.SetZero()
+		return
+	}
+	t := v.Type()
+	switch t {
+	case durationType, journeyDurationType:
+		d.duration(n, v, path)
+		return
+	case timeType:
+		d.time(n, v, path)
+		return
+	case weekdayType:
+		d.weekday(n, v, path)
+		return
+	case modelPtrType:
+		if s, ok := n.(*ast.StringNode); ok {
+			d.modelFile(n, s.Value, v, path)
+			return
+		}
+	}
+	if t.Kind() != reflect.Pointer && reflect.PointerTo(t).Implements(jsonUnmarshalerType) {
+		d.viaJSON(n, v, path)
+		return
+	}
+	switch t.Kind() {
+	case reflect.Pointer:
+		if v.IsNil() {
+			v.Set(reflect.New(t.Elem()))
+		}
+		d.decode(n, v.Elem(), path)
+	case reflect.Struct:
+		d.structure(n, v, path)
+	case reflect.Slice:
+		seq, ok := n.(*ast.SequenceNode)
+		if !ok {
+			d.addf(n, path, "expected a list, got %s", describe(n))
+			return
+		}
+		s := reflect.MakeSlice(t, len(seq.Values), len(seq.Values))
+		for i, e := range seq.Values {
+			d.decode(e, s.Index(i), fmt.Sprintf("%s[%d]", path, i))
+		}
+		v.Set(s)
+	case reflect.Map:
+		d.mapping(n, v, path)
+	case reflect.String:
+		s, ok := scalarText(n)
+		if !ok {
+			d.addf(n, path, "expected text, got %s", describe(n))
+			return
+		}
+		v.SetString(s)
+	case reflect.Bool:
+		b, ok := n.(*ast.BoolNode)
+		if !ok {
+			d.addf(n, path, "expected true or false, got %s", describe(n))
+			return
+		}
+		v.SetBool(b.Value)
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		i, ok := integer(n)
+		if !ok {
+			d.addf(n, path, "expected a whole number, got %s", describe(n))
+			return
+		}
+		if !i.neg && i.u > math.MaxInt64 || v.OverflowInt(i.int64()) {
+			d.addf(n, path, "%s is out of range", describe(n))
+			return
+		}
+		v.SetInt(i.int64())
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		i, ok := integer(n)
+		if !ok {
+			d.addf(n, path, "expected a whole number, got %s", describe(n))
+			return
+		}
+		if i.neg || v.OverflowUint(i.u) {
+			d.addf(n, path, "%s is out of range", describe(n))
+			return
+		}
+		v.SetUint(i.u)
+	case reflect.Float32, reflect.Float64:
+		f, ok := number(n)
+		if !ok {
+			d.addf(n, path, "expected a number, got %s", describe(n))
+			return
+		}
+		if math.IsNaN(f) || math.IsInf(f, 0) || v.OverflowFloat(f) {
+			d.addf(n, path, "expected a finite number, got %s", describe(n))
+			return
+		}
+		v.SetFloat(f)
+	default:
+		d.addf(n, path, "cannot be read from a program file (Go type %s)", t)
+	}
+}
+
+func (d *decoder) structure(n ast.Node, v reflect.Value, path string) {
+	entries, ok := d.entries(n, path)
+	if !ok {
+		d.addf(n, path, "expected a mapping of fields, got %s", describe(n))
+		return
+	}
+	fs := fieldsOf(v.Type())
+	seen := map[string]ast.Node{}
+	for _, e := range entries {
+		key, ok := d.key(e.Key)
+		if !ok {
+			d.addf(e.Key, path, "a field name must be text, got %s", describe(e.Key))
+			continue
+		}
+		f, ok := fs.byName[key]
+		if !ok {
+			d.addf(e.Key, joinField(path, key), "unknown field %q%s", key, fs.hint(key))
+			continue
+		}
+		fpath := joinField(path, f.name)
+		if prev, dup := seen[f.name]; dup && !e.merged {
+			line, _ := nodePos(prev)
+			d.addf(e.Key, fpath, "field %q is given twice (also on line %d)", key, line)
+			continue
+		}
+		seen[f.name] = e.Key
+		d.decode(e.Value, v.FieldByIndex(f.index), fpath)
+	}
+}
+
+func (d *decoder) mapping(n ast.Node, v reflect.Value, path string) {
+	t := v.Type()
+	if t.Key().Kind() != reflect.String {
+		d.addf(n, path, "cannot be read from a program file (Go type %s)", t)
+		return
+	}
+	entries, ok := d.entries(n, path)
+	if !ok {
+		d.addf(n, path, "expected a mapping, got %s", describe(n))
+		return
+	}
+	m := reflect.MakeMapWithSize(t, len(entries))
+	seen := map[string]ast.Node{}
+	for _, e := range entries {
+		key, ok := d.key(e.Key)
+		if !ok {
+			d.addf(e.Key, path, "a key must be text, got %s", describe(e.Key))
+			continue
+		}
+		kpath := fmt.Sprintf("%s[%q]", path, key)
+		if prev, dup := seen[key]; dup && !e.merged {
+			line, _ := nodePos(prev)
+			d.addf(e.Key, kpath, "key %q is given twice (also on line %d)", key, line)
+			continue
+		}
+		seen[key] = e.Key
+		elem := reflect.New(t.Elem()).Elem()
+		d.decode(e.Value, elem, kpath)
+		m.SetMapIndex(reflect.ValueOf(key).Convert(t.Key()), elem)
+	}
+	v.Set(m)
+}
+
+// entry is one key and value of a mapping; merged marks one that came from
+// a merge key ("<<: *base") and yields to the mapping's own keys.
+type entry struct {
+	Key, Value ast.Node
+	merged     bool
+}
+
+// entries lists the keys and values of a mapping node, merge keys
+// expanded; ok is false when n is not a mapping.
+func (d *decoder) entries(n ast.Node, path string) ([]entry, bool) {
+	var values []*ast.MappingValueNode
+	switch m := n.(type) {
+	case *ast.MappingNode:
+		values = m.Values
+	case *ast.MappingValueNode:
+		values = []*ast.MappingValueNode{m}
+	default:
+		return nil, false
+	}
+	var own, merged []entry
+	for _, mv := range values {
+		if _, ok := mv.Key.(*ast.MergeKeyNode); ok {
+			merged = append(merged, d.merge(mv.Value, path, 0)...)
+			continue
+		}
+		own = append(own, entry{Key: mv.Key, Value: mv.Value})
+	}
+	if len(merged) == 0 {
+		return own, true
+	}
+	have := map[string]bool{}
+	for _, e := range own {
+		if k, ok := d.key(e.Key); ok {
+			have[k] = true
+		}
+	}
+	for _, e := range merged {
+		k, ok := d.key(e.Key)
+		if ok && have[k] {
+			continue
+		}
+		have[k] = true
+		e.merged = true
+		own = append(own, e)
+	}
+	return own, true
+}
+
+// merge returns the entries a merge key brings: those of a mapping or of
+// a list of mappings (earlier ones win).
+func (d *decoder) merge(n ast.Node, path string, depth int) []entry {
+	n = d.anchors.resolve(n)
+	if seq, ok := n.(*ast.SequenceNode); ok && depth == 0 {
+		var out []entry
+		for _, e := range seq.Values {
+			out = append(out, d.merge(e, path, depth+1)...)
+		}
+		return out
+	}
+	es, ok := d.entries(n, path)
+	if !ok || depth > 8 {
+		d.addf(n, path, "a merge key (<<) takes a mapping or a list of mappings, got %s", describe(n))
+		return nil
+	}
+	return es
+}
+
+// key returns the text of a mapping key.
+func (d *decoder) key(n ast.Node) (string, bool) {
+	if k, ok := n.(*ast.MappingKeyNode); ok {
+		n = k.Value
+	}
+	n = d.anchors.resolve(n)
+	switch n.(type) {
+	case *ast.MappingNode, *ast.MappingValueNode, *ast.SequenceNode, *ast.NullNode, nil:
+		return "", false
+	}
+	return scalarText(n)
+}
+
+func (d *decoder) duration(n ast.Node, v reflect.Value, path string) {
+	var dur time.Duration
+	switch s := n.(type) {
+	case *ast.IntegerNode:
+		i, _ := integer(n)
+		if i.neg && i.u > 1<<63 || !i.neg && i.u > math.MaxInt64 {
+			d.addf(n, path, "%s is out of range", describe(n))
+			return
+		}
+		dur = time.Duration(i.int64()) // nanoseconds, as encoding/json reads it
+	case *ast.StringNode:
+		jd, err := journey.ParseDuration(strings.TrimSpace(s.Value))
+		if err != nil {
+			d.addf(n, path, "invalid duration %q (write it like 5d, 36h, 90m or 1d12h)", s.Value)
+			return
+		}
+		dur = time.Duration(jd)
+	default:
+		d.addf(n, path, "expected a duration such as 5d or 36h, got %s", describe(n))
+		return
+	}
+	v.SetInt(int64(dur))
+}
+
+func (d *decoder) time(n ast.Node, v reflect.Value, path string) {
+	s, ok := n.(*ast.StringNode)
+	if !ok {
+		d.addf(n, path, "expected a time such as 2026-03-02T09:00:00Z, got %s", describe(n))
+		return
+	}
+	t, err := time.Parse(time.RFC3339Nano, s.Value)
+	if err != nil {
+		t, err = time.Parse(time.DateOnly, s.Value)
+	}
+	if err != nil {
+		d.addf(n, path, "invalid time %q (write 2026-03-02T09:00:00Z, with a zone, or a date 2026-03-02 for midnight UTC)", s.Value)
+		return
+	}
+	v.Set(reflect.ValueOf(t))
+}
+
+func (d *decoder) weekday(n ast.Node, v reflect.Value, path string) {
+	if i, ok := integer(n); ok {
+		if i.neg || i.u > 6 {
+			d.addf(n, path, "a weekday number goes from 0 (Sunday) to 6 (Saturday), got %s", describe(n))
+			return
+		}
+		v.SetInt(int64(i.u))
+		return
+	}
+	if s, ok := n.(*ast.StringNode); ok {
+		for wd := time.Sunday; wd <= time.Saturday; wd++ {
+			if strings.EqualFold(s.Value, wd.String()) || strings.EqualFold(s.Value, wd.String()[:3]) {
+				v.SetInt(int64(wd))
+				return
+			}
+		}
+	}
+	d.addf(n, path, "expected a weekday (Monday or Mon, ...), got %s", describe(n))
+}
+
+// modelFile reads a readiness model saved as JSON (json.Marshal of a
+// qualify.Model) from the file named by ref.
+func (d *decoder) modelFile(n ast.Node, ref string, v reflect.Value, path string) {
+	if d.readModel == nil {
+		d.addf(n, path, "cannot read model file %q: the program was not loaded from a directory", ref)
+		return
+	}
+	data, err := d.readModel(ref)
+	if err != nil {
+		d.addf(n, path, "cannot read model file: %v", err)
+		return
+	}
+	m, err := qualify.ModelFromJSON(data)
+	if err != nil {
+		d.addf(n, path, "model file %q: %v", ref, err)
+		return
+	}
+	v.Set(reflect.ValueOf(m))
+}
+
+// viaJSON decodes a type that reads itself from JSON.
+func (d *decoder) viaJSON(n ast.Node, v reflect.Value, path string) {
+	x, err := d.plain(n, 0)
+	if err == nil {
+		var b []byte
+		if b, err = json.Marshal(x); err == nil {
+			err = v.Addr().Interface().(json.Unmarshaler).UnmarshalJSON(b)
+		}
+	}
+	if err != nil {
+		d.addf(n, path, "%v", err)
+	}
+}
+
+// plain converts a node into plain Go values (maps, slices, scalars).
+func (d *decoder) plain(n ast.Node, depth int) (any, error) {
+	if depth > 64 {
+		return nil, fmt.Errorf("nested too deeply")
+	}
+	d.visits++
+	if d.visits >= maxVisits {
+		return nil, fmt.Errorf("the document is too large once its aliases are expanded")
+	}
+	n = d.anchors.resolve(n)
+	switch n := n.(type) {
+	case nil, *ast.NullNode:
+		return nil, nil
+	case *ast.BoolNode:
+		return n.Value, nil
+	case *ast.IntegerNode:
+		return n.Value, nil
+	case *ast.FloatNode:
+		return n.Value, nil
+	case *ast.SequenceNode:
+		out := make([]any, len(n.Values))
+		for i, e := range n.Values {
+			x, err := d.plain(e, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = x
+		}
+		return out, nil
+	case *ast.MappingNode, *ast.MappingValueNode:
+		es, _ := d.entries(n, "")
+		out := make(map[string]any, len(es))
+		for _, e := range es {
+			k, ok := d.key(e.Key)
+			if !ok {
+				return nil, fmt.Errorf("a key must be text, got %s", describe(e.Key))
+			}
+			x, err := d.plain(e.Value, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			out[k] = x
+		}
+		return out, nil
+	}
+	if s, ok := scalarText(n); ok {
+		return s, nil
+	}
+	return nil, fmt.Errorf("unexpected %s", describe(n))
+}

@@ -1,0 +1,91 @@
+// Package programfile reads a whole Quorum program from one YAML (or JSON)
+// file into [program.Definitions], and reports every problem of the file at
+// once, each at its line and column.
+//
+// # Define
+//
+// A program file is the YAML form of [program.Definitions]: its sections
+// are name, version, interests, roleTemplates, stageModels, scoring,
+// groupScore, audiences, readiness, journeys, caps, consent, persona,
+// templates, alerts and routing, and inside them the fields have the names
+// of the packages' json tags (a field without one takes its Go name with a
+// lower-case first letter: consent.requireOptIn, persona.departments, a
+// theme's brand.logoURL). JSON is YAML, so a program written with
+// encoding/json reads back as it was. A minimal program:
+//
+//	name: option-a
+//	interests:
+//	  - id: data-platform
+//	    name: Data Platform
+//	    template: standard          # the built-in buying committee
+//	journeys:
+//	  - id: pipeline-acceleration
+//	    triggers:
+//	      - {type: group_created, solutionInterest: data-platform}
+//	    nodes:
+//	      - id: intro
+//	        kind: action
+//	        action: {type: email, template: intro, next: wait}
+//	      - id: wait
+//	        kind: wait
+//	        wait: {for: 5d, next: done}
+//	      - {id: done, kind: end, end: {}}
+//
+// Values that need a word:
+//
+//   - Durations (wait.for, caps[].per, groupScore.velocityWindow,
+//     scoring[].halfLife, alerts[].cooldown) are text: "5d", "36h", "90m",
+//     "1d12h". A bare number is nanoseconds, as encoding/json writes them.
+//   - Times (journeys[].endAt, wait.until) are RFC 3339 ("2026-03-02T09:00:00Z")
+//     or a date ("2026-12-31", midnight UTC); weekdays (wait.window.days)
+//     are names ("Monday", "mon") or numbers (0 is Sunday).
+//   - Rules: a rules.Rule (interests[].applies, stage transitions' when,
+//     role rules, alerts[].when, routing rules' when) is a mapping
+//     {name, expr}; the other conditions (a split path's when, audiences'
+//     rule, scoring rules' when) are plain text. A long expression reads
+//     best as a block scalar (| keeps the lines, > folds them).
+//   - readiness.model, for the model strategy, is either the model inline
+//     (the fields of qualify.Model) or the name of a JSON file saved with
+//     json.Marshal of a qualify.Model, relative to the program file's
+//     directory ([LoadFS]: inside the same file system).
+//   - Anchors, aliases and merge keys (<<: *base) work as in YAML.
+//   - A program file holds one YAML document.
+//
+// # Validate
+//
+// [Parse] and [Load] read a file into definitions; [Compile] also compiles
+// them with [program.Compile]. Every problem comes at once in an [*Error],
+// one per line, as file:line:column: path: message. Reading is strict: a
+// field the program does not have, a value of the wrong type, a key given
+// twice are errors:
+//
+//	option-a.yaml:4:5: interests[0].templte: unknown field "templte" (did you mean "template"?)
+//	option-a.yaml:7:19: groupScore.velocityWindow: invalid duration "5 days" (write it like 5d, 36h, 90m or 1d12h)
+//	option-a.yaml:9:15: caps[0].max: expected a whole number, got the number 2.5
+//
+// A YAML syntax error stops the parser, so it comes alone. Once the file
+// reads, every problem [program.Compile] finds is placed at the node its
+// path names; journeys' nodes, a list in the file, are found by their id
+// (program.Compile's nodes["ready?"] is the file's nodes[2]). A problem
+// about something missing is placed at the nearest part that exists. A rule
+// that does not compile is placed at the very character the rules engine
+// points at, inside the expression (on one line, quoted with escapes,
+// folded over lines, or in a | or > block), with the engine's caret below:
+//
+//	option-a.yaml:78:50: journeys[0].nodes[2].split.paths[0].when: rule "ready? engaged" 1:30: unknown name grup
+//	      | group.completeness >= 0.6 && grup.score >= 150
+//	      |                              ^
+//
+// errors.Is(err, [ErrInvalid]) holds for every such error; when the program
+// did not compile, errors.Is(err, program.ErrInvalid) and b2b.ErrInvalid
+// hold too, and errors.As finds the *rules.CompileError.
+//
+// # Run and inspect
+//
+// The [*program.Program] that [Compile] returns is what the engine runs;
+// its Definitions method gives back the definitions read from the file.
+// The testdata directory holds three commented programs: option-a.yaml (one
+// solution interest, a pipeline-acceleration journey), option-b.yaml (two
+// interests sharing a committee role, a journey each, a shared cap) and
+// option-c.yaml (readiness by a trained model, three tracks).
+package programfile

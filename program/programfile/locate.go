@@ -1,0 +1,202 @@
+package programfile
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/goccy/go-yaml/ast"
+)
+
+// renames translate the path prefixes of program.Compile's problems that
+// differ from the file's layout: the packages a program compiles with name
+// their own parts (buyinggroup's "templates" are the file's roleTemplates;
+// the journey catalog's config holds caps and consent; the alerter holds
+// the routing).
+var renames = []struct{ from, to string }{
+	{"templates[", "roleTemplates["},
+	{"caps.caps[", "caps["},
+	{"caps.consent.", "consent."},
+	{"alerts.rules[", "alerts["},
+	{"alerts.routing", "routing"},
+}
+
+func translate(path string) string {
+	for _, r := range renames {
+		if strings.HasPrefix(path, r.from) {
+			return r.to + path[len(r.from):]
+		}
+	}
+	return path
+}
+
+// segment is one step of a field path: a field name, a list index or a
+// key in brackets (a map key, or the ID of a list element).
+type segment struct {
+	field string
+	index int
+	key   string
+	kind  byte // '.', '[' (index) or '"' (key)
+}
+
+func (s segment) String() string {
+	switch s.kind {
+	case '[':
+		return fmt.Sprintf("[%d]", s.index)
+	case '"':
+		return fmt.Sprintf("[%q]", s.key)
+	}
+	return s.field
+}
+
+// parsePath splits "journeys[0].nodes[\"split\"].paths[0].when"; what
+// follows a malformed part is returned as one field.
+func parsePath(p string) []segment {
+	var out []segment
+	for p != "" {
+		switch {
+		case p[0] == '.':
+			p = p[1:]
+		case p[0] == '[':
+			end := strings.IndexByte(p, ']')
+			if strings.HasPrefix(p, `["`) {
+				q, err := strconv.QuotedPrefix(p[1:])
+				if err == nil && strings.HasPrefix(p[1+len(q):], "]") {
+					k, _ := strconv.Unquote(q)
+					out = append(out, segment{key: k, kind: '"'})
+					p = p[2+len(q):]
+					continue
+				}
+			} else if end > 0 {
+				if i, err := strconv.Atoi(p[1:end]); err == nil {
+					out = append(out, segment{index: i, kind: '['})
+					p = p[end+1:]
+					continue
+				}
+			}
+			return append(out, segment{field: p, kind: '.'})
+		default:
+			end := strings.IndexAny(p, ".[")
+			if end < 0 {
+				end = len(p)
+			}
+			out = append(out, segment{field: p[:end], kind: '.'})
+			p = p[end:]
+		}
+	}
+	return out
+}
+
+// located is where a program path leads in the file.
+type located struct {
+	node  ast.Node // the node found, or the nearest ancestor
+	exact bool     // node is the one the path names
+	path  string   // the path as the file is laid out (list indexes)
+}
+
+// locate finds the node a program.Compile path names. A journey's nodes
+// are a list in the file: nodes["split"] is the element whose id is
+// "split"; a node's settings may be named without the kind's key
+// (nodes["split"].paths[0] is the split.paths[0] of that node).
+func (d *decoder) locate(root ast.Node, path string) located {
+	segs := parsePath(translate(path))
+	cur := d.anchors.resolve(root)
+	var b strings.Builder
+	write := func(s segment) {
+		if s.kind == '.' && b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(s.String())
+	}
+	for i, s := range segs {
+		next, shown := d.step(cur, s)
+		if next == nil {
+			for _, rest := range segs[i:] {
+				write(rest)
+			}
+			return located{node: cur, path: b.String()}
+		}
+		write(shown)
+		cur = next
+	}
+	return located{node: cur, exact: true, path: b.String()}
+}
+
+// step follows one segment from n; shown is the segment as the file has
+// it. A nil node means the segment leads nowhere.
+func (d *decoder) step(n ast.Node, s segment) (ast.Node, segment) {
+	switch s.kind {
+	case '.':
+		if v, _ := d.lookup(n, s.field); v != nil {
+			return v, s
+		}
+		// A journey node's settings live under its kind's key.
+		if kind, ok := d.lookup(n, "kind"); ok {
+			if k, ok := scalarText(d.anchors.resolve(kind)); ok {
+				if cfg, _ := d.lookup(n, kindKey(k)); cfg != nil {
+					if v, _ := d.lookup(cfg, s.field); v != nil {
+						return v, segment{field: kindKey(k) + "." + s.field, kind: '.'}
+					}
+				}
+			}
+		}
+	case '[':
+		if seq, ok := d.anchors.resolve(n).(*ast.SequenceNode); ok && s.index >= 0 && s.index < len(seq.Values) {
+			return seq.Values[s.index], s
+		}
+	case '"':
+		switch x := d.anchors.resolve(n).(type) {
+		case *ast.SequenceNode:
+			// The element of that id (or name); of several (a duplicate),
+			// the last, which is the one a duplicate is reported on.
+			for _, idField := range []string{"id", "name"} {
+				found := -1
+				for i, e := range x.Values {
+					if id, ok := d.lookup(e, idField); ok {
+						if v, ok := scalarText(d.anchors.resolve(id)); ok && v == s.key {
+							found = i
+						}
+					}
+				}
+				if found >= 0 {
+					return x.Values[found], segment{index: found, kind: '['}
+				}
+			}
+		default:
+			if v, _ := d.lookup(x, s.key); v != nil {
+				return v, s
+			}
+		}
+	}
+	return nil, s
+}
+
+// lookup returns the value of key in mapping n; for a key given with no
+// value it returns the key node, so that positions still point at it.
+func (d *decoder) lookup(n ast.Node, key string) (ast.Node, bool) {
+	es, ok := d.entries(d.anchors.resolve(n), "")
+	if !ok {
+		return nil, false
+	}
+	for _, e := range es {
+		if k, ok := d.key(e.Key); ok && k == key {
+			if isNull(d.anchors.resolve(e.Value)) {
+				return e.Key, true
+			}
+			return e.Value, true
+		}
+	}
+	return nil, false
+}
+
+// kindKey is the key of a journey node kind's settings: "people_split" ->
+// "peopleSplit".
+func kindKey(kind string) string {
+	parts := strings.Split(kind, "_")
+	for i := 1; i < len(parts); i++ {
+		if parts[i] != "" {
+			parts[i] = strings.ToUpper(parts[i][:1]) + parts[i][1:]
+		}
+	}
+	return strings.Join(parts, "")
+}

@@ -1,0 +1,325 @@
+package programfile
+
+import (
+	"fmt"
+	"math"
+	"reflect"
+	"slices"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/goccy/go-yaml/ast"
+)
+
+// field is a struct field as a program file names it.
+type field struct {
+	name  string
+	index []int
+}
+
+type fieldSet struct {
+	byName map[string]field
+	names  []string // canonical names, in declaration order
+}
+
+var fieldCache sync.Map // reflect.Type -> *fieldSet
+
+// fieldsOf lists the fields of a struct type under their names in program
+// files: the json tag's name, or, for a field without one, its Go name
+// with a lower-case first letter ("requireOptIn", "logoURL"); the exact Go
+// name is accepted too, as encoding/json writes it.
+func fieldsOf(t reflect.Type) *fieldSet {
+	if fs, ok := fieldCache.Load(t); ok {
+		return fs.(*fieldSet)
+	}
+	fs := &fieldSet{byName: map[string]field{}}
+	for _, sf := range reflect.VisibleFields(t) {
+		if !sf.IsExported() || sf.Anonymous && sf.Type.Kind() == reflect.Struct && sf.Tag.Get("json") == "" {
+			continue
+		}
+		tag, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
+		if tag == "-" {
+			continue
+		}
+		f := field{name: tag, index: sf.Index}
+		if f.name == "" {
+			f.name = lowerFirst(sf.Name)
+			fs.byName[sf.Name] = f
+		}
+		fs.byName[f.name] = f
+		fs.names = append(fs.names, f.name)
+	}
+	fieldCache.Store(t, fs)
+	return fs
+}
+
+// hint suggests the field a misspelt name was meant to be, or lists the
+// fields when there are few.
+func (fs *fieldSet) hint(key string) string {
+	best, dist := "", 3
+	for _, n := range fs.names {
+		if d := editDistance(strings.ToLower(key), strings.ToLower(n)); d < dist {
+			best, dist = n, d
+		}
+	}
+	if best != "" {
+		return fmt.Sprintf(" (did you mean %q?)", best)
+	}
+	return " (known fields: " + strings.Join(fs.names, ", ") + ")"
+}
+
+func lowerFirst(s string) string {
+	// An initialism stays together: "URL" -> "url", "LogoURL" -> "logoURL".
+	rs := []rune(s)
+	i := 0
+	for i < len(rs) && unicode.IsUpper(rs[i]) {
+		i++
+	}
+	if i > 1 && i < len(rs) {
+		i-- // "HTMLBody" -> "htmlBody"
+	}
+	for k := 0; k < max(i, 1) && k < len(rs); k++ {
+		rs[k] = unicode.ToLower(rs[k])
+	}
+	return string(rs)
+}
+
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			c := prev[j-1]
+			if ra[i-1] != rb[j-1] {
+				c++
+			}
+			cur[j] = min(c, prev[j]+1, cur[j-1]+1)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}
+
+func joinField(path, name string) string {
+	if path == "" {
+		return name
+	}
+	return path + "." + name
+}
+
+// integer is a YAML integer with its sign apart, so that the whole range
+// of int64 and uint64 can be checked.
+type integerValue struct {
+	neg bool
+	u   uint64
+}
+
+func (i integerValue) int64() int64 {
+	if i.neg {
+		return -int64(i.u-1) - 1
+	}
+	return int64(i.u)
+}
+
+func integer(n ast.Node) (integerValue, bool) {
+	in, ok := n.(*ast.IntegerNode)
+	if !ok {
+		return integerValue{}, false
+	}
+	switch x := in.Value.(type) {
+	case int64:
+		if x < 0 {
+			return integerValue{neg: true, u: uint64(-(x + 1)) + 1}, true
+		}
+		return integerValue{u: uint64(x)}, true
+	case uint64:
+		return integerValue{u: x}, true
+	}
+	return integerValue{}, false
+}
+
+func number(n ast.Node) (float64, bool) {
+	switch x := n.(type) {
+	case *ast.FloatNode:
+		return x.Value, true
+	case *ast.InfinityNode:
+		return x.Value, true
+	case *ast.NanNode:
+		return math.NaN(), true
+	case *ast.IntegerNode:
+		i, ok := integer(n)
+		if !ok {
+			return 0, false
+		}
+		if i.neg {
+			return -float64(i.u), true
+		}
+		return float64(i.u), true
+	}
+	return 0, false
+}
+
+// scalarText returns the text of a scalar: a string's value, a block's
+// content, or a number's or boolean's text as written.
+func scalarText(n ast.Node) (string, bool) {
+	switch x := n.(type) {
+	case *ast.StringNode:
+		return x.Value, true
+	case *ast.LiteralNode:
+		if x.Value == nil {
+			return "", true
+		}
+		return x.Value.Value, true
+	case *ast.IntegerNode, *ast.FloatNode, *ast.BoolNode, *ast.InfinityNode, *ast.NanNode:
+		if t := n.GetToken(); t != nil {
+			return t.Value, true
+		}
+	}
+	return "", false
+}
+
+func isNull(n ast.Node) bool {
+	_, null := n.(*ast.NullNode)
+	return n == nil || null
+}
+
+// describe names a node's kind and value for messages.
+func describe(n ast.Node) string {
+	switch x := n.(type) {
+	case nil, *ast.NullNode:
+		return "nothing (null)"
+	case *ast.MappingNode, *ast.MappingValueNode:
+		return "a mapping"
+	case *ast.SequenceNode:
+		return "a list"
+	case *ast.BoolNode:
+		return fmt.Sprint(x.Value)
+	case *ast.IntegerNode, *ast.FloatNode, *ast.InfinityNode, *ast.NanNode:
+		s, _ := scalarText(n)
+		return "the number " + s
+	case *ast.LiteralNode:
+		return "a block of text"
+	case *ast.StringNode:
+		s := x.Value
+		if utf8.RuneCountInString(s) > 40 {
+			s = string([]rune(s)[:40]) + "..."
+		}
+		return fmt.Sprintf("the text %q", s)
+	}
+	return "a " + strings.ToLower(strings.TrimSuffix(n.Type().String(), "Type"))
+}
+
+// nodePos is where a node starts in the file (1-based; 0, 0 when unknown).
+func nodePos(n ast.Node) (int, int) {
+	switch x := n.(type) {
+	case nil:
+		return 0, 0
+	case *ast.MappingNode:
+		if x.IsFlowStyle && x.Start != nil && x.Start.Position != nil {
+			return x.Start.Position.Line, x.Start.Position.Column
+		}
+		if len(x.Values) > 0 {
+			return nodePos(x.Values[0])
+		}
+	case *ast.MappingValueNode:
+		return nodePos(x.Key)
+	case *ast.MappingKeyNode:
+		if x.Value != nil {
+			return nodePos(x.Value)
+		}
+	}
+	t := n.GetToken()
+	if t == nil || t.Position == nil {
+		return 0, 0
+	}
+	return t.Position.Line, t.Position.Column
+}
+
+// anchors resolves aliases to the nodes they name: the last anchor of that
+// name before the alias, as YAML says.
+type anchors struct {
+	byName map[string][]*ast.AnchorNode
+}
+
+func collectAnchors(root ast.Node) *anchors {
+	a := &anchors{byName: map[string][]*ast.AnchorNode{}}
+	if root == nil {
+		return a
+	}
+	ast.Walk(visitorFunc(func(n ast.Node) {
+		if an, ok := n.(*ast.AnchorNode); ok && an.Name != nil {
+			name := an.Name.GetToken().Value
+			a.byName[name] = append(a.byName[name], an)
+		}
+	}), root)
+	for _, list := range a.byName {
+		slices.SortStableFunc(list, func(x, y *ast.AnchorNode) int { return offset(x) - offset(y) })
+	}
+	return a
+}
+
+type visitorFunc func(ast.Node)
+
+func (f visitorFunc) Visit(n ast.Node) ast.Visitor {
+	f(n)
+	return f
+}
+
+func offset(n ast.Node) int {
+	if t := n.GetToken(); t != nil && t.Position != nil {
+		return t.Position.Offset
+	}
+	return 0
+}
+
+// dangling reports whether n is, or leads to, an alias whose anchor is
+// not defined before it.
+func (a *anchors) dangling(n ast.Node) bool {
+	for range 16 {
+		switch x := n.(type) {
+		case *ast.AnchorNode:
+			n = x.Value
+		case *ast.TagNode:
+			n = x.Value
+		case *ast.AliasNode:
+			return a.resolve(x) == nil
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// resolve strips anchors and tags and follows aliases; an alias to no
+// anchor resolves to nil.
+func (a *anchors) resolve(n ast.Node) ast.Node {
+	for range 16 {
+		switch x := n.(type) {
+		case *ast.AnchorNode:
+			n = x.Value
+		case *ast.TagNode:
+			n = x.Value
+		case *ast.AliasNode:
+			if x.Value == nil {
+				return nil
+			}
+			var target ast.Node
+			for _, an := range a.byName[x.Value.GetToken().Value] {
+				if offset(an) < offset(x) {
+					target = an.Value
+				}
+			}
+			n = target
+		default:
+			return n
+		}
+	}
+	return nil
+}

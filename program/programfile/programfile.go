@@ -1,0 +1,191 @@
+package programfile
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"reflect"
+	"slices"
+
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
+	"github.com/goccy/go-yaml/token"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/program"
+	"github.com/quorumhq/quorum/rules"
+)
+
+// Load reads the program file at path. A readiness model given as a file
+// name is read relative to the program file's directory.
+func Load(path string) (program.Definitions, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return program.Definitions{}, err
+	}
+	return Parse(path, data)
+}
+
+// LoadFS reads the program file at name in fsys (an embedded directory of
+// programs, say); a readiness model file is read from fsys too.
+func LoadFS(fsys fs.FS, name string) (program.Definitions, error) {
+	data, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return program.Definitions{}, err
+	}
+	p := parse(name, data, fsReader(fsys, path.Dir(name)))
+	return p.defs, p.err()
+}
+
+// Parse reads a program from data, YAML or JSON. name is the file's name
+// in messages; a readiness model given as a file name is read from the
+// operating system's file system, relative to name's directory.
+//
+// Every problem of the file is reported at once in an [*Error]: YAML
+// syntax (only the first, as the parser stops there), fields the program
+// does not have, values of the wrong type.
+func Parse(name string, data []byte) (program.Definitions, error) {
+	p := parse(name, data, osReader(filepath.Dir(name)))
+	return p.defs, p.err()
+}
+
+// Compile parses data like [Parse] and compiles the program with
+// [program.Compile]. Every problem is reported at once in an [*Error],
+// each at its place in the file; a rule that does not compile is placed at
+// the very character the rules engine points at.
+func Compile(name string, data []byte, opts program.Options) (*program.Program, error) {
+	p := parse(name, data, osReader(filepath.Dir(name)))
+	if err := p.err(); err != nil {
+		return nil, err
+	}
+	prog, err := program.Compile(p.defs, opts)
+	if err != nil {
+		return nil, p.compileError(err)
+	}
+	return prog, nil
+}
+
+func osReader(dir string) func(string) ([]byte, error) {
+	return func(ref string) ([]byte, error) {
+		if !filepath.IsAbs(ref) {
+			ref = filepath.Join(dir, filepath.FromSlash(ref))
+		}
+		return os.ReadFile(ref)
+	}
+}
+
+func fsReader(fsys fs.FS, dir string) func(string) ([]byte, error) {
+	return func(ref string) ([]byte, error) {
+		return fs.ReadFile(fsys, path.Join(dir, ref))
+	}
+}
+
+// parsed is a program file read: its definitions, its syntax tree (to
+// place compile problems) and the problems found.
+type parsed struct {
+	dec  *decoder
+	root ast.Node
+	defs program.Definitions
+}
+
+func (p *parsed) err() error {
+	if len(p.dec.problems) == 0 {
+		return nil
+	}
+	return &Error{Problems: sorted(p.dec.problems)}
+}
+
+func parse(name string, data []byte, readModel func(string) ([]byte, error)) *parsed {
+	d := &decoder{file: name, src: string(data), readModel: readModel}
+	p := &parsed{dec: d}
+	file, err := parseYAML(data)
+	if err != nil {
+		pr := Problem{File: name, Line: 1, Column: 1, Message: "YAML: " + err.Error(), Err: err}
+		var se interface {
+			GetToken() *token.Token
+			GetMessage() string
+		}
+		if errors.As(err, &se) {
+			pr.Message = "YAML: " + se.GetMessage()
+			if t := se.GetToken(); t != nil && t.Position != nil {
+				pr.Line, pr.Column = t.Position.Line, t.Position.Column
+			}
+		}
+		d.problems = append(d.problems, pr)
+		return p
+	}
+	var docs []*ast.DocumentNode
+	for _, doc := range file.Docs {
+		if doc != nil && doc.Body != nil {
+			docs = append(docs, doc)
+		}
+	}
+	if len(docs) > 1 {
+		d.addf(docs[1].Body, "", "a program file holds one YAML document, this is a second one")
+	}
+	if len(docs) == 0 {
+		d.anchors = collectAnchors(nil)
+		return p
+	}
+	p.root = docs[0].Body
+	d.anchors = collectAnchors(p.root)
+	d.decode(p.root, reflect.ValueOf(&p.defs).Elem(), "")
+	return p
+}
+
+// parseYAML parses data into a syntax tree. The parser is not ours: a
+// panic inside it on strange input becomes an error, not a crash.
+func parseYAML(data []byte) (f *ast.File, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			f, err = nil, fmt.Errorf("the YAML parser failed on this file: %v", r)
+		}
+	}()
+	// Duplicate keys are left to the decoder, which reports them with
+	// their path and goes on.
+	return parser.ParseBytes(data, 0, parser.AllowDuplicateMapKey())
+}
+
+// compileError places every problem of a program.Compile error in the
+// file.
+func (p *parsed) compileError(err error) error {
+	var ve *b2b.ValidationError
+	if !errors.As(err, &ve) {
+		return &Error{Problems: []Problem{{File: p.dec.file, Message: err.Error(), Err: err}}, compile: err}
+	}
+	keep := len(p.dec.problems)
+	out := make([]Problem, 0, len(ve.Problems))
+	for _, vp := range ve.Problems {
+		loc := p.dec.locate(p.root, vp.Path)
+		pr := Problem{File: p.dec.file, Path: loc.path, Message: vp.Err.Error(), Err: vp.Err}
+		pr.Line, pr.Column = nodePos(loc.node)
+		var ce *rules.CompileError
+		if errors.As(vp.Err, &ce) && loc.exact && ce.Line > 0 {
+			n := p.dec.anchors.resolve(loc.node)
+			if e, ok := p.dec.lookup(n, "expr"); ok { // a rule written as {name, expr}
+				n = p.dec.anchors.resolve(e)
+			}
+			if l, c, ok := scalarPosition(p.dec.src, n, ce.Line, ce.Column); ok {
+				pr.Line, pr.Column = l, c
+			}
+		}
+		if pr.Line == 0 {
+			pr.Line, pr.Column = 1, 1
+		}
+		out = append(out, pr)
+	}
+	p.dec.problems = p.dec.problems[:keep]
+	return &Error{Problems: sorted(out), compile: err}
+}
+
+func sorted(ps []Problem) []Problem {
+	ps = slices.Clone(ps)
+	slices.SortStableFunc(ps, func(a, b Problem) int {
+		return cmp.Or(cmp.Compare(a.Line, b.Line), cmp.Compare(a.Column, b.Column))
+	})
+	return ps
+}

@@ -1,0 +1,160 @@
+package programfile_test
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/program"
+	"github.com/quorumhq/quorum/program/programfile"
+	"github.com/quorumhq/quorum/rules"
+)
+
+// problems formats an error's problems as "line:col: path: message", the
+// message cut at its first line (the caret lines are tested apart).
+func problems(t *testing.T, err error) []string {
+	t.Helper()
+	var fe *programfile.Error
+	require.ErrorAs(t, err, &fe)
+	out := make([]string, len(fe.Problems))
+	for i, p := range fe.Problems {
+		require.Equal(t, "broken.yaml", p.File)
+		msg, _, _ := strings.Cut(p.Message, "\n")
+		out[i] = fmt.Sprintf("%d:%d: %s: %s", p.Line, p.Column, p.Path, msg)
+	}
+	return out
+}
+
+func TestExampleFilesCompile(t *testing.T) {
+	t.Parallel()
+	for _, name := range []string{"option-a.yaml", "option-b.yaml", "option-c.yaml", "full.yaml"} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			path := filepath.Join("testdata", name)
+			defs, err := programfile.Load(path)
+			require.NoError(t, err)
+			_, err = program.Compile(defs, program.Options{})
+			require.NoError(t, err)
+			data, err := os.ReadFile(path)
+			require.NoError(t, err)
+			p, err := programfile.Compile(path, data, program.Options{})
+			require.NoError(t, err)
+			require.Equal(t, strings.TrimSuffix(name, ".yaml"), p.Name)
+		})
+	}
+}
+
+// TestFullFileUsesEverySection guards the fixture: every section of a
+// program is given in full.yaml, so every section is read from a file.
+func TestFullFileUsesEverySection(t *testing.T) {
+	t.Parallel()
+	defs, err := programfile.Load(filepath.Join("testdata", "full.yaml"))
+	require.NoError(t, err)
+	v := reflect.ValueOf(defs)
+	for i := range v.NumField() {
+		require.False(t, v.Field(i).IsZero(), "section %s is missing from full.yaml", v.Type().Field(i).Name)
+	}
+	// A few values that need care in YAML.
+	require.Equal(t, "14d", defs.GroupScore.VelocityWindow.String())
+	require.Equal(t, "720h0m0s", defs.Scoring[0].HalfLife.String())
+	require.Equal(t, "72h0m0s", defs.Alerts[0].Cooldown.String())
+	require.Equal(t, "2027-12-31T00:00:00Z", defs.Journeys[0].EndAt.Format("2006-01-02T15:04:05Z07:00"))
+	require.Equal(t, "[Monday Tuesday Wednesday]", strings.Join([]string{"[" + defs.Journeys[0].Nodes[2].Wait.Window.Days[0].String(),
+		defs.Journeys[0].Nodes[2].Wait.Window.Days[1].String(), defs.Journeys[0].Nodes[2].Wait.Window.Days[2].String() + "]"}, " "))
+	require.Equal(t, "IT", string(defs.Persona.Departments["data office"]))
+	require.Equal(t, "https://quorum.example/logo.png", defs.Templates.Themes[0].Brand.LogoURL)
+	// The merge key: the evaluator inherits the buyer's required flag and
+	// overrides the rest.
+	te := defs.RoleTemplates[0].Roles[1]
+	require.True(t, te.Required)
+	require.Equal(t, 1, te.MinMembers)
+	require.Equal(t, []string{"Evaluator"}, te.ContactRoles)
+	require.Equal(t, "person.seniority in [\"VP\", \"Director\"]\n  && person.department in [\"IT\", \"Engineering\"]\n", te.Rule.Source)
+}
+
+// TestJSONRoundTrip: a program written with encoding/json reads back the
+// same, since JSON is YAML and fields go by their json names.
+func TestJSONRoundTrip(t *testing.T) {
+	t.Parallel()
+	for _, name := range []string{"full.yaml", "option-b.yaml", "option-c.yaml"} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			defs, err := programfile.Load(filepath.Join("testdata", name))
+			require.NoError(t, err)
+			data, err := json.MarshalIndent(defs, "", "  ")
+			require.NoError(t, err)
+			back, err := programfile.Parse("program.json", data)
+			require.NoError(t, err)
+			require.Empty(t, cmp.Diff(defs, back), "(-want +got)")
+		})
+	}
+}
+
+func TestLoadFS(t *testing.T) {
+	t.Parallel()
+	model, err := os.ReadFile(filepath.Join("testdata", "readiness-model.json"))
+	require.NoError(t, err)
+	prog, err := os.ReadFile(filepath.Join("testdata", "option-c.yaml"))
+	require.NoError(t, err)
+	fsys := fstest.MapFS{"programs/c.yaml": {Data: prog}, "programs/readiness-model.json": {Data: model}}
+	defs, err := programfile.LoadFS(fsys, "programs/c.yaml")
+	require.NoError(t, err)
+	require.NotNil(t, defs.Readiness.Model)
+	require.Equal(t, "opportunity created within 90 days", defs.Readiness.Model.Outcome)
+
+	delete(fsys, "programs/readiness-model.json")
+	_, err = programfile.LoadFS(fsys, "programs/c.yaml")
+	require.ErrorContains(t, err, "programs/c.yaml:39:10: readiness.model: cannot read model file")
+
+	_, err = programfile.Load(filepath.Join("testdata", "no-such-file.yaml"))
+	require.ErrorIs(t, err, os.ErrNotExist)
+}
+
+// TestInlineModel: the readiness model may be written in the program.
+func TestInlineModel(t *testing.T) {
+	t.Parallel()
+	src := `
+name: inline
+interests: [{id: dp, template: standard}]
+readiness:
+  strategy: model
+  model:
+    version: 1
+    intercept: -1
+    terms:
+      - {feature: completeness, mean: 0.5, scale: 0.3, weight: 1.2}
+      - {feature: score, mean: 100, scale: 50, weight: 0.8}
+`
+	p, err := programfile.Compile("inline.yaml", []byte(src), program.Options{})
+	require.NoError(t, err)
+	w, ok := p.Definitions().Readiness.Model.Weight("score")
+	require.True(t, ok)
+	require.InDelta(t, 0.8, w, 1e-12)
+}
+
+func TestErrorMatching(t *testing.T) {
+	t.Parallel()
+	src := "name: x\ninterests:\n  - id: dp\n    template: standard\n    applies: {name: big, expr: account.employes > 1}\n"
+	_, err := programfile.Compile("broken.yaml", []byte(src), program.Options{})
+	require.ErrorIs(t, err, programfile.ErrInvalid)
+	require.ErrorIs(t, err, program.ErrInvalid)
+	require.ErrorIs(t, err, b2b.ErrInvalid)
+	var ce *rules.CompileError
+	require.ErrorAs(t, err, &ce)
+	require.Equal(t, "big", ce.Rule)
+
+	// A file that does not decode is invalid, but no program was compiled.
+	_, err = programfile.Compile("broken.yaml", []byte("name: [x]\n"), program.Options{})
+	require.ErrorIs(t, err, programfile.ErrInvalid)
+	require.False(t, errors.Is(err, program.ErrInvalid))
+}

@@ -1,0 +1,45 @@
+package programfile_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/quorumhq/quorum/program"
+	"github.com/quorumhq/quorum/program/programfile"
+)
+
+// TestRulePositionInScalars places an unknown name (zz) written in every
+// scalar style of YAML; want is the line and column of "zz" in the file.
+func TestRulePositionInScalars(t *testing.T) {
+	t.Parallel()
+	head := base + "audiences:\n  - name: a\n"
+	tests := []struct {
+		name, rule string
+		line, col  int
+	}{
+		{"plain", "    rule: account.name == \"x\" && zz\n", 7, 34},
+		{"single quoted", "    rule: 'account.name == ''x'' && zz'\n", 7, 37},
+		{"double quoted with escapes", "    rule: \"account.name == \\\"\\u00e9\\x41\\\" || zz\"\n", 7, 46},
+		{"plain folded over lines", "    rule: account.name == \"x\"\n      &&\n\n      zz\n", 10, 7},
+		{"double quoted over lines", "    rule: \"account.name ==\n      \\\"x\\\" && zz\"\n", 8, 16},
+		{"literal, kept lines", "    rule: |\n      account.name == \"x\"\n        && zz\n", 9, 12},
+		{"literal, strip, indentation indicator", "    rule: |-\n        account.name == \"x\"\n        && zz\n", 9, 12},
+		{"folded", "    rule: >\n      account.name == \"x\"\n      && zz\n", 9, 10},
+		{"folded with an empty line", "    rule: >\n      account.name == \"x\"\n\n      || zz\n", 10, 10},
+		{"comment after a plain scalar", "    rule: account.name == \"x\" && zz # why\n", 7, 34},
+		{"expected more at the end", "    rule: account.name ==\n", 7, 25},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := programfile.Compile("broken.yaml", []byte(head+tt.rule), program.Options{})
+			require.Error(t, err)
+			got := problems(t, err)
+			require.Len(t, got, 1, err.Error())
+			require.True(t, strings.HasPrefix(got[0], fmt.Sprintf("%d:%d: audiences[0].rule: ", tt.line, tt.col)), err.Error())
+		})
+	}
+}
