@@ -11,26 +11,26 @@ import (
 // An Account is a company. Accounts form hierarchies through ParentID (a
 // subsidiary points to its parent).
 type Account struct {
-	ID   AccountID `expr:"id"`
-	Name string    `expr:"name"`
+	ID   AccountID `expr:"id" json:"id,omitzero"`
+	Name string    `expr:"name" json:"name,omitzero"`
 	// Domains are the account's web domains, lower case, without scheme
 	// ("acme.com"); the first is the main one.
-	Domains       []string `expr:"domains"`
-	Industry      string   `expr:"industry"`
-	Employees     int      `expr:"employees"`
-	AnnualRevenue float64  `expr:"annualRevenue"`
-	Country       string   `expr:"country"` // ISO 3166-1 alpha-2 where known
-	Region        string   `expr:"region"`  // e.g. "EMEA", "NA"
+	Domains       []string `expr:"domains" json:"domains,omitzero"`
+	Industry      string   `expr:"industry" json:"industry,omitzero"`
+	Employees     int      `expr:"employees" json:"employees,omitzero"`
+	AnnualRevenue float64  `expr:"annualRevenue" json:"annualRevenue,omitzero"`
+	Country       string   `expr:"country" json:"country,omitzero"` // ISO 3166-1 alpha-2 where known
+	Region        string   `expr:"region" json:"region,omitzero"`   // e.g. "EMEA", "NA"
 	// TimeZone is an IANA zone name ("Europe/Berlin"); journeys use it for
 	// send windows. Empty means UTC.
-	TimeZone  string    `expr:"timeZone"`
-	Owner     string    `expr:"owner"` // the account owner (a sales user)
-	Territory string    `expr:"territory"`
-	ParentID  AccountID `expr:"parentId"`
+	TimeZone  string    `expr:"timeZone" json:"timeZone,omitzero"`
+	Owner     string    `expr:"owner" json:"owner,omitzero"` // the account owner (a sales user)
+	Territory string    `expr:"territory" json:"territory,omitzero"`
+	ParentID  AccountID `expr:"parentId" json:"parentId,omitzero"`
 	// Attributes are custom fields; read them in rules with attr().
-	Attributes map[string]any `expr:"attributes"`
-	Source     Source         `expr:"source"`
-	UpdatedAt  time.Time      `expr:"updatedAt"`
+	Attributes map[string]any `expr:"attributes" json:"attributes,omitzero"`
+	Source     Source         `expr:"source" json:"source,omitzero"`
+	UpdatedAt  time.Time      `expr:"updatedAt" json:"updatedAt,omitzero"`
 }
 
 // Validate reports every problem with the account at once.

@@ -95,17 +95,17 @@ func ValidActivityType(t string) bool {
 // An Activity is something a person did. ID is unique across sources: the
 // same activity delivered twice has the same ID and counts once.
 type Activity struct {
-	ID     ActivityID   `expr:"id"`
-	Type   ActivityType `expr:"type"`
-	Person PersonID     `expr:"personId"`
+	ID     ActivityID   `expr:"id" json:"id,omitzero"`
+	Type   ActivityType `expr:"type" json:"type,omitzero"`
+	Person PersonID     `expr:"personId" json:"personId,omitzero"`
 	// Account is optional: when empty the activity counts for every account
 	// the person belongs to.
-	Account AccountID `expr:"accountId"`
-	Time    time.Time `expr:"time"`
-	Source  Source    `expr:"source"`
+	Account AccountID `expr:"accountId" json:"accountId,omitzero"`
+	Time    time.Time `expr:"time" json:"time,omitzero"`
+	Source  Source    `expr:"source" json:"source,omitzero"`
 	// Attributes describe the activity ("form": "Demo Request", "url":
 	// "/pricing", "campaign": "Q3 webinar"); read them with attr().
-	Attributes map[string]any `expr:"attributes"`
+	Attributes map[string]any `expr:"attributes" json:"attributes,omitzero"`
 }
 
 // Attr returns a string attribute, or "" when it is missing or not a string.

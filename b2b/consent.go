@@ -33,9 +33,9 @@ var consentStatuses = []string{ConsentUnknown, ConsentOptIn, ConsentOptOut}
 // Consent is the latest consent statement for one channel, with where and
 // when it was made.
 type Consent struct {
-	Status ConsentStatus `expr:"status"`
-	Source Source        `expr:"source"`
-	At     time.Time     `expr:"at"`
+	Status ConsentStatus `expr:"status" json:"status,omitzero"`
+	Source Source        `expr:"source" json:"source,omitzero"`
+	At     time.Time     `expr:"at" json:"at,omitzero"`
 }
 
 // OptedOut reports whether the statement forbids messages on the channel.

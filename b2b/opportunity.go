@@ -33,30 +33,30 @@ const (
 
 // A ContactRole is a person's role on an opportunity, as the CRM records it.
 type ContactRole struct {
-	Person  PersonID `expr:"personId"`
-	Role    string   `expr:"role"`
-	Primary bool     `expr:"primary"`
+	Person  PersonID `expr:"personId" json:"personId,omitzero"`
+	Role    string   `expr:"role" json:"role,omitzero"`
+	Primary bool     `expr:"primary" json:"primary,omitzero"`
 }
 
 // An Opportunity is a CRM deal on an account.
 type Opportunity struct {
-	ID      OpportunityID `expr:"id"`
-	Account AccountID     `expr:"accountId"`
+	ID      OpportunityID `expr:"id" json:"id,omitzero"`
+	Account AccountID     `expr:"accountId" json:"accountId,omitzero"`
 	// SolutionInterest is the ID of the solution interest the deal is for,
 	// when known; Product is the CRM's product or opportunity type, which a
 	// solution interest maps from.
-	SolutionInterest string            `expr:"solutionInterest"`
-	Product          string            `expr:"product"`
-	Name             string            `expr:"name"`
-	Stage            string            `expr:"stage"` // the CRM's stage name
-	Amount           float64           `expr:"amount"`
-	Status           OpportunityStatus `expr:"status"`
-	CreatedAt        time.Time         `expr:"createdAt"`
+	SolutionInterest string            `expr:"solutionInterest" json:"solutionInterest,omitzero"`
+	Product          string            `expr:"product" json:"product,omitzero"`
+	Name             string            `expr:"name" json:"name,omitzero"`
+	Stage            string            `expr:"stage" json:"stage,omitzero"` // the CRM's stage name
+	Amount           float64           `expr:"amount" json:"amount,omitzero"`
+	Status           OpportunityStatus `expr:"status" json:"status,omitzero"`
+	CreatedAt        time.Time         `expr:"createdAt" json:"createdAt,omitzero"`
 	// ClosedAt is zero while the deal is open.
-	ClosedAt     time.Time     `expr:"closedAt"`
-	ContactRoles []ContactRole `expr:"contactRoles"`
-	Source       Source        `expr:"source"`
-	UpdatedAt    time.Time     `expr:"updatedAt"`
+	ClosedAt     time.Time     `expr:"closedAt" json:"closedAt,omitzero"`
+	ContactRoles []ContactRole `expr:"contactRoles" json:"contactRoles,omitzero"`
+	Source       Source        `expr:"source" json:"source,omitzero"`
+	UpdatedAt    time.Time     `expr:"updatedAt" json:"updatedAt,omitzero"`
 }
 
 // Validate reports every problem with the opportunity at once.

@@ -58,30 +58,30 @@ var Departments = []Department{
 
 // A Person is a lead or a contact.
 type Person struct {
-	ID        PersonID `expr:"id"`
-	Email     string   `expr:"email"`
-	FirstName string   `expr:"firstName"`
-	LastName  string   `expr:"lastName"`
-	Title     string   `expr:"title"`
+	ID        PersonID `expr:"id" json:"id,omitzero"`
+	Email     string   `expr:"email" json:"email,omitzero"`
+	FirstName string   `expr:"firstName" json:"firstName,omitzero"`
+	LastName  string   `expr:"lastName" json:"lastName,omitzero"`
+	Title     string   `expr:"title" json:"title,omitzero"`
 	// Department and Seniority use the taxonomy above; empty means unknown
 	// (the persona classifier can derive them from the title).
-	Department Department `expr:"department"`
-	Seniority  Seniority  `expr:"seniority"`
-	Phone      string     `expr:"phone"`
+	Department Department `expr:"department" json:"department,omitzero"`
+	Seniority  Seniority  `expr:"seniority" json:"seniority,omitzero"`
+	Phone      string     `expr:"phone" json:"phone,omitzero"`
 	// Company is the company name the person gave (on a form, in the CRM);
 	// identity resolution uses it when neither an account reference nor the
 	// email domain finds the account.
-	Company string `expr:"company"`
+	Company string `expr:"company" json:"company,omitzero"`
 	// AccountID is an explicit account reference from the source system (a
 	// CRM contact's AccountId), if any.
-	AccountID AccountID `expr:"accountId"`
+	AccountID AccountID `expr:"accountId" json:"accountId,omitzero"`
 	// Consent holds the person's consent per channel; a missing channel is
 	// ConsentUnknown.
-	Consent map[Channel]Consent `expr:"consent"`
+	Consent map[Channel]Consent `expr:"consent" json:"consent,omitzero"`
 	// Attributes are custom fields; read them in rules with attr().
-	Attributes map[string]any `expr:"attributes"`
-	Source     Source         `expr:"source"`
-	UpdatedAt  time.Time      `expr:"updatedAt"`
+	Attributes map[string]any `expr:"attributes" json:"attributes,omitzero"`
+	Source     Source         `expr:"source" json:"source,omitzero"`
+	UpdatedAt  time.Time      `expr:"updatedAt" json:"updatedAt,omitzero"`
 }
 
 // Name returns "First Last", or the email when both are empty.

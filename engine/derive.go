@@ -32,7 +32,10 @@ func (ps *pass) qualify() {
 	if len(res.Events) > 0 {
 		ps.changed = true
 	}
-	ps.log("qualify.rate", "", ps.now, map[string]any{"qualified": res.Rate.Qualified, "persons": res.Rate.Persons})
+	if res.Rate != st.Rate {
+		st.Rate = res.Rate
+		ps.log("qualify.rate", "", ps.now, map[string]any{"qualified": res.Rate.Qualified, "persons": res.Rate.Persons})
+	}
 }
 
 // groupEvents logs buying-group events and hands them to journeys.
@@ -71,9 +74,13 @@ func (ps *pass) derive() {
 	ps.audiences()
 	ps.raiseAlerts()
 	ps.trackResponses()
-	ps.snapshots()
 	st.Refreshed = ps.now
-	st.Revision++
+	// The view changed for journeys when an input or a decision did; decay
+	// alone does not re-run their exit and goal checks (waits and splits
+	// read current scores when they run).
+	if ps.changed || len(ps.events) > 0 || len(ps.jevents) > 0 {
+		st.Revision++
+	}
 }
 
 // personScore is a person's score under the default group model, with
@@ -152,7 +159,7 @@ func (ps *pass) groupScores() {
 			gs = &groupScoreState{}
 			st.GroupScores[g.ID] = gs
 		}
-		if math.Abs(gs.Score-score) > 1e-9 {
+		if moved := math.Abs(gs.Score - score); moved >= 1 && moved >= 0.05*math.Abs(gs.Score) {
 			ps.jevents = append(ps.jevents, journey.Event{Type: journey.EventScoreChanged, At: ps.now, SolutionInterest: g.Interest, Group: g.ID,
 				From: fmt.Sprintf("%.1f", gs.Score), To: fmt.Sprintf("%.1f", score)})
 		}
@@ -316,8 +323,27 @@ func (ps *pass) readiness() {
 	}
 }
 
-// groupView is a buying group as templates and alerts see it.
+// channelGroup is a buying group as templates and alerts see it. It is
+// built once per group per pass (many recipients share it); callers copy
+// it before changing fields.
 func (ps *pass) channelGroup(g *buyinggroup.Group) channel.GroupView {
+	if v, ok := ps.views[g.ID]; ok && v.rev == ps.viewRev {
+		return v.view
+	}
+	v := ps.buildChannelGroup(g)
+	if ps.views == nil {
+		ps.views = map[string]cachedView{}
+	}
+	ps.views[g.ID] = cachedView{rev: ps.viewRev, view: v}
+	return v
+}
+
+type cachedView struct {
+	rev  int
+	view channel.GroupView
+}
+
+func (ps *pass) buildChannelGroup(g *buyinggroup.Group) channel.GroupView {
 	st := ps.st
 	name := g.Interest
 	if in, ok := ps.p.Groups.Interest(g.Interest); ok && in.Name != "" {
@@ -430,14 +456,19 @@ func (ps *pass) raiseAlerts() {
 			}
 			ps.raised(*al)
 			ps.log("alert.raised", "", al.At, map[string]any{"id": al.ID, "rule": al.Rule, "strategy": al.Strategy, "group": al.Group,
-				"interest": al.SolutionInterest, "reason": al.Reason, "to": al.Route.To, "route": al.Route.Reason})
+				"interest": al.SolutionInterest, "reason": al.Reason, "to": al.Route.To, "route": al.Route.Reason, "respondBy": al.At.Add(responseWindow)})
 			ps.enqueue(msg, "")
 		}
 	}
 }
 
-// alertWindow is how long raised alerts are kept to match responses.
-const alertWindow = 30 * 24 * time.Hour
+// alertWindow is how long raised alerts are kept to match responses;
+// responseWindow is how long after an alert a CRM activity on its account
+// counts as a response (channel.ResponseConfig's default).
+const (
+	alertWindow    = 30 * 24 * time.Hour
+	responseWindow = 7 * 24 * time.Hour
+)
 
 // raised remembers an alert for response tracking.
 func (ps *pass) raised(al channel.Alert) {
@@ -467,7 +498,7 @@ func (ps *pass) trackResponses() {
 	if st.Responded == nil {
 		st.Responded = map[string]channel.AlertResponse{}
 	}
-	for _, r := range channel.TrackResponses(st.Raised, acts, ps.now, channel.ResponseConfig{}) {
+	for _, r := range channel.TrackResponses(st.Raised, acts, ps.now, channel.ResponseConfig{Window: responseWindow}) {
 		prev := st.Responded[r.AlertID]
 		if r.Acknowledged && !prev.Acknowledged {
 			ps.log("alert.acknowledged", "", r.AckAt, map[string]any{"id": r.AlertID, "activity": r.AckBy})
@@ -480,7 +511,9 @@ func (ps *pass) trackResponses() {
 }
 
 // snapshots logs "group.updated" for every group whose stage,
-// completeness, members, readiness or (rounded) score changed.
+// completeness, members or readiness changed, or whose score moved by at
+// least 1 point and 5% since the last snapshot (so that decay alone does
+// not log every group every day).
 func (ps *pass) snapshots() {
 	st := ps.st
 	if st.Shown == nil {
@@ -496,10 +529,19 @@ func (ps *pass) snapshots() {
 		if r := st.Readiness[g.ID]; r != nil {
 			snap.Readiness, snap.Tier = string(r.Level), string(r.Tier)
 		}
-		if prev, ok := st.Shown[g.ID]; ok && prev == snap {
+		if prev, ok := st.Shown[g.ID]; ok && sameSnapshot(prev, snap) {
 			continue
 		}
 		st.Shown[g.ID] = snap
 		ps.log("group.updated", "", ps.now, snap)
 	}
+}
+
+func sameSnapshot(a, b groupSnapshot) bool {
+	moved := math.Abs(a.Score - b.Score)
+	if moved >= 1 && moved >= 0.05*math.Abs(a.Score) {
+		return false
+	}
+	a.Score, a.Velocity, b.Score, b.Velocity = 0, 0, 0, 0
+	return a == b
 }

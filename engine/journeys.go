@@ -161,6 +161,7 @@ func (ps *pass) eachGroup(en *journey.OutboxEntry, fn func(buyinggroup.Group) (b
 		if en.Group != "" && g.ID != en.Group || en.Group == "" && en.SolutionInterest != "" && g.Interest != en.SolutionInterest {
 			continue
 		}
+		ps.viewRev++
 		next, evs, err := fn(g)
 		if err != nil {
 			ps.log("journey.action_refused", en.Person, ps.now, map[string]string{"journey": en.Journey, "node": string(en.Node), "action": string(en.Type), "group": g.ID, "error": err.Error()})
@@ -277,7 +278,8 @@ func (ps *pass) journeyAlert(en *journey.OutboxEntry) {
 	msg.Tags["journey"], msg.Tags["node"] = en.Journey, string(en.Node)
 	ps.raised(al)
 	ps.log("alert.raised", "", ps.now, map[string]any{"id": al.ID, "rule": al.Rule, "strategy": "journey", "group": g.ID, "interest": g.Interest,
-		"reason": reasonText, "to": to, "route": reason, "engaged": al.View.EngagedMembers, "missingRoles": obs.Group.MissingRoles})
+		"reason": reasonText, "to": to, "route": reason, "engaged": al.View.EngagedMembers, "missingRoles": obs.Group.MissingRoles,
+		"respondBy": ps.now.Add(responseWindow)})
 	ps.enqueue(msg, "")
 }
 

@@ -140,6 +140,10 @@ type pass struct {
 
 	requalify bool
 	changed   bool
+	// views caches channel group views; viewRev invalidates them when the
+	// pass changes a group.
+	views   map[string]cachedView
+	viewRev int
 	// idle is set when the pass changed nothing and so commits nothing.
 	idle    bool
 	skipped int
@@ -200,6 +204,7 @@ func (ps *pass) run(w *work) outcome {
 	}
 	ps.derive()
 	ps.stepJourneys(&out)
+	ps.snapshots()
 	st.pruneActivities(ps.now, ps.e.retention(ps.p))
 	for name, l := range st.Scores {
 		if s := ps.scorer(name); s != nil {
@@ -263,6 +268,15 @@ func (ps *pass) setPersons(list []personEntry) {
 
 func (ps *pass) upsertOpportunity(o *b2b.Opportunity) {
 	st := ps.st
+	if o.SolutionInterest == "" {
+		// Tie the deal to its solution interest through the CRM product.
+		for _, in := range ps.p.Groups.Interests() {
+			if in.MatchesOpportunity(o) {
+				o.SolutionInterest = in.ID
+				break
+			}
+		}
+	}
 	for i := range st.Opportunities {
 		if st.Opportunities[i].ID == o.ID {
 			prev := st.Opportunities[i]

@@ -53,6 +53,8 @@ type accountState struct {
 	Journeys   journey.State            `json:"journeys"`
 	Lists      []string                 `json:"lists,omitempty"`
 	Attributes map[string]string        `json:"attributes,omitempty"`
+	// Rate is the last logged qualification rate.
+	Rate qualify.Rate `json:"rate"`
 	// Revision increases whenever anything a journey could read changes.
 	Revision uint64 `json:"revision"`
 	// Refreshed is when the time-dependent state (decayed scores,

@@ -1,0 +1,142 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+)
+
+// Exit codes.
+const (
+	exitOK      = 0
+	exitInvalid = 1 // the input (a program, a file) is wrong
+	exitUsage   = 2 // the command line is wrong
+)
+
+const usage = `quorum runs buying-group marketing programs.
+
+Usage:
+  quorum <command> [flags] [arguments]
+
+Commands:
+  simulate   run a program on a synthetic B2B world and print the KPIs
+  explain    run a simulation and explain one account: groups, roles, scores, journeys
+  validate   check a program file and print a summary, or every problem with its position
+  persona    classify job titles into seniority, department and buying-group roles
+  help       show this help, or "quorum help <command>"
+
+Examples:
+  quorum simulate                                 option B example, 1,000 accounts, 90 days
+  quorum simulate --program my.yaml --days 30 --json
+  quorum explain --account acc-000042
+  quorum validate examples/programs/option-a.yaml
+  printf 'CFO\nVP Eng\nSr. Data Engineer\n' | quorum persona
+`
+
+// usageError is a wrong command line: it is printed with the command's
+// help and exits 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+// invalidError is wrong input: it exits 1 after its message.
+type invalidError struct{ err error }
+
+func (e *invalidError) Error() string { return e.err.Error() }
+func (e *invalidError) Unwrap() error { return e.err }
+
+type command struct {
+	name  string
+	help  string
+	flags func(fs *flag.FlagSet) func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error
+}
+
+var commands = []command{simulateCommand, explainCommand, validateCommand, personaCommand}
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitUsage
+	}
+	name := args[0]
+	switch name {
+	case "help", "-h", "-help", "--help":
+		if len(args) > 1 {
+			for _, c := range commands {
+				if c.name == args[1] {
+					fs := flag.NewFlagSet("quorum "+c.name, flag.ContinueOnError)
+					c.flags(fs)
+					printHelp(stdout, c, fs)
+					return exitOK
+				}
+			}
+			fmt.Fprintf(stderr, "quorum: unknown command %q\n\n%s", args[1], usage)
+			return exitUsage
+		}
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	}
+	for _, c := range commands {
+		if c.name != name {
+			continue
+		}
+		fs := flag.NewFlagSet("quorum "+c.name, flag.ContinueOnError)
+		fs.SetOutput(io.Discard)
+		runCmd := c.flags(fs)
+		if err := fs.Parse(args[1:]); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				printHelp(stdout, c, fs)
+				return exitOK
+			}
+			fmt.Fprintf(stderr, "quorum %s: %v\n\n", c.name, err)
+			printHelp(stderr, c, fs)
+			return exitUsage
+		}
+		err := runCmd(ctx, fs.Args(), stdin, stdout, stderr)
+		var ue *usageError
+		var ie *invalidError
+		switch {
+		case err == nil:
+			return exitOK
+		case errors.As(err, &ue):
+			fmt.Fprintf(stderr, "quorum %s: %s\n\n", c.name, ue.msg)
+			printHelp(stderr, c, fs)
+			return exitUsage
+		case errors.As(err, &ie):
+			fmt.Fprintf(stderr, "%v\n", ie.err)
+			return exitInvalid
+		default:
+			fmt.Fprintf(stderr, "quorum %s: %v\n", c.name, err)
+			return exitInvalid
+		}
+	}
+	fmt.Fprintf(stderr, "quorum: unknown command %q\n\n%s", name, usage)
+	return exitUsage
+}
+
+func printHelp(w io.Writer, c command, fs *flag.FlagSet) {
+	fmt.Fprintln(w, strings.TrimSpace(c.help))
+	hasFlags := false
+	fs.VisitAll(func(*flag.Flag) { hasFlags = true })
+	if hasFlags {
+		fmt.Fprintln(w, "\nFlags:")
+		fs.SetOutput(w)
+		fs.PrintDefaults()
+		fs.SetOutput(io.Discard)
+	}
+}
+
+// isTerminal reports whether w is an interactive terminal (a progress bar
+// is drawn only there).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,190 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/engine"
+	"github.com/quorumhq/quorum/journey"
+	"github.com/quorumhq/quorum/store"
+)
+
+var explainCommand = command{
+	name: "explain",
+	help: `quorum explain runs a simulation (the same flags as simulate) and explains
+one account as a CRM panel would: its persons and how each was linked, its
+buying groups with members, roles and the rule behind each, scores with
+their breakdown, completeness and missing roles, readiness with reasons, the
+stage history, where it stands in its journeys, and the path each journey
+took with the reason for each branch.
+
+Usage:
+  quorum explain --account ID [--program FILE] [--accounts N] [--days D] [--seed S]
+
+Account IDs of a simulated world look like acc-000042.`,
+	flags: func(fs *flag.FlagSet) func(context.Context, []string, io.Reader, io.Writer, io.Writer) error {
+		var f simFlags
+		f.register(fs)
+		account := fs.String("account", "", "the `ID` of the account to explain (required)")
+		return func(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
+			if len(args) > 0 {
+				return &usageError{fmt.Sprintf("unexpected argument %q", args[0])}
+			}
+			if *account == "" {
+				return &usageError{"--account is required (accounts of a simulated world look like acc-000042)"}
+			}
+			var progress io.Writer
+			if isTerminal(stderr) {
+				progress = stderr
+			}
+			run, err := simulate(ctx, f, progress)
+			if err != nil {
+				return err
+			}
+			v, err := run.res.Engine.Account(ctx, b2b.AccountID(*account), run.res.End)
+			if err != nil {
+				return &invalidError{fmt.Errorf("account %q: %w (the world has accounts acc-000001 to acc-%06d)", *account, err, f.accounts)}
+			}
+			evs, err := run.res.Engine.Events(ctx, b2b.AccountID(*account), 0, 1<<30)
+			if err != nil {
+				return err
+			}
+			writeExplanation(stdout, v, evs, run)
+			return nil
+		}
+	},
+}
+
+func writeExplanation(w io.Writer, v engine.AccountView, evs []store.Event, run *simRun) {
+	a := v.Account
+	fmt.Fprintf(w, "Account %s: %s (%s, %d employees, %s)", a.ID, a.Name, a.Industry, a.Employees, a.Country)
+	if a.ParentID != "" {
+		fmt.Fprintf(w, ", subsidiary of %s", a.ParentID)
+	}
+	fmt.Fprintf(w, "\n  owner %s, as of %s\n", a.Owner, v.At.Format(time.DateOnly))
+	truth := run.res.World.Truth
+	for interest, in := range truth.InMarket[a.ID] {
+		if in {
+			fmt.Fprintf(w, "  ground truth: in market for %s from %s (intent %.2f)\n", interest,
+				truth.BuyingStart[a.ID][interest].Format(time.DateOnly), truth.Intent[a.ID][interest])
+		}
+	}
+	if len(v.Audiences) > 0 {
+		fmt.Fprintf(w, "  audiences: %s\n", strings.Join(v.Audiences, ", "))
+	}
+
+	fmt.Fprintf(w, "\nPersons (%d)\n", len(v.Persons))
+	for _, p := range v.Persons {
+		fmt.Fprintf(w, "  %-28s %-34s %-24s score %6.1f  linked by %s (%.1f): %s\n", p.Person.Name(), p.Person.Title,
+			personaOf(p.Person), p.Score, p.Link.Method, p.Link.Confidence, p.Link.Evidence)
+	}
+
+	for _, g := range v.Groups {
+		gr := g.Group
+		fmt.Fprintf(w, "\n%s  [%s]\n", g.Name, gr.Stage)
+		fmt.Fprintf(w, "  completeness %.0f%% (weighted %.0f%%), score %.1f, velocity %+.1f\n",
+			gr.Completeness*100, gr.WeightedCompleteness*100, g.Score.Score, g.Velocity)
+		if len(g.MissingRoles) > 0 {
+			var missing []string
+			for _, m := range g.MissingRoles {
+				missing = append(missing, m.Role)
+			}
+			fmt.Fprintf(w, "  missing roles: %s\n", strings.Join(missing, ", "))
+		}
+		if g.Readiness != nil {
+			fmt.Fprintf(w, "  readiness: %s\n", g.Readiness.Explain())
+		}
+		fmt.Fprintln(w, "  members:")
+		for i, m := range gr.Members {
+			fmt.Fprintf(w, "    %-22s %-28s %s\n", m.Role, nameOf(v, m.Person), g.Members[i])
+		}
+		fmt.Fprintln(w, "  score breakdown:")
+		for _, part := range g.Score.Parts {
+			if part.Contribution != 0 {
+				fmt.Fprintf(w, "    %-28s %-22s %6.1f x %.1f = %6.1f\n", nameOf(v, part.Person), strings.Join(part.Roles, ","), part.Score, part.Weight, part.Contribution)
+			}
+		}
+		fmt.Fprintln(w, "  stage history:")
+		for _, sc := range gr.StageHistory {
+			why := sc.Reason
+			if sc.Auto {
+				why = fmt.Sprintf("rule %q: %s", sc.Rule, sc.Expr)
+			} else if sc.By != "" {
+				why = strings.TrimSpace(sc.By + " " + sc.Reason)
+			}
+			fmt.Fprintf(w, "    %s  %-13s -> %-13s %s\n", sc.At.Format(time.DateOnly), orDash(sc.From), sc.To, why)
+		}
+	}
+
+	if len(v.Journeys) > 0 {
+		fmt.Fprintln(w, "\nJourneys running")
+		for _, j := range v.Journeys {
+			fmt.Fprintf(w, "  %s v%d since %s at %s", j.Journey, j.Version, j.EnteredAt.Format(time.DateOnly), strings.Join(j.Nodes, ", "))
+			if !j.Due.IsZero() {
+				fmt.Fprintf(w, ", next step %s", j.Due.Format(time.DateOnly))
+			}
+			fmt.Fprintln(w)
+		}
+	}
+	fmt.Fprintln(w, "\nJourney path (entries, branches and messages, with reasons)")
+	shown := 0
+	for _, e := range evs {
+		if !strings.HasPrefix(e.Type, "journey.") && e.Type != "alert.raised" {
+			continue
+		}
+		var d journey.Decision
+		if json.Unmarshal(e.Data, &d) != nil {
+			continue
+		}
+		switch d.Kind {
+		case journey.DecisionEnter, journey.DecisionPath, journey.DecisionSend, journey.DecisionSkip, journey.DecisionDefer, journey.DecisionExit, journey.DecisionGoal:
+		default:
+			if e.Type != "alert.raised" {
+				continue
+			}
+		}
+		line := d.String()
+		if e.Type == "alert.raised" {
+			var al struct{ Reason, To string }
+			json.Unmarshal(e.Data, &al)
+			line = fmt.Sprintf("sales alert to %s: %s", al.To, al.Reason)
+		}
+		fmt.Fprintf(w, "  %s  %s\n", e.Time.Format(time.DateOnly), line)
+		shown++
+	}
+	if shown == 0 {
+		fmt.Fprintln(w, "  (no journey decisions for this account)")
+	}
+}
+
+func personaOf(p b2b.Person) string {
+	switch {
+	case p.Seniority != "" && p.Department != "":
+		return p.Seniority + ", " + p.Department
+	case p.Seniority != "":
+		return p.Seniority
+	}
+	return p.Department
+}
+
+func nameOf(v engine.AccountView, id b2b.PersonID) string {
+	for _, p := range v.Persons {
+		if p.Person.ID == id {
+			return p.Person.Name()
+		}
+	}
+	return string(id)
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}

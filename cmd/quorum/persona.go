@@ -1,0 +1,137 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/buyinggroup"
+	"github.com/quorumhq/quorum/persona"
+)
+
+var personaCommand = command{
+	name: "persona",
+	help: `quorum persona classifies job titles: the seniority and department the
+standard persona classifier derives from each title, and the roles of the
+standard buying-committee template the title qualifies for. Use it to check
+your data before you import it.
+
+Input is one title per line, or a CSV file with a "title" column; standard
+input when no file is given. Output is CSV: title,seniority,department,roles
+(roles separated by ";"; an unknown seniority or department is empty).
+
+Usage:
+  quorum persona [FILE]`,
+	flags: func(fs *flag.FlagSet) func(context.Context, []string, io.Reader, io.Writer, io.Writer) error {
+		return func(_ context.Context, args []string, stdin io.Reader, stdout, _ io.Writer) error {
+			var in io.Reader = stdin
+			switch len(args) {
+			case 0:
+			case 1:
+				f, err := os.Open(args[0])
+				if err != nil {
+					return &invalidError{err}
+				}
+				defer f.Close()
+				in = f
+			default:
+				return &usageError{"persona takes at most one file"}
+			}
+			titles, err := readTitles(in)
+			if err != nil {
+				return &invalidError{err}
+			}
+			return classifyTitles(stdout, titles)
+		}
+	},
+}
+
+// readTitles reads one title per line, or the "title" column of a CSV
+// whose header names it.
+func readTitles(r io.Reader) ([]string, error) {
+	br := bufio.NewReader(r)
+	first, err := br.Peek(4096)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
+		return nil, err
+	}
+	header, _, _ := strings.Cut(string(first), "\n")
+	if cols := strings.Split(strings.TrimSpace(header), ","); len(cols) > 1 {
+		for i, c := range cols {
+			if strings.EqualFold(strings.Trim(strings.TrimSpace(c), `"`), "title") {
+				return readCSVColumn(br, i)
+			}
+		}
+	}
+	var out []string
+	sc := bufio.NewScanner(br)
+	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	for sc.Scan() {
+		if t := strings.TrimSpace(sc.Text()); t != "" {
+			out = append(out, t)
+		}
+	}
+	return out, sc.Err()
+}
+
+func readCSVColumn(r io.Reader, col int) ([]string, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	if _, err := cr.Read(); err != nil { // the header
+		return nil, err
+	}
+	var out []string
+	for line := 2; ; line++ {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			return out, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if col >= len(rec) {
+			return nil, fmt.Errorf("line %d: no title column (%d fields)", line, len(rec))
+		}
+		if t := strings.TrimSpace(rec[col]); t != "" {
+			out = append(out, t)
+		}
+	}
+}
+
+// classifyTitles writes the CSV of each title's persona and standard roles.
+func classifyTitles(w io.Writer, titles []string) error {
+	cat, err := buyinggroup.Compile(buyinggroup.Definitions{Interests: []buyinggroup.SolutionInterest{{ID: "standard", Template: buyinggroup.StandardTemplateID}}}, buyinggroup.Config{})
+	if err != nil {
+		return err
+	}
+	tpl := cat.Templates()[0]
+	classifier := persona.Standard()
+	cw := csv.NewWriter(w)
+	if err := cw.Write([]string{"title", "seniority", "department", "roles"}); err != nil {
+		return err
+	}
+	now := time.Now()
+	for _, t := range titles {
+		p, _ := persona.Apply(classifier, b2b.Person{Title: t})
+		var roles []string
+		for i, r := range tpl.Roles {
+			ok, err := tpl.RoleRule(i).Eval(&buyinggroup.RoleEnv{Person: p, Now: now})
+			if err == nil && ok && !slices.Contains(roles, r.Name) {
+				roles = append(roles, r.Name)
+			}
+		}
+		if err := cw.Write([]string{t, p.Seniority, p.Department, strings.Join(roles, ";")}); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}

@@ -1,0 +1,75 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/quorumhq/quorum/program"
+	"github.com/quorumhq/quorum/program/programfile"
+)
+
+var validateCommand = command{
+	name: "validate",
+	help: `quorum validate checks a program file (YAML or JSON): every rule compiles,
+every reference resolves, every template renders. It prints a summary and
+exits 0, or prints every problem at once, each with file:line:column and its
+path in the program, and exits 1.
+
+Usage:
+  quorum validate FILE`,
+	flags: func(fs *flag.FlagSet) func(context.Context, []string, io.Reader, io.Writer, io.Writer) error {
+		return func(_ context.Context, args []string, _ io.Reader, stdout, _ io.Writer) error {
+			if len(args) != 1 {
+				return &usageError{"validate takes one program file"}
+			}
+			data, err := os.ReadFile(args[0])
+			if err != nil {
+				return &invalidError{err}
+			}
+			p, err := programfile.Compile(args[0], data, program.Options{})
+			if err != nil {
+				return &invalidError{err}
+			}
+			writeSummary(stdout, args[0], p)
+			return nil
+		}
+	},
+}
+
+// writeSummary says what a valid program holds.
+func writeSummary(w io.Writer, file string, p *program.Program) {
+	d := p.Definitions()
+	fmt.Fprintf(w, "%s: program %q is valid\n", file, p.Name)
+	var interests []string
+	for _, in := range d.Interests {
+		interests = append(interests, in.ID)
+	}
+	fmt.Fprintf(w, "  solution interests  %d (%s)\n", len(d.Interests), strings.Join(interests, ", "))
+	templates := p.Groups.Templates()
+	roles := 0
+	for _, t := range templates {
+		roles += len(t.Roles)
+	}
+	fmt.Fprintf(w, "  role templates      %d (%d roles)\n", len(templates), roles)
+	var models []string
+	for _, s := range p.Scorers {
+		models = append(models, s.Name())
+	}
+	fmt.Fprintf(w, "  scoring models      %d (%s), groups score by %s\n", len(p.Scorers), strings.Join(models, ", "), p.GroupScore.Aggregation)
+	fmt.Fprintf(w, "  audiences           %d\n", len(d.Audiences))
+	fmt.Fprintf(w, "  readiness           %s\n", p.Readiness.Name())
+	fmt.Fprintf(w, "  journeys            %d", len(d.Journeys))
+	if len(d.Caps) > 0 {
+		fmt.Fprintf(w, ", %d frequency caps", len(d.Caps))
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "  templates           %d email, %d SMS\n", len(d.Templates.Emails), len(d.Templates.SMS))
+	fmt.Fprintf(w, "  alert rules         %d\n", len(d.Alerts))
+	for _, warn := range p.Groups.Warnings() {
+		fmt.Fprintf(w, "  warning: %s\n", warn)
+	}
+}
