@@ -233,4 +233,3 @@ func (r *simRun) writeText(w io.Writer) error {
 	fmt.Fprintln(w)
 	return r.report.WriteText(w)
 }
-
