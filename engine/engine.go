@@ -140,6 +140,8 @@ type Engine struct {
 
 	evalPool sync.Pool // *qualify.Evaluator of the current program
 
+	locations sync.Map // time zone name -> *time.Location
+
 	cacheMu sync.Mutex
 	cache   map[b2b.AccountID]cachedState
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/buyinggroup"
@@ -23,7 +24,7 @@ const maxJourneyRounds = 3
 func (ps *pass) view() *journey.AccountView {
 	st := ps.st
 	v := &journey.AccountView{Account: st.Account, Revision: st.Revision, Opportunities: st.Opportunities,
-		Lists: st.Lists, Audiences: st.Audiences.Names(), Location: st.Account.Location()}
+		Lists: st.Lists, Audiences: st.Audiences.Names(), Location: ps.e.location(st.Account.TimeZone)}
 	for _, pe := range st.Persons {
 		v.Persons = append(v.Persons, journey.PersonView{Person: pe.Person, Score: ps.personScore(pe.Person.ID)})
 	}
@@ -331,4 +332,20 @@ func (ps *pass) enqueue(msg channel.Message, person b2b.PersonID) {
 	ps.outbox = append(ps.outbox, store.OutboxEntry{ID: msg.Key, Account: ps.id, Person: person, IdempotencyKey: msg.Key,
 		Channel: msg.Channel, Payload: payload, NextAttemptAt: ps.now})
 	ps.log("message.queued", person, ps.now, map[string]string{"key": msg.Key, "channel": msg.Channel, "template": msg.Template, "to": msg.To, "journey": msg.Tags["journey"]})
+}
+
+// location returns a time zone, loading each name once (UTC when unknown).
+func (e *Engine) location(name string) *time.Location {
+	if name == "" {
+		return time.UTC
+	}
+	if l, ok := e.locations.Load(name); ok {
+		return l.(*time.Location)
+	}
+	l, err := time.LoadLocation(name)
+	if err != nil {
+		l = time.UTC
+	}
+	e.locations.Store(name, l)
+	return l
 }
