@@ -1,0 +1,197 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// quorum runs the command in-process and returns its exit code and output.
+func quorum(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), args, strings.NewReader(stdin), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func TestHelp(t *testing.T) {
+	t.Parallel()
+	code, out, _ := quorum(t, "", "help")
+	require.Equal(t, exitOK, code)
+	for _, c := range []string{"simulate", "explain", "validate", "persona"} {
+		require.Contains(t, out, c)
+	}
+	code, out, _ = quorum(t, "", "help", "simulate")
+	require.Equal(t, exitOK, code)
+	require.Contains(t, out, "--accounts")
+	code, out, _ = quorum(t, "", "simulate", "--help")
+	require.Equal(t, exitOK, code)
+	require.Contains(t, out, "ground truth")
+
+	code, _, errOut := quorum(t, "")
+	require.Equal(t, exitUsage, code)
+	require.Contains(t, errOut, "Usage:")
+	code, _, errOut = quorum(t, "", "simulat")
+	require.Equal(t, exitUsage, code)
+	require.Contains(t, errOut, `unknown command "simulat"`)
+	code, _, errOut = quorum(t, "", "simulate", "--acounts", "3")
+	require.Equal(t, exitUsage, code)
+	require.Contains(t, errOut, "flag provided but not defined: -acounts")
+	code, _, errOut = quorum(t, "", "explain")
+	require.Equal(t, exitUsage, code)
+	require.Contains(t, errOut, "--account is required")
+}
+
+func TestValidateExamples(t *testing.T) {
+	t.Parallel()
+	for _, f := range []string{"option-a.yaml", "option-b.yaml", "option-c.yaml"} {
+		code, out, errOut := quorum(t, "", "validate", filepath.Join("..", "..", "examples", "programs", f))
+		require.Equal(t, exitOK, code, errOut)
+		require.Contains(t, out, "is valid")
+		require.Contains(t, out, "solution interests")
+	}
+}
+
+func TestValidateBrokenFile(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "broken.yaml")
+	require.NoError(t, os.WriteFile(path, []byte(`name: broken
+interests:
+  - id: data-platform
+    template: standard
+    applies:
+      name: big
+      expr: account.employes >= 500
+journeys:
+  - id: j
+    triggers: [{type: manual}]
+    nodes:
+      - id: mail
+        kind: action
+        action: {type: email, template: ghost, next: end}
+      - id: end
+        kind: end
+        end: {}
+`), 0o600))
+	code, out, errOut := quorum(t, "", "validate", path)
+	require.Equal(t, exitInvalid, code)
+	require.Empty(t, out)
+	require.Contains(t, errOut, "broken.yaml:7:21: interests[0].applies")
+	require.Contains(t, errOut, "type b2b.Account has no field employes")
+	require.Contains(t, errOut, `unknown email template "ghost"`)
+
+	// A field the program does not have is reported with its place and the
+	// fields it could have meant.
+	typo := filepath.Join(t.TempDir(), "typo.yaml")
+	require.NoError(t, os.WriteFile(typo, []byte("name: typo\ninterests: []\ncolour: blue\n"), 0o600))
+	code, _, errOut = quorum(t, "", "validate", typo)
+	require.Equal(t, exitInvalid, code)
+	require.Contains(t, errOut, `typo.yaml:3:1: colour: unknown field "colour"`)
+
+	code, _, errOut = quorum(t, "", "validate", filepath.Join(t.TempDir(), "missing.yaml"))
+	require.Equal(t, exitInvalid, code)
+	require.Contains(t, errOut, "no such file")
+}
+
+// TestSimulateJSON runs small simulations on several seeds and checks that
+// all eight KPIs are present, with values in plausible ranges.
+func TestSimulateJSON(t *testing.T) {
+	t.Parallel()
+	for _, seed := range []string{"1", "2"} {
+		code, out, errOut := quorum(t, "", "simulate", "--accounts", "80", "--days", "45", "--seed", seed, "--json")
+		require.Equal(t, exitOK, code, errOut)
+		var got struct {
+			World struct{ Accounts int }
+			Run   struct{ ActivitiesApplied, MessagesDelivered int }
+			KPIs  map[string]json.RawMessage `json:"kpis"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(out), &got))
+		require.Equal(t, 80, got.World.Accounts)
+		require.Positive(t, got.Run.ActivitiesApplied)
+		ratio := func(raw json.RawMessage, path ...string) float64 {
+			var m map[string]json.RawMessage
+			require.NoError(t, json.Unmarshal(raw, &m))
+			for _, p := range path[:len(path)-1] {
+				require.NoError(t, json.Unmarshal(m[p], &m), "kpi path %v", path)
+			}
+			var r struct {
+				Value *float64
+			}
+			require.NoError(t, json.Unmarshal(m[path[len(path)-1]], &r))
+			require.NotNil(t, r.Value, "%v has a value", path)
+			return *r.Value
+		}
+		all, _ := json.Marshal(got.KPIs)
+		for _, p := range [][]string{
+			{"completenessRate"}, {"mqa", "accounts"}, {"qualificationRate"},
+			{"journeyCompletion", "overall", "rate"}, {"email", "openRate"}, {"email", "clickRate"},
+		} {
+			v := ratio(all, p...)
+			require.GreaterOrEqual(t, v, 0.0, "%v", p)
+			require.LessOrEqual(t, v, 1.0, "%v", p)
+		}
+		require.Greater(t, ratio(all, "qualificationRate"), 0.4, "most persons qualify into a role")
+		require.Greater(t, ratio(all, "email", "openRate"), 0.1)
+		var eng struct{ Mean *float64 }
+		require.NoError(t, json.Unmarshal(got.KPIs["engagementScore"], &eng))
+		require.NotNil(t, eng.Mean)
+		require.Positive(t, *eng.Mean)
+		for _, k := range []string{"pipelineVelocity", "alertResponse"} {
+			require.Contains(t, got.KPIs, k)
+		}
+		require.Contains(t, got.KPIs, "groundTruth")
+	}
+}
+
+func TestSimulateText(t *testing.T) {
+	t.Parallel()
+	code, out, errOut := quorum(t, "", "simulate", "--accounts", "40", "--days", "30")
+	require.Equal(t, exitOK, code, errOut)
+	require.Empty(t, errOut, "no progress bar when not on a terminal")
+	for _, want := range []string{"Quorum simulation: program \"option-b\" on 40 accounts", "Buying-group completeness rate",
+		"MQA rate (accounts)", "Pipeline velocity", "Lead-to-buying-group qualification", "Sales-alert response rate",
+		"Account-journey completion rate", "Email open rate", "Email click rate", "MQAs against the ground truth"} {
+		require.Contains(t, out, want)
+	}
+}
+
+func TestExplain(t *testing.T) {
+	t.Parallel()
+	code, out, errOut := quorum(t, "", "explain", "--account", "acc-000003", "--accounts", "30", "--days", "30")
+	require.Equal(t, exitOK, code, errOut)
+	for _, want := range []string{"Account acc-000003", "Persons (", "linked by", "members:", "score breakdown:", "stage history:", "Journey path"} {
+		require.Contains(t, out, want)
+	}
+	code, _, errOut = quorum(t, "", "explain", "--account", "acc-999999", "--accounts", "5", "--days", "2")
+	require.Equal(t, exitInvalid, code)
+	require.Contains(t, errOut, "unknown account")
+}
+
+func TestPersona(t *testing.T) {
+	t.Parallel()
+	code, out, errOut := quorum(t, "CFO\nVP Eng\n\nSr. Data Engineer\nGrowth marketer\n", "persona")
+	require.Equal(t, exitOK, code, errOut)
+	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	require.NoError(t, err)
+	require.Equal(t, [][]string{
+		{"title", "seniority", "department", "roles"},
+		{"CFO", "C-Level", "Finance", "Economic Buyer"},
+		{"VP Eng", "VP", "Engineering", "Decision Maker;Technical Evaluator"},
+		{"Sr. Data Engineer", "Individual Contributor", "Engineering", "End User"},
+		{"Growth marketer", "Individual Contributor", "Marketing", ""},
+	}, rows)
+
+	path := filepath.Join(t.TempDir(), "contacts.csv")
+	require.NoError(t, os.WriteFile(path, []byte("name,title,email\nAnn,Head of Procurement,a@x.com\nBo,\"Director, IT\",b@x.com\n"), 0o600))
+	code, out, errOut = quorum(t, "", "persona", path)
+	require.Equal(t, exitOK, code, errOut)
+	require.Contains(t, out, "Head of Procurement,Director,Procurement,")
+	require.Contains(t, out, `"Director, IT",Director,IT,Technical Evaluator;Champion;Influencer`)
+}
