@@ -1,0 +1,105 @@
+package engine_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"runtime"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/clock"
+	"github.com/quorumhq/quorum/engine"
+	"github.com/quorumhq/quorum/examples/programs"
+	"github.com/quorumhq/quorum/program"
+	"github.com/quorumhq/quorum/program/programfile"
+	"github.com/quorumhq/quorum/sim"
+	"github.com/quorumhq/quorum/store/memory"
+)
+
+// BenchmarkEndToEnd runs the whole chain on the memory store: the option B
+// program (two solution interests, one journey each, a shared cap) on a
+// simulated world whose records are loaded outside the timer; then, timed,
+// the 90 days of activities go in as 10 batches of 9 days (batch
+// ingestion: each account runs through the chain once per batch), time
+// advancing to the end of each batch. It reports
+// activities/s, account-steps/s (journey steps with something to do) and
+// the memory per account. Run it with -cpu 1,2 to see the scaling.
+//
+// The world has QUORUM_BENCH_ACCOUNTS accounts (default 2,000) with about
+// 9 persons each and about 10 activities per person over 90 days; the
+// issue's full size is 100,000 accounts.
+func BenchmarkEndToEnd(b *testing.B) {
+	accounts := 2000
+	if v, err := strconv.Atoi(os.Getenv("QUORUM_BENCH_ACCOUNTS")); err == nil && v > 0 {
+		accounts = v
+	}
+	defs, err := programfile.LoadFS(programs.FS, programs.Default)
+	if err != nil {
+		b.Fatal(err)
+	}
+	prog, err := program.Compile(defs, program.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	w, err := sim.New(sim.Config{Seed: 7, Accounts: accounts, Days: 90, ActivityScale: 2.3})
+	if err != nil {
+		b.Fatal(err)
+	}
+	batch, _ := worldInputs(w)
+	const perBatch = 9
+	batches := make([][]b2b.Activity, 90/perBatch)
+	total := 0
+	for d := range 90 {
+		acts := w.Day(d)
+		batches[d/perBatch] = append(batches[d/perBatch], acts...)
+		total += len(acts)
+	}
+	b.Logf("%d accounts, %d persons, %d activities", accounts, len(w.Truth.Account), total)
+	ctx := context.Background()
+	for b.Loop() {
+		b.StopTimer()
+		runtime.GC()
+		var before runtime.MemStats
+		runtime.ReadMemStats(&before)
+		c := clock.NewManual(w.Config.Start)
+		eng, err := engine.New(engine.Config{Store: memory.New(), Program: prog, Clock: c, Workers: runtime.GOMAXPROCS(0)})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := eng.Apply(ctx, batch); err != nil {
+			b.Fatal(err)
+		}
+		steps0 := eng.Counters().Steps
+		b.StartTimer()
+		start := time.Now()
+		for i, acts := range batches {
+			end := w.Date((i + 1) * perBatch)
+			c.Set(end)
+			if _, err := eng.Ingest(ctx, acts...); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := eng.Advance(ctx, end); err != nil {
+				b.Fatal(err)
+			}
+		}
+		elapsed := time.Since(start)
+		b.StopTimer()
+		cnt := eng.Counters()
+		if cnt.Ingested == 0 {
+			b.Fatal("nothing ingested")
+		}
+		runtime.GC()
+		var after runtime.MemStats
+		runtime.ReadMemStats(&after)
+		b.ReportMetric(float64(total)/elapsed.Seconds(), "activities/s")
+		b.ReportMetric(float64(cnt.Steps-steps0)/elapsed.Seconds(), "steps/s")
+		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/float64(accounts), "B/account")
+		runtime.KeepAlive(eng)
+		b.StartTimer()
+	}
+}
+
+var _ = fmt.Sprint
