@@ -15,6 +15,8 @@ import (
 // place in the file.
 func FuzzParse(f *testing.F) {
 	files, _ := filepath.Glob(filepath.Join("testdata", "*.yaml"))
+	examples, _ := filepath.Glob(filepath.Join("..", "..", "examples", "programs", "*.yaml"))
+	files = append(files, examples...)
 	for _, name := range files {
 		data, err := os.ReadFile(name)
 		if err != nil {

@@ -6,7 +6,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -14,7 +13,7 @@ import (
 	"github.com/quorumhq/quorum/qualify"
 )
 
-var update = flag.Bool("update", false, "rewrite testdata/readiness-model.json from its synthetic training data")
+var update = flag.Bool("update", false, "rewrite examples/programs/readiness-model.json from its synthetic training data")
 
 // syntheticExamples are buying groups of an imaginary history in which an
 // opportunity follows mostly from a complete, engaged and warming
@@ -52,7 +51,7 @@ func trainIllustrativeModel(t *testing.T) *qualify.Model {
 // the one its synthetic training data gives (go test -update rewrites it).
 func TestReadinessModelFile(t *testing.T) {
 	t.Parallel()
-	path := filepath.Join("testdata", "readiness-model.json")
+	path := fixture("readiness-model.json")
 	m := trainIllustrativeModel(t)
 	if *update {
 		b, err := json.MarshalIndent(m, "", "  ")

@@ -40,7 +40,7 @@ func TestExampleFilesCompile(t *testing.T) {
 	for _, name := range []string{"option-a.yaml", "option-b.yaml", "option-c.yaml", "full.yaml"} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			path := filepath.Join("testdata", name)
+			path := fixture(name)
 			defs, err := programfile.Load(path)
 			require.NoError(t, err)
 			_, err = program.Compile(defs, program.Options{})
@@ -89,7 +89,7 @@ func TestJSONRoundTrip(t *testing.T) {
 	for _, name := range []string{"full.yaml", "option-b.yaml", "option-c.yaml"} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			defs, err := programfile.Load(filepath.Join("testdata", name))
+			defs, err := programfile.Load(fixture(name))
 			require.NoError(t, err)
 			data, err := json.MarshalIndent(defs, "", "  ")
 			require.NoError(t, err)
@@ -102,9 +102,9 @@ func TestJSONRoundTrip(t *testing.T) {
 
 func TestLoadFS(t *testing.T) {
 	t.Parallel()
-	model, err := os.ReadFile(filepath.Join("testdata", "readiness-model.json"))
+	model, err := os.ReadFile(fixture("readiness-model.json"))
 	require.NoError(t, err)
-	prog, err := os.ReadFile(filepath.Join("testdata", "option-c.yaml"))
+	prog, err := os.ReadFile(fixture("option-c.yaml"))
 	require.NoError(t, err)
 	fsys := fstest.MapFS{"programs/c.yaml": {Data: prog}, "programs/readiness-model.json": {Data: model}}
 	defs, err := programfile.LoadFS(fsys, "programs/c.yaml")
@@ -157,4 +157,13 @@ func TestErrorMatching(t *testing.T) {
 	_, err = programfile.Compile("broken.yaml", []byte("name: [x]\n"), program.Options{})
 	require.ErrorIs(t, err, programfile.ErrInvalid)
 	require.False(t, errors.Is(err, program.ErrInvalid))
+}
+
+// fixture is the path of a test file: the shipped example programs live in
+// examples/programs, the other fixtures in testdata.
+func fixture(name string) string {
+	if strings.HasPrefix(name, "option-") || name == "readiness-model.json" {
+		return filepath.Join("..", "..", "examples", "programs", name)
+	}
+	return filepath.Join("testdata", name)
 }
