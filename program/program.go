@@ -243,7 +243,11 @@ func Compile(defs Definitions, opts Options) (*Program, error) {
 	jc, err := journey.NewCatalog(journey.Config{Rules: eng, Roles: roles, Caps: defs.Caps, Consent: defs.Consent})
 	if err != nil {
 		ps.Add("caps", err)
-	} else {
+		// Check the journeys all the same, without the caps, so that their
+		// problems are reported too.
+		jc, _ = journey.NewCatalog(journey.Config{Rules: eng, Roles: roles})
+	}
+	if jc != nil {
 		for i, j := range defs.Journeys {
 			next, _, err := jc.Publish(j)
 			if err != nil {
@@ -385,11 +389,15 @@ func (p *Program) compileChannels(ps *b2b.Problems, eng rules.Engine) {
 		routing := p.defs.Routing
 		if routing.FallbackQueue == "" {
 			ps.Addf("routing.fallbackQueue", "is required when alerts are defined")
-		} else {
-			al, err := channel.NewAlerter(channel.AlerterConfig{Rules: alerts, Routing: routing, Engine: eng})
-			if err != nil {
-				ps.Add("alerts", err)
-			}
+			// Compile the rules anyway, so that their problems are reported
+			// with this one.
+			routing.FallbackQueue = "fallback@example.invalid"
+		}
+		al, err := channel.NewAlerter(channel.AlerterConfig{Rules: alerts, Routing: routing, Engine: eng})
+		if err != nil {
+			ps.Add("alerts", err)
+		}
+		if p.defs.Routing.FallbackQueue != "" {
 			p.Alerter = al
 		}
 	}

@@ -92,3 +92,21 @@ func TestReadinessStrategies(t *testing.T) {
 		require.Equal(t, tt.name, p.Readiness.Name())
 	}
 }
+
+// TestCompileDoesNotStopAtOneSection checks that invalid caps do not hide
+// the journeys' problems, nor a missing fallback queue the alert rules'.
+func TestCompileDoesNotStopAtOneSection(t *testing.T) {
+	t.Parallel()
+	defs := minimal()
+	defs.Caps = []journey.Cap{{Name: "bad", Max: -1}}
+	defs.Journeys = []journey.Journey{{ID: "j", Triggers: []journey.Trigger{{Type: journey.TriggerManual}},
+		Nodes: []journey.Node{{ID: "split", Kind: journey.KindSplit, Split: &journey.Split{
+			Paths: []journey.Path{{Name: "p", When: "grup.score > 1", Next: "end"}}, Else: "end"}},
+			{ID: "end", Kind: journey.KindEnd, End: &journey.End{}}}}}
+	defs.Alerts = []channel.AlertRule{{Name: "m", Strategy: channel.StrategyMilestone, When: rules.Rule{Source: "group.scor > 1"}}}
+	_, err := program.Compile(defs, program.Options{})
+	require.ErrorContains(t, err, "caps")
+	require.ErrorContains(t, err, "unknown name grup")
+	require.ErrorContains(t, err, "routing.fallbackQueue: is required")
+	require.ErrorContains(t, err, "scor")
+}
