@@ -3,6 +3,7 @@ package engine
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -15,6 +16,7 @@ import (
 	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/clock"
 	"github.com/quorumhq/quorum/identity"
+	"github.com/quorumhq/quorum/journey"
 	"github.com/quorumhq/quorum/program"
 	"github.com/quorumhq/quorum/qualify"
 	"github.com/quorumhq/quorum/store"
@@ -159,16 +161,85 @@ func New(cfg Config) (*Engine, error) {
 		return nil, fmt.Errorf("identity: %w", err)
 	}
 	e := &Engine{cfg: cfg, graph: g, cache: map[b2b.AccountID]cachedState{}}
-	e.Install(cfg.Program)
+	if err := e.Install(cfg.Program); err != nil {
+		return nil, err
+	}
 	return e, nil
 }
 
-// Install makes p the program for every decision from now on. Running
-// journey instances keep the journey version they started with when p
-// carries the same journeys (see package journey).
-func (e *Engine) Install(p *program.Program) {
+// Install makes p the program for every decision from now on. Journeys
+// carry their versions over: a journey whose definition changed becomes the
+// next version of the one installed before, which new entries get, while
+// running instances keep the version they started with; an unchanged
+// journey keeps its version. A journey the new program no longer has keeps
+// its versions for the instances still running, and takes no new entries.
+func (e *Engine) Install(p *program.Program) error {
+	if old := e.prog.Load(); old != nil {
+		merged, err := carryVersions(old.Journeys, p)
+		if err != nil {
+			return fmt.Errorf("install program %q: %w", p.Name, err)
+		}
+		cp := *p
+		cp.Journeys = merged
+		p = &cp
+	}
 	e.prog.Store(p)
 	e.cfg.Logger.Info("program installed", "program", p.Name, "version", p.Version)
+	return nil
+}
+
+// carryVersions builds the journey catalog of a new program on the
+// versions of the old one.
+func carryVersions(old *journey.Catalog, p *program.Program) (*journey.Catalog, error) {
+	cat, err := journey.NewCatalog(p.Journeys.Config())
+	if err != nil {
+		return nil, err
+	}
+	next := map[string]journey.Journey{}
+	for _, j := range p.Definitions().Journeys {
+		next[j.ID] = j
+	}
+	for _, id := range old.Journeys() {
+		latest, ok := old.Latest(id)
+		if !ok {
+			continue
+		}
+		for n := 1; n <= latest.Number(); n++ {
+			v, ok := old.Version(id, n)
+			if !ok {
+				continue
+			}
+			if cat, _, err = cat.Publish(v.Definition()); err != nil {
+				return nil, fmt.Errorf("journey %q version %d: %w", id, n, err)
+			}
+		}
+		j, kept := next[id]
+		switch {
+		case !kept:
+			if cat, err = cat.Close(id); err != nil {
+				return nil, err
+			}
+		case !sameJourney(j, latest.Definition()):
+			if cat, _, err = cat.Publish(j); err != nil {
+				return nil, fmt.Errorf("journey %q: %w", id, err)
+			}
+		}
+		delete(next, id)
+	}
+	for _, j := range p.Definitions().Journeys {
+		if _, isNew := next[j.ID]; isNew {
+			if cat, _, err = cat.Publish(j); err != nil {
+				return nil, fmt.Errorf("journey %q: %w", j.ID, err)
+			}
+		}
+	}
+	return cat, nil
+}
+
+func sameJourney(a, b journey.Journey) bool {
+	x, err1 := json.Marshal(a)
+	y, err2 := json.Marshal(b)
+	return err1 == nil && err2 == nil && string(x) == string(y)
 }
 
 // retention is how long accounts keep their activities under program p.
