@@ -103,42 +103,82 @@ func (t *strIndex) delete(key string) {
 	}
 	t.keys.wipe(t.slots[i].key)
 	t.n--
+	backshift(t.slots, i)
+}
+
+func (t *strIndex) grow() { t.slots = regrow(t.slots) }
+
+// probeSlot is what the two open-addressing tables share: a slot with the
+// hash of its key and its value, -1 when empty.
+type probeSlot interface {
+	strSlot | recSlot
+}
+
+func slotHash[S probeSlot](s *S) (uint32, int32) {
+	switch x := any(s).(type) {
+	case *strSlot:
+		return x.hash, x.val
+	case *recSlot:
+		return x.hash, x.val
+	}
+	panic("unreachable")
+}
+
+func emptySlot[S probeSlot]() S {
+	var s S
+	switch x := any(&s).(type) {
+	case *strSlot:
+		x.val = -1
+	case *recSlot:
+		x.val = -1
+	}
+	return s
+}
+
+// backshift empties slot i after a deletion by moving the later entries of
+// its probe run back (linear probing), so that no tombstone is left.
+func backshift[S probeSlot](slots []S, i uint32) {
+	mask := uint32(len(slots) - 1)
 	for j := (i + 1) & mask; ; j = (j + 1) & mask {
-		s := &t.slots[j]
-		if s.val < 0 {
+		h, val := slotHash(&slots[j])
+		if val < 0 {
 			break
 		}
-		home := s.hash & mask
-		// Move s into the hole at i unless its home lies in (i, j].
+		home := h & mask
+		// Move slot j into the hole at i unless its home lies in (i, j].
 		if (j > i && (home <= i || home > j)) || (j < i && home <= i && home > j) {
-			t.slots[i] = *s
+			slots[i] = slots[j]
 			i = j
 		}
 	}
-	t.slots[i] = strSlot{val: -1}
+	slots[i] = emptySlot[S]()
 }
 
-func (t *strIndex) grow() {
-	n := 2 * len(t.slots)
-	if n < 16 {
-		n = 16
-	}
-	old := t.slots
-	t.slots = make([]strSlot, n)
-	for i := range t.slots {
-		t.slots[i].val = -1
+// regrow returns a table of twice the size (16 at least) holding the
+// entries of slots.
+func regrow[S probeSlot](slots []S) []S {
+	n := max(2*len(slots), 16)
+	out := make([]S, n)
+	empty := emptySlot[S]()
+	for i := range out {
+		out[i] = empty
 	}
 	mask := uint32(n - 1)
-	for _, s := range old {
-		if s.val < 0 {
+	for k := range slots {
+		h, val := slotHash(&slots[k])
+		if val < 0 {
 			continue
 		}
-		i := s.hash & mask
-		for t.slots[i].val >= 0 {
+		i := h & mask
+		for {
+			if _, v := slotHash(&out[i]); v < 0 {
+				break
+			}
 			i = (i + 1) & mask
 		}
-		t.slots[i] = s
+		out[i] = slots[k]
 	}
+	return out
 }
 
 // keyArena stores the keys of a strIndex back to back in fixed-size byte

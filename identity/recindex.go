@@ -98,40 +98,7 @@ func (t *recIndex) delete(key string) {
 		i = (i + 1) & mask
 	}
 	t.n--
-	for j := (i + 1) & mask; ; j = (j + 1) & mask {
-		s := &t.slots[j]
-		if s.val < 0 {
-			break
-		}
-		home := s.hash & mask
-		// Move s into the hole at i unless its home lies in (i, j].
-		if (j > i && (home <= i || home > j)) || (j < i && home <= i && home > j) {
-			t.slots[i] = *s
-			i = j
-		}
-	}
-	t.slots[i] = recSlot{val: -1}
+	backshift(t.slots, i)
 }
 
-func (t *recIndex) grow() {
-	n := 2 * len(t.slots)
-	if n < 16 {
-		n = 16
-	}
-	old := t.slots
-	t.slots = make([]recSlot, n)
-	for i := range t.slots {
-		t.slots[i].val = -1
-	}
-	mask := uint32(n - 1)
-	for _, s := range old {
-		if s.val < 0 {
-			continue
-		}
-		i := s.hash & mask
-		for t.slots[i].val >= 0 {
-			i = (i + 1) & mask
-		}
-		t.slots[i] = s
-	}
-}
+func (t *recIndex) grow() { t.slots = regrow(t.slots) }
