@@ -1,0 +1,80 @@
+package scenarios_test
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/identity"
+)
+
+// TestS1SolutionQualification runs s1-solution-qualification.yaml: records
+// from two sources make one golden CFO with provenance, all five persons
+// are linked to Acme (the gmail.com one by company name, with lower
+// confidence), the group has its roles, completeness 2/3, and each
+// membership explains its rule.
+func TestS1SolutionQualification(t *testing.T) {
+	t.Parallel()
+	b := setup(t, fileS1)
+	_, err := b.eng.UpsertAccounts(b.ctx, acmeRecord())
+	require.NoError(t, err)
+	rep, err := b.eng.UpsertPersons(b.ctx, acmeCommittee()...)
+	require.NoError(t, err)
+	require.Empty(t, rep.Rejected)
+
+	// One golden CFO with provenance from both sources.
+	cfoID, ok := b.eng.PersonOfRecord(b2b.SourceSalesforce, "003CFO")
+	require.True(t, ok)
+	leadID, ok := b.eng.PersonOfRecord(b2b.SourceMarketo, "L-1")
+	require.True(t, ok)
+	require.Equal(t, cfoID, leadID, "the CRM contact and the marketing lead are one person")
+	golden, err := b.eng.Identity(cfoID)
+	require.NoError(t, err)
+	require.Len(t, golden.Records, 2)
+	require.Equal(t, "Chief Financial Officer", golden.Person.Title, "the CRM wins for the title")
+	require.Equal(t, b2b.SourceSalesforce, golden.Provenance["title"].Source)
+	require.Equal(t, b2b.SourceMarketo, golden.Provenance["consent.email"].Source, "marketing automation wins for consent")
+
+	// All five persons linked to Acme; the gmail.com one by company name.
+	v := b.view(t, "acme")
+	require.Len(t, v.Persons, 5, "all five persons are linked to Acme")
+	methods := map[string]identity.Method{}
+	for _, p := range v.Persons {
+		methods[p.Person.Email] = p.Link.Method
+		if p.Person.Email == "sam.jones@gmail.com" {
+			require.Equal(t, identity.MethodCompanyName, p.Link.Method)
+			require.Less(t, p.Link.Confidence, 0.9, "the company-name link has lower confidence")
+		} else {
+			require.GreaterOrEqual(t, p.Link.Confidence, 0.9)
+		}
+	}
+	require.Equal(t, identity.MethodExplicit, methods["carla.cfo@acme.com"])
+
+	// The group, its roles, its completeness.
+	g := groupOf(t, v, "data-platform")
+	require.Equal(t, "Data Platform for Acme", g.Name)
+	want := map[string][]string{
+		"Chief Financial Officer": {"Economic Buyer"},
+		"VP of Engineering":       {"Technical Evaluator"},
+		"Sr. Data Engineer":       {"End User"},
+	}
+	require.Empty(t, cmp.Diff(want, rolesOf(v, g)), "(-want +got)")
+	require.InDelta(t, 2.0/3, g.Group.Completeness, 1e-9)
+	var missing []string
+	for _, m := range g.MissingRoles {
+		missing = append(missing, m.Role)
+	}
+	require.Equal(t, []string{"Champion"}, missing)
+
+	// Each membership explains the rule that matched.
+	for _, line := range g.Members {
+		require.Contains(t, line, "rule", "each membership explains the rule that matched: %s", line)
+	}
+	for _, m := range g.Group.Members {
+		require.NotEmpty(t, m.Rule)
+		require.NotEmpty(t, m.Expr)
+		require.NotEmpty(t, m.Values)
+	}
+}
