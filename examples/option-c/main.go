@@ -141,8 +141,9 @@ func runWith(ctx context.Context, w io.Writer, o options) (*figures, error) {
 	}
 	model.Outcome = simtrain.LabelBuying.String()
 	fmt.Fprintf(w, "Readiness model trained on a simulated world (option C)\n\n")
-	fmt.Fprintf(w, "training world: seed %d, %d accounts, %d days, %d persons; program %s\n",
-		o.TrainSeed, len(trainWorld.Accounts), o.Days, len(trainWorld.Truth.Account), progA.Name)
+	wc := trainWorld.Config
+	fmt.Fprintf(w, "training world: seed %d, %d accounts, %d days, %d persons, in-market share %.2f, activity scale %.1f; program %s\n",
+		o.TrainSeed, len(trainWorld.Accounts), o.Days, len(trainWorld.Truth.Account), wc.InMarketShare, wc.ActivityScale, progA.Name)
 	fmt.Fprintf(w, "examples: %d snapshots (each group weekly from day 14, while it has no opportunity), %d with the outcome %q\n",
 		len(examples), countOutcome(examples), model.Outcome)
 	fmt.Fprintf(w, "model: L2 %.0f, split seed %d, hold-out %.0f%%, %d Newton steps\n\n",
