@@ -1,0 +1,248 @@
+// Option-c trains a readiness model on a simulated world's history and
+// compares model-based readiness (the guide's option C) with option A's
+// completeness-and-score threshold on a different simulated world, against
+// that world's ground truth.
+//
+//	go run ./examples/option-c
+//	go run ./examples/option-c -accounts 1000 -days 90 -eval-seed 3
+//
+// The worlds are markets in which 15% of the accounts are truly in market
+// and every person is twice as active as in the simulation's default world
+// (-in-market-share, -activity-scale): busy enough that big accounts'
+// everyday noise reaches option A's fixed score threshold.
+//
+// 1. Train. Option A runs on a training world (seed -train-seed). Every
+// week from day 14 each buying group is snapshot as readiness sees it
+// (completeness, weighted completeness, score, velocity, engaged roles,
+// days since the last activity, industry, employees, opportunity history;
+// package sim/simtrain) and labelled with the world's truth: is its account
+// in market for the interest, with its buying window open? Snapshots of
+// groups that already have an opportunity are left out: a deal in the CRM
+// would give the answer away. qualify.ModelTrainer fits a regularised
+// logistic regression on a seeded split; its held-out AUC and calibration
+// are printed, with the threshold backtest (qualify.Backtest) of the same
+// examples.
+//
+// 2. Choose the model's thresholds on the training world only: the
+// probabilities at which the model makes as many groups ready (and ready
+// or nurture) at some snapshot as option A's thresholds did there, so that
+// both hand sales about the same volume and compare by quality.
+//
+// 3. Evaluate on a world the model never saw (seed -eval-seed): option A
+// (examples/programs/option-a.yaml) and option C (option-c.yaml with the
+// trained model and thresholds) each run on it, and the KPIs' MQA precision
+// and recall are compared with the world's truth, per account. An MQA
+// here is a group whose readiness verdict became "ready" in the period: the
+// strategies are what is compared, so stages do not count (see mqaConfig).
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/quorumhq/quorum/analytics"
+	"github.com/quorumhq/quorum/examples/programs"
+	"github.com/quorumhq/quorum/program"
+	"github.com/quorumhq/quorum/program/programfile"
+	"github.com/quorumhq/quorum/qualify"
+	"github.com/quorumhq/quorum/sim"
+	"github.com/quorumhq/quorum/sim/simtrain"
+	"github.com/quorumhq/quorum/store"
+)
+
+// options size the worlds.
+type options struct {
+	Accounts  int
+	Days      int
+	TrainSeed uint64
+	EvalSeed  uint64
+	ModelSeed uint64
+	Workers   int
+	// ActivityScale and InMarketShare shape both worlds (see sim.Config).
+	ActivityScale float64
+	InMarketShare float64
+}
+
+func defaultOptions() options {
+	return options{Accounts: 300, Days: 90, TrainSeed: 1, EvalSeed: 2, ModelSeed: 7, ActivityScale: 2, InMarketShare: 0.15}
+}
+
+func main() {
+	o := defaultOptions()
+	flag.IntVar(&o.Accounts, "accounts", o.Accounts, "accounts per world")
+	flag.IntVar(&o.Days, "days", o.Days, "simulated days per world")
+	flag.Uint64Var(&o.TrainSeed, "train-seed", o.TrainSeed, "seed of the training world")
+	flag.Uint64Var(&o.EvalSeed, "eval-seed", o.EvalSeed, "seed of the evaluation world (must differ from -train-seed)")
+	flag.Uint64Var(&o.ModelSeed, "model-seed", o.ModelSeed, "seed of the training/held-out split")
+	flag.IntVar(&o.Workers, "workers", 0, "accounts processed at once (0: one per core)")
+	flag.Float64Var(&o.ActivityScale, "activity-scale", o.ActivityScale, "multiplies every person's activity rate (0: the simulation's default)")
+	flag.Float64Var(&o.InMarketShare, "in-market-share", o.InMarketShare, "share of accounts truly in market (0: the simulation's default)")
+	flag.Parse()
+	if _, err := runWith(context.Background(), os.Stdout, o); err != nil {
+		fmt.Fprintln(os.Stderr, "option-c:", err)
+		os.Exit(1)
+	}
+}
+
+func run(w io.Writer) error {
+	_, err := runWith(context.Background(), w, defaultOptions())
+	return err
+}
+
+// figures are what the example measured.
+type figures struct {
+	Model      *qualify.Model
+	Thresholds simtrain.Thresholds
+	Backtest   qualify.BacktestTable
+	// A and C are the evaluation world's MQAs against its truth, per
+	// account, under option A and option C.
+	A, C analytics.Accuracy
+}
+
+const interest = "data-platform"
+
+func load(name string) (program.Definitions, error) {
+	return programfile.LoadFS(programs.FS, name)
+}
+
+func runWith(ctx context.Context, w io.Writer, o options) (*figures, error) {
+	if o.TrainSeed == o.EvalSeed {
+		return nil, fmt.Errorf("the evaluation seed must differ from the training seed (both %d)", o.TrainSeed)
+	}
+	defsA, err := load("option-a.yaml")
+	if err != nil {
+		return nil, err
+	}
+	progA, err := program.Compile(defsA, program.Options{})
+	if err != nil {
+		return nil, err
+	}
+	world := func(seed uint64) (*sim.World, error) {
+		return sim.New(sim.Config{Seed: seed, Accounts: o.Accounts, Days: o.Days, SolutionInterests: []string{interest},
+			ActivityScale: o.ActivityScale, InMarketShare: o.InMarketShare})
+	}
+
+	// 1. Train on the history of option A on the training world.
+	trainWorld, err := world(o.TrainSeed)
+	if err != nil {
+		return nil, err
+	}
+	hist, err := simtrain.Collect(ctx, trainWorld, simtrain.Config{Program: progA, Workers: o.Workers})
+	if err != nil {
+		return nil, fmt.Errorf("training world: %w", err)
+	}
+	examples := hist.Examples(simtrain.LabelBuying)
+	model, err := qualify.ModelTrainer{Seed: o.ModelSeed}.Train(examples)
+	if err != nil {
+		return nil, fmt.Errorf("training: %w", err)
+	}
+	model.Outcome = simtrain.LabelBuying.String()
+	fmt.Fprintf(w, "Readiness model trained on a simulated world (option C)\n\n")
+	wc := trainWorld.Config
+	fmt.Fprintf(w, "training world: seed %d, %d accounts, %d days, %d persons, in-market share %.2f, activity scale %.1f; program %s\n",
+		o.TrainSeed, len(trainWorld.Accounts), o.Days, len(trainWorld.Truth.Account), wc.InMarketShare, wc.ActivityScale, progA.Name)
+	fmt.Fprintf(w, "examples: %d snapshots (each group weekly from day 14, while it has no opportunity), %d with the outcome %q\n",
+		len(examples), countOutcome(examples), model.Outcome)
+	fmt.Fprintf(w, "model: L2 %.0f, split seed %d, hold-out %.0f%%, %d Newton steps\n\n",
+		model.Training.L2, model.Training.Seed, 100*model.Training.HoldOut, model.Training.Iterations)
+	fmt.Fprint(w, model.Evaluation.String())
+	fmt.Fprintln(w, "\nweights (per standard deviation):")
+	for _, t := range model.Terms {
+		name := t.Feature
+		if t.Category != "" {
+			name += "=" + t.Category
+		}
+		fmt.Fprintf(w, "  %-28s %+.2f\n", name, t.Weight)
+	}
+
+	grid := qualify.BacktestGrid{Completeness: []float64{0, 0.3, 0.6, 0.8, 1}, Score: []float64{50, 100, 150, 200, 300}}
+	bt, err := qualify.Backtest(examples, grid)
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(w, "\nthreshold backtest on the training history:\n%s", bt.String())
+
+	th, err := hist.MatchVolume(model, progA.Readiness)
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(w, "\nthresholds chosen on the training world: ready >= %.3f, nurture >= %.3f\n", th.Ready, th.Nurture)
+	fmt.Fprintf(w, "  (option A made %d of %d groups ready and %d ready or nurture at some snapshot; the model does the same)\n",
+		th.ReadyGroups, th.Groups, th.NurtureGroups)
+
+	// 2. Option C: the shipped option C program with the trained model.
+	defsC, err := load("option-c.yaml")
+	if err != nil {
+		return nil, err
+	}
+	defsC.Readiness.Model = model
+	defsC.Readiness.ReadyProbability, defsC.Readiness.NurtureProbability = th.Ready, th.Nurture
+	progC, err := program.Compile(defsC, program.Options{})
+	if err != nil {
+		return nil, err
+	}
+
+	// 3. Evaluate both on a world the model never saw.
+	type result struct {
+		name string
+		acc  analytics.Accuracy
+		mqa  analytics.Ratio
+	}
+	var results []result
+	for _, p := range []*program.Program{progA, progC} {
+		ew, err := world(o.EvalSeed)
+		if err != nil {
+			return nil, err
+		}
+		res, err := sim.Run(ctx, ew, sim.RunConfig{Program: p, Workers: o.Workers})
+		if err != nil {
+			return nil, fmt.Errorf("evaluation world, %s: %w", p.Name, err)
+		}
+		evs, err := res.Store.Events(ctx, &store.EventsParams{Tenant: "default", Limit: 1 << 40})
+		if err != nil {
+			return nil, err
+		}
+		rep, err := analytics.Compute(evs, mqaConfig, analytics.Period{To: res.End})
+		if err != nil {
+			return nil, fmt.Errorf("evaluation world, %s: KPIs: %w", p.Name, err)
+		}
+		tc := rep.CompareTruth(analytics.GroundTruth(ew.Truth.InMarket))
+		results = append(results, result{name: p.Name, acc: tc.Accounts, mqa: rep.MQA.Accounts})
+	}
+	fmt.Fprintf(w, "\nevaluation world: seed %d, %d accounts, %d days; MQA = readiness verdict \"ready\" at some time in the period\n", o.EvalSeed, o.Accounts, o.Days)
+	fmt.Fprintf(w, "%-10s %6s %6s %6s %6s %10s %8s\n", "program", "MQAs", "TP", "FP", "FN", "precision", "recall")
+	for _, r := range results {
+		fmt.Fprintf(w, "%-10s %6d %6d %6d %6d %9.1f%% %7.1f%%\n", r.name, r.acc.TruePositives+r.acc.FalsePositives,
+			r.acc.TruePositives, r.acc.FalsePositives, r.acc.FalseNegatives, 100*value(r.acc.Precision), 100*value(r.acc.Recall))
+	}
+	return &figures{Model: model, Thresholds: th, Backtest: bt, A: results[0].acc, C: results[1].acc}, nil
+}
+
+// mqaConfig counts as MQA a group whose readiness verdict became "ready".
+// Stages are not read: both programs use the default stage model, whose
+// Decision -> Sales Ready rule is option A's threshold, and option C's
+// journey sets the stage from the verdict anyway.
+var mqaConfig = analytics.Config{ReadyLevels: []string{string(qualify.ReadinessReady)}, SalesReadyStages: []string{noStage}}
+
+// noStage is a stage no program has: with it, no stage makes an MQA.
+const noStage = "(readiness decides, not stages)"
+
+func value(r analytics.Ratio) float64 {
+	if r.Value == nil {
+		return 0
+	}
+	return *r.Value
+}
+
+func countOutcome(ex []qualify.ReadinessExample) int {
+	n := 0
+	for _, e := range ex {
+		if e.Outcome {
+			n++
+		}
+	}
+	return n
+}
