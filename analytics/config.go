@@ -42,6 +42,10 @@ type Config struct {
 	ReadyLevels []string
 	// StagesOnly makes stages alone decide: readiness levels are not read.
 	StagesOnly bool
+	// ReadinessOnly makes readiness levels alone decide: stages are not
+	// read (to compare readiness strategies whose programs share a stage
+	// model). It cannot be combined with StagesOnly.
+	ReadinessOnly bool
 	// StageOrder orders the stage distribution; stages it does not list
 	// follow in alphabetical order. Zero: the default stage model's
 	// stages (Awareness, Consideration, Decision, Sales Ready, Closed Won,
@@ -82,6 +86,9 @@ func (c *Config) Validate() error {
 				ps.Addf(fmt.Sprintf("%s[%d]", l.path, i), "%q is listed twice", s)
 			}
 		}
+	}
+	if c.StagesOnly && c.ReadinessOnly {
+		ps.Addf("readinessOnly", "cannot be combined with stagesOnly")
 	}
 	if c.AlertResponseWindow < 0 {
 		ps.Addf("alertResponseWindow", "is negative (%s)", c.AlertResponseWindow)

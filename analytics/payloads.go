@@ -33,7 +33,7 @@ func (c *Collector) group(account b2b.AccountID, id, interest string, at time.Ti
 // setQualified re-evaluates whether the group is qualified (sales-ready
 // stage or ready level) and records the moment it becomes so.
 func (c *Collector) setQualified(g *group, at time.Time) {
-	q := contains(c.cfg.SalesReadyStages, g.stage) || !c.cfg.StagesOnly && contains(c.cfg.ReadyLevels, g.level)
+	q := !c.cfg.ReadinessOnly && contains(c.cfg.SalesReadyStages, g.stage) || !c.cfg.StagesOnly && contains(c.cfg.ReadyLevels, g.level)
 	if q && !g.qualified {
 		g.reaches = append(g.reaches, at)
 	}

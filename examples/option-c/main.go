@@ -225,10 +225,7 @@ func runWith(ctx context.Context, w io.Writer, o options) (*figures, error) {
 // Stages are not read: both programs use the default stage model, whose
 // Decision -> Sales Ready rule is option A's threshold, and option C's
 // journey sets the stage from the verdict anyway.
-var mqaConfig = analytics.Config{ReadyLevels: []string{string(qualify.ReadinessReady)}, SalesReadyStages: []string{noStage}}
-
-// noStage is a stage no program has: with it, no stage makes an MQA.
-const noStage = "(readiness decides, not stages)"
+var mqaConfig = analytics.Config{ReadyLevels: []string{string(qualify.ReadinessReady)}, ReadinessOnly: true}
 
 func value(r analytics.Ratio) float64 {
 	if r.Value == nil {
