@@ -10,6 +10,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/quorumhq/quorum/examples/internal/story"
 	"io"
 	"os"
 	"strings"
@@ -28,24 +29,24 @@ func main() {
 }
 
 func run(w io.Writer) error {
-	x, err := newWorld("option-b.yaml")
+	x, err := story.NewWorld("option-b.yaml")
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "Option B: %s on one account\n\n", x.eng.Program().Name)
+	fmt.Fprintf(w, "Option B: %s on one account\n\n", x.Eng.Program().Name)
 
-	rep, err := x.eng.Apply(x.ctx, engine.Batch{
+	rep, err := x.Eng.Apply(x.Ctx, engine.Batch{
 		Accounts: []identity.AccountRecord{
-			{Source: b2b.SourceSalesforce, Time: day0.Add(-24 * time.Hour), Account: b2b.Account{ID: "acme", Name: "Acme", Domains: []string{"acme.com"},
+			{Source: b2b.SourceSalesforce, Time: story.Day0.Add(-24 * time.Hour), Account: b2b.Account{ID: "acme", Name: "Acme", Domains: []string{"acme.com"},
 				Employees: 2000, Industry: "Software", Owner: "olivia@quorum.example", Territory: "NA"}},
 		},
 		Persons: []identity.PersonRecord{
-			contact("003CTO", "tom.becker@acme.com", "Tom", "Becker", "Chief Technology Officer", "acme"),
-			lead("L-1", "tom.becker@acme.com", "Tom", "Becker", "CTO", "Acme"),
-			lead("L-2", "carla.diaz@acme.com", "Carla", "Diaz", "Chief Financial Officer", "Acme"),
-			lead("L-3", "victor.kim@acme.com", "Victor", "Kim", "VP of Engineering", "Acme"),
-			lead("L-4", "sofia.lind@acme.com", "Sofia", "Lind", "Director of Security Engineering", "Acme"),
-			lead("L-5", "priya.shah@acme.com", "Priya", "Shah", "Data Engineering Manager", "Acme"),
+			story.Contact("003CTO", "tom.becker@acme.com", "Tom", "Becker", "Chief Technology Officer", "acme"),
+			story.Lead("L-1", "tom.becker@acme.com", "Tom", "Becker", "CTO", "Acme"),
+			story.Lead("L-2", "carla.diaz@acme.com", "Carla", "Diaz", "Chief Financial Officer", "Acme"),
+			story.Lead("L-3", "victor.kim@acme.com", "Victor", "Kim", "VP of Engineering", "Acme"),
+			story.Lead("L-4", "sofia.lind@acme.com", "Sofia", "Lind", "Director of Security Engineering", "Acme"),
+			story.Lead("L-5", "priya.shah@acme.com", "Priya", "Shah", "Data Engineering Manager", "Acme"),
 		},
 	})
 	if err != nil {
@@ -55,13 +56,13 @@ func run(w io.Writer) error {
 		return fmt.Errorf("records rejected: %v", rep.Rejected)
 	}
 	fmt.Fprintf(w, "Day 0: %d records applied (1 account; 6 person records, 5 persons: the CTO is a CRM contact and a marketing lead)\n", rep.Applied)
-	if err := x.learnNames("acme"); err != nil {
+	if err := x.LearnNames("acme"); err != nil {
 		return err
 	}
-	if err := x.decisions(w, "acme"); err != nil {
+	if err := x.Decisions(w, "acme"); err != nil {
 		return err
 	}
-	if err := x.deliver(w); err != nil {
+	if err := x.Deliver(w); err != nil {
 		return err
 	}
 
@@ -71,18 +72,18 @@ func run(w io.Writer) error {
 	dp := func(extra map[string]any) map[string]any { return with(extra, "solution", "data-platform") }
 	sec := func(extra map[string]any) map[string]any { return with(extra, "solution", "security-suite") }
 	plan := map[int][]b2b.Activity{
-		1: {act("a1", b2b.ActivityRequestDemo, "L-3", day(1).Add(time.Hour), dp(nil)),
-			act("a2", b2b.ActivityAttendEvent, "L-4", day(1).Add(2*time.Hour), sec(map[string]any{"event": "Webinar: audit-ready security"}))},
-		2: {act("a3", b2b.ActivityAttendEvent, "L-5", day(2).Add(5*time.Hour), dp(map[string]any{"event": "Webinar: Data Platform"})),
-			act("a4", b2b.ActivityFillOutForm, "L-2", day(2).Add(6*time.Hour), dp(map[string]any{"form": "ROI calculator"}))},
-		3: {act("a5", b2b.ActivityAttendEvent, "L-3", day(3).Add(time.Hour), dp(map[string]any{"event": "Data Platform roadmap"})),
-			act("a6", b2b.ActivityFillOutForm, "L-5", day(3).Add(3*time.Hour), dp(map[string]any{"form": "Data Platform trial"}))},
+		1: {story.Act("a1", b2b.ActivityRequestDemo, "L-3", story.Day(1).Add(time.Hour), dp(nil)),
+			story.Act("a2", b2b.ActivityAttendEvent, "L-4", story.Day(1).Add(2*time.Hour), sec(map[string]any{"event": "Webinar: audit-ready security"}))},
+		2: {story.Act("a3", b2b.ActivityAttendEvent, "L-5", story.Day(2).Add(5*time.Hour), dp(map[string]any{"event": "Webinar: Data Platform"})),
+			story.Act("a4", b2b.ActivityFillOutForm, "L-2", story.Day(2).Add(6*time.Hour), dp(map[string]any{"form": "ROI calculator"}))},
+		3: {story.Act("a5", b2b.ActivityAttendEvent, "L-3", story.Day(3).Add(time.Hour), dp(map[string]any{"event": "Data Platform roadmap"})),
+			story.Act("a6", b2b.ActivityFillOutForm, "L-5", story.Day(3).Add(3*time.Hour), dp(map[string]any{"form": "Data Platform trial"}))},
 	}
 	for d := 1; d <= 9; d++ {
-		x.clk.Set(day(d).Add(8 * time.Hour))
-		fmt.Fprintf(w, "\nDay %d (%s)\n", d, day(d).Format("Mon 2 Jan"))
+		x.Clk.Set(story.Day(d).Add(8 * time.Hour))
+		fmt.Fprintf(w, "\nDay %d (%s)\n", d, story.Day(d).Format("Mon 2 Jan"))
 		if acts := plan[d]; len(acts) > 0 {
-			rep, err := x.eng.Ingest(x.ctx, acts...)
+			rep, err := x.Eng.Ingest(x.Ctx, acts...)
 			if err != nil {
 				return err
 			}
@@ -90,26 +91,26 @@ func run(w io.Writer) error {
 				return fmt.Errorf("day %d: activities rejected: %v", d, rep.Rejected)
 			}
 			for _, a := range acts {
-				fmt.Fprintf(w, "  activity: %s %s%s, about %s\n", x.name(a.Person), a.Type, attrs(a.Attributes), a.Attributes["solution"])
+				fmt.Fprintf(w, "  activity: %s %s%s, about %s\n", x.Name(a.Person), a.Type, story.Attrs(a.Attributes), a.Attributes["solution"])
 			}
 		}
-		if _, err := x.eng.Advance(x.ctx, x.clk.Now()); err != nil {
+		if _, err := x.Eng.Advance(x.Ctx, x.Clk.Now()); err != nil {
 			return err
 		}
-		if err := x.decisions(w, "acme"); err != nil {
+		if err := x.Decisions(w, "acme"); err != nil {
 			return err
 		}
-		if err := x.deliver(w); err != nil {
+		if err := x.Deliver(w); err != nil {
 			return err
 		}
 	}
 
 	fmt.Fprintln(w, "\nWhere Acme stands on day 9: two groups, each with its own score and stage")
-	if err := x.printGroups(w, "acme"); err != nil {
+	if err := x.PrintGroups(w, "acme"); err != nil {
 		return err
 	}
 	fmt.Fprintln(w, "\nEmails per person (the shared cap allows 2 marketing emails in any 7 days):")
-	return x.perPerson(w)
+	return perPerson(x, w)
 }
 
 func with(m map[string]any, k string, v any) map[string]any {
@@ -121,10 +122,10 @@ func with(m map[string]any, k string, v any) map[string]any {
 }
 
 // perPerson lists, per recipient, the emails delivered and when.
-func (x *world) perPerson(w io.Writer) error {
+func perPerson(x *story.World, w io.Writer) error {
 	var order []b2b.PersonID
 	byPerson := map[b2b.PersonID][]string{}
-	for _, m := range x.rec.Sent() {
+	for _, m := range x.Rec.Sent() {
 		if m.Person == "" {
 			continue
 		}
@@ -134,7 +135,7 @@ func (x *world) perPerson(w io.Writer) error {
 		byPerson[m.Person] = append(byPerson[m.Person], fmt.Sprintf("%s (%s)", m.Template, m.Tags["journey"]))
 	}
 	for _, p := range order {
-		fmt.Fprintf(w, "  %-12s %d: %s\n", x.name(p)+":", len(byPerson[p]), strings.Join(byPerson[p], ", "))
+		fmt.Fprintf(w, "  %-12s %d: %s\n", x.Name(p)+":", len(byPerson[p]), strings.Join(byPerson[p], ", "))
 	}
 	return nil
 }

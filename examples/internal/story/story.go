@@ -1,4 +1,7 @@
-package main
+// Package story is what the option A and option B examples share: an
+// engine on the memory store with a manual clock and a recording sender,
+// record builders, and the printing of groups, decisions and deliveries.
+package story
 
 import (
 	"context"
@@ -21,25 +24,28 @@ import (
 	"github.com/quorumhq/quorum/store/memory"
 )
 
-// day0 is Monday 2 March 2026, 09:00 UTC.
-var day0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+// Day0 is Monday 2 March 2026, 09:00 UTC.
+var Day0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 
-func day(n int) time.Time { return day0.AddDate(0, 0, n) }
+// Day is the time n days after Day0.
+func Day(n int) time.Time { return Day0.AddDate(0, 0, n) }
 
-// world is an engine with its clock and a dispatcher that delivers to a
+// World is an engine with its clock and a dispatcher that delivers to a
 // recorder, and what of it was printed already.
-type world struct {
-	ctx   context.Context
-	clk   *clock.Manual
-	eng   *engine.Engine
-	rec   *channeltest.Recorder
+type World struct {
+	Ctx   context.Context
+	Clk   *clock.Manual
+	Eng   *engine.Engine
+	Rec   *channeltest.Recorder
 	disp  *channel.Dispatcher
 	sent  int   // messages of rec already printed
 	seq   int64 // events already printed
-	names map[b2b.PersonID]string
+	Names map[b2b.PersonID]string
 }
 
-func newWorld(file string) (*world, error) {
+// NewWorld compiles an example program file of examples/programs and
+// returns an engine running it.
+func NewWorld(file string) (*World, error) {
 	defs, err := programfile.LoadFS(programs.FS, file)
 	if err != nil {
 		return nil, err
@@ -48,7 +54,7 @@ func newWorld(file string) (*world, error) {
 	if err != nil {
 		return nil, err
 	}
-	clk := clock.NewManual(day0)
+	clk := clock.NewManual(Day0)
 	eng, err := engine.New(engine.Config{Store: memory.New(), Program: prog, Clock: clk, Workers: 1})
 	if err != nil {
 		return nil, err
@@ -60,39 +66,43 @@ func newWorld(file string) (*world, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &world{ctx: context.Background(), clk: clk, eng: eng, rec: rec, disp: disp, names: map[b2b.PersonID]string{}}, nil
+	return &World{Ctx: context.Background(), Clk: clk, Eng: eng, Rec: rec, disp: disp, Names: map[b2b.PersonID]string{}}, nil
 }
 
-func lead(id, email, first, last, title, company string) identity.PersonRecord {
-	return identity.PersonRecord{Source: b2b.SourceMarketo, RecordID: id, Time: day0.Add(-time.Hour),
+// Lead is a marketing-automation lead record.
+func Lead(id, email, first, last, title, company string) identity.PersonRecord {
+	return identity.PersonRecord{Source: b2b.SourceMarketo, RecordID: id, Time: Day0.Add(-time.Hour),
 		Person: b2b.Person{Email: email, FirstName: first, LastName: last, Title: title, Company: company,
-			Consent: map[b2b.Channel]b2b.Consent{b2b.ChannelEmail: {Status: b2b.ConsentOptIn, Source: b2b.SourceMarketo, At: day0.AddDate(0, -1, 0)}}}}
+			Consent: map[b2b.Channel]b2b.Consent{b2b.ChannelEmail: {Status: b2b.ConsentOptIn, Source: b2b.SourceMarketo, At: Day0.AddDate(0, -1, 0)}}}}
 }
 
-func contact(id, email, first, last, title string, account b2b.AccountID) identity.PersonRecord {
-	return identity.PersonRecord{Source: b2b.SourceSalesforce, RecordID: id, Time: day0.Add(-2 * time.Hour),
+// Contact is a CRM contact record of an account.
+func Contact(id, email, first, last, title string, account b2b.AccountID) identity.PersonRecord {
+	return identity.PersonRecord{Source: b2b.SourceSalesforce, RecordID: id, Time: Day0.Add(-2 * time.Hour),
 		Person: b2b.Person{Email: email, FirstName: first, LastName: last, Title: title, AccountID: account}}
 }
 
-func act(id string, typ b2b.ActivityType, person string, at time.Time, attrs map[string]any) b2b.Activity {
+// Act is a marketing-automation activity of a lead.
+func Act(id string, typ b2b.ActivityType, person string, at time.Time, attrs map[string]any) b2b.Activity {
 	return b2b.Activity{ID: b2b.ActivityID(id), Type: typ, Person: b2b.PersonID(person), Source: b2b.SourceMarketo, Time: at, Attributes: attrs}
 }
 
 // name returns a person's name for a record or golden ID.
-func (x *world) name(id b2b.PersonID) string {
-	if n, ok := x.names[id]; ok {
+func (x *World) Name(id b2b.PersonID) string {
+	if n, ok := x.Names[id]; ok {
 		return n
 	}
 	// A golden ID names its first record: "marketo:L-5".
 	if _, rec, ok := strings.Cut(string(id), ":"); ok {
-		if n, ok := x.names[b2b.PersonID(rec)]; ok {
+		if n, ok := x.Names[b2b.PersonID(rec)]; ok {
 			return n
 		}
 	}
 	return string(id)
 }
 
-func attrs(m map[string]any) string {
+// Attrs renders activity attributes for printing.
+func Attrs(m map[string]any) string {
 	for _, k := range []string{"event", "form", "url", "moment"} {
 		if v, ok := m[k]; ok {
 			return fmt.Sprintf(" (%v)", v)
@@ -103,18 +113,18 @@ func attrs(m map[string]any) string {
 
 // printGroups prints the account's buying groups: members with the rule
 // behind each role, completeness, missing roles, score, stage, readiness.
-func (x *world) printGroups(w io.Writer, id b2b.AccountID) error {
-	if err := x.learnNames(id); err != nil {
+func (x *World) PrintGroups(w io.Writer, id b2b.AccountID) error {
+	if err := x.LearnNames(id); err != nil {
 		return err
 	}
-	v, err := x.eng.Account(x.ctx, id, x.clk.Now())
+	v, err := x.Eng.Account(x.Ctx, id, x.Clk.Now())
 	if err != nil {
 		return err
 	}
 	for _, g := range v.Groups {
 		fmt.Fprintf(w, "  Buying group %q (stage %s)\n", g.Name, g.Group.Stage)
 		for _, m := range g.Group.Members {
-			fmt.Fprintf(w, "    %-12s %s\n", x.name(m.Person)+":", m.Explain())
+			fmt.Fprintf(w, "    %-12s %s\n", x.Name(m.Person)+":", m.Explain())
 		}
 		missing := []string{}
 		for _, m := range g.MissingRoles {
@@ -124,7 +134,7 @@ func (x *world) printGroups(w io.Writer, id b2b.AccountID) error {
 		fmt.Fprintf(w, "    score %.0f (velocity %+.0f in 14 days)\n", g.Score.Score, g.Velocity)
 		for _, p := range g.Score.Parts {
 			if p.Score > 0 {
-				fmt.Fprintf(w, "      %s %.1f\n", x.name(p.Person), p.Score)
+				fmt.Fprintf(w, "      %s %.1f\n", x.Name(p.Person), p.Score)
 			}
 		}
 		if g.Readiness != nil {
@@ -143,20 +153,20 @@ func (x *world) printGroups(w io.Writer, id b2b.AccountID) error {
 
 // learnNames remembers the names of the account's persons, by golden and
 // by record ID, to print them.
-func (x *world) learnNames(id b2b.AccountID) error {
-	v, err := x.eng.Account(x.ctx, id, x.clk.Now())
+func (x *World) LearnNames(id b2b.AccountID) error {
+	v, err := x.Eng.Account(x.Ctx, id, x.Clk.Now())
 	if err != nil {
 		return err
 	}
 	for _, p := range v.Persons {
 		n := strings.TrimSpace(p.Person.FirstName + " " + p.Person.LastName)
-		x.names[p.Person.ID] = n
-		gp, err := x.eng.Identity(p.Person.ID)
+		x.Names[p.Person.ID] = n
+		gp, err := x.Eng.Identity(p.Person.ID)
 		if err != nil {
 			return err
 		}
 		for _, r := range gp.Records {
-			x.names[b2b.PersonID(r.RecordID)] = n
+			x.Names[b2b.PersonID(r.RecordID)] = n
 		}
 	}
 	return nil
@@ -169,12 +179,12 @@ func orNone(s []string) string {
 	return strings.Join(s, ", ")
 }
 
-func dayOf(t time.Time) int { return int(t.Sub(day0.Truncate(24*time.Hour)).Hours() / 24) }
+func dayOf(t time.Time) int { return int(t.Sub(Day0.Truncate(24*time.Hour)).Hours() / 24) }
 
 // decisions prints the journey decisions and readiness changes logged
 // since the last call, each with its reason.
-func (x *world) decisions(w io.Writer, id b2b.AccountID) error {
-	evs, err := x.eng.Events(x.ctx, id, x.seq, 0)
+func (x *World) Decisions(w io.Writer, id b2b.AccountID) error {
+	evs, err := x.Eng.Events(x.Ctx, id, x.seq, 0)
 	if err != nil {
 		return err
 	}
@@ -209,7 +219,7 @@ func (x *world) decisions(w io.Writer, id b2b.AccountID) error {
 			if err := json.Unmarshal(e.Data, &r); err != nil {
 				return err
 			}
-			fmt.Fprintf(w, "  new member: %s as %s: %s\n", x.name(r.Person), r.Role, r.Reason)
+			fmt.Fprintf(w, "  new member: %s as %s: %s\n", x.Name(r.Person), r.Role, r.Reason)
 		case e.Type == "buyinggroup.stage_changed":
 			var r struct{ From, To, Reason string }
 			if err := json.Unmarshal(e.Data, &r); err != nil {
@@ -228,9 +238,9 @@ func (x *world) decisions(w io.Writer, id b2b.AccountID) error {
 }
 
 // deliver dispatches the outbox and prints what was sent.
-func (x *world) deliver(w io.Writer) error {
+func (x *World) Deliver(w io.Writer) error {
 	for {
-		r, err := x.disp.Dispatch(x.ctx)
+		r, err := x.disp.Dispatch(x.Ctx)
 		if err != nil {
 			return err
 		}
@@ -238,11 +248,11 @@ func (x *world) deliver(w io.Writer) error {
 			break
 		}
 	}
-	sent := x.rec.Sent()
+	sent := x.Rec.Sent()
 	for _, m := range sent[x.sent:] {
 		to := m.To
 		if m.Person != "" {
-			to = x.name(m.Person) + " <" + m.To + ">"
+			to = x.Name(m.Person) + " <" + m.To + ">"
 		}
 		fmt.Fprintf(w, "  sent %s to %s: %q\n", m.Channel, to, m.Subject)
 		if m.Channel == channel.ChannelSalesAlert {
