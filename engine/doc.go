@@ -78,6 +78,13 @@
 //
 // package analytics computes the KPIs from this log.
 //
+// # The acceptance scenarios
+//
+// The scenarios S1 to S9 (qualification, pipeline acceleration,
+// completeness campaign, shared contacts, cross-sell, stalled deals, the
+// sales view, multi-region accounts, bad input) run end to end through this
+// package's API in examples/scenarios, each on its program file.
+//
 // # Limits
 //
 // The identity graph lives in the engine's process (accounts, their

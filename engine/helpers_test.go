@@ -9,10 +9,14 @@ import (
 
 	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/buyinggroup"
+	"github.com/quorumhq/quorum/channel"
 	"github.com/quorumhq/quorum/clock"
 	"github.com/quorumhq/quorum/engine"
 	"github.com/quorumhq/quorum/identity"
+	"github.com/quorumhq/quorum/journey"
 	"github.com/quorumhq/quorum/program"
+	"github.com/quorumhq/quorum/rules"
+	"github.com/quorumhq/quorum/scoring"
 	"github.com/quorumhq/quorum/store"
 	"github.com/quorumhq/quorum/store/memory"
 )
@@ -74,33 +78,86 @@ func activity(id string, typ b2b.ActivityType, person string, at time.Time, attr
 	return b2b.Activity{ID: b2b.ActivityID(id), Type: typ, Person: b2b.PersonID(person), Source: b2b.SourceMarketo, Time: at, Attributes: attrs}
 }
 
-func (b *bundle) view(t *testing.T, id b2b.AccountID) engine.AccountView {
-	t.Helper()
-	v, err := b.eng.Account(b.ctx, id, b.clock.Now())
-	require.NoError(t, err)
-	return v
-}
 
-func groupOf(t *testing.T, v engine.AccountView, interest string) engine.GroupView {
-	t.Helper()
-	for _, g := range v.Groups {
-		if g.Group.Interest == interest {
-			return g
+
+
+// pipelineProgram is option A with the pipeline-acceleration journey of
+// scenario S2, a scoring model in which a demo request and a webinar weigh
+// a lot, and a stage model in which only the journey makes a group Sales
+// Ready.
+func pipelineProgram() program.Definitions {
+	defs := dataPlatform()
+	sm := buyinggroup.DefaultStageModel()
+	sm.ID = "journey-ready"
+	for i, tr := range sm.Transitions {
+		if tr.To == buyinggroup.StageSalesReady {
+			sm.Transitions[i].When = rules.Rule{}
 		}
 	}
-	t.Fatalf("account %s has no %s group", v.Account.ID, interest)
-	return engine.GroupView{}
+	defs.StageModels = []buyinggroup.StageModel{sm}
+	defs.Interests[0].StageModel = sm.ID
+	defs.Scoring = []scoring.Model{{Name: "engagement", HalfLife: 30 * 24 * time.Hour, Rules: []scoring.Rule{
+		{Name: "requested demo", Types: []string{b2b.ActivityRequestDemo}, Points: 100},
+		{Name: "demo form", Types: []string{b2b.ActivityFillOutForm}, Points: 100, When: `attr(activity.attributes, "form", "") == "Demo Request"`},
+		{Name: "attended webinar", Types: []string{b2b.ActivityAttendEvent}, Points: 60},
+		{Name: "opened email", Types: []string{b2b.ActivityOpenEmail}, Points: 1},
+	}}}
+	defs.Templates = channel.TemplateSet{Emails: []channel.EmailTemplate{
+		{Name: "intro", Marketing: true, Subject: "{{.Interest.Name}} for {{.Account.Name}}",
+			HTML: `<p>Hi {{.Person.FirstName | default "there"}}, meet {{.Interest.Name}}.</p><a href="{{.UnsubscribeURL}}">unsubscribe</a>`,
+			Text: "Hi {{.Person.FirstName | default \"there\"}}, meet {{.Interest.Name}}. Unsubscribe: {{.UnsubscribeURL}}"},
+		{Name: "nurture", Marketing: true, Subject: "How teams like {{.Account.Name}} use {{.Interest.Name}}",
+			HTML: `<p>A case study for you.</p><a href="{{.UnsubscribeURL}}">unsubscribe</a>`,
+			Text: "A case study for you. Unsubscribe: {{.UnsubscribeURL}}"},
+	}}
+	defs.Routing = channel.Routing{FallbackQueue: "sales-queue@quorum.example"}
+	defs.Journeys = []journey.Journey{{
+		ID: "pipeline-acceleration", Name: "Pipeline acceleration",
+		Triggers: []journey.Trigger{{Type: journey.TriggerGroupCreated, SolutionInterest: "data-platform"}},
+		Nodes: []journey.Node{
+			{ID: "intro", Kind: journey.KindAction, Action: &journey.Action{Type: journey.ActionEmail, Template: "intro", Next: "wait-5d"}},
+			{ID: "wait-5d", Kind: journey.KindWait, Wait: &journey.Wait{For: journey.Days(5), Next: "ready?"}},
+			{ID: "ready?", Kind: journey.KindSplit, Split: &journey.Split{
+				Paths: []journey.Path{{Name: "engaged", When: "group.completeness >= 0.6 && group.score >= 150", Next: "alert"}},
+				Else:  "nurture",
+			}},
+			{ID: "alert", Kind: journey.KindAction, Action: &journey.Action{Type: journey.ActionSalesAlert, Template: program.AlertTemplate, Next: "sales-ready"}},
+			{ID: "sales-ready", Kind: journey.KindAction, Action: &journey.Action{Type: journey.ActionChangeStage, Stage: buyinggroup.StageSalesReady, Next: "alerted"}},
+			{ID: "alerted", Kind: journey.KindEnd, End: &journey.End{Outcome: "sales ready"}},
+			{ID: "nurture", Kind: journey.KindAction, Limit: &journey.VisitLimit{Max: 3, Then: "not-engaged"},
+				Action: &journey.Action{Type: journey.ActionEmail, Template: "nurture", Recipients: &journey.Recipients{When: "score < 20"}, Next: "wait-7d"}},
+			{ID: "wait-7d", Kind: journey.KindWait, Wait: &journey.Wait{For: journey.Days(7), Next: "ready?"}},
+			{ID: "not-engaged", Kind: journey.KindEnd, End: &journey.End{Outcome: "not engaged"}},
+		},
+	}}
+	return defs
 }
 
-// rolesOf maps each member's name to their roles.
-func rolesOf(v engine.AccountView, g engine.GroupView) map[string][]string {
-	names := map[b2b.PersonID]string{}
-	for _, p := range v.Persons {
-		names[p.Person.ID] = p.Person.Title
-	}
-	out := map[string][]string{}
-	for _, m := range g.Group.Members {
-		out[names[m.Person]] = append(out[names[m.Person]], m.Role)
+// setupAcme loads Acme and its committee of scenario S1.
+func setupAcme(t *testing.T, b *bundle) {
+	t.Helper()
+	rep, err := b.eng.Apply(b.ctx, engine.Batch{Accounts: []identity.AccountRecord{acmeRecord()}, Persons: []identity.PersonRecord{
+		contact("003CFO", "carla.cfo@acme.com", "Carla", "Diaz", "Chief Financial Officer", "acme"),
+		lead("L-1", "carla.cfo@acme.com", "Carla", "Diaz", "CFO", "Acme"),
+		lead("L-2", "victor@acme.com", "Victor", "Kim", "VP of Engineering", "Acme"),
+		lead("L-3", "dev@acme.com", "Dev", "Patel", "Sr. Data Engineer", "Acme"),
+		lead("L-4", "maya@acme.com", "Maya", "Rossi", "Marketing Coordinator", "Acme"),
+		lead("L-5", "sam.jones@gmail.com", "Sam", "Jones", "Analyst", "ACME Inc."),
+	}})
+	require.NoError(t, err)
+	require.Empty(t, rep.Rejected)
+}
+
+// claimAll claims every due outbox message and marks it delivered.
+func claimAll(t *testing.T, b *bundle, now time.Time) []channel.Message {
+	t.Helper()
+	got, err := b.eng.Outbox().Claim(b.ctx, channel.ClaimParams{Now: now, Limit: 1000, Lease: time.Minute})
+	require.NoError(t, err)
+	var out []channel.Message
+	for _, en := range got {
+		out = append(out, en.Message)
+		require.NoError(t, b.eng.Outbox().Record(b.ctx, channel.RecordParams{ID: en.ID, Attempt: en.Attempts, Now: now,
+			Status: channel.StatusDelivered, Receipt: channel.Receipt{ProviderID: "test-" + en.ID, At: now}}))
 	}
 	return out
 }
