@@ -78,9 +78,6 @@ func activity(id string, typ b2b.ActivityType, person string, at time.Time, attr
 	return b2b.Activity{ID: b2b.ActivityID(id), Type: typ, Person: b2b.PersonID(person), Source: b2b.SourceMarketo, Time: at, Attributes: attrs}
 }
 
-
-
-
 // pipelineProgram is option A with the pipeline-acceleration journey of
 // scenario S2, a scoring model in which a demo request and a webinar weigh
 // a lot, and a stage model in which only the journey makes a group Sales
