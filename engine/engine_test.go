@@ -1,8 +1,12 @@
 package engine_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -170,4 +174,34 @@ func TestDispatchEndToEnd(t *testing.T) {
 		}
 	}
 	require.Equal(t, 3, delivered)
+}
+
+// TestStructuredLogs checks the engine's log records and their stable keys.
+func TestStructuredLogs(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	b := setup(t, dataPlatform(), func(c *engine.Config) { c.Logger = logger })
+	setupAcme(t, b)
+	_, err := b.eng.Ingest(b.ctx, activity("x", b2b.ActivityOpenEmail, "L-nobody", day0, nil))
+	require.NoError(t, err)
+	var rejected, committed bool
+	for _, line := range strings.Split(strings.TrimSpace(buf.String()), "\n") {
+		var rec map[string]any
+		require.NoError(t, json.Unmarshal([]byte(line), &rec))
+		switch rec["msg"] {
+		case "input rejected":
+			rejected = true
+			require.Equal(t, "unknown_person", rec["reason"])
+			require.Equal(t, "activity", rec["kind"])
+			require.Equal(t, "x", rec["activity"])
+		case "account committed":
+			committed = true
+			require.Equal(t, "acme", rec["account"])
+			require.Contains(t, rec, "version")
+			require.Contains(t, rec, "steps")
+		}
+	}
+	require.True(t, rejected)
+	require.True(t, committed)
 }

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"maps"
 	"slices"
 	"strings"
@@ -178,6 +179,14 @@ func (e *Engine) Ingest(ctx context.Context, acts ...b2b.Activity) (Report, erro
 func (e *Engine) reject(rep *Report, r Rejection) {
 	rep.Rejected = append(rep.Rejected, r)
 	e.counters.reject(r.Reason, 1)
+	e.logRejection(r)
+}
+
+// logRejection records a refused input at Info level with stable keys.
+func (e *Engine) logRejection(r Rejection) {
+	e.cfg.Logger.LogAttrs(context.Background(), slog.LevelInfo, "input rejected",
+		slog.String("kind", r.Kind), slog.Int("index", r.Index), slog.String("activity", string(r.Activity)),
+		slog.String("account", string(r.Account)), slog.String("reason", r.Reason), slog.String("detail", r.Detail))
 }
 
 func (e *Engine) applyAccounts(works map[b2b.AccountID]*work, recs []identity.AccountRecord, rep *Report) {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"time"
 
@@ -87,6 +88,7 @@ func (e *Engine) process(ctx context.Context, id b2b.AccountID, w *work, now tim
 			e.counters.duplicates.Add(int64(out.duplicates))
 			for _, r := range out.rejected {
 				e.counters.reject(r.Reason, 1)
+				e.logRejection(r)
 			}
 			return out, nil
 		}
@@ -100,6 +102,8 @@ func (e *Engine) process(ctx context.Context, id b2b.AccountID, w *work, now tim
 		})
 		if errors.Is(err, store.ErrConflict) {
 			e.counters.conflicts.Add(1)
+			e.cfg.Logger.LogAttrs(ctx, slog.LevelDebug, "version conflict, retrying",
+				slog.String("account", string(id)), slog.Int("attempt", attempt+1))
 			continue
 		}
 		if err != nil {
@@ -107,11 +111,18 @@ func (e *Engine) process(ctx context.Context, id b2b.AccountID, w *work, now tim
 		}
 		e.putCached(id, version, st)
 		e.counters.commits.Add(1)
+		if e.cfg.Logger.Enabled(ctx, slog.LevelDebug) {
+			e.cfg.Logger.LogAttrs(ctx, slog.LevelDebug, "account committed",
+				slog.String("account", string(id)), slog.Int64("version", version),
+				slog.Int("applied", out.applied), slog.Int("duplicates", out.duplicates), slog.Int("rejected", len(out.rejected)),
+				slog.Int("steps", out.steps), slog.Int("outbox", len(ps.outbox)), slog.Int("events", len(ps.events)))
+		}
 		e.counters.ingested.Add(int64(out.applied))
 		e.counters.duplicates.Add(int64(out.duplicates))
 		e.counters.steps.Add(int64(out.steps))
 		for _, r := range out.rejected {
 			e.counters.reject(r.Reason, 1)
+			e.logRejection(r)
 		}
 		for _, o := range ps.outbox {
 			e.counters.message(o.Channel, 1)
