@@ -7,7 +7,10 @@
 //   - A [SolutionInterest] is something sold to a committee: a product, a
 //     solution category or a use case (the granularity is yours). It names
 //     a role template, a stage model, the CRM product it maps to, and an
-//     optional applicability rule over the account.
+//     optional applicability rule over the account, its CRM opportunities
+//     and the audiences it is in (account.employees >= 500,
+//     any(opportunities, .status == "won") for a cross-sell,
+//     "enterprise ICP" in audiences).
 //   - A [RoleTemplate] lists the roles of the committee. Each [Role] has a
 //     qualification rule (a boolean expression over person and account,
 //     see [RoleEnv]), is required or optional, has MinMembers and

@@ -15,7 +15,10 @@ type AccountEnv struct {
 	// Opportunities are the account's CRM deals, for cross-sell rules:
 	// any(opportunities, .solutionInterest == "data-platform" && .status == "won").
 	Opportunities []b2b.Opportunity `expr:"opportunities"`
-	Now           time.Time         `expr:"now"`
+	// Audiences are the audiences the account is in, by name:
+	// "enterprise ICP" in audiences.
+	Audiences []string  `expr:"audiences"`
+	Now       time.Time `expr:"now"`
 }
 
 // A SolutionInterest is something sold to a buying committee: a product, a

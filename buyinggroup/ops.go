@@ -63,17 +63,18 @@ func (c *Catalog) Applies(interest string, account *b2b.Account, now time.Time) 
 
 // AppliesTo reports whether the interest applies to an account.
 func (i *Interest) AppliesTo(account *b2b.Account, now time.Time) (bool, error) {
-	return i.AppliesWith(account, nil, now)
+	return i.AppliesIn(&AccountEnv{Account: *account, Now: now})
 }
 
-// AppliesWith reports whether the interest applies to an account with its
-// CRM opportunities (a cross-sell interest may apply once another deal is
-// won).
-func (i *Interest) AppliesWith(account *b2b.Account, opps []b2b.Opportunity, now time.Time) (bool, error) {
+// AppliesIn reports whether the interest applies to an account described
+// in full: with its CRM opportunities (a cross-sell interest may apply once
+// another deal is won) and the audiences it is in (an interest may apply to
+// an ideal-customer-profile audience).
+func (i *Interest) AppliesIn(env *AccountEnv) (bool, error) {
 	if i.applies == nil {
 		return true, nil
 	}
-	return i.applies.Eval(&AccountEnv{Account: *account, Opportunities: opps, Now: now})
+	return i.applies.Eval(env)
 }
 
 // MatchesOpportunity reports whether a CRM opportunity is for this

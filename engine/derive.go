@@ -22,7 +22,10 @@ func (ps *pass) qualify() {
 	st := ps.st
 	ev := ps.e.evaluator(ps.p)
 	defer ps.e.releaseEvaluator(ps.p, ev)
-	res, err := ev.Account(qualify.AccountInput{Account: st.Account, Persons: st.personList(), Groups: st.Groups, Opportunities: st.Opportunities}, ps.now)
+	// Audiences are those of the last evaluation: audiences read the
+	// groups, so they are evaluated after qualification.
+	res, err := ev.Account(qualify.AccountInput{Account: st.Account, Persons: st.personList(), Groups: st.Groups,
+		Opportunities: st.Opportunities, Audiences: st.Audiences.Names()}, ps.now)
 	if err != nil {
 		ps.fail(fmt.Errorf("qualify: %w", err))
 		return
@@ -231,6 +234,9 @@ func (ps *pass) audiences() {
 		ps.log("audience.rule_error", "", ps.now, map[string]string{"error": err.Error()})
 	}
 	st.Audiences = res.Membership
+	if len(res.Events) > 0 {
+		st.Requalify = true
+	}
 	for _, ev := range res.Events {
 		ps.log("audience."+string(ev.Kind), "", ev.At, ev)
 		typ := journey.EventAudienceEntered

@@ -13,6 +13,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/quorumhq/quorum/audience"
 	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/channel"
 	"github.com/quorumhq/quorum/channel/channeltest"
@@ -20,6 +21,7 @@ import (
 	"github.com/quorumhq/quorum/engine"
 	"github.com/quorumhq/quorum/identity"
 	"github.com/quorumhq/quorum/program"
+	"github.com/quorumhq/quorum/rules"
 	"github.com/quorumhq/quorum/sim"
 	"github.com/quorumhq/quorum/store"
 	"github.com/quorumhq/quorum/store/memory"
@@ -204,4 +206,28 @@ func TestStructuredLogs(t *testing.T) {
 	}
 	require.True(t, rejected)
 	require.True(t, committed)
+}
+
+// TestInterestAppliesToAnAudience: an interest whose applicability rule
+// reads the account's audiences gets its group once the account is in the
+// audience.
+func TestInterestAppliesToAnAudience(t *testing.T) {
+	t.Parallel()
+	defs := dataPlatform()
+	defs.Interests[0].Applies = rules.Rule{Name: "ideal customers", Source: `"enterprise ICP" in audiences`}
+	defs.Audiences = []audience.Audience{{Name: "enterprise ICP", Rule: `account.employees >= 1000`}}
+	b := setup(t, defs)
+	small := acmeRecord()
+	small.Account.ID, small.Account.Name, small.Account.Domains, small.Account.Employees = "tiny", "Tiny", []string{"tiny.com"}, 20
+	_, err := b.eng.UpsertAccounts(b.ctx, acmeRecord(), small)
+	require.NoError(t, err)
+	_, err = b.eng.Advance(b.ctx, day0)
+	require.NoError(t, err)
+	acme, err := b.eng.Account(b.ctx, "acme", day0)
+	require.NoError(t, err)
+	require.Equal(t, []string{"enterprise ICP"}, acme.Audiences)
+	require.Len(t, acme.Groups, 1, "the interest applies to accounts of the audience")
+	tiny, err := b.eng.Account(b.ctx, "tiny", day0)
+	require.NoError(t, err)
+	require.Empty(t, tiny.Groups)
 }

@@ -184,8 +184,9 @@ func (ps *pass) run(w *work) outcome {
 	var out outcome
 	st := ps.st
 	st.Program = ps.p.Version
-	if len(st.Groups) == 0 && st.Revision == 0 {
+	if len(st.Groups) == 0 && st.Revision == 0 || st.Requalify {
 		ps.requalify = true
+		st.Requalify = false
 	}
 	if w.account != nil {
 		a := *w.account
@@ -408,6 +409,9 @@ func reasonOf(err error) string {
 // due is when the account next needs Advance: its journeys' next due time
 // or its next refresh, whichever comes first.
 func (ps *pass) due() time.Time {
+	if ps.st.Requalify {
+		return ps.now // qualify again at the next Advance
+	}
 	refresh := ps.st.Refreshed.Add(ps.e.cfg.RefreshInterval)
 	if d := ps.journey.Due; !d.IsZero() && d.Before(refresh) {
 		return d

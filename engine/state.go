@@ -53,6 +53,9 @@ type accountState struct {
 	Journeys   journey.State            `json:"journeys"`
 	Lists      []string                 `json:"lists,omitempty"`
 	Attributes map[string]string        `json:"attributes,omitempty"`
+	// Requalify asks the next pass to qualify the account again: its
+	// audiences changed, and interests' applicability rules may read them.
+	Requalify bool `json:"requalify,omitempty"`
 	// Rate is the last logged qualification rate.
 	Rate qualify.Rate `json:"rate"`
 	// Revision increases whenever anything a journey could read changes.

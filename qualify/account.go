@@ -23,6 +23,9 @@ type AccountInput struct {
 	// of each one fill the roles of the groups whose interest it matches
 	// (buyinggroup.Interest.MatchesOpportunity).
 	Opportunities []b2b.Opportunity
+	// Audiences are the audiences the account is in (as last evaluated),
+	// which interests' applicability rules may read.
+	Audiences []string
 }
 
 // AccountResult is the outcome of qualifying one account.
@@ -142,7 +145,7 @@ func (e *Evaluator) Account(in AccountInput, now time.Time) (AccountResult, erro
 		}
 		existing[g.Interest] = g
 	}
-	applicable, err := e.q.ApplicableWith(acct, in.Opportunities, now)
+	applicable, err := e.q.ApplicableIn(&buyinggroup.AccountEnv{Account: *acct, Opportunities: in.Opportunities, Audiences: in.Audiences, Now: now})
 	if err != nil {
 		return res, err
 	}

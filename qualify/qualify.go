@@ -229,15 +229,16 @@ func (e *Evaluator) Stats() Stats { return e.stats }
 // Applicable returns the indexes (in catalog order) of the interests that
 // apply to an account.
 func (q *Qualifier) Applicable(account *b2b.Account, now time.Time) ([]int, error) {
-	return q.ApplicableWith(account, nil, now)
+	return q.ApplicableIn(&buyinggroup.AccountEnv{Account: *account, Now: now})
 }
 
-// ApplicableWith is [Qualifier.Applicable] for an account with its CRM
-// opportunities, which cross-sell applicability rules read.
-func (q *Qualifier) ApplicableWith(account *b2b.Account, opps []b2b.Opportunity, now time.Time) ([]int, error) {
+// ApplicableIn is [Qualifier.Applicable] for an account described in full
+// (its opportunities and audiences, which applicability rules may read).
+func (q *Qualifier) ApplicableIn(env *buyinggroup.AccountEnv) ([]int, error) {
+	account := &env.Account
 	var out []int
 	for i, in := range q.interests {
-		ok, err := in.AppliesWith(account, opps, now)
+		ok, err := in.AppliesIn(env)
 		if err != nil {
 			return nil, fmt.Errorf("account %q: %w", account.ID, err)
 		}
