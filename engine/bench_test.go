@@ -2,7 +2,6 @@ package engine_test
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"runtime"
 	"strconv"
@@ -102,4 +101,3 @@ func BenchmarkEndToEnd(b *testing.B) {
 	}
 }
 
-var _ = fmt.Sprint
