@@ -100,4 +100,3 @@ func BenchmarkEndToEnd(b *testing.B) {
 		b.StartTimer()
 	}
 }
-
