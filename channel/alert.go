@@ -336,3 +336,9 @@ func sign(v float64) float64 {
 	}
 	return 1
 }
+
+// Route routes an alert that was decided elsewhere (by a journey, say)
+// with the alerter's routing: env.Rule and env.Strategy name its source.
+func (a *Alerter) Route(env AlertEnv) (Route, error) {
+	return a.router.route(&env)
+}

@@ -275,7 +275,7 @@ func TestAlerterConfigProblems(t *testing.T) {
   rules[3].cooldown: is negative
   rules[3].metric: unknown metric "velocity" (want score or completeness)
   rules[3].hysteresis: is negative
-  routing.fallbackQueue: "" is not an email address (every alert needs somewhere to go)
+  routing.fallbackQueue: is required (every alert needs somewhere to go)
   routing.territories["X"]: "nobody" is not an email address
   routing.rules[0].to: "boss" is neither owner, territory, specialist, queue nor an email address`)
 }

@@ -68,7 +68,10 @@ var defaultRoutes = []RouteRule{{Name: "owner", To: TargetOwner}, {Name: "territ
 
 func newRouter(cfg Routing, eng rules.Engine) (*router, error) {
 	var ps b2b.Problems
-	if !b2b.ValidEmail(cfg.FallbackQueue) {
+	switch {
+	case cfg.FallbackQueue == "":
+		ps.Addf("fallbackQueue", "is required (every alert needs somewhere to go)")
+	case !b2b.ValidEmail(cfg.FallbackQueue):
 		ps.Addf("fallbackQueue", "%q is not an email address (every alert needs somewhere to go)", cfg.FallbackQueue)
 	}
 	for _, dir := range []struct {

@@ -162,7 +162,7 @@ func (ps *pass) groupScores() {
 			gs = &groupScoreState{}
 			st.GroupScores[g.ID] = gs
 		}
-		if moved := math.Abs(gs.Score - score); moved >= 1 && moved >= 0.05*math.Abs(gs.Score) {
+		if scoreMoved(gs.Score, score) {
 			ps.jevents = append(ps.jevents, journey.Event{Type: journey.EventScoreChanged, At: ps.now, SolutionInterest: g.Interest, Group: g.ID,
 				From: fmt.Sprintf("%.1f", gs.Score), To: fmt.Sprintf("%.1f", score)})
 		}
@@ -516,6 +516,14 @@ func (ps *pass) trackResponses() {
 	}
 }
 
+// scoreMoved reports whether a group score moved enough to tell journeys
+// and the event log: by at least 1 point and 5% (decay alone moves every
+// score a little every day).
+func scoreMoved(from, to float64) bool {
+	moved := math.Abs(to - from)
+	return moved >= 1 && moved >= 0.05*math.Abs(from)
+}
+
 // snapshots logs "group.updated" for every group whose stage,
 // completeness, members or readiness changed, or whose score moved by at
 // least 1 point and 5% since the last snapshot (so that decay alone does
@@ -544,8 +552,7 @@ func (ps *pass) snapshots() {
 }
 
 func sameSnapshot(a, b groupSnapshot) bool {
-	moved := math.Abs(a.Score - b.Score)
-	if moved >= 1 && moved >= 0.05*math.Abs(a.Score) {
+	if scoreMoved(a.Score, b.Score) {
 		return false
 	}
 	a.Score, a.Velocity, b.Score, b.Velocity = 0, 0, 0, 0

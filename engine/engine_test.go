@@ -231,3 +231,33 @@ func TestInterestAppliesToAnAudience(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, tiny.Groups)
 }
+
+// TestJourneyAlertsFollowRouting: a journey's sales alert for an account
+// whose owner is not an address goes where the program's routing says.
+func TestJourneyAlertsFollowRouting(t *testing.T) {
+	t.Parallel()
+	defs := pipelineProgram()
+	defs.Routing.Owners = map[string]string{"Olivia": "olivia@quorum.example"}
+	b := setup(t, defs)
+	rec := acmeRecord()
+	rec.Account.Owner = "Olivia" // a CRM user name, mapped by the routing
+	_, err := b.eng.Apply(b.ctx, engine.Batch{Accounts: []identity.AccountRecord{rec}, Persons: []identity.PersonRecord{
+		lead("L-1", "cfo@acme.com", "Carla", "Diaz", "CFO", "Acme"),
+		lead("L-2", "vp@acme.com", "Victor", "Kim", "VP of Engineering", "Acme")}})
+	require.NoError(t, err)
+	b.clock.Set(day(3))
+	_, err = b.eng.Ingest(b.ctx, activity("d", b2b.ActivityRequestDemo, "L-2", day(3), nil),
+		activity("w", b2b.ActivityAttendEvent, "L-1", day(3), nil))
+	require.NoError(t, err)
+	b.clock.Set(day(5))
+	_, err = b.eng.Advance(b.ctx, day(5))
+	require.NoError(t, err)
+	var alerts []channel.Message
+	for _, m := range claimAll(t, b, day(5)) {
+		if m.Channel == channel.ChannelSalesAlert {
+			alerts = append(alerts, m)
+		}
+	}
+	require.Len(t, alerts, 1)
+	require.Equal(t, "olivia@quorum.example", alerts[0].To, "the owner's address from the routing")
+}

@@ -239,7 +239,7 @@ func (ps *pass) message(en *journey.OutboxEntry) {
 func (ps *pass) journeyAlert(en *journey.OutboxEntry) {
 	g := ps.groupFor(en)
 	obs := ps.observation(g)
-	to, reason := ps.alertRecipient(en.To)
+	to, reason := ps.alertRecipient(en, obs)
 	al := channel.Alert{ID: en.Key, Rule: "journey " + en.Journey, Strategy: "journey", Account: ps.id, Group: g.ID,
 		SolutionInterest: g.Interest, At: ps.now, Template: en.Template,
 		Route: channel.Route{To: to, Target: en.To, Reason: reason}}
@@ -284,27 +284,30 @@ func (ps *pass) journeyAlert(en *journey.OutboxEntry) {
 	ps.enqueue(msg, "")
 }
 
-// alertRecipient resolves a journey alert's target (a sales user, the
-// account owner by default) to an address through the program's routing.
-func (ps *pass) alertRecipient(target string) (string, string) {
-	r := ps.p.Definitions().Routing
-	if target == "" {
-		target = ps.st.Account.Owner
+// alertRecipient resolves a journey alert's recipient. An explicit
+// address in the action wins; otherwise the program's alert routing decides
+// (owner, territory, specialist, rules, fallback queue), as for alert rules.
+// A program without routing sends to the account owner when the owner is an
+// address.
+func (ps *pass) alertRecipient(en *journey.OutboxEntry, obs *channel.Observation) (string, string) {
+	if b2b.ValidEmail(en.To) {
+		if en.To == ps.st.Account.Owner {
+			return en.To, "account owner"
+		}
+		return en.To, "the journey's recipient"
 	}
-	switch {
-	case target == "":
-	case r.Owners[target] != "":
-		return r.Owners[target], "account owner " + target
-	case b2b.ValidEmail(target):
-		return target, "account owner"
+	if ps.p.Alerter != nil {
+		rt, err := ps.p.Alerter.Route(channel.AlertEnv{Account: obs.Account, Group: obs.Group, Interest: obs.Interest,
+			Rule: "journey " + en.Journey, Strategy: "journey", Now: ps.now})
+		if err != nil {
+			return "", "routing failed: " + err.Error()
+		}
+		return rt.To, rt.Reason
 	}
-	if t := r.Territories[ps.st.Account.Territory]; t != "" {
-		return t, "territory " + ps.st.Account.Territory
+	if owner := ps.st.Account.Owner; b2b.ValidEmail(owner) {
+		return owner, "account owner"
 	}
-	if r.FallbackQueue != "" {
-		return r.FallbackQueue, "fallback queue (no owner address)"
-	}
-	return "", "the account has no owner address and the program no fallback queue"
+	return "", "the account's owner is not an address and the program has no alert routing"
 }
 
 // skip records a message that is not sent, with why.

@@ -163,15 +163,6 @@ func (st *accountState) personList() []b2b.Person {
 	return out
 }
 
-func (st *accountState) hasActivity(id b2b.ActivityID) bool {
-	for i := range st.Activities {
-		if st.Activities[i].ID == id {
-			return true
-		}
-	}
-	return false
-}
-
 // pruneActivities drops activities older than the retention.
 func (st *accountState) pruneActivities(now time.Time, retention time.Duration) {
 	cut := now.Add(-retention)

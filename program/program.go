@@ -25,6 +25,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/quorumhq/quorum/audience"
@@ -141,7 +142,8 @@ type Program struct {
 	Journeys  *journey.Catalog
 	Persona   persona.Classifier
 	Templates *channel.Templates
-	// Alerter is nil when the program defines no alert rules.
+	// Alerter is nil when the program defines neither alert rules nor
+	// routing; journeys' sales alerts use its routing too.
 	Alerter *channel.Alerter
 
 	defs Definitions
@@ -385,21 +387,26 @@ func (p *Program) compileChannels(ps *b2b.Problems, eng rules.Engine) {
 			ps.Addf(fmt.Sprintf("alerts[%d].solutionInterest", i), "unknown solution interest %q", r.SolutionInterest)
 		}
 	}
-	if len(p.defs.Alerts) > 0 || len(p.defs.Routing.Rules) > 0 {
-		routing := p.defs.Routing
-		if routing.FallbackQueue == "" {
-			ps.Addf("routing.fallbackQueue", "is required when alerts are defined")
-			// Compile the rules anyway, so that their problems are reported
-			// with this one.
-			routing.FallbackQueue = "fallback@example.invalid"
-		}
-		al, err := channel.NewAlerter(channel.AlerterConfig{Rules: alerts, Routing: routing, Engine: eng})
+	r := p.defs.Routing
+	if len(p.defs.Alerts) > 0 || len(r.Rules) > 0 || r.FallbackQueue != "" || len(r.Owners)+len(r.Territories)+len(r.Specialists) > 0 {
+		al, err := channel.NewAlerter(channel.AlerterConfig{Rules: alerts, Routing: p.defs.Routing, Engine: eng})
 		if err != nil {
-			ps.Add("alerts", err)
+			// The alerter names its rules "rules[i]"; the program's are
+			// "alerts[i]", and its routing is "routing".
+			var ve *b2b.ValidationError
+			if errors.As(err, &ve) {
+				for _, pr := range ve.Problems {
+					path := pr.Path
+					if rest, ok := strings.CutPrefix(path, "rules"); ok {
+						path = "alerts" + rest
+					}
+					ps.Add(path, pr.Err)
+				}
+			} else {
+				ps.Add("alerts", err)
+			}
 		}
-		if p.defs.Routing.FallbackQueue != "" {
-			p.Alerter = al
-		}
+		p.Alerter = al
 	}
 	// Every message a journey sends must have its template.
 	for i, j := range p.defs.Journeys {

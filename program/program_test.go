@@ -62,7 +62,7 @@ func TestCompileReportsEverything(t *testing.T) {
 		`groupScore.models["ghost"]: unknown solution interest "ghost"`,
 		`readiness.strategy: unknown strategy "magic"`,
 		`alerts[0].template: unknown email template "none"`,
-		"routing.fallbackQueue: is required when alerts are defined",
+		"routing.fallbackQueue: is required (every alert needs somewhere to go)",
 		`journeys[0].nodes["mail"].action.template: unknown email template "ghost"`,
 	} {
 		require.ErrorContains(t, err, want)

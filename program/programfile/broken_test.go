@@ -145,7 +145,7 @@ caps:
 routing:
   owners: {}
 `,
-		want: []string{`11:3: routing.fallbackQueue: is required when alerts are defined`},
+		want: []string{`11:3: routing.fallbackQueue: is required (every alert needs somewhere to go)`},
 	}, {
 		name: "several errors at once, decoding and compiling apart",
 		src: base + `    aplies: {name: x, expr: "true"}

@@ -11,14 +11,11 @@ import (
 // renames translate the path prefixes of program.Compile's problems that
 // differ from the file's layout: the packages a program compiles with name
 // their own parts (buyinggroup's "templates" are the file's roleTemplates;
-// the journey catalog's config holds caps and consent; the alerter holds
-// the routing).
+// the journey catalog's config holds caps and consent).
 var renames = []struct{ from, to string }{
 	{"templates[", "roleTemplates["},
 	{"caps.caps[", "caps["},
 	{"caps.consent.", "consent."},
-	{"alerts.rules[", "alerts["},
-	{"alerts.routing", "routing"},
 }
 
 func translate(path string) string {
