@@ -26,6 +26,14 @@
 // per batch. A commit that loses a version race is retried from a fresh
 // load, so two concurrent updates of one account never lose either.
 //
+// A committed state is never modified: each pass works on a copy, so
+// readers, retries and passes that turn out to have nothing to commit all
+// see the committed state. A store that keeps values in the process (the
+// memory store, see [store.ValueKeeper]) holds the engine's states as they
+// are, with no encoding; a durable store receives them encoded as JSON,
+// and the engine caches decoded states (Config.StateCache) to skip the
+// decoding.
+//
 // Every input is accounted for in the [Report]: applied, duplicate (an
 // activity ID counts once, however often it arrives), or rejected with a
 // stable reason (invalid, future, too_late, unknown_person,

@@ -65,8 +65,9 @@ type Config struct {
 	// StateCache is how many accounts' decoded states the engine keeps in
 	// memory between passes, so that an account whose stored version has
 	// not changed is not decoded again; zero means 100,000, negative turns
-	// the cache off. A state is taken out of the cache while a pass works
-	// on it and put back only after its commit succeeded.
+	// the cache off. Cached states are committed ones; a pass works on a
+	// copy. A store that keeps values ([store.ValueKeeper], the memory
+	// store) needs no cache: the engine commits its states as they are.
 	StateCache int
 	// UnsubscribeURL returns the one-click unsubscribe link of a
 	// recipient; nil means "https://unsubscribe.invalid/<person>", which a
@@ -146,6 +147,8 @@ type Engine struct {
 
 	cacheMu sync.Mutex
 	cache   map[b2b.AccountID]cachedState
+	// values is set when the store keeps committed states as values.
+	values bool
 
 	counters counters
 }
@@ -156,11 +159,14 @@ func New(cfg Config) (*Engine, error) {
 		return nil, err
 	}
 	cfg = cfg.WithDefaults()
+	if errCloneState != nil {
+		return nil, errCloneState
+	}
 	g, err := identity.New(cfg.Identity)
 	if err != nil {
 		return nil, fmt.Errorf("identity: %w", err)
 	}
-	e := &Engine{cfg: cfg, graph: g, cache: map[b2b.AccountID]cachedState{}}
+	e := &Engine{cfg: cfg, graph: g, cache: map[b2b.AccountID]cachedState{}, values: store.KeepsValues(cfg.Store)}
 	if err := e.Install(cfg.Program); err != nil {
 		return nil, err
 	}
@@ -308,25 +314,23 @@ func (e *Engine) forEachAccount(ctx context.Context, ids []b2b.AccountID, fn fun
 }
 
 // cachedState is a decoded account state and the stored version it is.
+// A cached state is committed, so nobody modifies it: a pass works on a
+// copy.
 type cachedState struct {
 	version int64
 	st      *accountState
 }
 
-// takeCached removes and returns the cached state of an account if it is
-// the given stored version.
-func (e *Engine) takeCached(id b2b.AccountID, version int64) *accountState {
+// cached returns the cached state of an account if it is the given stored
+// version.
+func (e *Engine) cached(id b2b.AccountID, version int64) *accountState {
 	if e.cfg.StateCache < 0 {
 		return nil
 	}
 	e.cacheMu.Lock()
 	defer e.cacheMu.Unlock()
 	c, ok := e.cache[id]
-	if !ok {
-		return nil
-	}
-	delete(e.cache, id)
-	if c.version != version {
+	if !ok || c.version != version {
 		return nil
 	}
 	return c.st

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"maps"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -19,8 +21,10 @@ import (
 	"github.com/quorumhq/quorum/channel/channeltest"
 	"github.com/quorumhq/quorum/clock"
 	"github.com/quorumhq/quorum/engine"
+	"github.com/quorumhq/quorum/examples/programs"
 	"github.com/quorumhq/quorum/identity"
 	"github.com/quorumhq/quorum/program"
+	"github.com/quorumhq/quorum/program/programfile"
 	"github.com/quorumhq/quorum/rules"
 	"github.com/quorumhq/quorum/sim"
 	"github.com/quorumhq/quorum/store"
@@ -64,13 +68,16 @@ func worldInputs(w *sim.World) (engine.Batch, [][]b2b.Activity) {
 	return b, days
 }
 
-// runWorld feeds a world to a fresh engine and returns its store.
-func runWorld(t *testing.T, w *sim.World, workers int) *memory.Store {
+// bytesOnly hides the memory store's ValueKeeper side, so that the engine
+// encodes its states as a durable store needs.
+type bytesOnly struct{ store.Store }
+
+// runWorld feeds a world to a fresh engine on st and returns st.
+func runWorld(t *testing.T, w *sim.World, workers int, st store.Store) store.Store {
 	t.Helper()
 	ctx := context.Background()
 	prog, err := program.Compile(dataPlatform(), program.Options{})
 	require.NoError(t, err)
-	st := memory.New()
 	c := clock.NewManual(w.Config.Start)
 	eng, err := engine.New(engine.Config{Store: st, Program: prog, Clock: c, Workers: workers})
 	require.NoError(t, err)
@@ -89,14 +96,15 @@ func runWorld(t *testing.T, w *sim.World, workers int) *memory.Store {
 	return st
 }
 
-// TestDeterminism replays the same input twice, once on one worker and
-// once on four, and requires identical states and event logs.
+// TestDeterminism replays the same input twice, once on one worker with
+// states kept as values and once on four with states encoded (as a durable
+// store keeps them), and requires identical states and event logs.
 func TestDeterminism(t *testing.T) {
 	t.Parallel()
 	w, err := sim.New(sim.Config{Seed: 11, Accounts: 30, Days: 20})
 	require.NoError(t, err)
-	a := runWorld(t, w, 1)
-	b := runWorld(t, w, 4)
+	a := runWorld(t, w, 1, memory.New())
+	b := runWorld(t, w, 4, bytesOnly{memory.New()})
 	ctx := context.Background()
 	for _, acc := range w.Accounts {
 		x, err := a.LoadAccount(ctx, "default", acc.ID)
@@ -104,7 +112,11 @@ func TestDeterminism(t *testing.T) {
 		y, err := b.LoadAccount(ctx, "default", acc.ID)
 		require.NoError(t, err)
 		require.Equal(t, x.Version, y.Version, acc.ID)
-		require.Equal(t, string(x.State), string(y.State), acc.ID)
+		require.NotNil(t, x.Value, "the memory store keeps the state as a value")
+		require.Empty(t, x.State)
+		require.Nil(t, y.Value, "a store without values gets the encoded state")
+		require.NotEmpty(t, y.State)
+		require.Equal(t, engine.StateJSON(x), engine.StateJSON(y), acc.ID)
 		ex, err := a.Events(ctx, &store.EventsParams{Tenant: "default", Account: acc.ID, Limit: 1 << 20})
 		require.NoError(t, err)
 		ey, err := b.Events(ctx, &store.EventsParams{Tenant: "default", Account: acc.ID, Limit: 1 << 20})
@@ -260,4 +272,63 @@ func TestJourneyAlertsFollowRouting(t *testing.T) {
 	}
 	require.Len(t, alerts, 1)
 	require.Equal(t, "olivia@quorum.example", alerts[0].To, "the owner's address from the routing")
+}
+
+// TestPassesWorkOnCopies checks the copy a pass makes of a state that the
+// memory store keeps: equal to the committed state, sharing no mutable
+// memory with it. The world runs the option B program, so that its states
+// fill every field the copy has to handle.
+func TestPassesWorkOnCopies(t *testing.T) {
+	t.Parallel()
+	defs, err := programfile.LoadFS(programs.FS, programs.Default)
+	require.NoError(t, err)
+	prog, err := program.Compile(defs, program.Options{})
+	require.NoError(t, err)
+	w, err := sim.New(sim.Config{Seed: 3, Accounts: 40, Days: 45, ActivityScale: 2})
+	require.NoError(t, err)
+	ctx := context.Background()
+	st := memory.New()
+	c := clock.NewManual(w.Config.Start)
+	eng, err := engine.New(engine.Config{Store: st, Program: prog, Clock: c})
+	require.NoError(t, err)
+	batch, days := worldInputs(w)
+	_, err = eng.Apply(ctx, batch)
+	require.NoError(t, err)
+	for d, acts := range days {
+		c.Set(w.Date(d + 1))
+		_, err := eng.Ingest(ctx, acts...)
+		require.NoError(t, err)
+		_, err = eng.Advance(ctx, w.Date(d+1))
+		require.NoError(t, err)
+	}
+	neverSet := map[string]bool{}
+	var fullest store.Account // the state with the fewest empty fields
+	fewest := 1 << 30
+	for i, acc := range w.Accounts {
+		rec, err := st.LoadAccount(ctx, "default", acc.ID)
+		require.NoError(t, err)
+		shared, diff, empty := engine.CopyCheck(rec.Value)
+		if len(empty) < fewest {
+			fullest, fewest = rec, len(empty)
+		}
+		require.Empty(t, shared, "%s: the copy shares memory with the committed state", acc.ID)
+		require.Empty(t, diff, acc.ID)
+		if i == 0 {
+			for _, f := range empty {
+				neverSet[f] = true
+			}
+		}
+		for f := range neverSet {
+			if !slices.Contains(empty, f) {
+				delete(neverSet, f)
+			}
+		}
+	}
+	// The world leaves a few fields empty; they are filled in and checked
+	// too, so that every field of the state goes through the copy.
+	require.Equal(t, []string{"Adjustments", "Attributes", "Audiences", "Lists", "Opportunities", "Requalify"}, slices.Sorted(maps.Keys(neverSet)))
+	shared, diff, empty := engine.CopyCheckFilled(fullest.Value)
+	require.Empty(t, shared)
+	require.Empty(t, diff)
+	require.Empty(t, empty, "every field is set")
 }

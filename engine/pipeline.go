@@ -67,10 +67,20 @@ func (e *Engine) process(ctx context.Context, id b2b.AccountID, w *work, now tim
 		case err != nil:
 			return outcome{}, fmt.Errorf("account %q: load: %w", id, err)
 		default:
-			if st = e.takeCached(id, rec.Version); st == nil {
-				if st, err = decodeState(id, rec.State); err != nil {
-					return outcome{}, err
-				}
+			// The pass works on a copy: the committed state stays as it
+			// was for readers, for a retry, and when the pass turns out
+			// idle (an idle pass's derived changes are not kept, whatever
+			// the store or the cache).
+			var committed *accountState
+			if !e.values {
+				committed = e.cached(id, rec.Version)
+			}
+			if committed != nil {
+				st = cloneState(committed)
+			} else if st, err = loadState(&rec); err != nil {
+				return outcome{}, err
+			} else if !e.values {
+				e.putCached(id, rec.Version, cloneState(st))
 			}
 		}
 		p := e.prog.Load()
@@ -82,9 +92,8 @@ func (e *Engine) process(ctx context.Context, id b2b.AccountID, w *work, now tim
 		if ps.idle || w.tick && len(ps.events) == 0 && len(ps.outbox) == 0 && out.steps == 0 {
 			// Nothing changed (a replayed batch, or time passing without a
 			// decision): nothing to commit. The account stays due, so the
-			// next Advance looks at it again; its decoded state stays cached.
+			// next Advance looks at it again.
 			out.idle = true
-			e.putCached(id, rec.Version, st)
 			e.counters.duplicates.Add(int64(out.duplicates))
 			for _, r := range out.rejected {
 				e.counters.reject(r.Reason, 1)
@@ -92,14 +101,18 @@ func (e *Engine) process(ctx context.Context, id b2b.AccountID, w *work, now tim
 			}
 			return out, nil
 		}
-		data, err := st.encode()
-		if err != nil {
+		cp := &store.CommitParams{
+			Tenant: e.cfg.Tenant, Account: id, ExpectedVersion: rec.Version,
+			DueAt: ps.due(), Index: ps.index(), Events: ps.events, Outbox: ps.outbox, Now: now,
+		}
+		if e.values {
+			// The store keeps st as it is; from here on it is immutable,
+			// and the next pass works on a copy.
+			cp.Value = st
+		} else if cp.State, err = st.encode(); err != nil {
 			return outcome{}, fmt.Errorf("account %q: encode state: %w", id, err)
 		}
-		version, err := e.cfg.Store.Commit(ctx, &store.CommitParams{
-			Tenant: e.cfg.Tenant, Account: id, ExpectedVersion: rec.Version,
-			State: data, DueAt: ps.due(), Index: ps.index(), Events: ps.events, Outbox: ps.outbox, Now: now,
-		})
+		version, err := e.cfg.Store.Commit(ctx, cp)
 		if errors.Is(err, store.ErrConflict) {
 			e.counters.conflicts.Add(1)
 			e.cfg.Logger.LogAttrs(ctx, slog.LevelDebug, "version conflict, retrying",
@@ -109,7 +122,9 @@ func (e *Engine) process(ctx context.Context, id b2b.AccountID, w *work, now tim
 		if err != nil {
 			return outcome{}, fmt.Errorf("account %q: commit: %w", id, err)
 		}
-		e.putCached(id, version, st)
+		if !e.values {
+			e.putCached(id, version, st)
+		}
 		e.counters.commits.Add(1)
 		if e.cfg.Logger.Enabled(ctx, slog.LevelDebug) {
 			e.cfg.Logger.LogAttrs(ctx, slog.LevelDebug, "account committed",

@@ -11,9 +11,11 @@ import (
 	"github.com/quorumhq/quorum/buyinggroup"
 	"github.com/quorumhq/quorum/channel"
 	"github.com/quorumhq/quorum/identity"
+	"github.com/quorumhq/quorum/internal/deepcopy"
 	"github.com/quorumhq/quorum/journey"
 	"github.com/quorumhq/quorum/qualify"
 	"github.com/quorumhq/quorum/scoring"
+	"github.com/quorumhq/quorum/store"
 )
 
 // stateVersion is the encoding version of accountState; a store holding
@@ -113,6 +115,25 @@ func (r activityRecord) activity(account b2b.AccountID) b2b.Activity {
 
 func newAccountState(a b2b.Account) *accountState {
 	return &accountState{V: stateVersion, Account: a}
+}
+
+// cloneState deep-copies a state: a pass works on a copy of the committed
+// state that a value-keeping store holds, which stays unchanged for readers
+// and for the pass's retry if the commit fails.
+var cloneState, errCloneState = deepcopy.For[accountState]()
+
+// loadState returns a state the caller may modify: a copy of the stored
+// value when the store keeps values, else the decoding of the stored
+// bytes.
+func loadState(rec *store.Account) (*accountState, error) {
+	if rec.Value != nil {
+		st, ok := rec.Value.(*accountState)
+		if !ok {
+			return nil, fmt.Errorf("account %q: the stored value is a %T, not an account state", rec.ID, rec.Value)
+		}
+		return cloneState(st), nil
+	}
+	return decodeState(rec.ID, rec.State)
 }
 
 func decodeState(id b2b.AccountID, data []byte) (*accountState, error) {

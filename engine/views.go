@@ -76,7 +76,7 @@ func (e *Engine) Account(ctx context.Context, id b2b.AccountID, now time.Time) (
 	if err != nil {
 		return AccountView{}, err
 	}
-	st, err := decodeState(id, rec.State)
+	st, err := loadState(&rec)
 	if err != nil {
 		return AccountView{}, err
 	}

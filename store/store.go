@@ -67,6 +67,10 @@ type Account struct {
 	// State is the engine's encoding of the account's state; the store
 	// never reads it.
 	State []byte
+	// Value is the state as the committer's own Go value, returned by a
+	// store that keeps values (see [ValueKeeper]) when the commit carried
+	// one. It is shared, not copied: nobody may modify it.
+	Value any
 	// DueAt is when the account next needs time to pass (a journey wait
 	// ending); zero when nothing is due.
 	DueAt time.Time
@@ -139,11 +143,15 @@ type CommitParams struct {
 	// an account not stored yet.
 	ExpectedVersion int64
 	State           []byte
-	DueAt           time.Time
-	Index           map[string]string
-	Events          []Event
-	Outbox          []OutboxEntry
-	Now             time.Time
+	// Value is the state as a Go value, for a store that keeps values (see
+	// [ValueKeeper]); State may then be empty. Other stores ignore it. The
+	// committer must not modify Value once it is committed.
+	Value  any
+	DueAt  time.Time
+	Index  map[string]string
+	Events []Event
+	Outbox []OutboxEntry
+	Now    time.Time
 }
 
 // DueParams selects accounts whose DueAt is set and not after Before.
@@ -261,6 +269,24 @@ type Store interface {
 	// or not (the engine rewrites the states of the person's accounts
 	// itself).
 	ErasePerson(ctx context.Context, tenant Tenant, person b2b.PersonID) (EraseReport, error)
+}
+
+// ValueKeeper is implemented by stores that live in the committer's
+// process and can keep a committed state as the Go value it is (the memory
+// store). A committer that sees KeepsValues report true may commit
+// [CommitParams.Value] instead of encoding [CommitParams.State], and reads
+// it back from [Account.Value]: no encoding, no decoding, no copy. Values
+// are shared between the store, the committer and every reader, so all of
+// them treat a committed value as immutable (the engine works on a copy).
+// Durable stores do not implement it; they always need State.
+type ValueKeeper interface {
+	KeepsValues() bool
+}
+
+// KeepsValues reports whether s keeps committed values (see [ValueKeeper]).
+func KeepsValues(s Store) bool {
+	vk, ok := s.(ValueKeeper)
+	return ok && vk.KeepsValues()
 }
 
 // CheckTenant returns ErrInvalid for an empty tenant; adapters call it first.

@@ -4,8 +4,12 @@
 //
 // It is safe for concurrent use. Accounts are spread over shards, each with
 // its own lock, so commits to different accounts run in parallel; the event
-// log and the outbox of a tenant share one short-held lock. Values are copied
-// in and out, so a caller may reuse its buffers.
+// log and the outbox of a tenant share one short-held lock. Byte slices and
+// index maps are copied in and out, so a caller may reuse its buffers.
+//
+// It keeps committed state values as they are ([store.ValueKeeper]): a
+// committer that passes [store.CommitParams.Value] skips encoding its state,
+// and gets the same value back from LoadAccount.
 //
 // Limits: everything lives in the process's memory; due-account, list and
 // claim queries scan the tenant's accounts or live outbox entries, which is
@@ -56,7 +60,13 @@ func New() *Store {
 	return &Store{seed: maphash.MakeSeed(), tenants: map[store.Tenant]*tenant{}}
 }
 
-var _ store.Store = (*Store)(nil)
+var (
+	_ store.Store       = (*Store)(nil)
+	_ store.ValueKeeper = (*Store)(nil)
+)
+
+// KeepsValues implements [store.ValueKeeper]: it always does.
+func (s *Store) KeepsValues() bool { return true }
 
 // tenant returns the tenant's data, creating it when create is set; nil when
 // it does not exist and create is false.
@@ -127,6 +137,7 @@ func (s *Store) Commit(ctx context.Context, p *store.CommitParams) (int64, error
 		ID:        p.Account,
 		Version:   version + 1,
 		State:     bytes.Clone(p.State),
+		Value:     p.Value,
 		DueAt:     p.DueAt,
 		Index:     maps.Clone(p.Index),
 		UpdatedAt: p.Now,

@@ -6,7 +6,7 @@
 //	}
 //
 // The suite checks round trips, version conflicts, due-time ordering,
-// index listing, the event log, outbox claim/ack/retry and lease expiry,
+// kept values (for stores that keep them), index listing, the event log, outbox claim/ack/retry and lease expiry,
 // tenant isolation, erasure, invalid requests, and concurrent commits from
 // many goroutines that must never lose an update. Run it with -race.
 package storetest
@@ -49,6 +49,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store, f Features) {
 		fn   func(t *testing.T)
 	}{
 		{"RoundTrip", s.roundTrip},
+		{"ValueRoundTrip", s.valueRoundTrip},
 		{"VersionConflict", s.versionConflict},
 		{"InvalidRequests", s.invalidRequests},
 		{"DueOrdering", s.dueOrdering},
@@ -126,6 +127,40 @@ func (s suite) roundTrip(t *testing.T) {
 	require.Equal(t, `{"groups":2}`, string(a.State))
 	require.True(t, a.DueAt.IsZero())
 	require.Empty(t, a.Index)
+}
+
+// valueRoundTrip checks a store that keeps values: the committed value
+// comes back as it is, a commit without one clears it, and a stale commit
+// changes nothing. A store that does not keep values must ignore them.
+func (s suite) valueRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	st := s.newStore(t)
+	type state struct{ Groups []string }
+	first := &state{Groups: []string{"a"}}
+	commit(t, st, store.CommitParams{Account: "acme", State: []byte(`{}`), Value: first})
+	a, err := st.LoadAccount(ctx, tenant, "acme")
+	require.NoError(t, err)
+	require.Equal(t, `{}`, string(a.State))
+	if !store.KeepsValues(st) {
+		require.Nil(t, a.Value, "a store that does not keep values returns none")
+		return
+	}
+	require.Same(t, first, a.Value, "a kept value is returned as it is, not copied")
+
+	second := &state{Groups: []string{"a", "b"}}
+	_, err = st.Commit(ctx, &store.CommitParams{Tenant: tenant, Account: "acme", ExpectedVersion: 0, Value: &state{}, Now: t0})
+	require.ErrorIs(t, err, store.ErrConflict)
+	commit(t, st, store.CommitParams{Account: "acme", ExpectedVersion: 1, Value: second})
+	a, err = st.LoadAccount(ctx, tenant, "acme")
+	require.NoError(t, err)
+	require.Same(t, second, a.Value)
+	require.Empty(t, a.State)
+
+	commit(t, st, store.CommitParams{Account: "acme", ExpectedVersion: 2, State: []byte(`{"v":3}`)})
+	a, err = st.LoadAccount(ctx, tenant, "acme")
+	require.NoError(t, err)
+	require.Nil(t, a.Value, "a commit without a value replaces the kept one")
+	require.Equal(t, `{"v":3}`, string(a.State))
 }
 
 func (s suite) versionConflict(t *testing.T) {

@@ -1,0 +1,59 @@
+package engine
+
+import (
+	"reflect"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/quorumhq/quorum/audience"
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/internal/deepcopy"
+	"github.com/quorumhq/quorum/store"
+)
+
+// CopyCheck copies a state that a value-keeping store holds, as a pass
+// does, and reports what the copy shares with the original, how it differs
+// from it, and which of the state's fields are empty (so that a test can
+// check that its states exercise every field).
+func CopyCheck(value any) (shared []string, diff string, empty []string) {
+	return copyCheck(value.(*accountState))
+}
+
+// CopyCheckFilled is CopyCheck on a copy of the state whose fields a
+// simulated world leaves empty are filled in.
+func CopyCheckFilled(value any) (shared []string, diff string, empty []string) {
+	st := cloneState(value.(*accountState))
+	st.Adjustments = map[string]float64{"g": 5}
+	st.Account.Attributes = map[string]any{"tier": "gold", "tags": []any{"a", map[string]any{"k": 1.0}}}
+	st.Attributes = map[string]string{"k": "v"}
+	st.Audiences = audience.Membership{"stalled": time.Unix(0, 0).UTC()}
+	st.Lists = []string{"webinar"}
+	st.Opportunities = []b2b.Opportunity{{ID: "o1", ContactRoles: []b2b.ContactRole{{Person: "p", Role: "Champion"}}}}
+	st.Requalify = true
+	return copyCheck(st)
+}
+
+func copyCheck(st *accountState) (shared []string, diff string, empty []string) {
+	cp := cloneState(st)
+	rv := reflect.ValueOf(*st)
+	for i := range rv.NumField() {
+		if rv.Field(i).IsZero() {
+			empty = append(empty, rv.Type().Field(i).Name)
+		}
+	}
+	return deepcopy.Shared(*st, *cp), cmp.Diff(st, cp, cmp.Exporter(func(reflect.Type) bool { return true })), empty
+}
+
+// StateJSON returns a stored account's state as JSON, whether the store
+// kept it as a value or as bytes.
+func StateJSON(rec store.Account) string {
+	if rec.Value != nil {
+		data, err := rec.Value.(*accountState).encode()
+		if err != nil {
+			panic(err)
+		}
+		return string(data)
+	}
+	return string(rec.State)
+}

@@ -1,0 +1,122 @@
+package deepcopy_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
+
+	"github.com/quorumhq/quorum/internal/deepcopy"
+)
+
+type leaf struct {
+	Name  string
+	Tags  []string
+	At    time.Time
+	Count [2]int
+}
+
+type tree struct {
+	Leaves   []leaf
+	ByName   map[string]*leaf
+	Scores   map[string]float64
+	Attrs    map[string]any
+	Ptr      *leaf
+	Nested   [][]int
+	Children []*tree
+	Nil      map[string]int
+	Plain    int
+}
+
+func sample() *tree {
+	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.FixedZone("X", 3600))
+	l := &leaf{Name: "a", Tags: []string{"x", "y"}, At: at, Count: [2]int{1, 2}}
+	return &tree{
+		Leaves:   []leaf{*l, {Name: "b", Tags: []string{"z"}}},
+		ByName:   map[string]*leaf{"a": l},
+		Scores:   map[string]float64{"a": 1.5},
+		Attrs:    map[string]any{"s": "v", "n": 2.0, "list": []any{"p", map[string]any{"k": 1.0}}, "m": map[string]any{"k": "v"}},
+		Ptr:      l,
+		Nested:   [][]int{{1, 2}, {3}},
+		Children: []*tree{{Plain: 7, Scores: map[string]float64{"c": 3}}},
+		Plain:    42,
+	}
+}
+
+func TestCopyIsEqualAndIndependent(t *testing.T) {
+	cp, err := deepcopy.For[tree]()
+	require.NoError(t, err)
+	src := sample()
+	want := sample()
+	dst := cp(src)
+	require.Empty(t, cmp.Diff(src, dst), "a copy equals its original")
+	require.Empty(t, deepcopy.Shared(*src, *dst), "a copy shares no mutable memory")
+
+	// Mutating every part of the copy leaves the original as it was.
+	dst.Leaves[0].Tags[0] = "changed"
+	dst.Leaves = append(dst.Leaves, leaf{})
+	dst.ByName["a"].Name = "changed"
+	dst.ByName["new"] = &leaf{}
+	dst.Scores["a"] = 99
+	dst.Attrs["list"].([]any)[0] = "changed"
+	dst.Attrs["m"].(map[string]any)["k"] = "changed"
+	dst.Ptr.Tags[1] = "changed"
+	dst.Nested[0][0] = 99
+	dst.Children[0].Scores["c"] = 99
+	require.Empty(t, cmp.Diff(want, src), "the original is unchanged")
+	require.Nil(t, cp(nil))
+}
+
+func TestSharedFindsAliases(t *testing.T) {
+	a := sample()
+	b := *a
+	b.Scores = map[string]float64{"a": 1.5}
+	got := deepcopy.Shared(*a, b)
+	require.Contains(t, got, "Leaves")
+	require.Contains(t, got, "ByName")
+	require.Contains(t, got, "Ptr")
+	require.NotContains(t, got, "Scores")
+}
+
+type unsafeCopy struct {
+	Name  string
+	cache map[string]int
+}
+
+type withFunc struct{ F func() }
+
+func TestRefusesWhatItCannotCopy(t *testing.T) {
+	_, err := deepcopy.For[unsafeCopy]()
+	require.ErrorContains(t, err, "unsafeCopy.cache: unexported field holds references")
+	_, err = deepcopy.For[withFunc]()
+	require.ErrorContains(t, err, "cannot be copied")
+	// Plain data without references is copied by value.
+	cp, err := deepcopy.For[struct {
+		A int
+		B string
+		T time.Time
+	}]()
+	require.NoError(t, err)
+	require.Equal(t, 1, cp(&struct {
+		A int
+		B string
+		T time.Time
+	}{A: 1}).A)
+}
+
+type node struct {
+	Name string
+	Next []node
+}
+
+func TestRecursiveTypes(t *testing.T) {
+	cp, err := deepcopy.For[node]()
+	require.NoError(t, err)
+	src := &node{Name: "root", Next: []node{{Name: "a", Next: []node{{Name: "b"}}}}}
+	dst := cp(src)
+	require.Empty(t, cmp.Diff(src, dst))
+	require.Empty(t, deepcopy.Shared(*src, *dst))
+	dst.Next[0].Next[0].Name = "changed"
+	require.Equal(t, "b", src.Next[0].Next[0].Name)
+}
