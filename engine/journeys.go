@@ -334,7 +334,18 @@ func (ps *pass) enqueue(msg channel.Message, person b2b.PersonID) {
 	}
 	ps.outbox = append(ps.outbox, store.OutboxEntry{ID: msg.Key, Account: ps.id, Person: person, IdempotencyKey: msg.Key,
 		Channel: msg.Channel, Payload: payload, NextAttemptAt: ps.now})
-	ps.log("message.queued", person, ps.now, map[string]string{"key": msg.Key, "channel": msg.Channel, "template": msg.Template, "to": msg.To, "journey": msg.Tags["journey"]})
+	ps.log("message.queued", person, ps.now, &queuedEvent{Channel: msg.Channel, Journey: msg.Tags["journey"], Key: msg.Key, Template: msg.Template, To: msg.To})
+}
+
+// queuedEvent is the data of a message.queued event, one per message: a
+// struct, not a map, since it is encoded so often (the fields are in the
+// order a map's keys would be encoded).
+type queuedEvent struct {
+	Channel  string `json:"channel"`
+	Journey  string `json:"journey"`
+	Key      string `json:"key"`
+	Template string `json:"template"`
+	To       string `json:"to"`
 }
 
 // location returns a time zone, loading each name once (UTC when unknown).

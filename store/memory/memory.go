@@ -45,7 +45,10 @@ type tenant struct {
 
 	logMu  sync.Mutex
 	seq    int64
-	events []store.Event
+	events []store.Event // the tenant's log, in Seq order
+	// bySeq lists each account's event Seqs in order, so that reading
+	// one account's log does not scan the tenant's.
+	bySeq map[b2b.AccountID][]int64
 	outbox map[string]*store.OutboxEntry // every entry, by ID
 	live   map[string]*store.OutboxEntry // pending and claimed entries
 }
@@ -80,7 +83,7 @@ func (s *Store) tenant(t store.Tenant, create bool) *tenant {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if td = s.tenants[t]; td == nil {
-		td = &tenant{outbox: map[string]*store.OutboxEntry{}, live: map[string]*store.OutboxEntry{}}
+		td = &tenant{outbox: map[string]*store.OutboxEntry{}, live: map[string]*store.OutboxEntry{}, bySeq: map[b2b.AccountID][]int64{}}
 		for i := range td.shards {
 			td.shards[i].accounts = map[b2b.AccountID]*store.Account{}
 		}
@@ -145,15 +148,26 @@ func (s *Store) Commit(ctx context.Context, p *store.CommitParams) (int64, error
 	td.logMu.Lock()
 	td.enqueue(p.Account, p.Outbox, p.Now)
 	for _, e := range p.Events {
-		td.seq++
-		e.Seq = td.seq
 		e.Account = p.Account
 		e.Data = bytes.Clone(e.Data)
-		td.events = append(td.events, e)
+		td.appendEvent(e)
 	}
 	td.logMu.Unlock()
 	sh.accounts[p.Account] = next
 	return next.Version, nil
+}
+
+// appendEvent gives e the next Seq and appends it; callers hold logMu.
+func (td *tenant) appendEvent(e store.Event) {
+	td.seq++
+	e.Seq = td.seq
+	td.events = append(td.events, e)
+	td.bySeq[e.Account] = append(td.bySeq[e.Account], e.Seq)
+}
+
+// eventAt returns the position of the event with that Seq in the log.
+func (td *tenant) eventAt(seq int64) (int, bool) {
+	return slices.BinarySearchFunc(td.events, seq, func(e store.Event, seq int64) int { return cmp.Compare(e.Seq, seq) })
 }
 
 // enqueue adds new entries; callers hold logMu.
@@ -267,14 +281,29 @@ func (s *Store) Events(ctx context.Context, p *store.EventsParams) ([]store.Even
 	}
 	td.logMu.Lock()
 	defer td.logMu.Unlock()
-	// Events are in Seq order; skip to the first after AfterSeq.
-	start, _ := slices.BinarySearchFunc(td.events, p.AfterSeq+1, func(e store.Event, seq int64) int { return cmp.Compare(e.Seq, seq) })
 	var out []store.Event
 	limit := p.EffectiveLimit()
-	for _, e := range td.events[start:] {
-		if p.Account != "" && e.Account != p.Account {
-			continue
+	if p.Account != "" {
+		// One account's log: its own Seqs, each found in the tenant's.
+		seqs := td.bySeq[p.Account]
+		start, _ := slices.BinarySearch(seqs, p.AfterSeq+1)
+		for _, seq := range seqs[start:] {
+			i, ok := td.eventAt(seq)
+			if !ok {
+				continue
+			}
+			e := td.events[i]
+			e.Data = bytes.Clone(e.Data)
+			out = append(out, e)
+			if len(out) == limit {
+				break
+			}
 		}
+		return out, nil
+	}
+	// Events are in Seq order; skip to the first after AfterSeq.
+	start, _ := td.eventAt(p.AfterSeq + 1)
+	for _, e := range td.events[start:] {
 		e.Data = bytes.Clone(e.Data)
 		out = append(out, e)
 		if len(out) == limit {
@@ -374,9 +403,8 @@ func (s *Store) AckOutbox(ctx context.Context, p *store.AckParams) error {
 	}
 	if p.Event != nil {
 		ev := *p.Event
-		td.seq++
-		ev.Seq, ev.Account, ev.Data = td.seq, e.Account, bytes.Clone(ev.Data)
-		td.events = append(td.events, ev)
+		ev.Account, ev.Data = e.Account, bytes.Clone(ev.Data)
+		td.appendEvent(ev)
 	}
 	return nil
 }
@@ -397,15 +425,23 @@ func (s *Store) ErasePerson(ctx context.Context, t store.Tenant, person b2b.Pers
 	td.logMu.Lock()
 	defer td.logMu.Unlock()
 	kept := td.events[:0]
+	erased := map[b2b.AccountID]bool{}
 	for _, e := range td.events {
 		if e.Person == person {
 			rep.Events++
+			erased[e.Account] = true
 			continue
 		}
 		kept = append(kept, e)
 	}
 	clear(td.events[len(kept):])
 	td.events = kept
+	for a := range erased {
+		td.bySeq[a] = slices.DeleteFunc(td.bySeq[a], func(seq int64) bool {
+			_, ok := td.eventAt(seq)
+			return !ok
+		})
+	}
 	for id, e := range td.outbox {
 		if e.Person == person {
 			delete(td.outbox, id)

@@ -289,6 +289,17 @@ func (s suite) eventLog(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, after, 1)
 	require.Equal(t, all[2].Seq, after[0].Seq)
+
+	// One account's log pages by Seq like the tenant's.
+	page, err := st.Events(ctx, &store.EventsParams{Tenant: tenant, Account: "a", AfterSeq: all[0].Seq, Limit: 1})
+	require.NoError(t, err)
+	require.Equal(t, []string{"member.added"}, eventTypes(page))
+	page, err = st.Events(ctx, &store.EventsParams{Tenant: tenant, Account: "a", AfterSeq: page[0].Seq})
+	require.NoError(t, err)
+	require.Equal(t, []string{"stage.changed"}, eventTypes(page))
+	page, err = st.Events(ctx, &store.EventsParams{Tenant: tenant, Account: "nobody"})
+	require.NoError(t, err)
+	require.Empty(t, page)
 }
 
 func eventTypes(evs []store.Event) []string {
@@ -493,6 +504,13 @@ func (s suite) erasePerson(t *testing.T) {
 		require.NotEqual(t, b2b.PersonID("p1"), e.Person)
 	}
 	require.Len(t, evs, 2)
+	ofA, err := st.Events(ctx, &store.EventsParams{Tenant: tenant, Account: "a"})
+	require.NoError(t, err)
+	require.Equal(t, []string{"member.added", "group.created"}, eventTypes(ofA), "the account's log loses the erased person's events too")
+	commit(t, st, store.CommitParams{Account: "a", ExpectedVersion: 1, Events: []store.Event{{Type: "stage.changed", Time: t0}}})
+	ofA, err = st.Events(ctx, &store.EventsParams{Tenant: tenant, Account: "a", AfterSeq: ofA[0].Seq})
+	require.NoError(t, err)
+	require.Equal(t, []string{"group.created", "stage.changed"}, eventTypes(ofA))
 	left, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0.Add(2 * time.Hour), Lease: time.Minute})
 	require.NoError(t, err)
 	for _, e := range left {
