@@ -48,7 +48,7 @@ type tenant struct {
 	events []store.Event // the tenant's log, in Seq order
 	// bySeq lists each account's event Seqs in order, so that reading
 	// one account's log does not scan the tenant's.
-	bySeq map[b2b.AccountID][]int64
+	bySeq  map[b2b.AccountID][]int64
 	outbox map[string]*store.OutboxEntry // every entry, by ID
 	live   map[string]*store.OutboxEntry // pending and claimed entries
 }
