@@ -251,11 +251,3 @@ func (a *keyArena) wipe(r keyRef) {
 	}
 	clear(a.bytes(r))
 }
-
-// touch reads the home slot of key, as recIndex.touch does.
-func (t *strIndex) touch(key string) int32 {
-	if len(t.slots) == 0 {
-		return 0
-	}
-	return t.slots[t.hash(key)&uint32(len(t.slots)-1)].val
-}

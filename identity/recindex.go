@@ -103,17 +103,9 @@ func (t *recIndex) delete(key string) {
 
 func (t *recIndex) grow() { t.slots = regrow(t.slots) }
 
-// touch reads the home slot of key and returns its value, to be thrown
-// away: the batch entry point touches the slots of a group of records
-// before it adds them, so that the memory reads of the group overlap
-// instead of waiting one after the other. room is the number of entries
-// the caller may add before the slot is used; the table grows first if
-// they would make it grow, so that the slot read stays the one used.
-func (t *recIndex) touch(key string, room int) int32 {
-	if 4*(t.n+room) > 3*len(t.slots) {
-		for 4*(t.n+room) > 3*len(t.slots) {
-			t.grow()
-		}
+// reserve grows the table until n more entries fit without growing it.
+func (t *recIndex) reserve(n int) {
+	for 4*(t.n+n) > 3*len(t.slots) {
+		t.grow()
 	}
-	return t.slots[t.hash(key)&uint32(len(t.slots)-1)].val
 }
