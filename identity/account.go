@@ -440,7 +440,9 @@ func (g *Graph) mergeAccounts(root, loser int32, touched map[int32]bool) {
 		g.offerAccountAttr(r, kw.key, kw.rec)
 	}
 	for _, d := range l.domains {
-		g.acctByDomain[d] = removeOne(g.acctByDomain[d], loser)
+		if e := g.domains.get(d); e != nil {
+			e.accts = removeOne(e.accts, loser)
+		}
 		if !slices.Contains(r.domains, d) {
 			r.domains = append(r.domains, d)
 		}
@@ -475,10 +477,11 @@ func (g *Graph) mergeAccounts(root, loser int32, touched map[int32]bool) {
 func (g *Graph) refreshAccount(root int32, touched map[int32]bool) {
 	ga := g.arecs[root].g
 	for _, d := range ga.domains[ga.indexed:] {
-		if !slices.Contains(g.acctByDomain[d], root) {
-			g.acctByDomain[d] = append(g.acctByDomain[d], root)
+		e := g.domains.entry(d)
+		if !slices.Contains(e.accts, root) {
+			e.accts = append(e.accts, root)
 		}
-		for _, p := range g.waitDomain[d] {
+		for _, p := range e.wait {
 			touched[p] = true
 		}
 	}

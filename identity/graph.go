@@ -165,17 +165,19 @@ type Graph struct {
 	akeys map[recKey]int32
 	arecs []accountRec
 
-	acctByDomain  map[string][]int32 // domain -> account roots
+	domains       domainIndex        // domain -> account roots and waiting persons
 	acctByName    map[string][]int32 // company key -> account roots
 	acctMembers   [][]int32          // account root -> linked person roots
 	waitRef       map[string][]int32 // unknown explicit account ref -> person roots
-	waitDomain    map[string][]int32 // email domain or parent domain -> person roots
 	waitName      map[string][]int32 // company key -> person roots
 	childrenByRef map[string][]int32 // parent ref -> child account records
 
 	persons, accounts int
 	outcomes          [nOutcomes]int // in the order of outcomeList
 	stats             Stats
+
+	batch *batchScratch // AddPersons' buffers, kept between calls
+	sink  int32         // the slot reads of AddPersons end here, unused
 }
 
 var outcomeList = [...]Outcome{Created, Joined, Updated, Duplicate, Stale}
@@ -202,10 +204,9 @@ func New(cfg Config) (*Graph, error) {
 		sources:       sourceTable{ids: map[string]uint16{}},
 		freeMail:      map[string]bool{},
 		akeys:         map[recKey]int32{},
-		acctByDomain:  map[string][]int32{},
+		domains:       newDomainIndex(),
 		acctByName:    map[string][]int32{},
 		waitRef:       map[string][]int32{},
-		waitDomain:    map[string][]int32{},
 		waitName:      map[string][]int32{},
 		childrenByRef: map[string][]int32{},
 		stats: Stats{

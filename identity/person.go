@@ -300,10 +300,18 @@ func (g *Graph) AddPerson(rec PersonRecord) (PersonResult, error) {
 	if err != nil {
 		return PersonResult{}, g.reject(err)
 	}
+	res, _ := g.addPrepared(&rec, idents, extra, true)
+	return res, nil
+}
+
+// addPrepared adds a record that preparePerson accepted. With named false
+// it leaves the person IDs of the result empty (the batch entry point does
+// not report them) and returns the number of persons merged instead.
+func (g *Graph) addPrepared(rec *PersonRecord, idents, extra []identKey, named bool) (PersonResult, int) {
 	src := g.sources.intern(rec.Source)
 	i := g.precs.len()
 	if j, found := g.pkeyMap(src).getOrPut(rec.RecordID, i); found {
-		return g.updatePerson(j, &rec, idents, extra), nil
+		return g.updatePerson(j, rec, idents, extra, named)
 	}
 	r := g.precs.at(g.precs.add())
 	r.setPerson(&rec.Person)
@@ -320,15 +328,17 @@ func (g *Graph) AddPerson(rec PersonRecord) (PersonResult, error) {
 	g.persons++
 	g.applyPerson(gp, i)
 	res := PersonResult{Outcome: Created}
-	g.linkPerson(i, idents, &res, i)
+	merged := g.linkPerson(i, idents, &res, i, named)
 	root := g.pfind(i)
 	if root != i {
 		res.Outcome = Joined
 	}
 	res.LinksChanged = g.resolvePerson(root)
-	res.Person = g.personID(root)
+	if named {
+		res.Person = g.personID(root)
+	}
 	g.count(res.Outcome)
-	return res, nil
+	return res, merged
 }
 
 // preparePerson validates and normalises a record in place; it returns the
@@ -442,8 +452,11 @@ func accountStrings(as []b2b.AccountID) []string {
 
 // linkPerson links record i through its identifiers, merging golden
 // persons unless a conflict forbids it. fresh is the index of a record
-// added by this call (its singleton is not reported as merged), or -1.
-func (g *Graph) linkPerson(i int32, idents []identKey, res *PersonResult, fresh int32) {
+// added by this call (its singleton is not reported as merged), or -1. It
+// returns the number of persons merged, and lists them in res.Merged when
+// named.
+func (g *Graph) linkPerson(i int32, idents []identKey, res *PersonResult, fresh int32, named bool) int {
+	merged := 0
 	for _, k := range idents {
 		owner, ok := k.ns.persons.getOrPut(k.val, i)
 		if !ok {
@@ -460,10 +473,14 @@ func (g *Graph) linkPerson(i int32, idents []identKey, res *PersonResult, fresh 
 		}
 		root, loser := min(a, b), max(a, b)
 		if loser != fresh {
-			res.Merged = append(res.Merged, g.personID(loser))
+			merged++
+			if named {
+				res.Merged = append(res.Merged, g.personID(loser))
+			}
 		}
 		g.mergePersons(root, loser)
 	}
+	return merged
 }
 
 func (g *Graph) personConflict(a, b int32, k identKey, rec int32) (Conflict, bool) {
@@ -628,7 +645,7 @@ func better(rule *rankedRule, sx, sy uint16, tx, ty time.Time, x, y int32) bool 
 }
 
 // updatePerson applies a new version of record i.
-func (g *Graph) updatePerson(i int32, rec *PersonRecord, idents, extra []identKey) PersonResult {
+func (g *Graph) updatePerson(i int32, rec *PersonRecord, idents, extra []identKey, named bool) (PersonResult, int) {
 	old := g.precs.at(i)
 	res := PersonResult{}
 	switch c := rec.Time.Compare(old.at); {
@@ -640,8 +657,10 @@ func (g *Graph) updatePerson(i int32, rec *PersonRecord, idents, extra []identKe
 	}
 	if res.Outcome != "" {
 		g.count(res.Outcome)
-		res.Person = g.personID(g.pfind(i))
-		return res
+		if named {
+			res.Person = g.personID(g.pfind(i))
+		}
+		return res, 0
 	}
 	res.Outcome = Updated
 	// Identifiers accumulate: the old email stays an identifier of the record.
@@ -658,12 +677,14 @@ func (g *Graph) updatePerson(i int32, rec *PersonRecord, idents, extra []identKe
 	}
 	old.setPerson(&rec.Person)
 	g.recomputePerson(g.pfind(i))
-	g.linkPerson(i, idents, &res, -1)
+	merged := g.linkPerson(i, idents, &res, -1, named)
 	root := g.pfind(i)
 	res.LinksChanged = g.resolvePerson(root)
-	res.Person = g.personID(root)
+	if named {
+		res.Person = g.personID(root)
+	}
 	g.count(res.Outcome)
-	return res
+	return res, merged
 }
 
 func containsAllIdents(have, want []identKey) bool {

@@ -102,3 +102,10 @@ func (t *recIndex) delete(key string) {
 }
 
 func (t *recIndex) grow() { t.slots = regrow(t.slots) }
+
+// reserve grows the table until n more entries fit without growing it.
+func (t *recIndex) reserve(n int) {
+	for 4*(t.n+n) > 3*len(t.slots) {
+		t.grow()
+	}
+}

@@ -149,17 +149,33 @@ func (g *Graph) computeLinks(root int32, gp *goldenPerson, explain *[]why) (prim
 				note(ReasonFreeMail, "email domain %q is free mail (%s)", host, fm)
 			}
 		} else {
-			if register && gp.hostIdx != host {
-				for d := host; d != ""; d = parentDomain(d) {
-					g.waitDomain[d] = append(g.waitDomain[d], root)
-				}
+			// Register under the host and its parents (one lookup per
+			// domain serves both), then link to the most specific domain
+			// an account owns.
+			wait := register && gp.hostIdx != host
+			if wait {
 				gp.hostIdx = host
 			}
+			var accts []int32
+			var at string
 			for d := host; d != ""; d = parentDomain(d) {
-				accts := g.acctByDomain[d]
-				if len(accts) == 0 {
+				e := g.domains.lookup(d, wait)
+				if e == nil {
 					continue
 				}
+				if wait {
+					e.wait = append(e.wait, root)
+				}
+				if accts == nil && len(e.accts) > 0 {
+					accts, at = e.accts, d
+					if !wait {
+						break
+					}
+				}
+			}
+			if d := at; len(accts) == 1 {
+				return link{acct: accts[0], method: methodDomain, sub: d != host, via: d}, nil
+			} else if len(accts) > 1 {
 				ls := make([]link, 0, len(accts))
 				for _, a := range accts {
 					ls = append(ls, link{acct: a, method: methodDomain, sub: d != host, via: d})
@@ -308,13 +324,23 @@ func (g *Graph) unwait(gp *goldenPerson) {
 		g.dropWait(g.waitName, gp.nameIdx)
 	}
 	for d := gp.hostIdx; d != ""; d = parentDomain(d) {
-		g.dropWait(g.waitDomain, d)
+		if e := g.domains.get(d); e != nil {
+			e.wait = g.liveWaiting(e.wait)
+		}
 	}
 }
 
 // dropWait removes the dead and merged-away persons of one index entry.
 func (g *Graph) dropWait(idx map[string][]int32, key string) {
-	l := idx[key]
+	if out := g.liveWaiting(idx[key]); len(out) == 0 {
+		delete(idx, key)
+	} else {
+		idx[key] = out
+	}
+}
+
+// liveWaiting keeps the persons of a waiting list that are live roots.
+func (g *Graph) liveWaiting(l []int32) []int32 {
 	out := l[:0]
 	for _, p := range l {
 		if !g.precs.at(p).dead && g.precs.at(p).g != nil {
@@ -322,10 +348,9 @@ func (g *Graph) dropWait(idx map[string][]int32, key string) {
 		}
 	}
 	if len(out) == 0 {
-		delete(idx, key)
-	} else {
-		idx[key] = out
+		return nil
 	}
+	return out
 }
 
 func (g *Graph) exportLink(gp *goldenPerson, l link, primary bool) Link {

@@ -1,0 +1,201 @@
+package identity
+
+// BatchResult says what adding a batch of person records did.
+type BatchResult struct {
+	// Outcomes counts the accepted records by outcome.
+	Outcomes map[Outcome]int
+	// Rejected lists the rejected records in batch order.
+	Rejected []BatchError
+	// Conflicts lists the links that were refused, in order.
+	Conflicts []Conflict
+	// Merged counts the golden persons merged into others.
+	Merged int
+	// LinksChanged counts the records after which their person's account
+	// links had changed.
+	LinksChanged int
+}
+
+// A BatchError is a rejected record of a batch: its index in the batch and
+// the error AddPerson would have returned for it.
+type BatchError struct {
+	Index int
+	Err   error
+}
+
+// batchGroup is the number of records AddPersons prepares before it adds
+// them.
+const batchGroup = 64
+
+// batchScratch holds a group of prepared records.
+type batchScratch struct {
+	recs   [batchGroup]PersonRecord
+	bufs   [batchGroup][6]identKey
+	idents [batchGroup][]identKey
+	extra  [batchGroup][]identKey
+	ok     [batchGroup]bool
+	// the index reads of the group: the person indexes' slots, then the
+	// account reference and domain indexes'
+	probes []probe
+	keyed  []probe
+}
+
+// probe is the slot of a key in a table: a person index (recs) or a string
+// index (strs) of account references (domain false) or of domains.
+type probe struct {
+	recs   *recIndex
+	strs   *strIndex
+	hash   uint32
+	domain bool
+}
+
+// AddPersons adds person records in order and leaves the graph as calling
+// AddPerson on each in turn would: the same golden persons, links, counters
+// and rejections. It returns the outcomes in total instead of one
+// PersonResult per record (no person IDs are built), and it works through
+// the batch in groups, reading the index entries of a group's records
+// together before adding them, so that the waits for memory overlap; it is
+// the faster way to load many records. The records in recs are not
+// modified.
+func (g *Graph) AddPersons(recs []PersonRecord) BatchResult {
+	out := BatchResult{Outcomes: map[Outcome]int{}}
+	if g.batch == nil {
+		g.batch = new(batchScratch)
+	}
+	s := g.batch
+	var sink int32
+	for start := 0; start < len(recs); start += batchGroup {
+		n := min(batchGroup, len(recs)-start)
+		// Prepare the group and touch the index slots its records will
+		// read. Preparing reads only the configuration, so doing it ahead
+		// of adding the earlier records of the group changes nothing.
+		s.probes, s.keyed = s.probes[:0], s.keyed[:0]
+		for j := range n {
+			p := &s.recs[j]
+			*p = recs[start+j]
+			idents, extra, err := g.preparePerson(p, s.bufs[j][:0])
+			if err != nil {
+				s.ok[j] = false
+				out.Rejected = append(out.Rejected, BatchError{start + j, g.reject(err)})
+				continue
+			}
+			s.ok[j], s.idents[j], s.extra[j] = true, idents, extra
+			t := g.pkeyMap(g.sources.intern(p.Source))
+			s.probes = append(s.probes, probe{recs: t, hash: t.hash(p.RecordID)})
+			for _, k := range idents {
+				s.probes = append(s.probes, probe{recs: k.ns.persons, hash: k.ns.persons.hash(k.val)})
+			}
+			if ref := p.Person.AccountID; ref != "" {
+				t := g.nsAcctID.accounts
+				s.keyed = append(s.keyed, probe{strs: t, hash: t.hash(string(ref))})
+			} else if host := EmailDomain(p.Person.Email); host != "" {
+				t := g.domains.keys
+				for d, l := host, 0; d != "" && l < 2; d, l = parentDomain(d), l+1 {
+					s.keyed = append(s.keyed, probe{strs: t, hash: t.hash(d), domain: true})
+				}
+			}
+		}
+		sink += g.prefetch(s)
+		for j := range n {
+			if !s.ok[j] {
+				continue
+			}
+			res, merged := g.addPrepared(&s.recs[j], s.idents[j], s.extra[j], false)
+			out.Outcomes[res.Outcome]++
+			out.Conflicts = append(out.Conflicts, res.Conflicts...)
+			out.Merged += merged
+			if res.LinksChanged {
+				out.LinksChanged++
+			}
+		}
+		clear(s.recs[:n])
+		clear(s.idents[:n])
+		clear(s.extra[:n])
+	}
+	g.sink += sink
+	return out
+}
+
+// prefetch reads the memory that adding the group will read, in rounds
+// that each read what the round before found: the index slots, then the
+// records and accounts the slots name, then what those point to. The reads
+// of a round are independent of one another, so the processor overlaps
+// their misses instead of waiting for each in turn while adding. It
+// changes nothing but the tables' sizes (it grows the person indexes the
+// group adds to first, so that the slots it reads are the ones used), and
+// returns a value to be thrown away.
+func (g *Graph) prefetch(s *batchScratch) int32 {
+	var sink int32
+	for _, pr := range s.probes {
+		pr.recs.reserve(len(s.probes))
+	}
+	// Round 1: the slots.
+	for _, pr := range s.probes {
+		sink += pr.recs.slots[pr.hash&uint32(len(pr.recs.slots)-1)].val
+	}
+	for _, pr := range s.keyed {
+		if len(pr.strs.slots) > 0 {
+			sink += pr.strs.slots[pr.hash&uint32(len(pr.strs.slots)-1)].val
+		}
+	}
+	// Round 2: the records a slot names (compared with the key, then
+	// merged), the account a reference names and its key, the entry of a
+	// domain.
+	for _, pr := range s.probes {
+		if sl := pr.recs.slots[pr.hash&uint32(len(pr.recs.slots)-1)]; sl.val >= 0 && sl.hash == pr.hash {
+			r := g.precs.at(sl.val)
+			sink += int32(len(r.f[pfEmail])) + int32(len(r.recordID)) + r.parent
+		}
+	}
+	for _, pr := range s.keyed {
+		if sl := g.keyedSlot(pr); sl != nil {
+			if sl.key.pos&longFlag == 0 {
+				sink += int32(pr.strs.keys.bytes(sl.key)[0])
+			}
+			if pr.domain {
+				sink += int32(len(g.domains.ents[sl.val].wait))
+			} else if int(sl.val) < len(g.arecs) {
+				sink += g.arecs[sl.val].parent + int32(len(g.acctMembers[sl.val]))
+			}
+		}
+	}
+	// Round 3: the text and golden person of those records, the end of an
+	// account's member list and of a domain's waiting list.
+	for _, pr := range s.probes {
+		if sl := pr.recs.slots[pr.hash&uint32(len(pr.recs.slots)-1)]; sl.val >= 0 && sl.hash == pr.hash {
+			r := g.precs.at(sl.val)
+			if e := r.f[pfEmail]; e != "" {
+				sink += int32(e[0])
+			}
+			if root := g.precs.at(r.parent); root.g != nil {
+				sink += root.g.win[pfEmail]
+			}
+		}
+	}
+	for _, pr := range s.keyed {
+		if sl := g.keyedSlot(pr); sl != nil {
+			var l []int32
+			if pr.domain {
+				l = g.domains.ents[sl.val].wait
+			} else if int(sl.val) < len(g.acctMembers) {
+				l = g.acctMembers[sl.val]
+			}
+			if len(l) > 0 {
+				sink += l[len(l)-1]
+			}
+		}
+	}
+	return sink
+}
+
+// keyedSlot returns the home slot of a string index probe if it holds the
+// probe's hash, or nil.
+func (g *Graph) keyedSlot(pr probe) *strSlot {
+	if len(pr.strs.slots) == 0 {
+		return nil
+	}
+	sl := &pr.strs.slots[pr.hash&uint32(len(pr.strs.slots)-1)]
+	if sl.val < 0 || sl.hash != pr.hash {
+		return nil
+	}
+	return sl
+}

@@ -1,0 +1,52 @@
+package identity
+
+// domainIndex holds, for each web domain, the accounts that own it and the
+// persons whose email domain is it or under it (waiting: a later account
+// with the domain re-resolves them). Resolution reads both for the same
+// domain, so they share one entry and one lookup; the keys live in a
+// strIndex, which the garbage collector does not scan.
+type domainIndex struct {
+	keys *strIndex
+	ents []domainEntry
+}
+
+type domainEntry struct {
+	accts []int32 // account roots
+	wait  []int32 // person roots
+}
+
+func newDomainIndex() domainIndex { return domainIndex{keys: newStrIndex()} }
+
+// get returns the entry of a domain, or nil.
+func (x *domainIndex) get(d string) *domainEntry {
+	if i, ok := x.keys.get(d); ok {
+		return &x.ents[i]
+	}
+	return nil
+}
+
+// entry returns the entry of a domain, creating it.
+func (x *domainIndex) entry(d string) *domainEntry {
+	i, found := x.keys.getOrPut(d, int32(len(x.ents)))
+	if !found {
+		x.ents = append(x.ents, domainEntry{})
+	}
+	return &x.ents[i]
+}
+
+// lookup returns the entry of a domain, created when create is set, or
+// nil.
+func (x *domainIndex) lookup(d string, create bool) *domainEntry {
+	if create {
+		return x.entry(d)
+	}
+	return x.get(d)
+}
+
+// accts returns the account roots that own a domain.
+func (x *domainIndex) accts(d string) []int32 {
+	if e := x.get(d); e != nil {
+		return e.accts
+	}
+	return nil
+}
