@@ -287,7 +287,7 @@ func TestPassesWorkOnCopies(t *testing.T) {
 	w, err := sim.New(sim.Config{Seed: 3, Accounts: 40, Days: 45, ActivityScale: 2})
 	require.NoError(t, err)
 	ctx := context.Background()
-	st := memory.New()
+	st := &freezeCheck{Store: memory.New()}
 	c := clock.NewManual(w.Config.Start)
 	eng, err := engine.New(engine.Config{Store: st, Program: prog, Clock: c})
 	require.NoError(t, err)
@@ -331,4 +331,35 @@ func TestPassesWorkOnCopies(t *testing.T) {
 	require.Empty(t, shared)
 	require.Empty(t, diff)
 	require.Empty(t, empty, "every field is set")
+
+	// No committed state, of any version, was changed after its commit.
+	require.NotEmpty(t, st.committed)
+	for i, c := range st.committed {
+		require.Equal(t, c.json, engine.StateJSON(store.Account{Value: c.value}), "commit %d (account %s) changed after it was committed", i, c.account)
+	}
+}
+
+// freezeCheck is the memory store, remembering each committed state value
+// with its encoding at commit time, so that a test can check that nobody
+// changed a committed state afterwards.
+type freezeCheck struct {
+	*memory.Store
+	mu        sync.Mutex
+	committed []frozen
+}
+
+type frozen struct {
+	account b2b.AccountID
+	value   any
+	json    string
+}
+
+func (f *freezeCheck) Commit(ctx context.Context, p *store.CommitParams) (int64, error) {
+	v, err := f.Store.Commit(ctx, p)
+	if err == nil && p.Value != nil {
+		f.mu.Lock()
+		f.committed = append(f.committed, frozen{p.Account, p.Value, engine.StateJSON(store.Account{Value: p.Value})})
+		f.mu.Unlock()
+	}
+	return v, err
 }

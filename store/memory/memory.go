@@ -45,7 +45,7 @@ type tenant struct {
 
 	logMu  sync.Mutex
 	seq    int64
-	events []store.Event // the tenant's log, in Seq order
+	events eventLog // the tenant's log, in Seq order
 	// bySeq lists each account's event Seqs in order, so that reading
 	// one account's log does not scan the tenant's.
 	bySeq  map[b2b.AccountID][]int64
@@ -161,13 +161,8 @@ func (s *Store) Commit(ctx context.Context, p *store.CommitParams) (int64, error
 func (td *tenant) appendEvent(e store.Event) {
 	td.seq++
 	e.Seq = td.seq
-	td.events = append(td.events, e)
+	td.events.append(e)
 	td.bySeq[e.Account] = append(td.bySeq[e.Account], e.Seq)
-}
-
-// eventAt returns the position of the event with that Seq in the log.
-func (td *tenant) eventAt(seq int64) (int, bool) {
-	return slices.BinarySearchFunc(td.events, seq, func(e store.Event, seq int64) int { return cmp.Compare(e.Seq, seq) })
 }
 
 // enqueue adds new entries; callers hold logMu.
@@ -288,11 +283,11 @@ func (s *Store) Events(ctx context.Context, p *store.EventsParams) ([]store.Even
 		seqs := td.bySeq[p.Account]
 		start, _ := slices.BinarySearch(seqs, p.AfterSeq+1)
 		for _, seq := range seqs[start:] {
-			i, ok := td.eventAt(seq)
+			at, ok := td.events.search(seq)
 			if !ok {
 				continue
 			}
-			e := td.events[i]
+			e := *td.events.at(at)
 			e.Data = bytes.Clone(e.Data)
 			out = append(out, e)
 			if len(out) == limit {
@@ -302,8 +297,8 @@ func (s *Store) Events(ctx context.Context, p *store.EventsParams) ([]store.Even
 		return out, nil
 	}
 	// Events are in Seq order; skip to the first after AfterSeq.
-	start, _ := td.eventAt(p.AfterSeq + 1)
-	for _, e := range td.events[start:] {
+	for at, _ := td.events.search(p.AfterSeq + 1); !td.events.end(at); at = td.events.next(at) {
+		e := *td.events.at(at)
 		e.Data = bytes.Clone(e.Data)
 		out = append(out, e)
 		if len(out) == limit {
@@ -424,21 +419,17 @@ func (s *Store) ErasePerson(ctx context.Context, t store.Tenant, person b2b.Pers
 	}
 	td.logMu.Lock()
 	defer td.logMu.Unlock()
-	kept := td.events[:0]
 	erased := map[b2b.AccountID]bool{}
-	for _, e := range td.events {
+	rep.Events = td.events.deleteFunc(func(e *store.Event) bool {
 		if e.Person == person {
-			rep.Events++
 			erased[e.Account] = true
-			continue
+			return true
 		}
-		kept = append(kept, e)
-	}
-	clear(td.events[len(kept):])
-	td.events = kept
+		return false
+	})
 	for a := range erased {
 		td.bySeq[a] = slices.DeleteFunc(td.bySeq[a], func(seq int64) bool {
-			_, ok := td.eventAt(seq)
+			_, ok := td.events.search(seq)
 			return !ok
 		})
 	}

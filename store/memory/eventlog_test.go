@@ -1,0 +1,58 @@
+package memory
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/store"
+)
+
+// TestEventLogChunks checks searching, walking and deleting across chunk
+// boundaries, with gaps in the Seqs as erasure leaves them.
+func TestEventLogChunks(t *testing.T) {
+	var l eventLog
+	const n = 3*chunkSize + 17
+	for i := range n {
+		l.append(store.Event{Seq: int64(2 * (i + 1)), Person: map[bool]b2b.PersonID{true: "odd"}[i%2 == 1]}) // Seqs 2, 4, 6, ...
+	}
+	walk := func(from int64) []int64 {
+		var out []int64
+		for at, _ := l.search(from); !l.end(at); at = l.next(at) {
+			out = append(out, l.at(at).Seq)
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		seq   int64
+		found bool
+		first int64
+	}{
+		{0, false, 2}, {2, true, 2}, {3, false, 4},
+		{2 * chunkSize, true, 2 * chunkSize}, {2*chunkSize + 1, false, 2*chunkSize + 2},
+		{2 * n, true, 2 * n},
+	} {
+		at, found := l.search(tc.seq)
+		require.Equal(t, tc.found, found, "seq %d", tc.seq)
+		require.Equal(t, tc.first, l.at(at).Seq, "seq %d", tc.seq)
+	}
+	_, found := l.search(2*n + 1)
+	require.False(t, found)
+	require.Empty(t, walk(2*n+1))
+	require.Len(t, walk(0), n)
+	require.Equal(t, []int64{2*n - 2, 2 * n}, walk(2*n-3))
+
+	removed := l.deleteFunc(func(e *store.Event) bool { return e.Person == "odd" })
+	require.Equal(t, n/2, removed)
+	got := walk(0)
+	require.Len(t, got, n-n/2)
+	for i, seq := range got {
+		require.Equal(t, int64(4*i+2), seq, "order kept")
+	}
+	_, found = l.search(4)
+	require.False(t, found, "a deleted event is not found")
+	require.Equal(t, 0, l.deleteFunc(func(*store.Event) bool { return false }))
+	require.Equal(t, len(got), l.deleteFunc(func(*store.Event) bool { return true }))
+	require.Empty(t, walk(0))
+}
