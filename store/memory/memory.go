@@ -145,11 +145,18 @@ func (s *Store) Commit(ctx context.Context, p *store.CommitParams) (int64, error
 		Index:     maps.Clone(p.Index),
 		UpdatedAt: p.Now,
 	}
-	td.logMu.Lock()
-	td.enqueue(p.Account, p.Outbox, p.Now)
-	for _, e := range p.Events {
+	// Copies are made before taking the tenant's log lock, which every
+	// commit of the tenant shares.
+	entries := prepare(p.Account, p.Outbox, p.Now)
+	events := make([]store.Event, len(p.Events))
+	for i, e := range p.Events {
 		e.Account = p.Account
 		e.Data = bytes.Clone(e.Data)
+		events[i] = e
+	}
+	td.logMu.Lock()
+	td.enqueue(entries)
+	for _, e := range events {
 		td.appendEvent(e)
 	}
 	td.logMu.Unlock()
@@ -165,12 +172,11 @@ func (td *tenant) appendEvent(e store.Event) {
 	td.bySeq[e.Account] = append(td.bySeq[e.Account], e.Seq)
 }
 
-// enqueue adds new entries; callers hold logMu.
-func (td *tenant) enqueue(account b2b.AccountID, entries []store.OutboxEntry, now time.Time) {
-	for _, o := range entries {
-		if _, dup := td.outbox[o.ID]; dup {
-			continue
-		}
+// prepare copies outbox entries as the store keeps them: pending, with
+// their own payloads, stamped with the account (when committed with one).
+func prepare(account b2b.AccountID, entries []store.OutboxEntry, now time.Time) []*store.OutboxEntry {
+	out := make([]*store.OutboxEntry, len(entries))
+	for i, o := range entries {
 		if account != "" {
 			o.Account = account
 		}
@@ -182,9 +188,19 @@ func (td *tenant) enqueue(account b2b.AccountID, entries []store.OutboxEntry, no
 			o.NextAttemptAt = now
 		}
 		o.CreatedAt, o.UpdatedAt = now, now
-		e := o
-		td.outbox[o.ID] = &e
-		td.live[o.ID] = &e
+		out[i] = &o
+	}
+	return out
+}
+
+// enqueue adds prepared entries whose IDs are new; callers hold logMu.
+func (td *tenant) enqueue(entries []*store.OutboxEntry) {
+	for _, e := range entries {
+		if _, dup := td.outbox[e.ID]; dup {
+			continue
+		}
+		td.outbox[e.ID] = e
+		td.live[e.ID] = e
 	}
 }
 
@@ -199,7 +215,7 @@ func (s *Store) Enqueue(ctx context.Context, p *store.EnqueueParams) ([]store.Ou
 	td := s.tenant(p.Tenant, true)
 	td.logMu.Lock()
 	defer td.logMu.Unlock()
-	td.enqueue("", p.Entries, p.Now)
+	td.enqueue(prepare("", p.Entries, p.Now))
 	out := make([]store.OutboxEntry, len(p.Entries))
 	for i, e := range p.Entries {
 		out[i] = *td.outbox[e.ID]
