@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"runtime"
+	"runtime/metrics"
 	"strconv"
 	"testing"
 	"time"
@@ -25,7 +26,10 @@ import (
 // ingestion: each account runs through the chain once per batch), time
 // advancing to the end of each batch. It reports
 // activities/s, account-steps/s (journey steps with something to do) and
-// the memory per account. Run it with -cpu 1,2 to see the scaling.
+// the memory per account: B/account is what stays on the heap after the
+// run (states, event logs, the outbox), peak-B/account the highest heap
+// during it (garbage not yet collected included). Run it with -cpu 1,2 to
+// see the scaling.
 //
 // The world has QUORUM_BENCH_ACCOUNTS accounts (default 2,000) with about
 // 9 persons each and about 10 activities per person over 90 days; the
@@ -72,6 +76,7 @@ func BenchmarkEndToEnd(b *testing.B) {
 			b.Fatal(err)
 		}
 		steps0 := eng.Counters().Steps
+		peak := samplePeakHeap()
 		b.StartTimer()
 		start := time.Now()
 		for i, acts := range batches {
@@ -86,6 +91,7 @@ func BenchmarkEndToEnd(b *testing.B) {
 		}
 		elapsed := time.Since(start)
 		b.StopTimer()
+		peakHeap := peak()
 		cnt := eng.Counters()
 		if cnt.Ingested == 0 {
 			b.Fatal("nothing ingested")
@@ -96,7 +102,39 @@ func BenchmarkEndToEnd(b *testing.B) {
 		b.ReportMetric(float64(total)/elapsed.Seconds(), "activities/s")
 		b.ReportMetric(float64(cnt.Steps-steps0)/elapsed.Seconds(), "steps/s")
 		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/float64(accounts), "B/account")
+		b.ReportMetric(float64(peakHeap-before.HeapAlloc)/float64(accounts), "peak-B/account")
 		runtime.KeepAlive(eng)
 		b.StartTimer()
+	}
+}
+
+// samplePeakHeap samples the heap's size every 10ms until the returned
+// function is called, which returns the highest size seen.
+func samplePeakHeap() func() uint64 {
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	var peak uint64
+	read := func() {
+		metrics.Read(sample)
+		peak = max(peak, sample[0].Value.Uint64())
+	}
+	stop, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(10 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				read()
+				return
+			case <-t.C:
+				read()
+			}
+		}
+	}()
+	return func() uint64 {
+		close(stop)
+		<-done
+		return peak
 	}
 }
