@@ -29,8 +29,10 @@ type accountState struct {
 	Account b2b.Account `json:"account"`
 	// Persons are the account's own view of its persons (golden records,
 	// with seniority and department filled by the persona classifier when
-	// the sources left them empty), sorted by ID.
-	Persons       []personEntry       `json:"persons,omitempty"`
+	// the sources left them empty), sorted by ID. A pass never modifies
+	// the list in place, it replaces it whole (setPersons): so the copy a
+	// pass works on shares it with the committed state.
+	Persons       []personEntry       `json:"persons,omitempty" deepcopy:"shared"`
 	Opportunities []b2b.Opportunity   `json:"opportunities,omitempty"`
 	Groups        []buyinggroup.Group `json:"groups,omitempty"`
 	// Scores holds one ledger per scoring model, by model name.

@@ -17,6 +17,7 @@ import (
 	"github.com/quorumhq/quorum/program/programfile"
 	"github.com/quorumhq/quorum/store"
 	"github.com/quorumhq/quorum/store/memory"
+	"github.com/quorumhq/quorum/store/storetest"
 )
 
 // The program file of each scenario.
@@ -63,7 +64,10 @@ type bundle struct {
 // store and a manual clock at day 0.
 func setup(t *testing.T, file string, opts ...func(*engine.Config)) *bundle {
 	t.Helper()
-	st := memory.New()
+	// Every scenario also checks that no committed state changed after its
+	// commit (the memory store shares them with the engine).
+	st := storetest.NewFreezeCheck(memory.New())
+	t.Cleanup(func() { require.Empty(t, st.Changed(), "committed states changed after their commit") })
 	c := clock.NewManual(day0)
 	cfg := engine.Config{Store: st, Program: compileFile(t, file), Clock: c}
 	for _, o := range opts {

@@ -11,7 +11,10 @@
 //     value of another kind (a type with unexported references, a func) is
 //     shared, since nothing can mutate it through the interface;
 //   - a struct type with an unexported field that holds references (other
-//     than time.Time's location) cannot be copied safely: [For] refuses it.
+//     than time.Time's location) cannot be copied safely: [For] refuses it;
+//   - a struct field tagged `deepcopy:"shared"` is copied shallowly: the
+//     copy shares what it refers to. Tag a field so only when its contents
+//     are never modified in place, only replaced as a whole.
 //
 // Values are copied as trees: two pointers to one object become two
 // objects, and cyclic values are not supported.
@@ -194,7 +197,7 @@ func build(t reflect.Type) (copyFn, error) {
 		var fields []field
 		for i := range t.NumField() {
 			f := t.Field(i)
-			if !hasRefs(f.Type, map[reflect.Type]bool{}) {
+			if !hasRefs(f.Type, map[reflect.Type]bool{}) || f.Tag.Get("deepcopy") == "shared" {
 				continue
 			}
 			if !f.IsExported() {
@@ -261,8 +264,9 @@ func hasRefs(t reflect.Type, seen map[reflect.Type]bool) bool {
 
 // Shared reports the paths at which a and b, two values of one type,
 // share mutable memory (a map, a slice's backing array or a pointer's
-// target), as "field.sub[2]" paths. Interface values are not entered; a
-// copy made by [For] shares nothing else, which is what tests check.
+// target), as "field.sub[2]" paths. Interface values and fields tagged
+// `deepcopy:"shared"` are not entered; a copy made by [For] shares nothing
+// else, which is what tests check.
 func Shared(a, b any) []string {
 	var out []string
 	shared(reflect.ValueOf(a), reflect.ValueOf(b), "", &out)
@@ -314,6 +318,9 @@ func shared(a, b reflect.Value, path string, out *[]string) {
 		}
 	case reflect.Struct:
 		for i := range a.NumField() {
+			if a.Type().Field(i).Tag.Get("deepcopy") == "shared" {
+				continue
+			}
 			name := a.Type().Field(i).Name
 			if path != "" {
 				name = path + "." + name

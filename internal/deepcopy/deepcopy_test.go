@@ -120,3 +120,19 @@ func TestRecursiveTypes(t *testing.T) {
 	dst.Next[0].Next[0].Name = "changed"
 	require.Equal(t, "b", src.Next[0].Next[0].Name)
 }
+
+type withShared struct {
+	Copied []string
+	Kept   []string `deepcopy:"shared"`
+}
+
+func TestSharedFields(t *testing.T) {
+	cp, err := deepcopy.For[withShared]()
+	require.NoError(t, err)
+	src := &withShared{Copied: []string{"a"}, Kept: []string{"b"}}
+	dst := cp(src)
+	require.Equal(t, src, dst)
+	require.NotSame(t, &src.Copied[0], &dst.Copied[0])
+	require.Same(t, &src.Kept[0], &dst.Kept[0], "a shared field is copied shallowly")
+	require.Empty(t, deepcopy.Shared(*src, *dst), "and Shared does not report it")
+}
