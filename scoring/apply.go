@@ -14,7 +14,9 @@ import (
 // called on each activity in turn, with less work:
 //
 //   - a condition that reads only the person and the account is evaluated
-//     once per [Applier.ApplyPerson] call (the call is for one person);
+//     once per [Applier.ApplyPerson] call (the call is for one person), in
+//     Go rather than by the expression machine when it only compares
+//     fields with constants or each other (see native.go);
 //   - a condition that reads only one activity attribute through attr()
 //     with a constant key and string defaults, such as
 //     attr(activity.attributes, "form", "") == "Demo Request", is
@@ -378,12 +380,21 @@ func (ap *Applier) cond(r *compiledRule, a *b2b.Activity, typ string, p *b2b.Per
 	switch r.info.kind {
 	case condPerson:
 		if ap.pmemo == nil {
+			if r.native != nil {
+				return r.native(p, ap.account(acct)), nil
+			}
 			break
 		}
 		if m := ap.pmemo[r.index]; m != 0 {
 			return m == 2, nil
 		}
-		ok, err := ap.eval(r, a, typ, p, acct)
+		var ok bool
+		var err error
+		if r.native != nil {
+			ok = r.native(p, ap.account(acct))
+		} else {
+			ok, err = ap.eval(r, a, typ, p, acct)
+		}
 		if err == nil {
 			ap.pmemo[r.index] = 1
 			if ok {
@@ -418,6 +429,15 @@ func (ap *Applier) cond(r *compiledRule, a *b2b.Activity, typ string, p *b2b.Per
 	return ap.eval(r, a, typ, p, acct)
 }
 
+// account returns acct, or the empty account conditions see when the
+// account is unknown.
+func (ap *Applier) account(acct *b2b.Account) *b2b.Account {
+	if acct == nil {
+		return &ap.s.noAcct
+	}
+	return acct
+}
+
 // eval evaluates a rule's condition on the activity.
 func (ap *Applier) eval(r *compiledRule, a *b2b.Activity, typ string, p *b2b.Person, acct *b2b.Account) (bool, error) {
 	if !ap.envReady {
@@ -429,10 +449,7 @@ func (ap *Applier) eval(r *compiledRule, a *b2b.Activity, typ string, p *b2b.Per
 			c.Type = typ
 			a = &c
 		}
-		if acct == nil {
-			acct = &ap.s.noAcct
-		}
-		*ap.env = Env{Activity: a, Person: p, Account: acct, Now: a.Time}
+		*ap.env = Env{Activity: a, Person: p, Account: ap.account(acct), Now: a.Time}
 		ap.envReady = true
 	}
 	return r.cond.Eval(ap.env)

@@ -125,6 +125,9 @@ type compiledRule struct {
 	index uint16
 	cond  *rules.Expr[Env, bool]
 	info  condInfo // what the condition reads (see analyze)
+	// native, when not nil, evaluates a condPerson condition in Go (see
+	// compileNative).
+	native native
 }
 
 // A Scorer is a compiled, validated [Model]. It holds no score state (states
@@ -202,6 +205,9 @@ func build(m Model, cfg Config, ps *b2b.Problems) *Scorer {
 			cr.cond = x
 			if _, std := cfg.Engine.(*rules.ExprEngine); std {
 				cr.info = analyze(r.When)
+				if cr.info.kind == condPerson && err == nil {
+					cr.native = compileNative(r.When)
+				}
 			}
 		}
 		s.rules = append(s.rules, cr)
