@@ -162,7 +162,7 @@ func (ap *Applier) ApplyIndexed(acts []b2b.Activity, who []int32, persons int, t
 			nb++
 			lo = hi
 		}
-		ap.touch(blk[:nb])
+		ap.touch(blk[:nb], recs, acts)
 		for i := range blk[:nb] {
 			b := &blk[i]
 			ap.advanced = false
@@ -194,21 +194,32 @@ type touched struct {
 }
 
 // touch reads the first and last credit and the first folded value of each
-// state, in a loop with no other work. In a batch of a million persons,
-// each state's credits are somewhere in a heap far larger than the caches:
-// reached from apply, one person at a time, every person waits for its
-// memory in turn; reached here, the loads are independent and the
-// processor overlaps them, so that apply then finds the lines in the cache.
-// The sum only keeps the compiler from dropping the loads.
-func (ap *Applier) touch(blk []touched) {
+// state, and the activities that a condition will read (not answered from
+// memory), in a loop with no other work. In a batch of a million persons,
+// each state's credits are somewhere in a heap far larger than the caches,
+// and the activities of a person are scattered over the batch: reached
+// from apply, one person at a time, every person waits for its memory in
+// turn; reached here, the loads are independent and the processor overlaps
+// them, so that apply then finds the lines in the cache. The sum only keeps
+// the compiler from dropping the loads.
+func (ap *Applier) touch(blk []touched, recs []prep, acts []b2b.Activity) {
+	types := ap.s.types
 	var sum int64
 	for i := range blk {
-		st := blk[i].st
+		b := &blk[i]
+		st := b.st
 		if n := len(st.Credits); n > 0 {
 			sum += st.Credits[0].At + st.Credits[n-1].At
 		}
 		if len(st.Past) > 0 {
 			sum += st.Past[0].At
+		}
+		for k := b.lo; k < b.hi; k++ {
+			pr := &recs[k]
+			if pr.typ >= 0 && types[pr.typ].reads&^pr.known != 0 {
+				a := &acts[pr.at]
+				sum += int64(len(a.Type) + len(a.Attributes))
+			}
 		}
 	}
 	ap.touchSum += sum

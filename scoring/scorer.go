@@ -118,6 +118,9 @@ func (e *HorizonError) Is(target error) bool { return target == ErrBeyondHorizon
 type typeRules struct {
 	name  string
 	rules []uint16
+	// reads marks the rules (by position in rules, the first 32) whose
+	// condition reads the activity when evaluated: all but native ones.
+	reads uint32
 }
 
 type compiledRule struct {
@@ -217,6 +220,9 @@ func build(m Model, cfg Config, ps *b2b.Problems) *Scorer {
 				ti = int32(len(s.types))
 				s.byType[t] = ti
 				s.types = append(s.types, typeRules{name: t})
+			}
+			if pos := len(s.types[ti].rules); pos < 32 && cr.cond != nil && cr.native == nil {
+				s.types[ti].reads |= 1 << pos
 			}
 			s.types[ti].rules = append(s.types[ti].rules, uint16(i))
 		}
