@@ -14,7 +14,9 @@ import (
 // called on each activity in turn, with less work:
 //
 //   - a condition that reads only the person and the account is evaluated
-//     once per [Applier.ApplyPerson] call (the call is for one person);
+//     once per [Applier.ApplyPerson] call (the call is for one person), in
+//     Go rather than by the expression machine when it only compares
+//     fields with constants or each other (see native.go);
 //   - a condition that reads only one activity attribute through attr()
 //     with a constant key and string defaults, such as
 //     attr(activity.attributes, "form", "") == "Demo Request", is
@@ -41,6 +43,8 @@ type Applier struct {
 	start  []int32 // ApplyIndexed: per person, where its records start
 	recs   []prep  // ApplyIndexed: the records, in batch order
 	sorted []prep  // ApplyIndexed: the records, grouped by person
+
+	touchSum int64 // see touch
 }
 
 // attrMemoMax bounds the values remembered per rule.
@@ -77,7 +81,9 @@ func (ap *Applier) ApplyPerson(st *PersonState, acts []*b2b.Activity, p *b2b.Per
 // activities, target(p) returns the person's state, the person (nil: the
 // activities are refused with [ErrUnknownPerson]) and the account (nil when
 // unknown); the person's activities are then applied in one
-// [Applier.ApplyPerson] pass, in batch order. each, when not nil, receives
+// [Applier.ApplyPerson] pass, in batch order (target is called once per
+// such person, in increasing index order, a few persons ahead of applying
+// their activities). each, when not nil, receives
 // the outcome of acts[i], person after person in increasing index order.
 // States and outcomes are those of [Scorer.Apply] on each activity in batch
 // order.
@@ -87,8 +93,9 @@ func (ap *Applier) ApplyPerson(st *PersonState, acts []*b2b.Activity, p *b2b.Per
 // (key, time, type, remembered condition results) into a compact record,
 // groups the records by person with a counting sort, and applies them
 // person by person, so that both the activities and the states are read
-// in memory order. An activity itself is read again only for a condition
-// to evaluate or an error to report. Its scratch memory (64 bytes per
+// in memory order; the states' credits, which are scattered on the heap,
+// are fetched for a block of persons at a time. An activity itself is read
+// again only for a condition to evaluate or an error to report. Its scratch memory (64 bytes per
 // activity and 4 per person) is kept for the next batch.
 //
 // It returns an error, before applying anything, when who and acts differ
@@ -139,25 +146,83 @@ func (ap *Applier) ApplyIndexed(acts []b2b.Activity, who []int32, persons int, t
 	}
 	// start[p] is now the end of p's records (the start of p+1's).
 	n := now.UnixNano()
+	var blk [touchBlock]touched
 	lo := int32(0)
-	for p := range persons {
-		hi := start[p]
-		if hi == lo {
-			continue
+	for p := 0; p < persons; {
+		// Take the next persons with activities, then touch their states'
+		// memory before applying anything (see touch).
+		nb := 0
+		for ; p < persons && nb < touchBlock; p++ {
+			hi := start[p]
+			if hi == lo {
+				continue
+			}
+			st, person, acct := target(int32(p))
+			blk[nb] = touched{st, person, acct, lo, hi}
+			nb++
+			lo = hi
 		}
-		st, person, acct := target(int32(p))
-		ap.advanced = false
-		clear(ap.pmemo)
-		for k := lo; k < hi; k++ {
-			pr := &recs[k]
-			o, err := ap.apply(st, &acts[pr.at], pr, person, acct, now, n)
-			if each != nil {
-				each(int(pr.at), o, err)
+		ap.touch(blk[:nb], recs, acts)
+		for i := range blk[:nb] {
+			b := &blk[i]
+			ap.advanced = false
+			clear(ap.pmemo)
+			for k := b.lo; k < b.hi; k++ {
+				pr := &recs[k]
+				o, err := ap.apply(b.st, &acts[pr.at], pr, b.person, b.acct, now, n)
+				if each != nil {
+					each(int(pr.at), o, err)
+				}
 			}
 		}
-		lo = hi
 	}
 	return nil
+}
+
+// touchBlock is how many persons ApplyIndexed looks up and touches at a
+// time: enough for the processor to have many fetches in flight, few enough
+// that what they fetch is still in the cache when the person is applied.
+const touchBlock = 32
+
+// touched is a person of ApplyIndexed: its state, person and account, and
+// the range of its records.
+type touched struct {
+	st     *PersonState
+	person *b2b.Person
+	acct   *b2b.Account
+	lo, hi int32
+}
+
+// touch reads the first and last credit and the first folded value of each
+// state, and the activities that a condition will read (not answered from
+// memory), in a loop with no other work. In a batch of a million persons,
+// each state's credits are somewhere in a heap far larger than the caches,
+// and the activities of a person are scattered over the batch: reached
+// from apply, one person at a time, every person waits for its memory in
+// turn; reached here, the loads are independent and the processor overlaps
+// them, so that apply then finds the lines in the cache. The sum only keeps
+// the compiler from dropping the loads.
+func (ap *Applier) touch(blk []touched, recs []prep, acts []b2b.Activity) {
+	types := ap.s.types
+	var sum int64
+	for i := range blk {
+		b := &blk[i]
+		st := b.st
+		if n := len(st.Credits); n > 0 {
+			sum += st.Credits[0].At + st.Credits[n-1].At
+		}
+		if len(st.Past) > 0 {
+			sum += st.Past[0].At
+		}
+		for k := b.lo; k < b.hi; k++ {
+			pr := &recs[k]
+			if pr.typ >= 0 && types[pr.typ].reads&^pr.known != 0 {
+				a := &acts[pr.at]
+				sum += int64(len(a.Type) + len(a.Attributes))
+			}
+		}
+	}
+	ap.touchSum += sum
 }
 
 // prep is what scoring needs of an activity, computed once.
@@ -326,12 +391,21 @@ func (ap *Applier) cond(r *compiledRule, a *b2b.Activity, typ string, p *b2b.Per
 	switch r.info.kind {
 	case condPerson:
 		if ap.pmemo == nil {
+			if r.native != nil {
+				return r.native(p, ap.account(acct)), nil
+			}
 			break
 		}
 		if m := ap.pmemo[r.index]; m != 0 {
 			return m == 2, nil
 		}
-		ok, err := ap.eval(r, a, typ, p, acct)
+		var ok bool
+		var err error
+		if r.native != nil {
+			ok = r.native(p, ap.account(acct))
+		} else {
+			ok, err = ap.eval(r, a, typ, p, acct)
+		}
 		if err == nil {
 			ap.pmemo[r.index] = 1
 			if ok {
@@ -366,6 +440,15 @@ func (ap *Applier) cond(r *compiledRule, a *b2b.Activity, typ string, p *b2b.Per
 	return ap.eval(r, a, typ, p, acct)
 }
 
+// account returns acct, or the empty account conditions see when the
+// account is unknown.
+func (ap *Applier) account(acct *b2b.Account) *b2b.Account {
+	if acct == nil {
+		return &ap.s.noAcct
+	}
+	return acct
+}
+
 // eval evaluates a rule's condition on the activity.
 func (ap *Applier) eval(r *compiledRule, a *b2b.Activity, typ string, p *b2b.Person, acct *b2b.Account) (bool, error) {
 	if !ap.envReady {
@@ -377,10 +460,7 @@ func (ap *Applier) eval(r *compiledRule, a *b2b.Activity, typ string, p *b2b.Per
 			c.Type = typ
 			a = &c
 		}
-		if acct == nil {
-			acct = &ap.s.noAcct
-		}
-		*ap.env = Env{Activity: a, Person: p, Account: acct, Now: a.Time}
+		*ap.env = Env{Activity: a, Person: p, Account: ap.account(acct), Now: a.Time}
 		ap.envReady = true
 	}
 	return r.cond.Eval(ap.env)

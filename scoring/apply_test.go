@@ -304,3 +304,54 @@ func TestApplierRemembersConditions(t *testing.T) {
 	require.Equal(t, int8(2), ap.pmemo[1])
 	require.Zero(t, senior.MissingAttributes())
 }
+
+// TestApplyIndexedManyPersons: with more persons than ApplyIndexed fetches
+// at a time (some with no activities, some unknown, some activities left
+// out), over the benchmark's model and stream (native, remembered and
+// evaluated conditions, caps, duplicates), ApplyIndexed gives the outcomes
+// and states of Scorer.Apply on each activity in batch order.
+func TestApplyIndexedManyPersons(t *testing.T) {
+	t.Parallel()
+	const persons, batchSize = 150, 1000
+	w := newBenchWorld(persons, 7, 3*batchSize)
+	s, err := New(benchModel(), Config{})
+	require.NoError(t, err)
+	person := func(p int32) *b2b.Person {
+		if p%11 == 5 {
+			return nil // unknown: refused
+		}
+		return &w.persons[p]
+	}
+	want, got := make([]PersonState, persons), make([]PersonState, persons)
+	ap := s.NewApplier()
+	acts, who := make([]b2b.Activity, batchSize), make([]int32, batchSize)
+	for from := 0; from < 3*batchSize; from += batchSize {
+		w.chunk(from, acts, who)
+		for i := range who {
+			if who[i]%7 == 3 {
+				who[i] = int32(persons - 1 - int(who[i])%5) // persons 145-149 only
+			}
+			if i%97 == 0 {
+				who[i] = -1
+			}
+		}
+		now := acts[len(acts)-1].Time.Add(time.Hour)
+		wantOut := map[int]string{}
+		for i := range acts {
+			if p := who[i]; p >= 0 {
+				wantOut[i] = outcomeText(s.Apply(&want[p], &acts[i], person(p), &w.accounts[w.personOf[p]], now))
+			}
+		}
+		gotOut := map[int]string{}
+		require.NoError(t, ap.ApplyIndexed(acts, who, persons, func(p int32) (*PersonState, *b2b.Person, *b2b.Account) {
+			return &got[p], person(p), &w.accounts[w.personOf[p]]
+		}, now, func(i int, o Outcome, err error) { gotOut[i] = outcomeText(o, err) }))
+		require.Equal(t, wantOut, gotOut, "batch at %d", from)
+	}
+	credited := 0
+	for p := range want {
+		require.Empty(t, gocmp.Diff(want[p], got[p]), "state of person %d (-want +got)", p)
+		credited += len(want[p].Credits)
+	}
+	require.Positive(t, credited)
+}

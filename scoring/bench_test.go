@@ -148,9 +148,10 @@ func (w *benchWorld) chunk(from int, acts []b2b.Activity, who []int32) {
 //     it: reading each activity once in batch order into a compact record
 //     (key, time, type, remembered condition results), grouping the
 //     records by person (a counting sort by person index: count, prefix
-//     sums, scatter), then, person by person, one pass over the person's
-//     records (validation, horizon, dedupe, caps, conditions, credits),
-//     counting the outcomes; the Applier (and its scratch memory and
+//     sums, scatter), then, 32 persons at a time, fetching their states
+//     (and the activities conditions will read) and, person by person, one
+//     pass over the person's records (validation, horizon, dedupe, caps,
+//     conditions, credits), counting the outcomes; the Applier (and its scratch memory and
 //     condition memory) lives across the batches of one run;
 //   - floor: one loop over the same batch in stream order, adding each
 //     activity's per-type points to its person's total.

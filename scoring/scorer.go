@@ -118,6 +118,9 @@ func (e *HorizonError) Is(target error) bool { return target == ErrBeyondHorizon
 type typeRules struct {
 	name  string
 	rules []uint16
+	// reads marks the rules (by position in rules, the first 32) whose
+	// condition reads the activity when evaluated: all but native ones.
+	reads uint32
 }
 
 type compiledRule struct {
@@ -125,6 +128,9 @@ type compiledRule struct {
 	index uint16
 	cond  *rules.Expr[Env, bool]
 	info  condInfo // what the condition reads (see analyze)
+	// native, when not nil, evaluates a condPerson condition in Go (see
+	// compileNative).
+	native native
 }
 
 // A Scorer is a compiled, validated [Model]. It holds no score state (states
@@ -202,6 +208,9 @@ func build(m Model, cfg Config, ps *b2b.Problems) *Scorer {
 			cr.cond = x
 			if _, std := cfg.Engine.(*rules.ExprEngine); std {
 				cr.info = analyze(r.When)
+				if cr.info.kind == condPerson && err == nil {
+					cr.native = compileNative(r.When)
+				}
 			}
 		}
 		s.rules = append(s.rules, cr)
@@ -211,6 +220,9 @@ func build(m Model, cfg Config, ps *b2b.Problems) *Scorer {
 				ti = int32(len(s.types))
 				s.byType[t] = ti
 				s.types = append(s.types, typeRules{name: t})
+			}
+			if pos := len(s.types[ti].rules); pos < 32 && cr.cond != nil && cr.native == nil {
+				s.types[ti].reads |= 1 << pos
 			}
 			s.types[ti].rules = append(s.types[ti].rules, uint16(i))
 		}
