@@ -1,9 +1,10 @@
 package memory
 
 import (
-	"cmp"
+	"encoding/binary"
 	"slices"
 
+	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/store"
 )
 
@@ -11,17 +12,47 @@ import (
 // whole chunks, so appending never copies the events already logged.
 const chunkSize = 4096
 
-// eventLog is a tenant's events in Seq order, in fixed-size chunks.
+// eventLog is a tenant's events in Seq order, in chunks. A chunk keeps
+// its events encoded in one byte buffer, with their Seqs and offsets
+// beside it: a log of millions of events is a few thousand objects with no
+// pointers, which the garbage collector neither counts nor scans.
 type eventLog struct {
-	chunks [][]store.Event
+	chunks []*eventChunk
 }
 
-func (l *eventLog) append(e store.Event) {
-	if len(l.chunks) == 0 || len(l.chunks[len(l.chunks)-1]) == chunkSize {
-		l.chunks = append(l.chunks, make([]store.Event, 0, chunkSize))
+type eventChunk struct {
+	seqs []int64  // the events' Seqs, increasing
+	offs []uint32 // where each event starts in buf
+	buf  []byte
+}
+
+func (l *eventLog) append(e *store.Event) {
+	if len(l.chunks) == 0 || len(l.chunks[len(l.chunks)-1].seqs) == chunkSize {
+		l.chunks = append(l.chunks, &eventChunk{seqs: make([]int64, 0, chunkSize), offs: make([]uint32, 0, chunkSize)})
 	}
-	last := &l.chunks[len(l.chunks)-1]
-	*last = append(*last, e)
+	c := l.chunks[len(l.chunks)-1]
+	c.seqs = append(c.seqs, e.Seq)
+	c.offs = append(c.offs, uint32(len(c.buf)))
+	c.buf = appendEvent(c.buf, e)
+}
+
+// appendEvent encodes an event but its Seq: the time, then the account,
+// person, type and data, each with its length.
+func appendEvent(buf []byte, e *store.Event) []byte {
+	t, err := e.Time.MarshalBinary()
+	if err != nil {
+		// Only a time zone offset that is not a whole minute fails;
+		// keep the instant in UTC.
+		t, _ = e.Time.UTC().MarshalBinary()
+	}
+	buf = append(buf, byte(len(t))) // 15 or 16 bytes
+	buf = append(buf, t...)
+	for _, s := range []string{string(e.Account), string(e.Person), e.Type} {
+		buf = binary.AppendUvarint(buf, uint64(len(s)))
+		buf = append(buf, s...)
+	}
+	buf = binary.AppendUvarint(buf, uint64(len(e.Data)))
+	return append(buf, e.Data...)
 }
 
 // pos is a position in the log: a chunk and an index in it.
@@ -31,22 +62,51 @@ type pos struct{ c, i int }
 // whether that event's Seq is seq.
 func (l *eventLog) search(seq int64) (pos, bool) {
 	// The first chunk whose last event is at or after seq holds it.
-	c, _ := slices.BinarySearchFunc(l.chunks, seq, func(ch []store.Event, seq int64) int {
-		return cmp.Compare(ch[len(ch)-1].Seq, seq)
+	c, _ := slices.BinarySearchFunc(l.chunks, seq, func(ch *eventChunk, seq int64) int {
+		last := ch.seqs[len(ch.seqs)-1]
+		switch {
+		case last < seq:
+			return -1
+		case last > seq:
+			return 1
+		}
+		return 0
 	})
 	if c == len(l.chunks) {
 		return pos{c, 0}, false
 	}
-	i, found := slices.BinarySearchFunc(l.chunks[c], seq, func(e store.Event, seq int64) int { return cmp.Compare(e.Seq, seq) })
+	i, found := slices.BinarySearch(l.chunks[c].seqs, seq)
 	return pos{c, i}, found
 }
 
-func (l *eventLog) at(p pos) *store.Event { return &l.chunks[p.c][p.i] }
+// at decodes the event at p, with its own copies of the strings and data.
+func (l *eventLog) at(p pos) store.Event {
+	c := l.chunks[p.c]
+	e := store.Event{Seq: c.seqs[p.i]}
+	buf := c.buf[c.offs[p.i]:]
+	n := int(buf[0])
+	// The encoding was made by MarshalBinary; it decodes.
+	_ = e.Time.UnmarshalBinary(buf[1 : 1+n])
+	buf = buf[1+n:]
+	next := func() []byte {
+		k, w := binary.Uvarint(buf)
+		s := buf[w : w+int(k)]
+		buf = buf[w+int(k):]
+		return s
+	}
+	e.Account = b2b.AccountID(next())
+	e.Person = b2b.PersonID(next())
+	e.Type = string(next())
+	if data := next(); len(data) > 0 {
+		e.Data = slices.Clone(data)
+	}
+	return e
+}
 
 // next returns the position after p.
 func (l *eventLog) next(p pos) pos {
 	p.i++
-	if p.i == len(l.chunks[p.c]) {
+	if p.i == len(l.chunks[p.c].seqs) {
 		p.c, p.i = p.c+1, 0
 	}
 	return p
@@ -59,14 +119,13 @@ func (l *eventLog) end(p pos) bool { return p.c >= len(l.chunks) }
 func (l *eventLog) deleteFunc(del func(*store.Event) bool) int {
 	var kept eventLog
 	removed := 0
-	for _, ch := range l.chunks {
-		for i := range ch {
-			if del(&ch[i]) {
-				removed++
-				continue
-			}
-			kept.append(ch[i])
+	for p := (pos{}); !l.end(p); p = l.next(p) {
+		e := l.at(p)
+		if del(&e) {
+			removed++
+			continue
 		}
+		kept.append(&e)
 	}
 	if removed > 0 {
 		*l = kept

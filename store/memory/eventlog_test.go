@@ -1,7 +1,9 @@
 package memory
 
 import (
+	"fmt"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -15,12 +17,16 @@ func TestEventLogChunks(t *testing.T) {
 	var l eventLog
 	const n = 3*chunkSize + 17
 	for i := range n {
-		l.append(store.Event{Seq: int64(2 * (i + 1)), Person: map[bool]b2b.PersonID{true: "odd"}[i%2 == 1]}) // Seqs 2, 4, 6, ...
+		l.append(&store.Event{Seq: int64(2 * (i + 1)), Person: map[bool]b2b.PersonID{true: "odd"}[i%2 == 1], Time: time.Unix(int64(i), 0).UTC(),
+			Type: "t", Data: []byte(fmt.Sprint(i))}) // Seqs 2, 4, 6, ...
 	}
 	walk := func(from int64) []int64 {
 		var out []int64
 		for at, _ := l.search(from); !l.end(at); at = l.next(at) {
-			out = append(out, l.at(at).Seq)
+			e := l.at(at)
+			require.Equal(t, fmt.Sprint(e.Seq/2-1), string(e.Data), "the data round trips")
+			require.True(t, e.Time.Equal(time.Unix(e.Seq/2-1, 0)), "the time round trips")
+			out = append(out, e.Seq)
 		}
 		return out
 	}

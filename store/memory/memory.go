@@ -145,19 +145,14 @@ func (s *Store) Commit(ctx context.Context, p *store.CommitParams) (int64, error
 		Index:     maps.Clone(p.Index),
 		UpdatedAt: p.Now,
 	}
-	// Copies are made before taking the tenant's log lock, which every
-	// commit of the tenant shares.
+	// The outbox entries are copied before taking the tenant's log lock,
+	// which every commit of the tenant shares.
 	entries := prepare(p.Account, p.Outbox, p.Now)
-	events := make([]store.Event, len(p.Events))
-	for i, e := range p.Events {
-		e.Account = p.Account
-		e.Data = bytes.Clone(e.Data)
-		events[i] = e
-	}
 	td.logMu.Lock()
 	td.enqueue(entries)
-	for _, e := range events {
-		td.appendEvent(e)
+	for _, e := range p.Events {
+		e.Account = p.Account
+		td.appendEvent(e) // the log keeps its own encoding
 	}
 	td.logMu.Unlock()
 	sh.accounts[p.Account] = next
@@ -168,7 +163,7 @@ func (s *Store) Commit(ctx context.Context, p *store.CommitParams) (int64, error
 func (td *tenant) appendEvent(e store.Event) {
 	td.seq++
 	e.Seq = td.seq
-	td.events.append(e)
+	td.events.append(&e)
 	td.bySeq[e.Account] = append(td.bySeq[e.Account], e.Seq)
 }
 
@@ -303,9 +298,7 @@ func (s *Store) Events(ctx context.Context, p *store.EventsParams) ([]store.Even
 			if !ok {
 				continue
 			}
-			e := *td.events.at(at)
-			e.Data = bytes.Clone(e.Data)
-			out = append(out, e)
+			out = append(out, td.events.at(at))
 			if len(out) == limit {
 				break
 			}
@@ -314,9 +307,7 @@ func (s *Store) Events(ctx context.Context, p *store.EventsParams) ([]store.Even
 	}
 	// Events are in Seq order; skip to the first after AfterSeq.
 	for at, _ := td.events.search(p.AfterSeq + 1); !td.events.end(at); at = td.events.next(at) {
-		e := *td.events.at(at)
-		e.Data = bytes.Clone(e.Data)
-		out = append(out, e)
+		out = append(out, td.events.at(at))
 		if len(out) == limit {
 			break
 		}
@@ -414,7 +405,7 @@ func (s *Store) AckOutbox(ctx context.Context, p *store.AckParams) error {
 	}
 	if p.Event != nil {
 		ev := *p.Event
-		ev.Account, ev.Data = e.Account, bytes.Clone(ev.Data)
+		ev.Account = e.Account
 		td.appendEvent(ev)
 	}
 	return nil

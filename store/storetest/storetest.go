@@ -280,6 +280,11 @@ func (s suite) eventLog(t *testing.T) {
 	require.Equal(t, b2b.AccountID("b"), all[2].Account, "the store stamps the account")
 	require.Equal(t, `{"group":"dp"}`, string(all[0].Data))
 	require.Equal(t, b2b.PersonID("p1"), all[1].Person)
+	require.True(t, s.time(t0.Add(time.Hour)).Equal(all[3].Time), "time %v", all[3].Time)
+	all[0].Data[0] = 'X' // a read event does not alias the log
+	again, err := st.Events(ctx, &store.EventsParams{Tenant: tenant, Limit: 1})
+	require.NoError(t, err)
+	require.Equal(t, `{"group":"dp"}`, string(again[0].Data))
 
 	ofA, err := st.Events(ctx, &store.EventsParams{Tenant: tenant, Account: "a"})
 	require.NoError(t, err)
