@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	texttemplate "text/template"
 	"text/template/parse"
 	"time"
@@ -75,6 +76,23 @@ type compiledEmail struct {
 	subject *texttemplate.Template
 	html    *htmltemplate.Template
 	text    *texttemplate.Template
+	// size is the length of the last rendering of the subject, the HTML
+	// and the text: the next rendering starts with a buffer that large
+	// instead of growing one (and copying the text) several times.
+	size [3]atomic.Int32
+}
+
+// execute renders one part into a buffer of the part's last size.
+func (ce *compiledEmail) execute(part int, t interface {
+	Execute(io.Writer, any) error
+}, data *RenderContext) (string, error) {
+	var b strings.Builder
+	b.Grow(int(ce.size[part].Load()))
+	if err := t.Execute(&b, data); err != nil {
+		return "", err
+	}
+	ce.size[part].Store(int32(min(b.Len(), 1<<20)))
+	return b.String(), nil
 }
 
 type compiledSMS struct {
@@ -470,21 +488,17 @@ func (t *Templates) RenderEmail(name string, rc *RenderContext) (RenderedEmail, 
 	data := *rc
 	data.Brand = ce.brand
 	var out RenderedEmail
-	var b strings.Builder
-	if err := ce.subject.Execute(&b, &data); err != nil {
+	subject, err := ce.execute(0, ce.subject, &data)
+	if err != nil {
 		return out, &RenderError{Template: name, Part: "subject", Person: rc.Person.ID, Err: err}
 	}
-	out.Subject = strings.Join(strings.Fields(b.String()), " ")
-	b.Reset()
-	if err := ce.html.Execute(&b, &data); err != nil {
+	out.Subject = strings.Join(strings.Fields(subject), " ")
+	if out.HTML, err = ce.execute(1, ce.html, &data); err != nil {
 		return out, &RenderError{Template: name, Part: "html", Person: rc.Person.ID, Err: err}
 	}
-	out.HTML = b.String()
-	b.Reset()
-	if err := ce.text.Execute(&b, &data); err != nil {
+	if out.Text, err = ce.execute(2, ce.text, &data); err != nil {
 		return out, &RenderError{Template: name, Part: "text", Person: rc.Person.ID, Err: err}
 	}
-	out.Text = b.String()
 	return out, nil
 }
 

@@ -370,6 +370,8 @@ func (ps *pass) ingest(w *work, out *outcome) {
 		}
 	}
 	counts := map[string]int{}
+	st.Activities = slices.Grow(st.Activities, len(fresh))
+	ps.jevents = slices.Grow(ps.jevents, len(fresh))
 	for i, a := range fresh {
 		if reason, bad := refused[a.ID]; bad {
 			out.rejected = append(out.rejected, Rejection{Kind: KindActivity, Index: freshIdx[i], Activity: a.ID, Account: ps.id, Reason: reason})
