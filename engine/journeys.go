@@ -25,12 +25,15 @@ func (ps *pass) view() *journey.AccountView {
 	st := ps.st
 	v := &journey.AccountView{Account: st.Account, Revision: st.Revision, Opportunities: st.Opportunities,
 		Lists: st.Lists, Audiences: st.Audiences.Names(), Location: ps.e.location(st.Account.TimeZone)}
+	v.Persons = make([]journey.PersonView, 0, len(st.Persons))
 	for _, pe := range st.Persons {
 		v.Persons = append(v.Persons, journey.PersonView{Person: pe.Person, Score: ps.personScore(pe.Person.ID)})
 	}
+	v.Groups = make([]journey.GroupView, 0, len(st.Groups))
 	for i := range st.Groups {
 		g := &st.Groups[i]
-		gv := journey.GroupView{ID: g.ID, SolutionInterest: g.Interest, Stage: g.Stage, Status: g.Status, Completeness: g.Completeness}
+		gv := journey.GroupView{ID: g.ID, SolutionInterest: g.Interest, Stage: g.Stage, Status: g.Status, Completeness: g.Completeness,
+			Members: make([]journey.Member, 0, len(g.Members))}
 		if gs := st.GroupScores[g.ID]; gs != nil {
 			gv.Score = gs.Score
 		}
