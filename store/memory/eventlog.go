@@ -8,9 +8,13 @@ import (
 	"github.com/quorumhq/quorum/store"
 )
 
-// chunkSize is how many events one chunk of a log holds. A log grows by
-// whole chunks, so appending never copies the events already logged.
-const chunkSize = 4096
+// A chunk holds at most chunkSize events and, unless one event alone is
+// larger, chunkBytes bytes of their encoding. A log grows by whole chunks,
+// so appending never copies the events already logged.
+const (
+	chunkSize  = 4096
+	chunkBytes = 256 << 10
+)
 
 // eventLog is a tenant's events in Seq order, in chunks. A chunk keeps
 // its events encoded in one byte buffer, with their Seqs and offsets
@@ -27,13 +31,22 @@ type eventChunk struct {
 }
 
 func (l *eventLog) append(e *store.Event) {
-	if len(l.chunks) == 0 || len(l.chunks[len(l.chunks)-1].seqs) == chunkSize {
-		l.chunks = append(l.chunks, &eventChunk{seqs: make([]int64, 0, chunkSize), offs: make([]uint32, 0, chunkSize)})
+	var c *eventChunk
+	if n := len(l.chunks); n > 0 {
+		c = l.chunks[n-1]
 	}
-	c := l.chunks[len(l.chunks)-1]
+	if c == nil || len(c.seqs) == chunkSize || len(c.buf) > 0 && len(c.buf)+encodedSize(e) > cap(c.buf) {
+		c = &eventChunk{seqs: make([]int64, 0, 64), offs: make([]uint32, 0, 64), buf: make([]byte, 0, chunkBytes)}
+		l.chunks = append(l.chunks, c)
+	}
 	c.seqs = append(c.seqs, e.Seq)
 	c.offs = append(c.offs, uint32(len(c.buf)))
 	c.buf = appendEvent(c.buf, e)
+}
+
+// encodedSize bounds the length of an event's encoding.
+func encodedSize(e *store.Event) int {
+	return 1 + 16 + 4*binary.MaxVarintLen64 + len(e.Account) + len(e.Person) + len(e.Type) + len(e.Data)
 }
 
 // appendEvent encodes an event but its Seq: the time, then the account,
