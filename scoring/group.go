@@ -117,20 +117,36 @@ type Part struct {
 // from any model or store.
 func (g *Group) Aggregate(score func(b2b.PersonID) float64, at time.Time) GroupScore {
 	out := GroupScore{Group: g.Name, Aggregation: g.Aggregation, At: at}
+	// The members' persons in member order; a group has a handful of
+	// members, so a list searched in order beats a map, up to a size.
 	type person struct {
+		id     b2b.PersonID
 		roles  []string
 		weight float64 // highest role weight
 		hasRle bool
 	}
-	var order []b2b.PersonID
-	persons := map[b2b.PersonID]*person{}
+	persons := make([]person, 0, len(g.Members))
+	var index map[b2b.PersonID]int
+	if len(g.Members) > 32 {
+		index = make(map[b2b.PersonID]int, len(g.Members))
+	}
 	for _, m := range g.Members {
-		p := persons[m.Person]
-		if p == nil {
-			p = &person{}
-			persons[m.Person] = p
-			order = append(order, m.Person)
+		i := -1
+		if index != nil {
+			if j, ok := index[m.Person]; ok {
+				i = j
+			}
+		} else {
+			i = slices.IndexFunc(persons, func(p person) bool { return p.id == m.Person })
 		}
+		if i < 0 {
+			i = len(persons)
+			persons = append(persons, person{id: m.Person})
+			if index != nil {
+				index[m.Person] = i
+			}
+		}
+		p := &persons[i]
 		if !slices.Contains(p.roles, m.Role) {
 			p.roles = append(p.roles, m.Role)
 		}
@@ -146,12 +162,13 @@ func (g *Group) Aggregate(score func(b2b.PersonID) float64, at time.Time) GroupS
 		for _, role := range g.RequiredRoles {
 			best := Part{Role: role}
 			found := false
-			for _, id := range order {
-				if !slices.Contains(persons[id].roles, role) {
+			for i := range persons {
+				p := &persons[i]
+				if !slices.Contains(p.roles, role) {
 					continue
 				}
-				if s := score(id); !found || s > best.Score {
-					best = Part{Person: id, Roles: persons[id].roles, Role: role, Score: s, Weight: 1, Contribution: s}
+				if s := score(p.id); !found || s > best.Score {
+					best = Part{Person: p.id, Roles: p.roles, Role: role, Score: s, Weight: 1, Contribution: s}
 					found = true
 				}
 			}
@@ -168,8 +185,12 @@ func (g *Group) Aggregate(score func(b2b.PersonID) float64, at time.Time) GroupS
 		return out
 	}
 	var sum, weights float64
-	for _, id := range order {
-		p := persons[id]
+	if len(persons) > 0 {
+		out.Parts = make([]Part, 0, len(persons))
+	}
+	for i := range persons {
+		p := &persons[i]
+		id := p.id
 		w := g.NonRoleWeight
 		if p.hasRle {
 			w = 1
