@@ -22,8 +22,10 @@ func FuzzSuppressionHash(f *testing.F) {
 		if governance.SuppressionHash(" \t"+s+" ") != h {
 			t.Fatalf("surrounding space changes the hash of %q", s)
 		}
-		if strings.Contains(s, "@") && governance.SuppressionHash(strings.ToUpper(s)) != governance.SuppressionHash(strings.ToLower(s)) &&
-			strings.ToLower(strings.ToUpper(s)) == strings.ToLower(s) {
+		// Only strings whose upper case lowers back to their lower case:
+		// case folding of some runes does not round trip.
+		lower, roundTrip := strings.ToLower(s), strings.ToLower(strings.ToUpper(s))
+		if strings.Contains(s, "@") && governance.SuppressionHash(strings.ToUpper(s)) != governance.SuppressionHash(lower) && roundTrip == lower {
 			t.Fatalf("case changes the hash of email %q", s)
 		}
 	})

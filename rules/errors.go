@@ -3,7 +3,6 @@ package rules
 import (
 	"fmt"
 	"strings"
-	"unicode/utf8"
 )
 
 // CompileError is a rule that does not compile: what is wrong, where (line
@@ -102,8 +101,3 @@ func position(src string, offset int) (line, col int) {
 	return line, col
 }
 
-// lastPosition is the position just after the last character, where "more
-// was expected" errors point.
-func lastPosition(src string) (line, col int) {
-	return position(src, utf8.RuneCountInString(src))
-}

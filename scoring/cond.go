@@ -73,7 +73,7 @@ func analyze(src string) condInfo {
 			return condInfo{kind: condAttr, attr: k}
 		}
 	}
-	return condInfo{}
+	return condInfo{kind: condActivity}
 }
 
 type condVisitor struct {

@@ -87,11 +87,6 @@ func main() {
 	}
 }
 
-func run(w io.Writer) error {
-	_, err := runWith(context.Background(), w, defaultOptions())
-	return err
-}
-
 // figures are what the example measured.
 type figures struct {
 	Model      *qualify.Model

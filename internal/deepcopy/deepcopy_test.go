@@ -87,6 +87,7 @@ type unsafeCopy struct {
 type withFunc struct{ F func() }
 
 func TestRefusesWhatItCannotCopy(t *testing.T) {
+	_ = unsafeCopy{cache: map[string]int{}} // what makes the type uncopyable
 	_, err := deepcopy.For[unsafeCopy]()
 	require.ErrorContains(t, err, "unsafeCopy.cache: unexported field holds references")
 	_, err = deepcopy.For[withFunc]()
