@@ -100,4 +100,3 @@ func position(src string, offset int) (line, col int) {
 	}
 	return line, col
 }
-
