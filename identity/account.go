@@ -531,7 +531,7 @@ func (g *Graph) takeWaiting(idx map[string][]int32, key string, touched map[int3
 	for _, p := range ps {
 		if !g.precs.at(p).dead {
 			r := g.pfind(p)
-			if gp := g.precs.at(r).g; gp != nil {
+			if gp := g.goldOf(r); gp != nil {
 				reset(gp)
 			}
 		}

@@ -143,7 +143,7 @@ func (g *Graph) prefetch(s *batchScratch) int32 {
 	for _, pr := range s.probes {
 		if sl := pr.recs.slots[pr.hash&uint32(len(pr.recs.slots)-1)]; sl.val >= 0 && sl.hash == pr.hash {
 			r := g.precs.at(sl.val)
-			sink += int32(len(r.f[pfEmail])) + int32(len(r.recordID)) + r.parent
+			sink += int32(r.ends[nText-1]) + r.parent
 		}
 	}
 	for _, pr := range s.keyed {
@@ -163,11 +163,11 @@ func (g *Graph) prefetch(s *batchScratch) int32 {
 	for _, pr := range s.probes {
 		if sl := pr.recs.slots[pr.hash&uint32(len(pr.recs.slots)-1)]; sl.val >= 0 && sl.hash == pr.hash {
 			r := g.precs.at(sl.val)
-			if e := r.f[pfEmail]; e != "" {
-				sink += int32(e[0])
+			if !r.long && r.ends[nText-1] > 0 {
+				sink += int32(g.text.chunks[r.tc][r.to])
 			}
-			if root := g.precs.at(r.parent); root.g != nil {
-				sink += root.g.win[pfEmail]
+			if root := g.precs.at(r.parent); root.gold != 0 {
+				sink += g.goldens.at(root.gold - 1).win[pfEmail]
 			}
 		}
 	}

@@ -103,6 +103,7 @@ type recKey struct{ src, id string }
 // that first held it.
 type nsInfo struct {
 	spec     NamespaceSpec
+	idx      uint16 // in Graph.nsList
 	persons  *recIndex
 	accounts *strIndex
 }
@@ -148,6 +149,7 @@ func (s *slab[T]) add() int32 {
 // identity step is the one global step of the engine).
 type Graph struct {
 	ns       map[Namespace]*nsInfo
+	nsList   []*nsInfo // by nsInfo.idx
 	nsEmail  *nsInfo
 	nsAcctID *nsInfo
 	nsDomain *nsInfo
@@ -159,8 +161,11 @@ type Graph struct {
 	pkeys   []*recIndex // by source id: record ID -> record
 	nprecs  int         // person records held
 	precs   slab[personRec]
-	goldens slab[goldenPerson] // golden persons, pointed to by their roots
-	gfree   []*goldenPerson    // golden persons to reuse
+	text    textStore          // the text of person records
+	psides  slab[personSide]   // the rare parts of person records
+	locs    []*time.Location   // the locations of record times; UTC first
+	goldens slab[goldenPerson] // golden persons, named by their roots
+	gfree   []int32            // golden persons to reuse (1 + index)
 
 	akeys map[recKey]int32
 	arecs []accountRec
@@ -203,6 +208,7 @@ func New(cfg Config) (*Graph, error) {
 		ns:            map[Namespace]*nsInfo{},
 		sources:       sourceTable{ids: map[string]uint16{}},
 		freeMail:      map[string]bool{},
+		locs:          []*time.Location{time.UTC},
 		akeys:         map[recKey]int32{},
 		domains:       newDomainIndex(),
 		acctByName:    map[string][]int32{},
@@ -218,7 +224,8 @@ func New(cfg Config) (*Graph, error) {
 		if s.Kind == "" {
 			s.Kind = KindExact
 		}
-		info := &nsInfo{spec: s, accounts: newStrIndex()}
+		info := &nsInfo{spec: s, idx: uint16(len(g.nsList)), accounts: newStrIndex()}
+		g.nsList = append(g.nsList, info)
 		info.persons = newRecIndex(func(i int32, v string) bool { return g.holdsIdent(i, info, v) })
 		g.ns[s.Name] = info
 	}
@@ -304,16 +311,16 @@ func (g *Graph) pkeyMap(src uint16) *recIndex {
 
 // holdsRecordID reports whether person record i has a record ID (the key
 // of the record indexes).
-func (g *Graph) holdsRecordID(i int32, id string) bool { return g.precs.at(i).recordID == id }
+func (g *Graph) holdsRecordID(i int32, id string) bool { return g.recordID(g.precs.at(i)) == id }
 
 // holdsIdent reports whether person record i holds value v of a namespace
 // (the key of the identifier indexes).
 func (g *Graph) holdsIdent(i int32, ns *nsInfo, v string) bool {
 	r := g.precs.at(i)
-	if ns == g.nsEmail && r.email() == v {
+	if ns == g.nsEmail && g.email(r) == v {
 		return true
 	}
-	for k := range r.extras {
+	for k := range g.extras(r) {
 		if k.ns == ns && k.val == v {
 			return true
 		}

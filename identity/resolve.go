@@ -89,7 +89,7 @@ type why struct {
 // resolvePerson recomputes the links of a golden person and reports
 // whether they changed.
 func (g *Graph) resolvePerson(root int32) bool {
-	gp := g.precs.at(root).g
+	gp := g.goldOf(root)
 	prim, more := g.computeLinks(root, gp, nil)
 	return g.setLinks(root, gp, prim, more)
 }
@@ -118,7 +118,7 @@ func (g *Graph) computeLinks(root int32, gp *goldenPerson, explain *[]why) (prim
 	}
 	if gp.hasOther {
 		for m := range g.members(root) {
-			for _, ref := range g.precs.at(m).accts() {
+			for _, ref := range g.accts(g.precs.at(m)) {
 				a := g.accountRoot(ref)
 				if a < 0 {
 					if explain != nil {
@@ -343,7 +343,7 @@ func (g *Graph) dropWait(idx map[string][]int32, key string) {
 func (g *Graph) liveWaiting(l []int32) []int32 {
 	out := l[:0]
 	for _, p := range l {
-		if !g.precs.at(p).dead && g.precs.at(p).g != nil {
+		if !g.precs.at(p).dead && g.precs.at(p).gold != 0 {
 			out = append(out, p)
 		}
 	}
@@ -375,7 +375,7 @@ func (g *Graph) exportLink(gp *goldenPerson, l link, primary bool) Link {
 }
 
 func (g *Graph) links(root int32) []Link {
-	gp := g.precs.at(root).g
+	gp := g.goldOf(root)
 	if gp.primary.method == methodNone {
 		return nil
 	}
@@ -398,7 +398,7 @@ func (g *Graph) Links(id b2b.PersonID) ([]Link, error) {
 // liveRoots yields the roots of the live golden persons in order of age.
 func (g *Graph) liveRoots(yield func(int32) bool) {
 	for i := range g.precs.len() {
-		if r := g.precs.at(i); r.g != nil && !r.dead {
+		if r := g.precs.at(i); r.gold != 0 && !r.dead {
 			if !yield(int32(i)) {
 				return
 			}
@@ -411,7 +411,7 @@ func (g *Graph) liveRoots(yield func(int32) bool) {
 func (g *Graph) Unresolved() []Unresolved {
 	var out []Unresolved
 	for root := range g.liveRoots {
-		gp := g.precs.at(root).g
+		gp := g.goldOf(root)
 		if gp.primary.method != methodNone {
 			continue
 		}
@@ -458,7 +458,7 @@ func (m MatchRate) String() string {
 func (g *Graph) MatchRate() MatchRate {
 	m := MatchRate{ByMethod: map[Method]int{}, Unresolved: map[UnresolvedReason]int{}}
 	for root := range g.liveRoots {
-		gp := g.precs.at(root).g
+		gp := g.goldOf(root)
 		m.Persons++
 		switch gp.primary.method {
 		case methodExplicit:
