@@ -250,7 +250,7 @@ func (g *Graph) AddAccount(rec AccountRecord) (AccountResult, error) {
 	// Persons waiting for one of the record's references.
 	for _, k := range idents {
 		if k.ns == g.nsAcctID {
-			g.takeWaiting(g.waitRef, k.val, touched, func(gp *goldenPerson) { gp.refIdx = "" })
+			g.takeWaiting(g.waitRef, k.val, touched, func(gp *goldenPerson) { gp.refIdx = sref{} })
 		}
 	}
 	g.refreshAccount(root, touched)
@@ -500,7 +500,7 @@ func (g *Graph) refreshAccount(root int32, touched map[int32]bool) {
 		ga.nameKey = key
 		if key != "" {
 			g.acctByName[key] = append(g.acctByName[key], root)
-			g.takeWaiting(g.waitName, key, touched, func(gp *goldenPerson) { gp.nameIdx = "" })
+			g.takeWaiting(g.waitName, key, touched, func(gp *goldenPerson) { gp.nameIdx = sref{} })
 			// Persons linked by the same name elsewhere may become ambiguous.
 			for _, other := range g.acctByName[key] {
 				for _, p := range g.acctMembers[other] {

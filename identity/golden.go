@@ -85,14 +85,18 @@ func (g *Graph) Person(id b2b.PersonID) (GoldenPerson, error) {
 			out.Provenance[PersonFields[f]] = prov(w, g.pRules[f])
 		}
 	}
-	for _, kw := range gp.consent {
+	gs := g.gside(gp)
+	if gs == nil {
+		gs = &goldSide{}
+	}
+	for _, kw := range gs.consent {
 		if p.Consent == nil {
 			p.Consent = map[b2b.Channel]b2b.Consent{}
 		}
 		p.Consent[kw.key] = g.consent(g.precs.at(kw.rec))[kw.key]
 		out.Provenance["consent."+kw.key] = prov(kw.rec, g.pRules[pfConsent])
 	}
-	for _, kw := range gp.attrs {
+	for _, kw := range gs.attrs {
 		if p.Attributes == nil {
 			p.Attributes = map[string]any{}
 		}

@@ -166,6 +166,7 @@ type Graph struct {
 	locs    []*time.Location   // the locations of record times; UTC first
 	goldens slab[goldenPerson] // golden persons, named by their roots
 	gfree   []int32            // golden persons to reuse (1 + index)
+	gsides  slab[goldSide]     // the rare parts of golden persons
 
 	akeys map[recKey]int32
 	arecs []accountRec

@@ -215,18 +215,40 @@ func (g *Graph) samePerson(r *personRec, p *b2b.Person) bool {
 
 // goldenPerson is the state of a golden person, held by its root record:
 // for each field, the record whose value wins. Golden persons live in a
-// slab (Graph.goldens) and are reused once merged away or erased.
+// slab (Graph.goldens) and are reused once merged away or erased. Like
+// person records they hold no pointers (their strings are srefs into the
+// text store, their rare parts in Graph.gsides), so that the garbage
+// collector does not scan them.
 type goldenPerson struct {
-	win      [nPersonScalars]int32
-	consent  []keyWin
-	attrs    []keyWin
-	uniq     []identKey
-	uniq0    [1]identKey // first backing array of uniq
-	hasOther bool
-	primary  link
-	more     []link
+	win     [nPersonScalars]int32
+	primary slink
 	// keys under which the person waits in the resolution indexes
-	hostIdx, nameIdx, refIdx string
+	hostIdx, nameIdx, refIdx sref
+	uniq0                    ukey  // first value of a unique namespace (ns 0: none)
+	side                     int32 // 1 + index in Graph.gsides; 0: none
+	hasOther                 bool
+}
+
+// goldSide holds the parts of a golden person that most lack.
+type goldSide struct {
+	consent []keyWin
+	attrs   []keyWin
+	uniq    []identKey // values of unique namespaces after uniq0
+	more    []link     // links besides the primary
+}
+
+// ukey is an identKey kept without pointers.
+type ukey struct {
+	ns  uint16 // 1 + namespace index
+	val sref
+}
+
+// slink is a link kept without pointers.
+type slink struct {
+	acct   int32
+	method uint8
+	sub    bool
+	via    sref
 }
 
 type keyWin struct {
@@ -243,7 +265,6 @@ func (g *Graph) newGolden() (int32, *goldenPerson) {
 		i = g.goldens.add() + 1
 	}
 	gp := g.goldens.at(i - 1)
-	gp.uniq = gp.uniq0[:0]
 	g.resetGolden(gp)
 	return i, gp
 }
@@ -251,8 +272,79 @@ func (g *Graph) newGolden() (int32, *goldenPerson) {
 // freeGolden clears a golden person (1 + its index) that no record holds
 // any more, for reuse.
 func (g *Graph) freeGolden(i int32) {
-	*g.goldens.at(i - 1) = goldenPerson{}
+	gp := g.goldens.at(i - 1)
+	side := gp.side
+	if side != 0 {
+		s := g.gsides.at(side - 1)
+		*s = goldSide{consent: s.consent[:0], attrs: s.attrs[:0], uniq: s.uniq[:0]}
+	}
+	*gp = goldenPerson{side: side}
 	g.gfree = append(g.gfree, i)
+}
+
+func (g *Graph) gside(gp *goldenPerson) *goldSide {
+	if gp.side == 0 {
+		return nil
+	}
+	return g.gsides.at(gp.side - 1)
+}
+
+func (g *Graph) gsidePart(gp *goldenPerson) *goldSide {
+	if gp.side == 0 {
+		gp.side = g.gsides.add() + 1
+	}
+	return g.gsides.at(gp.side - 1)
+}
+
+// uniqs yields the values of unique namespaces a golden person holds, in
+// the order they were added.
+func (g *Graph) uniqs(gp *goldenPerson) func(func(identKey) bool) {
+	return func(yield func(identKey) bool) {
+		if gp.uniq0.ns == 0 || !yield(identKey{g.nsList[gp.uniq0.ns-1], g.str(gp.uniq0.val)}) {
+			return
+		}
+		if s := g.gside(gp); s != nil {
+			for _, k := range s.uniq {
+				if !yield(k) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// addUniq adds a value of a unique namespace unless the golden person
+// holds it; hint is the record it comes from (-1: unknown).
+func (g *Graph) addUniq(gp *goldenPerson, k identKey, hint int32) {
+	if gp.uniq0.ns == 0 {
+		v, ok := g.within(k.val, hint)
+		if !ok {
+			v = g.text.put(k.val)
+		}
+		gp.uniq0 = ukey{k.ns.idx + 1, v}
+		return
+	}
+	if gp.uniq0.ns == k.ns.idx+1 && g.str(gp.uniq0.val) == k.val {
+		return
+	}
+	s := g.gsidePart(gp)
+	if !slices.Contains(s.uniq, k) {
+		s.uniq = append(s.uniq, k)
+	}
+}
+
+// primary returns a golden person's primary link.
+func (g *Graph) primary(gp *goldenPerson) link {
+	p := gp.primary
+	return link{acct: p.acct, method: p.method, sub: p.sub, via: g.str(p.via)}
+}
+
+// more returns a golden person's links besides the primary.
+func (g *Graph) more(gp *goldenPerson) []link {
+	if s := g.gside(gp); s != nil {
+		return s.more
+	}
+	return nil
 }
 
 func (g *Graph) pfind(i int32) int32 {
@@ -475,8 +567,8 @@ func (g *Graph) personConflict(a, b int32, k identKey, rec int32) (Conflict, boo
 	ga, gb := g.goldOf(a), g.goldOf(b)
 	detail := ""
 	kind := ConflictKind("")
-	for _, u := range ga.uniq {
-		for _, v := range gb.uniq {
+	for u := range g.uniqs(ga) {
+		for v := range g.uniqs(gb) {
 			if u.ns == v.ns && u.val != v.val {
 				kind, detail = ConflictUniqueNamespace, fmt.Sprintf("%s %q vs %q", u.ns.spec.Name, u.val, v.val)
 			}
@@ -520,15 +612,24 @@ func (g *Graph) mergePersons(root, loser int32) {
 			r.win[f] = w
 		}
 	}
-	for _, kw := range l.consent {
-		g.offerConsent(r, kw.key, kw.rec)
+	if ls := g.gside(l); ls != nil {
+		for _, kw := range ls.consent {
+			g.offerConsent(r, kw.key, kw.rec)
+		}
+		for _, kw := range ls.attrs {
+			g.offerAttr(r, kw.key, kw.rec)
+		}
 	}
-	for _, kw := range l.attrs {
-		g.offerAttr(r, kw.key, kw.rec)
-	}
-	for _, u := range l.uniq {
-		if !slices.Contains(r.uniq, u) {
-			r.uniq = append(r.uniq, u)
+	if l.uniq0.ns != 0 && r.uniq0.ns == 0 {
+		r.uniq0 = l.uniq0
+		if ls := g.gside(l); ls != nil {
+			for _, u := range ls.uniq {
+				g.addUniq(r, u, -1)
+			}
+		}
+	} else {
+		for u := range g.uniqs(l) {
+			g.addUniq(r, u, -1)
 		}
 	}
 	r.hasOther = r.hasOther || l.hasOther
@@ -547,7 +648,10 @@ func (g *Graph) resetGolden(gp *goldenPerson) {
 	for f := range gp.win {
 		gp.win[f] = -1
 	}
-	gp.consent, gp.attrs, gp.uniq, gp.hasOther = gp.consent[:0], gp.attrs[:0], gp.uniq[:0], false
+	gp.uniq0, gp.hasOther = ukey{}, false
+	if s := g.gside(gp); s != nil {
+		s.consent, s.attrs, s.uniq = s.consent[:0], s.attrs[:0], s.uniq[:0]
+	}
 }
 
 // applyPerson offers record m's values to a golden person.
@@ -570,39 +674,39 @@ func (g *Graph) applyPerson(gp *goldenPerson, m int32) {
 		gp.hasOther = gp.hasOther || len(s.accts) > 0
 	}
 	for k := range g.extras(r) {
-		if k.ns.spec.Unique && !slices.Contains(gp.uniq, k) {
-			gp.uniq = append(gp.uniq, k)
+		if k.ns.spec.Unique {
+			g.addUniq(gp, k, m)
 		}
 	}
 	if e := g.email(r); e != "" && g.nsEmail.spec.Unique {
-		if k := (identKey{g.nsEmail, e}); !slices.Contains(gp.uniq, k) {
-			gp.uniq = append(gp.uniq, k)
-		}
+		g.addUniq(gp, identKey{g.nsEmail, e}, m)
 	}
 }
 
 func (g *Graph) offerConsent(gp *goldenPerson, ch string, m int32) {
-	for i := range gp.consent {
-		if gp.consent[i].key == ch {
-			if g.consentBetter(m, gp.consent[i].rec, ch) {
-				gp.consent[i].rec = m
+	s := g.gsidePart(gp)
+	for i := range s.consent {
+		if s.consent[i].key == ch {
+			if g.consentBetter(m, s.consent[i].rec, ch) {
+				s.consent[i].rec = m
 			}
 			return
 		}
 	}
-	gp.consent = append(gp.consent, keyWin{ch, m})
+	s.consent = append(s.consent, keyWin{ch, m})
 }
 
 func (g *Graph) offerAttr(gp *goldenPerson, key string, m int32) {
-	for i := range gp.attrs {
-		if gp.attrs[i].key == key {
-			if g.pBetter(m, gp.attrs[i].rec, pfAttributes) {
-				gp.attrs[i].rec = m
+	s := g.gsidePart(gp)
+	for i := range s.attrs {
+		if s.attrs[i].key == key {
+			if g.pBetter(m, s.attrs[i].rec, pfAttributes) {
+				s.attrs[i].rec = m
 			}
 			return
 		}
 	}
-	gp.attrs = append(gp.attrs, keyWin{key, m})
+	s.attrs = append(s.attrs, keyWin{key, m})
 }
 
 // pBetter reports whether record x's value of field f beats record y's.

@@ -110,9 +110,9 @@ func (g *Graph) computeLinks(root int32, gp *goldenPerson, explain *[]why) (prim
 			if explain != nil {
 				note(ReasonUnknownAccount, "account reference %q matches no account", ref)
 			}
-			if register && gp.refIdx != ref {
+			if register && g.str(gp.refIdx) != ref {
 				g.waitRef[ref] = append(g.waitRef[ref], root)
-				gp.refIdx = ref
+				gp.refIdx = g.keep(gp, ref)
 			}
 		}
 	}
@@ -152,9 +152,9 @@ func (g *Graph) computeLinks(root int32, gp *goldenPerson, explain *[]why) (prim
 			// Register under the host and its parents (one lookup per
 			// domain serves both), then link to the most specific domain
 			// an account owns.
-			wait := register && gp.hostIdx != host
+			wait := register && g.str(gp.hostIdx) != host
 			if wait {
-				gp.hostIdx = host
+				gp.hostIdx = g.keep(gp, host)
 			}
 			var accts []int32
 			var at string
@@ -204,9 +204,9 @@ func (g *Graph) computeLinks(root int32, gp *goldenPerson, explain *[]why) (prim
 	if company := g.goldenValue(gp, pfCompany); company != "" {
 		key := NormalizeCompanyName(company)
 		if key != "" {
-			if register && gp.nameIdx != key {
+			if register && g.str(gp.nameIdx) != key {
 				g.waitName[key] = append(g.waitName[key], root)
-				gp.nameIdx = key
+				gp.nameIdx = g.keep(gp, key)
 			}
 			switch accts := g.acctByName[key]; len(accts) {
 			case 0:
@@ -269,10 +269,11 @@ func (g *Graph) freeMailOf(host string) string {
 // setLinks replaces a person's links, keeping the account member lists up
 // to date, and reports whether anything changed.
 func (g *Graph) setLinks(root int32, gp *goldenPerson, prim link, more []link) bool {
-	if g.sameLinks(gp.primary, prim) && len(gp.more) == len(more) {
+	old := g.more(gp)
+	if g.sameLinks(g.primary(gp), prim) && len(old) == len(more) {
 		same := true
 		for i := range more {
-			if !g.sameLinks(gp.more[i], more[i]) {
+			if !g.sameLinks(old[i], more[i]) {
 				same = false
 				break
 			}
@@ -284,10 +285,13 @@ func (g *Graph) setLinks(root int32, gp *goldenPerson, prim link, more []link) b
 	if gp.primary.method != methodNone {
 		g.removeMember(gp.primary.acct, root)
 	}
-	for _, l := range gp.more {
+	for _, l := range old {
 		g.removeMember(l.acct, root)
 	}
-	gp.primary, gp.more = prim, more
+	gp.primary = slink{acct: prim.acct, method: prim.method, sub: prim.sub, via: g.keep(gp, prim.via)}
+	if more != nil || old != nil {
+		g.gsidePart(gp).more = more
+	}
 	if prim.method != methodNone {
 		a := g.afind(prim.acct)
 		g.acctMembers[a] = append(g.acctMembers[a], root)
@@ -317,13 +321,13 @@ func (g *Graph) removeMember(acct, person int32) {
 
 // unwait removes a golden person from the resolution indexes.
 func (g *Graph) unwait(gp *goldenPerson) {
-	if gp.refIdx != "" {
-		g.dropWait(g.waitRef, gp.refIdx)
+	if gp.refIdx.n != 0 {
+		g.dropWait(g.waitRef, g.str(gp.refIdx))
 	}
-	if gp.nameIdx != "" {
-		g.dropWait(g.waitName, gp.nameIdx)
+	if gp.nameIdx.n != 0 {
+		g.dropWait(g.waitName, g.str(gp.nameIdx))
 	}
-	for d := gp.hostIdx; d != ""; d = parentDomain(d) {
+	for d := g.str(gp.hostIdx); d != ""; d = parentDomain(d) {
 		if e := g.domains.get(d); e != nil {
 			e.wait = g.liveWaiting(e.wait)
 		}
@@ -379,8 +383,8 @@ func (g *Graph) links(root int32) []Link {
 	if gp.primary.method == methodNone {
 		return nil
 	}
-	out := []Link{g.exportLink(gp, gp.primary, true)}
-	for _, l := range gp.more {
+	out := []Link{g.exportLink(gp, g.primary(gp), true)}
+	for _, l := range g.more(gp) {
 		out = append(out, g.exportLink(gp, l, false))
 	}
 	return out

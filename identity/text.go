@@ -30,11 +30,11 @@ type textStore struct {
 
 const textChunk = 1 << 20
 
-// alloc returns room for n bytes (n <= textChunk) and where it starts.
+// alloc returns room for n bytes and where it starts.
 func (t *textStore) alloc(n int) (chunk, off uint32, buf []byte) {
 	c := len(t.chunks) - 1
 	if c < 0 || len(t.chunks[c])+n > cap(t.chunks[c]) {
-		t.chunks = append(t.chunks, make([]byte, 0, textChunk))
+		t.chunks = append(t.chunks, make([]byte, 0, max(n, textChunk)))
 		c++
 	}
 	o := len(t.chunks[c])
@@ -226,3 +226,56 @@ func (g *Graph) gold(r *personRec) *goldenPerson {
 
 // goldOf returns the golden person of record i, or nil.
 func (g *Graph) goldOf(i int32) *goldenPerson { return g.gold(g.precs.at(i)) }
+
+// sref is a string kept without a pointer: its bytes are in Graph.text.
+type sref struct{ c, off, n uint32 }
+
+func (g *Graph) str(s sref) string {
+	if s.n == 0 {
+		return ""
+	}
+	return unsafe.String(&g.text.chunks[s.c][s.off], s.n)
+}
+
+// put copies s into the text store.
+func (t *textStore) put(s string) sref {
+	if s == "" {
+		return sref{}
+	}
+	c, o, buf := t.alloc(len(s))
+	copy(buf, s)
+	return sref{c, o, uint32(len(s))}
+}
+
+// within returns the sref of s if its bytes lie in the text of record i
+// (i < 0: none).
+func (g *Graph) within(s string, i int32) (sref, bool) {
+	if i < 0 {
+		return sref{}, false
+	}
+	r := g.precs.at(i)
+	if r.long || r.ends[nText-1] == 0 {
+		return sref{}, false
+	}
+	base := uintptr(unsafe.Pointer(unsafe.SliceData(g.text.chunks[r.tc]))) + uintptr(r.to)
+	p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
+	if p < base || p+uintptr(len(s)) > base+uintptr(r.ends[nText-1]) {
+		return sref{}, false
+	}
+	return sref{r.tc, r.to + uint32(p-base), uint32(len(s))}, true
+}
+
+// keep returns s as an sref: where it lies in the text of one of the
+// records that win a golden person's email, account reference or company
+// (where the values it keeps come from), else a copy.
+func (g *Graph) keep(gp *goldenPerson, s string) sref {
+	if s == "" {
+		return sref{}
+	}
+	for _, f := range [...]int{pfEmail, pfAccountID, pfCompany} {
+		if r, ok := g.within(s, gp.win[f]); ok {
+			return r
+		}
+	}
+	return g.text.put(s)
+}
