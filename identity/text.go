@@ -1,6 +1,7 @@
 package identity
 
 import (
+	"cmp"
 	"slices"
 	"time"
 	"unsafe"
@@ -51,9 +52,9 @@ const atInSide = 0xFFFF
 // in Graph.text, its rarely set parts (consent, attributes, other accounts,
 // more than one identifier besides the email, text too long for the
 // compact form) in Graph.psides, its golden person in Graph.goldens, each
-// named by an index. Records form a union-find forest (parent) whose root
-// is the oldest record of a golden person; next links the records of one
-// golden person in a ring.
+// named by an index; it takes 64 bytes, one cache line. Records form a
+// union-find forest (parent) whose root is the oldest record of a golden
+// person; next links the records of one golden person in a ring.
 type personRec struct {
 	tc, to uint32        // where the text starts: chunk and offset
 	ends   [nText]uint16 // end of each text part, from the start
@@ -62,8 +63,8 @@ type personRec struct {
 	atLoc  uint16 // index in Graph.locs of the time's location, or atInSide
 	dead   bool
 	long   bool  // the text is in the side part (longer than the compact form holds)
-	atSec  int64 // Person.UpdatedAt, as Unix seconds and nanoseconds
-	atNsec int32
+	x0id   bool  // x0's value is the record ID (and not stored twice)
+	atNs   int64 // Person.UpdatedAt in Unix nanoseconds
 	side   int32 // 1 + index in Graph.psides; 0: none
 	gold   int32 // 1 + index in Graph.goldens on live roots; 0: none
 	parent int32
@@ -84,6 +85,9 @@ type personSide struct {
 func (g *Graph) txt(r *personRec, f int) string {
 	if r.long {
 		return g.psides.at(r.side - 1).text[f]
+	}
+	if f == tX0 && r.x0id {
+		f = tRecordID
 	}
 	var start uint32
 	if f > 0 {
@@ -116,10 +120,16 @@ func (g *Graph) writeText(r *personRec, parts *[nText]string) {
 	for _, s := range parts {
 		n += len(s)
 	}
+	r.x0id = false
 	if n > 1<<16-1 {
 		r.long = true
 		g.sidePart(r).text = *parts
 		return
+	}
+	if x := parts[tX0]; x != "" && x == parts[tRecordID] {
+		r.x0id = true
+		n -= len(x)
+		parts[tX0] = ""
 	}
 	if r.long {
 		r.long = false
@@ -153,23 +163,23 @@ func (g *Graph) setX0(r *personRec, k identKey) {
 // setAt stores a record's time, in the compact form when that gives it
 // back identically.
 func (g *Graph) setAt(r *personRec, t time.Time) {
-	sec, nsec := t.Unix(), int32(t.Nanosecond())
+	ns := t.UnixNano()
 	loc := t.Location()
 	li := slices.Index(g.locs, loc)
 	if li < 0 && len(g.locs) < atInSide {
 		li = len(g.locs)
 		g.locs = append(g.locs, loc)
 	}
-	if li >= 0 && g.makeTime(sec, nsec, uint16(li)) == t {
-		r.atSec, r.atNsec, r.atLoc = sec, nsec, uint16(li)
+	if li >= 0 && g.makeTime(ns, uint16(li)) == t {
+		r.atNs, r.atLoc = ns, uint16(li)
 		return
 	}
-	r.atSec, r.atNsec, r.atLoc = 0, 0, atInSide
+	r.atNs, r.atLoc = 0, atInSide
 	g.sidePart(r).at = t
 }
 
-func (g *Graph) makeTime(sec int64, nsec int32, loc uint16) time.Time {
-	t := time.Unix(sec, int64(nsec))
+func (g *Graph) makeTime(ns int64, loc uint16) time.Time {
+	t := time.Unix(0, ns)
 	if loc == 0 {
 		return t.UTC()
 	}
@@ -181,7 +191,7 @@ func (g *Graph) recAt(r *personRec) time.Time {
 	if r.atLoc == atInSide {
 		return g.psides.at(r.side - 1).at
 	}
-	return g.makeTime(r.atSec, r.atNsec, r.atLoc)
+	return g.makeTime(r.atNs, r.atLoc)
 }
 
 // cmpAt compares the times of two records as time.Time.Compare does.
@@ -189,17 +199,7 @@ func (g *Graph) cmpAt(x, y *personRec) int {
 	if x.atLoc == atInSide || y.atLoc == atInSide {
 		return g.recAt(x).Compare(g.recAt(y))
 	}
-	switch {
-	case x.atSec < y.atSec:
-		return -1
-	case x.atSec > y.atSec:
-		return 1
-	case x.atNsec < y.atNsec:
-		return -1
-	case x.atNsec > y.atNsec:
-		return 1
-	}
-	return 0
+	return cmp.Compare(x.atNs, y.atNs)
 }
 
 func (g *Graph) side(r *personRec) *personSide {
