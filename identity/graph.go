@@ -291,7 +291,7 @@ func (g *Graph) reject(err error) error {
 // normIdent normalises one identifier, reporting whether normalisation
 // changed it.
 func (g *Graph) normIdent(id Identifier) (identKey, bool, error) {
-	info, ok := g.ns[id.Namespace]
+	info, ok := g.namespace(id.Namespace)
 	if !ok {
 		return identKey{}, false, fmt.Errorf("unknown namespace %q (declare it in Config.Namespaces)", id.Namespace)
 	}
@@ -300,6 +300,22 @@ func (g *Graph) normIdent(id Identifier) (identKey, bool, error) {
 		return identKey{}, false, err
 	}
 	return identKey{info, v}, v != id.Value, nil
+}
+
+// namespace returns a declared namespace. The few built-in and custom
+// namespaces are found faster by comparing names than by hashing one; the
+// last declared of a name is the one g.ns holds.
+func (g *Graph) namespace(name Namespace) (*nsInfo, bool) {
+	if len(g.nsList) > 16 {
+		info, ok := g.ns[name]
+		return info, ok
+	}
+	for i := len(g.nsList) - 1; i >= 0; i-- {
+		if info := g.nsList[i]; info.spec.Name == name {
+			return info, true
+		}
+	}
+	return nil, false
 }
 
 // pkeyMap returns the record index of one source, creating it.
