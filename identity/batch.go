@@ -33,10 +33,12 @@ type batchScratch struct {
 	idents [batchGroup][]identKey
 	extra  [batchGroup][]identKey
 	ok     [batchGroup]bool
+	first  [batchGroup]int // the index in probes of each record's first probe
 	// the index reads of the group: the person indexes' slots, then the
 	// account reference and domain indexes'
 	probes []probe
 	keyed  []probe
+	hashes []uint32 // the hashes of probes, which adding the records uses
 }
 
 // probe is the slot of a key in a table: a person index (recs) or a string
@@ -80,6 +82,7 @@ func (g *Graph) AddPersons(recs []PersonRecord) BatchResult {
 			}
 			s.ok[j], s.idents[j], s.extra[j] = true, idents, extra
 			t := g.pkeyMap(g.sources.intern(p.Source))
+			s.first[j] = len(s.probes)
 			s.probes = append(s.probes, probe{recs: t, hash: t.hash(p.RecordID)})
 			for _, k := range idents {
 				s.probes = append(s.probes, probe{recs: k.ns.persons, hash: k.ns.persons.hash(k.val)})
@@ -95,11 +98,16 @@ func (g *Graph) AddPersons(recs []PersonRecord) BatchResult {
 			}
 		}
 		sink += g.prefetch(s)
+		s.hashes = s.hashes[:0]
+		for _, pr := range s.probes {
+			s.hashes = append(s.hashes, pr.hash)
+		}
 		for j := range n {
 			if !s.ok[j] {
 				continue
 			}
-			res, merged := g.addPrepared(&s.recs[j], s.idents[j], s.extra[j], false)
+			hs := s.hashes[s.first[j] : s.first[j]+1+len(s.idents[j])]
+			res, merged := g.addPrepared(&s.recs[j], s.idents[j], s.extra[j], false, hs)
 			out.Outcomes[res.Outcome]++
 			out.Conflicts = append(out.Conflicts, res.Conflicts...)
 			out.Merged += merged

@@ -370,17 +370,26 @@ func (g *Graph) AddPerson(rec PersonRecord) (PersonResult, error) {
 	if err != nil {
 		return PersonResult{}, g.reject(err)
 	}
-	res, _ := g.addPrepared(&rec, idents, extra, true)
+	res, _ := g.addPrepared(&rec, idents, extra, true, nil)
 	return res, nil
 }
 
 // addPrepared adds a record that preparePerson accepted. With named false
 // it leaves the person IDs of the result empty (the batch entry point does
 // not report them) and returns the number of persons merged instead.
-func (g *Graph) addPrepared(rec *PersonRecord, idents, extra []identKey, named bool) (PersonResult, int) {
+// hashes, when not nil, holds the hashes of the record ID in its source's
+// index and of idents in theirs, in that order.
+func (g *Graph) addPrepared(rec *PersonRecord, idents, extra []identKey, named bool, hashes []uint32) (PersonResult, int) {
 	src := g.sources.intern(rec.Source)
 	i := g.precs.len()
-	if j, found := g.pkeyMap(src).getOrPut(rec.RecordID, i); found {
+	t := g.pkeyMap(src)
+	var h uint32
+	if hashes != nil {
+		h, hashes = hashes[0], hashes[1:]
+	} else {
+		h = t.hash(rec.RecordID)
+	}
+	if j, found := t.getOrPutHash(rec.RecordID, h, i); found {
 		return g.updatePerson(j, rec, idents, extra, named)
 	}
 	r := g.precs.at(g.precs.add())
@@ -391,7 +400,7 @@ func (g *Graph) addPrepared(rec *PersonRecord, idents, extra []identKey, named b
 	g.persons++
 	g.applyPerson(gp, i)
 	res := PersonResult{Outcome: Created}
-	merged := g.linkPerson(i, idents, &res, i, named)
+	merged := g.linkPerson(i, idents, &res, i, named, hashes)
 	root := g.pfind(i)
 	if root != i {
 		res.Outcome = Joined
@@ -535,10 +544,16 @@ func accountStrings(as []b2b.AccountID) []string {
 // added by this call (its singleton is not reported as merged), or -1. It
 // returns the number of persons merged, and lists them in res.Merged when
 // named.
-func (g *Graph) linkPerson(i int32, idents []identKey, res *PersonResult, fresh int32, named bool) int {
+func (g *Graph) linkPerson(i int32, idents []identKey, res *PersonResult, fresh int32, named bool, hashes []uint32) int {
 	merged := 0
-	for _, k := range idents {
-		owner, ok := k.ns.persons.getOrPut(k.val, i)
+	for n, k := range idents {
+		var h uint32
+		if hashes != nil {
+			h = hashes[n]
+		} else {
+			h = k.ns.persons.hash(k.val)
+		}
+		owner, ok := k.ns.persons.getOrPutHash(k.val, h, i)
 		if !ok {
 			continue
 		}
@@ -780,7 +795,7 @@ func (g *Graph) updatePerson(i int32, rec *PersonRecord, idents, extra []identKe
 	}
 	g.setPerson(old, &rec.Person, g.recordID(old), g.x0(old))
 	g.recomputePerson(g.pfind(i))
-	merged := g.linkPerson(i, idents, &res, -1, named)
+	merged := g.linkPerson(i, idents, &res, -1, named, nil)
 	root := g.pfind(i)
 	res.LinksChanged = g.resolvePerson(root)
 	if named {
