@@ -136,9 +136,13 @@ func (g *Graph) prefetch(s *batchScratch) int32 {
 	for _, pr := range s.probes {
 		pr.recs.reserve(len(s.probes))
 	}
-	// Round 1: the slots.
+	// Round 1: the slots, and the cache line after the home slot's, into
+	// which a probe run (of a key not yet held, mostly) often goes on.
 	for _, pr := range s.probes {
-		sink += pr.recs.slots[pr.hash&uint32(len(pr.recs.slots)-1)].val
+		slots := pr.recs.slots
+		mask := uint32(len(slots) - 1)
+		i := pr.hash & mask
+		sink += slots[i].val + slots[(i|7+1)&mask].val
 	}
 	for _, pr := range s.keyed {
 		if len(pr.strs.slots) > 0 {
