@@ -164,9 +164,9 @@ func (g *Graph) prefetch(s *batchScratch) int32 {
 				sink += int32(pr.strs.keys.bytes(sl.key)[0])
 			}
 			if pr.domain {
-				sink += int32(len(g.domains.ents[sl.val].wait))
+				sink += int32(g.domains.ents[sl.val].wait.len())
 			} else if int(sl.val) < len(g.arecs) {
-				sink += g.arecs[sl.val].parent + int32(len(g.acctMembers[sl.val]))
+				sink += g.arecs[sl.val].parent + int32(g.acctMembers[sl.val].len())
 			}
 		}
 	}
@@ -187,9 +187,9 @@ func (g *Graph) prefetch(s *batchScratch) int32 {
 		if sl := g.keyedSlot(pr); sl != nil {
 			var l []int32
 			if pr.domain {
-				l = g.domains.ents[sl.val].wait
+				l = g.lists.items(g.domains.ents[sl.val].wait)
 			} else if int(sl.val) < len(g.acctMembers) {
-				l = g.acctMembers[sl.val]
+				l = g.lists.items(g.acctMembers[sl.val])
 			}
 			if len(l) > 0 {
 				sink += l[len(l)-1]

@@ -172,8 +172,9 @@ type Graph struct {
 	arecs []accountRec
 
 	domains       domainIndex        // domain -> account roots and waiting persons
-	acctByName    map[string][]int32 // company key -> account roots
-	acctMembers   [][]int32          // account root -> linked person roots
+	lists         lists              // the lists below, and those of domains
+	acctByName    map[string]list    // company key -> account roots
+	acctMembers   []list             // account root -> linked person roots
 	waitRef       map[string][]int32 // unknown explicit account ref -> person roots
 	waitName      map[string][]int32 // company key -> person roots
 	childrenByRef map[string][]int32 // parent ref -> child account records
@@ -212,7 +213,7 @@ func New(cfg Config) (*Graph, error) {
 		locs:          []*time.Location{time.UTC},
 		akeys:         map[recKey]int32{},
 		domains:       newDomainIndex(),
-		acctByName:    map[string][]int32{},
+		acctByName:    map[string]list{},
 		waitRef:       map[string][]int32{},
 		waitName:      map[string][]int32{},
 		childrenByRef: map[string][]int32{},

@@ -164,10 +164,10 @@ func (g *Graph) computeLinks(root int32, gp *goldenPerson, explain *[]why) (prim
 					continue
 				}
 				if wait {
-					e.wait = append(e.wait, root)
+					g.lists.add(&e.wait, root)
 				}
-				if accts == nil && len(e.accts) > 0 {
-					accts, at = e.accts, d
+				if accts == nil && e.accts.len() > 0 {
+					accts, at = g.lists.items(e.accts), d
 					if !wait {
 						break
 					}
@@ -208,7 +208,7 @@ func (g *Graph) computeLinks(root int32, gp *goldenPerson, explain *[]why) (prim
 				g.waitName[key] = append(g.waitName[key], root)
 				gp.nameIdx = g.keep(gp, key)
 			}
-			switch accts := g.acctByName[key]; len(accts) {
+			switch accts := g.lists.items(g.acctByName[key]); len(accts) {
 			case 0:
 				if explain != nil {
 					note(ReasonNoCompanyMatch, "company %q (key %q) matches no account name", company, key)
@@ -293,12 +293,10 @@ func (g *Graph) setLinks(root int32, gp *goldenPerson, prim link, more []link) b
 		g.gsidePart(gp).more = more
 	}
 	if prim.method != methodNone {
-		a := g.afind(prim.acct)
-		g.acctMembers[a] = append(g.acctMembers[a], root)
+		g.lists.add(&g.acctMembers[g.afind(prim.acct)], root)
 	}
 	for _, l := range more {
-		a := g.afind(l.acct)
-		g.acctMembers[a] = append(g.acctMembers[a], root)
+		g.lists.add(&g.acctMembers[g.afind(l.acct)], root)
 	}
 	return true
 }
@@ -311,12 +309,7 @@ func (g *Graph) sameLinks(a, b link) bool {
 }
 
 func (g *Graph) removeMember(acct, person int32) {
-	a := g.afind(acct)
-	if l := removeOne(g.acctMembers[a], person); len(l) == 0 {
-		g.acctMembers[a] = nil
-	} else {
-		g.acctMembers[a] = l
-	}
+	g.lists.removeOne(&g.acctMembers[g.afind(acct)], person)
 }
 
 // unwait removes a golden person from the resolution indexes.
@@ -329,7 +322,7 @@ func (g *Graph) unwait(gp *goldenPerson) {
 	}
 	for d := g.str(gp.hostIdx); d != ""; d = parentDomain(d) {
 		if e := g.domains.get(d); e != nil {
-			e.wait = g.liveWaiting(e.wait)
+			g.lists.keep(&e.wait, g.liveRoot)
 		}
 	}
 }
@@ -343,11 +336,14 @@ func (g *Graph) dropWait(idx map[string][]int32, key string) {
 	}
 }
 
+// liveRoot reports whether a person is a live root.
+func (g *Graph) liveRoot(p int32) bool { return !g.precs.at(p).dead && g.precs.at(p).gold != 0 }
+
 // liveWaiting keeps the persons of a waiting list that are live roots.
 func (g *Graph) liveWaiting(l []int32) []int32 {
 	out := l[:0]
 	for _, p := range l {
-		if !g.precs.at(p).dead && g.precs.at(p).gold != 0 {
+		if g.liveRoot(p) {
 			out = append(out, p)
 		}
 	}

@@ -78,7 +78,7 @@ func Restore(cfg Config, st State) (*Graph, error) {
 		g.arecs = append(g.arecs, accountRec{a: rec.Account, recordID: rec.RecordID, extra: extra,
 			parent: i, next: i, src: g.sources.intern(rec.Source)})
 		g.akeys[recKey{rec.Source, rec.RecordID}] = i
-		g.acctMembers = append(g.acctMembers, nil)
+		g.acctMembers = append(g.acctMembers, list{})
 		if root, ok := aroots[s.Account]; ok {
 			ar, al := &g.arecs[root], &g.arecs[i]
 			ar.next, al.next = i, ar.next
