@@ -42,4 +42,3 @@ func (x *domainIndex) lookup(d string, create bool) *domainEntry {
 	}
 	return x.get(d)
 }
-
