@@ -60,6 +60,7 @@ type probe struct {
 // modified.
 func (g *Graph) AddPersons(recs []PersonRecord) BatchResult {
 	out := BatchResult{Outcomes: map[Outcome]int{}}
+	var outcomes [nOutcomes]int
 	if g.batch == nil {
 		g.batch = new(batchScratch)
 	}
@@ -108,7 +109,12 @@ func (g *Graph) AddPersons(recs []PersonRecord) BatchResult {
 			}
 			hs := s.hashes[s.first[j] : s.first[j]+1+len(s.idents[j])]
 			res, merged := g.addPrepared(&s.recs[j], s.idents[j], s.extra[j], false, hs)
-			out.Outcomes[res.Outcome]++
+			for o, x := range outcomeList {
+				if x == res.Outcome {
+					outcomes[o]++
+					break
+				}
+			}
 			out.Conflicts = append(out.Conflicts, res.Conflicts...)
 			out.Merged += merged
 			if res.LinksChanged {
@@ -120,6 +126,11 @@ func (g *Graph) AddPersons(recs []PersonRecord) BatchResult {
 		clear(s.extra[:n])
 	}
 	g.sink += sink
+	for o, n := range outcomes {
+		if n > 0 {
+			out.Outcomes[outcomeList[o]] = n
+		}
+	}
 	return out
 }
 

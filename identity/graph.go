@@ -157,6 +157,10 @@ type Graph struct {
 	pRules   []*rankedRule // by person field index (pfEmail ... pfAttributes)
 	aRules   []*rankedRule // by account field index
 	freeMail map[string]bool
+	// fmFirst and fmLens filter free-mail lookups: the first bytes and the
+	// lengths (up to 63; longer always pass) of the free-mail domains.
+	fmFirst [256]bool
+	fmLens  uint64
 
 	pkeys   []*recIndex // by source id: record ID -> record
 	nprecs  int         // person records held
@@ -248,6 +252,10 @@ func New(cfg Config) (*Graph, error) {
 	for _, d := range fm {
 		n, _ := NormalizeDomain(d) // validated above
 		g.freeMail[n] = true
+		if n != "" {
+			g.fmFirst[n[0]] = true
+			g.fmLens |= 1 << min(len(n), 63)
+		}
 	}
 	return g, nil
 }

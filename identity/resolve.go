@@ -254,7 +254,7 @@ func parentDomain(d string) string {
 // freeMailOf returns the free-mail domain that host is or is under, or "".
 func (g *Graph) freeMailOf(host string) string {
 	for d := host; d != ""; {
-		if g.freeMail[d] {
+		if g.fmFirst[d[0]] && g.fmLens&(1<<min(len(d), 63)) != 0 && g.freeMail[d] {
 			return d
 		}
 		i := strings.IndexByte(d, '.')
