@@ -246,76 +246,6 @@ func NormalizeCompanyName(name string) string {
 // a marker so that "Amazon.com" can lose its ".com".
 func companyWords(name string) []string {
 	var words []string
-	if isASCII(name) {
-		words = splitASCIIWords(name)
-	} else {
-		words = splitWords(name)
-	}
-	return joinInitials(words)
-}
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return false
-		}
-	}
-	return true
-}
-
-// splitASCIIWords is splitWords for a name without multi-byte characters:
-// the words are cut from one lower-cased copy of the name instead of being
-// built one by one.
-func splitASCIIWords(name string) []string {
-	buf := make([]byte, 0, len(name))
-	var spans [8][2]int
-	sp := spans[:0] // start and end in buf; start -1 for the word "and"
-	start := 0
-	flush := func() {
-		if len(buf) > start {
-			sp = append(sp, [2]int{start, len(buf)})
-			start = len(buf)
-		}
-	}
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		switch {
-		case c == '.':
-			if len(buf) > start && i+1 < len(name) && isLetterByte(name[i+1]) {
-				buf = append(buf, 0)
-			}
-		case c == '\'' || c == '-' || c == '`':
-		case c == '&' || c == '+':
-			flush()
-			sp = append(sp, [2]int{-1, -1})
-		case c >= 'a' && c <= 'z' || c >= '0' && c <= '9':
-			buf = append(buf, c)
-		case c >= 'A' && c <= 'Z':
-			buf = append(buf, c+'a'-'A')
-		default:
-			flush()
-		}
-	}
-	flush()
-	if len(sp) == 0 {
-		return nil
-	}
-	text := string(buf)
-	words := make([]string, len(sp))
-	for i, x := range sp {
-		if x[0] < 0 {
-			words[i] = "and"
-		} else {
-			words[i] = text[x[0]:x[1]]
-		}
-	}
-	return words
-}
-
-// splitWords splits a name into lower-case words with accents folded (the
-// first step of companyWords).
-func splitWords(name string) []string {
-	var words []string
 	var b strings.Builder
 	flush := func() {
 		if b.Len() > 0 {
@@ -343,12 +273,6 @@ func splitWords(name string) []string {
 		}
 	}
 	flush()
-	return words
-}
-
-// joinInitials joins runs of single letters, and marks legal words (the
-// second step of companyWords).
-func joinInitials(words []string) []string {
 	// Legal forms written with dots and spaces ("S. A.", "N. V.") become
 	// separate one-letter words; join runs of single letters.
 	out := words[:0]
