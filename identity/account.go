@@ -212,7 +212,7 @@ func (g *Graph) AddAccount(rec AccountRecord) (AccountResult, error) {
 		g.arecs = append(g.arecs, accountRec{a: rec.Account, recordID: rec.RecordID, extra: extra,
 			parent: i, next: i, src: g.sources.intern(rec.Source)})
 		g.akeys[key] = i
-		g.acctMembers = append(g.acctMembers, nil)
+		g.acctMembers = append(g.acctMembers, list{})
 		ga := &goldenAccount{}
 		g.arecs[i].g = ga
 		g.accounts++
@@ -250,7 +250,7 @@ func (g *Graph) AddAccount(rec AccountRecord) (AccountResult, error) {
 	// Persons waiting for one of the record's references.
 	for _, k := range idents {
 		if k.ns == g.nsAcctID {
-			g.takeWaiting(g.waitRef, k.val, touched, func(gp *goldenPerson) { gp.refIdx = "" })
+			g.takeWaiting(g.waitRef, k.val, touched, func(gp *goldenPerson) { gp.refIdx = sref{} })
 		}
 	}
 	g.refreshAccount(root, touched)
@@ -441,14 +441,14 @@ func (g *Graph) mergeAccounts(root, loser int32, touched map[int32]bool) {
 	}
 	for _, d := range l.domains {
 		if e := g.domains.get(d); e != nil {
-			e.accts = removeOne(e.accts, loser)
+			g.lists.removeOne(&e.accts, loser)
 		}
 		if !slices.Contains(r.domains, d) {
 			r.domains = append(r.domains, d)
 		}
 	}
 	if l.nameKey != "" {
-		g.acctByName[l.nameKey] = removeOne(g.acctByName[l.nameKey], loser)
+		g.removeByName(l.nameKey, loser)
 	}
 	for _, s := range l.srcs {
 		if !slices.Contains(r.srcs, s) {
@@ -458,13 +458,12 @@ func (g *Graph) mergeAccounts(root, loser int32, touched map[int32]bool) {
 	r.uniq = append(r.uniq, l.uniq...)
 	// The loser's persons move to root (a person linked to both appears
 	// twice until it is re-resolved) and are re-resolved.
-	for _, p := range g.acctMembers[loser] {
+	ms := g.lists.items(g.acctMembers[loser])
+	for _, p := range ms {
 		touched[p] = true
 	}
-	if ms := g.acctMembers[loser]; len(ms) > 0 {
-		g.acctMembers[root] = append(g.acctMembers[root], ms...)
-	}
-	g.acctMembers[loser] = nil
+	g.lists.addAll(&g.acctMembers[root], ms)
+	g.lists.clear(&g.acctMembers[loser])
 	ar, al := &g.arecs[root], &g.arecs[loser]
 	ar.next, al.next = al.next, ar.next
 	al.parent = root
@@ -478,10 +477,10 @@ func (g *Graph) refreshAccount(root int32, touched map[int32]bool) {
 	ga := g.arecs[root].g
 	for _, d := range ga.domains[ga.indexed:] {
 		e := g.domains.entry(d)
-		if !slices.Contains(e.accts, root) {
-			e.accts = append(e.accts, root)
+		if !slices.Contains(g.lists.items(e.accts), root) {
+			g.lists.add(&e.accts, root)
 		}
-		for _, p := range e.wait {
+		for _, p := range g.lists.items(e.wait) {
 			touched[p] = true
 		}
 	}
@@ -492,18 +491,20 @@ func (g *Graph) refreshAccount(root int32, touched map[int32]bool) {
 	}
 	if key != ga.nameKey {
 		if ga.nameKey != "" {
-			g.acctByName[ga.nameKey] = removeOne(g.acctByName[ga.nameKey], root)
-			for _, p := range g.acctMembers[root] {
+			g.removeByName(ga.nameKey, root)
+			for _, p := range g.lists.items(g.acctMembers[root]) {
 				touched[p] = true
 			}
 		}
 		ga.nameKey = key
 		if key != "" {
-			g.acctByName[key] = append(g.acctByName[key], root)
-			g.takeWaiting(g.waitName, key, touched, func(gp *goldenPerson) { gp.nameIdx = "" })
+			l := g.acctByName[key]
+			g.lists.add(&l, root)
+			g.acctByName[key] = l
+			g.takeWaiting(g.waitName, key, touched, func(gp *goldenPerson) { gp.nameIdx = sref{} })
 			// Persons linked by the same name elsewhere may become ambiguous.
-			for _, other := range g.acctByName[key] {
-				for _, p := range g.acctMembers[other] {
+			for _, other := range g.lists.items(g.acctByName[key]) {
+				for _, p := range g.lists.items(g.acctMembers[other]) {
 					touched[p] = true
 				}
 			}
@@ -521,6 +522,13 @@ func (g *Graph) refreshAccount(root int32, touched map[int32]bool) {
 	}
 }
 
+// removeByName removes an account root from the accounts of a name key.
+func (g *Graph) removeByName(key string, root int32) {
+	l := g.acctByName[key]
+	g.lists.removeOne(&l, root)
+	g.acctByName[key] = l
+}
+
 // takeWaiting moves the persons waiting under key into touched.
 func (g *Graph) takeWaiting(idx map[string][]int32, key string, touched map[int32]bool, reset func(*goldenPerson)) {
 	ps, ok := idx[key]
@@ -531,7 +539,7 @@ func (g *Graph) takeWaiting(idx map[string][]int32, key string, touched map[int3
 	for _, p := range ps {
 		if !g.precs.at(p).dead {
 			r := g.pfind(p)
-			if gp := g.precs.at(r).g; gp != nil {
+			if gp := g.goldOf(r); gp != nil {
 				reset(gp)
 			}
 		}

@@ -33,10 +33,12 @@ type batchScratch struct {
 	idents [batchGroup][]identKey
 	extra  [batchGroup][]identKey
 	ok     [batchGroup]bool
+	first  [batchGroup]int // the index in probes of each record's first probe
 	// the index reads of the group: the person indexes' slots, then the
 	// account reference and domain indexes'
 	probes []probe
 	keyed  []probe
+	hashes []uint32 // the hashes of probes, which adding the records uses
 }
 
 // probe is the slot of a key in a table: a person index (recs) or a string
@@ -58,6 +60,7 @@ type probe struct {
 // modified.
 func (g *Graph) AddPersons(recs []PersonRecord) BatchResult {
 	out := BatchResult{Outcomes: map[Outcome]int{}}
+	var outcomes [nOutcomes]int
 	if g.batch == nil {
 		g.batch = new(batchScratch)
 	}
@@ -80,6 +83,7 @@ func (g *Graph) AddPersons(recs []PersonRecord) BatchResult {
 			}
 			s.ok[j], s.idents[j], s.extra[j] = true, idents, extra
 			t := g.pkeyMap(g.sources.intern(p.Source))
+			s.first[j] = len(s.probes)
 			s.probes = append(s.probes, probe{recs: t, hash: t.hash(p.RecordID)})
 			for _, k := range idents {
 				s.probes = append(s.probes, probe{recs: k.ns.persons, hash: k.ns.persons.hash(k.val)})
@@ -95,12 +99,22 @@ func (g *Graph) AddPersons(recs []PersonRecord) BatchResult {
 			}
 		}
 		sink += g.prefetch(s)
+		s.hashes = s.hashes[:0]
+		for _, pr := range s.probes {
+			s.hashes = append(s.hashes, pr.hash)
+		}
 		for j := range n {
 			if !s.ok[j] {
 				continue
 			}
-			res, merged := g.addPrepared(&s.recs[j], s.idents[j], s.extra[j], false)
-			out.Outcomes[res.Outcome]++
+			hs := s.hashes[s.first[j] : s.first[j]+1+len(s.idents[j])]
+			res, merged := g.addPrepared(&s.recs[j], s.idents[j], s.extra[j], false, hs)
+			for o, x := range outcomeList {
+				if x == res.Outcome {
+					outcomes[o]++
+					break
+				}
+			}
 			out.Conflicts = append(out.Conflicts, res.Conflicts...)
 			out.Merged += merged
 			if res.LinksChanged {
@@ -112,6 +126,11 @@ func (g *Graph) AddPersons(recs []PersonRecord) BatchResult {
 		clear(s.extra[:n])
 	}
 	g.sink += sink
+	for o, n := range outcomes {
+		if n > 0 {
+			out.Outcomes[outcomeList[o]] = n
+		}
+	}
 	return out
 }
 
@@ -128,9 +147,13 @@ func (g *Graph) prefetch(s *batchScratch) int32 {
 	for _, pr := range s.probes {
 		pr.recs.reserve(len(s.probes))
 	}
-	// Round 1: the slots.
+	// Round 1: the slots, and the cache line after the home slot's, into
+	// which a probe run (of a key not yet held, mostly) often goes on.
 	for _, pr := range s.probes {
-		sink += pr.recs.slots[pr.hash&uint32(len(pr.recs.slots)-1)].val
+		slots := pr.recs.slots
+		mask := uint32(len(slots) - 1)
+		i := pr.hash & mask
+		sink += slots[i].val + slots[(i|7+1)&mask].val
 	}
 	for _, pr := range s.keyed {
 		if len(pr.strs.slots) > 0 {
@@ -143,7 +166,7 @@ func (g *Graph) prefetch(s *batchScratch) int32 {
 	for _, pr := range s.probes {
 		if sl := pr.recs.slots[pr.hash&uint32(len(pr.recs.slots)-1)]; sl.val >= 0 && sl.hash == pr.hash {
 			r := g.precs.at(sl.val)
-			sink += int32(len(r.f[pfEmail])) + int32(len(r.recordID)) + r.parent
+			sink += int32(r.ends[nText-1]) + r.parent
 		}
 	}
 	for _, pr := range s.keyed {
@@ -152,9 +175,9 @@ func (g *Graph) prefetch(s *batchScratch) int32 {
 				sink += int32(pr.strs.keys.bytes(sl.key)[0])
 			}
 			if pr.domain {
-				sink += int32(len(g.domains.ents[sl.val].wait))
+				sink += int32(g.domains.ents[sl.val].wait.len())
 			} else if int(sl.val) < len(g.arecs) {
-				sink += g.arecs[sl.val].parent + int32(len(g.acctMembers[sl.val]))
+				sink += g.arecs[sl.val].parent + int32(g.acctMembers[sl.val].len())
 			}
 		}
 	}
@@ -163,11 +186,11 @@ func (g *Graph) prefetch(s *batchScratch) int32 {
 	for _, pr := range s.probes {
 		if sl := pr.recs.slots[pr.hash&uint32(len(pr.recs.slots)-1)]; sl.val >= 0 && sl.hash == pr.hash {
 			r := g.precs.at(sl.val)
-			if e := r.f[pfEmail]; e != "" {
-				sink += int32(e[0])
+			if !r.long && r.ends[nText-1] > 0 {
+				sink += int32(g.text.chunks[r.tc][r.to])
 			}
-			if root := g.precs.at(r.parent); root.g != nil {
-				sink += root.g.win[pfEmail]
+			if root := g.precs.at(r.parent); root.gold != 0 {
+				sink += g.goldens.at(root.gold - 1).win[pfEmail]
 			}
 		}
 	}
@@ -175,9 +198,9 @@ func (g *Graph) prefetch(s *batchScratch) int32 {
 		if sl := g.keyedSlot(pr); sl != nil {
 			var l []int32
 			if pr.domain {
-				l = g.domains.ents[sl.val].wait
+				l = g.lists.items(g.domains.ents[sl.val].wait)
 			} else if int(sl.val) < len(g.acctMembers) {
-				l = g.acctMembers[sl.val]
+				l = g.lists.items(g.acctMembers[sl.val])
 			}
 			if len(l) > 0 {
 				sink += l[len(l)-1]

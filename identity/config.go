@@ -160,7 +160,15 @@ type sourceTable struct {
 }
 
 func (t *sourceTable) intern(s string) uint16 {
-	if id, ok := t.ids[s]; ok {
+	// A graph sees a handful of sources: comparing the names is faster
+	// than hashing one.
+	if len(t.names) <= 8 {
+		for i, n := range t.names {
+			if n == s {
+				return uint16(i)
+			}
+		}
+	} else if id, ok := t.ids[s]; ok {
 		return id
 	}
 	id := uint16(len(t.names))

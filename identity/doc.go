@@ -119,13 +119,20 @@
 //
 // # Memory and speed
 //
-// A person record is stored field by field (no copy of the b2b.Person
-// maps unless the record has consent or attributes), golden persons live in
-// chunked slabs and are reused once merged away, and the record and
-// identifier indexes are open-addressing tables without pointers (8 bytes a
-// slot; keys are compared with the values the records hold), so that the
-// garbage collector has little to scan. Erase removes a person's index
-// entries and drops its records' values. [Graph.AddPersons] loads many
+// Person records and golden persons hold no pointers, so that the garbage
+// collector neither scans nor marks them: a record's text (its fields,
+// record ID and first identifier) is copied into large byte chunks, a
+// record is 64 bytes naming its text, time and golden person by offset and
+// index, and golden persons refer to the text instead of holding strings;
+// the rare parts (consent, attributes, more identifiers) are kept aside.
+// The record and identifier indexes are open-addressing tables without
+// pointers (8 bytes a slot; keys are compared with the values the records
+// hold), and the lists of an account's persons and of a domain's accounts
+// and waiting persons share pointer-free chunks. Text once written is never
+// changed (strings read from it may be kept anywhere): Erase removes a
+// person's index entries and clears its records, and the bytes of their
+// text stay in the chunks, referred to by nothing, until the graph is
+// dropped. [Graph.AddPersons] loads many
 // records faster than AddPerson one at a time, with the same result: it
 // reads the index entries of a group of records together, so that their
 // memory misses overlap, and reports totals instead of one result per

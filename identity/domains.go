@@ -11,8 +11,8 @@ type domainIndex struct {
 }
 
 type domainEntry struct {
-	accts []int32 // account roots
-	wait  []int32 // person roots
+	accts list // account roots
+	wait  list // person roots
 }
 
 func newDomainIndex() domainIndex { return domainIndex{keys: newStrIndex()} }
@@ -41,12 +41,4 @@ func (x *domainIndex) lookup(d string, create bool) *domainEntry {
 		return x.entry(d)
 	}
 	return x.get(d)
-}
-
-// accts returns the account roots that own a domain.
-func (x *domainIndex) accts(d string) []int32 {
-	if e := x.get(d); e != nil {
-		return e.accts
-	}
-	return nil
 }

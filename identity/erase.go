@@ -27,7 +27,8 @@ func (g *Graph) Erase(id b2b.PersonID) (EraseReport, error) {
 	if !ok || g.precs.at(root).dead {
 		return EraseReport{}, fmt.Errorf("erase: %w %q", ErrUnknownPerson, id)
 	}
-	gp := g.precs.at(root).g
+	gi := g.precs.at(root).gold
+	gp := g.goldens.at(gi - 1)
 	rep := EraseReport{Person: g.personID(root), Links: g.links(root)}
 	g.setLinks(root, gp, link{}, nil)
 	var recs []int32
@@ -41,12 +42,12 @@ func (g *Graph) Erase(id b2b.PersonID) (EraseReport, error) {
 	g.unwait(gp)
 	for _, m := range recs {
 		r := g.precs.at(m)
-		rep.Records = append(rep.Records, RecordRef{g.sources.names[r.src], r.recordID})
-		g.pkeys[r.src].delete(r.recordID)
+		rep.Records = append(rep.Records, RecordRef{g.sources.names[r.src], g.recordID(r)})
+		g.pkeys[r.src].delete(g.recordID(r))
 		g.nprecs--
-		keys := slices.Collect(r.extras)
-		if r.email() != "" {
-			keys = append(keys, identKey{g.nsEmail, r.email()})
+		keys := slices.Collect(g.extras(r))
+		if e := g.email(r); e != "" {
+			keys = append(keys, identKey{g.nsEmail, e})
 		}
 		for _, k := range keys {
 			if owner, ok := k.ns.persons.get(k.val); ok && g.pfind(owner) == root {
@@ -58,12 +59,17 @@ func (g *Graph) Erase(id b2b.PersonID) (EraseReport, error) {
 		}
 	}
 	// The indexes compare keys with the values records hold: clear the
-	// records only once no index entry refers to them.
+	// records only once no index entry refers to them. (The bytes of their
+	// text stay in the text store, which is never rewritten, but nothing
+	// refers to them any more.)
 	for _, m := range recs {
 		r := g.precs.at(m)
+		if r.side != 0 {
+			*g.side(r) = personSide{}
+		}
 		*r = personRec{parent: r.parent, next: r.next, src: r.src, dead: true}
 	}
-	g.freeGolden(gp)
+	g.freeGolden(gi)
 	slices.SortFunc(rep.Identifiers, func(a, b Identifier) int { return strings.Compare(a.String(), b.String()) })
 	g.persons--
 	g.stats.Erased++

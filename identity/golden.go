@@ -71,32 +71,36 @@ func (g *Graph) Person(id b2b.PersonID) (GoldenPerson, error) {
 	if !ok || g.precs.at(root).dead {
 		return GoldenPerson{}, fmt.Errorf("%w %q", ErrUnknownPerson, id)
 	}
-	gp := g.precs.at(root).g
+	gp := g.goldOf(root)
 	out := GoldenPerson{ID: g.personID(root), Provenance: map[string]Provenance{}}
 	p := &out.Person
 	p.ID, p.Source = out.ID, b2b.SourceQuorum
 	prov := func(m int32, rule *rankedRule) Provenance {
 		r := g.precs.at(m)
-		return Provenance{Source: g.sources.names[r.src], RecordID: r.recordID, Time: r.at, Rule: rule.rule.String()}
+		return Provenance{Source: g.sources.names[r.src], RecordID: g.recordID(r), Time: g.recAt(r), Rule: rule.rule.String()}
 	}
 	for f := range nPersonScalars {
 		if w := gp.win[f]; w >= 0 && f != pfAccountID {
-			setPersonField(p, f, g.precs.at(w).f[f])
+			setPersonField(p, f, g.txt(g.precs.at(w), f))
 			out.Provenance[PersonFields[f]] = prov(w, g.pRules[f])
 		}
 	}
-	for _, kw := range gp.consent {
+	gs := g.gside(gp)
+	if gs == nil {
+		gs = &goldSide{}
+	}
+	for _, kw := range gs.consent {
 		if p.Consent == nil {
 			p.Consent = map[b2b.Channel]b2b.Consent{}
 		}
-		p.Consent[kw.key] = g.precs.at(kw.rec).consent()[kw.key]
+		p.Consent[kw.key] = g.consent(g.precs.at(kw.rec))[kw.key]
 		out.Provenance["consent."+kw.key] = prov(kw.rec, g.pRules[pfConsent])
 	}
-	for _, kw := range gp.attrs {
+	for _, kw := range gs.attrs {
 		if p.Attributes == nil {
 			p.Attributes = map[string]any{}
 		}
-		p.Attributes[kw.key] = g.precs.at(kw.rec).attrs()[kw.key]
+		p.Attributes[kw.key] = g.attrs(g.precs.at(kw.rec))[kw.key]
 		out.Provenance["attributes."+kw.key] = prov(kw.rec, g.pRules[pfAttributes])
 	}
 	out.Links = g.links(root)
@@ -117,14 +121,14 @@ func (g *Graph) Person(id b2b.PersonID) (GoldenPerson, error) {
 	seen := map[Identifier]bool{}
 	for _, m := range recs {
 		r := g.precs.at(m)
-		out.Records = append(out.Records, RecordRef{g.sources.names[r.src], r.recordID})
-		if r.at.After(p.UpdatedAt) {
-			p.UpdatedAt = r.at
+		out.Records = append(out.Records, RecordRef{g.sources.names[r.src], g.recordID(r)})
+		if at := g.recAt(r); at.After(p.UpdatedAt) {
+			p.UpdatedAt = at
 		}
-		if r.email() != "" {
-			seen[Identifier{NSEmail, r.email()}] = true
+		if e := g.email(r); e != "" {
+			seen[Identifier{NSEmail, e}] = true
 		}
-		for k := range r.extras {
+		for k := range g.extras(r) {
 			seen[k.id()] = true
 		}
 	}

@@ -103,6 +103,7 @@ type recKey struct{ src, id string }
 // that first held it.
 type nsInfo struct {
 	spec     NamespaceSpec
+	idx      uint16 // in Graph.nsList
 	persons  *recIndex
 	accounts *strIndex
 }
@@ -148,6 +149,7 @@ func (s *slab[T]) add() int32 {
 // identity step is the one global step of the engine).
 type Graph struct {
 	ns       map[Namespace]*nsInfo
+	nsList   []*nsInfo // by nsInfo.idx
 	nsEmail  *nsInfo
 	nsAcctID *nsInfo
 	nsDomain *nsInfo
@@ -155,19 +157,28 @@ type Graph struct {
 	pRules   []*rankedRule // by person field index (pfEmail ... pfAttributes)
 	aRules   []*rankedRule // by account field index
 	freeMail map[string]bool
+	// fmFirst and fmLens filter free-mail lookups: the first bytes and the
+	// lengths (up to 63; longer always pass) of the free-mail domains.
+	fmFirst [256]bool
+	fmLens  uint64
 
 	pkeys   []*recIndex // by source id: record ID -> record
 	nprecs  int         // person records held
 	precs   slab[personRec]
-	goldens slab[goldenPerson] // golden persons, pointed to by their roots
-	gfree   []*goldenPerson    // golden persons to reuse
+	text    textStore          // the text of person records
+	psides  slab[personSide]   // the rare parts of person records
+	locs    []*time.Location   // the locations of record times; UTC first
+	goldens slab[goldenPerson] // golden persons, named by their roots
+	gfree   []int32            // golden persons to reuse (1 + index)
+	gsides  slab[goldSide]     // the rare parts of golden persons
 
 	akeys map[recKey]int32
 	arecs []accountRec
 
 	domains       domainIndex        // domain -> account roots and waiting persons
-	acctByName    map[string][]int32 // company key -> account roots
-	acctMembers   [][]int32          // account root -> linked person roots
+	lists         lists              // the lists below, and those of domains
+	acctByName    map[string]list    // company key -> account roots
+	acctMembers   []list             // account root -> linked person roots
 	waitRef       map[string][]int32 // unknown explicit account ref -> person roots
 	waitName      map[string][]int32 // company key -> person roots
 	childrenByRef map[string][]int32 // parent ref -> child account records
@@ -203,9 +214,10 @@ func New(cfg Config) (*Graph, error) {
 		ns:            map[Namespace]*nsInfo{},
 		sources:       sourceTable{ids: map[string]uint16{}},
 		freeMail:      map[string]bool{},
+		locs:          []*time.Location{time.UTC},
 		akeys:         map[recKey]int32{},
 		domains:       newDomainIndex(),
-		acctByName:    map[string][]int32{},
+		acctByName:    map[string]list{},
 		waitRef:       map[string][]int32{},
 		waitName:      map[string][]int32{},
 		childrenByRef: map[string][]int32{},
@@ -218,7 +230,8 @@ func New(cfg Config) (*Graph, error) {
 		if s.Kind == "" {
 			s.Kind = KindExact
 		}
-		info := &nsInfo{spec: s, accounts: newStrIndex()}
+		info := &nsInfo{spec: s, idx: uint16(len(g.nsList)), accounts: newStrIndex()}
+		g.nsList = append(g.nsList, info)
 		info.persons = newRecIndex(func(i int32, v string) bool { return g.holdsIdent(i, info, v) })
 		g.ns[s.Name] = info
 	}
@@ -239,6 +252,10 @@ func New(cfg Config) (*Graph, error) {
 	for _, d := range fm {
 		n, _ := NormalizeDomain(d) // validated above
 		g.freeMail[n] = true
+		if n != "" {
+			g.fmFirst[n[0]] = true
+			g.fmLens |= 1 << min(len(n), 63)
+		}
 	}
 	return g, nil
 }
@@ -283,7 +300,7 @@ func (g *Graph) reject(err error) error {
 // normIdent normalises one identifier, reporting whether normalisation
 // changed it.
 func (g *Graph) normIdent(id Identifier) (identKey, bool, error) {
-	info, ok := g.ns[id.Namespace]
+	info, ok := g.namespace(id.Namespace)
 	if !ok {
 		return identKey{}, false, fmt.Errorf("unknown namespace %q (declare it in Config.Namespaces)", id.Namespace)
 	}
@@ -292,6 +309,22 @@ func (g *Graph) normIdent(id Identifier) (identKey, bool, error) {
 		return identKey{}, false, err
 	}
 	return identKey{info, v}, v != id.Value, nil
+}
+
+// namespace returns a declared namespace. The few built-in and custom
+// namespaces are found faster by comparing names than by hashing one; the
+// last declared of a name is the one g.ns holds.
+func (g *Graph) namespace(name Namespace) (*nsInfo, bool) {
+	if len(g.nsList) > 16 {
+		info, ok := g.ns[name]
+		return info, ok
+	}
+	for i := len(g.nsList) - 1; i >= 0; i-- {
+		if info := g.nsList[i]; info.spec.Name == name {
+			return info, true
+		}
+	}
+	return nil, false
 }
 
 // pkeyMap returns the record index of one source, creating it.
@@ -304,16 +337,16 @@ func (g *Graph) pkeyMap(src uint16) *recIndex {
 
 // holdsRecordID reports whether person record i has a record ID (the key
 // of the record indexes).
-func (g *Graph) holdsRecordID(i int32, id string) bool { return g.precs.at(i).recordID == id }
+func (g *Graph) holdsRecordID(i int32, id string) bool { return g.recordID(g.precs.at(i)) == id }
 
 // holdsIdent reports whether person record i holds value v of a namespace
 // (the key of the identifier indexes).
 func (g *Graph) holdsIdent(i int32, ns *nsInfo, v string) bool {
 	r := g.precs.at(i)
-	if ns == g.nsEmail && r.email() == v {
+	if ns == g.nsEmail && g.email(r) == v {
 		return true
 	}
-	for k := range r.extras {
+	for k := range g.extras(r) {
 		if k.ns == ns && k.val == v {
 			return true
 		}

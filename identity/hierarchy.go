@@ -225,7 +225,7 @@ func (g *Graph) Persons(id b2b.AccountID, subsidiaries bool) ([]b2b.PersonID, er
 	}
 	var roots []int32
 	for _, a := range accts {
-		for _, p := range g.acctMembers[a] {
+		for _, p := range g.lists.items(g.acctMembers[a]) {
 			if !g.precs.at(p).dead {
 				roots = append(roots, g.pfind(p))
 			}

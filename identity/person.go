@@ -113,143 +113,142 @@ func setPersonField(p *b2b.Person, f int, v string) {
 	}
 }
 
-// personRec is a stored person record, kept field by field rather than as
-// a b2b.Person: the scalar fields in one array, the rarely set parts
-// (consent, attributes, other accounts, more than one identifier besides
-// the email) behind one pointer that most records leave nil. Records form a
-// union-find forest (parent) whose root is the oldest record of a golden
-// person; next links the records of one golden person in a ring.
-type personRec struct {
-	f        [nPersonScalars]string // email ... accountId, normalised
-	recordID string
-	at       time.Time   // Person.UpdatedAt
-	x0       identKey    // first identifier besides the email (ns nil: none)
-	side     *personSide // nil when the record has none of its parts
-	parent   int32
-	next     int32
-	src      uint16
-	dead     bool
-	g        *goldenPerson // set on live roots; points into Graph.goldens
-}
-
-// personSide holds the parts of a person record that most records lack.
-type personSide struct {
-	consent map[b2b.Channel]b2b.Consent
-	attrs   map[string]any
-	accts   []string   // OtherAccounts, accumulated
-	extra   []identKey // identifiers after x0, accumulated over versions
-}
-
-func (r *personRec) email() string { return r.f[pfEmail] }
-
-// extras yields the identifiers of the record besides its current email.
-func (r *personRec) extras(yield func(identKey) bool) {
-	if r.x0.ns == nil || !yield(r.x0) {
-		return
-	}
-	if r.side != nil {
-		for _, k := range r.side.extra {
-			if !yield(k) {
-				return
+// extras yields the identifiers of record r besides its current email.
+func (g *Graph) extras(r *personRec) func(func(identKey) bool) {
+	return func(yield func(identKey) bool) {
+		if r.x0 == 0 || !yield(g.x0(r)) {
+			return
+		}
+		if r.side != 0 {
+			for _, k := range g.side(r).extra {
+				if !yield(k) {
+					return
+				}
 			}
 		}
 	}
 }
 
-func (r *personRec) hasExtra(k identKey) bool {
-	return r.x0 == k || r.side != nil && slices.Contains(r.side.extra, k)
+// x0 returns the first identifier of r besides the email (ns nil: none).
+func (g *Graph) x0(r *personRec) identKey {
+	if r.x0 == 0 {
+		return identKey{}
+	}
+	return identKey{g.nsList[r.x0-1], g.txt(r, tX0)}
+}
+
+func (g *Graph) hasExtra(r *personRec, k identKey) bool {
+	return g.x0(r) == k || r.side != 0 && slices.Contains(g.side(r).extra, k)
 }
 
 // addExtra adds an identifier unless the record holds it already.
-func (r *personRec) addExtra(k identKey) {
+func (g *Graph) addExtra(r *personRec, k identKey) {
 	switch {
-	case r.hasExtra(k):
-	case r.x0.ns == nil:
-		r.x0 = k
+	case g.hasExtra(r, k):
+	case r.x0 == 0:
+		g.setX0(r, k)
 	default:
-		r.sidePart().extra = append(r.side.extra, k)
+		s := g.sidePart(r)
+		s.extra = append(s.extra, k)
 	}
 }
 
-func (r *personRec) sidePart() *personSide {
-	if r.side == nil {
-		r.side = &personSide{}
-	}
-	return r.side
-}
-
-func (r *personRec) accts() []string {
-	if r.side == nil {
+func (g *Graph) accts(r *personRec) []string {
+	if r.side == 0 {
 		return nil
 	}
-	return r.side.accts
+	return g.side(r).accts
 }
 
-func (r *personRec) consent() map[b2b.Channel]b2b.Consent {
-	if r.side == nil {
+func (g *Graph) consent(r *personRec) map[b2b.Channel]b2b.Consent {
+	if r.side == 0 {
 		return nil
 	}
-	return r.side.consent
+	return g.side(r).consent
 }
 
-func (r *personRec) attrs() map[string]any {
-	if r.side == nil {
+func (g *Graph) attrs(r *personRec) map[string]any {
+	if r.side == 0 {
 		return nil
 	}
-	return r.side.attrs
+	return g.side(r).attrs
 }
 
-// setPerson stores the fields of p (normalised by preparePerson).
-func (r *personRec) setPerson(p *b2b.Person) {
-	for f := range nPersonScalars {
-		r.f[f] = personField(p, f)
+// setPerson stores the fields of p (normalised by preparePerson), the
+// record ID and the first identifier besides the email (ns nil: none).
+func (g *Graph) setPerson(r *personRec, p *b2b.Person, recordID string, x0 identKey) {
+	g.setText(r, p, recordID, x0.val)
+	if x0.ns != nil {
+		r.x0 = x0.ns.idx + 1
 	}
-	r.at = p.UpdatedAt
-	if len(p.Consent) > 0 || len(p.Attributes) > 0 || r.side != nil {
-		s := r.sidePart()
+	g.setAt(r, p.UpdatedAt)
+	if len(p.Consent) > 0 || len(p.Attributes) > 0 || r.side != 0 {
+		s := g.sidePart(r)
 		s.consent, s.attrs = p.Consent, p.Attributes
 	}
 }
 
 // person rebuilds the record's b2b.Person.
-func (r *personRec) person(source b2b.Source) b2b.Person {
-	p := b2b.Person{Source: source, UpdatedAt: r.at, Consent: r.consent(), Attributes: r.attrs()}
+func (g *Graph) person(r *personRec, source b2b.Source) b2b.Person {
+	p := b2b.Person{Source: source, UpdatedAt: g.recAt(r), Consent: g.consent(r), Attributes: g.attrs(r)}
 	for f := range nPersonScalars {
-		setPersonField(&p, f, r.f[f])
+		setPersonField(&p, f, g.txt(r, f))
 	}
 	return p
 }
 
 // samePerson reports whether the record holds the fields of p; empty and
 // missing maps are the same.
-func (r *personRec) samePerson(p *b2b.Person) bool {
+func (g *Graph) samePerson(r *personRec, p *b2b.Person) bool {
 	for f := range nPersonScalars {
-		if r.f[f] != personField(p, f) {
+		if g.txt(r, f) != personField(p, f) {
 			return false
 		}
 	}
-	if !r.at.Equal(p.UpdatedAt) {
+	if !g.recAt(r).Equal(p.UpdatedAt) {
 		return false
 	}
-	c, a := r.consent(), r.attrs()
+	c, a := g.consent(r), g.attrs(r)
 	return (len(c) == 0 && len(p.Consent) == 0 || reflect.DeepEqual(c, p.Consent)) &&
 		(len(a) == 0 && len(p.Attributes) == 0 || reflect.DeepEqual(a, p.Attributes))
 }
 
 // goldenPerson is the state of a golden person, held by its root record:
 // for each field, the record whose value wins. Golden persons live in a
-// slab (Graph.goldens) and are reused once merged away or erased.
+// slab (Graph.goldens) and are reused once merged away or erased. Like
+// person records they hold no pointers (their strings are srefs into the
+// text store, their rare parts in Graph.gsides), so that the garbage
+// collector does not scan them.
 type goldenPerson struct {
-	win      [nPersonScalars]int32
-	consent  []keyWin
-	attrs    []keyWin
-	uniq     []identKey
-	uniq0    [1]identKey // first backing array of uniq
-	hasOther bool
-	primary  link
-	more     []link
+	win     [nPersonScalars]int32
+	primary slink
 	// keys under which the person waits in the resolution indexes
-	hostIdx, nameIdx, refIdx string
+	hostIdx, nameIdx, refIdx sref
+	uniq0                    ukey  // first value of a unique namespace (ns 0: none)
+	side                     int32 // 1 + index in Graph.gsides; 0: none
+	hasOther                 bool
+}
+
+// goldSide holds the parts of a golden person that most lack.
+type goldSide struct {
+	consent []keyWin
+	attrs   []keyWin
+	uniq    []identKey // values of unique namespaces after uniq0
+	more    []link     // links besides the primary
+}
+
+// ukey is an identKey kept without pointers.
+type ukey struct {
+	ns  uint16 // 1 + namespace index
+	val sref
+}
+
+// slink is a link kept without pointers.
+type slink struct {
+	acct   int32
+	method uint8
+	sub    bool
+	via    sref
 }
 
 type keyWin struct {
@@ -257,24 +256,95 @@ type keyWin struct {
 	rec int32
 }
 
-// newGolden returns an empty golden person.
-func (g *Graph) newGolden() *goldenPerson {
-	var gp *goldenPerson
+// newGolden returns an empty golden person and 1 + its index.
+func (g *Graph) newGolden() (int32, *goldenPerson) {
+	var i int32
 	if n := len(g.gfree); n > 0 {
-		gp, g.gfree = g.gfree[n-1], g.gfree[:n-1]
+		i, g.gfree = g.gfree[n-1], g.gfree[:n-1]
 	} else {
-		gp = g.goldens.at(g.goldens.add())
+		i = g.goldens.add() + 1
 	}
-	gp.uniq = gp.uniq0[:0]
+	gp := g.goldens.at(i - 1)
 	g.resetGolden(gp)
-	return gp
+	return i, gp
 }
 
-// freeGolden clears a golden person that no record holds any more, for
-// reuse.
-func (g *Graph) freeGolden(gp *goldenPerson) {
-	*gp = goldenPerson{}
-	g.gfree = append(g.gfree, gp)
+// freeGolden clears a golden person (1 + its index) that no record holds
+// any more, for reuse.
+func (g *Graph) freeGolden(i int32) {
+	gp := g.goldens.at(i - 1)
+	side := gp.side
+	if side != 0 {
+		s := g.gsides.at(side - 1)
+		*s = goldSide{consent: s.consent[:0], attrs: s.attrs[:0], uniq: s.uniq[:0]}
+	}
+	*gp = goldenPerson{side: side}
+	g.gfree = append(g.gfree, i)
+}
+
+func (g *Graph) gside(gp *goldenPerson) *goldSide {
+	if gp.side == 0 {
+		return nil
+	}
+	return g.gsides.at(gp.side - 1)
+}
+
+func (g *Graph) gsidePart(gp *goldenPerson) *goldSide {
+	if gp.side == 0 {
+		gp.side = g.gsides.add() + 1
+	}
+	return g.gsides.at(gp.side - 1)
+}
+
+// uniqs yields the values of unique namespaces a golden person holds, in
+// the order they were added.
+func (g *Graph) uniqs(gp *goldenPerson) func(func(identKey) bool) {
+	return func(yield func(identKey) bool) {
+		if gp.uniq0.ns == 0 || !yield(identKey{g.nsList[gp.uniq0.ns-1], g.str(gp.uniq0.val)}) {
+			return
+		}
+		if s := g.gside(gp); s != nil {
+			for _, k := range s.uniq {
+				if !yield(k) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// addUniq adds a value of a unique namespace unless the golden person
+// holds it; hint is the record it comes from (-1: unknown).
+func (g *Graph) addUniq(gp *goldenPerson, k identKey, hint int32) {
+	if gp.uniq0.ns == 0 {
+		v, ok := g.within(k.val, hint)
+		if !ok {
+			v = g.text.put(k.val)
+		}
+		gp.uniq0 = ukey{k.ns.idx + 1, v}
+		return
+	}
+	if gp.uniq0.ns == k.ns.idx+1 && g.str(gp.uniq0.val) == k.val {
+		return
+	}
+	s := g.gsidePart(gp)
+	if !slices.Contains(s.uniq, k) {
+		s.uniq = append(s.uniq, k)
+	}
+}
+
+// primary returns a golden person's primary link.
+func (g *Graph) primary(gp *goldenPerson) link {
+	p := gp.primary
+	return link{acct: p.acct, method: p.method, sub: p.sub, via: g.str(p.via)}
+}
+
+// more returns a golden person's links besides the primary.
+func (g *Graph) more(gp *goldenPerson) []link {
+	if s := g.gside(gp); s != nil {
+		return s.more
+	}
+	return nil
 }
 
 func (g *Graph) pfind(i int32) int32 {
@@ -300,35 +370,37 @@ func (g *Graph) AddPerson(rec PersonRecord) (PersonResult, error) {
 	if err != nil {
 		return PersonResult{}, g.reject(err)
 	}
-	res, _ := g.addPrepared(&rec, idents, extra, true)
+	res, _ := g.addPrepared(&rec, idents, extra, true, nil)
 	return res, nil
 }
 
 // addPrepared adds a record that preparePerson accepted. With named false
 // it leaves the person IDs of the result empty (the batch entry point does
 // not report them) and returns the number of persons merged instead.
-func (g *Graph) addPrepared(rec *PersonRecord, idents, extra []identKey, named bool) (PersonResult, int) {
+// hashes, when not nil, holds the hashes of the record ID in its source's
+// index and of idents in theirs, in that order.
+func (g *Graph) addPrepared(rec *PersonRecord, idents, extra []identKey, named bool, hashes []uint32) (PersonResult, int) {
 	src := g.sources.intern(rec.Source)
 	i := g.precs.len()
-	if j, found := g.pkeyMap(src).getOrPut(rec.RecordID, i); found {
+	t := g.pkeyMap(src)
+	var h uint32
+	if hashes != nil {
+		h, hashes = hashes[0], hashes[1:]
+	} else {
+		h = t.hash(rec.RecordID)
+	}
+	if j, found := t.getOrPutHash(rec.RecordID, h, i); found {
 		return g.updatePerson(j, rec, idents, extra, named)
 	}
 	r := g.precs.at(g.precs.add())
-	r.setPerson(&rec.Person)
-	r.recordID, r.parent, r.next, r.src = rec.RecordID, i, i, src
-	for _, k := range extra {
-		r.addExtra(k)
-	}
-	if accts := accountStrings(rec.OtherAccounts); accts != nil {
-		r.sidePart().accts = accts
-	}
+	g.initRecord(r, i, src, rec, extra)
 	g.nprecs++
-	gp := g.newGolden()
-	r.g = gp
+	gi, gp := g.newGolden()
+	r.gold = gi
 	g.persons++
 	g.applyPerson(gp, i)
 	res := PersonResult{Outcome: Created}
-	merged := g.linkPerson(i, idents, &res, i, named)
+	merged := g.linkPerson(i, idents, &res, i, named, hashes)
 	root := g.pfind(i)
 	if root != i {
 		res.Outcome = Joined
@@ -339,6 +411,23 @@ func (g *Graph) addPrepared(rec *PersonRecord, idents, extra []identKey, named b
 	}
 	g.count(res.Outcome)
 	return res, merged
+}
+
+// initRecord fills new record i (a root of its own) with a prepared
+// record and its identifiers besides the email.
+func (g *Graph) initRecord(r *personRec, i int32, src uint16, rec *PersonRecord, extra []identKey) {
+	var x0 identKey
+	if len(extra) > 0 {
+		x0 = extra[0]
+	}
+	g.setPerson(r, &rec.Person, rec.RecordID, x0)
+	r.parent, r.next, r.src = i, i, src
+	for _, k := range extra[min(1, len(extra)):] {
+		g.addExtra(r, k)
+	}
+	if accts := accountStrings(rec.OtherAccounts); accts != nil {
+		g.sidePart(r).accts = accts
+	}
 }
 
 // preparePerson validates and normalises a record in place; it returns the
@@ -455,10 +544,16 @@ func accountStrings(as []b2b.AccountID) []string {
 // added by this call (its singleton is not reported as merged), or -1. It
 // returns the number of persons merged, and lists them in res.Merged when
 // named.
-func (g *Graph) linkPerson(i int32, idents []identKey, res *PersonResult, fresh int32, named bool) int {
+func (g *Graph) linkPerson(i int32, idents []identKey, res *PersonResult, fresh int32, named bool, hashes []uint32) int {
 	merged := 0
-	for _, k := range idents {
-		owner, ok := k.ns.persons.getOrPut(k.val, i)
+	for n, k := range idents {
+		var h uint32
+		if hashes != nil {
+			h = hashes[n]
+		} else {
+			h = k.ns.persons.hash(k.val)
+		}
+		owner, ok := k.ns.persons.getOrPutHash(k.val, h, i)
 		if !ok {
 			continue
 		}
@@ -484,11 +579,11 @@ func (g *Graph) linkPerson(i int32, idents []identKey, res *PersonResult, fresh 
 }
 
 func (g *Graph) personConflict(a, b int32, k identKey, rec int32) (Conflict, bool) {
-	ga, gb := g.precs.at(a).g, g.precs.at(b).g
+	ga, gb := g.goldOf(a), g.goldOf(b)
 	detail := ""
 	kind := ConflictKind("")
-	for _, u := range ga.uniq {
-		for _, v := range gb.uniq {
+	for u := range g.uniqs(ga) {
+		for v := range g.uniqs(gb) {
 			if u.ns == v.ns && u.val != v.val {
 				kind, detail = ConflictUniqueNamespace, fmt.Sprintf("%s %q vs %q", u.ns.spec.Name, u.val, v.val)
 			}
@@ -510,7 +605,7 @@ func (g *Graph) personConflict(a, b int32, k identKey, rec int32) (Conflict, boo
 	return Conflict{
 		Kind:       kind,
 		Identifier: k.id(),
-		Record:     RecordRef{g.sources.names[r.src], r.recordID},
+		Record:     RecordRef{g.sources.names[r.src], g.recordID(r)},
 		Kept:       string(g.personID(a)),
 		Other:      string(g.personID(b)),
 		Detail:     detail,
@@ -519,28 +614,37 @@ func (g *Graph) personConflict(a, b int32, k identKey, rec int32) (Conflict, boo
 
 func (g *Graph) goldenValue(gp *goldenPerson, f int) string {
 	if w := gp.win[f]; w >= 0 {
-		return g.precs.at(w).f[f]
+		return g.txt(g.precs.at(w), f)
 	}
 	return ""
 }
 
 // mergePersons merges the golden person rooted at loser into root.
 func (g *Graph) mergePersons(root, loser int32) {
-	r, l := g.precs.at(root).g, g.precs.at(loser).g
+	r, l := g.goldOf(root), g.goldOf(loser)
 	for f := range nPersonScalars {
 		if w := l.win[f]; w >= 0 && (r.win[f] < 0 || g.pBetter(w, r.win[f], f)) {
 			r.win[f] = w
 		}
 	}
-	for _, kw := range l.consent {
-		g.offerConsent(r, kw.key, kw.rec)
+	if ls := g.gside(l); ls != nil {
+		for _, kw := range ls.consent {
+			g.offerConsent(r, kw.key, kw.rec)
+		}
+		for _, kw := range ls.attrs {
+			g.offerAttr(r, kw.key, kw.rec)
+		}
 	}
-	for _, kw := range l.attrs {
-		g.offerAttr(r, kw.key, kw.rec)
-	}
-	for _, u := range l.uniq {
-		if !slices.Contains(r.uniq, u) {
-			r.uniq = append(r.uniq, u)
+	if l.uniq0.ns != 0 && r.uniq0.ns == 0 {
+		r.uniq0 = l.uniq0
+		if ls := g.gside(l); ls != nil {
+			for _, u := range ls.uniq {
+				g.addUniq(r, u, -1)
+			}
+		}
+	} else {
+		for u := range g.uniqs(l) {
+			g.addUniq(r, u, -1)
 		}
 	}
 	r.hasOther = r.hasOther || l.hasOther
@@ -549,8 +653,9 @@ func (g *Graph) mergePersons(root, loser int32) {
 	pr, pl := g.precs.at(root), g.precs.at(loser)
 	pr.next, pl.next = pl.next, pr.next
 	pl.parent = root
-	pl.g = nil
-	g.freeGolden(l)
+	lg := pl.gold
+	pl.gold = 0
+	g.freeGolden(lg)
 	g.persons--
 }
 
@@ -558,76 +663,88 @@ func (g *Graph) resetGolden(gp *goldenPerson) {
 	for f := range gp.win {
 		gp.win[f] = -1
 	}
-	gp.consent, gp.attrs, gp.uniq, gp.hasOther = gp.consent[:0], gp.attrs[:0], gp.uniq[:0], false
+	gp.uniq0, gp.hasOther = ukey{}, false
+	if s := g.gside(gp); s != nil {
+		s.consent, s.attrs, s.uniq = s.consent[:0], s.attrs[:0], s.uniq[:0]
+	}
 }
 
 // applyPerson offers record m's values to a golden person.
 func (g *Graph) applyPerson(gp *goldenPerson, m int32) {
 	r := g.precs.at(m)
 	for f := range nPersonScalars {
-		if r.f[f] != "" && (gp.win[f] < 0 || g.pBetter(m, gp.win[f], f)) {
-			gp.win[f] = m
+		if r.ends[f] != 0 && (f == 0 || r.ends[f] != r.ends[f-1]) || r.long && g.txt(r, f) != "" {
+			if gp.win[f] < 0 || g.pBetter(m, gp.win[f], f) {
+				gp.win[f] = m
+			}
 		}
 	}
-	if r.side != nil {
-		for ch := range r.side.consent {
+	if s := g.side(r); s != nil {
+		for ch := range s.consent {
 			g.offerConsent(gp, ch, m)
 		}
-		for k := range r.side.attrs {
+		for k := range s.attrs {
 			g.offerAttr(gp, k, m)
 		}
-		gp.hasOther = gp.hasOther || len(r.side.accts) > 0
+		gp.hasOther = gp.hasOther || len(s.accts) > 0
 	}
-	for k := range r.extras {
-		if k.ns.spec.Unique && !slices.Contains(gp.uniq, k) {
-			gp.uniq = append(gp.uniq, k)
+	for k := range g.extras(r) {
+		if k.ns.spec.Unique {
+			g.addUniq(gp, k, m)
 		}
 	}
-	if r.email() != "" && g.nsEmail.spec.Unique {
-		if k := (identKey{g.nsEmail, r.email()}); !slices.Contains(gp.uniq, k) {
-			gp.uniq = append(gp.uniq, k)
-		}
+	if e := g.email(r); e != "" && g.nsEmail.spec.Unique {
+		g.addUniq(gp, identKey{g.nsEmail, e}, m)
 	}
 }
 
 func (g *Graph) offerConsent(gp *goldenPerson, ch string, m int32) {
-	for i := range gp.consent {
-		if gp.consent[i].key == ch {
-			if g.consentBetter(m, gp.consent[i].rec, ch) {
-				gp.consent[i].rec = m
+	s := g.gsidePart(gp)
+	for i := range s.consent {
+		if s.consent[i].key == ch {
+			if g.consentBetter(m, s.consent[i].rec, ch) {
+				s.consent[i].rec = m
 			}
 			return
 		}
 	}
-	gp.consent = append(gp.consent, keyWin{ch, m})
+	s.consent = append(s.consent, keyWin{ch, m})
 }
 
 func (g *Graph) offerAttr(gp *goldenPerson, key string, m int32) {
-	for i := range gp.attrs {
-		if gp.attrs[i].key == key {
-			if g.pBetter(m, gp.attrs[i].rec, pfAttributes) {
-				gp.attrs[i].rec = m
+	s := g.gsidePart(gp)
+	for i := range s.attrs {
+		if s.attrs[i].key == key {
+			if g.pBetter(m, s.attrs[i].rec, pfAttributes) {
+				s.attrs[i].rec = m
 			}
 			return
 		}
 	}
-	gp.attrs = append(gp.attrs, keyWin{key, m})
+	s.attrs = append(s.attrs, keyWin{key, m})
 }
 
 // pBetter reports whether record x's value of field f beats record y's.
 func (g *Graph) pBetter(x, y int32, f int) bool {
 	rx, ry := g.precs.at(x), g.precs.at(y)
-	return better(g.pRules[f], rx.src, ry.src, rx.at, ry.at, x, y)
+	rule := g.pRules[f]
+	if kx, ky := rule.ranks[rx.src], rule.ranks[ry.src]; kx != ky {
+		return kx < ky
+	}
+	if c := g.cmpAt(rx, ry); c != 0 {
+		return c > 0
+	}
+	return x > y
 }
 
 func (g *Graph) consentBetter(x, y int32, ch string) bool {
 	rx, ry := g.precs.at(x), g.precs.at(y)
-	tx, ty := rx.consent()[ch].At, ry.consent()[ch].At
+	tx, ty := g.consent(rx)[ch].At, g.consent(ry)[ch].At
 	if tx.IsZero() {
-		tx = rx.at
+		tx = g.recAt(rx)
 	}
 	if ty.IsZero() {
-		ty = ry.at
+		ty = g.recAt(ry)
 	}
 	return better(g.pRules[pfConsent], rx.src, ry.src, tx, ty, x, y)
 }
@@ -648,11 +765,11 @@ func better(rule *rankedRule, sx, sy uint16, tx, ty time.Time, x, y int32) bool 
 func (g *Graph) updatePerson(i int32, rec *PersonRecord, idents, extra []identKey, named bool) (PersonResult, int) {
 	old := g.precs.at(i)
 	res := PersonResult{}
-	switch c := rec.Time.Compare(old.at); {
+	switch c := rec.Time.Compare(g.recAt(old)); {
 	case c < 0:
 		res.Outcome = Stale
-	case c == 0 && old.samePerson(&rec.Person) && recHasAll(old, extra) &&
-		containsAllStr(old.accts(), accountStrings(rec.OtherAccounts)):
+	case c == 0 && g.samePerson(old, &rec.Person) && g.recHasAll(old, extra) &&
+		containsAllStr(g.accts(old), accountStrings(rec.OtherAccounts)):
 		res.Outcome = Duplicate
 	}
 	if res.Outcome != "" {
@@ -664,20 +781,21 @@ func (g *Graph) updatePerson(i int32, rec *PersonRecord, idents, extra []identKe
 	}
 	res.Outcome = Updated
 	// Identifiers accumulate: the old email stays an identifier of the record.
-	if old.email() != "" && old.email() != rec.Person.Email {
-		old.addExtra(identKey{g.nsEmail, old.email()})
+	if e := g.email(old); e != "" && e != rec.Person.Email {
+		g.addExtra(old, identKey{g.nsEmail, e})
 	}
 	for _, k := range extra {
-		old.addExtra(k)
+		g.addExtra(old, k)
 	}
 	for _, a := range accountStrings(rec.OtherAccounts) {
-		if !slices.Contains(old.accts(), a) {
-			old.sidePart().accts = append(old.side.accts, a)
+		if !slices.Contains(g.accts(old), a) {
+			s := g.sidePart(old)
+			s.accts = append(s.accts, a)
 		}
 	}
-	old.setPerson(&rec.Person)
+	g.setPerson(old, &rec.Person, g.recordID(old), g.x0(old))
 	g.recomputePerson(g.pfind(i))
-	merged := g.linkPerson(i, idents, &res, -1, named)
+	merged := g.linkPerson(i, idents, &res, -1, named, nil)
 	root := g.pfind(i)
 	res.LinksChanged = g.resolvePerson(root)
 	if named {
@@ -696,9 +814,9 @@ func containsAllIdents(have, want []identKey) bool {
 	return true
 }
 
-func recHasAll(r *personRec, want []identKey) bool {
+func (g *Graph) recHasAll(r *personRec, want []identKey) bool {
 	for _, w := range want {
-		if !r.hasExtra(w) {
+		if !g.hasExtra(r, w) {
 			return false
 		}
 	}
@@ -716,7 +834,7 @@ func containsAllStr(have, want []string) bool {
 
 // recomputePerson rebuilds a golden person from all its records.
 func (g *Graph) recomputePerson(root int32) {
-	gp := g.precs.at(root).g
+	gp := g.goldOf(root)
 	g.resetGolden(gp)
 	for m := range g.members(root) {
 		g.applyPerson(gp, m)
@@ -743,5 +861,5 @@ func (g *Graph) members(root int32) func(func(int32) bool) {
 // and record ID of its oldest record ("salesforce:0035e00000Abcde").
 func (g *Graph) personID(root int32) b2b.PersonID {
 	r := g.precs.at(root)
-	return b2b.PersonID(g.sources.names[r.src] + ":" + r.recordID)
+	return b2b.PersonID(g.sources.names[r.src] + ":" + g.recordID(r))
 }

@@ -58,10 +58,14 @@ func (t *recIndex) get(key string) (int32, bool) {
 // getOrPut returns the record of key if present; otherwise it stores val
 // (which must hold key) and returns (val, false).
 func (t *recIndex) getOrPut(key string, val int32) (int32, bool) {
+	return t.getOrPutHash(key, t.hash(key), val)
+}
+
+// getOrPutHash is getOrPut with the key's hash already computed.
+func (t *recIndex) getOrPutHash(key string, h uint32, val int32) (int32, bool) {
 	if 4*(t.n+1) > 3*len(t.slots) {
 		t.grow()
 	}
-	h := t.hash(key)
 	s := t.find(key, h)
 	if s.val >= 0 {
 		return s.val, true

@@ -89,7 +89,7 @@ type why struct {
 // resolvePerson recomputes the links of a golden person and reports
 // whether they changed.
 func (g *Graph) resolvePerson(root int32) bool {
-	gp := g.precs.at(root).g
+	gp := g.goldOf(root)
 	prim, more := g.computeLinks(root, gp, nil)
 	return g.setLinks(root, gp, prim, more)
 }
@@ -110,15 +110,15 @@ func (g *Graph) computeLinks(root int32, gp *goldenPerson, explain *[]why) (prim
 			if explain != nil {
 				note(ReasonUnknownAccount, "account reference %q matches no account", ref)
 			}
-			if register && gp.refIdx != ref {
+			if register && g.str(gp.refIdx) != ref {
 				g.waitRef[ref] = append(g.waitRef[ref], root)
-				gp.refIdx = ref
+				gp.refIdx = g.keep(gp, ref)
 			}
 		}
 	}
 	if gp.hasOther {
 		for m := range g.members(root) {
-			for _, ref := range g.precs.at(m).accts() {
+			for _, ref := range g.accts(g.precs.at(m)) {
 				a := g.accountRoot(ref)
 				if a < 0 {
 					if explain != nil {
@@ -152,9 +152,9 @@ func (g *Graph) computeLinks(root int32, gp *goldenPerson, explain *[]why) (prim
 			// Register under the host and its parents (one lookup per
 			// domain serves both), then link to the most specific domain
 			// an account owns.
-			wait := register && gp.hostIdx != host
+			wait := register && g.str(gp.hostIdx) != host
 			if wait {
-				gp.hostIdx = host
+				gp.hostIdx = g.keep(gp, host)
 			}
 			var accts []int32
 			var at string
@@ -164,10 +164,10 @@ func (g *Graph) computeLinks(root int32, gp *goldenPerson, explain *[]why) (prim
 					continue
 				}
 				if wait {
-					e.wait = append(e.wait, root)
+					g.lists.add(&e.wait, root)
 				}
-				if accts == nil && len(e.accts) > 0 {
-					accts, at = e.accts, d
+				if accts == nil && e.accts.len() > 0 {
+					accts, at = g.lists.items(e.accts), d
 					if !wait {
 						break
 					}
@@ -204,11 +204,11 @@ func (g *Graph) computeLinks(root int32, gp *goldenPerson, explain *[]why) (prim
 	if company := g.goldenValue(gp, pfCompany); company != "" {
 		key := NormalizeCompanyName(company)
 		if key != "" {
-			if register && gp.nameIdx != key {
+			if register && g.str(gp.nameIdx) != key {
 				g.waitName[key] = append(g.waitName[key], root)
-				gp.nameIdx = key
+				gp.nameIdx = g.keep(gp, key)
 			}
-			switch accts := g.acctByName[key]; len(accts) {
+			switch accts := g.lists.items(g.acctByName[key]); len(accts) {
 			case 0:
 				if explain != nil {
 					note(ReasonNoCompanyMatch, "company %q (key %q) matches no account name", company, key)
@@ -254,7 +254,7 @@ func parentDomain(d string) string {
 // freeMailOf returns the free-mail domain that host is or is under, or "".
 func (g *Graph) freeMailOf(host string) string {
 	for d := host; d != ""; {
-		if g.freeMail[d] {
+		if g.fmFirst[d[0]] && g.fmLens&(1<<min(len(d), 63)) != 0 && g.freeMail[d] {
 			return d
 		}
 		i := strings.IndexByte(d, '.')
@@ -269,10 +269,11 @@ func (g *Graph) freeMailOf(host string) string {
 // setLinks replaces a person's links, keeping the account member lists up
 // to date, and reports whether anything changed.
 func (g *Graph) setLinks(root int32, gp *goldenPerson, prim link, more []link) bool {
-	if g.sameLinks(gp.primary, prim) && len(gp.more) == len(more) {
+	old := g.more(gp)
+	if g.sameLinks(g.primary(gp), prim) && len(old) == len(more) {
 		same := true
 		for i := range more {
-			if !g.sameLinks(gp.more[i], more[i]) {
+			if !g.sameLinks(old[i], more[i]) {
 				same = false
 				break
 			}
@@ -284,17 +285,18 @@ func (g *Graph) setLinks(root int32, gp *goldenPerson, prim link, more []link) b
 	if gp.primary.method != methodNone {
 		g.removeMember(gp.primary.acct, root)
 	}
-	for _, l := range gp.more {
+	for _, l := range old {
 		g.removeMember(l.acct, root)
 	}
-	gp.primary, gp.more = prim, more
+	gp.primary = slink{acct: prim.acct, method: prim.method, sub: prim.sub, via: g.keep(gp, prim.via)}
+	if more != nil || old != nil {
+		g.gsidePart(gp).more = more
+	}
 	if prim.method != methodNone {
-		a := g.afind(prim.acct)
-		g.acctMembers[a] = append(g.acctMembers[a], root)
+		g.lists.add(&g.acctMembers[g.afind(prim.acct)], root)
 	}
 	for _, l := range more {
-		a := g.afind(l.acct)
-		g.acctMembers[a] = append(g.acctMembers[a], root)
+		g.lists.add(&g.acctMembers[g.afind(l.acct)], root)
 	}
 	return true
 }
@@ -307,25 +309,20 @@ func (g *Graph) sameLinks(a, b link) bool {
 }
 
 func (g *Graph) removeMember(acct, person int32) {
-	a := g.afind(acct)
-	if l := removeOne(g.acctMembers[a], person); len(l) == 0 {
-		g.acctMembers[a] = nil
-	} else {
-		g.acctMembers[a] = l
-	}
+	g.lists.removeOne(&g.acctMembers[g.afind(acct)], person)
 }
 
 // unwait removes a golden person from the resolution indexes.
 func (g *Graph) unwait(gp *goldenPerson) {
-	if gp.refIdx != "" {
-		g.dropWait(g.waitRef, gp.refIdx)
+	if gp.refIdx.n != 0 {
+		g.dropWait(g.waitRef, g.str(gp.refIdx))
 	}
-	if gp.nameIdx != "" {
-		g.dropWait(g.waitName, gp.nameIdx)
+	if gp.nameIdx.n != 0 {
+		g.dropWait(g.waitName, g.str(gp.nameIdx))
 	}
-	for d := gp.hostIdx; d != ""; d = parentDomain(d) {
+	for d := g.str(gp.hostIdx); d != ""; d = parentDomain(d) {
 		if e := g.domains.get(d); e != nil {
-			e.wait = g.liveWaiting(e.wait)
+			g.lists.keep(&e.wait, g.liveRoot)
 		}
 	}
 }
@@ -339,11 +336,14 @@ func (g *Graph) dropWait(idx map[string][]int32, key string) {
 	}
 }
 
+// liveRoot reports whether a person is a live root.
+func (g *Graph) liveRoot(p int32) bool { return !g.precs.at(p).dead && g.precs.at(p).gold != 0 }
+
 // liveWaiting keeps the persons of a waiting list that are live roots.
 func (g *Graph) liveWaiting(l []int32) []int32 {
 	out := l[:0]
 	for _, p := range l {
-		if !g.precs.at(p).dead && g.precs.at(p).g != nil {
+		if g.liveRoot(p) {
 			out = append(out, p)
 		}
 	}
@@ -375,12 +375,12 @@ func (g *Graph) exportLink(gp *goldenPerson, l link, primary bool) Link {
 }
 
 func (g *Graph) links(root int32) []Link {
-	gp := g.precs.at(root).g
+	gp := g.goldOf(root)
 	if gp.primary.method == methodNone {
 		return nil
 	}
-	out := []Link{g.exportLink(gp, gp.primary, true)}
-	for _, l := range gp.more {
+	out := []Link{g.exportLink(gp, g.primary(gp), true)}
+	for _, l := range g.more(gp) {
 		out = append(out, g.exportLink(gp, l, false))
 	}
 	return out
@@ -398,7 +398,7 @@ func (g *Graph) Links(id b2b.PersonID) ([]Link, error) {
 // liveRoots yields the roots of the live golden persons in order of age.
 func (g *Graph) liveRoots(yield func(int32) bool) {
 	for i := range g.precs.len() {
-		if r := g.precs.at(i); r.g != nil && !r.dead {
+		if r := g.precs.at(i); r.gold != 0 && !r.dead {
 			if !yield(int32(i)) {
 				return
 			}
@@ -411,7 +411,7 @@ func (g *Graph) liveRoots(yield func(int32) bool) {
 func (g *Graph) Unresolved() []Unresolved {
 	var out []Unresolved
 	for root := range g.liveRoots {
-		gp := g.precs.at(root).g
+		gp := g.goldOf(root)
 		if gp.primary.method != methodNone {
 			continue
 		}
@@ -458,7 +458,7 @@ func (m MatchRate) String() string {
 func (g *Graph) MatchRate() MatchRate {
 	m := MatchRate{ByMethod: map[Method]int{}, Unresolved: map[UnresolvedReason]int{}}
 	for root := range g.liveRoots {
-		gp := g.precs.at(root).g
+		gp := g.goldOf(root)
 		m.Persons++
 		switch gp.primary.method {
 		case methodExplicit:

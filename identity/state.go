@@ -44,11 +44,11 @@ func (g *Graph) Snapshot() State {
 			continue
 		}
 		src := g.sources.names[r.src]
-		rec := PersonRecord{Source: src, RecordID: r.recordID, Person: r.person(src), Time: r.at}
-		for k := range r.extras {
+		rec := PersonRecord{Source: src, RecordID: g.recordID(r), Person: g.person(r, src), Time: g.recAt(r)}
+		for k := range g.extras(r) {
 			rec.Identifiers = append(rec.Identifiers, k.id())
 		}
-		for _, a := range r.accts() {
+		for _, a := range g.accts(r) {
 			rec.OtherAccounts = append(rec.OtherAccounts, b2b.AccountID(a))
 		}
 		st.Persons = append(st.Persons, PersonState{Record: rec, Person: g.personID(g.pfind(int32(i)))})
@@ -78,7 +78,7 @@ func Restore(cfg Config, st State) (*Graph, error) {
 		g.arecs = append(g.arecs, accountRec{a: rec.Account, recordID: rec.RecordID, extra: extra,
 			parent: i, next: i, src: g.sources.intern(rec.Source)})
 		g.akeys[recKey{rec.Source, rec.RecordID}] = i
-		g.acctMembers = append(g.acctMembers, nil)
+		g.acctMembers = append(g.acctMembers, list{})
 		if root, ok := aroots[s.Account]; ok {
 			ar, al := &g.arecs[root], &g.arecs[i]
 			ar.next, al.next = i, ar.next
@@ -105,15 +105,7 @@ func Restore(cfg Config, st State) (*Graph, error) {
 		}
 		src := g.sources.intern(rec.Source)
 		i := g.precs.add()
-		r := g.precs.at(i)
-		r.setPerson(&rec.Person)
-		r.recordID, r.parent, r.next, r.src = rec.RecordID, i, i, src
-		for _, k := range extra {
-			r.addExtra(k)
-		}
-		if accts := accountStrings(rec.OtherAccounts); accts != nil {
-			r.sidePart().accts = accts
-		}
+		g.initRecord(g.precs.at(i), i, src, &rec, extra)
 		g.pkeyMap(src).put(rec.RecordID, i)
 		g.nprecs++
 		if root, ok := proots[s.Person]; ok {
@@ -124,7 +116,7 @@ func Restore(cfg Config, st State) (*Graph, error) {
 			ps.Addf(fmt.Sprintf("persons[%d].person", n), "first record of person %q is %q", s.Person, own)
 		} else {
 			proots[s.Person] = i
-			g.precs.at(i).g = g.newGolden()
+			g.precs.at(i).gold, _ = g.newGolden()
 			g.persons++
 		}
 		for _, k := range idents {
@@ -143,12 +135,12 @@ func Restore(cfg Config, st State) (*Graph, error) {
 		}
 	}
 	for i := range g.precs.len() {
-		if g.precs.at(i).g != nil {
+		if g.precs.at(i).gold != 0 {
 			g.recomputePerson(int32(i))
 		}
 	}
 	for i := range g.precs.len() {
-		if g.precs.at(i).g != nil {
+		if g.precs.at(i).gold != 0 {
 			g.resolvePerson(int32(i))
 		}
 	}
