@@ -223,7 +223,7 @@ func Compile(defs Definitions, opts Options) (*Program, error) {
 		}
 		names[m.Name] = i
 	}
-	p.compileGroupScore(&ps)
+	p.compileGroupScore(&ps, names)
 	p.compileReadiness(&ps)
 
 	if len(defs.Audiences) > 0 {
@@ -273,7 +273,10 @@ func Compile(defs Definitions, opts Options) (*Program, error) {
 	return p, nil
 }
 
-func (p *Program) compileGroupScore(ps *b2b.Problems) {
+// compileGroupScore checks the group score's references to scoring models;
+// defined holds every model's name, compiled or not, so that a model with
+// an error of its own is not also reported as unknown.
+func (p *Program) compileGroupScore(ps *b2b.Problems, defined map[string]int) {
 	gs := p.GroupScore
 	if gs.Model == "" {
 		if len(p.Scorers) > 0 {
@@ -285,7 +288,7 @@ func (p *Program) compileGroupScore(ps *b2b.Problems) {
 				p.GroupScorer = s
 			}
 		}
-		if p.GroupScorer == nil {
+		if _, ok := defined[gs.Model]; p.GroupScorer == nil && !ok {
 			ps.Addf("groupScore.model", "unknown scoring model %q", gs.Model)
 		}
 	}
@@ -297,7 +300,9 @@ func (p *Program) compileGroupScore(ps *b2b.Problems) {
 		}
 		i := slices.IndexFunc(p.Scorers, func(s *scoring.Scorer) bool { return s.Name() == name })
 		if i < 0 {
-			ps.Addf(path, "unknown scoring model %q", name)
+			if _, ok := defined[name]; !ok {
+				ps.Addf(path, "unknown scoring model %q", name)
+			}
 			continue
 		}
 		if p.byInterest == nil {
