@@ -151,9 +151,9 @@ func (ps *pass) perform(en *journey.OutboxEntry) {
 		st.Adjustments[key] += en.Delta
 		ps.log("scoring.adjusted", en.Person, ps.now, map[string]any{"target": key, "delta": en.Delta, "by": by})
 	case journey.ActionExternal:
-		ps.log("journey.external_requested", "", ps.now, en)
+		ps.log("journey.external_requested", en.Person, ps.now, en)
 	default:
-		ps.log("journey.unknown_action", "", ps.now, en)
+		ps.log("journey.unknown_action", en.Person, ps.now, en)
 	}
 }
 
