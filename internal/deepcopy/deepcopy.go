@@ -50,7 +50,8 @@ func For[T any]() (func(*T) *T, error) {
 
 // copyFn fixes up dst, which already holds a shallow copy of src, so that
 // it shares no mutable memory with src. A nil copyFn means the shallow
-// copy is enough.
+// copy is enough. dst and src may be the same value: a copyFn reads each
+// part of src before it replaces that part of dst.
 type copyFn func(dst, src reflect.Value)
 
 var (
@@ -165,25 +166,25 @@ func build(t reflect.Type) (copyFn, error) {
 		if err != nil {
 			return nil, err
 		}
-		et := t.Elem()
+		kt, et := t.Key(), t.Elem()
 		return func(dst, src reflect.Value) {
 			if src.IsNil() {
 				return
 			}
 			n := reflect.MakeMapWithSize(t, src.Len())
 			it := src.MapRange()
-			var tmp reflect.Value
-			if elem != nil {
-				tmp = reflect.New(et).Elem()
-			}
+			// SetIterKey and SetIterValue copy into reusable values, where
+			// Key and Value would allocate for each entry.
+			k, v := reflect.New(kt).Elem(), reflect.New(et).Elem()
 			for it.Next() {
-				v := it.Value()
+				k.SetIterKey(it)
+				v.SetIterValue(it)
 				if elem != nil {
-					tmp.Set(v)
-					elem(tmp, v)
-					v = tmp
+					// v is both the copy and its source: every copyFn
+					// reads what it copies before it replaces it.
+					elem(v, v)
 				}
-				n.SetMapIndex(it.Key(), v)
+				n.SetMapIndex(k, v)
 			}
 			dst.Set(n)
 		}, nil
