@@ -337,3 +337,26 @@ func TestPassesWorkOnCopies(t *testing.T) {
 	require.Greater(t, st.Commits(), len(w.Accounts))
 	require.Empty(t, st.Changed(), "committed states changed after their commit")
 }
+
+// TestRequalificationIsCommitted: an account whose audiences change is
+// qualified again at the next Advance; when that decides nothing new, the
+// requalification is still committed, so the account is not due again.
+func TestRequalificationIsCommitted(t *testing.T) {
+	t.Parallel()
+	defs := dataPlatform()
+	defs.Audiences = []audience.Audience{{Name: "enterprise", Rule: `account.employees >= 1000`}}
+	b := setup(t, defs)
+	_, err := b.eng.UpsertAccounts(b.ctx, acmeRecord())
+	require.NoError(t, err)
+	rec, err := b.store.LoadAccount(b.ctx, "default", "acme")
+	require.NoError(t, err)
+	require.Contains(t, engine.StateJSON(rec), `"requalify":true`, "the audience changed: qualify again")
+	require.False(t, rec.DueAt.After(day0), "due at once")
+
+	_, err = b.eng.Advance(b.ctx, day0)
+	require.NoError(t, err)
+	rec, err = b.store.LoadAccount(b.ctx, "default", "acme")
+	require.NoError(t, err)
+	require.NotContains(t, engine.StateJSON(rec), `"requalify":true`)
+	require.True(t, rec.DueAt.After(day0), "not due again until its next refresh: %v", rec.DueAt)
+}

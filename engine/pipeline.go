@@ -89,7 +89,7 @@ func (e *Engine) process(ctx context.Context, id b2b.AccountID, w *work, now tim
 		if ps.err != nil {
 			return outcome{}, ps.err
 		}
-		if ps.idle || w.tick && len(ps.events) == 0 && len(ps.outbox) == 0 && out.steps == 0 {
+		if ps.idle || w.tick && !ps.requalified && len(ps.events) == 0 && len(ps.outbox) == 0 && out.steps == 0 {
 			// Nothing changed (a replayed batch, or time passing without a
 			// decision): nothing to commit. The account stays due, so the
 			// next Advance looks at it again.
@@ -164,8 +164,9 @@ type pass struct {
 	jevents []journey.Event
 	journey journey.Result
 
-	requalify bool
-	changed   bool
+	requalify   bool
+	requalified bool // a pending requalification was done (see run)
+	changed     bool
 	// views caches channel group views; viewRev invalidates them when the
 	// pass changes a group.
 	views   map[string]cachedView
@@ -201,6 +202,10 @@ func (ps *pass) run(w *work) outcome {
 	st.Program = ps.p.Version
 	if len(st.Groups) == 0 && st.Revision == 0 || st.Requalify {
 		ps.requalify = true
+		// A pending requalification, once done, is a change to commit
+		// even when it decides nothing new: else the account would stay
+		// due and be qualified again at every Advance.
+		ps.requalified = st.Requalify
 		st.Requalify = false
 	}
 	if w.account != nil {
