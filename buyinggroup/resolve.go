@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -314,15 +315,24 @@ func endReason(t *Template, ng *Group, res resolution, s seat, withdrawn string)
 func (m *Member) Explain() string {
 	switch m.Method {
 	case MethodRule:
-		var vs []string
-		for _, v := range m.Values {
-			vs = append(vs, fmt.Sprintf("%s=%q", v.Name, v.Value))
+		// Built by appending: explanations are made for every member of
+		// every group view, so this is on a hot path.
+		b := make([]byte, 0, 32+len(m.Rule)+len(m.Expr)+32*len(m.Values))
+		b = append(b, "rule "...)
+		b = strconv.AppendQuote(b, m.Rule)
+		b = append(b, " matched: "...)
+		b = append(b, m.Expr...)
+		for i, v := range m.Values {
+			if i == 0 {
+				b = append(b, " with "...)
+			} else {
+				b = append(b, ", "...)
+			}
+			b = append(b, v.Name...)
+			b = append(b, '=')
+			b = strconv.AppendQuote(b, v.Value)
 		}
-		s := fmt.Sprintf("rule %q matched: %s", m.Rule, m.Expr)
-		if len(vs) > 0 {
-			s += " with " + strings.Join(vs, ", ")
-		}
-		return s
+		return string(b)
 	case MethodManual:
 		s := "assigned manually by " + cmpOr(m.Ref, "a marketer")
 		if m.Note != "" {
