@@ -314,36 +314,38 @@ func (p *CommitParams) Validate() error {
 	if p.Now.IsZero() {
 		ps.Addf("now", "is required")
 	}
+	// Paths are formatted only for a problem: commits are frequent and
+	// almost always valid.
 	for i, e := range p.Events {
-		path := fmt.Sprintf("events[%d]", i)
+		path := func() string { return fmt.Sprintf("events[%d]", i) }
 		if e.Type == "" {
-			ps.Addf(path+".type", "is required")
+			ps.Addf(path()+".type", "is required")
 		}
 		if e.Time.IsZero() {
-			ps.Addf(path+".time", "is required")
+			ps.Addf(path()+".time", "is required")
 		}
 		if e.Account != "" && e.Account != p.Account {
-			ps.Addf(path+".account", "is %q, not the committed account %q", e.Account, p.Account)
+			ps.Addf(path()+".account", "is %q, not the committed account %q", e.Account, p.Account)
 		}
 	}
-	seen := map[string]bool{}
+	seen := make(map[string]bool, len(p.Outbox))
 	for i, o := range p.Outbox {
-		path := fmt.Sprintf("outbox[%d]", i)
+		path := func() string { return fmt.Sprintf("outbox[%d]", i) }
 		switch {
 		case o.ID == "":
-			ps.Addf(path+".id", "is required")
+			ps.Addf(path()+".id", "is required")
 		case seen[o.ID]:
-			ps.Addf(path+".id", "%q appears twice in one commit", o.ID)
+			ps.Addf(path()+".id", "%q appears twice in one commit", o.ID)
 		}
 		seen[o.ID] = true
 		if o.IdempotencyKey == "" {
-			ps.Addf(path+".idempotencyKey", "is required")
+			ps.Addf(path()+".idempotencyKey", "is required")
 		}
 		if o.Channel == "" {
-			ps.Addf(path+".channel", "is required")
+			ps.Addf(path()+".channel", "is required")
 		}
 		if o.Account != "" && o.Account != p.Account {
-			ps.Addf(path+".account", "is %q, not the committed account %q", o.Account, p.Account)
+			ps.Addf(path()+".account", "is %q, not the committed account %q", o.Account, p.Account)
 		}
 	}
 	if err := ps.Err("commit of account %q", p.Account); err != nil {
