@@ -172,8 +172,9 @@ type Graph struct {
 	gfree   []int32            // golden persons to reuse (1 + index)
 	gsides  slab[goldSide]     // the rare parts of golden persons
 
-	akeys map[recKey]int32
-	arecs []accountRec
+	akeys   map[recKey]int32
+	arecs   []accountRec
+	aparent []int32 // union-find parents of account records
 
 	domains       domainIndex        // domain -> account roots and waiting persons
 	lists         lists              // the lists below, and those of domains

@@ -104,7 +104,7 @@ func (g *Graph) computeLinks(root int32, gp *goldenPerson, explain *[]why) (prim
 	}
 	// 1. Explicit references.
 	if ref := g.goldenValue(gp, pfAccountID); ref != "" {
-		if a := g.accountRoot(ref); a >= 0 {
+		if a := g.refRoot(gp, ref); a >= 0 {
 			prim = link{acct: a, method: methodExplicit, via: ref}
 		} else {
 			if explain != nil {
@@ -235,6 +235,19 @@ func (g *Graph) computeLinks(root int32, gp *goldenPerson, explain *[]why) (prim
 		note(ReasonNoEvidence, "no account reference, no company email and no company name")
 	}
 	return link{}, nil
+}
+
+// refRoot is accountRoot(ref) for a golden person's account reference.
+// When the person's primary link already is an explicit link through ref
+// (a person that a new record joins, mostly), the account it names is
+// found from the link without a lookup: the account index never replaces
+// or deletes an entry, and golden accounts only merge, so the record ref
+// names and the link's account have the same root for good.
+func (g *Graph) refRoot(gp *goldenPerson, ref string) int32 {
+	if p := gp.primary; p.method == methodExplicit && int(p.via.n) == len(ref) && g.str(p.via) == ref {
+		return g.afind(p.acct)
+	}
+	return g.accountRoot(ref)
 }
 
 // parentDomain returns d without its first label, or "" when what remains

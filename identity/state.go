@@ -76,13 +76,14 @@ func Restore(cfg Config, st State) (*Graph, error) {
 		}
 		i := int32(len(g.arecs))
 		g.arecs = append(g.arecs, accountRec{a: rec.Account, recordID: rec.RecordID, extra: extra,
-			parent: i, next: i, src: g.sources.intern(rec.Source)})
+			next: i, src: g.sources.intern(rec.Source)})
+		g.aparent = append(g.aparent, i)
 		g.akeys[recKey{rec.Source, rec.RecordID}] = i
 		g.acctMembers = append(g.acctMembers, list{})
 		if root, ok := aroots[s.Account]; ok {
 			ar, al := &g.arecs[root], &g.arecs[i]
 			ar.next, al.next = i, ar.next
-			al.parent = root
+			g.aparent[i] = root
 		} else if rec.Account.ID != s.Account {
 			ps.Addf(fmt.Sprintf("accounts[%d].account", n), "first record of account %q has ID %q", s.Account, rec.Account.ID)
 		} else {
