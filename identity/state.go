@@ -78,7 +78,7 @@ func Restore(cfg Config, st State) (*Graph, error) {
 		g.arecs = append(g.arecs, accountRec{a: rec.Account, recordID: rec.RecordID, extra: extra,
 			next: i, src: g.sources.intern(rec.Source)})
 		g.aparent = append(g.aparent, i)
-		g.akeys[recKey{rec.Source, rec.RecordID}] = i
+		g.akeyMap(g.arecs[i].src).put(rec.RecordID, i)
 		g.acctMembers = append(g.acctMembers, list{})
 		if root, ok := aroots[s.Account]; ok {
 			ar, al := &g.arecs[root], &g.arecs[i]
@@ -88,7 +88,7 @@ func Restore(cfg Config, st State) (*Graph, error) {
 			ps.Addf(fmt.Sprintf("accounts[%d].account", n), "first record of account %q has ID %q", s.Account, rec.Account.ID)
 		} else {
 			aroots[s.Account] = i
-			g.arecs[i].g = &goldenAccount{}
+			g.newAgold(i)
 			g.accounts++
 		}
 		for _, k := range idents {
@@ -130,7 +130,7 @@ func Restore(cfg Config, st State) (*Graph, error) {
 	g.stats.Normalized = 0
 	touched := map[int32]bool{}
 	for i := range g.arecs {
-		if g.arecs[i].g != nil {
+		if g.arecs[i].gold != 0 {
 			g.recomputeAccount(int32(i))
 			g.refreshAccount(int32(i), touched)
 		}
