@@ -120,7 +120,8 @@ func copyAccountField(dst, src *b2b.Account, f int) {
 }
 
 type accountRec struct {
-	a        b2b.Account
+	a        b2b.Account // without its domains, which are in domains
+	domains  list        // the entries in Graph.domains of its domains, in order
 	recordID string
 	extra    []identKey // identifiers besides ID and domains, accumulated
 	next     int32
@@ -149,6 +150,38 @@ type goldenAccount struct {
 type accountSide struct {
 	attrs []keyWin
 	uniq  []identKey
+}
+
+// setRecAccount stores an account record's fields; its domains (the
+// normalised ones of prepareAccount) go to the domain index, so that the
+// record holds no slice of its own.
+func (g *Graph) setRecAccount(r *accountRec, a b2b.Account) {
+	g.lists.clear(&r.domains)
+	for _, d := range a.Domains {
+		g.lists.add(&r.domains, g.domains.entryIndex(d))
+	}
+	a.Domains = nil
+	r.a = a
+}
+
+// recDomains returns an account record's domains (nil with none).
+func (g *Graph) recDomains(r *accountRec) []string {
+	es := g.lists.items(r.domains)
+	if len(es) == 0 {
+		return nil
+	}
+	out := make([]string, len(es))
+	for i, e := range es {
+		out[i] = g.domains.name(e)
+	}
+	return out
+}
+
+// recAccount returns an account record's fields.
+func (g *Graph) recAccount(r *accountRec) b2b.Account {
+	a := r.a
+	a.Domains = g.recDomains(r)
+	return a
 }
 
 // agold returns the golden account of a root account record, or nil.
@@ -252,7 +285,7 @@ func (g *Graph) AddAccount(rec AccountRecord) (AccountResult, error) {
 		switch c := rec.Time.Compare(old.a.UpdatedAt); {
 		case c < 0:
 			return g.accountNoop(existing, Stale), nil
-		case c == 0 && reflect.DeepEqual(old.a, rec.Account) && containsAllIdents(old.extra, extra):
+		case c == 0 && reflect.DeepEqual(g.recAccount(old), rec.Account) && containsAllIdents(old.extra, extra):
 			return g.accountNoop(existing, Duplicate), nil
 		}
 	}
@@ -271,18 +304,19 @@ func (g *Graph) AddAccount(rec AccountRecord) (AccountResult, error) {
 				old.extra = append(old.extra, k)
 			}
 		}
-		for _, d := range old.a.Domains { // domains accumulate too
+		for _, d := range g.recDomains(old) { // domains accumulate too
 			if !slices.Contains(rec.Account.Domains, d) {
 				rec.Account.Domains = append(rec.Account.Domains, d)
 			}
 		}
-		old.a = rec.Account
+		g.setRecAccount(old, rec.Account)
 		g.recomputeAccount(g.afind(i))
 		res.Outcome = Updated
 	} else {
 		i = int32(len(g.arecs))
-		g.arecs = append(g.arecs, accountRec{a: rec.Account, recordID: rec.RecordID, extra: extra,
+		g.arecs = append(g.arecs, accountRec{recordID: rec.RecordID, extra: extra,
 			next: i, src: g.sources.intern(rec.Source)})
+		g.setRecAccount(&g.arecs[i], rec.Account)
 		g.aparent = append(g.aparent, i)
 		g.akeyMap(g.arecs[i].src).put(rec.RecordID, i)
 		g.acctMembers = append(g.acctMembers, list{})
@@ -458,8 +492,8 @@ func (g *Graph) applyAccount(ga *goldenAccount, m int32) {
 	for k := range r.a.Attributes {
 		g.offerAccountAttr(ga, k, m)
 	}
-	for _, d := range r.a.Domains {
-		if e := g.domains.entryIndex(d); !slices.Contains(g.lists.items(ga.domains), e) {
+	for _, e := range g.lists.items(r.domains) {
+		if !slices.Contains(g.lists.items(ga.domains), e) {
 			g.lists.add(&ga.domains, e)
 		}
 	}

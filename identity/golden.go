@@ -198,7 +198,7 @@ func (g *Graph) Account(id b2b.AccountID) (GoldenAccount, error) {
 			a.UpdatedAt = r.a.UpdatedAt
 		}
 		seen[Identifier{NSAccountID, string(r.a.ID)}] = true
-		for _, d := range r.a.Domains {
+		for _, d := range g.recDomains(r) {
 			seen[Identifier{NSAccountDomain, d}] = true
 		}
 		for _, k := range r.extra {

@@ -32,7 +32,7 @@ func (g *Graph) Snapshot() State {
 	var st State
 	for i := range g.arecs {
 		r := &g.arecs[i]
-		rec := AccountRecord{Source: r.a.Source, RecordID: r.recordID, Account: r.a, Time: r.a.UpdatedAt}
+		rec := AccountRecord{Source: r.a.Source, RecordID: r.recordID, Account: g.recAccount(r), Time: r.a.UpdatedAt}
 		for _, k := range r.extra {
 			rec.Identifiers = append(rec.Identifiers, k.id())
 		}
@@ -75,8 +75,9 @@ func Restore(cfg Config, st State) (*Graph, error) {
 			continue
 		}
 		i := int32(len(g.arecs))
-		g.arecs = append(g.arecs, accountRec{a: rec.Account, recordID: rec.RecordID, extra: extra,
+		g.arecs = append(g.arecs, accountRec{recordID: rec.RecordID, extra: extra,
 			next: i, src: g.sources.intern(rec.Source)})
+		g.setRecAccount(&g.arecs[i], rec.Account)
 		g.aparent = append(g.aparent, i)
 		g.akeyMap(g.arecs[i].src).put(rec.RecordID, i)
 		g.acctMembers = append(g.acctMembers, list{})
