@@ -120,32 +120,134 @@ func copyAccountField(dst, src *b2b.Account, f int) {
 }
 
 type accountRec struct {
-	a        b2b.Account
+	a        b2b.Account // without its domains, which are in domains
+	domains  list        // the entries in Graph.domains of its domains, in order
 	recordID string
 	extra    []identKey // identifiers besides ID and domains, accumulated
-	parent   int32
 	next     int32
 	src      uint16
-	g        *goldenAccount
+	gold     int32 // 1 + index in Graph.agolds on roots; 0: none
 }
 
+// goldenAccount is the state of a golden account, held by its root record.
+// Like golden persons it holds no pointers (its lists are in Graph.lists,
+// its strings in Graph.text, its rare parts in Graph.asides), so that the
+// garbage collector does not scan the golden accounts.
 type goldenAccount struct {
-	win      [nAccountScalars]int32
-	attrs    []keyWin
-	domains  []string // union of the records' domains, by first appearance
-	indexed  int      // domains[:indexed] are in acctByDomain
-	srcs     []uint16
-	uniq     []identKey
-	nameKey  string // key in acctByName
-	parentOf string // key in childrenByRef
+	win [nAccountScalars]int32
+	// domains lists the entries in Graph.domains of the records' domains
+	// (their union, by first appearance); the first indexed of them list
+	// the account.
+	domains  list
+	indexed  int32
+	srcs     list  // the records' sources, by first appearance
+	nameKey  sref  // key in Graph.names
+	parentOf sref  // key in childrenByRef
+	side     int32 // 1 + index in Graph.asides; 0: none
 }
 
+// accountSide holds the parts of a golden account that most lack.
+type accountSide struct {
+	attrs []keyWin
+	uniq  []identKey
+}
+
+// setRecAccount stores an account record's fields; its domains (the
+// normalised ones of prepareAccount) go to the domain index, so that the
+// record holds no slice of its own.
+func (g *Graph) setRecAccount(r *accountRec, a b2b.Account) {
+	g.lists.clear(&r.domains)
+	for _, d := range a.Domains {
+		g.lists.add(&r.domains, g.domains.entryIndex(d))
+	}
+	a.Domains = nil
+	r.a = a
+}
+
+// recDomains returns an account record's domains (nil with none).
+func (g *Graph) recDomains(r *accountRec) []string {
+	es := g.lists.items(r.domains)
+	if len(es) == 0 {
+		return nil
+	}
+	out := make([]string, len(es))
+	for i, e := range es {
+		out[i] = g.domains.name(e)
+	}
+	return out
+}
+
+// recAccount returns an account record's fields.
+func (g *Graph) recAccount(r *accountRec) b2b.Account {
+	a := r.a
+	a.Domains = g.recDomains(r)
+	return a
+}
+
+// agold returns the golden account of a root account record, or nil.
+func (g *Graph) agold(i int32) *goldenAccount {
+	if gi := g.arecs[i].gold; gi != 0 {
+		return g.agolds.at(gi - 1)
+	}
+	return nil
+}
+
+// newAgold gives account record i a new golden account.
+func (g *Graph) newAgold(i int32) *goldenAccount {
+	gi := g.agolds.add()
+	g.arecs[i].gold = gi + 1
+	return g.agolds.at(gi)
+}
+
+func (g *Graph) aside(ga *goldenAccount) *accountSide {
+	if ga.side == 0 {
+		return nil
+	}
+	return g.asides.at(ga.side - 1)
+}
+
+func (g *Graph) asidePart(ga *goldenAccount) *accountSide {
+	if ga.side == 0 {
+		ga.side = g.asides.add() + 1
+	}
+	return g.asides.at(ga.side - 1)
+}
+
+// auniq returns the values of unique namespaces a golden account holds.
+func (g *Graph) auniq(ga *goldenAccount) []identKey {
+	if s := g.aside(ga); s != nil {
+		return s.uniq
+	}
+	return nil
+}
+
+// aattrs returns the attribute winners of a golden account.
+func (g *Graph) aattrs(ga *goldenAccount) []keyWin {
+	if s := g.aside(ga); s != nil {
+		return s.attrs
+	}
+	return nil
+}
+
+// adomains returns the domains of a golden account.
+func (g *Graph) adomains(ga *goldenAccount) []string {
+	es := g.lists.items(ga.domains)
+	out := make([]string, len(es))
+	for i, e := range es {
+		out[i] = g.domains.name(e)
+	}
+	return out
+}
+
+// afind returns the root of account record i. The parents are kept apart
+// from the records (Graph.aparent), in 4 bytes an account, so that the
+// finds of resolution stay in the processor's caches.
 func (g *Graph) afind(i int32) int32 {
-	r := g.arecs
-	for r[i].parent != i {
-		p := r[i].parent
-		r[i].parent = r[p].parent
-		i = r[p].parent
+	r := g.aparent
+	for r[i] != i {
+		p := r[i]
+		r[i] = r[p]
+		i = r[p]
 	}
 	return i
 }
@@ -173,14 +275,17 @@ func (g *Graph) AddAccount(rec AccountRecord) (AccountResult, error) {
 	if err != nil {
 		return AccountResult{}, g.reject(err)
 	}
-	key := recKey{rec.Source, rec.RecordID}
-	existing, known := g.akeys[key]
+	var existing int32
+	var known bool
+	if src, ok := g.sources.ids[rec.Source]; ok && int(src) < len(g.akeys) {
+		existing, known = g.akeys[src].get(rec.RecordID)
+	}
 	if known {
 		old := &g.arecs[existing]
 		switch c := rec.Time.Compare(old.a.UpdatedAt); {
 		case c < 0:
 			return g.accountNoop(existing, Stale), nil
-		case c == 0 && reflect.DeepEqual(old.a, rec.Account) && containsAllIdents(old.extra, extra):
+		case c == 0 && reflect.DeepEqual(g.recAccount(old), rec.Account) && containsAllIdents(old.extra, extra):
 			return g.accountNoop(existing, Duplicate), nil
 		}
 	}
@@ -199,22 +304,23 @@ func (g *Graph) AddAccount(rec AccountRecord) (AccountResult, error) {
 				old.extra = append(old.extra, k)
 			}
 		}
-		for _, d := range old.a.Domains { // domains accumulate too
+		for _, d := range g.recDomains(old) { // domains accumulate too
 			if !slices.Contains(rec.Account.Domains, d) {
 				rec.Account.Domains = append(rec.Account.Domains, d)
 			}
 		}
-		old.a = rec.Account
+		g.setRecAccount(old, rec.Account)
 		g.recomputeAccount(g.afind(i))
 		res.Outcome = Updated
 	} else {
 		i = int32(len(g.arecs))
-		g.arecs = append(g.arecs, accountRec{a: rec.Account, recordID: rec.RecordID, extra: extra,
-			parent: i, next: i, src: g.sources.intern(rec.Source)})
-		g.akeys[key] = i
+		g.arecs = append(g.arecs, accountRec{recordID: rec.RecordID, extra: extra,
+			next: i, src: g.sources.intern(rec.Source)})
+		g.setRecAccount(&g.arecs[i], rec.Account)
+		g.aparent = append(g.aparent, i)
+		g.akeyMap(g.arecs[i].src).put(rec.RecordID, i)
 		g.acctMembers = append(g.acctMembers, list{})
-		ga := &goldenAccount{}
-		g.arecs[i].g = ga
+		ga := g.newAgold(i)
 		g.accounts++
 		g.resetAccount(ga)
 		g.applyAccount(ga, i)
@@ -341,18 +447,18 @@ func (g *Graph) prepareAccount(rec *AccountRecord) (idents, extra []identKey, er
 }
 
 func (g *Graph) accountConflict(a, b int32, k identKey, rec int32) (Conflict, bool) {
-	ga, gb := g.arecs[a].g, g.arecs[b].g
+	ga, gb := g.agold(a), g.agold(b)
 	kind, detail := ConflictKind(""), ""
-	for _, u := range ga.uniq {
-		for _, v := range gb.uniq {
+	for _, u := range g.auniq(ga) {
+		for _, v := range g.auniq(gb) {
 			if u.ns == v.ns && u.val != v.val {
 				kind, detail = ConflictUniqueNamespace, fmt.Sprintf("%s %q vs %q", u.ns.spec.Name, u.val, v.val)
 			}
 		}
 	}
 	if kind == "" {
-		for _, s := range ga.srcs {
-			if slices.Contains(gb.srcs, s) {
+		for _, s := range g.lists.items(ga.srcs) {
+			if slices.Contains(g.lists.items(gb.srcs), s) {
 				kind, detail = ConflictSameSource, fmt.Sprintf("both hold a %s record", g.sources.names[s])
 				break
 			}
@@ -370,7 +476,10 @@ func (g *Graph) resetAccount(ga *goldenAccount) {
 	for f := range ga.win {
 		ga.win[f] = -1
 	}
-	ga.attrs, ga.srcs, ga.uniq = ga.attrs[:0], ga.srcs[:0], ga.uniq[:0]
+	g.lists.clear(&ga.srcs)
+	if s := g.aside(ga); s != nil {
+		s.attrs, s.uniq = s.attrs[:0], s.uniq[:0]
+	}
 }
 
 func (g *Graph) applyAccount(ga *goldenAccount, m int32) {
@@ -383,31 +492,33 @@ func (g *Graph) applyAccount(ga *goldenAccount, m int32) {
 	for k := range r.a.Attributes {
 		g.offerAccountAttr(ga, k, m)
 	}
-	for _, d := range r.a.Domains {
-		if !slices.Contains(ga.domains, d) {
-			ga.domains = append(ga.domains, d)
+	for _, e := range g.lists.items(r.domains) {
+		if !slices.Contains(g.lists.items(ga.domains), e) {
+			g.lists.add(&ga.domains, e)
 		}
 	}
-	if !slices.Contains(ga.srcs, r.src) {
-		ga.srcs = append(ga.srcs, r.src)
+	if !slices.Contains(g.lists.items(ga.srcs), int32(r.src)) {
+		g.lists.add(&ga.srcs, int32(r.src))
 	}
 	for _, k := range r.extra {
-		if k.ns.spec.Unique && !slices.Contains(ga.uniq, k) {
-			ga.uniq = append(ga.uniq, k)
+		if k.ns.spec.Unique && !slices.Contains(g.auniq(ga), k) {
+			s := g.asidePart(ga)
+			s.uniq = append(s.uniq, k)
 		}
 	}
 }
 
 func (g *Graph) offerAccountAttr(ga *goldenAccount, key string, m int32) {
-	for i := range ga.attrs {
-		if ga.attrs[i].key == key {
-			if g.aBetter(m, ga.attrs[i].rec, afAttributes) {
-				ga.attrs[i].rec = m
+	s := g.asidePart(ga)
+	for i := range s.attrs {
+		if s.attrs[i].key == key {
+			if g.aBetter(m, s.attrs[i].rec, afAttributes) {
+				s.attrs[i].rec = m
 			}
 			return
 		}
 	}
-	ga.attrs = append(ga.attrs, keyWin{key, m})
+	s.attrs = append(s.attrs, keyWin{key, m})
 }
 
 func (g *Graph) aBetter(x, y int32, f int) bool {
@@ -416,7 +527,7 @@ func (g *Graph) aBetter(x, y int32, f int) bool {
 }
 
 func (g *Graph) recomputeAccount(root int32) {
-	ga := g.arecs[root].g
+	ga := g.agold(root)
 	g.resetAccount(ga)
 	m := root
 	for {
@@ -430,32 +541,35 @@ func (g *Graph) recomputeAccount(root int32) {
 // mergeAccounts merges the golden account rooted at loser into root; the
 // persons linked to loser are added to touched for re-resolution.
 func (g *Graph) mergeAccounts(root, loser int32, touched map[int32]bool) {
-	r, l := g.arecs[root].g, g.arecs[loser].g
+	r, l := g.agold(root), g.agold(loser)
 	for f := range nAccountScalars {
 		if w := l.win[f]; w >= 0 && (r.win[f] < 0 || g.aBetter(w, r.win[f], f)) {
 			r.win[f] = w
 		}
 	}
-	for _, kw := range l.attrs {
+	for _, kw := range g.aattrs(l) {
 		g.offerAccountAttr(r, kw.key, kw.rec)
 	}
-	for _, d := range l.domains {
-		if e := g.domains.get(d); e != nil {
-			g.lists.removeOne(&e.accts, loser)
-		}
-		if !slices.Contains(r.domains, d) {
-			r.domains = append(r.domains, d)
+	for _, e := range g.lists.items(l.domains) {
+		g.lists.removeOne(&g.domains.ents[e].accts, loser)
+		if !slices.Contains(g.lists.items(r.domains), e) {
+			g.lists.add(&r.domains, e)
 		}
 	}
-	if l.nameKey != "" {
-		g.removeByName(l.nameKey, loser)
+	if l.nameKey.n != 0 {
+		g.removeByName(g.str(l.nameKey), loser)
 	}
-	for _, s := range l.srcs {
-		if !slices.Contains(r.srcs, s) {
-			r.srcs = append(r.srcs, s)
+	for _, s := range g.lists.items(l.srcs) {
+		if !slices.Contains(g.lists.items(r.srcs), s) {
+			g.lists.add(&r.srcs, s)
 		}
 	}
-	r.uniq = append(r.uniq, l.uniq...)
+	if lu := g.auniq(l); len(lu) > 0 {
+		s := g.asidePart(r)
+		s.uniq = append(s.uniq, lu...)
+	}
+	g.lists.clear(&l.domains)
+	g.lists.clear(&l.srcs)
 	// The loser's persons move to root (a person linked to both appears
 	// twice until it is re-resolved) and are re-resolved.
 	ms := g.lists.items(g.acctMembers[loser])
@@ -466,17 +580,17 @@ func (g *Graph) mergeAccounts(root, loser int32, touched map[int32]bool) {
 	g.lists.clear(&g.acctMembers[loser])
 	ar, al := &g.arecs[root], &g.arecs[loser]
 	ar.next, al.next = al.next, ar.next
-	al.parent = root
-	al.g = nil
+	g.aparent[loser] = root
+	al.gold = 0
 	g.accounts--
 }
 
 // refreshAccount brings the resolution and hierarchy indexes up to date
 // with a golden account, and collects the persons whose links may change.
 func (g *Graph) refreshAccount(root int32, touched map[int32]bool) {
-	ga := g.arecs[root].g
-	for _, d := range ga.domains[ga.indexed:] {
-		e := g.domains.entry(d)
+	ga := g.agold(root)
+	for _, d := range g.lists.items(ga.domains)[ga.indexed:] {
+		e := &g.domains.ents[d]
 		if !slices.Contains(g.lists.items(e.accts), root) {
 			g.lists.add(&e.accts, root)
 		}
@@ -484,26 +598,25 @@ func (g *Graph) refreshAccount(root int32, touched map[int32]bool) {
 			touched[p] = true
 		}
 	}
-	ga.indexed = len(ga.domains)
+	ga.indexed = int32(ga.domains.len())
 	key := ""
 	if w := ga.win[afName]; w >= 0 {
 		key = NormalizeCompanyName(g.arecs[w].a.Name)
 	}
-	if key != ga.nameKey {
-		if ga.nameKey != "" {
-			g.removeByName(ga.nameKey, root)
+	if old := g.str(ga.nameKey); key != old {
+		if old != "" {
+			g.removeByName(old, root)
 			for _, p := range g.lists.items(g.acctMembers[root]) {
 				touched[p] = true
 			}
 		}
-		ga.nameKey = key
+		ga.nameKey = g.text.put(key)
 		if key != "" {
-			l := g.acctByName[key]
-			g.lists.add(&l, root)
-			g.acctByName[key] = l
-			g.takeWaiting(g.waitName, key, touched, func(gp *goldenPerson) { gp.nameIdx = sref{} })
+			e := g.names.entry(key)
+			g.lists.add(&e.accts, root)
+			g.takeWaitingName(e, touched)
 			// Persons linked by the same name elsewhere may become ambiguous.
-			for _, other := range g.lists.items(g.acctByName[key]) {
+			for _, other := range g.lists.items(e.accts) {
 				for _, p := range g.lists.items(g.acctMembers[other]) {
 					touched[p] = true
 				}
@@ -514,8 +627,8 @@ func (g *Graph) refreshAccount(root int32, touched map[int32]bool) {
 	if w := ga.win[afParentID]; w >= 0 {
 		parent = string(g.arecs[w].a.ParentID)
 	}
-	if parent != ga.parentOf {
-		ga.parentOf = parent
+	if parent != g.str(ga.parentOf) {
+		ga.parentOf = g.text.put(parent)
 		if parent != "" && !slices.Contains(g.childrenByRef[parent], root) {
 			g.childrenByRef[parent] = append(g.childrenByRef[parent], root)
 		}
@@ -524,9 +637,24 @@ func (g *Graph) refreshAccount(root int32, touched map[int32]bool) {
 
 // removeByName removes an account root from the accounts of a name key.
 func (g *Graph) removeByName(key string, root int32) {
-	l := g.acctByName[key]
-	g.lists.removeOne(&l, root)
-	g.acctByName[key] = l
+	if e := g.names.get(key); e != nil {
+		g.lists.removeOne(&e.accts, root)
+	}
+}
+
+// takeWaitingName moves the persons waiting under a company key into
+// touched.
+func (g *Graph) takeWaitingName(e *domainEntry, touched map[int32]bool) {
+	for _, p := range g.lists.items(e.wait) {
+		if !g.precs.at(p).dead {
+			r := g.pfind(p)
+			if gp := g.goldOf(r); gp != nil {
+				gp.nameIdx = sref{}
+			}
+		}
+		touched[p] = true
+	}
+	g.lists.clear(&e.wait)
 }
 
 // takeWaiting moves the persons waiting under key into touched.

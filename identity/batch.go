@@ -177,7 +177,7 @@ func (g *Graph) prefetch(s *batchScratch) int32 {
 			if pr.domain {
 				sink += int32(g.domains.ents[sl.val].wait.len())
 			} else if int(sl.val) < len(g.arecs) {
-				sink += g.arecs[sl.val].parent + int32(g.acctMembers[sl.val].len())
+				sink += g.aparent[sl.val] + int32(g.acctMembers[sl.val].len())
 			}
 		}
 	}
@@ -204,6 +204,22 @@ func (g *Graph) prefetch(s *batchScratch) int32 {
 			}
 			if len(l) > 0 {
 				sink += l[len(l)-1]
+			}
+			if pr.domain {
+				if a := g.lists.items(g.domains.ents[sl.val].accts); len(a) > 0 {
+					sink += a[0]
+				}
+			}
+		}
+	}
+	// Round 4: the member list of the (root) account a domain names, which
+	// the person then joins.
+	for _, pr := range s.keyed {
+		if sl := g.keyedSlot(pr); sl != nil && pr.domain {
+			if a := g.lists.items(g.domains.ents[sl.val].accts); len(a) > 0 {
+				if l := g.lists.items(g.acctMembers[a[0]]); len(l) > 0 {
+					sink += l[len(l)-1]
+				}
 			}
 		}
 	}

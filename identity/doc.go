@@ -128,7 +128,10 @@
 // The record and identifier indexes are open-addressing tables without
 // pointers (8 bytes a slot; keys are compared with the values the records
 // hold), and the lists of an account's persons and of a domain's accounts
-// and waiting persons share pointer-free chunks. Text once written is never
+// and waiting persons share pointer-free chunks. Golden accounts, the
+// index of company names (its accounts and waiting persons) and the index
+// of account records hold no pointers either; an account record keeps its
+// domains as entries of the domain index. Text once written is never
 // changed (strings read from it may be kept anywhere): Erase removes a
 // person's index entries and clears its records, and the bytes of their
 // text stay in the chunks, referred to by nothing, until the graph is

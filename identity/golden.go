@@ -157,7 +157,7 @@ func (g *Graph) Account(id b2b.AccountID) (GoldenAccount, error) {
 	if root < 0 {
 		return GoldenAccount{}, fmt.Errorf("%w %q", ErrUnknownAccount, id)
 	}
-	ga := g.arecs[root].g
+	ga := g.agold(root)
 	out := GoldenAccount{ID: g.accountID(root), Provenance: map[string]Provenance{}}
 	a := &out.Account
 	a.ID, a.Source = out.ID, b2b.SourceQuorum
@@ -174,14 +174,14 @@ func (g *Graph) Account(id b2b.AccountID) (GoldenAccount, error) {
 	if p := g.parentRoot(root); p >= 0 {
 		a.ParentID = g.accountID(p)
 	}
-	for _, kw := range ga.attrs {
+	for _, kw := range g.aattrs(ga) {
 		if a.Attributes == nil {
 			a.Attributes = map[string]any{}
 		}
 		a.Attributes[kw.key] = g.arecs[kw.rec].a.Attributes[kw.key]
 		out.Provenance["attributes."+kw.key] = prov(kw.rec, g.aRules[afAttributes])
 	}
-	a.Domains = slices.Clone(ga.domains)
+	a.Domains = g.adomains(ga)
 	var recs []int32
 	for m := root; ; {
 		recs = append(recs, m)
@@ -198,7 +198,7 @@ func (g *Graph) Account(id b2b.AccountID) (GoldenAccount, error) {
 			a.UpdatedAt = r.a.UpdatedAt
 		}
 		seen[Identifier{NSAccountID, string(r.a.ID)}] = true
-		for _, d := range r.a.Domains {
+		for _, d := range g.recDomains(r) {
 			seen[Identifier{NSAccountDomain, d}] = true
 		}
 		for _, k := range r.extra {

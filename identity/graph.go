@@ -97,8 +97,6 @@ type Stats struct {
 	Erased     int // persons erased
 }
 
-type recKey struct{ src, id string }
-
 // nsInfo is a declared namespace with its indexes: value -> the record
 // that first held it.
 type nsInfo struct {
@@ -172,15 +170,17 @@ type Graph struct {
 	gfree   []int32            // golden persons to reuse (1 + index)
 	gsides  slab[goldSide]     // the rare parts of golden persons
 
-	akeys map[recKey]int32
-	arecs []accountRec
+	akeys   []*strIndex // by source id: record ID -> account record
+	arecs   []accountRec
+	aparent []int32 // union-find parents of account records
+	agolds  slab[goldenAccount]
+	asides  slab[accountSide] // the rare parts of golden accounts
 
 	domains       domainIndex        // domain -> account roots and waiting persons
 	lists         lists              // the lists below, and those of domains
-	acctByName    map[string]list    // company key -> account roots
+	names         domainIndex        // company key -> account roots and waiting persons
 	acctMembers   []list             // account root -> linked person roots
 	waitRef       map[string][]int32 // unknown explicit account ref -> person roots
-	waitName      map[string][]int32 // company key -> person roots
 	childrenByRef map[string][]int32 // parent ref -> child account records
 
 	persons, accounts int
@@ -215,11 +215,9 @@ func New(cfg Config) (*Graph, error) {
 		sources:       sourceTable{ids: map[string]uint16{}},
 		freeMail:      map[string]bool{},
 		locs:          []*time.Location{time.UTC},
-		akeys:         map[recKey]int32{},
 		domains:       newDomainIndex(),
-		acctByName:    map[string]list{},
+		names:         newDomainIndex(),
 		waitRef:       map[string][]int32{},
-		waitName:      map[string][]int32{},
 		childrenByRef: map[string][]int32{},
 		stats: Stats{
 			Rejected:  map[string]int{},
@@ -272,7 +270,9 @@ func (g *Graph) Stats() Stats {
 	s.Rejected = cloneMap(s.Rejected)
 	s.Conflicts = cloneMap(s.Conflicts)
 	s.PersonRecords = g.nprecs
-	s.AccountRecords = len(g.akeys)
+	for _, t := range g.akeys {
+		s.AccountRecords += t.len()
+	}
 	s.Persons = g.persons
 	s.Accounts = g.accounts
 	return s
@@ -333,6 +333,14 @@ func (g *Graph) pkeyMap(src uint16) *recIndex {
 		g.pkeys = append(g.pkeys, newRecIndex(g.holdsRecordID))
 	}
 	return g.pkeys[src]
+}
+
+// akeyMap returns the account record index of one source, creating it.
+func (g *Graph) akeyMap(src uint16) *strIndex {
+	for len(g.akeys) <= int(src) {
+		g.akeys = append(g.akeys, newStrIndex())
+	}
+	return g.akeys[src]
 }
 
 // holdsRecordID reports whether person record i has a record ID (the key

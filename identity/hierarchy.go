@@ -10,7 +10,7 @@ import (
 // parentRoot returns the golden parent of an account, or -1 when it has
 // none or the parent is not loaded.
 func (g *Graph) parentRoot(root int32) int32 {
-	ref := g.arecs[root].g.parentOf
+	ref := g.str(g.agold(root).parentOf)
 	if ref == "" {
 		return -1
 	}
@@ -56,7 +56,7 @@ func (g *Graph) checkCycle(rec *AccountRecord, idents []identKey, existing int32
 	for a := pr; a >= 0 && !seen[a]; {
 		seen[a] = true
 		path = append(path, g.accountID(a))
-		next := g.arecs[a].g.parentOf
+		next := g.str(g.agold(a).parentOf)
 		if a == target || self(next) {
 			if path[len(path)-1] != rec.Account.ID {
 				path = append(path, rec.Account.ID)
@@ -104,7 +104,7 @@ func (g *Graph) Parent(id b2b.AccountID) (b2b.AccountID, error) {
 	if err != nil {
 		return "", err
 	}
-	ref := g.arecs[root].g.parentOf
+	ref := g.str(g.agold(root).parentOf)
 	if ref == "" {
 		return "", nil
 	}

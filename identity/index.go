@@ -1,6 +1,9 @@
 package identity
 
-import "hash/maphash"
+import (
+	"hash/maphash"
+	"unsafe"
+)
 
 // strIndex maps strings to record indexes. It is an open-addressing hash
 // table with linear probing, used instead of a Go map for the big indexes
@@ -50,6 +53,12 @@ func (t *strIndex) get(key string) (int32, bool) {
 // getOrPut returns the value of key if present; otherwise it stores val
 // and returns (val, false).
 func (t *strIndex) getOrPut(key string, val int32) (int32, bool) {
+	v, found, _ := t.getOrPutKey(key, val)
+	return v, found
+}
+
+// getOrPutKey is getOrPut that also returns where the index holds the key.
+func (t *strIndex) getOrPutKey(key string, val int32) (int32, bool, keyRef) {
 	if 4*(t.n+1) > 3*len(t.slots) {
 		t.grow()
 	}
@@ -60,10 +69,10 @@ func (t *strIndex) getOrPut(key string, val int32) (int32, bool) {
 		if s.val < 0 {
 			*s = strSlot{hash: h, val: val, key: t.keys.add(key)}
 			t.n++
-			return val, false
+			return val, false, s.key
 		}
 		if s.hash == h && t.keys.equal(s.key, key) {
-			return s.val, true
+			return s.val, true, s.key
 		}
 	}
 }
@@ -231,6 +240,18 @@ func (a *keyArena) addLong(key string) keyRef {
 func (a *keyArena) bytes(r keyRef) []byte {
 	c, off := r.pos>>chunkBits, r.pos&(chunkSize-1)
 	return a.chunks[c][off : off+r.n]
+}
+
+// str returns a key as a string that shares the arena's bytes (which a
+// key keeps until it is deleted).
+func (a *keyArena) str(r keyRef) string {
+	if r.pos&longFlag != 0 {
+		return a.long[r.pos&^longFlag]
+	}
+	if r.n == 0 {
+		return ""
+	}
+	return unsafe.String(&a.bytes(r)[0], r.n)
 }
 
 func (a *keyArena) equal(r keyRef, key string) bool {

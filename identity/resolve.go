@@ -104,7 +104,7 @@ func (g *Graph) computeLinks(root int32, gp *goldenPerson, explain *[]why) (prim
 	}
 	// 1. Explicit references.
 	if ref := g.goldenValue(gp, pfAccountID); ref != "" {
-		if a := g.accountRoot(ref); a >= 0 {
+		if a := g.refRoot(gp, ref); a >= 0 {
 			prim = link{acct: a, method: methodExplicit, via: ref}
 		} else {
 			if explain != nil {
@@ -183,7 +183,7 @@ func (g *Graph) computeLinks(root int32, gp *goldenPerson, explain *[]why) (prim
 				if len(ls) > 1 {
 					// Primary: the account whose main domain this is, then the oldest.
 					slices.SortFunc(ls, func(x, y link) int {
-						mx, my := g.arecs[x.acct].g.domains[0] == d, g.arecs[y.acct].g.domains[0] == d
+						mx, my := g.mainDomain(x.acct) == d, g.mainDomain(y.acct) == d
 						if mx != my {
 							if mx {
 								return -1
@@ -204,11 +204,17 @@ func (g *Graph) computeLinks(root int32, gp *goldenPerson, explain *[]why) (prim
 	if company := g.goldenValue(gp, pfCompany); company != "" {
 		key := NormalizeCompanyName(company)
 		if key != "" {
-			if register && g.str(gp.nameIdx) != key {
-				g.waitName[key] = append(g.waitName[key], root)
+			wait := register && g.str(gp.nameIdx) != key
+			e := g.names.lookup(key, wait)
+			if wait {
+				g.lists.add(&e.wait, root)
 				gp.nameIdx = g.keep(gp, key)
 			}
-			switch accts := g.lists.items(g.acctByName[key]); len(accts) {
+			var accts []int32
+			if e != nil {
+				accts = g.lists.items(e.accts)
+			}
+			switch len(accts) {
 			case 0:
 				if explain != nil {
 					note(ReasonNoCompanyMatch, "company %q (key %q) matches no account name", company, key)
@@ -235,6 +241,27 @@ func (g *Graph) computeLinks(root int32, gp *goldenPerson, explain *[]why) (prim
 		note(ReasonNoEvidence, "no account reference, no company email and no company name")
 	}
 	return link{}, nil
+}
+
+// refRoot is accountRoot(ref) for a golden person's account reference.
+// When the person's primary link already is an explicit link through ref
+// (a person that a new record joins, mostly), the account it names is
+// found from the link without a lookup: the account index never replaces
+// or deletes an entry, and golden accounts only merge, so the record ref
+// names and the link's account have the same root for good.
+func (g *Graph) refRoot(gp *goldenPerson, ref string) int32 {
+	if p := gp.primary; p.method == methodExplicit && int(p.via.n) == len(ref) && g.str(p.via) == ref {
+		return g.afind(p.acct)
+	}
+	return g.accountRoot(ref)
+}
+
+// mainDomain returns the first domain of a golden account ("" with none).
+func (g *Graph) mainDomain(root int32) string {
+	if ds := g.lists.items(g.agold(root).domains); len(ds) > 0 {
+		return g.domains.name(ds[0])
+	}
+	return ""
 }
 
 // parentDomain returns d without its first label, or "" when what remains
@@ -318,7 +345,9 @@ func (g *Graph) unwait(gp *goldenPerson) {
 		g.dropWait(g.waitRef, g.str(gp.refIdx))
 	}
 	if gp.nameIdx.n != 0 {
-		g.dropWait(g.waitName, g.str(gp.nameIdx))
+		if e := g.names.get(g.str(gp.nameIdx)); e != nil {
+			g.lists.keep(&e.wait, g.liveRoot)
+		}
 	}
 	for d := g.str(gp.hostIdx); d != ""; d = parentDomain(d) {
 		if e := g.domains.get(d); e != nil {

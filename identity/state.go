@@ -32,7 +32,7 @@ func (g *Graph) Snapshot() State {
 	var st State
 	for i := range g.arecs {
 		r := &g.arecs[i]
-		rec := AccountRecord{Source: r.a.Source, RecordID: r.recordID, Account: r.a, Time: r.a.UpdatedAt}
+		rec := AccountRecord{Source: r.a.Source, RecordID: r.recordID, Account: g.recAccount(r), Time: r.a.UpdatedAt}
 		for _, k := range r.extra {
 			rec.Identifiers = append(rec.Identifiers, k.id())
 		}
@@ -75,19 +75,21 @@ func Restore(cfg Config, st State) (*Graph, error) {
 			continue
 		}
 		i := int32(len(g.arecs))
-		g.arecs = append(g.arecs, accountRec{a: rec.Account, recordID: rec.RecordID, extra: extra,
-			parent: i, next: i, src: g.sources.intern(rec.Source)})
-		g.akeys[recKey{rec.Source, rec.RecordID}] = i
+		g.arecs = append(g.arecs, accountRec{recordID: rec.RecordID, extra: extra,
+			next: i, src: g.sources.intern(rec.Source)})
+		g.setRecAccount(&g.arecs[i], rec.Account)
+		g.aparent = append(g.aparent, i)
+		g.akeyMap(g.arecs[i].src).put(rec.RecordID, i)
 		g.acctMembers = append(g.acctMembers, list{})
 		if root, ok := aroots[s.Account]; ok {
 			ar, al := &g.arecs[root], &g.arecs[i]
 			ar.next, al.next = i, ar.next
-			al.parent = root
+			g.aparent[i] = root
 		} else if rec.Account.ID != s.Account {
 			ps.Addf(fmt.Sprintf("accounts[%d].account", n), "first record of account %q has ID %q", s.Account, rec.Account.ID)
 		} else {
 			aroots[s.Account] = i
-			g.arecs[i].g = &goldenAccount{}
+			g.newAgold(i)
 			g.accounts++
 		}
 		for _, k := range idents {
@@ -129,7 +131,7 @@ func Restore(cfg Config, st State) (*Graph, error) {
 	g.stats.Normalized = 0
 	touched := map[int32]bool{}
 	for i := range g.arecs {
-		if g.arecs[i].g != nil {
+		if g.arecs[i].gold != 0 {
 			g.recomputeAccount(int32(i))
 			g.refreshAccount(int32(i), touched)
 		}

@@ -1,0 +1,91 @@
+package identity_test
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/identity"
+)
+
+// TestAccountAttributesAndUniqueNamespaces merges two account records with
+// attributes and a value of a unique namespace, and refuses a third record
+// that would bring a second value of it.
+func TestAccountAttributesAndUniqueNamespaces(t *testing.T) {
+	t.Parallel()
+	g := newGraph(t, identity.Config{Namespaces: []identity.NamespaceSpec{{Name: "duns", Unique: true}}})
+	duns := func(v string) identity.Identifier { return identity.Identifier{Namespace: "duns", Value: v} }
+	add := func(src b2b.Source, a b2b.Account, h int, ids ...identity.Identifier) identity.AccountResult {
+		t.Helper()
+		res, err := g.AddAccount(identity.AccountRecord{Source: src, Account: a, Identifiers: ids, Time: at(h)})
+		require.NoError(t, err)
+		return res
+	}
+	add("marketo", b2b.Account{ID: "mk-1", Name: "Acme", Domains: []string{"acme.com"},
+		Attributes: map[string]any{"tier": "gold", "seats": 10}}, 0, duns("111"))
+	sf := add("salesforce", b2b.Account{ID: "001A", Name: "Acme Inc", Domains: []string{"acme.com", "acme.io"},
+		Attributes: map[string]any{"tier": "platinum"}}, 1, duns("111"))
+	require.Equal(t, identity.Joined, sf.Outcome)
+	require.Empty(t, sf.Conflicts)
+
+	a, err := g.Account("001A")
+	require.NoError(t, err)
+	require.Equal(t, map[string]any{"tier": "platinum", "seats": 10}, a.Account.Attributes)
+	require.Equal(t, "salesforce", a.Provenance["attributes.tier"].Source)
+	require.Equal(t, "marketo", a.Provenance["attributes.seats"].Source)
+	require.Equal(t, []string{"acme.com", "acme.io"}, a.Account.Domains)
+	require.Contains(t, a.Identifiers, duns("111"))
+
+	// A Dynamics record with the domain but another DUNS number stays apart.
+	dyn := add("dynamics", b2b.Account{ID: "dyn-9", Name: "Acme GmbH", Domains: []string{"acme.io"}}, 2, duns("222"))
+	require.Equal(t, identity.Created, dyn.Outcome)
+	require.Empty(t, cmp.Diff([]identity.Conflict{{
+		Kind:       identity.ConflictUniqueNamespace,
+		Identifier: identity.Identifier{Namespace: identity.NSAccountDomain, Value: "acme.io"},
+		Record:     identity.RecordRef{Source: "dynamics", RecordID: "dyn-9"},
+		Kept:       "mk-1", Other: "dyn-9",
+		Detail: `duns "111" vs "222"`,
+	}}, dyn.Conflicts))
+	d, err := g.Account("dyn-9")
+	require.NoError(t, err)
+	require.Equal(t, b2b.AccountID("dyn-9"), d.ID)
+
+	// The state round-trips with the attributes and identifiers.
+	g2, err := identity.Restore(identity.Config{Namespaces: []identity.NamespaceSpec{{Name: "duns", Unique: true}}}, g.Snapshot())
+	require.NoError(t, err)
+	a2, err := g2.Account("001A")
+	require.NoError(t, err)
+	require.Empty(t, cmp.Diff(a, a2))
+}
+
+// TestWaitingByCompanyNameThroughAMerge has two persons wait for an
+// account by company name; they merge, and the account that arrives then
+// relinks the merged person once.
+func TestWaitingByCompanyNameThroughAMerge(t *testing.T) {
+	t.Parallel()
+	g := newGraph(t, identity.Config{Namespaces: []identity.NamespaceSpec{{Name: "crm_key"}}})
+	key := identity.Identifier{Namespace: "crm_key", Value: "k-7"}
+	p1 := addPerson(t, g, identity.PersonRecord{Source: "marketo", RecordID: "M1",
+		Person: b2b.Person{Email: "a@gmail.com", Company: "Initech"}})
+	addPerson(t, g, identity.PersonRecord{Source: "marketo", RecordID: "M2", Identifiers: []identity.Identifier{key},
+		Person: b2b.Person{Email: "b@gmail.com", Company: "Initech, LLC"}})
+	require.Len(t, g.Unresolved(), 2)
+	p3 := addPerson(t, g, identity.PersonRecord{Source: "dynamics", RecordID: "D1", Identifiers: []identity.Identifier{key},
+		Person: b2b.Person{Email: "a@gmail.com"}})
+	require.Equal(t, p1.Person, p3.Person)
+	require.Equal(t, []b2b.PersonID{"marketo:M2"}, p3.Merged)
+	u := g.Unresolved()
+	require.Len(t, u, 1)
+	require.Equal(t, []identity.UnresolvedReason{identity.ReasonFreeMail, identity.ReasonNoCompanyMatch}, u[0].Reasons)
+
+	res := addAccount(t, g, "salesforce", b2b.Account{ID: "001I", Name: "Initech Inc"})
+	require.Equal(t, []b2b.PersonID{p1.Person}, res.Relinked)
+	links, err := g.Links(p1.Person)
+	require.NoError(t, err)
+	require.Len(t, links, 1)
+	require.Equal(t, identity.MethodCompanyName, links[0].Method)
+	require.Equal(t, b2b.AccountID("001I"), links[0].Account)
+	require.Empty(t, g.Unresolved())
+}
