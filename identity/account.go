@@ -313,13 +313,7 @@ func (g *Graph) AddAccount(rec AccountRecord) (AccountResult, error) {
 		g.recomputeAccount(g.afind(i))
 		res.Outcome = Updated
 	} else {
-		i = int32(len(g.arecs))
-		g.arecs = append(g.arecs, accountRec{recordID: rec.RecordID, extra: extra,
-			next: i, src: g.sources.intern(rec.Source)})
-		g.setRecAccount(&g.arecs[i], rec.Account)
-		g.aparent = append(g.aparent, i)
-		g.akeyMap(g.arecs[i].src).put(rec.RecordID, i)
-		g.acctMembers = append(g.acctMembers, list{})
+		i = g.addAccountRec(&rec, extra)
 		ga := g.newAgold(i)
 		g.accounts++
 		g.resetAccount(ga)
@@ -375,6 +369,19 @@ func (g *Graph) AddAccount(rec AccountRecord) (AccountResult, error) {
 func (g *Graph) accountNoop(i int32, o Outcome) AccountResult {
 	g.count(o)
 	return AccountResult{Account: g.accountID(g.afind(i)), Outcome: o}
+}
+
+// addAccountRec appends a new account record as its own golden account's
+// root, with an empty member list, and indexes its record ID.
+func (g *Graph) addAccountRec(rec *AccountRecord, extra []identKey) int32 {
+	i := int32(len(g.arecs))
+	g.arecs = append(g.arecs, accountRec{recordID: rec.RecordID, extra: extra,
+		next: i, src: g.sources.intern(rec.Source)})
+	g.setRecAccount(&g.arecs[i], rec.Account)
+	g.aparent = append(g.aparent, i)
+	g.akeyMap(g.arecs[i].src).put(rec.RecordID, i)
+	g.acctMembers = append(g.acctMembers, list{})
+	return i
 }
 
 func (g *Graph) prepareAccount(rec *AccountRecord) (idents, extra []identKey, err error) {

@@ -74,13 +74,7 @@ func Restore(cfg Config, st State) (*Graph, error) {
 			ps.Add(fmt.Sprintf("accounts[%d].record", n), err)
 			continue
 		}
-		i := int32(len(g.arecs))
-		g.arecs = append(g.arecs, accountRec{recordID: rec.RecordID, extra: extra,
-			next: i, src: g.sources.intern(rec.Source)})
-		g.setRecAccount(&g.arecs[i], rec.Account)
-		g.aparent = append(g.aparent, i)
-		g.akeyMap(g.arecs[i].src).put(rec.RecordID, i)
-		g.acctMembers = append(g.acctMembers, list{})
+		i := g.addAccountRec(&rec, extra)
 		if root, ok := aroots[s.Account]; ok {
 			ar, al := &g.arecs[root], &g.arecs[i]
 			ar.next, al.next = i, ar.next

@@ -1,6 +1,7 @@
 package scoring
 
 import (
+	"cmp"
 	"reflect"
 
 	"github.com/expr-lang/expr/ast"
@@ -182,19 +183,19 @@ func nativeBinary(n *ast.BinaryNode) nval {
 			return false
 		})
 	}
-	cmp := compareOp(n.Operator)
-	if cmp == nil {
+	holds := compareOp(n.Operator)
+	if holds == nil {
 		return nval{}
 	}
 	switch {
 	case l.kind == kString && r.kind == kString:
 		if n.Operator != "==" && n.Operator != "!=" {
-			return bool2(func(p *b2b.Person, a *b2b.Account) bool { return cmp(strCmp(l.s(p, a), r.s(p, a))) })
+			return bool2(func(p *b2b.Person, a *b2b.Account) bool { return holds(cmp.Compare(l.s(p, a), r.s(p, a))) })
 		}
 		eq := n.Operator == "=="
 		return bool2(func(p *b2b.Person, a *b2b.Account) bool { return (l.s(p, a) == r.s(p, a)) == eq })
 	case l.kind == kInt && r.kind == kInt:
-		return bool2(func(p *b2b.Person, a *b2b.Account) bool { return cmp(intCmp(l.i(p, a), r.i(p, a))) })
+		return bool2(func(p *b2b.Person, a *b2b.Account) bool { return holds(cmp.Compare(l.i(p, a), r.i(p, a))) })
 	case isNum(l.kind) && isNum(r.kind):
 		lf, rf := asFloat(l), asFloat(r)
 		if n.Operator == "==" || n.Operator == "!=" {
@@ -204,8 +205,9 @@ func nativeBinary(n *ast.BinaryNode) nval {
 		}
 		return bool2(func(p *b2b.Person, a *b2b.Account) bool {
 			x, y := lf(p, a), rf(p, a)
-			// Every ordering of NaN is false.
-			return x == x && y == y && cmp(floatCmp(x, y))
+			// Every ordering of NaN is false (cmp.Compare would order it
+			// first).
+			return x == x && y == y && holds(cmp.Compare(x, y))
 		})
 	}
 	return nval{}
@@ -229,37 +231,6 @@ func compareOp(op string) func(c int) bool {
 		return func(c int) bool { return c >= 0 }
 	}
 	return nil
-}
-
-func strCmp(x, y string) int {
-	switch {
-	case x < y:
-		return -1
-	case x > y:
-		return 1
-	}
-	return 0
-}
-
-func intCmp(x, y int) int {
-	switch {
-	case x < y:
-		return -1
-	case x > y:
-		return 1
-	}
-	return 0
-}
-
-// floatCmp compares two numbers that are not NaN.
-func floatCmp(x, y float64) int {
-	switch {
-	case x < y:
-		return -1
-	case x > y:
-		return 1
-	}
-	return 0
 }
 
 func isNum(k nkind) bool { return k == kInt || k == kFloat }
