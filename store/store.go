@@ -8,9 +8,10 @@
 //
 // Everything one activity can change (persons' scores, buying groups,
 // audiences, journey positions) belongs to one account's state, which the
-// engine encodes into [Account.State] and commits together with the
-// account's new events and outbox entries in one [Store.Commit], guarded by
-// an optimistic version check. A commit whose expected version is stale
+// engine encodes into [Account.State] (or, for a store in its own process
+// that keeps values, hands over as [Account.Value]; see [ValueKeeper]) and
+// commits together with the account's new events and outbox entries in one
+// [Store.Commit], guarded by an optimistic version check. A commit whose expected version is stale
 // fails with [ErrConflict] and changes nothing; the engine reloads and
 // retries. Accounts are independent, so work spreads over cores and
 // machines by account ID.

@@ -11,10 +11,14 @@
 // committer that passes [store.CommitParams.Value] skips encoding its state,
 // and gets the same value back from LoadAccount.
 //
-// Limits: everything lives in the process's memory; due-account, list and
-// claim queries scan the tenant's accounts or live outbox entries, which is
-// fine for up to a few hundred thousand accounts. Use a SQL adapter for
-// durability and for several processes.
+// The event log is kept encoded in chunks without pointers, which the
+// garbage collector does not scan, with an index of each account's events.
+//
+// Limits: everything lives in the process's memory, delivered outbox
+// entries included; due-account, list and claim queries scan the tenant's
+// accounts or live outbox entries, which is fine for up to a few hundred
+// thousand accounts. Use a SQL adapter for durability and for several
+// processes.
 package memory
 
 import (
