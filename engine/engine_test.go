@@ -360,3 +360,32 @@ func TestRequalificationIsCommitted(t *testing.T) {
 	require.NotContains(t, engine.StateJSON(rec), `"requalify":true`)
 	require.True(t, rec.DueAt.After(day0), "not due again until its next refresh: %v", rec.DueAt)
 }
+
+// TestLargeBatchValidation: a batch large enough to be validated on several
+// workers reports each invalid activity at its own index, like a small one.
+func TestLargeBatchValidation(t *testing.T) {
+	t.Parallel()
+	b := setup(t, dataPlatform(), func(c *engine.Config) { c.Workers = 4 })
+	setupAcme(t, b)
+	b.clock.Set(day(1))
+	var acts []b2b.Activity
+	var bad []int
+	for i := range 10000 {
+		a := activity(fmt.Sprintf("a%d", i), b2b.ActivityVisitWebPage, "L-2", day0.Add(time.Duration(i)*time.Second), nil)
+		if i%997 == 3 {
+			a.Type = "" // invalid: no type
+			bad = append(bad, i)
+		}
+		acts = append(acts, a)
+	}
+	rep, err := b.eng.Ingest(b.ctx, acts...)
+	require.NoError(t, err)
+	var got []int
+	for _, r := range rep.Rejected {
+		require.Equal(t, "invalid", r.Reason)
+		require.Contains(t, r.Detail, "type")
+		got = append(got, r.Index)
+	}
+	require.Equal(t, bad, got)
+	require.Equal(t, len(acts)-len(bad), rep.Applied)
+}

@@ -137,12 +137,13 @@ func (e *Engine) Apply(ctx context.Context, b Batch) (Report, error) {
 	now := e.cfg.Clock.Now()
 	var rep Report
 	works := map[b2b.AccountID]*work{}
+	invalid := e.validateActivities(b.Activities) // before the lock: it needs none
 	e.idMu.Lock()
 	e.applyAccounts(works, b.Accounts, &rep)
 	e.applyPersons(works, b.Persons, &rep)
 	e.fillPersons(works)
 	e.applyOpportunities(works, b.Opportunities, &rep)
-	e.applyActivities(works, b.Activities, now, &rep)
+	e.applyActivities(works, b.Activities, invalid, now, &rep)
 	e.idMu.Unlock()
 	_, err := e.run(ctx, works, now, &rep)
 	return rep, err
@@ -262,7 +263,38 @@ func (e *Engine) applyOpportunities(works map[b2b.AccountID]*work, opps []b2b.Op
 	}
 }
 
-func (e *Engine) applyActivities(works map[b2b.AccountID]*work, acts []b2b.Activity, now time.Time, rep *Report) {
+// validateActivities validates each activity, on Config.Workers
+// goroutines for a large batch, and returns each one's error (nil when
+// valid), by index.
+func (e *Engine) validateActivities(acts []b2b.Activity) []error {
+	out := make([]error, len(acts))
+	const chunk = 4096
+	if len(acts) <= chunk || e.cfg.Workers <= 1 {
+		for i := range acts {
+			out[i] = acts[i].Validate()
+		}
+		return out
+	}
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range min(e.cfg.Workers, (len(acts)+chunk-1)/chunk) {
+		wg.Go(func() {
+			for lo := range next {
+				for i := lo; i < min(lo+chunk, len(acts)); i++ {
+					out[i] = acts[i].Validate()
+				}
+			}
+		})
+	}
+	for lo := 0; lo < len(acts); lo += chunk {
+		next <- lo
+	}
+	close(next)
+	wg.Wait()
+	return out
+}
+
+func (e *Engine) applyActivities(works map[b2b.AccountID]*work, acts []b2b.Activity, invalid []error, now time.Time, rep *Report) {
 	order := make([]int, len(acts))
 	for i := range order {
 		order[i] = i
@@ -273,7 +305,7 @@ func (e *Engine) applyActivities(works map[b2b.AccountID]*work, acts []b2b.Activ
 		reject := func(reason, detail string) {
 			e.reject(rep, Rejection{Kind: KindActivity, Index: i, Activity: a.ID, Account: a.Account, Reason: reason, Detail: detail})
 		}
-		if err := a.Validate(); err != nil {
+		if err := invalid[i]; err != nil {
 			reject("invalid", err.Error())
 			continue
 		}
