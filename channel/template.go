@@ -362,35 +362,54 @@ func (c *compiler) smsTemplate(path string, def SMSTemplate) *compiledSMS {
 	return &compiledSMS{def: def, brand: brand, text: t}
 }
 
-// text parses and checks a text/template with the fragments' text versions.
-func (c *compiler) text(path, name, src string, frags map[string]Fragment, where map[string]string) (*texttemplate.Template, map[string]bool) {
-	root := texttemplate.New(name).Funcs(templateFuncs).Option("missingkey=error")
+// parseChecked parses src into root and the fragments (their part, ".text"
+// or ".html") into templates of their names, then type-checks the tokens
+// and marks the required ones. It returns the token paths read, or false
+// after reporting the problems.
+func parseChecked[T interface {
+	New(name string) T
+	Parse(text string) (T, error)
+}](c *compiler, root T, lookup func(name string) *parse.Tree, path, part, name, src string, frags map[string]Fragment, where map[string]string) (map[string]bool, bool) {
 	if _, err := root.Parse(src); err != nil {
 		c.ps.Addf(path, "%s", parseMessage(err))
-		return nil, nil
+		return nil, false
 	}
 	bad := false
 	for _, fname := range slices.Sorted(maps.Keys(frags)) {
-		if _, err := root.New(fname).Parse(frags[fname].Text); err != nil {
-			c.fragmentProblem(where[fname]+".text", parseMessage(err))
+		fsrc := frags[fname].Text
+		if part == ".html" {
+			fsrc = frags[fname].HTML
+		}
+		if _, err := root.New(fname).Parse(fsrc); err != nil {
+			c.fragmentProblem(where[fname]+part, parseMessage(err))
 			bad = true
 		}
 	}
 	if bad {
-		return nil, nil
+		return nil, false
 	}
-	ck := newChecker(renderContextType, templateFuncs, func(n string) *parse.Tree {
+	ck := newChecker(renderContextType, templateFuncs, lookup)
+	ck.check(name)
+	if !c.tokenProblems(path, part, name, where, ck) {
+		return nil, false
+	}
+	ck.markRequired()
+	return ck.used, true
+}
+
+// text parses and checks a text/template with the fragments' text versions.
+func (c *compiler) text(path, name, src string, frags map[string]Fragment, where map[string]string) (*texttemplate.Template, map[string]bool) {
+	root := texttemplate.New(name).Funcs(templateFuncs).Option("missingkey=error")
+	used, ok := parseChecked(c, root, func(n string) *parse.Tree {
 		if t := root.Lookup(n); t != nil {
 			return t.Tree
 		}
 		return nil
-	})
-	ck.check(name)
-	if !c.tokenProblems(path, ".text", name, where, ck) {
+	}, path, ".text", name, src, frags, where)
+	if !ok {
 		return nil, nil
 	}
-	ck.markRequired()
-	return root, ck.used
+	return root, used
 }
 
 // html parses and checks an html/template with the fragments' HTML versions,
@@ -399,31 +418,15 @@ func (c *compiler) text(path, name, src string, frags map[string]Fragment, where
 // time.
 func (c *compiler) html(path, name, src string, frags map[string]Fragment, where map[string]string) (*htmltemplate.Template, map[string]bool) {
 	root := htmltemplate.New(name).Funcs(templateFuncs).Option("missingkey=error")
-	if _, err := root.Parse(src); err != nil {
-		c.ps.Addf(path, "%s", parseMessage(err))
-		return nil, nil
-	}
-	bad := false
-	for _, fname := range slices.Sorted(maps.Keys(frags)) {
-		if _, err := root.New(fname).Parse(frags[fname].HTML); err != nil {
-			c.fragmentProblem(where[fname]+".html", parseMessage(err))
-			bad = true
-		}
-	}
-	if bad {
-		return nil, nil
-	}
-	ck := newChecker(renderContextType, templateFuncs, func(n string) *parse.Tree {
+	used, ok := parseChecked(c, root, func(n string) *parse.Tree {
 		if t := root.Lookup(n); t != nil {
 			return t.Tree
 		}
 		return nil
-	})
-	ck.check(name)
-	if !c.tokenProblems(path, ".html", name, where, ck) {
+	}, path, ".html", name, src, frags, where)
+	if !ok {
 		return nil, nil
 	}
-	ck.markRequired()
 	trees := map[string]*parse.Tree{} // the escaper drops the trees of a template it refuses
 	for _, t := range root.Templates() {
 		trees[t.Name()] = t.Tree
@@ -441,7 +444,7 @@ func (c *compiler) html(path, name, src string, frags map[string]Fragment, where
 		c.ps.Addf(path, "%s: %s", pos, desc)
 		return nil, nil
 	}
-	return root, ck.used
+	return root, used
 }
 
 // tokenProblems reports the checker's problems at the path of the template
