@@ -12,6 +12,7 @@ import (
 	"github.com/quorumhq/quorum/channel"
 	"github.com/quorumhq/quorum/clock"
 	"github.com/quorumhq/quorum/engine"
+	"github.com/quorumhq/quorum/examples/internal/story"
 	"github.com/quorumhq/quorum/identity"
 	"github.com/quorumhq/quorum/program"
 	"github.com/quorumhq/quorum/program/programfile"
@@ -49,7 +50,7 @@ func compileFile(t *testing.T, file string) *program.Program {
 }
 
 // day0 is the first day of every scenario: Monday 2026-03-02, 09:00 UTC.
-var day0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+var day0 = story.Day0
 
 func day(n int) time.Time { return day0.AddDate(0, 0, n) }
 
@@ -83,18 +84,14 @@ func acmeRecord() identity.AccountRecord {
 		Employees: 2000, Industry: "Software", Owner: "olivia@quorum.example", Territory: "NA"}, Time: day0.Add(-24 * time.Hour)}
 }
 
-// lead is a marketing-automation lead, opted in to email.
-func lead(id, email, first, last, title, company string) identity.PersonRecord {
-	return identity.PersonRecord{Source: b2b.SourceMarketo, RecordID: id, Time: day0.Add(-time.Hour),
-		Person: b2b.Person{Email: email, FirstName: first, LastName: last, Title: title, Company: company,
-			Consent: map[b2b.Channel]b2b.Consent{b2b.ChannelEmail: {Status: b2b.ConsentOptIn, Source: b2b.SourceMarketo, At: day0.AddDate(0, -1, 0)}}}}
-}
-
-// contact is a CRM contact of an account.
-func contact(id, email, first, last, title string, account b2b.AccountID) identity.PersonRecord {
-	return identity.PersonRecord{Source: b2b.SourceSalesforce, RecordID: id, Time: day0.Add(-2 * time.Hour),
-		Person: b2b.Person{Email: email, FirstName: first, LastName: last, Title: title, AccountID: account}}
-}
+// The records and activities of the scenarios are the example stories'
+// own: a marketing lead opted in to email, a CRM contact of an account, a
+// marketing activity.
+var (
+	lead     = story.Lead
+	contact  = story.Contact
+	activity = story.Act
+)
 
 // acmeCommittee is Acme's committee of S1: a CFO from two sources, a VP of
 // Engineering, a data engineer, a marketing coordinator and a gmail.com
@@ -116,10 +113,6 @@ func setupAcme(t *testing.T, b *bundle) {
 	rep, err := b.eng.Apply(b.ctx, engine.Batch{Accounts: []identity.AccountRecord{acmeRecord()}, Persons: acmeCommittee()})
 	require.NoError(t, err)
 	require.Empty(t, rep.Rejected)
-}
-
-func activity(id string, typ b2b.ActivityType, person string, at time.Time, attrs map[string]any) b2b.Activity {
-	return b2b.Activity{ID: b2b.ActivityID(id), Type: typ, Person: b2b.PersonID(person), Source: b2b.SourceMarketo, Time: at, Attributes: attrs}
 }
 
 func (b *bundle) view(t *testing.T, id b2b.AccountID) engine.AccountView {
