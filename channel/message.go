@@ -29,32 +29,40 @@ type Message struct {
 	Key     string  // idempotency key; required, at most 200 bytes
 	Channel Channel // ChannelEmail, ChannelSMS or ChannelSalesAlert
 
-	Account b2b.AccountID // the account the message is about
-	Person  b2b.PersonID  // the recipient person; empty for sales alerts
+	Account b2b.AccountID `json:",omitempty"` // the account the message is about
+	Person  b2b.PersonID  `json:",omitempty"` // the recipient person; empty for sales alerts
 	// Template names the template it was rendered from, for reports.
-	Template string
+	Template string `json:",omitempty"`
 
-	From    string // sender address (email) or number (SMS); senders may default it
-	To      string // recipient address (email, sales alert) or E.164 number (SMS)
-	ReplyTo string
+	From    string `json:",omitempty"` // sender address (email) or number (SMS); senders may default it
+	To      string `json:",omitempty"` // recipient address (email, sales alert) or E.164 number (SMS)
+	ReplyTo string `json:",omitempty"`
 
-	Subject string // email and sales alert
-	HTML    string // email and sales alert
-	Text    string // the plain-text part, or the SMS body
+	Subject string `json:",omitempty"` // email and sales alert
+	HTML    string `json:",omitempty"` // email and sales alert
+	Text    string `json:",omitempty"` // the plain-text part, or the SMS body
 
 	// ListUnsubscribe is the one-click unsubscribe URL (https) put in the
 	// List-Unsubscribe header of marketing email; ListUnsubscribeMailto is
 	// an optional mailto: alternative.
-	ListUnsubscribe       string
-	ListUnsubscribeMailto string
+	ListUnsubscribe       string `json:",omitempty"`
+	ListUnsubscribeMailto string `json:",omitempty"`
 
 	// Tags are free-form labels carried to the sender and the receipt
 	// (journey, node, alert rule), never shown to the recipient.
-	Tags map[string]string
+	Tags map[string]string `json:",omitempty"`
 }
 
 // Validate reports every problem with the message at once.
-func (m *Message) Validate() error {
+func (m *Message) Validate() error { return m.validate(true) }
+
+// ValidateAddressing reports every problem with the message but its
+// rendered parts (subject, HTML, text): key, channel, recipient, sender and
+// person. An outbox that renders its messages at delivery checks this when
+// the message is queued and Validate once it is rendered.
+func (m *Message) ValidateAddressing() error { return m.validate(false) }
+
+func (m *Message) validate(content bool) error {
 	var ps b2b.Problems
 	switch {
 	case m.Key == "":
@@ -73,10 +81,10 @@ func (m *Message) Validate() error {
 		if m.To != "" && !b2b.ValidEmail(m.To) {
 			ps.Addf("to", "%q is not a valid email address", m.To)
 		}
-		if m.Subject == "" {
+		if content && m.Subject == "" {
 			ps.Addf("subject", "is required for %s", m.Channel)
 		}
-		if m.HTML == "" && m.Text == "" {
+		if content && m.HTML == "" && m.Text == "" {
 			ps.Addf("text", "an email needs an HTML or a text part")
 		}
 		if m.Channel == ChannelEmail && m.Person == "" {
@@ -86,7 +94,7 @@ func (m *Message) Validate() error {
 		if m.To != "" && !ValidPhone(m.To) {
 			ps.Addf("to", "%q is not an E.164 phone number (+ and 8 to 15 digits)", m.To)
 		}
-		if m.Text == "" {
+		if content && m.Text == "" {
 			ps.Addf("text", "is required for sms")
 		}
 		if m.Person == "" {

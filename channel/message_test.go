@@ -49,6 +49,25 @@ func TestMessageValidate(t *testing.T) {
 	}
 }
 
+func TestMessageValidateAddressing(t *testing.T) {
+	t.Parallel()
+	// Not yet rendered: no subject, HTML or text, and still valid.
+	for _, m := range []channel.Message{
+		{Key: "k", Channel: "email", Person: "p", To: "a@b.co"},
+		{Key: "k", Channel: "sms", Person: "p", To: "+4915112345678"},
+		{Key: "k", Channel: "sales_alert", To: "rep@v.co"},
+	} {
+		require.NoError(t, m.ValidateAddressing(), m.Channel)
+		require.Error(t, m.Validate(), m.Channel)
+	}
+	err := (&channel.Message{Key: "k", Channel: "email", To: "nope\r\nBcc: x@y.co"}).ValidateAddressing()
+	require.ErrorIs(t, err, b2b.ErrInvalid)
+	require.Equal(t, `message "k": 3 problems:
+  a line break in key, addresses, subject or unsubscribe links is not allowed (header injection)
+  to: "nope\r\nBcc: x@y.co" is not a valid email address
+  person: is required for email (consent is checked per person)`, err.Error())
+}
+
 func TestConsentPolicy(t *testing.T) {
 	t.Parallel()
 	optIn := b2b.Consent{Status: b2b.ConsentOptIn, Source: "form"}

@@ -24,8 +24,9 @@ type Counters struct {
 	Conflicts int64
 	// Steps counts journey steps that had something to do.
 	Steps int64
-	// Messages counts outbox entries by channel, and skipped messages by
-	// "skipped".
+	// Messages counts outbox entries by channel, messages skipped when
+	// decided by "skipped", and queued messages that could not be rendered
+	// when claimed for delivery (and so failed) by "unrenderable".
 	Messages map[string]int64
 	// Alerts counts sales alerts raised.
 	Alerts int64

@@ -463,7 +463,7 @@ func (ps *pass) raiseAlerts() {
 			ps.raised(*al)
 			ps.log("alert.raised", "", al.At, map[string]any{"id": al.ID, "rule": al.Rule, "strategy": al.Strategy, "group": al.Group,
 				"interest": al.SolutionInterest, "reason": al.Reason, "to": al.Route.To, "route": al.Route.Reason, "respondBy": al.At.Add(responseWindow)})
-			ps.enqueue(msg, "")
+			ps.enqueue(msg, "", nil)
 		}
 	}
 }

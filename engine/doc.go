@@ -48,6 +48,18 @@
 // [channel.Dispatcher], which delivers each message once with its
 // idempotency key and records the result in the account's event log.
 //
+// A journey's email or SMS is rendered when it is claimed for delivery,
+// not when it is decided: the decision checks the recipient and its
+// address (or skips the message with why) and stores who gets which
+// template about which buying group; the claim renders it from the
+// account's committed state and the program installed then, so a message
+// shows the recipient's current name and a template corrected in between
+// is the one sent. This keeps the decision path and the outbox small. A
+// message that cannot be rendered then (a required token is empty for the
+// recipient, the recipient left the account) fails at once with the
+// reason in the event log and is counted as "unrenderable". Sales alerts
+// are rendered when raised: they describe the moment they were raised.
+//
 // # Inspect
 //
 // [Engine.Account] is what a CRM panel shows: groups with members, roles
@@ -87,6 +99,7 @@
 //	message.queued                  a message entered the outbox: {key, channel, template, to, journey}
 //	message.skipped                 a message was not produced: {key, reason}
 //	message.delivered, .failed, .suppressed  the dispatcher's result: {key, status, error, receipt}
+//	                                (.failed also when a message cannot be rendered at its claim)
 //
 // package analytics computes the KPIs from this log.
 //

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -193,7 +194,10 @@ func (ps *pass) groupFor(en *journey.OutboxEntry) *buyinggroup.Group {
 	return &buyinggroup.Group{ID: string(ps.id) + "/none", Account: ps.id}
 }
 
-// message renders a journey email or SMS for its recipient.
+// message queues a journey email or SMS for its recipient. The message is
+// rendered when it is claimed for delivery (see render), from the
+// account's committed state then; here its recipient and address are
+// checked, so that what cannot be sent is skipped with its reason now.
 func (ps *pass) message(en *journey.OutboxEntry) {
 	pe := ps.st.person(en.Person)
 	if pe == nil {
@@ -201,10 +205,6 @@ func (ps *pass) message(en *journey.OutboxEntry) {
 		return
 	}
 	g := ps.groupFor(en)
-	gv := ps.channelGroup(g)
-	gv.Role = en.Role
-	rc := &channel.RenderContext{Account: ps.st.Account, Person: pe.Person, Group: gv, Interest: ps.channelInterest(g.Interest),
-		UnsubscribeURL: ps.e.cfg.UnsubscribeURL(ps.id, pe.Person.ID), Now: ps.now}
 	msg := channel.Message{Key: en.Key, Channel: en.Channel, Account: ps.id, Person: pe.Person.ID, Template: en.Template,
 		Tags: map[string]string{"journey": en.Journey, "node": string(en.Node), "group": g.ID}}
 	switch en.Type {
@@ -213,28 +213,55 @@ func (ps *pass) message(en *journey.OutboxEntry) {
 			ps.skip(en.Person, en.Key, "the recipient has no email address")
 			return
 		}
-		r, err := ps.p.Templates.RenderEmail(en.Template, rc)
-		if err != nil {
-			ps.skip(en.Person, en.Key, err.Error())
-			return
-		}
-		msg.To, msg.Subject, msg.HTML, msg.Text = pe.Person.Email, r.Subject, r.HTML, r.Text
-		if ps.p.Templates.Marketing(en.Template) {
-			msg.ListUnsubscribe = rc.UnsubscribeURL
-		}
+		msg.To = pe.Person.Email
 	case journey.ActionSMS:
 		if pe.Person.Phone == "" {
 			ps.skip(en.Person, en.Key, "the recipient has no phone number")
 			return
 		}
-		text, err := ps.p.Templates.RenderSMS(en.Template, rc)
-		if err != nil {
-			ps.skip(en.Person, en.Key, err.Error())
-			return
-		}
-		msg.To, msg.Text = pe.Person.Phone, text
+		msg.To = pe.Person.Phone
 	}
-	ps.enqueue(msg, en.Person)
+	if err := msg.ValidateAddressing(); err != nil {
+		ps.skip(en.Person, msg.Key, err.Error())
+		return
+	}
+	ps.enqueue(msg, en.Person, &renderRef{Group: g.ID, Interest: g.Interest, Role: en.Role})
+}
+
+// render fills in a queued journey message's content from its template:
+// the subject, HTML and text of an email (and its List-Unsubscribe link
+// when the template is marketing), or an SMS's text, for the recipient as
+// the pass's state has them. It returns why the message cannot be sent.
+func (ps *pass) render(msg *channel.Message, ref *renderRef) error {
+	pe := ps.st.person(msg.Person)
+	if pe == nil {
+		return errors.New("the recipient is no longer a person of the account")
+	}
+	g := ps.groupFor(&journey.OutboxEntry{Group: ref.Group, SolutionInterest: ref.Interest})
+	gv := ps.channelGroup(g)
+	gv.Role = ref.Role
+	rc := &channel.RenderContext{Account: ps.st.Account, Person: pe.Person, Group: gv, Interest: ps.channelInterest(g.Interest),
+		UnsubscribeURL: ps.e.cfg.UnsubscribeURL(ps.id, pe.Person.ID), Now: ps.now}
+	switch msg.Channel {
+	case channel.ChannelEmail:
+		r, err := ps.p.Templates.RenderEmail(msg.Template, rc)
+		if err != nil {
+			return err
+		}
+		msg.Subject, msg.HTML, msg.Text = r.Subject, r.HTML, r.Text
+		if ps.p.Templates.Marketing(msg.Template) {
+			msg.ListUnsubscribe = rc.UnsubscribeURL
+		}
+	case channel.ChannelSMS:
+		text, err := ps.p.Templates.RenderSMS(msg.Template, rc)
+		if err != nil {
+			return err
+		}
+		msg.Text = text
+	default:
+		return fmt.Errorf("channel %q is not rendered at delivery", msg.Channel)
+	}
+	return msg.Validate()
 }
 
 // journeyAlert turns a journey's sales alert into an alert message for the
@@ -284,7 +311,7 @@ func (ps *pass) journeyAlert(en *journey.OutboxEntry) {
 	ps.log("alert.raised", "", ps.now, map[string]any{"id": al.ID, "rule": al.Rule, "strategy": "journey", "group": g.ID, "interest": g.Interest,
 		"reason": reasonText, "to": to, "route": reason, "engaged": al.View.EngagedMembers, "missingRoles": obs.Group.MissingRoles,
 		"respondBy": ps.now.Add(responseWindow)})
-	ps.enqueue(msg, "")
+	ps.enqueue(msg, "", nil)
 }
 
 // alertRecipient resolves a journey alert's recipient. An explicit
@@ -319,13 +346,16 @@ func (ps *pass) skip(person b2b.PersonID, key, reason string) {
 	ps.log("message.skipped", person, ps.now, map[string]string{"key": key, "reason": reason})
 }
 
-// enqueue adds a rendered message to the outbox of this commit.
-func (ps *pass) enqueue(msg channel.Message, person b2b.PersonID) {
-	if err := msg.Validate(); err != nil {
-		ps.skip(person, msg.Key, err.Error())
-		return
+// enqueue adds a message to the outbox of this commit: a rendered one
+// (ref nil, as sales alerts are), or one to render at delivery from ref.
+func (ps *pass) enqueue(msg channel.Message, person b2b.PersonID, ref *renderRef) {
+	if ref == nil {
+		if err := msg.Validate(); err != nil {
+			ps.skip(person, msg.Key, err.Error())
+			return
+		}
 	}
-	payload, err := json.Marshal(msg)
+	payload, err := json.Marshal(queuedMessage{Message: msg, Render: ref})
 	if err != nil {
 		ps.fail(fmt.Errorf("encode message %s: %w", msg.Key, err))
 		return

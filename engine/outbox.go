@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/channel"
+	"github.com/quorumhq/quorum/program"
 	"github.com/quorumhq/quorum/store"
 )
 
@@ -42,7 +44,7 @@ func (o *outbox) Enqueue(ctx context.Context, now time.Time, msgs ...channel.Mes
 	}
 	out := make([]channel.Entry, len(stored))
 	for i, en := range stored {
-		e, err := entryOf(en)
+		e, _, err := entryOf(en)
 		if err != nil {
 			return nil, err
 		}
@@ -51,47 +53,122 @@ func (o *outbox) Enqueue(ctx context.Context, now time.Time, msgs ...channel.Mes
 	return out, nil
 }
 
-// entryOf converts a stored outbox entry into the channel's view of it.
-func entryOf(en store.OutboxEntry) (channel.Entry, error) {
-	var msg channel.Message
-	if err := json.Unmarshal(en.Payload, &msg); err != nil {
-		return channel.Entry{}, fmt.Errorf("outbox entry %s: unreadable payload: %w", en.ID, err)
+// queuedMessage is the payload of an outbox entry: a message and, for a
+// journey email or SMS, what to render it from when it is claimed. The
+// rendered parts of such a message are empty in the store: rendering at
+// delivery keeps the decision path and the outbox small (a few hundred
+// bytes an entry instead of the whole email), and a template corrected
+// after a message was queued is the one it is sent with.
+type queuedMessage struct {
+	channel.Message
+	Render *renderRef `json:"render,omitempty"`
+}
+
+// renderRef is what a journey message is rendered from, besides its
+// recipient and template: the buying group it is about and the
+// recipient's role in it.
+type renderRef struct {
+	Group    string `json:"group"`
+	Interest string `json:"interest,omitempty"`
+	Role     string `json:"role,omitempty"`
+}
+
+// entryOf converts a stored outbox entry into the channel's view of it,
+// and returns what to render its message from (nil: already rendered).
+func entryOf(en store.OutboxEntry) (channel.Entry, *renderRef, error) {
+	var q queuedMessage
+	if err := json.Unmarshal(en.Payload, &q); err != nil {
+		return channel.Entry{}, nil, fmt.Errorf("outbox entry %s: unreadable payload: %w", en.ID, err)
 	}
-	e := channel.Entry{ID: en.ID, Message: msg, Status: channel.Status(en.Status), Attempts: en.Attempts, NextAttempt: en.NextAttemptAt,
+	e := channel.Entry{ID: en.ID, Message: q.Message, Status: channel.Status(en.Status), Attempts: en.Attempts, NextAttempt: en.NextAttemptAt,
 		LeaseUntil: en.ClaimedUntil, LastError: en.LastError, CreatedAt: en.CreatedAt, UpdatedAt: en.UpdatedAt}
 	if en.Status == store.OutboxClaimed {
 		e.Status = channel.StatusSending
 	}
 	if len(en.Receipt) > 0 {
 		if err := json.Unmarshal(en.Receipt, &e.Receipt); err != nil {
-			return channel.Entry{}, fmt.Errorf("outbox entry %s: unreadable receipt: %w", en.ID, err)
+			return channel.Entry{}, nil, fmt.Errorf("outbox entry %s: unreadable receipt: %w", en.ID, err)
 		}
 	}
-	return e, nil
+	return e, q.Render, nil
 }
 
-// Claim leases due entries.
+// Claim leases due entries and renders the journey messages among them,
+// each from its account's committed state and the installed program. An
+// entry that cannot be read or rendered can never be sent: it is recorded
+// as failed, with the reason in the account's event log, and not returned.
 func (o *outbox) Claim(ctx context.Context, p channel.ClaimParams) ([]channel.Entry, error) {
 	got, err := o.e.cfg.Store.ClaimOutbox(ctx, &store.ClaimParams{Tenant: o.e.cfg.Tenant, Now: p.Now, Lease: p.Lease, Limit: p.Limit})
 	if err != nil {
 		return nil, err
 	}
 	out := make([]channel.Entry, 0, len(got))
+	r := renderer{e: o.e, now: p.Now, prog: o.e.prog.Load()}
 	for _, en := range got {
-		e, err := entryOf(en)
-		if err != nil {
-			// A payload that cannot be read can never be sent: fail it
-			// with the reason rather than retry it forever.
-			ackErr := o.e.cfg.Store.AckOutbox(ctx, &store.AckParams{Tenant: o.e.cfg.Tenant, ID: en.ID, Attempt: en.Attempts,
-				Status: store.OutboxFailed, Error: err.Error(), Now: p.Now})
-			if ackErr != nil {
-				return out, ackErr
+		e, ref, reason := entryOf(en)
+		if reason == nil && ref != nil {
+			if reason, err = r.render(ctx, &e.Message, ref); err != nil {
+				// The store failed: the lease expires and the entry is
+				// claimed again.
+				return out, err
+			}
+		}
+		if reason != nil {
+			if err := o.fail(ctx, en, reason.Error(), p.Now); err != nil {
+				return out, err
 			}
 			continue
 		}
 		out = append(out, e)
 	}
 	return out, nil
+}
+
+// renderer renders the journey messages of one claim, reading each
+// account's committed state once.
+type renderer struct {
+	e      *Engine
+	prog   *program.Program
+	now    time.Time
+	passes map[b2b.AccountID]*pass // nil: the account is gone
+}
+
+// render fills in msg from ref. The first error says why the message
+// cannot be sent; the second is the store's failure to load the account.
+func (r *renderer) render(ctx context.Context, msg *channel.Message, ref *renderRef) (reason, err error) {
+	ps, ok := r.passes[msg.Account]
+	if !ok {
+		rec, err := r.e.cfg.Store.LoadAccount(ctx, r.e.cfg.Tenant, msg.Account)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+		case err != nil:
+			return nil, fmt.Errorf("render %s: %w", msg.Key, err)
+		default:
+			st, err := r.e.readState(&rec)
+			if err != nil {
+				return nil, fmt.Errorf("render %s: %w", msg.Key, err)
+			}
+			// A pass that only reads: rendering never changes the state.
+			ps = &pass{e: r.e, p: r.prog, st: st, now: r.now, id: msg.Account}
+		}
+		if r.passes == nil {
+			r.passes = map[b2b.AccountID]*pass{}
+		}
+		r.passes[msg.Account] = ps
+	}
+	if ps == nil {
+		return fmt.Errorf("account %q no longer exists", msg.Account), nil
+	}
+	return ps.render(msg, ref), nil
+}
+
+// fail records a claimed entry as failed for good, with why.
+func (o *outbox) fail(ctx context.Context, en store.OutboxEntry, reason string, now time.Time) error {
+	o.e.counters.message("unrenderable", 1)
+	data, _ := json.Marshal(map[string]any{"key": en.ID, "status": channel.StatusFailed, "error": reason, "attempt": en.Attempts})
+	return o.e.cfg.Store.AckOutbox(ctx, &store.AckParams{Tenant: o.e.cfg.Tenant, ID: en.ID, Attempt: en.Attempts,
+		Status: store.OutboxFailed, Error: reason, Now: now,
+		Event: &store.Event{Type: "message." + string(channel.StatusFailed), Time: now, Data: data}})
 }
 
 // Record stores the outcome of a claim and logs it.

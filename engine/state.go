@@ -138,6 +138,28 @@ func loadState(rec *store.Account) (*accountState, error) {
 	return decodeState(rec.ID, rec.State)
 }
 
+// readState returns the committed state of a stored account for reading
+// only: the stored value itself, the cached decoded state, or a newly
+// decoded one. The caller must not modify it.
+func (e *Engine) readState(rec *store.Account) (*accountState, error) {
+	if rec.Value != nil {
+		st, ok := rec.Value.(*accountState)
+		if !ok {
+			return nil, fmt.Errorf("account %q: the stored value is a %T, not an account state", rec.ID, rec.Value)
+		}
+		return st, nil
+	}
+	if st := e.cached(rec.ID, rec.Version); st != nil {
+		return st, nil
+	}
+	st, err := decodeState(rec.ID, rec.State)
+	if err != nil {
+		return nil, err
+	}
+	e.putCached(rec.ID, rec.Version, st)
+	return st, nil
+}
+
 func decodeState(id b2b.AccountID, data []byte) (*accountState, error) {
 	st := &accountState{}
 	if err := json.Unmarshal(data, st); err != nil {
