@@ -6,10 +6,13 @@ import (
 	"runtime"
 	"runtime/metrics"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/channel"
 	"github.com/quorumhq/quorum/clock"
 	"github.com/quorumhq/quorum/engine"
 	"github.com/quorumhq/quorum/examples/programs"
@@ -26,7 +29,9 @@ import (
 // ingestion: each account runs through the chain once per batch), time
 // advancing to the end of each batch. It reports
 // activities/s, account-steps/s (journey steps with something to do) and
-// the memory per account: B/account is what stays on the heap after the
+// delivered/s (the dispatch of everything queued, after the timed run:
+// journey messages are rendered when claimed) and the memory per account:
+// B/account is what stays on the heap after the
 // run (states, event logs, the outbox), peak-B/account the highest heap
 // during it (garbage not yet collected included). Run it with -cpu 1,2 to
 // see the scaling.
@@ -105,6 +110,8 @@ func BenchmarkEndToEnd(b *testing.B) {
 		runtime.GC()
 		var after runtime.MemStats
 		runtime.ReadMemStats(&after)
+		delivered, took := dispatchAll(b, eng, c)
+		b.ReportMetric(float64(delivered)/took.Seconds(), "delivered/s")
 		b.ReportMetric(float64(total)/elapsed.Seconds(), "activities/s")
 		b.ReportMetric(float64(cnt.Steps-steps0)/elapsed.Seconds(), "steps/s")
 		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/float64(accounts), "B/account")
@@ -112,6 +119,56 @@ func BenchmarkEndToEnd(b *testing.B) {
 		runtime.KeepAlive(eng)
 		b.StartTimer()
 	}
+}
+
+// dispatchAll delivers everything the run queued to a sender that accepts
+// every message, with one dispatcher per core claiming concurrently (as
+// several dispatchers of a host do), and returns how many messages were
+// delivered and how long it took: the rendering of journey messages
+// happens here, at their claim, so this is the delivery side's
+// throughput, outside the ingestion figures.
+func dispatchAll(b *testing.B, eng *engine.Engine, c *clock.Manual) (int, time.Duration) {
+	b.Helper()
+	var delivered atomic.Int64
+	var wg sync.WaitGroup
+	start := time.Now()
+	for range runtime.GOMAXPROCS(0) {
+		d, err := channel.NewDispatcher(channel.DispatcherConfig{Outbox: eng.Outbox(), Email: discard{}, SMS: discard{}, Alert: discard{},
+			Clock: c, BatchSize: 200})
+		if err != nil {
+			b.Fatal(err)
+		}
+		wg.Go(func() {
+			rep, err := d.Dispatch(context.Background())
+			if err != nil {
+				b.Error(err)
+			}
+			if rep.Failed > 0 {
+				b.Errorf("%d messages failed", rep.Failed)
+			}
+			delivered.Add(int64(rep.Delivered))
+		})
+	}
+	wg.Wait()
+	if n := eng.Counters().Messages["unrenderable"]; n > 0 {
+		b.Errorf("%d messages could not be rendered", n)
+	}
+	return int(delivered.Load()), time.Since(start)
+}
+
+// discard accepts every message without sending it.
+type discard struct{}
+
+func (discard) SendEmail(_ context.Context, m *channel.Message) (channel.Receipt, error) {
+	return channel.Receipt{ProviderID: m.Key}, nil
+}
+
+func (discard) SendSMS(_ context.Context, m *channel.Message) (channel.Receipt, error) {
+	return channel.Receipt{ProviderID: m.Key}, nil
+}
+
+func (discard) SendAlert(_ context.Context, m *channel.Message) (channel.Receipt, error) {
+	return channel.Receipt{ProviderID: m.Key}, nil
 }
 
 // samplePeakHeap samples the heap's size every 10ms until the returned

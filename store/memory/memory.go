@@ -15,9 +15,10 @@
 // garbage collector does not scan, with an index of each account's events.
 //
 // Limits: everything lives in the process's memory, delivered outbox
-// entries included; due-account, list and claim queries scan the tenant's
-// accounts or live outbox entries, which is fine for up to a few hundred
-// thousand accounts. Use a SQL adapter for durability and for several
+// entries included; due-account and list queries scan the tenant's
+// accounts, which is fine for up to a few hundred thousand accounts. A
+// claim takes the due outbox entries from the front of a queue ordered by
+// due time, however long the backlog. Use a SQL adapter for durability and for several
 // processes.
 package memory
 
@@ -55,6 +56,7 @@ type tenant struct {
 	bySeq  map[b2b.AccountID][]int64
 	outbox map[string]*store.OutboxEntry // every entry, by ID
 	live   map[string]*store.OutboxEntry // pending and claimed entries
+	due    dueQueue                      // the live entries by due time
 }
 
 type shard struct {
@@ -200,6 +202,7 @@ func (td *tenant) enqueue(entries []*store.OutboxEntry) {
 		}
 		td.outbox[e.ID] = e
 		td.live[e.ID] = e
+		td.push(e)
 	}
 }
 
@@ -333,24 +336,9 @@ func (s *Store) ClaimOutbox(ctx context.Context, p *store.ClaimParams) ([]store.
 	}
 	td.logMu.Lock()
 	defer td.logMu.Unlock()
-	var due []*store.OutboxEntry
-	for _, e := range td.live {
-		if claimable(e, p.Now) {
-			due = append(due, e)
-		}
-	}
-	slices.SortFunc(due, func(a, b *store.OutboxEntry) int {
-		return cmp.Or(dueTime(a).Compare(dueTime(b)), a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.ID, b.ID))
-	})
-	if n := p.EffectiveLimit(); len(due) > n {
-		due = due[:n]
-	}
+	due := td.claimDue(p.Now, p.Lease, p.EffectiveLimit())
 	out := make([]store.OutboxEntry, len(due))
 	for i, e := range due {
-		e.Status = store.OutboxClaimed
-		e.Attempts++
-		e.ClaimedUntil = p.Now.Add(p.Lease)
-		e.UpdatedAt = p.Now
 		out[i] = *e
 		out[i].Payload = bytes.Clone(e.Payload)
 	}
@@ -404,6 +392,7 @@ func (s *Store) AckOutbox(ctx context.Context, p *store.AckParams) error {
 	e.ClaimedUntil = time.Time{}
 	if p.Status == store.OutboxPending {
 		e.NextAttemptAt = p.NextAttemptAt
+		td.push(e)
 	} else {
 		delete(td.live, p.ID)
 	}

@@ -1,0 +1,84 @@
+package memory
+
+import (
+	"cmp"
+	"container/heap"
+	"time"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/store"
+)
+
+// dueQueue orders a tenant's live outbox entries by when they can next be
+// claimed (a pending entry's next attempt, a claimed entry's lease end),
+// then by creation, account and ID (entries due together come account by
+// account, so that a dispatcher that reads an account's state to render
+// its messages reads it once a claim), so that a claim takes the due entries from the
+// front instead of scanning and sorting every live entry: a backlog of
+// many entries costs a claim O(limit log n), not O(n log n).
+//
+// Entries change while queued (claimed, acknowledged, erased), so the
+// queue is lazy: each change pushes a new item, and an item that no longer
+// describes its entry's state is dropped when it reaches the front.
+type dueQueue []dueItem
+
+type dueItem struct {
+	at      time.Time // dueTime of the entry when pushed
+	created time.Time
+	account b2b.AccountID
+	id      string
+	status  store.OutboxStatus
+	e       *store.OutboxEntry
+}
+
+func (q dueQueue) Len() int { return len(q) }
+func (q dueQueue) Less(i, j int) bool {
+	a, b := &q[i], &q[j]
+	return cmp.Or(a.at.Compare(b.at), a.created.Compare(b.created), cmp.Compare(a.account, b.account), cmp.Compare(a.id, b.id)) < 0
+}
+func (q dueQueue) Swap(i, j int) { q[i], q[j] = q[j], q[i] }
+func (q *dueQueue) Push(x any)   { *q = append(*q, x.(dueItem)) }
+func (q *dueQueue) Pop() any {
+	old := *q
+	it := old[len(old)-1]
+	old[len(old)-1] = dueItem{}
+	*q = old[:len(old)-1]
+	return it
+}
+
+// push queues a live entry in its current state; callers hold logMu.
+func (td *tenant) push(e *store.OutboxEntry) {
+	heap.Push(&td.due, dueItem{at: dueTime(e), created: e.CreatedAt, account: e.Account, id: e.ID, status: e.Status, e: e})
+}
+
+// current reports whether a queued item still describes its entry: the
+// entry is live (not acknowledged, erased or replaced) and neither claimed
+// nor rescheduled since the item was pushed.
+func (td *tenant) current(it *dueItem) bool {
+	return td.live[it.id] == it.e && it.e.Status == it.status && dueTime(it.e).Equal(it.at)
+}
+
+// claimDue claims up to limit entries due at now, in due order; callers
+// hold logMu.
+func (td *tenant) claimDue(now time.Time, lease time.Duration, limit int) []*store.OutboxEntry {
+	var out []*store.OutboxEntry
+	for len(out) < limit && len(td.due) > 0 {
+		it := &td.due[0]
+		if !td.current(it) {
+			heap.Pop(&td.due)
+			continue
+		}
+		if !claimable(it.e, now) {
+			break // the front is not due, so nothing behind it is
+		}
+		e := it.e
+		heap.Pop(&td.due)
+		e.Status = store.OutboxClaimed
+		e.Attempts++
+		e.ClaimedUntil = now.Add(lease)
+		e.UpdatedAt = now
+		td.push(e) // claimable again when the lease ends
+		out = append(out, e)
+	}
+	return out
+}
