@@ -188,7 +188,10 @@ type EventsParams struct {
 }
 
 // ClaimParams claims up to Limit pending entries due at Now (and claimed
-// entries whose lease ended), oldest due first, for Lease.
+// entries whose lease ended), oldest due first, for Lease. Entries due at
+// the same time come in order of creation, then account, then ID: a
+// claim's entries of one account are together, so that a dispatcher that
+// reads an account's state to render its messages reads it once.
 type ClaimParams struct {
 	Tenant Tenant
 	Now    time.Time

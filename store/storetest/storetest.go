@@ -422,24 +422,24 @@ func (s suite) outboxEnqueueAndFencing(t *testing.T) {
 	got, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0, Lease: time.Minute})
 	require.NoError(t, err)
 	require.Len(t, got, 2)
-	require.Equal(t, "direct", got[0].ID)
-	require.Equal(t, "one", string(got[0].Payload), "enqueueing an ID again keeps the first entry")
-	require.Equal(t, b2b.AccountID("acme"), got[0].Account)
+	require.Equal(t, []string{"quiet", "direct"}, []string{got[0].ID, got[1].ID}, "due and created together: by account, then ID")
+	require.Equal(t, "one", string(got[1].Payload), "enqueueing an ID again keeps the first entry")
+	require.Equal(t, b2b.AccountID("acme"), got[1].Account)
 
 	// The lease of the first claim ends; a second dispatcher claims it.
 	second, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0.Add(2 * time.Minute), Lease: time.Minute})
 	require.NoError(t, err)
 	require.Len(t, second, 2)
-	err = st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "direct", Attempt: got[0].Attempts, Status: store.OutboxDelivered, Now: t0.Add(2 * time.Minute)})
+	err = st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "direct", Attempt: got[1].Attempts, Status: store.OutboxDelivered, Now: t0.Add(2 * time.Minute)})
 	require.ErrorIs(t, err, store.ErrConflict, "the first claim was superseded")
-	require.NoError(t, st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "direct", Attempt: second[0].Attempts, Status: store.OutboxDelivered,
+	require.NoError(t, st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "direct", Attempt: second[1].Attempts, Status: store.OutboxDelivered,
 		Receipt: []byte(`{"providerId":"m-1"}`), Now: t0.Add(2 * time.Minute),
 		Event: &store.Event{Type: "message.delivered", Person: "p1", Time: t0.Add(2 * time.Minute), Data: []byte(`{"key":"k1"}`)}}))
 	evs, err := st.Events(ctx, &store.EventsParams{Tenant: tenant, Account: "acme"})
 	require.NoError(t, err)
 	require.Len(t, evs, 1, "the ack's event is logged under the entry's account")
 	require.Equal(t, "message.delivered", evs[0].Type)
-	require.NoError(t, st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "quiet", Attempt: second[1].Attempts, Status: store.OutboxSuppressed,
+	require.NoError(t, st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "quiet", Attempt: second[0].Attempts, Status: store.OutboxSuppressed,
 		Error: "opted out before delivery", Now: t0.Add(2 * time.Minute)}))
 	left, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0.Add(time.Hour), Lease: time.Minute})
 	require.NoError(t, err)
