@@ -77,7 +77,11 @@ type renderRef struct {
 // and returns what to render its message from (nil: already rendered).
 func entryOf(en store.OutboxEntry) (channel.Entry, *renderRef, error) {
 	var q queuedMessage
-	if err := json.Unmarshal(en.Payload, &q); err != nil {
+	if len(en.Payload) == 0 && en.Status.Final() {
+		// The store dropped the message of a final entry: what the entry
+		// itself says is all there is.
+		q.Message = channel.Message{Key: en.IdempotencyKey, Channel: en.Channel, Account: en.Account, Person: en.Person}
+	} else if err := json.Unmarshal(en.Payload, &q); err != nil {
 		return channel.Entry{}, nil, fmt.Errorf("outbox entry %s: unreadable payload: %w", en.ID, err)
 	}
 	e := channel.Entry{ID: en.ID, Message: q.Message, Status: channel.Status(en.Status), Attempts: en.Attempts, NextAttempt: en.NextAttemptAt,

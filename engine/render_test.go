@@ -144,3 +144,23 @@ func (f *flakyLoads) LoadAccount(ctx context.Context, t store.Tenant, id b2b.Acc
 }
 
 var errStore = errors.New("store unavailable")
+
+// TestEnqueueAgainAfterDelivery: a host's message enqueued again after it
+// was delivered returns the delivered entry (whose message the store no
+// longer keeps), and is not sent again.
+func TestEnqueueAgainAfterDelivery(t *testing.T) {
+	t.Parallel()
+	b := setup(t, dataPlatform())
+	msg := channel.Message{Key: "welcome-1", Channel: channel.ChannelEmail, Account: "acme", Person: "p1", To: "carla@acme.com",
+		Subject: "Welcome", Text: "Hello"}
+	first, err := b.eng.Outbox().Enqueue(b.ctx, day0, msg)
+	require.NoError(t, err)
+	require.Equal(t, "Hello", first[0].Message.Text)
+	require.Len(t, claimAll(t, b, day0), 1)
+	again, err := b.eng.Outbox().Enqueue(b.ctx, day(1), msg)
+	require.NoError(t, err)
+	require.Equal(t, channel.StatusDelivered, again[0].Status)
+	require.Equal(t, "welcome-1", again[0].Message.Key)
+	require.Equal(t, b2b.PersonID("p1"), again[0].Message.Person)
+	require.Empty(t, claimAll(t, b, day(1)))
+}

@@ -111,6 +111,11 @@ const (
 	OutboxSuppressed OutboxStatus = "suppressed"
 )
 
+// Final reports whether an entry in this status is never claimed again.
+func (s OutboxStatus) Final() bool {
+	return s == OutboxDelivered || s == OutboxFailed || s == OutboxSuppressed
+}
+
 // OutboxEntry is a message waiting to be delivered, or its record once
 // delivered or failed.
 type OutboxEntry struct {
@@ -122,7 +127,9 @@ type OutboxEntry struct {
 	// IdempotencyKey goes to the sender with every delivery attempt.
 	IdempotencyKey string
 	Channel        string
-	// Payload is the message's JSON encoding.
+	// Payload is the message's JSON encoding. A store may drop the
+	// payload of a final entry (delivered, failed, suppressed), which is
+	// never claimed again.
 	Payload       []byte
 	Status        OutboxStatus
 	Attempts      int

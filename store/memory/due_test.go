@@ -175,3 +175,37 @@ func BenchmarkClaimBacklog(b *testing.B) {
 		})
 	}
 }
+
+// TestFinalEntriesDropTheirPayload: a delivered or failed entry keeps its
+// ID (enqueueing it again keeps it) but not its payload; an entry to
+// retry keeps its payload.
+func TestFinalEntriesDropTheirPayload(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st := memory.New()
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	var entries []store.OutboxEntry
+	for _, id := range []string{"delivered", "failed", "retry"} {
+		entries = append(entries, store.OutboxEntry{ID: id, Account: "a", IdempotencyKey: id, Channel: "email", Payload: []byte(`{"m":"` + id + `"}`)})
+	}
+	_, err := st.Enqueue(ctx, &store.EnqueueParams{Tenant: "t", Entries: entries, Now: t0})
+	require.NoError(t, err)
+	got, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: "t", Now: t0, Lease: time.Minute})
+	require.NoError(t, err)
+	require.Len(t, got, 3)
+	for id, status := range map[string]store.OutboxStatus{"delivered": store.OutboxDelivered, "failed": store.OutboxFailed, "retry": store.OutboxPending} {
+		require.NoError(t, st.AckOutbox(ctx, &store.AckParams{Tenant: "t", ID: id, Status: status, NextAttemptAt: t0.Add(time.Hour), Now: t0}))
+	}
+	again, err := st.Enqueue(ctx, &store.EnqueueParams{Tenant: "t", Entries: entries, Now: t0.Add(time.Minute)})
+	require.NoError(t, err)
+	require.Equal(t, store.OutboxDelivered, again[0].Status)
+	require.Nil(t, again[0].Payload)
+	require.Equal(t, store.OutboxFailed, again[1].Status)
+	require.Nil(t, again[1].Payload)
+	require.Equal(t, store.OutboxPending, again[2].Status)
+	require.Equal(t, `{"m":"retry"}`, string(again[2].Payload))
+	got, err = st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: "t", Now: t0.Add(time.Hour), Lease: time.Minute})
+	require.NoError(t, err)
+	require.Len(t, got, 1, "only the retry is claimed again")
+	require.Equal(t, `{"m":"retry"}`, string(got[0].Payload))
+}

@@ -15,7 +15,8 @@
 // garbage collector does not scan, with an index of each account's events.
 //
 // Limits: everything lives in the process's memory, delivered outbox
-// entries included; due-account and list queries scan the tenant's
+// entries included (without their payloads: once an entry is delivered,
+// failed or suppressed, only its ID, status and receipt are kept); due-account and list queries scan the tenant's
 // accounts, which is fine for up to a few hundred thousand accounts. A
 // claim takes the due outbox entries from the front of a queue ordered by
 // due time, however long the backlog. Use a SQL adapter for durability and for several
@@ -394,7 +395,11 @@ func (s *Store) AckOutbox(ctx context.Context, p *store.AckParams) error {
 		e.NextAttemptAt = p.NextAttemptAt
 		td.push(e)
 	} else {
+		// A final entry is never claimed again: its payload (the
+		// message) is dropped, its ID, status and receipt are kept, so
+		// that enqueueing the ID again still keeps this entry.
 		delete(td.live, p.ID)
+		e.Payload = nil
 	}
 	if p.Event != nil {
 		ev := *p.Event
