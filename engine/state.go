@@ -32,9 +32,14 @@ type accountState struct {
 	// the sources left them empty), sorted by ID. A pass never modifies
 	// the list in place, it replaces it whole (setPersons): so the copy a
 	// pass works on shares it with the committed state.
-	Persons       []personEntry       `json:"persons,omitempty" deepcopy:"shared"`
-	Opportunities []b2b.Opportunity   `json:"opportunities,omitempty"`
-	Groups        []buyinggroup.Group `json:"groups,omitempty"`
+	Persons       []personEntry     `json:"persons,omitempty" deepcopy:"shared"`
+	Opportunities []b2b.Opportunity `json:"opportunities,omitempty"`
+	// Groups are replaced, never modified through what they refer to:
+	// package buyinggroup returns a changed copy of a group (copy on
+	// write), and the engine stores it in the list. So the copy a pass
+	// works on has a list of its own whose groups share their members,
+	// claims and histories with the committed state.
+	Groups []buyinggroup.Group `json:"groups,omitempty" deepcopy:"shallow"`
 	// Scores holds one ledger per scoring model, by model name.
 	Scores map[string]*scoring.Ledger `json:"scores,omitempty"`
 	// GroupScores are the last computed group scores and threshold states.
@@ -43,8 +48,11 @@ type accountState struct {
 	// group ID or person ID; they do not decay.
 	Adjustments map[string]float64 `json:"adjustments,omitempty"`
 	// Activities are the account's recent activities (within the activity
-	// retention), for audiences, alerts and duplicate detection.
-	Activities []activityRecord                     `json:"activities,omitempty"`
+	// retention), for audiences, alerts and duplicate detection. A pass
+	// appends and prunes records but never modifies one (nor its
+	// attributes): so the copy a pass works on has a list of its own whose
+	// records share their attribute maps with the committed state.
+	Activities []activityRecord                     `json:"activities,omitempty" deepcopy:"shallow"`
 	Audiences  audience.Membership                  `json:"audiences,omitempty"`
 	Readiness  map[string]*qualify.ReadinessVerdict `json:"readiness,omitempty"`
 	Alerts     map[string]channel.AlertState        `json:"alerts,omitempty"`

@@ -14,7 +14,12 @@
 //     than time.Time's location) cannot be copied safely: [For] refuses it;
 //   - a struct field tagged `deepcopy:"shared"` is copied shallowly: the
 //     copy shares what it refers to. Tag a field so only when its contents
-//     are never modified in place, only replaced as a whole.
+//     are never modified in place, only replaced as a whole;
+//   - a slice or map field tagged `deepcopy:"shallow"` gets a slice or map
+//     of its own, whose elements are copies of the original's values: what
+//     those elements refer to is shared. Tag a field so when elements are
+//     added, removed and replaced, but what an element refers to is never
+//     modified in place (records with a map of attributes, say).
 //
 // Values are copied as trees: two pointers to one object become two
 // objects, and cyclic values are not supported.
@@ -198,13 +203,20 @@ func build(t reflect.Type) (copyFn, error) {
 		var fields []field
 		for i := range t.NumField() {
 			f := t.Field(i)
-			if !hasRefs(f.Type, map[reflect.Type]bool{}) || f.Tag.Get("deepcopy") == "shared" {
+			tag := f.Tag.Get("deepcopy")
+			if !hasRefs(f.Type, map[reflect.Type]bool{}) || tag == "shared" {
 				continue
 			}
 			if !f.IsExported() {
 				return nil, fmt.Errorf("deepcopy: %s.%s: unexported field holds references", t, f.Name)
 			}
-			fn, err := compileLocked(f.Type)
+			var fn copyFn
+			var err error
+			if tag == "shallow" {
+				fn, err = shallow(f.Type)
+			} else {
+				fn, err = compileLocked(f.Type)
+			}
 			if err != nil {
 				return nil, fmt.Errorf("%w (in %s.%s)", err, t, f.Name)
 			}
@@ -219,6 +231,34 @@ func build(t reflect.Type) (copyFn, error) {
 		}, nil
 	}
 	return nil, fmt.Errorf("deepcopy: %s: a %s cannot be copied", t, t.Kind())
+}
+
+// shallow copies a slice or a map, not what its elements refer to.
+func shallow(t reflect.Type) (copyFn, error) {
+	switch t.Kind() {
+	case reflect.Slice:
+		return func(dst, src reflect.Value) {
+			if src.IsNil() {
+				return
+			}
+			n := reflect.MakeSlice(t, src.Len(), src.Len())
+			reflect.Copy(n, src)
+			dst.Set(n)
+		}, nil
+	case reflect.Map:
+		return func(dst, src reflect.Value) {
+			if src.IsNil() {
+				return
+			}
+			n := reflect.MakeMapWithSize(t, src.Len())
+			it := src.MapRange()
+			for it.Next() {
+				n.SetMapIndex(it.Key(), it.Value())
+			}
+			dst.Set(n)
+		}, nil
+	}
+	return nil, fmt.Errorf("deepcopy: %s: only a slice or a map can be copied shallowly", t)
 }
 
 // copyInterface copies an interface's dynamic value when its type can be
@@ -266,8 +306,9 @@ func hasRefs(t reflect.Type, seen map[reflect.Type]bool) bool {
 // Shared reports the paths at which a and b, two values of one type,
 // share mutable memory (a map, a slice's backing array or a pointer's
 // target), as "field.sub[2]" paths. Interface values and fields tagged
-// `deepcopy:"shared"` are not entered; a copy made by [For] shares nothing
-// else, which is what tests check.
+// `deepcopy:"shared"` are not entered, nor the elements of fields tagged
+// `deepcopy:"shallow"` (only the slice or map itself); a copy made by
+// [For] shares nothing else, which is what tests check.
 func Shared(a, b any) []string {
 	var out []string
 	shared(reflect.ValueOf(a), reflect.ValueOf(b), "", &out)
@@ -319,14 +360,33 @@ func shared(a, b reflect.Value, path string, out *[]string) {
 		}
 	case reflect.Struct:
 		for i := range a.NumField() {
-			if a.Type().Field(i).Tag.Get("deepcopy") == "shared" {
+			tag := a.Type().Field(i).Tag.Get("deepcopy")
+			if tag == "shared" {
 				continue
 			}
 			name := a.Type().Field(i).Name
 			if path != "" {
 				name = path + "." + name
 			}
+			if tag == "shallow" {
+				if sameContainer(a.Field(i), b.Field(i)) {
+					*out = append(*out, name)
+				}
+				continue
+			}
 			shared(a.Field(i), b.Field(i), name, out)
 		}
 	}
+}
+
+// sameContainer reports whether two slices share a backing array or two
+// maps are the same map.
+func sameContainer(a, b reflect.Value) bool {
+	switch a.Kind() {
+	case reflect.Slice:
+		return a.Len() > 0 && b.Len() > 0 && a.Pointer() == b.Pointer()
+	case reflect.Map:
+		return !a.IsNil() && !b.IsNil() && a.Pointer() == b.Pointer()
+	}
+	return false
 }

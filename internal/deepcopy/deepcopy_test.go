@@ -137,3 +137,37 @@ func TestSharedFields(t *testing.T) {
 	require.Same(t, &src.Kept[0], &dst.Kept[0], "a shared field is copied shallowly")
 	require.Empty(t, deepcopy.Shared(*src, *dst), "and Shared does not report it")
 }
+
+type withShallow struct {
+	Records []record          `deepcopy:"shallow"`
+	Index   map[string]record `deepcopy:"shallow"`
+}
+
+type record struct {
+	ID    string
+	Attrs map[string]string
+}
+
+func TestShallowFields(t *testing.T) {
+	cp, err := deepcopy.For[withShallow]()
+	require.NoError(t, err)
+	attrs := map[string]string{"k": "v"}
+	src := &withShallow{Records: []record{{ID: "a", Attrs: attrs}}, Index: map[string]record{"a": {ID: "a", Attrs: attrs}}}
+	dst := cp(src)
+	require.Equal(t, src, dst)
+	require.NotSame(t, &src.Records[0], &dst.Records[0], "the slice is the copy's own")
+	dst.Records = append(dst.Records[:0], record{ID: "b"})
+	dst.Index["b"] = record{ID: "b"}
+	delete(dst.Index, "a")
+	require.Equal(t, "a", src.Records[0].ID, "replacing an element leaves the original alone")
+	require.Contains(t, src.Index, "a")
+	require.NotContains(t, src.Index, "b")
+	require.Empty(t, deepcopy.Shared(*src, *cp(src)), "Shared does not enter the elements")
+	same := *src
+	require.Equal(t, []string{"Records", "Index"}, deepcopy.Shared(*src, same), "but reports a shared container")
+
+	_, err = deepcopy.For[struct {
+		P *record `deepcopy:"shallow"`
+	}]()
+	require.ErrorContains(t, err, "only a slice or a map can be copied shallowly")
+}
