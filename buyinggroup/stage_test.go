@@ -1,6 +1,8 @@
 package buyinggroup_test
 
 import (
+	"encoding/json"
+	"slices"
 	"testing"
 	"time"
 
@@ -175,4 +177,29 @@ func TestSetStatus(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "meeting booked", facts.Group.Status)
 	require.Equal(t, []string{"Economic Buyer", "Technical Evaluator", "Champion"}, facts.Group.MissingRoles)
+}
+
+// TestAdvanceLeavesItsInputAlone: Advance copies a group before changing
+// it (callers share groups between a committed state and the copy a pass
+// works on), whether it moves the group or not.
+func TestAdvanceLeavesItsInputAlone(t *testing.T) {
+	t.Parallel()
+	cat := stageCatalog(t)
+	g := fill(t, cat, newGroup(t, cat, "dp"), "Economic Buyer=cfo", "Technical Evaluator=vpe")
+	g.StageHistory = slices.Grow(g.StageHistory, 8) // room to append in place, were Advance to do so
+	before, err := json.Marshal(g)
+	require.NoError(t, err)
+	moved, evs, err := cat.Advance(g, buyinggroup.Signals{Score: 160}, t0.Add(24*time.Hour))
+	require.NoError(t, err)
+	require.NotEmpty(t, evs)
+	require.Equal(t, buyinggroup.StageSalesReady, moved.Stage)
+	after, err := json.Marshal(g)
+	require.NoError(t, err)
+	require.JSONEq(t, string(before), string(after), "the input is unchanged")
+	require.NotSame(t, &g.StageHistory[:1][0], &moved.StageHistory[:1][0], "the moved group has a history of its own")
+
+	same, evs, err := cat.Advance(moved, buyinggroup.Signals{Score: 160}, t0.Add(48*time.Hour))
+	require.NoError(t, err)
+	require.Empty(t, evs)
+	require.Equal(t, moved, same)
 }

@@ -83,7 +83,9 @@ func (c *Catalog) Advance(g Group, s Signals, now time.Time) (Group, []Event, er
 		return g, nil, err
 	}
 	m := in.model
-	ng := g.clone()
+	// ng is copied before its first change: most calls change nothing,
+	// and then return g as it is.
+	ng, copied := g, false
 	var evs []Event
 	visited := map[string]bool{ng.Stage: true}
 	for range m.Stages {
@@ -106,6 +108,9 @@ func (c *Catalog) Advance(g Group, s Signals, now time.Time) (Group, []Event, er
 			}
 			r := a.when.Rule()
 			to := m.Stages[a.to].Name
+			if !copied {
+				ng, copied = g.clone(), true
+			}
 			evs = append(evs, ng.moveTo(StageChange{
 				From: ng.Stage, To: to, At: now, Auto: true,
 				Rule: r.Name, Expr: r.Source, Values: stageValues(r.Source, &env),
