@@ -355,7 +355,11 @@ func (ps *pass) enqueue(msg channel.Message, person b2b.PersonID, ref *renderRef
 			return
 		}
 	}
-	payload, err := json.Marshal(queuedMessage{Message: msg, Render: ref})
+	// The entry itself holds the key, channel, account and person: the
+	// payload leaves them out (entryOf puts them back).
+	q := queuedMessage{Message: msg, Render: ref}
+	q.Key, q.Channel, q.Account, q.Person = "", "", "", ""
+	payload, err := json.Marshal(q)
 	if err != nil {
 		ps.fail(fmt.Errorf("encode message %s: %w", msg.Key, err))
 		return

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -84,6 +85,11 @@ func entryOf(en store.OutboxEntry) (channel.Entry, *renderRef, error) {
 	} else if err := json.Unmarshal(en.Payload, &q); err != nil {
 		return channel.Entry{}, nil, fmt.Errorf("outbox entry %s: unreadable payload: %w", en.ID, err)
 	}
+	// A payload the engine queued leaves out what the entry holds.
+	q.Key = cmp.Or(q.Key, en.IdempotencyKey)
+	q.Channel = cmp.Or(q.Channel, en.Channel)
+	q.Account = cmp.Or(q.Account, en.Account)
+	q.Person = cmp.Or(q.Person, en.Person)
 	e := channel.Entry{ID: en.ID, Message: q.Message, Status: channel.Status(en.Status), Attempts: en.Attempts, NextAttempt: en.NextAttemptAt,
 		LeaseUntil: en.ClaimedUntil, LastError: en.LastError, CreatedAt: en.CreatedAt, UpdatedAt: en.UpdatedAt}
 	if en.Status == store.OutboxClaimed {

@@ -5,7 +5,6 @@ import (
 	"container/heap"
 	"time"
 
-	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/store"
 )
 
@@ -13,28 +12,32 @@ import (
 // claimed (a pending entry's next attempt, a claimed entry's lease end),
 // then by creation, account and ID (entries due together come account by
 // account, so that a dispatcher that reads an account's state to render
-// its messages reads it once a claim), so that a claim takes the due entries from the
-// front instead of scanning and sorting every live entry: a backlog of
-// many entries costs a claim O(limit log n), not O(n log n).
+// its messages reads it once a claim), so that a claim takes the due
+// entries from the front instead of scanning and sorting every live
+// entry: a backlog of many entries costs a claim O(limit log n), not
+// O(n log n).
 //
 // Entries change while queued (claimed, acknowledged, erased), so the
 // queue is lazy: each change pushes a new item, and an item that no longer
 // describes its entry's state is dropped when it reaches the front.
 type dueQueue []dueItem
 
+// A dueItem is an entry and the state it was in when pushed: when it was
+// due and its status. What orders entries due together (creation,
+// account, ID) never changes, so it is read from the entry.
 type dueItem struct {
-	at      time.Time // dueTime of the entry when pushed
-	created time.Time
-	account b2b.AccountID
-	id      string
-	status  store.OutboxStatus
-	e       *store.OutboxEntry
+	at     time.Time
+	status store.OutboxStatus
+	e      *store.OutboxEntry
 }
 
 func (q dueQueue) Len() int { return len(q) }
 func (q dueQueue) Less(i, j int) bool {
 	a, b := &q[i], &q[j]
-	return cmp.Or(a.at.Compare(b.at), a.created.Compare(b.created), cmp.Compare(a.account, b.account), cmp.Compare(a.id, b.id)) < 0
+	if c := a.at.Compare(b.at); c != 0 {
+		return c < 0
+	}
+	return cmp.Or(a.e.CreatedAt.Compare(b.e.CreatedAt), cmp.Compare(a.e.Account, b.e.Account), cmp.Compare(a.e.ID, b.e.ID)) < 0
 }
 func (q dueQueue) Swap(i, j int) { q[i], q[j] = q[j], q[i] }
 func (q *dueQueue) Push(x any)   { *q = append(*q, x.(dueItem)) }
@@ -48,14 +51,14 @@ func (q *dueQueue) Pop() any {
 
 // push queues a live entry in its current state; callers hold logMu.
 func (td *tenant) push(e *store.OutboxEntry) {
-	heap.Push(&td.due, dueItem{at: dueTime(e), created: e.CreatedAt, account: e.Account, id: e.ID, status: e.Status, e: e})
+	heap.Push(&td.due, dueItem{at: dueTime(e), status: e.Status, e: e})
 }
 
 // current reports whether a queued item still describes its entry: the
-// entry is live (not acknowledged, erased or replaced) and neither claimed
-// nor rescheduled since the item was pushed.
+// entry is still stored (not erased), and neither claimed, rescheduled nor
+// acknowledged since the item was pushed.
 func (td *tenant) current(it *dueItem) bool {
-	return td.live[it.id] == it.e && it.e.Status == it.status && dueTime(it.e).Equal(it.at)
+	return it.e.Status == it.status && dueTime(it.e).Equal(it.at) && td.outbox[it.e.ID] == it.e
 }
 
 // claimDue claims up to limit entries due at now, in due order; callers

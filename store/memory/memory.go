@@ -56,8 +56,7 @@ type tenant struct {
 	// one account's log does not scan the tenant's.
 	bySeq  map[b2b.AccountID][]int64
 	outbox map[string]*store.OutboxEntry // every entry, by ID
-	live   map[string]*store.OutboxEntry // pending and claimed entries
-	due    dueQueue                      // the live entries by due time
+	due    dueQueue                      // the pending and claimed entries by due time
 }
 
 type shard struct {
@@ -90,7 +89,7 @@ func (s *Store) tenant(t store.Tenant, create bool) *tenant {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if td = s.tenants[t]; td == nil {
-		td = &tenant{outbox: map[string]*store.OutboxEntry{}, live: map[string]*store.OutboxEntry{}, bySeq: map[b2b.AccountID][]int64{}}
+		td = &tenant{outbox: map[string]*store.OutboxEntry{}, bySeq: map[b2b.AccountID][]int64{}}
 		for i := range td.shards {
 			td.shards[i].accounts = map[b2b.AccountID]*store.Account{}
 		}
@@ -202,7 +201,6 @@ func (td *tenant) enqueue(entries []*store.OutboxEntry) {
 			continue
 		}
 		td.outbox[e.ID] = e
-		td.live[e.ID] = e
 		td.push(e)
 	}
 }
@@ -398,7 +396,6 @@ func (s *Store) AckOutbox(ctx context.Context, p *store.AckParams) error {
 		// A final entry is never claimed again: its payload (the
 		// message) is dropped, its ID, status and receipt are kept, so
 		// that enqueueing the ID again still keeps this entry.
-		delete(td.live, p.ID)
 		e.Payload = nil
 	}
 	if p.Event != nil {
@@ -441,7 +438,6 @@ func (s *Store) ErasePerson(ctx context.Context, t store.Tenant, person b2b.Pers
 	for id, e := range td.outbox {
 		if e.Person == person {
 			delete(td.outbox, id)
-			delete(td.live, id)
 			rep.Outbox++
 		}
 	}
