@@ -53,6 +53,15 @@ func TestConfigValidation(t *testing.T) {
 // worldInputs turns a simulated world into batches: its records first,
 // then its activities day by day.
 func worldInputs(w *sim.World) (engine.Batch, [][]b2b.Activity) {
+	days := make([][]b2b.Activity, w.Config.Days)
+	for d := range days {
+		days[d] = w.Day(d)
+	}
+	return worldRecords(w), days
+}
+
+// worldRecords is the batch of a world's account and person records.
+func worldRecords(w *sim.World) engine.Batch {
 	var b engine.Batch
 	for _, a := range w.Accounts {
 		b.Accounts = append(b.Accounts, identity.AccountRecord{Source: b2b.SourceSalesforce, Account: a, Time: w.Config.Start})
@@ -62,11 +71,7 @@ func worldInputs(w *sim.World) (engine.Batch, [][]b2b.Activity) {
 		rec.Person.ID = ""
 		b.Persons = append(b.Persons, rec)
 	}
-	days := make([][]b2b.Activity, w.Config.Days)
-	for d := range days {
-		days[d] = w.Day(d)
-	}
-	return b, days
+	return b
 }
 
 // bytesOnly hides the memory store's ValueKeeper side, so that the engine
