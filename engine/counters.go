@@ -28,6 +28,10 @@ type Counters struct {
 	// decided by "skipped", and queued messages that could not be rendered
 	// when claimed for delivery (and so failed) by "unrenderable".
 	Messages map[string]int64
+	// Deliveries counts the delivery results recorded through
+	// [Engine.Outbox] by status: "delivered", "failed", "suppressed", and
+	// "retry" for a temporary failure rescheduled.
+	Deliveries map[string]int64
 	// Alerts counts sales alerts raised.
 	Alerts int64
 }
@@ -35,26 +39,24 @@ type Counters struct {
 type counters struct {
 	ingested, duplicates, records, commits, conflicts, steps, alerts atomic.Int64
 
-	mu       sync.Mutex
-	rejected map[string]int64
-	messages map[string]int64
+	mu         sync.Mutex
+	rejected   map[string]int64
+	messages   map[string]int64
+	deliveries map[string]int64
 }
 
-func (c *counters) reject(reason string, n int64) {
-	c.mu.Lock()
-	if c.rejected == nil {
-		c.rejected = map[string]int64{}
-	}
-	c.rejected[reason] += n
-	c.mu.Unlock()
-}
+func (c *counters) reject(reason string, n int64) { c.add(&c.rejected, reason, n) }
 
-func (c *counters) message(kind string, n int64) {
+func (c *counters) message(kind string, n int64) { c.add(&c.messages, kind, n) }
+
+func (c *counters) delivery(status string) { c.add(&c.deliveries, status, 1) }
+
+func (c *counters) add(m *map[string]int64, key string, n int64) {
 	c.mu.Lock()
-	if c.messages == nil {
-		c.messages = map[string]int64{}
+	if *m == nil {
+		*m = map[string]int64{}
 	}
-	c.messages[kind] += n
+	(*m)[key] += n
 	c.mu.Unlock()
 }
 
@@ -66,6 +68,6 @@ func (e *Engine) Counters() Counters {
 	return Counters{
 		Ingested: c.ingested.Load(), Duplicates: c.duplicates.Load(), Records: c.records.Load(),
 		Commits: c.commits.Load(), Conflicts: c.conflicts.Load(), Steps: c.steps.Load(), Alerts: c.alerts.Load(),
-		Rejected: maps.Clone(c.rejected), Messages: maps.Clone(c.messages),
+		Rejected: maps.Clone(c.rejected), Messages: maps.Clone(c.messages), Deliveries: maps.Clone(c.deliveries),
 	}
 }

@@ -67,7 +67,9 @@
 // roles, stage history, readiness with reasons, journey positions and the
 // latest decisions. [Engine.Accounts] lists accounts by stage, readiness
 // tier or audience; [Engine.Events] reads the event log; [Engine.Counters]
-// are counters for metrics. Config.Logger receives structured records with
+// are counters for metrics (activities ingested, inputs rejected by reason,
+// commits, conflicts, journey steps, messages queued by channel and
+// skipped, delivery results by status, alerts). Config.Logger receives structured records with
 // stable keys: "input rejected" (kind, index, activity, account, reason,
 // detail) at Info, "account committed" (account, version, applied,
 // duplicates, rejected, steps, outbox, events) and "version conflict,

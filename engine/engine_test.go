@@ -194,6 +194,7 @@ func TestDispatchEndToEnd(t *testing.T) {
 		}
 	}
 	require.Equal(t, 3, delivered)
+	require.Equal(t, map[string]int64{"delivered": 3}, b.eng.Counters().Deliveries)
 }
 
 // TestStructuredLogs checks the engine's log records and their stable keys.

@@ -174,11 +174,15 @@ func (r *renderer) render(ctx context.Context, msg *channel.Message, ref *render
 
 // fail records a claimed entry as failed for good, with why.
 func (o *outbox) fail(ctx context.Context, en store.OutboxEntry, reason string, now time.Time) error {
-	o.e.counters.message("unrenderable", 1)
 	data, _ := json.Marshal(map[string]any{"key": en.ID, "status": channel.StatusFailed, "error": reason, "attempt": en.Attempts})
-	return o.e.cfg.Store.AckOutbox(ctx, &store.AckParams{Tenant: o.e.cfg.Tenant, ID: en.ID, Attempt: en.Attempts,
+	err := o.e.cfg.Store.AckOutbox(ctx, &store.AckParams{Tenant: o.e.cfg.Tenant, ID: en.ID, Attempt: en.Attempts,
 		Status: store.OutboxFailed, Error: reason, Now: now,
 		Event: &store.Event{Type: "message." + string(channel.StatusFailed), Time: now, Data: data}})
+	if err == nil {
+		o.e.counters.message("unrenderable", 1)
+		o.e.counters.delivery(string(channel.StatusFailed))
+	}
+	return err
 }
 
 // Record stores the outcome of a claim and logs it.
@@ -200,6 +204,13 @@ func (o *outbox) Record(ctx context.Context, p channel.RecordParams) error {
 	}
 	err := o.e.cfg.Store.AckOutbox(ctx, &store.AckParams{Tenant: o.e.cfg.Tenant, ID: p.ID, Attempt: p.Attempt, Status: status,
 		Receipt: receipt, NextAttemptAt: p.NextAttempt, Error: p.Error, Now: p.Now, Event: ev})
+	if err == nil {
+		status := string(p.Status)
+		if p.Status == channel.StatusPending {
+			status = "retry"
+		}
+		o.e.counters.delivery(status)
+	}
 	switch {
 	case errors.Is(err, store.ErrConflict):
 		return fmt.Errorf("record %s: %w", p.ID, channel.ErrLeaseLost)

@@ -115,6 +115,7 @@ func TestUnrenderableMessageFails(t *testing.T) {
 	require.Contains(t, string(failed[0].Data), `"status":"failed"`)
 	require.Contains(t, string(failed[0].Data), "FirstName")
 	require.Equal(t, int64(1), b.eng.Counters().Messages["unrenderable"])
+	require.Equal(t, map[string]int64{"delivered": 2, "failed": 1}, b.eng.Counters().Deliveries)
 	require.Empty(t, claimAll(t, b, day0.Add(time.Hour)), "a failed message is not claimed again")
 }
 
@@ -164,4 +165,28 @@ func TestEnqueueAgainAfterDelivery(t *testing.T) {
 	require.Equal(t, "welcome-1", again[0].Message.Key)
 	require.Equal(t, b2b.PersonID("p1"), again[0].Message.Person)
 	require.Empty(t, claimAll(t, b, day(1)))
+}
+
+// TestDeliveryCounters: the results recorded through the engine's outbox
+// are counted by status; a result whose claim was lost is not.
+func TestDeliveryCounters(t *testing.T) {
+	t.Parallel()
+	b := setup(t, dataPlatform())
+	var msgs []channel.Message
+	for _, k := range []string{"a", "b", "c"} {
+		msgs = append(msgs, channel.Message{Key: k, Channel: channel.ChannelEmail, Account: "acme", Person: "p1", To: "carla@acme.com",
+			Subject: "Hi", Text: "Hello"})
+	}
+	_, err := b.eng.Outbox().Enqueue(b.ctx, day0, msgs...)
+	require.NoError(t, err)
+	got, err := b.eng.Outbox().Claim(b.ctx, channel.ClaimParams{Now: day0, Limit: 10, Lease: time.Minute})
+	require.NoError(t, err)
+	require.Len(t, got, 3)
+	for i, st := range []channel.Status{channel.StatusDelivered, channel.StatusSuppressed, channel.StatusPending} {
+		require.NoError(t, b.eng.Outbox().Record(b.ctx, channel.RecordParams{ID: got[i].ID, Attempt: got[i].Attempts, Status: st, Now: day0,
+			NextAttempt: day0.Add(time.Hour)}))
+	}
+	err = b.eng.Outbox().Record(b.ctx, channel.RecordParams{ID: got[0].ID, Attempt: got[0].Attempts, Status: channel.StatusDelivered, Now: day0})
+	require.ErrorIs(t, err, channel.ErrLeaseLost)
+	require.Equal(t, map[string]int64{"delivered": 1, "suppressed": 1, "retry": 1}, b.eng.Counters().Deliveries)
 }
