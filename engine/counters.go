@@ -25,8 +25,9 @@ type Counters struct {
 	// Steps counts journey steps that had something to do.
 	Steps int64
 	// Messages counts outbox entries by channel, messages skipped when
-	// decided by "skipped", and queued messages that could not be rendered
-	// when claimed for delivery (and so failed) by "unrenderable".
+	// decided by "skipped", and queued messages that could not be read or
+	// rendered when claimed for delivery (and so failed) by
+	// "unrenderable".
 	Messages map[string]int64
 	// Deliveries counts the delivery results recorded through
 	// [Engine.Outbox] by status: "delivered", "failed", "suppressed", and

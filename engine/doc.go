@@ -57,8 +57,12 @@
 // is the one sent. This keeps the decision path and the outbox small. A
 // message that cannot be rendered then (a required token is empty for the
 // recipient, the recipient left the account) fails at once with the
-// reason in the event log and is counted as "unrenderable". Sales alerts
-// are rendered when raised: they describe the moment they were raised.
+// reason in the event log and is counted as "unrenderable". The address
+// is the one the recipient had when the message was decided (the
+// message.queued event names it). Each claim renders again, so a retried
+// message shows the state of its latest attempt. Templates are not
+// versioned (see [Engine.Install]). Sales alerts are rendered when raised:
+// they describe the moment they were raised.
 //
 // # Inspect
 //

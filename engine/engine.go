@@ -159,8 +159,8 @@ func New(cfg Config) (*Engine, error) {
 		return nil, err
 	}
 	cfg = cfg.WithDefaults()
-	if errCloneState != nil {
-		return nil, errCloneState
+	if err := errors.Join(errCloneState, errCopyGroups, errCopyPersons); err != nil {
+		return nil, err
 	}
 	g, err := identity.New(cfg.Identity)
 	if err != nil {
@@ -179,6 +179,13 @@ func New(cfg Config) (*Engine, error) {
 // running instances keep the version they started with; an unchanged
 // journey keeps its version. A journey the new program no longer has keeps
 // its versions for the instances still running, and takes no new entries.
+//
+// Templates are not versioned: a journey message is rendered when it is
+// claimed, with the template of that name in the program installed then.
+// A corrected template applies to messages already queued; a message whose
+// template the new program no longer has fails at its claim, with the
+// reason in the event log, so rename a template only once its queued
+// messages have gone out.
 func (e *Engine) Install(p *program.Program) error {
 	if old := e.prog.Load(); old != nil {
 		merged, err := carryVersions(old.Journeys, p)

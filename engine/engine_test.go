@@ -395,3 +395,27 @@ func TestLargeBatchValidation(t *testing.T) {
 	require.Equal(t, bad, got)
 	require.Equal(t, len(acts)-len(bad), rep.Applied)
 }
+
+// TestAccountViewIsTheCallers: a view shares nothing with the committed
+// state, so that a host may change it.
+func TestAccountViewIsTheCallers(t *testing.T) {
+	t.Parallel()
+	st := storetest.NewFreezeCheck(memory.New())
+	b := setup(t, pipelineProgram(), func(c *engine.Config) { c.Store = st })
+	setupAcme(t, b)
+	v, err := b.eng.Account(b.ctx, "acme", day0)
+	require.NoError(t, err)
+	require.NotEmpty(t, v.Groups[0].Group.Members)
+	require.NotEmpty(t, v.Groups[0].Group.StageHistory)
+	want := v.Groups[0].Group.Members[0].Role
+	v.Groups[0].Group.Members[0].Role = "changed"
+	v.Groups[0].Group.StageHistory[0].Reason = "changed"
+	v.Persons[0].Person.Consent[b2b.ChannelEmail] = b2b.Consent{Status: b2b.ConsentOptOut}
+	v.Persons[0].Classified = append(v.Persons[0].Classified[:0], "changed")
+	again, err := b.eng.Account(b.ctx, "acme", day0)
+	require.NoError(t, err)
+	require.Equal(t, want, again.Groups[0].Group.Members[0].Role)
+	require.NotEqual(t, "changed", again.Groups[0].Group.StageHistory[0].Reason)
+	require.NotEqual(t, b2b.ConsentOptOut, again.Persons[0].Person.Consent[b2b.ChannelEmail].Status)
+	require.Empty(t, st.Changed(), "committed states changed after their commit")
+}

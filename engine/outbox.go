@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/quorumhq/quorum/b2b"
@@ -25,7 +26,9 @@ type outbox struct{ e *Engine }
 
 var _ channel.Outbox = (*outbox)(nil)
 
-// Enqueue adds messages outside any account commit.
+// Enqueue adds messages outside any account commit. For a key already in
+// the outbox it returns the entry there; a journey message queued and not
+// yet claimed is returned as queued, without its rendered parts.
 func (o *outbox) Enqueue(ctx context.Context, now time.Time, msgs ...channel.Message) ([]channel.Entry, error) {
 	entries := make([]store.OutboxEntry, len(msgs))
 	for i := range msgs {
@@ -106,30 +109,46 @@ func entryOf(en store.OutboxEntry) (channel.Entry, *renderRef, error) {
 // Claim leases due entries and renders the journey messages among them,
 // each from its account's committed state and the installed program. An
 // entry that cannot be read or rendered can never be sent: it is recorded
-// as failed, with the reason in the account's event log, and not returned.
+// as failed, with the reason in the account's event log and the log, and
+// not returned; Claim then leases more, so that a short answer still means
+// that nothing more is due. An entry whose account the store fails to
+// load stays leased and is claimed again when its lease ends.
 func (o *outbox) Claim(ctx context.Context, p channel.ClaimParams) ([]channel.Entry, error) {
-	got, err := o.e.cfg.Store.ClaimOutbox(ctx, &store.ClaimParams{Tenant: o.e.cfg.Tenant, Now: p.Now, Lease: p.Lease, Limit: p.Limit})
-	if err != nil {
-		return nil, err
+	limit := p.Limit
+	if limit <= 0 {
+		limit = 100
 	}
-	out := make([]channel.Entry, 0, len(got))
+	var out []channel.Entry
 	r := renderer{e: o.e, now: p.Now, prog: o.e.prog.Load()}
-	for _, en := range got {
-		e, ref, reason := entryOf(en)
-		if reason == nil && ref != nil {
-			if reason, err = r.render(ctx, &e.Message, ref); err != nil {
-				// The store failed: the lease expires and the entry is
-				// claimed again.
-				return out, err
+	for len(out) < limit {
+		ask := limit - len(out)
+		got, err := o.e.cfg.Store.ClaimOutbox(ctx, &store.ClaimParams{Tenant: o.e.cfg.Tenant, Now: p.Now, Lease: p.Lease, Limit: ask})
+		if err != nil {
+			if len(out) > 0 {
+				break // what is claimed goes out; the next claim reports the error
 			}
+			return nil, err
 		}
-		if reason != nil {
-			if err := o.fail(ctx, en, reason.Error(), p.Now); err != nil {
-				return out, err
+		for _, en := range got {
+			e, ref, reason := entryOf(en)
+			if reason == nil && ref != nil {
+				if reason, err = r.render(ctx, &e.Message, ref); err != nil {
+					o.e.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "outbox entry not rendered, retried when its lease ends",
+						slog.String("entry", en.ID), slog.String("account", string(en.Account)), slog.String("err", err.Error()))
+					continue
+				}
 			}
-			continue
+			if reason != nil {
+				if err := o.fail(ctx, en, reason.Error(), p.Now); err != nil && !errors.Is(err, store.ErrConflict) && !errors.Is(err, store.ErrNotFound) {
+					return out, err
+				}
+				continue
+			}
+			out = append(out, e)
 		}
-		out = append(out, e)
+		if len(got) < ask {
+			break // nothing more is due
+		}
 	}
 	return out, nil
 }
@@ -172,17 +191,23 @@ func (r *renderer) render(ctx context.Context, msg *channel.Message, ref *render
 	return ps.render(msg, ref), nil
 }
 
-// fail records a claimed entry as failed for good, with why.
+// fail records a claimed entry as failed for good, with why: in the
+// event log (under the entry's person, so that erasing the person erases
+// it), the counters and the log.
 func (o *outbox) fail(ctx context.Context, en store.OutboxEntry, reason string, now time.Time) error {
 	data, _ := json.Marshal(map[string]any{"key": en.ID, "status": channel.StatusFailed, "error": reason, "attempt": en.Attempts})
 	err := o.e.cfg.Store.AckOutbox(ctx, &store.AckParams{Tenant: o.e.cfg.Tenant, ID: en.ID, Attempt: en.Attempts,
 		Status: store.OutboxFailed, Error: reason, Now: now,
-		Event: &store.Event{Type: "message." + string(channel.StatusFailed), Time: now, Data: data}})
-	if err == nil {
-		o.e.counters.message("unrenderable", 1)
-		o.e.counters.delivery(string(channel.StatusFailed))
+		Event: &store.Event{Type: "message." + string(channel.StatusFailed), Person: en.Person, Time: now, Data: data}})
+	if err != nil {
+		return err
 	}
-	return err
+	o.e.counters.message("unrenderable", 1)
+	o.e.counters.delivery(string(channel.StatusFailed))
+	o.e.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "message not delivered",
+		slog.String("entry", en.ID), slog.String("account", string(en.Account)), slog.String("channel", en.Channel),
+		slog.String("status", string(channel.StatusFailed)), slog.String("reason", reason))
+	return nil
 }
 
 // Record stores the outcome of a claim and logs it.

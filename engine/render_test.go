@@ -1,8 +1,10 @@
 package engine_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"testing"
 	"time"
 
@@ -10,8 +12,11 @@ import (
 
 	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/channel"
+	"github.com/quorumhq/quorum/channel/channeltest"
 	"github.com/quorumhq/quorum/engine"
 	"github.com/quorumhq/quorum/identity"
+	"github.com/quorumhq/quorum/journey"
+	"github.com/quorumhq/quorum/program"
 	"github.com/quorumhq/quorum/store"
 	"github.com/quorumhq/quorum/store/memory"
 )
@@ -119,18 +124,53 @@ func TestUnrenderableMessageFails(t *testing.T) {
 	require.Empty(t, claimAll(t, b, day0.Add(time.Hour)), "a failed message is not claimed again")
 }
 
-// TestRenderWaitsForTheStore: when the store cannot load an account, the
-// claim fails and the entry is claimed again once its lease expires.
+// TestRenderWaitsForTheStore: when the store cannot load an account, its
+// entries are not handed out (nor failed) and are claimed again once their
+// lease ends.
 func TestRenderWaitsForTheStore(t *testing.T) {
 	t.Parallel()
 	st := &flakyLoads{Store: memory.New()}
-	b := setup(t, pipelineProgram(), func(c *engine.Config) { c.Store = st })
+	var buf bytes.Buffer
+	b := setup(t, pipelineProgram(), func(c *engine.Config) {
+		c.Store = st
+		c.Logger = slog.New(slog.NewTextHandler(&buf, nil))
+	})
 	setupAcme(t, b)
 	st.fail = true
-	_, err := b.eng.Outbox().Claim(b.ctx, channel.ClaimParams{Now: day0, Limit: 100, Lease: time.Minute})
-	require.ErrorContains(t, err, "store unavailable")
+	got, err := b.eng.Outbox().Claim(b.ctx, channel.ClaimParams{Now: day0, Limit: 100, Lease: time.Minute})
+	require.NoError(t, err)
+	require.Empty(t, got)
+	require.Contains(t, buf.String(), "outbox entry not rendered, retried when its lease ends")
+	require.Contains(t, buf.String(), "store unavailable")
 	st.fail = false
+	require.Empty(t, claimAll(t, b, day0.Add(30*time.Second)), "still leased")
 	require.Len(t, claimAll(t, b, day0.Add(2*time.Minute)), 3, "nothing was lost")
+	require.Empty(t, b.eng.Counters().Messages["unrenderable"])
+}
+
+// TestDispatchPastUnrenderableMessages: a claim that fails some of its
+// entries claims more, so that one Dispatch call delivers everything due
+// whatever the batch size.
+func TestDispatchPastUnrenderableMessages(t *testing.T) {
+	t.Parallel()
+	for _, size := range []int{1, 2, 3, 100} {
+		defs := pipelineProgram()
+		defs.Templates.Emails[0].Text = "Hi {{.Person.FirstName}}, meet {{.Interest.Name}}. Unsubscribe: {{.UnsubscribeURL}}"
+		b := setup(t, defs)
+		setupAcme(t, b)
+		rec := lead("L-3", "dev@acme.com", "", "Patel", "Sr. Data Engineer", "Acme")
+		rec.Time = day0.Add(time.Hour)
+		_, err := b.eng.Apply(b.ctx, engine.Batch{Persons: []identity.PersonRecord{rec}})
+		require.NoError(t, err)
+		sender := channeltest.NewRecorder(channeltest.RecorderConfig{})
+		d, err := channel.NewDispatcher(channel.DispatcherConfig{Outbox: b.eng.Outbox(), Email: sender, Clock: b.clock, BatchSize: size})
+		require.NoError(t, err)
+		rep, err := d.Dispatch(b.ctx)
+		require.NoError(t, err)
+		require.Equal(t, 2, rep.Delivered, "batch size %d", size)
+		require.Len(t, sender.Sent(), 2)
+		require.Equal(t, map[string]int64{"delivered": 2, "failed": 1}, b.eng.Counters().Deliveries)
+	}
 }
 
 type flakyLoads struct {
@@ -189,4 +229,67 @@ func TestDeliveryCounters(t *testing.T) {
 	err = b.eng.Outbox().Record(b.ctx, channel.RecordParams{ID: got[0].ID, Attempt: got[0].Attempts, Status: channel.StatusDelivered, Now: day0})
 	require.ErrorIs(t, err, channel.ErrLeaseLost)
 	require.Equal(t, map[string]int64{"delivered": 1, "suppressed": 1, "retry": 1}, b.eng.Counters().Deliveries)
+}
+
+// TestRenderWithTheInstalledProgram: a message queued under one program
+// is rendered with the template of that name in the program installed
+// when it is claimed: a corrected template is the one sent, and a
+// template the new program no longer has fails the message, with why.
+func TestRenderWithTheInstalledProgram(t *testing.T) {
+	t.Parallel()
+	b := setup(t, pipelineProgram())
+	setupAcme(t, b) // three intro emails queued
+
+	fixed := pipelineProgram()
+	fixed.Templates.Emails[0].Subject = "Meet {{.Interest.Name}}, {{.Account.Name}}"
+	prog, err := program.Compile(fixed, program.Options{})
+	require.NoError(t, err)
+	require.NoError(t, b.eng.Install(prog))
+	raw, err := b.store.ClaimOutbox(b.ctx, &store.ClaimParams{Tenant: "default", Now: day0, Lease: time.Minute, Limit: 1})
+	require.NoError(t, err)
+	require.Len(t, raw, 1) // one entry stays leased through the next install
+
+	msgs := claimAll(t, b, day0)
+	require.Len(t, msgs, 2)
+	for _, m := range msgs {
+		require.Equal(t, "Meet Data Platform, Acme", m.Subject)
+	}
+
+	renamed := pipelineProgram()
+	renamed.Templates.Emails[0].Name = "welcome"
+	renamed.Journeys[0].Nodes[0].Action.Template = "welcome"
+	prog, err = program.Compile(renamed, program.Options{})
+	require.NoError(t, err)
+	require.NoError(t, b.eng.Install(prog))
+	require.Empty(t, claimAll(t, b, day0.Add(2*time.Minute)), "the leased entry's template is gone")
+	evs, err := b.eng.Events(b.ctx, "acme", 0, 1<<20)
+	require.NoError(t, err)
+	var failed []string
+	for _, e := range evs {
+		if e.Type == "message.failed" {
+			failed = append(failed, string(e.Data))
+		}
+	}
+	require.Len(t, failed, 1)
+	require.Contains(t, failed[0], `unknown email template \"intro\"`)
+}
+
+// TestSMSRenderedAtClaim: a journey SMS is rendered at its claim too.
+func TestSMSRenderedAtClaim(t *testing.T) {
+	t.Parallel()
+	defs := pipelineProgram()
+	defs.Templates.SMS = []channel.SMSTemplate{{Name: "ping", Text: "Hi {{.Person.FirstName}}, {{.Interest.Name}} for {{.Account.Name}} is ready."}}
+	defs.Journeys[0].Nodes[0].Action = &journey.Action{Type: journey.ActionSMS, Template: "ping", Next: "wait-5d"}
+	b := setup(t, defs)
+	rec := lead("L-2", "victor@acme.com", "Victor", "Kim", "VP of Engineering", "Acme")
+	rec.Person.Phone = "+14155550123"
+	rec.Person.Consent[b2b.ChannelSMS] = b2b.Consent{Status: b2b.ConsentOptIn, Source: b2b.SourceMarketo, At: day0.AddDate(0, -1, 0)}
+	_, err := b.eng.Apply(b.ctx, engine.Batch{Accounts: []identity.AccountRecord{acmeRecord()}, Persons: []identity.PersonRecord{
+		rec, lead("L-1", "carla.cfo@acme.com", "Carla", "Diaz", "CFO", "Acme")}})
+	require.NoError(t, err)
+	msgs := claimAll(t, b, day0)
+	require.Len(t, msgs, 1, "only Victor has a phone and an SMS opt-in")
+	require.Equal(t, channel.ChannelSMS, msgs[0].Channel)
+	require.Equal(t, "+14155550123", msgs[0].To)
+	require.Equal(t, "Hi Victor, Data Platform for Acme is ready.", msgs[0].Text)
 }

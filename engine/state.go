@@ -132,9 +132,19 @@ func newAccountState(a b2b.Account) *accountState {
 // and for the pass's retry if the commit fails.
 var cloneState, errCloneState = deepcopy.For[accountState]()
 
-// loadState returns a state the caller may modify: a copy of the stored
-// value when the store keeps values, else the decoding of the stored
-// bytes.
+// copyGroups and copyPersons copy whole what a state's copy shares with
+// the committed state (the records of its groups, its persons), for what
+// a view hands out.
+var (
+	copyGroups, errCopyGroups   = deepcopy.For[[]buyinggroup.Group]()
+	copyPersons, errCopyPersons = deepcopy.For[[]personEntry]()
+)
+
+// loadState returns a state the caller may modify as a pass does: a copy
+// of the stored value when the store keeps values (whose persons, and the
+// records of its groups and activities, are shared with the committed
+// state: a pass replaces them, never modifies them in place), else the
+// decoding of the stored bytes.
 func loadState(rec *store.Account) (*accountState, error) {
 	if rec.Value != nil {
 		st, ok := rec.Value.(*accountState)

@@ -80,6 +80,9 @@ func (e *Engine) Account(ctx context.Context, id b2b.AccountID, now time.Time) (
 	if err != nil {
 		return AccountView{}, err
 	}
+	// The view is the caller's to keep and change: nothing in it may be
+	// shared with the committed state.
+	st.Groups, st.Persons = *copyGroups(&st.Groups), *copyPersons(&st.Persons)
 	p := e.prog.Load()
 	ps := &pass{e: e, p: p, st: st, now: now, id: id}
 	v := AccountView{Account: st.Account, Version: rec.Version, At: now, Audiences: st.Audiences.Names(), Lists: st.Lists}

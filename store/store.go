@@ -196,9 +196,8 @@ type EventsParams struct {
 
 // ClaimParams claims up to Limit pending entries due at Now (and claimed
 // entries whose lease ended), oldest due first, for Lease. Entries due at
-// the same time come in order of creation, then account, then ID: a
-// claim's entries of one account are together, so that a dispatcher that
-// reads an account's state to render its messages reads it once.
+// the same time come in order of creation, then account, then ID: the
+// entries one commit queued are claimed together.
 type ClaimParams struct {
 	Tenant Tenant
 	Now    time.Time
@@ -223,7 +222,9 @@ type AckParams struct {
 	Error         string
 	Now           time.Time
 	// Event, when set, is appended to the event log with the ack (a
-	// delivery result that reports read), stamped with the entry's account.
+	// delivery result that reports read), stamped with the entry's account
+	// and, when it names no person, with the entry's person (so that
+	// erasing the person erases it).
 	Event *Event
 }
 

@@ -10,12 +10,10 @@ import (
 
 // dueQueue orders a tenant's live outbox entries by when they can next be
 // claimed (a pending entry's next attempt, a claimed entry's lease end),
-// then by creation, account and ID (entries due together come account by
-// account, so that a dispatcher that reads an account's state to render
-// its messages reads it once a claim), so that a claim takes the due
-// entries from the front instead of scanning and sorting every live
-// entry: a backlog of many entries costs a claim O(limit log n), not
-// O(n log n).
+// then by creation, account and ID (the entries one commit queued come
+// together), so that a claim takes the due entries from the front instead
+// of scanning and sorting every live entry: a backlog of many entries
+// costs a claim O(limit log n), not O(n log n).
 //
 // Entries change while queued (claimed, acknowledged, erased), so the
 // queue is lazy: each change pushes a new item, and an item that no longer

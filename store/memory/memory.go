@@ -15,8 +15,8 @@
 // garbage collector does not scan, with an index of each account's events.
 //
 // Limits: everything lives in the process's memory, delivered outbox
-// entries included (without their payloads: once an entry is delivered,
-// failed or suppressed, only its ID, status and receipt are kept); due-account and list queries scan the tenant's
+// entries included (without their payloads: an entry delivered, failed
+// or suppressed keeps its metadata and receipt, not its message); due-account and list queries scan the tenant's
 // accounts, which is fine for up to a few hundred thousand accounts. A
 // claim takes the due outbox entries from the front of a queue ordered by
 // due time, however long the backlog. Use a SQL adapter for durability and for several
@@ -401,6 +401,9 @@ func (s *Store) AckOutbox(ctx context.Context, p *store.AckParams) error {
 	if p.Event != nil {
 		ev := *p.Event
 		ev.Account = e.Account
+		if ev.Person == "" {
+			ev.Person = e.Person
+		}
 		td.appendEvent(ev)
 	}
 	return nil
@@ -437,6 +440,9 @@ func (s *Store) ErasePerson(ctx context.Context, t store.Tenant, person b2b.Pers
 	}
 	for id, e := range td.outbox {
 		if e.Person == person {
+			// The due queue may still point to the entry until its item
+			// reaches the front: keep nothing of the person there.
+			e.Payload, e.Receipt, e.LastError = nil, nil, ""
 			delete(td.outbox, id)
 			rep.Outbox++
 		}

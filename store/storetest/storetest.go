@@ -434,11 +434,12 @@ func (s suite) outboxEnqueueAndFencing(t *testing.T) {
 	require.ErrorIs(t, err, store.ErrConflict, "the first claim was superseded")
 	require.NoError(t, st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "direct", Attempt: second[1].Attempts, Status: store.OutboxDelivered,
 		Receipt: []byte(`{"providerId":"m-1"}`), Now: t0.Add(2 * time.Minute),
-		Event: &store.Event{Type: "message.delivered", Person: "p1", Time: t0.Add(2 * time.Minute), Data: []byte(`{"key":"k1"}`)}}))
+		Event: &store.Event{Type: "message.delivered", Time: t0.Add(2 * time.Minute), Data: []byte(`{"key":"k1"}`)}}))
 	evs, err := st.Events(ctx, &store.EventsParams{Tenant: tenant, Account: "acme"})
 	require.NoError(t, err)
 	require.Len(t, evs, 1, "the ack's event is logged under the entry's account")
 	require.Equal(t, "message.delivered", evs[0].Type)
+	require.Equal(t, b2b.PersonID("p1"), evs[0].Person, "and, naming no person, under the entry's person")
 	require.NoError(t, st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "quiet", Attempt: second[0].Attempts, Status: store.OutboxSuppressed,
 		Error: "opted out before delivery", Now: t0.Add(2 * time.Minute)}))
 	left, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0.Add(time.Hour), Lease: time.Minute})
