@@ -26,8 +26,8 @@ const (
 // sent, so the outbox stores it once and a sender that honours the key
 // delivers it once.
 type Message struct {
-	Key     string  // idempotency key; required, at most 200 bytes
-	Channel Channel // ChannelEmail, ChannelSMS or ChannelSalesAlert
+	Key     string  `json:",omitempty"` // idempotency key; required, at most 200 bytes
+	Channel Channel `json:",omitempty"` // ChannelEmail, ChannelSMS or ChannelSalesAlert
 
 	Account b2b.AccountID `json:",omitempty"` // the account the message is about
 	Person  b2b.PersonID  `json:",omitempty"` // the recipient person; empty for sales alerts

@@ -205,8 +205,10 @@ func (ps *pass) message(en *journey.OutboxEntry) {
 		return
 	}
 	g := ps.groupFor(en)
-	msg := channel.Message{Key: en.Key, Channel: en.Channel, Account: ps.id, Person: pe.Person.ID, Template: en.Template,
-		Tags: map[string]string{"journey": en.Journey, "node": string(en.Node), "group": g.ID}}
+	// Its tags (journey, node, group) are made from ref when it is read
+	// back (entryOf): a map costs more to encode than the struct.
+	msg := channel.Message{Key: en.Key, Channel: en.Channel, Account: ps.id, Person: pe.Person.ID, Template: en.Template}
+	ref := &renderRef{Journey: en.Journey, Node: string(en.Node), Group: g.ID, Interest: g.Interest, Role: en.Role}
 	switch en.Type {
 	case journey.ActionEmail:
 		if pe.Person.Email == "" {
@@ -225,7 +227,7 @@ func (ps *pass) message(en *journey.OutboxEntry) {
 		ps.skip(en.Person, msg.Key, err.Error())
 		return
 	}
-	ps.enqueue(msg, en.Person, &renderRef{Group: g.ID, Interest: g.Interest, Role: en.Role})
+	ps.enqueue(msg, en.Person, ref)
 }
 
 // render fills in a queued journey message's content from its template:
@@ -371,7 +373,11 @@ func (ps *pass) enqueue(msg channel.Message, person b2b.PersonID, ref *renderRef
 	}
 	ps.outbox = append(ps.outbox, store.OutboxEntry{ID: msg.Key, Account: ps.id, Person: person, IdempotencyKey: msg.Key,
 		Channel: msg.Channel, Payload: payload, NextAttemptAt: ps.now})
-	ps.log("message.queued", person, ps.now, &queuedEvent{Channel: msg.Channel, Journey: msg.Tags["journey"], Key: msg.Key, Template: msg.Template, To: msg.To})
+	journeyID := msg.Tags["journey"]
+	if ref != nil {
+		journeyID = ref.Journey
+	}
+	ps.log("message.queued", person, ps.now, &queuedEvent{Channel: msg.Channel, Journey: journeyID, Key: msg.Key, Template: msg.Template, To: msg.To})
 }
 
 // queuedEvent is the data of a message.queued event, one per message: a

@@ -70,8 +70,11 @@ type queuedMessage struct {
 
 // renderRef is what a journey message is rendered from, besides its
 // recipient and template: the buying group it is about and the
-// recipient's role in it.
+// recipient's role in it; and the journey and node that sent it, which
+// with the group are the message's tags.
 type renderRef struct {
+	Journey  string `json:"journey"`
+	Node     string `json:"node"`
 	Group    string `json:"group"`
 	Interest string `json:"interest,omitempty"`
 	Role     string `json:"role,omitempty"`
@@ -93,6 +96,9 @@ func entryOf(en store.OutboxEntry) (channel.Entry, *renderRef, error) {
 	q.Channel = cmp.Or(q.Channel, en.Channel)
 	q.Account = cmp.Or(q.Account, en.Account)
 	q.Person = cmp.Or(q.Person, en.Person)
+	if r := q.Render; r != nil && q.Tags == nil {
+		q.Tags = map[string]string{"journey": r.Journey, "node": r.Node, "group": r.Group}
+	}
 	e := channel.Entry{ID: en.ID, Message: q.Message, Status: channel.Status(en.Status), Attempts: en.Attempts, NextAttempt: en.NextAttemptAt,
 		LeaseUntil: en.ClaimedUntil, LastError: en.LastError, CreatedAt: en.CreatedAt, UpdatedAt: en.UpdatedAt}
 	if en.Status == store.OutboxClaimed {

@@ -47,7 +47,7 @@ func TestMessagesRenderAtDelivery(t *testing.T) {
 			for _, en := range raw {
 				require.NotContains(t, string(en.Payload), "Subject")
 				require.NotContains(t, string(en.Payload), "HTML")
-				require.Contains(t, string(en.Payload), `"render":{"group":"acme/data-platform"`)
+				require.Contains(t, string(en.Payload), `"render":{"journey":"pipeline-acceleration","node":"intro","group":"acme/data-platform"`)
 				require.NotContains(t, string(en.Payload), en.IdempotencyKey, "the entry holds the key, account and person")
 				require.Less(t, len(en.Payload), 300)
 			}
