@@ -201,7 +201,7 @@ func (r *renderer) render(ctx context.Context, msg *channel.Message, ref *render
 // event log (under the entry's person, so that erasing the person erases
 // it), the counters and the log.
 func (o *outbox) fail(ctx context.Context, en store.OutboxEntry, reason string, now time.Time) error {
-	data, _ := json.Marshal(map[string]any{"key": en.ID, "status": channel.StatusFailed, "error": reason, "attempt": en.Attempts})
+	data, _ := json.Marshal(failedEvent{Attempt: en.Attempts, Error: reason, Key: en.ID, Status: channel.StatusFailed})
 	err := o.e.cfg.Store.AckOutbox(ctx, &store.AckParams{Tenant: o.e.cfg.Tenant, ID: en.ID, Attempt: en.Attempts,
 		Status: store.OutboxFailed, Error: reason, Now: now,
 		Event: &store.Event{Type: "message." + string(channel.StatusFailed), Person: en.Person, Time: now, Data: data}})
@@ -230,7 +230,7 @@ func (o *outbox) Record(ctx context.Context, p channel.RecordParams) error {
 	}
 	var ev *store.Event
 	if p.Status != channel.StatusPending {
-		data, _ := json.Marshal(map[string]any{"key": p.ID, "status": p.Status, "error": p.Error, "attempt": p.Attempt, "receipt": p.Receipt})
+		data, _ := json.Marshal(resultEvent{Attempt: p.Attempt, Error: p.Error, Key: p.ID, Receipt: p.Receipt, Status: p.Status})
 		ev = &store.Event{Type: "message." + string(p.Status), Time: p.Now, Data: data}
 	}
 	err := o.e.cfg.Store.AckOutbox(ctx, &store.AckParams{Tenant: o.e.cfg.Tenant, ID: p.ID, Attempt: p.Attempt, Status: status,
@@ -250,3 +250,23 @@ func (o *outbox) Record(ctx context.Context, p channel.RecordParams) error {
 	}
 	return err
 }
+
+// resultEvent is the data of a message.delivered, .failed or .suppressed
+// event, one per delivery: a struct, not a map, since it is encoded so
+// often (the fields are in the order a map's keys would be encoded).
+// failedEvent is a message that failed at its claim, without a receipt.
+type (
+	resultEvent struct {
+		Attempt int             `json:"attempt"`
+		Error   string          `json:"error"`
+		Key     string          `json:"key"`
+		Receipt channel.Receipt `json:"receipt"`
+		Status  channel.Status  `json:"status"`
+	}
+	failedEvent struct {
+		Attempt int            `json:"attempt"`
+		Error   string         `json:"error"`
+		Key     string         `json:"key"`
+		Status  channel.Status `json:"status"`
+	}
+)
