@@ -15,12 +15,12 @@
 // garbage collector does not scan, with an index of each account's events.
 //
 // Limits: everything lives in the process's memory, delivered outbox
-// entries included (without their payloads: an entry delivered, failed
-// or suppressed keeps its metadata and receipt, not its message); due-account and list queries scan the tenant's
-// accounts, which is fine for up to a few hundred thousand accounts. A
-// claim takes the due outbox entries from the front of a queue ordered by
-// due time, however long the backlog. Use a SQL adapter for durability and for several
-// processes.
+// entries included (without their payloads: an entry delivered, failed or
+// suppressed keeps its metadata and receipt, not its message). Due-account
+// and list queries scan the tenant's accounts, which is fine for up to a
+// few hundred thousand accounts; a claim takes the due outbox entries from
+// the front of a queue ordered by due time, however long the backlog. Use
+// a SQL adapter for durability and for several processes.
 package memory
 
 import (
