@@ -1,6 +1,7 @@
 package analytics
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -147,6 +148,7 @@ type journeyStats struct {
 	nodes     map[journey.NodeID]*nodeStats
 	nodeIDs   []journey.NodeID
 	at        map[trackKey]journey.NodeID // each track's latest node
+	steps     map[instKey]int             // each instance's arrivals so far
 }
 
 type trackKey struct {
@@ -159,6 +161,13 @@ type nodeStats struct{ arrivals []arrival }
 type arrival struct {
 	at   time.Time
 	inst instKey
+	step int // the arrival's place in its instance's path, from 0
+}
+
+// compare orders arrivals by time, then instance, then place in the path.
+func (a arrival) compare(b arrival) int {
+	return cmp.Or(a.at.Compare(b.at), cmp.Compare(a.inst.account, b.inst.account), cmp.Compare(a.inst.version, b.inst.version),
+		cmp.Compare(a.inst.entry, b.inst.entry), cmp.Compare(a.step, b.step))
 }
 
 type emailResult struct {

@@ -267,3 +267,31 @@ func TestFunnelFromDecisions(t *testing.T) {
 	require.Empty(t, cmp.Diff(want, r.Funnel), "(-want +got)")
 	require.Equal(t, 1, r.JourneyCompletion.Overall.Running)
 }
+
+// TestFunnelOrderIgnoresInterleaving: two accounts' journeys logged at the
+// same instants give the same funnel however their events interleave (as
+// they do when several workers commit), in the order of the path.
+func TestFunnelOrderIgnoresInterleaving(t *testing.T) {
+	t.Parallel()
+	pathA := []string{"intro", "wait-5d", "track?", "awareness", "wait-30d"}
+	pathB := []string{"intro", "wait-5d", "track?", "alert-sales", "sales-ready"}
+	build := func(first, second string, firstPath, secondPath []string) eventLog {
+		log := eventLog{}.add(first, day(0), "journey.enter", enter("tracks", 1)).add(second, day(0), "journey.enter", enter("tracks", 1))
+		for _, n := range firstPath {
+			log = log.add(first, day(0), "journey.node", node("tracks", 1, n))
+		}
+		for _, n := range secondPath {
+			log = log.add(second, day(0), "journey.node", node("tracks", 1, n))
+		}
+		return log
+	}
+	one := report(t, build("a", "b", pathA, pathB), analytics.Config{}, analytics.Period{})
+	other := report(t, build("b", "a", pathB, pathA), analytics.Config{}, analytics.Period{})
+	require.Empty(t, cmp.Diff(one.Funnel, other.Funnel))
+	var nodes []string
+	for _, n := range one.Funnel[0].Nodes {
+		nodes = append(nodes, n.Node)
+	}
+	require.Equal(t, []string{"start", "intro", "wait-5d", "track?", "awareness", "wait-30d", "alert-sales", "sales-ready"}, nodes,
+		"account a's path first (by account ID at the same instant), each path in order")
+}

@@ -251,7 +251,7 @@ func (c *Collector) alert(ev store.Event) error {
 func (c *Collector) journey(id string) *journeyStats {
 	j := c.journeys[id]
 	if j == nil {
-		j = &journeyStats{instances: map[instKey]*instance{}, nodes: map[journey.NodeID]*nodeStats{}, at: map[trackKey]journey.NodeID{}}
+		j = &journeyStats{instances: map[instKey]*instance{}, nodes: map[journey.NodeID]*nodeStats{}, at: map[trackKey]journey.NodeID{}, steps: map[instKey]int{}}
 		c.journeys[id] = j
 		c.journeyIDs = append(c.journeyIDs, id)
 	}
@@ -306,7 +306,8 @@ func (c *Collector) decision(ev store.Event) error {
 		j.nodes[d.Node] = n
 		j.nodeIDs = append(j.nodeIDs, d.Node)
 	}
-	n.arrivals = append(n.arrivals, arrival{at: ev.Time, inst: k})
+	n.arrivals = append(n.arrivals, arrival{at: ev.Time, inst: k, step: j.steps[k]})
+	j.steps[k]++
 	return nil
 }
 

@@ -1,12 +1,14 @@
 package analytics
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
 	"time"
 
 	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/journey"
 )
 
 // Ratio is a share with its counts. Value is Numerator / Denominator, or
@@ -358,6 +360,26 @@ func (c *Collector) alertKPI(r *Report, in, by func(time.Time) bool) {
 	r.AlertResponse = ar
 }
 
+// nodesByFirstArrival lists a journey's nodes in the order of their first
+// arrival (by time, then instance, then place in the instance's path, then
+// node ID): the order of the paths instances take, and the same however
+// the event log interleaves accounts.
+func (j *journeyStats) nodesByFirstArrival() []journey.NodeID {
+	first := make(map[journey.NodeID]arrival, len(j.nodeIDs))
+	for _, node := range j.nodeIDs {
+		for i, a := range j.nodes[node].arrivals {
+			if i == 0 || a.compare(first[node]) < 0 {
+				first[node] = a
+			}
+		}
+	}
+	out := slices.Clone(j.nodeIDs)
+	slices.SortFunc(out, func(a, b journey.NodeID) int {
+		return cmp.Or(first[a].compare(first[b]), cmp.Compare(a, b))
+	})
+	return out
+}
+
 func (c *Collector) journeyKPIs(r *Report, in, by func(time.Time) bool) {
 	overall := JourneyStats{}
 	for _, id := range c.journeyIDs {
@@ -383,7 +405,7 @@ func (c *Collector) journeyKPIs(r *Report, in, by func(time.Time) bool) {
 			}
 		}
 		f := JourneyFunnel{Journey: id}
-		for _, node := range j.nodeIDs {
+		for _, node := range j.nodesByFirstArrival() {
 			n := NodeCount{Node: string(node)}
 			seen := map[instKey]bool{}
 			for _, a := range j.nodes[node].arrivals {
