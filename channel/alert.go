@@ -217,6 +217,23 @@ func NewAlerter(cfg AlerterConfig) (*Alerter, error) {
 	return a, nil
 }
 
+// DecidesOnSummary reports whether every rule decides from a group's
+// summary alone: its ID, solution interest, score, completeness and stage
+// (threshold and stage rules do; a milestone's condition may read
+// anything). Then a caller may evaluate on an observation whose group has
+// only its summary, and evaluate again on the full observation (the
+// routing and the alerts' content read it) only when an alert fires:
+// Evaluate is a function of its inputs, so the second evaluation decides
+// the same.
+func (a *Alerter) DecidesOnSummary() bool {
+	for i := range a.rules {
+		if s := a.rules[i].Strategy; s != StrategyThreshold && s != StrategyStage {
+			return false
+		}
+	}
+	return true
+}
+
 // Evaluate runs every rule that applies to the observed group at now. It
 // returns the group's new alert state and the alerts that fired, routed
 // and with their content. The state passed in is not modified.

@@ -349,7 +349,10 @@ type cachedView struct {
 	view channel.GroupView
 }
 
-func (ps *pass) buildChannelGroup(g *buyinggroup.Group) channel.GroupView {
+// groupSummary is a group's view without its members and missing roles:
+// what alert rules that decide on a summary read (see
+// channel.Alerter.DecidesOnSummary).
+func (ps *pass) groupSummary(g *buyinggroup.Group) channel.GroupView {
 	st := ps.st
 	name := g.Interest
 	if in, ok := ps.p.Groups.Interest(g.Interest); ok && in.Name != "" {
@@ -363,6 +366,12 @@ func (ps *pass) buildChannelGroup(g *buyinggroup.Group) channel.GroupView {
 	if r := st.Readiness[g.ID]; r != nil {
 		v.Qualified = r.Level == qualify.ReadinessReady
 	}
+	return v
+}
+
+func (ps *pass) buildChannelGroup(g *buyinggroup.Group) channel.GroupView {
+	st := ps.st
+	v := ps.groupSummary(g)
 	if missing, err := ps.p.Groups.MissingRoles(*g); err == nil {
 		for _, m := range missing {
 			v.MissingRoles = append(v.MissingRoles, m.Role)
@@ -441,10 +450,22 @@ func (ps *pass) raiseAlerts() {
 	if st.Alerts == nil {
 		st.Alerts = map[string]channel.AlertState{}
 	}
+	summary := ps.p.Alerter.DecidesOnSummary()
 	for i := range st.Groups {
 		g := &st.Groups[i]
-		obs := ps.observation(g)
+		var obs *channel.Observation
+		if summary {
+			obs = &channel.Observation{Account: st.Account, Group: ps.groupSummary(g), Interest: ps.channelInterest(g.Interest)}
+		} else {
+			obs = ps.observation(g)
+		}
 		next, alerts, err := ps.p.Alerter.Evaluate(st.Alerts[g.ID], obs, ps.now)
+		if err == nil && summary && len(alerts) > 0 {
+			// An alert fired: its routing and content read the whole
+			// group, and the same evaluation decides the same.
+			obs = ps.observation(g)
+			next, alerts, err = ps.p.Alerter.Evaluate(st.Alerts[g.ID], obs, ps.now)
+		}
 		if err != nil {
 			ps.log("alert.error", "", ps.now, map[string]string{"group": g.ID, "error": err.Error()})
 			continue
