@@ -340,3 +340,47 @@ func sortedKeys(m map[int]string) []int {
 	}
 	return ks
 }
+
+// TestDecidesOnSummary: threshold and stage rules decide the same from a
+// group's summary as from the whole observation; a milestone may read
+// anything, so an alerter with one does not decide on a summary.
+func TestDecidesOnSummary(t *testing.T) {
+	t.Parallel()
+	a := newAlerter(t,
+		channel.AlertRule{Name: "hot", Strategy: channel.StrategyThreshold, Threshold: 100},
+		channel.AlertRule{Name: "complete", Strategy: channel.StrategyThreshold, Metric: channel.MetricCompleteness, Threshold: 0.9},
+		channel.AlertRule{Name: "to decision", Strategy: channel.StrategyStage, ToStages: []string{"Decision"}})
+	require.True(t, a.DecidesOnSummary())
+	full, summary := channel.AlertState{}, channel.AlertState{}
+	steps := []func(*channel.GroupView){
+		func(g *channel.GroupView) {},
+		func(g *channel.GroupView) { g.Score = 120 },
+		func(g *channel.GroupView) { g.Score, g.Stage = 130, "Decision" },
+		func(g *channel.GroupView) { g.Score, g.Stage, g.Completeness = 60, "Decision", 1 },
+	}
+	fired := 0
+	for day, step := range steps {
+		obs := acme()
+		step(&obs.Group)
+		light := &channel.Observation{Account: obs.Account, Interest: obs.Interest, Group: obs.Group}
+		light.Group.Members, light.Group.MissingRoles = nil, nil
+		var want, got []channel.Alert
+		var err error
+		full, want, err = a.Evaluate(full, obs, t0.AddDate(0, 0, day))
+		require.NoError(t, err)
+		summary, got, err = a.Evaluate(summary, light, t0.AddDate(0, 0, day))
+		require.NoError(t, err)
+		require.Equal(t, full, summary, "day %d", day)
+		require.Equal(t, len(want), len(got), "day %d", day)
+		for i := range want {
+			require.Equal(t, want[i].ID, got[i].ID)
+			require.Equal(t, want[i].Reason, got[i].Reason)
+		}
+		fired += len(want)
+	}
+	require.Equal(t, 3, fired, "each rule fired once")
+
+	m := newAlerter(t, channel.AlertRule{Name: "committee", Strategy: channel.StrategyMilestone,
+		When: rules.Rule{Source: `len(group.members) >= 3`}})
+	require.False(t, m.DecidesOnSummary())
+}

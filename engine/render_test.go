@@ -293,3 +293,30 @@ func TestSMSRenderedAtClaim(t *testing.T) {
 	require.Equal(t, "+14155550123", msgs[0].To)
 	require.Equal(t, "Hi Victor, Data Platform for Acme is ready.", msgs[0].Text)
 }
+
+// TestAlertRuleAlertShowsTheCommittee: an alert rule that decides on the
+// group's score is evaluated on the group's summary, and the alert it
+// raises is built from the whole group: its message names the engaged
+// members.
+func TestAlertRuleAlertShowsTheCommittee(t *testing.T) {
+	t.Parallel()
+	defs := pipelineProgram()
+	defs.Journeys = nil
+	defs.Alerts = []channel.AlertRule{{Name: "hot committee", Strategy: channel.StrategyThreshold, Threshold: 150, Template: program.AlertTemplate}}
+	b := setup(t, defs)
+	setupAcme(t, b)
+	require.Empty(t, claimAll(t, b, day0), "nothing hot yet")
+	b.clock.Set(day(1))
+	_, err := b.eng.Ingest(b.ctx, activity("d", b2b.ActivityRequestDemo, "L-2", day(1), nil),
+		activity("w", b2b.ActivityAttendEvent, "L-1", day(1), nil))
+	require.NoError(t, err)
+	msgs := claimAll(t, b, day(1))
+	require.Len(t, msgs, 1)
+	al := msgs[0]
+	require.Equal(t, channel.ChannelSalesAlert, al.Channel)
+	require.Equal(t, "olivia@quorum.example", al.To, "the account owner")
+	require.Contains(t, al.Text, "Victor Kim")
+	require.Contains(t, al.Text, "Carla Diaz")
+	require.Contains(t, al.Text, "score")
+	require.Equal(t, int64(1), b.eng.Counters().Alerts)
+}
