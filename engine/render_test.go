@@ -78,12 +78,11 @@ func TestMessagesRenderAtDelivery(t *testing.T) {
 	}
 }
 
-// TestUnrenderableMessageFails: a queued email whose template cannot be
-// rendered for its recipient when it is claimed (a required token is
-// empty) is not handed to the dispatcher; it fails with the reason in the
-// event log and the counters, and the other messages go out.
-func TestUnrenderableMessageFails(t *testing.T) {
-	t.Parallel()
+// setupUnrenderable is Acme with the intro emails queued, whose text
+// needs a first name, and Dev's first name gone since: his email cannot
+// be rendered when it is claimed.
+func setupUnrenderable(t *testing.T) *bundle {
+	t.Helper()
 	defs := pipelineProgram()
 	defs.Templates.Emails[0].Text = "Hi {{.Person.FirstName}}, meet {{.Interest.Name}}. Unsubscribe: {{.UnsubscribeURL}}"
 	b := setup(t, defs)
@@ -92,6 +91,16 @@ func TestUnrenderableMessageFails(t *testing.T) {
 	rec.Time = day0.Add(time.Hour)
 	_, err := b.eng.Apply(b.ctx, engine.Batch{Persons: []identity.PersonRecord{rec}})
 	require.NoError(t, err)
+	return b
+}
+
+// TestUnrenderableMessageFails: a queued email whose template cannot be
+// rendered for its recipient when it is claimed (a required token is
+// empty) is not handed to the dispatcher; it fails with the reason in the
+// event log and the counters, and the other messages go out.
+func TestUnrenderableMessageFails(t *testing.T) {
+	t.Parallel()
+	b := setupUnrenderable(t)
 	acme, err := b.eng.Account(b.ctx, "acme", day0)
 	require.NoError(t, err)
 	var dev b2b.PersonID
@@ -154,14 +163,7 @@ func TestRenderWaitsForTheStore(t *testing.T) {
 func TestDispatchPastUnrenderableMessages(t *testing.T) {
 	t.Parallel()
 	for _, size := range []int{1, 2, 3, 100} {
-		defs := pipelineProgram()
-		defs.Templates.Emails[0].Text = "Hi {{.Person.FirstName}}, meet {{.Interest.Name}}. Unsubscribe: {{.UnsubscribeURL}}"
-		b := setup(t, defs)
-		setupAcme(t, b)
-		rec := lead("L-3", "dev@acme.com", "", "Patel", "Sr. Data Engineer", "Acme")
-		rec.Time = day0.Add(time.Hour)
-		_, err := b.eng.Apply(b.ctx, engine.Batch{Persons: []identity.PersonRecord{rec}})
-		require.NoError(t, err)
+		b := setupUnrenderable(t)
 		sender := channeltest.NewRecorder(channeltest.RecorderConfig{})
 		d, err := channel.NewDispatcher(channel.DispatcherConfig{Outbox: b.eng.Outbox(), Email: sender, Clock: b.clock, BatchSize: size})
 		require.NoError(t, err)
