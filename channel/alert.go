@@ -222,7 +222,8 @@ func NewAlerter(cfg AlerterConfig) (*Alerter, error) {
 // (threshold and stage rules do; a milestone's condition may read
 // anything). Then a caller may evaluate on an observation whose group has
 // only its summary, and evaluate again on the full observation (the
-// routing and the alerts' content read it) only when an alert fires:
+// routing and the alerts' content read it) only when an alert fires or the
+// evaluation fails (routing that reads more than the summary can):
 // Evaluate is a function of its inputs, so the second evaluation decides
 // the same.
 func (a *Alerter) DecidesOnSummary() bool {

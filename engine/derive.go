@@ -460,9 +460,10 @@ func (ps *pass) raiseAlerts() {
 			obs = ps.observation(g)
 		}
 		next, alerts, err := ps.p.Alerter.Evaluate(st.Alerts[g.ID], obs, ps.now)
-		if err == nil && summary && len(alerts) > 0 {
+		if summary && (err != nil || len(alerts) > 0) {
 			// An alert fired: its routing and content read the whole
-			// group, and the same evaluation decides the same.
+			// group, and the same evaluation decides the same (an error
+			// can only come from routing on the summary).
 			obs = ps.observation(g)
 			next, alerts, err = ps.p.Alerter.Evaluate(st.Alerts[g.ID], obs, ps.now)
 		}

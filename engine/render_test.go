@@ -17,6 +17,7 @@ import (
 	"github.com/quorumhq/quorum/identity"
 	"github.com/quorumhq/quorum/journey"
 	"github.com/quorumhq/quorum/program"
+	"github.com/quorumhq/quorum/rules"
 	"github.com/quorumhq/quorum/store"
 	"github.com/quorumhq/quorum/store/memory"
 )
@@ -321,4 +322,25 @@ func TestAlertRuleAlertShowsTheCommittee(t *testing.T) {
 	require.Contains(t, al.Text, "Carla Diaz")
 	require.Contains(t, al.Text, "score")
 	require.Equal(t, int64(1), b.eng.Counters().Alerts)
+}
+
+// TestAlertRoutingReadsTheCommittee: a routing rule that reads the group's
+// members routes an alert rule's alert from the whole group, although the
+// rule decided on the group's summary.
+func TestAlertRoutingReadsTheCommittee(t *testing.T) {
+	t.Parallel()
+	defs := pipelineProgram()
+	defs.Journeys = nil
+	defs.Alerts = []channel.AlertRule{{Name: "hot committee", Strategy: channel.StrategyThreshold, Threshold: 150, Template: program.AlertTemplate}}
+	defs.Routing = channel.Routing{FallbackQueue: "sales-queue@quorum.example", Rules: []channel.RouteRule{
+		{Name: "finance-led", When: rules.Rule{Source: `group.members[0].role == "Economic Buyer" || len(group.members) > 4`}, To: "cfo-desk@quorum.example"}}}
+	b := setup(t, defs)
+	setupAcme(t, b)
+	b.clock.Set(day(1))
+	_, err := b.eng.Ingest(b.ctx, activity("d", b2b.ActivityRequestDemo, "L-2", day(1), nil),
+		activity("w", b2b.ActivityAttendEvent, "L-1", day(1), nil))
+	require.NoError(t, err)
+	msgs := claimAll(t, b, day(1))
+	require.Len(t, msgs, 1)
+	require.Equal(t, "cfo-desk@quorum.example", msgs[0].To)
 }
