@@ -33,7 +33,9 @@ type Outbox interface {
 	// Claim returns up to p.Limit entries that are due at p.Now (pending
 	// with NextAttempt <= Now, or sending with an expired lease), oldest
 	// due first, each moved to StatusSending with LeaseUntil = Now+Lease
-	// and Attempts incremented.
+	// and Attempts incremented. Fewer than p.Limit entries means that
+	// nothing more is due (the Dispatcher stops there): an outbox that
+	// withholds some of the entries it claimed claims more in their place.
 	Claim(ctx context.Context, p ClaimParams) ([]Entry, error)
 	// Record stores the outcome of a claim (see RecordParams).
 	Record(ctx context.Context, p RecordParams) error

@@ -71,17 +71,11 @@ func (e *Engine) process(ctx context.Context, id b2b.AccountID, w *work, now tim
 			// was for readers, for a retry, and when the pass turns out
 			// idle (an idle pass's derived changes are not kept, whatever
 			// the store or the cache).
-			var committed *accountState
-			if !e.values {
-				committed = e.cached(id, rec.Version)
-			}
-			if committed != nil {
-				st = cloneState(committed)
-			} else if st, err = loadState(&rec); err != nil {
+			committed, err := e.readState(&rec)
+			if err != nil {
 				return outcome{}, err
-			} else if !e.values {
-				e.putCached(id, rec.Version, cloneState(st))
 			}
+			st = cloneState(committed)
 		}
 		p := e.prog.Load()
 		ps := &pass{e: e, p: p, st: st, now: now, id: id}

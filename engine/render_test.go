@@ -297,15 +297,17 @@ func TestSMSRenderedAtClaim(t *testing.T) {
 	require.Equal(t, "Hi Victor, Data Platform for Acme is ready.", msgs[0].Text)
 }
 
-// TestAlertRuleAlertShowsTheCommittee: an alert rule that decides on the
-// group's score is evaluated on the group's summary, and the alert it
-// raises is built from the whole group: its message names the engaged
-// members.
-func TestAlertRuleAlertShowsTheCommittee(t *testing.T) {
-	t.Parallel()
+// hotCommitteeAlert runs Acme on a program whose one alert rule fires at
+// a group score of 150 (routing as given), warms the committee up and
+// returns the one message queued: the rule's sales alert.
+func hotCommitteeAlert(t *testing.T, routing *channel.Routing) channel.Message {
+	t.Helper()
 	defs := pipelineProgram()
 	defs.Journeys = nil
 	defs.Alerts = []channel.AlertRule{{Name: "hot committee", Strategy: channel.StrategyThreshold, Threshold: 150, Template: program.AlertTemplate}}
+	if routing != nil {
+		defs.Routing = *routing
+	}
 	b := setup(t, defs)
 	setupAcme(t, b)
 	require.Empty(t, claimAll(t, b, day0), "nothing hot yet")
@@ -315,13 +317,22 @@ func TestAlertRuleAlertShowsTheCommittee(t *testing.T) {
 	require.NoError(t, err)
 	msgs := claimAll(t, b, day(1))
 	require.Len(t, msgs, 1)
-	al := msgs[0]
+	require.Equal(t, int64(1), b.eng.Counters().Alerts)
+	return msgs[0]
+}
+
+// TestAlertRuleAlertShowsTheCommittee: an alert rule that decides on the
+// group's score is evaluated on the group's summary, and the alert it
+// raises is built from the whole group: its message names the engaged
+// members.
+func TestAlertRuleAlertShowsTheCommittee(t *testing.T) {
+	t.Parallel()
+	al := hotCommitteeAlert(t, nil)
 	require.Equal(t, channel.ChannelSalesAlert, al.Channel)
 	require.Equal(t, "olivia@quorum.example", al.To, "the account owner")
 	require.Contains(t, al.Text, "Victor Kim")
 	require.Contains(t, al.Text, "Carla Diaz")
 	require.Contains(t, al.Text, "score")
-	require.Equal(t, int64(1), b.eng.Counters().Alerts)
 }
 
 // TestAlertRoutingReadsTheCommittee: a routing rule that reads the group's
@@ -329,18 +340,7 @@ func TestAlertRuleAlertShowsTheCommittee(t *testing.T) {
 // rule decided on the group's summary.
 func TestAlertRoutingReadsTheCommittee(t *testing.T) {
 	t.Parallel()
-	defs := pipelineProgram()
-	defs.Journeys = nil
-	defs.Alerts = []channel.AlertRule{{Name: "hot committee", Strategy: channel.StrategyThreshold, Threshold: 150, Template: program.AlertTemplate}}
-	defs.Routing = channel.Routing{FallbackQueue: "sales-queue@quorum.example", Rules: []channel.RouteRule{
-		{Name: "finance-led", When: rules.Rule{Source: `group.members[0].role == "Economic Buyer" || len(group.members) > 4`}, To: "cfo-desk@quorum.example"}}}
-	b := setup(t, defs)
-	setupAcme(t, b)
-	b.clock.Set(day(1))
-	_, err := b.eng.Ingest(b.ctx, activity("d", b2b.ActivityRequestDemo, "L-2", day(1), nil),
-		activity("w", b2b.ActivityAttendEvent, "L-1", day(1), nil))
-	require.NoError(t, err)
-	msgs := claimAll(t, b, day(1))
-	require.Len(t, msgs, 1)
-	require.Equal(t, "cfo-desk@quorum.example", msgs[0].To)
+	al := hotCommitteeAlert(t, &channel.Routing{FallbackQueue: "sales-queue@quorum.example", Rules: []channel.RouteRule{
+		{Name: "finance-led", When: rules.Rule{Source: `group.members[0].role == "Economic Buyer" || len(group.members) > 4`}, To: "cfo-desk@quorum.example"}}})
+	require.Equal(t, "cfo-desk@quorum.example", al.To)
 }

@@ -140,25 +140,12 @@ var (
 	copyPersons, errCopyPersons = deepcopy.For[[]personEntry]()
 )
 
-// loadState returns a state the caller may modify as a pass does: a copy
-// of the stored value when the store keeps values (whose persons, and the
-// records of its groups and activities, are shared with the committed
-// state: a pass replaces them, never modifies them in place), else the
-// decoding of the stored bytes.
-func loadState(rec *store.Account) (*accountState, error) {
-	if rec.Value != nil {
-		st, ok := rec.Value.(*accountState)
-		if !ok {
-			return nil, fmt.Errorf("account %q: the stored value is a %T, not an account state", rec.ID, rec.Value)
-		}
-		return cloneState(st), nil
-	}
-	return decodeState(rec.ID, rec.State)
-}
-
 // readState returns the committed state of a stored account for reading
 // only: the stored value itself, the cached decoded state, or a newly
-// decoded one. The caller must not modify it.
+// decoded one. The caller must not modify it; a pass works on
+// cloneState's copy of it (whose persons, and the records of its groups
+// and activities, are shared with the committed state: a pass replaces
+// them, never modifies them in place).
 func (e *Engine) readState(rec *store.Account) (*accountState, error) {
 	if rec.Value != nil {
 		st, ok := rec.Value.(*accountState)

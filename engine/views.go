@@ -76,10 +76,11 @@ func (e *Engine) Account(ctx context.Context, id b2b.AccountID, now time.Time) (
 	if err != nil {
 		return AccountView{}, err
 	}
-	st, err := loadState(&rec)
+	committed, err := e.readState(&rec)
 	if err != nil {
 		return AccountView{}, err
 	}
+	st := cloneState(committed)
 	// The view is the caller's to keep and change: nothing in it may be
 	// shared with the committed state.
 	st.Groups, st.Persons = *copyGroups(&st.Groups), *copyPersons(&st.Persons)
