@@ -34,6 +34,16 @@
 // records the result ([Store.AckOutbox]). An entry whose lease expires
 // (the dispatcher crashed) is claimed again; the idempotency key makes the
 // second delivery harmless with a sender that honours it.
+//
+// # Erasure
+//
+// A person is erased in two steps. The engine first rewrites every
+// account the person appears in ([Store.PersonAccounts] finds them): it
+// commits a state without the person and, in the same commit, redacts the
+// events that name the person among others ([CommitParams.Redactions]).
+// Then [Store.ErasePerson] removes the events and outbox entries that are
+// the person's own. The order makes a failed erasure safe to repeat: the
+// person's own events, which find the accounts, go last.
 package store
 
 import (
@@ -159,7 +169,20 @@ type CommitParams struct {
 	Index  map[string]string
 	Events []Event
 	Outbox []OutboxEntry
-	Now    time.Time
+	// Redactions replace the data of events already in the account's log
+	// (an erasure removing a person from the events that name them among
+	// others); each must name an event of this account, or the commit
+	// fails with ErrInvalid and changes nothing.
+	Redactions []Redaction
+	Now        time.Time
+}
+
+// A Redaction replaces the Data of one logged event; its Seq, account,
+// person, type and time stay. The event log is otherwise append-only:
+// redaction exists for erasure.
+type Redaction struct {
+	Seq  int64
+	Data []byte
 }
 
 // DueParams selects accounts whose DueAt is set and not after Before.
@@ -277,9 +300,15 @@ type Store interface {
 	// exists keeps the existing entry. It returns the stored entry of each
 	// input, in order (the existing one, unchanged, for a known ID).
 	Enqueue(ctx context.Context, p *EnqueueParams) ([]OutboxEntry, error)
+	// PersonAccounts lists, in ID order, the accounts whose event log holds
+	// an event of the person or whose outbox holds an entry for the
+	// person: the accounts an erasure of the person must rewrite. It is
+	// meant for erasure, which is rare, and may scan.
+	PersonAccounts(ctx context.Context, tenant Tenant, person b2b.PersonID) ([]b2b.AccountID, error)
 	// ErasePerson removes a person's events and outbox entries, delivered
-	// or not (the engine rewrites the states of the person's accounts
-	// itself).
+	// or not. The engine rewrites the states of the person's accounts, and
+	// redacts the events that name the person among others, before (see
+	// [CommitParams.Redactions]).
 	ErasePerson(ctx context.Context, tenant Tenant, person b2b.PersonID) (EraseReport, error)
 }
 
@@ -339,6 +368,16 @@ func (p *CommitParams) Validate() error {
 		if e.Account != "" && e.Account != p.Account {
 			ps.Addf(path()+".account", "is %q, not the committed account %q", e.Account, p.Account)
 		}
+	}
+	redacted := make(map[int64]bool, len(p.Redactions))
+	for i, r := range p.Redactions {
+		switch {
+		case r.Seq <= 0:
+			ps.Addf(fmt.Sprintf("redactions[%d].seq", i), "must be positive, got %d", r.Seq)
+		case redacted[r.Seq]:
+			ps.Addf(fmt.Sprintf("redactions[%d].seq", i), "%d appears twice in one commit", r.Seq)
+		}
+		redacted[r.Seq] = true
 	}
 	seen := make(map[string]bool, len(p.Outbox))
 	for i, o := range p.Outbox {

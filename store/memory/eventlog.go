@@ -116,6 +116,42 @@ func (l *eventLog) at(p pos) store.Event {
 	return e
 }
 
+// ofPerson reports whether the event at p is the person's, and if so
+// its account. It allocates only for a match.
+func (l *eventLog) ofPerson(p pos, person b2b.PersonID) (b2b.AccountID, bool) {
+	c := l.chunks[p.c]
+	buf := c.buf[c.offs[p.i]:]
+	buf = buf[1+int(buf[0]):]
+	k, w := binary.Uvarint(buf)
+	acc := buf[w : w+int(k)]
+	buf = buf[w+int(k):]
+	k, w = binary.Uvarint(buf)
+	if string(buf[w:w+int(k)]) != string(person) {
+		return "", false
+	}
+	return b2b.AccountID(acc), true
+}
+
+// replaceData replaces the data of the event seq, which the log holds,
+// by re-encoding its chunk.
+func (l *eventLog) replaceData(seq int64, data []byte) {
+	at, ok := l.search(seq)
+	if !ok {
+		return
+	}
+	old := l.chunks[at.c]
+	c := &eventChunk{seqs: old.seqs, offs: make([]uint32, 0, len(old.seqs)), buf: make([]byte, 0, len(old.buf)+len(data))}
+	for i := range old.seqs {
+		e := l.at(pos{at.c, i})
+		if i == at.i {
+			e.Data = data
+		}
+		c.offs = append(c.offs, uint32(len(c.buf)))
+		c.buf = appendEvent(c.buf, &e)
+	}
+	l.chunks[at.c] = c
+}
+
 // next returns the position after p.
 func (l *eventLog) next(p pos) pos {
 	p.i++

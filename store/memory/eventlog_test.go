@@ -62,3 +62,44 @@ func TestEventLogChunks(t *testing.T) {
 	require.Equal(t, len(got), l.deleteFunc(func(*store.Event) bool { return true }))
 	require.Empty(t, walk(0))
 }
+
+// TestEventLogReplaceData checks that replacing one event's data in a
+// middle chunk keeps every other event, and that the log still grows.
+func TestEventLogReplaceData(t *testing.T) {
+	var l eventLog
+	const n = 2*chunkSize + 5
+	for i := range n {
+		l.append(&store.Event{Seq: int64(i + 1), Account: "a", Person: b2b.PersonID(fmt.Sprint("p", i%3)), Time: time.Unix(int64(i), 0).UTC(),
+			Type: "t", Data: []byte(fmt.Sprint(i))})
+	}
+	target := int64(chunkSize + 10)
+	l.replaceData(target, []byte("a much longer replacement than the original data"))
+	l.replaceData(int64(n), nil)
+	l.append(&store.Event{Seq: int64(n + 1), Account: "a", Time: time.Unix(int64(n), 0).UTC(), Type: "t", Data: []byte("last")})
+	i := 0
+	for at := (pos{}); !l.end(at); at = l.next(at) {
+		e := l.at(at)
+		require.Equal(t, int64(i+1), e.Seq)
+		switch int64(i + 1) {
+		case target:
+			require.Equal(t, "a much longer replacement than the original data", string(e.Data))
+		case int64(n):
+			require.Empty(t, e.Data)
+		case int64(n + 1):
+			require.Equal(t, "last", string(e.Data))
+		default:
+			require.Equal(t, fmt.Sprint(i), string(e.Data))
+		}
+		if i < n {
+			require.Equal(t, b2b.PersonID(fmt.Sprint("p", i%3)), e.Person, "seq %d", e.Seq)
+			acc, ok := l.ofPerson(at, e.Person)
+			require.True(t, ok)
+			require.Equal(t, b2b.AccountID("a"), acc)
+			_, ok = l.ofPerson(at, "someone else")
+			require.False(t, ok)
+		}
+		require.True(t, e.Time.Equal(time.Unix(int64(i), 0)))
+		i++
+	}
+	require.Equal(t, n+1, i)
+}

@@ -27,6 +27,7 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"fmt"
 	"hash/maphash"
 	"maps"
 	"slices"
@@ -155,6 +156,10 @@ func (s *Store) Commit(ctx context.Context, p *store.CommitParams) (int64, error
 	// which every commit of the tenant shares.
 	entries := prepare(p.Account, p.Outbox, p.Now)
 	td.logMu.Lock()
+	if err := td.redact(p.Account, p.Redactions); err != nil {
+		td.logMu.Unlock()
+		return 0, err
+	}
 	td.enqueue(entries)
 	for _, e := range p.Events {
 		e.Account = p.Account
@@ -163,6 +168,24 @@ func (s *Store) Commit(ctx context.Context, p *store.CommitParams) (int64, error
 	td.logMu.Unlock()
 	sh.accounts[p.Account] = next
 	return next.Version, nil
+}
+
+// redact replaces the data of logged events of the account, all or none;
+// callers hold logMu.
+func (td *tenant) redact(account b2b.AccountID, rs []store.Redaction) error {
+	if len(rs) == 0 {
+		return nil
+	}
+	seqs := td.bySeq[account]
+	for _, r := range rs {
+		if _, ok := slices.BinarySearch(seqs, r.Seq); !ok {
+			return invalid(fmt.Sprintf("redaction of event %d: no such event in the log of account %q", r.Seq, account))
+		}
+	}
+	for _, r := range rs {
+		td.events.replaceData(r.Seq, r.Data)
+	}
+	return nil
 }
 
 // appendEvent gives e the next Seq and appends it; callers hold logMu.
@@ -407,6 +430,36 @@ func (s *Store) AckOutbox(ctx context.Context, p *store.AckParams) error {
 		td.appendEvent(ev)
 	}
 	return nil
+}
+
+// PersonAccounts implements [store.Store]. It scans the tenant's log and
+// outbox.
+func (s *Store) PersonAccounts(ctx context.Context, t store.Tenant, person b2b.PersonID) ([]b2b.AccountID, error) {
+	if err := check(ctx, t); err != nil {
+		return nil, err
+	}
+	if person == "" {
+		return nil, invalid("person is required")
+	}
+	td := s.tenant(t, false)
+	if td == nil {
+		return nil, nil
+	}
+	td.logMu.Lock()
+	defer td.logMu.Unlock()
+	var out []b2b.AccountID
+	for p := (pos{}); !td.events.end(p); p = td.events.next(p) {
+		if acc, ok := td.events.ofPerson(p, person); ok {
+			out = append(out, acc)
+		}
+	}
+	for _, e := range td.outbox {
+		if e.Person == person && e.Account != "" {
+			out = append(out, e.Account)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out), nil
 }
 
 // ErasePerson implements [store.Store].

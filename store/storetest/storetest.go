@@ -7,7 +7,8 @@
 //
 // The suite checks round trips, version conflicts, due-time ordering,
 // kept values (for stores that keep them), index listing, the event log, outbox claim/ack/retry and lease expiry,
-// tenant isolation, erasure, invalid requests, and concurrent commits from
+// tenant isolation, erasure (finding a person's accounts, redacting
+// events, removing the person's own), invalid requests, and concurrent commits from
 // many goroutines that must never lose an update. Run it with -race.
 package storetest
 
@@ -61,6 +62,8 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store, f Features) {
 		{"OutboxEnqueueAndFencing", s.outboxEnqueueAndFencing},
 		{"TenantIsolation", s.tenantIsolation},
 		{"ErasePerson", s.erasePerson},
+		{"PersonAccounts", s.personAccounts},
+		{"Redactions", s.redactions},
 		{"ConcurrentCommits", s.concurrentCommits},
 		{"CancelledContext", s.cancelledContext},
 	}
@@ -211,6 +214,14 @@ func (s suite) invalidRequests(t *testing.T) {
 	require.ErrorIs(t, err, store.ErrNotFound)
 	_, err = st.ErasePerson(ctx, tenant, "")
 	require.ErrorIs(t, err, store.ErrInvalid)
+	_, err = st.PersonAccounts(ctx, tenant, "")
+	require.ErrorIs(t, err, store.ErrInvalid)
+	_, err = st.Commit(ctx, &store.CommitParams{Tenant: tenant, Account: "a", Now: t0,
+		Redactions: []store.Redaction{{Seq: 0}, {Seq: 3}, {Seq: 3}}})
+	require.ErrorIs(t, err, store.ErrInvalid)
+	for _, want := range []string{"redactions[0].seq: must be positive, got 0", "redactions[2].seq: 3 appears twice in one commit"} {
+		require.ErrorContains(t, err, want)
+	}
 }
 
 func (s suite) dueOrdering(t *testing.T) {
@@ -475,6 +486,9 @@ func (s suite) tenantIsolation(t *testing.T) {
 	require.Empty(t, got)
 	err = st.AckOutbox(ctx, &store.AckParams{Tenant: "t2", ID: "m", Status: store.OutboxDelivered, Now: t0})
 	require.ErrorIs(t, err, store.ErrNotFound)
+	accs, err := st.PersonAccounts(ctx, "t2", "p")
+	require.NoError(t, err)
+	require.Empty(t, accs)
 	rep, err := st.ErasePerson(ctx, "t2", "p")
 	require.NoError(t, err)
 	require.Equal(t, store.EraseReport{}, rep)
@@ -528,6 +542,73 @@ func (s suite) erasePerson(t *testing.T) {
 	rep, err = st.ErasePerson(ctx, tenant, "p1")
 	require.NoError(t, err)
 	require.Equal(t, store.EraseReport{}, rep, "erasing twice removes nothing more")
+}
+
+func (s suite) personAccounts(t *testing.T) {
+	ctx := context.Background()
+	st := s.newStore(t)
+	commit(t, st, store.CommitParams{Account: "b", Events: []store.Event{{Type: "person.linked", Person: "p1", Time: t0}}})
+	commit(t, st, store.CommitParams{Account: "a", Events: []store.Event{{Type: "group.created", Time: t0}, {Type: "person.linked", Person: "p1", Time: t0}}})
+	commit(t, st, store.CommitParams{Account: "c", Events: []store.Event{{Type: "person.linked", Person: "p2", Time: t0}}})
+	// An outbox entry alone ties a person to an account too.
+	commit(t, st, store.CommitParams{Account: "d", Outbox: []store.OutboxEntry{{ID: "m1", Person: "p1", IdempotencyKey: "k1", Channel: "email"}}})
+	commit(t, st, store.CommitParams{Account: "b", ExpectedVersion: 1, Events: []store.Event{{Type: "member.added", Person: "p1", Time: t0}}})
+
+	accs, err := st.PersonAccounts(ctx, tenant, "p1")
+	require.NoError(t, err)
+	require.Equal(t, []b2b.AccountID{"a", "b", "d"}, accs, "in ID order, each once")
+	accs, err = st.PersonAccounts(ctx, tenant, "nobody")
+	require.NoError(t, err)
+	require.Empty(t, accs)
+
+	_, err = st.ErasePerson(ctx, tenant, "p1")
+	require.NoError(t, err)
+	accs, err = st.PersonAccounts(ctx, tenant, "p1")
+	require.NoError(t, err)
+	require.Empty(t, accs, "an erased person has no accounts left")
+	accs, err = st.PersonAccounts(ctx, tenant, "p2")
+	require.NoError(t, err)
+	require.Equal(t, []b2b.AccountID{"c"}, accs)
+}
+
+func (s suite) redactions(t *testing.T) {
+	ctx := context.Background()
+	st := s.newStore(t)
+	commit(t, st, store.CommitParams{Account: "a", Events: []store.Event{
+		{Type: "alert.raised", Time: t0, Data: []byte(`{"engaged":["p1","p2"]}`)},
+		{Type: "group.created", Time: t0, Data: []byte(`{"group":"dp"}`)},
+	}})
+	commit(t, st, store.CommitParams{Account: "b", Events: []store.Event{{Type: "alert.raised", Time: t0, Data: []byte(`{"engaged":["p1"]}`)}}})
+	all, err := st.Events(ctx, &store.EventsParams{Tenant: tenant})
+	require.NoError(t, err)
+	require.Len(t, all, 3)
+
+	// Redacting another account's event fails and changes nothing.
+	_, err = st.Commit(ctx, &store.CommitParams{Tenant: tenant, Account: "a", ExpectedVersion: 1, Now: t0,
+		State: []byte("new"), Redactions: []store.Redaction{{Seq: all[0].Seq, Data: []byte(`{}`)}, {Seq: all[2].Seq, Data: []byte(`{}`)}}})
+	require.ErrorIs(t, err, store.ErrInvalid)
+	a, err := st.LoadAccount(ctx, tenant, "a")
+	require.NoError(t, err)
+	require.Equal(t, int64(1), a.Version, "a refused redaction commits nothing")
+	again, err := st.Events(ctx, &store.EventsParams{Tenant: tenant})
+	require.NoError(t, err)
+	require.Equal(t, all, again)
+
+	// A redaction replaces the data, with the state and new events, and
+	// keeps everything else of the event.
+	commit(t, st, store.CommitParams{Account: "a", ExpectedVersion: 1, State: []byte("new"),
+		Events:     []store.Event{{Type: "person.erased", Time: t0.Add(time.Hour)}},
+		Redactions: []store.Redaction{{Seq: all[0].Seq, Data: []byte(`{"engaged":["p2"]}`)}}})
+	got, err := st.Events(ctx, &store.EventsParams{Tenant: tenant})
+	require.NoError(t, err)
+	require.Equal(t, []string{"alert.raised", "group.created", "alert.raised", "person.erased"}, eventTypes(got))
+	want := all[0]
+	want.Data = []byte(`{"engaged":["p2"]}`)
+	require.Equal(t, want, got[0])
+	require.Equal(t, all[1:3], got[1:3], "the other events are untouched")
+	ofA, err := st.Events(ctx, &store.EventsParams{Tenant: tenant, Account: "a"})
+	require.NoError(t, err)
+	require.Equal(t, `{"engaged":["p2"]}`, string(ofA[0].Data), "the account's log reads the redacted data")
 }
 
 // concurrentCommits runs read-modify-write loops from many goroutines on a
