@@ -70,6 +70,7 @@
 //	g, evs, err = cat.AssignManual(g, "p-7", "Champion", "ann@corp", "met at the summit", now)
 //	g, evs, err = cat.ApplyOpportunity(g, &opp, now)
 //	g, evs, err = cat.RemovePerson(g, "p-3", "left the account", now)
+//	g, evs, err = cat.ErasePerson(g, "p-4", now) // right to be forgotten: no trace left
 //	g, evs, err = cat.Advance(g, buyinggroup.Signals{Score: 160, Velocity: 40}, now)
 //	g, evs, err = cat.MoveTo(g, buyinggroup.StageSalesReady, "journey:pipeline", "alert sent", now)
 //	g, evs, err = cat.SetStatus(g, "intro requested", "ann@corp", now)

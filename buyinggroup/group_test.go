@@ -402,3 +402,43 @@ func TestGroupJSONRoundTrip(t *testing.T) {
 	require.Empty(t, cmp.Diff(g, back), "(-want +got)")
 	require.False(t, math.IsNaN(back.Completeness))
 }
+
+func TestErasePerson(t *testing.T) {
+	t.Parallel()
+	cat := compile(t, buyinggroup.SolutionInterest{ID: "dp", Template: "standard"})
+	g := newGroup(t, cat, "dp")
+	ps := []b2b.PersonID{"cfo", "vpe"}
+	g, _, err := cat.SetRuleClaims(g, ps, []buyinggroup.Claim{
+		ruleClaim("cfo", "Economic Buyer", "eb", t0), ruleClaim("vpe", "Technical Evaluator", "te", t0),
+	}, t0)
+	require.NoError(t, err)
+	// The CFO leaves and comes back as a manual Champion: an ended
+	// membership in History and a current one.
+	g, _, err = cat.RemovePerson(g, "cfo", "", t0.Add(time.Hour))
+	require.NoError(t, err)
+	g, _, err = cat.AssignManual(g, "cfo", "Champion", "ann", "met at the summit", t0.Add(2*time.Hour))
+	require.NoError(t, err)
+	require.True(t, g.Mentions("cfo"))
+	require.Len(t, g.History, 1)
+	before := g
+
+	erased, evs, err := cat.ErasePerson(g, "cfo", t0.Add(3*time.Hour))
+	require.NoError(t, err)
+	require.False(t, erased.Mentions("cfo"), "no claim, member or history of the person is left")
+	require.Empty(t, erased.History)
+	require.Equal(t, []b2b.PersonID{"vpe"}, erased.Persons())
+	require.Len(t, erased.Members, 1)
+	require.Equal(t, buyinggroup.EventMemberRemoved, evs[0].Type)
+	require.Equal(t, b2b.PersonID("cfo"), evs[0].Person)
+	require.Equal(t, "person erased", evs[0].Reason)
+	require.Empty(t, cmp.Diff(before, g), "the input group is untouched")
+	require.True(t, g.Mentions("cfo"))
+	require.False(t, g.Mentions("nobody"))
+
+	// Erasing someone the group never held changes nothing but the
+	// group's own copy.
+	again, evs, err := cat.ErasePerson(erased, "cfo", t0.Add(4*time.Hour))
+	require.NoError(t, err)
+	require.Empty(t, evs)
+	require.Empty(t, cmp.Diff(erased, again))
+}

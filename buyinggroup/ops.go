@@ -279,6 +279,34 @@ func (c *Catalog) RemovePerson(g Group, person b2b.PersonID, reason string, now 
 	})
 }
 
+// ErasePerson removes a person from the group for good (right to be
+// forgotten): like RemovePerson, it withdraws every claim about the person
+// and ends the memberships, with the events that follow (reason "person
+// erased"); it also drops the person's ended memberships from History, so
+// the group keeps no trace of the person. The events name the person: a
+// caller erasing the person discards them once it has acted on them.
+func (c *Catalog) ErasePerson(g Group, person b2b.PersonID, now time.Time) (Group, []Event, error) {
+	ng, evs, err := c.RemovePerson(g, person, "person erased", now)
+	if err != nil {
+		return g, nil, err
+	}
+	// RemovePerson's group has a History of its own.
+	ng.History = slices.DeleteFunc(ng.History, func(m Member) bool { return m.Person == person })
+	if len(ng.History) == 0 {
+		ng.History = nil
+	}
+	return ng, evs, nil
+}
+
+// Mentions reports whether the group holds anything about the person: a
+// claim, a membership or an ended membership.
+func (g *Group) Mentions(person b2b.PersonID) bool {
+	is := func(p b2b.PersonID) bool { return p == person }
+	return slices.ContainsFunc(g.Claims, func(c Claim) bool { return is(c.Person) }) ||
+		slices.ContainsFunc(g.Members, func(m Member) bool { return is(m.Person) }) ||
+		slices.ContainsFunc(g.History, func(m Member) bool { return is(m.Person) })
+}
+
 // Persons returns the persons the group has claims about, sorted.
 func (g *Group) Persons() []b2b.PersonID {
 	var out []b2b.PersonID

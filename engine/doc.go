@@ -75,7 +75,8 @@
 // commits, conflicts, journey steps, messages queued by channel and
 // skipped, delivery results by status, alerts). Config.Logger receives structured records with
 // stable keys: "input rejected" (kind, index, activity, account, reason,
-// detail) at Info, "account committed" (account, version, applied,
+// detail) and "person erased" (accounts, redacted, events, outbox; it
+// names no one) at Info, "account committed" (account, version, applied,
 // duplicates, rejected, steps, outbox, events) and "version conflict,
 // retrying" (account, attempt) at Debug.
 //
@@ -86,6 +87,8 @@
 //
 //	account.updated                 the golden account record changed
 //	person.linked, person.unlinked  a person joined or left the account (identity.Link)
+//	person.erased                   a person was erased from the account: {removed: counts by kind};
+//	                                it names no one
 //	opportunity.created, .changed   a CRM deal (b2b.Opportunity)
 //	activity.applied                activities applied in one pass: {count, byType}
 //	qualify.rate                    lead-to-buying-group qualification: {persons, qualified}
@@ -108,6 +111,16 @@
 //	                                (.failed also when a message cannot be rendered at its claim)
 //
 // package analytics computes the KPIs from this log.
+//
+// # Erasure
+//
+// [Engine.ErasePerson] erases a person (the right to be forgotten):
+// identity resolution forgets their records, every account they appear in
+// is rewritten without them and recomputed, events of others that name
+// them are redacted, and the store removes their own events and outbox
+// entries, so nothing queued for them is sent. The [Erasure] report lists
+// the source records to erase in the sources too. A failed erasure is
+// safe to repeat.
 //
 // # The acceptance scenarios
 //

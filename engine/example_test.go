@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -85,4 +86,64 @@ func Example() {
 	// Data Platform for Acme: stage Consideration, score 21.5
 	//   rule "Economic Buyer" matched: person.seniority in ["C-Level", "VP"] && person.department in ["Finance", "Executive"] with person.seniority="C-Level", person.department="Finance"
 	//   rule "Technical Evaluator" matched: person.seniority in ["C-Level", "VP", "Director"] && person.department in ["IT", "Engineering", "Security"] with person.seniority="VP", person.department="Engineering"
+}
+
+// ExampleEngine_ErasePerson erases a person who asked to be forgotten:
+// identity forgets their records, the account is recomputed without them,
+// and the report names the source records to erase in the sources too.
+func ExampleEngine_ErasePerson() {
+	ctx := context.Background()
+	start := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	prog, err := program.Compile(program.Definitions{
+		Name: "example",
+		Interests: []buyinggroup.SolutionInterest{{ID: "data-platform", Name: "Data Platform",
+			Template: buyinggroup.StandardTemplateID}},
+	}, program.Options{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	eng, err := engine.New(engine.Config{Store: memory.New(), Program: prog, Clock: clock.NewManual(start)})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	_, err = eng.Apply(ctx, engine.Batch{
+		Accounts: []identity.AccountRecord{{Source: b2b.SourceSalesforce, Time: start,
+			Account: b2b.Account{ID: "acme", Name: "Acme", Domains: []string{"acme.com"}}}},
+		Persons: []identity.PersonRecord{
+			{Source: b2b.SourceSalesforce, RecordID: "003CFO", Time: start,
+				Person: b2b.Person{Email: "carla@acme.com", FirstName: "Carla", Title: "Chief Financial Officer", AccountID: "acme"}},
+			{Source: b2b.SourceMarketo, RecordID: "mkto-1", Time: start, Person: b2b.Person{Email: "Carla@ACME.com"}},
+			{Source: b2b.SourceMarketo, RecordID: "mkto-2", Time: start,
+				Person: b2b.Person{Email: "victor@acme.com", FirstName: "Victor", Title: "VP of Engineering"}},
+		},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	carla, _ := eng.PersonOfRecord(b2b.SourceMarketo, "mkto-1")
+	er, err := eng.ErasePerson(ctx, carla)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("erase in the sources:", er.Records)
+	fmt.Println("accounts rewritten:", er.Accounts)
+	view, err := eng.Account(ctx, "acme", start)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, p := range view.Persons {
+		fmt.Println("left:", p.Person.Name())
+	}
+	_, err = eng.ErasePerson(ctx, carla)
+	fmt.Println(errors.Is(err, engine.ErrUnknownPerson))
+	// Output:
+	// erase in the sources: [salesforce:003CFO marketo:mkto-1]
+	// accounts rewritten: [acme]
+	// left: Victor
+	// true
 }

@@ -57,3 +57,9 @@ func StateJSON(rec store.Account) string {
 	}
 	return string(rec.State)
 }
+
+// Redact redacts a JSON payload of the person with the given IDs and
+// texts, as an erasure does.
+func Redact(data []byte, ids, texts []string) ([]byte, bool, error) {
+	return redact(data, &erasure{ids: ids, texts: texts})
+}

@@ -38,6 +38,8 @@ type work struct {
 	// tick marks a pass for the passing of time (Advance): derived state
 	// is recomputed even when no input changed anything.
 	tick bool
+	// erase, when set, removes a person from the account (ErasePerson).
+	erase *erasure
 }
 
 // outcome is what a pass did.
@@ -47,6 +49,7 @@ type outcome struct {
 	applied, duplicates int
 	rejected            []Rejection
 	steps, messages     int
+	redacted            int // events rewritten by an erasure
 }
 
 // process runs one pass on one account with optimistic concurrency: load,
@@ -98,6 +101,14 @@ func (e *Engine) process(ctx context.Context, id b2b.AccountID, w *work, now tim
 		cp := &store.CommitParams{
 			Tenant: e.cfg.Tenant, Account: id, ExpectedVersion: rec.Version,
 			DueAt: ps.due(), Index: ps.index(), Events: ps.events, Outbox: ps.outbox, Now: now,
+		}
+		if ps.erased != nil {
+			// Read after the load: an event committed since would have
+			// changed the version, and the commit would fail and retry.
+			if cp.Redactions, err = e.redactions(ctx, id, ps.erased); err != nil {
+				return outcome{}, err
+			}
+			out.redacted = len(cp.Redactions)
 		}
 		if e.values {
 			// The store keeps st as it is; from here on it is immutable,
@@ -166,7 +177,10 @@ type pass struct {
 	views   map[string]cachedView
 	viewRev int
 	// idle is set when the pass changed nothing and so commits nothing.
-	idle    bool
+	idle bool
+	// erased is the erasure the pass made, completed with what the state
+	// knew of the person.
+	erased  *erasure
 	skipped int
 	alerts  int
 }
@@ -201,6 +215,9 @@ func (ps *pass) run(w *work) outcome {
 		// due and be qualified again at every Advance.
 		ps.requalified = st.Requalify
 		st.Requalify = false
+	}
+	if w.erase != nil {
+		ps.erase(w.erase)
 	}
 	if w.account != nil {
 		a := *w.account

@@ -38,6 +38,17 @@ func (s *State) Clone() State {
 	return out
 }
 
+// ForgetPerson removes what the state remembers of a person (right to be
+// forgotten): the messages sent to the person, kept for frequency caps,
+// and the messages held back for the person by a cap. It returns how many
+// records it removed. Instances keep no person.
+func (s *State) ForgetPerson(p b2b.PersonID) int {
+	n := len(s.Contacts) + len(s.Deferred)
+	s.Contacts = slices.DeleteFunc(s.Contacts, func(c Contact) bool { return c.Person == p })
+	s.Deferred = slices.DeleteFunc(s.Deferred, func(d DeferredMessage) bool { return d.Entry.Person == p })
+	return n - len(s.Contacts) - len(s.Deferred)
+}
+
 // A Record is the entry history of one journey for the account, for
 // re-entry policies.
 type Record struct {

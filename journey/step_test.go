@@ -569,3 +569,16 @@ func TestStateIsJSON(t *testing.T) {
 	require.Empty(t, cmp.Diff(pipelineAcceleration(), j))
 	require.Contains(t, string(jb), `"for":"5d"`)
 }
+
+func TestForgetPerson(t *testing.T) {
+	t.Parallel()
+	s := journey.State{
+		Contacts: []journey.Contact{{Person: "p1", Channel: b2b.ChannelEmail, At: day0}, {Person: "p2", Channel: b2b.ChannelEmail, At: day0},
+			{Person: "p1", Channel: b2b.ChannelSMS, At: day0}},
+		Deferred: []journey.DeferredMessage{{Entry: journey.OutboxEntry{Key: "k1", Person: "p1"}, Due: day0}, {Entry: journey.OutboxEntry{Key: "k2", Person: "p2"}, Due: day0}},
+	}
+	require.Equal(t, 3, s.ForgetPerson("p1"))
+	require.Empty(t, cmp.Diff([]journey.Contact{{Person: "p2", Channel: b2b.ChannelEmail, At: day0}}, s.Contacts))
+	require.Empty(t, cmp.Diff([]journey.DeferredMessage{{Entry: journey.OutboxEntry{Key: "k2", Person: "p2"}, Due: day0}}, s.Deferred))
+	require.Zero(t, s.ForgetPerson("p1"), "nothing left to forget")
+}
