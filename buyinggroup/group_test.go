@@ -435,6 +435,18 @@ func TestErasePerson(t *testing.T) {
 	require.True(t, g.Mentions("cfo"))
 	require.False(t, g.Mentions("nobody"))
 
+	// A group whose interest the catalog no longer has: the person goes
+	// all the same, without events.
+	other := compile(t, buyinggroup.SolutionInterest{ID: "sec", Template: "standard"})
+	orphan, evs, err := other.ErasePerson(g, "cfo", t0.Add(3*time.Hour))
+	require.NoError(t, err)
+	require.Empty(t, evs)
+	require.False(t, orphan.Mentions("cfo"))
+	require.True(t, orphan.Mentions("vpe"))
+	require.Empty(t, cmp.Diff(before, g), "the input group is untouched")
+	_, _, err = other.RemovePerson(g, "cfo", "", t0)
+	require.ErrorIs(t, err, buyinggroup.ErrUnknownInterest, "only erasure does without the interest")
+
 	// Erasing someone the group never held changes nothing but the
 	// group's own copy.
 	again, evs, err := cat.ErasePerson(erased, "cfo", t0.Add(4*time.Hour))

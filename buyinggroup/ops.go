@@ -285,9 +285,24 @@ func (c *Catalog) RemovePerson(g Group, person b2b.PersonID, reason string, now 
 // erased"); it also drops the person's ended memberships from History, so
 // the group keeps no trace of the person. The events name the person: a
 // caller erasing the person discards them once it has acted on them.
+//
+// A group whose interest the catalog no longer has (the program dropped
+// it) cannot resolve its members again: the person's claims, memberships
+// and history are then removed as they are, with no events, so that
+// erasure never fails.
 func (c *Catalog) ErasePerson(g Group, person b2b.PersonID, now time.Time) (Group, []Event, error) {
 	ng, evs, err := c.RemovePerson(g, person, "person erased", now)
-	if err != nil {
+	if errors.Is(err, ErrUnknownInterest) {
+		ng, evs = g.clone(), nil
+		ng.Claims = slices.DeleteFunc(ng.Claims, func(cl Claim) bool { return cl.Person == person })
+		ng.Members = slices.DeleteFunc(ng.Members, func(m Member) bool { return m.Person == person })
+		if len(ng.Claims) == 0 {
+			ng.Claims = nil
+		}
+		if len(ng.Members) == 0 {
+			ng.Members = nil
+		}
+	} else if err != nil {
 		return g, nil, err
 	}
 	// RemovePerson's group has a History of its own.

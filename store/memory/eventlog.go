@@ -116,40 +116,53 @@ func (l *eventLog) at(p pos) store.Event {
 	return e
 }
 
-// ofPerson reports whether the event at p is the person's, and if so
-// its account. It allocates only for a match.
-func (l *eventLog) ofPerson(p pos, person b2b.PersonID) (b2b.AccountID, bool) {
+// isPerson reports whether the event at p is the person's.
+func (l *eventLog) isPerson(p pos, person b2b.PersonID) bool {
 	c := l.chunks[p.c]
 	buf := c.buf[c.offs[p.i]:]
 	buf = buf[1+int(buf[0]):]
-	k, w := binary.Uvarint(buf)
-	acc := buf[w : w+int(k)]
+	k, w := binary.Uvarint(buf) // the account
 	buf = buf[w+int(k):]
 	k, w = binary.Uvarint(buf)
-	if string(buf[w:w+int(k)]) != string(person) {
-		return "", false
-	}
-	return b2b.AccountID(acc), true
+	return string(buf[w:w+int(k)]) == string(person)
 }
 
-// replaceData replaces the data of the event seq, which the log holds,
-// by re-encoding its chunk.
-func (l *eventLog) replaceData(seq int64, data []byte) {
-	at, ok := l.search(seq)
-	if !ok {
-		return
-	}
-	old := l.chunks[at.c]
-	c := &eventChunk{seqs: old.seqs, offs: make([]uint32, 0, len(old.seqs)), buf: make([]byte, 0, len(old.buf)+len(data))}
-	for i := range old.seqs {
-		e := l.at(pos{at.c, i})
-		if i == at.i {
-			e.Data = data
+// edit replaces the data of the events in data and removes the events in
+// gone (Seqs the log holds), rewriting only the chunks they are in, and
+// returns how many events it removed. A chunk left empty is dropped.
+func (l *eventLog) edit(data map[int64][]byte, gone map[int64]bool) int {
+	touched := map[int]bool{}
+	for seq := range data {
+		if at, ok := l.search(seq); ok {
+			touched[at.c] = true
 		}
-		c.offs = append(c.offs, uint32(len(c.buf)))
-		c.buf = appendEvent(c.buf, &e)
 	}
-	l.chunks[at.c] = c
+	for seq := range gone {
+		if at, ok := l.search(seq); ok {
+			touched[at.c] = true
+		}
+	}
+	removed := 0
+	for ci := range touched {
+		old := l.chunks[ci]
+		c := &eventChunk{seqs: make([]int64, 0, len(old.seqs)), offs: make([]uint32, 0, len(old.seqs)), buf: make([]byte, 0, len(old.buf))}
+		for i, seq := range old.seqs {
+			if gone[seq] {
+				removed++
+				continue
+			}
+			e := l.at(pos{ci, i})
+			if d, ok := data[seq]; ok {
+				e.Data = d
+			}
+			c.seqs = append(c.seqs, seq)
+			c.offs = append(c.offs, uint32(len(c.buf)))
+			c.buf = appendEvent(c.buf, &e)
+		}
+		l.chunks[ci] = c
+	}
+	l.chunks = slices.DeleteFunc(l.chunks, func(c *eventChunk) bool { return len(c.seqs) == 0 })
+	return removed
 }
 
 // next returns the position after p.
@@ -162,22 +175,3 @@ func (l *eventLog) next(p pos) pos {
 }
 
 func (l *eventLog) end(p pos) bool { return p.c >= len(l.chunks) }
-
-// deleteFunc removes the events del reports, keeping the order, and
-// returns how many it removed.
-func (l *eventLog) deleteFunc(del func(*store.Event) bool) int {
-	var kept eventLog
-	removed := 0
-	for p := (pos{}); !l.end(p); p = l.next(p) {
-		e := l.at(p)
-		if del(&e) {
-			removed++
-			continue
-		}
-		kept.append(&e)
-	}
-	if removed > 0 {
-		*l = kept
-	}
-	return removed
-}

@@ -49,7 +49,16 @@ func TestEventLogChunks(t *testing.T) {
 	require.Len(t, walk(0), n)
 	require.Equal(t, []int64{2*n - 2, 2 * n}, walk(2*n-3))
 
-	removed := l.deleteFunc(func(e *store.Event) bool { return e.Person == "odd" })
+	seqsOf := func(keep func(pos) bool) map[int64]bool {
+		out := map[int64]bool{}
+		for at := (pos{}); !l.end(at); at = l.next(at) {
+			if keep(at) {
+				out[l.chunks[at.c].seqs[at.i]] = true
+			}
+		}
+		return out
+	}
+	removed := l.edit(nil, seqsOf(func(at pos) bool { return l.isPerson(at, "odd") }))
 	require.Equal(t, n/2, removed)
 	got := walk(0)
 	require.Len(t, got, n-n/2)
@@ -58,13 +67,15 @@ func TestEventLogChunks(t *testing.T) {
 	}
 	_, found = l.search(4)
 	require.False(t, found, "a deleted event is not found")
-	require.Equal(t, 0, l.deleteFunc(func(*store.Event) bool { return false }))
-	require.Equal(t, len(got), l.deleteFunc(func(*store.Event) bool { return true }))
+	require.Equal(t, 0, l.edit(nil, map[int64]bool{3: true, 4: true}), "Seqs the log does not hold")
+	require.Equal(t, len(got), l.edit(nil, seqsOf(func(pos) bool { return true })))
 	require.Empty(t, walk(0))
+	require.Empty(t, l.chunks, "empty chunks are dropped")
 }
 
-// TestEventLogReplaceData checks that replacing one event's data in a
-// middle chunk keeps every other event, and that the log still grows.
+// TestEventLogReplaceData checks that replacing events' data and removing
+// one, in different chunks, keeps every other event, and that the log
+// still grows.
 func TestEventLogReplaceData(t *testing.T) {
 	var l eventLog
 	const n = 2*chunkSize + 5
@@ -73,12 +84,14 @@ func TestEventLogReplaceData(t *testing.T) {
 			Type: "t", Data: []byte(fmt.Sprint(i))})
 	}
 	target := int64(chunkSize + 10)
-	l.replaceData(target, []byte("a much longer replacement than the original data"))
-	l.replaceData(int64(n), nil)
+	l.edit(map[int64][]byte{target: []byte("a much longer replacement than the original data"), int64(n): nil}, map[int64]bool{5: true})
 	l.append(&store.Event{Seq: int64(n + 1), Account: "a", Time: time.Unix(int64(n), 0).UTC(), Type: "t", Data: []byte("last")})
 	i := 0
 	for at := (pos{}); !l.end(at); at = l.next(at) {
 		e := l.at(at)
+		if i == 4 {
+			i++ // Seq 5 was removed
+		}
 		require.Equal(t, int64(i+1), e.Seq)
 		switch int64(i + 1) {
 		case target:
@@ -92,14 +105,13 @@ func TestEventLogReplaceData(t *testing.T) {
 		}
 		if i < n {
 			require.Equal(t, b2b.PersonID(fmt.Sprint("p", i%3)), e.Person, "seq %d", e.Seq)
-			acc, ok := l.ofPerson(at, e.Person)
-			require.True(t, ok)
-			require.Equal(t, b2b.AccountID("a"), acc)
-			_, ok = l.ofPerson(at, "someone else")
-			require.False(t, ok)
+			require.True(t, l.isPerson(at, e.Person))
+			require.False(t, l.isPerson(at, "someone else"))
 		}
 		require.True(t, e.Time.Equal(time.Unix(int64(i), 0)))
 		i++
 	}
 	require.Equal(t, n+1, i)
+	_, found := l.search(5)
+	require.False(t, found)
 }

@@ -58,6 +58,10 @@ type tenant struct {
 	bySeq  map[b2b.AccountID][]int64
 	outbox map[string]*store.OutboxEntry // every entry, by ID
 	due    dueQueue                      // the pending and claimed entries by due time
+	// persons lists, for each person, the accounts ("" for entries
+	// enqueued outside a commit) whose log or outbox holds something of
+	// theirs: what PersonAccounts answers and ErasePerson visits.
+	persons map[b2b.PersonID][]b2b.AccountID
 }
 
 type shard struct {
@@ -90,7 +94,7 @@ func (s *Store) tenant(t store.Tenant, create bool) *tenant {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if td = s.tenants[t]; td == nil {
-		td = &tenant{outbox: map[string]*store.OutboxEntry{}, bySeq: map[b2b.AccountID][]int64{}}
+		td = &tenant{outbox: map[string]*store.OutboxEntry{}, bySeq: map[b2b.AccountID][]int64{}, persons: map[b2b.PersonID][]b2b.AccountID{}}
 		for i := range td.shards {
 			td.shards[i].accounts = map[b2b.AccountID]*store.Account{}
 		}
@@ -182,10 +186,23 @@ func (td *tenant) redact(account b2b.AccountID, rs []store.Redaction) error {
 			return invalid(fmt.Sprintf("redaction of event %d: no such event in the log of account %q", r.Seq, account))
 		}
 	}
+	data := make(map[int64][]byte, len(rs))
 	for _, r := range rs {
-		td.events.replaceData(r.Seq, r.Data)
+		data[r.Seq] = bytes.Clone(r.Data)
 	}
+	td.events.edit(data, nil)
 	return nil
+}
+
+// touch records that the person has something in the account; callers
+// hold logMu.
+func (td *tenant) touch(p b2b.PersonID, a b2b.AccountID) {
+	if p == "" {
+		return
+	}
+	if accs := td.persons[p]; !slices.Contains(accs, a) {
+		td.persons[p] = append(accs, a)
+	}
 }
 
 // appendEvent gives e the next Seq and appends it; callers hold logMu.
@@ -194,6 +211,7 @@ func (td *tenant) appendEvent(e store.Event) {
 	e.Seq = td.seq
 	td.events.append(&e)
 	td.bySeq[e.Account] = append(td.bySeq[e.Account], e.Seq)
+	td.touch(e.Person, e.Account)
 }
 
 // prepare copies outbox entries as the store keeps them: pending, with
@@ -225,6 +243,7 @@ func (td *tenant) enqueue(entries []*store.OutboxEntry) {
 		}
 		td.outbox[e.ID] = e
 		td.push(e)
+		td.touch(e.Person, e.Account)
 	}
 }
 
@@ -432,8 +451,7 @@ func (s *Store) AckOutbox(ctx context.Context, p *store.AckParams) error {
 	return nil
 }
 
-// PersonAccounts implements [store.Store]. It scans the tenant's log and
-// outbox.
+// PersonAccounts implements [store.Store].
 func (s *Store) PersonAccounts(ctx context.Context, t store.Tenant, person b2b.PersonID) ([]b2b.AccountID, error) {
 	if err := check(ctx, t); err != nil {
 		return nil, err
@@ -447,19 +465,9 @@ func (s *Store) PersonAccounts(ctx context.Context, t store.Tenant, person b2b.P
 	}
 	td.logMu.Lock()
 	defer td.logMu.Unlock()
-	var out []b2b.AccountID
-	for p := (pos{}); !td.events.end(p); p = td.events.next(p) {
-		if acc, ok := td.events.ofPerson(p, person); ok {
-			out = append(out, acc)
-		}
-	}
-	for _, e := range td.outbox {
-		if e.Person == person && e.Account != "" {
-			out = append(out, e.Account)
-		}
-	}
+	out := slices.DeleteFunc(slices.Clone(td.persons[person]), func(a b2b.AccountID) bool { return a == "" })
 	slices.Sort(out)
-	return slices.Compact(out), nil
+	return out, nil
 }
 
 // ErasePerson implements [store.Store].
@@ -477,20 +485,20 @@ func (s *Store) ErasePerson(ctx context.Context, t store.Tenant, person b2b.Pers
 	}
 	td.logMu.Lock()
 	defer td.logMu.Unlock()
-	erased := map[b2b.AccountID]bool{}
-	rep.Events = td.events.deleteFunc(func(e *store.Event) bool {
-		if e.Person == person {
-			erased[e.Account] = true
-			return true
-		}
-		return false
-	})
-	for a := range erased {
+	// Only the logs of the person's accounts hold their events.
+	gone := map[int64]bool{}
+	for _, a := range td.persons[person] {
 		td.bySeq[a] = slices.DeleteFunc(td.bySeq[a], func(seq int64) bool {
-			_, ok := td.events.search(seq)
-			return !ok
+			at, ok := td.events.search(seq)
+			if ok && td.events.isPerson(at, person) {
+				gone[seq] = true
+				return true
+			}
+			return false
 		})
 	}
+	delete(td.persons, person)
+	rep.Events = td.events.edit(nil, gone)
 	for id, e := range td.outbox {
 		if e.Person == person {
 			// The due queue may still point to the entry until its item

@@ -554,6 +554,10 @@ func (s suite) personAccounts(t *testing.T) {
 	commit(t, st, store.CommitParams{Account: "d", Outbox: []store.OutboxEntry{{ID: "m1", Person: "p1", IdempotencyKey: "k1", Channel: "email"}}})
 	commit(t, st, store.CommitParams{Account: "b", ExpectedVersion: 1, Events: []store.Event{{Type: "member.added", Person: "p1", Time: t0}}})
 
+	// An entry enqueued outside a commit names no account.
+	_, err := st.Enqueue(ctx, &store.EnqueueParams{Tenant: tenant, Now: t0, Entries: []store.OutboxEntry{{ID: "m2", Person: "p1", IdempotencyKey: "k2", Channel: "email"}}})
+	require.NoError(t, err)
+
 	accs, err := st.PersonAccounts(ctx, tenant, "p1")
 	require.NoError(t, err)
 	require.Equal(t, []b2b.AccountID{"a", "b", "d"}, accs, "in ID order, each once")
@@ -561,8 +565,9 @@ func (s suite) personAccounts(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, accs)
 
-	_, err = st.ErasePerson(ctx, tenant, "p1")
+	rep, err := st.ErasePerson(ctx, tenant, "p1")
 	require.NoError(t, err)
+	require.Equal(t, store.EraseReport{Events: 3, Outbox: 2}, rep)
 	accs, err = st.PersonAccounts(ctx, tenant, "p1")
 	require.NoError(t, err)
 	require.Empty(t, accs, "an erased person has no accounts left")
@@ -583,9 +588,13 @@ func (s suite) redactions(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, all, 3)
 
-	// Redacting another account's event fails and changes nothing.
+	// Redacting another account's event fails and changes nothing: not
+	// the state, the log or the outbox.
 	_, err = st.Commit(ctx, &store.CommitParams{Tenant: tenant, Account: "a", ExpectedVersion: 1, Now: t0,
-		State: []byte("new"), Redactions: []store.Redaction{{Seq: all[0].Seq, Data: []byte(`{}`)}, {Seq: all[2].Seq, Data: []byte(`{}`)}}})
+		State:      []byte("new"),
+		Events:     []store.Event{{Type: "person.erased", Time: t0}},
+		Outbox:     []store.OutboxEntry{{ID: "m1", IdempotencyKey: "k1", Channel: "email"}},
+		Redactions: []store.Redaction{{Seq: all[0].Seq, Data: []byte(`{}`)}, {Seq: all[2].Seq, Data: []byte(`{}`)}}})
 	require.ErrorIs(t, err, store.ErrInvalid)
 	a, err := st.LoadAccount(ctx, tenant, "a")
 	require.NoError(t, err)
@@ -593,6 +602,9 @@ func (s suite) redactions(t *testing.T) {
 	again, err := st.Events(ctx, &store.EventsParams{Tenant: tenant})
 	require.NoError(t, err)
 	require.Equal(t, all, again)
+	queued, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0, Lease: time.Minute})
+	require.NoError(t, err)
+	require.Empty(t, queued)
 
 	// A redaction replaces the data, with the state and new events, and
 	// keeps everything else of the event.
