@@ -114,13 +114,15 @@
 //
 // # Erasure
 //
-// [Engine.ErasePerson] erases a person (the right to be forgotten):
-// identity resolution forgets their records, every account they appear in
-// is rewritten without them and recomputed, events of others that name
-// them are redacted, and the store removes their own events and outbox
-// entries, so nothing queued for them is sent. The [Erasure] report lists
-// the source records to erase in the sources too. A failed erasure is
-// safe to repeat.
+// [Engine.ErasePerson] erases a person (the right to be forgotten), under
+// every ID they had: every account they appear in is rewritten without
+// them and recomputed, events of others and queued messages to others
+// that name them are redacted, the store removes their own events and
+// outbox entries (so nothing queued for them is sent), and identity
+// resolution forgets their records; calls that resolved the person before
+// are waited for and what they wrote is erased too. The [Erasure] report
+// lists the source records to erase in the sources as well. A failed
+// erasure is safe to repeat.
 //
 // # The acceptance scenarios
 //

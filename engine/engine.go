@@ -140,6 +140,10 @@ type Engine struct {
 	// idMu serialises identity resolution, the one global step.
 	idMu  sync.Mutex
 	graph *identity.Graph
+	// runMu is held (read) by every call that resolves identity, from the
+	// resolution to its commits, so that an erasure can wait for the
+	// calls that resolved a person before identity forgot them.
+	runMu sync.RWMutex
 
 	evalPool sync.Pool // *qualify.Evaluator of the current program
 
@@ -350,6 +354,11 @@ func (e *Engine) putCached(id b2b.AccountID, version int64, st *accountState) {
 	}
 	e.cacheMu.Lock()
 	defer e.cacheMu.Unlock()
+	if c, ok := e.cache[id]; ok && c.version > version {
+		// A reader that decoded an older version comes late: keep the
+		// newer state (an erasure's, say), not the one it replaced.
+		return
+	}
 	if len(e.cache) >= e.cfg.StateCache {
 		for k := range e.cache { // evict one at random
 			delete(e.cache, k)

@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/identity"
@@ -22,18 +24,25 @@ var ErrUnknownPerson = identity.ErrUnknownPerson
 
 // Erasure reports what [Engine.ErasePerson] removed.
 type Erasure struct {
+	// Person is the person's ID: the one erased for, or the person it was
+	// merged into when it was an alias.
 	Person b2b.PersonID
+	// IDs are every ID the person had: their ID and those of the records
+	// merged into them (a merge leaves the older ID on what it named
+	// before).
+	IDs []b2b.PersonID
 	// Records are the person's source records that identity resolution
 	// forgot: the records to erase in the sources too (a record that
 	// arrives again creates a new person). Empty when identity had
-	// forgotten the person already (an erasure repeated after a failure).
+	// forgotten the person already.
 	Records []identity.RecordRef
 	// Accounts are the accounts whose states were rewritten without the
 	// person, in ID order.
 	Accounts []b2b.AccountID
-	// Redacted counts the events of others (or of no one) that named the
-	// person and were rewritten without them: a sales alert listing the
-	// person among the engaged members, an opportunity's contact roles.
+	// Redacted counts the events of others (or of no one) and the queued
+	// messages to others that named the person and were rewritten without
+	// them: a sales alert listing the person among the engaged members, an
+	// opportunity's contact roles.
 	Redacted int
 	// Events and Outbox count the person's own events and outbox entries
 	// (delivered or not) the store removed.
@@ -47,8 +56,6 @@ type Erasure struct {
 // ErasePerson erases a person (the right to be forgotten) from everything
 // the engine keeps:
 //
-//   - identity resolution forgets the person's records, identifiers and
-//     account links;
 //   - every account the person appears in is rewritten without them: its
 //     person list, buying-group claims, memberships and their history,
 //     score ledgers and adjustments, recent activities, opportunity contact
@@ -56,68 +63,110 @@ type Erasure struct {
 //     Derived state (roles, group scores, readiness, audiences) is
 //     recomputed without the person, and journeys step as usual. The pass
 //     logs "person.erased", which names no one;
-//   - events that name the person among others (a sales alert's engaged
-//     members, an opportunity's contact roles) are redacted in the same
-//     commit: entries about the person are dropped from their lists, and
-//     the person's ID, record IDs, identifiers, email, phone and full name
-//     are replaced by "(erased)" wherever else they appear;
-//   - the store then removes the person's own events and outbox entries,
-//     delivered or not, so nothing queued for the person is sent.
+//   - events of others (or of no one) and messages to others still queued
+//     (a sales alert) that name the person are redacted in the same
+//     commit: list entries about the person (a sales alert's engaged
+//     member, a contact role) and map entries keyed by their ID are
+//     dropped, and their IDs, emails, phone numbers and full name are
+//     replaced by "(erased)" wherever else they appear as words, in any
+//     letter case (a message being delivered at that moment goes out as
+//     it was);
+//   - the store removes the person's own events and outbox entries,
+//     delivered or not, so nothing queued for the person is sent;
+//   - identity resolution forgets the person's records, identifiers and
+//     account links. Passes already under way when it does (an upsert
+//     resolved before) are waited for, and whatever they wrote of the
+//     person is erased too.
 //
-// A failure part way leaves the person's own events in place, so calling
-// ErasePerson again finishes the job. Counters, which hold no personal
-// data, are left as they are; the KPIs computed from the log afterwards no
+// The person may be named by any of their IDs. A failure part way leaves
+// identity and the person's own events in place, so calling ErasePerson
+// again finishes the job; should it fail after identity forgot the person
+// (only when it had to erase again what a concurrent pass wrote), call it
+// again for each of Erasure.IDs. Counters, which hold no personal data,
+// are left as they are; the KPIs computed from the log afterwards no
 // longer count the person's messages and decisions.
 //
 // What lives outside the engine is the host's to erase: the consent
 // ledger (governance.Ledger.Erase), the sources (Erasure.Records), and
-// messages already delivered. A sales alert queued but not yet delivered
-// keeps the text it was rendered with when it was raised.
+// messages already delivered.
 func (e *Engine) ErasePerson(ctx context.Context, id b2b.PersonID) (Erasure, error) {
 	er := Erasure{Person: id}
 	if id == "" {
 		return er, errors.New("erase: a person ID is required")
 	}
+	target := &erasure{}
+	target.addPerson(id)
 	e.idMu.Lock()
 	gp, gerr := e.graph.Person(id)
-	var accounts []b2b.AccountID
-	target := &erasure{person: id}
+	var linked []b2b.AccountID
 	if gerr == nil {
-		target.add(personNeedles(&gp.Person)...)
+		er.Person = gp.ID
+		target.addPerson(gp.ID)
+		for _, r := range gp.Records {
+			target.addPerson(b2b.PersonID(r.String()))
+		}
+		target.addPersonData(&gp.Person)
+		for _, ident := range gp.Identifiers {
+			if ident.Namespace == identity.NSEmail {
+				target.addText(ident.Value)
+			}
+		}
 		for _, l := range gp.Links {
-			accounts = append(accounts, l.Account)
+			linked = append(linked, l.Account)
 		}
 		if e.cfg.Rollup {
-			accounts = e.withAncestors(accounts)
-		}
-		rep, err := e.graph.Erase(id)
-		if err != nil {
-			e.idMu.Unlock()
-			return er, fmt.Errorf("erase %q: %w", id, err)
-		}
-		er.Records = rep.Records
-		for _, r := range rep.Records {
-			target.add(r.RecordID)
-		}
-		for _, ident := range rep.Identifiers {
-			target.add(ident.Value)
+			linked = e.withAncestors(linked)
 		}
 	}
 	e.idMu.Unlock()
-	stored, err := e.cfg.Store.PersonAccounts(ctx, e.cfg.Tenant, id)
-	if err != nil {
-		return er, fmt.Errorf("erase %q: accounts: %w", id, err)
+	er.IDs = slices.Clone(target.persons)
+	if err := e.eraseRound(ctx, target, linked, &er); err != nil {
+		return er, err
 	}
-	if gerr != nil && len(stored) == 0 {
+	if gerr != nil && len(er.Accounts) == 0 && er.Events == 0 && er.Outbox == 0 {
 		return er, fmt.Errorf("erase: %w %q", ErrUnknownPerson, id)
 	}
-	accounts = append(accounts, stored...)
+	if gerr == nil {
+		e.idMu.Lock()
+		rep, err := e.graph.Erase(gp.ID)
+		e.idMu.Unlock()
+		if err != nil {
+			return er, fmt.Errorf("erase %q: %w", id, err)
+		}
+		er.Records = rep.Records
+		// Wait for the calls that resolved identity before it forgot the
+		// person, then erase what they wrote of them (in the accounts seen
+		// so far too: the store may have erased the events that would find
+		// them).
+		e.runMu.Lock()
+		//lint:ignore SA2001 an empty critical section is the barrier
+		e.runMu.Unlock()
+		if err := e.eraseRound(ctx, target, append(linked, er.Accounts...), &er); err != nil {
+			return er, err
+		}
+	}
+	e.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "person erased", slog.Int("accounts", len(er.Accounts)),
+		slog.Int("redacted", er.Redacted), slog.Int("events", er.Events), slog.Int("outbox", er.Outbox))
+	return er, nil
+}
+
+// eraseRound rewrites every account that holds something of the person
+// (those of extra, and those the store finds), then has the store remove
+// the person's own events and outbox entries.
+func (e *Engine) eraseRound(ctx context.Context, target *erasure, extra []b2b.AccountID, er *Erasure) error {
+	accounts := slices.Clone(extra)
+	for _, p := range target.persons {
+		accs, err := e.cfg.Store.PersonAccounts(ctx, e.cfg.Tenant, p)
+		if err != nil {
+			return fmt.Errorf("erase %q: accounts: %w", er.Person, err)
+		}
+		accounts = append(accounts, accs...)
+	}
 	slices.Sort(accounts)
 	accounts = slices.Compact(accounts)
-
 	now := e.cfg.Clock.Now()
 	var mu sync.Mutex
-	err = e.forEachAccount(ctx, accounts, func(ctx context.Context, acc b2b.AccountID) error {
+	err := e.forEachAccount(ctx, accounts, func(ctx context.Context, acc b2b.AccountID) error {
 		out, err := e.process(ctx, acc, &work{erase: target}, now)
 		if errors.Is(err, ErrUnknownAccount) {
 			return nil // linked, but no state yet: nothing to rewrite
@@ -125,128 +174,131 @@ func (e *Engine) ErasePerson(ctx context.Context, id b2b.PersonID) (Erasure, err
 		if err != nil {
 			return err
 		}
+		if out.idle {
+			return nil // nothing of the person here
+		}
 		mu.Lock()
 		defer mu.Unlock()
-		er.Accounts = append(er.Accounts, acc)
+		if !slices.Contains(er.Accounts, acc) {
+			er.Accounts = append(er.Accounts, acc)
+		}
 		er.Redacted += out.redacted
 		er.Report.merge(out)
 		return nil
 	})
 	slices.Sort(er.Accounts)
 	if err != nil {
-		return er, fmt.Errorf("erase %q: %w", id, err)
+		return fmt.Errorf("erase %q: %w", er.Person, err)
 	}
-	rep, err := e.cfg.Store.ErasePerson(ctx, e.cfg.Tenant, id)
-	if err != nil {
-		return er, fmt.Errorf("erase %q: store: %w", id, err)
+	for _, p := range target.persons {
+		rep, err := e.cfg.Store.ErasePerson(ctx, e.cfg.Tenant, p)
+		if err != nil {
+			return fmt.Errorf("erase %q: store: %w", er.Person, err)
+		}
+		er.Events += rep.Events
+		er.Outbox += rep.Outbox
 	}
-	er.Events, er.Outbox = rep.Events, rep.Outbox
-	e.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "person erased", slog.Int("accounts", len(er.Accounts)),
-		slog.Int("redacted", er.Redacted), slog.Int("events", er.Events), slog.Int("outbox", er.Outbox))
-	return er, nil
+	return nil
 }
 
 // erasure is the work of erasing one person from an account: who, and the
 // strings that identify them in event payloads.
 type erasure struct {
-	person b2b.PersonID
-	// ids are matched whole (an ID, a record ID, an identifier); texts
-	// are also replaced inside longer strings (an email, a full name).
-	ids, texts []string
+	// persons are every ID the person had.
+	persons []b2b.PersonID
+	// texts are emails, phone numbers and full names, matched as words in
+	// any letter case.
+	texts []string
 }
 
-func (er *erasure) add(ids ...string) {
-	for _, s := range ids {
-		if s != "" && !slices.Contains(er.ids, s) {
-			er.ids = append(er.ids, s)
-		}
+func (er *erasure) addPerson(id b2b.PersonID) {
+	if id != "" && !slices.Contains(er.persons, id) {
+		er.persons = append(er.persons, id)
 	}
 }
 
-func (er *erasure) addText(texts ...string) {
-	for _, s := range texts {
-		if len(s) >= 5 && !slices.Contains(er.texts, s) {
-			er.texts = append(er.texts, s)
-		}
+func (er *erasure) addText(s string) {
+	if len(s) >= 5 && !slices.ContainsFunc(er.texts, func(t string) bool { return strings.EqualFold(s, t) }) {
+		er.texts = append(er.texts, s)
 	}
 }
 
-// personNeedles are the strings that identify a person whole.
-func personNeedles(p *b2b.Person) []string {
-	out := []string{string(p.ID), p.Email, p.Phone}
+// addPersonData adds what identifies the person in a golden record.
+func (er *erasure) addPersonData(p *b2b.Person) {
+	er.addText(p.Email)
+	er.addText(p.Phone)
 	if p.FirstName != "" && p.LastName != "" {
-		out = append(out, p.Name())
+		er.addText(p.Name())
 	}
-	return out
 }
 
-// withPerson returns the erasure completed with what the account's state
-// knows of the person (identity may have forgotten them in an earlier,
-// failed attempt).
-func (er *erasure) withPerson(p *b2b.Person) *erasure {
-	out := &erasure{person: er.person, ids: slices.Clone(er.ids), texts: slices.Clone(er.texts)}
-	if p != nil {
-		out.add(personNeedles(p)...)
-	}
-	for _, s := range out.ids {
-		if strings.Contains(s, "@") || strings.Contains(s, " ") {
-			out.addText(s)
+func (er *erasure) is(id b2b.PersonID) bool { return slices.Contains(er.persons, id) }
+
+// withState returns the erasure completed with what the account's state
+// knows of the person (identity may have forgotten them already).
+func (er *erasure) withState(st *accountState) *erasure {
+	out := &erasure{persons: slices.Clone(er.persons), texts: slices.Clone(er.texts)}
+	for _, p := range er.persons {
+		if pe := st.person(p); pe != nil {
+			out.addPersonData(&pe.Person)
 		}
 	}
 	return out
 }
 
-// erase removes the person from the pass's state. Derived state is
-// recomputed by the rest of the pass.
+// erase removes the person, under every ID they had, from the pass's
+// state. Derived state is recomputed by the rest of the pass.
 func (ps *pass) erase(er *erasure) {
 	st := ps.st
-	p := er.person
-	var found *b2b.Person
-	if pe := st.person(p); pe != nil {
-		person := pe.Person
-		found = &person
-		// The list is shared with the committed state: replace it.
-		st.Persons = slices.DeleteFunc(slices.Clone(st.Persons), func(x personEntry) bool { return x.Person.ID == p })
-	}
-	ps.erased = er.withPerson(found)
+	ps.erased = er.withState(st)
 	removed := map[string]int{}
-	for i := range st.Groups {
-		if !st.Groups[i].Mentions(p) {
-			continue
-		}
-		g, evs, err := ps.p.Groups.ErasePerson(st.Groups[i], p, ps.now)
-		if err != nil {
-			ps.fail(fmt.Errorf("erase from group %q: %w", st.Groups[i].ID, err))
-			return
-		}
-		st.Groups[i] = g
-		ps.groupEvents(evs)
-		removed["groups"]++
+	if slices.ContainsFunc(st.Persons, func(x personEntry) bool { return er.is(x.Person.ID) }) {
+		// The list is shared with the committed state: replace it.
+		st.Persons = slices.DeleteFunc(slices.Clone(st.Persons), func(x personEntry) bool { return er.is(x.Person.ID) })
+		removed["persons"]++
 	}
-	for _, l := range st.Scores {
-		if _, ok := l.Persons[p]; ok {
-			delete(l.Persons, p)
-			removed["ledgers"]++
+	for _, p := range er.persons {
+		for i := range st.Groups {
+			if !st.Groups[i].Mentions(p) {
+				continue
+			}
+			g, evs, err := ps.p.Groups.ErasePerson(st.Groups[i], p, ps.now)
+			if err != nil {
+				ps.fail(fmt.Errorf("erase from group %q: %w", st.Groups[i].ID, err))
+				return
+			}
+			st.Groups[i] = g
+			ps.groupEvents(evs)
+			removed["groups"]++
 		}
-	}
-	if _, ok := st.Adjustments["person/"+string(p)]; ok {
-		delete(st.Adjustments, "person/"+string(p))
-		removed["adjustments"]++
+		for _, l := range st.Scores {
+			if _, ok := l.Persons[p]; ok {
+				delete(l.Persons, p)
+				removed["ledgers"]++
+			}
+		}
+		if _, ok := st.Adjustments["person/"+string(p)]; ok {
+			delete(st.Adjustments, "person/"+string(p))
+			removed["adjustments"]++
+		}
+		removed["journeyRecords"] += st.Journeys.ForgetPerson(p)
 	}
 	n := len(st.Activities)
-	st.Activities = slices.DeleteFunc(st.Activities, func(a activityRecord) bool { return a.Person == p })
+	st.Activities = slices.DeleteFunc(st.Activities, func(a activityRecord) bool { return er.is(a.Person) })
 	removed["activities"] = n - len(st.Activities)
 	for i := range st.Opportunities {
 		o := &st.Opportunities[i]
 		n := len(o.ContactRoles)
-		o.ContactRoles = slices.DeleteFunc(o.ContactRoles, func(c b2b.ContactRole) bool { return c.Person == p })
+		o.ContactRoles = slices.DeleteFunc(o.ContactRoles, func(c b2b.ContactRole) bool { return er.is(c.Person) })
 		removed["contactRoles"] += n - len(o.ContactRoles)
 	}
-	removed["journeyRecords"] = st.Journeys.ForgetPerson(p)
 	for k, v := range removed {
 		if v == 0 {
 			delete(removed, k)
 		}
+	}
+	if len(removed) == 0 {
+		return // nothing of the person here (any more): the pass may be idle
 	}
 	ps.requalify, ps.changed = true, true
 	ps.log("person.erased", "", ps.now, map[string]any{"removed": removed})
@@ -256,11 +308,6 @@ func (ps *pass) erase(er *erasure) {
 // events of others that name the erased person. The person's own events
 // are left to the store's erasure.
 func (e *Engine) redactions(ctx context.Context, id b2b.AccountID, er *erasure) ([]store.Redaction, error) {
-	var needles [][]byte
-	for _, s := range append(slices.Clone(er.ids), er.texts...) {
-		b, _ := json.Marshal(s)
-		needles = append(needles, b[1:len(b)-1]) // as the log encodes it
-	}
 	var out []store.Redaction
 	var after int64
 	for {
@@ -269,7 +316,10 @@ func (e *Engine) redactions(ctx context.Context, id b2b.AccountID, er *erasure) 
 			return nil, fmt.Errorf("account %q: events: %w", id, err)
 		}
 		for _, ev := range page {
-			if ev.Person == er.person || !slices.ContainsFunc(needles, func(n []byte) bool { return bytes.Contains(ev.Data, n) }) {
+			if er.is(ev.Person) {
+				continue
+			}
+			if !er.mentioned(ev.Data) {
 				continue
 			}
 			data, changed, err := redact(ev.Data, er)
@@ -287,14 +337,61 @@ func (e *Engine) redactions(ctx context.Context, id b2b.AccountID, er *erasure) 
 	}
 }
 
+// queuedRedactions returns the redactions of the account's messages still
+// to be delivered that name the erased person (a sales alert listing them
+// among the engaged members). The person's own messages are left to the
+// store's erasure.
+func (e *Engine) queuedRedactions(ctx context.Context, id b2b.AccountID, er *erasure) ([]store.OutboxRedaction, error) {
+	pending, err := e.cfg.Store.PendingOutbox(ctx, e.cfg.Tenant, id)
+	if err != nil {
+		return nil, fmt.Errorf("account %q: outbox: %w", id, err)
+	}
+	var out []store.OutboxRedaction
+	for _, en := range pending {
+		if er.is(en.Person) || !er.mentioned(en.Payload) {
+			continue
+		}
+		data, changed, err := redact(en.Payload, er)
+		if err != nil {
+			return nil, fmt.Errorf("account %q: redact outbox entry %q: %w", id, en.ID, err)
+		}
+		if changed {
+			out = append(out, store.OutboxRedaction{ID: en.ID, Payload: data})
+		}
+	}
+	return out, nil
+}
+
+// mentioned reports whether a JSON payload may name the person: whether
+// it holds any of their strings, in any letter case.
+func (er *erasure) mentioned(data []byte) bool {
+	lower := bytes.ToLower(data)
+	for _, s := range er.needles() {
+		b, _ := json.Marshal(s)
+		if bytes.Contains(lower, bytes.ToLower(b[1:len(b)-1])) { // as JSON encodes it
+			return true
+		}
+	}
+	return false
+}
+
+// needles are every string that identifies the person.
+func (er *erasure) needles() []string {
+	out := slices.Clone(er.texts)
+	for _, p := range er.persons {
+		out = append(out, string(p))
+	}
+	return out
+}
+
 // erasedText replaces what identified an erased person.
 const erasedText = "(erased)"
 
-// redact rewrites a JSON payload without the person: an object in a list
-// that holds one of the person's IDs as a value (a member, a contact
-// role) is dropped from the list, as is the ID itself in a list of IDs;
-// any other string that is or contains what identifies the person is
-// replaced.
+// redact rewrites a JSON payload without the person: a list element that
+// is one of the person's IDs, or an object holding one as a value (a
+// member, a contact role), is dropped, as is a map entry keyed by one;
+// any other occurrence of an ID, email, phone number or full name of the
+// person as a word in a string is replaced.
 func redact(data []byte, er *erasure) ([]byte, bool, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
@@ -302,7 +399,10 @@ func redact(data []byte, er *erasure) ([]byte, bool, error) {
 	if err := dec.Decode(&v); err != nil {
 		return nil, false, err
 	}
-	r := redactor{er: er}
+	if dec.More() {
+		return nil, false, errors.New("more than one JSON value")
+	}
+	r := redactor{er: er, words: er.needles()}
 	v = r.value(v)
 	if !r.changed {
 		return data, false, nil
@@ -313,6 +413,7 @@ func redact(data []byte, er *erasure) ([]byte, bool, error) {
 
 type redactor struct {
 	er      *erasure
+	words   []string
 	changed bool
 }
 
@@ -322,6 +423,11 @@ func (r *redactor) value(v any) any {
 		return r.text(x)
 	case map[string]any:
 		for k, e := range x {
+			if r.er.is(b2b.PersonID(k)) {
+				delete(x, k)
+				r.changed = true
+				continue
+			}
 			x[k] = r.value(e)
 		}
 	case []any:
@@ -338,15 +444,15 @@ func (r *redactor) value(v any) any {
 	return v
 }
 
-// about reports whether a list element is the person, or an object about
-// the person (one of its values is one of the person's IDs).
+// about reports whether a list element is one of the person's IDs, or an
+// object about the person (one of its values is one of their IDs).
 func (r *redactor) about(v any) bool {
 	switch x := v.(type) {
 	case string:
-		return slices.Contains(r.er.ids, x)
+		return r.er.is(b2b.PersonID(x))
 	case map[string]any:
 		for _, e := range x {
-			if s, ok := e.(string); ok && slices.Contains(r.er.ids, s) {
+			if s, ok := e.(string); ok && r.er.is(b2b.PersonID(s)) {
 				return true
 			}
 		}
@@ -355,15 +461,56 @@ func (r *redactor) about(v any) bool {
 }
 
 func (r *redactor) text(s string) string {
-	if slices.Contains(r.er.ids, s) {
-		r.changed = true
-		return erasedText
-	}
-	for _, t := range r.er.texts {
-		if strings.Contains(s, t) {
-			r.changed = true
-			s = strings.ReplaceAll(s, t, erasedText)
+	for _, w := range r.words {
+		if out, ok := replaceWord(s, w, erasedText); ok {
+			s, r.changed = out, true
 		}
 	}
 	return s
+}
+
+// replaceWord replaces every occurrence of word in s, in any letter case,
+// that is not part of a longer word (no letter or digit right before or
+// after it).
+func replaceWord(s, word, with string) (string, bool) {
+	hay, needle := strings.ToLower(s), strings.ToLower(word)
+	if len(hay) != len(s) || len(needle) != len(word) {
+		hay, needle = s, word // lowering changed lengths: match the case as given
+	}
+	var b strings.Builder
+	done, found := 0, false
+	for i := 0; i <= len(hay)-len(needle); {
+		j := strings.Index(hay[i:], needle)
+		if j < 0 {
+			break
+		}
+		start, end := i+j, i+j+len(needle)
+		if wordEdge(s, start-1) && wordEdge(s, end) {
+			b.WriteString(s[done:start])
+			b.WriteString(with)
+			done, found = end, true
+		}
+		i = start + 1
+		if found && done > i {
+			i = done
+		}
+	}
+	if !found {
+		return s, false
+	}
+	b.WriteString(s[done:])
+	return b.String(), true
+}
+
+// wordEdge reports whether position i of s is outside a word: before the
+// start, past the end, or not a letter or digit.
+func wordEdge(s string, i int) bool {
+	if i < 0 || i >= len(s) {
+		return true
+	}
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	if r == utf8.RuneError && i > 0 {
+		r, _ = utf8.DecodeLastRuneInString(s[:i+1])
+	}
+	return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 }

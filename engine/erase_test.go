@@ -1,9 +1,18 @@
 package engine_test
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/require"
 
@@ -12,6 +21,7 @@ import (
 	"github.com/quorumhq/quorum/engine"
 	"github.com/quorumhq/quorum/identity"
 	"github.com/quorumhq/quorum/journey"
+	"github.com/quorumhq/quorum/program"
 	"github.com/quorumhq/quorum/store"
 	"github.com/quorumhq/quorum/store/memory"
 	"github.com/quorumhq/quorum/store/storetest"
@@ -64,6 +74,7 @@ func TestErasePerson(t *testing.T) {
 			er, err := b.eng.ErasePerson(b.ctx, victor)
 			require.NoError(t, err)
 			require.Equal(t, victor, er.Person)
+			require.Equal(t, []b2b.PersonID{victor}, er.IDs)
 			require.Equal(t, []identity.RecordRef{{Source: b2b.SourceMarketo, RecordID: "L-2"}}, er.Records)
 			require.Equal(t, []b2b.AccountID{"acme"}, er.Accounts)
 			require.Equal(t, 2, er.Redacted, "the alert and the opportunity named him")
@@ -108,7 +119,7 @@ func TestErasePerson(t *testing.T) {
 				require.NotEqual(t, victor, ev.Person)
 			}
 			require.Len(t, erased, 1)
-			require.JSONEq(t, `{"removed":{"activities":1,"contactRoles":1,"groups":1,"journeyRecords":1,"ledgers":1}}`, string(erased[0].Data))
+			require.JSONEq(t, `{"removed":{"activities":1,"contactRoles":1,"groups":1,"journeyRecords":1,"ledgers":1,"persons":1}}`, string(erased[0].Data))
 			require.True(t, strings.Contains(all, `"Name":"Carla Diaz"`), "the alert still names Carla")
 			require.Len(t, after.Groups, 1)
 			g, g0 := after.Groups[0], before.Groups[0]
@@ -165,64 +176,325 @@ func TestErasePersonErrors(t *testing.T) {
 
 func TestRedact(t *testing.T) {
 	t.Parallel()
-	ids := []string{"p1", "ann@acme.com", "Ann Lee"}
-	texts := []string{"ann@acme.com", "Ann Lee"}
+	persons := []b2b.PersonID{"marketo:1234", "salesforce:003A"}
+	texts := []string{"ann@acme.com", "Ann Lee", "+14155550100"}
 	for _, tc := range []struct {
 		name, in, want string
 		changed        bool
 	}{
-		{"a list of IDs", `{"engaged":["p1","p2"]}`, `{"engaged":["p2"]}`, true},
-		{"objects about the person", `{"engaged":[{"Person":"p1","Name":"Ann Lee"},{"Person":"p2","Name":"Bo Chan"}]}`,
+		{"a list of IDs", `{"engaged":["marketo:1234","p2"]}`, `{"engaged":["p2"]}`, true},
+		{"objects about the person", `{"engaged":[{"Person":"salesforce:003A","Name":"Ann Lee"},{"Person":"p2","Name":"Bo Chan"}]}`,
 			`{"engaged":[{"Name":"Bo Chan","Person":"p2"}]}`, true},
-		{"a field", `{"person":"p1","count":3}`, `{"count":3,"person":"(erased)"}`, true},
-		{"inside a text", `{"reason":"Ann Lee (ann@acme.com) asked for a demo"}`, `{"reason":"(erased) ((erased)) asked for a demo"}`, true},
-		{"nested lists", `{"a":[{"b":[{"personId":"p1"},{"personId":"p3"}]}]}`, `{"a":[{"b":[{"personId":"p3"}]}]}`, true},
-		{"an ID only whole", `{"id":"p10","note":"p1x"}`, `{"id":"p10","note":"p1x"}`, false},
-		{"numbers kept exactly", `{"n":12345678901234567890,"x":"p1"}`, `{"n":12345678901234567890,"x":"(erased)"}`, true},
+		{"another person of the same name stays", `{"engaged":[{"Person":"p9","Name":"Ann Lee"}]}`,
+			`{"engaged":[{"Person":"p9","Name":"(erased)"}]}`, true},
+		{"a map keyed by the person", `{"byPerson":{"marketo:1234":3,"p2":1}}`, `{"byPerson":{"p2":1}}`, true},
+		{"a field", `{"person":"marketo:1234","count":3}`, `{"count":3,"person":"(erased)"}`, true},
+		{"words in a text", `{"reason":"Ann Lee (ANN@acme.com) called from +14155550100 about marketo:1234"}`,
+			`{"reason":"(erased) ((erased)) called from (erased) about (erased)"}`, true},
+		{"not inside longer words", `{"reason":"Ann Leeds and xann@acme.com and marketo:12345","activity":"1234"}`,
+			`{"reason":"Ann Leeds and xann@acme.com and marketo:12345","activity":"1234"}`, false},
+		{"nested lists", `{"a":[{"b":[{"personId":"marketo:1234"},{"personId":"p3"}]}]}`, `{"a":[{"b":[{"personId":"p3"}]}]}`, true},
+		{"numbers kept exactly", `{"n":12345678901234567890,"x":"marketo:1234"}`, `{"n":12345678901234567890,"x":"(erased)"}`, true},
+		{"non-ASCII around a name", `{"r":"für Ann Lee, né"}`, `{"r":"für (erased), né"}`, true},
 		{"nothing", `{"group":"acme/dp"}`, `{"group":"acme/dp"}`, false},
 	} {
-		got, changed, err := engine.Redact([]byte(tc.in), ids, texts)
+		got, changed, err := engine.Redact([]byte(tc.in), persons, texts)
 		require.NoError(t, err, tc.name)
 		require.Equal(t, tc.changed, changed, tc.name)
 		require.JSONEq(t, tc.want, string(got), tc.name)
 	}
-	_, _, err := engine.Redact([]byte(`{"broken`), ids, texts)
+	_, _, err := engine.Redact([]byte(`{"broken`), persons, texts)
+	require.Error(t, err)
+	_, _, err = engine.Redact([]byte(`{} {}`), persons, texts)
 	require.Error(t, err)
 }
 
-// FuzzRedact: redaction never panics, gives valid JSON, and leaves no ID
-// of the person as a whole string.
+// FuzzRedact: redaction never panics and gives valid JSON; it leaves no ID
+// of the person as a whole string or key and no text of theirs as a word;
+// and a payload that does not mention the person comes back unchanged.
 func FuzzRedact(f *testing.F) {
-	for _, s := range []string{`{"engaged":["p1","p2"]}`, `[{"Person":"p1"}]`, `"p1"`, `{"a":{"b":["x","p1",1,null,true]}}`, `12`, `{"reason":"Ann Lee"}`} {
+	for _, s := range []string{`{"engaged":["p1","p2"]}`, `[{"Person":"p1"}]`, `"p1"`, `{"a":{"b":["x","p1",1,null,true]}}`, `12`,
+		`{"reason":"Ann Lee"}`, `{"p1":{"n":1}}`, `"ann leeds"`} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
 		if !json.Valid([]byte(in)) {
 			return
 		}
-		out, _, err := engine.Redact([]byte(in), []string{"p1"}, []string{"Ann Lee"})
-		if err != nil {
-			return // several values in a row: not a payload
-		}
+		out, changed, err := engine.Redact([]byte(in), []b2b.PersonID{"p1"}, []string{"Ann Lee"})
+		require.NoError(t, err, "a valid JSON value")
 		require.True(t, json.Valid(out), "%s -> %s", in, out)
+		if !changed {
+			require.Equal(t, in, string(out))
+		}
+		if !strings.Contains(in, "p1") && !strings.Contains(strings.ToLower(in), "ann lee") {
+			require.False(t, changed, "%s does not mention the person", in)
+		}
 		var v any
-		require.NoError(t, json.Unmarshal(out, &v))
+		dec := json.NewDecoder(strings.NewReader(string(out)))
+		dec.UseNumber() // a number past float64's range is still JSON
+		require.NoError(t, dec.Decode(&v))
 		var walk func(v any)
 		walk = func(v any) {
 			switch x := v.(type) {
 			case string:
 				require.NotEqual(t, "p1", x)
-				require.NotContains(t, x, "Ann Lee")
+				if i := strings.Index(strings.ToLower(x), "ann lee"); i >= 0 {
+					// Only inside a longer word.
+					word := func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+					before, _ := utf8.DecodeLastRuneInString(x[:i])
+					after, _ := utf8.DecodeRuneInString(x[i+len("ann lee"):])
+					require.True(t, i > 0 && word(before) || i+7 < len(x) && word(after), "%q", x)
+				}
 			case []any:
 				for _, e := range x {
 					walk(e)
 				}
 			case map[string]any:
-				for _, e := range x {
+				for k, e := range x {
+					require.NotEqual(t, "p1", k)
 					walk(e)
 				}
 			}
 		}
 		walk(v)
 	})
+}
+
+// traces lists what the store still holds of any of the needles: lines of
+// the accounts' states and of the whole event log.
+func traces(t *testing.T, st store.Store, accounts []b2b.AccountID, needles ...string) []string {
+	t.Helper()
+	ctx := context.Background()
+	var out []string
+	check := func(what, text string) {
+		for _, n := range needles {
+			if strings.Contains(strings.ToLower(text), strings.ToLower(n)) {
+				out = append(out, fmt.Sprintf("%s names %q", what, n))
+			}
+		}
+	}
+	for _, a := range accounts {
+		rec, err := st.LoadAccount(ctx, "default", a)
+		require.NoError(t, err)
+		check("state of "+string(a), engine.StateJSON(rec))
+	}
+	evs, err := st.Events(ctx, &store.EventsParams{Tenant: "default", Limit: 1 << 20})
+	require.NoError(t, err)
+	for _, ev := range evs {
+		check(fmt.Sprintf("event %d %s of %s (%s)", ev.Seq, ev.Type, ev.Account, ev.Person), string(ev.Person)+" "+string(ev.Data))
+	}
+	return out
+}
+
+// TestEraseMergedPerson: a person merged from two records is erased under
+// both IDs, whichever of them names them, and the older ID's data (scores
+// and events from before the merge) goes too.
+func TestEraseMergedPerson(t *testing.T) {
+	t.Parallel()
+	for _, byAlias := range []bool{false, true} {
+		b := setup(t, pipelineProgram())
+		setupAcme(t, b)
+		_, err := b.eng.UpsertPersons(b.ctx, lead("L-9", "v.kim@acme.com", "Victor", "Kim", "VP of Engineering", "Acme"))
+		require.NoError(t, err)
+		first, _ := b.eng.PersonOfRecord(b2b.SourceMarketo, "L-9")
+		b.clock.Set(day(1))
+		_, err = b.eng.Ingest(b.ctx, activity("a9", b2b.ActivityRequestDemo, "L-9", day(1), nil))
+		require.NoError(t, err)
+		// L-9 now carries Victor's email: the two records are one person.
+		r := lead("L-9", "victor@acme.com", "Victor", "Kim", "VP of Engineering", "Acme")
+		r.Time = day(1)
+		_, err = b.eng.UpsertPersons(b.ctx, r)
+		require.NoError(t, err)
+		survivor, _ := b.eng.PersonOfRecord(b2b.SourceMarketo, "L-9")
+		other, _ := b.eng.PersonOfRecord(b2b.SourceMarketo, "L-2")
+		require.Equal(t, survivor, other, "merged")
+		alias := b2b.PersonID("marketo:L-9")
+		if survivor == alias {
+			alias = "marketo:L-2"
+		}
+		require.Contains(t, []b2b.PersonID{first, survivor}, alias)
+		id := survivor
+		if byAlias {
+			id = alias
+		}
+		er, err := b.eng.ErasePerson(b.ctx, id)
+		require.NoError(t, err)
+		require.Equal(t, survivor, er.Person, "the surviving ID")
+		require.ElementsMatch(t, []b2b.PersonID{survivor, alias}, er.IDs)
+		require.Len(t, er.Records, 2)
+		require.Empty(t, traces(t, b.store, []b2b.AccountID{"acme"}, "marketo:L-2", "marketo:L-9", "victor@acme.com", "v.kim@acme.com", "Victor Kim"))
+		_, err = b.eng.ErasePerson(b.ctx, alias)
+		require.ErrorIs(t, err, engine.ErrUnknownPerson)
+	}
+}
+
+// TestEraseMovedPersonWithRollup: a person who moved from one account to
+// another, with the parents of both rolling their persons up, is erased
+// from every one of them.
+func TestEraseMovedPersonWithRollup(t *testing.T) {
+	t.Parallel()
+	b := setup(t, pipelineProgram(), func(c *engine.Config) { c.Rollup = true })
+	setupAcme(t, b)
+	_, err := b.eng.UpsertAccounts(b.ctx,
+		identity.AccountRecord{Source: b2b.SourceSalesforce, Time: day0, Account: b2b.Account{ID: "holding", Name: "Holding", Domains: []string{"holding.com"}}},
+		identity.AccountRecord{Source: b2b.SourceSalesforce, Time: day0, Account: b2b.Account{ID: "globex", Name: "Globex", Domains: []string{"globex.com"}, ParentID: "holding"}})
+	require.NoError(t, err)
+	victor, _ := b.eng.PersonOfRecord(b2b.SourceMarketo, "L-2")
+	b.clock.Set(day(1))
+	_, err = b.eng.Ingest(b.ctx, activity("d", b2b.ActivityRequestDemo, "L-2", day(1), nil))
+	require.NoError(t, err)
+	moved := lead("L-2", "victor@globex.com", "Victor", "Kim", "VP of Engineering", "Globex")
+	moved.Time = day(1)
+	_, err = b.eng.UpsertPersons(b.ctx, moved)
+	require.NoError(t, err)
+	_, err = b.eng.Ingest(b.ctx, activity("d2", b2b.ActivityRequestDemo, "L-2", day(1).Add(time.Hour), nil))
+	require.NoError(t, err)
+	er, err := b.eng.ErasePerson(b.ctx, victor)
+	require.NoError(t, err)
+	require.Equal(t, []b2b.AccountID{"acme", "globex", "holding"}, er.Accounts)
+	require.Empty(t, traces(t, b.store, er.Accounts, string(victor), "victor@", "Victor Kim"))
+}
+
+// TestEraseAfterTheInterestWasDropped: groups of an interest the program
+// no longer has still lose the person.
+func TestEraseAfterTheInterestWasDropped(t *testing.T) {
+	t.Parallel()
+	b := setup(t, pipelineProgram())
+	setupAcme(t, b)
+	victor, _ := b.eng.PersonOfRecord(b2b.SourceMarketo, "L-2")
+	defs := pipelineProgram()
+	defs.Interests[0].ID, defs.Interests[0].Name = "analytics", "Analytics"
+	defs.Journeys = nil
+	prog, err := program.Compile(defs, program.Options{})
+	require.NoError(t, err)
+	require.NoError(t, b.eng.Install(prog))
+	_, err = b.eng.ErasePerson(b.ctx, victor)
+	require.NoError(t, err)
+	require.Empty(t, traces(t, b.store, []b2b.AccountID{"acme"}, string(victor), "victor@acme.com", "Victor Kim"))
+}
+
+// gateStore holds the first load of acme once armed, until released, and
+// tells when an erasure's first commit is done.
+type gateStore struct {
+	store.Store
+	armed            atomic.Bool
+	entered, release chan struct{}
+	erased           chan struct{}
+	erasedOnce       sync.Once
+}
+
+func (g *gateStore) LoadAccount(ctx context.Context, t store.Tenant, id b2b.AccountID) (store.Account, error) {
+	if id == "acme" && g.armed.CompareAndSwap(true, false) {
+		close(g.entered)
+		<-g.release
+	}
+	return g.Store.LoadAccount(ctx, t, id)
+}
+
+func (g *gateStore) Commit(ctx context.Context, p *store.CommitParams) (int64, error) {
+	v, err := g.Store.Commit(ctx, p)
+	if err == nil && slices.ContainsFunc(p.Events, func(e store.Event) bool { return e.Type == "person.erased" }) {
+		g.erasedOnce.Do(func() { close(g.erased) })
+	}
+	return v, err
+}
+
+// TestEraseRacingAnUpsert: an upsert that resolved the person before the
+// erasure and commits after its first rewrite does not bring them back.
+func TestEraseRacingAnUpsert(t *testing.T) {
+	t.Parallel()
+	gs := &gateStore{Store: memory.New(), entered: make(chan struct{}), release: make(chan struct{}), erased: make(chan struct{})}
+	b := setup(t, pipelineProgram(), func(c *engine.Config) { c.Store = gs })
+	setupAcme(t, b)
+	victor, _ := b.eng.PersonOfRecord(b2b.SourceMarketo, "L-2")
+	gs.armed.Store(true)
+	upserted := make(chan error)
+	go func() {
+		r := lead("L-2", "victor@acme.com", "Victor", "Kim", "CTO", "Acme") // a title change from a sync
+		_, err := b.eng.UpsertPersons(b.ctx, r)
+		upserted <- err
+	}()
+	<-gs.entered // the upsert resolved Victor and waits to load acme
+	type result struct {
+		er  engine.Erasure
+		err error
+	}
+	erased := make(chan result)
+	go func() {
+		er, err := b.eng.ErasePerson(b.ctx, victor)
+		erased <- result{er, err}
+	}()
+	<-gs.erased       // acme is rewritten without Victor...
+	close(gs.release) // ...and the upsert commits him again
+	require.NoError(t, <-upserted)
+	res := <-erased
+	require.NoError(t, res.err)
+	require.Equal(t, []b2b.AccountID{"acme"}, res.er.Accounts)
+	require.Empty(t, traces(t, gs, []b2b.AccountID{"acme"}, string(victor), "victor@acme.com", "Victor Kim"))
+}
+
+// failOnce fails the first commit of an erasure.
+type failOnce struct {
+	store.Store
+	failed atomic.Bool
+}
+
+func (f *failOnce) Commit(ctx context.Context, p *store.CommitParams) (int64, error) {
+	if slices.ContainsFunc(p.Events, func(e store.Event) bool { return e.Type == "person.erased" }) && f.failed.CompareAndSwap(false, true) {
+		return 0, errors.New("disk full")
+	}
+	return f.Store.Commit(ctx, p)
+}
+
+// TestEraseAgainAfterAFailure: an erasure that fails part way leaves
+// enough to finish the job when called again.
+func TestEraseAgainAfterAFailure(t *testing.T) {
+	t.Parallel()
+	fs := &failOnce{Store: memory.New()}
+	b := setup(t, pipelineProgram(), func(c *engine.Config) { c.Store = fs })
+	setupAcme(t, b)
+	victor, _ := b.eng.PersonOfRecord(b2b.SourceMarketo, "L-2")
+	b.clock.Set(day(3))
+	_, err := b.eng.Ingest(b.ctx, activity("d", b2b.ActivityRequestDemo, "L-2", day(3), nil))
+	require.NoError(t, err)
+	_, err = b.eng.ErasePerson(b.ctx, victor)
+	require.ErrorContains(t, err, "disk full")
+	_, err = b.eng.Identity(victor)
+	require.NoError(t, err, "identity forgets last")
+	er, err := b.eng.ErasePerson(b.ctx, victor)
+	require.NoError(t, err)
+	require.Equal(t, []identity.RecordRef{{Source: b2b.SourceMarketo, RecordID: "L-2"}}, er.Records)
+	require.Empty(t, traces(t, fs, []b2b.AccountID{"acme"}, string(victor), "victor@acme.com", "Victor Kim"))
+}
+
+// TestEraseRedactsAQueuedAlert: a sales alert queued before the erasure,
+// which names the person among the engaged members, goes out without
+// them.
+func TestEraseRedactsAQueuedAlert(t *testing.T) {
+	t.Parallel()
+	b := setup(t, pipelineProgram())
+	setupAcme(t, b)
+	victor, _ := b.eng.PersonOfRecord(b2b.SourceMarketo, "L-2")
+	require.NotEmpty(t, claimAll(t, b, day0), "the intro emails")
+	b.clock.Set(day(3))
+	_, err := b.eng.Ingest(b.ctx, activity("d", b2b.ActivityRequestDemo, "L-2", day(3), nil),
+		activity("w", b2b.ActivityAttendEvent, "L-1", day(3), nil))
+	require.NoError(t, err)
+	b.clock.Set(day(5))
+	_, err = b.eng.Advance(b.ctx, day(5))
+	require.NoError(t, err)
+	er, err := b.eng.ErasePerson(b.ctx, victor)
+	require.NoError(t, err)
+	require.Positive(t, er.Redacted)
+	msgs := claimAll(t, b, day(5))
+	require.Len(t, msgs, 1)
+	al := msgs[0]
+	require.Equal(t, channel.ChannelSalesAlert, al.Channel)
+	for _, part := range []string{al.Subject, al.Text, al.HTML} {
+		require.NotContains(t, part, "Victor")
+		require.NotContains(t, part, "victor@acme.com")
+	}
+	require.Contains(t, al.Text, "Carla Diaz", "the rest of the alert stands")
+	require.Contains(t, al.Text, "(erased)")
 }

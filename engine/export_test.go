@@ -59,7 +59,7 @@ func StateJSON(rec store.Account) string {
 }
 
 // Redact redacts a JSON payload of the person with the given IDs and
-// texts, as an erasure does.
-func Redact(data []byte, ids, texts []string) ([]byte, bool, error) {
-	return redact(data, &erasure{ids: ids, texts: texts})
+// texts (emails, phones, names), as an erasure does.
+func Redact(data []byte, persons []b2b.PersonID, texts []string) ([]byte, bool, error) {
+	return redact(data, &erasure{persons: persons, texts: texts})
 }

@@ -86,6 +86,23 @@ func (e *Engine) process(ctx context.Context, id b2b.AccountID, w *work, now tim
 		if ps.err != nil {
 			return outcome{}, ps.err
 		}
+		var redactions []store.Redaction
+		var queued []store.OutboxRedaction
+		if ps.erased != nil {
+			// Read after the load: an event committed since would have
+			// changed the version, and the commit would fail and retry.
+			// (Delivery results are appended without a commit; they name
+			// their own recipient, whose events the store erases, and no
+			// one else.)
+			if redactions, err = e.redactions(ctx, id, ps.erased); err != nil {
+				return outcome{}, err
+			}
+			if queued, err = e.queuedRedactions(ctx, id, ps.erased); err != nil {
+				return outcome{}, err
+			}
+			out.redacted = len(redactions) + len(queued)
+			ps.idle = ps.idle && out.redacted == 0
+		}
 		if ps.idle || w.tick && !ps.requalified && len(ps.events) == 0 && len(ps.outbox) == 0 && out.steps == 0 {
 			// Nothing changed (a replayed batch, or time passing without a
 			// decision): nothing to commit. The account stays due, so the
@@ -102,14 +119,7 @@ func (e *Engine) process(ctx context.Context, id b2b.AccountID, w *work, now tim
 			Tenant: e.cfg.Tenant, Account: id, ExpectedVersion: rec.Version,
 			DueAt: ps.due(), Index: ps.index(), Events: ps.events, Outbox: ps.outbox, Now: now,
 		}
-		if ps.erased != nil {
-			// Read after the load: an event committed since would have
-			// changed the version, and the commit would fail and retry.
-			if cp.Redactions, err = e.redactions(ctx, id, ps.erased); err != nil {
-				return outcome{}, err
-			}
-			out.redacted = len(cp.Redactions)
-		}
+		cp.Redactions, cp.OutboxRedactions = redactions, queued
 		if e.values {
 			// The store keeps st as it is; from here on it is immutable,
 			// and the next pass works on a copy.

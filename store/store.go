@@ -40,7 +40,9 @@
 // A person is erased in two steps. The engine first rewrites every
 // account the person appears in ([Store.PersonAccounts] finds them): it
 // commits a state without the person and, in the same commit, redacts the
-// events that name the person among others ([CommitParams.Redactions]).
+// events that name the person among others ([CommitParams.Redactions]) and
+// the queued messages that do ([Store.PendingOutbox],
+// [CommitParams.OutboxRedactions]).
 // Then [Store.ErasePerson] removes the events and outbox entries that are
 // the person's own. The order makes a failed erasure safe to repeat: the
 // person's own events, which find the accounts, go last.
@@ -174,7 +176,14 @@ type CommitParams struct {
 	// others); each must name an event of this account, or the commit
 	// fails with ErrInvalid and changes nothing.
 	Redactions []Redaction
-	Now        time.Time
+	// OutboxRedactions replace the payloads of the account's outbox
+	// entries that are still to be delivered (a queued sales alert that
+	// names an erased person). An entry that became final in the meantime
+	// (claims and acks do not change the account's version) is left as it
+	// is; an ID that names no entry of this account fails the commit with
+	// ErrInvalid.
+	OutboxRedactions []OutboxRedaction
+	Now              time.Time
 }
 
 // A Redaction replaces the Data of one logged event; its Seq, account,
@@ -183,6 +192,13 @@ type CommitParams struct {
 type Redaction struct {
 	Seq  int64
 	Data []byte
+}
+
+// An OutboxRedaction replaces the payload of an outbox entry that is still
+// to be delivered; see [CommitParams.OutboxRedactions].
+type OutboxRedaction struct {
+	ID      string
+	Payload []byte
 }
 
 // DueParams selects accounts whose DueAt is set and not after Before.
@@ -300,6 +316,10 @@ type Store interface {
 	// exists keeps the existing entry. It returns the stored entry of each
 	// input, in order (the existing one, unchanged, for a known ID).
 	Enqueue(ctx context.Context, p *EnqueueParams) ([]OutboxEntry, error)
+	// PendingOutbox lists an account's outbox entries that are still to
+	// be delivered (pending or claimed), oldest due first, with their
+	// payloads. It is meant for erasure, which is rare, and may scan.
+	PendingOutbox(ctx context.Context, tenant Tenant, account b2b.AccountID) ([]OutboxEntry, error)
 	// PersonAccounts lists, in ID order, the accounts whose event log holds
 	// an event of the person or whose outbox holds an entry for the
 	// person: the accounts an erasure of the person must rewrite. It is
@@ -378,6 +398,16 @@ func (p *CommitParams) Validate() error {
 			ps.Addf(fmt.Sprintf("redactions[%d].seq", i), "%d appears twice in one commit", r.Seq)
 		}
 		redacted[r.Seq] = true
+	}
+	rewritten := make(map[string]bool, len(p.OutboxRedactions))
+	for i, r := range p.OutboxRedactions {
+		switch {
+		case r.ID == "":
+			ps.Addf(fmt.Sprintf("outboxRedactions[%d].id", i), "is required")
+		case rewritten[r.ID]:
+			ps.Addf(fmt.Sprintf("outboxRedactions[%d].id", i), "%q appears twice in one commit", r.ID)
+		}
+		rewritten[r.ID] = true
 	}
 	seen := make(map[string]bool, len(p.Outbox))
 	for i, o := range p.Outbox {

@@ -160,9 +160,20 @@ func (s *Store) Commit(ctx context.Context, p *store.CommitParams) (int64, error
 	// which every commit of the tenant shares.
 	entries := prepare(p.Account, p.Outbox, p.Now)
 	td.logMu.Lock()
+	for _, r := range p.OutboxRedactions {
+		if e, ok := td.outbox[r.ID]; !ok || e.Account != p.Account {
+			td.logMu.Unlock()
+			return 0, invalid(fmt.Sprintf("outbox redaction of %q: no such entry of account %q", r.ID, p.Account))
+		}
+	}
 	if err := td.redact(p.Account, p.Redactions); err != nil {
 		td.logMu.Unlock()
 		return 0, err
+	}
+	for _, r := range p.OutboxRedactions {
+		if e := td.outbox[r.ID]; !e.Status.Final() {
+			e.Payload = bytes.Clone(r.Payload)
+		}
 	}
 	td.enqueue(entries)
 	for _, e := range p.Events {
@@ -449,6 +460,35 @@ func (s *Store) AckOutbox(ctx context.Context, p *store.AckParams) error {
 		td.appendEvent(ev)
 	}
 	return nil
+}
+
+// PendingOutbox implements [store.Store]. It scans the tenant's outbox.
+func (s *Store) PendingOutbox(ctx context.Context, t store.Tenant, account b2b.AccountID) ([]store.OutboxEntry, error) {
+	if err := check(ctx, t); err != nil {
+		return nil, err
+	}
+	if account == "" {
+		return nil, invalid("account is required")
+	}
+	td := s.tenant(t, false)
+	if td == nil {
+		return nil, nil
+	}
+	td.logMu.Lock()
+	defer td.logMu.Unlock()
+	var out []store.OutboxEntry
+	for _, e := range td.outbox {
+		if e.Account == account && !e.Status.Final() {
+			c := *e
+			c.Payload = bytes.Clone(e.Payload)
+			c.Receipt = bytes.Clone(e.Receipt)
+			out = append(out, c)
+		}
+	}
+	slices.SortFunc(out, func(a, b store.OutboxEntry) int {
+		return cmp.Or(a.NextAttemptAt.Compare(b.NextAttemptAt), a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.ID, b.ID))
+	})
+	return out, nil
 }
 
 // PersonAccounts implements [store.Store].

@@ -64,6 +64,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store, f Features) {
 		{"ErasePerson", s.erasePerson},
 		{"PersonAccounts", s.personAccounts},
 		{"Redactions", s.redactions},
+		{"OutboxRedactions", s.outboxRedactions},
 		{"ConcurrentCommits", s.concurrentCommits},
 		{"CancelledContext", s.cancelledContext},
 	}
@@ -220,6 +221,12 @@ func (s suite) invalidRequests(t *testing.T) {
 		Redactions: []store.Redaction{{Seq: 0}, {Seq: 3}, {Seq: 3}}})
 	require.ErrorIs(t, err, store.ErrInvalid)
 	for _, want := range []string{"redactions[0].seq: must be positive, got 0", "redactions[2].seq: 3 appears twice in one commit"} {
+		require.ErrorContains(t, err, want)
+	}
+	_, err = st.Commit(ctx, &store.CommitParams{Tenant: tenant, Account: "a", Now: t0,
+		OutboxRedactions: []store.OutboxRedaction{{}, {ID: "m"}, {ID: "m"}}})
+	require.ErrorIs(t, err, store.ErrInvalid)
+	for _, want := range []string{"outboxRedactions[0].id: is required", `outboxRedactions[2].id: "m" appears twice in one commit`} {
 		require.ErrorContains(t, err, want)
 	}
 }
@@ -621,6 +628,62 @@ func (s suite) redactions(t *testing.T) {
 	ofA, err := st.Events(ctx, &store.EventsParams{Tenant: tenant, Account: "a"})
 	require.NoError(t, err)
 	require.Equal(t, `{"engaged":["p2"]}`, string(ofA[0].Data), "the account's log reads the redacted data")
+}
+
+func (s suite) outboxRedactions(t *testing.T) {
+	ctx := context.Background()
+	st := s.newStore(t)
+	commit(t, st, store.CommitParams{Account: "a", Outbox: []store.OutboxEntry{
+		{ID: "later", IdempotencyKey: "k1", Channel: "sales_alert", Payload: []byte(`{"text":"Ann Lee is engaged"}`), NextAttemptAt: t0.Add(time.Hour)},
+		{ID: "now", IdempotencyKey: "k2", Channel: "sales_alert", Payload: []byte(`{"text":"Ann Lee again"}`)},
+		{ID: "sent", IdempotencyKey: "k3", Channel: "email", Payload: []byte(`{"text":"hello"}`)},
+	}})
+	commit(t, st, store.CommitParams{Account: "b", Outbox: []store.OutboxEntry{{ID: "other", IdempotencyKey: "k4", Channel: "email", Payload: []byte(`{}`)}}})
+	got, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0, Lease: time.Minute, Limit: 2})
+	require.NoError(t, err)
+	require.Equal(t, []string{"now", "sent"}, []string{got[0].ID, got[1].ID})
+	require.NoError(t, st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "sent", Status: store.OutboxDelivered, Now: t0}))
+
+	pending, err := st.PendingOutbox(ctx, tenant, "a")
+	require.NoError(t, err)
+	require.Len(t, pending, 2, "pending and claimed entries, not delivered ones")
+	require.Equal(t, "now", pending[0].ID, "oldest due first")
+	require.Equal(t, store.OutboxClaimed, pending[0].Status)
+	require.Equal(t, "later", pending[1].ID)
+	require.Equal(t, `{"text":"Ann Lee is engaged"}`, string(pending[1].Payload))
+	_, err = st.PendingOutbox(ctx, tenant, "")
+	require.ErrorIs(t, err, store.ErrInvalid)
+
+	// Another account's entry: refused, nothing changes.
+	_, err = st.Commit(ctx, &store.CommitParams{Tenant: tenant, Account: "a", ExpectedVersion: 1, Now: t0,
+		OutboxRedactions: []store.OutboxRedaction{{ID: "later", Payload: []byte(`{}`)}, {ID: "other", Payload: []byte(`{}`)}}})
+	require.ErrorIs(t, err, store.ErrInvalid)
+	pending, err = st.PendingOutbox(ctx, tenant, "a")
+	require.NoError(t, err)
+	require.Equal(t, `{"text":"Ann Lee is engaged"}`, string(pending[1].Payload))
+
+	// A final entry is left as it is; the others get their new payload.
+	commit(t, st, store.CommitParams{Account: "a", ExpectedVersion: 1, OutboxRedactions: []store.OutboxRedaction{
+		{ID: "later", Payload: []byte(`{"text":"(erased) is engaged"}`)},
+		{ID: "now", Payload: []byte(`{"text":"(erased) again"}`)},
+		{ID: "sent", Payload: []byte(`{"text":"changed"}`)},
+	}})
+	pending, err = st.PendingOutbox(ctx, tenant, "a")
+	require.NoError(t, err)
+	require.Equal(t, `{"text":"(erased) again"}`, string(pending[0].Payload))
+	require.Equal(t, `{"text":"(erased) is engaged"}`, string(pending[1].Payload))
+	again, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0.Add(2 * time.Hour), Lease: time.Minute})
+	require.NoError(t, err)
+	byID := map[string]string{}
+	for _, e := range again {
+		byID[e.ID] = string(e.Payload)
+	}
+	require.Equal(t, map[string]string{"now": `{"text":"(erased) again"}`, "later": `{"text":"(erased) is engaged"}`, "other": `{}`}, byID,
+		"a claim delivers the new payloads (the lease of \"now\" has ended)")
+	sent, err := st.Enqueue(ctx, &store.EnqueueParams{Tenant: tenant, Now: t0, Entries: []store.OutboxEntry{{ID: "sent", IdempotencyKey: "k3", Channel: "email"}}})
+	require.NoError(t, err)
+	require.Equal(t, store.OutboxDelivered, sent[0].Status, "the delivered entry is as it was")
+	require.NotEqual(t, `{"text":"changed"}`, string(sent[0].Payload))
 }
 
 // concurrentCommits runs read-modify-write loops from many goroutines on a
