@@ -5,6 +5,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/metrics"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -201,4 +202,69 @@ func samplePeakHeap() func() uint64 {
 		<-done
 		return peak
 	}
+}
+
+// BenchmarkErasePerson erases persons one after the other from a world of
+// 500 accounts that has run its 90 days (option B, every message
+// delivered), and reports the time of one erasure beside the time of one
+// account view (Engine.Account, what a CRM panel reads) in the same world:
+// view-ms/op and the ratio erasure/view.
+func BenchmarkErasePerson(b *testing.B) {
+	defs, err := programfile.LoadFS(programs.FS, programs.Default)
+	if err != nil {
+		b.Fatal(err)
+	}
+	prog, err := program.Compile(defs, program.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	w, err := sim.New(sim.Config{Seed: 7, Accounts: 500, Days: 90, ActivityScale: 2.3})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	c := clock.NewManual(w.Config.Start)
+	eng, err := engine.New(engine.Config{Store: memory.New(), Program: prog, Clock: c})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := eng.Apply(ctx, worldRecords(w)); err != nil {
+		b.Fatal(err)
+	}
+	for d := range 90 {
+		c.Set(w.Date(d + 1))
+		if _, err := eng.Ingest(ctx, w.Day(d)...); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := eng.Advance(ctx, w.Date(d+1)); err != nil {
+			b.Fatal(err)
+		}
+		dispatchAll(b, eng, c)
+	}
+	var ids []b2b.PersonID
+	for _, p := range w.Persons {
+		if id, ok := eng.PersonOfRecord(p.Source, string(p.ID)); ok && !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	start := time.Now()
+	for _, a := range w.Accounts {
+		if _, err := eng.Account(ctx, a.ID, c.Now()); err != nil {
+			b.Fatal(err)
+		}
+	}
+	view := time.Since(start) / time.Duration(len(w.Accounts))
+	b.ResetTimer()
+	n := 0
+	for b.Loop() {
+		if n == len(ids) {
+			b.Fatal("no one left to erase: use a smaller -benchtime")
+		}
+		if _, err := eng.ErasePerson(ctx, ids[n]); err != nil {
+			b.Fatal(err)
+		}
+		n++
+	}
+	b.ReportMetric(float64(view.Microseconds())/1000, "view-ms/op")
+	b.ReportMetric(float64(b.Elapsed())/float64(n)/float64(view), "erasure/view")
 }

@@ -145,23 +145,56 @@ func (l *eventLog) edit(data map[int64][]byte, gone map[int64]bool) int {
 	removed := 0
 	for ci := range touched {
 		old := l.chunks[ci]
+		if !slices.ContainsFunc(old.seqs, func(seq int64) bool { _, ok := data[seq]; return ok }) {
+			removed += old.compact(gone)
+			continue
+		}
 		c := &eventChunk{seqs: make([]int64, 0, len(old.seqs)), offs: make([]uint32, 0, len(old.seqs)), buf: make([]byte, 0, len(old.buf))}
 		for i, seq := range old.seqs {
 			if gone[seq] {
 				removed++
 				continue
 			}
-			e := l.at(pos{ci, i})
-			if d, ok := data[seq]; ok {
-				e.Data = d
-			}
 			c.seqs = append(c.seqs, seq)
 			c.offs = append(c.offs, uint32(len(c.buf)))
-			c.buf = appendEvent(c.buf, &e)
+			if d, ok := data[seq]; ok {
+				e := l.at(pos{ci, i})
+				e.Data = d
+				c.buf = appendEvent(c.buf, &e)
+				continue
+			}
+			end := len(old.buf) // the event's encoding, copied as it is
+			if i+1 < len(old.offs) {
+				end = int(old.offs[i+1])
+			}
+			c.buf = append(c.buf, old.buf[old.offs[i]:end]...)
 		}
 		l.chunks[ci] = c
 	}
 	l.chunks = slices.DeleteFunc(l.chunks, func(c *eventChunk) bool { return len(c.seqs) == 0 })
+	return removed
+}
+
+// compact removes the events in gone from the chunk in place (readers
+// hold the log's lock and copy what they read) and returns how many it
+// removed.
+func (c *eventChunk) compact(gone map[int64]bool) int {
+	n, w := 0, 0
+	for i, seq := range c.seqs {
+		end := len(c.buf)
+		if i+1 < len(c.offs) {
+			end = int(c.offs[i+1])
+		}
+		if gone[seq] {
+			continue
+		}
+		start := int(c.offs[i])
+		c.seqs[n], c.offs[n] = seq, uint32(w)
+		w += copy(c.buf[w:], c.buf[start:end])
+		n++
+	}
+	removed := len(c.seqs) - n
+	c.seqs, c.offs, c.buf = c.seqs[:n], c.offs[:n], c.buf[:w]
 	return removed
 }
 

@@ -58,6 +58,9 @@ type tenant struct {
 	bySeq  map[b2b.AccountID][]int64
 	outbox map[string]*store.OutboxEntry // every entry, by ID
 	due    dueQueue                      // the pending and claimed entries by due time
+	// entries holds each account's entries ("" for those enqueued
+	// outside a commit), for PendingOutbox and ErasePerson.
+	entries map[b2b.AccountID][]*store.OutboxEntry
 	// persons lists, for each person, the accounts ("" for entries
 	// enqueued outside a commit) whose log or outbox holds something of
 	// theirs: what PersonAccounts answers and ErasePerson visits.
@@ -94,7 +97,8 @@ func (s *Store) tenant(t store.Tenant, create bool) *tenant {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if td = s.tenants[t]; td == nil {
-		td = &tenant{outbox: map[string]*store.OutboxEntry{}, bySeq: map[b2b.AccountID][]int64{}, persons: map[b2b.PersonID][]b2b.AccountID{}}
+		td = &tenant{outbox: map[string]*store.OutboxEntry{}, bySeq: map[b2b.AccountID][]int64{}, persons: map[b2b.PersonID][]b2b.AccountID{},
+			entries: map[b2b.AccountID][]*store.OutboxEntry{}}
 		for i := range td.shards {
 			td.shards[i].accounts = map[b2b.AccountID]*store.Account{}
 		}
@@ -253,6 +257,7 @@ func (td *tenant) enqueue(entries []*store.OutboxEntry) {
 			continue
 		}
 		td.outbox[e.ID] = e
+		td.entries[e.Account] = append(td.entries[e.Account], e)
 		td.push(e)
 		td.touch(e.Person, e.Account)
 	}
@@ -462,7 +467,8 @@ func (s *Store) AckOutbox(ctx context.Context, p *store.AckParams) error {
 	return nil
 }
 
-// PendingOutbox implements [store.Store]. It scans the tenant's outbox.
+// PendingOutbox implements [store.Store]. It looks at the account's
+// entries only.
 func (s *Store) PendingOutbox(ctx context.Context, t store.Tenant, account b2b.AccountID) ([]store.OutboxEntry, error) {
 	if err := check(ctx, t); err != nil {
 		return nil, err
@@ -477,8 +483,8 @@ func (s *Store) PendingOutbox(ctx context.Context, t store.Tenant, account b2b.A
 	td.logMu.Lock()
 	defer td.logMu.Unlock()
 	var out []store.OutboxEntry
-	for _, e := range td.outbox {
-		if e.Account == account && !e.Status.Final() {
+	for _, e := range td.entries[account] {
+		if !e.Status.Final() {
 			c := *e
 			c.Payload = bytes.Clone(e.Payload)
 			c.Receipt = bytes.Clone(e.Receipt)
@@ -525,7 +531,8 @@ func (s *Store) ErasePerson(ctx context.Context, t store.Tenant, person b2b.Pers
 	}
 	td.logMu.Lock()
 	defer td.logMu.Unlock()
-	// Only the logs of the person's accounts hold their events.
+	// Only the logs and outboxes of the person's accounts hold anything
+	// of theirs.
 	gone := map[int64]bool{}
 	for _, a := range td.persons[person] {
 		td.bySeq[a] = slices.DeleteFunc(td.bySeq[a], func(seq int64) bool {
@@ -536,18 +543,20 @@ func (s *Store) ErasePerson(ctx context.Context, t store.Tenant, person b2b.Pers
 			}
 			return false
 		})
-	}
-	delete(td.persons, person)
-	rep.Events = td.events.edit(nil, gone)
-	for id, e := range td.outbox {
-		if e.Person == person {
+		td.entries[a] = slices.DeleteFunc(td.entries[a], func(e *store.OutboxEntry) bool {
+			if e.Person != person {
+				return false
+			}
 			// The due queue may still point to the entry until its item
 			// reaches the front: keep nothing of the person there.
 			e.Payload, e.Receipt, e.LastError = nil, nil, ""
-			delete(td.outbox, id)
+			delete(td.outbox, e.ID)
 			rep.Outbox++
-		}
+			return true
+		})
 	}
+	delete(td.persons, person)
+	rep.Events = td.events.edit(nil, gone)
 	return rep, nil
 }
 
