@@ -140,10 +140,10 @@ type Engine struct {
 	// idMu serialises identity resolution, the one global step.
 	idMu  sync.Mutex
 	graph *identity.Graph
-	// runMu is held (read) by every call that resolves identity, from the
-	// resolution to its commits, so that an erasure can wait for the
-	// calls that resolved a person before identity forgot them.
-	runMu sync.RWMutex
+	// calls counts the calls that resolve identity, from the resolution
+	// to their commits, so that an erasure can wait for those that
+	// resolved a person before identity forgot them.
+	calls callGate
 
 	evalPool sync.Pool // *qualify.Evaluator of the current program
 

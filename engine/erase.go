@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html"
 	"log/slog"
 	"slices"
 	"strings"
@@ -36,8 +37,9 @@ type Erasure struct {
 	// arrives again creates a new person). Empty when identity had
 	// forgotten the person already.
 	Records []identity.RecordRef
-	// Accounts are the accounts whose states were rewritten without the
-	// person, in ID order.
+	// Accounts are the accounts that held something of the person and
+	// were rewritten (their state, or events and queued messages that
+	// named them), in ID order.
 	Accounts []b2b.AccountID
 	// Redacted counts the events of others (or of no one) and the queued
 	// messages to others that named the person and were rewritten without
@@ -68,15 +70,17 @@ type Erasure struct {
 //     commit: list entries about the person (a sales alert's engaged
 //     member, a contact role) and map entries keyed by their ID are
 //     dropped, and their IDs, emails, phone numbers and full name are
-//     replaced by "(erased)" wherever else they appear as words, in any
-//     letter case (a message being delivered at that moment goes out as
-//     it was);
+//     replaced by "(erased)" wherever else they appear as whole words, in
+//     any letter case and as HTML escapes them (not inside a longer name,
+//     email or ID: dev.ann@acme.com stays when ann@acme.com goes). A
+//     message being delivered at that moment goes out as it was;
 //   - the store removes the person's own events and outbox entries,
 //     delivered or not, so nothing queued for the person is sent;
 //   - identity resolution forgets the person's records, identifiers and
-//     account links. Passes already under way when it does (an upsert
-//     resolved before) are waited for, and whatever they wrote of the
-//     person is erased too.
+//     account links. The calls that resolved identity before it did (an
+//     upsert under way) are waited for, and whatever they wrote of the
+//     person (a new link, a record merged in) is erased too; calls that
+//     start later are not held up.
 //
 // The person may be named by any of their IDs. A failure part way leaves
 // identity and the person's own events in place, so calling ErasePerson
@@ -87,8 +91,10 @@ type Erasure struct {
 // longer count the person's messages and decisions.
 //
 // What lives outside the engine is the host's to erase: the consent
-// ledger (governance.Ledger.Erase), the sources (Erasure.Records), and
-// messages already delivered.
+// ledger (governance.Ledger.Erase), the sources (Erasure.Records),
+// messages already delivered, and messages the host enqueued itself
+// without an account (Engine.Outbox().Enqueue) that name the person to
+// someone else.
 func (e *Engine) ErasePerson(ctx context.Context, id b2b.PersonID) (Erasure, error) {
 	er := Erasure{Person: id}
 	if id == "" {
@@ -129,18 +135,30 @@ func (e *Engine) ErasePerson(ctx context.Context, id b2b.PersonID) (Erasure, err
 	if gerr == nil {
 		e.idMu.Lock()
 		rep, err := e.graph.Erase(gp.ID)
+		if err == nil {
+			// What changed since the first look: a link or a record
+			// merged in by a call that ran meanwhile.
+			for _, l := range rep.Links {
+				linked = append(linked, l.Account)
+			}
+			if e.cfg.Rollup {
+				linked = e.withAncestors(linked)
+			}
+		}
 		e.idMu.Unlock()
 		if err != nil {
 			return er, fmt.Errorf("erase %q: %w", id, err)
 		}
 		er.Records = rep.Records
+		for _, r := range rep.Records {
+			target.addPerson(b2b.PersonID(r.String()))
+		}
+		er.IDs = slices.Clone(target.persons)
 		// Wait for the calls that resolved identity before it forgot the
-		// person, then erase what they wrote of them (in the accounts seen
-		// so far too: the store may have erased the events that would find
-		// them).
-		e.runMu.Lock()
-		//lint:ignore SA2001 an empty critical section is the barrier
-		e.runMu.Unlock()
+		// person, then erase what they and the calls since the first look
+		// wrote of them: in the accounts seen so far too, since the
+		// store may have erased the events that would find them.
+		e.calls.waitPrior()
 		if err := e.eraseRound(ctx, target, append(linked, er.Accounts...), &er); err != nil {
 			return er, err
 		}
@@ -218,8 +236,13 @@ func (er *erasure) addPerson(id b2b.PersonID) {
 }
 
 func (er *erasure) addText(s string) {
-	if len(s) >= 5 && !slices.ContainsFunc(er.texts, func(t string) bool { return strings.EqualFold(s, t) }) {
-		er.texts = append(er.texts, s)
+	// As HTML templates escape it too (O'Brien is O&#39;Brien in an
+	// email's HTML part).
+	escaped := html.EscapeString(s)
+	for _, t := range []string{s, escaped, strings.ReplaceAll(escaped, "+", "&#43;")} {
+		if len(t) >= 5 && !slices.ContainsFunc(er.texts, func(x string) bool { return strings.EqualFold(t, x) }) {
+			er.texts = append(er.texts, t)
+		}
 	}
 }
 
@@ -330,7 +353,7 @@ func (e *Engine) redactions(ctx context.Context, id b2b.AccountID, er *erasure) 
 				out = append(out, store.Redaction{Seq: ev.Seq, Data: data})
 			}
 		}
-		if len(page) < 1000 {
+		if len(page) == 0 {
 			return out, nil
 		}
 		after = page[len(page)-1].Seq
@@ -368,7 +391,8 @@ func (er *erasure) mentioned(data []byte) bool {
 	lower := bytes.ToLower(data)
 	for _, s := range er.needles() {
 		b, _ := json.Marshal(s)
-		if bytes.Contains(lower, bytes.ToLower(b[1:len(b)-1])) { // as JSON encodes it
+		b = b[1 : len(b)-1] // as JSON encodes it
+		if bytes.Contains(data, b) || bytes.Contains(lower, bytes.ToLower(b)) {
 			return true
 		}
 	}
@@ -470,30 +494,21 @@ func (r *redactor) text(s string) string {
 }
 
 // replaceWord replaces every occurrence of word in s, in any letter case,
-// that is not part of a longer word (no letter or digit right before or
-// after it).
+// that is a whole word: not inside a longer name, email or ID (see
+// edgeBefore and edgeAfter).
 func replaceWord(s, word, with string) (string, bool) {
-	hay, needle := strings.ToLower(s), strings.ToLower(word)
-	if len(hay) != len(s) || len(needle) != len(word) {
-		hay, needle = s, word // lowering changed lengths: match the case as given
-	}
 	var b strings.Builder
 	done, found := 0, false
-	for i := 0; i <= len(hay)-len(needle); {
-		j := strings.Index(hay[i:], needle)
-		if j < 0 {
-			break
-		}
-		start, end := i+j, i+j+len(needle)
-		if wordEdge(s, start-1) && wordEdge(s, end) {
-			b.WriteString(s[done:start])
+	for i := 0; i < len(s); {
+		if n, ok := foldPrefix(s[i:], word); ok && edgeBefore(s, i) && edgeAfter(s, i+n) {
+			b.WriteString(s[done:i])
 			b.WriteString(with)
-			done, found = end, true
+			i += n
+			done, found = i, true
+			continue
 		}
-		i = start + 1
-		if found && done > i {
-			i = done
-		}
+		_, size := utf8.DecodeRuneInString(s[i:])
+		i += size
 	}
 	if !found {
 		return s, false
@@ -502,15 +517,118 @@ func replaceWord(s, word, with string) (string, bool) {
 	return b.String(), true
 }
 
-// wordEdge reports whether position i of s is outside a word: before the
-// start, past the end, or not a letter or digit.
-func wordEdge(s string, i int) bool {
-	if i < 0 || i >= len(s) {
+// foldPrefix reports whether s starts with word, rune by rune in any
+// letter case, and how many bytes of s that is.
+func foldPrefix(s, word string) (int, bool) {
+	n := 0
+	for _, w := range word {
+		if n >= len(s) {
+			return 0, false
+		}
+		r, size := utf8.DecodeRuneInString(s[n:])
+		if !foldEqual(r, w) {
+			return 0, false
+		}
+		n += size
+	}
+	return n, true
+}
+
+// foldEqual reports whether two runes are the same letter in any case.
+func foldEqual(a, b rune) bool {
+	if a == b {
 		return true
 	}
-	r, _ := utf8.DecodeRuneInString(s[i:])
-	if r == utf8.RuneError && i > 0 {
-		r, _ = utf8.DecodeLastRuneInString(s[:i+1])
+	for r := unicode.SimpleFold(a); r != a; r = unicode.SimpleFold(r) {
+		if r == b {
+			return true
+		}
 	}
-	return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	return false
+}
+
+// inWord reports whether r continues a name, email or ID: a letter, a
+// digit, or one of the characters that join their parts.
+func inWord(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune("._-+@%:", r)
+}
+
+// edgeBefore reports whether a word may start at i: at the start, or
+// after a character that does not continue a word.
+func edgeBefore(s string, i int) bool {
+	if i == 0 {
+		return true
+	}
+	r, _ := utf8.DecodeLastRuneInString(s[:i])
+	return !inWord(r)
+}
+
+// edgeAfter reports whether a word may end at i: at the end, before a
+// character that does not continue a word, or before a full stop or
+// colon that ends a sentence.
+func edgeAfter(s string, i int) bool {
+	if i == len(s) {
+		return true
+	}
+	r, size := utf8.DecodeRuneInString(s[i:])
+	if !inWord(r) {
+		return true
+	}
+	if r == '.' || r == ':' {
+		return edgeAfter(s, i+size)
+	}
+	return false
+}
+
+// callGate lets an erasure wait for the calls that resolved identity
+// before it (they may write the person again), without holding up the
+// calls that start after.
+type callGate struct {
+	mu     sync.Mutex
+	cond   *sync.Cond
+	gen    uint64
+	active map[uint64]int // calls under way, by the generation they started in
+}
+
+// enter registers a call; it returns what to pass to exit.
+func (g *callGate) enter() uint64 {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.active == nil {
+		g.active = map[uint64]int{}
+	}
+	g.active[g.gen]++
+	return g.gen
+}
+
+func (g *callGate) exit(gen uint64) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.active[gen]--; g.active[gen] == 0 {
+		delete(g.active, gen)
+	}
+	if g.cond != nil {
+		g.cond.Broadcast()
+	}
+}
+
+// waitPrior waits until every call that entered before it has exited.
+func (g *callGate) waitPrior() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.cond == nil {
+		g.cond = sync.NewCond(&g.mu)
+	}
+	prior := g.gen
+	g.gen++
+	for {
+		waiting := false
+		for gen := range g.active {
+			waiting = waiting || gen <= prior
+		}
+		if !waiting {
+			return
+		}
+		g.cond.Wait()
+	}
 }

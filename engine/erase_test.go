@@ -177,7 +177,7 @@ func TestErasePersonErrors(t *testing.T) {
 func TestRedact(t *testing.T) {
 	t.Parallel()
 	persons := []b2b.PersonID{"marketo:1234", "salesforce:003A"}
-	texts := []string{"ann@acme.com", "Ann Lee", "+14155550100"}
+	texts := []string{"ann@acme.com", "Ann Lee", "+14155550100", "Sean O'Brien"}
 	for _, tc := range []struct {
 		name, in, want string
 		changed        bool
@@ -185,7 +185,7 @@ func TestRedact(t *testing.T) {
 		{"a list of IDs", `{"engaged":["marketo:1234","p2"]}`, `{"engaged":["p2"]}`, true},
 		{"objects about the person", `{"engaged":[{"Person":"salesforce:003A","Name":"Ann Lee"},{"Person":"p2","Name":"Bo Chan"}]}`,
 			`{"engaged":[{"Name":"Bo Chan","Person":"p2"}]}`, true},
-		{"another person of the same name stays", `{"engaged":[{"Person":"p9","Name":"Ann Lee"}]}`,
+		{"another person's entry stays, the name goes", `{"engaged":[{"Person":"p9","Name":"Ann Lee"}]}`,
 			`{"engaged":[{"Person":"p9","Name":"(erased)"}]}`, true},
 		{"a map keyed by the person", `{"byPerson":{"marketo:1234":3,"p2":1}}`, `{"byPerson":{"p2":1}}`, true},
 		{"a field", `{"person":"marketo:1234","count":3}`, `{"count":3,"person":"(erased)"}`, true},
@@ -193,6 +193,13 @@ func TestRedact(t *testing.T) {
 			`{"reason":"(erased) ((erased)) called from (erased) about (erased)"}`, true},
 		{"not inside longer words", `{"reason":"Ann Leeds and xann@acme.com and marketo:12345","activity":"1234"}`,
 			`{"reason":"Ann Leeds and xann@acme.com and marketo:12345","activity":"1234"}`, false},
+		{"not inside longer emails, names or IDs", `{"to":"dev.ann@acme.com","cc":"ann@acme.com.au","n":"Jo-Ann Lee","m":"Ann Lee-Smith","id":"marketo:1234-5"}`,
+			`{"to":"dev.ann@acme.com","cc":"ann@acme.com.au","n":"Jo-Ann Lee","m":"Ann Lee-Smith","id":"marketo:1234-5"}`, false},
+		{"at the end of a sentence", `{"r":"Write to ann@acme.com. Or call Ann Lee: soon"}`, `{"r":"Write to (erased). Or call (erased): soon"}`, true},
+		{"in an HTML part", `{"html":"\u003ctd\u003eSean O\u0026#39;Brien\u003c/td\u003e\u003ctd\u003e\u0026#43;14155550100\u003c/td\u003e"}`,
+			`{"html":"\u003ctd\u003e(erased)\u003c/td\u003e\u003ctd\u003e(erased)\u003c/td\u003e"}`, true},
+		{"any letter case, any script", `{"a":"ANN LEE from İzmir","b":"ẞ ann lee Ⱥ","c":"Ann Lée"}`,
+			`{"a":"(erased) from İzmir","b":"ẞ (erased) Ⱥ","c":"Ann Lée"}`, true},
 		{"nested lists", `{"a":[{"b":[{"personId":"marketo:1234"},{"personId":"p3"}]}]}`, `{"a":[{"b":[{"personId":"p3"}]}]}`, true},
 		{"numbers kept exactly", `{"n":12345678901234567890,"x":"marketo:1234"}`, `{"n":12345678901234567890,"x":"(erased)"}`, true},
 		{"non-ASCII around a name", `{"r":"für Ann Lee, né"}`, `{"r":"für (erased), né"}`, true},
@@ -239,9 +246,20 @@ func FuzzRedact(f *testing.F) {
 			switch x := v.(type) {
 			case string:
 				require.NotEqual(t, "p1", x)
-				if i := strings.Index(strings.ToLower(x), "ann lee"); i >= 0 {
-					// Only inside a longer word.
-					word := func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+				lower := strings.ToLower(x)
+				if len(lower) != len(x) {
+					return // offsets differ; TestRedact covers other scripts
+				}
+				for i := 0; ; i++ {
+					j := strings.Index(lower[i:], "ann lee")
+					if j < 0 {
+						break
+					}
+					i += j
+					// Left only inside a longer name, email or ID.
+					word := func(r rune) bool {
+						return unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune("._-+@%:", r)
+					}
 					before, _ := utf8.DecodeLastRuneInString(x[:i])
 					after, _ := utf8.DecodeRuneInString(x[i+len("ann lee"):])
 					require.True(t, i > 0 && word(before) || i+7 < len(x) && word(after), "%q", x)
@@ -432,6 +450,48 @@ func TestEraseRacingAnUpsert(t *testing.T) {
 	require.NoError(t, res.err)
 	require.Equal(t, []b2b.AccountID{"acme"}, res.er.Accounts)
 	require.Empty(t, traces(t, gs, []b2b.AccountID{"acme"}, string(victor), "victor@acme.com", "Victor Kim"))
+	evs, err := b.eng.Events(b.ctx, "acme", 0, 0)
+	require.NoError(t, err)
+	erasures := 0
+	for _, ev := range evs {
+		if ev.Type == "person.erased" {
+			erasures++
+		}
+	}
+	require.Equal(t, 2, erasures, "the second round erased what the upsert wrote")
+}
+
+// TestEraseRacingAMove: a person who moves to another account while the
+// erasure rewrites the first is erased from both.
+func TestEraseRacingAMove(t *testing.T) {
+	t.Parallel()
+	gs := &gateStore{Store: memory.New(), entered: make(chan struct{}), release: make(chan struct{}), erased: make(chan struct{})}
+	b := setup(t, pipelineProgram(), func(c *engine.Config) { c.Store = gs })
+	setupAcme(t, b)
+	_, err := b.eng.UpsertAccounts(b.ctx, identity.AccountRecord{Source: b2b.SourceSalesforce, Time: day0,
+		Account: b2b.Account{ID: "globex", Name: "Globex", Domains: []string{"globex.com"}}})
+	require.NoError(t, err)
+	victor, _ := b.eng.PersonOfRecord(b2b.SourceMarketo, "L-2")
+	gs.armed.Store(true)
+	type result struct {
+		er  engine.Erasure
+		err error
+	}
+	erased := make(chan result)
+	go func() {
+		er, err := b.eng.ErasePerson(b.ctx, victor)
+		erased <- result{er, err}
+	}()
+	<-gs.entered // the erasure waits to load acme
+	moved := lead("L-2", "victor@globex.com", "Victor", "Kim", "VP of Engineering", "Globex")
+	moved.Time = day0.Add(time.Minute)
+	_, err = b.eng.UpsertPersons(b.ctx, moved)
+	require.NoError(t, err)
+	close(gs.release)
+	res := <-erased
+	require.NoError(t, res.err)
+	require.Equal(t, []b2b.AccountID{"acme", "globex"}, res.er.Accounts)
+	require.Empty(t, traces(t, gs, res.er.Accounts, string(victor), "victor@", "Victor Kim"))
 }
 
 // failOnce fails the first commit of an erasure.

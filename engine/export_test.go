@@ -61,5 +61,9 @@ func StateJSON(rec store.Account) string {
 // Redact redacts a JSON payload of the person with the given IDs and
 // texts (emails, phones, names), as an erasure does.
 func Redact(data []byte, persons []b2b.PersonID, texts []string) ([]byte, bool, error) {
-	return redact(data, &erasure{persons: persons, texts: texts})
+	er := &erasure{persons: persons}
+	for _, t := range texts {
+		er.addText(t)
+	}
+	return redact(data, er)
 }

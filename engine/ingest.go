@@ -138,8 +138,7 @@ func (e *Engine) Apply(ctx context.Context, b Batch) (Report, error) {
 	var rep Report
 	works := map[b2b.AccountID]*work{}
 	invalid := e.validateActivities(b.Activities) // before the lock: it needs none
-	e.runMu.RLock()
-	defer e.runMu.RUnlock()
+	defer e.calls.exit(e.calls.enter())
 	e.idMu.Lock()
 	e.applyAccounts(works, b.Accounts, &rep)
 	e.applyPersons(works, b.Persons, &rep)

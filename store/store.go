@@ -173,15 +173,18 @@ type CommitParams struct {
 	Outbox []OutboxEntry
 	// Redactions replace the data of events already in the account's log
 	// (an erasure removing a person from the events that name them among
-	// others); each must name an event of this account, or the commit
-	// fails with ErrInvalid and changes nothing.
+	// others). One that names an event of another account, or a Seq not
+	// issued yet, fails the commit with ErrInvalid; one whose event was
+	// erased since it was read (by another person's erasure: erasures do
+	// not change versions) fails it with ErrConflict, so that the
+	// committer reads again. Either way the commit changes nothing.
 	Redactions []Redaction
 	// OutboxRedactions replace the payloads of the account's outbox
 	// entries that are still to be delivered (a queued sales alert that
 	// names an erased person). An entry that became final in the meantime
 	// (claims and acks do not change the account's version) is left as it
-	// is; an ID that names no entry of this account fails the commit with
-	// ErrInvalid.
+	// is; an entry of another account fails the commit with ErrInvalid,
+	// one erased since it was read with ErrConflict.
 	OutboxRedactions []OutboxRedaction
 	Now              time.Time
 }
@@ -317,8 +320,9 @@ type Store interface {
 	// input, in order (the existing one, unchanged, for a known ID).
 	Enqueue(ctx context.Context, p *EnqueueParams) ([]OutboxEntry, error)
 	// PendingOutbox lists an account's outbox entries that are still to
-	// be delivered (pending or claimed), oldest due first, with their
-	// payloads. It is meant for erasure, which is rare, and may scan.
+	// be delivered (pending or claimed), in the order a claim would take
+	// them (a claimed entry is due again when its lease ends), with their
+	// payloads. It is meant for erasure, which is rare.
 	PendingOutbox(ctx context.Context, tenant Tenant, account b2b.AccountID) ([]OutboxEntry, error)
 	// PersonAccounts lists, in ID order, the accounts whose event log holds
 	// an event of the person or whose outbox holds an entry for the

@@ -149,7 +149,8 @@ func (l *eventLog) edit(data map[int64][]byte, gone map[int64]bool) int {
 			removed += old.compact(gone)
 			continue
 		}
-		c := &eventChunk{seqs: make([]int64, 0, len(old.seqs)), offs: make([]uint32, 0, len(old.seqs)), buf: make([]byte, 0, len(old.buf))}
+		// The same capacity: the last chunk keeps its room to grow.
+		c := &eventChunk{seqs: make([]int64, 0, cap(old.seqs)), offs: make([]uint32, 0, cap(old.offs)), buf: make([]byte, 0, cap(old.buf))}
 		for i, seq := range old.seqs {
 			if gone[seq] {
 				removed++

@@ -165,9 +165,14 @@ func (s *Store) Commit(ctx context.Context, p *store.CommitParams) (int64, error
 	entries := prepare(p.Account, p.Outbox, p.Now)
 	td.logMu.Lock()
 	for _, r := range p.OutboxRedactions {
-		if e, ok := td.outbox[r.ID]; !ok || e.Account != p.Account {
+		e, ok := td.outbox[r.ID]
+		if ok && e.Account != p.Account {
 			td.logMu.Unlock()
-			return 0, invalid(fmt.Sprintf("outbox redaction of %q: no such entry of account %q", r.ID, p.Account))
+			return 0, invalid(fmt.Sprintf("outbox redaction of %q: an entry of account %q, not %q", r.ID, e.Account, p.Account))
+		}
+		if !ok {
+			td.logMu.Unlock()
+			return 0, store.ErrConflict // erased since it was read
 		}
 	}
 	if err := td.redact(p.Account, p.Redactions); err != nil {
@@ -197,9 +202,16 @@ func (td *tenant) redact(account b2b.AccountID, rs []store.Redaction) error {
 	}
 	seqs := td.bySeq[account]
 	for _, r := range rs {
-		if _, ok := slices.BinarySearch(seqs, r.Seq); !ok {
-			return invalid(fmt.Sprintf("redaction of event %d: no such event in the log of account %q", r.Seq, account))
+		if _, ok := slices.BinarySearch(seqs, r.Seq); ok {
+			continue
 		}
+		if _, other := td.events.search(r.Seq); other {
+			return invalid(fmt.Sprintf("redaction of event %d: an event of another account than %q", r.Seq, account))
+		}
+		if r.Seq > td.seq {
+			return invalid(fmt.Sprintf("redaction of event %d: no such event yet", r.Seq))
+		}
+		return store.ErrConflict // erased since it was read
 	}
 	data := make(map[int64][]byte, len(rs))
 	for _, r := range rs {
@@ -492,7 +504,7 @@ func (s *Store) PendingOutbox(ctx context.Context, t store.Tenant, account b2b.A
 		}
 	}
 	slices.SortFunc(out, func(a, b store.OutboxEntry) int {
-		return cmp.Or(a.NextAttemptAt.Compare(b.NextAttemptAt), a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.ID, b.ID))
+		return cmp.Or(dueTime(&a).Compare(dueTime(&b)), a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.ID, b.ID))
 	})
 	return out, nil
 }

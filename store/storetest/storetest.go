@@ -628,6 +628,24 @@ func (s suite) redactions(t *testing.T) {
 	ofA, err := st.Events(ctx, &store.EventsParams{Tenant: tenant, Account: "a"})
 	require.NoError(t, err)
 	require.Equal(t, `{"engaged":["p2"]}`, string(ofA[0].Data), "the account's log reads the redacted data")
+
+	// An event erased since it was read: a conflict, to read again; a Seq
+	// never issued: invalid.
+	commit(t, st, store.CommitParams{Account: "a", ExpectedVersion: 2, Events: []store.Event{{Type: "member.added", Person: "p9", Time: t0}}})
+	ofA, err = st.Events(ctx, &store.EventsParams{Tenant: tenant, Account: "a"})
+	require.NoError(t, err)
+	gone := ofA[len(ofA)-1].Seq
+	_, err = st.ErasePerson(ctx, tenant, "p9")
+	require.NoError(t, err)
+	_, err = st.Commit(ctx, &store.CommitParams{Tenant: tenant, Account: "a", ExpectedVersion: 3, Now: t0,
+		Redactions: []store.Redaction{{Seq: gone, Data: []byte(`{}`)}}})
+	require.ErrorIs(t, err, store.ErrConflict)
+	_, err = st.Commit(ctx, &store.CommitParams{Tenant: tenant, Account: "a", ExpectedVersion: 3, Now: t0,
+		Redactions: []store.Redaction{{Seq: gone + 100, Data: []byte(`{}`)}}})
+	require.ErrorIs(t, err, store.ErrInvalid)
+	a, err = st.LoadAccount(ctx, tenant, "a")
+	require.NoError(t, err)
+	require.Equal(t, int64(3), a.Version)
 }
 
 func (s suite) outboxRedactions(t *testing.T) {
@@ -680,6 +698,13 @@ func (s suite) outboxRedactions(t *testing.T) {
 	}
 	require.Equal(t, map[string]string{"now": `{"text":"(erased) again"}`, "later": `{"text":"(erased) is engaged"}`, "other": `{}`}, byID,
 		"a claim delivers the new payloads (the lease of \"now\" has ended)")
+	// An entry erased since it was read: a conflict.
+	commit(t, st, store.CommitParams{Account: "a", ExpectedVersion: 2, Outbox: []store.OutboxEntry{{ID: "p9-mail", Person: "p9", IdempotencyKey: "k9", Channel: "email"}}})
+	_, err = st.ErasePerson(ctx, tenant, "p9")
+	require.NoError(t, err)
+	_, err = st.Commit(ctx, &store.CommitParams{Tenant: tenant, Account: "a", ExpectedVersion: 3, Now: t0,
+		OutboxRedactions: []store.OutboxRedaction{{ID: "p9-mail", Payload: []byte(`{}`)}}})
+	require.ErrorIs(t, err, store.ErrConflict)
 	sent, err := st.Enqueue(ctx, &store.EnqueueParams{Tenant: tenant, Now: t0, Entries: []store.OutboxEntry{{ID: "sent", IdempotencyKey: "k3", Channel: "email"}}})
 	require.NoError(t, err)
 	require.Equal(t, store.OutboxDelivered, sent[0].Status, "the delivered entry is as it was")
