@@ -35,10 +35,12 @@ type Counters struct {
 	Deliveries map[string]int64
 	// Alerts counts sales alerts raised.
 	Alerts int64
+	// Erased counts persons erased ([Engine.ErasePerson]).
+	Erased int64
 }
 
 type counters struct {
-	ingested, duplicates, records, commits, conflicts, steps, alerts atomic.Int64
+	ingested, duplicates, records, commits, conflicts, steps, alerts, erased atomic.Int64
 
 	mu         sync.Mutex
 	rejected   map[string]int64
@@ -69,6 +71,7 @@ func (e *Engine) Counters() Counters {
 	return Counters{
 		Ingested: c.ingested.Load(), Duplicates: c.duplicates.Load(), Records: c.records.Load(),
 		Commits: c.commits.Load(), Conflicts: c.conflicts.Load(), Steps: c.steps.Load(), Alerts: c.alerts.Load(),
+		Erased:   c.erased.Load(),
 		Rejected: maps.Clone(c.rejected), Messages: maps.Clone(c.messages), Deliveries: maps.Clone(c.deliveries),
 	}
 }

@@ -73,7 +73,7 @@
 // tier or audience; [Engine.Events] reads the event log; [Engine.Counters]
 // are counters for metrics (activities ingested, inputs rejected by reason,
 // commits, conflicts, journey steps, messages queued by channel and
-// skipped, delivery results by status, alerts). Config.Logger receives structured records with
+// skipped, delivery results by status, alerts, persons erased). Config.Logger receives structured records with
 // stable keys: "input rejected" (kind, index, activity, account, reason,
 // detail) and "person erased" (accounts, redacted, events, outbox; it
 // names no one) at Info, "account committed" (account, version, applied,

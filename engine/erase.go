@@ -163,6 +163,7 @@ func (e *Engine) ErasePerson(ctx context.Context, id b2b.PersonID) (Erasure, err
 			return er, err
 		}
 	}
+	e.counters.erased.Add(1)
 	e.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "person erased", slog.Int("accounts", len(er.Accounts)),
 		slog.Int("redacted", er.Redacted), slog.Int("events", er.Events), slog.Int("outbox", er.Outbox))
 	return er, nil

@@ -134,6 +134,7 @@ func TestErasePerson(t *testing.T) {
 			// are refused until the record arrives again.
 			_, err = b.eng.ErasePerson(b.ctx, victor)
 			require.ErrorIs(t, err, engine.ErrUnknownPerson)
+			require.Equal(t, int64(1), b.eng.Counters().Erased, "the failed second call does not count")
 			rep, err := b.eng.Ingest(b.ctx, activity("d2", b2b.ActivityRequestDemo, "L-2", day(5), nil))
 			require.NoError(t, err)
 			require.Len(t, rep.Rejected, 1)
