@@ -73,6 +73,7 @@ type Templates struct {
 type compiledEmail struct {
 	def     EmailTemplate
 	brand   Brand
+	reads   map[string]bool // what the three parts read (see checker.used)
 	subject *texttemplate.Template
 	html    *htmltemplate.Template
 	text    *texttemplate.Template
@@ -98,6 +99,7 @@ func (ce *compiledEmail) execute(part int, t interface {
 type compiledSMS struct {
 	def   SMSTemplate
 	brand Brand
+	reads map[string]bool
 	text  *texttemplate.Template
 }
 
@@ -328,12 +330,16 @@ func (c *compiler) email(path string, def EmailTemplate) *compiledEmail {
 		return nil
 	}
 	ce := &compiledEmail{def: def, brand: brand}
-	var usedHTML, usedText map[string]bool
-	ce.subject, _ = c.text(path+".subject", def.Name, def.Subject, nil, nil)
+	var usedSubject, usedHTML, usedText map[string]bool
+	ce.subject, usedSubject = c.text(path+".subject", def.Name, def.Subject, nil, nil)
 	ce.text, usedText = c.text(path+".text", def.Name, def.Text, frags, where)
 	ce.html, usedHTML = c.html(path+".html", def.Name, def.HTML, frags, where)
 	if ce.subject == nil || ce.text == nil || ce.html == nil {
 		return nil
+	}
+	ce.reads = map[string]bool{}
+	for _, u := range []map[string]bool{usedSubject, usedHTML, usedText} {
+		maps.Copy(ce.reads, u)
 	}
 	if def.Marketing {
 		if !usedHTML["UnsubscribeURL"] {
@@ -355,11 +361,11 @@ func (c *compiler) smsTemplate(path string, def SMSTemplate) *compiledSMS {
 		c.ps.Addf(path+".text", "is required")
 		return nil
 	}
-	t, _ := c.text(path+".text", def.Name, def.Text, frags, where)
+	t, reads := c.text(path+".text", def.Name, def.Text, frags, where)
 	if t == nil {
 		return nil
 	}
-	return &compiledSMS{def: def, brand: brand, text: t}
+	return &compiledSMS{def: def, brand: brand, reads: reads, text: t}
 }
 
 // parseChecked parses src into root and the fragments (their part, ".text"
@@ -526,6 +532,41 @@ func (t *Templates) HasEmail(name string) bool { return t.emails[name] != nil }
 
 // HasSMS reports whether an SMS template of that name exists.
 func (t *Templates) HasSMS(name string) bool { return t.sms[name] != nil }
+
+// Reads reports whether the email or SMS template name may read the
+// token path (for example "Group", or "Group.Members"): whether it reads
+// the path, something below it, or a value above it (which it may hand on
+// whole to a function, as {{printf "%v" .}} does with everything). It
+// errs on the side of reading: a renderer may leave out only what a
+// template does not read. Unknown templates read everything.
+func (t *Templates) Reads(name, path string) bool {
+	var reads map[string]bool
+	if ce := t.emails[name]; ce != nil {
+		reads = ce.reads
+	} else if cs := t.sms[name]; cs != nil {
+		reads = cs.reads
+	} else {
+		return true
+	}
+	if reads["*"] {
+		return true
+	}
+	for k := range reads {
+		if k == path || strings.HasPrefix(k, path+".") {
+			return true
+		}
+		if whole, ok := strings.CutSuffix(k, ".*"); ok && strings.HasPrefix(path, whole+".") {
+			return true
+		}
+		if strings.HasPrefix(path, k+".") && !strings.HasSuffix(k, ".*") {
+			// A value above the path, reached by a field chain, may have
+			// been printed whole: {{.Group}} prints every field of the
+			// group.
+			return true
+		}
+	}
+	return false
+}
 
 // Marketing reports whether the email template name is marketing email
 // (which needs consent and an unsubscribe link).

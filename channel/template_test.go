@@ -272,3 +272,49 @@ func FuzzCompileTemplates(f *testing.F) {
 		}
 	})
 }
+
+// TestTemplateReads: what a template may read, through its fragments too,
+// so that a renderer can leave out what none of its parts reads.
+func TestTemplateReads(t *testing.T) {
+	t.Parallel()
+	email := func(name, html string) channel.EmailTemplate {
+		return channel.EmailTemplate{Name: name, Subject: "For {{.Account.Name}}", HTML: html, Text: `Hi {{.Person.FirstName | default "there"}} {{template "footer" .}}`}
+	}
+	ts, err := channel.CompileTemplates(channel.TemplateSet{
+		Fragments: map[string]channel.Fragment{"footer": {HTML: `<p>{{.Interest.Name}}</p>`, Text: `{{.Interest.Name}}`}},
+		Emails: []channel.EmailTemplate{
+			email("plain", `<p>Hi {{.Person.FirstName}}</p>{{template "footer" .}}`),
+			email("score", `<p>{{.Group.Score}}</p>`),
+			email("printed", `<p>{{printf "%v" .Group}}</p>`),
+			email("whole", `<p>{{printf "%v" .}}</p>`),
+			email("within", `{{with .Group}}<p>{{.Name}}</p>{{end}}`),
+			email("variable", `{{$c := .}}<p>{{$c.Account.Name}}</p>`),
+		},
+		SMS: []channel.SMSTemplate{{Name: "sms", Text: "Hi {{.Person.FirstName}}, {{.Interest.Name}}"}},
+	})
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		template, path string
+		reads          bool
+	}{
+		{"plain", "Group", false},
+		{"plain", "Person", true},
+		{"plain", "Person.FirstName", true},
+		{"plain", "Interest.Name", true}, // through the fragment
+		{"plain", "Account", true},       // in the subject
+		{"score", "Group", true},
+		{"score", "Group.Score", true},
+		{"score", "Person.Email", true}, // below Person, which is read: it may be handed on whole
+		{"score", "Brand", false},
+		{"printed", "Group.Members", true}, // printf of .Group prints its members
+		{"whole", "Group", true},
+		{"whole", "Group.Members", true},
+		{"within", "Group", true},
+		{"variable", "Group", true}, // $c holds everything
+		{"sms", "Group", false},
+		{"sms", "Person.FirstName", true},
+		{"unknown", "Group", true},
+	} {
+		require.Equal(t, tc.reads, ts.Reads(tc.template, tc.path), "%s reads %s", tc.template, tc.path)
+	}
+}

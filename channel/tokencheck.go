@@ -52,7 +52,7 @@ type checker struct {
 	lookup   func(name string) *parse.Tree
 	tree     *parse.Tree
 	problems []tokenProblem
-	used     map[string]bool // token paths read, e.g. "Person.FirstName"
+	used     map[string]bool // token paths read, e.g. "Person.FirstName"; see wholeKey
 	visited  map[string]bool
 	onStack  map[string]bool // templates being walked, to find recursion
 	required []requiredToken
@@ -192,7 +192,10 @@ func (c *checker) walk(n parse.Node, sc scope) {
 			return
 		}
 		if n.Pipe != nil {
-			t, _ := c.pipe(n.Pipe, sc)
+			t, ok := soleValue(n.Pipe, sc)
+			if !ok {
+				t, _ = c.pipe(n.Pipe, sc)
+			}
 			if t.t != c.root && t.t != reflect.PointerTo(c.root) {
 				c.errorf(n, "fragment %q must be called with the whole context: {{template %q .}} at the top level or {{template %q $}}", n.Name, n.Name, n.Name)
 				return
@@ -308,10 +311,39 @@ func isNumberLiteral(n parse.Node) bool {
 	return ok
 }
 
+// wholeKey is the key of used that says a value was read whole (printed,
+// or handed to a function): everything below its path may be read. The
+// root's key is "*".
+func wholeKey(path string) string {
+	if path == "" {
+		return "*"
+	}
+	return path + ".*"
+}
+
+// soleValue returns the value of a pipeline that is just "." or a
+// variable, without counting it as read whole: a fragment called with
+// it records what it reads itself.
+func soleValue(p *parse.PipeNode, sc scope) (typed, bool) {
+	if len(p.Decl) > 0 || len(p.Cmds) != 1 || len(p.Cmds[0].Args) != 1 {
+		return typed{}, false
+	}
+	switch n := p.Cmds[0].Args[0].(type) {
+	case *parse.DotNode:
+		return typed{sc.dot, sc.dotPath}, true
+	case *parse.VariableNode:
+		if v, ok := sc.vars[n.Ident[0]]; ok && len(n.Ident) == 1 {
+			return v, true
+		}
+	}
+	return typed{}, false
+}
+
 // arg types one argument. bare reports a field chain.
 func (c *checker) arg(n parse.Node, sc scope) (typed, bool) {
 	switch n := n.(type) {
 	case *parse.DotNode:
+		c.used[wholeKey(sc.dotPath)] = true
 		return typed{sc.dot, sc.dotPath}, false
 	case *parse.FieldNode:
 		return c.fields(n, typed{sc.dot, sc.dotPath}, n.Ident), true
@@ -322,6 +354,7 @@ func (c *checker) arg(n parse.Node, sc scope) (typed, bool) {
 			return typed{}, false
 		}
 		if len(n.Ident) == 1 {
+			c.used[wholeKey(v.path)] = true
 			return v, false
 		}
 		return c.fields(n, v, n.Ident[1:]), true

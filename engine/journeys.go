@@ -240,8 +240,13 @@ func (ps *pass) render(msg *channel.Message, ref *renderRef) error {
 		return errors.New("the recipient is no longer a person of the account")
 	}
 	g := ps.groupFor(&journey.OutboxEntry{Group: ref.Group, SolutionInterest: ref.Interest})
-	gv := ps.channelGroup(g)
-	gv.Role = ref.Role
+	var gv channel.GroupView
+	if ps.p.Templates.Reads(msg.Template, "Group") {
+		// The group's view (its members, scores, missing roles) is built
+		// only for a template that reads it.
+		gv = ps.channelGroup(g)
+		gv.Role = ref.Role
+	}
 	rc := &channel.RenderContext{Account: ps.st.Account, Person: pe.Person, Group: gv, Interest: ps.channelInterest(g.Interest),
 		UnsubscribeURL: ps.e.cfg.UnsubscribeURL(ps.id, pe.Person.ID), Now: ps.now}
 	switch msg.Channel {

@@ -344,3 +344,23 @@ func TestAlertRoutingReadsTheCommittee(t *testing.T) {
 		{Name: "finance-led", When: rules.Rule{Source: `group.members[0].role == "Economic Buyer" || len(group.members) > 4`}, To: "cfo-desk@quorum.example"}}})
 	require.Equal(t, "cfo-desk@quorum.example", al.To)
 }
+
+// TestMessageReadsTheGroup: a template that reads the buying group gets
+// its view (the recipient's role, the missing roles, the members) at the
+// claim; one that does not read it renders without it.
+func TestMessageReadsTheGroup(t *testing.T) {
+	t.Parallel()
+	defs := pipelineProgram()
+	defs.Templates.Emails[0].Text = "Hi {{.Person.FirstName}}, as the {{.Group.Role}} of {{.Group.Name}} ({{len .Group.Members}} members" +
+		"{{range .Group.MissingRoles}}, no {{.}} yet{{end}}). Unsubscribe: {{.UnsubscribeURL}}"
+	b := setup(t, defs)
+	setupAcme(t, b)
+	byTo := map[string]channel.Message{}
+	for _, m := range claimAll(t, b, day0) {
+		byTo[m.To] = m
+	}
+	require.Contains(t, byTo["victor@acme.com"].Text, "Hi Victor, as the Technical Evaluator of Data Platform for Acme (3 members, no Champion yet).")
+	require.Contains(t, byTo["carla.cfo@acme.com"].Text, "as the Economic Buyer of")
+	require.True(t, b.eng.Program().Templates.Reads("intro", "Group"))
+	require.False(t, b.eng.Program().Templates.Reads("nurture", "Group"))
+}
