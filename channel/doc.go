@@ -71,7 +71,10 @@
 // A token without fallback is required: [Templates.RenderEmail] fails with
 // a [*RenderError] matching [ErrEmptyToken] when it is empty for a recipient
 // ("required token .Account.Name is empty (give it a fallback: ...)"), so the
-// message is not sent half-written.
+// message is not sent half-written. [Templates.Reads] tells what a template
+// may read (through its fragments, erring on the side of reading), so that
+// a renderer builds only that: the engine builds a buying group's view
+// (members, scores, missing roles) only for a template that reads .Group.
 //
 // [Alerter.Evaluate] takes a group's [AlertState] and an [Observation] and
 // returns the new state and the [Alert]s that fired, each with its reason,
