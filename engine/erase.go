@@ -153,6 +153,11 @@ func (e *Engine) ErasePerson(ctx context.Context, id b2b.PersonID) (Erasure, err
 		for _, r := range rep.Records {
 			target.addPerson(b2b.PersonID(r.String()))
 		}
+		for _, ident := range rep.Identifiers {
+			if ident.Namespace == identity.NSEmail {
+				target.addText(ident.Value)
+			}
+		}
 		er.IDs = slices.Clone(target.persons)
 		// Wait for the calls that resolved identity before it forgot the
 		// person, then erase what they and the calls since the first look
@@ -389,16 +394,21 @@ func (e *Engine) queuedRedactions(ctx context.Context, id b2b.AccountID, er *era
 // mentioned reports whether a JSON payload may name the person: whether
 // it holds any of their strings, in any letter case.
 func (er *erasure) mentioned(data []byte) bool {
-	lower := bytes.ToLower(data)
+	folded := fold(data)
 	for _, s := range er.needles() {
 		b, _ := json.Marshal(s)
-		b = b[1 : len(b)-1] // as JSON encodes it
-		if bytes.Contains(data, b) || bytes.Contains(lower, bytes.ToLower(b)) {
-			return true
+		for _, n := range [][]byte{[]byte(s), b[1 : len(b)-1]} { // as it is, and as JSON encodes it
+			if bytes.Contains(data, n) || bytes.Contains(folded, fold(n)) {
+				return true
+			}
 		}
 	}
 	return false
 }
+
+// fold maps text to one letter case, as the word matcher compares runes
+// (upper then lower: Greek final sigma and the long s fold too).
+func fold(b []byte) []byte { return bytes.ToLower(bytes.ToUpper(b)) }
 
 // needles are every string that identifies the person.
 func (er *erasure) needles() []string {
@@ -427,7 +437,10 @@ func redact(data []byte, er *erasure) ([]byte, bool, error) {
 	if dec.More() {
 		return nil, false, errors.New("more than one JSON value")
 	}
-	r := redactor{er: er, words: er.needles()}
+	words := er.needles()
+	// Longest first: an ID that holds an email goes whole.
+	slices.SortStableFunc(words, func(a, b string) int { return len(b) - len(a) })
+	r := redactor{er: er, words: words}
 	v = r.value(v)
 	if !r.changed {
 		return data, false, nil
@@ -498,6 +511,9 @@ func (r *redactor) text(s string) string {
 // that is a whole word: not inside a longer name, email or ID (see
 // edgeBefore and edgeAfter).
 func replaceWord(s, word, with string) (string, bool) {
+	if word == "" {
+		return s, false
+	}
 	var b strings.Builder
 	done, found := 0, false
 	for i := 0; i < len(s); {
@@ -555,13 +571,15 @@ func inWord(r rune) bool {
 }
 
 // edgeBefore reports whether a word may start at i: at the start, or
-// after a character that does not continue a word.
+// after a character that does not continue a word. A colon or an at sign
+// before it ends a prefix (mailto:, tel:, Phone:, @Ann) rather than
+// joining the word.
 func edgeBefore(s string, i int) bool {
 	if i == 0 {
 		return true
 	}
 	r, _ := utf8.DecodeLastRuneInString(s[:i])
-	return !inWord(r)
+	return !inWord(r) || r == ':' || r == '@'
 }
 
 // edgeAfter reports whether a word may end at i: at the end, before a

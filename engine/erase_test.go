@@ -177,8 +177,8 @@ func TestErasePersonErrors(t *testing.T) {
 
 func TestRedact(t *testing.T) {
 	t.Parallel()
-	persons := []b2b.PersonID{"marketo:1234", "salesforce:003A"}
-	texts := []string{"ann@acme.com", "Ann Lee", "+14155550100", "Sean O'Brien"}
+	persons := []b2b.PersonID{"marketo:1234", "salesforce:003A", "webform:ann@acme.com"}
+	texts := []string{"ann@acme.com", "Ann Lee", "+14155550100", "Sean O'Brien", "sean.lee@x.io"}
 	for _, tc := range []struct {
 		name, in, want string
 		changed        bool
@@ -199,8 +199,11 @@ func TestRedact(t *testing.T) {
 		{"at the end of a sentence", `{"r":"Write to ann@acme.com. Or call Ann Lee: soon"}`, `{"r":"Write to (erased). Or call (erased): soon"}`, true},
 		{"in an HTML part", `{"html":"\u003ctd\u003eSean O\u0026#39;Brien\u003c/td\u003e\u003ctd\u003e\u0026#43;14155550100\u003c/td\u003e"}`,
 			`{"html":"\u003ctd\u003e(erased)\u003c/td\u003e\u003ctd\u003e(erased)\u003c/td\u003e"}`, true},
-		{"any letter case, any script", `{"a":"ANN LEE from İzmir","b":"ẞ ann lee Ⱥ","c":"Ann Lée"}`,
-			`{"a":"(erased) from İzmir","b":"ẞ (erased) Ⱥ","c":"Ann Lée"}`, true},
+		{"any letter case, any script", `{"a":"ANN LEE from İzmir","b":"ẞ ann lee Ⱥ","c":"Ann Lée","d":"ſean.lee@x.io"}`,
+			`{"a":"(erased) from İzmir","b":"ẞ (erased) Ⱥ","c":"Ann Lée","d":"(erased)"}`, true},
+		{"after a scheme or a label", `{"h":"\u003ca href=\"mailto:ann@acme.com\"\u003e","t":"tel:\u0026#43;14155550100","p":"Phone:+14155550100","m":"@Ann Lee"}`,
+			`{"h":"\u003ca href=\"mailto:(erased)\"\u003e","t":"tel:(erased)","p":"Phone:(erased)","m":"@(erased)"}`, true},
+		{"an ID that holds an email goes whole", `{"id":"webform:ann@acme.com"}`, `{"id":"(erased)"}`, true},
 		{"nested lists", `{"a":[{"b":[{"personId":"marketo:1234"},{"personId":"p3"}]}]}`, `{"a":[{"b":[{"personId":"p3"}]}]}`, true},
 		{"numbers kept exactly", `{"n":12345678901234567890,"x":"marketo:1234"}`, `{"n":12345678901234567890,"x":"(erased)"}`, true},
 		{"non-ASCII around a name", `{"r":"für Ann Lee, né"}`, `{"r":"für (erased), né"}`, true},
@@ -558,4 +561,23 @@ func TestEraseRedactsAQueuedAlert(t *testing.T) {
 	}
 	require.Contains(t, al.Text, "Carla Diaz", "the rest of the alert stands")
 	require.Contains(t, al.Text, "(erased)")
+}
+
+// TestMentioned: the first look at a payload finds the person in every
+// form the redaction would replace.
+func TestMentioned(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		data, text string
+		want       bool
+	}{
+		{`{"n":"ΝΊΚΟΣ ΠΑΠΠΆΣ"}`, "Νίκος Παππάς", true},
+		{`{"e":"ſean.lee@x.io"}`, "sean.lee@x.io", true},
+		{`{"h":"Sean O\u0026#39;Brien"}`, "Sean O'Brien", true}, // as encoding/json writes it
+		{`{"h":"Sean O&#39;Brien"}`, "Sean O'Brien", true},      // as another encoder may
+		{`{"n":"ANN LEE"}`, "Ann Lee", true},
+		{`{"n":"Bo Chan"}`, "Ann Lee", false},
+	} {
+		require.Equal(t, tc.want, engine.Mentioned([]byte(tc.data), tc.text), "%s in %s", tc.text, tc.data)
+	}
 }

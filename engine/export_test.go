@@ -67,3 +67,13 @@ func Redact(data []byte, persons []b2b.PersonID, texts []string) ([]byte, bool, 
 	}
 	return redact(data, er)
 }
+
+// Mentioned reports whether a payload may name the person of the given
+// texts, as an erasure's first look at an event does.
+func Mentioned(data []byte, texts ...string) bool {
+	er := &erasure{}
+	for _, t := range texts {
+		er.addText(t)
+	}
+	return er.mentioned(data)
+}
