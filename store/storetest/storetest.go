@@ -8,7 +8,7 @@
 // The suite checks round trips, version conflicts, due-time ordering,
 // kept values (for stores that keep them), index listing, the event log, outbox claim/ack/retry and lease expiry,
 // tenant isolation, erasure (finding a person's accounts, redacting
-// events, removing the person's own), invalid requests, and concurrent commits from
+// events and queued messages, removing the person's own), invalid requests, and concurrent commits from
 // many goroutines that must never lose an update. Run it with -race.
 package storetest
 
