@@ -53,18 +53,7 @@ func BenchmarkEndToEnd(b *testing.B) {
 	if v, err := strconv.Atoi(os.Getenv("QUORUM_BENCH_ACCOUNTS")); err == nil && v > 0 {
 		accounts = v
 	}
-	defs, err := programfile.LoadFS(programs.FS, programs.Default)
-	if err != nil {
-		b.Fatal(err)
-	}
-	prog, err := program.Compile(defs, program.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	w, err := sim.New(sim.Config{Seed: 7, Accounts: accounts, Days: 90, ActivityScale: 2.3})
-	if err != nil {
-		b.Fatal(err)
-	}
+	prog, w := optionBWorld(b, accounts)
 	const perBatch = 9
 	b.Logf("%d accounts, %d persons", accounts, len(w.Truth.Account))
 	ctx := context.Background()
@@ -125,6 +114,25 @@ func BenchmarkEndToEnd(b *testing.B) {
 		runtime.KeepAlive(eng)
 		b.StartTimer()
 	}
+}
+
+// optionBWorld compiles the option B example program and makes the
+// benchmarks' simulated world of that many accounts over 90 days.
+func optionBWorld(b *testing.B, accounts int) (*program.Program, *sim.World) {
+	b.Helper()
+	defs, err := programfile.LoadFS(programs.FS, programs.Default)
+	if err != nil {
+		b.Fatal(err)
+	}
+	prog, err := program.Compile(defs, program.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	w, err := sim.New(sim.Config{Seed: 7, Accounts: accounts, Days: 90, ActivityScale: 2.3})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return prog, w
 }
 
 // dispatchAll delivers everything due, with one dispatcher per core
@@ -210,18 +218,7 @@ func samplePeakHeap() func() uint64 {
 // account view (Engine.Account, what a CRM panel reads) in the same world:
 // view-ms/op and the ratio erasure/view.
 func BenchmarkErasePerson(b *testing.B) {
-	defs, err := programfile.LoadFS(programs.FS, programs.Default)
-	if err != nil {
-		b.Fatal(err)
-	}
-	prog, err := program.Compile(defs, program.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	w, err := sim.New(sim.Config{Seed: 7, Accounts: 500, Days: 90, ActivityScale: 2.3})
-	if err != nil {
-		b.Fatal(err)
-	}
+	prog, w := optionBWorld(b, 500)
 	ctx := context.Background()
 	c := clock.NewManual(w.Config.Start)
 	eng, err := engine.New(engine.Config{Store: memory.New(), Program: prog, Clock: c})

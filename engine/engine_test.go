@@ -159,15 +159,7 @@ func TestConcurrentUpdatesOfOneAccount(t *testing.T) {
 	wg.Wait()
 	c := b.eng.Counters()
 	require.Equal(t, int64(80), c.Ingested)
-	evs, err := b.eng.Events(b.ctx, "acme", 0, 1<<20)
-	require.NoError(t, err)
-	applied := 0
-	for _, e := range evs {
-		if e.Type == "activity.applied" {
-			applied++
-		}
-	}
-	require.Equal(t, 80, applied, "every update committed once")
+	require.Equal(t, 80, countEvents(t, b, "acme", "activity.applied"), "every update committed once")
 }
 
 // TestDispatchEndToEnd delivers what the journeys queued through a

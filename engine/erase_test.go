@@ -454,15 +454,7 @@ func TestEraseRacingAnUpsert(t *testing.T) {
 	require.NoError(t, res.err)
 	require.Equal(t, []b2b.AccountID{"acme"}, res.er.Accounts)
 	require.Empty(t, traces(t, gs, []b2b.AccountID{"acme"}, string(victor), "victor@acme.com", "Victor Kim"))
-	evs, err := b.eng.Events(b.ctx, "acme", 0, 0)
-	require.NoError(t, err)
-	erasures := 0
-	for _, ev := range evs {
-		if ev.Type == "person.erased" {
-			erasures++
-		}
-	}
-	require.Equal(t, 2, erasures, "the second round erased what the upsert wrote")
+	require.Equal(t, 2, countEvents(t, b, "acme", "person.erased"), "the second round erased what the upsert wrote")
 }
 
 // TestEraseRacingAMove: a person who moves to another account while the

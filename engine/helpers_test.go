@@ -158,3 +158,17 @@ func claimAll(t *testing.T, b *bundle, now time.Time) []channel.Message {
 	}
 	return out
 }
+
+// countEvents counts the events of a type in an account's log.
+func countEvents(t *testing.T, b *bundle, account b2b.AccountID, typ string) int {
+	t.Helper()
+	evs, err := b.eng.Events(b.ctx, account, 0, 1<<20)
+	require.NoError(t, err)
+	n := 0
+	for _, e := range evs {
+		if e.Type == typ {
+			n++
+		}
+	}
+	return n
+}
