@@ -256,13 +256,7 @@ func TestJourneyAlertsFollowRouting(t *testing.T) {
 		lead("L-1", "cfo@acme.com", "Carla", "Diaz", "CFO", "Acme"),
 		lead("L-2", "vp@acme.com", "Victor", "Kim", "VP of Engineering", "Acme")}})
 	require.NoError(t, err)
-	b.clock.Set(day(3))
-	_, err = b.eng.Ingest(b.ctx, activity("d", b2b.ActivityRequestDemo, "L-2", day(3), nil),
-		activity("w", b2b.ActivityAttendEvent, "L-1", day(3), nil))
-	require.NoError(t, err)
-	b.clock.Set(day(5))
-	_, err = b.eng.Advance(b.ctx, day(5))
-	require.NoError(t, err)
+	engageUntilTheAlert(t, b)
 	var alerts []channel.Message
 	for _, m := range claimAll(t, b, day(5)) {
 		if m.Channel == channel.ChannelSalesAlert {

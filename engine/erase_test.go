@@ -56,13 +56,7 @@ func TestErasePerson(t *testing.T) {
 				Status: b2b.OpportunityOpen, Stage: "Discovery", Amount: 50000, CreatedAt: day0,
 				ContactRoles: []b2b.ContactRole{{Person: victor, Role: b2b.ContactRoleTechnicalBuyer}, {Person: carla, Role: b2b.ContactRoleEconomicBuyer, Primary: true}}})
 			require.NoError(t, err)
-			b.clock.Set(day(3))
-			_, err = b.eng.Ingest(b.ctx, activity("d", b2b.ActivityRequestDemo, "L-2", day(3), nil),
-				activity("w", b2b.ActivityAttendEvent, "L-1", day(3), nil))
-			require.NoError(t, err)
-			b.clock.Set(day(5))
-			_, err = b.eng.Advance(b.ctx, day(5))
-			require.NoError(t, err)
+			engageUntilTheAlert(t, b)
 			var alerted bool
 			for _, m := range claimAll(t, b, day(5)) {
 				alerted = alerted || m.Channel == channel.ChannelSalesAlert && strings.Contains(m.Text, "Victor Kim")
@@ -533,13 +527,7 @@ func TestEraseRedactsAQueuedAlert(t *testing.T) {
 	setupAcme(t, b)
 	victor, _ := b.eng.PersonOfRecord(b2b.SourceMarketo, "L-2")
 	require.NotEmpty(t, claimAll(t, b, day0), "the intro emails")
-	b.clock.Set(day(3))
-	_, err := b.eng.Ingest(b.ctx, activity("d", b2b.ActivityRequestDemo, "L-2", day(3), nil),
-		activity("w", b2b.ActivityAttendEvent, "L-1", day(3), nil))
-	require.NoError(t, err)
-	b.clock.Set(day(5))
-	_, err = b.eng.Advance(b.ctx, day(5))
-	require.NoError(t, err)
+	engageUntilTheAlert(t, b)
 	er, err := b.eng.ErasePerson(b.ctx, victor)
 	require.NoError(t, err)
 	require.Positive(t, er.Redacted)

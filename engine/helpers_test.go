@@ -172,3 +172,18 @@ func countEvents(t *testing.T, b *bundle, account b2b.AccountID, typ string) int
 	}
 	return n
 }
+
+// engageUntilTheAlert has Victor (L-2) request a demo and Carla (L-1)
+// attend a webinar on day 3, then lets time pass to day 5, when the
+// pipeline-acceleration journey's split finds the committee engaged and
+// raises its sales alert.
+func engageUntilTheAlert(t *testing.T, b *bundle) {
+	t.Helper()
+	b.clock.Set(day(3))
+	_, err := b.eng.Ingest(b.ctx, activity("d", b2b.ActivityRequestDemo, "L-2", day(3), nil),
+		activity("w", b2b.ActivityAttendEvent, "L-1", day(3), nil))
+	require.NoError(t, err)
+	b.clock.Set(day(5))
+	_, err = b.eng.Advance(b.ctx, day(5))
+	require.NoError(t, err)
+}
