@@ -121,7 +121,10 @@
 // outbox entries (so nothing queued for them is sent), and identity
 // resolution forgets their records; calls that resolved the person before
 // are waited for and what they wrote is erased too. The [Erasure] report
-// lists the source records to erase in the sources as well. A failed
+// lists the source records to erase in the sources as well, and the
+// hashes of the person's addresses, which go on the engine's suppression
+// list ([Engine.Suppress]): no journey message is queued to them again,
+// even for a person a source creates anew from the same records. A failed
 // erasure is safe to repeat.
 //
 // # The acceptance scenarios

@@ -144,6 +144,8 @@ type Engine struct {
 	// to their commits, so that an erasure can wait for those that
 	// resolved a person before identity forgot them.
 	calls callGate
+	// suppressed holds the hashes of erased addresses (Suppress).
+	suppressed suppressions
 
 	evalPool sync.Pool // *qualify.Evaluator of the current program
 

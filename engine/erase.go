@@ -49,6 +49,11 @@ type Erasure struct {
 	// Events and Outbox count the person's own events and outbox entries
 	// (delivered or not) the store removed.
 	Events, Outbox int
+	// Suppression holds the hashes (governance.SuppressionHash) of the
+	// person's emails and phone number, now on the engine's suppression
+	// list: keep them, and hand them to [Engine.Suppress] when starting
+	// an engine again (see there).
+	Suppression []string
 	// Report accounts for the passes that rewrote the accounts: the
 	// journeys may decide something once the person is gone (a role is
 	// empty again).
@@ -76,6 +81,8 @@ type Erasure struct {
 //     message being delivered at that moment goes out as it was;
 //   - the store removes the person's own events and outbox entries,
 //     delivered or not, so nothing queued for the person is sent;
+//   - the hashes of the person's emails and phone number go on the
+//     engine's suppression list ([Engine.Suppress]);
 //   - identity resolution forgets the person's records, identifiers and
 //     account links. The calls that resolved identity before it did (an
 //     upsert under way) are waited for, and whatever they wrote of the
@@ -105,8 +112,11 @@ func (e *Engine) ErasePerson(ctx context.Context, id b2b.PersonID) (Erasure, err
 	e.idMu.Lock()
 	gp, gerr := e.graph.Person(id)
 	var linked []b2b.AccountID
+	var emails []string
+	var phone string
 	if gerr == nil {
 		er.Person = gp.ID
+		emails, phone = []string{gp.Person.Email}, gp.Person.Phone
 		target.addPerson(gp.ID)
 		for _, r := range gp.Records {
 			target.addPerson(b2b.PersonID(r.String()))
@@ -115,6 +125,7 @@ func (e *Engine) ErasePerson(ctx context.Context, id b2b.PersonID) (Erasure, err
 		for _, ident := range gp.Identifiers {
 			if ident.Namespace == identity.NSEmail {
 				target.addText(ident.Value)
+				emails = append(emails, ident.Value)
 			}
 		}
 		for _, l := range gp.Links {
@@ -156,8 +167,13 @@ func (e *Engine) ErasePerson(ctx context.Context, id b2b.PersonID) (Erasure, err
 		for _, ident := range rep.Identifiers {
 			if ident.Namespace == identity.NSEmail {
 				target.addText(ident.Value)
+				emails = append(emails, ident.Value)
 			}
 		}
+		// From now on, no journey message goes to these addresses, even
+		// to a person a source creates again from the same records.
+		er.Suppression = suppressionHashes(emails, phone)
+		e.Suppress(er.Suppression...)
 		er.IDs = slices.Clone(target.persons)
 		// Wait for the calls that resolved identity before it forgot the
 		// person, then erase what they and the calls since the first look

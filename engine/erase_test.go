@@ -19,6 +19,7 @@ import (
 	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/channel"
 	"github.com/quorumhq/quorum/engine"
+	"github.com/quorumhq/quorum/governance"
 	"github.com/quorumhq/quorum/identity"
 	"github.com/quorumhq/quorum/journey"
 	"github.com/quorumhq/quorum/program"
@@ -560,4 +561,59 @@ func TestMentioned(t *testing.T) {
 	} {
 		require.Equal(t, tc.want, engine.Mentioned([]byte(tc.data), tc.text), "%s in %s", tc.text, tc.data)
 	}
+}
+
+// TestErasedAddressIsSuppressed: a person erased, then imported again
+// from a source that still has their record, is a new person whose
+// address gets no journey message; the erasure returns the hashes that a
+// host hands to a new engine.
+func TestErasedAddressIsSuppressed(t *testing.T) {
+	t.Parallel()
+	b := setup(t, pipelineProgram())
+	setupAcme(t, b)
+	require.NotEmpty(t, claimAll(t, b, day0), "the intro emails")
+	victor, _ := b.eng.PersonOfRecord(b2b.SourceMarketo, "L-2")
+	er, err := b.eng.ErasePerson(b.ctx, victor)
+	require.NoError(t, err)
+	require.Equal(t, []string{governance.SuppressionHash("victor@acme.com")}, er.Suppression)
+
+	// The marketing tool sends Victor's lead again.
+	b.clock.Set(day(1))
+	again := lead("L-2", "Victor@Acme.com", "Victor", "Kim", "VP of Engineering", "Acme")
+	again.Time = day(1)
+	_, err = b.eng.UpsertPersons(b.ctx, again)
+	require.NoError(t, err)
+	back, ok := b.eng.PersonOfRecord(b2b.SourceMarketo, "L-2")
+	require.True(t, ok, "a new person")
+	// Nobody engages: on day 5 the journey nurtures every member.
+	b.clock.Set(day(5))
+	_, err = b.eng.Advance(b.ctx, day(5))
+	require.NoError(t, err)
+	var to []string
+	for _, m := range claimAll(t, b, day(5)) {
+		to = append(to, strings.ToLower(m.To))
+	}
+	require.NotEmpty(t, to, "the others are nurtured")
+	require.NotContains(t, to, "victor@acme.com")
+	evs, err := b.eng.Events(b.ctx, "acme", 0, 0)
+	require.NoError(t, err)
+	var skipped []string
+	for _, ev := range evs {
+		if ev.Type == "message.skipped" && ev.Person == back {
+			skipped = append(skipped, string(ev.Data))
+		}
+	}
+	require.Len(t, skipped, 1)
+	require.Contains(t, skipped[0], "the address was erased")
+
+	// A new engine knows nothing of it until the host hands it the list.
+	fresh := setup(t, pipelineProgram())
+	fresh.eng.Suppress(er.Suppression...)
+	setupAcme(t, fresh)
+	var freshTo []string
+	for _, m := range claimAll(t, fresh, day0) {
+		freshTo = append(freshTo, strings.ToLower(m.To))
+	}
+	require.Contains(t, freshTo, "carla.cfo@acme.com")
+	require.NotContains(t, freshTo, "victor@acme.com")
 }

@@ -227,6 +227,10 @@ func (ps *pass) message(en *journey.OutboxEntry) {
 		ps.skip(en.Person, msg.Key, err.Error())
 		return
 	}
+	if ps.e.suppressed.suppressed(msg.To) {
+		ps.skip(en.Person, msg.Key, "the address was erased")
+		return
+	}
 	ps.enqueue(msg, en.Person, ref)
 }
 
