@@ -73,12 +73,16 @@
 // tier or audience; [Engine.Events] reads the event log; [Engine.Counters]
 // are counters for metrics (activities ingested, inputs rejected by reason,
 // commits, conflicts, journey steps, messages queued by channel and
-// skipped, delivery results by status, alerts, persons erased). Config.Logger receives structured records with
-// stable keys: "input rejected" (kind, index, activity, account, reason,
-// detail) and "person erased" (accounts, redacted, events, outbox; it
-// names no one) at Info, "account committed" (account, version, applied,
-// duplicates, rejected, steps, outbox, events) and "version conflict,
-// retrying" (account, attempt) at Debug.
+// skipped, delivery results by status, alerts, persons erased).
+// Config.Logger receives structured records with stable keys: "program
+// installed" (program, version), "input rejected" (kind, index, activity,
+// account, reason, detail), "message not delivered" (entry, account,
+// channel, status, reason: a message failed or suppressed when claimed)
+// and "person erased" (accounts, redacted, events, outbox; it names no
+// one) at Info; "outbox entry not rendered, retried when its lease ends"
+// (entry, account, err) at Warn; "account committed" (account, version,
+// applied, duplicates, rejected, steps, outbox, events) and "version
+// conflict, retrying" (account, attempt) at Debug.
 //
 // # The event log
 //
@@ -108,7 +112,8 @@
 //	message.queued                  a message entered the outbox: {key, channel, template, to, journey}
 //	message.skipped                 a message was not produced: {key, reason}
 //	message.delivered, .failed, .suppressed  the dispatcher's result: {key, status, error, receipt}
-//	                                (.failed also when a message cannot be rendered at its claim)
+//	                                (.failed also when a message cannot be rendered at its claim,
+//	                                .suppressed when its address was erased since it was queued)
 //
 // package analytics computes the KPIs from this log.
 //
@@ -123,9 +128,11 @@
 // are waited for and what they wrote is erased too. The [Erasure] report
 // lists the source records to erase in the sources as well, and the
 // hashes of the person's addresses, which go on the engine's suppression
-// list ([Engine.Suppress]): no journey message is queued to them again,
-// even for a person a source creates anew from the same records. A failed
-// erasure is safe to repeat.
+// list ([Engine.Suppress]): no journey message is queued or delivered to
+// them again, even for a person a source creates anew from the same
+// records. The list lives in memory: a host keeps the hashes and hands
+// them to Suppress when it starts an engine again. A failed erasure is
+// safe to repeat.
 //
 // # The acceptance scenarios
 //

@@ -52,7 +52,9 @@ type Erasure struct {
 	// Suppression holds the hashes (governance.SuppressionHash) of the
 	// person's emails and phone number, now on the engine's suppression
 	// list: keep them, and hand them to [Engine.Suppress] when starting
-	// an engine again (see there).
+	// an engine again (see there). It is set as soon as the person is
+	// found, so keep it also when ErasePerson returns an error: a repeat
+	// after identity forgot the person cannot find the addresses again.
 	Suppression []string
 	// Report accounts for the passes that rewrote the accounts: the
 	// journeys may decide something once the person is gone (a role is
@@ -79,10 +81,10 @@ type Erasure struct {
 //     any letter case and as HTML escapes them (not inside a longer name,
 //     email or ID: dev.ann@acme.com stays when ann@acme.com goes). A
 //     message being delivered at that moment goes out as it was;
+//   - first of all, the hashes of the person's emails and phone number go
+//     on the engine's suppression list ([Engine.Suppress]);
 //   - the store removes the person's own events and outbox entries,
 //     delivered or not, so nothing queued for the person is sent;
-//   - the hashes of the person's emails and phone number go on the
-//     engine's suppression list ([Engine.Suppress]);
 //   - identity resolution forgets the person's records, identifiers and
 //     account links. The calls that resolved identity before it did (an
 //     upsert under way) are waited for, and whatever they wrote of the
@@ -137,6 +139,15 @@ func (e *Engine) ErasePerson(ctx context.Context, id b2b.PersonID) (Erasure, err
 	}
 	e.idMu.Unlock()
 	er.IDs = slices.Clone(target.persons)
+	if gerr == nil {
+		// First of all: no journey message goes to these addresses any
+		// more, even to a person a source creates again from the same
+		// records.
+		er.Suppression = suppressionHashes(emails, phone)
+		if err := e.Suppress(er.Suppression...); err != nil {
+			return er, err
+		}
+	}
 	if err := e.eraseRound(ctx, target, linked, &er); err != nil {
 		return er, err
 	}
@@ -170,10 +181,10 @@ func (e *Engine) ErasePerson(ctx context.Context, id b2b.PersonID) (Erasure, err
 				emails = append(emails, ident.Value)
 			}
 		}
-		// From now on, no journey message goes to these addresses, even
-		// to a person a source creates again from the same records.
-		er.Suppression = suppressionHashes(emails, phone)
-		e.Suppress(er.Suppression...)
+		er.Suppression = suppressionHashes(emails, phone) // with the emails merged in meanwhile
+		if err := e.Suppress(er.Suppression...); err != nil {
+			return er, err
+		}
 		er.IDs = slices.Clone(target.persons)
 		// Wait for the calls that resolved identity before it forgot the
 		// person, then erase what they and the calls since the first look

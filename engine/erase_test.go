@@ -608,7 +608,7 @@ func TestErasedAddressIsSuppressed(t *testing.T) {
 
 	// A new engine knows nothing of it until the host hands it the list.
 	fresh := setup(t, pipelineProgram())
-	fresh.eng.Suppress(er.Suppression...)
+	require.NoError(t, fresh.eng.Suppress(er.Suppression...))
 	setupAcme(t, fresh)
 	var freshTo []string
 	for _, m := range claimAll(t, fresh, day0) {
@@ -616,4 +616,43 @@ func TestErasedAddressIsSuppressed(t *testing.T) {
 	}
 	require.Contains(t, freshTo, "carla.cfo@acme.com")
 	require.NotContains(t, freshTo, "victor@acme.com")
+}
+
+// TestSuppressAtTheClaim: a message queued before its address was
+// suppressed is not delivered: it is suppressed when claimed. Only
+// suppression hashes are accepted.
+func TestSuppressAtTheClaim(t *testing.T) {
+	t.Parallel()
+	b := setup(t, pipelineProgram())
+	setupAcme(t, b) // the intro emails are queued
+	require.NoError(t, b.eng.Suppress(governance.SuppressionHash("Victor@ACME.com")))
+	var to []string
+	for _, m := range claimAll(t, b, day0) {
+		to = append(to, m.To)
+	}
+	require.ElementsMatch(t, []string{"carla.cfo@acme.com", "dev@acme.com"}, to)
+	require.Equal(t, int64(1), b.eng.Counters().Deliveries["suppressed"])
+	require.Equal(t, 1, countEvents(t, b, "acme", "message.suppressed"))
+
+	err := b.eng.Suppress(governance.SuppressionHash("a@b.co"), "victor@acme.com", "abc")
+	require.ErrorContains(t, err, `not a suppression hash`)
+	require.ErrorContains(t, err, `"victor@acme.com", "abc"`)
+}
+
+func TestSuppressionHashes(t *testing.T) {
+	t.Parallel()
+	h := governance.SuppressionHash
+	for _, tc := range []struct {
+		emails []string
+		phone  string
+		want   []string
+	}{
+		{[]string{"ann@acme.com", "ANN@acme.com", ""}, "+1 (415) 555-0100", []string{h("ann@acme.com"), h("+14155550100")}},
+		{[]string{"not an email"}, "n/a", nil},
+		{nil, "555-01", nil}, // too short to be a phone number
+	} {
+		want := slices.Clone(tc.want)
+		slices.Sort(want)
+		require.Equal(t, want, engine.SuppressionHashes(tc.emails, tc.phone))
+	}
 }

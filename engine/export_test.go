@@ -77,3 +77,6 @@ func Mentioned(data []byte, texts ...string) bool {
 	}
 	return er.mentioned(data)
 }
+
+// SuppressionHashes are the hashes an erasure keeps of these addresses.
+func SuppressionHashes(emails []string, phone string) []string { return suppressionHashes(emails, phone) }

@@ -137,6 +137,13 @@ func (o *outbox) Claim(ctx context.Context, p channel.ClaimParams) ([]channel.En
 		}
 		for _, en := range got {
 			e, ref, reason := entryOf(en)
+			if reason == nil && e.Message.Channel != channel.ChannelSalesAlert && o.e.suppressed.suppressed(e.Message.To) {
+				// Queued before the address was erased (or suppressed).
+				if err := o.finish(ctx, en, channel.StatusSuppressed, "the address was erased", p.Now); err != nil && !errors.Is(err, store.ErrConflict) && !errors.Is(err, store.ErrNotFound) {
+					return out, err
+				}
+				continue
+			}
 			if reason == nil && ref != nil {
 				if reason, err = r.render(ctx, &e.Message, ref); err != nil {
 					o.e.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "outbox entry not rendered, retried when its lease ends",
@@ -145,7 +152,7 @@ func (o *outbox) Claim(ctx context.Context, p channel.ClaimParams) ([]channel.En
 				}
 			}
 			if reason != nil {
-				if err := o.fail(ctx, en, reason.Error(), p.Now); err != nil && !errors.Is(err, store.ErrConflict) && !errors.Is(err, store.ErrNotFound) {
+				if err := o.finish(ctx, en, channel.StatusFailed, reason.Error(), p.Now); err != nil && !errors.Is(err, store.ErrConflict) && !errors.Is(err, store.ErrNotFound) {
 					return out, err
 				}
 				continue
@@ -197,22 +204,25 @@ func (r *renderer) render(ctx context.Context, msg *channel.Message, ref *render
 	return ps.render(msg, ref), nil
 }
 
-// fail records a claimed entry as failed for good, with why: in the
-// event log (under the entry's person, so that erasing the person erases
-// it), the counters and the log.
-func (o *outbox) fail(ctx context.Context, en store.OutboxEntry, reason string, now time.Time) error {
-	data, _ := json.Marshal(failedEvent{Attempt: en.Attempts, Error: reason, Key: en.ID, Status: channel.StatusFailed})
+// finish records a claimed entry as failed (it cannot be read or
+// rendered) or suppressed (its address was erased) for good, with why: in
+// the event log (under the entry's person, so that erasing the person
+// erases it), the counters and the log.
+func (o *outbox) finish(ctx context.Context, en store.OutboxEntry, status channel.Status, reason string, now time.Time) error {
+	data, _ := json.Marshal(failedEvent{Attempt: en.Attempts, Error: reason, Key: en.ID, Status: status})
 	err := o.e.cfg.Store.AckOutbox(ctx, &store.AckParams{Tenant: o.e.cfg.Tenant, ID: en.ID, Attempt: en.Attempts,
-		Status: store.OutboxFailed, Error: reason, Now: now,
-		Event: &store.Event{Type: "message." + string(channel.StatusFailed), Person: en.Person, Time: now, Data: data}})
+		Status: store.OutboxStatus(status), Error: reason, Now: now,
+		Event: &store.Event{Type: "message." + string(status), Person: en.Person, Time: now, Data: data}})
 	if err != nil {
 		return err
 	}
-	o.e.counters.message("unrenderable", 1)
-	o.e.counters.delivery(string(channel.StatusFailed))
+	if status == channel.StatusFailed {
+		o.e.counters.message("unrenderable", 1)
+	}
+	o.e.counters.delivery(string(status))
 	o.e.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "message not delivered",
 		slog.String("entry", en.ID), slog.String("account", string(en.Account)), slog.String("channel", en.Channel),
-		slog.String("status", string(channel.StatusFailed)), slog.String("reason", reason))
+		slog.String("status", string(status)), slog.String("reason", reason))
 	return nil
 }
 
@@ -254,7 +264,8 @@ func (o *outbox) Record(ctx context.Context, p channel.RecordParams) error {
 // resultEvent is the data of a message.delivered, .failed or .suppressed
 // event, one per delivery: a struct, not a map, since it is encoded so
 // often (the fields are in the order a map's keys would be encoded).
-// failedEvent is a message that failed at its claim, without a receipt.
+// failedEvent is a message that failed or was suppressed at its claim,
+// without a receipt.
 type (
 	resultEvent struct {
 		Attempt int             `json:"attempt"`

@@ -1,7 +1,11 @@
 package engine
 
 import (
+	"encoding/hex"
+	"fmt"
+	"maps"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -9,54 +13,80 @@ import (
 )
 
 // suppressions is the engine's suppression list: hashes of erased
-// addresses (governance.SuppressionHash), which keep no address.
+// addresses (governance.SuppressionHash), which keep no address. It is
+// read on every message and changed rarely: readers load the current set,
+// a change replaces it.
 type suppressions struct {
-	mu     sync.RWMutex
-	hashes map[string]struct{}
-	n      atomic.Int64 // how many, read without the lock on every message
+	mu     sync.Mutex // serialises changes
+	hashes atomic.Pointer[map[string]struct{}]
 }
 
 // Suppress adds hashes of emails and phone numbers
 // (governance.SuppressionHash) to the engine's suppression list: no
-// journey email or SMS is queued to such an address; it is skipped with
-// the reason "the address was erased" (message.skipped). ErasePerson adds
-// the erased person's addresses itself and returns their hashes
-// (Erasure.Suppression): a host keeps them and hands them to Suppress
-// when it starts an engine again, so that a record imported again from a
-// source that has not erased the person is not contacted.
-func (e *Engine) Suppress(hashes ...string) {
+// journey email or SMS is queued to such an address (it is skipped with
+// the reason "the address was erased", message.skipped), and one queued
+// before is not delivered (message.suppressed when claimed). Sales alerts,
+// which go to sales users, are not checked; nor are messages a host
+// enqueues itself.
+//
+// ErasePerson adds the erased person's addresses itself and returns their
+// hashes (Erasure.Suppression). The list lives in the engine's memory: a
+// host keeps the hashes and hands them to Suppress when it starts an
+// engine again, so that a record imported again from a source that has
+// not erased the person is not contacted. A string that is not such a
+// hash (64 hexadecimal digits) is refused, with nothing added.
+func (e *Engine) Suppress(hashes ...string) error {
+	var bad []string
+	for _, h := range hashes {
+		if b, err := hex.DecodeString(h); err != nil || len(b) != 32 {
+			bad = append(bad, fmt.Sprintf("%q", h))
+		}
+	}
+	if len(bad) > 0 {
+		return fmt.Errorf("suppress: not a suppression hash (governance.SuppressionHash: 64 hexadecimal digits): %s", strings.Join(bad, ", "))
+	}
 	s := &e.suppressed
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.hashes == nil {
-		s.hashes = map[string]struct{}{}
+	next := map[string]struct{}{}
+	if cur := s.hashes.Load(); cur != nil {
+		next = maps.Clone(*cur)
 	}
 	for _, h := range hashes {
-		s.hashes[h] = struct{}{}
+		next[strings.ToLower(h)] = struct{}{}
 	}
-	s.n.Store(int64(len(s.hashes)))
+	s.hashes.Store(&next)
+	return nil
 }
 
 // suppressed reports whether an address is on the suppression list.
 func (s *suppressions) suppressed(address string) bool {
-	if s.n.Load() == 0 || address == "" {
+	cur := s.hashes.Load()
+	if cur == nil || len(*cur) == 0 || address == "" {
 		return false
 	}
-	h := governance.SuppressionHash(address)
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	_, ok := s.hashes[h]
+	_, ok := (*cur)[governance.SuppressionHash(address)]
 	return ok
 }
 
 // suppressionHashes are the hashes of a person's email addresses and
-// phone number, sorted.
+// phone number, sorted; what is not an address (no @, fewer than 8
+// digits) is left out.
 func suppressionHashes(emails []string, phone string) []string {
 	var out []string
-	for _, a := range append(slices.Clone(emails), phone) {
-		if a != "" {
+	for _, a := range emails {
+		if strings.Contains(a, "@") {
 			out = append(out, governance.SuppressionHash(a))
 		}
+	}
+	digits := 0
+	for _, c := range phone {
+		if c >= '0' && c <= '9' {
+			digits++
+		}
+	}
+	if digits >= 8 {
+		out = append(out, governance.SuppressionHash(phone))
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
