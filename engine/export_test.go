@@ -79,4 +79,6 @@ func Mentioned(data []byte, texts ...string) bool {
 }
 
 // SuppressionHashes are the hashes an erasure keeps of these addresses.
-func SuppressionHashes(emails []string, phone string) []string { return suppressionHashes(emails, phone) }
+func SuppressionHashes(emails []string, phone string) []string {
+	return suppressionHashes(emails, phone)
+}
