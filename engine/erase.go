@@ -65,6 +65,9 @@ type Erasure struct {
 // ErasePerson erases a person (the right to be forgotten) from everything
 // the engine keeps:
 //
+//   - first of all, the hashes of the person's emails and phone number go
+//     on the engine's suppression list ([Engine.Suppress]): nothing more
+//     is sent to those addresses;
 //   - every account the person appears in is rewritten without them: its
 //     person list, buying-group claims, memberships and their history,
 //     score ledgers and adjustments, recent activities, opportunity contact
@@ -81,8 +84,6 @@ type Erasure struct {
 //     any letter case and as HTML escapes them (not inside a longer name,
 //     email or ID: dev.ann@acme.com stays when ann@acme.com goes). A
 //     message being delivered at that moment goes out as it was;
-//   - first of all, the hashes of the person's emails and phone number go
-//     on the engine's suppression list ([Engine.Suppress]);
 //   - the store removes the person's own events and outbox entries,
 //     delivered or not, so nothing queued for the person is sent;
 //   - identity resolution forgets the person's records, identifiers and
