@@ -3,6 +3,7 @@ package channel
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -70,7 +71,8 @@ func (m *Message) validate(content bool) error {
 	case len(m.Key) > 200:
 		ps.Addf("key", "is %d bytes long; at most 200", len(m.Key))
 	}
-	if strings.ContainsAny(m.Key+m.To+m.From+m.ReplyTo+m.Subject+m.ListUnsubscribe+m.ListUnsubscribeMailto, "\r\n") {
+	if slices.ContainsFunc([]string{m.Key, m.To, m.From, m.ReplyTo, m.Subject, m.ListUnsubscribe, m.ListUnsubscribeMailto},
+		func(f string) bool { return strings.ContainsAny(f, "\r\n") }) {
 		ps.Addf("", "a line break in key, addresses, subject or unsubscribe links is not allowed (header injection)")
 	}
 	if m.To == "" {

@@ -34,6 +34,8 @@ func TestMessageValidate(t *testing.T) {
   to: "0151 123" is not an E.164 phone number (+ and 8 to 15 digits)
   text: is required for sms`},
 		{"header injection", channel.Message{Key: "k", Channel: "email", Person: "p", To: "a@b.co", Subject: "s\r\nBcc: x@y.co", Text: "t"}, "a line break in key, addresses, subject or unsubscribe links is not allowed (header injection)"},
+		{"header injection in a reply address", channel.Message{Key: "k", Channel: "email", Person: "p", To: "a@b.co", ReplyTo: "r@b.co\nBcc: x@y.co", Subject: "s", Text: "t"}, "a line break in key, addresses, subject or unsubscribe links is not allowed (header injection)"},
+		{"header injection in an unsubscribe link", channel.Message{Key: "k", Channel: "email", Person: "p", To: "a@b.co", ListUnsubscribeMailto: "u@b.co\r", Subject: "s", Text: "t"}, "a line break in key, addresses, subject or unsubscribe links is not allowed (header injection)"},
 		{"unknown channel", channel.Message{Key: "k", Channel: "fax", To: "x"}, `channel: unknown channel "fax" (want email, sms or sales_alert)`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
