@@ -552,16 +552,10 @@ func (t *Templates) Reads(name, path string) bool {
 		return true
 	}
 	for k := range reads {
-		if k == path || strings.HasPrefix(k, path+".") {
-			return true
-		}
-		if whole, ok := strings.CutSuffix(k, ".*"); ok && strings.HasPrefix(path, whole+".") {
-			return true
-		}
-		if strings.HasPrefix(path, k+".") && !strings.HasSuffix(k, ".*") {
-			// A value above the path, reached by a field chain, may have
-			// been printed whole: {{.Group}} prints every field of the
-			// group.
+		// The path or something below it is read; or a value above it,
+		// which may have been handed on whole ({{printf "%v" .Group}}).
+		above := strings.TrimSuffix(k, ".*")
+		if k == path || strings.HasPrefix(k, path+".") || strings.HasPrefix(path, above+".") {
 			return true
 		}
 	}

@@ -144,8 +144,8 @@ type Engine struct {
 	// to their commits, so that an erasure can wait for those that
 	// resolved a person before identity forgot them.
 	calls callGate
-	// suppressed holds the hashes of erased addresses (Suppress).
-	suppressed suppressions
+	// suppression holds the hashes of erased addresses (Suppress).
+	suppression suppressions
 
 	evalPool sync.Pool // *qualify.Evaluator of the current program
 

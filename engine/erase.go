@@ -125,12 +125,7 @@ func (e *Engine) ErasePerson(ctx context.Context, id b2b.PersonID) (Erasure, err
 			target.addPerson(b2b.PersonID(r.String()))
 		}
 		target.addPersonData(&gp.Person)
-		for _, ident := range gp.Identifiers {
-			if ident.Namespace == identity.NSEmail {
-				target.addText(ident.Value)
-				emails = append(emails, ident.Value)
-			}
-		}
+		emails = append(emails, target.addEmails(gp.Identifiers)...)
 		for _, l := range gp.Links {
 			linked = append(linked, l.Account)
 		}
@@ -176,12 +171,7 @@ func (e *Engine) ErasePerson(ctx context.Context, id b2b.PersonID) (Erasure, err
 		for _, r := range rep.Records {
 			target.addPerson(b2b.PersonID(r.String()))
 		}
-		for _, ident := range rep.Identifiers {
-			if ident.Namespace == identity.NSEmail {
-				target.addText(ident.Value)
-				emails = append(emails, ident.Value)
-			}
-		}
+		emails = append(emails, target.addEmails(rep.Identifiers)...)
 		er.Suppression = suppressionHashes(emails, phone) // with the emails merged in meanwhile
 		if err := e.Suppress(er.Suppression...); err != nil {
 			return er, err
@@ -278,6 +268,19 @@ func (er *erasure) addText(s string) {
 			er.texts = append(er.texts, t)
 		}
 	}
+}
+
+// addEmails adds the email addresses among identity's identifiers of the
+// person, and returns them.
+func (er *erasure) addEmails(idents []identity.Identifier) []string {
+	var out []string
+	for _, ident := range idents {
+		if ident.Namespace == identity.NSEmail {
+			er.addText(ident.Value)
+			out = append(out, ident.Value)
+		}
+	}
+	return out
 }
 
 // addPersonData adds what identifies the person in a golden record.

@@ -227,7 +227,7 @@ func (ps *pass) message(en *journey.OutboxEntry) {
 		ps.skip(en.Person, msg.Key, err.Error())
 		return
 	}
-	if ps.e.suppressed.suppressed(msg.To) {
+	if ps.e.suppression.has(msg.To) {
 		ps.skip(en.Person, msg.Key, "the address was erased")
 		return
 	}

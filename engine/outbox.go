@@ -137,7 +137,7 @@ func (o *outbox) Claim(ctx context.Context, p channel.ClaimParams) ([]channel.En
 		}
 		for _, en := range got {
 			e, ref, reason := entryOf(en)
-			if reason == nil && e.Message.Channel != channel.ChannelSalesAlert && o.e.suppressed.suppressed(e.Message.To) {
+			if reason == nil && e.Message.Channel != channel.ChannelSalesAlert && o.e.suppression.has(e.Message.To) {
 				// Queued before the address was erased (or suppressed).
 				if err := o.finish(ctx, en, channel.StatusSuppressed, "the address was erased", p.Now); err != nil && !errors.Is(err, store.ErrConflict) && !errors.Is(err, store.ErrNotFound) {
 					return out, err

@@ -49,7 +49,7 @@ type outcome struct {
 	applied, duplicates int
 	rejected            []Rejection
 	steps, messages     int
-	redacted            int // events rewritten by an erasure
+	redacted            int // events and queued messages rewritten by an erasure
 }
 
 // process runs one pass on one account with optimistic concurrency: load,

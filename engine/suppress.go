@@ -45,7 +45,7 @@ func (e *Engine) Suppress(hashes ...string) error {
 	if len(bad) > 0 {
 		return fmt.Errorf("suppress: not a suppression hash (governance.SuppressionHash: 64 hexadecimal digits): %s", strings.Join(bad, ", "))
 	}
-	s := &e.suppressed
+	s := &e.suppression
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	next := map[string]struct{}{}
@@ -59,8 +59,8 @@ func (e *Engine) Suppress(hashes ...string) error {
 	return nil
 }
 
-// suppressed reports whether an address is on the suppression list.
-func (s *suppressions) suppressed(address string) bool {
+// has reports whether an address is on the suppression list.
+func (s *suppressions) has(address string) bool {
 	cur := s.hashes.Load()
 	if cur == nil || len(*cur) == 0 || address == "" {
 		return false

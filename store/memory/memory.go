@@ -164,20 +164,37 @@ func (s *Store) Commit(ctx context.Context, p *store.CommitParams) (int64, error
 	// which every commit of the tenant shares.
 	entries := prepare(p.Account, p.Outbox, p.Now)
 	td.logMu.Lock()
+	err := td.commitLog(p, entries)
+	td.logMu.Unlock()
+	if err != nil {
+		return 0, err
+	}
+	sh.accounts[p.Account] = next
+	return next.Version, nil
+}
+
+// commitLog applies a commit's part of the tenant's log and outbox: its
+// redactions, entries and events, all or none; callers hold logMu.
+func (td *tenant) commitLog(p *store.CommitParams, entries []*store.OutboxEntry) error {
+	// Check every redaction before changing anything.
 	for _, r := range p.OutboxRedactions {
 		e, ok := td.outbox[r.ID]
-		if ok && e.Account != p.Account {
-			td.logMu.Unlock()
-			return 0, invalid(fmt.Sprintf("outbox redaction of %q: an entry of account %q, not %q", r.ID, e.Account, p.Account))
-		}
 		if !ok {
-			td.logMu.Unlock()
-			return 0, store.ErrConflict // erased since it was read
+			return store.ErrConflict // erased since it was read
+		}
+		if e.Account != p.Account {
+			return invalid(fmt.Sprintf("outbox redaction of %q: an entry of account %q, not %q", r.ID, e.Account, p.Account))
 		}
 	}
-	if err := td.redact(p.Account, p.Redactions); err != nil {
-		td.logMu.Unlock()
-		return 0, err
+	if err := td.checkRedactions(p.Account, p.Redactions); err != nil {
+		return err
+	}
+	if len(p.Redactions) > 0 {
+		data := make(map[int64][]byte, len(p.Redactions))
+		for _, r := range p.Redactions {
+			data[r.Seq] = bytes.Clone(r.Data)
+		}
+		td.events.edit(data, nil)
 	}
 	for _, r := range p.OutboxRedactions {
 		if e := td.outbox[r.ID]; !e.Status.Final() {
@@ -189,17 +206,12 @@ func (s *Store) Commit(ctx context.Context, p *store.CommitParams) (int64, error
 		e.Account = p.Account
 		td.appendEvent(e) // the log keeps its own encoding
 	}
-	td.logMu.Unlock()
-	sh.accounts[p.Account] = next
-	return next.Version, nil
+	return nil
 }
 
-// redact replaces the data of logged events of the account, all or none;
-// callers hold logMu.
-func (td *tenant) redact(account b2b.AccountID, rs []store.Redaction) error {
-	if len(rs) == 0 {
-		return nil
-	}
+// checkRedactions checks that each redaction names an event of the
+// account's log.
+func (td *tenant) checkRedactions(account b2b.AccountID, rs []store.Redaction) error {
 	seqs := td.bySeq[account]
 	for _, r := range rs {
 		if _, ok := slices.BinarySearch(seqs, r.Seq); ok {
@@ -213,11 +225,6 @@ func (td *tenant) redact(account b2b.AccountID, rs []store.Redaction) error {
 		}
 		return store.ErrConflict // erased since it was read
 	}
-	data := make(map[int64][]byte, len(rs))
-	for _, r := range rs {
-		data[r.Seq] = bytes.Clone(r.Data)
-	}
-	td.events.edit(data, nil)
 	return nil
 }
 
