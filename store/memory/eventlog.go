@@ -1,57 +1,164 @@
 package memory
 
 import (
+	"bytes"
 	"encoding/binary"
-	"slices"
+	"fmt"
+	"sort"
+	"sync"
+
+	"github.com/klauspost/compress/zstd"
 
 	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/store"
 )
 
-// A chunk holds at most chunkSize events and, unless one event alone is
-// larger, chunkBytes bytes of their encoding. A log grows by whole chunks,
-// so appending never copies the events already logged.
-const (
-	chunkSize  = 4096
-	chunkBytes = 256 << 10
+// blockBytes is the size at which an account's newest events are sealed
+// into a compressed block. Measured on the option B program's events
+// (JSON of about 200 bytes): 8 KiB blocks compress 6.6x with zstd's
+// fastest level; smaller blocks compress worse, larger ones leave a larger
+// uncompressed tail in every account.
+const blockBytes = 8 << 10
+
+// eventLog is a tenant's events, kept by account: each account's events
+// in blocks, all but the newest compressed, so that reading one account's
+// log decodes only its own blocks. The order index says which account
+// each Seq went to, so that the tenant's log can be read in Seq order.
+//
+// The encoding of an event, in a block: its Seq as the difference from
+// the previous one in the block (uvarint), its time (a length byte and
+// time.MarshalBinary), then its person, type and data, each with its
+// length (uvarint). The account is the log's.
+type eventLog struct {
+	ids  map[b2b.AccountID]int32
+	logs []*accountLog
+	// order[seq-1] is the index in logs of the account of the event with
+	// that Seq, or -1 once the event is erased. Seqs start at 1 and have
+	// no gaps.
+	order []int32
+	// pending lists the blocks sealed but not yet compressed: they are
+	// compressed outside the tenant's lock (see [tenant.compress]).
+	pending []sealed
+}
+
+// sealed is a block to compress: its account's log, its first Seq, and
+// its encoding; zip is the encoding compressed.
+type sealed struct {
+	lg       *accountLog
+	first    int64
+	raw, zip []byte
+}
+
+type accountLog struct {
+	id     b2b.AccountID
+	blocks []block // sealed, their data compressed (or about to be)
+	tail   block   // the newest events, their data as encoded
+}
+
+// A block holds events first..last of one account (with gaps: the other
+// accounts' Seqs are between them). Its data is compressed unless raw is
+// set.
+type block struct {
+	first, last int64
+	data        []byte
+	raw         bool
+}
+
+var (
+	encoder = sync.OnceValue(func() *zstd.Encoder {
+		// Options that are constants: no error is possible.
+		enc, _ := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderCRC(false))
+		return enc
+	})
+	decoder = sync.OnceValue(func() *zstd.Decoder {
+		dec, _ := zstd.NewReader(nil, zstd.WithDecoderConcurrency(0))
+		return dec
+	})
 )
 
-// eventLog is a tenant's events in Seq order, in chunks. A chunk keeps
-// its events encoded in one byte buffer, with their Seqs and offsets
-// beside it: a log of millions of events is a few thousand objects with no
-// pointers, which the garbage collector neither counts nor scans.
-type eventLog struct {
-	chunks []*eventChunk
-}
-
-type eventChunk struct {
-	seqs []int64  // the events' Seqs, increasing
-	offs []uint32 // where each event starts in buf
-	buf  []byte
-}
-
+// append appends an event, whose Seq must be the next after the log's.
 func (l *eventLog) append(e *store.Event) {
-	var c *eventChunk
-	if n := len(l.chunks); n > 0 {
-		c = l.chunks[n-1]
+	if e.Seq != int64(len(l.order))+1 {
+		panic(fmt.Sprintf("memory: event %d appended after event %d", e.Seq, len(l.order)))
 	}
-	if c == nil || len(c.seqs) == chunkSize || len(c.buf) > 0 && len(c.buf)+encodedSize(e) > cap(c.buf) {
-		c = &eventChunk{seqs: make([]int64, 0, 64), offs: make([]uint32, 0, 64), buf: make([]byte, 0, chunkBytes)}
-		l.chunks = append(l.chunks, c)
+	idx, ok := l.ids[e.Account]
+	if !ok {
+		if l.ids == nil {
+			l.ids = map[b2b.AccountID]int32{}
+		}
+		idx = int32(len(l.logs))
+		l.ids[e.Account] = idx
+		l.logs = append(l.logs, &accountLog{id: e.Account})
 	}
-	c.seqs = append(c.seqs, e.Seq)
-	c.offs = append(c.offs, uint32(len(c.buf)))
-	c.buf = appendEvent(c.buf, e)
+	l.order = append(l.order, idx)
+	lg := l.logs[idx]
+	t := &lg.tail
+	if len(t.data) == 0 {
+		t.first = e.Seq
+	}
+	if n := encodedSize(e); cap(t.data)-len(t.data) < n {
+		// Grow in two steps, not by doubling: a new tail takes little
+		// room in the many accounts with few events, and a longer one
+		// takes a block's at once.
+		size := 2 << 10
+		if len(t.data) > 0 {
+			size = blockBytes + 1<<10
+		}
+		t.data = append(make([]byte, 0, max(size, len(t.data)+n)), t.data...)
+	}
+	t.data = appendEvent(t.data, t.last, e)
+	t.last = e.Seq
+	if len(t.data) >= blockBytes {
+		t.raw = true
+		lg.blocks = append(lg.blocks, *t)
+		l.pending = append(l.pending, sealed{lg: lg, first: t.first, raw: t.data})
+		lg.tail = block{}
+	}
+}
+
+// takePending returns the blocks sealed since the last call, to compress
+// outside the lock; [eventLog.install] puts them in place.
+func (l *eventLog) takePending() []sealed {
+	p := l.pending
+	l.pending = nil
+	return p
+}
+
+// compressAll compresses the sealed blocks. It needs no lock: a block's
+// encoding is never changed in place once sealed (an edit writes a new
+// one).
+func compressAll(work []sealed) []sealed {
+	scratch := scratchPool.Get().(*[]byte)
+	defer scratchPool.Put(scratch)
+	for i := range work {
+		*scratch = encoder().EncodeAll(work[i].raw, (*scratch)[:0])
+		work[i].zip = bytes.Clone(*scratch) // the encoder leaves room for all of raw
+	}
+	return work
+}
+
+var scratchPool = sync.Pool{New: func() any { return new([]byte) }}
+
+// install replaces each sealed block's encoding with its compressed form,
+// unless an edit has rewritten the block meanwhile.
+func (l *eventLog) install(work []sealed) {
+	for _, w := range work {
+		bs := w.lg.blocks
+		i := sort.Search(len(bs), func(i int) bool { return bs[i].first >= w.first })
+		if i < len(bs) && bs[i].raw && len(bs[i].data) == len(w.raw) && &bs[i].data[0] == &w.raw[0] {
+			bs[i].data, bs[i].raw = w.zip, false
+		}
+	}
 }
 
 // encodedSize bounds the length of an event's encoding.
 func encodedSize(e *store.Event) int {
-	return 1 + 16 + 4*binary.MaxVarintLen64 + len(e.Account) + len(e.Person) + len(e.Type) + len(e.Data)
+	return 2*binary.MaxVarintLen64 + 1 + 16 + 3*binary.MaxVarintLen64 + len(e.Person) + len(e.Type) + len(e.Data)
 }
 
-// appendEvent encodes an event but its Seq: the time, then the account,
-// person, type and data, each with its length.
-func appendEvent(buf []byte, e *store.Event) []byte {
+// appendEvent encodes an event after the one with Seq prev.
+func appendEvent(buf []byte, prev int64, e *store.Event) []byte {
+	buf = binary.AppendUvarint(buf, uint64(e.Seq-prev))
 	t, err := e.Time.MarshalBinary()
 	if err != nil {
 		// Only a time zone offset that is not a whole minute fails;
@@ -60,152 +167,237 @@ func appendEvent(buf []byte, e *store.Event) []byte {
 	}
 	buf = append(buf, byte(len(t))) // 15 or 16 bytes
 	buf = append(buf, t...)
-	for _, s := range []string{string(e.Account), string(e.Person), e.Type} {
-		buf = binary.AppendUvarint(buf, uint64(len(s)))
-		buf = append(buf, s...)
-	}
-	buf = binary.AppendUvarint(buf, uint64(len(e.Data)))
-	return append(buf, e.Data...)
+	buf = appendBytes(buf, []byte(e.Person))
+	buf = appendBytes(buf, []byte(e.Type))
+	return appendBytes(buf, e.Data)
 }
 
-// pos is a position in the log: a chunk and an index in it.
-type pos struct{ c, i int }
-
-// search returns the position of the first event whose Seq is >= seq, and
-// whether that event's Seq is seq.
-func (l *eventLog) search(seq int64) (pos, bool) {
-	// The first chunk whose last event is at or after seq holds it.
-	c, _ := slices.BinarySearchFunc(l.chunks, seq, func(ch *eventChunk, seq int64) int {
-		last := ch.seqs[len(ch.seqs)-1]
-		switch {
-		case last < seq:
-			return -1
-		case last > seq:
-			return 1
-		}
-		return 0
-	})
-	if c == len(l.chunks) {
-		return pos{c, 0}, false
-	}
-	i, found := slices.BinarySearch(l.chunks[c].seqs, seq)
-	return pos{c, i}, found
+func appendBytes(buf, s []byte) []byte {
+	buf = binary.AppendUvarint(buf, uint64(len(s)))
+	return append(buf, s...)
 }
 
-// at decodes the event at p, with its own copies of the strings and data.
-func (l *eventLog) at(p pos) store.Event {
-	c := l.chunks[p.c]
-	e := store.Event{Seq: c.seqs[p.i]}
-	buf := c.buf[c.offs[p.i]:]
+// rawEvent is an event as encoded, its fields pointing into the encoding.
+type rawEvent struct {
+	seq                     int64
+	time, person, typ, data []byte
+}
+
+// next decodes the event at the front of buf, which follows the event
+// with Seq prev, and returns it and the rest of buf. The log wrote buf;
+// it decodes.
+func next(buf []byte, prev int64) (rawEvent, []byte) {
+	d, w := binary.Uvarint(buf)
+	r := rawEvent{seq: prev + int64(d)}
+	buf = buf[w:]
 	n := int(buf[0])
-	// The encoding was made by MarshalBinary; it decodes.
-	_ = e.Time.UnmarshalBinary(buf[1 : 1+n])
-	buf = buf[1+n:]
-	next := func() []byte {
+	r.time, buf = buf[1:1+n], buf[1+n:]
+	field := func() []byte {
 		k, w := binary.Uvarint(buf)
 		s := buf[w : w+int(k)]
 		buf = buf[w+int(k):]
 		return s
 	}
-	e.Account = b2b.AccountID(next())
-	e.Person = b2b.PersonID(next())
-	e.Type = string(next())
-	if data := next(); len(data) > 0 {
-		e.Data = slices.Clone(data)
+	r.person, r.typ, r.data = field(), field(), field()
+	return r, buf
+}
+
+// event returns the event with its own copies of the strings and data.
+func (r *rawEvent) event(account b2b.AccountID) store.Event {
+	e := store.Event{Seq: r.seq, Account: account, Person: b2b.PersonID(r.person), Type: string(r.typ)}
+	// The encoding was made by MarshalBinary; it decodes.
+	_ = e.Time.UnmarshalBinary(r.time)
+	if len(r.data) > 0 {
+		e.Data = append([]byte(nil), r.data...)
 	}
 	return e
 }
 
-// isPerson reports whether the event at p is the person's.
-func (l *eventLog) isPerson(p pos, person b2b.PersonID) bool {
-	c := l.chunks[p.c]
-	buf := c.buf[c.offs[p.i]:]
-	buf = buf[1+int(buf[0]):]
-	k, w := binary.Uvarint(buf) // the account
-	buf = buf[w+int(k):]
-	k, w = binary.Uvarint(buf)
-	return string(buf[w:w+int(k)]) == string(person)
+// decoded returns the encoding of block i of the log, the tail being
+// block len(blocks), decompressing it into buf's room if it is sealed.
+func (lg *accountLog) decoded(i int, buf []byte) []byte {
+	if i == len(lg.blocks) {
+		return lg.tail.data
+	}
+	if lg.blocks[i].raw {
+		return lg.blocks[i].data
+	}
+	out, err := decoder().DecodeAll(lg.blocks[i].data, buf[:0])
+	if err != nil {
+		// The block was compressed by this package and never left memory.
+		panic(fmt.Sprintf("memory: an event block does not decompress: %v", err))
+	}
+	return out
 }
 
-// edit replaces the data of the events in data and removes the events in
-// gone (Seqs the log holds), rewriting only the chunks they are in, and
-// returns how many events it removed. A chunk left empty is dropped.
-func (l *eventLog) edit(data map[int64][]byte, gone map[int64]bool) int {
-	touched := map[int]bool{}
-	for seq := range data {
-		if at, ok := l.search(seq); ok {
-			touched[at.c] = true
+// compressed reports whether block i is compressed: whether what
+// [accountLog.decoded] returns for it is a copy.
+func (lg *accountLog) compressed(i int) bool {
+	return i < len(lg.blocks) && !lg.blocks[i].raw
+}
+
+// firstAfter returns the index of the first block (the tail being
+// len(blocks)) that may hold an event after seq.
+func (lg *accountLog) firstAfter(seq int64) int {
+	return sort.Search(len(lg.blocks), func(i int) bool { return lg.blocks[i].last > seq })
+}
+
+// owner returns the account of the event with that Seq, and false if
+// there is no such event (never, or erased).
+func (l *eventLog) owner(seq int64) (int32, bool) {
+	if seq < 1 || seq > int64(len(l.order)) || l.order[seq-1] < 0 {
+		return 0, false
+	}
+	return l.order[seq-1], true
+}
+
+// account returns up to limit events of the account after Seq after.
+func (l *eventLog) account(id b2b.AccountID, after int64, limit int) []store.Event {
+	idx, ok := l.ids[id]
+	if !ok {
+		return nil
+	}
+	lg := l.logs[idx]
+	var out []store.Event
+	var buf []byte
+	for i := lg.firstAfter(after); i <= len(lg.blocks) && len(out) < limit; i++ {
+		data := lg.decoded(i, buf)
+		if lg.compressed(i) {
+			buf = data // reuse its room for the next block
+		}
+		var prev int64
+		for len(data) > 0 && len(out) < limit {
+			var r rawEvent
+			r, data = next(data, prev)
+			prev = r.seq
+			if r.seq > after {
+				out = append(out, r.event(id))
+			}
 		}
 	}
-	for seq := range gone {
-		if at, ok := l.search(seq); ok {
-			touched[at.c] = true
+	return out
+}
+
+// all returns up to limit events of the tenant after Seq after, in Seq
+// order. It keeps one decoded block for each account it meets.
+func (l *eventLog) all(after int64, limit int) []store.Event {
+	type cursor struct {
+		block int    // the block data is from
+		data  []byte // what is left of it
+		prev  int64
+	}
+	cursors := map[int32]*cursor{}
+	var out []store.Event
+	for seq := max(after, 0) + 1; seq <= int64(len(l.order)) && len(out) < limit; seq++ {
+		idx := l.order[seq-1]
+		if idx < 0 {
+			continue // erased
+		}
+		lg := l.logs[idx]
+		c := cursors[idx]
+		if c == nil {
+			c = &cursor{block: lg.firstAfter(seq - 1)}
+			c.data = lg.decoded(c.block, nil)
+			cursors[idx] = c
+		}
+		// The account's events come in Seq order: this one is at the front
+		// of its block or the next one, past those before it.
+		for {
+			for len(c.data) == 0 {
+				c.block++
+				if c.block > len(lg.blocks) {
+					panic(fmt.Sprintf("memory: event %d is missing from its account's log", seq))
+				}
+				c.data, c.prev = lg.decoded(c.block, nil), 0
+			}
+			var r rawEvent
+			r, c.data = next(c.data, c.prev)
+			c.prev = r.seq
+			if r.seq == seq {
+				out = append(out, r.event(lg.id))
+				break
+			}
 		}
 	}
+	return out
+}
+
+// edit rewrites the account's events: those in data get that data, those
+// drop says to drop (given their person) are removed. Only the blocks
+// that change are encoded again. It returns how many events it removed.
+func (l *eventLog) edit(id b2b.AccountID, data map[int64][]byte, drop func(person []byte) bool) int {
+	idx, ok := l.ids[id]
+	if !ok {
+		return 0
+	}
+	lg := l.logs[idx]
 	removed := 0
-	for ci := range touched {
-		old := l.chunks[ci]
-		if !slices.ContainsFunc(old.seqs, func(seq int64) bool { _, ok := data[seq]; return ok }) {
-			removed += old.compact(gone)
+	var blocks []block
+	var buf []byte
+	for i := 0; i <= len(lg.blocks); i++ {
+		b := &lg.tail
+		if i < len(lg.blocks) {
+			b = &lg.blocks[i]
+		}
+		if drop == nil && !anyIn(data, b.first, b.last) {
+			if i < len(lg.blocks) {
+				blocks = append(blocks, *b)
+			}
 			continue
 		}
-		// The same capacity: the last chunk keeps its room to grow.
-		c := &eventChunk{seqs: make([]int64, 0, cap(old.seqs)), offs: make([]uint32, 0, cap(old.offs)), buf: make([]byte, 0, cap(old.buf))}
-		for i, seq := range old.seqs {
-			if gone[seq] {
+		dec := lg.decoded(i, buf)
+		src := dec
+		var enc []byte
+		var prev, kept int64
+		changed := false
+		nb := block{}
+		for len(src) > 0 {
+			var r rawEvent
+			r, src = next(src, prev)
+			prev = r.seq
+			if drop != nil && drop(r.person) {
+				l.order[r.seq-1] = -1
 				removed++
+				changed = true
 				continue
 			}
-			c.seqs = append(c.seqs, seq)
-			c.offs = append(c.offs, uint32(len(c.buf)))
-			if d, ok := data[seq]; ok {
-				e := l.at(pos{ci, i})
-				e.Data = d
-				c.buf = appendEvent(c.buf, &e)
-				continue
+			e := store.Event{Seq: r.seq, Person: b2b.PersonID(r.person), Type: string(r.typ), Data: r.data}
+			_ = e.Time.UnmarshalBinary(r.time)
+			if d, ok := data[r.seq]; ok {
+				e.Data, changed = d, true
 			}
-			end := len(old.buf) // the event's encoding, copied as it is
-			if i+1 < len(old.offs) {
-				end = int(old.offs[i+1])
+			if nb.first == 0 {
+				nb.first = r.seq
 			}
-			c.buf = append(c.buf, old.buf[old.offs[i]:end]...)
+			enc = appendEvent(enc, kept, &e)
+			kept, nb.last = r.seq, r.seq
 		}
-		l.chunks[ci] = c
+		if lg.compressed(i) {
+			buf = dec // reuse its room for the next block
+		}
+		switch {
+		case i == len(lg.blocks):
+			if changed {
+				nb.data = enc
+				lg.tail = nb
+			}
+		case !changed:
+			blocks = append(blocks, *b)
+		case len(enc) > 0:
+			nb.data = compressAll([]sealed{{raw: enc}})[0].zip
+			blocks = append(blocks, nb)
+		}
 	}
-	l.chunks = slices.DeleteFunc(l.chunks, func(c *eventChunk) bool { return len(c.seqs) == 0 })
+	lg.blocks = blocks
 	return removed
 }
 
-// compact removes the events in gone from the chunk in place (readers
-// hold the log's lock and copy what they read) and returns how many it
-// removed.
-func (c *eventChunk) compact(gone map[int64]bool) int {
-	n, w := 0, 0
-	for i, seq := range c.seqs {
-		end := len(c.buf)
-		if i+1 < len(c.offs) {
-			end = int(c.offs[i+1])
+// anyIn reports whether data holds a Seq in first..last.
+func anyIn(data map[int64][]byte, first, last int64) bool {
+	for seq := range data {
+		if seq >= first && seq <= last {
+			return true
 		}
-		if gone[seq] {
-			continue
-		}
-		start := int(c.offs[i])
-		c.seqs[n], c.offs[n] = seq, uint32(w)
-		w += copy(c.buf[w:], c.buf[start:end])
-		n++
 	}
-	removed := len(c.seqs) - n
-	c.seqs, c.offs, c.buf = c.seqs[:n], c.offs[:n], c.buf[:w]
-	return removed
+	return false
 }
-
-// next returns the position after p.
-func (l *eventLog) next(p pos) pos {
-	p.i++
-	if p.i == len(l.chunks[p.c].seqs) {
-		p.c, p.i = p.c+1, 0
-	}
-	return p
-}
-
-func (l *eventLog) end(p pos) bool { return p.c >= len(l.chunks) }

@@ -11,8 +11,14 @@
 // committer that passes [store.CommitParams.Value] skips encoding its state,
 // and gets the same value back from LoadAccount.
 //
-// The event log is kept encoded in chunks without pointers, which the
-// garbage collector does not scan, with an index of each account's events.
+// The event log is kept by account, encoded, in blocks of about 8 KiB
+// compressed with zstd (about 6.6x on the engine's events): reading one
+// account's log decompresses only its own blocks, and an index of which
+// account each Seq went to (4 bytes an event) reads the tenant's log in
+// Seq order. A block is compressed after the commit or delivery that
+// filled it, outside the locks. Reading the tenant's log in pages
+// decompresses a block of each account a page meets, so pages of a few
+// thousand events read it faster than small ones.
 //
 // Limits: everything lives in the process's memory, delivered outbox
 // entries included (without their payloads: an entry delivered, failed or
@@ -52,10 +58,7 @@ type tenant struct {
 
 	logMu  sync.Mutex
 	seq    int64
-	events eventLog // the tenant's log, in Seq order
-	// bySeq lists each account's event Seqs in order, so that reading
-	// one account's log does not scan the tenant's.
-	bySeq  map[b2b.AccountID][]int64
+	events eventLog                      // the tenant's log, by account
 	outbox map[string]*store.OutboxEntry // every entry, by ID
 	due    dueQueue                      // the pending and claimed entries by due time
 	// entries holds each account's entries ("" for those enqueued
@@ -97,7 +100,7 @@ func (s *Store) tenant(t store.Tenant, create bool) *tenant {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if td = s.tenants[t]; td == nil {
-		td = &tenant{outbox: map[string]*store.OutboxEntry{}, bySeq: map[b2b.AccountID][]int64{}, persons: map[b2b.PersonID][]b2b.AccountID{},
+		td = &tenant{outbox: map[string]*store.OutboxEntry{}, persons: map[b2b.PersonID][]b2b.AccountID{},
 			entries: map[b2b.AccountID][]*store.OutboxEntry{}}
 		for i := range td.shards {
 			td.shards[i].accounts = map[b2b.AccountID]*store.Account{}
@@ -139,6 +142,12 @@ func (s *Store) Commit(ctx context.Context, p *store.CommitParams) (int64, error
 		return 0, err
 	}
 	td := s.tenant(p.Tenant, true)
+	compress := false
+	defer func() {
+		if compress {
+			td.compress() // after the locks
+		}
+	}()
 	sh := s.shard(td, p.Account)
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
@@ -165,12 +174,30 @@ func (s *Store) Commit(ctx context.Context, p *store.CommitParams) (int64, error
 	entries := prepare(p.Account, p.Outbox, p.Now)
 	td.logMu.Lock()
 	err := td.commitLog(p, entries)
+	compress = len(td.events.pending) > 0
 	td.logMu.Unlock()
 	if err != nil {
 		return 0, err
 	}
 	sh.accounts[p.Account] = next
 	return next.Version, nil
+}
+
+// compress compresses the event blocks sealed since it last ran. It runs
+// after a commit or delivery that sealed one, outside the locks (the
+// log's is taken by every commit and delivery of the tenant); until then,
+// readers read a block as it was encoded.
+func (td *tenant) compress() {
+	td.logMu.Lock()
+	work := td.events.takePending()
+	td.logMu.Unlock()
+	if len(work) == 0 {
+		return
+	}
+	work = compressAll(work)
+	td.logMu.Lock()
+	td.events.install(work)
+	td.logMu.Unlock()
 }
 
 // commitLog applies a commit's part of the tenant's log and outbox: its
@@ -194,7 +221,7 @@ func (td *tenant) commitLog(p *store.CommitParams, entries []*store.OutboxEntry)
 		for _, r := range p.Redactions {
 			data[r.Seq] = bytes.Clone(r.Data)
 		}
-		td.events.edit(data, nil)
+		td.events.edit(p.Account, data, nil)
 	}
 	for _, r := range p.OutboxRedactions {
 		if e := td.outbox[r.ID]; !e.Status.Final() {
@@ -212,18 +239,17 @@ func (td *tenant) commitLog(p *store.CommitParams, entries []*store.OutboxEntry)
 // checkRedactions checks that each redaction names an event of the
 // account's log.
 func (td *tenant) checkRedactions(account b2b.AccountID, rs []store.Redaction) error {
-	seqs := td.bySeq[account]
 	for _, r := range rs {
-		if _, ok := slices.BinarySearch(seqs, r.Seq); ok {
-			continue
-		}
-		if _, other := td.events.search(r.Seq); other {
+		idx, ok := td.events.owner(r.Seq)
+		switch {
+		case ok && td.events.logs[idx].id == account:
+		case ok:
 			return invalid(fmt.Sprintf("redaction of event %d: an event of another account than %q", r.Seq, account))
-		}
-		if r.Seq > td.seq {
+		case r.Seq > td.seq:
 			return invalid(fmt.Sprintf("redaction of event %d: no such event yet", r.Seq))
+		default:
+			return store.ErrConflict // erased since it was read
 		}
-		return store.ErrConflict // erased since it was read
 	}
 	return nil
 }
@@ -244,7 +270,6 @@ func (td *tenant) appendEvent(e store.Event) {
 	td.seq++
 	e.Seq = td.seq
 	td.events.append(&e)
-	td.bySeq[e.Account] = append(td.bySeq[e.Account], e.Seq)
 	td.touch(e.Person, e.Account)
 }
 
@@ -370,32 +395,10 @@ func (s *Store) Events(ctx context.Context, p *store.EventsParams) ([]store.Even
 	}
 	td.logMu.Lock()
 	defer td.logMu.Unlock()
-	var out []store.Event
-	limit := p.EffectiveLimit()
 	if p.Account != "" {
-		// One account's log: its own Seqs, each found in the tenant's.
-		seqs := td.bySeq[p.Account]
-		start, _ := slices.BinarySearch(seqs, p.AfterSeq+1)
-		for _, seq := range seqs[start:] {
-			at, ok := td.events.search(seq)
-			if !ok {
-				continue
-			}
-			out = append(out, td.events.at(at))
-			if len(out) == limit {
-				break
-			}
-		}
-		return out, nil
+		return td.events.account(p.Account, p.AfterSeq, p.EffectiveLimit()), nil
 	}
-	// Events are in Seq order; skip to the first after AfterSeq.
-	for at, _ := td.events.search(p.AfterSeq + 1); !td.events.end(at); at = td.events.next(at) {
-		out = append(out, td.events.at(at))
-		if len(out) == limit {
-			break
-		}
-	}
-	return out, nil
+	return td.events.all(p.AfterSeq, p.EffectiveLimit()), nil
 }
 
 // ClaimOutbox implements [store.Store].
@@ -451,13 +454,23 @@ func (s *Store) AckOutbox(ctx context.Context, p *store.AckParams) error {
 		return store.ErrNotFound
 	}
 	td.logMu.Lock()
-	defer td.logMu.Unlock()
+	sealed, err := td.ack(p)
+	td.logMu.Unlock()
+	if sealed {
+		td.compress()
+	}
+	return err
+}
+
+// ack records a delivery attempt and reports whether its event sealed a
+// block of the log; callers hold logMu.
+func (td *tenant) ack(p *store.AckParams) (sealed bool, _ error) {
 	e, ok := td.outbox[p.ID]
 	if !ok {
-		return store.ErrNotFound
+		return false, store.ErrNotFound
 	}
 	if e.Status != store.OutboxClaimed || p.Attempt != 0 && p.Attempt != e.Attempts {
-		return store.ErrConflict
+		return false, store.ErrConflict
 	}
 	e.Status = p.Status
 	if p.Receipt != nil {
@@ -483,7 +496,7 @@ func (s *Store) AckOutbox(ctx context.Context, p *store.AckParams) error {
 		}
 		td.appendEvent(ev)
 	}
-	return nil
+	return len(td.events.pending) > 0, nil
 }
 
 // PendingOutbox implements [store.Store]. It looks at the account's
@@ -552,16 +565,9 @@ func (s *Store) ErasePerson(ctx context.Context, t store.Tenant, person b2b.Pers
 	defer td.logMu.Unlock()
 	// Only the logs and outboxes of the person's accounts hold anything
 	// of theirs.
-	gone := map[int64]bool{}
+	isPerson := func(p []byte) bool { return string(p) == string(person) }
 	for _, a := range td.persons[person] {
-		td.bySeq[a] = slices.DeleteFunc(td.bySeq[a], func(seq int64) bool {
-			at, ok := td.events.search(seq)
-			if ok && td.events.isPerson(at, person) {
-				gone[seq] = true
-				return true
-			}
-			return false
-		})
+		rep.Events += td.events.edit(a, nil, isPerson)
 		td.entries[a] = slices.DeleteFunc(td.entries[a], func(e *store.OutboxEntry) bool {
 			if e.Person != person {
 				return false
@@ -575,7 +581,6 @@ func (s *Store) ErasePerson(ctx context.Context, t store.Tenant, person b2b.Pers
 		})
 	}
 	delete(td.persons, person)
-	rep.Events = td.events.edit(nil, gone)
 	return rep, nil
 }
 
