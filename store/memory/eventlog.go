@@ -21,8 +21,8 @@ import (
 const blockBytes = 8 << 10
 
 // eventLog is a tenant's events, kept by account: each account's events
-// in blocks, all but the newest compressed, so that reading one account's
-// log decodes only its own blocks. The order index says which account
+// in blocks, all but the newest compressed (or about to be), so that
+// reading one account's log decodes only its own blocks. The order index says which account
 // each Seq went to, so that the tenant's log can be read in Seq order.
 //
 // The encoding of an event, in a block: its Seq as the difference from
@@ -36,8 +36,9 @@ type eventLog struct {
 	// that Seq, or -1 once the event is erased. Seqs start at 1 and have
 	// no gaps.
 	order []int32
-	// pending lists the blocks sealed but not yet compressed: they are
-	// compressed outside the tenant's lock (see [tenant.compress]).
+	// pending lists the blocks sealed or rewritten but not yet
+	// compressed: they are compressed outside the tenant's lock (see
+	// [tenant.compress]).
 	pending []sealed
 }
 
@@ -161,8 +162,9 @@ func appendEvent(buf []byte, prev int64, e *store.Event) []byte {
 	buf = binary.AppendUvarint(buf, uint64(e.Seq-prev))
 	t, err := e.Time.MarshalBinary()
 	if err != nil {
-		// Only a time zone offset that is not a whole minute fails;
-		// keep the instant in UTC.
+		// An offset the encoding cannot hold fails (-60 to -119 seconds,
+		// as -1 minute means UTC there, or beyond 32767 minutes either
+		// way); keep the instant in UTC.
 		t, _ = e.Time.UTC().MarshalBinary()
 	}
 	buf = append(buf, byte(len(t))) // 15 or 16 bytes
@@ -286,6 +288,9 @@ func (l *eventLog) all(after int64, limit int) []store.Event {
 		data  []byte // what is left of it
 		prev  int64
 	}
+	if after >= int64(len(l.order)) {
+		return nil
+	}
 	cursors := map[int32]*cursor{}
 	var out []store.Event
 	for seq := max(after, 0) + 1; seq <= int64(len(l.order)) && len(out) < limit; seq++ {
@@ -324,7 +329,8 @@ func (l *eventLog) all(after int64, limit int) []store.Event {
 
 // edit rewrites the account's events: those in data get that data, those
 // drop says to drop (given their person) are removed. Only the blocks
-// that change are encoded again. It returns how many events it removed.
+// that change are encoded again; they wait in pending to be compressed,
+// like new ones. It returns how many events it removed.
 func (l *eventLog) edit(id b2b.AccountID, data map[int64][]byte, drop func(person []byte) bool) int {
 	idx, ok := l.ids[id]
 	if !ok {
@@ -384,8 +390,9 @@ func (l *eventLog) edit(id b2b.AccountID, data map[int64][]byte, drop func(perso
 		case !changed:
 			blocks = append(blocks, *b)
 		case len(enc) > 0:
-			nb.data = compressAll([]sealed{{raw: enc}})[0].zip
+			nb.data, nb.raw = enc, true
 			blocks = append(blocks, nb)
+			l.pending = append(l.pending, sealed{lg: lg, first: nb.first, raw: enc})
 		}
 	}
 	lg.blocks = blocks

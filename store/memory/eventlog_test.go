@@ -3,6 +3,7 @@ package memory
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -51,7 +52,7 @@ func TestEventLogAgainstAModel(t *testing.T) {
 		// Times compare as instants (MarshalBinary keeps the offset, not
 		// the zone's name).
 		opt := cmp.Options{cmp.Comparer(func(a, b time.Time) bool { return a.Equal(b) }), cmp.Comparer(bytes.Equal)}
-		for _, after := range []int64{-1, 0, 1, seq / 3, seq / 2, seq - 1, seq, seq + 5} {
+		for _, after := range []int64{math.MinInt64, -1, 0, 1, seq / 3, seq / 2, seq - 1, seq, seq + 5, math.MaxInt64} {
 			for _, limit := range []int{1, 7, 1 << 30} {
 				for _, acc := range accounts {
 					if diff := cmp.Diff(want(&acc, after, limit), l.account(acc, after, limit), opt); diff != "" {
@@ -88,7 +89,8 @@ func TestEventLogAgainstAModel(t *testing.T) {
 			model = append(model, e)
 		}
 		// Blocks are compressed after a commit, outside the lock: in odd
-		// rounds, only after the edits below have rewritten some of them.
+		// rounds, only after the edits below have rewritten some of them
+		// (and queued the blocks they rewrote).
 		pending := l.takePending()
 		if round%2 == 0 {
 			l.install(compressAll(pending))
@@ -127,7 +129,12 @@ func TestEventLogAgainstAModel(t *testing.T) {
 		}
 		l.install(compressAll(pending))
 		check(fmt.Sprintf("round %d erased %q", round, p))
+		if round%3 == 0 {
+			l.install(compressAll(l.takePending())) // the rewritten blocks
+			check(fmt.Sprintf("round %d compressed", round))
+		}
 	}
+	l.install(compressAll(l.takePending()))
 	require.Zero(t, l.edit("nobody", map[int64][]byte{1: nil}, func([]byte) bool { return true }))
 	for _, lg := range l.logs {
 		require.NotEmpty(t, lg.blocks, "account %q: every account has sealed blocks", lg.id)

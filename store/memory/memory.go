@@ -4,7 +4,7 @@
 //
 // It is safe for concurrent use. Accounts are spread over shards, each with
 // its own lock, so commits to different accounts run in parallel; the event
-// log and the outbox of a tenant share one short-held lock. Byte slices and
+// log and the outbox of a tenant share one lock, held briefly. Byte slices and
 // index maps are copied in and out, so a caller may reuse its buffers.
 //
 // It keeps committed state values as they are ([store.ValueKeeper]): a
@@ -15,8 +15,8 @@
 // compressed with zstd (about 6.6x on the engine's events): reading one
 // account's log decompresses only its own blocks, and an index of which
 // account each Seq went to (4 bytes an event) reads the tenant's log in
-// Seq order. A block is compressed after the commit or delivery that
-// filled it, outside the locks. Reading the tenant's log in pages
+// Seq order. A block is compressed after the commit, delivery or erasure
+// that filled or rewrote it, outside the locks. Reading the tenant's log in pages
 // decompresses a block of each account a page meets, so pages of a few
 // thousand events read it faster than small ones.
 //
@@ -561,6 +561,7 @@ func (s *Store) ErasePerson(ctx context.Context, t store.Tenant, person b2b.Pers
 	if td == nil {
 		return rep, nil
 	}
+	defer td.compress() // the blocks rewritten, after the unlock
 	td.logMu.Lock()
 	defer td.logMu.Unlock()
 	// Only the logs and outboxes of the person's accounts hold anything

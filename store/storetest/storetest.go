@@ -792,10 +792,10 @@ func (s suite) longLogs(t *testing.T) {
 	data := func(acc b2b.AccountID, i, j int) []byte {
 		return fmt.Appendf(nil, `{"account":%q,"commit":%d,"event":%d,"pad":%q}`, acc, i, j, strings.Repeat("z", (i*7+j)%300))
 	}
-	var wg sync.WaitGroup
+	var wg, committers sync.WaitGroup
 	errs := make(chan error, 2*len(accounts))
 	for _, acc := range accounts {
-		wg.Go(func() {
+		committers.Go(func() {
 			for i := range commits {
 				_, err := st.Commit(ctx, &store.CommitParams{Tenant: tenant, Account: acc, ExpectedVersion: int64(i), Now: t0,
 					Events: []store.Event{
@@ -810,13 +810,19 @@ func (s suite) longLogs(t *testing.T) {
 			}
 		})
 	}
-	var delivered atomic.Int64
+	var committed atomic.Bool
 	for range 2 {
 		wg.Go(func() {
-			for delivered.Load() < int64(commits*len(accounts)) {
+			for {
+				// Once every commit is in, a claim that finds nothing is
+				// the end.
+				done := committed.Load()
 				got, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0, Lease: time.Hour, Limit: 7})
 				if err != nil {
 					errs <- err
+					return
+				}
+				if len(got) == 0 && done {
 					return
 				}
 				for _, e := range got {
@@ -826,11 +832,12 @@ func (s suite) longLogs(t *testing.T) {
 						errs <- err
 						return
 					}
-					delivered.Add(1)
 				}
 			}
 		})
 	}
+	committers.Wait()
+	committed.Store(true)
 	wg.Wait()
 	close(errs)
 	for err := range errs {
