@@ -160,15 +160,7 @@ func encodedSize(e *store.Event) int {
 // appendEvent encodes an event after the one with Seq prev.
 func appendEvent(buf []byte, prev int64, e *store.Event) []byte {
 	buf = binary.AppendUvarint(buf, uint64(e.Seq-prev))
-	t, err := e.Time.MarshalBinary()
-	if err != nil {
-		// An offset the encoding cannot hold fails (-60 to -119 seconds,
-		// as -1 minute means UTC there, or beyond 32767 minutes either
-		// way); keep the instant in UTC.
-		t, _ = e.Time.UTC().MarshalBinary()
-	}
-	buf = append(buf, byte(len(t))) // 15 or 16 bytes
-	buf = append(buf, t...)
+	buf = appendTime(buf, e.Time)
 	buf = appendBytes(buf, []byte(e.Person))
 	buf = appendBytes(buf, []byte(e.Type))
 	return appendBytes(buf, e.Data)
@@ -251,6 +243,26 @@ func (l *eventLog) owner(seq int64) (int32, bool) {
 		return 0, false
 	}
 	return l.order[seq-1], true
+}
+
+// event returns the event with that Seq.
+func (l *eventLog) event(seq int64) (store.Event, bool) {
+	idx, ok := l.owner(seq)
+	if !ok {
+		return store.Event{}, false
+	}
+	lg := l.logs[idx]
+	data := lg.decoded(lg.firstAfter(seq-1), nil)
+	var prev int64
+	for len(data) > 0 {
+		var r rawEvent
+		r, data = next(data, prev)
+		prev = r.seq
+		if r.seq == seq {
+			return r.event(lg.id), true
+		}
+	}
+	return store.Event{}, false
 }
 
 // account returns up to limit events of the account after Seq after.

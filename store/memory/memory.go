@@ -16,13 +16,17 @@
 // account's log decompresses only its own blocks, and an index of which
 // account each Seq went to (4 bytes an event) reads the tenant's log in
 // Seq order. A block is compressed after the commit, delivery or erasure
-// that filled or rewrote it, outside the locks. Reading the tenant's log in pages
-// decompresses a block of each account a page meets, so pages of a few
-// thousand events read it faster than small ones.
+// that filled or rewrote it, outside the locks. Reading the tenant's log
+// in pages decompresses a block of each account a page meets, so pages of
+// a few thousand events read it faster than small ones.
 //
-// Limits: everything lives in the process's memory, delivered outbox
-// entries included (without their payloads: an entry delivered, failed or
-// suppressed keeps its metadata and receipt, not its message). Due-account
+// Final outbox entries (delivered, failed, suppressed: most of a busy
+// outbox) are packed the same way, by account, without their payloads,
+// with an index from a hash of each ID: enqueueing a known ID, or
+// acknowledging one again, still finds its entry.
+//
+// Limits: everything lives in the process's memory, final outbox entries
+// included (packed, as above), and the log grows without bound. Due-account
 // and list queries scan the tenant's accounts, which is fine for up to a
 // few hundred thousand accounts; a claim takes the due outbox entries from
 // the front of a queue ordered by due time, however long the backlog. Use
@@ -59,9 +63,10 @@ type tenant struct {
 	logMu  sync.Mutex
 	seq    int64
 	events eventLog                      // the tenant's log, by account
-	outbox map[string]*store.OutboxEntry // every entry, by ID
-	due    dueQueue                      // the pending and claimed entries by due time
-	// entries holds each account's entries ("" for those enqueued
+	outbox map[string]*store.OutboxEntry // the live (pending and claimed) entries, by ID
+	done   doneEntries                   // the final ones
+	due    dueQueue                      // the live entries by due time
+	// entries holds each account's live entries ("" for those enqueued
 	// outside a commit), for PendingOutbox and ErasePerson.
 	entries map[b2b.AccountID][]*store.OutboxEntry
 	// persons lists, for each person, the accounts ("" for entries
@@ -101,7 +106,7 @@ func (s *Store) tenant(t store.Tenant, create bool) *tenant {
 	defer s.mu.Unlock()
 	if td = s.tenants[t]; td == nil {
 		td = &tenant{outbox: map[string]*store.OutboxEntry{}, persons: map[b2b.PersonID][]b2b.AccountID{},
-			entries: map[b2b.AccountID][]*store.OutboxEntry{}}
+			entries: map[b2b.AccountID][]*store.OutboxEntry{}, done: doneEntries{hash: func(id string) uint64 { return maphash.String(s.seed, id) }}}
 		for i := range td.shards {
 			td.shards[i].accounts = map[b2b.AccountID]*store.Account{}
 		}
@@ -174,7 +179,7 @@ func (s *Store) Commit(ctx context.Context, p *store.CommitParams) (int64, error
 	entries := prepare(p.Account, p.Outbox, p.Now)
 	td.logMu.Lock()
 	err := td.commitLog(p, entries)
-	compress = len(td.events.pending) > 0
+	compress = td.sealed()
 	td.logMu.Unlock()
 	if err != nil {
 		return 0, err
@@ -189,15 +194,22 @@ func (s *Store) Commit(ctx context.Context, p *store.CommitParams) (int64, error
 // readers read a block as it was encoded.
 func (td *tenant) compress() {
 	td.logMu.Lock()
-	work := td.events.takePending()
+	events, done := td.events.takePending(), td.done.log.takePending()
 	td.logMu.Unlock()
-	if len(work) == 0 {
+	if len(events)+len(done) == 0 {
 		return
 	}
-	work = compressAll(work)
+	events, done = compressAll(events), compressAll(done)
 	td.logMu.Lock()
-	td.events.install(work)
+	td.events.install(events)
+	td.done.log.install(done)
 	td.logMu.Unlock()
+}
+
+// sealed reports whether a block of the event log or of the final entries
+// waits to be compressed; callers hold logMu.
+func (td *tenant) sealed() bool {
+	return len(td.events.pending)+len(td.done.log.pending) > 0
 }
 
 // commitLog applies a commit's part of the tenant's log and outbox: its
@@ -205,12 +217,16 @@ func (td *tenant) compress() {
 func (td *tenant) commitLog(p *store.CommitParams, entries []*store.OutboxEntry) error {
 	// Check every redaction before changing anything.
 	for _, r := range p.OutboxRedactions {
-		e, ok := td.outbox[r.ID]
-		if !ok {
+		var account b2b.AccountID
+		if e, ok := td.outbox[r.ID]; ok {
+			account = e.Account
+		} else if e, ok := td.done.get(r.ID); ok {
+			account = e.Account // done since it was read: nothing to redact
+		} else {
 			return store.ErrConflict // erased since it was read
 		}
-		if e.Account != p.Account {
-			return invalid(fmt.Sprintf("outbox redaction of %q: an entry of account %q, not %q", r.ID, e.Account, p.Account))
+		if account != p.Account {
+			return invalid(fmt.Sprintf("outbox redaction of %q: an entry of account %q, not %q", r.ID, account, p.Account))
 		}
 	}
 	if err := td.checkRedactions(p.Account, p.Redactions); err != nil {
@@ -224,7 +240,7 @@ func (td *tenant) commitLog(p *store.CommitParams, entries []*store.OutboxEntry)
 		td.events.edit(p.Account, data, nil)
 	}
 	for _, r := range p.OutboxRedactions {
-		if e := td.outbox[r.ID]; !e.Status.Final() {
+		if e, ok := td.outbox[r.ID]; ok {
 			e.Payload = bytes.Clone(r.Payload)
 		}
 	}
@@ -300,6 +316,9 @@ func (td *tenant) enqueue(entries []*store.OutboxEntry) {
 		if _, dup := td.outbox[e.ID]; dup {
 			continue
 		}
+		if _, done := td.done.get(e.ID); done {
+			continue
+		}
 		td.outbox[e.ID] = e
 		td.entries[e.Account] = append(td.entries[e.Account], e)
 		td.push(e)
@@ -321,9 +340,13 @@ func (s *Store) Enqueue(ctx context.Context, p *store.EnqueueParams) ([]store.Ou
 	td.enqueue(prepare("", p.Entries, p.Now))
 	out := make([]store.OutboxEntry, len(p.Entries))
 	for i, e := range p.Entries {
-		out[i] = *td.outbox[e.ID]
-		out[i].Payload = bytes.Clone(out[i].Payload)
-		out[i].Receipt = bytes.Clone(out[i].Receipt)
+		if live, ok := td.outbox[e.ID]; ok {
+			out[i] = *live
+			out[i].Payload = bytes.Clone(live.Payload)
+			out[i].Receipt = bytes.Clone(live.Receipt)
+		} else {
+			out[i], _ = td.done.get(e.ID) // a copy of its own
+		}
 	}
 	return out, nil
 }
@@ -467,6 +490,9 @@ func (s *Store) AckOutbox(ctx context.Context, p *store.AckParams) error {
 func (td *tenant) ack(p *store.AckParams) (sealed bool, _ error) {
 	e, ok := td.outbox[p.ID]
 	if !ok {
+		if _, done := td.done.get(p.ID); done {
+			return false, store.ErrConflict
+		}
 		return false, store.ErrNotFound
 	}
 	if e.Status != store.OutboxClaimed || p.Attempt != 0 && p.Attempt != e.Attempts {
@@ -484,9 +510,12 @@ func (td *tenant) ack(p *store.AckParams) (sealed bool, _ error) {
 		td.push(e)
 	} else {
 		// A final entry is never claimed again: its payload (the
-		// message) is dropped, its ID, status and receipt are kept, so
-		// that enqueueing the ID again still keeps this entry.
+		// message) is dropped, the rest goes to the packed final
+		// entries, so that enqueueing the ID again still keeps it.
 		e.Payload = nil
+		delete(td.outbox, e.ID)
+		td.entries[e.Account] = slices.DeleteFunc(td.entries[e.Account], func(x *store.OutboxEntry) bool { return x == e })
+		td.done.add(e)
 	}
 	if p.Event != nil {
 		ev := *p.Event
@@ -496,7 +525,7 @@ func (td *tenant) ack(p *store.AckParams) (sealed bool, _ error) {
 		}
 		td.appendEvent(ev)
 	}
-	return len(td.events.pending) > 0, nil
+	return td.sealed(), nil
 }
 
 // PendingOutbox implements [store.Store]. It looks at the account's
@@ -516,12 +545,10 @@ func (s *Store) PendingOutbox(ctx context.Context, t store.Tenant, account b2b.A
 	defer td.logMu.Unlock()
 	var out []store.OutboxEntry
 	for _, e := range td.entries[account] {
-		if !e.Status.Final() {
-			c := *e
-			c.Payload = bytes.Clone(e.Payload)
-			c.Receipt = bytes.Clone(e.Receipt)
-			out = append(out, c)
-		}
+		c := *e
+		c.Payload = bytes.Clone(e.Payload)
+		c.Receipt = bytes.Clone(e.Receipt)
+		out = append(out, c)
 	}
 	slices.SortFunc(out, func(a, b store.OutboxEntry) int {
 		return cmp.Or(dueTime(&a).Compare(dueTime(&b)), a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.ID, b.ID))
@@ -580,6 +607,7 @@ func (s *Store) ErasePerson(ctx context.Context, t store.Tenant, person b2b.Pers
 			rep.Outbox++
 			return true
 		})
+		rep.Outbox += td.done.erase(a, person)
 	}
 	delete(td.persons, person)
 	return rep, nil

@@ -64,6 +64,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store, f Features) {
 		{"OutboxRetryAndLease", s.outboxRetryAndLease},
 		{"OutboxIdempotentEnqueue", s.outboxIdempotentEnqueue},
 		{"OutboxEnqueueAndFencing", s.outboxEnqueueAndFencing},
+		{"FinalEntriesKeepTheirIDs", s.finalEntriesKeepTheirIDs},
 		{"TenantIsolation", s.tenantIsolation},
 		{"ErasePerson", s.erasePerson},
 		{"PersonAccounts", s.personAccounts},
@@ -468,6 +469,71 @@ func (s suite) outboxEnqueueAndFencing(t *testing.T) {
 	left, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0.Add(time.Hour), Lease: time.Minute})
 	require.NoError(t, err)
 	require.Empty(t, left, "delivered and suppressed entries are done")
+}
+
+// finalEntriesKeepTheirIDs: delivered, failed and suppressed entries are
+// done, but their IDs still name them: enqueueing or committing one again
+// keeps (and returns) the final entry, acknowledging it again is a
+// conflict, and a redaction of an entry done since it was read is no
+// error.
+func (s suite) finalEntriesKeepTheirIDs(t *testing.T) {
+	ctx := context.Background()
+	st := s.newStore(t)
+	commit(t, st, store.CommitParams{Account: "a", Outbox: []store.OutboxEntry{
+		{ID: "m1", Person: "p1", IdempotencyKey: "k1", Channel: "email", Payload: []byte("one")},
+		{ID: "m2", Person: "p2", IdempotencyKey: "k2", Channel: "sms", Payload: []byte("two")},
+		{ID: "m3", IdempotencyKey: "k3", Channel: "alert", Payload: []byte("three")},
+	}})
+	pending, err := st.PendingOutbox(ctx, tenant, "a")
+	require.NoError(t, err)
+	require.Len(t, pending, 3)
+	got, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0, Lease: time.Minute})
+	require.NoError(t, err)
+	require.Len(t, got, 3)
+	t1 := t0.Add(time.Minute)
+	for _, a := range []store.AckParams{
+		{ID: "m1", Status: store.OutboxDelivered, Receipt: []byte(`{"providerId":"x-1"}`)},
+		{ID: "m2", Status: store.OutboxFailed, Error: "550 no such user"},
+		{ID: "m3", Status: store.OutboxSuppressed, Error: "opted out"},
+	} {
+		a.Tenant, a.Now, a.Attempt = tenant, t1, 1
+		require.NoError(t, st.AckOutbox(ctx, &a))
+	}
+	pending, err = st.PendingOutbox(ctx, tenant, "a")
+	require.NoError(t, err)
+	require.Empty(t, pending)
+
+	again, err := st.Enqueue(ctx, &store.EnqueueParams{Tenant: tenant, Now: t1.Add(time.Hour), Entries: []store.OutboxEntry{
+		{ID: "m1", IdempotencyKey: "other", Channel: "email", Payload: []byte("again")},
+		{ID: "m2", IdempotencyKey: "other", Channel: "email"},
+		{ID: "m3", IdempotencyKey: "other", Channel: "email"},
+	}})
+	require.NoError(t, err)
+	require.Len(t, again, 3)
+	for i, want := range []store.OutboxEntry{
+		{ID: "m1", Account: "a", Person: "p1", IdempotencyKey: "k1", Channel: "email", Status: store.OutboxDelivered, Receipt: []byte(`{"providerId":"x-1"}`)},
+		{ID: "m2", Account: "a", Person: "p2", IdempotencyKey: "k2", Channel: "sms", Status: store.OutboxFailed, LastError: "550 no such user"},
+		{ID: "m3", Account: "a", IdempotencyKey: "k3", Channel: "alert", Status: store.OutboxSuppressed, LastError: "opted out"},
+	} {
+		e := again[i]
+		require.True(t, s.time(t0).Equal(e.CreatedAt), "%s: created %v", e.ID, e.CreatedAt)
+		require.True(t, s.time(t1).Equal(e.UpdatedAt), "%s: updated %v", e.ID, e.UpdatedAt)
+		require.Equal(t, 1, e.Attempts, e.ID)
+		e.CreatedAt, e.UpdatedAt, e.NextAttemptAt, e.ClaimedUntil, e.Attempts, e.Payload = time.Time{}, time.Time{}, time.Time{}, time.Time{}, 0, nil
+		if len(e.Receipt) == 0 {
+			e.Receipt = nil
+		}
+		require.Equal(t, want, e, "a known ID returns the final entry")
+	}
+	commit(t, st, store.CommitParams{Account: "a", ExpectedVersion: 1, Now: t1, Outbox: []store.OutboxEntry{{ID: "m1", IdempotencyKey: "k1", Channel: "email"}},
+		OutboxRedactions: []store.OutboxRedaction{{ID: "m2", Payload: []byte("redacted")}}})
+	left, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t1.Add(2 * time.Hour), Lease: time.Minute})
+	require.NoError(t, err)
+	require.Empty(t, left, "a final entry is not queued again")
+	err = st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "m1", Status: store.OutboxDelivered, Now: t1})
+	require.ErrorIs(t, err, store.ErrConflict)
+	err = st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "nobody", Status: store.OutboxDelivered, Now: t1})
+	require.ErrorIs(t, err, store.ErrNotFound)
 }
 
 func (s suite) tenantIsolation(t *testing.T) {
