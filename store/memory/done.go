@@ -21,7 +21,7 @@ type doneEntries struct {
 	hash func(id string) uint64
 	log  eventLog
 	// byHash finds an entry by its ID's hash; collided, the few whose
-	// hash an earlier entry had. A Seq the log no longer holds (its entry
+	// hash a live entry of the log held when they were kept. A Seq the log no longer holds (its entry
 	// was erased) is as if absent.
 	byHash   map[uint64]int64
 	collided map[string]int64

@@ -68,7 +68,9 @@ type tenant struct {
 	due    dueQueue                      // the live entries by due time
 	// entries holds each account's live entries ("" for those enqueued
 	// outside a commit), for PendingOutbox and ErasePerson.
-	entries map[b2b.AccountID][]*store.OutboxEntry
+	// By ID, so that an entry leaves its account's set in one step
+	// however long the backlog.
+	entries map[b2b.AccountID]map[string]*store.OutboxEntry
 	// persons lists, for each person, the accounts ("" for entries
 	// enqueued outside a commit) whose log or outbox holds something of
 	// theirs: what PersonAccounts answers and ErasePerson visits.
@@ -106,7 +108,7 @@ func (s *Store) tenant(t store.Tenant, create bool) *tenant {
 	defer s.mu.Unlock()
 	if td = s.tenants[t]; td == nil {
 		td = &tenant{outbox: map[string]*store.OutboxEntry{}, persons: map[b2b.PersonID][]b2b.AccountID{},
-			entries: map[b2b.AccountID][]*store.OutboxEntry{}, done: doneEntries{hash: func(id string) uint64 { return maphash.String(s.seed, id) }}}
+			entries: map[b2b.AccountID]map[string]*store.OutboxEntry{}, done: doneEntries{hash: func(id string) uint64 { return maphash.String(s.seed, id) }}}
 		for i := range td.shards {
 			td.shards[i].accounts = map[b2b.AccountID]*store.Account{}
 		}
@@ -186,6 +188,17 @@ func (s *Store) Commit(ctx context.Context, p *store.CommitParams) (int64, error
 	}
 	sh.accounts[p.Account] = next
 	return next.Version, nil
+}
+
+// forget removes a live entry from the outbox and its account's set;
+// callers hold logMu.
+func (td *tenant) forget(e *store.OutboxEntry) {
+	delete(td.outbox, e.ID)
+	if set := td.entries[e.Account]; len(set) > 1 {
+		delete(set, e.ID)
+	} else {
+		delete(td.entries, e.Account) // no empty set per account
+	}
 }
 
 // compress compresses the event blocks sealed since it last ran. It runs
@@ -320,7 +333,10 @@ func (td *tenant) enqueue(entries []*store.OutboxEntry) {
 			continue
 		}
 		td.outbox[e.ID] = e
-		td.entries[e.Account] = append(td.entries[e.Account], e)
+		if td.entries[e.Account] == nil {
+			td.entries[e.Account] = map[string]*store.OutboxEntry{}
+		}
+		td.entries[e.Account][e.ID] = e
 		td.push(e)
 		td.touch(e.Person, e.Account)
 	}
@@ -513,8 +529,7 @@ func (td *tenant) ack(p *store.AckParams) (sealed bool, _ error) {
 		// message) is dropped, the rest goes to the packed final
 		// entries, so that enqueueing the ID again still keeps it.
 		e.Payload = nil
-		delete(td.outbox, e.ID)
-		td.entries[e.Account] = slices.DeleteFunc(td.entries[e.Account], func(x *store.OutboxEntry) bool { return x == e })
+		td.forget(e)
 		td.done.add(e)
 	}
 	if p.Event != nil {
@@ -596,17 +611,16 @@ func (s *Store) ErasePerson(ctx context.Context, t store.Tenant, person b2b.Pers
 	isPerson := func(p []byte) bool { return string(p) == string(person) }
 	for _, a := range td.persons[person] {
 		rep.Events += td.events.edit(a, nil, isPerson)
-		td.entries[a] = slices.DeleteFunc(td.entries[a], func(e *store.OutboxEntry) bool {
+		for _, e := range td.entries[a] {
 			if e.Person != person {
-				return false
+				continue
 			}
 			// The due queue may still point to the entry until its item
 			// reaches the front: keep nothing of the person there.
 			e.Payload, e.Receipt, e.LastError = nil, nil, ""
-			delete(td.outbox, e.ID)
+			td.forget(e)
 			rep.Outbox++
-			return true
-		})
+		}
 		rep.Outbox += td.done.erase(a, person)
 	}
 	delete(td.persons, person)
