@@ -98,12 +98,15 @@ func (l *eventLog) append(e *store.Event) {
 		t.first = e.Seq
 	}
 	if n := encodedSize(e); cap(t.data)-len(t.data) < n {
-		// Grow in two steps, not by doubling: a new tail takes little
+		// Grow in three steps, not by doubling: a new tail takes little
 		// room in the many accounts with few events, and a longer one
-		// takes a block's at once.
+		// soon takes a block's, copied twice at most.
 		size := 2 << 10
-		if len(t.data) > 0 {
+		switch {
+		case len(t.data) >= 4<<10:
 			size = blockBytes + 1<<10
+		case len(t.data) > 0:
+			size = 5 << 10
 		}
 		t.data = append(make([]byte, 0, max(size, len(t.data)+n)), t.data...)
 	}
