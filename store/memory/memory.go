@@ -201,10 +201,11 @@ func (td *tenant) forget(e *store.OutboxEntry) {
 	}
 }
 
-// compress compresses the event blocks sealed since it last ran. It runs
-// after a commit or delivery that sealed one, outside the locks (the
-// log's is taken by every commit and delivery of the tenant); until then,
-// readers read a block as it was encoded.
+// compress compresses the blocks of the event log and of the done
+// entries sealed or rewritten since it last ran. It runs after the commit,
+// delivery or erasure that sealed one, outside the locks (the log's is
+// taken by every commit and delivery of the tenant); until then, readers
+// read a block as it was encoded.
 func (td *tenant) compress() {
 	td.logMu.Lock()
 	events, done := td.events.takePending(), td.done.log.takePending()
@@ -501,8 +502,9 @@ func (s *Store) AckOutbox(ctx context.Context, p *store.AckParams) error {
 	return err
 }
 
-// ack records a delivery attempt and reports whether its event sealed a
-// block of the log; callers hold logMu.
+// ack records a delivery attempt and reports whether a block now waits
+// to be compressed (its event's, or the done entries'); callers hold
+// logMu.
 func (td *tenant) ack(p *store.AckParams) (sealed bool, _ error) {
 	e, ok := td.outbox[p.ID]
 	if !ok {
