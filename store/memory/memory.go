@@ -358,9 +358,7 @@ func (s *Store) Enqueue(ctx context.Context, p *store.EnqueueParams) ([]store.Ou
 	out := make([]store.OutboxEntry, len(p.Entries))
 	for i, e := range p.Entries {
 		if live, ok := td.outbox[e.ID]; ok {
-			out[i] = *live
-			out[i].Payload = bytes.Clone(live.Payload)
-			out[i].Receipt = bytes.Clone(live.Receipt)
+			out[i] = copyEntry(live)
 		} else {
 			out[i], _ = td.done.get(e.ID) // a copy of its own
 		}
@@ -458,8 +456,7 @@ func (s *Store) ClaimOutbox(ctx context.Context, p *store.ClaimParams) ([]store.
 	due := td.claimDue(p.Now, p.Lease, p.EffectiveLimit())
 	out := make([]store.OutboxEntry, len(due))
 	for i, e := range due {
-		out[i] = *e
-		out[i].Payload = bytes.Clone(e.Payload)
+		out[i] = copyEntry(e)
 	}
 	return out, nil
 }
@@ -562,10 +559,7 @@ func (s *Store) PendingOutbox(ctx context.Context, t store.Tenant, account b2b.A
 	defer td.logMu.Unlock()
 	var out []store.OutboxEntry
 	for _, e := range td.entries[account] {
-		c := *e
-		c.Payload = bytes.Clone(e.Payload)
-		c.Receipt = bytes.Clone(e.Receipt)
-		out = append(out, c)
+		out = append(out, copyEntry(e))
 	}
 	slices.SortFunc(out, func(a, b store.OutboxEntry) int {
 		return cmp.Or(dueTime(&a).Compare(dueTime(&b)), a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.ID, b.ID))
@@ -644,6 +638,14 @@ type invalidError struct{ msg string }
 
 func (e *invalidError) Error() string        { return e.msg }
 func (e *invalidError) Is(target error) bool { return target == store.ErrInvalid }
+
+// copyEntry returns a live entry with its own payload and receipt.
+func copyEntry(e *store.OutboxEntry) store.OutboxEntry {
+	c := *e
+	c.Payload = bytes.Clone(e.Payload)
+	c.Receipt = bytes.Clone(e.Receipt)
+	return c
+}
 
 func copyAccount(a *store.Account) store.Account {
 	c := *a
