@@ -77,20 +77,29 @@ type compiledEmail struct {
 	subject *texttemplate.Template
 	html    *htmltemplate.Template
 	text    *texttemplate.Template
+	// plans render the subject, the HTML and the text without
+	// text/template when their templates are simple enough (see plan).
+	plans [3]*plan
 	// size is the length of the last rendering of the subject, the HTML
 	// and the text: the next rendering starts with a buffer that large
 	// instead of growing one (and copying the text) several times.
 	size [3]atomic.Int32
 }
 
-// execute renders one part into a buffer of the part's last size.
+// execute renders one part into a buffer of the part's last size, with
+// the part's plan if it has one (and the plan does not decline).
 func (ce *compiledEmail) execute(part int, t interface {
 	Execute(io.Writer, any) error
-}, data *RenderContext) (string, error) {
+}, rc *RenderContext, plan bool) (string, error) {
 	var b strings.Builder
 	b.Grow(int(ce.size[part].Load()))
-	if err := t.Execute(&b, data); err != nil {
-		return "", err
+	if !plan || !ce.plans[part].run(&b, rc, &ce.brand) {
+		b.Reset()
+		data := *rc
+		data.Brand = ce.brand
+		if err := t.Execute(&b, &data); err != nil {
+			return "", err
+		}
 	}
 	ce.size[part].Store(int32(min(b.Len(), 1<<20)))
 	return b.String(), nil
@@ -101,6 +110,7 @@ type compiledSMS struct {
 	brand Brand
 	reads map[string]bool
 	text  *texttemplate.Template
+	plan  *plan
 }
 
 // ErrEmptyToken is matched by the render error of a required token that is
@@ -337,6 +347,7 @@ func (c *compiler) email(path string, def EmailTemplate) *compiledEmail {
 	if ce.subject == nil || ce.text == nil || ce.html == nil {
 		return nil
 	}
+	ce.plans = [3]*plan{textPlan(ce.subject), htmlPlan(ce.html), textPlan(ce.text)}
 	ce.reads = map[string]bool{}
 	for _, u := range []map[string]bool{usedSubject, usedHTML, usedText} {
 		maps.Copy(ce.reads, u)
@@ -365,7 +376,7 @@ func (c *compiler) smsTemplate(path string, def SMSTemplate) *compiledSMS {
 	if t == nil {
 		return nil
 	}
-	return &compiledSMS{def: def, brand: brand, reads: reads, text: t}
+	return &compiledSMS{def: def, brand: brand, reads: reads, text: t, plan: textPlan(t)}
 }
 
 // parseChecked parses src into root and the fragments (their part, ".text"
@@ -490,22 +501,26 @@ type RenderedEmail struct {
 // *RenderError when a required token is empty (matching ErrEmptyToken); the
 // subject is collapsed to one line.
 func (t *Templates) RenderEmail(name string, rc *RenderContext) (RenderedEmail, error) {
+	return t.renderEmail(name, rc, true)
+}
+
+// renderEmail is RenderEmail, with the parts' plans or without them (to
+// hold the plans to what the templates render).
+func (t *Templates) renderEmail(name string, rc *RenderContext, plans bool) (RenderedEmail, error) {
 	ce, ok := t.emails[name]
 	if !ok {
 		return RenderedEmail{}, fmt.Errorf("render: unknown email template %q", name)
 	}
-	data := *rc
-	data.Brand = ce.brand
 	var out RenderedEmail
-	subject, err := ce.execute(0, ce.subject, &data)
+	subject, err := ce.execute(0, ce.subject, rc, plans)
 	if err != nil {
 		return out, &RenderError{Template: name, Part: "subject", Person: rc.Person.ID, Err: err}
 	}
 	out.Subject = strings.Join(strings.Fields(subject), " ")
-	if out.HTML, err = ce.execute(1, ce.html, &data); err != nil {
+	if out.HTML, err = ce.execute(1, ce.html, rc, plans); err != nil {
 		return out, &RenderError{Template: name, Part: "html", Person: rc.Person.ID, Err: err}
 	}
-	if out.Text, err = ce.execute(2, ce.text, &data); err != nil {
+	if out.Text, err = ce.execute(2, ce.text, rc, plans); err != nil {
 		return out, &RenderError{Template: name, Part: "text", Person: rc.Person.ID, Err: err}
 	}
 	return out, nil
@@ -514,15 +529,22 @@ func (t *Templates) RenderEmail(name string, rc *RenderContext) (RenderedEmail, 
 // RenderSMS renders the SMS template name for rc, trimmed of surrounding
 // space.
 func (t *Templates) RenderSMS(name string, rc *RenderContext) (string, error) {
+	return t.renderSMS(name, rc, true)
+}
+
+func (t *Templates) renderSMS(name string, rc *RenderContext, plan bool) (string, error) {
 	cs, ok := t.sms[name]
 	if !ok {
 		return "", fmt.Errorf("render: unknown sms template %q", name)
 	}
-	data := *rc
-	data.Brand = cs.brand
 	var b strings.Builder
-	if err := cs.text.Execute(&b, &data); err != nil {
-		return "", &RenderError{Template: name, Part: "sms", Person: rc.Person.ID, Err: err}
+	if !plan || !cs.plan.run(&b, rc, &cs.brand) {
+		b.Reset()
+		data := *rc
+		data.Brand = cs.brand
+		if err := cs.text.Execute(&b, &data); err != nil {
+			return "", &RenderError{Template: name, Part: "sms", Person: rc.Person.ID, Err: err}
+		}
 	}
 	return strings.TrimSpace(b.String()), nil
 }
