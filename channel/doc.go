@@ -61,8 +61,9 @@
 //	  emails[0].html: 1:38: .Group.MissingRoles is a list ([]string) and cannot be printed (join it: {{join ", " ...}})
 //
 // It also refuses unknown functions and fragments, wrong argument types,
-// printing a map or a struct, HTML the escaper finds ambiguous, and a
-// marketing email without {{.UnsubscribeURL}} in both parts. [NewAlerter]
+// printing a map or a struct, HTML the escaper finds ambiguous, a template
+// named as a fragment it sees, and a marketing email without
+// {{.UnsubscribeURL}} in both parts. [NewAlerter]
 // compiles every condition and routing rule the same way and checks the
 // directory addresses.
 //

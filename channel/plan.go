@@ -27,9 +27,19 @@ import (
 // test hold it to that); when a required token is empty it declines, and
 // the template runs to report the error as it always has.
 type plan struct {
-	ops  []planOp
-	size int // the literal text's length, to size the buffer
+	ops   []planOp
+	size  int // the literal text's length, to size the first buffer
+	calls int // fragment calls inlined, while compiling
 }
+
+// A plan copies a fragment's content at each call, so fragments calling
+// fragments several times each multiply it; past these sizes (in ops,
+// fragment calls, literal bytes) the template has no plan (and renders on text/template, which calls
+// fragments instead of copying them).
+const (
+	maxPlanOps   = 4096
+	maxPlanBytes = 1 << 20
+)
 
 // A planOp writes literal text, or the token read at field (an index path
 // into RenderContext) passed through fns.
@@ -82,13 +92,21 @@ func compilePlan(tree *parse.Tree, lookup func(name string) *parse.Tree) *plan {
 		return nil
 	}
 	p := &plan{}
-	if !p.add(tree.Root, lookup, 0) {
+	if !p.add(tree.Root, lookup, 0) || p.full() {
 		return nil
 	}
 	return p
 }
 
+// full reports whether the plan has grown past its limits.
+func (p *plan) full() bool {
+	return len(p.ops) > maxPlanOps || p.size > maxPlanBytes || p.calls > maxPlanOps
+}
+
 func (p *plan) add(n parse.Node, lookup func(string) *parse.Tree, depth int) bool {
+	if p.full() {
+		return false
+	}
 	switch n := n.(type) {
 	case *parse.ListNode:
 		for _, c := range n.Nodes {
@@ -121,6 +139,7 @@ func (p *plan) add(n parse.Node, lookup func(string) *parse.Tree, depth int) boo
 		if t == nil || t.Root == nil {
 			return false
 		}
+		p.calls++
 		return p.add(t.Root, lookup, depth+1)
 	}
 	return false
@@ -335,11 +354,6 @@ func processURL(s string, norm bool) string {
 
 func isHexDigit(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
-}
-
-// run renders the plan if there is one; see render.
-func (p *plan) run(b *strings.Builder, rc *RenderContext, brand *Brand) bool {
-	return p != nil && p.render(b, rc, brand)
 }
 
 // textPlan is the plan of a parsed text/template, nil if it has none.

@@ -1,8 +1,10 @@
 package channel
 
 import (
+	"fmt"
 	htmltemplate "html/template"
 	"reflect"
+	"strings"
 	"testing"
 	texttemplate "text/template"
 
@@ -71,4 +73,39 @@ func TestPlanOfRecursiveFragment(t *testing.T) {
 	p := textPlan(tt)
 	require.NotNil(t, p)
 	require.Len(t, p.ops, 3)
+}
+
+// TestPlanOfFragmentBomb: fragments calling the next one eight times each
+// would copy the last one 8^7 times; the plan gives up early instead.
+func TestPlanOfFragmentBomb(t *testing.T) {
+	t.Parallel()
+	for _, leaf := range []string{"x", ""} {
+		tt := texttemplate.Must(texttemplate.New("root").Parse(`{{template "f1" .}}`))
+		for i := 1; i < 8; i++ {
+			call := fmt.Sprintf(`{{template "f%d" .}}`, i+1)
+			texttemplate.Must(tt.New(fmt.Sprintf("f%d", i)).Parse(strings.Repeat(call, 8)))
+		}
+		texttemplate.Must(tt.New("f8").Parse(leaf))
+		require.Nil(t, textPlan(tt), "leaf %q", leaf)
+	}
+	// Too many tokens, too much text.
+	tt := texttemplate.Must(texttemplate.New("root").Parse(strings.Repeat(`{{.UnsubscribeURL}}`, maxPlanOps+1)))
+	require.Nil(t, textPlan(tt))
+	tt = texttemplate.Must(texttemplate.New("root").Parse(strings.Repeat(`{{.UnsubscribeURL}}`, maxPlanOps)))
+	require.NotNil(t, textPlan(tt))
+	tt = texttemplate.Must(texttemplate.New("root").Parse(`{{template "big" .}}{{template "big" .}}`))
+	texttemplate.Must(tt.New("big").Parse(strings.Repeat("x", maxPlanBytes/2+1)))
+	require.Nil(t, textPlan(tt))
+	tt = texttemplate.Must(texttemplate.New("root").Parse(`{{template "big" .}}`))
+	texttemplate.Must(tt.New("big").Parse(strings.Repeat("x", maxPlanBytes)))
+	require.NotNil(t, textPlan(tt))
+
+	// Within the limits, the bomb's shape has a plan.
+	tt = texttemplate.Must(texttemplate.New("root").Parse(`{{template "f1" .}}`))
+	texttemplate.Must(tt.New("f1").Parse(strings.Repeat(`{{template "f2" .}}`, 8)))
+	texttemplate.Must(tt.New("f2").Parse(`x{{.UnsubscribeURL}}`))
+	p := textPlan(tt)
+	require.NotNil(t, p)
+	require.Len(t, p.ops, 16)
+	require.Equal(t, 8, p.size)
 }

@@ -87,22 +87,45 @@ type compiledEmail struct {
 }
 
 // execute renders one part into a buffer of the part's last size, with
-// the part's plan if it has one (and the plan does not decline).
+// the part's plan if it has one and plan is true (and the plan does not
+// decline), else with its template.
 func (ce *compiledEmail) execute(part int, t interface {
 	Execute(io.Writer, any) error
-}, rc *RenderContext, plan bool) (string, error) {
+}, d *renderData, plan bool) (string, error) {
 	var b strings.Builder
-	b.Grow(int(ce.size[part].Load()))
-	if !plan || !ce.plans[part].run(&b, rc, &ce.brand) {
-		b.Reset()
-		data := *rc
-		data.Brand = ce.brand
-		if err := t.Execute(&b, &data); err != nil {
-			return "", err
+	hint := int(ce.size[part].Load())
+	if p := ce.plans[part]; plan && p != nil {
+		b.Grow(max(hint, p.size))
+		if p.render(&b, d.rc, d.brand) {
+			ce.size[part].Store(int32(min(b.Len(), 1<<20)))
+			return b.String(), nil
 		}
+		b.Reset()
+	}
+	b.Grow(hint)
+	if err := t.Execute(&b, d.data()); err != nil {
+		return "", err
 	}
 	ce.size[part].Store(int32(min(b.Len(), 1<<20)))
 	return b.String(), nil
+}
+
+// renderData is what a message is rendered from: the caller's context
+// and the template's brand, which plans read apart, and, made on first
+// use, the copy of the context with the brand in it that templates read.
+type renderData struct {
+	rc        *RenderContext
+	brand     *Brand
+	withBrand *RenderContext
+}
+
+func (d *renderData) data() *RenderContext {
+	if d.withBrand == nil {
+		c := *d.rc
+		c.Brand = *d.brand
+		d.withBrand = &c
+	}
+	return d.withBrand
 }
 
 type compiledSMS struct {
@@ -297,6 +320,17 @@ func (c *compiler) checkName(path, name string, dup bool) bool {
 	return true
 }
 
+// distinctFromFragments reports whether a template's name is not that
+// of a fragment it sees: a fragment of the same name would take the
+// template's place (text/template keeps one template per name).
+func (c *compiler) distinctFromFragments(path, name string, where map[string]string) bool {
+	if w, clash := where[name]; clash {
+		c.ps.Addf(path+".name", "%q is also the name of the fragment %s; a template and a fragment need different names", name, w)
+		return false
+	}
+	return true
+}
+
 // fragments returns the fragments a template of the theme sees, with the
 // path each was defined at.
 func (c *compiler) fragments(path, theme string) (map[string]Fragment, map[string]string, Brand, bool) {
@@ -326,7 +360,7 @@ func (c *compiler) fragments(path, theme string) (map[string]Fragment, map[strin
 
 func (c *compiler) email(path string, def EmailTemplate) *compiledEmail {
 	frags, where, brand, ok := c.fragments(path, def.Theme)
-	if !ok {
+	if !ok || !c.distinctFromFragments(path, def.Name, where) {
 		return nil
 	}
 	missing := false
@@ -365,7 +399,7 @@ func (c *compiler) email(path string, def EmailTemplate) *compiledEmail {
 
 func (c *compiler) smsTemplate(path string, def SMSTemplate) *compiledSMS {
 	frags, where, brand, ok := c.fragments(path, def.Theme)
-	if !ok {
+	if !ok || !c.distinctFromFragments(path, def.Name, where) {
 		return nil
 	}
 	if strings.TrimSpace(def.Text) == "" {
@@ -512,15 +546,16 @@ func (t *Templates) renderEmail(name string, rc *RenderContext, plans bool) (Ren
 		return RenderedEmail{}, fmt.Errorf("render: unknown email template %q", name)
 	}
 	var out RenderedEmail
-	subject, err := ce.execute(0, ce.subject, rc, plans)
+	d := &renderData{rc: rc, brand: &ce.brand}
+	subject, err := ce.execute(0, ce.subject, d, plans)
 	if err != nil {
 		return out, &RenderError{Template: name, Part: "subject", Person: rc.Person.ID, Err: err}
 	}
 	out.Subject = strings.Join(strings.Fields(subject), " ")
-	if out.HTML, err = ce.execute(1, ce.html, rc, plans); err != nil {
+	if out.HTML, err = ce.execute(1, ce.html, d, plans); err != nil {
 		return out, &RenderError{Template: name, Part: "html", Person: rc.Person.ID, Err: err}
 	}
-	if out.Text, err = ce.execute(2, ce.text, rc, plans); err != nil {
+	if out.Text, err = ce.execute(2, ce.text, d, plans); err != nil {
 		return out, &RenderError{Template: name, Part: "text", Person: rc.Person.ID, Err: err}
 	}
 	return out, nil
@@ -538,11 +573,18 @@ func (t *Templates) renderSMS(name string, rc *RenderContext, plan bool) (string
 		return "", fmt.Errorf("render: unknown sms template %q", name)
 	}
 	var b strings.Builder
-	if !plan || !cs.plan.run(&b, rc, &cs.brand) {
-		b.Reset()
-		data := *rc
-		data.Brand = cs.brand
-		if err := cs.text.Execute(&b, &data); err != nil {
+	if p := cs.plan; plan && p != nil {
+		b.Grow(p.size)
+		if !p.render(&b, rc, &cs.brand) {
+			b.Reset()
+			plan = false
+		}
+	} else {
+		plan = false
+	}
+	if !plan {
+		d := renderData{rc: rc, brand: &cs.brand}
+		if err := cs.text.Execute(&b, d.data()); err != nil {
 			return "", &RenderError{Template: name, Part: "sms", Person: rc.Person.ID, Err: err}
 		}
 	}

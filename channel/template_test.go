@@ -215,6 +215,20 @@ func TestCompileTemplatesReportsEveryProblem(t *testing.T) {
 			want: []string{`fragments.b.html: 1:12: template "a" calls itself (directly or through other fragments); recursion is not allowed`},
 		},
 		{
+			name: "a template named as a fragment it sees",
+			set: channel.TemplateSet{
+				Fragments: map[string]channel.Fragment{"footer": {HTML: "x", Text: "x"}},
+				Themes:    []channel.Theme{{Name: "t", Fragments: map[string]channel.Fragment{"header": {HTML: "h", Text: "h"}}}},
+				Emails:    []channel.EmailTemplate{email("footer", "h"), {Name: "header", Theme: "t", Subject: "s", HTML: "h", Text: "t"}, email("header", "h")},
+				SMS:       []channel.SMSTemplate{{Name: "footer", Text: "x"}},
+			},
+			want: []string{
+				`emails[0].name: "footer" is also the name of the fragment fragments.footer; a template and a fragment need different names`,
+				`emails[1].name: "header" is also the name of the fragment themes[0].fragments.header; a template and a fragment need different names`,
+				`sms[0].name: "footer" is also the name of the fragment fragments.footer; a template and a fragment need different names`,
+			},
+		},
+		{
 			name: "fragment called with another dot",
 			set:  channel.TemplateSet{Fragments: map[string]channel.Fragment{"f": {HTML: "x", Text: "x"}}, Emails: []channel.EmailTemplate{email("a", `{{range .Group.Members}}{{template "f" .}}{{end}}`)}},
 			want: []string{`emails[0].html: 1:36: fragment "f" must be called with the whole context: {{template "f" .}} at the top level or {{template "f" $}}`},
