@@ -82,9 +82,6 @@ var planFuncs = map[string]struct {
 	"_html_template_urlescaper":    {fnURLEscape, 0},
 }
 
-// maxPlanDepth bounds how deep fragments calling fragments are inlined.
-const maxPlanDepth = 8
-
 // compilePlan compiles the tree of a template, whose fragments lookup
 // finds, into a plan; nil when some node is outside what a plan does.
 func compilePlan(tree *parse.Tree, lookup func(name string) *parse.Tree) *plan {
@@ -92,7 +89,7 @@ func compilePlan(tree *parse.Tree, lookup func(name string) *parse.Tree) *plan {
 		return nil
 	}
 	p := &plan{}
-	if !p.add(tree.Root, lookup, 0) || p.full() {
+	if !p.add(tree.Root, lookup) || p.full() {
 		return nil
 	}
 	return p
@@ -103,14 +100,14 @@ func (p *plan) full() bool {
 	return len(p.ops) > maxPlanOps || p.size > maxPlanBytes || p.calls > maxPlanOps
 }
 
-func (p *plan) add(n parse.Node, lookup func(string) *parse.Tree, depth int) bool {
+func (p *plan) add(n parse.Node, lookup func(string) *parse.Tree) bool {
 	if p.full() {
 		return false
 	}
 	switch n := n.(type) {
 	case *parse.ListNode:
 		for _, c := range n.Nodes {
-			if !p.add(c, lookup, depth) {
+			if !p.add(c, lookup) {
 				return false
 			}
 		}
@@ -130,8 +127,10 @@ func (p *plan) add(n parse.Node, lookup func(string) *parse.Tree, depth int) boo
 		}
 		return ok
 	case *parse.TemplateNode:
-		// Only {{template "name" .}}: the fragment sees the same dot.
-		if depth >= maxPlanDepth || n.Pipe == nil || len(n.Pipe.Decl) > 0 || len(n.Pipe.Cmds) != 1 ||
+		// Only {{template "name" .}}: the fragment sees the same dot. (A
+		// fragment that calls itself, which CompileTemplates refuses
+		// anyway, ends at the limit of calls.)
+		if n.Pipe == nil || len(n.Pipe.Decl) > 0 || len(n.Pipe.Cmds) != 1 ||
 			len(n.Pipe.Cmds[0].Args) != 1 || n.Pipe.Cmds[0].Args[0].Type() != parse.NodeDot {
 			return false
 		}
@@ -140,7 +139,7 @@ func (p *plan) add(n parse.Node, lookup func(string) *parse.Tree, depth int) boo
 			return false
 		}
 		p.calls++
-		return p.add(t.Root, lookup, depth+1)
+		return p.add(t.Root, lookup)
 	}
 	return false
 }
@@ -273,41 +272,10 @@ var brandField = func() int {
 // character references. (Every byte it looks at is ASCII, which never
 // occurs inside a multi-byte UTF-8 sequence, so a byte loop suffices.)
 func escapeHTML(s string) string {
-	var b strings.Builder
-	written := 0
-	for i := 0; i < len(s); i++ {
-		var repl string
-		switch s[i] {
-		case 0:
-			repl = "\uFFFD"
-		case '"':
-			repl = "&#34;"
-		case '&':
-			repl = "&amp;"
-		case '\'':
-			repl = "&#39;"
-		case '+':
-			repl = "&#43;"
-		case '<':
-			repl = "&lt;"
-		case '>':
-			repl = "&gt;"
-		default:
-			continue
-		}
-		if written == 0 {
-			b.Grow(len(s) + 16)
-		}
-		b.WriteString(s[written:i])
-		b.WriteString(repl)
-		written = i + 1
-	}
-	if written == 0 {
-		return s
-	}
-	b.WriteString(s[written:])
-	return b.String()
+	return rewrite(s, func(i int) string { return htmlEscapes[s[i]] })
 }
+
+var htmlEscapes = [256]string{0: "\uFFFD", '"': "&#34;", '&': "&amp;", '\'': "&#39;", '+': "&#43;", '<': "&lt;", '>': "&gt;"}
 
 // isSafeURL reports whether html/template lets a URL through as it is: a
 // relative URL, or one whose scheme is http, https or mailto.
@@ -323,26 +291,49 @@ func isSafeURL(s string) bool {
 // URL escaper encodes: everything but RFC 3986's unreserved characters,
 // and, when normalizing, its reserved ones and valid %xx escapes.
 func processURL(s string, norm bool) string {
-	const hex = "0123456789abcdef"
-	var b strings.Builder
-	written := 0
-	for i := 0; i < len(s); i++ {
+	return rewrite(s, func(i int) string {
 		c := s[i]
 		switch {
 		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', strings.IndexByte("-._~", c) >= 0:
-			continue
+			return ""
 		case norm && strings.IndexByte("!#$&*+,/:;=?@[]", c) >= 0:
-			continue
+			return ""
 		case norm && c == '%' && i+2 < len(s) && isHexDigit(s[i+1]) && isHexDigit(s[i+2]):
+			return ""
+		}
+		return percentEscapes[c]
+	})
+}
+
+// percentEscapes are the bytes' %xx forms, in lower case as
+// html/template writes them.
+var percentEscapes = func() (t [256]string) {
+	const hex = "0123456789abcdef"
+	for c := range t {
+		t[c] = "%" + string(hex[c>>4]) + string(hex[c&15])
+	}
+	return t
+}()
+
+func isHexDigit(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+// rewrite returns s with each byte at i for which repl(i) is not empty
+// replaced by repl(i); s itself, without copying, if there is none.
+func rewrite(s string, repl func(i int) string) string {
+	var b strings.Builder
+	written := 0
+	for i := 0; i < len(s); i++ {
+		r := repl(i)
+		if r == "" {
 			continue
 		}
 		if written == 0 {
 			b.Grow(len(s) + 16)
 		}
 		b.WriteString(s[written:i])
-		b.WriteByte('%')
-		b.WriteByte(hex[c>>4])
-		b.WriteByte(hex[c&15])
+		b.WriteString(r)
 		written = i + 1
 	}
 	if written == 0 {
@@ -350,10 +341,6 @@ func processURL(s string, norm bool) string {
 	}
 	b.WriteString(s[written:])
 	return b.String()
-}
-
-func isHexDigit(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
 // textPlan is the plan of a parsed text/template, nil if it has none.

@@ -62,7 +62,8 @@ func TestStringField(t *testing.T) {
 }
 
 // TestPlanOfRecursiveFragment: a fragment that calls itself has no plan
-// (text/template fails it at its depth limit).
+// (text/template fails it at its depth limit; a plan stops at its limit of
+// fragment calls).
 func TestPlanOfRecursiveFragment(t *testing.T) {
 	t.Parallel()
 	tt := texttemplate.Must(texttemplate.New("root").Parse(`a{{template "loop" .}}`))
