@@ -575,18 +575,14 @@ func (t *Templates) renderSMS(name string, rc *RenderContext, plan bool) (string
 	var b strings.Builder
 	if p := cs.plan; plan && p != nil {
 		b.Grow(p.size)
-		if !p.render(&b, rc, &cs.brand) {
-			b.Reset()
-			plan = false
+		if p.render(&b, rc, &cs.brand) {
+			return strings.TrimSpace(b.String()), nil
 		}
-	} else {
-		plan = false
+		b.Reset()
 	}
-	if !plan {
-		d := renderData{rc: rc, brand: &cs.brand}
-		if err := cs.text.Execute(&b, d.data()); err != nil {
-			return "", &RenderError{Template: name, Part: "sms", Person: rc.Person.ID, Err: err}
-		}
+	d := renderData{rc: rc, brand: &cs.brand}
+	if err := cs.text.Execute(&b, d.data()); err != nil {
+		return "", &RenderError{Template: name, Part: "sms", Person: rc.Person.ID, Err: err}
 	}
 	return strings.TrimSpace(b.String()), nil
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/metrics"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"sync"
@@ -45,7 +46,8 @@ import (
 // Run it with -cpu 1,2 to see the scaling. The world has
 // QUORUM_BENCH_ACCOUNTS accounts (default 2,000) with about 9 persons
 // each and about 10 activities per person over 90 days; the issue's full
-// size is 100,000 accounts. Each batch's activities are generated just
+// size is 100,000 accounts. QUORUM_BENCH_HEAPPROFILE names a file to
+// write the heap's profile to after the run. Each batch's activities are generated just
 // before it, outside the timer, so that a large world's inputs are not all
 // in memory at once.
 func BenchmarkEndToEnd(b *testing.B) {
@@ -111,8 +113,26 @@ func BenchmarkEndToEnd(b *testing.B) {
 		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/float64(accounts), "B/account")
 		b.ReportMetric(float64(peakHeap-before.HeapAlloc)/float64(accounts), "peak-B/account")
 		b.Logf("%d activities, %d messages delivered", total, delivered)
+		if path := os.Getenv("QUORUM_BENCH_HEAPPROFILE"); path != "" {
+			writeHeapProfile(b, path)
+		}
 		runtime.KeepAlive(eng)
 		b.StartTimer()
+	}
+}
+
+// writeHeapProfile writes what is live on the heap (the engine and its
+// store after the run) to path, for "go tool pprof -sample_index
+// inuse_space"; run with -memprofilerate 4096 or so for detail.
+func writeHeapProfile(b *testing.B, path string) {
+	b.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
+		b.Fatal(err)
 	}
 }
 
