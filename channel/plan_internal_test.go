@@ -20,12 +20,13 @@ type methodHolder struct{ Name string }
 func (methodHolder) Title() string { return "method" }
 
 type fieldsRoot struct {
-	Plain   string
-	Safe    htmltemplate.HTML
-	Named   stringerName
-	Number  int
-	Ptr     *methodHolder
-	Holder  methodHolder
+	Plain  string
+	Safe   htmltemplate.HTML
+	Named  stringerName
+	Number int
+	Ptr    *methodHolder
+	Holder methodHolder
+	//lint:ignore U1000 looked up by name, through reflection
 	private string
 	*Embedded
 }
