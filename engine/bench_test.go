@@ -46,10 +46,10 @@ import (
 // Run it with -cpu 1,2 to see the scaling. The world has
 // QUORUM_BENCH_ACCOUNTS accounts (default 2,000) with about 9 persons
 // each and about 10 activities per person over 90 days; the full
-// size is 100,000 accounts. QUORUM_BENCH_HEAPPROFILE names a file to
-// write the heap's profile to after the run. Each batch's activities are generated just
+// size is 100,000 accounts. Each batch's activities are generated just
 // before it, outside the timer, so that a large world's inputs are not all
-// in memory at once.
+// in memory at once. QUORUM_BENCH_HEAPPROFILE names a file to write the
+// heap's profile to after the run (what stays live, by allocation site).
 func BenchmarkEndToEnd(b *testing.B) {
 	accounts := 2000
 	if v, err := strconv.Atoi(os.Getenv("QUORUM_BENCH_ACCOUNTS")); err == nil && v > 0 {
