@@ -78,12 +78,15 @@
 //
 // Most message templates are text and plain tokens ({{.Account.Name}},
 // {{.Person.FirstName | default "there"}}, fragments, links). Such a part
-// is compiled a second time, after html/template has escaped it, into a
-// list of literal text and field reads that renders without reflection,
-// byte for byte as the template would (more than ten times faster for a
-// journey email); a part with if, range, with, another function or a
-// value that is not a string renders on text/template and html/template
-// as written.
+// (for an HTML part, once html/template has escaped it) is compiled a
+// second time into a list of literal text and reads of fields by their
+// index, through default, required and the escapers of text, quoted
+// attributes and URLs called directly: no lookups by name, no calls
+// through reflection, the same bytes as the template (more than ten times
+// faster for a journey email). A part with if, range, with, another
+// function, a value that is not a string, a token inside <script>,
+// <style> or <title> or an unquoted attribute, or a fragment escaped for
+// another context renders on text/template and html/template as written.
 //
 // [Alerter.Evaluate] takes a group's [AlertState] and an [Observation] and
 // returns the new state and the [Alert]s that fired, each with its reason,

@@ -12,7 +12,7 @@ import (
 // it (and html/template has escaped it), for the shape most message
 // templates have: literal text, and tokens that read one string field of
 // the render context, optionally through default, required and the
-// escapers html/template adds in text and URL-attribute contexts:
+// escapers html/template adds in text, in quoted attributes and in URLs:
 //
 //	<p>Hi {{.Person.FirstName | default "there"}},</p> <a href="{{.UnsubscribeURL}}">
 //

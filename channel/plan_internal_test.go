@@ -26,12 +26,24 @@ type fieldsRoot struct {
 	Number int
 	Ptr    *methodHolder
 	Holder methodHolder
+	Shadow shadowed
+	Promo  promoted
 	//lint:ignore U1000 looked up by name, through reflection
 	private string
 	*Embedded
 }
 
 type Embedded struct{ Promoted string }
+
+// shadowed has a method and a promoted field of one name: text/template
+// calls the method.
+type shadowed struct{ inner }
+
+type inner struct{ Title string }
+
+func (shadowed) Title() string { return "method" }
+
+type promoted struct{ inner }
 
 // TestStringField: a plan reads a field only when text/template would
 // print the plain string it holds.
@@ -49,6 +61,8 @@ func TestStringField(t *testing.T) {
 		{[]string{"Number"}, false},          // not a string
 		{[]string{"Ptr", "Name"}, false},     // may be nil
 		{[]string{"Holder", "Title"}, false}, // a method, which text/template calls
+		{[]string{"Shadow", "Title"}, false}, // a method before a promoted field of its name
+		{[]string{"Promo", "Title"}, true},   // promoted through a struct held by value
 		{[]string{"private"}, false},
 		{[]string{"Promoted"}, false}, // through an embedded pointer
 		{[]string{"Missing"}, false},

@@ -15,9 +15,11 @@ import (
 	"github.com/quorumhq/quorum/program/programfile"
 )
 
-// planSet exercises what a plan does and where it must decline: every
-// escaper context html/template has, fragments in and out of their
-// default context, fields that are not plain strings.
+// planSet exercises what a plan does and where it must decline: the
+// escapers of text, quoted attributes and URLs, contexts a plan leaves to
+// html/template (<title>, <script>, style=, an unquoted attribute),
+// fragments in and out of their default context, fields that are not
+// plain strings.
 func planSet() channel.TemplateSet {
 	return channel.TemplateSet{
 		Fragments: map[string]channel.Fragment{
@@ -34,7 +36,7 @@ func planSet() channel.TemplateSet {
 			{Name: "attributes", Theme: "t",
 				Subject: `{{.Person.LastName}}`,
 				HTML: `<a href="{{.Interest.URL}}" title="{{.Account.Name}}">x</a><a href="https://x.example/?u={{.Person.Email}}&a={{.Account.Name}}">y</a>` +
-					`<a href='{{.Person.Email}}'>z</a><img alt={{.Person.FirstName}}>`,
+					`<a href='{{.Person.Email}}'>z</a><p>{{.Person.FirstName}}</p>`,
 				Text: `{{.Interest.URL}} {{.Person.Email}}`},
 			{Name: "query", Theme: "t",
 				Subject: `x`,
@@ -42,8 +44,9 @@ func planSet() channel.TemplateSet {
 				Text:    `{{template "nested" .}}`},
 			{Name: "contexts",
 				Subject: `{{.Person.ID}} {{.Account.ID}}`,
-				HTML:    `<title>{{.Account.Name}}</title><script>var a = {{.Account.Name}};</script><p style="color: {{.Group.Stage}}">{{.Group.Score}}</p>`,
-				Text:    `{{.Group.Score}} {{.Account.Employees}}`},
+				HTML: `<title>{{.Account.Name}}</title><script>var a = {{.Account.Name}};</script><p style="color: {{.Group.Stage}}">{{.Group.Score}}</p>` +
+					`<img alt={{.Person.FirstName}}>`,
+				Text: `{{.Group.Score}} {{.Account.Employees}}`},
 			{Name: "fragment-in-attribute",
 				Subject: `{{.Person.Title}}`,
 				HTML:    `<a title="{{template "name" .}}">x</a>`,
@@ -64,9 +67,9 @@ func TestPlans(t *testing.T) {
 	require.NoError(t, err)
 	want := map[string][]bool{
 		"plain":                 {true, true, true},
-		"attributes":            {true, false, true}, // the unquoted alt= gets html/template's no-space escaper
+		"attributes":            {true, true, true},
 		"query":                 {true, true, true},
-		"contexts":              {true, false, false}, // <title>, <script>, style=; a float and an int
+		"contexts":              {true, false, false}, // <title>, <script>, style=, an unquoted alt=; a float and an int
 		"fragment-in-attribute": {true, false, false}, // a fragment escaped for an attribute; if
 		"sms":                   {true},
 		"sms-range":             {false},
@@ -165,6 +168,7 @@ func TestPlanEscapes(t *testing.T) {
 	t.Parallel()
 	ts, err := channel.CompileTemplates(planSet())
 	require.NoError(t, err)
+	require.Equal(t, []bool{true, true, true}, ts.Plans("attributes"))
 	rc := &channel.RenderContext{
 		Account:  b2b.Account{Name: `<A&B> "x" 'y' +1`},
 		Person:   b2b.Person{FirstName: "\x00Ann", LastName: "Lee", Email: "a b/ü%2F%zz"},

@@ -92,16 +92,18 @@ type compiledEmail struct {
 func (ce *compiledEmail) execute(part int, t interface {
 	Execute(io.Writer, any) error
 }, d *renderData, plan bool) (string, error) {
-	var b strings.Builder
 	hint := int(ce.size[part].Load())
 	if p := ce.plans[part]; plan && p != nil {
-		b.Grow(max(hint, p.size))
-		if p.render(&b, d.rc, d.brand) {
-			ce.size[part].Store(int32(min(b.Len(), 1<<20)))
-			return b.String(), nil
+		// A builder of its own: the one handed to Execute as an
+		// io.Writer lives on the heap.
+		var pb strings.Builder
+		pb.Grow(max(hint, p.size))
+		if p.render(&pb, d.rc, d.brand) {
+			ce.size[part].Store(int32(min(pb.Len(), 1<<20)))
+			return pb.String(), nil
 		}
-		b.Reset()
 	}
+	var b strings.Builder
 	b.Grow(hint)
 	if err := t.Execute(&b, d.data()); err != nil {
 		return "", err
@@ -572,14 +574,14 @@ func (t *Templates) renderSMS(name string, rc *RenderContext, plan bool) (string
 	if !ok {
 		return "", fmt.Errorf("render: unknown sms template %q", name)
 	}
-	var b strings.Builder
 	if p := cs.plan; plan && p != nil {
-		b.Grow(p.size)
-		if p.render(&b, rc, &cs.brand) {
-			return strings.TrimSpace(b.String()), nil
+		var pb strings.Builder // not the heap-bound one Execute gets
+		pb.Grow(p.size)
+		if p.render(&pb, rc, &cs.brand) {
+			return strings.TrimSpace(pb.String()), nil
 		}
-		b.Reset()
 	}
+	var b strings.Builder
 	d := renderData{rc: rc, brand: &cs.brand}
 	if err := cs.text.Execute(&b, d.data()); err != nil {
 		return "", &RenderError{Template: name, Part: "sms", Person: rc.Person.ID, Err: err}

@@ -219,8 +219,9 @@ func TestCompileTemplatesReportsEveryProblem(t *testing.T) {
 			set: channel.TemplateSet{
 				Fragments: map[string]channel.Fragment{"footer": {HTML: "x", Text: "x"}},
 				Themes:    []channel.Theme{{Name: "t", Fragments: map[string]channel.Fragment{"header": {HTML: "h", Text: "h"}}}},
-				Emails:    []channel.EmailTemplate{email("footer", "h"), {Name: "header", Theme: "t", Subject: "s", HTML: "h", Text: "t"}, email("header", "h")},
-				SMS:       []channel.SMSTemplate{{Name: "footer", Text: "x"}},
+				Emails:    []channel.EmailTemplate{email("footer", "h"), {Name: "header", Theme: "t", Subject: "s", HTML: "h", Text: "t"}, email("plain", `{{template "footer" .}}`)},
+				// Without the theme, a template may have the name of the theme's fragment.
+				SMS: []channel.SMSTemplate{{Name: "footer", Text: "x"}, {Name: "header", Text: "x"}},
 			},
 			want: []string{
 				`emails[0].name: "footer" is also the name of the fragment fragments.footer; a template and a fragment need different names`,

@@ -121,17 +121,21 @@ func BenchmarkEndToEnd(b *testing.B) {
 	}
 }
 
-// writeHeapProfile writes what is live on the heap (the engine and its
-// store after the run) to path, for "go tool pprof -sample_index
-// inuse_space"; run with -memprofilerate 4096 or so for detail.
+// writeHeapProfile writes what is live on the heap after the run (the
+// engine and its store, and the simulated world, the benchmark's input)
+// to path, for "go tool pprof -sample_index inuse_space"; run with
+// -memprofilerate 4096 or so for detail.
 func writeHeapProfile(b *testing.B, path string) {
 	b.Helper()
 	f, err := os.Create(path)
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer f.Close()
 	if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
+		f.Close()
+		b.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
 		b.Fatal(err)
 	}
 }
