@@ -344,24 +344,10 @@ func rewrite(s string, repl func(i int) string) string {
 }
 
 // textPlan is the plan of a parsed text/template, nil if it has none.
-func textPlan(t *texttemplate.Template) *plan {
-	return compilePlan(t.Tree, func(name string) *parse.Tree {
-		if f := t.Lookup(name); f != nil {
-			return f.Tree
-		}
-		return nil
-	})
-}
+func textPlan(t *texttemplate.Template) *plan { return compilePlan(t.Tree, textTrees(t)) }
 
 // htmlPlan is the plan of an html/template that has been escaped (it has
 // been executed once): its tree and the fragments' trees carry the
 // escapers. A fragment the escaper copied for another context has a name
 // Lookup does not know, and the template then has no plan.
-func htmlPlan(t *htmltemplate.Template) *plan {
-	return compilePlan(t.Tree, func(name string) *parse.Tree {
-		if f := t.Lookup(name); f != nil {
-			return f.Tree
-		}
-		return nil
-	})
-}
+func htmlPlan(t *htmltemplate.Template) *plan { return compilePlan(t.Tree, htmlTrees(t)) }

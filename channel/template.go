@@ -453,12 +453,7 @@ func parseChecked[T interface {
 // text parses and checks a text/template with the fragments' text versions.
 func (c *compiler) text(path, name, src string, frags map[string]Fragment, where map[string]string) (*texttemplate.Template, map[string]bool) {
 	root := texttemplate.New(name).Funcs(templateFuncs).Option("missingkey=error")
-	used, ok := parseChecked(c, root, func(n string) *parse.Tree {
-		if t := root.Lookup(n); t != nil {
-			return t.Tree
-		}
-		return nil
-	}, path, ".text", name, src, frags, where)
+	used, ok := parseChecked(c, root, textTrees(root), path, ".text", name, src, frags, where)
 	if !ok {
 		return nil, nil
 	}
@@ -471,12 +466,7 @@ func (c *compiler) text(path, name, src string, frags map[string]Fragment, where
 // time.
 func (c *compiler) html(path, name, src string, frags map[string]Fragment, where map[string]string) (*htmltemplate.Template, map[string]bool) {
 	root := htmltemplate.New(name).Funcs(templateFuncs).Option("missingkey=error")
-	used, ok := parseChecked(c, root, func(n string) *parse.Tree {
-		if t := root.Lookup(n); t != nil {
-			return t.Tree
-		}
-		return nil
-	}, path, ".html", name, src, frags, where)
+	used, ok := parseChecked(c, root, htmlTrees(root), path, ".html", name, src, frags, where)
 	if !ok {
 		return nil, nil
 	}
@@ -498,6 +488,26 @@ func (c *compiler) html(path, name, src string, frags map[string]Fragment, where
 		return nil, nil
 	}
 	return root, used
+}
+
+// textTrees and htmlTrees find the parse tree of a template associated
+// with t (a fragment) by name; nil if there is none.
+func textTrees(t *texttemplate.Template) func(name string) *parse.Tree {
+	return func(name string) *parse.Tree {
+		if f := t.Lookup(name); f != nil {
+			return f.Tree
+		}
+		return nil
+	}
+}
+
+func htmlTrees(t *htmltemplate.Template) func(name string) *parse.Tree {
+	return func(name string) *parse.Tree {
+		if f := t.Lookup(name); f != nil {
+			return f.Tree
+		}
+		return nil
+	}
 }
 
 // tokenProblems reports the checker's problems at the path of the template
