@@ -97,6 +97,18 @@ func ValidDomain(d string) bool {
 }
 
 func validateAttributes(ps *Problems, attrs map[string]any) {
+	// Every activity is validated: valid attributes, the usual case, are
+	// checked without sorting their names or building their paths.
+	bad := false
+	for k, v := range attrs {
+		if !validAttribute(k, v) {
+			bad = true
+			break
+		}
+	}
+	if !bad {
+		return
+	}
 	for _, k := range slices.Sorted(maps.Keys(attrs)) {
 		v := attrs[k]
 		path := "attributes[" + quote(k) + "]"
@@ -113,4 +125,19 @@ func validateAttributes(ps *Problems, attrs map[string]any) {
 			ps.Addf(path, "unsupported value type %T (use string, bool, int, float64, time.Time or []string)", v)
 		}
 	}
+}
+
+// validAttribute reports whether validateAttributes finds nothing wrong
+// with an attribute.
+func validAttribute(k string, v any) bool {
+	if strings.TrimSpace(k) == "" {
+		return false
+	}
+	switch x := v.(type) {
+	case nil, string, bool, int, int64, time.Time, []string:
+		return true
+	case float64:
+		return !math.IsNaN(x) && !math.IsInf(x, 0)
+	}
+	return false
 }

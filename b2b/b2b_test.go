@@ -2,6 +2,7 @@ package b2b_test
 
 import (
 	"errors"
+	"math"
 	"testing"
 	"time"
 
@@ -41,6 +42,9 @@ func TestAccountValidate(t *testing.T) {
 		{"everything wrong at once", b2b.Account{Domains: []string{"Acme.com", "nodot", "-a.com"}, Employees: -1, TimeZone: "Mars/Base"}, []string{"id", "domains[0]", "domains[1]", "domains[2]", "employees", "timeZone"}},
 		{"self parent", b2b.Account{ID: "a", Name: "A", ParentID: "a"}, []string{"parentId"}},
 		{"bad attribute", b2b.Account{ID: "a", Name: "A", Attributes: map[string]any{"x": struct{}{}}}, []string{`attributes["x"]`}},
+		{"bad attributes, in the order of their names", b2b.Account{ID: "a", Name: "A", Attributes: map[string]any{
+			"z": math.NaN(), "ok": 1.5, " ": "blank name", "b": math.Inf(-1), "a": []int{1}, "n": nil}},
+			[]string{`attributes[" "]`, `attributes["a"]`, `attributes["b"]`, `attributes["z"]`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -9,12 +9,17 @@ import (
 )
 
 // FuzzValidate feeds arbitrary strings to the validators: they never panic,
-// and what they accept has the promised shape.
+// what they accept has the promised shape, and an address's plain-form
+// shortcut answers as net/mail's parse does.
 func FuzzValidate(f *testing.F) {
-	for _, s := range []string{"ann@acme.com", "acme.com", "Ann <ann@acme.com>", "a@b", "-a.com", "eu.acme.co.uk", "fill_out_form", "", "\xff@x.io", "a@@b.c"} {
+	for _, s := range []string{"ann@acme.com", "acme.com", "Ann <ann@acme.com>", "a@b", "-a.com", "eu.acme.co.uk", "fill_out_form", "", "\xff@x.io", "a@@b.c",
+		"o'neil+news@mail.acme.co.uk", "a.b@c.d", ".a@b.c", "a.@b.c", "a..b@c.d", "a@b..c", "a@.b.c", "a@b.c.", "a@-b.c", "a_b%c@x-y.io", "a@b.c@d.e", "ann@acme.com\n"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := b2b.ValidEmail(s), b2b.ParsedEmail(s); got != want {
+			t.Fatalf("ValidEmail(%q) = %v, the parse says %v", s, got, want)
+		}
 		if b2b.ValidEmail(s) {
 			at := strings.LastIndexByte(s, '@')
 			if at <= 0 || !strings.Contains(s[at+1:], ".") || strings.ContainsAny(s, " <>") {

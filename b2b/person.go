@@ -132,7 +132,10 @@ func (p *Person) Validate() error {
 
 // ValidEmail reports whether s is a single bare address ("ann@acme.com"),
 // with no display name, and a domain that has a dot.
-func ValidEmail(s string) bool {
+func ValidEmail(s string) bool { return plainEmail(s) || parsedEmail(s) }
+
+// parsedEmail is ValidEmail by net/mail's parser.
+func parsedEmail(s string) bool {
 	if s != strings.TrimSpace(s) || strings.ContainsAny(s, " <>") {
 		return false
 	}
@@ -143,5 +146,42 @@ func ValidEmail(s string) bool {
 	at := strings.LastIndexByte(s, '@')
 	return at > 0 && strings.Contains(s[at+1:], ".")
 }
+
+// plainEmail reports whether s is an address of the plain form most
+// addresses have: a local part of letters, digits and ._%+-' with no dot
+// at either end nor two in a row, one @, and a domain of two or more
+// labels of letters, digits and hyphens. Every such address passes
+// ValidEmail's parse; checking the form first spares most addresses the
+// parse and its allocations (every message's recipient is checked).
+func plainEmail(s string) bool {
+	at := strings.IndexByte(s, '@')
+	if at <= 0 || at == len(s)-1 {
+		return false
+	}
+	local, domain := s[:at], s[at+1:]
+	if local[0] == '.' || local[len(local)-1] == '.' || strings.Contains(local, "..") {
+		return false
+	}
+	for i := 0; i < len(local); i++ {
+		if c := local[i]; !isAlnum(c) && !strings.ContainsRune("._%+-'", rune(c)) {
+			return false
+		}
+	}
+	dots := 0
+	for i := 0; i < len(domain); i++ {
+		switch c := domain[i]; {
+		case c == '.':
+			if i == 0 || i == len(domain)-1 || domain[i-1] == '.' {
+				return false
+			}
+			dots++
+		case !isAlnum(c) && c != '-':
+			return false
+		}
+	}
+	return dots > 0
+}
+
+func isAlnum(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' }
 
 func isOneOf(s string, list []string) bool { return slices.Contains(list, s) }

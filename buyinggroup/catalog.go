@@ -77,6 +77,13 @@ type Template struct {
 // RoleIndex returns the index of the role named name (compared
 // case-insensitively), or -1.
 func (t *Template) RoleIndex(name string) int {
+	// Most callers pass a role's own name: finding it among the few roles
+	// costs no lowercased copy of the name.
+	for i := range t.Roles {
+		if t.Roles[i].Name == name {
+			return i
+		}
+	}
 	if i, ok := t.byName[strings.ToLower(name)]; ok {
 		return i
 	}

@@ -185,6 +185,7 @@ func (t *sourceTable) intern(s string) uint16 {
 type rankedRule struct {
 	rule  FieldRule
 	ranks []uint8
+	text  string // rule.String(), for every provenance the rule decides
 }
 
 func (r *rankedRule) rankOf(s string) uint8 {
@@ -195,7 +196,7 @@ func (r *rankedRule) rankOf(s string) uint8 {
 }
 
 func (t *sourceTable) compile(r FieldRule) *rankedRule {
-	rr := &rankedRule{rule: r}
+	rr := &rankedRule{rule: r, text: r.String()}
 	for _, s := range t.names {
 		rr.ranks = append(rr.ranks, rr.rankOf(s))
 	}

@@ -77,7 +77,7 @@ func (g *Graph) Person(id b2b.PersonID) (GoldenPerson, error) {
 	p.ID, p.Source = out.ID, b2b.SourceQuorum
 	prov := func(m int32, rule *rankedRule) Provenance {
 		r := g.precs.at(m)
-		return Provenance{Source: g.sources.names[r.src], RecordID: g.recordID(r), Time: g.recAt(r), Rule: rule.rule.String()}
+		return Provenance{Source: g.sources.names[r.src], RecordID: g.recordID(r), Time: g.recAt(r), Rule: rule.text}
 	}
 	for f := range nPersonScalars {
 		if w := gp.win[f]; w >= 0 && f != pfAccountID {
@@ -163,7 +163,7 @@ func (g *Graph) Account(id b2b.AccountID) (GoldenAccount, error) {
 	a.ID, a.Source = out.ID, b2b.SourceQuorum
 	prov := func(m int32, rule *rankedRule) Provenance {
 		r := &g.arecs[m]
-		return Provenance{Source: r.a.Source, RecordID: r.recordID, Time: r.a.UpdatedAt, Rule: rule.rule.String()}
+		return Provenance{Source: r.a.Source, RecordID: r.recordID, Time: r.a.UpdatedAt, Rule: rule.text}
 	}
 	for f := range nAccountScalars {
 		if w := ga.win[f]; w >= 0 {

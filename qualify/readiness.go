@@ -1,8 +1,10 @@
 package qualify
 
 import (
+	"bytes"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -309,8 +311,8 @@ func (s StrategyModel) Assess(f Features) (ReadinessVerdict, error) {
 		return ReadinessVerdict{}, err
 	}
 	p, contribs := s.Model.Explain(f)
-	ready, r1 := readyAtLeastFmt("probability", p, s.ReadyProbability, "ready", "%.2f")
-	nurture, r2 := readyAtLeastFmt("probability", p, s.NurtureProbability, "nurture", "%.2f")
+	ready, r1 := readyAtLeastPrec("probability", p, s.ReadyProbability, "ready", 2)
+	nurture, r2 := readyAtLeastPrec("probability", p, s.NurtureProbability, "nurture", 2)
 	v := ReadinessVerdict{Strategy: s.Name(), Value: p, Measure: "probability", Contributions: contribs}
 	switch {
 	case ready:
@@ -333,34 +335,48 @@ func readyCheck(s interface{ Validate() error }, f *Features) error {
 }
 
 func readyAtLeast(what string, v, threshold float64, level string) (bool, string) {
-	return readyAtLeastFmt(what, v, threshold, level, "%s")
+	return readyAtLeastPrec(what, v, threshold, level, -1)
 }
 
-// readyAtLeastFmt compares v with a threshold and says so in words:
+// readyAtLeastPrec compares v with a threshold and says so in words:
 // "score 162 >= ready threshold 150" or "completeness 0.5 < nurture
-// threshold 0.6".
-func readyAtLeastFmt(what string, v, threshold float64, level, format string) (bool, string) {
-	num := func(x float64) string {
-		if format == "%s" {
-			return readyNum(x)
-		}
-		return fmt.Sprintf(format, x)
-	}
-	op := "<"
+// threshold 0.6". Numbers have prec decimals, or with prec < 0 are
+// formatted by [readyNum]. It is on the path of every readiness verdict,
+// so it builds the text with one allocation.
+func readyAtLeastPrec(what string, v, threshold float64, level string, prec int) (bool, string) {
+	op := " < "
 	ok := v >= threshold
 	if ok {
-		op = ">="
+		op = " >= "
 	}
-	return ok, fmt.Sprintf("%s %s %s %s threshold %s", what, num(v), op, level, num(threshold))
+	buf := make([]byte, 0, 64)
+	buf = append(append(buf, what...), ' ')
+	buf = appendReadyNum(buf, v, prec)
+	buf = append(append(append(buf, op...), level...), " threshold "...)
+	buf = appendReadyNum(buf, threshold, prec)
+	return ok, string(buf)
 }
 
 // readyNum formats a number for people: at most two decimals, no trailing
 // zeros.
-func readyNum(x float64) string {
-	s := fmt.Sprintf("%.2f", x)
-	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
-	if s == "-0" {
-		return "0"
+func readyNum(x float64) string { return string(appendReadyNum(nil, x, -1)) }
+
+// appendReadyNum appends x with prec decimals, or with prec < 0 as
+// [readyNum] formats it.
+func appendReadyNum(buf []byte, x float64, prec int) []byte {
+	if prec >= 0 {
+		return strconv.AppendFloat(buf, x, 'f', prec, 64)
 	}
-	return s
+	start := len(buf)
+	buf = strconv.AppendFloat(buf, x, 'f', 2, 64)
+	if bytes.IndexByte(buf[start:], '.') >= 0 {
+		for buf[len(buf)-1] == '0' {
+			buf = buf[:len(buf)-1]
+		}
+		buf = bytes.TrimSuffix(buf, []byte("."))
+	}
+	if string(buf[start:]) == "-0" {
+		buf = append(buf[:start], '0')
+	}
+	return buf
 }
