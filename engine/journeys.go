@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -370,11 +369,7 @@ func (ps *pass) enqueue(msg channel.Message, person b2b.PersonID, ref *renderRef
 	// payload leaves them out (entryOf puts them back).
 	q := queuedMessage{Message: msg, Render: ref}
 	q.Key, q.Channel, q.Account, q.Person = "", "", "", ""
-	payload, err := json.Marshal(q)
-	if err != nil {
-		ps.fail(fmt.Errorf("encode message %s: %w", msg.Key, err))
-		return
-	}
+	payload := encodePayload(&q)
 	for _, o := range ps.outbox {
 		if o.ID == msg.Key {
 			return

@@ -35,10 +35,7 @@ func (o *outbox) Enqueue(ctx context.Context, now time.Time, msgs ...channel.Mes
 		if err := msgs[i].Validate(); err != nil {
 			return nil, fmt.Errorf("message %d: %w", i, err)
 		}
-		payload, err := json.Marshal(msgs[i])
-		if err != nil {
-			return nil, err
-		}
+		payload := encodePayload(&queuedMessage{Message: msgs[i]})
 		entries[i] = store.OutboxEntry{ID: msgs[i].Key, Account: msgs[i].Account, Person: msgs[i].Person, IdempotencyKey: msgs[i].Key,
 			Channel: msgs[i].Channel, Payload: payload, NextAttemptAt: now}
 	}
@@ -88,8 +85,11 @@ func entryOf(en store.OutboxEntry) (channel.Entry, *renderRef, error) {
 		// The store dropped the message of a final entry: what the entry
 		// itself says is all there is.
 		q.Message = channel.Message{Key: en.IdempotencyKey, Channel: en.Channel, Account: en.Account, Person: en.Person}
-	} else if err := json.Unmarshal(en.Payload, &q); err != nil {
-		return channel.Entry{}, nil, fmt.Errorf("outbox entry %s: unreadable payload: %w", en.ID, err)
+	} else if !decodePayload(en.Payload, &q) {
+		q = queuedMessage{}
+		if err := json.Unmarshal(en.Payload, &q); err != nil {
+			return channel.Entry{}, nil, fmt.Errorf("outbox entry %s: unreadable payload: %w", en.ID, err)
+		}
 	}
 	// A payload the engine queued leaves out what the entry holds.
 	q.Key = cmp.Or(q.Key, en.IdempotencyKey)

@@ -1,0 +1,181 @@
+package engine
+
+import (
+	"encoding/json"
+	"math/rand/v2"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
+
+	"github.com/quorumhq/quorum/channel"
+)
+
+// payloadPieces are what random payload strings are made of: plain text,
+// what encoding/json escapes (quotes, backslashes, control characters,
+// HTML's <, > and &, U+2028 and U+2029), invalid UTF-8 and other runes.
+var payloadPieces = []string{"a", "Ann", "ann@acme.com", "journey-1", " ", "\"", "\\", "\n", "\t", "\x00", "\x1f", "\x7f", "<", ">", "&",
+	"\u2028", "\u2029", "\xff", "\xe2\x80", "é", "日本", "😀", "\ufffd", "/", "{", "}", ":", ","}
+
+// plainPieces need no escaping.
+var plainPieces = []string{"a", "Ann", "ann@acme.com", "journey-1", " ", "é", "日本", "😀", "/", "{", "}", ":", ","}
+
+func randomPayloadString(r *rand.Rand, pieces []string) string {
+	var b strings.Builder
+	for range r.IntN(5) {
+		b.WriteString(pieces[r.IntN(len(pieces))])
+	}
+	return b.String()
+}
+
+// randomQueued fills every string field of a message (found by
+// reflection, so that a field added to channel.Message and not to the
+// codec fails the test), some of them empty, random tags, and a render
+// reference or none, of strings made of pieces.
+func randomQueued(r *rand.Rand, pieces []string) queuedMessage {
+	var q queuedMessage
+	v := reflect.ValueOf(&q.Message).Elem()
+	for i := range v.NumField() {
+		f := v.Field(i)
+		switch f.Kind() {
+		case reflect.String:
+			if r.IntN(4) > 0 {
+				f.SetString(randomPayloadString(r, pieces))
+			}
+		case reflect.Map:
+			if n := r.IntN(4); n > 0 || r.IntN(2) == 0 {
+				tags := map[string]string{}
+				for range n {
+					tags[randomPayloadString(r, pieces)] = randomPayloadString(r, pieces)
+				}
+				q.Tags = tags
+			}
+		default:
+			panic("channel.Message has a field the payload test does not fill: " + v.Type().Field(i).Name)
+		}
+	}
+	if r.IntN(3) > 0 {
+		q.Render = &renderRef{Journey: randomPayloadString(r, pieces), Node: randomPayloadString(r, pieces), Group: randomPayloadString(r, pieces)}
+		if r.IntN(2) == 0 {
+			q.Render.Interest = randomPayloadString(r, pieces)
+		}
+		if r.IntN(2) == 0 {
+			q.Render.Role = randomPayloadString(r, pieces)
+		}
+	}
+	return q
+}
+
+// TestPayloadsLikeEncodingJSON holds the payload codec to encoding/json:
+// the same bytes encoded, the same message decoded; and most payloads of
+// plain text decoded without it.
+func TestPayloadsLikeEncodingJSON(t *testing.T) {
+	t.Parallel()
+	r := rand.New(rand.NewPCG(1, 2))
+	fast := 0
+	for i := range 20000 {
+		pieces := payloadPieces
+		if i%2 == 0 {
+			pieces = plainPieces
+		}
+		q := randomQueued(r, pieces)
+		want, err := json.Marshal(q)
+		require.NoError(t, err)
+		got := encodePayload(&q)
+		require.Equal(t, string(want), string(got), "message %d", i)
+		checkDecodesLikeJSON(t, got)
+		var d queuedMessage
+		if decodePayload(got, &d) {
+			fast++
+		}
+	}
+	// Every payload of plain strings.
+	require.GreaterOrEqual(t, fast, 10000, "payloads decoded without encoding/json")
+
+	plain := queuedMessage{Message: channel.Message{Template: "welcome", To: "ann@acme.com", Tags: map[string]string{"x": "y"}},
+		Render: &renderRef{Journey: "j", Node: "n", Group: "g", Interest: "crm", Role: "Champion"}}
+	var d queuedMessage
+	require.True(t, decodePayload(encodePayload(&plain), &d), "a journey message's payload decodes without encoding/json")
+	require.Empty(t, cmp.Diff(plain, d))
+}
+
+// checkDecodesLikeJSON asserts that decodePayload either leaves data to
+// encoding/json or decodes it as encoding/json does.
+func checkDecodesLikeJSON(t *testing.T, data []byte) {
+	t.Helper()
+	var got, want queuedMessage
+	if !decodePayload(data, &got) {
+		return
+	}
+	require.NoError(t, json.Unmarshal(data, &want), "decoded %q, which encoding/json refuses", data)
+	require.Empty(t, cmp.Diff(want, got), "%q (-encoding/json +decodePayload)", data)
+}
+
+// TestPayloadDecodeLeavesToEncodingJSON lists payloads the decoder must
+// leave to encoding/json, and a few it takes.
+func TestPayloadDecodeLeavesToEncodingJSON(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		data string
+		fast bool
+	}{
+		{`{}`, true},
+		{`{"To":"a","Tags":{},"render":{"journey":"j","node":"n","group":"g"}}`, true},
+		{`{"render":{"group":"g","journey":"j"},"To":"a"}`, true},
+		{`{"To":"a\"b"}`, false},                       // an escape
+		{`{"To":"a\u0041"}`, false},                    // an escape
+		{`{"To":"a","To":"b"}`, false},                 // a key twice: encoding/json keeps the last
+		{`{"Tags":{"a":"1"},"Tags":{"b":"2"}}`, false}, // merged by encoding/json
+		{`{"Tags":{"a":"1","a":"2"}}`, false},
+		{`{"render":{"node":"a","node":"b"}}`, false},
+		{`{"to":"a"}`, false}, // encoding/json matches keys case-insensitively
+		{`{"Render":{"journey":"j"}}`, false},
+		{`{"render":{"Journey":"j"}}`, false},
+		{`{"Other":"x"}`, false}, // ignored by encoding/json
+		{`{"render":{"other":"x"}}`, false},
+		{`{"To":null}`, false},
+		{`{"Tags":null}`, false},
+		{`{"render":null}`, false},
+		{`{"Tags":{"a":1}}`, false},
+		{`{ "To":"a"}`, false}, // space between tokens
+		{`{"To":"a"} `, false},
+		{`{"To":"a"}x`, false},
+		{`{"To":"a",}`, false},
+		{`{,"To":"a"}`, false},
+		{`{"To":"a"`, false},
+		{`{"To":"a}`, false},
+		{"{\"To\":\"\xff\"}", false}, // invalid UTF-8: encoding/json puts U+FFFD
+		{"{\"To\":\"a\tb\"}", false},
+		{`[]`, false},
+		{``, false},
+		{`"x"`, false},
+	} {
+		var q queuedMessage
+		require.Equal(t, tt.fast, decodePayload([]byte(tt.data), &q), "%s", tt.data)
+		checkDecodesLikeJSON(t, []byte(tt.data))
+	}
+}
+
+// FuzzPayloadDecode holds the decoder to encoding/json on any input, and
+// the encoder on what either decodes.
+func FuzzPayloadDecode(f *testing.F) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for i := range 20 {
+		q := randomQueued(r, [][]string{payloadPieces, plainPieces}[i%2])
+		f.Add(encodePayload(&q))
+	}
+	f.Add([]byte(`{"To":"a","Tags":{"a":"1"},"render":{"journey":"j","node":"n","group":"g","role":"r"}}`))
+	f.Add([]byte(`{"Tags":{"a":"1"},"Tags":{"b":"2"}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		checkDecodesLikeJSON(t, data)
+		var q queuedMessage
+		if json.Unmarshal(data, &q) != nil {
+			return
+		}
+		want, err := json.Marshal(q)
+		require.NoError(t, err)
+		require.Equal(t, string(want), string(encodePayload(&q)))
+	})
+}
