@@ -182,6 +182,8 @@ func plainEmail(s string) bool {
 	return dots > 0
 }
 
-func isAlnum(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' }
+func isAlnum(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
 
 func isOneOf(s string, list []string) bool { return slices.Contains(list, s) }

@@ -236,11 +236,11 @@ func (o *outbox) Record(ctx context.Context, p channel.RecordParams) error {
 	}
 	var receipt []byte
 	if p.Status == channel.StatusDelivered {
-		receipt, _ = json.Marshal(p.Receipt)
+		receipt = encodeReceipt(&p.Receipt)
 	}
 	var ev *store.Event
 	if p.Status != channel.StatusPending {
-		data, _ := json.Marshal(resultEvent{Attempt: p.Attempt, Error: p.Error, Key: p.ID, Receipt: p.Receipt, Status: p.Status})
+		data := encodeResult(&resultEvent{Attempt: p.Attempt, Error: p.Error, Key: p.ID, Receipt: p.Receipt, Status: p.Status})
 		ev = &store.Event{Type: "message." + string(p.Status), Time: p.Now, Data: data}
 	}
 	err := o.e.cfg.Store.AckOutbox(ctx, &store.AckParams{Tenant: o.e.cfg.Tenant, ID: p.ID, Attempt: p.Attempt, Status: status,

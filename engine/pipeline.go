@@ -197,7 +197,19 @@ type pass struct {
 
 // log appends an event to the account's event log.
 func (ps *pass) log(typ string, person b2b.PersonID, at time.Time, data any) {
-	raw, err := json.Marshal(data)
+	var raw []byte
+	var err error
+	// The events of every message go without encoding/json's reflection
+	// and its second pass over a Marshaler's output (both hold to
+	// encoding/json's encoding: tests check it).
+	switch d := data.(type) {
+	case *queuedEvent:
+		raw = d.appendJSON(make([]byte, 0, 64+len(d.Journey)+len(d.Key)+len(d.Template)+len(d.To)))
+	case journey.Decision:
+		raw, err = d.MarshalJSON()
+	default:
+		raw, err = json.Marshal(data)
+	}
 	if err != nil {
 		ps.fail(fmt.Errorf("event %s: %w", typ, err))
 		return

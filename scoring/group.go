@@ -126,6 +126,7 @@ func (g *Group) Aggregate(score func(b2b.PersonID) float64, at time.Time) GroupS
 		hasRle bool
 	}
 	persons := make([]person, 0, len(g.Members))
+	firstRoles := make([]string, 0, len(g.Members))
 	var index map[b2b.PersonID]int
 	if len(g.Members) > 32 {
 		index = make(map[b2b.PersonID]int, len(g.Members))
@@ -147,7 +148,14 @@ func (g *Group) Aggregate(score func(b2b.PersonID) float64, at time.Time) GroupS
 			}
 		}
 		p := &persons[i]
-		if !slices.Contains(p.roles, m.Role) {
+		switch {
+		case p.roles == nil:
+			// A person's first role is a slice of one shared array, full
+			// so that a second role moves the person's roles out of it.
+			firstRoles = append(firstRoles, m.Role)
+			n := len(firstRoles)
+			p.roles = firstRoles[n-1 : n : n]
+		case !slices.Contains(p.roles, m.Role):
 			p.roles = append(p.roles, m.Role)
 		}
 		if m.Role != "" {

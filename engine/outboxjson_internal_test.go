@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/require"
@@ -178,4 +179,54 @@ func FuzzPayloadDecode(f *testing.F) {
 		require.NoError(t, err)
 		require.Equal(t, string(want), string(encodePayload(&q)))
 	})
+}
+
+// TestResultsLikeEncodingJSON holds the receipt's and the delivery
+// event's encodings to encoding/json, for times in UTC and elsewhere, of
+// years it takes and refuses.
+func TestResultsLikeEncodingJSON(t *testing.T) {
+	t.Parallel()
+	r := rand.New(rand.NewPCG(5, 6))
+	paris, err := time.LoadLocation("Europe/Paris")
+	require.NoError(t, err)
+	times := []time.Time{{}, time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), time.Date(2026, 3, 2, 9, 0, 0, 123456789, time.UTC),
+		time.Date(2026, 3, 2, 9, 0, 0, 120000000, time.UTC), time.Date(2026, 3, 2, 9, 0, 0, 0, paris), time.Date(2026, 3, 2, 9, 0, 0, 0, time.FixedZone("odd", 3600+30)),
+		time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC),
+		time.Date(2026, 3, 2, 9, 0, 0, 0, time.Local)}
+	for i := range 5000 {
+		pieces := [][]string{payloadPieces, plainPieces}[i%2]
+		rc := channel.Receipt{ProviderID: randomPayloadString(r, pieces), Duplicate: r.IntN(2) == 0, At: times[r.IntN(len(times))]}
+		if i%3 == 0 {
+			rc.At = time.Unix(r.Int64N(1<<35), r.Int64N(1e9)).UTC()
+		}
+		want, err := json.Marshal(rc)
+		if err == nil {
+			require.Equal(t, string(want), string(encodeReceipt(&rc)))
+		} else {
+			require.Nil(t, encodeReceipt(&rc), "encoding/json refuses %v", rc.At)
+		}
+		ev := resultEvent{Attempt: r.IntN(5) - 1, Error: randomPayloadString(r, pieces), Key: randomPayloadString(r, pieces), Receipt: rc,
+			Status: channel.Status(randomPayloadString(r, pieces))}
+		want, err = json.Marshal(ev)
+		if err == nil {
+			require.Equal(t, string(want), string(encodeResult(&ev)))
+		} else {
+			require.Nil(t, encodeResult(&ev), "encoding/json refuses %v", rc.At)
+		}
+	}
+}
+
+// TestQueuedEventLikeEncodingJSON holds the message.queued event's
+// encoding to encoding/json.
+func TestQueuedEventLikeEncodingJSON(t *testing.T) {
+	t.Parallel()
+	r := rand.New(rand.NewPCG(7, 8))
+	for i := range 5000 {
+		pieces := [][]string{payloadPieces, plainPieces}[i%2]
+		ev := queuedEvent{Channel: randomPayloadString(r, pieces), Journey: randomPayloadString(r, pieces), Key: randomPayloadString(r, pieces),
+			Template: randomPayloadString(r, pieces), To: randomPayloadString(r, pieces)}
+		want, err := json.Marshal(ev)
+		require.NoError(t, err)
+		require.Equal(t, string(want), string(ev.appendJSON(nil)))
+	}
 }

@@ -1,21 +1,25 @@
 package engine
 
 import (
+	"encoding/json"
 	"slices"
+	"strconv"
 	"unicode/utf8"
 
 	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/channel"
+	"github.com/quorumhq/quorum/internal/jsonenc"
 )
 
 // An outbox entry's payload is the JSON encoding of a queuedMessage (the
 // store's contract). Every journey message is encoded once when queued
-// and decoded once when claimed, so both are written out here for the
-// payload's known shape instead of going through reflection: the
-// encoding is byte for byte what encoding/json writes, and the decoding
-// takes the payloads the engine writes (strings without escapes, each key
-// once, in encoding/json's spelling) and leaves anything else to
-// encoding/json, which decodes it the same way.
+// and decoded once when claimed, and its delivery writes a receipt and an
+// event: so these are written out here for their known shapes instead of
+// going through reflection. The encodings are byte for byte what
+// encoding/json writes; the payload's decoding takes the payloads the
+// engine writes (strings without escapes, each key once, in
+// encoding/json's spelling) and leaves anything else to encoding/json,
+// which decodes it the same way.
 
 // encodePayload returns q's JSON encoding, as json.Marshal(q) would.
 func encodePayload(q *queuedMessage) []byte {
@@ -47,27 +51,27 @@ func encodePayload(q *queuedMessage) []byte {
 			if i > 0 {
 				buf = append(buf, ',')
 			}
-			buf = appendJSONString(buf, k)
+			buf = jsonenc.String(buf, k)
 			buf = append(buf, ':')
-			buf = appendJSONString(buf, m.Tags[k])
+			buf = jsonenc.String(buf, m.Tags[k])
 		}
 		buf = append(buf, '}')
 	}
 	if r := q.Render; r != nil {
 		buf = appendKey(buf, "render")
 		buf = append(buf, `{"journey":`...)
-		buf = appendJSONString(buf, r.Journey)
+		buf = jsonenc.String(buf, r.Journey)
 		buf = append(buf, `,"node":`...)
-		buf = appendJSONString(buf, r.Node)
+		buf = jsonenc.String(buf, r.Node)
 		buf = append(buf, `,"group":`...)
-		buf = appendJSONString(buf, r.Group)
+		buf = jsonenc.String(buf, r.Group)
 		if r.Interest != "" {
 			buf = append(buf, `,"interest":`...)
-			buf = appendJSONString(buf, r.Interest)
+			buf = jsonenc.String(buf, r.Interest)
 		}
 		if r.Role != "" {
 			buf = append(buf, `,"role":`...)
-			buf = appendJSONString(buf, r.Role)
+			buf = jsonenc.String(buf, r.Role)
 		}
 		buf = append(buf, '}')
 	}
@@ -79,7 +83,7 @@ func appendField(buf []byte, key, v string) []byte {
 	if v == "" {
 		return buf
 	}
-	return appendJSONString(appendKey(buf, key), v)
+	return jsonenc.String(appendKey(buf, key), v)
 }
 
 // appendKey appends a key (plain ASCII), after a comma unless it is the
@@ -91,58 +95,6 @@ func appendKey(buf []byte, key string) []byte {
 	buf = append(buf, '"')
 	buf = append(buf, key...)
 	return append(buf, '"', ':')
-}
-
-// appendJSONString appends s quoted as encoding/json quotes it: <, > and &
-// escaped for HTML, invalid UTF-8 as U+FFFD, U+2028 and U+2029 escaped.
-func appendJSONString(buf []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	buf = append(buf, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		if c := s[i]; c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
-				i++
-				continue
-			}
-			buf = append(buf, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				buf = append(buf, '\\', c)
-			case '\b':
-				buf = append(buf, '\\', 'b')
-			case '\f':
-				buf = append(buf, '\\', 'f')
-			case '\n':
-				buf = append(buf, '\\', 'n')
-			case '\r':
-				buf = append(buf, '\\', 'r')
-			case '\t':
-				buf = append(buf, '\\', 't')
-			default:
-				buf = append(buf, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			buf = append(buf, s[start:i]...)
-			buf = append(buf, `\ufffd`...)
-		case r == '\u2028' || r == '\u2029':
-			buf = append(buf, s[start:i]...)
-			buf = append(buf, '\\', 'u', '2', '0', '2', hex[r&0xF])
-		default:
-			i += size
-			continue
-		}
-		i += size
-		start = i
-	}
-	buf = append(buf, s[start:]...)
-	return append(buf, '"')
 }
 
 // decodePayload decodes a payload into q, which must be zero. It
@@ -336,4 +288,63 @@ func (d *payloadDecoder) render(r *renderRef) bool {
 		seen |= bit
 		return true
 	})
+}
+
+// encodeReceipt returns a receipt's JSON encoding, as json.Marshal would,
+// for the done entry of every delivered message.
+func encodeReceipt(r *channel.Receipt) []byte {
+	buf, ok := appendReceipt(make([]byte, 0, 64+len(r.ProviderID)), r)
+	if !ok {
+		buf, _ = json.Marshal(r)
+	}
+	return buf
+}
+
+// encodeResult returns the data of a delivery's event, as json.Marshal
+// would.
+func encodeResult(ev *resultEvent) []byte {
+	buf := make([]byte, 0, 160+len(ev.Error)+len(ev.Key)+len(ev.Receipt.ProviderID))
+	buf = append(buf, `{"attempt":`...)
+	buf = jsonenc.Int(buf, ev.Attempt)
+	buf = append(buf, `,"error":`...)
+	buf = jsonenc.String(buf, ev.Error)
+	buf = append(buf, `,"key":`...)
+	buf = jsonenc.String(buf, ev.Key)
+	buf = append(buf, `,"receipt":`...)
+	buf, ok := appendReceipt(buf, &ev.Receipt)
+	if !ok {
+		buf, _ = json.Marshal(ev)
+		return buf
+	}
+	buf = append(buf, `,"status":`...)
+	buf = jsonenc.String(buf, string(ev.Status))
+	return append(buf, '}')
+}
+
+// appendReceipt appends a receipt's JSON encoding; false for a time
+// that it leaves to encoding/json (not in UTC, or a year outside 0-9999,
+// which encoding/json refuses).
+func appendReceipt(buf []byte, r *channel.Receipt) ([]byte, bool) {
+	buf = append(buf, `{"ProviderID":`...)
+	buf = jsonenc.String(buf, r.ProviderID)
+	buf = append(buf, `,"Duplicate":`...)
+	buf = strconv.AppendBool(buf, r.Duplicate)
+	buf = append(buf, `,"At":`...)
+	buf, ok := jsonenc.Time(buf, r.At)
+	return append(buf, '}'), ok
+}
+
+// appendJSON appends the event's JSON encoding, as json.Marshal would.
+func (q *queuedEvent) appendJSON(buf []byte) []byte {
+	buf = append(buf, `{"channel":`...)
+	buf = jsonenc.String(buf, q.Channel)
+	buf = append(buf, `,"journey":`...)
+	buf = jsonenc.String(buf, q.Journey)
+	buf = append(buf, `,"key":`...)
+	buf = jsonenc.String(buf, q.Key)
+	buf = append(buf, `,"template":`...)
+	buf = jsonenc.String(buf, q.Template)
+	buf = append(buf, `,"to":`...)
+	buf = jsonenc.String(buf, q.To)
+	return append(buf, '}')
 }

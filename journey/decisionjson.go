@@ -1,0 +1,75 @@
+package journey
+
+import (
+	"encoding/json"
+
+	"github.com/quorumhq/quorum/internal/jsonenc"
+)
+
+// decisionFields is a Decision without its MarshalJSON: what
+// encoding/json makes of its fields.
+type decisionFields Decision
+
+// MarshalJSON encodes the decision as encoding/json encodes its fields
+// (byte for byte; a test holds it to that), without reflection: the
+// engine's event log holds a decision for every step of every journey.
+func (d Decision) MarshalJSON() ([]byte, error) {
+	buf := make([]byte, 0, 160+len(d.Journey)+len(d.Node)+len(d.Path)+len(d.Next)+len(d.Person)+len(d.Rule)+len(d.Expr)+len(d.Reason)+len(d.Key))
+	buf = append(buf, `{"at":`...)
+	buf, ok := jsonenc.Time(buf, d.At)
+	if !ok {
+		return json.Marshal(decisionFields(d))
+	}
+	buf = append(buf, `,"kind":`...)
+	buf = jsonenc.String(buf, string(d.Kind))
+	buf = stringField(buf, `,"journey":`, d.Journey)
+	buf = intField(buf, `,"version":`, d.Version)
+	buf = intField(buf, `,"entry":`, d.Entry)
+	buf = intField(buf, `,"track":`, d.Track)
+	buf = stringField(buf, `,"node":`, string(d.Node))
+	buf = stringField(buf, `,"path":`, d.Path)
+	buf = stringField(buf, `,"next":`, string(d.Next))
+	buf = stringField(buf, `,"person":`, string(d.Person))
+	buf = stringField(buf, `,"rule":`, d.Rule)
+	buf = stringField(buf, `,"expr":`, d.Expr)
+	if len(d.Values) > 0 {
+		buf = append(buf, `,"values":[`...)
+		for i, v := range d.Values {
+			if i > 0 {
+				buf = append(buf, ',')
+			}
+			buf = append(buf, `{"name":`...)
+			buf = jsonenc.String(buf, v.Name)
+			buf = append(buf, `,"value":`...)
+			buf = jsonenc.String(buf, v.Value)
+			buf = append(buf, '}')
+		}
+		buf = append(buf, ']')
+	}
+	buf = stringField(buf, `,"reason":`, d.Reason)
+	buf = stringField(buf, `,"key":`, d.Key)
+	if !d.Until.IsZero() {
+		buf = append(buf, `,"until":`...)
+		if buf, ok = jsonenc.Time(buf, d.Until); !ok {
+			return json.Marshal(decisionFields(d))
+		}
+	}
+	return append(buf, '}'), nil
+}
+
+// stringField appends an omitempty string field; key is its comma, name
+// and colon.
+func stringField(buf []byte, key, v string) []byte {
+	if v == "" {
+		return buf
+	}
+	return jsonenc.String(append(buf, key...), v)
+}
+
+// intField appends an omitempty int field.
+func intField(buf []byte, key string, v int) []byte {
+	if v == 0 {
+		return buf
+	}
+	return jsonenc.Int(append(buf, key...), v)
+}

@@ -1,0 +1,71 @@
+package journey
+
+import (
+	"encoding/json"
+	"math/rand/v2"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// TestDecisionJSONLikeEncodingJSON holds Decision.MarshalJSON to what
+// encoding/json makes of the decision's fields, on decisions whose every
+// field (found by reflection, so that a field added to Decision and not
+// to MarshalJSON fails the test) is random: strings with and without what
+// JSON escapes, ints, times in UTC and elsewhere, of years encoding/json
+// takes and refuses.
+func TestDecisionJSONLikeEncodingJSON(t *testing.T) {
+	t.Parallel()
+	r := rand.New(rand.NewPCG(1, 2))
+	pieces := []string{"a", "send", "Ann", " ", "\"", "\\", "\n", "\x00", "<", "&", "\u2028", "\xff", "é", "😀"}
+	str := func() string {
+		if r.IntN(3) == 0 {
+			return ""
+		}
+		var b strings.Builder
+		for range r.IntN(5) {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		return b.String()
+	}
+	times := []time.Time{{}, time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), time.Date(2026, 3, 2, 9, 0, 0, 5e8, time.UTC),
+		time.Date(2026, 3, 2, 9, 0, 0, 0, time.FixedZone("x", -5*3600)), time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}
+	for i := range 20000 {
+		var d Decision
+		v := reflect.ValueOf(&d).Elem()
+		for f := range v.NumField() {
+			field := v.Field(f)
+			switch x := field.Addr().Interface().(type) {
+			case *time.Time:
+				*x = times[r.IntN(len(times))]
+			case *[]Value:
+				for range r.IntN(3) {
+					*x = append(*x, Value{Name: str(), Value: str()})
+				}
+			default:
+				switch field.Kind() {
+				case reflect.String:
+					field.SetString(str())
+				case reflect.Int:
+					field.SetInt(int64(r.IntN(4) - 1))
+				default:
+					t.Fatalf("Decision has a field the test does not fill: %s", v.Type().Field(f).Name)
+				}
+			}
+		}
+		want, wantErr := json.Marshal(decisionFields(d))
+		got, err := d.MarshalJSON()
+		if wantErr != nil {
+			require.Error(t, err, "decision %d", i)
+			continue
+		}
+		require.NoError(t, err)
+		require.Equal(t, string(want), string(got), "decision %d", i)
+		viaMarshal, err := json.Marshal(d)
+		require.NoError(t, err)
+		require.Equal(t, string(want), string(viaMarshal))
+	}
+}
