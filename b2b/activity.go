@@ -119,6 +119,9 @@ func (a *Activity) Attr(key string) string {
 func (a *Activity) Validate() error {
 	var ps Problems
 	a.validate(&ps)
+	if ps.Len() == 0 {
+		return nil // before Err: its argument, boxed, would cost every valid activity an allocation
+	}
 	return ps.Err("activity %q", a.ID)
 }
 
@@ -130,6 +133,9 @@ func (a *Activity) ValidateAt(now time.Time, tolerance time.Duration) error {
 	a.validate(&ps)
 	if !a.Time.IsZero() && a.Time.After(now.Add(tolerance)) {
 		ps.Addf("time", "%s is %s in the future (tolerance %s)", a.Time.Format(time.RFC3339), a.Time.Sub(now).Round(time.Second), tolerance)
+	}
+	if ps.Len() == 0 {
+		return nil // before Err: its argument, boxed, would cost every valid activity an allocation
 	}
 	return ps.Err("activity %q", a.ID)
 }

@@ -86,10 +86,11 @@ func entryOf(en store.OutboxEntry) (channel.Entry, *renderRef, error) {
 		// itself says is all there is.
 		q.Message = channel.Message{Key: en.IdempotencyKey, Channel: en.Channel, Account: en.Account, Person: en.Person}
 	} else if !decodePayload(en.Payload, &q) {
-		q = queuedMessage{}
-		if err := json.Unmarshal(en.Payload, &q); err != nil {
+		var jq queuedMessage // a variable of its own keeps q off the heap
+		if err := json.Unmarshal(en.Payload, &jq); err != nil {
 			return channel.Entry{}, nil, fmt.Errorf("outbox entry %s: unreadable payload: %w", en.ID, err)
 		}
+		q = jq
 	}
 	// A payload the engine queued leaves out what the entry holds.
 	q.Key = cmp.Or(q.Key, en.IdempotencyKey)
@@ -241,7 +242,7 @@ func (o *outbox) Record(ctx context.Context, p channel.RecordParams) error {
 	var ev *store.Event
 	if p.Status != channel.StatusPending {
 		data := encodeResult(&resultEvent{Attempt: p.Attempt, Error: p.Error, Key: p.ID, Receipt: p.Receipt, Status: p.Status})
-		ev = &store.Event{Type: "message." + string(p.Status), Time: p.Now, Data: data}
+		ev = &store.Event{Type: resultEventType(p.Status), Time: p.Now, Data: data}
 	}
 	err := o.e.cfg.Store.AckOutbox(ctx, &store.AckParams{Tenant: o.e.cfg.Tenant, ID: p.ID, Attempt: p.Attempt, Status: status,
 		Receipt: receipt, NextAttemptAt: p.NextAttempt, Error: p.Error, Now: p.Now, Event: ev})
@@ -281,3 +282,17 @@ type (
 		Status  channel.Status `json:"status"`
 	}
 )
+
+// resultEventType is the type of a delivery result's event: a constant
+// for each final status, not a string built for every message.
+func resultEventType(s channel.Status) string {
+	switch s {
+	case channel.StatusDelivered:
+		return "message.delivered"
+	case channel.StatusFailed:
+		return "message.failed"
+	case channel.StatusSuppressed:
+		return "message.suppressed"
+	}
+	return "message." + string(s)
+}
