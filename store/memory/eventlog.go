@@ -20,6 +20,14 @@ import (
 // uncompressed tail in every account.
 const blockBytes = 8 << 10
 
+// tailBytes is the room of a tail that has grown past its first steps:
+// enough for a block and the event that seals it, mostly. Such rooms are
+// reused once their block is compressed (tailPool): a sealed tail would
+// otherwise be as much garbage as the events it held.
+const tailBytes = blockBytes + 1<<10
+
+var tailPool = sync.Pool{New: func() any { b := make([]byte, 0, tailBytes); return &b }}
+
 // eventLog is a tenant's events, kept by account: each account's events
 // in blocks, all but the newest compressed (or about to be), so that
 // reading one account's log decodes only its own blocks. The order index says which account
@@ -104,11 +112,17 @@ func (l *eventLog) append(e *store.Event) {
 		size := 2 << 10
 		switch {
 		case len(t.data) >= 4<<10:
-			size = blockBytes + 1<<10
+			size = tailBytes
 		case len(t.data) > 0:
 			size = 5 << 10
 		}
-		t.data = append(make([]byte, 0, max(size, len(t.data)+n)), t.data...)
+		var room []byte
+		if size == tailBytes && len(t.data)+n <= tailBytes {
+			room = (*tailPool.Get().(*[]byte))[:0]
+		} else {
+			room = make([]byte, 0, max(size, len(t.data)+n))
+		}
+		t.data = append(room, t.data...)
 	}
 	t.data = appendEvent(t.data, t.last, e)
 	t.last = e.Seq
@@ -151,6 +165,12 @@ func (l *eventLog) install(work []sealed) {
 		i := sort.Search(len(bs), func(i int) bool { return bs[i].first >= w.first })
 		if i < len(bs) && bs[i].raw && len(bs[i].data) == len(w.raw) && &bs[i].data[0] == &w.raw[0] {
 			bs[i].data, bs[i].raw = w.zip, false
+			// Nothing refers to the encoding now (readers copy what they
+			// read, under the lock): a full-size tail's room is reused.
+			if cap(w.raw) == tailBytes {
+				raw := w.raw[:0]
+				tailPool.Put(&raw)
+			}
 		}
 	}
 }

@@ -77,8 +77,8 @@ func TestEventLogAgainstAModel(t *testing.T) {
 			}
 		}
 	}
-	for round := range 6 {
-		for range 150 {
+	appendEvents := func(n int) {
+		for range n {
 			seq++
 			e := store.Event{Seq: seq, Account: accounts[rng.IntN(len(accounts))], Person: persons[rng.IntN(len(persons))],
 				Time: time.Unix(rng.Int64N(1e9), rng.Int64N(1e9)).In(zones[rng.IntN(len(zones))]), Type: fmt.Sprint("type.", rng.IntN(5)), Data: data()}
@@ -88,10 +88,16 @@ func TestEventLogAgainstAModel(t *testing.T) {
 			}
 			model = append(model, e)
 		}
-		// Blocks are compressed after a commit, outside the lock: in odd
-		// rounds, only after the edits below have rewritten some of them
-		// (and queued the blocks they rewrote).
+	}
+	for round := range 6 {
+		appendEvents(150)
+		// Blocks are compressed after a commit, outside the lock: other
+		// commits append meanwhile (their tails taking the rooms of
+		// blocks compressed before), and in odd rounds, the edits below
+		// rewrite some of the blocks (and queue the blocks they rewrote).
 		pending := l.takePending()
+		appendEvents(100)
+		check(fmt.Sprintf("round %d appended while compressing", round))
 		if round%2 == 0 {
 			l.install(compressAll(pending))
 			pending = nil
