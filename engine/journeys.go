@@ -250,7 +250,14 @@ func (ps *pass) render(msg *channel.Message, ref *renderRef) error {
 		gv = ps.channelGroup(g)
 		gv.Role = ref.Role
 	}
-	rc := &channel.RenderContext{Account: ps.st.Account, Person: pe.Person, Group: gv, Interest: ps.channelInterest(g.Interest),
+	// One context for each of the pass's messages: rendering keeps
+	// nothing of it, and a new one for each would be a kilobyte of
+	// garbage a message.
+	if ps.rc == nil {
+		ps.rc = new(channel.RenderContext)
+	}
+	rc := ps.rc
+	*rc = channel.RenderContext{Account: ps.st.Account, Person: pe.Person, Group: gv, Interest: ps.channelInterest(g.Interest),
 		UnsubscribeURL: ps.e.cfg.UnsubscribeURL(ps.id, pe.Person.ID), Now: ps.now}
 	switch msg.Channel {
 	case channel.ChannelEmail:

@@ -158,6 +158,9 @@ func (o *outbox) Claim(ctx context.Context, p channel.ClaimParams) ([]channel.En
 				}
 				continue
 			}
+			if out == nil {
+				out = make([]channel.Entry, 0, len(got)) // an entry is large: no growing
+			}
 			out = append(out, e)
 		}
 		if len(got) < ask {

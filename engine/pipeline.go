@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/channel"
 	"github.com/quorumhq/quorum/journey"
 	"github.com/quorumhq/quorum/program"
 	"github.com/quorumhq/quorum/scoring"
@@ -193,6 +194,8 @@ type pass struct {
 	erased  *erasure
 	skipped int
 	alerts  int
+	// rc is the context journey messages are rendered from (see render).
+	rc *channel.RenderContext
 }
 
 // log appends an event to the account's event log.

@@ -110,8 +110,19 @@ func (s *stepper) action(in *Instance, tr *Track, node *cnode, a *caction, idx i
 				return
 			}
 		}
+		// Room for a message and its decision for each recipient at once,
+		// not grown (and copied) a few times on the way; an outbox left
+		// empty (every recipient skipped) stays nil.
+		noOutbox := s.res.Outbox == nil
+		if !s.dry {
+			s.res.Outbox = slices.Grow(s.res.Outbox, len(persons))
+		}
+		s.res.Trace = slices.Grow(s.res.Trace, len(persons))
 		for _, r := range persons {
 			s.message(in, tr, node, a, idx, r)
+		}
+		if noOutbox && len(s.res.Outbox) == 0 {
+			s.res.Outbox = nil
 		}
 	case ActionSalesAlert:
 		s.alert(in, tr, node, a, idx)
