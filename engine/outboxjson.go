@@ -24,7 +24,12 @@ import (
 // encodePayload returns q's JSON encoding, as json.Marshal(q) would.
 func encodePayload(q *queuedMessage) []byte {
 	m := &q.Message
-	buf := make([]byte, 0, 128+len(m.To)+len(m.Template)+len(m.Subject)+len(m.HTML)+len(m.Text)+len(m.ListUnsubscribe))
+	size := 160 + len(m.Key) + len(m.Account) + len(m.Person) + len(m.Template) + len(m.From) + len(m.To) + len(m.ReplyTo) +
+		len(m.Subject) + len(m.HTML) + len(m.Text) + len(m.ListUnsubscribe) + len(m.ListUnsubscribeMailto)
+	if r := q.Render; r != nil {
+		size += 64 + len(r.Journey) + len(r.Node) + len(r.Group) + len(r.Interest) + len(r.Role)
+	}
+	buf := make([]byte, 0, size) // room for the usual payload, escapes aside
 	buf = append(buf, '{')
 	buf = appendField(buf, "Key", m.Key)
 	buf = appendField(buf, "Channel", m.Channel)

@@ -230,3 +230,44 @@ func TestQueuedEventLikeEncodingJSON(t *testing.T) {
 		require.Equal(t, string(want), string(ev.appendJSON(nil)))
 	}
 }
+
+// BenchmarkPayload encodes and decodes a journey email's payload (as the
+// engine queues it: no rendered parts, a render reference) by hand and by
+// encoding/json, in the same run.
+func BenchmarkPayload(b *testing.B) {
+	q := queuedMessage{Message: channel.Message{Template: "welcome-economic-buyer", To: "ann.example@acme-industries.com"},
+		Render: &renderRef{Journey: "crm-nurture", Node: "intro-email", Group: "acme-crm", Interest: "crm", Role: "Economic Buyer"}}
+	data := encodePayload(&q)
+	b.Run("encode/encoding-json", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := json.Marshal(q); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("encode/by-hand", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			encodePayload(&q)
+		}
+	})
+	b.Run("decode/encoding-json", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var d queuedMessage
+			if err := json.Unmarshal(data, &d); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("decode/by-hand", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var d queuedMessage
+			if !decodePayload(data, &d) {
+				b.Fatal("not decoded")
+			}
+		}
+	})
+}
