@@ -301,7 +301,8 @@ type Store interface {
 	// Commit stores an account's new state, appends its events and enqueues
 	// its outbox entries, all or nothing, if the stored version is
 	// ExpectedVersion; otherwise it returns ErrConflict and changes nothing.
-	// It returns the new version.
+	// It returns the new version. It keeps nothing of p's slices, maps and
+	// byte slices (but Value) once it returns: the committer reuses them.
 	Commit(ctx context.Context, p *CommitParams) (int64, error)
 	// DueAccounts lists accounts due by p.Before, earliest first (ties by ID).
 	DueAccounts(ctx context.Context, p *DueParams) ([]AccountDue, error)

@@ -54,6 +54,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store, f Features) {
 		fn   func(t *testing.T)
 	}{
 		{"RoundTrip", s.roundTrip},
+		{"CommitKeepsNothingOfParams", s.commitKeepsNothingOfParams},
 		{"ValueRoundTrip", s.valueRoundTrip},
 		{"VersionConflict", s.versionConflict},
 		{"InvalidRequests", s.invalidRequests},
@@ -137,6 +138,61 @@ func (s suite) roundTrip(t *testing.T) {
 	require.Equal(t, `{"groups":2}`, string(a.State))
 	require.True(t, a.DueAt.IsZero())
 	require.Empty(t, a.Index)
+}
+
+// commitKeepsNothingOfParams checks that a commit keeps nothing of its
+// parameters: the committer reuses the slices, maps and bytes of one
+// commit for the next, so the committed state, index, events and outbox
+// entries must read back as committed after the committer wrote over
+// them.
+func (s suite) commitKeepsNothingOfParams(t *testing.T) {
+	ctx := context.Background()
+	st := s.newStore(t)
+	p := store.CommitParams{Account: "acme", State: []byte(`{"v":1}`), Index: map[string]string{"stage": "Awareness"},
+		Events: []store.Event{
+			{Person: "p1", Time: t0, Type: "activity.applied", Data: []byte(`{"count":1}`)},
+			{Time: t0, Type: "group.updated", Data: []byte(`{"score":2}`)},
+		},
+		Outbox: []store.OutboxEntry{{ID: "k1", Account: "acme", Person: "p1", IdempotencyKey: "k1", Channel: "email", Payload: []byte(`{"To":"a@b.c"}`), NextAttemptAt: t0}},
+	}
+	commit(t, st, p)
+
+	// The committer reuses everything for its next commit.
+	copy(p.State, "XXXXXXX")
+	p.Index["stage"] = "Decision"
+	p.Index["other"] = "x"
+	for i := range p.Events {
+		copy(p.Events[i].Data, "XXXXXXXXXXX")
+		p.Events[i] = store.Event{Person: "p9", Time: t0.Add(time.Hour), Type: "scribbled", Data: []byte("{}")}
+	}
+	copy(p.Outbox[0].Payload, "XXXXXXXXXXXXXX")
+	p.Outbox[0] = store.OutboxEntry{ID: "k9", Account: "acme", IdempotencyKey: "k9", Channel: "sms", Payload: []byte("{}"), NextAttemptAt: t0}
+
+	a, err := st.LoadAccount(ctx, tenant, "acme")
+	require.NoError(t, err)
+	require.Equal(t, `{"v":1}`, string(a.State))
+	require.Equal(t, map[string]string{"stage": "Awareness"}, a.Index)
+	ids, err := st.ListAccounts(ctx, &store.ListParams{Tenant: tenant, Key: "stage", Value: "Awareness"})
+	require.NoError(t, err)
+	require.Equal(t, []b2b.AccountID{"acme"}, ids)
+
+	evs, err := st.Events(ctx, &store.EventsParams{Tenant: tenant, Account: "acme"})
+	require.NoError(t, err)
+	require.Len(t, evs, 2)
+	for i, want := range []struct{ person, typ, data string }{{"p1", "activity.applied", `{"count":1}`}, {"", "group.updated", `{"score":2}`}} {
+		require.Equal(t, b2b.PersonID(want.person), evs[i].Person, "event %d", i)
+		require.Equal(t, want.typ, evs[i].Type, "event %d", i)
+		require.JSONEq(t, want.data, string(evs[i].Data), "event %d", i)
+		require.True(t, s.time(t0).Equal(evs[i].Time), "event %d: %v", i, evs[i].Time)
+	}
+
+	got, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0, Lease: time.Minute, Limit: 10})
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	require.Equal(t, "k1", got[0].ID)
+	require.Equal(t, b2b.PersonID("p1"), got[0].Person)
+	require.Equal(t, "email", got[0].Channel)
+	require.JSONEq(t, `{"To":"a@b.c"}`, string(got[0].Payload))
 }
 
 // valueRoundTrip checks a store that keeps values: the committed value
