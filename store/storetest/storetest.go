@@ -5,7 +5,8 @@
 //		storetest.Run(t, func(t *testing.T) store.Store { return memory.New() }, storetest.Features{})
 //	}
 //
-// The suite checks round trips, version conflicts, due-time ordering,
+// The suite checks round trips (a commit keeps nothing of its parameters,
+// which the committer reuses), version conflicts, due-time ordering,
 // kept values (for stores that keep them), index listing, the event log, outbox claim/ack/retry and lease expiry,
 // tenant isolation, erasure (finding a person's accounts, redacting
 // events and queued messages, removing the person's own), invalid requests, and concurrent commits from
