@@ -75,7 +75,7 @@ type Template struct {
 }
 
 // RoleIndex returns the index of the role named name (compared
-// case-insensitively), or -1.
+// case-insensitively, spaces around either name ignored), or -1.
 func (t *Template) RoleIndex(name string) int {
 	// Most callers pass a role's own name: finding it among the few roles
 	// costs no lowercased copy of the name.
@@ -84,7 +84,7 @@ func (t *Template) RoleIndex(name string) int {
 			return i
 		}
 	}
-	if i, ok := t.byName[strings.ToLower(name)]; ok {
+	if i, ok := t.byName[strings.ToLower(strings.TrimSpace(name))]; ok {
 		return i
 	}
 	return -1

@@ -286,3 +286,27 @@ func compileDefs(t testing.TB, defs buyinggroup.Definitions) *buyinggroup.Catalo
 	require.NoError(t, err)
 	return cat
 }
+
+// TestRoleIndex finds a role by its own name, whatever its spaces, and by
+// any spelling that differs in case or in spaces around it.
+func TestRoleIndex(t *testing.T) {
+	t.Parallel()
+	cat, err := buyinggroup.Compile(buyinggroup.Definitions{
+		Interests: []buyinggroup.SolutionInterest{{ID: "a", Template: "t"}},
+		Templates: []buyinggroup.RoleTemplate{{ID: "t", Roles: []buyinggroup.Role{
+			{Name: "Economic Buyer", Rule: rule(`true`), Required: true},
+			{Name: "Champion ", Rule: rule(`true`)},
+		}}},
+	}, buyinggroup.Config{})
+	require.NoError(t, err)
+	in, ok := cat.Interest("a")
+	require.True(t, ok)
+	tpl := in.RoleTemplate()
+	for name, want := range map[string]int{
+		"Economic Buyer": 0, "economic buyer": 0, " ECONOMIC BUYER ": 0,
+		"Champion ": 1, "Champion": 1, "champion": 1, "  champion\t": 1,
+		"Economic": -1, "": -1, "Champion X": -1,
+	} {
+		require.Equal(t, want, tpl.RoleIndex(name), "%q", name)
+	}
+}

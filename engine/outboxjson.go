@@ -56,27 +56,27 @@ func encodePayload(q *queuedMessage) []byte {
 			if i > 0 {
 				buf = append(buf, ',')
 			}
-			buf = jsonenc.String(buf, k)
+			buf = jsonenc.String(buf, k, true)
 			buf = append(buf, ':')
-			buf = jsonenc.String(buf, m.Tags[k])
+			buf = jsonenc.String(buf, m.Tags[k], true)
 		}
 		buf = append(buf, '}')
 	}
 	if r := q.Render; r != nil {
 		buf = appendKey(buf, "render")
 		buf = append(buf, `{"journey":`...)
-		buf = jsonenc.String(buf, r.Journey)
+		buf = jsonenc.String(buf, r.Journey, true)
 		buf = append(buf, `,"node":`...)
-		buf = jsonenc.String(buf, r.Node)
+		buf = jsonenc.String(buf, r.Node, true)
 		buf = append(buf, `,"group":`...)
-		buf = jsonenc.String(buf, r.Group)
+		buf = jsonenc.String(buf, r.Group, true)
 		if r.Interest != "" {
 			buf = append(buf, `,"interest":`...)
-			buf = jsonenc.String(buf, r.Interest)
+			buf = jsonenc.String(buf, r.Interest, true)
 		}
 		if r.Role != "" {
 			buf = append(buf, `,"role":`...)
-			buf = jsonenc.String(buf, r.Role)
+			buf = jsonenc.String(buf, r.Role, true)
 		}
 		buf = append(buf, '}')
 	}
@@ -88,7 +88,7 @@ func appendField(buf []byte, key, v string) []byte {
 	if v == "" {
 		return buf
 	}
-	return jsonenc.String(appendKey(buf, key), v)
+	return jsonenc.String(appendKey(buf, key), v, true)
 }
 
 // appendKey appends a key (plain ASCII), after a comma unless it is the
@@ -312,9 +312,9 @@ func encodeResult(ev *resultEvent) []byte {
 	buf = append(buf, `{"attempt":`...)
 	buf = jsonenc.Int(buf, ev.Attempt)
 	buf = append(buf, `,"error":`...)
-	buf = jsonenc.String(buf, ev.Error)
+	buf = jsonenc.String(buf, ev.Error, true)
 	buf = append(buf, `,"key":`...)
-	buf = jsonenc.String(buf, ev.Key)
+	buf = jsonenc.String(buf, ev.Key, true)
 	buf = append(buf, `,"receipt":`...)
 	buf, ok := appendReceipt(buf, &ev.Receipt)
 	if !ok {
@@ -322,7 +322,7 @@ func encodeResult(ev *resultEvent) []byte {
 		return buf
 	}
 	buf = append(buf, `,"status":`...)
-	buf = jsonenc.String(buf, string(ev.Status))
+	buf = jsonenc.String(buf, string(ev.Status), true)
 	return append(buf, '}')
 }
 
@@ -331,7 +331,7 @@ func encodeResult(ev *resultEvent) []byte {
 // which encoding/json refuses).
 func appendReceipt(buf []byte, r *channel.Receipt) ([]byte, bool) {
 	buf = append(buf, `{"ProviderID":`...)
-	buf = jsonenc.String(buf, r.ProviderID)
+	buf = jsonenc.String(buf, r.ProviderID, true)
 	buf = append(buf, `,"Duplicate":`...)
 	buf = strconv.AppendBool(buf, r.Duplicate)
 	buf = append(buf, `,"At":`...)
@@ -342,14 +342,14 @@ func appendReceipt(buf []byte, r *channel.Receipt) ([]byte, bool) {
 // appendJSON appends the event's JSON encoding, as json.Marshal would.
 func (q *queuedEvent) appendJSON(buf []byte) []byte {
 	buf = append(buf, `{"channel":`...)
-	buf = jsonenc.String(buf, q.Channel)
+	buf = jsonenc.String(buf, q.Channel, true)
 	buf = append(buf, `,"journey":`...)
-	buf = jsonenc.String(buf, q.Journey)
+	buf = jsonenc.String(buf, q.Journey, true)
 	buf = append(buf, `,"key":`...)
-	buf = jsonenc.String(buf, q.Key)
+	buf = jsonenc.String(buf, q.Key, true)
 	buf = append(buf, `,"template":`...)
-	buf = jsonenc.String(buf, q.Template)
+	buf = jsonenc.String(buf, q.Template, true)
 	buf = append(buf, `,"to":`...)
-	buf = jsonenc.String(buf, q.To)
+	buf = jsonenc.String(buf, q.To, true)
 	return append(buf, '}')
 }

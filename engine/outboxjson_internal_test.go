@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/quorumhq/quorum/channel"
+	"github.com/quorumhq/quorum/journey"
 )
 
 // payloadPieces are what random payload strings are made of: plain text,
@@ -270,4 +271,27 @@ func BenchmarkPayload(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestDecisionEventsLikeEncodingJSON holds the data of a journey
+// decision's event to json.Marshal of the decision, HTML escaping
+// included.
+func TestDecisionEventsLikeEncodingJSON(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	for _, d := range []journey.Decision{
+		{At: at, Kind: journey.DecisionSend, Journey: "j", Node: "n", Person: "p", Reason: `email "welcome"`, Key: "k"},
+		{At: at, Kind: journey.DecisionPath, Rule: "r", Expr: `score > 3 && stage != "Won"`, Values: []journey.Value{{Name: "a<b", Value: "<i>&amp;</i>"}}},
+		{At: at.In(time.FixedZone("x", 3600)), Kind: journey.DecisionSkip, Reason: "a > b \u2028 \u003c"},
+		{At: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC), Kind: journey.DecisionSkip},
+	} {
+		want, wantErr := json.Marshal(d)
+		got, err := decisionJSON(d)
+		if wantErr != nil {
+			require.Error(t, err)
+			continue
+		}
+		require.NoError(t, err)
+		require.Equal(t, string(want), string(got))
+	}
 }

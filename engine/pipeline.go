@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -241,7 +242,7 @@ func (ps *pass) log(typ string, person b2b.PersonID, at time.Time, data any) {
 	case *queuedEvent:
 		raw = d.appendJSON(make([]byte, 0, 64+len(d.Journey)+len(d.Key)+len(d.Template)+len(d.To)))
 	case journey.Decision:
-		raw, err = d.MarshalJSON()
+		raw, err = decisionJSON(d)
 	default:
 		raw, err = json.Marshal(data)
 	}
@@ -253,6 +254,19 @@ func (ps *pass) log(typ string, person b2b.PersonID, at time.Time, data any) {
 		at = ps.now
 	}
 	ps.events = append(ps.events, store.Event{Account: ps.id, Person: person, Time: at, Type: typ, Data: raw})
+}
+
+// decisionJSON is json.Marshal(d) without its second pass over what
+// MarshalJSON returns, but for the rare decision with HTML's <, > or &,
+// which json.Marshal escapes.
+func decisionJSON(d journey.Decision) ([]byte, error) {
+	raw, err := d.MarshalJSON()
+	if err == nil && bytes.ContainsAny(raw, "<>&") {
+		var b bytes.Buffer
+		json.HTMLEscape(&b, raw)
+		raw = b.Bytes()
+	}
+	return raw, err
 }
 
 func (ps *pass) fail(err error) {

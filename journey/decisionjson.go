@@ -1,6 +1,7 @@
 package journey
 
 import (
+	"bytes"
 	"encoding/json"
 
 	"github.com/quorumhq/quorum/internal/jsonenc"
@@ -13,15 +14,17 @@ type decisionFields Decision
 // MarshalJSON encodes the decision as encoding/json encodes its fields
 // (byte for byte; a test holds it to that), without reflection: the
 // engine's event log holds a decision for every step of every journey.
+// It leaves <, > and & as they are: json.Marshal escapes them in what a
+// MarshalJSON returns, an encoder with SetEscapeHTML(false) does not.
 func (d Decision) MarshalJSON() ([]byte, error) {
 	buf := make([]byte, 0, 160+len(d.Journey)+len(d.Node)+len(d.Path)+len(d.Next)+len(d.Person)+len(d.Rule)+len(d.Expr)+len(d.Reason)+len(d.Key))
 	buf = append(buf, `{"at":`...)
 	buf, ok := jsonenc.Time(buf, d.At)
 	if !ok {
-		return json.Marshal(decisionFields(d))
+		return marshalFields(d)
 	}
 	buf = append(buf, `,"kind":`...)
-	buf = jsonenc.String(buf, string(d.Kind))
+	buf = jsonenc.String(buf, string(d.Kind), false)
 	buf = stringField(buf, `,"journey":`, d.Journey)
 	buf = intField(buf, `,"version":`, d.Version)
 	buf = intField(buf, `,"entry":`, d.Entry)
@@ -39,9 +42,9 @@ func (d Decision) MarshalJSON() ([]byte, error) {
 				buf = append(buf, ',')
 			}
 			buf = append(buf, `{"name":`...)
-			buf = jsonenc.String(buf, v.Name)
+			buf = jsonenc.String(buf, v.Name, false)
 			buf = append(buf, `,"value":`...)
-			buf = jsonenc.String(buf, v.Value)
+			buf = jsonenc.String(buf, v.Value, false)
 			buf = append(buf, '}')
 		}
 		buf = append(buf, ']')
@@ -51,7 +54,7 @@ func (d Decision) MarshalJSON() ([]byte, error) {
 	if !d.Until.IsZero() {
 		buf = append(buf, `,"until":`...)
 		if buf, ok = jsonenc.Time(buf, d.Until); !ok {
-			return json.Marshal(decisionFields(d))
+			return marshalFields(d)
 		}
 	}
 	return append(buf, '}'), nil
@@ -63,7 +66,7 @@ func stringField(buf []byte, key, v string) []byte {
 	if v == "" {
 		return buf
 	}
-	return jsonenc.String(append(buf, key...), v)
+	return jsonenc.String(append(buf, key...), v, false)
 }
 
 // intField appends an omitempty int field.
@@ -72,4 +75,17 @@ func intField(buf []byte, key string, v int) []byte {
 		return buf
 	}
 	return jsonenc.Int(append(buf, key...), v)
+}
+
+// marshalFields is what encoding/json makes of the decision's fields,
+// without HTML escaping: MarshalJSON for the times it leaves to
+// encoding/json.
+func marshalFields(d Decision) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(decisionFields(d)); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }

@@ -1,6 +1,7 @@
 package journey
 
 import (
+	"bytes"
 	"encoding/json"
 	"math/rand/v2"
 	"reflect"
@@ -12,7 +13,8 @@ import (
 )
 
 // TestDecisionJSONLikeEncodingJSON holds Decision.MarshalJSON to what
-// encoding/json makes of the decision's fields, on decisions whose every
+// encoding/json makes of the decision's fields (with and without HTML
+// escaping), on decisions whose every
 // field (found by reflection, so that a field added to Decision and not
 // to MarshalJSON fails the test) is random: strings with and without what
 // JSON escapes, ints, times in UTC and elsewhere, of years encoding/json
@@ -63,10 +65,19 @@ func TestDecisionJSONLikeEncodingJSON(t *testing.T) {
 			continue
 		}
 		require.NoError(t, err)
-		require.Equal(t, string(want), string(got), "decision %d", i)
 		viaMarshal, err := json.Marshal(d)
 		require.NoError(t, err)
-		require.Equal(t, string(want), string(viaMarshal))
+		require.Equal(t, string(want), string(viaMarshal), "decision %d", i)
+		// Without HTML escaping, as an encoder with SetEscapeHTML(false)
+		// (slog's JSON handler among them) writes the fields.
+		var plain bytes.Buffer
+		enc := json.NewEncoder(&plain)
+		enc.SetEscapeHTML(false)
+		require.NoError(t, enc.Encode(decisionFields(d)))
+		require.Equal(t, strings.TrimSuffix(plain.String(), "\n"), string(got), "decision %d", i)
+		plain.Reset()
+		require.NoError(t, enc.Encode(d))
+		require.Equal(t, string(got)+"\n", plain.String(), "decision %d", i)
 	}
 }
 

@@ -11,15 +11,16 @@ import (
 	"unicode/utf8"
 )
 
-// String appends s quoted as encoding/json quotes it: <, > and &
-// escaped for HTML, invalid UTF-8 as U+FFFD, U+2028 and U+2029 escaped.
-func String(buf []byte, s string) []byte {
+// String appends s quoted as encoding/json quotes it: invalid UTF-8 as
+// U+FFFD, U+2028 and U+2029 escaped, and with escapeHTML (as
+// json.Marshal does) <, > and & escaped too.
+func String(buf []byte, s string, escapeHTML bool) []byte {
 	const hex = "0123456789abcdef"
 	buf = append(buf, '"')
 	start := 0
 	for i := 0; i < len(s); {
 		if c := s[i]; c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+			if c >= 0x20 && c != '"' && c != '\\' && (!escapeHTML || c != '<' && c != '>' && c != '&') {
 				i++
 				continue
 			}

@@ -1,6 +1,7 @@
 package jsonenc_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"math/rand/v2"
 	"strings"
@@ -15,8 +16,8 @@ import (
 var pieces = []string{"a", "Ann", " ", "\"", "\\", "\n", "\r", "\t", "\b", "\f", "\x00", "\x1f", "\x7f", "<", ">", "&",
 	"\u2028", "\u2029", "\xff", "\xe2\x80", "é", "日本", "😀", "\ufffd", "/"}
 
-// TestStringLikeEncodingJSON holds String to encoding/json on strings of
-// everything it escapes and everything it does not.
+// TestStringLikeEncodingJSON holds String to encoding/json, escaping HTML
+// or not, on strings of everything it escapes and everything it does not.
 func TestStringLikeEncodingJSON(t *testing.T) {
 	t.Parallel()
 	r := rand.New(rand.NewPCG(1, 2))
@@ -28,7 +29,12 @@ func TestStringLikeEncodingJSON(t *testing.T) {
 		s := b.String()
 		want, err := json.Marshal(s)
 		require.NoError(t, err)
-		require.Equal(t, string(want), string(jsonenc.String([]byte("x"), s)[1:]), "%q", s)
+		require.Equal(t, string(want), string(jsonenc.String([]byte("x"), s, true)[1:]), "%q", s)
+		var plain bytes.Buffer
+		enc := json.NewEncoder(&plain)
+		enc.SetEscapeHTML(false)
+		require.NoError(t, enc.Encode(s))
+		require.Equal(t, strings.TrimSuffix(plain.String(), "\n"), string(jsonenc.String(nil, s, false)), "%q", s)
 	}
 }
 
