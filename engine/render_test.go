@@ -74,7 +74,16 @@ func TestMessagesRenderAtDelivery(t *testing.T) {
 			require.NotEmpty(t, v.ListUnsubscribe, "a marketing template gets its unsubscribe link")
 			require.Contains(t, v.Text, v.ListUnsubscribe)
 			require.Equal(t, map[string]string{"group": "acme/data-platform", "journey": "pipeline-acceleration", "node": "intro"}, v.Tags)
+			// The three were rendered in one claim, from one pass over Acme:
+			// each has its own recipient's content.
 			require.Contains(t, byTo["carla.cfo@acme.com"].Text, "Hi Carla,")
+			require.Contains(t, byTo["dev@acme.com"].HTML, "<p>Hi Dev, meet Data Platform.</p>")
+			links := map[string]bool{}
+			for _, m := range msgs {
+				require.Contains(t, m.ListUnsubscribe, string(m.Person), "each message's own unsubscribe link")
+				links[m.ListUnsubscribe] = true
+			}
+			require.Len(t, links, 3)
 		})
 	}
 }
