@@ -3,6 +3,7 @@ package memory
 import (
 	"cmp"
 	"container/heap"
+	"slices"
 	"time"
 
 	"github.com/quorumhq/quorum/store"
@@ -12,13 +13,46 @@ import (
 // claimed (a pending entry's next attempt, a claimed entry's lease end),
 // then by creation, account and ID (the entries one commit queued come
 // together), so that a claim takes the due entries from the front instead
-// of scanning and sorting every live entry: a backlog of many entries
-// costs a claim O(limit log n), not O(n log n).
+// of scanning and sorting every live entry.
+//
+// Entries come due together: those a commit queues are due at the
+// commit's time, those a claim takes come back, unless acknowledged, when
+// its lease ends. So the queue keeps a bucket of items for each due time,
+// and a heap of those times: a push appends to its time's bucket, and the
+// front bucket is sorted once, when a claim first reaches it, then taken
+// in order. Pushing and taking cost O(1) but for the heap of distinct
+// times and that sort, instead of O(log n) comparisons each, every one of
+// them reading two entries, out of a heap of every item.
 //
 // Entries change while queued (claimed, acknowledged, erased), so the
 // queue is lazy: each change pushes a new item, and an item that no longer
 // describes its entry's state is dropped when it reaches the front.
-type dueQueue []dueItem
+type dueQueue struct {
+	times   dueTimes // the due times that have a bucket, earliest first
+	buckets map[dueKey]*dueBucket
+	n       int // items queued
+}
+
+// dueKey is a due time as a map key: times that are Equal have the same
+// key, whatever their location.
+type dueKey struct {
+	sec  int64
+	nsec int32
+}
+
+func keyOf(t time.Time) dueKey { return dueKey{t.Unix(), int32(t.Nanosecond())} }
+
+func (k dueKey) compare(o dueKey) int {
+	return cmp.Or(cmp.Compare(k.sec, o.sec), cmp.Compare(k.nsec, o.nsec))
+}
+
+// A dueBucket holds the items due at one time; items[:next] have been
+// taken. When sorted, items[next:] are in claim order.
+type dueBucket struct {
+	items  []dueItem
+	next   int
+	sorted bool
+}
 
 // A dueItem is an entry and the state it was in when pushed: when it was
 // due and its status. What orders entries due together (creation,
@@ -29,27 +63,90 @@ type dueItem struct {
 	e      *store.OutboxEntry
 }
 
-func (q dueQueue) Len() int { return len(q) }
-func (q dueQueue) Less(i, j int) bool {
-	a, b := &q[i], &q[j]
-	if c := a.at.Compare(b.at); c != 0 {
-		return c < 0
-	}
-	return cmp.Or(a.e.CreatedAt.Compare(b.e.CreatedAt), cmp.Compare(a.e.Account, b.e.Account), cmp.Compare(a.e.ID, b.e.ID)) < 0
+// compareDue orders items due at one time.
+func compareDue(a, b *dueItem) int {
+	return cmp.Or(a.e.CreatedAt.Compare(b.e.CreatedAt), cmp.Compare(a.e.Account, b.e.Account), cmp.Compare(a.e.ID, b.e.ID))
 }
-func (q dueQueue) Swap(i, j int) { q[i], q[j] = q[j], q[i] }
-func (q *dueQueue) Push(x any)   { *q = append(*q, x.(dueItem)) }
-func (q *dueQueue) Pop() any {
-	old := *q
-	it := old[len(old)-1]
-	old[len(old)-1] = dueItem{}
-	*q = old[:len(old)-1]
-	return it
+
+// dueTimes is a min-heap of due times.
+type dueTimes []dueKey
+
+func (h dueTimes) Len() int           { return len(h) }
+func (h dueTimes) Less(i, j int) bool { return h[i].compare(h[j]) < 0 }
+func (h dueTimes) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *dueTimes) Push(x any)        { *h = append(*h, x.(dueKey)) }
+func (h *dueTimes) Pop() any {
+	old := *h
+	k := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return k
+}
+
+// Len is the number of items queued, current or not.
+func (q *dueQueue) Len() int { return q.n }
+
+// add queues an item in its due time's bucket.
+func (q *dueQueue) add(it dueItem) {
+	k := keyOf(it.at)
+	b := q.buckets[k]
+	if b == nil {
+		if q.buckets == nil {
+			q.buckets = map[dueKey]*dueBucket{}
+		}
+		b = &dueBucket{sorted: true}
+		q.buckets[k] = b
+		heap.Push(&q.times, k)
+	}
+	// Items mostly come in order (a commit's entries are queued in ID
+	// order, and commits one after the other): a sorted bucket stays
+	// sorted for free when they do.
+	if b.sorted && len(b.items) > b.next && compareDue(&b.items[len(b.items)-1], &it) > 0 {
+		b.sorted = false
+	}
+	b.items = append(b.items, it)
+	q.n++
+}
+
+// front returns the first item, nil if the queue is empty. It stays valid
+// until the queue changes.
+func (q *dueQueue) front() *dueItem {
+	for len(q.times) > 0 {
+		k := q.times[0]
+		b := q.buckets[k]
+		if b.next == len(b.items) {
+			delete(q.buckets, k)
+			heap.Pop(&q.times)
+			continue
+		}
+		if !b.sorted {
+			slices.SortFunc(b.items[b.next:], func(x, y dueItem) int { return compareDue(&x, &y) })
+			b.sorted = true
+		}
+		return &b.items[b.next]
+	}
+	return nil
+}
+
+// pop drops the front item; the queue must not be empty.
+func (q *dueQueue) pop() {
+	b := q.buckets[q.times[0]]
+	b.items[b.next] = dueItem{} // the entry may be erased: keep nothing of it
+	b.next++
+	q.n--
+	if b.next == len(b.items) {
+		delete(q.buckets, q.times[0])
+		heap.Pop(&q.times)
+	} else if b.next >= 256 && 2*b.next >= len(b.items) {
+		// A bucket still being added to (a clock that does not move)
+		// gives back the room of what was taken.
+		b.items = b.items[:copy(b.items, b.items[b.next:])]
+		b.next = 0
+	}
 }
 
 // push queues a live entry in its current state; callers hold logMu.
 func (td *tenant) push(e *store.OutboxEntry) {
-	heap.Push(&td.due, dueItem{at: dueTime(e), status: e.Status, e: e})
+	td.due.add(dueItem{at: dueTime(e), status: e.Status, e: e})
 }
 
 // current reports whether a queued item still describes its entry: the
@@ -63,17 +160,20 @@ func (td *tenant) current(it *dueItem) bool {
 // hold logMu.
 func (td *tenant) claimDue(now time.Time, lease time.Duration, limit int) []*store.OutboxEntry {
 	var out []*store.OutboxEntry
-	for len(out) < limit && len(td.due) > 0 {
-		it := &td.due[0]
+	for len(out) < limit {
+		it := td.due.front()
+		if it == nil {
+			break
+		}
 		if !td.current(it) {
-			heap.Pop(&td.due)
+			td.due.pop()
 			continue
 		}
 		if !claimable(it.e, now) {
 			break // the front is not due, so nothing behind it is
 		}
 		e := it.e
-		heap.Pop(&td.due)
+		td.due.pop()
 		e.Status = store.OutboxClaimed
 		e.Attempts++
 		e.ClaimedUntil = now.Add(lease)
