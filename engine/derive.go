@@ -220,9 +220,10 @@ func (ps *pass) audiences() {
 	}
 	st := ps.st
 	persons := st.personList()
+	// The audiences' index reads no attribute: none are unpacked.
 	acts := make([]b2b.Activity, len(st.Activities))
 	for i, r := range st.Activities {
-		acts[i] = r.activity(ps.id)
+		acts[i] = b2b.Activity{ID: r.ID, Type: r.Type, Person: r.Person, Account: ps.id, Time: r.Time}
 	}
 	ix, err := audience.NewActivities(persons, acts)
 	if err != nil {
@@ -425,7 +426,7 @@ func (ps *pass) recentActivities(g *buyinggroup.Group, n int) []channel.Activity
 
 func describe(r activityRecord) string {
 	for _, k := range []string{"form", "url", "event", "campaign", "moment"} {
-		if v, ok := r.Attributes[k].(string); ok && v != "" {
+		if v := r.Attributes.get(k); v != "" {
 			return strings.ReplaceAll(r.Type, "_", " ") + " " + v
 		}
 	}
@@ -521,7 +522,7 @@ func (ps *pass) trackResponses() {
 	}
 	acts := make([]b2b.Activity, len(st.Activities))
 	for i, r := range st.Activities {
-		acts[i] = r.activity(ps.id)
+		acts[i] = r.responseActivity(ps.id)
 	}
 	if st.Responded == nil {
 		st.Responded = map[string]channel.AlertResponse{}

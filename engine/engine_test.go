@@ -405,3 +405,43 @@ func TestAccountViewIsTheCallers(t *testing.T) {
 	require.NotEqual(t, b2b.ConsentOptOut, again.Persons[0].Person.Consent[b2b.ChannelEmail].Status)
 	require.Empty(t, st.Changed(), "committed states changed after their commit")
 }
+
+// TestAlertResponsesByAlertID: a CRM activity that names a sales alert
+// (attribute alertId) responds to it after the response window, which
+// the same activity without the attribute would not; one that names
+// another alert does not, even within the window.
+func TestAlertResponsesByAlertID(t *testing.T) {
+	t.Parallel()
+	b := setup(t, pipelineProgram())
+	setupAcme(t, b)
+	engageUntilTheAlert(t, b)
+	var alertID string
+	for _, m := range claimAll(t, b, day(5)) {
+		if m.Channel == channel.ChannelSalesAlert {
+			alertID = m.Key
+		}
+	}
+	require.NotEmpty(t, alertID)
+
+	b.clock.Set(day(6))
+	_, err := b.eng.Ingest(b.ctx, activity("other", "call_logged", "L-1", day(6), map[string]any{"alertId": "another-alert"}))
+	require.NoError(t, err)
+	require.Zero(t, countEvents(t, b, "acme", "alert.acted_on"), "it names another alert")
+
+	b.clock.Set(day(20))
+	_, err = b.eng.Ingest(b.ctx, activity("late", "call_logged", "L-1", day(20), nil))
+	require.NoError(t, err)
+	require.Zero(t, countEvents(t, b, "acme", "alert.acted_on"), "past the window, it names no alert")
+
+	_, err = b.eng.Ingest(b.ctx, activity("named", "meeting_booked", "L-1", day(20), map[string]any{"alertId": alertID, "form": "x"}))
+	require.NoError(t, err)
+	evs, err := b.eng.Events(b.ctx, "acme", 0, 1<<20)
+	require.NoError(t, err)
+	var acted []string
+	for _, e := range evs {
+		if e.Type == "alert.acted_on" {
+			acted = append(acted, string(e.Data))
+		}
+	}
+	require.Equal(t, []string{`{"activity":"named","id":"` + alertID + `"}`}, acted)
+}

@@ -466,7 +466,12 @@ func (ps *pass) ingest(w *work, out *outcome) {
 		}
 		out.applied++
 		counts[a.Type]++
-		st.Activities = append(st.Activities, activityRecord{ID: a.ID, Type: a.Type, Person: a.Person, Time: a.Time, Attributes: keptAttributes(a.Attributes)})
+		if p := persons[a.Person]; p != nil {
+			// The state's own string: the resolved one was made for this
+			// activity, and the state keeps its records for weeks.
+			a.Person = p.ID
+		}
+		st.Activities = append(st.Activities, activityRecord{ID: a.ID, Type: a.Type, Person: a.Person, Time: a.Time, Attributes: packAttributes(a.Attributes)})
 		ev := journey.Event{Type: journey.EventActivity, At: a.Time, Person: a.Person, ActivityType: a.Type}
 		ps.jevents = append(ps.jevents, ev)
 		if a.Type == b2b.ActivityInterestingMoment {
@@ -479,23 +484,6 @@ func (ps *pass) ingest(w *work, out *outcome) {
 		ps.changed = true
 		ps.log("activity.applied", "", ps.now, map[string]any{"count": out.applied, "byType": counts})
 	}
-}
-
-// keptAttributes are the activity attributes the account's state keeps:
-// what alerts describe (form, url, event, campaign, moment), what response
-// tracking matches (alertId, solutionInterest) and the solution an activity
-// is about. Scoring and audiences have read the activity whole by then.
-func keptAttributes(attrs map[string]any) map[string]any {
-	var out map[string]any
-	for _, k := range []string{"form", "url", "event", "campaign", "moment", "alertId", "solutionInterest", "solution"} {
-		if v, ok := attrs[k]; ok {
-			if out == nil {
-				out = make(map[string]any, 2)
-			}
-			out[k] = v
-		}
-	}
-	return out
 }
 
 func reasonOf(err error) string {

@@ -49,9 +49,8 @@ type accountState struct {
 	Adjustments map[string]float64 `json:"adjustments,omitempty"`
 	// Activities are the account's recent activities (within the activity
 	// retention), for audiences, alerts and duplicate detection. A pass
-	// appends and prunes records but never modifies one (nor its
-	// attributes): so the copy a pass works on has a list of its own whose
-	// records share their attribute maps with the committed state.
+	// appends and prunes records but never modifies one: so the copy a
+	// pass works on has a list of its own.
 	Activities []activityRecord                     `json:"activities,omitempty" deepcopy:"shallow"`
 	Audiences  audience.Membership                  `json:"audiences,omitempty"`
 	Readiness  map[string]*qualify.ReadinessVerdict `json:"readiness,omitempty"`
@@ -116,11 +115,14 @@ type activityRecord struct {
 	Type       b2b.ActivityType `json:"type"`
 	Person     b2b.PersonID     `json:"person"`
 	Time       time.Time        `json:"time"`
-	Attributes map[string]any   `json:"attributes,omitempty"`
+	Attributes packedAttrs      `json:"attributes,omitempty"`
 }
 
-func (r activityRecord) activity(account b2b.AccountID) b2b.Activity {
-	return b2b.Activity{ID: r.ID, Type: r.Type, Person: r.Person, Account: account, Time: r.Time, Attributes: r.Attributes}
+// responseActivity is the activity as response tracking reads it, with
+// the only attributes it reads (channel.TrackResponses).
+func (r activityRecord) responseActivity(account b2b.AccountID) b2b.Activity {
+	return b2b.Activity{ID: r.ID, Type: r.Type, Person: r.Person, Account: account, Time: r.Time,
+		Attributes: r.Attributes.unpack("alertId", "solutionInterest")}
 }
 
 func newAccountState(a b2b.Account) *accountState {
