@@ -27,7 +27,7 @@ var keptKeys = [...]string{"alertId", "campaign", "event", "form", "moment", "so
 // In JSON they are an object, as a map of them is.
 type packedAttrs string
 
-// packAttributes packs the kept attributes of an activity's.
+// packAttributes packs the kept attributes among an activity's.
 func packAttributes(attrs map[string]any) packedAttrs {
 	if len(attrs) == 0 {
 		return ""

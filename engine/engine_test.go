@@ -409,39 +409,54 @@ func TestAccountViewIsTheCallers(t *testing.T) {
 // TestAlertResponsesByAlertID: a CRM activity that names a sales alert
 // (attribute alertId) responds to it after the response window, which
 // the same activity without the attribute would not; one that names
-// another alert does not, even within the window.
+// another alert does not, even within the window. On a store that keeps
+// values and on one that keeps encoded states alike (the attribute kept
+// in the state goes through its JSON).
 func TestAlertResponsesByAlertID(t *testing.T) {
 	t.Parallel()
-	b := setup(t, pipelineProgram())
-	setupAcme(t, b)
-	engageUntilTheAlert(t, b)
-	var alertID string
-	for _, m := range claimAll(t, b, day(5)) {
-		if m.Channel == channel.ChannelSalesAlert {
-			alertID = m.Key
-		}
+	for _, tc := range []struct {
+		name  string
+		store func() store.Store
+	}{
+		{"values", func() store.Store { return memory.New() }},
+		{"encoded", func() store.Store { return bytesOnly{memory.New()} }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			st := tc.store()
+			// No cache of decoded states: each pass reads the stored one.
+			b := setup(t, pipelineProgram(), func(c *engine.Config) { c.Store, c.StateCache = st, -1 })
+			setupAcme(t, b)
+			engageUntilTheAlert(t, b)
+			var alertID string
+			for _, m := range claimAll(t, b, day(5)) {
+				if m.Channel == channel.ChannelSalesAlert {
+					alertID = m.Key
+				}
+			}
+			require.NotEmpty(t, alertID)
+
+			b.clock.Set(day(6))
+			_, err := b.eng.Ingest(b.ctx, activity("other", "call_logged", "L-1", day(6), map[string]any{"alertId": "another-alert"}))
+			require.NoError(t, err)
+			require.Zero(t, countEvents(t, b, "acme", "alert.acted_on"), "it names another alert")
+
+			b.clock.Set(day(20))
+			_, err = b.eng.Ingest(b.ctx, activity("late", "call_logged", "L-1", day(20), nil))
+			require.NoError(t, err)
+			require.Zero(t, countEvents(t, b, "acme", "alert.acted_on"), "past the window, it names no alert")
+
+			_, err = b.eng.Ingest(b.ctx, activity("named", "meeting_booked", "L-1", day(20), map[string]any{"alertId": alertID, "form": "x"}))
+			require.NoError(t, err)
+			evs, err := b.eng.Events(b.ctx, "acme", 0, 1<<20)
+			require.NoError(t, err)
+			var acted []string
+			for _, e := range evs {
+				if e.Type == "alert.acted_on" {
+					acted = append(acted, string(e.Data))
+				}
+			}
+			require.Equal(t, []string{`{"activity":"named","id":"` + alertID + `"}`}, acted)
+		})
 	}
-	require.NotEmpty(t, alertID)
-
-	b.clock.Set(day(6))
-	_, err := b.eng.Ingest(b.ctx, activity("other", "call_logged", "L-1", day(6), map[string]any{"alertId": "another-alert"}))
-	require.NoError(t, err)
-	require.Zero(t, countEvents(t, b, "acme", "alert.acted_on"), "it names another alert")
-
-	b.clock.Set(day(20))
-	_, err = b.eng.Ingest(b.ctx, activity("late", "call_logged", "L-1", day(20), nil))
-	require.NoError(t, err)
-	require.Zero(t, countEvents(t, b, "acme", "alert.acted_on"), "past the window, it names no alert")
-
-	_, err = b.eng.Ingest(b.ctx, activity("named", "meeting_booked", "L-1", day(20), map[string]any{"alertId": alertID, "form": "x"}))
-	require.NoError(t, err)
-	evs, err := b.eng.Events(b.ctx, "acme", 0, 1<<20)
-	require.NoError(t, err)
-	var acted []string
-	for _, e := range evs {
-		if e.Type == "alert.acted_on" {
-			acted = append(acted, string(e.Data))
-		}
-	}
-	require.Equal(t, []string{`{"activity":"named","id":"` + alertID + `"}`}, acted)
 }

@@ -37,7 +37,8 @@ func TestMessagesRenderAtDelivery(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			st := tc.store()
-			b := setup(t, pipelineProgram(), func(c *engine.Config) { c.Store = st })
+			// No cache of decoded states: each pass reads the stored one.
+			b := setup(t, pipelineProgram(), func(c *engine.Config) { c.Store, c.StateCache = st, -1 })
 			setupAcme(t, b) // the intro emails are queued
 
 			// The stored entries hold the recipient and what to render from,

@@ -145,9 +145,9 @@ var (
 // readState returns the committed state of a stored account for reading
 // only: the stored value itself, the cached decoded state, or a newly
 // decoded one. The caller must not modify it; a pass works on
-// cloneState's copy of it (whose persons, and the records of its groups
-// and activities, are shared with the committed state: a pass replaces
-// them, never modifies them in place).
+// cloneState's copy of it (whose persons and the records of its groups
+// are shared with the committed state: a pass replaces them, never
+// modifies them in place).
 func (e *Engine) readState(rec *store.Account) (*accountState, error) {
 	if rec.Value != nil {
 		st, ok := rec.Value.(*accountState)

@@ -19,7 +19,8 @@
 //     of its own, whose elements are copies of the original's values: what
 //     those elements refer to is shared. Tag a field so when elements are
 //     added, removed and replaced, but what an element refers to is never
-//     modified in place (records with a map of attributes, say).
+//     modified in place (records that point to shared, unchanging data,
+//     say).
 //
 // Values are copied as trees: two pointers to one object become two
 // objects, and cyclic values are not supported.

@@ -22,7 +22,9 @@ import (
 // front bucket is sorted once, when a claim first reaches it, then taken
 // in order. Pushing and taking cost O(1) but for the heap of distinct
 // times and that sort, instead of O(log n) comparisons each, every one of
-// them reading two entries, out of a heap of every item.
+// them reading two entries, out of a heap of every item. (A time only one
+// entry is due at, as a retry's own backoff gives, costs a bucket of its
+// own: more than an item of one heap, still O(log n) to find.)
 //
 // Entries change while queued (claimed, acknowledged, erased), so the
 // queue is lazy: each change pushes a new item, and an item that no longer
@@ -139,8 +141,9 @@ func (q *dueQueue) pop() {
 	} else if b.next >= 256 && 2*b.next >= len(b.items) {
 		// A bucket still being added to (a clock that does not move)
 		// gives back the room of what was taken.
-		b.items = b.items[:copy(b.items, b.items[b.next:])]
-		b.next = 0
+		n := copy(b.items, b.items[b.next:])
+		clear(b.items[n:]) // what was moved down: keep no second copy
+		b.items, b.next = b.items[:n], 0
 	}
 }
 
@@ -169,8 +172,11 @@ func (td *tenant) claimDue(now time.Time, lease time.Duration, limit int) []*sto
 			td.due.pop()
 			continue
 		}
-		if !claimable(it.e, now) {
-			break // the front is not due, so nothing behind it is
+		if keyOf(it.at).compare(keyOf(now)) > 0 {
+			// The front is not due, so nothing behind it is. (Compared
+			// as the buckets are ordered, by the clock's reading, not by
+			// a monotonic one a time may carry.)
+			break
 		}
 		e := it.e
 		td.due.pop()

@@ -18,7 +18,7 @@ import (
 // one time and pushed out of order (so that buckets are sorted again while
 // taken from, and give back their room), and requires the front to be
 // the first of the items queued (by due time, creation, account, ID) at
-// every step.
+// every step, and the queue to keep no item it no longer holds.
 func TestDueQueueOrder(t *testing.T) {
 	t.Parallel()
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -54,6 +54,12 @@ func TestDueQueueOrder(t *testing.T) {
 				q.pop()
 				model = slices.DeleteFunc(model, func(it dueItem) bool { return it.e == first.e })
 				require.Equal(t, len(model), q.Len())
+				for _, b := range q.buckets {
+					// Taken items and the room past the end keep no entry.
+					for _, it := range append(b.items[:b.next:b.next], b.items[len(b.items):cap(b.items)]...) {
+						require.Nil(t, it.e, "step %d", step)
+					}
+				}
 			}
 			for len(model) > 0 {
 				first := slices.MinFunc(model, order)

@@ -461,16 +461,6 @@ func (s *Store) ClaimOutbox(ctx context.Context, p *store.ClaimParams) ([]store.
 	return out, nil
 }
 
-func claimable(e *store.OutboxEntry, now time.Time) bool {
-	switch e.Status {
-	case store.OutboxPending:
-		return !e.NextAttemptAt.After(now)
-	case store.OutboxClaimed:
-		return !e.ClaimedUntil.After(now) // the lease ended: the dispatcher died
-	}
-	return false
-}
-
 func dueTime(e *store.OutboxEntry) time.Time {
 	if e.Status == store.OutboxClaimed {
 		return e.ClaimedUntil
