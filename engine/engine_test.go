@@ -414,13 +414,7 @@ func TestAccountViewIsTheCallers(t *testing.T) {
 // in the state goes through its JSON).
 func TestAlertResponsesByAlertID(t *testing.T) {
 	t.Parallel()
-	for _, tc := range []struct {
-		name  string
-		store func() store.Store
-	}{
-		{"values", func() store.Store { return memory.New() }},
-		{"encoded", func() store.Store { return bytesOnly{memory.New()} }},
-	} {
+	for _, tc := range stateStores {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			st := tc.store()

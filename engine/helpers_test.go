@@ -48,6 +48,16 @@ func setup(t *testing.T, defs program.Definitions, opts ...func(*engine.Config))
 	return &bundle{ctx: context.Background(), eng: eng, store: st, clock: c}
 }
 
+// stateStores are a store that keeps states as values and one that keeps
+// them encoded, for the tests that must pass on both.
+var stateStores = []struct {
+	name  string
+	store func() store.Store
+}{
+	{"values", func() store.Store { return memory.New() }},
+	{"encoded", func() store.Store { return bytesOnly{memory.New()} }},
+}
+
 // dataPlatform is a program with one solution interest on the standard
 // template.
 func dataPlatform() program.Definitions {

@@ -27,13 +27,7 @@ import (
 // that keeps values and on one that keeps encoded states alike.
 func TestMessagesRenderAtDelivery(t *testing.T) {
 	t.Parallel()
-	for _, tc := range []struct {
-		name  string
-		store func() store.Store
-	}{
-		{"values", func() store.Store { return memory.New() }},
-		{"encoded", func() store.Store { return bytesOnly{memory.New()} }},
-	} {
+	for _, tc := range stateStores {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			st := tc.store()
