@@ -110,23 +110,18 @@ func (q *dueQueue) add(it dueItem) {
 }
 
 // front returns the first item, nil if the queue is empty. It stays valid
-// until the queue changes.
+// until the queue changes. (A bucket is never empty: pop drops it when it
+// takes its last item.)
 func (q *dueQueue) front() *dueItem {
-	for len(q.times) > 0 {
-		k := q.times[0]
-		b := q.buckets[k]
-		if b.next == len(b.items) {
-			delete(q.buckets, k)
-			heap.Pop(&q.times)
-			continue
-		}
-		if !b.sorted {
-			slices.SortFunc(b.items[b.next:], func(x, y dueItem) int { return compareDue(&x, &y) })
-			b.sorted = true
-		}
-		return &b.items[b.next]
+	if len(q.times) == 0 {
+		return nil
 	}
-	return nil
+	b := q.buckets[q.times[0]]
+	if !b.sorted {
+		slices.SortFunc(b.items[b.next:], func(x, y dueItem) int { return compareDue(&x, &y) })
+		b.sorted = true
+	}
+	return &b.items[b.next]
 }
 
 // pop drops the front item; the queue must not be empty.
