@@ -33,7 +33,15 @@ func packAttributes(attrs map[string]any) packedAttrs {
 		return ""
 	}
 	var room [96]byte
-	buf := room[:0]
+	return packedAttrs(appendAttributes(room[:0], attrs))
+}
+
+// appendAttributes appends the packed form of the kept attributes among
+// attrs to buf.
+func appendAttributes(buf []byte, attrs map[string]any) []byte {
+	if len(attrs) == 0 {
+		return buf
+	}
 	for i, k := range keptKeys {
 		if s, ok := attrs[k].(string); ok {
 			buf = append(buf, byte(i))
@@ -41,7 +49,7 @@ func packAttributes(attrs map[string]any) packedAttrs {
 			buf = append(buf, s...)
 		}
 	}
-	return packedAttrs(buf)
+	return buf
 }
 
 // all yields the attributes, in key order.

@@ -4,10 +4,13 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/require"
+
+	"github.com/quorumhq/quorum/b2b"
 )
 
 // TestPackedAttrs: an activity record keeps the string values of the
@@ -49,16 +52,21 @@ func TestPackedAttrs(t *testing.T) {
 			}
 			require.Empty(t, cmp.Diff(some, p.unpack("alertId", "form")))
 
-			rec := activityRecord{ID: "a1", Type: "visit_web_page", Person: "p", Attributes: p}
+			at := time.Date(2026, 3, 4, 5, 6, 7, 8, time.UTC)
+			rec := newActivityRecord("a1", "visit_web_page", "p", at, tc.attrs)
+			require.Equal(t, b2b.ActivityID("a1"), rec.id())
+			require.Equal(t, p, rec.attrs())
 			got, err := json.Marshal(rec)
 			require.NoError(t, err)
 			type asMap struct {
-				activityRecord
+				ID         b2b.ActivityID `json:"id"`
+				Type       string         `json:"type"`
+				Person     b2b.PersonID   `json:"person"`
+				Time       time.Time      `json:"time"`
 				Attributes map[string]any `json:"attributes,omitempty"`
 			}
-			want, err := json.Marshal(asMap{rec, tc.want})
+			want, err := json.Marshal(asMap{"a1", "visit_web_page", "p", at, tc.want})
 			require.NoError(t, err)
-			require.JSONEq(t, string(want), string(got))
 			require.Equal(t, string(want), string(got), "byte for byte")
 
 			var back activityRecord
@@ -100,6 +108,57 @@ func FuzzPackedAttrs(f *testing.F) {
 		valid := utf8.ValidString(form) && utf8.ValidString(url) && utf8.ValidString(alert) && utf8.ValidString(moment)
 		if valid && back != p {
 			t.Fatalf("read back %q, packed %q", back, p)
+		}
+	})
+}
+
+// FuzzActivityRecord: whatever its ID, type, person and attributes, a
+// record gives back its ID and attributes and writes what encoding/json
+// writes of its fields, and reads back what it wrote.
+func FuzzActivityRecord(f *testing.F) {
+	f.Add("act-1", "visit_web_page", "person-1", "/pricing", int64(1_700_000_000_000_000_000))
+	f.Add("", "", "", "", int64(0))
+	f.Add(strings.Repeat("i", 200), "<type>", "\xff", "\u2028", int64(-1))
+	f.Fuzz(func(t *testing.T, id, typ, person, url string, nanos int64) {
+		at := time.Unix(0, nanos).UTC()
+		rec := newActivityRecord(b2b.ActivityID(id), typ, b2b.PersonID(person), at, map[string]any{"url": url})
+		if rec.id() != b2b.ActivityID(id) || rec.attrs().get("url") != url {
+			t.Fatalf("record %q gives back ID %q, url %q", rec.key, rec.id(), rec.attrs().get("url"))
+		}
+		got, err := json.Marshal(rec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := json.Marshal(struct {
+			ID         string         `json:"id"`
+			Type       string         `json:"type"`
+			Person     string         `json:"person"`
+			Time       time.Time      `json:"time"`
+			Attributes map[string]any `json:"attributes,omitempty"`
+		}{id, typ, person, at, map[string]any{"url": url}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != string(want) {
+			t.Fatalf("MarshalJSON = %s, encoding/json %s", got, want)
+		}
+		var back activityRecord
+		if err := json.Unmarshal(got, &back); err != nil {
+			t.Fatal(err)
+		}
+		// Invalid UTF-8 comes back replaced, as from any JSON.
+		if !utf8.ValidString(id + typ + person + url) {
+			return
+		}
+		if back != rec {
+			t.Fatalf("read back %+v, wrote %+v", back, rec)
+		}
+		again, err := json.Marshal(back)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(again) != string(got) {
+			t.Fatalf("read back and written again: %s, first %s", again, got)
 		}
 	})
 }

@@ -223,7 +223,7 @@ func (ps *pass) audiences() {
 	// The audiences' index reads no attribute: none are unpacked.
 	acts := make([]b2b.Activity, len(st.Activities))
 	for i, r := range st.Activities {
-		acts[i] = b2b.Activity{ID: r.ID, Type: r.Type, Person: r.Person, Account: ps.id, Time: r.Time}
+		acts[i] = b2b.Activity{ID: r.id(), Type: r.Type, Person: r.Person, Account: ps.id, Time: r.Time}
 	}
 	ix, err := audience.NewActivities(persons, acts)
 	if err != nil {
@@ -425,8 +425,9 @@ func (ps *pass) recentActivities(g *buyinggroup.Group, n int) []channel.Activity
 }
 
 func describe(r activityRecord) string {
+	attrs := r.attrs()
 	for _, k := range []string{"form", "url", "event", "campaign", "moment"} {
-		if v := r.Attributes.get(k); v != "" {
+		if v := attrs.get(k); v != "" {
 			return strings.ReplaceAll(r.Type, "_", " ") + " " + v
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unique"
 
 	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/identity"
@@ -489,10 +490,17 @@ func (e *Engine) fillPersons(works map[b2b.AccountID]*work) {
 					pe.Link = l
 				}
 			}
+			// The state keeps one copy of each explanation: the persons
+			// of an account share the link's (its domain, say), and a
+			// classifier's reasons are phrases of its lexicon's words.
+			pe.Link.Evidence = unique.Make(pe.Link.Evidence).Value()
 			if pe.Person.Seniority == "" || pe.Person.Department == "" {
 				filled, found := persona.Apply(classifier, pe.Person)
 				if filled.Seniority != pe.Person.Seniority || filled.Department != pe.Person.Department {
 					pe.Classified = found.Reasons
+					for i, r := range pe.Classified {
+						pe.Classified[i] = unique.Make(r).Value()
+					}
 				}
 				pe.Person = filled
 			}

@@ -412,10 +412,17 @@ func (ps *pass) upsertOpportunity(o *b2b.Opportunity) {
 // ingest applies new activities: duplicates are dropped (counted), the
 // rest scored by every model and kept for audiences and alerts.
 func (ps *pass) ingest(w *work, out *outcome) {
+	if len(w.activities) == 0 {
+		return
+	}
 	st := ps.st
 	seen := make(map[b2b.ActivityID]bool, len(st.Activities)+len(w.activities))
 	for i := range st.Activities {
-		seen[st.Activities[i].ID] = true
+		seen[st.Activities[i].id()] = true
+	}
+	persons := make(map[b2b.PersonID]*b2b.Person, len(st.Persons))
+	for i := range st.Persons {
+		persons[st.Persons[i].Person.ID] = &st.Persons[i].Person
 	}
 	fresh := make([]b2b.Activity, 0, len(w.activities))
 	freshIdx := make([]int, 0, len(w.activities))
@@ -425,15 +432,17 @@ func (ps *pass) ingest(w *work, out *outcome) {
 			continue
 		}
 		seen[a.ID] = true
+		if p := persons[a.Person]; p != nil {
+			// The state's own string: the resolved one was made for this
+			// activity, and what the state keeps of it (its record, the
+			// score ledger's entry of a new person) stays for weeks.
+			a.Person = p.ID
+		}
 		fresh = append(fresh, a)
 		freshIdx = append(freshIdx, w.index[i])
 	}
 	if len(fresh) == 0 {
 		return
-	}
-	persons := make(map[b2b.PersonID]*b2b.Person, len(st.Persons))
-	for i := range st.Persons {
-		persons[st.Persons[i].Person.ID] = &st.Persons[i].Person
 	}
 	refused := map[b2b.ActivityID]string{}
 	if st.Scores == nil {
@@ -466,12 +475,7 @@ func (ps *pass) ingest(w *work, out *outcome) {
 		}
 		out.applied++
 		counts[a.Type]++
-		if p := persons[a.Person]; p != nil {
-			// The state's own string: the resolved one was made for this
-			// activity, and the state keeps its records for weeks.
-			a.Person = p.ID
-		}
-		st.Activities = append(st.Activities, activityRecord{ID: a.ID, Type: a.Type, Person: a.Person, Time: a.Time, Attributes: packAttributes(a.Attributes)})
+		st.Activities = append(st.Activities, newActivityRecord(a.ID, a.Type, a.Person, a.Time, a.Attributes))
 		ev := journey.Event{Type: journey.EventActivity, At: a.Time, Person: a.Person, ActivityType: a.Type}
 		ps.jevents = append(ps.jevents, ev)
 		if a.Type == b2b.ActivityInterestingMoment {

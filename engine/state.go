@@ -109,22 +109,6 @@ type groupSnapshot struct {
 	Tier                 string  `json:"tier,omitempty"`
 }
 
-// activityRecord is the compact form of an activity kept in the state.
-type activityRecord struct {
-	ID         b2b.ActivityID   `json:"id"`
-	Type       b2b.ActivityType `json:"type"`
-	Person     b2b.PersonID     `json:"person"`
-	Time       time.Time        `json:"time"`
-	Attributes packedAttrs      `json:"attributes,omitempty"`
-}
-
-// responseActivity is the activity as response tracking reads it, with
-// the only attributes it reads (channel.TrackResponses).
-func (r activityRecord) responseActivity(account b2b.AccountID) b2b.Activity {
-	return b2b.Activity{ID: r.ID, Type: r.Type, Person: r.Person, Account: account, Time: r.Time,
-		Attributes: r.Attributes.unpack("alertId", "solutionInterest")}
-}
-
 func newAccountState(a b2b.Account) *accountState {
 	return &accountState{V: stateVersion, Account: a}
 }

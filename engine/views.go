@@ -95,7 +95,7 @@ func (e *Engine) Account(ctx context.Context, id b2b.AccountID, now time.Time) (
 					ids := make([]b2b.ActivityID, 0, len(st.Activities))
 					for _, r := range st.Activities {
 						if r.Person == pe.Person.ID {
-							ids = append(ids, r.ID)
+							ids = append(ids, r.id())
 						}
 					}
 					x.NameActivities(ids...)
