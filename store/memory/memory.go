@@ -74,7 +74,48 @@ type tenant struct {
 	// persons lists, for each person, the accounts ("" for entries
 	// enqueued outside a commit) whose log or outbox holds something of
 	// theirs: what PersonAccounts answers and ErasePerson visits.
-	persons map[b2b.PersonID][]b2b.AccountID
+	persons personIndex
+}
+
+// personIndex lists, for each person, the accounts that hold something
+// of theirs. Almost every person has one: it is kept in a map of its own,
+// which costs the collector no object per person, and only the others in
+// a second map.
+type personIndex struct {
+	first map[b2b.PersonID]b2b.AccountID
+	more  map[b2b.PersonID][]b2b.AccountID // the accounts after the first
+}
+
+// add records that the person has something in the account.
+func (x *personIndex) add(p b2b.PersonID, a b2b.AccountID) {
+	first, ok := x.first[p]
+	switch {
+	case !ok:
+		if x.first == nil {
+			x.first = map[b2b.PersonID]b2b.AccountID{}
+		}
+		x.first[p] = a
+	case first != a && !slices.Contains(x.more[p], a):
+		if x.more == nil {
+			x.more = map[b2b.PersonID][]b2b.AccountID{}
+		}
+		x.more[p] = append(x.more[p], a)
+	}
+}
+
+// accounts returns the person's accounts, in the order they were added.
+func (x *personIndex) accounts(p b2b.PersonID) []b2b.AccountID {
+	first, ok := x.first[p]
+	if !ok {
+		return nil
+	}
+	return append([]b2b.AccountID{first}, x.more[p]...)
+}
+
+// remove forgets the person.
+func (x *personIndex) remove(p b2b.PersonID) {
+	delete(x.first, p)
+	delete(x.more, p)
 }
 
 type shard struct {
@@ -107,7 +148,7 @@ func (s *Store) tenant(t store.Tenant, create bool) *tenant {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if td = s.tenants[t]; td == nil {
-		td = &tenant{outbox: map[string]*store.OutboxEntry{}, persons: map[b2b.PersonID][]b2b.AccountID{},
+		td = &tenant{outbox: map[string]*store.OutboxEntry{},
 			entries: map[b2b.AccountID]map[string]*store.OutboxEntry{}, done: doneEntries{hash: func(id string) uint64 { return maphash.String(s.seed, id) }}}
 		for i := range td.shards {
 			td.shards[i].accounts = map[b2b.AccountID]*store.Account{}
@@ -290,9 +331,7 @@ func (td *tenant) touch(p b2b.PersonID, a b2b.AccountID) {
 	if p == "" {
 		return
 	}
-	if accs := td.persons[p]; !slices.Contains(accs, a) {
-		td.persons[p] = append(accs, a)
-	}
+	td.persons.add(p, a)
 }
 
 // appendEvent gives e the next Seq and appends it; callers hold logMu.
@@ -571,7 +610,7 @@ func (s *Store) PersonAccounts(ctx context.Context, t store.Tenant, person b2b.P
 	}
 	td.logMu.Lock()
 	defer td.logMu.Unlock()
-	out := slices.DeleteFunc(slices.Clone(td.persons[person]), func(a b2b.AccountID) bool { return a == "" })
+	out := slices.DeleteFunc(td.persons.accounts(person), func(a b2b.AccountID) bool { return a == "" })
 	slices.Sort(out)
 	return out, nil
 }
@@ -595,7 +634,7 @@ func (s *Store) ErasePerson(ctx context.Context, t store.Tenant, person b2b.Pers
 	// Only the logs and outboxes of the person's accounts hold anything
 	// of theirs.
 	isPerson := func(p []byte) bool { return string(p) == string(person) }
-	for _, a := range td.persons[person] {
+	for _, a := range td.persons.accounts(person) {
 		rep.Events += td.events.edit(a, nil, isPerson)
 		for _, e := range td.entries[a] {
 			if e.Person != person {
@@ -609,7 +648,7 @@ func (s *Store) ErasePerson(ctx context.Context, t store.Tenant, person b2b.Pers
 		}
 		rep.Outbox += td.done.erase(a, person)
 	}
-	delete(td.persons, person)
+	td.persons.remove(person)
 	return rep, nil
 }
 
