@@ -60,7 +60,7 @@ func (p packedAttrs) all() iter.Seq2[string, string] {
 			k := int(s[0])
 			n, w := uvarint(s[1:])
 			if k >= len(keptKeys) || w == 0 || n > uint64(len(s)-1-w) {
-				return // only packAttributes writes them: never
+				return // only appendAttributes writes them: never
 			}
 			s = s[1+w:]
 			if !yield(keptKeys[k], s[:n]) {

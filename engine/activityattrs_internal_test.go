@@ -113,19 +113,26 @@ func FuzzPackedAttrs(f *testing.F) {
 }
 
 // FuzzActivityRecord: whatever its ID, type, person and attributes, a
-// record gives back its ID and attributes and writes what encoding/json
+// record gives back its ID and attributes, writes what encoding/json
 // writes of its fields, and reads back what it wrote.
 func FuzzActivityRecord(f *testing.F) {
-	f.Add("act-1", "visit_web_page", "person-1", "/pricing", int64(1_700_000_000_000_000_000))
-	f.Add("", "", "", "", int64(0))
-	f.Add(strings.Repeat("i", 200), "<type>", "\xff", "\u2028", int64(-1))
-	f.Fuzz(func(t *testing.T, id, typ, person, url string, nanos int64) {
+	f.Add("act-1", "visit_web_page", "person-1", "/pricing", "Demo", int64(1_700_000_000_000_000_000))
+	f.Add("", "", "", "", "", int64(0))
+	f.Add(strings.Repeat("i", 200), "<type>", "\xff", "\u2028", "", int64(-1))
+	f.Fuzz(func(t *testing.T, id, typ, person, url, form string, nanos int64) {
 		at := time.Unix(0, nanos).UTC()
-		rec := newActivityRecord(b2b.ActivityID(id), typ, b2b.PersonID(person), at, map[string]any{"url": url})
-		if rec.id() != b2b.ActivityID(id) || rec.attrs().get("url") != url {
-			t.Fatalf("record %q gives back ID %q, url %q", rec.key, rec.id(), rec.attrs().get("url"))
+		attrs := map[string]any{}
+		if url != "" {
+			attrs["url"] = url
 		}
-		got, err := json.Marshal(rec)
+		if form != "" {
+			attrs["form"] = form
+		}
+		rec := newActivityRecord(b2b.ActivityID(id), typ, b2b.PersonID(person), at, attrs)
+		if rec.id() != b2b.ActivityID(id) || rec.attrs().get("url") != url || rec.attrs().get("form") != form {
+			t.Fatalf("record %q gives back ID %q, url %q, form %q", rec.key, rec.id(), rec.attrs().get("url"), rec.attrs().get("form"))
+		}
+		raw, err := rec.MarshalJSON()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -135,27 +142,42 @@ func FuzzActivityRecord(f *testing.F) {
 			Person     string         `json:"person"`
 			Time       time.Time      `json:"time"`
 			Attributes map[string]any `json:"attributes,omitempty"`
-		}{id, typ, person, at, map[string]any{"url": url}})
+		}{id, typ, person, at, attrs})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(raw) != string(want) {
+			t.Fatalf("MarshalJSON = %s, encoding/json %s", raw, want)
+		}
+		got, err := json.Marshal(rec)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if string(got) != string(want) {
-			t.Fatalf("MarshalJSON = %s, encoding/json %s", got, want)
+			t.Fatalf("json.Marshal = %s, encoding/json of the fields %s", got, want)
 		}
 		var back activityRecord
 		if err := json.Unmarshal(got, &back); err != nil {
 			t.Fatal(err)
 		}
-		// Invalid UTF-8 comes back replaced, as from any JSON.
-		if !utf8.ValidString(id + typ + person + url) {
+		again, err := json.Marshal(back)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Invalid UTF-8 comes back replaced, as from any JSON: what is
+		// read back is written the same way from then on.
+		if !utf8.ValidString(id + typ + person + url + form) {
+			var twice activityRecord
+			if err := json.Unmarshal(again, &twice); err != nil {
+				t.Fatal(err)
+			}
+			if twice != back {
+				t.Fatalf("read back twice %+v, once %+v", twice, back)
+			}
 			return
 		}
 		if back != rec {
 			t.Fatalf("read back %+v, wrote %+v", back, rec)
-		}
-		again, err := json.Marshal(back)
-		if err != nil {
-			t.Fatal(err)
 		}
 		if string(again) != string(got) {
 			t.Fatalf("read back and written again: %s, first %s", again, got)

@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"time"
-	"unique"
 
 	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/internal/jsonenc"
@@ -15,8 +14,8 @@ import (
 // millions of them, each of whose strings the collector visits at every
 // collection. So the activity's ID and its kept attributes share one
 // string (key: the ID's length as a uvarint, the ID, then the
-// [packedAttrs]), its type is the one interned copy of that type's name,
-// and its person is the state's own ID string.
+// [packedAttrs]), its type is the engine's copy of that type's name
+// (nameTable), and its person is the state's own ID string.
 //
 // In JSON it is an object with the fields id, type, person, time and
 // attributes (omitted when there are none).
@@ -33,14 +32,14 @@ func newActivityRecord(id b2b.ActivityID, typ b2b.ActivityType, person b2b.Perso
 	buf := binary.AppendUvarint(room[:0], uint64(len(id)))
 	buf = append(buf, id...)
 	buf = appendAttributes(buf, attrs)
-	return activityRecord{Type: unique.Make(typ).Value(), Person: person, Time: at, key: string(buf)}
+	return activityRecord{Type: typ, Person: person, Time: at, key: string(buf)}
 }
 
 // split returns the record's ID and attributes.
 func (r activityRecord) split() (b2b.ActivityID, packedAttrs) {
 	n, w := uvarint(r.key)
 	if w == 0 || n > uint64(len(r.key)-w) {
-		return "", "" // only newActivityRecord writes keys: never
+		return "", "" // only newActivityRecord and UnmarshalJSON write keys: never
 	}
 	return b2b.ActivityID(r.key[w : w+int(n)]), packedAttrs(r.key[w+int(n):])
 }
@@ -108,6 +107,6 @@ func (r *activityRecord) UnmarshalJSON(data []byte) error {
 	buf := binary.AppendUvarint(room[:0], uint64(len(j.ID)))
 	buf = append(buf, j.ID...)
 	buf = append(buf, j.Attributes...)
-	*r = activityRecord{Type: unique.Make(j.Type).Value(), Person: j.Person, Time: j.Time, key: string(buf)}
+	*r = activityRecord{Type: j.Type, Person: j.Person, Time: j.Time, key: string(buf)}
 	return nil
 }

@@ -536,8 +536,20 @@ func (ps *pass) trackResponses() {
 		if r.ActedOn && !prev.ActedOn {
 			ps.log("alert.acted_on", "", r.ActedAt, map[string]any{"id": r.AlertID, "activity": r.ActedBy})
 		}
+		// A record's ID is a part of a string that holds its attributes
+		// too: a response keeps a copy of its own, not the record's
+		// string once the record is pruned (or erased).
+		r.AckBy, r.ActedBy = ownID(r.AckBy, prev.AckBy), ownID(r.ActedBy, prev.ActedBy)
 		st.Responded[r.AlertID] = r
 	}
+}
+
+// ownID returns kept if id is the same ID, else a copy of id.
+func ownID(id, kept b2b.ActivityID) b2b.ActivityID {
+	if id == kept {
+		return kept
+	}
+	return b2b.ActivityID(strings.Clone(string(id)))
 }
 
 // scoreMoved reports whether a group score moved enough to tell journeys

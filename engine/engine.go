@@ -150,6 +150,9 @@ type Engine struct {
 	evalPool sync.Pool // *qualify.Evaluator of the current program
 
 	locations sync.Map // time zone name -> *time.Location
+	// names keeps one copy of each activity type and persona reason that
+	// states hold.
+	names nameTable
 
 	cacheMu sync.Mutex
 	cache   map[b2b.AccountID]cachedState

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unique"
 
 	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/identity"
@@ -469,6 +468,7 @@ func (e *Engine) withAncestors(accs []b2b.AccountID) []b2b.AccountID {
 // identity graph. Callers hold idMu.
 func (e *Engine) fillPersons(works map[b2b.AccountID]*work) {
 	classifier := e.prog.Load().Persona
+	evidence := map[string]string{}
 	for acc, w := range works {
 		if w.persons == nil {
 			continue
@@ -478,6 +478,7 @@ func (e *Engine) fillPersons(works map[b2b.AccountID]*work) {
 			continue
 		}
 		list := make([]personEntry, 0, len(ids))
+		clear(evidence)
 		for _, id := range ids {
 			gp, err := e.graph.Person(id)
 			if err != nil {
@@ -490,16 +491,23 @@ func (e *Engine) fillPersons(works map[b2b.AccountID]*work) {
 					pe.Link = l
 				}
 			}
-			// The state keeps one copy of each explanation: the persons
-			// of an account share the link's (its domain, say), and a
-			// classifier's reasons are phrases of its lexicon's words.
-			pe.Link.Evidence = unique.Make(pe.Link.Evidence).Value()
+			// The persons of an account mostly share their link's
+			// explanation (its domain, say): the state keeps one copy.
+			if ev, ok := evidence[pe.Link.Evidence]; ok {
+				pe.Link.Evidence = ev
+			} else {
+				evidence[pe.Link.Evidence] = pe.Link.Evidence
+			}
 			if pe.Person.Seniority == "" || pe.Person.Department == "" {
 				filled, found := persona.Apply(classifier, pe.Person)
 				if filled.Seniority != pe.Person.Seniority || filled.Department != pe.Person.Department {
-					pe.Classified = found.Reasons
-					for i, r := range pe.Classified {
-						pe.Classified[i] = unique.Make(r).Value()
+					// A classifier's reasons are mostly phrases of its
+					// lexicon's words, shared by many persons. The list
+					// is the engine's own: a classifier may keep the one
+					// it returned.
+					pe.Classified = make([]string, len(found.Reasons))
+					for i, r := range found.Reasons {
+						pe.Classified[i] = e.names.intern(r)
 					}
 				}
 				pe.Person = filled

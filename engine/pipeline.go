@@ -475,7 +475,7 @@ func (ps *pass) ingest(w *work, out *outcome) {
 		}
 		out.applied++
 		counts[a.Type]++
-		st.Activities = append(st.Activities, newActivityRecord(a.ID, a.Type, a.Person, a.Time, a.Attributes))
+		st.Activities = append(st.Activities, newActivityRecord(a.ID, ps.e.names.intern(a.Type), a.Person, a.Time, a.Attributes))
 		ev := journey.Event{Type: journey.EventActivity, At: a.Time, Person: a.Person, ActivityType: a.Type}
 		ps.jevents = append(ps.jevents, ev)
 		if a.Type == b2b.ActivityInterestingMoment {
