@@ -29,10 +29,14 @@ type activityRecord struct {
 // newActivityRecord makes the record of an activity.
 func newActivityRecord(id b2b.ActivityID, typ b2b.ActivityType, person b2b.PersonID, at time.Time, attrs map[string]any) activityRecord {
 	var room [128]byte
-	buf := binary.AppendUvarint(room[:0], uint64(len(id)))
-	buf = append(buf, id...)
-	buf = appendAttributes(buf, attrs)
-	return activityRecord{Type: typ, Person: person, Time: at, key: string(buf)}
+	key := appendAttributes(appendID(room[:0], id), attrs)
+	return activityRecord{Type: typ, Person: person, Time: at, key: string(key)}
+}
+
+// appendID appends the start of a record's key, its ID, to buf.
+func appendID(buf []byte, id b2b.ActivityID) []byte {
+	buf = binary.AppendUvarint(buf, uint64(len(id)))
+	return append(buf, id...)
 }
 
 // split returns the record's ID and attributes.
@@ -104,9 +108,7 @@ func (r *activityRecord) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	var room [128]byte
-	buf := binary.AppendUvarint(room[:0], uint64(len(j.ID)))
-	buf = append(buf, j.ID...)
-	buf = append(buf, j.Attributes...)
-	*r = activityRecord{Type: j.Type, Person: j.Person, Time: j.Time, key: string(buf)}
+	key := append(appendID(room[:0], j.ID), j.Attributes...)
+	*r = activityRecord{Type: j.Type, Person: j.Person, Time: j.Time, key: string(key)}
 	return nil
 }

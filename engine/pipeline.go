@@ -412,9 +412,6 @@ func (ps *pass) upsertOpportunity(o *b2b.Opportunity) {
 // ingest applies new activities: duplicates are dropped (counted), the
 // rest scored by every model and kept for audiences and alerts.
 func (ps *pass) ingest(w *work, out *outcome) {
-	if len(w.activities) == 0 {
-		return
-	}
 	st := ps.st
 	seen := make(map[b2b.ActivityID]bool, len(st.Activities)+len(w.activities))
 	for i := range st.Activities {
