@@ -18,6 +18,11 @@ var (
 // accounts with 1,000,000 persons and 10,000,000 activities, generated
 // deterministically once, outside the timer. It reports accounts/s and
 // accounts/s per core (GOMAXPROCS), and the live heap after setup.
+//
+// Compare cores with one run each of -cpu 1 and -cpu 2, not with a list:
+// with -benchtime 1x, the testing package reports its first run of a
+// benchmark, made before it applies the list, for the list's first entry
+// (golang/go#49980); accounts/s/core shows which GOMAXPROCS a row had.
 func BenchmarkBatch(b *testing.B) {
 	benchOnce.Do(func() { benchData = genAccounts(2026, 100_000, 10, 100) })
 	ev, err := audience.New(audience.Config{Audiences: benchAudiences})

@@ -41,9 +41,15 @@ import (
 //   - steps/s: journey steps with something to do, over the whole loop;
 //   - B/account: what stays on the heap after the run (states, event
 //     logs, the outbox), peak-B/account the highest heap during it
-//     (garbage not yet collected included).
+//     (garbage not yet collected included);
+//   - procs: the GOMAXPROCS the run had, which is also the engine's and
+//     the dispatchers' parallelism.
 //
-// Run it with -cpu 1,2 to see the scaling. The world has
+// To see the scaling, run it once with -cpu 1 and once with -cpu 2, not
+// with a list: with -benchtime 1x, the testing package reports its first
+// run of a benchmark, made before it applies the list, for the list's
+// first entry, so that -cpu 1,2 runs the "1" row with two (procs says
+// which it had; golang/go#49980). The world has
 // QUORUM_BENCH_ACCOUNTS accounts (default 2,000) with about 9 persons
 // each and about 10 activities per person over 90 days; the full
 // size is 100,000 accounts. Each batch's activities are generated just
@@ -112,6 +118,7 @@ func BenchmarkEndToEnd(b *testing.B) {
 		b.ReportMetric(float64(cnt.Steps-steps0)/elapsed.Seconds(), "steps/s")
 		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/float64(accounts), "B/account")
 		b.ReportMetric(float64(peakHeap-before.HeapAlloc)/float64(accounts), "peak-B/account")
+		b.ReportMetric(float64(runtime.GOMAXPROCS(0)), "procs")
 		b.Logf("%d activities, %d messages delivered", total, delivered)
 		if path := os.Getenv("QUORUM_BENCH_HEAPPROFILE"); path != "" {
 			writeHeapProfile(b, path)
