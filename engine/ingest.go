@@ -301,6 +301,7 @@ func (e *Engine) applyActivities(works map[b2b.AccountID]*work, acts []b2b.Activ
 		order[i] = i
 	}
 	slices.SortStableFunc(order, func(x, y int) int { return acts[x].Time.Compare(acts[y].Time) })
+	var route []b2b.AccountID
 	for _, i := range order {
 		a := acts[i]
 		reject := func(reason, detail string) {
@@ -320,15 +321,13 @@ func (e *Engine) applyActivities(works map[b2b.AccountID]*work, acts []b2b.Activ
 			continue
 		}
 		a.Person = pid
-		var accounts []b2b.AccountID
+		accounts := route[:0] // reused: what is kept below is copied
 		if a.Account != "" {
-			accounts = []b2b.AccountID{e.resolveAccount(a.Account)}
+			accounts = append(accounts, e.resolveAccount(a.Account))
 		} else {
-			links, _ := e.graph.Links(pid)
-			for _, l := range links {
-				accounts = append(accounts, l.Account)
-			}
+			accounts, _ = e.graph.AppendLinkedAccounts(accounts, pid)
 		}
+		route = accounts
 		if e.cfg.Rollup {
 			accounts = e.withAncestors(accounts)
 		}
@@ -448,9 +447,9 @@ func (e *Engine) markPersons(works map[b2b.AccountID]*work, acc b2b.AccountID) {
 
 // markAccountsOf marks every account a person is linked to.
 func (e *Engine) markAccountsOf(works map[b2b.AccountID]*work, p b2b.PersonID) {
-	links, _ := e.graph.Links(p)
-	for _, l := range links {
-		e.markPersons(works, l.Account)
+	accounts, _ := e.graph.AppendLinkedAccounts(nil, p)
+	for _, a := range accounts {
+		e.markPersons(works, a)
 	}
 }
 

@@ -163,3 +163,57 @@ func requireSameGraph(t *testing.T, want, got *identity.Graph) {
 		require.Equal(t, w, g, as.Account)
 	}
 }
+
+// TestAppendLinkedAccountsMatchesLinks requires, for every person of a
+// graph with merges, many-to-many links, free mail, waiting and unlinked
+// persons, the accounts of Links in their order, appended after what dst
+// holds; and Links' error for an ID the graph does not know.
+func TestAppendLinkedAccountsMatchesLinks(t *testing.T) {
+	t.Parallel()
+	g := newGraph(t, identity.Config{})
+	mixedAccounts(t, g)
+	recs := mixedPersons(600)
+	several := sfContact("0035e9999999999", "multi@d2.com", "a2")
+	several.OtherAccounts = []b2b.AccountID{"a5", "a2", "t1", "mk-9"}
+	addAccount(t, g, b2b.SourceMarketo, b2b.Account{ID: "mk-9", Name: "Nine", Domains: []string{"nine.com"}})
+	shared := mktoLead("shared", "s@d7.com") // d7.com: t1's and t2's
+	several.Time, shared.Time = at(1), at(2)
+	recs = append(recs, several, shared)
+	g.AddPersons(recs)
+	addAccount(t, g, b2b.SourceSalesforce, b2b.Account{ID: "late1", Name: "Nowhere Ltd", Domains: []string{"d1.io"}})
+	// mk-9 merges into the older t2 after the links were made.
+	addAccount(t, g, b2b.SourceMarketo, b2b.Account{ID: "mk-9", Name: "Nine", Domains: []string{"nine.com"}, UpdatedAt: at(3)},
+		identity.Identifier{Namespace: identity.NSAccountID, Value: "t2"})
+	seen, linked, many := 0, 0, 0
+	for _, r := range recs {
+		id, ok := g.PersonOfRecord(r.Source, r.RecordID)
+		if !ok {
+			continue
+		}
+		seen++
+		links, err := g.Links(id)
+		require.NoError(t, err)
+		want := []b2b.AccountID{"before"}
+		for _, l := range links {
+			want = append(want, l.Account)
+		}
+		got, err := g.AppendLinkedAccounts([]b2b.AccountID{"before"}, id)
+		require.NoError(t, err)
+		require.Equal(t, want, got, "person %s", id)
+		if len(links) > 0 {
+			linked++
+		}
+		if len(links) > 1 {
+			many++
+		}
+	}
+	require.Greater(t, seen, linked, "some persons are not linked")
+	require.GreaterOrEqual(t, many, 2, "some persons are linked to several accounts")
+	for _, id := range []b2b.PersonID{"no-colon", "marketo:nobody", ""} {
+		_, want := g.Links(id)
+		require.ErrorIs(t, want, identity.ErrUnknownPerson)
+		got, err := g.AppendLinkedAccounts([]b2b.AccountID{"kept"}, id)
+		require.EqualError(t, err, want.Error())
+		require.Equal(t, []b2b.AccountID{"kept"}, got)
+	}
+}

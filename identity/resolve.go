@@ -424,6 +424,27 @@ func (g *Graph) Links(id b2b.PersonID) ([]Link, error) {
 	return g.links(root), nil
 }
 
+// AppendLinkedAccounts appends to dst the accounts a person is linked to,
+// in the order of [Graph.Links] (the primary first), and returns the
+// extended slice. It is Links without the explanations, for a caller that
+// routes many activities and needs only where they go: it formats and
+// allocates nothing but dst's growth.
+func (g *Graph) AppendLinkedAccounts(dst []b2b.AccountID, id b2b.PersonID) ([]b2b.AccountID, error) {
+	root, ok := g.personRoot(id)
+	if !ok || g.precs.at(root).dead {
+		return dst, fmt.Errorf("%w %q", ErrUnknownPerson, id)
+	}
+	gp := g.goldOf(root)
+	if gp.primary.method == methodNone {
+		return dst, nil
+	}
+	dst = append(dst, g.accountID(g.afind(gp.primary.acct)))
+	for _, l := range g.more(gp) {
+		dst = append(dst, g.accountID(g.afind(l.acct)))
+	}
+	return dst, nil
+}
+
 // liveRoots yields the roots of the live golden persons in order of age.
 func (g *Graph) liveRoots(yield func(int32) bool) {
 	for i := range g.precs.len() {
