@@ -299,10 +299,12 @@ func (td *tenant) commitLog(p *store.CommitParams, entries []*store.OutboxEntry)
 			e.Payload = bytes.Clone(r.Payload)
 		}
 	}
-	td.enqueue(entries)
+	var seen indexed
+	td.enqueue(entries, &seen)
 	for _, e := range p.Events {
 		e.Account = p.Account
-		td.appendEvent(e) // the log keeps its own encoding
+		td.logEvent(e) // the log keeps its own encoding
+		seen.touch(td, e.Person, e.Account)
 	}
 	return nil
 }
@@ -325,21 +327,39 @@ func (td *tenant) checkRedactions(account b2b.AccountID, rs []store.Redaction) e
 	return nil
 }
 
-// touch records that the person has something in the account; callers
+// indexed remembers the (person, account) pairs one call to the store
+// has put in the person index already: a commit's events and entries name
+// a few persons many times, and each look-up in the index of every
+// person is a miss of the processor's caches in a large tenant. Callers
 // hold logMu.
-func (td *tenant) touch(p b2b.PersonID, a b2b.AccountID) {
-	if p == "" {
+type indexed []personAccount
+
+type personAccount struct {
+	p b2b.PersonID
+	a b2b.AccountID
+}
+
+// maxIndexed bounds what indexed remembers: a call naming more pairs than
+// this looks the others up each time.
+const maxIndexed = 32
+
+// touch records that the person has something in the account.
+func (x *indexed) touch(td *tenant, p b2b.PersonID, a b2b.AccountID) {
+	if p == "" || slices.Contains(*x, personAccount{p, a}) {
 		return
+	}
+	if len(*x) < maxIndexed {
+		*x = append(*x, personAccount{p, a})
 	}
 	td.persons.add(p, a)
 }
 
-// appendEvent gives e the next Seq and appends it; callers hold logMu.
-func (td *tenant) appendEvent(e store.Event) {
+// logEvent gives e the next Seq and appends it to the log, without
+// indexing its person (see indexed); callers hold logMu.
+func (td *tenant) logEvent(e store.Event) {
 	td.seq++
 	e.Seq = td.seq
 	td.events.append(&e)
-	td.touch(e.Person, e.Account)
 }
 
 // prepare copies outbox entries as the store keeps them: pending, with
@@ -363,8 +383,9 @@ func prepare(account b2b.AccountID, entries []store.OutboxEntry, now time.Time) 
 	return out
 }
 
-// enqueue adds prepared entries whose IDs are new; callers hold logMu.
-func (td *tenant) enqueue(entries []*store.OutboxEntry) {
+// enqueue adds prepared entries whose IDs are new, indexing their persons
+// through seen; callers hold logMu.
+func (td *tenant) enqueue(entries []*store.OutboxEntry, seen *indexed) {
 	for _, e := range entries {
 		if _, dup := td.outbox[e.ID]; dup {
 			continue
@@ -378,7 +399,7 @@ func (td *tenant) enqueue(entries []*store.OutboxEntry) {
 		}
 		td.entries[e.Account][e.ID] = e
 		td.push(e)
-		td.touch(e.Person, e.Account)
+		seen.touch(td, e.Person, e.Account)
 	}
 }
 
@@ -393,7 +414,7 @@ func (s *Store) Enqueue(ctx context.Context, p *store.EnqueueParams) ([]store.Ou
 	td := s.tenant(p.Tenant, true)
 	td.logMu.Lock()
 	defer td.logMu.Unlock()
-	td.enqueue(prepare("", p.Entries, p.Now))
+	td.enqueue(prepare("", p.Entries, p.Now), new(indexed))
 	out := make([]store.OutboxEntry, len(p.Entries))
 	for i, e := range p.Entries {
 		if live, ok := td.outbox[e.ID]; ok {
@@ -566,7 +587,12 @@ func (td *tenant) ack(p *store.AckParams) (sealed bool, _ error) {
 		if ev.Person == "" {
 			ev.Person = e.Person
 		}
-		td.appendEvent(ev)
+		td.logEvent(ev)
+		// The entry's person is indexed in its account since it was
+		// enqueued: erasing them would have removed the entry.
+		if ev.Person != e.Person {
+			new(indexed).touch(td, ev.Person, ev.Account)
+		}
 	}
 	return td.sealed(), nil
 }

@@ -693,7 +693,18 @@ func (s suite) personAccounts(t *testing.T) {
 	_, err := st.Enqueue(ctx, &store.EnqueueParams{Tenant: tenant, Now: t0, Entries: []store.OutboxEntry{{ID: "m2", Person: "p1", IdempotencyKey: "k2", Channel: "email"}}})
 	require.NoError(t, err)
 
-	accs, err := st.PersonAccounts(ctx, tenant, "p1")
+	// A delivery's event that names another person ties them to the
+	// entry's account.
+	claimed, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0.Add(time.Hour), Lease: time.Minute})
+	require.NoError(t, err)
+	require.Len(t, claimed, 2)
+	require.NoError(t, st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "m1", Status: store.OutboxDelivered, Now: t0.Add(time.Hour),
+		Event: &store.Event{Type: "message.delivered", Person: "p3", Time: t0.Add(time.Hour)}}))
+	accs, err := st.PersonAccounts(ctx, tenant, "p3")
+	require.NoError(t, err)
+	require.Equal(t, []b2b.AccountID{"d"}, accs)
+
+	accs, err = st.PersonAccounts(ctx, tenant, "p1")
 	require.NoError(t, err)
 	require.Equal(t, []b2b.AccountID{"a", "b", "d"}, accs, "in ID order, each once")
 	accs, err = st.PersonAccounts(ctx, tenant, "nobody")
