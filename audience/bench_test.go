@@ -21,8 +21,9 @@ var (
 //
 // Compare cores with one run each of -cpu 1 and -cpu 2, not with a list:
 // with -benchtime 1x, the testing package reports its first run of a
-// benchmark, made before it applies the list, for the list's first entry
-// (golang/go#49980); accounts/s/core shows which GOMAXPROCS a row had.
+// benchmark, made at the GOMAXPROCS of the list's last entry, for the
+// list's first entry (golang/go#49980); accounts/s/core shows which
+// GOMAXPROCS a row had.
 func BenchmarkBatch(b *testing.B) {
 	benchOnce.Do(func() { benchData = genAccounts(2026, 100_000, 10, 100) })
 	ev, err := audience.New(audience.Config{Audiences: benchAudiences})

@@ -47,9 +47,9 @@ import (
 //
 // To see the scaling, run it once with -cpu 1 and once with -cpu 2, not
 // with a list: with -benchtime 1x, the testing package reports its first
-// run of a benchmark, made before it applies the list, for the list's
-// first entry, so that -cpu 1,2 runs the "1" row with two (procs says
-// which it had; golang/go#49980). The world has
+// run of a benchmark, made at the GOMAXPROCS of the list's last entry,
+// for the list's first entry, so that -cpu 1,2 runs the "1" row with two
+// (procs says which it had; golang/go#49980). The world has
 // QUORUM_BENCH_ACCOUNTS accounts (default 2,000) with about 9 persons
 // each and about 10 activities per person over 90 days; the full
 // size is 100,000 accounts. Each batch's activities are generated just

@@ -218,9 +218,9 @@ func (e *Engine) applyAccounts(works map[b2b.AccountID]*work, recs []identity.Ac
 
 func (e *Engine) applyPersons(works map[b2b.AccountID]*work, recs []identity.PersonRecord, rep *Report) {
 	for i, rec := range recs {
-		var before []identity.Link
+		var before []b2b.AccountID
 		if id, ok := e.graph.PersonOfRecord(rec.Source, rec.RecordID); ok {
-			before, _ = e.graph.Links(id)
+			before, _ = e.graph.AppendLinkedAccounts(nil, id)
 		}
 		res, err := e.graph.AddPerson(rec)
 		if err != nil {
@@ -229,8 +229,8 @@ func (e *Engine) applyPersons(works map[b2b.AccountID]*work, recs []identity.Per
 		}
 		e.counters.records.Add(1)
 		rep.Conflicts = append(rep.Conflicts, res.Conflicts...)
-		for _, l := range before {
-			e.markPersons(works, l.Account)
+		for _, a := range before {
+			e.markPersons(works, a)
 		}
 		e.markAccountsOf(works, res.Person)
 		rep.Applied++

@@ -184,6 +184,13 @@ func TestAppendLinkedAccountsMatchesLinks(t *testing.T) {
 	// mk-9 merges into the older t2 after the links were made.
 	addAccount(t, g, b2b.SourceMarketo, b2b.Account{ID: "mk-9", Name: "Nine", Domains: []string{"nine.com"}, UpdatedAt: at(3)},
 		identity.Identifier{Namespace: identity.NSAccountID, Value: "t2"})
+	merged, err := g.Account("mk-9")
+	require.NoError(t, err)
+	require.Equal(t, b2b.AccountID("t2"), merged.ID)
+	erased, ok := g.PersonOfRecord(recs[0].Source, recs[0].RecordID)
+	require.True(t, ok)
+	_, err = g.Erase(erased)
+	require.NoError(t, err)
 	seen, linked, many := 0, 0, 0
 	for _, r := range recs {
 		id, ok := g.PersonOfRecord(r.Source, r.RecordID)
@@ -209,7 +216,7 @@ func TestAppendLinkedAccountsMatchesLinks(t *testing.T) {
 	}
 	require.Greater(t, seen, linked, "some persons are not linked")
 	require.GreaterOrEqual(t, many, 2, "some persons are linked to several accounts")
-	for _, id := range []b2b.PersonID{"no-colon", "marketo:nobody", ""} {
+	for _, id := range []b2b.PersonID{"no-colon", "marketo:nobody", "", erased} {
 		_, want := g.Links(id)
 		require.ErrorIs(t, want, identity.ErrUnknownPerson)
 		got, err := g.AppendLinkedAccounts([]b2b.AccountID{"kept"}, id)

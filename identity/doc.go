@@ -95,7 +95,7 @@
 //	pr, err := g.AddPerson(identity.PersonRecord{Source: "marketo", RecordID: "4711", Person: p, Time: t})
 //	golden, err := g.Person(pr.Person)           // fields, provenance, records, identifiers, links
 //	links, err := g.Links(pr.Person)
-//	accts, err := g.AppendLinkedAccounts(buf[:0], pr.Person) // the links' accounts only, for routing
+//	accts, err := g.AppendLinkedAccounts(nil, pr.Person) // the links' accounts only, for routing
 //	id, ok := g.Lookup(identity.Identifier{Namespace: identity.NSMarketoPersonID, Value: "4711"})
 //	report, err := g.Erase(pr.Person)            // right to be forgotten
 //

@@ -427,8 +427,8 @@ func (g *Graph) Links(id b2b.PersonID) ([]Link, error) {
 // AppendLinkedAccounts appends to dst the accounts a person is linked to,
 // in the order of [Graph.Links] (the primary first), and returns the
 // extended slice. It is Links without the explanations, for a caller that
-// routes many activities and needs only where they go: it formats and
-// allocates nothing but dst's growth.
+// routes many activities and needs only where they go: for a known person
+// it formats and allocates nothing but dst's growth.
 func (g *Graph) AppendLinkedAccounts(dst []b2b.AccountID, id b2b.PersonID) ([]b2b.AccountID, error) {
 	root, ok := g.personRoot(id)
 	if !ok || g.precs.at(root).dead {

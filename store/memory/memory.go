@@ -330,9 +330,12 @@ func (td *tenant) checkRedactions(account b2b.AccountID, rs []store.Redaction) e
 // indexed remembers the (person, account) pairs one call to the store
 // has put in the person index already: a commit's events and entries name
 // a few persons many times, and each look-up in the index of every
-// person is a miss of the processor's caches in a large tenant. Callers
-// hold logMu.
-type indexed []personAccount
+// person is a miss of the processor's caches in a large tenant. It lives
+// on the caller's stack. Callers hold logMu.
+type indexed struct {
+	n     int
+	pairs [maxIndexed]personAccount
+}
 
 type personAccount struct {
 	p b2b.PersonID
@@ -345,11 +348,12 @@ const maxIndexed = 32
 
 // touch records that the person has something in the account.
 func (x *indexed) touch(td *tenant, p b2b.PersonID, a b2b.AccountID) {
-	if p == "" || slices.Contains(*x, personAccount{p, a}) {
+	if p == "" || slices.Contains(x.pairs[:x.n], personAccount{p, a}) {
 		return
 	}
-	if len(*x) < maxIndexed {
-		*x = append(*x, personAccount{p, a})
+	if x.n < maxIndexed {
+		x.pairs[x.n] = personAccount{p, a}
+		x.n++
 	}
 	td.persons.add(p, a)
 }
@@ -414,7 +418,8 @@ func (s *Store) Enqueue(ctx context.Context, p *store.EnqueueParams) ([]store.Ou
 	td := s.tenant(p.Tenant, true)
 	td.logMu.Lock()
 	defer td.logMu.Unlock()
-	td.enqueue(prepare("", p.Entries, p.Now), new(indexed))
+	var seen indexed
+	td.enqueue(prepare("", p.Entries, p.Now), &seen)
 	out := make([]store.OutboxEntry, len(p.Entries))
 	for i, e := range p.Entries {
 		if live, ok := td.outbox[e.ID]; ok {
@@ -591,7 +596,7 @@ func (td *tenant) ack(p *store.AckParams) (sealed bool, _ error) {
 		// The entry's person is indexed in its account since it was
 		// enqueued: erasing them would have removed the entry.
 		if ev.Person != e.Person {
-			new(indexed).touch(td, ev.Person, ev.Account)
+			td.persons.add(ev.Person, ev.Account)
 		}
 	}
 	return td.sealed(), nil

@@ -648,10 +648,18 @@ func (s suite) erasePerson(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, got, 1)
 	require.NoError(t, st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: got[0].ID, Status: store.OutboxDelivered, Now: t0}))
+	// In account b, an entry is all that ties p1 to it; its delivery's
+	// event names p1 through the entry.
+	commit(t, st, store.CommitParams{Account: "b", Outbox: []store.OutboxEntry{{ID: "m4", Person: "p1", IdempotencyKey: "k4", Channel: "email"}}})
+	got, err = st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0, Lease: time.Minute})
+	require.NoError(t, err)
+	require.Equal(t, []string{"m3", "m4"}, []string{got[0].ID, got[1].ID})
+	require.NoError(t, st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "m4", Status: store.OutboxDelivered, Now: t0,
+		Event: &store.Event{Type: "message.delivered", Time: t0}}))
 
 	rep, err := st.ErasePerson(ctx, tenant, "p1")
 	require.NoError(t, err)
-	require.Equal(t, store.EraseReport{Events: 1, Outbox: 2}, rep)
+	require.Equal(t, store.EraseReport{Events: 2, Outbox: 3}, rep)
 
 	evs, err := st.Events(ctx, &store.EventsParams{Tenant: tenant})
 	require.NoError(t, err)
