@@ -167,7 +167,8 @@ func requireSameGraph(t *testing.T, want, got *identity.Graph) {
 // TestAppendLinkedAccountsMatchesLinks requires, for every person of a
 // graph with merges, many-to-many links, free mail, waiting and unlinked
 // persons, the accounts of Links in their order, appended after what dst
-// holds; and Links' error for an ID the graph does not know.
+// holds; and Links' error for an ID the graph does not know or no longer
+// knows (an erased person).
 func TestAppendLinkedAccountsMatchesLinks(t *testing.T) {
 	t.Parallel()
 	g := newGraph(t, identity.Config{})

@@ -653,6 +653,7 @@ func (s suite) erasePerson(t *testing.T) {
 	commit(t, st, store.CommitParams{Account: "b", Outbox: []store.OutboxEntry{{ID: "m4", Person: "p1", IdempotencyKey: "k4", Channel: "email"}}})
 	got, err = st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0, Lease: time.Minute})
 	require.NoError(t, err)
+	require.Len(t, got, 2)
 	require.Equal(t, []string{"m3", "m4"}, []string{got[0].ID, got[1].ID})
 	require.NoError(t, st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "m4", Status: store.OutboxDelivered, Now: t0,
 		Event: &store.Event{Type: "message.delivered", Time: t0}}))
