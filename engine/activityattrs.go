@@ -114,16 +114,23 @@ func (p packedAttrs) unpack(only ...string) map[string]any {
 
 // MarshalJSON writes the attributes as encoding/json writes a map of them.
 func (p packedAttrs) MarshalJSON() ([]byte, error) {
-	buf := append(make([]byte, 0, len(p)+32), '{')
+	return p.appendJSON(make([]byte, 0, len(p)+32)), nil
+}
+
+// appendJSON appends what MarshalJSON returns to buf.
+func (p packedAttrs) appendJSON(buf []byte) []byte {
+	buf = append(buf, '{')
+	first := true
 	for k, v := range p.all() {
-		if len(buf) > 1 {
+		if !first {
 			buf = append(buf, ',')
 		}
+		first = false
 		buf = jsonenc.String(buf, k, true)
 		buf = append(buf, ':')
 		buf = jsonenc.String(buf, v, true)
 	}
-	return append(buf, '}'), nil
+	return append(buf, '}')
 }
 
 // UnmarshalJSON reads an object of attributes, keeping what

@@ -79,8 +79,12 @@ type activityJSON struct {
 
 // MarshalJSON writes the record as encoding/json writes an activityJSON.
 func (r activityRecord) MarshalJSON() ([]byte, error) {
+	return r.appendJSON(make([]byte, 0, 64+len(r.key)+len(r.Type)+len(r.Person)))
+}
+
+// appendJSON appends what MarshalJSON returns to buf.
+func (r activityRecord) appendJSON(buf []byte) ([]byte, error) {
 	id, attrs := r.split()
-	buf := make([]byte, 0, 64+len(r.key)+len(r.Type)+len(r.Person))
 	buf = append(buf, `{"id":`...)
 	buf = jsonenc.String(buf, string(id), true)
 	buf = append(buf, `,"type":`...)
@@ -88,15 +92,18 @@ func (r activityRecord) MarshalJSON() ([]byte, error) {
 	buf = append(buf, `,"person":`...)
 	buf = jsonenc.String(buf, string(r.Person), true)
 	buf = append(buf, `,"time":`...)
-	t, err := r.Time.MarshalJSON()
-	if err != nil {
-		return nil, err
+	n := len(buf)
+	buf, ok := jsonenc.Time(buf, r.Time)
+	if !ok { // not in UTC, or of a year encoding/json refuses
+		t, err := r.Time.MarshalJSON()
+		if err != nil {
+			return nil, err
+		}
+		buf = append(buf[:n], t...)
 	}
-	buf = append(buf, t...)
 	if attrs != "" {
 		buf = append(buf, `,"attributes":`...)
-		a, _ := attrs.MarshalJSON() // never fails
-		buf = append(buf, a...)
+		buf = attrs.appendJSON(buf)
 	}
 	return append(buf, '}'), nil
 }
