@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -296,14 +297,11 @@ func (e *Engine) validateActivities(acts []b2b.Activity) []error {
 }
 
 func (e *Engine) applyActivities(works map[b2b.AccountID]*work, acts []b2b.Activity, invalid []error, now time.Time, rep *Report) {
-	order := make([]int, len(acts))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortStableFunc(order, func(x, y int) int { return acts[x].Time.Compare(acts[y].Time) })
 	var route []b2b.AccountID
-	for _, i := range order {
+	for _, k := range timeOrder(acts) {
+		i := k.index
 		a := acts[i]
+		a.Time = a.Time.Round(0) // as timeOrder ordered it: by the clock's reading
 		reject := func(reason, detail string) {
 			e.reject(rep, Rejection{Kind: KindActivity, Index: i, Activity: a.ID, Account: a.Account, Reason: reason, Detail: detail})
 		}
@@ -341,6 +339,30 @@ func (e *Engine) applyActivities(works map[b2b.AccountID]*work, acts []b2b.Activ
 			w.index = append(w.index, i)
 		}
 	}
+}
+
+// activityKey is where an activity comes in a batch's time order.
+type activityKey struct {
+	sec   int64
+	nsec  int32
+	index int
+}
+
+// timeOrder returns the activities' keys in time order, by the clock's
+// reading (not a monotonic one a time may carry), those of one time in
+// the batch's order. The keys are sorted, not the activities' indexes by
+// their times: a batch can hold millions of activities, and a comparison
+// that reads two of them is two misses of the processor's caches.
+func timeOrder(acts []b2b.Activity) []activityKey {
+	keys := make([]activityKey, len(acts))
+	for i := range acts {
+		t := &acts[i].Time
+		keys[i] = activityKey{sec: t.Unix(), nsec: int32(t.Nanosecond()), index: i}
+	}
+	slices.SortFunc(keys, func(x, y activityKey) int {
+		return cmp.Or(cmp.Compare(x.sec, y.sec), cmp.Compare(x.nsec, y.nsec), cmp.Compare(x.index, y.index))
+	})
+	return keys
 }
 
 // Advance lets time pass up to now: every account that is due by now
