@@ -86,6 +86,17 @@ func (ps *pass) stepJourneys(out *outcome) {
 		for _, en := range res.Ended {
 			ps.log("journey.ended", "", en.At, en)
 		}
+		// Room for the messages at once, not grown (and copied) a few
+		// times on the way: an entry is large, and most passes that
+		// send send to several persons.
+		sends := 0
+		for i := range res.Outbox {
+			switch res.Outbox[i].Type {
+			case journey.ActionEmail, journey.ActionSMS, journey.ActionSalesAlert:
+				sends++
+			}
+		}
+		ps.outbox = slices.Grow(ps.outbox, sends)
 		for i := range res.Outbox {
 			ps.perform(&res.Outbox[i])
 		}
