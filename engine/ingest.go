@@ -173,8 +173,11 @@ func (e *Engine) UpsertOpportunities(ctx context.Context, opps ...b2b.Opportunit
 // Ingest applies activities. Each is validated (a time more than
 // Config.FutureTolerance past the clock is rejected), resolved to its
 // golden person, and applied to every account the person belongs to (or
-// to its own account when it names one). Activities count once, however
-// often they are delivered; see [Engine.Apply].
+// to its own account when it names one). An account takes a batch's
+// activities in time order (by the clock's reading: a monotonic one a
+// time may carry is dropped), those of one time in the batch's order.
+// Activities count once, however often they are delivered; see
+// [Engine.Apply].
 func (e *Engine) Ingest(ctx context.Context, acts ...b2b.Activity) (Report, error) {
 	return e.Apply(ctx, Batch{Activities: acts})
 }
