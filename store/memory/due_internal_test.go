@@ -72,3 +72,90 @@ func TestDueQueueOrder(t *testing.T) {
 		})
 	}
 }
+
+// dueBucketItems makes the items of a bucket as commits queue them:
+// commits of 1-16 entries (one account and creation time, in ID order),
+// two or more of them for some accounts at one time, each commit's
+// entries together (a commit holds the tenant's lock). With odd, the
+// commits of two workers are interleaved item by item instead, and some
+// commits' entries are out of ID order: not what a store does, but a
+// sort must not depend on it.
+func dueBucketItems(rnd *rand.Rand, commits, accounts int, odd bool) []dueItem {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	var queues [2][]dueItem
+	for c := range commits {
+		created := t0.Add(time.Duration(rnd.IntN(3)) * time.Second)
+		if rnd.IntN(4) == 0 {
+			created = created.In(time.FixedZone("X", 3600)) // an Equal time elsewhere
+		}
+		acc := b2b.AccountID(fmt.Sprintf("acc-%06d", rnd.IntN(accounts)))
+		n := 1 + rnd.IntN(16)
+		ids := make([]string, n)
+		for i := range ids {
+			ids[i] = fmt.Sprintf("%016x-%d", rnd.Uint64(), c)
+		}
+		if !odd || rnd.IntN(5) > 0 {
+			slices.Sort(ids)
+		}
+		w := rnd.IntN(2)
+		if !odd {
+			w = 0
+		}
+		for _, id := range ids {
+			queues[w] = append(queues[w], dueItem{at: t0, status: store.OutboxPending, e: &store.OutboxEntry{ID: id, Account: acc, CreatedAt: created}})
+		}
+	}
+	var items []dueItem
+	for len(queues[0])+len(queues[1]) > 0 {
+		w := rnd.IntN(2)
+		if len(queues[w]) == 0 {
+			w = 1 - w
+		}
+		items = append(items, queues[w][0])
+		queues[w] = queues[w][1:]
+	}
+	return items
+}
+
+// TestSortDue: sorting a bucket by its commits' runs gives the order of
+// sorting its items, whatever the runs.
+func TestSortDue(t *testing.T) {
+	t.Parallel()
+	ids := func(items []dueItem) []string {
+		var out []string
+		for _, it := range items {
+			out = append(out, it.e.ID)
+		}
+		return out
+	}
+	for seed := range uint64(12) {
+		rnd := rand.New(rand.NewPCG(seed, 5))
+		items := dueBucketItems(rnd, 1+int(seed)*40, 1+int(seed)*3, seed%2 == 1)
+		want := slices.Clone(items)
+		slices.SortFunc(want, func(x, y dueItem) int { return compareDue(&x, &y) })
+		sortDue(items)
+		require.Equal(t, ids(want), ids(items), "seed %d", seed)
+	}
+	sortDue(nil)
+}
+
+// BenchmarkSortDue sorts a bucket of 100,000 commits' messages (about
+// 850,000) to 50,000 accounts, queued as a large batch queues them:
+// "runs" as the queue does (sortDue), "items" sorting the items, as it
+// did before, for comparison.
+func BenchmarkSortDue(b *testing.B) {
+	items := dueBucketItems(rand.New(rand.NewPCG(1, 2)), 100_000, 50_000, false)
+	work := make([]dueItem, len(items))
+	b.Run("runs", func(b *testing.B) {
+		for b.Loop() {
+			copy(work, items)
+			sortDue(work)
+		}
+	})
+	b.Run("items", func(b *testing.B) {
+		for b.Loop() {
+			copy(work, items)
+			slices.SortFunc(work, func(x, y dueItem) int { return compareDue(&x, &y) })
+		}
+	})
+}
