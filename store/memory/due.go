@@ -108,15 +108,38 @@ func sortDue(items []dueItem) {
 			j++
 		}
 		from := len(out)
-		for _, r := range runs[i:j] {
-			out = append(out, items[r.start:r.end]...)
-		}
-		if j-i > 1 {
+		if j-i > 8 { // many commits of one account at one time: sorted as items
+			for _, r := range runs[i:j] {
+				out = append(out, items[r.start:r.end]...)
+			}
 			slices.SortFunc(out[from:], func(x, y dueItem) int { return compareDue(&x, &y) })
+		} else {
+			out = append(out, items[runs[i].start:runs[i].end]...)
+			for _, r := range runs[i+1 : j] {
+				out = mergeByID(out, from, items[r.start:r.end])
+			}
 		}
 		i = j
 	}
 	copy(items, out)
+}
+
+// mergeByID merges run, in ID order, into out[from:], in ID order too.
+func mergeByID(out []dueItem, from int, run []dueItem) []dueItem {
+	n := len(out)
+	out = append(out, run...) // room; the merge fills it from the end
+	a, b, k := n-1, len(run)-1, len(out)-1
+	for b >= 0 {
+		if a >= from && out[a].e.ID > run[b].e.ID {
+			out[k] = out[a]
+			a--
+		} else {
+			out[k] = run[b]
+			b--
+		}
+		k--
+	}
+	return out
 }
 
 // dueTimes is a min-heap of due times.
