@@ -355,7 +355,7 @@ type activityKey struct {
 // reading (not a monotonic one a time may carry), those of one time in
 // the batch's order. The keys are sorted, not the activities' indexes by
 // their times: a batch can hold millions of activities, and a comparison
-// that reads two of them is two misses of the processor's caches.
+// that reads two of them can be two misses of the processor's caches.
 func timeOrder(acts []b2b.Activity) []activityKey {
 	keys := make([]activityKey, len(acts))
 	for i := range acts {

@@ -165,7 +165,7 @@ func decodeState(id b2b.AccountID, data []byte) (*accountState, error) {
 }
 
 // encode writes the state as JSON, for a store that keeps bytes. The
-// activities, a quarter of an account's state, are written here rather
+// activities, much of an account's state, are written here rather
 // than by encoding/json, which reads again (compacts) every byte a
 // MarshalJSON method returns. They come as the object's last field, where
 // encoding/json would have put them after "adjustments"; decoding reads
@@ -194,7 +194,7 @@ func (st *accountState) encode() ([]byte, error) {
 		}
 		var err error
 		if data, err = st.Activities[i].appendJSON(data); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("activity %q: %w", st.Activities[i].id(), err)
 		}
 	}
 	data = append(data, "]}"...)

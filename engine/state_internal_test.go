@@ -42,9 +42,19 @@ func TestStateEncode(t *testing.T) {
 			require.NoError(t, err)
 			want, err := json.Marshal(st)
 			require.NoError(t, err)
-			if len(tt.activities) == 0 {
-				require.Equal(t, string(want), string(got))
+			// Byte for byte: the rest as encoding/json writes it, then
+			// the activities as it writes them.
+			exact := want
+			if len(tt.activities) > 0 {
+				rest := *st
+				rest.Activities = nil
+				exact, err = json.Marshal(&rest)
+				require.NoError(t, err)
+				acts, err := json.Marshal(st.Activities)
+				require.NoError(t, err)
+				exact = append(append(append(exact[:len(exact)-1], `,"activities":`...), acts...), '}')
 			}
+			require.Equal(t, string(exact), string(got))
 			var gotAny, wantAny any
 			require.NoError(t, json.Unmarshal(got, &gotAny))
 			require.NoError(t, json.Unmarshal(want, &wantAny))
@@ -58,4 +68,25 @@ func TestStateEncode(t *testing.T) {
 			require.Equal(t, string(got), string(again))
 		})
 	}
+}
+
+// TestStateEncodeRefusesAnActivityTime: an activity whose time JSON cannot
+// hold fails the encoding, naming the activity, and the next encoding
+// (of the buffer reused) is whole.
+func TestStateEncodeRefusesAnActivityTime(t *testing.T) {
+	at := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
+	st := newAccountState(b2b.Account{ID: "acme"})
+	st.Activities = []activityRecord{
+		newActivityRecord("a1", "visit_web_page", "p1", at, nil),
+		newActivityRecord("a2", "visit_web_page", "p1", time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC), nil),
+	}
+	_, err := st.encode()
+	require.ErrorContains(t, err, `activity "a2"`)
+
+	st.Activities = st.Activities[:1]
+	got, err := st.encode()
+	require.NoError(t, err)
+	back, err := decodeState("acme", got)
+	require.NoError(t, err)
+	require.Empty(t, cmp.Diff(st, back, cmp.AllowUnexported(accountState{}, activityRecord{})))
 }

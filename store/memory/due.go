@@ -73,10 +73,11 @@ func compareDue(a, b *dueItem) int {
 
 // sortDue sorts items due at one time into claim order (compareDue).
 // They come as commits queued them: the entries of one commit (one
-// creation time, one account) together and in ID order, the commits of
-// parallel passes interleaved. So it sorts those runs by their creation
-// and account rather than the items themselves, and merges by ID only the
-// runs of one account created at one instant (two commits at one time).
+// creation time, one account) together and in ID order (Commit sorts
+// them), the commits of parallel passes interleaved. So it sorts those
+// runs by their creation and account rather than the items themselves,
+// and merges by ID only the runs of one account created at one instant
+// (two commits at one time).
 // A comparison of two items reads two entries spread over the heap, a
 // cache miss each; a bucket can hold every message of a large batch
 // (a million), and a run holds several of them.

@@ -41,6 +41,7 @@ import (
 	"hash/maphash"
 	"maps"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -220,6 +221,9 @@ func (s *Store) Commit(ctx context.Context, p *store.CommitParams) (int64, error
 	// The outbox entries are copied before taking the tenant's log lock,
 	// which every commit of the tenant shares.
 	entries := prepare(p.Account, p.Outbox, p.Now)
+	// In ID order, the order they are claimed in, so that the due queue
+	// takes them as one run (sortDue). (Validate refused two with one ID.)
+	slices.SortFunc(entries, func(a, b *store.OutboxEntry) int { return strings.Compare(a.ID, b.ID) })
 	td.logMu.Lock()
 	err := td.commitLog(p, entries)
 	compress = td.sealed()
