@@ -177,42 +177,36 @@ func (st *accountState) encode() ([]byte, error) {
 	}
 	rest := *st
 	rest.Activities = nil
-	w := stateBuffers.Get().(*appendWriter)
+	buf := stateBuffers.Get().(*bytes.Buffer)
 	defer func() {
-		if cap(*w) <= 1<<20 { // an account of a rare size does not keep its room
-			*w = (*w)[:0]
-			stateBuffers.Put(w)
+		if buf.Cap() <= 1<<20 { // an account of a rare size does not keep its room
+			buf.Reset()
+			stateBuffers.Put(buf)
 		}
 	}()
-	if err := json.NewEncoder(w).Encode(&rest); err != nil {
+	buf.Reset()
+	if err := json.NewEncoder(buf).Encode(&rest); err != nil {
 		return nil, err
 	}
-	data := append((*w)[:len(*w)-2], `,"activities":[`...) // Encode ends an object with "}\n"
+	buf.Truncate(buf.Len() - 2) // Encode ends an object with "}\n"
+	buf.WriteString(`,"activities":[`)
 	for i := range st.Activities {
 		if i > 0 {
-			data = append(data, ',')
+			buf.WriteByte(',')
 		}
-		var err error
-		if data, err = st.Activities[i].appendJSON(data); err != nil {
+		rec, err := st.Activities[i].appendJSON(buf.AvailableBuffer())
+		if err != nil {
 			return nil, fmt.Errorf("activity %q: %w", st.Activities[i].id(), err)
 		}
+		buf.Write(rec)
 	}
-	data = append(data, "]}"...)
-	*w = data
-	return bytes.Clone(data), nil
+	buf.WriteString("]}")
+	return bytes.Clone(buf.Bytes()), nil
 }
 
 // stateBuffers hold the room states are encoded in before their copy of
 // the exact size is made.
-var stateBuffers = sync.Pool{New: func() any { return new(appendWriter) }}
-
-// appendWriter is an io.Writer that appends to itself.
-type appendWriter []byte
-
-func (w *appendWriter) Write(p []byte) (int, error) {
-	*w = append(*w, p...)
-	return len(p), nil
-}
+var stateBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 func (st *accountState) person(id b2b.PersonID) *personEntry {
 	i, ok := slices.BinarySearchFunc(st.Persons, id, func(e personEntry, id b2b.PersonID) int {
