@@ -110,6 +110,9 @@ type analysis struct {
 type ref struct {
 	path []string
 	attr string // attr(path, "attr", ...) when not empty
+	// label is name(), made once: every qualified member's explanation
+	// lists its rule's inputs by these names, and a state keeps them.
+	label string
 }
 
 func (r ref) name() string {
@@ -196,7 +199,8 @@ func (a *analysis) Visit(*ast.Node) { a.nodes++ }
 type walker struct{ a *analysis }
 
 func (w *walker) addRef(r ref) {
-	if !slices.ContainsFunc(w.a.refs, func(x ref) bool { return x.name() == r.name() }) {
+	r.label = r.name()
+	if !slices.ContainsFunc(w.a.refs, func(x ref) bool { return x.label == r.label }) {
 		w.a.refs = append(w.a.refs, r)
 	}
 	if r.attr != "" {

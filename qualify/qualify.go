@@ -396,7 +396,7 @@ func (e *Evaluator) values(m *Match) []buyinggroup.Value {
 	a := &e.q.rules[m.rule].a
 	out := make([]buyinggroup.Value, 0, len(a.refs))
 	for _, r := range a.refs {
-		out = append(out, buyinggroup.Value{Name: r.name(), Value: r.value(&e.env)})
+		out = append(out, buyinggroup.Value{Name: r.label, Value: r.value(&e.env)})
 	}
 	return out
 }
