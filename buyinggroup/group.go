@@ -85,7 +85,9 @@ type Claim struct {
 	// Exclude marks a manual exclusion.
 	Exclude bool `json:"exclude,omitempty"`
 	// Rule, Expr and Values explain a rule claim: the rule's name, its
-	// source and the values it read.
+	// source and the values it read. Values is shared, not copied, by
+	// the members made from the claim and by the groups an operation
+	// returns: replace it, never modify it in place.
 	Rule   string  `json:"rule,omitempty"`
 	Expr   string  `json:"expr,omitempty"`
 	Values []Value `json:"values,omitempty"`
@@ -179,13 +181,13 @@ func (g *Group) TimeToStage(stage string) (time.Duration, bool) {
 	return 0, false
 }
 
-// clone returns a deep copy, so that operations never alias the caller's
-// state.
+// clone returns a copy whose lists an operation may change without
+// changing the caller's group. The Values lists of claims and members
+// are shared (see Claim.Values): operations replace them, never modify
+// them in place, so a claim and the member made from it keep one list
+// instead of a copy each.
 func (g Group) clone() Group {
 	g.Claims = slices.Clone(g.Claims)
-	for i := range g.Claims {
-		g.Claims[i].Values = slices.Clone(g.Claims[i].Values)
-	}
 	g.Members = slices.Clone(g.Members)
 	g.History = slices.Clone(g.History)
 	g.StageHistory = slices.Clone(g.StageHistory)
