@@ -84,31 +84,46 @@ func (e *Engine) process(ctx context.Context, id b2b.AccountID, w *work, now tim
 			st = cloneState(committed)
 		}
 		p := e.prog.Load()
-		ps := &pass{e: e, p: p, st: st, now: now, id: id, events: takeEvents()}
+		ps := &pass{e: e, p: p, st: st, now: now, id: id, events: eventRoom.take(), outbox: outboxRoom.take()}
 		out, done, err := e.commitPass(ctx, ps, w, rec.Version, attempt)
-		// The store keeps nothing of the events (see store.Store.Commit):
-		// the next pass reuses their room.
-		putEvents(ps.events)
+		// The store keeps nothing of the events and outbox entries (see
+		// store.Store.Commit): the next pass reuses their room.
+		eventRoom.put(ps.events)
+		outboxRoom.put(ps.outbox)
 		if done || err != nil {
 			return out, err
 		}
 	}
 }
 
-// eventsPool holds the rooms of passes' events: a pass logs a few dozen,
-// and growing a new list for each pass was 4% of the bytes the whole
-// chain allocated.
-var eventsPool = sync.Pool{New: func() any { return new([]store.Event) }}
+// A room is a pool of the slices passes fill and the store copies from
+// (see store.Store.Commit): a pass logs a few dozen events (growing a new
+// list for each pass was 4% of the bytes the whole chain allocated) and
+// queues a few messages, about 250 bytes each.
+type room[T any] struct{ pool sync.Pool }
 
-func takeEvents() []store.Event { return (*eventsPool.Get().(*[]store.Event))[:0] }
+var (
+	eventRoom  room[store.Event]
+	outboxRoom room[store.OutboxEntry]
+)
 
-func putEvents(evs []store.Event) {
-	if cap(evs) > 1024 {
-		return // a rare large pass's room is not kept
+// take returns an empty slice, with the room of one put back before when
+// there is one.
+func (r *room[T]) take() []T {
+	if s, ok := r.pool.Get().(*[]T); ok {
+		return (*s)[:0]
 	}
-	clear(evs) // drop the references to the events' data
-	evs = evs[:0]
-	eventsPool.Put(&evs)
+	return nil
+}
+
+// put gives s's room back; s must not be used again.
+func (r *room[T]) put(s []T) {
+	if s == nil || cap(s) > 1024 {
+		return // nothing to keep, or a rare large pass's room
+	}
+	s = s[:0]
+	clear(s[:cap(s)]) // drop the references to the elements' data
+	r.pool.Put(&s)
 }
 
 // commitPass runs a pass on a copy of the account's state loaded at
