@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/require"
@@ -183,4 +184,82 @@ func FuzzActivityRecord(f *testing.F) {
 			t.Fatalf("read back and written again: %s, first %s", again, got)
 		}
 	})
+}
+
+// TestRecordKeys: the records of one pass share one string of keys, each
+// record reading back its own ID and attributes as a record made alone
+// does; ownKeys gives each a string of its own.
+func TestRecordKeys(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("y", 300)
+	acts := []b2b.Activity{
+		{ID: "a1", Attributes: map[string]any{"url": "/pricing", "utm": "x"}},
+		{ID: "", Attributes: nil},
+		{ID: b2b.ActivityID(long), Attributes: map[string]any{"form": long, "alertId": "al-1", "campaign": 3.0}},
+		{ID: "a4", Attributes: map[string]any{"moment": ""}},
+	}
+	var keys recordKeys
+	keys.grow(acts)
+	recs := make([]activityRecord, len(acts))
+	for _, a := range acts {
+		keys.add(a.ID, a.Attributes)
+	}
+	keys.share(recs)
+	whole := keys.b.String()
+	for i, a := range acts {
+		alone := newActivityRecord(a.ID, "", "", time.Time{}, a.Attributes)
+		require.Equal(t, alone.key, recs[i].key, "record %d", i)
+		require.Equal(t, a.ID, recs[i].id())
+		require.Equal(t, alone.attrs(), recs[i].attrs())
+		if len(recs[i].key) > 0 {
+			require.True(t, within(recs[i].key, whole), "record %d's key is a part of the pass's string", i)
+		}
+	}
+	require.Equal(t, len(whole), keys.ends[len(keys.ends)-1], "the string holds the keys and nothing more")
+
+	ownKeys(recs)
+	for i, a := range acts {
+		require.Equal(t, a.ID, recs[i].id())
+		if len(recs[i].key) > 0 {
+			require.False(t, within(recs[i].key, whole), "record %d's key is its own", i)
+		}
+	}
+}
+
+// within reports whether part's bytes lie inside whole's.
+func within(part, whole string) bool {
+	p, w := unsafe.StringData(part), unsafe.StringData(whole)
+	start := uintptr(unsafe.Pointer(p)) - uintptr(unsafe.Pointer(w))
+	return uintptr(unsafe.Pointer(p)) >= uintptr(unsafe.Pointer(w)) && start+uintptr(len(part)) <= uintptr(len(whole))
+}
+
+// TestEraseGivesRecordsOwnKeys: the records left after a person's are
+// erased no longer share a string with the person's (which would keep
+// the person's activity IDs and attributes in memory behind them).
+func TestEraseGivesRecordsOwnKeys(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
+	acts := []b2b.Activity{
+		{ID: "ann-1", Person: "ann", Attributes: map[string]any{"form": "Ann's form"}},
+		{ID: "bob-1", Person: "bob", Attributes: map[string]any{"url": "/pricing"}},
+	}
+	var keys recordKeys
+	keys.grow(acts)
+	st := newAccountState(b2b.Account{ID: "acme"})
+	for _, a := range acts {
+		keys.add(a.ID, a.Attributes)
+		st.Activities = append(st.Activities, activityRecord{Type: "fill_out_form", Person: a.Person, Time: at})
+	}
+	keys.share(st.Activities)
+	whole := keys.b.String()
+
+	er := &erasure{}
+	er.addPerson("ann")
+	ps := &pass{e: &Engine{}, st: st, now: at, id: "acme"}
+	ps.erase(er)
+	require.NoError(t, ps.err)
+	require.Len(t, st.Activities, 1)
+	require.Equal(t, b2b.ActivityID("bob-1"), st.Activities[0].id())
+	require.Equal(t, "/pricing", st.Activities[0].attrs().get("url"))
+	require.False(t, within(st.Activities[0].key, whole), "bob's record keeps a string without ann's")
 }
