@@ -52,14 +52,17 @@ type recordKeys struct {
 func (k *recordKeys) grow(acts []b2b.Activity) {
 	n := 0
 	for i := range acts {
-		n += binary.MaxVarintLen64 + len(acts[i].ID)
+		n += uvarintLen(len(acts[i].ID)) + len(acts[i].ID)
+		if len(acts[i].Attributes) == 0 {
+			continue
+		}
 		for _, key := range keptKeys {
 			if s, ok := acts[i].Attributes[key].(string); ok {
-				n += 1 + binary.MaxVarintLen64 + len(s)
+				n += 1 + uvarintLen(len(s)) + len(s)
 			}
 		}
 	}
-	k.b.Grow(n)
+	k.b.Grow(n) // exactly: the string keeps what it was given room for
 	k.ends = make([]int, 0, len(acts))
 }
 
@@ -78,6 +81,15 @@ func (k *recordKeys) share(recs []activityRecord) {
 		recs[i].key = s[start:end]
 		start = end
 	}
+}
+
+// uvarintLen is the length of n as a uvarint.
+func uvarintLen(n int) int {
+	l := 1
+	for ; n >= 0x80; n >>= 7 {
+		l++
+	}
+	return l
 }
 
 // ownKeys gives each record a key of its own, held by no other record.
