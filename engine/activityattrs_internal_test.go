@@ -133,6 +133,22 @@ func FuzzActivityRecord(f *testing.F) {
 		if rec.id() != b2b.ActivityID(id) || rec.attrs().get("url") != url || rec.attrs().get("form") != form {
 			t.Fatalf("record %q gives back ID %q, url %q, form %q", rec.key, rec.id(), rec.attrs().get("url"), rec.attrs().get("form"))
 		}
+		// Made with others of its pass, sharing their string, the record
+		// has the same key, and the string no more room than it needs.
+		pass := []b2b.Activity{{ID: "before", Attributes: map[string]any{"url": "/a"}}, {ID: b2b.ActivityID(id), Attributes: attrs}, {ID: "after"}}
+		var keys recordKeys
+		keys.grow(pass)
+		for _, a := range pass {
+			keys.add(a.ID, a.Attributes)
+		}
+		recs := make([]activityRecord, len(pass))
+		keys.share(recs)
+		if recs[1].key != rec.key || recs[0].id() != "before" || recs[2].id() != "after" {
+			t.Fatalf("records of a pass have keys %q, %q, %q; alone %q", recs[0].key, recs[1].key, recs[2].key, rec.key)
+		}
+		if n := keys.b.Len(); keys.b.Cap() > n+n/8+16 {
+			t.Fatalf("%d bytes of keys in room for %d", n, keys.b.Cap())
+		}
 		raw, err := rec.MarshalJSON()
 		if err != nil {
 			t.Fatal(err)
@@ -167,7 +183,11 @@ func FuzzActivityRecord(f *testing.F) {
 		}
 		// Invalid UTF-8 comes back replaced, as from any JSON: what is
 		// read back is written the same way from then on.
-		if !utf8.ValidString(id + typ + person + url + form) {
+		valid := true
+		for _, s := range []string{id, typ, person, url, form} {
+			valid = valid && utf8.ValidString(s) // each: two invalid halves can join into a valid whole
+		}
+		if !valid {
 			var twice activityRecord
 			if err := json.Unmarshal(again, &twice); err != nil {
 				t.Fatal(err)
