@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
-	"unsafe"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/require"
@@ -133,22 +132,6 @@ func FuzzActivityRecord(f *testing.F) {
 		if rec.id() != b2b.ActivityID(id) || rec.attrs().get("url") != url || rec.attrs().get("form") != form {
 			t.Fatalf("record %q gives back ID %q, url %q, form %q", rec.key, rec.id(), rec.attrs().get("url"), rec.attrs().get("form"))
 		}
-		// Made with others of its pass, sharing their string, the record
-		// has the same key, and the string no more room than it needs.
-		pass := []b2b.Activity{{ID: "before", Attributes: map[string]any{"url": "/a"}}, {ID: b2b.ActivityID(id), Attributes: attrs}, {ID: "after"}}
-		var keys recordKeys
-		keys.grow(pass)
-		for _, a := range pass {
-			keys.add(a.ID, a.Attributes)
-		}
-		recs := make([]activityRecord, len(pass))
-		keys.share(recs)
-		if recs[1].key != rec.key || recs[0].id() != "before" || recs[2].id() != "after" {
-			t.Fatalf("records of a pass have keys %q, %q, %q; alone %q", recs[0].key, recs[1].key, recs[2].key, rec.key)
-		}
-		if n := keys.b.Len(); keys.b.Cap() > n+n/8+16 {
-			t.Fatalf("%d bytes of keys in room for %d", n, keys.b.Cap())
-		}
 		raw, err := rec.MarshalJSON()
 		if err != nil {
 			t.Fatal(err)
@@ -204,85 +187,4 @@ func FuzzActivityRecord(f *testing.F) {
 			t.Fatalf("read back and written again: %s, first %s", again, got)
 		}
 	})
-}
-
-// TestRecordKeys: the records of one pass share one string of keys, each
-// record reading back its own ID and attributes as a record made alone
-// does; ownKeys gives each a string of its own.
-func TestRecordKeys(t *testing.T) {
-	t.Parallel()
-	long := strings.Repeat("y", 300)
-	acts := []b2b.Activity{
-		{ID: "a1", Attributes: map[string]any{"url": "/pricing", "utm": "x"}},
-		{ID: "", Attributes: nil},
-		{ID: b2b.ActivityID(long), Attributes: map[string]any{"form": long, "alertId": "al-1", "campaign": 3.0}},
-		{ID: "a4", Attributes: map[string]any{"moment": ""}},
-	}
-	var keys recordKeys
-	keys.grow(acts)
-	recs := make([]activityRecord, len(acts))
-	for _, a := range acts {
-		keys.add(a.ID, a.Attributes)
-	}
-	keys.share(recs)
-	whole := keys.b.String()
-	for i, a := range acts {
-		alone := newActivityRecord(a.ID, "", "", time.Time{}, a.Attributes)
-		require.Equal(t, alone.key, recs[i].key, "record %d", i)
-		require.Equal(t, a.ID, recs[i].id())
-		require.Equal(t, alone.attrs(), recs[i].attrs())
-		if len(recs[i].key) > 0 {
-			require.True(t, within(recs[i].key, whole), "record %d's key is a part of the pass's string", i)
-		}
-	}
-	require.Equal(t, len(whole), keys.ends[len(keys.ends)-1], "the string holds the keys and nothing more")
-	// grow made room for the keys, not more (but the allocator's rounding
-	// up to its size class: 630 bytes take 640).
-	require.Less(t, keys.b.Cap()-len(whole), 16, "room for %d bytes of keys", len(whole))
-
-	ownKeys(recs)
-	for i, a := range acts {
-		require.Equal(t, a.ID, recs[i].id())
-		if len(recs[i].key) > 0 {
-			require.False(t, within(recs[i].key, whole), "record %d's key is its own", i)
-		}
-	}
-}
-
-// within reports whether part's bytes lie inside whole's.
-func within(part, whole string) bool {
-	p, w := unsafe.StringData(part), unsafe.StringData(whole)
-	start := uintptr(unsafe.Pointer(p)) - uintptr(unsafe.Pointer(w))
-	return uintptr(unsafe.Pointer(p)) >= uintptr(unsafe.Pointer(w)) && start+uintptr(len(part)) <= uintptr(len(whole))
-}
-
-// TestEraseGivesRecordsOwnKeys: the records left after a person's are
-// erased no longer share a string with the person's (which would keep
-// the person's activity IDs and attributes in memory behind them).
-func TestEraseGivesRecordsOwnKeys(t *testing.T) {
-	t.Parallel()
-	at := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
-	acts := []b2b.Activity{
-		{ID: "ann-1", Person: "ann", Attributes: map[string]any{"form": "Ann's form"}},
-		{ID: "bob-1", Person: "bob", Attributes: map[string]any{"url": "/pricing"}},
-	}
-	var keys recordKeys
-	keys.grow(acts)
-	st := newAccountState(b2b.Account{ID: "acme"})
-	for _, a := range acts {
-		keys.add(a.ID, a.Attributes)
-		st.Activities = append(st.Activities, activityRecord{Type: "fill_out_form", Person: a.Person, Time: at})
-	}
-	keys.share(st.Activities)
-	whole := keys.b.String()
-
-	er := &erasure{}
-	er.addPerson("ann")
-	ps := &pass{e: &Engine{}, st: st, now: at, id: "acme"}
-	ps.erase(er)
-	require.NoError(t, ps.err)
-	require.Len(t, st.Activities, 1)
-	require.Equal(t, b2b.ActivityID("bob-1"), st.Activities[0].id())
-	require.Equal(t, "/pricing", st.Activities[0].attrs().get("url"))
-	require.False(t, within(st.Activities[0].key, whole), "bob's record keeps a string without ann's")
 }

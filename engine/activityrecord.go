@@ -3,7 +3,6 @@ package engine
 import (
 	"encoding/binary"
 	"encoding/json"
-	"strings"
 	"time"
 
 	"github.com/quorumhq/quorum/b2b"
@@ -32,71 +31,6 @@ func newActivityRecord(id b2b.ActivityID, typ b2b.ActivityType, person b2b.Perso
 	var room [128]byte
 	key := appendAttributes(appendID(room[:0], id), attrs)
 	return activityRecord{Type: typ, Person: person, Time: at, key: string(key)}
-}
-
-// recordKeys builds the keys of the records one pass keeps in one string,
-// of which each record's key is a part: an account keeps its activities
-// for weeks, and the collector visits one string for the few records of
-// each pass instead of one for each record. A part keeps the whole
-// string: a record dropped (past the retention) leaves its bytes to the
-// others of its pass until they go too, a few dozen bytes; erasing a
-// person gives the records left keys of their own (see ownKeys), so that
-// nothing of the person's stays behind them. (A state read back from
-// JSON has a string for each record.)
-type recordKeys struct {
-	b    strings.Builder
-	ends []int
-}
-
-// grow makes room for the keys of acts.
-func (k *recordKeys) grow(acts []b2b.Activity) {
-	n := 0
-	for i := range acts {
-		n += uvarintLen(len(acts[i].ID)) + len(acts[i].ID)
-		if len(acts[i].Attributes) == 0 {
-			continue
-		}
-		for _, key := range keptKeys {
-			if s, ok := acts[i].Attributes[key].(string); ok {
-				n += 1 + uvarintLen(len(s)) + len(s)
-			}
-		}
-	}
-	k.b.Grow(n) // exactly: the string keeps what it was given room for
-	k.ends = make([]int, 0, len(acts))
-}
-
-// add appends the key of an activity's record.
-func (k *recordKeys) add(id b2b.ActivityID, attrs map[string]any) {
-	var room [128]byte
-	k.b.Write(appendAttributes(appendID(room[:0], id), attrs))
-	k.ends = append(k.ends, k.b.Len())
-}
-
-// share gives recs, the records made in the order of add, their keys.
-func (k *recordKeys) share(recs []activityRecord) {
-	s := k.b.String()
-	start := 0
-	for i, end := range k.ends {
-		recs[i].key = s[start:end]
-		start = end
-	}
-}
-
-// uvarintLen is the length of n as a uvarint.
-func uvarintLen(n int) int {
-	l := 1
-	for ; n >= 0x80; n >>= 7 {
-		l++
-	}
-	return l
-}
-
-// ownKeys gives each record a key of its own, held by no other record.
-func ownKeys(recs []activityRecord) {
-	for i := range recs {
-		recs[i].key = strings.Clone(recs[i].key)
-	}
 }
 
 // appendID appends the start of a record's key, its ID, to buf.

@@ -346,9 +346,6 @@ func (ps *pass) erase(er *erasure) {
 	n := len(st.Activities)
 	st.Activities = slices.DeleteFunc(st.Activities, func(a activityRecord) bool { return er.is(a.Person) })
 	removed["activities"] = n - len(st.Activities)
-	if removed["activities"] > 0 {
-		ownKeys(st.Activities) // not parts of strings that hold the person's keys too
-	}
 	for i := range st.Opportunities {
 		o := &st.Opportunities[i]
 		n := len(o.ContactRoles)

@@ -479,9 +479,6 @@ func (ps *pass) ingest(w *work, out *outcome) {
 	}
 	counts := map[string]int{}
 	st.Activities = slices.Grow(st.Activities, len(fresh))
-	kept := len(st.Activities)
-	var keys recordKeys
-	keys.grow(fresh)
 	ps.jevents = slices.Grow(ps.jevents, len(fresh))
 	for i, a := range fresh {
 		if reason, bad := refused[a.ID]; bad {
@@ -490,8 +487,7 @@ func (ps *pass) ingest(w *work, out *outcome) {
 		}
 		out.applied++
 		counts[a.Type]++
-		keys.add(a.ID, a.Attributes)
-		st.Activities = append(st.Activities, activityRecord{Type: ps.e.names.intern(a.Type), Person: a.Person, Time: a.Time})
+		st.Activities = append(st.Activities, newActivityRecord(a.ID, ps.e.names.intern(a.Type), a.Person, a.Time, a.Attributes))
 		ev := journey.Event{Type: journey.EventActivity, At: a.Time, Person: a.Person, ActivityType: a.Type}
 		ps.jevents = append(ps.jevents, ev)
 		if a.Type == b2b.ActivityInterestingMoment {
@@ -499,7 +495,6 @@ func (ps *pass) ingest(w *work, out *outcome) {
 			ps.jevents = append(ps.jevents, ev)
 		}
 	}
-	keys.share(st.Activities[kept:])
 	slices.SortStableFunc(st.Activities, func(a, b activityRecord) int { return a.Time.Compare(b.Time) })
 	if out.applied > 0 {
 		ps.changed = true

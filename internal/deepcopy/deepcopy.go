@@ -23,10 +23,7 @@
 //     say).
 //
 // Values are copied as trees: two pointers to one object become two
-// objects, and cyclic values are not supported. The targets of a map of
-// pointers to values without text (numbers, and slices and maps of them)
-// are copied into one allocation, a slab, for the collector's sake (see
-// slabMap).
+// objects, and cyclic values are not supported.
 package deepcopy
 
 import (
@@ -176,14 +173,6 @@ func build(t reflect.Type) (copyFn, error) {
 			return nil, err
 		}
 		kt, et := t.Key(), t.Elem()
-		if et.Kind() == reflect.Pointer && !hasText(et.Elem(), map[reflect.Type]bool{}) {
-			// elem's compilation compiled what copies a target.
-			fix, err := compileLocked(et.Elem())
-			if err != nil {
-				return nil, err
-			}
-			return slabMap(t, fix), nil
-		}
 		return func(dst, src reflect.Value) {
 			if src.IsNil() {
 				return
@@ -243,74 +232,6 @@ func build(t reflect.Type) (copyFn, error) {
 		}, nil
 	}
 	return nil, fmt.Errorf("deepcopy: %s: a %s cannot be copied", t, t.Kind())
-}
-
-// slabMap copies a map of pointers to values without text (numbers, and
-// slices and maps of them, such as a score ledger's entry for each
-// person) into one slab: the copies of all of a map's targets are one
-// allocation, which the collector visits as one object where it would
-// visit one for each entry. fix copies what a target refers to (nil:
-// nothing to copy).
-//
-// A slab lives as long as any of its values is referred to, so a value
-// dropped from the copied map stays in memory beside the others until
-// they go too: which is why only values without text, which hold nothing
-// of a person but numbers, are copied so.
-func slabMap(t reflect.Type, fix copyFn) copyFn {
-	kt, pt := t.Key(), t.Elem()
-	slabType := reflect.SliceOf(pt.Elem())
-	return func(dst, src reflect.Value) {
-		if src.IsNil() {
-			return
-		}
-		n := reflect.MakeMapWithSize(t, src.Len())
-		slab := reflect.MakeSlice(slabType, src.Len(), src.Len())
-		it := src.MapRange()
-		k, v := reflect.New(kt).Elem(), reflect.New(pt).Elem()
-		i := 0
-		for it.Next() {
-			k.SetIterKey(it)
-			v.SetIterValue(it)
-			if !v.IsNil() {
-				slot := slab.Index(i)
-				i++
-				slot.Set(v.Elem())
-				if fix != nil {
-					fix(slot, v.Elem())
-				}
-				v.Set(slot.Addr())
-			}
-			n.SetMapIndex(k, v)
-		}
-		dst.Set(n)
-	}
-}
-
-// hasText reports whether values of t can hold text: a string, or an
-// interface (which may hold one).
-func hasText(t reflect.Type, seen map[reflect.Type]bool) bool {
-	switch t.Kind() {
-	case reflect.String, reflect.Interface:
-		return true
-	case reflect.Pointer, reflect.Slice, reflect.Array:
-		return hasText(t.Elem(), seen)
-	case reflect.Map:
-		return hasText(t.Key(), seen) || hasText(t.Elem(), seen)
-	case reflect.Struct:
-		if t == timeType {
-			return false // its location's name is the zone's, not data's
-		}
-		if seen[t] {
-			return false
-		}
-		seen[t] = true
-		for i := range t.NumField() {
-			if hasText(t.Field(i).Type, seen) {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // shallow copies a slice or a map, not what its elements refer to.

@@ -1,10 +1,8 @@
 package deepcopy_test
 
 import (
-	"strconv"
 	"testing"
 	"time"
-	"unsafe"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/require"
@@ -172,88 +170,4 @@ func TestShallowFields(t *testing.T) {
 		P *record `deepcopy:"shallow"`
 	}]()
 	require.ErrorContains(t, err, "only a slice or a map can be copied shallowly")
-}
-
-// counts holds no text: a map of pointers to it is copied into one slab.
-type counts struct {
-	N    int
-	Hist []float64
-	By   map[int]int64
-	At   time.Time
-}
-
-type ledgers struct {
-	Counts map[string]*counts
-	Leaves map[string]*leaf // text: a value of its own for each
-}
-
-// TestSlabMap: a map of pointers to values without text gets its copies
-// in one allocation (adjacent slots), equal to and independent of the
-// original; a nil pointer stays nil.
-func TestSlabMap(t *testing.T) {
-	cp, err := deepcopy.For[ledgers]()
-	require.NoError(t, err)
-	mk := func() *ledgers {
-		at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.FixedZone("X", 3600))
-		return &ledgers{
-			Counts: map[string]*counts{"a": {N: 1, Hist: []float64{1, 2}, By: map[int]int64{1: 2}, At: at}, "b": {N: 2}, "none": nil},
-			Leaves: map[string]*leaf{"x": {Name: "x"}},
-		}
-	}
-	src, want := mk(), mk()
-	dst := cp(src)
-	require.Empty(t, cmp.Diff(src, dst), "a copy equals its original")
-	require.Empty(t, deepcopy.Shared(*src, *dst), "a copy shares no mutable memory")
-	require.Nil(t, dst.Counts["none"])
-	require.Contains(t, dst.Counts, "none")
-
-	a, b := uintptr(unsafe.Pointer(dst.Counts["a"])), uintptr(unsafe.Pointer(dst.Counts["b"]))
-	require.Equal(t, unsafe.Sizeof(counts{}), max(a, b)-min(a, b), "the two values are adjacent slots")
-
-	dst.Counts["a"].N = 9
-	dst.Counts["a"].Hist[0] = 9
-	dst.Counts["a"].By[1] = 9
-	dst.Counts["b"].Hist = append(dst.Counts["b"].Hist, 1)
-	dst.Counts["c"] = &counts{}
-	dst.Leaves["x"].Name = "changed"
-	require.Empty(t, cmp.Diff(want, src), "the original is unchanged")
-
-	again := cp(dst)
-	require.Empty(t, cmp.Diff(dst, again), "a copy of a copy (whose values are slab slots and a new value) equals it")
-	require.Empty(t, deepcopy.Shared(*dst, *again))
-}
-
-type point struct {
-	X, Y float64
-	At   time.Time
-}
-
-// TestSlabMapAllocations: the copies of a map's targets without text are
-// one allocation, however many there are; those with text one each.
-func TestSlabMapAllocations(t *testing.T) {
-	cp, err := deepcopy.For[map[string]*point]()
-	require.NoError(t, err)
-	allocs := func(n int) float64 {
-		m := map[string]*point{}
-		for i := range n {
-			m[strconv.Itoa(i)] = &point{X: float64(i)}
-		}
-		return testing.AllocsPerRun(20, func() { _ = cp(&m) })
-	}
-	// (A map of more than 8 entries is laid out otherwise than a
-	// smaller one: both sizes here are larger.)
-	require.Equal(t, allocs(10), allocs(100), "copying 100 targets allocates as much as copying 10")
-
-	// Values with text get an allocation each: a value dropped from the
-	// map must not stay in memory behind the others.
-	named, err := deepcopy.For[map[string]*struct{ Name string }]()
-	require.NoError(t, err)
-	withText := func(n int) float64 {
-		m := map[string]*struct{ Name string }{}
-		for i := range n {
-			m[strconv.Itoa(i)] = &struct{ Name string }{Name: strconv.Itoa(i)}
-		}
-		return testing.AllocsPerRun(20, func() { _ = named(&m) })
-	}
-	require.Equal(t, withText(10)+90, withText(100), "a target with text is an allocation of its own")
 }
