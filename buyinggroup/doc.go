@@ -75,6 +75,10 @@
 //	g, evs, err = cat.MoveTo(g, buyinggroup.StageSalesReady, "journey:pipeline", "alert sent", now)
 //	g, evs, err = cat.SetStatus(g, "intro requested", "ann@corp", now)
 //
+// The new group has lists of its own, but for the Values of its claims,
+// members and stage changes, which it shares with the old one: replace a
+// Values list, never modify it in place.
+//
 // # Membership: claims and precedence
 //
 // A group records what each source says as [Claim]s and resolves its

@@ -87,7 +87,8 @@ type Claim struct {
 	// Rule, Expr and Values explain a rule claim: the rule's name, its
 	// source and the values it read. Values is shared, not copied, by
 	// the members made from the claim and by the groups an operation
-	// returns: replace it, never modify it in place.
+	// returns (see the package doc): replace it, never modify it in
+	// place.
 	Rule   string  `json:"rule,omitempty"`
 	Expr   string  `json:"expr,omitempty"`
 	Values []Value `json:"values,omitempty"`
