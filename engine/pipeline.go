@@ -84,12 +84,14 @@ func (e *Engine) process(ctx context.Context, id b2b.AccountID, w *work, now tim
 			st = cloneState(committed)
 		}
 		p := e.prog.Load()
-		ps := &pass{e: e, p: p, st: st, now: now, id: id, events: eventRoom.take(), outbox: outboxRoom.take()}
+		events, outbox := eventRoom.take(), outboxRoom.take()
+		ps := &pass{e: e, p: p, st: st, now: now, id: id, events: *events, outbox: *outbox}
 		out, done, err := e.commitPass(ctx, ps, w, rec.Version, attempt)
 		// The store keeps nothing of the events and outbox entries (see
 		// store.Store.Commit): the next pass reuses their room.
-		eventRoom.put(ps.events)
-		outboxRoom.put(ps.outbox)
+		*events, *outbox = ps.events, ps.outbox
+		eventRoom.put(events)
+		outboxRoom.put(outbox)
 		if done || err != nil {
 			return out, err
 		}
@@ -107,23 +109,23 @@ var (
 	outboxRoom room[store.OutboxEntry]
 )
 
-// take returns an empty slice, with the room of one put back before when
-// there is one.
-func (r *room[T]) take() []T {
+// take returns a holder of an empty slice, with the room of one put back
+// before when there is one.
+func (r *room[T]) take() *[]T {
 	if s, ok := r.pool.Get().(*[]T); ok {
-		return (*s)[:0]
+		return s
 	}
-	return nil
+	return new([]T)
 }
 
-// put gives s's room back; s must not be used again.
-func (r *room[T]) put(s []T) {
-	if s == nil || cap(s) > 1024 {
-		return // nothing to keep, or a rare large pass's room
+// put gives the room of the slice s holds back; it must not be used again.
+func (r *room[T]) put(s *[]T) {
+	if cap(*s) > 1024 {
+		return // a rare large pass's room is not kept
 	}
-	s = s[:0]
-	clear(s[:cap(s)]) // drop the references to the elements' data
-	r.pool.Put(&s)
+	*s = (*s)[:0]
+	clear((*s)[:cap(*s)]) // drop the references to the elements' data
+	r.pool.Put(s)
 }
 
 // commitPass runs a pass on a copy of the account's state loaded at
