@@ -183,10 +183,10 @@ func (g *Group) TimeToStage(stage string) (time.Duration, bool) {
 }
 
 // clone returns a copy whose lists an operation may change without
-// changing the caller's group. The Values lists of claims and members
-// are shared (see Claim.Values): operations replace them, never modify
-// them in place, so a claim and the member made from it keep one list
-// instead of a copy each.
+// changing the caller's group. The Values lists of claims, members and
+// stage changes are shared (see the package doc): operations replace
+// them, never modify them in place, so a claim and the member made from
+// it keep one list instead of a copy each.
 func (g Group) clone() Group {
 	g.Claims = slices.Clone(g.Claims)
 	g.Members = slices.Clone(g.Members)
