@@ -44,7 +44,10 @@ import (
 //     logs, the outbox), peak-B/account the highest heap during it
 //     (garbage not yet collected included);
 //   - procs: the GOMAXPROCS the run had, which is also the engine's and
-//     the dispatchers' parallelism.
+//     the dispatchers' parallelism;
+//   - state-ptrs/account: the pointer words of an account's state after
+//     the run (StatePointers: what the collector follows in it at every
+//     cycle), when the store keeps states as values.
 //
 // To see the scaling, run it once with -cpu 1 and once with -cpu 2, not
 // with a list: with -benchtime 1x, the testing package reports its first
@@ -85,7 +88,8 @@ func endToEnd(b *testing.B, newStore func() store.Store) {
 		var before runtime.MemStats
 		runtime.ReadMemStats(&before)
 		c := clock.NewManual(w.Config.Start)
-		eng, err := engine.New(engine.Config{Store: newStore(), Program: prog, Clock: c, Workers: runtime.GOMAXPROCS(0)})
+		st := newStore()
+		eng, err := engine.New(engine.Config{Store: st, Program: prog, Clock: c, Workers: runtime.GOMAXPROCS(0)})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -133,6 +137,9 @@ func endToEnd(b *testing.B, newStore func() store.Store) {
 		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/float64(accounts), "B/account")
 		b.ReportMetric(float64(peakHeap-before.HeapAlloc)/float64(accounts), "peak-B/account")
 		b.ReportMetric(float64(runtime.GOMAXPROCS(0)), "procs")
+		if ptrs, ok := statePointers(ctx, b, st, w); ok {
+			b.ReportMetric(float64(ptrs)/float64(accounts), "state-ptrs/account")
+		}
 		b.Logf("%d activities, %d messages delivered", total, delivered)
 		if path := os.Getenv("QUORUM_BENCH_HEAPPROFILE"); path != "" {
 			writeHeapProfile(b, path)
@@ -140,6 +147,27 @@ func endToEnd(b *testing.B, newStore func() store.Store) {
 		runtime.KeepAlive(eng)
 		b.StartTimer()
 	}
+}
+
+// statePointers counts the pointer words of every account's state
+// (StatePointers), which the collector follows at every cycle;
+// false when the store keeps states encoded (no pointers of the engine's).
+func statePointers(ctx context.Context, b *testing.B, st store.Store, w *sim.World) (int, bool) {
+	b.Helper()
+	if !store.KeepsValues(st) {
+		return 0, false
+	}
+	total := 0
+	for _, a := range w.Accounts {
+		rec, err := st.LoadAccount(ctx, "default", a.ID)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, n := range engine.StatePointers(rec.Value) {
+			total += n
+		}
+	}
+	return total, true
 }
 
 // writeHeapProfile writes what is live on the heap after the run (the
