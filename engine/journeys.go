@@ -66,10 +66,14 @@ func (ps *pass) view() *journey.AccountView {
 func (ps *pass) stepJourneys(out *outcome) {
 	st := ps.st
 	events := ps.jevents
+	res := resultRoom.take()
+	defer resultRoom.put(res)
 	for round := 0; round < maxJourneyRounds; round++ {
 		slices.SortStableFunc(events, func(a, b journey.Event) int { return a.At.Compare(b.At) })
 		ps.jevents = nil
-		res := ps.p.Journeys.Step(&st.Journeys, journey.Input{View: ps.view(), Events: events, Now: ps.now})
+		// Each round's result is done with (logged, queued) before the
+		// next round steps into it.
+		ps.p.Journeys.StepInto(res, &st.Journeys, journey.Input{View: ps.view(), Events: events, Now: ps.now})
 		if round == 0 || !res.Due.IsZero() {
 			ps.journey.Due = res.Due
 		}

@@ -128,6 +128,31 @@ func (r *room[T]) put(s *[]T) {
 	r.pool.Put(s)
 }
 
+// resultRoom is a pool of journey results: a pass steps its account's
+// journeys into one (journey.Catalog.StepInto), which holds the step's
+// outbox entries and decisions (about 600 bytes a message), and gives it
+// back when it has logged and queued them.
+var resultRoom results
+
+type results struct{ pool sync.Pool }
+
+func (r *results) take() *journey.Result {
+	if res, ok := r.pool.Get().(*journey.Result); ok {
+		return res
+	}
+	return new(journey.Result)
+}
+
+// put gives res back, emptied and its room cleared (journey.Result.Reset);
+// it must not be used again.
+func (r *results) put(res *journey.Result) {
+	if cap(res.Outbox) > 1024 || cap(res.Trace) > 1024 || cap(res.Ended) > 1024 {
+		return // a rare large step's room is not kept
+	}
+	res.Reset()
+	r.pool.Put(res)
+}
+
 // commitPass runs a pass on a copy of the account's state loaded at
 // version and commits what it decided. done is false on a version
 // conflict (the attempt-th), which the caller retries.

@@ -82,7 +82,10 @@
 // track, node, visit, person and action), the trace of [Decision]s, the
 // instances that ended, and the next due time, so a runner can sleep until
 // then. A step with nothing due, no events, the same view revision and the
-// same catalog returns at once (Result.Idle).
+// same catalog returns at once (Result.Idle). A runner stepping many
+// accounts steps into one Result it keeps ([Catalog.StepInto]), whose
+// lists' room is reused (emptied and cleared, [Result.Reset]) instead of
+// made anew at every step.
 //
 // Messages respect consent and frequency caps. A person who opted out of a
 // channel, or whose consent is unknown on a channel that needs an opt-in

@@ -112,7 +112,8 @@ func (s *stepper) action(in *Instance, tr *Track, node *cnode, a *caction, idx i
 		}
 		// Room for a message and its decision for each recipient at once,
 		// not grown (and copied) a few times on the way; an outbox left
-		// empty (every recipient skipped) stays nil.
+		// empty (every recipient skipped) stays as it was (nil in a new
+		// result).
 		noOutbox := s.res.Outbox == nil
 		if !s.dry {
 			s.res.Outbox = slices.Grow(s.res.Outbox, len(persons))

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/stretchr/testify/require"
 
 	"github.com/quorumhq/quorum/b2b"
@@ -133,9 +135,12 @@ func TestPropertyRandomJourneys(t *testing.T) {
 			}
 			cat := newCatalog(t, cfg, js...)
 			total, skipped := 0, 0
+			// into is stepped into for every account beside Step: a reused
+			// result must not change a step.
+			var into journey.Result
 			for a := 0; a < 25; a++ {
 				view := randomView(rng, a)
-				var st journey.State
+				var st, st2 journey.State
 				var sent []journey.OutboxEntry
 				for h := 0; h < 60*24; h += 1 + rng.IntN(30) {
 					now := day0.Add(time.Duration(h) * time.Hour)
@@ -155,6 +160,9 @@ func TestPropertyRandomJourneys(t *testing.T) {
 					}
 					var res journey.Result
 					require.NotPanics(t, func() { res = cat.Step(&st, journey.Input{View: view, Now: now, Events: events}) })
+					cat.StepInto(&into, &st2, journey.Input{View: view, Now: now, Events: events})
+					require.Empty(t, cmp.Diff(res, into, cmpopts.EquateEmpty()), "StepInto into a reused result")
+					require.Empty(t, cmp.Diff(st, st2), "StepInto advances the state as Step does")
 					skipped += len(decisions(res.Trace, journey.DecisionSkip))
 					for _, e := range res.Outbox {
 						if e.Channel == "" {

@@ -67,6 +67,18 @@ type Ended struct {
 // result. A step with nothing to do (nothing due, no events, same view
 // revision, same catalog) returns at once with Idle set.
 func (c *Catalog) Step(st *State, in Input) Result {
+	var res Result
+	c.StepInto(&res, st, in)
+	return res
+}
+
+// StepInto is [Catalog.Step] with the result written to res, whose lists'
+// room it reuses: it empties res first ([Result.Reset]). A caller that
+// steps many accounts keeps one Result and steps into it again once it
+// holds nothing of the last result: a step's lists are otherwise new
+// garbage at every step. An empty list of res may be non-nil.
+func (c *Catalog) StepInto(res *Result, st *State, in Input) {
+	res.Reset()
 	v := in.View
 	if v == nil {
 		v = &AccountView{}
@@ -75,12 +87,13 @@ func (c *Catalog) Step(st *State, in Input) Result {
 		st.Account = v.Account.ID
 	}
 	dry := in.DryRun || v.Test
+	res.DryRun = dry
 	changed := v.Revision == 0 || v.Revision != st.Revision || st.Generation != c.gen
 	if !changed && len(in.Events) == 0 && (st.Due.IsZero() || in.Now.Before(st.Due)) {
-		return Result{Due: st.Due, Idle: true, DryRun: dry}
+		res.Due, res.Idle = st.Due, true
+		return
 	}
-	s := stepper{c: c, st: st, view: v, now: in.Now, dry: dry, extra: in.Contacts}
-	s.res.DryRun = dry
+	s := stepper{c: c, st: st, view: v, now: in.Now, dry: dry, extra: in.Contacts, res: res}
 	s.lifecycle()
 	events := in.Events
 	if !slices.IsSortedFunc(events, func(a, b Event) int { return a.At.Compare(b.At) }) {
@@ -99,7 +112,18 @@ func (c *Catalog) Step(st *State, in Input) Result {
 	s.finish()
 	st.Revision = v.Revision
 	st.Generation = c.gen
-	return s.res
+}
+
+// Reset empties the result and keeps its lists' room, cleared: what the
+// lists held (keys, persons' IDs, reasons) is not kept alive by the room.
+func (r *Result) Reset() {
+	*r = Result{Outbox: emptied(r.Outbox), Trace: emptied(r.Trace), Ended: emptied(r.Ended)}
+}
+
+// emptied returns s with no elements and its room cleared; nil stays nil.
+func emptied[T any](s []T) []T {
+	clear(s[:cap(s)])
+	return s[:0]
 }
 
 type scratch struct {
@@ -125,7 +149,7 @@ type stepper struct {
 	now   time.Time
 	dry   bool
 	extra []Contact
-	res   Result
+	res   *Result
 	// gone marks ended instances by index; nil until one ends.
 	gone []bool
 	// sc holds the rule environments, allocated on the first evaluation:

@@ -582,3 +582,32 @@ func TestForgetPerson(t *testing.T) {
 	require.Empty(t, cmp.Diff([]journey.DeferredMessage{{Entry: journey.OutboxEntry{Key: "k2", Person: "p2"}, Due: day0}}, s.Deferred))
 	require.Zero(t, s.ForgetPerson("p1"), "nothing left to forget")
 }
+
+// TestResultReset: a result emptied for reuse keeps its lists' room but
+// nothing of what they held (keys, persons, reasons), and a step into it
+// starts from nothing.
+func TestResultReset(t *testing.T) {
+	t.Parallel()
+	cat := newCatalog(t, journey.Config{}, pipelineAcceleration())
+	var st journey.State
+	res := cat.Step(&st, journey.Input{View: acmeView(), Now: day0, Events: manual("pipeline-acceleration", day0)})
+	require.NotEmpty(t, res.Outbox)
+	require.NotEmpty(t, res.Trace)
+	outbox, trace := res.Outbox[:cap(res.Outbox)], res.Trace[:cap(res.Trace)]
+	res.Reset()
+	require.Empty(t, res.Outbox)
+	require.Empty(t, res.Trace)
+	require.Equal(t, cap(outbox), cap(res.Outbox), "the room is kept")
+	require.Equal(t, make([]journey.OutboxEntry, len(outbox)), outbox, "the room holds no entry's data")
+	require.Equal(t, make([]journey.Decision, len(trace)), trace, "the room holds no decision's data")
+
+	// An idle step into a used result leaves nothing of the last one.
+	res = cat.Step(&st, journey.Input{View: acmeView(), Now: day0, Events: manual("pipeline-acceleration", day0)})
+	require.NotEmpty(t, res.Trace)
+	var idle journey.State
+	cat.StepInto(&res, &idle, journey.Input{View: &journey.AccountView{Revision: 1}, Now: day0})
+	cat.StepInto(&res, &idle, journey.Input{View: &journey.AccountView{Revision: 1}, Now: day0})
+	require.True(t, res.Idle)
+	require.Empty(t, res.Outbox)
+	require.Empty(t, res.Trace)
+}
