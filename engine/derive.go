@@ -149,12 +149,13 @@ func (ps *pass) groupScores() {
 		g := &st.Groups[i]
 		sg := ps.scoringGroup(g)
 		scorer := ps.p.ScorerFor(g.Interest)
-		cur := sg.Aggregate(func(id b2b.PersonID) float64 { return ps.personScoreIn(g.Interest, id) }, ps.now)
-		score := cur.Score + st.Adjustments["group/"+g.ID]
+		// The figures alone: their breakdowns are made where they are
+		// shown (views), not at every pass.
+		score := sg.Score(func(id b2b.PersonID) float64 { return ps.personScoreIn(g.Interest, id) }) + st.Adjustments["group/"+g.ID]
 		var velocity float64
 		if l := st.Scores[scorer.Name()]; l != nil {
-			if v, err := scorer.GroupVelocity(sg, l, ps.now, window); err == nil {
-				velocity = v.Change
+			if change, err := scorer.GroupChange(sg, l, ps.now, window); err == nil {
+				velocity = change
 			}
 		}
 		gs := st.GroupScores[g.ID]

@@ -157,6 +157,9 @@
 // them out). [Group.Aggregate] is pure; [Scorer.GroupScore] and
 // [Scorer.GroupVelocity] read the members' scores from a [Ledger]. A
 // [GroupScore] lists each person's part and the missing required roles.
+// [Group.Score] and [Scorer.GroupChange] are the same figures without the
+// breakdown, for a runner that recomputes every group at every pass: they
+// make no garbage for a group of a usual size.
 //
 // # Thresholds
 //

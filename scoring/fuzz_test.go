@@ -96,3 +96,37 @@ func FuzzOrderIndependence(f *testing.F) {
 		}
 	})
 }
+
+// FuzzGroupScore: Group.Score is Aggregate's figure, to the bit, for any
+// group decoded from the input (persons in several roles, members without
+// a role, duplicates, required roles with and without members, any of the
+// aggregations, ties and zero scores).
+func FuzzGroupScore(f *testing.F) {
+	f.Add([]byte{0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9})
+	f.Add([]byte{3, 9, 0, 1, 0, 2, 1, 1, 2, 2, 3, 0, 3, 3})
+	f.Add([]byte("twenty persons in a buying group, some with roles, one twice, and more"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) < 2 {
+			return
+		}
+		aggs := []Aggregation{AggSum, AggAverage, AggRoleWeightedSum, AggMinPerRequiredRole}
+		roles := []string{"", "Economic Buyer", "Champion", "Technical Evaluator"}
+		g := Group{Name: "g", Aggregation: aggs[int(data[0])%len(aggs)], NonRoleWeight: float64(data[1]%3) / 2}
+		for _, r := range roles[1:] {
+			if data[1]&(1<<len(g.RequiredRoles)+2) != 0 {
+				g.RequiredRoles = append(g.RequiredRoles, r)
+			}
+		}
+		scores := map[b2b.PersonID]float64{}
+		for _, b := range data[2:] {
+			id := b2b.PersonID(string(rune('a' + b%24)))
+			g.Members = append(g.Members, Member{Person: id, Role: roles[b>>5%4], Weight: float64(b>>3%4) / 2})
+			scores[id] = float64(b%5) * 12.5
+		}
+		score := func(id b2b.PersonID) float64 { return scores[id] }
+		want, got := g.Aggregate(score, t0).Score, g.Score(score)
+		if math.Float64bits(want) != math.Float64bits(got) {
+			t.Fatalf("%+v: Score %v, Aggregate %v", g, got, want)
+		}
+	})
+}

@@ -48,6 +48,7 @@ func TestGroupAggregations(t *testing.T) {
 			require.NoError(t, g.Validate())
 			gs := g.Aggregate(score, t0)
 			require.InDelta(t, tt.want, gs.Score, 1e-12)
+			require.Equal(t, gs.Score, g.Score(score), "Score is Aggregate's figure")
 			require.Equal(t, tt.missing, gs.MissingRoles)
 			if tt.agg != AggMinPerRequiredRole {
 				var sum float64
@@ -122,9 +123,17 @@ func TestGroupScoreAndVelocityFromLedger(t *testing.T) {
 	require.InDelta(t, -37.5, v.Change, 1e-9)
 	require.Equal(t, `group "g": -37.5 over 10d (75.0 -> 37.5)`, v.String())
 	require.Empty(t, gocmp.Diff([]string(nil), v.End.MissingRoles))
+	change, err := s.GroupChange(&g, &l, day(20), 10*24*time.Hour)
+	require.NoError(t, err)
+	require.Equal(t, v.Change, change, "GroupChange is GroupVelocity's Change")
+	_, err = s.GroupChange(&g, &l, day(20), 0)
+	require.ErrorContains(t, err, "must be positive")
 
 	s.Compact(l.Persons["ann"], day(60))
 	_, err = s.GroupVelocity(&g, &l, day(60), 40*24*time.Hour)
+	require.ErrorIs(t, err, ErrBeyondHorizon)
+	require.ErrorContains(t, err, `person "ann"`)
+	_, err = s.GroupChange(&g, &l, day(60), 40*24*time.Hour)
 	require.ErrorIs(t, err, ErrBeyondHorizon)
 	require.ErrorContains(t, err, `person "ann"`)
 }
