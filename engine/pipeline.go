@@ -63,7 +63,7 @@ func (e *Engine) process(ctx context.Context, id b2b.AccountID, w *work, now tim
 			return outcome{}, fmt.Errorf("account %q: %w (%d retries)", id, ErrTooManyConflicts, e.cfg.MaxRetries)
 		}
 		rec, err := e.cfg.Store.LoadAccount(ctx, e.cfg.Tenant, id)
-		var st *accountState
+		var st, committed *accountState
 		switch {
 		case errors.Is(err, store.ErrNotFound):
 			if !w.create {
@@ -77,8 +77,7 @@ func (e *Engine) process(ctx context.Context, id b2b.AccountID, w *work, now tim
 			// was for readers, for a retry, and when the pass turns out
 			// idle (an idle pass's derived changes are not kept, whatever
 			// the store or the cache).
-			committed, err := e.readState(&rec)
-			if err != nil {
+			if committed, err = e.readState(&rec); err != nil {
 				return outcome{}, err
 			}
 			st = cloneState(committed)
@@ -86,6 +85,9 @@ func (e *Engine) process(ctx context.Context, id b2b.AccountID, w *work, now tim
 		p := e.prog.Load()
 		events, outbox := eventRoom.take(), outboxRoom.take()
 		ps := &pass{e: e, p: p, st: st, now: now, id: id, events: *events, outbox: *outbox}
+		if committed != nil {
+			ps.loaded, ps.committed = &rec, committed
+		}
 		out, done, err := e.commitPass(ctx, ps, w, rec.Version, attempt)
 		// The store keeps nothing of the events and outbox entries (see
 		// store.Store.Commit): the next pass reuses their room.
@@ -182,8 +184,13 @@ func (e *Engine) commitPass(ctx context.Context, ps *pass, w *work, version int6
 	}
 	if ps.idle || w.tick && !ps.requalified && len(ps.events) == 0 && len(ps.outbox) == 0 && out.steps == 0 {
 		// Nothing changed (a replayed batch, or time passing without a
-		// decision): nothing to commit. The account stays due, so the
-		// next Advance looks at it again.
+		// decision): nothing to commit, but for the account's next due
+		// time after time passed.
+		if w.tick {
+			if done, err := e.reschedule(ctx, ps, version); !done || err != nil {
+				return outcome{}, done, err
+			}
+		}
 		out.idle = true
 		e.counters.duplicates.Add(int64(out.duplicates))
 		for _, r := range out.rejected {
@@ -241,6 +248,36 @@ func (e *Engine) commitPass(ctx context.Context, ps *pass, w *work, version int6
 	return out, true, nil
 }
 
+// reschedule commits the state of an account that was due as it was
+// (an idle pass's derived changes are not kept) with its next due time,
+// its refresh or journey wait after now: left due, it would run again at
+// every Advance, and the accounts due after it would wait behind it and
+// its like. done is false on a version conflict.
+func (e *Engine) reschedule(ctx context.Context, ps *pass, version int64) (done bool, err error) {
+	rec, next := ps.loaded, ps.due()
+	if rec == nil || rec.DueAt.IsZero() || rec.DueAt.After(ps.now) || !next.After(ps.now) {
+		return true, nil
+	}
+	cp := &store.CommitParams{Tenant: e.cfg.Tenant, Account: ps.id, ExpectedVersion: version,
+		State: rec.State, DueAt: next, Index: rec.Index, Now: ps.now}
+	if e.values {
+		cp.Value = ps.committed
+	}
+	version, err = e.cfg.Store.Commit(ctx, cp)
+	if errors.Is(err, store.ErrConflict) {
+		e.counters.conflicts.Add(1)
+		return false, nil
+	}
+	if err != nil {
+		return true, fmt.Errorf("account %q: commit: %w", ps.id, err)
+	}
+	if !e.values {
+		e.putCached(ps.id, version, ps.committed)
+	}
+	e.counters.commits.Add(1)
+	return true, nil
+}
+
 // pass is one account's run through the chain.
 type pass struct {
 	e   *Engine
@@ -249,6 +286,10 @@ type pass struct {
 	now time.Time
 	id  b2b.AccountID
 	err error
+	// loaded is the account as loaded, committed its state as it was
+	// (ps.st is a copy); nil for an account not stored yet.
+	loaded    *store.Account
+	committed *accountState
 
 	events  []store.Event
 	outbox  []store.OutboxEntry

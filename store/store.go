@@ -204,11 +204,16 @@ type OutboxRedaction struct {
 	Payload []byte
 }
 
-// DueParams selects accounts whose DueAt is set and not after Before.
+// DueParams selects accounts whose DueAt is set and not after Before,
+// earliest first, ties by ID.
 type DueParams struct {
 	Tenant Tenant
 	Before time.Time
 	Limit  int // at most this many; <= 0 means 1000
+	// After, when set, selects only the accounts after it in that order
+	// (a later DueAt, or the same and a greater ID): the last account of
+	// a page, to read the next one. Its DueAt is compared as an instant.
+	After *AccountDue
 }
 
 // AccountDue is an account that needs time to pass.

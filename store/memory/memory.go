@@ -444,20 +444,26 @@ func (s *Store) DueAccounts(ctx context.Context, p *store.DueParams) ([]store.Ac
 	if td == nil {
 		return nil, nil
 	}
+	order := func(a, b store.AccountDue) int {
+		return cmp.Or(a.DueAt.Compare(b.DueAt), cmp.Compare(a.ID, b.ID))
+	}
 	var out []store.AccountDue
 	for i := range td.shards {
 		sh := &td.shards[i]
 		sh.mu.RLock()
 		for id, a := range sh.accounts {
-			if !a.DueAt.IsZero() && !a.DueAt.After(p.Before) {
-				out = append(out, store.AccountDue{ID: id, DueAt: a.DueAt})
+			if a.DueAt.IsZero() || a.DueAt.After(p.Before) {
+				continue
 			}
+			d := store.AccountDue{ID: id, DueAt: a.DueAt}
+			if p.After != nil && order(d, *p.After) <= 0 {
+				continue
+			}
+			out = append(out, d)
 		}
 		sh.mu.RUnlock()
 	}
-	slices.SortFunc(out, func(a, b store.AccountDue) int {
-		return cmp.Or(a.DueAt.Compare(b.DueAt), cmp.Compare(a.ID, b.ID))
-	})
+	slices.SortFunc(out, order)
 	if n := p.EffectiveLimit(); len(out) > n {
 		out = out[:n]
 	}

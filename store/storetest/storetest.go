@@ -316,6 +316,28 @@ func (s suite) dueOrdering(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, due, 2)
 
+	// Pages read after the last account of the one before: every due
+	// account once, in order, ties at one instant included.
+	ids = nil
+	var after *store.AccountDue
+	for range 10 {
+		page, err := st.DueAccounts(ctx, &store.DueParams{Tenant: tenant, Before: t0.Add(10 * time.Hour), Limit: 1, After: after})
+		require.NoError(t, err)
+		if len(page) == 0 {
+			break
+		}
+		for _, d := range page {
+			ids = append(ids, d.ID)
+		}
+		after = &page[len(page)-1]
+	}
+	require.Equal(t, []b2b.AccountID{"a", "b", "c", "d"}, ids, "paged with After")
+	due, err = st.DueAccounts(ctx, &store.DueParams{Tenant: tenant, Before: t0.Add(10 * time.Hour),
+		After: &store.AccountDue{ID: "a", DueAt: t0.Add(time.Hour).In(time.FixedZone("x", 3600))}})
+	require.NoError(t, err)
+	require.Len(t, due, 3, "After's time is an instant, whatever its location")
+	require.Equal(t, b2b.AccountID("b"), due[0].ID)
+
 	// Clearing the due time removes the account from the list.
 	commit(t, st, store.CommitParams{Account: "a", ExpectedVersion: 1})
 	due, err = st.DueAccounts(ctx, &store.DueParams{Tenant: tenant, Before: t0.Add(time.Hour)})
