@@ -162,6 +162,63 @@ func TestConcurrentUpdatesOfOneAccount(t *testing.T) {
 	require.Equal(t, 80, countEvents(t, b, "acme", "activity.applied"), "every update committed once")
 }
 
+// gatedLoads is a store whose loads wait, for a call whose context
+// carries a gate, until the gate is closed: the call's pass then runs
+// after another call's, as a slow or retried pass does.
+type gatedLoads struct{ store.Store }
+
+type gateKey struct{}
+
+func (g gatedLoads) LoadAccount(ctx context.Context, t store.Tenant, id b2b.AccountID) (store.Account, error) {
+	if gate, ok := ctx.Value(gateKey{}).(chan struct{}); ok {
+		<-gate
+	}
+	return g.Store.LoadAccount(ctx, t, id)
+}
+
+// TestConcurrentRecordsOfOneAccount: two calls upsert records of one
+// account at once, the first one's pass running after the second's
+// commit: neither call's person, nor the newer account record, is lost.
+func TestConcurrentRecordsOfOneAccount(t *testing.T) {
+	t.Parallel()
+	st := gatedLoads{memory.New()}
+	b := setup(t, dataPlatform(), func(c *engine.Config) { c.Store = st })
+	_, err := b.eng.UpsertAccounts(b.ctx, acmeRecord())
+	require.NoError(t, err)
+
+	gate := make(chan struct{})
+	first := make(chan error)
+	go func() {
+		rec := acmeRecord()
+		rec.Account.Employees = 2100
+		_, err := b.eng.Apply(context.WithValue(b.ctx, gateKey{}, gate), engine.Batch{
+			Accounts: []identity.AccountRecord{rec},
+			Persons:  []identity.PersonRecord{lead("L-1", "carla@acme.com", "Carla", "Diaz", "CFO", "")}})
+		first <- err
+	}()
+	require.Eventually(t, func() bool { _, ok := b.eng.PersonOfRecord(b2b.SourceMarketo, "L-1"); return ok }, 5*time.Second, time.Millisecond,
+		"the first call resolved its records")
+	rec := acmeRecord()
+	rec.Account.Employees = 2200
+	rec.Time = rec.Time.Add(time.Hour) // the newer record
+	_, err = b.eng.Apply(b.ctx, engine.Batch{
+		Accounts: []identity.AccountRecord{rec},
+		Persons:  []identity.PersonRecord{lead("L-2", "victor@acme.com", "Victor", "Kim", "VP of Engineering", "")}})
+	require.NoError(t, err)
+	close(gate)
+	require.NoError(t, <-first)
+
+	v, err := b.eng.Account(b.ctx, "acme", day0)
+	require.NoError(t, err)
+	var emails []string
+	for _, p := range v.Persons {
+		emails = append(emails, p.Person.Email)
+	}
+	require.ElementsMatch(t, []string{"carla@acme.com", "victor@acme.com"}, emails, "both calls' persons")
+	require.Equal(t, 2200, v.Account.Employees, "the newer account record")
+	require.Zero(t, countEvents(t, b, "acme", "person.unlinked"))
+}
+
 // TestDispatchEndToEnd delivers what the journeys queued through a
 // dispatcher and a recording sender; the results reach the event log.
 func TestDispatchEndToEnd(t *testing.T) {

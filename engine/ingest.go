@@ -143,7 +143,6 @@ func (e *Engine) Apply(ctx context.Context, b Batch) (Report, error) {
 	e.idMu.Lock()
 	e.applyAccounts(works, b.Accounts, &rep)
 	e.applyPersons(works, b.Persons, &rep)
-	e.fillPersons(works)
 	e.applyOpportunities(works, b.Opportunities, &rep)
 	e.applyActivities(works, b.Activities, invalid, now, &rep)
 	e.idMu.Unlock()
@@ -202,16 +201,14 @@ func (e *Engine) applyAccounts(works map[b2b.AccountID]*work, recs []identity.Ac
 			e.reject(rep, Rejection{Kind: KindAccount, Index: i, Account: rec.Account.ID, Reason: "invalid", Detail: err.Error()})
 			continue
 		}
-		golden, err := e.graph.Account(res.Account)
-		if err != nil {
+		if _, err := e.graph.Account(res.Account); err != nil {
 			e.reject(rep, Rejection{Kind: KindAccount, Index: i, Account: rec.Account.ID, Reason: "invalid", Detail: err.Error()})
 			continue
 		}
 		e.counters.records.Add(1)
 		rep.Conflicts = append(rep.Conflicts, res.Conflicts...)
 		w := workFor(works, res.Account)
-		a := golden.Account
-		w.account, w.create = &a, true
+		w.account, w.create = true, true
 		e.markPersons(works, res.Account)
 		for _, p := range res.Relinked {
 			e.markAccountsOf(works, p)
@@ -482,10 +479,7 @@ func (e *Engine) markPersons(works map[b2b.AccountID]*work, acc b2b.AccountID) {
 			continue // an account identity does not know has no state to update
 		}
 		w := workFor(works, a)
-		w.create = true
-		if w.persons == nil {
-			w.persons = []personEntry{}
-		}
+		w.create, w.persons = true, true
 	}
 }
 
@@ -507,56 +501,75 @@ func (e *Engine) withAncestors(accs []b2b.AccountID) []b2b.AccountID {
 	return slices.Compact(out)
 }
 
-// fillPersons computes the person list of every marked account from the
-// identity graph. Callers hold idMu.
-func (e *Engine) fillPersons(works map[b2b.AccountID]*work) {
-	classifier := e.prog.Load().Persona
+// identityOf returns an account's golden record and, when persons is set,
+// its person list (classified by classifier), as the identity graph has
+// them now; false when the graph does not know the account. It takes idMu
+// while it reads the graph.
+func (e *Engine) identityOf(acc b2b.AccountID, persons bool, classifier persona.Classifier) (b2b.Account, []personEntry, bool) {
+	a, list, ok := e.graphEntries(acc, persons)
+	if !ok || !persons {
+		return a, nil, ok
+	}
 	evidence := map[string]string{}
-	for acc, w := range works {
-		if w.persons == nil {
-			continue
+	for i := range list {
+		pe := &list[i]
+		// The persons of an account mostly share their link's
+		// explanation (its domain, say): the state keeps one copy.
+		if ev, ok := evidence[pe.Link.Evidence]; ok {
+			pe.Link.Evidence = ev
+		} else {
+			evidence[pe.Link.Evidence] = pe.Link.Evidence
 		}
-		ids, err := e.graph.Persons(acc, e.cfg.Rollup)
+		if pe.Person.Seniority == "" || pe.Person.Department == "" {
+			filled, found := persona.Apply(classifier, pe.Person)
+			if filled.Seniority != pe.Person.Seniority || filled.Department != pe.Person.Department {
+				// A classifier's reasons are mostly phrases of its
+				// lexicon's words, shared by many persons. The list is
+				// the engine's own: a classifier may keep the one it
+				// returned.
+				pe.Classified = make([]string, len(found.Reasons))
+				for i, r := range found.Reasons {
+					pe.Classified[i] = e.names.intern(r)
+				}
+			}
+			pe.Person = filled
+		}
+	}
+	return a, list, true
+}
+
+// graphEntries reads an account's golden record and, when persons is set,
+// its persons with their links to it, under idMu.
+func (e *Engine) graphEntries(acc b2b.AccountID, persons bool) (b2b.Account, []personEntry, bool) {
+	e.idMu.Lock()
+	defer e.idMu.Unlock()
+	golden, err := e.graph.Account(acc)
+	if err != nil {
+		return b2b.Account{}, nil, false
+	}
+	a := golden.Account
+	a.ID = acc
+	if !persons {
+		return a, nil, true
+	}
+	ids, err := e.graph.Persons(acc, e.cfg.Rollup)
+	if err != nil {
+		return b2b.Account{}, nil, false
+	}
+	list := make([]personEntry, 0, len(ids))
+	for _, id := range ids {
+		gp, err := e.graph.Person(id)
 		if err != nil {
 			continue
 		}
-		list := make([]personEntry, 0, len(ids))
-		clear(evidence)
-		for _, id := range ids {
-			gp, err := e.graph.Person(id)
-			if err != nil {
-				continue
+		pe := personEntry{Person: gp.Person}
+		pe.Link = identity.Link{Account: acc, Method: "rollup", Evidence: "a person of a subsidiary"}
+		for _, l := range gp.Links {
+			if l.Account == acc {
+				pe.Link = l
 			}
-			pe := personEntry{Person: gp.Person}
-			pe.Link = identity.Link{Account: acc, Method: "rollup", Evidence: "a person of a subsidiary"}
-			for _, l := range gp.Links {
-				if l.Account == acc {
-					pe.Link = l
-				}
-			}
-			// The persons of an account mostly share their link's
-			// explanation (its domain, say): the state keeps one copy.
-			if ev, ok := evidence[pe.Link.Evidence]; ok {
-				pe.Link.Evidence = ev
-			} else {
-				evidence[pe.Link.Evidence] = pe.Link.Evidence
-			}
-			if pe.Person.Seniority == "" || pe.Person.Department == "" {
-				filled, found := persona.Apply(classifier, pe.Person)
-				if filled.Seniority != pe.Person.Seniority || filled.Department != pe.Person.Department {
-					// A classifier's reasons are mostly phrases of its
-					// lexicon's words, shared by many persons. The list
-					// is the engine's own: a classifier may keep the one
-					// it returned.
-					pe.Classified = make([]string, len(found.Reasons))
-					for i, r := range found.Reasons {
-						pe.Classified[i] = e.names.intern(r)
-					}
-				}
-				pe.Person = filled
-			}
-			list = append(list, pe)
 		}
-		w.persons = list
+		list = append(list, pe)
 	}
+	return a, list, true
 }

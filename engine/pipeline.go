@@ -23,10 +23,12 @@ import (
 // that concern it. Derived state is recomputed once per pass, whatever the
 // number of inputs.
 type work struct {
-	// account is the account's new golden record, if it changed.
-	account *b2b.Account
-	// persons, when set, is the account's complete new person list.
-	persons []personEntry
+	// account is set when the account's golden record changed, persons
+	// when its person list may have: the pass reads them from the
+	// identity graph after it loads the state, so that a pass retried
+	// after another's commit, or run after another call's, writes the
+	// graph's newest, never an older one over a newer.
+	account, persons bool
 	// opportunities are upserted opportunities of the account.
 	opportunities []b2b.Opportunity
 	// activities are the account's new activities, persons resolved to
@@ -373,17 +375,16 @@ func (ps *pass) run(w *work) outcome {
 	if w.erase != nil {
 		ps.erase(w.erase)
 	}
-	if w.account != nil {
-		a := *w.account
-		a.ID = ps.id
-		if !accountEqual(&st.Account, &a) {
+	if w.account || w.persons {
+		a, persons, ok := ps.e.identityOf(ps.id, w.persons, ps.p.Persona)
+		if ok && w.account && !accountEqual(&st.Account, &a) {
 			st.Account = a
 			ps.requalify, ps.changed = true, true
 			ps.log("account.updated", "", ps.now, a)
 		}
-	}
-	if w.persons != nil {
-		ps.setPersons(w.persons)
+		if ok && w.persons {
+			ps.setPersons(persons)
+		}
 	}
 	for i := range w.opportunities {
 		ps.upsertOpportunity(&w.opportunities[i])
