@@ -52,9 +52,11 @@ type Config struct {
 	RefreshInterval time.Duration
 	// ActivityRetention is how long an account keeps its activities for
 	// audience aggregates, alerts and duplicate detection; zero means the
-	// longest window the program needs: 30 days (how late an activity may
-	// arrive to be scored), or the longest activity window of its audience
-	// rules if longer.
+	// longest window the program needs: 30 days, or the scoring horizon
+	// (how late an activity may arrive to be scored) or the longest
+	// activity window of its audience rules if longer. An activity older
+	// than the retention when it arrives is rejected as too late: it could
+	// not be told from one applied before and forgotten since.
 	ActivityRetention time.Duration
 	// Rollup makes a parent account's persons include those of its
 	// subsidiaries, so its buying groups span regions.
@@ -270,6 +272,9 @@ func (e *Engine) retention(p *program.Program) time.Duration {
 		return e.cfg.ActivityRetention
 	}
 	d := 30 * 24 * time.Hour
+	for _, s := range p.Scorers {
+		d = max(d, s.Horizon())
+	}
 	if p.Audiences != nil {
 		for _, a := range p.Audiences.Aggregates() {
 			d = max(d, time.Duration(a.Days*24*float64(time.Hour)))

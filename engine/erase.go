@@ -225,7 +225,11 @@ func (e *Engine) eraseRound(ctx context.Context, target *erasure, extra []b2b.Ac
 			er.Accounts = append(er.Accounts, acc)
 		}
 		er.Redacted += out.redacted
-		er.Report.merge(out)
+		// An erasure's pass applies no input: what it did is its steps
+		// and messages (a journey's recipient gone, say).
+		er.Report.Steps += out.steps
+		er.Report.Messages += out.messages
+		er.Report.Accounts++
 		return nil
 	})
 	slices.Sort(er.Accounts)

@@ -48,8 +48,9 @@ type Rejection struct {
 	Index    int
 	Activity b2b.ActivityID `json:",omitempty"`
 	Account  b2b.AccountID  `json:",omitempty"`
-	// Reason is a stable name: invalid, future, too_late, unknown_person,
-	// unknown_account.
+	// Reason is a stable name: invalid, future, too_late (older than the
+	// scoring horizon's floor or the activity retention, see
+	// Config.ActivityRetention), unknown_person, unknown_account.
 	Reason string
 	// Detail says what exactly was wrong.
 	Detail string `json:",omitempty"`
@@ -66,48 +67,67 @@ func (r Rejection) String() string {
 	return id + ": " + r.Reason
 }
 
-func (r *Report) merge(o outcome) {
-	r.Applied += o.applied
-	r.Duplicates += o.duplicates
-	r.Rejected = append(r.Rejected, o.rejected...)
-	r.Steps += o.steps
-	r.Messages += o.messages
-	r.Accounts++
-}
-
-// run processes each account's work in parallel and merges the outcomes.
-// It returns the accounts whose pass committed nothing.
+// run processes each account's work in parallel and merges the outcomes
+// into rep and the counters. It returns the accounts whose pass committed
+// nothing.
+//
+// An activity routed to several accounts (a person linked to two, a
+// subsidiary's with rollup) is one input: it counts as applied when any
+// account applied it, else as a duplicate when any found it one; and a
+// rejection of it by several accounts for one reason counts once.
 func (e *Engine) run(ctx context.Context, works map[b2b.AccountID]*work, now time.Time, rep *Report) ([]b2b.AccountID, error) {
 	ids := slices.Sorted(maps.Keys(works))
 	var mu sync.Mutex
 	var idle []b2b.AccountID
+	var applied, duplicates []int
+	var rejected []Rejection
 	err := e.forEachAccount(ctx, ids, func(ctx context.Context, id b2b.AccountID) error {
 		out, err := e.process(ctx, id, works[id], now)
 		if err != nil {
 			return err
 		}
 		mu.Lock()
+		applied = append(applied, out.appliedIdx...)
+		duplicates = append(duplicates, out.duplicateIdx...)
+		rejected = append(rejected, out.rejected...)
 		if out.idle {
 			idle = append(idle, id)
-			rep.Applied += out.applied
-			rep.Duplicates += out.duplicates
-			rep.Rejected = append(rep.Rejected, out.rejected...)
 		} else {
-			rep.merge(out)
+			rep.Steps += out.steps
+			rep.Messages += out.messages
+			rep.Accounts++
 		}
 		mu.Unlock()
 		return nil
 	})
-	slices.SortStableFunc(rep.Rejected, func(a, b Rejection) int {
-		if a.Kind != b.Kind {
-			return strings.Compare(a.Kind, b.Kind)
-		}
-		return a.Index - b.Index
-	})
-	// An activity refused the same way by several accounts counts once.
-	rep.Rejected = slices.CompactFunc(rep.Rejected, func(a, b Rejection) bool { return a.Kind == b.Kind && a.Index == b.Index && a.Reason == b.Reason })
+	slices.Sort(applied)
+	applied = slices.Compact(applied)
+	slices.Sort(duplicates)
+	duplicates = slices.Compact(duplicates)
+	duplicates = slices.DeleteFunc(duplicates, func(i int) bool { _, found := slices.BinarySearch(applied, i); return found })
+	rep.Applied += len(applied)
+	rep.Duplicates += len(duplicates)
+	e.counters.ingested.Add(int64(len(applied)))
+	e.counters.duplicates.Add(int64(len(duplicates)))
+	slices.SortStableFunc(rejected, compareRejections)
+	rejected = slices.CompactFunc(rejected, sameRejection)
+	for _, r := range rejected {
+		e.counters.reject(r.Reason, 1)
+		e.logRejection(r)
+	}
+	rep.Rejected = append(rep.Rejected, rejected...)
+	slices.SortStableFunc(rep.Rejected, compareRejections)
 	slices.Sort(idle)
 	return idle, err
+}
+
+// compareRejections orders rejections by kind and position in the call.
+func compareRejections(a, b Rejection) int {
+	return cmp.Or(strings.Compare(a.Kind, b.Kind), cmp.Compare(a.Index, b.Index))
+}
+
+func sameRejection(a, b Rejection) bool {
+	return a.Kind == b.Kind && a.Index == b.Index && a.Reason == b.Reason
 }
 
 // Batch is a set of inputs applied together: every account they touch

@@ -47,14 +47,23 @@ type work struct {
 	erase *erasure
 }
 
+// activitiesOnly reports whether the work is activities and nothing else.
+func (w *work) activitiesOnly() bool {
+	return len(w.activities) > 0 && !w.account && !w.persons && len(w.opportunities) == 0 && len(w.events) == 0 && !w.tick && w.erase == nil
+}
+
 // outcome is what a pass did.
 type outcome struct {
 	// idle is set when the pass committed nothing.
 	idle                bool
 	applied, duplicates int
-	rejected            []Rejection
-	steps, messages     int
-	redacted            int // events and queued messages rewritten by an erasure
+	// appliedIdx and duplicateIdx are the batch positions of the
+	// activities applied and found duplicate: an activity routed to
+	// several accounts is one input (see Engine.run).
+	appliedIdx, duplicateIdx []int
+	rejected                 []Rejection
+	steps, messages          int
+	redacted                 int // events and queued messages rewritten by an erasure
 }
 
 // process runs one pass on one account with optimistic concurrency: load,
@@ -68,6 +77,16 @@ func (e *Engine) process(ctx context.Context, id b2b.AccountID, w *work, now tim
 		var st, committed *accountState
 		switch {
 		case errors.Is(err, store.ErrNotFound):
+			if !w.create && w.activitiesOnly() {
+				// Activities that name an account no record made: each
+				// is refused, the call's others stand.
+				out := outcome{idle: true}
+				for i, a := range w.activities {
+					out.rejected = append(out.rejected, Rejection{Kind: KindActivity, Index: w.index[i], Activity: a.ID, Account: id,
+						Reason: "unknown_account", Detail: fmt.Sprintf("no account %q has been upserted", id)})
+				}
+				return out, nil
+			}
 			if !w.create {
 				return outcome{}, fmt.Errorf("account %q: %w", id, ErrUnknownAccount)
 			}
@@ -194,11 +213,6 @@ func (e *Engine) commitPass(ctx context.Context, ps *pass, w *work, version int6
 			}
 		}
 		out.idle = true
-		e.counters.duplicates.Add(int64(out.duplicates))
-		for _, r := range out.rejected {
-			e.counters.reject(r.Reason, 1)
-			e.logRejection(r)
-		}
 		return out, true, nil
 	}
 	cp := &store.CommitParams{
@@ -233,13 +247,7 @@ func (e *Engine) commitPass(ctx context.Context, ps *pass, w *work, version int6
 			slog.Int("applied", out.applied), slog.Int("duplicates", out.duplicates), slog.Int("rejected", len(out.rejected)),
 			slog.Int("steps", out.steps), slog.Int("outbox", len(ps.outbox)), slog.Int("events", len(ps.events)))
 	}
-	e.counters.ingested.Add(int64(out.applied))
-	e.counters.duplicates.Add(int64(out.duplicates))
 	e.counters.steps.Add(int64(out.steps))
-	for _, r := range out.rejected {
-		e.counters.reject(r.Reason, 1)
-		e.logRejection(r)
-	}
 	for _, o := range ps.outbox {
 		e.counters.message(o.Channel, 1)
 	}
@@ -507,9 +515,21 @@ func (ps *pass) ingest(w *work, out *outcome) {
 	}
 	fresh := make([]b2b.Activity, 0, len(w.activities))
 	freshIdx := make([]int, 0, len(w.activities))
+	retention := ps.e.retention(ps.p)
+	cut := ps.now.Add(-retention)
 	for i, a := range w.activities {
 		if seen[a.ID] {
 			out.duplicates++
+			out.duplicateIdx = append(out.duplicateIdx, w.index[i])
+			continue
+		}
+		if a.Time.Before(cut) {
+			// Its record would be pruned at once (pruneActivities), and
+			// one applied before may have been: applying it could count
+			// it twice.
+			out.rejected = append(out.rejected, Rejection{Kind: KindActivity, Index: w.index[i], Activity: a.ID, Account: ps.id, Reason: "too_late",
+				Detail: fmt.Sprintf("%s is older than the activity retention (%s before %s): it cannot be told from an activity applied before",
+					a.Time.UTC().Format(time.RFC3339), retention, ps.now.UTC().Format(time.RFC3339))})
 			continue
 		}
 		seen[a.ID] = true
@@ -555,6 +575,7 @@ func (ps *pass) ingest(w *work, out *outcome) {
 			continue
 		}
 		out.applied++
+		out.appliedIdx = append(out.appliedIdx, freshIdx[i])
 		counts[a.Type]++
 		st.Activities = append(st.Activities, newActivityRecord(a.ID, ps.e.names.intern(a.Type), a.Person, a.Time, a.Attributes))
 		ev := journey.Event{Type: journey.EventActivity, At: a.Time, Person: a.Person, ActivityType: a.Type}

@@ -236,6 +236,11 @@ func (s *Scorer) Model() Model { return s.model }
 // Name returns the model's name.
 func (s *Scorer) Name() string { return s.model.Name }
 
+// Horizon returns how far back the scorer keeps credits ([Config.Horizon],
+// its default applied): activities older than its floor, the start of the
+// UTC day one horizon before the latest ingest, are refused as too late.
+func (s *Scorer) Horizon() time.Duration { return time.Duration(s.horizon) }
+
 // Display maps a score onto the model's 0-100 display scale, or returns it
 // unchanged when the model has no DisplayMax.
 func (s *Scorer) Display(score float64) float64 {
