@@ -109,6 +109,9 @@ func (c Config) Validate() error {
 	if c.Workers < 0 {
 		ps.Addf("workers", "must not be negative")
 	}
+	if c.MaxRetries < 0 {
+		ps.Addf("maxRetries", "must not be negative")
+	}
 	for _, d := range []struct {
 		name string
 		v    time.Duration
@@ -198,6 +201,9 @@ func New(cfg Config) (*Engine, error) {
 // reason in the event log, so rename a template only once its queued
 // messages have gone out.
 func (e *Engine) Install(p *program.Program) error {
+	if p == nil {
+		return errors.New("install: a program is required")
+	}
 	if old := e.prog.Load(); old != nil {
 		merged, err := carryVersions(old.Journeys, p)
 		if err != nil {

@@ -43,11 +43,14 @@ func TestOutboxConformance(t *testing.T) {
 
 func TestConfigValidation(t *testing.T) {
 	t.Parallel()
-	_, err := engine.New(engine.Config{Workers: -1, RefreshInterval: -time.Hour})
+	_, err := engine.New(engine.Config{Workers: -1, RefreshInterval: -time.Hour, MaxRetries: -1})
 	require.ErrorIs(t, err, b2b.ErrInvalid)
-	for _, want := range []string{"store: is required", "program: is required", "workers: must not be negative", "refreshInterval: must not be negative"} {
+	for _, want := range []string{"store: is required", "program: is required", "workers: must not be negative", "refreshInterval: must not be negative",
+		"maxRetries: must not be negative"} {
 		require.ErrorContains(t, err, want)
 	}
+	b := setup(t, dataPlatform())
+	require.ErrorContains(t, b.eng.Install(nil), "install: a program is required")
 }
 
 // worldInputs turns a simulated world into batches: its records first,

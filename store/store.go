@@ -52,7 +52,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/quorumhq/quorum/b2b"
@@ -282,13 +281,21 @@ type EnqueueParams struct {
 	Now     time.Time
 }
 
-// Validate checks the entries like a commit's.
+// Validate checks the entries like a commit's; entries outside a commit
+// may name any account.
 func (p *EnqueueParams) Validate() error {
-	c := CommitParams{Tenant: p.Tenant, Account: "-", Now: p.Now, Outbox: slices.Clone(p.Entries)}
-	for i := range c.Outbox {
-		c.Outbox[i].Account = "" // entries outside a commit may name any account
+	var ps b2b.Problems
+	if p.Tenant == "" {
+		ps.Addf("tenant", "is required")
 	}
-	return c.Validate()
+	if p.Now.IsZero() {
+		ps.Addf("now", "is required")
+	}
+	checkOutbox(&ps, p.Entries, "one enqueue")
+	if err := ps.Err("enqueue of %d outbox entries", len(p.Entries)); err != nil {
+		return errors.Join(ErrInvalid, err)
+	}
+	return nil
 }
 
 // EraseReport counts what an erasure removed.
@@ -419,14 +426,31 @@ func (p *CommitParams) Validate() error {
 		}
 		rewritten[r.ID] = true
 	}
-	seen := make(map[string]bool, len(p.Outbox))
+	checkOutbox(&ps, p.Outbox, "one commit")
 	for i, o := range p.Outbox {
+		if o.Account != "" && o.Account != p.Account {
+			ps.Addf(fmt.Sprintf("outbox[%d].account", i), "is %q, not the committed account %q", o.Account, p.Account)
+		}
+	}
+	if err := ps.Err("commit of account %q", p.Account); err != nil {
+		return errors.Join(ErrInvalid, err)
+	}
+	return nil
+}
+
+// checkOutbox adds the problems of outbox entries written together (in
+// what: "one commit", "one enqueue") to ps.
+func checkOutbox(ps *b2b.Problems, entries []OutboxEntry, what string) {
+	seen := make(map[string]bool, len(entries))
+	for i, o := range entries {
+		// Paths are formatted only for a problem: writes are frequent
+		// and almost always valid.
 		path := func() string { return fmt.Sprintf("outbox[%d]", i) }
 		switch {
 		case o.ID == "":
 			ps.Addf(path()+".id", "is required")
 		case seen[o.ID]:
-			ps.Addf(path()+".id", "%q appears twice in one commit", o.ID)
+			ps.Addf(path()+".id", "%q appears twice in %s", o.ID, what)
 		}
 		seen[o.ID] = true
 		if o.IdempotencyKey == "" {
@@ -435,14 +459,7 @@ func (p *CommitParams) Validate() error {
 		if o.Channel == "" {
 			ps.Addf(path()+".channel", "is required")
 		}
-		if o.Account != "" && o.Account != p.Account {
-			ps.Addf(path()+".account", "is %q, not the committed account %q", o.Account, p.Account)
-		}
 	}
-	if err := ps.Err("commit of account %q", p.Account); err != nil {
-		return errors.Join(ErrInvalid, err)
-	}
-	return nil
 }
 
 // Validate checks an acknowledgement.

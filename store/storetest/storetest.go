@@ -519,8 +519,12 @@ func (s suite) outboxEnqueueAndFencing(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "one", string(again[0].Payload), "a known ID returns the existing entry")
 	require.True(t, t0.Equal(again[0].CreatedAt))
-	_, err = st.Enqueue(ctx, &store.EnqueueParams{Tenant: tenant, Entries: []store.OutboxEntry{{ID: "x"}}, Now: t0})
+	_, err = st.Enqueue(ctx, &store.EnqueueParams{Tenant: tenant, Entries: []store.OutboxEntry{{ID: "x"}, {ID: "x", IdempotencyKey: "k", Channel: "email"}}, Now: t0})
 	require.ErrorIs(t, err, store.ErrInvalid)
+	for _, want := range []string{"enqueue of 2 outbox entries", "outbox[0].idempotencyKey: is required", "outbox[0].channel: is required",
+		`outbox[1].id: "x" appears twice in one enqueue`} {
+		require.ErrorContains(t, err, want)
+	}
 
 	got, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0, Lease: time.Minute})
 	require.NoError(t, err)
