@@ -31,6 +31,15 @@ type Config struct {
 	Tenant store.Tenant
 	// Program is the definitions the engine runs (see [Engine.Install]).
 	Program *program.Program
+	// History are the programs installed before Program, oldest first,
+	// for an engine that starts on a store whose journey instances they
+	// started (a process restarted with a durable store): they are
+	// installed in order before Program, so that their journeys'
+	// versions get their numbers again and a running instance goes on
+	// with the version it entered. An instance whose version the engine
+	// does not have as it entered it (History left out or incomplete) is
+	// ended with why at its next step, never run on another definition.
+	History []*program.Program
 	// Identity configures identity resolution (namespaces, merge
 	// policies, free-mail domains); the zero value is the default.
 	Identity identity.Config
@@ -106,6 +115,11 @@ func (c Config) Validate() error {
 	if c.Program == nil {
 		ps.Addf("program", "is required")
 	}
+	for i, p := range c.History {
+		if p == nil {
+			ps.Addf(fmt.Sprintf("history[%d]", i), "is nil")
+		}
+	}
 	if c.Workers < 0 {
 		ps.Addf("workers", "must not be negative")
 	}
@@ -141,6 +155,8 @@ type Engine struct {
 	cfg Config
 
 	prog atomic.Pointer[program.Program]
+	// installMu serialises installs: each builds on the one before.
+	installMu sync.Mutex
 
 	// idMu serialises identity resolution, the one global step.
 	idMu  sync.Mutex
@@ -181,6 +197,11 @@ func New(cfg Config) (*Engine, error) {
 		return nil, fmt.Errorf("identity: %w", err)
 	}
 	e := &Engine{cfg: cfg, graph: g, cache: map[b2b.AccountID]cachedState{}, values: store.KeepsValues(cfg.Store)}
+	for i, p := range cfg.History {
+		if err := e.Install(p); err != nil {
+			return nil, fmt.Errorf("history[%d]: %w", i, err)
+		}
+	}
 	if err := e.Install(cfg.Program); err != nil {
 		return nil, err
 	}
@@ -193,6 +214,9 @@ func New(cfg Config) (*Engine, error) {
 // running instances keep the version they started with; an unchanged
 // journey keeps its version. A journey the new program no longer has keeps
 // its versions for the instances still running, and takes no new entries.
+// The versions live in the engine: an engine started on a store whose
+// instances an earlier program started is given the programs installed
+// before (Config.History).
 //
 // Templates are not versioned: a journey message is rendered when it is
 // claimed, with the template of that name in the program installed then.
@@ -204,6 +228,8 @@ func (e *Engine) Install(p *program.Program) error {
 	if p == nil {
 		return errors.New("install: a program is required")
 	}
+	e.installMu.Lock()
+	defer e.installMu.Unlock()
 	if old := e.prog.Load(); old != nil {
 		merged, err := carryVersions(old.Journeys, p)
 		if err != nil {

@@ -7,31 +7,37 @@ import (
 
 	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/channel"
+	"github.com/quorumhq/quorum/engine"
 	"github.com/quorumhq/quorum/identity"
 	"github.com/quorumhq/quorum/journey"
 	"github.com/quorumhq/quorum/program"
+	"github.com/quorumhq/quorum/store/memory"
 )
+
+// twoEmails is a program whose journey sends "first", waits 5 days and
+// sends second.
+func twoEmails(second string) program.Definitions {
+	d := dataPlatform()
+	tpl := func(name string) channel.EmailTemplate {
+		return channel.EmailTemplate{Name: name, Subject: name + " for {{.Account.Name}}", HTML: "<p>" + name + "</p>", Text: name}
+	}
+	d.Templates = channel.TemplateSet{Emails: []channel.EmailTemplate{tpl("first"), tpl("second-v1"), tpl("second-v2")}}
+	d.Journeys = []journey.Journey{{ID: "two-emails", Triggers: []journey.Trigger{{Type: journey.TriggerGroupCreated}},
+		Nodes: []journey.Node{
+			{ID: "one", Kind: journey.KindAction, Action: &journey.Action{Type: journey.ActionEmail, Template: "first", Next: "wait"}},
+			{ID: "wait", Kind: journey.KindWait, Wait: &journey.Wait{For: journey.Days(5), Next: "two"}},
+			{ID: "two", Kind: journey.KindAction, Action: &journey.Action{Type: journey.ActionEmail, Template: second, Next: "end"}},
+			{ID: "end", Kind: journey.KindEnd, End: &journey.End{}},
+		}}}
+	return d
+}
 
 // TestInstallKeepsRunningVersions installs a new program whose journey
 // changed: the account already in the journey finishes on the version it
 // started with, a new account enters the new version.
 func TestInstallKeepsRunningVersions(t *testing.T) {
 	t.Parallel()
-	defs := func(second string) program.Definitions {
-		d := dataPlatform()
-		tpl := func(name string) channel.EmailTemplate {
-			return channel.EmailTemplate{Name: name, Subject: name + " for {{.Account.Name}}", HTML: "<p>" + name + "</p>", Text: name}
-		}
-		d.Templates = channel.TemplateSet{Emails: []channel.EmailTemplate{tpl("first"), tpl("second-v1"), tpl("second-v2")}}
-		d.Journeys = []journey.Journey{{ID: "two-emails", Triggers: []journey.Trigger{{Type: journey.TriggerGroupCreated}},
-			Nodes: []journey.Node{
-				{ID: "one", Kind: journey.KindAction, Action: &journey.Action{Type: journey.ActionEmail, Template: "first", Next: "wait"}},
-				{ID: "wait", Kind: journey.KindWait, Wait: &journey.Wait{For: journey.Days(5), Next: "two"}},
-				{ID: "two", Kind: journey.KindAction, Action: &journey.Action{Type: journey.ActionEmail, Template: second, Next: "end"}},
-				{ID: "end", Kind: journey.KindEnd, End: &journey.End{}},
-			}}}
-		return d
-	}
+	defs := twoEmails
 	b := setup(t, defs("second-v1"))
 	account := func(id, domain string) identity.AccountRecord {
 		return identity.AccountRecord{Source: b2b.SourceSalesforce, Time: day0, Account: b2b.Account{ID: b2b.AccountID(id), Name: id, Domains: []string{domain}}}
@@ -59,4 +65,67 @@ func TestInstallKeepsRunningVersions(t *testing.T) {
 		got[m.Account] = m.Template
 	}
 	require.Equal(t, map[b2b.AccountID]string{"old": "second-v1", "new": "second-v2"}, got)
+}
+
+// TestRestartKeepsRunningVersions: an engine started on a store whose
+// journey instances an earlier program started runs each on the version
+// it entered when it is given the history of the programs; without it,
+// such an instance ends with why, never runs on the new definition.
+func TestRestartKeepsRunningVersions(t *testing.T) {
+	t.Parallel()
+	v1, err := program.Compile(twoEmails("second-v1"), program.Options{})
+	require.NoError(t, err)
+	v2, err := program.Compile(twoEmails("second-v2"), program.Options{})
+	require.NoError(t, err)
+	for _, tt := range []struct {
+		name    string
+		history []*program.Program
+		want    []string
+		ended   string
+	}{
+		{"with the history", []*program.Program{v1}, []string{"second-v1"}, ""},
+		{"without it", nil, nil, "is not the one the instance entered"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			first := setup(t, twoEmails("second-v1"))
+			_, err := first.eng.Apply(first.ctx, engine.Batch{Accounts: []identity.AccountRecord{acmeRecord()},
+				Persons: []identity.PersonRecord{lead("L-1", "carla@acme.com", "Carla", "Diaz", "CFO", "")}})
+			require.NoError(t, err)
+			require.Len(t, claimAll(t, first, day0), 1)
+
+			// A new process on the same store, with the edited program.
+			b := setup(t, twoEmails("second-v2"), func(c *engine.Config) {
+				c.Store, c.Clock, c.History = first.store, first.clock, tt.history
+			})
+			b.store, b.clock = first.store, first.clock
+			// Its identity graph is built again from the records.
+			_, err = b.eng.Apply(b.ctx, engine.Batch{Accounts: []identity.AccountRecord{acmeRecord()},
+				Persons: []identity.PersonRecord{lead("L-1", "carla@acme.com", "Carla", "Diaz", "CFO", "")}})
+			require.NoError(t, err)
+			b.clock.Set(day(7))
+			_, err = b.eng.Advance(b.ctx, day(7))
+			require.NoError(t, err)
+			var got []string
+			for _, m := range claimAll(t, b, day(7)) {
+				got = append(got, m.Template)
+			}
+			require.Equal(t, tt.want, got)
+			evs, err := b.eng.Events(b.ctx, "acme", 0, 1000)
+			require.NoError(t, err)
+			ended := ""
+			for _, e := range evs {
+				if e.Type == "journey.ended" {
+					ended = string(e.Data)
+				}
+			}
+			if tt.ended == "" {
+				require.Contains(t, ended, `"completed":true`)
+			} else {
+				require.Contains(t, ended, tt.ended)
+			}
+		})
+	}
+	_, err = engine.New(engine.Config{Store: memory.New(), Program: v2, History: []*program.Program{v1, nil}})
+	require.ErrorContains(t, err, "history[1]: is nil")
 }

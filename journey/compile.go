@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"reflect"
 	"slices"
 	"strings"
@@ -43,6 +44,8 @@ type Version struct {
 	category string
 	// stateRules: some exit or goal must be checked on view changes.
 	stateRules bool
+	// fingerprint identifies the definition (see Fingerprint).
+	fingerprint uint64
 }
 
 // Definition returns a copy of the definition the version was compiled from.
@@ -54,6 +57,13 @@ func (v *Version) ID() string { return v.def.ID }
 // Number returns the version number (1 for the first published version; 0
 // for a version compiled outside a catalog).
 func (v *Version) Number() int { return v.number }
+
+// Fingerprint is a 64-bit hash of the version's definition (its JSON). An
+// instance records the fingerprint of the version it entered
+// (Instance.Fingerprint): a catalog rebuilt with another definition under
+// that number (a process that started without the history of what was
+// installed before) does not run the instance on it, but ends it with why.
+func (v *Version) Fingerprint() uint64 { return v.fingerprint }
 
 type cond struct {
 	x    *rules.Expr[AccountEnv, bool]
@@ -190,6 +200,13 @@ func Compile(j Journey, cfg Config) (*Version, error) {
 	if c.ps.Len() > 0 {
 		return nil, invalidJourney{c.ps.Err("journey %q", j.ID).(*b2b.ValidationError)}
 	}
+	def, err := json.Marshal(j)
+	if err != nil {
+		return nil, fmt.Errorf("journey %q: %w", j.ID, err)
+	}
+	h := fnv.New64a()
+	h.Write(def)
+	c.v.fingerprint = h.Sum64()
 	return c.v, nil
 }
 

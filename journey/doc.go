@@ -48,7 +48,10 @@
 // the rules engine, the role vocabulary, the frequency caps and the consent
 // policy. [Catalog.Publish] validates a journey and makes it live;
 // publishing it again creates the next version, which new entries get while
-// running instances keep theirs. The lifecycle is draft -> live -> closed
+// running instances keep theirs. An instance records its version's
+// [Version.Fingerprint]: a catalog built anew with another definition under
+// that number ends the instance with why rather than run it on a definition
+// it did not enter. The lifecycle is draft -> live -> closed
 // -> finished, or aborted ([Catalog.Close], [Catalog.Finish],
 // [Catalog.Abort]); [Journey.EndAt] ends a journey at a date. A catalog is
 // immutable: every change returns a new one.

@@ -125,7 +125,7 @@ func (s *stepper) enter(v *Version, why, interest string, loud bool) bool {
 	if g := s.view.group(interest); interest != "" && g != nil {
 		tr.Group = g.ID
 	}
-	s.st.Instances = append(s.st.Instances, Instance{Journey: id, Version: v.number, Entry: rec.Entries,
+	s.st.Instances = append(s.st.Instances, Instance{Journey: id, Version: v.number, Fingerprint: v.fingerprint, Entry: rec.Entries,
 		EnteredAt: s.now, Trigger: why, Tracks: []Track{tr}})
 	s.trace(Decision{At: s.now, Kind: DecisionEnter, Journey: id, Version: v.number, Entry: rec.Entries,
 		Node: tr.Node, Reason: why})

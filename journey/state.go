@@ -61,10 +61,13 @@ type Record struct {
 // An Instance is an account's run through one journey version. Entry is
 // its number among the account's entries into the journey (1, 2, ...).
 type Instance struct {
-	Journey   string    `json:"journey"`
-	Version   int       `json:"version"`
-	Entry     int       `json:"entry"`
-	EnteredAt time.Time `json:"enteredAt"`
+	Journey string `json:"journey"`
+	Version int    `json:"version"`
+	// Fingerprint is that of the version's definition when the instance
+	// entered ([Version.Fingerprint]); 0 in states older than it.
+	Fingerprint uint64    `json:"fingerprint,omitempty"`
+	Entry       int       `json:"entry"`
+	EnteredAt   time.Time `json:"enteredAt"`
 	// Trigger says how the account entered ("group_created: Data Platform").
 	Trigger string    `json:"trigger,omitempty"`
 	Tracks  []Track   `json:"tracks"`

@@ -206,6 +206,8 @@ func (s *stepper) lifecycle() {
 		switch {
 		case !ok || v == nil:
 			s.exit(i, "journey not in catalog", false)
+		case in.Fingerprint != 0 && in.Fingerprint != v.fingerprint:
+			s.exit(i, fmt.Sprintf("version %d of the journey in the catalog is not the one the instance entered (a program installed before is missing)", in.Version), false)
 		case st == StatusAborted:
 			s.exit(i, "journey aborted", false)
 		case st == StatusFinished:

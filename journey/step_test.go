@@ -197,6 +197,37 @@ func TestVersions(t *testing.T) {
 	require.Equal(t, "drip-1", first.Definition().Nodes[2].Action.Template)
 }
 
+// TestVersionFingerprints: a catalog built anew with another definition
+// under the number an instance runs (a process started without the
+// history of what was installed) ends the instance with why instead of
+// running it on a definition it did not enter; the same definition goes
+// on.
+func TestVersionFingerprints(t *testing.T) {
+	t.Parallel()
+	v1 := dripJourney("drip", journey.Days(3), 2)
+	cat := newCatalog(t, journey.Config{}, v1)
+	var st journey.State
+	cat.Step(&st, journey.Input{View: acmeView(), Now: day0, Events: manual("drip", day0)})
+	require.Len(t, st.Instances, 1)
+	ver, ok := cat.Version("drip", 1)
+	require.True(t, ok)
+	require.NotZero(t, ver.Fingerprint())
+	require.Equal(t, ver.Fingerprint(), st.Instances[0].Fingerprint)
+
+	same := st.Clone()
+	res := newCatalog(t, journey.Config{}, dripJourney("drip", journey.Days(3), 2)).Step(&same, journey.Input{View: acmeView(), Now: day0.Add(days(3))})
+	require.Equal(t, "drip-1", res.Outbox[0].Template, "the same definition, rebuilt, goes on")
+
+	edited := dripJourney("drip", journey.Days(3), 2)
+	edited.Nodes[2].Action.Template = "drip-1-new"
+	other := newCatalog(t, journey.Config{}, edited)
+	res = other.Step(&st, journey.Input{View: acmeView(), Now: day0.Add(days(3))})
+	require.Empty(t, res.Outbox, "nothing sent from a definition the instance did not enter")
+	require.Len(t, res.Ended, 1)
+	require.Contains(t, res.Ended[0].Reason, "is not the one the instance entered")
+	require.Empty(t, st.Instances)
+}
+
 func TestLifecycle(t *testing.T) {
 	t.Parallel()
 	cat := newCatalog(t, journey.Config{})
