@@ -106,9 +106,11 @@ func entryOf(en store.OutboxEntry) (channel.Entry, *renderRef, error) {
 		e.Status = channel.StatusSending
 	}
 	if len(en.Receipt) > 0 {
-		if err := json.Unmarshal(en.Receipt, &e.Receipt); err != nil {
+		var rc channel.Receipt // a variable of its own keeps e off the heap
+		if err := json.Unmarshal(en.Receipt, &rc); err != nil {
 			return channel.Entry{}, nil, fmt.Errorf("outbox entry %s: unreadable receipt: %w", en.ID, err)
 		}
+		e.Receipt = rc
 	}
 	return e, q.Render, nil
 }
@@ -145,29 +147,40 @@ func (o *outbox) Claim(ctx context.Context, p channel.ClaimParams) ([]channel.En
 				}
 				continue
 			}
+			if out == nil {
+				out = make([]channel.Entry, 0, len(got)) // an entry is large: no growing
+			}
+			// Rendered where it is returned: rendering through a pointer
+			// to a variable of its own would move each entry to the heap.
+			out = append(out, e)
 			if reason == nil && ref != nil {
-				if reason, err = r.render(ctx, &e.Message, ref); err != nil {
+				if reason, err = r.render(ctx, &out[len(out)-1].Message, ref); err != nil {
+					out = dropLast(out)
 					o.e.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "outbox entry not rendered, retried when its lease ends",
 						slog.String("entry", en.ID), slog.String("account", string(en.Account)), slog.String("err", err.Error()))
 					continue
 				}
 			}
 			if reason != nil {
+				out = dropLast(out)
 				if err := o.finish(ctx, en, channel.StatusFailed, reason.Error(), p.Now); err != nil && !errors.Is(err, store.ErrConflict) && !errors.Is(err, store.ErrNotFound) {
 					return out, err
 				}
 				continue
 			}
-			if out == nil {
-				out = make([]channel.Entry, 0, len(got)) // an entry is large: no growing
-			}
-			out = append(out, e)
 		}
 		if len(got) < ask {
 			break // nothing more is due
 		}
 	}
 	return out, nil
+}
+
+// dropLast removes the last entry, leaving nothing of it behind the
+// returned slice's end.
+func dropLast(out []channel.Entry) []channel.Entry {
+	out[len(out)-1] = channel.Entry{}
+	return out[:len(out)-1]
 }
 
 // renderer renders the journey messages of one claim, reading each

@@ -300,7 +300,8 @@ func (d *payloadDecoder) render(r *renderRef) bool {
 func encodeReceipt(r *channel.Receipt) []byte {
 	buf, ok := appendReceipt(make([]byte, 0, 64+len(r.ProviderID)), r)
 	if !ok {
-		buf, _ = json.Marshal(r)
+		rc := *r // a copy of its own: json.Marshal would move *r to the heap
+		buf, _ = json.Marshal(&rc)
 	}
 	return buf
 }
@@ -318,7 +319,8 @@ func encodeResult(ev *resultEvent) []byte {
 	buf = append(buf, `,"receipt":`...)
 	buf, ok := appendReceipt(buf, &ev.Receipt)
 	if !ok {
-		buf, _ = json.Marshal(ev)
+		evc := *ev // a copy of its own: json.Marshal would move *ev to the heap
+		buf, _ = json.Marshal(&evc)
 		return buf
 	}
 	buf = append(buf, `,"status":`...)
