@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -166,4 +167,64 @@ func TestAdvancePagesPastAccountsLeftDue(t *testing.T) {
 	_, err = b.eng.Advance(b.ctx, day(6))
 	require.NoError(t, err)
 	require.Equal(t, 1, countEvents(t, b, "z-busy", "journey.path"), "the 5-day wait of z-busy ended")
+}
+
+// ignoresAfter is a store that does not page (it drops DueParams.After),
+// as an adapter written before the cursor would.
+type ignoresAfter struct{ keepsDue }
+
+func (s ignoresAfter) DueAccounts(ctx context.Context, p *store.DueParams) ([]store.AccountDue, error) {
+	q := *p
+	q.After = nil
+	return s.keepsDue.DueAccounts(ctx, &q)
+}
+
+// TestAdvanceStoreThatDoesNotPage: Advance reports a store that returns
+// the same page again, instead of asking it forever.
+func TestAdvanceStoreThatDoesNotPage(t *testing.T) {
+	t.Parallel()
+	st := ignoresAfter{keepsDue{dueByTwo{memory.New()}}}
+	b := setup(t, pipelineProgram(), func(c *engine.Config) { c.Store = st })
+	var recs []identity.AccountRecord
+	for _, id := range []string{"a-quiet", "b-quiet", "c-quiet"} {
+		recs = append(recs, identity.AccountRecord{Source: b2b.SourceSalesforce, Time: day0,
+			Account: b2b.Account{ID: b2b.AccountID(id), Name: id, Domains: []string{id + ".example"}}})
+	}
+	_, err := b.eng.UpsertAccounts(b.ctx, recs...)
+	require.NoError(t, err)
+	b.clock.Set(day(2))
+	ctx, cancel := context.WithTimeout(b.ctx, time.Minute)
+	defer cancel()
+	_, err = b.eng.Advance(ctx, day(2))
+	require.ErrorContains(t, err, "does not honour store.DueParams.After")
+}
+
+// TestQuietAccountsKeepNoRecordPastTheRetention: an account whose passes
+// decide nothing still drops its activity records once they are older
+// than the retention.
+func TestQuietAccountsKeepNoRecordPastTheRetention(t *testing.T) {
+	t.Parallel()
+	b := setup(t, dataPlatform()) // no journey
+	_, err := b.eng.Apply(b.ctx, engine.Batch{Accounts: []identity.AccountRecord{acmeRecord()},
+		Persons: []identity.PersonRecord{lead("L-9", "ana@acme.com", "Ana", "Lee", "Analyst", "")}})
+	require.NoError(t, err)
+	rep, err := b.eng.Ingest(b.ctx, activity("click", b2b.ActivityClickLink, "L-9", day0, nil))
+	require.NoError(t, err)
+	require.Equal(t, 1, rep.Applied)
+	a, err := b.store.LoadAccount(b.ctx, "default", "acme")
+	require.NoError(t, err)
+	require.Len(t, engine.ActivityRecordTimes(a.Value), 1)
+	events, err := b.eng.Events(b.ctx, "acme", 0, 1000)
+	require.NoError(t, err)
+
+	b.clock.Set(day(31))
+	_, err = b.eng.Advance(b.ctx, day(31))
+	require.NoError(t, err)
+	after, err := b.eng.Events(b.ctx, "acme", 0, 1000)
+	require.NoError(t, err)
+	require.Equal(t, len(events), len(after), "a pass that decided nothing")
+	a, err = b.store.LoadAccount(b.ctx, "default", "acme")
+	require.NoError(t, err)
+	require.Empty(t, engine.ActivityRecordTimes(a.Value), "the record of day 0 is past the 30-day retention")
+	require.True(t, a.DueAt.After(day(31)))
 }

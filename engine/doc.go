@@ -19,7 +19,9 @@
 //
 // Identity resolution is the one global step (it runs under a lock): it maps
 // each record to its golden person or account and each person to its
-// accounts. From there every account is independent: the accounts a call
+// accounts; an account's pass reads its golden record and person list from
+// it, under the lock, when records changed them. From there every account
+// is independent: the accounts a call
 // touches are processed in parallel (Config.Workers), each once per call
 // however many inputs it received, so derived state (roles, group scores,
 // audiences, readiness, journey conditions) is recomputed once per account

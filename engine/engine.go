@@ -38,7 +38,9 @@ type Config struct {
 	// versions get their numbers again and a running instance goes on
 	// with the version it entered. An instance whose version the engine
 	// does not have as it entered it (History left out or incomplete) is
-	// ended with why at its next step, never run on another definition.
+	// ended with why at its next step, never run on another definition
+	// (but for instances stored before their versions' fingerprints
+	// were recorded, which the engine cannot check).
 	History []*program.Program
 	// Identity configures identity resolution (namespaces, merge
 	// policies, free-mail domains); the zero value is the default.
@@ -158,7 +160,8 @@ type Engine struct {
 	// installMu serialises installs: each builds on the one before.
 	installMu sync.Mutex
 
-	// idMu serialises identity resolution, the one global step.
+	// idMu serialises identity resolution, the one global step, and the
+	// reads of the graph by passes (identityOf).
 	idMu  sync.Mutex
 	graph *identity.Graph
 	// calls counts the calls that resolve identity, from the resolution

@@ -82,3 +82,13 @@ func Mentioned(data []byte, texts ...string) bool {
 func SuppressionHashes(emails []string, phone string) []string {
 	return suppressionHashes(emails, phone)
 }
+
+// ActivityRecordTimes returns the times of the activity records of a
+// state that a value-keeping store holds.
+func ActivityRecordTimes(value any) []time.Time {
+	var out []time.Time
+	for _, r := range value.(*accountState).Activities {
+		out = append(out, r.Time)
+	}
+	return out
+}

@@ -68,13 +68,14 @@ func (r Rejection) String() string {
 }
 
 // run processes each account's work in parallel and merges the outcomes
-// into rep and the counters. It returns the accounts whose pass committed
-// nothing.
+// into rep and the counters. It returns the accounts whose pass decided
+// nothing (outcome.idle).
 //
 // An activity routed to several accounts (a person linked to two, a
 // subsidiary's with rollup) is one input: it counts as applied when any
-// account applied it, else as a duplicate when any found it one; and a
-// rejection of it by several accounts for one reason counts once.
+// account applied it, else as a duplicate when any found it one, else as
+// rejected once (the first reason in alphabetical order, then the first
+// account, when they differ).
 func (e *Engine) run(ctx context.Context, works map[b2b.AccountID]*work, now time.Time, rep *Report) ([]b2b.AccountID, error) {
 	ids := slices.Sorted(maps.Keys(works))
 	var mu sync.Mutex
@@ -109,11 +110,21 @@ func (e *Engine) run(ctx context.Context, works map[b2b.AccountID]*work, now tim
 	rep.Duplicates += len(duplicates)
 	e.counters.ingested.Add(int64(len(applied)))
 	e.counters.duplicates.Add(int64(len(duplicates)))
-	slices.SortStableFunc(rejected, compareRejections)
-	rejected = slices.CompactFunc(rejected, sameRejection)
+	// Every account's refusal is logged; an input counts as rejected once,
+	// and only when no account applied it or found it a duplicate (one
+	// account may refuse what another had: a record it already pruned).
+	slices.SortFunc(rejected, compareRejections)
+	for _, r := range rejected {
+		e.logRejection(r)
+	}
+	rejected = slices.CompactFunc(rejected, func(a, b Rejection) bool { return a.Kind == b.Kind && a.Index == b.Index })
+	rejected = slices.DeleteFunc(rejected, func(r Rejection) bool {
+		_, ok := slices.BinarySearch(applied, r.Index)
+		_, dup := slices.BinarySearch(duplicates, r.Index)
+		return r.Kind == KindActivity && (ok || dup)
+	})
 	for _, r := range rejected {
 		e.counters.reject(r.Reason, 1)
-		e.logRejection(r)
 	}
 	rep.Rejected = append(rep.Rejected, rejected...)
 	slices.SortStableFunc(rep.Rejected, compareRejections)
@@ -121,13 +132,12 @@ func (e *Engine) run(ctx context.Context, works map[b2b.AccountID]*work, now tim
 	return idle, err
 }
 
-// compareRejections orders rejections by kind and position in the call.
+// compareRejections orders rejections by kind and position in the call,
+// then (for an input several accounts refused) by reason and account, so
+// that which one a report keeps does not depend on timing.
 func compareRejections(a, b Rejection) int {
-	return cmp.Or(strings.Compare(a.Kind, b.Kind), cmp.Compare(a.Index, b.Index))
-}
-
-func sameRejection(a, b Rejection) bool {
-	return a.Kind == b.Kind && a.Index == b.Index && a.Reason == b.Reason
+	return cmp.Or(strings.Compare(a.Kind, b.Kind), cmp.Compare(a.Index, b.Index),
+		strings.Compare(a.Reason, b.Reason), strings.Compare(string(a.Account), string(b.Account)))
 }
 
 // Batch is a set of inputs applied together: every account they touch
@@ -405,6 +415,11 @@ func (e *Engine) Advance(ctx context.Context, now time.Time) (Report, error) {
 			}
 			if len(due) == 0 {
 				break
+			}
+			if after != nil && cmp.Or(due[0].DueAt.Compare(after.DueAt), cmp.Compare(due[0].ID, after.ID)) <= 0 {
+				// Not a next page: read on, and this would never end.
+				return rep, fmt.Errorf("due accounts: the store returned %q (due %s) for the page after %q (due %s): it does not honour store.DueParams.After",
+					due[0].ID, due[0].DueAt.Format(time.RFC3339), after.ID, after.DueAt.Format(time.RFC3339))
 			}
 			after = &due[len(due)-1]
 			works := map[b2b.AccountID]*work{}

@@ -119,9 +119,23 @@ func TestActivityOfSeveralAccountsIsOneInput(t *testing.T) {
 	rep, err = b.eng.Ingest(b.ctx, activity("late", b2b.ActivityRequestDemo, "L-9", day0.AddDate(0, 0, -40), nil))
 	require.NoError(t, err)
 	require.Len(t, rep.Rejected, 1)
+	require.Equal(t, b2b.AccountID("globex"), rep.Rejected[0].Account, "of two accounts refusing it alike, the first by ID")
+
+	// 31 days on, the holding's record changes (its pass prunes the
+	// record of "one"); globex has no pass. Sent again, "one" is a
+	// duplicate to globex and too late to the holding: one duplicate.
+	b.clock.Set(day(31))
+	_, err = b.eng.UpsertAccounts(b.ctx, identity.AccountRecord{Source: b2b.SourceSalesforce, Time: day(31),
+		Account: b2b.Account{ID: "holding", Name: "Holding", Domains: []string{"holding.example"}, Employees: 5000}})
+	require.NoError(t, err)
+	rep, err = b.eng.Ingest(b.ctx, activity("one", b2b.ActivityRequestDemo, "L-9", day0, nil))
+	require.NoError(t, err)
+	require.Zero(t, rep.Applied)
+	require.Equal(t, 1, rep.Duplicates)
+	require.Empty(t, rep.Rejected)
 
 	c := b.eng.Counters()
 	require.Equal(t, int64(1), c.Ingested)
-	require.Equal(t, int64(1), c.Duplicates)
+	require.Equal(t, int64(2), c.Duplicates)
 	require.Equal(t, map[string]int64{"too_late": 1}, c.Rejected)
 }

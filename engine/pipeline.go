@@ -54,7 +54,8 @@ func (w *work) activitiesOnly() bool {
 
 // outcome is what a pass did.
 type outcome struct {
-	// idle is set when the pass committed nothing.
+	// idle is set when the pass decided nothing: it committed nothing,
+	// or (a pass of time) only the account's next due time.
 	idle                bool
 	applied, duplicates int
 	// appliedIdx and duplicateIdx are the batch positions of the
@@ -259,19 +260,33 @@ func (e *Engine) commitPass(ctx context.Context, ps *pass, w *work, version int6
 }
 
 // reschedule commits the state of an account that was due as it was
-// (an idle pass's derived changes are not kept) with its next due time,
-// its refresh or journey wait after now: left due, it would run again at
-// every Advance, and the accounts due after it would wait behind it and
-// its like. done is false on a version conflict.
+// (an idle pass's derived changes are not kept), but for its activity
+// records past the retention, with its next due time, its refresh or
+// journey wait after now: left due, it would run again at every Advance,
+// and the accounts due after it would wait behind it and its like. done
+// is false on a version conflict.
 func (e *Engine) reschedule(ctx context.Context, ps *pass, version int64) (done bool, err error) {
 	rec, next := ps.loaded, ps.due()
 	if rec == nil || rec.DueAt.IsZero() || rec.DueAt.After(ps.now) || !next.After(ps.now) {
 		return true, nil
 	}
+	st, state := ps.committed, rec.State
+	retention := e.retention(ps.p)
+	if acts := st.Activities; len(acts) > 0 && acts[0].Time.Before(ps.now.Add(-retention)) {
+		// Kept no longer than the retention, even in an account where
+		// nothing happens (the records are in time order).
+		st = cloneState(st)
+		st.pruneActivities(ps.now, retention)
+		if !e.values {
+			if state, err = st.encode(); err != nil {
+				return true, fmt.Errorf("account %q: encode state: %w", ps.id, err)
+			}
+		}
+	}
 	cp := &store.CommitParams{Tenant: e.cfg.Tenant, Account: ps.id, ExpectedVersion: version,
-		State: rec.State, DueAt: next, Index: rec.Index, Now: ps.now}
+		State: state, DueAt: next, Index: rec.Index, Now: ps.now}
 	if e.values {
-		cp.Value = ps.committed
+		cp.Value = st
 	}
 	version, err = e.cfg.Store.Commit(ctx, cp)
 	if errors.Is(err, store.ErrConflict) {
@@ -282,7 +297,7 @@ func (e *Engine) reschedule(ctx context.Context, ps *pass, version int64) (done 
 		return true, fmt.Errorf("account %q: commit: %w", ps.id, err)
 	}
 	if !e.values {
-		e.putCached(ps.id, version, ps.committed)
+		e.putCached(ps.id, version, st)
 	}
 	e.counters.commits.Add(1)
 	return true, nil

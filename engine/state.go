@@ -180,6 +180,8 @@ func (st *accountState) encode() ([]byte, error) {
 	buf := stateBuffers.Get().(*bytes.Buffer)
 	defer func() {
 		if buf.Cap() <= 1<<20 { // an account of a rare size does not keep its room
+			b := buf.Bytes()
+			clear(b[:cap(b)]) // the room keeps nothing of the account's state
 			buf.Reset()
 			stateBuffers.Put(buf)
 		}

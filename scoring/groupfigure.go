@@ -12,8 +12,13 @@ import (
 // person's), exactly as [Group.Aggregate] computes it, without the
 // breakdown: for a caller that needs the figure alone (a runner that
 // recomputes every group at every pass), it makes no garbage for a group
-// of up to 16 persons.
+// of up to 16 persons (and is Aggregate for one of more than 32 members).
 func (g *Group) Score(score func(b2b.PersonID) float64) float64 {
+	if len(g.Members) > scoreMembers {
+		// Persons looked up in a list would cost the square of their
+		// number: Aggregate indexes them.
+		return g.Aggregate(score, time.Time{}).Score
+	}
 	// The members' persons in member order, each once, as Aggregate has
 	// them; on the stack for a group of a usual size.
 	type person struct {
@@ -84,6 +89,9 @@ func (g *Group) Score(score func(b2b.PersonID) float64) float64 {
 	}
 	return sum
 }
+
+// scoreMembers is the most members Group.Score handles itself.
+const scoreMembers = 32
 
 // holds reports whether the person is a member in the role.
 func (g *Group) holds(person b2b.PersonID, role string) bool {
