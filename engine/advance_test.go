@@ -26,6 +26,30 @@ func (s dueByTwo) DueAccounts(ctx context.Context, p *store.DueParams) ([]store.
 	return s.Store.DueAccounts(ctx, &q)
 }
 
+// quietAndBusy sets up, on st, quiet accounts of the given IDs and the
+// account z-busy, entered by hand into the pipeline journey (whose wait
+// ends on day 5); it returns the bundle once the journey's intro went out.
+func quietAndBusy(t *testing.T, st store.Store, quiet ...string) *bundle {
+	t.Helper()
+	defs := pipelineProgram()
+	defs.Journeys[0].Triggers = []journey.Trigger{{Type: journey.TriggerManual}}
+	b := setup(t, defs, func(c *engine.Config) { c.Store = st })
+	b.store = st
+	var recs []identity.AccountRecord
+	for _, id := range append(quiet, "z-busy") {
+		recs = append(recs, identity.AccountRecord{Source: b2b.SourceSalesforce, Time: day0,
+			Account: b2b.Account{ID: b2b.AccountID(id), Name: id, Domains: []string{id + ".example"}}})
+	}
+	_, err := b.eng.UpsertAccounts(b.ctx, recs...)
+	require.NoError(t, err)
+	_, err = b.eng.UpsertPersons(b.ctx, lead("L-z", "cfo@z-busy.example", "Ann", "Zed", "CFO", ""))
+	require.NoError(t, err)
+	_, err = b.eng.Enter(b.ctx, "z-busy", "pipeline-acceleration")
+	require.NoError(t, err)
+	require.Len(t, claimAll(t, b, day0), 1, "the intro")
+	return b
+}
+
 // TestAdvanceReachesEveryDueAccount: accounts whose passes decide nothing
 // (quiet accounts, due for a refresh, which sort first) are not due again
 // until their next refresh, and never hide an account whose journey wait
@@ -43,25 +67,9 @@ func TestAdvanceReachesEveryDueAccount(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			st := tt.store()
-			defs := pipelineProgram()
-			defs.Journeys[0].Triggers = []journey.Trigger{{Type: journey.TriggerManual}}
-			b := setup(t, defs, func(c *engine.Config) { c.Store = st })
-			b.store = st
-			var recs []identity.AccountRecord
-			for _, id := range []string{"a-quiet", "b-quiet", "c-quiet", "z-busy"} {
-				recs = append(recs, identity.AccountRecord{Source: b2b.SourceSalesforce, Time: day0,
-					Account: b2b.Account{ID: b2b.AccountID(id), Name: id, Domains: []string{id + ".example"}}})
-			}
-			_, err := b.eng.UpsertAccounts(b.ctx, recs...)
-			require.NoError(t, err)
-			_, err = b.eng.UpsertPersons(b.ctx, lead("L-z", "cfo@z-busy.example", "Ann", "Zed", "CFO", ""))
-			require.NoError(t, err)
-			_, err = b.eng.Enter(b.ctx, "z-busy", "pipeline-acceleration")
-			require.NoError(t, err)
-			require.Len(t, claimAll(t, b, day0), 1, "the intro")
-
+			b := quietAndBusy(t, st, "a-quiet", "b-quiet", "c-quiet")
 			b.clock.Set(day(2))
-			_, err = b.eng.Advance(b.ctx, day(2))
+			_, err := b.eng.Advance(b.ctx, day(2))
 			require.NoError(t, err)
 			for _, id := range []b2b.AccountID{"a-quiet", "b-quiet", "c-quiet"} {
 				a, err := st.LoadAccount(b.ctx, "default", id)
@@ -92,26 +100,13 @@ func TestAdvanceManyQuietAccounts(t *testing.T) {
 	if testing.Short() {
 		t.Skip("10,001 accounts")
 	}
-	defs := pipelineProgram()
-	defs.Journeys[0].Triggers = []journey.Trigger{{Type: journey.TriggerManual}}
-	b := setup(t, defs)
-	var recs []identity.AccountRecord
+	var quiet []string
 	for i := range 10001 {
-		id := fmt.Sprintf("q%05d", i)
-		recs = append(recs, identity.AccountRecord{Source: b2b.SourceSalesforce, Time: day0,
-			Account: b2b.Account{ID: b2b.AccountID(id), Name: id, Domains: []string{id + ".example"}}})
+		quiet = append(quiet, fmt.Sprintf("q%05d", i))
 	}
-	recs = append(recs, identity.AccountRecord{Source: b2b.SourceSalesforce, Time: day0,
-		Account: b2b.Account{ID: "z-busy", Name: "z", Domains: []string{"z-busy.example"}}})
-	_, err := b.eng.UpsertAccounts(b.ctx, recs...)
-	require.NoError(t, err)
-	_, err = b.eng.UpsertPersons(b.ctx, lead("L-z", "cfo@z-busy.example", "Ann", "Zed", "CFO", ""))
-	require.NoError(t, err)
-	_, err = b.eng.Enter(b.ctx, "z-busy", "pipeline-acceleration")
-	require.NoError(t, err)
-	claimAll(t, b, day0)
+	b := quietAndBusy(t, memory.New(), quiet...)
 	b.clock.Set(day(2))
-	_, err = b.eng.Advance(b.ctx, day(2))
+	_, err := b.eng.Advance(b.ctx, day(2))
 	require.NoError(t, err)
 	b.clock.Set(day(6))
 	_, err = b.eng.Advance(b.ctx, day(6))
@@ -142,23 +137,9 @@ func (s keepsDue) Commit(ctx context.Context, p *store.CommitParams) (int64, err
 func TestAdvancePagesPastAccountsLeftDue(t *testing.T) {
 	t.Parallel()
 	st := keepsDue{dueByTwo{memory.New()}}
-	defs := pipelineProgram()
-	defs.Journeys[0].Triggers = []journey.Trigger{{Type: journey.TriggerManual}}
-	b := setup(t, defs, func(c *engine.Config) { c.Store = st })
-	var recs []identity.AccountRecord
-	for _, id := range []string{"a-quiet", "b-quiet", "c-quiet", "z-busy"} {
-		recs = append(recs, identity.AccountRecord{Source: b2b.SourceSalesforce, Time: day0,
-			Account: b2b.Account{ID: b2b.AccountID(id), Name: id, Domains: []string{id + ".example"}}})
-	}
-	_, err := b.eng.UpsertAccounts(b.ctx, recs...)
-	require.NoError(t, err)
-	_, err = b.eng.UpsertPersons(b.ctx, lead("L-z", "cfo@z-busy.example", "Ann", "Zed", "CFO", ""))
-	require.NoError(t, err)
-	_, err = b.eng.Enter(b.ctx, "z-busy", "pipeline-acceleration")
-	require.NoError(t, err)
-	claimAll(t, b, day0)
+	b := quietAndBusy(t, st, "a-quiet", "b-quiet", "c-quiet")
 	b.clock.Set(day(2))
-	_, err = b.eng.Advance(b.ctx, day(2))
+	_, err := b.eng.Advance(b.ctx, day(2))
 	require.NoError(t, err)
 	a, err := st.LoadAccount(b.ctx, "default", "a-quiet")
 	require.NoError(t, err)

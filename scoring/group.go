@@ -199,13 +199,7 @@ func (g *Group) Aggregate(score func(b2b.PersonID) float64, at time.Time) GroupS
 	for i := range persons {
 		p := &persons[i]
 		id := p.id
-		w := g.NonRoleWeight
-		if p.hasRle {
-			w = 1
-			if g.Aggregation == AggRoleWeightedSum {
-				w = p.weight
-			}
-		}
+		w := g.weight(p.hasRle, p.weight)
 		if w == 0 {
 			continue
 		}

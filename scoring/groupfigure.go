@@ -68,13 +68,7 @@ func (g *Group) Score(score func(b2b.PersonID) float64) float64 {
 	}
 	var sum, weights float64
 	for _, p := range persons {
-		w := g.NonRoleWeight
-		if p.hasRole {
-			w = 1
-			if g.Aggregation == AggRoleWeightedSum {
-				w = p.weight
-			}
-		}
+		w := g.weight(p.hasRole, p.weight)
 		if w == 0 {
 			continue
 		}
@@ -88,6 +82,19 @@ func (g *Group) Score(score func(b2b.PersonID) float64) float64 {
 		return 0
 	}
 	return sum
+}
+
+// weight is what a person's score counts for in a sum or an average: 1
+// for a role holder (their highest role's weight under
+// AggRoleWeightedSum), NonRoleWeight for a person with no role.
+func (g *Group) weight(hasRole bool, roleWeight float64) float64 {
+	switch {
+	case !hasRole:
+		return g.NonRoleWeight
+	case g.Aggregation == AggRoleWeightedSum:
+		return roleWeight
+	}
+	return 1
 }
 
 // scoreMembers is the most members Group.Score handles itself.
