@@ -108,7 +108,7 @@ func (e *Engine) process(ctx context.Context, id b2b.AccountID, w *work, now tim
 		events, outbox := eventRoom.take(), outboxRoom.take()
 		ps := &pass{e: e, p: p, st: st, now: now, id: id, events: *events, outbox: *outbox}
 		if committed != nil {
-			ps.loaded, ps.committed = &rec, committed
+			ps.loaded, ps.committed = rec, committed
 		}
 		out, done, err := e.commitPass(ctx, ps, w, rec.Version, attempt)
 		// The store keeps nothing of the events and outbox entries (see
@@ -266,8 +266,8 @@ func (e *Engine) commitPass(ctx context.Context, ps *pass, w *work, version int6
 // and the accounts due after it would wait behind it and its like. done
 // is false on a version conflict.
 func (e *Engine) reschedule(ctx context.Context, ps *pass, version int64) (done bool, err error) {
-	rec, next := ps.loaded, ps.due()
-	if rec == nil || rec.DueAt.IsZero() || rec.DueAt.After(ps.now) || !next.After(ps.now) {
+	rec, next := &ps.loaded, ps.due()
+	if ps.committed == nil || rec.DueAt.IsZero() || rec.DueAt.After(ps.now) || !next.After(ps.now) {
 		return true, nil
 	}
 	st, state := ps.committed, rec.State
@@ -312,8 +312,8 @@ type pass struct {
 	id  b2b.AccountID
 	err error
 	// loaded is the account as loaded, committed its state as it was
-	// (ps.st is a copy); nil for an account not stored yet.
-	loaded    *store.Account
+	// (ps.st is a copy); committed is nil for an account not stored yet.
+	loaded    store.Account
 	committed *accountState
 
 	events  []store.Event
