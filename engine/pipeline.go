@@ -520,9 +520,18 @@ func (ps *pass) upsertOpportunity(o *b2b.Opportunity) {
 // rest scored by every model and kept for audiences and alerts.
 func (ps *pass) ingest(w *work, out *outcome) {
 	st := ps.st
-	seen := make(map[b2b.ActivityID]bool, len(st.Activities)+len(w.activities))
+	// seen holds the batch's IDs, true once applied or known: a map of
+	// the few new activities, not of the account's weeks of records.
+	seen := make(map[b2b.ActivityID]bool, len(w.activities))
+	for i := range w.activities {
+		seen[w.activities[i].ID] = false
+	}
 	for i := range st.Activities {
-		seen[st.Activities[i].id()] = true
+		if id := st.Activities[i].id(); !seen[id] {
+			if _, ok := seen[id]; ok {
+				seen[id] = true
+			}
+		}
 	}
 	persons := make(map[b2b.PersonID]*b2b.Person, len(st.Persons))
 	for i := range st.Persons {
