@@ -200,6 +200,11 @@ func Compile(j Journey, cfg Config) (*Version, error) {
 	if c.ps.Len() > 0 {
 		return nil, invalidJourney{c.ps.Err("journey %q", j.ID).(*b2b.ValidationError)}
 	}
+	// The fingerprint is the definition's JSON, the program files' own
+	// schema: a field added to the journey types must leave a definition
+	// that does not use it encoded as before (omitempty), or the
+	// instances running when a program is installed again would no
+	// longer match their versions.
 	def, err := json.Marshal(j)
 	if err != nil {
 		return nil, fmt.Errorf("journey %q: %w", j.ID, err)
