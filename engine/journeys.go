@@ -66,6 +66,7 @@ func (ps *pass) view() *journey.AccountView {
 func (ps *pass) stepJourneys(out *outcome) {
 	st := ps.st
 	events := ps.jevents
+	ps.jfirst = events
 	res := resultRoom.take()
 	defer resultRoom.put(res)
 	for round := 0; round < maxJourneyRounds; round++ {
