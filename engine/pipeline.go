@@ -329,7 +329,7 @@ type pass struct {
 	// jfirst is the list of events the journeys' first round stepped on
 	// (the pass's activities and changes), whose room the next pass
 	// reuses (the rounds after it make lists of their own).
-	jfirst []journey.Event
+	jfirst  []journey.Event
 	journey journey.Result
 
 	requalify   bool
