@@ -157,6 +157,7 @@ type Engine struct {
 	cfg Config
 
 	prog atomic.Pointer[program.Program]
+	ret  atomic.Pointer[retentionOf] // the last program's retention
 	// installMu serialises installs: each builds on the one before.
 	installMu sync.Mutex
 
@@ -301,11 +302,30 @@ func sameJourney(a, b journey.Journey) bool {
 	return err1 == nil && err2 == nil && string(x) == string(y)
 }
 
-// retention is how long accounts keep their activities under program p.
+// retention is how long accounts keep their activities under program p:
+// a figure of the program, computed once for the installed one (passes
+// ask for it twice each).
 func (e *Engine) retention(p *program.Program) time.Duration {
 	if e.cfg.ActivityRetention > 0 {
 		return e.cfg.ActivityRetention
 	}
+	if r := e.ret.Load(); r != nil && r.prog == p {
+		return r.d
+	}
+	d := programRetention(p)
+	e.ret.Store(&retentionOf{prog: p, d: d})
+	return d
+}
+
+// retentionOf is a program's activity retention.
+type retentionOf struct {
+	prog *program.Program
+	d    time.Duration
+}
+
+// programRetention is the longest window program p needs (see
+// Config.ActivityRetention).
+func programRetention(p *program.Program) time.Duration {
 	d := 30 * 24 * time.Hour
 	for _, s := range p.Scorers {
 		d = max(d, s.Horizon())

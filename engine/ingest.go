@@ -416,7 +416,7 @@ func (e *Engine) Advance(ctx context.Context, now time.Time) (Report, error) {
 			if len(due) == 0 {
 				break
 			}
-			if after != nil && cmp.Or(due[0].DueAt.Compare(after.DueAt), cmp.Compare(due[0].ID, after.ID)) <= 0 {
+			if after != nil && due[0].Compare(*after) <= 0 {
 				// Not a next page: read on, and this would never end.
 				return rep, fmt.Errorf("due accounts: the store returned %q (due %s) for the page after %q (due %s): it does not honour store.DueParams.After",
 					due[0].ID, due[0].DueAt.Format(time.RFC3339), after.ID, after.DueAt.Format(time.RFC3339))

@@ -56,8 +56,7 @@ func (w *work) activitiesOnly() bool {
 type outcome struct {
 	// idle is set when the pass decided nothing: it committed nothing,
 	// or (a pass of time) only the account's next due time.
-	idle                bool
-	applied, duplicates int
+	idle bool
 	// appliedIdx and duplicateIdx are the batch positions of the
 	// activities applied and found duplicate: an activity routed to
 	// several accounts is one input (see Engine.run).
@@ -252,7 +251,7 @@ func (e *Engine) commitPass(ctx context.Context, ps *pass, w *work, version int6
 	if e.cfg.Logger.Enabled(ctx, slog.LevelDebug) {
 		e.cfg.Logger.LogAttrs(ctx, slog.LevelDebug, "account committed",
 			slog.String("account", string(id)), slog.Int64("version", version),
-			slog.Int("applied", out.applied), slog.Int("duplicates", out.duplicates), slog.Int("rejected", len(out.rejected)),
+			slog.Int("applied", len(out.appliedIdx)), slog.Int("duplicates", len(out.duplicateIdx)), slog.Int("rejected", len(out.rejected)),
 			slog.Int("steps", out.steps), slog.Int("outbox", len(ps.outbox)), slog.Int("events", len(ps.events)))
 	}
 	e.counters.steps.Add(int64(out.steps))
@@ -554,7 +553,6 @@ func (ps *pass) ingest(w *work, out *outcome) {
 	cut := ps.now.Add(-retention)
 	for i, a := range w.activities {
 		if seen[a.ID] {
-			out.duplicates++
 			out.duplicateIdx = append(out.duplicateIdx, w.index[i])
 			continue
 		}
@@ -609,7 +607,6 @@ func (ps *pass) ingest(w *work, out *outcome) {
 			out.rejected = append(out.rejected, Rejection{Kind: KindActivity, Index: freshIdx[i], Activity: a.ID, Account: ps.id, Reason: reason})
 			continue
 		}
-		out.applied++
 		out.appliedIdx = append(out.appliedIdx, freshIdx[i])
 		counts[a.Type]++
 		st.Activities = append(st.Activities, newActivityRecord(a.ID, ps.e.names.intern(a.Type), a.Person, a.Time, a.Attributes))
@@ -621,9 +618,9 @@ func (ps *pass) ingest(w *work, out *outcome) {
 		}
 	}
 	slices.SortStableFunc(st.Activities, func(a, b activityRecord) int { return a.Time.Compare(b.Time) })
-	if out.applied > 0 {
+	if applied := len(out.appliedIdx); applied > 0 {
 		ps.changed = true
-		ps.log("activity.applied", "", ps.now, map[string]any{"count": out.applied, "byType": counts})
+		ps.log("activity.applied", "", ps.now, map[string]any{"count": applied, "byType": counts})
 	}
 }
 

@@ -49,6 +49,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -219,6 +220,12 @@ type DueParams struct {
 type AccountDue struct {
 	ID    b2b.AccountID
 	DueAt time.Time
+}
+
+// Compare orders due accounts as DueAccounts lists them: earliest first,
+// ties by ID; -1, 0 or +1.
+func (a AccountDue) Compare(b AccountDue) int {
+	return cmp.Or(a.DueAt.Compare(b.DueAt), cmp.Compare(a.ID, b.ID))
 }
 
 // ListParams selects accounts by an index value, in ID order, after the

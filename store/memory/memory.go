@@ -444,9 +444,6 @@ func (s *Store) DueAccounts(ctx context.Context, p *store.DueParams) ([]store.Ac
 	if td == nil {
 		return nil, nil
 	}
-	order := func(a, b store.AccountDue) int {
-		return cmp.Or(a.DueAt.Compare(b.DueAt), cmp.Compare(a.ID, b.ID))
-	}
 	var out []store.AccountDue
 	for i := range td.shards {
 		sh := &td.shards[i]
@@ -456,14 +453,14 @@ func (s *Store) DueAccounts(ctx context.Context, p *store.DueParams) ([]store.Ac
 				continue
 			}
 			d := store.AccountDue{ID: id, DueAt: a.DueAt}
-			if p.After != nil && order(d, *p.After) <= 0 {
+			if p.After != nil && d.Compare(*p.After) <= 0 {
 				continue
 			}
 			out = append(out, d)
 		}
 		sh.mu.RUnlock()
 	}
-	slices.SortFunc(out, order)
+	slices.SortFunc(out, store.AccountDue.Compare)
 	if n := p.EffectiveLimit(); len(out) > n {
 		out = out[:n]
 	}
