@@ -30,7 +30,7 @@ import (
 // runs it: the option B program (two solution interests, one journey
 // each, a shared cap) on a simulated world whose records are loaded
 // outside the timer; then, timed, the 90 days of activities go in as 10
-// batches of 9 days (batch ingestion: each account runs through the chain
+// batches of 9 days by default (batch ingestion: each account runs through the chain
 // once per batch), time advancing to the end of each batch, and after
 // each batch one dispatcher per core delivers what is due (journey
 // messages are rendered when claimed) to a sender that accepts every
@@ -57,7 +57,11 @@ import (
 // (procs says which it had; golang/go#49980). The world has
 // QUORUM_BENCH_ACCOUNTS accounts (default 2,000) with about 9 persons
 // each and about 10 activities per person over 90 days; the full
-// size is 100,000 accounts. Each batch's activities are generated just
+// size is 100,000 accounts. QUORUM_BENCH_BATCH_DAYS sets the days a
+// batch covers (default 9; a longer batch gives each account's pass more
+// activities, which is how the cost of a pass is spread; one longer than
+// the engine's activity retention fails the run, its older activities
+// rejected too_late). Each batch's activities are generated just
 // before it, outside the timer, so that a large world's inputs are not all
 // in memory at once. QUORUM_BENCH_HEAPPROFILE names a file to write the
 // heap's profile to after the run (what stays live, by allocation site).
@@ -79,8 +83,16 @@ func endToEnd(b *testing.B, newStore func() store.Store) {
 	if v, err := strconv.Atoi(os.Getenv("QUORUM_BENCH_ACCOUNTS")); err == nil && v > 0 {
 		accounts = v
 	}
+	perBatch := 9
+	if v := os.Getenv("QUORUM_BENCH_BATCH_DAYS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 90 {
+			b.Fatalf("QUORUM_BENCH_BATCH_DAYS=%q: want a whole number of days from 1 to 90", v)
+		}
+		perBatch = n
+	}
 	prog, w := optionBWorld(b, accounts)
-	const perBatch = 9
+	days := w.Config.Days
 	b.Logf("%d accounts, %d persons", accounts, len(w.Truth.Account))
 	ctx := context.Background()
 	for b.Loop() {
@@ -101,13 +113,14 @@ func endToEnd(b *testing.B, newStore func() store.Store) {
 		peak := samplePeakHeap()
 		var chain, deliver time.Duration
 		total, delivered := 0, 0
-		for i := range 90 / perBatch {
+		for first := 0; first < days; first += perBatch {
+			last := min(first+perBatch, days)
 			var acts []b2b.Activity
-			for d := i * perBatch; d < (i+1)*perBatch; d++ {
+			for d := first; d < last; d++ {
 				acts = append(acts, w.Day(d)...)
 			}
 			total += len(acts)
-			end := w.Date((i + 1) * perBatch)
+			end := w.Date(last)
 			c.Set(end)
 			b.StartTimer()
 			start := time.Now()
@@ -126,6 +139,15 @@ func endToEnd(b *testing.B, newStore func() store.Store) {
 		cnt := eng.Counters()
 		if cnt.Ingested == 0 || delivered == 0 {
 			b.Fatal("nothing ingested or delivered")
+		}
+		// The world's unmatched leads (persons linked to no account) are
+		// rejected as a host's would be; any other rejection means the
+		// figures count activities the chain did not apply (a batch longer
+		// than the engine's activity retention is rejected too_late).
+		for reason, n := range cnt.Rejected {
+			if reason != "unknown_account" {
+				b.Fatalf("%d activities rejected %s (batches of %d days)", n, reason, perBatch)
+			}
 		}
 		runtime.GC()
 		var after runtime.MemStats
