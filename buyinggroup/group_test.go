@@ -454,3 +454,32 @@ func TestErasePerson(t *testing.T) {
 	require.Empty(t, evs)
 	require.Empty(t, cmp.Diff(erased, again))
 }
+
+// Syncing an opportunity whose contact roles did not change changes
+// nothing: its claims keep their times, which rank them against the other
+// sources' claims (a person named on two opportunities holds the role of
+// the earlier one); so does a journey assigning a role it assigned before.
+func TestReapplyingUnchangedSourcesKeepsRoles(t *testing.T) {
+	cat := compileDefs(t, buyinggroup.Definitions{Interests: []buyinggroup.SolutionInterest{{ID: "dp", Template: "standard"}}})
+	g := newGroup(t, cat, "dp")
+	o1 := b2b.Opportunity{ID: "o1", Account: "acme", ContactRoles: []b2b.ContactRole{{Person: "p1", Role: b2b.ContactRoleEconomicBuyer}}}
+	o2 := b2b.Opportunity{ID: "o2", Account: "acme", ContactRoles: []b2b.ContactRole{{Person: "p1", Role: b2b.ContactRoleEvaluator}}}
+	var err error
+	g, _, err = cat.ApplyOpportunity(g, &o1, t0)
+	require.NoError(t, err)
+	g, _, err = cat.ApplyOpportunity(g, &o2, t0.Add(time.Hour))
+	require.NoError(t, err)
+	require.Equal(t, []string{"Economic Buyer"}, g.RolesOf("p1"), "the earlier CRM claim wins")
+
+	again, evs, err := cat.ApplyOpportunity(g, &o1, t0.Add(2*time.Hour))
+	require.NoError(t, err)
+	require.Empty(t, evs)
+	require.Empty(t, cmp.Diff(g, again), "an unchanged opportunity changed the group (-before +after)")
+
+	g, _, err = cat.AssignFromJourney(g, "p2", "Champion", "nurture", t0.Add(3*time.Hour))
+	require.NoError(t, err)
+	again, evs, err = cat.AssignFromJourney(g, "p2", "Champion", "nurture", t0.Add(4*time.Hour))
+	require.NoError(t, err)
+	require.Empty(t, evs)
+	require.Empty(t, cmp.Diff(g, again), "a journey's repeated assignment changed the group (-before +after)")
+}

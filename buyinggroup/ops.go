@@ -203,15 +203,19 @@ func (c *Catalog) ClearManual(g Group, person b2b.PersonID, role string, now tim
 }
 
 // AssignFromJourney records that a journey action put a person in a role.
+// A journey assigning a role it assigned before changes nothing: its
+// claim keeps its first time (which ranks it against other sources').
 func (c *Catalog) AssignFromJourney(g Group, person b2b.PersonID, role, journey string, now time.Time) (Group, []Event, error) {
 	return c.apply(g, now, "", func(in *Interest, ng *Group) error {
 		name, err := roleName(in, role, false)
 		if err != nil {
 			return err
 		}
-		ng.Claims = slices.DeleteFunc(ng.Claims, func(cl Claim) bool {
+		if slices.ContainsFunc(ng.Claims, func(cl Claim) bool {
 			return cl.Method == MethodJourney && cl.Person == person && cl.Role == name && cl.Ref == journey
-		})
+		}) {
+			return nil // the journey said so before: the claim keeps its time
+		}
 		ng.Claims = append(ng.Claims, Claim{Person: person, Role: name, Method: MethodJourney, Ref: journey, At: now})
 		return nil
 	})
@@ -234,7 +238,9 @@ func (c *Catalog) RemoveFromJourney(g Group, person b2b.PersonID, role, journey 
 // ApplyOpportunity makes the group's CRM claims from opportunity o match
 // its contact roles: each contact role that a role of the template maps
 // (Role.ContactRoles) becomes a crm claim; claims from o that the CRM no
-// longer records are withdrawn. A contact role that no role maps emits
+// longer records are withdrawn. A contact role o recorded before keeps its
+// claim's first time, so that applying an unchanged opportunity again
+// changes nothing. A contact role that no role maps emits
 // [EventContactRoleUnmapped]. Which groups an opportunity concerns is the
 // caller's choice (see [Interest.MatchesOpportunity]); o must be on the
 // group's account.
@@ -244,8 +250,16 @@ func (c *Catalog) ApplyOpportunity(g Group, o *b2b.Opportunity, now time.Time) (
 	}
 	var unmapped []Event
 	ng, evs, err := c.apply(g, now, fmt.Sprintf("no longer a contact role on opportunity %q", o.ID), func(in *Interest, ng *Group) error {
+		// A contact role the CRM still records keeps its claim's time:
+		// syncing an unchanged opportunity again changes nothing (a
+		// claim's time ranks it against other sources' claims).
+		var before []Claim
 		ng.Claims = slices.DeleteFunc(ng.Claims, func(cl Claim) bool {
-			return cl.Method == MethodCRM && cl.Ref == string(o.ID)
+			if cl.Method == MethodCRM && cl.Ref == string(o.ID) {
+				before = append(before, cl)
+				return true
+			}
+			return false
 		})
 		for _, cr := range o.ContactRoles {
 			i := in.template.RoleForContactRole(cr.Role)
@@ -256,10 +270,16 @@ func (c *Catalog) ApplyOpportunity(g Group, o *b2b.Opportunity, now time.Time) (
 				unmapped = append(unmapped, ev)
 				continue
 			}
-			ng.Claims = append(ng.Claims, Claim{
+			cl := Claim{
 				Person: cr.Person, Role: in.template.Roles[i].Name, Method: MethodCRM, Ref: string(o.ID),
 				Note: fmt.Sprintf("contact role %q", cr.Role), At: now,
-			})
+			}
+			if k := slices.IndexFunc(before, func(old Claim) bool {
+				return old.Person == cl.Person && old.Role == cl.Role && old.Note == cl.Note
+			}); k >= 0 {
+				cl.At = before[k].At
+			}
+			ng.Claims = append(ng.Claims, cl)
 		}
 		return nil
 	})

@@ -248,3 +248,23 @@ func TestMoveBetweenAccounts(t *testing.T) {
 	require.Equal(t, []string{"Economic Buyer"}, gx.Groups[0].RolesOf("p1"))
 	require.Equal(t, later, gx.Groups[0].Members[0].Since)
 }
+
+// The package doc: "re-evaluating an unchanged account changes nothing and
+// emits no event", a CRM opportunity's contact roles included.
+func TestReevaluationWithOpportunityChangesNothing(t *testing.T) {
+	cat := qCatalog(t, buyinggroup.Definitions{Interests: []buyinggroup.SolutionInterest{
+		{ID: "dp", Template: "standard", CRMProduct: "Data Platform"},
+	}})
+	q := qNew(t, cat)
+	opp := b2b.Opportunity{ID: "o1", Account: "acme", Product: "Data Platform", Status: b2b.OpportunityOpen,
+		ContactRoles: []b2b.ContactRole{{Person: "p4", Role: b2b.ContactRoleEconomicBuyer}}}
+	in := qualify.AccountInput{Account: qAcme(), Persons: qS1Persons(), Opportunities: []b2b.Opportunity{opp}}
+	res, err := q.Account(in, qT0)
+	require.NoError(t, err)
+
+	in.Groups = res.Groups
+	again, err := q.Account(in, qT0.Add(time.Hour))
+	require.NoError(t, err)
+	require.Empty(t, again.Events)
+	require.Empty(t, cmp.Diff(res.Groups, again.Groups), "unchanged input changed the group (-first +second)")
+}
