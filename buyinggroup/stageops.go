@@ -126,10 +126,13 @@ func (c *Catalog) Advance(g Group, s Signals, now time.Time) (Group, []Event, er
 	return ng, evs, nil
 }
 
-// stageValues lists the facts a stage rule's source mentions.
+// stageValues lists the facts a stage rule's source mentions: every
+// field of [StageEnv] it names.
 func stageValues(src string, env *StageEnv) []Value {
 	f := func(x float64) string { return strconv.FormatFloat(x, 'g', 6, 64) }
 	all := []Value{
+		{"group.accountId", env.Group.Account},
+		{"group.interest", env.Group.Interest},
 		{"group.completeness", f(env.Group.Completeness)},
 		{"group.weightedCompleteness", f(env.Group.WeightedCompleteness)},
 		{"group.score", f(env.Group.Score)},
@@ -140,9 +143,11 @@ func stageValues(src string, env *StageEnv) []Value {
 		{"group.stage", env.Group.Stage},
 		{"group.status", env.Group.Status},
 		{"opportunity.exists", strconv.FormatBool(env.Opportunity.Exists)},
+		{"opportunity.id", env.Opportunity.ID},
 		{"opportunity.status", env.Opportunity.Status},
 		{"opportunity.stage", env.Opportunity.Stage},
 		{"opportunity.amount", f(env.Opportunity.Amount)},
+		{"now", env.Now.UTC().Format(time.RFC3339)},
 	}
 	var out []Value
 	for _, v := range all {
@@ -153,19 +158,21 @@ func stageValues(src string, env *StageEnv) []Value {
 	return out
 }
 
-// containsWord reports whether name occurs in src not followed by an
-// identifier character (group.score does not match group.scoreX).
+// containsWord reports whether name occurs in src as a whole name: not
+// followed by an identifier character (group.score does not match
+// group.scoreX) nor preceded by one or by a dot (now does not match snow
+// or group.now).
 func containsWord(src, name string) bool {
 	for i := 0; ; {
 		j := strings.Index(src[i:], name)
 		if j < 0 {
 			return false
 		}
-		end := i + j + len(name)
-		if end == len(src) || !isIdent(src[end]) {
+		start, end := i+j, i+j+len(name)
+		if (end == len(src) || !isIdent(src[end])) && (start == 0 || !isIdent(src[start-1]) && src[start-1] != '.') {
 			return true
 		}
-		i = end
+		i = start + 1
 	}
 }
 
