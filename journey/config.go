@@ -24,8 +24,8 @@ type Config struct {
 	// Consent decides what an unknown consent statement allows.
 	Consent ConsentPolicy
 	// MaxTransitions bounds the nodes one track may pass in one step (a
-	// validated journey cannot loop without a wait; this is a second
-	// guard). Zero means 1000.
+	// validated journey cannot loop without a wait for a duration, a
+	// listen or an external node; this is a second guard). Zero means 1000.
 	MaxTransitions int
 }
 

@@ -71,7 +71,9 @@ type Node struct {
 	// Name is a label for people ("Intro email").
 	Name string `json:"name,omitempty"`
 	// Limit guards loops: on the visit after Limit.Max visits of this node
-	// by the same track, the track goes to Limit.Then instead.
+	// by the same track, the track goes to Limit.Then instead, at once
+	// (even from a wait, listen or external node: the limit is checked on
+	// arrival), so a cycle through Limit.Then needs a wait of its own.
 	Limit *VisitLimit `json:"limit,omitempty"`
 
 	Action      *Action      `json:"action,omitempty"`
@@ -164,7 +166,8 @@ type Recipients struct {
 // A Wait holds the track until a time: For after arrival, or Until (a fixed
 // date), whichever is given (both: the later). Window, when set, moves the
 // end forward to the next moment inside the window, in the account's time
-// zone.
+// zone. A wait with Until and no For is over at once after the date, so it
+// is not the wait a cycle needs (validation reports such a cycle).
 type Wait struct {
 	For    Duration  `json:"for,omitempty"`
 	Until  time.Time `json:"until,omitzero"`

@@ -1,6 +1,7 @@
 package journey
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 )
@@ -29,10 +30,33 @@ func (cn *cnode) successors() []int {
 	return s
 }
 
-// waits reports whether a node holds a track until time passes or an event
-// arrives, which makes a cycle through it safe.
-func (cn *cnode) waits() bool {
-	return cn.kind == KindWait || cn.kind == KindListen || cn.kind == KindExternal
+// holds reports whether a node holds every track that arrives at it until
+// time passes or an event arrives: a wait for a duration, a listen or an
+// external node. A wait only until a date does not: once the date has
+// passed, it lets every track through at once.
+func (cn *cnode) holds() bool {
+	switch cn.kind {
+	case KindWait:
+		w := cn.wait
+		return w == nil || w.For != 0 || w.Until.IsZero() // nil or no time: already a problem
+	case KindListen, KindExternal:
+		return true
+	}
+	return false
+}
+
+// instant lists the nodes a track can go on to from a node in the same
+// moment it arrived there: every successor of a node that does not hold,
+// and the visit limit's node of one that does (the limit is checked on
+// arrival, before the node holds the track).
+func (cn *cnode) instant() []int {
+	if !cn.holds() {
+		return cn.successors()
+	}
+	if cn.limitThen >= 0 {
+		return []int{cn.limitThen}
+	}
+	return nil
 }
 
 // graph checks reachability, merge placement and cycles without a wait.
@@ -85,8 +109,9 @@ func (c *compiler) reaches(from, to int) bool {
 	return false
 }
 
-// cycles reports each cycle of instantaneous edges (edges out of nodes
-// that do not wait) once, with the nodes on it.
+// cycles reports each cycle of instantaneous edges ([cnode.instant]) once,
+// with the nodes on it and, where the cycle passes a node that looks like
+// a wait, why that node does not hold the track.
 func (c *compiler) cycles() {
 	nodes := c.v.nodes
 	const (
@@ -101,24 +126,17 @@ func (c *compiler) cycles() {
 	visit = func(i int) {
 		color[i] = grey
 		path = append(path, i)
-		if !nodes[i].waits() {
-			for _, s := range nodes[i].successors() {
-				switch color[s] {
-				case white:
-					visit(s)
-				case grey:
-					k := slices.Index(path, s)
-					cyc := path[k:]
-					low := slices.Min(cyc)
-					if !reported[low] {
-						reported[low] = true
-						names := make([]string, 0, len(cyc)+1)
-						for _, n := range cyc {
-							names = append(names, string(nodes[n].id))
-						}
-						names = append(names, string(nodes[s].id))
-						c.ps.Addf(nodePath(nodes[s].id), "cycle without a wait: %s", strings.Join(names, " -> "))
-					}
+		for _, s := range nodes[i].instant() {
+			switch color[s] {
+			case white:
+				visit(s)
+			case grey:
+				k := slices.Index(path, s)
+				cyc := path[k:]
+				low := slices.Min(cyc)
+				if !reported[low] {
+					reported[low] = true
+					c.cycle(append(slices.Clone(cyc), s))
 				}
 			}
 		}
@@ -130,4 +148,30 @@ func (c *compiler) cycles() {
 			visit(i)
 		}
 	}
+}
+
+// cycle reports a cycle of instantaneous edges; cyc ends with its first
+// node.
+func (c *compiler) cycle(cyc []int) {
+	nodes := c.v.nodes
+	names := make([]string, 0, len(cyc))
+	var why []string
+	for k, n := range cyc {
+		cn := &nodes[n]
+		names = append(names, string(cn.id))
+		if k == len(cyc)-1 {
+			break
+		}
+		switch {
+		case cn.holds():
+			why = append(why, fmt.Sprintf("the visit limit of %q leads on at once", string(cn.id)))
+		case cn.kind == KindWait:
+			why = append(why, fmt.Sprintf("wait %q only waits until a date, which passes", string(cn.id)))
+		}
+	}
+	msg := "cycle without a wait: " + strings.Join(names, " -> ")
+	if len(why) > 0 {
+		msg += " (" + strings.Join(why, "; ") + ")"
+	}
+	c.ps.Addf(nodePath(nodes[cyc[0]].id), "%s", msg)
 }

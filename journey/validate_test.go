@@ -241,3 +241,74 @@ func TestDurationText(t *testing.T) {
 		require.Error(t, err, bad)
 	}
 }
+
+// TestValidateCyclesThroughNodesThatDoNotHold: a cycle is safe only if it
+// passes a node that holds the track every time: a wait for a duration, a
+// listen or an external node. A wait only until a date is over at once
+// after the date, and a visit limit leaves even a waiting node at once.
+func TestValidateCyclesThroughNodesThatDoNotHold(t *testing.T) {
+	t.Parallel()
+	until := day0.Add(days(1))
+	tests := []struct {
+		name  string
+		nodes []journey.Node
+		want  []string // nil: valid
+	}{
+		{
+			name: "a wait until a date",
+			nodes: []journey.Node{
+				email("mail", "hello", "w", nil),
+				{ID: "w", Kind: journey.KindWait, Wait: &journey.Wait{Until: until, Next: "mail"}},
+			},
+			want: []string{`nodes["mail"]: cycle without a wait: mail -> w -> mail (wait "w" only waits until a date, which passes)`},
+		},
+		{
+			name: "a wait until a date, in a window",
+			nodes: []journey.Node{
+				email("mail", "hello", "w", nil),
+				{ID: "w", Kind: journey.KindWait, Wait: &journey.Wait{Until: until, Window: &journey.Window{From: "09:00", To: "17:00"}, Next: "mail"}},
+			},
+			want: []string{`nodes["mail"]: cycle without a wait: mail -> w -> mail (wait "w" only waits until a date, which passes)`},
+		},
+		{
+			name: "a wait whose visit limit leads back into the cycle",
+			nodes: []journey.Node{
+				email("mail", "hello", "w", nil),
+				{ID: "w", Kind: journey.KindWait, Limit: &journey.VisitLimit{Max: 1, Then: "mail"}, Wait: &journey.Wait{For: journey.Days(1), Next: "mail"}},
+			},
+			want: []string{`nodes["mail"]: cycle without a wait: mail -> w -> mail (the visit limit of "w" leads on at once)`},
+		},
+		{
+			name: "a listen whose visit limit leads back into the cycle",
+			nodes: []journey.Node{
+				email("mail", "hello", "l", nil),
+				{ID: "l", Kind: journey.KindListen, Limit: &journey.VisitLimit{Max: 2, Then: "mail"}, Listen: &journey.Listen{
+					Events: []journey.EventMatch{{Type: journey.EventStageChanged}}, Timeout: journey.Days(3), Next: "mail", OnTimeout: "end"}},
+				end("end", ""),
+			},
+			want: []string{`nodes["mail"]: cycle without a wait: mail -> l -> mail (the visit limit of "l" leads on at once)`},
+		},
+		{
+			name: "a wait for a duration and until a date",
+			nodes: []journey.Node{
+				email("mail", "hello", "w", &journey.Recipients{}),
+				{ID: "w", Kind: journey.KindWait, Limit: &journey.VisitLimit{Max: 3, Then: "end"}, Wait: &journey.Wait{For: journey.Days(1), Until: until, Next: "mail"}},
+				end("end", ""),
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			err := journey.Validate(journey.Journey{ID: "loop", Nodes: tt.nodes}, journey.Config{})
+			if tt.want == nil {
+				require.NoError(t, err)
+				return
+			}
+			if diff := cmp.Diff(tt.want, problems(t, err)); diff != "" {
+				t.Errorf("problems (-want +got):\n%s", diff)
+			}
+			require.ErrorContains(t, err, `journey "loop"`)
+		})
+	}
+}
