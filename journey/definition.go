@@ -283,8 +283,10 @@ type VariantPath struct {
 // account (optionally only those in SolutionInterests), each at Branch with
 // its own position and its buying group as "group". When Merge names a
 // merge node, the parent track waits there until every child reached it or
-// ended, then continues from the merge node's Next; otherwise the parent
-// ends and the tracks run on their own.
+// ended, then continues from the merge node's Next (at once when no
+// interest is active: a cycle back to the parallel node needs a wait
+// outside the branch); otherwise the parent ends and the tracks run on
+// their own.
 type Parallel struct {
 	SolutionInterests []string `json:"solutionInterests,omitempty"`
 	Branch            NodeID   `json:"branch"`

@@ -48,10 +48,16 @@ func (cn *cnode) holds() bool {
 // instant lists the nodes a track can go on to from a node in the same
 // moment it arrived there: every successor of a node that does not hold,
 // and the visit limit's node of one that does (the limit is checked on
-// arrival, before the node holds the track).
-func (cn *cnode) instant() []int {
+// arrival, before the node holds the track). A parallel node with a merge
+// node also goes on to the merge node's next at once when the account has
+// no active solution interest.
+func (cn *cnode) instant(nodes []cnode) []int {
 	if !cn.holds() {
-		return cn.successors()
+		s := cn.successors()
+		if cn.kind == KindParallel && cn.merge >= 0 && nodes[cn.merge].next >= 0 {
+			s = append(s, nodes[cn.merge].next)
+		}
+		return s
 	}
 	if cn.limitThen >= 0 {
 		return []int{cn.limitThen}
@@ -126,7 +132,7 @@ func (c *compiler) cycles() {
 	visit = func(i int) {
 		color[i] = grey
 		path = append(path, i)
-		for _, s := range nodes[i].instant() {
+		for _, s := range nodes[i].instant(nodes) {
 			switch color[s] {
 			case white:
 				visit(s)
@@ -162,11 +168,13 @@ func (c *compiler) cycle(cyc []int) {
 		if k == len(cyc)-1 {
 			break
 		}
-		switch {
+		switch next := cyc[k+1]; {
 		case cn.holds():
 			why = append(why, fmt.Sprintf("the visit limit of %q leads on at once", string(cn.id)))
 		case cn.kind == KindWait:
 			why = append(why, fmt.Sprintf("wait %q only waits until a date, which passes", string(cn.id)))
+		case cn.kind == KindParallel && next != cn.branch:
+			why = append(why, fmt.Sprintf("parallel %q goes on to %q at once when the account has no active solution interest", string(cn.id), string(nodes[next].id)))
 		}
 	}
 	msg := "cycle without a wait: " + strings.Join(names, " -> ")

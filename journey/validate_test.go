@@ -289,6 +289,16 @@ func TestValidateCyclesThroughNodesThatDoNotHold(t *testing.T) {
 			want: []string{`nodes["mail"]: cycle without a wait: mail -> l -> mail (the visit limit of "l" leads on at once)`},
 		},
 		{
+			name: "a parallel node's merge, skipped without an active interest",
+			nodes: []journey.Node{
+				email("mail", "hello", "fan", nil),
+				{ID: "fan", Kind: journey.KindParallel, Parallel: &journey.Parallel{Branch: "w", Merge: "join"}},
+				wait("w", journey.Days(1), "join"),
+				{ID: "join", Kind: journey.KindMerge, Merge: &journey.Merge{Next: "mail"}},
+			},
+			want: []string{`nodes["mail"]: cycle without a wait: mail -> fan -> mail (parallel "fan" goes on to "mail" at once when the account has no active solution interest)`},
+		},
+		{
 			name: "a wait for a duration and until a date",
 			nodes: []journey.Node{
 				email("mail", "hello", "w", &journey.Recipients{}),
