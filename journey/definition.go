@@ -185,6 +185,8 @@ type Window struct {
 
 // A Listen node waits for an event that matches Events (any of them). When
 // one arrives the track goes to Next; after Timeout it goes to OnTimeout.
+// Event times decide, not step times: an event dated after the timeout
+// is not heard, even in a step that runs late.
 type Listen struct {
 	Events    []EventMatch `json:"events"`
 	Timeout   Duration     `json:"timeout"`
@@ -205,7 +207,8 @@ type EventMatch struct {
 // An External node asks the host to call a function or webhook (an outbox
 // entry of type "external" whose Key is the correlation key) and waits for
 // an EventExternalResult with that key: success goes to OnSuccess, an error
-// to OnError, no answer within Timeout to OnTimeout.
+// to OnError, no answer within Timeout to OnTimeout (an answer dated after
+// the timeout counts as none).
 type External struct {
 	// Call names the host function or webhook ("crm.create_task").
 	Call      string            `json:"call"`

@@ -95,6 +95,8 @@ func TestListen(t *testing.T) {
 		{"a stage change", []journey.Event{{Type: journey.EventStageChanged, At: day0.Add(days(1))}}, day0.Add(days(1)), "heard"},
 		{"another activity type is ignored", []journey.Event{{Type: journey.EventActivity, ActivityType: b2b.ActivityOpenEmail, Person: "p-vpe", At: day0.Add(days(2))}}, day0.Add(days(7)), "silence"},
 		{"the condition must hold", []journey.Event{{Type: journey.EventActivity, ActivityType: b2b.ActivityRequestDemo, At: day0.Add(-days(2))}}, day0.Add(days(7)), "silence"},
+		{"an event at the timeout is in time", []journey.Event{{Type: journey.EventStageChanged, At: day0.Add(days(7))}}, day0.Add(days(7)), "heard"},
+		{"an event after the timeout, in a late step, is not", []journey.Event{{Type: journey.EventStageChanged, At: day0.Add(days(9))}}, day0.Add(days(9)), "silence"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -123,8 +125,14 @@ func TestExternal(t *testing.T) {
 	for _, tt := range []struct {
 		name    string
 		answer  string // "" for no answer
+		after   time.Duration
 		outcome string
-	}{{"success", "success", "ok"}, {"error", "error", "failed"}, {"timeout", "", "late"}} {
+	}{
+		{"success", "success", time.Hour, "ok"},
+		{"error", "error", time.Hour, "failed"},
+		{"timeout", "", 0, "late"},
+		{"success after the deadline, in a late step", "success", days(3), "late"},
+	} {
 		t.Run(tt.name, func(t *testing.T) {
 			var st journey.State
 			view := acmeView()
@@ -133,13 +141,13 @@ func TestExternal(t *testing.T) {
 			require.Len(t, calls, 1)
 			require.Equal(t, "crm.create_task", calls[0].Call)
 			require.Equal(t, day0.Add(days(2)), calls[0].Deadline)
-			at := day0.Add(time.Hour)
+			at := day0.Add(tt.after)
 			if tt.answer == "" {
 				at = res.Due
 				res = cat.Step(&st, journey.Input{View: view, Now: at})
 			} else {
 				// an answer with another key is not ours
-				res = cat.Step(&st, journey.Input{View: view, Now: at, Events: []journey.Event{{Type: journey.EventExternalResult, Key: "other", Outcome: "success", At: at}}})
+				res = cat.Step(&st, journey.Input{View: view, Now: day0.Add(time.Hour), Events: []journey.Event{{Type: journey.EventExternalResult, Key: "other", Outcome: "success", At: day0.Add(time.Hour)}}})
 				require.Empty(t, res.Ended)
 				res = cat.Step(&st, journey.Input{View: view, Now: at, Events: []journey.Event{{Type: journey.EventExternalResult, Key: calls[0].Key, Outcome: tt.answer, At: at}}})
 			}

@@ -352,10 +352,12 @@ func (s *stepper) completedByGoal(in *Instance) bool {
 }
 
 // deliver gives an event to a track waiting at a listen or external node.
+// An event after the node's timeout (the track's Due) is not for it: the
+// track took the timeout path then, whenever the step runs.
 func (s *stepper) deliver(i, t int, v *Version, ev *Event) {
 	in := &s.st.Instances[i]
 	tr := &in.Tracks[t]
-	if tr.Status != TrackActive || !tr.Waiting {
+	if tr.Status != TrackActive || !tr.Waiting || !tr.Due.IsZero() && ev.At.After(tr.Due) {
 		return
 	}
 	n := &v.nodes[v.index[tr.Node]]
