@@ -129,5 +129,7 @@ func (s *stepper) enter(v *Version, why, interest string, loud bool) bool {
 		EnteredAt: s.now, Trigger: why, Tracks: []Track{tr}})
 	s.trace(Decision{At: s.now, Kind: DecisionEnter, Journey: id, Version: v.number, Entry: rec.Entries,
 		Node: tr.Node, Reason: why})
+	// an exit that already holds ends the instance before it runs
+	s.instanceRules(len(s.st.Instances) - 1)
 	return true
 }

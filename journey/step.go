@@ -58,10 +58,11 @@ type Ended struct {
 
 // Step advances one account's journeys to in.Now: it applies lifecycle
 // changes, delivers the events (exits, listeners, external results, entry
-// triggers), re-checks exit criteria, goals and list triggers when the
-// view changed, runs every track that is due, retries deferred messages,
-// and returns the outbox entries, the trace and the next due time. st is
-// advanced in place; keep a [State.Clone] to compare or roll back.
+// triggers), re-checks exit criteria and goals when the view changed or
+// events came (and for each instance as it enters), checks list triggers,
+// runs every track that is due, retries deferred messages, and returns the
+// outbox entries, the trace and the next due time. st is advanced in
+// place; keep a [State.Clone] to compare or roll back.
 //
 // Step is deterministic: the same state, input and catalog give the same
 // result. A step with nothing to do (nothing due, no events, same view
@@ -93,7 +94,7 @@ func (c *Catalog) StepInto(res *Result, st *State, in Input) {
 		res.Due, res.Idle = st.Due, true
 		return
 	}
-	s := stepper{c: c, st: st, view: v, now: in.Now, dry: dry, extra: in.Contacts, res: res}
+	s := stepper{c: c, st: st, view: v, now: in.Now, dry: dry, extra: in.Contacts, res: res, running: len(st.Instances)}
 	s.lifecycle()
 	events := in.Events
 	if !slices.IsSortedFunc(events, func(a, b Event) int { return a.At.Compare(b.At) }) {
@@ -103,7 +104,7 @@ func (c *Catalog) StepInto(res *Result, st *State, in Input) {
 	for i := range events {
 		s.event(&events[i])
 	}
-	if changed {
+	if changed || len(events) > 0 {
 		s.stateRules()
 	}
 	s.listTriggers()
@@ -150,6 +151,9 @@ type stepper struct {
 	dry   bool
 	extra []Contact
 	res   *Result
+	// running is how many instances ran before the step; those after them
+	// entered in the step.
+	running int
 	// gone marks ended instances by index; nil until one ends.
 	gone []bool
 	// sc holds the rule environments, allocated on the first evaluation:
@@ -427,47 +431,55 @@ func (s *stepper) move(tr *Track, v *Version, next int) {
 	tr.Waiting = false
 }
 
-// stateRules evaluates exit criteria and goals that read the view.
+// stateRules evaluates the exit criteria and goals that read the view for
+// the instances that were running before the step (those that entered in
+// the step were checked as they entered).
 func (s *stepper) stateRules() {
-	for i := range s.st.Instances {
-		if s.isGone(i) {
+	for i := range s.running {
+		s.instanceRules(i)
+	}
+}
+
+// instanceRules evaluates instance i's exit criteria and goals that read
+// the view.
+func (s *stepper) instanceRules(i int) {
+	if s.isGone(i) {
+		return
+	}
+	in := &s.st.Instances[i]
+	v := s.version(in)
+	if !v.stateRules {
+		return
+	}
+	for k := range v.goals {
+		g := &v.goals[k]
+		if slices.ContainsFunc(in.Goals, func(h GoalHit) bool { return h.Goal == g.Name }) {
 			continue
 		}
-		in := &s.st.Instances[i]
-		v := s.version(in)
-		if !v.stateRules {
+		ok, d := s.eval(g.when, s.accountEnv(in, &in.Tracks[0], nil), s.decision(in, nil, DecisionGoal, ""))
+		if !ok {
 			continue
 		}
-		for k := range v.goals {
-			g := &v.goals[k]
-			if slices.ContainsFunc(in.Goals, func(h GoalHit) bool { return h.Goal == g.Name }) {
-				continue
-			}
-			ok, d := s.eval(g.when, s.accountEnv(in, &in.Tracks[0], nil), s.decision(in, nil, DecisionGoal, ""))
-			if !ok {
-				continue
-			}
-			in.Goals = append(in.Goals, GoalHit{Goal: g.Name, At: s.now})
-			d.Reason = "goal reached: " + g.Name
-			s.trace(d)
-			if g.ExitOnGoal {
-				s.exitWith(i, "goal "+g.Name+" reached", d)
-				break
-			}
+		in.Goals = append(in.Goals, GoalHit{Goal: g.Name, At: s.now})
+		d.Reason = "goal reached: " + g.Name
+		s.trace(d)
+		if g.ExitOnGoal {
+			s.exitWith(i, "goal "+g.Name+" reached", d)
+			break
 		}
-		if s.isGone(i) {
+	}
+	if s.isGone(i) {
+		return
+	}
+	for k := range v.exits {
+		x := &v.exits[k]
+		if x.Event != "" {
 			continue
 		}
-		for k := range v.exits {
-			x := &v.exits[k]
-			if x.Event != "" {
-				continue
-			}
-			ok, d := s.eval(x.when, s.accountEnv(in, &in.Tracks[0], nil), s.decision(in, nil, DecisionExit, ""))
-			if ok {
-				s.exitWith(i, x.Reason, d)
-				break
-			}
+		ok, d := s.eval(x.when, s.accountEnv(in, &in.Tracks[0], nil), s.decision(in, nil, DecisionExit, ""))
+		if ok {
+			s.exitWith(i, x.Reason, d)
+			break
 		}
 	}
 }

@@ -350,6 +350,88 @@ func TestExitsAndGoals(t *testing.T) {
 	})
 }
 
+// TestConditionExitsOnEveryChange: condition exits are checked on every
+// change (new events or a new view revision) and as an instance enters,
+// however it enters, before it runs.
+func TestConditionExitsOnEveryChange(t *testing.T) {
+	t.Parallel()
+	drip := func(exit journey.Exit, triggers ...journey.Trigger) journey.Journey {
+		j := dripJourney("drip", journey.Days(3), 2)
+		j.Exits, j.Triggers = []journey.Exit{exit}, triggers
+		return j
+	}
+	salesReady := journey.Exit{Reason: "sales ready", When: `group.stage == "Sales Ready"`}
+	readyView := func() *journey.AccountView {
+		v := acmeView()
+		v.Groups[0].Stage = "Sales Ready"
+		return v
+	}
+	later := day0.Add(time.Hour)
+	tests := []struct {
+		name     string
+		journeys []journey.Journey
+		steps    func(cat *journey.Catalog, st *journey.State) journey.Result
+		want     []journey.Ended
+	}{
+		{
+			name:     "an event enters the account while an exit holds, same view revision",
+			journeys: []journey.Journey{drip(salesReady)},
+			steps: func(cat *journey.Catalog, st *journey.State) journey.Result {
+				v := readyView()
+				cat.Step(st, journey.Input{View: v, Now: day0})
+				return cat.Step(st, journey.Input{View: v, Now: later, Events: manual("drip", later)})
+			},
+			want: []journey.Ended{{Journey: "drip", Version: 1, Entry: 1, At: later, Reason: "sales ready"}},
+		},
+		{
+			name:     "a list trigger enters the account while an exit holds",
+			journeys: []journey.Journey{drip(salesReady, journey.Trigger{Type: journey.TriggerList, List: "focus"})},
+			steps: func(cat *journey.Catalog, st *journey.State) journey.Result {
+				v := readyView()
+				v.Lists = []string{"focus"}
+				return cat.Step(st, journey.Input{View: v, Now: day0})
+			},
+			want: []journey.Ended{{Journey: "drip", Version: 1, Entry: 1, At: day0, Reason: "sales ready"}},
+		},
+		{
+			name: "a go-to enters the account while an exit holds",
+			journeys: []journey.Journey{drip(salesReady),
+				linear("router", journey.Node{ID: "to-drip", Kind: journey.KindGoTo, GoTo: &journey.GoTo{Journey: "drip"}})},
+			steps: func(cat *journey.Catalog, st *journey.State) journey.Result {
+				return cat.Step(st, journey.Input{View: readyView(), Now: day0, Events: manual("router", day0)})
+			},
+			want: []journey.Ended{
+				{Journey: "router", Version: 1, Entry: 1, At: day0, Reason: "go to journey drip", Completed: true},
+				{Journey: "drip", Version: 1, Entry: 1, At: day0, Reason: "sales ready"},
+			},
+		},
+		{
+			name:     "an event re-checks a running instance, same view revision",
+			journeys: []journey.Journey{drip(journey.Exit{Reason: "stale", When: `daysSince(journey.enteredAt) >= 2`})},
+			steps: func(cat *journey.Catalog, st *journey.State) journey.Result {
+				v := acmeView()
+				res := cat.Step(st, journey.Input{View: v, Now: day0, Events: manual("drip", day0)})
+				require.Len(t, res.Outbox, 1)
+				at := day0.Add(days(2))
+				return cat.Step(st, journey.Input{View: v, Now: at, Events: []journey.Event{{Type: journey.EventActivity, ActivityType: b2b.ActivityVisitWebPage, Person: "p-vpe", At: at}}})
+			},
+			want: []journey.Ended{{Journey: "drip", Version: 1, Entry: 1, At: day0.Add(days(2)), Reason: "stale"}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var st journey.State
+			res := tt.steps(newCatalog(t, journey.Config{}, tt.journeys...), &st)
+			require.Empty(t, res.Outbox, "the exit holds: nothing is sent")
+			if diff := cmp.Diff(tt.want, res.Ended); diff != "" {
+				t.Errorf("ended (-want +got):\n%s", diff)
+			}
+			require.Empty(t, st.Instances)
+		})
+	}
+}
+
 func TestParallelTracks(t *testing.T) {
 	t.Parallel()
 	j := journey.Journey{ID: "multi", Nodes: []journey.Node{
