@@ -385,7 +385,8 @@ type Goal struct {
 }
 
 // Completion says which ended instances count as completed: those that
-// reached one of EndNodes (empty: any end node) or reached Goal (if set).
+// reached one of EndNodes (empty: any end node) or reached Goal (if set),
+// and those that a goal with ExitOnGoal ended.
 type Completion struct {
 	EndNodes []NodeID `json:"endNodes,omitempty"`
 	Goal     string   `json:"goal,omitempty"`

@@ -322,7 +322,7 @@ func (s *stepper) event(ev *Event) {
 				}
 				d = dd
 			}
-			s.exitWith(i, x.Reason, d)
+			s.exitWith(i, x.Reason, d, false)
 			break
 		}
 		if s.isGone(i) {
@@ -335,9 +335,12 @@ func (s *stepper) event(ev *Event) {
 	s.triggers(ev)
 }
 
-func (s *stepper) exitWith(i int, reason string, d Decision) {
+// exitWith ends instance i by an exit criterion or a goal with
+// ExitOnGoal (completed): an instance that exits counts as completed if it
+// reached the completion goal before.
+func (s *stepper) exitWith(i int, reason string, d Decision, completed bool) {
 	in := &s.st.Instances[i]
-	completed := s.completedByGoal(in)
+	completed = completed || s.completedByGoal(in)
 	s.setGone(i)
 	s.res.Ended = append(s.res.Ended, Ended{Journey: in.Journey, Version: in.Version, Entry: in.Entry,
 		At: s.now, Reason: reason, Outcome: in.Tracks[0].Outcome, Completed: completed})
@@ -464,7 +467,7 @@ func (s *stepper) instanceRules(i int) {
 		d.Reason = "goal reached: " + g.Name
 		s.trace(d)
 		if g.ExitOnGoal {
-			s.exitWith(i, "goal "+g.Name+" reached", d)
+			s.exitWith(i, "goal "+g.Name+" reached", d, true)
 			break
 		}
 	}
@@ -478,7 +481,7 @@ func (s *stepper) instanceRules(i int) {
 		}
 		ok, d := s.eval(x.when, s.accountEnv(in, &in.Tracks[0], nil), s.decision(in, nil, DecisionExit, ""))
 		if ok {
-			s.exitWith(i, x.Reason, d)
+			s.exitWith(i, x.Reason, d, false)
 			break
 		}
 	}

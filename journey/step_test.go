@@ -348,6 +348,14 @@ func TestExitsAndGoals(t *testing.T) {
 		require.Equal(t, "goal won reached", res.Ended[0].Reason)
 		require.True(t, res.Ended[0].Completed, "the completion goal was reached")
 	})
+	t.Run("exit on a goal that is not the completion goal", func(t *testing.T) {
+		s, v := start()
+		v.Opportunities = []b2b.Opportunity{{ID: "o1", Status: b2b.OpportunityWon}}
+		v.Revision++
+		res := cat.Step(s, journey.Input{View: v, Now: day0.Add(days(1))})
+		require.Equal(t, []journey.Ended{{Journey: "drip", Version: 1, Entry: 1, At: day0.Add(days(1)), Reason: "goal won reached", Completed: true}}, res.Ended,
+			"ExitOnGoal ends the instance as completed")
+	})
 }
 
 // TestConditionExitsOnEveryChange: condition exits are checked on every
