@@ -35,7 +35,9 @@ type Journey struct {
 	// journey-completion-rate KPI.
 	Completion Completion `json:"completion,omitzero"`
 	// EndAt, when set, ends the journey: from then on nobody enters and
-	// running instances exit with reason "journey ended".
+	// running instances exit with reason "journey ended" (in the first
+	// step at or after EndAt, which is an account's Result.Due at the
+	// latest).
 	EndAt time.Time `json:"endAt,omitzero"`
 	// Category is the message category of its emails and SMS for frequency
 	// caps; empty means "marketing".

@@ -34,7 +34,8 @@ type Result struct {
 	// Ended lists the instances that ended in this step.
 	Ended []Ended
 	// Due is when the account next needs a step without new events or
-	// view changes (zero: not until something happens).
+	// view changes (zero: not until something happens): the end of a
+	// wait, a timeout, a deferred message or a running journey's end date.
 	Due time.Time
 	// Idle is true when the step had nothing to do (nothing due, no event,
 	// no change): the state is unchanged.
@@ -566,6 +567,8 @@ func (s *stepper) finish() {
 				earlier(t.Due)
 			}
 		}
+		// the journey's end date ends the instance (see lifecycle)
+		earlier(s.latestEnd(st.Instances[i].Journey))
 	}
 	for _, d := range st.Deferred {
 		earlier(d.Due)

@@ -294,6 +294,21 @@ func TestEndDate(t *testing.T) {
 	require.Empty(t, decisions(res.Trace, journey.DecisionEnter))
 }
 
+// TestEndDateIsDue: a runner that sleeps until Result.Due ends an instance
+// at its journey's end date, not at the end of a longer wait.
+func TestEndDateIsDue(t *testing.T) {
+	t.Parallel()
+	j := linear("e", wait("w", journey.Days(14), "end"), end("end", ""))
+	j.EndAt = day0.Add(days(3))
+	cat := newCatalog(t, journey.Config{}, j)
+	var st journey.State
+	res := cat.Step(&st, journey.Input{View: acmeView(), Now: day0, Events: manual("e", day0)})
+	require.Equal(t, j.EndAt, res.Due, "the end date comes before the wait's end")
+	res = cat.Step(&st, journey.Input{View: acmeView(), Now: res.Due})
+	require.Equal(t, []journey.Ended{{Journey: "e", Version: 1, Entry: 1, At: j.EndAt, Reason: "journey ended"}}, res.Ended)
+	require.True(t, res.Due.IsZero())
+}
+
 func TestExitsAndGoals(t *testing.T) {
 	t.Parallel()
 	j := dripJourney("drip", journey.Days(3), 5)
