@@ -35,7 +35,7 @@ func (s *stepper) triggers(ev *Event) {
 				continue
 			}
 			if t.when != nil {
-				d := Decision{At: s.now, Kind: DecisionNoEntry, Journey: id}
+				d := Decision{At: s.now, Kind: DecisionNoEntry, Journey: id, Version: v.number}
 				ok, d := s.eval(t.when, s.accountEnv(nil, nil, ev), d)
 				if !ok {
 					d.Reason = "trigger condition does not hold"
@@ -70,7 +70,8 @@ func (s *stepper) listTriggers() {
 			}
 			why := "in list " + t.List
 			if t.when != nil {
-				ok, _ := s.eval(t.when, s.accountEnv(nil, nil, nil), Decision{})
+				// traced only if the rule fails: list triggers are checked on every change
+				ok, _ := s.eval(t.when, s.accountEnv(nil, nil, nil), Decision{At: s.now, Kind: DecisionNoEntry, Journey: id, Version: v.number})
 				if !ok {
 					continue
 				}

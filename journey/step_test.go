@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/stretchr/testify/require"
 
 	"github.com/quorumhq/quorum/b2b"
@@ -158,6 +159,42 @@ func TestTriggers(t *testing.T) {
 			var st journey.State
 			res := cat.Step(&st, journey.Input{View: view, Now: day0, Events: tt.events})
 			require.Equal(t, tt.enter, len(decisions(res.Trace, journey.DecisionEnter)) == 1, "%v", res.Trace)
+		})
+	}
+}
+
+// TestTriggerRuleErrorNamesJourney: a trigger condition that fails on data
+// is traced as a rule_error that names its journey, version and time.
+func TestTriggerRuleErrorNamesJourney(t *testing.T) {
+	t.Parallel()
+	failing := `groups[3].score > 10` // the account has one group
+	tests := []struct {
+		name    string
+		trigger journey.Trigger
+		events  []journey.Event
+	}{
+		{"dynamic list", journey.Trigger{Type: journey.TriggerList, When: failing}, nil},
+		{"event trigger", journey.Trigger{Type: journey.TriggerAudience, Audience: "a", When: failing},
+			[]journey.Event{{Type: journey.EventAudienceEntered, Audience: "a", At: day0}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			j := linear("dyn", end("end", ""))
+			j.Triggers = []journey.Trigger{tt.trigger}
+			cat := newCatalog(t, journey.Config{}, j)
+			var st journey.State
+			res := cat.Step(&st, journey.Input{View: acmeView(), Now: day0, Events: tt.events})
+			errs := decisions(res.Trace, journey.DecisionRuleError)
+			require.Len(t, errs, 1, "%v", res.Trace)
+			got := errs[0]
+			require.Contains(t, got.Reason, "(treated as false)")
+			got.Reason = ""
+			want := journey.Decision{At: day0, Kind: journey.DecisionRuleError, Journey: "dyn", Version: 1, Rule: "trigger 0", Expr: failing}
+			if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("rule error (-want +got):\n%s", diff)
+			}
+			require.Empty(t, st.Instances)
 		})
 	}
 }
