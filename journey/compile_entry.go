@@ -3,6 +3,7 @@ package journey
 import (
 	"fmt"
 	"slices"
+	"strings"
 )
 
 func (c *compiler) entry() {
@@ -57,6 +58,9 @@ func (c *compiler) exitsAndGoals() {
 		if x.Event == "" && x.When == "" {
 			c.ps.Addf(p, "an exit needs an event or a condition")
 		}
+		if x.Event != "" {
+			c.eventType(p+".event", x.Event)
+		}
 		if x.When != "" {
 			cx.when = c.cond(p+".when", "exit "+x.Reason, x.When)
 		}
@@ -100,4 +104,16 @@ func (c *compiler) exitsAndGoals() {
 		}
 		c.v.goalDone = k
 	}
+}
+
+// eventType reports an event type that is not one of EventTypes.
+func (c *compiler) eventType(path string, t EventType) {
+	if slices.Contains(EventTypes, t) {
+		return
+	}
+	known := make([]string, len(EventTypes))
+	for i, k := range EventTypes {
+		known[i] = string(k)
+	}
+	c.ps.Addf(path, "unknown event type %q (known: %s)", t, strings.Join(known, ", "))
 }

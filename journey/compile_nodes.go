@@ -106,6 +106,8 @@ func (c *compiler) match(p, name string, m EventMatch) cmatch {
 	cm := cmatch{EventMatch: m}
 	if m.Type == "" {
 		c.ps.Addf(p+".type", "is required")
+	} else {
+		c.eventType(p+".type", m.Type)
 	}
 	if m.Role != "" {
 		c.role(p+".role", m.Role)

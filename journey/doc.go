@@ -71,11 +71,11 @@
 // required"), unreachable nodes, cycles without a wait (a wait for a
 // duration, a listen or an external node: a wait only until a date and a
 // visit limit's Then leave at once, so they do not count), splits without
-// an else path, unknown roles, bad percentages, windows and durations,
-// unknown go-to journeys, and every expression that does not compile. A journey
-// that passes cannot fail structurally at run time; a rule that fails on
-// data (indexing a missing map key) counts as false and is traced as a
-// rule_error.
+// an else path, unknown roles and event types, bad percentages, windows
+// and durations, unknown go-to journeys, and every expression that does
+// not compile. A journey that passes cannot fail structurally at run
+// time; a rule that fails on data (indexing a missing map key) counts as
+// false and is traced as a rule_error.
 //
 // # Run
 //

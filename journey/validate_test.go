@@ -35,6 +35,9 @@ func TestValidateValid(t *testing.T) {
 
 func TestValidateProblems(t *testing.T) {
 	t.Parallel()
+	knownEvents := "audience_entered, audience_exited, group_created, group_stage_changed, group_status_changed, " +
+		"group_completeness_changed, group_score_changed, member_added, member_removed, activity, interesting_moment, " +
+		"attribute_changed, opportunity_created, manual_entry, external_result"
 	cfg := journey.Config{Roles: standardRoles}
 	tests := []struct {
 		name   string
@@ -159,6 +162,19 @@ func TestValidateProblems(t *testing.T) {
 				`reEntry.max: must be at least 1`,
 				`completion.endNodes[0]: node "alert" is a action node, want an end node`,
 				`completion.goal: unknown goal "lost"`,
+			},
+		},
+		{
+			name: "unknown event types of an exit and a listen node",
+			edit: func(j *journey.Journey) {
+				j.Exits = append(j.Exits, journey.Exit{Reason: "opportunity created", Event: "opportunity_create"})
+				j.Nodes[5] = journey.Node{ID: "alerted", Kind: journey.KindListen, Listen: &journey.Listen{
+					Events:  []journey.EventMatch{{Type: journey.EventStageChanged}, {Type: "stage_changed"}},
+					Timeout: journey.Days(7), Next: "not-engaged", OnTimeout: "not-engaged"}}
+			},
+			want: []string{
+				`nodes["alerted"].listen.events[1].type: unknown event type "stage_changed" (known: ` + knownEvents + `)`,
+				`exits[1].event: unknown event type "opportunity_create" (known: ` + knownEvents + `)`,
 			},
 		},
 		{

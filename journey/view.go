@@ -111,6 +111,13 @@ const (
 	EventExternalResult    EventType = "external_result"
 )
 
+// EventTypes lists the event types; exits and listen nodes naming another
+// type are validation problems.
+var EventTypes = []EventType{EventAudienceEntered, EventAudienceExited, EventGroupCreated, EventStageChanged,
+	EventStatusChanged, EventCompletenessChged, EventScoreChanged, EventMemberAdded, EventMemberRemoved,
+	EventActivity, EventInterestingMoment, EventAttributeChanged, EventOpportunity, EventManualEntry,
+	EventExternalResult}
+
 // An Event is something that happened to the account since the last step.
 // Fields apply by type; rules see it as "event".
 type Event struct {
