@@ -356,7 +356,7 @@ func (c *compiler) node(i int) {
 	name := string(n.ID)
 	switch n.Kind {
 	case KindAction:
-		cn.action = c.action(p+".action", name, n.Action)
+		cn.action = c.action(p+".action", name, n.Action, false)
 		cn.next = c.ref(p+".action.next", n.Action.Next)
 	case KindWait:
 		c.wait(p+".wait", cn, n.Wait)

@@ -5,17 +5,35 @@ import (
 	"time"
 )
 
-func (c *compiler) action(p, name string, a *Action) *caction {
+// action validates an action and compiles its recipients. inSplit is set
+// for the actions of a people split's paths: they take no next node and
+// no recipients (the persons come from the path), and only person actions
+// are allowed; every other check is the same as for an action node. It
+// returns nil for an action a people split cannot run.
+func (c *compiler) action(p, name string, a *Action, inSplit bool) *caction {
 	ca := &caction{Action: *a}
-	if a.Recipients != nil {
-		ca.Recipients = nil
+	ca.Recipients = nil
+	if inSplit {
+		if a.Next != "" {
+			c.ps.Addf(p+".next", "actions inside a people split take no next node (the split merges back)")
+		}
+		if !a.Type.personal() && a.Type != ActionAssignRole && (a.Type != ActionAdjustScore || a.Target != "person") {
+			c.ps.Addf(p+".type", "a people split runs person actions (email, sms, adjust_score on person, assign_role), got %q", a.Type)
+			return nil
+		}
+	}
+	recipients := func() *crecip {
+		if inSplit {
+			return nil
+		}
+		return c.recipients(p+".recipients", name+" recipients", a.Recipients)
 	}
 	switch a.Type {
 	case ActionEmail, ActionSMS:
 		if a.Template == "" {
 			c.ps.Addf(p+".template", "is required for a %s action", a.Type)
 		}
-		ca.recip = c.recipients(p+".recipients", name+" recipients", a.Recipients)
+		ca.recip = recipients()
 	case ActionSalesAlert:
 		if a.Template == "" {
 			c.ps.Addf(p+".template", "is required for a sales alert")
@@ -24,7 +42,7 @@ func (c *compiler) action(p, name string, a *Action) *caction {
 		if a.Stage == "" {
 			c.ps.Addf(p+".stage", "is required for a change_stage action")
 		}
-		ca.recip = c.recipients(p+".recipients", name+" recipients", a.Recipients)
+		ca.recip = recipients()
 	case ActionSetAttribute:
 		if a.Target != "account" && a.Target != "group" {
 			c.ps.Addf(p+".target", "must be account or group, got %q", a.Target)
@@ -43,18 +61,21 @@ func (c *compiler) action(p, name string, a *Action) *caction {
 		switch a.Target {
 		case "", "group":
 		case "person":
-			ca.recip = c.recipients(p+".recipients", name+" recipients", a.Recipients)
+			ca.recip = recipients()
 		default:
 			c.ps.Addf(p+".target", "must be group or person, got %q", a.Target)
 		}
 	case ActionAssignRole:
 		c.role(p+".role", a.Role)
-		if a.Recipients == nil {
+		if a.Recipients == nil && !inSplit {
 			c.ps.Addf(p+".recipients", "an assign_role action needs recipients (the persons to assign)")
 		}
-		ca.recip = c.recipients(p+".recipients", name+" recipients", a.Recipients)
+		ca.recip = recipients()
 	default:
 		c.ps.Addf(p+".type", "unknown action type %q", a.Type)
+	}
+	if inSplit && a.Recipients != nil {
+		c.ps.Addf(p+".recipients", "inside a people split the persons come from the path")
 	}
 	return ca
 }
@@ -163,30 +184,10 @@ func (c *compiler) peopleSplit(p, name string, cn *cnode, s *PeopleSplit) {
 
 func (c *compiler) actions(p, name string, as []Action) []caction {
 	var out []caction
-	for k, a := range as {
-		ap := fmt.Sprintf("%s[%d]", p, k)
-		if a.Next != "" {
-			c.ps.Addf(ap+".next", "actions inside a people split take no next node (the split merges back)")
+	for k := range as {
+		if ca := c.action(fmt.Sprintf("%s[%d]", p, k), name, &as[k], true); ca != nil {
+			out = append(out, *ca)
 		}
-		if a.Type == ActionAssignRole || a.Type == ActionAdjustScore && a.Target == "person" {
-			// the person comes from the split; recipients optional
-			if a.Type == ActionAssignRole {
-				c.role(ap+".role", a.Role)
-			}
-			out = append(out, caction{Action: a})
-			continue
-		}
-		if !a.Type.personal() {
-			c.ps.Addf(ap+".type", "a people split runs person actions (email, sms, adjust_score on person, assign_role), got %q", a.Type)
-			continue
-		}
-		if a.Template == "" {
-			c.ps.Addf(ap+".template", "is required for a %s action", a.Type)
-		}
-		if a.Recipients != nil {
-			c.ps.Addf(ap+".recipients", "inside a people split the persons come from the path")
-		}
-		out = append(out, caction{Action: a})
 	}
 	return out
 }

@@ -148,7 +148,7 @@ type Action struct {
 	List       string      `json:"list,omitempty"`
 	Delta      float64     `json:"delta,omitempty"`
 	Role       string      `json:"role,omitempty"`
-	// Next is the node after the action (unused inside a people split).
+	// Next is the node after the action (none inside a people split).
 	Next NodeID `json:"next,omitempty"`
 }
 
@@ -263,7 +263,10 @@ type PeopleSplit struct {
 
 // A PeoplePath holds the actions for the persons that match it: by Match
 // (roles, interest, condition) or, when Percent is set on every path, by a
-// stable hash of (journey, node, person).
+// stable hash of (journey, node, person). The actions (and a split's Else)
+// are person actions (email, sms, adjust_score on "person", assign_role)
+// with neither Next nor Recipients, the persons coming from the path; they
+// are otherwise validated like an action node's.
 type PeoplePath struct {
 	Name    string      `json:"name"`
 	Match   *Recipients `json:"match,omitempty"`

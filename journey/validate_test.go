@@ -338,3 +338,80 @@ func TestValidateCyclesThroughNodesThatDoNotHold(t *testing.T) {
 		})
 	}
 }
+
+// TestValidatePeopleSplitActions: the actions of a people split are
+// checked like those of action nodes, with the persons from the path.
+func TestValidatePeopleSplitActions(t *testing.T) {
+	t.Parallel()
+	everyone := &journey.Recipients{}
+	tests := []struct {
+		name    string
+		actions []journey.Action
+		els     []journey.Action
+		want    []string // nil: valid
+	}{
+		{
+			name: "person actions",
+			actions: []journey.Action{
+				{Type: journey.ActionAdjustScore, Target: "person", Delta: 5},
+				{Type: journey.ActionAssignRole, Role: "Champion"},
+				{Type: journey.ActionEmail, Template: "roi"},
+			},
+			els: []journey.Action{{Type: journey.ActionSMS, Template: "nudge"}},
+		},
+		{
+			name:    "adjust_score with a zero delta",
+			actions: []journey.Action{{Type: journey.ActionAdjustScore, Target: "person"}},
+			els:     []journey.Action{{Type: journey.ActionAdjustScore, Target: "person"}},
+			want: []string{
+				`nodes["ps"].peopleSplit.paths[0].actions[0].delta: must not be zero`,
+				`nodes["ps"].peopleSplit.else[0].delta: must not be zero`,
+			},
+		},
+		{
+			name: "recipients on any action",
+			actions: []journey.Action{
+				{Type: journey.ActionAdjustScore, Target: "person", Delta: 5, Recipients: everyone},
+				{Type: journey.ActionAssignRole, Role: "Champion", Recipients: everyone},
+				{Type: journey.ActionEmail, Template: "roi", Recipients: everyone},
+			},
+			want: []string{
+				`nodes["ps"].peopleSplit.paths[0].actions[0].recipients: inside a people split the persons come from the path`,
+				`nodes["ps"].peopleSplit.paths[0].actions[1].recipients: inside a people split the persons come from the path`,
+				`nodes["ps"].peopleSplit.paths[0].actions[2].recipients: inside a people split the persons come from the path`,
+			},
+		},
+		{
+			name: "next nodes, missing fields and actions that are not for persons",
+			actions: []journey.Action{
+				{Type: journey.ActionEmail, Next: "end"},
+				{Type: journey.ActionAssignRole, Role: "Champoin"},
+				{Type: journey.ActionSalesAlert, Template: "hot"},
+				{Type: journey.ActionAdjustScore, Delta: 5},
+			},
+			want: []string{
+				`nodes["ps"].peopleSplit.paths[0].actions[0].next: actions inside a people split take no next node (the split merges back)`,
+				`nodes["ps"].peopleSplit.paths[0].actions[0].template: is required for a email action`,
+				`nodes["ps"].peopleSplit.paths[0].actions[1].role: unknown role "Champoin" (known: Economic Buyer, Technical Evaluator, Champion, End User, Decision Maker)`,
+				`nodes["ps"].peopleSplit.paths[0].actions[2].type: a people split runs person actions (email, sms, adjust_score on person, assign_role), got "sales_alert"`,
+				`nodes["ps"].peopleSplit.paths[0].actions[3].type: a people split runs person actions (email, sms, adjust_score on person, assign_role), got "adjust_score"`,
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			j := linear("ps", journey.Node{ID: "ps", Kind: journey.KindPeopleSplit, PeopleSplit: &journey.PeopleSplit{
+				Paths: []journey.PeoplePath{{Name: "all", Match: everyone, Actions: tt.actions}},
+				Else:  tt.els, Next: "end"}}, end("end", ""))
+			err := journey.Validate(j, journey.Config{Roles: standardRoles})
+			if tt.want == nil {
+				require.NoError(t, err)
+				return
+			}
+			if diff := cmp.Diff(tt.want, problems(t, err)); diff != "" {
+				t.Errorf("problems (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
