@@ -102,7 +102,9 @@
 // journeys of the account (and Input.Contacts from other accounts); a
 // message over a cap is skipped or deferred by the cap's policy, with the
 // reason ("frequency cap \"marketing email\" (2 email in 7d)"); deferred
-// messages are retried, with consent and caps checked again.
+// messages are retried, with consent and caps checked again, unless their
+// instance exits first (an exit criterion, a goal that ends it, the
+// journey's end, finish or abort): then they are dropped with the reason.
 //
 // A dry run (Input.DryRun, or a test account) runs fully and records in the
 // trace what would have been sent, but produces no outbox entries; it also

@@ -123,7 +123,8 @@ func (s *stepper) exec(i, t int, v *Version, node *cnode) bool {
 		target := node.gotoJourney
 		interest := tr.SolutionInterest
 		tr.Status = TrackDone
-		s.exit(i, "go to journey "+target, s.plainCompletion(v))
+		// A hand-over, not an exit: messages the cap deferred are still sent.
+		s.end(i, "go to journey "+target, s.plainCompletion(v))
 		if nv, ok := s.c.accepting(target, s.now); ok {
 			s.enter(nv, "go to from "+in.Journey, interest, true)
 		} else {

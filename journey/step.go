@@ -287,6 +287,15 @@ func (s *stepper) exit(i int, reason string, completed bool) {
 	if s.isGone(i) {
 		return
 	}
+	s.dropDeferred(i, reason)
+	s.end(i, reason, completed)
+}
+
+// end ends instance i: it is gone, with its Ended and its decision.
+func (s *stepper) end(i int, reason string, completed bool) {
+	if s.isGone(i) {
+		return
+	}
 	s.setGone(i)
 	in := &s.st.Instances[i]
 	outcome := ""
@@ -342,12 +351,37 @@ func (s *stepper) event(ev *Event) {
 func (s *stepper) exitWith(i int, reason string, d Decision, completed bool) {
 	in := &s.st.Instances[i]
 	completed = completed || s.completedByGoal(in)
+	s.dropDeferred(i, reason)
 	s.setGone(i)
 	s.res.Ended = append(s.res.Ended, Ended{Journey: in.Journey, Version: in.Version, Entry: in.Entry,
 		At: s.now, Reason: reason, Outcome: in.Tracks[0].Outcome, Completed: completed})
 	s.st.record(in.Journey).LastExit = s.now
 	d.Reason = "exit criterion: " + reason
 	s.trace(d)
+}
+
+// dropDeferred drops the messages of instance i that a frequency cap
+// deferred, each with a skip decision: an instance that exits (an exit
+// criterion, a goal that ends it, its journey's end, finish or abort)
+// was stopped because sending no longer fits, so what it had not sent yet
+// is not sent later either.
+func (s *stepper) dropDeferred(i int, reason string) {
+	if len(s.st.Deferred) == 0 {
+		return
+	}
+	in := &s.st.Instances[i]
+	var dropped []DeferredMessage
+	s.st.Deferred = slices.DeleteFunc(s.st.Deferred, func(d DeferredMessage) bool {
+		if d.Entry.Journey == in.Journey && d.Entry.Entry == in.Entry {
+			dropped = append(dropped, d)
+			return true
+		}
+		return false
+	})
+	for _, d := range dropped {
+		e := &d.Entry
+		s.skip(in, &Track{ID: e.Track}, &cnode{id: e.Node}, e.Person, e.Key, "deferred message dropped: the instance exited ("+reason+")")
+	}
 }
 
 func (s *stepper) completedByGoal(in *Instance) bool {

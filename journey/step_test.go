@@ -700,6 +700,66 @@ func TestCapsAcrossJourneys(t *testing.T) {
 	})
 }
 
+// A message a cap deferred is dropped, with a skip decision, when its
+// instance exits before it goes out (an exit criterion, an abort: sending
+// no longer fits); an instance that reaches its end node still sends it.
+func TestDeferredMessagesOfAnInstanceThatExits(t *testing.T) {
+	t.Parallel()
+	cfg := journey.Config{Caps: []journey.Cap{{Name: "c", Max: 1, Per: journey.Days(7), Policy: journey.CapDefer, MaxDefer: journey.Days(14)}}}
+	earlier := []journey.Contact{}
+	for _, p := range []b2b.PersonID{"p-cfo", "p-vpe", "p-de"} {
+		earlier = append(earlier, journey.Contact{Person: p, Channel: b2b.ChannelEmail, Category: "marketing", Journey: "elsewhere", At: day0.Add(-days(1))})
+	}
+	stoppable := linear("stoppable", email("mail", "hi", "w", nil), wait("w", journey.Days(30), "end"), end("end", ""))
+	stoppable.Exits = []journey.Exit{{Reason: "stage changed", Event: journey.EventStageChanged}}
+	plain := linear("plain", email("mail", "hi", "end", nil), end("end", ""))
+	// Each runs alone, so that one's deferred messages do not hold the
+	// other's behind the cap.
+	run := func(t *testing.T, j journey.Journey, second []journey.Event, abort bool) (sent []journey.OutboxEntry, skips []journey.Decision) {
+		cat := newCatalog(t, cfg, j)
+		var s journey.State
+		res := cat.Step(&s, journey.Input{View: acmeView(), Now: day0, Events: manual(j.ID, day0), Contacts: earlier})
+		require.Empty(t, res.Outbox)
+		require.Len(t, decisions(res.Trace, journey.DecisionDefer), 3)
+		require.Len(t, s.Deferred, 3)
+		if abort {
+			var err error
+			cat, err = cat.Abort(j.ID)
+			require.NoError(t, err)
+		}
+		res = cat.Step(&s, journey.Input{View: acmeView(), Now: day0.Add(days(1)), Events: second})
+		skips = decisions(res.Trace, journey.DecisionSkip)
+		res = cat.Step(&s, journey.Input{View: acmeView(), Now: day0.Add(days(7))})
+		return res.Outbox, append(skips, decisions(res.Trace, journey.DecisionSkip)...)
+	}
+	t.Run("exit", func(t *testing.T) {
+		sent, skips := run(t, stoppable, []journey.Event{{Type: journey.EventStageChanged, At: day0.Add(days(1))}}, false)
+		require.Empty(t, sent)
+		require.Len(t, skips, 3)
+		for _, d := range skips {
+			require.Equal(t, "deferred message dropped: the instance exited (stage changed)", d.Reason)
+			require.Equal(t, journey.NodeID("mail"), d.Node)
+			require.NotEmpty(t, d.Key)
+		}
+	})
+	t.Run("abort", func(t *testing.T) {
+		sent, skips := run(t, stoppable, nil, true)
+		require.Empty(t, sent)
+		require.Len(t, skips, 3)
+		require.Equal(t, "deferred message dropped: the instance exited (journey aborted)", skips[0].Reason)
+	})
+	t.Run("no exit", func(t *testing.T) {
+		sent, skips := run(t, stoppable, nil, false)
+		require.Len(t, sent, 3)
+		require.Empty(t, skips)
+	})
+	t.Run("end node", func(t *testing.T) {
+		sent, skips := run(t, plain, nil, false)
+		require.Len(t, sent, 3, "an instance that ended at its end node still sends what the cap deferred")
+		require.Empty(t, skips)
+	})
+}
+
 func TestDryRun(t *testing.T) {
 	t.Parallel()
 	cat := newCatalog(t, journey.Config{}, pipelineAcceleration())
