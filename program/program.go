@@ -8,12 +8,17 @@
 //
 // [Definitions] is plain data (JSON tags throughout; program files load into
 // it). [Compile] validates every part with one shared rules engine and checks
-// the references between parts (a journey's roles against the templates, a
-// group score against the scoring models, an interest's scoring model), and
-// reports every problem at once as a [*b2b.ValidationError] whose paths name
-// the part: "interests[1].applies", "scoring[0].rules[2].when",
-// "journeys[0].nodes[\"split\"].paths[0].when". A [Program] that compiled
-// cannot fail for a type error at run time.
+// the references between parts: the solution interests, audiences, stages,
+// roles and message templates that journeys name (in triggers, nodes and
+// the actions of people splits; a stage must be one of the stage models of
+// the interests concerned), the interests, stages and templates of alert
+// rules, and the scoring models of the group score and of each interest.
+// Journey IDs must be unique. It reports every problem at once, a problem
+// in one part hiding none of another's, as a [*b2b.ValidationError] whose
+// paths name the part: "interests[1].applies", "scoring[0].rules[2].when",
+// "journeys[0].nodes[\"split\"].paths[0].when",
+// "journeys[1].triggers[0].audience". A [Program] that compiled cannot fail
+// for a type error at run time.
 //
 // The engine runs a compiled [*Program]; installing a new one is how a
 // program is versioned.
@@ -232,16 +237,7 @@ func Compile(defs Definitions, opts Options) (*Program, error) {
 		p.Audiences = aud
 	}
 
-	var roles []string
-	if groups != nil {
-		for _, t := range groups.Templates() {
-			for _, r := range t.Roles {
-				if !slices.Contains(roles, r.Name) {
-					roles = append(roles, r.Name)
-				}
-			}
-		}
-	}
+	roles := roleNames(defs)
 	jc, err := journey.NewCatalog(journey.Config{Rules: eng, Roles: roles, Caps: defs.Caps, Consent: defs.Consent})
 	if err != nil {
 		ps.Add("caps", err)
@@ -250,15 +246,28 @@ func Compile(defs Definitions, opts Options) (*Program, error) {
 		jc, _ = journey.NewCatalog(journey.Config{Rules: eng, Roles: roles})
 	}
 	if jc != nil {
+		ids := map[string]int{}
 		for i, j := range defs.Journeys {
+			path := fmt.Sprintf("journeys[%d]", i)
+			first, dup := ids[j.ID]
+			if dup {
+				// Publishing it would make it the next version of the first
+				// one, whose definition would be lost.
+				ps.Addf(path+".id", "duplicate journey ID %q (also journeys[%d])", j.ID, first)
+			} else if j.ID != "" {
+				ids[j.ID] = i
+			}
 			next, _, err := jc.Publish(j)
 			if err != nil {
-				ps.Add(fmt.Sprintf("journeys[%d]", i), err)
+				ps.Add(path, err)
 				continue
 			}
-			jc = next
+			if !dup {
+				jc = next
+			}
 		}
 	}
+	p.checkReferences(&ps)
 	p.Journeys = jc
 
 	p.compileChannels(&ps, eng)
@@ -372,11 +381,16 @@ func (p *Program) compileChannels(ps *b2b.Problems, eng rules.Engine) {
 		set.Emails = append(slices.Clone(set.Emails), channel.DefaultAlertTemplate)
 	}
 	tpl, err := channel.CompileTemplates(set)
-	if err != nil {
-		ps.Add("templates", err)
-		return
-	}
+	ps.Add("templates", err)
 	p.Templates = tpl
+	// References to templates are checked against the names defined, so
+	// that a template with a problem of its own is not also unknown.
+	hasEmail := func(name string) bool {
+		return slices.ContainsFunc(set.Emails, func(t channel.EmailTemplate) bool { return t.Name == name })
+	}
+	hasSMS := func(name string) bool {
+		return slices.ContainsFunc(set.SMS, func(t channel.SMSTemplate) bool { return t.Name == name })
+	}
 	// An alert rule without a template uses the sales-alert template.
 	alerts := slices.Clone(p.defs.Alerts)
 	for i := range alerts {
@@ -385,11 +399,8 @@ func (p *Program) compileChannels(ps *b2b.Problems, eng rules.Engine) {
 		}
 	}
 	for i, r := range alerts {
-		if r.Template != "" && !tpl.HasEmail(r.Template) {
+		if !hasEmail(r.Template) {
 			ps.Addf(fmt.Sprintf("alerts[%d].template", i), "unknown email template %q", r.Template)
-		}
-		if r.SolutionInterest != "" && !p.hasInterest(r.SolutionInterest) {
-			ps.Addf(fmt.Sprintf("alerts[%d].solutionInterest", i), "unknown solution interest %q", r.SolutionInterest)
 		}
 	}
 	r := p.defs.Routing
@@ -413,24 +424,210 @@ func (p *Program) compileChannels(ps *b2b.Problems, eng rules.Engine) {
 		}
 		p.Alerter = al
 	}
-	// Every message a journey sends must have its template.
+	// Every message a journey sends must have its template, in action
+	// nodes and in the paths of people splits.
+	check := func(path string, a journey.Action) {
+		if a.Template == "" {
+			return
+		}
+		path += ".template"
+		switch a.Type {
+		case journey.ActionEmail, journey.ActionSalesAlert:
+			if !hasEmail(a.Template) {
+				ps.Addf(path, "unknown email template %q", a.Template)
+			}
+		case journey.ActionSMS:
+			if !hasSMS(a.Template) {
+				ps.Addf(path, "unknown SMS template %q", a.Template)
+			}
+		}
+	}
 	for i, j := range p.defs.Journeys {
-		for _, n := range j.Nodes {
-			a := n.Action
-			if a == nil || a.Template == "" {
-				continue
+		for k, n := range j.Nodes {
+			np := fmt.Sprintf("journeys[%d].nodes[%q]", i, string(n.ID))
+			if n.ID == "" {
+				np = fmt.Sprintf("journeys[%d].nodes[%d]", i, k)
 			}
-			path := fmt.Sprintf("journeys[%d].nodes[%q].action.template", i, n.ID)
-			switch a.Type {
-			case journey.ActionEmail, journey.ActionSalesAlert:
-				if !tpl.HasEmail(a.Template) {
-					ps.Addf(path, "unknown email template %q", a.Template)
+			if n.Action != nil {
+				check(np+".action", *n.Action)
+			}
+			if s := n.PeopleSplit; s != nil {
+				for m, pp := range s.Paths {
+					for q, a := range pp.Actions {
+						check(fmt.Sprintf("%s.peopleSplit.paths[%d].actions[%d]", np, m, q), a)
+					}
 				}
-			case journey.ActionSMS:
-				if !tpl.HasSMS(a.Template) {
-					ps.Addf(path, "unknown SMS template %q", a.Template)
+				for q, a := range s.Else {
+					check(fmt.Sprintf("%s.peopleSplit.else[%d]", np, q), a)
 				}
 			}
+		}
+	}
+}
+
+// roleNames lists the role names of every role template a program has (its
+// own and the standard one, unless it defines its own "standard"), read
+// from the definitions, so that journeys' roles are checked even when a
+// template or an interest has a problem of its own.
+func roleNames(defs Definitions) []string {
+	templates := defs.RoleTemplates
+	if !slices.ContainsFunc(templates, func(t buyinggroup.RoleTemplate) bool { return t.ID == buyinggroup.StandardTemplateID }) {
+		templates = append(slices.Clip(templates), buyinggroup.StandardTemplate())
+	}
+	var roles []string
+	for _, t := range templates {
+		for _, r := range t.Roles {
+			if r.Name != "" && !slices.Contains(roles, r.Name) {
+				roles = append(roles, r.Name)
+			}
+		}
+	}
+	return roles
+}
+
+// refs knows the names the parts of a program refer to each other by.
+type refs struct {
+	p         *Program
+	audiences map[string]bool
+	// stages holds each stage model's stage names, by model ID.
+	stages map[string][]string
+}
+
+func newRefs(p *Program) *refs {
+	r := &refs{p: p, audiences: map[string]bool{}, stages: map[string][]string{}}
+	for _, a := range p.defs.Audiences {
+		r.audiences[a.Name] = true
+	}
+	models := p.defs.StageModels
+	if !slices.ContainsFunc(models, func(m buyinggroup.StageModel) bool { return m.ID == buyinggroup.DefaultStageModelID }) {
+		models = append(slices.Clip(models), buyinggroup.DefaultStageModel())
+	}
+	for _, m := range models {
+		if _, dup := r.stages[m.ID]; dup {
+			continue // reported by buyinggroup
+		}
+		names := []string{}
+		for _, s := range m.Stages {
+			names = append(names, s.Name)
+		}
+		r.stages[m.ID] = names
+	}
+	return r
+}
+
+// interest reports an unknown solution interest ID; empty is no reference.
+func (r *refs) interest(ps *b2b.Problems, path, id string) {
+	if id != "" && !r.p.hasInterest(id) {
+		ps.Addf(path, "unknown solution interest %q", id)
+	}
+}
+
+// stagesOf returns the stage names a group of interest can be in, or of
+// any interest's group when interest is empty. It returns false when that
+// is not known: the interest or a stage model it names is unknown (a
+// problem reported elsewhere).
+func (r *refs) stagesOf(interest string) ([]string, bool) {
+	var out []string
+	found := false
+	for _, si := range r.p.defs.Interests {
+		if interest != "" && si.ID != interest {
+			continue
+		}
+		found = true
+		names, ok := r.stages[cmp.Or(si.StageModel, buyinggroup.DefaultStageModelID)]
+		if !ok {
+			return nil, false
+		}
+		for _, n := range names {
+			if !slices.Contains(out, n) {
+				out = append(out, n)
+			}
+		}
+	}
+	return out, found
+}
+
+// stage reports a stage that no group of interest (any interest when
+// empty) can be in.
+func (r *refs) stage(ps *b2b.Problems, path, stage, interest string) {
+	if stage == "" {
+		return
+	}
+	names, ok := r.stagesOf(interest)
+	if ok && !slices.Contains(names, stage) {
+		ps.Addf(path, "unknown stage %q (stages: %s)", stage, strings.Join(names, ", "))
+	}
+}
+
+func (r *refs) recipients(ps *b2b.Problems, path string, rc *journey.Recipients) {
+	if rc != nil {
+		r.interest(ps, path+".solutionInterest", rc.SolutionInterest)
+	}
+}
+
+// checkReferences checks what journeys and alert rules name in other parts
+// of the program: solution interests, audiences and stages. (Roles,
+// templates, goto targets and scoring models are checked where those parts
+// are compiled.)
+func (p *Program) checkReferences(ps *b2b.Problems) {
+	r := newRefs(p)
+	for i, j := range p.defs.Journeys {
+		jp := fmt.Sprintf("journeys[%d]", i)
+		for k, t := range j.Triggers {
+			tp := fmt.Sprintf("%s.triggers[%d]", jp, k)
+			r.interest(ps, tp+".solutionInterest", t.SolutionInterest)
+			if t.Type == journey.TriggerAudience && t.Audience != "" && !r.audiences[t.Audience] {
+				ps.Addf(tp+".audience", "unknown audience %q", t.Audience)
+			}
+		}
+		for k, n := range j.Nodes {
+			np := fmt.Sprintf("%s.nodes[%q]", jp, string(n.ID))
+			if n.ID == "" {
+				np = fmt.Sprintf("%s.nodes[%d]", jp, k)
+			}
+			if a := n.Action; a != nil {
+				r.recipients(ps, np+".action.recipients", a.Recipients)
+				if a.Type == journey.ActionChangeStage {
+					interest := ""
+					if a.Recipients != nil {
+						interest = a.Recipients.SolutionInterest
+					}
+					r.stage(ps, np+".action.stage", a.Stage, interest)
+				}
+			}
+			if n.Listen != nil {
+				for m, e := range n.Listen.Events {
+					r.interest(ps, fmt.Sprintf("%s.listen.events[%d].solutionInterest", np, m), e.SolutionInterest)
+				}
+			}
+			if n.Split != nil {
+				for m, sp := range n.Split.Paths {
+					if sp.RoleAtLeast != nil {
+						r.interest(ps, fmt.Sprintf("%s.paths[%d].roleAtLeast.solutionInterest", np, m), sp.RoleAtLeast.SolutionInterest)
+					}
+				}
+			}
+			if n.PeopleSplit != nil {
+				r.recipients(ps, np+".peopleSplit.among", n.PeopleSplit.Among)
+				for m, pp := range n.PeopleSplit.Paths {
+					r.recipients(ps, fmt.Sprintf("%s.peopleSplit.paths[%d].match", np, m), pp.Match)
+				}
+			}
+			if n.Parallel != nil {
+				for m, id := range n.Parallel.SolutionInterests {
+					r.interest(ps, fmt.Sprintf("%s.parallel.solutionInterests[%d]", np, m), id)
+				}
+			}
+		}
+	}
+	for i, a := range p.defs.Alerts {
+		ap := fmt.Sprintf("alerts[%d]", i)
+		r.interest(ps, ap+".solutionInterest", a.SolutionInterest)
+		for k, s := range a.FromStages {
+			r.stage(ps, fmt.Sprintf("%s.fromStages[%d]", ap, k), s, a.SolutionInterest)
+		}
+		for k, s := range a.ToStages {
+			r.stage(ps, fmt.Sprintf("%s.toStages[%d]", ap, k), s, a.SolutionInterest)
 		}
 	}
 }

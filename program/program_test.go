@@ -2,9 +2,11 @@ package program_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/quorumhq/quorum/audience"
 	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/buyinggroup"
 	"github.com/quorumhq/quorum/channel"
@@ -109,4 +111,151 @@ func TestCompileDoesNotStopAtOneSection(t *testing.T) {
 	require.ErrorContains(t, err, "unknown name grup")
 	require.ErrorContains(t, err, "routing.fallbackQueue: is required")
 	require.ErrorContains(t, err, "scor")
+}
+
+// mailJourney is a journey "j" with one action node "act" and an end.
+func mailJourney(a journey.Action) journey.Journey {
+	a.Next = "end"
+	return journey.Journey{ID: "j", Triggers: []journey.Trigger{{Type: journey.TriggerManual}},
+		Nodes: []journey.Node{{ID: "act", Kind: journey.KindAction, Action: &a},
+			{ID: "end", Kind: journey.KindEnd, End: &journey.End{}}}}
+}
+
+// TestCompileTemplateProblemDoesNotHideOthers checks that a template that
+// does not compile hides neither the alert rules' problems nor journeys'
+// unknown templates, and that a journey naming the broken template is not
+// told it is unknown.
+func TestCompileTemplateProblemDoesNotHideOthers(t *testing.T) {
+	t.Parallel()
+	defs := minimal()
+	defs.Templates = channel.TemplateSet{Emails: []channel.EmailTemplate{{Name: "intro", Subject: "{{.Acount.Name}}", Text: "hi", HTML: "<p>hi</p>"}}}
+	defs.Alerts = []channel.AlertRule{{Name: "m", Strategy: channel.StrategyMilestone, When: rules.Rule{Name: "m", Source: "group.scor > 1"}}}
+	defs.Journeys = []journey.Journey{mailJourney(journey.Action{Type: journey.ActionEmail, Template: "ghost"})}
+	intro := mailJourney(journey.Action{Type: journey.ActionEmail, Template: "intro"})
+	intro.ID = "k"
+	defs.Journeys = append(defs.Journeys, intro)
+	_, err := program.Compile(defs, program.Options{})
+	for _, want := range []string{
+		"templates.emails[0].subject: 1:10: unknown token .Acount",
+		"alerts[0].when",
+		"routing.fallbackQueue: is required",
+		`journeys[0].nodes["act"].action.template: unknown email template "ghost"`,
+	} {
+		require.ErrorContains(t, err, want)
+	}
+	require.NotContains(t, err.Error(), `unknown email template "intro"`)
+}
+
+// TestCompileChecksReferencesBetweenParts checks every name a journey or
+// an alert rule gives to another part of the program.
+func TestCompileChecksReferencesBetweenParts(t *testing.T) {
+	t.Parallel()
+	node := func(n journey.Node) journey.Journey {
+		return journey.Journey{ID: "j", Triggers: []journey.Trigger{{Type: journey.TriggerManual}},
+			Nodes: []journey.Node{n, {ID: "end", Kind: journey.KindEnd, End: &journey.End{}}}}
+	}
+	for _, tt := range []struct {
+		name string
+		mod  func(*program.Definitions)
+		want string
+	}{
+		{"trigger interest", func(d *program.Definitions) {
+			d.Journeys[0].Triggers = []journey.Trigger{{Type: journey.TriggerGroupCreated, SolutionInterest: "dpx"}}
+		}, `journeys[0].triggers[0].solutionInterest: unknown solution interest "dpx"`},
+		{"trigger audience", func(d *program.Definitions) {
+			d.Journeys[0].Triggers = []journey.Trigger{{Type: journey.TriggerAudience, Audience: "bigg"}}
+		}, `journeys[0].triggers[0].audience: unknown audience "bigg"`},
+		{"change_stage stage", func(d *program.Definitions) {
+			d.Journeys[0] = mailJourney(journey.Action{Type: journey.ActionChangeStage, Stage: "Sales Redy"})
+		}, `journeys[0].nodes["act"].action.stage: unknown stage "Sales Redy" (stages: Awareness, Consideration,`},
+		{"change_stage stage of the recipients' interest", func(d *program.Definitions) {
+			d.Journeys[0] = mailJourney(journey.Action{Type: journey.ActionChangeStage, Stage: "Qualified",
+				Recipients: &journey.Recipients{SolutionInterest: "dp"}})
+		}, `journeys[0].nodes["act"].action.stage: unknown stage "Qualified" (stages: Awareness,`},
+		{"recipients interest", func(d *program.Definitions) {
+			d.Journeys[0] = mailJourney(journey.Action{Type: journey.ActionEmail, Template: program.AlertTemplate,
+				Recipients: &journey.Recipients{SolutionInterest: "sek"}})
+		}, `journeys[0].nodes["act"].action.recipients.solutionInterest: unknown solution interest "sek"`},
+		{"listen event interest", func(d *program.Definitions) {
+			d.Journeys[0] = node(journey.Node{ID: "l", Kind: journey.KindListen, Listen: &journey.Listen{
+				Events: []journey.EventMatch{{Type: journey.EventGroupCreated, SolutionInterest: "sek"}}, Timeout: journey.Duration(time.Hour), Next: "end", OnTimeout: "end"}})
+		}, `journeys[0].nodes["l"].listen.events[0].solutionInterest: unknown solution interest "sek"`},
+		{"role count interest", func(d *program.Definitions) {
+			d.Journeys[0] = node(journey.Node{ID: "s", Kind: journey.KindSplit, Split: &journey.Split{
+				Paths: []journey.Path{{RoleAtLeast: &journey.RoleCount{Role: "Champion", Count: 1, SolutionInterest: "sek"}, Next: "end"}}, Else: "end"}})
+		}, `journeys[0].nodes["s"].paths[0].roleAtLeast.solutionInterest: unknown solution interest "sek"`},
+		{"parallel interests", func(d *program.Definitions) {
+			d.Journeys[0] = node(journey.Node{ID: "p", Kind: journey.KindParallel, Parallel: &journey.Parallel{SolutionInterests: []string{"dp", "sek"}, Branch: "end"}})
+		}, `journeys[0].nodes["p"].parallel.solutionInterests[1]: unknown solution interest "sek"`},
+		{"people split interest", func(d *program.Definitions) {
+			d.Journeys[0] = node(journey.Node{ID: "ps", Kind: journey.KindPeopleSplit, PeopleSplit: &journey.PeopleSplit{
+				Paths: []journey.PeoplePath{{Name: "champions", Match: &journey.Recipients{SolutionInterest: "sek"},
+					Actions: []journey.Action{{Type: journey.ActionEmail, Template: program.AlertTemplate}}}}, Next: "end"}})
+		}, `journeys[0].nodes["ps"].peopleSplit.paths[0].match.solutionInterest: unknown solution interest "sek"`},
+		{"people split template", func(d *program.Definitions) {
+			d.Journeys[0] = node(journey.Node{ID: "ps", Kind: journey.KindPeopleSplit, PeopleSplit: &journey.PeopleSplit{
+				Paths: []journey.PeoplePath{{Name: "champions", Match: &journey.Recipients{Roles: []string{"Champion"}},
+					Actions: []journey.Action{{Type: journey.ActionEmail, Template: program.AlertTemplate}}}},
+				Else: []journey.Action{{Type: journey.ActionSMS, Template: "ghost"}}, Next: "end"}})
+		}, `journeys[0].nodes["ps"].peopleSplit.else[0].template: unknown SMS template "ghost"`},
+		{"alert stage", func(d *program.Definitions) {
+			d.Alerts = []channel.AlertRule{{Name: "a", Strategy: channel.StrategyStage, ToStages: []string{"Sales Redy"}}}
+			d.Routing = channel.Routing{FallbackQueue: "sdr"}
+		}, `alerts[0].toStages[0]: unknown stage "Sales Redy"`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			defs := minimal()
+			defs.Audiences = []audience.Audience{{Name: "big", Rule: "account.employees > 100"}}
+			defs.Journeys = []journey.Journey{mailJourney(journey.Action{Type: journey.ActionChangeStage, Stage: "Sales Ready"})}
+			_, err := program.Compile(defs, program.Options{})
+			require.NoError(t, err, "the valid base")
+			tt.mod(&defs)
+			_, err = program.Compile(defs, program.Options{})
+			require.ErrorContains(t, err, tt.want)
+		})
+	}
+}
+
+// TestCompileChecksRolesWhenAnInterestIsBroken checks that journeys' roles
+// are checked against the role templates even when an interest (or the
+// buying-group definitions as a whole) does not compile.
+func TestCompileChecksRolesWhenAnInterestIsBroken(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name      string
+		interests []buyinggroup.SolutionInterest
+		want      []string
+	}{
+		{"valid interests", nil, nil},
+		{"unknown role template", []buyinggroup.SolutionInterest{{ID: "sec", Template: "nope"}}, []string{`interests[1].template: unknown role template "nope"`}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			defs := minimal()
+			defs.Interests = append(defs.Interests, tt.interests...)
+			defs.Journeys = []journey.Journey{mailJourney(journey.Action{Type: journey.ActionEmail, Template: program.AlertTemplate,
+				Recipients: &journey.Recipients{Roles: []string{"Chmapion"}}})}
+			_, err := program.Compile(defs, program.Options{})
+			for _, want := range append(tt.want, `journeys[0].nodes["act"].action.recipients.roles[0]: unknown role "Chmapion"`) {
+				require.ErrorContains(t, err, want)
+			}
+		})
+	}
+}
+
+// TestCompileRejectsDuplicateJourneyID checks that a second journey with
+// the same ID is reported, not made the next version of the first.
+func TestCompileRejectsDuplicateJourneyID(t *testing.T) {
+	t.Parallel()
+	defs := minimal()
+	end := func(outcome string) []journey.Node {
+		return []journey.Node{{ID: "done", Kind: journey.KindEnd, End: &journey.End{Outcome: outcome}}}
+	}
+	defs.Journeys = []journey.Journey{
+		{ID: "j", Triggers: []journey.Trigger{{Type: journey.TriggerGroupCreated, SolutionInterest: "dp"}}, Nodes: end("first")},
+		{ID: "j", Triggers: []journey.Trigger{{Type: journey.TriggerManual}}, Nodes: end("second")},
+	}
+	_, err := program.Compile(defs, program.Options{})
+	require.ErrorContains(t, err, `journeys[1].id: duplicate journey ID "j" (also journeys[0])`)
 }
