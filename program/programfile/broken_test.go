@@ -147,7 +147,7 @@ routing:
 `,
 		want: []string{`11:3: routing.fallbackQueue: is required (every alert needs somewhere to go)`},
 	}, {
-		name: "several errors at once, decoding and compiling apart",
+		name: "reading and compiling problems together",
 		src: base + `    aplies: {name: x, expr: "true"}
 readiness:
   strategy: [model]
@@ -158,8 +158,32 @@ caps:
 		want: []string{
 			`5:5: interests[0].aplies: unknown field "aplies" (did you mean "applies"?)`,
 			`7:13: readiness.strategy: expected text, got a list`,
+			`9:5: caps[0].max: must be at least 1, got 0`,
 			`10:10: caps[0].per: invalid duration "7 days" (write it like 5d, 36h, 90m or 1d12h)`,
 		},
+	}, {
+		name: "a misspelt field does not hide the rules' problems",
+		src: `name: broken
+interests:
+  - id: dp
+    template: standard
+    applies: {name: big, expr: "account.employes > 5"}
+readiness:
+  strategy: score
+  readyScroe: 200
+`,
+		want: []string{
+			`5:41: interests[0].applies: rule "big" 1:9: type b2b.Account has no field employes`,
+			`8:3: readiness.readyScroe: unknown field "readyScroe" (did you mean "readyScore"?)`,
+		},
+	}, {
+		name: "a value that cannot be read is not also missing",
+		src:  "name: broken\ninterests:\n  - id: dp\n    template: [standard]\n",
+		want: []string{`4:15: interests[0].template: expected text, got a list`},
+	}, {
+		name: "a file that is not a mapping is not compiled",
+		src:  "- name: broken\n",
+		want: []string{`1:1: : expected a mapping of fields, got a list`},
 	}, {
 		name: "several compile errors at once",
 		src: base + `    stageModel: nope

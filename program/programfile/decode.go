@@ -39,6 +39,9 @@ type decoder struct {
 	// readModel reads a readiness model file named in the program; nil
 	// when the program has no directory to read from.
 	readModel func(ref string) ([]byte, error)
+	// partial is set when the document could not be read as a whole: it
+	// is too large, or not a mapping of a program's sections.
+	partial bool
 	// hereLine and hereCol are the position of the nearest node being
 	// decoded that has one, for problems of nodes without (an empty
 	// value).
@@ -62,6 +65,7 @@ func (d *decoder) decode(n ast.Node, v reflect.Value, path string) {
 	d.visits++
 	if d.visits == maxVisits {
 		d.addf(n, path, "the document is too large once its aliases are expanded")
+		d.partial = true
 	}
 	if d.visits >= maxVisits {
 		return
@@ -173,6 +177,7 @@ func (d *decoder) structure(n ast.Node, v reflect.Value, path string) {
 	entries, ok := d.entries(n, path)
 	if !ok {
 		d.addf(n, path, "expected a mapping of fields, got %s", describe(n))
+		d.partial = d.partial || path == ""
 		return
 	}
 	fs := fieldsOf(v.Type())

@@ -63,9 +63,14 @@
 //	option-a.yaml:7:19: groupScore.velocityWindow: invalid duration "5 days" (write it like 5d, 36h, 90m or 1d12h)
 //	option-a.yaml:9:15: caps[0].max: expected a whole number, got the number 2.5
 //
-// A YAML syntax error stops the parser, so it comes alone. Once the file
-// reads, every problem [program.Compile] finds is placed at the node its
-// path names; journeys' nodes, a list in the file, are found by their id
+// A YAML syntax error stops the parser, so it comes alone (so do a file
+// that is not a mapping of sections and one too large once its aliases are
+// expanded). Otherwise [Compile] compiles what it read, so that a misspelt
+// field does not hide the rules' problems: the problems of reading and of
+// compiling come together, in file order, and a compile problem that only
+// follows from a reading problem (at, under or above its path, such as
+// caps[0].per missing when it could not be read) is left out. Every
+// problem [program.Compile] finds is placed at the node its path names; journeys' nodes, a list in the file, are found by their id
 // (program.Compile's nodes["ready?"] is the file's nodes[2]). A problem
 // about something missing is placed at the nearest part that exists. A rule
 // that does not compile is placed at the very character the rules engine
@@ -76,9 +81,9 @@
 //	      | group.completeness >= 0.6 && grup.score >= 150
 //	      |                              ^
 //
-// errors.Is(err, [ErrInvalid]) holds for every such error; when the program
-// did not compile, errors.Is(err, program.ErrInvalid) and b2b.ErrInvalid
-// hold too, and errors.As finds the *rules.CompileError.
+// errors.Is(err, [ErrInvalid]) holds for every such error; when the error
+// holds problems of [program.Compile], errors.Is(err, program.ErrInvalid)
+// and b2b.ErrInvalid hold too, and errors.As finds the *rules.CompileError.
 //
 // # Run and inspect
 //

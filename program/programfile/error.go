@@ -50,13 +50,15 @@ func (p Problem) String() string {
 // returned by [Parse], [Load] and [Compile].
 //
 // Problems found while reading the file (YAML syntax, unknown fields, wrong
-// types) and problems found by [program.Compile] come in the same form. When
-// the program did not compile, the error also unwraps to that compile error,
-// so errors.Is(err, program.ErrInvalid) and errors.Is(err, b2b.ErrInvalid)
-// hold, and errors.As finds a *rules.CompileError.
+// types) and problems found by [program.Compile] come in the same form, and
+// together. When it holds problems of program.Compile, the error also
+// unwraps to that compile error, so errors.Is(err, program.ErrInvalid) and
+// errors.Is(err, b2b.ErrInvalid) hold, and errors.As finds a
+// *rules.CompileError.
 type Error struct {
 	Problems []Problem
-	// compile is the error of program.Compile, nil for reading problems.
+	// compile is the error of program.Compile, nil when no problem of it
+	// is among Problems.
 	compile error
 }
 

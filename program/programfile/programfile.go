@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strings"
 
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
@@ -57,14 +58,27 @@ func Parse(name string, data []byte) (program.Definitions, error) {
 // [program.Compile]. Every problem is reported at once in an [*Error],
 // each at its place in the file; a rule that does not compile is placed at
 // the very character the rules engine points at.
+//
+// Problems found while reading (a misspelt field, a value of the wrong
+// type) do not hide the program's: once the file could be read as a
+// whole, what was read is compiled too, and both kinds come together. A
+// compile problem at, under or above the path of a reading problem is left
+// out, as the reading problem is its cause ("caps[0].per: must be positive"
+// when caps[0].per could not be read). Only a YAML syntax error, a file
+// that is not a mapping of sections, or one too large once its aliases are
+// expanded, stops at the reading problems.
 func Compile(name string, data []byte, opts program.Options) (*program.Program, error) {
 	p := parse(name, data, osReader(filepath.Dir(name)))
-	if err := p.err(); err != nil {
-		return nil, err
+	read := p.err()
+	if read != nil && (p.root == nil || p.dec.partial) {
+		return nil, read
 	}
 	prog, err := program.Compile(p.defs, opts)
 	if err != nil {
 		return nil, p.compileError(err)
+	}
+	if read != nil {
+		return nil, read
 	}
 	return prog, nil
 }
@@ -151,16 +165,21 @@ func parseYAML(data []byte) (f *ast.File, err error) {
 }
 
 // compileError places every problem of a program.Compile error in the
-// file.
+// file, and adds the problems found while reading it. A compile problem
+// whose path meets a reading problem's is left out.
 func (p *parsed) compileError(err error) error {
+	read := slices.Clone(p.dec.problems)
 	var ve *b2b.ValidationError
 	if !errors.As(err, &ve) {
-		return &Error{Problems: []Problem{{File: p.dec.file, Message: err.Error(), Err: err}}, compile: err}
+		return &Error{Problems: sorted(append(read, Problem{File: p.dec.file, Message: err.Error(), Err: err})), compile: err}
 	}
 	keep := len(p.dec.problems)
-	out := make([]Problem, 0, len(ve.Problems))
+	var out []Problem
 	for _, vp := range ve.Problems {
 		loc := p.dec.locate(p.root, vp.Path)
+		if slices.ContainsFunc(read, func(r Problem) bool { return related(r.Path, loc.path) }) {
+			continue
+		}
 		pr := Problem{File: p.dec.file, Path: loc.path, Message: vp.Err.Error(), Err: vp.Err}
 		pr.Line, pr.Column = nodePos(loc.node)
 		var ce *rules.CompileError
@@ -179,7 +198,24 @@ func (p *parsed) compileError(err error) error {
 		out = append(out, pr)
 	}
 	p.dec.problems = p.dec.problems[:keep]
-	return &Error{Problems: sorted(out), compile: err}
+	e := &Error{Problems: sorted(append(read, out...))}
+	if len(out) > 0 {
+		e.compile = err
+	}
+	return e
+}
+
+// related reports whether two paths of a file name the same value, or one
+// lies inside the other. A problem of the file as a whole (an empty path)
+// is related to none.
+func related(a, b string) bool {
+	if a == "" || b == "" {
+		return false
+	}
+	inside := func(x, y string) bool { // x inside y
+		return strings.HasPrefix(x, y) && (len(x) == len(y) || x[len(y)] == '.' || x[len(y)] == '[')
+	}
+	return inside(a, b) || inside(b, a)
 }
 
 func sorted(ps []Problem) []Problem {

@@ -155,10 +155,14 @@ func TestErrorMatching(t *testing.T) {
 	require.ErrorAs(t, err, &ce)
 	require.Equal(t, "big", ce.Rule)
 
-	// A file that does not decode is invalid, but no program was compiled.
-	_, err = programfile.Compile("broken.yaml", []byte("name: [x]\n"), program.Options{})
-	require.ErrorIs(t, err, programfile.ErrInvalid)
-	require.False(t, errors.Is(err, program.ErrInvalid))
+	// A file that does not parse is invalid, but no program was compiled;
+	// nor is it when the only compile problem is a reading problem's
+	// consequence (name could not be read, so it is missing).
+	for _, src := range []string{"name: x\ninterests: [\n", "name: [x]\ninterests:\n  - id: dp\n    template: standard\n"} {
+		_, err = programfile.Compile("broken.yaml", []byte(src), program.Options{})
+		require.ErrorIs(t, err, programfile.ErrInvalid)
+		require.False(t, errors.Is(err, program.ErrInvalid), "%v", err)
+	}
 }
 
 // fixture is the path of a test file: the shipped example programs live in
