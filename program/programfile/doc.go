@@ -89,8 +89,11 @@
 //
 // The [*program.Program] that [Compile] returns is what the engine runs;
 // its Definitions method gives back the definitions read from the file.
-// The testdata directory holds three commented programs: option-a.yaml (one
-// solution interest, a pipeline-acceleration journey), option-b.yaml (two
-// interests sharing a committee role, a journey each, a shared cap) and
-// option-c.yaml (readiness by a trained model, three tracks).
+// Three commented programs ship in examples/programs (embedded as
+// programs.FS, github.com/quorumhq/quorum/examples/programs): option-a.yaml
+// (one solution interest, a pipeline-acceleration journey), option-b.yaml
+// (two interests sharing a committee role, a journey each, a shared cap)
+// and option-c.yaml (readiness by a trained model, readiness-model.json,
+// three tracks). This package's testdata holds full.yaml, a fixture that
+// uses every section, and the fuzzer's seeds.
 package programfile
