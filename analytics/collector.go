@@ -149,6 +149,10 @@ type journeyStats struct {
 	nodeIDs   []journey.NodeID
 	at        map[trackKey]journey.NodeID // each track's latest node
 	steps     map[instKey]int             // each instance's arrivals so far
+	// deferred holds the keys of messages a cap deferred and not yet sent
+	// or skipped: the decisions of their later attempts name the node
+	// that queued them, where the track no longer is.
+	deferred map[string]bool
 }
 
 type trackKey struct {

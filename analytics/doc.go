@@ -100,7 +100,9 @@
 // StageOrder, then other stages alphabetically. Journey funnel
 // (journeyFunnel): per journey and node, in order of first appearance, the
 // arrivals of tracks in the period (a decision naming another node than
-// the track's previous one) and the distinct instances.
+// the track's previous one; the later attempts of a message a frequency
+// cap deferred, logged under the node that queued it, are not arrivals)
+// and the distinct instances.
 //
 // Every ratio is a [Ratio]: numerator, denominator, and a value that is
 // null with a reason when the denominator is zero (never NaN). Averages

@@ -104,6 +104,34 @@ func TestJourneyCompletionAndFunnel(t *testing.T) {
 	}
 }
 
+// TestFunnelDeferredSendIsNoArrival checks that a message a cap deferred,
+// sent (or skipped) later under the node that queued it while the track
+// waits elsewhere, is not counted as another arrival at that node.
+func TestFunnelDeferredSendIsNoArrival(t *testing.T) {
+	t.Parallel()
+	msg := func(kind, node, key string) m {
+		return m{"kind": kind, "journey": "nurture", "version": 1, "entry": 1, "node": node, "person": "p1", "key": key}
+	}
+	log := eventLog{}.
+		add("a", day(0), "journey.enter", enter("nurture", 1)).
+		add("a", day(0), "journey.node", node("nurture", 1, "start")).
+		add("a", day(0), "journey.send", msg("send", "email", "k1")).
+		add("a", day(0), "journey.defer", msg("defer", "email", "k2")). // one arrival at email, two persons
+		add("a", day(0), "journey.wait", msg("wait", "wait", "")).
+		add("a", day(1), "journey.defer", msg("defer", "email", "k2")). // deferred again
+		add("a", day(2), "journey.send", msg("send", "email", "k2")).   // sent at last, the track waiting
+		add("a", day(3), "journey.path", msg("path", "wait", "")).
+		add("a", day(3), "journey.defer", msg("defer", "email", "k3")). // back to email: a new visit
+		add("a", day(3), "journey.wait", msg("wait", "wait", "")).
+		add("a", day(4), "journey.skip", msg("skip", "email", "k3")). // expired, the track waiting
+		add("a", day(5), "journey.node", node("nurture", 1, "end"))
+	r := report(t, log, analytics.Config{}, analytics.Period{To: day(6)})
+	want := []analytics.JourneyFunnel{{Journey: "nurture", Nodes: []analytics.NodeCount{
+		{Node: "start", Arrivals: 1, Instances: 1}, {Node: "email", Arrivals: 2, Instances: 1},
+		{Node: "wait", Arrivals: 2, Instances: 1}, {Node: "end", Arrivals: 1, Instances: 1}}}}
+	require.Empty(t, cmp.Diff(want, r.Funnel), "funnel (-want +got)")
+}
+
 func TestEmail(t *testing.T) {
 	t.Parallel()
 	queued := func(key, channel string) m {

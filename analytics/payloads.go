@@ -251,7 +251,8 @@ func (c *Collector) alert(ev store.Event) error {
 func (c *Collector) journey(id string) *journeyStats {
 	j := c.journeys[id]
 	if j == nil {
-		j = &journeyStats{instances: map[instKey]*instance{}, nodes: map[journey.NodeID]*nodeStats{}, at: map[trackKey]journey.NodeID{}, steps: map[instKey]int{}}
+		j = &journeyStats{instances: map[instKey]*instance{}, nodes: map[journey.NodeID]*nodeStats{}, at: map[trackKey]journey.NodeID{}, steps: map[instKey]int{},
+			deferred: map[string]bool{}}
 		c.journeys[id] = j
 		c.journeyIDs = append(c.journeyIDs, id)
 	}
@@ -266,6 +267,7 @@ type decisionPayload struct {
 	Entry   int                  `json:"entry"`
 	Track   int                  `json:"track"`
 	Node    journey.NodeID       `json:"node"`
+	Key     string               `json:"key"`
 }
 
 func (c *Collector) decision(ev store.Event) error {
@@ -291,6 +293,20 @@ func (c *Collector) decision(ev store.Event) error {
 	}
 	if d.Node == "" {
 		return nil
+	}
+	// A message a cap deferred is sent (or skipped, or deferred again)
+	// later, by a decision naming the node that queued it: the track has
+	// moved on by then, so that is no arrival.
+	if d.Key != "" && (d.Kind == journey.DecisionSend || d.Kind == journey.DecisionSkip || d.Kind == journey.DecisionDefer) {
+		if j.deferred[d.Key] {
+			if d.Kind != journey.DecisionDefer {
+				delete(j.deferred, d.Key)
+			}
+			return nil
+		}
+		if d.Kind == journey.DecisionDefer {
+			j.deferred[d.Key] = true
+		}
 	}
 	// A track arrives at a node when a decision names another node than
 	// its previous decision did (an action's several sends, a wait and its

@@ -7,11 +7,14 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/quorumhq/quorum/analytics"
 	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/buyinggroup"
 	"github.com/quorumhq/quorum/channel"
+	"github.com/quorumhq/quorum/examples/programs"
 	"github.com/quorumhq/quorum/journey"
 	"github.com/quorumhq/quorum/program"
+	"github.com/quorumhq/quorum/program/programfile"
 	"github.com/quorumhq/quorum/sim"
 	"github.com/quorumhq/quorum/store"
 )
@@ -87,4 +90,39 @@ func TestRun(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, len(evs), len(evs2))
 	_ = time.Now
+}
+
+// TestRunFunnelArrivalsFollowThePaths checks the journey funnel of option
+// B, whose caps defer messages: "nurture" is reached only from "ready?", so
+// it cannot have more arrivals, however late its deferred e-mails go out.
+func TestRunFunnelArrivalsFollowThePaths(t *testing.T) {
+	t.Parallel()
+	defs, err := programfile.LoadFS(programs.FS, "option-b.yaml")
+	require.NoError(t, err)
+	p, err := program.Compile(defs, program.Options{})
+	require.NoError(t, err)
+	w, err := sim.New(sim.Config{Seed: 1, Accounts: 100, Days: 60, SolutionInterests: []string{"data-platform", "security-suite"}})
+	require.NoError(t, err)
+	res, err := sim.Run(context.Background(), w, sim.RunConfig{Program: p})
+	require.NoError(t, err)
+	r := runReport(t, res)
+	require.NotEmpty(t, r.Funnel)
+	for _, f := range r.Funnel {
+		arrivals := map[string]int{}
+		for _, n := range f.Nodes {
+			arrivals[n.Node] = n.Arrivals
+		}
+		require.Positive(t, arrivals["nurture"], f.Journey)
+		require.LessOrEqual(t, arrivals["nurture"], arrivals["ready?"], "%s: %v", f.Journey, arrivals)
+	}
+}
+
+// runReport computes the KPIs of a finished run.
+func runReport(t *testing.T, res *sim.Result) *analytics.Report {
+	t.Helper()
+	evs, err := res.Store.Events(context.Background(), &store.EventsParams{Tenant: "default", Limit: 1 << 30})
+	require.NoError(t, err)
+	r, err := analytics.Compute(evs, analytics.Config{}, analytics.Period{To: res.End})
+	require.NoError(t, err)
+	return r
 }
