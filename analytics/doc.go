@@ -89,12 +89,17 @@
 // overall, with the exited and still-running counts. Running instances stay
 // in the denominator.
 //
-// E-mail engagement (email.openRate, email.clickRate): opens and clicks
+// E-mail engagement (email.openRate, email.clickRate), the open and click
+// rates of the program's (nurture) e-mails: opens and clicks
 // (activity.applied byType of OpenTypes and ClickTypes in the period) /
 // e-mails delivered in the period (message.delivered whose key was queued
-// on the e-mail channel). Activities are not tied to messages, so these
-// are total opens and clicks, not unique per message: a rate may exceed
-// 100%.
+// on the e-mail channel). The log does not tie an activity to a message,
+// so these are total opens and clicks, not unique per message (a rate may
+// exceed 100%), and every activity of those types counts: the opens and
+// clicks of e-mails the program did not send belong under other types
+// (sales reps' e-mails are open_sales_email and click_sales_email, which
+// the defaults leave out; a simulation's world uses those), or the rates
+// overstate the program's e-mails.
 //
 // Stage distribution (stages): groups per latest stage at To, in
 // StageOrder, then other stages alphabetically. Journey funnel

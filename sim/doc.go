@@ -10,7 +10,11 @@
 // accounts that are truly in market open a buying window, after which their
 // committee engages more and with higher-intent actions (pricing page, demo
 // requests, webinars), and many of them open an opportunity that is later
-// won or lost.
+// won or lost. The world's e-mail engagement is with e-mails the program
+// does not send (sales reps' e-mails: open_sales_email, click_sales_email);
+// opens and clicks of the program's own e-mails (open_email, click_email,
+// with the message's key) come from [Run]'s recording sender, so that the
+// e-mail KPIs measure the program's e-mails alone.
 //
 //	w, err := sim.New(sim.Config{Seed: 42, Accounts: 1000, Days: 90})
 //	for d := range w.Config.Days {

@@ -11,6 +11,7 @@ import (
 	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/buyinggroup"
 	"github.com/quorumhq/quorum/channel"
+	"github.com/quorumhq/quorum/channel/channeltest"
 	"github.com/quorumhq/quorum/examples/programs"
 	"github.com/quorumhq/quorum/journey"
 	"github.com/quorumhq/quorum/program"
@@ -90,6 +91,45 @@ func TestRun(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, len(evs), len(evs2))
 	_ = time.Now
+}
+
+// TestRunEmailRatesMeasureTheProgramsEmails checks that the e-mail KPIs of
+// a run count the opens and clicks of the e-mails the program sent, as the
+// engagement model makes them, and not the world's own e-mail activities.
+func TestRunEmailRatesMeasureTheProgramsEmails(t *testing.T) {
+	t.Parallel()
+	w, err := sim.New(sim.Config{Seed: 3, Accounts: 60, Days: 45})
+	require.NoError(t, err)
+	organic := 0
+	for d := range w.Config.Days {
+		for _, a := range w.Day(d) {
+			switch a.Type {
+			case b2b.ActivityOpenEmail, b2b.ActivityClickEmail, b2b.ActivityOpenSalesEmail, b2b.ActivityClickSalesEmail:
+				organic++
+			}
+		}
+	}
+	require.Positive(t, organic, "the world has e-mail engagement of its own")
+	typical := channeltest.TypicalB2BEmail
+	for _, tt := range []struct {
+		name             string
+		model            channeltest.EngagementModel
+		open, click, tol float64
+	}{
+		{"nobody opens", channeltest.EngagementModel{}, 0, 0, 0},
+		// 25% open, 12% of openers click: 3% of delivered e-mails.
+		{"typical", typical, typical.OpenRate, typical.OpenRate * typical.ClickRate, 0.02},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			res, err := sim.Run(context.Background(), w, sim.RunConfig{Program: testProgram(t), Email: &tt.model})
+			require.NoError(t, err)
+			r := runReport(t, res)
+			require.Positive(t, r.Email.Delivered)
+			require.InDelta(t, tt.open, *r.Email.OpenRate.Value, tt.tol, "opens %d of %d delivered", r.Email.OpenRate.Numerator, r.Email.Delivered)
+			require.InDelta(t, tt.click, *r.Email.ClickRate.Value, tt.tol, "clicks %d of %d delivered", r.Email.ClickRate.Numerator, r.Email.Delivered)
+		})
+	}
 }
 
 // TestRunFunnelArrivalsFollowThePaths checks the journey funnel of option

@@ -443,7 +443,9 @@ func (w *World) OpportunityChanges(d int) []b2b.Opportunity {
 }
 
 // Day returns the activities of day d (0-based), in time order (ties by
-// ID). The same world always returns the same activities for a day.
+// ID). The same world always returns the same activities for a day. Its
+// e-mail opens and clicks are of sales reps' e-mails (open_sales_email,
+// click_sales_email); those of the program's e-mails are [Run]'s.
 func (w *World) Day(d int) []b2b.Activity {
 	var out []b2b.Activity
 	for ai := range w.Accounts {
@@ -553,9 +555,13 @@ func pickActivity(r *rand.Rand, a *b2b.Activity, heat float64, interest string) 
 		p := pages[weightedIndex(r, len(pages), heat)]
 		a.Attributes["url"] = p.url
 	case x < 0.62:
-		a.Type = b2b.ActivityOpenEmail
+		// The world's own e-mail engagement is with e-mails the program
+		// did not send (its sales reps'): the opens and clicks of the
+		// program's e-mails come from the run's recording sender, so
+		// the e-mail KPIs count those alone.
+		a.Type = b2b.ActivityOpenSalesEmail
 	case x < 0.72:
-		a.Type = b2b.ActivityClickEmail
+		a.Type = b2b.ActivityClickSalesEmail
 	case x < 0.78:
 		a.Type = b2b.ActivityClickLink
 	case x < 0.86:
