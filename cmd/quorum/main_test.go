@@ -195,3 +195,28 @@ func TestPersona(t *testing.T) {
 	require.Contains(t, out, "Head of Procurement,Director,Procurement,")
 	require.Contains(t, out, `"Director, IT",Director,IT,Technical Evaluator;Champion;Influencer`)
 }
+
+// TestPersonaCSVHeader checks that the title column of a CSV is found when
+// it is the only column, and after the byte-order mark spreadsheets write.
+func TestPersonaCSVHeader(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct{ name, in string }{
+		{"single title column", "title\nCFO\n\"SVP, Global IT Infrastructure\"\n"},
+		{"single title column, CRLF", "Title\r\nCFO\r\n\"SVP, Global IT Infrastructure\"\r\n"},
+		{"byte-order mark before the header", "\ufefftitle,name\nCFO,Jane\n\"SVP, Global IT Infrastructure\",Bob\n"},
+		{"byte-order mark before plain lines", "\ufeffCFO\nSVP, Global IT Infrastructure\n"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			code, out, errOut := quorum(t, tt.in, "persona")
+			require.Equal(t, exitOK, code, errOut)
+			rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+			require.NoError(t, err)
+			var titles []string
+			for _, r := range rows[1:] {
+				titles = append(titles, r[0])
+			}
+			require.Equal(t, []string{"CFO", "SVP, Global IT Infrastructure"}, titles)
+		})
+	}
+}

@@ -25,8 +25,9 @@ standard persona classifier derives from each title, and the roles of the
 standard buying-committee template the title qualifies for. Use it to check
 your data before you import it.
 
-Input is one title per line, or a CSV file with a "title" column; standard
-input when no file is given. Output is CSV: title,seniority,department,roles
+Input is one title per line, or a CSV file whose header has a "title" column
+(a first line that is just "title" makes a one-column CSV; a UTF-8 byte-order
+mark is skipped); standard input when no file is given. Output is CSV: title,seniority,department,roles
 (roles separated by ";"; an unknown seniority or department is empty).
 
 Usage:
@@ -56,17 +57,26 @@ Usage:
 }
 
 // readTitles reads one title per line, or the "title" column of a CSV
-// whose header names it.
+// whose header names it (a file whose first line is "title" is a CSV of
+// that one column). A UTF-8 byte-order mark, as spreadsheets write it, is
+// skipped.
 func readTitles(r io.Reader) ([]string, error) {
 	br := bufio.NewReader(r)
+	if bom, _ := br.Peek(3); string(bom) == "\ufeff" {
+		if _, err := br.Discard(3); err != nil {
+			return nil, err
+		}
+	}
 	first, err := br.Peek(4096)
 	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
 		return nil, err
 	}
 	header, _, _ := strings.Cut(string(first), "\n")
-	if cols := strings.Split(strings.TrimSpace(header), ","); len(cols) > 1 {
+	hr := csv.NewReader(strings.NewReader(header))
+	hr.LazyQuotes = true
+	if cols, err := hr.Read(); err == nil {
 		for i, c := range cols {
-			if strings.EqualFold(strings.Trim(strings.TrimSpace(c), `"`), "title") {
+			if strings.EqualFold(strings.TrimSpace(c), "title") {
 				return readCSVColumn(br, i)
 			}
 		}
