@@ -130,8 +130,18 @@ func printHelp(w io.Writer, c command, fs *flag.FlagSet) {
 	}
 }
 
-// isTerminal reports whether w is an interactive terminal (a progress bar
-// is drawn only there).
+// progressTo returns where to draw the progress bar of a simulation:
+// stderr, when both stdout and stderr are terminals (someone watches, and
+// the output is neither piped nor redirected); nil otherwise. isTTY is
+// isTerminal but for tests.
+func progressTo(stdout, stderr io.Writer, isTTY func(io.Writer) bool) io.Writer {
+	if isTTY(stdout) && isTTY(stderr) {
+		return stderr
+	}
+	return nil
+}
+
+// isTerminal reports whether w is an interactive terminal.
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	if !ok {

@@ -39,11 +39,7 @@ Account IDs of a simulated world look like acc-000042.`,
 			if *account == "" {
 				return &usageError{"--account is required (accounts of a simulated world look like acc-000042)"}
 			}
-			var progress io.Writer
-			if isTerminal(stderr) {
-				progress = stderr
-			}
-			run, err := simulate(ctx, f, progress)
+			run, err := simulate(ctx, f, progressTo(stdout, stderr, isTerminal))
 			if err != nil {
 				return err
 			}

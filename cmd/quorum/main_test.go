@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -218,5 +219,26 @@ func TestPersonaCSVHeader(t *testing.T) {
 			}
 			require.Equal(t, []string{"CFO", "SVP, Global IT Infrastructure"}, titles)
 		})
+	}
+}
+
+// TestProgressOnlyWhenOutputIsATerminal checks that the progress bar is
+// drawn only when someone watches the output: not when it is piped
+// ("quorum simulate | tee out") or redirected, though stderr is a terminal.
+func TestProgressOnlyWhenOutputIsATerminal(t *testing.T) {
+	t.Parallel()
+	var stdout, stderr bytes.Buffer
+	for _, tt := range []struct {
+		name                 string
+		stdoutTTY, stderrTTY bool
+		want                 io.Writer
+	}{
+		{"both on a terminal", true, true, &stderr},
+		{"output piped or redirected", false, true, nil},
+		{"stderr redirected", true, false, nil},
+		{"neither", false, false, nil},
+	} {
+		isTTY := func(w io.Writer) bool { return w == &stdout && tt.stdoutTTY || w == &stderr && tt.stderrTTY }
+		require.Equal(t, tt.want, progressTo(&stdout, &stderr, isTTY), tt.name)
 	}
 }

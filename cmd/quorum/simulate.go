@@ -48,6 +48,9 @@ recording sender that simulates opens, clicks and bounces, and sales reps
 follow up some of its alerts. The KPIs are computed from the event log and
 compared with the world's ground truth (MQA precision and recall).
 
+While it runs, a progress bar is drawn on standard error when the output is
+on a terminal: not when it is piped or redirected, nor with --json.
+
 Usage:
   quorum simulate [--program FILE] [--accounts N] [--days D] [--seed S] [--json]`,
 	flags: func(fs *flag.FlagSet) func(context.Context, []string, io.Reader, io.Writer, io.Writer) error {
@@ -59,8 +62,8 @@ Usage:
 				return &usageError{fmt.Sprintf("unexpected argument %q", args[0])}
 			}
 			var progress io.Writer
-			if !*asJSON && isTerminal(stderr) {
-				progress = stderr
+			if !*asJSON {
+				progress = progressTo(stdout, stderr, isTerminal)
 			}
 			run, err := simulate(ctx, f, progress)
 			if err != nil {
