@@ -6,6 +6,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -65,8 +67,9 @@ func writeExplanation(w io.Writer, v engine.AccountView, evs []store.Event, run 
 	}
 	fmt.Fprintf(w, "\n  owner %s, as of %s\n", a.Owner, v.At.Format(time.DateOnly))
 	truth := run.res.World.Truth
-	for interest, in := range truth.InMarket[a.ID] {
-		if in {
+	inMarket := truth.InMarket[a.ID]
+	for _, interest := range slices.Sorted(maps.Keys(inMarket)) {
+		if inMarket[interest] {
 			fmt.Fprintf(w, "  ground truth: in market for %s from %s (intent %.2f)\n", interest,
 				truth.BuyingStart[a.ID][interest].Format(time.DateOnly), truth.Intent[a.ID][interest])
 		}

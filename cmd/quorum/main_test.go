@@ -12,6 +12,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/quorumhq/quorum/b2b"
 )
 
 // quorum runs the command in-process and returns its exit code and output.
@@ -240,5 +242,41 @@ func TestProgressOnlyWhenOutputIsATerminal(t *testing.T) {
 	} {
 		isTTY := func(w io.Writer) bool { return w == &stdout && tt.stdoutTTY || w == &stderr && tt.stderrTTY }
 		require.Equal(t, tt.want, progressTo(&stdout, &stderr, isTTY), tt.name)
+	}
+}
+
+// TestExplainIsReproducible checks that explaining an account twice gives
+// the same text, the ground truth of an account in market for several
+// interests in the order of their IDs.
+func TestExplainIsReproducible(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	run, err := simulate(ctx, simFlags{accounts: 40, days: 20, seed: 1}, nil)
+	require.NoError(t, err)
+	var account b2b.AccountID
+	for _, a := range run.res.World.Accounts {
+		n := 0
+		for _, in := range run.res.World.Truth.InMarket[a.ID] {
+			if in {
+				n++
+			}
+		}
+		if n > 1 {
+			account = a.ID
+			break
+		}
+	}
+	require.NotEmpty(t, account, "an account in market for two interests")
+	v, err := run.res.Engine.Account(ctx, account, run.res.End)
+	require.NoError(t, err)
+	evs, err := run.res.Engine.Events(ctx, account, 0, 1<<30)
+	require.NoError(t, err)
+	var first bytes.Buffer
+	writeExplanation(&first, v, evs, run)
+	require.Regexp(t, `ground truth: in market for data-platform .*\n  ground truth: in market for security-suite `, first.String())
+	for range 20 {
+		var again bytes.Buffer
+		writeExplanation(&again, v, evs, run)
+		require.Equal(t, first.String(), again.String())
 	}
 }
