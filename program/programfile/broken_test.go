@@ -136,6 +136,30 @@ caps:
 			`11:9: journeys[0].nodes[1]: duplicate node ID`,
 		},
 	}, {
+		name: "references between parts, duplicate journey",
+		src: base + `audiences:
+  - {name: big, rule: account.employees > 100}
+journeys:
+  - id: j
+    triggers:
+      - {type: audience_entered, audience: bigg}
+      - {type: group_created, solutionInterest: dpx}
+    nodes:
+      - id: ready
+        kind: action
+        action: {type: change_stage, stage: Sales Redy, next: done}
+      - {id: done, kind: end, end: {}}
+  - id: j
+    nodes:
+      - {id: done, kind: end, end: {}}
+`,
+		want: []string{
+			`10:44: journeys[0].triggers[0].audience: unknown audience "bigg"`,
+			`11:49: journeys[0].triggers[1].solutionInterest: unknown solution interest "dpx"`,
+			`15:45: journeys[0].nodes[0].action.stage: unknown stage "Sales Redy" (stages: Awareness, Consideration, Decision, Sales Ready, Closed Won, Closed Lost)`,
+			`17:9: journeys[1].id: duplicate journey ID "j" (also journeys[0])`,
+		},
+	}, {
 		name: "a missing field points at its parent",
 		src: base + `alerts:
   - name: hot
