@@ -71,7 +71,12 @@
 // A token without fallback is required: [Templates.RenderEmail] fails with
 // a [*RenderError] matching [ErrEmptyToken] when it is empty for a recipient
 // ("required token .Account.Name is empty (give it a fallback: ...)"), so the
-// message is not sent half-written. [Templates.Reads] tells what a template
+// message is not sent half-written. That holds for a token printed through
+// a function that keeps its text ({{.Person.FirstName | upper}},
+// {{printf "Hi %s" .Person.FirstName}}: upper, lower, print, printf,
+// println, html, js, urlquery); an action with default or or has a
+// fallback, and a token handed to another function ({{len ...}},
+// {{eq ...}}) is not printed. [Templates.Reads] tells what a template
 // may read (through its fragments, erring on the side of reading), so that
 // a renderer builds only that: the engine builds a buying group's view
 // (members, scores, missing roles) only for a template that reads .Group.

@@ -206,7 +206,8 @@ var templateFuncs = map[string]any{
 		}
 		return fallback
 	},
-	// required is added by the loader after every token without fallback.
+	// required is added by the loader after every printed string token
+	// of an action without fallback (see markRequired).
 	"required": func(token string, v any) (any, error) {
 		if isEmpty(v) {
 			return nil, &EmptyTokenError{Token: token}

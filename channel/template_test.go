@@ -111,6 +111,44 @@ func TestRenderFallbacksAndRequiredTokens(t *testing.T) {
 	require.EqualError(t, err, `render: unknown email template "nope"`)
 }
 
+// TestRequiredTokenThroughFunction: a token without fallback is required
+// also when a function that keeps its text (upper, printf, html, ...)
+// prints it; a fallback anywhere in the action, or a function that does
+// not print the token's text, leaves it optional.
+func TestRequiredTokenThroughFunction(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		html, text string
+		want       string // rendered for Ann; for an empty first name, "" means ErrEmptyToken
+		empty      string
+	}{
+		{html: "<p>Hi {{.Person.FirstName | upper}}</p>", text: "Hi {{.Person.FirstName | upper}}", want: "Hi ANN"},
+		{html: "<p>Hi {{upper .Person.FirstName}}</p>", text: "Hi {{lower .Person.FirstName}}", want: "Hi ann"},
+		{html: `<p>{{printf "Hi %s!" .Person.FirstName}}</p>`, text: `{{printf "Hi %s!" .Person.FirstName | upper}}`, want: "HI ANN!"},
+		{html: "<p>Hi {{.Person.FirstName | html}}</p>", text: "Hi {{(.Person.FirstName | upper)}}", want: "Hi ANN"},
+		{html: "<p>Hi {{$p := .Person}}{{$p.FirstName | upper}}</p>", text: "Hi {{.Person.FirstName | urlquery}}", want: "Hi Ann"},
+		// A fallback, and functions that do not print the token's text.
+		{html: `<p>Hi {{.Person.FirstName | upper | default "there"}}</p>`, text: `Hi {{upper (or .Person.FirstName "there")}}`, want: "Hi ANN", empty: "Hi THERE"},
+		{html: `<p>Hi {{printf "%s" .Person.FirstName | default "you"}}</p>`, text: `Hi {{len .Person.FirstName}}`, want: "Hi 3", empty: "Hi 0"},
+	} {
+		ts, err := channel.CompileTemplates(channel.TemplateSet{Emails: []channel.EmailTemplate{{Name: "hi", Subject: "Hello", HTML: tc.html, Text: tc.text}}})
+		require.NoError(t, err, tc.html)
+		rc := &channel.RenderContext{Account: b2b.Account{Name: "Acme"}, Person: b2b.Person{ID: "p-1", FirstName: "Ann"}}
+		got, err := ts.RenderEmail("hi", rc)
+		require.NoError(t, err, tc.html)
+		require.Equal(t, tc.want, got.Text, tc.text)
+		rc.Person.FirstName = ""
+		got, err = ts.RenderEmail("hi", rc)
+		if tc.empty == "" {
+			require.ErrorIs(t, err, channel.ErrEmptyToken, "%s rendered %q", tc.html, got.HTML)
+			require.ErrorContains(t, err, `template "hi" (html) for person "p-1": required token .Person.FirstName is empty`)
+			continue
+		}
+		require.NoError(t, err, tc.html)
+		require.Equal(t, tc.empty, got.Text, tc.text)
+	}
+}
+
 func TestRenderURLFiltering(t *testing.T) {
 	t.Parallel()
 	ts, err := channel.CompileTemplates(sampleSet())

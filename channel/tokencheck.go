@@ -3,6 +3,7 @@ package channel
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"text/template/parse"
@@ -13,9 +14,13 @@ import (
 // unknown token is a load-time error with its line and column, never a blank
 // in a customer's inbox. It follows the dot through range and with, tracks
 // variables, checks function arguments, refuses to print lists, maps and
-// structs, and marks each bare string token ({{.Person.FirstName}}) as
-// required: at render time an empty value is an error, unless the token has
-// a fallback ({{.Person.FirstName | default "there"}}, {{or .A .B}}).
+// structs, and marks each string token whose text is printed as required:
+// at render time an empty value is an error, unless the action has a
+// fallback ({{.Person.FirstName | default "there"}}, {{or .A .B}}). A
+// token's text is printed when the action prints it as it is
+// ({{.Person.FirstName}}) or through functions that keep its text (upper,
+// lower, print, printf, println, html, js, urlquery: {{.Person.FirstName |
+// upper}}, {{printf "Hi %s" .Person.FirstName}}).
 
 // tokenProblem is one problem found in a template, at line:column.
 type tokenProblem struct {
@@ -54,16 +59,30 @@ type checker struct {
 	problems []tokenProblem
 	used     map[string]bool // token paths read, e.g. "Person.FirstName"; see wholeKey
 	visited  map[string]bool
-	onStack  map[string]bool // templates being walked, to find recursion
+	onStack  map[string]bool      // templates being walked, to find recursion
+	tokens   map[parse.Node]typed // field chains, with their types
 	required []requiredToken
 }
 
-// requiredToken is a bare string token to be marked required.
+// requiredToken is a string token whose text is printed, to be marked
+// required: the first command of pipe, or argument arg of cmd.
 type requiredToken struct {
-	node *parse.ActionNode
+	pipe *parse.PipeNode
+	cmd  *parse.CommandNode
+	arg  int
 	tree *parse.Tree
 	path string
 }
+
+// passThrough are the functions whose result holds their arguments' text:
+// a token handed to one of them is printed.
+var passThrough = map[string]bool{
+	"upper": true, "lower": true, "print": true, "printf": true, "println": true,
+	"html": true, "js": true, "urlquery": true,
+}
+
+// fallbacks are the functions that give a fallback for an empty value.
+var fallbacks = map[string]bool{"default": true, "or": true}
 
 var (
 	stringType  = reflect.TypeFor[string]()
@@ -87,7 +106,8 @@ func newChecker(root reflect.Type, funcs map[string]any, lookup func(string) *pa
 	for name, f := range funcs {
 		ft[name] = reflect.TypeOf(f)
 	}
-	return &checker{root: root, funcs: ft, lookup: lookup, used: map[string]bool{}, visited: map[string]bool{}, onStack: map[string]bool{}}
+	return &checker{root: root, funcs: ft, lookup: lookup, used: map[string]bool{}, visited: map[string]bool{}, onStack: map[string]bool{},
+		tokens: map[parse.Node]typed{}}
 }
 
 // check walks the template called name and every template it calls.
@@ -143,7 +163,7 @@ func (c *checker) walk(n parse.Node, sc scope) {
 			c.walk(x, sc)
 		}
 	case *parse.ActionNode:
-		t, bare := c.pipe(n.Pipe, sc)
+		t := c.pipe(n.Pipe, sc)
 		if len(n.Pipe.Decl) > 0 {
 			return
 		}
@@ -151,20 +171,18 @@ func (c *checker) walk(n parse.Node, sc scope) {
 			c.errorf(n, "%s is %s and cannot be printed%s", tokenName(t.path), describe(t.t), printHint(t.t))
 			return
 		}
-		if bare && t.t != nil && t.t.Kind() == reflect.String {
-			c.required = append(c.required, requiredToken{node: n, tree: c.tree, path: t.path})
-		}
+		c.requirePrinted(n.Pipe)
 	case *parse.IfNode:
 		c.pipe(n.Pipe, sc)
 		c.walk(n.List, sc.with(typed{sc.dot, sc.dotPath}))
 		c.walk(n.ElseList, sc.with(typed{sc.dot, sc.dotPath}))
 	case *parse.WithNode:
-		t, _ := c.pipe(n.Pipe, sc)
+		t := c.pipe(n.Pipe, sc)
 		c.walk(n.List, sc.with(t))
 		c.walk(n.ElseList, sc.with(typed{sc.dot, sc.dotPath}))
 	case *parse.RangeNode:
 		inner := sc.with(typed{sc.dot, sc.dotPath})
-		t, _ := c.pipeNoDecl(n.Pipe, sc)
+		t := c.pipeNoDecl(n.Pipe, sc)
 		var key, elem typed
 		switch {
 		case t.t == nil:
@@ -194,7 +212,7 @@ func (c *checker) walk(n parse.Node, sc scope) {
 		if n.Pipe != nil {
 			t, ok := soleValue(n.Pipe, sc)
 			if !ok {
-				t, _ = c.pipe(n.Pipe, sc)
+				t = c.pipe(n.Pipe, sc)
 			}
 			if t.t != c.root && t.t != reflect.PointerTo(c.root) {
 				c.errorf(n, "fragment %q must be called with the whole context: {{template %q .}} at the top level or {{template %q $}}", n.Name, n.Name, n.Name)
@@ -210,51 +228,90 @@ func (c *checker) walk(n parse.Node, sc scope) {
 }
 
 // pipeNoDecl types a range pipeline, whose declarations range handles.
-func (c *checker) pipeNoDecl(p *parse.PipeNode, sc scope) (typed, bool) {
+func (c *checker) pipeNoDecl(p *parse.PipeNode, sc scope) typed {
 	var t typed
-	bare := false
 	for i, cmd := range p.Cmds {
 		var piped *typed
 		if i > 0 {
 			piped = &t
 		}
-		t, bare = c.command(cmd, sc, piped)
+		t = c.command(cmd, sc, piped)
 	}
-	return t, bare && len(p.Cmds) == 1
+	return t
 }
 
-// pipe types a pipeline and declares its variables. bare reports whether it
-// is a single field chain with no function (a token without fallback).
-func (c *checker) pipe(p *parse.PipeNode, sc scope) (typed, bool) {
+// pipe types a pipeline and declares its variables.
+func (c *checker) pipe(p *parse.PipeNode, sc scope) typed {
 	if p == nil {
-		return typed{}, false
+		return typed{}
 	}
-	t, bare := c.pipeNoDecl(p, sc)
+	t := c.pipeNoDecl(p, sc)
 	for _, v := range p.Decl {
 		sc.vars[v.Ident[0]] = t
 	}
-	return t, bare
+	return t
 }
 
-func (c *checker) command(cmd *parse.CommandNode, sc scope, piped *typed) (typed, bool) {
+func (c *checker) command(cmd *parse.CommandNode, sc scope, piped *typed) typed {
 	if len(cmd.Args) == 0 {
-		return typed{}, false
+		return typed{}
 	}
 	if id, ok := cmd.Args[0].(*parse.IdentifierNode); ok {
-		return c.call(cmd, id, sc, piped), false
+		return c.call(cmd, id, sc, piped)
 	}
 	if piped != nil || len(cmd.Args) > 1 {
 		c.errorf(cmd, "%s is not a function and takes no arguments", cmd.Args[0])
-		return typed{}, false
+		return typed{}
 	}
 	return c.arg(cmd.Args[0], sc)
+}
+
+// requirePrinted marks the string tokens whose text the pipeline of an
+// action prints, unless the pipeline has a fallback: a token in the first
+// command, and the tokens handed to a function that keeps their text
+// (passThrough), when every later command keeps the text too.
+func (c *checker) requirePrinted(p *parse.PipeNode) {
+	for _, cmd := range p.Cmds {
+		if id, ok := cmd.Args[0].(*parse.IdentifierNode); ok && fallbacks[id.Ident] {
+			return
+		}
+	}
+	for i, cmd := range p.Cmds {
+		printed := true
+		for _, next := range p.Cmds[i+1:] {
+			if id, ok := next.Args[0].(*parse.IdentifierNode); !ok || !passThrough[id.Ident] {
+				printed = false
+			}
+		}
+		if !printed {
+			continue
+		}
+		args := cmd.Args
+		if id, ok := cmd.Args[0].(*parse.IdentifierNode); ok {
+			if !passThrough[id.Ident] {
+				continue
+			}
+		} else if i > 0 || len(args) != 1 {
+			continue // not a function, and refused as such
+		}
+		for j, a := range args {
+			if t, ok := c.tokens[a]; ok && t.t.Kind() == reflect.String {
+				r := requiredToken{cmd: cmd, arg: j, tree: c.tree, path: t.path}
+				if i == 0 && len(args) == 1 {
+					r = requiredToken{pipe: p, tree: c.tree, path: t.path}
+				}
+				c.required = append(c.required, r)
+			} else if sub, ok := a.(*parse.PipeNode); ok && len(sub.Decl) == 0 {
+				c.requirePrinted(sub)
+			}
+		}
+	}
 }
 
 func (c *checker) call(cmd *parse.CommandNode, id *parse.IdentifierNode, sc scope, piped *typed) typed {
 	var args []typed
 	for _, a := range cmd.Args[1:] {
-		t, _ := c.arg(a, sc)
-		args = append(args, t)
+		args = append(args, c.arg(a, sc))
 	}
 	if piped != nil {
 		args = append(args, *piped)
@@ -339,46 +396,52 @@ func soleValue(p *parse.PipeNode, sc scope) (typed, bool) {
 	return typed{}, false
 }
 
-// arg types one argument. bare reports a field chain.
-func (c *checker) arg(n parse.Node, sc scope) (typed, bool) {
+// arg types one argument, and records the type of a field chain (a token)
+// in c.tokens.
+func (c *checker) arg(n parse.Node, sc scope) typed {
+	var t typed
 	switch n := n.(type) {
 	case *parse.DotNode:
 		c.used[wholeKey(sc.dotPath)] = true
-		return typed{sc.dot, sc.dotPath}, false
+		return typed{sc.dot, sc.dotPath}
 	case *parse.FieldNode:
-		return c.fields(n, typed{sc.dot, sc.dotPath}, n.Ident), true
+		t = c.fields(n, typed{sc.dot, sc.dotPath}, n.Ident)
 	case *parse.VariableNode:
 		v, ok := sc.vars[n.Ident[0]]
 		if !ok {
 			c.errorf(n, "undefined variable %s", n.Ident[0])
-			return typed{}, false
+			return typed{}
 		}
 		if len(n.Ident) == 1 {
 			c.used[wholeKey(v.path)] = true
-			return v, false
+			return v
 		}
-		return c.fields(n, v, n.Ident[1:]), true
+		t = c.fields(n, v, n.Ident[1:])
 	case *parse.ChainNode:
-		base, _ := c.arg(n.Node, sc)
-		return c.fields(n, base, n.Field), true
+		t = c.fields(n, c.arg(n.Node, sc), n.Field)
 	case *parse.PipeNode:
 		return c.pipe(n, sc)
 	case *parse.StringNode:
-		return typed{t: stringType}, false
+		return typed{t: stringType}
 	case *parse.BoolNode:
-		return typed{t: boolType}, false
+		return typed{t: boolType}
 	case *parse.NumberNode:
 		if n.IsInt {
-			return typed{t: intType}, false
+			return typed{t: intType}
 		}
-		return typed{t: float64Type}, false
+		return typed{t: float64Type}
 	case *parse.NilNode:
-		return typed{}, false
+		return typed{}
 	case *parse.IdentifierNode:
-		return c.call(&parse.CommandNode{Args: []parse.Node{n}}, n, sc, nil), false
+		return c.call(&parse.CommandNode{Args: []parse.Node{n}}, n, sc, nil)
+	default:
+		c.errorf(n, "unsupported expression %s", n)
+		return typed{}
 	}
-	c.errorf(n, "unsupported expression %s", n)
-	return typed{}, false
+	if t.t != nil {
+		c.tokens[n] = t
+	}
+	return t
 }
 
 // fields resolves a chain of field (or method) names from a base type.
@@ -497,15 +560,28 @@ func tokenName(path string) string {
 	return "." + path
 }
 
-// markRequired rewrites each bare string token into {{... | required "path"}},
-// so that an empty value fails the rendering with the token's name.
+// markRequired passes each printed string token through required "path"
+// right after it is read, so that an empty value fails the rendering with
+// the token's name: {{.A | upper}} becomes {{.A | required ".A" | upper}},
+// {{printf "%s" .A}} becomes {{printf "%s" (.A | required ".A")}}.
 func (c *checker) markRequired() {
 	for _, r := range c.required {
 		path := tokenName(r.path)
-		a := r.node
-		id := parse.NewIdentifier("required").SetTree(r.tree).SetPos(a.Pos)
-		str := &parse.StringNode{NodeType: parse.NodeString, Pos: a.Pos, Quoted: strconv.Quote(path), Text: path}
-		a.Pipe.Cmds = append(a.Pipe.Cmds, &parse.CommandNode{NodeType: parse.NodeCommand, Pos: a.Pos, Args: []parse.Node{id, str}})
+		var pos parse.Pos
+		if r.pipe != nil {
+			pos = r.pipe.Cmds[0].Pos
+		} else {
+			pos = r.cmd.Args[r.arg].Position()
+		}
+		id := parse.NewIdentifier("required").SetTree(r.tree).SetPos(pos)
+		str := &parse.StringNode{NodeType: parse.NodeString, Pos: pos, Quoted: strconv.Quote(path), Text: path}
+		req := &parse.CommandNode{NodeType: parse.NodeCommand, Pos: pos, Args: []parse.Node{id, str}}
+		if r.pipe != nil {
+			r.pipe.Cmds = slices.Insert(r.pipe.Cmds, 1, req)
+			continue
+		}
+		token := &parse.CommandNode{NodeType: parse.NodeCommand, Pos: pos, Args: []parse.Node{r.cmd.Args[r.arg]}}
+		r.cmd.Args[r.arg] = &parse.PipeNode{NodeType: parse.NodePipe, Pos: pos, Cmds: []*parse.CommandNode{token, req}}
 	}
 	c.required = nil
 }
