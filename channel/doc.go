@@ -60,11 +60,16 @@
 //	  emails[0].html: 1:16: unknown token .Person.FristName: b2b.Person has no field FristName (it has ID, Email, FirstName, ...)
 //	  emails[0].html: 1:38: .Group.MissingRoles is a list ([]string) and cannot be printed (join it: {{join ", " ...}})
 //
-// It also refuses unknown functions and fragments, wrong argument types,
-// printing a map or a struct, HTML the escaper finds ambiguous, a template
-// named as a fragment it sees, and a marketing email without
-// {{.UnsubscribeURL}} in both parts. [NewAlerter] compiles every condition
-// and routing rule the same way and checks the directory addresses.
+// It also refuses unknown functions and fragments, wrong argument types
+// (text handed to percent or number, a decimal compared with a whole
+// number: {{gt .Group.Score 100}} fails where {{gt .Group.Score 100.0}}
+// does not), the builtins that fail or print "<no value>" for some
+// recipients (index, slice, call: a map entry is read with attr, which
+// has a default), printing a map or a struct, HTML the escaper finds
+// ambiguous, a template named as a fragment it sees, and a marketing email
+// without {{.UnsubscribeURL}} in both parts. [NewAlerter] compiles every
+// condition and routing rule the same way and checks the directory
+// addresses.
 //
 // # Run
 //

@@ -190,6 +190,7 @@ var templateFuncs = map[string]any{
 	// join joins a list: {{.Group.MissingRoles | join ", "}}.
 	"join": func(sep string, list []string) string { return strings.Join(list, sep) },
 	// percent formats a share: {{.Group.Completeness | percent}} is "67%".
+	// percent and number take any number; the loader refuses anything else.
 	"percent": func(v any) string { return strconv.Itoa(int(math.Round(toFloat(v)*100))) + "%" },
 	// number rounds to a whole number: {{.Group.Score | number}} is "142".
 	"number": func(v any) string { return strconv.FormatFloat(math.Round(toFloat(v)), 'f', 0, 64) },

@@ -191,6 +191,33 @@ func TestCompileTemplatesReportsEveryProblem(t *testing.T) {
 			want: []string{`emails[0].html: 1: function "shout" not defined`},
 		},
 		{
+			name: "index, slice and call are refused",
+			set:  channel.TemplateSet{Emails: []channel.EmailTemplate{{Name: "a", Subject: `Your {{index .Account.Attributes "tier"}} plan`, HTML: `{{slice .Account.Name 0 3}}`, Text: `{{call .Account.Name}}`}}},
+			want: []string{
+				`emails[0].subject: 1:8: index is not allowed: a missing map entry prints "<no value>" and a list index out of range fails; read a map entry with {{attr "key" "default" ...}}, a list with {{range ...}} or {{join ", " ...}}`,
+				`emails[0].text: 1:3: call is not allowed: templates have no functions to call`,
+				`emails[0].html: 1:3: slice is not allowed: it fails for a value shorter than its indexes`,
+			},
+		},
+		{
+			name: "wrong argument types of functions and builtins",
+			set: channel.TemplateSet{Emails: []channel.EmailTemplate{{Name: "a",
+				Subject: `{{.Account.Name | percent}} {{number .Person.Email}}`,
+				HTML:    `{{if gt .Group.Score 100}}hot{{end}} {{if eq .Group.Members .Group.Members}}x{{end}} {{if lt .Group.Qualified true}}y{{end}}`,
+				Text:    `{{len .Group.Score}} {{printf .Group.Score}} {{eq .Account.Name}} {{if gt .Group.Score 100.0}}ok{{end}} {{eq .Account.Employees 3}}`,
+			}}},
+			want: []string{
+				`emails[0].subject: 1:19: argument 1 of percent: .Account.Name is string, want a number`,
+				`emails[0].subject: 1:31: argument 1 of number: .Person.Email is string, want a number`,
+				`emails[0].text: 1:3: len of .Group.Score: float64 has no length (only text, lists and maps have one)`,
+				`emails[0].text: 1:24: argument 1 of printf: .Group.Score is float64, want a format (text)`,
+				`emails[0].text: 1:48: eq needs at least 2 arguments, got 1`,
+				`emails[0].html: 1:6: gt cannot compare .Group.Score (float64) with 100 (int) (write a whole number as 100.0 to compare it with a decimal one)`,
+				`emails[0].html: 1:43: eq cannot compare .Group.Members (a list ([]channel.MemberView)) with .Group.Members (a list ([]channel.MemberView))`,
+				`emails[0].html: 1:91: lt cannot order .Group.Qualified, which is bool (it orders numbers and text)`,
+			},
+		},
+		{
 			name: "a list printed bare",
 			set:  channel.TemplateSet{Emails: []channel.EmailTemplate{email("a", `{{.Group.MissingRoles}}`)}},
 			want: []string{`emails[0].html: 1:3: .Group.MissingRoles is a list ([]string) and cannot be printed (join it: {{join ", " ...}})`},

@@ -13,14 +13,15 @@ import (
 // data (RenderContext) before any message is rendered, so that a misspelt or
 // unknown token is a load-time error with its line and column, never a blank
 // in a customer's inbox. It follows the dot through range and with, tracks
-// variables, checks function arguments, refuses to print lists, maps and
-// structs, and marks each string token whose text is printed as required:
-// at render time an empty value is an error, unless the action has a
-// fallback ({{.Person.FirstName | default "there"}}, {{or .A .B}}). A
-// token's text is printed when the action prints it as it is
-// ({{.Person.FirstName}}) or through functions that keep its text (upper,
-// lower, print, printf, println, html, js, urlquery: {{.Person.FirstName |
-// upper}}, {{printf "Hi %s" .Person.FirstName}}).
+// variables, checks the arguments of functions and builtins, refuses to
+// print lists, maps and structs, refuses the builtins that fail or print
+// "<no value>" at run time (index, slice, call), and marks each string
+// token whose text is printed as required: at render time an empty value is
+// an error, unless the action has a fallback ({{.Person.FirstName | default
+// "there"}}, {{or .A .B}}). A token's text is printed when the action
+// prints it as it is ({{.Person.FirstName}}) or through functions that keep
+// its text (upper, lower, print, printf, println, html, js, urlquery:
+// {{.Person.FirstName | upper}}, {{printf "Hi %s" .Person.FirstName}}).
 
 // tokenProblem is one problem found in a template, at line:column.
 type tokenProblem struct {
@@ -310,11 +311,17 @@ func (c *checker) requirePrinted(p *parse.PipeNode) {
 
 func (c *checker) call(cmd *parse.CommandNode, id *parse.IdentifierNode, sc scope, piped *typed) typed {
 	var args []typed
+	var names []string // how a message names each argument
 	for _, a := range cmd.Args[1:] {
 		args = append(args, c.arg(a, sc))
+		names = append(names, a.String())
 	}
 	if piped != nil {
 		args = append(args, *piped)
+		names = append(names, "the piped value")
+		if piped.path != "" {
+			names[len(names)-1] = tokenName(piped.path)
+		}
 	}
 	ft, ok := c.funcs[id.Ident]
 	if !ok {
@@ -322,6 +329,9 @@ func (c *checker) call(cmd *parse.CommandNode, id *parse.IdentifierNode, sc scop
 		if !builtin {
 			c.errorf(id, "unknown function %q", id.Ident)
 			return typed{}
+		}
+		if !c.builtinArgs(id, args, names) {
+			return typed{t: res}
 		}
 		if (id.Ident == "or" || id.Ident == "and") && len(args) > 0 {
 			same := args[0].t
@@ -353,7 +363,16 @@ func (c *checker) call(cmd *parse.CommandNode, id *parse.IdentifierNode, sc scop
 		default:
 			continue
 		}
-		if a.t != nil && want.Kind() != reflect.Interface && !a.t.AssignableTo(want) {
+		if a.t == nil {
+			continue
+		}
+		if want.Kind() == reflect.Interface {
+			if numberArgs[id.Ident] && !isNumber(a.t) && a.t.Kind() != reflect.Interface {
+				c.errorf(id, "argument %d of %s: %s is %s, want a number", i+1, id.Ident, tokenName(a.path), describe(a.t))
+			}
+			continue
+		}
+		if !a.t.AssignableTo(want) {
 			if i+1 < len(cmd.Args) && isNumberLiteral(cmd.Args[i+1]) && isNumber(want) {
 				continue
 			}
@@ -361,6 +380,138 @@ func (c *checker) call(cmd *parse.CommandNode, id *parse.IdentifierNode, sc scop
 		}
 	}
 	return typed{t: ft.Out(0)}
+}
+
+// numberArgs are the template functions whose parameters, typed any so
+// that they take every kind of number, must be numbers.
+var numberArgs = map[string]bool{"percent": true, "number": true}
+
+// refusedBuiltins are the builtins a template may not call, with what to
+// use instead: each fails at run time or prints "<no value>" for some
+// recipients.
+var refusedBuiltins = map[string]string{
+	"index": `index is not allowed: a missing map entry prints "<no value>" and a list index out of range fails; read a map entry with {{attr "key" "default" ...}}, a list with {{range ...}} or {{join ", " ...}}`,
+	"slice": `slice is not allowed: it fails for a value shorter than its indexes`,
+	"call":  `call is not allowed: templates have no functions to call`,
+}
+
+// builtinArity gives the least and the most number of arguments of the
+// builtins that take a fixed number (-1: any number).
+var builtinArity = map[string][2]int{
+	"and": {1, -1}, "or": {1, -1}, "not": {1, 1}, "len": {1, 1}, "printf": {1, -1},
+	"eq": {2, -1}, "ne": {2, 2}, "lt": {2, 2}, "le": {2, 2}, "gt": {2, 2}, "ge": {2, 2},
+}
+
+// builtinArgs checks a builtin's arguments as text/template would when
+// it runs: refused builtins, the number of arguments, len of a value
+// without a length, comparisons of values of different kinds. It reports
+// whether they are right.
+func (c *checker) builtinArgs(id *parse.IdentifierNode, args []typed, names []string) bool {
+	name := id.Ident
+	if msg, refused := refusedBuiltins[name]; refused {
+		c.errorf(id, "%s", msg)
+		return false
+	}
+	if ar, ok := builtinArity[name]; ok && (len(args) < ar[0] || ar[1] >= 0 && len(args) > ar[1]) {
+		want := strconv.Itoa(ar[0])
+		switch {
+		case ar[1] < 0:
+			want = "at least " + want
+		case ar[1] != ar[0]:
+			want += " to " + strconv.Itoa(ar[1])
+		}
+		c.errorf(id, "%s needs %s arguments, got %d", name, want, len(args))
+		return false
+	}
+	switch name {
+	case "printf":
+		if t := args[0].t; t != nil && t.Kind() != reflect.String && t.Kind() != reflect.Interface {
+			c.errorf(id, "argument 1 of printf: %s is %s, want a format (text)", names[0], describe(t))
+			return false
+		}
+	case "len":
+		if t := args[0].t; t != nil && !hasLen(t) {
+			c.errorf(id, "len of %s: %s has no length (only text, lists and maps have one)", names[0], describe(t))
+			return false
+		}
+	case "eq", "ne", "lt", "le", "gt", "ge":
+		for i := 1; i < len(args); i++ {
+			if msg := comparable(name, args[0], args[i], names[0], names[i]); msg != "" {
+				c.errorf(id, "%s", msg)
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func hasLen(t reflect.Type) bool {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.String, reflect.Slice, reflect.Array, reflect.Map, reflect.Chan, reflect.Interface:
+		return true
+	}
+	return false
+}
+
+// The kinds text/template compares: values of one kind compare, and ints
+// with uints.
+const (
+	otherKind = iota
+	boolKind
+	intKind
+	uintKind
+	floatKind
+	complexKind
+	stringKind
+)
+
+func basicKind(t reflect.Type) int {
+	switch t.Kind() {
+	case reflect.Bool:
+		return boolKind
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return intKind
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return uintKind
+	case reflect.Float32, reflect.Float64:
+		return floatKind
+	case reflect.Complex64, reflect.Complex128:
+		return complexKind
+	case reflect.String:
+		return stringKind
+	}
+	return otherKind
+}
+
+// comparable returns why the comparison fn of a and b (named an and bn)
+// fails at run time, "" when it does not (or when a type is known only
+// then).
+func comparable(fn string, a, b typed, an, bn string) string {
+	if a.t == nil || b.t == nil || a.t.Kind() == reflect.Interface || b.t.Kind() == reflect.Interface {
+		return ""
+	}
+	ka, kb := basicKind(a.t), basicKind(b.t)
+	ordered := fn != "eq" && fn != "ne"
+	switch {
+	case ordered && (ka == otherKind || ka == boolKind || ka == complexKind):
+		return fmt.Sprintf("%s cannot order %s, which is %s (it orders numbers and text)", fn, an, describe(a.t))
+	case ordered && (kb == otherKind || kb == boolKind || kb == complexKind):
+		return fmt.Sprintf("%s cannot order %s, which is %s (it orders numbers and text)", fn, bn, describe(b.t))
+	case ka == otherKind && kb == otherKind:
+		if !a.t.Comparable() || !b.t.Comparable() {
+			return fmt.Sprintf("%s cannot compare %s (%s) with %s (%s)", fn, an, describe(a.t), bn, describe(b.t))
+		}
+	case ka != kb && !(ka == intKind && kb == uintKind || ka == uintKind && kb == intKind):
+		hint := ""
+		if ka == floatKind && kb == intKind || ka == intKind && kb == floatKind {
+			hint = " (write a whole number as 100.0 to compare it with a decimal one)"
+		}
+		return fmt.Sprintf("%s cannot compare %s (%s) with %s (%s)%s", fn, an, describe(a.t), bn, describe(b.t), hint)
+	}
+	return ""
 }
 
 func isNumberLiteral(n parse.Node) bool {
@@ -426,10 +577,7 @@ func (c *checker) arg(n parse.Node, sc scope) typed {
 	case *parse.BoolNode:
 		return typed{t: boolType}
 	case *parse.NumberNode:
-		if n.IsInt {
-			return typed{t: intType}
-		}
-		return typed{t: float64Type}
+		return typed{t: numberType(n)}
 	case *parse.NilNode:
 		return typed{}
 	case *parse.IdentifierNode:
@@ -442,6 +590,23 @@ func (c *checker) arg(n parse.Node, sc scope) typed {
 		c.tokens[n] = t
 	}
 	return t
+}
+
+// numberType is the type text/template gives a number constant handed to
+// a builtin: complex, float64 when written with a point or an exponent,
+// else int.
+func numberType(n *parse.NumberNode) reflect.Type {
+	s := n.Text
+	hexInt := len(s) > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') && !strings.ContainsAny(s, "pP")
+	switch {
+	case n.IsComplex:
+		return reflect.TypeFor[complex128]()
+	case n.IsFloat && !hexInt && !strings.HasPrefix(s, "'") && strings.ContainsAny(s, ".eEpP"):
+		return float64Type
+	case n.IsInt:
+		return intType
+	}
+	return nil // too large for an int: text/template refuses it, whatever it is handed to
 }
 
 // fields resolves a chain of field (or method) names from a base type.
