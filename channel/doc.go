@@ -65,11 +65,12 @@
 // number: {{gt .Group.Score 100}} fails where {{gt .Group.Score 100.0}}
 // does not), the builtins that fail or print "<no value>" for some
 // recipients (index, slice, call: a map entry is read with attr, which
-// has a default), printing a map or a struct, HTML the escaper finds
-// ambiguous, a template named as a fragment it sees, and a marketing email
-// without {{.UnsubscribeURL}} in both parts. [NewAlerter] compiles every
-// condition and routing rule the same way and checks the directory
-// addresses.
+// has a default), a fragment called without the context
+// ({{template "footer"}}), printing a map or a struct, HTML the escaper
+// finds ambiguous, a template named as a fragment it sees, and a
+// marketing email without {{.UnsubscribeURL}} in both parts. [NewAlerter]
+// compiles every condition and routing rule the same way and checks the
+// directory addresses.
 //
 // # Run
 //

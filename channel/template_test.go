@@ -295,6 +295,14 @@ func TestCompileTemplatesReportsEveryProblem(t *testing.T) {
 			},
 		},
 		{
+			name: "fragment called without the context",
+			set: channel.TemplateSet{
+				Fragments: map[string]channel.Fragment{"footer": {HTML: `<p>{{.Brand.Name | default "Vendor"}}</p>`, Text: `{{.Brand.Name | default "Vendor"}}`}},
+				Emails:    []channel.EmailTemplate{email("a", `<p>Hi</p>{{template "footer"}}`)},
+			},
+			want: []string{`emails[0].html: 1:21: fragment "footer" must be called with the whole context: {{template "footer" .}} at the top level or {{template "footer" $}}`},
+		},
+		{
 			name: "fragment called with another dot",
 			set:  channel.TemplateSet{Fragments: map[string]channel.Fragment{"f": {HTML: "x", Text: "x"}}, Emails: []channel.EmailTemplate{email("a", `{{range .Group.Members}}{{template "f" .}}{{end}}`)}},
 			want: []string{`emails[0].html: 1:36: fragment "f" must be called with the whole context: {{template "f" .}} at the top level or {{template "f" $}}`},

@@ -210,15 +210,18 @@ func (c *checker) walk(n parse.Node, sc scope) {
 			c.errorf(n, "unknown fragment %q", n.Name)
 			return
 		}
+		// Without a pipeline the fragment runs with no data at all, and
+		// fails at run time as soon as it reads a token.
+		t := typed{}
 		if n.Pipe != nil {
-			t, ok := soleValue(n.Pipe, sc)
-			if !ok {
+			var ok bool
+			if t, ok = soleValue(n.Pipe, sc); !ok {
 				t = c.pipe(n.Pipe, sc)
 			}
-			if t.t != c.root && t.t != reflect.PointerTo(c.root) {
-				c.errorf(n, "fragment %q must be called with the whole context: {{template %q .}} at the top level or {{template %q $}}", n.Name, n.Name, n.Name)
-				return
-			}
+		}
+		if t.t != c.root && t.t != reflect.PointerTo(c.root) {
+			c.errorf(n, "fragment %q must be called with the whole context: {{template %q .}} at the top level or {{template %q $}}", n.Name, n.Name, n.Name)
+			return
 		}
 		if c.onStack[n.Name] {
 			c.errorf(n, "template %q calls itself (directly or through other fragments); recursion is not allowed", n.Name)
