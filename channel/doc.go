@@ -68,9 +68,11 @@
 // has a default), a fragment called without the context
 // ({{template "footer"}}), printing a map or a struct, HTML the escaper
 // finds ambiguous, a template named as a fragment it sees, and a
-// marketing email without {{.UnsubscribeURL}} in both parts. [NewAlerter]
-// compiles every condition and routing rule the same way and checks the
-// directory addresses.
+// marketing email without {{.UnsubscribeURL}} in both parts. A syntax
+// error is placed at the start of its action ({{), an undefined function
+// at its name, an HTML part that ends inside a tag at its end.
+// [NewAlerter] compiles every condition and routing rule the same way and
+// checks the directory addresses.
 //
 // # Run
 //

@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"regexp"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -426,7 +427,7 @@ func parseChecked[T interface {
 	Parse(text string) (T, error)
 }](c *compiler, root T, lookup func(name string) *parse.Tree, path, part, name, src string, frags map[string]Fragment, where map[string]string) (map[string]bool, bool) {
 	if _, err := root.Parse(src); err != nil {
-		c.ps.Addf(path, "%s", parseMessage(err))
+		c.ps.Addf(path, "%s", parseMessage(err, name, src))
 		return nil, false
 	}
 	bad := false
@@ -436,7 +437,7 @@ func parseChecked[T interface {
 			fsrc = frags[fname].HTML
 		}
 		if _, err := root.New(fname).Parse(fsrc); err != nil {
-			c.fragmentProblem(where[fname]+part, parseMessage(err))
+			c.fragmentProblem(where[fname]+part, parseMessage(err, fname, fsrc))
 			bad = true
 		}
 	}
@@ -482,14 +483,60 @@ func (c *compiler) html(path, name, src string, frags map[string]Fragment, where
 		// The description ends with the escaper's internal contexts
 		// (": {stateURL ...}"), which help nobody.
 		desc, _, _ := strings.Cut(he.Description, ": {")
-		pos := strconv.Itoa(he.Line)
+		// An error in a fragment (or in its copy escaped for another
+		// context, "footer$htmltemplate_...") is placed in the fragment.
+		in, _, _ := strings.Cut(he.Name, "$htmltemplate")
+		pos := ""
 		if tr := trees[he.Name]; tr != nil && he.Node != nil {
-			pos = position(tr, he.Node)
+			in, pos = nodeLocation(tr, he.Node)
+		} else {
+			text := src
+			if in != name {
+				text = frags[in].HTML
+			}
+			pos = escaperPosition(he, text)
 		}
-		c.ps.Addf(path, "%s: %s", pos, desc)
+		if in != name {
+			desc = fmt.Sprintf("in fragment %q: %s", in, desc)
+		}
+		if pos != "" {
+			desc = pos + ": " + desc
+		}
+		c.ps.Addf(path, "%s", desc)
 		return nil, nil
 	}
 	return root, used
+}
+
+// escaperPosition returns the line:column in text of an html/template
+// error without a node (in the template whose source text is): at the end
+// of the text for a template that ends inside a tag or an attribute, else
+// at the text its message quotes last (errors in HTML text); "" when
+// neither tells.
+func escaperPosition(he *htmltemplate.Error, text string) string {
+	at := -1
+	if he.ErrorCode == htmltemplate.ErrEndContext {
+		at = len(text)
+	} else if i := strings.LastIndex(he.Description, ": \""); i >= 0 {
+		if quoted, err := strconv.Unquote(he.Description[i+2:]); err == nil && quoted != "" {
+			at = strings.Index(text, quoted)
+		}
+	}
+	if at < 0 {
+		if he.Line > 0 {
+			return strconv.Itoa(he.Line)
+		}
+		return ""
+	}
+	return offsetPosition(text, at)
+}
+
+// offsetPosition is the 1-based line:column (in bytes) of byte offset at
+// in text.
+func offsetPosition(text string, at int) string {
+	line := 1 + strings.Count(text[:at], "\n")
+	col := at - strings.LastIndex(text[:at], "\n")
+	return strconv.Itoa(line) + ":" + strconv.Itoa(col)
 }
 
 // textTrees and htmlTrees find the parse tree of a template associated
@@ -533,11 +580,157 @@ func (c *compiler) fragmentProblem(path, msg string) {
 	c.ps.Addf(path, "%s", msg)
 }
 
-// parseMessage turns "template: name:3:14: msg" into "3:14: msg".
-var parsePrefix = regexp.MustCompile(`^(?:html/)?template: [^:]*:`)
+// parseMessage turns text/template's "template: NAME:LINE: msg" for the
+// template name parsed from src into "line:column: msg". text/template
+// tells only the line; the column is found again from src (see
+// parsePosition).
+func parseMessage(err error, name, src string) string {
+	full := err.Error()
+	rest, ok := strings.CutPrefix(full, "template: "+name+":")
+	if !ok {
+		return full
+	}
+	line, msg, ok := strings.Cut(rest, ": ")
+	if _, err := strconv.Atoi(line); !ok || err != nil {
+		return full
+	}
+	if msg == "unexpected EOF" {
+		msg += ` (an {{if}}, {{range}}, {{with}}, {{define}} or {{block}} without its {{end}})`
+	}
+	return parsePosition(name, src, msg) + ": " + msg
+}
 
-func parseMessage(err error) string {
-	return parsePrefix.ReplaceAllString(err.Error(), "")
+// parsePosition finds the line:column of the parse error msg in src.
+//
+// An undefined function is found exactly: src parses without the check of
+// function names, and the first use of the name is the place. Any other
+// error is placed at the start ("{{") of the action it is in: the last
+// action start such that the text before it parses, or fails only for
+// lack of an {{end}} (each action before the faulty one is whole, and
+// each text that includes the faulty one fails). An unexpected end of the
+// text is placed at its end.
+func parsePosition(name, src, msg string) string {
+	if fn, ok := undefinedFunction(msg); ok {
+		var found *parse.IdentifierNode
+		var in *parse.Tree
+		for _, tr := range parseNoFuncCheck(name, src) {
+			walkNodes(tr.Root, func(n parse.Node) {
+				if id, ok := n.(*parse.IdentifierNode); ok && id.Ident == fn && (found == nil || id.Pos < found.Pos) {
+					found, in = id, tr
+				}
+			})
+		}
+		if found != nil {
+			return position(in, found)
+		}
+	}
+	at := len(src)
+	if !strings.HasPrefix(msg, "unexpected EOF") {
+		var starts []int
+		for i := 0; ; {
+			j := strings.Index(src[i:], "{{")
+			if j < 0 {
+				break
+			}
+			starts = append(starts, i+j)
+			i += j + 2
+		}
+		// starts[0] always parses: plain text before it. The faulty
+		// action is the last one whose preceding text parses.
+		k := sort.Search(len(starts), func(k int) bool { return !parsesUpTo(name, src[:starts[k]]) })
+		if k > 0 {
+			at = starts[k-1]
+		}
+	}
+	return offsetPosition(src, at)
+}
+
+// undefinedFunction returns the name in text/template's "function "NAME"
+// not defined".
+func undefinedFunction(msg string) (string, bool) {
+	q, ok := strings.CutPrefix(msg, "function ")
+	if !ok {
+		return "", false
+	}
+	q, ok = strings.CutSuffix(q, " not defined")
+	if !ok {
+		return "", false
+	}
+	name, err := strconv.Unquote(q)
+	return name, err == nil
+}
+
+// parseNoFuncCheck parses src without checking function names, and
+// returns its trees (its {{define}}s have their own); none if it does not
+// parse.
+func parseNoFuncCheck(name, src string) map[string]*parse.Tree {
+	tr := parse.New(name)
+	tr.Mode = parse.SkipFuncCheck
+	trees := map[string]*parse.Tree{}
+	if _, err := tr.Parse(src, "", "", trees); err != nil {
+		return nil
+	}
+	return trees
+}
+
+// parsesUpTo reports whether text (the start of a template) parses, or
+// fails only because it ends before an {{end}}.
+func parsesUpTo(name, text string) bool {
+	_, err := parse.New(name).Parse(text, "", "", map[string]*parse.Tree{}, parseFuncs)
+	return err == nil || strings.HasSuffix(err.Error(), ": unexpected EOF")
+}
+
+// parseFuncs are the names of the functions templates know, as the parser
+// wants them (non-nil values): text/template's builtins and templateFuncs.
+var parseFuncs = func() map[string]any {
+	m := map[string]any{}
+	for name := range builtinResult {
+		m[name] = true
+	}
+	for name := range templateFuncs {
+		m[name] = true
+	}
+	return m
+}()
+
+// walkNodes calls f for n and every node under it.
+func walkNodes(n parse.Node, f func(parse.Node)) {
+	if n == nil || reflect.ValueOf(n).IsNil() {
+		return
+	}
+	f(n)
+	switch n := n.(type) {
+	case *parse.ListNode:
+		for _, x := range n.Nodes {
+			walkNodes(x, f)
+		}
+	case *parse.ActionNode:
+		walkNodes(n.Pipe, f)
+	case *parse.PipeNode:
+		for _, c := range n.Cmds {
+			walkNodes(c, f)
+		}
+	case *parse.CommandNode:
+		for _, a := range n.Args {
+			walkNodes(a, f)
+		}
+	case *parse.ChainNode:
+		walkNodes(n.Node, f)
+	case *parse.IfNode:
+		walkNodes(n.Pipe, f)
+		walkNodes(n.List, f)
+		walkNodes(n.ElseList, f)
+	case *parse.RangeNode:
+		walkNodes(n.Pipe, f)
+		walkNodes(n.List, f)
+		walkNodes(n.ElseList, f)
+	case *parse.WithNode:
+		walkNodes(n.Pipe, f)
+		walkNodes(n.List, f)
+		walkNodes(n.ElseList, f)
+	case *parse.TemplateNode:
+		walkNodes(n.Pipe, f)
+	}
 }
 
 // RenderedEmail is an email template rendered for one recipient.

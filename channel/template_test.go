@@ -186,9 +186,45 @@ func TestCompileTemplatesReportsEveryProblem(t *testing.T) {
 			want: []string{"emails[0].html: 1:27: unknown token .Group.Members[].Nmae: channel.MemberView has no field Nmae (it has Person, Name, Title, Email, Role, Persona, Score, Reason)"},
 		},
 		{
-			name: "unknown function",
-			set:  channel.TemplateSet{Emails: []channel.EmailTemplate{email("a", `{{.Person.FirstName | shout}}`)}},
-			want: []string{`emails[0].html: 1: function "shout" not defined`},
+			name: "unknown function, at its line and column",
+			set: channel.TemplateSet{Emails: []channel.EmailTemplate{
+				email("a", "<p>\n{{.Person.FirstName | shout}}</p>"),
+				{Name: "b", Subject: "s", HTML: "h", Text: `{{define "x"}}{{shout 1}}{{end}}{{.Account.Name | shout}}`},
+			}},
+			want: []string{`emails[0].html: 2:23: function "shout" not defined`, `emails[1].text: 1:17: function "shout" not defined`},
+		},
+		{
+			name: "syntax errors, at the start of their action",
+			set: channel.TemplateSet{
+				Fragments: map[string]channel.Fragment{"footer": {HTML: "<p>{{.Brand.Name}} {{end}}</p>", Text: "x"}},
+				Emails: []channel.EmailTemplate{
+					// A name may contain ':', which text/template's message does not escape.
+					{Name: "news:intro", Subject: "s", HTML: "<p>ok</p>", Text: "Hi\n  {{.Account.Name"},
+					email("b", "{{if .Group.Qualified}}\n<p>x</p>"),
+					email("c", `{{template "footer" .}}`),
+				},
+			},
+			want: []string{
+				"emails[0].text: 2:3: unclosed action",
+				"fragments.footer.html: 1:20: unexpected {{end}}",
+				"emails[1].html: 2:9: unexpected EOF (an {{if}}, {{range}}, {{with}}, {{define}} or {{block}} without its {{end}})",
+			},
+		},
+		{
+			name: "escaping problems, at their place",
+			set: channel.TemplateSet{
+				Fragments: map[string]channel.Fragment{"cta": {HTML: "<p>\n{{if .Group.Qualified}}<a href=\"{{else}}<b>{{end}}</p>", Text: "x"}},
+				Emails: []channel.EmailTemplate{
+					email("a", "<p>Hi</p>\n<a href=\"{{.UnsubscribeURL}}"),
+					email("b", "<p>Hi</p>\n<p a=b<c>"),
+					email("c", `<p>Hi</p>{{template "cta" .}}`),
+				},
+			},
+			want: []string{
+				"emails[0].html: 2:29: ends in a non-text context",
+				`emails[1].html: 2:6: "<" in unquoted attr: "b<c"`,
+				`emails[2].html: 2:6: in fragment "cta": {{if}} branches end in different contexts`,
+			},
 		},
 		{
 			name: "index, slice and call are refused",

@@ -137,21 +137,29 @@ func (c *checker) errorf(n parse.Node, format string, args ...any) {
 
 // position returns the 1-based "line:col" of a node, "?" when unknown.
 func position(tr *parse.Tree, n parse.Node) string {
+	_, pos := nodeLocation(tr, n)
+	return pos
+}
+
+// nodeLocation returns the name of the template a node is in and its
+// 1-based "line:col"; "?" when unknown.
+func nodeLocation(tr *parse.Tree, n parse.Node) (string, string) {
 	if tr == nil || n == nil {
-		return "?"
+		return "", "?"
 	}
-	// ErrorContext gives "name:line:col" with a 0-based column.
+	// ErrorContext gives "name:line:col" with a 0-based column (the name
+	// may contain ':').
 	loc, _ := tr.ErrorContext(n)
 	parts := strings.Split(loc, ":")
 	if len(parts) < 3 {
-		return "?"
+		return "", "?"
 	}
 	line, col := parts[len(parts)-2], parts[len(parts)-1]
 	c, err := strconv.Atoi(col)
 	if err != nil {
-		return "?"
+		return "", "?"
 	}
-	return line + ":" + strconv.Itoa(c+1)
+	return strings.Join(parts[:len(parts)-2], ":"), line + ":" + strconv.Itoa(c+1)
 }
 
 func (c *checker) walk(n parse.Node, sc scope) {
