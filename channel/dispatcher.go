@@ -138,9 +138,13 @@ type Outcome struct {
 
 // Dispatch claims the entries due now (by the clock), in batches, and
 // delivers each once, until none is due or ctx is done. It returns what it
-// did; an error means the outbox failed (claims not yet recorded are
-// retried when their lease expires). Entries rescheduled during the call are
-// not retried in the same call unless their next attempt is already due.
+// did; an error means the outbox failed or ctx is done (claims not yet
+// recorded are retried when their lease expires). The outcome of a send
+// is recorded even when ctx is cancelled during the send (within the
+// lease), so a cancelled Dispatch does not send a message twice; a send
+// that fails because ctx is cancelled is not recorded. Entries rescheduled
+// during the call are not retried in the same call unless their next
+// attempt is already due.
 func (d *Dispatcher) Dispatch(ctx context.Context) (DispatchReport, error) {
 	var rep DispatchReport
 	for {
@@ -176,6 +180,9 @@ func (d *Dispatcher) deliver(ctx context.Context, e *Entry, rep *DispatchReport)
 	var reason string
 	var wait time.Duration
 	if ok, why, err := d.consentAllows(ctx, msg); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err() // stopping, not a failed attempt
+		}
 		rec.Status, reason, wait = d.retryOrFail(e, &rec, fmt.Errorf("consent lookup: %w", err))
 	} else if !ok {
 		rec.Status, rec.Error, reason = StatusSuppressed, why, why
@@ -203,7 +210,12 @@ func (d *Dispatcher) deliver(ctx context.Context, e *Entry, rep *DispatchReport)
 	if rec.Status == StatusPending {
 		rec.NextAttempt = rec.Now.Add(wait)
 	}
-	if err := d.cfg.Outbox.Record(ctx, rec); err != nil {
+	// The outcome is recorded even if ctx was cancelled meanwhile (during
+	// the send, typically): unrecorded, a message that was sent would be
+	// sent again once its lease expires. The lease bounds the record.
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), d.cfg.Lease)
+	defer cancel()
+	if err := d.cfg.Outbox.Record(rctx, rec); err != nil {
 		if errors.Is(err, ErrLeaseLost) {
 			rep.LeaseLost++
 			d.cfg.Logger.WarnContext(ctx, "outbox claim lost", "entry", e.ID, "key", msg.Key, "err", err)

@@ -230,6 +230,68 @@ func TestCrashBetweenSendAndRecordSendsOnce(t *testing.T) {
 	}
 }
 
+// cancellingSender cancels the dispatcher's context during its first send
+// (a shutdown signal arriving then), which it answers with err.
+type cancellingSender struct {
+	cancel context.CancelFunc
+	err    error
+	sends  int
+}
+
+func (s *cancellingSender) SendEmail(context.Context, *channel.Message) (channel.Receipt, error) {
+	s.sends++
+	if s.sends == 1 {
+		s.cancel()
+		if s.err != nil {
+			return channel.Receipt{}, s.err
+		}
+	}
+	return channel.Receipt{ProviderID: "smtp-1"}, nil
+}
+
+// TestDispatchRecordsSendDespiteCancel: a send that succeeds is recorded
+// even if the context is cancelled during the send; otherwise the entry's
+// lease would expire and the message be sent a second time (twice to the
+// recipient over SMTP, which has no idempotency). A send that fails then
+// may have been cut short by the cancellation: it is not recorded, and
+// tried again once the lease expires.
+func TestDispatchRecordsSendDespiteCancel(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name      string
+		err       error
+		want      channel.Status
+		wantSends int
+	}{
+		{name: "delivered", want: channel.StatusDelivered, wantSends: 1},
+		{name: "failed", err: errors.New("connection reset"), want: channel.StatusSending, wantSends: 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			ctx, cancel := context.WithCancel(context.Background())
+			snd := &cancellingSender{cancel: cancel, err: tc.err}
+			b := setup(t, func(dc *channel.DispatcherConfig, _ *channeltest.RecorderConfig) { dc.Email = snd })
+			es := b.enqueue(t, channeltest.Email("k1"))
+
+			rep, err := b.disp.Dispatch(ctx)
+			require.Equal(t, tc.want, b.status(t, es[0].ID).Status)
+			if tc.want == channel.StatusDelivered {
+				require.NoError(t, err, "the batch was done")
+				require.Equal(t, 1, rep.Delivered)
+			} else {
+				require.ErrorIs(t, err, context.Canceled)
+				require.Empty(t, rep.Outcomes)
+			}
+
+			b.clk.Advance(2 * time.Minute) // past the lease
+			_, err = b.disp.Dispatch(context.Background())
+			require.NoError(t, err)
+			require.Equal(t, tc.wantSends, snd.sends)
+			require.Equal(t, channel.StatusDelivered, b.status(t, es[0].ID).Status)
+		})
+	}
+}
+
 type consentMap map[b2b.PersonID]map[b2b.Channel]b2b.Consent
 
 func (m consentMap) Consent(_ context.Context, p b2b.PersonID, ch b2b.Channel) (b2b.Consent, error) {
