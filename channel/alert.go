@@ -144,7 +144,8 @@ type AlerterConfig struct {
 }
 
 // An Alerter evaluates alert rules on observations of buying groups. It is
-// pure (no I/O, no clock) and safe for concurrent use.
+// pure (no I/O, no clock), immutable (it keeps copies of the configuration's
+// slices and maps) and safe for concurrent use.
 type Alerter struct {
 	rules  []compiledAlertRule
 	router *router
@@ -180,6 +181,7 @@ func NewAlerter(cfg AlerterConfig) (*Alerter, error) {
 			ps.Addf(path+".cooldown", "is negative")
 		}
 		cr := compiledAlertRule{AlertRule: r}
+		cr.FromStages, cr.ToStages = slices.Clone(r.FromStages), slices.Clone(r.ToStages)
 		switch r.Strategy {
 		case StrategyMilestone:
 			if strings.TrimSpace(r.When.Source) == "" {

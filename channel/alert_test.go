@@ -182,6 +182,28 @@ func TestAlertStateIsNotModified(t *testing.T) {
 	require.Empty(t, alerts)
 }
 
+// TestAlerterIsImmutable: changing the rules and routing an Alerter was
+// built from changes neither its decisions nor its routes (nor bypasses
+// NewAlerter's checks of the addresses).
+func TestAlerterIsImmutable(t *testing.T) {
+	t.Parallel()
+	rules := []channel.AlertRule{{Name: "to decision", Strategy: channel.StrategyStage, ToStages: []string{"Decision"}, Template: "t"}}
+	rt := channel.Routing{Owners: map[string]string{"005-jdoe": "jane.doe@vendor.example"}, FallbackQueue: "queue@vendor.example"}
+	a, err := channel.NewAlerter(channel.AlerterConfig{Rules: rules, Routing: rt})
+	require.NoError(t, err)
+	rules[0].ToStages[0] = "Closed"
+	rt.Owners["005-jdoe"] = "not an address"
+
+	st, _, err := a.Evaluate(channel.AlertState{}, acme(), t0)
+	require.NoError(t, err)
+	obs := acme()
+	obs.Group.Stage = "Decision"
+	_, alerts, err := a.Evaluate(st, obs, t0.Add(time.Hour))
+	require.NoError(t, err)
+	require.Len(t, alerts, 1)
+	require.Equal(t, "jane.doe@vendor.example", alerts[0].Route.To)
+}
+
 func TestRouting(t *testing.T) {
 	t.Parallel()
 	rule := channel.AlertRule{Name: "hot", Strategy: channel.StrategyThreshold, Threshold: 1, Template: "sales-alert"}

@@ -84,11 +84,15 @@ func newRouter(cfg Routing, eng rules.Engine) (*router, error) {
 			}
 		}
 	}
-	rt := &router{cfg: cfg}
 	rs := cfg.Rules
 	if len(rs) == 0 {
 		rs = defaultRoutes
 	}
+	// The router keeps copies: the caller's later changes must not bypass
+	// the checks (the rules are compiled into rt.rules).
+	cfg.Rules = nil
+	cfg.Owners, cfg.Territories, cfg.Specialists = maps.Clone(cfg.Owners), maps.Clone(cfg.Territories), maps.Clone(cfg.Specialists)
+	rt := &router{cfg: cfg}
 	for i, r := range rs {
 		path := fmt.Sprintf("rules[%d]", i)
 		if strings.TrimSpace(r.Name) == "" {
