@@ -17,7 +17,9 @@
 // matters more than that.
 //
 // Replies with a 5xx code are permanent failures (channel.ErrPermanent, not
-// retried); 4xx replies, timeouts and network errors are temporary.
+// retried); 4xx replies, timeouts and network errors are temporary. Once
+// the server has accepted the message (250 after DATA) the send has
+// succeeded, whatever happens to the QUIT that follows.
 package smtp
 
 import (
@@ -200,7 +202,11 @@ func (s *Sender) deliver(ctx context.Context, from, to string, raw []byte) error
 	if err := w.Close(); err != nil {
 		return err
 	}
-	return c.Quit()
+	// The server has accepted the message (250 after DATA): a QUIT that
+	// fails (a dropped connection) changes nothing, and reporting it would
+	// have the message retried and delivered twice.
+	_ = c.Quit()
+	return nil
 }
 
 // classify turns an SMTP or network error into a *channel.SendError: 5xx

@@ -1,6 +1,7 @@
 package smtp_test
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"net/mail"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -259,6 +261,71 @@ func TestSMTPErrorsAreClassified(t *testing.T) {
 			require.Equal(t, tc.code, se.Code)
 			require.Empty(t, srv.received())
 		})
+	}
+}
+
+// TestSMTPAcceptedThenQuitFails: a server that accepts the message (250
+// after DATA) and then drops the connection instead of answering QUIT has
+// the message: the send succeeded, and is not retried (which would deliver
+// it twice).
+func TestSMTPAcceptedThenQuitFails(t *testing.T) {
+	t.Parallel()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	t.Cleanup(func() { l.Close() })
+	var accepted atomic.Int32
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			go quitDroppingSession(c, &accepted)
+		}
+	}()
+	s := newSender(t, l.Addr().String(), func(c *smtp.Config) { c.Username, c.Password = "", "" })
+	rc, err := s.SendEmail(context.Background(), marketingEmail())
+	require.NoError(t, err)
+	require.Equal(t, int32(1), accepted.Load())
+	require.Equal(t, smtp.MessageID("journey:intro:p-1", "vendor.example"), rc.ProviderID)
+}
+
+// quitDroppingSession speaks just enough SMTP to accept one message, and
+// closes the connection when asked to QUIT, without answering.
+func quitDroppingSession(c net.Conn, accepted *atomic.Int32) {
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(5 * time.Second))
+	r := bufio.NewReader(c)
+	reply := func(s string) { c.Write([]byte(s + "\r\n")) }
+	reply("220 localhost ESMTP")
+	for {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			return
+		}
+		switch cmd := strings.ToUpper(strings.TrimSpace(line)); {
+		case strings.HasPrefix(cmd, "EHLO"):
+			reply("250 localhost")
+		case strings.HasPrefix(cmd, "MAIL"), strings.HasPrefix(cmd, "RCPT"):
+			reply("250 OK")
+		case cmd == "DATA":
+			reply("354 go ahead")
+			for {
+				l, err := r.ReadString('\n')
+				if err != nil {
+					return
+				}
+				if l == ".\r\n" {
+					break
+				}
+			}
+			accepted.Add(1)
+			reply("250 OK queued")
+		case cmd == "QUIT":
+			return
+		default:
+			reply("500 what")
+		}
 	}
 }
 
