@@ -56,7 +56,9 @@ type Config struct {
 	// them only over TLS or to a loopback server.
 	Username, Password string
 	// TLS, when set, upgrades the connection with STARTTLS; RequireTLS
-	// refuses to send when the server does not offer it.
+	// refuses to send when the server does not offer it. The server's
+	// certificate is verified for TLS.ServerName, by default the host of
+	// Addr (as net/smtp.SendMail does).
 	TLS        *tls.Config
 	RequireTLS bool
 	// From is the envelope and header sender of messages without their own.
@@ -174,7 +176,12 @@ func (s *Sender) deliver(ctx context.Context, from, to string, raw []byte) error
 	}
 	if s.cfg.TLS != nil {
 		if ok, _ := c.Extension("STARTTLS"); ok {
-			if err := c.StartTLS(s.cfg.TLS); err != nil {
+			tc := s.cfg.TLS
+			if tc.ServerName == "" && !tc.InsecureSkipVerify {
+				tc = tc.Clone()
+				tc.ServerName = host
+			}
+			if err := c.StartTLS(tc); err != nil {
 				return err
 			}
 		} else if s.cfg.RequireTLS {

@@ -3,8 +3,15 @@ package smtp_test
 import (
 	"bufio"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"errors"
 	"io"
+	"math/big"
 	"mime"
 	"mime/multipart"
 	"net"
@@ -43,7 +50,11 @@ type server struct {
 	rcptErr error
 }
 
-func startServer(t *testing.T) *server {
+func startServer(t *testing.T) *server { return startServerTLS(t, nil) }
+
+// startServerTLS starts a server that offers STARTTLS with tc (none when
+// tc is nil).
+func startServerTLS(t *testing.T, tc *tls.Config) *server {
 	t.Helper()
 	s := &server{}
 	srv := gosmtp.NewServer(gosmtp.BackendFunc(func(*gosmtp.Conn) (gosmtp.Session, error) {
@@ -53,6 +64,7 @@ func startServer(t *testing.T) *server {
 	srv.AllowInsecureAuth = true
 	srv.ReadTimeout, srv.WriteTimeout = 5*time.Second, 5*time.Second
 	srv.ErrorLog = discardLogger{}
+	srv.TLSConfig = tc
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	s.Addr = l.Addr().String()
@@ -327,6 +339,49 @@ func quitDroppingSession(c net.Conn, accepted *atomic.Int32) {
 			reply("500 what")
 		}
 	}
+}
+
+// selfSigned returns a certificate for 127.0.0.1 and localhost, valid for
+// an hour, and a pool that trusts it.
+func selfSigned(t *testing.T) (tls.Certificate, *x509.CertPool) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	require.NoError(t, err)
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "localhost"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		IPAddresses: []net.IP{net.ParseIP("127.0.0.1")}, DNSNames: []string{"localhost"},
+		KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		IsCA: true, BasicConstraintsValid: true}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	require.NoError(t, err)
+	cert, err := x509.ParseCertificate(der)
+	require.NoError(t, err)
+	pool := x509.NewCertPool()
+	pool.AddCert(cert)
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, pool
+}
+
+// TestSMTPStartTLS: a TLS config that trusts the server's certificate (its
+// RootCAs, no ServerName) is enough: the certificate is checked for the
+// host of Addr, and the caller's config is left as it was. A certificate
+// for another name is refused.
+func TestSMTPStartTLS(t *testing.T) {
+	t.Parallel()
+	cert, pool := selfSigned(t)
+	srv := startServerTLS(t, &tls.Config{Certificates: []tls.Certificate{cert}})
+	tc := &tls.Config{RootCAs: pool}
+	s := newSender(t, srv.Addr, func(c *smtp.Config) { c.TLS, c.RequireTLS = tc, true })
+	_, err := s.SendEmail(context.Background(), marketingEmail())
+	require.NoError(t, err)
+	got := srv.received()
+	require.Len(t, got, 1)
+	require.Equal(t, "quorum", got[0].User, "authenticated over TLS")
+	require.Empty(t, tc.ServerName)
+
+	s = newSender(t, srv.Addr, func(c *smtp.Config) { c.TLS = &tls.Config{RootCAs: pool, ServerName: "mail.vendor.example"} })
+	_, err = s.SendEmail(context.Background(), marketingEmail())
+	require.ErrorContains(t, err, "certificate is valid for localhost, not mail.vendor.example")
+	require.Len(t, srv.received(), 1)
 }
 
 func TestSMTPThroughDispatcher(t *testing.T) {
