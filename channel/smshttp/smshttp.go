@@ -23,6 +23,7 @@
 package smshttp
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"encoding/json"
@@ -160,10 +161,11 @@ func temporary4xx(code int) bool {
 }
 
 // messageID reads the configured ID field (or "id", "message_id") from a JSON
-// object.
+// object. A numeric ID is kept as the provider wrote it (a 64-bit ID does
+// not survive a float64).
 func (s *Sender) messageID(body []byte) (string, error) {
-	var obj map[string]any
-	if err := json.Unmarshal(body, &obj); err != nil {
+	obj, err := decodeObject(body)
+	if err != nil {
 		return "", fmt.Errorf("the answer is not a JSON object: %w", err)
 	}
 	for _, f := range []string{s.cfg.IDField, "id", "message_id"} {
@@ -172,8 +174,8 @@ func (s *Sender) messageID(body []byte) (string, error) {
 			if v != "" {
 				return v, nil
 			}
-		case float64:
-			return strconv.FormatFloat(v, 'f', -1, 64), nil
+		case json.Number:
+			return v.String(), nil
 		}
 	}
 	return "", errors.New("the answer has no message ID (field " + strconv.Quote(s.cfg.IDField) + ")")
@@ -183,8 +185,7 @@ func (s *Sender) messageID(body []byte) (string, error) {
 // "message" (or "error", "detail") field of a JSON object, else the start of
 // the body.
 func providerMessage(body []byte) string {
-	var obj map[string]any
-	if json.Unmarshal(body, &obj) == nil {
+	if obj, err := decodeObject(body); err == nil {
 		for _, f := range []string{"message", "error", "detail"} {
 			if s, ok := obj[f].(string); ok && s != "" {
 				if code, ok := obj["code"]; ok {
@@ -202,6 +203,21 @@ func providerMessage(body []byte) string {
 		return "(empty answer)"
 	}
 	return s
+}
+
+// decodeObject decodes a JSON object (or null), with its numbers as
+// json.Number, and nothing after it.
+func decodeObject(body []byte) (map[string]any, error) {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var obj map[string]any
+	if err := dec.Decode(&obj); err != nil {
+		return nil, err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errors.New("invalid character after the top-level value")
+	}
+	return obj, nil
 }
 
 // maxRetryAfter caps a provider's Retry-After.

@@ -120,6 +120,31 @@ func TestSendSMS(t *testing.T) {
 	}
 }
 
+// TestSMSMessageIDAsWritten: a provider's message ID comes back in the
+// receipt as the provider wrote it, numeric IDs too (a 64-bit ID does not
+// survive a float64).
+func TestSMSMessageIDAsWritten(t *testing.T) {
+	t.Parallel()
+	for answer, want := range map[string]string{
+		`{"id": 1234567890123456789, "status": "queued"}`: "1234567890123456789",
+		`{"id": 42}`:              "42",
+		`{"sid": "SM1", "id": 7}`: "SM1",
+		`{"message_id": "m-1"}`:   "m-1",
+	} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusCreated)
+			w.Write([]byte(answer))
+		}))
+		s, err := smshttp.New(smshttp.Config{URL: srv.URL, From: "+15550100"})
+		require.NoError(t, err)
+		rc, err := s.SendSMS(context.Background(), sms("k1"))
+		srv.Close()
+		require.NoError(t, err, answer)
+		require.Equal(t, want, rc.ProviderID, answer)
+	}
+}
+
 func TestSMSErrorsAreClassified(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
