@@ -203,7 +203,15 @@ func ConsentFromActivities(acts []b2b.Activity, m ActivityConsent) ([]Statement,
 }
 
 // ApplyConsent sets p.Consent from the person's recorded consent and the
-// statements about them, at now, and returns the decisions by channel.
+// statements about them, at now, and returns the decisions by channel
+// (Resolve's at now).
+//
+// A statement dated after now (the recorded consent or a new statement,
+// from a source whose clock is ahead) does not count yet, but it is not
+// lost: when it is stricter than the decision at now, p.Consent keeps it
+// instead of the decision, so that it counts once its time has come. A
+// recorded opt-out stamped a minute ahead is kept, not replaced by unknown
+// or by an opt-in of now; an unsubscribe stamped ahead is recorded.
 func ApplyConsent(p *b2b.Person, stmts []Statement, now time.Time, r ConsentRules) map[b2b.Channel]ConsentDecision {
 	all := PersonStatements(p)
 	for _, s := range stmts {
@@ -216,7 +224,13 @@ func ApplyConsent(p *b2b.Person, stmts []Statement, now time.Time, r ConsentRule
 		p.Consent = map[b2b.Channel]b2b.Consent{}
 	}
 	for ch, d := range decisions {
-		p.Consent[ch] = d.Consent
+		keep := d.Consent
+		for _, s := range all {
+			if s.Channel == ch && s.At.After(now) && strictness(s.Status) > strictness(keep.Status) {
+				keep = b2b.Consent{Status: s.Status, Source: s.Source, At: s.At}
+			}
+		}
+		p.Consent[ch] = keep
 	}
 	return decisions
 }

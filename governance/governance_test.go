@@ -108,6 +108,49 @@ func TestUnsubscribeActivitiesUpdateConsent(t *testing.T) {
 	require.Equal(t, "a1", decisions[b2b.ChannelEmail].Winner.Ref)
 }
 
+// TestApplyConsentKeepsStatementsDatedAhead: a statement dated after now
+// (a source's clock ahead) does not count yet, yet ApplyConsent does not
+// lose it when it is stricter than the decision at now: a recorded
+// opt-out is not replaced by unknown or by an opt-in, an unsubscribe
+// stamped ahead is recorded.
+func TestApplyConsentKeepsStatementsDatedAhead(t *testing.T) {
+	t.Parallel()
+	m, w := time.Minute, 7*24*time.Hour
+	consent := func(status b2b.ConsentStatus, source string, at time.Duration) b2b.Consent {
+		return b2b.Consent{Status: status, Source: source, At: t0.Add(at)}
+	}
+	for _, tc := range []struct {
+		name     string
+		recorded b2b.Consent
+		stmts    []governance.Statement
+		want     b2b.Consent
+		now      b2b.ConsentStatus // the decision at now
+	}{
+		{name: "recorded opt-out ahead, nothing else", recorded: consent(b2b.ConsentOptOut, "marketo", m),
+			want: consent(b2b.ConsentOptOut, "marketo", m), now: b2b.ConsentUnknown},
+		{name: "recorded opt-out ahead, opt-in now", recorded: consent(b2b.ConsentOptOut, "marketo", m),
+			stmts: []governance.Statement{st(b2b.ConsentOptIn, "form", 0)},
+			want:  consent(b2b.ConsentOptOut, "marketo", m), now: b2b.ConsentOptIn},
+		{name: "unsubscribe ahead, recorded opt-in", recorded: consent(b2b.ConsentOptIn, "salesforce", -w),
+			stmts: []governance.Statement{st(b2b.ConsentOptOut, "marketo", m)},
+			want:  consent(b2b.ConsentOptOut, "marketo", m), now: b2b.ConsentOptIn},
+		{name: "recorded opt-in ahead, opt-out now", recorded: consent(b2b.ConsentOptIn, "salesforce", m),
+			stmts: []governance.Statement{st(b2b.ConsentOptOut, "marketo", 0)},
+			want:  consent(b2b.ConsentOptOut, "marketo", 0), now: b2b.ConsentOptOut},
+		{name: "recorded opt-out a week ago, opt-in now", recorded: consent(b2b.ConsentOptOut, "marketo", -w),
+			stmts: []governance.Statement{st(b2b.ConsentOptIn, "form", 0)},
+			want:  consent(b2b.ConsentOptIn, "form", 0), now: b2b.ConsentOptIn},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			p := b2b.Person{ID: "p-1", Consent: map[b2b.Channel]b2b.Consent{b2b.ChannelEmail: tc.recorded}}
+			decisions := governance.ApplyConsent(&p, tc.stmts, t0, governance.ConsentRules{})
+			require.Equal(t, tc.want, p.Consent[b2b.ChannelEmail])
+			require.Equal(t, tc.now, decisions[b2b.ChannelEmail].Consent.Status)
+		})
+	}
+}
+
 func TestLedgerFeedsTheDispatcher(t *testing.T) {
 	t.Parallel()
 	clk := clock.NewManual(t0)
