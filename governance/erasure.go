@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/channel"
@@ -69,8 +71,16 @@ func (r *ErasureReport) Empty() bool {
 // PlanErasure finds everything that concerns the person in inv: person
 // records (by ID, email or phone), their activities, their contact roles,
 // every outbox entry addressed to them (pending or sent, since a sent entry
-// keeps their address and content) or naming them in a sales alert, and
-// their consent statements. It is a pure function: it changes nothing.
+// keeps their address and content) or naming them, and their consent
+// statements. It is a pure function: it changes nothing.
+//
+// An entry names the person when its subject, text or HTML contains one
+// of their emails, or their name (first and last, as b2b.Person.Name
+// gives it) as whole words, not inside a longer word: a name of two words
+// or more in any message, a name of one word (a first name alone) in a
+// sales alert, which lists the group's members by name. A common first
+// name may so plan another person's alert of the same name: the report is
+// for review, and missing personal data would be worse.
 func PlanErasure(req ErasureRequest, inv Inventory) ErasureReport {
 	emails, phones := map[string]bool{}, map[string]bool{}
 	for _, e := range req.Emails {
@@ -110,7 +120,7 @@ func PlanErasure(req ErasureRequest, inv Inventory) ErasureReport {
 		p := &inv.Persons[i]
 		if ids[p.ID] {
 			r.Persons = append(r.Persons, p.ID)
-			if n := strings.TrimSpace(p.FirstName + " " + p.LastName); strings.Contains(n, " ") {
+			if n := strings.TrimSpace(p.FirstName + " " + p.LastName); n != "" {
 				names = append(names, n)
 			}
 		}
@@ -167,11 +177,37 @@ func outboxReason(m *channel.Message, ids map[b2b.PersonID]bool, emails, phones 
 		}
 	}
 	for _, n := range names {
-		if strings.Contains(body, n) {
+		// A name of one word (a first name alone) is common enough to
+		// be searched only where persons are named: in sales alerts.
+		if (strings.Contains(n, " ") || m.Channel == channel.ChannelSalesAlert) && containsWord(body, n) {
 			return fmt.Sprintf("its content names %s", n)
 		}
 	}
 	return ""
+}
+
+// containsWord reports whether s contains w as whole words: not inside a
+// longer word (no letter or digit right before or after it).
+func containsWord(s, w string) bool {
+	for i := 0; i+len(w) <= len(s); {
+		j := strings.Index(s[i:], w)
+		if j < 0 {
+			return false
+		}
+		start, end := i+j, i+j+len(w)
+		before, _ := utf8.DecodeLastRuneInString(s[:start])
+		after, _ := utf8.DecodeRuneInString(s[end:])
+		if !isWordRune(before) && !isWordRune(after) {
+			return true
+		}
+		_, size := utf8.DecodeRuneInString(s[start:])
+		i = start + size
+	}
+	return false
+}
+
+func isWordRune(r rune) bool {
+	return r != utf8.RuneError && (unicode.IsLetter(r) || unicode.IsDigit(r))
 }
 
 // SuppressionHash is the hash kept for an erased email or phone: hex

@@ -340,6 +340,46 @@ func TestPlanErasure(t *testing.T) {
 	require.Empty(t, empty.Outbox, "an empty identifier matches nothing")
 }
 
+// TestPlanErasureFindsNamesAsWholeWords: a person's name is found as whole
+// words; a name of one word (a first name alone, as b2b.Person.Name gives
+// it) only in sales alerts, where members are listed by name.
+func TestPlanErasureFindsNamesAsWholeWords(t *testing.T) {
+	t.Parallel()
+	carla := b2b.Person{ID: "p-1", FirstName: "Carla", Email: "carla@acme.com"}
+	bo := b2b.Person{ID: "p-1", FirstName: "Bo", LastName: "Chen", Email: "bo@acme.com"}
+	alert := func(text string) channel.Message {
+		return channel.Message{Key: "alert:g1:ready:1", Channel: channel.ChannelSalesAlert, Account: "acme", To: "rep@vendor.example",
+			Subject: "Acme: Data Platform buying group", Text: text}
+	}
+	email := func(text string) channel.Message {
+		return channel.Message{Key: "intro:p-2", Channel: channel.ChannelEmail, Person: "p-2", To: "dana@acme.com", Subject: "Hi", Text: text}
+	}
+	for _, tc := range []struct {
+		name   string
+		person b2b.Person
+		msg    channel.Message
+		reason string // "" if not planned
+	}{
+		{"a first name alone in an alert", carla, alert("Engaged personas:\n- Carla, Economic Buyer (C-Level, Finance): 60"), "its content names Carla"},
+		{"a first name inside another name", carla, alert("- Carlotta, Champion: 12"), ""},
+		{"a first name alone in an email to someone else", carla, email("Carla asked us to write to you."), ""},
+		{"a full name in an email to someone else", bo, email("Bo Chen, your colleague, asked us to write."), "its content names Bo Chen"},
+		{"a full name inside a longer word", bo, alert("- Bo Chenko, End User: 3"), ""},
+		{"a full name in an alert's HTML", bo, channel.Message{Key: "a", Channel: channel.ChannelSalesAlert, To: "rep@vendor.example", HTML: "<li>Bo Chen</li>"}, "its content names Bo Chen"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			inv := governance.Inventory{Persons: []b2b.Person{tc.person}, Outbox: []channel.Entry{{ID: "ob-1", Status: channel.StatusPending, Message: tc.msg}}}
+			got := governance.PlanErasure(governance.ErasureRequest{Person: "p-1"}, inv)
+			if tc.reason == "" {
+				require.Empty(t, got.Outbox)
+				return
+			}
+			require.Equal(t, []governance.OutboxRef{{ID: "ob-1", Key: tc.msg.Key, Status: channel.StatusPending, Reason: tc.reason}}, got.Outbox)
+		})
+	}
+}
+
 func sorted(xs ...string) []string {
 	for i := 1; i < len(xs); i++ {
 		for j := i; j > 0 && xs[j] < xs[j-1]; j-- {
