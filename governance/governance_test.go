@@ -254,6 +254,35 @@ func TestGovernorValidation(t *testing.T) {
   policies[1].name: duplicate policy "p"`)
 }
 
+// TestGovernorIsImmutable: changing the datasets and policies a Governor
+// was built from changes none of its decisions (nor bypasses NewGovernor's
+// validation).
+func TestGovernorIsImmutable(t *testing.T) {
+	t.Parallel()
+	datasets := []governance.Dataset{{Name: "accounts", Labels: []string{governance.LabelSensitiveCompany},
+		Fields: map[string][]string{"annualRevenue": {governance.LabelNoExport}, "name": nil}}}
+	policies := []governance.Policy{
+		{Name: "no export", Forbid: governance.LabelNoExport, For: []string{governance.UseAdvertising}},
+		{Name: "sensitive", Forbid: governance.LabelSensitiveCompany, For: []string{governance.UseThirdParty}},
+	}
+	g, err := governance.NewGovernor(datasets, policies)
+	require.NoError(t, err)
+	abm := governance.Activation{Name: "abm", Dataset: "accounts", Fields: []string{"annualRevenue"},
+		Destination: governance.Destination{Name: "LinkedIn", Uses: []string{governance.UseAdvertising}}}
+	share := governance.Activation{Name: "share", Dataset: "accounts", Fields: []string{"name"},
+		Destination: governance.Destination{Name: "Partner", Uses: []string{governance.UseThirdParty}}}
+	require.ErrorIs(t, g.Check(abm), governance.ErrRefused)
+	require.ErrorIs(t, g.Check(share), governance.ErrRefused)
+
+	policies[0].Forbid = ""                        // invalid for NewGovernor
+	policies[1].For[0] = governance.UseAdvertising // another use
+	datasets[0].Fields["annualRevenue"][0] = "ok"  // relabelled after validation
+	datasets[0].Labels[0] = "ok"
+	delete(datasets[0].Fields, "name")
+	require.ErrorIs(t, g.Check(abm), governance.ErrRefused)
+	require.ErrorIs(t, g.Check(share), governance.ErrRefused)
+}
+
 func TestRetention(t *testing.T) {
 	t.Parallel()
 	d := 24 * time.Hour

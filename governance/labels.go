@@ -118,7 +118,8 @@ func (r *Refusal) Error() string {
 func (r *Refusal) Is(target error) bool { return target == ErrRefused }
 
 // A Governor enforces data-usage policies on activations. It is immutable
-// and safe for concurrent use.
+// (it keeps copies of the datasets and policies it was built from) and safe
+// for concurrent use.
 type Governor struct {
 	datasets map[string]Dataset
 	policies []Policy
@@ -148,7 +149,7 @@ func NewGovernor(datasets []Dataset, policies []Policy) (*Governor, error) {
 				}
 			}
 		}
-		g.datasets[d.Name] = d
+		g.datasets[d.Name] = cloneDataset(d)
 	}
 	names := map[string]bool{}
 	for i, p := range policies {
@@ -166,7 +167,11 @@ func NewGovernor(datasets []Dataset, policies []Policy) (*Governor, error) {
 			ps.Addf(path+".for", "needs at least one use")
 		}
 	}
-	g.policies = policies
+	g.policies = make([]Policy, len(policies))
+	for i, p := range policies {
+		p.For = slices.Clone(p.For)
+		g.policies[i] = p
+	}
 	if err := ps.Err("data governance"); err != nil {
 		return nil, err
 	}
@@ -230,6 +235,17 @@ func (g *Governor) Check(a Activation) error {
 		return &Refusal{Activation: a.Name, Destination: a.Destination.Name, Violations: vs}
 	}
 	return nil
+}
+
+// cloneDataset copies d's labels and fields, deeply.
+func cloneDataset(d Dataset) Dataset {
+	d.Labels = slices.Clone(d.Labels)
+	fields := make(map[string][]Label, len(d.Fields))
+	for f, ls := range d.Fields {
+		fields[f] = slices.Clone(ls)
+	}
+	d.Fields = fields
+	return d
 }
 
 func sortedKeys[V any](m map[string]V) []string {
