@@ -212,7 +212,7 @@ func isWordRune(r rune) bool {
 
 // SuppressionHash is the hash kept for an erased email or phone: hex
 // SHA-256 of the normalised identifier (lower-case email; phone digits with
-// a leading +).
+// a leading +, whether or not the number was written with one).
 func SuppressionHash(id string) string {
 	n := normEmail(id)
 	if !strings.Contains(n, "@") {
@@ -224,12 +224,18 @@ func SuppressionHash(id string) string {
 
 func normEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
+// normPhone is a phone number's digits after a '+' ("+15550100" for
+// "+1 (555) 0100" and "1 555 0100"), "" without digits.
 func normPhone(s string) string {
 	var b strings.Builder
-	for i, c := range strings.TrimSpace(s) {
-		if (c >= '0' && c <= '9') || (c == '+' && i == 0) {
+	b.WriteByte('+')
+	for _, c := range s {
+		if c >= '0' && c <= '9' {
 			b.WriteRune(c)
 		}
+	}
+	if b.Len() == 1 {
+		return ""
 	}
 	return b.String()
 }

@@ -363,6 +363,11 @@ func TestPlanErasure(t *testing.T) {
 		t.Fatalf("erasure report (-want +got):\n%s", d)
 	}
 	require.Equal(t, governance.SuppressionHash(" Ann@ACME.com "), governance.SuppressionHash("ann@acme.com"))
+	require.Equal(t, governance.SuppressionHash("+1 (555) 0100"), governance.SuppressionHash("1-555-0100"), "phone digits with a leading +")
+
+	// A number written without its '+' is the same number.
+	plain := governance.PlanErasure(governance.ErasureRequest{Person: "p-x", Phones: []string{"1 555 0100"}}, inv)
+	require.Equal(t, []b2b.PersonID{"p-x", "p-1", "p-dup", "p-dup2"}, plain.Persons, "p-1 by phone, p-dup by p-1's email")
 
 	empty := governance.PlanErasure(governance.ErasureRequest{Person: "nobody", Emails: []string{""}}, inv)
 	require.Equal(t, []b2b.PersonID{"nobody"}, empty.Persons)
