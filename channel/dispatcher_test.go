@@ -23,6 +23,26 @@ func TestMemoryOutboxConformance(t *testing.T) {
 	channeltest.TestOutbox(t, func(*testing.T) channel.Outbox { return channel.NewMemoryOutbox() })
 }
 
+// TestMemoryOutboxOrderPastAMillion: entries due at the same time are
+// claimed, and listed, in the order they were enqueued, also once their
+// IDs have more than six digits.
+func TestMemoryOutboxOrderPastAMillion(t *testing.T) {
+	t.Parallel()
+	ob := channel.NewMemoryOutbox()
+	ob.SetSequence(999_998)
+	_, err := ob.Enqueue(context.Background(), t0, channeltest.Email("a"), channeltest.Email("b"), channeltest.Email("c"))
+	require.NoError(t, err)
+	var keys []string
+	for _, e := range ob.Entries() {
+		keys = append(keys, e.ID+" "+e.Message.Key)
+	}
+	require.Equal(t, []string{"ob-999999 a", "ob-1000000 b", "ob-1000001 c"}, keys)
+	got, err := ob.Claim(context.Background(), channel.ClaimParams{Now: t0, Limit: 2, Lease: time.Minute})
+	require.NoError(t, err)
+	require.Len(t, got, 2)
+	require.Equal(t, []string{"a", "b"}, []string{got[0].Message.Key, got[1].Message.Key})
+}
+
 type testBundle struct {
 	clk    *clock.Manual
 	outbox *channel.MemoryOutbox

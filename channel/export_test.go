@@ -22,3 +22,11 @@ func (t *Templates) Plans(name string) []bool {
 	}
 	return nil
 }
+
+// SetSequence sets the number of the last entry enqueued, so that a test
+// reaches large entry IDs without enqueuing that many entries.
+func (o *MemoryOutbox) SetSequence(n int) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.seq = n
+}

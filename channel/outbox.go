@@ -126,7 +126,8 @@ func (o *MemoryOutbox) Enqueue(ctx context.Context, now time.Time, msgs ...Messa
 	return out, nil
 }
 
-// Claim implements Outbox.
+// Claim implements Outbox; entries due at the same time are claimed in the
+// order they were enqueued.
 func (o *MemoryOutbox) Claim(ctx context.Context, p ClaimParams) ([]Entry, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -144,7 +145,7 @@ func (o *MemoryOutbox) Claim(ctx context.Context, p ClaimParams) ([]Entry, error
 		}
 	}
 	slices.SortFunc(due, func(a, b *Entry) int {
-		return cmp.Or(dueAt(a).Compare(dueAt(b)), cmp.Compare(a.ID, b.ID))
+		return cmp.Or(dueAt(a).Compare(dueAt(b)), compareIDs(a.ID, b.ID))
 	})
 	if len(due) > p.Limit {
 		due = due[:p.Limit]
@@ -209,7 +210,8 @@ func (o *MemoryOutbox) Get(id string) (Entry, error) {
 	return cloneEntry(e), nil
 }
 
-// Entries returns a copy of every entry, by ID.
+// Entries returns a copy of every entry, by ID (in the order they were
+// enqueued).
 func (o *MemoryOutbox) Entries() []Entry {
 	o.mu.Lock()
 	defer o.mu.Unlock()
@@ -217,8 +219,14 @@ func (o *MemoryOutbox) Entries() []Entry {
 	for _, e := range o.entries {
 		out = append(out, cloneEntry(e))
 	}
-	slices.SortFunc(out, func(a, b Entry) int { return cmp.Compare(a.ID, b.ID) })
+	slices.SortFunc(out, func(a, b Entry) int { return compareIDs(a.ID, b.ID) })
 	return out
+}
+
+// compareIDs orders the IDs "ob-000001", ... "ob-999999", "ob-1000000" as
+// their numbers: in the order the entries were enqueued.
+func compareIDs(a, b string) int {
+	return cmp.Or(cmp.Compare(len(a), len(b)), cmp.Compare(a, b))
 }
 
 // Delete removes entries by ID (for erasure); it returns how many existed.
