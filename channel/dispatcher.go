@@ -30,8 +30,10 @@ type DispatcherConfig struct {
 	Clock clock.Clock
 	// Logger receives one record per failure. Default: discard.
 	Logger *slog.Logger
-	// MaxAttempts bounds the attempts of one message; after the last
-	// temporary failure it is StatusFailed. Default 5.
+	// MaxAttempts bounds the attempts of one message, counted as its
+	// claims (Entry.Attempts): a claim that a cancelled Dispatch or a
+	// crash left untried counts too. After the last temporary failure the
+	// message is StatusFailed. Default 5.
 	MaxAttempts int
 	// Backoff gives the wait after the attempt-th failed attempt (1-based).
 	// Default DefaultBackoff.
@@ -84,8 +86,8 @@ func (c DispatcherConfig) Validate() error {
 
 // DefaultBackoff waits 1, 2, 4, ... minutes after each failed attempt, at
 // most an hour, plus up to 20% jitter derived from the key and the attempt
-// (deterministic, so a simulation replays identically, yet messages that
-// failed together do not retry together).
+// (so at most 72 minutes in all; deterministic, so a simulation replays
+// identically, yet messages that failed together do not retry together).
 func DefaultBackoff(key string, attempt int) time.Duration {
 	d := time.Minute << min(max(attempt-1, 0), 6)
 	d = min(d, time.Hour)

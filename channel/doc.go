@@ -116,7 +116,8 @@
 // [AlertSender], and records the outcome: delivered, failed (a permanent
 // error such as [ErrPermanent], or out of attempts), suppressed (consent),
 // or retried later with backoff ([DefaultBackoff]: 1, 2, 4 ... minutes, at
-// most an hour, with deterministic jitter, or the provider's Retry-After).
+// most an hour, plus up to 20% deterministic jitter, or the provider's
+// Retry-After).
 // The key goes to the sender, so a dispatcher that crashes between a send
 // and its record never sends twice to a sender that honours the key: the
 // entry's lease expires, it is claimed and sent again with the same key, and

@@ -156,10 +156,13 @@ type Entry struct {
 	Attempts    int
 	NextAttempt time.Time // when a pending entry is due
 	LeaseUntil  time.Time // when a sending entry's claim expires
-	LastError   string
-	Receipt     Receipt // set once delivered
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	// LastError is the error of the last outcome recorded with one (a
+	// failed attempt, a suppression); MemoryOutbox keeps it when a later
+	// attempt delivers the message.
+	LastError string
+	Receipt   Receipt // set once delivered
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // A Receipt is what a sender says about an accepted message.
