@@ -331,6 +331,11 @@ func TestCompileTemplatesReportsEveryProblem(t *testing.T) {
 			},
 		},
 		{
+			name: "assignment to an undeclared variable",
+			set:  channel.TemplateSet{Emails: []channel.EmailTemplate{email("a", `{{$n = .Account.Name}}{{$n}}`)}},
+			want: []string{`emails[0].html: 1:3: undefined variable $n: declare it with :=`, `emails[0].html: 1:25: undefined variable $n`},
+		},
+		{
 			name: "fragment called without the context",
 			set: channel.TemplateSet{
 				Fragments: map[string]channel.Fragment{"footer": {HTML: `<p>{{.Brand.Name | default "Vendor"}}</p>`, Text: `{{.Brand.Name | default "Vendor"}}`}},
@@ -388,11 +393,13 @@ func FuzzCompileTemplates(f *testing.F) {
 			}
 			return
 		}
-		// A compiled template renders or fails with a RenderError; it never panics.
+		// A compiled template renders, or fails with a RenderError for an
+		// empty required token: nothing that passed validation fails for
+		// another reason at run time. It never panics.
 		_, err = ts.RenderEmail("f", sampleContext())
 		var re *channel.RenderError
-		if err != nil && !errors.As(err, &re) {
-			t.Fatalf("render error is not a RenderError: %v", err)
+		if err != nil && (!errors.As(err, &re) || !errors.Is(err, channel.ErrEmptyToken)) {
+			t.Fatalf("html %q, text %q passed validation, then failed: %v", html, text, err)
 		}
 	})
 }

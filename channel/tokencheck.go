@@ -259,6 +259,10 @@ func (c *checker) pipe(p *parse.PipeNode, sc scope) typed {
 	}
 	t := c.pipeNoDecl(p, sc)
 	for _, v := range p.Decl {
+		if _, declared := sc.vars[v.Ident[0]]; p.IsAssign && !declared {
+			c.errorf(v, "undefined variable %s: declare it with :=", v.Ident[0])
+			continue
+		}
 		sc.vars[v.Ident[0]] = t
 	}
 	return t
