@@ -2,7 +2,9 @@ package scoring
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -105,8 +107,10 @@ func floorDiv(a, b int64) int64 {
 }
 
 // Validate reports every structural problem of the model at once: names,
-// types, points, caps, half-life and type map. Conditions are compiled by
-// [New], which reports their errors together with these.
+// types, points, caps, half-life and type map. The report is the same on
+// every run: type map entries are checked in the order of their source
+// types, rules in their order. Conditions are compiled by [New], which
+// reports their errors together with these.
 func (m *Model) Validate() error {
 	var ps b2b.Problems
 	m.validate(&ps)
@@ -131,7 +135,10 @@ func (m *Model) validate(ps *b2b.Problems) {
 	if math.IsNaN(m.DisplayMax) || math.IsInf(m.DisplayMax, 0) || m.DisplayMax < 0 {
 		ps.Addf("displayMax", "%v is not a finite number >= 0", m.DisplayMax)
 	}
-	for from, to := range m.TypeMap {
+	// In the order of the source types, so that a model's report is the
+	// same on every run.
+	for _, from := range slices.Sorted(maps.Keys(m.TypeMap)) {
+		to := m.TypeMap[from]
 		path := fmt.Sprintf("typeMap[%q]", from)
 		if !b2b.ValidActivityType(from) {
 			ps.Addf(path, "%q is not a valid activity type", from)

@@ -104,3 +104,24 @@ func TestDefaultModelScoresOutOfTheBox(t *testing.T) {
 		require.True(t, covered[typ], typ)
 	}
 }
+
+func TestModelValidateReportsTypeMapProblemsInStableOrder(t *testing.T) {
+	t.Parallel()
+	m := Model{Name: "m",
+		Rules: []Rule{{Name: "r", Types: []string{b2b.ActivityVisitWebPage}, Points: 1}},
+		TypeMap: map[string]b2b.ActivityType{
+			"k l": b2b.ActivityVisitWebPage, "c d": b2b.ActivityVisitWebPage, "i j": b2b.ActivityVisitWebPage,
+			"a b": b2b.ActivityVisitWebPage, "g h": b2b.ActivityVisitWebPage, "e f": b2b.ActivityVisitWebPage,
+		}}
+	want := `scoring model "m": 6 problems:
+  typeMap["a b"]: "a b" is not a valid activity type
+  typeMap["c d"]: "c d" is not a valid activity type
+  typeMap["e f"]: "e f" is not a valid activity type
+  typeMap["g h"]: "g h" is not a valid activity type
+  typeMap["i j"]: "i j" is not a valid activity type
+  typeMap["k l"]: "k l" is not a valid activity type`
+	// Map iteration order changes from run to run: the report must not.
+	for range 50 {
+		require.EqualError(t, m.Validate(), want)
+	}
+}
