@@ -2,6 +2,7 @@ package scoring
 
 import (
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/quorumhq/quorum/b2b"
@@ -238,6 +239,24 @@ type prep struct {
 	known, val uint32
 }
 
+// unixNano is t.UnixNano() for the times it can represent (from 1678 to
+// 2262, but for the last second at either end); a later time is
+// math.MaxInt64 and an earlier one math.MinInt64, where t.UnixNano() would
+// wrap around. So the order of times is kept: an activity that far back is
+// before any floor (refused as too late), and one that far ahead is after
+// now, where apply compares it with now + FutureTolerance as a time.Time.
+func unixNano(t time.Time) int64 {
+	const lim = math.MaxInt64/int64(time.Second) - 1 // 9,223,372,035 s: 2262-04-11
+	switch sec := t.Unix(); {
+	case sec > lim:
+		return math.MaxInt64
+	case sec < -lim:
+		return math.MinInt64
+	default:
+		return sec*int64(time.Second) + int64(t.Nanosecond())
+	}
+}
+
 const (
 	typeNoRules int32 = -1 // a known type that no rule names
 	typeUnknown int32 = -2 // neither standard, mapped, nor named by a rule
@@ -251,7 +270,7 @@ func (ap *Applier) prepare(a *b2b.Activity, at int32) prep {
 		pr.typ = typeInvalid
 		return pr
 	}
-	pr.t = a.Time.UnixNano()
+	pr.t = unixNano(a.Time)
 	pr.key = ActivityKey(a.ID)
 	typ := a.Type
 	if len(s.model.TypeMap) > 0 {
@@ -302,7 +321,10 @@ func (ap *Applier) apply(st *PersonState, a *b2b.Activity, pr *prep, p *b2b.Pers
 		return Outcome{}, &ActivityError{Activity: a.ID, Err: ErrUnknownPerson, Detail: fmt.Sprintf("person %q is not known", a.Person)}
 	}
 	t := pr.t
-	if t > n+s.future {
+	// An activity after now (rare: clock skew) is compared with now as a
+	// time.Time, exact for any time and tolerance, where nanoseconds since
+	// 1970 could wrap around.
+	if t > n && a.Time.After(now.Add(s.cfg.FutureTolerance)) {
 		return Outcome{}, &ActivityError{Activity: a.ID, Err: ErrFuture, Detail: fmt.Sprintf("%s is %s after now %s (tolerance %s)",
 			a.Time.UTC().Format(time.RFC3339), a.Time.Sub(now).Round(time.Second), now.UTC().Format(time.RFC3339), s.cfg.FutureTolerance)}
 	}

@@ -143,7 +143,6 @@ type Scorer struct {
 	types    []typeRules
 	halfLife float64 // nanoseconds; 0 = no decay
 	horizon  int64
-	future   int64
 	noAcct   b2b.Account
 }
 
@@ -195,7 +194,6 @@ func build(m Model, cfg Config, ps *b2b.Problems) *Scorer {
 		byType:   map[string]int32{},
 		halfLife: float64(m.HalfLife),
 		horizon:  int64(cfg.Horizon),
-		future:   int64(cfg.FutureTolerance),
 	}
 	for i, r := range m.Rules {
 		cr := compiledRule{Rule: r, index: uint16(i)}

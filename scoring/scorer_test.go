@@ -391,6 +391,55 @@ func TestVelocity(t *testing.T) {
 	require.Error(t, err)
 }
 
+// Activity times that t.UnixNano() cannot represent (after 2262, before
+// 1678) are refused as in the future or too late, not wrapped around into
+// a time that is credited or refused for the wrong reason.
+func TestTimesBeyondUnixNanoAreRefused(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC)
+	const forever = time.Duration(math.MaxInt64)
+	tests := []struct {
+		name      string
+		tolerance time.Duration
+		at        time.Time
+		want      error // nil: credited
+	}{
+		{"now + 2^64 ns", 0, now.Add(forever).Add(forever).Add(2), ErrFuture},
+		{"year 2300", 0, time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC), ErrFuture},
+		{"year 9999", 0, time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC), ErrFuture},
+		{"last UnixNano", 0, time.Unix(0, math.MaxInt64), ErrFuture},
+		{"now - 2^64 ns", 0, now.Add(-forever).Add(-forever).Add(-2), ErrTooLate},
+		{"year 1500", 0, time.Date(1500, 1, 1, 0, 0, 0, 0, time.UTC), ErrTooLate},
+		{"year 1", 0, time.Date(1, 1, 1, 0, 0, 1, 0, time.UTC), ErrTooLate},
+		{"first UnixNano", 0, time.Unix(0, math.MinInt64), ErrTooLate},
+		{"at the tolerance", 0, now.Add(5 * time.Minute), nil},
+		{"past the tolerance", 0, now.Add(5*time.Minute + 1), ErrFuture},
+		{"longest tolerance", forever, now.Add(time.Hour), nil},
+		{"longest tolerance, year 9999", forever, time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC), ErrFuture},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := New(DefaultModel(), Config{FutureTolerance: tt.tolerance})
+			require.NoError(t, err)
+			a := b2b.Activity{ID: "a1", Person: "ann", Type: b2b.ActivityRequestDemo, Time: tt.at}
+
+			var st PersonState
+			o, err := s.Apply(&st, &a, &b2b.Person{ID: "ann"}, nil, now)
+			var l Ledger
+			r := s.Ingest(&l, Batch{Account: testAccount, Persons: testPersons, Activities: []b2b.Activity{a}}, now)
+			if tt.want == nil {
+				require.NoError(t, err)
+				require.Equal(t, Credited, o.Status)
+				require.Equal(t, 1, r.Credited)
+				return
+			}
+			require.ErrorIs(t, err, tt.want, "Apply at %v", tt.at)
+			require.Len(t, r.Refused, 1)
+			require.ErrorIs(t, r.Refused[0].Err, tt.want, "Ingest at %v", tt.at)
+		})
+	}
+}
+
 func TestBadInput(t *testing.T) {
 	t.Parallel()
 	s, err := New(testModel(), Config{Horizon: 2 * 24 * time.Hour, FutureTolerance: time.Minute})
