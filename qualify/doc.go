@@ -132,6 +132,10 @@
 //     "probability 0.73 >= ready threshold 0.70; completeness 0.8 (+1.2),
 //     velocity +45 in 14 days (+0.9), no activity for 20 days (-0.6)".
 //
+// Reasons write scores and completeness with at most two decimals and
+// probabilities with two, and more where a value below a threshold would
+// otherwise read as equal to it: "score 149.996 < ready threshold 150".
+//
 // Define: thresholds are plain fields; each strategy has Validate, and
 // Assess returns errors such as "nurtureScore: 20 is above the ready score
 // 10" or "features: completeness: must be between 0 and 1, got 2".

@@ -145,7 +145,7 @@ type ReadinessVerdict struct {
 
 // Explain renders the verdict in one line:
 //
-//	ready (fast-track to sales): probability 0.81 >= 0.60; completeness 0.8 (+1.2), velocity +45 in 14 days (+0.9), no activity for 20 days (-0.6)
+//	ready (fast-track to sales): probability 0.81 >= ready threshold 0.60; completeness 0.8 (+1.2), velocity +45 in 14 days (+0.9), no activity for 20 days (-0.6)
 func (v ReadinessVerdict) Explain() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s (%s): %s", v.Level, v.Tier, strings.Join(v.Reasons, "; "))
@@ -200,8 +200,7 @@ func (s StrategyScore) Assess(f Features) (ReadinessVerdict, error) {
 	if err := readyCheck(s, &f); err != nil {
 		return ReadinessVerdict{}, err
 	}
-	ready, r1 := readyAtLeast("score", f.Score, s.ReadyScore, "ready")
-	nurture, r2 := readyAtLeast("score", f.Score, s.NurtureScore, "nurture")
+	ready, nurture, r1, r2 := readyLevels("score", f.Score, s.ReadyScore, s.NurtureScore, readyPeople)
 	v := ReadinessVerdict{Strategy: s.Name(), Value: f.Score, Measure: "score"}
 	switch {
 	case ready:
@@ -259,10 +258,8 @@ func (s StrategyCompletenessScore) Assess(f Features) (ReadinessVerdict, error) 
 	if err := readyCheck(s, &f); err != nil {
 		return ReadinessVerdict{}, err
 	}
-	rc, rcWhy := readyAtLeast("completeness", f.Completeness, s.ReadyCompleteness, "ready")
-	rs, rsWhy := readyAtLeast("score", f.Score, s.ReadyScore, "ready")
-	nc, ncWhy := readyAtLeast("completeness", f.Completeness, s.NurtureCompleteness, "nurture")
-	ns, nsWhy := readyAtLeast("score", f.Score, s.NurtureScore, "nurture")
+	rc, nc, rcWhy, ncWhy := readyLevels("completeness", f.Completeness, s.ReadyCompleteness, s.NurtureCompleteness, readyPeople)
+	rs, ns, rsWhy, nsWhy := readyLevels("score", f.Score, s.ReadyScore, s.NurtureScore, readyPeople)
 	v := ReadinessVerdict{Strategy: s.Name(), Value: f.Score, Measure: "score"}
 	switch {
 	case rc && rs:
@@ -311,8 +308,7 @@ func (s StrategyModel) Assess(f Features) (ReadinessVerdict, error) {
 		return ReadinessVerdict{}, err
 	}
 	p, contribs := s.Model.Explain(f)
-	ready, r1 := readyAtLeastPrec("probability", p, s.ReadyProbability, "ready", 2)
-	nurture, r2 := readyAtLeastPrec("probability", p, s.NurtureProbability, "nurture", 2)
+	ready, nurture, r1, r2 := readyLevels("probability", p, s.ReadyProbability, s.NurtureProbability, readyFixed2)
 	v := ReadinessVerdict{Strategy: s.Name(), Value: p, Measure: "probability", Contributions: contribs}
 	switch {
 	case ready:
@@ -334,41 +330,73 @@ func readyCheck(s interface{ Validate() error }, f *Features) error {
 	return f.Validate()
 }
 
-func readyAtLeast(what string, v, threshold float64, level string) (bool, string) {
-	return readyAtLeastPrec(what, v, threshold, level, -1)
+// readyLevels compares v with the ready and the nurture threshold and says
+// so in words (see [readyAtLeast]), with f's decimals, or more where
+// needed: when v is below a threshold but the two would read the same,
+// both reasons get as many more decimals as it takes for the text to be
+// true ("score 149.996 < ready threshold 150; score 149.996 >= nurture
+// threshold 50", "probability 0.599 < ready threshold 0.600"). Rounding
+// keeps order, so a v at or above a threshold never reads as below it.
+func readyLevels(what string, v, ready, nurture float64, f readyFormat) (okReady, okNurture bool, whyReady, whyNurture string) {
+	okReady, whyReady, c1 := readyAtLeast(what, v, ready, "ready", f)
+	okNurture, whyNurture, c2 := readyAtLeast(what, v, nurture, "nurture", f)
+	if c1 || c2 {
+		f = f.widen(v, ready, nurture)
+		_, whyReady, _ = readyAtLeast(what, v, ready, "ready", f)
+		_, whyNurture, _ = readyAtLeast(what, v, nurture, "nurture", f)
+	}
+	return okReady, okNurture, whyReady, whyNurture
 }
 
-// readyAtLeastPrec compares v with a threshold and says so in words:
-// "score 162 >= ready threshold 150" or "completeness 0.5 < nurture
-// threshold 0.6". Numbers have prec decimals, or with prec < 0 are
-// formatted by [readyNum]. It is on the path of every readiness verdict,
-// so it builds the text with one allocation.
-func readyAtLeastPrec(what string, v, threshold float64, level string, prec int) (bool, string) {
+// readyAtLeast compares v with a threshold and says so in words: "score
+// 162 >= ready threshold 150" or "completeness 0.5 < nurture threshold
+// 0.6", numbers written by f. same is whether v is below the threshold
+// but the two read the same ("score 150 < ready threshold 150" for
+// 149.996). It is on the path of every readiness verdict, so it builds the
+// text with one allocation.
+func readyAtLeast(what string, v, threshold float64, level string, f readyFormat) (ok bool, why string, same bool) {
 	op := " < "
-	ok := v >= threshold
+	ok = v >= threshold
 	if ok {
 		op = " >= "
 	}
 	buf := make([]byte, 0, 64)
 	buf = append(append(buf, what...), ' ')
-	buf = appendReadyNum(buf, v, prec)
+	vs := len(buf)
+	buf = f.append(buf, v)
+	ve := len(buf)
 	buf = append(append(append(buf, op...), level...), " threshold "...)
-	buf = appendReadyNum(buf, threshold, prec)
-	return ok, string(buf)
+	ts := len(buf)
+	buf = f.append(buf, threshold)
+	return ok, string(buf), !ok && bytes.Equal(buf[vs:ve], buf[ts:])
 }
+
+// readyFormat is how readiness texts write numbers: with prec decimals
+// (prec < 0: the fewest that tell the number from every other float64)
+// and, with trim, without trailing zeros and with a lone minus zero as "0".
+type readyFormat struct {
+	prec int
+	trim bool
+}
+
+var (
+	// readyPeople writes at most two decimals, no trailing zeros: 0.5, 150.
+	readyPeople = readyFormat{prec: 2, trim: true}
+	// readyFixed2 writes two decimals: 0.60.
+	readyFixed2 = readyFormat{prec: 2}
+)
 
 // readyNum formats a number for people: at most two decimals, no trailing
 // zeros.
-func readyNum(x float64) string { return string(appendReadyNum(nil, x, -1)) }
+func readyNum(x float64) string { return string(readyPeople.append(nil, x)) }
 
-// appendReadyNum appends x with prec decimals, or with prec < 0 as
-// [readyNum] formats it.
-func appendReadyNum(buf []byte, x float64, prec int) []byte {
-	if prec >= 0 {
-		return strconv.AppendFloat(buf, x, 'f', prec, 64)
-	}
+// append appends x as f writes it.
+func (f readyFormat) append(buf []byte, x float64) []byte {
 	start := len(buf)
-	buf = strconv.AppendFloat(buf, x, 'f', 2, 64)
+	buf = strconv.AppendFloat(buf, x, 'f', f.prec, 64)
+	if !f.trim {
+		return buf
+	}
 	if bytes.IndexByte(buf[start:], '.') >= 0 {
 		for buf[len(buf)-1] == '0' {
 			buf = buf[:len(buf)-1]
@@ -379,4 +407,27 @@ func appendReadyNum(buf []byte, x float64, prec int) []byte {
 		buf = append(buf[:start], '0')
 	}
 	return buf
+}
+
+// widen returns f with the fewest more decimals that make v read apart
+// from each threshold it is below. From 18 decimals on it is the fewest
+// that identify each number, which tell two different floats apart.
+func (f readyFormat) widen(v float64, thresholds ...float64) readyFormat {
+	var a, b []byte
+	for f.prec >= 0 {
+		same := false
+		for _, t := range thresholds {
+			if v < t {
+				a, b = f.append(a[:0], v), f.append(b[:0], t)
+				same = same || bytes.Equal(a, b)
+			}
+		}
+		if !same {
+			return f
+		}
+		if f.prec++; f.prec > 17 {
+			f.prec = -1
+		}
+	}
+	return f
 }

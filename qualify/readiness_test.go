@@ -52,6 +52,49 @@ func TestReadinessScoreStrategies(t *testing.T) {
 	}
 }
 
+// A reason carries the values that produced the verdict: it must not read
+// as a false comparison ("score 150 < ready threshold 150") when the value
+// only rounds to the threshold.
+func TestReadinessReasonsReadTrue(t *testing.T) {
+	t.Parallel()
+	score := qualify.StrategyScore{ReadyScore: 150, NurtureScore: 50}
+	both := qualify.StrategyCompletenessScore{ReadyCompleteness: 0.6, ReadyScore: 150, NurtureCompleteness: 0.3, NurtureScore: 50}
+	model := func(p float64) qualify.StrategyModel {
+		m := &qualify.Model{Version: qualify.ModelVersion, Intercept: math.Log(p / (1 - p)),
+			Terms: []qualify.ModelTerm{{Feature: qualify.ModelFeatureScore, Scale: 1}}}
+		return qualify.StrategyModel{Model: m, ReadyProbability: 0.6, NurtureProbability: 0.3}
+	}
+	tests := []struct {
+		name     string
+		strategy qualify.ReadinessStrategy
+		f        qualify.Features
+		want     []string
+	}{
+		{"score just below", score, qualify.Features{Score: 149.996},
+			[]string{"score 149.996 < ready threshold 150", "score 149.996 >= nurture threshold 50"}},
+		{"score a hair below", score, qualify.Features{Score: math.Nextafter(150, 0)},
+			[]string{"score 149.99999999999997 < ready threshold 150", "score 149.99999999999997 >= nurture threshold 50"}},
+		{"score rounds down to the threshold", score, qualify.Features{Score: 150.004},
+			[]string{"score 150 >= ready threshold 150"}},
+		{"score well below", score, qualify.Features{Score: 149.9},
+			[]string{"score 149.9 < ready threshold 150", "score 149.9 >= nurture threshold 50"}},
+		{"completeness just below", both, qualify.Features{Completeness: 0.5999, Score: 200},
+			[]string{"completeness 0.5999 < ready threshold 0.6", "score 200 >= ready threshold 150",
+				"completeness 0.5999 >= nurture threshold 0.3", "score 200 >= nurture threshold 50"}},
+		{"probability just below", model(0.599), qualify.Features{},
+			[]string{"probability 0.599 < ready threshold 0.600", "probability 0.599 >= nurture threshold 0.300"}},
+		{"probability at the threshold", model(0.6), qualify.Features{},
+			[]string{"probability 0.60 >= ready threshold 0.60"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v, err := tt.strategy.Assess(tt.f)
+			require.NoError(t, err)
+			require.Equal(t, tt.want, v.Reasons)
+		})
+	}
+}
+
 func TestReadinessValidation(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
