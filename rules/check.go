@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"sync/atomic"
 
 	"github.com/expr-lang/expr/ast"
 )
@@ -55,6 +56,12 @@ func (c *checker) Visit(node *ast.Node) {
 			return
 		}
 		switch name {
+		case "attr":
+			// The fourth argument is attrPatcher's, never the rule's.
+			if len(call.Arguments) > 3 {
+				c.fail(call, "too many arguments to call attr")
+				return
+			}
 		case "daysSince", "hoursSince":
 			if len(call.Arguments) == 1 && !c.usesNow {
 				c.usesNow, c.nowFunc = true, name
@@ -95,4 +102,22 @@ func (nowPatcher) Visit(node *ast.Node) {
 	now := &ast.IdentifierNode{Value: "now"}
 	now.SetLocation(call.Location())
 	call.Arguments = append(call.Arguments, now)
+}
+
+// attrPatcher completes attr(m, key, default) into attr(m, key, default,
+// counter), counter being a constant that stands for the counter of the
+// rule's attribute defaults (see compiled.forRule).
+type attrPatcher struct{ counter *atomic.Uint64 }
+
+func (p attrPatcher) Visit(node *ast.Node) {
+	call, ok := (*node).(*ast.CallNode)
+	if !ok || len(call.Arguments) != 3 {
+		return
+	}
+	if id, ok := call.Callee.(*ast.IdentifierNode); !ok || id.Value != "attr" {
+		return
+	}
+	c := &ast.ConstantNode{Value: p.counter}
+	c.SetLocation(call.Location())
+	call.Arguments = append(call.Arguments, c)
 }

@@ -88,10 +88,11 @@
 // A custom attribute that is missing, or holds a value of another type than
 // the default, evaluates to the default given to attr (numbers convert
 // between int and float64 when exact). Each use of a default is counted
-// ([Expr.MissingAttributes]), so a host can see data gaps. Indexing a map
-// directly (person.attributes["x"] > 3) is allowed but fails at run time with
-// an [*EvalError] when the key is missing: use attr. Evaluation never
-// panics.
+// for the compiled rule that used it ([Expr.MissingAttributes]; rules with
+// the same source share a compilation, not a count), so a host can see
+// data gaps. Indexing a map directly (person.attributes["x"] > 3) is
+// allowed but fails at run time with an [*EvalError] when the key is
+// missing: use attr. Evaluation never panics.
 //
 // Time is an input: expr's now() is disabled, and daysSince and hoursSince
 // read the environment's now field (an environment without one cannot use

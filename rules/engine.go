@@ -73,7 +73,9 @@ type hostFunc struct {
 // Rules see the fields of the environment type (by their `expr` tag), the
 // operators and builtins of expr (but not now(): time is an input), and the
 // function library described in the package documentation. Compiled
-// programs are cached by (environment type, kind, source).
+// programs are cached by (environment type, kind, source) and shared by
+// the rules with that source; each [Program] that Compile returns counts
+// its own attribute defaults ([Stats]).
 type ExprEngine struct {
 	limits    Limits
 	hostFuncs []hostFunc
@@ -91,12 +93,31 @@ type cacheKey struct {
 	src  string
 }
 
-// compiled is one cached compilation; the rule name is attached per Compile.
+// compiled is one cached compilation; the rule name and the
+// missing-attribute counter are attached per Compile (see forRule).
 type compiled struct {
 	prog    *vm.Program
 	convert func(any) (any, bool) // result conversion to the kind's Go type
-	missing atomic.Uint64
+	// counter is the index in prog.Constants of the counter that attr
+	// calls add their defaults to (see attrPatcher), -1 when the program
+	// calls no attr.
+	counter int
 	err     *CompileError // without the rule name
+}
+
+// forRule returns the program for one compiled rule and its own
+// missing-attribute counter: a copy of the cached program whose counter
+// constant is the rule's, sharing everything else (bytecode, functions,
+// the other constants).
+func (c *compiled) forRule() (*vm.Program, *atomic.Uint64) {
+	missing := new(atomic.Uint64)
+	if c.counter < 0 {
+		return c.prog, missing
+	}
+	p := *c.prog
+	p.Constants = slices.Clone(c.prog.Constants)
+	p.Constants[c.counter] = missing
+	return &p, missing
 }
 
 // New returns the default engine.
@@ -141,7 +162,8 @@ func (e *ExprEngine) Compile(rule Rule, env reflect.Type, kind Kind) (Program, e
 		err.Rule = rule.Name
 		return nil, &err
 	}
-	return &program{rule: rule, kind: kind, c: c, engine: e}, nil
+	prog, missing := c.forRule()
+	return &program{rule: rule, kind: kind, c: c, prog: prog, missing: missing, engine: e}, nil
 }
 
 func (e *ExprEngine) compile(src string, env reflect.Type, kind Kind) *compiled {
@@ -158,8 +180,7 @@ func (e *ExprEngine) compile(src string, env reflect.Type, kind Kind) *compiled 
 	if err != nil {
 		return e.fromExprError(src, err)
 	}
-	c := &compiled{}
-	lib := e.library(&c.missing)
+	lib := e.library()
 	known := map[string]bool{}
 	for _, f := range lib {
 		known[f.name] = true
@@ -181,10 +202,15 @@ func (e *ExprEngine) compile(src string, env reflect.Type, kind Kind) *compiled 
 		return fail(chk.nowLine, chk.nowCol, "%s(t) needs the rule's environment to provide now; this environment (%s) has none", chk.nowFunc, env)
 	}
 
+	// Each rule counts its own attribute defaults, but rules with the same
+	// source share this compilation: attr calls get this placeholder as a
+	// constant, which forRule replaces with the rule's counter.
+	placeholder := new(atomic.Uint64)
 	opts := []expr.Option{
 		expr.Env(reflect.New(env).Elem().Interface()),
 		expr.MaxNodes(uint(e.limits.MaxNodes)),
 		expr.Patch(nowPatcher{}),
+		expr.Patch(attrPatcher{counter: placeholder}),
 	}
 	for _, name := range disabledBuiltins {
 		opts = append(opts, expr.DisableBuiltin(name))
@@ -202,7 +228,12 @@ func (e *ExprEngine) compile(src string, env reflect.Type, kind Kind) *compiled 
 		line, col := position(src, prog.Node().Location().From)
 		return fail(line, col, "expected %s, got %s", kindWord(kind), typeWord(out))
 	}
-	c.prog, c.convert = prog, conv
+	c := &compiled{prog: prog, convert: conv, counter: -1}
+	for i, k := range prog.Constants {
+		if p, ok := k.(*atomic.Uint64); ok && p == placeholder {
+			c.counter = i
+		}
+	}
 	return c
 }
 
@@ -312,20 +343,22 @@ func hasField(t reflect.Type, name string) bool {
 
 // program is a compiled rule of the default engine.
 type program struct {
-	rule   Rule
-	kind   Kind
-	c      *compiled
-	engine *ExprEngine
+	rule    Rule
+	kind    Kind
+	c       *compiled
+	prog    *vm.Program    // c.prog, or its copy with this rule's counter
+	missing *atomic.Uint64 // this rule's attribute defaults
+	engine  *ExprEngine
 }
 
 func (p *program) Rule() Rule { return p.rule }
 func (p *program) Kind() Kind { return p.kind }
 
-func (p *program) MissingAttributes() uint64 { return p.c.missing.Load() }
+func (p *program) MissingAttributes() uint64 { return p.missing.Load() }
 
 func (p *program) Eval(env any) (any, error) {
 	m := p.engine.vms.Get().(*vm.VM)
-	out, err := m.Run(p.c.prog, env)
+	out, err := m.Run(p.prog, env)
 	p.engine.vms.Put(m)
 	if err != nil {
 		return nil, &EvalError{Rule: p.rule, Err: err}

@@ -17,9 +17,9 @@ type libFunc struct {
 	types []any
 }
 
-// library returns the function library for one compiled program; missing
-// counts the attribute defaults that program uses.
-func (e *ExprEngine) library(missing *atomic.Uint64) []libFunc {
+// library returns the function library. attr's last argument, added by
+// attrPatcher, is the counter of the rule's attribute defaults.
+func (e *ExprEngine) library() []libFunc {
 	fold := func(name string, f func(s, sub string) bool) libFunc {
 		return libFunc{name, func(p ...any) (any, error) {
 			return f(strings.ToLower(p[0].(string)), strings.ToLower(p[1].(string))), nil
@@ -75,14 +75,14 @@ func (e *ExprEngine) library(missing *atomic.Uint64) []libFunc {
 					return got, nil
 				}
 			}
-			missing.Add(1)
+			p[3].(*atomic.Uint64).Add(1)
 			return p[2], nil
 		}, []any{
-			new(func(map[string]any, string, string) string),
-			new(func(map[string]any, string, int) int), // before float64: an int default picks it
-			new(func(map[string]any, string, float64) float64),
-			new(func(map[string]any, string, bool) bool),
-			new(func(map[string]any, string, time.Time) time.Time),
+			new(func(map[string]any, string, string, *atomic.Uint64) string),
+			new(func(map[string]any, string, int, *atomic.Uint64) int), // before float64: an int default picks it
+			new(func(map[string]any, string, float64, *atomic.Uint64) float64),
+			new(func(map[string]any, string, bool, *atomic.Uint64) bool),
+			new(func(map[string]any, string, time.Time, *atomic.Uint64) time.Time),
 		}},
 	}
 	for _, h := range e.hostFuncs {

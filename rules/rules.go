@@ -149,8 +149,9 @@ func (x *Expr[E, R]) Rule() Rule { return x.prog.Rule() }
 // Program returns the underlying compiled program.
 func (x *Expr[E, R]) Program() Program { return x.prog }
 
-// MissingAttributes returns how often the rule used an attribute default
-// (0 when the engine does not count).
+// MissingAttributes returns how often the rule used an attribute default:
+// evaluations of this compiled rule, not of other rules with the same
+// source (0 when the engine does not count).
 func (x *Expr[E, R]) MissingAttributes() uint64 {
 	if s, ok := x.prog.(Stats); ok {
 		return s.MissingAttributes()

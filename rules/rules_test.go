@@ -148,6 +148,8 @@ func TestCompileErrors(t *testing.T) {
 		{"now disabled", `now() > person.updatedAt`, rules.KindBool, `now() is not available: time is an input`},
 		{"bad regexp", `match(person.title, "(")`, rules.KindBool, `rule "r" 1:21: invalid regular expression "("`},
 		{"wrong argument type", `icontains(account.employees, "x")`, rules.KindBool, `cannot use int as argument (type string)`},
+		{"attr without default", `attr(person.attributes, "x") == "a"`, rules.KindBool, "rule \"r\" 1:1: not enough arguments to call attr"},
+		{"attr with a fourth argument", `attr(person.attributes, "x", "d", 3) == "a"`, rules.KindBool, "rule \"r\" 1:1: too many arguments to call attr"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -222,6 +224,43 @@ func TestMissingAttributesAreCounted(t *testing.T) {
 		require.True(t, ok)
 	}
 	require.Equal(t, uint64(3), x.MissingAttributes())
+}
+
+// Rules with the same source share a compilation, but each counts its own
+// attribute defaults: a rule never evaluated reports none.
+func TestMissingAttributesPerRule(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		src     string
+		perEval uint64 // defaults one evaluation of env() uses
+	}{
+		{"one attr", `attr(person.attributes, "plan", "") == "gold"`, 1},
+		{"two attrs", `attr(person.attributes, "plan", "") == "gold" || attr(person.attributes, "seats", 0) > 10`, 2},
+		{"attr in a predicate", `count(persons, attr(.attributes, "plan", "") == "gold") == 0`, 3},
+		{"attr found", `attr(person.attributes, "tier", "") == "gold"`, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			eng := rules.New()
+			a := rules.MustCompile[roleEnv, bool](eng, rules.Rule{Name: "scoring", Source: tt.src})
+			b := rules.MustCompile[roleEnv, bool](eng, rules.Rule{Name: "audience", Source: tt.src})
+			for range 3 {
+				_, err := a.Eval(env())
+				require.NoError(t, err)
+			}
+			require.Equal(t, 3*tt.perEval, a.MissingAttributes())
+			require.Zero(t, b.MissingAttributes(), "rule %q was never evaluated", b.Rule().Name)
+			_, err := b.Eval(env())
+			require.NoError(t, err)
+			require.Equal(t, tt.perEval, b.MissingAttributes())
+			require.Equal(t, 3*tt.perEval, a.MissingAttributes())
+			// A third rule with the source starts from zero too.
+			c := rules.MustCompile[roleEnv, bool](eng, rules.Rule{Name: "journey", Source: tt.src})
+			require.Zero(t, c.MissingAttributes())
+		})
+	}
 }
 
 func TestRunTimeErrorsDoNotPanic(t *testing.T) {
