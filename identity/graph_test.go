@@ -122,6 +122,43 @@ func TestTransitiveLinking(t *testing.T) {
 	require.Equal(t, id, got)
 }
 
+// TestCaseInsensitiveBeyondASCII: values of case-insensitive namespaces
+// (email, Marketo person ID, GUIDs) that differ only in the case of a
+// non-ASCII letter are one identifier.
+func TestCaseInsensitiveBeyondASCII(t *testing.T) {
+	t.Parallel()
+	g := newGraph(t, identity.Config{})
+	addAccount(t, g, b2b.SourceSalesforce, acme())
+	r1 := addPerson(t, g, identity.PersonRecord{Source: b2b.SourceMarketo, RecordID: "1",
+		Identifiers: []identity.Identifier{{Namespace: identity.NSMarketoPersonID, Value: "Ä1"}},
+		Person:      b2b.Person{Email: "Ä@acme.com"}})
+	r2 := addPerson(t, g, identity.PersonRecord{Source: b2b.SourceDynamics, RecordID: "2",
+		Identifiers: []identity.Identifier{{Namespace: identity.NSDynamicsContactID, Value: "{ÉÉ}"}},
+		Person:      b2b.Person{Email: "ä@acme.com"}})
+	require.Equal(t, identity.Joined, r2.Outcome, "the same email up to case")
+	require.Equal(t, r1.Person, r2.Person)
+	tests := []identity.Identifier{
+		{Namespace: identity.NSEmail, Value: "Ä@acme.com"},
+		{Namespace: identity.NSEmail, Value: "ä@ACME.com"},
+		{Namespace: identity.NSMarketoPersonID, Value: "Ä1"},
+		{Namespace: identity.NSMarketoPersonID, Value: "ä1"},
+		{Namespace: identity.NSDynamicsContactID, Value: "éé"},
+		{Namespace: identity.NSDynamicsContactID, Value: "{Éé}"},
+	}
+	for _, id := range tests {
+		got, ok := g.Lookup(id)
+		require.True(t, ok, id)
+		require.Equal(t, r1.Person, got, id)
+	}
+	p, err := g.Person(r1.Person)
+	require.NoError(t, err)
+	require.Empty(t, cmp.Diff([]identity.Identifier{
+		{Namespace: identity.NSDynamicsContactID, Value: "éé"},
+		{Namespace: identity.NSEmail, Value: "ä@acme.com"},
+		{Namespace: identity.NSMarketoPersonID, Value: "ä1"},
+	}, p.Identifiers))
+}
+
 // TestMergeOfTwoPersons: a record that carries identifiers of two golden
 // persons merges them; the older ID survives and the other resolves to it.
 func TestMergeOfTwoPersons(t *testing.T) {

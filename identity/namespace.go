@@ -117,16 +117,12 @@ func normalizeValue(k Kind, v string) (string, error) {
 	}
 	switch k {
 	case KindCaseInsensitive:
-		if hasUpper(t) {
-			t = strings.ToLower(t)
-		}
+		t = lower(t)
 	case KindGUID:
 		if strings.HasPrefix(t, "{") && strings.HasSuffix(t, "}") {
 			t = t[1 : len(t)-1]
 		}
-		if hasUpper(t) {
-			t = strings.ToLower(t)
-		}
+		t = lower(t)
 		if t == "" {
 			return "", fmt.Errorf("empty value")
 		}

@@ -17,9 +17,10 @@ var (
 )
 
 // NormalizeEmail returns the canonical form of an email address: surrounding
-// space and a "mailto:" prefix removed, lower case, the domain normalised by
-// [NormalizeDomain]. It does not strip plus tags or dots (those make a
-// different mailbox on most corporate servers).
+// space and a "mailto:" prefix removed, lower case (every letter, "Ä" as
+// well as "A"; bytes that are not UTF-8 are kept as they are), the domain
+// normalised by [NormalizeDomain]. It does not strip plus tags or dots
+// (those make a different mailbox on most corporate servers).
 //
 //	NormalizeEmail("  Ann.Lee@ACME.com ") = "ann.lee@acme.com", nil
 //	NormalizeEmail("ann@")               -> error: invalid email "ann@": no domain
@@ -59,14 +60,21 @@ func NormalizeEmail(s string) (string, error) {
 			return "", fmt.Errorf("%w %q: character %q not allowed before @", ErrInvalidEmail, t, rune(local[i]))
 		}
 	}
+	l := lower(local)
+	if len(l) > 64 { // lower case can be longer (U+023A is 2 bytes, U+2C65 3)
+		return "", fmt.Errorf("%w %q: local part longer than 64 bytes", ErrInvalidEmail, truncate(t))
+	}
 	d, err := normalizeHost(host)
 	if err != nil {
 		return "", fmt.Errorf("%w %q: %w", ErrInvalidEmail, t, err)
 	}
-	if d == host && !hasUpper(local) {
+	if d == host && l == local {
 		return t, nil // already canonical: no allocation
 	}
-	return strings.ToLower(local) + "@" + d, nil
+	if len(l)+1+len(d) > 254 {
+		return "", fmt.Errorf("%w %q: longer than 254 bytes", ErrInvalidEmail, truncate(t))
+	}
+	return l + "@" + d, nil
 }
 
 // EmailDomain returns the domain of a normalised email ("acme.com" for
@@ -176,13 +184,45 @@ func localByte(c byte) bool {
 	return strings.IndexByte("!#$%&'*+-/=?^_`{|}~.", c) >= 0
 }
 
-func hasUpper(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 'A' && s[i] <= 'Z' {
-			return true
+// lower returns s in lower case, as strings.ToLower does (unicode.ToLower
+// on each rune), but keeping bytes that are not UTF-8 as they are, so that
+// two different values never become one. It returns s itself, without
+// allocating, when s is already lower case; an ASCII s costs one pass over
+// its bytes.
+func lower(s string) string {
+	var b strings.Builder // empty until a rune changes; then s[:done] lowered
+	done := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 'A' && c <= 'Z' {
+				if b.Cap() == 0 {
+					b.Grow(len(s)) // lower case is as long, but for a few runes
+				}
+				b.WriteString(s[done:i])
+				b.WriteByte(c + 'a' - 'A')
+				done = i + 1
+			}
+			i++
+			continue
 		}
+		r, w := utf8.DecodeRuneInString(s[i:])
+		// An invalid byte decodes as utf8.RuneError, which has no lower case.
+		if l := unicode.ToLower(r); l != r {
+			if b.Cap() == 0 {
+				b.Grow(len(s)) // lower case is as long, but for a few runes
+			}
+			b.WriteString(s[done:i])
+			b.WriteRune(l)
+			done = i + w
+		}
+		i += w
 	}
-	return false
+	if done == 0 {
+		return s
+	}
+	b.WriteString(s[done:])
+	return b.String()
 }
 
 func truncate(s string) string {

@@ -36,6 +36,18 @@ func TestNormalizeEmail(t *testing.T) {
 		{in: "ann@-acme.com", err: `invalid email "ann@-acme.com": label "-acme" starts or ends with '-'`},
 		{in: "Ann <ann@acme.com>", err: `invalid email "Ann <ann@acme.com>": character ' ' not allowed before @`},
 		{in: "ann@bücher.de", err: `invalid email "ann@bücher.de": non-ASCII characters (use the punycode form, xn--...)`},
+		// Lower case is lower case beyond ASCII, whatever else the address holds.
+		{in: "ä@acme.com", want: "ä@acme.com"},
+		{in: "Ä@acme.com", want: "ä@acme.com"},
+		{in: "ÄB@acme.com", want: "äb@acme.com"},
+		{in: "Äb@acme.com", want: "äb@acme.com"},
+		{in: "Élodie.Ñúñez@ACME.com", want: "élodie.ñúñez@acme.com"},
+		{in: "\u212Aim@acme.com", want: "kim@acme.com"}, // KELVIN SIGN
+		// Bytes that are not UTF-8 are kept, so two such addresses stay two.
+		{in: "\xffA@acme.com", want: "\xffa@acme.com"},
+		{in: "\xfeA@acme.com", want: "\xfea@acme.com"},
+		// Lower case can take more bytes: the limit holds for the result.
+		{in: strings.Repeat("\u023a", 32) + "@acme.com", err: `invalid email "` + strings.Repeat("\u023a", 32) + `@acme.com": local part longer than 64 bytes`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
