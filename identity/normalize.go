@@ -18,11 +18,15 @@ var (
 
 // NormalizeEmail returns the canonical form of an email address: surrounding
 // space and a "mailto:" prefix removed, lower case (every letter, "Ä" as
-// well as "A"; bytes that are not UTF-8 are kept as they are), the domain
-// normalised by [NormalizeDomain]. It does not strip plus tags or dots
+// well as "A"; bytes that are not UTF-8 are kept as they are). The domain
+// is the mail host, checked as a DNS name as [NormalizeDomain] checks one
+// (ASCII or punycode labels, at least one dot, a trailing dot removed) but
+// otherwise kept: unlike a web domain it keeps a leading "www." and may be
+// a public suffix such as "co.uk". It does not strip plus tags or dots
 // (those make a different mailbox on most corporate servers).
 //
 //	NormalizeEmail("  Ann.Lee@ACME.com ") = "ann.lee@acme.com", nil
+//	NormalizeEmail("ann@WWW.Acme.com")   = "ann@www.acme.com", nil
 //	NormalizeEmail("ann@")               -> error: invalid email "ann@": no domain
 func NormalizeEmail(s string) (string, error) {
 	t := trimSpace(s)

@@ -63,6 +63,37 @@ func TestNormalizeEmail(t *testing.T) {
 	}
 }
 
+// TestNormalizeEmailKeepsTheMailHost: an email's domain is its mail host,
+// checked and lower-cased like a web domain, but neither stripped of
+// "www." nor refused as a public suffix, as NormalizeDomain does.
+func TestNormalizeEmailKeepsTheMailHost(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		email, want string
+		domain      string // NormalizeDomain of the host: "" for an error
+	}{
+		{"ann@WWW.Acme.com", "ann@www.acme.com", "acme.com"},
+		{"ann@www.acme.com", "ann@www.acme.com", "acme.com"},
+		{"ann@co.uk", "ann@co.uk", ""},
+		{"ann@Mail.Acme.CO.UK.", "ann@mail.acme.co.uk", "mail.acme.co.uk"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.email, func(t *testing.T) {
+			got, err := identity.NormalizeEmail(tt.email)
+			require.NoError(t, err)
+			require.Equal(t, tt.want, got)
+			require.Equal(t, tt.want[strings.IndexByte(tt.want, '@')+1:], identity.EmailDomain(got))
+			d, err := identity.NormalizeDomain(tt.email[strings.IndexByte(tt.email, '@')+1:])
+			if tt.domain == "" {
+				require.ErrorIs(t, err, identity.ErrInvalidDomain)
+				return
+			}
+			require.NoError(t, err)
+			require.Equal(t, tt.domain, d)
+		})
+	}
+}
+
 func TestNormalizeDomain(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
