@@ -98,11 +98,11 @@ type cacheKey struct {
 type compiled struct {
 	prog    *vm.Program
 	convert func(any) (any, bool) // result conversion to the kind's Go type
-	// counter is the index in prog.Constants of the counter that attr
-	// calls add their defaults to (see attrPatcher), -1 when the program
-	// calls no attr.
-	counter int
-	err     *CompileError // without the rule name
+	// counters are the indexes in prog.Constants of the counter that
+	// attr calls add their defaults to (see attrPatcher): one, as expr
+	// stores a constant once, or none when the program calls no attr.
+	counters []int
+	err      *CompileError // without the rule name
 }
 
 // forRule returns the program for one compiled rule and its own
@@ -111,12 +111,14 @@ type compiled struct {
 // the other constants).
 func (c *compiled) forRule() (*vm.Program, *atomic.Uint64) {
 	missing := new(atomic.Uint64)
-	if c.counter < 0 {
+	if len(c.counters) == 0 {
 		return c.prog, missing
 	}
 	p := *c.prog
 	p.Constants = slices.Clone(c.prog.Constants)
-	p.Constants[c.counter] = missing
+	for _, i := range c.counters {
+		p.Constants[i] = missing
+	}
 	return &p, missing
 }
 
@@ -228,10 +230,10 @@ func (e *ExprEngine) compile(src string, env reflect.Type, kind Kind) *compiled 
 		line, col := position(src, prog.Node().Location().From)
 		return fail(line, col, "expected %s, got %s", kindWord(kind), typeWord(out))
 	}
-	c := &compiled{prog: prog, convert: conv, counter: -1}
+	c := &compiled{prog: prog, convert: conv}
 	for i, k := range prog.Constants {
 		if p, ok := k.(*atomic.Uint64); ok && p == placeholder {
-			c.counter = i
+			c.counters = append(c.counters, i)
 		}
 	}
 	return c
