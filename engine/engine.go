@@ -269,7 +269,9 @@ func carryVersions(old *journey.Catalog, p *program.Program) (*journey.Catalog, 
 			if !ok {
 				continue
 			}
-			if cat, _, err = cat.Publish(v.Definition()); err != nil {
+			// As it was compiled: its instances keep it, whatever the
+			// new program's roles or templates have become.
+			if cat, err = cat.Carry(v); err != nil {
 				return nil, fmt.Errorf("journey %q version %d: %w", id, n, err)
 			}
 		}

@@ -34,7 +34,8 @@ type Report struct {
 	// package identity), for a data steward to look at.
 	Conflicts []identity.Conflict
 	// Accounts counts the accounts the call changed; Steps the journey
-	// steps that had something to do; Messages the outbox entries made.
+	// steps that had something to do; Messages the outbox entries queued
+	// (journeys' emails, SMS and sales alerts, and alert rules' alerts).
 	Accounts int
 	Steps    int
 	Messages int

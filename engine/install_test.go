@@ -6,6 +6,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/buyinggroup"
 	"github.com/quorumhq/quorum/channel"
 	"github.com/quorumhq/quorum/engine"
 	"github.com/quorumhq/quorum/identity"
@@ -128,4 +129,40 @@ func TestRestartKeepsRunningVersions(t *testing.T) {
 	}
 	_, err = engine.New(engine.Config{Store: memory.New(), Program: v2, History: []*program.Program{v1, nil}})
 	require.ErrorContains(t, err, "history[1]: is nil")
+}
+
+// Earlier journey versions are carried as they were compiled: a new
+// program that renamed a role they name (and dropped the journey) installs.
+func TestInstallAfterARoleRename(t *testing.T) {
+	tpl := func(role string) buyinggroup.RoleTemplate {
+		std := buyinggroup.StandardTemplate()
+		std.ID = "custom"
+		for i := range std.Roles {
+			if std.Roles[i].Name == "Champion" {
+				std.Roles[i].Name = role
+			}
+		}
+		return std
+	}
+	defs := dataPlatform()
+	defs.RoleTemplates = []buyinggroup.RoleTemplate{tpl("Sponsor")}
+	defs.Interests[0].Template = "custom"
+	defs.Templates = channel.TemplateSet{Emails: []channel.EmailTemplate{{Name: "hi", Subject: "Hi", Text: "Hi", HTML: "<p>Hi</p>"}}}
+	defs.Journeys = []journey.Journey{{ID: "sponsors", Name: "Sponsors",
+		Triggers: []journey.Trigger{{Type: journey.TriggerGroupCreated}},
+		Nodes: []journey.Node{
+			{ID: "mail", Kind: journey.KindAction, Action: &journey.Action{Type: journey.ActionEmail, Template: "hi",
+				Recipients: &journey.Recipients{Roles: []string{"Sponsor"}}, Next: "end"}},
+			{ID: "end", Kind: journey.KindEnd, End: &journey.End{Outcome: "done"}},
+		}}}
+	b := setup(t, defs)
+
+	// Program 2: "Sponsor" is now "Advocate"; the journey is gone.
+	defs2 := dataPlatform()
+	defs2.Version = "2"
+	defs2.RoleTemplates = []buyinggroup.RoleTemplate{tpl("Advocate")}
+	defs2.Interests[0].Template = "custom"
+	p2, err := program.Compile(defs2, program.Options{})
+	require.NoError(t, err, "program 2 is valid on its own")
+	require.NoError(t, b.eng.Install(p2), "installing program 2 fails on a journey it does not have")
 }

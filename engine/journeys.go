@@ -105,7 +105,6 @@ func (ps *pass) stepJourneys(out *outcome) {
 		for i := range res.Outbox {
 			ps.perform(&res.Outbox[i])
 		}
-		out.messages += len(res.Outbox)
 		if len(ps.jevents) == 0 {
 			break
 		}

@@ -251,6 +251,11 @@ func (o *outbox) Record(ctx context.Context, p channel.RecordParams) error {
 	default:
 		return fmt.Errorf("record %s: unknown status %q", p.ID, p.Status)
 	}
+	if p.Attempt < 1 {
+		// The claim's attempt is its fencing token (channel.Outbox): a
+		// record without one could end another dispatcher's claim.
+		return fmt.Errorf("record %s attempt %d: not an attempt a claim returned: %w", p.ID, p.Attempt, channel.ErrLeaseLost)
+	}
 	var receipt []byte
 	if p.Status == channel.StatusDelivered {
 		receipt = encodeReceipt(&p.Receipt)

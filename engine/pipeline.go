@@ -255,6 +255,7 @@ func (e *Engine) commitPass(ctx context.Context, ps *pass, w *work, version int6
 			slog.Int("steps", out.steps), slog.Int("outbox", len(ps.outbox)), slog.Int("events", len(ps.events)))
 	}
 	e.counters.steps.Add(int64(out.steps))
+	out.messages = len(ps.outbox)
 	for _, o := range ps.outbox {
 		e.counters.message(o.Channel, 1)
 	}
@@ -510,9 +511,8 @@ func (ps *pass) upsertOpportunity(o *b2b.Opportunity) {
 	}
 	for i := range st.Opportunities {
 		if st.Opportunities[i].ID == o.ID {
-			prev := st.Opportunities[i]
-			st.Opportunities[i] = *o
-			if prev.Status != o.Status || prev.Stage != o.Stage || len(prev.ContactRoles) != len(o.ContactRoles) {
+			if !sameOpportunity(&st.Opportunities[i], o) {
+				st.Opportunities[i] = *o
 				ps.requalify, ps.changed = true, true
 				ps.log("opportunity.changed", "", ps.now, o)
 			}
@@ -524,6 +524,16 @@ func (ps *pass) upsertOpportunity(o *b2b.Opportunity) {
 	ps.requalify, ps.changed = true, true
 	ps.log("opportunity.created", "", ps.now, o)
 	ps.jevents = append(ps.jevents, journey.Event{Type: journey.EventOpportunity, At: ps.now, SolutionInterest: o.SolutionInterest})
+}
+
+// sameOpportunity reports whether an opportunity record says nothing new:
+// any field that differs (an amount, a contact role's person, a time) is a
+// change that rules may read and the state must keep.
+func sameOpportunity(a, b *b2b.Opportunity) bool {
+	return a.ID == b.ID && a.Account == b.Account && a.SolutionInterest == b.SolutionInterest &&
+		a.Product == b.Product && a.Name == b.Name && a.Stage == b.Stage && a.Amount == b.Amount &&
+		a.Status == b.Status && a.CreatedAt.Equal(b.CreatedAt) && a.ClosedAt.Equal(b.ClosedAt) &&
+		slices.Equal(a.ContactRoles, b.ContactRoles) && a.Source == b.Source && a.UpdatedAt.Equal(b.UpdatedAt)
 }
 
 // ingest applies new activities: duplicates are dropped (counted), the

@@ -25,9 +25,9 @@ type suppressions struct {
 // (governance.SuppressionHash) to the engine's suppression list: no
 // journey email or SMS is queued to such an address (it is skipped with
 // the reason "the address was erased", message.skipped), and one queued
-// before is not delivered (message.suppressed when claimed). Sales alerts,
-// which go to sales users, are not checked; nor are messages a host
-// enqueues itself.
+// before is not delivered (message.suppressed when claimed), nor is an
+// email or SMS a host enqueues itself through [Engine.Outbox]. Sales
+// alerts, which go to sales users, are not checked.
 //
 // ErasePerson adds the erased person's addresses itself and returns their
 // hashes (Erasure.Suppression). The list lives in the engine's memory: a

@@ -45,9 +45,13 @@ type PersonView struct {
 
 // GroupView is one buying group in full.
 type GroupView struct {
-	Group        buyinggroup.Group
-	Name         string
+	Group buyinggroup.Group
+	Name  string
+	// Score is the group's score with its members' parts; Adjustment is
+	// the part of Score.Score that journeys' adjust_score actions added
+	// (no member's), as the engine's decisions count it.
 	Score        scoring.GroupScore
+	Adjustment   float64
 	Velocity     float64
 	MissingRoles []buyinggroup.MissingRole
 	Readiness    *qualify.ReadinessVerdict
@@ -109,6 +113,8 @@ func (e *Engine) Account(ctx context.Context, id b2b.AccountID, now time.Time) (
 		g := st.Groups[i]
 		gv := GroupView{Group: g, Name: ps.channelGroup(&g).Name, Readiness: st.Readiness[g.ID]}
 		gv.Score = ps.scoringGroup(&g).Aggregate(func(id b2b.PersonID) float64 { return ps.personScoreIn(g.Interest, id) }, now)
+		gv.Adjustment = st.Adjustments["group/"+g.ID]
+		gv.Score.Score += gv.Adjustment
 		if gs := st.GroupScores[g.ID]; gs != nil {
 			gv.Velocity = gs.Velocity
 		}

@@ -204,6 +204,42 @@ func (c *Catalog) Publish(j Journey) (*Catalog, *Version, error) {
 	return out, v, nil
 }
 
+// Carry adds v, a version of another catalog (an earlier program's), as
+// the next version of its journey here, as it was compiled there: it is
+// not validated again against this catalog's configuration, since the
+// instances that entered it keep it whatever the program has become (a
+// role it names may be gone: its recipients of that role then match
+// nobody). Versions are carried in order: v's number must be the
+// journey's next one here. Like Publish, it makes the journey live, and a
+// closed, finished or aborted journey is an ErrLifecycle error.
+func (c *Catalog) Carry(v *Version) (*Catalog, error) {
+	if v == nil || v.number < 1 {
+		return c, errors.New("carry: a version of a catalog is required")
+	}
+	id := v.def.ID
+	e, ok := c.journeys[id]
+	if ok && e.status != StatusDraft && e.status != StatusLive {
+		return c, fmt.Errorf("carry journey %q: it is %s: %w", id, e.status, ErrLifecycle)
+	}
+	if next := 1 + c.versionCount(id); v.number != next {
+		return c, fmt.Errorf("carry journey %q version %d: the next version here is %d", id, v.number, next)
+	}
+	cp := *v
+	out := c.with(id, func(e *entry) {
+		e.versions = append(e.versions, &cp)
+		e.status = StatusLive
+		e.draft = nil
+	})
+	return out, nil
+}
+
+func (c *Catalog) versionCount(id string) int {
+	if e, ok := c.journeys[id]; ok {
+		return len(e.versions)
+	}
+	return 0
+}
+
 func (c *Catalog) transition(id string, to Status, from ...Status) (*Catalog, error) {
 	e, ok := c.journeys[id]
 	if !ok {

@@ -266,6 +266,50 @@ func TestVersionFingerprints(t *testing.T) {
 	require.Empty(t, st.Instances)
 }
 
+// TestCarry: a version carried from another catalog keeps its definition
+// and fingerprint, runs its instances on, and is not validated against the
+// new catalog's configuration (which no longer has a role it names).
+func TestCarry(t *testing.T) {
+	t.Parallel()
+	j := dripJourney("drip", journey.Days(3), 2)
+	j.Nodes[0].Action.Recipients = &journey.Recipients{Roles: []string{"Technical Evaluator"}}
+	old := newCatalog(t, journey.Config{Roles: []string{"Technical Evaluator", "Champion"}}, j)
+	var st journey.State
+	res := old.Step(&st, journey.Input{View: acmeView(), Now: day0, Events: manual("drip", day0)})
+	require.Len(t, res.Outbox, 1)
+	v1, ok := old.Version("drip", 1)
+	require.True(t, ok)
+
+	next, err := journey.NewCatalog(journey.Config{Roles: []string{"Champion"}})
+	require.NoError(t, err)
+	_, _, err = next.Publish(v1.Definition())
+	require.ErrorContains(t, err, `unknown role "Technical Evaluator"`, "publishing validates against the new roles")
+	next, err = next.Carry(v1)
+	require.NoError(t, err)
+	carried, ok := next.Version("drip", 1)
+	require.True(t, ok)
+	require.Equal(t, v1.Fingerprint(), carried.Fingerprint())
+	require.Equal(t, 1, carried.Number())
+	status, _ := next.Status("drip")
+	require.Equal(t, journey.StatusLive, status)
+	res = next.Step(&st, journey.Input{View: acmeView(), Now: day0.Add(days(3))})
+	require.Empty(t, res.Ended)
+	require.Len(t, res.Outbox, 1, "the instance goes on on the version it entered")
+	require.Equal(t, "drip-1", res.Outbox[0].Template)
+
+	_, err = next.Carry(v1)
+	require.ErrorContains(t, err, "the next version here is 2")
+	_, err = next.Carry(nil)
+	require.Error(t, err)
+	closed, err := next.Close("drip")
+	require.NoError(t, err)
+	v2, _, err := old.Publish(dripJourney("drip", journey.Days(3), 3))
+	require.NoError(t, err)
+	v2v, _ := v2.Version("drip", 2)
+	_, err = closed.Carry(v2v)
+	require.ErrorIs(t, err, journey.ErrLifecycle)
+}
+
 func TestLifecycle(t *testing.T) {
 	t.Parallel()
 	cat := newCatalog(t, journey.Config{})

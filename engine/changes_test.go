@@ -1,0 +1,93 @@
+package engine_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/engine"
+	"github.com/quorumhq/quorum/identity"
+	"github.com/quorumhq/quorum/journey"
+)
+
+// The view's group score is the one the engine decides on: with what
+// journeys' adjust_score actions added (GroupView.Adjustment).
+func TestAccountViewGroupScoreIncludesAdjustments(t *testing.T) {
+	defs := dataPlatform()
+	defs.Journeys = []journey.Journey{{ID: "boost", Name: "Boost",
+		Triggers: []journey.Trigger{{Type: journey.TriggerGroupCreated, SolutionInterest: "data-platform"}},
+		Nodes: []journey.Node{
+			{ID: "adj", Kind: journey.KindAction, Action: &journey.Action{Type: journey.ActionAdjustScore, Delta: 50, Next: "end"}},
+			{ID: "end", Kind: journey.KindEnd, End: &journey.End{Outcome: "done"}},
+		}}}
+	b := setup(t, defs)
+	setupAcme(t, b)
+	require.Positive(t, countEvents(t, b, "acme", "scoring.adjusted"))
+	b.clock.Set(day(1))
+	_, err := b.eng.Advance(b.ctx, day(1))
+	require.NoError(t, err)
+	v, err := b.eng.Account(b.ctx, "acme", day(1))
+	require.NoError(t, err)
+	require.Len(t, v.Groups, 1)
+	// group.updated holds the score the engine uses.
+	evs, err := b.eng.Events(b.ctx, "acme", 0, 0)
+	require.NoError(t, err)
+	var last string
+	for _, e := range evs {
+		if e.Type == "group.updated" {
+			last = string(e.Data)
+		}
+	}
+	t.Logf("last group.updated: %s", last)
+	require.Contains(t, last, `"score":50`, "the engine's own group score includes the adjustment")
+	require.InDelta(t, 50.0, v.Groups[0].Score.Score, 0.01, "the view's group score leaves out the journey's +50 adjustment")
+	require.InDelta(t, 50.0, v.Groups[0].Adjustment, 0.01)
+}
+
+// Report.Messages counts what was queued, not a journey's other actions
+// (a score adjustment, a list).
+func TestReportMessagesCountsOutboxEntries(t *testing.T) {
+	defs := dataPlatform()
+	defs.Journeys = []journey.Journey{{ID: "boost", Name: "Boost",
+		Triggers: []journey.Trigger{{Type: journey.TriggerGroupCreated, SolutionInterest: "data-platform"}},
+		Nodes: []journey.Node{
+			{ID: "adj", Kind: journey.KindAction, Action: &journey.Action{Type: journey.ActionAdjustScore, Delta: 50, Next: "list"}},
+			{ID: "list", Kind: journey.KindAction, Action: &journey.Action{Type: journey.ActionAddToList, List: "vip", Next: "end"}},
+			{ID: "end", Kind: journey.KindEnd, End: &journey.End{Outcome: "done"}},
+		}}}
+	b := setup(t, defs)
+	rep, err := b.eng.Apply(b.ctx, engine.Batch{Accounts: []identity.AccountRecord{acmeRecord()}, Persons: []identity.PersonRecord{
+		lead("L-2", "victor@acme.com", "Victor", "Kim", "VP of Engineering", "Acme")}})
+	require.NoError(t, err)
+	pending, err := b.store.PendingOutbox(b.ctx, "default", "acme")
+	require.NoError(t, err)
+	require.Empty(t, pending)
+	require.Empty(t, b.eng.Counters().Messages)
+	require.Equal(t, 0, rep.Messages, "no outbox entry was made, yet the report counts %d messages", rep.Messages)
+}
+
+// Any change to an opportunity is kept and logged: its amount, or a
+// contact role's person with the number of contact roles unchanged.
+func TestOpportunityUpdateIsKept(t *testing.T) {
+	b := setup(t, dataPlatform())
+	setupAcme(t, b)
+	victor, _ := b.eng.PersonOfRecord(b2b.SourceMarketo, "L-2")
+	dev, _ := b.eng.PersonOfRecord(b2b.SourceMarketo, "L-3")
+	opp := b2b.Opportunity{ID: "o1", Account: "acme", Name: "Deal", Product: "Data Platform", Status: b2b.OpportunityOpen,
+		Stage: "Discovery", Amount: 1000, CreatedAt: day0,
+		ContactRoles: []b2b.ContactRole{{Person: victor, Role: b2b.ContactRoleTechnicalBuyer}}}
+	_, err := b.eng.UpsertOpportunities(b.ctx, opp)
+	require.NoError(t, err)
+	opp.Amount = 250000
+	opp.ContactRoles = []b2b.ContactRole{{Person: dev, Role: b2b.ContactRoleTechnicalBuyer}}
+	_, err = b.eng.UpsertOpportunities(b.ctx, opp)
+	require.NoError(t, err)
+	rec, err := b.store.LoadAccount(b.ctx, "default", "acme")
+	require.NoError(t, err)
+	state := engine.StateJSON(rec)
+	require.True(t, strings.Contains(state, `"amount":250000`), "the new amount is lost")
+	require.True(t, strings.Contains(state, `"contactRoles":[{"personId":"marketo:L-3"`), "the new contact role is lost")
+	require.Equal(t, 1, countEvents(t, b, "acme", "opportunity.changed"))
+}
