@@ -25,9 +25,9 @@ type Journey struct {
 	// naming the journey, or a GoTo node) are always accepted while live.
 	Triggers []Trigger `json:"triggers,omitempty"`
 	ReEntry  ReEntry   `json:"reEntry,omitzero"`
-	// Exits are evaluated on every change (new events or a new view
-	// revision) and as an instance enters; the first that holds ends the
-	// instance with its reason.
+	// Exits are evaluated in every step that is not idle (new events, a
+	// new view revision, or something due) and as an instance enters; the
+	// first that holds ends the instance with its reason.
 	Exits []Exit `json:"exits,omitempty"`
 	// Goals are conditions recorded (once each) when they first hold.
 	Goals []Goal `json:"goals,omitempty"`
@@ -374,7 +374,8 @@ type ReEntry struct {
 // An Exit ends an instance when it holds, with a named reason ("opportunity
 // created", "sales ready", "opted out"). With Event set it fires on events
 // of that type (When, if given, sees the event); otherwise When is checked
-// against the account view on every change and as an instance enters.
+// against the account view in every step that is not idle and as an
+// instance enters.
 type Exit struct {
 	Reason string    `json:"reason"`
 	Event  EventType `json:"event,omitempty"`

@@ -38,9 +38,9 @@
 //	score < 20 && role == "Champion"
 //
 // [Exit] criteria (with a named reason) are checked on every change: on
-// each event of their type, or, for conditions, in every step that brings
-// events or a new view revision, and as an instance enters, before it
-// runs. [Goal]s are checked with the conditions and recorded when they
+// each event of their type, or, for conditions, in every step that is not
+// idle (events, a new view revision, or something due: a condition may
+// read the time), and as an instance enters, before it runs. [Goal]s are checked with the conditions and recorded when they
 // first hold; [Completion] says which ended instances count as completed
 // for the completion-rate KPI.
 //

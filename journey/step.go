@@ -105,9 +105,10 @@ func (c *Catalog) StepInto(res *Result, st *State, in Input) {
 	for i := range events {
 		s.event(&events[i])
 	}
-	if changed || len(events) > 0 {
-		s.stateRules()
-	}
+	// Every step that runs checks the conditions: a view that changed,
+	// events, or time alone (a rule may read now or daysSince), so that
+	// whether an exit holds never depends on an unrelated event.
+	s.stateRules()
 	s.listTriggers()
 	s.runAll()
 	s.retryDeferred()

@@ -454,9 +454,10 @@ func TestExitsAndGoals(t *testing.T) {
 	})
 }
 
-// TestConditionExitsOnEveryChange: condition exits are checked on every
-// change (new events or a new view revision) and as an instance enters,
-// however it enters, before it runs.
+// TestConditionExitsOnEveryChange: condition exits are checked in every
+// step that is not idle (new events, a new view revision, or time that
+// made something due) and as an instance enters, however it enters,
+// before it runs.
 func TestConditionExitsOnEveryChange(t *testing.T) {
 	t.Parallel()
 	drip := func(exit journey.Exit, triggers ...journey.Trigger) journey.Journey {
@@ -520,6 +521,17 @@ func TestConditionExitsOnEveryChange(t *testing.T) {
 				return cat.Step(st, journey.Input{View: v, Now: at, Events: []journey.Event{{Type: journey.EventActivity, ActivityType: b2b.ActivityVisitWebPage, Person: "p-vpe", At: at}}})
 			},
 			want: []journey.Ended{{Journey: "drip", Version: 1, Entry: 1, At: day0.Add(days(2)), Reason: "stale"}},
+		},
+		{
+			name:     "a wait ends, no event, same view revision: time alone re-checks it",
+			journeys: []journey.Journey{drip(journey.Exit{Reason: "stale", When: `daysSince(journey.enteredAt) >= 2`})},
+			steps: func(cat *journey.Catalog, st *journey.State) journey.Result {
+				v := acmeView()
+				res := cat.Step(st, journey.Input{View: v, Now: day0, Events: manual("drip", day0)})
+				require.Len(t, res.Outbox, 1)
+				return cat.Step(st, journey.Input{View: v, Now: res.Due})
+			},
+			want: []journey.Ended{{Journey: "drip", Version: 1, Entry: 1, At: day0.Add(days(3)), Reason: "stale"}},
 		},
 	}
 	for _, tt := range tests {

@@ -12,9 +12,9 @@ import (
 // packages; journey declares it so that it depends on none of them.
 type AccountView struct {
 	Account b2b.Account
-	// Revision changes whenever anything in the view changes. Exit criteria,
-	// goals and dynamic lists are evaluated only when it differs from the
-	// revision of the last step (0 means unknown: always evaluate).
+	// Revision changes whenever anything in the view changes. A step with
+	// the revision of the last step, no events and nothing due is idle: it
+	// evaluates nothing (0 means unknown: never idle).
 	Revision      uint64
 	Persons       []PersonView
 	Groups        []GroupView
