@@ -91,3 +91,30 @@ func TestOpportunityUpdateIsKept(t *testing.T) {
 	require.True(t, strings.Contains(state, `"contactRoles":[{"personId":"marketo:L-3"`), "the new contact role is lost")
 	require.Equal(t, 1, countEvents(t, b, "acme", "opportunity.changed"))
 }
+
+// An account's journey position says how it entered, where each active
+// track is and why it took its last split's path.
+func TestAccountViewJourneyPositions(t *testing.T) {
+	b := setup(t, pipelineProgram())
+	setupAcme(t, b)
+	v, err := b.eng.Account(b.ctx, "acme", day0)
+	require.NoError(t, err)
+	require.Len(t, v.Journeys, 1)
+	jp := v.Journeys[0]
+	require.Equal(t, "pipeline-acceleration", jp.Journey)
+	require.Equal(t, "buying group created for data-platform", jp.Trigger)
+	require.Equal(t, []string{"wait-5d"}, jp.Nodes)
+	require.Equal(t, []string{""}, jp.Reasons, "no split yet")
+
+	b.clock.Set(day(6))
+	_, err = b.eng.Advance(b.ctx, day(6))
+	require.NoError(t, err)
+	v, err = b.eng.Account(b.ctx, "acme", day(6))
+	require.NoError(t, err)
+	require.Len(t, v.Journeys, 1)
+	jp = v.Journeys[0]
+	require.Equal(t, []string{"wait-7d"}, jp.Nodes)
+	require.Len(t, jp.Reasons, 1)
+	require.NotEmpty(t, jp.Reasons[0], "why the split sent the account to nurture")
+	require.Equal(t, day(13), jp.Due, "seven days after the step of day 6")
+}

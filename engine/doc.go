@@ -109,6 +109,15 @@
 //	journey.<kind>                  every journey decision (journey.Decision): enter, node, path,
 //	                                send, skip, defer, wait, exit, goal, ...
 //	journey.ended                   an instance ended (journey.Ended, with Completed)
+//	journey.action_refused          a journey's stage change or role assignment the group
+//	                                refused: {journey, node, action, group, error}
+//	journey.external_requested      a journey's external action, for the host (journey.OutboxEntry)
+//	account.attribute_set           a journey set an attribute: {attribute, from, to, by}
+//	account.list_added, .list_removed  a journey added the account to a list or removed it: {list, by}
+//	scoring.adjusted                a journey's adjust_score: {target, delta, by}
+//	<part>.rule_error, readiness.error, alert.error  a rule that failed on the account's data
+//	                                (scoring, buyinggroup, audience): its name and error; the
+//	                                pass goes on without it
 //	alert.raised                    a sales alert: {id, rule, strategy, group, interest, reason, to, ...}
 //	alert.acknowledged, .acted_on   sales responded (CRM activity after the alert)
 //	message.queued                  a message entered the outbox: {key, channel, template, to, journey}

@@ -64,8 +64,14 @@ type JourneyPosition struct {
 	Journey   string
 	Version   int
 	EnteredAt time.Time
-	// Nodes are the current nodes of the instance's tracks.
-	Nodes []string
+	// Trigger is how the account entered ("buying group created for
+	// data-platform").
+	Trigger string
+	// Nodes are the current nodes of the instance's active tracks (a
+	// parallel node's branches each have one); Reasons, index for index,
+	// why each track took its last split's path ("" before any split).
+	Nodes   []string
+	Reasons []string
 	// Due is when the instance next needs time to pass.
 	Due time.Time
 }
@@ -139,9 +145,13 @@ func (e *Engine) Account(ctx context.Context, id b2b.AccountID, now time.Time) (
 }
 
 func positionOf(in journey.Instance) JourneyPosition {
-	jp := JourneyPosition{Journey: in.Journey, Version: in.Version, EnteredAt: in.EnteredAt}
+	jp := JourneyPosition{Journey: in.Journey, Version: in.Version, EnteredAt: in.EnteredAt, Trigger: in.Trigger}
 	for _, t := range in.Tracks {
+		if t.Status != journey.TrackActive {
+			continue // done, or merged into its parent
+		}
 		jp.Nodes = append(jp.Nodes, string(t.Node))
+		jp.Reasons = append(jp.Reasons, t.Reason)
 		if !t.Due.IsZero() && (jp.Due.IsZero() || t.Due.Before(jp.Due)) {
 			jp.Due = t.Due
 		}

@@ -68,7 +68,8 @@ type Instance struct {
 	Fingerprint uint64    `json:"fingerprint,omitempty"`
 	Entry       int       `json:"entry"`
 	EnteredAt   time.Time `json:"enteredAt"`
-	// Trigger says how the account entered ("group_created: Data Platform").
+	// Trigger says how the account entered ("buying group created for
+	// data-platform").
 	Trigger string    `json:"trigger,omitempty"`
 	Tracks  []Track   `json:"tracks"`
 	Goals   []GoalHit `json:"goals,omitempty"`
