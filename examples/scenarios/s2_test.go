@@ -2,10 +2,14 @@ package scenarios_test
 
 import (
 	"encoding/json"
+	"fmt"
+	"html"
+	"math"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/require"
 
 	"github.com/quorumhq/quorum/b2b"
@@ -57,14 +61,45 @@ func TestS2PipelineAcceleration(t *testing.T) {
 	al := msgs[0]
 	require.Equal(t, channel.ChannelSalesAlert, al.Channel)
 	require.Equal(t, "olivia@quorum.example", al.To, "the account owner")
-	for _, want := range []string{
-		"Carla Diaz", "Economic Buyer", "Victor Kim", "Technical Evaluator", // the engaged personas
-		"Champion", // the missing role
-		"group.completeness &gt;= 0.6 &amp;&amp; group.score &gt;= 150", // the reason, with the rule
+	// The engaged personas are the members with a positive score, highest
+	// first, each on its own line with name, role, persona and score: the
+	// demo's 100 points decayed for two days, the webinar's 60 for two days
+	// less an hour (half-life 30 days). The data engineer did nothing.
+	victor := 100 * math.Pow(2, -2.0/30)
+	carla := 60 * math.Pow(2, -(2.0-1.0/24)/30)
+	require.Empty(t, cmp.Diff([]string{
+		fmt.Sprintf("- Victor Kim, Technical Evaluator (VP, Engineering): %.0f", victor), // 95
+		fmt.Sprintf("- Carla Diaz, Economic Buyer (C-Level, Finance): %.0f", carla),      // 57
+	}, section(al.Text, "Engaged personas:")), "(-want +got) engaged personas in the alert's text")
+	for _, row := range []string{
+		fmt.Sprintf("<tr><td>Victor Kim</td><td>Technical Evaluator</td><td>VP, Engineering</td><td>%.0f</td></tr>", victor),
+		fmt.Sprintf("<tr><td>Carla Diaz</td><td>Economic Buyer</td><td>C-Level, Finance</td><td>%.0f</td></tr>", carla),
 	} {
-		require.Contains(t, al.HTML, want)
+		require.Contains(t, al.HTML, row)
 	}
-	require.Regexp(t, `Victor Kim.*?(9[0-9]|100)`, strings.ReplaceAll(al.Text, "\n", " "), "the evaluator's score")
+	require.Equal(t, 2, strings.Count(al.HTML, "<tr><td>"), "no other engaged persona in the alert's HTML")
+	// The missing role and the reason, with the split's rule and the values it saw.
+	reason := `ready? took path "engaged" (rule "ready? engaged": group.completeness >= 0.6 && group.score >= 150)` +
+		fmt.Sprintf(" with group.completeness=%v, group.score=%v", 2.0/3, victor+carla)
+	require.Contains(t, strings.Split(al.Text, "\n"), "Missing roles: Champion")
+	require.Contains(t, al.HTML, "<p><b>Missing roles:</b> Champion</p>")
+	require.Contains(t, strings.Split(al.Text, "\n"), "Why now: "+reason)
+	require.Contains(t, al.HTML, "<p><b>Why now:</b> "+html.EscapeString(reason)+"</p>")
+	require.Equal(t, "Acme: Data Platform buying group — "+reason, al.Subject)
+
+	// The alert's record in the event log holds the same figures, unrounded.
+	raised := alertRaised(t, b)
+	require.Equal(t, reason, raised.Reason)
+	require.Equal(t, []string{"Champion"}, raised.MissingRoles)
+	require.Len(t, raised.Engaged, 2)
+	for i, want := range []struct {
+		name, role string
+		score      float64
+	}{{"Victor Kim", "Technical Evaluator", victor}, {"Carla Diaz", "Economic Buyer", carla}} {
+		require.Equal(t, want.name, raised.Engaged[i].Name)
+		require.Equal(t, want.role, raised.Engaged[i].Role)
+		require.InDelta(t, want.score, raised.Engaged[i].Score, 1e-9, "%s's score", want.name)
+	}
 
 	g := groupOf(t, b.view(t, "acme"), "data-platform")
 	require.Equal(t, buyinggroup.StageSalesReady, g.Group.Stage)
@@ -89,4 +124,52 @@ func TestS2PipelineAcceleration(t *testing.T) {
 	_, err = b.eng.Advance(b.ctx, day(30))
 	require.NoError(t, err)
 	require.Empty(t, claimAll(t, b, day(30)))
+}
+
+// section returns the list items ("- ...") of text right after the line
+// head.
+func section(text, head string) []string {
+	lines := strings.Split(text, "\n")
+	for i, l := range lines {
+		if l != head {
+			continue
+		}
+		var out []string
+		for _, l := range lines[i+1:] {
+			if !strings.HasPrefix(l, "- ") {
+				break
+			}
+			out = append(out, l)
+		}
+		return out
+	}
+	return nil
+}
+
+// raisedAlert is what the event log records of a sales alert.
+type raisedAlert struct {
+	Rule         string   `json:"rule"`
+	Reason       string   `json:"reason"`
+	MissingRoles []string `json:"missingRoles"`
+	Engaged      []struct {
+		Name, Role string
+		Score      float64
+	} `json:"engaged"`
+}
+
+// alertRaised returns Acme's only alert.raised event.
+func alertRaised(t *testing.T, b *bundle) raisedAlert {
+	t.Helper()
+	evs, err := b.eng.Events(b.ctx, "acme", 0, 0)
+	require.NoError(t, err)
+	var out []raisedAlert
+	for _, e := range evs {
+		if e.Type == "alert.raised" {
+			var r raisedAlert
+			require.NoError(t, json.Unmarshal(e.Data, &r))
+			out = append(out, r)
+		}
+	}
+	require.Len(t, out, 1, "one alert raised")
+	return out[0]
 }
