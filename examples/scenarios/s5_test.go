@@ -1,9 +1,12 @@
 package scenarios_test
 
 import (
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/require"
 
 	"github.com/quorumhq/quorum/b2b"
@@ -15,7 +18,9 @@ import (
 // TestS5CrossSell runs s5-cross-sell.yaml: the Data Platform opportunity
 // closes won, its group moves to Closed Won, the account becomes eligible
 // for the Security Suite, a new group is created, and the persons keep
-// their roles in the closed group's history.
+// their roles in the closed group's history: the win ends no membership,
+// time passing changes none, and a role that ends later (a member moves
+// to marketing) stays in Group.History.
 func TestS5CrossSell(t *testing.T) {
 	t.Parallel()
 	b := setup(t, fileS5)
@@ -34,11 +39,17 @@ func TestS5CrossSell(t *testing.T) {
 	rep, err := b.eng.UpsertOpportunities(b.ctx, opp)
 	require.NoError(t, err)
 	require.Empty(t, rep.Rejected)
-	require.Len(t, b.view(t, "acme").Groups, 1, "an open deal does not make the account eligible")
+	open := b.view(t, "acme")
+	require.Len(t, open.Groups, 1, "an open deal does not make the account eligible")
+	committee := groupOf(t, open, "data-platform").Group.Members
+	cfo, cto := b2b.PersonID("salesforce:003CFO"), b2b.PersonID("salesforce:003CTO")
+	require.Equal(t, []seatAt{{cfo, "Economic Buyer", buyinggroup.MethodCRM}, {cto, "Technical Evaluator", buyinggroup.MethodRule}},
+		seats(committee), "the committee of the deal: the CFO by its contact role, the CTO by rule")
 
 	won := opp
 	won.Status, won.Stage, won.ClosedAt = b2b.OpportunityWon, "Closed Won", day(20)
-	b.clock.Set(day(20).Add(time.Hour))
+	closedAt := day(20).Add(time.Hour)
+	b.clock.Set(closedAt)
 	rep, err = b.eng.UpsertOpportunities(b.ctx, won)
 	require.NoError(t, err)
 	require.Empty(t, rep.Rejected)
@@ -50,22 +61,76 @@ func TestS5CrossSell(t *testing.T) {
 	last := dp.Group.StageHistory[len(dp.Group.StageHistory)-1]
 	require.True(t, last.Auto)
 	require.Equal(t, "opportunity won", last.Rule, "the stage change explains itself")
+	require.Equal(t, closedAt, last.At)
 
 	// The cross-sell group is created when the deal is won.
 	require.Len(t, v.Groups, 2)
 	sec := groupOf(t, v, "security-suite")
-	require.Equal(t, day(20).Add(time.Hour), sec.Group.CreatedAt, "the cross-sell group is created when the deal is won")
-	require.NotEmpty(t, sec.Group.Members, "the committee is qualified for the new interest")
+	require.Equal(t, closedAt, sec.Group.CreatedAt, "the cross-sell group is created when the deal is won")
+	require.Equal(t, []seatAt{{cfo, "Economic Buyer", buyinggroup.MethodRule}, {cto, "Technical Evaluator", buyinggroup.MethodRule}},
+		seats(sec.Group.Members), "the committee is qualified for the new interest")
 
-	// The persons keep their roles in the closed group.
-	cfo := b2b.PersonID("salesforce:003CFO")
-	require.Contains(t, dp.Group.RolesOf(cfo), "Economic Buyer")
-	require.Contains(t, dp.Group.RolesOf("salesforce:003CTO"), "Technical Evaluator")
-	var crm bool
-	for _, m := range dp.Group.Members {
-		if m.Person == cfo && m.Method == buyinggroup.MethodCRM {
-			crm = true
+	// The persons keep their roles in the closed group: the win ends no
+	// membership, each member is as it was before the win.
+	require.Empty(t, cmp.Diff(committee, dp.Group.Members), "(-before the win +after) the closed group's members")
+	require.Empty(t, dp.Group.History, "the win ended no membership")
+
+	// Time passes: nothing changes in the closed group.
+	b.clock.Set(day(60))
+	_, err = b.eng.Advance(b.ctx, day(60))
+	require.NoError(t, err)
+	dp = groupOf(t, b.view(t, "acme"), "data-platform")
+	require.Equal(t, buyinggroup.StageClosedWon, dp.Group.Stage)
+	require.Empty(t, cmp.Diff(committee, dp.Group.Members), "(-at the win +40 days later) the closed group's members")
+	require.Empty(t, dp.Group.History)
+
+	// On day 70 the CTO moves to marketing: no rule makes them Technical
+	// Evaluator any more, so that membership ends, and the closed group's
+	// history keeps it, with when it began and ended and why.
+	moved := contact("003CTO", "cto@acme.com", "Tess", "Ito", "Marketing Coordinator", "acme")
+	moved.Time = day(70)
+	b.clock.Set(day(70))
+	rep, err = b.eng.UpsertPersons(b.ctx, moved)
+	require.NoError(t, err)
+	require.Empty(t, rep.Rejected)
+	b.clock.Set(day(120))
+	_, err = b.eng.Advance(b.ctx, day(120))
+	require.NoError(t, err)
+	dp = groupOf(t, b.view(t, "acme"), "data-platform")
+	require.Equal(t, buyinggroup.StageClosedWon, dp.Group.Stage)
+	require.Empty(t, cmp.Diff(committee[:1], dp.Group.Members), "(-want +got) the CFO stays Economic Buyer")
+	ended := committee[1]
+	ended.Until, ended.EndReason = day(70), "no qualification rule of the role matches any more"
+	require.Empty(t, cmp.Diff([]buyinggroup.Member{ended}, dp.Group.History), "(-want +got) the CTO's role in the history")
+	// The committee that won the deal reads back from the group: the
+	// members and ended memberships that held a role when it closed.
+	require.Equal(t, seats(committee), seats(heldAt(dp.Group, closedAt)))
+}
+
+// seatAt is a person holding a role, and how.
+type seatAt struct {
+	Person b2b.PersonID
+	Role   string
+	Method buyinggroup.Method
+}
+
+func seats(ms []buyinggroup.Member) []seatAt {
+	out := []seatAt{}
+	for _, m := range ms {
+		out = append(out, seatAt{m.Person, m.Role, m.Method})
+	}
+	return out
+}
+
+// heldAt returns the memberships of g, current or ended, held at t, by
+// person.
+func heldAt(g buyinggroup.Group, t time.Time) []buyinggroup.Member {
+	var out []buyinggroup.Member
+	for _, m := range append(slices.Clone(g.Members), g.History...) {
+		if !m.Since.After(t) && (m.Until.IsZero() || m.Until.After(t)) {
+			out = append(out, m)
 		}
 	}
-	require.True(t, crm, "the CRM contact role confirmed the Economic Buyer")
+	slices.SortStableFunc(out, func(a, b buyinggroup.Member) int { return strings.Compare(string(a.Person), string(b.Person)) })
+	return out
 }
