@@ -1,11 +1,14 @@
 package scenarios_test
 
 import (
+	"cmp"
+	"encoding/json"
+	"fmt"
 	"math"
-	"strings"
 	"testing"
 	"time"
 
+	gocmp "github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/require"
 
 	"github.com/quorumhq/quorum/b2b"
@@ -44,11 +47,25 @@ func TestS7SalesAlignmentView(t *testing.T) {
 	g := v.Groups[0]
 	require.Equal(t, "Data Platform for Acme", g.Name)
 
-	// Members, roles and how each was assigned.
-	require.Len(t, g.Members, 3)
-	for _, line := range g.Members {
-		require.Regexp(t, `^rule "[^"]+" matched: .* with person\.`, line)
+	// Members, roles and how each was assigned: each member's role, the
+	// method (a qualification rule) and the view's line saying which rule
+	// matched with the values it read.
+	names := map[b2b.PersonID]string{}
+	for _, p := range v.Persons {
+		names[p.Person.ID] = p.Person.FirstName + " " + p.Person.LastName
 	}
+	type assigned struct{ Name, Role, Method, Why string }
+	var got []assigned
+	for i, m := range g.Group.Members {
+		require.Equal(t, m.Explain(), g.Members[i], "the view's line is the member's explanation")
+		got = append(got, assigned{names[m.Person], m.Role, string(m.Method), g.Members[i]})
+	}
+	require.Empty(t, gocmp.Diff([]assigned{
+		{"Carla Diaz", "Economic Buyer", "rule", `rule "Economic Buyer" matched: person.seniority in ["C-Level", "VP"] && person.department in ["Finance", "Executive"] with person.seniority="C-Level", person.department="Finance"`},
+		{"Victor Kim", "Technical Evaluator", "rule", `rule "Technical Evaluator" matched: person.seniority in ["C-Level", "VP", "Director"] && person.department in ["IT", "Engineering", "Security"] with person.seniority="VP", person.department="Engineering"`},
+		{"Dev Patel", "End User", "rule", `rule "End User" matched: person.seniority == "Individual Contributor" && person.department in ["IT", "Engineering", "Product", "Operations", "Security"] with person.seniority="Individual Contributor", person.department="Engineering"`},
+	}, got), "(-want +got) members, roles and how each was assigned")
+	require.Len(t, g.Members, 3, "the marketing coordinator and the gmail.com analyst hold no role")
 
 	// Scores with their breakdown: the group's parts and each person's rules.
 	require.Greater(t, g.Score.Score, 150.0)
@@ -93,13 +110,52 @@ func TestS7SalesAlignmentView(t *testing.T) {
 	// Journey position: the instance ended at "alerted", so none is running.
 	require.Empty(t, v.Journeys)
 
-	// The last decisions, with reasons.
-	var kinds []string
+	// The last decisions, newest last, with their reasons: from day 3,
+	// engagement moved the group to Decision and made it ready; on day 5
+	// the journey took the "engaged" path, alerted the owner, made the
+	// group Sales Ready and ended.
+	for i := 1; i < len(v.Decisions); i++ {
+		require.Less(t, v.Decisions[i-1].Seq, v.Decisions[i].Seq, "newest last")
+	}
+	alertReason := `ready? took path "engaged" (rule "ready? engaged": group.completeness >= 0.6 && group.score >= 150) with group.completeness=0.6666666666666666, group.score=` +
+		fmt.Sprint(g.Score.Score)
+	type decided struct {
+		Type string
+		At   time.Time
+		Why  string
+	}
+	var last []decided
 	for _, d := range v.Decisions {
-		kinds = append(kinds, d.Type)
+		if d.Time.Before(day(3)) {
+			continue
+		}
+		var data struct{ Reason, Explain, Outcome, Path string }
+		require.NoError(t, json.Unmarshal(d.Data, &data))
+		why := cmp.Or(data.Reason, data.Explain)
+		switch {
+		case data.Path != "":
+			why = "path " + data.Path + ": " + why
+		case data.Outcome != "":
+			why += ", outcome " + data.Outcome
+		}
+		last = append(last, decided{d.Type, d.Time, why})
 	}
-	joined := strings.Join(kinds, " ")
-	for _, want := range []string{"journey.path", "alert.raised", "buyinggroup.stage_changed", "journey.ended"} {
-		require.Contains(t, joined, want)
-	}
+	day3 := day(3).Add(2 * time.Hour)
+	atDay3 := 100*math.Pow(2, -2.0/(30*24)) + 60*math.Pow(2, -1.0/(30*24)) // the demo 2 hours, the webinar 1 hour old
+	require.Empty(t, gocmp.Diff([]decided{
+		{"activity.applied", day3, ""},
+		{"buyinggroup.stage_changed", day3, `rule "committee engaged": group.completeness >= 0.6 && group.score >= 100`},
+		{"readiness.changed", day3, fmt.Sprintf("ready (fast-track to sales): completeness 0.67 >= ready threshold 0.6; score %.2f >= ready threshold 150", atDay3)},
+		{"group.updated", day3, ""},
+		{"journey.path", day(5), "path engaged: group.completeness >= 0.6 && group.score >= 150"},
+		{"journey.send", day(5), "sales alert to olivia@quorum.example"},
+		{"journey.send", day(5), `stage of data-platform from "Decision" to "Sales Ready"`},
+		{"journey.node", day(5), "end: sales ready"},
+		{"journey.exit", day(5), "every track ended"},
+		{"journey.ended", day(5), "completed, outcome sales ready"},
+		{"alert.raised", day(5), alertReason},
+		{"message.queued", day(5), ""},
+		{"buyinggroup.stage_changed", day(5), "journey node sales-ready"},
+		{"group.updated", day(5), ""},
+	}, last), "(-want +got) the last decisions with their reasons")
 }
