@@ -1,6 +1,7 @@
 // Quickstart compiles a few buying-committee role rules with the rules engine
-// and qualifies a small account's persons into them, printing which rule
-// matched each person and why the others did not.
+// and qualifies a small account's persons into them, printing for each person
+// the first rule that matches, with its source (or "no role" when none does),
+// then how a broken rule is refused at load time.
 //
 //	go run ./examples/quickstart
 package main
