@@ -1,12 +1,15 @@
 package scenarios_test
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/require"
 
 	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/buyinggroup"
 	"github.com/quorumhq/quorum/identity"
 )
 
@@ -68,13 +71,19 @@ func TestS1SolutionQualification(t *testing.T) {
 	}
 	require.Equal(t, []string{"Champion"}, missing)
 
-	// Each membership explains the rule that matched.
-	for _, line := range g.Members {
-		require.Contains(t, line, "rule", "each membership explains the rule that matched: %s", line)
-	}
-	for _, m := range g.Group.Members {
-		require.NotEmpty(t, m.Rule)
+	// Each membership explains the rule that matched: the role's rule by
+	// name, its expression and the values it read, in the view's line.
+	require.Len(t, g.Members, len(g.Group.Members))
+	for i, m := range g.Group.Members {
+		require.Equal(t, buyinggroup.MethodRule, m.Method, "%s", m.Role)
+		require.Equal(t, m.Role, m.Rule, "the standard committee's rules are named after their roles")
 		require.NotEmpty(t, m.Expr)
 		require.NotEmpty(t, m.Values)
+		var values []string
+		for _, x := range m.Values {
+			require.Contains(t, m.Expr, x.Name, "a value the rule read")
+			values = append(values, fmt.Sprintf("%s=%q", x.Name, x.Value))
+		}
+		require.Equal(t, fmt.Sprintf("rule %q matched: %s with %s", m.Rule, m.Expr, strings.Join(values, ", ")), g.Members[i])
 	}
 }
