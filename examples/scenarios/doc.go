@@ -23,8 +23,19 @@
 //
 // Check one with "quorum validate examples/scenarios/s2-pipeline-acceleration.yaml".
 // The package's tests compile every file the way that command does and run
-// each scenario through the engine with the compiled program, checking every
-// "then" of the scenario.
+// each scenario through the engine's public API with the compiled program,
+// checking every "then" of the scenario with the figures it states (S6's
+// 120 to 40 in 30 days with no activity, say). Each file's "What to look
+// at" list says what its test checks, item by item: a change to one is a
+// change to the other.
+//
+// One "then" is checked only as far as the engine reports it: of S9's ten
+// malformed activities, the eight refused are reported one by one (index,
+// reason, detail), but engine.Report counts duplicates without naming
+// them, so the test checks that the two repeated deliveries are counted,
+// not rejected, and that what they repeat is credited once. S9's "unknown
+// type" is a type that is not an activity type at all ("Open Email"); a
+// well-formed custom type is applied, and the test checks that too.
 package scenarios
 
 import "embed"

@@ -2,6 +2,7 @@ package scenarios_test
 
 import (
 	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -37,6 +38,17 @@ func TestFilesValidate(t *testing.T) {
 			require.NoError(t, err)
 			require.Empty(t, cmp.Diff(prog.Definitions(), fromFS), "(-file +embedded)")
 		})
+	}
+}
+
+// TestFilesSayWhatIsChecked checks that every scenario file lists what
+// its test checks (see the package doc).
+func TestFilesSayWhatIsChecked(t *testing.T) {
+	t.Parallel()
+	for _, file := range scenarioFiles {
+		data, err := os.ReadFile(file)
+		require.NoError(t, err)
+		require.Regexp(t, `(?m)^# What to look at.* \(the test checks each\):`, string(data), "%s lists what its test checks", file)
 	}
 }
 
