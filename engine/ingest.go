@@ -24,8 +24,12 @@ type Report struct {
 	// Applied counts activities applied (to at least one account) or
 	// records upserted.
 	Applied int
-	// Duplicates counts activities that had already been applied.
-	Duplicates int
+	// Duplicates counts activities that had already been applied (their
+	// ID was applied before): they change nothing. DuplicateIndexes are
+	// their positions among the call's activities, in order, so that a
+	// caller sees which of its inputs were the same as earlier ones.
+	Duplicates       int
+	DuplicateIndexes []int
 	// Rejected lists the inputs that were refused, with why. Activities
 	// of unknown persons are here too ("unknown_person"): resubmit them
 	// once the person's record has been upserted.
@@ -109,6 +113,7 @@ func (e *Engine) run(ctx context.Context, works map[b2b.AccountID]*work, now tim
 	duplicates = slices.DeleteFunc(duplicates, func(i int) bool { _, found := slices.BinarySearch(applied, i); return found })
 	rep.Applied += len(applied)
 	rep.Duplicates += len(duplicates)
+	rep.DuplicateIndexes = append(rep.DuplicateIndexes, duplicates...)
 	e.counters.ingested.Add(int64(len(applied)))
 	e.counters.duplicates.Add(int64(len(duplicates)))
 	// Every account's refusal is logged; an input counts as rejected once,

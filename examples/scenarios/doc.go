@@ -29,13 +29,12 @@
 // at" list says what its test checks, item by item: a change to one is a
 // change to the other.
 //
-// One "then" is checked only as far as the engine reports it: of S9's ten
-// malformed activities, the eight refused are reported one by one (index,
-// reason, detail), but engine.Report counts duplicates without naming
-// them, so the test checks that the two repeated deliveries are counted,
-// not rejected, and that what they repeat is credited once. S9's "unknown
-// type" is a type that is not an activity type at all ("Open Email"); a
-// well-formed custom type is applied, and the test checks that too.
+// Of S9's ten malformed activities, the eight refused are reported one by
+// one (index, reason, detail) and the two repeated deliveries by index
+// (engine.Report.DuplicateIndexes); what they repeat is credited once.
+// S9's "unknown type" is a type that is not an activity type at all
+// ("Open Email"); a well-formed custom type is applied, and the test
+// checks that too.
 package scenarios
 
 import "embed"

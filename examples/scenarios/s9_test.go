@@ -68,10 +68,11 @@ func TestS9BadInput(t *testing.T) {
 		rep, err := b.eng.Ingest(b.ctx, acts...)
 		require.NoError(t, err)
 		require.Empty(t, cmp.Diff(rejected, rep.Rejected), "(-want +got) the rejections")
-		// The 2 repeats are reported as duplicates: engine.Report counts
-		// them (Duplicates) and names no index; they are neither rejected
-		// nor applied, and what they repeat is credited once (below).
+		// The 2 repeats are reported as duplicates, by index; they are
+		// neither rejected nor applied, and what they repeat is credited
+		// once (below).
 		require.Equal(t, 2, rep.Duplicates)
+		require.Equal(t, []int{998, 999}, rep.DuplicateIndexes)
 		require.Equal(t, 990, rep.Applied)
 		require.Equal(t, 1000, rep.Applied+rep.Duplicates+len(rep.Rejected), "every activity is accounted for")
 
@@ -149,7 +150,7 @@ func TestS9BadInput(t *testing.T) {
 		// Delivered again, it is a duplicate: the engine keeps it.
 		again, err := b.eng.Ingest(b.ctx, signup)
 		require.NoError(t, err)
-		require.Equal(t, engine.Report{Duplicates: 1}, again)
+		require.Equal(t, engine.Report{Duplicates: 1, DuplicateIndexes: []int{0}}, again)
 	})
 }
 
