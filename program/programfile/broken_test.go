@@ -257,3 +257,43 @@ func TestCaretMessage(t *testing.T) {
 	require.Equal(t, want, err.Error())
 	require.True(t, strings.HasPrefix(err.Error(), "broken.yaml:7:19: "))
 }
+
+// TestReadingProblemConsequencesLeftOut: a compile problem that only
+// follows from a reading problem is not reported besides it.
+func TestReadingProblemConsequencesLeftOut(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		src  string
+		want []string
+	}{{
+		name: "a misspelt required field is not also missing",
+		src:  "name: broken\ninterests:\n  - id: dp\n    templte: standard\n",
+		want: []string{`4:5: interests[0].templte: unknown field "templte" (did you mean "template"?)`},
+	}, {
+		name: "a misspelt cap period is not also zero",
+		src:  base + "caps:\n  - {name: c, max: 2, pr: 7d}\n",
+		want: []string{`6:23: caps[0].pr: unknown field "pr" (did you mean "per"?)`},
+	}, {
+		name: "a wait's misspelt duration does not leave the wait without one",
+		src: journeyBase + `      - {id: w, kind: wait, wait: {fro: 5d, next: done}}
+      - {id: done, kind: end, end: {}}
+`,
+		want: []string{`11:36: journeys[0].nodes[0].wait.fro: unknown field "fro" (did you mean "for"?)`},
+	}, {
+		name: "a misspelt field without a suggestion leaves its neighbours' problems",
+		src:  base + "caps:\n  - {name: c, max: 2, xyzzy: 7d}\n",
+		want: []string{
+			"6:5: caps[0].per: must be positive",
+			`6:23: caps[0].xyzzy: unknown field "xyzzy" (known fields: name, channel, category, max, per, policy, maxDefer)`,
+		},
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := programfile.Compile("broken.yaml", []byte(tt.src), program.Options{})
+			require.Error(t, err)
+			require.Empty(t, cmp.Diff(tt.want, problems(t, err)), "(-want +got)\n%s", err)
+		})
+	}
+}

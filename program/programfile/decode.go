@@ -46,14 +46,35 @@ type decoder struct {
 	// decoded that has one, for problems of nodes without (an empty
 	// value).
 	hereLine, hereCol int
+	// unread holds, for each problem found, the value it left unread, so
+	// that [parsed.compileError] can leave out the compile problems that
+	// only follow from it.
+	unread []unread
 }
 
+// unread is a value of the file that a reading problem kept out of the
+// definitions.
+type unread struct {
+	// path is the value's path: the problem's, or, for an unknown field
+	// with a suggestion, the path of the field suggested (the field the
+	// value was meant for, left unset).
+	path string
+}
+
+// addf records a problem at n and path: the value n at path is not read.
 func (d *decoder) addf(n ast.Node, path, format string, args ...any) {
+	d.skipf(n, path, unread{path: path}, format, args...)
+}
+
+// skipf records a problem at n and path whose consequence is that u is
+// not read.
+func (d *decoder) skipf(n ast.Node, path string, u unread, format string, args ...any) {
 	line, col := nodePos(n)
 	if line == 0 {
 		line, col = max(d.hereLine, 1), max(d.hereCol, 1)
 	}
 	d.problems = append(d.problems, Problem{File: d.file, Line: line, Column: col, Path: path, Message: fmt.Sprintf(format, args...)})
+	d.unread = append(d.unread, u)
 }
 
 // decode reads n into v (settable), recording problems under path.
@@ -185,18 +206,23 @@ func (d *decoder) structure(n ast.Node, v reflect.Value, path string) {
 	for _, e := range entries {
 		key, ok := d.key(e.Key)
 		if !ok {
-			d.addf(e.Key, path, "a field name must be text, got %s", describe(e.Key))
+			d.skipf(e.Key, path, unread{path: path}, "a field name must be text, got %s", describe(e.Key))
 			continue
 		}
 		f, ok := fs.byName[key]
 		if !ok {
-			d.addf(e.Key, joinField(path, key), "unknown field %q%s", key, fs.hint(key))
+			kpath := joinField(path, key)
+			meant := kpath
+			if s := fs.suggest(key); s != "" {
+				meant = joinField(path, s)
+			}
+			d.skipf(e.Key, kpath, unread{path: meant}, "unknown field %q%s", key, fs.hint(key))
 			continue
 		}
 		fpath := joinField(path, f.name)
 		if prev, dup := seen[f.name]; dup && !e.merged {
 			line, _ := nodePos(prev)
-			d.addf(e.Key, fpath, "field %q is given twice (also on line %d)", key, line)
+			d.skipf(e.Key, fpath, unread{path: fpath}, "field %q is given twice (also on line %d)", key, line)
 			continue
 		}
 		seen[f.name] = e.Key
@@ -220,13 +246,13 @@ func (d *decoder) mapping(n ast.Node, v reflect.Value, path string) {
 	for _, e := range entries {
 		key, ok := d.key(e.Key)
 		if !ok {
-			d.addf(e.Key, path, "a key must be text, got %s", describe(e.Key))
+			d.skipf(e.Key, path, unread{path: path}, "a key must be text, got %s", describe(e.Key))
 			continue
 		}
 		kpath := fmt.Sprintf("%s[%q]", path, key)
 		if prev, dup := seen[key]; dup && !e.merged {
 			line, _ := nodePos(prev)
-			d.addf(e.Key, kpath, "key %q is given twice (also on line %d)", key, line)
+			d.skipf(e.Key, kpath, unread{path: kpath}, "key %q is given twice (also on line %d)", key, line)
 			continue
 		}
 		seen[key] = e.Key

@@ -68,9 +68,15 @@
 // expanded). Otherwise [Compile] compiles what it read, so that a misspelt
 // field does not hide the rules' problems: the problems of reading and of
 // compiling come together, in file order, and a compile problem that only
-// follows from a reading problem (at, under or above its path, such as
-// caps[0].per missing when it could not be read) is left out. Every
-// problem [program.Compile] finds is placed at the node its path names; journeys' nodes, a list in the file, are found by their id
+// follows from a reading problem is left out. A reading problem leaves one
+// value unread: the value at its path or, for an unknown field with a
+// suggestion, the field suggested (caps[0].pr leaves caps[0].per unset). A
+// compile problem at that value's path, under it, or above it (about a part
+// that holds it) is left out: neither "caps[0].per: must be positive" nor,
+// for wait.fro, "a wait needs a duration" is reported.
+//
+// Every problem [program.Compile] finds is placed at the node its path
+// names; journeys' nodes, a list in the file, are found by their id
 // (program.Compile's nodes["ready?"] is the file's nodes[2]). A problem
 // about something missing is placed at the nearest part that exists. A rule
 // that does not compile is placed at the very character the rules engine

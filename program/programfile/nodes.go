@@ -55,16 +55,22 @@ func fieldsOf(t reflect.Type) *fieldSet {
 	return fs
 }
 
-// hint suggests the field a misspelt name was meant to be, or lists the
-// fields when there are few.
-func (fs *fieldSet) hint(key string) string {
+// suggest returns the field a misspelt name was meant to be, or "" when
+// no field is near enough.
+func (fs *fieldSet) suggest(key string) string {
 	best, dist := "", 3
 	for _, n := range fs.names {
 		if d := editDistance(strings.ToLower(key), strings.ToLower(n)); d < dist {
 			best, dist = n, d
 		}
 	}
-	if best != "" {
+	return best
+}
+
+// hint suggests the field a misspelt name was meant to be, or lists the
+// fields when there are few.
+func (fs *fieldSet) hint(key string) string {
+	if best := fs.suggest(key); best != "" {
 		return fmt.Sprintf(" (did you mean %q?)", best)
 	}
 	return " (known fields: " + strings.Join(fs.names, ", ") + ")"

@@ -62,11 +62,14 @@ func Parse(name string, data []byte) (program.Definitions, error) {
 // Problems found while reading (a misspelt field, a value of the wrong
 // type) do not hide the program's: once the file could be read as a
 // whole, what was read is compiled too, and both kinds come together. A
-// compile problem at, under or above the path of a reading problem is left
-// out, as the reading problem is its cause ("caps[0].per: must be positive"
-// when caps[0].per could not be read). Only a YAML syntax error, a file
-// that is not a mapping of sections, or one too large once its aliases are
-// expanded, stops at the reading problems.
+// compile problem that only follows from a reading problem is left out. A
+// reading problem leaves one value unread: the value at its path or, for
+// an unknown field with a suggestion, the field suggested. A compile
+// problem at, under or above that value's path is its consequence
+// ("caps[0].per: must be positive" when caps[0].per could not be read or
+// was written pr). Only a YAML syntax error, a file that is not a mapping
+// of sections, or one too large once its aliases are expanded, stops at
+// the reading problems.
 func Compile(name string, data []byte, opts program.Options) (*program.Program, error) {
 	p := parse(name, data, osReader(filepath.Dir(name)))
 	read := p.err()
@@ -166,18 +169,18 @@ func parseYAML(data []byte) (f *ast.File, err error) {
 
 // compileError places every problem of a program.Compile error in the
 // file, and adds the problems found while reading it. A compile problem
-// whose path meets a reading problem's is left out.
+// that follows from a reading problem is left out (see [Compile]).
 func (p *parsed) compileError(err error) error {
 	read := slices.Clone(p.dec.problems)
 	var ve *b2b.ValidationError
 	if !errors.As(err, &ve) {
 		return &Error{Problems: sorted(append(read, Problem{File: p.dec.file, Message: err.Error(), Err: err})), compile: err}
 	}
-	keep := len(p.dec.problems)
+	keep, skipped := len(p.dec.problems), slices.Clone(p.dec.unread)
 	var out []Problem
 	for _, vp := range ve.Problems {
 		loc := p.dec.locate(p.root, vp.Path)
-		if slices.ContainsFunc(read, func(r Problem) bool { return related(r.Path, loc.path) }) {
+		if slices.ContainsFunc(skipped, func(u unread) bool { return related(u.path, loc.path) }) {
 			continue
 		}
 		pr := Problem{File: p.dec.file, Path: loc.path, Message: vp.Err.Error(), Err: vp.Err}
@@ -197,7 +200,7 @@ func (p *parsed) compileError(err error) error {
 		}
 		out = append(out, pr)
 	}
-	p.dec.problems = p.dec.problems[:keep]
+	p.dec.problems, p.dec.unread = p.dec.problems[:keep], p.dec.unread[:len(skipped)]
 	e := &Error{Problems: sorted(append(read, out...))}
 	if len(out) > 0 {
 		e.compile = err
