@@ -201,6 +201,13 @@ readiness:
 			`8:3: readiness.readyScroe: unknown field "readyScroe" (did you mean "readyScore"?)`,
 		},
 	}, {
+		name: "a misspelt field inside a rule does not hide the rule's problem",
+		src:  base + "    applies: {nme: big, expr: \"account.employes > 5\"}\n",
+		want: []string{
+			`5:15: interests[0].applies.nme: unknown field "nme" (did you mean "name"?)`,
+			`5:40: interests[0].applies: rule "dp applies" 1:9: type b2b.Account has no field employes`,
+		},
+	}, {
 		name: "a value that cannot be read is not also missing",
 		src:  "name: broken\ninterests:\n  - id: dp\n    template: [standard]\n",
 		want: []string{`4:15: interests[0].template: expected text, got a list`},
@@ -280,6 +287,10 @@ func TestReadingProblemConsequencesLeftOut(t *testing.T) {
       - {id: done, kind: end, end: {}}
 `,
 		want: []string{`11:36: journeys[0].nodes[0].wait.fro: unknown field "fro" (did you mean "for"?)`},
+	}, {
+		name: "a rule's misspelt expression is not also missing",
+		src:  "name: broken\ninterests:\n  - id: dp\n    template: mine\nroleTemplates:\n  - id: mine\n    roles:\n      - {name: Champion, rule: {name: c, exp: \"true\"}}\n",
+		want: []string{`8:42: roleTemplates[0].roles[0].rule.exp: unknown field "exp" (did you mean "expr"?)`},
 	}, {
 		name: "a misspelt field without a suggestion leaves its neighbours' problems",
 		src:  base + "caps:\n  - {name: c, max: 2, xyzzy: 7d}\n",

@@ -73,7 +73,10 @@
 // suggestion, the field suggested (caps[0].pr leaves caps[0].per unset). A
 // compile problem at that value's path, under it, or above it (about a part
 // that holds it) is left out: neither "caps[0].per: must be positive" nor,
-// for wait.fro, "a wait needs a duration" is reported.
+// for wait.fro, "a wait needs a duration" is reported. A rule's own problem
+// (of the rules engine) is about its expression, so for a rule written as
+// {name, expr} its path here is the expr field's: a misspelt name beside
+// the expression (applies.nme) hides nothing.
 //
 // Every problem [program.Compile] finds is placed at the node its path
 // names; journeys' nodes, a list in the file, are found by their id

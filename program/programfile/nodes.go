@@ -191,6 +191,14 @@ func scalarText(n ast.Node) (string, bool) {
 	return "", false
 }
 
+func isMapping(n ast.Node) bool {
+	switch n.(type) {
+	case *ast.MappingNode, *ast.MappingValueNode:
+		return true
+	}
+	return false
+}
+
 func isNull(n ast.Node) bool {
 	_, null := n.(*ast.NullNode)
 	return n == nil || null

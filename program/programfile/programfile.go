@@ -67,7 +67,9 @@ func Parse(name string, data []byte) (program.Definitions, error) {
 // an unknown field with a suggestion, the field suggested. A compile
 // problem at, under or above that value's path is its consequence
 // ("caps[0].per: must be positive" when caps[0].per could not be read or
-// was written pr). Only a YAML syntax error, a file that is not a mapping
+// was written pr). A rule's own problem, of the rules engine, is about the
+// expression: in a rule written as {name, expr}, about the expr field, so
+// a misspelt name beside it does not hide it. Only a YAML syntax error, a file that is not a mapping
 // of sections, or one too large once its aliases are expanded, stops at
 // the reading problems.
 func Compile(name string, data []byte, opts program.Options) (*program.Program, error) {
@@ -180,17 +182,24 @@ func (p *parsed) compileError(err error) error {
 	var out []Problem
 	for _, vp := range ve.Problems {
 		loc := p.dec.locate(p.root, vp.Path)
-		if slices.ContainsFunc(skipped, func(u unread) bool { return related(u.path, loc.path) }) {
+		// What the problem is about: a rule's own problem is about its
+		// expression, which a rule written as {name, expr} keeps apart.
+		about := loc.path
+		var ce *rules.CompileError
+		isRule := errors.As(vp.Err, &ce)
+		n := p.dec.anchors.resolve(loc.node)
+		if isRule && loc.exact && isMapping(n) {
+			about = joinField(loc.path, "expr")
+			if e, ok := p.dec.lookup(n, "expr"); ok {
+				n = p.dec.anchors.resolve(e)
+			}
+		}
+		if slices.ContainsFunc(skipped, func(u unread) bool { return related(u.path, about) }) {
 			continue
 		}
 		pr := Problem{File: p.dec.file, Path: loc.path, Message: vp.Err.Error(), Err: vp.Err}
 		pr.Line, pr.Column = nodePos(loc.node)
-		var ce *rules.CompileError
-		if errors.As(vp.Err, &ce) && loc.exact && ce.Line > 0 {
-			n := p.dec.anchors.resolve(loc.node)
-			if e, ok := p.dec.lookup(n, "expr"); ok { // a rule written as {name, expr}
-				n = p.dec.anchors.resolve(e)
-			}
+		if isRule && loc.exact && ce.Line > 0 {
 			if l, c, ok := scalarPosition(p.dec.src, n, ce.Line, ce.Column); ok {
 				pr.Line, pr.Column = l, c
 			}
