@@ -292,6 +292,35 @@ func TestReadingProblemConsequencesLeftOut(t *testing.T) {
 		src:  "name: broken\ninterests:\n  - id: dp\n    template: mine\nroleTemplates:\n  - id: mine\n    roles:\n      - {name: Champion, rule: {name: c, exp: \"true\"}}\n",
 		want: []string{`8:42: roleTemplates[0].roles[0].rule.exp: unknown field "exp" (did you mean "expr"?)`},
 	}, {
+		name: "a role template whose ID cannot be read is not also unknown",
+		src:  "name: broken\ninterests:\n  - id: dp\n    template: mine\nroleTemplates:\n  - id: [mine]\n    roles:\n      - {name: Champion, rule: {name: c, expr: \"true\"}}\n",
+		want: []string{`6:9: roleTemplates[0].id: expected text, got a list`},
+	}, {
+		name: "a solution interest whose ID cannot be read is not also unknown",
+		src:  "name: broken\ninterests:\n  - id: [dp]\n    template: standard\njourneys:\n  - id: j\n    triggers:\n      - {type: group_created, solutionInterest: dp}\n    nodes:\n      - {id: done, kind: end, end: {}}\n",
+		want: []string{`3:9: interests[0].id: expected text, got a list`},
+	}, {
+		name: "a solution interest that is not a mapping is not also unknown",
+		src:  "name: broken\ninterests:\n  - dp\njourneys:\n  - id: j\n    triggers:\n      - {type: group_created, solutionInterest: dp}\n    nodes:\n      - {id: done, kind: end, end: {}}\n",
+		want: []string{`3:5: interests[0]: expected a mapping of fields, got the text "dp"`},
+	}, {
+		name: "a misspelt ID is neither missing nor unknown",
+		src:  "name: broken\ninterests:\n  - id: dp\n    template: mine\nroleTemplates:\n  - iid: mine\n    roles:\n      - {name: Champion, rule: {name: c, expr: \"true\"}}\n",
+		want: []string{`6:5: roleTemplates[0].iid: unknown field "iid" (did you mean "id"?)`},
+	}, {
+		name: "a node whose ID cannot be read is not also unknown",
+		src: journeyBase + `      - {id: w, kind: wait, wait: {for: 5d, next: done}}
+      - {id: [done], kind: end, end: {}}
+`,
+		want: []string{`12:14: journeys[0].nodes[1].id: expected text, got a list`},
+	}, {
+		name: "names not written in a value that cannot be read are still unknown",
+		src:  "name: broken\ninterests:\n  - id: dp\n    template: mine\n    stageModel: nope\nroleTemplates:\n  - id: [mine]\n    roles:\n      - {name: Champion, rule: {name: c, expr: \"true\"}}\n",
+		want: []string{
+			`5:17: interests[0].stageModel: unknown stage model "nope"`,
+			`7:9: roleTemplates[0].id: expected text, got a list`,
+		},
+	}, {
 		name: "a misspelt field without a suggestion leaves its neighbours' problems",
 		src:  base + "caps:\n  - {name: c, max: 2, xyzzy: 7d}\n",
 		want: []string{

@@ -59,11 +59,13 @@ type unread struct {
 	// with a suggestion, the path of the field suggested (the field the
 	// value was meant for, left unset).
 	path string
+	// node is the value as written, for the names written in it.
+	node ast.Node
 }
 
 // addf records a problem at n and path: the value n at path is not read.
 func (d *decoder) addf(n ast.Node, path, format string, args ...any) {
-	d.skipf(n, path, unread{path: path}, format, args...)
+	d.skipf(n, path, unread{path: path, node: n}, format, args...)
 }
 
 // skipf records a problem at n and path whose consequence is that u is
@@ -206,7 +208,7 @@ func (d *decoder) structure(n ast.Node, v reflect.Value, path string) {
 	for _, e := range entries {
 		key, ok := d.key(e.Key)
 		if !ok {
-			d.skipf(e.Key, path, unread{path: path}, "a field name must be text, got %s", describe(e.Key))
+			d.skipf(e.Key, path, unread{path: path, node: e.Value}, "a field name must be text, got %s", describe(e.Key))
 			continue
 		}
 		f, ok := fs.byName[key]
@@ -216,13 +218,13 @@ func (d *decoder) structure(n ast.Node, v reflect.Value, path string) {
 			if s := fs.suggest(key); s != "" {
 				meant = joinField(path, s)
 			}
-			d.skipf(e.Key, kpath, unread{path: meant}, "unknown field %q%s", key, fs.hint(key))
+			d.skipf(e.Key, kpath, unread{path: meant, node: e.Value}, "unknown field %q%s", key, fs.hint(key))
 			continue
 		}
 		fpath := joinField(path, f.name)
 		if prev, dup := seen[f.name]; dup && !e.merged {
 			line, _ := nodePos(prev)
-			d.skipf(e.Key, fpath, unread{path: fpath}, "field %q is given twice (also on line %d)", key, line)
+			d.skipf(e.Key, fpath, unread{path: fpath, node: e.Value}, "field %q is given twice (also on line %d)", key, line)
 			continue
 		}
 		seen[f.name] = e.Key
@@ -246,13 +248,13 @@ func (d *decoder) mapping(n ast.Node, v reflect.Value, path string) {
 	for _, e := range entries {
 		key, ok := d.key(e.Key)
 		if !ok {
-			d.skipf(e.Key, path, unread{path: path}, "a key must be text, got %s", describe(e.Key))
+			d.skipf(e.Key, path, unread{path: path, node: e.Value}, "a key must be text, got %s", describe(e.Key))
 			continue
 		}
 		kpath := fmt.Sprintf("%s[%q]", path, key)
 		if prev, dup := seen[key]; dup && !e.merged {
 			line, _ := nodePos(prev)
-			d.skipf(e.Key, kpath, unread{path: kpath}, "key %q is given twice (also on line %d)", key, line)
+			d.skipf(e.Key, kpath, unread{path: kpath, node: e.Value}, "key %q is given twice (also on line %d)", key, line)
 			continue
 		}
 		seen[key] = e.Key

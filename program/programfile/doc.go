@@ -76,7 +76,11 @@
 // for wait.fro, "a wait needs a duration" is reported. A rule's own problem
 // (of the rules engine) is about its expression, so for a rule written as
 // {name, expr} its path here is the expr field's: a misspelt name beside
-// the expression (applies.nme) hides nothing.
+// the expression (applies.nme) hides nothing. And a problem that a name is
+// unknown (unknown role template "mine", unknown node "done") is left out
+// when that name is written, as a key or a value, inside a value that
+// could not be read: with roleTemplates[0].id: [mine] or iid: mine, the
+// template "mine" was meant to be there.
 //
 // Every problem [program.Compile] finds is placed at the node its path
 // names; journeys' nodes, a list in the file, are found by their id

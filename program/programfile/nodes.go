@@ -191,6 +191,35 @@ func scalarText(n ast.Node) (string, bool) {
 	return "", false
 }
 
+// writes reports whether name is written in n: n is that text, or a key
+// or a value inside it is. Aliases are followed, within a bound.
+func (d *decoder) writes(n ast.Node, name string) bool {
+	budget := 1 << 12
+	var walk func(n ast.Node, depth int) bool
+	walk = func(n ast.Node, depth int) bool {
+		budget--
+		if budget < 0 || depth > 64 {
+			return false
+		}
+		switch x := d.anchors.resolve(n).(type) {
+		case nil:
+			return false
+		case *ast.MappingNode:
+			return slices.ContainsFunc(x.Values, func(v *ast.MappingValueNode) bool { return walk(v, depth+1) })
+		case *ast.MappingValueNode:
+			return walk(x.Key, depth+1) || walk(x.Value, depth+1)
+		case *ast.MappingKeyNode:
+			return walk(x.Value, depth+1)
+		case *ast.SequenceNode:
+			return slices.ContainsFunc(x.Values, func(v ast.Node) bool { return walk(v, depth+1) })
+		default:
+			s, ok := scalarText(x)
+			return ok && s == name
+		}
+	}
+	return walk(n, 0)
+}
+
 func isMapping(n ast.Node) bool {
 	switch n.(type) {
 	case *ast.MappingNode, *ast.MappingValueNode:

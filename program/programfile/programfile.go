@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/goccy/go-yaml/ast"
@@ -69,7 +70,10 @@ func Parse(name string, data []byte) (program.Definitions, error) {
 // ("caps[0].per: must be positive" when caps[0].per could not be read or
 // was written pr). A rule's own problem, of the rules engine, is about the
 // expression: in a rule written as {name, expr}, about the expr field, so
-// a misspelt name beside it does not hide it. Only a YAML syntax error, a file that is not a mapping
+// a misspelt name beside it does not hide it. A problem that a name is
+// unknown ("unknown role template \"mine\"") is a consequence too when
+// the name is written inside a value that could not be read (id: [mine]).
+// Only a YAML syntax error, a file that is not a mapping
 // of sections, or one too large once its aliases are expanded, stops at
 // the reading problems.
 func Compile(name string, data []byte, opts program.Options) (*program.Program, error) {
@@ -194,7 +198,10 @@ func (p *parsed) compileError(err error) error {
 				n = p.dec.anchors.resolve(e)
 			}
 		}
-		if slices.ContainsFunc(skipped, func(u unread) bool { return related(u.path, about) }) {
+		name, unknown := unknownName(vp.Err)
+		if slices.ContainsFunc(skipped, func(u unread) bool {
+			return related(u.path, about) || !isRule && unknown && p.dec.writes(u.node, name)
+		}) {
 			continue
 		}
 		pr := Problem{File: p.dec.file, Path: loc.path, Message: vp.Err.Error(), Err: vp.Err}
@@ -228,6 +235,22 @@ func related(a, b string) bool {
 		return strings.HasPrefix(x, y) && (len(x) == len(y) || x[len(y)] == '.' || x[len(y)] == '[')
 	}
 	return inside(a, b) || inside(b, a)
+}
+
+// unknownName returns the name in a problem that something named is
+// unknown: "unknown role template \"mine\"" gives mine.
+func unknownName(err error) (string, bool) {
+	rest, ok := strings.CutPrefix(err.Error(), "unknown ")
+	kind, quoted, found := strings.Cut(rest, `"`)
+	if !ok || !found || kind == "" || strings.Trim(kind, "abcdefghijklmnopqrstuvwxyz ") != "" {
+		return "", false
+	}
+	q, qerr := strconv.QuotedPrefix(`"` + quoted)
+	if qerr != nil {
+		return "", false
+	}
+	name, _ := strconv.Unquote(q)
+	return name, name != ""
 }
 
 func sorted(ps []Problem) []Problem {
