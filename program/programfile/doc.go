@@ -68,19 +68,26 @@
 // expanded). Otherwise [Compile] compiles what it read, so that a misspelt
 // field does not hide the rules' problems: the problems of reading and of
 // compiling come together, in file order, and a compile problem that only
-// follows from a reading problem is left out. A reading problem leaves one
-// value unread: the value at its path or, for an unknown field with a
-// suggestion, the field suggested (caps[0].pr leaves caps[0].per unset). A
-// compile problem at that value's path, under it, or above it (about a part
-// that holds it) is left out: neither "caps[0].per: must be positive" nor,
-// for wait.fro, "a wait needs a duration" is reported. A rule's own problem
-// (of the rules engine) is about its expression, so for a rule written as
-// {name, expr} its path here is the expr field's: a misspelt name beside
-// the expression (applies.nme) hides nothing. And a problem that a name is
-// unknown (unknown role template "mine", unknown node "done") is left out
-// when that name is written, as a key or a value, inside a value that
-// could not be read: with roleTemplates[0].id: [mine] or iid: mine, the
-// template "mine" was meant to be there.
+// follows from a reading problem is left out. The rule:
+//
+//   - A reading problem leaves one value unread: the value at its path or,
+//     for an unknown field with a suggestion, the field suggested
+//     (caps[0].pr leaves caps[0].per unset; a field name that is not text
+//     leaves its whole part unread).
+//   - A compile problem at that value's path, under it or above it (about a
+//     part that holds it) is left out: for caps[0].pr, "caps[0].per: must
+//     be positive" is not reported, nor, for wait.fro, "a wait needs a
+//     duration".
+//   - A rule's own problem (one of the rules engine) is about its
+//     expression: in a rule written as {name, expr}, its path for this rule
+//     is the expr field's, so a misspelt name beside the expression
+//     (applies.nme) does not hide its type error.
+//   - A problem that a name is unknown (unknown role template "mine",
+//     unknown node "done") is left out when that name is written, as a key
+//     or a value, inside a value that could not be read: roleTemplates[0]
+//     with id: [mine] or iid: mine was meant to be the template "mine".
+//     A name not written in any value that could not be read is still
+//     reported unknown.
 //
 // Every problem [program.Compile] finds is placed at the node its path
 // names; journeys' nodes, a list in the file, are found by their id

@@ -63,19 +63,15 @@ func Parse(name string, data []byte) (program.Definitions, error) {
 // Problems found while reading (a misspelt field, a value of the wrong
 // type) do not hide the program's: once the file could be read as a
 // whole, what was read is compiled too, and both kinds come together. A
-// compile problem that only follows from a reading problem is left out. A
-// reading problem leaves one value unread: the value at its path or, for
-// an unknown field with a suggestion, the field suggested. A compile
-// problem at, under or above that value's path is its consequence
-// ("caps[0].per: must be positive" when caps[0].per could not be read or
-// was written pr). A rule's own problem, of the rules engine, is about the
-// expression: in a rule written as {name, expr}, about the expr field, so
-// a misspelt name beside it does not hide it. A problem that a name is
-// unknown ("unknown role template \"mine\"") is a consequence too when
-// the name is written inside a value that could not be read (id: [mine]).
-// Only a YAML syntax error, a file that is not a mapping
-// of sections, or one too large once its aliases are expanded, stops at
-// the reading problems.
+// compile problem that only follows from a reading problem is left out
+// (the package documentation states the rule): one at, under or above the
+// path of the value left unread, which for an unknown field with a
+// suggestion is the field suggested ("caps[0].per: must be positive" when
+// per could not be read or was written pr); a rule's own problem counts as
+// one of its expression; and a name reported unknown is left out when it
+// is written inside a value that could not be read (id: [mine]). Only a
+// YAML syntax error, a file that is not a mapping of sections, or one too
+// large once its aliases are expanded, stops at the reading problems.
 func Compile(name string, data []byte, opts program.Options) (*program.Program, error) {
 	p := parse(name, data, osReader(filepath.Dir(name)))
 	read := p.err()
