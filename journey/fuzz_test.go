@@ -20,6 +20,9 @@ func FuzzCompile(f *testing.F) {
 	f.Add([]byte(`{"id":"x","nodes":[{"id":"a","kind":"wait","wait":{"for":"1d","next":"a"}}]}`))
 	f.Add([]byte(`{"id":"x","nodes":[{"id":"a","kind":"split","split":{"paths":[{"when":"group.score >","next":"a"}],"else":"a"}}]}`))
 	f.Add([]byte(`{"id":"x","start":"zz","nodes":[]}`))
+	// A parallel node with a merge but no branch.
+	f.Add([]byte(`{"id":"x","nodes":[{"id":"fork","kind":"parallel","parallel":{"solutionInterests":["dp"],"merge":"join"}},` +
+		`{"id":"join","kind":"merge","merge":{"next":"done"}},{"id":"done","kind":"end","end":{}}]}`))
 	cfg := journey.Config{Roles: standardRoles}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var j journey.Journey

@@ -88,7 +88,7 @@ func (c *compiler) graph() {
 	}
 	for i := range nodes {
 		cn := &nodes[i]
-		if cn.kind == KindParallel && cn.merge >= 0 && !c.reaches(cn.branch, cn.merge) {
+		if cn.kind == KindParallel && cn.branch >= 0 && cn.merge >= 0 && !c.reaches(cn.branch, cn.merge) {
 			c.ps.Addf(nodePath(cn.id)+".parallel.merge", "merge node %q cannot be reached from branch %q", string(nodes[cn.merge].id), string(nodes[cn.branch].id))
 		}
 	}
