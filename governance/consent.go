@@ -207,11 +207,13 @@ func ConsentFromActivities(acts []b2b.Activity, m ActivityConsent) ([]Statement,
 // (Resolve's at now).
 //
 // A statement dated after now (the recorded consent or a new statement,
-// from a source whose clock is ahead) does not count yet, but it is not
-// lost: when it is stricter than the decision at now, p.Consent keeps it
-// instead of the decision, so that it counts once its time has come. A
-// recorded opt-out stamped a minute ahead is kept, not replaced by unknown
-// or by an opt-in of now; an unsubscribe stamped ahead is recorded.
+// from a source whose clock is ahead) does not count yet. p.Consent holds
+// the decision at now, with one exception: an opt-out dated ahead takes
+// the place of a decision that is not an opt-out, since a restriction
+// takes effect at once (a recorded opt-out stamped a minute ahead is not
+// replaced by unknown or by an opt-in of now; an unsubscribe stamped ahead
+// is recorded). An opt-in dated ahead does not: it does not count until
+// its time, so the person is not messaged on its strength before then.
 func ApplyConsent(p *b2b.Person, stmts []Statement, now time.Time, r ConsentRules) map[b2b.Channel]ConsentDecision {
 	all := PersonStatements(p)
 	for _, s := range stmts {
@@ -226,7 +228,7 @@ func ApplyConsent(p *b2b.Person, stmts []Statement, now time.Time, r ConsentRule
 	for ch, d := range decisions {
 		keep := d.Consent
 		for _, s := range all {
-			if s.Channel == ch && s.At.After(now) && strictness(s.Status) > strictness(keep.Status) {
+			if s.Channel == ch && s.At.After(now) && s.Status == b2b.ConsentOptOut && !keep.OptedOut() {
 				keep = b2b.Consent{Status: s.Status, Source: s.Source, At: s.At}
 			}
 		}

@@ -26,9 +26,9 @@
 // [ConsentFromActivities] turns unsubscribe activities (email and SMS) and
 // explicit "consent_changed" activities into statements, reporting malformed
 // ones instead of guessing; [ApplyConsent] updates a b2b.Person's Consent
-// (a statement dated ahead of now does not count yet, but one stricter
-// than the decision is kept rather than lost); a [Ledger] answers the
-// dispatcher's consent lookups at send time.
+// (a statement dated ahead of now does not count yet, except an opt-out,
+// which restricts at once); a [Ledger] answers the dispatcher's consent
+// lookups at send time.
 //
 // # Data-usage labels and policies
 //

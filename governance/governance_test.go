@@ -11,6 +11,7 @@ import (
 	"github.com/quorumhq/quorum/channel"
 	"github.com/quorumhq/quorum/clock"
 	"github.com/quorumhq/quorum/governance"
+	"github.com/quorumhq/quorum/journey"
 )
 
 var t0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
@@ -109,19 +110,20 @@ func TestUnsubscribeActivitiesUpdateConsent(t *testing.T) {
 }
 
 // TestApplyConsentKeepsStatementsDatedAhead: a statement dated after now
-// (a source's clock ahead) does not count yet, yet ApplyConsent does not
-// lose it when it is stricter than the decision at now: a recorded
-// opt-out is not replaced by unknown or by an opt-in, an unsubscribe
-// stamped ahead is recorded.
+// (a source's clock ahead) does not count yet. An opt-out dated ahead
+// restricts at once: a recorded opt-out is not replaced by unknown or by
+// an opt-in, an unsubscribe stamped ahead is recorded. An opt-in dated
+// ahead does not grant anything before its time.
 func TestApplyConsentKeepsStatementsDatedAhead(t *testing.T) {
 	t.Parallel()
 	m, w := time.Minute, 7*24*time.Hour
 	consent := func(status b2b.ConsentStatus, source string, at time.Duration) b2b.Consent {
 		return b2b.Consent{Status: status, Source: source, At: t0.Add(at)}
 	}
+	unknown := b2b.Consent{Status: b2b.ConsentUnknown}
 	for _, tc := range []struct {
 		name     string
-		recorded b2b.Consent
+		recorded b2b.Consent // zero: nothing recorded
 		stmts    []governance.Statement
 		want     b2b.Consent
 		now      b2b.ConsentStatus // the decision at now
@@ -134,21 +136,61 @@ func TestApplyConsentKeepsStatementsDatedAhead(t *testing.T) {
 		{name: "unsubscribe ahead, recorded opt-in", recorded: consent(b2b.ConsentOptIn, "salesforce", -w),
 			stmts: []governance.Statement{st(b2b.ConsentOptOut, "marketo", m)},
 			want:  consent(b2b.ConsentOptOut, "marketo", m), now: b2b.ConsentOptIn},
+		{name: "opt-out now, opt-out ahead: the one that counts", recorded: consent(b2b.ConsentOptOut, "marketo", -m),
+			stmts: []governance.Statement{st(b2b.ConsentOptOut, "form", m)},
+			want:  consent(b2b.ConsentOptOut, "marketo", -m), now: b2b.ConsentOptOut},
 		{name: "recorded opt-in ahead, opt-out now", recorded: consent(b2b.ConsentOptIn, "salesforce", m),
 			stmts: []governance.Statement{st(b2b.ConsentOptOut, "marketo", 0)},
 			want:  consent(b2b.ConsentOptOut, "marketo", 0), now: b2b.ConsentOptOut},
 		{name: "recorded opt-out a week ago, opt-in now", recorded: consent(b2b.ConsentOptOut, "marketo", -w),
 			stmts: []governance.Statement{st(b2b.ConsentOptIn, "form", 0)},
 			want:  consent(b2b.ConsentOptIn, "form", 0), now: b2b.ConsentOptIn},
+		{name: "opt-in ahead, nothing recorded", stmts: []governance.Statement{st(b2b.ConsentOptIn, "form", m)},
+			want: unknown, now: b2b.ConsentUnknown},
+		{name: "recorded opt-in ahead, nothing else", recorded: consent(b2b.ConsentOptIn, "salesforce", m),
+			want: unknown, now: b2b.ConsentUnknown},
+		{name: "recorded opt-out a week ago, opt-in ahead", recorded: consent(b2b.ConsentOptOut, "marketo", -w),
+			stmts: []governance.Statement{st(b2b.ConsentOptIn, "form", m)},
+			want:  consent(b2b.ConsentOptOut, "marketo", -w), now: b2b.ConsentOptOut},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			p := b2b.Person{ID: "p-1", Consent: map[b2b.Channel]b2b.Consent{b2b.ChannelEmail: tc.recorded}}
+			p := b2b.Person{ID: "p-1"}
+			if tc.recorded != (b2b.Consent{}) {
+				p.Consent = map[b2b.Channel]b2b.Consent{b2b.ChannelEmail: tc.recorded}
+			}
 			decisions := governance.ApplyConsent(&p, tc.stmts, t0, governance.ConsentRules{})
 			require.Equal(t, tc.want, p.Consent[b2b.ChannelEmail])
 			require.Equal(t, tc.now, decisions[b2b.ChannelEmail].Consent.Status)
 		})
 	}
+}
+
+// TestApplyConsentOptInAheadSendsNoSMS: an SMS opt-in stamped an hour
+// ahead (a form whose clock is ahead) does not count at now, so it is not
+// in p.Consent, which a journey reads without dates; SMS needs an opt-in,
+// so no SMS goes out before the opt-in counts.
+func TestApplyConsentOptInAheadSendsNoSMS(t *testing.T) {
+	t.Parallel()
+	p := b2b.Person{ID: "p-1", FirstName: "Ann", Phone: "+15550100"}
+	stmts := []governance.Statement{{Person: "p-1", Channel: b2b.ChannelSMS, Status: b2b.ConsentOptIn, Source: "form", At: t0.Add(time.Hour)}}
+	decisions := governance.ApplyConsent(&p, stmts, t0, governance.ConsentRules{})
+	require.Equal(t, b2b.ConsentUnknown, decisions[b2b.ChannelSMS].Consent.Status)
+	require.Equal(t, b2b.ConsentUnknown, p.ConsentFor(b2b.ChannelSMS).Status)
+
+	cat, err := journey.NewCatalog(journey.Config{Roles: []string{"Champion"}})
+	require.NoError(t, err)
+	cat, _, err = cat.Publish(journey.Journey{ID: "j", Nodes: []journey.Node{
+		{ID: "sms", Kind: journey.KindAction, Action: &journey.Action{Type: journey.ActionSMS, Template: "t", Next: "end"}},
+		{ID: "end", Kind: journey.KindEnd, End: &journey.End{}},
+	}})
+	require.NoError(t, err)
+	view := &journey.AccountView{Account: b2b.Account{ID: "a", Name: "A"}, Revision: 1,
+		Persons: []journey.PersonView{{Person: p}},
+		Groups:  []journey.GroupView{{ID: "g", SolutionInterest: "si", Members: []journey.Member{{Person: "p-1", Role: "Champion"}}}}}
+	var s journey.State
+	res := cat.Step(&s, journey.Input{View: view, Now: t0, Events: []journey.Event{{Type: journey.EventManualEntry, Journey: "j", At: t0}}})
+	require.Empty(t, res.Outbox, "no SMS before the opt-in counts")
 }
 
 func TestLedgerFeedsTheDispatcher(t *testing.T) {
