@@ -44,6 +44,11 @@ type ConsentDecision struct {
 	Reason  string
 	// Winner is the statement that decided (zero when none did).
 	Winner Statement
+	// Pending are the statements dated after now, which do not count yet
+	// (statements of status unknown left out), by time. They are not lost:
+	// passed again to Resolve (or ApplyConsent) at a later now, each counts
+	// once its time has come.
+	Pending []Statement
 }
 
 func strictness(s b2b.ConsentStatus) int {
@@ -60,7 +65,8 @@ func strictness(s b2b.ConsentStatus) int {
 // statements, at now. The rule, "the strictest recent statement wins", is:
 //
 //  1. Statements after now (clock skew at a source) and statements of
-//     status unknown (they state nothing) are ignored.
+//     status unknown (they state nothing) are ignored; the decision lists
+//     the ones after now in Pending.
 //  2. The recent statements are those made within Window (default 24h) of
 //     the latest remaining statement, inclusive.
 //  3. Among them, opt-out beats opt-in; between statements of the same
@@ -71,15 +77,22 @@ func strictness(s b2b.ConsentStatus) int {
 // opted in. With no statement left the consent is unknown.
 func Resolve(stmts []Statement, now time.Time, r ConsentRules) ConsentDecision {
 	window := cmp.Or(r.Window, DefaultConsentWindow)
-	var live []Statement
+	var live, pending []Statement
 	for _, s := range stmts {
-		if s.At.After(now) || strictness(s.Status) == 0 {
-			continue
+		switch {
+		case strictness(s.Status) == 0:
+		case s.At.After(now):
+			pending = append(pending, s)
+		default:
+			live = append(live, s)
 		}
-		live = append(live, s)
 	}
+	slices.SortFunc(pending, func(a, b Statement) int {
+		return cmp.Or(a.At.Compare(b.At), cmp.Compare(strictness(b.Status), strictness(a.Status)),
+			strings.Compare(a.Source, b.Source), strings.Compare(a.Ref, b.Ref))
+	})
 	if len(live) == 0 {
-		return ConsentDecision{Consent: b2b.Consent{Status: b2b.ConsentUnknown}, Reason: "no consent statement: unknown"}
+		return ConsentDecision{Consent: b2b.Consent{Status: b2b.ConsentUnknown}, Reason: "no consent statement: unknown", Pending: pending}
 	}
 	latest := live[0].At
 	for _, s := range live[1:] {
@@ -110,7 +123,7 @@ func Resolve(stmts []Statement, now time.Time, r ConsentRules) ConsentDecision {
 	if older := len(live) - len(recent); older > 0 {
 		reason += fmt.Sprintf("; %d older statement(s) no longer count", older)
 	}
-	return ConsentDecision{Consent: b2b.Consent{Status: w.Status, Source: w.Source, At: w.At}, Reason: reason, Winner: w}
+	return ConsentDecision{Consent: b2b.Consent{Status: w.Status, Source: w.Source, At: w.At}, Reason: reason, Winner: w, Pending: pending}
 }
 
 func orDash(s string) string { return cmp.Or(s, "-") }
@@ -214,6 +227,13 @@ func ConsentFromActivities(acts []b2b.Activity, m ActivityConsent) ([]Statement,
 // replaced by unknown or by an opt-in of now; an unsubscribe stamped ahead
 // is recorded). An opt-in dated ahead does not: it does not count until
 // its time, so the person is not messaged on its strength before then.
+//
+// p.Consent holds one statement a channel, so the other statements dated
+// ahead are not in it: they are in each decision's Pending, and keeping
+// them is the caller's job. Passed again to a later ApplyConsent, they
+// count once their time has come (a re-subscription stamped ahead is not
+// lost); passing again one that p.Consent holds changes nothing. A
+// [Ledger] keeps every statement.
 func ApplyConsent(p *b2b.Person, stmts []Statement, now time.Time, r ConsentRules) map[b2b.Channel]ConsentDecision {
 	all := PersonStatements(p)
 	for _, s := range stmts {
@@ -227,8 +247,8 @@ func ApplyConsent(p *b2b.Person, stmts []Statement, now time.Time, r ConsentRule
 	}
 	for ch, d := range decisions {
 		keep := d.Consent
-		for _, s := range all {
-			if s.Channel == ch && s.At.After(now) && s.Status == b2b.ConsentOptOut && !keep.OptedOut() {
+		for _, s := range d.Pending {
+			if s.Status == b2b.ConsentOptOut && !keep.OptedOut() {
 				keep = b2b.Consent{Status: s.Status, Source: s.Source, At: s.At}
 			}
 		}

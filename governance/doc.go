@@ -27,8 +27,9 @@
 // explicit "consent_changed" activities into statements, reporting malformed
 // ones instead of guessing; [ApplyConsent] updates a b2b.Person's Consent
 // (a statement dated ahead of now does not count yet, except an opt-out,
-// which restricts at once); a [Ledger] answers the dispatcher's consent
-// lookups at send time.
+// which restricts at once; the others are in the decision's Pending, for
+// the caller to keep and pass again later); a [Ledger] keeps every
+// statement and answers the dispatcher's consent lookups at send time.
 //
 // # Data-usage labels and policies
 //

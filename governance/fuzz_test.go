@@ -33,7 +33,8 @@ func FuzzSuppressionHash(f *testing.F) {
 
 // FuzzResolve checks the consent rule's invariants on arbitrary statements:
 // the result is unknown or one of the statements, it does not depend on
-// their order, and an opt-out at the latest time always wins.
+// their order, the statements after now are pending, and an opt-out at the
+// latest time always wins.
 func FuzzResolve(f *testing.F) {
 	f.Add([]byte{0, 1, 2, 3, 4, 5})
 	f.Add([]byte{2, 200, 1, 10, 0, 0, 2, 11})
@@ -52,8 +53,17 @@ func FuzzResolve(f *testing.F) {
 		}
 		rev := slices.Clone(stmts)
 		slices.Reverse(rev)
-		if again := governance.Resolve(rev, now, governance.ConsentRules{}); again.Consent != got.Consent {
-			t.Fatalf("order matters: %+v vs %+v", got.Consent, again.Consent)
+		if again := governance.Resolve(rev, now, governance.ConsentRules{}); again.Consent != got.Consent || !slices.Equal(again.Pending, got.Pending) {
+			t.Fatalf("order matters: %+v vs %+v", got, again)
+		}
+		ahead := 0
+		for _, s := range stmts {
+			if s.Status != b2b.ConsentUnknown && s.At.After(now) {
+				ahead++
+			}
+		}
+		if len(got.Pending) != ahead {
+			t.Fatalf("%d statements after now, %d pending: %+v", ahead, len(got.Pending), got.Pending)
 		}
 		var latest time.Time
 		for _, s := range stmts {

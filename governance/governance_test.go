@@ -136,6 +136,9 @@ func TestApplyConsentKeepsStatementsDatedAhead(t *testing.T) {
 		{name: "unsubscribe ahead, recorded opt-in", recorded: consent(b2b.ConsentOptIn, "salesforce", -w),
 			stmts: []governance.Statement{st(b2b.ConsentOptOut, "marketo", m)},
 			want:  consent(b2b.ConsentOptOut, "marketo", m), now: b2b.ConsentOptIn},
+		{name: "two unsubscribes ahead: the earlier", recorded: consent(b2b.ConsentOptIn, "salesforce", -w),
+			stmts: []governance.Statement{st(b2b.ConsentOptOut, "b", 2*m), st(b2b.ConsentOptOut, "a", m)},
+			want:  consent(b2b.ConsentOptOut, "a", m), now: b2b.ConsentOptIn},
 		{name: "opt-out now, opt-out ahead: the one that counts", recorded: consent(b2b.ConsentOptOut, "marketo", -m),
 			stmts: []governance.Statement{st(b2b.ConsentOptOut, "form", m)},
 			want:  consent(b2b.ConsentOptOut, "marketo", -m), now: b2b.ConsentOptOut},
@@ -191,6 +194,39 @@ func TestApplyConsentOptInAheadSendsNoSMS(t *testing.T) {
 	var s journey.State
 	res := cat.Step(&s, journey.Input{View: view, Now: t0, Events: []journey.Event{{Type: journey.EventManualEntry, Journey: "j", At: t0}}})
 	require.Empty(t, res.Outbox, "no SMS before the opt-in counts")
+}
+
+// TestApplyConsentPendingCountsLater: the statements dated ahead that
+// p.Consent does not hold are in the decisions' Pending, by time; the
+// caller passes them again later, and each counts once its time has come.
+// A re-subscription stamped ahead after an opt-out is not lost.
+func TestApplyConsentPendingCountsLater(t *testing.T) {
+	t.Parallel()
+	h, w := time.Hour, 7*24*time.Hour
+	optOut := b2b.Consent{Status: b2b.ConsentOptOut, Source: "marketo", At: t0.Add(-w)}
+	p := b2b.Person{ID: "p-1", Consent: map[b2b.Channel]b2b.Consent{b2b.ChannelEmail: optOut}}
+	resubscribe, unknown := st(b2b.ConsentOptIn, "form", 2*h), st(b2b.ConsentUnknown, "import", h)
+	decisions := governance.ApplyConsent(&p, []governance.Statement{resubscribe, unknown}, t0, governance.ConsentRules{})
+	require.Equal(t, optOut, p.Consent[b2b.ChannelEmail], "the opt-in does not count yet")
+	pending := decisions[b2b.ChannelEmail].Pending
+	require.Equal(t, []governance.Statement{resubscribe}, pending, "a statement of status unknown states nothing")
+
+	governance.ApplyConsent(&p, pending, t0.Add(h), governance.ConsentRules{})
+	require.Equal(t, optOut, p.Consent[b2b.ChannelEmail], "still ahead")
+	decisions = governance.ApplyConsent(&p, pending, t0.Add(2*h), governance.ConsentRules{})
+	require.Equal(t, b2b.Consent{Status: b2b.ConsentOptIn, Source: "form", At: t0.Add(2 * h)}, p.Consent[b2b.ChannelEmail])
+	require.Empty(t, decisions[b2b.ChannelEmail].Pending)
+
+	// Pending is in time order whatever the order of the statements, and
+	// passing again the opt-out p.Consent already holds changes nothing.
+	q := b2b.Person{ID: "p-1"}
+	later, sooner := st(b2b.ConsentOptIn, "b", 2*h), st(b2b.ConsentOptOut, "a", h)
+	decisions = governance.ApplyConsent(&q, []governance.Statement{later, sooner}, t0, governance.ConsentRules{})
+	require.Equal(t, []governance.Statement{sooner, later}, decisions[b2b.ChannelEmail].Pending)
+	kept := q.Consent[b2b.ChannelEmail]
+	require.Equal(t, b2b.ConsentOptOut, kept.Status, "an opt-out dated ahead restricts at once")
+	governance.ApplyConsent(&q, decisions[b2b.ChannelEmail].Pending, t0, governance.ConsentRules{})
+	require.Equal(t, kept, q.Consent[b2b.ChannelEmail])
 }
 
 func TestLedgerFeedsTheDispatcher(t *testing.T) {
