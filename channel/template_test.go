@@ -341,12 +341,20 @@ func TestCompileTemplatesReportsEveryProblem(t *testing.T) {
 				Fragments: map[string]channel.Fragment{"footer": {HTML: `<p>{{.Brand.Name | default "Vendor"}}</p>`, Text: `{{.Brand.Name | default "Vendor"}}`}},
 				Emails:    []channel.EmailTemplate{email("a", `<p>Hi</p>{{template "footer"}}`)},
 			},
-			want: []string{`emails[0].html: 1:21: fragment "footer" must be called with the whole context: {{template "footer" .}} at the top level or {{template "footer" $}}`},
+			want: []string{`emails[0].html: 1:21: fragment "footer" reads tokens and must be called with the whole context: {{template "footer" .}} at the top level or {{template "footer" $}}`},
 		},
 		{
 			name: "fragment called with another dot",
-			set:  channel.TemplateSet{Fragments: map[string]channel.Fragment{"f": {HTML: "x", Text: "x"}}, Emails: []channel.EmailTemplate{email("a", `{{range .Group.Members}}{{template "f" .}}{{end}}`)}},
-			want: []string{`emails[0].html: 1:36: fragment "f" must be called with the whole context: {{template "f" .}} at the top level or {{template "f" $}}`},
+			set:  channel.TemplateSet{Fragments: map[string]channel.Fragment{"f": {HTML: "{{.Brand.Name}}", Text: "x"}}, Emails: []channel.EmailTemplate{email("a", `{{range .Group.Members}}{{template "f" .}}{{end}}`)}},
+			want: []string{`emails[0].html: 1:36: fragment "f" reads tokens and must be called with the whole context: {{template "f" .}} at the top level or {{template "f" $}}`},
+		},
+		{
+			name: "fragment that hands the context on, called without it",
+			set: channel.TemplateSet{
+				Fragments: map[string]channel.Fragment{"outer": {HTML: `<div>{{template "inner" $}}</div>`, Text: "x"}, "inner": {HTML: `{{with "s"}}{{.}}{{end}}`, Text: "x"}},
+				Emails:    []channel.EmailTemplate{email("a", `{{template "outer"}}`)},
+			},
+			want: []string{`emails[0].html: 1:12: fragment "outer" reads tokens and must be called with the whole context: {{template "outer" .}} at the top level or {{template "outer" $}}`},
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -362,6 +370,43 @@ func TestCompileTemplatesReportsEveryProblem(t *testing.T) {
 			if d := cmp.Diff(tc.want, got); d != "" {
 				t.Fatalf("problems (-want +got):\n%s", d)
 			}
+		})
+	}
+}
+
+// TestStaticFragmentWithoutContext: a fragment (shared, or a {{define}})
+// that reads no token renders the same with any data, so it may be called
+// without the context, or from inside a range.
+func TestStaticFragmentWithoutContext(t *testing.T) {
+	t.Parallel()
+	fragments := map[string]channel.Fragment{
+		"sig":   {HTML: "<p>The Acme team</p>", Text: "-- The Acme team"},
+		"outer": {HTML: `<div>{{template "sig" .}}{{$x := "!"}}{{$x}}</div>`, Text: `{{template "sig" $}}!`},
+	}
+	for _, tc := range []struct{ name, html, text, wantHTML, wantText string }{
+		{"shared fragment", `<p>Hi</p>{{template "sig"}}`, `Hi {{template "sig"}}`,
+			"<p>Hi</p><p>The Acme team</p>", "Hi -- The Acme team"},
+		{"local define", `{{define "x"}}<p>Thanks</p>{{end}}<p>Hi</p>{{template "x"}}`, `{{define "y"}}Thanks{{end}}Hi {{template "y"}}`,
+			"<p>Hi</p><p>Thanks</p>", "Hi Thanks"},
+		{"a fragment handing on its data to a static one", `{{template "outer"}}`, `{{template "outer" "x"}}`,
+			"<div><p>The Acme team</p>!</div>", "-- The Acme team!"},
+		{"inside a range", `{{range .Group.Members}}{{template "sig" .}}{{end}}`, `{{range .Group.Members}}{{template "sig"}}{{end}}`,
+			"<p>The Acme team</p><p>The Acme team</p>", "-- The Acme team-- The Acme team"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			ts, err := channel.CompileTemplates(channel.TemplateSet{
+				Fragments: fragments,
+				Emails:    []channel.EmailTemplate{{Name: "t", Subject: "Hello", HTML: tc.html, Text: tc.text}},
+			})
+			require.NoError(t, err)
+			rc := sampleContext()
+			got, err := ts.RenderEmail("t", rc)
+			require.NoError(t, err)
+			require.Equal(t, channel.RenderedEmail{Subject: "Hello", HTML: tc.wantHTML, Text: tc.wantText}, got)
+			without, err := ts.RenderEmailWithoutPlans("t", rc)
+			require.NoError(t, err)
+			require.Equal(t, got, without)
 		})
 	}
 }
@@ -385,6 +430,7 @@ func FuzzCompileTemplates(f *testing.F) {
 	f.Add(`<a href="{{.UnsubscribeURL}}">`, `{{with .Group}}{{.Stage}}{{end}}{{$x := 1}}{{$x}}`)
 	f.Add(`{{if .Group.Qualified}}<a href="{{else}}<b>{{end}}`, `{{range $k, $v := .Account.Attributes}}{{$k}}{{end}}`)
 	f.Add(`{{(.Group).Score}}`, `{{.Group.Members | len}}{{index .Group.MissingRoles 0}}`)
+	f.Add(`{{define "x"}}<p>{{.Person.FirstName}}</p>{{end}}{{template "x"}}`, `{{define "y"}}s{{with "t"}}{{.}}{{end}}{{end}}{{template "y" 1}}`)
 	f.Fuzz(func(t *testing.T, html, text string) {
 		ts, err := channel.CompileTemplates(channel.TemplateSet{Emails: []channel.EmailTemplate{{Name: "f", Subject: "s", HTML: html, Text: text}}})
 		if err != nil {

@@ -219,7 +219,8 @@ func (c *checker) walk(n parse.Node, sc scope) {
 			return
 		}
 		// Without a pipeline the fragment runs with no data at all, and
-		// fails at run time as soon as it reads a token.
+		// fails at run time (or prints "<no value>") as soon as it reads
+		// a token; one that reads nothing renders the same with any data.
 		t := typed{}
 		if n.Pipe != nil {
 			var ok bool
@@ -227,8 +228,8 @@ func (c *checker) walk(n parse.Node, sc scope) {
 				t = c.pipe(n.Pipe, sc)
 			}
 		}
-		if t.t != c.root && t.t != reflect.PointerTo(c.root) {
-			c.errorf(n, "fragment %q must be called with the whole context: {{template %q .}} at the top level or {{template %q $}}", n.Name, n.Name, n.Name)
+		if t.t != c.root && t.t != reflect.PointerTo(c.root) && c.readsData(n.Name, map[string]bool{}) {
+			c.errorf(n, "fragment %q reads tokens and must be called with the whole context: {{template %q .}} at the top level or {{template %q $}}", n.Name, n.Name, n.Name)
 			return
 		}
 		if c.onStack[n.Name] {
@@ -237,6 +238,45 @@ func (c *checker) walk(n parse.Node, sc scope) {
 		}
 		c.check(n.Name)
 	}
+}
+
+// readsData reports whether the template called name reads its data: a
+// '.', a field or '$' anywhere in it, or a fragment it passes them to
+// ({{template "f" .}}) that does. A fragment that reads nothing (a static
+// signature) may be called without the context: {{template "signature"}}.
+func (c *checker) readsData(name string, seen map[string]bool) bool {
+	if seen[name] {
+		return false
+	}
+	seen[name] = true
+	tr := c.lookup(name)
+	if tr == nil || tr.Root == nil {
+		return false
+	}
+	reads := false
+	passed := map[parse.Node]bool{} // the '.' or '$' of {{template "f" .}}
+	walkNodes(tr.Root, func(n parse.Node) {
+		switch n := n.(type) {
+		case *parse.TemplateNode:
+			if p := n.Pipe; p != nil && len(p.Decl) == 0 && len(p.Cmds) == 1 && len(p.Cmds[0].Args) == 1 {
+				switch a := p.Cmds[0].Args[0].(type) {
+				case *parse.DotNode:
+					passed[a] = true
+					reads = reads || c.readsData(n.Name, seen)
+				case *parse.VariableNode:
+					if len(a.Ident) == 1 && a.Ident[0] == "$" {
+						passed[a] = true
+						reads = reads || c.readsData(n.Name, seen)
+					}
+				}
+			}
+		case *parse.DotNode, *parse.FieldNode:
+			reads = reads || !passed[n]
+		case *parse.VariableNode:
+			reads = reads || n.Ident[0] == "$" && !passed[n]
+		}
+	})
+	return reads
 }
 
 // pipeNoDecl types a range pipeline, whose declarations range handles.
