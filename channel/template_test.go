@@ -254,6 +254,19 @@ func TestCompileTemplatesReportsEveryProblem(t *testing.T) {
 			},
 		},
 		{
+			name: "a format of another string type, a whole number too large",
+			set: channel.TemplateSet{Emails: []channel.EmailTemplate{{Name: "a",
+				Subject: `{{printf .Person.ID}}`,
+				HTML:    `{{printf "%d" 18446744073709551615}}`,
+				Text:    `{{if eq .Account.Employees 0xFFFFFFFFFFFFFFFF}}x{{end}} {{9223372036854775807}}`,
+			}}},
+			want: []string{
+				`emails[0].subject: 1:3: argument 1 of printf: .Person.ID is b2b.PersonID, want a format (text) (print it with {{printf "%s" .Person.ID}})`,
+				`emails[0].text: 1:28: 0xFFFFFFFFFFFFFFFF is too large: whole numbers go up to 9223372036854775807`,
+				`emails[0].html: 1:15: 18446744073709551615 is too large: whole numbers go up to 9223372036854775807`,
+			},
+		},
+		{
 			name: "a list printed bare",
 			set:  channel.TemplateSet{Emails: []channel.EmailTemplate{email("a", `{{.Group.MissingRoles}}`)}},
 			want: []string{`emails[0].html: 1:3: .Group.MissingRoles is a list ([]string) and cannot be printed (join it: {{join ", " ...}})`},
@@ -374,6 +387,28 @@ func TestCompileTemplatesReportsEveryProblem(t *testing.T) {
 	}
 }
 
+// TestNoTypeErrorAfterValidation: templates that used to pass validation
+// and then fail every rendering with a type error are refused, and their
+// valid neighbours render.
+func TestNoTypeErrorAfterValidation(t *testing.T) {
+	t.Parallel()
+	for _, src := range []string{
+		`{{printf .Person.ID}}`,                // the format is a b2b.PersonID, not a string
+		`{{printf "%d" 18446744073709551615}}`, // a constant that overflows int
+		`{{if eq .Account.Employees 18446744073709551615}}x{{end}}`,
+		`{{18446744073709551615 | number}}`,
+	} {
+		_, err := channel.CompileTemplates(channel.TemplateSet{Emails: []channel.EmailTemplate{{Name: "f", Subject: "s", HTML: src, Text: src}}})
+		require.ErrorIs(t, err, b2b.ErrInvalid, "%s", src)
+	}
+	src := `{{printf "%s|%d|%v" .Person.ID 9223372036854775807 1e30}}`
+	ts, err := channel.CompileTemplates(channel.TemplateSet{Emails: []channel.EmailTemplate{{Name: "f", Subject: "s", HTML: src, Text: src}}})
+	require.NoError(t, err)
+	got, err := ts.RenderEmail("f", sampleContext())
+	require.NoError(t, err)
+	require.Equal(t, "p-1|9223372036854775807|1e+30", got.Text)
+}
+
 // TestStaticFragmentWithoutContext: a fragment (shared, or a {{define}})
 // that reads no token renders the same with any data, so it may be called
 // without the context, or from inside a range.
@@ -430,6 +465,7 @@ func FuzzCompileTemplates(f *testing.F) {
 	f.Add(`<a href="{{.UnsubscribeURL}}">`, `{{with .Group}}{{.Stage}}{{end}}{{$x := 1}}{{$x}}`)
 	f.Add(`{{if .Group.Qualified}}<a href="{{else}}<b>{{end}}`, `{{range $k, $v := .Account.Attributes}}{{$k}}{{end}}`)
 	f.Add(`{{(.Group).Score}}`, `{{.Group.Members | len}}{{index .Group.MissingRoles 0}}`)
+	f.Add(`{{printf .Person.ID}}`, `{{printf "%d" 18446744073709551615}}`)
 	f.Add(`{{define "x"}}<p>{{.Person.FirstName}}</p>{{end}}{{template "x"}}`, `{{define "y"}}s{{with "t"}}{{.}}{{end}}{{end}}{{template "y" 1}}`)
 	f.Fuzz(func(t *testing.T, html, text string) {
 		ts, err := channel.CompileTemplates(channel.TemplateSet{Emails: []channel.EmailTemplate{{Name: "f", Subject: "s", HTML: html, Text: text}}})

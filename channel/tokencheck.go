@@ -2,6 +2,7 @@ package channel
 
 import (
 	"fmt"
+	"math"
 	"reflect"
 	"slices"
 	"strconv"
@@ -480,8 +481,14 @@ func (c *checker) builtinArgs(id *parse.IdentifierNode, args []typed, names []st
 	}
 	switch name {
 	case "printf":
-		if t := args[0].t; t != nil && t.Kind() != reflect.String && t.Kind() != reflect.Interface {
-			c.errorf(id, "argument 1 of printf: %s is %s, want a format (text)", names[0], describe(t))
+		// The format is a string: a value of another string type (a
+		// b2b.PersonID) fails at run time too.
+		if t := args[0].t; t != nil && t != stringType && t.Kind() != reflect.Interface {
+			hint := ""
+			if t.Kind() == reflect.String {
+				hint = fmt.Sprintf(` (print it with {{printf "%%s" %s}})`, names[0])
+			}
+			c.errorf(id, "argument 1 of printf: %s is %s, want a format (text)%s", names[0], describe(t), hint)
 			return false
 		}
 	case "len":
@@ -632,7 +639,11 @@ func (c *checker) arg(n parse.Node, sc scope) typed {
 	case *parse.BoolNode:
 		return typed{t: boolType}
 	case *parse.NumberNode:
-		return typed{t: numberType(n)}
+		nt := numberType(n)
+		if nt == nil {
+			c.errorf(n, "%s is too large: whole numbers go up to %d", n.Text, math.MaxInt64)
+		}
+		return typed{t: nt}
 	case *parse.NilNode:
 		return typed{}
 	case *parse.IdentifierNode:
@@ -649,7 +660,10 @@ func (c *checker) arg(n parse.Node, sc scope) typed {
 
 // numberType is the type text/template gives a number constant handed to
 // a builtin: complex, float64 when written with a point or an exponent,
-// else int.
+// else int; nil for a whole number too large for an int, on which
+// text/template fails when it is printed or handed to a builtin or to a
+// parameter of type any (it fits only a uint or float parameter, which no
+// template function has), so arg refuses it.
 func numberType(n *parse.NumberNode) reflect.Type {
 	s := n.Text
 	hexInt := len(s) > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') && !strings.ContainsAny(s, "pP")
@@ -661,7 +675,7 @@ func numberType(n *parse.NumberNode) reflect.Type {
 	case n.IsInt:
 		return intType
 	}
-	return nil // too large for an int: text/template refuses it, whatever it is handed to
+	return nil
 }
 
 // fields resolves a chain of field (or method) names from a base type.
