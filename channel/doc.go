@@ -64,15 +64,18 @@
 // (text handed to percent or number, a decimal compared with a whole number:
 // {{gt .Group.Score 100}} fails where {{gt .Group.Score 100.0}} does not; a
 // printf format that is not a plain string, as .Person.ID is not), a whole
-// number too large for an int, the builtins that fail or print
-// "<no value>" for some recipients (index, slice, call: a map entry is read
-// with attr, which has a default), a fragment that reads tokens called
-// without the context ({{template "footer"}}; one that reads no token, a
-// static signature, may be), printing a map or a struct, HTML the escaper
-// finds ambiguous, a template named as a fragment it sees, and a marketing
-// email without {{.UnsubscribeURL}} in both parts. A syntax error is placed
-// at the start of its action ({{), an undefined function at its name, an
-// HTML part that ends inside a tag at its end.
+// number too large for an int, an assignment ({{$x = ...}}) to a variable
+// not declared or of a value of another type than the variable's (a
+// variable has one type in its scope: {{$x = 2.5}} in an {{if}} would reach
+// past its {{end}}), the builtins that fail or print "<no value>" for some
+// recipients (index, slice, call: a map entry is read with attr, which has
+// a default), a fragment that reads tokens called without the context
+// ({{template "footer"}}; one that reads no token, a static signature, may
+// be), printing a map or a struct, HTML the escaper finds ambiguous, a
+// template named as a fragment it sees, and a marketing email without
+// {{.UnsubscribeURL}} in both parts. A syntax error is placed at the start
+// of its action ({{), an undefined function at its name, an HTML part that
+// ends inside a tag at its end.
 // [NewAlerter] compiles every condition and routing rule the same way and
 // checks the directory addresses.
 //

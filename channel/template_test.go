@@ -349,6 +349,23 @@ func TestCompileTemplatesReportsEveryProblem(t *testing.T) {
 			want: []string{`emails[0].html: 1:3: undefined variable $n: declare it with :=`, `emails[0].html: 1:25: undefined variable $n`},
 		},
 		{
+			// Typed once for its scope, $x would pass eq $x 1 and fail at
+			// run time when the {{if}} ran.
+			name: "assignment that changes a variable's type",
+			set: channel.TemplateSet{Emails: []channel.EmailTemplate{{Name: "a",
+				Subject: `{{$x := 1}}{{if .Group.Qualified}}{{$x = 2.5}}{{end}}{{if eq $x 1}}one{{end}}`,
+				HTML:    `{{$r := 0}}{{range $r = .Group.MissingRoles}}{{end}}{{range $u = .Group.MissingRoles}}{{end}}`,
+				Text:    `{{$s := .Person.FirstName}}{{with $s = or .Account.Employees .Person.LastName}}{{end}}{{$s = .Nope}}`,
+			}}},
+			want: []string{
+				`emails[0].subject: 1:37: $x holds int: assigning float64 to it changes its type; declare another variable with :=`,
+				`emails[0].text: 1:35: $s holds string: assigning a value of unknown type to it changes its type; declare another variable with :=`,
+				`emails[0].text: 1:94: unknown token .Nope: channel.RenderContext has no field Nope (it has Account, Person, Group, Interest, Brand, Alert, UnsubscribeURL, Now)`,
+				`emails[0].html: 1:20: $r holds int: assigning string to it changes its type; declare another variable with :=`,
+				`emails[0].html: 1:61: undefined variable $u: declare it with :=`,
+			},
+		},
+		{
 			name: "fragment called without the context",
 			set: channel.TemplateSet{
 				Fragments: map[string]channel.Fragment{"footer": {HTML: `<p>{{.Brand.Name | default "Vendor"}}</p>`, Text: `{{.Brand.Name | default "Vendor"}}`}},
@@ -409,6 +426,25 @@ func TestNoTypeErrorAfterValidation(t *testing.T) {
 	require.Equal(t, "p-1|9223372036854775807|1e+30", got.Text)
 }
 
+// TestAssignmentKeepsType: an assignment of a value of the variable's
+// type passes, in an {{if}} or a {{range}}, and its value reaches past the
+// {{end}}.
+func TestAssignmentKeepsType(t *testing.T) {
+	t.Parallel()
+	src := `{{$x := 1}}{{if .Group.Qualified}}{{$x = 2}}{{end}}{{if eq $x 1}}one{{end}}` +
+		`{{$r := ""}}{{range $r = .Group.MissingRoles}}{{end}} {{$r}}`
+	ts, err := channel.CompileTemplates(channel.TemplateSet{Emails: []channel.EmailTemplate{{Name: "a", Subject: "s", HTML: src, Text: src}}})
+	require.NoError(t, err)
+	rc := sampleContext()
+	got, err := ts.RenderEmail("a", rc)
+	require.NoError(t, err)
+	require.Equal(t, "one Champion", got.Text)
+	rc.Group.Qualified = true
+	got, err = ts.RenderEmail("a", rc)
+	require.NoError(t, err)
+	require.Equal(t, " Champion", got.Text)
+}
+
 // TestStaticFragmentWithoutContext: a fragment (shared, or a {{define}})
 // that reads no token renders the same with any data, so it may be called
 // without the context, or from inside a range.
@@ -465,6 +501,7 @@ func FuzzCompileTemplates(f *testing.F) {
 	f.Add(`<a href="{{.UnsubscribeURL}}">`, `{{with .Group}}{{.Stage}}{{end}}{{$x := 1}}{{$x}}`)
 	f.Add(`{{if .Group.Qualified}}<a href="{{else}}<b>{{end}}`, `{{range $k, $v := .Account.Attributes}}{{$k}}{{end}}`)
 	f.Add(`{{(.Group).Score}}`, `{{.Group.Members | len}}{{index .Group.MissingRoles 0}}`)
+	f.Add(`{{$x := 1}}{{if .Group.Qualified}}{{$x = 2.5}}{{end}}{{if eq $x 1}}one{{end}}`, `{{$r := 0}}{{range $r = .Group.Members}}{{end}}`)
 	f.Add(`{{printf .Person.ID}}`, `{{printf "%d" 18446744073709551615}}`)
 	f.Add(`{{define "x"}}<p>{{.Person.FirstName}}</p>{{end}}{{template "x"}}`, `{{define "y"}}s{{with "t"}}{{.}}{{end}}{{end}}{{template "y" 1}}`)
 	f.Fuzz(func(t *testing.T, html, text string) {

@@ -14,9 +14,10 @@ import (
 // data (RenderContext) before any message is rendered, so that a misspelt or
 // unknown token is a load-time error with its line and column, never a blank
 // in a customer's inbox. It follows the dot through range and with, tracks
-// variables, checks the arguments of functions and builtins, refuses to
-// print lists, maps and structs, refuses the builtins that fail or print
-// "<no value>" at run time (index, slice, call), and marks each string
+// variables (one type each for its scope: an assignment may not change it),
+// checks the arguments of functions and builtins, refuses to print lists,
+// maps and structs, refuses the builtins that fail or print "<no value>" at
+// run time (index, slice, call), and marks each string
 // token whose text is printed as required: at render time an empty value is
 // an error, unless the action has a fallback ({{.Person.FirstName | default
 // "there"}}, {{or .A .B}}). A token's text is printed when the action
@@ -192,6 +193,7 @@ func (c *checker) walk(n parse.Node, sc scope) {
 		c.walk(n.ElseList, sc.with(typed{sc.dot, sc.dotPath}))
 	case *parse.RangeNode:
 		inner := sc.with(typed{sc.dot, sc.dotPath})
+		before := len(c.problems)
 		t := c.pipeNoDecl(n.Pipe, sc)
 		var key, elem typed
 		switch {
@@ -204,12 +206,13 @@ func (c *checker) walk(n parse.Node, sc scope) {
 
 			c.errorf(n, "cannot range over %s (%s)", tokenName(t.path), describe(t.t))
 		}
+		bad := len(c.problems) > before
 		switch len(n.Pipe.Decl) {
 		case 1:
-			inner.vars[n.Pipe.Decl[0].Ident[0]] = elem
+			c.declare(inner, n.Pipe.Decl[0], elem, n.Pipe.IsAssign, bad)
 		case 2:
-			inner.vars[n.Pipe.Decl[0].Ident[0]] = key
-			inner.vars[n.Pipe.Decl[1].Ident[0]] = elem
+			c.declare(inner, n.Pipe.Decl[0], key, n.Pipe.IsAssign, bad)
+			c.declare(inner, n.Pipe.Decl[1], elem, n.Pipe.IsAssign, bad)
 		}
 		inner.dot, inner.dotPath = elem.t, elem.path
 		c.walk(n.List, inner)
@@ -298,15 +301,33 @@ func (c *checker) pipe(p *parse.PipeNode, sc scope) typed {
 	if p == nil {
 		return typed{}
 	}
+	before := len(c.problems)
 	t := c.pipeNoDecl(p, sc)
 	for _, v := range p.Decl {
-		if _, declared := sc.vars[v.Ident[0]]; p.IsAssign && !declared {
-			c.errorf(v, "undefined variable %s: declare it with :=", v.Ident[0])
-			continue
-		}
-		sc.vars[v.Ident[0]] = t
+		c.declare(sc, v, t, p.IsAssign, len(c.problems) > before)
 	}
 	return t
+}
+
+// declare gives variable v the value t in sc: declared (:=), or assigned
+// (=). An assignment must keep the variable's type: the checker types a
+// variable once for the whole of its scope, and an assignment in an {{if}}
+// (or a {{range}} that ran) reaches past its {{end}}. (After a problem in
+// the value, bad, its type is not compared.)
+func (c *checker) declare(sc scope, v *parse.VariableNode, t typed, assign, bad bool) {
+	name := v.Ident[0]
+	if assign {
+		prev, declared := sc.vars[name]
+		if !declared {
+			c.errorf(v, "undefined variable %s: declare it with :=", name)
+			return
+		}
+		if !bad && prev.t != nil && t.t != prev.t {
+			c.errorf(v, "%s holds %s: assigning %s to it changes its type; declare another variable with :=", name, describe(prev.t), describe(t.t))
+			return
+		}
+	}
+	sc.vars[name] = t
 }
 
 func (c *checker) command(cmd *parse.CommandNode, sc scope, piped *typed) typed {
