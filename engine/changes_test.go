@@ -118,3 +118,37 @@ func TestAccountViewJourneyPositions(t *testing.T) {
 	require.NotEmpty(t, jp.Reasons[0], "why the split sent the account to nurture")
 	require.Equal(t, day(13), jp.Due, "seven days after the step of day 6")
 }
+
+// A repeat of an activity that was refused is no duplicate: it is scored
+// in its turn, refused for the same reason or applied when it is the good
+// copy; only a repeat of one applied is a duplicate.
+func TestRepeatOfARefusedActivity(t *testing.T) {
+	b := setup(t, dataPlatform())
+	setupAcme(t, b)
+	_, err := b.eng.Apply(b.ctx, engine.Batch{
+		Accounts: []identity.AccountRecord{{Source: b2b.SourceSalesforce, Time: day0,
+			Account: b2b.Account{ID: "globex", Name: "Globex", Domains: []string{"globex.com"}}}},
+		Persons: []identity.PersonRecord{lead("L-9", "gina@globex.com", "Gina", "Ross", "CTO", "Globex")}})
+	require.NoError(t, err)
+	wrong := activity("x", b2b.ActivityVisitWebPage, "L-2", day0, nil)
+	wrong.Account = "globex" // L-2 is Acme's: no person of Globex
+	good := activity("x", b2b.ActivityVisitWebPage, "L-9", day0, nil)
+	good.Account = "globex"
+
+	rep, err := b.eng.Ingest(b.ctx, wrong, wrong)
+	require.NoError(t, err)
+	require.Equal(t, 0, rep.Applied)
+	require.Empty(t, rep.DuplicateIndexes, "a repeat of nothing applied")
+	require.Len(t, rep.Rejected, 2)
+	for i, r := range rep.Rejected {
+		require.Equal(t, i, r.Index)
+		require.Equal(t, "unknown_person", r.Reason)
+	}
+
+	rep, err = b.eng.Ingest(b.ctx, wrong, good, good)
+	require.NoError(t, err)
+	require.Equal(t, 1, rep.Applied, "the good copy")
+	require.Equal(t, []int{2}, rep.DuplicateIndexes)
+	require.Len(t, rep.Rejected, 1)
+	require.Equal(t, 0, rep.Rejected[0].Index)
+}

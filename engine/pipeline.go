@@ -540,16 +540,17 @@ func sameOpportunity(a, b *b2b.Opportunity) bool {
 // rest scored by every model and kept for audiences and alerts.
 func (ps *pass) ingest(w *work, out *outcome) {
 	st := ps.st
-	// seen holds the batch's IDs, true once applied or known: a map of
-	// the few new activities, not of the account's weeks of records.
-	seen := make(map[b2b.ActivityID]bool, len(w.activities))
+	// seen holds the batch's IDs (a map of the few new activities, not
+	// of the account's weeks of records): idApplied once applied, before
+	// or in this pass; idQueued while one of them waits to be scored.
+	seen := make(map[b2b.ActivityID]idState, len(w.activities))
 	for i := range w.activities {
-		seen[w.activities[i].ID] = false
+		seen[w.activities[i].ID] = idNew
 	}
 	for i := range st.Activities {
-		if id := st.Activities[i].id(); !seen[id] {
+		if id := st.Activities[i].id(); seen[id] != idApplied {
 			if _, ok := seen[id]; ok {
-				seen[id] = true
+				seen[id] = idApplied
 			}
 		}
 	}
@@ -557,37 +558,76 @@ func (ps *pass) ingest(w *work, out *outcome) {
 	for i := range st.Persons {
 		persons[st.Persons[i].Person.ID] = &st.Persons[i].Person
 	}
-	fresh := make([]b2b.Activity, 0, len(w.activities))
-	freshIdx := make([]int, 0, len(w.activities))
 	retention := ps.e.retention(ps.p)
 	cut := ps.now.Add(-retention)
-	for i, a := range w.activities {
-		if seen[a.ID] {
-			out.duplicateIdx = append(out.duplicateIdx, w.index[i])
-			continue
-		}
-		if a.Time.Before(cut) {
-			// Its record would be pruned at once (pruneActivities), and
-			// one applied before may have been: applying it could count
-			// it twice.
-			out.rejected = append(out.rejected, Rejection{Kind: KindActivity, Index: w.index[i], Activity: a.ID, Account: ps.id, Reason: "too_late",
-				Detail: fmt.Sprintf("%s is older than the activity retention (%s before %s): it cannot be told from an activity applied before",
-					a.Time.UTC().Format(time.RFC3339), retention, ps.now.UTC().Format(time.RFC3339))})
-			continue
-		}
-		seen[a.ID] = true
-		if p := persons[a.Person]; p != nil {
-			// The state's own string: the resolved one was made for this
-			// activity, and what the state keeps of it (its record, the
-			// score ledger's entry of a new person) stays for weeks.
-			a.Person = p.ID
-		}
-		fresh = append(fresh, a)
-		freshIdx = append(freshIdx, w.index[i])
+	counts := map[string]int{}
+	// A batch's repeats of one ID wait for the first to be scored: a
+	// repeat of an applied activity is a duplicate, one of a refused
+	// activity is scored in its turn (it may be the good copy).
+	pending := make([]int, len(w.activities))
+	for i := range pending {
+		pending[i] = i
 	}
+	for len(pending) > 0 {
+		var repeats []int
+		fresh := make([]b2b.Activity, 0, len(pending))
+		freshIdx := make([]int, 0, len(pending))
+		for _, i := range pending {
+			a := w.activities[i]
+			switch seen[a.ID] {
+			case idApplied:
+				out.duplicateIdx = append(out.duplicateIdx, w.index[i])
+				continue
+			case idQueued:
+				repeats = append(repeats, i)
+				continue
+			}
+			if a.Time.Before(cut) {
+				// Its record would be pruned at once (pruneActivities), and
+				// one applied before may have been: applying it could count
+				// it twice.
+				out.rejected = append(out.rejected, Rejection{Kind: KindActivity, Index: w.index[i], Activity: a.ID, Account: ps.id, Reason: "too_late",
+					Detail: fmt.Sprintf("%s is older than the activity retention (%s before %s): it cannot be told from an activity applied before",
+						a.Time.UTC().Format(time.RFC3339), retention, ps.now.UTC().Format(time.RFC3339))})
+				continue
+			}
+			seen[a.ID] = idQueued
+			if p := persons[a.Person]; p != nil {
+				// The state's own string: the resolved one was made for this
+				// activity, and what the state keeps of it (its record, the
+				// score ledger's entry of a new person) stays for weeks.
+				a.Person = p.ID
+			}
+			fresh = append(fresh, a)
+			freshIdx = append(freshIdx, w.index[i])
+		}
+		ps.score(fresh, freshIdx, persons, seen, counts, out)
+		pending = repeats
+	}
+	slices.SortStableFunc(st.Activities, func(a, b activityRecord) int { return a.Time.Compare(b.Time) })
+	if applied := len(out.appliedIdx); applied > 0 {
+		ps.changed = true
+		ps.log("activity.applied", "", ps.now, map[string]any{"count": applied, "byType": counts})
+	}
+}
+
+// idState is where an activity ID of a batch stands in a pass.
+type idState uint8
+
+const (
+	idNew     idState = iota // not applied
+	idQueued                 // one activity with the ID waits to be scored
+	idApplied                // applied, before or in this pass
+)
+
+// score scores fresh activities (of distinct IDs, none applied before)
+// by every model and keeps those no model refused: their records, their
+// journey events, their counts by type; seen marks them applied.
+func (ps *pass) score(fresh []b2b.Activity, freshIdx []int, persons map[b2b.PersonID]*b2b.Person, seen map[b2b.ActivityID]idState, counts map[string]int, out *outcome) {
 	if len(fresh) == 0 {
 		return
 	}
+	st := ps.st
 	refused := map[b2b.ActivityID]string{}
 	if st.Scores == nil {
 		st.Scores = map[string]*scoring.Ledger{}
@@ -609,14 +649,15 @@ func (ps *pass) ingest(w *work, out *outcome) {
 			ps.log("scoring.rule_error", r.Activity.Person, r.Activity.Time, map[string]string{"model": s.Name(), "activity": string(r.Activity.ID), "error": r.Err.Error()})
 		}
 	}
-	counts := map[string]int{}
 	st.Activities = slices.Grow(st.Activities, len(fresh))
 	ps.jevents = slices.Grow(ps.jevents, len(fresh))
 	for i, a := range fresh {
 		if reason, bad := refused[a.ID]; bad {
 			out.rejected = append(out.rejected, Rejection{Kind: KindActivity, Index: freshIdx[i], Activity: a.ID, Account: ps.id, Reason: reason})
+			seen[a.ID] = idNew // a repeat of it is scored in its turn
 			continue
 		}
+		seen[a.ID] = idApplied
 		out.appliedIdx = append(out.appliedIdx, freshIdx[i])
 		counts[a.Type]++
 		st.Activities = append(st.Activities, newActivityRecord(a.ID, ps.e.names.intern(a.Type), a.Person, a.Time, a.Attributes))
@@ -626,11 +667,6 @@ func (ps *pass) ingest(w *work, out *outcome) {
 			ev.Type = journey.EventInterestingMoment
 			ps.jevents = append(ps.jevents, ev)
 		}
-	}
-	slices.SortStableFunc(st.Activities, func(a, b activityRecord) int { return a.Time.Compare(b.Time) })
-	if applied := len(out.appliedIdx); applied > 0 {
-		ps.changed = true
-		ps.log("activity.applied", "", ps.now, map[string]any{"count": applied, "byType": counts})
 	}
 }
 
