@@ -249,7 +249,12 @@ func (e *Engine) Install(p *program.Program) error {
 }
 
 // carryVersions builds the journey catalog of a new program on the
-// versions of the old one.
+// versions of the old one: every version of the old catalog as it was
+// compiled (its instances keep it), then the new program's journeys that
+// are new or changed, published as their next version. A journey's status
+// is the new program's (a host may have closed, finished or aborted it in
+// p.Journeys); one the old catalog finished or aborted stays so, and one
+// the new program no longer has is closed (its instances run on).
 func carryVersions(old *journey.Catalog, p *program.Program) (*journey.Catalog, error) {
 	cat, err := journey.NewCatalog(p.Journeys.Config())
 	if err != nil {
@@ -259,6 +264,7 @@ func carryVersions(old *journey.Catalog, p *program.Program) (*journey.Catalog, 
 	for _, j := range p.Definitions().Journeys {
 		next[j.ID] = j
 	}
+	carried := map[string]*journey.Version{} // the latest carried version
 	for _, id := range old.Journeys() {
 		latest, ok := old.Latest(id)
 		if !ok {
@@ -269,31 +275,60 @@ func carryVersions(old *journey.Catalog, p *program.Program) (*journey.Catalog, 
 			if !ok {
 				continue
 			}
-			// As it was compiled: its instances keep it, whatever the
-			// new program's roles or templates have become.
 			if cat, err = cat.Carry(v); err != nil {
 				return nil, fmt.Errorf("journey %q version %d: %w", id, n, err)
 			}
 		}
-		j, kept := next[id]
-		switch {
-		case !kept:
-			if cat, err = cat.Close(id); err != nil {
-				return nil, err
-			}
-		case !sameJourney(j, latest.Definition()):
-			if cat, _, err = cat.Publish(j); err != nil {
-				return nil, fmt.Errorf("journey %q: %w", id, err)
-			}
+		carried[id] = latest
+	}
+	// New journeys first, as drafts, so that a journey of the program
+	// may go to another whatever their order.
+	for _, j := range p.Definitions().Journeys {
+		if carried[j.ID] == nil {
+			cat, _ = cat.SaveDraft(j) // validated when published, below
 		}
-		delete(next, id)
 	}
 	for _, j := range p.Definitions().Journeys {
-		if _, isNew := next[j.ID]; isNew {
-			if cat, _, err = cat.Publish(j); err != nil {
-				return nil, fmt.Errorf("journey %q: %w", j.ID, err)
-			}
+		if latest := carried[j.ID]; latest != nil && sameJourney(j, latest.Definition()) {
+			continue
 		}
+		if oldStatus, _ := old.Status(j.ID); oldStatus == journey.StatusFinished || oldStatus == journey.StatusAborted {
+			return nil, fmt.Errorf("journey %q is %s: it takes no new version (give the new definition another ID)", j.ID, oldStatus)
+		}
+		if cat, _, err = cat.Publish(j); err != nil {
+			return nil, fmt.Errorf("journey %q: %w", j.ID, err)
+		}
+	}
+	for _, id := range cat.Journeys() {
+		want, inProgram := p.Journeys.Status(id)
+		if _, ok := next[id]; !ok || !inProgram {
+			want = journey.StatusClosed
+		}
+		if oldStatus, _ := old.Status(id); oldStatus == journey.StatusFinished || oldStatus == journey.StatusAborted {
+			want = oldStatus
+		}
+		if cat, err = withStatus(cat, id, want); err != nil {
+			return nil, err
+		}
+	}
+	return cat, nil
+}
+
+// withStatus moves a live journey of cat to status.
+func withStatus(cat *journey.Catalog, id string, status journey.Status) (*journey.Catalog, error) {
+	var err error
+	switch status {
+	case journey.StatusClosed:
+		cat, err = cat.Close(id)
+	case journey.StatusFinished:
+		if cat, err = cat.Close(id); err == nil {
+			cat, err = cat.Finish(id)
+		}
+	case journey.StatusAborted:
+		cat, err = cat.Abort(id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("journey %q: %w", id, err)
 	}
 	return cat, nil
 }

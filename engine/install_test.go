@@ -166,3 +166,63 @@ func TestInstallAfterARoleRename(t *testing.T) {
 	require.NoError(t, err, "program 2 is valid on its own")
 	require.NoError(t, b.eng.Install(p2), "installing program 2 fails on a journey it does not have")
 }
+
+// A changed journey may go to a journey new in the same program, whatever
+// their order in it.
+func TestInstallChangedJourneyGoesToNewJourney(t *testing.T) {
+	mail := channel.TemplateSet{Emails: []channel.EmailTemplate{{Name: "hi", Subject: "Hi", Text: "Hi", HTML: "<p>Hi</p>"}}}
+	defs := dataPlatform()
+	defs.Templates = mail
+	defs.Journeys = []journey.Journey{{ID: "a", Triggers: []journey.Trigger{{Type: journey.TriggerGroupCreated}},
+		Nodes: []journey.Node{{ID: "end", Kind: journey.KindEnd, End: &journey.End{}}}}}
+	b := setup(t, defs)
+	defs2 := dataPlatform()
+	defs2.Version = "2"
+	defs2.Templates = mail
+	defs2.Journeys = []journey.Journey{
+		{ID: "a", Triggers: []journey.Trigger{{Type: journey.TriggerGroupCreated}},
+			Nodes: []journey.Node{{ID: "go", Kind: journey.KindGoTo, GoTo: &journey.GoTo{Journey: "z-sub"}}}},
+		{ID: "z-sub", Nodes: []journey.Node{{ID: "end", Kind: journey.KindEnd, End: &journey.End{}}}},
+		{ID: "y-sub", Nodes: []journey.Node{{ID: "go", Kind: journey.KindGoTo, GoTo: &journey.GoTo{Journey: "z-sub"}}}},
+	}
+	p2, err := program.Compile(defs2, program.Options{})
+	require.NoError(t, err, "program 2 is valid on its own")
+	require.NoError(t, b.eng.Install(p2))
+}
+
+// A journey a host aborted or finished stays so when a program is
+// installed again; one the new program aborts is aborted; one the new
+// program dropped is closed.
+func TestInstallKeepsJourneyStatuses(t *testing.T) {
+	for _, again := range []bool{false, true} {
+		p, err := program.Compile(twoEmails("second-v1"), program.Options{})
+		require.NoError(t, err)
+		p.Journeys, err = p.Journeys.Abort("two-emails")
+		require.NoError(t, err)
+		b := setup(t, twoEmails("second-v1"), func(c *engine.Config) { c.Program = p })
+		if again {
+			require.NoError(t, b.eng.Install(p)) // the same program, installed again
+		}
+		_, err = b.eng.UpsertAccounts(b.ctx, acmeRecord())
+		require.NoError(t, err)
+		_, err = b.eng.UpsertPersons(b.ctx, lead("L-1", "carla@acme.com", "Carla", "Diaz", "CFO", ""))
+		require.NoError(t, err)
+		require.Zero(t, countEvents(t, b, "acme", "journey.enter"), "installed again: %v: an aborted journey takes no entry", again)
+
+		p2, err := program.Compile(twoEmails("second-v2"), program.Options{})
+		require.NoError(t, err)
+		require.ErrorContains(t, b.eng.Install(p2), `journey "two-emails" is aborted: it takes no new version`)
+	}
+
+	b := setup(t, twoEmails("second-v1"))
+	p, err := program.Compile(twoEmails("second-v1"), program.Options{})
+	require.NoError(t, err)
+	p.Journeys, err = p.Journeys.Close("two-emails")
+	require.NoError(t, err)
+	require.NoError(t, b.eng.Install(p))
+	_, err = b.eng.UpsertAccounts(b.ctx, acmeRecord())
+	require.NoError(t, err)
+	_, err = b.eng.UpsertPersons(b.ctx, lead("L-1", "carla@acme.com", "Carla", "Diaz", "CFO", ""))
+	require.NoError(t, err)
+	require.Zero(t, countEvents(t, b, "acme", "journey.enter"), "the new program closed the journey")
+}

@@ -246,6 +246,13 @@ func Compile(defs Definitions, opts Options) (*Program, error) {
 		jc, _ = journey.NewCatalog(journey.Config{Rules: eng, Roles: roles})
 	}
 	if jc != nil {
+		// Every journey is known before any is published, so that one
+		// may go to another whatever their order.
+		for _, j := range defs.Journeys {
+			if _, known := jc.Status(j.ID); !known && j.ID != "" {
+				jc, _ = jc.SaveDraft(j) // validated when published, below
+			}
+		}
 		ids := map[string]int{}
 		for i, j := range defs.Journeys {
 			path := fmt.Sprintf("journeys[%d]", i)

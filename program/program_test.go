@@ -259,3 +259,26 @@ func TestCompileRejectsDuplicateJourneyID(t *testing.T) {
 	_, err := program.Compile(defs, program.Options{})
 	require.ErrorContains(t, err, `journeys[1].id: duplicate journey ID "j" (also journeys[0])`)
 }
+
+// A journey may go to another whatever their order in the program; a go
+// to a journey the program does not have is still a problem.
+func TestCompileGoToAnyJourneyOfTheProgram(t *testing.T) {
+	t.Parallel()
+	goTo := func(id, target string) journey.Journey {
+		return journey.Journey{ID: id, Nodes: []journey.Node{{ID: "go", Kind: journey.KindGoTo, GoTo: &journey.GoTo{Journey: target}}}}
+	}
+	done := journey.Journey{ID: "z", Nodes: []journey.Node{{ID: "done", Kind: journey.KindEnd, End: &journey.End{}}}}
+	defs := minimal()
+	defs.Journeys = []journey.Journey{goTo("a", "z"), goTo("b", "a"), done}
+	p, err := program.Compile(defs, program.Options{})
+	require.NoError(t, err)
+	require.Equal(t, []string{"a", "b", "z"}, p.Journeys.Journeys())
+	for _, id := range p.Journeys.Journeys() {
+		st, _ := p.Journeys.Status(id)
+		require.Equal(t, journey.StatusLive, st, id)
+	}
+
+	defs.Journeys = []journey.Journey{goTo("a", "ghost"), done}
+	_, err = program.Compile(defs, program.Options{})
+	require.ErrorContains(t, err, `journeys[0].nodes["go"].goto.journey: unknown journey "ghost"`)
+}
