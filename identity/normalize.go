@@ -23,7 +23,10 @@ var (
 // (ASCII or punycode labels, at least one dot, a trailing dot removed) but
 // otherwise kept: unlike a web domain it keeps a leading "www." and may be
 // a public suffix such as "co.uk". It does not strip plus tags or dots
-// (those make a different mailbox on most corporate servers).
+// (those make a different mailbox on most corporate servers). The result
+// holds at most 254 bytes, 64 of them before the @; the limits hold for
+// the result, which lower case can make longer or shorter than s. A result
+// normalises to itself.
 //
 //	NormalizeEmail("  Ann.Lee@ACME.com ") = "ann.lee@acme.com", nil
 //	NormalizeEmail("ann@WWW.Acme.com")   = "ann@www.acme.com", nil
@@ -36,7 +39,11 @@ func NormalizeEmail(s string) (string, error) {
 	if t == "" {
 		return "", fmt.Errorf("%w: empty", ErrInvalidEmail)
 	}
-	if len(t) > 254 {
+	// Longer than the longest address that normalises within the limits: a
+	// local part that is 64 bytes in lower case, which is at least a third
+	// as long (U+212A KELVIN SIGN, 3 bytes, is "k"), the @, a host of 253
+	// bytes and a trailing dot.
+	if len(t) > 3*64+1+253+1 {
 		return "", fmt.Errorf("%w %q: longer than 254 bytes", ErrInvalidEmail, truncate(t))
 	}
 	at := strings.IndexByte(t, '@')
@@ -53,7 +60,7 @@ func NormalizeEmail(s string) (string, error) {
 	if host == "" {
 		return "", fmt.Errorf("%w %q: no domain", ErrInvalidEmail, t)
 	}
-	if len(local) > 64 {
+	if len(local) > 3*64 {
 		return "", fmt.Errorf("%w %q: local part longer than 64 bytes", ErrInvalidEmail, truncate(t))
 	}
 	if local[0] == '.' || local[len(local)-1] == '.' || strings.Contains(local, "..") {
@@ -64,19 +71,21 @@ func NormalizeEmail(s string) (string, error) {
 			return "", fmt.Errorf("%w %q: character %q not allowed before @", ErrInvalidEmail, t, rune(local[i]))
 		}
 	}
+	// The limits hold for the result, which lower case can make longer
+	// (U+023A is 2 bytes, U+2C65 3) or shorter (U+0130 is 2 bytes, "i" 1).
 	l := lower(local)
-	if len(l) > 64 { // lower case can be longer (U+023A is 2 bytes, U+2C65 3)
+	if len(l) > 64 {
 		return "", fmt.Errorf("%w %q: local part longer than 64 bytes", ErrInvalidEmail, truncate(t))
 	}
 	d, err := normalizeHost(host)
 	if err != nil {
 		return "", fmt.Errorf("%w %q: %w", ErrInvalidEmail, t, err)
 	}
-	if d == host && l == local {
-		return t, nil // already canonical: no allocation
-	}
 	if len(l)+1+len(d) > 254 {
 		return "", fmt.Errorf("%w %q: longer than 254 bytes", ErrInvalidEmail, truncate(t))
+	}
+	if d == host && l == local {
+		return t, nil // already canonical: no allocation
 	}
 	return l + "@" + d, nil
 }

@@ -14,6 +14,10 @@ import (
 	"github.com/quorumhq/quorum/identity"
 )
 
+// host189 is a mail host of 189 bytes: with a local part of 64 bytes and
+// the @, an address of the longest length allowed, 254 bytes.
+var host189 = strings.Repeat("a", 63) + "." + strings.Repeat("b", 63) + "." + strings.Repeat("c", 61)
+
 func TestNormalizeEmail(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -48,6 +52,14 @@ func TestNormalizeEmail(t *testing.T) {
 		{in: "\xfeA@acme.com", want: "\xfea@acme.com"},
 		// Lower case can take more bytes: the limit holds for the result.
 		{in: strings.Repeat("\u023a", 32) + "@acme.com", err: `invalid email "` + strings.Repeat("\u023a", 32) + `@acme.com": local part longer than 64 bytes`},
+		// ... or fewer (U+0130 is 2 bytes, "i" 1; U+212A KELVIN SIGN 3, "k" 1).
+		{in: strings.Repeat("\u0130", 33) + "@acme.com", want: strings.Repeat("i", 33) + "@acme.com"},
+		{in: strings.Repeat("\u212a", 64) + "@acme.com", want: strings.Repeat("k", 64) + "@acme.com"},
+		{in: strings.Repeat("\u212a", 65) + "@acme.com", err: `invalid email "` + strings.Repeat("\u212a", 26) + `...": local part longer than 64 bytes`},
+		{in: strings.Repeat("\u0130", 64) + "@" + host189, want: strings.Repeat("i", 64) + "@" + host189}, // 318 bytes, 254 in lower case
+		{in: strings.Repeat("x", 64) + "@" + host189, want: strings.Repeat("x", 64) + "@" + host189},
+		{in: strings.Repeat("x", 64) + "@" + host189 + ".", want: strings.Repeat("x", 64) + "@" + host189}, // the trailing dot does not count
+		{in: strings.Repeat("x", 64) + "@z." + host189, err: `invalid email "` + strings.Repeat("x", 64) + "@z." + strings.Repeat("a", 13) + `...": longer than 254 bytes`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
