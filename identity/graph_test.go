@@ -2,6 +2,7 @@ package identity_test
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -157,6 +158,63 @@ func TestCaseInsensitiveBeyondASCII(t *testing.T) {
 		{Namespace: identity.NSEmail, Value: "ä@acme.com"},
 		{Namespace: identity.NSMarketoPersonID, Value: "ä1"},
 	}, p.Identifiers))
+}
+
+// TestValueLimitHoldsAfterLowerCase: the 255-byte limit of a namespace
+// value holds for the normalised value, which lower case can make longer
+// (U+023A is 2 bytes, its lower case 3) or shorter (U+212A KELVIN SIGN, 3
+// bytes, is "k"); every stored value is found again and the graph's own
+// snapshot restores.
+func TestValueLimitHoldsAfterLowerCase(t *testing.T) {
+	t.Parallel()
+	g := newGraph(t, identity.Config{})
+	addAccount(t, g, b2b.SourceSalesforce, acme())
+	rec := func(id string, ident identity.Identifier) identity.PersonRecord {
+		return identity.PersonRecord{Source: b2b.SourceMarketo, RecordID: id, Time: at(1),
+			Identifiers: []identity.Identifier{ident}, Person: b2b.Person{Email: id + "@acme.com"}}
+	}
+	mkto := func(v string) identity.Identifier {
+		return identity.Identifier{Namespace: identity.NSMarketoPersonID, Value: v}
+	}
+	guid := func(v string) identity.Identifier {
+		return identity.Identifier{Namespace: identity.NSDynamicsContactID, Value: v}
+	}
+	for _, ident := range []identity.Identifier{
+		mkto(strings.Repeat("\u023a", 86)),             // 172 bytes, 258 in lower case
+		mkto(strings.Repeat("\u023a", 127)),            // 254 bytes, 381 in lower case
+		guid("{" + strings.Repeat("\u023a", 86) + "}"), // the braces do not count
+	} {
+		_, err := g.AddPerson(rec("long", ident))
+		require.ErrorContains(t, err, "is longer than 255 bytes", ident)
+	}
+	accepted := []struct {
+		in   identity.Identifier
+		want string
+	}{
+		{mkto(strings.Repeat("\u023a", 85)), strings.Repeat("\u2c65", 85)}, // 255 bytes in lower case
+		{mkto(strings.Repeat("\u212a", 255)), strings.Repeat("k", 255)},    // 765 bytes, 255 in lower case
+		{guid("{" + strings.Repeat("\u023a", 85) + "}"), strings.Repeat("\u2c65", 85)},
+		{guid("{{ÄB}}"), "äb"}, // every pair of surrounding braces goes
+	}
+	for i, tt := range accepted {
+		r := addPerson(t, g, rec(fmt.Sprint("p", i), tt.in))
+		want := identity.Identifier{Namespace: tt.in.Namespace, Value: tt.want}
+		p, err := g.Person(r.Person)
+		require.NoError(t, err)
+		require.Contains(t, p.Identifiers, want)
+		got, ok := g.Lookup(want)
+		require.True(t, ok, want)
+		require.Equal(t, r.Person, got)
+	}
+	g2, err := identity.Restore(identity.Config{}, g.Snapshot())
+	require.NoError(t, err, "the graph's own snapshot restores")
+	require.Empty(t, cmp.Diff(g.Snapshot(), g2.Snapshot()))
+	for _, tt := range accepted {
+		want, _ := g.Lookup(tt.in)
+		got, ok := g2.Lookup(identity.Identifier{Namespace: tt.in.Namespace, Value: tt.want})
+		require.True(t, ok, tt.want)
+		require.Equal(t, want, got)
+	}
 }
 
 // TestMergeOfTwoPersons: a record that carries identifiers of two golden

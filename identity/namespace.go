@@ -40,7 +40,11 @@ const (
 )
 
 // Kind says how the values of a namespace are normalised before they are
-// compared.
+// compared. A normalised value of kind KindExact, KindCaseInsensitive or
+// KindGUID holds 1 to 255 bytes without whitespace or control characters;
+// the limit holds for the normalised value, which lower case can make
+// longer or shorter than the value given. Normalising is idempotent: a
+// normalised value normalises to itself.
 type Kind string
 
 // The kinds of namespace values.
@@ -55,7 +59,8 @@ const (
 	KindDomain Kind = "domain"
 	// KindSalesforceID normalises with NormalizeSalesforceID.
 	KindSalesforceID Kind = "salesforce_id"
-	// KindGUID lower-cases and removes surrounding braces.
+	// KindGUID trims surrounding space, removes surrounding braces ("{{x}}"
+	// is "x") and lower-cases.
 	KindGUID Kind = "guid"
 )
 
@@ -91,7 +96,13 @@ type Identifier struct {
 
 func (id Identifier) String() string { return string(id.Namespace) + ":" + id.Value }
 
+// maxValueLen is the longest normalised value of a namespace of kind
+// KindExact, KindCaseInsensitive or KindGUID, in bytes.
+const maxValueLen = 255
+
 // normalizeValue returns the canonical value of v in a namespace of kind k.
+// Its limits hold for the value it returns, so that a returned value is
+// accepted again and returned unchanged.
 func normalizeValue(k Kind, v string) (string, error) {
 	switch k {
 	case KindEmail:
@@ -101,31 +112,33 @@ func normalizeValue(k Kind, v string) (string, error) {
 	case KindSalesforceID:
 		return NormalizeSalesforceID(v)
 	}
-	t := trimSpace(v)
+	in := trimSpace(v)
+	t := in
+	if k == KindGUID {
+		for len(t) >= 2 && t[0] == '{' && t[len(t)-1] == '}' {
+			t = t[1 : len(t)-1]
+		}
+	}
 	if t == "" {
 		return "", fmt.Errorf("empty value")
 	}
-	if len(t) > 255 {
-		return "", fmt.Errorf("value %q is longer than 255 bytes", truncate(t))
+	// Lower case is at least a third as long (U+212A KELVIN SIGN, 3 bytes,
+	// is "k"): a longer value cannot fit once normalised.
+	if len(t) > 3*maxValueLen {
+		return "", fmt.Errorf("value %q is longer than %d bytes", truncate(in), maxValueLen)
 	}
 	if !visibleASCII(t) {
 		for _, r := range t {
 			if unicode.IsSpace(r) || unicode.IsControl(r) {
-				return "", fmt.Errorf("value %q contains whitespace or a control character", t)
+				return "", fmt.Errorf("value %q contains whitespace or a control character", in)
 			}
 		}
 	}
-	switch k {
-	case KindCaseInsensitive:
+	if k == KindCaseInsensitive || k == KindGUID {
 		t = lower(t)
-	case KindGUID:
-		if strings.HasPrefix(t, "{") && strings.HasSuffix(t, "}") {
-			t = t[1 : len(t)-1]
-		}
-		t = lower(t)
-		if t == "" {
-			return "", fmt.Errorf("empty value")
-		}
+	}
+	if len(t) > maxValueLen { // lower case can be longer (U+023A is 2 bytes, U+2C65 3)
+		return "", fmt.Errorf("value %q is longer than %d bytes", truncate(in), maxValueLen)
 	}
 	return t, nil
 }
