@@ -59,9 +59,9 @@ func (s *Scorer) Explain(id b2b.PersonID, st *PersonState, t time.Time) (Explana
 	if st == nil {
 		st = &PersonState{}
 	}
-	at := t.UnixNano()
-	if at < st.Floor {
-		return Explanation{}, &HorizonError{At: t, Floor: st.FloorTime()}
+	at, rest, err := s.readAt(st, t)
+	if err != nil {
+		return Explanation{}, err
 	}
 	x := Explanation{Model: s.model.Name, Person: id, At: t, HalfLife: s.model.HalfLife}
 	lines := make([]RuleLine, len(s.rules))
@@ -76,7 +76,7 @@ func (s *Scorer) Explain(id b2b.PersonID, st *PersonState, t time.Time) (Explana
 		return &lines[r]
 	}
 	for _, p := range st.Past {
-		v := p.Value * s.decay(at-p.At)
+		v := p.Value * s.decay(at-p.At) * rest
 		l := line(p.Rule)
 		l.Older += v
 	}
@@ -84,13 +84,13 @@ func (s *Scorer) Explain(id b2b.PersonID, st *PersonState, t time.Time) (Explana
 		if c.At > at {
 			break
 		}
-		f := s.decay(at - c.At)
+		f := s.decay(at-c.At) * rest
 		l := line(c.Rule)
 		l.Count++
 		l.Recent += c.Points * f
 		x.Activities = append(x.Activities, ActivityLine{Key: c.Key, Rule: s.ruleName(c.Rule), Time: c.Time(), Points: c.Points, Factor: f, Value: c.Points * f})
 	}
-	x.Score = s.scoreAt(st, at)
+	x.Score = s.scoreAt(st, at) * rest
 	x.Display = s.Display(x.Score)
 	for i := range lines {
 		if !used[i] {

@@ -440,6 +440,51 @@ func TestTimesBeyondUnixNanoAreRefused(t *testing.T) {
 	}
 }
 
+// lastNano is the last time Unix nanoseconds count to.
+var lastNano = time.Unix(0, math.MaxInt64).UTC()
+
+// Scores read after 2262, where t.UnixNano() wraps around, are exact: a
+// time is not taken for one before the floor, and decay runs to the time
+// asked for.
+func TestReadsBeyondUnixNano(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC)
+	far := time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC)
+	// closed is the exact score at t of 40 points at now under half-life h.
+	closed := func(h time.Duration, t time.Time) float64 {
+		if h == 0 {
+			return 40
+		}
+		dt := float64(t.Unix()-now.Unix()) + float64(t.Nanosecond()-now.Nanosecond())/1e9
+		return 40 * math.Exp2(-dt/h.Seconds())
+	}
+	for _, h := range []time.Duration{0, 30 * 24 * time.Hour, 100 * 365 * 24 * time.Hour} {
+		t.Run(fmt.Sprint(h), func(t *testing.T) {
+			m := Model{Name: "m", HalfLife: h, Rules: []Rule{{Name: "demo", Types: []string{b2b.ActivityRequestDemo}, Points: 40}}}
+			s, err := New(m, Config{})
+			require.NoError(t, err)
+			var st PersonState
+			a := b2b.Activity{ID: "a1", Person: "ann", Type: b2b.ActivityRequestDemo, Time: now}
+			_, err = s.Apply(&st, &a, &b2b.Person{ID: "ann"}, nil, now)
+			require.NoError(t, err)
+			for _, at := range []time.Time{lastNano, lastNano.Add(1), far, time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)} {
+				got, err := s.ScoreAt(&st, at)
+				require.NoError(t, err, at)
+				require.InEpsilon(t, closed(h, at)+1e-300, got+1e-300, 1e-9, at)
+				x, err := s.Explain("ann", &st, at)
+				require.NoError(t, err, at)
+				require.Equal(t, got, x.Score)
+				require.Len(t, x.Activities, 1)
+				require.InEpsilon(t, got+1e-300, x.Activities[0].Value+1e-300, 1e-15)
+			}
+			v, err := s.Velocity(&st, far, 100*365*24*time.Hour)
+			require.NoError(t, err)
+			require.InEpsilon(t, closed(h, far)+1e-300, v.End+1e-300, 1e-9)
+			require.InEpsilon(t, closed(h, far.Add(-100*365*24*time.Hour))+1e-300, v.Start+1e-300, 1e-9)
+		})
+	}
+}
+
 func TestBadInput(t *testing.T) {
 	t.Parallel()
 	s, err := New(testModel(), Config{Horizon: 2 * 24 * time.Hour, FutureTolerance: time.Minute})

@@ -170,13 +170,42 @@ func (s *Scorer) fold(st *PersonState, c *Credit) {
 
 // ScoreAt returns the person's score at t: every credit up to t, decayed to
 // t. t must not be before the state's floor (the detail before it is
-// folded); a later t is always exact.
+// folded); a later t is always exact, also after 2262 (beyond Unix
+// nanoseconds).
 func (s *Scorer) ScoreAt(st *PersonState, t time.Time) (float64, error) {
-	at := t.UnixNano()
-	if at < st.Floor {
-		return 0, &HorizonError{At: t, Floor: st.FloorTime()}
+	at, rest, err := s.readAt(st, t)
+	if err != nil {
+		return 0, err
 	}
-	return s.scoreAt(st, at), nil
+	return s.scoreAt(st, at) * rest, nil
+}
+
+// readAt returns how to read the state at t: at is t in Unix nanoseconds
+// and rest is 1, or, for a t too late for Unix nanoseconds, at is the
+// state's latest time (no credit is after it) and rest the decay from at
+// to t. The error is a *HorizonError when t is before the floor.
+func (s *Scorer) readAt(st *PersonState, t time.Time) (at int64, rest float64, err error) {
+	at = unixNano(t)
+	if at < st.Floor {
+		return 0, 0, &HorizonError{At: t, Floor: st.FloorTime()}
+	}
+	if at < math.MaxInt64 {
+		return at, 1, nil
+	}
+	at = 0
+	for _, p := range st.Past {
+		at = max(at, p.At)
+	}
+	if n := len(st.Credits); n > 0 {
+		at = max(at, st.Credits[n-1].At)
+	}
+	if s.halfLife == 0 {
+		return at, 1, nil
+	}
+	// t - at in nanoseconds, which can be beyond an int64's range.
+	from := time.Unix(0, at)
+	dt := (float64(t.Unix())-float64(from.Unix()))*float64(time.Second) + float64(t.Nanosecond()-from.Nanosecond())
+	return at, math.Exp2(-dt / s.halfLife), nil
 }
 
 func (s *Scorer) scoreAt(st *PersonState, at int64) float64 {
@@ -219,7 +248,11 @@ func (s *Scorer) Velocity(st *PersonState, now time.Time, window time.Duration) 
 	if err != nil {
 		return Velocity{}, err
 	}
-	end := s.scoreAt(st, now.UnixNano())
+	at, rest, err := s.readAt(st, now) // not before from, so not before the floor
+	if err != nil {
+		return Velocity{}, err
+	}
+	end := s.scoreAt(st, at) * rest
 	return Velocity{From: from, To: now, Start: start, End: end, Change: end - start}, nil
 }
 
