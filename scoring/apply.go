@@ -65,7 +65,7 @@ func (s *Scorer) NewApplier() *Applier {
 func (ap *Applier) ApplyPerson(st *PersonState, acts []*b2b.Activity, p *b2b.Person, acct *b2b.Account, now time.Time, each func(i int, o Outcome, err error)) {
 	ap.advanced = false
 	clear(ap.pmemo)
-	n := now.UnixNano()
+	n := unixNano(now)
 	for i, a := range acts {
 		pr := ap.prepare(a, int32(i))
 		o, err := ap.apply(st, a, &pr, p, acct, now, n)
@@ -146,7 +146,7 @@ func (ap *Applier) ApplyIndexed(acts []b2b.Activity, who []int32, persons int, t
 		}
 	}
 	// start[p] is now the end of p's records (the start of p+1's).
-	n := now.UnixNano()
+	n := unixNano(now)
 	var blk [touchBlock]touched
 	lo := int32(0)
 	for p := 0; p < persons; {
@@ -243,8 +243,11 @@ type prep struct {
 // 2262, but for the last second at either end); a later time is
 // math.MaxInt64 and an earlier one math.MinInt64, where t.UnixNano() would
 // wrap around. So the order of times is kept: an activity that far back is
-// before any floor (refused as too late), and one that far ahead is after
-// now, where apply compares it with now + FutureTolerance as a time.Time.
+// before any floor (refused as too late), and one that far ahead is at or
+// after now, where apply compares it with now + FutureTolerance as a
+// time.Time. No credit holds either value: apply refuses such an activity.
+// Every time the caller gives (an activity's, now, a time to read a score
+// at) goes through unixNano.
 func unixNano(t time.Time) int64 {
 	const lim = math.MaxInt64/int64(time.Second) - 1 // 9,223,372,035 s: 2262-04-11
 	switch sec := t.Unix(); {
@@ -255,6 +258,19 @@ func unixNano(t time.Time) int64 {
 	default:
 		return sec*int64(time.Second) + int64(t.Nanosecond())
 	}
+}
+
+// floorAt returns the floor that an ingest at now (n = unixNano(now))
+// moves a state to: the start of the UTC day one horizon before now. A
+// floor after the last time unixNano represents is math.MaxInt64 (every
+// credit is before it), one before the first math.MinInt64.
+func (s *Scorer) floorAt(now time.Time, n int64) int64 {
+	if n < math.MaxInt64 && n >= math.MinInt64+s.horizon+day {
+		return floorDiv(n-s.horizon, day) * day
+	}
+	// Truncate rounds down to a multiple of a day since the zero time, a
+	// UTC midnight.
+	return unixNano(now.Add(-time.Duration(s.horizon)).Truncate(24 * time.Hour))
 }
 
 const (
@@ -321,15 +337,22 @@ func (ap *Applier) apply(st *PersonState, a *b2b.Activity, pr *prep, p *b2b.Pers
 		return Outcome{}, &ActivityError{Activity: a.ID, Err: ErrUnknownPerson, Detail: fmt.Sprintf("person %q is not known", a.Person)}
 	}
 	t := pr.t
-	// An activity after now (rare: clock skew) is compared with now as a
-	// time.Time, exact for any time and tolerance, where nanoseconds since
-	// 1970 could wrap around.
-	if t > n && a.Time.After(now.Add(s.cfg.FutureTolerance)) {
-		return Outcome{}, &ActivityError{Activity: a.ID, Err: ErrFuture, Detail: fmt.Sprintf("%s is %s after now %s (tolerance %s)",
-			a.Time.UTC().Format(time.RFC3339), a.Time.Sub(now).Round(time.Second), now.UTC().Format(time.RFC3339), s.cfg.FutureTolerance)}
+	// An activity at or after now (rare: clock skew) is compared with now as
+	// a time.Time, exact for any time and tolerance, where nanoseconds since
+	// 1970 could wrap around. t and n are equal too when both are beyond
+	// what unixNano represents.
+	if t >= n {
+		if a.Time.After(now.Add(s.cfg.FutureTolerance)) {
+			return Outcome{}, &ActivityError{Activity: a.ID, Err: ErrFuture, Detail: fmt.Sprintf("%s is %s after now %s (tolerance %s)",
+				a.Time.UTC().Format(time.RFC3339), a.Time.Sub(now).Round(time.Second), now.UTC().Format(time.RFC3339), s.cfg.FutureTolerance)}
+		}
+		if t == math.MaxInt64 || t == math.MinInt64 { // now is as far out
+			return Outcome{}, &ActivityError{Activity: a.ID, Err: ErrInvalidActivity, Detail: fmt.Sprintf("%s is outside the times a score state holds (%s to %s)",
+				a.Time.UTC().Format(time.RFC3339), time.Unix(0, math.MinInt64).UTC().Format(time.RFC3339), time.Unix(0, math.MaxInt64).UTC().Format(time.RFC3339))}
+		}
 	}
 	if !ap.advanced {
-		s.advance(st, floorDiv(n-s.horizon, day)*day)
+		s.advance(st, s.floorAt(now, n))
 		ap.advanced = true
 	}
 	if t < st.Floor {

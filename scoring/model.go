@@ -78,24 +78,34 @@ const (
 )
 
 // bounds returns the start and end (exclusive) of the period holding t, in
-// Unix nanoseconds.
+// Unix nanoseconds; an end after the last time Unix nanoseconds count to
+// (in 2262) is math.MaxInt64.
 func (p Period) bounds(t int64) (int64, int64) {
 	const day = int64(24 * time.Hour)
 	switch p {
 	case PeriodDay:
 		s := floorDiv(t, day) * day
-		return s, s + day
+		return s, addNano(s, day)
 	case PeriodWeek:
-		// The Unix epoch was a Thursday: shift so that weeks start on Monday.
-		const shift = 3 * day
-		s := floorDiv(t+shift, 7*day)*7*day - shift
-		return s, s + 7*day
+		// The Unix epoch was a Thursday: weeks start on Monday, 4 days
+		// later (t-monday cannot overflow where t+3 days could).
+		const monday = 4 * day
+		s := floorDiv(t-monday, 7*day)*7*day + monday
+		return s, addNano(s, 7*day)
 	case PeriodMonth:
 		u := time.Unix(0, t).UTC()
 		s := time.Date(u.Year(), u.Month(), 1, 0, 0, 0, 0, time.UTC)
-		return s.UnixNano(), s.AddDate(0, 1, 0).UnixNano()
+		return unixNano(s), unixNano(s.AddDate(0, 1, 0))
 	}
 	return math.MinInt64, math.MaxInt64
+}
+
+// addNano returns t + d (d >= 0), or math.MaxInt64 when that is beyond it.
+func addNano(t, d int64) int64 {
+	if t > math.MaxInt64-d {
+		return math.MaxInt64
+	}
+	return t + d
 }
 
 func floorDiv(a, b int64) int64 {

@@ -81,7 +81,8 @@ var (
 	ErrTooLate = errors.New("activity is older than the scoring horizon")
 	// ErrFuture: the activity's time is beyond now plus the tolerance.
 	ErrFuture = errors.New("activity is in the future")
-	// ErrInvalidActivity: the activity has no ID or no time.
+	// ErrInvalidActivity: the activity has no ID or no time, or a time a
+	// state cannot hold (see [Scorer.Apply]).
 	ErrInvalidActivity = errors.New("invalid activity")
 	// ErrUnknownPerson: the activity's person is not known.
 	ErrUnknownPerson = errors.New("unknown person")
@@ -291,7 +292,9 @@ type Outcome struct {
 // Apply scores one activity of person p (account acct, nil when unknown)
 // into st at time now. It is idempotent (an activity counts once) and
 // order-independent within the horizon. It refuses, with an *ActivityError,
-// an activity without ID or time ([ErrInvalidActivity]), with no person
+// an activity without ID or time ([ErrInvalidActivity]; also one after 2262
+// or before 1678, times a state cannot hold, when now is as far out and the
+// activity is not in the future), with no person
 // ([ErrUnknownPerson]), later than now + FutureTolerance ([ErrFuture]), or
 // older than the state's floor ([ErrTooLate]); st is then unchanged except
 // that its floor follows now (unless the activity was invalid or in the
@@ -300,7 +303,7 @@ type Outcome struct {
 func (s *Scorer) Apply(st *PersonState, a *b2b.Activity, p *b2b.Person, acct *b2b.Account, now time.Time) (Outcome, error) {
 	ap := Applier{s: s}
 	pr := ap.prepare(a, 0)
-	return ap.apply(st, a, &pr, p, acct, now, now.UnixNano())
+	return ap.apply(st, a, &pr, p, acct, now, unixNano(now))
 }
 
 // standardTypes are the activity types of the b2b vocabulary.

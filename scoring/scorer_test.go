@@ -341,6 +341,11 @@ func TestCapPeriods(t *testing.T) {
 		{PeriodWeek, time.Date(2025, 3, 3, 0, 0, 0, 0, time.UTC), time.Date(2025, 3, 3, 0, 0, 0, 0, time.UTC), time.Date(2025, 3, 10, 0, 0, 0, 0, time.UTC)},
 		{PeriodWeek, time.Date(1969, 12, 31, 0, 0, 0, 0, time.UTC), time.Date(1969, 12, 29, 0, 0, 0, 0, time.UTC), time.Date(1970, 1, 5, 0, 0, 0, 0, time.UTC)},
 		{PeriodMonth, time.Date(2024, 2, 29, 23, 0, 0, 0, time.UTC), time.Date(2024, 2, 1, 0, 0, 0, 0, time.UTC), time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)},
+		// A period that ends after the last Unix nanosecond ends there,
+		// rather than wrapping around to 1677.
+		{PeriodDay, time.Date(2262, 4, 11, 12, 0, 0, 0, time.UTC), time.Date(2262, 4, 11, 0, 0, 0, 0, time.UTC), lastNano},
+		{PeriodWeek, time.Date(2262, 4, 11, 12, 0, 0, 0, time.UTC), time.Date(2262, 4, 7, 0, 0, 0, 0, time.UTC), lastNano},
+		{PeriodMonth, time.Date(2262, 4, 11, 12, 0, 0, 0, time.UTC), time.Date(2262, 4, 1, 0, 0, 0, 0, time.UTC), lastNano},
 	}
 	for _, tt := range tests {
 		s, e := tt.p.bounds(tt.at.UnixNano())
@@ -481,8 +486,92 @@ func TestReadsBeyondUnixNano(t *testing.T) {
 			require.NoError(t, err)
 			require.InEpsilon(t, closed(h, far)+1e-300, v.End+1e-300, 1e-9)
 			require.InEpsilon(t, closed(h, far.Add(-100*365*24*time.Hour))+1e-300, v.Start+1e-300, 1e-9)
+
+			// Compacting at that time folds every credit; the score there
+			// does not change, and earlier times are before the floor.
+			before, err := s.ScoreAt(&st, far)
+			require.NoError(t, err)
+			s.Compact(&st, far)
+			require.Equal(t, int64(math.MaxInt64), st.Floor)
+			require.Empty(t, st.Credits)
+			after, err := s.ScoreAt(&st, far)
+			require.NoError(t, err)
+			require.Equal(t, before, after)
+			_, err = s.ScoreAt(&st, now)
+			require.ErrorIs(t, err, ErrBeyondHorizon)
 		})
 	}
+}
+
+// An ingest at a now that t.UnixNano() cannot represent moves the floor
+// where it belongs, not to a wrapped-around time: after 2262 every
+// activity a state can hold is too late, one it cannot hold is refused;
+// before 1678 every activity it can hold is in the future, and the state
+// is left as it was.
+func TestNowBeyondUnixNano(t *testing.T) {
+	t.Parallel()
+	act := func(at time.Time) b2b.Activity {
+		return b2b.Activity{ID: "a1", Person: "ann", Type: b2b.ActivityRequestDemo, Time: at}
+	}
+	farNow := time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name  string
+		now   time.Time
+		at    time.Time
+		want  error // nil: credited
+		floor int64
+	}{
+		{"now 2300, activity 2025", farNow, time.Date(2025, 3, 3, 0, 0, 0, 0, time.UTC), ErrTooLate, math.MaxInt64},
+		{"now 2300, activity an hour before", farNow, farNow.Add(-time.Hour), ErrInvalidActivity, 0},
+		{"now 2300, activity an hour after", farNow, farNow.Add(time.Hour), ErrFuture, 0},
+		{"now 2300, activity at now", farNow, farNow, ErrInvalidActivity, 0},
+		// A month after the last nanosecond: the floor, 30 days back, is
+		// still a time of its own.
+		{"now 2262-05-01, activity 2262-04-05", time.Date(2262, 5, 1, 0, 0, 0, 0, time.UTC), time.Date(2262, 4, 5, 0, 0, 0, 0, time.UTC),
+			nil, time.Date(2262, 4, 1, 0, 0, 0, 0, time.UTC).UnixNano()},
+		{"now 2262-05-01, activity 2262-03-31", time.Date(2262, 5, 1, 0, 0, 0, 0, time.UTC), time.Date(2262, 3, 31, 0, 0, 0, 0, time.UTC),
+			ErrTooLate, time.Date(2262, 4, 1, 0, 0, 0, 0, time.UTC).UnixNano()},
+		{"now 1600, activity 2025", time.Date(1600, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2025, 3, 3, 0, 0, 0, 0, time.UTC), ErrFuture, 0},
+		{"now 1600, activity 1500", time.Date(1600, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(1500, 1, 1, 0, 0, 0, 0, time.UTC), ErrInvalidActivity, 0},
+		{"now 1600, activity 1960", time.Date(1600, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(1960, 1, 1, 0, 0, 0, 0, time.UTC), ErrFuture, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := New(DefaultModel(), Config{})
+			require.NoError(t, err)
+			a := act(tt.at)
+			var st PersonState
+			o, err := s.Apply(&st, &a, &b2b.Person{ID: "ann"}, nil, tt.now)
+			var l Ledger
+			r := s.Ingest(&l, Batch{Account: testAccount, Persons: testPersons, Activities: []b2b.Activity{a}}, tt.now)
+			require.Equal(t, tt.floor, st.Floor, "Apply's floor")
+			if lst := l.State("ann"); lst != nil { // Ingest keeps no state of a refused activity
+				require.Equal(t, tt.floor, lst.Floor, "Ingest's floor")
+			}
+			if tt.want == nil {
+				require.NoError(t, err)
+				require.Equal(t, Credited, o.Status)
+				require.Equal(t, 1, r.Credited)
+				require.Equal(t, tt.at.UnixNano(), st.Credits[0].At)
+				return
+			}
+			require.ErrorIs(t, err, tt.want, "Apply")
+			require.Len(t, r.Refused, 1)
+			require.ErrorIs(t, r.Refused[0].Err, tt.want, "Ingest")
+			require.Empty(t, st.Credits)
+		})
+	}
+	// A state that an ingest in 1600 left as it was still takes the
+	// activity at its own time.
+	s, err := New(DefaultModel(), Config{})
+	require.NoError(t, err)
+	var st PersonState
+	a := act(time.Date(2025, 3, 3, 0, 0, 0, 0, time.UTC))
+	_, err = s.Apply(&st, &a, &b2b.Person{ID: "ann"}, nil, time.Date(1600, 1, 1, 0, 0, 0, 0, time.UTC))
+	require.ErrorIs(t, err, ErrFuture)
+	o, err := s.Apply(&st, &a, &b2b.Person{ID: "ann"}, nil, a.Time.Add(time.Hour))
+	require.NoError(t, err)
+	require.Equal(t, Credited, o.Status)
 }
 
 func TestBadInput(t *testing.T) {

@@ -24,7 +24,9 @@ import (
 // activities delivered: any order of arrival and any number of repeated
 // deliveries give the same state and, bit for bit, the same scores.
 type PersonState struct {
-	// Floor is the horizon floor in Unix nanoseconds (see above).
+	// Floor is the horizon floor in Unix nanoseconds (see above);
+	// math.MaxInt64 when the floor is after 2262-04-11, the last time Unix
+	// nanoseconds count to (every credit is then before it).
 	Floor int64 `json:"floor"`
 	// Past holds, per rule, the decayed value of credits folded out of
 	// Credits: Value is what they are worth at At.
@@ -284,5 +286,5 @@ func insert(st *PersonState, c Credit) {
 // Compact before persisting persons who have been idle, to keep their state
 // small. Scores at or after the new floor do not change.
 func (s *Scorer) Compact(st *PersonState, now time.Time) {
-	s.advance(st, floorDiv(now.UnixNano()-s.horizon, day)*day)
+	s.advance(st, s.floorAt(now, unixNano(now)))
 }
