@@ -2,6 +2,7 @@ package audience
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -14,7 +15,9 @@ import (
 // of a type in the last N days, for the account or for one of its persons).
 // It keeps, per activity, only its type, its time and which of the account's
 // persons did it: 12 bytes per activity, sorted by type and time, so an
-// aggregate costs two binary searches.
+// aggregate costs two binary searches. Times are kept to the nanosecond;
+// the few activities of a time before 1678 or after 2262, which an int64
+// of nanoseconds cannot hold, are kept apart and checked one by one.
 //
 // Build it with [NewActivities]. It is safe for concurrent use.
 type Activities struct {
@@ -22,6 +25,17 @@ type Activities struct {
 	start  []int32  // activities of types[i] are at [start[i], start[i+1])
 	at     []int64  // unix nanoseconds, ascending within a type
 	person []int32  // index into the account's persons, -1 when the person is not one of them
+	// far holds the activities whose time Unix nanoseconds cannot count
+	// (before 1678 or after 2262, see unixNano), with their time as it is:
+	// they are counted apart, one by one (there are none in practice).
+	far []farActivity
+}
+
+// A farActivity is an activity of [Activities.far].
+type farActivity struct {
+	typ    string
+	at     time.Time
+	person int32
 }
 
 // NewActivities indexes acts for an account whose persons are persons (the
@@ -64,6 +78,7 @@ func NewActivities(persons []b2b.Person, acts []b2b.Activity) (*Activities, erro
 	}
 	seen := make(map[b2b.ActivityID]struct{}, len(acts))
 	rows := make([]row, 0, len(acts))
+	var far []farActivity
 	for i := range acts {
 		a := &acts[i]
 		if _, dup := seen[a.ID]; dup {
@@ -74,7 +89,12 @@ func NewActivities(persons []b2b.Person, acts []b2b.Activity) (*Activities, erro
 		if !ok {
 			p = -1
 		}
-		rows = append(rows, row{typ: a.Type, at: a.Time.UnixNano(), person: p})
+		at := unixNano(a.Time)
+		if at == math.MinInt64 || at == math.MaxInt64 {
+			far = append(far, farActivity{typ: a.Type, at: a.Time, person: p})
+			continue
+		}
+		rows = append(rows, row{typ: a.Type, at: at, person: p})
 	}
 	slices.SortFunc(rows, func(x, y row) int {
 		if c := strings.Compare(x.typ, y.typ); c != 0 {
@@ -85,7 +105,7 @@ func NewActivities(persons []b2b.Person, acts []b2b.Activity) (*Activities, erro
 		}
 		return cmpInt(x.person, y.person)
 	})
-	ix := &Activities{at: make([]int64, len(rows)), person: make([]int32, len(rows))}
+	ix := &Activities{at: make([]int64, len(rows)), person: make([]int32, len(rows)), far: far}
 	for i, r := range rows {
 		if i == 0 || r.typ != rows[i-1].typ {
 			ix.types = append(ix.types, r.typ)
@@ -94,7 +114,29 @@ func NewActivities(persons []b2b.Person, acts []b2b.Activity) (*Activities, erro
 		ix.at[i], ix.person[i] = r.at, r.person
 	}
 	ix.start = append(ix.start, int32(len(rows)))
+	for _, f := range far { // a type that only far activities have: an empty range
+		if i, found := slices.BinarySearch(ix.types, f.typ); !found {
+			ix.types = slices.Insert(ix.types, i, f.typ)
+			ix.start = slices.Insert(ix.start, i, ix.start[i])
+		}
+	}
 	return ix, nil
+}
+
+// unixNano is t.UnixNano() for the times it can represent (from 1678 to
+// 2262, but for the last second at either end); a later time is
+// math.MaxInt64 and an earlier one math.MinInt64, where t.UnixNano() would
+// wrap around.
+func unixNano(t time.Time) int64 {
+	const lim = math.MaxInt64/int64(time.Second) - 1 // 9,223,372,035 s: 2262-04-11
+	switch sec := t.Unix(); {
+	case sec > lim:
+		return math.MaxInt64
+	case sec < -lim:
+		return math.MinInt64
+	default:
+		return sec*int64(time.Second) + int64(t.Nanosecond())
+	}
 }
 
 func cmpInt[T int32 | int64](a, b T) int {
@@ -112,7 +154,7 @@ func (ix *Activities) Len() int {
 	if ix == nil {
 		return 0
 	}
-	return len(ix.at)
+	return len(ix.at) + len(ix.far)
 }
 
 // Types returns the distinct activity types indexed, sorted.
@@ -128,9 +170,17 @@ func (ix *Activities) Types() []string {
 func (ix *Activities) window(typeIdx int, from, to int64) (lo, hi int) {
 	s, e := int(ix.start[typeIdx]), int(ix.start[typeIdx+1])
 	times := ix.at[s:e]
-	lo, _ = slices.BinarySearch(times, from+1) // first > from
-	hi, _ = slices.BinarySearch(times, to+1)   // first > to
-	return s + lo, s + hi
+	return s + firstAfter(times, from), s + firstAfter(times, to)
+}
+
+// firstAfter returns the index of the first of the ascending times that is
+// after t.
+func firstAfter(times []int64, t int64) int {
+	if t == math.MaxInt64 {
+		return len(times)
+	}
+	i, _ := slices.BinarySearch(times, t+1)
+	return i
 }
 
 func (ix *Activities) typeIndex(typ string) (int, bool) {
@@ -150,6 +200,7 @@ func (ix *Activities) Count(typ string, days float64, now time.Time) int {
 		lo, hi := ix.window(t, from, to)
 		n += hi - lo
 	})
+	ix.eachFar(typ, days, now, func(f *farActivity) { n++ })
 	return n
 }
 
@@ -167,6 +218,11 @@ func (ix *Activities) CountByPerson(typ string, days float64, now time.Time, cou
 			if p >= 0 && int(p) < len(counts) {
 				counts[p]++
 			}
+		}
+	})
+	ix.eachFar(typ, days, now, func(f *farActivity) {
+		if p := f.person; p >= 0 && int(p) < len(counts) {
+			counts[p]++
 		}
 	})
 }
@@ -189,24 +245,49 @@ func (ix *Activities) Last(typ string, now time.Time) (time.Time, bool) {
 	if ix == nil {
 		return time.Time{}, false
 	}
-	to := now.UnixNano()
+	to := unixNano(now)
 	best, found := int64(0), false
 	ix.eachType(typ, func(t int) {
 		s, e := int(ix.start[t]), int(ix.start[t+1])
-		hi, _ := slices.BinarySearch(ix.at[s:e], to+1)
+		hi := firstAfter(ix.at[s:e], to)
 		if hi > 0 && (!found || ix.at[s+hi-1] > best) {
 			best, found = ix.at[s+hi-1], true
 		}
 	})
-	if !found {
-		return time.Time{}, false
+	var last time.Time
+	if found {
+		last = time.Unix(0, best).UTC()
 	}
-	return time.Unix(0, best).UTC(), true
+	for i := range ix.far {
+		f := &ix.far[i]
+		if (typ == AnyActivity || f.typ == typ) && !f.at.After(now) && (!found || f.at.After(last)) {
+			last, found = f.at.UTC(), true
+		}
+	}
+	return last, found
 }
 
+// windowBounds returns the window (now - days*24h, now] in Unix
+// nanoseconds, as unixNano gives them.
 func windowBounds(days float64, now time.Time) (from, to int64) {
-	to = now.UnixNano()
-	return to - int64(days*float64(24*time.Hour)), to
+	return unixNano(now.Add(-span(days))), unixNano(now)
+}
+
+func span(days float64) time.Duration { return time.Duration(days * float64(24*time.Hour)) }
+
+// eachFar calls f for each of ix.far of type typ (any type for "*") in
+// (now - days*24h, now].
+func (ix *Activities) eachFar(typ string, days float64, now time.Time, f func(*farActivity)) {
+	if len(ix.far) == 0 {
+		return
+	}
+	from := now.Add(-span(days))
+	for i := range ix.far {
+		a := &ix.far[i]
+		if (typ == AnyActivity || a.typ == typ) && a.at.After(from) && !a.at.After(now) {
+			f(a)
+		}
+	}
 }
 
 // AnyActivity, given as the activity type of an aggregate, counts

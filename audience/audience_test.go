@@ -2,6 +2,7 @@ package audience_test
 
 import (
 	"fmt"
+	"math"
 	"testing"
 	"time"
 
@@ -293,6 +294,58 @@ func TestActivities(t *testing.T) {
   [0].type: "Bad Type" is not a valid activity type
   [0].personId: is required
   [0].time: is required`, err.Error())
+}
+
+// Activity times and nows that Unix nanoseconds cannot count (before 1678,
+// after 2262) are counted where they are, not where t.UnixNano() wraps them
+// around to (2^64 ns, about 584 years, away).
+func TestActivitiesBeyondUnixNano(t *testing.T) {
+	t.Parallel()
+	const forever = time.Duration(math.MaxInt64)
+	wrap := func(t time.Time, sign int) time.Time { // t + sign * 2^64 ns
+		d := time.Duration(sign) * forever
+		return t.Add(d).Add(d).Add(time.Duration(sign) * 2)
+	}
+	ps := []b2b.Person{{ID: "p1"}, {ID: "p2"}}
+	far := time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC)
+	early := time.Date(1600, 1, 1, 0, 0, 0, 0, time.UTC)
+	acts := []b2b.Activity{
+		{ID: "1", Type: "open_email", Person: "p1", Time: wrap(now.Add(-time.Hour), -1)}, // UnixNano: an hour before now
+		{ID: "2", Type: "open_email", Person: "p1", Time: wrap(now.Add(-time.Hour), 1)},
+		{ID: "3", Type: "open_email", Person: "p2", Time: far.Add(-time.Hour)},
+		{ID: "4", Type: "click_email", Person: "p1", Time: far.Add(time.Hour)}, // after far
+		{ID: "5", Type: "open_email", Person: "p1", Time: early.Add(-2 * time.Hour)},
+		{ID: "6", Type: "visit_web_page", Person: "p2", Time: now.Add(-time.Hour)},
+	}
+	ix, err := audience.NewActivities(ps, acts)
+	require.NoError(t, err)
+	require.Equal(t, 6, ix.Len())
+	require.Equal(t, []string{"click_email", "open_email", "visit_web_page"}, ix.Types())
+	tests := []struct {
+		now   time.Time
+		count int       // of every type in the day before now
+		per   []int     // the same per person
+		last  time.Time // of every type
+	}{
+		{now, 1, []int{0, 1}, now.Add(-time.Hour)},
+		{far, 1, []int{0, 1}, far.Add(-time.Hour)},
+		{far.Add(2 * time.Hour), 2, []int{1, 1}, far.Add(time.Hour)},
+		{early, 1, []int{1, 0}, early.Add(-2 * time.Hour)},
+		{early.Add(-3 * time.Hour), 0, []int{0, 0}, acts[0].Time},
+		{acts[0].Time.Add(-time.Nanosecond), 0, []int{0, 0}, time.Time{}},
+	}
+	for _, tt := range tests {
+		require.Equal(t, tt.count, ix.Count("*", 1, tt.now), tt.now)
+		per := make([]int, 2)
+		ix.CountByPerson("*", 1, tt.now, per)
+		require.Equal(t, tt.per, per, tt.now)
+		last, ok := ix.Last("*", tt.now)
+		require.Equal(t, !tt.last.IsZero(), ok, tt.now)
+		require.True(t, tt.last.Equal(last), "%v: last %v, want %v", tt.now, last, tt.last)
+	}
+	require.Equal(t, 1, ix.Count("click_email", 1, far.Add(2*time.Hour)))
+	require.Equal(t, 0, ix.Count("click_email", 1, far))
+	require.Equal(t, 0, ix.Count("open_email", 200*365, now)) // none since 1826
 }
 
 func TestMembers(t *testing.T) {
