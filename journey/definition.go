@@ -375,7 +375,10 @@ type ReEntry struct {
 // created", "sales ready", "opted out"). With Event set it fires on events
 // of that type (When, if given, sees the event); otherwise When is checked
 // against the account view in every step that is not idle and as an
-// instance enters.
+// instance enters. A condition that comes true with time alone
+// (daysSince(journey.enteredAt) >= 14) takes effect at the account's next
+// step that is not idle: when new data comes or a track is due; nothing
+// wakes the account for it. To act at a time, use a wait.
 type Exit struct {
 	Reason string    `json:"reason"`
 	Event  EventType `json:"event,omitempty"`

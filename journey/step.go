@@ -59,8 +59,8 @@ type Ended struct {
 
 // Step advances one account's journeys to in.Now: it applies lifecycle
 // changes, delivers the events (exits, listeners, external results, entry
-// triggers), re-checks exit criteria and goals when the view changed or
-// events came (and for each instance as it enters), checks list triggers,
+// triggers), re-checks exit criteria and goals (and checks them for each
+// instance as it enters), checks list triggers,
 // runs every track that is due, retries deferred messages, and returns the
 // outbox entries, the trace and the next due time. st is advanced in
 // place; keep a [State.Clone] to compare or roll back.
@@ -105,9 +105,10 @@ func (c *Catalog) StepInto(res *Result, st *State, in Input) {
 	for i := range events {
 		s.event(&events[i])
 	}
-	// Every step that runs checks the conditions: a view that changed,
-	// events, or time alone (a rule may read now or daysSince), so that
-	// whether an exit holds never depends on an unrelated event.
+	// Every step that is not idle checks the conditions: a view that
+	// changed, events, or something due (a rule may read now or
+	// daysSince). A condition that comes true with time alone takes effect
+	// at the account's next step that is not idle (see Exit).
 	s.stateRules()
 	s.listTriggers()
 	s.runAll()
