@@ -152,3 +152,46 @@ func TestRepeatOfARefusedActivity(t *testing.T) {
 	require.Len(t, rep.Rejected, 1)
 	require.Equal(t, 0, rep.Rejected[0].Index)
 }
+
+// An opportunity the CRM moves to another account leaves the account that
+// held it: its CRM claims there are withdrawn, with why, and the move is
+// logged; the other account has it.
+func TestOpportunityMovedToAnotherAccount(t *testing.T) {
+	b := setup(t, dataPlatform())
+	setupAcme(t, b)
+	_, err := b.eng.UpsertAccounts(b.ctx, identity.AccountRecord{Source: b2b.SourceSalesforce, Time: day0,
+		Account: b2b.Account{ID: "globex", Name: "Globex", Domains: []string{"globex.com"}}})
+	require.NoError(t, err)
+	victor, _ := b.eng.PersonOfRecord(b2b.SourceMarketo, "L-2")
+	view := func() engine.AccountView {
+		v, err := b.eng.Account(b.ctx, "acme", day0)
+		require.NoError(t, err)
+		return v
+	}
+	opp := b2b.Opportunity{ID: "o1", Account: "acme", Name: "Deal", Product: "Data Platform", Status: b2b.OpportunityOpen,
+		Stage: "Discovery", Amount: 1000, CreatedAt: day0, ContactRoles: []b2b.ContactRole{{Person: victor, Role: b2b.ContactRoleDecisionMaker}}}
+	_, err = b.eng.UpsertOpportunities(b.ctx, opp)
+	require.NoError(t, err)
+	v := view()
+	require.Equal(t, []string{"Decision Maker"}, v.Groups[0].Group.RolesOf(victor), "the CRM's contact role")
+
+	opp.Account = "globex"
+	rep, err := b.eng.UpsertOpportunities(b.ctx, opp)
+	require.NoError(t, err)
+	require.Empty(t, rep.Rejected)
+	require.Equal(t, 2, rep.Accounts, "the account that held it, and the one that has it")
+	rec, err := b.store.LoadAccount(b.ctx, "default", "acme")
+	require.NoError(t, err)
+	require.NotContains(t, engine.StateJSON(rec), `"id":"o1"`, "acme still holds the deal the CRM moved to globex")
+	require.Equal(t, 1, countEvents(t, b, "acme", "opportunity.moved"))
+	v = view()
+	require.NotContains(t, v.Groups[0].Group.RolesOf(victor), "Decision Maker", "the moved deal's contact role no longer counts")
+	rec, err = b.store.LoadAccount(b.ctx, "default", "globex")
+	require.NoError(t, err)
+	require.Contains(t, engine.StateJSON(rec), `"id":"o1"`)
+
+	// Upserted again on globex: nothing moves.
+	rep, err = b.eng.UpsertOpportunities(b.ctx, opp)
+	require.NoError(t, err)
+	require.Equal(t, 1, countEvents(t, b, "acme", "opportunity.moved"))
+}

@@ -96,6 +96,8 @@
 //	person.erased                   a person was erased from the account: {removed: counts by kind};
 //	                                it names no one
 //	opportunity.created, .changed   a CRM deal (b2b.Opportunity)
+//	opportunity.moved               the CRM put the deal on another account: {id, to}; its
+//	                                contact roles no longer count here
 //	activity.applied                activities applied in one pass: {count, byType}
 //	qualify.rate                    lead-to-buying-group qualification: {persons, qualified}
 //	buyinggroup.<type>              every buying-group event (buyinggroup.Event): group_created,

@@ -29,8 +29,10 @@ type work struct {
 	// after another's commit, or run after another call's, writes the
 	// graph's newest, never an older one over a newer.
 	account, persons bool
-	// opportunities are upserted opportunities of the account.
+	// opportunities are upserted opportunities of the account; movedAway
+	// those the CRM now puts on another account.
 	opportunities []b2b.Opportunity
+	movedAway     []movedOpportunity
 	// activities are the account's new activities, persons resolved to
 	// golden IDs; index holds each one's position in the caller's batch.
 	activities []b2b.Activity
@@ -420,6 +422,9 @@ func (ps *pass) run(w *work) outcome {
 			ps.setPersons(persons)
 		}
 	}
+	for _, m := range w.movedAway {
+		ps.moveOpportunity(m)
+	}
 	for i := range w.opportunities {
 		ps.upsertOpportunity(&w.opportunities[i])
 	}
@@ -524,6 +529,28 @@ func (ps *pass) upsertOpportunity(o *b2b.Opportunity) {
 	ps.requalify, ps.changed = true, true
 	ps.log("opportunity.created", "", ps.now, o)
 	ps.jevents = append(ps.jevents, journey.Event{Type: journey.EventOpportunity, At: ps.now, SolutionInterest: o.SolutionInterest})
+}
+
+// A movedOpportunity is an opportunity the CRM moved to another account.
+type movedOpportunity struct {
+	ID b2b.OpportunityID
+	To b2b.AccountID
+}
+
+// moveOpportunity removes an opportunity the CRM moved to another account:
+// its CRM claims are withdrawn when the account is qualified again.
+func (ps *pass) moveOpportunity(m movedOpportunity) {
+	st := ps.st
+	i := slices.IndexFunc(st.Opportunities, func(o b2b.Opportunity) bool { return o.ID == m.ID })
+	if i < 0 {
+		return
+	}
+	st.Opportunities = slices.Delete(st.Opportunities, i, i+1)
+	if len(st.Opportunities) == 0 {
+		st.Opportunities = nil
+	}
+	ps.requalify, ps.changed = true, true
+	ps.log("opportunity.moved", "", ps.now, map[string]string{"id": string(m.ID), "to": string(m.To)})
 }
 
 // sameOpportunity reports whether an opportunity record says nothing new:
@@ -696,6 +723,11 @@ func (ps *pass) due() time.Time {
 }
 
 // index is what queries select the account by.
+// opportunityKey is the index key of the accounts that hold an
+// opportunity (value "held"): an upsert that puts it on another account
+// finds the one that held it.
+func opportunityKey(id b2b.OpportunityID) string { return "opportunity/" + string(id) }
+
 func (ps *pass) index() map[string]string {
 	ix := map[string]string{}
 	for _, g := range ps.st.Groups {
@@ -706,6 +738,9 @@ func (ps *pass) index() map[string]string {
 	}
 	for name := range ps.st.Audiences {
 		ix["audience/"+name] = "in"
+	}
+	for _, o := range ps.st.Opportunities {
+		ix[opportunityKey(o.ID)] = "held"
 	}
 	return ix
 }

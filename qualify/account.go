@@ -201,9 +201,22 @@ func (e *Evaluator) Account(in AccountInput, now time.Time) (AccountResult, erro
 
 	for k, g := range groups {
 		var evs []buyinggroup.Event
+		// CRM claims of an opportunity the account no longer has (the
+		// CRM moved it to another account), or that is no longer for the
+		// group's interest, are withdrawn.
+		si, _ := cat.Interest(g.Interest)
+		for _, ref := range crmRefs(&g) {
+			if slices.ContainsFunc(in.Opportunities, func(o b2b.Opportunity) bool { return string(o.ID) == ref && si.MatchesOpportunity(&o) }) {
+				continue
+			}
+			var oe []buyinggroup.Event
+			if g, oe, err = cat.ApplyOpportunity(g, &b2b.Opportunity{ID: b2b.OpportunityID(ref), Account: g.Account}, now); err != nil {
+				return res, err
+			}
+			evs = append(evs, oe...)
+		}
 		for i := range in.Opportunities {
 			o := &in.Opportunities[i]
-			si, _ := cat.Interest(g.Interest)
 			if !si.MatchesOpportunity(o) {
 				continue
 			}
@@ -259,6 +272,17 @@ func (e *Evaluator) Account(in AccountInput, now time.Time) (AccountResult, erro
 // Account is [Evaluator.Account] with a fresh evaluator.
 func (q *Qualifier) Account(in AccountInput, now time.Time) (AccountResult, error) {
 	return q.NewEvaluator().Account(in, now)
+}
+
+// crmRefs lists the opportunities the group's CRM claims come from.
+func crmRefs(g *buyinggroup.Group) []string {
+	var refs []string
+	for _, cl := range g.Claims {
+		if cl.Method == buyinggroup.MethodCRM && !slices.Contains(refs, cl.Ref) {
+			refs = append(refs, cl.Ref)
+		}
+	}
+	return refs
 }
 
 // keepClaimTimes gives a new rule claim the time of the identical claim it
