@@ -127,7 +127,9 @@ func NormalizeDomain(s string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("%w %q: %w", ErrInvalidDomain, truncate(s), err)
 	}
-	if strings.HasPrefix(d, "www.") && strings.IndexByte(d[4:], '.') > 0 {
+	// Every leading "www." goes ("www.www.acme.com" is acme.com), so that
+	// a normalised domain normalises to itself.
+	for strings.HasPrefix(d, "www.") && strings.IndexByte(d[4:], '.') > 0 {
 		d = d[4:]
 	}
 	if publicSuffixes[d] {

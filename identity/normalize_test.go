@@ -115,6 +115,8 @@ func TestNormalizeDomain(t *testing.T) {
 		{in: "https://www.Acme.com/about?x=1", want: "acme.com"},
 		{in: "http://user@eu.acme.com:8080/", want: "eu.acme.com"},
 		{in: "www.com", want: "www.com"},
+		{in: "www.www.acme.com", want: "acme.com"},
+		{in: "www.www.com", want: "www.com"},
 		{in: "ACME.CO.UK.", want: "acme.co.uk"},
 		{in: "acme", err: `invalid domain "acme": needs at least one dot`},
 		{in: "co.uk", err: `invalid domain "co.uk": "co.uk" is a public suffix, not a company domain`},
