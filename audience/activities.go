@@ -189,9 +189,9 @@ func (ix *Activities) typeIndex(typ string) (int, bool) {
 
 // Count returns how many activities of type typ (or of any type when typ is
 // "*") happened in the days before now: in (now - days*24h, now].
-// Activities after now are not counted.
+// Activities after now are not counted, nor any when days is not positive.
 func (ix *Activities) Count(typ string, days float64, now time.Time) int {
-	if ix == nil {
+	if ix == nil || !(days > 0) {
 		return 0
 	}
 	from, to := windowBounds(days, now)
@@ -207,8 +207,9 @@ func (ix *Activities) Count(typ string, days float64, now time.Time) int {
 // CountByPerson adds, for each activity of type typ (or any type for "*")
 // in (now - days*24h, now], one to counts[p] where p is the index of the
 // person who did it; counts must have one entry per person of the account.
+// A window of no days (days not positive) adds nothing.
 func (ix *Activities) CountByPerson(typ string, days float64, now time.Time, counts []int) {
-	if ix == nil {
+	if ix == nil || !(days > 0) {
 		return
 	}
 	from, to := windowBounds(days, now)
@@ -273,7 +274,14 @@ func windowBounds(days float64, now time.Time) (from, to int64) {
 	return unixNano(now.Add(-span(days))), unixNano(now)
 }
 
-func span(days float64) time.Duration { return time.Duration(days * float64(24*time.Hour)) }
+// span is days as a duration; a window longer than a duration can hold
+// (about 292 years) is the longest one.
+func span(days float64) time.Duration {
+	if d := days * float64(24*time.Hour); d < float64(math.MaxInt64) {
+		return time.Duration(d)
+	}
+	return math.MaxInt64
+}
 
 // eachFar calls f for each of ix.far of type typ (any type for "*") in
 // (now - days*24h, now].

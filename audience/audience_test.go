@@ -287,6 +287,17 @@ func TestActivities(t *testing.T) {
 	var nilIx *audience.Activities
 	require.Equal(t, 0, nilIx.Count("*", 30, now))
 
+	// A window of no days counts nothing; one longer than a duration can
+	// hold counts everything before now.
+	for _, days := range []float64{0, -1, -1e9, math.NaN()} {
+		require.Zero(t, ix.Count("*", days, now), "days %v", days)
+		counts := make([]int, 2)
+		require.NotPanics(t, func() { ix.CountByPerson("*", days, now, counts) }, "days %v", days)
+		require.Equal(t, []int{0, 0}, counts, "days %v", days)
+	}
+	require.Equal(t, 4, ix.Count("*", 1e9, now))
+	require.Equal(t, 4, ix.Count("*", math.Inf(1), now))
+
 	_, err = audience.NewActivities(ps, []b2b.Activity{{ID: "", Type: "Bad Type", Person: "", Time: time.Time{}}, {ID: "x", Type: "open_email", Person: "p1", Time: now}})
 	require.ErrorIs(t, err, b2b.ErrInvalid)
 	require.Equal(t, `activities: 4 problems:
