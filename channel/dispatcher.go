@@ -214,10 +214,16 @@ func (d *Dispatcher) deliver(ctx context.Context, e *Entry, rep *DispatchReport)
 	}
 	// The outcome is recorded even if ctx was cancelled meanwhile (during
 	// the send, typically): unrecorded, a message that was sent would be
-	// sent again once its lease expires. The lease bounds the record.
-	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), d.cfg.Lease)
-	defer cancel()
-	if err := d.cfg.Outbox.Record(rctx, rec); err != nil {
+	// sent again once its lease expires. A record that ctx's end refused
+	// is made again without it, bounded by the lease (a context of its
+	// own for every record would cost each message a timer).
+	err := d.cfg.Outbox.Record(ctx, rec)
+	if err != nil && ctx.Err() != nil && !errors.Is(err, ErrLeaseLost) {
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), d.cfg.Lease)
+		err = d.cfg.Outbox.Record(rctx, rec)
+		cancel()
+	}
+	if err != nil {
 		if errors.Is(err, ErrLeaseLost) {
 			rep.LeaseLost++
 			d.cfg.Logger.WarnContext(ctx, "outbox claim lost", "entry", e.ID, "key", msg.Key, "err", err)
