@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/internal/unixnano"
 )
 
 // Activities is a compact, read-only index of one account's activities,
@@ -89,7 +90,7 @@ func NewActivities(persons []b2b.Person, acts []b2b.Activity) (*Activities, erro
 		if !ok {
 			p = -1
 		}
-		at := unixNano(a.Time)
+		at := unixnano.Of(a.Time)
 		if at == math.MinInt64 || at == math.MaxInt64 {
 			far = append(far, farActivity{typ: a.Type, at: a.Time, person: p})
 			continue
@@ -121,22 +122,6 @@ func NewActivities(persons []b2b.Person, acts []b2b.Activity) (*Activities, erro
 		}
 	}
 	return ix, nil
-}
-
-// unixNano is t.UnixNano() for the times it can represent (from 1678 to
-// 2262, but for the last second at either end); a later time is
-// math.MaxInt64 and an earlier one math.MinInt64, where t.UnixNano() would
-// wrap around.
-func unixNano(t time.Time) int64 {
-	const lim = math.MaxInt64/int64(time.Second) - 1 // 9,223,372,035 s: 2262-04-11
-	switch sec := t.Unix(); {
-	case sec > lim:
-		return math.MaxInt64
-	case sec < -lim:
-		return math.MinInt64
-	default:
-		return sec*int64(time.Second) + int64(t.Nanosecond())
-	}
 }
 
 func cmpInt[T int32 | int64](a, b T) int {
@@ -246,7 +231,7 @@ func (ix *Activities) Last(typ string, now time.Time) (time.Time, bool) {
 	if ix == nil {
 		return time.Time{}, false
 	}
-	to := unixNano(now)
+	to := unixnano.Of(now)
 	best, found := int64(0), false
 	ix.eachType(typ, func(t int) {
 		s, e := int(ix.start[t]), int(ix.start[t+1])
@@ -271,7 +256,7 @@ func (ix *Activities) Last(typ string, now time.Time) (time.Time, bool) {
 // windowBounds returns the window (now - days*24h, now] in Unix
 // nanoseconds, as unixNano gives them.
 func windowBounds(days float64, now time.Time) (from, to int64) {
-	return unixNano(now.Add(-span(days))), unixNano(now)
+	return unixnano.Of(now.Add(-span(days))), unixnano.Of(now)
 }
 
 // span is days as a duration; a window longer than a duration can hold

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/internal/unixnano"
 )
 
 // An Applier applies activities with one [Scorer] and reuses what it can
@@ -248,17 +249,7 @@ type prep struct {
 // time.Time. No credit holds either value: apply refuses such an activity.
 // Every time the caller gives (an activity's, now, a time to read a score
 // at) goes through unixNano.
-func unixNano(t time.Time) int64 {
-	const lim = math.MaxInt64/int64(time.Second) - 1 // 9,223,372,035 s: 2262-04-11
-	switch sec := t.Unix(); {
-	case sec > lim:
-		return math.MaxInt64
-	case sec < -lim:
-		return math.MinInt64
-	default:
-		return sec*int64(time.Second) + int64(t.Nanosecond())
-	}
-}
+func unixNano(t time.Time) int64 { return unixnano.Of(t) }
 
 // floorAt returns the floor that an ingest at now (n = unixNano(now))
 // moves a state to: the start of the UTC day one horizon before now. A
