@@ -97,7 +97,7 @@
 //	                                it names no one
 //	opportunity.created, .changed   a CRM deal (b2b.Opportunity)
 //	opportunity.moved               the CRM put the deal on another account: {id, to}; its
-//	                                contact roles no longer count here
+//	                                contact roles no longer count here (see Limits)
 //	activity.applied                activities applied in one pass: {count, byType}
 //	qualify.rate                    lead-to-buying-group qualification: {persons, qualified}
 //	buyinggroup.<type>              every buying-group event (buyinggroup.Event): group_created,
@@ -159,4 +159,7 @@
 // The identity graph lives in the engine's process (accounts, their
 // states, events and outbox live in the store); a multi-process deployment
 // needs the identity state in the store too, which the SQL stores will add.
+// So does the account each opportunity was upserted on, by which an
+// upsert on another account moves the opportunity (opportunity.moved): an
+// engine started again knows it once the opportunity is upserted again.
 package engine

@@ -165,6 +165,9 @@ type Engine struct {
 	// reads of the graph by passes (identityOf).
 	idMu  sync.Mutex
 	graph *identity.Graph
+	// opportunities is the account each opportunity was last upserted
+	// on, under idMu: an upsert on another account moves it from there.
+	opportunities map[b2b.OpportunityID]b2b.AccountID
 	// calls counts the calls that resolve identity, from the resolution
 	// to their commits, so that an erasure can wait for those that
 	// resolved a person before identity forgot them.
@@ -200,7 +203,7 @@ func New(cfg Config) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("identity: %w", err)
 	}
-	e := &Engine{cfg: cfg, graph: g, cache: map[b2b.AccountID]cachedState{}, values: store.KeepsValues(cfg.Store)}
+	e := &Engine{cfg: cfg, graph: g, opportunities: map[b2b.OpportunityID]b2b.AccountID{}, cache: map[b2b.AccountID]cachedState{}, values: store.KeepsValues(cfg.Store)}
 	for i, p := range cfg.History {
 		if err := e.Install(p); err != nil {
 			return nil, fmt.Errorf("history[%d]: %w", i, err)

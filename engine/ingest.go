@@ -182,9 +182,6 @@ func (e *Engine) Apply(ctx context.Context, b Batch) (Report, error) {
 	e.applyOpportunities(works, b.Opportunities, &rep)
 	e.applyActivities(works, b.Activities, invalid, now, &rep)
 	e.idMu.Unlock()
-	if err := e.findMoves(ctx, works); err != nil {
-		return rep, err
-	}
 	_, err := e.run(ctx, works, now, &rep)
 	return rep, err
 }
@@ -297,45 +294,19 @@ func (e *Engine) applyOpportunities(works map[b2b.AccountID]*work, opps []b2b.Op
 				o.ContactRoles[j].Person = id
 			}
 		}
+		// The CRM moved it from the account that held it: that one lets
+		// it go (e.opportunities is the graph's, like identity: callers
+		// hold idMu).
+		if from, held := e.opportunities[o.ID]; held && from != acc {
+			w := workFor(works, from)
+			w.movedAway = append(w.movedAway, movedOpportunity{ID: o.ID, To: acc})
+		}
+		e.opportunities[o.ID] = acc
 		w := workFor(works, acc)
 		w.opportunities = append(w.opportunities, o)
 		e.counters.records.Add(1)
 		rep.Applied++
 	}
-}
-
-// findMoves finds the accounts that hold an upserted opportunity the CRM
-// now puts on another account, and gives each the move to make.
-func (e *Engine) findMoves(ctx context.Context, works map[b2b.AccountID]*work) error {
-	type move struct {
-		from b2b.AccountID
-		m    movedOpportunity
-	}
-	var moves []move
-	for acc, w := range works {
-		for _, o := range w.opportunities {
-			for after := b2b.AccountID(""); ; {
-				holders, err := e.cfg.Store.ListAccounts(ctx, &store.ListParams{Tenant: e.cfg.Tenant, Key: opportunityKey(o.ID), Value: "held", After: after})
-				if err != nil {
-					return fmt.Errorf("opportunity %q: accounts that hold it: %w", o.ID, err)
-				}
-				for _, h := range holders {
-					if h != acc {
-						moves = append(moves, move{h, movedOpportunity{ID: o.ID, To: acc}})
-					}
-				}
-				if len(holders) < 1000 {
-					break
-				}
-				after = holders[len(holders)-1]
-			}
-		}
-	}
-	for _, mv := range moves {
-		w := workFor(works, mv.from)
-		w.movedAway = append(w.movedAway, mv.m)
-	}
-	return nil
 }
 
 // validateActivities validates each activity, on Config.Workers

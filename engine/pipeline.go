@@ -723,11 +723,6 @@ func (ps *pass) due() time.Time {
 }
 
 // index is what queries select the account by.
-// opportunityKey is the index key of the accounts that hold an
-// opportunity (value "held"): an upsert that puts it on another account
-// finds the one that held it.
-func opportunityKey(id b2b.OpportunityID) string { return "opportunity/" + string(id) }
-
 func (ps *pass) index() map[string]string {
 	ix := map[string]string{}
 	for _, g := range ps.st.Groups {
@@ -738,9 +733,6 @@ func (ps *pass) index() map[string]string {
 	}
 	for name := range ps.st.Audiences {
 		ix["audience/"+name] = "in"
-	}
-	for _, o := range ps.st.Opportunities {
-		ix[opportunityKey(o.ID)] = "held"
 	}
 	return ix
 }
