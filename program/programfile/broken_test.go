@@ -337,3 +337,26 @@ func TestReadingProblemConsequencesLeftOut(t *testing.T) {
 		})
 	}
 }
+
+// A misspelt field leaves unread the field it resembles only when that
+// field is not written too: a written one is read, and its own problems
+// are reported.
+func TestMisspeltFieldBesideTheFieldItResembles(t *testing.T) {
+	t.Parallel()
+	src := base + "caps:\n  - {name: c, max: 2, per: 0s, pr: 7d}\n"
+	_, err := programfile.Compile("broken.yaml", []byte(src), program.Options{})
+	require.Error(t, err)
+	require.Contains(t, problems(t, err), "6:28: caps[0].per: must be positive", "%v", err)
+
+	ok := "name: broken\ninterests:\n  - id: dp\n    template: standard\n    applies: {name: a, expr: \"1 + 1\"}\n"
+	_, err = programfile.Compile("broken.yaml", []byte(ok), program.Options{})
+	require.Error(t, err)
+	want := problems(t, err)
+	require.Len(t, want, 1, "the rule's type error")
+	src = "name: broken\ninterests:\n  - id: dp\n    template: standard\n    applies: {name: a, expr: \"1 + 1\", exp: x}\n"
+	_, err = programfile.Compile("broken.yaml", []byte(src), program.Options{})
+	require.Error(t, err)
+	got := problems(t, err)
+	require.Contains(t, got, want[0], "%v", err)
+	require.Len(t, got, 2, "the rule's problem and the misspelt field")
+}

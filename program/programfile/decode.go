@@ -205,6 +205,14 @@ func (d *decoder) structure(n ast.Node, v reflect.Value, path string) {
 	}
 	fs := fieldsOf(v.Type())
 	seen := map[string]ast.Node{}
+	// The fields written, so that a misspelt one's suggestion is taken for
+	// the field it left unread only when that field is not written too.
+	written := map[string]bool{}
+	for _, e := range entries {
+		if key, ok := d.key(e.Key); ok {
+			written[key] = true
+		}
+	}
 	for _, e := range entries {
 		key, ok := d.key(e.Key)
 		if !ok {
@@ -215,7 +223,7 @@ func (d *decoder) structure(n ast.Node, v reflect.Value, path string) {
 		if !ok {
 			kpath := joinField(path, key)
 			meant := kpath
-			if s := fs.suggest(key); s != "" {
+			if s := fs.suggest(key); s != "" && !written[s] {
 				meant = joinField(path, s)
 			}
 			d.skipf(e.Key, kpath, unread{path: meant, node: e.Value}, "unknown field %q%s", key, fs.hint(key))
