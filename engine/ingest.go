@@ -303,6 +303,10 @@ func (e *Engine) applyOpportunities(works map[b2b.AccountID]*work, opps []b2b.Op
 		}
 		e.opportunities[o.ID] = acc
 		w := workFor(works, acc)
+		// Of one opportunity's records in a batch, the last wins: an
+		// earlier one for another account is a move away from it there
+		// (above), one for this account is replaced.
+		w.opportunities = slices.DeleteFunc(w.opportunities, func(x b2b.Opportunity) bool { return x.ID == o.ID })
 		w.opportunities = append(w.opportunities, o)
 		e.counters.records.Add(1)
 		rep.Applied++

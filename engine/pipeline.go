@@ -122,9 +122,29 @@ func (e *Engine) process(ctx context.Context, id b2b.AccountID, w *work, now tim
 		eventRoom.put(events)
 		outboxRoom.put(outbox)
 		journeyEventRoom.put(jevents)
-		if done || err != nil {
+		if err != nil || !done {
+			if err != nil {
+				return out, err
+			}
+			continue
+		}
+		// An opportunity another call moved on while this pass was
+		// committing it: the pass that moved it found nothing to remove
+		// here yet, so this account lets it go now.
+		var gone []movedOpportunity
+		for _, o := range w.opportunities {
+			if holder := e.opportunityHolder(o.ID); holder != id {
+				gone = append(gone, movedOpportunity{ID: o.ID, To: holder})
+			}
+		}
+		if len(gone) > 0 {
+			more, err := e.process(ctx, id, &work{movedAway: gone}, now)
+			out.idle = out.idle && more.idle
+			out.steps += more.steps
+			out.messages += more.messages
 			return out, err
 		}
+		return out, nil
 	}
 }
 
@@ -422,11 +442,21 @@ func (ps *pass) run(w *work) outcome {
 			ps.setPersons(persons)
 		}
 	}
+	// Where an opportunity belongs is the engine's latest word on it
+	// (read now, as persons are): passes of two calls that moved it may
+	// commit in either order and still leave it on one account.
 	for _, m := range w.movedAway {
-		ps.moveOpportunity(m)
+		if holder := ps.e.opportunityHolder(m.ID); holder != ps.id {
+			ps.moveOpportunity(movedOpportunity{ID: m.ID, To: holder})
+		}
 	}
 	for i := range w.opportunities {
-		ps.upsertOpportunity(&w.opportunities[i])
+		o := &w.opportunities[i]
+		if holder := ps.e.opportunityHolder(o.ID); holder != ps.id {
+			ps.moveOpportunity(movedOpportunity{ID: o.ID, To: holder}) // a later call moved it on
+			continue
+		}
+		ps.upsertOpportunity(o)
 	}
 	if len(w.activities) > 0 {
 		ps.ingest(w, &out)
@@ -535,6 +565,13 @@ func (ps *pass) upsertOpportunity(o *b2b.Opportunity) {
 type movedOpportunity struct {
 	ID b2b.OpportunityID
 	To b2b.AccountID
+}
+
+// opportunityHolder is the account an opportunity was last upserted on.
+func (e *Engine) opportunityHolder(id b2b.OpportunityID) b2b.AccountID {
+	e.idMu.Lock()
+	defer e.idMu.Unlock()
+	return e.opportunities[id]
 }
 
 // moveOpportunity removes an opportunity the CRM moved to another account:
