@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"reflect"
 	"testing"
 	"time"
@@ -8,6 +9,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/buyinggroup"
+	"github.com/quorumhq/quorum/program"
+	"github.com/quorumhq/quorum/store/memory"
 )
 
 // Every field of an opportunity counts in sameOpportunity: a field added
@@ -38,4 +42,19 @@ func TestSameOpportunityComparesEveryField(t *testing.T) {
 		}
 		require.False(t, sameOpportunity(&base, &changed), "a change of %s is not seen", typ.Field(i).Name)
 	}
+}
+
+// An account with no state holds no opportunity: letting one go there is
+// nothing to do, not an unknown account's error.
+func TestMovesOfAnAccountWithNoState(t *testing.T) {
+	prog, err := program.Compile(program.Definitions{Name: "p", Interests: []buyinggroup.SolutionInterest{
+		{ID: "dp", Template: buyinggroup.StandardTemplateID}}}, program.Options{})
+	require.NoError(t, err)
+	e, err := New(Config{Store: memory.New(), Program: prog})
+	require.NoError(t, err)
+	out, err := e.process(context.Background(), "gone", &work{movedAway: []movedOpportunity{{ID: "o1", To: "acme"}}}, time.Now())
+	require.NoError(t, err)
+	require.True(t, out.idle)
+	_, err = e.process(context.Background(), "gone", &work{movedAway: []movedOpportunity{{ID: "o1", To: "acme"}}, persons: true}, time.Now())
+	require.ErrorIs(t, err, ErrUnknownAccount, "other work for an account with no state is still an error")
 }

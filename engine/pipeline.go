@@ -51,7 +51,15 @@ type work struct {
 
 // activitiesOnly reports whether the work is activities and nothing else.
 func (w *work) activitiesOnly() bool {
-	return len(w.activities) > 0 && !w.account && !w.persons && len(w.opportunities) == 0 && len(w.events) == 0 && !w.tick && w.erase == nil
+	return len(w.activities) > 0 && !w.account && !w.persons && len(w.opportunities) == 0 && len(w.movedAway) == 0 &&
+		len(w.events) == 0 && !w.tick && w.erase == nil
+}
+
+// movesOnly reports whether the work is opportunities to let go of and
+// nothing else: an account with no state holds none.
+func (w *work) movesOnly() bool {
+	return len(w.movedAway) > 0 && len(w.activities) == 0 && !w.account && !w.persons && len(w.opportunities) == 0 &&
+		len(w.events) == 0 && !w.tick && w.erase == nil
 }
 
 // outcome is what a pass did.
@@ -88,6 +96,9 @@ func (e *Engine) process(ctx context.Context, id b2b.AccountID, w *work, now tim
 						Reason: "unknown_account", Detail: fmt.Sprintf("no account %q has been upserted", id)})
 				}
 				return out, nil
+			}
+			if !w.create && w.movesOnly() {
+				return outcome{idle: true}, nil
 			}
 			if !w.create {
 				return outcome{}, fmt.Errorf("account %q: %w", id, ErrUnknownAccount)
