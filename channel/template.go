@@ -717,20 +717,21 @@ func walkNodes(n parse.Node, f func(parse.Node)) {
 	case *parse.ChainNode:
 		walkNodes(n.Node, f)
 	case *parse.IfNode:
-		walkNodes(n.Pipe, f)
-		walkNodes(n.List, f)
-		walkNodes(n.ElseList, f)
+		walkBranch(&n.BranchNode, f)
 	case *parse.RangeNode:
-		walkNodes(n.Pipe, f)
-		walkNodes(n.List, f)
-		walkNodes(n.ElseList, f)
+		walkBranch(&n.BranchNode, f)
 	case *parse.WithNode:
-		walkNodes(n.Pipe, f)
-		walkNodes(n.List, f)
-		walkNodes(n.ElseList, f)
+		walkBranch(&n.BranchNode, f)
 	case *parse.TemplateNode:
 		walkNodes(n.Pipe, f)
 	}
+}
+
+// walkBranch walks an if, range or with node's pipeline and lists.
+func walkBranch(b *parse.BranchNode, f func(parse.Node)) {
+	walkNodes(b.Pipe, f)
+	walkNodes(b.List, f)
+	walkNodes(b.ElseList, f)
 }
 
 // RenderedEmail is an email template rendered for one recipient.
