@@ -8,6 +8,7 @@ import (
 	"io"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -106,7 +107,7 @@ func writeExplanation(w io.Writer, v engine.AccountView, evs []store.Event, run 
 		fmt.Fprintln(w, "  score breakdown:")
 		for _, part := range g.Score.Parts {
 			if part.Contribution != 0 {
-				fmt.Fprintf(w, "    %-28s %-22s %6.1f x %.1f = %6.1f\n", nameOf(v, part.Person), strings.Join(part.Roles, ","), part.Score, part.Weight, part.Contribution)
+				fmt.Fprintf(w, "    %-28s %-22s %6.1f x %s = %6.1f\n", nameOf(v, part.Person), strings.Join(part.Roles, ","), part.Score, weightText(part.Weight), part.Contribution)
 			}
 		}
 		fmt.Fprintln(w, "  stage history:")
@@ -148,18 +149,39 @@ func writeExplanation(w io.Writer, v engine.AccountView, evs []store.Event, run 
 				continue
 			}
 		}
-		line := d.String()
-		if e.Type == "alert.raised" {
-			var al struct{ Reason, To string }
-			json.Unmarshal(e.Data, &al)
-			line = fmt.Sprintf("sales alert to %s: %s", al.To, al.Reason)
-		}
-		fmt.Fprintf(w, "  %s  %s\n", e.Time.Format(time.DateOnly), line)
+		fmt.Fprintf(w, "  %s\n", journeyLine(v, e, d))
 		shown++
 	}
 	if shown == 0 {
 		fmt.Fprintln(w, "  (no journey decisions for this account)")
 	}
+}
+
+// weightText writes a role weight with the digits it has (0.25, not 0.2),
+// so that a breakdown line's product can be checked by eye.
+func weightText(w float64) string {
+	return strconv.FormatFloat(w, 'g', 4, 64)
+}
+
+// journeyLine is one line of the journey path: the decision's own text
+// (which starts with its time) with the person's name beside the ID, or a
+// sales alert with the time it was raised.
+func journeyLine(v engine.AccountView, e store.Event, d journey.Decision) string {
+	if e.Type == "alert.raised" {
+		var al struct{ Reason, To string }
+		if err := json.Unmarshal(e.Data, &al); err != nil {
+			return fmt.Sprintf("%s sales alert (unreadable: %v)", e.Time.UTC().Format("2006-01-02 15:04"), err)
+		}
+		return fmt.Sprintf("%s sales alert to %s: %s", e.Time.UTC().Format("2006-01-02 15:04"), al.To, al.Reason)
+	}
+	line := d.String()
+	if d.Person != "" {
+		if name := nameOf(v, d.Person); name != string(d.Person) {
+			id := " person=" + string(d.Person)
+			line = strings.Replace(line, id, " person="+name+" ("+string(d.Person)+")", 1)
+		}
+	}
+	return line
 }
 
 func personaOf(p b2b.Person) string {

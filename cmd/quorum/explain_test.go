@@ -1,0 +1,58 @@
+package main
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/engine"
+	"github.com/quorumhq/quorum/journey"
+	"github.com/quorumhq/quorum/store"
+)
+
+// TestExplainBreakdownAddsUp checks that every score breakdown line shows
+// a weight precise enough for score x weight to give the contribution
+// printed beside it.
+func TestExplainBreakdownAddsUp(t *testing.T) {
+	t.Parallel()
+	code, out, errOut := quorum(t, "", "explain", "--account", "acc-000003", "--accounts", "30", "--days", "30")
+	require.Equal(t, exitOK, code, errOut)
+	line := regexp.MustCompile(`(-?[0-9.]+) x ([0-9.e+-]+) = +(-?[0-9.]+)\n`)
+	matches := line.FindAllStringSubmatch(out, -1)
+	require.NotEmpty(t, matches, out)
+	for _, m := range matches {
+		score, _ := strconv.ParseFloat(m[1], 64)
+		weight, _ := strconv.ParseFloat(m[2], 64)
+		contribution, _ := strconv.ParseFloat(m[3], 64)
+		// The score is printed to one decimal, so the product may be off
+		// by half a tenth times the weight, plus the contribution's own
+		// rounding.
+		require.InDelta(t, contribution, score*weight, 0.05*weight+0.05+1e-9, "line %q", m[0])
+	}
+}
+
+func TestWeightText(t *testing.T) {
+	for w, want := range map[float64]string{1: "1", 0.25: "0.25", 0.5: "0.5", 1.5: "1.5", 1.0 / 3: "0.3333", 0: "0"} {
+		require.Equal(t, want, weightText(w), "weight %v", w)
+	}
+}
+
+func TestJourneyLine(t *testing.T) {
+	at := time.Date(2026, 1, 5, 9, 30, 0, 0, time.UTC)
+	v := engine.AccountView{Persons: []engine.PersonView{{Person: b2b.Person{ID: "p1", FirstName: "Sara", LastName: "Okafor"}}}}
+	d := journey.Decision{At: at, Kind: journey.DecisionSend, Journey: "nurture", Node: "intro", Person: "p1"}
+	got := journeyLine(v, store.Event{Type: "journey.send", Time: at}, d)
+	require.Equal(t, "2026-01-05 09:30 send nurture [intro] person=Sara Okafor (p1)", got)
+	require.Equal(t, 1, strings.Count(got, "2026-01-05"), "the date once")
+
+	d.Person = "unknown"
+	require.Equal(t, "2026-01-05 09:30 send nurture [intro] person=unknown", journeyLine(v, store.Event{Type: "journey.send", Time: at}, d))
+
+	alert := store.Event{Type: "alert.raised", Time: at, Data: []byte(`{"reason":"score crossed 100","to":"ae@acme.com"}`)}
+	require.Equal(t, "2026-01-05 09:30 sales alert to ae@acme.com: score crossed 100", journeyLine(v, alert, journey.Decision{}))
+}
