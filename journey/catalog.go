@@ -268,7 +268,8 @@ func (c *Catalog) Abort(id string) (*Catalog, error) {
 	return c.transition(id, StatusAborted, StatusLive, StatusClosed)
 }
 
-// accepting reports whether a journey takes new entries at now.
+// accepting reports whether a journey takes new entries at now; when it
+// does not, [Catalog.refusal] says why.
 func (c *Catalog) accepting(id string, now time.Time) (*Version, bool) {
 	e, ok := c.journeys[id]
 	if !ok || e.status != StatusLive || len(e.versions) == 0 {
@@ -279,4 +280,21 @@ func (c *Catalog) accepting(id string, now time.Time) (*Version, bool) {
 		return nil, false
 	}
 	return v, true
+}
+
+// refusal says why a journey takes no new entry at now: it is not in the
+// catalog, it is not live (draft, closed, finished or aborted), or its end
+// date has passed. It is "" for a journey that takes entries.
+func (c *Catalog) refusal(id string, now time.Time) string {
+	e, ok := c.journeys[id]
+	switch {
+	case !ok:
+		return "journey is not in the catalog"
+	case e.status != StatusLive || len(e.versions) == 0:
+		return "journey is not live (" + string(e.status) + ")"
+	}
+	if end := e.versions[len(e.versions)-1].def.EndAt; !end.IsZero() && !now.Before(end) {
+		return "journey is not live (it ended at " + end.UTC().Format(time.RFC3339) + ")"
+	}
+	return ""
 }

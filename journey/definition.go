@@ -309,7 +309,15 @@ type Merge struct {
 }
 
 // GoTo ends this instance and enters the account into another journey (its
-// latest live version), subject to that journey's re-entry policy.
+// latest live version), subject to that journey's re-entry policy. The
+// hand-over ends the instance with reason "go to journey <id>", counted
+// as completed when [Completion] names no end node and no goal, and the
+// messages a cap deferred for it are still sent. A target that takes no
+// entry (it is not live, its end date has passed, the account is in it
+// already or its re-entry policy refuses the account) leaves nothing to
+// hand over to: the instance exits, not completed, with why ("go to
+// journey nurture: journey is not live (closed)"), and its deferred
+// messages are dropped, as at any exit.
 type GoTo struct {
 	Journey string `json:"journey"`
 }

@@ -40,9 +40,15 @@
 // [Exit] criteria (with a named reason) are checked on every change: on
 // each event of their type, or, for conditions, in every step that is not
 // idle (events, a new view revision, or something due: a condition may
-// read the time), and as an instance enters, before it runs. [Goal]s are checked with the conditions and recorded when they
-// first hold; [Completion] says which ended instances count as completed
-// for the completion-rate KPI.
+// read the time), and as an instance enters, before it runs. [Goal]s are
+// checked with the conditions and recorded when they first hold;
+// [Completion] says which ended instances count as completed for the
+// completion-rate KPI. A goto node hands the account over to another
+// journey: the instance ends ("go to journey nurture") and the account
+// enters there. When that journey takes no entry (it is not live, or its
+// re-entry policy refuses the account) nothing was handed over: the
+// instance exits with why ("go to journey nurture: journey is not live
+// (closed)"), not completed.
 //
 // # Define and validate
 //
@@ -103,8 +109,9 @@
 // message over a cap is skipped or deferred by the cap's policy, with the
 // reason ("frequency cap \"marketing email\" (2 email in 7d)"); deferred
 // messages are retried, with consent and caps checked again, unless their
-// instance exits first (an exit criterion, a goal that ends it, the
-// journey's end, finish or abort): then they are dropped with the reason.
+// instance exits first (an exit criterion, a goal that ends it, a goto
+// whose journey takes no entry, the journey's end, finish or abort): then
+// they are dropped with the reason.
 //
 // A dry run (Input.DryRun, or a test account) runs fully and records in the
 // trace what would have been sent, but produces no outbox entries; it also

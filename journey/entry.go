@@ -12,7 +12,7 @@ func (s *stepper) triggers(ev *Event) {
 		if v, ok := s.c.accepting(ev.Journey, s.now); ok {
 			s.enter(v, "manual entry", ev.SolutionInterest, true)
 		} else {
-			s.trace(Decision{At: s.now, Kind: DecisionNoEntry, Journey: ev.Journey, Reason: "manual entry: journey is not live"})
+			s.trace(Decision{At: s.now, Kind: DecisionNoEntry, Journey: ev.Journey, Reason: "manual entry: " + s.c.refusal(ev.Journey, s.now)})
 		}
 		return
 	}
@@ -88,37 +88,13 @@ func (s *stepper) listTriggers() {
 // every change.
 func (s *stepper) enter(v *Version, why, interest string, loud bool) bool {
 	id := v.def.ID
-	refuse := func(reason string) bool {
+	if reason := s.refusal(v); reason != "" {
 		if loud {
 			s.trace(Decision{At: s.now, Kind: DecisionNoEntry, Journey: id, Version: v.number, Reason: why + ": " + reason})
 		}
 		return false
 	}
-	for i := range s.st.Instances {
-		if !s.isGone(i) && s.st.Instances[i].Journey == id {
-			return refuse("already in the journey")
-		}
-	}
 	rec := s.st.record(id)
-	r := v.def.ReEntry
-	if rec.Entries > 0 {
-		switch r.Mode {
-		case "", ReEntryNever:
-			return refuse("re-entry not allowed")
-		case ReEntryMax:
-			if rec.Entries >= r.Max {
-				return refuse(fmt.Sprintf("entered %d times, at most %d allowed", rec.Entries, r.Max))
-			}
-		case ReEntryAfter:
-			from, what := rec.LastEntry, "entry"
-			if r.FromExit {
-				from, what = rec.LastExit, "exit"
-			}
-			if at := from.Add(time.Duration(r.After)); s.now.Before(at) {
-				return refuse(fmt.Sprintf("re-entry allowed %s after the last %s, from %s", r.After, what, at.UTC().Format(time.RFC3339)))
-			}
-		}
-	}
 	rec.Entries++
 	rec.LastEntry = s.now
 	tr := Track{ID: 0, Parent: -1, Node: v.nodes[v.start].id, Status: TrackActive, Since: s.now, SolutionInterest: interest,
@@ -133,4 +109,38 @@ func (s *stepper) enter(v *Version, why, interest string, loud bool) bool {
 	// an exit that already holds ends the instance before it runs
 	s.instanceRules(len(s.st.Instances) - 1)
 	return true
+}
+
+// refusal says why the account may not enter v's journey now, which takes
+// entries: it is in the journey already, or the re-entry policy refuses
+// it. It is "" when the account may enter.
+func (s *stepper) refusal(v *Version) string {
+	id := v.def.ID
+	for i := range s.st.Instances {
+		if !s.isGone(i) && s.st.Instances[i].Journey == id {
+			return "already in the journey"
+		}
+	}
+	k := slices.IndexFunc(s.st.Records, func(r Record) bool { return r.Journey == id })
+	if k < 0 || s.st.Records[k].Entries == 0 {
+		return ""
+	}
+	rec, r := &s.st.Records[k], v.def.ReEntry
+	switch r.Mode {
+	case "", ReEntryNever:
+		return "re-entry not allowed"
+	case ReEntryMax:
+		if rec.Entries >= r.Max {
+			return fmt.Sprintf("entered %d times, at most %d allowed", rec.Entries, r.Max)
+		}
+	case ReEntryAfter:
+		from, what := rec.LastEntry, "entry"
+		if r.FromExit {
+			from, what = rec.LastExit, "exit"
+		}
+		if at := from.Add(time.Duration(r.After)); s.now.Before(at) {
+			return fmt.Sprintf("re-entry allowed %s after the last %s, from %s", r.After, what, at.UTC().Format(time.RFC3339))
+		}
+	}
+	return ""
 }

@@ -123,13 +123,28 @@ func (s *stepper) exec(i, t int, v *Version, node *cnode) bool {
 		target := node.gotoJourney
 		interest := tr.SolutionInterest
 		tr.Status = TrackDone
+		nv, ok := s.c.accepting(target, s.now)
+		var why string
+		if !ok {
+			why = s.c.refusal(target, s.now)
+		} else {
+			why = s.refusal(nv)
+		}
+		if why != "" {
+			// Nothing was handed over: the instance stopped short of its
+			// journey's end, so it exits, not completed, and what a cap
+			// deferred for it is dropped, as at any exit.
+			s.exit(i, "go to journey "+target+": "+why, false)
+			d := Decision{At: s.now, Kind: DecisionNoEntry, Journey: target, Reason: "go to from " + in.Journey + ": " + why}
+			if nv != nil {
+				d.Version = nv.number
+			}
+			s.trace(d)
+			return false
+		}
 		// A hand-over, not an exit: messages the cap deferred are still sent.
 		s.end(i, "go to journey "+target, s.plainCompletion(v))
-		if nv, ok := s.c.accepting(target, s.now); ok {
-			s.enter(nv, "go to from "+in.Journey, interest, true)
-		} else {
-			s.trace(Decision{At: s.now, Kind: DecisionNoEntry, Journey: target, Reason: "go to from " + in.Journey + ": journey is not live"})
-		}
+		s.enter(nv, "go to from "+in.Journey, interest, true)
 		return false
 	case KindEnd:
 		tr.Status, tr.Outcome = TrackDone, node.outcome

@@ -168,9 +168,10 @@ type Contact struct {
 // A DeferredMessage is a message held back by a cap with the defer policy;
 // it is retried at Due (consent and caps are checked again) until Expires.
 // When its instance exits before (an exit criterion, a goal with
-// ExitOnGoal, the journey's end date, finish or abort), it is dropped with
-// a skip decision; an instance that reaches an end node or goes to another
-// journey keeps its deferred messages.
+// ExitOnGoal, a go-to whose journey took no entry, the journey's end date,
+// finish or abort), it is dropped with a skip decision; an instance that
+// reaches an end node or hands the account over to another journey keeps
+// its deferred messages.
 type DeferredMessage struct {
 	Entry   OutboxEntry `json:"entry"`
 	Due     time.Time   `json:"due"`

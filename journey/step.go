@@ -50,7 +50,9 @@ type Ended struct {
 	Entry   int       `json:"entry"`
 	At      time.Time `json:"at"`
 	// Reason is "completed" for an instance whose tracks all ended, an
-	// exit criterion's reason, or a lifecycle reason ("journey aborted").
+	// exit criterion's reason, "go to journey <id>" for a hand-over to
+	// another journey ("go to journey <id>: <why>" when that journey took
+	// no entry, see [GoTo]), or a lifecycle reason ("journey aborted").
 	Reason string `json:"reason"`
 	// Outcome is the outcome of the end node reached by the main track.
 	Outcome   string `json:"outcome,omitempty"`
@@ -364,8 +366,8 @@ func (s *stepper) exitWith(i int, reason string, d Decision, completed bool) {
 
 // dropDeferred drops the messages of instance i that a frequency cap
 // deferred, each with a skip decision: an instance that exits (an exit
-// criterion, a goal that ends it, its journey's end, finish or abort)
-// was stopped because sending no longer fits, so what it had not sent yet
+// criterion, a goal that ends it, a go-to whose journey took no entry,
+// its journey's end, finish or abort) was stopped because sending no longer fits, so what it had not sent yet
 // is not sent later either.
 func (s *stepper) dropDeferred(i int, reason string) {
 	if len(s.st.Deferred) == 0 {

@@ -1,0 +1,265 @@
+package journey_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/journey"
+)
+
+// deferCap holds back a second e-mail to a person within 7 days (for at
+// most 14); with mailedYesterday as Input.Contacts, every e-mail to the
+// members of acme's group at day0 is deferred to day0 + 6 days.
+var deferCap = journey.Config{Caps: []journey.Cap{{Name: "c", Max: 1, Per: journey.Days(7), Policy: journey.CapDefer, MaxDefer: journey.Days(14)}}}
+
+func mailedYesterday() []journey.Contact {
+	var out []journey.Contact
+	for _, p := range []b2b.PersonID{"p-cfo", "p-vpe", "p-de"} {
+		out = append(out, journey.Contact{Person: p, Channel: b2b.ChannelEmail, Category: "marketing", Journey: "elsewhere", At: day0.Add(-days(1))})
+	}
+	return out
+}
+
+// told is what a test compares of a decision: its kind, what it was
+// about and why.
+type told struct {
+	Kind    journey.DecisionKind
+	Journey string
+	Entry   int
+	Node    journey.NodeID
+	Person  b2b.PersonID
+	Reason  string
+}
+
+// tell keeps the decisions of the given kinds, as told.
+func tell(trace []journey.Decision, kinds ...journey.DecisionKind) []told {
+	var out []told
+	for _, d := range trace {
+		for _, k := range kinds {
+			if d.Kind == k {
+				out = append(out, told{d.Kind, d.Journey, d.Entry, d.Node, d.Person, d.Reason})
+			}
+		}
+	}
+	return out
+}
+
+// skipsOf is a skip decision per member of acme's group for a message of
+// node of entry 1 of journey id.
+func skipsOf(id string, node journey.NodeID, reason string) []told {
+	var out []told
+	for _, p := range []b2b.PersonID{"p-cfo", "p-vpe", "p-de"} {
+		out = append(out, told{journey.DecisionSkip, id, 1, node, p, reason})
+	}
+	return out
+}
+
+// A go-to hands the account over to another journey: the instance
+// completes and keeps the messages a cap deferred. When the target takes
+// no entry (it is not live, or its re-entry policy refuses the account)
+// nothing was handed over: the instance exits, not completed, with why,
+// and drops what it deferred, as any exit does.
+func TestGoToTargetThatTakesNoEntry(t *testing.T) {
+	t.Parallel()
+	// router defers its e-mail to the three members, then goes to sub,
+	// which waits a day: an account that entered sub is still in it.
+	router := linear("router", email("mail", "hi", "to-sub", nil),
+		journey.Node{ID: "to-sub", Kind: journey.KindGoTo, GoTo: &journey.GoTo{Journey: "sub"}})
+	sub := linear("sub", wait("w", journey.Days(1), "end"), end("end", ""))
+	endsAt := func(j journey.Journey, at time.Time) journey.Journey { j.EndAt = at; return j }
+	status := func(to ...func(*journey.Catalog, string) (*journey.Catalog, error)) func(t *testing.T, cat *journey.Catalog, st *journey.State) *journey.Catalog {
+		return func(t *testing.T, cat *journey.Catalog, st *journey.State) *journey.Catalog {
+			for _, f := range to {
+				var err error
+				cat, err = f(cat, "sub")
+				require.NoError(t, err)
+			}
+			return cat
+		}
+	}
+	// entered enters the account into sub at the given time and steps
+	// until then.
+	entered := func(at ...time.Time) func(t *testing.T, cat *journey.Catalog, st *journey.State) *journey.Catalog {
+		return func(t *testing.T, cat *journey.Catalog, st *journey.State) *journey.Catalog {
+			cat.Step(st, journey.Input{View: acmeView(), Now: at[0], Events: manual("sub", at[0])})
+			for _, now := range at[1:] {
+				cat.Step(st, journey.Input{View: acmeView(), Now: now})
+			}
+			return cat
+		}
+	}
+	enterRouter := told{journey.DecisionEnter, "router", 1, "mail", "", "manual entry"}
+	refused := func(why string) []told {
+		reason := "go to journey sub: " + why
+		return append(append([]told{enterRouter}, skipsOf("router", "mail", "deferred message dropped: the instance exited ("+reason+")")...),
+			told{journey.DecisionExit, "router", 1, "", "", reason},
+			told{journey.DecisionNoEntry, "sub", 0, "", "", "go to from router: " + why})
+	}
+	exited := func(why string) []journey.Ended {
+		return []journey.Ended{{Journey: "router", Version: 1, Entry: 1, At: day0, Reason: "go to journey sub: " + why}}
+	}
+	tests := []struct {
+		name     string
+		journeys []journey.Journey
+		// before readies the catalog and the state (nil: as published)
+		before   func(t *testing.T, cat *journey.Catalog, st *journey.State) *journey.Catalog
+		want     []told
+		ended    []journey.Ended
+		deferred int // deferred messages kept after the step
+		sent     int // of them, sent once the cap lets them
+	}{
+		{
+			name:     "live target: a hand-over, completed, the deferred messages kept",
+			journeys: []journey.Journey{sub, router},
+			want: []told{enterRouter,
+				{journey.DecisionExit, "router", 1, "", "", "go to journey sub"},
+				{journey.DecisionEnter, "sub", 1, "w", "", "go to from router"}},
+			ended:    []journey.Ended{{Journey: "router", Version: 1, Entry: 1, At: day0, Reason: "go to journey sub", Completed: true}},
+			deferred: 3, sent: 3,
+		},
+		{
+			name: "draft target",
+			before: func(t *testing.T, cat *journey.Catalog, st *journey.State) *journey.Catalog {
+				c, err := cat.SaveDraft(sub)
+				require.NoError(t, err)
+				c, _, err = c.Publish(router)
+				require.NoError(t, err)
+				return c
+			},
+			want:  refused("journey is not live (draft)"),
+			ended: exited("journey is not live (draft)"),
+		},
+		{
+			name:     "closed target",
+			journeys: []journey.Journey{sub, router},
+			before:   status((*journey.Catalog).Close),
+			want:     refused("journey is not live (closed)"),
+			ended:    exited("journey is not live (closed)"),
+		},
+		{
+			name:     "finished target",
+			journeys: []journey.Journey{sub, router},
+			before:   status((*journey.Catalog).Close, (*journey.Catalog).Finish),
+			want:     refused("journey is not live (finished)"),
+			ended:    exited("journey is not live (finished)"),
+		},
+		{
+			name:     "aborted target",
+			journeys: []journey.Journey{sub, router},
+			before:   status((*journey.Catalog).Abort),
+			want:     refused("journey is not live (aborted)"),
+			ended:    exited("journey is not live (aborted)"),
+		},
+		{
+			name:     "target past its end date",
+			journeys: []journey.Journey{endsAt(sub, day0), router},
+			want:     refused("journey is not live (it ended at 2025-03-03T09:00:00Z)"),
+			ended:    exited("journey is not live (it ended at 2025-03-03T09:00:00Z)"),
+		},
+		{
+			name:     "the account is in the target already",
+			journeys: []journey.Journey{sub, router},
+			before:   entered(day0.Add(-time.Hour)),
+			want:     refused("already in the journey"),
+			ended:    exited("already in the journey"),
+		},
+		{
+			name:     "the target's re-entry policy refuses the account",
+			journeys: []journey.Journey{sub, router},
+			before:   entered(day0.Add(-days(3)), day0.Add(-days(2))),
+			want:     refused("re-entry not allowed"),
+			ended:    exited("re-entry not allowed"),
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			cat := newCatalog(t, deferCap, tt.journeys...)
+			var st journey.State
+			if tt.before != nil {
+				cat = tt.before(t, cat, &st)
+			}
+			res := cat.Step(&st, journey.Input{View: acmeView(), Now: day0, Events: manual("router", day0), Contacts: mailedYesterday()})
+			require.Len(t, decisions(res.Trace, journey.DecisionDefer), 3, "the cap defers the three e-mails")
+			if diff := cmp.Diff(tt.want, tell(res.Trace, journey.DecisionEnter, journey.DecisionNoEntry, journey.DecisionExit, journey.DecisionSkip)); diff != "" {
+				t.Errorf("decisions (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tt.ended, ofJourney(res.Ended, "router")); diff != "" {
+				t.Errorf("ended (-want +got):\n%s", diff)
+			}
+			require.Len(t, st.Deferred, tt.deferred)
+			require.Equal(t, day0, recordOf(st, "router").LastExit, "the instance ended")
+
+			res = cat.Step(&st, journey.Input{View: acmeView(), Now: day0.Add(days(7))})
+			require.Len(t, ofType(res.Outbox, journey.ActionEmail), tt.sent)
+			require.Empty(t, st.Deferred)
+		})
+	}
+}
+
+func ofJourney(ended []journey.Ended, id string) []journey.Ended {
+	var out []journey.Ended
+	for _, e := range ended {
+		if e.Journey == id {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func recordOf(st journey.State, id string) journey.Record {
+	for _, r := range st.Records {
+		if r.Journey == id {
+			return r
+		}
+	}
+	return journey.Record{}
+}
+
+// A manual entry that the journey does not take says why, as a go-to does.
+func TestManualEntrySaysWhyItIsRefused(t *testing.T) {
+	t.Parallel()
+	drip := linear("drip", email("mail", "hi", "end", nil), end("end", ""))
+	ended := drip
+	ended.EndAt = day0
+	tests := []struct {
+		name  string
+		cat   func(t *testing.T) *journey.Catalog
+		entry string
+		want  string
+	}{
+		{"not in the catalog", func(t *testing.T) *journey.Catalog { return newCatalog(t, journey.Config{}, drip) }, "nope",
+			"manual entry: journey is not in the catalog"},
+		{"draft", func(t *testing.T) *journey.Catalog {
+			cat, err := newCatalog(t, journey.Config{}).SaveDraft(drip)
+			require.NoError(t, err)
+			return cat
+		}, "drip", "manual entry: journey is not live (draft)"},
+		{"closed", func(t *testing.T) *journey.Catalog {
+			cat, err := newCatalog(t, journey.Config{}, drip).Close("drip")
+			require.NoError(t, err)
+			return cat
+		}, "drip", "manual entry: journey is not live (closed)"},
+		{"past its end date", func(t *testing.T) *journey.Catalog { return newCatalog(t, journey.Config{}, ended) }, "drip",
+			"manual entry: journey is not live (it ended at 2025-03-03T09:00:00Z)"},
+		{"already in it", func(t *testing.T) *journey.Catalog {
+			return newCatalog(t, journey.Config{}, dripJourney("drip", journey.Days(1), 2))
+		}, "drip",
+			"manual entry: already in the journey"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			cat := tt.cat(t)
+			var st journey.State
+			res := cat.Step(&st, journey.Input{View: acmeView(), Now: day0, Events: append(manual(tt.entry, day0), manual(tt.entry, day0)...)})
+			got := decisions(res.Trace, journey.DecisionNoEntry)
+			require.NotEmpty(t, got)
+			require.Equal(t, tt.want, got[len(got)-1].Reason)
+		})
+	}
+}
