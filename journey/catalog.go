@@ -19,7 +19,9 @@ import (
 // A live journey takes new entries; a closed one takes none but its
 // running instances go on; finished and aborted journeys end every running
 // instance at the next step (reason "journey finished" or "journey
-// aborted"). Publishing a live journey again creates a new version: new
+// aborted"), which drops the messages a cap deferred for it. An aborted
+// journey also drops those of its instances that had ended (see
+// [Catalog.Abort]). Publishing a live journey again creates a new version: new
 // entries get it, running instances keep theirs.
 type Status string
 
@@ -257,13 +259,23 @@ func (c *Catalog) Close(id string) (*Catalog, error) {
 }
 
 // Finish marks a closed journey as finished: instances still running end
-// at their next step with reason "journey finished".
+// at their next step with reason "journey finished", and the messages a
+// cap deferred for them are dropped. A journey that finishes ran its
+// course: an instance that had ended before (at an end node, or by going
+// to another journey) finished its run, and what a cap deferred for it is
+// still sent.
 func (c *Catalog) Finish(id string) (*Catalog, error) {
 	return c.transition(id, StatusFinished, StatusClosed)
 }
 
-// Abort stops a live or closed journey: every running instance ends at its
-// next step with reason "journey aborted".
+// Abort stops a live or closed journey now: every running instance ends at
+// its next step with reason "journey aborted", and the journey queues no
+// more messages: at an account's next step the messages a cap deferred
+// for any of its instances, of any version, running or ended before (at
+// an end node, or by going to another journey), are dropped, each with a
+// skip decision ("deferred message dropped: the instance exited (journey
+// aborted)" for a running one, "deferred message dropped: the journey was
+// aborted" for one that had ended).
 func (c *Catalog) Abort(id string) (*Catalog, error) {
 	return c.transition(id, StatusAborted, StatusLive, StatusClosed)
 }

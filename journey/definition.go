@@ -37,7 +37,8 @@ type Journey struct {
 	// EndAt, when set, ends the journey: from then on nobody enters and
 	// running instances exit with reason "journey ended" (in the first
 	// step at or after EndAt, which is an account's Result.Due at the
-	// latest).
+	// latest), dropping their deferred messages; an instance that had
+	// ended still sends what a cap deferred for it (an abort drops that).
 	EndAt time.Time `json:"endAt,omitzero"`
 	// Category is the message category of its emails and SMS for frequency
 	// caps; empty means "marketing".

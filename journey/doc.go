@@ -111,7 +111,12 @@
 // messages are retried, with consent and caps checked again, unless their
 // instance exits first (an exit criterion, a goal that ends it, a goto
 // whose journey takes no entry, the journey's end, finish or abort): then
-// they are dropped with the reason.
+// they are dropped with the reason. An instance that ended (at an end
+// node, or by a goto that handed the account over) still sends them,
+// unless its journey is aborted: abort stops a journey now, and drops the
+// deferred messages of all its instances, running or ended ("deferred
+// message dropped: the journey was aborted"), while finish and the end
+// date end what still runs and let an ended run's messages go out.
 //
 // A dry run (Input.DryRun, or a test account) runs fully and records in the
 // trace what would have been sent, but produces no outbox entries; it also

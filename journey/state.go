@@ -171,7 +171,9 @@ type Contact struct {
 // ExitOnGoal, a go-to whose journey took no entry, the journey's end date,
 // finish or abort), it is dropped with a skip decision; an instance that
 // reaches an end node or hands the account over to another journey keeps
-// its deferred messages.
+// its deferred messages, unless its journey is aborted later: an abort
+// drops every deferred message of the journey (Entry.Journey), whatever
+// its instance and version ([Catalog.Abort]).
 type DeferredMessage struct {
 	Entry   OutboxEntry `json:"entry"`
 	Due     time.Time   `json:"due"`

@@ -206,7 +206,8 @@ func (s *stepper) decision(in *Instance, tr *Track, kind DecisionKind, node Node
 }
 
 // lifecycle ends instances whose journey was finished, aborted, ended by
-// its end date, or removed.
+// its end date, or removed, and drops the deferred messages of aborted
+// journeys.
 func (s *stepper) lifecycle() {
 	for i := range s.st.Instances {
 		in := &s.st.Instances[i]
@@ -226,6 +227,39 @@ func (s *stepper) lifecycle() {
 				s.exit(i, "journey ended", false)
 			}
 		}
+	}
+	s.dropAborted()
+}
+
+// dropAborted drops, each with a skip decision, the deferred messages left
+// of aborted journeys: those of instances that had ended before the abort,
+// at an end node or by going to another journey (a running instance's
+// went as it exited), of whatever version. Abort stops a journey now: it
+// sends nothing more. Finish and the end date close a journey that ran its
+// course: they end the instances still running, whose deferred messages go
+// with them, but an instance that had ended finished its run, and what it
+// deferred is still sent, as it is for an instance that reaches an end
+// node.
+func (s *stepper) dropAborted() {
+	aborted := func(d DeferredMessage) bool {
+		st, _ := s.c.Status(d.Entry.Journey)
+		return st == StatusAborted
+	}
+	if !slices.ContainsFunc(s.st.Deferred, aborted) {
+		return
+	}
+	var dropped []DeferredMessage
+	s.st.Deferred = slices.DeleteFunc(s.st.Deferred, func(d DeferredMessage) bool {
+		if aborted(d) {
+			dropped = append(dropped, d)
+			return true
+		}
+		return false
+	})
+	for _, d := range dropped {
+		e := &d.Entry
+		s.skip(&Instance{Journey: e.Journey, Version: e.Version, Entry: e.Entry}, &Track{ID: e.Track}, &cnode{id: e.Node},
+			e.Person, e.Key, "deferred message dropped: the journey was aborted")
 	}
 }
 
