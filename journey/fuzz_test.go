@@ -3,12 +3,15 @@ package journey_test
 import (
 	"encoding/json"
 	"testing"
+	"time"
 
 	"github.com/quorumhq/quorum/journey"
 )
 
 // FuzzCompile feeds arbitrary JSON definitions to Compile: it must never
-// panic, and a journey that compiles must step without panicking.
+// panic, and a journey that compiles must step without panicking, beside
+// a live journey and a closed one it may go to, with a cap that defers
+// its e-mails; once aborted, it keeps no instance and no deferred message.
 func FuzzCompile(f *testing.F) {
 	for _, j := range []journey.Journey{pipelineAcceleration(), listenJourney(), dripJourney("d", journey.Days(1), 2), benchJourney()} {
 		b, err := json.Marshal(j)
@@ -23,25 +26,65 @@ func FuzzCompile(f *testing.F) {
 	// A parallel node with a merge but no branch.
 	f.Add([]byte(`{"id":"x","nodes":[{"id":"fork","kind":"parallel","parallel":{"solutionInterests":["dp"],"merge":"join"}},` +
 		`{"id":"join","kind":"merge","merge":{"next":"done"}},{"id":"done","kind":"end","end":{}}]}`))
-	cfg := journey.Config{Roles: standardRoles}
+	// Go-tos to a journey that takes the account and to one that does not.
+	for _, to := range []string{"sub", "closed"} {
+		f.Add([]byte(`{"id":"x","nodes":[{"id":"m","kind":"action","action":{"type":"email","template":"t","next":"g"}},` +
+			`{"id":"g","kind":"goto","goto":{"journey":"` + to + `"}}]}`))
+	}
+	cfg := journey.Config{Roles: standardRoles, Caps: deferCap.Caps}
+	base, err := journey.NewCatalog(cfg)
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, j := range []journey.Journey{linear("sub", wait("w", journey.Days(1), "end"), end("end", "")), linear("closed", end("end", ""))} {
+		if base, _, err = base.Publish(j); err != nil {
+			f.Fatal(err)
+		}
+	}
+	if base, err = base.Close("closed"); err != nil {
+		f.Fatal(err)
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var j journey.Journey
 		if json.Unmarshal(data, &j) != nil {
 			return
 		}
-		cat, err := journey.NewCatalog(cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cat, _, err = cat.Publish(j)
+		cat, _, err := base.Publish(j)
 		if err != nil {
 			return
 		}
 		var st journey.State
 		view := acmeView()
-		res := cat.Step(&st, journey.Input{View: view, Now: day0, Events: manual(j.ID, day0)})
+		res := cat.Step(&st, journey.Input{View: view, Now: day0, Events: manual(j.ID, day0), Contacts: mailedYesterday()})
+		stopped := st.Clone()
 		for i := 0; i < 5 && !res.Due.IsZero(); i++ {
 			res = cat.Step(&st, journey.Input{View: view, Now: res.Due})
+		}
+		// Aborted after its first step, the journey queues nothing more.
+		if cat, err = cat.Abort(j.ID); err != nil {
+			t.Fatalf("abort a live journey: %v", err)
+		}
+		res = cat.Step(&stopped, journey.Input{View: view, Now: day0.Add(time.Minute)})
+		for i := 0; ; i++ {
+			for _, e := range res.Outbox {
+				if e.Journey == j.ID {
+					t.Fatalf("the aborted journey queued %+v", e)
+				}
+			}
+			if i == 5 || res.Due.IsZero() {
+				break
+			}
+			res = cat.Step(&stopped, journey.Input{View: view, Now: res.Due})
+		}
+		for _, in := range stopped.Instances {
+			if in.Journey == j.ID {
+				t.Fatalf("an instance of the aborted journey runs: %+v", in)
+			}
+		}
+		for _, d := range stopped.Deferred {
+			if d.Entry.Journey == j.ID {
+				t.Fatalf("a message of the aborted journey is still deferred: %+v", d)
+			}
 		}
 	})
 }
