@@ -363,7 +363,8 @@ type Store interface {
 // it back from [Account.Value]: no encoding, no decoding, no copy. Values
 // are shared between the store, the committer and every reader, so all of
 // them treat a committed value as immutable (the engine works on a copy).
-// Durable stores do not implement it; they always need State.
+// Durable stores do not implement it; they always need State. A store
+// that wraps another passes it on (see the Store decorator example).
 type ValueKeeper interface {
 	KeepsValues() bool
 }
