@@ -100,6 +100,9 @@
 // members first; a person refused by a full role falls back to their next
 // role.
 //
+// A group in a closed stage keeps its members as they were at the close
+// (see Closed groups below).
+//
 // Every [Member] records its method, the rule name, expression and the
 // values it saw (or the marketer, opportunity or journey), since when it
 // holds the role and when its source last stated it. When a membership
@@ -158,11 +161,58 @@
 // [Group.TimeInStage] and [Group.TimeToStage] (time to Sales Ready) are
 // measurable.
 //
+// # Closed groups
+//
+// A group in a closed stage of its model (the success stage or a failure
+// stage: Closed Won, Closed Lost) keeps its membership as it was at the
+// close, so that the committee that won or lost the deal stays on record
+// for win/loss analysis and for readiness models trained on past
+// committees: no person joins, leaves or changes role in it, and its
+// completeness stays. [Catalog.Closed] says whether a group is closed, and
+// why its membership is kept, in words.
+//
+//   - What the rules, the CRM and the account's persons say is still
+//     recorded ([Catalog.SetRuleClaims], [Catalog.ApplyOpportunity] and
+//     [Catalog.RemovePerson] update the claims), but the members stay. A
+//     change that this holds back is an [EventMemberNotAdded] or an
+//     [EventMemberNotRemoved] whose reason says why and what the source
+//     said: `group closed: Closed Won on 2026-03-22; membership kept as at
+//     close (left the account)`. A change held back once is not reported
+//     again.
+//   - A marketer's or a journey's change ([Catalog.AssignManual],
+//     ExcludeManual, ClearManual, AssignFromJourney, RemoveFromJourney) is
+//     refused with a [*ClosedError], which matches [ErrGroupClosed]:
+//     `group "acme/dp": group closed: Closed Won on 2026-03-22; membership
+//     kept as at close`.
+//   - [Catalog.ErasePerson] still erases: the right to be forgotten comes
+//     first. The person's memberships end, and no one else takes their
+//     seat.
+//   - Stages and statuses still change; engagement is not the catalog's
+//     business (package scoring goes on scoring the account's activities).
+//
+// [DefaultStageModel] has no transition out of its closed stages. A model
+// may have some (a lost deal that revives: From "Closed Lost" To
+// "Awareness"); when [Catalog.MoveTo] or [Catalog.Advance] takes one, the
+// members are resolved again from the claims recorded while the group was
+// closed, with the events of the change (a membership whose claims went
+// while the group was closed ends with "claim withdrawn while the group
+// was closed"), and the group follows its sources from there.
+//
+// An account has one group per interest, so a person who qualifies for a
+// closed group's interest after the close joins no group for it (unless
+// the group reopens). New business after a deal (a cross-sell, a renewal,
+// an expansion) is an interest of its own whose applicability rule reads
+// the won opportunity, such as any(opportunities, .solutionInterest ==
+// "data-platform" && .status == "won"); its group is created when the rule
+// holds and qualifies the persons as any new group does.
+//
 // # Inspect: events
 //
 // Operations return [Event]s: group_created, member_added, member_removed,
 // member_changed (same role, new source), role_filled and role_emptied (the
 // role reached or fell below MinMembers), completeness_crossed,
-// stage_changed, status_changed, and contact_role_unmapped (a CRM contact
-// role no role maps: reported, never dropped silently).
+// stage_changed, status_changed, contact_role_unmapped (a CRM contact
+// role no role maps: reported, never dropped silently), and
+// member_not_added and member_not_removed (a change a closed group held
+// back).
 package buyinggroup

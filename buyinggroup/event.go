@@ -27,6 +27,14 @@ const (
 	// EventContactRoleUnmapped: a CRM contact role that no role of the
 	// template maps; the person did not join the group through it.
 	EventContactRoleUnmapped EventType = "contact_role_unmapped"
+	// EventMemberNotAdded and EventMemberNotRemoved: a group in a closed
+	// stage kept its membership as at the close where its sources (rules,
+	// the CRM, the account's persons) now say otherwise; the person would
+	// have joined the role, or left it, were the group open. Reason says
+	// why, and what the source said: "group closed: Closed Won on
+	// 2026-03-22; membership kept as at close (left the account)".
+	EventMemberNotAdded   EventType = "member_not_added"
+	EventMemberNotRemoved EventType = "member_not_removed"
 )
 
 // An Event is one change of a buying group. Fields not relevant to the type

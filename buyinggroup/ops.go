@@ -124,6 +124,10 @@ func (c *Catalog) NewGroup(account b2b.AccountID, interest, stage string, now ti
 // person among persons and a role of the template. Persons of persons with
 // no claim lose their rule claims ("no qualification rule matches any
 // more"); other sources' claims are untouched.
+//
+// A group in a closed stage records the claims but keeps its members as
+// at the close (see the package doc); so do ApplyOpportunity and
+// RemovePerson.
 func (c *Catalog) SetRuleClaims(g Group, persons []b2b.PersonID, claims []Claim, now time.Time) (Group, []Event, error) {
 	return c.apply(g, now, "no qualification rule of the role matches any more", func(in *Interest, ng *Group) error {
 		for i, cl := range claims {
@@ -156,8 +160,12 @@ func (c *Catalog) SetRuleClaims(g Group, persons []b2b.PersonID, claims []Claim,
 // is the highest source: no rule, CRM or journey claim overrides it. It
 // lifts the marketer's exclusions of that person from that role or from
 // the group.
+//
+// A group in a closed stage refuses it, as it refuses ExcludeManual,
+// ClearManual, AssignFromJourney and RemoveFromJourney, with a
+// [*ClosedError] (see the package doc).
 func (c *Catalog) AssignManual(g Group, person b2b.PersonID, role, by, note string, now time.Time) (Group, []Event, error) {
-	return c.apply(g, now, "", func(in *Interest, ng *Group) error {
+	return c.command(g, now, "", func(in *Interest, ng *Group) error {
 		name, err := roleName(in, role, false)
 		if err != nil {
 			return err
@@ -174,7 +182,7 @@ func (c *Catalog) AssignManual(g Group, person b2b.PersonID, role, by, note stri
 // hold role ("" for every role of the group), whatever rules, the CRM or
 // journeys say. It replaces the marketer's assignments it contradicts.
 func (c *Catalog) ExcludeManual(g Group, person b2b.PersonID, role, by, note string, now time.Time) (Group, []Event, error) {
-	return c.apply(g, now, "", func(in *Interest, ng *Group) error {
+	return c.command(g, now, "", func(in *Interest, ng *Group) error {
 		name, err := roleName(in, role, true)
 		if err != nil {
 			return err
@@ -190,7 +198,7 @@ func (c *Catalog) ExcludeManual(g Group, person b2b.PersonID, role, by, note str
 // ClearManual withdraws a marketer's assignments and exclusions of a person
 // for role ("" for all of them); lower sources take over again.
 func (c *Catalog) ClearManual(g Group, person b2b.PersonID, role string, now time.Time) (Group, []Event, error) {
-	return c.apply(g, now, "manual assignment withdrawn", func(in *Interest, ng *Group) error {
+	return c.command(g, now, "manual assignment withdrawn", func(in *Interest, ng *Group) error {
 		name, err := roleName(in, role, true)
 		if err != nil {
 			return err
@@ -206,7 +214,7 @@ func (c *Catalog) ClearManual(g Group, person b2b.PersonID, role string, now tim
 // A journey assigning a role it assigned before changes nothing: its
 // claim keeps its first time (which ranks it against other sources').
 func (c *Catalog) AssignFromJourney(g Group, person b2b.PersonID, role, journey string, now time.Time) (Group, []Event, error) {
-	return c.apply(g, now, "", func(in *Interest, ng *Group) error {
+	return c.command(g, now, "", func(in *Interest, ng *Group) error {
 		name, err := roleName(in, role, false)
 		if err != nil {
 			return err
@@ -223,7 +231,7 @@ func (c *Catalog) AssignFromJourney(g Group, person b2b.PersonID, role, journey 
 
 // RemoveFromJourney withdraws a journey's claim that a person holds role.
 func (c *Catalog) RemoveFromJourney(g Group, person b2b.PersonID, role, journey string, now time.Time) (Group, []Event, error) {
-	return c.apply(g, now, fmt.Sprintf("removed by journey %q", journey), func(in *Interest, ng *Group) error {
+	return c.command(g, now, fmt.Sprintf("removed by journey %q", journey), func(in *Interest, ng *Group) error {
 		name, err := roleName(in, role, false)
 		if err != nil {
 			return err
@@ -306,14 +314,22 @@ func (c *Catalog) RemovePerson(g Group, person b2b.PersonID, reason string, now 
 // the group keeps no trace of the person. The events name the person: a
 // caller erasing the person discards them once it has acted on them.
 //
+// Erasure is the one change of membership a group in a closed stage
+// takes: the person's memberships end there too, and no other person
+// takes a seat the person leaves (the rest of the membership stays as at
+// the close).
+//
 // A group whose interest the catalog no longer has (the program dropped
 // it) cannot resolve its members again: the person's claims, memberships
 // and history are then removed as they are, with no events, so that
 // erasure never fails.
 func (c *Catalog) ErasePerson(g Group, person b2b.PersonID, now time.Time) (Group, []Event, error) {
-	ng, evs, err := c.RemovePerson(g, person, "person erased", now)
-	if errors.Is(err, ErrUnknownInterest) {
-		ng, evs = g.clone(), nil
+	var ng Group
+	var evs []Event
+	in, err := c.interestOf(&g)
+	switch {
+	case errors.Is(err, ErrUnknownInterest):
+		ng = g.clone()
 		ng.Claims = slices.DeleteFunc(ng.Claims, func(cl Claim) bool { return cl.Person == person })
 		ng.Members = slices.DeleteFunc(ng.Members, func(m Member) bool { return m.Person == person })
 		if len(ng.Claims) == 0 {
@@ -322,10 +338,16 @@ func (c *Catalog) ErasePerson(g Group, person b2b.PersonID, now time.Time) (Grou
 		if len(ng.Members) == 0 {
 			ng.Members = nil
 		}
-	} else if err != nil {
+	case err != nil:
 		return g, nil, err
+	case in.model.Closed(g.Stage):
+		ng, evs = eraseClosed(in, g, person, now)
+	default:
+		if ng, evs, err = c.RemovePerson(g, person, "person erased", now); err != nil {
+			return g, nil, err
+		}
 	}
-	// RemovePerson's group has a History of its own.
+	// The group returned has a History of its own.
 	ng.History = slices.DeleteFunc(ng.History, func(m Member) bool { return m.Person == person })
 	if len(ng.History) == 0 {
 		ng.History = nil
@@ -369,12 +391,17 @@ func roleName(in *Interest, role string, allowAll bool) (string, error) {
 
 // apply runs mutate on a copy of g, then resolves members and emits the
 // events of the difference. reason explains memberships that end because
-// their claim was withdrawn.
+// their claim was withdrawn. A group in a closed stage records the claims
+// and keeps its members (see hold).
 func (c *Catalog) apply(g Group, now time.Time, reason string, mutate func(*Interest, *Group) error) (Group, []Event, error) {
 	in, err := c.interestOf(&g)
 	if err != nil {
 		return g, nil, err
 	}
+	return applyIn(in, g, now, reason, mutate)
+}
+
+func applyIn(in *Interest, g Group, now time.Time, reason string, mutate func(*Interest, *Group) error) (Group, []Event, error) {
 	ng := g.clone()
 	if err := mutate(in, &ng); err != nil {
 		return g, nil, fmt.Errorf("group %q: %w", g.ID, err)
@@ -382,6 +409,9 @@ func (c *Catalog) apply(g Group, now time.Time, reason string, mutate func(*Inte
 	sortClaims(in.template, ng.Claims)
 	if len(ng.Claims) == 0 {
 		ng.Claims = nil
+	}
+	if in.model.Closed(g.Stage) {
+		return ng, hold(in, &g, &ng, now, reason), nil
 	}
 	evs := settle(in, &g, &ng, now, reason)
 	return ng, evs, nil

@@ -182,12 +182,23 @@ func excluded(cl *Claim, excl []*Claim) bool {
 // settle resolves ng's members from its claims and returns the events of
 // the change from old.
 func settle(in *Interest, old, ng *Group, now time.Time, reason string) []Event {
-	t := in.template
-	res := resolve(t, ng.Claims, old.Members)
-	prev := map[seat]Member{}
-	for _, m := range old.Members {
-		prev[seat{m.Person, m.Role}] = m
+	res := resolve(in.template, ng.Claims, old.Members)
+	prev := seats(old.Members)
+	return record(in, old, ng, prev, res.members(in.template, prev, now), res, now, reason)
+}
+
+// seats maps each member's seat to the member.
+func seats(ms []Member) map[seat]Member {
+	out := make(map[seat]Member, len(ms))
+	for _, m := range ms {
+		out[seat{m.Person, m.Role}] = m
 	}
+	return out
+}
+
+// members returns the members that the chosen claims make, in member
+// order; a person who held the role before (prev) keeps their time.
+func (res resolution) members(t *Template, prev map[seat]Member, now time.Time) []Member {
 	var members []Member
 	for s, cl := range res.chosen {
 		m := Member{
@@ -201,6 +212,15 @@ func settle(in *Interest, old, ng *Group, now time.Time, reason string) []Event 
 		members = append(members, m)
 	}
 	sortMembers(t, members)
+	return members
+}
+
+// record makes members ng's members and returns the events of the change
+// from old, whose members by seat are prev: ended memberships go to the
+// history with their reason (see endReason, which reads res and ng's
+// claims).
+func record(in *Interest, old, ng *Group, prev map[seat]Member, members []Member, res resolution, now time.Time, reason string) []Event {
+	t := in.template
 	ng.Members = members
 
 	var evs []Event

@@ -10,7 +10,9 @@ import (
 // MoveTo moves a group to another stage on request (a person or a journey
 // action, named by by). A move the group's stage model does not allow is
 // refused with a [*TransitionError] naming both stages; the group is then
-// returned unchanged.
+// returned unchanged. A move out of the closed stages (a model that lets
+// a deal reopen) resolves the members again from the claims, with the
+// events of the change after the stage change's.
 func (c *Catalog) MoveTo(g Group, to, by, reason string, now time.Time) (Group, []Event, error) {
 	in, err := c.interestOf(&g)
 	if err != nil {
@@ -25,7 +27,7 @@ func (c *Catalog) MoveTo(g Group, to, by, reason string, now time.Time) (Group, 
 	}
 	ng := g.clone()
 	ev := ng.moveTo(StageChange{From: g.Stage, To: to, At: now, By: by, Reason: reason})
-	return ng, []Event{ev}, nil
+	return ng, append([]Event{ev}, reopen(in, &ng, g.Stage, now)...), nil
 }
 
 func (g *Group) moveTo(ch StageChange) Event {
@@ -75,8 +77,9 @@ func facts(in *Interest, g *Group, s Signals, now time.Time) StageEnv {
 // rules hold, given the signals at now: from the current stage, the first
 // automatic transition (in model order) whose rule holds is taken, and so
 // on from the new stage, never entering a stage twice in one call. Each
-// change records the rule and the values it read. A rule that fails to
-// evaluate returns the error and the group unchanged.
+// change records the rule and the values it read; a change out of the
+// closed stages resolves the members again, as [Catalog.MoveTo] does. A
+// rule that fails to evaluate returns the error and the group unchanged.
 func (c *Catalog) Advance(g Group, s Signals, now time.Time) (Group, []Event, error) {
 	in, err := c.interestOf(&g)
 	if err != nil {
@@ -111,10 +114,12 @@ func (c *Catalog) Advance(g Group, s Signals, now time.Time) (Group, []Event, er
 			if !copied {
 				ng, copied = g.clone(), true
 			}
+			from := ng.Stage
 			evs = append(evs, ng.moveTo(StageChange{
-				From: ng.Stage, To: to, At: now, Auto: true,
+				From: from, To: to, At: now, Auto: true,
 				Rule: r.Name, Expr: r.Source, Values: stageValues(r.Source, &env),
 			}))
+			evs = append(evs, reopen(in, &ng, from, now)...)
 			visited[to] = true
 			moved = true
 			break
