@@ -53,6 +53,10 @@ type Decision struct {
 	// Holds are the person's memberships in the group after resolution
 	// (any source: a manual or CRM member keeps its role).
 	Holds []buyinggroup.Member `json:"holds,omitempty"`
+	// Frozen, for a group in a closed stage, says why Holds are the
+	// memberships as at the close whatever Matches say now: "group
+	// closed: Closed Won on 2026-03-22; membership kept as at close".
+	Frozen string `json:"frozen,omitempty"`
 }
 
 // MatchValues is a match with the values its rule read.
@@ -80,6 +84,10 @@ func (d *Decision) Explain() string {
 			names[i] = fmt.Sprintf("%s (priority %d, %d conditions)", m.Role, m.Priority, m.Conditions)
 		}
 		fmt.Fprintf(&b, "; rules matched: %s", strings.Join(names, ", "))
+	}
+	if d.Frozen != "" {
+		b.WriteString("; ")
+		b.WriteString(d.Frozen)
 	}
 	return b.String()
 }
@@ -119,7 +127,9 @@ func (r Rate) String() string {
 // interests in catalog order. The input is not modified.
 //
 // A group whose interest no longer applies to the account is kept and
-// still qualified (groups are removed only by the caller).
+// still qualified (groups are removed only by the caller). A group in a
+// closed stage keeps its members as at the close: the claims are recorded,
+// the members stay, and its decisions say why (Decision.Frozen).
 func (e *Evaluator) Account(in AccountInput, now time.Time) (AccountResult, error) {
 	cat := e.q.cat
 	acct := &in.Account
@@ -244,12 +254,13 @@ func (e *Evaluator) Account(in AccountInput, now time.Time) (AccountResult, erro
 		evs = append(evs, re...)
 		groups[k] = g
 		res.Events = append(res.Events, evs...)
+		frozen, _ := cat.Closed(g)
 		for pi := range persons {
 			holds := holdsOf(&g, persons[pi].ID)
 			if len(matches[k][pi]) == 0 && len(holds) == 0 {
 				continue
 			}
-			res.Decisions = append(res.Decisions, Decision{Person: persons[pi].ID, Interest: g.Interest, Matches: matches[k][pi], Holds: holds})
+			res.Decisions = append(res.Decisions, Decision{Person: persons[pi].ID, Interest: g.Interest, Matches: matches[k][pi], Holds: holds, Frozen: frozen})
 		}
 	}
 	// Groups of interests the catalog does not define: returned unchanged.

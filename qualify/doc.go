@@ -35,6 +35,19 @@
 //     stored one keeps its time, so re-evaluating an unchanged account
 //     changes nothing and emits no event.
 //
+// A group in a closed stage (Closed Won, Closed Lost) keeps its members
+// as they were at the close: steps 2-4 record what the CRM, the account's
+// persons and the rules say, but no person joins, leaves or changes role
+// (package buyinggroup reports what it held back as member_not_added and
+// member_not_removed events), and each decision about the group says why
+// in [Decision.Frozen]: "group closed: Closed Won on 2026-03-22;
+// membership kept as at close". Persons are still evaluated against its
+// template, so a decision lists what the rules match now beside what the
+// person holds. A person who qualifies after the close goes to the groups
+// that are open, such as a cross-sell interest's group created when the
+// deal was won; if the stage model lets the group leave its closed stage,
+// it follows the claims again from there.
+//
 // Persons are taken in ID order and interests in catalog order: the result
 // is deterministic. Call it whenever a person of the account is added,
 // changes (a new title gives a new role at once) or leaves, and when an
