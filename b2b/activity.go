@@ -92,6 +92,21 @@ func ValidActivityType(t string) bool {
 	return true
 }
 
+// AttrMessageKey is the activity attribute that names the message an
+// activity is about: the key of the e-mail or SMS (channel.Message.Key,
+// the outbox entry's idempotency key) that was delivered, bounced,
+// opened, clicked or unsubscribed from. A provider reports it back when
+// the key was sent with the message (a tag, a custom argument or header);
+// the host sets it on the activities it makes of the provider's reports.
+// Its value is a string; an activity without it (or with "") is about no
+// message of the program.
+//
+// The engine logs the key of each applied activity that has one, and
+// package analytics counts an open or a click towards the program's
+// e-mail open and click rates only through it: once per delivered
+// e-mail, however often it is opened.
+const AttrMessageKey = "messageKey"
+
 // An Activity is something a person did. ID is unique across sources: the
 // same activity delivered twice has the same ID and counts once.
 type Activity struct {
@@ -105,6 +120,8 @@ type Activity struct {
 	Source  Source    `expr:"source" json:"source,omitzero"`
 	// Attributes describe the activity ("form": "Demo Request", "url":
 	// "/pricing", "campaign": "Q3 webinar"); read them with attr().
+	// [AttrMessageKey] names the message an e-mail or SMS activity is
+	// about.
 	Attributes map[string]any `expr:"attributes" json:"attributes,omitzero"`
 }
 
@@ -154,6 +171,11 @@ func (a *Activity) validate(ps *Problems) {
 		ps.Addf("time", "is required")
 	}
 	validateAttributes(ps, a.Attributes)
+	if v, ok := a.Attributes[AttrMessageKey]; ok && v != nil && validAttribute(AttrMessageKey, v) {
+		if _, isString := v.(string); !isString {
+			ps.Addf("attributes["+quote(AttrMessageKey)+"]", "must be a string (the key of the message the activity is about), got %T", v)
+		}
+	}
 }
 
 func indexPath(field string, i int) string { return fmt.Sprintf("%s[%d]", field, i) }

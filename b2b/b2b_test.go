@@ -97,6 +97,40 @@ func TestActivityValidate(t *testing.T) {
 	require.NoError(t, future.ValidateAt(t0.Add(47*time.Hour), time.Hour))
 }
 
+// TestActivityMessageKey: the message key is a string or absent; any
+// other value is refused, not left for the e-mail rates to miss.
+func TestActivityMessageKey(t *testing.T) {
+	t.Parallel()
+	act := func(v any) b2b.Activity {
+		return b2b.Activity{ID: "a1", Type: b2b.ActivityOpenEmail, Person: "p1", Time: t0, Attributes: map[string]any{b2b.AttrMessageKey: v}}
+	}
+	tests := []struct {
+		name   string
+		act    b2b.Activity
+		want   []string
+		reason string
+	}{
+		{name: "a key", act: act("msg-1")},
+		{name: "no attributes", act: b2b.Activity{ID: "a1", Type: b2b.ActivityOpenEmail, Person: "p1", Time: t0}},
+		{name: "empty", act: act(""), reason: "about no message"},
+		{name: "null", act: act(nil), reason: "an attribute set to null is no attribute"},
+		{name: "a number", act: act(42), want: []string{`attributes["messageKey"]`}},
+		{name: "a list", act: act([]string{"msg-1"}), want: []string{`attributes["messageKey"]`}},
+		{name: "unsupported type, reported once", act: act(struct{}{}), want: []string{`attributes["messageKey"]`},
+			reason: "the attribute check already refuses it"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			require.Empty(t, cmp.Diff(tt.want, paths(t, tt.act.Validate())), "%s (-want +got)", tt.reason)
+		})
+	}
+	keyed, number := act("msg-1"), act(42)
+	require.Equal(t, "msg-1", keyed.Attr(b2b.AttrMessageKey))
+	err := number.Validate()
+	require.ErrorContains(t, err, `attributes["messageKey"]: must be a string (the key of the message the activity is about), got int`)
+}
+
 func TestActivityTypes(t *testing.T) {
 	t.Parallel()
 	require.Len(t, b2b.MarketoActivityTypes, 52)

@@ -17,7 +17,11 @@
 //     it counts once however often it is delivered. Types follow Marketo's
 //     well-known activity types ([ActivityVisitWebPage],
 //     [ActivityFillOutForm], ...; see [ActivityTypeFromMarketoID]) and any
-//     custom type is accepted.
+//     custom type is accepted. Attributes describe it ("form", "url",
+//     "campaign", ...); [AttrMessageKey] names the e-mail or SMS that a
+//     delivery, bounce, open, click or unsubscribe is about (the message's
+//     key), by which analytics ties opens and clicks to the program's own
+//     e-mails.
 //   - [Opportunity]: a CRM deal on an account with its stage, amount, status
 //     and [ContactRole]s.
 //
