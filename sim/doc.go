@@ -13,8 +13,9 @@
 // won or lost. The world's e-mail engagement is with e-mails the program
 // does not send (sales reps' e-mails: open_sales_email, click_sales_email);
 // opens and clicks of the program's own e-mails (open_email, click_email,
-// with the message's key) come from [Run]'s recording sender, so that the
-// e-mail KPIs measure the program's e-mails alone.
+// each naming its message by its key, [b2b.AttrMessageKey]) come from
+// [Run]'s recording sender, so that the e-mail KPIs measure the program's
+// e-mails alone, each once.
 //
 //	w, err := sim.New(sim.Config{Seed: 42, Accounts: 1000, Days: 90})
 //	for d := range w.Config.Days {

@@ -177,7 +177,9 @@ func (r *Recorder) ActivitiesBetween(after, upTo time.Time) []b2b.Activity {
 // model m: for email, email_delivered or email_bounced, then maybe
 // open_email, click_email and unsubscribe_email; for SMS, maybe click_sms and
 // unsubscribe_sms; nothing for sales alerts. The result depends only on m,
-// seed, msg.Key and sentAt. Activity IDs are "sim:<key>:<what>".
+// seed, msg.Key and sentAt. Activity IDs are "sim:<key>:<what>"; each
+// activity names its message by its key ([b2b.AttrMessageKey]) and its
+// template ("template"), as a provider's report does.
 func Simulate(m EngagementModel, seed uint64, msg *channel.Message, sentAt time.Time) []b2b.Activity {
 	if msg.Channel == channel.ChannelSalesAlert {
 		return nil
@@ -198,7 +200,7 @@ func Simulate(m EngagementModel, seed uint64, msg *channel.Message, sentAt time.
 		return b2b.Activity{
 			ID: b2b.ActivityID("sim:" + msg.Key + ":" + what), Type: typ, Person: msg.Person,
 			Account: msg.Account, Time: at, Source: b2b.SourceQuorum,
-			Attributes: map[string]any{"messageKey": msg.Key, "template": msg.Template},
+			Attributes: map[string]any{b2b.AttrMessageKey: msg.Key, "template": msg.Template},
 		}
 	}
 	delay := func() time.Duration {

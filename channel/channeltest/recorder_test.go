@@ -37,6 +37,39 @@ func TestSimulateIsDeterministic(t *testing.T) {
 	require.Empty(t, channeltest.Simulate(m, 7, &alert, t0))
 }
 
+// TestSimulateNamesTheMessage: every activity about a message carries
+// its key (b2b.AttrMessageKey), as a provider's report does, so that
+// the e-mail rates count each message once.
+func TestSimulateNamesTheMessage(t *testing.T) {
+	t.Parallel()
+	always := channeltest.EngagementModel{OpenRate: 1, ClickRate: 1, UnsubscribeRate: 1}
+	sms := channeltest.Email("journey:sms:p-1")
+	sms.Channel = channel.ChannelSMS
+	tests := []struct {
+		name  string
+		model channeltest.EngagementModel
+		msg   channel.Message
+		want  []b2b.ActivityType
+	}{
+		{"email, delivered and engaged", always, channeltest.Email("journey:intro:p-1"),
+			[]b2b.ActivityType{b2b.ActivityEmailDelivered, b2b.ActivityOpenEmail, b2b.ActivityClickEmail, b2b.ActivityUnsubscribeEmail}},
+		{"email, bounced", channeltest.EngagementModel{BounceRate: 1}, channeltest.Email("journey:intro:p-2"),
+			[]b2b.ActivityType{b2b.ActivityEmailBounced}},
+		{"sms", always, sms, []b2b.ActivityType{b2b.ActivityClickSMS, b2b.ActivityUnsubscribeSMS}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var types []b2b.ActivityType
+			for _, a := range channeltest.Simulate(tt.model, 1, &tt.msg, t0) {
+				types = append(types, a.Type)
+				require.Equal(t, tt.msg.Key, a.Attr(b2b.AttrMessageKey), "%s names its message", a.ID)
+			}
+			require.Empty(t, cmp.Diff(tt.want, types), "(-want +got)")
+		})
+	}
+}
+
 func TestSimulateFollowsTheModel(t *testing.T) {
 	t.Parallel()
 	counts := map[b2b.ActivityType]int{}
