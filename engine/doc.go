@@ -98,7 +98,9 @@
 //	opportunity.created, .changed   a CRM deal (b2b.Opportunity)
 //	opportunity.moved               the CRM put the deal on another account: {id, to}; its
 //	                                contact roles no longer count here (see Limits)
-//	activity.applied                activities applied in one pass: {count, byType}
+//	activity.applied                activities applied in one pass: {count, byType, messages};
+//	                                messages lists by type the message key (b2b.AttrMessageKey) of
+//	                                each activity that names one, and is left out when none does
 //	qualify.rate                    lead-to-buying-group qualification: {persons, qualified}
 //	buyinggroup.<type>              every buying-group event (buyinggroup.Event): group_created,
 //	                                member_added, member_removed, role_filled, stage_changed, ...

@@ -2,9 +2,11 @@ package engine_test
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/require"
 
 	"github.com/quorumhq/quorum/b2b"
@@ -138,4 +140,80 @@ func TestActivityOfSeveralAccountsIsOneInput(t *testing.T) {
 	require.Equal(t, int64(1), c.Ingested)
 	require.Equal(t, int64(2), c.Duplicates)
 	require.Equal(t, map[string]int64{"too_late": 1}, c.Rejected)
+}
+
+// TestAppliedActivitiesNameTheirMessages: the activity.applied event of a
+// pass lists, by type, the message key of each applied activity that
+// names one (b2b.AttrMessageKey), so that the e-mail rates count each
+// message once; activities not applied (duplicates, refused) are not in
+// it, and a pass whose activities name no message logs no list.
+func TestAppliedActivitiesNameTheirMessages(t *testing.T) {
+	t.Parallel()
+	about := func(key any) map[string]any { return map[string]any{b2b.AttrMessageKey: key, "template": "intro"} }
+	type payload struct {
+		Count    int                 `json:"count"`
+		ByType   map[string]int      `json:"byType"`
+		Messages map[string][]string `json:"messages"`
+	}
+	tests := []struct {
+		name    string
+		batches [][]b2b.Activity
+		want    []payload // each activity.applied, in order
+	}{{
+		name: "no message named: no list",
+		batches: [][]b2b.Activity{{
+			activity("v", b2b.ActivityVisitWebPage, "L-2", day0, map[string]any{"url": "/pricing"}),
+			activity("o", b2b.ActivityOpenEmail, "L-2", day0, nil),
+			activity("e", b2b.ActivityOpenEmail, "L-3", day0, about("")),
+		}},
+		want: []payload{{Count: 3, ByType: map[string]int{"visit_web_page": 1, "open_email": 2}}},
+	}, {
+		name: "keys by type in the order applied (by time), a repeated open kept",
+		batches: [][]b2b.Activity{{
+			activity("d1", b2b.ActivityEmailDelivered, "L-2", day0.Add(-3*time.Hour), about("k1")),
+			activity("o1", b2b.ActivityOpenEmail, "L-2", day0.Add(-2*time.Hour), about("k1")),
+			activity("o2", b2b.ActivityOpenEmail, "L-2", day0.Add(-time.Hour), about("k1")),
+			activity("o3", b2b.ActivityOpenEmail, "L-3", day0.Add(-2*time.Hour), about("k2")),
+			activity("c1", b2b.ActivityClickEmail, "L-2", day0.Add(-2*time.Hour), about("k1")),
+			activity("o4", b2b.ActivityOpenEmail, "L-3", day0, nil),
+		}},
+		want: []payload{{Count: 6, ByType: map[string]int{"email_delivered": 1, "open_email": 4, "click_email": 1},
+			Messages: map[string][]string{"email_delivered": {"k1"}, "open_email": {"k1", "k2", "k1"}, "click_email": {"k1"}}}},
+	}, {
+		name: "duplicates, unknown persons and invalid keys are not applied, nor listed",
+		batches: [][]b2b.Activity{{
+			activity("o1", b2b.ActivityOpenEmail, "L-2", day0, about("k1")),
+		}, {
+			activity("o1", b2b.ActivityOpenEmail, "L-2", day0, about("k1")),
+			activity("o2", b2b.ActivityOpenEmail, "nobody", day0, about("k2")),
+			activity("o3", b2b.ActivityOpenEmail, "L-2", day0, about(7)),
+			activity("c1", b2b.ActivityClickEmail, "L-2", day0, about("k1")),
+		}},
+		want: []payload{
+			{Count: 1, ByType: map[string]int{"open_email": 1}, Messages: map[string][]string{"open_email": {"k1"}}},
+			{Count: 1, ByType: map[string]int{"click_email": 1}, Messages: map[string][]string{"click_email": {"k1"}}},
+		},
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			b := setup(t, pipelineProgram())
+			setupAcme(t, b)
+			for _, batch := range tt.batches {
+				_, err := b.eng.Ingest(b.ctx, batch...)
+				require.NoError(t, err)
+			}
+			evs, err := b.eng.Events(b.ctx, "acme", 0, 0)
+			require.NoError(t, err)
+			var got []payload
+			for _, e := range evs {
+				if e.Type == "activity.applied" {
+					var p payload
+					require.NoError(t, json.Unmarshal(e.Data, &p), "%s", e.Data)
+					got = append(got, p)
+				}
+			}
+			require.Empty(t, cmp.Diff(tt.want, got), "(-want +got)")
+		})
+	}
 }

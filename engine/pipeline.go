@@ -635,7 +635,7 @@ func (ps *pass) ingest(w *work, out *outcome) {
 	}
 	retention := ps.e.retention(ps.p)
 	cut := ps.now.Add(-retention)
-	counts := map[string]int{}
+	tally := appliedTally{ByType: map[string]int{}}
 	// A batch's repeats of one ID wait for the first to be scored: a
 	// repeat of an applied activity is a duplicate, one of a refused
 	// activity is scored in its turn (it may be the good copy).
@@ -676,13 +676,39 @@ func (ps *pass) ingest(w *work, out *outcome) {
 			fresh = append(fresh, a)
 			freshIdx = append(freshIdx, w.index[i])
 		}
-		ps.score(fresh, freshIdx, persons, seen, counts, out)
+		ps.score(fresh, freshIdx, persons, seen, &tally, out)
 		pending = repeats
 	}
 	slices.SortStableFunc(st.Activities, func(a, b activityRecord) int { return a.Time.Compare(b.Time) })
 	if applied := len(out.appliedIdx); applied > 0 {
 		ps.changed = true
-		ps.log("activity.applied", "", ps.now, map[string]any{"count": applied, "byType": counts})
+		tally.Count = applied
+		ps.log("activity.applied", "", ps.now, &tally)
+	}
+}
+
+// appliedTally is the payload of a pass's activity.applied event: how
+// many activities it applied, how many of each type, and, by type, the
+// key of the message each one names (b2b.AttrMessageKey), if any names
+// one, in the order applied: a key repeats when several activities name
+// its message.
+type appliedTally struct {
+	Count    int                 `json:"count"`
+	ByType   map[string]int      `json:"byType"`
+	Messages map[string][]string `json:"messages,omitempty"`
+}
+
+// add counts an applied activity.
+func (t *appliedTally) add(a *b2b.Activity) {
+	t.ByType[a.Type]++
+	if len(a.Attributes) == 0 {
+		return
+	}
+	if k := a.Attr(b2b.AttrMessageKey); k != "" {
+		if t.Messages == nil {
+			t.Messages = map[string][]string{}
+		}
+		t.Messages[a.Type] = append(t.Messages[a.Type], k)
 	}
 }
 
@@ -697,8 +723,8 @@ const (
 
 // score scores fresh activities (of distinct IDs, none applied before)
 // by every model and keeps those no model refused: their records, their
-// journey events, their counts by type; seen marks them applied.
-func (ps *pass) score(fresh []b2b.Activity, freshIdx []int, persons map[b2b.PersonID]*b2b.Person, seen map[b2b.ActivityID]idState, counts map[string]int, out *outcome) {
+// journey events, their tally; seen marks them applied.
+func (ps *pass) score(fresh []b2b.Activity, freshIdx []int, persons map[b2b.PersonID]*b2b.Person, seen map[b2b.ActivityID]idState, tally *appliedTally, out *outcome) {
 	if len(fresh) == 0 {
 		return
 	}
@@ -734,7 +760,7 @@ func (ps *pass) score(fresh []b2b.Activity, freshIdx []int, persons map[b2b.Pers
 		}
 		seen[a.ID] = idApplied
 		out.appliedIdx = append(out.appliedIdx, freshIdx[i])
-		counts[a.Type]++
+		tally.add(&fresh[i])
 		st.Activities = append(st.Activities, newActivityRecord(a.ID, ps.e.names.intern(a.Type), a.Person, a.Time, a.Attributes))
 		ev := journey.Event{Type: journey.EventActivity, At: a.Time, Person: a.Person, ActivityType: a.Type}
 		ps.jevents = append(ps.jevents, ev)
