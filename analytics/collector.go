@@ -67,8 +67,8 @@ type Collector struct {
 	emailQueued   map[string]time.Time // keys queued on the e-mail channel
 	otherQueued   map[string]bool      // keys queued on other channels
 	emailResults  map[string]*emailResult
-	unknownResult []time.Time // results for keys never queued
-	engagement    []engagementAt
+	unknownResult []time.Time    // results for keys never queued
+	unmatched     []engagementAt // opens and clicks tied to no e-mail queued
 }
 
 // Counts says what happened to the events fed to a collector.
@@ -174,10 +174,16 @@ func (a arrival) compare(b arrival) int {
 		cmp.Compare(a.inst.entry, b.inst.entry), cmp.Compare(a.step, b.step))
 }
 
+// emailResult is what became of an e-mail the program queued: the first
+// of each delivery result, and its first open and first click (the time
+// of the event that logged each; zero: none).
 type emailResult struct {
 	delivered, failed, suppressed time.Time
+	opened, clicked               time.Time
 }
 
+// engagementAt counts the opens and clicks of one event that tie to no
+// e-mail the program queued.
 type engagementAt struct {
 	at            time.Time
 	opens, clicks int

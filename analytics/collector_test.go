@@ -46,6 +46,12 @@ func TestAddRefusesMalformed(t *testing.T) {
 		{"queued without channel", "a", false, "message.queued", `{"key":"k"}`, "key and channel are required"},
 		{"result without key", "a", false, "message.delivered", `{"status":"delivered"}`, "no key"},
 		{"negative count", "a", false, "activity.applied", `{"byType":{"open_email":-1}}`, `byType["open_email"] is -1, outside [0, 4294967296]`},
+		{"more keys than activities", "a", false, "activity.applied", `{"byType":{"open_email":1},"messages":{"open_email":["k","k"]}}`,
+			`messages["open_email"]: 2 keys, more than byType's 1`},
+		{"keys of a type not counted, after a good one", "a", false, "activity.applied",
+			`{"byType":{"open_email":1},"messages":{"click_email":["k"],"open_email":["k"]}}`, `messages["click_email"]: 1 keys, more than byType's 0`},
+		{"empty key", "a", false, "activity.applied", `{"byType":{"open_email":2},"messages":{"open_email":["k",""]}}`, `messages["open_email"][1] is empty`},
+		{"messages not by type", "a", false, "activity.applied", `{"byType":{"open_email":1},"messages":["k"]}`, "payload: json: cannot unmarshal array"},
 		{"opportunity without ID", "a", false, "opportunity.created", `{"Name":"x"}`, "opportunity without ID"},
 		{"readiness without level", "a", false, "readiness.changed", `{"group":"g"}`, "group and level are required"},
 	}
@@ -56,6 +62,12 @@ func TestAddRefusesMalformed(t *testing.T) {
 			require.NoError(t, err)
 			require.NoError(t, c.Add(store.Event{Seq: 1, Account: "a", Time: day(0), Type: "group.updated",
 				Data: []byte(`{"group":"g0","completeness":0.5,"score":7}`)}))
+			// An e-mail delivered, not yet opened: a refused open of it
+			// must not count.
+			require.NoError(t, c.Add(store.Event{Seq: 2, Account: "a", Time: day(0), Type: "message.queued",
+				Data: []byte(`{"key":"k","channel":"email"}`)}))
+			require.NoError(t, c.Add(store.Event{Seq: 3, Account: "a", Time: day(0), Type: "message.delivered",
+				Data: []byte(`{"key":"k","status":"delivered"}`)}))
 			before, err := c.Report(analytics.Period{To: day(5)})
 			require.NoError(t, err)
 

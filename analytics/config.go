@@ -60,8 +60,9 @@ type Config struct {
 	// EmailChannel is the channel name of e-mail messages. Zero: "email".
 	EmailChannel string
 	// OpenTypes and ClickTypes are the activity types that count as e-mail
-	// opens and clicks. Zero: b2b.ActivityOpenEmail and
-	// b2b.ActivityClickEmail (sales e-mails are not nurture e-mails).
+	// opens and clicks (of the e-mail their b2b.AttrMessageKey names).
+	// Zero: b2b.ActivityOpenEmail and b2b.ActivityClickEmail (sales
+	// e-mails are not nurture e-mails).
 	OpenTypes  []string
 	ClickTypes []string
 	// ProductInterests maps a CRM product to a solution interest, for
@@ -131,10 +132,11 @@ func (c Config) withDefaults() Config {
 }
 
 // Period is the span a report covers. Flows (groups reaching Sales Ready,
-// alerts raised, journeys entered, e-mails delivered, opens, clicks,
-// opportunities) count when they happened within [From, To]; stocks
-// (completeness, scores, stages, qualification) are each group's or
-// account's latest value at To.
+// alerts raised, journeys entered, e-mails delivered, opportunities)
+// count when they happened within [From, To]; what became of them (an
+// alert's response, a journey's end, an e-mail's opens and clicks) counts
+// when it happened by To. Stocks (completeness, scores, stages,
+// qualification) are each group's or account's latest value at To.
 type Period struct {
 	// From is the first instant counted; zero: from the first event.
 	From time.Time

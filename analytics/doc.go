@@ -90,16 +90,24 @@
 // in the denominator.
 //
 // E-mail engagement (email.openRate, email.clickRate), the open and click
-// rates of the program's (nurture) e-mails: opens and clicks
-// (activity.applied byType of OpenTypes and ClickTypes in the period) /
-// e-mails delivered in the period (message.delivered whose key was queued
-// on the e-mail channel). The log does not tie an activity to a message,
-// so these are total opens and clicks, not unique per message (a rate may
-// exceed 100%), and every activity of those types counts: the opens and
-// clicks of e-mails the program did not send belong under other types
-// (sales reps' e-mails are open_sales_email and click_sales_email, which
-// the defaults leave out; a simulation's world uses those), or the rates
-// overstate the program's e-mails.
+// rates of the program's (nurture) e-mails: of the e-mails delivered in
+// the period (message.delivered whose key was queued on the e-mail
+// channel), those with at least one open (an activity of OpenTypes) by
+// To / e-mails delivered in the period; clicks (ClickTypes) likewise. An
+// open is tied to its e-mail by the message key its activity names
+// (b2b.AttrMessageKey), which the engine lists in activity.applied
+// ({messages: {open_email: [key, ...]}}), so each e-mail counts once
+// however often it is opened, and a rate never exceeds 100%. An e-mail
+// belongs to the period it was delivered in; its opens and clicks count
+// whenever they came by To (a period that ends now sees its latest
+// e-mails before all their opens). A click without a logged open counts
+// as a click only. Opens and clicks logged in the period that name no
+// message, or a message the log never queued on the e-mail channel (the
+// e-mails of other senders; a log written before activities named their
+// message), are not in the rates: they are counted apart
+// (email.unmatchedOpens, email.unmatchedClicks). Sales reps' e-mails are
+// open_sales_email and click_sales_email, which the defaults leave out (a
+// simulation's world uses those).
 //
 // Stage distribution (stages): groups per latest stage at To, in
 // StageOrder, then other stages alphabetically. Journey funnel

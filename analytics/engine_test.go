@@ -96,15 +96,28 @@ func TestEngineLog(t *testing.T) {
 		}})
 	require.NoError(t, err)
 	require.Empty(t, rep.Rejected)
-	deliverAll(t, eng, day0.Add(time.Minute))
+	intro := map[string]string{} // the key of each member's intro e-mail, by address
+	for _, msg := range deliverAll(t, eng, day0.Add(time.Minute)) {
+		intro[msg.To] = msg.Key
+	}
+	require.Len(t, intro, 3)
 
 	act := func(id string, typ b2b.ActivityType, person string, at time.Time) b2b.Activity {
 		return b2b.Activity{ID: b2b.ActivityID(id), Type: typ, Person: b2b.PersonID(person), Source: b2b.SourceMarketo, Time: at}
 	}
+	// about is an activity about a message, as the provider reports it.
+	about := func(id string, typ b2b.ActivityType, person string, at time.Time, key string) b2b.Activity {
+		a := act(id, typ, person, at)
+		a.Attributes = map[string]any{b2b.AttrMessageKey: key}
+		return a
+	}
 	clk.Set(day(3))
 	_, err = eng.Ingest(ctx,
-		act("a-open-1", b2b.ActivityOpenEmail, "L-1", day(1)), act("a-open-2", b2b.ActivityOpenEmail, "L-2", day(1)),
-		act("a-click", b2b.ActivityClickEmail, "L-2", day(1)),
+		about("a-open-1", b2b.ActivityOpenEmail, "L-1", day(1), intro["carla@acme.com"]), about("a-open-2", b2b.ActivityOpenEmail, "L-2", day(1), intro["victor@acme.com"]),
+		about("a-open-again", b2b.ActivityOpenEmail, "L-2", day(1.5), intro["victor@acme.com"]), // a repeated open: one opened e-mail
+		about("a-click", b2b.ActivityClickEmail, "L-2", day(1), intro["victor@acme.com"]),
+		about("a-open-other", b2b.ActivityOpenEmail, "L-3", day(1), "another-sender-42"), // not the program's e-mail
+		act("a-open-bare", b2b.ActivityOpenEmail, "L-3", day(1)),                         // names no message
 		act("a-demo", b2b.ActivityRequestDemo, "L-2", day(2)), act("a-webinar", b2b.ActivityAttendEvent, "L-1", day(2.5)))
 	require.NoError(t, err)
 	clk.Set(day(5))
@@ -146,8 +159,11 @@ func TestEngineLog(t *testing.T) {
 	require.Equal(t, analytics.Ratio{Numerator: 1, Denominator: 1, Value: val(1)}, r.AlertResponse.Rate, "acknowledged the next day")
 	require.Equal(t, analytics.Ratio{Numerator: 1, Denominator: 1, Value: val(1)}, r.JourneyCompletion.Overall.Rate)
 	require.Equal(t, 3, r.Email.Delivered, "the intro to the three members")
-	require.Equal(t, analytics.Ratio{Numerator: 2, Denominator: 3, Value: val(0.666667)}, r.Email.OpenRate)
+	require.Equal(t, analytics.Ratio{Numerator: 2, Denominator: 3, Value: val(0.666667)}, r.Email.OpenRate,
+		"Carla's and Victor's e-mails; Victor's second open and Dev's opens of no program e-mail do not count")
 	require.Equal(t, analytics.Ratio{Numerator: 1, Denominator: 3, Value: val(0.333333)}, r.Email.ClickRate)
+	require.Equal(t, 2, r.Email.UnmatchedOpens, "Dev's: another sender's e-mail, and one naming no message")
+	require.Zero(t, r.Email.UnmatchedClicks)
 	require.Equal(t, []analytics.StageCount{{Stage: "Sales Ready", Groups: 1, Share: analytics.Ratio{Numerator: 1, Denominator: 1, Value: val(1)}}}, r.Stages)
 	var nodes []string
 	for _, n := range r.Funnel[0].Nodes {
@@ -166,14 +182,18 @@ func lastSeq(log []store.Event) int64 {
 	return log[len(log)-1].Seq
 }
 
-// deliverAll claims every due outbox message and records it delivered.
-func deliverAll(t *testing.T, eng *engine.Engine, now time.Time) {
+// deliverAll claims every due outbox message, records it delivered and
+// returns the messages.
+func deliverAll(t *testing.T, eng *engine.Engine, now time.Time) []channel.Message {
 	t.Helper()
 	ctx := context.Background()
 	got, err := eng.Outbox().Claim(ctx, channel.ClaimParams{Now: now, Limit: 1000, Lease: time.Minute})
 	require.NoError(t, err)
+	var out []channel.Message
 	for _, en := range got {
+		out = append(out, en.Message)
 		require.NoError(t, eng.Outbox().Record(ctx, channel.RecordParams{ID: en.ID, Attempt: en.Attempts, Now: now,
 			Status: channel.StatusDelivered, Receipt: channel.Receipt{ProviderID: "test-" + en.ID, At: now}}))
 	}
+	return out
 }

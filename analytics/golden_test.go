@@ -44,10 +44,12 @@ func goldenLog() eventLog {
 		add("globex", day(1), "message.queued", q("k-globex-1", "email")).
 		add("acme", day(1.1), "message.delivered", res("k-acme-1")).
 		add("globex", day(1.1), "message.delivered", res("k-globex-1")).
-		add("acme", day(2), "activity.applied", m{"count": 3, "byType": m{"open_email": 2, "click_email": 1}}).
+		add("acme", day(2), "activity.applied", m{"count": 3, "byType": m{"open_email": 2, "click_email": 1},
+			"messages": m{"open_email": []string{"k-acme-1", "k-acme-1"}, "click_email": []string{"k-acme-1"}}}). // opened twice
 		add("initech", day(2), "account.updated", m{"ID": "initech"}).
 		add("initech", day(2), "qualify.rate", m{"persons": 3, "qualified": 0}).
-		add("globex", day(4), "activity.applied", m{"count": 1, "byType": m{"open_email": 1}}).
+		add("globex", day(4), "activity.applied", m{"count": 2, "byType": m{"open_email": 2},
+			"messages": m{"open_email": []string{"k-globex-1"}}}). // and an open that names no message
 		add("globex", day(6), "buyinggroup.stage_changed", m{"type": "stage_changed", "group": "globex/dp", "interest": "data-platform", "from": "Decision", "to": "Sales Ready"}).
 		add("globex", day(6), "group.updated", snap("globex/dp", "data-platform", "Sales Ready", 1, 170, "ready")).
 		add("globex", day(6), "alert.raised", m{"id": "al-1", "rule": "sales-ready", "group": "globex/dp"}).

@@ -1,6 +1,7 @@
 package analytics_test
 
 import (
+	"math"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -138,19 +139,35 @@ func TestEmail(t *testing.T) {
 		return m{"key": key, "channel": channel, "template": "t", "to": "x@acme.com", "journey": "nurture"}
 	}
 	res := func(key, status string) m { return m{"key": key, "status": status, "error": "", "receipt": nil} }
-	applied := func(byType map[string]int) m { return m{"count": 1, "byType": byType} }
+	// applied is an activity.applied event: the activities by type, and
+	// the message keys of those that name one.
+	applied := func(byType map[string]int, messages map[string][]string) m {
+		p := m{"count": 1, "byType": byType}
+		if messages != nil {
+			p["messages"] = messages
+		}
+		return p
+	}
+	rate := func(num, den int) analytics.Ratio {
+		v := math.Round(float64(num)/float64(den)*1e6) / 1e6
+		return analytics.Ratio{Numerator: num, Denominator: den, Value: &v}
+	}
 	base := eventLog{}.
 		add("a", day(0), "message.queued", queued("k1", "email")).
 		add("a", day(0), "message.queued", queued("k2", "email")).
 		add("a", day(0), "message.queued", queued("k3", "email")).
 		add("a", day(0), "message.queued", queued("s1", "sms")).
 		add("a", day(0), "message.queued", queued("k4", "email"))
+	delivered := base.
+		add("a", day(0.1), "message.delivered", res("k1", "delivered")).
+		add("a", day(0.1), "message.delivered", res("k2", "delivered"))
 	tests := []struct {
 		name   string
 		cfg    analytics.Config
 		log    eventLog
 		period analytics.Period
 		want   analytics.Email
+		reason string
 	}{{
 		name: "delivered, failed, suppressed, sms and unknown keys",
 		log: base.
@@ -161,17 +178,64 @@ func TestEmail(t *testing.T) {
 			add("a", day(0.1), "message.suppressed", res("k4", "suppressed")).
 			add("a", day(0.1), "message.delivered", res("s1", "delivered")).
 			add("a", day(0.1), "message.delivered", res("ghost", "delivered")).
-			add("a", day(1), "activity.applied", applied(map[string]int{"open_email": 3, "click_email": 1, "open_sales_email": 5, "visit_web_page": 9})),
+			add("a", day(1), "activity.applied", applied(map[string]int{"open_email": 2, "click_email": 1, "open_sales_email": 5, "visit_web_page": 9},
+				map[string][]string{"open_email": {"k1", "k2"}, "click_email": {"k1"}})),
 		period: analytics.Period{To: day(2)},
-		want: analytics.Email{OpenRate: analytics.Ratio{Numerator: 3, Denominator: 2, Value: val(1.5)},
-			ClickRate: analytics.Ratio{Numerator: 1, Denominator: 2, Value: val(0.5)},
-			Queued:    4, Delivered: 2, Failed: 1, Suppressed: 1, UnknownResults: 1},
+		want: analytics.Email{OpenRate: rate(2, 2), ClickRate: rate(1, 2),
+			Queued: 4, Delivered: 2, Failed: 1, Suppressed: 1, UnknownResults: 1},
+		reason: "sales e-mails are not the program's: not in the rates, nor unmatched",
 	}, {
-		name:   "queued, never delivered: no rate",
-		log:    base.add("a", day(1), "activity.applied", applied(map[string]int{"open_email": 2})),
+		name: "a repeated open and opens of other e-mails do not inflate the rate",
+		log: delivered.
+			add("a", day(1), "activity.applied", applied(map[string]int{"open_email": 6, "click_email": 3},
+				map[string][]string{"open_email": {"k1", "k1", "ghost", "s1"}, "click_email": {"k1", "k1", "k1"}})).
+			add("a", day(1.5), "activity.applied", applied(map[string]int{"open_email": 1}, map[string][]string{"open_email": {"k1"}})),
 		period: analytics.Period{To: day(2)},
-		want: analytics.Email{OpenRate: analytics.Ratio{Numerator: 2, Reason: "e-mails were queued but none was delivered in the period"},
-			ClickRate: analytics.Ratio{Reason: "e-mails were queued but none was delivered in the period"}, Queued: 4},
+		want: analytics.Email{OpenRate: rate(1, 2), ClickRate: rate(1, 2), Queued: 4, Delivered: 2,
+			UnmatchedOpens: 4},
+		reason: "k1 opened thrice and clicked thrice is one opened and one clicked e-mail; an open of a key never queued (ghost), " +
+			"of an SMS (s1) and two naming no message are unmatched",
+	}, {
+		name: "a log written before activities named their message: every open unmatched",
+		log: delivered.
+			add("a", day(1), "activity.applied", applied(map[string]int{"open_email": 3, "click_email": 1}, nil)),
+		period: analytics.Period{To: day(2)},
+		want: analytics.Email{OpenRate: rate(0, 2), ClickRate: rate(0, 2), Queued: 4, Delivered: 2,
+			UnmatchedOpens: 3, UnmatchedClicks: 1},
+	}, {
+		name: "a click without an open counts as a click only",
+		log: delivered.
+			add("a", day(1), "activity.applied", applied(map[string]int{"click_email": 1}, map[string][]string{"click_email": {"k2"}})),
+		period: analytics.Period{To: day(2)},
+		want:   analytics.Email{OpenRate: rate(0, 2), ClickRate: rate(1, 2), Queued: 4, Delivered: 2},
+	}, {
+		name: "an open logged before its delivery result counts",
+		log: base.
+			add("a", day(0.1), "activity.applied", applied(map[string]int{"open_email": 1}, map[string][]string{"open_email": {"k1"}})).
+			add("a", day(0.2), "message.delivered", res("k1", "delivered")),
+		period: analytics.Period{To: day(2)},
+		want:   analytics.Email{OpenRate: rate(1, 1), ClickRate: rate(0, 1), Queued: 4, Delivered: 1},
+	}, {
+		name: "the e-mails of the period are those delivered in it; their opens count until To",
+		log: base.
+			add("a", day(0.1), "message.delivered", res("k1", "delivered")). // before From
+			add("a", day(1.5), "message.delivered", res("k2", "delivered")).
+			add("a", day(1.6), "message.delivered", res("k3", "delivered")).
+			add("a", day(2), "activity.applied", applied(map[string]int{"open_email": 1}, map[string][]string{"open_email": {"k1"}})).
+			add("a", day(2.5), "activity.applied", applied(map[string]int{"open_email": 1}, map[string][]string{"open_email": {"k2"}})).
+			add("a", day(4), "activity.applied", applied(map[string]int{"open_email": 1}, map[string][]string{"open_email": {"k3"}})),
+		period: analytics.Period{From: day(1), To: day(3)},
+		want:   analytics.Email{OpenRate: rate(1, 2), ClickRate: rate(0, 2), Delivered: 2},
+		reason: "k1 was delivered before the period (its open counts in its own period, not unmatched); k3's open comes after To",
+	}, {
+		name: "queued, never delivered: no rate",
+		log: base.add("a", day(0.1), "message.failed", res("k1", "failed")).
+			add("a", day(1), "activity.applied", applied(map[string]int{"open_email": 2}, map[string][]string{"open_email": {"k1"}})),
+		period: analytics.Period{To: day(2)},
+		want: analytics.Email{OpenRate: analytics.Ratio{Reason: "e-mails were queued but none was delivered in the period"},
+			ClickRate: analytics.Ratio{Reason: "e-mails were queued but none was delivered in the period"}, Queued: 4, Failed: 1,
+			UnmatchedOpens: 1},
+		reason: "an open of a program e-mail that failed is the program's, not unmatched; the other names no message",
 	}, {
 		name:   "nothing queued",
 		log:    eventLog{}.add("a", day(0), "account.updated", m{}),
@@ -179,21 +243,25 @@ func TestEmail(t *testing.T) {
 		want: analytics.Email{OpenRate: analytics.Ratio{Reason: "no e-mail delivered in the period"},
 			ClickRate: analytics.Ratio{Reason: "no e-mail delivered in the period"}},
 	}, {
-		name: "sales e-mails counted when configured so; deliveries after To not seen",
+		name: "other open types when configured so; deliveries after To not seen",
 		cfg:  analytics.Config{OpenTypes: []string{"open_email", "open_sales_email"}},
 		log: base.
 			add("a", day(1), "message.delivered", res("k1", "delivered")).
 			add("a", day(3), "message.delivered", res("k2", "delivered")).
-			add("a", day(1), "activity.applied", applied(map[string]int{"open_email": 1, "open_sales_email": 1})),
+			add("a", day(1), "activity.applied", applied(map[string]int{"open_email": 1, "open_sales_email": 2},
+				map[string][]string{"open_sales_email": {"k1"}})),
 		period: analytics.Period{To: day(2)},
-		want: analytics.Email{OpenRate: analytics.Ratio{Numerator: 2, Denominator: 1, Value: val(2)},
-			ClickRate: analytics.Ratio{Numerator: 0, Denominator: 1, Value: val(0)}, Queued: 4, Delivered: 1},
+		want: analytics.Email{OpenRate: rate(1, 1), ClickRate: rate(0, 1), Queued: 4, Delivered: 1,
+			UnmatchedOpens: 2},
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			r := report(t, tt.log, tt.cfg, tt.period)
-			require.Empty(t, cmp.Diff(tt.want, r.Email), "(-want +got)")
+			require.Empty(t, cmp.Diff(tt.want, r.Email), "%s (-want +got)", tt.reason)
+			for _, x := range []analytics.Ratio{r.Email.OpenRate, r.Email.ClickRate} {
+				require.LessOrEqual(t, x.Numerator, x.Denominator, "a rate never exceeds 100%")
+			}
 		})
 	}
 }

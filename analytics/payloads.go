@@ -6,7 +6,9 @@ package analytics
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/quorumhq/quorum/b2b"
@@ -405,28 +407,67 @@ func (c *Collector) result(ev store.Event) error {
 	return nil
 }
 
+// activities reads an activity.applied event: its opens and clicks tie
+// to the program's e-mails by the message keys it lists (an event
+// written before the engine listed them ties none). An e-mail's first
+// open and first click are kept; opens and clicks that name no message,
+// or one not queued on the e-mail channel, are counted apart.
 func (c *Collector) activities(ev store.Event) error {
 	var p struct {
-		ByType map[string]int `json:"byType"`
+		ByType   map[string]int      `json:"byType"`
+		Messages map[string][]string `json:"messages"`
 	}
 	if err := decode(ev.Data, &p); err != nil {
 		return err
 	}
-	var e engagementAt
-	for typ, n := range p.ByType {
-		if n < 0 || n > maxCount {
+	for _, typ := range slices.Sorted(maps.Keys(p.ByType)) {
+		if n := p.ByType[typ]; n < 0 || n > maxCount {
 			return fmt.Errorf("byType[%q] is %d, outside [0, %d]", typ, n, maxCount)
 		}
-		if contains(c.cfg.OpenTypes, typ) {
-			e.opens += n
+	}
+	for _, typ := range slices.Sorted(maps.Keys(p.Messages)) {
+		keys := p.Messages[typ]
+		if len(keys) > p.ByType[typ] {
+			return fmt.Errorf("messages[%q]: %d keys, more than byType's %d", typ, len(keys), p.ByType[typ])
 		}
-		if contains(c.cfg.ClickTypes, typ) {
-			e.clicks += n
+		if i := slices.Index(keys, ""); i >= 0 {
+			return fmt.Errorf("messages[%q][%d] is empty", typ, i)
+		}
+	}
+	var e engagementAt
+	for typ, n := range p.ByType {
+		open, click := contains(c.cfg.OpenTypes, typ), contains(c.cfg.ClickTypes, typ)
+		if !open && !click {
+			continue
+		}
+		tied := 0
+		for _, k := range p.Messages[typ] {
+			if _, ok := c.emailQueued[k]; !ok {
+				continue
+			}
+			tied++
+			r := c.emailResults[k]
+			if r == nil {
+				r = &emailResult{}
+				c.emailResults[k] = r
+			}
+			if open && r.opened.IsZero() {
+				r.opened = ev.Time
+			}
+			if click && r.clicked.IsZero() {
+				r.clicked = ev.Time
+			}
+		}
+		if open {
+			e.opens += n - tied
+		}
+		if click {
+			e.clicks += n - tied
 		}
 	}
 	if e.opens > 0 || e.clicks > 0 {
 		e.at = ev.Time
-		c.engagement = append(c.engagement, e)
+		c.unmatched = append(c.unmatched, e)
 	}
 	return nil
 }

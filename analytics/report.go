@@ -137,10 +137,14 @@ type JourneyStats struct {
 	UnmatchedEnds int    `json:"unmatchedEnds,omitempty"`
 }
 
-// Email is the e-mail engagement: opens and clicks over e-mails delivered
-// in the period. Queued, Delivered, Failed and Suppressed count e-mail
-// messages (keys queued on the e-mail channel) by the time of each event.
-// UnknownResults are delivery results for keys the log never queued.
+// Email is the e-mail engagement of the program's e-mails: of the e-mails
+// delivered in the period, those opened (OpenRate) and those clicked
+// (ClickRate) by To, each e-mail once however often it was opened or
+// clicked; an open or a click is tied to its e-mail by the message key
+// the activity names (b2b.AttrMessageKey). Queued, Delivered, Failed and
+// Suppressed count e-mail messages (keys queued on the e-mail channel) by
+// the time of each event. UnknownResults are delivery results for keys
+// the log never queued.
 type Email struct {
 	OpenRate       Ratio `json:"openRate"`
 	ClickRate      Ratio `json:"clickRate"`
@@ -149,6 +153,13 @@ type Email struct {
 	Failed         int   `json:"failed"`
 	Suppressed     int   `json:"suppressed"`
 	UnknownResults int   `json:"unknownResults,omitempty"`
+	// UnmatchedOpens and UnmatchedClicks are the opens and clicks logged
+	// in the period that no e-mail of the program accounts for: their
+	// activities name no message, or a message the log never queued on
+	// the e-mail channel (another sender's e-mail, a log written before
+	// activities were tied to messages). They are not in the rates.
+	UnmatchedOpens  int `json:"unmatchedOpens,omitempty"`
+	UnmatchedClicks int `json:"unmatchedClicks,omitempty"`
 }
 
 // StageCount is how many groups are in a stage at To, and their share of
@@ -201,7 +212,7 @@ func (c *Collector) Report(p Period) (*Report, error) {
 	c.qualification(r, by)
 	c.alertKPI(r, in, by)
 	c.journeyKPIs(r, in, by)
-	c.emailKPI(r, in)
+	c.emailKPI(r, in, by)
 	return r, nil
 }
 
@@ -436,16 +447,26 @@ func (c *Collector) journeyKPIs(r *Report, in, by func(time.Time) bool) {
 	r.JourneyCompletion.Overall = overall
 }
 
-func (c *Collector) emailKPI(r *Report, in func(time.Time) bool) {
+// emailKPI counts the e-mails delivered in the period and, of them, those
+// opened and clicked by To: an e-mail counts in the period it was
+// delivered in, its engagement whenever it came before To.
+func (c *Collector) emailKPI(r *Report, in, by func(time.Time) bool) {
 	var e Email
 	for _, t := range c.emailQueued {
 		if in(t) {
 			e.Queued++
 		}
 	}
+	opened, clicked := 0, 0
 	for _, res := range c.emailResults {
 		if in(res.delivered) {
 			e.Delivered++
+			if by(res.opened) {
+				opened++
+			}
+			if by(res.clicked) {
+				clicked++
+			}
 		}
 		if in(res.failed) {
 			e.Failed++
@@ -459,19 +480,18 @@ func (c *Collector) emailKPI(r *Report, in func(time.Time) bool) {
 			e.UnknownResults++
 		}
 	}
-	opens, clicks := 0, 0
-	for _, a := range c.engagement {
+	for _, a := range c.unmatched {
 		if in(a.at) {
-			opens += a.opens
-			clicks += a.clicks
+			e.UnmatchedOpens += a.opens
+			e.UnmatchedClicks += a.clicks
 		}
 	}
 	reason := "no e-mail delivered in the period"
 	if e.Queued > 0 {
 		reason = "e-mails were queued but none was delivered in the period"
 	}
-	e.OpenRate = ratio(opens, e.Delivered, reason)
-	e.ClickRate = ratio(clicks, e.Delivered, reason)
+	e.OpenRate = ratio(opened, e.Delivered, reason)
+	e.ClickRate = ratio(clicked, e.Delivered, reason)
 	r.Email = e
 }
 

@@ -19,7 +19,7 @@ var definitions = []struct{ Name, Text string }{
 	{"qualification", "qualified persons / persons, each account's latest qualify.rate at To summed"},
 	{"alert response", "alerts raised in the period acknowledged or acted on within the response window / those whose window closed by To"},
 	{"journey completion", "instances entered in the period that completed (all tracks at an end) by To / instances entered"},
-	{"email", "opens and clicks (activities of those types in the period) / e-mails delivered in the period; not unique per message, so a rate may exceed 100%"},
+	{"email", "e-mails delivered in the period that were opened (clicked) by To, once each, by the message key their opens and clicks name / e-mails delivered in the period"},
 }
 
 // WriteText writes the report as aligned text tables: the KPIs with their
@@ -65,8 +65,8 @@ func (r *Report) WriteText(w io.Writer) error {
 	row("Sales-alert response rate", a.Rate, "answered alert", "closed alert", fmt.Sprintf("%d raised, %d still open", a.Raised, a.Open))
 	j := r.JourneyCompletion.Overall
 	row("Account-journey completion rate", j.Rate, "completed instance", "entered instance", fmt.Sprintf("%d running, %d exited", j.Running, j.Exited))
-	row("Email open rate", r.Email.OpenRate, "open", "delivered e-mail", "")
-	row("Email click rate", r.Email.ClickRate, "click", "delivered e-mail", "")
+	row("Email open rate", r.Email.OpenRate, "opened e-mail", "delivered e-mail", unmatched(r.Email.UnmatchedOpens, "open"))
+	row("Email click rate", r.Email.ClickRate, "clicked e-mail", "delivered e-mail", unmatched(r.Email.UnmatchedClicks, "click"))
 	t.flush()
 
 	ew.printf("\nDefinitions (flows count in the period, stocks are the latest values at To):\n")
@@ -122,6 +122,16 @@ func (r *Report) WriteText(w io.Writer) error {
 	ew.printf("\nE-mail: %d queued, %d delivered, %d failed, %d suppressed", m.Queued, m.Delivered, m.Failed, m.Suppressed)
 	if m.UnknownResults > 0 {
 		ew.printf(", %d results for messages never queued", m.UnknownResults)
+	}
+	var apart []string
+	if m.UnmatchedOpens > 0 {
+		apart = append(apart, count(m.UnmatchedOpens, "open"))
+	}
+	if m.UnmatchedClicks > 0 {
+		apart = append(apart, count(m.UnmatchedClicks, "click"))
+	}
+	if len(apart) > 0 {
+		ew.printf("; %s tied to no program e-mail", strings.Join(apart, " and "))
 	}
 	ew.printf("\n")
 
@@ -210,6 +220,15 @@ func (t *table) flush() {
 	for line := range strings.Lines(t.buf.String()) {
 		t.out.printf("%s\n", strings.TrimRight(line, " \n"))
 	}
+}
+
+// unmatched notes the opens or clicks that no e-mail of the program
+// accounts for; "" when there are none.
+func unmatched(n int, word string) string {
+	if n == 0 {
+		return ""
+	}
+	return count(n, word) + " tied to no program e-mail"
 }
 
 // count is n and the word, plural unless n is 1.

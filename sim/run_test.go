@@ -128,6 +128,8 @@ func TestRunEmailRatesMeasureTheProgramsEmails(t *testing.T) {
 			require.Positive(t, r.Email.Delivered)
 			require.InDelta(t, tt.open, *r.Email.OpenRate.Value, tt.tol, "opens %d of %d delivered", r.Email.OpenRate.Numerator, r.Email.Delivered)
 			require.InDelta(t, tt.click, *r.Email.ClickRate.Value, tt.tol, "clicks %d of %d delivered", r.Email.ClickRate.Numerator, r.Email.Delivered)
+			require.Zero(t, r.Email.UnmatchedOpens, "every open of open_email is of a program e-mail, which it names")
+			require.Zero(t, r.Email.UnmatchedClicks)
 		})
 	}
 }
