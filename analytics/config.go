@@ -71,6 +71,43 @@ type Config struct {
 	ProductInterests map[string]string
 }
 
+// ConfigFor returns the configuration whose stage notions are those of
+// the stage models a program's buying groups follow (see
+// program.Program.StageModels), so that a model whose stages have other
+// names than the default model's is known to the KPIs:
+//
+//   - SalesReadyStages holds each model's sales-ready stage: its last
+//     open stage (neither its success stage nor a failure stage) in the
+//     model's order, the stage in which marketing hands the group to sales
+//     before the deal closes ("Sales Ready" in the default model);
+//   - StageOrder lists the models' stages in their order, each once.
+//
+// A model with no open stage adds no sales-ready stage (when none adds
+// one, the default "Sales Ready" stands); without models the result is the
+// zero Config, the default model's. The other fields are zero (their
+// defaults): set them on the result.
+func ConfigFor(models ...buyinggroup.StageModel) Config {
+	var c Config
+	for _, m := range models {
+		ready := ""
+		for _, s := range m.Stages {
+			if s.Name == "" {
+				continue // refused by buyinggroup.Compile: never in a program
+			}
+			if !slices.Contains(c.StageOrder, s.Name) {
+				c.StageOrder = append(c.StageOrder, s.Name)
+			}
+			if !s.Success && !s.Failure {
+				ready = s.Name
+			}
+		}
+		if ready != "" && !slices.Contains(c.SalesReadyStages, ready) {
+			c.SalesReadyStages = append(c.SalesReadyStages, ready)
+		}
+	}
+	return c
+}
+
 // Validate reports every problem with the configuration at once.
 func (c *Config) Validate() error {
 	var ps b2b.Problems

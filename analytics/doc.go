@@ -15,6 +15,13 @@
 //		ProductInterests:    map[string]string{"Data Platform": "data-platform"},
 //	}
 //
+// A program with stage models of its own gives the KPIs their stages with
+// [ConfigFor]: each model's sales-ready stage (its last stage before the
+// success and failure stages) and the models' stage order:
+//
+//	cfg := analytics.ConfigFor(prog.StageModels()...) // prog: a *program.Program
+//	cfg.AlertResponseWindow = 3 * 24 * time.Hour
+//
 // [Config.Validate] lists every problem at once, with its path
 // ("analytics config: salesReadyStages[1]: is empty").
 //

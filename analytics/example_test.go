@@ -7,6 +7,7 @@ import (
 
 	"github.com/quorumhq/quorum/analytics"
 	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/buyinggroup"
 	"github.com/quorumhq/quorum/store"
 )
 
@@ -83,4 +84,36 @@ func ExampleCollector() {
 	// event 3 (group.updated, account "acme"): malformed event: no completeness
 	// Quorum KPIs from the first event to 2026-03-02 10:00 UTC
 	// 1 account, 0 buying groups; events: 2 read, 0 ignored, 1 malformed, 0 out of order
+}
+
+// ConfigFor gives the KPIs the stage notions of the program's stage
+// models (program.Program.StageModels): here a model whose groups are
+// handed to sales in "Handoff", which the zero Config does not know.
+func ExampleConfigFor() {
+	model := buyinggroup.StageModel{ID: "pilot", Stages: []buyinggroup.Stage{
+		{Name: "Aware", Entry: true}, {Name: "Pilot"}, {Name: "Handoff"},
+		{Name: "Won", Success: true}, {Name: "Lost", Failure: true},
+	}}
+	cfg := analytics.ConfigFor(model)
+	fmt.Println("sales-ready:", cfg.SalesReadyStages)
+	fmt.Println("stage order:", cfg.StageOrder)
+
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	log := []store.Event{
+		{Seq: 1, Account: "acme", Time: t0, Type: "group.updated", Data: []byte(`{"group":"acme/dp","stage":"Pilot","completeness":0.5,"score":40}`)},
+		{Seq: 2, Account: "acme", Time: t0.AddDate(0, 0, 6), Type: "group.updated", Data: []byte(`{"group":"acme/dp","stage":"Handoff","completeness":1,"score":170}`)},
+	}
+	for _, c := range []analytics.Config{{}, cfg} {
+		r, err := analytics.Compute(log, c, analytics.Period{})
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		fmt.Printf("MQA rate: %d of %d accounts\n", r.MQA.Accounts.Numerator, r.MQA.Accounts.Denominator)
+	}
+	// Output:
+	// sales-ready: [Handoff]
+	// stage order: [Aware Pilot Handoff Won Lost]
+	// MQA rate: 0 of 1 accounts
+	// MQA rate: 1 of 1 accounts
 }

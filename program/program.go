@@ -157,6 +157,26 @@ type Program struct {
 // Definitions returns the definitions the program was compiled from.
 func (p *Program) Definitions() Definitions { return p.defs }
 
+// StageModels returns the stage models the program's solution interests
+// use, each once, in the order of the first interest that uses it (the
+// default model, buyinggroup.DefaultStageModel, for an interest that
+// names none): the stages its buying groups can be in. Reports take their
+// stage notions from them (analytics.ConfigFor).
+func (p *Program) StageModels() []buyinggroup.StageModel {
+	if p.Groups == nil {
+		return nil
+	}
+	var out []buyinggroup.StageModel
+	for _, in := range p.Groups.Interests() {
+		m := in.Model()
+		if m == nil || slices.ContainsFunc(out, func(o buyinggroup.StageModel) bool { return o.ID == m.ID }) {
+			continue
+		}
+		out = append(out, m.StageModel)
+	}
+	return out
+}
+
 // ScorerFor returns the scoring model the groups of an interest use.
 func (p *Program) ScorerFor(interest string) *scoring.Scorer {
 	if s, ok := p.byInterest[interest]; ok {

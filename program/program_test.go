@@ -282,3 +282,45 @@ func TestCompileGoToAnyJourneyOfTheProgram(t *testing.T) {
 	_, err = program.Compile(defs, program.Options{})
 	require.ErrorContains(t, err, `journeys[0].nodes["go"].goto.journey: unknown journey "ghost"`)
 }
+
+// TestStageModels: the stage models the interests use, each once, in the
+// order of their first interest; a model no interest uses is not one.
+func TestStageModels(t *testing.T) {
+	t.Parallel()
+	pilot := buyinggroup.StageModel{ID: "pilot", Stages: []buyinggroup.Stage{
+		{Name: "Aware", Entry: true}, {Name: "Handoff"}, {Name: "Won", Success: true}, {Name: "Lost", Failure: true}},
+		Transitions: []buyinggroup.Transition{{From: "Aware", To: "Handoff"}}}
+	unused := pilot
+	unused.ID = "unused"
+	interest := func(id, model string) buyinggroup.SolutionInterest {
+		return buyinggroup.SolutionInterest{ID: id, Name: id, Template: buyinggroup.StandardTemplateID, StageModel: model}
+	}
+	tests := []struct {
+		name      string
+		interests []buyinggroup.SolutionInterest
+		want      []string
+	}{
+		{"the default model", []buyinggroup.SolutionInterest{interest("dp", "")}, []string{"default"}},
+		{"a model of its own", []buyinggroup.SolutionInterest{interest("dp", "pilot")}, []string{"pilot"}},
+		{"each once, in the order of the interests",
+			[]buyinggroup.SolutionInterest{interest("dp", "pilot"), interest("sec", ""), interest("ai", "pilot"), interest("iot", "default")},
+			[]string{"pilot", "default"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			defs := program.Definitions{Name: "p", Interests: tt.interests, StageModels: []buyinggroup.StageModel{pilot, unused}}
+			p, err := program.Compile(defs, program.Options{})
+			require.NoError(t, err)
+			var got []string
+			for _, m := range p.StageModels() {
+				got = append(got, m.ID)
+				if m.ID == pilot.ID {
+					require.Equal(t, pilot, m, "the model as defined")
+				}
+			}
+			require.Equal(t, tt.want, got)
+		})
+	}
+	require.Empty(t, (&program.Program{}).StageModels(), "a program not compiled has none")
+}
