@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -158,6 +159,77 @@ func TestSimulateJSON(t *testing.T) {
 		require.Less(t, value("email", "clickRate", "value"), value("email", "openRate", "value"))
 		require.LessOrEqual(t, value("alertResponse", "rate", "denominator"), value("alertResponse", "raised"))
 	}
+}
+
+// TestSimulateKnowsTheStageModel runs option A on a stage model whose
+// groups are handed to sales in "Handoff", with a readiness no group
+// reaches: the groups that reach Handoff are the MQAs, and the stages
+// come in the model's order.
+func TestSimulateKnowsTheStageModel(t *testing.T) {
+	t.Parallel()
+	data, err := os.ReadFile(filepath.Join("..", "..", "examples", "programs", "option-a.yaml"))
+	require.NoError(t, err)
+	src := string(data)
+	for _, r := range []struct{ old, new string }{
+		{"    template: standard\n", "    template: standard\n    stageModel: pilot\n"},
+		{"          stage: Sales Ready\n", "          stage: Handoff\n"},
+		{"  readyScore: 150\n", "  readyScore: 100000\n"},
+	} {
+		require.Equal(t, 1, strings.Count(src, r.old), "option-a.yaml has %q once", r.old)
+		src = strings.Replace(src, r.old, r.new, 1)
+	}
+	src += `
+stageModels:
+  - id: pilot
+    name: Pilot stages
+    stages:
+      - {name: Aware, entry: true}
+      - {name: Pilot}
+      - {name: Handoff}
+      - {name: Won, success: true}
+      - {name: Lost, failure: true}
+    transitions:
+      - {from: "*", to: Won, when: {name: won, expr: 'opportunity.status == "won"'}}
+      - {from: "*", to: Lost, when: {name: lost, expr: 'opportunity.status == "lost"'}}
+      - {from: Aware, to: Pilot, when: {name: engaged, expr: group.score >= 50}}
+      - {from: Pilot, to: Handoff, when: {name: ready, expr: group.completeness >= 0.6 && group.score >= 150}}
+      - {from: Aware, to: Handoff}
+`
+	path := filepath.Join(t.TempDir(), "pilot.yaml")
+	require.NoError(t, os.WriteFile(path, []byte(src), 0o600))
+
+	code, out, errOut := quorum(t, "", "simulate", "--program", path, "--accounts", "80", "--days", "60", "--json")
+	require.Equal(t, exitOK, code, errOut)
+	var got struct {
+		KPIs struct {
+			MQA struct {
+				Accounts struct{ Numerator int } `json:"accounts"`
+			} `json:"mqa"`
+			Velocity struct {
+				ToSalesReady struct {
+					Days struct{ Count int } `json:"days"`
+				} `json:"toSalesReady"`
+			} `json:"pipelineVelocity"`
+			Stages []struct {
+				Stage  string `json:"stage"`
+				Groups int    `json:"groups"`
+			} `json:"stages"`
+		} `json:"kpis"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &got))
+	handoff := 0
+	var stages []string
+	for _, s := range got.KPIs.Stages {
+		stages = append(stages, s.Stage)
+		if s.Stage == "Handoff" {
+			handoff = s.Groups
+		}
+	}
+	require.Positive(t, handoff, "groups reached Handoff")
+	require.GreaterOrEqual(t, got.KPIs.MQA.Accounts.Numerator, 1, "Handoff makes MQAs")
+	require.Positive(t, got.KPIs.Velocity.ToSalesReady.Days.Count, "and stops the velocity clock")
+	order := map[string]int{"Aware": 0, "Pilot": 1, "Handoff": 2, "Won": 3, "Lost": 4}
+	require.True(t, slices.IsSortedFunc(stages, func(a, b string) int { return order[a] - order[b] }), "in the model's order: %v", stages)
 }
 
 func TestSimulateText(t *testing.T) {

@@ -45,7 +45,9 @@ CRM and in marketing automation, free-mail addresses), and a hidden buying
 intent per account and solution interest that drives activity, opportunities
 and wins. The program runs day by day on a manual clock; its emails go to a
 recording sender that simulates opens, clicks and bounces, and sales reps
-follow up some of its alerts. The KPIs are computed from the event log and
+follow up some of its alerts. The KPIs are computed from the event log, with
+the stages of the program's stage models (a group is an MQA in each model's
+last stage before the deal closes: Sales Ready in the default model), and
 compared with the world's ground truth (MQA precision and recall).
 
 While it runs, a progress bar is drawn on standard error when the output is
@@ -145,7 +147,9 @@ func simulate(ctx context.Context, f simFlags, progress io.Writer) (*simRun, err
 	if err != nil {
 		return nil, err
 	}
-	report, err := analytics.Compute(evs, analytics.Config{}, analytics.Period{To: res.End})
+	// The KPIs know the program's stages: a stage model whose groups are
+	// handed to sales in a stage of another name still makes MQAs.
+	report, err := analytics.Compute(evs, analytics.ConfigFor(p.StageModels()...), analytics.Period{To: res.End})
 	if err != nil && report == nil {
 		return nil, err
 	}
