@@ -36,7 +36,7 @@ type ConsentRules struct {
 }
 
 // DefaultConsentWindow is the window of the zero ConsentRules.
-const DefaultConsentWindow = 24 * time.Hour
+const DefaultConsentWindow = b2b.DefaultConsentWindow
 
 // A ConsentDecision is a person's consent for one channel with its reason.
 type ConsentDecision struct {
@@ -49,16 +49,6 @@ type ConsentDecision struct {
 	// passed again to Resolve (or ApplyConsent) at a later now, each counts
 	// once its time has come.
 	Pending []Statement
-}
-
-func strictness(s b2b.ConsentStatus) int {
-	switch s {
-	case b2b.ConsentOptOut:
-		return 2
-	case b2b.ConsentOptIn:
-		return 1
-	}
-	return 0
 }
 
 // Resolve decides one person's consent for one channel from their
@@ -80,7 +70,7 @@ func Resolve(stmts []Statement, now time.Time, r ConsentRules) ConsentDecision {
 	var live, pending []Statement
 	for _, s := range stmts {
 		switch {
-		case strictness(s.Status) == 0:
+		case b2b.ConsentStrictness(s.Status) == 0:
 		case s.At.After(now):
 			pending = append(pending, s)
 		default:
@@ -88,7 +78,7 @@ func Resolve(stmts []Statement, now time.Time, r ConsentRules) ConsentDecision {
 		}
 	}
 	slices.SortFunc(pending, func(a, b Statement) int {
-		return cmp.Or(a.At.Compare(b.At), cmp.Compare(strictness(b.Status), strictness(a.Status)),
+		return cmp.Or(a.At.Compare(b.At), cmp.Compare(b2b.ConsentStrictness(b.Status), b2b.ConsentStrictness(a.Status)),
 			strings.Compare(a.Source, b.Source), strings.Compare(a.Ref, b.Ref))
 	})
 	if len(live) == 0 {
@@ -106,8 +96,11 @@ func Resolve(stmts []Statement, now time.Time, r ConsentRules) ConsentDecision {
 			recent = append(recent, s)
 		}
 	}
+	// The recent statements are all within window of each other, so
+	// b2b.CompareConsent, the rule identity merges records' consent by,
+	// orders them by strictness, then time; the source breaks its ties.
 	slices.SortFunc(recent, func(a, b Statement) int {
-		return cmp.Or(cmp.Compare(strictness(b.Status), strictness(a.Status)), b.At.Compare(a.At), strings.Compare(a.Source, b.Source))
+		return cmp.Or(b2b.CompareConsent(b.consent(), a.consent(), window), strings.Compare(a.Source, b.Source))
 	})
 	w := recent[0]
 	reason := fmt.Sprintf("%s from %s at %s", w.Status, orDash(w.Source), w.At.Format(time.RFC3339))
@@ -127,6 +120,10 @@ func Resolve(stmts []Statement, now time.Time, r ConsentRules) ConsentDecision {
 }
 
 func orDash(s string) string { return cmp.Or(s, "-") }
+
+func (s Statement) consent() b2b.Consent {
+	return b2b.Consent{Status: s.Status, Source: s.Source, At: s.At}
+}
 
 // ResolveAll decides every person's consent for every channel they made
 // statements for.

@@ -17,7 +17,10 @@
 //     that sorts first.
 //
 // So an unsubscribe is not undone by a CRM sync an hour later that had not
-// seen it, yet a person who opts in again a week later is opted in. Each
+// seen it, yet a person who opts in again a week later is opted in. The
+// rule itself is b2b.CompareConsent, which identity also applies when it
+// merges the consent of a person's source records into the golden person,
+// so that the two agree. Each
 // [ConsentDecision] carries the winning statement and its reason:
 //
 //	opt-out from marketo at 2026-03-02T09:00:00Z wins as the strictest statement
