@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/quorumhq/quorum/b2b"
 )
@@ -25,20 +26,56 @@ type Config struct {
 	// to an account by email domain (subdomains included). Nil means
 	// [DefaultFreeMailDomains]; an empty non-nil slice means none.
 	FreeMailDomains []string
+	// ConsentWindow is how close in time two records' consent statements
+	// must be for the stricter to win over the later one when the golden
+	// person's consent is merged (see [MergePolicy]). Zero means
+	// b2b.DefaultConsentWindow (24 hours), governance's default; a host that
+	// changes governance's ConsentRules.Window sets the same value here, so
+	// that the golden person and governance decide alike.
+	ConsentWindow time.Duration
 }
 
 // A MergePolicy says, field by field, which source record's value the golden
 // record takes.
+//
+// A person's consent is decided for each channel on its own, from the
+// records' consent statements, by the rule that governance applies:
+// the strictest recent statement wins (b2b.CompareConsent). In order:
+//
+//  1. the rule under Fields["consent"], when the policy has one, ranks the
+//     records by source (an empty rule ranks none before another); Default
+//     never applies to consent, so that a host that makes its CRM win every
+//     field does not make an old CRM opt-in override a newer unsubscribe;
+//  2. a statement of opt-in or opt-out wins over one of unknown, which
+//     states nothing;
+//  3. of two statements made within [Config].ConsentWindow of each other
+//     (24 hours by default), the stricter wins: opt-out over opt-in; of
+//     statements farther apart, the later wins. So a CRM opt-out recorded
+//     an hour ago wins over a month-old Marketo opt-in, and is not undone
+//     by a Marketo sync an hour later that had not seen it;
+//  4. then the record changed last, then the record that arrived last.
+//
+// A statement without a time (At zero) counts at the time that restricts
+// most of those it may have been made at: an opt-out at its record's time,
+// the latest it can have been made (so it restricts at once, and only an
+// opt-in made after its record changed can undo it); an opt-in, or
+// unknown, before every dated statement (a record changed today may carry
+// a flag set years ago, so it never undoes a dated opt-out). Two undated
+// statements are thus decided by their statuses: the stricter wins.
+//
+// The graph has no clock: a statement dated ahead of the time it is merged
+// at counts at its date (governance's Resolve, which is given a time,
+// holds such a statement back until then).
 type MergePolicy struct {
-	// Default is the rule of every field without its own rule.
+	// Default is the rule of every field without its own rule, but
+	// consent (see above).
 	Default FieldRule
 	// Fields maps a field name to its rule. Person fields: email,
 	// firstName, lastName, title, department, seniority, phone, company,
-	// accountId, consent (each channel is decided on its own, by the time
-	// of the consent statement), attributes (each key on its own). Account
-	// fields: name, industry, employees, annualRevenue, country, region,
-	// timeZone, owner, territory, parentId, attributes. An account's
-	// domains are the union of its records' domains.
+	// accountId, consent (see above), attributes (each key on its own).
+	// Account fields: name, industry, employees, annualRevenue, country,
+	// region, timeZone, owner, territory, parentId, attributes. An
+	// account's domains are the union of its records' domains.
 	Fields map[string]FieldRule
 }
 
@@ -46,8 +83,9 @@ type MergePolicy struct {
 //
 // Records are ranked by the position of their source in Sources (sources
 // not listed come after the listed ones, all equal), then the most recent
-// first (record time; for consent, the time of the statement), then the
-// record that arrived last. With no Sources the rule is most-recent-wins.
+// first (record time), then the record that arrived last. With no Sources
+// the rule is most-recent-wins. For consent, the statements' rule takes
+// the place of the most recent record (see [MergePolicy]).
 type FieldRule struct {
 	Sources []b2b.Source `json:"sources,omitempty"`
 }
@@ -67,13 +105,13 @@ var (
 
 // DefaultPersonMerge returns the default person policy: the CRM
 // (Salesforce, then Dynamics) wins for names, title, department, seniority,
-// phone, company and the account reference; Marketo wins for consent; the
-// most recent record wins for everything else (email, attributes).
+// phone, company and the account reference; the most recent record wins for
+// everything else (email, attributes); consent has no rule, so each channel
+// is decided by its statements alone, whichever source made them: the
+// strictest recent statement wins (see [MergePolicy]).
 func DefaultPersonMerge() *MergePolicy {
 	crm := FieldRule{Sources: []b2b.Source{b2b.SourceSalesforce, b2b.SourceDynamics}}
-	p := &MergePolicy{Fields: map[string]FieldRule{
-		"consent": {Sources: []b2b.Source{b2b.SourceMarketo}},
-	}}
+	p := &MergePolicy{Fields: map[string]FieldRule{}}
 	for _, f := range []string{"firstName", "lastName", "title", "department", "seniority", "phone", "company", "accountId"} {
 		p.Fields[f] = crm
 	}
@@ -112,6 +150,9 @@ func (c *Config) Validate() error {
 		if _, err := NormalizeDomain(d); err != nil {
 			ps.Add(fmt.Sprintf("freeMailDomains[%d]", i), err)
 		}
+	}
+	if c.ConsentWindow < 0 {
+		ps.Addf("consentWindow", "%s is negative", c.ConsentWindow)
 	}
 	return ps.Err("identity config")
 }
@@ -202,6 +243,15 @@ func (t *sourceTable) compile(r FieldRule) *rankedRule {
 	}
 	t.rules = append(t.rules, rr)
 	return rr
+}
+
+// consentRuleText names the rule that decides a golden person's consent.
+func consentRuleText(r FieldRule, window time.Duration) string {
+	s := fmt.Sprintf("strictest recent statement, within %s of the latest", window)
+	if len(r.Sources) == 0 {
+		return s
+	}
+	return "source priority " + strings.Join(r.Sources, " > ") + ", then " + s
 }
 
 // compilePolicy returns the ranked rule of each field, in the order of names.

@@ -25,8 +25,19 @@
 //     the most recent, then the later arrival. Every field keeps its
 //     [Provenance] (source, record, time, rule). The defaults: the CRM wins
 //     for names, title, department, seniority, phone, company and account
-//     reference; Marketo wins for consent (each channel decided by the time of
-//     its statement); the most recent record wins for the rest.
+//     reference; the most recent record wins for the rest but consent.
+//   - Consent is decided for each channel on its own, from the records'
+//     statements, by the rule governance applies: the strictest recent
+//     statement wins (b2b.CompareConsent). The later statement wins, but of
+//     two made within a day of each other ([Config].ConsentWindow) the
+//     stricter does: a CRM opt-out recorded an hour ago wins over a
+//     month-old Marketo opt-in, and is not undone by a Marketo sync an hour
+//     later that had not seen it. A statement of unknown states nothing; an
+//     undated opt-out counts at its record's time, an undated opt-in before
+//     every dated statement. A host that wants a source to win for consent
+//     says so in the policy's rule for consent (its Default rule does not
+//     apply to consent); among that source's records the statements
+//     decide.
 //   - A golden person's ID is "source:recordID" of its oldest record
 //     ("salesforce:0035e00000AbCdE"); a golden account's ID is its oldest
 //     record's account ID. When a record merges two golden records, the older

@@ -10,7 +10,10 @@ import (
 
 // Two sources describe the same CFO: a Salesforce contact and a Marketo
 // lead with the same email. They merge into one golden person, linked to
-// the account the CRM names, and every field tells where it came from.
+// the account the CRM names, and every field tells where it came from. The
+// CFO opted out of email in the CRM on day 1 and opted in again through a
+// Marketo form on day 3: the later statement wins, being more than a day
+// after the opt-out.
 func Example() {
 	g, err := identity.New(identity.Config{})
 	if err != nil {
@@ -31,7 +34,8 @@ func Example() {
 		RecordID:    "0035e00000AbCdE",
 		Identifiers: []identity.Identifier{{Namespace: identity.NSSalesforceContactID, Value: "0035e00000AbCdE"}},
 		Person: b2b.Person{Email: "Dana.Cho@Acme.com", FirstName: "Dana", LastName: "Cho",
-			Title: "Chief Financial Officer", AccountID: "001A"},
+			Title: "Chief Financial Officer", AccountID: "001A",
+			Consent: map[b2b.Channel]b2b.Consent{b2b.ChannelEmail: {Status: b2b.ConsentOptOut, At: day(1)}}},
 		Time: day(2),
 	})
 	if err != nil {
@@ -69,7 +73,7 @@ func Example() {
 	// Dana Cho | Chief Financial Officer | dana.cho@acme.com | email consent: opt-in
 	//   email         <- marketo:4711 @ 2025-03-04T09:00:00Z (most recent)
 	//   title         <- salesforce:0035e00000AbCdE @ 2025-03-02T09:00:00Z (source priority salesforce > dynamics, then most recent)
-	//   consent.email <- marketo:4711 @ 2025-03-04T09:00:00Z (source priority marketo, then most recent)
+	//   consent.email <- marketo:4711 @ 2025-03-04T09:00:00Z (strictest recent statement, within 24h0m0s of the latest)
 	//   accountId     <- salesforce:0035e00000AbCdE @ 2025-03-02T09:00:00Z (source priority salesforce > dynamics, then most recent)
 	// account 001A: explicit, confidence 1.0, primary true (account reference "001A")
 	// 1 of 1 persons linked to an account (100.0%)

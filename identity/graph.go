@@ -1,6 +1,7 @@
 package identity
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"slices"
@@ -159,6 +160,8 @@ type Graph struct {
 	// lengths (up to 63; longer always pass) of the free-mail domains.
 	fmFirst [256]bool
 	fmLens  uint64
+	// consentWindow is Config.ConsentWindow or its default.
+	consentWindow time.Duration
 
 	pkeys   []*recIndex // by source id: record ID -> record
 	nprecs  int         // person records held
@@ -243,6 +246,13 @@ func New(cfg Config) (*Graph, error) {
 	}
 	g.pRules = g.sources.compilePolicy(pm, PersonFields)
 	g.aRules = g.sources.compilePolicy(am, AccountFields)
+	// Consent takes no rule from Default: without its own rule, no source
+	// ranks before another (see MergePolicy).
+	if _, ok := pm.Fields["consent"]; !ok {
+		g.pRules[pfConsent] = g.sources.compile(FieldRule{})
+	}
+	g.consentWindow = cmp.Or(cfg.ConsentWindow, b2b.DefaultConsentWindow)
+	g.pRules[pfConsent].text = consentRuleText(g.pRules[pfConsent].rule, g.consentWindow)
 	fm := cfg.FreeMailDomains
 	if fm == nil {
 		fm = defaultFreeMail

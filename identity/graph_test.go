@@ -250,16 +250,19 @@ func TestMergePolicies(t *testing.T) {
 	}{
 		{name: "default: CRM wins for title though older", field: "title", want: "CFO", from: "salesforce:c1"},
 		{name: "default: most recent wins for email", field: "email", want: "ann@acme.com", from: "marketo:m1"},
-		{name: "default: Marketo wins for consent", field: "consent.email", want: b2b.ConsentOptOut, from: "marketo:m1"},
+		{name: "default: the strictest recent consent statement", field: "consent.email", want: b2b.ConsentOptOut, from: "marketo:m1"},
 		{name: "most recent everywhere", policy: &identity.MergePolicy{}, field: "title", want: "Finance Chief", from: "marketo:m1"},
-		{name: "most recent consent by statement time", policy: &identity.MergePolicy{}, field: "consent.email", want: b2b.ConsentOptIn, from: "salesforce:c1"},
+		{name: "most recent everywhere but consent", policy: &identity.MergePolicy{}, field: "consent.email", want: b2b.ConsentOptOut, from: "marketo:m1"},
+		{name: "salesforce first for consent", policy: &identity.MergePolicy{Fields: map[string]identity.FieldRule{"consent": {Sources: []b2b.Source{"salesforce"}}}},
+			field: "consent.email", want: b2b.ConsentOptIn, from: "salesforce:c1"},
 		{name: "marketo first for title", policy: &identity.MergePolicy{Fields: map[string]identity.FieldRule{"title": {Sources: []b2b.Source{"marketo"}}}},
 			field: "title", want: "Finance Chief", from: "marketo:m1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			g := newGraph(t, identity.Config{PersonMerge: tt.policy})
-			// The CRM record is older but its consent statement is newer.
+			// The CRM record is older but its consent statement is newer;
+			// the Marketo opt-out is within 24 hours of it.
 			addPerson(t, g, identity.PersonRecord{Source: "salesforce", RecordID: "c1", Time: at(1),
 				Person: b2b.Person{Email: "ann@acme.com", Title: "CFO", Consent: consent(b2b.ConsentOptIn, 9)}})
 			res := addPerson(t, g, identity.PersonRecord{Source: "marketo", RecordID: "m1", Time: at(5),

@@ -737,16 +737,35 @@ func (g *Graph) pBetter(x, y int32, f int) bool {
 	return x > y
 }
 
+// consentBetter reports whether record x's consent statement for ch beats
+// record y's: source priority under the consent rule, then b2b's consent
+// rule (the strictest recent statement wins), then the record changed
+// last, then the later arrival (see MergePolicy).
 func (g *Graph) consentBetter(x, y int32, ch string) bool {
 	rx, ry := g.precs.at(x), g.precs.at(y)
-	tx, ty := g.consent(rx)[ch].At, g.consent(ry)[ch].At
-	if tx.IsZero() {
-		tx = g.recAt(rx)
+	rule := g.pRules[pfConsent]
+	if kx, ky := rule.ranks[rx.src], rule.ranks[ry.src]; kx != ky {
+		return kx < ky
 	}
-	if ty.IsZero() {
-		ty = g.recAt(ry)
+	if c := b2b.CompareConsent(g.consentStmt(rx, ch), g.consentStmt(ry, ch), g.consentWindow); c != 0 {
+		return c > 0
 	}
-	return better(g.pRules[pfConsent], rx.src, ry.src, tx, ty, x, y)
+	if c := g.cmpAt(rx, ry); c != 0 {
+		return c > 0
+	}
+	return x > y
+}
+
+// consentStmt returns record r's consent statement for ch with the time it
+// counts at: its own, or, undated, the time that restricts most: its
+// record's time for an opt-out, the zero time (before every dated
+// statement) for the others.
+func (g *Graph) consentStmt(r *personRec, ch string) b2b.Consent {
+	c := g.consent(r)[ch]
+	if c.At.IsZero() && c.Status == b2b.ConsentOptOut {
+		c.At = g.recAt(r)
+	}
+	return c
 }
 
 // better ranks two records under a rule: source priority, then the most
