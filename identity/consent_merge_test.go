@@ -301,6 +301,100 @@ func TestConsentMergeUpdatedRecord(t *testing.T) {
 	require.Empty(t, cmp.Diff(map[b2b.Channel]consentWin{email: {optIn, "salesforce:c1"}}, goldenConsent(t, g, res.Person)))
 }
 
+// The provenance of a golden person's consent names the rule and says why
+// the winning statement won over each of the others.
+func TestConsentMergeReasons(t *testing.T) {
+	t.Parallel()
+	const rule = "strictest recent statement, within 24h0m0s of the latest"
+	tests := []struct {
+		name    string
+		cfg     identity.Config
+		records []identity.PersonRecord
+		want    identity.Provenance
+	}{
+		{
+			name:    "the only statement",
+			records: []identity.PersonRecord{consentRecord(b2b.SourceMarketo, "m1", 0, said(email, optIn, -2))},
+			want:    identity.Provenance{Source: "marketo", RecordID: "m1", Time: at(0), Rule: rule},
+		},
+		{
+			name: "older",
+			records: []identity.PersonRecord{
+				consentRecord(b2b.SourceSalesforce, "c1", -1, said(email, optOut, -1)),
+				consentRecord(b2b.SourceMarketo, "m1", 0, said(email, optIn, -month)),
+			},
+			want: identity.Provenance{Source: "salesforce", RecordID: "c1", Time: at(-1), Rule: rule,
+				Reason: "opt-out at 2025-03-01T11:00:00Z wins over opt-in of marketo:m1 at 2025-01-30T12:00:00Z (older)"},
+		},
+		{
+			name: "less strict within the window, and states nothing",
+			records: []identity.PersonRecord{
+				consentRecord(b2b.SourceMarketo, "m1", 0, said(email, optOut, 0)),
+				consentRecord(b2b.SourceSalesforce, "c1", 1, said(email, optIn, 1)),
+				consentRecord(b2b.SourceDynamics, "d1", 2, said(email, b2b.ConsentUnknown, 2)),
+			},
+			want: identity.Provenance{Source: "marketo", RecordID: "m1", Time: at(0), Rule: rule,
+				Reason: "opt-out at 2025-03-01T12:00:00Z wins over opt-in of salesforce:c1 at 2025-03-01T13:00:00Z (less strict, within 24h0m0s), " +
+					"unknown of dynamics:d1 at 2025-03-01T14:00:00Z (states nothing)"},
+		},
+		{
+			name: "stricter but older, and undated statements",
+			records: []identity.PersonRecord{
+				consentRecord(b2b.SourceSalesforce, "c1", -48, undated(email, optOut)),
+				consentRecord(b2b.SourceMarketo, "m1", 0, said(email, optIn, 0)),
+				consentRecord(b2b.SourceDynamics, "d1", 3, undated(email, optIn)),
+			},
+			want: identity.Provenance{Source: "marketo", RecordID: "m1", Time: at(0), Rule: rule,
+				Reason: "opt-in at 2025-03-01T12:00:00Z wins over opt-out of salesforce:c1, undated, counted at its record's time 2025-02-27T12:00:00Z (stricter, but older by more than 24h0m0s), " +
+					"opt-in of dynamics:d1, undated, counted before every dated statement (older)"},
+		},
+		{
+			name: "ties",
+			records: []identity.PersonRecord{
+				consentRecord(b2b.SourceSalesforce, "c1", 0, said(email, optOut, 0)),
+				consentRecord(b2b.SourceMarketo, "m1", 2, said(email, optOut, 0)),
+				consentRecord(b2b.SourceDynamics, "d1", 2, said(email, optOut, 0)),
+			},
+			want: identity.Provenance{Source: "dynamics", RecordID: "d1", Time: at(2), Rule: rule,
+				Reason: "opt-out at 2025-03-01T12:00:00Z wins over opt-out of salesforce:c1 at 2025-03-01T12:00:00Z (same status and time, from a record changed earlier), " +
+					"opt-out of marketo:m1 at 2025-03-01T12:00:00Z (same status and time, from a record that arrived earlier)"},
+		},
+		{
+			name: "source priority",
+			cfg:  identity.Config{PersonMerge: &identity.MergePolicy{Fields: map[string]identity.FieldRule{"consent": {Sources: []b2b.Source{b2b.SourceMarketo}}}}},
+			records: []identity.PersonRecord{
+				consentRecord(b2b.SourceSalesforce, "c1", -1, said(email, optOut, -1)),
+				consentRecord(b2b.SourceMarketo, "m1", 0, said(email, optIn, -month)),
+			},
+			want: identity.Provenance{Source: "marketo", RecordID: "m1", Time: at(0), Rule: "source priority marketo, then " + rule,
+				Reason: "opt-in at 2025-01-30T12:00:00Z wins over opt-out of salesforce:c1 at 2025-03-01T11:00:00Z (source priority)"},
+		},
+		{
+			name: "a window of one hour",
+			cfg:  identity.Config{ConsentWindow: time.Hour},
+			records: []identity.PersonRecord{
+				consentRecord(b2b.SourceSalesforce, "c1", 0, said(email, optOut, 0)),
+				consentRecord(b2b.SourceMarketo, "m1", 2, said(email, optIn, 2)),
+			},
+			want: identity.Provenance{Source: "marketo", RecordID: "m1", Time: at(2), Rule: "strictest recent statement, within 1h0m0s of the latest",
+				Reason: "opt-in at 2025-03-01T14:00:00Z wins over opt-out of salesforce:c1 at 2025-03-01T12:00:00Z (stricter, but older by more than 1h0m0s)"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			g := newGraph(t, tt.cfg)
+			var id b2b.PersonID
+			for _, r := range tt.records {
+				id = addPerson(t, g, r).Person
+			}
+			p, err := g.Person(id)
+			require.NoError(t, err)
+			require.Empty(t, cmp.Diff(tt.want, p.Provenance["consent.email"]), "(-want +got)")
+		})
+	}
+}
+
 func TestConsentWindowValidate(t *testing.T) {
 	t.Parallel()
 	_, err := identity.New(identity.Config{ConsentWindow: -time.Hour})

@@ -37,11 +37,17 @@
 //     every dated statement. A host that wants a source to win for consent
 //     says so in the policy's rule for consent (its Default rule does not
 //     apply to consent); among that source's records the statements
-//     decide.
+//     decide. The provenance of each channel says why its statement won
+//     over the others ([Provenance].Reason).
 //   - A golden person's ID is "source:recordID" of its oldest record
 //     ("salesforce:0035e00000AbCdE"); a golden account's ID is its oldest
 //     record's account ID. When a record merges two golden records, the older
 //     ID survives and the other keeps resolving to it.
+//
+// The consent of a golden person explains itself, in its provenance:
+//
+//	consent.email <- salesforce:003CFO @ 2026-03-02T08:00:00Z (strictest recent statement, within 24h0m0s of the latest):
+//	  opt-out at 2026-03-02T08:00:00Z wins over opt-in of marketo:L-1 at 2026-02-02T09:00:00Z (older)
 //
 // # Conflicts
 //

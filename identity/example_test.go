@@ -73,7 +73,7 @@ func Example() {
 	// Dana Cho | Chief Financial Officer | dana.cho@acme.com | email consent: opt-in
 	//   email         <- marketo:4711 @ 2025-03-04T09:00:00Z (most recent)
 	//   title         <- salesforce:0035e00000AbCdE @ 2025-03-02T09:00:00Z (source priority salesforce > dynamics, then most recent)
-	//   consent.email <- marketo:4711 @ 2025-03-04T09:00:00Z (strictest recent statement, within 24h0m0s of the latest)
+	//   consent.email <- marketo:4711 @ 2025-03-04T09:00:00Z (strictest recent statement, within 24h0m0s of the latest): opt-in at 2025-03-03T09:00:00Z wins over opt-out of salesforce:0035e00000AbCdE at 2025-03-01T09:00:00Z (stricter, but older by more than 24h0m0s)
 	//   accountId     <- salesforce:0035e00000AbCdE @ 2025-03-02T09:00:00Z (source priority salesforce > dynamics, then most recent)
 	// account 001A: explicit, confidence 1.0, primary true (account reference "001A")
 	// 1 of 1 persons linked to an account (100.0%)

@@ -8,6 +8,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/quorumhq/quorum/b2b"
 )
@@ -94,7 +95,9 @@ func (g *Graph) Person(id b2b.PersonID) (GoldenPerson, error) {
 			p.Consent = map[b2b.Channel]b2b.Consent{}
 		}
 		p.Consent[kw.key] = g.consent(g.precs.at(kw.rec))[kw.key]
-		out.Provenance["consent."+kw.key] = prov(kw.rec, g.pRules[pfConsent])
+		pv := prov(kw.rec, g.pRules[pfConsent])
+		pv.Reason = g.consentReason(root, kw.key, kw.rec)
+		out.Provenance["consent."+kw.key] = pv
 	}
 	for _, kw := range gs.attrs {
 		if p.Attributes == nil {
@@ -209,4 +212,82 @@ func (g *Graph) Account(id b2b.AccountID) (GoldenAccount, error) {
 		return strings.Compare(a.String(), b.String())
 	})
 	return out, nil
+}
+
+// consentReason says why record win's consent statement for ch won over
+// the statements of the other records of the golden person rooted at root,
+// in the order the records arrived; "" when there are none, so that the
+// common case costs nothing.
+func (g *Graph) consentReason(root int32, ch string, win int32) string {
+	var losers []int32
+	for m := range g.members(root) {
+		if m != win {
+			if _, ok := g.consent(g.precs.at(m))[ch]; ok {
+				losers = append(losers, m)
+			}
+		}
+	}
+	if len(losers) == 0 {
+		return ""
+	}
+	rw := g.precs.at(win)
+	cw := g.consentStmt(rw, ch)
+	slices.Sort(losers)
+	var b strings.Builder
+	b.WriteString(g.describeConsent(rw, ch, cw, ""))
+	b.WriteString(" wins over ")
+	for i, m := range losers {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		rl := g.precs.at(m)
+		cl := g.consentStmt(rl, ch)
+		b.WriteString(g.describeConsent(rl, ch, cl, g.sources.names[rl.src]+":"+g.recordID(rl)))
+		b.WriteString(" (")
+		b.WriteString(g.whyConsentLost(rw, rl, cw, cl))
+		b.WriteString(")")
+	}
+	return b.String()
+}
+
+// describeConsent words record r's statement for ch, c being the
+// statement with the time it counts at (consentStmt), and names the record
+// when label is set.
+func (g *Graph) describeConsent(r *personRec, ch string, c b2b.Consent, label string) string {
+	s := c.Status
+	if label != "" {
+		s += " of " + label
+	}
+	switch {
+	case !g.consent(r)[ch].At.IsZero():
+		return s + " at " + c.At.UTC().Format(time.RFC3339)
+	case !c.At.IsZero():
+		return s + ", undated, counted at its record's time " + c.At.UTC().Format(time.RFC3339)
+	}
+	return s + ", undated, counted before every dated statement"
+}
+
+// whyConsentLost says why the statement cl of record rl lost to the
+// statement cw of record rw.
+func (g *Graph) whyConsentLost(rw, rl *personRec, cw, cl b2b.Consent) string {
+	rule := g.pRules[pfConsent]
+	if rule.ranks[rw.src] != rule.ranks[rl.src] {
+		return "source priority"
+	}
+	sw, sl := b2b.ConsentStrictness(cw.Status), b2b.ConsentStrictness(cl.Status)
+	w := g.consentWindow
+	within := !cw.At.After(cl.At.Add(w)) && !cl.At.After(cw.At.Add(w))
+	switch {
+	case sw > 0 && sl == 0:
+		return "states nothing"
+	case sw > sl && within:
+		return "less strict, within " + w.String()
+	case sl > sw:
+		return "stricter, but older by more than " + w.String()
+	case cl.At.Before(cw.At):
+		return "older"
+	case g.cmpAt(rw, rl) > 0:
+		return "same status and time, from a record changed earlier"
+	}
+	return "same status and time, from a record that arrived earlier"
 }

@@ -74,10 +74,19 @@ type Provenance struct {
 	// Rule is the merge rule that chose it ("most recent",
 	// "source priority salesforce > dynamics, then most recent").
 	Rule string `json:"rule"`
+	// Reason, set for consent when more than one record states it for
+	// the channel, says why the record's statement won over each of the
+	// others ("opt-out at 2026-03-02T08:00:00Z wins over opt-in of
+	// marketo:L-1 at 2026-02-02T09:00:00Z (older)").
+	Reason string `json:"reason,omitempty"`
 }
 
 func (p Provenance) String() string {
-	return fmt.Sprintf("%s:%s @ %s (%s)", p.Source, p.RecordID, p.Time.UTC().Format(time.RFC3339), p.Rule)
+	s := fmt.Sprintf("%s:%s @ %s (%s)", p.Source, p.RecordID, p.Time.UTC().Format(time.RFC3339), p.Rule)
+	if p.Reason != "" {
+		s += ": " + p.Reason
+	}
+	return s
 }
 
 // Stats counts what the graph has seen; every rejected record and every
