@@ -172,6 +172,26 @@ var DefaultActivityConsent = ActivityConsent{
 	b2b.ActivityUnsubscribeSMS:   {b2b.ChannelSMS, b2b.ConsentOptOut},
 }
 
+// Validate reports every entry of m that states no consent: a channel
+// other than email, sms and phone, or a status other than opt-in and
+// opt-out, by activity type.
+func (m ActivityConsent) Validate() error {
+	var ps b2b.Problems
+	for _, typ := range slices.Sorted(maps.Keys(m)) {
+		cs := m[typ]
+		if !slices.Contains(b2b.Channels, cs.Channel) {
+			ps.Addf(typ+".channel", "%q is not a channel (email, sms, phone)", cs.Channel)
+		}
+		if cs.Status != b2b.ConsentOptIn && cs.Status != b2b.ConsentOptOut {
+			ps.Addf(typ+".status", "%q is not opt-in or opt-out", cs.Status)
+		}
+		if typ == ConsentChangedType {
+			ps.Addf(typ, "%s activities state their channel and status in their attributes: they take no mapping", ConsentChangedType)
+		}
+	}
+	return ps.Err("activity consent")
+}
+
 // ConsentChangedType is an activity that states consent explicitly, with
 // attributes "channel" and "status" (a preference center, a CRM field
 // change).

@@ -109,6 +109,46 @@ func TestUnsubscribeActivitiesUpdateConsent(t *testing.T) {
 	require.Equal(t, "a1", decisions[b2b.ChannelEmail].Winner.Ref)
 }
 
+// TestActivityConsentValidate: a map of activity types to consent
+// statements states a known channel and status for each type, and leaves
+// consent_changed, which states its own, alone.
+func TestActivityConsentValidate(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		m    governance.ActivityConsent
+		want string
+	}{
+		{"nil", nil, ""},
+		{"the default", governance.DefaultActivityConsent, ""},
+		{"a hard bounce as an email opt-out", governance.ActivityConsent{b2b.ActivityEmailBounced: {Channel: b2b.ChannelEmail, Status: b2b.ConsentOptOut}}, ""},
+		{
+			"every problem at once",
+			governance.ActivityConsent{
+				"fax_stop":                    {Channel: "fax", Status: b2b.ConsentOptOut},
+				"maybe":                       {Channel: b2b.ChannelEmail, Status: b2b.ConsentUnknown},
+				governance.ConsentChangedType: {Channel: b2b.ChannelEmail, Status: b2b.ConsentOptIn},
+			},
+			`activity consent: 3 problems:
+  consent_changed: consent_changed activities state their channel and status in their attributes: they take no mapping
+  fax_stop.channel: "fax" is not a channel (email, sms, phone)
+  maybe.status: "unknown" is not opt-in or opt-out`,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			err := tt.m.Validate()
+			if tt.want == "" {
+				require.NoError(t, err)
+				return
+			}
+			require.EqualError(t, err, tt.want)
+			require.ErrorIs(t, err, b2b.ErrInvalid)
+		})
+	}
+}
+
 // TestApplyConsentKeepsStatementsDatedAhead: a statement dated after now
 // (a source's clock ahead) does not count yet. An opt-out dated ahead
 // restricts at once: a recorded opt-out is not replaced by unknown or by
