@@ -43,6 +43,28 @@
 // are returned as rejected "unknown_person", never dropped silently:
 // resubmit them once the person's record arrives.
 //
+// # Consent
+//
+// A person's consent per channel comes from the sources' records of the
+// person and from what the person does: an activity of a type of
+// Config.ActivityConsent (by default an email unsubscribe is an email
+// opt-out, an SMS unsubscribe an SMS opt-out) or of type
+// "consent_changed" (attributes "channel" and "status", from a preference
+// center) is a consent statement ([governance.ConsentFromActivities]). The
+// statement goes to every account of the person (whichever account the
+// activity names, and a parent's too with rollup) and is kept there with
+// the person. At each pass, before anything reads the
+// person, their consent is what [governance.ApplyConsent] decides from
+// the record and the statements at the pass's time, "the strictest recent
+// statement wins": so an unsubscribe is not undone by a CRM sync that had
+// not seen it, and an opt-in a week later counts. A statement dated ahead
+// is kept until its time, when the account is due; an opt-out dated ahead
+// restricts at once. Every change of a person's status on a channel is in
+// the event log (consent.changed), with the statement that decided it
+// (the activity, or the person's record) and the reason. A
+// consent_changed activity without a known channel and status is rejected
+// as invalid; an activity rejected as too late states nothing either.
+//
 // # Deliver
 //
 // Journeys and alert rules queue messages in the outbox, in the same commit
@@ -129,6 +151,9 @@
 //	message.delivered, .failed, .suppressed  the dispatcher's result: {key, status, error, receipt}
 //	                                (.failed also when a message cannot be rendered at its claim,
 //	                                .suppressed when its address was erased since it was queued)
+//	consent.changed                 a person's consent status on a channel changed: {channel, from,
+//	                                to, source, at, ref, reason}; ref is the activity whose
+//	                                statement decided, or "person <id>" for the sources' record
 //
 // package analytics computes the KPIs from this log.
 //

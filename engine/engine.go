@@ -15,6 +15,7 @@ import (
 
 	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/clock"
+	"github.com/quorumhq/quorum/governance"
 	"github.com/quorumhq/quorum/identity"
 	"github.com/quorumhq/quorum/journey"
 	"github.com/quorumhq/quorum/program"
@@ -82,6 +83,21 @@ type Config struct {
 	// copy. A store that keeps values ([store.ValueKeeper], the memory
 	// store) needs no cache: the engine commits its states as they are.
 	StateCache int
+	// ActivityConsent maps the activity types that state a person's
+	// consent to the statement each makes; nil means
+	// governance.DefaultActivityConsent (an email unsubscribe is an email
+	// opt-out, an SMS unsubscribe an SMS opt-out), an empty map none.
+	// Activities of type governance.ConsentChangedType (attributes
+	// "channel" and "status") state consent whatever the map says. Each
+	// such activity becomes a consent statement kept with the person in
+	// every account of theirs, which decides their consent from then on
+	// with the sources' records (see "Consent" in the package
+	// documentation).
+	ActivityConsent governance.ActivityConsent
+	// ConsentRules say how a person's consent statements combine (the
+	// zero value: the strictest statement within 24 hours of the latest
+	// wins; see governance.Resolve).
+	ConsentRules governance.ConsentRules
 	// UnsubscribeURL returns the one-click unsubscribe link of a
 	// recipient; nil means "https://unsubscribe.invalid/<person>", which a
 	// host replaces with its own endpoint.
@@ -102,6 +118,9 @@ func (c Config) WithDefaults() Config {
 	c.RefreshInterval = cmp.Or(c.RefreshInterval, 24*time.Hour)
 	c.MaxRetries = cmp.Or(c.MaxRetries, 20)
 	c.StateCache = cmp.Or(c.StateCache, 100_000)
+	if c.ActivityConsent == nil {
+		c.ActivityConsent = governance.DefaultActivityConsent
+	}
 	if c.UnsubscribeURL == nil {
 		c.UnsubscribeURL = func(_ b2b.AccountID, p b2b.PersonID) string { return "https://unsubscribe.invalid/" + string(p) }
 	}
@@ -137,6 +156,10 @@ func (c Config) Validate() error {
 		}
 	}
 	ps.Add("identity", c.Identity.Validate())
+	ps.Add("activityConsent", c.ActivityConsent.Validate())
+	if c.ConsentRules.Window < 0 {
+		ps.Addf("consentRules.window", "must not be negative")
+	}
 	return ps.Err("engine config")
 }
 

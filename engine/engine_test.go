@@ -22,6 +22,7 @@ import (
 	"github.com/quorumhq/quorum/clock"
 	"github.com/quorumhq/quorum/engine"
 	"github.com/quorumhq/quorum/examples/programs"
+	"github.com/quorumhq/quorum/governance"
 	"github.com/quorumhq/quorum/identity"
 	"github.com/quorumhq/quorum/program"
 	"github.com/quorumhq/quorum/program/programfile"
@@ -43,10 +44,12 @@ func TestOutboxConformance(t *testing.T) {
 
 func TestConfigValidation(t *testing.T) {
 	t.Parallel()
-	_, err := engine.New(engine.Config{Workers: -1, RefreshInterval: -time.Hour, MaxRetries: -1})
+	_, err := engine.New(engine.Config{Workers: -1, RefreshInterval: -time.Hour, MaxRetries: -1,
+		ActivityConsent: governance.ActivityConsent{"fax_stop": {Channel: "fax", Status: b2b.ConsentOptOut}},
+		ConsentRules:    governance.ConsentRules{Window: -time.Hour}})
 	require.ErrorIs(t, err, b2b.ErrInvalid)
 	for _, want := range []string{"store: is required", "program: is required", "workers: must not be negative", "refreshInterval: must not be negative",
-		"maxRetries: must not be negative"} {
+		"maxRetries: must not be negative", `activityConsent.fax_stop.channel: "fax" is not a channel`, "consentRules.window: must not be negative"} {
 		require.ErrorContains(t, err, want)
 	}
 	b := setup(t, dataPlatform())
@@ -379,7 +382,7 @@ func TestPassesWorkOnCopies(t *testing.T) {
 	}
 	// The world leaves a few fields empty; they are filled in and checked
 	// too, so that every field of the state goes through the copy.
-	require.Equal(t, []string{"Adjustments", "Attributes", "Audiences", "Lists", "Opportunities", "Requalify"}, slices.Sorted(maps.Keys(neverSet)))
+	require.Equal(t, []string{"Adjustments", "Attributes", "Audiences", "Consent", "ConsentDue", "Lists", "Opportunities", "Requalify"}, slices.Sorted(maps.Keys(neverSet)))
 	shared, diff, empty := engine.CopyCheckFilled(fullest.Value)
 	require.Empty(t, shared)
 	require.Empty(t, diff)

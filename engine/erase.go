@@ -346,6 +346,7 @@ func (ps *pass) erase(er *erasure) {
 			removed["adjustments"]++
 		}
 		removed["journeyRecords"] += st.Journeys.ForgetPerson(p)
+		removed["consentStatements"] += st.eraseConsent(p)
 	}
 	n := len(st.Activities)
 	st.Activities = slices.DeleteFunc(st.Activities, func(a activityRecord) bool { return er.is(a.Person) })

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/governance"
 	"github.com/quorumhq/quorum/identity"
 	"github.com/quorumhq/quorum/journey"
 	"github.com/quorumhq/quorum/persona"
@@ -175,12 +176,13 @@ func (e *Engine) Apply(ctx context.Context, b Batch) (Report, error) {
 	var rep Report
 	works := map[b2b.AccountID]*work{}
 	invalid := e.validateActivities(b.Activities) // before the lock: it needs none
+	consent := e.consentOf(b.Activities, invalid)
 	defer e.calls.exit(e.calls.enter())
 	e.idMu.Lock()
 	e.applyAccounts(works, b.Accounts, &rep)
 	e.applyPersons(works, b.Persons, &rep)
 	e.applyOpportunities(works, b.Opportunities, &rep)
-	e.applyActivities(works, b.Activities, invalid, now, &rep)
+	e.applyActivities(works, b.Activities, invalid, consent, now, &rep)
 	e.idMu.Unlock()
 	_, err := e.run(ctx, works, now, &rep)
 	return rep, err
@@ -344,7 +346,10 @@ func (e *Engine) validateActivities(acts []b2b.Activity) []error {
 	return out
 }
 
-func (e *Engine) applyActivities(works map[b2b.AccountID]*work, acts []b2b.Activity, invalid []error, now time.Time, rep *Report) {
+// applyActivities routes each valid activity to its person's accounts,
+// and the consent statement it makes (consent, by index) to every account
+// of the person.
+func (e *Engine) applyActivities(works map[b2b.AccountID]*work, acts []b2b.Activity, invalid []error, consent map[int]governance.Statement, now time.Time, rep *Report) {
 	var route []b2b.AccountID
 	for _, k := range timeOrder(acts) {
 		i := k.index
@@ -385,6 +390,10 @@ func (e *Engine) applyActivities(works map[b2b.AccountID]*work, acts []b2b.Activ
 			w := workFor(works, acc)
 			w.activities = append(w.activities, a)
 			w.index = append(w.index, i)
+		}
+		if s, ok := consent[i]; ok {
+			s.Person = pid
+			e.routeConsent(works, s, accounts)
 		}
 	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/channel"
+	"github.com/quorumhq/quorum/governance"
 	"github.com/quorumhq/quorum/journey"
 	"github.com/quorumhq/quorum/program"
 	"github.com/quorumhq/quorum/scoring"
@@ -47,12 +48,23 @@ type work struct {
 	tick bool
 	// erase, when set, removes a person from the account (ErasePerson).
 	erase *erasure
+	// consent are the consent statements of activities of the account's
+	// persons (see Engine.routeConsent), whichever account the
+	// activities went to.
+	consent []governance.Statement
 }
 
 // activitiesOnly reports whether the work is activities and nothing else.
 func (w *work) activitiesOnly() bool {
 	return len(w.activities) > 0 && !w.account && !w.persons && len(w.opportunities) == 0 && len(w.movedAway) == 0 &&
 		len(w.events) == 0 && !w.tick && w.erase == nil
+}
+
+// consentOnly reports whether the work is consent statements and nothing
+// else: an account with no state has no person to apply them to.
+func (w *work) consentOnly() bool {
+	return len(w.consent) > 0 && len(w.activities) == 0 && !w.account && !w.persons && len(w.opportunities) == 0 &&
+		len(w.movedAway) == 0 && len(w.events) == 0 && !w.tick && w.erase == nil
 }
 
 // movesOnly reports whether the work is opportunities to let go of and
@@ -97,7 +109,7 @@ func (e *Engine) process(ctx context.Context, id b2b.AccountID, w *work, now tim
 				}
 				return out, nil
 			}
-			if !w.create && w.movesOnly() {
+			if !w.create && (w.movesOnly() || w.consentOnly()) {
 				return outcome{idle: true}, nil
 			}
 			if !w.create {
@@ -381,6 +393,9 @@ type pass struct {
 	alerts  int
 	// rc is the context journey messages are rendered from (see render).
 	rc *channel.RenderContext
+	// consentWhy are the decisions of the persons whose consent the pass
+	// decided again, for the consent.changed events.
+	consentWhy map[b2b.PersonID]map[b2b.Channel]governance.ConsentDecision
 }
 
 // log appends an event to the account's event log.
@@ -472,6 +487,7 @@ func (ps *pass) run(w *work) outcome {
 	if len(w.activities) > 0 {
 		ps.ingest(w, &out)
 	}
+	ps.consent(w)
 	ps.jevents = append(ps.jevents, w.events...)
 	if !w.tick && !ps.changed && !ps.requalify && len(ps.jevents) == 0 && len(ps.events) == 0 && rec0(st) {
 		ps.idle = true
@@ -525,6 +541,7 @@ func (ps *pass) setPersons(list []personEntry) {
 		}
 		return 0
 	})
+	ps.consentOnto(list)
 	old, _ := json.Marshal(ps.st.Persons)
 	next, _ := json.Marshal(list)
 	if string(old) == string(next) {
@@ -789,11 +806,14 @@ func (ps *pass) due() time.Time {
 	if ps.st.Requalify {
 		return ps.now // qualify again at the next Advance
 	}
-	refresh := ps.st.Refreshed.Add(ps.e.cfg.RefreshInterval)
-	if d := ps.journey.Due; !d.IsZero() && d.Before(refresh) {
-		return d
+	next := ps.st.Refreshed.Add(ps.e.cfg.RefreshInterval)
+	if d := ps.journey.Due; !d.IsZero() && d.Before(next) {
+		next = d
 	}
-	return refresh
+	if d := ps.st.ConsentDue; !d.IsZero() && d.Before(next) {
+		next = d // a consent statement dated ahead counts from then
+	}
+	return next
 }
 
 // index is what queries select the account by.

@@ -12,6 +12,7 @@ import (
 	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/buyinggroup"
 	"github.com/quorumhq/quorum/channel"
+	"github.com/quorumhq/quorum/governance"
 	"github.com/quorumhq/quorum/identity"
 	"github.com/quorumhq/quorum/internal/deepcopy"
 	"github.com/quorumhq/quorum/journey"
@@ -66,6 +67,16 @@ type accountState struct {
 	Journeys   journey.State            `json:"journeys"`
 	Lists      []string                 `json:"lists,omitempty"`
 	Attributes map[string]string        `json:"attributes,omitempty"`
+	// Consent holds the consent statements the persons' activities made
+	// (an unsubscribe, a preference center's change), by person: with the
+	// sources' record of a person, they decide the person's consent at
+	// each pass (see pass.consent), so that a CRM sync that had not seen
+	// an unsubscribe does not undo it. A statement dated ahead is kept
+	// until its time comes (ConsentDue is the earliest); one that can no
+	// longer decide anything is forgotten. The lists are replaced, never
+	// modified in place: the copy a pass works on shares them.
+	Consent    map[b2b.PersonID][]governance.Statement `json:"consent,omitempty" deepcopy:"shallow"`
+	ConsentDue time.Time                               `json:"consentDue,omitzero"`
 	// Requalify asks the next pass to qualify the account again: its
 	// audiences changed, and interests' applicability rules may read them.
 	Requalify bool `json:"requalify,omitempty"`

@@ -26,13 +26,21 @@
 //	opt-out from marketo at 2026-03-02T09:00:00Z wins as the strictest statement
 //	within 24h0m0s of the latest (over opt-in from salesforce at 2026-03-02T12:00:00Z)
 //
-// [ConsentFromActivities] turns unsubscribe activities (email and SMS) and
-// explicit "consent_changed" activities into statements, reporting malformed
-// ones instead of guessing; [ApplyConsent] updates a b2b.Person's Consent
-// (a statement dated ahead of now does not count yet, except an opt-out,
-// which restricts at once; the others are in the decision's Pending, for
-// the caller to keep and pass again later); a [Ledger] keeps every
-// statement and answers the dispatcher's consent lookups at send time.
+// [ConsentFromActivities] turns unsubscribe activities (email and SMS, or
+// the types of an [ActivityConsent] map) and explicit "consent_changed"
+// activities into statements, reporting malformed ones instead of
+// guessing; [ApplyConsent] updates a b2b.Person's Consent (a statement
+// dated ahead of now does not count yet, except an opt-out, which
+// restricts at once; the others are in the decision's Pending, for the
+// caller to keep and pass again later); a [Ledger] keeps every statement
+// and answers the dispatcher's consent lookups at send time.
+//
+// The engine (package engine) does all of this for the activities and
+// records it receives: each consent-bearing activity (engine.Config's
+// ActivityConsent, DefaultActivityConsent by default) becomes a statement
+// kept with the person in every account of theirs, applied with
+// ApplyConsent at each pass (pending ones kept until their time).
+// A Ledger serves a host that delivers messages of its own.
 //
 // # Data-usage labels and policies
 //

@@ -1,0 +1,81 @@
+package engine
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/buyinggroup"
+	"github.com/quorumhq/quorum/governance"
+	"github.com/quorumhq/quorum/journey"
+	"github.com/quorumhq/quorum/program"
+	"github.com/quorumhq/quorum/store"
+	"github.com/quorumhq/quorum/store/memory"
+)
+
+var t0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+
+// testPass is a pass of account "acme" at t0 under a program with the
+// given caps and consent policy, on store st.
+func testPass(t *testing.T, st store.Store, caps []journey.Cap, policy journey.ConsentPolicy) *pass {
+	t.Helper()
+	prog, err := program.Compile(program.Definitions{Name: "p", Caps: caps, Consent: policy,
+		Interests: []buyinggroup.SolutionInterest{{ID: "dp", Name: "Data Platform", Template: buyinggroup.StandardTemplateID}}}, program.Options{})
+	require.NoError(t, err)
+	e, err := New(Config{Store: st, Program: prog})
+	require.NoError(t, err)
+	return &pass{e: e, p: e.prog.Load(), st: newAccountState(b2b.Account{ID: "acme"}), now: t0, id: "acme"}
+}
+
+// TestPruneStatements: a person's statements that can no longer decide
+// anything are forgotten; those dated ahead are kept, the earliest of
+// them the account's next consent time.
+func TestPruneStatements(t *testing.T) {
+	t.Parallel()
+	s := func(ref string, status b2b.ConsentStatus, at time.Time) governance.Statement {
+		return governance.Statement{Person: "p1", Channel: b2b.ChannelEmail, Status: status, Source: b2b.SourceMarketo, At: at, Ref: ref}
+	}
+	tests := []struct {
+		name    string
+		stmts   []governance.Statement
+		want    []governance.Statement
+		wantDue time.Time
+	}{
+		{"one", []governance.Statement{s("a", b2b.ConsentOptOut, t0)}, []governance.Statement{s("a", b2b.ConsentOptOut, t0)}, time.Time{}},
+		{
+			"within the window of the latest",
+			[]governance.Statement{s("a", b2b.ConsentOptOut, t0.Add(-23*time.Hour)), s("b", b2b.ConsentOptIn, t0)},
+			[]governance.Statement{s("a", b2b.ConsentOptOut, t0.Add(-23*time.Hour)), s("b", b2b.ConsentOptIn, t0)},
+			time.Time{},
+		},
+		{
+			"older than the window of the latest",
+			[]governance.Statement{s("a", b2b.ConsentOptOut, t0.Add(-25*time.Hour)), s("b", b2b.ConsentOptIn, t0)},
+			[]governance.Statement{s("b", b2b.ConsentOptIn, t0)},
+			time.Time{},
+		},
+		{
+			"dated ahead: kept, and not the latest yet",
+			[]governance.Statement{s("a", b2b.ConsentOptOut, t0.Add(-48*time.Hour)), s("b", b2b.ConsentOptIn, t0.Add(time.Hour)), s("c", b2b.ConsentOptIn, t0.Add(time.Minute))},
+			[]governance.Statement{s("a", b2b.ConsentOptOut, t0.Add(-48*time.Hour)), s("b", b2b.ConsentOptIn, t0.Add(time.Hour)), s("c", b2b.ConsentOptIn, t0.Add(time.Minute))},
+			t0.Add(time.Minute),
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ps := testPass(t, memory.New(), nil, journey.ConsentPolicy{})
+			committed := map[b2b.PersonID][]governance.Statement{"p1": tt.stmts}
+			ps.st.Consent = map[b2b.PersonID][]governance.Statement{"p1": tt.stmts}
+			ps.pruneStatements()
+			if diff := cmp.Diff(tt.want, ps.st.Consent["p1"]); diff != "" {
+				t.Errorf("kept (-want +got):\n%s", diff)
+			}
+			require.Equal(t, tt.wantDue, ps.st.ConsentDue)
+			require.Equal(t, committed["p1"], tt.stmts, "the list the committed state shares is not modified")
+		})
+	}
+}
