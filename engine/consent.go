@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/channel"
 	"github.com/quorumhq/quorum/governance"
 )
 
@@ -292,3 +293,34 @@ func (st *accountState) eraseConsent(id b2b.PersonID) int {
 	delete(st.Consent, id)
 	return n
 }
+
+// consentForbids says why the account's committed state forbids a
+// queued journey message now (its recipient's consent under the program's
+// consent policy, as journeys apply it when they decide), or "".
+func (ps *pass) consentForbids(p *b2b.Person, ch b2b.Channel) string {
+	c := p.ConsentFor(ch)
+	if c.Status == b2b.ConsentOptIn {
+		return "" // the common case, decided without building a reason
+	}
+	policy := ps.p.Journeys.Config().Consent
+	requires := func(ch b2b.Channel) bool {
+		if policy.RequireOptIn == nil {
+			return ch == b2b.ChannelSMS // journey.ConsentPolicy's zero value
+		}
+		return slices.Contains(policy.RequireOptIn, ch)
+	}
+	if !c.OptedOut() && !requires(ch) {
+		return "" // unknown, and the policy allows it
+	}
+	// Forbidden: in the dispatcher's words.
+	cp := channel.ConsentPolicy{DenyUnknownEmail: requires(b2b.ChannelEmail), AllowUnknownSMS: !requires(b2b.ChannelSMS)}
+	_, why := cp.Allows(ch, c)
+	return why
+}
+
+// suppressed is why a queued message is not sent on purpose (its
+// recipient's consent forbids it now): recorded as suppressed, not as
+// failed.
+type suppressed string
+
+func (s suppressed) Error() string { return string(s) }

@@ -30,6 +30,45 @@ func testPass(t *testing.T, st store.Store, caps []journey.Cap, policy journey.C
 	return &pass{e: e, p: e.prog.Load(), st: newAccountState(b2b.Account{ID: "acme"}), now: t0, id: "acme"}
 }
 
+// TestConsentAtClaim: what the claim of a queued journey message decides
+// from its recipient's consent, under the program's consent policy (as
+// journeys apply it when they decide the message).
+func TestConsentAtClaim(t *testing.T) {
+	t.Parallel()
+	optOut := b2b.Consent{Status: b2b.ConsentOptOut, Source: b2b.SourceMarketo, At: t0}
+	optIn := b2b.Consent{Status: b2b.ConsentOptIn, Source: b2b.SourceSalesforce, At: t0}
+	tests := []struct {
+		name    string
+		policy  journey.ConsentPolicy
+		channel b2b.Channel
+		consent *b2b.Consent // nil: none recorded
+		want    string
+	}{
+		{"opted in to email", journey.ConsentPolicy{}, b2b.ChannelEmail, &optIn, ""},
+		{"opted out of email", journey.ConsentPolicy{}, b2b.ChannelEmail, &optOut, "email consent is opt-out (source marketo, 2026-03-02T09:00:00Z)"},
+		{"unknown email consent, allowed by default", journey.ConsentPolicy{}, b2b.ChannelEmail, nil, ""},
+		{"unknown SMS consent, refused by default", journey.ConsentPolicy{}, b2b.ChannelSMS, nil,
+			"sms consent is unknown and the policy requires an opt-in for sms"},
+		{"opted out of SMS", journey.ConsentPolicy{}, b2b.ChannelSMS, &optOut, "sms consent is opt-out (source marketo, 2026-03-02T09:00:00Z)"},
+		{"unknown email consent where email needs an opt-in", journey.ConsentPolicy{RequireOptIn: []b2b.Channel{b2b.ChannelEmail}}, b2b.ChannelEmail, nil,
+			"email consent is unknown and the policy requires an opt-in for email"},
+		{"unknown SMS consent where SMS needs none", journey.ConsentPolicy{RequireOptIn: []b2b.Channel{}}, b2b.ChannelSMS, nil, ""},
+		{"opted out where nothing needs an opt-in", journey.ConsentPolicy{RequireOptIn: []b2b.Channel{}}, b2b.ChannelEmail, &optOut,
+			"email consent is opt-out (source marketo, 2026-03-02T09:00:00Z)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ps := testPass(t, memory.New(), nil, tt.policy)
+			p := &b2b.Person{ID: "p1"}
+			if tt.consent != nil {
+				p.Consent = map[b2b.Channel]b2b.Consent{tt.channel: *tt.consent}
+			}
+			require.Equal(t, tt.want, ps.consentForbids(p, tt.channel))
+		})
+	}
+}
+
 // TestPruneStatements: a person's statements that can no longer decide
 // anything are forgotten; those dated ahead are kept, the earliest of
 // them the account's next consent time.

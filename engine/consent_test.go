@@ -1,7 +1,9 @@
 package engine_test
 
 import (
+	"context"
 	"encoding/json"
+	"slices"
 	"testing"
 	"time"
 
@@ -319,4 +321,108 @@ func TestUnsubscribedPersonsAreNotMessaged(t *testing.T) {
 	}
 	require.Equal(t, 9, skips, "three members at each of the three nurture visits")
 	require.Equal(t, "not engaged", ended)
+}
+
+// TestClaimChecksConsent: a journey message queued before its recipient
+// withdrew consent is not sent: the engine's claim checks the consent in
+// the account's committed state and records the entry as suppressed with
+// the reason, so a dispatcher without a consent lookup never sends it.
+func TestClaimChecksConsent(t *testing.T) {
+	t.Parallel()
+	queued := day0.Add(time.Minute)
+	tests := []struct {
+		name string
+		// withdraw runs after the intro emails were queued on day 0.
+		withdraw func(t *testing.T, b *bundle)
+		// wantSuppressed is the reason Victor's email is suppressed for
+		// ("" when it is delivered).
+		wantSuppressed string
+	}{
+		{
+			name: "an unsubscribe since it was queued",
+			withdraw: func(t *testing.T, b *bundle) {
+				ingest(t, b, activity("u-1", b2b.ActivityUnsubscribeEmail, "L-2", queued, nil))
+			},
+			wantSuppressed: "email consent is opt-out (source marketo, 2026-03-02T09:01:00Z)",
+		},
+		{
+			name: "a source's record that opts out",
+			withdraw: func(t *testing.T, b *bundle) {
+				rec := lead("L-2", "victor@acme.com", "Victor", "Kim", "VP of Engineering", "Acme")
+				rec.Time = queued
+				rec.Person.Consent = map[b2b.Channel]b2b.Consent{b2b.ChannelEmail: {Status: b2b.ConsentOptOut, Source: b2b.SourceMarketo, At: queued}}
+				rep, err := b.eng.UpsertPersons(b.ctx, rec)
+				require.NoError(t, err)
+				require.Empty(t, rep.Rejected)
+			},
+			wantSuppressed: "email consent is opt-out (source marketo, 2026-03-02T09:01:00Z)",
+		},
+		{
+			name: "an SMS unsubscribe leaves email alone",
+			withdraw: func(t *testing.T, b *bundle) {
+				ingest(t, b, activity("s-1", b2b.ActivityUnsubscribeSMS, "L-2", queued, nil))
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			b := setup(t, pipelineProgram())
+			setupAcme(t, b)
+			b.clock.Set(queued)
+			tt.withdraw(t, b)
+
+			now := day0.Add(2 * time.Minute)
+			b.clock.Set(now)
+			rec := &recorder{}
+			d, err := channel.NewDispatcher(channel.DispatcherConfig{Outbox: b.eng.Outbox(), Email: rec, Clock: b.clock})
+			require.NoError(t, err)
+			rep, err := d.Dispatch(b.ctx)
+			require.NoError(t, err)
+			var to []string
+			for _, m := range rec.sent {
+				to = append(to, m.To)
+			}
+			slices.Sort(to)
+			want := []string{"carla.cfo@acme.com", "dev@acme.com", "victor@acme.com"}
+			if tt.wantSuppressed != "" {
+				want = slices.DeleteFunc(want, func(s string) bool { return s == "victor@acme.com" })
+			}
+			require.Equal(t, want, to, "what was sent")
+			require.Equal(t, len(want), rep.Delivered)
+
+			var suppressed []map[string]any
+			evs, err := b.eng.Events(b.ctx, "acme", 0, 0)
+			require.NoError(t, err)
+			for _, e := range evs {
+				if e.Type == "message.suppressed" {
+					var data map[string]any
+					require.NoError(t, json.Unmarshal(e.Data, &data))
+					require.Equal(t, b2b.PersonID("marketo:L-2"), e.Person, "the event is the recipient's")
+					delete(data, "key")
+					suppressed = append(suppressed, data)
+				}
+			}
+			var wantEvents []map[string]any
+			if tt.wantSuppressed != "" {
+				wantEvents = []map[string]any{{"attempt": 1.0, "error": tt.wantSuppressed, "status": "suppressed"}}
+				require.Equal(t, int64(1), b.eng.Counters().Deliveries["suppressed"])
+			}
+			if diff := cmp.Diff(wantEvents, suppressed); diff != "" {
+				t.Errorf("message.suppressed events (-want +got):\n%s", diff)
+			}
+			// Final: never claimed again.
+			got, err := b.eng.Outbox().Claim(b.ctx, channel.ClaimParams{Now: now.Add(time.Hour), Limit: 10, Lease: time.Minute})
+			require.NoError(t, err)
+			require.Empty(t, got)
+		})
+	}
+}
+
+// recorder is an email sender that keeps what it sends.
+type recorder struct{ sent []channel.Message }
+
+func (r *recorder) SendEmail(_ context.Context, m *channel.Message) (channel.Receipt, error) {
+	r.sent = append(r.sent, *m)
+	return channel.Receipt{ProviderID: "r-" + m.Key}, nil
 }

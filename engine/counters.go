@@ -31,7 +31,10 @@ type Counters struct {
 	Messages map[string]int64
 	// Deliveries counts the delivery results recorded through
 	// [Engine.Outbox] by status: "delivered", "failed", "suppressed", and
-	// "retry" for a temporary failure rescheduled.
+	// "retry" for a temporary failure rescheduled. They include the
+	// messages the outbox's claim finished itself: failed as
+	// unrenderable, suppressed for an erased address or the recipient's
+	// consent.
 	Deliveries map[string]int64
 	// Alerts counts sales alerts raised.
 	Alerts int64

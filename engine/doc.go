@@ -81,7 +81,15 @@
 // is the one sent. This keeps the decision path and the outbox small. A
 // message that cannot be rendered then (a required token is empty for the
 // recipient, the recipient left the account) fails at once with the
-// reason in the event log and is counted as "unrenderable". The address
+// reason in the event log and is counted as "unrenderable". The claim
+// also checks the recipient's consent in that state, under the program's
+// consent policy as journeys apply it: a message whose recipient opted
+// out since it was queued (an unsubscribe, a CRM sync) is not returned
+// but recorded as suppressed, with the reason ("email consent is opt-out
+// (source marketo, ...)") in the event log. So a dispatcher needs no
+// consent lookup of its own for journey messages; sales alerts go to
+// sales and are not checked, nor are messages a host enqueues itself
+// (give its dispatcher a [channel.ConsentLookup] for those). The address
 // is the one the recipient had when the message was decided (the
 // message.queued event names it). Each claim renders again, so a retried
 // message shows the state of its latest attempt. Templates are not
@@ -150,7 +158,8 @@
 //	message.skipped                 a message was not produced: {key, reason}
 //	message.delivered, .failed, .suppressed  the dispatcher's result: {key, status, error, receipt}
 //	                                (.failed also when a message cannot be rendered at its claim,
-//	                                .suppressed when its address was erased since it was queued)
+//	                                .suppressed when its address was erased since it was queued
+//	                                or its recipient's consent forbids it at its claim)
 //	consent.changed                 a person's consent status on a channel changed: {channel, from,
 //	                                to, source, at, ref, reason}; ref is the activity whose
 //	                                statement decided, or "person <id>" for the sources' record

@@ -251,11 +251,16 @@ func (ps *pass) message(en *journey.OutboxEntry) {
 // render fills in a queued journey message's content from its template:
 // the subject, HTML and text of an email (and its List-Unsubscribe link
 // when the template is marketing), or an SMS's text, for the recipient as
-// the pass's state has them. It returns why the message cannot be sent.
+// the pass's state has them. It returns why the message cannot be sent:
+// a suppressed error when the recipient's consent forbids it now (an
+// unsubscribe since it was queued, say).
 func (ps *pass) render(msg *channel.Message, ref *renderRef) error {
 	pe := ps.st.person(msg.Person)
 	if pe == nil {
 		return errors.New("the recipient is no longer a person of the account")
+	}
+	if why := ps.consentForbids(&pe.Person, msg.Channel); why != "" {
+		return suppressed(why)
 	}
 	g := ps.groupFor(&journey.OutboxEntry{Group: ref.Group, SolutionInterest: ref.Interest})
 	var gv channel.GroupView

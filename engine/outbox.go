@@ -120,8 +120,12 @@ func entryOf(en store.OutboxEntry) (channel.Entry, *renderRef, error) {
 // entry that cannot be read or rendered can never be sent: it is recorded
 // as failed, with the reason in the account's event log and the log, and
 // not returned; Claim then leases more, so that a short answer still means
-// that nothing more is due. An entry whose account the store fails to
-// load stays leased and is claimed again when its lease ends.
+// that nothing more is due. A journey message whose recipient's consent
+// in that state forbids it now (under the program's consent policy, as
+// journeys decide) is recorded as suppressed with the reason, and not
+// returned either: the dispatcher needs no consent lookup for them. An
+// entry whose account the store fails to load stays leased and is claimed
+// again when its lease ends.
 func (o *outbox) Claim(ctx context.Context, p channel.ClaimParams) ([]channel.Entry, error) {
 	limit := p.Limit
 	if limit <= 0 {
@@ -163,7 +167,11 @@ func (o *outbox) Claim(ctx context.Context, p channel.ClaimParams) ([]channel.En
 			}
 			if reason != nil {
 				out = dropLast(out)
-				if err := o.finish(ctx, en, channel.StatusFailed, reason.Error(), p.Now); err != nil && !errors.Is(err, store.ErrConflict) && !errors.Is(err, store.ErrNotFound) {
+				status := channel.StatusFailed
+				if _, ok := reason.(suppressed); ok {
+					status = channel.StatusSuppressed // consent withdrawn since it was queued
+				}
+				if err := o.finish(ctx, en, status, reason.Error(), p.Now); err != nil && !errors.Is(err, store.ErrConflict) && !errors.Is(err, store.ErrNotFound) {
 					return out, err
 				}
 				continue
@@ -222,7 +230,8 @@ func (r *renderer) render(ctx context.Context, msg *channel.Message, ref *render
 }
 
 // finish records a claimed entry as failed (it cannot be read or
-// rendered) or suppressed (its address was erased) for good, with why: in
+// rendered) or suppressed (its address was erased, its recipient's
+// consent forbids it) for good, with why: in
 // the event log (under the entry's person, so that erasing the person
 // erases it), the counters and the log.
 func (o *outbox) finish(ctx context.Context, en store.OutboxEntry, status channel.Status, reason string, now time.Time) error {

@@ -39,7 +39,8 @@
 // records it receives: each consent-bearing activity (engine.Config's
 // ActivityConsent, DefaultActivityConsent by default) becomes a statement
 // kept with the person in every account of theirs, applied with
-// ApplyConsent at each pass (pending ones kept until their time).
+// ApplyConsent at each pass (pending ones kept until their time), and
+// its outbox checks the person's consent again when a message is claimed.
 // A Ledger serves a host that delivers messages of its own.
 //
 // # Data-usage labels and policies

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/quorumhq/quorum/analytics"
+	"github.com/quorumhq/quorum/channel"
 	"github.com/quorumhq/quorum/examples/programs"
 	"github.com/quorumhq/quorum/program"
 	"github.com/quorumhq/quorum/program/programfile"
@@ -212,8 +213,14 @@ func (r *simRun) summary() runSummary {
 	for _, rj := range r.res.Ingest.Rejected {
 		s.Run.Rejected[rj.Reason]++
 	}
-	s.Run.Delivered, s.Run.Failed, s.Run.Suppressed = r.res.Delivery.Delivered, r.res.Delivery.Failed, r.res.Delivery.Suppressed
-	s.Run.Alerts, s.Run.FollowUps, s.Run.Events = r.res.Engine.Counters().Alerts, r.res.FollowUps, len(r.events)
+	// The engine's delivery results: the dispatcher's, and those of the
+	// messages the engine's claim finished itself (unrenderable, or
+	// suppressed for the recipient's consent), which no dispatcher sees.
+	cnt := r.res.Engine.Counters()
+	s.Run.Delivered = int(cnt.Deliveries[string(channel.StatusDelivered)])
+	s.Run.Failed = int(cnt.Deliveries[string(channel.StatusFailed)])
+	s.Run.Suppressed = int(cnt.Deliveries[string(channel.StatusSuppressed)])
+	s.Run.Alerts, s.Run.FollowUps, s.Run.Events = cnt.Alerts, r.res.FollowUps, len(r.events)
 	s.KPIs = r.report
 	return s
 }

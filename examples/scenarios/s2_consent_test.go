@@ -4,11 +4,13 @@ import (
 	"encoding/json"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/require"
 
 	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/channel"
 	"github.com/quorumhq/quorum/journey"
 )
 
@@ -79,4 +81,49 @@ func TestS2UnsubscribedMembers(t *testing.T) {
 	require.Equal(t, []string{"u1", "u2", "u3"}, refs, "each change names its unsubscribe")
 	require.Equal(t, 9, skips, "three members at each of three nurture visits")
 	require.Equal(t, "not engaged", outcome)
+}
+
+// TestS2OptOutBeforeDelivery runs s2-pipeline-acceleration.yaml with the
+// VP of Engineering opting out a minute after the intro was queued (a
+// marketing lead record that says so), before any dispatcher claimed it:
+// the claim does not return their intro but records it as suppressed,
+// with the consent as the reason; the two others go out.
+func TestS2OptOutBeforeDelivery(t *testing.T) {
+	t.Parallel()
+	b := setup(t, fileS2)
+	setupAcme(t, b)
+	out := lead("L-2", "victor@acme.com", "Victor", "Kim", "VP of Engineering", "Acme")
+	out.Time = day0.Add(time.Minute)
+	out.Person.Consent = map[b2b.Channel]b2b.Consent{b2b.ChannelEmail: {Status: b2b.ConsentOptOut, Source: b2b.SourceMarketo, At: day0.Add(time.Minute)}}
+	b.clock.Set(day0.Add(2 * time.Minute))
+	rep, err := b.eng.UpsertPersons(b.ctx, out)
+	require.NoError(t, err)
+	require.Empty(t, rep.Rejected)
+
+	got, err := b.eng.Outbox().Claim(b.ctx, channel.ClaimParams{Now: day0.Add(3 * time.Minute), Limit: 100, Lease: time.Minute})
+	require.NoError(t, err)
+	var to []string
+	for _, en := range got {
+		to = append(to, en.Message.To)
+	}
+	slices.Sort(to)
+	require.Equal(t, []string{"carla.cfo@acme.com", "dev@acme.com"}, to)
+
+	evs, err := b.eng.Events(b.ctx, "acme", 0, 0)
+	require.NoError(t, err)
+	var suppressed, changed []string
+	for _, e := range evs {
+		switch e.Type {
+		case "message.suppressed":
+			var r struct{ Error string }
+			require.NoError(t, json.Unmarshal(e.Data, &r))
+			suppressed = append(suppressed, r.Error)
+		case "consent.changed":
+			var c struct{ Channel, From, To, Ref string }
+			require.NoError(t, json.Unmarshal(e.Data, &c))
+			changed = append(changed, c.Channel+" "+c.From+" -> "+c.To+" by "+c.Ref)
+		}
+	}
+	require.Equal(t, []string{"email consent is opt-out (source marketo, 2026-03-02T09:01:00Z)"}, suppressed)
+	require.Equal(t, []string{"email opt-in -> opt-out by person marketo:L-2"}, changed, "the record's change is in the log too")
 }
