@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -118,3 +119,47 @@ func TestPruneStatements(t *testing.T) {
 		})
 	}
 }
+
+// TestSharedContactsOfOneAccount: a pass whose persons are all the
+// account's own reads no other account and takes no lock; one with a
+// person of another account reads that account's recent messages to them.
+func TestSharedContactsOfOneAccount(t *testing.T) {
+	t.Parallel()
+	caps := []journey.Cap{{Name: "weekly", Max: 2, Per: journey.Days(7)}}
+	st := &loads{Store: memory.New()}
+	ps := testPass(t, st, caps, journey.ConsentPolicy{})
+	ps.st.Persons = []personEntry{{Person: b2b.Person{ID: "p1"}}, {Person: b2b.Person{ID: "p2"}}}
+	require.Nil(t, ps.sharedContacts(context.Background()))
+	require.Nil(t, ps.locked)
+	require.Zero(t, st.n, "no account loaded")
+
+	other := newAccountState(b2b.Account{ID: "initech"})
+	other.Journeys.Contacts = []journey.Contact{
+		{Person: "p2", Channel: b2b.ChannelEmail, Category: "marketing", Journey: "j", At: t0.Add(-time.Hour)},
+		{Person: "p2", Channel: b2b.ChannelEmail, Category: "marketing", Journey: "j", At: t0.Add(-8 * 24 * time.Hour)}, // out of every cap's window
+		{Person: "p9", Channel: b2b.ChannelEmail, Category: "marketing", Journey: "j", At: t0.Add(-time.Hour)},          // not a person of acme
+	}
+	_, err := st.Commit(context.Background(), &store.CommitParams{Tenant: "default", Account: "initech", Value: other, Now: t0})
+	require.NoError(t, err)
+	ps.st.Persons[1].Others = []b2b.AccountID{"initech"}
+	got := ps.sharedContacts(context.Background())
+	require.NoError(t, ps.err)
+	require.Equal(t, other.Journeys.Contacts[:1], got)
+	require.Equal(t, 1, st.n)
+	require.Len(t, ps.locked, 1, "p2's lock, held until the commit")
+	ps.unlockShared()
+	require.Nil(t, ps.locked)
+}
+
+// loads counts the accounts a store loads.
+type loads struct {
+	store.Store
+	n int
+}
+
+func (s *loads) LoadAccount(ctx context.Context, t store.Tenant, id b2b.AccountID) (store.Account, error) {
+	s.n++
+	return s.Store.LoadAccount(ctx, t, id)
+}
+
+func (s *loads) KeepsValues() bool { return store.KeepsValues(s.Store) }

@@ -183,6 +183,19 @@
 // them to Suppress when it starts an engine again. A failed erasure is
 // safe to repeat.
 //
+// # Frequency caps across accounts
+//
+// A program's caps ("2 marketing emails per person per 7 days across
+// journeys") count a person's messages from every journey of every
+// account the person belongs to: a person linked to several accounts, or,
+// with rollup, a subsidiary's person whom the parent's journeys address
+// too. A pass of an account with such persons reads their recent messages
+// from the other accounts' committed journey states; an account whose
+// persons are all its own reads nothing more. Passes of accounts that
+// share a person take turns, from that reading to their commit, so a cap
+// holds exactly whatever the order and the concurrency of the calls
+// within one engine.
+//
 // # The acceptance scenarios
 //
 // The scenarios S1 to S9 (qualification, pipeline acceleration,
@@ -198,4 +211,11 @@
 // So does the account each opportunity was upserted on, by which an
 // upsert on another account moves the opportunity (opportunity.moved): an
 // engine started again knows it once the opportunity is upserted again.
+// So do the turns that passes of accounts sharing a person take: engines
+// in several processes on one store could exceed a cap by messages
+// decided at the same moment on two accounts.
+//
+// An account knows a person's other accounts as identity had them when it
+// last read its persons: a link made by one call while another call's
+// pass runs counts from the accounts' next passes.
 package engine

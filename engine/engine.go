@@ -197,6 +197,9 @@ type Engine struct {
 	calls callGate
 	// suppression holds the hashes of erased addresses (Suppress).
 	suppression suppressions
+	// shared are the locks of persons of several accounts, which passes
+	// take in turns (see sharedContacts).
+	shared sharedLocks
 
 	evalPool sync.Pool // *qualify.Evaluator of the current program
 

@@ -619,6 +619,7 @@ func (e *Engine) graphEntries(acc b2b.AccountID, persons bool) (b2b.Account, []p
 		return b2b.Account{}, nil, false
 	}
 	list := make([]personEntry, 0, len(ids))
+	var ancestors map[b2b.AccountID][]b2b.AccountID // with rollup, of each account once
 	for _, id := range ids {
 		gp, err := e.graph.Person(id)
 		if err != nil {
@@ -631,7 +632,40 @@ func (e *Engine) graphEntries(acc b2b.AccountID, persons bool) (b2b.Account, []p
 				pe.Link = l
 			}
 		}
+		if len(gp.Links) > 1 || e.cfg.Rollup {
+			pe.Others = e.otherAccounts(acc, gp.Links, &ancestors)
+		}
 		list = append(list, pe)
 	}
 	return a, list, true
+}
+
+// otherAccounts lists the accounts other than acc whose states hold a
+// person linked to links: the linked accounts and, with rollup, their
+// parents, in ID order. ancestors caches each account's parents. Callers
+// hold idMu.
+func (e *Engine) otherAccounts(acc b2b.AccountID, links []identity.Link, ancestors *map[b2b.AccountID][]b2b.AccountID) []b2b.AccountID {
+	var out []b2b.AccountID
+	for _, l := range links {
+		out = append(out, l.Account)
+		if !e.cfg.Rollup {
+			continue
+		}
+		anc, ok := (*ancestors)[l.Account]
+		if !ok {
+			anc, _ = e.graph.Ancestors(l.Account)
+			if *ancestors == nil {
+				*ancestors = map[b2b.AccountID][]b2b.AccountID{}
+			}
+			(*ancestors)[l.Account] = anc
+		}
+		out = append(out, anc...)
+	}
+	slices.Sort(out)
+	out = slices.Compact(out)
+	out = slices.DeleteFunc(out, func(a b2b.AccountID) bool { return a == acc })
+	if len(out) == 0 {
+		return nil
+	}
+	return out
 }

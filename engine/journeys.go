@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -62,9 +63,14 @@ func (ps *pass) view() *journey.AccountView {
 }
 
 // stepJourneys runs the journeys on the pass's events and applies what
-// they decided.
-func (ps *pass) stepJourneys(out *outcome) {
+// they decided. Their caps count the messages the account's persons of
+// several accounts got from the others too (sharedContacts).
+func (ps *pass) stepJourneys(ctx context.Context, out *outcome) {
 	st := ps.st
+	contacts := ps.sharedContacts(ctx)
+	if ps.err != nil {
+		return
+	}
 	events := ps.jevents
 	ps.jfirst = events
 	res := resultRoom.take()
@@ -74,7 +80,7 @@ func (ps *pass) stepJourneys(out *outcome) {
 		ps.jevents = nil
 		// Each round's result is done with (logged, queued) before the
 		// next round steps into it.
-		ps.p.Journeys.StepInto(res, &st.Journeys, journey.Input{View: ps.view(), Events: events, Now: ps.now})
+		ps.p.Journeys.StepInto(res, &st.Journeys, journey.Input{View: ps.view(), Events: events, Now: ps.now, Contacts: contacts})
 		if round == 0 || !res.Due.IsZero() {
 			ps.journey.Due = res.Due
 		}

@@ -234,7 +234,10 @@ func (r *results) put(res *journey.Result) {
 func (e *Engine) commitPass(ctx context.Context, ps *pass, w *work, version int64, attempt int) (out outcome, done bool, err error) {
 	id, now := ps.id, ps.now
 	st := ps.st
-	out = ps.run(w)
+	// The locks of persons shared with other accounts a pass may take
+	// (sharedContacts) are held until its commit, done or not.
+	defer ps.unlockShared()
+	out = ps.run(ctx, w)
 	if ps.err != nil {
 		return outcome{}, true, ps.err
 	}
@@ -393,6 +396,9 @@ type pass struct {
 	alerts  int
 	// rc is the context journey messages are rendered from (see render).
 	rc *channel.RenderContext
+	// locked are the locks of shared persons the pass holds (see
+	// sharedContacts).
+	locked []int
 	// consentWhy are the decisions of the persons whose consent the pass
 	// decided again, for the consent.changed events.
 	consentWhy map[b2b.PersonID]map[b2b.Channel]governance.ConsentDecision
@@ -442,7 +448,7 @@ func (ps *pass) fail(err error) {
 	}
 }
 
-func (ps *pass) run(w *work) outcome {
+func (ps *pass) run(ctx context.Context, w *work) outcome {
 	var out outcome
 	st := ps.st
 	st.Program = ps.p.Version
@@ -497,7 +503,7 @@ func (ps *pass) run(w *work) outcome {
 		ps.qualify()
 	}
 	ps.derive()
-	ps.stepJourneys(&out)
+	ps.stepJourneys(ctx, &out)
 	ps.snapshots()
 	st.pruneActivities(ps.now, ps.e.retention(ps.p))
 	for name, l := range st.Scores {

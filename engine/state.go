@@ -98,6 +98,12 @@ type personEntry struct {
 	// Classified names what the persona classifier filled in, with its
 	// reasons.
 	Classified []string `json:"classified,omitempty"`
+	// Others are the person's other accounts whose states hold them too
+	// (the accounts they are linked to and, with rollup, the parents of
+	// those), as identity had them when the list was last read: the
+	// accounts whose recent messages to the person frequency caps count
+	// with the account's own. Empty for a person of one account.
+	Others []b2b.AccountID `json:"others,omitempty"`
 }
 
 type groupScoreState struct {

@@ -84,3 +84,52 @@ func TestS4SharedContact(t *testing.T) {
 	require.Equal(t, buyinggroup.StageDecision, dp.Group.Stage, "the engaged group advanced")
 	require.Equal(t, buyinggroup.StageConsideration, sec.Group.Stage, "the other did not")
 }
+
+// TestS4CapAcrossAccounts runs s4-shared-contact.yaml with rollup (as S8's
+// multi-region accounts do) on a CTO of Globex DE, a subsidiary of
+// Globex: both accounts have both groups and run both journeys for the
+// CTO, twelve emails wanted in the week. The cap is the person's: the CTO
+// receives 2, and the ten others are recorded with the cap as the reason
+// in the account that wanted them.
+func TestS4CapAcrossAccounts(t *testing.T) {
+	t.Parallel()
+	b := setup(t, fileS4, func(c *engine.Config) { c.Rollup = true })
+	acc := func(id, name, domain, parent string) identity.AccountRecord {
+		return identity.AccountRecord{Source: b2b.SourceSalesforce, Time: day0,
+			Account: b2b.Account{ID: b2b.AccountID(id), Name: name, Domains: []string{domain}, ParentID: b2b.AccountID(parent)}}
+	}
+	rep, err := b.eng.Apply(b.ctx, engine.Batch{
+		Accounts: []identity.AccountRecord{acc("globex", "Globex", "globex.com", ""), acc("globex-de", "Globex DE", "globex.de", "globex")},
+		Persons:  []identity.PersonRecord{lead("L-CTO", "cto@globex.de", "Tess", "Ito", "Chief Technology Officer", "Globex DE")}})
+	require.NoError(t, err)
+	require.Empty(t, rep.Rejected)
+	received := map[b2b.AccountID]int{}
+	for d := 0; d <= 6; d++ {
+		b.clock.Set(day(d))
+		_, err := b.eng.Advance(b.ctx, day(d))
+		require.NoError(t, err)
+		for _, m := range claimAll(t, b, day(d)) {
+			require.Equal(t, "cto@globex.de", m.To)
+			received[m.Account]++
+		}
+	}
+	total := 0
+	for _, n := range received {
+		total += n
+	}
+	require.Equal(t, 2, total, "the CTO receives 2 marketing emails in the week, from either account: %v", received)
+	capped := 0
+	for _, id := range []b2b.AccountID{"globex", "globex-de"} {
+		evs, err := b.eng.Events(b.ctx, id, 0, 0)
+		require.NoError(t, err)
+		for _, e := range evs {
+			if e.Type == "journey.skip" {
+				var d journey.Decision
+				require.NoError(t, json.Unmarshal(e.Data, &d))
+				require.Contains(t, d.Reason, `frequency cap "2 marketing emails a week"`)
+				capped++
+			}
+		}
+	}
+	require.Equal(t, 10, capped, "twelve wanted, two sent, ten recorded as capped")
+}

@@ -1,0 +1,154 @@
+package engine_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/buyinggroup"
+	"github.com/quorumhq/quorum/channel"
+	"github.com/quorumhq/quorum/engine"
+	"github.com/quorumhq/quorum/identity"
+	"github.com/quorumhq/quorum/journey"
+	"github.com/quorumhq/quorum/program"
+)
+
+// sharedContactProgram is scenario S4's program: two solution interests
+// on the standard committee, a journey each that emails the group's
+// members three times two days apart, and a cap of two marketing emails
+// per person per seven days across journeys.
+func sharedContactProgram() program.Definitions {
+	defs := program.Definitions{Name: "s4",
+		Interests: []buyinggroup.SolutionInterest{
+			{ID: "data-platform", Name: "Data Platform", Template: buyinggroup.StandardTemplateID},
+			{ID: "security-suite", Name: "Security Suite", Template: buyinggroup.StandardTemplateID},
+		},
+		Caps: []journey.Cap{{Name: "2 marketing emails a week", Channel: b2b.ChannelEmail, Category: "marketing", Max: 2, Per: journey.Days(7)}},
+		Templates: channel.TemplateSet{Emails: []channel.EmailTemplate{{Name: "news", Marketing: true, Subject: "{{.Interest.Name}} news",
+			HTML: `<p>{{.Interest.Name}} news.</p><a href="{{.UnsubscribeURL}}">unsubscribe</a>`, Text: "{{.Interest.Name}} news. {{.UnsubscribeURL}}"}}},
+	}
+	for _, in := range []string{"data-platform", "security-suite"} {
+		email := func(id, next journey.NodeID) journey.Node {
+			return journey.Node{ID: id, Kind: journey.KindAction, Action: &journey.Action{Type: journey.ActionEmail, Template: "news",
+				Recipients: &journey.Recipients{SolutionInterest: in}, Next: next}}
+		}
+		wait := func(id, next journey.NodeID) journey.Node {
+			return journey.Node{ID: id, Kind: journey.KindWait, Wait: &journey.Wait{For: journey.Days(2), Next: next}}
+		}
+		defs.Journeys = append(defs.Journeys, journey.Journey{ID: in + "-news", Category: "marketing",
+			Triggers: []journey.Trigger{{Type: journey.TriggerGroupCreated, SolutionInterest: in}},
+			Nodes: []journey.Node{email("e1", "w1"), wait("w1", "e2"), email("e2", "w2"), wait("w2", "e3"), email("e3", "end"),
+				{ID: "end", Kind: journey.KindEnd, End: &journey.End{Outcome: "sent"}}}})
+	}
+	return defs
+}
+
+// A CTO of two accounts, each of which runs both journeys for them.
+var ctoOfTwo = []struct {
+	name    string
+	rollup  bool
+	records func() engine.Batch
+}{
+	{
+		name:   "a subsidiary's person in its parent's groups (rollup)",
+		rollup: true,
+		records: func() engine.Batch {
+			return engine.Batch{
+				Accounts: []identity.AccountRecord{account("globex", "Globex", "globex.com", ""), account("globex-de", "Globex DE", "globex.de", "globex")},
+				Persons:  []identity.PersonRecord{lead("L-CTO", "cto@globex.de", "Tess", "Ito", "Chief Technology Officer", "Globex DE")},
+			}
+		},
+	},
+	{
+		name: "a person linked to two accounts",
+		records: func() engine.Batch {
+			cto := contact("003CTO", "cto@globex.de", "Tess", "Ito", "Chief Technology Officer", "globex-de")
+			cto.OtherAccounts = []b2b.AccountID{"initech"}
+			return engine.Batch{
+				Accounts: []identity.AccountRecord{account("globex-de", "Globex DE", "globex.de", ""), account("initech", "Initech", "initech.com", "")},
+				Persons:  []identity.PersonRecord{cto},
+			}
+		},
+	},
+}
+
+func account(id, name, domain, parent string) identity.AccountRecord {
+	return identity.AccountRecord{Source: b2b.SourceSalesforce, Time: day0.Add(-24 * time.Hour),
+		Account: b2b.Account{ID: b2b.AccountID(id), Name: name, Domains: []string{domain}, ParentID: b2b.AccountID(parent)}}
+}
+
+// capWeek runs a week of the shared-contact journeys for a CTO of two
+// accounts, and returns the emails the CTO received and the messages the
+// cap skipped, with their reasons.
+func capWeek(t *testing.T, b *bundle, records engine.Batch) (received int, capped []string) {
+	t.Helper()
+	rep, err := b.eng.Apply(b.ctx, records)
+	require.NoError(t, err)
+	require.Empty(t, rep.Rejected)
+	for d := 0; d <= 6; d++ {
+		b.clock.Set(day(d))
+		_, err := b.eng.Advance(b.ctx, day(d))
+		require.NoError(t, err)
+		for _, m := range claimAll(t, b, day(d)) {
+			if m.To == "cto@globex.de" {
+				received++
+			}
+		}
+	}
+	for _, acc := range records.Accounts {
+		evs, err := b.eng.Events(b.ctx, acc.Account.ID, 0, 0)
+		require.NoError(t, err)
+		for _, e := range evs {
+			if e.Type == "journey.skip" {
+				var d journey.Decision
+				require.NoError(t, json.Unmarshal(e.Data, &d))
+				capped = append(capped, d.Reason)
+			}
+		}
+	}
+	return received, capped
+}
+
+// TestCapsCountAcrossAccounts: scenario S4's cap, two marketing emails per
+// person per seven days across journeys, holds for a person of two
+// accounts whose journeys all email them: their recent messages in the
+// other account count too, and each message over the cap is recorded as
+// skipped with the cap as the reason.
+func TestCapsCountAcrossAccounts(t *testing.T) {
+	t.Parallel()
+	for _, tt := range ctoOfTwo {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			b := setup(t, sharedContactProgram(), func(c *engine.Config) { c.Rollup, c.Workers = tt.rollup, 1 })
+			received, capped := capWeek(t, b, tt.records())
+			require.Equal(t, 2, received, "the CTO receives 2 marketing emails in the week")
+			require.Len(t, capped, 10, "two accounts' two journeys wanted three each: 12, 2 sent")
+			for _, r := range capped {
+				require.Contains(t, r, `frequency cap "2 marketing emails a week" (2 email in 7d)`)
+			}
+		})
+	}
+}
+
+// TestCapsAcrossAccountsUnderConcurrency: passes of the two accounts of
+// one person run at once (Workers), in every order; the cap holds exactly
+// all the same, since they take turns from reading each other's messages
+// to committing their own.
+func TestCapsAcrossAccountsUnderConcurrency(t *testing.T) {
+	t.Parallel()
+	for _, tt := range ctoOfTwo {
+		for run := range 10 {
+			t.Run(fmt.Sprintf("%s/%d", tt.name, run), func(t *testing.T) {
+				t.Parallel()
+				b := setup(t, sharedContactProgram(), func(c *engine.Config) { c.Rollup, c.Workers = tt.rollup, 8 })
+				received, capped := capWeek(t, b, tt.records())
+				require.Equal(t, 2, received)
+				require.Len(t, capped, 10)
+			})
+		}
+	}
+}
