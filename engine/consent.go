@@ -2,6 +2,9 @@ package engine
 
 import (
 	"cmp"
+	"context"
+	"errors"
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -10,6 +13,7 @@ import (
 	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/channel"
 	"github.com/quorumhq/quorum/governance"
+	"github.com/quorumhq/quorum/store"
 )
 
 // consentOf finds the activities that state consent (the types of
@@ -95,14 +99,17 @@ type consentEvent struct {
 // (one dated ahead, kept until then) and without new person records
 // costs nothing here: the hot path of a pass (activities of other types)
 // does not look at consent.
-func (ps *pass) consent(w *work) {
+func (ps *pass) consent(ctx context.Context, w *work) {
 	st := ps.st
 	due := !st.ConsentDue.IsZero() && !st.ConsentDue.After(ps.now)
-	replaced := ps.committed != nil && !sameEntries(st.Persons, ps.committed.Persons)
+	replaced := ps.committed == nil || !sameEntries(st.Persons, ps.committed.Persons)
 	if len(w.consent) == 0 && !due && !replaced {
 		return
 	}
 	touched := map[b2b.PersonID]bool{}
+	if replaced {
+		ps.inheritStatements(ctx, touched)
+	}
 	// An activity older than the retention is rejected as too late where
 	// it was routed: what it states is not taken either.
 	cut := ps.now.Add(-ps.e.retention(ps.p))
@@ -147,6 +154,55 @@ func (ps *pass) consent(w *work) {
 	}
 	ps.pruneStatements()
 	ps.logConsent(touched, replaced)
+}
+
+// inheritStatements gives a person new to the account who is a person of
+// other accounts too the statements those accounts keep of them: an
+// unsubscribe made before the person joined this account is theirs here
+// too. It marks them touched, so that their consent is decided again.
+func (ps *pass) inheritStatements(ctx context.Context, touched map[b2b.PersonID]bool) {
+	st := ps.st
+	var others map[b2b.AccountID]*accountState
+	for i := range st.Persons {
+		pe := &st.Persons[i]
+		if len(pe.Others) == 0 || ps.committed != nil && ps.committed.person(pe.Person.ID) != nil {
+			continue
+		}
+		for _, acc := range pe.Others {
+			ost, ok := others[acc]
+			if !ok {
+				rec, err := ps.e.cfg.Store.LoadAccount(ctx, ps.e.cfg.Tenant, acc)
+				switch {
+				case errors.Is(err, store.ErrNotFound):
+				case err != nil:
+					ps.fail(fmt.Errorf("consent statements of account %q: %w", acc, err))
+					return
+				default:
+					if ost, err = ps.e.readState(&rec); err != nil {
+						ps.fail(fmt.Errorf("consent statements of account %q: %w", acc, err))
+						return
+					}
+				}
+				if others == nil {
+					others = map[b2b.AccountID]*accountState{}
+				}
+				others[acc] = ost
+			}
+			if ost == nil {
+				continue
+			}
+			for _, s := range ost.Consent[pe.Person.ID] {
+				if !slices.ContainsFunc(st.Consent[s.Person], func(x governance.Statement) bool { return sameStatement(&x, &s) }) {
+					if st.Consent == nil {
+						st.Consent = map[b2b.PersonID][]governance.Statement{}
+					}
+					st.Consent[s.Person] = append(slices.Clip(st.Consent[s.Person]), s)
+					touched[s.Person] = true
+					ps.changed = true
+				}
+			}
+		}
+	}
 }
 
 // applyStatements returns the person with their consent as their record

@@ -426,3 +426,32 @@ func (r *recorder) SendEmail(_ context.Context, m *channel.Message) (channel.Rec
 	r.sent = append(r.sent, *m)
 	return channel.Receipt{ProviderID: "r-" + m.Key}, nil
 }
+
+// TestConsentFollowsANewLink: a person who unsubscribed while in one
+// account, and is linked to another later, is opted out there too: the
+// new account takes the statements the person's other accounts keep.
+func TestConsentFollowsANewLink(t *testing.T) {
+	t.Parallel()
+	b := setup(t, pipelineProgram())
+	globex := identity.AccountRecord{Source: b2b.SourceSalesforce, Time: day0.Add(-24 * time.Hour),
+		Account: b2b.Account{ID: "globex", Name: "Globex", Domains: []string{"globex.com"}}}
+	rep, err := b.eng.Apply(b.ctx, engine.Batch{Accounts: []identity.AccountRecord{acmeRecord(), globex},
+		Persons: []identity.PersonRecord{lead("L-2", "victor@acme.com", "Victor", "Kim", "VP of Engineering", "Acme")}})
+	require.NoError(t, err)
+	require.Empty(t, rep.Rejected)
+	b.clock.Set(day(1))
+	ingest(t, b, activity("u-1", b2b.ActivityUnsubscribeEmail, "L-2", day(1), nil))
+
+	b.clock.Set(day(2))
+	crm := contact("003V", "victor@acme.com", "Victor", "Kim", "VP of Engineering", "acme")
+	crm.OtherAccounts = []b2b.AccountID{"globex"}
+	rep, err = b.eng.UpsertPersons(b.ctx, crm)
+	require.NoError(t, err)
+	require.Empty(t, rep.Rejected)
+	id, ok := b.eng.PersonOfRecord(b2b.SourceMarketo, "L-2")
+	require.True(t, ok)
+	want := b2b.Consent{Status: b2b.ConsentOptOut, Source: b2b.SourceMarketo, At: day(1)}
+	for _, acc := range []b2b.AccountID{"acme", "globex"} {
+		require.Equal(t, want, consentOf(t, b, acc, id)[b2b.ChannelEmail], "in %s", acc)
+	}
+}

@@ -53,7 +53,8 @@
 // center) is a consent statement ([governance.ConsentFromActivities]). The
 // statement goes to every account of the person (whichever account the
 // activity names, and a parent's too with rollup) and is kept there with
-// the person. At each pass, before anything reads the
+// the person; an account the person joins later takes the statements
+// their other accounts keep. At each pass, before anything reads the
 // person, their consent is what [governance.ApplyConsent] decides from
 // the record and the statements at the pass's time, "the strictest recent
 // statement wins": so an unsubscribe is not undone by a CRM sync that had
@@ -217,5 +218,7 @@
 //
 // An account knows a person's other accounts as identity had them when it
 // last read its persons: a link made by one call while another call's
-// pass runs counts from the accounts' next passes.
+// pass runs counts from the accounts' next passes, and a consent
+// statement made while the person is being linked to another account
+// reaches that account with the person's next statement.
 package engine

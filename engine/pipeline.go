@@ -493,7 +493,7 @@ func (ps *pass) run(ctx context.Context, w *work) outcome {
 	if len(w.activities) > 0 {
 		ps.ingest(w, &out)
 	}
-	ps.consent(w)
+	ps.consent(ctx, w)
 	ps.jevents = append(ps.jevents, w.events...)
 	if !w.tick && !ps.changed && !ps.requalify && len(ps.jevents) == 0 && len(ps.events) == 0 && rec0(st) {
 		ps.idle = true
