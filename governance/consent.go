@@ -31,8 +31,26 @@ type Statement struct {
 // ConsentRules configure how statements combine. The zero value is usable.
 type ConsentRules struct {
 	// Window is how close to the latest statement another statement must be
-	// to compete with it. Default 24 hours.
+	// to compete with it. Default 24 hours; a negative window is invalid
+	// ([ConsentRules.Validate]) and [Resolve] reads it as the default.
 	Window time.Duration
+}
+
+// Validate reports a negative window.
+func (r ConsentRules) Validate() error {
+	var ps b2b.Problems
+	if r.Window < 0 {
+		ps.Addf("window", "%s must not be negative", r.Window)
+	}
+	return ps.Err("consent rules")
+}
+
+// window is r's window, the default for zero or (invalid) negative.
+func (r ConsentRules) window() time.Duration {
+	if r.Window <= 0 {
+		return DefaultConsentWindow
+	}
+	return r.Window
 }
 
 // DefaultConsentWindow is the window of the zero ConsentRules.
@@ -66,7 +84,7 @@ type ConsentDecision struct {
 // hour later, but a person who opts in again a week after opting out is
 // opted in. With no statement left the consent is unknown.
 func Resolve(stmts []Statement, now time.Time, r ConsentRules) ConsentDecision {
-	window := cmp.Or(r.Window, DefaultConsentWindow)
+	window := r.window()
 	var live, pending []Statement
 	for _, s := range stmts {
 		switch {

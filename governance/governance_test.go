@@ -540,3 +540,26 @@ func sorted(xs ...string) []string {
 	}
 	return xs
 }
+
+// TestConsentRulesNegativeWindow checks that a negative window is reported
+// by Validate and read as the default by Resolve, never an index out of
+// range.
+func TestConsentRulesNegativeWindow(t *testing.T) {
+	t.Parallel()
+	r := governance.ConsentRules{Window: -time.Hour}
+	err := r.Validate()
+	require.EqualError(t, err, "consent rules: window: -1h0m0s must not be negative")
+	require.ErrorIs(t, err, b2b.ErrInvalid)
+	require.NoError(t, governance.ConsentRules{}.Validate())
+
+	now := time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)
+	stmts := []governance.Statement{
+		{Person: "p1", Channel: b2b.ChannelEmail, Status: b2b.ConsentOptOut, Source: "salesforce", At: now.Add(-3 * time.Hour)},
+		{Person: "p1", Channel: b2b.ChannelEmail, Status: b2b.ConsentOptIn, Source: "marketo", At: now.Add(-time.Hour)},
+	}
+	require.NotPanics(t, func() { governance.Resolve(stmts[1:], now, r) })
+	got := governance.Resolve(stmts, now, r)
+	want := governance.Resolve(stmts, now, governance.ConsentRules{})
+	require.Equal(t, want, got)
+	require.Equal(t, b2b.ConsentOptOut, got.Consent.Status, "within the default 24h the opt-out wins")
+}
