@@ -38,7 +38,7 @@ func TestS1SolutionQualification(t *testing.T) {
 	require.Len(t, golden.Records, 2)
 	require.Equal(t, "Chief Financial Officer", golden.Person.Title, "the CRM wins for the title")
 	require.Equal(t, b2b.SourceSalesforce, golden.Provenance["title"].Source)
-	require.Equal(t, b2b.SourceMarketo, golden.Provenance["consent.email"].Source, "marketing automation wins for consent")
+	require.Equal(t, b2b.SourceMarketo, golden.Provenance["consent.email"].Source, "the consent comes from the only record that states one, the marketing lead")
 
 	// All five persons linked to Acme; the gmail.com one by company name.
 	v := b.view(t, "acme")
