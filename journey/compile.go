@@ -228,6 +228,17 @@ type compiler struct {
 
 func nodePath(id NodeID) string { return fmt.Sprintf("nodes[%q]", string(id)) }
 
+// article returns a node kind or an action type with its indefinite
+// article, for messages: "an end", "a wait", "an sms" (said letter by
+// letter).
+func article[T ~string](word T) string {
+	w := string(word)
+	if w != "" && (strings.ContainsRune("aeiou", rune(w[0])) || strings.HasPrefix(w, "sms")) {
+		return "an " + w
+	}
+	return "a " + w
+}
+
 func (c *compiler) compile() {
 	j := c.j
 	if j.ID == "" {
@@ -342,7 +353,7 @@ func (c *compiler) node(i int) {
 	}
 	cfgs := n.configs()
 	if len(cfgs) != 1 || cfgs[0] != n.Kind {
-		c.ps.Addf(p, "a %s node needs exactly its %q config (has %v)", n.Kind, n.Kind, cfgs)
+		c.ps.Addf(p, "%s node needs exactly its %q config (has %v)", article(n.Kind), n.Kind, cfgs)
 		c.badRefs = true
 		return
 	}
@@ -441,7 +452,7 @@ func (c *compiler) node(i int) {
 		if n.Parallel.Merge != "" {
 			cn.merge = c.ref(p+".parallel.merge", n.Parallel.Merge)
 			if cn.merge >= 0 && c.j.Nodes[cn.merge].Kind != KindMerge {
-				c.ps.Addf(p+".parallel.merge", "node %q is a %s node, want a merge node", n.Parallel.Merge, c.j.Nodes[cn.merge].Kind)
+				c.ps.Addf(p+".parallel.merge", "node %q is %s node, want a merge node", n.Parallel.Merge, article(c.j.Nodes[cn.merge].Kind))
 				cn.merge = -1
 			}
 		}

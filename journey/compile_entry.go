@@ -91,7 +91,7 @@ func (c *compiler) exitsAndGoals() {
 			case !ok:
 				c.ps.Addf(p, "unknown node %q", string(id))
 			case c.j.Nodes[k].Kind != KindEnd:
-				c.ps.Addf(p, "node %q is a %s node, want an end node", string(id), c.j.Nodes[k].Kind)
+				c.ps.Addf(p, "node %q is %s node, want an end node", string(id), article(c.j.Nodes[k].Kind))
 			default:
 				c.v.endNodes[k] = true
 			}

@@ -31,7 +31,7 @@ func (c *compiler) action(p, name string, a *Action, inSplit bool) *caction {
 	switch a.Type {
 	case ActionEmail, ActionSMS:
 		if a.Template == "" {
-			c.ps.Addf(p+".template", "is required for a %s action", a.Type)
+			c.ps.Addf(p+".template", "is required for %s action", article(a.Type))
 		}
 		ca.recip = recipients()
 	case ActionSalesAlert:

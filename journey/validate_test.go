@@ -108,7 +108,7 @@ func TestValidateProblems(t *testing.T) {
 			},
 			want: []string{
 				`id: is required`,
-				`nodes["intro"].action.template: is required for a email action`,
+				`nodes["intro"].action.template: is required for an email action`,
 				`nodes["wait-5d"].wait: a wait needs a duration (for) or a date (until)`,
 				`nodes["alert"].kind: unknown node kind "teleport"`,
 				`exits[1].reason: is required`,
@@ -121,7 +121,7 @@ func TestValidateProblems(t *testing.T) {
 			},
 			want: []string{
 				`nodes["intro"]: duplicate node ID`,
-				`nodes["intro"]: a end node needs exactly its "end" config (has [wait])`,
+				`nodes["intro"]: an end node needs exactly its "end" config (has [wait])`,
 			},
 		},
 		{
@@ -160,7 +160,7 @@ func TestValidateProblems(t *testing.T) {
 				`triggers[1].audience: is required`,
 				`triggers[2].type: unknown trigger type "sometimes"`,
 				`reEntry.max: must be at least 1`,
-				`completion.endNodes[0]: node "alert" is a action node, want an end node`,
+				`completion.endNodes[0]: node "alert" is an action node, want an end node`,
 				`completion.goal: unknown goal "lost"`,
 			},
 		},
@@ -391,7 +391,7 @@ func TestValidatePeopleSplitActions(t *testing.T) {
 			},
 			want: []string{
 				`nodes["ps"].peopleSplit.paths[0].actions[0].next: actions inside a people split take no next node (the split merges back)`,
-				`nodes["ps"].peopleSplit.paths[0].actions[0].template: is required for a email action`,
+				`nodes["ps"].peopleSplit.paths[0].actions[0].template: is required for an email action`,
 				`nodes["ps"].peopleSplit.paths[0].actions[1].role: unknown role "Champoin" (known: Economic Buyer, Technical Evaluator, Champion, End User, Decision Maker)`,
 				`nodes["ps"].peopleSplit.paths[0].actions[2].type: a people split runs person actions (email, sms, adjust_score on person, assign_role), got "sales_alert"`,
 				`nodes["ps"].peopleSplit.paths[0].actions[3].type: a people split runs person actions (email, sms, adjust_score on person, assign_role), got "adjust_score"`,
@@ -414,4 +414,54 @@ func TestValidatePeopleSplitActions(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestValidateArticles checks that messages naming a node kind or an
+// action type read as English: "an end node", "a wait node".
+func TestValidateArticles(t *testing.T) {
+	t.Parallel()
+	cfg := journey.Config{Roles: standardRoles}
+	tests := []struct {
+		kind journey.NodeKind
+		want string
+	}{
+		{journey.KindAction, `nodes["odd"]: an action node needs exactly its "action" config (has [])`},
+		{journey.KindWait, `nodes["odd"]: a wait node needs exactly its "wait" config (has [])`},
+		{journey.KindListen, `nodes["odd"]: a listen node needs exactly its "listen" config (has [])`},
+		{journey.KindExternal, `nodes["odd"]: an external node needs exactly its "external" config (has [])`},
+		{journey.KindSplit, `nodes["odd"]: a split node needs exactly its "split" config (has [])`},
+		{journey.KindPeopleSplit, `nodes["odd"]: a people_split node needs exactly its "people_split" config (has [])`},
+		{journey.KindVariant, `nodes["odd"]: a variant node needs exactly its "variant" config (has [])`},
+		{journey.KindParallel, `nodes["odd"]: a parallel node needs exactly its "parallel" config (has [])`},
+		{journey.KindMerge, `nodes["odd"]: a merge node needs exactly its "merge" config (has [])`},
+		{journey.KindGoTo, `nodes["odd"]: a goto node needs exactly its "goto" config (has [])`},
+		{journey.KindEnd, `nodes["odd"]: an end node needs exactly its "end" config (has [])`},
+	}
+	require.Len(t, tests, len(journey.NodeKinds), "a row for every node kind")
+	for _, tt := range tests {
+		t.Run(string(tt.kind), func(t *testing.T) {
+			t.Parallel()
+			j := pipelineAcceleration()
+			j.Nodes = append(j.Nodes, journey.Node{ID: "odd", Kind: tt.kind})
+			got := problems(t, journey.Validate(j, cfg))
+			require.Contains(t, got, tt.want)
+		})
+	}
+
+	t.Run("referenced kinds and action types", func(t *testing.T) {
+		t.Parallel()
+		j := pipelineAcceleration()
+		j.Nodes[0].Action.Template = ""
+		j.Nodes[6].Action.Type = journey.ActionSMS
+		j.Nodes[6].Action.Template = ""
+		j.Completion = journey.Completion{EndNodes: []journey.NodeID{"intro"}}
+		want := []string{
+			`nodes["intro"].action.template: is required for an email action`,
+			`nodes["nurture"].action.template: is required for an sms action`,
+			`completion.endNodes[0]: node "intro" is an action node, want an end node`,
+		}
+		if diff := cmp.Diff(want, problems(t, journey.Validate(j, cfg))); diff != "" {
+			t.Errorf("problems (-want +got):\n%s", diff)
+		}
+	})
 }
