@@ -35,16 +35,19 @@ func (d Decision) MarshalJSON() ([]byte, error) {
 	buf = stringField(buf, `,"person":`, string(d.Person))
 	buf = stringField(buf, `,"rule":`, d.Rule)
 	buf = stringField(buf, `,"expr":`, d.Expr)
-	if len(d.Values) > 0 {
-		buf = append(buf, `,"values":[`...)
-		for i, v := range d.Values {
+	buf = valuesField(buf, d.Values)
+	if len(d.Tried) > 0 {
+		buf = append(buf, `,"tried":[`...)
+		for i, p := range d.Tried {
 			if i > 0 {
 				buf = append(buf, ',')
 			}
-			buf = append(buf, `{"name":`...)
-			buf = jsonenc.String(buf, v.Name, false)
-			buf = append(buf, `,"value":`...)
-			buf = jsonenc.String(buf, v.Value, false)
+			buf = append(buf, `{"path":`...)
+			buf = jsonenc.String(buf, p.Path, false)
+			buf = stringField(buf, `,"reason":`, p.Reason)
+			buf = stringField(buf, `,"rule":`, p.Rule)
+			buf = stringField(buf, `,"expr":`, p.Expr)
+			buf = valuesField(buf, p.Values)
 			buf = append(buf, '}')
 		}
 		buf = append(buf, ']')
@@ -58,6 +61,25 @@ func (d Decision) MarshalJSON() ([]byte, error) {
 		}
 	}
 	return append(buf, '}'), nil
+}
+
+// valuesField appends an omitempty "values" field.
+func valuesField(buf []byte, vs []Value) []byte {
+	if len(vs) == 0 {
+		return buf
+	}
+	buf = append(buf, `,"values":[`...)
+	for i, v := range vs {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		buf = append(buf, `{"name":`...)
+		buf = jsonenc.String(buf, v.Name, false)
+		buf = append(buf, `,"value":`...)
+		buf = jsonenc.String(buf, v.Value, false)
+		buf = append(buf, '}')
+	}
+	return append(buf, ']')
 }
 
 // stringField appends an omitempty string field; key is its comma, name

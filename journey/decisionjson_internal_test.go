@@ -22,6 +22,7 @@ import (
 func TestDecisionJSONLikeEncodingJSON(t *testing.T) {
 	t.Parallel()
 	r := rand.New(rand.NewPCG(1, 2))
+	require.Equal(t, 5, reflect.TypeFor[TriedPath]().NumField(), "TriedPath has a field the test does not fill")
 	pieces := []string{"a", "send", "Ann", " ", "\"", "\\", "\n", "\x00", "<", "&", "\u2028", "\xff", "é", "😀"}
 	str := func() string {
 		if r.IntN(3) == 0 {
@@ -32,6 +33,13 @@ func TestDecisionJSONLikeEncodingJSON(t *testing.T) {
 			b.WriteString(pieces[r.IntN(len(pieces))])
 		}
 		return b.String()
+	}
+	values := func() []Value {
+		var vs []Value
+		for range r.IntN(3) {
+			vs = append(vs, Value{Name: str(), Value: str()})
+		}
+		return vs
 	}
 	times := []time.Time{{}, time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), time.Date(2026, 3, 2, 9, 0, 0, 5e8, time.UTC),
 		time.Date(2026, 3, 2, 9, 0, 0, 0, time.FixedZone("x", -5*3600)), time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}
@@ -44,8 +52,10 @@ func TestDecisionJSONLikeEncodingJSON(t *testing.T) {
 			case *time.Time:
 				*x = times[r.IntN(len(times))]
 			case *[]Value:
+				*x = values()
+			case *[]TriedPath:
 				for range r.IntN(3) {
-					*x = append(*x, Value{Name: str(), Value: str()})
+					*x = append(*x, TriedPath{Path: str(), Reason: str(), Rule: str(), Expr: str(), Values: values()})
 				}
 			default:
 				switch field.Kind() {

@@ -126,7 +126,14 @@
 //
 // Every [Decision] carries what it was about and why: the rule name and
 // expression with the values it read ("group.score=160"), or a plain
-// reason. Sales alerts carry the buying group, its engaged members with
+// reason. The else path of a split (and of a people split, per person)
+// says why no path held: each path in definition order with what it
+// checked and the values it read, in the reason and, field by field, in
+// [Decision].Tried:
+//
+//	path=else -> nurture: no path held: "engaged" (group.completeness >= 0.6 && group.score >= 150) with group.completeness=0.5, group.score=42
+//
+// Sales alerts carry the buying group, its engaged members with
 // roles and scores, its missing roles, and the reason of the split that
 // led to the alert.
 //

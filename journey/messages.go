@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/quorumhq/quorum/b2b"
@@ -372,8 +373,12 @@ func (s *stepper) retryDeferred() {
 func (s *stepper) peopleSplit(in *Instance, tr *Track, node *cnode) {
 	persons := s.recipients(in, tr, node, node.among)
 	byPath := make([][]recipient, len(node.ppaths)+1)
+	// tried holds, for each person on the else path, the paths that did
+	// not match them.
+	var tried [][]TriedPath
 	for _, r := range persons {
 		k := len(node.ppaths)
+		var why []TriedPath
 		if node.byHash {
 			b, acc := bucket(in.Journey, node.id, string(r.pv.Person.ID)), 0
 			for j, p := range node.ppaths {
@@ -384,13 +389,18 @@ func (s *stepper) peopleSplit(in *Instance, tr *Track, node *cnode) {
 			}
 		} else {
 			for j := range node.ppaths {
-				if s.personMatches(in, tr, node, node.ppaths[j].match, r) {
+				p := &node.ppaths[j]
+				if s.personMatches(in, tr, node, p.match, r) {
 					k = j
 					break
 				}
+				why = triedPath(why, len(node.ppaths), s.personTried(p, r))
 			}
 		}
 		byPath[k] = append(byPath[k], r)
+		if k == len(node.ppaths) {
+			tried = append(tried, why)
+		}
 	}
 	for j, group := range byPath {
 		name, actions := "else", node.pelse
@@ -400,16 +410,41 @@ func (s *stepper) peopleSplit(in *Instance, tr *Track, node *cnode) {
 		if len(group) == 0 {
 			continue
 		}
-		for _, r := range group {
+		for k, r := range group {
 			d := s.decision(in, tr, DecisionPath, node.id)
 			d.Path, d.Person = name, r.pv.Person.ID
-			d.Reason = fmt.Sprintf("%s (%s)", r.pv.Person.Name(), r.role)
+			d.Reason = r.pv.Person.Name() + " (" + r.role + ")"
+			if j == len(node.ppaths) {
+				d.Tried = tried[k]
+				d.Reason = describeTried(d.Reason+": no path held", d.Tried)
+			}
 			s.trace(d)
 		}
 		for ai := range actions {
 			s.action(in, tr, node, &actions[ai], j*1000+ai, group)
 		}
 	}
+}
+
+// personTried says why path p of a people split did not match r, right
+// after personMatches said so: the first of its checks that failed, with
+// the values its person condition read.
+func (s *stepper) personTried(p *cppath, r recipient) TriedPath {
+	t := TriedPath{Path: p.name}
+	m := p.match
+	switch {
+	case m == nil:
+	case len(m.roles) > 0 && !slices.Contains(m.roles, r.role):
+		t.Reason = "role " + cmpOr(r.role, "none") + ", not one of " + strings.Join(m.roles, ", ")
+	case m.interest != "" && m.interest != r.group.SolutionInterest:
+		t.Reason = "solution interest " + r.group.SolutionInterest + ", not " + m.interest
+	case m.when != nil:
+		rule := m.when.x.Rule()
+		t.Rule, t.Expr = rule.Name, rule.Source
+		// personHolds left the environment it evaluated in the scratch.
+		t.Values = values(m.when.refs, &s.scratch().penv)
+	}
+	return t
 }
 
 func (s *stepper) personMatches(in *Instance, tr *Track, node *cnode, m *crecip, r recipient) bool {

@@ -226,20 +226,26 @@ func (w *cwindow) next(t time.Time, loc *time.Location) time.Time {
 	return t
 }
 
-// split evaluates an account split: the first path that holds wins.
+// split evaluates an account split: the first path that holds wins. When
+// none holds, the else decision lists every path tried, in definition
+// order, with what it checked and the values it read (Decision.Tried).
 func (s *stepper) split(in *Instance, tr *Track, v *Version, node *cnode) {
 	var env *AccountEnv
+	var tried []TriedPath
 	for k := range node.paths {
 		p := &node.paths[k]
 		d := s.decision(in, tr, DecisionPath, node.id)
 		d.Path = p.name
+		var role string
 		if p.role != nil {
 			n := s.roleCount(tr, p.role)
-			d.Values = append(d.Values, Value{Name: fmt.Sprintf("count(%s)", p.role.Role), Value: itoa(n)})
+			d.Values = append(d.Values, Value{Name: "count(" + p.role.Role + ")", Value: itoa(n)})
+			role = "at least " + itoa(p.role.Count) + " " + p.role.Role
 			if n < p.role.Count {
+				tried = triedPath(tried, len(node.paths), TriedPath{Path: p.name, Reason: role, Values: d.Values})
 				continue
 			}
-			d.Reason = fmt.Sprintf("at least %d %s (%d)", p.role.Count, p.role.Role, n)
+			d.Reason = role + " (" + itoa(n) + ")"
 		}
 		if p.when != nil {
 			if env == nil {
@@ -247,11 +253,12 @@ func (s *stepper) split(in *Instance, tr *Track, v *Version, node *cnode) {
 			}
 			roleVals := d.Values
 			ok, dd := s.eval(p.when, env, d)
-			if !ok {
-				continue
-			}
 			d = dd
 			d.Values = append(roleVals, d.Values...)
+			if !ok {
+				tried = triedPath(tried, len(node.paths), TriedPath{Path: p.name, Rule: d.Rule, Expr: d.Expr, Reason: role, Values: d.Values})
+				continue
+			}
 			d.Reason = strings.TrimPrefix(d.Reason+"; "+p.when.x.Rule().Source, "; ")
 		}
 		d.Next = v.nodes[p.next].id
@@ -262,10 +269,63 @@ func (s *stepper) split(in *Instance, tr *Track, v *Version, node *cnode) {
 	}
 	d := s.decision(in, tr, DecisionPath, node.id)
 	d.Path, d.Next = "else", v.nodes[node.els].id
-	d.Reason = "no path held"
-	tr.Reason = "no path of " + string(node.id) + " held"
+	d.Tried = tried
+	d.Reason = describeTried("no path held", tried)
+	tr.Reason = "no path of " + string(node.id) + " held" + d.Reason[len("no path held"):]
 	s.trace(d)
 	s.move(tr, v, node.els)
+}
+
+// triedPath records a path that did not hold, making room for all n paths
+// of its split at the first.
+func triedPath(tried []TriedPath, n int, p TriedPath) []TriedPath {
+	if tried == nil {
+		tried = make([]TriedPath, 0, n)
+	}
+	return append(tried, p)
+}
+
+// describeTried renders an else reason: prefix, then the paths that did
+// not hold: `no path held: "engaged" (group.score >= 100) with
+// group.score=42; ...`; prefix alone when no path was tried.
+func describeTried(prefix string, tried []TriedPath) string {
+	if len(tried) == 0 {
+		return prefix
+	}
+	var b strings.Builder
+	b.Grow(len(prefix) + 64*len(tried))
+	b.WriteString(prefix)
+	b.WriteString(": ")
+	for i := range tried {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		tried[i].write(&b)
+	}
+	return b.String()
+}
+
+// write renders one tried path: its name, what it checked in parentheses
+// and the values it read.
+func (p *TriedPath) write(b *strings.Builder) {
+	b.WriteString(strconv.Quote(p.Path))
+	if p.Reason != "" || p.Expr != "" {
+		b.WriteString(" (")
+		b.WriteString(p.Reason)
+		if p.Reason != "" && p.Expr != "" {
+			b.WriteString("; ")
+		}
+		b.WriteString(p.Expr)
+		b.WriteString(")")
+	}
+	for i, v := range p.Values {
+		if i == 0 {
+			b.WriteString(" with ")
+		} else {
+			b.WriteString(", ")
+		}
+		b.WriteString(v.Name + "=" + v.Value)
+	}
 }
 
 // describe renders a split decision as the reason a sales alert carries.

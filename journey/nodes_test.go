@@ -219,7 +219,8 @@ func TestSplitTraceShowsValues(t *testing.T) {
 	cat.Step(&st, journey.Input{View: view, Now: day0, Events: manual("pipeline-acceleration", day0)})
 	res := cat.Step(&st, journey.Input{View: view, Now: day0.Add(days(5))})
 	paths := decisions(res.Trace, journey.DecisionPath)
-	require.Equal(t, "2025-03-08 09:00 path pipeline-acceleration [ready?] path=else -> nurture: no path held", paths[0].String())
+	require.Equal(t, `2025-03-08 09:00 path pipeline-acceleration [ready?] path=else -> nurture: no path held: `+
+		`"engaged" (group.completeness >= 0.6 && group.score >= 150) with group.completeness=0.6666666666666666, group.score=80`, paths[0].String())
 	view.Groups[0].Score = 200
 	view.Revision++
 	res = cat.Step(&st, journey.Input{View: view, Now: day0.Add(days(12))})
@@ -229,6 +230,48 @@ func TestSplitTraceShowsValues(t *testing.T) {
 		Values: []journey.Value{{Name: "group.completeness", Value: "0.6666666666666666"}, {Name: "group.score", Value: "200"}},
 		Reason: "group.completeness >= 0.6 && group.score >= 150"}
 	require.Empty(t, cmp.Diff(want, paths[0]))
+}
+
+// TestSplitElseExplainsTriedPaths checks that the else path of a split
+// says why no path held: each path in definition order, with its rule and
+// the values it read, in the reason and in Tried.
+func TestSplitElseExplainsTriedPaths(t *testing.T) {
+	t.Parallel()
+	j := linear("splits",
+		journey.Node{ID: "tier", Kind: journey.KindSplit, Split: &journey.Split{Paths: []journey.Path{
+			{Name: "high", When: `group.readinessTier == "high"`, Next: "high"},
+			{Name: "committee", RoleAtLeast: &journey.RoleCount{Role: "Decision Maker", Count: 3}, Next: "committee"},
+			{Name: "backed", RoleAtLeast: &journey.RoleCount{Role: "Economic Buyer", Count: 1}, When: `group.score >= 100`, Next: "committee"},
+			{Name: "indexed", When: `account.attributes["seats"] > 10`, Next: "high"},
+		}, Else: "low"}},
+		end("high", "high"), end("committee", "committee"), end("low", "low"))
+	cat := newCatalog(t, journey.Config{}, j)
+	view := acmeView()
+	view.Groups[0].Score = 42
+	var st journey.State
+	res := cat.Step(&st, journey.Input{View: view, Now: day0, Events: manual("splits", day0)})
+	require.Equal(t, "low", res.Ended[0].Outcome)
+	paths := decisions(res.Trace, journey.DecisionPath)
+	require.Len(t, paths, 1)
+	want := journey.Decision{At: day0, Kind: journey.DecisionPath, Journey: "splits", Version: 1, Entry: 1,
+		Node: "tier", Path: "else", Next: "low",
+		Reason: `no path held: "high" (group.readinessTier == "high") with group.readinessTier=""; ` +
+			`"committee" (at least 3 Decision Maker) with count(Decision Maker)=0; ` +
+			`"backed" (at least 1 Economic Buyer; group.score >= 100) with count(Economic Buyer)=1, group.score=42; ` +
+			`"indexed" (account.attributes["seats"] > 10)`,
+		Tried: []journey.TriedPath{
+			{Path: "high", Rule: "tier high", Expr: `group.readinessTier == "high"`,
+				Values: []journey.Value{{Name: "group.readinessTier", Value: `""`}}},
+			{Path: "committee", Reason: "at least 3 Decision Maker",
+				Values: []journey.Value{{Name: "count(Decision Maker)", Value: "0"}}},
+			{Path: "backed", Reason: "at least 1 Economic Buyer", Rule: "tier backed", Expr: "group.score >= 100",
+				Values: []journey.Value{{Name: "count(Economic Buyer)", Value: "1"}, {Name: "group.score", Value: "42"}}},
+			{Path: "indexed", Rule: "tier indexed", Expr: `account.attributes["seats"] > 10`},
+		}}
+	if diff := cmp.Diff(want, paths[0]); diff != "" {
+		t.Errorf("else decision (-want +got):\n%s", diff)
+	}
+	require.Len(t, decisions(res.Trace, journey.DecisionRuleError), 1, "the failing rule is traced on its own too")
 }
 
 func TestRuleErrorIsTreatedAsFalse(t *testing.T) {
@@ -278,6 +321,45 @@ func TestPeopleSplit(t *testing.T) {
 	}
 	require.Empty(t, cmp.Diff(want, got))
 	require.Len(t, res.Ended, 1, "the split merged back and reached the end")
+}
+
+// TestPeopleSplitElseExplainsTriedPaths checks that a person on the else
+// path of a people split is told why no path matched: a role that is not
+// the path's, or the person condition with the values it read.
+func TestPeopleSplitElseExplainsTriedPaths(t *testing.T) {
+	t.Parallel()
+	j := linear("people",
+		journey.Node{ID: "content", Kind: journey.KindPeopleSplit, PeopleSplit: &journey.PeopleSplit{
+			Paths: []journey.PeoplePath{
+				{Name: "technical", Match: &journey.Recipients{Roles: []string{"Technical Evaluator", "End User"}},
+					Actions: []journey.Action{{Type: journey.ActionEmail, Template: "architecture-guide"}}},
+				{Name: "engaged", Match: &journey.Recipients{When: `score >= 50`},
+					Actions: []journey.Action{{Type: journey.ActionEmail, Template: "roi-calculator"}}},
+			},
+			Next: "end"}},
+		end("end", "done"))
+	cat := newCatalog(t, journey.Config{}, j)
+	view := acmeView()
+	setScore(view, "p-cfo", 12)
+	var st journey.State
+	res := cat.Step(&st, journey.Input{View: view, Now: day0, Events: manual("people", day0)})
+	var got []journey.Decision
+	for _, d := range decisions(res.Trace, journey.DecisionPath) {
+		if d.Path == "else" {
+			got = append(got, d)
+		}
+	}
+	want := []journey.Decision{{At: day0, Kind: journey.DecisionPath, Journey: "people", Version: 1, Entry: 1,
+		Node: "content", Path: "else", Person: "p-cfo",
+		Reason: `Carla Finn (Economic Buyer): no path held: "technical" (role Economic Buyer, not one of Technical Evaluator, End User); ` +
+			`"engaged" (score >= 50) with score=12`,
+		Tried: []journey.TriedPath{
+			{Path: "technical", Reason: "role Economic Buyer, not one of Technical Evaluator, End User"},
+			{Path: "engaged", Rule: "content engaged", Expr: "score >= 50", Values: []journey.Value{{Name: "score", Value: "12"}}},
+		}}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("else decisions (-want +got):\n%s", diff)
+	}
 }
 
 func TestVariantsAreStable(t *testing.T) {

@@ -46,11 +46,30 @@ type Decision struct {
 	Rule   string       `json:"rule,omitempty"`
 	Expr   string       `json:"expr,omitempty"`
 	Values []Value      `json:"values,omitempty"`
-	Reason string       `json:"reason,omitempty"`
+	// Tried lists, on the else path of a split, the paths that did not
+	// hold, in definition order: what each checked and the values it
+	// read. The reason says the same in words.
+	Tried  []TriedPath `json:"tried,omitempty"`
+	Reason string      `json:"reason,omitempty"`
 	// Key is the idempotency key of the outbox entry concerned.
 	Key string `json:"key,omitempty"`
 	// Until is when a wait, listen or external node will be due.
 	Until time.Time `json:"until,omitzero"`
+}
+
+// A TriedPath is a path of a split that did not hold, as the decision of
+// the else path records it: Reason is a condition checked without a rule
+// ("at least 3 Decision Maker"; for a people split "role Champion, not
+// one of Economic Buyer, Decision Maker"), Rule and Expr the rule that
+// ran, and Values what they read. A path whose role condition failed did
+// not run its rule: it has no Rule. The values of different paths are
+// kept apart, so the same field read by two paths appears in each.
+type TriedPath struct {
+	Path   string  `json:"path"`
+	Reason string  `json:"reason,omitempty"`
+	Rule   string  `json:"rule,omitempty"`
+	Expr   string  `json:"expr,omitempty"`
+	Values []Value `json:"values,omitempty"`
 }
 
 // A Value is a field a rule read and what it held.
