@@ -312,13 +312,14 @@ type Merge struct {
 // GoTo ends this instance and enters the account into another journey (its
 // latest live version), subject to that journey's re-entry policy. The
 // hand-over ends the instance with reason "go to journey <id>", counted
-// as completed when [Completion] names no end node and no goal, and the
-// messages a cap deferred for it are still sent. A target that takes no
-// entry (it is not live, its end date has passed, the account is in it
-// already or its re-entry policy refuses the account) leaves nothing to
-// hand over to: the instance exits, not completed, with why ("go to
-// journey nurture: journey is not live (closed)"), and its deferred
-// messages are dropped, as at any exit.
+// as completed when [Completion] names no end node and no goal, or when
+// the instance reached the completion goal before, and the messages a cap
+// deferred for it are still sent. A target that takes no entry (it is not
+// live, its end date has passed, the account is in it already or its
+// re-entry policy refuses the account) leaves nothing to hand over to: the
+// instance exits with why ("go to journey nurture: journey is not live
+// (closed)"), not completed unless it reached the completion goal before,
+// and its deferred messages are dropped, as at any exit.
 type GoTo struct {
 	Journey string `json:"journey"`
 }
@@ -403,8 +404,12 @@ type Goal struct {
 }
 
 // Completion says which ended instances count as completed: those that
-// reached one of EndNodes (empty: any end node) or reached Goal (if set),
-// and those that a goal with ExitOnGoal ended.
+// reached Goal (if set), however they ended afterwards (a go-to, an exit
+// criterion, finish, abort or the end date: the goal is what the journey
+// was for, and it was reached); those whose tracks ended at one of
+// EndNodes (empty: any end node, unless Goal is set); and those that a
+// goal with ExitOnGoal ended. With neither EndNodes nor Goal, a go-to that
+// hands the account over to another journey completes the instance too.
 type Completion struct {
 	EndNodes []NodeID `json:"endNodes,omitempty"`
 	Goal     string   `json:"goal,omitempty"`

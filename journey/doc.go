@@ -43,12 +43,14 @@
 // read the time), and as an instance enters, before it runs. [Goal]s are
 // checked with the conditions and recorded when they first hold;
 // [Completion] says which ended instances count as completed for the
-// completion-rate KPI. A goto node hands the account over to another
-// journey: the instance ends ("go to journey nurture") and the account
-// enters there. When that journey takes no entry (it is not live, or its
-// re-entry policy refuses the account) nothing was handed over: the
+// completion-rate KPI: an instance that reached the completion goal counts
+// as completed however it ends afterwards (a go-to, an exit criterion,
+// finish, abort or the end date). A goto node hands the account over to
+// another journey: the instance ends ("go to journey nurture") and the
+// account enters there. When that journey takes no entry (it is not live,
+// or its re-entry policy refuses the account) nothing was handed over: the
 // instance exits with why ("go to journey nurture: journey is not live
-// (closed)"), not completed.
+// (closed)"), not completed unless it reached the completion goal.
 //
 // # Define and validate
 //

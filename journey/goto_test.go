@@ -263,3 +263,128 @@ func TestManualEntrySaysWhyItIsRefused(t *testing.T) {
 		})
 	}
 }
+
+// TestCompletionAfterTheGoal holds the completion rule: an instance that
+// reached its journey's completion goal counts as completed however it
+// ends afterwards (a go-to, taken or refused, an exit criterion, finish,
+// abort or the end date); otherwise an instance is completed at a
+// completion end node (any end node when the journey names none), by a
+// goal with ExitOnGoal, or, in a journey that names no completion end
+// node and no completion goal, by a go-to that handed the account over.
+func TestCompletionAfterTheGoal(t *testing.T) {
+	t.Parallel()
+	// j waits a day, then ends at "done" when the stage is Closed and
+	// otherwise goes to journey "other".
+	base := func(c journey.Completion) journey.Journey {
+		return journey.Journey{ID: "j",
+			Nodes: []journey.Node{
+				wait("w", journey.Days(1), "s"),
+				{ID: "s", Kind: journey.KindSplit, Split: &journey.Split{
+					Paths: []journey.Path{{Name: "closed", When: `group.stage == "Closed"`, Next: "done"}}, Else: "go"}},
+				{ID: "go", Kind: journey.KindGoTo, GoTo: &journey.GoTo{Journey: "other"}},
+				end("done", "done"),
+			},
+			Exits:      []journey.Exit{{Reason: "lost", When: `group.stage == "Lost"`}},
+			Goals:      []journey.Goal{{Name: "won", When: `group.score >= 100`}},
+			Completion: c,
+		}
+	}
+	other := linear("other", wait("ow", journey.Days(30), "oe"), end("oe", ""))
+	goal := journey.Completion{Goal: "won"}
+	goalOrEnd := journey.Completion{Goal: "won", EndNodes: []journey.NodeID{"done"}}
+	endOnly := journey.Completion{EndNodes: []journey.NodeID{"done"}}
+	plain := journey.Completion{}
+	// how the instance ends on the second day
+	const (
+		byGoTo    = "go to journey other"
+		byRefusal = "go to journey other: journey is not live (closed)"
+		byExit    = "lost"
+		byFinish  = "journey finished"
+		byAbort   = "journey aborted"
+		byEndDate = "journey ended"
+		byEndNode = "completed"
+	)
+	tests := []struct {
+		name       string
+		completion journey.Completion
+		goal       bool // the goal held as the account entered
+		end        string
+		want       bool
+		reason     string
+	}{
+		{"goal, then go-to", goal, true, byGoTo, true, "the goal was reached before the hand-over"},
+		{"goal, then go-to refused", goal, true, byRefusal, true, "the goal was reached before the refusal"},
+		{"goal, then exit criterion", goal, true, byExit, true, ""},
+		{"goal, then finish", goal, true, byFinish, true, ""},
+		{"goal, then abort", goal, true, byAbort, true, ""},
+		{"goal, then end date", goal, true, byEndDate, true, ""},
+		{"goal, then end node", goal, true, byEndNode, true, ""},
+		{"no goal, go-to", goal, false, byGoTo, false, "the journey counts its goal, which was not reached"},
+		{"no goal, exit criterion", goal, false, byExit, false, ""},
+		{"no goal, finish", goal, false, byFinish, false, ""},
+		{"no goal, end node", goal, false, byEndNode, false, "with a completion goal and no end nodes, only the goal counts"},
+		{"goal or end node: goal, then go-to", goalOrEnd, true, byGoTo, true, ""},
+		{"goal or end node: goal, then finish", goalOrEnd, true, byFinish, true, ""},
+		{"goal or end node: no goal, go-to", goalOrEnd, false, byGoTo, false, ""},
+		{"goal or end node: no goal, end node", goalOrEnd, false, byEndNode, true, ""},
+		{"end nodes only: goal, then go-to", endOnly, true, byGoTo, false, "the goal is not the journey's completion goal"},
+		{"end nodes only: end node", endOnly, false, byEndNode, true, ""},
+		{"plain: go-to", plain, true, byGoTo, true, "a hand-over completes a journey that names no completion"},
+		{"plain: go-to refused", plain, true, byRefusal, false, "nothing was handed over"},
+		{"plain: finish", plain, true, byFinish, false, "no completion goal: a goal reached does not count"},
+		{"plain: end node", plain, false, byEndNode, true, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			j := base(tt.completion)
+			if tt.end == byEndDate {
+				j.EndAt = day0.Add(days(1))
+			}
+			cat := newCatalog(t, journey.Config{}, other, j)
+			view := acmeView()
+			if tt.goal {
+				view.Groups[0].Score = 150
+			}
+			var st journey.State
+			res := cat.Step(&st, journey.Input{View: view, Now: day0, Events: manual("j", day0)})
+			require.Empty(t, res.Ended)
+			require.Len(t, st.Instances, 1)
+			require.Equal(t, tt.goal, len(st.Instances[0].Goals) == 1, "goal reached as it entered")
+
+			view = acmeView() // the goal no longer holds: it was reached before
+			view.Revision = 2
+			var err error
+			switch tt.end {
+			case byRefusal:
+				cat, err = cat.Close("other")
+			case byExit:
+				view.Groups[0].Stage = "Lost"
+			case byFinish:
+				if cat, err = cat.Close("j"); err == nil {
+					cat, err = cat.Finish("j")
+				}
+			case byAbort:
+				cat, err = cat.Abort("j")
+			case byEndNode:
+				view.Groups[0].Stage = "Closed"
+			}
+			require.NoError(t, err)
+			res = cat.Step(&st, journey.Input{View: view, Now: day0.Add(days(1))})
+			var got []journey.Ended
+			for _, e := range res.Ended {
+				if e.Journey == "j" {
+					got = append(got, e)
+				}
+			}
+			outcome := ""
+			if tt.end == byEndNode {
+				outcome = "done"
+			}
+			want := []journey.Ended{{Journey: "j", Version: 1, Entry: 1, At: day0.Add(days(1)), Reason: tt.end, Outcome: outcome, Completed: tt.want}}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("ended (-want +got):\n%s\n%s", diff, tt.reason)
+			}
+		})
+	}
+}

@@ -55,8 +55,17 @@ type Ended struct {
 	// no entry, see [GoTo]), or a lifecycle reason ("journey aborted").
 	Reason string `json:"reason"`
 	// Outcome is the outcome of the end node reached by the main track.
-	Outcome   string `json:"outcome,omitempty"`
-	Completed bool   `json:"completed"`
+	Outcome string `json:"outcome,omitempty"`
+	// Completed says whether the instance counts as completed for the
+	// completion-rate KPI, by [Completion]: an instance that reached the
+	// journey's completion goal is completed however it ends afterwards
+	// (a go-to, taken or refused, an exit criterion, finish, abort or the
+	// end date); otherwise it is completed when its tracks ended with one
+	// at a completion end node (any end node when the journey names none
+	// and no completion goal), when a goal with ExitOnGoal ended it, or
+	// when a go-to handed it over in a journey that names no completion
+	// end node and no completion goal.
+	Completed bool `json:"completed"`
 }
 
 // Step advances one account's journeys to in.Now: it applies lifecycle
@@ -329,13 +338,16 @@ func (s *stepper) exit(i int, reason string, completed bool) {
 	s.end(i, reason, completed)
 }
 
-// end ends instance i: it is gone, with its Ended and its decision.
+// end ends instance i: it is gone, with its Ended and its decision. It
+// counts as completed when completed is set or it reached its journey's
+// completion goal before (see Ended.Completed).
 func (s *stepper) end(i int, reason string, completed bool) {
 	if s.isGone(i) {
 		return
 	}
 	s.setGone(i)
 	in := &s.st.Instances[i]
+	completed = completed || s.completedByGoal(in)
 	outcome := ""
 	if len(in.Tracks) > 0 {
 		outcome = in.Tracks[0].Outcome
@@ -422,9 +434,12 @@ func (s *stepper) dropDeferred(i int, reason string) {
 	}
 }
 
+// completedByGoal reports whether instance in reached its journey's
+// completion goal. An instance whose version is missing from the catalog,
+// or is not the definition it entered, has no completion goal to judge by.
 func (s *stepper) completedByGoal(in *Instance) bool {
 	v := s.version(in)
-	if v == nil || v.goalDone < 0 {
+	if v == nil || v.goalDone < 0 || in.Fingerprint != 0 && in.Fingerprint != v.fingerprint {
 		return false
 	}
 	name := v.goals[v.goalDone].Name
