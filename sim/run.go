@@ -34,6 +34,10 @@ type RunConfig struct {
 	// SalesFollowUp is the probability that the sales rep who receives an
 	// alert logs a follow-up in the CRM (within three days); default 0.7.
 	SalesFollowUp float64
+	// Rollup makes a parent account's persons include those of its
+	// subsidiaries (engine.Config.Rollup), so that its buying groups span
+	// the group's companies; off by default: each account stands alone.
+	Rollup bool
 	// Progress, when set, is called after each simulated day.
 	Progress func(day, days int)
 }
@@ -75,7 +79,7 @@ func Run(ctx context.Context, w *World, cfg RunConfig) (*Result, error) {
 	}
 	followUp := cmp.Or(cfg.SalesFollowUp, 0.7)
 	clk := clock.NewManual(w.Config.Start)
-	eng, err := engine.New(engine.Config{Store: st, Program: cfg.Program, Clock: clk, Workers: cfg.Workers})
+	eng, err := engine.New(engine.Config{Store: st, Program: cfg.Program, Clock: clk, Workers: cfg.Workers, Rollup: cfg.Rollup})
 	if err != nil {
 		return nil, err
 	}

@@ -168,3 +168,56 @@ func runReport(t *testing.T, res *sim.Result) *analytics.Report {
 	require.NoError(t, err)
 	return r
 }
+
+// TestRunRollup checks that RunConfig.Rollup reaches the engine: with it,
+// a parent account's persons include those of its subsidiaries; without
+// it (the default), each account has only its own.
+func TestRunRollup(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w, err := sim.New(sim.Config{Seed: 5, Accounts: 60, Days: 10, SubsidiaryShare: 0.3})
+	require.NoError(t, err)
+	parents := map[b2b.AccountID]bool{}
+	for _, a := range w.Accounts {
+		if a.ParentID != "" {
+			parents[a.ParentID] = true
+		}
+	}
+	require.NotEmpty(t, parents, "the world has subsidiaries")
+	// Whom a person works for, by the e-mail of the records.
+	employer := map[string]b2b.AccountID{}
+	for _, r := range w.Persons {
+		if r.Email != "" {
+			employer[r.Email] = w.Truth.Account[w.Truth.Golden[r.ID]]
+		}
+	}
+	persons := func(rollup bool) (int, map[b2b.AccountID]int) {
+		res, err := sim.Run(ctx, w, sim.RunConfig{Program: testProgram(t), Rollup: rollup})
+		require.NoError(t, err)
+		total, own := 0, map[b2b.AccountID]int{}
+		for id := range parents {
+			v, err := res.Engine.Account(ctx, id, res.End)
+			require.NoError(t, err)
+			total += len(v.Persons)
+			for _, p := range v.Persons {
+				if acc, ok := employer[p.Person.Email]; ok {
+					own[acc]++
+				}
+			}
+		}
+		return total, own
+	}
+	alone, ownAlone := persons(false)
+	rolled, ownRolled := persons(true)
+	require.Greater(t, rolled, alone, "rolled up, parents see their subsidiaries' persons")
+	for acc := range ownAlone {
+		require.True(t, parents[acc], "without rollup a parent has only its own persons, not %s's", acc)
+	}
+	sub := 0
+	for acc, n := range ownRolled {
+		if !parents[acc] {
+			sub += n
+		}
+	}
+	require.Positive(t, sub, "with rollup some of a parent's persons work for a subsidiary")
+}
