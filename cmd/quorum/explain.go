@@ -28,9 +28,11 @@ stage history, where it stands in its journeys, and the path each journey
 took with the reason for each branch.
 
 Usage:
-  quorum explain --account ID [--program FILE] [--accounts N] [--days D] [--seed S]
+  quorum explain --account ID [--program FILE] [--accounts N] [--days D] [--seed S] [--rollup]
 
-Account IDs of a simulated world look like acc-000042.`,
+Account IDs of a simulated world look like acc-000042. With --rollup, a
+parent account's persons include those of its subsidiaries: explain a
+parent ("subsidiary of" names one) to see its groups span them.`,
 	flags: func(fs *flag.FlagSet) func(context.Context, []string, io.Reader, io.Writer, io.Writer) error {
 		var f simFlags
 		f.register(fs)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"regexp"
 	"strconv"
 	"strings"
@@ -55,4 +56,42 @@ func TestJourneyLine(t *testing.T) {
 
 	alert := store.Event{Type: "alert.raised", Time: at, Data: []byte(`{"reason":"score crossed 100","to":"ae@acme.com"}`)}
 	require.Equal(t, "2026-01-05 09:30 sales alert to ae@acme.com: score crossed 100", journeyLine(v, alert, journey.Decision{}))
+}
+
+// TestRollup checks that --rollup reaches the engine: explaining a parent
+// account lists its subsidiaries' persons with it and not without it, and
+// simulate accepts the flag.
+func TestRollup(t *testing.T) {
+	t.Parallel()
+	run, err := simulate(context.Background(), simFlags{accounts: 60, days: 20, seed: 1}, nil)
+	require.NoError(t, err)
+	subsidiaries := map[b2b.AccountID]int{}
+	var parent b2b.AccountID
+	for _, a := range run.res.World.Accounts {
+		if a.ParentID != "" {
+			subsidiaries[a.ParentID]++
+			if parent == "" || subsidiaries[a.ParentID] > subsidiaries[parent] {
+				parent = a.ParentID
+			}
+		}
+	}
+	require.NotEmpty(t, parent, "the world has a subsidiary")
+	persons := func(args ...string) int {
+		args = append([]string{"explain", "--account", string(parent), "--accounts", "60", "--days", "20"}, args...)
+		code, out, errOut := quorum(t, "", args...)
+		require.Equal(t, exitOK, code, errOut)
+		m := regexp.MustCompile(`\nPersons \((\d+)\)`).FindStringSubmatch(out)
+		require.NotNil(t, m, out)
+		n, err := strconv.Atoi(m[1])
+		require.NoError(t, err)
+		return n
+	}
+	require.Greater(t, persons("--rollup"), persons(), "%s's persons with its %d subsidiaries rolled up", parent, subsidiaries[parent])
+
+	code, out, errOut := quorum(t, "", "simulate", "--accounts", "30", "--days", "10", "--rollup")
+	require.Equal(t, exitOK, code, errOut)
+	require.Contains(t, out, "Buying-group completeness rate")
+	code, out, _ = quorum(t, "", "help", "simulate")
+	require.Equal(t, exitOK, code)
+	require.Contains(t, out, "--rollup")
 }

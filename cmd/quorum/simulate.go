@@ -26,6 +26,7 @@ type simFlags struct {
 	days     int
 	seed     uint64
 	workers  int
+	rollup   bool
 }
 
 func (f *simFlags) register(fs *flag.FlagSet) {
@@ -34,6 +35,7 @@ func (f *simFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.days, "days", 90, "simulated `days`")
 	fs.Uint64Var(&f.seed, "seed", 1, "random `seed`: the same seed gives the same world and the same results")
 	fs.IntVar(&f.workers, "workers", 0, "accounts processed at once (0: one per core)")
+	fs.BoolVar(&f.rollup, "rollup", false, "roll subsidiaries up: a parent account's buying groups include its subsidiaries' persons")
 }
 
 var simulateCommand = command{
@@ -51,11 +53,15 @@ the stages of the program's stage models (a group is an MQA in each model's
 last stage before the deal closes: Sales Ready in the default model), and
 compared with the world's ground truth (MQA precision and recall).
 
+Each account stands alone by default; with --rollup a parent account's
+persons include those of its subsidiaries, so that its buying groups span
+the group's companies (a subsidiary keeps its own groups too).
+
 While it runs, a progress bar is drawn on standard error when the output is
 on a terminal: not when it is piped or redirected, nor with --json.
 
 Usage:
-  quorum simulate [--program FILE] [--accounts N] [--days D] [--seed S] [--json]`,
+  quorum simulate [--program FILE] [--accounts N] [--days D] [--seed S] [--rollup] [--json]`,
 	flags: func(fs *flag.FlagSet) func(context.Context, []string, io.Reader, io.Writer, io.Writer) error {
 		var f simFlags
 		f.register(fs)
@@ -133,7 +139,7 @@ func simulate(ctx context.Context, f simFlags, progress io.Writer) (*simRun, err
 		return nil, &usageError{err.Error()}
 	}
 	start := time.Now()
-	cfg := sim.RunConfig{Program: p, Workers: f.workers}
+	cfg := sim.RunConfig{Program: p, Workers: f.workers, Rollup: f.rollup}
 	if progress != nil {
 		cfg.Progress = func(day, days int) { drawProgress(progress, day, days, time.Since(start)) }
 	}
