@@ -161,12 +161,11 @@ func TestSimulateJSON(t *testing.T) {
 	}
 }
 
-// TestSimulateKnowsTheStageModel runs option A on a stage model whose
-// groups are handed to sales in "Handoff", with a readiness no group
-// reaches: the groups that reach Handoff are the MQAs, and the stages
-// come in the model's order.
-func TestSimulateKnowsTheStageModel(t *testing.T) {
-	t.Parallel()
+// pilotProgram writes option A on a stage model whose groups are handed
+// to sales in "Handoff", with a readiness no group reaches, and returns
+// the file's path.
+func pilotProgram(t *testing.T) string {
+	t.Helper()
 	data, err := os.ReadFile(filepath.Join("..", "..", "examples", "programs", "option-a.yaml"))
 	require.NoError(t, err)
 	src := string(data)
@@ -197,6 +196,16 @@ stageModels:
 `
 	path := filepath.Join(t.TempDir(), "pilot.yaml")
 	require.NoError(t, os.WriteFile(path, []byte(src), 0o600))
+	return path
+}
+
+// TestSimulateKnowsTheStageModel runs option A on a stage model whose
+// groups are handed to sales in "Handoff", with a readiness no group
+// reaches: the groups that reach Handoff are the MQAs, and the stages
+// come in the model's order.
+func TestSimulateKnowsTheStageModel(t *testing.T) {
+	t.Parallel()
+	path := pilotProgram(t)
 
 	code, out, errOut := quorum(t, "", "simulate", "--program", path, "--accounts", "80", "--days", "60", "--json")
 	require.Equal(t, exitOK, code, errOut)
