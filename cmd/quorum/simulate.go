@@ -57,18 +57,26 @@ Each account stands alone by default; with --rollup a parent account's
 persons include those of its subsidiaries, so that its buying groups span
 the group's companies (a subsidiary keeps its own groups too).
 
+With --events FILE the run's event log is written to FILE as JSON Lines,
+one event per line ("quorum help report" describes the format), for
+"quorum report --events FILE" to compute the KPIs again, over any period.
+
 While it runs, a progress bar is drawn on standard error when the output is
 on a terminal: not when it is piped or redirected, nor with --json.
 
 Usage:
-  quorum simulate [--program FILE] [--accounts N] [--days D] [--seed S] [--rollup] [--json]`,
+  quorum simulate [--program FILE] [--accounts N] [--days D] [--seed S] [--rollup] [--events FILE] [--json]`,
 	flags: func(fs *flag.FlagSet) func(context.Context, []string, io.Reader, io.Writer, io.Writer) error {
 		var f simFlags
 		f.register(fs)
 		asJSON := fs.Bool("json", false, "print the results as JSON (no progress bar)")
+		eventsTo := fs.String("events", "", "also write the run's event log to `file` (JSON Lines), for quorum report")
 		return func(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
 			if len(args) > 0 {
 				return &usageError{fmt.Sprintf("unexpected argument %q", args[0])}
+			}
+			if *eventsTo == "-" {
+				return &usageError{"--events needs a file: the KPIs go to standard output"}
 			}
 			var progress io.Writer
 			if !*asJSON {
@@ -77,6 +85,11 @@ Usage:
 			run, err := simulate(ctx, f, progress)
 			if err != nil {
 				return err
+			}
+			if *eventsTo != "" {
+				if err := writeEventsFile(*eventsTo, run.events); err != nil {
+					return err
+				}
 			}
 			if *asJSON {
 				enc := json.NewEncoder(stdout)
@@ -150,7 +163,7 @@ func simulate(ctx context.Context, f simFlags, progress io.Writer) (*simRun, err
 	if err != nil {
 		return nil, err
 	}
-	evs, err := res.Store.Events(ctx, &store.EventsParams{Tenant: "default", Limit: 1 << 40})
+	evs, err := res.Store.Events(ctx, &store.EventsParams{Tenant: simTenant, Limit: 1 << 40})
 	if err != nil {
 		return nil, err
 	}
@@ -165,6 +178,22 @@ func simulate(ctx context.Context, f simFlags, progress io.Writer) (*simRun, err
 	}
 	report.CompareTruth(analytics.GroundTruth(w.Truth.InMarket))
 	return &simRun{flags: f, prog: p, res: res, events: evs, report: report, elapsed: time.Since(start)}, nil
+}
+
+// writeEventsFile writes a simulation's event log to the file at path.
+func writeEventsFile(path string, events []store.Event) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return &invalidError{err}
+	}
+	if err := writeEvents(f, simTenant, events); err != nil {
+		f.Close()
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
 }
 
 // drawProgress draws a one-line progress bar.

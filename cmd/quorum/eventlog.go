@@ -1,0 +1,204 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/store"
+)
+
+// An event log file is JSON Lines: one store.Event per line, in the
+// log's order (increasing seq), each with the tenant it belongs to:
+//
+//	{"seq":1,"tenant":"default","account":"acc-000001","time":"2025-01-06T00:00:00Z","type":"buyinggroup.group_created","data":{...}}
+//
+// seq, tenant, account, time (RFC 3339) and type are required; person is
+// there when the event concerns one; data is the event's own JSON
+// encoding, as the engine logged it, left out when the event has none.
+// One file holds one tenant's log. Blank lines are skipped; no other field
+// is allowed. simulate --events writes such a file and report reads it.
+type logLine struct {
+	Seq     int64           `json:"seq"`
+	Tenant  store.Tenant    `json:"tenant"`
+	Account b2b.AccountID   `json:"account"`
+	Person  b2b.PersonID    `json:"person,omitempty"`
+	Time    time.Time       `json:"time"`
+	Type    string          `json:"type"`
+	Data    json.RawMessage `json:"data,omitempty"`
+}
+
+// simTenant is the tenant a simulation runs in, and names in its log.
+const simTenant store.Tenant = "default"
+
+// maxLogProblems is how many problems of an event log are listed before
+// the rest are only counted.
+const maxLogProblems = 20
+
+// writeEvents writes a tenant's events to w as an event log file.
+func writeEvents(w io.Writer, tenant store.Tenant, events []store.Event) error {
+	bw := bufio.NewWriter(w)
+	enc := json.NewEncoder(bw)
+	enc.SetEscapeHTML(false) // the data stays the bytes the engine logged
+	for _, ev := range events {
+		if len(ev.Data) > 0 && !json.Valid(ev.Data) {
+			return fmt.Errorf("event %d (%s): its data is not JSON", ev.Seq, ev.Type)
+		}
+		l := logLine{Seq: ev.Seq, Tenant: tenant, Account: ev.Account, Person: ev.Person, Time: ev.Time, Type: ev.Type, Data: ev.Data}
+		if err := enc.Encode(l); err != nil {
+			return fmt.Errorf("event %d (%s): %w", ev.Seq, ev.Type, err)
+		}
+	}
+	return bw.Flush()
+}
+
+// logError lists the problems of an event log, each as "file:line: what".
+type logError struct {
+	problems []string
+	more     int // problems found past maxLogProblems
+}
+
+func (e *logError) add(format string, args ...any) {
+	if len(e.problems) < maxLogProblems {
+		e.problems = append(e.problems, fmt.Sprintf(format, args...))
+	} else {
+		e.more++
+	}
+}
+
+func (e *logError) Error() string {
+	s := strings.Join(e.problems, "\n")
+	if e.more > 0 {
+		s += fmt.Sprintf("\n(and %d more problems)", e.more)
+	}
+	return s
+}
+
+func (e *logError) errOrNil() error {
+	if len(e.problems) == 0 {
+		return nil
+	}
+	return e
+}
+
+// readEvents reads an event log file (name is for the messages) and
+// returns its tenant and its events, with the number of the line each
+// came from. A log with problems returns every one (up to
+// maxLogProblems) as a *logError, each with its file and line; a log
+// without events returns a tenant of "" and no error.
+func readEvents(name string, r io.Reader) (store.Tenant, []store.Event, []int, error) {
+	var (
+		tenant    store.Tenant
+		events    []store.Event
+		lines     []int
+		problems  logError
+		firstLine int   // the line that gave the tenant
+		lastSeq   int64 // and the seq of the latest good line
+		lastLine  int
+	)
+	br := bufio.NewReader(r)
+	for n := 1; ; n++ {
+		raw, err := br.ReadBytes('\n')
+		if err != nil && !errors.Is(err, io.EOF) {
+			return "", nil, nil, fmt.Errorf("%s:%d: %w", name, n, err)
+		}
+		if line := bytes.TrimSpace(raw); len(line) > 0 {
+			l, msg := decodeLine(line)
+			switch {
+			case msg != "":
+				problems.add("%s:%d: %s", name, n, msg)
+			case tenant != "" && l.Tenant != tenant:
+				problems.add("%s:%d: tenant %q, but line %d has tenant %q: a log holds one tenant's events", name, n, l.Tenant, firstLine, tenant)
+			case l.Seq <= lastSeq:
+				problems.add("%s:%d: seq %d does not follow seq %d (line %d): the events must be in the log's order", name, n, l.Seq, lastSeq, lastLine)
+			default:
+				if tenant == "" {
+					tenant, firstLine = l.Tenant, n
+				}
+				lastSeq, lastLine = l.Seq, n
+				var data []byte
+				if len(l.Data) > 0 && string(l.Data) != "null" {
+					var buf bytes.Buffer
+					_ = json.Compact(&buf, l.Data) // valid: the decoder checked it
+					data = buf.Bytes()
+				}
+				events = append(events, store.Event{Seq: l.Seq, Account: l.Account, Person: l.Person, Time: l.Time, Type: l.Type, Data: data})
+				lines = append(lines, n)
+			}
+		}
+		if err != nil { // io.EOF
+			break
+		}
+	}
+	if err := problems.errOrNil(); err != nil {
+		return "", nil, nil, err
+	}
+	return tenant, events, lines, nil
+}
+
+// decodeLine decodes one line of an event log, or says what is wrong
+// with it.
+func decodeLine(line []byte) (logLine, string) {
+	var l logLine
+	dec := json.NewDecoder(bytes.NewReader(line))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&l); err != nil {
+		var syn *json.SyntaxError
+		var typ *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &syn):
+			return l, fmt.Sprintf("not a JSON object: %s (column %d)", strings.TrimPrefix(syn.Error(), "json: "), syn.Offset)
+		case errors.As(err, &typ) && typ.Field != "":
+			return l, fmt.Sprintf("%s: a JSON %s, not a %s", typ.Field, typ.Value, jsonKind(typ.Type.Kind().String()))
+		case errors.As(err, &typ):
+			return l, fmt.Sprintf("a JSON %s, not an event object", typ.Value)
+		case errors.Is(err, io.ErrUnexpectedEOF):
+			return l, "not a JSON object: it ends too early"
+		}
+		msg := strings.TrimPrefix(err.Error(), "json: ")
+		if strings.HasPrefix(msg, "parsing time") || strings.HasPrefix(msg, "Time.") {
+			msg = "time: " + msg
+		}
+		return l, msg
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return l, "more than one JSON value on the line"
+	}
+	var missing []string
+	if l.Seq <= 0 {
+		missing = append(missing, "seq (a positive number)")
+	}
+	if l.Tenant == "" {
+		missing = append(missing, "tenant")
+	}
+	if l.Account == "" {
+		missing = append(missing, "account")
+	}
+	if l.Time.IsZero() {
+		missing = append(missing, "time")
+	}
+	if l.Type == "" {
+		missing = append(missing, "type")
+	}
+	if len(missing) > 0 {
+		return l, "no " + strings.Join(missing, ", no ")
+	}
+	return l, ""
+}
+
+// jsonKind names a Go kind as the JSON it decodes from.
+func jsonKind(kind string) string {
+	switch {
+	case strings.HasPrefix(kind, "int"), strings.HasPrefix(kind, "uint"), strings.HasPrefix(kind, "float"):
+		return "number"
+	case kind == "struct":
+		return "string" // time
+	}
+	return kind
+}
