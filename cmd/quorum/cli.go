@@ -24,6 +24,7 @@ Usage:
 
 Commands:
   simulate   run a program on a synthetic B2B world and print the KPIs
+  report     read an event log (simulate --events writes one) and print the KPIs
   explain    run a simulation and explain one account: groups, roles, scores, journeys
   validate   check a program file and print a summary, or every problem with its position
   persona    classify job titles into seniority, department and buying-group roles
@@ -32,6 +33,7 @@ Commands:
 Examples:
   quorum simulate                                 option B example, 1,000 accounts, 90 days
   quorum simulate --program my.yaml --days 30 --json
+  quorum simulate --events events.jsonl && quorum report --events events.jsonl --from 2025-02-01
   quorum explain --account acc-000042
   quorum validate examples/programs/option-a.yaml
   printf 'CFO\nVP Eng\nSr. Data Engineer\n' | quorum persona
@@ -55,7 +57,7 @@ type command struct {
 	flags func(fs *flag.FlagSet) func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error
 }
 
-var commands = []command{simulateCommand, explainCommand, validateCommand, personaCommand}
+var commands = []command{simulateCommand, reportCommand, explainCommand, validateCommand, personaCommand}
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 {

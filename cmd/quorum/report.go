@@ -1,0 +1,163 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/quorumhq/quorum/analytics"
+)
+
+var reportCommand = command{
+	name: "report",
+	help: `quorum report reads an event log and prints the KPIs, as simulate does after
+a run: the completeness, engagement, MQA, velocity, qualification, alert
+response, journey completion and e-mail rates, each with its numerator,
+denominator and definition, then the stages, journeys and funnel.
+
+The log is a JSON Lines file, one event per line in the log's order, as
+"quorum simulate --events FILE" writes it:
+
+  {"seq":1,"tenant":"default","account":"acc-000001","time":"2026-01-05T00:00:00Z","type":"...","data":{...}}
+
+seq, tenant, account, time (RFC 3339) and type are required, person is
+there when the event concerns one, data is the event's JSON; one file holds
+one tenant's log. With "-" the log is read from standard input.
+
+The KPIs count the stages of the default stage model (a group is an MQA in
+Sales Ready), or with --program those of the program's stage models (each
+model's last stage before the deal closes). The period is the whole log,
+from its first event to its last, unless --from or --to narrow it: a DATE
+(2025-03-31, UTC) counts the whole day, from its start for --from and to
+its end for --to; an RFC 3339 time is taken as it is.
+
+A malformed log is reported line by line, every problem at once (up to
+20), each as FILE:LINE, and exits 1; so does a log without events.
+
+Usage:
+  quorum report --events FILE [--program FILE] [--from DATE] [--to DATE] [--json]`,
+	flags: func(fs *flag.FlagSet) func(context.Context, []string, io.Reader, io.Writer, io.Writer) error {
+		events := fs.String("events", "", "the event log `file` (JSON Lines; - for standard input); required")
+		prog := fs.String("program", "", "program `file` (YAML or JSON) whose stage models the KPIs count; default: the default stage model")
+		from := fs.String("from", "", "the first `DATE` of the period (YYYY-MM-DD or RFC 3339); default: the log's first event")
+		to := fs.String("to", "", "the last `DATE` of the period (YYYY-MM-DD or RFC 3339), the KPIs' as-of time; default: the log's last event")
+		asJSON := fs.Bool("json", false, "print the KPIs as JSON")
+		return func(_ context.Context, args []string, stdin io.Reader, stdout, _ io.Writer) error {
+			if len(args) > 0 {
+				return &usageError{fmt.Sprintf("unexpected argument %q", args[0])}
+			}
+			if *events == "" {
+				return &usageError{"--events is required (quorum simulate --events FILE writes a log)"}
+			}
+			var period analytics.Period
+			var err error
+			if period.From, err = parseDate("--from", *from, false); err != nil {
+				return err
+			}
+			if period.To, err = parseDate("--to", *to, true); err != nil {
+				return err
+			}
+			if !period.From.IsZero() && !period.To.IsZero() && period.From.After(period.To) {
+				return &usageError{fmt.Sprintf("--from %s is after --to %s", *from, *to)}
+			}
+			cfg := analytics.Config{}
+			if *prog != "" {
+				p, err := loadProgram(*prog)
+				if err != nil {
+					return err
+				}
+				cfg = analytics.ConfigFor(p.StageModels()...)
+			}
+			r, err := report(*events, stdin, cfg, period)
+			if err != nil {
+				return err
+			}
+			if *asJSON {
+				enc := json.NewEncoder(stdout)
+				enc.SetIndent("", "  ")
+				return enc.Encode(r)
+			}
+			return r.WriteText(stdout)
+		}
+	},
+}
+
+// report reads the event log at path ("-": stdin) and computes its KPIs.
+func report(path string, stdin io.Reader, cfg analytics.Config, period analytics.Period) (*analytics.Report, error) {
+	name, in := path, stdin
+	if path == "-" {
+		name = "stdin"
+	} else {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, &invalidError{err}
+		}
+		defer f.Close()
+		in = f
+	}
+	_, evs, lines, err := readEvents(name, in)
+	if err != nil {
+		return nil, &invalidError{err}
+	}
+	if len(evs) == 0 {
+		return nil, &invalidError{fmt.Errorf("%s: the event log is empty: no events to report on (quorum simulate --events FILE writes one)", name)}
+	}
+	r, err := analytics.Compute(evs, cfg, period)
+	switch {
+	case errors.Is(err, analytics.ErrPeriod):
+		return nil, &usageError{fmt.Sprintf("%v (the log runs from %s to %s)", err,
+			evs[0].Time.UTC().Format(time.RFC3339), evs[len(evs)-1].Time.UTC().Format(time.RFC3339))}
+	case err != nil && r == nil:
+		return nil, err
+	case err != nil:
+		// Events whose payload the KPIs cannot read: each with its line.
+		line := make(map[int64]int, len(evs))
+		for i, ev := range evs {
+			line[ev.Seq] = lines[i]
+		}
+		var problems logError
+		for _, e := range unjoin(err) {
+			var ee *analytics.EventError
+			if errors.As(e, &ee) {
+				problems.add("%s:%d: %v", name, line[ee.Seq], e)
+			} else {
+				problems.add("%s: %v", name, e)
+			}
+		}
+		return nil, &invalidError{&problems}
+	}
+	return r, nil
+}
+
+// unjoin returns the errors that errors.Join joined, or err alone.
+func unjoin(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
+}
+
+// parseDate reads a --from or --to value: "" (no bound), a date (the
+// start of the day in UTC, or with end its last instant) or an RFC 3339
+// time.
+func parseDate(flagName, s string, end bool) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	if d, err := time.Parse(time.DateOnly, s); err == nil {
+		if end {
+			d = d.AddDate(0, 0, 1).Add(-time.Nanosecond)
+		}
+		return d, nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}, &usageError{fmt.Sprintf("%s %q: want a date (2025-03-31) or an RFC 3339 time (2025-03-31T12:00:00Z)", flagName, s)}
+	}
+	return t, nil
+}

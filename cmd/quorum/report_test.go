@@ -1,0 +1,256 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
+
+	"github.com/quorumhq/quorum/analytics"
+)
+
+// simulated runs a small simulation with --events and returns simulate's
+// standard output and the path of the event log it wrote.
+func simulated(t *testing.T, args ...string) (string, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "events.jsonl")
+	args = append([]string{"simulate", "--accounts", "40", "--days", "30", "--seed", "2", "--events", path}, args...)
+	code, out, errOut := quorum(t, "", args...)
+	require.Equal(t, exitOK, code, errOut)
+	return out, path
+}
+
+// kpisOf returns the KPIs of a simulate --json output (without the ground
+// truth, which only a simulation knows) or of a report --json output, as
+// generic JSON.
+func kpisOf(t *testing.T, out string) map[string]any {
+	t.Helper()
+	var v map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &v))
+	if k, ok := v["kpis"].(map[string]any); ok {
+		v = k
+		delete(v, "groundTruth")
+	}
+	return v
+}
+
+// TestReportRoundTrip checks that the KPIs report computes from the event
+// log simulate --events wrote are simulate's own: the same JSON (but the
+// ground truth) and the same text (simulate's KPI section), and that
+// --events changes nothing in simulate's output.
+func TestReportRoundTrip(t *testing.T) {
+	t.Parallel()
+	simJSON, path := simulated(t, "--json")
+	code, repJSON, errOut := quorum(t, "", "report", "--events", path, "--json")
+	require.Equal(t, exitOK, code, errOut)
+	want := kpisOf(t, simJSON)
+	require.NotEmpty(t, want["mqa"])
+	if diff := cmp.Diff(want, kpisOf(t, repJSON)); diff != "" {
+		t.Fatalf("report --json differs from simulate's KPIs (-want +got):\n%s", diff)
+	}
+
+	simText, textPath := simulated(t)
+	code, repText, errOut := quorum(t, "", "report", "--events", textPath)
+	require.Equal(t, exitOK, code, errOut)
+	section := simText[strings.Index(simText, "Quorum KPIs"):]
+	section = section[:strings.Index(section, "\nMQAs against the ground truth")]
+	if diff := cmp.Diff(section, repText); diff != "" {
+		t.Fatalf("report's text differs from simulate's KPI section (-want +got):\n%s", diff)
+	}
+	code, plain, errOut := quorum(t, "", "simulate", "--accounts", "40", "--days", "30", "--seed", "2")
+	require.Equal(t, exitOK, code, errOut)
+	require.Equal(t, plain, simText, "--events adds nothing to the output")
+
+	// The same log from standard input.
+	data, err := os.ReadFile(textPath)
+	require.NoError(t, err)
+	code, fromStdin, errOut := quorum(t, string(data), "report", "--events", "-")
+	require.Equal(t, exitOK, code, errOut)
+	require.Equal(t, repText, fromStdin)
+}
+
+// TestReportPeriod checks --from and --to: a date counts its whole day,
+// an RFC 3339 time is taken as it is, and the KPIs are analytics'
+// for that period.
+func TestReportPeriod(t *testing.T) {
+	t.Parallel()
+	simJSON, path := simulated(t, "--json")
+	f, err := os.Open(path)
+	require.NoError(t, err)
+	defer f.Close()
+	_, evs, _, err := readEvents(path, f)
+	require.NoError(t, err)
+	first, last := evs[0].Time, evs[len(evs)-1].Time
+	day := func(d int) string { return first.AddDate(0, 0, d).Format(time.DateOnly) }
+	midnight := func(d int) time.Time {
+		return time.Date(first.Year(), first.Month(), first.Day()+d, 0, 0, 0, 0, time.UTC)
+	}
+	for _, tt := range []struct {
+		name string
+		args []string
+		want analytics.Period
+	}{
+		{"whole log", nil, analytics.Period{}},
+		{"from a date", []string{"--from", day(10)}, analytics.Period{From: midnight(10)}},
+		{"to a date: its whole day", []string{"--to", day(14)}, analytics.Period{To: midnight(15).Add(-time.Nanosecond)}},
+		{"one week", []string{"--from", day(7), "--to", day(13)}, analytics.Period{From: midnight(7), To: midnight(14).Add(-time.Nanosecond)}},
+		{"RFC 3339 times", []string{"--from", midnight(3).Add(12 * time.Hour).Format(time.RFC3339), "--to", last.Format(time.RFC3339)},
+			analytics.Period{From: midnight(3).Add(12 * time.Hour), To: last}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errOut := quorum(t, "", append([]string{"report", "--events", path, "--json"}, tt.args...)...)
+			require.Equal(t, exitOK, code, errOut)
+			r, err := analytics.Compute(evs, analytics.Config{}, tt.want)
+			require.NoError(t, err)
+			want, err := json.Marshal(r)
+			require.NoError(t, err)
+			if diff := cmp.Diff(kpisOf(t, string(want)), kpisOf(t, out)); diff != "" {
+				t.Fatalf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+	// The whole log ends where the simulation did.
+	require.Equal(t, kpisOf(t, simJSON)["to"], last.UTC().Format(time.RFC3339))
+
+	for _, tt := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"not a date", []string{"--from", "last week"}, `--from "last week": want a date (2025-03-31) or an RFC 3339 time`},
+		{"from after to", []string{"--from", day(9), "--to", day(2)}, fmt.Sprintf("--from %s is after --to %s", day(9), day(2))},
+		{"from after the log", []string{"--from", day(60)}, "the log runs from"},
+		{"no log", []string{}, "--events is required"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			args := append([]string{"report"}, tt.args...)
+			if tt.name != "no log" {
+				args = append(args, "--events", path)
+			}
+			code, out, errOut := quorum(t, "", args...)
+			require.Equal(t, exitUsage, code)
+			require.Empty(t, out)
+			require.Contains(t, errOut, tt.want)
+		})
+	}
+}
+
+// TestReportProgram checks that --program makes the KPIs count the
+// program's stage models: on a model whose groups are handed to sales in
+// "Handoff", the default stage model sees no MQA and the program's sees
+// simulate's.
+func TestReportProgram(t *testing.T) {
+	t.Parallel()
+	prog := pilotProgram(t)
+	simJSON, path := simulated(t, "--program", prog, "--json")
+	want := kpisOf(t, simJSON)
+
+	code, out, errOut := quorum(t, "", "report", "--events", path, "--program", prog, "--json")
+	require.Equal(t, exitOK, code, errOut)
+	if diff := cmp.Diff(want, kpisOf(t, out)); diff != "" {
+		t.Fatalf("report --program differs from simulate's KPIs (-want +got):\n%s", diff)
+	}
+	mqas := func(kpis map[string]any) float64 {
+		return kpis["mqa"].(map[string]any)["accounts"].(map[string]any)["numerator"].(float64)
+	}
+	require.Positive(t, mqas(want), "groups reached Handoff")
+
+	code, out, errOut = quorum(t, "", "report", "--events", path, "--json")
+	require.Equal(t, exitOK, code, errOut)
+	require.Zero(t, mqas(kpisOf(t, out)), "without the program, Handoff is no sales-ready stage")
+
+	code, _, errOut = quorum(t, "", "report", "--events", path, "--program", filepath.Join(t.TempDir(), "missing.yaml"))
+	require.Equal(t, exitInvalid, code)
+	require.Contains(t, errOut, "no such file")
+}
+
+// TestReportMalformed checks that every problem of a log is reported at
+// once, each with its file and line, and that nothing is printed but
+// them.
+func TestReportMalformed(t *testing.T) {
+	t.Parallel()
+	ev := func(seq int, extra string) string {
+		return fmt.Sprintf(`{"seq":%d,"tenant":"default","account":"acc-1","time":"2026-01-05T00:00:00Z","type":"account.updated"%s}`, seq, extra)
+	}
+	lines := []string{
+		ev(1, ""),
+		`{"seq":"two"}`,
+		`not json`,
+		"",
+		ev(3, `,"colour":"blue"`),
+		`{"seq":4,"tenant":"other","account":"acc-1","time":"2026-01-05T00:00:00Z","type":"x"}`,
+		ev(1, ""),
+		`{"tenant":"default"}`,
+		`[1, 2]`,
+		ev(7, "") + ` {}`,
+		`{"seq":8,"tenant":"default","account":"acc-1","time":"yesterday","type":"x"}`,
+		`{"seq":9,"tenant":"default"`,
+		ev(10, `,"data":{"broken":}`),
+		`{"seq":11,"tenant":"default","account":"acc-1","time":"2026-01-05T00:00:00Z","type":"group.updated","data":{"completeness":0.5}}`,
+		ev(12, ""),
+	}
+	path := filepath.Join(t.TempDir(), "bad.jsonl")
+	require.NoError(t, os.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o600))
+	code, out, errOut := quorum(t, "", "report", "--events", path)
+	require.Equal(t, exitInvalid, code)
+	require.Empty(t, out)
+	want := []string{
+		"bad.jsonl:2: seq: a JSON string, not a number",
+		"bad.jsonl:3: not a JSON object: invalid character 'o' in literal null (expecting 'u') (column 2)",
+		`bad.jsonl:5: unknown field "colour"`,
+		`bad.jsonl:6: tenant "other", but line 1 has tenant "default": a log holds one tenant's events`,
+		"bad.jsonl:7: seq 1 does not follow seq 1 (line 1): the events must be in the log's order",
+		"bad.jsonl:8: no seq (a positive number), no account, no time, no type",
+		"bad.jsonl:9: a JSON array, not an event object",
+		"bad.jsonl:10: more than one JSON value on the line",
+		`bad.jsonl:11: time: parsing time "yesterday"`,
+		"bad.jsonl:12: not a JSON object: it ends too early",
+		"bad.jsonl:13: not a JSON object: invalid character '}' looking for beginning of value",
+	}
+	got := strings.Split(strings.TrimSpace(errOut), "\n")
+	require.Len(t, got, len(want), errOut)
+	for i, w := range want {
+		require.Contains(t, got[i], filepath.Dir(path)+string(filepath.Separator)+w)
+	}
+
+	// A log that reads, with an event whose payload the KPIs cannot read:
+	// its line, from analytics' refusal.
+	good := strings.Join([]string{lines[0], lines[13], lines[14]}, "\n")
+	code, out, errOut = quorum(t, good, "report", "--events", "-")
+	require.Equal(t, exitInvalid, code)
+	require.Empty(t, out)
+	require.Equal(t, `stdin:2: event 11 (group.updated, account "acc-1"): malformed event: no group`+"\n", errOut)
+
+	// Many problems: the first are listed, the rest counted.
+	code, _, errOut = quorum(t, strings.Repeat("oops\n", maxLogProblems+7), "report", "--events", "-")
+	require.Equal(t, exitInvalid, code)
+	require.Equal(t, maxLogProblems+1, strings.Count(errOut, "\n"))
+	require.Contains(t, errOut, fmt.Sprintf("stdin:%d: not a JSON object", maxLogProblems))
+	require.True(t, strings.HasSuffix(errOut, "\n(and 7 more problems)\n"), errOut)
+}
+
+// TestReportEmpty checks that a log without events says so.
+func TestReportEmpty(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	for name, content := range map[string]string{"empty.jsonl": "", "blank.jsonl": "\n  \n\r\n"} {
+		path := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(path, []byte(content), 0o600))
+		code, out, errOut := quorum(t, "", "report", "--events", path)
+		require.Equal(t, exitInvalid, code, name)
+		require.Empty(t, out)
+		require.Equal(t, path+": the event log is empty: no events to report on (quorum simulate --events FILE writes one)\n", errOut)
+	}
+	code, _, errOut := quorum(t, "", "report", "--events", filepath.Join(dir, "missing.jsonl"))
+	require.Equal(t, exitInvalid, code)
+	require.Contains(t, errOut, "no such file")
+	code, _, errOut = quorum(t, "", "simulate", "--events", "-")
+	require.Equal(t, exitUsage, code)
+	require.Contains(t, errOut, "--events needs a file")
+}
