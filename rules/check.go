@@ -91,6 +91,7 @@ func (c *checker) Visit(node *ast.Node) {
 type nowPatcher struct{}
 
 func (nowPatcher) Visit(node *ast.Node) {
+	retype(node)
 	call, ok := (*node).(*ast.CallNode)
 	if !ok || len(call.Arguments) != 1 {
 		return
@@ -110,6 +111,7 @@ func (nowPatcher) Visit(node *ast.Node) {
 type attrPatcher struct{ counter *atomic.Uint64 }
 
 func (p attrPatcher) Visit(node *ast.Node) {
+	retype(node)
 	call, ok := (*node).(*ast.CallNode)
 	if !ok || len(call.Arguments) != 3 {
 		return
@@ -121,3 +123,25 @@ func (p attrPatcher) Visit(node *ast.Node) {
 	c.SetLocation(call.Location())
 	call.Arguments = append(call.Arguments, c)
 }
+
+// retype forgets the type expr's checker found for a call, so that its
+// next pass checks the call's arguments again: a pass keeps the type of a
+// call that an earlier pass found and does not look at its arguments, not
+// even to report their errors, nor to type those a patcher added. Each
+// patcher calls it on every node it visits, and recheck on every node
+// before the last pass.
+func retype(node *ast.Node) {
+	if c, ok := (*node).(*ast.CallNode); ok {
+		c.SetType(nil)
+	}
+}
+
+// recheck retypes every call right before expr's last type check: expr
+// walks its repeatable patchers after the others, then checks the types
+// once more, so a type error in a call's arguments (icontains(s,
+// ["a" * 2])) is reported, not lost to an earlier pass.
+type recheck struct{}
+
+func (recheck) Visit(node *ast.Node) { retype(node) }
+func (recheck) Reset()               {}
+func (recheck) ShouldRepeat() bool   { return false }

@@ -213,6 +213,7 @@ func (e *ExprEngine) compile(src string, env reflect.Type, kind Kind) *compiled 
 		expr.MaxNodes(uint(e.limits.MaxNodes)),
 		expr.Patch(nowPatcher{}),
 		expr.Patch(attrPatcher{counter: placeholder}),
+		expr.Patch(recheck{}),
 	}
 	for _, name := range disabledBuiltins {
 		opts = append(opts, expr.DisableBuiltin(name))

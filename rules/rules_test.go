@@ -148,6 +148,8 @@ func TestCompileErrors(t *testing.T) {
 		{"now disabled", `now() > person.updatedAt`, rules.KindBool, `now() is not available: time is an input`},
 		{"bad regexp", `match(person.title, "(")`, rules.KindBool, `rule "r" 1:21: invalid regular expression "("`},
 		{"wrong argument type", `icontains(account.employees, "x")`, rules.KindBool, `cannot use int as argument (type string)`},
+		{"type error in an argument", `inList(account.industry, ["a" * 2])`, rules.KindBool, "rule \"r\" 1:31: invalid operation: * (mismatched types string and int)"},
+		{"type error in an argument's argument", `icontains(lower(person.title + 1), "x")`, rules.KindBool, "invalid operation: + (mismatched types string and int)"},
 		{"attr without default", `attr(person.attributes, "x") == "a"`, rules.KindBool, "rule \"r\" 1:1: not enough arguments to call attr"},
 		{"attr with a fourth argument", `attr(person.attributes, "x", "d", 3) == "a"`, rules.KindBool, "rule \"r\" 1:1: too many arguments to call attr"},
 	}
