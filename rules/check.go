@@ -2,11 +2,13 @@ package rules
 
 import (
 	"fmt"
+	"reflect"
 	"regexp"
 	"slices"
 	"sync/atomic"
 
 	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/file"
 )
 
 // checker walks a parsed rule before type checking: it counts nodes, refuses
@@ -123,6 +125,101 @@ func (p attrPatcher) Visit(node *ast.Node) {
 	c.SetLocation(call.Location())
 	call.Arguments = append(call.Arguments, c)
 }
+
+// elemPatcher makes an element that is not there read as the zero value of
+// its type, counted as missing data: a[i] past either end of a, first and
+// last of an empty list, find and findLast with no match, get of a missing
+// key. a[i] becomes get(a, i), which gives nil where a[i] would fail, and
+// each of these x becomes x ?? (missing(counter) ? zero : zero), counter
+// standing for the rule's counter as in attrPatcher. Where x is compared
+// with nil (x == nil, x != nil) or given a default (x ?? y), it is left
+// nil: that is how a rule tells an element that is not there.
+type elemPatcher struct {
+	counter *atomic.Uint64
+	// inner maps each patched node to the node it wraps, so that a parent
+	// comparing it with nil can take the wrapping off.
+	inner map[ast.Node]ast.Node
+}
+
+func (p *elemPatcher) Visit(node *ast.Node) {
+	retype(node)
+	switch n := (*node).(type) {
+	case *ast.MemberNode:
+		base := n.Node.Nature().Deref(nil)
+		if base.Kind != reflect.Slice && base.Kind != reflect.Array {
+			return
+		}
+		get := &ast.BuiltinNode{Name: "get", Arguments: []ast.Node{n.Node, n.Property}}
+		get.SetLocation(n.Location())
+		p.wrap(node, get, n.Type())
+	case *ast.BuiltinNode:
+		switch n.Name {
+		case "first", "last", "find", "findLast", "get":
+			p.wrap(node, n, n.Type())
+		}
+	case *ast.BinaryNode:
+		switch n.Operator {
+		case "==", "!=":
+			if _, ok := n.Right.(*ast.NilNode); ok {
+				p.unwrap(&n.Left)
+			}
+			if _, ok := n.Left.(*ast.NilNode); ok {
+				p.unwrap(&n.Right)
+			}
+		case "??":
+			p.unwrap(&n.Left)
+		}
+	}
+}
+
+// wrap replaces *node with x ?? (missing(counter) ? zero : zero), zero
+// being the zero value of t: for a pointer, a pointer to a zero value. x
+// of unknown type is left nil (the guard allows it only where nil is
+// harmless).
+func (p *elemPatcher) wrap(node *ast.Node, x ast.Node, t reflect.Type) {
+	loc := (*node).Location()
+	var zero any
+	switch {
+	case t == nil || t.Kind() == reflect.Interface:
+		*node = x
+		return
+	case t.Kind() == reflect.Pointer:
+		if t.Elem().Kind() == reflect.Pointer || t.Elem().Kind() == reflect.Interface {
+			*node = x
+			return
+		}
+		zero = reflect.New(t.Elem()).Interface()
+	default:
+		zero = reflect.Zero(t).Interface()
+	}
+	w := orZero(x, zero, p.counter, loc)
+	p.inner[w] = x
+	*node = w
+}
+
+// orZero returns x ?? (missing(counter) ? zero : zero): x, or when x is
+// nil the zero value, counted.
+func orZero(x ast.Node, zero any, counter *atomic.Uint64, loc file.Location) ast.Node {
+	c := &ast.ConstantNode{Value: counter}
+	missing := &ast.CallNode{Callee: &ast.IdentifierNode{Value: missingFunc}, Arguments: []ast.Node{c}}
+	z1, z2 := &ast.ConstantNode{Value: zero}, &ast.ConstantNode{Value: zero}
+	def := &ast.ConditionalNode{Cond: missing, Exp1: z1, Exp2: z2}
+	w := &ast.BinaryNode{Operator: "??", Left: x, Right: def}
+	for _, n := range []ast.Node{c, missing.Callee, missing, z1, z2, def, w} {
+		n.SetLocation(loc)
+	}
+	return w
+}
+
+func (p *elemPatcher) unwrap(node *ast.Node) {
+	if x, ok := p.inner[*node]; ok {
+		*node = x
+	}
+}
+
+// missingFunc is the function that counts a missing element: it is not
+// part of the library, so rules cannot call it.
+const missingFunc = "$missing"
 
 // retype forgets the type expr's checker found for a call, so that its
 // next pass checks the call's arguments again: a pass keeps the type of a

@@ -87,12 +87,20 @@
 //
 // A custom attribute that is missing, or holds a value of another type than
 // the default, evaluates to the default given to attr (numbers convert
-// between int and float64 when exact). Each use of a default is counted
-// for the compiled rule that used it ([Expr.MissingAttributes]; rules with
-// the same source share a compilation, not a count), so a host can see
-// data gaps. Indexing a map directly (person.attributes["x"] > 3) is
-// allowed but fails at run time with an [*EvalError] when the key is
-// missing: use attr. Evaluation never panics.
+// between int and float64 when exact). Indexing a map directly
+// (person.attributes["x"] > 3) is allowed but fails at run time with an
+// [*EvalError] when the key is missing: use attr. Evaluation never panics.
+//
+// An element that is not there reads as the zero value of its type (an
+// empty person, "", 0, the zero time, which daysSince counts as never): an
+// index past either end of a list (persons[0] of an account without
+// persons), first and last of an empty list, find and findLast with no
+// match, get of a missing key. Compared with nil it is still nil, so
+// first(persons) == nil tells an empty list.
+//
+// Each use of a default or a zero value is counted for the compiled rule
+// that used it ([Expr.MissingAttributes]; rules with the same source share
+// a compilation, not a count), so a host can see data gaps.
 //
 // Time is an input: expr's now() is disabled, and daysSince and hoursSince
 // read the environment's now field (an environment without one cannot use

@@ -75,7 +75,7 @@ type hostFunc struct {
 // function library described in the package documentation. Compiled
 // programs are cached by (environment type, kind, source) and shared by
 // the rules with that source; each [Program] that Compile returns counts
-// its own attribute defaults ([Stats]).
+// its own missing data ([Stats]).
 type ExprEngine struct {
 	limits    Limits
 	hostFuncs []hostFunc
@@ -213,7 +213,14 @@ func (e *ExprEngine) compile(src string, env reflect.Type, kind Kind) *compiled 
 		expr.MaxNodes(uint(e.limits.MaxNodes)),
 		expr.Patch(nowPatcher{}),
 		expr.Patch(attrPatcher{counter: placeholder}),
+		// The element patcher reads the types that expr's checker found
+		// (it runs before each patcher).
+		expr.Patch(&elemPatcher{counter: placeholder, inner: map[ast.Node]ast.Node{}}),
 		expr.Patch(recheck{}),
+		expr.Function(missingFunc, func(p ...any) (any, error) {
+			p[0].(*atomic.Uint64).Add(1)
+			return true, nil
+		}, new(func(*atomic.Uint64) bool)),
 	}
 	for _, name := range disabledBuiltins {
 		opts = append(opts, expr.DisableBuiltin(name))

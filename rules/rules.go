@@ -58,7 +58,9 @@ type Program interface {
 
 // Stats is an optional interface of a [Program]: how many times an attribute
 // the rule asked for was missing (or of another type) and its default was used
-// instead. The default engine's programs implement it.
+// instead, or an element it asked for was not there and the zero value was
+// used (see "Missing data" in the package documentation). The default
+// engine's programs implement it.
 type Stats interface {
 	MissingAttributes() uint64
 }
@@ -149,7 +151,8 @@ func (x *Expr[E, R]) Rule() Rule { return x.prog.Rule() }
 // Program returns the underlying compiled program.
 func (x *Expr[E, R]) Program() Program { return x.prog }
 
-// MissingAttributes returns how often the rule used an attribute default:
+// MissingAttributes returns how often the rule used an attribute default
+// or the zero value of an element that was not there:
 // evaluations of this compiled rule, not of other rules with the same
 // source (0 when the engine does not count).
 func (x *Expr[E, R]) MissingAttributes() uint64 {
