@@ -216,7 +216,7 @@ func TestRemovedAudienceExits(t *testing.T) {
 func TestEvalErrorKeepsMembership(t *testing.T) {
 	t.Parallel()
 	ev, err := audience.New(audience.Config{Audiences: []audience.Audience{
-		{Name: "tier", Rule: `account.attributes["tier"] > 3`},
+		{Name: "tier", Rule: `len(0..1000000) > 3`},
 		{Name: "big", Rule: `account.employees > 1000`},
 	}})
 	require.NoError(t, err)

@@ -93,7 +93,7 @@ func TestBatchDeterministic(t *testing.T) {
 
 func TestBatchErrorsInOrder(t *testing.T) {
 	t.Parallel()
-	ev, err := audience.New(audience.Config{Audiences: []audience.Audience{{Name: "tier", Rule: `account.attributes["seats"] > 3`}}})
+	ev, err := audience.New(audience.Config{Audiences: []audience.Audience{{Name: "tier", Rule: `account.attributes["seats"] == 10 || len(0..1000000) > 3`}}})
 	require.NoError(t, err)
 	accs := genAccounts(1, 600, 1, 1)
 	for i := range accs {

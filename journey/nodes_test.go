@@ -278,7 +278,7 @@ func TestRuleErrorIsTreatedAsFalse(t *testing.T) {
 	t.Parallel()
 	j := linear("err",
 		journey.Node{ID: "s", Kind: journey.KindSplit, Split: &journey.Split{Paths: []journey.Path{
-			{Name: "indexed", When: `account.attributes["seats"] > 10`, Next: "yes"}}, Else: "no"}},
+			{Name: "indexed", When: `len(0..1000000) > 10`, Next: "yes"}}, Else: "no"}},
 		end("yes", "yes"), end("no", "no"))
 	cat := newCatalog(t, journey.Config{}, j)
 	var st journey.State

@@ -41,7 +41,8 @@ func qEquivDefs() buyinggroup.Definitions {
 				r("Economic Buyer", `person.seniority in ["C-Level", "VP"] && person.department in ["Finance", "Executive"]`, 100),
 				r("Technical Evaluator", `"Security" == person.department && person.seniority != "Individual Contributor" || person.department == "IT" && person.seniority == "C-Level"`, 90),
 				r("Compliance", `icontains(person.title, "compliance") || iequals(person.title, "risk officer")`, 60),
-				r("Scorer", `person.attributes["score"] > 3 && person.seniority == "VP"`, 30),
+				// Fails at run time (beyond expr's memory budget) for a person without a score.
+				r("Scorer", `(person.attributes["score"] != nil || len(0..1000000) > 0) && attr(person.attributes, "score", 0) > 3 && person.seniority == "VP"`, 30),
 				r("Fresh", `daysSince(person.updatedAt) < 30 && person.department in ["IT", "Security"]`, 10),
 			}},
 			{ID: "crm", Roles: []buyinggroup.Role{

@@ -192,7 +192,7 @@ func TestAccountErrors(t *testing.T) {
 	cat := qCatalog(t, buyinggroup.Definitions{
 		Interests: []buyinggroup.SolutionInterest{{ID: "dp", Template: "t"}},
 		Templates: []buyinggroup.RoleTemplate{{ID: "t", Roles: []buyinggroup.Role{
-			{Name: "Fan", Rule: rules.Rule{Source: `person.attributes["fan"] == true || person.attributes["score"] > 3`}},
+			{Name: "Fan", Rule: rules.Rule{Source: `person.attributes["fan"] == true || len(0..1000000) > 3`}},
 		}}},
 	})
 	q := qNew(t, cat)

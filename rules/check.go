@@ -221,6 +221,51 @@ func (p *elemPatcher) unwrap(node *ast.Node) {
 // part of the library, so rules cannot call it.
 const missingFunc = "$missing"
 
+// aggPatcher gives mean, median, max and min of lists of numbers the type
+// that expr's checker leaves unknown, so that rules can compare them:
+// mean and median are float64 (0 for an empty list); max and min are int
+// when every number they take is an integer and float64 otherwise, and of
+// an empty list they are 0, counted as missing (see elemPatcher).
+type aggPatcher struct {
+	counter *atomic.Uint64
+	typed   map[ast.Node]bool // the guard's: the values converted
+}
+
+func (p aggPatcher) Visit(node *ast.Node) {
+	retype(node)
+	n, ok := (*node).(*ast.BuiltinNode)
+	if !ok || !untyped(n) || len(n.Arguments) == 0 {
+		return
+	}
+	ints := true
+	for _, a := range n.Arguments {
+		t := a.Type()
+		if k := a.Nature().Kind; k == reflect.Slice || k == reflect.Array {
+			t = elemType(a)
+		}
+		if !number(t) {
+			return // refused by the guard
+		}
+		ints = ints && t.Kind() != reflect.Float32 && t.Kind() != reflect.Float64
+	}
+	conv, zero := "float", any(0.0)
+	var x ast.Node = n
+	switch n.Name {
+	case "mean", "median":
+	case "max", "min":
+		if ints {
+			conv, zero = "int", 0
+		}
+		x = orZero(n, zero, p.counter, n.Location())
+	default:
+		return
+	}
+	typed := &ast.BuiltinNode{Name: conv, Arguments: []ast.Node{x}}
+	typed.SetLocation(n.Location())
+	p.typed[x] = true
+	*node = typed
+}
+
 // retype forgets the type expr's checker found for a call, so that its
 // next pass checks the call's arguments again: a pass keeps the type of a
 // call that an earlier pass found and does not look at its arguments, not

@@ -87,20 +87,30 @@
 //
 // A custom attribute that is missing, or holds a value of another type than
 // the default, evaluates to the default given to attr (numbers convert
-// between int and float64 when exact). Indexing a map directly
-// (person.attributes["x"] > 3) is allowed but fails at run time with an
-// [*EvalError] when the key is missing: use attr. Evaluation never panics.
+// between int and float64 when exact).
 //
 // An element that is not there reads as the zero value of its type (an
 // empty person, "", 0, the zero time, which daysSince counts as never): an
 // index past either end of a list (persons[0] of an account without
 // persons), first and last of an empty list, find and findLast with no
-// match, get of a missing key. Compared with nil it is still nil, so
-// first(persons) == nil tells an empty list.
+// match, get of a missing key, max and min of an empty list. Compared with
+// nil it is still nil, so first(persons) == nil tells an empty list.
 //
 // Each use of a default or a zero value is counted for the compiled rule
 // that used it ([Expr.MissingAttributes]; rules with the same source share
 // a compilation, not a count), so a host can see data gaps.
+//
+// # Checked when the rule is loaded
+//
+// Besides expr's type checker, [Compile] refuses, with the rule's
+// line:column and what to write instead, a value of unknown type used
+// where a type is needed: a custom attribute read by index
+// (account.attributes["seats"] > 3, or .seats, or get(m, "seats")) may
+// hold any value, or none, so it may only be compared with == or != (or
+// be an element tested with in); read it with attr(account.attributes,
+// "seats", 0), whose default gives the type. Likewise an element of a list
+// of mixed values, or a variable bound to such a value. Evaluation never
+// panics.
 //
 // Time is an input: expr's now() is disabled, and daysSince and hoursSince
 // read the environment's now field (an environment without one cannot use

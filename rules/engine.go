@@ -72,10 +72,12 @@ type hostFunc struct {
 // ExprEngine is the default [Engine], built on github.com/expr-lang/expr.
 // Rules see the fields of the environment type (by their `expr` tag), the
 // operators and builtins of expr (but not now(): time is an input), and the
-// function library described in the package documentation. Compiled
-// programs are cached by (environment type, kind, source) and shared by
-// the rules with that source; each [Program] that Compile returns counts
-// its own missing data ([Stats]).
+// function library described in the package documentation. Compile
+// refuses what expr's type checker accepts but would fail at run time on
+// ordinary data (see "Checked when the rule is loaded"). Compiled programs
+// are cached by (environment type, kind, source) and shared by the rules
+// with that source; each [Program] that Compile returns counts its own
+// missing data ([Stats]).
 type ExprEngine struct {
 	limits    Limits
 	hostFuncs []hostFunc
@@ -208,13 +210,16 @@ func (e *ExprEngine) compile(src string, env reflect.Type, kind Kind) *compiled 
 	// source share this compilation: attr calls get this placeholder as a
 	// constant, which forRule replaces with the rule's counter.
 	placeholder := new(atomic.Uint64)
+	grd := newGuard(src, env, lib)
 	opts := []expr.Option{
 		expr.Env(reflect.New(env).Elem().Interface()),
 		expr.MaxNodes(uint(e.limits.MaxNodes)),
 		expr.Patch(nowPatcher{}),
 		expr.Patch(attrPatcher{counter: placeholder}),
-		// The element patcher reads the types that expr's checker found
-		// (it runs before each patcher).
+		expr.Patch(aggPatcher{counter: placeholder, typed: grd.typed}),
+		// The guard and the element patcher read the types that expr's
+		// checker found (it runs before each patcher).
+		expr.Patch(grd),
 		expr.Patch(&elemPatcher{counter: placeholder, inner: map[ast.Node]ast.Node{}}),
 		expr.Patch(recheck{}),
 		expr.Function(missingFunc, func(p ...any) (any, error) {
@@ -231,6 +236,9 @@ func (e *ExprEngine) compile(src string, env reflect.Type, kind Kind) *compiled 
 	prog, err := expr.Compile(src, opts...)
 	if err != nil {
 		return e.fromExprError(src, err)
+	}
+	if err := grd.result(); err != nil {
+		return &compiled{err: err}
 	}
 	out := prog.Node().Type()
 	conv, ok := converter(kind, out)

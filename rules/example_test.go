@@ -51,6 +51,25 @@ func ExampleCompile_wrongType() {
 	//   |                   ^
 }
 
+// A custom attribute may hold any value, or none: compared as a number, it
+// is read with attr, whose default gives its type.
+func ExampleCompile_attribute() {
+	_, err := rules.Compile[RoleEnv, bool](nil, rules.Rule{Name: "big deal", Source: `account.attributes["seats"] > 50`})
+	fmt.Println(err)
+	x, err := rules.Compile[RoleEnv, bool](nil, rules.Rule{Name: "big deal", Source: `attr(account.attributes, "seats", 0) > 50`})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	ok, err := x.Eval(&RoleEnv{Account: b2b.Account{Attributes: map[string]any{"seats": 80}}})
+	fmt.Println(ok, err)
+	// Output:
+	// rule "big deal" 1:19: account.attributes["seats"] has no type before the rule runs (an attribute may hold any value, or none), so the operator > cannot be checked; use attr(account.attributes, "seats", 0): its default gives the type and stands in for a missing value
+	//   | account.attributes["seats"] > 50
+	//   |                   ^
+	// true <nil>
+}
+
 func ExampleCompile_library() {
 	now := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
 	env := &RoleEnv{

@@ -1,6 +1,8 @@
 package rules_test
 
 import (
+	"errors"
+	"reflect"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -15,11 +17,24 @@ func emptyEnv() *roleEnv {
 	return &roleEnv{Person: b2b.Person{Title: "x"}, Now: now}
 }
 
+// oddEnv holds data a rule's author did not expect: a name that is not a
+// regular expression, no employees, attributes of other types than the
+// rules' defaults.
+func oddEnv() *roleEnv {
+	return &roleEnv{
+		Person: b2b.Person{Title: "Head of (Data", Attributes: map[string]any{"tier": 3, "since": "last week", "vip": "yes"}},
+		Account: b2b.Account{Name: "Acme (", Employees: 0, Domains: []string{}, Attributes: map[string]any{
+			"seats": "many", "plan": []string{"a"}, "revenue": int64(7)}},
+		Persons: []b2b.Person{{Title: "*"}},
+		Now:     now,
+	}
+}
+
 // TestMissingElementsReadAsZero: an element that is not there (an index
 // past the end of a list, first or last of an empty list, find with no
-// match, get of a missing key) reads as the zero value of its type and is
-// counted, where it used to fail the rule at run time; compared with nil
-// it is still nil.
+// match, get of a missing key, max of an empty list) reads as the zero
+// value of its type and is counted, where it used to fail the rule at run
+// time; compared with nil it is still nil.
 func TestMissingElementsReadAsZero(t *testing.T) {
 	t.Parallel()
 	type result struct {
@@ -49,6 +64,9 @@ func TestMissingElementsReadAsZero(t *testing.T) {
 		{"nested in a library call", `between(daysSince(persons[4].updatedAt), 1, 2)`, result{false, false, 2}, "a zero time is never"},
 		{"element of a split", `split(person.title, " ")[5] == ""`, result{true, true, 2}, ""},
 		{"in a predicate", `count(persons, first(account.domains) == "acme.com") == 3`, result{true, false, 0}, "== passes nil on"},
+		{"max of an empty list", `max(map(persons, len(.title))) == 0`, result{true, true, 1}, "max of nothing is 0"},
+		{"min of numbers", `min(map(persons, len(.department))) == 2`, result{true, false, 1}, ""},
+		{"mean of an empty list", `mean(map(persons, len(.department))) >= 0`, result{true, true, 0}, "mean of nothing is 0 in expr"},
 		{"let", `let p = first(persons); p.department == "IT"`, result{true, false, 1}, ""},
 	}
 	eng := rules.New()
@@ -68,4 +86,112 @@ func TestMissingElementsReadAsZero(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestRefusedBeforeRunTime: what expr's type checker accepts but would
+// fail when the rule runs on ordinary data is a compile error, with the
+// rule's line:column and what to write instead.
+func TestRefusedBeforeRunTime(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		src  string
+		want string
+		// why the rule would fail at run time
+		reason string
+	}{
+		{"attribute compared", `account.attributes["seats"] > 3`,
+			"rule \"r\" 1:19: account.attributes[\"seats\"] has no type before the rule runs (an attribute may hold any value, or none), so the operator > cannot be checked; use attr(account.attributes, \"seats\", 0): its default gives the type and stands in for a missing value\n" +
+				"  | account.attributes[\"seats\"] > 3\n" +
+				"  |                   ^",
+			"invalid operation: <nil> > int"},
+		{"attribute as a field", `account.attributes.seats >= 50`,
+			`rule "r" 1:20: account.attributes["seats"] has no type before the rule runs`, "likewise"},
+		{"attribute with a default", `(account.attributes["seats"] ?? 0) > 3`,
+			`so the operator > cannot be checked; use attr(account.attributes, "seats", 0)`, `"many" > 3`},
+		{"attribute as a string", `icontains(person.attributes["tier"], "gold")`,
+			`rule "r" 1:28: person.attributes["tier"] has no type before the rule runs (an attribute may hold any value, or none), so the call to icontains cannot be checked; use attr(person.attributes, "tier", "")`,
+			"interface conversion: interface {} is nil, not string"},
+		{"attribute as a time", `daysSince(person.attributes["since"]) > 30`,
+			`use attr(person.attributes, "since", now)`, ""},
+		{"attribute as a condition", `!account.attributes["vip"]`,
+			`so the operator ! cannot be checked; use attr(account.attributes, "vip", false)`, ""},
+		{"attribute in a predicate", `any(persons, .attributes["vip"])`,
+			`so the predicate of any cannot be checked; use attr(.attributes, "vip", false)`, ""},
+		{"attribute's field", `account.attributes["plan"].name == "x"`,
+			`so reading its field name cannot be checked`, "cannot fetch name from <nil>"},
+		{"attribute as a key", `"x" in account.attributes["plan"]`, `so the operator in cannot be checked`, ""},
+		{"attribute in a variable", `let seats = account.attributes["seats"]; seats > 3`,
+			`rule "r" 1:42: seats has no type before the rule runs, so the operator > cannot be checked (a value of unknown type may only be compared with == or !=)`, ""},
+		{"get of an attribute", `get(account.attributes, "seats") > 3`, `use attr(account.attributes, "seats", 0)`, ""},
+		{"element of a mixed list", `any(["a", 1], # > "a")`, `# has no type before the rule runs`, "int > string"},
+	}
+	eng := rules.New()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := eng.Compile(rules.Rule{Name: "r", Source: tt.src}, reflect.TypeFor[roleEnv](), rules.KindBool)
+			require.ErrorIs(t, err, rules.ErrCompile, "%s would fail at run time: %s", tt.src, tt.reason)
+			require.Contains(t, err.Error(), tt.want)
+		})
+	}
+}
+
+// TestAcceptedRulesRunOnAnyData: rules that compile evaluate without an
+// error on every environment, however odd its data.
+func TestAcceptedRulesRunOnAnyData(t *testing.T) {
+	t.Parallel()
+	srcs := []string{
+		`attr(account.attributes, "seats", 0) > 3`,
+		`attr(person.attributes, "tier", "") == "gold"`,
+		`daysSince(attr(person.attributes, "since", now)) < 30`,
+		`account.attributes["seats"] == "many"`,
+		`account.attributes["seats"] != nil`,
+		`account.attributes["seats"] in [1, "many"]`,
+		`string(account.attributes["seats"]) == "many"`,
+		`type(account.attributes["seats"]) == "string"`,
+		`persons[0].title != "CFO"`,
+		`first(persons).title == "*"`,
+		`find(persons, .title == "x").department == ""`,
+		`last(account.domains) == ""`,
+		`max(map(persons, len(.title))) < 3`,
+		`mean(map(persons, len(.title))) < 3`,
+		`sum(map(persons, len(.title))) < 3`,
+		`len(persons[1:9]) == 0`,
+	}
+	eng := rules.New()
+	for _, src := range srcs {
+		t.Run(src, func(t *testing.T) {
+			t.Parallel()
+			x, err := rules.Compile[roleEnv, bool](eng, rules.Rule{Name: "r", Source: src})
+			require.NoError(t, err)
+			for name, e := range map[string]*roleEnv{"env": env(), "empty": emptyEnv(), "odd": oddEnv()} {
+				_, err := x.Eval(e)
+				require.NoError(t, err, "on %s", name)
+			}
+		})
+	}
+}
+
+// TestRunTimeErrors: what can still fail at run time does so with an
+// [*rules.EvalError] that names the rule, never a panic.
+func TestRunTimeErrors(t *testing.T) {
+	t.Parallel()
+	eng := rules.New(rules.WithFunction("crmScore", func(p ...any) (any, error) {
+		return nil, errors.New("CRM unavailable")
+	}, new(func(string) float64)))
+	x := rules.MustCompile[roleEnv, bool](eng, rules.Rule{Name: "host", Source: `crmScore(account.name) > 3`})
+	_, err := x.Eval(env())
+	require.ErrorIs(t, err, rules.ErrEval)
+	require.ErrorContains(t, err, `rule "host": CRM unavailable`)
+
+	n := rules.MustCompile[roleEnv, float64](eng, rules.Rule{Name: "inf", Source: `daysSince(person.updatedAt)`})
+	_, err = n.Eval(env())
+	require.ErrorIs(t, err, rules.ErrEval)
+	require.ErrorContains(t, err, `rule "inf": result is +Inf`)
+
+	big := rules.MustCompile[roleEnv, bool](eng, rules.Rule{Name: "big", Source: `len(0..1000000) > 0`})
+	_, err = big.Eval(env())
+	require.ErrorIs(t, err, rules.ErrEval)
+	require.ErrorContains(t, err, "memory budget exceeded")
 }

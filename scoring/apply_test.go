@@ -22,7 +22,7 @@ func applyModel() Model {
 			When: `attr(activity.attributes, "form", "") in ["Demo Request", "Contact"]`},
 		Rule{Name: "large account", Types: []string{b2b.ActivityVisitWebPage}, Points: 1, When: `account.employees >= 1000`},
 		Rule{Name: "typed", Types: []string{b2b.ActivityAttendEvent}, Points: 3, When: `activity.type == "attend_event"`},
-		Rule{Name: "failing", Types: []string{b2b.ActivityFillOutForm}, Points: 7, When: `activity.attributes["score"] > 3`},
+		Rule{Name: "failing", Types: []string{b2b.ActivityFillOutForm}, Points: 7, When: `len(0..1000000) > 0`},
 		Rule{Name: "recent", Types: []string{b2b.ActivityVisitWebPage}, Points: 1, When: `daysSince(activity.time) < 1`},
 	)
 	return m
