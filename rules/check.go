@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"reflect"
 	"regexp"
-	"slices"
 	"sync/atomic"
 
 	"github.com/expr-lang/expr/ast"
@@ -38,8 +37,10 @@ func (c *checker) fail(n ast.Node, format string, args ...any) {
 
 func (c *checker) Visit(node *ast.Node) {
 	c.nodes++
-	if b, ok := (*node).(*ast.BuiltinNode); ok && slices.Contains(disabledBuiltins, b.Name) {
-		c.fail(b, "%s() is not available: time is an input, read the environment's now instead", b.Name)
+	if b, ok := (*node).(*ast.BuiltinNode); ok {
+		if why, off := disabledBuiltins[b.Name]; off {
+			c.fail(b, "%s() is not available: %s", b.Name, why)
+		}
 		return
 	}
 	call, ok := (*node).(*ast.CallNode)
@@ -49,8 +50,8 @@ func (c *checker) Visit(node *ast.Node) {
 	switch callee := call.Callee.(type) {
 	case *ast.IdentifierNode:
 		name := callee.Value
-		if slices.Contains(disabledBuiltins, name) {
-			c.fail(call, "%s() is not available: time is an input, read the environment's now instead", name)
+		if why, off := disabledBuiltins[name]; off {
+			c.fail(call, "%s() is not available: %s", name, why)
 			return
 		}
 		if !c.known[name] {

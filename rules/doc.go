@@ -60,7 +60,8 @@
 //	istartsWith(s, prefix)   case-insensitive prefix:    istartsWith(person.title, "vp")
 //	iendsWith(s, suffix)     case-insensitive suffix:    iendsWith(person.email, "@acme.com")
 //	iequals(a, b)            case- and space-insensitive equality: iequals(account.region, "emea")
-//	match(s, pattern)        regular expression, compiled once and cached:
+//	match(s, pattern)        regular expression, a quoted string checked and
+//	                         compiled when the rule is loaded:
 //	                         match(person.title, "(?i)^(chief|head of) .*data")
 //	domain(email)            lower-case domain of an address: domain(person.email) in account.domains
 //	daysSince(t)             days from t to the environment's now (fractional);
@@ -72,8 +73,11 @@
 //	                         attr(person.attributes, "tier", "") == "gold"
 //	                         attr(account.attributes, "seats", 0) >= 50
 //
-// The expression operator `s matches "re"` also works; with a constant
-// pattern expr compiles it once at load time.
+// The expression operator `s matches "re"` also works, with a quoted
+// pattern too. Of expr's builtins, now is disabled (time is an input), and
+// so are fromJSON, toJSON, fromBase64, fromPairs, repeat and reduce: they
+// parse or build data a rule has no use for, and fail at run time on data
+// they cannot handle.
 //
 // Collections of persons use expr's builtins with a predicate, where '.'
 // names a field of the current element:
@@ -100,21 +104,62 @@
 // that used it ([Expr.MissingAttributes]; rules with the same source share
 // a compilation, not a count), so a host can see data gaps.
 //
-// # Checked when the rule is loaded
-//
-// Besides expr's type checker, [Compile] refuses, with the rule's
-// line:column and what to write instead, a value of unknown type used
-// where a type is needed: a custom attribute read by index
-// (account.attributes["seats"] > 3, or .seats, or get(m, "seats")) may
-// hold any value, or none, so it may only be compared with == or != (or
-// be an element tested with in); read it with attr(account.attributes,
-// "seats", 0), whose default gives the type. Likewise an element of a list
-// of mixed values, or a variable bound to such a value. Evaluation never
-// panics.
-//
 // Time is an input: expr's now() is disabled, and daysSince and hoursSince
 // read the environment's now field (an environment without one cannot use
 // them: that is a compile error).
+//
+// # Checked when the rule is loaded
+//
+// Besides expr's type checker, [Compile] refuses what that checker lets
+// through but would fail at run time on ordinary data, with the rule's
+// line:column and what to write instead:
+//
+//   - a value of unknown type used where a type is needed: a custom
+//     attribute read by index (account.attributes["seats"] > 3, or .seats,
+//     or get(m, "seats")) may hold any value, or none, so it may only be
+//     compared with == or != (or be an element tested with in); read it
+//     with attr(account.attributes, "seats", 0), whose default gives the
+//     type. Likewise an element of a list of mixed values, or a variable
+//     bound to such a value.
+//   - a regular expression that is not a quoted string (match(s, p),
+//     s matches p): a pattern taken from data may be invalid. Compare with
+//     data using ==, icontains or istartsWith.
+//   - % by anything but a number written in the rule, other than 0: a
+//     divisor from data may be 0.
+//   - int, float, date, duration and timezone of a string that is not
+//     written in the rule (a written one is parsed when the rule is
+//     loaded, so one that does not parse is a compile error).
+//   - a count from data where a negative one fails (take, bitshl, bitshr,
+//     bitushr), the bounds of a range (..) from data (a range too large
+//     to build fails), an order other than "asc" or "desc" for sort and
+//     sortBy, and sort, sortBy, max, min, mean, median, sum and join of
+//     elements of the wrong or of no known type.
+//   - count of a list of anything but bools (count(list) counts the
+//     elements that are true: count(persons, ...) takes a predicate), and
+//     a function named without being called (first != nil).
+//
+// Arithmetic on data is defined: / always gives a float64, and a division
+// by zero gives +Inf, -Inf or NaN as in Go (10 / account.employees > 1
+// holds for an account without employees; a comparison with NaN never
+// holds); integer +, - and * wrap around on overflow, as in Go.
+//
+// # What can fail at run time
+//
+// A compiled rule fails at run time only
+//
+//   - when a number rule's result is NaN or infinite (daysSince of a zero
+//     time, a division by zero), which is no number a consumer can use;
+//   - when a function registered with [WithFunction] returns an error;
+//   - when an evaluation builds more than expr's memory budget allows (a
+//     million list elements, as len(0..1000000) or maps nested over long
+//     lists do);
+//   - when the environment holds a nil pointer where the rule reads a
+//     field: the environments of Quorum's packages never do.
+//
+// Eval then returns an [*EvalError] that names the rule and matches
+// [ErrEval]; evaluation never panics. Quorum's packages treat a rule that
+// failed as not holding and report the error (the engine logs it as an
+// event, such as audience.rule_error).
 //
 // # Plugging in another engine
 //

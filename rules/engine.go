@@ -71,13 +71,13 @@ type hostFunc struct {
 
 // ExprEngine is the default [Engine], built on github.com/expr-lang/expr.
 // Rules see the fields of the environment type (by their `expr` tag), the
-// operators and builtins of expr (but not now(): time is an input), and the
-// function library described in the package documentation. Compile
-// refuses what expr's type checker accepts but would fail at run time on
-// ordinary data (see "Checked when the rule is loaded"). Compiled programs
-// are cached by (environment type, kind, source) and shared by the rules
-// with that source; each [Program] that Compile returns counts its own
-// missing data ([Stats]).
+// operators and builtins of expr (but not now(): time is an input, nor the
+// few others the package documentation lists), and the function library
+// described there. Compile refuses what expr's type checker accepts but
+// would fail at run time on ordinary data (see "Checked when the rule is
+// loaded"). Compiled programs are cached by (environment type, kind,
+// source) and shared by the rules with that source; each [Program] that
+// Compile returns counts its own missing data ([Stats]).
 type ExprEngine struct {
 	limits    Limits
 	hostFuncs []hostFunc
@@ -190,7 +190,7 @@ func (e *ExprEngine) compile(src string, env reflect.Type, kind Kind) *compiled 
 		known[f.name] = true
 	}
 	for _, name := range builtin.Names {
-		if !slices.Contains(disabledBuiltins, name) {
+		if _, off := disabledBuiltins[name]; !off {
 			known[name] = true
 		}
 	}
@@ -227,7 +227,7 @@ func (e *ExprEngine) compile(src string, env reflect.Type, kind Kind) *compiled 
 			return true, nil
 		}, new(func(*atomic.Uint64) bool)),
 	}
-	for _, name := range disabledBuiltins {
+	for name := range disabledBuiltins {
 		opts = append(opts, expr.DisableBuiltin(name))
 	}
 	for _, f := range lib {
@@ -255,9 +255,19 @@ func (e *ExprEngine) compile(src string, env reflect.Type, kind Kind) *compiled 
 	return c
 }
 
-// disabledBuiltins are expr builtins that would make a rule depend on
-// something other than its inputs.
-var disabledBuiltins = []string{"now"}
+// disabledBuiltins are the expr builtins that rules may not call, with the
+// reason: now would make a rule depend on something other than its
+// inputs; the others parse or build data and fail at run time on data
+// they cannot handle, and no rule about accounts and persons needs them.
+var disabledBuiltins = map[string]string{
+	"now":        "time is an input, read the environment's now instead",
+	"fromJSON":   "a rule reads fields and attributes, not JSON (it fails at run time on text that is not JSON)",
+	"toJSON":     "a rule reads fields and attributes, not JSON (it fails at run time on values JSON cannot hold)",
+	"fromBase64": "a rule reads fields and attributes, not base64 (it fails at run time on text that is not base64)",
+	"fromPairs":  "it fails at run time on a list that is not of pairs",
+	"repeat":     "it fails at run time when the text repeated is too long",
+	"reduce":     "its accumulator has no type a rule can be checked against; use sum, count or filter",
+}
 
 func (e *ExprEngine) fromExprError(src string, err error) *compiled {
 	var fe *file.Error

@@ -1,28 +1,40 @@
 package rules
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
 	"strconv"
 	"time"
 
+	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/file"
 )
 
 // guard runs after expr's type checker, on the checked tree, and refuses
 // what that checker lets through but evaluation would reject on ordinary
-// data: a value of unknown type (a custom attribute read by index, an
-// element of a list of mixed values) used where a type is needed.
+// data: a value of unknown type (a custom attribute read by index, max of
+// a list) used where a type is needed, a regular expression or a divisor
+// taken from data, a string parsed at run time (int, float, date,
+// duration, timezone), a count that could be negative. Nothing it accepts
+// fails for those reasons when the rule runs; see "What can fail at run
+// time" in the package documentation for what remains.
 type guard struct {
 	src    string
 	params map[string][][]reflect.Type // parameter types of the library's functions, per signature
 	hasNow bool                        // the environment has a now field (for attr's suggested default)
 	typed  map[ast.Node]bool           // values that a patcher gives a type (see aggPatcher)
 	err    *CompileError
+
+	// Functions named without a call (first != nil) are refused when the
+	// walk is over: the walk visits a callee before its call.
+	funcs   []*ast.IdentifierNode
+	callees map[ast.Node]bool
 }
 
 func newGuard(src string, env reflect.Type, lib []libFunc) *guard {
-	g := &guard{src: src, params: map[string][][]reflect.Type{}, hasNow: hasField(env, "now"), typed: map[ast.Node]bool{}}
+	g := &guard{src: src, params: map[string][][]reflect.Type{}, hasNow: hasField(env, "now"), typed: map[ast.Node]bool{}, callees: map[ast.Node]bool{}}
 	for _, f := range lib {
 		for _, t := range f.types {
 			ft := reflect.TypeOf(t)
@@ -43,7 +55,14 @@ func newGuard(src string, env reflect.Type, lib []libFunc) *guard {
 }
 
 // result returns the first problem found, once the walk is over.
-func (g *guard) result() *CompileError { return g.err }
+func (g *guard) result() *CompileError {
+	for _, f := range g.funcs {
+		if !g.callees[f] {
+			g.fail(f, "%s is a function: call it, as %s(...)", f.Value, f.Value)
+		}
+	}
+	return g.err
+}
 
 func (g *guard) fail(n ast.Node, format string, args ...any) {
 	if g.err != nil {
@@ -77,7 +96,12 @@ func (g *guard) Visit(node *ast.Node) {
 		if n.To != nil {
 			g.need(n.To, "a slice", intType)
 		}
+	case *ast.IdentifierNode:
+		if nt := n.Nature(); nt.TypeData != nil && nt.TypeData.Func != nil {
+			g.funcs = append(g.funcs, n)
+		}
 	case *ast.CallNode:
+		g.callees[n.Callee] = true
 		g.call(n)
 	case *ast.BuiltinNode:
 		g.builtin(n)
@@ -85,9 +109,10 @@ func (g *guard) Visit(node *ast.Node) {
 }
 
 var (
-	boolType = reflect.TypeFor[bool]()
-	intType  = reflect.TypeFor[int]()
-	timeType = reflect.TypeFor[time.Time]()
+	boolType   = reflect.TypeFor[bool]()
+	intType    = reflect.TypeFor[int]()
+	stringType = reflect.TypeFor[string]()
+	timeType   = reflect.TypeFor[time.Time]()
 )
 
 func boolOrNumber(op string) reflect.Type {
@@ -122,6 +147,27 @@ func (g *guard) binary(n *ast.BinaryNode) {
 	case "&&", "||", "and", "or":
 		g.need(n.Left, op, boolType)
 		g.need(n.Right, op, boolType)
+		return
+	case "matches":
+		g.need(n.Left, op, stringType)
+		if _, ok := n.Right.(*ast.StringNode); !ok {
+			g.fail(n.Right, "the pattern of matches must be a quoted string, checked when the rule is loaded (a pattern taken from data may be invalid when the rule runs); compare with data using ==, icontains or istartsWith")
+		}
+		return
+	case "%":
+		g.need(n.Left, op, intType)
+		if d, ok := constInt(n.Right); !ok {
+			g.fail(n.Right, "the divisor of %% must be a number written in the rule: %s may be 0 when the rule runs", n.Right)
+		} else if d == 0 {
+			g.fail(n.Right, "integer divide by zero")
+		}
+		return
+	case "..":
+		for _, b := range []ast.Node{n.Left, n.Right} {
+			if _, ok := constInt(b); !ok {
+				g.fail(b, "the bounds of a range must be numbers written in the rule: a range from data may be too large to build; test a number with between(x, lo, hi)")
+			}
+		}
 		return
 	}
 	g.need(n.Left, op, siblingType(n.Right))
@@ -165,6 +211,11 @@ func (g *guard) call(n *ast.CallNode) {
 			g.need(arg, "the call to "+id.Value, want)
 		}
 	}
+	if id.Value == "match" && len(n.Arguments) == 2 {
+		if _, ok := n.Arguments[1].(*ast.StringNode); !ok {
+			g.fail(n.Arguments[1], "the pattern of match must be a quoted string, checked when the rule is loaded (a pattern taken from data may be invalid when the rule runs); compare with data using ==, icontains or istartsWith")
+		}
+	}
 }
 
 // predicates are the builtins whose predicate must give a value of a known
@@ -174,6 +225,20 @@ var predicates = map[string]reflect.Type{
 	"filter": boolType, "count": boolType, "find": boolType, "findIndex": boolType,
 	"findLast": boolType, "findLastIndex": boolType, "sum": nil, "sortBy": nil,
 }
+
+// parsers are the builtins that parse a string: their string arguments must
+// be written in the rule, and are parsed when it is loaded.
+var parsers = map[string]string{
+	"int":      "keep numbers in attributes and read them with attr(m, key, 0)",
+	"float":    "keep numbers in attributes and read them with attr(m, key, 0.0)",
+	"date":     "keep times in attributes and read them with attr(m, key, now)",
+	"duration": "compare hours or days with hoursSince and daysSince",
+	"timezone": "name the zone in the rule",
+}
+
+// counts are the builtins whose argument at the index given must be a
+// count written in the rule: a negative count fails.
+var counts = map[string]int{"take": 1, "bitshl": 1, "bitshr": 1, "bitushr": 1}
 
 func (g *guard) builtin(n *ast.BuiltinNode) {
 	what := "the call to " + n.Name
@@ -192,6 +257,88 @@ func (g *guard) builtin(n *ast.BuiltinNode) {
 		default:
 			g.need(arg, what, nil)
 		}
+	}
+	if g.err != nil {
+		return
+	}
+	if n.Name == "count" && len(n.Arguments) == 1 && elemType(n.Arguments[0]) != boolType {
+		// count(list) counts the elements that are true.
+		g.fail(n.Arguments[0], "count of a list counts its elements that are true, and the elements of %s are %s; count with a predicate: count(%s, ...)", n.Arguments[0], elemWord(elemType(n.Arguments[0])), n.Arguments[0])
+		return
+	}
+	switch n.Name {
+	case "int", "float", "date", "duration", "timezone":
+		g.parse(n)
+	case "take", "bitshl", "bitshr", "bitushr":
+		if i := counts[n.Name]; i < len(n.Arguments) {
+			if c, ok := constInt(n.Arguments[i]); !ok || c < 0 {
+				g.fail(n.Arguments[i], "the count of %s must be a number written in the rule, 0 or more: a count from data may be negative when the rule runs", n.Name)
+			}
+		}
+	case "join":
+		if len(n.Arguments) > 0 && elemType(n.Arguments[0]) != stringType {
+			g.fail(n.Arguments[0], "join needs a list of strings, and the elements of %s are %s", n.Arguments[0], elemWord(elemType(n.Arguments[0])))
+		}
+	case "sum":
+		if len(n.Arguments) == 1 && !number(elemType(n.Arguments[0])) {
+			g.fail(n.Arguments[0], "sum needs numbers, and the elements of %s are %s", n.Arguments[0], elemWord(elemType(n.Arguments[0])))
+		} else if len(n.Arguments) == 2 {
+			if p, ok := n.Arguments[1].(*ast.PredicateNode); ok && !number(p.Node.Type()) {
+				g.fail(p.Node, "sum needs numbers, and %s is %s", p.Node, elemWord(p.Node.Nature().Type))
+			}
+		}
+	case "sort", "sortBy":
+		order := 1
+		if n.Name == "sortBy" {
+			order = 2
+			if p, ok := n.Arguments[1].(*ast.PredicateNode); ok && !ordered(p.Node.Nature().Type) {
+				g.fail(p.Node, "sortBy needs a key that is a number, a string or a time, and %s is %s", p.Node, elemWord(p.Node.Nature().Type))
+				return
+			}
+		} else if len(n.Arguments) > 0 && !ordered(elemType(n.Arguments[0])) {
+			g.fail(n.Arguments[0], "sort needs a list of numbers, strings or times, and the elements of %s are %s", n.Arguments[0], elemWord(elemType(n.Arguments[0])))
+			return
+		}
+		if order < len(n.Arguments) {
+			if s, ok := n.Arguments[order].(*ast.StringNode); !ok || (s.Value != "asc" && s.Value != "desc") {
+				g.fail(n.Arguments[order], `the order of %s must be "asc" or "desc", written in the rule`, n.Name)
+			}
+		}
+	case "max", "min", "mean", "median":
+		for _, arg := range n.Arguments {
+			if k := arg.Nature().Kind; (k == reflect.Slice || k == reflect.Array) && !number(elemType(arg)) {
+				g.fail(arg, "%s needs numbers, and the elements of %s are %s", n.Name, arg, elemWord(elemType(arg)))
+				return
+			}
+		}
+	}
+}
+
+// parse checks a builtin that parses a string: each string argument must
+// be written in the rule, and the call is evaluated now, so that a string
+// that does not parse is a compile error.
+func (g *guard) parse(n *ast.BuiltinNode) {
+	for _, arg := range n.Arguments {
+		if arg.Nature().Kind != reflect.String {
+			continue // int(3.5), date(s, layout, timezone("...")): checked on their own
+		}
+		if _, ok := arg.(*ast.StringNode); !ok {
+			g.fail(arg, "%s() parses a string, so its argument must be written in the rule: %s may not parse when the rule runs; %s", n.Name, arg, parsers[n.Name])
+			return
+		}
+	}
+	for _, arg := range n.Arguments {
+		if !constant(arg) {
+			return
+		}
+	}
+	if _, err := expr.Eval(n.String(), nil); err != nil {
+		msg := err.Error()
+		var fe *file.Error
+		if errors.As(err, &fe) {
+			msg = fe.Message
+		}
+		g.fail(n, "%s does not parse: %s", n, msg)
 	}
 }
 
@@ -311,6 +458,26 @@ func number(t reflect.Type) bool {
 	return false
 }
 
+func ordered(t reflect.Type) bool {
+	return number(t) || t != nil && (t.Kind() == reflect.String || t == timeType)
+}
+
+// constInt returns the value of an integer written in the rule (3, -3).
+func constInt(n ast.Node) (int, bool) {
+	switch x := n.(type) {
+	case *ast.IntegerNode:
+		return x.Value, true
+	case *ast.UnaryNode:
+		if v, ok := constInt(x.Node); ok && (x.Operator == "-" || x.Operator == "+") {
+			if x.Operator == "-" {
+				v = -v
+			}
+			return v, true
+		}
+	}
+	return 0, false
+}
+
 // constant reports whether n is written in the rule: a literal, or a
 // builtin call on literals.
 func constant(n ast.Node) bool {
@@ -328,4 +495,12 @@ func constant(n ast.Node) bool {
 		return true
 	}
 	return false
+}
+
+// elemWord names type t in a message: "string", or "of no known type".
+func elemWord(t reflect.Type) string {
+	if t == nil || t.Kind() == reflect.Interface {
+		return "of no known type"
+	}
+	return t.String()
 }

@@ -128,9 +128,10 @@ func CompileAll[E any, R Result](eng Engine, rs []Rule) ([]*Expr[E, R], error) {
 	return out, errs.Err()
 }
 
-// Eval runs the rule on env. A validated rule fails at run time only on data
-// it could not know about, such as indexing a nil map; the error then names
-// the rule and matches [ErrEval].
+// Eval runs the rule on env. A compiled rule fails at run time only in the
+// cases the package documentation lists under "What can fail at run time"
+// (a number rule's infinite result, a host function's error, expr's memory
+// budget); the error then names the rule and matches [ErrEval].
 func (x *Expr[E, R]) Eval(env *E) (R, error) {
 	v, err := x.prog.Eval(env)
 	if err != nil {
