@@ -1,13 +1,16 @@
 package rules_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/quorumhq/quorum/rules"
 )
 
 // FuzzCompileEval checks that no source, valid or not, makes compile or
-// evaluation panic, and that every failure is one of the documented errors.
+// evaluation panic, that every failure is one of the documented errors, and
+// that a rule that compiles fails at run time, on ordinary and on odd
+// data, only as the package documentation says it may.
 func FuzzCompileEval(f *testing.F) {
 	for _, s := range []string{
 		`person.seniority in ["C-Level", "VP"] && person.department == "Finance"`,
@@ -21,6 +24,41 @@ func FuzzCompileEval(f *testing.F) {
 		`person.attributes["x"] > 3`,
 		`1 / 0 > 1`,
 		`"a" + `, `((((`, `person.Name()`, `now()`, "\x00", `{"a": 1}.a == 1`,
+		// Accepted by expr's type checker, refused or defined by rules.
+		`account.attributes["seats"] > 3`,
+		`account.attributes.seats >= 50`,
+		`(account.attributes["seats"] ?? 0) > 3`,
+		`icontains(person.attributes["tier"], "gold")`,
+		`let seats = account.attributes["seats"]; seats > 3`,
+		`any(persons, match(.title, account.name))`,
+		`person.title matches account.name`,
+		`10 % account.employees == 0`,
+		`account.employees % 7 == 5`,
+		`int(person.title) > 3`,
+		`date("2026-02-30") < now`,
+		`duration(person.title) > duration("1h")`,
+		`take(persons, len(persons) - 4) == []`,
+		`bitshr(1, account.employees - 1) > 0`,
+		`sort(account.domains, person.title) == []`,
+		`sum(persons, .title) == ""`,
+		`join(map(persons, len(.title))) == ""`,
+		`account.employees in 0..account.employees`,
+		`fromJSON(person.title) == nil`,
+		`reduce(persons, #acc + 1, 0) > 2`,
+		`persons[0].title == "CFO"`,
+		`persons[-1].department == "Finance"`,
+		`first(persons).department == "IT"`,
+		`find(persons, .department == "Sales").title == ""`,
+		`get(person.consent, "sms").status == ""`,
+		`first(persons) == nil`,
+		`max(map(persons, len(.title))) > 3`,
+		`mean(map(persons, len(.title))) >= 0`,
+		`split(person.title, " ")[5] == ""`,
+		`10 / account.employees > 1`,
+		`len(0..1000000) > 0`,
+		`count(persons) > 1`,
+		`first != nil`,
+		`inList(account.industry, ["a" * 2])`,
 	} {
 		f.Add(s)
 	}
@@ -35,21 +73,38 @@ func FuzzCompileEval(f *testing.F) {
 				}
 				continue
 			}
-			v, err := p.Eval(env())
-			if err != nil {
-				if !isEvalError(err) {
-					t.Fatalf("eval error of unexpected type %T: %v", err, err)
+			for _, e := range []*roleEnv{env(), emptyEnv(), oddEnv()} {
+				v, err := p.Eval(e)
+				if err != nil {
+					if !isEvalError(err) {
+						t.Fatalf("eval error of unexpected type %T: %v", err, err)
+					}
+					if !documented(err, kind) {
+						t.Fatalf("%s compiles as a %v rule but fails at run time: %v", src, kind, err)
+					}
+					continue
 				}
-				continue
-			}
-			switch kind {
-			case rules.KindBool:
-				_ = v.(bool)
-			case rules.KindNumber:
-				_ = v.(float64)
-			case rules.KindString:
-				_ = v.(string)
+				switch kind {
+				case rules.KindBool:
+					_ = v.(bool)
+				case rules.KindNumber:
+					_ = v.(float64)
+				case rules.KindString:
+					_ = v.(string)
+				}
 			}
 		}
 	})
+}
+
+// documented reports whether err is one of the run-time failures the
+// package documentation lists for a rule of the default engine without
+// host functions: a number rule's NaN or infinite result, expr's memory
+// budget.
+func documented(err error, kind rules.Kind) bool {
+	msg := err.Error()
+	if kind == rules.KindNumber && (strings.Contains(msg, ": result is NaN") || strings.Contains(msg, ": result is +Inf") || strings.Contains(msg, ": result is -Inf")) {
+		return true
+	}
+	return strings.Contains(msg, "memory budget exceeded")
 }
