@@ -253,6 +253,19 @@ func TestExplain(t *testing.T) {
 	}, ev.Aggregates())
 }
 
+// TestReasonRoundsNumbers: a decision records the values its rule read
+// exactly, and its reason writes them for people.
+func TestReasonRoundsNumbers(t *testing.T) {
+	t.Parallel()
+	ev, err := audience.New(audience.Config{Audiences: []audience.Audience{{Name: "big", Rule: `account.annualRevenue / 3 > 1000`}}})
+	require.NoError(t, err)
+	d := acme(t)
+	d.Account.AnnualRevenue = 12345678.9
+	got := ev.Explain(d, now)
+	require.Equal(t, []audience.Value{{Name: "account.annualRevenue", Value: "1.23456789e+07"}}, got[0].Values)
+	require.Equal(t, "rule holds: account.annualRevenue / 3 > 1000 with account.annualRevenue = 12345678.9", got[0].Reason())
+}
+
 func TestActivities(t *testing.T) {
 	t.Parallel()
 	ps := []b2b.Person{{ID: "p1"}, {ID: "p2"}}

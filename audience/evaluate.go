@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/rules"
 )
 
 // Env is what an audience rule sees.
@@ -121,7 +122,8 @@ type Decision struct {
 	Err error `json:"-"`
 }
 
-// A Value is something a rule read, rendered for people.
+// A Value is something a rule read, as text; [Decision.Reason] rounds a
+// number with a fraction for people (see [rules.FormatNumber]).
 type Value struct {
 	Name  string `json:"name"`
 	Value string `json:"value"`
@@ -148,7 +150,7 @@ func (d Decision) Reason() string {
 		}
 		b.WriteString(v.Name)
 		b.WriteString(" = ")
-		b.WriteString(v.Value)
+		b.WriteString(rules.FormatValue(v.Value))
 	}
 	return b.String()
 }

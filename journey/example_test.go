@@ -67,7 +67,7 @@ func Example_linearJourney() {
 	// Mar 3 email intro to vpe
 	// next step due Mar 8
 	// Mar 8 sales_alert to sara@seller.example engaged: 2
-	// 2025-03-08 09:00 path data-platform-nurture [ready?] path=ready -> alert rule "ready? ready" (group.completeness >= 0.6 && group.score >= 150) with group.completeness=0.6666666666666666, group.score=160: group.completeness >= 0.6 && group.score >= 150
+	// 2025-03-08 09:00 path data-platform-nurture [ready?] path=ready -> alert rule "ready? ready" (group.completeness >= 0.6 && group.score >= 150) with group.completeness=0.67, group.score=160: group.completeness >= 0.6 && group.score >= 150
 	// ended: completed
 }
 

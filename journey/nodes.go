@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/quorumhq/quorum/rules"
 )
 
 // run moves track t of instance i through nodes until it waits or ends.
@@ -324,7 +326,7 @@ func (p *TriedPath) write(b *strings.Builder) {
 		} else {
 			b.WriteString(", ")
 		}
-		b.WriteString(v.Name + "=" + v.Value)
+		b.WriteString(v.Name + "=" + rules.FormatValue(v.Value))
 	}
 }
 
@@ -342,7 +344,7 @@ func describe(d Decision) string {
 		} else {
 			b.WriteString(", ")
 		}
-		b.WriteString(v.Name + "=" + v.Value)
+		b.WriteString(v.Name + "=" + rules.FormatValue(v.Value))
 	}
 	return b.String()
 }

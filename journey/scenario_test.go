@@ -67,7 +67,7 @@ func TestScenarioS2(t *testing.T) {
 			{Person: "p-vpe", Name: "Victor Eng", Title: "VP of Engineering", Role: "Technical Evaluator", Score: 90},
 			{Person: "p-cfo", Name: "Carla Finn", Title: "Chief Financial Officer", Role: "Economic Buyer", Score: 70},
 		},
-		Reason: `ready? took path "engaged" (rule "ready? engaged": group.completeness >= 0.6 && group.score >= 150) with group.completeness=0.6666666666666666, group.score=160`,
+		Reason: `ready? took path "engaged" (rule "ready? engaged": group.completeness >= 0.6 && group.score >= 150) with group.completeness=0.67, group.score=160`,
 	}
 	if diff := cmp.Diff(want, al.Alert); diff != "" {
 		t.Fatalf("alert (-want +got):\n%s", diff)

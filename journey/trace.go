@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/rules"
 )
 
 // DecisionKind is what a decision was about.
@@ -72,7 +73,9 @@ type TriedPath struct {
 	Values []Value `json:"values,omitempty"`
 }
 
-// A Value is a field a rule read and what it held.
+// A Value is a field a rule read and what it held, exactly: the reasons
+// and traces written for people round a number with a fraction (see
+// [rules.FormatNumber]).
 type Value struct {
 	Name  string `json:"name"`
 	Value string `json:"value"`
@@ -111,7 +114,7 @@ func (d Decision) String() string {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			b.WriteString(v.Name + "=" + v.Value)
+			b.WriteString(v.Name + "=" + rules.FormatValue(v.Value))
 		}
 	}
 	if d.Reason != "" {

@@ -50,6 +50,11 @@
 // result. Programs are safe for concurrent use and are cached by the engine,
 // keyed by (environment type, result kind, source).
 //
+// Decisions explain themselves with the rule and the values it read;
+// [FormatNumber] and [FormatValue] write those values for people (185.8
+// rather than 185.8038812696166), as the reasons of Quorum's decisions do,
+// while the values recorded for machines stay exact.
+//
 // # The function library
 //
 // Besides expr's operators (==, in, matches, &&, ?:, ...) and builtins

@@ -114,3 +114,14 @@ func ExampleCompileAll() {
 	//   | person.title
 	//   |        ^
 }
+
+func ExampleFormatNumber() {
+	for _, x := range []float64{185.8038812696166, 2.0 / 3, 160, 0.0042} {
+		fmt.Println(rules.FormatNumber(x))
+	}
+	// Output:
+	// 185.8
+	// 0.67
+	// 160
+	// 0.0042
+}

@@ -80,7 +80,7 @@ func TestS2PipelineAcceleration(t *testing.T) {
 	require.Equal(t, 2, strings.Count(al.HTML, "<tr><td>"), "no other engaged persona in the alert's HTML")
 	// The missing role and the reason, with the split's rule and the values it saw.
 	reason := `ready? took path "engaged" (rule "ready? engaged": group.completeness >= 0.6 && group.score >= 150)` +
-		fmt.Sprintf(" with group.completeness=%v, group.score=%v", 2.0/3, victor+carla)
+		fmt.Sprintf(" with group.completeness=0.67, group.score=%.2f", victor+carla)
 	require.Contains(t, strings.Split(al.Text, "\n"), "Missing roles: Champion")
 	require.Contains(t, al.HTML, "<p><b>Missing roles:</b> Champion</p>")
 	require.Contains(t, strings.Split(al.Text, "\n"), "Why now: "+reason)

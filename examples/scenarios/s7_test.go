@@ -117,8 +117,8 @@ func TestS7SalesAlignmentView(t *testing.T) {
 	for i := 1; i < len(v.Decisions); i++ {
 		require.Less(t, v.Decisions[i-1].Seq, v.Decisions[i].Seq, "newest last")
 	}
-	alertReason := `ready? took path "engaged" (rule "ready? engaged": group.completeness >= 0.6 && group.score >= 150) with group.completeness=0.6666666666666666, group.score=` +
-		fmt.Sprint(g.Score.Score)
+	alertReason := `ready? took path "engaged" (rule "ready? engaged": group.completeness >= 0.6 && group.score >= 150) with group.completeness=0.67, group.score=` +
+		fmt.Sprintf("%.2f", g.Score.Score)
 	type decided struct {
 		Type string
 		At   time.Time
