@@ -220,7 +220,7 @@ func TestSplitTraceShowsValues(t *testing.T) {
 	res := cat.Step(&st, journey.Input{View: view, Now: day0.Add(days(5))})
 	paths := decisions(res.Trace, journey.DecisionPath)
 	require.Equal(t, `2025-03-08 09:00 path pipeline-acceleration [ready?] path=else -> nurture: no path held: `+
-		`"engaged" (group.completeness >= 0.6 && group.score >= 150) with group.completeness=0.6666666666666666, group.score=80`, paths[0].String())
+		`"engaged" (group.completeness >= 0.6 && group.score >= 150) with group.completeness=0.67, group.score=80`, paths[0].String())
 	view.Groups[0].Score = 200
 	view.Revision++
 	res = cat.Step(&st, journey.Input{View: view, Now: day0.Add(days(12))})
@@ -242,7 +242,7 @@ func TestSplitElseExplainsTriedPaths(t *testing.T) {
 			{Name: "high", When: `group.readinessTier == "high"`, Next: "high"},
 			{Name: "committee", RoleAtLeast: &journey.RoleCount{Role: "Decision Maker", Count: 3}, Next: "committee"},
 			{Name: "backed", RoleAtLeast: &journey.RoleCount{Role: "Economic Buyer", Count: 1}, When: `group.score >= 100`, Next: "committee"},
-			{Name: "indexed", When: `account.attributes["seats"] > 10`, Next: "high"},
+			{Name: "huge", When: `len(0..1000000) > 10`, Next: "high"}, // more than expr's memory budget
 		}, Else: "low"}},
 		end("high", "high"), end("committee", "committee"), end("low", "low"))
 	cat := newCatalog(t, journey.Config{}, j)
@@ -258,7 +258,7 @@ func TestSplitElseExplainsTriedPaths(t *testing.T) {
 		Reason: `no path held: "high" (group.readinessTier == "high") with group.readinessTier=""; ` +
 			`"committee" (at least 3 Decision Maker) with count(Decision Maker)=0; ` +
 			`"backed" (at least 1 Economic Buyer; group.score >= 100) with count(Economic Buyer)=1, group.score=42; ` +
-			`"indexed" (account.attributes["seats"] > 10)`,
+			`"huge" (len(0..1000000) > 10)`,
 		Tried: []journey.TriedPath{
 			{Path: "high", Rule: "tier high", Expr: `group.readinessTier == "high"`,
 				Values: []journey.Value{{Name: "group.readinessTier", Value: `""`}}},
@@ -266,7 +266,7 @@ func TestSplitElseExplainsTriedPaths(t *testing.T) {
 				Values: []journey.Value{{Name: "count(Decision Maker)", Value: "0"}}},
 			{Path: "backed", Reason: "at least 1 Economic Buyer", Rule: "tier backed", Expr: "group.score >= 100",
 				Values: []journey.Value{{Name: "count(Economic Buyer)", Value: "1"}, {Name: "group.score", Value: "42"}}},
-			{Path: "indexed", Rule: "tier indexed", Expr: `account.attributes["seats"] > 10`},
+			{Path: "huge", Rule: "tier huge", Expr: `len(0..1000000) > 10`},
 		}}
 	if diff := cmp.Diff(want, paths[0]); diff != "" {
 		t.Errorf("else decision (-want +got):\n%s", diff)
