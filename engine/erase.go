@@ -143,6 +143,7 @@ func (e *Engine) ErasePerson(ctx context.Context, id b2b.PersonID) (Erasure, err
 		if err := e.Suppress(er.Suppression...); err != nil {
 			return er, err
 		}
+		target.hashes = er.Suppression
 	}
 	if err := e.eraseRound(ctx, target, linked, &er); err != nil {
 		return er, err
@@ -176,6 +177,7 @@ func (e *Engine) ErasePerson(ctx context.Context, id b2b.PersonID) (Erasure, err
 		if err := e.Suppress(er.Suppression...); err != nil {
 			return er, err
 		}
+		target.hashes = er.Suppression
 		er.IDs = slices.Clone(target.persons)
 		// Wait for the calls that resolved identity before it forgot the
 		// person, then erase what they and the calls since the first look
@@ -255,6 +257,9 @@ type erasure struct {
 	// texts are emails, phone numbers and full names, matched as words in
 	// any letter case.
 	texts []string
+	// hashes are the suppression hashes of the person's addresses, which
+	// the states the person is erased from keep (for Recover).
+	hashes []string
 }
 
 func (er *erasure) addPerson(id b2b.PersonID) {
@@ -301,7 +306,7 @@ func (er *erasure) is(id b2b.PersonID) bool { return slices.Contains(er.persons,
 // withState returns the erasure completed with what the account's state
 // knows of the person (identity may have forgotten them already).
 func (er *erasure) withState(st *accountState) *erasure {
-	out := &erasure{persons: slices.Clone(er.persons), texts: slices.Clone(er.texts)}
+	out := &erasure{persons: slices.Clone(er.persons), texts: slices.Clone(er.texts), hashes: er.hashes}
 	for _, p := range er.persons {
 		if pe := st.person(p); pe != nil {
 			out.addPersonData(&pe.Person)
@@ -363,8 +368,12 @@ func (ps *pass) erase(er *erasure) {
 		}
 	}
 	if len(removed) == 0 {
-		return // nothing of the person here (any more): the pass may be idle
+		// Nothing of the person here (any more): the pass may be idle,
+		// unless it keeps hashes found since it erased them here.
+		ps.changed = ps.keepSuppressed(er.hashes, false) || ps.changed
+		return
 	}
+	ps.keepSuppressed(er.hashes, true)
 	ps.requalify, ps.changed = true, true
 	ps.log("person.erased", "", ps.now, map[string]any{"removed": removed})
 }

@@ -3,6 +3,7 @@ package engine
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"maps"
@@ -567,10 +568,10 @@ func (e *Engine) withAncestors(accs []b2b.AccountID) []b2b.AccountID {
 // its person list (classified by classifier), as the identity graph has
 // them now; false when the graph does not know the account. It takes idMu
 // while it reads the graph.
-func (e *Engine) identityOf(acc b2b.AccountID, persons bool, classifier persona.Classifier) (b2b.Account, []personEntry, bool) {
-	a, list, ok := e.graphEntries(acc, persons)
+func (e *Engine) identityOf(acc b2b.AccountID, persons bool, classifier persona.Classifier) (b2b.Account, json.RawMessage, []personEntry, bool) {
+	a, from, list, ok := e.graphEntries(acc, persons)
 	if !ok || !persons {
-		return a, nil, ok
+		return a, from, nil, ok
 	}
 	evidence := map[string]string{}
 	for i := range list {
@@ -593,30 +594,33 @@ func (e *Engine) identityOf(acc b2b.AccountID, persons bool, classifier persona.
 				for i, r := range found.Reasons {
 					pe.Classified[i] = e.names.intern(r)
 				}
+				pe.Filled = filledOf(&pe.Person, &filled)
 			}
 			pe.Person = filled
 		}
 	}
-	return a, list, true
+	return a, from, list, true
 }
 
-// graphEntries reads an account's golden record and, when persons is set,
-// its persons with their links to it, under idMu.
-func (e *Engine) graphEntries(acc b2b.AccountID, persons bool) (b2b.Account, []personEntry, bool) {
+// graphEntries reads an account's golden record and its origin (see
+// Recover) and, when persons is set, its persons with their links to it,
+// under idMu.
+func (e *Engine) graphEntries(acc b2b.AccountID, persons bool) (b2b.Account, json.RawMessage, []personEntry, bool) {
 	e.idMu.Lock()
 	defer e.idMu.Unlock()
 	golden, err := e.graph.Account(acc)
 	if err != nil {
-		return b2b.Account{}, nil, false
+		return b2b.Account{}, nil, nil, false
 	}
 	a := golden.Account
 	a.ID = acc
+	from := accountOrigin(&golden)
 	if !persons {
-		return a, nil, true
+		return a, from, nil, true
 	}
 	ids, err := e.graph.Persons(acc, e.cfg.Rollup)
 	if err != nil {
-		return b2b.Account{}, nil, false
+		return b2b.Account{}, nil, nil, false
 	}
 	list := make([]personEntry, 0, len(ids))
 	var ancestors map[b2b.AccountID][]b2b.AccountID // with rollup, of each account once
@@ -625,7 +629,7 @@ func (e *Engine) graphEntries(acc b2b.AccountID, persons bool) (b2b.Account, []p
 		if err != nil {
 			continue
 		}
-		pe := personEntry{Person: gp.Person}
+		pe := personEntry{Person: gp.Person, Origin: personOrigin(&gp)}
 		pe.Link = identity.Link{Account: acc, Method: "rollup", Evidence: "a person of a subsidiary"}
 		for _, l := range gp.Links {
 			if l.Account == acc {
@@ -637,7 +641,7 @@ func (e *Engine) graphEntries(acc b2b.AccountID, persons bool) (b2b.Account, []p
 		}
 		list = append(list, pe)
 	}
-	return a, list, true
+	return a, from, list, true
 }
 
 // otherAccounts lists the accounts other than acc whose states hold a

@@ -464,11 +464,14 @@ func (ps *pass) run(ctx context.Context, w *work) outcome {
 		ps.erase(w.erase)
 	}
 	if w.account || w.persons {
-		a, persons, ok := ps.e.identityOf(ps.id, w.persons, ps.p.Persona)
+		a, from, persons, ok := ps.e.identityOf(ps.id, w.persons, ps.p.Persona)
 		if ok && w.account && !accountEqual(&st.Account, &a) {
 			st.Account = a
 			ps.requalify, ps.changed = true, true
 			ps.log("account.updated", "", ps.now, a)
+		}
+		if ok && !bytes.Equal(st.Origin, from) {
+			st.Origin, ps.changed = from, true // what Recover rebuilds the account's records from
 		}
 		if ok && w.persons {
 			ps.setPersons(persons)

@@ -89,6 +89,12 @@ type accountState struct {
 	Refreshed time.Time `json:"refreshed,omitzero"`
 	// Program is the version of the program that made the last decision.
 	Program string `json:"program,omitempty"`
+	// Origin is the account's source records as identity resolution
+	// holds them (an origin, encoded: one pointer for the collector), and
+	// Suppressed the suppression hashes of the persons erased from the
+	// account: what Recover rebuilds the engine's memory from.
+	Origin     json.RawMessage `json:"origin,omitempty"`
+	Suppressed []string        `json:"suppressed,omitempty"`
 }
 
 type personEntry struct {
@@ -96,14 +102,20 @@ type personEntry struct {
 	// Link is how identity resolution tied the person to this account.
 	Link identity.Link `json:"link"`
 	// Classified names what the persona classifier filled in, with its
-	// reasons.
-	Classified []string `json:"classified,omitempty"`
+	// reasons; Filled the fields it filled.
+	Classified []string     `json:"classified,omitempty"`
+	Filled     filledFields `json:"filled,omitempty"`
 	// Others are the person's other accounts whose states hold them too
 	// (the accounts they are linked to and, with rollup, the parents of
 	// those), as identity had them when the list was last read: the
 	// accounts whose recent messages to the person frequency caps count
 	// with the account's own. Empty for a person of one account.
 	Others []b2b.AccountID `json:"others,omitempty"`
+	// Origin is the person's source records (an origin, encoded), for
+	// Recover, when the golden record does not tell them: nil for a
+	// person of one record, named by the person's ID, with no identifier
+	// but the email.
+	Origin json.RawMessage `json:"origin,omitempty"`
 }
 
 type groupScoreState struct {
