@@ -1,0 +1,26 @@
+package engine
+
+import (
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/identity"
+)
+
+// IdentitySnapshot returns the engine's identity graph as plain data.
+func IdentitySnapshot(e *Engine) identity.State {
+	e.idMu.Lock()
+	defer e.idMu.Unlock()
+	return e.graph.Snapshot()
+}
+
+// GoldenAccount returns the golden account an account ID names, as the
+// engine's identity graph has it.
+func GoldenAccount(e *Engine, id b2b.AccountID) (identity.GoldenAccount, error) {
+	e.idMu.Lock()
+	defer e.idMu.Unlock()
+	return e.graph.Account(id)
+}
+
+// OpportunityHolder is the account an opportunity was last upserted on.
+func OpportunityHolder(e *Engine, id b2b.OpportunityID) b2b.AccountID {
+	return e.opportunityHolder(id)
+}

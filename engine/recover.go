@@ -1,0 +1,862 @@
+package engine
+
+import (
+	"cmp"
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/identity"
+	"github.com/quorumhq/quorum/store"
+)
+
+// ErrIncompleteRecovery: Recover could not read some account states or
+// rebuild some records; its report lists them.
+var ErrIncompleteRecovery = errors.New("incomplete recovery")
+
+// RecoverReport says what [Engine.Recover] rebuilt and what it could not.
+type RecoverReport struct {
+	// Accounts counts the account states read.
+	Accounts int
+	// AccountRecords, Persons and PersonRecords count what identity
+	// resolution holds again: source records of accounts, golden persons
+	// and their source records.
+	AccountRecords, Persons, PersonRecords int
+	// Opportunities counts the opportunities whose account is known
+	// again; Contested lists those that the states of two accounts or
+	// more hold (a move whose pass on the old account failed): the
+	// holder is the one whose record is the latest (Opportunity.UpdatedAt,
+	// then the account's latest commit, then the account ID in order).
+	Opportunities int
+	Contested     []b2b.OpportunityID
+	// Suppressed counts the hashes of erased addresses put back on the
+	// suppression list.
+	Suppressed int
+	// MergedAccounts are the accounts whose state is that of an account
+	// since merged into another, whose state holds its records; such a
+	// state's records count once, with the account it merged into.
+	// MergedPersons counts the persons that states list under an ID that
+	// another person's records now hold (merged into that person): the
+	// latest of them is kept.
+	MergedAccounts []b2b.AccountID
+	MergedPersons  int
+	// WithoutOrigin are the accounts whose state was committed by an
+	// engine that did not keep the account's source records: the account
+	// is rebuilt from its golden record alone, as one record of source
+	// "quorum" (a source's next version of it joins it by its ID).
+	WithoutOrigin []b2b.AccountID
+	// Relinked are the accounts whose persons, or their links, as
+	// identity resolution has them again differ from those in their
+	// state (see Limits in the package documentation); the next call that
+	// changes one of their persons brings the state in line.
+	Relinked []b2b.AccountID
+	// Problems are the states Recover could not read and the records it
+	// could not rebuild. Any makes Recover return an error that wraps
+	// ErrIncompleteRecovery.
+	Problems []RecoverProblem
+}
+
+// A RecoverProblem is an account state that Recover could not read, or a
+// golden account or person it could not rebuild from the state.
+type RecoverProblem struct {
+	Account b2b.AccountID
+	// Person is set when the problem is one person's.
+	Person b2b.PersonID
+	Err    error
+}
+
+func (p RecoverProblem) Error() string {
+	if p.Person != "" {
+		return fmt.Sprintf("account %q: person %q: %v", p.Account, p.Person, p.Err)
+	}
+	return fmt.Sprintf("account %q: %v", p.Account, p.Err)
+}
+
+func (p RecoverProblem) Unwrap() error { return p.Err }
+
+// Recover rebuilds what the engine keeps in its memory from the account
+// states of its tenant in the store, for an engine started on a store
+// that an engine before it wrote (a process restarted with a durable
+// store): the identity graph (each
+// account's and person's source records, their golden records, the
+// persons' links to accounts), the account each opportunity was last
+// upserted on, and the suppression list of erased persons' addresses.
+// Without it such an engine knows no person: it rejects their
+// activities as "unknown_person" until their records are upserted again.
+//
+// Call it once, after New and before the engine serves. It fails,
+// changing nothing, on an engine that has resolved records already.
+// Calls that resolve identity (Apply, Ingest, the Upsert calls,
+// ErasePerson) and that read it (PersonOfRecord, Identity, MatchRate)
+// wait until it returns; Advance, Enter and the outbox do not read
+// identity and are not held up, but start them after Recover all the
+// same: a pass committed meanwhile may hold a state Recover did not see.
+//
+// Each account's state holds its golden record and the origin of its
+// source records, its persons' golden records and links (with the
+// origin of their records when there are several), its opportunities
+// and the suppression hashes of the persons erased from it. Recover
+// reads every state (the accounts due at any time: each commit sets a
+// due time), on Config.Workers goroutines, and rebuilds the graph with
+// [identity.Restore], deciding no link again: the same records resolve
+// to the same golden persons and accounts, with the same values, and the
+// persons are linked to the same accounts. It is deterministic: the
+// same store gives the same graph. See Limits in the package
+// documentation for what the states do not hold.
+//
+// A state that cannot be read (an encoding this engine does not know)
+// and a record that cannot be rebuilt are listed in the report's
+// Problems, never skipped silently, and make Recover return an error
+// wrapping ErrIncompleteRecovery; the engine keeps what was rebuilt, so
+// a host may serve on (those accounts' persons are unknown until their
+// records are upserted again) or stop. A failure to read the store
+// returns its error and changes nothing: Recover may be called again.
+func (e *Engine) Recover(ctx context.Context) (RecoverReport, error) {
+	var rep RecoverReport
+	e.idMu.Lock()
+	defer e.idMu.Unlock()
+	if s := e.graph.Stats(); s.PersonRecords > 0 || s.AccountRecords > 0 || len(e.opportunities) > 0 {
+		return rep, errors.New("recover: the engine has resolved records already: recover a new engine, before it serves")
+	}
+	ids, err := e.storedAccounts(ctx)
+	if err != nil {
+		return rep, err
+	}
+	states, err := e.loadStates(ctx, ids, &rep)
+	if err != nil {
+		return rep, err
+	}
+	rep.Accounts = len(states)
+	rb := &rebuild{cfg: e.cfg.Identity, rep: &rep}
+	rb.accounts(states)
+	rb.persons(states)
+	g, err := rb.restore()
+	if err != nil {
+		return RecoverReport{}, err
+	}
+	holders := rb.opportunities(states)
+	hashes := rb.suppressed(states)
+	rb.check(g, states)
+	if len(hashes) > 0 {
+		if err := e.Suppress(hashes...); err != nil {
+			return RecoverReport{}, fmt.Errorf("recover: %w", err)
+		}
+	}
+	e.graph, e.opportunities = g, holders
+	s := g.Stats()
+	rep.AccountRecords, rep.Persons, rep.PersonRecords = s.AccountRecords, s.Persons, s.PersonRecords
+	rep.Opportunities, rep.Suppressed = len(holders), len(hashes)
+	slices.SortFunc(rep.Problems, func(a, b RecoverProblem) int {
+		return cmp.Or(cmp.Compare(a.Account, b.Account), cmp.Compare(a.Person, b.Person))
+	})
+	if n := len(rep.Problems); n > 0 {
+		return rep, fmt.Errorf("recover: %w: %d problems, the first: %w", ErrIncompleteRecovery, n, rep.Problems[0])
+	}
+	return rep, nil
+}
+
+// endOfTime is after every account's due time: DueAccounts before it
+// lists every account the engine committed.
+var endOfTime = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
+
+// storedAccounts lists the tenant's accounts, in ID order. No index
+// holds every account, but every commit sets a due time (an account's
+// next refresh at the latest), so DueAccounts before the end of time
+// lists them all, a page at a time.
+func (e *Engine) storedAccounts(ctx context.Context) ([]b2b.AccountID, error) {
+	seen := map[b2b.AccountID]bool{}
+	var after *store.AccountDue
+	for {
+		page, err := e.cfg.Store.DueAccounts(ctx, &store.DueParams{Tenant: e.cfg.Tenant, Before: endOfTime, Limit: advancePage, After: after})
+		if err != nil {
+			return nil, fmt.Errorf("recover: list accounts: %w", err)
+		}
+		if len(page) == 0 {
+			break
+		}
+		if after != nil && page[0].Compare(*after) <= 0 {
+			return nil, fmt.Errorf("recover: list accounts: the store returned %q for the page after %q: it does not honour store.DueParams.After", page[0].ID, after.ID)
+		}
+		for _, d := range page {
+			seen[d.ID] = true
+		}
+		after = &page[len(page)-1]
+	}
+	return slices.Sorted(maps.Keys(seen)), nil
+}
+
+// storedState is one account's state as Recover read it.
+type storedState struct {
+	id b2b.AccountID
+	st *accountState
+	// committed is when the state was committed (store.Account.UpdatedAt).
+	committed time.Time
+}
+
+// loadStates reads the accounts' states on Config.Workers goroutines and
+// returns those it could read, in ID order; the others go to the
+// report's problems. A store's failure is returned.
+func (e *Engine) loadStates(ctx context.Context, ids []b2b.AccountID, rep *RecoverReport) ([]storedState, error) {
+	out := make([]storedState, len(ids))
+	bad := make([]error, len(ids))
+	at := make(map[b2b.AccountID]int, len(ids))
+	for i, id := range ids {
+		at[id] = i
+	}
+	err := e.forEachAccount(ctx, ids, func(ctx context.Context, id b2b.AccountID) error {
+		i := at[id]
+		rec, err := e.cfg.Store.LoadAccount(ctx, e.cfg.Tenant, id)
+		if errors.Is(err, store.ErrNotFound) {
+			bad[i] = fmt.Errorf("listed as due, then not found: %w", err)
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("recover: load account %q: %w", id, err)
+		}
+		st, err := e.recoverable(&rec)
+		if err != nil {
+			bad[i] = err
+			return nil
+		}
+		out[i] = storedState{id: id, st: st, committed: rec.UpdatedAt}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	var states []storedState
+	for i := range out {
+		if bad[i] != nil {
+			rep.Problems = append(rep.Problems, RecoverProblem{Account: ids[i], Err: fmt.Errorf("state not read: %w", bad[i])})
+			continue
+		}
+		states = append(states, out[i])
+	}
+	return states, nil
+}
+
+// recoverable returns what Recover reads of a stored account's state: the
+// state itself when the store keeps it or the engine has it decoded, or
+// else its parts that Recover reads, decoded (the rest of it, the larger
+// part, is skipped), which nothing else may use.
+func (e *Engine) recoverable(rec *store.Account) (*accountState, error) {
+	if rec.Value != nil || e.cached(rec.ID, rec.Version) != nil {
+		return e.readState(rec)
+	}
+	var part struct {
+		V             int               `json:"v"`
+		Account       b2b.Account       `json:"account"`
+		Persons       []personEntry     `json:"persons"`
+		Opportunities []b2b.Opportunity `json:"opportunities"`
+		Origin        json.RawMessage   `json:"origin"`
+		Suppressed    []string          `json:"suppressed"`
+	}
+	if err := json.Unmarshal(rec.State, &part); err != nil {
+		return nil, fmt.Errorf("account %q: decode state: %w", rec.ID, err)
+	}
+	if part.V != stateVersion {
+		return nil, fmt.Errorf("account %q: state version %d, this engine reads version %d", rec.ID, part.V, stateVersion)
+	}
+	return &accountState{V: part.V, Account: part.Account, Persons: part.Persons, Opportunities: part.Opportunities,
+		Origin: part.Origin, Suppressed: part.Suppressed}, nil
+}
+
+// rebuild turns account states into an identity state.
+type rebuild struct {
+	cfg identity.Config
+	rep *RecoverReport
+	// accountGroups and personGroups are the golden records to restore,
+	// each its records with its own first, in ID order.
+	accountGroups []accountGroup
+	personGroups  []personGroup
+	merged        map[b2b.AccountID]bool
+}
+
+type accountGroup struct {
+	id      b2b.AccountID
+	records []identity.AccountRecord
+}
+
+type personGroup struct {
+	id      b2b.PersonID
+	account b2b.AccountID // whose state it was rebuilt from
+	records []identity.PersonRecord
+}
+
+// accounts rebuilds each state's account records. A state whose own
+// record another state's account holds is that of an account since
+// merged into it.
+func (rb *rebuild) accounts(states []storedState) {
+	type cand struct {
+		s       *storedState
+		records []identity.AccountRecord
+	}
+	var cands []cand
+	for i := range states {
+		s := &states[i]
+		recs, err := accountRecords(s.id, s.st)
+		if err != nil {
+			rb.rep.Problems = append(rb.rep.Problems, RecoverProblem{Account: s.id, Err: err})
+			continue
+		}
+		if len(s.st.Origin) == 0 {
+			rb.rep.WithoutOrigin = append(rb.rep.WithoutOrigin, s.id)
+		}
+		cands = append(cands, cand{s, recs})
+	}
+	// The account that holds the most records, then the latest, claims
+	// them first.
+	slices.SortStableFunc(cands, func(a, b cand) int {
+		return cmp.Or(-cmp.Compare(len(a.records), len(b.records)),
+			b.s.st.Account.UpdatedAt.Compare(a.s.st.Account.UpdatedAt), cmp.Compare(a.s.id, b.s.id))
+	})
+	claimed := map[identity.RecordRef]b2b.AccountID{}
+	rb.merged = map[b2b.AccountID]bool{}
+	for _, c := range cands {
+		if _, ok := claimed[accountRef(&c.records[0])]; ok {
+			rb.merged[c.s.id] = true
+			rb.rep.MergedAccounts = append(rb.rep.MergedAccounts, c.s.id)
+			continue
+		}
+		grp := accountGroup{id: c.s.id}
+		for i := range c.records {
+			ref := accountRef(&c.records[i])
+			if other, ok := claimed[ref]; ok {
+				rb.rep.Problems = append(rb.rep.Problems, RecoverProblem{Account: c.s.id,
+					Err: fmt.Errorf("account record %s is account %q's too: left with it", ref, other)})
+				continue
+			}
+			claimed[ref] = c.s.id
+			grp.records = append(grp.records, c.records[i])
+		}
+		rb.accountGroups = append(rb.accountGroups, grp)
+	}
+	slices.Sort(rb.rep.MergedAccounts)
+	slices.SortFunc(rb.accountGroups, func(a, b accountGroup) int { return cmp.Compare(a.id, b.id) })
+}
+
+func accountRef(r *identity.AccountRecord) identity.RecordRef {
+	return identity.RecordRef{Source: r.Source, RecordID: r.RecordID}
+}
+
+// persons rebuilds the persons of the states: each from the latest of
+// its entries, with the explicit links of all of them.
+func (rb *rebuild) persons(states []storedState) {
+	type cand struct {
+		entry
+		// explicit are the accounts of the person's explicit links, its
+		// primary one (if explicit) first.
+		explicit []b2b.AccountID
+		primary  bool
+	}
+	byID := map[b2b.PersonID]*cand{}
+	for i := range states {
+		s := &states[i]
+		for j := range s.st.Persons {
+			pe := &s.st.Persons[j]
+			o, err := decodeOrigin(pe.Origin)
+			if err != nil {
+				rb.rep.Problems = append(rb.rep.Problems, RecoverProblem{Account: s.id, Person: pe.Person.ID, Err: err})
+				continue
+			}
+			e := entry{s, pe, o}
+			c := byID[pe.Person.ID]
+			if c == nil {
+				c = &cand{entry: e}
+				byID[pe.Person.ID] = c
+			} else if e.later(&c.entry) {
+				c.entry = e
+			}
+			if l := pe.Link; l.Method == identity.MethodExplicit && !slices.Contains(c.explicit, l.Account) {
+				c.explicit = append(c.explicit, l.Account)
+			}
+		}
+	}
+	cands := slices.Collect(maps.Values(byID))
+	for _, c := range cands {
+		// The primary link is to the golden record's account.
+		slices.Sort(c.explicit)
+		if i := slices.Index(c.explicit, c.pe.Person.AccountID); i >= 0 {
+			c.explicit = slices.Insert(slices.Delete(c.explicit, i, i+1), 0, c.pe.Person.AccountID)
+			c.primary = true
+		}
+	}
+	slices.SortFunc(cands, func(a, b *cand) int {
+		return cmp.Or(-cmp.Compare(a.records(), b.records()), b.pe.Person.UpdatedAt.Compare(a.pe.Person.UpdatedAt),
+			b.s.committed.Compare(a.s.committed), cmp.Compare(a.pe.Person.ID, b.pe.Person.ID))
+	})
+	claimed := map[identity.RecordRef]b2b.PersonID{}
+	for _, c := range cands {
+		recs, err := personRecords(c.pe, c.o, c.explicit, c.primary)
+		if err != nil {
+			rb.rep.Problems = append(rb.rep.Problems, RecoverProblem{Account: c.s.id, Person: c.pe.Person.ID, Err: err})
+			continue
+		}
+		if _, ok := claimed[personRef(&recs[0])]; ok {
+			rb.rep.MergedPersons++
+			continue
+		}
+		grp := personGroup{id: c.pe.Person.ID, account: c.s.id}
+		for i := range recs {
+			ref := personRef(&recs[i])
+			if other, ok := claimed[ref]; ok {
+				rb.rep.Problems = append(rb.rep.Problems, RecoverProblem{Account: c.s.id, Person: c.pe.Person.ID,
+					Err: fmt.Errorf("person record %s is person %q's too: left with them", ref, other)})
+				continue
+			}
+			claimed[ref] = grp.id
+			grp.records = append(grp.records, recs[i])
+		}
+		rb.personGroups = append(rb.personGroups, grp)
+	}
+	slices.SortFunc(rb.personGroups, func(a, b personGroup) int { return cmp.Compare(a.id, b.id) })
+}
+
+// An entry is a person's entry in an account's state, with its origin.
+type entry struct {
+	s  *storedState
+	pe *personEntry
+	o  *origin
+}
+
+// later reports whether x is a later view of its person than y: more
+// records, then a later golden record, then a later commit, then the
+// account first in ID order.
+func (x *entry) later(y *entry) bool {
+	return cmp.Or(cmp.Compare(x.records(), y.records()), x.pe.Person.UpdatedAt.Compare(y.pe.Person.UpdatedAt),
+		x.s.committed.Compare(y.s.committed), cmp.Compare(y.s.id, x.s.id)) > 0
+}
+
+func (x *entry) records() int {
+	if x.o == nil {
+		return 1
+	}
+	return len(x.o.Records)
+}
+
+func personRef(r *identity.PersonRecord) identity.RecordRef {
+	return identity.RecordRef{Source: r.Source, RecordID: r.RecordID}
+}
+
+// restore restores the graph from the groups. A group that identity
+// refuses is left out, as a problem, and the rest restored again.
+func (rb *rebuild) restore() (*identity.Graph, error) {
+	for {
+		na, np := 0, 0
+		for _, grp := range rb.accountGroups {
+			na += len(grp.records)
+		}
+		for _, grp := range rb.personGroups {
+			np += len(grp.records)
+		}
+		st := identity.State{Accounts: make([]identity.AccountState, 0, na), Persons: make([]identity.PersonState, 0, np)}
+		accountAt, personAt := make([]int, 0, na), make([]int, 0, np) // state index -> group index
+		for gi, grp := range rb.accountGroups {
+			for _, r := range grp.records {
+				st.Accounts = append(st.Accounts, identity.AccountState{Record: r, Account: grp.id})
+				accountAt = append(accountAt, gi)
+			}
+		}
+		for gi, grp := range rb.personGroups {
+			for _, r := range grp.records {
+				st.Persons = append(st.Persons, identity.PersonState{Record: r, Person: grp.id})
+				personAt = append(personAt, gi)
+			}
+		}
+		g, err := identity.Restore(rb.cfg, st)
+		if err == nil {
+			return g, nil
+		}
+		var ve *b2b.ValidationError
+		if !errors.As(err, &ve) {
+			return nil, fmt.Errorf("recover: restore identity: %w", err)
+		}
+		badAccounts, badPersons := map[int]error{}, map[int]error{}
+		for _, p := range ve.Problems {
+			if i, ok := pathIndex(p.Path, "accounts"); ok && i < len(accountAt) {
+				badAccounts[accountAt[i]] = errors.Join(badAccounts[accountAt[i]], p)
+			} else if i, ok := pathIndex(p.Path, "persons"); ok && i < len(personAt) {
+				badPersons[personAt[i]] = errors.Join(badPersons[personAt[i]], p)
+			} else {
+				return nil, fmt.Errorf("recover: restore identity: %w", err)
+			}
+		}
+		for gi, err := range badAccounts {
+			rb.rep.Problems = append(rb.rep.Problems, RecoverProblem{Account: rb.accountGroups[gi].id, Err: fmt.Errorf("account not rebuilt: %w", err)})
+		}
+		for gi, err := range badPersons {
+			grp := rb.personGroups[gi]
+			rb.rep.Problems = append(rb.rep.Problems, RecoverProblem{Account: grp.account, Person: grp.id, Err: fmt.Errorf("person not rebuilt: %w", err)})
+		}
+		rb.accountGroups = deleteIndexes(rb.accountGroups, badAccounts)
+		rb.personGroups = deleteIndexes(rb.personGroups, badPersons)
+	}
+}
+
+// pathIndex reads i from a problem's path "<list>[i]...".
+func pathIndex(path, list string) (int, bool) {
+	rest, ok := strings.CutPrefix(path, list+"[")
+	if !ok {
+		return 0, false
+	}
+	end := strings.IndexByte(rest, ']')
+	if end < 0 {
+		return 0, false
+	}
+	i, err := strconv.Atoi(rest[:end])
+	return i, err == nil
+}
+
+func deleteIndexes[T any](s []T, drop map[int]error) []T {
+	out := s[:0]
+	for i := range s {
+		if _, ok := drop[i]; !ok {
+			out = append(out, s[i])
+		}
+	}
+	return out
+}
+
+// opportunities returns the account each opportunity is held by.
+func (rb *rebuild) opportunities(states []storedState) map[b2b.OpportunityID]b2b.AccountID {
+	type holder struct {
+		s       *storedState
+		updated time.Time
+	}
+	best := map[b2b.OpportunityID]holder{}
+	contested := map[b2b.OpportunityID]bool{}
+	for i := range states {
+		s := &states[i]
+		for _, o := range s.st.Opportunities {
+			h := holder{s, o.UpdatedAt}
+			cur, ok := best[o.ID]
+			if ok {
+				contested[o.ID] = true
+			}
+			// States come in ID order: a later one takes the opportunity
+			// only from an older record or commit.
+			if !ok || cmp.Or(h.updated.Compare(cur.updated), s.committed.Compare(cur.s.committed)) > 0 {
+				best[o.ID] = h
+			}
+		}
+	}
+	out := make(map[b2b.OpportunityID]b2b.AccountID, len(best))
+	for id, h := range best {
+		out[id] = h.s.id
+	}
+	rb.rep.Contested = slices.Sorted(maps.Keys(contested))
+	return out
+}
+
+// suppressed returns the suppression hashes the states keep, sorted.
+func (rb *rebuild) suppressed(states []storedState) []string {
+	var out []string
+	for _, s := range states {
+		for _, h := range s.st.Suppressed {
+			if b, err := hex.DecodeString(h); err != nil || len(b) != 32 {
+				rb.rep.Problems = append(rb.rep.Problems, RecoverProblem{Account: s.id, Err: fmt.Errorf("suppression hash %q: not 64 hexadecimal digits", h)})
+				continue
+			}
+			out = append(out, h)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// check compares each account's persons and their links in its state
+// with those of the restored graph, and reports the accounts where they
+// differ.
+func (rb *rebuild) check(g *identity.Graph, states []storedState) {
+	for _, s := range states {
+		if rb.merged[s.id] {
+			continue
+		}
+		got, err := g.Persons(s.id, false)
+		got = slices.Sorted(slices.Values(got))
+		same := err == nil
+		var want []b2b.PersonID
+		for _, pe := range s.st.Persons {
+			if pe.Link.Method == "rollup" {
+				continue
+			}
+			want = append(want, pe.Person.ID)
+			if same {
+				links, err := g.Links(pe.Person.ID)
+				same = err == nil && slices.Contains(links, pe.Link)
+			}
+		}
+		if !same || !slices.Equal(want, got) {
+			rb.rep.Relinked = append(rb.rep.Relinked, s.id)
+		}
+	}
+}
+
+// decodeOrigin reads an origin a state keeps; nil when it keeps none.
+func decodeOrigin(data json.RawMessage) (*origin, error) {
+	if len(data) == 0 {
+		return nil, nil
+	}
+	o := &origin{}
+	if err := json.Unmarshal(data, o); err != nil {
+		return nil, fmt.Errorf("decode origin: %w", err)
+	}
+	return o, nil
+}
+
+// recordEpoch is the time of a rebuilt record that gave its golden
+// record no field, whose time the state does not keep: older than any
+// version of it a source may send, so that none is taken for stale.
+var recordEpoch = time.Unix(0, 0).UTC()
+
+// personRecords rebuilds a person's source records, their own first, from
+// an entry of an account's state and its origin; explicit are the
+// accounts of the person's explicit links, the primary one first when
+// primary is set.
+func personRecords(pe *personEntry, o *origin, explicit []b2b.AccountID, primary bool) ([]identity.PersonRecord, error) {
+	golden := pe.Person
+	golden.Attributes = decodedAttributes(golden.Attributes)
+	if o == nil {
+		source, recordID, ok := strings.Cut(string(golden.ID), ":")
+		if !ok {
+			return nil, fmt.Errorf("person ID %q names no record (source:recordID)", golden.ID)
+		}
+		rec := identity.PersonRecord{Source: source, RecordID: recordID, Person: golden, Time: golden.UpdatedAt}
+		p := &rec.Person
+		p.ID, p.Source, p.UpdatedAt, p.AccountID = "", "", time.Time{}, ""
+		p.Consent, p.Attributes = maps.Clone(p.Consent), maps.Clone(p.Attributes) // the state's are shared
+		if pe.Filled&filledDepartment != 0 {
+			p.Department = ""
+		}
+		if pe.Filled&filledSeniority != 0 {
+			p.Seniority = ""
+		}
+		if primary {
+			p.AccountID, explicit = explicit[0], explicit[1:]
+		}
+		rec.OtherAccounts = slices.Clone(explicit)
+		return []identity.PersonRecord{rec}, nil
+	}
+	own := slices.IndexFunc(o.Records, func(r recordOrigin) bool { return r.Record.String() == string(golden.ID) })
+	if own < 0 {
+		return nil, fmt.Errorf("no record of the person's origin names its ID")
+	}
+	order := []int{own}
+	for i := range o.Records {
+		if i != own {
+			order = append(order, i)
+		}
+	}
+	// The explicit links but the one a record's account reference makes
+	// come from the records' other account references.
+	given := slices.ContainsFunc(o.Records, func(r recordOrigin) bool { return slices.Contains(r.Fields, "accountId") })
+	var others []b2b.AccountID
+	for _, a := range explicit {
+		if !given || a != golden.AccountID {
+			others = append(others, a)
+		}
+	}
+	out := make([]identity.PersonRecord, 0, len(o.Records))
+	for _, i := range order {
+		r := o.Records[i]
+		rec := identity.PersonRecord{Source: r.Record.Source, RecordID: r.Record.RecordID, Time: r.Time}
+		if rec.Time.IsZero() {
+			rec.Time = recordEpoch
+		}
+		for _, f := range r.Fields {
+			if !setPersonField(&rec.Person, &golden, f) {
+				return nil, fmt.Errorf("record %s: unknown field %q", r.Record, f)
+			}
+		}
+		if len(out) == 0 {
+			rec.Identifiers = slices.Clone(o.Identifiers)
+			rec.OtherAccounts = others
+		}
+		out = append(out, rec)
+	}
+	return out, nil
+}
+
+// setPersonField sets field f of dst to src's, as provenance names it.
+func setPersonField(dst, src *b2b.Person, f string) bool {
+	switch f {
+	case "email":
+		dst.Email = src.Email
+	case "firstName":
+		dst.FirstName = src.FirstName
+	case "lastName":
+		dst.LastName = src.LastName
+	case "title":
+		dst.Title = src.Title
+	case "department":
+		dst.Department = src.Department
+	case "seniority":
+		dst.Seniority = src.Seniority
+	case "phone":
+		dst.Phone = src.Phone
+	case "company":
+		dst.Company = src.Company
+	case "accountId":
+		dst.AccountID = src.AccountID
+	default:
+		if ch, ok := strings.CutPrefix(f, "consent."); ok {
+			c, found := src.Consent[b2b.Channel(ch)]
+			if !found {
+				return false
+			}
+			if dst.Consent == nil {
+				dst.Consent = map[b2b.Channel]b2b.Consent{}
+			}
+			dst.Consent[b2b.Channel(ch)] = c
+			return true
+		}
+		return setAttribute(&dst.Attributes, src.Attributes, f)
+	}
+	return true
+}
+
+func setAttribute(dst *map[string]any, src map[string]any, f string) bool {
+	k, ok := strings.CutPrefix(f, "attributes.")
+	if !ok {
+		return false
+	}
+	v, found := src[k]
+	if !found {
+		return false
+	}
+	if *dst == nil {
+		*dst = map[string]any{}
+	}
+	(*dst)[k] = v
+	return true
+}
+
+// decodedAttributes returns attributes as records give them: a list of
+// strings that a state decoded from JSON holds as []any is a []string
+// again.
+func decodedAttributes(attrs map[string]any) map[string]any {
+	var out map[string]any
+	for k, v := range attrs {
+		list, ok := v.([]any)
+		if !ok {
+			continue
+		}
+		strs := make([]string, 0, len(list))
+		for _, x := range list {
+			if s, ok := x.(string); ok {
+				strs = append(strs, s)
+			}
+		}
+		if len(strs) != len(list) {
+			continue
+		}
+		if out == nil {
+			out = maps.Clone(attrs)
+		}
+		out[k] = strs
+	}
+	if out == nil {
+		return attrs
+	}
+	return out
+}
+
+// accountRecords rebuilds an account's source records, its own first,
+// from its state.
+func accountRecords(id b2b.AccountID, st *accountState) ([]identity.AccountRecord, error) {
+	golden := st.Account
+	golden.Attributes = decodedAttributes(golden.Attributes)
+	if golden.ID != id {
+		return nil, fmt.Errorf("the state's account is %q", golden.ID)
+	}
+	o, err := decodeOrigin(st.Origin)
+	if err != nil {
+		return nil, err
+	}
+	if o == nil {
+		rec := identity.AccountRecord{Source: b2b.SourceQuorum, RecordID: string(golden.ID), Account: golden, Time: golden.UpdatedAt}
+		rec.Account.Source, rec.Account.UpdatedAt = "", time.Time{}
+		rec.Account.Attributes = maps.Clone(rec.Account.Attributes) // the state's are shared
+		return []identity.AccountRecord{rec}, nil
+	}
+	if len(o.Records) == 0 {
+		return nil, errors.New("the account's origin holds no record")
+	}
+	ids := map[string]bool{}
+	for _, x := range o.Identifiers {
+		if x.Namespace == identity.NSAccountID {
+			ids[x.Value] = true
+		}
+	}
+	out := make([]identity.AccountRecord, len(o.Records))
+	for i, r := range o.Records {
+		rec := &out[i]
+		*rec = identity.AccountRecord{Source: r.Record.Source, RecordID: r.Record.RecordID, Time: r.Time}
+		if rec.Time.IsZero() {
+			rec.Time = recordEpoch
+		}
+		a := &rec.Account
+		for _, f := range r.Fields {
+			if !setAccountField(a, &golden, f) {
+				return nil, fmt.Errorf("record %s: unknown field %q", r.Record, f)
+			}
+		}
+		switch {
+		case i == 0:
+			// The oldest record is the golden account's own: it holds
+			// the golden ID, the domains of all and the identifiers.
+			a.ID, a.Domains, rec.Identifiers = golden.ID, slices.Clone(golden.Domains), slices.Clone(o.Identifiers)
+		case ids[r.Record.RecordID]:
+			a.ID = b2b.AccountID(r.Record.RecordID)
+		default:
+			// Its own ID is among the identifiers the oldest holds:
+			// the golden one finds the same account.
+			a.ID = golden.ID
+		}
+		// A record needs a name or a domain: one that gave neither gets
+		// the account's domains, which all records share anyway.
+		if a.Name == "" && len(a.Domains) == 0 {
+			if a.Domains = slices.Clone(golden.Domains); len(a.Domains) == 0 {
+				a.Name = golden.Name
+			}
+		}
+	}
+	return out, nil
+}
+
+// setAccountField sets field f of dst to src's, as provenance names it.
+func setAccountField(dst, src *b2b.Account, f string) bool {
+	switch f {
+	case "name":
+		dst.Name = src.Name
+	case "industry":
+		dst.Industry = src.Industry
+	case "employees":
+		dst.Employees = src.Employees
+	case "annualRevenue":
+		dst.AnnualRevenue = src.AnnualRevenue
+	case "country":
+		dst.Country = src.Country
+	case "region":
+		dst.Region = src.Region
+	case "timeZone":
+		dst.TimeZone = src.TimeZone
+	case "owner":
+		dst.Owner = src.Owner
+	case "territory":
+		dst.Territory = src.Territory
+	case "parentId":
+		dst.ParentID = src.ParentID
+	default:
+		return setAttribute(&dst.Attributes, src.Attributes, f)
+	}
+	return true
+}
