@@ -10,6 +10,7 @@
 //
 //	prog, err := program.Compile(defs, program.Options{})   // all definitions, validated
 //	eng, err := engine.New(engine.Config{Store: memory.New(), Program: prog, Clock: clk})
+//	rep, err := eng.Recover(ctx)   // on a store an engine wrote before: see Restarts
 //
 // # Feed it
 //
@@ -180,9 +181,11 @@
 // hashes of the person's addresses, which go on the engine's suppression
 // list ([Engine.Suppress]): no journey message is queued or delivered to
 // them again, even for a person a source creates anew from the same
-// records. The list lives in memory: a host keeps the hashes and hands
-// them to Suppress when it starts an engine again. A failed erasure is
-// safe to repeat.
+// records. The states of the accounts the person was erased from keep the
+// hashes too, and [Engine.Recover] puts them back on the list of an
+// engine started again; a host keeps those of a person who was in no
+// account's state (Erasure.Suppression) and hands them to Suppress
+// itself. A failed erasure is safe to repeat.
 //
 // # Frequency caps across accounts
 //
@@ -204,17 +207,71 @@
 // sales view, multi-region accounts, bad input) run end to end through this
 // package's API in examples/scenarios, each on its program file.
 //
+// # Restarts
+//
+// The engine keeps three things in its memory: identity resolution's
+// graph, the account each opportunity was last upserted on (from which
+// an upsert on another account moves it, opportunity.moved) and the
+// suppression list. Everything else (the accounts' states, the event log,
+// the outbox) lives in the store. An engine started on a store that
+// another engine wrote, as a process restarted with a durable store is,
+// calls [Engine.Recover] before it serves: it rebuilds the three from the
+// account states, which keep for this the source records behind each
+// golden account and person (which record gave which field, at which
+// time, and the identifiers) and the suppression hashes of the persons
+// erased from the account. Without it the engine knows no person: it
+// rejects their activities as "unknown_person" until their records are
+// upserted again. Recover reports what it rebuilt and every state it
+// could not read ([RecoverReport]).
+//
 // # Limits
 //
-// The identity graph lives in the engine's process (accounts, their
-// states, events and outbox live in the store); a multi-process deployment
-// needs the identity state in the store too, which the SQL stores will add.
-// So does the account each opportunity was upserted on, by which an
-// upsert on another account moves the opportunity (opportunity.moved): an
-// engine started again knows it once the opportunity is upserted again.
-// So do the turns that passes of accounts sharing a person take: engines
-// in several processes on one store could exceed a cap by messages
-// decided at the same moment on two accounts.
+// Several engines serving one store at once (a multi-process deployment)
+// need identity resolution in the store, which the SQL stores will add:
+// Recover gives an engine the graph as the store holds it when the
+// engine starts, and the records another engine upserts later are not
+// seen by it.
+//
+// Recover rebuilds what the account states hold, which is less than the
+// graph held:
+//
+//   - A person linked to no account is in no account's state: the engine
+//     started again does not know them until their record is upserted
+//     again (their activities are rejected as unknown_person, not
+//     unknown_account), and an account upserted later does not link
+//     them. So is an account reference to an account not upserted yet,
+//     which no link shows.
+//   - A source record is rebuilt with the values it gave its golden
+//     record, not with those it lost to another record (a marketing
+//     lead's title, where the CRM's won): golden values and their
+//     provenance, each golden record's records and identifiers, and the
+//     persons' links are as they were, but a snapshot of the graph holds
+//     less. A field whose winning record stops giving it then falls back
+//     on no value, where the first engine fell back on the lost one.
+//   - The time of a record that gave no field is not kept, unless it is
+//     its golden record's time: the record is rebuilt as of 1970, so
+//     that every version of it that arrives is taken as newer.
+//   - An account record other than the golden account's own is rebuilt
+//     under its record ID as account ID when the account holds that ID,
+//     else under the golden account's ID; the IDs it had are identifiers
+//     of the account either way.
+//   - An identifier that two golden persons both carry (a link refused as
+//     a conflict) resolves, after recovery, to the person whose ID comes
+//     first, not necessarily to the one that held it first.
+//   - With a store that keeps states encoded, attribute values other than
+//     lists of strings come back as the states' JSON has them (a number
+//     as a float64, a time as its text).
+//   - The suppression hashes of a person erased while in no account's
+//     state, and hashes a host hands to [Engine.Suppress], are not in the
+//     store.
+//
+// Where states disagree (a merged account's state, whose records the
+// account it merged into holds; an opportunity two states hold after a
+// pass that failed), Recover takes the latest and says so in its report.
+//
+// The turns that passes of accounts sharing a person take live in the
+// engine too: engines in several processes on one store could exceed a
+// cap by messages decided at the same moment on two accounts.
 //
 // An account knows a person's other accounts as identity had them when it
 // last read its persons: a link made by one call while another call's

@@ -34,7 +34,8 @@ type Config struct {
 	Program *program.Program
 	// History are the programs installed before Program, oldest first,
 	// for an engine that starts on a store whose journey instances they
-	// started (a process restarted with a durable store): they are
+	// started (a process restarted with a durable store, which also
+	// calls [Engine.Recover]): they are
 	// installed in order before Program, so that their journeys'
 	// versions get their numbers again and a running instance goes on
 	// with the version it entered. An instance whose version the engine

@@ -51,8 +51,10 @@ type Erasure struct {
 	Events, Outbox int
 	// Suppression holds the hashes (governance.SuppressionHash) of the
 	// person's emails and phone number, now on the engine's suppression
-	// list: keep them, and hand them to [Engine.Suppress] when starting
-	// an engine again (see there). It is set as soon as the person is
+	// list and in the states of the accounts the person was erased from,
+	// where [Engine.Recover] finds them: keep them all the same (a person
+	// who was in no account's state leaves them nowhere else), and hand
+	// them to [Engine.Suppress] when starting an engine again (see there). It is set as soon as the person is
 	// found, so keep it also when ErasePerson returns an error: a repeat
 	// after identity forgot the person cannot find the addresses again.
 	Suppression []string

@@ -30,11 +30,15 @@ type suppressions struct {
 // alerts, which go to sales users, are not checked.
 //
 // ErasePerson adds the erased person's addresses itself and returns their
-// hashes (Erasure.Suppression). The list lives in the engine's memory: a
-// host keeps the hashes and hands them to Suppress when it starts an
-// engine again, so that a record imported again from a source that has
-// not erased the person is not contacted. A string that is not such a
-// hash (64 hexadecimal digits) is refused, with nothing added.
+// hashes (Erasure.Suppression). The list lives in the engine's memory;
+// the states of the accounts a person was erased from keep their hashes,
+// which [Engine.Recover] puts back on the list of an engine started
+// again. A host keeps the others (those of a person who was in no
+// account's state, and those it suppresses itself) and hands them to
+// Suppress when it starts an engine again, so that a record imported
+// again from a source that has not erased the person is not contacted. A
+// string that is not such a hash (64 hexadecimal digits) is refused, with
+// nothing added.
 func (e *Engine) Suppress(hashes ...string) error {
 	var bad []string
 	for _, h := range hashes {
