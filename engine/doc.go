@@ -247,7 +247,14 @@
 //     provenance, each golden record's records and identifiers, and the
 //     persons' links are as they were, but a snapshot of the graph holds
 //     less. A field whose winning record stops giving it then falls back
-//     on no value, where the first engine fell back on the lost one.
+//     on no value, where the first engine fell back on the lost one. So
+//     does a consent: the statements it won over are not kept, and its
+//     provenance no longer names them (Provenance.Reason is empty). A
+//     consent the person's own statements decided (an unsubscribe) is
+//     rebuilt as they decided it, in the record that gave the consent:
+//     the account states keep the statements, so the consent the engine
+//     acts on is the same, but the golden record shows the decision, not
+//     the record's own statement, until the record is upserted again.
 //   - The time of a record that gave no field is not kept, unless it is
 //     its golden record's time: the record is rebuilt as of 1970, so
 //     that every version of it that arrives is taken as newer.
