@@ -1,17 +1,27 @@
 package engine_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"log/slog"
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/stretchr/testify/require"
 
+	"github.com/quorumhq/quorum/audience"
 	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/buyinggroup"
+	"github.com/quorumhq/quorum/channel"
 	"github.com/quorumhq/quorum/engine"
 	"github.com/quorumhq/quorum/identity"
 	"github.com/quorumhq/quorum/journey"
+	"github.com/quorumhq/quorum/program"
+	"github.com/quorumhq/quorum/rules"
 	"github.com/quorumhq/quorum/store"
 	"github.com/quorumhq/quorum/store/memory"
 )
@@ -208,4 +218,247 @@ func TestQuietAccountsKeepNoRecordPastTheRetention(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, engine.ActivityRecordTimes(a.Value), "the record of day 0 is past the 30-day retention")
 	require.True(t, a.DueAt.After(day(31)))
+}
+
+// eventTimes returns the times of an account's events of a type.
+func eventTimes(t *testing.T, b *bundle, account b2b.AccountID, typ string) []time.Time {
+	t.Helper()
+	evs, err := b.eng.Events(b.ctx, account, 0, 1<<20)
+	require.NoError(t, err)
+	var out []time.Time
+	for _, e := range evs {
+		if e.Type == typ {
+			out = append(out, e.Time)
+		}
+	}
+	return out
+}
+
+// TestAdvanceRunsEachDueTime: one Advance forty quiet days after Acme's
+// committee arrived runs the pipeline journey at each time it was due:
+// the split on day 5 (the intro's 5-day wait), then every 7 days after
+// the nurture e-mail, until the visit limit ends the journey on day 26;
+// each decision is stamped with its own time, and the three nurture
+// e-mails wait in the outbox, queued at their decision times, for the
+// dispatcher's next run.
+func TestAdvanceRunsEachDueTime(t *testing.T) {
+	t.Parallel()
+	b := setup(t, pipelineProgram())
+	setupAcme(t, b)
+	require.Len(t, claimAll(t, b, day0), 3, "the intro")
+
+	b.clock.Set(day(40))
+	rep, err := b.eng.Advance(b.ctx, day(40))
+	require.NoError(t, err)
+	require.Equal(t, []time.Time{day(5), day(12), day(19), day(26)}, eventTimes(t, b, "acme", "journey.path"),
+		"the split at the end of each wait, not on day 40")
+	require.Equal(t, []time.Time{day0, day0, day0, day(5), day(5), day(5), day(12), day(12), day(12), day(19), day(19), day(19)},
+		eventTimes(t, b, "acme", "message.queued"), "the intro, then the nurture e-mail to the three members of each visit")
+	require.Equal(t, []time.Time{day(26)}, eventTimes(t, b, "acme", "journey.ended"))
+	require.Equal(t, 9, rep.Messages)
+	require.Equal(t, 1, rep.Accounts)
+	require.Len(t, claimAll(t, b, day(40)), 9, "the backlog goes out at once")
+	a, err := b.store.LoadAccount(b.ctx, "default", "acme")
+	require.NoError(t, err)
+	require.Equal(t, day(41), a.DueAt, "refreshed on day 40, due a day later")
+}
+
+// cadenceRun is what one way of calling Advance leaves of Acme.
+type cadenceRun struct {
+	Events   []store.Event
+	State    string
+	DueAt    time.Time
+	Version  int64
+	Messages []channel.Message
+}
+
+// runCadence runs scenario S2 on a new store: Acme's committee on day 0,
+// with acts the demo request and the webinar of day 3 (ingested at 11:00),
+// then forty days with Advance called each day at 09:00 (daily) or once
+// on day 40; the outbox is delivered on day 40.
+func runCadence(t *testing.T, newStore func() store.Store, acts, daily bool) cadenceRun {
+	t.Helper()
+	st := newStore()
+	b := setup(t, pipelineProgram(), func(c *engine.Config) { c.Store = st })
+	b.store = st
+	setupAcme(t, b)
+	ingest := func() {
+		b.clock.Set(day(3).Add(2 * time.Hour))
+		rep, err := b.eng.Ingest(b.ctx, activity("a-demo", b2b.ActivityRequestDemo, "L-2", day(3), nil),
+			activity("a-webinar", b2b.ActivityAttendEvent, "L-1", day(3).Add(time.Hour), nil))
+		require.NoError(t, err)
+		require.Equal(t, 2, rep.Applied)
+	}
+	advance := func(d int) {
+		b.clock.Set(day(d))
+		_, err := b.eng.Advance(b.ctx, day(d))
+		require.NoError(t, err)
+	}
+	if daily {
+		for d := 1; d <= 40; d++ {
+			advance(d)
+			if d == 3 && acts {
+				ingest()
+			}
+		}
+	} else {
+		if acts {
+			ingest()
+		}
+		advance(40)
+	}
+	var run cadenceRun
+	run.Messages = claimAll(t, b, day(40))
+	var err error
+	run.Events, err = b.eng.Events(b.ctx, "acme", 0, 1<<20)
+	require.NoError(t, err)
+	a, err := st.LoadAccount(b.ctx, "default", "acme")
+	require.NoError(t, err)
+	run.State, run.DueAt, run.Version = engine.StateJSON(a), a.DueAt, a.Version
+	require.NotZero(t, b.eng.Counters().Commits)
+	return run
+}
+
+// TestAdvanceSameForAnyCadence: the same inputs give the same decisions,
+// at the same times, and the same state, whether Advance is called every
+// day or once at the end. The comparison is of everything Acme's log,
+// state and outbox hold: each event whole (its sequence number too: the
+// same passes commit the same events in the same order), the state's
+// encoding, its due time and the messages delivered. Only the store's
+// version of the account is left out where the world has activities: a
+// version counts commits, and on the three quiet days before the
+// activities the daily calls commit the account's next due time after
+// passes that decide nothing, passes that the late call never runs
+// (the activities' own pass, at 11:00 on day 3, comes first: Ingest
+// runs at its clock's time and does not catch up).
+func TestAdvanceSameForAnyCadence(t *testing.T) {
+	t.Parallel()
+	for _, sto := range stateStores {
+		for _, acts := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/activities=%v", sto.name, acts), func(t *testing.T) {
+				t.Parallel()
+				daily := runCadence(t, sto.store, acts, true)
+				once := runCadence(t, sto.store, acts, false)
+				var opts []cmp.Option
+				if acts {
+					opts = append(opts, cmpopts.IgnoreFields(cadenceRun{}, "Version"))
+				}
+				require.Empty(t, cmp.Diff(daily, once, opts...), "(-daily +once)")
+				paths := 0
+				for _, e := range once.Events {
+					if e.Type == "journey.path" {
+						paths++
+					}
+				}
+				require.Equal(t, map[bool]int{false: 4, true: 1}[acts], paths, "four splits (the nurture path) or one (the engaged path)")
+			})
+		}
+	}
+}
+
+// TestAdvanceNeverBeforeTheLastPass: an account that an input stepped
+// after its due time (the activity of day 7 found the 5-day wait over,
+// and the split ran then, at the clock's time) is not stepped again
+// earlier: the late Advance goes on from day 7, whose nurture wait ends
+// on day 14.
+func TestAdvanceNeverBeforeTheLastPass(t *testing.T) {
+	t.Parallel()
+	b := setup(t, pipelineProgram())
+	setupAcme(t, b)
+	b.clock.Set(day(7))
+	rep, err := b.eng.Ingest(b.ctx, activity("open", b2b.ActivityOpenEmail, "L-3", day(7), nil))
+	require.NoError(t, err)
+	require.Equal(t, 1, rep.Applied)
+	require.Equal(t, []time.Time{day(7)}, eventTimes(t, b, "acme", "journey.path"), "Ingest steps what is due at its clock's time")
+
+	b.clock.Set(day(40))
+	_, err = b.eng.Advance(b.ctx, day(40))
+	require.NoError(t, err)
+	require.Equal(t, []time.Time{day(7), day(14), day(21), day(28)}, eventTimes(t, b, "acme", "journey.path"))
+	evs, err := b.eng.Events(b.ctx, "acme", 0, 1<<20)
+	require.NoError(t, err)
+	for _, e := range evs {
+		if e.Type == "group.updated" || e.Type == "message.queued" {
+			require.False(t, e.Time.After(day0) && e.Time.Before(day(7)), "%s at %s: before the last pass", e.Type, e.Time)
+		}
+	}
+}
+
+// chainedInterests is a program in which each buying group makes the
+// next interest apply: a1 holds for Acme, interest i1 applies to a1's
+// accounts, a2 holds once an account has a group, i2 applies to a2's, and
+// so on up to i4 and a5. Each audience an account enters asks for its
+// qualification again at once, so that Acme's groups come one pass at a
+// time, every pass at the same instant.
+func chainedInterests() program.Definitions {
+	defs := dataPlatform()
+	defs.Interests = nil
+	defs.Audiences = []audience.Audience{{Name: "a1", Rule: "account.employees > 0"}}
+	for i := 1; i <= 4; i++ {
+		id := fmt.Sprintf("i%d", i)
+		defs.Interests = append(defs.Interests, buyinggroup.SolutionInterest{ID: id, Name: id, Template: buyinggroup.StandardTemplateID,
+			Applies: rules.Rule{Name: id + " applies", Source: fmt.Sprintf(`"a%d" in audiences`, i)}})
+		defs.Audiences = append(defs.Audiences, audience.Audience{Name: fmt.Sprintf("a%d", i+1), Rule: fmt.Sprintf("len(groups) >= %d", i)})
+	}
+	return defs
+}
+
+// TestAdvanceBoundsPassesAtOneInstant: an account due again at the
+// instant of its own pass gets three passes at it, then goes on at its
+// next refresh; the bound is logged and counted. Acme's records, applied
+// on day 0, put it in audience a1, which asks for another qualification
+// then: the late Advance creates i1's, i2's and i3's groups at that
+// time, on day 0, and i4's a refresh later.
+func TestAdvanceBoundsPassesAtOneInstant(t *testing.T) {
+	t.Parallel()
+	var logs bytes.Buffer
+	b := setup(t, chainedInterests(), func(c *engine.Config) {
+		c.Logger = slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	})
+	setupAcme(t, b)
+	b.clock.Set(day(3))
+	_, err := b.eng.Advance(b.ctx, day(3))
+	require.NoError(t, err)
+	require.Equal(t, []time.Time{day0, day0, day0, day(1)}, eventTimes(t, b, "acme", "buyinggroup.group_created"))
+	require.Equal(t, map[string]int64{"instant": 1}, b.eng.Counters().AdvanceLimits)
+	var rec struct {
+		Level, Msg, Account string
+		At, Next            time.Time
+		Passes              int
+	}
+	require.NoError(t, json.Unmarshal(logs.Bytes(), &rec), logs.String())
+	require.Equal(t, "WARN", rec.Level)
+	require.Equal(t, "account due again at the same instant, caught up from its next refresh", rec.Msg)
+	require.Equal(t, "acme", rec.Account)
+	require.Equal(t, day0, rec.At.UTC())
+	require.Equal(t, 3, rec.Passes)
+}
+
+// TestAdvanceBoundsPassesPerCall: one Advance runs at most 1,000 passes
+// on an account; the account stays due where it stopped, and the next
+// Advance goes on from there. With a refresh every minute, a day is 1,440
+// passes.
+func TestAdvanceBoundsPassesPerCall(t *testing.T) {
+	t.Parallel()
+	var logs bytes.Buffer
+	b := setup(t, pipelineProgram(), func(c *engine.Config) {
+		c.RefreshInterval = time.Minute
+		c.Logger = slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	})
+	setupAcme(t, b)
+	b.clock.Set(day(1))
+	_, err := b.eng.Advance(b.ctx, day(1))
+	require.NoError(t, err)
+	a, err := b.store.LoadAccount(b.ctx, "default", "acme")
+	require.NoError(t, err)
+	require.Equal(t, day0.Add(1001*time.Minute), a.DueAt, "the 1,000th pass ran at 1,000 minutes")
+	require.Equal(t, map[string]int64{"passes": 1}, b.eng.Counters().AdvanceLimits)
+	require.Contains(t, logs.String(), `"msg":"account not caught up, resumed at the next Advance","account":"acme"`)
+
+	_, err = b.eng.Advance(b.ctx, day(1))
+	require.NoError(t, err)
+	a, err = b.store.LoadAccount(b.ctx, "default", "acme")
+	require.NoError(t, err)
+	require.Equal(t, day(1).Add(time.Minute), a.DueAt, "caught up to day 1")
+	require.Equal(t, map[string]int64{"passes": 1}, b.eng.Counters().AdvanceLimits)
 }

@@ -116,7 +116,7 @@ func TestAccountViewJourneyPositions(t *testing.T) {
 	require.Equal(t, []string{"wait-7d"}, jp.Nodes)
 	require.Len(t, jp.Reasons, 1)
 	require.NotEmpty(t, jp.Reasons[0], "why the split sent the account to nurture")
-	require.Equal(t, day(13), jp.Due, "seven days after the step of day 6")
+	require.Equal(t, day(12), jp.Due, "seven days after the split of day 5, when the wait ended (not day 6, when time was advanced)")
 }
 
 // A repeat of an activity that was refused is no duplicate: it is scored

@@ -40,6 +40,11 @@ type Counters struct {
 	Alerts int64
 	// Erased counts persons erased ([Engine.ErasePerson]).
 	Erased int64
+	// AdvanceLimits counts the bounds [Engine.Advance] reached on an
+	// account, by name: "instant" (an account due again at the instant
+	// of its own pass after 3 passes at it) and "passes" (an account
+	// still due after 1,000 passes in one Advance).
+	AdvanceLimits map[string]int64
 }
 
 type counters struct {
@@ -49,6 +54,8 @@ type counters struct {
 	rejected   map[string]int64
 	messages   map[string]int64
 	deliveries map[string]int64
+
+	advanceLimits map[string]int64 // under mu
 }
 
 func (c *counters) reject(reason string, n int64) { c.add(&c.rejected, reason, n) }
@@ -76,5 +83,6 @@ func (e *Engine) Counters() Counters {
 		Commits: c.commits.Load(), Conflicts: c.conflicts.Load(), Steps: c.steps.Load(), Alerts: c.alerts.Load(),
 		Erased:   c.erased.Load(),
 		Rejected: maps.Clone(c.rejected), Messages: maps.Clone(c.messages), Deliveries: maps.Clone(c.deliveries),
+		AdvanceLimits: maps.Clone(c.advanceLimits),
 	}
 }

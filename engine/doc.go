@@ -16,7 +16,7 @@
 //
 //	eng.Apply(ctx, engine.Batch{Accounts: ..., Persons: ..., Opportunities: ..., Activities: ...})
 //	eng.Ingest(ctx, activities...)   // or UpsertAccounts, UpsertPersons, UpsertOpportunities
-//	eng.Advance(ctx, now)            // time passes: waits end, scores decay, windows move
+//	eng.Advance(ctx, now)            // time passes: waits end, scores decay, windows move, each when due
 //
 // Identity resolution is the one global step (it runs under a lock): it maps
 // each record to its golden person or account and each person to its
@@ -43,6 +43,19 @@
 // unknown_account) and what was wrong. Activities of persons not known yet
 // are returned as rejected "unknown_person", never dropped silently:
 // resubmit them once the person's record arrives.
+//
+// Time is an input. Apply and the other input calls run their passes at
+// the clock's time (Config.Clock) and step the journeys due by then.
+// [Engine.Advance] runs each account due by the time it is given at the
+// time the account was due (never before its last committed pass), then
+// at each next due time up to the time given: a wait of two days that
+// ends at 09:00 ends at 09:00, whether Advance is called at 17:00 or a
+// month later, so that the decisions, their times and the state they
+// leave do not depend on how often Advance is called. (An input applied
+// after an account's due time steps it at the input's time: a host that
+// calls Advance up to the clock's time before it applies inputs keeps
+// every due time.) A late Advance queues what it decides on the way at
+// the times it decides it, for the dispatcher to send when it next runs.
 //
 // # Consent
 //
@@ -107,14 +120,18 @@
 // tier or audience; [Engine.Events] reads the event log; [Engine.Counters]
 // are counters for metrics (activities ingested, inputs rejected by reason,
 // commits, conflicts, journey steps, messages queued by channel and
-// skipped, delivery results by status, alerts, persons erased).
+// skipped, delivery results by status, alerts, persons erased, bounds
+// Advance reached).
 // Config.Logger receives structured records with stable keys: "program
 // installed" (program, version), "input rejected" (kind, index, activity,
 // account, reason, detail), "message not delivered" (entry, account,
 // channel, status, reason: a message failed or suppressed when claimed)
 // and "person erased" (accounts, redacted, events, outbox; it names no
 // one) at Info; "outbox entry not rendered, retried when its lease ends"
-// (entry, account, err) at Warn; "account committed" (account, version,
+// (entry, account, err), "account due again at the same instant, caught
+// up from its next refresh" and "account not caught up, resumed at the
+// next Advance" (account, at, next, passes: see [Engine.Advance]) at
+// Warn; "account committed" (account, version,
 // applied, duplicates, rejected, steps, outbox, events) and "version
 // conflict, retrying" (account, attempt) at Debug.
 //

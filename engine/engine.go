@@ -62,6 +62,8 @@ type Config struct {
 	// RefreshInterval is how often Advance recomputes an account's
 	// time-dependent state (decayed scores, audiences with time windows,
 	// readiness) when nothing else happens to it; zero means 24 hours.
+	// An Advance that covers many intervals runs a pass on a quiet account
+	// for each of them.
 	RefreshInterval time.Duration
 	// ActivityRetention is how long an account keeps its activities for
 	// audience aggregates, alerts and duplicate detection; zero means the

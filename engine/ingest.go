@@ -17,7 +17,6 @@ import (
 	"github.com/quorumhq/quorum/identity"
 	"github.com/quorumhq/quorum/journey"
 	"github.com/quorumhq/quorum/persona"
-	"github.com/quorumhq/quorum/store"
 )
 
 // Report says what one call did. Every input is accounted for: applied,
@@ -422,64 +421,6 @@ func timeOrder(acts []b2b.Activity) []activityKey {
 	})
 	return keys
 }
-
-// Advance lets time pass up to now: every account that is due by now
-// (a journey wait ending, a periodic refresh of decayed scores and time
-// windows) runs through the chain.
-func (e *Engine) Advance(ctx context.Context, now time.Time) (Report, error) {
-	var rep Report
-	done := map[b2b.AccountID]int{}
-	for {
-		// A sweep reads the accounts due by now a page at a time, each
-		// page after the last (so that accounts left due, those run
-		// their last round below, never hide the others); an account due
-		// again by now after its pass comes back in the next sweep.
-		ran := false
-		var after *store.AccountDue
-		for {
-			due, err := e.cfg.Store.DueAccounts(ctx, &store.DueParams{Tenant: e.cfg.Tenant, Before: now, Limit: advancePage, After: after})
-			if err != nil {
-				return rep, fmt.Errorf("due accounts: %w", err)
-			}
-			if len(due) == 0 {
-				break
-			}
-			if after != nil && due[0].Compare(*after) <= 0 {
-				// Not a next page: read on, and this would never end.
-				return rep, fmt.Errorf("due accounts: the store returned %q (due %s) for the page after %q (due %s): it does not honour store.DueParams.After",
-					due[0].ID, due[0].DueAt.Format(time.RFC3339), after.ID, after.DueAt.Format(time.RFC3339))
-			}
-			after = &due[len(due)-1]
-			works := map[b2b.AccountID]*work{}
-			for _, d := range due {
-				// An account due again at the same instant after its own
-				// pass gets a few more rounds, never an endless loop.
-				if done[d.ID] >= maxJourneyRounds {
-					continue
-				}
-				done[d.ID]++
-				works[d.ID] = &work{tick: true}
-			}
-			if len(works) == 0 {
-				continue
-			}
-			ran = true
-			idle, err := e.run(ctx, works, now, &rep)
-			if err != nil {
-				return rep, err
-			}
-			for _, id := range idle {
-				done[id] = maxJourneyRounds // time passed without a decision: once is enough
-			}
-		}
-		if !ran {
-			return rep, nil
-		}
-	}
-}
-
-// advancePage is how many due accounts Advance asks the store for at once.
-const advancePage = 10000
 
 // Enter puts an account into a journey by hand (a manual or API entry).
 func (e *Engine) Enter(ctx context.Context, account b2b.AccountID, journeyID string) (Report, error) {

@@ -44,8 +44,11 @@ type work struct {
 	// create allows a pass on an account that has no state yet.
 	create bool
 	// tick marks a pass for the passing of time (Advance): derived state
-	// is recomputed even when no input changed anything.
+	// is recomputed even when no input changed anything. It runs at from,
+	// when the account was found due, or later (see passTime), not at
+	// the now Advance was called with.
 	tick bool
+	from time.Time
 	// erase, when set, removes a person from the account (ErasePerson).
 	erase *erasure
 	// consent are the consent statements of activities of the account's
@@ -86,6 +89,9 @@ type outcome struct {
 	rejected                 []Rejection
 	steps, messages          int
 	redacted                 int // events and queued messages rewritten by an erasure
+	// at is the time a pass of time ran at (zero when the account was
+	// not due by now), due the account's next due time as it left it.
+	at, due time.Time
 }
 
 // process runs one pass on one account with optimistic concurrency: load,
@@ -128,9 +134,16 @@ func (e *Engine) process(ctx context.Context, id b2b.AccountID, w *work, now tim
 			}
 			st = cloneState(committed)
 		}
+		at := now
+		if w.tick {
+			var due bool
+			if at, due = passTime(w.from, &rec, committed, now); !due {
+				return outcome{idle: true}, nil
+			}
+		}
 		p := e.prog.Load()
 		events, outbox, jevents := eventRoom.take(), outboxRoom.take(), journeyEventRoom.take()
-		ps := &pass{e: e, p: p, st: st, now: now, id: id, events: *events, outbox: *outbox, jevents: *jevents}
+		ps := &pass{e: e, p: p, st: st, now: at, id: id, events: *events, outbox: *outbox, jevents: *jevents}
 		if committed != nil {
 			ps.loaded, ps.committed = rec, committed
 		}
@@ -150,6 +163,9 @@ func (e *Engine) process(ctx context.Context, id b2b.AccountID, w *work, now tim
 				return out, err
 			}
 			continue
+		}
+		if w.tick {
+			out.at, out.due = ps.now, ps.due()
 		}
 		// An opportunity another call moved on while this pass was
 		// committing it: the pass that moved it found nothing to remove

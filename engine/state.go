@@ -85,7 +85,9 @@ type accountState struct {
 	// Revision increases whenever anything a journey could read changes.
 	Revision uint64 `json:"revision"`
 	// Refreshed is when the time-dependent state (decayed scores,
-	// audiences, readiness) was last recomputed.
+	// audiences, readiness) was last recomputed: the time of the
+	// account's last committed pass, before which Advance runs none
+	// (see passTime).
 	Refreshed time.Time `json:"refreshed,omitzero"`
 	// Program is the version of the program that made the last decision.
 	Program string `json:"program,omitempty"`

@@ -51,8 +51,8 @@ var keyLines = []string{
 	`path pipeline-acceleration [ready?] path=engaged -> alert-sales rule "ready? engaged" (group.completeness >= 0.6 && group.score >= 150) with group.completeness=1`,
 	// The alert: to the owner, engaged personas, why.
 	"sent sales_alert to olivia@quorum.example",
-	"- Victor Kim, Technical Evaluator (VP, Engineering): 91",
+	"- Victor Kim, Technical Evaluator (VP, Engineering): 92",
 	"Next action: Book a meeting with Victor Kim (Technical Evaluator) and Carla Diaz (Economic Buyer)",
-	"readiness: ready (fast-track to sales): completeness 1 >= ready threshold 0.6; score 185.8 >= ready threshold 150",
+	"readiness: ready (fast-track to sales): completeness 1 >= ready threshold 0.6; score 187.24 >= ready threshold 150",
 	"stage Decision -> Sales Ready on day 4",
 }

@@ -173,3 +173,49 @@ func alertRaised(t *testing.T, b *bundle) raisedAlert {
 	require.Len(t, out, 1, "one alert raised")
 	return out[0]
 }
+
+// TestS2OneLateAdvance runs s2-pipeline-acceleration.yaml with no
+// activity and one Advance on day 40, as a host whose ticker stalled
+// would: the journey runs as daily calls would have run it, each step
+// at its own time (the split at the end of the 5-day wait, on day 5,
+// then at the end of each 7-day wait after a nurture e-mail, until the
+// fourth visit ends the journey on day 26), and the three rounds of
+// nurture e-mails, queued at their decision times, go out together at
+// the next delivery.
+func TestS2OneLateAdvance(t *testing.T) {
+	t.Parallel()
+	b := setup(t, fileS2)
+	setupAcme(t, b)
+	require.Len(t, claimAll(t, b, day0), 3, "the intro")
+
+	b.clock.Set(day(40))
+	rep, err := b.eng.Advance(b.ctx, day(40))
+	require.NoError(t, err)
+	require.Equal(t, 9, rep.Messages)
+	evs, err := b.eng.Events(b.ctx, "acme", 0, 0)
+	require.NoError(t, err)
+	var paths, nurtures []time.Time
+	var ended journey.Ended
+	for _, e := range evs {
+		switch e.Type {
+		case "journey.path":
+			paths = append(paths, e.Time)
+		case "message.queued":
+			if e.Time.After(day0) {
+				nurtures = append(nurtures, e.Time)
+			}
+		case "journey.ended":
+			require.NoError(t, json.Unmarshal(e.Data, &ended))
+		}
+	}
+	require.Equal(t, []time.Time{day(5), day(12), day(19), day(26)}, paths)
+	require.Equal(t, []time.Time{day(5), day(5), day(5), day(12), day(12), day(12), day(19), day(19), day(19)}, nurtures,
+		"the nurture e-mail to the three members who did nothing, at each of the first three visits")
+	require.Equal(t, "not engaged", ended.Outcome)
+	require.Equal(t, day(26), ended.At)
+	msgs := claimAll(t, b, day(40))
+	require.Len(t, msgs, 9)
+	for _, m := range msgs {
+		require.Equal(t, "How teams like Acme use Data Platform", m.Subject)
+	}
+}

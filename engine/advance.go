@@ -1,0 +1,190 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/store"
+)
+
+// Advance lets time pass up to now: every account that is due by now (a
+// journey wait ending, a deferred message coming free, the periodic
+// refresh of decayed scores and time windows) runs through the chain at
+// the time it was due, not at now. An account due at t runs its pass at
+// t, or at its last committed pass if that is later (time never goes
+// back for an account: an input applied after t stepped it then): the
+// pass decays its scores to that time, stamps its decisions with it and
+// counts the waits it starts from it. An account due again by now after
+// its pass runs again at its next due time, and so on until its next due
+// time is after now. So an account's decisions do not depend on how often
+// Advance is called: one Advance after forty quiet days makes the
+// decisions that forty daily ones would have made, at the same times,
+// and leaves the same state.
+//
+// The accounts due are processed in parallel (Config.Workers), each one's
+// passes in turn. Two bounds keep a program whose passes never settle
+// from running for ever; either is logged at Warn and counted
+// ([Counters].AdvanceLimits), never silent:
+//
+//   - an account due again at the very instant of its own pass (its
+//     audiences changed, so it is qualified again) runs at most 3 passes
+//     at that instant ("instant"); its catch-up then goes on at its next
+//     refresh (Config.RefreshInterval later);
+//   - one Advance runs at most 1,000 passes on one account ("passes"): the
+//     account stays due where it stopped, and the next Advance resumes it
+//     there.
+//
+// An account with nothing due runs one pass each Config.RefreshInterval,
+// so an Advance that covers many intervals costs each quiet account as
+// many passes (a pass that decides nothing commits only the account's
+// next due time).
+//
+// Messages decided on the way are queued at their decision time: the
+// dispatcher sends them when it next runs, so a late Advance may leave a
+// backlog that goes out at once. Frequency caps count messages at their
+// decision times, as if each had gone out when decided.
+func (e *Engine) Advance(ctx context.Context, now time.Time) (Report, error) {
+	var rep Report
+	// Each account's passes run to its first due time after now, or to a
+	// bound: an account is taken once per Advance.
+	done := map[b2b.AccountID]bool{}
+	for {
+		// A sweep reads the accounts due by now a page at a time, each
+		// page after the last (so that accounts left due, by a bound or
+		// by a store that keeps their due time, never hide the others);
+		// one that became due while the sweep went on comes back in the
+		// next sweep.
+		ran := false
+		var after *store.AccountDue
+		for {
+			due, err := e.cfg.Store.DueAccounts(ctx, &store.DueParams{Tenant: e.cfg.Tenant, Before: now, Limit: advancePage, After: after})
+			if err != nil {
+				return rep, fmt.Errorf("due accounts: %w", err)
+			}
+			if len(due) == 0 {
+				break
+			}
+			if after != nil && due[0].Compare(*after) <= 0 {
+				// Not a next page: read on, and this would never end.
+				return rep, fmt.Errorf("due accounts: the store returned %q (due %s) for the page after %q (due %s): it does not honour store.DueParams.After",
+					due[0].ID, due[0].DueAt.Format(time.RFC3339), after.ID, after.DueAt.Format(time.RFC3339))
+			}
+			after = &due[len(due)-1]
+			page := make([]b2b.AccountID, 0, len(due))
+			from := make(map[b2b.AccountID]time.Time, len(due))
+			for _, d := range due {
+				if done[d.ID] {
+					continue
+				}
+				done[d.ID] = true
+				page = append(page, d.ID)
+				from[d.ID] = d.DueAt
+			}
+			if len(page) == 0 {
+				continue
+			}
+			ran = true
+			var mu sync.Mutex
+			err = e.forEachAccount(ctx, page, func(ctx context.Context, id b2b.AccountID) error {
+				out, err := e.catchUp(ctx, id, from[id], now)
+				mu.Lock()
+				defer mu.Unlock()
+				if !out.idle {
+					rep.Steps += out.steps
+					rep.Messages += out.messages
+					rep.Accounts++
+				}
+				return err
+			})
+			if err != nil {
+				return rep, err
+			}
+		}
+		if !ran {
+			return rep, nil
+		}
+	}
+}
+
+// advancePage is how many due accounts Advance asks the store for at once.
+const advancePage = 10000
+
+// maxInstantPasses bounds the passes an account runs at one instant when
+// each leaves it due at that instant again (as many as the rounds of
+// journeys one pass runs, maxJourneyRounds).
+const maxInstantPasses = 3
+
+// maxAdvancePasses bounds the passes one Advance runs on one account: with
+// the default refresh of a day, enough to catch up on more than two years.
+const maxAdvancePasses = 1000
+
+// catchUp runs an account's passes of time, found due at from: each at
+// the time the account is due (see passTime), until its next due time is
+// after now or a bound is reached. The outcome sums the passes'; it is
+// idle when none decided anything.
+func (e *Engine) catchUp(ctx context.Context, id b2b.AccountID, from, now time.Time) (outcome, error) {
+	total := outcome{idle: true}
+	at, instant := from, 0
+	for passes := 1; ; passes++ {
+		if err := ctx.Err(); err != nil {
+			return total, err
+		}
+		out, err := e.process(ctx, id, &work{tick: true, from: at}, now)
+		if err != nil {
+			return total, err
+		}
+		total.idle = total.idle && out.idle
+		total.steps += out.steps
+		total.messages += out.messages
+		if out.at.IsZero() || out.due.IsZero() || out.due.After(now) {
+			return total, nil // not due by now (any more)
+		}
+		if out.due.After(out.at) {
+			at, instant = out.due, 0
+		} else if instant++; instant < maxInstantPasses && !out.idle {
+			at = out.at // due again at once: its own pass changed what it reads
+		} else {
+			// A pass that decided nothing is not run again at its instant;
+			// nor is one after the bound.
+			e.limitReached(ctx, "instant", "account due again at the same instant, caught up from its next refresh",
+				id, out.at, out.due, passes)
+			at, instant = out.at.Add(e.cfg.RefreshInterval), 0
+			if at.After(now) {
+				return total, nil
+			}
+		}
+		if passes == maxAdvancePasses {
+			e.limitReached(ctx, "passes", "account not caught up, resumed at the next Advance", id, out.at, at, passes)
+			return total, nil
+		}
+	}
+}
+
+// limitReached logs and counts a bound of Advance reached on an account:
+// the time of its last pass, when it is due next, and how many passes it
+// ran in this Advance.
+func (e *Engine) limitReached(ctx context.Context, name, msg string, id b2b.AccountID, at, next time.Time, passes int) {
+	e.counters.add(&e.counters.advanceLimits, name, 1)
+	e.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, msg, slog.String("account", string(id)),
+		slog.Time("at", at), slog.Time("next", next), slog.Int("passes", passes))
+}
+
+// passTime returns when a pass of time runs on an account found due at
+// from: at the latest of from, the due time it has now (another call may
+// have run it since) and the time of its last committed pass
+// (st.Refreshed): a pass never runs before one the account committed.
+// It is false when that is after now: the account is not due by now.
+func passTime(from time.Time, rec *store.Account, st *accountState, now time.Time) (time.Time, bool) {
+	at := from
+	if rec.DueAt.After(at) {
+		at = rec.DueAt
+	}
+	if st != nil && st.Refreshed.After(at) {
+		at = st.Refreshed
+	}
+	return at, !at.After(now)
+}
