@@ -130,8 +130,8 @@ func (e *Engine) catchUp(ctx context.Context, id b2b.AccountID, from, now time.T
 	total := outcome{idle: true}
 	at, instant := from, 0
 	for passes := 1; ; passes++ {
-		if err := ctx.Err(); err != nil {
-			return total, err
+		if ctx.Err() != nil {
+			return total, nil // forEachAccount reports it
 		}
 		out, err := e.process(ctx, id, &work{tick: true, from: at}, now)
 		if err != nil {
