@@ -30,8 +30,11 @@ import (
 // runs it: the option B program (two solution interests, one journey
 // each, a shared cap) on a simulated world whose records are loaded
 // outside the timer; then, timed, the 90 days of activities go in as 10
-// batches of 9 days by default (batch ingestion: each account runs through the chain
-// once per batch), time advancing to the end of each batch, and after
+// batches of 9 days by default (batch ingestion: each account with
+// activities in a batch runs through the chain once, at the batch's end),
+// time advancing to the end of each batch (an account due in between, a
+// quiet one, runs at each time it was due: a refresh a day, the end of a
+// journey wait), and after
 // each batch one dispatcher per core delivers what is due (journey
 // messages are rendered when claimed) to a sender that accepts every
 // message. It reports:
