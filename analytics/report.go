@@ -123,8 +123,9 @@ type JourneyCompletion struct {
 }
 
 // JourneyStats counts the journey instances entered in the period: Rate is
-// Completed / Entered. Completed instances ended with all their tracks at
-// an end; Exited ended otherwise (exit criterion, abort); Running had not
+// Completed / Entered. Completed instances ended completed as their
+// journey defines it (journey.Ended.Completed: a completion end node or
+// goal); Exited ended otherwise (exit criterion, abort); Running had not
 // ended at To. UnmatchedEnds are ends in the period of instances whose
 // entry the log does not hold (not in the rate).
 type JourneyStats struct {

@@ -18,7 +18,7 @@ var definitions = []struct{ Name, Text string }{
 	{"velocity", "days from a group's creation to its first sales-ready moment, or to the first opportunity on its account and interest, for those reached in the period"},
 	{"qualification", "qualified persons / persons, each account's latest qualify.rate at To summed"},
 	{"alert response", "alerts raised in the period acknowledged or acted on within the response window / those whose window closed by To"},
-	{"journey completion", "instances entered in the period that completed (all tracks at an end) by To / instances entered"},
+	{"journey completion", "instances entered in the period that completed (as the journey defines it: a completion end node or goal) by To / instances entered"},
 	{"email", "e-mails delivered in the period that were opened (clicked) by To, once each, by the message key their opens and clicks name / e-mails delivered in the period"},
 }
 
