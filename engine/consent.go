@@ -358,13 +358,7 @@ func (ps *pass) consentForbids(p *b2b.Person, ch b2b.Channel) string {
 	if c.Status == b2b.ConsentOptIn {
 		return "" // the common case, decided without building a reason
 	}
-	policy := ps.p.Journeys.Config().Consent
-	requires := func(ch b2b.Channel) bool {
-		if policy.RequireOptIn == nil {
-			return ch == b2b.ChannelSMS // journey.ConsentPolicy's zero value
-		}
-		return slices.Contains(policy.RequireOptIn, ch)
-	}
+	requires := ps.p.Journeys.Config().Consent.RequiresOptIn
 	if !c.OptedOut() && !requires(ch) {
 		return "" // unknown, and the policy allows it
 	}

@@ -62,7 +62,10 @@ type ConsentPolicy struct {
 	RequireOptIn []b2b.Channel
 }
 
-func (p ConsentPolicy) requiresOptIn(ch b2b.Channel) bool {
+// RequiresOptIn reports whether the policy needs an explicit opt-in to
+// message a person on ch (a person whose consent is unknown is not
+// messaged there).
+func (p ConsentPolicy) RequiresOptIn(ch b2b.Channel) bool {
 	if p.RequireOptIn == nil {
 		return ch == b2b.ChannelSMS
 	}

@@ -243,7 +243,7 @@ func (s *stepper) blocked(p *b2b.Person, ch b2b.Channel) string {
 	if c.OptedOut() {
 		return fmt.Sprintf("consent: opted out of %s (source %q, %s)", ch, c.Source, c.At.UTC().Format("2006-01-02"))
 	}
-	if c.Status != b2b.ConsentOptIn && s.c.cfg.Consent.requiresOptIn(ch) {
+	if c.Status != b2b.ConsentOptIn && s.c.cfg.Consent.RequiresOptIn(ch) {
 		return fmt.Sprintf("consent: %s needs an opt-in, consent is %s", ch, cmpOr(c.Status, b2b.ConsentUnknown))
 	}
 	return ""
