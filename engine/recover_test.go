@@ -22,6 +22,7 @@ import (
 	"github.com/quorumhq/quorum/engine"
 	"github.com/quorumhq/quorum/examples/programs"
 	"github.com/quorumhq/quorum/identity"
+	"github.com/quorumhq/quorum/internal/cputime"
 	"github.com/quorumhq/quorum/program"
 	"github.com/quorumhq/quorum/program/programfile"
 	"github.com/quorumhq/quorum/sim"
@@ -595,20 +596,20 @@ func BenchmarkRecover(b *testing.B) {
 					b.Fatal(err)
 				}
 				runtime.GC()
-				start, startCPU := time.Now(), cpuTime()
+				start, startCPU := time.Now(), cputime.Process()
 				if _, err := first.Apply(ctx, records); err != nil {
 					b.Fatal(err)
 				}
-				upsert, upsertCPU = upsert+time.Since(start), upsertCPU+cpuTime()-startCPU
+				upsert, upsertCPU = upsert+time.Since(start), upsertCPU+cputime.Process()-startCPU
 				second, err := engine.New(engine.Config{Store: st, Program: prog, Clock: c})
 				if err != nil {
 					b.Fatal(err)
 				}
 				runtime.GC()
 				b.StartTimer()
-				start, startCPU = time.Now(), cpuTime()
+				start, startCPU = time.Now(), cputime.Process()
 				rep, err := second.Recover(ctx)
-				recovery, recoveryCPU = recovery+time.Since(start), recoveryCPU+cpuTime()-startCPU
+				recovery, recoveryCPU = recovery+time.Since(start), recoveryCPU+cputime.Process()-startCPU
 				b.StopTimer()
 				if err != nil {
 					b.Fatal(err)

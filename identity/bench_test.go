@@ -8,6 +8,7 @@ import (
 
 	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/identity"
+	"github.com/quorumhq/quorum/internal/cputime"
 )
 
 const benchAccounts = 100_000
@@ -127,12 +128,12 @@ func BenchmarkResolve(b *testing.B) {
 						batch[j] = benchPerson(k0 + j)
 					}
 					b.StartTimer()
-					start, startCPU := time.Now(), cpuTime()
+					start, startCPU := time.Now(), cputime.Process()
 					if res := g.AddPersons(batch); len(res.Rejected) > 0 {
 						b.Fatal(res.Rejected[0].Err)
 					}
 					elapsed += time.Since(start)
-					cpu += cpuTime() - startCPU
+					cpu += cputime.Process() - startCPU
 				}
 				b.StopTimer()
 				if i == 0 {

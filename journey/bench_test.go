@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/internal/cputime"
 	"github.com/quorumhq/quorum/journey"
 )
 
@@ -85,7 +86,7 @@ func BenchmarkStep(b *testing.B) {
 		entry := manual("bench", day0)
 		opp := []journey.Event{{Type: journey.EventOpportunity}}
 		b.StartTimer()
-		start, cpu0 := time.Now(), cpuTime()
+		start, cpu0 := time.Now(), cputime.Process()
 		for d := 0; d < simDays; d++ {
 			now := day0.Add(days(d))
 			for i := range states {
@@ -110,7 +111,7 @@ func BenchmarkStep(b *testing.B) {
 			}
 		}
 		elapsed += time.Since(start)
-		cpu += cpuTime() - cpu0
+		cpu += cputime.Process() - cpu0
 	}
 	b.ReportMetric(float64(steps)/elapsed.Seconds(), "steps/s")
 	if cpu > 0 {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/buyinggroup"
+	"github.com/quorumhq/quorum/internal/cputime"
 	"github.com/quorumhq/quorum/qualify"
 	"github.com/quorumhq/quorum/rules"
 )
@@ -155,7 +156,7 @@ func BenchmarkQualify(b *testing.B) {
 			var matches, qualified int
 			var stats qualify.Stats
 			b.ReportAllocs()
-			cpu0 := qCPUTime()
+			cpu0 := cputime.Process()
 			for b.Loop() {
 				e := q.NewEvaluator()
 				applicable := make([][]int, len(pop.accounts))
@@ -182,7 +183,7 @@ func BenchmarkQualify(b *testing.B) {
 				}
 				stats = e.Stats()
 			}
-			qReportRate(b, float64(n)*float64(b.N), qCPUTime()-cpu0)
+			qReportRate(b, float64(n)*float64(b.N), cputime.Process()-cpu0)
 			b.ReportMetric(float64(stats.Evaluated)/n, "evals/person")
 			b.ReportMetric(100*float64(stats.MemoHits)/float64(stats.Evaluated+stats.Decided+stats.MemoHits), "memo-hit-%")
 			b.ReportMetric(100*float64(qualified)/n, "qualified-%")
@@ -209,7 +210,7 @@ func BenchmarkQualifyAccount(b *testing.B) {
 	}
 	var rate qualify.Rate
 	b.ReportAllocs()
-	cpu0 := qCPUTime()
+	cpu0 := cputime.Process()
 	for b.Loop() {
 		e := q.NewEvaluator()
 		rate = qualify.Rate{}
@@ -221,7 +222,7 @@ func BenchmarkQualifyAccount(b *testing.B) {
 			rate = rate.Add(res.Rate)
 		}
 	}
-	qReportRate(b, float64(accounts*per)*float64(b.N), qCPUTime()-cpu0)
+	qReportRate(b, float64(accounts*per)*float64(b.N), cputime.Process()-cpu0)
 	b.ReportMetric(100*rate.Value(), "qualified-%")
 }
 
