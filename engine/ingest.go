@@ -251,16 +251,15 @@ func (e *Engine) applyAccounts(works map[b2b.AccountID]*work, recs []identity.Ac
 		for _, p := range res.Relinked {
 			e.markAccountsOf(works, p)
 		}
+		for _, a := range res.Unlinked {
+			e.markPersons(works, a)
+		}
 		rep.Applied++
 	}
 }
 
 func (e *Engine) applyPersons(works map[b2b.AccountID]*work, recs []identity.PersonRecord, rep *Report) {
 	for i, rec := range recs {
-		var before []b2b.AccountID
-		if id, ok := e.graph.PersonOfRecord(rec.Source, rec.RecordID); ok {
-			before, _ = e.graph.AppendLinkedAccounts(nil, id)
-		}
 		res, err := e.graph.AddPerson(rec)
 		if err != nil {
 			e.reject(rep, Rejection{Kind: KindPerson, Index: i, Reason: "invalid", Detail: err.Error()})
@@ -268,10 +267,12 @@ func (e *Engine) applyPersons(works map[b2b.AccountID]*work, recs []identity.Per
 		}
 		e.counters.records.Add(1)
 		rep.Conflicts = append(rep.Conflicts, res.Conflicts...)
-		for _, a := range before {
+		// The accounts the person is linked to now, and those they (or
+		// a person they merged) left.
+		e.markAccountsOf(works, res.Person)
+		for _, a := range res.Unlinked {
 			e.markPersons(works, a)
 		}
-		e.markAccountsOf(works, res.Person)
 		rep.Applied++
 	}
 }

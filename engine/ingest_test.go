@@ -217,3 +217,78 @@ func TestAppliedActivitiesNameTheirMessages(t *testing.T) {
 		})
 	}
 }
+
+// TestMergeThatDropsAnAccount: a record that joins a person and links them
+// elsewhere (a CRM contact of Acme with the address of a Globex lead)
+// takes them out of the account they were linked to before; that
+// account's state no longer lists them, and nothing of theirs stays there.
+func TestMergeThatDropsAnAccount(t *testing.T) {
+	t.Parallel()
+	for _, joinedFirst := range []bool{false, true} {
+		b := setup(t, pipelineProgram())
+		setupAcme(t, b)
+		_, err := b.eng.Apply(b.ctx, engine.Batch{
+			Accounts: []identity.AccountRecord{{Source: b2b.SourceSalesforce, Time: day0,
+				Account: b2b.Account{ID: "globex", Name: "Globex", Domains: []string{"globex.com"}}}},
+			Persons: []identity.PersonRecord{lead("L-9", "gina@globex.com", "Gina", "Ross", "CTO", "Globex")}})
+		require.NoError(t, err)
+		gina, ok := b.eng.PersonOfRecord(b2b.SourceMarketo, "L-9")
+		require.True(t, ok)
+		b.clock.Set(day(1))
+		_, err = b.eng.Ingest(b.ctx, activity("g1", b2b.ActivityRequestDemo, "L-9", day(1), nil))
+		require.NoError(t, err)
+		listed := func(acc b2b.AccountID) []b2b.PersonID {
+			v, err := b.eng.Account(b.ctx, acc, day(1))
+			require.NoError(t, err)
+			var ids []b2b.PersonID
+			for _, p := range v.Persons {
+				ids = append(ids, p.Person.ID)
+			}
+			return ids
+		}
+		require.Contains(t, listed("globex"), gina)
+
+		crm := contact("003GINA", "gina@globex.com", "Gina", "Ross", "CTO", "acme")
+		crm.Time = day(1)
+		if joinedFirst {
+			// The contact exists first under another address; its new
+			// version carries Gina's, merging the two persons.
+			first := contact("003GINA", "g.ross@acme.com", "Gina", "Ross", "CTO", "acme")
+			_, err = b.eng.UpsertPersons(b.ctx, first)
+			require.NoError(t, err)
+		}
+		_, err = b.eng.UpsertPersons(b.ctx, crm)
+		require.NoError(t, err)
+		now, _ := b.eng.PersonOfRecord(b2b.SourceMarketo, "L-9")
+		require.Contains(t, listed("acme"), now)
+		require.NotContains(t, listed("globex"), gina, "Globex still lists the person who left it")
+		require.NotContains(t, listed("globex"), now)
+	}
+}
+
+// TestNewAccountTakesAPersonOver: an account for a subdomain takes over
+// the persons its parent held by that domain; the parent's state no
+// longer lists them.
+func TestNewAccountTakesAPersonOver(t *testing.T) {
+	t.Parallel()
+	b := setup(t, pipelineProgram())
+	setupAcme(t, b)
+	_, err := b.eng.UpsertPersons(b.ctx, lead("L-8", "eve@eu.acme.com", "Eve", "Laurent", "CTO", ""))
+	require.NoError(t, err)
+	eve, _ := b.eng.PersonOfRecord(b2b.SourceMarketo, "L-8")
+	listed := func(acc b2b.AccountID) []b2b.PersonID {
+		v, err := b.eng.Account(b.ctx, acc, day0)
+		require.NoError(t, err)
+		var ids []b2b.PersonID
+		for _, p := range v.Persons {
+			ids = append(ids, p.Person.ID)
+		}
+		return ids
+	}
+	require.Contains(t, listed("acme"), eve)
+	_, err = b.eng.UpsertAccounts(b.ctx, identity.AccountRecord{Source: b2b.SourceSalesforce, Time: day0,
+		Account: b2b.Account{ID: "acme-eu", Name: "Acme Europe", Domains: []string{"eu.acme.com"}, ParentID: "acme"}})
+	require.NoError(t, err)
+	require.Equal(t, []b2b.PersonID{eve}, listed("acme-eu"))
+	require.NotContains(t, listed("acme"), eve)
+}

@@ -40,6 +40,9 @@ type AccountResult struct {
 	Conflicts []Conflict
 	// Relinked lists the persons whose account links changed, sorted.
 	Relinked []b2b.PersonID
+	// Unlinked lists, sorted, the accounts that a relinked person was
+	// linked to before the record and no longer is.
+	Unlinked []b2b.AccountID
 }
 
 // The account fields, in the order of AccountFields.
@@ -271,6 +274,15 @@ func (g *Graph) accountID(root int32) b2b.AccountID { return g.arecs[root].a.ID 
 // a cycle is rejected with a *CycleError; other problems give a
 // *b2b.ValidationError.
 func (g *Graph) AddAccount(rec AccountRecord) (AccountResult, error) {
+	g.trackUnlinked()
+	res, err := g.addAccount(rec)
+	if u := g.unlinked(); err == nil {
+		res.Unlinked = u
+	}
+	return res, err
+}
+
+func (g *Graph) addAccount(rec AccountRecord) (AccountResult, error) {
 	idents, extra, err := g.prepareAccount(&rec)
 	if err != nil {
 		return AccountResult{}, g.reject(err)

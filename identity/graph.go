@@ -199,6 +199,11 @@ type Graph struct {
 	outcomes          [nOutcomes]int // in the order of outcomeList
 	stats             Stats
 
+	// unlinks collects the memberships setLinks takes away while a call
+	// that reports them (AddPerson, AddAccount) runs; see unlinked.
+	unlinks      []membership
+	trackUnlinks bool
+
 	batch *batchScratch // AddPersons' buffers, kept between calls
 	sink  int32         // the slot reads of AddPersons end here, unused
 }

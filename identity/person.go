@@ -48,6 +48,11 @@ type PersonResult struct {
 	Conflicts []Conflict
 	// LinksChanged reports whether the person's account links changed.
 	LinksChanged bool
+	// Unlinked lists, sorted, the accounts that the record's person, or a
+	// person it merged, was linked to before the record and no longer is:
+	// accounts whose persons changed although they are not among the
+	// person's accounts now.
+	Unlinked []b2b.AccountID
 }
 
 // The person fields, in the order of PersonFields.
@@ -370,7 +375,9 @@ func (g *Graph) AddPerson(rec PersonRecord) (PersonResult, error) {
 	if err != nil {
 		return PersonResult{}, g.reject(err)
 	}
+	g.trackUnlinked()
 	res, _ := g.addPrepared(&rec, idents, extra, true, nil)
+	res.Unlinked = g.unlinked()
 	return res, nil
 }
 

@@ -336,7 +336,36 @@ func (g *Graph) sameLinks(a, b link) bool {
 }
 
 func (g *Graph) removeMember(acct, person int32) {
-	g.lists.removeOne(&g.acctMembers[g.afind(acct)], person)
+	a := g.afind(acct)
+	g.lists.removeOne(&g.acctMembers[a], person)
+	if g.trackUnlinks {
+		g.unlinks = append(g.unlinks, membership{a, person})
+	}
+}
+
+// membership is a person root's place in an account root's list.
+type membership struct{ acct, person int32 }
+
+// trackUnlinked starts collecting the memberships the call removes.
+func (g *Graph) trackUnlinked() {
+	g.unlinks, g.trackUnlinks = g.unlinks[:0], true
+}
+
+// unlinked stops collecting and returns the accounts that lost a person
+// since trackUnlinked, sorted: those whose list no longer holds the person
+// (or whoever they merged into). A person re-resolved to the same account
+// is removed and added again, and is not reported.
+func (g *Graph) unlinked() []b2b.AccountID {
+	var out []b2b.AccountID
+	for _, m := range g.unlinks {
+		a, p := g.afind(m.acct), g.pfind(m.person)
+		if !slices.Contains(g.lists.items(g.acctMembers[a]), p) {
+			out = append(out, g.accountID(a))
+		}
+	}
+	g.unlinks, g.trackUnlinks = g.unlinks[:0], false
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // unwait removes a golden person from the resolution indexes.

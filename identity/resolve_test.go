@@ -145,12 +145,14 @@ func TestAccountArrivesLater(t *testing.T) {
 
 	res := addAccount(t, g, "salesforce", b2b.Account{ID: "001A", Name: "ACME Inc", Domains: []string{"acme.com"}})
 	require.Equal(t, []b2b.PersonID{byDomain.Person, byName.Person, byRef.Person}, res.Relinked) // sorted by ID
+	require.Empty(t, res.Unlinked, "they were linked to no account before")
 	require.Equal(t, []identity.Unresolved{{Person: other.Person, Reason: identity.ReasonNoDomainMatch,
 		Reasons: []identity.UnresolvedReason{identity.ReasonNoDomainMatch}, Detail: `email domain "other.com" matches no account domain`}}, g.Unresolved())
 
 	// A new account for the subdomain takes the person over.
 	res = addAccount(t, g, "salesforce", b2b.Account{ID: "001B", Name: "Acme Europe", Domains: []string{"eu.acme.com"}, ParentID: "001A"})
 	require.Equal(t, []b2b.PersonID{byDomain.Person}, res.Relinked)
+	require.Equal(t, []b2b.AccountID{"001A"}, res.Unlinked)
 	links, _ := g.Links(byDomain.Person)
 	require.Equal(t, b2b.AccountID("001B"), links[0].Account)
 	require.Equal(t, 0.9, links[0].Confidence)
@@ -158,6 +160,7 @@ func TestAccountArrivesLater(t *testing.T) {
 	// A second account with the same name makes the name ambiguous.
 	res = addAccount(t, g, "hubspot", b2b.Account{ID: "hs-9", Name: "Acme"})
 	require.Equal(t, []b2b.PersonID{byName.Person}, res.Relinked)
+	require.Equal(t, []b2b.AccountID{"001A"}, res.Unlinked)
 	un := g.Unresolved()
 	require.Len(t, un, 2)
 	require.Equal(t, identity.ReasonFreeMail, un[0].Reason)
@@ -190,4 +193,41 @@ func TestAccountMergeMovesPersons(t *testing.T) {
 	require.Equal(t, b2b.AccountID("001A"), links[0].Account)
 	persons, _ := g.Persons("mk-7", false)
 	require.Equal(t, []b2b.PersonID{p.Person}, persons)
+}
+
+// TestUnlinkedByAPersonRecord: a record that moves its person, or merges
+// a person linked elsewhere, names the accounts they left; one that keeps
+// them where they were names none.
+func TestUnlinkedByAPersonRecord(t *testing.T) {
+	t.Parallel()
+	g := newGraph(t, identity.Config{})
+	addAccount(t, g, "salesforce", b2b.Account{ID: "001A", Name: "Acme", Domains: []string{"acme.com"}})
+	addAccount(t, g, "salesforce", b2b.Account{ID: "001G", Name: "Globex", Domains: []string{"globex.com"}})
+	addAccount(t, g, "salesforce", b2b.Account{ID: "001I", Name: "Initech", Domains: []string{"initech.com"}})
+	gina := addPerson(t, g, identity.PersonRecord{Source: "marketo", RecordID: "m1", Person: b2b.Person{Email: "gina@globex.com"}})
+	require.Empty(t, gina.Unlinked)
+
+	// Updated with the same account: re-resolved in place.
+	res := addPerson(t, g, identity.PersonRecord{Source: "marketo", RecordID: "m1", Time: at(2),
+		Person: b2b.Person{Email: "gina@globex.com", Title: "CTO"}})
+	require.Equal(t, identity.Updated, res.Outcome)
+	require.Empty(t, res.Unlinked)
+
+	// A CRM contact of Acme with her address: joined, and linked to Acme
+	// alone (an explicit link beats the domain).
+	res = addPerson(t, g, identity.PersonRecord{Source: "salesforce", RecordID: "c1",
+		Person: b2b.Person{Email: "gina@globex.com", AccountID: "001A"}})
+	require.Equal(t, identity.Joined, res.Outcome)
+	require.Equal(t, []b2b.AccountID{"001G"}, res.Unlinked)
+
+	// A person of Initech merged into her by a record carrying both
+	// addresses leaves Initech.
+	ian := addPerson(t, g, identity.PersonRecord{Source: "marketo", RecordID: "m2", Person: b2b.Person{Email: "ian@initech.com"}})
+	res = addPerson(t, g, identity.PersonRecord{Source: "salesforce", RecordID: "c1", Time: at(3),
+		Person: b2b.Person{Email: "ian@initech.com", AccountID: "001A"}})
+	require.Equal(t, []b2b.PersonID{ian.Person}, res.Merged)
+	require.Equal(t, []b2b.AccountID{"001I"}, res.Unlinked)
+	persons, err := g.Persons("001I", false)
+	require.NoError(t, err)
+	require.Empty(t, persons)
 }
