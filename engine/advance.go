@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -16,7 +17,8 @@ import (
 // refresh of decayed scores and time windows) runs through the chain at
 // the time it was due, not at now. An account due at t runs its pass at
 // t, or at its last committed pass if that is later (time never goes
-// back for an account: an input applied after t stepped it then): the
+// back for an account: an input may have run a pass after t, when a bound
+// below had stopped the account's catch-up): the
 // pass decays its scores to that time, stamps its decisions with it and
 // counts the waits it starts from it. An account due again by now after
 // its pass runs again at its next due time, and so on until its next due
@@ -90,7 +92,7 @@ func (e *Engine) Advance(ctx context.Context, now time.Time) (Report, error) {
 			ran = true
 			var mu sync.Mutex
 			err = e.forEachAccount(ctx, page, func(ctx context.Context, id b2b.AccountID) error {
-				out, err := e.catchUp(ctx, id, from[id], now)
+				out, err := e.catchUp(ctx, id, from[id], now, nil)
 				mu.Lock()
 				defer mu.Unlock()
 				if !out.idle {
@@ -125,33 +127,61 @@ const maxAdvancePasses = 1000
 // catchUp runs an account's passes of time, found due at from: each at
 // the time the account is due (see passTime), until its next due time is
 // after now or a bound is reached. The outcome sums the passes'; it is
-// idle when none decided anything.
-func (e *Engine) catchUp(ctx context.Context, id b2b.AccountID, from, now time.Time) (outcome, error) {
+// idle when none decided anything, and its at is the time of the last
+// pass that ran (zero when none did).
+//
+// With in set, the passes are an input's catch-up (see catchUpBefore):
+// they run at the account's decisive due times only, and each takes the
+// activities and consent statements of in dated by its time (removing
+// them from in).
+func (e *Engine) catchUp(ctx context.Context, id b2b.AccountID, from, now time.Time, in *work) (outcome, error) {
 	total := outcome{idle: true}
 	at, instant := from, 0
 	for passes := 1; ; passes++ {
 		if ctx.Err() != nil {
 			return total, nil // forEachAccount reports it
 		}
-		out, err := e.process(ctx, id, &work{tick: true, from: at}, now)
+		w := &work{tick: true, from: at}
+		if in != nil {
+			w = in.until(at)
+		}
+		out, err := e.process(ctx, id, w, now)
 		if err != nil {
 			return total, err
+		}
+		if !out.at.IsZero() {
+			total.at = out.at
+			if in != nil {
+				in.dropUntil(at)
+			}
 		}
 		total.idle = total.idle && out.idle
 		total.steps += out.steps
 		total.messages += out.messages
-		if out.at.IsZero() || out.due.IsZero() || out.due.After(now) {
+		total.appliedIdx = append(total.appliedIdx, out.appliedIdx...)
+		total.duplicateIdx = append(total.duplicateIdx, out.duplicateIdx...)
+		total.rejected = append(total.rejected, out.rejected...)
+		next := out.due
+		if in != nil {
+			next = out.decisive
+		}
+		if out.at.IsZero() || next.IsZero() || next.After(now) {
 			return total, nil // not due by now (any more)
 		}
-		if out.due.After(out.at) {
-			at, instant = out.due, 0
+		if next.After(out.at) {
+			at, instant = next, 0
 		} else if instant++; instant < maxInstantPasses && !out.idle {
 			at = out.at // due again at once: its own pass changed what it reads
 		} else {
 			// A pass that decided nothing is not run again at its instant;
 			// nor is one after the bound.
+			if in != nil {
+				e.limitReached(ctx, "instant", "account due again at the same instant, left to the input's pass",
+					id, out.at, next, passes)
+				return total, nil
+			}
 			e.limitReached(ctx, "instant", "account due again at the same instant, caught up from its next refresh",
-				id, out.at, out.due, passes)
+				id, out.at, next, passes)
 			at, instant = out.at.Add(e.cfg.RefreshInterval), 0
 			if at.After(now) {
 				return total, nil
@@ -162,6 +192,40 @@ func (e *Engine) catchUp(ctx context.Context, id b2b.AccountID, from, now time.T
 			return total, nil
 		}
 	}
+}
+
+// catchUpBefore runs, before an input's pass at now, what an account was
+// due to decide before now and has not (no Advance reached it): a journey
+// wait that ended, a deferred message that came free, a consent statement
+// dated ahead that took effect. Each such pass runs at its own time and
+// takes the input's activities and consent statements dated by then, as
+// if they had come in real time, so that a split at the end of a wait
+// sees what the account did before it, and no more; the rest, and the
+// other inputs, go to the input's pass. Plain refreshes (decayed scores,
+// moving time windows) are not caught up: the input's pass refreshes the
+// account at now. It returns the work left for that pass: in itself,
+// or, when the catch-up took all of in's inputs, a pass of time at now.
+func (e *Engine) catchUpBefore(ctx context.Context, id b2b.AccountID, in *work, now time.Time) (outcome, *work, error) {
+	rec, err := e.cfg.Store.LoadAccount(ctx, e.cfg.Tenant, id)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return outcome{idle: true}, in, nil
+	case err != nil:
+		return outcome{}, nil, fmt.Errorf("account %q: load: %w", id, err)
+	}
+	st, err := e.readState(&rec)
+	if err != nil {
+		return outcome{}, nil, err
+	}
+	due := st.decisiveDue()
+	if due.IsZero() || !due.Before(now) {
+		return outcome{idle: true}, in, nil
+	}
+	out, err := e.catchUp(ctx, id, due, now.Add(-time.Nanosecond), in)
+	if err != nil || out.at.IsZero() || !in.empty() {
+		return out, in, err
+	}
+	return out, &work{tick: true, from: now}, nil
 }
 
 // limitReached logs and counts a bound of Advance reached on an account:

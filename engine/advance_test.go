@@ -326,11 +326,10 @@ func runCadence(t *testing.T, newStore func() store.Store, acts, daily bool) cad
 // same passes commit the same events in the same order), the state's
 // encoding, its due time and the messages delivered. Only the store's
 // version of the account is left out where the world has activities: a
-// version counts commits, and on the three quiet days before the
-// activities the daily calls commit the account's next due time after
-// passes that decide nothing, passes that the late call never runs
-// (the activities' own pass, at 11:00 on day 3, comes first: Ingest
-// runs at its clock's time and does not catch up).
+// version counts commits, and on the quiet days before the activities
+// the daily calls commit the account's next due time after passes that
+// decide nothing, passes that an input does not catch up (see
+// Engine.Apply).
 func TestAdvanceSameForAnyCadence(t *testing.T) {
 	t.Parallel()
 	for _, sto := range stateStores {
@@ -356,12 +355,12 @@ func TestAdvanceSameForAnyCadence(t *testing.T) {
 	}
 }
 
-// TestAdvanceNeverBeforeTheLastPass: an account that an input stepped
-// after its due time (the activity of day 7 found the 5-day wait over,
-// and the split ran then, at the clock's time) is not stepped again
-// earlier: the late Advance goes on from day 7, whose nurture wait ends
-// on day 14.
-func TestAdvanceNeverBeforeTheLastPass(t *testing.T) {
+// TestInputCatchesUpFirst: an input applied after an account's due time,
+// with no Advance in between, first runs what was due at its own time
+// (the activity of day 7 finds the intro's 5-day wait over: the split
+// runs on day 5, not day 7), then the input's pass at the clock's time;
+// a late Advance goes on from there, each wait ending at its time.
+func TestInputCatchesUpFirst(t *testing.T) {
 	t.Parallel()
 	b := setup(t, pipelineProgram())
 	setupAcme(t, b)
@@ -369,18 +368,62 @@ func TestAdvanceNeverBeforeTheLastPass(t *testing.T) {
 	rep, err := b.eng.Ingest(b.ctx, activity("open", b2b.ActivityOpenEmail, "L-3", day(7), nil))
 	require.NoError(t, err)
 	require.Equal(t, 1, rep.Applied)
-	require.Equal(t, []time.Time{day(7)}, eventTimes(t, b, "acme", "journey.path"), "Ingest steps what is due at its clock's time")
+	require.Equal(t, 3, rep.Messages, "the nurture e-mail the split of day 5 queued")
+	require.Equal(t, []time.Time{day(5)}, eventTimes(t, b, "acme", "journey.path"), "the split at the end of the wait, not at the input")
+	require.Equal(t, []time.Time{day(7)}, eventTimes(t, b, "acme", "activity.applied"))
 
 	b.clock.Set(day(40))
 	_, err = b.eng.Advance(b.ctx, day(40))
 	require.NoError(t, err)
-	require.Equal(t, []time.Time{day(7), day(14), day(21), day(28)}, eventTimes(t, b, "acme", "journey.path"))
-	evs, err := b.eng.Events(b.ctx, "acme", 0, 1<<20)
-	require.NoError(t, err)
-	for _, e := range evs {
-		if e.Type == "group.updated" || e.Type == "message.queued" {
-			require.False(t, e.Time.After(day0) && e.Time.Before(day(7)), "%s at %s: before the last pass", e.Type, e.Time)
-		}
+	require.Equal(t, []time.Time{day(5), day(12), day(19), day(26)}, eventTimes(t, b, "acme", "journey.path"))
+}
+
+// TestInputCatchUpSeesWhatCameBefore: the activities of a batch applied
+// after a wait ended go to the passes at the times they happened: the
+// split at the end of the wait (day 5) sees the demo request and the
+// webinar of day 4, and takes the engaged path, as it would had they come
+// in real time; the same activities on day 6 come after the split, which
+// nurtures. Either way each activity is applied once, and the report
+// counts them and the messages of every pass.
+func TestInputCatchUpSeesWhatCameBefore(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		day      int
+		path     string
+		applied  []time.Time
+		messages int
+	}{
+		{4, "engaged", []time.Time{day(5)}, 1}, // the sales alert
+		{6, "else", []time.Time{day(7)}, 3},    // the nurture e-mail to the three members
+	} {
+		t.Run(tt.path, func(t *testing.T) {
+			t.Parallel()
+			b := setup(t, pipelineProgram())
+			setupAcme(t, b)
+			b.clock.Set(day(7))
+			rep, err := b.eng.Ingest(b.ctx, activity("demo", b2b.ActivityRequestDemo, "L-2", day(tt.day), nil),
+				activity("webinar", b2b.ActivityAttendEvent, "L-1", day(tt.day).Add(time.Hour), nil),
+				activity("demo", b2b.ActivityRequestDemo, "L-2", day(tt.day), nil))
+			require.NoError(t, err)
+			require.Equal(t, 2, rep.Applied)
+			require.Equal(t, 1, rep.Duplicates)
+			require.Equal(t, []int{2}, rep.DuplicateIndexes)
+			require.Equal(t, tt.messages, rep.Messages)
+			require.Equal(t, 1, rep.Accounts)
+			require.Equal(t, []time.Time{day(5)}, eventTimes(t, b, "acme", "journey.path"))
+			evs, err := b.eng.Events(b.ctx, "acme", 0, 1<<20)
+			require.NoError(t, err)
+			var paths []string
+			for _, e := range evs {
+				if e.Type == "journey.path" {
+					var d journey.Decision
+					require.NoError(t, json.Unmarshal(e.Data, &d))
+					paths = append(paths, d.Path)
+				}
+			}
+			require.Equal(t, []string{tt.path}, paths)
+			require.Equal(t, tt.applied, eventTimes(t, b, "acme", "activity.applied"), "stamped with the pass that applied them")
+		})
 	}
 }
 
@@ -461,4 +504,26 @@ func TestAdvanceBoundsPassesPerCall(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, day(1).Add(time.Minute), a.DueAt, "caught up to day 1")
 	require.Equal(t, map[string]int64{"passes": 1}, b.eng.Counters().AdvanceLimits)
+}
+
+// TestInputCatchUpKeepsConsent: an unsubscribe that came before a wait
+// ended, applied in a batch after it, withdraws consent before the split
+// at the end of the wait decides: the nurture e-mail of day 5 goes to the
+// two other members only, not to the person who had unsubscribed on day 4.
+func TestInputCatchUpKeepsConsent(t *testing.T) {
+	t.Parallel()
+	b := setup(t, pipelineProgram())
+	setupAcme(t, b)
+	require.Len(t, claimAll(t, b, day0), 3, "the intro")
+	dev, _ := b.eng.PersonOfRecord(b2b.SourceMarketo, "L-3")
+	b.clock.Set(day(7))
+	rep, err := b.eng.Ingest(b.ctx, activity("u-3", b2b.ActivityUnsubscribeEmail, "L-3", day(4), nil))
+	require.NoError(t, err)
+	require.Equal(t, 1, rep.Applied)
+	require.Equal(t, 2, rep.Messages)
+	require.Equal(t, []time.Time{day(5)}, eventTimes(t, b, "acme", "journey.path"))
+	require.Equal(t, []time.Time{day(5)}, eventTimes(t, b, "acme", "consent.changed"), "by the split's pass")
+	for _, m := range claimAll(t, b, day(7)) {
+		require.NotEqual(t, dev, m.Person, "a nurture e-mail to the person who unsubscribed")
+	}
 }

@@ -24,9 +24,10 @@
 // it, under the lock, when records changed them. From there every account
 // is independent: the accounts a call
 // touches are processed in parallel (Config.Workers), each once per call
-// however many inputs it received, so derived state (roles, group scores,
+// however many inputs it received (and once more per decision that fell
+// due before the call, see below), so derived state (roles, group scores,
 // audiences, readiness, journey conditions) is recomputed once per account
-// per batch. A commit that loses a version race is retried from a fresh
+// per batch, not once per input. A commit that loses a version race is retried from a fresh
 // load, so two concurrent updates of one account never lose either.
 //
 // A committed state is never modified: each pass works on a copy, so
@@ -51,10 +52,11 @@
 // at each next due time up to the time given: a wait of two days that
 // ends at 09:00 ends at 09:00, whether Advance is called at 17:00 or a
 // month later, so that the decisions, their times and the state they
-// leave do not depend on how often Advance is called. (An input applied
-// after an account's due time steps it at the input's time: a host that
-// calls Advance up to the clock's time before it applies inputs keeps
-// every due time.) A late Advance queues what it decides on the way at
+// leave do not depend on how often Advance is called. A batch applied
+// after an account's wait ended, with no Advance between, first runs the
+// wait's end at its time, with the batch's activities dated before it, so
+// that a late batch decides as one applied in real time would have (see
+// [Engine.Apply]). A late Advance queues what it decides on the way at
 // the times it decides it, for the dispatcher to send when it next runs.
 //
 // # Consent

@@ -89,10 +89,20 @@ func (e *Engine) run(ctx context.Context, works map[b2b.AccountID]*work, now tim
 	var applied, duplicates []int
 	var rejected []Rejection
 	err := e.forEachAccount(ctx, ids, func(ctx context.Context, id b2b.AccountID) error {
-		out, err := e.process(ctx, id, works[id], now)
+		caught, w, err := e.catchUpBefore(ctx, id, works[id], now)
 		if err != nil {
 			return err
 		}
+		out, err := e.process(ctx, id, w, now)
+		if err != nil {
+			return err
+		}
+		out.idle = out.idle && caught.idle
+		out.steps += caught.steps
+		out.messages += caught.messages
+		out.appliedIdx = append(out.appliedIdx, caught.appliedIdx...)
+		out.duplicateIdx = append(out.duplicateIdx, caught.duplicateIdx...)
+		out.rejected = append(out.rejected, caught.rejected...)
 		mu.Lock()
 		applied = append(applied, out.appliedIdx...)
 		duplicates = append(duplicates, out.duplicateIdx...)
@@ -171,6 +181,17 @@ const (
 // changed, its activities scored, its derived state recomputed, its
 // journeys stepped, and the result committed with its events and outbox
 // entries. Every input is accounted for in the report.
+//
+// The batch's passes run at the clock's time. An account due before it
+// for a decision (a journey wait that ended, a deferred message that came
+// free, a consent statement dated ahead) that no Advance has run since
+// first runs a pass at each such time, in order, and each of those takes
+// the batch's activities and consent statements dated by its time: a
+// split at the end of a wait sees what the account did before it, and an
+// unsubscribe before it, however late the batch comes; the rest of the
+// batch goes to the pass at the clock's time. (Refreshes alone are not
+// caught up: that pass refreshes the account.) The report counts the
+// steps and messages of every pass.
 func (e *Engine) Apply(ctx context.Context, b Batch) (Report, error) {
 	now := e.cfg.Clock.Now()
 	var rep Report

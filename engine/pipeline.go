@@ -77,6 +77,49 @@ func (w *work) movesOnly() bool {
 		len(w.events) == 0 && !w.tick && w.erase == nil
 }
 
+// until returns the work of a pass of time at t that takes, of w, the
+// activities and consent statements dated at or before t (in w's order),
+// and w's identity changes, which the graph already holds (see
+// Engine.catchUpBefore). dropUntil then removes them from w.
+func (w *work) until(t time.Time) *work {
+	p := &work{tick: true, from: t}
+	for i := range w.activities {
+		if !w.activities[i].Time.After(t) {
+			p.activities = append(p.activities, w.activities[i])
+			p.index = append(p.index, w.index[i])
+		}
+	}
+	for _, c := range w.consent {
+		if !c.At.After(t) {
+			p.consent = append(p.consent, c)
+		}
+	}
+	if len(p.activities) > 0 || len(p.consent) > 0 {
+		p.account, p.persons = w.account, w.persons
+	}
+	return p
+}
+
+// dropUntil removes from w what until(t) took.
+func (w *work) dropUntil(t time.Time) {
+	n := 0
+	for i := range w.activities {
+		if w.activities[i].Time.After(t) {
+			w.activities[n], w.index[n] = w.activities[i], w.index[i]
+			n++
+		}
+	}
+	clear(w.activities[n:])
+	w.activities, w.index = w.activities[:n], w.index[:n]
+	w.consent = slices.DeleteFunc(w.consent, func(c governance.Statement) bool { return !c.At.After(t) })
+}
+
+// empty reports whether w holds no input.
+func (w *work) empty() bool {
+	return len(w.activities) == 0 && len(w.consent) == 0 && !w.account && !w.persons && len(w.opportunities) == 0 &&
+		len(w.movedAway) == 0 && len(w.events) == 0 && w.erase == nil && !w.tick
+}
+
 // outcome is what a pass did.
 type outcome struct {
 	// idle is set when the pass decided nothing: it committed nothing,
@@ -90,8 +133,10 @@ type outcome struct {
 	steps, messages          int
 	redacted                 int // events and queued messages rewritten by an erasure
 	// at is the time a pass of time ran at (zero when the account was
-	// not due by now), due the account's next due time as it left it.
-	at, due time.Time
+	// not due by now), due the account's next due time as it left it,
+	// decisive its next decisive due time (see accountState.decisiveDue),
+	// or, when it is to qualify again, the pass's time.
+	at, due, decisive time.Time
 }
 
 // process runs one pass on one account with optimistic concurrency: load,
@@ -165,7 +210,7 @@ func (e *Engine) process(ctx context.Context, id b2b.AccountID, w *work, now tim
 			continue
 		}
 		if w.tick {
-			out.at, out.due = ps.now, ps.due()
+			out.at, out.due, out.decisive = ps.now, ps.due(), ps.decisiveDue()
 		}
 		// An opportunity another call moved on while this pass was
 		// committing it: the pass that moved it found nothing to remove
@@ -828,17 +873,21 @@ func reasonOf(err error) string {
 // due is when the account next needs Advance: its journeys' next due time
 // or its next refresh, whichever comes first.
 func (ps *pass) due() time.Time {
-	if ps.st.Requalify {
-		return ps.now // qualify again at the next Advance
-	}
 	next := ps.st.Refreshed.Add(ps.e.cfg.RefreshInterval)
-	if d := ps.journey.Due; !d.IsZero() && d.Before(next) {
+	if d := ps.decisiveDue(); !d.IsZero() && d.Before(next) {
 		next = d
 	}
-	if d := ps.st.ConsentDue; !d.IsZero() && d.Before(next) {
-		next = d // a consent statement dated ahead counts from then
-	}
 	return next
+}
+
+// decisiveDue is when the account is next due for something besides its
+// refresh (zero when nothing): see accountState.decisiveDue; an account
+// to qualify again is due at once, at the next Advance.
+func (ps *pass) decisiveDue() time.Time {
+	if ps.st.Requalify {
+		return ps.now
+	}
+	return earliest(ps.journey.Due, ps.st.ConsentDue)
 }
 
 // index is what queries select the account by.

@@ -99,6 +99,22 @@ type accountState struct {
 	Suppressed []string        `json:"suppressed,omitempty"`
 }
 
+// decisiveDue is when the committed state is next due for a decision
+// besides its refresh: a journey wait's end or a deferred message
+// (Journeys.Due), a consent statement dated ahead (ConsentDue); zero when
+// neither.
+func (st *accountState) decisiveDue() time.Time {
+	return earliest(st.Journeys.Due, st.ConsentDue)
+}
+
+// earliest returns the earlier of two times, a zero one counting as none.
+func earliest(a, b time.Time) time.Time {
+	if a.IsZero() || !b.IsZero() && b.Before(a) {
+		return b
+	}
+	return a
+}
+
 type personEntry struct {
 	Person b2b.Person `json:"person"`
 	// Link is how identity resolution tied the person to this account.
