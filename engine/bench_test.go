@@ -166,7 +166,7 @@ func endToEnd(b *testing.B, newStore func() store.Store) {
 		if ptrs, ok := statePointers(ctx, b, st, w); ok {
 			b.ReportMetric(ptrs, "state-ptrs/account")
 		}
-		b.Logf("%d activities, %d messages delivered", total, delivered)
+		b.Logf("%d activities, %d messages delivered, %d commits", total, delivered, cnt.Commits)
 		if path := os.Getenv("QUORUM_BENCH_HEAPPROFILE"); path != "" {
 			writeHeapProfile(b, path)
 		}
