@@ -211,11 +211,11 @@ func (e *Engine) catchUpBefore(ctx context.Context, id b2b.AccountID, in *work, 
 	case errors.Is(err, store.ErrNotFound):
 		return outcome{idle: true}, in, nil
 	case err != nil:
-		return outcome{}, nil, fmt.Errorf("account %q: load: %w", id, err)
+		return outcome{idle: true}, nil, fmt.Errorf("account %q: load: %w", id, err)
 	}
 	st, err := e.readState(&rec)
 	if err != nil {
-		return outcome{}, nil, err
+		return outcome{idle: true}, nil, err
 	}
 	due := st.decisiveDue()
 	if due.IsZero() || !due.Before(now) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"testing"
@@ -526,4 +527,41 @@ func TestInputCatchUpKeepsConsent(t *testing.T) {
 	for _, m := range claimAll(t, b, day(7)) {
 		require.NotEqual(t, dev, m.Person, "a nurture e-mail to the person who unsubscribed")
 	}
+}
+
+// failsAt is a store whose commits of passes at one time fail.
+type failsAt struct {
+	store.Store
+	at time.Time
+}
+
+func (s failsAt) Commit(ctx context.Context, p *store.CommitParams) (int64, error) {
+	if p.Now.Equal(s.at) {
+		return 0, errors.New("disk full")
+	}
+	return s.Store.Commit(ctx, p)
+}
+
+// TestInputCatchUpCountedWhenTheInputsPassFails: a batch's catch-up
+// commits what it decided at the end of the wait (the split of day 5,
+// with the demo request and the webinar of day 4) before the batch's own
+// pass fails: the call fails, and its report still counts what was
+// committed, as Advance's does, so that the caller knows the day-4
+// activities were applied and the day-6 one was not.
+func TestInputCatchUpCountedWhenTheInputsPassFails(t *testing.T) {
+	t.Parallel()
+	st := failsAt{Store: memory.New(), at: day(7)}
+	b := setup(t, pipelineProgram(), func(c *engine.Config) { c.Store = st })
+	b.store = st
+	setupAcme(t, b)
+	b.clock.Set(day(7))
+	rep, err := b.eng.Ingest(b.ctx, activity("demo", b2b.ActivityRequestDemo, "L-2", day(4), nil),
+		activity("webinar", b2b.ActivityAttendEvent, "L-1", day(4).Add(time.Hour), nil),
+		activity("open", b2b.ActivityOpenEmail, "L-3", day(6), nil))
+	require.ErrorContains(t, err, "disk full")
+	require.Equal(t, []time.Time{day(5)}, eventTimes(t, b, "acme", "journey.path"), "the catch-up committed")
+	require.Equal(t, 2, rep.Applied, "the activities of day 4")
+	require.Equal(t, 1, rep.Messages, "the sales alert")
+	require.Equal(t, 1, rep.Accounts)
+	require.NotZero(t, rep.Steps)
 }

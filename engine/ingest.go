@@ -89,20 +89,20 @@ func (e *Engine) run(ctx context.Context, works map[b2b.AccountID]*work, now tim
 	var applied, duplicates []int
 	var rejected []Rejection
 	err := e.forEachAccount(ctx, ids, func(ctx context.Context, id b2b.AccountID) error {
-		caught, w, err := e.catchUpBefore(ctx, id, works[id], now)
-		if err != nil {
-			return err
+		// What the catch-up committed counts even when a pass after it
+		// fails, as in Advance.
+		out, w, err := e.catchUpBefore(ctx, id, works[id], now)
+		if err == nil {
+			var main outcome
+			if main, err = e.process(ctx, id, w, now); err == nil {
+				out.idle = out.idle && main.idle
+				out.steps += main.steps
+				out.messages += main.messages
+				out.appliedIdx = append(out.appliedIdx, main.appliedIdx...)
+				out.duplicateIdx = append(out.duplicateIdx, main.duplicateIdx...)
+				out.rejected = append(out.rejected, main.rejected...)
+			}
 		}
-		out, err := e.process(ctx, id, w, now)
-		if err != nil {
-			return err
-		}
-		out.idle = out.idle && caught.idle
-		out.steps += caught.steps
-		out.messages += caught.messages
-		out.appliedIdx = append(out.appliedIdx, caught.appliedIdx...)
-		out.duplicateIdx = append(out.duplicateIdx, caught.duplicateIdx...)
-		out.rejected = append(out.rejected, caught.rejected...)
 		mu.Lock()
 		applied = append(applied, out.appliedIdx...)
 		duplicates = append(duplicates, out.duplicateIdx...)
@@ -115,7 +115,7 @@ func (e *Engine) run(ctx context.Context, works map[b2b.AccountID]*work, now tim
 			rep.Accounts++
 		}
 		mu.Unlock()
-		return nil
+		return err
 	})
 	slices.Sort(applied)
 	applied = slices.Compact(applied)
