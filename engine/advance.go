@@ -197,11 +197,11 @@ func (e *Engine) catchUp(ctx context.Context, id b2b.AccountID, from, now time.T
 // catchUpBefore runs, before an input's pass at now, what an account was
 // due to decide before now and has not (no Advance reached it): a journey
 // wait that ended, a deferred message that came free, a consent statement
-// dated ahead that took effect. Each such pass runs at its own time and
-// takes the input's activities and consent statements dated by then, as
-// if they had come in real time, so that a split at the end of a wait
-// sees what the account did before it, and no more; the rest, and the
-// other inputs, go to the input's pass. Plain refreshes (decayed scores,
+// dated ahead that took effect, a qualification asked for again. Each
+// such pass runs at its own time and takes the input's activities and
+// consent statements dated by then, as if they had come in real time, so
+// that a split at the end of a wait sees what the account did before it,
+// and no more; the rest, and the other inputs, go to the input's pass. Plain refreshes (decayed scores,
 // moving time windows) are not caught up: the input's pass refreshes the
 // account at now. It returns the work left for that pass: in itself,
 // or, when the catch-up took all of in's inputs, a pass of time at now.

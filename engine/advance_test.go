@@ -565,3 +565,32 @@ func TestInputCatchUpCountedWhenTheInputsPassFails(t *testing.T) {
 	require.Equal(t, 1, rep.Accounts)
 	require.NotZero(t, rep.Steps)
 }
+
+// TestInputCatchesUpAQualification: an account left due for another
+// qualification (its records put it in an audience that an interest
+// applies to) is qualified at that time by a later batch's catch-up, as
+// by an Advance: Acme's group is created on day 0 whether Advance ran
+// before the day-3 activity or not.
+func TestInputCatchesUpAQualification(t *testing.T) {
+	t.Parallel()
+	defs := dataPlatform()
+	defs.Audiences = []audience.Audience{{Name: "big", Rule: "account.employees > 0"}}
+	defs.Interests[0].Applies = rules.Rule{Name: "big accounts", Source: `"big" in audiences`}
+	for _, advance := range []bool{true, false} {
+		t.Run(fmt.Sprintf("advance=%v", advance), func(t *testing.T) {
+			t.Parallel()
+			b := setup(t, defs)
+			setupAcme(t, b)
+			require.Empty(t, eventTimes(t, b, "acme", "buyinggroup.group_created"), "the audience comes after the qualification")
+			b.clock.Set(day(3))
+			if advance {
+				_, err := b.eng.Advance(b.ctx, day(3))
+				require.NoError(t, err)
+			}
+			rep, err := b.eng.Ingest(b.ctx, activity("open", b2b.ActivityOpenEmail, "L-3", day(3), nil))
+			require.NoError(t, err)
+			require.Equal(t, 1, rep.Applied)
+			require.Equal(t, []time.Time{day0}, eventTimes(t, b, "acme", "buyinggroup.group_created"))
+		})
+	}
+}

@@ -184,7 +184,8 @@ const (
 //
 // The batch's passes run at the clock's time. An account due before it
 // for a decision (a journey wait that ended, a deferred message that came
-// free, a consent statement dated ahead) that no Advance has run since
+// free, a consent statement dated ahead, a qualification its last pass
+// asked for again) that no Advance has run since
 // first runs a pass at each such time, in order, and each of those takes
 // the batch's activities and consent statements dated by its time: a
 // split at the end of a wait sees what the account did before it, and an

@@ -100,10 +100,14 @@ type accountState struct {
 }
 
 // decisiveDue is when the committed state is next due for a decision
-// besides its refresh: a journey wait's end or a deferred message
-// (Journeys.Due), a consent statement dated ahead (ConsentDue); zero when
-// neither.
+// besides its refresh: a qualification asked for again (at once, at the
+// time of the pass that asked for it, as pass.decisiveDue), a journey
+// wait's end or a deferred message (Journeys.Due), a consent statement
+// dated ahead (ConsentDue); zero when none.
 func (st *accountState) decisiveDue() time.Time {
+	if st.Requalify {
+		return st.Refreshed
+	}
 	return earliest(st.Journeys.Due, st.ConsentDue)
 }
 
