@@ -217,7 +217,7 @@ func (e *Engine) catchUpBefore(ctx context.Context, id b2b.AccountID, in *work, 
 	if err != nil {
 		return outcome{idle: true}, nil, err
 	}
-	due := st.decisiveDue()
+	due := st.decisiveDue(rec.DueAt)
 	if due.IsZero() || !due.Before(now) {
 		return outcome{idle: true}, in, nil
 	}

@@ -594,3 +594,56 @@ func TestInputCatchesUpAQualification(t *testing.T) {
 		})
 	}
 }
+
+// TestInputCatchUpAfterAStatementStampedAhead: an unsubscribe stamped two
+// minutes ahead (recorded on Globex, Victor's other account) makes Acme
+// due at its time; an Advance past it runs that pass, which decides
+// nothing and so commits only Acme's next due time, its refresh a day
+// later. A batch two days on must not take the statement's time for a
+// decision still due: it would run the day-1 refresh before its own
+// pass, without the batch's open of day 1 that came before it, and take
+// Acme out of its audience of active accounts then. As with an
+// unsubscribe stamped at the clock's time, Acme leaves it at the batch's
+// pass.
+func TestInputCatchUpAfterAStatementStampedAhead(t *testing.T) {
+	t.Parallel()
+	defs := dataPlatform()
+	defs.Audiences = []audience.Audience{{Name: "active", Rule: `activityCount("open_email", 1) >= 1`}}
+	for _, ahead := range []time.Duration{0, 2 * time.Minute} {
+		t.Run(fmt.Sprintf("ahead=%s", ahead), func(t *testing.T) {
+			t.Parallel()
+			b := setup(t, defs)
+			setupAcme(t, b)
+			victor := contact("003V", "victor@acme.com", "Victor", "Kim", "VP of Engineering", "acme")
+			victor.OtherAccounts = []b2b.AccountID{"globex"}
+			_, err := b.eng.Apply(b.ctx, engine.Batch{Accounts: []identity.AccountRecord{{Source: b2b.SourceSalesforce, Time: day0,
+				Account: b2b.Account{ID: "globex", Name: "Globex", Domains: []string{"globex.com"}}}},
+				Persons: []identity.PersonRecord{victor}})
+			require.NoError(t, err)
+			ingest := func(a b2b.Activity) {
+				t.Helper()
+				rep, err := b.eng.Ingest(b.ctx, a)
+				require.NoError(t, err)
+				require.Equal(t, 1, rep.Applied)
+			}
+			advance := func(now time.Time) {
+				t.Helper()
+				b.clock.Set(now)
+				_, err := b.eng.Advance(b.ctx, now)
+				require.NoError(t, err)
+			}
+			ingest(activity("o-1", b2b.ActivityOpenEmail, "L-3", day0, nil))
+			advance(day0.Add(time.Minute))
+			u := activity("u-1", b2b.ActivityUnsubscribeEmail, "L-2", day0.Add(time.Minute+ahead), nil)
+			u.Account = "globex"
+			ingest(u)
+			advance(day0.Add(5 * time.Minute))
+
+			later := day(2).Add(time.Hour)
+			b.clock.Set(later)
+			ingest(activity("o-2", b2b.ActivityOpenEmail, "L-3", day(1).Add(-time.Minute), nil))
+			require.Equal(t, []time.Time{day0}, eventTimes(t, b, "acme", "audience.entered"))
+			require.Equal(t, []time.Time{later}, eventTimes(t, b, "acme", "audience.exited"))
+		})
+	}
+}

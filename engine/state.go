@@ -103,12 +103,21 @@ type accountState struct {
 // besides its refresh: a qualification asked for again (at once, at the
 // time of the pass that asked for it, as pass.decisiveDue), a journey
 // wait's end or a deferred message (Journeys.Due), a consent statement
-// dated ahead (ConsentDue); zero when none.
-func (st *accountState) decisiveDue() time.Time {
+// dated ahead (ConsentDue); zero when none. dueAt is the account's stored
+// due time: a time before it is past, run by a pass that decided nothing
+// and so committed only the account's next due time, not the state it
+// left (see Engine.reschedule).
+func (st *accountState) decisiveDue(dueAt time.Time) time.Time {
 	if st.Requalify {
 		return st.Refreshed
 	}
-	return earliest(st.Journeys.Due, st.ConsentDue)
+	var next time.Time
+	for _, d := range [...]time.Time{st.Journeys.Due, st.ConsentDue} {
+		if !d.Before(dueAt) {
+			next = earliest(next, d)
+		}
+	}
+	return next
 }
 
 // earliest returns the earlier of two times, a zero one counting as none.
