@@ -185,9 +185,9 @@ const (
 // The batch's passes run at the clock's time. An account due before it
 // for a decision (a journey wait that ended, a deferred message that came
 // free, a consent statement dated ahead, a qualification its last pass
-// asked for again) that no Advance has run since
-// first runs a pass at each such time, in order, and each of those takes
-// the batch's activities and consent statements dated by its time: a
+// asked for again) that no Advance has run since first runs a pass at
+// each such time, in order, and each of those takes the batch's
+// activities and consent statements dated by its time: a
 // split at the end of a wait sees what the account did before it, and an
 // unsubscribe before it, however late the batch comes; the rest of the
 // batch goes to the pass at the clock's time. (Refreshes alone are not
