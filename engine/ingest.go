@@ -256,6 +256,12 @@ func (e *Engine) logRejection(r Rejection) {
 
 func (e *Engine) applyAccounts(works map[b2b.AccountID]*work, recs []identity.AccountRecord, rep *Report) {
 	for i, rec := range recs {
+		// With rollup, the parents the account had roll its persons up
+		// until a new parent takes them.
+		var parents []b2b.AccountID
+		if e.cfg.Rollup {
+			parents, _ = e.graph.Ancestors(rec.Account.ID)
+		}
 		res, err := e.graph.AddAccount(rec)
 		if err != nil {
 			e.reject(rep, Rejection{Kind: KindAccount, Index: i, Account: rec.Account.ID, Reason: "invalid", Detail: err.Error()})
@@ -275,6 +281,15 @@ func (e *Engine) applyAccounts(works map[b2b.AccountID]*work, recs []identity.Ac
 		}
 		for _, a := range res.Unlinked {
 			e.markPersons(works, a)
+		}
+		for _, a := range parents {
+			e.markPersons(works, a)
+		}
+		// An account merged into res.Account lets its persons go (its
+		// state, if it has one, keeps the rest of its history).
+		for _, m := range res.Merged {
+			w := workFor(works, m)
+			w.persons = true
 		}
 		rep.Applied++
 	}
@@ -580,6 +595,11 @@ func (e *Engine) graphEntries(acc b2b.AccountID, persons bool) (b2b.Account, jso
 	a.ID = acc
 	from := accountOrigin(&golden)
 	if !persons {
+		return a, from, nil, true
+	}
+	if golden.ID != acc {
+		// acc was merged into golden.ID: its persons are that account's
+		// now, and its state lets them go.
 		return a, from, nil, true
 	}
 	ids, err := e.graph.Persons(acc, e.cfg.Rollup)

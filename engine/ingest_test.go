@@ -292,3 +292,64 @@ func TestNewAccountTakesAPersonOver(t *testing.T) {
 	require.Equal(t, []b2b.PersonID{eve}, listed("acme-eu"))
 	require.NotContains(t, listed("acme"), eve)
 }
+
+// personsOf lists the persons of an account's view.
+func personsOf(t *testing.T, b *bundle, acc b2b.AccountID) []b2b.PersonID {
+	t.Helper()
+	v, err := b.eng.Account(b.ctx, acc, b.clock.Now())
+	require.NoError(t, err)
+	var ids []b2b.PersonID
+	for _, p := range v.Persons {
+		ids = append(ids, p.Person.ID)
+	}
+	return ids
+}
+
+// TestMergedAccountLetsItsPersonsGo: an account merged into another (a
+// Marketo company found to be a Salesforce account) keeps no persons:
+// they are the surviving account's, whose state lists them, and the
+// merged account's journeys no longer reach them.
+func TestMergedAccountLetsItsPersonsGo(t *testing.T) {
+	t.Parallel()
+	b := setup(t, pipelineProgram())
+	setupAcme(t, b)
+	mk := identity.AccountRecord{Source: b2b.SourceMarketo, Time: day0,
+		Account: b2b.Account{ID: "mk-7", Name: "Acme Corp", Domains: []string{"acme.net"}}}
+	_, err := b.eng.Apply(b.ctx, engine.Batch{Accounts: []identity.AccountRecord{mk},
+		Persons: []identity.PersonRecord{lead("L-8", "ann@acme.net", "Ann", "Lee", "CTO", "")}})
+	require.NoError(t, err)
+	ann, _ := b.eng.PersonOfRecord(b2b.SourceMarketo, "L-8")
+	require.Equal(t, []b2b.PersonID{ann}, personsOf(t, b, "mk-7"))
+
+	mk.Time = day0.Add(time.Hour)
+	mk.Identifiers = []identity.Identifier{{Namespace: identity.NSAccountID, Value: "acme"}}
+	_, err = b.eng.UpsertAccounts(b.ctx, mk)
+	require.NoError(t, err)
+	require.Contains(t, personsOf(t, b, "acme"), ann)
+	require.Empty(t, personsOf(t, b, "mk-7"), "the merged account still lists the person")
+}
+
+// TestRollupParentChange: with rollup, a subsidiary that changes parent
+// takes its persons from the old parent's state to the new one's.
+func TestRollupParentChange(t *testing.T) {
+	t.Parallel()
+	b := setup(t, pipelineProgram(), func(c *engine.Config) { c.Rollup = true })
+	setupAcme(t, b)
+	eu := identity.AccountRecord{Source: b2b.SourceSalesforce, Time: day0,
+		Account: b2b.Account{ID: "acme-eu", Name: "Acme Europe", Domains: []string{"acme.eu"}, ParentID: "acme"}}
+	_, err := b.eng.Apply(b.ctx, engine.Batch{
+		Accounts: []identity.AccountRecord{eu, {Source: b2b.SourceSalesforce, Time: day0,
+			Account: b2b.Account{ID: "globex", Name: "Globex", Domains: []string{"globex.com"}}}},
+		Persons: []identity.PersonRecord{lead("L-8", "eve@acme.eu", "Eve", "Laurent", "CTO", "")}})
+	require.NoError(t, err)
+	eve, _ := b.eng.PersonOfRecord(b2b.SourceMarketo, "L-8")
+	require.Contains(t, personsOf(t, b, "acme"), eve)
+	require.NotContains(t, personsOf(t, b, "globex"), eve)
+
+	eu.Time = day0.Add(time.Hour)
+	eu.Account.ParentID = "globex"
+	_, err = b.eng.UpsertAccounts(b.ctx, eu)
+	require.NoError(t, err)
+	require.Contains(t, personsOf(t, b, "globex"), eve)
+	require.NotContains(t, personsOf(t, b, "acme"), eve, "the old parent still rolls up the person")
+}

@@ -77,6 +77,14 @@ func (w *work) movesOnly() bool {
 		len(w.events) == 0 && !w.tick && w.erase == nil
 }
 
+// identityOnly reports whether the work is a change of the account's
+// persons and nothing else (an account merged into another): an account
+// with no state has none to let go.
+func (w *work) identityOnly() bool {
+	return w.persons && !w.account && len(w.activities) == 0 && len(w.consent) == 0 && len(w.opportunities) == 0 &&
+		len(w.movedAway) == 0 && len(w.events) == 0 && !w.tick && w.erase == nil
+}
+
 // until returns the work of a pass of time at t that takes, of w, the
 // activities and consent statements dated at or before t (in w's order),
 // and w's identity changes, which the graph already holds (see
@@ -160,7 +168,7 @@ func (e *Engine) process(ctx context.Context, id b2b.AccountID, w *work, now tim
 				}
 				return out, nil
 			}
-			if !w.create && (w.movesOnly() || w.consentOnly()) {
+			if !w.create && (w.movesOnly() || w.consentOnly() || w.identityOnly()) {
 				return outcome{idle: true}, nil
 			}
 			if !w.create {
