@@ -141,18 +141,14 @@ func (e *Engine) catchUp(ctx context.Context, id b2b.AccountID, from, now time.T
 		if ctx.Err() != nil {
 			return total, nil // forEachAccount reports it
 		}
-		w := &work{tick: true, from: at}
-		if in != nil {
-			w = in.until(at)
-		}
-		out, err := e.process(ctx, id, w, now)
+		out, err := e.process(ctx, id, &work{tick: true, from: at, input: in}, now)
 		if err != nil {
 			return total, err
 		}
 		if !out.at.IsZero() {
 			total.at = out.at
 			if in != nil {
-				in.dropUntil(at)
+				in.dropUntil(out.at) // what the pass took (work.until)
 			}
 		}
 		total.idle = total.idle && out.idle

@@ -49,6 +49,10 @@ type work struct {
 	// the now Advance was called with.
 	tick bool
 	from time.Time
+	// input, on a pass of time that runs before an input's pass (see
+	// Engine.catchUpBefore), is that input's work: the pass takes its
+	// activities and consent statements dated by the pass's time.
+	input *work
 	// erase, when set, removes a person from the account (ErasePerson).
 	erase *erasure
 	// consent are the consent statements of activities of the account's
@@ -187,11 +191,16 @@ func (e *Engine) process(ctx context.Context, id b2b.AccountID, w *work, now tim
 			}
 			st = cloneState(committed)
 		}
-		at := now
+		at, pw := now, w
 		if w.tick {
 			var due bool
 			if at, due = passTime(w.from, &rec, committed, now); !due {
 				return outcome{idle: true}, nil
+			}
+			if w.input != nil {
+				// What the input holds up to the time the pass runs at
+				// (a retry may run it later than planned).
+				pw = w.input.until(at)
 			}
 		}
 		p := e.prog.Load()
@@ -200,7 +209,7 @@ func (e *Engine) process(ctx context.Context, id b2b.AccountID, w *work, now tim
 		if committed != nil {
 			ps.loaded, ps.committed = rec, committed
 		}
-		out, done, err := e.commitPass(ctx, ps, w, rec.Version, attempt)
+		out, done, err := e.commitPass(ctx, ps, pw, rec.Version, attempt)
 		// The store keeps nothing of the events and outbox entries (see
 		// store.Store.Commit), nor the journeys of their events: the next
 		// pass reuses their room.
