@@ -152,12 +152,7 @@ func (e *Engine) catchUp(ctx context.Context, id b2b.AccountID, from, now time.T
 				in.dropUntil(out.at) // what the pass took (work.until)
 			}
 		}
-		total.idle = total.idle && out.idle
-		total.steps += out.steps
-		total.messages += out.messages
-		total.appliedIdx = append(total.appliedIdx, out.appliedIdx...)
-		total.duplicateIdx = append(total.duplicateIdx, out.duplicateIdx...)
-		total.rejected = append(total.rejected, out.rejected...)
+		total.add(&out)
 		next := out.due
 		if in != nil {
 			next = out.decisive

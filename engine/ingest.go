@@ -95,12 +95,7 @@ func (e *Engine) run(ctx context.Context, works map[b2b.AccountID]*work, now tim
 		if err == nil {
 			var main outcome
 			if main, err = e.process(ctx, id, w, now); err == nil {
-				out.idle = out.idle && main.idle
-				out.steps += main.steps
-				out.messages += main.messages
-				out.appliedIdx = append(out.appliedIdx, main.appliedIdx...)
-				out.duplicateIdx = append(out.duplicateIdx, main.duplicateIdx...)
-				out.rejected = append(out.rejected, main.rejected...)
+				out.add(&main)
 			}
 		}
 		mu.Lock()

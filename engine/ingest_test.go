@@ -237,15 +237,7 @@ func TestMergeThatDropsAnAccount(t *testing.T) {
 		b.clock.Set(day(1))
 		_, err = b.eng.Ingest(b.ctx, activity("g1", b2b.ActivityRequestDemo, "L-9", day(1), nil))
 		require.NoError(t, err)
-		listed := func(acc b2b.AccountID) []b2b.PersonID {
-			v, err := b.eng.Account(b.ctx, acc, day(1))
-			require.NoError(t, err)
-			var ids []b2b.PersonID
-			for _, p := range v.Persons {
-				ids = append(ids, p.Person.ID)
-			}
-			return ids
-		}
+		listed := func(acc b2b.AccountID) []b2b.PersonID { return personsOf(t, b, acc) }
 		require.Contains(t, listed("globex"), gina)
 
 		crm := contact("003GINA", "gina@globex.com", "Gina", "Ross", "CTO", "acme")
@@ -276,15 +268,7 @@ func TestNewAccountTakesAPersonOver(t *testing.T) {
 	_, err := b.eng.UpsertPersons(b.ctx, lead("L-8", "eve@eu.acme.com", "Eve", "Laurent", "CTO", ""))
 	require.NoError(t, err)
 	eve, _ := b.eng.PersonOfRecord(b2b.SourceMarketo, "L-8")
-	listed := func(acc b2b.AccountID) []b2b.PersonID {
-		v, err := b.eng.Account(b.ctx, acc, day0)
-		require.NoError(t, err)
-		var ids []b2b.PersonID
-		for _, p := range v.Persons {
-			ids = append(ids, p.Person.ID)
-		}
-		return ids
-	}
+	listed := func(acc b2b.AccountID) []b2b.PersonID { return personsOf(t, b, acc) }
 	require.Contains(t, listed("acme"), eve)
 	_, err = b.eng.UpsertAccounts(b.ctx, identity.AccountRecord{Source: b2b.SourceSalesforce, Time: day0,
 		Account: b2b.Account{ID: "acme-eu", Name: "Acme Europe", Domains: []string{"eu.acme.com"}, ParentID: "acme"}})

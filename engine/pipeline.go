@@ -151,6 +151,17 @@ type outcome struct {
 	at, due, decisive time.Time
 }
 
+// add sums another pass's outcome into o: what the passes applied,
+// found duplicate, refused and decided (o stays idle only if both were).
+func (o *outcome) add(p *outcome) {
+	o.idle = o.idle && p.idle
+	o.steps += p.steps
+	o.messages += p.messages
+	o.appliedIdx = append(o.appliedIdx, p.appliedIdx...)
+	o.duplicateIdx = append(o.duplicateIdx, p.duplicateIdx...)
+	o.rejected = append(o.rejected, p.rejected...)
+}
+
 // process runs one pass on one account with optimistic concurrency: load,
 // apply, commit; on a version conflict, reload and apply again.
 func (e *Engine) process(ctx context.Context, id b2b.AccountID, w *work, now time.Time) (outcome, error) {
