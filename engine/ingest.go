@@ -280,11 +280,15 @@ func (e *Engine) applyAccounts(works map[b2b.AccountID]*work, recs []identity.Ac
 		for _, a := range parents {
 			e.markPersons(works, a)
 		}
-		// An account merged into res.Account lets its persons go (its
-		// state, if it has one, keeps the rest of its history).
+		// An account merged into res.Account lets its persons go, and
+		// nothing else: its state, if it has one, keeps the rest of its
+		// history, its own record and origin with it (the surviving
+		// account's are not its: Recover tells the two apart by them). A
+		// record of the batch that changed it before the merge makes no
+		// state for it.
 		for _, m := range res.Merged {
 			w := workFor(works, m)
-			w.persons = true
+			w.persons, w.account, w.create = true, false, false
 		}
 		rep.Applied++
 	}
@@ -578,7 +582,8 @@ func (e *Engine) identityOf(acc b2b.AccountID, persons bool, classifier persona.
 
 // graphEntries reads an account's golden record and its origin (see
 // Recover) and, when persons is set, its persons with their links to it,
-// under idMu.
+// under idMu. For an account merged into another it gives no origin (its
+// state keeps its own) and no persons.
 func (e *Engine) graphEntries(acc b2b.AccountID, persons bool) (b2b.Account, json.RawMessage, []personEntry, bool) {
 	e.idMu.Lock()
 	defer e.idMu.Unlock()
@@ -588,13 +593,13 @@ func (e *Engine) graphEntries(acc b2b.AccountID, persons bool) (b2b.Account, jso
 	}
 	a := golden.Account
 	a.ID = acc
+	if golden.ID != acc {
+		// acc was merged into golden.ID: its records and persons are that
+		// account's now, and its state lets the persons go.
+		return a, nil, nil, true
+	}
 	from := accountOrigin(&golden)
 	if !persons {
-		return a, from, nil, true
-	}
-	if golden.ID != acc {
-		// acc was merged into golden.ID: its persons are that account's
-		// now, and its state lets them go.
 		return a, from, nil, true
 	}
 	ids, err := e.graph.Persons(acc, e.cfg.Rollup)

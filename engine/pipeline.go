@@ -559,7 +559,7 @@ func (ps *pass) run(ctx context.Context, w *work) outcome {
 			ps.requalify, ps.changed = true, true
 			ps.log("account.updated", "", ps.now, a)
 		}
-		if ok && !bytes.Equal(st.Origin, from) {
+		if ok && from != nil && !bytes.Equal(st.Origin, from) {
 			st.Origin, ps.changed = from, true // what Recover rebuilds the account's records from
 		}
 		if ok && w.persons {

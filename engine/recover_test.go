@@ -261,6 +261,21 @@ func TestRecoverShapes(t *testing.T) {
 				Identifiers: []identity.Identifier{{Namespace: identity.NSAccountID, Value: "acme"}},
 				Account:     b2b.Account{ID: "mk-1", Name: "Acme Marketing Co", Domains: []string{"acme-mktg.com"}}}}},
 			merged: []b2b.AccountID{"mk-1"}},
+		{name: "an account merged by a record no newer than its own", batch: engine.Batch{
+			Accounts: []identity.AccountRecord{acc(b2b.SourceSalesforce, "zeta", "Zeta", "zeta.com", "", day(-1)),
+				acc(b2b.SourceMarketo, "alpha", "Zeta Marketing", "zeta-mktg.com", "", day0)},
+			Persons: []identity.PersonRecord{lead("L-1", "ann@zeta.com", "Ann", "Lee", "CMO", "Zeta")}},
+			then: engine.Batch{Accounts: []identity.AccountRecord{{Source: b2b.SourceMarketo, RecordID: "alpha", Time: day0,
+				Identifiers: []identity.Identifier{{Namespace: identity.NSAccountID, Value: "zeta"}},
+				Account:     b2b.Account{ID: "alpha", Name: "Zeta Marketing", Domains: []string{"zeta-mktg.com"}}}}},
+			merged: []b2b.AccountID{"alpha"}},
+		{name: "an account merged in the batch that made it", batch: engine.Batch{
+			Accounts: []identity.AccountRecord{acc(b2b.SourceSalesforce, "zeta", "Zeta", "zeta.com", "", day(-1)),
+				acc(b2b.SourceMarketo, "alpha", "Zeta Marketing", "zeta-mktg.com", "", day0),
+				{Source: b2b.SourceMarketo, RecordID: "alpha", Time: day0.Add(time.Hour),
+					Identifiers: []identity.Identifier{{Namespace: identity.NSAccountID, Value: "zeta"}},
+					Account:     b2b.Account{ID: "alpha", Name: "Zeta Marketing", Domains: []string{"zeta-mktg.com"}}}},
+			Persons: []identity.PersonRecord{lead("L-1", "ann@zeta.com", "Ann", "Lee", "CMO", "Zeta")}}},
 		{name: "persons merged after they came", batch: engine.Batch{
 			Accounts: []identity.AccountRecord{acmeRecord()},
 			Persons: []identity.PersonRecord{lead("L-1", "ann@acme.com", "Ann", "Lee", "CMO", "Acme"),
