@@ -251,12 +251,6 @@ func (e *Engine) logRejection(r Rejection) {
 
 func (e *Engine) applyAccounts(works map[b2b.AccountID]*work, recs []identity.AccountRecord, rep *Report) {
 	for i, rec := range recs {
-		// With rollup, the parents the account had roll its persons up
-		// until a new parent takes them.
-		var parents []b2b.AccountID
-		if e.cfg.Rollup {
-			parents, _ = e.graph.Ancestors(rec.Account.ID)
-		}
 		res, err := e.graph.AddAccount(rec)
 		if err != nil {
 			e.reject(rep, Rejection{Kind: KindAccount, Index: i, Account: rec.Account.ID, Reason: "invalid", Detail: err.Error()})
@@ -277,8 +271,13 @@ func (e *Engine) applyAccounts(works map[b2b.AccountID]*work, recs []identity.Ac
 		for _, a := range res.Unlinked {
 			e.markPersons(works, a)
 		}
-		for _, a := range parents {
-			e.markPersons(works, a)
+		if e.cfg.Rollup {
+			// The parents the accounts had, those of the record's account
+			// and of those merged into it, roll their persons up until a
+			// new parent takes them.
+			for _, a := range res.FormerAncestors {
+				e.markPersons(works, a)
+			}
 		}
 		// An account merged into res.Account lets its persons go, and
 		// nothing else: its state, if it has one, keeps the rest of its

@@ -337,3 +337,36 @@ func TestRollupParentChange(t *testing.T) {
 	require.Contains(t, personsOf(t, b, "globex"), eve)
 	require.NotContains(t, personsOf(t, b, "acme"), eve, "the old parent still rolls up the person")
 }
+
+// TestRollupMergedAccountLeavesItsParents: with rollup, an account merged
+// into one with another parent (by the surviving account's record, which
+// took its domain) leaves its former parent and grandparent: their states
+// no longer roll up its persons.
+func TestRollupMergedAccountLeavesItsParents(t *testing.T) {
+	t.Parallel()
+	b := setup(t, pipelineProgram(), func(c *engine.Config) { c.Rollup = true })
+	acme := acmeRecord()
+	acme.Account.ParentID = "globex"
+	_, err := b.eng.Apply(b.ctx, engine.Batch{Accounts: []identity.AccountRecord{
+		{Source: b2b.SourceSalesforce, Time: day0, Account: b2b.Account{ID: "globex", Name: "Globex", Domains: []string{"globex.com"}}},
+		{Source: b2b.SourceSalesforce, Time: day0, Account: b2b.Account{ID: "group", Name: "Group", Domains: []string{"group.com"}}},
+		{Source: b2b.SourceSalesforce, Time: day0, Account: b2b.Account{ID: "holding", Name: "Holding", Domains: []string{"holding.com"}, ParentID: "group"}},
+		acme,
+		{Source: b2b.SourceMarketo, Time: day0, Account: b2b.Account{ID: "mk-7", Name: "Acme Net", Domains: []string{"acme.net"}, ParentID: "holding"}},
+	}, Persons: []identity.PersonRecord{lead("L-8", "ann@acme.net", "Ann", "Lee", "CTO", "")}})
+	require.NoError(t, err)
+	ann, _ := b.eng.PersonOfRecord(b2b.SourceMarketo, "L-8")
+	require.Contains(t, personsOf(t, b, "holding"), ann)
+	require.Contains(t, personsOf(t, b, "group"), ann)
+	require.NotContains(t, personsOf(t, b, "globex"), ann)
+
+	acme.Time = day0.Add(time.Hour)
+	acme.Account.Domains = []string{"acme.com", "acme.net"}
+	_, err = b.eng.UpsertAccounts(b.ctx, acme)
+	require.NoError(t, err)
+	require.Contains(t, personsOf(t, b, "acme"), ann)
+	require.Contains(t, personsOf(t, b, "globex"), ann)
+	require.Empty(t, personsOf(t, b, "mk-7"))
+	require.NotContains(t, personsOf(t, b, "holding"), ann, "the merged account's former parent still rolls up the person")
+	require.NotContains(t, personsOf(t, b, "group"), ann, "the merged account's former grandparent still rolls up the person")
+}

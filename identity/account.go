@@ -43,6 +43,13 @@ type AccountResult struct {
 	// Unlinked lists, sorted, the accounts that a relinked person was
 	// linked to before the record and no longer is.
 	Unlinked []b2b.AccountID
+	// FormerAncestors lists, sorted, the ancestors (see Ancestors) that
+	// the golden accounts the record updated or merged had before it, by
+	// the IDs of their golden accounts now: besides Account's ancestors
+	// now, the accounts whose persons with subsidiaries (Persons) the
+	// record may have changed, when it moved an account to another
+	// parent or merged one whose parent was another.
+	FormerAncestors []b2b.AccountID
 }
 
 // The account fields, in the order of AccountFields.
@@ -307,9 +314,11 @@ func (g *Graph) addAccount(rec AccountRecord) (AccountResult, error) {
 	}
 	res := AccountResult{Outcome: Created}
 	touched := map[int32]bool{}
+	var formerAnc []int32 // the roots of the ancestors before the record
 	var i int32
 	if known {
 		i = existing
+		formerAnc = g.appendAncestors(formerAnc, g.afind(i))
 		old := &g.arecs[i]
 		for _, k := range extra {
 			if !slices.Contains(old.extra, k) {
@@ -353,6 +362,7 @@ func (g *Graph) addAccount(rec AccountRecord) (AccountResult, error) {
 		if loser != fresh {
 			res.Merged = append(res.Merged, g.accountID(loser))
 		}
+		formerAnc = g.appendAncestors(g.appendAncestors(formerAnc, a), b)
 		g.mergeAccounts(root, loser, touched)
 	}
 	root := g.afind(i)
@@ -374,6 +384,11 @@ func (g *Graph) addAccount(rec AccountRecord) (AccountResult, error) {
 	}
 	res.Relinked = g.reresolve(touched)
 	res.Account = g.accountID(root)
+	for _, a := range formerAnc {
+		res.FormerAncestors = append(res.FormerAncestors, g.accountID(g.afind(a)))
+	}
+	slices.Sort(res.FormerAncestors)
+	res.FormerAncestors = slices.Compact(res.FormerAncestors)
 	g.count(res.Outcome)
 	return res, nil
 }

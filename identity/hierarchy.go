@@ -135,6 +135,16 @@ func (g *Graph) Ancestors(id b2b.AccountID) ([]b2b.AccountID, error) {
 	return out, nil
 }
 
+// appendAncestors appends to out the roots of root's parent, grandparent,
+// ... as Ancestors finds them (up to a cycle).
+func (g *Graph) appendAncestors(out []int32, root int32) []int32 {
+	start := len(out)
+	for a := g.parentRoot(root); a >= 0 && a != root && !slices.Contains(out[start:], a); a = g.parentRoot(a) {
+		out = append(out, a)
+	}
+	return out
+}
+
 // UltimateParent returns the top of an account's hierarchy (the account
 // itself when it has no parent).
 func (g *Graph) UltimateParent(id b2b.AccountID) (b2b.AccountID, error) {

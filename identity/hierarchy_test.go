@@ -121,3 +121,23 @@ func TestValidateHierarchy(t *testing.T) {
   accounts[2].parentId: account hierarchy cycle: a -> b -> c -> a`)
 	require.NoError(t, identity.ValidateHierarchy([]b2b.Account{{ID: "a"}, {ID: "b", ParentID: "a"}}))
 }
+
+// TestFormerAncestors: a record reports the ancestors that the accounts
+// it moved or merged had before it, a merged account's too, whose ID
+// resolves to the account it merged into after.
+func TestFormerAncestors(t *testing.T) {
+	t.Parallel()
+	g := globexWorld(t)
+	res := addAccount(t, g, "salesforce", b2b.Account{ID: "gx-de-muc", Name: "Globex Muenchen", Domains: []string{"muc.globex.de"}, ParentID: "gx-uk"})
+	require.Equal(t, []b2b.AccountID{"gx", "gx-de"}, res.FormerAncestors)
+	anc, err := g.Ancestors("gx-de-muc")
+	require.NoError(t, err)
+	require.Equal(t, []b2b.AccountID{"gx-uk", "gx"}, anc)
+
+	addAccount(t, g, "salesforce", b2b.Account{ID: "initech", Name: "Initech", Domains: []string{"initech.com"}})
+	res = addAccount(t, g, "marketo", b2b.Account{ID: "mk-1", Name: "Initech Munich", Domains: []string{"initech.de"}, ParentID: "gx-de"})
+	require.Empty(t, res.FormerAncestors, "a new account had no parent before")
+	res = addAccount(t, g, "salesforce", b2b.Account{ID: "initech", Name: "Initech", Domains: []string{"initech.com", "initech.de"}})
+	require.Equal(t, []b2b.AccountID{"mk-1"}, res.Merged)
+	require.Equal(t, []b2b.AccountID{"gx", "gx-de"}, res.FormerAncestors)
+}
