@@ -182,12 +182,12 @@ const (
 // free, a consent statement dated ahead, a qualification its last pass
 // asked for again) that no Advance has run since first runs a pass at
 // each such time, in order, and each of those takes the batch's
-// activities and consent statements dated by its time: a
-// split at the end of a wait sees what the account did before it, and an
-// unsubscribe before it, however late the batch comes; the rest of the
-// batch goes to the pass at the clock's time. (Refreshes alone are not
-// caught up: that pass refreshes the account.) The report counts the
-// steps and messages of every pass.
+// activities and consent statements dated by its time: a split at the
+// end of a wait sees what the account did before it, and an unsubscribe
+// before it, however late the batch comes; the rest of the batch goes to
+// the pass at the clock's time. (Refreshes alone are not caught up: that
+// pass refreshes the account.) The report counts the steps and messages
+// of every pass.
 func (e *Engine) Apply(ctx context.Context, b Batch) (Report, error) {
 	now := e.cfg.Clock.Now()
 	var rep Report
