@@ -90,7 +90,11 @@
 // incremental both ways: a person is resolved when one of its records
 // arrives, and an account that arrives or changes later re-resolves exactly
 // the persons waiting for its ID, its domains or its name
-// ([AccountResult].Relinked).
+// ([AccountResult].Relinked). Each call also names the accounts it took a
+// person out of ([PersonResult].Unlinked, [AccountResult].Unlinked) and,
+// for an account record, the ancestors the accounts it changed had before
+// ([AccountResult].FormerAncestors), so that a caller keeping state per
+// account knows every account whose persons changed.
 //
 // # Account hierarchies
 //
