@@ -344,6 +344,22 @@ func (g *Graph) addAccount(rec AccountRecord) (AccountResult, error) {
 	if !known {
 		fresh = i
 	}
+	// The ancestors of the golden accounts the record may merge, read
+	// before it claims its references: once claimed, a parent reference
+	// names the record's account, which was no ancestor before.
+	var preAnc map[int32][]int32
+	for _, k := range idents {
+		if owner, ok := k.ns.accounts.get(k.val); ok {
+			if a := g.afind(owner); a != g.afind(i) {
+				if _, done := preAnc[a]; !done {
+					if preAnc == nil {
+						preAnc = map[int32][]int32{}
+					}
+					preAnc[a] = g.appendAncestors(nil, a)
+				}
+			}
+		}
+	}
 	for _, k := range idents {
 		owner, ok := k.ns.accounts.getOrPut(k.val, i)
 		if !ok {
@@ -362,7 +378,14 @@ func (g *Graph) addAccount(rec AccountRecord) (AccountResult, error) {
 		if loser != fresh {
 			res.Merged = append(res.Merged, g.accountID(loser))
 		}
-		formerAnc = g.appendAncestors(g.appendAncestors(formerAnc, a), b)
+		// b is the record's account with those merged into it so far,
+		// whose ancestors formerAnc holds already; a is a golden account
+		// as it was before the record, whose ancestors preAnc holds.
+		anc, ok := preAnc[a]
+		if !ok {
+			anc = g.appendAncestors(nil, a)
+		}
+		formerAnc = append(formerAnc, anc...)
 		g.mergeAccounts(root, loser, touched)
 	}
 	root := g.afind(i)
