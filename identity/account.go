@@ -614,7 +614,7 @@ func (g *Graph) mergeAccounts(root, loser int32, touched map[int32]bool) {
 		}
 	}
 	if l.nameKey.n != 0 {
-		g.removeByName(g.str(l.nameKey), loser)
+		g.removeByName(g.str(l.nameKey), loser, touched)
 	}
 	for _, s := range g.lists.items(l.srcs) {
 		if !slices.Contains(g.lists.items(r.srcs), s) {
@@ -662,7 +662,7 @@ func (g *Graph) refreshAccount(root int32, touched map[int32]bool) {
 	}
 	if old := g.str(ga.nameKey); key != old {
 		if old != "" {
-			g.removeByName(old, root)
+			g.removeByName(old, root, touched)
 			for _, p := range g.lists.items(g.acctMembers[root]) {
 				touched[p] = true
 			}
@@ -692,10 +692,13 @@ func (g *Graph) refreshAccount(root int32, touched map[int32]bool) {
 	}
 }
 
-// removeByName removes an account root from the accounts of a name key.
-func (g *Graph) removeByName(key string, root int32) {
+// removeByName removes an account root from the accounts of a name key,
+// and moves the persons waiting under the key into touched: with one
+// account fewer, a name that was ambiguous may not be any more.
+func (g *Graph) removeByName(key string, root int32, touched map[int32]bool) {
 	if e := g.names.get(key); e != nil {
 		g.lists.removeOne(&e.accts, root)
+		g.takeWaitingName(e, touched)
 	}
 }
 

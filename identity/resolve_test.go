@@ -231,3 +231,32 @@ func TestUnlinkedByAPersonRecord(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, persons)
 }
+
+// TestRenameEndsAnAmbiguity: a person whose company name matched two
+// accounts is linked by it once one of them is renamed, or merged into
+// the other, as a graph that never had the ambiguity would link them.
+func TestRenameEndsAnAmbiguity(t *testing.T) {
+	t.Parallel()
+	for _, merge := range []bool{false, true} {
+		g := newGraph(t, identity.Config{})
+		addAccount(t, g, "salesforce", b2b.Account{ID: "001A", Name: "Acme"})
+		addAccount(t, g, "hubspot", b2b.Account{ID: "hs-1", Name: "Acme Inc"})
+		p := addPerson(t, g, identity.PersonRecord{Source: "marketo", RecordID: "m1", Person: b2b.Person{Email: "a@gmail.com", Company: "Acme"}})
+		require.Len(t, g.Unresolved(), 1)
+		var res identity.AccountResult
+		if merge {
+			res = addAccount(t, g, "hubspot", b2b.Account{ID: "hs-1", Name: "Acme Inc", UpdatedAt: at(3)},
+				identity.Identifier{Namespace: identity.NSAccountID, Value: "001A"})
+			require.Equal(t, []b2b.AccountID{"hs-1"}, res.Merged)
+		} else {
+			res = addAccount(t, g, "hubspot", b2b.Account{ID: "hs-1", Name: "Globex", UpdatedAt: at(3)})
+		}
+		require.Equal(t, []b2b.PersonID{p.Person}, res.Relinked, "merge=%v", merge)
+		links, err := g.Links(p.Person)
+		require.NoError(t, err)
+		require.Len(t, links, 1)
+		require.Equal(t, b2b.AccountID("001A"), links[0].Account)
+		require.Equal(t, identity.MethodCompanyName, links[0].Method)
+		require.Empty(t, g.Unresolved())
+	}
+}
