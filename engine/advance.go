@@ -195,8 +195,9 @@ func (e *Engine) catchUp(ctx context.Context, id b2b.AccountID, from, now time.T
 // that a split at the end of a wait sees what the account did before it,
 // and no more; the rest, and the other inputs, go to the input's pass.
 // Plain refreshes (decayed scores, moving time windows) are not caught
-// up: the input's pass refreshes the account at now. It returns the work left for that pass: in itself,
-// or, when the catch-up took all of in's inputs, a pass of time at now.
+// up: the input's pass refreshes the account at now. It returns the work
+// left for that pass: in itself, or, when the catch-up took all of in's
+// inputs, a pass of time at now.
 func (e *Engine) catchUpBefore(ctx context.Context, id b2b.AccountID, in *work, now time.Time) (outcome, *work, error) {
 	rec, err := e.cfg.Store.LoadAccount(ctx, e.cfg.Tenant, id)
 	switch {
