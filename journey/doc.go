@@ -120,6 +120,11 @@
 // message dropped: the journey was aborted"), while finish and the end
 // date end what still runs and let an ended run's messages go out.
 //
+// [Catalog.Stop] ends all of one account's journeys at once, for a reason
+// that is the account's (merged into another account, whose journeys go
+// on with its persons): each running instance exits with the reason, and
+// every deferred message of the account is dropped with its decision.
+//
 // A dry run (Input.DryRun, or a test account) runs fully and records in the
 // trace what would have been sent, but produces no outbox entries; it also
 // traces every person a recipient condition left out.

@@ -1,0 +1,31 @@
+package journey
+
+import "time"
+
+// Stop ends the account's journeys at now, for a reason that is the
+// account's, not a journey's: an account merged into another, whose own
+// journeys go on with its persons. Each running instance ends as an exit
+// does, with reason: its Ended (not completed, unless it reached its
+// journey's completion goal before) and an exit decision in res, and the
+// messages a frequency cap deferred for it are dropped, each with a skip
+// decision. The messages deferred by instances that had ended before are
+// dropped too, each with a skip decision: the state is left with no
+// instance, nothing deferred and nothing due (res.Due is zero). Its entry
+// records and recent messages stay, for re-entry policies and caps.
+//
+// res is emptied first, as [Catalog.StepInto] does; Stop reads no view and
+// evaluates no rule.
+func (c *Catalog) Stop(res *Result, st *State, now time.Time, reason string) {
+	res.Reset()
+	s := stepper{c: c, st: st, view: &AccountView{}, now: now, res: res, running: len(st.Instances)}
+	for i := range st.Instances {
+		s.exit(i, reason, false)
+	}
+	for _, d := range st.Deferred {
+		e := &d.Entry
+		s.skip(&Instance{Journey: e.Journey, Version: e.Version, Entry: e.Entry}, &Track{ID: e.Track}, &cnode{id: e.Node},
+			e.Person, e.Key, "deferred message dropped: "+reason)
+	}
+	st.Deferred = nil
+	s.finish()
+}

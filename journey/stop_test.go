@@ -1,0 +1,69 @@
+package journey_test
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/journey"
+)
+
+// Stop ends every running instance with the account's reason, drops what
+// a cap deferred for them and for the instances that ended before, and
+// leaves nothing due; the entry records stay.
+func TestStopEndsEveryJourneyOfTheAccount(t *testing.T) {
+	t.Parallel()
+	again := linear("again", email("mail", "hi", "w", nil), wait("w", journey.Days(2), "end"), end("end", ""))
+	again.ReEntry = journey.ReEntry{Mode: journey.ReEntryMax, Max: 2}
+	keep := linear("keep", email("mail", "hi", "end", nil), end("end", ""))
+	cat := newCatalog(t, deferCap, again, keep)
+	view := acmeView()
+	var st journey.State
+	cat.Step(&st, journey.Input{View: view, Now: day0, Events: append(manual("again", day0), manual("keep", day0)...), Contacts: mailedYesterday()})
+	cat.Step(&st, journey.Input{View: view, Now: day0.Add(days(2))})
+	at := day0.Add(days(3))
+	cat.Step(&st, journey.Input{View: view, Now: at, Events: manual("again", at), Contacts: mailedYesterday()})
+	require.Len(t, st.Instances, 1, "entry 2 of again runs")
+	require.Len(t, st.Deferred, 9, "three messages of each entry of again, three of keep")
+	records := append([]journey.Record(nil), st.Records...)
+
+	var res journey.Result
+	stop := at.Add(days(1))
+	cat.Stop(&res, &st, stop, "account merged into globex")
+	var want []told
+	for _, p := range []b2b.PersonID{"p-cfo", "p-vpe", "p-de"} {
+		want = append(want, told{journey.DecisionSkip, "again", 2, "mail", p, "deferred message dropped: the instance exited (account merged into globex)"})
+	}
+	want = append(want, told{journey.DecisionExit, "again", 2, "", "", "account merged into globex"})
+	for _, j := range []struct {
+		id    string
+		entry int
+	}{{"again", 1}, {"keep", 1}} {
+		for _, p := range []b2b.PersonID{"p-cfo", "p-vpe", "p-de"} {
+			want = append(want, told{journey.DecisionSkip, j.id, j.entry, "mail", p, "deferred message dropped: account merged into globex"})
+		}
+	}
+	if diff := cmp.Diff(want, tell(res.Trace, journey.DecisionSkip, journey.DecisionExit)); diff != "" {
+		t.Errorf("decisions (-want +got):\n%s", diff)
+	}
+	require.Equal(t, []journey.Ended{{Journey: "again", Version: 1, Entry: 2, At: stop, Reason: "account merged into globex"}}, res.Ended)
+	require.Empty(t, res.Outbox)
+	require.Empty(t, st.Instances)
+	require.Empty(t, st.Deferred)
+	require.True(t, st.Due.IsZero(), "due %v", st.Due)
+	require.True(t, res.Due.IsZero(), "due %v", res.Due)
+	for i := range records {
+		if records[i].Journey == "again" {
+			records[i].LastExit = stop
+		}
+	}
+	require.Equal(t, records, st.Records)
+
+	// Nothing is left to step: the next step is idle.
+	res = cat.Step(&st, journey.Input{View: view, Now: stop.Add(days(10))})
+	require.True(t, res.Idle)
+	require.Empty(t, res.Trace)
+	require.Empty(t, res.Outbox)
+}
