@@ -24,12 +24,20 @@
 // it, under the lock, when records changed them: the accounts a person
 // joins and those they leave (a merge, a move, a new account for their
 // domain, a subsidiary's new parent with rollup) all run. An account merged
-// into another keeps its state's history, its own record with it, but no
-// persons: they are the surviving account's. From there every account is
-// independent: the accounts a call touches are processed in parallel
-// (Config.Workers), each once per call however many inputs it received
-// (and once more per decision that fell due before the call, see below), so
-// derived state (roles, group scores, audiences, readiness, journey
+// into another (a Marketo company found to be a Salesforce account)
+// retires: it logs account.merged, lets its persons go (they are the
+// surviving account's), ends its journeys with the merge as their reason,
+// hands its opportunities over to the surviving account, and from then on
+// decides nothing (no refresh, no journey step; activities a concurrent
+// call routed to it are refused as unknown_account, host journey events
+// with ErrMergedAccount) and leaves the lists [Engine.Accounts] selects
+// from; its state keeps its history, with its own record, and its view
+// names the account it merged into (AccountView.MergedInto).
+//
+// From there every account is independent: the accounts a call touches
+// are processed in parallel (Config.Workers), each once per call however
+// many inputs it received (and once more per decision that fell due
+// before the call, see below), so derived state (roles, group scores, audiences, readiness, journey
 // conditions) is recomputed once per account per batch, not once per
 // input. A commit that loses a version race is retried from a fresh load,
 // so two concurrent updates of one account never lose either.
@@ -147,6 +155,8 @@
 // entry has a type and a JSON payload:
 //
 //	account.updated                 the golden account record changed
+//	account.merged                  the account was merged into another: {into}; it decides
+//	                                nothing more
 //	person.linked, person.unlinked  a person joined or left the account (identity.Link)
 //	person.erased                   a person was erased from the account: {removed: counts by kind};
 //	                                it names no one

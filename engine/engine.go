@@ -173,6 +173,10 @@ var (
 	// ErrTooManyConflicts: an account's change lost the version race more
 	// than Config.MaxRetries times.
 	ErrTooManyConflicts = errors.New("too many version conflicts")
+	// ErrMergedAccount: the account was merged into another, which holds
+	// its records and persons now and decides for them (Enter and
+	// ExternalResult name that account instead).
+	ErrMergedAccount = errors.New("account merged into another")
 )
 
 // Engine runs a program on a store: every input (records, activities, the

@@ -36,6 +36,7 @@ func CopyCheckFilled(value any) (shared []string, diff string, empty []string) {
 		Source: b2b.SourceMarketo, At: time.Unix(0, 0).UTC(), Ref: "a-1"}}}
 	st.ConsentDue = time.Unix(60, 0).UTC()
 	st.Suppressed = []string{"5d41402abc4b2a76b9719d911017c592"}
+	st.MergedInto = "globex"
 	return copyCheck(st)
 }
 

@@ -545,10 +545,10 @@ func (e *Engine) withAncestors(accs []b2b.AccountID) []b2b.AccountID {
 // its person list (classified by classifier), as the identity graph has
 // them now; false when the graph does not know the account. It takes idMu
 // while it reads the graph.
-func (e *Engine) identityOf(acc b2b.AccountID, persons bool, classifier persona.Classifier) (b2b.Account, json.RawMessage, []personEntry, bool) {
-	a, from, list, ok := e.graphEntries(acc, persons)
-	if !ok || !persons {
-		return a, from, nil, ok
+func (e *Engine) identityOf(acc b2b.AccountID, persons bool, classifier persona.Classifier) (b2b.Account, json.RawMessage, []personEntry, b2b.AccountID, bool) {
+	a, from, list, into, ok := e.graphEntries(acc, persons)
+	if !ok || !persons || into != "" {
+		return a, from, nil, into, ok
 	}
 	evidence := map[string]string{}
 	for i := range list {
@@ -576,36 +576,37 @@ func (e *Engine) identityOf(acc b2b.AccountID, persons bool, classifier persona.
 			pe.Person = filled
 		}
 	}
-	return a, from, list, true
+	return a, from, list, "", true
 }
 
 // graphEntries reads an account's golden record and its origin (see
 // Recover) and, when persons is set, its persons with their links to it,
 // under idMu. For an account merged into another it gives no origin (its
-// state keeps its own) and no persons.
-func (e *Engine) graphEntries(acc b2b.AccountID, persons bool) (b2b.Account, json.RawMessage, []personEntry, bool) {
+// state keeps its own) and no persons, and into, the account it was
+// merged into.
+func (e *Engine) graphEntries(acc b2b.AccountID, persons bool) (a b2b.Account, from json.RawMessage, list []personEntry, into b2b.AccountID, ok bool) {
 	e.idMu.Lock()
 	defer e.idMu.Unlock()
 	golden, err := e.graph.Account(acc)
 	if err != nil {
-		return b2b.Account{}, nil, nil, false
+		return b2b.Account{}, nil, nil, "", false
 	}
-	a := golden.Account
+	a = golden.Account
 	a.ID = acc
 	if golden.ID != acc {
 		// acc was merged into golden.ID: its records and persons are that
 		// account's now, and its state lets the persons go.
-		return a, nil, nil, true
+		return a, nil, nil, golden.ID, true
 	}
-	from := accountOrigin(&golden)
+	from = accountOrigin(&golden)
 	if !persons {
-		return a, from, nil, true
+		return a, from, nil, "", true
 	}
 	ids, err := e.graph.Persons(acc, e.cfg.Rollup)
 	if err != nil {
-		return b2b.Account{}, nil, nil, false
+		return b2b.Account{}, nil, nil, "", false
 	}
-	list := make([]personEntry, 0, len(ids))
+	list = make([]personEntry, 0, len(ids))
 	var ancestors map[b2b.AccountID][]b2b.AccountID // with rollup, of each account once
 	for _, id := range ids {
 		gp, err := e.graph.Person(id)
@@ -624,7 +625,7 @@ func (e *Engine) graphEntries(acc b2b.AccountID, persons bool) (b2b.Account, jso
 		}
 		list = append(list, pe)
 	}
-	return a, from, list, true
+	return a, from, list, "", true
 }
 
 // otherAccounts lists the accounts other than acc whose states hold a

@@ -59,6 +59,9 @@ type work struct {
 	// persons (see Engine.routeConsent), whichever account the
 	// activities went to.
 	consent []governance.Statement
+	// handedOver are the opportunities of an account merged into this one
+	// (see pass.retire).
+	handedOver *handOver
 }
 
 // activitiesOnly reports whether the work is activities and nothing else.
@@ -472,6 +475,7 @@ type pass struct {
 	requalify   bool
 	requalified bool // a pending requalification was done (see run)
 	changed     bool
+	retired     bool // the pass merged the account into another (see retire)
 	// views caches channel group views; viewRev invalidates them when the
 	// pass changes a group.
 	views   map[string]cachedView
@@ -553,8 +557,8 @@ func (ps *pass) run(ctx context.Context, w *work) outcome {
 		ps.erase(w.erase)
 	}
 	if w.account || w.persons {
-		a, from, persons, ok := ps.e.identityOf(ps.id, w.persons, ps.p.Persona)
-		if ok && w.account && !accountEqual(&st.Account, &a) {
+		a, from, persons, into, ok := ps.e.identityOf(ps.id, w.persons, ps.p.Persona)
+		if ok && into == "" && w.account && !accountEqual(&st.Account, &a) {
 			st.Account = a
 			ps.requalify, ps.changed = true, true
 			ps.log("account.updated", "", ps.now, a)
@@ -564,6 +568,9 @@ func (ps *pass) run(ctx context.Context, w *work) outcome {
 		}
 		if ok && w.persons {
 			ps.setPersons(persons)
+		}
+		if ok && into != "" && st.MergedInto == "" {
+			ps.retire(ctx, into)
 		}
 	}
 	// Where an opportunity belongs is the engine's latest word on it
@@ -581,6 +588,21 @@ func (ps *pass) run(ctx context.Context, w *work) outcome {
 			continue
 		}
 		ps.upsertOpportunity(o)
+	}
+	if w.handedOver != nil {
+		ps.takeOver(w.handedOver)
+	}
+	if st.MergedInto != "" {
+		// An account merged into another decides nothing more: its state
+		// is its history (see retire). The pass that merged it lets its
+		// groups lose the persons it let go, and enters no journey.
+		ps.merged(w, &out)
+		if ps.retired && ps.err == nil {
+			ps.qualify()
+			ps.derive()
+			ps.snapshots()
+		}
+		return out
 	}
 	if len(w.activities) > 0 {
 		ps.ingest(w, &out)
@@ -899,8 +921,12 @@ func reasonOf(err error) string {
 }
 
 // due is when the account next needs Advance: its journeys' next due time
-// or its next refresh, whichever comes first.
+// or its next refresh, whichever comes first; never, for an account merged
+// into another (endOfTime: Recover still finds it).
 func (ps *pass) due() time.Time {
+	if ps.st.MergedInto != "" {
+		return endOfTime
+	}
 	next := ps.st.Refreshed.Add(ps.e.cfg.RefreshInterval)
 	if d := ps.decisiveDue(); !d.IsZero() && d.Before(next) {
 		next = d
@@ -912,15 +938,22 @@ func (ps *pass) due() time.Time {
 // refresh (zero when nothing): see accountState.decisiveDue; an account
 // to qualify again is due at once, at the next Advance.
 func (ps *pass) decisiveDue() time.Time {
+	if ps.st.MergedInto != "" {
+		return time.Time{}
+	}
 	if ps.st.Requalify {
 		return ps.now
 	}
 	return earliest(ps.journey.Due, ps.st.ConsentDue)
 }
 
-// index is what queries select the account by.
+// index is what queries select the account by: nothing, for an account
+// merged into another (its groups are history).
 func (ps *pass) index() map[string]string {
 	ix := map[string]string{}
+	if ps.st.MergedInto != "" {
+		return ix
+	}
 	for _, g := range ps.st.Groups {
 		ix["stage/"+g.Interest] = g.Stage
 		if v := ps.st.Readiness[g.ID]; v != nil {

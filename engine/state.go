@@ -97,6 +97,10 @@ type accountState struct {
 	// account: what Recover rebuilds the engine's memory from.
 	Origin     json.RawMessage `json:"origin,omitempty"`
 	Suppressed []string        `json:"suppressed,omitempty"`
+	// MergedInto is the account this one was merged into (a Marketo
+	// company found to be a Salesforce account): its state is then its
+	// history, which no pass changes but an erasure (see pass.retire).
+	MergedInto b2b.AccountID `json:"mergedInto,omitempty"`
 }
 
 // decisiveDue is when the committed state is next due for a decision
@@ -108,6 +112,9 @@ type accountState struct {
 // and so committed only the account's next due time, not the state it
 // left (see Engine.reschedule).
 func (st *accountState) decisiveDue(dueAt time.Time) time.Time {
+	if st.MergedInto != "" {
+		return time.Time{}
+	}
 	if st.Requalify {
 		return st.Refreshed
 	}

@@ -1,0 +1,120 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/journey"
+)
+
+// An account merged into another (a Marketo company found to be a
+// Salesforce account) retires: the account it merged into holds its
+// records and persons and decides for them from then on. Its state stays,
+// as its history and for Recover (its own record and origin, the
+// suppression hashes of the persons erased from it), but it decides
+// nothing more: no refresh, no journey step, no entry in the lists
+// queries select by. Identity resolution never undoes a merge.
+
+// handOver is what an account merged into another hands over to it: its
+// opportunities, which the CRM may not send again.
+type handOver struct {
+	from          b2b.AccountID
+	opportunities []b2b.Opportunity
+}
+
+// retire makes the pass's account one merged into into: it logs
+// account.merged, ends its journeys (their deferred messages dropped,
+// each with its decision: they would go to persons that are into's now,
+// from journeys into runs for them too) and hands its opportunities over
+// to into, whose state holds them before this one lets them go, so that
+// a failure between the two commits leaves them on both (Recover takes
+// the newer commit's) rather than on neither.
+func (ps *pass) retire(ctx context.Context, into b2b.AccountID) {
+	st := ps.st
+	st.MergedInto, ps.changed, ps.retired = into, true, true
+	ps.log("account.merged", "", ps.now, map[string]string{"into": string(into)})
+	reason := "account merged into " + string(into)
+	res := resultRoom.take()
+	defer resultRoom.put(res)
+	ps.p.Journeys.Stop(res, &st.Journeys, ps.now, reason)
+	for _, d := range res.Trace {
+		ps.log("journey."+string(d.Kind), d.Person, d.At, d)
+		if d.Kind == journey.DecisionSkip {
+			ps.skipped++
+		}
+	}
+	for _, en := range res.Ended {
+		ps.log("journey.ended", "", en.At, en)
+	}
+	ps.journey.Due = res.Due
+	if len(st.Opportunities) == 0 {
+		return
+	}
+	h := &handOver{from: ps.id, opportunities: slices.Clone(st.Opportunities)}
+	// The account has no persons and takes no person's lock: passing the
+	// opportunities on from its pass waits for no pass that could wait
+	// for it.
+	if _, err := ps.e.process(ctx, into, &work{account: true, persons: true, create: true, handedOver: h}, ps.now); err != nil {
+		ps.fail(fmt.Errorf("hand its opportunities over to %q: %w", into, err))
+		return
+	}
+	for _, o := range h.opportunities {
+		ps.moveOpportunity(movedOpportunity{ID: o.ID, To: into})
+	}
+}
+
+// takeOver upserts the opportunities an account merged into this one
+// handed over (see retire): those it still held, unless this account's
+// state holds a record of one as new or newer.
+func (ps *pass) takeOver(h *handOver) {
+	for _, o := range h.opportunities {
+		if !ps.e.takeOpportunity(o.ID, h.from, ps.id) {
+			continue // the CRM put it on another account since
+		}
+		i := slices.IndexFunc(ps.st.Opportunities, func(x b2b.Opportunity) bool { return x.ID == o.ID })
+		if i >= 0 && !ps.st.Opportunities[i].UpdatedAt.Before(o.UpdatedAt) {
+			continue
+		}
+		o.Account = ps.id
+		ps.upsertOpportunity(&o)
+	}
+}
+
+// takeOpportunity makes to the holder of an opportunity that from or to
+// holds (to does when a hand-over before failed to commit); it reports
+// whether it did.
+func (e *Engine) takeOpportunity(id b2b.OpportunityID, from, to b2b.AccountID) bool {
+	e.idMu.Lock()
+	defer e.idMu.Unlock()
+	if h := e.opportunities[id]; h != from && h != to {
+		return false
+	}
+	e.opportunities[id] = to
+	return true
+}
+
+// merged is the pass of an account merged into another, after what it
+// must still do (an erasure, letting go of persons and opportunities): it
+// drops its activity records past the retention and decides nothing.
+// Activities routed to it by a call that ran while it was being merged
+// are refused, for the host to send again: their persons are the other
+// account's now. Journey events from the host are refused with
+// ErrMergedAccount.
+func (ps *pass) merged(w *work, out *outcome) {
+	st := ps.st
+	for i, a := range w.activities {
+		out.rejected = append(out.rejected, Rejection{Kind: KindActivity, Index: w.index[i], Activity: a.ID, Account: ps.id,
+			Reason: "unknown_account", Detail: fmt.Sprintf("account %q was merged into %q: send the activity again", ps.id, st.MergedInto)})
+	}
+	if len(w.events) > 0 {
+		ps.fail(fmt.Errorf("%w: merged into %q", ErrMergedAccount, st.MergedInto))
+		return
+	}
+	n := len(st.Activities)
+	st.pruneActivities(ps.now, ps.e.retention(ps.p))
+	if !ps.changed && ps.erased == nil && len(ps.events) == 0 && n == len(st.Activities) {
+		ps.idle = true
+	}
+}

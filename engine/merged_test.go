@@ -1,0 +1,136 @@
+package engine_test
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/engine"
+	"github.com/quorumhq/quorum/identity"
+	"github.com/quorumhq/quorum/journey"
+)
+
+// TestMergedAccountRetires: an account merged into another (a Marketo
+// company found to be a Salesforce account) decides nothing more: its
+// journeys end, with the merge as their reason; its opportunities go to
+// the account it merged into, which the CRM's next versions of them
+// reach; it leaves the lists queries select by; time passing commits
+// nothing on it; and a host's journey entry naming it is refused. After a
+// restart, the opportunity is the surviving account's alone.
+func TestMergedAccountRetires(t *testing.T) {
+	t.Parallel()
+	b := setup(t, pipelineProgram())
+	setupAcme(t, b)
+	mk := identity.AccountRecord{Source: b2b.SourceMarketo, Time: day0,
+		Account: b2b.Account{ID: "mk-7", Name: "Acme Net", Domains: []string{"acme.net"}}}
+	opp := b2b.Opportunity{ID: "opp-1", Account: "mk-7", Name: "Acme Net platform", Stage: "Prospecting", Status: b2b.OpportunityOpen,
+		Amount: 10_000, CreatedAt: day0, UpdatedAt: day0, Source: b2b.SourceSalesforce}
+	rep, err := b.eng.Apply(b.ctx, engine.Batch{Accounts: []identity.AccountRecord{mk},
+		Persons: []identity.PersonRecord{
+			lead("L-8", "ann@acme.net", "Ann", "Lee", "CTO", ""),
+			lead("L-9", "bob@acme.net", "Bob", "Lee", "CFO", ""),
+			lead("L-10", "cy@acme.net", "Cy", "Lee", "VP Engineering", ""),
+		},
+		Opportunities: []b2b.Opportunity{opp}})
+	require.NoError(t, err)
+	require.Empty(t, rep.Rejected)
+	listed := func() []b2b.AccountID {
+		ids, err := b.eng.Accounts(b.ctx, "stage/data-platform", "Consideration")
+		require.NoError(t, err)
+		return ids
+	}
+	require.Contains(t, listed(), b2b.AccountID("mk-7"))
+	v, err := b.eng.Account(b.ctx, "mk-7", b.clock.Now())
+	require.NoError(t, err)
+	require.Len(t, v.Journeys, 1, "the journey waits")
+
+	at := day0.Add(2 * time.Hour)
+	b.clock.Set(at)
+	mk.Time = at
+	mk.Identifiers = []identity.Identifier{{Namespace: identity.NSAccountID, Value: "acme"}}
+	_, err = b.eng.UpsertAccounts(b.ctx, mk)
+	require.NoError(t, err)
+
+	v, err = b.eng.Account(b.ctx, "mk-7", at)
+	require.NoError(t, err)
+	require.Equal(t, b2b.AccountID("acme"), v.MergedInto)
+	require.Empty(t, v.Persons)
+	require.Empty(t, v.Journeys)
+	for _, g := range v.Groups {
+		require.Empty(t, g.Group.Members, "the group keeps the persons the account let go")
+	}
+	require.NotContains(t, listed(), b2b.AccountID("mk-7"))
+	require.Equal(t, 1, countEvents(t, b, "mk-7", "account.merged"))
+	evs, err := b.eng.Events(b.ctx, "mk-7", 0, 1000)
+	require.NoError(t, err)
+	var ended []journey.Ended
+	for _, e := range evs {
+		if e.Type == "journey.ended" {
+			var en journey.Ended
+			require.NoError(t, json.Unmarshal(e.Data, &en))
+			ended = append(ended, en)
+		}
+	}
+	require.Equal(t, []journey.Ended{{Journey: "pipeline-acceleration", Version: 1, Entry: 1, At: at,
+		Reason: "account merged into acme"}}, ended)
+	require.Equal(t, 1, countEvents(t, b, "mk-7", "opportunity.moved"))
+	require.Equal(t, 1, countEvents(t, b, "acme", "opportunity.created"))
+
+	// The CRM's next version of the opportunity, naming the merged
+	// account, changes the surviving account's.
+	opp.Stage, opp.UpdatedAt = "Negotiation", at.Add(time.Hour)
+	rep, err = b.eng.UpsertOpportunities(b.ctx, opp)
+	require.NoError(t, err)
+	require.Empty(t, rep.Rejected)
+	require.Equal(t, 1, countEvents(t, b, "acme", "opportunity.changed"))
+
+	version := v.Version
+	for d := 1; d <= 20; d++ {
+		now := day0.AddDate(0, 0, d)
+		b.clock.Set(now)
+		_, err = b.eng.Advance(b.ctx, now)
+		require.NoError(t, err)
+	}
+	v, err = b.eng.Account(b.ctx, "mk-7", b.clock.Now())
+	require.NoError(t, err)
+	require.Equal(t, version, v.Version, "time passing committed on the merged account")
+
+	_, err = b.eng.Enter(b.ctx, "mk-7", "pipeline-acceleration")
+	require.ErrorIs(t, err, engine.ErrMergedAccount)
+
+	// An erasure still reaches the merged account's history.
+	ann, ok := b.eng.PersonOfRecord(b2b.SourceMarketo, "L-8")
+	require.True(t, ok)
+	require.Positive(t, countPersonEvents(t, b, "mk-7", ann))
+	_, err = b.eng.ErasePerson(b.ctx, ann)
+	require.NoError(t, err)
+	require.Zero(t, countPersonEvents(t, b, "mk-7", ann))
+
+	eng, rrep := recovered(t, b)
+	require.Empty(t, rrep.Contested)
+	opp.Stage, opp.UpdatedAt = "Closed Won", at.Add(2*time.Hour)
+	opp.Status, opp.ClosedAt = b2b.OpportunityWon, at.Add(2*time.Hour)
+	rep, err = eng.UpsertOpportunities(b.ctx, opp)
+	require.NoError(t, err)
+	require.Empty(t, rep.Rejected)
+	require.Equal(t, 2, countEvents(t, b, "acme", "opportunity.changed"))
+	require.Equal(t, 1, countEvents(t, b, "mk-7", "opportunity.moved"))
+}
+
+// countPersonEvents counts the events of an account's log that name a
+// person.
+func countPersonEvents(t *testing.T, b *bundle, account b2b.AccountID, p b2b.PersonID) int {
+	t.Helper()
+	evs, err := b.eng.Events(b.ctx, account, 0, 1<<20)
+	require.NoError(t, err)
+	n := 0
+	for _, e := range evs {
+		if e.Person == p {
+			n++
+		}
+	}
+	return n
+}
