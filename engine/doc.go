@@ -37,10 +37,11 @@
 // From there every account is independent: the accounts a call touches
 // are processed in parallel (Config.Workers), each once per call however
 // many inputs it received (and once more per decision that fell due
-// before the call, see below), so derived state (roles, group scores, audiences, readiness, journey
-// conditions) is recomputed once per account per batch, not once per
-// input. A commit that loses a version race is retried from a fresh load,
-// so two concurrent updates of one account never lose either.
+// before the call, see below), so derived state (roles, group scores,
+// audiences, readiness, journey conditions) is recomputed once per
+// account per batch, not once per input. A commit that loses a version
+// race is retried from a fresh load, so two concurrent updates of one
+// account never lose either.
 //
 // A committed state is never modified: each pass works on a copy, so
 // readers, retries and passes that turn out to have nothing to commit all
