@@ -27,7 +27,9 @@
 // into another (a Marketo company found to be a Salesforce account)
 // retires: it logs account.merged, lets its persons go (they are the
 // surviving account's), ends its journeys with the merge as their reason,
-// hands its opportunities over to the surviving account, and from then on
+// hands its opportunities and its recent messages (which its persons'
+// frequency caps still count) over to the surviving account, which logs
+// account.absorbed and lists it (AccountView.Absorbed), and from then on
 // decides nothing (no refresh, no journey step; activities a concurrent
 // call routed to it are refused as unknown_account, host journey events
 // with ErrMergedAccount) and leaves the lists [Engine.Accounts] selects
@@ -158,6 +160,8 @@
 //	account.updated                 the golden account record changed
 //	account.merged                  the account was merged into another: {into}; it decides
 //	                                nothing more
+//	account.absorbed                an account merged into this one handed its opportunities and
+//	                                recent messages over: {from, opportunities, messages}
 //	person.linked, person.unlinked  a person joined or left the account (identity.Link)
 //	person.erased                   a person was erased from the account: {removed: counts by kind};
 //	                                it names no one

@@ -37,6 +37,7 @@ func CopyCheckFilled(value any) (shared []string, diff string, empty []string) {
 	st.ConsentDue = time.Unix(60, 0).UTC()
 	st.Suppressed = []string{"5d41402abc4b2a76b9719d911017c592"}
 	st.MergedInto = "globex"
+	st.Absorbed = []b2b.AccountID{"mk-7"}
 	return copyCheck(st)
 }
 

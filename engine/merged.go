@@ -18,19 +18,22 @@ import (
 // queries select by. Identity resolution never undoes a merge.
 
 // handOver is what an account merged into another hands over to it: its
-// opportunities, which the CRM may not send again.
+// opportunities, which the CRM may not send again, and the messages its
+// journeys sent lately, which the frequency caps of the persons it let go
+// still count.
 type handOver struct {
 	from          b2b.AccountID
 	opportunities []b2b.Opportunity
+	contacts      []journey.Contact
 }
 
 // retire makes the pass's account one merged into into: it logs
 // account.merged, ends its journeys (their deferred messages dropped,
 // each with its decision: they would go to persons that are into's now,
-// from journeys into runs for them too) and hands its opportunities over
-// to into, whose state holds them before this one lets them go, so that
-// a failure between the two commits leaves them on both (Recover takes
-// the newer commit's) rather than on neither.
+// from journeys into runs for them too) and hands its opportunities and
+// recent messages over to into, whose state holds them before this one
+// lets them go, so that a failure between the two commits leaves them on
+// both (Recover takes the newer commit's) rather than on neither.
 func (ps *pass) retire(ctx context.Context, into b2b.AccountID) {
 	st := ps.st
 	st.MergedInto, ps.changed, ps.retired = into, true, true
@@ -49,15 +52,11 @@ func (ps *pass) retire(ctx context.Context, into b2b.AccountID) {
 		ps.log("journey.ended", "", en.At, en)
 	}
 	ps.journey.Due = res.Due
-	if len(st.Opportunities) == 0 {
-		return
-	}
-	h := &handOver{from: ps.id, opportunities: slices.Clone(st.Opportunities)}
-	// The account has no persons and takes no person's lock: passing the
-	// opportunities on from its pass waits for no pass that could wait
-	// for it.
+	h := &handOver{from: ps.id, opportunities: slices.Clone(st.Opportunities), contacts: slices.Clone(st.Journeys.Contacts)}
+	// The account has no persons and takes no person's lock: handing over
+	// from its pass waits for no pass that could wait for it.
 	if _, err := ps.e.process(ctx, into, &work{account: true, persons: true, create: true, handedOver: h}, ps.now); err != nil {
-		ps.fail(fmt.Errorf("hand its opportunities over to %q: %w", into, err))
+		ps.fail(fmt.Errorf("hand over to %q: %w", into, err))
 		return
 	}
 	for _, o := range h.opportunities {
@@ -65,10 +64,21 @@ func (ps *pass) retire(ctx context.Context, into b2b.AccountID) {
 	}
 }
 
-// takeOver upserts the opportunities an account merged into this one
-// handed over (see retire): those it still held, unless this account's
-// state holds a record of one as new or newer.
+// takeOver takes what an account merged into this one handed over (see
+// retire): its recent messages, once (a hand-over retried after a failed
+// commit finds the account in Absorbed), and its opportunities, those it
+// still held, unless this account's state holds a record of one as new or
+// newer.
 func (ps *pass) takeOver(h *handOver) {
+	st := ps.st
+	if i, found := slices.BinarySearch(st.Absorbed, h.from); !found {
+		st.Absorbed = slices.Insert(st.Absorbed, i, h.from)
+		js := &st.Journeys
+		js.Contacts = append(js.Contacts, h.contacts...)
+		slices.SortStableFunc(js.Contacts, func(a, b journey.Contact) int { return a.At.Compare(b.At) })
+		ps.changed = true
+		ps.log("account.absorbed", "", ps.now, map[string]any{"from": h.from, "opportunities": len(h.opportunities), "messages": len(h.contacts)})
+	}
 	for _, o := range h.opportunities {
 		if !ps.e.takeOpportunity(o.ID, h.from, ps.id) {
 			continue // the CRM put it on another account since

@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -133,4 +134,60 @@ func countPersonEvents(t *testing.T, b *bundle, account b2b.AccountID, p b2b.Per
 		}
 	}
 	return n
+}
+
+// TestMergedAccountMessagesCountInCaps: the messages an account's
+// journeys sent a person before the account merged into another still
+// count in the person's frequency caps on the account that takes them.
+func TestMergedAccountMessagesCountInCaps(t *testing.T) {
+	t.Parallel()
+	defs := pipelineProgram()
+	defs.Caps = []journey.Cap{{Name: "1 marketing email a week", Channel: b2b.ChannelEmail, Category: "marketing", Max: 1, Per: journey.Days(7)}}
+	b := setup(t, defs)
+	setupAcme(t, b)
+	mk := identity.AccountRecord{Source: b2b.SourceMarketo, Time: day0,
+		Account: b2b.Account{ID: "mk-7", Name: "Acme Net", Domains: []string{"acme.net"}}}
+	_, err := b.eng.Apply(b.ctx, engine.Batch{Accounts: []identity.AccountRecord{mk},
+		Persons: []identity.PersonRecord{lead("L-8", "ann@acme.net", "Ann", "Lee", "CTO", "")}})
+	require.NoError(t, err)
+	sent := map[string][]string{} // by address, the templates sent
+	deliver := func(now time.Time) {
+		for _, m := range claimAll(t, b, now) {
+			sent[m.To] = append(sent[m.To], m.Template)
+		}
+	}
+	deliver(day0)
+	require.Equal(t, []string{"intro"}, sent["ann@acme.net"])
+
+	at := day0.Add(2 * time.Hour)
+	b.clock.Set(at)
+	mk.Time = at
+	mk.Identifiers = []identity.Identifier{{Namespace: identity.NSAccountID, Value: "acme"}}
+	_, err = b.eng.UpsertAccounts(b.ctx, mk)
+	require.NoError(t, err)
+	v, err := b.eng.Account(b.ctx, "acme", at)
+	require.NoError(t, err)
+	require.Equal(t, []b2b.AccountID{"mk-7"}, v.Absorbed)
+	require.Equal(t, 1, countEvents(t, b, "acme", "account.absorbed"))
+
+	for d := 1; d <= 6; d++ {
+		now := day0.AddDate(0, 0, d)
+		b.clock.Set(now)
+		_, err = b.eng.Advance(b.ctx, now)
+		require.NoError(t, err)
+		deliver(now)
+	}
+	require.Equal(t, []string{"intro"}, sent["ann@acme.net"], "the intro mk-7 sent counts in Ann's cap on acme")
+	ann, _ := b.eng.PersonOfRecord(b2b.SourceMarketo, "L-8")
+	evs, err := b.eng.Events(b.ctx, "acme", 0, 1<<20)
+	require.NoError(t, err)
+	capped := false
+	for _, e := range evs {
+		if e.Type == "journey.skip" && e.Person == ann {
+			var d journey.Decision
+			require.NoError(t, json.Unmarshal(e.Data, &d))
+			capped = capped || strings.Contains(d.Reason, "frequency cap")
+		}
+	}
+	require.True(t, capped, "acme's nurture to Ann is skipped by the cap")
 }

@@ -101,6 +101,9 @@ type accountState struct {
 	// company found to be a Salesforce account): its state is then its
 	// history, which no pass changes but an erasure (see pass.retire).
 	MergedInto b2b.AccountID `json:"mergedInto,omitempty"`
+	// Absorbed are the accounts merged into this one, in ID order, whose
+	// recent messages and opportunities it took over (see pass.takeOver).
+	Absorbed []b2b.AccountID `json:"absorbed,omitempty"`
 }
 
 // decisiveDue is when the committed state is next due for a decision

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/quorumhq/quorum/b2b"
@@ -24,13 +25,15 @@ type AccountView struct {
 	// MergedInto is the account this one was merged into, which holds its
 	// records and persons and decides for them: this view is its history.
 	MergedInto b2b.AccountID
-	Version    int64
-	At         time.Time
-	Persons    []PersonView
-	Groups     []GroupView
-	Audiences  []string
-	Lists      []string
-	Journeys   []JourneyPosition
+	// Absorbed are the accounts merged into this one.
+	Absorbed  []b2b.AccountID
+	Version   int64
+	At        time.Time
+	Persons   []PersonView
+	Groups    []GroupView
+	Audiences []string
+	Lists     []string
+	Journeys  []JourneyPosition
 	// Decisions are the account's latest events (newest last).
 	Decisions []store.Event
 }
@@ -99,7 +102,7 @@ func (e *Engine) Account(ctx context.Context, id b2b.AccountID, now time.Time) (
 	st.Groups, st.Persons = *copyGroups(&st.Groups), *copyPersons(&st.Persons)
 	p := e.prog.Load()
 	ps := &pass{e: e, p: p, st: st, now: now, id: id}
-	v := AccountView{Account: st.Account, MergedInto: st.MergedInto, Version: rec.Version, At: now, Audiences: st.Audiences.Names(), Lists: st.Lists}
+	v := AccountView{Account: st.Account, MergedInto: st.MergedInto, Absorbed: slices.Clone(st.Absorbed), Version: rec.Version, At: now, Audiences: st.Audiences.Names(), Lists: st.Lists}
 	for _, pe := range st.Persons {
 		pv := PersonView{Person: pe.Person, Link: pe.Link, Classified: pe.Classified, Score: ps.personScore(pe.Person.ID)}
 		if l := st.Scores[p.GroupScorer.Name()]; l != nil {
