@@ -73,6 +73,21 @@ func (r Rejection) String() string {
 	return id + ": " + r.Reason
 }
 
+// apply runs an input's work on one account at now, after the decisions
+// the account was due for before now (see catchUpBefore). What the
+// catch-up committed counts even when the pass after it fails, as in
+// Advance.
+func (e *Engine) apply(ctx context.Context, id b2b.AccountID, in *work, now time.Time) (outcome, error) {
+	out, w, err := e.catchUpBefore(ctx, id, in, now)
+	if err == nil {
+		var main outcome
+		if main, err = e.process(ctx, id, w, now); err == nil {
+			out.add(&main)
+		}
+	}
+	return out, err
+}
+
 // run processes each account's work in parallel and merges the outcomes
 // into rep and the counters. It returns the accounts whose pass decided
 // nothing (outcome.idle).
@@ -89,15 +104,7 @@ func (e *Engine) run(ctx context.Context, works map[b2b.AccountID]*work, now tim
 	var applied, duplicates []int
 	var rejected []Rejection
 	err := e.forEachAccount(ctx, ids, func(ctx context.Context, id b2b.AccountID) error {
-		// What the catch-up committed counts even when a pass after it
-		// fails, as in Advance.
-		out, w, err := e.catchUpBefore(ctx, id, works[id], now)
-		if err == nil {
-			var main outcome
-			if main, err = e.process(ctx, id, w, now); err == nil {
-				out.add(&main)
-			}
-		}
+		out, err := e.apply(ctx, id, works[id], now)
 		mu.Lock()
 		applied = append(applied, out.appliedIdx...)
 		duplicates = append(duplicates, out.duplicateIdx...)

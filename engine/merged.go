@@ -54,8 +54,10 @@ func (ps *pass) retire(ctx context.Context, into b2b.AccountID) {
 	ps.journey.Due = res.Due
 	h := &handOver{from: ps.id, opportunities: slices.Clone(st.Opportunities), contacts: slices.Clone(st.Journeys.Contacts)}
 	// The account has no persons and takes no person's lock: handing over
-	// from its pass waits for no pass that could wait for it.
-	if _, err := ps.e.process(ctx, into, &work{account: true, persons: true, create: true, handedOver: h}, ps.now); err != nil {
+	// from its pass waits for no pass that could wait for it. The other
+	// account decides first what it was due to before now, as for any
+	// input.
+	if _, err := ps.e.apply(ctx, into, &work{account: true, persons: true, create: true, handedOver: h}, ps.now); err != nil {
 		ps.fail(fmt.Errorf("hand over to %q: %w", into, err))
 		return
 	}

@@ -191,3 +191,40 @@ func TestMergedAccountMessagesCountInCaps(t *testing.T) {
 	}
 	require.True(t, capped, "acme's nurture to Ann is skipped by the cap")
 }
+
+// TestHandOverCatchesUpFirst: the account a merged account hands over to
+// decides first what it was due to before the merge (a journey wait that
+// ended), at its own time, as for any input. With one worker the merged
+// account, whose ID comes first, hands over before the surviving
+// account's own pass runs.
+func TestHandOverCatchesUpFirst(t *testing.T) {
+	t.Parallel()
+	b := setup(t, pipelineProgram(), func(c *engine.Config) { c.Workers = 1 })
+	zeta := identity.AccountRecord{Source: b2b.SourceSalesforce, Time: day0.Add(-time.Hour),
+		Account: b2b.Account{ID: "zeta", Name: "Zeta", Domains: []string{"zeta.com"}}}
+	mk := identity.AccountRecord{Source: b2b.SourceMarketo, Time: day0,
+		Account: b2b.Account{ID: "mk-7", Name: "Zeta Net", Domains: []string{"zeta.net"}}}
+	_, err := b.eng.Apply(b.ctx, engine.Batch{Accounts: []identity.AccountRecord{zeta, mk},
+		Persons: []identity.PersonRecord{
+			lead("L-1", "carla@zeta.com", "Carla", "Diaz", "CFO", ""),
+			lead("L-2", "victor@zeta.com", "Victor", "Kim", "VP of Engineering", ""),
+			lead("L-8", "ann@zeta.net", "Ann", "Lee", "CTO", ""),
+		}})
+	require.NoError(t, err)
+
+	at := day0.AddDate(0, 0, 8) // no Advance since day0: zeta's 5-day wait ended on day 5
+	b.clock.Set(at)
+	mk.Time = at
+	mk.Identifiers = []identity.Identifier{{Namespace: identity.NSAccountID, Value: "zeta"}}
+	_, err = b.eng.UpsertAccounts(b.ctx, mk)
+	require.NoError(t, err)
+	evs, err := b.eng.Events(b.ctx, "zeta", 0, 1<<20)
+	require.NoError(t, err)
+	var paths []time.Time
+	for _, e := range evs {
+		if e.Type == "journey.path" {
+			paths = append(paths, e.Time)
+		}
+	}
+	require.Equal(t, []time.Time{day0.AddDate(0, 0, 5)}, paths, "the split after the wait runs when the wait ended")
+}
