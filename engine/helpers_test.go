@@ -172,11 +172,17 @@ func claimAll(t *testing.T, b *bundle, now time.Time) []channel.Message {
 // countEvents counts the events of a type in an account's log.
 func countEvents(t *testing.T, b *bundle, account b2b.AccountID, typ string) int {
 	t.Helper()
+	return countEventsWhere(t, b, account, func(e store.Event) bool { return e.Type == typ })
+}
+
+// countEventsWhere counts the events of an account's log that match.
+func countEventsWhere(t *testing.T, b *bundle, account b2b.AccountID, match func(store.Event) bool) int {
+	t.Helper()
 	evs, err := b.eng.Events(b.ctx, account, 0, 1<<20)
 	require.NoError(t, err)
 	n := 0
 	for _, e := range evs {
-		if e.Type == typ {
+		if match(e) {
 			n++
 		}
 	}

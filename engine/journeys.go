@@ -88,15 +88,7 @@ func (ps *pass) stepJourneys(ctx context.Context, out *outcome) {
 			break
 		}
 		out.steps++
-		for _, d := range res.Trace {
-			ps.log("journey."+string(d.Kind), d.Person, d.At, d)
-			if d.Kind == journey.DecisionSkip {
-				ps.skipped++
-			}
-		}
-		for _, en := range res.Ended {
-			ps.log("journey.ended", "", en.At, en)
-		}
+		ps.logJourneys(res)
 		// Room for the messages at once, not grown (and copied) a few
 		// times on the way: an entry is large, and most passes that
 		// send send to several persons.
@@ -119,6 +111,20 @@ func (ps *pass) stepJourneys(ctx context.Context, out *outcome) {
 		events = ps.jevents
 	}
 	ps.jevents = nil
+}
+
+// logJourneys logs a journey result's decisions and the instances that
+// ended.
+func (ps *pass) logJourneys(res *journey.Result) {
+	for _, d := range res.Trace {
+		ps.log("journey."+string(d.Kind), d.Person, d.At, d)
+		if d.Kind == journey.DecisionSkip {
+			ps.skipped++
+		}
+	}
+	for _, en := range res.Ended {
+		ps.log("journey.ended", "", en.At, en)
+	}
 }
 
 // perform carries out one journey outbox entry: messages and alerts go to

@@ -42,15 +42,7 @@ func (ps *pass) retire(ctx context.Context, into b2b.AccountID) {
 	res := resultRoom.take()
 	defer resultRoom.put(res)
 	ps.p.Journeys.Stop(res, &st.Journeys, ps.now, reason)
-	for _, d := range res.Trace {
-		ps.log("journey."+string(d.Kind), d.Person, d.At, d)
-		if d.Kind == journey.DecisionSkip {
-			ps.skipped++
-		}
-	}
-	for _, en := range res.Ended {
-		ps.log("journey.ended", "", en.At, en)
-	}
+	ps.logJourneys(res)
 	ps.journey.Due = res.Due
 	h := &handOver{from: ps.id, opportunities: slices.Clone(st.Opportunities), contacts: slices.Clone(st.Journeys.Contacts)}
 	// The account has no persons and takes no person's lock: handing over

@@ -12,6 +12,7 @@ import (
 	"github.com/quorumhq/quorum/engine"
 	"github.com/quorumhq/quorum/identity"
 	"github.com/quorumhq/quorum/journey"
+	"github.com/quorumhq/quorum/store"
 )
 
 // TestMergedAccountRetires: an account merged into another (a Marketo
@@ -49,11 +50,7 @@ func TestMergedAccountRetires(t *testing.T) {
 	require.Len(t, v.Journeys, 1, "the journey waits")
 
 	at := day0.Add(2 * time.Hour)
-	b.clock.Set(at)
-	mk.Time = at
-	mk.Identifiers = []identity.Identifier{{Namespace: identity.NSAccountID, Value: "acme"}}
-	_, err = b.eng.UpsertAccounts(b.ctx, mk)
-	require.NoError(t, err)
+	mergeInto(t, b, mk, "acme", at)
 
 	v, err = b.eng.Account(b.ctx, "mk-7", at)
 	require.NoError(t, err)
@@ -105,10 +102,10 @@ func TestMergedAccountRetires(t *testing.T) {
 	// An erasure still reaches the merged account's history.
 	ann, ok := b.eng.PersonOfRecord(b2b.SourceMarketo, "L-8")
 	require.True(t, ok)
-	require.Positive(t, countPersonEvents(t, b, "mk-7", ann))
+	require.Positive(t, countEventsWhere(t, b, "mk-7", func(e store.Event) bool { return e.Person == ann }))
 	_, err = b.eng.ErasePerson(b.ctx, ann)
 	require.NoError(t, err)
-	require.Zero(t, countPersonEvents(t, b, "mk-7", ann))
+	require.Zero(t, countEventsWhere(t, b, "mk-7", func(e store.Event) bool { return e.Person == ann }))
 
 	eng, rrep := recovered(t, b)
 	require.Empty(t, rrep.Contested)
@@ -119,21 +116,6 @@ func TestMergedAccountRetires(t *testing.T) {
 	require.Empty(t, rep.Rejected)
 	require.Equal(t, 2, countEvents(t, b, "acme", "opportunity.changed"))
 	require.Equal(t, 1, countEvents(t, b, "mk-7", "opportunity.moved"))
-}
-
-// countPersonEvents counts the events of an account's log that name a
-// person.
-func countPersonEvents(t *testing.T, b *bundle, account b2b.AccountID, p b2b.PersonID) int {
-	t.Helper()
-	evs, err := b.eng.Events(b.ctx, account, 0, 1<<20)
-	require.NoError(t, err)
-	n := 0
-	for _, e := range evs {
-		if e.Person == p {
-			n++
-		}
-	}
-	return n
 }
 
 // TestMergedAccountMessagesCountInCaps: the messages an account's
@@ -160,11 +142,7 @@ func TestMergedAccountMessagesCountInCaps(t *testing.T) {
 	require.Equal(t, []string{"intro"}, sent["ann@acme.net"])
 
 	at := day0.Add(2 * time.Hour)
-	b.clock.Set(at)
-	mk.Time = at
-	mk.Identifiers = []identity.Identifier{{Namespace: identity.NSAccountID, Value: "acme"}}
-	_, err = b.eng.UpsertAccounts(b.ctx, mk)
-	require.NoError(t, err)
+	mergeInto(t, b, mk, "acme", at)
 	v, err := b.eng.Account(b.ctx, "acme", at)
 	require.NoError(t, err)
 	require.Equal(t, []b2b.AccountID{"mk-7"}, v.Absorbed)
@@ -212,12 +190,7 @@ func TestHandOverCatchesUpFirst(t *testing.T) {
 		}})
 	require.NoError(t, err)
 
-	at := day0.AddDate(0, 0, 8) // no Advance since day0: zeta's 5-day wait ended on day 5
-	b.clock.Set(at)
-	mk.Time = at
-	mk.Identifiers = []identity.Identifier{{Namespace: identity.NSAccountID, Value: "zeta"}}
-	_, err = b.eng.UpsertAccounts(b.ctx, mk)
-	require.NoError(t, err)
+	mergeInto(t, b, mk, "zeta", day0.AddDate(0, 0, 8)) // no Advance since day0: zeta's 5-day wait ended on day 5
 	evs, err := b.eng.Events(b.ctx, "zeta", 0, 1<<20)
 	require.NoError(t, err)
 	var paths []time.Time
@@ -227,4 +200,15 @@ func TestHandOverCatchesUpFirst(t *testing.T) {
 		}
 	}
 	require.Equal(t, []time.Time{day0.AddDate(0, 0, 5)}, paths, "the split after the wait runs when the wait ended")
+}
+
+// mergeInto upserts, at the time at, a new version of the Marketo company
+// rec that names the account into: identity merges the two.
+func mergeInto(t *testing.T, b *bundle, rec identity.AccountRecord, into b2b.AccountID, at time.Time) {
+	t.Helper()
+	b.clock.Set(at)
+	rec.Time = at
+	rec.Identifiers = []identity.Identifier{{Namespace: identity.NSAccountID, Value: string(into)}}
+	_, err := b.eng.UpsertAccounts(b.ctx, rec)
+	require.NoError(t, err)
 }
