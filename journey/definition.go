@@ -350,7 +350,9 @@ const (
 )
 
 // A Trigger lets accounts in. When is an extra condition on [AccountEnv]
-// (with the triggering event in "event").
+// (with the triggering event in "event", and as "group" the buying group
+// the instance will address: that of SolutionInterest, or the one a
+// group_created event created).
 type Trigger struct {
 	Type             TriggerType `json:"type"`
 	Audience         string      `json:"audience,omitempty"`

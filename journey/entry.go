@@ -34,17 +34,18 @@ func (s *stepper) triggers(ev *Event) {
 			default:
 				continue
 			}
+			if t.SolutionInterest != "" {
+				interest = t.SolutionInterest
+			}
 			if t.when != nil {
+				// "group" is the group the instance's track will have.
 				d := Decision{At: s.now, Kind: DecisionNoEntry, Journey: id, Version: v.number}
-				ok, d := s.eval(t.when, s.accountEnv(nil, nil, ev), d)
+				ok, d := s.eval(t.when, s.accountEnv(nil, &Track{SolutionInterest: interest}, ev), d)
 				if !ok {
 					d.Reason = "trigger condition does not hold"
 					s.trace(d)
 					continue
 				}
-			}
-			if t.SolutionInterest != "" {
-				interest = t.SolutionInterest
 			}
 			s.enter(v, why, interest, true)
 			break
@@ -71,7 +72,7 @@ func (s *stepper) listTriggers() {
 			why := "in list " + t.List
 			if t.when != nil {
 				// traced only if the rule fails: list triggers are checked on every change
-				ok, _ := s.eval(t.when, s.accountEnv(nil, nil, nil), Decision{At: s.now, Kind: DecisionNoEntry, Journey: id, Version: v.number})
+				ok, _ := s.eval(t.when, s.accountEnv(nil, &Track{SolutionInterest: t.SolutionInterest}, nil), Decision{At: s.now, Kind: DecisionNoEntry, Journey: id, Version: v.number})
 				if !ok {
 					continue
 				}

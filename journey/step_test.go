@@ -148,6 +148,16 @@ func TestTriggers(t *testing.T) {
 			func(v *journey.AccountView) { v.Audiences = []string{"ICP"} }, nil, true},
 		{"manual trigger only enters manually", journey.Trigger{Type: journey.TriggerManual}, nil,
 			[]journey.Event{{Type: journey.EventAudienceEntered, Audience: "a"}}, false},
+		// The condition's group is the one the instance's track gets: the
+		// created group, or the trigger's interest's, not the account's first.
+		{"group created: the condition reads the created group", journey.Trigger{Type: journey.TriggerGroupCreated, When: "group.completeness >= 0.5"},
+			withSecurityGroup, []journey.Event{{Type: journey.EventGroupCreated, SolutionInterest: "Security"}}, false},
+		{"group created: the condition reads the created group, which holds", journey.Trigger{Type: journey.TriggerGroupCreated, When: `group.solutionInterest == "Security"`},
+			withSecurityGroup, []journey.Event{{Type: journey.EventGroupCreated, SolutionInterest: "Security"}}, true},
+		{"audience for an interest: the condition reads its group", journey.Trigger{Type: journey.TriggerAudience, Audience: "a", SolutionInterest: "Security", When: "group.completeness >= 0.5"},
+			withSecurityGroup, []journey.Event{{Type: journey.EventAudienceEntered, Audience: "a"}}, false},
+		{"dynamic list for an interest: the condition reads its group", journey.Trigger{Type: journey.TriggerList, SolutionInterest: "Security", When: "group.completeness >= 0.5"},
+			withSecurityGroup, nil, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -161,6 +171,13 @@ func TestTriggers(t *testing.T) {
 			require.Equal(t, tt.enter, len(decisions(res.Trace, journey.DecisionEnter)) == 1, "%v", res.Trace)
 		})
 	}
+}
+
+// withSecurityGroup adds a second buying group, for "Security", after the
+// Data Platform group of acmeView.
+func withSecurityGroup(v *journey.AccountView) {
+	v.Groups = append(v.Groups, journey.GroupView{ID: "g-acme-sec", SolutionInterest: "Security", Stage: "Awareness", Completeness: 0.2,
+		Members: []journey.Member{{Person: "p-vpe", Role: "Technical Evaluator"}}})
 }
 
 // TestTriggerRuleErrorNamesJourney: a trigger condition that fails on data
