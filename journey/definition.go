@@ -190,7 +190,8 @@ type Window struct {
 // A Listen node waits for an event that matches Events (any of them). When
 // one arrives the track goes to Next; after Timeout it goes to OnTimeout.
 // Event times decide, not step times: an event dated after the timeout
-// is not heard, even in a step that runs late.
+// is not heard, even in a step that runs late, nor one dated before the
+// track arrived at the node, even if it is reported only afterwards.
 type Listen struct {
 	Events    []EventMatch `json:"events"`
 	Timeout   Duration     `json:"timeout"`

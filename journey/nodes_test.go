@@ -97,6 +97,8 @@ func TestListen(t *testing.T) {
 		{"the condition must hold", []journey.Event{{Type: journey.EventActivity, ActivityType: b2b.ActivityRequestDemo, At: day0.Add(-days(2))}}, day0.Add(days(7)), "silence"},
 		{"an event at the timeout is in time", []journey.Event{{Type: journey.EventStageChanged, At: day0.Add(days(7))}}, day0.Add(days(7)), "heard"},
 		{"an event after the timeout, in a late step, is not", []journey.Event{{Type: journey.EventStageChanged, At: day0.Add(days(9))}}, day0.Add(days(9)), "silence"},
+		{"an event from before the node listened, reported late, is not", []journey.Event{{Type: journey.EventStageChanged, At: day0.Add(-days(1))}}, day0.Add(days(7)), "silence"},
+		{"an event at the moment the node began listening is", []journey.Event{{Type: journey.EventStageChanged, At: day0}}, day0, "heard"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -448,7 +448,9 @@ func (s *stepper) completedByGoal(in *Instance) bool {
 
 // deliver gives an event to a track waiting at a listen or external node.
 // An event after the node's timeout (the track's Due) is not for it: the
-// track took the timeout path then, whenever the step runs.
+// track took the timeout path then, whenever the step runs. Nor is an
+// event a listen node hears of late that happened before the track
+// arrived there: it was over before the node began listening.
 func (s *stepper) deliver(i, t int, v *Version, ev *Event) {
 	in := &s.st.Instances[i]
 	tr := &in.Tracks[t]
@@ -458,6 +460,9 @@ func (s *stepper) deliver(i, t int, v *Version, ev *Event) {
 	n := &v.nodes[v.index[tr.Node]]
 	switch n.kind {
 	case KindListen:
+		if !ev.At.IsZero() && ev.At.Before(tr.Since) {
+			return
+		}
 		for k := range n.events {
 			m := &n.events[k]
 			if !s.matches(in, tr, m, ev) {
