@@ -2,10 +2,12 @@
 // with the standard library's net/smtp client.
 //
 // Each message is a MIME multipart/alternative with a text and an HTML part
-// (quoted-printable, UTF-8), a Subject encoded per RFC 2047, a Date from the
-// configured clock, List-Unsubscribe and List-Unsubscribe-Post (RFC 8058
-// one-click) headers when the message has an unsubscribe link, and two
-// idempotency headers derived from the message key:
+// (quoted-printable, UTF-8), a Subject encoded per RFC 2047, a Date from
+// the configured clock, List-Unsubscribe and List-Unsubscribe-Post (RFC
+// 8058 one-click) headers when the message has an unsubscribe link, and
+// two idempotency headers derived from the message key (the headers are
+// folded at spaces, into lines of at most 78 characters where the words
+// allow):
 //
 //	Message-ID: <3f1c...e9@mail.vendor.example>   (the same for every send of a key)
 //	X-Quorum-Idempotency-Key: journey:intro:p-1
@@ -259,7 +261,7 @@ func Compose(msg *channel.Message, from, messageID string, date time.Time) ([]by
 		return nil, fmt.Errorf("message %q has neither a text nor an HTML part", msg.Key)
 	}
 	var b bytes.Buffer
-	h := func(name, value string) { fmt.Fprintf(&b, "%s: %s\r\n", name, value) }
+	h := func(name, value string) { writeHeader(&b, name, value) }
 	h("From", from)
 	h("To", msg.To)
 	if msg.ReplyTo != "" {
@@ -306,6 +308,36 @@ func Compose(msg *channel.Message, from, messageID string, date time.Time) ([]by
 		return nil, err
 	}
 	return b.Bytes(), nil
+}
+
+// maxHeaderLine is the length of a header line that RFC 5322 (2.1.1)
+// recommends not to exceed; 998 is the limit, and servers refuse longer
+// lines (go-smtp past 2,000 characters).
+const maxHeaderLine = 78
+
+// writeHeader writes a header field, folded before spaces so that its
+// lines are at most maxHeaderLine characters long where the value allows
+// (a word longer than that stays whole): a long subject, encoded or not,
+// or a List-Unsubscribe with two links. It folds only at a space between
+// two words, so that readers that unfold by joining the lines with one
+// space (as net/textproto does) read the value as written, and whitespace
+// between encoded words is not part of the text anyway.
+func writeHeader(b *bytes.Buffer, name, value string) {
+	b.WriteString(name)
+	b.WriteByte(':')
+	n := len(name) + 1
+	prev := ""
+	for i, w := range strings.Split(value, " ") {
+		if i > 0 && prev != "" && w != "" && n+1+len(w) > maxHeaderLine {
+			b.WriteString("\r\n")
+			n = 0
+		}
+		b.WriteByte(' ')
+		b.WriteString(w)
+		n += 1 + len(w)
+		prev = w
+	}
+	b.WriteString("\r\n")
 }
 
 // lineBreaks turns CRLF and lone CR into LF; the quoted-printable writer

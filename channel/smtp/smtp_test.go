@@ -465,3 +465,55 @@ func FuzzCompose(f *testing.F) {
 		}
 	})
 }
+
+// TestComposeFoldsLongSubjects: a long subject is folded over several
+// lines (RFC 5322: at most 998 characters a line), and reads back as
+// written.
+func TestComposeFoldsLongSubjects(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, subject string
+	}{
+		{name: "ascii", subject: strings.TrimSpace(strings.Repeat("Acme's data platform, three ideas ", 40))},
+		{name: "utf-8", subject: strings.TrimSpace(strings.Repeat("Größe und Qualität für Acme — ", 40))},
+		{name: "spaces in a row", subject: strings.Repeat("a  b ", 60) + "end"},
+		{name: "short", subject: "Ann, Acme's data platform — 3 ideas"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			msg := marketingEmail()
+			msg.Subject = tc.subject
+			raw, err := smtp.Compose(msg, "news@vendor.example", "<x@vendor.example>", t0)
+			require.NoError(t, err)
+			head, _, _ := strings.Cut(string(raw), "\r\n\r\n")
+			for _, line := range strings.Split(head, "\r\n") {
+				require.LessOrEqual(t, len(line), 998, "header line %q", line)
+				require.NotEmpty(t, strings.TrimSpace(line), "a header line of blanks only")
+			}
+			m, err := mail.ReadMessage(strings.NewReader(string(raw)))
+			require.NoError(t, err)
+			subject, err := new(mime.WordDecoder).DecodeHeader(m.Header.Get("Subject"))
+			require.NoError(t, err)
+			require.Equal(t, tc.subject, subject)
+		})
+	}
+}
+
+// TestSendEmailWithALongSubject: a server that refuses lines over 2,000
+// characters (go-smtp's default) takes a message with a long subject.
+func TestSendEmailWithALongSubject(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t)
+	s := newSender(t, srv.Addr, nil)
+	msg := marketingEmail()
+	msg.Subject = strings.TrimSpace(strings.Repeat("Größe und Qualität für Acme — ", 40))
+	_, err := s.SendEmail(context.Background(), msg)
+	require.NoError(t, err)
+	got := srv.received()
+	require.Len(t, got, 1)
+	m, err := mail.ReadMessage(strings.NewReader(string(got[0].Data)))
+	require.NoError(t, err)
+	subject, err := new(mime.WordDecoder).DecodeHeader(m.Header.Get("Subject"))
+	require.NoError(t, err)
+	require.Equal(t, msg.Subject, subject)
+}
