@@ -72,8 +72,9 @@ type AlertRule struct {
 	When rules.Rule `json:"when" yaml:"when"`
 
 	// Metric (MetricScore, the default, or MetricCompleteness), Threshold
-	// and Hysteresis configure StrategyThreshold. Hysteresis zero means 10%
-	// of the threshold.
+	// and Hysteresis configure StrategyThreshold. Threshold is positive (a
+	// completeness threshold at most 1); Hysteresis, below it, zero means
+	// 10% of the threshold.
 	Metric     string  `json:"metric" yaml:"metric"`
 	Threshold  float64 `json:"threshold" yaml:"threshold"`
 	Hysteresis float64 `json:"hysteresis" yaml:"hysteresis"`
@@ -198,8 +199,17 @@ func NewAlerter(cfg AlerterConfig) (*Alerter, error) {
 			if cr.Metric != MetricScore && cr.Metric != MetricCompleteness {
 				ps.Addf(path+".metric", "unknown metric %q (want score or completeness)", r.Metric)
 			}
-			if r.Hysteresis < 0 {
+			switch {
+			case r.Threshold <= 0:
+				ps.Addf(path+".threshold", "must be positive, got %g", r.Threshold)
+			case cr.Metric == MetricCompleteness && r.Threshold > 1:
+				ps.Addf(path+".threshold", "a completeness threshold is a share between 0 and 1, got %g", r.Threshold)
+			}
+			switch {
+			case r.Hysteresis < 0:
 				ps.Addf(path+".hysteresis", "is negative")
+			case r.Threshold > 0 && r.Hysteresis >= r.Threshold:
+				ps.Addf(path+".hysteresis", "must be below the threshold (%g), got %g: the rule would never alert again", r.Threshold, r.Hysteresis)
 			}
 			if r.Hysteresis == 0 {
 				cr.Hysteresis = r.Threshold / 10

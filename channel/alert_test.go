@@ -274,6 +274,43 @@ func TestRouting(t *testing.T) {
 	}
 }
 
+// TestThresholdRuleProblems: a threshold rule that cannot work as one is
+// refused: without a threshold it alerts for every group the first time
+// it sees it, above 100% a completeness never reaches it, and a
+// hysteresis of the whole threshold never lets it alert again.
+func TestThresholdRuleProblems(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		rule channel.AlertRule
+		want string // "" when valid
+	}{
+		{name: "score", rule: channel.AlertRule{Threshold: 100}},
+		{name: "completeness", rule: channel.AlertRule{Metric: channel.MetricCompleteness, Threshold: 1, Hysteresis: 0.3}},
+		{name: "no threshold", rule: channel.AlertRule{},
+			want: "sales alerts: rules[0].threshold: must be positive, got 0"},
+		{name: "negative threshold", rule: channel.AlertRule{Threshold: -5},
+			want: "sales alerts: rules[0].threshold: must be positive, got -5"},
+		{name: "completeness above 100%", rule: channel.AlertRule{Metric: channel.MetricCompleteness, Threshold: 60},
+			want: "sales alerts: rules[0].threshold: a completeness threshold is a share between 0 and 1, got 60"},
+		{name: "hysteresis of the whole threshold", rule: channel.AlertRule{Threshold: 100, Hysteresis: 100},
+			want: "sales alerts: rules[0].hysteresis: must be below the threshold (100), got 100: the rule would never alert again"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			r := tc.rule
+			r.Name, r.Strategy, r.Template = "hot", channel.StrategyThreshold, "sales-alert"
+			_, err := channel.NewAlerter(channel.AlerterConfig{Rules: []channel.AlertRule{r}, Routing: routing})
+			if tc.want == "" {
+				require.NoError(t, err)
+				return
+			}
+			require.ErrorIs(t, err, b2b.ErrInvalid)
+			require.EqualError(t, err, tc.want)
+		})
+	}
+}
+
 func TestAlerterConfigProblems(t *testing.T) {
 	t.Parallel()
 	_, err := channel.NewAlerter(channel.AlerterConfig{
@@ -281,7 +318,7 @@ func TestAlerterConfigProblems(t *testing.T) {
 			{Name: "a", Strategy: "sometimes", Template: "t"},
 			{Name: "a", Strategy: channel.StrategyMilestone},
 			{Name: "c", Strategy: channel.StrategyMilestone, When: rules.Rule{Source: "group.scor > 1"}, Template: "t"},
-			{Name: "d", Strategy: channel.StrategyThreshold, Metric: "velocity", Hysteresis: -1, Template: "t", Cooldown: -time.Second},
+			{Name: "d", Strategy: channel.StrategyThreshold, Metric: "velocity", Threshold: 100, Hysteresis: -1, Template: "t", Cooldown: -time.Second},
 		},
 		Routing: channel.Routing{Rules: []channel.RouteRule{{Name: "r", To: "boss"}}, Territories: map[string]string{"X": "nobody"}},
 	})
