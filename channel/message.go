@@ -71,10 +71,10 @@ func (m *Message) validate(content bool) error {
 		ps.Addf("key", "is %d bytes long; at most 200", len(m.Key))
 	}
 	// An array, not a slice: checking every message must not allocate.
-	for _, f := range [...]string{m.Key, m.To, m.From, m.ReplyTo, m.Subject, m.ListUnsubscribe, m.ListUnsubscribeMailto} {
-		if strings.ContainsAny(f, "\r\n") {
-			ps.Addf("", "a line break in key, addresses, subject or unsubscribe links is not allowed (header injection)")
-			break
+	for _, f := range [...]struct{ path, value string }{{"key", m.Key}, {"to", m.To}, {"from", m.From}, {"replyTo", m.ReplyTo},
+		{"subject", m.Subject}, {"listUnsubscribe", m.ListUnsubscribe}, {"listUnsubscribeMailto", m.ListUnsubscribeMailto}} {
+		if strings.ContainsAny(f.value, "\r\n") {
+			ps.Addf(f.path, "a line break is not allowed (header injection)")
 		}
 	}
 	if m.To == "" {
