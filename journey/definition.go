@@ -344,7 +344,9 @@ const (
 	// TriggerGroupCreated: an EventGroupCreated (for SolutionInterest if set).
 	TriggerGroupCreated TriggerType = "group_created"
 	// TriggerAttributeChanged: an EventAttributeChanged of Attribute
-	// ("group.stage", "account.intentTier"), to the value To if set.
+	// ("group.stage", "account.intentTier"), to the value To if set. A
+	// buying group's attribute changes in a group of SolutionInterest if
+	// set, and the instance addresses the group that changed.
 	TriggerAttributeChanged TriggerType = "attribute_changed"
 	// TriggerManual: only manual/API entry (always allowed anyway).
 	TriggerManual TriggerType = "manual"
@@ -352,8 +354,8 @@ const (
 
 // A Trigger lets accounts in. When is an extra condition on [AccountEnv]
 // (with the triggering event in "event", and as "group" the buying group
-// the instance will address: that of SolutionInterest, or the one a
-// group_created event created).
+// the instance will address: the one a group_created event created or
+// whose attribute changed, else that of SolutionInterest).
 type Trigger struct {
 	Type             TriggerType `json:"type"`
 	Audience         string      `json:"audience,omitempty"`

@@ -30,6 +30,12 @@ func (s *stepper) triggers(ev *Event) {
 			case t.Type == TriggerGroupCreated && ev.Type == EventGroupCreated && (t.SolutionInterest == "" || t.SolutionInterest == ev.SolutionInterest):
 				why, interest = "buying group created for "+ev.SolutionInterest, ev.SolutionInterest
 			case t.Type == TriggerAttributeChanged && ev.Type == EventAttributeChanged && ev.Attribute == t.Attribute && (t.To == "" || t.To == ev.To):
+				// A buying group's attribute: the instance addresses that
+				// group, which must be of the trigger's interest if it names one.
+				interest = s.eventInterest(ev)
+				if t.SolutionInterest != "" && interest != "" && interest != t.SolutionInterest {
+					continue
+				}
 				why = fmt.Sprintf("%s changed from %q to %q", ev.Attribute, ev.From, ev.To)
 			default:
 				continue
@@ -51,6 +57,21 @@ func (s *stepper) triggers(ev *Event) {
 			break
 		}
 	}
+}
+
+// eventInterest is the solution interest of the buying group an event is
+// about: the event's, or that of the view's group it names; "" for an
+// event about the account.
+func (s *stepper) eventInterest(ev *Event) string {
+	if ev.SolutionInterest != "" || ev.Group == "" {
+		return ev.SolutionInterest
+	}
+	for i := range s.view.Groups {
+		if s.view.Groups[i].ID == ev.Group {
+			return s.view.Groups[i].SolutionInterest
+		}
+	}
+	return ""
 }
 
 // listTriggers enters the account into journeys whose static or dynamic

@@ -158,6 +158,12 @@ func TestTriggers(t *testing.T) {
 			withSecurityGroup, []journey.Event{{Type: journey.EventAudienceEntered, Audience: "a"}}, false},
 		{"dynamic list for an interest: the condition reads its group", journey.Trigger{Type: journey.TriggerList, SolutionInterest: "Security", When: "group.completeness >= 0.5"},
 			withSecurityGroup, nil, false},
+		{"group attribute changed in another interest's group", journey.Trigger{Type: journey.TriggerAttributeChanged, Attribute: "group.readinessTier", SolutionInterest: "Data Platform"},
+			withSecurityGroup, []journey.Event{{Type: journey.EventAttributeChanged, Attribute: "group.readinessTier", SolutionInterest: "Security", Group: "g-acme-sec", To: "high"}}, false},
+		{"group attribute changed in the trigger's interest's group", journey.Trigger{Type: journey.TriggerAttributeChanged, Attribute: "group.readinessTier", SolutionInterest: "Security"},
+			withSecurityGroup, []journey.Event{{Type: journey.EventAttributeChanged, Attribute: "group.readinessTier", SolutionInterest: "Security", Group: "g-acme-sec", To: "high"}}, true},
+		{"group attribute changed: the condition reads the changed group", journey.Trigger{Type: journey.TriggerAttributeChanged, Attribute: "group.readinessTier", When: `group.solutionInterest == "Security"`},
+			withSecurityGroup, []journey.Event{{Type: journey.EventAttributeChanged, Attribute: "group.readinessTier", SolutionInterest: "Security", Group: "g-acme-sec", To: "high"}}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -171,6 +177,32 @@ func TestTriggers(t *testing.T) {
 			require.Equal(t, tt.enter, len(decisions(res.Trace, journey.DecisionEnter)) == 1, "%v", res.Trace)
 		})
 	}
+}
+
+// An instance that a group's attribute change let in addresses that
+// group, as one that a group's creation let in addresses the new group:
+// its splits and messages are about the group that changed.
+func TestGroupAttributeTriggerAddressesTheChangedGroup(t *testing.T) {
+	t.Parallel()
+	j := linear("fast-track",
+		journey.Node{ID: "tier?", Kind: journey.KindSplit, Split: &journey.Split{
+			Paths: []journey.Path{{Name: "high", When: `group.readinessTier == "high"`, Next: "mail"}}, Else: "slow"}},
+		email("mail", "fast", "fast", nil),
+		end("fast", "fast"), end("slow", "slow"))
+	j.Triggers = []journey.Trigger{{Type: journey.TriggerAttributeChanged, Attribute: "group.readinessTier", To: "high"}}
+	cat := newCatalog(t, journey.Config{}, j)
+	view := acmeView()
+	withSecurityGroup(view)
+	view.Groups[0].ReadinessTier = "low"
+	view.Groups[1].ReadinessTier = "high"
+	var st journey.State
+	res := cat.Step(&st, journey.Input{View: view, Now: day0, Events: []journey.Event{{Type: journey.EventAttributeChanged, At: day0,
+		Attribute: "group.readinessTier", SolutionInterest: "Security", Group: "g-acme-sec", From: "low", To: "high"}}})
+	require.Len(t, res.Ended, 1, "%v", res.Trace)
+	require.Equal(t, "fast", res.Ended[0].Outcome)
+	mails := ofType(res.Outbox, journey.ActionEmail)
+	require.Equal(t, []b2b.PersonID{"p-vpe"}, persons(mails), "the members of the group that changed")
+	require.Equal(t, "g-acme-sec", mails[0].Group)
 }
 
 // withSecurityGroup adds a second buying group, for "Security", after the

@@ -151,8 +151,8 @@ type AccountEnv struct {
 	Account *b2b.Account `expr:"account"`
 	// Group is the track's buying group, or the account's first group (an
 	// empty group when it has none). In a trigger's condition it is the
-	// group the entering instance's track gets: the trigger's solution
-	// interest's, else, for a group_created trigger, the created group's.
+	// group the entering instance's track gets: the group created, or whose
+	// attribute changed, else the trigger's solution interest's.
 	Group         *GroupView        `expr:"group"`
 	Groups        []GroupView       `expr:"groups"`
 	Persons       []PersonView      `expr:"persons"`
