@@ -388,9 +388,11 @@ type ReEntry struct {
 
 // An Exit ends an instance when it holds, with a named reason ("opportunity
 // created", "sales ready", "opted out"). With Event set it fires on events
-// of that type (When, if given, sees the event); otherwise When is checked
-// against the account view in every step that is not idle and as an
-// instance enters. A condition that comes true with time alone
+// of that type (When, if given, sees the event); an instance that
+// addresses the buying group of a solution interest (it entered for that
+// interest) does not take it from an event about another interest's
+// group. Otherwise When is checked against the account view in every step
+// that is not idle and as an instance enters. A condition that comes true with time alone
 // (daysSince(journey.enteredAt) >= 14) takes effect at the account's next
 // step that is not idle: when new data comes or a track is due; nothing
 // wakes the account for it. To act at a time, use a wait.

@@ -38,9 +38,11 @@
 //	score < 20 && role == "Champion"
 //
 // [Exit] criteria (with a named reason) are checked on every change: on
-// each event of their type, or, for conditions, in every step that is not
-// idle (events, a new view revision, or something due: a condition may
-// read the time), and as an instance enters, before it runs. [Goal]s are
+// each event of their type (but one about another solution interest's
+// group than the one the instance addresses), or, for conditions, in
+// every step that is not idle (events, a new view revision, or something
+// due: a condition may read the time), and as an instance enters, before
+// it runs. [Goal]s are
 // checked with the conditions and recorded when they first hold;
 // [Completion] says which ended instances count as completed for the
 // completion-rate KPI: an instance that reached the completion goal counts

@@ -361,8 +361,11 @@ func (s *stepper) end(i int, reason string, completed bool) {
 }
 
 // event delivers one event: exits first, then listeners and external
-// results, then entry triggers.
+// results, then entry triggers. An instance that addresses the buying
+// group of a solution interest (its main track's) takes no exit from an
+// event about another interest's group.
 func (s *stepper) event(ev *Event) {
+	interest, known := "", false
 	for i := range s.st.Instances {
 		if s.isGone(i) {
 			continue
@@ -373,6 +376,14 @@ func (s *stepper) event(ev *Event) {
 			x := &v.exits[k]
 			if x.Event == "" || x.Event != ev.Type {
 				continue
+			}
+			if own := in.Tracks[0].SolutionInterest; own != "" {
+				if !known {
+					interest, known = s.eventInterest(ev), true
+				}
+				if interest != "" && interest != own {
+					continue
+				}
 			}
 			d := s.decision(in, nil, DecisionExit, "")
 			if x.when != nil {

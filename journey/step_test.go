@@ -503,6 +503,47 @@ func TestExitsAndGoals(t *testing.T) {
 	})
 }
 
+// An instance that addresses one buying group (it entered for the group
+// of a solution interest) is not ended by an event about another
+// interest's group: an opportunity for the Security Suite does not stop
+// the Data Platform journey (option B: each group advances on its own).
+// An event about the account, or about its own group, ends it.
+func TestEventExitsOfAnInterest(t *testing.T) {
+	t.Parallel()
+	cat := newCatalog(t, journey.Config{}, pipelineAcceleration())
+	for _, tc := range []struct {
+		name  string
+		event journey.Event
+		exits bool
+	}{
+		{name: "opportunity for the instance's interest", event: journey.Event{Type: journey.EventOpportunity, SolutionInterest: "Data Platform"}, exits: true},
+		{name: "opportunity for the account", event: journey.Event{Type: journey.EventOpportunity}, exits: true},
+		{name: "opportunity for another interest", event: journey.Event{Type: journey.EventOpportunity, SolutionInterest: "Security"}},
+		{name: "event naming another interest's group", event: journey.Event{Type: journey.EventOpportunity, Group: "g-acme-sec"}},
+		{name: "event naming the instance's group", event: journey.Event{Type: journey.EventOpportunity, Group: "g-acme-dp"}, exits: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			view := acmeView()
+			withSecurityGroup(view)
+			var st journey.State
+			cat.Step(&st, journey.Input{View: view, Now: day0,
+				Events: []journey.Event{{Type: journey.EventGroupCreated, SolutionInterest: "Data Platform", At: day0}}})
+			require.Len(t, st.Instances, 1)
+			ev := tc.event
+			ev.At = day0.Add(days(1))
+			res := cat.Step(&st, journey.Input{View: view, Now: ev.At, Events: []journey.Event{ev}})
+			if !tc.exits {
+				require.Empty(t, res.Ended, "%v", res.Trace)
+				require.Len(t, st.Instances, 1)
+				return
+			}
+			require.Len(t, res.Ended, 1)
+			require.Equal(t, "opportunity created", res.Ended[0].Reason)
+		})
+	}
+}
+
 // TestConditionExitsOnEveryChange: condition exits are checked in every
 // step that is not idle (new events, a new view revision, or time that
 // made something due) and as an instance enters, however it enters,
