@@ -180,7 +180,9 @@ type Wait struct {
 }
 
 // A Window is when a wait may end: on the given weekdays (empty: every day)
-// between From and To ("09:00" to "17:00", local time of the account).
+// between From and To ("09:00" to "17:00", local time of the account). On
+// a day whose clocks skip an hour (DST), a window that starts in it opens
+// when the clock jumps, and one wholly inside it does not open that day.
 type Window struct {
 	Days []time.Weekday `json:"days,omitempty"`
 	From string         `json:"from"`

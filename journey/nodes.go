@@ -205,25 +205,43 @@ func (s *stepper) location() *time.Location {
 	return s.loc
 }
 
-// next returns the first moment at or after t inside the window.
+// next returns the first moment at or after t inside the window: on an
+// allowed day (of the calendar, in loc), at or after its From and before
+// its To on the clock. On a day whose clocks skip an hour (DST), a From or
+// To inside the skipped hour is the moment of the jump, so a window that
+// starts in it opens then, and one wholly inside it is not open that day.
 func (w *cwindow) next(t time.Time, loc *time.Location) time.Time {
-	lt := t.In(loc)
-	for i := 0; i < 8; i++ {
-		y, m, d := lt.Date()
-		from := time.Date(y, m, d+i, w.from/60, w.from%60, 0, 0, loc)
-		if !w.days[from.Weekday()] {
+	y, m, d := t.In(loc).Date()
+	// Two weeks: a window of one weekday that a DST change skips on one
+	// of them opens on the next.
+	for i := 0; i < 15; i++ {
+		if !w.days[time.Date(y, m, d+i, 0, 0, 0, 0, time.UTC).Weekday()] {
 			continue
 		}
-		if i > 0 {
+		from, to := clockTime(y, m, d+i, w.from, loc), clockTime(y, m, d+i, w.to, loc)
+		switch {
+		case !from.Before(to): // inside the skipped hour
+		case t.Before(from):
 			return from
-		}
-		to := time.Date(y, m, d, w.to/60, w.to%60, 0, 0, loc)
-		if lt.Before(from) {
-			return from
-		}
-		if lt.Before(to) {
+		case t.Before(to):
 			return t
 		}
+	}
+	return t
+}
+
+// clockTime is the moment a day's clock shows minutes after midnight
+// in loc, or, when the clock skips that time (a DST change), the moment
+// it jumps over it.
+func clockTime(y int, m time.Month, d, minutes int, loc *time.Location) time.Time {
+	t := time.Date(y, m, d, minutes/60, minutes%60, 0, 0, loc)
+	want := time.Date(y, m, d, minutes/60, minutes%60, 0, 0, time.UTC)
+	got := time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), 0, 0, time.UTC)
+	switch start, end := t.ZoneBounds(); {
+	case got.Before(want) && !end.IsZero(): // read before the jump
+		return end
+	case got.After(want) && !start.IsZero(): // read after it
+		return start
 	}
 	return t
 }

@@ -55,6 +55,50 @@ func TestWaitWindowInAccountTimeZone(t *testing.T) {
 	}
 }
 
+// TestWaitWindowOverDSTChanges: on the day clocks skip an hour, a window
+// opens at the first moment that exists at or after its start (the jump),
+// a window wholly inside the skipped hour is not open that day, and the
+// day a window is on is the calendar day, even where clocks skip midnight.
+func TestWaitWindowOverDSTChanges(t *testing.T) {
+	t.Parallel()
+	ny, err := time.LoadLocation("America/New_York") // 2025-03-09 02:00 EST -> 03:00 EDT
+	require.NoError(t, err)
+	santiago, err := time.LoadLocation("America/Santiago") // 2025-09-07 00:00 -04 -> 01:00 -03
+	require.NoError(t, err)
+	tests := []struct {
+		name   string
+		zone   string
+		window journey.Window
+		start  time.Time
+		wait   time.Duration
+		want   time.Time
+	}{
+		{"an ordinary window on the day clocks go forward", "America/New_York", journey.Window{From: "09:00", To: "17:00"},
+			time.Date(2025, 3, 8, 10, 0, 0, 0, ny), 24 * time.Hour, time.Date(2025, 3, 9, 11, 0, 0, 0, ny)},
+		{"a window that starts in the skipped hour opens at the jump", "America/New_York", journey.Window{From: "02:00", To: "04:00"},
+			time.Date(2025, 3, 8, 5, 0, 0, 0, ny), 20 * time.Hour, time.Date(2025, 3, 9, 3, 0, 0, 0, ny)},
+		{"a window inside the skipped hour is not open that day", "America/New_York", journey.Window{From: "02:15", To: "02:45"},
+			time.Date(2025, 3, 8, 23, 0, 0, 0, ny), time.Hour, time.Date(2025, 3, 10, 2, 15, 0, 0, ny)},
+		{"a Sunday window from midnight where clocks skip midnight", "America/Santiago",
+			journey.Window{Days: []time.Weekday{time.Sunday}, From: "00:00", To: "06:00"},
+			time.Date(2025, 9, 6, 20, 0, 0, 0, santiago), time.Hour, time.Date(2025, 9, 7, 1, 0, 0, 0, santiago)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			w := tt.window
+			j := linear("w", journey.Node{ID: "wait", Kind: journey.KindWait, Wait: &journey.Wait{For: journey.Duration(tt.wait), Next: "end", Window: &w}},
+				end("end", ""))
+			cat := newCatalog(t, journey.Config{}, j)
+			view := acmeView()
+			view.Account.TimeZone = tt.zone
+			var st journey.State
+			res := cat.Step(&st, journey.Input{View: view, Now: tt.start, Events: manual("w", tt.start)})
+			require.True(t, tt.want.Equal(res.Due), "due %v, want %v", res.Due.In(tt.want.Location()), tt.want)
+		})
+	}
+}
+
 func TestWaitUntilDate(t *testing.T) {
 	t.Parallel()
 	until := day0.Add(days(10))
