@@ -341,7 +341,9 @@ const (
 	TriggerAudience TriggerType = "audience_entered"
 	// TriggerList: the account is in List (static list membership from
 	// AccountView.Lists), or, with When and no List, a dynamic list: the
-	// accounts for which When holds.
+	// accounts for which When holds. It is checked in every step that is
+	// not idle; an account that a ReEntryAfter policy lets in again is
+	// due for a step then (Result.Due).
 	TriggerList TriggerType = "account_list"
 	// TriggerGroupCreated: an EventGroupCreated (for SolutionInterest if set).
 	TriggerGroupCreated TriggerType = "group_created"

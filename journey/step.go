@@ -35,7 +35,8 @@ type Result struct {
 	Ended []Ended
 	// Due is when the account next needs a step without new events or
 	// view changes (zero: not until something happens): the end of a
-	// wait, a timeout, a deferred message or a running journey's end date.
+	// wait, a timeout, a deferred message, a running journey's end date,
+	// or when a journey with a list trigger lets the account in again.
 	Due time.Time
 	// Idle is true when the step had nothing to do (nothing due, no event,
 	// no change): the state is unchanged.
@@ -676,6 +677,31 @@ func (s *stepper) finish() {
 	for _, d := range st.Deferred {
 		earlier(d.Due)
 	}
+	earlier(s.reEntryDue())
 	st.Due = due
 	s.res.Due = due
+}
+
+// reEntryDue is the first time after now at which a journey with a list
+// trigger, which the account has entered and is not in, lets it in again
+// by its re-entry policy (after a while); zero when there is none. A list
+// trigger is checked in every step that is not idle, and a quiet account
+// has none but those it is due for.
+func (s *stepper) reEntryDue() time.Time {
+	var due time.Time
+	for _, rec := range s.st.Records {
+		v, ok := s.c.accepting(rec.Journey, s.now)
+		if !ok || rec.Entries == 0 || v.def.ReEntry.Mode != ReEntryAfter || s.st.running(rec.Journey) ||
+			!slices.ContainsFunc(v.triggers, func(t ctrigger) bool { return t.Type == TriggerList }) {
+			continue
+		}
+		from := rec.LastEntry
+		if v.def.ReEntry.FromExit {
+			from = rec.LastExit
+		}
+		if at := from.Add(time.Duration(v.def.ReEntry.After)); at.After(s.now) && (due.IsZero() || at.Before(due)) {
+			due = at
+		}
+	}
+	return due
 }

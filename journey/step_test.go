@@ -113,6 +113,46 @@ func TestReEntry(t *testing.T) {
 	}
 }
 
+// An account in the list of a journey that it may enter again after a
+// while is due for a step when that time comes: nothing else may change
+// in a quiet account, and the list trigger is checked only in a step
+// that is not idle.
+func TestListReEntryIsDue(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name   string
+		policy journey.ReEntry
+		again  time.Time // zero: never again
+	}{
+		{"after 30 days from entry", journey.ReEntry{Mode: journey.ReEntryAfter, After: journey.Days(30)}, day0.Add(days(30))},
+		{"after 30 days from exit", journey.ReEntry{Mode: journey.ReEntryAfter, After: journey.Days(30), FromExit: true}, day0.Add(days(32))},
+		{"never", journey.ReEntry{}, time.Time{}},
+		{"at most 2", journey.ReEntry{Mode: journey.ReEntryMax, Max: 2}, time.Time{}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			j := linear("monthly", email("mail", "news", "w", nil), wait("w", journey.Days(2), "end"), end("end", ""))
+			j.Triggers = []journey.Trigger{{Type: journey.TriggerList, List: "tier-1"}}
+			j.ReEntry = tc.policy
+			cat := newCatalog(t, journey.Config{}, j)
+			view := acmeView()
+			view.Lists = []string{"tier-1"}
+			var st journey.State
+			res := cat.Step(&st, journey.Input{View: view, Now: day0})
+			require.Len(t, decisions(res.Trace, journey.DecisionEnter), 1)
+			res = cat.Step(&st, journey.Input{View: view, Now: res.Due})
+			require.Len(t, res.Ended, 1)
+			require.True(t, tc.again.Equal(res.Due), "due %v, want %v", res.Due, tc.again)
+			if tc.again.IsZero() {
+				return
+			}
+			res = cat.Step(&st, journey.Input{View: view, Now: res.Due})
+			require.Len(t, decisions(res.Trace, journey.DecisionEnter), 1, "entered again")
+			require.Equal(t, 2, st.Instances[0].Entry)
+		})
+	}
+}
+
 func TestTriggers(t *testing.T) {
 	t.Parallel()
 	mk := func(tr journey.Trigger) journey.Journey {
