@@ -202,7 +202,11 @@ type Listen struct {
 }
 
 // EventMatch selects events by type and optional filters; When is a
-// condition on [AccountEnv] with the event in "event".
+// condition on [AccountEnv] with the event in "event". An event about a
+// buying group (naming its solution interest, or only the group) is of
+// that group's interest: SolutionInterest selects it by that, and a match
+// that names none hears, on a track that addresses one interest's group,
+// only the events of that interest and those about the account.
 type EventMatch struct {
 	Type             EventType `json:"type"`
 	SolutionInterest string    `json:"solutionInterest,omitempty"`

@@ -461,3 +461,48 @@ func TestPeopleVariant(t *testing.T) {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// TestListenOfAnInterest: a listen node of an instance that addresses one
+// solution interest's group hears an event about that group or about the
+// account, not one about another interest's group, whether the event
+// names the interest or only the group (a journey's set_attribute on a
+// group).
+func TestListenOfAnInterest(t *testing.T) {
+	t.Parallel()
+	j := linear("listen",
+		journey.Node{ID: "listen", Kind: journey.KindListen, Listen: &journey.Listen{
+			Events:  []journey.EventMatch{{Type: journey.EventAttributeChanged}},
+			Timeout: journey.Days(7), Next: "heard", OnTimeout: "silence"}},
+		end("heard", "heard"), end("silence", "silence"))
+	j.Triggers = []journey.Trigger{{Type: journey.TriggerGroupCreated, SolutionInterest: "Data Platform"}}
+	cat := newCatalog(t, journey.Config{}, j)
+	for _, tc := range []struct {
+		name    string
+		event   journey.Event
+		outcome string
+	}{
+		{"about the account", journey.Event{Type: journey.EventAttributeChanged, Attribute: "account.tier"}, "heard"},
+		{"naming the instance's group", journey.Event{Type: journey.EventAttributeChanged, Attribute: "group.tier", Group: "g-acme-dp"}, "heard"},
+		{"naming the instance's interest", journey.Event{Type: journey.EventAttributeChanged, Attribute: "group.tier", SolutionInterest: "Data Platform"}, "heard"},
+		{"naming another interest's group", journey.Event{Type: journey.EventAttributeChanged, Attribute: "group.tier", Group: "g-acme-sec"}, "silence"},
+		{"naming another interest", journey.Event{Type: journey.EventAttributeChanged, Attribute: "group.tier", SolutionInterest: "Security"}, "silence"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			view := acmeView()
+			withSecurityGroup(view)
+			var st journey.State
+			cat.Step(&st, journey.Input{View: view, Now: day0,
+				Events: []journey.Event{{Type: journey.EventGroupCreated, SolutionInterest: "Data Platform", At: day0}}})
+			require.Len(t, st.Instances, 1)
+			ev := tc.event
+			ev.At = day0.Add(days(1))
+			res := cat.Step(&st, journey.Input{View: view, Now: ev.At, Events: []journey.Event{ev}})
+			if len(res.Ended) == 0 {
+				res = cat.Step(&st, journey.Input{View: view, Now: res.Due})
+			}
+			require.Len(t, res.Ended, 1)
+			require.Equal(t, tc.outcome, res.Ended[0].Outcome)
+		})
+	}
+}

@@ -516,10 +516,13 @@ func (s *stepper) matches(in *Instance, tr *Track, m *cmatch, ev *Event) bool {
 	if m.Type != ev.Type {
 		return false
 	}
-	if m.SolutionInterest != "" && m.SolutionInterest != ev.SolutionInterest {
+	// An event names its group's interest, or only the group (a
+	// journey's set_attribute on a group): see eventInterest.
+	interest := s.eventInterest(ev)
+	if m.SolutionInterest != "" && m.SolutionInterest != interest {
 		return false
 	}
-	if m.SolutionInterest == "" && tr.SolutionInterest != "" && ev.SolutionInterest != "" && ev.SolutionInterest != tr.SolutionInterest {
+	if m.SolutionInterest == "" && tr.SolutionInterest != "" && interest != "" && interest != tr.SolutionInterest {
 		return false
 	}
 	if m.ActivityType != "" && m.ActivityType != ev.ActivityType {
