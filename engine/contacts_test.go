@@ -3,6 +3,7 @@ package engine_test
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -12,9 +13,11 @@ import (
 	"github.com/quorumhq/quorum/buyinggroup"
 	"github.com/quorumhq/quorum/channel"
 	"github.com/quorumhq/quorum/engine"
+	"github.com/quorumhq/quorum/governance"
 	"github.com/quorumhq/quorum/identity"
 	"github.com/quorumhq/quorum/journey"
 	"github.com/quorumhq/quorum/program"
+	"github.com/quorumhq/quorum/store"
 )
 
 // sharedContactProgram is scenario S4's program: two solution interests
@@ -151,4 +154,34 @@ func TestCapsAcrossAccountsUnderConcurrency(t *testing.T) {
 			})
 		}
 	}
+}
+
+// TestSkippedMessageLeavesTheCaps: a journey message the engine does not
+// queue (its address was erased) does not count in the recipient's
+// frequency caps: the journeys counted it as they sent it, and the
+// engine takes the count back.
+func TestSkippedMessageLeavesTheCaps(t *testing.T) {
+	t.Parallel()
+	defs := pipelineProgram()
+	defs.Caps = []journey.Cap{{Name: "2 marketing emails a week", Channel: b2b.ChannelEmail, Category: "marketing", Max: 2, Per: journey.Days(7)}}
+	b := setup(t, defs)
+	require.NoError(t, b.eng.Suppress(governance.SuppressionHash("victor@acme.com")))
+	setupAcme(t, b)
+	victor, _ := b.eng.PersonOfRecord(b2b.SourceMarketo, "L-2")
+	dev, _ := b.eng.PersonOfRecord(b2b.SourceMarketo, "L-3")
+	require.Equal(t, 1, countEventsWhere(t, b, "acme", func(e store.Event) bool {
+		return e.Type == "message.skipped" && e.Person == victor && strings.Contains(string(e.Data), "the address was erased")
+	}))
+	rec, err := b.store.LoadAccount(b.ctx, "default", "acme")
+	require.NoError(t, err)
+	var st struct {
+		Journeys journey.State `json:"journeys"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(engine.StateJSON(rec)), &st))
+	counted := map[b2b.PersonID]int{}
+	for _, c := range st.Journeys.Contacts {
+		counted[c.Person]++
+	}
+	require.Equal(t, 1, counted[dev], "the intro sent to Dev counts")
+	require.Zero(t, counted[victor], "the intro never sent to Victor counts")
 }

@@ -227,7 +227,7 @@ func (ps *pass) groupFor(en *journey.OutboxEntry) *buyinggroup.Group {
 func (ps *pass) message(en *journey.OutboxEntry) {
 	pe := ps.st.person(en.Person)
 	if pe == nil {
-		ps.skip(en.Person, en.Key, "the recipient is no longer a person of the account")
+		ps.skipSend(en, en.Key, "the recipient is no longer a person of the account")
 		return
 	}
 	g := ps.groupFor(en)
@@ -238,26 +238,41 @@ func (ps *pass) message(en *journey.OutboxEntry) {
 	switch en.Type {
 	case journey.ActionEmail:
 		if pe.Person.Email == "" {
-			ps.skip(en.Person, en.Key, "the recipient has no email address")
+			ps.skipSend(en, en.Key, "the recipient has no email address")
 			return
 		}
 		msg.To = pe.Person.Email
 	case journey.ActionSMS:
 		if pe.Person.Phone == "" {
-			ps.skip(en.Person, en.Key, "the recipient has no phone number")
+			ps.skipSend(en, en.Key, "the recipient has no phone number")
 			return
 		}
 		msg.To = pe.Person.Phone
 	}
 	if err := msg.ValidateAddressing(); err != nil {
-		ps.skip(en.Person, msg.Key, err.Error())
+		ps.skipSend(en, msg.Key, err.Error())
 		return
 	}
 	if ps.e.suppression.has(msg.To) {
-		ps.skip(en.Person, msg.Key, "the address was erased")
+		ps.skipSend(en, msg.Key, "the address was erased")
 		return
 	}
 	ps.enqueue(msg, en.Person, ref)
+}
+
+// skipSend skips a journey message the pass does not queue, and takes
+// back the frequency-cap count the journeys made for it as they sent it:
+// a message never sent leaves the person's caps as they were.
+func (ps *pass) skipSend(en *journey.OutboxEntry, key, reason string) {
+	ps.skip(en.Person, key, reason)
+	js := &ps.st.Journeys
+	for i := len(js.Contacts) - 1; i >= 0; i-- {
+		c := &js.Contacts[i]
+		if c.Person == en.Person && c.Channel == en.Channel && c.Category == en.Category && c.Journey == en.Journey && c.At.Equal(ps.now) {
+			js.Contacts = slices.Delete(js.Contacts, i, i+1)
+			return
+		}
+	}
 }
 
 // render fills in a queued journey message's content from its template:
