@@ -34,7 +34,8 @@ Sales Ready), or with --program those of the program's stage models (each
 model's last stage before the deal closes). The period is the whole log,
 from its first event to its last, unless --from or --to narrow it: a DATE
 (2025-03-31, UTC) counts the whole day, from its start for --from and to
-its end for --to; an RFC 3339 time is taken as it is.
+its end for --to; an RFC 3339 time is taken as it is. A period that starts
+after the log's latest event or ends before its earliest is refused.
 
 A malformed log is reported line by line, every problem at once (up to
 20), each as FILE:LINE, and exits 1; so does a log without events.
@@ -73,7 +74,7 @@ Usage:
 				}
 				cfg = analytics.ConfigFor(p.StageModels()...)
 			}
-			r, err := report(*events, stdin, cfg, period)
+			r, err := report(*events, stdin, cfg, period, *to)
 			if err != nil {
 				return err
 			}
@@ -87,8 +88,9 @@ Usage:
 	},
 }
 
-// report reads the event log at path ("-": stdin) and computes its KPIs.
-func report(path string, stdin io.Reader, cfg analytics.Config, period analytics.Period) (*analytics.Report, error) {
+// report reads the event log at path ("-": stdin) and computes its KPIs;
+// to is --to as given, for the messages.
+func report(path string, stdin io.Reader, cfg analytics.Config, period analytics.Period, to string) (*analytics.Report, error) {
 	name, in := path, stdin
 	if path == "-" {
 		name = "stdin"
@@ -107,11 +109,21 @@ func report(path string, stdin io.Reader, cfg analytics.Config, period analytics
 	if len(evs) == 0 {
 		return nil, &invalidError{fmt.Errorf("%s: the event log is empty: no events to report on (quorum simulate --events FILE writes one)", name)}
 	}
+	// The log's order is not its times' (an alert's acknowledgement is
+	// logged at the time of the activity that answered it): its span is
+	// from its earliest time to its latest.
+	first, last := evs[0].Time, evs[0].Time
+	for _, ev := range evs[1:] {
+		first, last = minTime(first, ev.Time), maxTime(last, ev.Time)
+	}
+	span := fmt.Sprintf("(the log runs from %s to %s)", first.UTC().Format(time.RFC3339), last.UTC().Format(time.RFC3339))
+	if !period.To.IsZero() && period.To.Before(first) {
+		return nil, &usageError{fmt.Sprintf("--to %s is before the log's first event %s", to, span)}
+	}
 	r, err := analytics.Compute(evs, cfg, period)
 	switch {
 	case errors.Is(err, analytics.ErrPeriod):
-		return nil, &usageError{fmt.Sprintf("%v (the log runs from %s to %s)", err,
-			evs[0].Time.UTC().Format(time.RFC3339), evs[len(evs)-1].Time.UTC().Format(time.RFC3339))}
+		return nil, &usageError{fmt.Sprintf("%v %s", err, span)}
 	case err != nil && r == nil:
 		return nil, err
 	case err != nil:
@@ -132,6 +144,20 @@ func report(path string, stdin io.Reader, cfg analytics.Config, period analytics
 		return nil, &invalidError{&problems}
 	}
 	return r, nil
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }
 
 // unjoin returns the errors that errors.Join joined, or err alone.

@@ -254,3 +254,38 @@ func TestReportEmpty(t *testing.T) {
 	require.Equal(t, exitUsage, code)
 	require.Contains(t, errOut, "--events needs a file")
 }
+
+// TestReportPeriodOutsideTheLog checks that a period that ends before the
+// log begins is refused as one that starts after it ends is, and that
+// both messages give the log's earliest and latest times, whatever line
+// holds them (an alert's acknowledgement is logged at the time of the
+// activity that answered it, before the events logged before it).
+func TestReportPeriodOutsideTheLog(t *testing.T) {
+	t.Parallel()
+	ev := func(seq int, at string) string {
+		return fmt.Sprintf(`{"seq":%d,"tenant":"default","account":"acc-1","time":%q,"type":"account.updated"}`, seq, at)
+	}
+	log := strings.Join([]string{ev(1, "2026-01-05T00:00:00Z"), ev(2, "2026-01-20T00:00:00Z"), ev(3, "2026-01-09T00:00:00Z")}, "\n")
+	const runs = "(the log runs from 2026-01-05T00:00:00Z to 2026-01-20T00:00:00Z)"
+	for _, tt := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"to a date before the log", []string{"--to", "2025-01-31"}, "--to 2025-01-31 is before the log's first event " + runs},
+		{"to a time before the log", []string{"--to", "2026-01-04T23:00:00Z"}, "--to 2026-01-04T23:00:00Z is before the log's first event " + runs},
+		{"from after the log", []string{"--from", "2026-01-21"}, "invalid period: from 2026-01-21T00:00:00Z is after to 2026-01-20T00:00:00Z " + runs},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			code, out, errOut := quorum(t, log, append([]string{"report", "--events", "-"}, tt.args...)...)
+			require.Equal(t, exitUsage, code, errOut)
+			require.Empty(t, out)
+			require.True(t, strings.HasPrefix(errOut, "quorum report: "+tt.want+"\n"), errOut)
+		})
+	}
+	// The day the log begins is within it.
+	code, out, errOut := quorum(t, log, "report", "--events", "-", "--to", "2026-01-05")
+	require.Equal(t, exitOK, code, errOut)
+	require.Contains(t, out, "1 account,")
+}
