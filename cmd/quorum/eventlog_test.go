@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -93,4 +94,47 @@ func TestSimulateWritesItsEventLog(t *testing.T) {
 	_, evs, _, err = readEvents(path, bytes.NewReader(data))
 	require.NoError(t, err)
 	require.Len(t, evs, len(run.events))
+}
+
+// TestSimulateEventsFileFirst checks that simulate --events opens its file
+// before the run, so that a path it cannot write fails at once, not after
+// a run of minutes; and that a run that fails leaves no file behind, nor
+// touches one that was there.
+func TestSimulateEventsFileFirst(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	// A run that cannot start (its context is done) tells what a run that
+	// would have gone on tells at its end.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	simulate := func(path string) (int, string, string) {
+		var out, errOut bytes.Buffer
+		code := run(ctx, []string{"simulate", "--accounts", "2", "--days", "1", "--events", path}, strings.NewReader(""), &out, &errOut)
+		return code, out.String(), errOut.String()
+	}
+
+	missing := filepath.Join(dir, "no-such-dir", "events.jsonl")
+	code, out, errOut := simulate(missing)
+	require.Equal(t, exitInvalid, code)
+	require.Empty(t, out)
+	require.Equal(t, "open "+missing+": no such file or directory\n", errOut)
+
+	fresh := filepath.Join(dir, "fresh.jsonl")
+	code, _, errOut = simulate(fresh)
+	require.Equal(t, exitInvalid, code)
+	require.Contains(t, errOut, "context canceled")
+	require.NoFileExists(t, fresh, "a failed run leaves no file")
+
+	old := filepath.Join(dir, "old.jsonl")
+	require.NoError(t, os.WriteFile(old, []byte("the last run's log\n"), 0o600))
+	code, _, _ = simulate(old)
+	require.Equal(t, exitInvalid, code)
+	data, err := os.ReadFile(old)
+	require.NoError(t, err)
+	require.Equal(t, "the last run's log\n", string(data), "a failed run keeps the file that was there")
+
+	// A file that is no regular file (a device, a pipe) is written as it
+	// is, without truncating it.
+	code, _, errOut = quorum(t, "", "simulate", "--accounts", "2", "--days", "1", "--events", os.DevNull)
+	require.Equal(t, exitOK, code, errOut)
 }

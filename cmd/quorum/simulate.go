@@ -60,6 +60,8 @@ the group's companies (a subsidiary keeps its own groups too).
 With --events FILE the run's event log is written to FILE as JSON Lines,
 one event per line ("quorum help report" describes the format), for
 "quorum report --events FILE" to compute the KPIs again, over any period.
+FILE is opened before the run, so that one that cannot be written fails at
+once; a run that fails leaves it as it was.
 
 While it runs, a progress bar is drawn on standard error when the output is
 on a terminal: not when it is piped or redirected, nor with --json.
@@ -78,6 +80,16 @@ Usage:
 			if *eventsTo == "-" {
 				return &usageError{"--events needs a file: the KPIs go to standard output"}
 			}
+			// The log's file is opened before the run, so that a path that
+			// cannot be written fails at once, not after the run.
+			var log *eventsFile
+			if *eventsTo != "" {
+				var err error
+				if log, err = openEventsFile(*eventsTo); err != nil {
+					return err
+				}
+				defer log.abandon()
+			}
 			var progress io.Writer
 			if !*asJSON {
 				progress = progressTo(stdout, stderr, isTerminal)
@@ -86,8 +98,8 @@ Usage:
 			if err != nil {
 				return err
 			}
-			if *eventsTo != "" {
-				if err := writeEventsFile(*eventsTo, run.events); err != nil {
+			if log != nil {
+				if err := log.write(run.events); err != nil {
 					return err
 				}
 			}
@@ -182,18 +194,64 @@ func simulate(ctx context.Context, f simFlags, progress io.Writer) (*simRun, err
 
 // writeEventsFile writes a simulation's event log to the file at path.
 func writeEventsFile(path string, events []store.Event) error {
-	f, err := os.Create(path)
+	f, err := openEventsFile(path)
 	if err != nil {
-		return &invalidError{err}
+		return err
 	}
-	if err := writeEvents(f, simTenant, events); err != nil {
-		f.Close()
+	defer f.abandon()
+	return f.write(events)
+}
+
+// eventsFile is the file of a simulation's event log, opened before the
+// run and written after it.
+type eventsFile struct {
+	f       *os.File
+	existed bool // the file was there before: a failed run leaves it as it was
+	done    bool
+}
+
+// openEventsFile opens (or creates) the file at path for writing, without
+// truncating it yet.
+func openEventsFile(path string) (*eventsFile, error) {
+	_, err := os.Stat(path)
+	existed := err == nil
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE, 0o666)
+	if err != nil {
+		return nil, &invalidError{err}
+	}
+	return &eventsFile{f: f, existed: existed}, nil
+}
+
+// write replaces the file's content with the events and closes it (a
+// file that is no regular file, such as a device or a pipe, is written as
+// it is).
+func (e *eventsFile) write(events []store.Event) error {
+	path := e.f.Name()
+	if st, err := e.f.Stat(); err == nil && st.Mode().IsRegular() {
+		if err := e.f.Truncate(0); err != nil {
+			return fmt.Errorf("writing %s: %w", path, err)
+		}
+	}
+	if err := writeEvents(e.f, simTenant, events); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
-	if err := f.Close(); err != nil {
+	e.done = true
+	if err := e.f.Close(); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	return nil
+}
+
+// abandon closes a file that was not written, and removes it unless it
+// was there before.
+func (e *eventsFile) abandon() {
+	if e.done {
+		return
+	}
+	e.f.Close()
+	if !e.existed {
+		os.Remove(e.f.Name())
+	}
 }
 
 // drawProgress draws a one-line progress bar.
