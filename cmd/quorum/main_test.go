@@ -374,3 +374,31 @@ func TestExplainIsReproducible(t *testing.T) {
 		require.Equal(t, first.String(), again.String())
 	}
 }
+
+// TestSimulateFlagErrors checks that a wrong value of a simulation's flag
+// is a usage error naming the flag, in simulate and in explain.
+func TestSimulateFlagErrors(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--accounts", "0"}, "--accounts must be at least 1"},
+		{[]string{"--days", "0"}, "--days must be at least 1"},
+		{[]string{"--workers", "-2"}, "--workers must not be negative (0: one per core)"},
+	} {
+		for _, cmd := range []string{"simulate", "explain"} {
+			t.Run(cmd+" "+strings.Join(tt.args, " "), func(t *testing.T) {
+				t.Parallel()
+				args := []string{cmd, "--accounts", "2", "--days", "1"}
+				if cmd == "explain" {
+					args = append(args, "--account", "acc-000001")
+				}
+				code, out, errOut := quorum(t, "", append(args, tt.args...)...)
+				require.Equal(t, exitUsage, code, errOut)
+				require.Empty(t, out)
+				require.True(t, strings.HasPrefix(errOut, "quorum "+cmd+": "+tt.want+"\n"), errOut)
+			})
+		}
+	}
+}

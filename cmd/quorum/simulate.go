@@ -151,6 +151,9 @@ func simulate(ctx context.Context, f simFlags, progress io.Writer) (*simRun, err
 	if f.days < 1 {
 		return nil, &usageError{"--days must be at least 1"}
 	}
+	if f.workers < 0 {
+		return nil, &usageError{"--workers must not be negative (0: one per core)"}
+	}
 	p, err := loadProgram(f.program)
 	if err != nil {
 		return nil, err
