@@ -44,13 +44,22 @@ parent ("subsidiary of" names one) to see its groups span them.`,
 			if *account == "" {
 				return &usageError{"--account is required (accounts of a simulated world look like acc-000042)"}
 			}
-			run, err := simulate(ctx, f, progressTo(stdout, stderr, isTerminal))
+			p, w, err := newWorld(f)
+			if err != nil {
+				return err
+			}
+			// Before the run, which takes a while.
+			if !slices.ContainsFunc(w.Accounts, func(a b2b.Account) bool { return a.ID == b2b.AccountID(*account) }) {
+				return &invalidError{fmt.Errorf("unknown account %q: the simulated world's accounts are %s to %s",
+					*account, w.Accounts[0].ID, w.Accounts[len(w.Accounts)-1].ID)}
+			}
+			run, err := runWorld(ctx, f, p, w, progressTo(stdout, stderr, isTerminal))
 			if err != nil {
 				return err
 			}
 			v, err := run.res.Engine.Account(ctx, b2b.AccountID(*account), run.res.End)
 			if err != nil {
-				return &invalidError{fmt.Errorf("account %q: %w (the world has accounts acc-000001 to acc-%06d)", *account, err, f.accounts)}
+				return err
 			}
 			evs, err := run.res.Engine.Events(ctx, b2b.AccountID(*account), 0, 1<<30)
 			if err != nil {

@@ -95,3 +95,21 @@ func TestRollup(t *testing.T) {
 	require.Equal(t, exitOK, code)
 	require.Contains(t, out, "--rollup")
 }
+
+// TestExplainUnknownAccount checks that an account the world does not
+// have is refused before the run (which takes a minute at the default
+// size), in one plain sentence.
+func TestExplainUnknownAccount(t *testing.T) {
+	t.Parallel()
+	// A run that cannot start (its context is done): the account is
+	// checked before it.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, id := range []string{"acc-000006", "acme"} {
+		var out, errOut strings.Builder
+		code := run(ctx, []string{"explain", "--account", id, "--accounts", "5", "--days", "2"}, strings.NewReader(""), &out, &errOut)
+		require.Equal(t, exitInvalid, code, errOut.String())
+		require.Empty(t, out.String())
+		require.Equal(t, `unknown account "`+id+`": the simulated world's accounts are acc-000001 to acc-000005`+"\n", errOut.String())
+	}
+}

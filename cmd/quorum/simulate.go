@@ -145,18 +145,27 @@ type simRun struct {
 }
 
 func simulate(ctx context.Context, f simFlags, progress io.Writer) (*simRun, error) {
+	p, w, err := newWorld(f)
+	if err != nil {
+		return nil, err
+	}
+	return runWorld(ctx, f, p, w, progress)
+}
+
+// newWorld checks the flags, loads the program and builds the world.
+func newWorld(f simFlags) (*program.Program, *sim.World, error) {
 	if f.accounts < 1 {
-		return nil, &usageError{"--accounts must be at least 1"}
+		return nil, nil, &usageError{"--accounts must be at least 1"}
 	}
 	if f.days < 1 {
-		return nil, &usageError{"--days must be at least 1"}
+		return nil, nil, &usageError{"--days must be at least 1"}
 	}
 	if f.workers < 0 {
-		return nil, &usageError{"--workers must not be negative (0: one per core)"}
+		return nil, nil, &usageError{"--workers must not be negative (0: one per core)"}
 	}
 	p, err := loadProgram(f.program)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var interests []string
 	for _, in := range p.Definitions().Interests {
@@ -164,8 +173,13 @@ func simulate(ctx context.Context, f simFlags, progress io.Writer) (*simRun, err
 	}
 	w, err := sim.New(sim.Config{Seed: f.seed, Accounts: f.accounts, Days: f.days, SolutionInterests: interests})
 	if err != nil {
-		return nil, &usageError{err.Error()}
+		return nil, nil, &usageError{err.Error()}
 	}
+	return p, w, nil
+}
+
+// runWorld runs the program on the world and computes the KPIs.
+func runWorld(ctx context.Context, f simFlags, p *program.Program, w *sim.World, progress io.Writer) (*simRun, error) {
 	start := time.Now()
 	cfg := sim.RunConfig{Program: p, Workers: f.workers, Rollup: f.rollup}
 	if progress != nil {
