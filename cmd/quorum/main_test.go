@@ -402,3 +402,29 @@ func TestSimulateFlagErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestPersonaErrors checks that a problem of persona's input is told with
+// its file (or stdin) and line.
+func TestPersonaErrors(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "contacts.csv")
+	require.NoError(t, os.WriteFile(path, []byte("name,title\nAnn,CFO\n\nBo\n"), 0o600))
+	for _, tt := range []struct {
+		name  string
+		stdin string
+		args  []string
+		want  string
+	}{
+		{"a line too long", "CFO\n\n" + strings.Repeat("x", 2<<20) + "\nVP\n", nil, "stdin:3: a line longer than 1 MiB: not a job title"},
+		{"a row without its title", "", []string{path}, path + `:4: no title: the row ends before column 2, the header's "title"`},
+		{"a quote in a CSV field", "title\nCFO\nC\"EO\n", nil, `stdin:3:2: bare " in non-quoted-field`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			code, out, errOut := quorum(t, tt.stdin, append([]string{"persona"}, tt.args...)...)
+			require.Equal(t, exitInvalid, code, errOut)
+			require.Empty(t, out)
+			require.Equal(t, tt.want+"\n", errOut)
+		})
+	}
+}

@@ -29,12 +29,15 @@ Input is one title per line, or a CSV file whose header has a "title" column
 (a first line that is just "title" makes a one-column CSV; a UTF-8 byte-order
 mark is skipped); standard input when no file is given. Output is CSV: title,seniority,department,roles
 (roles separated by ";"; an unknown seniority or department is empty).
+A problem of the input (a line longer than 1 MiB, a CSV row without its
+title) is told as FILE:LINE, stdin:LINE for standard input, and exits 1.
 
 Usage:
   quorum persona [FILE]`,
 	flags: func(fs *flag.FlagSet) func(context.Context, []string, io.Reader, io.Writer, io.Writer) error {
 		return func(_ context.Context, args []string, stdin io.Reader, stdout, _ io.Writer) error {
 			var in io.Reader = stdin
+			name := "stdin"
 			switch len(args) {
 			case 0:
 			case 1:
@@ -43,11 +46,11 @@ Usage:
 					return &invalidError{err}
 				}
 				defer f.Close()
-				in = f
+				in, name = f, args[0]
 			default:
 				return &usageError{"persona takes at most one file"}
 			}
-			titles, err := readTitles(in)
+			titles, err := readTitles(name, in)
 			if err != nil {
 				return &invalidError{err}
 			}
@@ -59,8 +62,8 @@ Usage:
 // readTitles reads one title per line, or the "title" column of a CSV
 // whose header names it (a file whose first line is "title" is a CSV of
 // that one column). A UTF-8 byte-order mark, as spreadsheets write it, is
-// skipped.
-func readTitles(r io.Reader) ([]string, error) {
+// skipped. A problem is told with the input's name and its line.
+func readTitles(name string, r io.Reader) ([]string, error) {
 	br := bufio.NewReader(r)
 	if bom, _ := br.Peek(3); string(bom) == "\ufeff" {
 		if _, err := br.Discard(3); err != nil {
@@ -77,38 +80,57 @@ func readTitles(r io.Reader) ([]string, error) {
 	if cols, err := hr.Read(); err == nil {
 		for i, c := range cols {
 			if strings.EqualFold(strings.TrimSpace(c), "title") {
-				return readCSVColumn(br, i)
+				return readCSVColumn(name, br, i)
 			}
 		}
 	}
 	var out []string
 	sc := bufio.NewScanner(br)
-	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	sc.Buffer(make([]byte, 64*1024), maxTitleLine)
+	line := 0
 	for sc.Scan() {
+		line++
 		if t := strings.TrimSpace(sc.Text()); t != "" {
 			out = append(out, t)
 		}
 	}
-	return out, sc.Err()
+	if err := sc.Err(); errors.Is(err, bufio.ErrTooLong) {
+		return nil, fmt.Errorf("%s:%d: a line longer than 1 MiB: not a job title", name, line+1)
+	} else if err != nil {
+		return nil, fmt.Errorf("%s:%d: %w", name, line+1, err)
+	}
+	return out, nil
 }
 
-func readCSVColumn(r io.Reader, col int) ([]string, error) {
+// maxTitleLine is the longest line persona reads.
+const maxTitleLine = 1 << 20
+
+// readCSVColumn reads column col of a CSV whose first line is its header.
+func readCSVColumn(name string, r io.Reader, col int) ([]string, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
+	positioned := func(err error) error {
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			return fmt.Errorf("%s:%d:%d: %w", name, pe.Line, pe.Column, pe.Err)
+		}
+		return fmt.Errorf("%s: %w", name, err)
+	}
 	if _, err := cr.Read(); err != nil { // the header
-		return nil, err
+		return nil, positioned(err)
 	}
 	var out []string
-	for line := 2; ; line++ {
+	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
 			return out, nil
 		}
 		if err != nil {
-			return nil, err
+			return nil, positioned(err)
 		}
 		if col >= len(rec) {
-			return nil, fmt.Errorf("line %d: no title column (%d fields)", line, len(rec))
+			line, _ := cr.FieldPos(0)
+			return nil, fmt.Errorf(`%s:%d: no title: the row ends before column %d, the header's "title"`, name, line, col+1)
 		}
 		if t := strings.TrimSpace(rec[col]); t != "" {
 			out = append(out, t)
