@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"time"
 
@@ -333,9 +334,45 @@ func isDecision(typ string) bool {
 	return false
 }
 
+// decode reads an event's payload into v. A payload of the wrong shape
+// is told in JSON's words, with the field's path: "payload: persons: a
+// JSON string, not a number".
 func decode(data []byte, v any) error {
-	if err := json.Unmarshal(data, v); err != nil {
-		return fmt.Errorf("payload: %w", err)
+	if len(data) == 0 {
+		return errors.New("no payload")
 	}
-	return nil
+	err := json.Unmarshal(data, v)
+	var typ *json.UnmarshalTypeError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &typ) && typ.Field != "":
+		return fmt.Errorf("payload: %s: a JSON %s, not %s", typ.Field, typ.Value, jsonKind(typ.Type))
+	case errors.As(err, &typ):
+		return fmt.Errorf("payload: a JSON %s, not %s", typ.Value, jsonKind(typ.Type))
+	}
+	return fmt.Errorf("payload: %w", err)
+}
+
+// jsonKind names the JSON a Go type decodes from.
+func jsonKind(t reflect.Type) string {
+	if t == reflect.TypeFor[time.Time]() {
+		return "a time (RFC 3339)"
+	}
+	switch t.Kind() {
+	case reflect.Struct, reflect.Map:
+		return "an object"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "a boolean"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Pointer:
+		return jsonKind(t.Elem())
+	}
+	return "a " + t.String()
 }

@@ -26,7 +26,13 @@ func TestAddRefusesMalformed(t *testing.T) {
 		wantErr string
 	}{
 		{"not JSON", "a", false, "group.updated", `{"group":`, "payload: unexpected end of JSON input"},
-		{"wrong field type", "a", false, "qualify.rate", `{"persons":"five","qualified":1}`, "payload: json: cannot unmarshal string"},
+		{"wrong field type", "a", false, "qualify.rate", `{"persons":"five","qualified":1}`, "payload: persons: a JSON string, not a number"},
+		{"no payload", "a", false, "group.updated", ``, "malformed event: no payload"},
+		{"a payload that is no object", "a", false, "alert.raised", `"al-1"`, "payload: a JSON string, not an object"},
+		{"a value of a field's object", "a", false, "activity.applied", `{"byType":{"open_email":1},"messages":{"open_email":"k"}}`,
+			"payload: messages: a JSON string, not an array"},
+		{"a decision's number as a string", "a", false, "journey.node", `{"kind":"node","journey":"j","version":"1","node":"n"}`,
+			"payload: version: a JSON string, not a number"},
 		{"no group", "a", false, "group.updated", `{"completeness":1,"score":3}`, "no group"},
 		{"no completeness", "a", false, "group.updated", `{"group":"g","score":3}`, "no completeness"},
 		{"completeness above 1", "a", false, "group.updated", `{"group":"g","completeness":1.5,"score":3}`, "completeness 1.5 outside [0, 1]"},
@@ -51,7 +57,7 @@ func TestAddRefusesMalformed(t *testing.T) {
 		{"keys of a type not counted, after a good one", "a", false, "activity.applied",
 			`{"byType":{"open_email":1},"messages":{"click_email":["k"],"open_email":["k"]}}`, `messages["click_email"]: 1 keys, more than byType's 0`},
 		{"empty key", "a", false, "activity.applied", `{"byType":{"open_email":2},"messages":{"open_email":["k",""]}}`, `messages["open_email"][1] is empty`},
-		{"messages not by type", "a", false, "activity.applied", `{"byType":{"open_email":1},"messages":["k"]}`, "payload: json: cannot unmarshal array"},
+		{"messages not by type", "a", false, "activity.applied", `{"byType":{"open_email":1},"messages":["k"]}`, "payload: messages: a JSON array, not an object"},
 		{"opportunity without ID", "a", false, "opportunity.created", `{"Name":"x"}`, "opportunity without ID"},
 		{"readiness without level", "a", false, "readiness.changed", `{"group":"g"}`, "group and level are required"},
 	}
