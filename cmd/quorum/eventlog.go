@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 	"time"
 
@@ -154,6 +155,8 @@ func decodeLine(line []byte) (logLine, string) {
 		switch {
 		case errors.As(err, &syn):
 			return l, fmt.Sprintf("not a JSON object: %s (column %d)", strings.TrimPrefix(syn.Error(), "json: "), syn.Offset)
+		case errors.As(err, &typ) && typ.Field == "seq" && strings.HasPrefix(typ.Value, "number "):
+			return l, fmt.Sprintf("seq: %s is not a whole number (from 1 to %d)", strings.TrimPrefix(typ.Value, "number "), int64(math.MaxInt64))
 		case errors.As(err, &typ) && typ.Field != "":
 			return l, fmt.Sprintf("%s: a JSON %s, not a %s", typ.Field, typ.Value, jsonKind(typ.Type.Kind().String()))
 		case errors.As(err, &typ):
@@ -163,6 +166,14 @@ func decodeLine(line []byte) (logLine, string) {
 		}
 		msg := strings.TrimPrefix(err.Error(), "json: ")
 		if strings.HasPrefix(msg, "parsing time") || strings.HasPrefix(msg, "Time.") {
+			// The time's own words name Go's layout: say what the line
+			// holds and what is wanted instead.
+			var raw struct {
+				Time json.RawMessage `json:"time"`
+			}
+			if json.Unmarshal(line, &raw) == nil && len(raw.Time) > 0 {
+				return l, fmt.Sprintf("time: %s is not an RFC 3339 time (such as %q)", raw.Time, "2026-01-05T09:30:00Z")
+			}
 			msg = "time: " + msg
 		}
 		return l, msg
@@ -170,26 +181,22 @@ func decodeLine(line []byte) (logLine, string) {
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return l, "more than one JSON value on the line"
 	}
-	var missing []string
-	if l.Seq <= 0 {
-		missing = append(missing, "seq (a positive number)")
+	var problems []string
+	switch {
+	case l.Seq < 0:
+		problems = append(problems, fmt.Sprintf("seq: %d is not positive", l.Seq))
+	case l.Seq == 0:
+		problems = append(problems, "no seq (a positive number)")
 	}
-	if l.Tenant == "" {
-		missing = append(missing, "tenant")
+	for _, f := range []struct {
+		name    string
+		missing bool
+	}{{"tenant", l.Tenant == ""}, {"account", l.Account == ""}, {"time", l.Time.IsZero()}, {"type", l.Type == ""}} {
+		if f.missing {
+			problems = append(problems, "no "+f.name)
+		}
 	}
-	if l.Account == "" {
-		missing = append(missing, "account")
-	}
-	if l.Time.IsZero() {
-		missing = append(missing, "time")
-	}
-	if l.Type == "" {
-		missing = append(missing, "type")
-	}
-	if len(missing) > 0 {
-		return l, "no " + strings.Join(missing, ", no ")
-	}
-	return l, ""
+	return l, strings.Join(problems, ", ")
 }
 
 // jsonKind names a Go kind as the JSON it decodes from.

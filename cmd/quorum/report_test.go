@@ -209,7 +209,7 @@ func TestReportMalformed(t *testing.T) {
 		"bad.jsonl:8: no seq (a positive number), no account, no time, no type",
 		"bad.jsonl:9: a JSON array, not an event object",
 		"bad.jsonl:10: more than one JSON value on the line",
-		`bad.jsonl:11: time: parsing time "yesterday"`,
+		`bad.jsonl:11: time: "yesterday" is not an RFC 3339 time (such as "2026-01-05T09:30:00Z")`,
 		"bad.jsonl:12: not a JSON object: it ends too early",
 		"bad.jsonl:13: not a JSON object: invalid character '}' looking for beginning of value",
 	}
@@ -288,4 +288,31 @@ func TestReportPeriodOutsideTheLog(t *testing.T) {
 	code, out, errOut := quorum(t, log, "report", "--events", "-", "--to", "2026-01-05")
 	require.Equal(t, exitOK, code, errOut)
 	require.Contains(t, out, "1 account,")
+}
+
+// TestReportLineMessages checks the words for a line's seq or time of the
+// wrong shape: what the line holds and what is wanted, not Go's types.
+func TestReportLineMessages(t *testing.T) {
+	t.Parallel()
+	line := func(seq, at string) string {
+		return fmt.Sprintf(`{"seq":%s,"tenant":"default","account":"acc-1","time":%s,"type":"account.updated"}`, seq, at)
+	}
+	const good = `"2026-01-05T00:00:00Z"`
+	for _, tt := range []struct{ name, line, want string }{
+		{"a fraction", line("1.5", good), "seq: 1.5 is not a whole number (from 1 to 9223372036854775807)"},
+		{"beyond int64", line("1e30", good), "seq: 1e30 is not a whole number (from 1 to 9223372036854775807)"},
+		{"negative", line("-3", good), "seq: -3 is not positive"},
+		{"negative, and no tenant", `{"seq":-3,"account":"acc-1","time":"2026-01-05T00:00:00Z","type":"x"}`, "seq: -3 is not positive, no tenant"},
+		{"a number for the time", line("1", "5"), `time: 5 is not an RFC 3339 time (such as "2026-01-05T09:30:00Z")`},
+		{"a date for the time", line("1", `"2026-01-05"`), `time: "2026-01-05" is not an RFC 3339 time (such as "2026-01-05T09:30:00Z")`},
+		{"a time without its zone", line("1", `"2026-01-05T09:30:00"`), `time: "2026-01-05T09:30:00" is not an RFC 3339 time (such as "2026-01-05T09:30:00Z")`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			code, out, errOut := quorum(t, tt.line+"\n", "report", "--events", "-")
+			require.Equal(t, exitInvalid, code)
+			require.Empty(t, out)
+			require.Equal(t, "stdin:1: "+tt.want+"\n", errOut)
+		})
+	}
 }
