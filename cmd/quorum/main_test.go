@@ -294,6 +294,7 @@ func TestPersonaCSVHeader(t *testing.T) {
 	for _, tt := range []struct{ name, in string }{
 		{"single title column", "title\nCFO\n\"SVP, Global IT Infrastructure\"\n"},
 		{"single title column, CRLF", "Title\r\nCFO\r\n\"SVP, Global IT Infrastructure\"\r\n"},
+		{"single title column, a comma unquoted: part of the title", "title\nCFO\nSVP, Global IT Infrastructure\n"},
 		{"byte-order mark before the header", "\ufefftitle,name\nCFO,Jane\n\"SVP, Global IT Infrastructure\",Bob\n"},
 		{"byte-order mark before plain lines", "\ufeffCFO\nSVP, Global IT Infrastructure\n"},
 	} {

@@ -26,9 +26,11 @@ standard buying-committee template the title qualifies for. Use it to check
 your data before you import it.
 
 Input is one title per line, or a CSV file whose header has a "title" column
-(a first line that is just "title" makes a one-column CSV; a UTF-8 byte-order
-mark is skipped); standard input when no file is given. Output is CSV: title,seniority,department,roles
-(roles separated by ";"; an unknown seniority or department is empty).
+(a first line that is just "title" makes a one-column CSV, in which a comma
+outside quotes is part of the title; a UTF-8 byte-order mark is skipped);
+standard input when no file is given. Output is CSV:
+title,seniority,department,roles (roles separated by ";"; an unknown
+seniority or department is empty).
 A problem of the input (a line longer than 1 MiB, a CSV row without its
 title) is told as FILE:LINE, stdin:LINE for standard input, and exits 1.
 
@@ -61,7 +63,7 @@ Usage:
 
 // readTitles reads one title per line, or the "title" column of a CSV
 // whose header names it (a file whose first line is "title" is a CSV of
-// that one column). A UTF-8 byte-order mark, as spreadsheets write it, is
+// that one column, whose unquoted commas are part of the title). A UTF-8 byte-order mark, as spreadsheets write it, is
 // skipped. A problem is told with the input's name and its line.
 func readTitles(name string, r io.Reader) ([]string, error) {
 	br := bufio.NewReader(r)
@@ -116,7 +118,8 @@ func readCSVColumn(name string, r io.Reader, col int) ([]string, error) {
 		}
 		return fmt.Errorf("%s: %w", name, err)
 	}
-	if _, err := cr.Read(); err != nil { // the header
+	header, err := cr.Read()
+	if err != nil {
 		return nil, positioned(err)
 	}
 	var out []string
@@ -132,7 +135,13 @@ func readCSVColumn(name string, r io.Reader, col int) ([]string, error) {
 			line, _ := cr.FieldPos(0)
 			return nil, fmt.Errorf(`%s:%d: no title: the row ends before column %d, the header's "title"`, name, line, col+1)
 		}
-		if t := strings.TrimSpace(rec[col]); t != "" {
+		title := rec[col]
+		if len(header) == 1 {
+			// A CSV of titles alone: a comma outside quotes is part of
+			// the title, as on a plain line.
+			title = strings.Join(rec, ",")
+		}
+		if t := strings.TrimSpace(title); t != "" {
 			out = append(out, t)
 		}
 	}
