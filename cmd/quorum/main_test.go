@@ -387,6 +387,8 @@ func TestSimulateFlagErrors(t *testing.T) {
 		{[]string{"--accounts", "0"}, "--accounts must be at least 1"},
 		{[]string{"--days", "0"}, "--days must be at least 1"},
 		{[]string{"--workers", "-2"}, "--workers must not be negative (0: one per core)"},
+		{[]string{"--days", "4000"}, "--days must be between 1 and 3660, got 4000"},
+		{[]string{"--accounts", "20000000", "--days", "9999"}, "--accounts must be between 1 and 10,000,000, got 20000000; --days must be between 1 and 3660, got 9999"},
 	} {
 		for _, cmd := range []string{"simulate", "explain"} {
 			t.Run(cmd+" "+strings.Join(tt.args, " "), func(t *testing.T) {

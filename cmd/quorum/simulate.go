@@ -3,14 +3,17 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/quorumhq/quorum/analytics"
+	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/channel"
 	"github.com/quorumhq/quorum/examples/programs"
 	"github.com/quorumhq/quorum/program"
@@ -173,9 +176,27 @@ func newWorld(f simFlags) (*program.Program, *sim.World, error) {
 	}
 	w, err := sim.New(sim.Config{Seed: f.seed, Accounts: f.accounts, Days: f.days, SolutionInterests: interests})
 	if err != nil {
-		return nil, nil, &usageError{err.Error()}
+		return nil, nil, &usageError{flagProblems(err)}
 	}
 	return p, w, nil
+}
+
+// flagProblems words a world's configuration error by the flags that set
+// it ("--days must be between ..."), or returns its text.
+func flagProblems(err error) string {
+	var ve *b2b.ValidationError
+	if !errors.As(err, &ve) {
+		return err.Error()
+	}
+	flags := map[string]string{"accounts": "--accounts", "days": "--days"}
+	msgs := make([]string, len(ve.Problems))
+	for i, p := range ve.Problems {
+		if flags[p.Path] == "" {
+			return err.Error() // not the flags' doing
+		}
+		msgs[i] = flags[p.Path] + " " + p.Err.Error()
+	}
+	return strings.Join(msgs, "; ")
 }
 
 // runWorld runs the program on the world and computes the KPIs.
