@@ -74,7 +74,7 @@ Usage:
 				}
 				cfg = analytics.ConfigFor(p.StageModels()...)
 			}
-			r, err := report(*events, stdin, cfg, period, *to)
+			r, err := report(*events, stdin, cfg, period, *from, *to)
 			if err != nil {
 				return err
 			}
@@ -89,8 +89,8 @@ Usage:
 }
 
 // report reads the event log at path ("-": stdin) and computes its KPIs;
-// to is --to as given, for the messages.
-func report(path string, stdin io.Reader, cfg analytics.Config, period analytics.Period, to string) (*analytics.Report, error) {
+// from and to are --from and --to as given, for the messages.
+func report(path string, stdin io.Reader, cfg analytics.Config, period analytics.Period, from, to string) (*analytics.Report, error) {
 	name, in := path, stdin
 	if path == "-" {
 		name = "stdin"
@@ -119,6 +119,9 @@ func report(path string, stdin io.Reader, cfg analytics.Config, period analytics
 	span := fmt.Sprintf("(the log runs from %s to %s)", first.UTC().Format(time.RFC3339), last.UTC().Format(time.RFC3339))
 	if !period.To.IsZero() && period.To.Before(first) {
 		return nil, &usageError{fmt.Sprintf("--to %s is before the log's first event %s", to, span)}
+	}
+	if period.From.After(last) {
+		return nil, &usageError{fmt.Sprintf("--from %s is after the log's last event %s", from, span)}
 	}
 	r, err := analytics.Compute(evs, cfg, period)
 	switch {

@@ -274,7 +274,8 @@ func TestReportPeriodOutsideTheLog(t *testing.T) {
 	}{
 		{"to a date before the log", []string{"--to", "2025-01-31"}, "--to 2025-01-31 is before the log's first event " + runs},
 		{"to a time before the log", []string{"--to", "2026-01-04T23:00:00Z"}, "--to 2026-01-04T23:00:00Z is before the log's first event " + runs},
-		{"from after the log", []string{"--from", "2026-01-21"}, "invalid period: from 2026-01-21T00:00:00Z is after to 2026-01-20T00:00:00Z " + runs},
+		{"from after the log", []string{"--from", "2026-01-21"}, "--from 2026-01-21 is after the log's last event " + runs},
+		{"from and to after the log", []string{"--from", "2026-02-01", "--to", "2026-02-28"}, "--from 2026-02-01 is after the log's last event " + runs},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
