@@ -176,10 +176,12 @@ func (a arrival) compare(b arrival) int {
 }
 
 // emailResult is what became of an e-mail the program queued: the first
-// of each delivery result, and its first open and first click (the time
-// of the event that logged each; zero: none).
+// of each delivery result, the first bounce its provider reported, and
+// its first open and first click (the time of the event that logged each;
+// zero: none).
 type emailResult struct {
 	delivered, failed, suppressed time.Time
+	bounced                       time.Time
 	opened, clicked               time.Time
 }
 

@@ -65,6 +65,12 @@ type Config struct {
 	// e-mails are not nurture e-mails).
 	OpenTypes  []string
 	ClickTypes []string
+	// BounceTypes are the activity types by which a provider reports that
+	// an e-mail (the one their b2b.AttrMessageKey names) did not reach its
+	// recipient: such an e-mail is not delivered, whatever the sender
+	// answered at sending. Zero: b2b.ActivityEmailBounced (a soft bounce
+	// may still be delivered).
+	BounceTypes []string
 	// ProductInterests maps a CRM product to a solution interest, for
 	// opportunities whose SolutionInterest is empty (pipeline velocity).
 	// Nil: such opportunities are counted as unattributed.
@@ -115,7 +121,7 @@ func (c *Config) Validate() error {
 		path string
 		list []string
 	}{{"salesReadyStages", c.SalesReadyStages}, {"readyLevels", c.ReadyLevels}, {"stageOrder", c.StageOrder},
-		{"openTypes", c.OpenTypes}, {"clickTypes", c.ClickTypes}}
+		{"openTypes", c.OpenTypes}, {"clickTypes", c.ClickTypes}, {"bounceTypes", c.BounceTypes}}
 	for _, l := range lists {
 		for i, s := range l.list {
 			if s == "" {
@@ -164,6 +170,9 @@ func (c Config) withDefaults() Config {
 	}
 	if len(c.ClickTypes) == 0 {
 		c.ClickTypes = []string{b2b.ActivityClickEmail}
+	}
+	if len(c.BounceTypes) == 0 {
+		c.BounceTypes = []string{b2b.ActivityEmailBounced}
 	}
 	return c
 }

@@ -99,8 +99,10 @@
 // E-mail engagement (email.openRate, email.clickRate), the open and click
 // rates of the program's (nurture) e-mails: of the e-mails delivered in
 // the period (message.delivered whose key was queued on the e-mail
-// channel), those with at least one open (an activity of OpenTypes) by
-// To / e-mails delivered in the period; clicks (ClickTypes) likewise. An
+// channel, less those its provider reported bounced by To, an activity of
+// BounceTypes naming the key: email.bounced), those with at least one
+// open (an activity of OpenTypes) by To / e-mails delivered in the
+// period; clicks (ClickTypes) likewise. An
 // open is tied to its e-mail by the message key its activity names
 // (b2b.AttrMessageKey), which the engine lists in activity.applied
 // ({messages: {open_email: [key, ...]}}), so each e-mail counts once

@@ -116,8 +116,9 @@ func TestEngineLog(t *testing.T) {
 		about("a-open-1", b2b.ActivityOpenEmail, "L-1", day(1), intro["carla@acme.com"]), about("a-open-2", b2b.ActivityOpenEmail, "L-2", day(1), intro["victor@acme.com"]),
 		about("a-open-again", b2b.ActivityOpenEmail, "L-2", day(1.5), intro["victor@acme.com"]), // a repeated open: one opened e-mail
 		about("a-click", b2b.ActivityClickEmail, "L-2", day(1), intro["victor@acme.com"]),
-		about("a-open-other", b2b.ActivityOpenEmail, "L-3", day(1), "another-sender-42"), // not the program's e-mail
-		act("a-open-bare", b2b.ActivityOpenEmail, "L-3", day(1)),                         // names no message
+		about("a-open-other", b2b.ActivityOpenEmail, "L-3", day(1), "another-sender-42"),    // not the program's e-mail
+		act("a-open-bare", b2b.ActivityOpenEmail, "L-3", day(1)),                            // names no message
+		about("a-bounce", b2b.ActivityEmailBounced, "L-3", day(0.5), intro["dev@acme.com"]), // Dev's intro never reached him
 		act("a-demo", b2b.ActivityRequestDemo, "L-2", day(2)), act("a-webinar", b2b.ActivityAttendEvent, "L-1", day(2.5)))
 	require.NoError(t, err)
 	clk.Set(day(5))
@@ -158,10 +159,11 @@ func TestEngineLog(t *testing.T) {
 	require.Equal(t, 1, r.AlertResponse.Raised)
 	require.Equal(t, analytics.Ratio{Numerator: 1, Denominator: 1, Value: val(1)}, r.AlertResponse.Rate, "acknowledged the next day")
 	require.Equal(t, analytics.Ratio{Numerator: 1, Denominator: 1, Value: val(1)}, r.JourneyCompletion.Overall.Rate)
-	require.Equal(t, 3, r.Email.Delivered, "the intro to the three members")
-	require.Equal(t, analytics.Ratio{Numerator: 2, Denominator: 3, Value: val(0.666667)}, r.Email.OpenRate,
+	require.Equal(t, 2, r.Email.Delivered, "the intro to the three members, but Dev's, which bounced")
+	require.Equal(t, 1, r.Email.Bounced)
+	require.Equal(t, analytics.Ratio{Numerator: 2, Denominator: 2, Value: val(1)}, r.Email.OpenRate,
 		"Carla's and Victor's e-mails; Victor's second open and Dev's opens of no program e-mail do not count")
-	require.Equal(t, analytics.Ratio{Numerator: 1, Denominator: 3, Value: val(0.333333)}, r.Email.ClickRate)
+	require.Equal(t, analytics.Ratio{Numerator: 1, Denominator: 2, Value: val(0.5)}, r.Email.ClickRate)
 	require.Equal(t, 2, r.Email.UnmatchedOpens, "Dev's: another sender's e-mail, and one naming no message")
 	require.Zero(t, r.Email.UnmatchedClicks)
 	require.Equal(t, []analytics.StageCount{{Stage: "Sales Ready", Groups: 1, Share: analytics.Ratio{Numerator: 1, Denominator: 1, Value: val(1)}}}, r.Stages)

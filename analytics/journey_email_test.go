@@ -228,6 +228,31 @@ func TestEmail(t *testing.T) {
 		want:   analytics.Email{OpenRate: rate(1, 2), ClickRate: rate(0, 2), Delivered: 2},
 		reason: "k1 was delivered before the period (its open counts in its own period, not unmatched); k3's open comes after To",
 	}, {
+		name: "an e-mail the provider reports bounced was not delivered",
+		log: delivered.
+			add("a", day(0.2), "activity.applied", applied(map[string]int{"email_bounced": 1, "email_delivered": 1},
+				map[string][]string{"email_bounced": {"k2"}, "email_delivered": {"k1"}})).
+			add("a", day(1), "activity.applied", applied(map[string]int{"open_email": 1}, map[string][]string{"open_email": {"k1"}})),
+		period: analytics.Period{To: day(2)},
+		want:   analytics.Email{OpenRate: rate(1, 1), ClickRate: rate(0, 1), Queued: 4, Delivered: 1, Bounced: 1},
+		reason: "k2 never reached its recipient: it could not be opened, and is out of the rates' denominator",
+	}, {
+		name: "a bounce after To is not seen; a soft bounce, another sender's and one naming no message are no bounce of the program's",
+		log: delivered.
+			add("a", day(0.2), "activity.applied", applied(map[string]int{"email_bounced_soft": 1, "email_bounced": 2},
+				map[string][]string{"email_bounced_soft": {"k1"}, "email_bounced": {"ghost"}})).
+			add("a", day(3), "activity.applied", applied(map[string]int{"email_bounced": 1}, map[string][]string{"email_bounced": {"k2"}})),
+		period: analytics.Period{To: day(2)},
+		want:   analytics.Email{OpenRate: rate(0, 2), ClickRate: rate(0, 2), Queued: 4, Delivered: 2},
+	}, {
+		name: "a bounce of an e-mail delivered before the period is not the period's",
+		log: base.
+			add("a", day(0.1), "message.delivered", res("k1", "delivered")).
+			add("a", day(0.2), "activity.applied", applied(map[string]int{"email_bounced": 1}, map[string][]string{"email_bounced": {"k1"}})).
+			add("a", day(1.5), "message.delivered", res("k2", "delivered")),
+		period: analytics.Period{From: day(1), To: day(2)},
+		want:   analytics.Email{OpenRate: rate(0, 1), ClickRate: rate(0, 1), Delivered: 1},
+	}, {
 		name: "queued, never delivered: no rate",
 		log: base.add("a", day(0.1), "message.failed", res("k1", "failed")).
 			add("a", day(1), "activity.applied", applied(map[string]int{"open_email": 2}, map[string][]string{"open_email": {"k1"}})),

@@ -407,11 +407,12 @@ func (c *Collector) result(ev store.Event) error {
 	return nil
 }
 
-// activities reads an activity.applied event: its opens and clicks tie
-// to the program's e-mails by the message keys it lists (an event
-// written before the engine listed them ties none). An e-mail's first
-// open and first click are kept; opens and clicks that name no message,
-// or one not queued on the e-mail channel, are counted apart.
+// activities reads an activity.applied event: its opens, clicks and
+// bounces tie to the program's e-mails by the message keys it lists (an
+// event written before the engine listed them ties none). An e-mail's
+// first open, first click and first bounce are kept; opens and clicks
+// that name no message, or one not queued on the e-mail channel, are
+// counted apart (bounces of other e-mails are no concern of the rates).
 func (c *Collector) activities(ev store.Event) error {
 	var p struct {
 		ByType   map[string]int      `json:"byType"`
@@ -432,6 +433,21 @@ func (c *Collector) activities(ev store.Event) error {
 		}
 		if i := slices.Index(keys, ""); i >= 0 {
 			return fmt.Errorf("messages[%q][%d] is empty", typ, i)
+		}
+	}
+	for _, typ := range c.cfg.BounceTypes {
+		for _, k := range p.Messages[typ] {
+			if _, ok := c.emailQueued[k]; !ok {
+				continue
+			}
+			r := c.emailResults[k]
+			if r == nil {
+				r = &emailResult{}
+				c.emailResults[k] = r
+			}
+			if r.bounced.IsZero() {
+				r.bounced = ev.Time
+			}
 		}
 	}
 	var e engagementAt

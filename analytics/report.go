@@ -144,13 +144,17 @@ type JourneyStats struct {
 // clicked; an open or a click is tied to its e-mail by the message key
 // the activity names (b2b.AttrMessageKey). Queued, Delivered, Failed and
 // Suppressed count e-mail messages (keys queued on the e-mail channel) by
-// the time of each event. UnknownResults are delivery results for keys
-// the log never queued.
+// the time of each event. An e-mail the sender accepted in the period
+// (message.delivered) but whose provider reported a bounce by To (an
+// activity of Config.BounceTypes naming it) never reached its recipient:
+// it is counted in Bounced, not in Delivered nor in the rates.
+// UnknownResults are delivery results for keys the log never queued.
 type Email struct {
 	OpenRate       Ratio `json:"openRate"`
 	ClickRate      Ratio `json:"clickRate"`
 	Queued         int   `json:"queued"`
 	Delivered      int   `json:"delivered"`
+	Bounced        int   `json:"bounced"`
 	Failed         int   `json:"failed"`
 	Suppressed     int   `json:"suppressed"`
 	UnknownResults int   `json:"unknownResults,omitempty"`
@@ -460,7 +464,11 @@ func (c *Collector) emailKPI(r *Report, in, by func(time.Time) bool) {
 	}
 	opened, clicked := 0, 0
 	for _, res := range c.emailResults {
-		if in(res.delivered) {
+		switch {
+		case !in(res.delivered):
+		case by(res.bounced):
+			e.Bounced++ // accepted by the sender, never delivered
+		default:
 			e.Delivered++
 			if by(res.opened) {
 				opened++

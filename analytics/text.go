@@ -19,7 +19,7 @@ var definitions = []struct{ Name, Text string }{
 	{"qualification", "qualified persons / persons, each account's latest qualify.rate at To summed"},
 	{"alert response", "alerts raised in the period acknowledged or acted on within the response window / those whose window closed by To"},
 	{"journey completion", "instances entered in the period that completed (as the journey defines it: a completion end node or goal) by To / instances entered"},
-	{"email", "e-mails delivered in the period that were opened (clicked) by To, once each, by the message key their opens and clicks name / e-mails delivered in the period"},
+	{"email", "e-mails delivered in the period that were opened (clicked) by To, once each, by the message key their opens and clicks name / e-mails delivered in the period (not bounced by To)"},
 }
 
 // WriteText writes the report as aligned text tables: the KPIs with their
@@ -119,7 +119,7 @@ func (r *Report) WriteText(w io.Writer) error {
 		ew.printf(", %d responses to unknown alerts", a.Unmatched)
 	}
 	m := r.Email
-	ew.printf("\nE-mail: %d queued, %d delivered, %d failed, %d suppressed", m.Queued, m.Delivered, m.Failed, m.Suppressed)
+	ew.printf("\nE-mail: %d queued, %d delivered, %d bounced, %d failed, %d suppressed", m.Queued, m.Delivered, m.Bounced, m.Failed, m.Suppressed)
 	if m.UnknownResults > 0 {
 		ew.printf(", %d results for messages never queued", m.UnknownResults)
 	}
