@@ -54,9 +54,9 @@ type Collector struct {
 	rates     map[b2b.AccountID]*[]rateAt
 	rateOrder []b2b.AccountID
 
-	opps         map[oppKey]bool
+	opps         map[oppKey]string // the interest each opportunity counts for; "": none yet
 	oppTimes     map[interestKey][]time.Time
-	unattributed []time.Time
+	unattributed map[oppKey]time.Time // created, no interest known
 
 	alerts     map[alertKey]*alert
 	alertOrder []*alert
@@ -199,7 +199,7 @@ func New(cfg Config) (*Collector, error) {
 	}
 	return &Collector{cfg: cfg.withDefaults(),
 		accounts: map[b2b.AccountID]time.Time{}, groups: map[groupKey]*group{}, rates: map[b2b.AccountID]*[]rateAt{},
-		opps: map[oppKey]bool{}, oppTimes: map[interestKey][]time.Time{}, alerts: map[alertKey]*alert{},
+		opps: map[oppKey]string{}, oppTimes: map[interestKey][]time.Time{}, unattributed: map[oppKey]time.Time{}, alerts: map[alertKey]*alert{},
 		journeys: map[string]*journeyStats{}, emailQueued: map[string]time.Time{}, otherQueued: map[string]bool{},
 		emailResults: map[string]*emailResult{}}, nil
 }
@@ -290,7 +290,7 @@ func (c *Collector) apply(ev store.Event) (bool, error) {
 		return true, c.readiness(ev)
 	case typ == "qualify.rate":
 		return true, c.qualifyRate(ev)
-	case typ == "opportunity.created":
+	case typ == "opportunity.created", typ == "opportunity.changed":
 		return true, c.opportunity(ev)
 	case typ == "alert.raised", typ == "alert.acknowledged", typ == "alert.acted_on":
 		return true, c.alert(ev)
@@ -311,7 +311,7 @@ func (c *Collector) apply(ev store.Event) (bool, error) {
 // read reports whether a KPI reads events of the type.
 func read(typ string) bool {
 	switch typ {
-	case "group.updated", "readiness.changed", "qualify.rate", "opportunity.created",
+	case "group.updated", "readiness.changed", "qualify.rate", "opportunity.created", "opportunity.changed",
 		"alert.raised", "alert.acknowledged", "alert.acted_on", "journey.ended",
 		"message.queued", "message.delivered", "message.failed", "message.suppressed", "activity.applied",
 		"buyinggroup." + string(buyinggroup.EventGroupCreated), "buyinggroup." + string(buyinggroup.EventStageChanged):

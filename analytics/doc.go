@@ -75,10 +75,14 @@
 // (buyinggroup.group_created, else its first event) to it
 // (toSalesReady); for each group whose first opportunity (created at or
 // after the group, on the same account and solution interest) was created
-// in the period, the days to it (toOpportunity). Mean, median, sum and
+// in the period, the days to it (toOpportunity). An opportunity's
+// interest is the first that its opportunity.created or a later
+// opportunity.changed gives it (a CRM deal often gets its product after
+// it was created); it counts from its creation. Mean, median, sum and
 // count; pending counts the groups whose clock still runs at To;
-// unattributed the period's opportunities with no solution interest (and
-// no ProductInterests mapping), which no group can claim.
+// unattributed the period's opportunities that no event gave a solution
+// interest (nor a product ProductInterests maps), which no group can
+// claim.
 //
 // Lead-to-buying-group qualification rate (qualificationRate): each
 // account's latest qualify.rate at To, summed: qualified persons / persons.

@@ -189,6 +189,46 @@ func TestVelocity(t *testing.T) {
 	}
 }
 
+// TestVelocityOpportunityChanged: a CRM deal often gets its product after
+// it was created; the engine logs that as opportunity.changed, with the
+// solution interest it now maps to. The deal then counts for its group
+// from its creation, and is no longer unattributed.
+func TestVelocityOpportunityChanged(t *testing.T) {
+	t.Parallel()
+	opp := func(id, interest, product string, createdDay float64) m {
+		return m{"id": id, "solutionInterest": interest, "product": product, "stage": "Qualify", "status": "open", "createdAt": day(createdDay)}
+	}
+	log := eventLog{}.
+		add("a", day(0), "buyinggroup.group_created", created("ga", "dp", day(0))).
+		add("b", day(1), "buyinggroup.group_created", created("gb", "dp", day(1))).
+		add("c", day(1), "buyinggroup.group_created", created("gc", "dp", day(1))).
+		add("a", day(3), "opportunity.created", opp("o-a", "", "", 3)).
+		add("c", day(3), "opportunity.created", opp("o-c", "", "", 3)).
+		add("a", day(5), "opportunity.changed", opp("o-a", "dp", "Data Platform", 3)). // its product, two days later
+		add("c", day(5), "opportunity.changed", opp("o-c", "", "", 3)).                // changed, still without one
+		add("b", day(6), "opportunity.changed", opp("o-b", "dp", "", 4))               // created before the log began
+	tests := []struct {
+		name   string
+		period analytics.Period
+		want   analytics.Duration
+	}{{
+		name:   "both deals count from their creation",
+		period: analytics.Period{To: day(10)},
+		want:   analytics.Duration{Days: analytics.Average{Sum: 6, Count: 2, Mean: val(3), Median: val(3)}, Pending: 1, Unattributed: 1},
+	}, {
+		name:   "a period after their creation does not count them",
+		period: analytics.Period{From: day(4.5), To: day(10)},
+		want:   analytics.Duration{Days: analytics.Average{Reason: "no buying group got an opportunity in the period"}, Pending: 1},
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r := report(t, log, analytics.Config{}, tt.period)
+			require.Empty(t, cmp.Diff(tt.want, r.Velocity.ToOpportunity), "(-want +got)")
+		})
+	}
+}
+
 func TestQualification(t *testing.T) {
 	t.Parallel()
 	rate := func(persons, qualified int) m { return m{"persons": persons, "qualified": qualified} }

@@ -176,8 +176,9 @@ func (c *Collector) qualifyRate(ev store.Event) error {
 	return nil
 }
 
-// opportunityPayload is the part of a b2b.Opportunity (encoded with its
-// Go field names) the KPIs read.
+// opportunityPayload is the part of a b2b.Opportunity the KPIs read (its
+// JSON names, or its Go field names as logs written before b2b's JSON
+// tags have them: either matches).
 type opportunityPayload struct {
 	ID               b2b.OpportunityID
 	SolutionInterest string
@@ -185,6 +186,12 @@ type opportunityPayload struct {
 	CreatedAt        time.Time
 }
 
+// opportunity reads an opportunity.created or opportunity.changed event.
+// An opportunity counts once, for the first solution interest it is
+// known to have (its own, or its product's by ProductInterests), at its
+// creation time; until one is known it is unattributed. A change that
+// gives an unattributed opportunity its interest (a CRM deal often gets
+// its product after it was created) attributes it from its creation.
 func (c *Collector) opportunity(ev store.Event) error {
 	var o opportunityPayload
 	if err := decode(ev.Data, &o); err != nil {
@@ -193,21 +200,26 @@ func (c *Collector) opportunity(ev store.Event) error {
 	if o.ID == "" {
 		return errors.New("opportunity without ID")
 	}
-	k := oppKey{ev.Account, o.ID}
-	if c.opps[k] {
-		return nil
-	}
-	c.opps[k] = true
-	at := o.CreatedAt
-	if at.IsZero() {
-		at = ev.Time
-	}
 	interest := o.SolutionInterest
 	if interest == "" {
 		interest = c.cfg.ProductInterests[o.Product]
 	}
+	k := oppKey{ev.Account, o.ID}
+	prev, seen := c.opps[k]
+	if seen && (prev != "" || interest == "") {
+		return nil // counted for its interest already, or still without one
+	}
+	at := o.CreatedAt
+	if at.IsZero() {
+		at = ev.Time
+	}
+	if seen {
+		at = c.unattributed[k]
+		delete(c.unattributed, k)
+	}
+	c.opps[k] = interest
 	if interest == "" {
-		c.unattributed = append(c.unattributed, at)
+		c.unattributed[k] = at
 		return nil
 	}
 	ik := interestKey{ev.Account, interest}

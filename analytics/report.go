@@ -80,7 +80,7 @@ type Velocity struct {
 // Duration is a set of group durations in days that ended in the period.
 // Pending counts the groups known at To whose clock still runs.
 // Unattributed (opportunities only) counts the period's opportunities
-// with no solution interest, which no group can claim.
+// that no event gave a solution interest, which no group can claim.
 type Duration struct {
 	Days         Average `json:"days"`
 	Pending      int     `json:"pending"`
