@@ -47,6 +47,8 @@ type Collector struct {
 
 	accounts     map[b2b.AccountID]time.Time // first seen
 	accountOrder []b2b.AccountID
+	// merged holds when each account merged into another (account.merged).
+	merged map[b2b.AccountID]time.Time
 
 	groups     map[groupKey]*group
 	groupOrder []*group
@@ -198,7 +200,7 @@ func New(cfg Config) (*Collector, error) {
 		return nil, err
 	}
 	return &Collector{cfg: cfg.withDefaults(),
-		accounts: map[b2b.AccountID]time.Time{}, groups: map[groupKey]*group{}, rates: map[b2b.AccountID]*[]rateAt{},
+		accounts: map[b2b.AccountID]time.Time{}, merged: map[b2b.AccountID]time.Time{}, groups: map[groupKey]*group{}, rates: map[b2b.AccountID]*[]rateAt{},
 		opps: map[oppKey]string{}, oppTimes: map[interestKey][]time.Time{}, unattributed: map[oppKey]time.Time{}, alerts: map[alertKey]*alert{},
 		journeys: map[string]*journeyStats{}, emailQueued: map[string]time.Time{}, otherQueued: map[string]bool{},
 		emailResults: map[string]*emailResult{}}, nil
@@ -304,6 +306,8 @@ func (c *Collector) apply(ev store.Event) (bool, error) {
 		return true, c.result(ev)
 	case typ == "activity.applied":
 		return true, c.activities(ev)
+	case typ == "account.merged":
+		return true, c.accountMerged(ev)
 	}
 	return false, nil
 }
@@ -313,7 +317,7 @@ func read(typ string) bool {
 	switch typ {
 	case "group.updated", "readiness.changed", "qualify.rate", "opportunity.created", "opportunity.changed",
 		"alert.raised", "alert.acknowledged", "alert.acted_on", "journey.ended",
-		"message.queued", "message.delivered", "message.failed", "message.suppressed", "activity.applied",
+		"message.queued", "message.delivered", "message.failed", "message.suppressed", "activity.applied", "account.merged",
 		"buyinggroup." + string(buyinggroup.EventGroupCreated), "buyinggroup." + string(buyinggroup.EventStageChanged):
 		return true
 	}

@@ -53,6 +53,14 @@
 // account's latest value at To; flows count what happened within the
 // period.
 //
+// An account merged into another by To (account.merged: a Marketo company
+// found to be a Salesforce account, whose persons and deals the other
+// account took) is no account at To: it and its groups leave the counts
+// of accounts and groups, the stocks, the MQA rate and the clocks still
+// running (pending); what it did before the merge (its groups' times to
+// sales-ready and to opportunity, its alerts, journeys and e-mails) still
+// counts in the flows.
+//
 // # The KPIs, as computed
 //
 // Buying-group completeness rate (JSON completenessRate): groups whose

@@ -147,6 +147,24 @@ func (c *Collector) readiness(ev store.Event) error {
 	return nil
 }
 
+// accountMerged reads account.merged: the account merged into another
+// ({into}) and is no account of its own from then on.
+func (c *Collector) accountMerged(ev store.Event) error {
+	var p struct {
+		Into b2b.AccountID `json:"into"`
+	}
+	if err := decode(ev.Data, &p); err != nil {
+		return err
+	}
+	if p.Into == "" {
+		return errors.New("into is required")
+	}
+	if _, ok := c.merged[ev.Account]; !ok {
+		c.merged[ev.Account] = ev.Time
+	}
+	return nil
+}
+
 func (c *Collector) qualifyRate(ev store.Event) error {
 	var p struct {
 		Persons   *int `json:"persons"`

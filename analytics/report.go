@@ -39,8 +39,9 @@ type Report struct {
 	// Events says what happened to the events fed to the collector (all
 	// of them, not only the period's).
 	Events Counts `json:"events"`
-	// Accounts are the accounts in the log at To (any event names them);
-	// Groups the buying groups created by To.
+	// Accounts are the accounts in the log at To (any event names them),
+	// but those merged into another by then; Groups the buying groups
+	// created by To, but those of merged accounts.
 	Accounts int `json:"accounts"`
 	Groups   int `json:"groups"`
 
@@ -206,28 +207,33 @@ func (c *Collector) Report(p Period) (*Report, error) {
 	r := &Report{From: p.From, To: to, Events: c.counts, pairs: map[interestKey]bool{},
 		Stages: []StageCount{}, Funnel: []JourneyFunnel{}, JourneyCompletion: JourneyCompletion{Journeys: []JourneyStats{}}}
 
+	// An account merged into another by To is no account at To: it
+	// leaves the counts of accounts and groups, the stocks and the
+	// clocks still running; what it did before (its groups' durations,
+	// alerts, journeys, e-mails) still counts.
+	gone := func(a b2b.AccountID) bool { t, ok := c.merged[a]; return ok && by(t) }
 	for _, a := range c.accountOrder {
-		if by(c.accounts[a]) {
+		if by(c.accounts[a]) && !gone(a) {
 			r.known = append(r.known, a)
 		}
 	}
 	r.Accounts = len(r.known)
-	c.groupKPIs(r, in, by)
-	c.velocity(r, in, by)
-	c.qualification(r, by)
+	c.groupKPIs(r, in, by, gone)
+	c.velocity(r, in, by, gone)
+	c.qualification(r, by, gone)
 	c.alertKPI(r, in, by)
 	c.journeyKPIs(r, in, by)
 	c.emailKPI(r, in, by)
 	return r, nil
 }
 
-func (c *Collector) groupKPIs(r *Report, in, by func(time.Time) bool) {
+func (c *Collector) groupKPIs(r *Report, in, by func(time.Time) bool, gone func(b2b.AccountID) bool) {
 	var complete, snapped, qualifiedGroups int
 	var scores []float64
 	stages := map[string]int{}
 	mqaAccounts := map[b2b.AccountID]bool{}
 	for _, g := range c.groupOrder {
-		if !by(g.created) {
+		if !by(g.created) || gone(g.key.account) {
 			continue
 		}
 		r.Groups++
@@ -276,22 +282,23 @@ func latestSnapshot(snaps []snapshot, by func(time.Time) bool) (snapshot, bool) 
 	return snapshot{}, false
 }
 
-func (c *Collector) velocity(r *Report, in, by func(time.Time) bool) {
+func (c *Collector) velocity(r *Report, in, by func(time.Time) bool, gone func(b2b.AccountID) bool) {
 	var ready, opp []float64
 	for _, g := range c.groupOrder {
 		if !by(g.created) {
 			continue
 		}
+		running := !gone(g.key.account)
 		switch first := firstAtOrAfter(g.reaches, g.created); {
 		case in(first):
 			ready = append(ready, days(first.Sub(g.created)))
-		case !by(first):
+		case !by(first) && running:
 			r.Velocity.ToSalesReady.Pending++
 		}
 		switch first := firstAtOrAfter(c.oppTimes[interestKey{g.key.account, g.interest}], g.created); {
 		case in(first):
 			opp = append(opp, days(first.Sub(g.created)))
-		case !by(first):
+		case !by(first) && running:
 			r.Velocity.ToOpportunity.Pending++
 		}
 	}
@@ -317,9 +324,12 @@ func firstAtOrAfter(times []time.Time, from time.Time) time.Time {
 
 func days(d time.Duration) float64 { return d.Hours() / 24 }
 
-func (c *Collector) qualification(r *Report, by func(time.Time) bool) {
+func (c *Collector) qualification(r *Report, by func(time.Time) bool, gone func(b2b.AccountID) bool) {
 	var persons, qualified int
 	for _, a := range c.rateOrder {
+		if gone(a) {
+			continue
+		}
 		list := *c.rates[a]
 		for i := len(list) - 1; i >= 0; i-- {
 			if by(list[i].at) {
