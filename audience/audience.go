@@ -78,6 +78,10 @@ func New(cfg Config) (*Evaluator, error) {
 	}
 	var ps b2b.Problems
 	e := &Evaluator{index: map[string]int{}}
+	// Names by their index in cfg.Audiences, for duplicates: e.index
+	// holds only the audiences that compiled, by their index in
+	// e.audiences.
+	names := map[string]int{}
 	aggIndex := map[Aggregate]int{}
 	personIndex := map[Aggregate]int{}
 	indexOf := func(a Aggregate) int {
@@ -101,8 +105,10 @@ func New(cfg Config) (*Evaluator, error) {
 		case name != a.Name:
 			ps.Addf(path+".name", "%q has leading or trailing spaces", a.Name)
 		default:
-			if j, dup := e.index[a.Name]; dup {
+			if j, dup := names[a.Name]; dup {
 				ps.Addf(path+".name", "%q is already the name of audiences[%d]", a.Name, j)
+			} else {
+				names[a.Name] = i
 			}
 		}
 		s, ok, cerr := scan(a.Name, a.Rule)

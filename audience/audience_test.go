@@ -98,6 +98,14 @@ func TestValidate(t *testing.T) {
 			`audiences[0].name: is required`,
 			`audiences[2].name: "x" is already the name of audiences[1]`,
 		}},
+		{"duplicate after a rule that does not compile", []audience.Audience{{Name: "a", Rule: "nope"}, {Name: "x", Rule: "true"}, {Name: "x", Rule: "true"}}, []string{
+			`audiences[0].rule: rule "a" 1:1: unknown name nope`,
+			`audiences[2].name: "x" is already the name of audiences[1]`,
+		}},
+		{"duplicate of an audience whose rule does not compile", []audience.Audience{{Name: "x", Rule: "nope"}, {Name: "x", Rule: "true"}}, []string{
+			`audiences[0].rule: rule "x" 1:1: unknown name nope`,
+			`audiences[1].name: "x" is already the name of audiences[0]`,
+		}},
 		{"type must be a literal", []audience.Audience{{Name: "a", Rule: `activityCount(account.industry, 30) > 1`}}, []string{
 			`audiences[0].rule: rule "a" 1:15: activityCount(type, days) takes a constant activity type and a constant number of days, e.g. activityCount("visit_web_page", 30): the type is not a string literal`,
 		}},
