@@ -230,6 +230,14 @@ func (g *Group) Aggregate(score func(b2b.PersonID) float64, at time.Time) GroupS
 func (gs GroupScore) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "group %q scores %.1f at %s (%s of %d persons)", gs.Group, gs.Score, gs.At.UTC().Format(time.RFC3339), gs.Aggregation, len(gs.Parts))
+	// An average's parts are divided by the total weight: a line shows
+	// the division, so that its figures multiply out to its contribution.
+	var total float64
+	if gs.Aggregation == AggAverage {
+		for _, p := range gs.Parts {
+			total += p.Weight
+		}
+	}
 	for _, p := range gs.Parts {
 		roles := strings.Join(p.Roles, ", ")
 		if roles == "" {
@@ -237,6 +245,10 @@ func (gs GroupScore) String() string {
 		}
 		if p.Role != "" {
 			fmt.Fprintf(&b, "\n  %s: best is %s (%s) with %.1f", p.Role, p.Person, roles, p.Score)
+			continue
+		}
+		if total > 0 {
+			fmt.Fprintf(&b, "\n  %s (%s): %.1f x %g / %g = %.1f", p.Person, roles, p.Score, p.Weight, total, p.Contribution)
 			continue
 		}
 		fmt.Fprintf(&b, "\n  %s (%s): %.1f x %g = %.1f", p.Person, roles, p.Score, p.Weight, p.Contribution)

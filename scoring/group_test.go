@@ -82,6 +82,16 @@ func TestGroupScoreText(t *testing.T) {
   vpe (Technical Evaluator): 80.0 x 1 = 80.0
   mkt (no role): 10.0 x 0.5 = 5.0
   missing required roles: Champion`, gs.String())
+
+	// An average divides each part by the total weight: the line says so,
+	// so that its arithmetic holds and the lines add up to the score.
+	g.Aggregation = AggAverage
+	gs = g.Aggregate(func(id b2b.PersonID) float64 { return scores[id] }, t0)
+	require.Equal(t, `group "DP" scores 50.0 at 2025-03-01T00:00:00Z (average of 3 persons)
+  cfo (Economic Buyer): 40.0 x 1 / 2.5 = 16.0
+  vpe (Technical Evaluator): 80.0 x 1 / 2.5 = 32.0
+  mkt (no role): 10.0 x 0.5 / 2.5 = 2.0
+  missing required roles: Champion`, gs.String())
 }
 
 func TestGroupValidate(t *testing.T) {
