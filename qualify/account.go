@@ -211,6 +211,19 @@ func (e *Evaluator) Account(in AccountInput, now time.Time) (AccountResult, erro
 
 	for k, g := range groups {
 		var evs []buyinggroup.Event
+		// Persons who left the account go first, with that reason, so that
+		// a contact role that still names them does not hold them (see
+		// accountContacts).
+		for _, p := range g.Persons() {
+			if _, found := slices.BinarySearch(ids, p); found {
+				continue
+			}
+			var le []buyinggroup.Event
+			if g, le, err = cat.RemovePerson(g, p, "left the account", now); err != nil {
+				return res, err
+			}
+			evs = append(evs, le...)
+		}
 		// CRM claims of an opportunity the account no longer has (the
 		// CRM moved it to another account), or that is no longer for the
 		// group's interest, are withdrawn.
@@ -231,20 +244,10 @@ func (e *Evaluator) Account(in AccountInput, now time.Time) (AccountResult, erro
 				continue
 			}
 			var oe []buyinggroup.Event
-			if g, oe, err = cat.ApplyOpportunity(g, o, now); err != nil {
+			if g, oe, err = cat.ApplyOpportunity(g, accountContacts(o, ids), now); err != nil {
 				return res, err
 			}
 			evs = append(evs, oe...)
-		}
-		for _, p := range g.Persons() {
-			if _, found := slices.BinarySearch(ids, p); found {
-				continue
-			}
-			var le []buyinggroup.Event
-			if g, le, err = cat.RemovePerson(g, p, "left the account", now); err != nil {
-				return res, err
-			}
-			evs = append(evs, le...)
 		}
 		keepClaimTimes(&g, claims[k])
 		var re []buyinggroup.Event
@@ -294,6 +297,30 @@ func crmRefs(g *buyinggroup.Group) []string {
 		}
 	}
 	return refs
+}
+
+// accountContacts returns o with only the contact roles of persons among
+// ids (sorted), the account's persons: a contact the CRM records on the
+// opportunity but who is not the account's (identity resolution put them
+// in another account, or they are not known yet) holds no role in the
+// account's groups until they are its person. o itself is returned when
+// every contact is the account's.
+func accountContacts(o *b2b.Opportunity, ids []b2b.PersonID) *b2b.Opportunity {
+	ours := func(cr b2b.ContactRole) bool {
+		_, found := slices.BinarySearch(ids, cr.Person)
+		return found
+	}
+	if !slices.ContainsFunc(o.ContactRoles, func(cr b2b.ContactRole) bool { return !ours(cr) }) {
+		return o
+	}
+	c := *o
+	c.ContactRoles = nil
+	for _, cr := range o.ContactRoles {
+		if ours(cr) {
+			c.ContactRoles = append(c.ContactRoles, cr)
+		}
+	}
+	return &c
 }
 
 // keepClaimTimes gives a new rule claim the time of the identical claim it

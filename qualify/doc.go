@@ -23,11 +23,14 @@
 //  1. creates the group of every interest whose applicability rule holds
 //     for the account and that has none yet (groups that exist are kept
 //     and qualified even if the interest no longer applies);
-//  2. applies the contact roles of each opportunity to the groups of the
-//     interests it matches (buyinggroup.Interest.MatchesOpportunity);
-//  3. ends the memberships of persons who have claims in a group but are
+//  2. ends the memberships of persons who have claims in a group but are
 //     no longer among the account's persons ("left the account"; the
 //     history keeps them);
+//  3. applies the contact roles of each opportunity to the groups of the
+//     interests it matches (buyinggroup.Interest.MatchesOpportunity); a
+//     contact role of a person who is not among the account's persons
+//     (the CRM's contact is in another account, or not known yet) fills
+//     no role until the person is the account's;
 //  4. evaluates every person against the template of every group, and
 //     replaces the persons' rule claims with the matches: each claim
 //     records the rule's name, its expression, the values it read

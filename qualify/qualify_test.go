@@ -2,6 +2,7 @@ package qualify_test
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -264,6 +265,68 @@ func TestReevaluationWithOpportunityChangesNothing(t *testing.T) {
 
 	in.Groups = res.Groups
 	again, err := q.Account(in, qT0.Add(time.Hour))
+	require.NoError(t, err)
+	require.Empty(t, again.Events)
+	require.Empty(t, cmp.Diff(res.Groups, again.Groups), "unchanged input changed the group (-first +second)")
+}
+
+// A contact role of a person who is not among the account's persons (the
+// CRM records a contact that identity resolution put in another account,
+// or one not synced yet) makes no member: the person is not the account's.
+// It is not added and then removed at every pass: the group and its
+// history stay as they are, and a pass emits nothing.
+func TestOpportunityContactOutsideTheAccount(t *testing.T) {
+	t.Parallel()
+	cat := qCatalog(t, buyinggroup.Definitions{Interests: []buyinggroup.SolutionInterest{
+		{ID: "dp", Template: "standard", CRMProduct: "Data Platform"},
+	}})
+	q := qNew(t, cat)
+	opp := b2b.Opportunity{ID: "o1", Account: "acme", Product: "Data Platform", Status: b2b.OpportunityOpen,
+		ContactRoles: []b2b.ContactRole{{Person: "stranger", Role: b2b.ContactRoleEconomicBuyer}}}
+	in := qualify.AccountInput{Account: qAcme(), Persons: qS1Persons(), Opportunities: []b2b.Opportunity{opp}}
+	res, err := q.Account(in, qT0)
+	require.NoError(t, err)
+	g := res.Groups[0]
+	require.Equal(t, []string{"p1=Economic Buyer/rule", "p2=Technical Evaluator/rule", "p3=End User/rule"}, qMembers(g))
+	require.Empty(t, g.History)
+	for _, ev := range res.Events {
+		require.NotEqual(t, b2b.PersonID("stranger"), ev.Person, "event %+v", ev)
+	}
+
+	in.Groups = res.Groups
+	again, err := q.Account(in, qT0.Add(time.Hour))
+	require.NoError(t, err)
+	require.Empty(t, again.Events)
+	require.Empty(t, cmp.Diff(res.Groups, again.Groups), "unchanged input changed the group (-first +second)")
+}
+
+// A person who leaves the account while an opportunity still names them
+// leaves its groups once, for that reason, and is not taken back in by the
+// contact role at the next pass.
+func TestLeaverStillNamedByAnOpportunity(t *testing.T) {
+	t.Parallel()
+	cat := qCatalog(t, buyinggroup.Definitions{Interests: []buyinggroup.SolutionInterest{
+		{ID: "dp", Template: "standard", CRMProduct: "Data Platform"},
+	}})
+	q := qNew(t, cat)
+	opp := b2b.Opportunity{ID: "o1", Account: "acme", Product: "Data Platform", Status: b2b.OpportunityOpen,
+		ContactRoles: []b2b.ContactRole{{Person: "p4", Role: b2b.ContactRoleEconomicBuyer}}}
+	in := qualify.AccountInput{Account: qAcme(), Persons: qS1Persons(), Opportunities: []b2b.Opportunity{opp}}
+	res, err := q.Account(in, qT0)
+	require.NoError(t, err)
+	require.Equal(t, []string{"Economic Buyer"}, res.Groups[0].RolesOf("p4"))
+
+	left := qT0.Add(24 * time.Hour)
+	in.Groups, in.Persons = res.Groups, slices.DeleteFunc(qS1Persons(), func(p b2b.Person) bool { return p.ID == "p4" })
+	res, err = q.Account(in, left)
+	require.NoError(t, err)
+	g := res.Groups[0]
+	require.Empty(t, g.RolesOf("p4"))
+	require.Len(t, g.History, 1)
+	require.Equal(t, "left the account", g.History[0].EndReason)
+
+	in.Groups = res.Groups
+	again, err := q.Account(in, left.Add(24*time.Hour))
 	require.NoError(t, err)
 	require.Empty(t, again.Events)
 	require.Empty(t, cmp.Diff(res.Groups, again.Groups), "unchanged input changed the group (-first +second)")
