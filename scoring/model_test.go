@@ -84,6 +84,14 @@ func TestNewAll(t *testing.T) {
 	require.EqualError(t, err, `scoring models: 2 problems:
   models[1].name: "default" is already the name of models[0]
   models[1].rules[0].points: NaN is not a finite number`)
+
+	// A problem of the configuration, which all models share, is the
+	// configuration's: reported once, at its own path.
+	_, err = NewAll([]Model{a, DefaultModel()}, Config{Horizon: time.Hour, FutureTolerance: -time.Second})
+	require.EqualError(t, err, `scoring models: 3 problems:
+  horizon: 1h0m0s is shorter than a day
+  futureTolerance: -1s is negative
+  models[1].name: "default" is already the name of models[0]`)
 }
 
 func TestDefaultModelScoresOutOfTheBox(t *testing.T) {

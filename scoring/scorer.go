@@ -153,6 +153,7 @@ type Scorer struct {
 // column and a caret).
 func New(m Model, cfg Config) (*Scorer, error) {
 	var ps b2b.Problems
+	cfg.validate(&ps)
 	s := build(m, cfg, &ps)
 	if err := ps.Err("scoring model %q", m.Name); err != nil {
 		return nil, err
@@ -162,9 +163,11 @@ func New(m Model, cfg Config) (*Scorer, error) {
 
 // NewAll builds one scorer per model, for models that run side by side
 // (one per solution interest, say). Model names must be unique. Problems of
-// all models are reported together, at "models[i]...".
+// all models are reported together, at "models[i]...", after those of the
+// configuration they share (once, at "horizon" or "futureTolerance").
 func NewAll(ms []Model, cfg Config) ([]*Scorer, error) {
 	var ps b2b.Problems
+	cfg.validate(&ps)
 	seen := map[string]int{}
 	out := make([]*Scorer, len(ms))
 	for i, m := range ms {
@@ -185,8 +188,9 @@ func NewAll(ms []Model, cfg Config) ([]*Scorer, error) {
 	return out, nil
 }
 
+// build compiles m under cfg, reporting m's problems (not cfg's: the
+// caller validates cfg, once for all its models).
 func build(m Model, cfg Config, ps *b2b.Problems) *Scorer {
-	cfg.validate(ps)
 	m.validate(ps)
 	cfg = cfg.WithDefaults()
 	s := &Scorer{
