@@ -109,7 +109,9 @@
 // ends it moves to [Group.History] with the time and the reason: "left the
 // account", "no qualification rule of the role matches any more", `holds
 // "Champion" (manual) instead (at most 1 role(s) per person)`, `role
-// "Champion" is full (...)`, "excluded manually by ann", ...
+// "Champion" is full (...)`, "excluded manually by ann", `template "t" has
+// no role "Champion" any more` (a program that dropped or renamed the
+// role), ...
 //
 // # Completeness
 //

@@ -483,3 +483,44 @@ func TestReapplyingUnchangedSourcesKeepsRoles(t *testing.T) {
 	require.Empty(t, evs)
 	require.Empty(t, cmp.Diff(g, again), "a journey's repeated assignment changed the group (-before +after)")
 }
+
+// A program may drop (or rename) a role of a template while groups hold
+// members in it: the next change of the group ends those memberships, and
+// the reason says the role went, whichever source held it.
+func TestRoleDroppedFromTemplate(t *testing.T) {
+	t.Parallel()
+	v1 := buyinggroup.RoleTemplate{ID: "t", Roles: []buyinggroup.Role{
+		{Name: "Champion", Rule: rule(`false`), Required: true},
+		{Name: "Sponsor", Rule: rule(`false`)},
+	}}
+	v2 := buyinggroup.RoleTemplate{ID: "t", Roles: []buyinggroup.Role{
+		{Name: "Internal Champion", Rule: rule(`false`), Required: true},
+		{Name: "Sponsor", Rule: rule(`false`)},
+	}}
+	defs := func(tpl buyinggroup.RoleTemplate) buyinggroup.Definitions {
+		return buyinggroup.Definitions{Interests: []buyinggroup.SolutionInterest{{ID: "i", Template: "t"}}, Templates: []buyinggroup.RoleTemplate{tpl}}
+	}
+	old, cat := compileDefs(t, defs(v1)), compileDefs(t, defs(v2))
+	g := fill(t, old, newGroup(t, old, "i"), "Champion=p1")
+	g, _, err := old.AssignFromJourney(g, "p2", "Champion", "nurture", t0)
+	require.NoError(t, err)
+	require.Len(t, g.Members, 2)
+
+	later := t0.Add(time.Hour)
+	g, evs, err := cat.SetRuleClaims(g, []b2b.PersonID{"p1", "p2"}, nil, later)
+	require.NoError(t, err)
+	require.Empty(t, g.Members)
+	var reasons []string
+	for _, m := range g.History {
+		reasons = append(reasons, fmt.Sprintf("%s/%s/%s: %s", m.Person, m.Role, m.Method, m.EndReason))
+	}
+	require.Empty(t, cmp.Diff([]string{
+		`p1/Champion/manual: template "t" has no role "Champion" any more`,
+		`p2/Champion/journey: template "t" has no role "Champion" any more`,
+	}, reasons), "(-want +got)")
+	for _, ev := range evs {
+		if ev.Type == buyinggroup.EventMemberRemoved {
+			require.Equal(t, `template "t" has no role "Champion" any more`, ev.Reason)
+		}
+	}
+}

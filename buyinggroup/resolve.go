@@ -301,6 +301,10 @@ func sortMembers(t *Template, ms []Member) {
 
 // endReason explains why a membership ended.
 func endReason(t *Template, ng *Group, res resolution, s seat, withdrawn string) string {
+	if t.RoleIndex(s.role) < 0 {
+		// The program changed the template: no claim can hold the role.
+		return fmt.Sprintf("template %q has no role %q any more", t.ID, s.role)
+	}
 	if res.blocked[s] {
 		return fmt.Sprintf("role %q is full (at most %d members from rules and journeys)", s.role, t.Roles[t.RoleIndex(s.role)].MaxMembers)
 	}
