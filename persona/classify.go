@@ -46,10 +46,24 @@ func (c *TitleClassifier) Classify(title string) Persona {
 	var hitBuf [16]hit
 	hits := hitBuf[:0]
 	var unknown []string
+	// [officeFrom, officeTo) are the words that name somebody else's
+	// office ("Office of the CTO": the rest of the title; "CTO Office":
+	// the executive): they say the person's department, not their
+	// seniority.
+	officeFrom, officeTo := len(words), len(words)
 	for i := 0; i < len(words); {
 		w := words[i]
 		if w == "to" && i > 0 && cutBefore[words[i-1]] {
 			break // the rest describes somebody else
+		}
+		if officeFrom == len(words) {
+			if w == "office" && i+1 < len(words) && words[i+1] == "of" {
+				officeFrom = i
+			} else if i > 0 && i+1 < len(words) && words[i+1] == "office" && c.namesExecutive(w) {
+				// Not at the start, where the title names its holder
+				// ("CEO, Office Depot").
+				officeFrom, officeTo = i, i+1
+			}
 		}
 		if t := c.lx.match(words, i); t != nil {
 			hits = append(hits, hit{t, i})
@@ -66,11 +80,27 @@ func (c *TitleClassifier) Classify(title string) Persona {
 		i++
 	}
 	var p Persona
-	senConf, senReason := decideSeniority(hits, &p)
+	own := hits
+	if officeFrom < len(words) {
+		own = make([]hit, 0, len(hits))
+		for _, h := range hits {
+			if h.pos < officeFrom || h.pos >= officeTo {
+				own = append(own, h)
+			}
+		}
+	}
+	senConf, senReason := decideSeniority(own, &p)
 	depConf, depReason := decideDepartment(hits, unknown, &p)
 	p.Confidence = (senConf + depConf) / 2
 	p.Reasons = []string{senReason, depReason}
 	return p
+}
+
+// namesExecutive reports whether w alone is a C-Level title ("cto",
+// "ceo"), whose office a title may name.
+func (c *TitleClassifier) namesExecutive(w string) bool {
+	t, ok := c.lx.terms[w]
+	return ok && len(t.words) == 1 && t.level == b2b.SeniorityCLevel
 }
 
 // splitCompound splits an unknown word such as "vertriebsleiter" into known

@@ -36,6 +36,9 @@
 //     "VP/GM"), dotted letters join ("C.E.O."), short "&" abbreviations stay
 //     whole ("R&D", "FP&A"). After "assistant to", "reporting to" and the
 //     like, the rest of the title describes somebody else and is ignored.
+//     The office of somebody else ("Program Manager, Office of the CTO",
+//     "Senior Engineer, CTO Office") tells the department, not the
+//     seniority: its words do not make the person C-Level.
 //  2. Keywords are found greedily, longest first, so "Product Owner" is not
 //     an owner, "Lead Generation" is not a lead and "Vice President" is not
 //     a president. German compounds ending in a role word are split
