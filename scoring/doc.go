@@ -52,7 +52,8 @@
 //
 // Points must be finite and within +/-[MaxPoints]; a cap needs both a max
 // and a period; a half-life is zero or at least a minute; a type named by a
-// rule cannot also be mapped away by TypeMap.
+// rule cannot also be mapped away by TypeMap, nor can TypeMap map a type
+// onto one it maps away (mapping does not chain).
 //
 // # Run
 //

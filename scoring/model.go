@@ -158,6 +158,8 @@ func (m *Model) validate(ps *b2b.Problems) {
 		}
 		if from == to {
 			ps.Addf(path, "maps a type onto itself")
+		} else if next := m.TypeMap[to]; next != "" {
+			ps.Addf(path, "target %q is itself mapped to %q (mapping does not chain: map %q to %q)", to, next, from, next)
 		}
 	}
 	names := map[string]int{}

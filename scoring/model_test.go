@@ -133,3 +133,17 @@ func TestModelValidateReportsTypeMapProblemsInStableOrder(t *testing.T) {
 		require.EqualError(t, m.Validate(), want)
 	}
 }
+
+// TypeMap does not chain: a type mapped onto a type that is itself mapped
+// would reach no rule (a rule cannot name the middle type), so its
+// activities would be dropped as unknown. Validation says so.
+func TestModelValidateRefusesChainedTypeMap(t *testing.T) {
+	t.Parallel()
+	m := Model{Name: "m",
+		Rules: []Rule{{Name: "event", Types: []string{b2b.ActivityAttendEvent}, Points: 1}},
+		TypeMap: map[string]b2b.ActivityType{
+			"webinar_attended": "webinar",
+			"webinar":          b2b.ActivityAttendEvent,
+		}}
+	require.EqualError(t, m.Validate(), `scoring model "m": typeMap["webinar_attended"]: target "webinar" is itself mapped to "attend_event" (mapping does not chain: map "webinar_attended" to "attend_event")`)
+}
