@@ -126,8 +126,9 @@ type autoTransition struct {
 // ("templates[1].roles[2].rule", "interests[0].template"); rule compile
 // errors keep their line, column and caret. Warnings (legal but probably
 // wrong: more than [MaxRequiredRoles] required roles, a template with no
-// required role, an unknown CRM contact role, an unreachable stage) are on
-// the returned catalog, see [Catalog.Warnings].
+// required role, an unknown CRM contact role, an unreachable stage, two
+// interests with one CRM product) are on the returned catalog, see
+// [Catalog.Warnings].
 func Compile(defs Definitions, cfg Config) (*Catalog, error) {
 	eng := cfg.Engine
 	if eng == nil {
@@ -173,9 +174,17 @@ func Compile(defs Definitions, cfg Config) (*Catalog, error) {
 		ps.Addf("interests", "at least one solution interest is required")
 	}
 	seen := map[string]int{}
+	products := map[string]int{} // CRM product, as MatchesOpportunity compares it -> first interest
 	for i, si := range defs.Interests {
 		path := fmt.Sprintf("interests[%d]", i)
 		ci := &Interest{SolutionInterest: si}
+		if p := strings.ToLower(strings.TrimSpace(si.CRMProduct)); p != "" {
+			if j, dup := products[p]; dup {
+				c.warnings = append(c.warnings, Warning{path + ".crmProduct", fmt.Sprintf("%q is also the CRM product of interests[%d]: an opportunity of that product that names no solution interest fills and closes the groups of both", si.CRMProduct, j)})
+			} else {
+				products[p] = i
+			}
+		}
 		switch {
 		case strings.TrimSpace(si.ID) == "":
 			ps.Addf(path+".id", "is required")

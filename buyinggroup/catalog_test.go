@@ -169,7 +169,10 @@ func TestWarnings(t *testing.T) {
 	}
 	roles[0].ContactRoles = []string{"Champion"}
 	cat, err := buyinggroup.Compile(buyinggroup.Definitions{
-		Interests: []buyinggroup.SolutionInterest{{ID: "a", Template: "big", StageModel: "m"}, {ID: "b", Template: "opt"}},
+		Interests: []buyinggroup.SolutionInterest{
+			{ID: "a", Template: "big", StageModel: "m", CRMProduct: "Data Platform"},
+			{ID: "b", Template: "opt", CRMProduct: " data platform"},
+		},
 		Templates: []buyinggroup.RoleTemplate{
 			{ID: "big", Roles: roles},
 			{ID: "opt", Roles: []buyinggroup.Role{{Name: "X", Rule: rule(`true`)}}},
@@ -188,6 +191,7 @@ func TestWarnings(t *testing.T) {
 		`templates[0].roles: 6 required roles: templates with more than 5 required roles rarely complete; start with 3-5 essential roles`,
 		`templates[1].roles: no role is required: completeness is always 1`,
 		`stageModels[0].stages[2]: stage "Island" is not reachable from an entry stage`,
+		`interests[1].crmProduct: " data platform" is also the CRM product of interests[0]: an opportunity of that product that names no solution interest fills and closes the groups of both`,
 	}
 	require.Empty(t, cmp.Diff(want, got), "(-want +got)")
 }

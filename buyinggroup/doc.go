@@ -57,7 +57,9 @@
 // errors: more than [MaxRequiredRoles] (5) required roles ("templates with
 // more than 5 required roles rarely complete; start with 3-5 essential
 // roles"), a template with no required role, a CRM contact role outside
-// Salesforce's standard picklist, a stage no entry stage reaches.
+// Salesforce's standard picklist, a stage no entry stage reaches, two
+// interests with the same CRM product (an opportunity that names no
+// interest would fill and close the groups of both).
 //
 // # Run
 //
