@@ -79,9 +79,14 @@ func (g *Group) Validate() error {
 			ps.Addf(fmt.Sprintf("members[%d].weight", i), "%v is not a finite number >= 0", m.Weight)
 		}
 	}
+	required := map[string]int{}
 	for i, r := range g.RequiredRoles {
 		if strings.TrimSpace(r) == "" {
 			ps.Addf(fmt.Sprintf("requiredRoles[%d]", i), "is empty")
+		} else if j, dup := required[r]; dup {
+			ps.Addf(fmt.Sprintf("requiredRoles[%d]", i), "%q is already requiredRoles[%d]", r, j)
+		} else {
+			required[r] = i
 		}
 	}
 	return ps.Err("group %q", g.Name)

@@ -106,6 +106,9 @@ func TestGroupValidate(t *testing.T) {
   requiredRoles[0]: is empty`)
 	g = Group{Name: "g", Aggregation: AggMinPerRequiredRole}
 	require.EqualError(t, g.Validate(), `group "g": requiredRoles: min_per_required_role needs at least one required role`)
+	// A role required twice would be a part twice, or missing twice.
+	g = Group{Name: "g", Aggregation: AggMinPerRequiredRole, RequiredRoles: []string{"Champion", "Economic Buyer", "Champion"}}
+	require.EqualError(t, g.Validate(), `group "g": requiredRoles[2]: "Champion" is already requiredRoles[0]`)
 	g = Group{Name: "g"}
 	require.ErrorIs(t, g.Validate(), b2b.ErrInvalid)
 }
