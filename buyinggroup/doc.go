@@ -113,7 +113,8 @@
 // "Champion" (manual) instead (at most 1 role(s) per person)`, `role
 // "Champion" is full (...)`, "excluded manually by ann", `template "t" has
 // no role "Champion" any more` (a program that dropped or renamed the
-// role), ...
+// role), ... [Catalog.NotHeld] says in the same words why a person does not
+// hold a role a source claims for them.
 //
 // # Completeness
 //

@@ -524,3 +524,43 @@ func TestRoleDroppedFromTemplate(t *testing.T) {
 		}
 	}
 }
+
+// NotHeld says why a claimed role is not held, in the words of an ended
+// membership's reason, and nothing for a role held or claimed by no one.
+func TestNotHeld(t *testing.T) {
+	t.Parallel()
+	tpl := buyinggroup.RoleTemplate{ID: "t", Roles: []buyinggroup.Role{
+		{Name: "Champion", Rule: rule(`false`), Required: true, MaxMembers: 1},
+		{Name: "Sponsor", Rule: rule(`false`)},
+	}}
+	cat := compileDefs(t, buyinggroup.Definitions{Interests: []buyinggroup.SolutionInterest{{ID: "i", Template: "t"}}, Templates: []buyinggroup.RoleTemplate{tpl}})
+	claim := func(p b2b.PersonID, role string) buyinggroup.Claim {
+		return buyinggroup.Claim{Person: p, Role: role, Method: buyinggroup.MethodRule, Rule: role, At: t0}
+	}
+	g, _, err := cat.SetRuleClaims(newGroup(t, cat, "i"), []b2b.PersonID{"a", "b"},
+		[]buyinggroup.Claim{claim("a", "Champion"), claim("a", "Sponsor"), claim("b", "Champion")}, t0)
+	require.NoError(t, err)
+	require.Equal(t, []string{"Champion"}, g.RolesOf("a"))
+	why, err := cat.NotHeld(g)
+	require.NoError(t, err)
+	for _, tt := range []struct {
+		person b2b.PersonID
+		role   string
+		want   string
+	}{
+		{"a", "Champion", ""},
+		{"a", "sponsor", `holds "Champion" (rule) instead (at most 1 role(s) per person)`},
+		{"b", "Champion", `role "Champion" is full (at most 1 members from rules and journeys)`},
+		{"b", "Sponsor", ""},
+		{"a", "Coach", ""},
+	} {
+		require.Equal(t, tt.want, why(tt.person, tt.role), "%s %s", tt.person, tt.role)
+	}
+	g, _, err = cat.MoveTo(g, buyinggroup.StageClosedLost, "ann", "lost", t0)
+	require.NoError(t, err)
+	why, err = cat.NotHeld(g)
+	require.NoError(t, err)
+	require.Equal(t, "group closed: Closed Lost on 2026-03-02; membership kept as at close", why("b", "Champion"))
+	_, err = cat.NotHeld(buyinggroup.Group{ID: "x/y", Interest: "y"})
+	require.ErrorIs(t, err, buyinggroup.ErrUnknownInterest)
+}

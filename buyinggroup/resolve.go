@@ -299,6 +299,46 @@ func sortMembers(t *Template, ms []Member) {
 	})
 }
 
+// NotHeld returns a function that says why a person does not hold a role
+// of g although a source claims it for them (a qualification rule matched,
+// say), in the words of an ended membership's reason: `role "Champion" is
+// full (...)`, "excluded manually by ann", `holds "Economic Buyer" (rule)
+// instead (at most 1 role(s) per person)`; for a group in a closed stage,
+// why its membership is kept as at the close. The function returns "" for
+// a role the person holds, one no source claims for them, and a name that
+// is no role of the template. It resolves g's members once, when first
+// asked, so it answers many questions about one group for about the cost
+// of one; it is not safe for concurrent use.
+func (c *Catalog) NotHeld(g Group) (func(person b2b.PersonID, role string) string, error) {
+	in, err := c.interestOf(&g)
+	if err != nil {
+		return nil, err
+	}
+	t := in.template
+	var res *resolution
+	return func(person b2b.PersonID, role string) string {
+		i := t.RoleIndex(role)
+		if i < 0 {
+			return ""
+		}
+		name := t.Roles[i].Name
+		if slices.ContainsFunc(g.Members, func(m Member) bool { return m.Person == person && m.Role == name }) ||
+			!slices.ContainsFunc(g.Claims, func(cl Claim) bool { return cl.Person == person && cl.Role == name && !cl.Exclude }) {
+			return ""
+		}
+		if in.model.Closed(g.Stage) {
+			return closedReason(g.Stage, g.StageSince)
+		}
+		if res == nil {
+			// The members are resolved from the claims, and resolving
+			// them again gives the same members: its refusals are theirs.
+			r := resolve(t, g.Claims, g.Members)
+			res = &r
+		}
+		return endReason(t, &g, *res, seat{person, name}, "")
+	}, nil
+}
+
 // endReason explains why a membership ended.
 func endReason(t *Template, ng *Group, res resolution, s seat, withdrawn string) string {
 	if t.RoleIndex(s.role) < 0 {

@@ -57,6 +57,19 @@ type Decision struct {
 	// memberships as at the close whatever Matches say now: "group
 	// closed: Closed Won on 2026-03-22; membership kept as at close".
 	Frozen string `json:"frozen,omitempty"`
+	// NotHeld says, for each role of Matches the person does not hold in
+	// an open group, why not (see buyinggroup.Catalog.NotHeld): `role
+	// "Champion" is full (at most 1 members from rules and journeys)`,
+	// "excluded manually by ann". It is empty for a person who holds as
+	// many roles as the template allows: they hold those (Holds) instead.
+	NotHeld []RoleNotHeld `json:"notHeld,omitempty"`
+}
+
+// RoleNotHeld is a role whose rule matched that the person does not hold,
+// with the reason.
+type RoleNotHeld struct {
+	Role   string `json:"role"`
+	Reason string `json:"reason"`
 }
 
 // MatchValues is a match with the values its rule read.
@@ -84,6 +97,9 @@ func (d *Decision) Explain() string {
 			names[i] = fmt.Sprintf("%s (priority %d, %d conditions)", m.Role, m.Priority, m.Conditions)
 		}
 		fmt.Fprintf(&b, "; rules matched: %s", strings.Join(names, ", "))
+	}
+	for _, n := range d.NotHeld {
+		fmt.Fprintf(&b, "; %s not held: %s", n.Role, n.Reason)
 	}
 	if d.Frozen != "" {
 		b.WriteString("; ")
@@ -258,12 +274,30 @@ func (e *Evaluator) Account(in AccountInput, now time.Time) (AccountResult, erro
 		groups[k] = g
 		res.Events = append(res.Events, evs...)
 		frozen, _ := cat.Closed(g)
+		var notHeld func(b2b.PersonID, string) string // made when first needed
+		limit := si.RoleTemplate().MaxRolesPerPerson()
 		for pi := range persons {
 			holds := holdsOf(&g, persons[pi].ID)
 			if len(matches[k][pi]) == 0 && len(holds) == 0 {
 				continue
 			}
-			res.Decisions = append(res.Decisions, Decision{Person: persons[pi].ID, Interest: g.Interest, Matches: matches[k][pi], Holds: holds, Frozen: frozen})
+			d := Decision{Person: persons[pi].ID, Interest: g.Interest, Matches: matches[k][pi], Holds: holds, Frozen: frozen}
+			for _, m := range d.Matches {
+				// A person who holds as many roles as the template allows
+				// holds those instead, as Holds shows: no more to say.
+				if frozen != "" || len(holds) >= limit || slices.ContainsFunc(holds, func(h buyinggroup.Member) bool { return h.Role == m.Role }) {
+					continue
+				}
+				if notHeld == nil {
+					if notHeld, err = cat.NotHeld(g); err != nil {
+						return res, err
+					}
+				}
+				if why := notHeld(d.Person, m.Role); why != "" {
+					d.NotHeld = append(d.NotHeld, RoleNotHeld{Role: m.Role, Reason: why})
+				}
+			}
+			res.Decisions = append(res.Decisions, d)
 		}
 	}
 	// Groups of interests the catalog does not define: returned unchanged.

@@ -79,7 +79,10 @@
 // So for a VP of IT, `person.seniority == "VP" && person.department ==
 // "IT"` (2 conditions) beats `person.seniority == "VP"` (1 condition) at
 // equal priority. [Match] carries Priority, Conditions and Nodes; the
-// decision lists every match ([Decision.Explain]). With a rules engine
+// decision lists every match ([Decision.Explain]) and, for a person who
+// holds fewer roles than the template allows, why a match is not held
+// ([Decision.NotHeld]: the role is full, or a marketer excluded them).
+// With a rules engine
 // other than the default one, rules are not analysed: Conditions and Nodes
 // are 0 and ties fall to template order. Manual, CRM and journey claims
 // always outrank rule claims (see package buyinggroup).

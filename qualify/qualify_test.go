@@ -331,3 +331,37 @@ func TestLeaverStillNamedByAnOpportunity(t *testing.T) {
 	require.Empty(t, again.Events)
 	require.Empty(t, cmp.Diff(res.Groups, again.Groups), "unchanged input changed the group (-first +second)")
 }
+
+// A person whose rule matches a role they do not hold is told why: the
+// role is full, a marketer excluded them, or they hold other roles up to
+// the template's limit. "no role; rules matched: Champion" alone reads as a
+// contradiction.
+func TestDecisionSaysWhyAMatchIsNotHeld(t *testing.T) {
+	t.Parallel()
+	tpl := buyinggroup.RoleTemplate{ID: "t", Roles: []buyinggroup.Role{
+		{Name: "Champion", Rule: rules.Rule{Source: `person.seniority == "Manager"`}, Required: true, MaxMembers: 1, Priority: 10},
+		{Name: "Influencer", Rule: rules.Rule{Source: `person.department == "Sales"`}},
+	}}
+	cat := qCatalog(t, buyinggroup.Definitions{Interests: []buyinggroup.SolutionInterest{{ID: "dp", Template: "t"}}, Templates: []buyinggroup.RoleTemplate{tpl}})
+	q := qNew(t, cat)
+	persons := []b2b.Person{
+		{ID: "m1", Seniority: "Manager", Department: "IT"},
+		{ID: "m2", Seniority: "Manager", Department: "Marketing"},
+		{ID: "m3", Seniority: "Manager", Department: "Sales"},
+	}
+	res, err := q.Account(qualify.AccountInput{Account: qAcme(), Persons: persons}, qT0)
+	require.NoError(t, err)
+	g, _, err := cat.ExcludeManual(res.Groups[0], "m3", "Influencer", "ann", "not involved", qT0)
+	require.NoError(t, err)
+	res, err = q.Account(qualify.AccountInput{Account: qAcme(), Persons: persons, Groups: []buyinggroup.Group{g}}, qT0.Add(time.Hour))
+	require.NoError(t, err)
+	var got []string
+	for _, d := range res.Decisions {
+		got = append(got, d.Explain())
+	}
+	require.Empty(t, cmp.Diff([]string{
+		`m1 in dp: Champion (rule "Champion" matched: person.seniority == "Manager" with person.seniority="Manager")`,
+		`m2 in dp: no role; rules matched: Champion (priority 10, 1 conditions); Champion not held: role "Champion" is full (at most 1 members from rules and journeys)`,
+		`m3 in dp: no role; rules matched: Champion (priority 10, 1 conditions), Influencer (priority 0, 1 conditions); Champion not held: role "Champion" is full (at most 1 members from rules and journeys); Influencer not held: excluded manually by ann`,
+	}, got), "(-want +got)")
+}
