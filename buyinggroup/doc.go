@@ -217,7 +217,8 @@
 // member_changed (same role, new source), role_filled and role_emptied (the
 // role reached or fell below MinMembers), completeness_crossed,
 // stage_changed, status_changed, contact_role_unmapped (a CRM contact
-// role no role maps: reported, never dropped silently), and
+// role no role maps: reported when the opportunity first records it, never
+// dropped silently), and
 // member_not_added and member_not_removed (a change a closed group held
 // back).
 package buyinggroup

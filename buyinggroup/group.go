@@ -79,7 +79,9 @@ type Value struct {
 type Claim struct {
 	Person b2b.PersonID `json:"personId"`
 	// Role is the role's name; a manual exclusion with an empty Role
-	// excludes the person from every role of the group.
+	// excludes the person from every role of the group, and a crm claim
+	// with an empty Role records a contact role that no role of the
+	// template maps (it fills no role; see [Catalog.ApplyOpportunity]).
 	Role   string `json:"role"`
 	Method Method `json:"method"`
 	// Exclude marks a manual exclusion.

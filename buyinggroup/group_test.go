@@ -380,6 +380,37 @@ func TestEvents(t *testing.T) {
 	require.Equal(t, `CRM opportunity "o1": contact role "Technical Buyer"`, evs[1].Reason)
 }
 
+// An unmapped contact role is news once: syncing the same opportunity again
+// reports nothing and changes nothing; it is news again once the CRM drops
+// it and records it anew, and a template that comes to map it makes a
+// member of the person.
+func TestUnmappedContactRoleReportedOnce(t *testing.T) {
+	t.Parallel()
+	cat := compile(t, buyinggroup.SolutionInterest{ID: "dp", Template: "standard"})
+	g := newGroup(t, cat, "dp")
+	opp := b2b.Opportunity{ID: "o1", Account: "acme", ContactRoles: []b2b.ContactRole{{Person: "x", Role: b2b.ContactRoleOther}}}
+	g, evs, err := cat.ApplyOpportunity(g, &opp, t0)
+	require.NoError(t, err)
+	require.Len(t, evs, 1)
+	require.Equal(t, buyinggroup.EventContactRoleUnmapped, evs[0].Type)
+	require.Empty(t, g.Members)
+
+	again, evs, err := cat.ApplyOpportunity(g, &opp, t0.Add(time.Hour))
+	require.NoError(t, err)
+	require.Empty(t, evs)
+	require.Empty(t, cmp.Diff(g, again), "(-before +after)")
+
+	dropped := opp
+	dropped.ContactRoles = nil
+	g, evs, err = cat.ApplyOpportunity(again, &dropped, t0.Add(2*time.Hour))
+	require.NoError(t, err)
+	require.Empty(t, evs)
+	_, evs, err = cat.ApplyOpportunity(g, &opp, t0.Add(3*time.Hour))
+	require.NoError(t, err)
+	require.Len(t, evs, 1)
+	require.Equal(t, buyinggroup.EventContactRoleUnmapped, evs[0].Type)
+}
+
 func TestGroupJSONRoundTrip(t *testing.T) {
 	t.Parallel()
 	cat := compile(t, buyinggroup.SolutionInterest{ID: "dp", Template: "standard"})

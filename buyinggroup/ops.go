@@ -249,7 +249,9 @@ func (c *Catalog) RemoveFromJourney(g Group, person b2b.PersonID, role, journey 
 // longer records are withdrawn. A contact role o recorded before keeps its
 // claim's first time, so that applying an unchanged opportunity again
 // changes nothing. A contact role that no role maps emits
-// [EventContactRoleUnmapped]. Which groups an opportunity concerns is the
+// [EventContactRoleUnmapped] when o first records it, and is kept as a crm
+// claim on no role (Role "") so that syncing o again does not report it
+// again. Which groups an opportunity concerns is the
 // caller's choice (see [Interest.MatchesOpportunity]); o must be on the
 // group's account.
 func (c *Catalog) ApplyOpportunity(g Group, o *b2b.Opportunity, now time.Time) (Group, []Event, error) {
@@ -272,10 +274,20 @@ func (c *Catalog) ApplyOpportunity(g Group, o *b2b.Opportunity, now time.Time) (
 		for _, cr := range o.ContactRoles {
 			i := in.template.RoleForContactRole(cr.Role)
 			if i < 0 {
-				ev := ng.event(EventContactRoleUnmapped, now)
-				ev.Person, ev.Method = cr.Person, MethodCRM
-				ev.Reason = fmt.Sprintf("contact role %q on opportunity %q fills no role of template %q", cr.Role, o.ID, in.template.ID)
-				unmapped = append(unmapped, ev)
+				// Recorded as a claim on no role, so that it is reported
+				// once, not at every sync of the opportunity.
+				cl := Claim{Person: cr.Person, Method: MethodCRM, Ref: string(o.ID), Note: fmt.Sprintf("contact role %q", cr.Role), At: now}
+				if k := slices.IndexFunc(before, func(old Claim) bool {
+					return old.Person == cl.Person && old.Role == "" && old.Note == cl.Note
+				}); k >= 0 {
+					cl.At = before[k].At
+				} else {
+					ev := ng.event(EventContactRoleUnmapped, now)
+					ev.Person, ev.Method = cr.Person, MethodCRM
+					ev.Reason = fmt.Sprintf("contact role %q on opportunity %q fills no role of template %q", cr.Role, o.ID, in.template.ID)
+					unmapped = append(unmapped, ev)
+				}
+				ng.Claims = append(ng.Claims, cl)
 				continue
 			}
 			cl := Claim{

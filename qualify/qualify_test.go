@@ -258,11 +258,15 @@ func TestReevaluationWithOpportunityChangesNothing(t *testing.T) {
 	}})
 	q := qNew(t, cat)
 	opp := b2b.Opportunity{ID: "o1", Account: "acme", Product: "Data Platform", Status: b2b.OpportunityOpen,
-		ContactRoles: []b2b.ContactRole{{Person: "p4", Role: b2b.ContactRoleEconomicBuyer}}}
+		ContactRoles: []b2b.ContactRole{{Person: "p4", Role: b2b.ContactRoleEconomicBuyer}, {Person: "p3", Role: b2b.ContactRoleOther}}}
 	in := qualify.AccountInput{Account: qAcme(), Persons: qS1Persons(), Opportunities: []b2b.Opportunity{opp}}
 	res, err := q.Account(in, qT0)
 	require.NoError(t, err)
+	require.True(t, slices.ContainsFunc(res.Events, func(ev buyinggroup.Event) bool {
+		return ev.Type == buyinggroup.EventContactRoleUnmapped && ev.Person == "p3"
+	}), "the contact role no role maps is reported")
 
+	// The contact role no role maps ("Other") is not news again.
 	in.Groups = res.Groups
 	again, err := q.Account(in, qT0.Add(time.Hour))
 	require.NoError(t, err)
