@@ -178,7 +178,11 @@ func (ps *pass) groupScores() {
 				gs.Thresholds[t.Name] = ts
 			}
 			if c, ok := t.Observe(ts, score, ps.now); ok {
-				ps.log("scoring.threshold_"+string(c.Kind), "", ps.now, map[string]any{"group": g.ID, "interest": g.Interest, "threshold": c.Threshold, "score": c.Score, "reason": c.Reason})
+				typ := "scoring.threshold_fired"
+				if c.Kind == scoring.Rearmed {
+					typ = "scoring.threshold_rearmed"
+				}
+				ps.log(typ, "", ps.now, map[string]any{"group": g.ID, "interest": g.Interest, "threshold": c.Threshold, "score": c.Score, "reason": c.Reason})
 			}
 		}
 	}

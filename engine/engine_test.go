@@ -27,6 +27,7 @@ import (
 	"github.com/quorumhq/quorum/program"
 	"github.com/quorumhq/quorum/program/programfile"
 	"github.com/quorumhq/quorum/rules"
+	"github.com/quorumhq/quorum/scoring"
 	"github.com/quorumhq/quorum/sim"
 	"github.com/quorumhq/quorum/store"
 	"github.com/quorumhq/quorum/store/memory"
@@ -516,4 +517,25 @@ func TestAlertResponsesByAlertID(t *testing.T) {
 			require.Equal(t, []string{`{"activity":"named","id":"` + alertID + `"}`}, acted)
 		})
 	}
+}
+
+// TestThresholdEvents: a group score threshold logs
+// scoring.threshold_fired when the score reaches it, and
+// scoring.threshold_rearmed when decay takes it below its margin.
+func TestThresholdEvents(t *testing.T) {
+	t.Parallel()
+	defs := pipelineProgram()
+	defs.GroupScore.Thresholds = []scoring.Threshold{{Name: "hot", Level: 100, Margin: 20}}
+	b := setup(t, defs)
+	setupAcme(t, b)
+	engageUntilTheAlert(t, b) // 160 points on day 3, halving every 30 days
+	require.Equal(t, 1, countEvents(t, b, "acme", "scoring.threshold_fired"))
+	require.Zero(t, countEvents(t, b, "acme", "scoring.threshold_rearmed"))
+	for d := 6; d <= 40; d++ {
+		b.clock.Set(day(d))
+		_, err := b.eng.Advance(b.ctx, day(d))
+		require.NoError(t, err)
+	}
+	require.Equal(t, 1, countEvents(t, b, "acme", "scoring.threshold_fired"))
+	require.Equal(t, 1, countEvents(t, b, "acme", "scoring.threshold_rearmed"))
 }
