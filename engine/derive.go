@@ -288,7 +288,7 @@ func (ps *pass) features(g *buyinggroup.Group) qualify.Features {
 	f := qualify.Features{
 		Completeness: g.Completeness, WeightedCompleteness: g.WeightedCompleteness,
 		Score: gs.Score, Velocity: gs.Velocity, VelocityDays: ps.p.VelocityWindow().Hours() / 24,
-		Industry: st.Account.Industry, Employees: st.Account.Employees, DaysSinceLastActivity: math.Inf(1),
+		Industry: st.Account.Industry, Employees: st.Account.Employees,
 	}
 	engaged := map[string]bool{}
 	members := map[b2b.PersonID]bool{}
@@ -299,14 +299,27 @@ func (ps *pass) features(g *buyinggroup.Group) qualify.Features {
 		}
 	}
 	f.EngagedRoles = len(engaged)
-	for i := len(st.Activities) - 1; i >= 0; i-- {
-		if members[st.Activities[i].Person] {
-			f.DaysSinceLastActivity = ps.now.Sub(st.Activities[i].Time).Hours() / 24
-			break
-		}
-	}
+	f.DaysSinceLastActivity = daysSinceLast(ps.now, st.Activities, members)
 	f.PriorOpportunities, f.PriorWon = qualify.FeaturesOpportunityHistory(ps.now, st.Opportunities)
 	return f
+}
+
+// daysSinceLast is how long before now the latest of the members'
+// activities was, in days: the latest by time, whatever order the
+// activities came in; 0 for one dated after now (a source whose clock
+// runs ahead, which the engine accepts); +Inf for none.
+func daysSinceLast(now time.Time, acts []activityRecord, members map[b2b.PersonID]bool) float64 {
+	var latest time.Time
+	found := false
+	for i := range acts {
+		if members[acts[i].Person] && (!found || acts[i].Time.After(latest)) {
+			latest, found = acts[i].Time, true
+		}
+	}
+	if !found {
+		return math.Inf(1)
+	}
+	return max(0, now.Sub(latest).Hours()/24)
 }
 
 func (ps *pass) readiness() {

@@ -539,3 +539,18 @@ func TestThresholdEvents(t *testing.T) {
 	require.Equal(t, 1, countEvents(t, b, "acme", "scoring.threshold_fired"))
 	require.Equal(t, 1, countEvents(t, b, "acme", "scoring.threshold_rearmed"))
 }
+
+// TestActivityAheadOfTheClock: an activity dated a little after the
+// engine's clock (a source's clock runs ahead; the engine accepts it) is
+// one of today's for readiness, not a reason to refuse the group's
+// verdict.
+func TestActivityAheadOfTheClock(t *testing.T) {
+	t.Parallel()
+	b := setup(t, pipelineProgram())
+	setupAcme(t, b)
+	b.clock.Set(day(3))
+	rep, err := b.eng.Ingest(b.ctx, activity("d", b2b.ActivityRequestDemo, "L-2", day(3).Add(2*time.Minute), nil))
+	require.NoError(t, err)
+	require.Empty(t, rep.Rejected)
+	require.Zero(t, countEvents(t, b, "acme", "readiness.error"))
+}
