@@ -33,7 +33,7 @@ Commands:
 Examples:
   quorum simulate                                 option B example, 1,000 accounts, 90 days
   quorum simulate --program my.yaml --days 30 --json
-  quorum simulate --events events.jsonl && quorum report --events events.jsonl --from 2025-02-01
+  quorum simulate --events events.jsonl && quorum report --events events.jsonl --from 2026-02-02
   quorum explain --account acc-000042
   quorum validate examples/programs/option-a.yaml
   printf 'CFO\nVP Eng\nSr. Data Engineer\n' | quorum persona

@@ -28,7 +28,7 @@ stage history, where it stands in its journeys, and the path each journey
 took with the reason for each branch.
 
 Usage:
-  quorum explain --account ID [--program FILE] [--accounts N] [--days D] [--seed S] [--rollup]
+  quorum explain --account ID [--program FILE] [--accounts N] [--days D] [--seed S] [--rollup] [--workers N]
 
 Account IDs of a simulated world look like acc-000042. With --rollup, a
 parent account's persons include those of its subsidiaries: explain a

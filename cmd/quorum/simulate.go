@@ -70,7 +70,7 @@ While it runs, a progress bar is drawn on standard error when the output is
 on a terminal: not when it is piped or redirected, nor with --json.
 
 Usage:
-  quorum simulate [--program FILE] [--accounts N] [--days D] [--seed S] [--rollup] [--events FILE] [--json]`,
+  quorum simulate [--program FILE] [--accounts N] [--days D] [--seed S] [--rollup] [--workers N] [--events FILE] [--json]`,
 	flags: func(fs *flag.FlagSet) func(context.Context, []string, io.Reader, io.Writer, io.Writer) error {
 		var f simFlags
 		f.register(fs)
