@@ -15,7 +15,10 @@ import (
 
 // An ErasureRequest asks to forget a person (a data subject's request).
 // Emails and Phones add identifiers to look for besides the person's own,
-// so that duplicates not yet merged are found too.
+// so that duplicates not yet merged are found too. Person may be empty
+// when only an address is known: the request then finds the persons with
+// that address, and never the records that name no person (a sales alert
+// has none).
 type ErasureRequest struct {
 	Person b2b.PersonID
 	Emails []string
@@ -93,7 +96,12 @@ func PlanErasure(req ErasureRequest, inv Inventory) ErasureReport {
 			phones[n] = true
 		}
 	}
-	ids := map[b2b.PersonID]bool{req.Person: true}
+	// An empty ID names no person: records without one (a sales alert,
+	// a record whose person is missing) are nobody's.
+	ids := map[b2b.PersonID]bool{}
+	if req.Person != "" {
+		ids[req.Person] = true
+	}
 	var names []string
 	// A person's identifiers find duplicates, whose identifiers find more.
 	for changed := true; changed; {
@@ -104,7 +112,7 @@ func PlanErasure(req ErasureRequest, inv Inventory) ErasureReport {
 			if !match {
 				continue
 			}
-			if !ids[p.ID] {
+			if p.ID != "" && !ids[p.ID] {
 				ids[p.ID], changed = true, true
 			}
 			if normEmail(p.Email) != "" && !emails[normEmail(p.Email)] {

@@ -492,6 +492,55 @@ func TestPlanErasure(t *testing.T) {
 	require.Empty(t, empty.Outbox, "an empty identifier matches nothing")
 }
 
+// TestPlanErasureByAddressAlone: a request that names no person ID (an
+// address whose person is not known) finds that address's records and
+// messages, and not the records and messages that have no person (a sales
+// alert, an activity or a statement whose person is missing).
+func TestPlanErasureByAddressAlone(t *testing.T) {
+	t.Parallel()
+	inv := governance.Inventory{
+		Persons:    []b2b.Person{{ID: "p-1", Email: "ann@acme.com"}, {Email: "nobody@acme.com"}},
+		Activities: []b2b.Activity{{ID: "a1", Person: "p-1"}, {ID: "a2"}},
+		Opportunities: []b2b.Opportunity{{ID: "o1", ContactRoles: []b2b.ContactRole{
+			{Role: b2b.ContactRoleInfluencer}, {Person: "p-1", Role: b2b.ContactRoleEvaluator},
+		}}},
+		Outbox: []channel.Entry{
+			{ID: "ob-1", Status: channel.StatusPending, Message: channel.Message{Key: "k1", Person: "p-1", To: "ann@acme.com"}},
+			{ID: "ob-2", Status: channel.StatusPending, Message: channel.Message{Key: "k2", Channel: channel.ChannelSalesAlert, To: "rep@vendor.example",
+				Text: "Engaged personas:\n- Bo Chen, Champion: 40"}},
+		},
+		Consent: []governance.Statement{{Person: "p-1"}, {}},
+	}
+	for _, tc := range []struct {
+		name string
+		req  governance.ErasureRequest
+		want governance.ErasureReport
+	}{{
+		name: "an address of a known person",
+		req:  governance.ErasureRequest{Emails: []string{"Ann@Acme.com"}},
+		want: governance.ErasureReport{
+			Persons:      []b2b.PersonID{"p-1"},
+			Activities:   []b2b.ActivityID{"a1"},
+			ContactRoles: []governance.ContactRoleRef{{Opportunity: "o1", Index: 1, Role: b2b.ContactRoleEvaluator}},
+			Outbox:       []governance.OutboxRef{{ID: "ob-1", Key: "k1", Status: channel.StatusPending, Reason: `addressed to person "p-1"`}},
+			ConsentCount: 1,
+			Suppression:  []string{governance.SuppressionHash("ann@acme.com")},
+		},
+	}, {
+		name: "an address nobody has",
+		req:  governance.ErasureRequest{Emails: []string{"gone@acme.com"}},
+		want: governance.ErasureReport{Suppression: []string{governance.SuppressionHash("gone@acme.com")}},
+	}} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			got := governance.PlanErasure(tc.req, inv)
+			if d := cmp.Diff(tc.want, got); d != "" {
+				t.Fatalf("erasure report (-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
 // TestPlanErasureFindsNamesAsWholeWords: a person's name is found as whole
 // words; a name of one word (a first name alone, as b2b.Person.Name gives
 // it) only in sales alerts, where members are listed by name.
