@@ -79,6 +79,38 @@ func TestPersonValidate(t *testing.T) {
 	}
 }
 
+// TestValidEmail: an address is accepted as people write it (plus tags,
+// apostrophes, sub-domains, internationalised names) and refused when its
+// domain could not be a mail domain: a label that starts or ends with a
+// hyphen, a character other than letters, digits and hyphens, a domain
+// literal or a number where the top-level domain goes.
+func TestValidEmail(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		email string
+		want  bool
+	}{
+		{"ann@acme.com", true},
+		{"Ann.Lee+news@EU.Acme.co.uk", true},
+		{"o'brien@acme.ie", true},
+		{"jose.garcia@xn--mller-kva.de", true},
+		{"josé@müller.de", true},
+		{"ann@a-c-m-e.com", true},
+		{"ann@-acme.com", false},
+		{"ann@acme-.com", false},
+		{"ann@acme.com-", false},
+		{"ann@acme.-com", false},
+		{"ann@ac!me.com", false},
+		{"ann@acme_corp.com", false},
+		{"ann@acme.c%m", false},
+		{"ann@[192.168.0.1]", false},
+		{"ann@10.0.0.1", false},
+	} {
+		require.Equal(t, tc.want, b2b.ValidEmail(tc.email), "%q", tc.email)
+		require.Equal(t, tc.want, b2b.ParsedEmail(tc.email), "%q by the parse", tc.email)
+	}
+}
+
 func TestActivityValidate(t *testing.T) {
 	t.Parallel()
 	ok := b2b.Activity{ID: "a1", Type: b2b.ActivityFillOutForm, Person: "p1", Time: t0, Attributes: map[string]any{"form": "Demo Request"}}

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Seniority is a person's level in the taxonomy below. It is a string alias
@@ -131,7 +133,11 @@ func (p *Person) Validate() error {
 }
 
 // ValidEmail reports whether s is a single bare address ("ann@acme.com"),
-// with no display name, and a domain that has a dot.
+// with no display name, whose domain is a domain name of two or more
+// labels: letters (of any script), digits and hyphens, no hyphen at
+// either end of a label, and a top-level label that is not a number. A
+// domain literal ("[192.168.0.1]") or a character no host name has
+// ("acme_corp.com") is refused: no mail is delivered there.
 func ValidEmail(s string) bool { return plainEmail(s) || parsedEmail(s) }
 
 // parsedEmail is ValidEmail by net/mail's parser.
@@ -144,15 +150,16 @@ func parsedEmail(s string) bool {
 		return false
 	}
 	at := strings.LastIndexByte(s, '@')
-	return at > 0 && strings.Contains(s[at+1:], ".")
+	return at > 0 && mailDomain(s[at+1:])
 }
 
 // plainEmail reports whether s is an address of the plain form most
 // addresses have: a local part of letters, digits and ._%+-' with no dot
 // at either end nor two in a row, one @, and a domain of two or more
-// labels of letters, digits and hyphens. Every such address passes
-// ValidEmail's parse; checking the form first spares most addresses the
-// parse and its allocations (every message's recipient is checked).
+// labels of letters, digits and hyphens (see [mailDomain]). Every such
+// address passes ValidEmail's parse; checking the form first spares most
+// addresses the parse and its allocations (every message's recipient is
+// checked).
 func plainEmail(s string) bool {
 	at := strings.IndexByte(s, '@')
 	if at <= 0 || at == len(s)-1 {
@@ -167,19 +174,27 @@ func plainEmail(s string) bool {
 			return false
 		}
 	}
-	dots := 0
-	for i := 0; i < len(domain); i++ {
-		switch c := domain[i]; {
-		case c == '.':
-			if i == 0 || i == len(domain)-1 || domain[i-1] == '.' {
-				return false
-			}
-			dots++
-		case !isAlnum(c) && c != '-':
+	return mailDomain(domain)
+}
+
+// mailDomain reports whether d is a domain name mail can be delivered to:
+// two or more labels of letters (of any script), digits and hyphens, with
+// no hyphen at either end of a label, the last not all digits.
+func mailDomain(d string) bool {
+	labels := 0
+	for label := range strings.SplitSeq(d, ".") {
+		if label == "" || label[0] == '-' || label[len(label)-1] == '-' {
 			return false
 		}
+		for _, r := range label {
+			if r < utf8.RuneSelf && !isAlnum(byte(r)) && r != '-' || r >= utf8.RuneSelf && !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.IsMark(r) {
+				return false
+			}
+		}
+		labels++
 	}
-	return dots > 0
+	top := d[strings.LastIndexByte(d, '.')+1:]
+	return labels > 1 && strings.Trim(top, "0123456789") != ""
 }
 
 func isAlnum(c byte) bool {
