@@ -189,9 +189,30 @@ func TestOpportunityValidate(t *testing.T) {
 	require.NoError(t, ok.Validate())
 	bad := b2b.Opportunity{Status: "closed/won", Amount: -1, CreatedAt: t0, ClosedAt: t0.Add(-time.Hour),
 		ContactRoles: []b2b.ContactRole{{Person: "p1", Role: "x"}, {Person: "p1"}}}
-	require.Equal(t, []string{"id", "accountId", "amount", "status", "closedAt", "contactRoles[1].personId", "contactRoles[1].role"}, paths(t, bad.Validate()))
+	require.Equal(t, []string{"id", "accountId", "amount", "status", "contactRoles[1].personId", "contactRoles[1].role"}, paths(t, bad.Validate()))
 	open := b2b.Opportunity{ID: "o", Account: "a", Status: b2b.OpportunityOpen, CreatedAt: t0, ClosedAt: t0}
 	require.Equal(t, []string{"closedAt"}, paths(t, open.Validate()))
+}
+
+// TestOpportunityClosedBeforeCreated: a CRM's close date may come before
+// the record's creation, and such a deal is kept: a close date is a date
+// (midnight) for a deal created later that day, and a deal entered after
+// it closed (a migration, a backfill) keeps its real close date.
+func TestOpportunityClosedBeforeCreated(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name              string
+		created, closedAt time.Time
+	}{
+		{"closed on the day it was created, the close date a date", t0, time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)},
+		{"entered in the CRM a year after it closed", t0, t0.AddDate(-1, 0, 0)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			o := b2b.Opportunity{ID: "o1", Account: "acme", Status: b2b.OpportunityWon, Amount: 1000, CreatedAt: tc.created, ClosedAt: tc.closedAt}
+			require.NoError(t, o.Validate())
+		})
+	}
 }
 
 func TestValidationErrorFormat(t *testing.T) {

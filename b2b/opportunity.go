@@ -52,7 +52,10 @@ type Opportunity struct {
 	Amount           float64           `expr:"amount" json:"amount,omitzero"`
 	Status           OpportunityStatus `expr:"status" json:"status,omitzero"`
 	CreatedAt        time.Time         `expr:"createdAt" json:"createdAt,omitzero"`
-	// ClosedAt is zero while the deal is open.
+	// ClosedAt is zero while the deal is open. It may come before
+	// CreatedAt: a CRM's close date is a date (midnight) for a deal
+	// created later that day, and a deal entered after it closed (a
+	// migration, a backfill) keeps its real close date.
 	ClosedAt     time.Time     `expr:"closedAt" json:"closedAt,omitzero"`
 	ContactRoles []ContactRole `expr:"contactRoles" json:"contactRoles,omitzero"`
 	Source       Source        `expr:"source" json:"source,omitzero"`
@@ -85,9 +88,6 @@ func (o *Opportunity) Validate() error {
 	}
 	if o.CreatedAt.IsZero() {
 		ps.Addf("createdAt", "is required")
-	}
-	if !o.ClosedAt.IsZero() && !o.CreatedAt.IsZero() && o.ClosedAt.Before(o.CreatedAt) {
-		ps.Addf("closedAt", "is before createdAt")
 	}
 	seen := map[PersonID]bool{}
 	for i, cr := range o.ContactRoles {
