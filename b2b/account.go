@@ -1,6 +1,7 @@
 package b2b
 
 import (
+	"fmt"
 	"maps"
 	"math"
 	"slices"
@@ -22,7 +23,8 @@ type Account struct {
 	Country       string   `expr:"country" json:"country,omitzero"` // ISO 3166-1 alpha-2 where known
 	Region        string   `expr:"region" json:"region,omitzero"`   // e.g. "EMEA", "NA"
 	// TimeZone is an IANA zone name ("Europe/Berlin"); journeys use it for
-	// send windows. Empty means UTC.
+	// send windows. Empty means UTC; "Local" (the machine's zone) is not a
+	// zone name.
 	TimeZone  string    `expr:"timeZone" json:"timeZone,omitzero"`
 	Owner     string    `expr:"owner" json:"owner,omitzero"` // the account owner (a sales user)
 	Territory string    `expr:"territory" json:"territory,omitzero"`
@@ -54,7 +56,7 @@ func (a *Account) Validate() error {
 		ps.Addf("annualRevenue", "must be a finite non-negative number, got %v", a.AnnualRevenue)
 	}
 	if a.TimeZone != "" {
-		if _, err := time.LoadLocation(a.TimeZone); err != nil {
+		if _, err := loadZone(a.TimeZone); err != nil {
 			ps.Addf("timeZone", "unknown time zone %q", a.TimeZone)
 		}
 	}
@@ -70,11 +72,21 @@ func (a *Account) Location() *time.Location {
 	if a.TimeZone == "" {
 		return time.UTC
 	}
-	loc, err := time.LoadLocation(a.TimeZone)
+	loc, err := loadZone(a.TimeZone)
 	if err != nil {
 		return time.UTC
 	}
 	return loc
+}
+
+// loadZone loads an IANA time zone by name. "Local", which
+// time.LoadLocation reads as the zone of the machine, is no zone name: an
+// account's times must not depend on the host.
+func loadZone(name string) (*time.Location, error) {
+	if name == "Local" {
+		return nil, fmt.Errorf("unknown time zone %s", name)
+	}
+	return time.LoadLocation(name)
 }
 
 // ValidDomain reports whether d looks like a lower-case DNS name with at

@@ -55,6 +55,32 @@ func TestAccountValidate(t *testing.T) {
 	}
 }
 
+// TestAccountTimeZone: a time zone is an IANA name; "Local", which Go
+// reads as the zone of the machine that runs the code, is not one, so
+// that an account's send windows do not depend on the host.
+func TestAccountTimeZone(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		zone    string
+		problem bool
+		want    string
+	}{
+		{"", false, "UTC"},
+		{"Europe/Berlin", false, "Europe/Berlin"},
+		{"UTC", false, "UTC"},
+		{"Local", true, "UTC"},
+		{"Mars/Base", true, "UTC"},
+	} {
+		a := b2b.Account{ID: "acme", Name: "Acme", TimeZone: tc.zone}
+		var want []string
+		if tc.problem {
+			want = []string{"timeZone"}
+		}
+		require.Equal(t, want, paths(t, a.Validate()), "%q", tc.zone)
+		require.Equal(t, tc.want, a.Location().String(), "%q", tc.zone)
+	}
+}
+
 func TestPersonValidate(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
