@@ -171,6 +171,16 @@ routing:
 `,
 		want: []string{`11:3: routing.fallbackQueue: is required (every alert needs somewhere to go)`},
 	}, {
+		name: "a missing setting of a node's kind is named under the kind's key",
+		src: journeyBase + `      - id: ready?
+        kind: split
+        split:
+          paths:
+            - {when: group.score >= 150, next: done}
+      - {id: done, kind: end, end: {}}
+`,
+		want: []string{`14:11: journeys[0].nodes[0].split.else: a split needs an else path`},
+	}, {
 		name: "reading and compiling problems together",
 		src: base + `    aplies: {name: x, expr: "true"}
 readiness:

@@ -92,7 +92,9 @@
 // Every problem [program.Compile] finds is placed at the node its path
 // names; journeys' nodes, a list in the file, are found by their id
 // (program.Compile's nodes["ready?"] is the file's nodes[2]). A problem
-// about something missing is placed at the nearest part that exists. A rule
+// about something missing is placed at the nearest part that exists, under
+// the path the file would have it at (a split's missing else is
+// nodes[2].split.else, at the node's split settings). A rule
 // that does not compile is placed at the very character the rules engine
 // points at, inside the expression (on one line, quoted with escapes,
 // folded over lines, or in a | or > block), with the engine's caret below:

@@ -2,10 +2,13 @@ package programfile
 
 import (
 	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 
 	"github.com/goccy/go-yaml/ast"
+
+	"github.com/quorumhq/quorum/journey"
 )
 
 // renames translate the path prefixes of program.Compile's problems that
@@ -108,6 +111,14 @@ func (d *decoder) locate(root ast.Node, path string) located {
 	for i, s := range segs {
 		next, shown := d.step(cur, s)
 		if next == nil {
+			// A missing setting of a journey node's kind (a split's
+			// else) is under the kind's key, when the node has one.
+			if cfg, key := d.kindConfig(cur); cfg != nil && s.kind == '.' {
+				if _, own := fieldsOf(nodeType).byName[s.field]; !own {
+					write(segment{field: key, kind: '.'})
+					cur = cfg
+				}
+			}
 			for _, rest := range segs[i:] {
 				write(rest)
 			}
@@ -128,13 +139,9 @@ func (d *decoder) step(n ast.Node, s segment) (ast.Node, segment) {
 			return v, s
 		}
 		// A journey node's settings live under its kind's key.
-		if kind, ok := d.lookup(n, "kind"); ok {
-			if k, ok := scalarText(d.anchors.resolve(kind)); ok {
-				if cfg, _ := d.lookup(n, kindKey(k)); cfg != nil {
-					if v, _ := d.lookup(cfg, s.field); v != nil {
-						return v, segment{field: kindKey(k) + "." + s.field, kind: '.'}
-					}
-				}
+		if cfg, key := d.kindConfig(n); cfg != nil {
+			if v, _ := d.lookup(cfg, s.field); v != nil {
+				return v, segment{field: key + "." + s.field, kind: '.'}
 			}
 		}
 	case '[':
@@ -166,6 +173,25 @@ func (d *decoder) step(n ast.Node, s segment) (ast.Node, segment) {
 		}
 	}
 	return nil, s
+}
+
+// nodeType is a journey node, whose settings live under its kind's key.
+var nodeType = reflect.TypeFor[journey.Node]()
+
+// kindConfig returns the settings of journey node n, under the key of its
+// kind (split: for kind split), and that key; nil when n has no kind or
+// no such settings.
+func (d *decoder) kindConfig(n ast.Node) (ast.Node, string) {
+	kind, ok := d.lookup(n, "kind")
+	if !ok {
+		return nil, ""
+	}
+	k, ok := scalarText(d.anchors.resolve(kind))
+	if !ok {
+		return nil, ""
+	}
+	cfg, _ := d.lookup(n, kindKey(k))
+	return cfg, kindKey(k)
 }
 
 // lookup returns the value of key in mapping n; for a key given with no
