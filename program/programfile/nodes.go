@@ -177,7 +177,7 @@ func number(n ast.Node) (float64, bool) {
 func scalarText(n ast.Node) (string, bool) {
 	switch x := n.(type) {
 	case *ast.StringNode:
-		return x.Value, true
+		return stringValue(x), true
 	case *ast.LiteralNode:
 		if x.Value == nil {
 			return "", true
@@ -189,6 +189,35 @@ func scalarText(n ast.Node) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// stringValue returns the value of a string scalar. The parser drops a
+// tab between the words of a plain (unquoted) scalar, where YAML keeps it
+// ("5\tand\tx" read as "5andx"): the value is then read again from the
+// characters as written, which differ from the parser's by those tabs
+// only.
+func stringValue(n *ast.StringNode) string {
+	t := n.Token
+	if t == nil || !strings.Contains(t.Origin, "\t") {
+		return n.Value
+	}
+	raw := strings.TrimLeft(t.Origin, " \t\r\n")
+	if raw == "" || raw[0] == '"' || raw[0] == '\'' {
+		return n.Value
+	}
+	chars, ok := flowScalar("", n)
+	if !ok {
+		return n.Value
+	}
+	rs := make([]rune, len(chars))
+	for i, c := range chars {
+		rs[i] = c.r
+	}
+	v := string(rs)
+	if v == n.Value || strings.ReplaceAll(v, "\t", "") != strings.ReplaceAll(n.Value, "\t", "") {
+		return n.Value
+	}
+	return v
 }
 
 // writes reports whether name is written in n: n is that text, or a key

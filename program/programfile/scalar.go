@@ -27,7 +27,7 @@ func scalarPosition(src string, n ast.Node, line, col int) (fline, fcol int, ok 
 	)
 	switch x := n.(type) {
 	case *ast.StringNode:
-		value = x.Value
+		value = stringValue(x)
 		chars, ok = flowScalar(src, x)
 	case *ast.LiteralNode:
 		if x.Value == nil {

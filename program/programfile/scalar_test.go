@@ -43,3 +43,23 @@ func TestRulePositionInScalars(t *testing.T) {
 		})
 	}
 }
+
+// TestTabInPlainScalar: a tab between the words of an unquoted value is
+// part of the value, as YAML has it (the parser drops it): an expression
+// keeps its words apart, a template its text, and a rule's problem is
+// placed past the tab.
+func TestTabInPlainScalar(t *testing.T) {
+	t.Parallel()
+	src := base + "audiences:\n  - name: a\n    rule: account.employees > 5\tand\taccount.industry == \"Software\"\n" +
+		"templates:\n  emails:\n    - {name: intro, subject: Hello\tthere, text: Hi, html: <p>Hi</p>}\n"
+	p, err := programfile.Compile("broken.yaml", []byte(src), program.Options{})
+	require.NoError(t, err)
+	defs := p.Definitions()
+	require.Equal(t, "account.employees > 5\tand\taccount.industry == \"Software\"", defs.Audiences[0].Rule)
+	require.Equal(t, "Hello\tthere", defs.Templates.Emails[0].Subject)
+
+	bad := base + "audiences:\n  - name: a\n    rule: account.employees > 5\tand\tzz\n"
+	_, err = programfile.Compile("broken.yaml", []byte(bad), program.Options{})
+	require.Error(t, err)
+	require.Equal(t, []string{"7:37: audiences[0].rule: rule \"a\" 1:27: unknown name zz"}, problems(t, err))
+}
