@@ -1,6 +1,7 @@
 package programfile
 
 import (
+	"bytes"
 	"cmp"
 	"errors"
 	"fmt"
@@ -119,6 +120,11 @@ func (p *parsed) err() error {
 }
 
 func parse(name string, data []byte, readModel func(string) ([]byte, error)) *parsed {
+	// A line break is a line break, LF or CRLF (a file saved on Windows):
+	// the parser folds a quoted value over CRLF lines into a newline, not
+	// a space, and block scalars keep their CRs apart from the value.
+	// Lines and columns stay the same.
+	data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
 	d := &decoder{file: name, src: string(data), readModel: readModel}
 	p := &parsed{dec: d}
 	file, err := parseYAML(data)

@@ -63,3 +63,30 @@ func TestTabInPlainScalar(t *testing.T) {
 	require.Error(t, err)
 	require.Equal(t, []string{"7:37: audiences[0].rule: rule \"a\" 1:27: unknown name zz"}, problems(t, err))
 }
+
+// TestWindowsLineEnds: a file whose lines end with CRLF reads as the same
+// file with LF: a quoted value folded over lines is one line, and a rule's
+// problem is placed at the same line and column.
+func TestWindowsLineEnds(t *testing.T) {
+	t.Parallel()
+	crlf := func(s string) []byte { return []byte(strings.ReplaceAll(s, "\n", "\r\n")) }
+	src := base + "templates:\n  emails:\n    - name: intro\n      subject: 'Hello\n        there'\n" +
+		"      text: \"Hi\n        you\"\n      html: <p>Hi</p>\n"
+	defs, err := programfile.Parse("ok.yaml", crlf(src))
+	require.NoError(t, err)
+	require.Equal(t, "Hello there", defs.Templates.Emails[0].Subject)
+	require.Equal(t, "Hi you", defs.Templates.Emails[0].Text)
+
+	for _, rule := range []string{
+		"    rule: |\n      account.employees > 1 &&\n      zz\n",
+		"    rule: >\n      account.employees > 1\n      && zz\n",
+		"    rule: \"account.employees > 1\n      && zz\"\n",
+	} {
+		bad := base + "audiences:\n  - name: a\n" + rule
+		_, lf := programfile.Compile("broken.yaml", []byte(bad), program.Options{})
+		_, err := programfile.Compile("broken.yaml", crlf(bad), program.Options{})
+		require.Error(t, lf)
+		require.Error(t, err)
+		require.Equal(t, problems(t, lf), problems(t, err), "%q", rule)
+	}
+}
