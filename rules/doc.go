@@ -142,6 +142,11 @@
 //   - count of a list of anything but bools (count(list) counts the
 //     elements that are true: count(persons, ...) takes a predicate), and
 //     a function named without being called (first != nil).
+//   - a duration taken for a number where evaluation does not take it: a
+//     duration times a fraction (duration("24h") * 1.5 is no duration
+//     when the rule runs; multiply by a whole number), abs, ceil, floor,
+//     round and sum of durations, and max or min of a duration and a
+//     number.
 //
 // Arithmetic on data is defined: / always gives a float64, and a division
 // by zero gives +Inf, -Inf or NaN as in Go (10 / account.employees > 1

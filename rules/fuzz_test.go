@@ -58,6 +58,10 @@ func FuzzCompileEval(f *testing.F) {
 		`len(0..1000000) > 0`,
 		`count(persons) > 1`,
 		`first != nil`,
+		`now - person.updatedAt > duration("24h") * 1.5`,
+		`abs(now - person.updatedAt) > duration("1h")`,
+		`sum(persons, now - .updatedAt) > duration("1h")`,
+		`min(now - person.updatedAt, 3) > duration("1h")`,
 		`inList(account.industry, ["a" * 2])`,
 	} {
 		f.Add(s)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strconv"
 	"time"
 
@@ -109,11 +110,16 @@ func (g *guard) Visit(node *ast.Node) {
 }
 
 var (
-	boolType   = reflect.TypeFor[bool]()
-	intType    = reflect.TypeFor[int]()
-	stringType = reflect.TypeFor[string]()
-	timeType   = reflect.TypeFor[time.Time]()
+	boolType     = reflect.TypeFor[bool]()
+	intType      = reflect.TypeFor[int]()
+	stringType   = reflect.TypeFor[string]()
+	timeType     = reflect.TypeFor[time.Time]()
+	durationType = reflect.TypeFor[time.Duration]()
 )
+
+func isFloat(t reflect.Type) bool {
+	return t != nil && (t.Kind() == reflect.Float32 || t.Kind() == reflect.Float64)
+}
 
 func boolOrNumber(op string) reflect.Type {
 	if op == "!" || op == "not" {
@@ -169,6 +175,15 @@ func (g *guard) binary(n *ast.BinaryNode) {
 			}
 		}
 		return
+	case "*":
+		// The checker types a duration times a float64 as a duration; the
+		// product is a float64, which no duration compares with.
+		for _, x := range [][2]ast.Node{{n.Left, n.Right}, {n.Right, n.Left}} {
+			if x[0].Type() == durationType && isFloat(x[1].Type()) {
+				g.fail(x[1], `a duration times a fraction is not a duration when the rule runs; multiply it by a whole number (duration("1h") * 36), or compare hours with hoursSince`)
+				return
+			}
+		}
 	}
 	g.need(n.Left, op, siblingType(n.Right))
 	g.need(n.Right, op, siblingType(n.Left))
@@ -280,12 +295,19 @@ func (g *guard) builtin(n *ast.BuiltinNode) {
 			g.fail(n.Arguments[0], "join needs a list of strings, and the elements of %s are %s", n.Arguments[0], elemWord(elemType(n.Arguments[0])))
 		}
 	case "sum":
-		if len(n.Arguments) == 1 && !number(elemType(n.Arguments[0])) {
+		// Durations are no numbers to sum: the sum starts from 0, and a
+		// duration plus an int fails when the rule runs.
+		if len(n.Arguments) == 1 && (!number(elemType(n.Arguments[0])) || elemType(n.Arguments[0]) == durationType) {
 			g.fail(n.Arguments[0], "sum needs numbers, and the elements of %s are %s", n.Arguments[0], elemWord(elemType(n.Arguments[0])))
 		} else if len(n.Arguments) == 2 {
-			if p, ok := n.Arguments[1].(*ast.PredicateNode); ok && !number(p.Node.Type()) {
+			if p, ok := n.Arguments[1].(*ast.PredicateNode); ok && (!number(p.Node.Type()) || p.Node.Type() == durationType) {
 				g.fail(p.Node, "sum needs numbers, and %s is %s", p.Node, elemWord(p.Node.Nature().Type))
 			}
+		}
+	case "abs", "ceil", "floor", "round":
+		// The checker takes a duration for a number; these fail on one.
+		if len(n.Arguments) == 1 && n.Arguments[0].Type() == durationType {
+			g.fail(n.Arguments[0], "%s needs a number, and %s is a duration; compare hours with hoursSince or daysSince", n.Name, n.Arguments[0])
 		}
 	case "sort", "sortBy":
 		order := 1
@@ -309,6 +331,16 @@ func (g *guard) builtin(n *ast.BuiltinNode) {
 			if k := arg.Nature().Kind; (k == reflect.Slice || k == reflect.Array) && !number(elemType(arg)) {
 				g.fail(arg, "%s needs numbers, and the elements of %s are %s", n.Name, arg, elemWord(elemType(arg)))
 				return
+			}
+		}
+		// Durations compare with durations only: max(d, 3) fails when
+		// the rule runs.
+		if d := slices.IndexFunc(n.Arguments, func(a ast.Node) bool { return a.Type() == durationType }); d >= 0 {
+			for _, arg := range n.Arguments {
+				if t := arg.Type(); t != durationType {
+					g.fail(arg, "%s needs values of one type, and %s is %s where %s is %s", n.Name, arg, elemWord(t), n.Arguments[d], durationType)
+					return
+				}
 			}
 		}
 	}

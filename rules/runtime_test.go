@@ -162,6 +162,19 @@ func TestRefusedBeforeRunTime(t *testing.T) {
 		{"fromPairs", `len(fromPairs([["a"]])) > 0`, `fromPairs() is not available`, "invalid pair length"},
 		{"repeat", `repeat(person.title, 3) == ""`, `repeat() is not available`, "memory budget exceeded"},
 		{"reduce", `reduce(persons, #acc + 1, 0) > 2`, `reduce() is not available: its accumulator has no type`, "reduce of an empty array"},
+		{"duration times a fraction", `now - person.updatedAt > duration("24h") * 1.5`,
+			"rule \"r\" 1:44: a duration times a fraction is not a duration when the rule runs; multiply it by a whole number (duration(\"1h\") * 36), or compare hours with hoursSince\n" +
+				"  | now - person.updatedAt > duration(\"24h\") * 1.5\n" +
+				"  |                                            ^",
+			"invalid operation: time.Duration > float64"},
+		{"fraction times a duration", `0.5 * duration("1h") < now - person.updatedAt`, `rule "r" 1:1: a duration times a fraction is not a duration`, ""},
+		{"duration times a number attribute", `duration("1h") * attr(account.attributes, "ratio", 0.0) > duration("1m")`, `a duration times a fraction`, ""},
+		{"abs of a duration", `abs(now - person.updatedAt) > duration("1h")`,
+			`rule "r" 1:9: abs needs a number, and now - person.updatedAt is a duration; compare hours with hoursSince or daysSince`, "invalid argument for abs (type time.Duration)"},
+		{"round of a duration", `round(now - person.updatedAt) > 0`, `round needs a number, and now - person.updatedAt is a duration`, "invalid argument for round"},
+		{"sum of durations", `sum(persons, now - .updatedAt) > duration("1h")`, `sum needs numbers, and now - .updatedAt is time.Duration`, "invalid operation: time.Duration + int"},
+		{"min of a duration and a number", `min(now - person.updatedAt, 3) > duration("1h")`,
+			`rule "r" 1:29: min needs values of one type, and 3 is int where now - person.updatedAt is time.Duration`, "invalid operation: time.Duration > int"},
 	}
 	eng := rules.New()
 	for _, tt := range tests {
@@ -207,6 +220,10 @@ func TestAcceptedRulesRunOnAnyData(t *testing.T) {
 		`account.employees in 500..5000`,
 		`len(persons[1:9]) == 0`,
 		`bitshl(1, 3) == 8`,
+		`now - person.updatedAt > duration("1h") * 36`,
+		`now - person.updatedAt > duration("1h") * account.employees`,
+		`min(now - person.updatedAt, duration("1h")) < duration("2h")`,
+		`abs(account.employees - 3) > 1`,
 	}
 	eng := rules.New()
 	for _, src := range srcs {
