@@ -133,7 +133,8 @@
 //     divisor from data may be 0.
 //   - int, float, date, duration and timezone of a string that is not
 //     written in the rule (a written one is parsed when the rule is
-//     loaded, so one that does not parse is a compile error).
+//     loaded, so one that does not parse is a compile error), and date of
+//     anything but text (date(person.updatedAt): a time is one already).
 //   - a count from data where a negative one fails (take, bitshl, bitshr,
 //     bitushr), the bounds of a range (..) from data (a range too large
 //     to build fails), an order other than "asc" or "desc" for sort and
@@ -145,8 +146,8 @@
 //   - a duration taken for a number where evaluation does not take it: a
 //     duration times a fraction (duration("24h") * 1.5 is no duration
 //     when the rule runs; multiply by a whole number), abs, ceil, floor,
-//     round and sum of durations, and max or min of a duration and a
-//     number.
+//     round, float and sum of durations, and max or min of a duration and
+//     a number.
 //
 // Arithmetic on data is defined: / always gives a float64, and a division
 // by zero gives +Inf, -Inf or NaN as in Go (10 / account.employees > 1

@@ -62,6 +62,8 @@ func FuzzCompileEval(f *testing.F) {
 		`abs(now - person.updatedAt) > duration("1h")`,
 		`sum(persons, now - .updatedAt) > duration("1h")`,
 		`min(now - person.updatedAt, 3) > duration("1h")`,
+		`float(now - person.updatedAt) > 1`,
+		`date(person.updatedAt) < now`,
 		`inList(account.industry, ["a" * 2])`,
 	} {
 		f.Add(s)

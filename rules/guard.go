@@ -115,6 +115,7 @@ var (
 	stringType   = reflect.TypeFor[string]()
 	timeType     = reflect.TypeFor[time.Time]()
 	durationType = reflect.TypeFor[time.Duration]()
+	locationType = reflect.TypeFor[time.Location]()
 )
 
 func isFloat(t reflect.Type) bool {
@@ -283,6 +284,24 @@ func (g *guard) builtin(n *ast.BuiltinNode) {
 	}
 	switch n.Name {
 	case "int", "float", "date", "duration", "timezone":
+		if n.Name == "float" && len(n.Arguments) == 1 && n.Arguments[0].Type() == durationType {
+			g.fail(n.Arguments[0], "float needs a number, and %s is a duration; compare hours with hoursSince or daysSince", n.Arguments[0])
+			return
+		}
+		if n.Name == "date" {
+			// The checker takes any value; date parses text (after a
+			// time zone, which the parse below checks).
+			for _, arg := range n.Arguments {
+				if t := arg.Type(); t != nil && t.Kind() != reflect.String && t != locationType && t != reflect.PointerTo(locationType) {
+					also := ""
+					if t == timeType {
+						also = ": it is a time already, use it as it is"
+					}
+					g.fail(arg, "date() parses text, and %s is %s%s", arg, t, also)
+					return
+				}
+			}
+		}
 		g.parse(n)
 	case "take", "bitshl", "bitshr", "bitushr":
 		if i := counts[n.Name]; i < len(n.Arguments) {

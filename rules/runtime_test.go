@@ -173,6 +173,11 @@ func TestRefusedBeforeRunTime(t *testing.T) {
 			`rule "r" 1:9: abs needs a number, and now - person.updatedAt is a duration; compare hours with hoursSince or daysSince`, "invalid argument for abs (type time.Duration)"},
 		{"round of a duration", `round(now - person.updatedAt) > 0`, `round needs a number, and now - person.updatedAt is a duration`, "invalid argument for round"},
 		{"sum of durations", `sum(persons, now - .updatedAt) > duration("1h")`, `sum needs numbers, and now - .updatedAt is time.Duration`, "invalid operation: time.Duration + int"},
+		{"float of a duration", `float(now - person.updatedAt) > 1`, `rule "r" 1:11: float needs a number, and now - person.updatedAt is a duration`, "invalid operation: float(time.Duration)"},
+		{"date of a time", `date(person.updatedAt) < now`,
+			`rule "r" 1:13: date() parses text, and person.updatedAt is time.Time: it is a time already, use it as it is`, "interface conversion: interface {} is time.Time, not string"},
+		{"date of a number", `date(account.employees) < now`, `rule "r" 1:14: date() parses text, and account.employees is int`, "interface conversion: interface {} is int, not string"},
+		{"date with a layout that is a time", `date("2026", now) < now`, `rule "r" 1:14: date() parses text, and now is time.Time`, ""},
 		{"min of a duration and a number", `min(now - person.updatedAt, 3) > duration("1h")`,
 			`rule "r" 1:29: min needs values of one type, and 3 is int where now - person.updatedAt is time.Duration`, "invalid operation: time.Duration > int"},
 	}
@@ -224,6 +229,8 @@ func TestAcceptedRulesRunOnAnyData(t *testing.T) {
 		`now - person.updatedAt > duration("1h") * account.employees`,
 		`min(now - person.updatedAt, duration("1h")) < duration("2h")`,
 		`abs(account.employees - 3) > 1`,
+		`int(now - person.updatedAt) > 3600`,
+		`date("2026-01-01 09:00", "2006-01-02 15:04", "Europe/Paris") < now`,
 	}
 	eng := rules.New()
 	for _, src := range srcs {
