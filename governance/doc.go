@@ -56,7 +56,8 @@
 //	activation "abm" to "LinkedIn Matched Audiences" refused: field "annualRevenue" of dataset
 //	"accounts" is labelled "no-export" (on the field); policy "no export" forbids "no-export" for advertising
 //
-// An unknown dataset or field is a validation error, never let through.
+// An unknown dataset or field, or a blank label or use (a policy for a
+// blank use forbids nothing), is a validation error, never let through.
 //
 // # Retention and erasure
 //

@@ -372,6 +372,23 @@ func TestGovernorValidation(t *testing.T) {
   policies[1].name: duplicate policy "p"`)
 }
 
+// TestGovernorBlankUses: a blank use is a problem where a blank label is:
+// a policy that forbids a label for a blank use forbids nothing, and a
+// destination whose uses are blank declares none.
+func TestGovernorBlankUses(t *testing.T) {
+	t.Parallel()
+	_, err := governance.NewGovernor([]governance.Dataset{{Name: "accounts", Fields: map[string][]string{"annualRevenue": {governance.LabelNoExport}}}},
+		[]governance.Policy{{Name: "no export", Forbid: governance.LabelNoExport, For: []string{governance.UseAdvertising, " "}}})
+	require.EqualError(t, err, `data governance: policies[0].for[1]: is empty`)
+	require.ErrorIs(t, err, b2b.ErrInvalid)
+
+	g := governor(t)
+	err = g.Check(governance.Activation{Name: "abm", Dataset: "accounts", Fields: []string{"annualRevenue"},
+		Destination: governance.Destination{Name: "LinkedIn", Uses: []string{""}}})
+	require.EqualError(t, err, `activation "abm": destination.uses[0]: is empty; policies cannot be checked`)
+	require.ErrorIs(t, err, b2b.ErrInvalid)
+}
+
 // TestGovernorIsImmutable: changing the datasets and policies a Governor
 // was built from changes none of its decisions (nor bypasses NewGovernor's
 // validation).

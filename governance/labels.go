@@ -166,6 +166,11 @@ func NewGovernor(datasets []Dataset, policies []Policy) (*Governor, error) {
 		if len(p.For) == 0 {
 			ps.Addf(path+".for", "needs at least one use")
 		}
+		for j, u := range p.For {
+			if strings.TrimSpace(u) == "" {
+				ps.Addf(fmt.Sprintf("%s.for[%d]", path, j), "is empty")
+			}
+		}
 	}
 	g.policies = make([]Policy, len(policies))
 	for i, p := range policies {
@@ -208,6 +213,11 @@ func (g *Governor) Check(a Activation) error {
 	}
 	if len(a.Destination.Uses) == 0 {
 		ps.Addf("destination.uses", "destination %q declares no use; policies cannot be checked", a.Destination.Name)
+	}
+	for i, u := range a.Destination.Uses {
+		if strings.TrimSpace(u) == "" {
+			ps.Addf(fmt.Sprintf("destination.uses[%d]", i), "is empty; policies cannot be checked")
+		}
 	}
 	for i, f := range a.Fields {
 		if _, ok := d.Fields[f]; !ok {
