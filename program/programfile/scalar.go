@@ -235,6 +235,17 @@ func blockScalar(n *ast.LiteralNode) ([]placed, bool) {
 	if indent < 0 {
 		return nil, false
 	}
+	// With an indentation indicator (|2) the first line may be indented
+	// more than the block: the value keeps the spaces beyond the block's.
+	for l := range strings.SplitSeq(n.Value.Value, "\n") {
+		if strings.TrimSpace(l) != "" {
+			indent -= len(l) - len(strings.TrimLeft(l, " "))
+			break
+		}
+	}
+	if indent < 0 {
+		return nil, false
+	}
 	var (
 		out      []placed
 		seen     bool // a text line came before

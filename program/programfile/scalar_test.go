@@ -27,6 +27,8 @@ func TestRulePositionInScalars(t *testing.T) {
 		{"double quoted over lines", "    rule: \"account.name ==\n      \\\"x\\\" && zz\"\n", 8, 16},
 		{"literal, kept lines", "    rule: |\n      account.name == \"x\"\n        && zz\n", 9, 12},
 		{"literal, strip, indentation indicator", "    rule: |-\n        account.name == \"x\"\n        && zz\n", 9, 12},
+		{"literal, indentation indicator, first line more indented", "    rule: |2\n        account.name == \"x\" &&\n      zz\n", 9, 7},
+		{"folded, indentation indicator, first line more indented", "    rule: >2\n        account.name == \"x\"\n      && zz\n", 9, 10},
 		{"folded", "    rule: >\n      account.name == \"x\"\n      && zz\n", 9, 10},
 		{"folded with an empty line", "    rule: >\n      account.name == \"x\"\n\n      || zz\n", 10, 10},
 		{"comment after a plain scalar", "    rule: account.name == \"x\" && zz # why\n", 7, 34},
