@@ -1,6 +1,7 @@
 package programfile_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -245,6 +246,10 @@ groupScore:
 			`13:10: groupScore.model: unknown scoring model "nope"`,
 		},
 	}, {
+		name: "a merge key that merges the mapping it is in",
+		src:  base + "persona: &p\n  <<: *p\n",
+		want: []string{`6:7: persona: a merge key (<<) cannot merge the mapping it is in`},
+	}, {
 		name: "alias to no anchor and a second document",
 		src:  base + "roleTemplates: *templates\n---\nname: two\n",
 		want: []string{
@@ -260,6 +265,22 @@ groupScore:
 			require.Empty(t, cmp.Diff(tt.want, problems(t, err)), "(-want +got)\n%s", err)
 		})
 	}
+}
+
+// TestMergeKeysOfMergeKeys: merge keys that merge mappings that merge
+// others, twice at each step, expand to more entries than the file can
+// hold: that is reported, in a bounded time, as for aliases.
+func TestMergeKeysOfMergeKeys(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	b.WriteString(base + "persona:\n  departments:\n    k0: &a0 {x: y}\n")
+	for i := 1; i < 40; i++ {
+		fmt.Fprintf(&b, "    k%d: &a%d {<<: [*a%d, *a%d]}\n", i, i, i-1, i-1)
+	}
+	b.WriteString("groupScore: {<<: [*a39, *a39]}\n")
+	_, err := programfile.Compile("broken.yaml", []byte(b.String()), program.Options{})
+	require.Error(t, err)
+	require.Contains(t, err.Error(), "groupScore: the document is too large once its aliases are expanded")
 }
 
 // TestCaretMessage: a rule's problem keeps the engine's caret under the

@@ -50,6 +50,10 @@ type decoder struct {
 	// that [parsed.compileError] can leave out the compile problems that
 	// only follow from it.
 	unread []unread
+	// merging holds the mappings whose merge keys are being expanded, so
+	// that a mapping that merges itself (p: &p {<<: *p}) is reported
+	// instead of expanded without end.
+	merging map[ast.Node]bool
 }
 
 // unread is a value of the file that a reading problem kept out of the
@@ -295,7 +299,12 @@ func (d *decoder) entries(n ast.Node, path string) ([]entry, bool) {
 	var own, merged []entry
 	for _, mv := range values {
 		if _, ok := mv.Key.(*ast.MergeKeyNode); ok {
+			if d.merging == nil {
+				d.merging = map[ast.Node]bool{}
+			}
+			d.merging[n] = true
 			merged = append(merged, d.merge(mv.Value, path, 0)...)
+			delete(d.merging, n)
 			continue
 		}
 		own = append(own, entry{Key: mv.Key, Value: mv.Value})
@@ -324,7 +333,20 @@ func (d *decoder) entries(n ast.Node, path string) ([]entry, bool) {
 // merge returns the entries a merge key brings: those of a mapping or of
 // a list of mappings (earlier ones win).
 func (d *decoder) merge(n ast.Node, path string, depth int) []entry {
+	written := n
+	d.visits++
+	if d.visits == maxVisits {
+		d.addf(written, path, "the document is too large once its aliases are expanded")
+		d.partial = true
+	}
+	if d.visits >= maxVisits {
+		return nil
+	}
 	n = d.anchors.resolve(n)
+	if d.merging[n] {
+		d.addf(written, path, "a merge key (<<) cannot merge the mapping it is in")
+		return nil
+	}
 	if seq, ok := n.(*ast.SequenceNode); ok && depth == 0 {
 		var out []entry
 		for _, e := range seq.Values {

@@ -36,6 +36,8 @@ func FuzzParse(f *testing.F) {
 		"name: !!str 12\nversion: !!int x\n",
 		"name: x\n---\nname: y\n",
 		"caps: [{name: c, max: 18446744073709551616, per: 1}]\n",
+		"name: x\npersona: &p\n  <<: *p\n",
+		"groupScore: &g {thresholds: [{<<: [*g]}]}\n",
 	} {
 		f.Add([]byte(s))
 	}
