@@ -223,7 +223,8 @@ func (p *elemPatcher) unwrap(node *ast.Node) {
 const missingFunc = "$missing"
 
 // aggPatcher gives mean, median, max and min of lists of numbers the type
-// that expr's checker leaves unknown, so that rules can compare them:
+// that expr's checker leaves unknown (or, for mean and median of integers
+// not in a list, gets wrong), so that rules can compare them:
 // mean and median are float64 (0 for an empty list); max and min are int
 // when every number they take is an integer and float64 otherwise, and of
 // an empty list they are 0, counted as missing (see elemPatcher).
@@ -235,7 +236,14 @@ type aggPatcher struct {
 func (p aggPatcher) Visit(node *ast.Node) {
 	retype(node)
 	n, ok := (*node).(*ast.BuiltinNode)
-	if !ok || !untyped(n) || len(n.Arguments) == 0 {
+	if !ok || len(n.Arguments) == 0 {
+		return
+	}
+	// Of numbers not in a list (mean(a, b), median(x)) expr's checker
+	// keeps the type of the numbers, an int or a duration where
+	// evaluation gives a float64.
+	mistyped := (n.Name == "mean" || n.Name == "median") && number(n.Type()) && !isFloat(n.Type())
+	if !untyped(n) && !mistyped {
 		return
 	}
 	ints := true

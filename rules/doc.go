@@ -149,10 +149,12 @@
 //     round, float and sum of durations, and max or min of a duration and
 //     a number.
 //
-// Arithmetic on data is defined: / always gives a float64, and a division
-// by zero gives +Inf, -Inf or NaN as in Go (10 / account.employees > 1
-// holds for an account without employees; a comparison with NaN never
-// holds); integer +, - and * wrap around on overflow, as in Go.
+// Arithmetic on data is defined: / always gives a float64, and so do mean
+// and median, of a list or of numbers (mean(a, b) % 2 is a compile
+// error); a division by zero gives +Inf, -Inf or NaN as in Go (10 /
+// account.employees > 1 holds for an account without employees; a
+// comparison with NaN never holds); integer +, - and * wrap around on
+// overflow, as in Go.
 //
 // # What can fail at run time
 //

@@ -64,6 +64,9 @@ func FuzzCompileEval(f *testing.F) {
 		`min(now - person.updatedAt, 3) > duration("1h")`,
 		`float(now - person.updatedAt) > 1`,
 		`date(person.updatedAt) < now`,
+		`mean(account.employees, 3) % 2 == 0`,
+		`bitand(median(account.employees), 1) == 0`,
+		`mean(now - person.updatedAt, duration("1h")) > duration("1h")`,
 		`inList(account.industry, ["a" * 2])`,
 	} {
 		f.Add(s)

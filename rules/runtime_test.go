@@ -178,6 +178,12 @@ func TestRefusedBeforeRunTime(t *testing.T) {
 			`rule "r" 1:13: date() parses text, and person.updatedAt is time.Time: it is a time already, use it as it is`, "interface conversion: interface {} is time.Time, not string"},
 		{"date of a number", `date(account.employees) < now`, `rule "r" 1:14: date() parses text, and account.employees is int`, "interface conversion: interface {} is int, not string"},
 		{"date with a layout that is a time", `date("2026", now) < now`, `rule "r" 1:14: date() parses text, and now is time.Time`, ""},
+		{"remainder of a mean of numbers", `mean(account.employees, 3) % 2 == 0`,
+			`rule "r" 1:28: invalid operation: % (mismatched types float64 and int)`, "invalid operation: float64 % int"},
+		{"mean of durations compared with one", `mean(now - person.updatedAt, duration("1h")) > duration("1h")`,
+			`invalid operation: > (mismatched types float64 and time.Duration)`, "invalid operation: float64 > time.Duration"},
+		{"bit operation on a median", `bitand(median(account.employees), 1) == 0`,
+			`cannot use float64 as argument (type int) to call bitand`, "cannot use float64 as argument (type int) to call bitand"},
 		{"min of a duration and a number", `min(now - person.updatedAt, 3) > duration("1h")`,
 			`rule "r" 1:29: min needs values of one type, and 3 is int where now - person.updatedAt is time.Duration`, "invalid operation: time.Duration > int"},
 	}
@@ -230,6 +236,7 @@ func TestAcceptedRulesRunOnAnyData(t *testing.T) {
 		`min(now - person.updatedAt, duration("1h")) < duration("2h")`,
 		`abs(account.employees - 3) > 1`,
 		`int(now - person.updatedAt) > 3600`,
+		`mean(account.employees, 3) > 1 && median(account.employees) >= 0`,
 		`date("2026-01-01 09:00", "2006-01-02 15:04", "Europe/Paris") < now`,
 	}
 	eng := rules.New()
