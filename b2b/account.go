@@ -90,9 +90,13 @@ func loadZone(name string) (*time.Location, error) {
 }
 
 // ValidDomain reports whether d looks like a lower-case DNS name with at
-// least one dot ("acme.com", "eu.acme.co.uk").
+// least one dot ("acme.com", "eu.acme.co.uk"), whose top-level label is
+// not a number (an IP address is no domain).
 func ValidDomain(d string) bool {
 	if len(d) < 3 || len(d) > 253 || !strings.Contains(d, ".") {
+		return false
+	}
+	if strings.Trim(d[strings.LastIndexByte(d, '.')+1:], "0123456789") == "" {
 		return false
 	}
 	for _, label := range strings.Split(d, ".") {

@@ -41,6 +41,7 @@ func TestAccountValidate(t *testing.T) {
 		{"domain only is enough", b2b.Account{ID: "acme", Domains: []string{"acme.com"}}, nil},
 		{"everything wrong at once", b2b.Account{Domains: []string{"Acme.com", "nodot", "-a.com"}, Employees: -1, TimeZone: "Mars/Base"}, []string{"id", "domains[0]", "domains[1]", "domains[2]", "employees", "timeZone"}},
 		{"self parent", b2b.Account{ID: "a", Name: "A", ParentID: "a"}, []string{"parentId"}},
+		{"an IP address or a number is no domain", b2b.Account{ID: "a", Domains: []string{"10.0.0.1", "acme.123", "acme.co1"}}, []string{"domains[0]", "domains[1]"}},
 		{"bad attribute", b2b.Account{ID: "a", Name: "A", Attributes: map[string]any{"x": struct{}{}}}, []string{`attributes["x"]`}},
 		{"bad attributes, in the order of their names", b2b.Account{ID: "a", Name: "A", Attributes: map[string]any{
 			"z": math.NaN(), "ok": 1.5, " ": "blank name", "b": math.Inf(-1), "a": []int{1}, "n": nil}},
