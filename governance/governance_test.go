@@ -447,6 +447,20 @@ func TestRetention(t *testing.T) {
   rules[1].types[0]: "Bad Type" is not an activity type`)
 }
 
+// TestRetentionTypeCoveredTwice: a type that an earlier rule covers is
+// never decided by a later one, so listing it there is a mistake to
+// report, as a catch-all rule before others is.
+func TestRetentionTypeCoveredTwice(t *testing.T) {
+	t.Parallel()
+	d := 24 * time.Hour
+	p := governance.RetentionPolicy{Rules: []governance.RetentionRule{
+		{Name: "web visits", Types: []string{b2b.ActivityVisitWebPage}, MaxAge: 90 * d},
+		{Name: "short-lived", Types: []string{b2b.ActivityOpenEmail, b2b.ActivityVisitWebPage}, MaxAge: 30 * d},
+		{Name: "everything else", MaxAge: 730 * d},
+	}}
+	require.EqualError(t, p.Validate(), `retention policy: rules[1].types[1]: "visit_web_page" is covered by rules[0] ("web visits"), which comes first: this rule never applies to it`)
+}
+
 func ids(acts []b2b.Activity) []b2b.ActivityID {
 	var out []b2b.ActivityID
 	for _, a := range acts {

@@ -20,7 +20,9 @@ type RetentionRule struct {
 
 // A RetentionPolicy is an ordered list of rules; the first rule that covers
 // an activity's type decides its fate, so put specific rules before a
-// catch-all. An activity no rule covers is kept.
+// catch-all, and name each type in one rule only (Validate reports a type
+// a later rule names again, and a catch-all before other rules). An
+// activity no rule covers is kept.
 //
 //	RetentionPolicy{Rules: []RetentionRule{
 //		{Name: "web visits", Types: []string{"visit_web_page"}, MaxAge: 90 * 24 * time.Hour},
@@ -33,6 +35,7 @@ type RetentionPolicy struct {
 // Validate reports every problem with the policy.
 func (p RetentionPolicy) Validate() error {
 	var ps b2b.Problems
+	covered := map[b2b.ActivityType]int{} // the first rule of each type
 	for i, r := range p.Rules {
 		path := fmt.Sprintf("rules[%d]", i)
 		if strings.TrimSpace(r.Name) == "" {
@@ -44,6 +47,11 @@ func (p RetentionPolicy) Validate() error {
 		for j, t := range r.Types {
 			if !b2b.ValidActivityType(t) {
 				ps.Addf(fmt.Sprintf("%s.types[%d]", path, j), "%q is not an activity type", t)
+			}
+			if k, ok := covered[t]; ok && k != i {
+				ps.Addf(fmt.Sprintf("%s.types[%d]", path, j), "%q is covered by rules[%d] (%q), which comes first: this rule never applies to it", t, k, p.Rules[k].Name)
+			} else if !ok {
+				covered[t] = i
 			}
 		}
 		if len(r.Types) == 0 && i < len(p.Rules)-1 {
