@@ -425,10 +425,18 @@ func (p *Program) compileChannels(ps *b2b.Problems, eng rules.Engine) {
 			alerts[i].Template = AlertTemplate
 		}
 	}
-	for i, r := range alerts {
-		if !hasEmail(r.Template) {
-			ps.Addf(fmt.Sprintf("alerts[%d].template", i), "unknown email template %q", r.Template)
+	// A template of the other channel is named as such, not unknown.
+	needEmail := func(path, what, name string) {
+		switch {
+		case hasEmail(name):
+		case hasSMS(name):
+			ps.Addf(path, "%q is an SMS template; %s needs an email template", name, what)
+		default:
+			ps.Addf(path, "unknown email template %q", name)
 		}
+	}
+	for i, r := range alerts {
+		needEmail(fmt.Sprintf("alerts[%d].template", i), "a sales alert", r.Template)
 	}
 	r := p.defs.Routing
 	if len(p.defs.Alerts) > 0 || len(r.Rules) > 0 || r.FallbackQueue != "" || len(r.Owners)+len(r.Territories)+len(r.Specialists) > 0 {
@@ -459,12 +467,16 @@ func (p *Program) compileChannels(ps *b2b.Problems, eng rules.Engine) {
 		}
 		path += ".template"
 		switch a.Type {
-		case journey.ActionEmail, journey.ActionSalesAlert:
-			if !hasEmail(a.Template) {
-				ps.Addf(path, "unknown email template %q", a.Template)
-			}
+		case journey.ActionEmail:
+			needEmail(path, "an email action", a.Template)
+		case journey.ActionSalesAlert:
+			needEmail(path, "a sales alert", a.Template)
 		case journey.ActionSMS:
-			if !hasSMS(a.Template) {
+			switch {
+			case hasSMS(a.Template):
+			case hasEmail(a.Template):
+				ps.Addf(path, "%q is an email template; an sms action needs an SMS template", a.Template)
+			default:
 				ps.Addf(path, "unknown SMS template %q", a.Template)
 			}
 		}

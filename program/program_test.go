@@ -121,6 +121,36 @@ func mailJourney(a journey.Action) journey.Journey {
 			{ID: "end", Kind: journey.KindEnd, End: &journey.End{}}}}
 }
 
+// TestCompileTemplateOfTheOtherChannel checks that a message naming a
+// template of the other channel is told so, not that its template is
+// unknown.
+func TestCompileTemplateOfTheOtherChannel(t *testing.T) {
+	t.Parallel()
+	defs := minimal()
+	defs.Templates = channel.TemplateSet{
+		Emails: []channel.EmailTemplate{{Name: "intro", Subject: "Hi", Text: "hi", HTML: "<p>hi</p>"}},
+		SMS:    []channel.SMSTemplate{{Name: "reminder", Text: "See you tomorrow"}},
+	}
+	sms := mailJourney(journey.Action{Type: journey.ActionSMS, Template: "intro"})
+	email := mailJourney(journey.Action{Type: journey.ActionEmail, Template: "reminder"})
+	email.ID = "k"
+	defs.Journeys = []journey.Journey{sms, email}
+	defs.Alerts = []channel.AlertRule{{Name: "hot", Strategy: channel.StrategyThreshold, Threshold: 100, Template: "reminder"}}
+	defs.Routing = channel.Routing{FallbackQueue: "sales@vendor.example"}
+	_, err := program.Compile(defs, program.Options{})
+	var ve *b2b.ValidationError
+	require.ErrorAs(t, err, &ve)
+	var got []string
+	for _, p := range ve.Problems {
+		got = append(got, p.Error())
+	}
+	require.Equal(t, []string{
+		`alerts[0].template: "reminder" is an SMS template; a sales alert needs an email template`,
+		`journeys[0].nodes["act"].action.template: "intro" is an email template; an sms action needs an SMS template`,
+		`journeys[1].nodes["act"].action.template: "reminder" is an SMS template; an email action needs an email template`,
+	}, got)
+}
+
 // TestCompileTemplateProblemDoesNotHideOthers checks that a template that
 // does not compile hides neither the alert rules' problems nor journeys'
 // unknown templates, and that a journey naming the broken template is not
