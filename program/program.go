@@ -349,9 +349,21 @@ func (p *Program) compileGroupScore(ps *b2b.Problems, defined map[string]int) {
 	if gs.Aggregation == "" {
 		p.GroupScore.Aggregation = scoring.AggSum
 	}
-	probe := scoring.Group{Name: "probe", Aggregation: p.GroupScore.Aggregation, NonRoleWeight: gs.NonRoleWeight}
+	// A group's required roles come from its interest's role template (see
+	// the engine): the probe has one, and min_per_required_role is checked
+	// against every interest's template below.
+	probe := scoring.Group{Name: "probe", Aggregation: p.GroupScore.Aggregation, NonRoleWeight: gs.NonRoleWeight, RequiredRoles: []string{"probe"}}
 	if err := probe.Validate(); err != nil {
 		ps.Add("groupScore", err)
+	}
+	if p.GroupScore.Aggregation == scoring.AggMinPerRequiredRole && p.Groups != nil {
+		for _, in := range p.Groups.Interests() {
+			tpl := in.RoleTemplate()
+			if tpl != nil && !slices.ContainsFunc(tpl.Roles, func(r buyinggroup.Role) bool { return r.Required }) {
+				ps.Addf("groupScore.aggregation", "%s needs a required role in the template of every interest: interest %q (template %q) has none",
+					scoring.AggMinPerRequiredRole, in.ID, tpl.ID)
+			}
+		}
 	}
 	if gs.VelocityWindow < 0 {
 		ps.Addf("groupScore.velocityWindow", "must not be negative")

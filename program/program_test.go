@@ -354,3 +354,22 @@ func TestStageModels(t *testing.T) {
 	}
 	require.Empty(t, (&program.Program{}).StageModels(), "a program not compiled has none")
 }
+
+// TestCompileMinPerRequiredRole: the min_per_required_role group score
+// takes its required roles from each interest's role template: a program
+// whose templates have required roles compiles; one whose interest's
+// template has none is told which interest.
+func TestCompileMinPerRequiredRole(t *testing.T) {
+	t.Parallel()
+	defs := minimal()
+	defs.GroupScore.Aggregation = scoring.AggMinPerRequiredRole
+	p, err := program.Compile(defs, program.Options{})
+	require.NoError(t, err)
+	require.Equal(t, scoring.AggMinPerRequiredRole, p.GroupScore.Aggregation)
+
+	defs.RoleTemplates = []buyinggroup.RoleTemplate{{ID: "loose", Name: "Loose", Roles: []buyinggroup.Role{
+		{Name: "Champion", Rule: rules.Rule{Source: `person.seniority == "VP"`}}}}}
+	defs.Interests = append(defs.Interests, buyinggroup.SolutionInterest{ID: "sec", Name: "Security", Template: "loose"})
+	_, err = program.Compile(defs, program.Options{})
+	require.ErrorContains(t, err, `groupScore.aggregation: min_per_required_role needs a required role in the template of every interest: interest "sec" (template "loose") has none`)
+}
