@@ -554,3 +554,22 @@ func TestActivityAheadOfTheClock(t *testing.T) {
 	require.Empty(t, rep.Rejected)
 	require.Zero(t, countEvents(t, b, "acme", "readiness.error"))
 }
+
+// TestMinPerRequiredRoleGroupScore: with the min_per_required_role group
+// score, a group scores its least engaged required role: a required role
+// no one holds keeps the group at zero however engaged the others are.
+func TestMinPerRequiredRoleGroupScore(t *testing.T) {
+	t.Parallel()
+	defs := pipelineProgram()
+	defs.GroupScore.Aggregation = scoring.AggMinPerRequiredRole
+	b := setup(t, defs)
+	setupAcme(t, b)
+	engageUntilTheAlert(t, b) // Victor and Carla engaged; no one is the Champion
+	v, err := b.eng.Account(b.ctx, "acme", day(5))
+	require.NoError(t, err)
+	require.Len(t, v.Groups, 1)
+	gs := v.Groups[0].Score
+	require.Zero(t, gs.Score)
+	require.Contains(t, gs.String(), "Technical Evaluator: best is marketo:L-2 (Technical Evaluator) with 95.5")
+	require.Contains(t, gs.String(), "missing required roles: Champion (each counts as 0)")
+}
