@@ -449,7 +449,9 @@ type queuedEvent struct {
 	To       string `json:"to"`
 }
 
-// location returns a time zone, loading each name once (UTC when unknown).
+// location returns an account's time zone as b2b.Account.Location reads
+// it (UTC when unknown, and for "Local", the machine's), loading each name
+// once.
 func (e *Engine) location(name string) *time.Location {
 	if name == "" {
 		return time.UTC
@@ -457,10 +459,7 @@ func (e *Engine) location(name string) *time.Location {
 	if l, ok := e.locations.Load(name); ok {
 		return l.(*time.Location)
 	}
-	l, err := time.LoadLocation(name)
-	if err != nil {
-		l = time.UTC
-	}
+	l := (&b2b.Account{TimeZone: name}).Location()
 	e.locations.Store(name, l)
 	return l
 }
