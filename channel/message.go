@@ -115,10 +115,11 @@ func (m *Message) validate(content bool) error {
 	return ps.Err("message %q", m.Key)
 }
 
-// ValidPhone reports whether s is an E.164 number: '+' then 8 to 15 digits,
-// the first not 0.
+// ValidPhone reports whether s is an E.164 number: '+' then 7 to 15 digits,
+// the first not 0 (the shortest numbers in use have 7: Niue's and
+// Tokelau's, a three-digit country code and four digits).
 func ValidPhone(s string) bool {
-	if len(s) < 9 || len(s) > 16 || s[0] != '+' || s[1] == '0' {
+	if len(s) < 8 || len(s) > 16 || s[0] != '+' || s[1] == '0' {
 		return false
 	}
 	for _, c := range s[1:] {
