@@ -96,7 +96,7 @@ func (m *Message) validate(content bool) error {
 		}
 	case ChannelSMS:
 		if m.To != "" && !ValidPhone(m.To) {
-			ps.Addf("to", "%q is not an E.164 phone number (+ and 8 to 15 digits)", m.To)
+			ps.Addf("to", "%q is not an E.164 phone number (+ and 7 to 15 digits)", m.To)
 		}
 		if content && m.Text == "" {
 			ps.Addf("text", "is required for sms")

@@ -31,7 +31,7 @@ func TestMessageValidate(t *testing.T) {
   text: an email needs an HTML or a text part`},
 		{"email without person", channel.Message{Key: "k", Channel: "email", To: "a@b.co", Subject: "s", Text: "t"}, "person: is required for email (consent is checked per person)"},
 		{"sms problems", channel.Message{Key: "k", Channel: "sms", Person: "p", To: "0151 123"}, `2 problems:
-  to: "0151 123" is not an E.164 phone number (+ and 8 to 15 digits)
+  to: "0151 123" is not an E.164 phone number (+ and 7 to 15 digits)
   text: is required for sms`},
 		{"header injection", channel.Message{Key: "k", Channel: "email", Person: "p", To: "a@b.co", Subject: "s\r\nBcc: x@y.co", Text: "t"}, "subject: a line break is not allowed (header injection)"},
 		{"header injection in a reply address", channel.Message{Key: "k", Channel: "email", Person: "p", To: "a@b.co", ReplyTo: "r@b.co\nBcc: x@y.co", Subject: "s", Text: "t"}, "replyTo: a line break is not allowed (header injection)"},
