@@ -431,3 +431,27 @@ func TestPersonaErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestValidateSeveralFiles: validate checks every file it is given, prints
+// the summary of each valid one, then every problem of the others, and
+// exits 1 if any is invalid; with no file it is a usage error.
+func TestValidateSeveralFiles(t *testing.T) {
+	t.Parallel()
+	examples := filepath.Join("..", "..", "examples", "programs")
+	code, out, errOut := quorum(t, "", "validate", filepath.Join(examples, "option-a.yaml"), filepath.Join(examples, "option-b.yaml"))
+	require.Equal(t, exitOK, code, errOut)
+	require.Equal(t, 2, strings.Count(out, "is valid"))
+
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	require.NoError(t, os.WriteFile(bad, []byte("name: bad\ninterests: [{id: a}]\n"), 0o600))
+	missing := filepath.Join(t.TempDir(), "missing.yaml")
+	code, out, errOut = quorum(t, "", "validate", bad, filepath.Join(examples, "option-a.yaml"), missing)
+	require.Equal(t, exitInvalid, code)
+	require.Contains(t, out, `program "option-a" is valid`)
+	require.Contains(t, errOut, "bad.yaml:2:13: interests[0].template: is required")
+	require.Contains(t, errOut, "missing.yaml: no such file or directory")
+
+	code, _, errOut = quorum(t, "", "validate")
+	require.Equal(t, exitUsage, code)
+	require.Contains(t, errOut, "validate takes one program file or more")
+}

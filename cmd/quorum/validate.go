@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -14,27 +15,36 @@ import (
 
 var validateCommand = command{
 	name: "validate",
-	help: `quorum validate checks a program file (YAML or JSON): every rule compiles,
-every reference resolves, every template renders. It prints a summary and
-exits 0, or prints every problem at once, each with file:line:column and its
-path in the program, and exits 1.
+	help: `quorum validate checks program files (YAML or JSON): every rule compiles,
+every reference resolves, every template renders. It prints a summary of each
+valid file, then every problem of the others at once, each with
+file:line:column and its path in the program; it exits 0 when every file is
+valid, else 1.
 
 Usage:
-  quorum validate FILE`,
+  quorum validate FILE...`,
 	flags: func(fs *flag.FlagSet) func(context.Context, []string, io.Reader, io.Writer, io.Writer) error {
 		return func(_ context.Context, args []string, _ io.Reader, stdout, _ io.Writer) error {
-			if len(args) != 1 {
-				return &usageError{"validate takes one program file"}
+			if len(args) == 0 {
+				return &usageError{"validate takes one program file or more"}
 			}
-			data, err := os.ReadFile(args[0])
-			if err != nil {
-				return &invalidError{err}
+			var errs []error
+			for _, file := range args {
+				data, err := os.ReadFile(file)
+				if err != nil {
+					errs = append(errs, err)
+					continue
+				}
+				p, err := programfile.Compile(file, data, program.Options{})
+				if err != nil {
+					errs = append(errs, err)
+					continue
+				}
+				writeSummary(stdout, file, p)
 			}
-			p, err := programfile.Compile(args[0], data, program.Options{})
-			if err != nil {
-				return &invalidError{err}
+			if len(errs) > 0 {
+				return &invalidError{errors.Join(errs...)}
 			}
-			writeSummary(stdout, args[0], p)
 			return nil
 		}
 	},
