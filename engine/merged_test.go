@@ -9,9 +9,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/channel"
 	"github.com/quorumhq/quorum/engine"
 	"github.com/quorumhq/quorum/identity"
 	"github.com/quorumhq/quorum/journey"
+	"github.com/quorumhq/quorum/rules"
 	"github.com/quorumhq/quorum/store"
 )
 
@@ -211,4 +213,28 @@ func mergeInto(t *testing.T, b *bundle, rec identity.AccountRecord, into b2b.Acc
 	rec.Identifiers = []identity.Identifier{{Namespace: identity.NSAccountID, Value: string(into)}}
 	_, err := b.eng.UpsertAccounts(b.ctx, rec)
 	require.NoError(t, err)
+}
+
+// TestMergedAccountRaisesNoAlert: the pass that merges an account keeps
+// the books of the persons it let go, but raises no sales alert on its
+// emptied groups: the persons did not leave the company, they are the
+// surviving account's.
+func TestMergedAccountRaisesNoAlert(t *testing.T) {
+	t.Parallel()
+	defs := pipelineProgram()
+	defs.Alerts = []channel.AlertRule{{Name: "committee gone", Strategy: channel.StrategyMilestone,
+		When: rules.Rule{Source: `group.completeness == 0 && len(group.members) == 0`}}}
+	b := setup(t, defs)
+	setupAcme(t, b)
+	mk := identity.AccountRecord{Source: b2b.SourceMarketo, Time: day0,
+		Account: b2b.Account{ID: "mk-7", Name: "Acme Net", Domains: []string{"acme.net"}}}
+	_, err := b.eng.Apply(b.ctx, engine.Batch{Accounts: []identity.AccountRecord{mk},
+		Persons: []identity.PersonRecord{lead("L-8", "ann@acme.net", "Ann", "Lee", "CTO", "")}})
+	require.NoError(t, err)
+	require.Zero(t, countEvents(t, b, "mk-7", "alert.raised"))
+	snapshots := countEvents(t, b, "mk-7", "group.updated")
+	mergeInto(t, b, mk, "acme", day0.Add(2*time.Hour))
+	require.Equal(t, 1, countEvents(t, b, "mk-7", "account.merged"))
+	require.Equal(t, snapshots+1, countEvents(t, b, "mk-7", "group.updated"), "a last snapshot of the emptied group")
+	require.Zero(t, countEvents(t, b, "mk-7", "alert.raised"))
 }

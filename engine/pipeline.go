@@ -59,8 +59,8 @@ type work struct {
 	// persons (see Engine.routeConsent), whichever account the
 	// activities went to.
 	consent []governance.Statement
-	// handedOver are the opportunities of an account merged into this one
-	// (see pass.retire).
+	// handedOver is what an account merged into this one hands over: its
+	// opportunities and recent messages (see pass.retire).
 	handedOver *handOver
 }
 
@@ -594,12 +594,17 @@ func (ps *pass) run(ctx context.Context, w *work) outcome {
 	}
 	if st.MergedInto != "" {
 		// An account merged into another decides nothing more: its state
-		// is its history (see retire). The pass that merged it lets its
-		// groups lose the persons it let go, and enters no journey.
+		// is its history (see retire). The pass that merged it keeps the
+		// books of the persons it let go (roles, scores, readiness,
+		// audiences, a last snapshot of its groups), and moves no stage,
+		// raises no alert, enters no journey.
 		ps.merged(w, &out)
 		if ps.retired && ps.err == nil {
 			ps.qualify()
-			ps.derive()
+			ps.groupScores()
+			ps.readiness()
+			ps.audiences()
+			st.Refreshed = ps.now
 			ps.snapshots()
 		}
 		return out
