@@ -129,11 +129,7 @@ func TestMergedAccountMessagesCountInCaps(t *testing.T) {
 	defs.Caps = []journey.Cap{{Name: "1 marketing email a week", Channel: b2b.ChannelEmail, Category: "marketing", Max: 1, Per: journey.Days(7)}}
 	b := setup(t, defs)
 	setupAcme(t, b)
-	mk := identity.AccountRecord{Source: b2b.SourceMarketo, Time: day0,
-		Account: b2b.Account{ID: "mk-7", Name: "Acme Net", Domains: []string{"acme.net"}}}
-	_, err := b.eng.Apply(b.ctx, engine.Batch{Accounts: []identity.AccountRecord{mk},
-		Persons: []identity.PersonRecord{lead("L-8", "ann@acme.net", "Ann", "Lee", "CTO", "")}})
-	require.NoError(t, err)
+	mk := acmeNet(t, b)
 	sent := map[string][]string{} // by address, the templates sent
 	deliver := func(now time.Time) {
 		for _, m := range claimAll(t, b, now) {
@@ -226,15 +222,23 @@ func TestMergedAccountRaisesNoAlert(t *testing.T) {
 		When: rules.Rule{Source: `group.completeness == 0 && len(group.members) == 0`}}}
 	b := setup(t, defs)
 	setupAcme(t, b)
-	mk := identity.AccountRecord{Source: b2b.SourceMarketo, Time: day0,
-		Account: b2b.Account{ID: "mk-7", Name: "Acme Net", Domains: []string{"acme.net"}}}
-	_, err := b.eng.Apply(b.ctx, engine.Batch{Accounts: []identity.AccountRecord{mk},
-		Persons: []identity.PersonRecord{lead("L-8", "ann@acme.net", "Ann", "Lee", "CTO", "")}})
-	require.NoError(t, err)
+	mk := acmeNet(t, b)
 	require.Zero(t, countEvents(t, b, "mk-7", "alert.raised"))
 	snapshots := countEvents(t, b, "mk-7", "group.updated")
 	mergeInto(t, b, mk, "acme", day0.Add(2*time.Hour))
 	require.Equal(t, 1, countEvents(t, b, "mk-7", "account.merged"))
 	require.Equal(t, snapshots+1, countEvents(t, b, "mk-7", "group.updated"), "a last snapshot of the emptied group")
 	require.Zero(t, countEvents(t, b, "mk-7", "alert.raised"))
+}
+
+// acmeNet upserts the Marketo company Acme Net (acme.net) with its one
+// lead, Ann Lee, CTO, and returns the company's record.
+func acmeNet(t *testing.T, b *bundle) identity.AccountRecord {
+	t.Helper()
+	mk := identity.AccountRecord{Source: b2b.SourceMarketo, Time: day0,
+		Account: b2b.Account{ID: "mk-7", Name: "Acme Net", Domains: []string{"acme.net"}}}
+	_, err := b.eng.Apply(b.ctx, engine.Batch{Accounts: []identity.AccountRecord{mk},
+		Persons: []identity.PersonRecord{lead("L-8", "ann@acme.net", "Ann", "Lee", "CTO", "")}})
+	require.NoError(t, err)
+	return mk
 }

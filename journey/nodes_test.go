@@ -489,12 +489,7 @@ func TestListenOfAnInterest(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			view := acmeView()
-			withSecurityGroup(view)
-			var st journey.State
-			cat.Step(&st, journey.Input{View: view, Now: day0,
-				Events: []journey.Event{{Type: journey.EventGroupCreated, SolutionInterest: "Data Platform", At: day0}}})
-			require.Len(t, st.Instances, 1)
+			view, st := enteredForDataPlatform(t, cat)
 			ev := tc.event
 			ev.At = day0.Add(days(1))
 			res := cat.Step(&st, journey.Input{View: view, Now: ev.At, Events: []journey.Event{ev}})

@@ -564,12 +564,7 @@ func TestEventExitsOfAnInterest(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			view := acmeView()
-			withSecurityGroup(view)
-			var st journey.State
-			cat.Step(&st, journey.Input{View: view, Now: day0,
-				Events: []journey.Event{{Type: journey.EventGroupCreated, SolutionInterest: "Data Platform", At: day0}}})
-			require.Len(t, st.Instances, 1)
+			view, st := enteredForDataPlatform(t, cat)
 			ev := tc.event
 			ev.At = day0.Add(days(1))
 			res := cat.Step(&st, journey.Input{View: view, Now: ev.At, Events: []journey.Event{ev}})
@@ -1030,4 +1025,18 @@ func TestResultReset(t *testing.T) {
 	require.True(t, res.Idle)
 	require.Empty(t, res.Outbox)
 	require.Empty(t, res.Trace)
+}
+
+// enteredForDataPlatform steps a state into the catalog's journey for the
+// Data Platform group of an account that has a Security group too: the
+// instance addresses the Data Platform group.
+func enteredForDataPlatform(t *testing.T, cat *journey.Catalog) (*journey.AccountView, journey.State) {
+	t.Helper()
+	view := acmeView()
+	withSecurityGroup(view)
+	var st journey.State
+	cat.Step(&st, journey.Input{View: view, Now: day0,
+		Events: []journey.Event{{Type: journey.EventGroupCreated, SolutionInterest: "Data Platform", At: day0}}})
+	require.Len(t, st.Instances, 1)
+	return view, st
 }
