@@ -2,6 +2,7 @@ package journey_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/require"
@@ -140,23 +141,11 @@ func TestDeferredMessagesOfEndedInstancesWhenTheJourneyStops(t *testing.T) {
 // reason; the other journeys' messages stay.
 func TestAbortDropsEveryDeferredMessageOfTheJourney(t *testing.T) {
 	t.Parallel()
-	again := linear("again", email("mail", "hi", "w", nil), wait("w", journey.Days(2), "end"), end("end", ""))
-	again.ReEntry = journey.ReEntry{Mode: journey.ReEntryMax, Max: 2}
-	keep := linear("keep", email("mail", "hi", "end", nil), end("end", ""))
-	cat := newCatalog(t, deferCap, again, keep)
-	view := acmeView()
-	var st journey.State
-	cat.Step(&st, journey.Input{View: view, Now: day0, Events: append(manual("again", day0), manual("keep", day0)...), Contacts: mailedYesterday()})
-	res := cat.Step(&st, journey.Input{View: view, Now: day0.Add(days(2))})
-	require.Len(t, res.Ended, 1, "entry 1 of again completed")
-	at := day0.Add(days(3))
-	cat.Step(&st, journey.Input{View: view, Now: at, Events: manual("again", at), Contacts: mailedYesterday()})
-	require.Len(t, st.Instances, 1, "entry 2 of again runs")
-	require.Len(t, st.Deferred, 9, "three messages of each entry of again, three of keep")
+	cat, view, st, at := deferredAgainAndKeep(t)
 
 	cat, err := cat.Abort("again")
 	require.NoError(t, err)
-	res = cat.Step(&st, journey.Input{View: view, Now: at.Add(days(1))})
+	res := cat.Step(&st, journey.Input{View: view, Now: at.Add(days(1))})
 	var want []told
 	for _, p := range []b2b.PersonID{"p-cfo", "p-vpe", "p-de"} {
 		want = append(want, told{journey.DecisionSkip, "again", 2, "mail", p, "deferred message dropped: the instance exited (journey aborted)"})
@@ -173,4 +162,27 @@ func TestAbortDropsEveryDeferredMessageOfTheJourney(t *testing.T) {
 	for _, d := range st.Deferred {
 		require.Equal(t, "keep", d.Entry.Journey)
 	}
+}
+
+// deferredAgainAndKeep runs two journeys under a cap that defers every
+// message ("again", entered twice, whose first entry completed and whose
+// second runs; "keep", which completed): nine messages wait, three of
+// each entry. It returns the catalog, the view, the state and the time
+// of the second entry.
+func deferredAgainAndKeep(t *testing.T) (*journey.Catalog, *journey.AccountView, journey.State, time.Time) {
+	t.Helper()
+	again := linear("again", email("mail", "hi", "w", nil), wait("w", journey.Days(2), "end"), end("end", ""))
+	again.ReEntry = journey.ReEntry{Mode: journey.ReEntryMax, Max: 2}
+	keep := linear("keep", email("mail", "hi", "end", nil), end("end", ""))
+	cat := newCatalog(t, deferCap, again, keep)
+	view := acmeView()
+	var st journey.State
+	cat.Step(&st, journey.Input{View: view, Now: day0, Events: append(manual("again", day0), manual("keep", day0)...), Contacts: mailedYesterday()})
+	res := cat.Step(&st, journey.Input{View: view, Now: day0.Add(days(2))})
+	require.Len(t, res.Ended, 1, "entry 1 of again completed")
+	at := day0.Add(days(3))
+	cat.Step(&st, journey.Input{View: view, Now: at, Events: manual("again", at), Contacts: mailedYesterday()})
+	require.Len(t, st.Instances, 1, "entry 2 of again runs")
+	require.Len(t, st.Deferred, 9, "three messages of each entry of again, three of keep")
+	return cat, view, st, at
 }

@@ -15,18 +15,7 @@ import (
 // leaves nothing due; the entry records stay.
 func TestStopEndsEveryJourneyOfTheAccount(t *testing.T) {
 	t.Parallel()
-	again := linear("again", email("mail", "hi", "w", nil), wait("w", journey.Days(2), "end"), end("end", ""))
-	again.ReEntry = journey.ReEntry{Mode: journey.ReEntryMax, Max: 2}
-	keep := linear("keep", email("mail", "hi", "end", nil), end("end", ""))
-	cat := newCatalog(t, deferCap, again, keep)
-	view := acmeView()
-	var st journey.State
-	cat.Step(&st, journey.Input{View: view, Now: day0, Events: append(manual("again", day0), manual("keep", day0)...), Contacts: mailedYesterday()})
-	cat.Step(&st, journey.Input{View: view, Now: day0.Add(days(2))})
-	at := day0.Add(days(3))
-	cat.Step(&st, journey.Input{View: view, Now: at, Events: manual("again", at), Contacts: mailedYesterday()})
-	require.Len(t, st.Instances, 1, "entry 2 of again runs")
-	require.Len(t, st.Deferred, 9, "three messages of each entry of again, three of keep")
+	cat, view, st, at := deferredAgainAndKeep(t)
 	records := append([]journey.Record(nil), st.Records...)
 
 	var res journey.Result
