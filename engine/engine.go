@@ -174,8 +174,8 @@ var (
 	// than Config.MaxRetries times.
 	ErrTooManyConflicts = errors.New("too many version conflicts")
 	// ErrMergedAccount: the account was merged into another, which holds
-	// its records and persons now and decides for them (Enter and
-	// ExternalResult name that account instead).
+	// its records and persons now and decides for them: a host's Enter
+	// and ExternalResult name that account instead (AccountView.MergedInto).
 	ErrMergedAccount = errors.New("account merged into another")
 )
 

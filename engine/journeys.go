@@ -450,8 +450,8 @@ type queuedEvent struct {
 }
 
 // location returns an account's time zone as b2b.Account.Location reads
-// it (UTC when unknown, and for "Local", the machine's), loading each name
-// once.
+// it (UTC when unknown, and for "Local", which the standard library reads
+// as the machine's zone), loading each name once.
 func (e *Engine) location(name string) *time.Location {
 	if name == "" {
 		return time.UTC

@@ -99,7 +99,9 @@ type accountState struct {
 	Suppressed []string        `json:"suppressed,omitempty"`
 	// MergedInto is the account this one was merged into (a Marketo
 	// company found to be a Salesforce account): its state is then its
-	// history, which no pass changes but an erasure (see pass.retire).
+	// history, which passes change no more but for an erasure, an
+	// opportunity the CRM moves away and the end of activity records past
+	// the retention (see pass.retire and pass.merged).
 	MergedInto b2b.AccountID `json:"mergedInto,omitempty"`
 	// Absorbed are the accounts merged into this one, in ID order, whose
 	// recent messages and opportunities it took over (see pass.takeOver).
