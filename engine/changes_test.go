@@ -125,11 +125,7 @@ func TestAccountViewJourneyPositions(t *testing.T) {
 func TestRepeatOfARefusedActivity(t *testing.T) {
 	b := setup(t, dataPlatform())
 	setupAcme(t, b)
-	_, err := b.eng.Apply(b.ctx, engine.Batch{
-		Accounts: []identity.AccountRecord{{Source: b2b.SourceSalesforce, Time: day0,
-			Account: b2b.Account{ID: "globex", Name: "Globex", Domains: []string{"globex.com"}}}},
-		Persons: []identity.PersonRecord{lead("L-9", "gina@globex.com", "Gina", "Ross", "CTO", "Globex")}})
-	require.NoError(t, err)
+	setupGlobex(t, b)
 	wrong := activity("x", b2b.ActivityVisitWebPage, "L-2", day0, nil)
 	wrong.Account = "globex" // L-2 is Acme's: no person of Globex
 	good := activity("x", b2b.ActivityVisitWebPage, "L-9", day0, nil)

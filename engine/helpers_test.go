@@ -155,6 +155,16 @@ func setupAcme(t *testing.T, b *bundle) {
 	require.Empty(t, rep.Rejected)
 }
 
+// setupGlobex loads Globex (globex.com) and its CTO, Gina Ross (L-9).
+func setupGlobex(t *testing.T, b *bundle) {
+	t.Helper()
+	_, err := b.eng.Apply(b.ctx, engine.Batch{
+		Accounts: []identity.AccountRecord{{Source: b2b.SourceSalesforce, Time: day0,
+			Account: b2b.Account{ID: "globex", Name: "Globex", Domains: []string{"globex.com"}}}},
+		Persons: []identity.PersonRecord{lead("L-9", "gina@globex.com", "Gina", "Ross", "CTO", "Globex")}})
+	require.NoError(t, err)
+}
+
 // claimAll claims every due outbox message and marks it delivered.
 func claimAll(t *testing.T, b *bundle, now time.Time) []channel.Message {
 	t.Helper()

@@ -227,15 +227,11 @@ func TestMergeThatDropsAnAccount(t *testing.T) {
 	for _, joinedFirst := range []bool{false, true} {
 		b := setup(t, pipelineProgram())
 		setupAcme(t, b)
-		_, err := b.eng.Apply(b.ctx, engine.Batch{
-			Accounts: []identity.AccountRecord{{Source: b2b.SourceSalesforce, Time: day0,
-				Account: b2b.Account{ID: "globex", Name: "Globex", Domains: []string{"globex.com"}}}},
-			Persons: []identity.PersonRecord{lead("L-9", "gina@globex.com", "Gina", "Ross", "CTO", "Globex")}})
-		require.NoError(t, err)
+		setupGlobex(t, b)
 		gina, ok := b.eng.PersonOfRecord(b2b.SourceMarketo, "L-9")
 		require.True(t, ok)
 		b.clock.Set(day(1))
-		_, err = b.eng.Ingest(b.ctx, activity("g1", b2b.ActivityRequestDemo, "L-9", day(1), nil))
+		_, err := b.eng.Ingest(b.ctx, activity("g1", b2b.ActivityRequestDemo, "L-9", day(1), nil))
 		require.NoError(t, err)
 		listed := func(acc b2b.AccountID) []b2b.PersonID { return personsOf(t, b, acc) }
 		require.Contains(t, listed("globex"), gina)
