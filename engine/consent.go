@@ -103,12 +103,15 @@ func (ps *pass) consent(ctx context.Context, w *work) {
 	st := ps.st
 	due := !st.ConsentDue.IsZero() && !st.ConsentDue.After(ps.now)
 	replaced := ps.committed == nil || !sameEntries(st.Persons, ps.committed.Persons)
-	if len(w.consent) == 0 && !due && !replaced {
+	if len(w.consent) == 0 && !due && !replaced && len(w.joined) == 0 && len(ps.consentTouched) == 0 {
 		return
 	}
 	touched := map[b2b.PersonID]bool{}
-	if replaced {
-		ps.inheritStatements(ctx, touched)
+	for _, id := range ps.consentTouched {
+		touched[id] = true
+	}
+	if replaced || len(w.joined) > 0 {
+		ps.inheritStatements(ctx, w.joined, touched)
 	}
 	// An activity older than the retention is rejected as too late where
 	// it was routed: what it states is not taken either.
@@ -117,11 +120,7 @@ func (ps *pass) consent(ctx context.Context, w *work) {
 		if s.At.Before(cut) || slices.ContainsFunc(st.Consent[s.Person], func(x governance.Statement) bool { return sameStatement(&x, &s) }) {
 			continue
 		}
-		if st.Consent == nil {
-			st.Consent = map[b2b.PersonID][]governance.Statement{}
-		}
-		// The lists are shared with the committed state: a new one.
-		st.Consent[s.Person] = append(slices.Clip(st.Consent[s.Person]), s)
+		ps.keepStatement(s)
 		touched[s.Person] = true
 		ps.changed = true // the statement is kept, whatever it changes
 	}
@@ -156,32 +155,36 @@ func (ps *pass) consent(ctx context.Context, w *work) {
 	ps.logConsent(touched, replaced)
 }
 
-// inheritStatements gives a person new to the account who is a person of
-// other accounts too the statements those accounts keep of them: an
-// unsubscribe made before the person joined this account is theirs here
-// too. It marks them touched, so that their consent is decided again.
-func (ps *pass) inheritStatements(ctx context.Context, touched map[b2b.PersonID]bool) {
+// inheritStatements gives a person new to the account, or one the call's
+// identity changes moved or merged (joined), the statements the other
+// accounts of theirs keep of them: those they are in too (Others) and
+// those they left (see joining), under their ID or the IDs of the persons
+// merged into them. An unsubscribe made before the person joined this
+// account is theirs here too. It marks them touched, so that their
+// consent is decided again.
+func (ps *pass) inheritStatements(ctx context.Context, joined map[b2b.PersonID]*joining, touched map[b2b.PersonID]bool) {
 	st := ps.st
 	var others map[b2b.AccountID]*accountState
 	for i := range st.Persons {
 		pe := &st.Persons[i]
-		if len(pe.Others) == 0 || ps.committed != nil && ps.committed.person(pe.Person.ID) != nil {
+		j := joined[pe.Person.ID]
+		if j == nil && (len(pe.Others) == 0 || ps.committed != nil && ps.committed.person(pe.Person.ID) != nil) {
 			continue
 		}
-		for _, acc := range pe.Others {
+		accounts := pe.Others
+		ids := []b2b.PersonID{pe.Person.ID}
+		if j != nil {
+			accounts = sortedUnion(accounts, j.from)
+			ids = append(ids, j.aliases...)
+		}
+		for _, acc := range accounts {
+			if acc == ps.id {
+				continue
+			}
 			ost, ok := others[acc]
 			if !ok {
-				rec, err := ps.e.cfg.Store.LoadAccount(ctx, ps.e.cfg.Tenant, acc)
-				switch {
-				case errors.Is(err, store.ErrNotFound):
-				case err != nil:
-					ps.fail(fmt.Errorf("consent statements of account %q: %w", acc, err))
+				if ost, ok = ps.otherState(ctx, acc, "consent statements"); !ok {
 					return
-				default:
-					if ost, err = ps.e.readState(&rec); err != nil {
-						ps.fail(fmt.Errorf("consent statements of account %q: %w", acc, err))
-						return
-					}
 				}
 				if others == nil {
 					others = map[b2b.AccountID]*accountState{}
@@ -191,18 +194,37 @@ func (ps *pass) inheritStatements(ctx context.Context, touched map[b2b.PersonID]
 			if ost == nil {
 				continue
 			}
-			for _, s := range ost.Consent[pe.Person.ID] {
-				if !slices.ContainsFunc(st.Consent[s.Person], func(x governance.Statement) bool { return sameStatement(&x, &s) }) {
-					if st.Consent == nil {
-						st.Consent = map[b2b.PersonID][]governance.Statement{}
+			for _, id := range ids {
+				for _, s := range ost.Consent[id] {
+					s.Person = pe.Person.ID
+					if ps.keepStatement(s) {
+						touched[s.Person] = true
+						ps.changed = true
 					}
-					st.Consent[s.Person] = append(slices.Clip(st.Consent[s.Person]), s)
-					touched[s.Person] = true
-					ps.changed = true
 				}
 			}
 		}
 	}
+}
+
+// otherState reads another account's committed state, for what (an
+// error's words); nil when it has none. On a failure it fails the pass
+// and returns false.
+func (ps *pass) otherState(ctx context.Context, acc b2b.AccountID, what string) (*accountState, bool) {
+	rec, err := ps.e.cfg.Store.LoadAccount(ctx, ps.e.cfg.Tenant, acc)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, true
+	}
+	if err != nil {
+		ps.fail(fmt.Errorf("%s of account %q: %w", what, acc, err))
+		return nil, false
+	}
+	st, err := ps.e.readState(&rec)
+	if err != nil {
+		ps.fail(fmt.Errorf("%s of account %q: %w", what, acc, err))
+		return nil, false
+	}
+	return st, true
 }
 
 // applyStatements returns the person with their consent as their record

@@ -2,15 +2,12 @@ package engine
 
 import (
 	"context"
-	"errors"
-	"fmt"
+	"maps"
 	"slices"
 	"sync"
-	"time"
 
 	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/journey"
-	"github.com/quorumhq/quorum/store"
 )
 
 // Frequency caps count a person's messages across journeys and across
@@ -72,20 +69,39 @@ func lockIndex(p b2b.PersonID, n int) int {
 
 // sharedContacts returns the recent messages to the account's persons of
 // several accounts recorded in those other accounts' committed states,
+// and those the accounts they left lately recorded (personEntry.Left),
 // for the caps to count. It takes those persons' locks first, which the
 // pass holds until it has committed (see unlockShared). A program without
 // caps, and an account whose persons are all its own, cost nothing.
 func (ps *pass) sharedContacts(ctx context.Context) []journey.Contact {
-	caps := ps.p.Journeys.Config().Caps
-	if len(caps) == 0 {
+	window := ps.capWindow()
+	if window == 0 {
 		return nil
 	}
+	after := ps.now.Add(-window)
 	var shared []b2b.PersonID
-	var others []b2b.AccountID
+	var wanted map[b2b.AccountID][]b2b.PersonID // by account, the persons (and their IDs there) whose messages count
+	want := func(acc b2b.AccountID, ids ...b2b.PersonID) {
+		if wanted == nil {
+			wanted = map[b2b.AccountID][]b2b.PersonID{}
+		}
+		wanted[acc] = append(wanted[acc], ids...)
+	}
 	for i := range ps.st.Persons {
-		if pe := &ps.st.Persons[i]; len(pe.Others) > 0 {
+		pe := &ps.st.Persons[i]
+		counts := len(pe.Others) > 0
+		for _, acc := range pe.Others {
+			want(acc, pe.Person.ID)
+		}
+		for _, l := range pe.Left {
+			if l.At.After(after) {
+				want(l.Account, pe.Person.ID)
+				want(l.Account, l.IDs...)
+				counts = true
+			}
+		}
+		if counts {
 			shared = append(shared, pe.Person.ID)
-			others = append(others, pe.Others...)
 		}
 	}
 	if len(shared) == 0 {
@@ -94,37 +110,45 @@ func (ps *pass) sharedContacts(ctx context.Context) []journey.Contact {
 	if ps.locked == nil {
 		ps.locked = ps.e.shared.lock(shared)
 	}
-	var window time.Duration
-	for _, cp := range caps {
-		window = max(window, time.Duration(cp.Per))
-	}
-	after := ps.now.Add(-window)
-	slices.Sort(others)
 	var out []journey.Contact
-	for _, acc := range slices.Compact(others) {
+	for _, acc := range slices.Sorted(maps.Keys(wanted)) {
 		if acc == ps.id {
 			continue
 		}
-		rec, err := ps.e.cfg.Store.LoadAccount(ctx, ps.e.cfg.Tenant, acc)
-		if errors.Is(err, store.ErrNotFound) {
+		st, ok := ps.otherState(ctx, acc, "recent messages")
+		if !ok {
+			return nil
+		}
+		if st == nil {
 			continue // no state yet: no message either
 		}
-		if err != nil {
-			ps.fail(fmt.Errorf("recent messages of account %q: %w", acc, err))
-			return nil
-		}
-		st, err := ps.e.readState(&rec)
-		if err != nil {
-			ps.fail(fmt.Errorf("recent messages of account %q: %w", acc, err))
-			return nil
-		}
+		ids := wanted[acc]
 		for _, c := range st.Journeys.Contacts {
-			if c.At.After(after) && slices.Contains(shared, c.Person) {
-				out = append(out, c)
+			if !c.At.After(after) || !slices.Contains(ids, c.Person) {
+				continue
 			}
+			if ps.st.person(c.Person) == nil {
+				c.Person = ps.personOf(acc, c.Person) // one merged into a person of this account
+			}
+			out = append(out, c)
 		}
 	}
 	return out
+}
+
+// personOf returns the person of the account whose messages under id,
+// recorded by the account acc they left, count in their caps (id is
+// theirs, or one of the persons merged into them).
+func (ps *pass) personOf(acc b2b.AccountID, id b2b.PersonID) b2b.PersonID {
+	for i := range ps.st.Persons {
+		pe := &ps.st.Persons[i]
+		for _, l := range pe.Left {
+			if l.Account == acc && slices.Contains(l.IDs, id) {
+				return pe.Person.ID
+			}
+		}
+	}
+	return id
 }
 
 // unlockShared lets the passes of the other accounts of the pass's shared

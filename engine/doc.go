@@ -27,8 +27,9 @@
 // into another (a Marketo company found to be a Salesforce account)
 // retires: it logs account.merged, lets its persons go (they are the
 // surviving account's), ends its journeys with the merge as their reason,
-// hands its opportunities and its recent messages (which its persons'
-// frequency caps still count) over to the surviving account, which logs
+// hands its opportunities, its recent messages (which its persons'
+// frequency caps still count) and its persons' consent statements over
+// to the surviving account, which logs
 // account.absorbed and lists it (AccountView.Absorbed), and from then on
 // decides nothing (no refresh, no journey step; activities a concurrent
 // call routed to it are refused as unknown_account, host journey events
@@ -85,7 +86,10 @@
 // statement goes to every account of the person (whichever account the
 // activity names, and a parent's too with rollup) and is kept there with
 // the person; an account the person joins later takes the statements
-// their other accounts keep. At each pass, before anything reads the
+// their other accounts keep, and those of the accounts the same call took
+// them out of (a CRM contact moved to another company); a person into whom
+// identity merged others takes the statements kept of those, in each of
+// their accounts. At each pass, before anything reads the
 // person, their consent is what [governance.ApplyConsent] decides from
 // the record and the statements at the pass's time, "the strictest recent
 // statement wins": so an unsubscribe is not undone by a CRM sync that had
@@ -231,9 +235,14 @@
 // journeys") count a person's messages from every journey of every
 // account the person belongs to: a person linked to several accounts, or,
 // with rollup, a subsidiary's person whom the parent's journeys address
-// too. A pass of an account with such persons reads their recent messages
-// from the other accounts' committed journey states; an account whose
-// persons are all its own reads nothing more. Passes of accounts that
+// too, and the accounts a person left lately, for as long as a cap counts
+// back (a contact moved to another company takes their recent messages
+// with them; a merged person's messages count as theirs). A pass of an
+// account with such persons reads their recent messages from the other
+// accounts' committed journey states; an account whose persons are all
+// its own reads nothing more. A person who left an account in one call
+// and joins another in a later one, linked to no account in between,
+// starts afresh there: nothing records where they were. Passes of accounts that
 // share a person take turns, from that reading to their commit, so a cap
 // holds exactly whatever the order and the concurrency of the calls
 // within one engine.

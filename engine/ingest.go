@@ -274,6 +274,7 @@ func (e *Engine) applyAccounts(works map[b2b.AccountID]*work, recs []identity.Ac
 		e.markPersons(works, res.Account)
 		for _, p := range res.Relinked {
 			e.markAccountsOf(works, p)
+			e.markJoined(works, p, res.Unlinked, nil)
 		}
 		for _, a := range res.Unlinked {
 			e.markPersons(works, a)
@@ -312,6 +313,7 @@ func (e *Engine) applyPersons(works map[b2b.AccountID]*work, recs []identity.Per
 		// The accounts the person is linked to now, and those they (or
 		// a person they merged) left.
 		e.markAccountsOf(works, res.Person)
+		e.markJoined(works, res.Person, res.Unlinked, res.Merged)
 		for _, a := range res.Unlinked {
 			e.markPersons(works, a)
 		}

@@ -3,9 +3,11 @@ package engine
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/governance"
 	"github.com/quorumhq/quorum/journey"
 )
 
@@ -18,13 +20,15 @@ import (
 // queries select by. Identity resolution never undoes a merge.
 
 // handOver is what an account merged into another hands over to it: its
-// opportunities, which the CRM may not send again, and the messages its
+// opportunities, which the CRM may not send again, the messages its
 // journeys sent lately, which the frequency caps of the persons it let go
-// still count.
+// still count, and the consent statements it kept of them (an
+// unsubscribe made while a person was its), by person.
 type handOver struct {
 	from          b2b.AccountID
 	opportunities []b2b.Opportunity
 	contacts      []journey.Contact
+	consent       map[b2b.PersonID][]governance.Statement
 }
 
 // retire makes the pass's account one merged into into: it logs
@@ -44,7 +48,8 @@ func (ps *pass) retire(ctx context.Context, into b2b.AccountID) {
 	ps.p.Journeys.Stop(res, &st.Journeys, ps.now, reason)
 	ps.logJourneys(res)
 	ps.journey.Due = res.Due
-	h := &handOver{from: ps.id, opportunities: slices.Clone(st.Opportunities), contacts: slices.Clone(st.Journeys.Contacts)}
+	h := &handOver{from: ps.id, opportunities: slices.Clone(st.Opportunities), contacts: slices.Clone(st.Journeys.Contacts),
+		consent: maps.Clone(st.Consent)}
 	// The account has no persons and takes no person's lock: handing over
 	// from its pass waits for no pass that could wait for it. The other
 	// account decides first what it was due to before now, as for any
@@ -60,7 +65,8 @@ func (ps *pass) retire(ctx context.Context, into b2b.AccountID) {
 
 // takeOver takes what an account merged into this one handed over (see
 // retire): its recent messages, once (a hand-over retried after a failed
-// commit finds the account in Absorbed), and its opportunities, those it
+// commit finds the account in Absorbed), its consent statements (the
+// persons' consent is decided again), and its opportunities, those it
 // still held, unless this account's state holds a record of one as new or
 // newer.
 func (ps *pass) takeOver(h *handOver) {
@@ -72,6 +78,13 @@ func (ps *pass) takeOver(h *handOver) {
 		slices.SortStableFunc(js.Contacts, func(a, b journey.Contact) int { return a.At.Compare(b.At) })
 		ps.changed = true
 		ps.log("account.absorbed", "", ps.now, map[string]any{"from": h.from, "opportunities": len(h.opportunities), "messages": len(h.contacts)})
+	}
+	for _, id := range slices.Sorted(maps.Keys(h.consent)) {
+		for _, s := range h.consent[id] {
+			if ps.keepStatement(s) {
+				ps.consentTouched, ps.changed = append(ps.consentTouched, id), true
+			}
+		}
 	}
 	for _, o := range h.opportunities {
 		if !ps.e.takeOpportunity(o.ID, h.from, ps.id) {

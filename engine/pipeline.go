@@ -62,6 +62,10 @@ type work struct {
 	// handedOver is what an account merged into this one hands over: its
 	// opportunities and recent messages (see pass.retire).
 	handedOver *handOver
+	// joined are the persons of the account whom the call's identity
+	// changes took out of other accounts or merged others into (see
+	// joining).
+	joined map[b2b.PersonID]*joining
 }
 
 // activitiesOnly reports whether the work is activities and nothing else.
@@ -495,6 +499,9 @@ type pass struct {
 	// consentWhy are the decisions of the persons whose consent the pass
 	// decided again, for the consent.changed events.
 	consentWhy map[b2b.PersonID]map[b2b.Channel]governance.ConsentDecision
+	// consentTouched are persons whose statements the pass took from
+	// elsewhere before deciding consent (takeAliases, takeOver).
+	consentTouched []b2b.PersonID
 }
 
 // log appends an event to the account's event log.
@@ -567,7 +574,9 @@ func (ps *pass) run(ctx context.Context, w *work) outcome {
 			st.Origin, ps.changed = from, true // what Recover rebuilds the account's records from
 		}
 		if ok && w.persons {
+			ps.carryLeft(persons, w.joined)
 			ps.setPersons(persons)
+			ps.consentTouched = append(ps.consentTouched, ps.takeAliases(w.joined)...)
 		}
 		if ok && into != "" && st.MergedInto == "" {
 			ps.retire(ctx, into)

@@ -154,6 +154,10 @@ type personEntry struct {
 	// accounts whose recent messages to the person frequency caps count
 	// with the account's own. Empty for a person of one account.
 	Others []b2b.AccountID `json:"others,omitempty"`
+	// Left are the accounts the person left lately (see leftAccount):
+	// their recent messages to the person count in the person's caps
+	// too. Kept only when the program has caps.
+	Left []leftAccount `json:"left,omitempty"`
 	// Origin is the person's source records (an origin, encoded), for
 	// Recover, when the golden record does not tell them: nil for a
 	// person of one record, named by the person's ID, with no identifier

@@ -1,0 +1,204 @@
+package engine
+
+import (
+	"cmp"
+	"slices"
+	"time"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/governance"
+	"github.com/quorumhq/quorum/journey"
+)
+
+// A person's consent and frequency caps are theirs, whichever account
+// holds them: what an account knows of a person (the statements of their
+// unsubscribes, the messages its journeys sent them) goes with the person
+// when identity moves them.
+//
+//   - A person who leaves accounts for others (a CRM contact moved to
+//     another company, a lead merged with a contact of another account)
+//     joins each account they are in now with the statements the accounts
+//     they left keep of them, and, for as long as a frequency cap counts
+//     back, those accounts' messages to them count in their caps (the
+//     person's entry remembers them: personEntry.Left). The accounts they
+//     left keep what they knew, for when the person comes back.
+//   - A person into whom identity merged others (their records found to
+//     be one person's) takes, in each of their accounts, what those
+//     accounts kept under the merged persons' IDs: statements, recent
+//     messages, messages held back by a cap.
+//   - An account merged into another hands its statements over with its
+//     recent messages (see handOver).
+//
+// Identity says what a call changed (PersonResult.Unlinked and Merged,
+// AccountResult.Relinked and Unlinked); the call's passes of the accounts
+// the person is in now read the accounts they left. A person who left an
+// account in one call and joins another in a later one (linked to no
+// account in between) starts afresh there: no record says where they
+// were.
+
+// joining is what a call's identity changes tell the passes of a
+// person's accounts: the accounts the person left (from) and the IDs of
+// the persons merged into them (aliases).
+type joining struct {
+	from    []b2b.AccountID
+	aliases []b2b.PersonID
+}
+
+// A leftAccount is an account a person left, and when: its recent
+// messages to the person count in their caps until the longest cap no
+// longer reaches back to then. IDs are the person's other IDs there (the
+// persons merged into them), when they had others.
+type leftAccount struct {
+	Account b2b.AccountID  `json:"account"`
+	At      time.Time      `json:"at"`
+	IDs     []b2b.PersonID `json:"ids,omitempty"`
+}
+
+// markJoined tells the passes of the accounts p is in now (and, with
+// rollup, their parents) that p left the accounts from and took the
+// persons aliases in. Callers hold idMu.
+func (e *Engine) markJoined(works map[b2b.AccountID]*work, p b2b.PersonID, from []b2b.AccountID, aliases []b2b.PersonID) {
+	if len(from) == 0 && len(aliases) == 0 {
+		return
+	}
+	accounts, _ := e.graph.AppendLinkedAccounts(nil, p)
+	if e.cfg.Rollup {
+		accounts = e.withAncestors(accounts)
+	}
+	for _, a := range accounts {
+		w := workFor(works, a)
+		if w.joined == nil {
+			w.joined = map[b2b.PersonID]*joining{}
+		}
+		j := w.joined[p]
+		if j == nil {
+			j = &joining{}
+			w.joined[p] = j
+		}
+		j.from = sortedUnion(j.from, from)
+		j.aliases = sortedUnion(j.aliases, aliases)
+	}
+}
+
+// sortedUnion returns the sorted union of two lists without repeats.
+func sortedUnion[T ~string](a, b []T) []T {
+	out := append(slices.Clone(a), b...)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// takeAliases moves what the state keeps under the IDs of persons merged
+// into a person of the account to the person's ID: consent statements,
+// recent messages (which their caps count), messages held back by a cap.
+// It returns the persons whose consent must be decided again.
+func (ps *pass) takeAliases(joined map[b2b.PersonID]*joining) []b2b.PersonID {
+	var touched []b2b.PersonID
+	st := ps.st
+	for p, j := range joined {
+		if len(j.aliases) == 0 || st.person(p) == nil {
+			continue
+		}
+		for _, q := range j.aliases {
+			if q == p {
+				continue
+			}
+			if ss, ok := st.Consent[q]; ok {
+				for _, s := range ss {
+					s.Person = p
+					ps.keepStatement(s)
+				}
+				delete(st.Consent, q)
+				touched = append(touched, p)
+				ps.changed = true
+			}
+			js := &st.Journeys
+			for i := range js.Contacts {
+				if js.Contacts[i].Person == q {
+					js.Contacts[i].Person, ps.changed = p, true
+				}
+			}
+			for i := range js.Deferred {
+				if js.Deferred[i].Entry.Person == q {
+					js.Deferred[i].Entry.Person, ps.changed = p, true
+				}
+			}
+		}
+	}
+	slices.Sort(touched)
+	return slices.Compact(touched)
+}
+
+// keepStatement adds a statement to the state's, unless it holds it
+// already; it reports whether it added it. The lists are shared with the
+// committed state: it makes a new one.
+func (ps *pass) keepStatement(s governance.Statement) bool {
+	st := ps.st
+	if slices.ContainsFunc(st.Consent[s.Person], func(x governance.Statement) bool { return sameStatement(&x, &s) }) {
+		return false
+	}
+	if st.Consent == nil {
+		st.Consent = map[b2b.PersonID][]governance.Statement{}
+	}
+	st.Consent[s.Person] = append(slices.Clip(st.Consent[s.Person]), s)
+	return true
+}
+
+// capWindow is how far back the program's frequency caps count; zero
+// without caps.
+func (ps *pass) capWindow() time.Duration {
+	var window time.Duration
+	for _, cp := range ps.p.Journeys.Config().Caps {
+		window = max(window, time.Duration(cp.Per))
+	}
+	return window
+}
+
+// carryLeft gives the entries of a new person list the accounts their
+// persons left (personEntry.Left): those the state's entries remembered,
+// still within the caps' reach, and those the call's identity changes
+// report (joined), as of the pass's time. Without caps, it remembers none.
+func (ps *pass) carryLeft(list []personEntry, joined map[b2b.PersonID]*joining) {
+	window := ps.capWindow()
+	if window == 0 {
+		return
+	}
+	after := ps.now.Add(-window)
+	for i := range list {
+		pe := &list[i]
+		var left []leftAccount
+		if old := ps.st.person(pe.Person.ID); old != nil {
+			left = old.Left
+		}
+		if j := joined[pe.Person.ID]; j != nil {
+			for _, q := range j.aliases {
+				if old := ps.st.person(q); old != nil {
+					left = append(slices.Clip(left), old.Left...)
+				}
+			}
+			for _, a := range j.from {
+				if a != ps.id && !slices.Contains(pe.Others, a) {
+					left = append(slices.Clip(left), leftAccount{Account: a, At: ps.now, IDs: j.aliases})
+				}
+			}
+		}
+		left = slices.DeleteFunc(slices.Clone(left), func(l leftAccount) bool {
+			return !l.At.After(after) || l.Account == ps.id || slices.Contains(pe.Others, l.Account)
+		})
+		if len(left) == 0 {
+			continue
+		}
+		slices.SortFunc(left, func(a, b leftAccount) int {
+			if a.Account != b.Account {
+				return cmp.Compare(a.Account, b.Account)
+			}
+			return b.At.Compare(a.At) // the latest first, which Compact keeps
+		})
+		pe.Left = slices.CompactFunc(left, func(a, b leftAccount) bool { return a.Account == b.Account })
+	}
+}
+
+// contactOf reports whether a contact another account recorded is one to
+// the person p, under their ID or one of ids.
+func contactOf(c *journey.Contact, p b2b.PersonID, ids []b2b.PersonID) bool {
+	return c.Person == p || slices.Contains(ids, c.Person)
+}
