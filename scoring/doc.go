@@ -59,8 +59,9 @@
 //
 // A [PersonState] is the score of one person under one model: plain data
 // (exported fields, times in Unix nanoseconds) that a store persists as it
-// is. A [Ledger] holds the states of an account's persons;
-// [Scorer.Ingest] applies a [Batch] of activities at a time now and returns
+// is. A [Ledger] holds the states of an account's persons ([Scorer.Merge]
+// makes one person's of two, when identity finds two records to be one
+// person); [Scorer.Ingest] applies a [Batch] of activities at a time now and returns
 // a [Report] that accounts for every activity:
 //
 //   - credited, unmatched (a known type no rule counts), capped, duplicate;

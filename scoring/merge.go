@@ -1,0 +1,79 @@
+package scoring
+
+import (
+	"slices"
+)
+
+// Merge returns the state of one person made of two persons' states under
+// the scorer's model: what identity resolution found to be one person
+// (their records merged) scores as one. Neither input is modified; either
+// may be nil.
+//
+// The merged state keeps both persons' credits, an activity once (by its
+// key and rule), and applies each rule's cap to them together: in a cap
+// period, the earliest credits count, as when one person's activities
+// arrive (a period either state had already folded into its past is
+// taken as it was). Each rule's past values are added, decayed to the
+// later of their times; the floor is the later of the two, credits before
+// it folded as [Scorer.Compact] folds them. So the merged person's score
+// at any time from the floor on is the sum of the two, less what their
+// caps, applied together, no longer count.
+func (s *Scorer) Merge(a, b *PersonState) PersonState {
+	switch {
+	case a == nil && b == nil:
+		return PersonState{}
+	case a == nil:
+		return b.clone()
+	case b == nil:
+		return a.clone()
+	}
+	out := PersonState{Floor: min(a.Floor, b.Floor)}
+	out.Past = slices.Clone(a.Past)
+	for _, q := range b.Past {
+		i, found := slices.BinarySearchFunc(out.Past, q.Rule, func(p RuleValue, r uint16) int { return int(p.Rule) - int(r) })
+		if !found {
+			out.Past = slices.Insert(out.Past, i, q)
+			continue
+		}
+		p := &out.Past[i]
+		at := max(p.At, q.At)
+		p.Value = p.Value*s.decay(at-p.At) + q.Value*s.decay(at-q.At)
+		p.At = at
+	}
+	credits := append(slices.Clone(a.Credits), b.Credits...)
+	slices.SortFunc(credits, func(x, y Credit) int { return creditLess(&x, &y) })
+	credits = slices.CompactFunc(credits, func(x, y Credit) bool { return x.Key == y.Key && x.Rule == y.Rule })
+	out.Credits = s.capCredits(credits)
+	s.advance(&out, max(a.Floor, b.Floor))
+	return out
+}
+
+// capCredits drops, from credits sorted by creditLess, those past a rule's
+// cap in their period: the earliest count.
+func (s *Scorer) capCredits(credits []Credit) []Credit {
+	type period struct {
+		rule  uint16
+		start int64
+	}
+	var counts map[period]int
+	return slices.DeleteFunc(credits, func(c Credit) bool {
+		if int(c.Rule) >= len(s.rules) {
+			return false
+		}
+		r := &s.rules[c.Rule]
+		if r.Cap.Max == 0 {
+			return false
+		}
+		start, _ := r.Cap.Period.bounds(c.At)
+		if counts == nil {
+			counts = map[period]int{}
+		}
+		k := period{c.Rule, start}
+		counts[k]++
+		return counts[k] > r.Cap.Max
+	})
+}
+
+func (st *PersonState) clone() PersonState {
+	return PersonState{Floor: st.Floor, Past: slices.Clone(st.Past), Credits: slices.Clone(st.Credits)}
+}

@@ -1,0 +1,117 @@
+package scoring
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	gocmp "github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
+
+	"github.com/quorumhq/quorum/b2b"
+)
+
+// TestMergeIsOnePersonsState: the merge of two persons' states scores as
+// the state of one person who did what both did (their activities ingested
+// as one person's at the same times): the same credits, caps applied to
+// both persons' activities together, an activity both were credited for
+// counted once, and, once the horizon has folded credits, the same score
+// to within rounding. (With caps, a period that each state folded before
+// the merge counts both persons' credits of it: that case runs without
+// caps, and without an activity credited to both persons, which each
+// state may have folded.)
+func TestMergeIsOnePersonsState(t *testing.T) {
+	t.Parallel()
+	persons := map[b2b.PersonID]*b2b.Person{"ann": {ID: "ann", Seniority: b2b.SeniorityVP}, "bob": {ID: "bob", Seniority: b2b.SeniorityVP}}
+	for _, tc := range []struct {
+		name    string
+		horizon time.Duration
+		span    time.Duration
+		uncap   bool
+		shared  int
+	}{
+		{name: "within the horizon", horizon: 60 * 24 * time.Hour, span: 40 * 24 * time.Hour, shared: 5},
+		{name: "credits folded", horizon: 5 * 24 * time.Hour, span: 40 * 24 * time.Hour, uncap: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			m := testModel()
+			if tc.uncap {
+				for i := range m.Rules {
+					m.Rules[i].Cap = Cap{}
+				}
+			}
+			s, err := New(m, Config{Horizon: tc.horizon})
+			require.NoError(t, err)
+			for seed := range uint64(20) {
+				rng := rand.New(rand.NewPCG(seed, 7))
+				acts := randomStream(rng, 200, tc.span)
+				for i := range acts {
+					// By the activity's key: a delivery twice is one person's.
+					acts[i].Person = [2]b2b.PersonID{"ann", "bob"}[ActivityKey(acts[i].ID)%2]
+				}
+				// A few activities credited to both (one delivered under
+				// each of the person's two records).
+				for i := range tc.shared {
+					a := acts[i]
+					a.Person = map[b2b.PersonID]b2b.PersonID{"ann": "bob", "bob": "ann"}[a.Person]
+					acts = append(acts, a)
+				}
+				// Ingested day by day, as they come.
+				two, one := Ledger{}, Ledger{}
+				for day := 0; day <= int(tc.span/(24*time.Hour)); day++ {
+					now := t0.Add(time.Duration(day+1) * 24 * time.Hour)
+					var batch, asOne []b2b.Activity
+					for _, a := range acts {
+						if !a.Time.Before(now.Add(-24*time.Hour)) && a.Time.Before(now) {
+							batch = append(batch, a)
+							a.Person = "ann"
+							asOne = append(asOne, a)
+						}
+					}
+					s.Ingest(&two, Batch{Account: testAccount, Persons: persons, Activities: batch}, now)
+					s.Ingest(&one, Batch{Account: testAccount, Persons: persons, Activities: asOne}, now)
+				}
+				merged := s.Merge(two.State("ann"), two.State("bob"))
+				want := one.State("ann")
+				require.Equal(t, want.Floor, merged.Floor, "seed %d", seed)
+				if diff := gocmp.Diff(want.Credits, merged.Credits); diff != "" {
+					t.Fatalf("seed %d: credits (-one person +merged):\n%s", seed, diff)
+				}
+				at := t0.Add(tc.span + 48*time.Hour)
+				w, err := s.ScoreAt(want, at)
+				require.NoError(t, err)
+				got, err := s.ScoreAt(&merged, at)
+				require.NoError(t, err)
+				require.InDelta(t, w, got, 1e-9*math.Max(1, math.Abs(w)), "seed %d", seed)
+			}
+		})
+	}
+}
+
+// TestMergeLeavesItsInputs: Merge copies; nil stands for a person with no
+// state.
+func TestMergeLeavesItsInputs(t *testing.T) {
+	t.Parallel()
+	s, err := New(testModel(), Config{})
+	require.NoError(t, err)
+	l := Ledger{}
+	s.Ingest(&l, Batch{Account: testAccount, Persons: testPersons, Activities: []b2b.Activity{
+		{ID: "a1", Type: b2b.ActivityFillOutForm, Person: "ann", Time: t0},
+		{ID: "b1", Type: b2b.ActivityAttendEvent, Person: "bob", Time: t0.Add(time.Hour)},
+	}}, t0.Add(2*time.Hour))
+	ann, bob := l.State("ann").clone(), l.State("bob").clone()
+	m := s.Merge(l.State("ann"), l.State("bob"))
+	require.Len(t, m.Credits, 2)
+	m.Credits[0].Points = 99
+	require.Equal(t, ann, *l.State("ann"))
+	require.Equal(t, bob, *l.State("bob"))
+
+	require.Equal(t, PersonState{}, s.Merge(nil, nil))
+	only := s.Merge(nil, l.State("bob"))
+	require.Equal(t, bob, only)
+	only.Credits[0].Points = 99
+	require.Equal(t, bob, *l.State("bob"))
+	require.Equal(t, ann, s.Merge(l.State("ann"), nil))
+}
