@@ -2,12 +2,14 @@ package engine
 
 import (
 	"cmp"
+	"maps"
 	"slices"
 	"time"
 
 	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/governance"
 	"github.com/quorumhq/quorum/journey"
+	"github.com/quorumhq/quorum/scoring"
 )
 
 // A person's consent and frequency caps are theirs, whichever account
@@ -89,8 +91,10 @@ func sortedUnion[T ~string](a, b []T) []T {
 
 // takeAliases moves what the state keeps under the IDs of persons merged
 // into a person of the account to the person's ID: consent statements,
-// recent messages (which their caps count), messages held back by a cap.
-// It returns the persons whose consent must be decided again.
+// scores (merged, see scoring.Scorer.Merge) and journeys' score
+// adjustments, activity records, recent messages (which their caps
+// count), messages held back by a cap. It returns the persons whose
+// consent must be decided again.
 func (ps *pass) takeAliases(joined map[b2b.PersonID]*joining) []b2b.PersonID {
 	var touched []b2b.PersonID
 	st := ps.st
@@ -111,6 +115,7 @@ func (ps *pass) takeAliases(joined map[b2b.PersonID]*joining) []b2b.PersonID {
 				touched = append(touched, p)
 				ps.changed = true
 			}
+			ps.mergeScores(p, q)
 			js := &st.Journeys
 			for i := range js.Contacts {
 				if js.Contacts[i].Person == q {
@@ -126,6 +131,45 @@ func (ps *pass) takeAliases(joined map[b2b.PersonID]*joining) []b2b.PersonID {
 	}
 	slices.Sort(touched)
 	return slices.Compact(touched)
+}
+
+// mergeScores makes the scores of q, a person merged into p, p's: under
+// each model, the two persons' states merged; a journey's adjustments of
+// q's score added to p's; q's activity records p's.
+func (ps *pass) mergeScores(p, q b2b.PersonID) {
+	st := ps.st
+	for _, name := range slices.Sorted(maps.Keys(st.Scores)) {
+		l := st.Scores[name]
+		qs := l.Persons[q]
+		if qs == nil {
+			continue
+		}
+		var merged scoring.PersonState
+		if s := ps.scorer(name); s != nil {
+			merged = s.Merge(l.Persons[p], qs)
+		} else if l.Persons[p] == nil {
+			merged = *qs // a model the program no longer has: kept as it was
+		} else {
+			continue
+		}
+		l.Persons[p] = &merged
+		delete(l.Persons, q)
+		ps.changed = true
+	}
+	if v, ok := st.Adjustments["person/"+string(q)]; ok {
+		st.Adjustments["person/"+string(p)] += v
+		delete(st.Adjustments, "person/"+string(q))
+		ps.changed = true
+	}
+	if slices.ContainsFunc(st.Activities, func(r activityRecord) bool { return r.Person == q }) {
+		st.Activities = slices.Clone(st.Activities) // records are shared with the committed state
+		for i := range st.Activities {
+			if st.Activities[i].Person == q {
+				st.Activities[i].Person = p
+			}
+		}
+		ps.changed = true
+	}
 }
 
 // keepStatement adds a statement to the state's, unless it holds it

@@ -189,3 +189,44 @@ func TestMergedPersonsMessagesCountInCaps(t *testing.T) {
 	}
 	require.Equal(t, []string{"intro"}, sent["victor@acme.com"], "both intros count in Victor's cap")
 }
+
+// TestMergedPersonKeepsTheirScore: Victor requested a demo as a CRM
+// contact (003V, another address then); when his records merge with his
+// marketing lead's, the demo is his: his score and his group's keep it.
+func TestMergedPersonKeepsTheirScore(t *testing.T) {
+	t.Parallel()
+	b := setup(t, pipelineProgram())
+	rep, err := b.eng.Apply(b.ctx, engine.Batch{Accounts: []identity.AccountRecord{acmeRecord()},
+		Persons: []identity.PersonRecord{lead("L-2", "victor@acme.com", "Victor", "Kim", "VP of Engineering", "Acme"),
+			contact("003V", "vkim@acme.com", "Victor", "Kim", "VP of Engineering", "acme")}})
+	require.NoError(t, err)
+	require.Empty(t, rep.Rejected)
+	b.clock.Set(day(1))
+	demo := activity("d-1", b2b.ActivityRequestDemo, "003V", day(1), nil)
+	demo.Source = b2b.SourceSalesforce
+	ingest(t, b, demo)
+	groupScore := func(at time.Time) float64 {
+		v, err := b.eng.Account(b.ctx, "acme", at)
+		require.NoError(t, err)
+		require.Len(t, v.Groups, 1)
+		return v.Groups[0].Score.Score
+	}
+	before := groupScore(day(2))
+	require.Positive(t, before)
+
+	b.clock.Set(day(2))
+	crm := contact("003V", "victor@acme.com", "Victor", "Kim", "VP of Engineering", "acme")
+	crm.Time = day(2)
+	_, err = b.eng.UpsertPersons(b.ctx, crm)
+	require.NoError(t, err)
+	v, err := b.eng.Account(b.ctx, "acme", day(2))
+	require.NoError(t, err)
+	require.Len(t, v.Persons, 1)
+	require.InDelta(t, before, v.Persons[0].Score, 1e-9, "the demo is Victor's")
+	require.InDelta(t, before, groupScore(day(2)), 1e-9)
+	// A second delivery of the demo under his merged ID is the same one.
+	rep2, err := b.eng.Ingest(b.ctx, demo)
+	require.NoError(t, err)
+	require.Equal(t, 1, rep2.Duplicates)
+	require.InDelta(t, before, groupScore(day(2)), 1e-9)
+}
