@@ -166,6 +166,15 @@
 // [Group.TimeInStage] and [Group.TimeToStage] (time to Sales Ready) are
 // measurable.
 //
+// A program may rename or drop a stage that groups are in. Such a group
+// is not stuck: [Catalog.Advance] first places it in its model's first
+// entry stage, with a stage change whose reason says why (`stage model
+// "funnel" has no stage "Engaged" any more: placed in its first entry
+// stage "Lead"`), and the automatic transitions take it on from there in
+// the same call, as far as their rules hold. [Catalog.MoveTo] may take it
+// to any stage of the model. Until then the group counts as open, whatever
+// the stage meant: rename a closed stage with care.
+//
 // # Closed groups
 //
 // A group in a closed stage of its model (the success stage or a failure

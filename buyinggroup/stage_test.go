@@ -203,3 +203,87 @@ func TestAdvanceLeavesItsInputAlone(t *testing.T) {
 	require.Empty(t, evs)
 	require.Equal(t, moved, same)
 }
+
+// funnelCatalog compiles interest "dp" on stage model "funnel" with the
+// given stages and transitions: two versions of one program.
+func funnelCatalog(t *testing.T, stages []buyinggroup.Stage, transitions []buyinggroup.Transition) *buyinggroup.Catalog {
+	return compileDefs(t, buyinggroup.Definitions{
+		Interests:   []buyinggroup.SolutionInterest{{ID: "dp", Template: "standard", StageModel: "funnel"}},
+		StageModels: []buyinggroup.StageModel{{ID: "funnel", Stages: stages, Transitions: transitions}},
+	})
+}
+
+// TestStageDroppedByModel: a group in a stage that a new version of its
+// stage model no longer has (renamed or dropped) is not stuck there.
+// Advance places it in the model's first entry stage, saying why, and
+// the model's rules take it on from there in the same call; MoveTo may
+// take it to any stage of the model.
+func TestStageDroppedByModel(t *testing.T) {
+	t.Parallel()
+	won := buyinggroup.Transition{From: "*", To: "Won", When: rules.Rule{Name: "won", Source: `opportunity.status == "won"`}}
+	v1 := funnelCatalog(t,
+		[]buyinggroup.Stage{{Name: "Lead", Entry: true}, {Name: "Engaged"}, {Name: "Qualified"}, {Name: "Won", Success: true}, {Name: "Lost", Failure: true}},
+		[]buyinggroup.Transition{won,
+			{From: "Lead", To: "Engaged", When: rules.Rule{Name: "engaged", Source: `group.score >= 10`}},
+			{From: "Engaged", To: "Qualified", When: rules.Rule{Name: "qualified", Source: `group.score >= 100`}},
+		})
+	v2 := funnelCatalog(t,
+		[]buyinggroup.Stage{{Name: "Lead", Entry: true}, {Name: "Qualified"}, {Name: "Won", Success: true}, {Name: "Lost", Failure: true}},
+		[]buyinggroup.Transition{won,
+			{From: "Lead", To: "Qualified", When: rules.Rule{Name: "qualified", Source: `group.score >= 100`}},
+		})
+	engaged, _, err := v1.Advance(newGroup(t, v1, "dp"), buyinggroup.Signals{Score: 20}, t0.Add(time.Hour))
+	require.NoError(t, err)
+	require.Equal(t, "Engaged", engaged.Stage)
+
+	at := t0.Add(24 * time.Hour)
+	const placed = `stage model "funnel" has no stage "Engaged" any more: placed in its first entry stage "Lead"`
+	tests := []struct {
+		name    string
+		signals buyinggroup.Signals
+		want    []string // the stages it enters
+	}{
+		{"no rule holds", buyinggroup.Signals{Score: 20}, []string{"Lead"}},
+		{"a rule holds", buyinggroup.Signals{Score: 150}, []string{"Lead", "Qualified"}},
+		{"the deal is won", buyinggroup.Signals{Opportunity: &b2b.Opportunity{ID: "o1", Status: b2b.OpportunityWon}}, []string{"Lead", "Won"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			g, evs, err := v2.Advance(engaged, tt.signals, at)
+			require.NoError(t, err)
+			require.Equal(t, tt.want[len(tt.want)-1], g.Stage)
+			var to []string
+			for _, ev := range evs {
+				require.Equal(t, buyinggroup.EventStageChanged, ev.Type)
+				to = append(to, ev.To)
+			}
+			require.Equal(t, tt.want, to)
+			require.Equal(t, buyinggroup.Event{Type: buyinggroup.EventStageChanged, Group: "acme/dp", Account: "acme", Interest: "dp",
+				At: at, From: "Engaged", To: "Lead", Reason: placed}, evs[0])
+			require.Equal(t, buyinggroup.StageChange{From: "Engaged", To: "Lead", At: at, Reason: placed}, g.StageHistory[len(engaged.StageHistory)])
+
+			// Placed once: the next call starts from where it is.
+			same, evs, err := v2.Advance(g, tt.signals, at.Add(time.Hour))
+			require.NoError(t, err)
+			require.Empty(t, evs)
+			require.Equal(t, g, same)
+		})
+	}
+
+	t.Run("MoveTo", func(t *testing.T) {
+		t.Parallel()
+		g, evs, err := v2.MoveTo(engaged, "Qualified", "ann", "met the committee", at)
+		require.NoError(t, err)
+		require.Equal(t, "Qualified", g.Stage)
+		const why = `met the committee (stage model "funnel" has no stage "Engaged" any more)`
+		require.Equal(t, []buyinggroup.Event{{Type: buyinggroup.EventStageChanged, Group: "acme/dp", Account: "acme", Interest: "dp",
+			At: at, From: "Engaged", To: "Qualified", Reason: why}}, evs)
+		require.Equal(t, buyinggroup.StageChange{From: "Engaged", To: "Qualified", At: at, By: "ann", Reason: why}, g.StageHistory[len(g.StageHistory)-1])
+
+		g, evs, err = v2.MoveTo(engaged, "Lost", "journey nurture", "", at)
+		require.NoError(t, err)
+		require.Equal(t, "Lost", g.Stage)
+		require.Equal(t, `stage model "funnel" has no stage "Engaged" any more`, evs[0].Reason)
+	})
+}

@@ -10,9 +10,11 @@ import (
 // MoveTo moves a group to another stage on request (a person or a journey
 // action, named by by). A move the group's stage model does not allow is
 // refused with a [*TransitionError] naming both stages; the group is then
-// returned unchanged. A move out of the closed stages (a model that lets
-// a deal reopen) resolves the members again from the claims, with the
-// events of the change after the stage change's.
+// returned unchanged. A group in a stage its model does not have (a
+// program that renamed or dropped the stage) may move to any stage of the
+// model; the reason says so. A move out of the closed stages (a model
+// that lets a deal reopen) resolves the members again from the claims,
+// with the events of the change after the stage change's.
 func (c *Catalog) MoveTo(g Group, to, by, reason string, now time.Time) (Group, []Event, error) {
 	in, err := c.interestOf(&g)
 	if err != nil {
@@ -22,7 +24,13 @@ func (c *Catalog) MoveTo(g Group, to, by, reason string, now time.Time) (Group, 
 	if _, ok := m.index[to]; !ok {
 		return g, nil, fmt.Errorf("group %q: %w %q in stage model %q (stages: %s)", g.ID, ErrUnknownStage, to, m.ID, strings.Join(stageNames(m), ", "))
 	}
-	if !m.Allowed(g.Stage, to) {
+	if _, ok := m.index[g.Stage]; !ok {
+		if reason == "" {
+			reason = stageGone(m, g.Stage)
+		} else {
+			reason += " (" + stageGone(m, g.Stage) + ")"
+		}
+	} else if !m.Allowed(g.Stage, to) {
 		return g, nil, &TransitionError{Group: g.ID, Model: m.ID, From: g.Stage, To: to, Allowed: m.Next(g.Stage)}
 	}
 	ng := g.clone()
@@ -79,6 +87,9 @@ func facts(in *Interest, g *Group, s Signals, now time.Time) StageEnv {
 // on from the new stage, never entering a stage twice in one call. Each
 // change records the rule and the values it read; a change out of the
 // closed stages resolves the members again, as [Catalog.MoveTo] does. A
+// group in a stage its model does not have (a program that renamed or
+// dropped the stage) is first placed in the model's first entry stage,
+// with a change that says why, and the rules take it on from there. A
 // rule that fails to evaluate returns the error and the group unchanged.
 func (c *Catalog) Advance(g Group, s Signals, now time.Time) (Group, []Event, error) {
 	in, err := c.interestOf(&g)
@@ -90,12 +101,17 @@ func (c *Catalog) Advance(g Group, s Signals, now time.Time) (Group, []Event, er
 	// and then return g as it is.
 	ng, copied := g, false
 	var evs []Event
+	if _, ok := m.index[g.Stage]; !ok {
+		ng, copied = g.clone(), true
+		entry := m.Stages[m.entry[0]].Name
+		evs = append(evs, ng.moveTo(StageChange{
+			From: g.Stage, To: entry, At: now,
+			Reason: fmt.Sprintf("%s: placed in its first entry stage %q", stageGone(m, g.Stage), entry),
+		}))
+	}
 	visited := map[string]bool{ng.Stage: true}
 	for range m.Stages {
-		cur, ok := m.index[ng.Stage]
-		if !ok {
-			return g, nil, fmt.Errorf("group %q: %w %q in stage model %q", g.ID, ErrUnknownStage, ng.Stage, m.ID)
-		}
+		cur := m.index[ng.Stage]
 		env := facts(in, &ng, s, now)
 		moved := false
 		for _, a := range m.auto {
@@ -201,6 +217,11 @@ func (c *Catalog) SetStatus(g Group, status, by string, now time.Time) (Group, [
 	ev.From, ev.To, ev.Reason = g.Status, status, by
 	ng.Status, ng.UpdatedAt = status, now
 	return ng, []Event{ev}, nil
+}
+
+// stageGone says that a group's stage is not in its stage model.
+func stageGone(m *Model, stage string) string {
+	return fmt.Sprintf("stage model %q has no stage %q any more", m.ID, stage)
 }
 
 func stageNames(m *Model) []string {
