@@ -9,11 +9,13 @@ import (
 	"io"
 	"log/slog"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/buyinggroup"
 	"github.com/quorumhq/quorum/clock"
 	"github.com/quorumhq/quorum/governance"
 	"github.com/quorumhq/quorum/identity"
@@ -258,6 +260,11 @@ func New(cfg Config) (*Engine, error) {
 // instances an earlier program started is given the programs installed
 // before (Config.History).
 //
+// A stage model that no longer has a stage some groups are in is logged
+// as a warning ("stage dropped"): those groups are placed again in the
+// model's first entry stage at their next pass, with the reason in their
+// stage history (see buyinggroup.Catalog.Advance).
+//
 // Templates are not versioned: a journey message is rendered when it is
 // claimed, with the template of that name in the program installed then.
 // A corrected template applies to messages already queued; a message whose
@@ -278,10 +285,39 @@ func (e *Engine) Install(p *program.Program) error {
 		cp := *p
 		cp.Journeys = merged
 		p = &cp
+		e.warnDroppedStages(old, p)
 	}
 	e.prog.Store(p)
 	e.cfg.Logger.Info("program installed", "program", p.Name, "version", p.Version)
 	return nil
+}
+
+// warnDroppedStages logs a warning for each stage an interest's stage
+// model had in the old program and no longer has in the new one: the
+// groups in it are placed again in the model's first entry stage at
+// their next pass (buyinggroup.Catalog.Advance), which the warning says
+// before it happens.
+func (e *Engine) warnDroppedStages(old, p *program.Program) {
+	if old.Groups == nil || p.Groups == nil {
+		return
+	}
+	now := map[string]*buyinggroup.Interest{}
+	for _, in := range p.Groups.Interests() {
+		now[in.ID] = in
+	}
+	for _, was := range old.Groups.Interests() {
+		in, ok := now[was.ID]
+		if !ok || was.Model() == nil || in.Model() == nil {
+			continue
+		}
+		for _, st := range was.Model().Stages {
+			if !slices.ContainsFunc(in.Model().Stages, func(x buyinggroup.Stage) bool { return x.Name == st.Name }) {
+				e.cfg.Logger.Warn("stage dropped", "program", p.Name, "version", p.Version, "interest", was.ID,
+					"stage_model", in.Model().ID, "stage", st.Name,
+					"effect", "groups in the stage are placed again in the model's first entry stage at their next pass")
+			}
+		}
+	}
 }
 
 // carryVersions builds the journey catalog of a new program on the

@@ -1,6 +1,10 @@
 package engine_test
 
 import (
+	"bytes"
+	"log/slog"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -12,6 +16,7 @@ import (
 	"github.com/quorumhq/quorum/identity"
 	"github.com/quorumhq/quorum/journey"
 	"github.com/quorumhq/quorum/program"
+	"github.com/quorumhq/quorum/store"
 	"github.com/quorumhq/quorum/store/memory"
 )
 
@@ -225,4 +230,46 @@ func TestInstallKeepsJourneyStatuses(t *testing.T) {
 	_, err = b.eng.UpsertPersons(b.ctx, lead("L-1", "carla@acme.com", "Carla", "Diaz", "CFO", ""))
 	require.NoError(t, err)
 	require.Zero(t, countEvents(t, b, "acme", "journey.enter"), "the new program closed the journey")
+}
+
+// TestInstallDroppingAStage: a program whose stage model no longer has
+// the stage a group is in warns at its installation, and the group's next
+// pass places it again, with the reason in its stage history.
+func TestInstallDroppingAStage(t *testing.T) {
+	t.Parallel()
+	var logs bytes.Buffer
+	b := setup(t, dataPlatform(), func(c *engine.Config) { c.Logger = slog.New(slog.NewJSONHandler(&logs, nil)) })
+	setupAcme(t, b)
+	v, err := b.eng.Account(b.ctx, "acme", day0)
+	require.NoError(t, err)
+	require.Len(t, v.Groups, 1)
+	was := v.Groups[0].Group.Stage
+
+	defs := dataPlatform()
+	sm := buyinggroup.DefaultStageModel()
+	sm.ID = "no-" + strings.ToLower(was)
+	sm.Stages = slices.DeleteFunc(sm.Stages, func(s buyinggroup.Stage) bool { return s.Name == was })
+	sm.Transitions = slices.DeleteFunc(sm.Transitions, func(tr buyinggroup.Transition) bool { return tr.From == was || tr.To == was })
+	defs.StageModels = []buyinggroup.StageModel{sm}
+	defs.Interests[0].StageModel = sm.ID
+	prog, err := program.Compile(defs, program.Options{})
+	require.NoError(t, err)
+	require.NoError(t, b.eng.Install(prog))
+	require.Contains(t, logs.String(), `"msg":"stage dropped"`)
+	require.Contains(t, logs.String(), `"stage":"`+was+`"`)
+
+	b.clock.Set(day(1))
+	_, err = b.eng.Advance(b.ctx, day(1))
+	require.NoError(t, err)
+	v, err = b.eng.Account(b.ctx, "acme", day(1))
+	require.NoError(t, err)
+	g := v.Groups[0].Group
+	require.NotEqual(t, was, g.Stage)
+	last := g.StageHistory[len(g.StageHistory)-1]
+	require.Equal(t, was, last.From)
+	require.Equal(t, g.Stage, last.To)
+	require.Contains(t, last.Reason, `has no stage "`+was+`" any more`)
+	require.Equal(t, 1, countEventsWhere(t, b, "acme", func(e store.Event) bool {
+		return e.Type == "buyinggroup.stage_changed" && strings.Contains(string(e.Data), "any more")
+	}), "the placement is logged once")
 }
