@@ -105,6 +105,18 @@ func DefaultBackoff(key string, attempt int) time.Duration {
 // and before recording it leaves the entry claimed; once the lease expires
 // it is claimed again and sent again with the same key, which such a sender
 // recognises.
+//
+// A panic while delivering one entry, in the host's code the dispatcher
+// calls for it (its consent lookup, its channel's sender, the Backoff),
+// does not take the dispatcher down: it is recovered and the entry is
+// recorded as StatusFailed, its error naming what panicked, with the
+// panic's value and the top of the stack ("email sender panicked: ...
+// (stack: ...)"); the outcome is counted in the report's Failed and
+// Panics, logged with the whole stack, and the dispatcher goes on with
+// the next entry. Such an entry is never retried: it would most likely
+// panic again, at every claim, and a sender may panic after its provider
+// accepted the message. Such a message may then have been delivered
+// although its entry says failed; it is not sent again.
 type Dispatcher struct {
 	cfg DispatcherConfig
 }
@@ -126,6 +138,7 @@ type DispatchReport struct {
 	Failed     int // permanent failures and exhausted retries
 	Suppressed int // forbidden by consent at send time
 	LeaseLost  int // outcomes that could not be recorded because the claim was lost
+	Panics     int // failures that were a panic while delivering (counted in Failed too)
 	Outcomes   []Outcome
 }
 
@@ -179,31 +192,13 @@ func (d *Dispatcher) Dispatch(ctx context.Context) (DispatchReport, error) {
 func (d *Dispatcher) deliver(ctx context.Context, e *Entry, rep *DispatchReport) error {
 	msg := &e.Message
 	rec := RecordParams{ID: e.ID, Attempt: e.Attempts}
-	var reason string
-	var wait time.Duration
-	if ok, why, err := d.consentAllows(ctx, msg); err != nil {
-		if ctx.Err() != nil {
-			return ctx.Err() // stopping, not a failed attempt
-		}
-		rec.Status, reason, wait = d.retryOrFail(e, &rec, fmt.Errorf("consent lookup: %w", err))
-	} else if !ok {
-		rec.Status, rec.Error, reason = StatusSuppressed, why, why
-	} else {
-		receipt, err := d.send(ctx, msg)
-		if err == nil {
-			rec.Status, rec.Receipt = StatusDelivered, receipt
-			reason = "delivered as " + receipt.ProviderID
-			if receipt.Duplicate {
-				reason += " (the sender had already sent this key)"
-			}
-		} else if ctx.Err() != nil {
-			return ctx.Err() // stopping: the lease expires and another claim retries
-		} else if IsPermanent(err) {
-			rec.Status, rec.Error = StatusFailed, err.Error()
-			reason = "permanent failure: " + err.Error()
-		} else {
-			rec.Status, reason, wait = d.retryOrFail(e, &rec, err)
-		}
+	reason, wait, perr, stop := d.attempt(ctx, e, &rec)
+	if stop != nil {
+		return stop
+	}
+	if perr != nil {
+		d.cfg.Logger.ErrorContext(ctx, "delivery panicked", "entry", e.ID, "key", msg.Key,
+			"channel", msg.Channel, "attempt", e.Attempts, "panic", fmt.Sprint(perr.value), "stack", perr.fullStack)
 	}
 	rec.Now = d.cfg.Clock.Now()
 	if rec.Receipt.At.IsZero() && rec.Status == StatusDelivered {
@@ -241,6 +236,9 @@ func (d *Dispatcher) deliver(ctx context.Context, e *Entry, rep *DispatchReport)
 		rep.Retried++
 	case StatusFailed:
 		rep.Failed++
+		if perr != nil {
+			rep.Panics++
+		}
 	case StatusSuppressed:
 		rep.Suppressed++
 	}
@@ -250,6 +248,52 @@ func (d *Dispatcher) deliver(ctx context.Context, e *Entry, rep *DispatchReport)
 	}
 	rep.Outcomes = append(rep.Outcomes, Outcome{EntryID: e.ID, Key: msg.Key, Attempt: e.Attempts, Status: rec.Status, Reason: reason})
 	return nil
+}
+
+// attempt decides the outcome of one claim: it asks for consent, sends
+// and classifies a failure, filling in rec's Status, Receipt and Error. It
+// returns the outcome's reason and, for a retry, the wait; stop is ctx's
+// error when the dispatch is stopping (nothing is to be recorded then). A
+// panic in the host's code it calls (the consent lookup, the sender, the
+// backoff) is recovered into a permanent failure, returned as perr.
+func (d *Dispatcher) attempt(ctx context.Context, e *Entry, rec *RecordParams) (reason string, wait time.Duration, perr *panicError, stop error) {
+	msg := &e.Message
+	in := inConsent
+	defer func() {
+		if v := recover(); v != nil {
+			perr = newPanicError(in, msg.Channel, v)
+			rec.Status, rec.Receipt, rec.Error = StatusFailed, Receipt{}, perr.Error()
+			reason, wait, stop = "permanent failure: "+rec.Error, 0, nil
+		}
+	}()
+	if ok, why, err := d.consentAllows(ctx, msg); err != nil {
+		if ctx.Err() != nil {
+			return "", 0, nil, ctx.Err() // stopping, not a failed attempt
+		}
+		in = inBackoff
+		rec.Status, reason, wait = d.retryOrFail(e, rec, fmt.Errorf("consent lookup: %w", err))
+	} else if !ok {
+		rec.Status, rec.Error, reason = StatusSuppressed, why, why
+	} else {
+		in = inSender
+		receipt, err := d.send(ctx, msg)
+		in = inBackoff
+		if err == nil {
+			rec.Status, rec.Receipt = StatusDelivered, receipt
+			reason = "delivered as " + receipt.ProviderID
+			if receipt.Duplicate {
+				reason += " (the sender had already sent this key)"
+			}
+		} else if ctx.Err() != nil {
+			return "", 0, nil, ctx.Err() // stopping: the lease expires and another claim retries
+		} else if IsPermanent(err) {
+			rec.Status, rec.Error = StatusFailed, err.Error()
+			reason = "permanent failure: " + err.Error()
+		} else {
+			rec.Status, reason, wait = d.retryOrFail(e, rec, err)
+		}
+	}
+	return reason, wait, nil, nil
 }
 
 // retryOrFail classifies a temporary failure: retry while attempts remain,

@@ -122,7 +122,10 @@
 // error such as [ErrPermanent], or out of attempts), suppressed (consent),
 // or retried later with backoff ([DefaultBackoff]: 1, 2, 4 ... minutes, at
 // most an hour, plus up to 20% deterministic jitter, or the provider's
-// Retry-After).
+// Retry-After). A panic while delivering one entry (in its sender, its
+// consent lookup, the backoff) fails that entry for good, with the panic
+// and a short stack in its error, and the dispatcher goes on: a message
+// that panics never blocks the others, nor is it sent again.
 // The key goes to the sender, so a dispatcher that crashes between a send
 // and its record never sends twice to a sender that honours the key: the
 // entry's lease expires, it is claimed and sent again with the same key, and
