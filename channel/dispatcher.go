@@ -33,7 +33,10 @@ type DispatcherConfig struct {
 	// MaxAttempts bounds the attempts of one message, counted as its
 	// claims (Entry.Attempts): a claim that a cancelled Dispatch or a
 	// crash left untried counts too. After the last temporary failure the
-	// message is StatusFailed. Default 5.
+	// message is StatusFailed; so is, without being sent, a message
+	// claimed more often than that (its last claims ended without an
+	// outcome: a message that crashes the process at each attempt is
+	// not tried for ever). Default 5.
 	MaxAttempts int
 	// Backoff gives the wait after the attempt-th failed attempt (1-based).
 	// Default DefaultBackoff.
@@ -116,7 +119,10 @@ func DefaultBackoff(key string, attempt int) time.Duration {
 // the next entry. Such an entry is never retried: it would most likely
 // panic again, at every claim, and a sender may panic after its provider
 // accepted the message. Such a message may then have been delivered
-// although its entry says failed; it is not sent again.
+// although its entry says failed; it is not sent again. A crash that
+// cannot be recovered (a fatal error, a killed process) leaves the entry
+// claimed, to be claimed again once its lease ends; claimed more than
+// MaxAttempts times, it is recorded as failed without being sent.
 type Dispatcher struct {
 	cfg DispatcherConfig
 }
@@ -192,9 +198,23 @@ func (d *Dispatcher) Dispatch(ctx context.Context) (DispatchReport, error) {
 func (d *Dispatcher) deliver(ctx context.Context, e *Entry, rep *DispatchReport) error {
 	msg := &e.Message
 	rec := RecordParams{ID: e.ID, Attempt: e.Attempts}
-	reason, wait, perr, stop := d.attempt(ctx, e, &rec)
-	if stop != nil {
-		return stop
+	var reason string
+	var wait time.Duration
+	var perr *panicError
+	if e.Attempts > d.cfg.MaxAttempts {
+		// Earlier claims ended without an outcome: whatever ended them (a
+		// crash this message may cause) is not risked once more.
+		rec.Status, rec.Error = StatusFailed, fmt.Sprintf("gave up after %d claims, more than the %d attempts allowed: "+
+			"a claim ended without an outcome (a crash, a cancelled dispatch or a failed record)", e.Attempts, d.cfg.MaxAttempts)
+		if e.LastError != "" {
+			rec.Error += "; last error: " + e.LastError
+		}
+		reason = rec.Error
+	} else {
+		var stop error
+		if reason, wait, perr, stop = d.attempt(ctx, e, &rec); stop != nil {
+			return stop
+		}
 	}
 	if perr != nil {
 		d.cfg.Logger.ErrorContext(ctx, "delivery panicked", "entry", e.ID, "key", msg.Key,

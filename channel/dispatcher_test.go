@@ -403,3 +403,75 @@ func must[T any](v T, err error) T {
 	}
 	return v
 }
+
+// crashingSender ends the dispatch at the calls that crash says, as a
+// process that dies during the send (the outcome is never recorded), and
+// fails the others temporarily.
+type crashingSender struct {
+	crash  func(call int) bool
+	cancel context.CancelFunc // the current dispatch's
+	calls  int
+}
+
+func (s *crashingSender) SendEmail(context.Context, *channel.Message) (channel.Receipt, error) {
+	s.calls++
+	if s.crash(s.calls) {
+		s.cancel()
+		return channel.Receipt{}, errors.New("process killed")
+	}
+	return channel.Receipt{}, errors.New("connection refused")
+}
+
+// TestDispatchGivesUpOnClaimsPastMaxAttempts: a message whose attempts
+// end without an outcome (a crash that no recover catches: a fatal error,
+// a killed process) is claimed again when its lease ends, but not sent
+// more than MaxAttempts (3) times: the claim after is recorded as failed,
+// unsent, instead of crashing again, for ever.
+func TestDispatchGivesUpOnClaimsPastMaxAttempts(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name    string
+		crash   func(call int) bool
+		wantErr string
+	}{
+		{
+			name:    "every attempt crashes",
+			crash:   func(int) bool { return true },
+			wantErr: "gave up after 4 claims, more than the 3 attempts allowed: a claim ended without an outcome (a crash, a cancelled dispatch or a failed record)",
+		},
+		{
+			name:  "the last attempt crashes",
+			crash: func(call int) bool { return call == 3 },
+			wantErr: "gave up after 4 claims, more than the 3 attempts allowed: a claim ended without an outcome (a crash, a cancelled dispatch or a failed record)" +
+				"; last error: connection refused",
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			snd := &crashingSender{crash: tc.crash}
+			b := setup(t, func(dc *channel.DispatcherConfig, _ *channeltest.RecorderConfig) {
+				dc.Email = snd
+				dc.Backoff = func(string, int) time.Duration { return time.Minute }
+			})
+			es := b.enqueue(t, channeltest.Email("k"))
+			var last channel.DispatchReport
+			for range 6 { // claims 1 to 4, then nothing is due
+				ctx, cancel := context.WithCancel(context.Background())
+				snd.cancel = cancel
+				rep, err := b.disp.Dispatch(ctx)
+				cancel()
+				if err == nil && rep.Claimed > 0 {
+					last = rep
+				}
+				b.clk.Advance(2 * time.Minute) // past the lease and the backoff
+			}
+			require.Equal(t, 3, snd.calls, "sent at most MaxAttempts times")
+			got := b.status(t, es[0].ID)
+			require.Equal(t, channel.StatusFailed, got.Status)
+			require.Equal(t, 4, got.Attempts)
+			require.Equal(t, tc.wantErr, got.LastError)
+			require.Equal(t, []channel.Outcome{{EntryID: es[0].ID, Key: "k", Attempt: 4, Status: channel.StatusFailed, Reason: tc.wantErr}}, last.Outcomes)
+			require.Equal(t, 1, last.Failed)
+		})
+	}
+}
