@@ -143,7 +143,7 @@ type DispatchReport struct {
 	Retried    int // temporary failures, rescheduled
 	Failed     int // permanent failures and exhausted retries
 	Suppressed int // forbidden by consent at send time
-	LeaseLost  int // outcomes that could not be recorded because the claim was lost
+	LeaseLost  int // outcomes not recorded because the claim was lost (taken over, or the entry deleted)
 	Panics     int // failures that were a panic while delivering (counted in Failed too)
 	Outcomes   []Outcome
 }
@@ -163,8 +163,10 @@ type Outcome struct {
 // recorded are retried when their lease expires). The outcome of a send
 // is recorded even when ctx is cancelled during the send (within the
 // lease), so a cancelled Dispatch does not send a message twice; a send
-// that fails because ctx is cancelled is not recorded. Entries rescheduled
-// during the call are not retried in the same call unless their next
+// that fails because ctx is cancelled is not recorded. An entry whose
+// claim was lost meanwhile (taken over after its lease, or deleted, as
+// erasure does) is counted in LeaseLost and logged, and the dispatch goes
+// on. Entries rescheduled during the call are not retried in the same call unless their next
 // attempt is already due.
 func (d *Dispatcher) Dispatch(ctx context.Context) (DispatchReport, error) {
 	var rep DispatchReport
@@ -233,13 +235,13 @@ func (d *Dispatcher) deliver(ctx context.Context, e *Entry, rep *DispatchReport)
 	// is made again without it, bounded by the lease (a context of its
 	// own for every record would cost each message a timer).
 	err := d.cfg.Outbox.Record(ctx, rec)
-	if err != nil && ctx.Err() != nil && !errors.Is(err, ErrLeaseLost) {
+	if err != nil && ctx.Err() != nil && !claimLost(err) {
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), d.cfg.Lease)
 		err = d.cfg.Outbox.Record(rctx, rec)
 		cancel()
 	}
 	if err != nil {
-		if errors.Is(err, ErrLeaseLost) {
+		if claimLost(err) {
 			rep.LeaseLost++
 			d.cfg.Logger.WarnContext(ctx, "outbox claim lost", "entry", e.ID, "key", msg.Key, "err", err)
 			return nil
@@ -314,6 +316,14 @@ func (d *Dispatcher) attempt(ctx context.Context, e *Entry, rec *RecordParams) (
 		}
 	}
 	return reason, wait, nil, nil
+}
+
+// claimLost reports whether a Record failed because the claim is no
+// longer the entry's: another claim took it over, or the entry was
+// deleted meanwhile (as erasing its person does). The entry is not this
+// dispatcher's to record any more; the others of the batch still are.
+func claimLost(err error) bool {
+	return errors.Is(err, ErrLeaseLost) || errors.Is(err, ErrNotFound)
 }
 
 // retryOrFail classifies a temporary failure: retry while attempts remain,

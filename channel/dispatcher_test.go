@@ -1,9 +1,11 @@
 package channel_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"testing"
 	"time"
 
@@ -474,4 +476,54 @@ func TestDispatchGivesUpOnClaimsPastMaxAttempts(t *testing.T) {
 			require.Equal(t, 1, last.Failed)
 		})
 	}
+}
+
+// erasingSender deletes the entry of the key erase from the outbox while
+// sending it, as erasing its recipient does, then delivers.
+type erasingSender struct {
+	outbox *channel.MemoryOutbox
+	rec    *channeltest.Recorder
+}
+
+func (s *erasingSender) SendEmail(ctx context.Context, msg *channel.Message) (channel.Receipt, error) {
+	if msg.Key == "erase" {
+		for _, e := range s.outbox.Entries() {
+			if e.Message.Key == msg.Key {
+				s.outbox.Delete(e.ID)
+			}
+		}
+	}
+	return s.rec.SendEmail(ctx, msg)
+}
+
+// TestDispatchGoesOnPastDeletedEntry: an entry deleted while it is
+// delivered (its person erased) cannot be recorded; that claim is lost,
+// like one taken over, and the rest of the batch is delivered, instead of
+// the dispatch failing and leaving the batch claimed until the lease ends.
+func TestDispatchGoesOnPastDeletedEntry(t *testing.T) {
+	t.Parallel()
+	var logs bytes.Buffer
+	snd := &erasingSender{}
+	b := setup(t, func(dc *channel.DispatcherConfig, _ *channeltest.RecorderConfig) {
+		dc.Email = snd
+		dc.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+	})
+	snd.outbox, snd.rec = b.outbox, b.rec
+	es := b.enqueue(t, channeltest.Email("erase"), channeltest.Email("next"))
+
+	rep, err := b.disp.Dispatch(context.Background())
+	require.NoError(t, err)
+	require.Equal(t, [3]int{2, 1, 1}, [3]int{rep.Claimed, rep.Delivered, rep.LeaseLost})
+	require.Equal(t, []string{"next"}, outcomeKeys(rep.Outcomes))
+	require.Equal(t, []channel.Entry{b.status(t, es[1].ID)}, b.outbox.Entries())
+	require.Equal(t, channel.StatusDelivered, b.status(t, es[1].ID).Status)
+	require.Contains(t, logs.String(), `level=WARN msg="outbox claim lost" entry=`+es[0].ID+" key=erase err=")
+}
+
+func outcomeKeys(os []channel.Outcome) []string {
+	var ks []string
+	for _, o := range os {
+		ks = append(ks, o.Key)
+	}
+	return ks
 }
