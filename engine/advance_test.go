@@ -647,3 +647,18 @@ func TestInputCatchUpAfterAStatementStampedAhead(t *testing.T) {
 		})
 	}
 }
+
+// TestErasureCatchesUpFirst: an erasure on day 7, with no Advance since
+// the intro of day 0, decides first what the account was due to before:
+// the split at the end of the 5-day wait runs on day 5, not on day 7.
+func TestErasureCatchesUpFirst(t *testing.T) {
+	t.Parallel()
+	b := setup(t, pipelineProgram())
+	setupAcme(t, b)
+	maya, ok := b.eng.PersonOfRecord(b2b.SourceMarketo, "L-4")
+	require.True(t, ok)
+	b.clock.Set(day(7))
+	_, err := b.eng.ErasePerson(b.ctx, maya)
+	require.NoError(t, err)
+	require.Equal(t, []time.Time{day(5)}, eventTimes(t, b, "acme", "journey.path"), "the split at the end of the wait, not at the erasure")
+}

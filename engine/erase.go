@@ -58,9 +58,11 @@ type Erasure struct {
 	// found, so keep it also when ErasePerson returns an error: a repeat
 	// after identity forgot the person cannot find the addresses again.
 	Suppression []string
-	// Report accounts for the passes that rewrote the accounts: the
-	// journeys may decide something once the person is gone (a role is
-	// empty again).
+	// Report accounts for the passes that rewrote the accounts (the
+	// journeys may decide something once the person is gone: a role is
+	// empty again) and for those that ran before them, at their own
+	// times, what the accounts were due to decide before the erasure (a
+	// journey wait that ended with no Advance since).
 	Report Report
 }
 
@@ -76,7 +78,9 @@ type Erasure struct {
 //     roles, and the journeys' contact history and held-back messages.
 //     Derived state (roles, group scores, readiness, audiences) is
 //     recomputed without the person, and journeys step as usual. The pass
-//     logs "person.erased", which names no one;
+//     logs "person.erased", which names no one. What an account was due
+//     to decide before now (a journey wait that ended, with no Advance
+//     since) is decided first, at its own time, as before any input;
 //   - events of others (or of no one) and messages to others still queued
 //     (a sales alert) that name the person are redacted in the same
 //     commit: list entries about the person (a sales alert's engaged
@@ -213,7 +217,19 @@ func (e *Engine) eraseRound(ctx context.Context, target *erasure, extra []b2b.Ac
 	now := e.cfg.Clock.Now()
 	var mu sync.Mutex
 	err := e.forEachAccount(ctx, accounts, func(ctx context.Context, acc b2b.AccountID) error {
-		out, err := e.process(ctx, acc, &work{erase: target}, now)
+		// What the account was due to decide before now (a journey wait
+		// that ended) runs first, at its own time, as before any input.
+		caught, w, err := e.catchUpBefore(ctx, acc, &work{erase: target}, now)
+		if err != nil {
+			return err
+		}
+		if !caught.idle {
+			mu.Lock()
+			er.Report.Steps += caught.steps
+			er.Report.Messages += caught.messages
+			mu.Unlock()
+		}
+		out, err := e.process(ctx, acc, w, now)
 		if errors.Is(err, ErrUnknownAccount) {
 			return nil // linked, but no state yet: nothing to rewrite
 		}

@@ -136,7 +136,7 @@ func (w *work) dropUntil(t time.Time) {
 // empty reports whether w holds no input.
 func (w *work) empty() bool {
 	return len(w.activities) == 0 && len(w.consent) == 0 && !w.account && !w.persons && len(w.opportunities) == 0 &&
-		len(w.movedAway) == 0 && len(w.events) == 0 && w.erase == nil && !w.tick && w.handedOver == nil
+		len(w.movedAway) == 0 && len(w.events) == 0 && w.erase == nil && !w.tick && w.handedOver == nil && len(w.joined) == 0
 }
 
 // outcome is what a pass did.
