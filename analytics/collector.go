@@ -56,7 +56,7 @@ type Collector struct {
 	rates     map[b2b.AccountID]*[]rateAt
 	rateOrder []b2b.AccountID
 
-	opps         map[oppKey]string // the interest each opportunity counts for; "": none yet
+	opps         map[oppKey]oppAt // each opportunity an account holds
 	oppTimes     map[interestKey][]time.Time
 	unattributed map[oppKey]time.Time // created, no interest known
 
@@ -98,6 +98,13 @@ type interestKey struct {
 type oppKey struct {
 	account b2b.AccountID
 	id      b2b.OpportunityID
+}
+
+// oppAt is the interest an opportunity counts for ("": none yet) and its
+// creation time.
+type oppAt struct {
+	interest string
+	at       time.Time
 }
 
 type alertKey struct {
@@ -201,7 +208,7 @@ func New(cfg Config) (*Collector, error) {
 	}
 	return &Collector{cfg: cfg.withDefaults(),
 		accounts: map[b2b.AccountID]time.Time{}, merged: map[b2b.AccountID]time.Time{}, groups: map[groupKey]*group{}, rates: map[b2b.AccountID]*[]rateAt{},
-		opps: map[oppKey]string{}, oppTimes: map[interestKey][]time.Time{}, unattributed: map[oppKey]time.Time{}, alerts: map[alertKey]*alert{},
+		opps: map[oppKey]oppAt{}, oppTimes: map[interestKey][]time.Time{}, unattributed: map[oppKey]time.Time{}, alerts: map[alertKey]*alert{},
 		journeys: map[string]*journeyStats{}, emailQueued: map[string]time.Time{}, otherQueued: map[string]bool{},
 		emailResults: map[string]*emailResult{}}, nil
 }
@@ -294,6 +301,8 @@ func (c *Collector) apply(ev store.Event) (bool, error) {
 		return true, c.qualifyRate(ev)
 	case typ == "opportunity.created", typ == "opportunity.changed":
 		return true, c.opportunity(ev)
+	case typ == "opportunity.moved":
+		return true, c.opportunityMoved(ev)
 	case typ == "alert.raised", typ == "alert.acknowledged", typ == "alert.acted_on":
 		return true, c.alert(ev)
 	case isDecision(typ):
@@ -315,7 +324,7 @@ func (c *Collector) apply(ev store.Event) (bool, error) {
 // read reports whether a KPI reads events of the type.
 func read(typ string) bool {
 	switch typ {
-	case "group.updated", "readiness.changed", "qualify.rate", "opportunity.created", "opportunity.changed",
+	case "group.updated", "readiness.changed", "qualify.rate", "opportunity.created", "opportunity.changed", "opportunity.moved",
 		"alert.raised", "alert.acknowledged", "alert.acted_on", "journey.ended",
 		"message.queued", "message.delivered", "message.failed", "message.suppressed", "activity.applied", "account.merged",
 		"buyinggroup." + string(buyinggroup.EventGroupCreated), "buyinggroup." + string(buyinggroup.EventStageChanged):

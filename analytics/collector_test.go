@@ -59,6 +59,7 @@ func TestAddRefusesMalformed(t *testing.T) {
 		{"empty key", "a", false, "activity.applied", `{"byType":{"open_email":2},"messages":{"open_email":["k",""]}}`, `messages["open_email"][1] is empty`},
 		{"messages not by type", "a", false, "activity.applied", `{"byType":{"open_email":1},"messages":["k"]}`, "payload: messages: a JSON array, not an object"},
 		{"opportunity without ID", "a", false, "opportunity.created", `{"Name":"x"}`, "opportunity without ID"},
+		{"move without ID", "a", false, "opportunity.moved", `{"to":"b"}`, "opportunity without ID"},
 		{"readiness without level", "a", false, "readiness.changed", `{"group":"g"}`, "group and level are required"},
 	}
 	for _, tt := range tests {

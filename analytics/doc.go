@@ -58,8 +58,9 @@
 // account took) is no account at To: it and its groups leave the counts
 // of accounts and groups, the stocks, the MQA rate and the clocks still
 // running (pending); what it did before the merge (its groups' times to
-// sales-ready and to opportunity, its alerts, journeys and e-mails) still
-// counts in the flows.
+// sales-ready, its alerts, journeys and e-mails) still counts in the
+// flows. Its opportunities, which the merge hands over, count for the
+// account it merged into (see pipeline velocity).
 //
 // # The KPIs, as computed
 //
@@ -86,8 +87,12 @@
 // in the period, the days to it (toOpportunity). An opportunity's
 // interest is the first that its opportunity.created or a later
 // opportunity.changed gives it (a CRM deal often gets its product after
-// it was created); it counts from its creation. Mean, median, sum and
-// count; pending counts the groups whose clock still runs at To;
+// it was created); it counts from its creation. An opportunity counts
+// for the account that holds it: one the CRM moved to another account
+// (opportunity.moved, which a merge logs for each opportunity it hands
+// over) counts once, for the account it moved to, from its creation; the
+// account it left no longer counts it, in any period. Mean, median, sum
+// and count; pending counts the groups whose clock still runs at To;
 // unattributed the period's opportunities that no event gave a solution
 // interest (nor a product ProductInterests maps), which no group can
 // claim.

@@ -33,6 +33,8 @@ func FuzzAdd(f *testing.F) {
 	f.Add("buyinggroup.stage_changed", []byte(`{"type":"stage_changed","group":"acme/dp","to":"Sales Ready"}`), "acme", int64(0))
 	f.Add("account.merged", []byte(`{"into":"globex"}`), "acme", int64(24))
 	f.Add("account.merged", []byte(`{"into":""}`), "acme", int64(0))
+	f.Add("opportunity.moved", []byte(`{"id":"006A","to":"globex"}`), "acme", int64(24))
+	f.Add("opportunity.moved", []byte(`{"id":"006G","to":"acme"}`), "globex", int64(-24))
 	f.Fuzz(func(t *testing.T, typ string, data []byte, account string, hours int64) {
 		c, err := analytics.New(analytics.Config{})
 		if err != nil {

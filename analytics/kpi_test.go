@@ -309,3 +309,88 @@ func TestAlertResponse(t *testing.T) {
 		})
 	}
 }
+
+// TestVelocityOpportunityMoved: the CRM put a deal on another account. The
+// engine logs opportunity.moved on the account it left and
+// opportunity.created on the one it joined, in either order. The deal
+// counts once, for the group of the account that holds it, from its
+// creation; the account it left no longer counts it.
+func TestVelocityOpportunityMoved(t *testing.T) {
+	t.Parallel()
+	opp := func(id, interest string, createdDay float64) m {
+		return m{"id": id, "solutionInterest": interest, "stage": "Qualify", "status": "open", "createdAt": day(createdDay)}
+	}
+	moved := func(id, to string) m { return m{"id": id, "to": to} }
+	groups := func(accounts ...string) eventLog {
+		l := eventLog{}
+		for _, a := range accounts {
+			l = l.add(a, day(0), "buyinggroup.group_created", created(a+"/dp", "dp", day(0)))
+		}
+		return l
+	}
+	tests := []struct {
+		name string
+		log  eventLog
+		want analytics.Duration
+	}{{
+		name: "moved, the move logged after its creation on the new account",
+		log: groups("a", "b").
+			add("a", day(3), "opportunity.created", opp("o1", "dp", 3)).
+			add("b", day(5), "opportunity.created", opp("o1", "dp", 3)).
+			add("a", day(5), "opportunity.moved", moved("o1", "b")),
+		want: analytics.Duration{Days: analytics.Average{Sum: 3, Count: 1, Mean: val(3), Median: val(3)}, Pending: 1},
+	}, {
+		name: "moved, the move logged before its creation on the new account",
+		log: groups("a", "b").
+			add("a", day(3), "opportunity.created", opp("o1", "dp", 3)).
+			add("a", day(5), "opportunity.moved", moved("o1", "b")).
+			add("b", day(5), "opportunity.created", opp("o1", "dp", 3)),
+		want: analytics.Duration{Days: analytics.Average{Sum: 3, Count: 1, Mean: val(3), Median: val(3)}, Pending: 1},
+	}, {
+		name: "moved away and back: the first account counts it again",
+		log: groups("a", "b").
+			add("a", day(3), "opportunity.created", opp("o1", "dp", 3)).
+			add("b", day(5), "opportunity.created", opp("o1", "dp", 3)).
+			add("a", day(5), "opportunity.moved", moved("o1", "b")).
+			add("a", day(6), "opportunity.created", opp("o1", "dp", 3)).
+			add("b", day(6), "opportunity.moved", moved("o1", "a")),
+		want: analytics.Duration{Days: analytics.Average{Sum: 3, Count: 1, Mean: val(3), Median: val(3)}, Pending: 1},
+	}, {
+		name: "moved without an interest: one unattributed deal",
+		log: groups("a", "b").
+			add("a", day(3), "opportunity.created", opp("o1", "", 3)).
+			add("b", day(5), "opportunity.created", opp("o1", "", 3)).
+			add("a", day(5), "opportunity.moved", moved("o1", "b")),
+		want: analytics.Duration{Days: analytics.Average{Reason: "no buying group got an opportunity in the period"}, Pending: 2, Unattributed: 1},
+	}, {
+		name: "one of two deals on the account moved: the other still counts",
+		log: groups("a", "b").
+			add("a", day(3), "opportunity.created", opp("o1", "dp", 3)).
+			add("a", day(4), "opportunity.created", opp("o2", "dp", 4)).
+			add("b", day(5), "opportunity.created", opp("o1", "dp", 3)).
+			add("a", day(5), "opportunity.moved", moved("o1", "b")),
+		want: analytics.Duration{Days: analytics.Average{Sum: 7, Count: 2, Mean: val(3.5), Median: val(3.5)}},
+	}, {
+		name: "handed over by a merge: the account merged into counts it",
+		log: groups("acme", "mk-7").
+			add("mk-7", day(3), "opportunity.created", opp("o1", "dp", 3)).
+			add("acme", day(5), "account.absorbed", m{"from": "mk-7", "opportunities": 1, "messages": 0}).
+			add("acme", day(5), "opportunity.created", opp("o1", "dp", 3)).
+			add("mk-7", day(5), "account.merged", m{"into": "acme"}).
+			add("mk-7", day(5), "opportunity.moved", moved("o1", "acme")),
+		want: analytics.Duration{Days: analytics.Average{Sum: 3, Count: 1, Mean: val(3), Median: val(3)}},
+	}, {
+		name: "a deal the log never showed on the account moves away: nothing to take back",
+		log: groups("a", "b").
+			add("a", day(3), "opportunity.created", opp("o2", "dp", 3)).
+			add("a", day(5), "opportunity.moved", moved("o1", "b")),
+		want: analytics.Duration{Days: analytics.Average{Sum: 3, Count: 1, Mean: val(3), Median: val(3)}, Pending: 1},
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r := report(t, tt.log, analytics.Config{}, analytics.Period{To: day(10)})
+			require.Empty(t, cmp.Diff(tt.want, r.Velocity.ToOpportunity), "(-want +got)")
+		})
+	}
+}

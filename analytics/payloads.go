@@ -209,7 +209,8 @@ type opportunityPayload struct {
 // known to have (its own, or its product's by ProductInterests), at its
 // creation time; until one is known it is unattributed. A change that
 // gives an unattributed opportunity its interest (a CRM deal often gets
-// its product after it was created) attributes it from its creation.
+// its product after it was created) attributes it from its creation. It
+// counts for the account that holds it (see opportunityMoved).
 func (c *Collector) opportunity(ev store.Event) error {
 	var o opportunityPayload
 	if err := decode(ev.Data, &o); err != nil {
@@ -224,7 +225,7 @@ func (c *Collector) opportunity(ev store.Event) error {
 	}
 	k := oppKey{ev.Account, o.ID}
 	prev, seen := c.opps[k]
-	if seen && (prev != "" || interest == "") {
+	if seen && (prev.interest != "" || interest == "") {
 		return nil // counted for its interest already, or still without one
 	}
 	at := o.CreatedAt
@@ -232,16 +233,49 @@ func (c *Collector) opportunity(ev store.Event) error {
 		at = ev.Time
 	}
 	if seen {
-		at = c.unattributed[k]
+		at = prev.at
 		delete(c.unattributed, k)
 	}
-	c.opps[k] = interest
+	c.opps[k] = oppAt{interest, at}
 	if interest == "" {
 		c.unattributed[k] = at
 		return nil
 	}
 	ik := interestKey{ev.Account, interest}
 	c.oppTimes[ik] = append(c.oppTimes[ik], at)
+	return nil
+}
+
+// opportunityMoved reads opportunity.moved: the CRM put the deal on
+// another account ({id, to}; a merge hands its account's deals over
+// likewise), which logs it as created. The account it left no longer
+// counts it, in any period: a deal counts once, for the groups of the
+// account that holds it, from its creation.
+func (c *Collector) opportunityMoved(ev store.Event) error {
+	var p struct {
+		ID b2b.OpportunityID `json:"id"`
+	}
+	if err := decode(ev.Data, &p); err != nil {
+		return err
+	}
+	if p.ID == "" {
+		return errors.New("opportunity without ID")
+	}
+	k := oppKey{ev.Account, p.ID}
+	o, ok := c.opps[k]
+	if !ok {
+		return nil // created before the log began
+	}
+	delete(c.opps, k)
+	delete(c.unattributed, k)
+	if o.interest == "" {
+		return nil
+	}
+	ik := interestKey{ev.Account, o.interest}
+	times := c.oppTimes[ik]
+	if i := slices.IndexFunc(times, o.at.Equal); i >= 0 {
+		c.oppTimes[ik] = slices.Delete(times, i, i+1)
+	}
 	return nil
 }
 
