@@ -139,10 +139,13 @@ func TestComputeReportsEveryBadEvent(t *testing.T) {
 func TestConfigAndPeriodErrors(t *testing.T) {
 	t.Parallel()
 	_, err := analytics.New(analytics.Config{SalesReadyStages: []string{"Sales Ready", ""}, ReadyLevels: []string{"ready", "ready"},
-		AlertResponseWindow: -time.Hour, ProductInterests: map[string]string{"CRM": ""}})
+		AlertResponseWindow: -time.Hour, ProductInterests: map[string]string{"CRM": ""},
+		SalesReadyByInterest: map[string][]string{"": {"Handoff"}, "dp": {"Sales Ready", "", "Sales Ready"}}})
 	require.ErrorIs(t, err, b2b.ErrInvalid)
 	for _, want := range []string{"salesReadyStages[1]: is empty", `readyLevels[1]: "ready" is listed twice`,
-		"alertResponseWindow: is negative (-1h0m0s)", `productInterests["CRM"]: product and interest must both be non-empty`} {
+		"alertResponseWindow: is negative (-1h0m0s)", `productInterests["CRM"]: product and interest must both be non-empty`,
+		`salesReadyByInterest[""]: names no interest`, `salesReadyByInterest["dp"][1]: is empty`,
+		`salesReadyByInterest["dp"][2]: "Sales Ready" is listed twice`} {
 		require.Contains(t, err.Error(), want)
 	}
 	_, err = analytics.Compute(nil, analytics.Config{}, analytics.Period{From: day(2), To: day(1)})

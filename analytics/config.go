@@ -34,8 +34,18 @@ const (
 type Config struct {
 	// SalesReadyStages are the buying-group stages that make an account
 	// marketing-qualified (MQA) and end the velocity clock. Zero: the
-	// default stage model's "Sales Ready".
+	// default stage model's "Sales Ready". A group whose interest
+	// SalesReadyByInterest lists is judged by that list instead.
 	SalesReadyStages []string
+	// SalesReadyByInterest gives the groups of a solution interest the
+	// sales-ready stages of the interest's own stage model, so that a
+	// stage name that hands a group to sales in one model and is an early
+	// stage in another qualifies only the groups of the first. A group of
+	// an interest listed here is qualified by its stage only if the stage
+	// is in its interest's list (an empty list: by no stage); groups of
+	// other interests use SalesReadyStages. Nil: every group uses
+	// SalesReadyStages. [ConfigForInterests] fills it.
+	SalesReadyByInterest map[string][]string
 	// ReadyLevels are the readiness levels that do the same. Zero:
 	// "ready". A group is qualified while its stage is one of
 	// SalesReadyStages or its readiness level one of ReadyLevels.
@@ -92,26 +102,68 @@ type Config struct {
 // one, the default "Sales Ready" stands); without models the result is the
 // zero Config, the default model's. The other fields are zero (their
 // defaults): set them on the result.
+//
+// The models' sales-ready stages are pooled: every group is qualified by
+// any of them. When one model's sales-ready stage is another's early
+// stage (the same name, another meaning), use [ConfigForInterests], which
+// judges each group by its own interest's model.
 func ConfigFor(models ...buyinggroup.StageModel) Config {
 	var c Config
 	for _, m := range models {
-		ready := ""
 		for _, s := range m.Stages {
-			if s.Name == "" {
-				continue // refused by buyinggroup.Compile: never in a program
-			}
-			if !slices.Contains(c.StageOrder, s.Name) {
+			if s.Name != "" && !slices.Contains(c.StageOrder, s.Name) { // "": refused by buyinggroup.Compile
 				c.StageOrder = append(c.StageOrder, s.Name)
 			}
-			if !s.Success && !s.Failure {
-				ready = s.Name
-			}
 		}
-		if ready != "" && !slices.Contains(c.SalesReadyStages, ready) {
+		if ready := salesReady(m); ready != "" && !slices.Contains(c.SalesReadyStages, ready) {
 			c.SalesReadyStages = append(c.SalesReadyStages, ready)
 		}
 	}
 	return c
+}
+
+// ConfigForInterests returns the configuration of a program's solution
+// interests (program.Program.Groups.Interests): that of [ConfigFor] for
+// the stage models they use, each once in the order of the first
+// interest that uses it, and SalesReadyByInterest, which gives each
+// interest its own model's sales-ready stage, so that each group is
+// judged by its own interest's model.
+// The pooled SalesReadyStages serve the groups of interests the program
+// does not define (a log written by an earlier program). Without
+// interests the result is the zero Config.
+func ConfigForInterests(interests ...*buyinggroup.Interest) Config {
+	var models []buyinggroup.StageModel
+	byInterest := map[string][]string{}
+	for _, in := range interests {
+		m := buyinggroup.DefaultStageModel()
+		if cm := in.Model(); cm != nil {
+			m = cm.StageModel
+		}
+		if !slices.ContainsFunc(models, func(x buyinggroup.StageModel) bool { return x.ID == m.ID }) {
+			models = append(models, m)
+		}
+		byInterest[in.ID] = nil
+		if ready := salesReady(m); ready != "" {
+			byInterest[in.ID] = []string{ready}
+		}
+	}
+	c := ConfigFor(models...)
+	if len(byInterest) > 0 {
+		c.SalesReadyByInterest = byInterest
+	}
+	return c
+}
+
+// salesReady is a model's sales-ready stage: its last open stage; "" if
+// it has none.
+func salesReady(m buyinggroup.StageModel) string {
+	ready := ""
+	for _, s := range m.Stages {
+		if s.Name != "" && !s.Success && !s.Failure {
+			ready = s.Name
+		}
+	}
+	return ready
 }
 
 // Validate reports every problem with the configuration at once.
@@ -128,6 +180,20 @@ func (c *Config) Validate() error {
 				ps.Addf(fmt.Sprintf("%s[%d]", l.path, i), "is empty")
 			} else if slices.Index(l.list, s) < i {
 				ps.Addf(fmt.Sprintf("%s[%d]", l.path, i), "%q is listed twice", s)
+			}
+		}
+	}
+	for _, in := range slices.Sorted(maps.Keys(c.SalesReadyByInterest)) {
+		path := fmt.Sprintf("salesReadyByInterest[%q]", in)
+		if in == "" {
+			ps.Addf(path, "names no interest")
+		}
+		list := c.SalesReadyByInterest[in]
+		for i, s := range list {
+			if s == "" {
+				ps.Addf(fmt.Sprintf("%s[%d]", path, i), "is empty")
+			} else if slices.Index(list, s) < i {
+				ps.Addf(fmt.Sprintf("%s[%d]", path, i), "%q is listed twice", s)
 			}
 		}
 	}

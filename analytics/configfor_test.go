@@ -102,3 +102,107 @@ func TestConfigForQualifies(t *testing.T) {
 		})
 	}
 }
+
+// renewalModel is a stage model whose hand-off stage is "Decision", an
+// early stage of the default model.
+func renewalModel() buyinggroup.StageModel {
+	return buyinggroup.StageModel{ID: "renewal", Stages: []buyinggroup.Stage{
+		{Name: "Awareness", Entry: true}, {Name: "Decision"}, {Name: "Renewed", Success: true}, {Name: "Churned", Failure: true}},
+		Transitions: []buyinggroup.Transition{{From: "Awareness", To: "Decision"}, {From: "Decision", To: "Renewed"}, {From: "*", To: "Churned"}}}
+}
+
+// interests compiles solution interests on the standard template and
+// returns them compiled.
+func interests(t *testing.T, models []buyinggroup.StageModel, ins ...buyinggroup.SolutionInterest) []*buyinggroup.Interest {
+	t.Helper()
+	for i := range ins {
+		ins[i].Template = buyinggroup.StandardTemplateID
+	}
+	cat, err := buyinggroup.Compile(buyinggroup.Definitions{Interests: ins, StageModels: models}, buyinggroup.Config{})
+	require.NoError(t, err)
+	return cat.Interests()
+}
+
+func TestConfigForInterests(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		models []buyinggroup.StageModel
+		ins    []buyinggroup.SolutionInterest
+		want   analytics.Config
+	}{{
+		name: "no interest: the zero config, the default model's",
+	}, {
+		name:   "two interests on the default model, one on its own: each interest its own model's hand-off stage",
+		models: []buyinggroup.StageModel{renewalModel()},
+		ins:    []buyinggroup.SolutionInterest{{ID: "dp"}, {ID: "renewal", StageModel: "renewal"}, {ID: "sec", StageModel: "default"}},
+		want: analytics.Config{SalesReadyStages: []string{"Sales Ready", "Decision"},
+			StageOrder:           []string{"Awareness", "Consideration", "Decision", "Sales Ready", "Closed Won", "Closed Lost", "Renewed", "Churned"},
+			SalesReadyByInterest: map[string][]string{"dp": {"Sales Ready"}, "renewal": {"Decision"}, "sec": {"Sales Ready"}}},
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var ins []*buyinggroup.Interest
+			if len(tt.ins) > 0 {
+				ins = interests(t, tt.models, tt.ins...)
+			}
+			got := analytics.ConfigForInterests(ins...)
+			require.Empty(t, cmp.Diff(tt.want, got), "(-want +got)")
+			require.NoError(t, got.Validate())
+		})
+	}
+}
+
+// TestSalesReadyByInterest: "Decision" hands a renewal group to sales and
+// is an early stage of the default model, which the data-platform groups
+// follow. Each group is judged by its own interest's model: a renewal
+// group in Decision is an MQA, a data-platform group in Decision is not.
+func TestSalesReadyByInterest(t *testing.T) {
+	t.Parallel()
+	log := eventLog{}.
+		add("a", day(0), "buyinggroup.group_created", created("a/dp", "dp", day(0))).
+		add("b", day(0), "buyinggroup.group_created", created("b/renewal", "renewal", day(0))).
+		add("c", day(0), "buyinggroup.group_created", created("c/dp", "dp", day(0))).
+		add("d", day(0), "buyinggroup.group_created", created("d/legacy", "legacy", day(0))).
+		add("a", day(2), "group.updated", snap("a/dp", "dp", "Decision", 0.6, 120, "")).
+		add("b", day(2), "buyinggroup.stage_changed", m{"type": "stage_changed", "group": "b/renewal", "interest": "renewal", "from": "Awareness", "to": "Decision"}).
+		add("b", day(2), "group.updated", snap("b/renewal", "renewal", "Decision", 0.6, 120, "")).
+		add("c", day(3), "group.updated", snap("c/dp", "dp", "Sales Ready", 0.6, 160, "")).
+		add("d", day(4), "group.updated", snap("d/legacy", "legacy", "Decision", 0.6, 120, ""))
+	ins := interests(t, []buyinggroup.StageModel{renewalModel()},
+		buyinggroup.SolutionInterest{ID: "dp"}, buyinggroup.SolutionInterest{ID: "renewal", StageModel: "renewal"})
+	tests := []struct {
+		name     string
+		cfg      analytics.Config
+		mqa      analytics.Ratio
+		velocity analytics.Average
+		reason   string
+	}{{
+		name:     "each interest's own model",
+		cfg:      analytics.ConfigForInterests(ins...),
+		mqa:      analytics.Ratio{Numerator: 3, Denominator: 4, Value: val(0.75)},
+		velocity: analytics.Average{Sum: 9, Count: 3, Mean: val(3), Median: val(3)},
+		reason:   "b in Decision (renewal's hand-off), c in Sales Ready and d, of an interest the program no longer has, by the pooled stages; not a",
+	}, {
+		name:     "an interest listed by hand; the others by SalesReadyStages",
+		cfg:      analytics.Config{SalesReadyByInterest: map[string][]string{"renewal": {"Decision"}}},
+		mqa:      analytics.Ratio{Numerator: 2, Denominator: 4, Value: val(0.5)},
+		velocity: analytics.Average{Sum: 5, Count: 2, Mean: val(2.5), Median: val(2.5)},
+		reason:   "b by its list, c by the default Sales Ready",
+	}, {
+		name:     "an interest whose list is empty qualifies by readiness alone",
+		cfg:      analytics.Config{SalesReadyByInterest: map[string][]string{"dp": nil}, SalesReadyStages: []string{"Decision"}},
+		mqa:      analytics.Ratio{Numerator: 2, Denominator: 4, Value: val(0.5)},
+		velocity: analytics.Average{Sum: 6, Count: 2, Mean: val(3), Median: val(3)},
+		reason:   "b and d by Decision; neither dp group",
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r := report(t, log, tt.cfg, analytics.Period{To: day(10)})
+			require.Empty(t, cmp.Diff(tt.mqa, r.MQA.Groups), "%s (-want +got)", tt.reason)
+			require.Empty(t, cmp.Diff(tt.velocity, r.Velocity.ToSalesReady.Days), "%s (-want +got)", tt.reason)
+		})
+	}
+}

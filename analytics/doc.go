@@ -16,11 +16,17 @@
 //	}
 //
 // A program with stage models of its own gives the KPIs their stages with
-// [ConfigFor]: each model's sales-ready stage (its last stage before the
-// success and failure stages) and the models' stage order:
+// [ConfigForInterests]: each interest's sales-ready stage, that of its own
+// stage model (the model's last stage before the success and failure
+// stages), and the models' stage order:
 //
-//	cfg := analytics.ConfigFor(prog.StageModels()...) // prog: a *program.Program
+//	cfg := analytics.ConfigForInterests(prog.Groups.Interests()...) // prog: a *program.Program
 //	cfg.AlertResponseWindow = 3 * 24 * time.Hour
+//
+// [ConfigFor] takes the stage models alone (prog.StageModels()) and pools
+// their sales-ready stages: every group qualifies by any of them, which is
+// right only when no model's sales-ready stage is another model's early
+// stage.
 //
 // [Config.Validate] lists every problem at once, with its path
 // ("analytics config: salesReadyStages[1]: is empty").
@@ -73,11 +79,12 @@
 //
 // MQA rate (mqa.accounts): accounts with a group that became qualified in
 // the period / accounts in the log by To (any event names them). A group is
-// qualified while its stage is one of SalesReadyStages or (unless
-// StagesOnly) its readiness level one of ReadyLevels; group.updated,
+// qualified while its stage is one of its interest's sales-ready stages
+// (SalesReadyByInterest, else SalesReadyStages) or (unless StagesOnly) its
+// readiness level one of ReadyLevels; group.updated,
 // buyinggroup.stage_changed and readiness.changed all move it, and it
-// "becomes" qualified at each change from not qualified. mqa.groups is the same per group (over groups created
-// by To).
+// "becomes" qualified at each change from not qualified. mqa.groups is
+// the same per group (over groups created by To).
 //
 // Pipeline velocity (pipelineVelocity): for each group whose first
 // qualification happened in the period, the days from its creation

@@ -32,10 +32,15 @@ func (c *Collector) group(account b2b.AccountID, id, interest string, at time.Ti
 	return g
 }
 
-// setQualified re-evaluates whether the group is qualified (sales-ready
-// stage or ready level) and records the moment it becomes so.
+// setQualified re-evaluates whether the group is qualified (a sales-ready
+// stage of its interest, or a ready level) and records the moment it
+// becomes so.
 func (c *Collector) setQualified(g *group, at time.Time) {
-	q := !c.cfg.ReadinessOnly && contains(c.cfg.SalesReadyStages, g.stage) || !c.cfg.StagesOnly && contains(c.cfg.ReadyLevels, g.level)
+	stages, ok := c.cfg.SalesReadyByInterest[g.interest]
+	if !ok {
+		stages = c.cfg.SalesReadyStages
+	}
+	q := !c.cfg.ReadinessOnly && contains(stages, g.stage) || !c.cfg.StagesOnly && contains(c.cfg.ReadyLevels, g.level)
 	if q && !g.qualified {
 		g.reaches = append(g.reaches, at)
 	}
