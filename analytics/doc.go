@@ -92,10 +92,12 @@
 // (toSalesReady); for each group whose first opportunity (created at or
 // after the group, on the same account and solution interest) was created
 // in the period, the days to it (toOpportunity). An opportunity's
-// interest is the first that its opportunity.created or a later
+// interest is the latest that its opportunity.created or a later
 // opportunity.changed gives it (a CRM deal often gets its product after
-// it was created); it counts from its creation. An opportunity counts
-// for the account that holds it: one the CRM moved to another account
+// it was created, and a deal whose product changed belongs to the other
+// interest's group; a change that gives it none leaves it where it was);
+// it counts once, from its creation. An opportunity counts for the
+// account that holds it: one the CRM moved to another account
 // (opportunity.moved, which a merge logs for each opportunity it hands
 // over) counts once, for the account it moved to, from its creation; the
 // account it left no longer counts it, in any period. Mean, median, sum

@@ -229,6 +229,58 @@ func TestVelocityOpportunityChanged(t *testing.T) {
 	}
 }
 
+// TestVelocityOpportunityInterestChanged: the CRM changed a deal's
+// product, so that it now belongs to another interest's group on its
+// account (opportunity.changed). It counts once, for the group of the
+// interest an event gave it last, from its creation; a change that gives
+// it no interest leaves it where it was.
+func TestVelocityOpportunityInterestChanged(t *testing.T) {
+	t.Parallel()
+	opp := func(id, interest string, createdDay float64) m {
+		return m{"id": id, "solutionInterest": interest, "stage": "Qualify", "status": "open", "createdAt": day(createdDay)}
+	}
+	groups := eventLog{}.
+		add("a", day(0), "buyinggroup.group_created", created("a/dp", "dp", day(0))).
+		add("a", day(1), "buyinggroup.group_created", created("a/sec", "sec", day(1))).
+		add("a", day(3), "opportunity.created", opp("o1", "dp", 3))
+	tests := []struct {
+		name   string
+		log    eventLog
+		want   analytics.Duration
+		reason string
+	}{{
+		name:   "changed to another interest",
+		log:    groups.add("a", day(5), "opportunity.changed", opp("o1", "sec", 3)),
+		want:   analytics.Duration{Days: analytics.Average{Sum: 2, Count: 1, Mean: val(2), Median: val(2)}, Pending: 1},
+		reason: "sec's group, created on day 1, got the deal of day 3; dp's has none",
+	}, {
+		name: "changed to another interest and back",
+		log: groups.add("a", day(5), "opportunity.changed", opp("o1", "sec", 3)).
+			add("a", day(6), "opportunity.changed", opp("o1", "dp", 3)),
+		want:   analytics.Duration{Days: analytics.Average{Sum: 3, Count: 1, Mean: val(3), Median: val(3)}, Pending: 1},
+		reason: "dp's group has it again",
+	}, {
+		name: "changed to another interest, then to none",
+		log: groups.add("a", day(5), "opportunity.changed", opp("o1", "sec", 3)).
+			add("a", day(6), "opportunity.changed", opp("o1", "", 3)),
+		want:   analytics.Duration{Days: analytics.Average{Sum: 2, Count: 1, Mean: val(2), Median: val(2)}, Pending: 1},
+		reason: "a record without a product does not take the deal from sec",
+	}, {
+		name: "changed to another interest, then moved to another account",
+		log: groups.add("a", day(5), "opportunity.changed", opp("o1", "sec", 3)).
+			add("a", day(6), "opportunity.moved", m{"id": "o1", "to": "b"}),
+		want:   analytics.Duration{Days: analytics.Average{Reason: "no buying group got an opportunity in the period"}, Pending: 2},
+		reason: "b has no group",
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r := report(t, tt.log, analytics.Config{}, analytics.Period{To: day(10)})
+			require.Empty(t, cmp.Diff(tt.want, r.Velocity.ToOpportunity), "%s (-want +got)", tt.reason)
+		})
+	}
+}
+
 func TestQualification(t *testing.T) {
 	t.Parallel()
 	rate := func(persons, qualified int) m { return m{"persons": persons, "qualified": qualified} }

@@ -210,12 +210,14 @@ type opportunityPayload struct {
 }
 
 // opportunity reads an opportunity.created or opportunity.changed event.
-// An opportunity counts once, for the first solution interest it is
-// known to have (its own, or its product's by ProductInterests), at its
+// An opportunity counts once, for the latest solution interest an event
+// gave it (its own, or its product's by ProductInterests), at its
 // creation time; until one is known it is unattributed. A change that
 // gives an unattributed opportunity its interest (a CRM deal often gets
-// its product after it was created) attributes it from its creation. It
-// counts for the account that holds it (see opportunityMoved).
+// its product after it was created) attributes it from its creation; one
+// that gives it another interest (its product changed) moves it to that
+// interest; one that gives it none leaves it where it was. It counts for
+// the account that holds it (see opportunityMoved).
 func (c *Collector) opportunity(ev store.Event) error {
 	var o opportunityPayload
 	if err := decode(ev.Data, &o); err != nil {
@@ -230,7 +232,7 @@ func (c *Collector) opportunity(ev store.Event) error {
 	}
 	k := oppKey{ev.Account, o.ID}
 	prev, seen := c.opps[k]
-	if seen && (prev.interest != "" || interest == "") {
+	if seen && (prev.interest == interest || interest == "") {
 		return nil // counted for its interest already, or still without one
 	}
 	at := o.CreatedAt
@@ -239,7 +241,7 @@ func (c *Collector) opportunity(ev store.Event) error {
 	}
 	if seen {
 		at = prev.at
-		delete(c.unattributed, k)
+		c.forget(k, prev)
 	}
 	c.opps[k] = oppAt{interest, at}
 	if interest == "" {
@@ -249,6 +251,21 @@ func (c *Collector) opportunity(ev store.Event) error {
 	ik := interestKey{ev.Account, interest}
 	c.oppTimes[ik] = append(c.oppTimes[ik], at)
 	return nil
+}
+
+// forget takes back what an opportunity counted for: its interest's
+// time, or its place among the unattributed.
+func (c *Collector) forget(k oppKey, o oppAt) {
+	delete(c.opps, k)
+	if o.interest == "" {
+		delete(c.unattributed, k)
+		return
+	}
+	ik := interestKey{k.account, o.interest}
+	times := c.oppTimes[ik]
+	if i := slices.IndexFunc(times, o.at.Equal); i >= 0 {
+		c.oppTimes[ik] = slices.Delete(times, i, i+1)
+	}
 }
 
 // opportunityMoved reads opportunity.moved: the CRM put the deal on
@@ -267,19 +284,8 @@ func (c *Collector) opportunityMoved(ev store.Event) error {
 		return errors.New("opportunity without ID")
 	}
 	k := oppKey{ev.Account, p.ID}
-	o, ok := c.opps[k]
-	if !ok {
-		return nil // created before the log began
-	}
-	delete(c.opps, k)
-	delete(c.unattributed, k)
-	if o.interest == "" {
-		return nil
-	}
-	ik := interestKey{ev.Account, o.interest}
-	times := c.oppTimes[ik]
-	if i := slices.IndexFunc(times, o.at.Equal); i >= 0 {
-		c.oppTimes[ik] = slices.Delete(times, i, i+1)
+	if o, ok := c.opps[k]; ok { // else created before the log began
+		c.forget(k, o)
 	}
 	return nil
 }
