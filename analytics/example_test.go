@@ -117,3 +117,44 @@ func ExampleConfigFor() {
 	// MQA rate: 0 of 1 accounts
 	// MQA rate: 1 of 1 accounts
 }
+
+// ConfigForInterests judges each group by its own interest's stage model:
+// here "Decision" hands a renewal group to sales, and is an early stage
+// of the default model that the data-platform groups follow. ConfigFor,
+// which pools the models' sales-ready stages, makes both groups MQAs.
+func ExampleConfigForInterests() {
+	renewal := buyinggroup.StageModel{ID: "renewal", Stages: []buyinggroup.Stage{
+		{Name: "Awareness", Entry: true}, {Name: "Decision"}, {Name: "Renewed", Success: true}, {Name: "Churned", Failure: true},
+	}, Transitions: []buyinggroup.Transition{{From: "Awareness", To: "Decision"}, {From: "Decision", To: "Renewed"}, {From: "*", To: "Churned"}}}
+	cat, err := buyinggroup.Compile(buyinggroup.Definitions{ // a host has them as prog.Groups
+		Interests: []buyinggroup.SolutionInterest{
+			{ID: "data-platform", Template: buyinggroup.StandardTemplateID},
+			{ID: "renewal", Template: buyinggroup.StandardTemplateID, StageModel: "renewal"},
+		},
+		StageModels: []buyinggroup.StageModel{renewal},
+	}, buyinggroup.Config{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	cfg := analytics.ConfigForInterests(cat.Interests()...)
+	fmt.Println("sales-ready:", cfg.SalesReadyByInterest)
+
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	log := []store.Event{
+		{Seq: 1, Account: "acme", Time: t0, Type: "group.updated", Data: []byte(`{"group":"acme/data-platform","interest":"data-platform","stage":"Decision","completeness":0.6,"score":120}`)},
+		{Seq: 2, Account: "globex", Time: t0, Type: "group.updated", Data: []byte(`{"group":"globex/renewal","interest":"renewal","stage":"Decision","completeness":0.6,"score":120}`)},
+	}
+	for _, c := range []analytics.Config{analytics.ConfigFor(buyinggroup.DefaultStageModel(), renewal), cfg} {
+		r, err := analytics.Compute(log, c, analytics.Period{})
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		fmt.Printf("MQA rate: %d of %d accounts\n", r.MQA.Accounts.Numerator, r.MQA.Accounts.Denominator)
+	}
+	// Output:
+	// sales-ready: map[data-platform:[Sales Ready] renewal:[Decision]]
+	// MQA rate: 2 of 2 accounts
+	// MQA rate: 1 of 2 accounts
+}
