@@ -72,7 +72,7 @@ Usage:
 				if err != nil {
 					return err
 				}
-				cfg = analytics.ConfigFor(p.StageModels()...)
+				cfg = kpiConfig(p)
 			}
 			r, err := report(*events, stdin, cfg, period, *from, *to)
 			if err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +14,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/quorumhq/quorum/analytics"
+	"github.com/quorumhq/quorum/buyinggroup"
+	"github.com/quorumhq/quorum/program"
 )
 
 // simulated runs a small simulation with --events and returns simulate's
@@ -316,4 +319,28 @@ func TestReportLineMessages(t *testing.T) {
 			require.Equal(t, "stdin:1: "+tt.want+"\n", errOut)
 		})
 	}
+}
+
+// TestKPIConfigJudgesEachInterestByItsModel: with two interests on stage
+// models whose sales-ready stages differ, the KPIs judge each interest's
+// groups by its own model's, not by the stages of both.
+func TestKPIConfigJudgesEachInterestByItsModel(t *testing.T) {
+	t.Parallel()
+	defs := program.Definitions{Name: "two-models", Interests: []buyinggroup.SolutionInterest{
+		{ID: "data", Name: "Data", Template: buyinggroup.StandardTemplateID},
+		{ID: "security", Name: "Security", Template: buyinggroup.StandardTemplateID, StageModel: "short"},
+	}}
+	short := buyinggroup.DefaultStageModel()
+	short.ID = "short"
+	short.Stages = slices.DeleteFunc(short.Stages, func(s buyinggroup.Stage) bool { return s.Name == buyinggroup.StageSalesReady })
+	short.Transitions = slices.DeleteFunc(short.Transitions, func(tr buyinggroup.Transition) bool {
+		return tr.From == buyinggroup.StageSalesReady || tr.To == buyinggroup.StageSalesReady
+	})
+	defs.StageModels = []buyinggroup.StageModel{short}
+	p, err := program.Compile(defs, program.Options{})
+	require.NoError(t, err)
+	cfg := kpiConfig(p)
+	require.Equal(t, []string{buyinggroup.StageSalesReady}, cfg.SalesReadyByInterest["data"])
+	require.NotEqual(t, cfg.SalesReadyByInterest["data"], cfg.SalesReadyByInterest["security"])
+	require.NoError(t, cfg.Validate())
 }

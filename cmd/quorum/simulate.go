@@ -219,7 +219,7 @@ func runWorld(ctx context.Context, f simFlags, p *program.Program, w *sim.World,
 	}
 	// The KPIs know the program's stages: a stage model whose groups are
 	// handed to sales in a stage of another name still makes MQAs.
-	report, err := analytics.Compute(evs, analytics.ConfigFor(p.StageModels()...), analytics.Period{To: res.End})
+	report, err := analytics.Compute(evs, kpiConfig(p), analytics.Period{To: res.End})
 	if err != nil && report == nil {
 		return nil, err
 	}
@@ -377,4 +377,13 @@ func (r *simRun) writeText(w io.Writer) error {
 	}
 	fmt.Fprintln(w)
 	return r.report.WriteText(w)
+}
+
+// kpiConfig is the KPIs' configuration for a program: its stage models,
+// each group judged by its own interest's.
+func kpiConfig(p *program.Program) analytics.Config {
+	if p.Groups == nil {
+		return analytics.Config{}
+	}
+	return analytics.ConfigForInterests(p.Groups.Interests()...)
 }
