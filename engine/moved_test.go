@@ -230,3 +230,30 @@ func TestMergedPersonKeepsTheirScore(t *testing.T) {
 	require.Equal(t, 1, rep2.Duplicates)
 	require.InDelta(t, before, groupScore(day(2)), 1e-9)
 }
+
+// TestMergedAccountMessagesCountOnce: the intro Acme Net sent Ann counts
+// once in her cap on Acme, which took it over with her: with two
+// marketing emails a week, Acme's nurture of day 5 reaches her.
+func TestMergedAccountMessagesCountOnce(t *testing.T) {
+	t.Parallel()
+	defs := pipelineProgram()
+	defs.Caps = []journey.Cap{{Name: "2 marketing emails a week", Channel: b2b.ChannelEmail, Category: "marketing", Max: 2, Per: journey.Days(7)}}
+	b := setup(t, defs)
+	setupAcme(t, b)
+	mk := acmeNet(t, b)
+	sent := map[string][]string{}
+	deliver := func(now time.Time) {
+		for _, m := range claimAll(t, b, now) {
+			sent[m.To] = append(sent[m.To], m.Template)
+		}
+	}
+	deliver(day0)
+	mergeInto(t, b, mk, "acme", day0.Add(2*time.Hour))
+	for d := 1; d <= 6; d++ {
+		b.clock.Set(day(d))
+		_, err := b.eng.Advance(b.ctx, day(d))
+		require.NoError(t, err)
+		deliver(day(d))
+	}
+	require.Equal(t, []string{"intro", "nurture"}, sent["ann@acme.net"])
+}
