@@ -42,6 +42,9 @@ type Version struct {
 	endNodes map[int]bool // nil: any end node
 	goalDone int          // index into goals, -1 when none
 	category string
+	// interest is the solution interest the journey is bound to
+	// (Journey.SolutionInterest), "" when none.
+	interest string
 	// stateRules: some exit or goal must be checked on view changes.
 	stateRules bool
 	// fingerprint identifies the definition (see Fingerprint).
@@ -245,6 +248,7 @@ func (c *compiler) compile() {
 		c.ps.Addf("id", "is required")
 	}
 	c.v.category = cmpOr(j.Category, "marketing")
+	c.v.interest = j.SolutionInterest()
 	if len(j.Nodes) == 0 {
 		c.ps.Addf("nodes", "a journey needs at least one node")
 		return

@@ -23,6 +23,8 @@ type Journey struct {
 	Nodes []Node `json:"nodes"`
 	// Triggers say how accounts enter; Manual entries (an EventManualEntry
 	// naming the journey, or a GoTo node) are always accepted while live.
+	// When every trigger names the same solution interest, the journey is
+	// bound to it (see [Journey.SolutionInterest]).
 	Triggers []Trigger `json:"triggers,omitempty"`
 	ReEntry  ReEntry   `json:"reEntry,omitzero"`
 	// Exits are evaluated in every step that is not idle (new events, a
@@ -43,6 +45,25 @@ type Journey struct {
 	// Category is the message category of its emails and SMS for frequency
 	// caps; empty means "marketing".
 	Category string `json:"category,omitempty"`
+}
+
+// SolutionInterest returns the solution interest the journey is bound to:
+// the one every trigger names, when it has triggers and they all name the
+// same one (a manual trigger too); "" otherwise. An instance of a bound
+// journey addresses that interest's buying group however it enters: by
+// a trigger, or by a manual entry or a go-to that names no interest
+// (one that names another interest addresses that one's).
+func (j *Journey) SolutionInterest() string {
+	if len(j.Triggers) == 0 {
+		return ""
+	}
+	id := j.Triggers[0].SolutionInterest
+	for _, t := range j.Triggers[1:] {
+		if t.SolutionInterest != id {
+			return ""
+		}
+	}
+	return id
 }
 
 // NodeKind is what a node does.
@@ -317,7 +338,9 @@ type Merge struct {
 }
 
 // GoTo ends this instance and enters the account into another journey (its
-// latest live version), subject to that journey's re-entry policy. The
+// latest live version), subject to that journey's re-entry policy; the
+// instance there addresses the solution interest of the track that went
+// (if it addressed none, the interest that journey is bound to). The
 // hand-over ends the instance with reason "go to journey <id>", counted
 // as completed when [Completion] names no end node and no goal, or when
 // the instance reached the completion goal before, and the messages a cap

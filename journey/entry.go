@@ -107,9 +107,12 @@ func (s *stepper) listTriggers() {
 
 // enter starts an instance if the re-entry policy allows it. loud traces
 // refusals (event triggers); list triggers stay quiet, they are checked on
-// every change.
+// every change. An instance that enters for no interest (a manual entry
+// or a go-to that names none) addresses the interest the journey is bound
+// to, if any.
 func (s *stepper) enter(v *Version, why, interest string, loud bool) bool {
 	id := v.def.ID
+	interest = cmpOr(interest, v.interest)
 	if reason := s.refusal(v); reason != "" {
 		if loud {
 			s.trace(Decision{At: s.now, Kind: DecisionNoEntry, Journey: id, Version: v.number, Reason: why + ": " + reason})

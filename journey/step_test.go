@@ -245,6 +245,46 @@ func TestGroupAttributeTriggerAddressesTheChangedGroup(t *testing.T) {
 	require.Equal(t, "g-acme-sec", mails[0].Group)
 }
 
+// An instance of a journey bound to a solution interest (every trigger
+// names it) addresses that interest's group however it enters: by hand
+// or by a go-to that names no interest, not the account's first group nor
+// every group. An entry that names an interest addresses that one's.
+func TestBoundJourneyAddressesItsInterestHoweverEntered(t *testing.T) {
+	t.Parallel()
+	bound := linear("security",
+		journey.Node{ID: "stage", Kind: journey.KindAction, Action: &journey.Action{Type: journey.ActionChangeStage, Stage: "Consideration", Next: "mail"}},
+		email("mail", "intro", "end", nil),
+		end("end", ""))
+	bound.Triggers = []journey.Trigger{{Type: journey.TriggerGroupCreated, SolutionInterest: "Security"}}
+	router := linear("router", journey.Node{ID: "go", Kind: journey.KindGoTo, GoTo: &journey.GoTo{Journey: "security"}})
+	cat := newCatalog(t, journey.Config{}, bound, router)
+	for _, tc := range []struct {
+		name   string
+		event  journey.Event
+		group  string
+		mailed []b2b.PersonID
+	}{
+		{"manual entry", journey.Event{Type: journey.EventManualEntry, Journey: "security"}, "g-acme-sec", []b2b.PersonID{"p-vpe"}},
+		{"go-to from a journey without an interest", journey.Event{Type: journey.EventManualEntry, Journey: "router"}, "g-acme-sec", []b2b.PersonID{"p-vpe"}},
+		{"manual entry naming another interest", journey.Event{Type: journey.EventManualEntry, Journey: "security", SolutionInterest: "Data Platform"},
+			"g-acme-dp", []b2b.PersonID{"p-cfo", "p-vpe", "p-de"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			view := acmeView()
+			withSecurityGroup(view)
+			ev := tc.event
+			ev.At = day0
+			var st journey.State
+			res := cat.Step(&st, journey.Input{View: view, Now: day0, Events: []journey.Event{ev}})
+			stages := ofType(res.Outbox, journey.ActionChangeStage)
+			require.Len(t, stages, 1, "%v", res.Trace)
+			require.Equal(t, tc.group, stages[0].Group)
+			require.Equal(t, tc.mailed, persons(ofType(res.Outbox, journey.ActionEmail)))
+		})
+	}
+}
+
 // withSecurityGroup adds a second buying group, for "Security", after the
 // Data Platform group of acmeView.
 func withSecurityGroup(v *journey.AccountView) {
