@@ -231,6 +231,15 @@ type compiler struct {
 
 func nodePath(id NodeID) string { return fmt.Sprintf("nodes[%q]", string(id)) }
 
+// nodePath is the path of node i: by its ID, or by its index when it has
+// none.
+func (c *compiler) nodePath(i int) string {
+	if c.j.Nodes[i].ID == "" {
+		return fmt.Sprintf("nodes[%d]", i)
+	}
+	return nodePath(c.j.Nodes[i].ID)
+}
+
 // article returns a node kind or an action type with its indefinite
 // article, for messages: "an end", "a wait", "an sms" (said letter by
 // letter).
@@ -277,6 +286,7 @@ func (c *compiler) compile() {
 	c.exitsAndGoals()
 	if c.v.start >= 0 {
 		c.graph()
+		c.groupActions()
 	}
 }
 
@@ -346,10 +356,7 @@ func (c *compiler) recipients(path, name string, r *Recipients) *crecip {
 func (c *compiler) node(i int) {
 	n := &c.j.Nodes[i]
 	cn := &c.v.nodes[i]
-	p := nodePath(n.ID)
-	if n.ID == "" {
-		p = fmt.Sprintf("nodes[%d]", i)
-	}
+	p := c.nodePath(i)
 	if !slices.Contains(NodeKinds, n.Kind) {
 		c.ps.Addf(p+".kind", "unknown node kind %q", n.Kind)
 		c.badRefs = true

@@ -2,6 +2,7 @@ package journey
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -190,4 +191,30 @@ func (c *compiler) actions(p, name string, as []Action) []caction {
 		}
 	}
 	return out
+}
+
+// groupActions reports, in a program with several solution interests, the
+// actions that act on one buying group without naming its interest where
+// the main track of a journey bound to none can run them: which of the
+// account's groups they mean cannot be told (the track's group is that of
+// the interest the instance entered for, and a manual entry or a go-to
+// may name none). A parallel track addresses its interest's group, and a
+// bound journey's main track the group of the journey's interest.
+func (c *compiler) groupActions() {
+	if len(c.cfg.SolutionInterests) < 2 || c.v.interest != "" {
+		return
+	}
+	main := c.mainTrack()
+	for i := range c.v.nodes {
+		a := c.v.nodes[i].action // nil unless an action node that compiled
+		if !main[i] || a == nil {
+			continue
+		}
+		if a.Type == ActionChangeStage && a.recip.interest == "" {
+			c.ps.Addf(c.nodePath(i)+".action.recipients.solutionInterest",
+				"a change_stage action needs the solution interest of the buying group it moves: an account may have a group for each of %s, "+
+					"and the journey is bound to none (name the interest here, give every trigger the same solutionInterest, or run the action in a parallel branch)",
+				strings.Join(c.cfg.SolutionInterests, ", "))
+		}
+	}
 }

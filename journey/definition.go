@@ -151,13 +151,21 @@ var ActionTypes = []ActionType{ActionEmail, ActionSMS, ActionSalesAlert, ActionC
 //
 //	email, sms         Template, Recipients
 //	sales_alert        Template, AlertTo (default: the account owner)
-//	change_stage       Stage (of the track's buying group, or of every group
+//	change_stage       Stage (of the track's buying group, or of the group
 //	                   of Recipients.SolutionInterest)
 //	set_attribute      Target ("account" or "group"), Attribute, Value
 //	add_to_list,
 //	remove_from_list   List
 //	adjust_score       Delta; Target "group" or "person" (then Recipients)
 //	assign_role        Role; Recipients choose the persons
+//
+// The track's buying group is that of the solution interest the track
+// addresses: a parallel track's, or the main track's, which is the
+// interest the instance entered for (see [Journey.SolutionInterest]). In
+// a program with several solution interests ([Config].SolutionInterests),
+// a change_stage action that the main track of a journey bound to no
+// interest can reach must name its interest: the account's groups are
+// several, and which one it means cannot be told.
 type Action struct {
 	Type       ActionType  `json:"type"`
 	Template   string      `json:"template,omitempty"`

@@ -95,6 +95,36 @@ func (c *compiler) graph() {
 	c.cycles()
 }
 
+// mainTrack marks the nodes an instance's main track can reach: from the
+// start node, every successor but a parallel node's branch (its tracks,
+// one per solution interest, run there); the main track goes on from a
+// parallel node at its merge node's next.
+func (c *compiler) mainTrack() []bool {
+	nodes := c.v.nodes
+	seen := make([]bool, len(nodes))
+	stack := []int{c.v.start}
+	seen[c.v.start] = true
+	for len(stack) > 0 {
+		i := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		cn := &nodes[i]
+		next := cn.successors()
+		if cn.kind == KindParallel {
+			next = []int{cn.limitThen}
+			if cn.merge >= 0 {
+				next = append(next, nodes[cn.merge].next)
+			}
+		}
+		for _, s := range next {
+			if s >= 0 && !seen[s] {
+				seen[s] = true
+				stack = append(stack, s)
+			}
+		}
+	}
+	return seen
+}
+
 func (c *compiler) reaches(from, to int) bool {
 	seen := make([]bool, len(c.v.nodes))
 	stack := []int{from}

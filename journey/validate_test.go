@@ -465,3 +465,85 @@ func TestValidateArticles(t *testing.T) {
 		}
 	})
 }
+
+// TestValidateGroupActionOfSeveralInterests: in a program with several
+// solution interests, a change_stage action must be able to tell whose
+// stage it changes: the action names the interest, the journey is bound
+// to one (every trigger names it), or the action runs in a parallel
+// branch, on its track's group. Otherwise it would move the account's
+// first group, whichever that is.
+func TestValidateGroupActionOfSeveralInterests(t *testing.T) {
+	t.Parallel()
+	interests := []string{"Data Platform", "Security"}
+	stage := func(r *journey.Recipients) journey.Node {
+		return journey.Node{ID: "stage", Kind: journey.KindAction, Action: &journey.Action{Type: journey.ActionChangeStage, Stage: "Consideration", Recipients: r, Next: "end"}}
+	}
+	plain := []journey.Node{stage(nil), end("end", "")}
+	audience := journey.Trigger{Type: journey.TriggerAudience, Audience: "ICP"}
+	created := func(interest string) journey.Trigger {
+		return journey.Trigger{Type: journey.TriggerGroupCreated, SolutionInterest: interest}
+	}
+	const problem = `nodes["stage"].action.recipients.solutionInterest: a change_stage action needs the solution interest of the buying group it moves: ` +
+		`an account may have a group for each of Data Platform, Security, and the journey is bound to none ` +
+		`(name the interest here, give every trigger the same solutionInterest, or run the action in a parallel branch)`
+	tests := []struct {
+		name      string
+		interests []string
+		triggers  []journey.Trigger
+		nodes     []journey.Node
+		want      []string // nil: valid
+	}{
+		{name: "an audience trigger", interests: interests, triggers: []journey.Trigger{audience}, nodes: plain, want: []string{problem}},
+		{name: "manual entries only", interests: interests, nodes: plain, want: []string{problem}},
+		{name: "a group created for any interest", interests: interests, triggers: []journey.Trigger{created("")}, nodes: plain, want: []string{problem}},
+		{name: "triggers of different interests", interests: interests, triggers: []journey.Trigger{created("Data Platform"), created("Security")}, nodes: plain, want: []string{problem}},
+		{name: "a trigger of no interest beside one of an interest", interests: interests,
+			triggers: []journey.Trigger{created("Security"), {Type: journey.TriggerManual}}, nodes: plain, want: []string{problem}},
+		{name: "a journey bound to an interest", interests: interests, triggers: []journey.Trigger{created("Security")}, nodes: plain},
+		{name: "every trigger names the same interest", interests: interests,
+			triggers: []journey.Trigger{created("Security"), {Type: journey.TriggerAudience, Audience: "ICP", SolutionInterest: "Security"}}, nodes: plain},
+		{name: "the action names its interest", interests: interests, triggers: []journey.Trigger{audience},
+			nodes: []journey.Node{stage(&journey.Recipients{SolutionInterest: "Security"}), end("end", "")}},
+		{name: "in a parallel branch", interests: interests, triggers: []journey.Trigger{audience}, nodes: []journey.Node{
+			{ID: "fan", Kind: journey.KindParallel, Parallel: &journey.Parallel{Branch: "stage", Merge: "end"}},
+			stage(nil),
+			{ID: "end", Kind: journey.KindMerge, Merge: &journey.Merge{Next: "done"}},
+			end("done", ""),
+		}},
+		{name: "in a parallel branch without a merge", interests: interests, triggers: []journey.Trigger{audience}, nodes: []journey.Node{
+			{ID: "fan", Kind: journey.KindParallel, Parallel: &journey.Parallel{Branch: "stage"}},
+			stage(nil), end("end", ""),
+		}},
+		{name: "after a parallel node's merge", interests: interests, triggers: []journey.Trigger{audience}, nodes: []journey.Node{
+			{ID: "fan", Kind: journey.KindParallel, Parallel: &journey.Parallel{Branch: "mail", Merge: "join"}},
+			email("mail", "hello", "join", nil),
+			{ID: "join", Kind: journey.KindMerge, Merge: &journey.Merge{Next: "stage"}},
+			stage(nil), end("end", ""),
+		}, want: []string{problem}},
+		{name: "on a path the main track takes into a branch", interests: interests, triggers: []journey.Trigger{audience}, nodes: []journey.Node{
+			{ID: "big?", Kind: journey.KindSplit, Split: &journey.Split{Paths: []journey.Path{{When: "account.employees > 1000", Next: "stage"}}, Else: "fan"}},
+			{ID: "fan", Kind: journey.KindParallel, Parallel: &journey.Parallel{Branch: "stage"}},
+			stage(nil), end("end", ""),
+		}, want: []string{problem}},
+		{name: "a program of one interest", interests: interests[:1], triggers: []journey.Trigger{audience}, nodes: plain},
+		{name: "interests not checked", triggers: []journey.Trigger{audience}, nodes: plain},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			j := journey.Journey{ID: "j", Triggers: tt.triggers, Nodes: tt.nodes}
+			err := journey.Validate(j, journey.Config{Roles: standardRoles, SolutionInterests: tt.interests})
+			if tt.want == nil {
+				require.NoError(t, err)
+				return
+			}
+			if diff := cmp.Diff(tt.want, problems(t, err)); diff != "" {
+				t.Errorf("problems (-want +got):\n%s", diff)
+			}
+		})
+	}
+	t.Run("the pipeline acceleration journey, bound to its interest", func(t *testing.T) {
+		t.Parallel()
+		require.NoError(t, journey.Validate(pipelineAcceleration(), journey.Config{Roles: standardRoles, SolutionInterests: interests}))
+	})
+}

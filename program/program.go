@@ -11,8 +11,10 @@
 // the references between parts: the solution interests, audiences, stages,
 // roles and message templates that journeys name (in triggers, nodes and
 // the actions of people splits; a stage must be one of the stage models of
-// the interests concerned), the interests, stages and templates of alert
-// rules, and the scoring models of the group score and of each interest.
+// the interests concerned; with several interests, an action on one buying
+// group must tell which, see journey.Action), the interests, stages and
+// templates of alert rules, and the scoring models of the group score and
+// of each interest.
 // Journey IDs must be unique. It reports every problem at once, a problem
 // in one part hiding none of another's, as a [*b2b.ValidationError] whose
 // paths name the part: "interests[1].applies", "scoring[0].rules[2].when",
@@ -257,13 +259,13 @@ func Compile(defs Definitions, opts Options) (*Program, error) {
 		p.Audiences = aud
 	}
 
-	roles := roleNames(defs)
-	jc, err := journey.NewCatalog(journey.Config{Rules: eng, Roles: roles, Caps: defs.Caps, Consent: defs.Consent})
+	roles, interests := roleNames(defs), interestIDs(defs)
+	jc, err := journey.NewCatalog(journey.Config{Rules: eng, Roles: roles, SolutionInterests: interests, Caps: defs.Caps, Consent: defs.Consent})
 	if err != nil {
 		ps.Add("caps", err)
 		// Check the journeys all the same, without the caps, so that their
 		// problems are reported too.
-		jc, _ = journey.NewCatalog(journey.Config{Rules: eng, Roles: roles})
+		jc, _ = journey.NewCatalog(journey.Config{Rules: eng, Roles: roles, SolutionInterests: interests})
 	}
 	if jc != nil {
 		// Every journey is known before any is published, so that one
@@ -534,6 +536,20 @@ func roleNames(defs Definitions) []string {
 		}
 	}
 	return roles
+}
+
+// interestIDs lists the IDs of the program's solution interests, each
+// once, read from the definitions (as roleNames reads the roles), so that
+// journeys are checked against them even when an interest has a problem
+// of its own.
+func interestIDs(defs Definitions) []string {
+	var ids []string
+	for _, si := range defs.Interests {
+		if si.ID != "" && !slices.Contains(ids, si.ID) {
+			ids = append(ids, si.ID)
+		}
+	}
+	return ids
 }
 
 // refs knows the names the parts of a program refer to each other by.

@@ -274,6 +274,48 @@ func TestCompileChecksRolesWhenAnInterestIsBroken(t *testing.T) {
 	}
 }
 
+// TestCompileChangeStageOfSeveralInterests: in a program with several
+// solution interests, a change_stage action must tell whose stage it
+// changes (an account may have a buying group of each): by naming the
+// interest, or in a journey bound to one. An interest with a problem of
+// its own still counts.
+func TestCompileChangeStageOfSeveralInterests(t *testing.T) {
+	t.Parallel()
+	const want = `journeys[0].nodes["act"].action.recipients.solutionInterest: a change_stage action needs the solution interest of the buying group it moves: ` +
+		`an account may have a group for each of dp, sec, and the journey is bound to none`
+	for _, tt := range []struct {
+		name     string
+		sec      buyinggroup.SolutionInterest
+		triggers []journey.Trigger
+		r        *journey.Recipients
+		problem  bool
+	}{
+		{name: "manual entries only", sec: buyinggroup.SolutionInterest{ID: "sec", Template: buyinggroup.StandardTemplateID}, problem: true},
+		{name: "an interest with a problem of its own", sec: buyinggroup.SolutionInterest{ID: "sec", Template: "nope"}, problem: true},
+		{name: "the action names its interest", sec: buyinggroup.SolutionInterest{ID: "sec", Template: buyinggroup.StandardTemplateID},
+			r: &journey.Recipients{SolutionInterest: "sec"}},
+		{name: "a journey bound to an interest", sec: buyinggroup.SolutionInterest{ID: "sec", Template: buyinggroup.StandardTemplateID},
+			triggers: []journey.Trigger{{Type: journey.TriggerGroupCreated, SolutionInterest: "sec"}}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			defs := minimal()
+			defs.Interests = append(defs.Interests, tt.sec)
+			j := mailJourney(journey.Action{Type: journey.ActionChangeStage, Stage: "Sales Ready", Recipients: tt.r})
+			if tt.triggers != nil {
+				j.Triggers = tt.triggers
+			}
+			defs.Journeys = []journey.Journey{j}
+			_, err := program.Compile(defs, program.Options{})
+			if !tt.problem {
+				require.NoError(t, err)
+				return
+			}
+			require.ErrorContains(t, err, want)
+		})
+	}
+}
+
 // TestCompileRejectsDuplicateJourneyID checks that a second journey with
 // the same ID is reported, not made the next version of the first.
 func TestCompileRejectsDuplicateJourneyID(t *testing.T) {

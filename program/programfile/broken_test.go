@@ -161,6 +161,34 @@ journeys:
 			`17:9: journeys[1].id: duplicate journey ID "j" (also journeys[0])`,
 		},
 	}, {
+		name: "a change_stage action of no interest where the account has several groups",
+		src: base + `  - id: sec
+    template: standard
+journeys:
+  - id: j
+    triggers:
+      - {type: group_created}
+    nodes:
+      - id: ready
+        kind: action
+        action:
+          type: change_stage
+          stage: Sales Ready
+          next: roles
+      - id: roles
+        kind: action
+        action: {type: change_stage, stage: Decision, recipients: {roles: [Champion]}, next: done}
+      - {id: done, kind: end, end: {}}
+`,
+		want: []string{
+			`15:11: journeys[0].nodes[0].action.recipients.solutionInterest: a change_stage action needs the solution interest of the buying group it moves: ` +
+				`an account may have a group for each of dp, sec, and the journey is bound to none ` +
+				`(name the interest here, give every trigger the same solutionInterest, or run the action in a parallel branch)`,
+			`20:67: journeys[0].nodes[1].action.recipients.solutionInterest: a change_stage action needs the solution interest of the buying group it moves: ` +
+				`an account may have a group for each of dp, sec, and the journey is bound to none ` +
+				`(name the interest here, give every trigger the same solutionInterest, or run the action in a parallel branch)`,
+		},
+	}, {
 		name: "a missing field points at its parent",
 		src: base + `alerts:
   - name: hot
