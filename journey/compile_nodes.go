@@ -210,11 +210,24 @@ func (c *compiler) groupActions() {
 		if !main[i] || a == nil {
 			continue
 		}
-		if a.Type == ActionChangeStage && a.recip.interest == "" {
-			c.ps.Addf(c.nodePath(i)+".action.recipients.solutionInterest",
-				"a change_stage action needs the solution interest of the buying group it moves: an account may have a group for each of %s, "+
-					"and the journey is bound to none (name the interest here, give every trigger the same solutionInterest, or run the action in a parallel branch)",
-				strings.Join(c.cfg.SolutionInterests, ", "))
+		p := c.nodePath(i) + ".action"
+		const elsewhere = "give every trigger the same solutionInterest, or run the action in a parallel branch"
+		switch {
+		case a.Type == ActionChangeStage && a.recip.interest == "":
+			c.groupProblem(p+".recipients.solutionInterest", "a change_stage action needs the solution interest of the buying group it moves", "name the interest here, "+elsewhere)
+		case a.Type == ActionSalesAlert:
+			c.groupProblem(p, "a sales alert is about one buying group", elsewhere)
+		case a.Type == ActionSetAttribute && a.Target == "group":
+			c.groupProblem(p+".target", "a set_attribute action on the group sets one buying group's attribute", elsewhere)
+		case a.Type == ActionAdjustScore && a.Target != "person":
+			c.groupProblem(p+".target", "an adjust_score action on the group adjusts one buying group's score", elsewhere)
 		}
 	}
+}
+
+// groupProblem reports an action on one buying group that cannot tell
+// which: what it does, and how to say which.
+func (c *compiler) groupProblem(path, what, fix string) {
+	c.ps.Addf(path, "%s: an account may have a group for each of %s, and the journey is bound to none (%s)",
+		what, strings.Join(c.cfg.SolutionInterests, ", "), fix)
 }

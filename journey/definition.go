@@ -163,9 +163,11 @@ var ActionTypes = []ActionType{ActionEmail, ActionSMS, ActionSalesAlert, ActionC
 // addresses: a parallel track's, or the main track's, which is the
 // interest the instance entered for (see [Journey.SolutionInterest]). In
 // a program with several solution interests ([Config].SolutionInterests),
-// a change_stage action that the main track of a journey bound to no
-// interest can reach must name its interest: the account's groups are
-// several, and which one it means cannot be told.
+// an action on one buying group (change_stage, sales_alert, set_attribute
+// or adjust_score on the group) that the main track of a journey bound to
+// no interest can reach is a validation problem, unless it names its
+// interest (change_stage): the account's groups are several, and which
+// one it means cannot be told.
 type Action struct {
 	Type       ActionType  `json:"type"`
 	Template   string      `json:"template,omitempty"`

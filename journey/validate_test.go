@@ -547,3 +547,56 @@ func TestValidateGroupActionOfSeveralInterests(t *testing.T) {
 		require.NoError(t, journey.Validate(pipelineAcceleration(), journey.Config{Roles: standardRoles, SolutionInterests: interests}))
 	})
 }
+
+// TestValidateActionsOnTheTracksGroupOfSeveralInterests: a sales alert, a
+// set_attribute on the group and an adjust_score on the group act on the
+// track's buying group; in a program with several solution interests, a
+// journey bound to none cannot tell which that is on its main track (it
+// was the account's first group). Bound, or in a parallel branch, it can;
+// the account's attributes and persons' scores are no group's.
+func TestValidateActionsOnTheTracksGroupOfSeveralInterests(t *testing.T) {
+	t.Parallel()
+	const groups = `an account may have a group for each of Data Platform, Security, and the journey is bound to none ` +
+		`(give every trigger the same solutionInterest, or run the action in a parallel branch)`
+	tests := []struct {
+		name   string
+		action journey.Action
+		want   string // "": valid
+	}{
+		{"sales alert", journey.Action{Type: journey.ActionSalesAlert, Template: "hot"},
+			`nodes["act"].action: a sales alert is about one buying group: ` + groups},
+		{"set_attribute on the group", journey.Action{Type: journey.ActionSetAttribute, Target: "group", Attribute: "owner", Value: "sam"},
+			`nodes["act"].action.target: a set_attribute action on the group sets one buying group's attribute: ` + groups},
+		{"adjust_score on the group", journey.Action{Type: journey.ActionAdjustScore, Target: "group", Delta: 10},
+			`nodes["act"].action.target: an adjust_score action on the group adjusts one buying group's score: ` + groups},
+		{"adjust_score on the group by default", journey.Action{Type: journey.ActionAdjustScore, Delta: 10},
+			`nodes["act"].action.target: an adjust_score action on the group adjusts one buying group's score: ` + groups},
+		{"set_attribute on the account", journey.Action{Type: journey.ActionSetAttribute, Target: "account", Attribute: "tier", Value: "a"}, ""},
+		{"adjust_score on persons", journey.Action{Type: journey.ActionAdjustScore, Target: "person", Delta: 10}, ""},
+		{"email", journey.Action{Type: journey.ActionEmail, Template: "hello"}, ""},
+	}
+	cfg := journey.Config{Roles: standardRoles, SolutionInterests: []string{"Data Platform", "Security"}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			a := tt.action
+			a.Next = "end"
+			act := journey.Node{ID: "act", Kind: journey.KindAction, Action: &a}
+			audience := []journey.Trigger{{Type: journey.TriggerAudience, Audience: "ICP"}}
+			unbound := journey.Journey{ID: "j", Triggers: audience, Nodes: []journey.Node{act, end("end", "")}}
+			err := journey.Validate(unbound, cfg)
+			if tt.want == "" {
+				require.NoError(t, err)
+			} else if diff := cmp.Diff([]string{tt.want}, problems(t, err)); diff != "" {
+				t.Errorf("problems (-want +got):\n%s", diff)
+			}
+
+			bound := unbound
+			bound.Triggers = []journey.Trigger{{Type: journey.TriggerAudience, Audience: "ICP", SolutionInterest: "Security"}}
+			require.NoError(t, journey.Validate(bound, cfg), "bound to an interest")
+			branch := journey.Journey{ID: "j", Triggers: audience, Nodes: []journey.Node{
+				{ID: "fan", Kind: journey.KindParallel, Parallel: &journey.Parallel{Branch: "act"}}, act, end("end", "")}}
+			require.NoError(t, journey.Validate(branch, cfg), "in a parallel branch")
+		})
+	}
+}

@@ -161,7 +161,7 @@ journeys:
 			`17:9: journeys[1].id: duplicate journey ID "j" (also journeys[0])`,
 		},
 	}, {
-		name: "a change_stage action of no interest where the account has several groups",
+		name: "actions on one buying group of no interest where the account has several groups",
 		src: base + `  - id: sec
     template: standard
 journeys:
@@ -177,7 +177,10 @@ journeys:
           next: roles
       - id: roles
         kind: action
-        action: {type: change_stage, stage: Decision, recipients: {roles: [Champion]}, next: done}
+        action: {type: change_stage, stage: Decision, recipients: {roles: [Champion]}, next: alert}
+      - id: alert
+        kind: action
+        action: {type: sales_alert, template: sales-alert, next: done}
       - {id: done, kind: end, end: {}}
 `,
 		want: []string{
@@ -187,6 +190,9 @@ journeys:
 			`20:67: journeys[0].nodes[1].action.recipients.solutionInterest: a change_stage action needs the solution interest of the buying group it moves: ` +
 				`an account may have a group for each of dp, sec, and the journey is bound to none ` +
 				`(name the interest here, give every trigger the same solutionInterest, or run the action in a parallel branch)`,
+			`23:17: journeys[0].nodes[2].action: a sales alert is about one buying group: ` +
+				`an account may have a group for each of dp, sec, and the journey is bound to none ` +
+				`(give every trigger the same solutionInterest, or run the action in a parallel branch)`,
 		},
 	}, {
 		name: "a missing field points at its parent",
