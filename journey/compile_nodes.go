@@ -205,13 +205,17 @@ func (c *compiler) groupActions() {
 		return
 	}
 	main := c.mainTrack()
+	const bind = "give every trigger the same solutionInterest, or run the "
 	for i := range c.v.nodes {
+		if main[i] && c.v.nodes[i].among != nil { // a people split that compiled
+			c.peopleSplitRoles(c.nodePath(i)+".peopleSplit", c.j.Nodes[i].PeopleSplit, bind+"split in a parallel branch")
+		}
 		a := c.v.nodes[i].action // nil unless an action node that compiled
 		if !main[i] || a == nil {
 			continue
 		}
 		p := c.nodePath(i) + ".action"
-		const elsewhere = "give every trigger the same solutionInterest, or run the action in a parallel branch"
+		const elsewhere = bind + "action in a parallel branch"
 		switch {
 		case a.Type == ActionChangeStage && a.recip.interest == "":
 			c.groupProblem(p+".recipients.solutionInterest", "a change_stage action needs the solution interest of the buying group it moves", "name the interest here, "+elsewhere)
@@ -221,6 +225,35 @@ func (c *compiler) groupActions() {
 			c.groupProblem(p+".target", "a set_attribute action on the group sets one buying group's attribute", elsewhere)
 		case a.Type == ActionAdjustScore && a.Target != "person":
 			c.groupProblem(p+".target", "an adjust_score action on the group adjusts one buying group's score", elsewhere)
+		case a.Type == ActionAssignRole && a.recip.interest == "":
+			c.groupProblem(p+".recipients.solutionInterest", assignRole, "name the interest here, "+elsewhere)
+		}
+	}
+}
+
+const assignRole = "an assign_role action gives the role in one buying group, and a person may be in several"
+
+// peopleSplitRoles reports the assign_role actions of a people split whose
+// persons come from no one interest's group: each person would get the
+// role in the first group it is found in.
+func (c *compiler) peopleSplitRoles(p string, s *PeopleSplit, elsewhere string) {
+	if s.Among != nil && s.Among.SolutionInterest != "" {
+		return
+	}
+	for k, pp := range s.Paths {
+		if pp.Match != nil && pp.Match.SolutionInterest != "" {
+			continue
+		}
+		for q, a := range pp.Actions {
+			if a.Type == ActionAssignRole {
+				c.groupProblem(fmt.Sprintf("%s.paths[%d].actions[%d]", p, k, q), assignRole,
+					"name the interest in the split's among or the path's match, "+elsewhere)
+			}
+		}
+	}
+	for q, a := range s.Else {
+		if a.Type == ActionAssignRole {
+			c.groupProblem(fmt.Sprintf("%s.else[%d]", p, q), assignRole, "name the interest in the split's among, "+elsewhere)
 		}
 	}
 }

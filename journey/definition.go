@@ -164,9 +164,11 @@ var ActionTypes = []ActionType{ActionEmail, ActionSMS, ActionSalesAlert, ActionC
 // interest the instance entered for (see [Journey.SolutionInterest]). In
 // a program with several solution interests ([Config].SolutionInterests),
 // an action on one buying group (change_stage, sales_alert, set_attribute
-// or adjust_score on the group) that the main track of a journey bound to
-// no interest can reach is a validation problem, unless it names its
-// interest (change_stage): the account's groups are several, and which
+// or adjust_score on the group, assign_role) that the main track of a
+// journey bound to no interest can reach is a validation problem, unless
+// it names its interest (change_stage and assign_role in
+// Recipients.SolutionInterest; an assign_role of a people split in its
+// Among or its path's Match): the account's groups are several, and which
 // one it means cannot be told.
 type Action struct {
 	Type       ActionType  `json:"type"`
@@ -191,7 +193,9 @@ type Recipients struct {
 	// Roles keep members holding one of these roles; empty means any role.
 	Roles []string `json:"roles,omitempty"`
 	// SolutionInterest keeps members of that interest's group. Empty means
-	// the track's group inside a parallel track, and every group otherwise.
+	// the group of the interest the track addresses (a parallel track's,
+	// or the one the instance entered for), and every group when it
+	// addresses none.
 	SolutionInterest string `json:"solutionInterest,omitempty"`
 	// When is a person condition (environment [PersonEnv]), for example
 	// "score < 20" for under-engaged members.

@@ -600,3 +600,67 @@ func TestValidateActionsOnTheTracksGroupOfSeveralInterests(t *testing.T) {
 		})
 	}
 }
+
+// TestValidateAssignRoleOfSeveralInterests: an assign_role action gives
+// the role in one buying group; a person chosen among the members of
+// every group gets it in the first group it is found in. In a program with
+// several solution interests, the persons of an assign_role on the main
+// track of a journey bound to none must come from one interest's group:
+// the action's recipients, or a people split's among or path, name it.
+func TestValidateAssignRoleOfSeveralInterests(t *testing.T) {
+	t.Parallel()
+	const groups = `an assign_role action gives the role in one buying group, and a person may be in several: ` +
+		`an account may have a group for each of Data Platform, Security, and the journey is bound to none `
+	champion := journey.Action{Type: journey.ActionAssignRole, Role: "Champion"}
+	assign := func(r *journey.Recipients) journey.Node {
+		a := champion
+		a.Recipients, a.Next = r, "end"
+		return journey.Node{ID: "assign", Kind: journey.KindAction, Action: &a}
+	}
+	split := func(among, match *journey.Recipients) journey.Node {
+		return journey.Node{ID: "ps", Kind: journey.KindPeopleSplit, PeopleSplit: &journey.PeopleSplit{Among: among,
+			Paths: []journey.PeoplePath{{Name: "engaged", Match: match, Actions: []journey.Action{{Type: journey.ActionEmail, Template: "hi"}, champion}}},
+			Else:  []journey.Action{champion}, Next: "end"}}
+	}
+	engaged := &journey.Recipients{When: "score >= 50"}
+	tests := []struct {
+		name string
+		node journey.Node
+		want []string // nil: valid
+	}{
+		{"recipients of any group", assign(engaged), []string{
+			`nodes["assign"].action.recipients.solutionInterest: ` + groups +
+				`(name the interest here, give every trigger the same solutionInterest, or run the action in a parallel branch)`}},
+		{"recipients of an interest", assign(&journey.Recipients{SolutionInterest: "Security", When: "score >= 50"}), nil},
+		{"a people split among every group", split(nil, engaged), []string{
+			`nodes["ps"].peopleSplit.paths[0].actions[1]: ` + groups +
+				`(name the interest in the split's among or the path's match, give every trigger the same solutionInterest, or run the split in a parallel branch)`,
+			`nodes["ps"].peopleSplit.else[0]: ` + groups +
+				`(name the interest in the split's among, give every trigger the same solutionInterest, or run the split in a parallel branch)`}},
+		{"a people split path of an interest", split(nil, &journey.Recipients{SolutionInterest: "Security", When: "score >= 50"}), []string{
+			`nodes["ps"].peopleSplit.else[0]: ` + groups +
+				`(name the interest in the split's among, give every trigger the same solutionInterest, or run the split in a parallel branch)`}},
+		{"a people split among an interest's group", split(&journey.Recipients{SolutionInterest: "Security"}, engaged), nil},
+	}
+	cfg := journey.Config{Roles: standardRoles, SolutionInterests: []string{"Data Platform", "Security"}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			audience := []journey.Trigger{{Type: journey.TriggerAudience, Audience: "ICP"}}
+			unbound := journey.Journey{ID: "j", Triggers: audience, Nodes: []journey.Node{tt.node, end("end", "")}}
+			err := journey.Validate(unbound, cfg)
+			if tt.want == nil {
+				require.NoError(t, err)
+			} else if diff := cmp.Diff(tt.want, problems(t, err)); diff != "" {
+				t.Errorf("problems (-want +got):\n%s", diff)
+			}
+
+			bound := unbound
+			bound.Triggers = []journey.Trigger{{Type: journey.TriggerAudience, Audience: "ICP", SolutionInterest: "Security"}}
+			require.NoError(t, journey.Validate(bound, cfg), "bound to an interest")
+			branch := journey.Journey{ID: "j", Triggers: audience, Nodes: []journey.Node{
+				{ID: "fan", Kind: journey.KindParallel, Parallel: &journey.Parallel{Branch: tt.node.ID}}, tt.node, end("end", "")}}
+			require.NoError(t, journey.Validate(branch, cfg), "in a parallel branch")
+		})
+	}
+}
