@@ -286,7 +286,7 @@ func (c *compiler) compile() {
 	c.exitsAndGoals()
 	if c.v.start >= 0 {
 		c.graph()
-		c.groupActions()
+		c.whichGroup()
 	}
 }
 

@@ -193,41 +193,86 @@ func (c *compiler) actions(p, name string, as []Action) []caction {
 	return out
 }
 
-// groupActions reports, in a program with several solution interests, the
-// actions that act on one buying group without naming its interest where
-// the main track of a journey bound to none can run them: which of the
-// account's groups they mean cannot be told (the track's group is that of
-// the interest the instance entered for, and a manual entry or a go-to
-// may name none). A parallel track addresses its interest's group, and a
-// bound journey's main track the group of the journey's interest.
-func (c *compiler) groupActions() {
+// whichGroup reports, in a program with several solution interests, what
+// acts on or reads one buying group without naming its interest where the
+// journey cannot tell which group that is: the actions and conditions
+// the main track of a journey bound to no interest can run, its exit
+// criteria and goals, and the conditions of triggers that give the
+// instance no group. The track's group is that of the interest the
+// instance entered for, and a manual entry or a go-to may name none (the
+// account's first group stood in). A parallel track addresses its
+// interest's group, and a bound journey's main track the group of the
+// journey's interest.
+func (c *compiler) whichGroup() {
 	if len(c.cfg.SolutionInterests) < 2 || c.v.interest != "" {
 		return
 	}
 	main := c.mainTrack()
-	const bind = "give every trigger the same solutionInterest, or run the "
 	for i := range c.v.nodes {
-		if main[i] && c.v.nodes[i].among != nil { // a people split that compiled
-			c.peopleSplitRoles(c.nodePath(i)+".peopleSplit", c.j.Nodes[i].PeopleSplit, bind+"split in a parallel branch")
-		}
-		a := c.v.nodes[i].action // nil unless an action node that compiled
-		if !main[i] || a == nil {
+		if !main[i] {
 			continue
 		}
-		p := c.nodePath(i) + ".action"
-		const elsewhere = bind + "action in a parallel branch"
-		switch {
-		case a.Type == ActionChangeStage && a.recip.interest == "":
-			c.groupProblem(p+".recipients.solutionInterest", "a change_stage action needs the solution interest of the buying group it moves", "name the interest here, "+elsewhere)
-		case a.Type == ActionSalesAlert:
-			c.groupProblem(p, "a sales alert is about one buying group", elsewhere)
-		case a.Type == ActionSetAttribute && a.Target == "group":
-			c.groupProblem(p+".target", "a set_attribute action on the group sets one buying group's attribute", elsewhere)
-		case a.Type == ActionAdjustScore && a.Target != "person":
-			c.groupProblem(p+".target", "an adjust_score action on the group adjusts one buying group's score", elsewhere)
-		case a.Type == ActionAssignRole && a.recip.interest == "":
-			c.groupProblem(p+".recipients.solutionInterest", assignRole, "name the interest here, "+elsewhere)
+		cn, p := &c.v.nodes[i], c.nodePath(i)
+		for k := range cn.paths {
+			c.groupCondition(fmt.Sprintf("%s.paths[%d].when", p, k), cn.paths[k].when, "read groups, "+bind+"split in a parallel branch")
 		}
+		for k := range cn.events {
+			c.groupCondition(fmt.Sprintf("%s.listen.events[%d].when", p, k), cn.events[k].when, "read groups, "+bind+"listen node in a parallel branch")
+		}
+		if cn.among != nil { // a people split that compiled
+			c.peopleSplitRoles(p+".peopleSplit", c.j.Nodes[i].PeopleSplit, bind+"split in a parallel branch")
+		}
+		if cn.action != nil { // an action node that compiled
+			c.groupAction(p+".action", cn.action)
+		}
+	}
+	// Exit criteria and goals read the main track's group.
+	for k := range c.v.exits {
+		c.groupCondition(fmt.Sprintf("exits[%d].when", k), c.v.exits[k].when, "read groups, or give every trigger the same solutionInterest")
+	}
+	for k := range c.v.goals {
+		c.groupCondition(fmt.Sprintf("goals[%d].when", k), c.v.goals[k].when, "read groups, or give every trigger the same solutionInterest")
+	}
+	// A trigger's condition reads the group the instance will address:
+	// its interest's, the one created, or the one whose attribute changed.
+	for k := range c.v.triggers {
+		t := &c.v.triggers[k]
+		group := t.SolutionInterest != "" || t.Type == TriggerGroupCreated ||
+			t.Type == TriggerAttributeChanged && strings.HasPrefix(t.Attribute, "group.")
+		if !group && t.when != nil && readsGroup(t.When) {
+			c.ps.Addf(fmt.Sprintf("triggers[%d].when", k), "the condition reads group, one buying group: an account may have a group for each of %s, "+
+				"and the trigger names none (read groups, or name the trigger's solutionInterest)", strings.Join(c.cfg.SolutionInterests, ", "))
+		}
+	}
+}
+
+// bind is how to bind a journey to an interest, or how else to give an
+// action or a node its own.
+const bind = "give every trigger the same solutionInterest, or run the "
+
+// groupAction reports an action node's action on one buying group that
+// names no interest.
+func (c *compiler) groupAction(p string, a *caction) {
+	const elsewhere = bind + "action in a parallel branch"
+	switch {
+	case a.Type == ActionChangeStage && a.recip.interest == "":
+		c.groupProblem(p+".recipients.solutionInterest", "a change_stage action needs the solution interest of the buying group it moves", "name the interest here, "+elsewhere)
+	case a.Type == ActionSalesAlert:
+		c.groupProblem(p, "a sales alert is about one buying group", elsewhere)
+	case a.Type == ActionSetAttribute && a.Target == "group":
+		c.groupProblem(p+".target", "a set_attribute action on the group sets one buying group's attribute", elsewhere)
+	case a.Type == ActionAdjustScore && a.Target != "person":
+		c.groupProblem(p+".target", "an adjust_score action on the group adjusts one buying group's score", elsewhere)
+	case a.Type == ActionAssignRole && a.recip.interest == "":
+		c.groupProblem(p+".recipients.solutionInterest", assignRole, "name the interest here, "+elsewhere)
+	}
+}
+
+// groupCondition reports a condition that reads the track's buying group
+// where the journey cannot tell which that is.
+func (c *compiler) groupCondition(path string, x *cond, fix string) {
+	if x != nil && readsGroup(x.x.Rule().Source) {
+		c.groupProblem(path, "the condition reads group, one buying group", fix)
 	}
 }
 
@@ -258,8 +303,8 @@ func (c *compiler) peopleSplitRoles(p string, s *PeopleSplit, elsewhere string) 
 	}
 }
 
-// groupProblem reports an action on one buying group that cannot tell
-// which: what it does, and how to say which.
+// groupProblem reports what acts on or reads one buying group where the
+// journey cannot tell which: what it does, and how to say which.
 func (c *compiler) groupProblem(path, what, fix string) {
 	c.ps.Addf(path, "%s: an account may have a group for each of %s, and the journey is bound to none (%s)",
 		what, strings.Join(c.cfg.SolutionInterests, ", "), fix)

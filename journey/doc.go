@@ -87,10 +87,12 @@
 // duration, a listen or an external node: a wait only until a date and a
 // visit limit's Then leave at once, so they do not count), splits without
 // an else path, unknown roles and event types, bad percentages, windows
-// and durations, unknown go-to journeys, and every expression that does
-// not compile. A journey that passes cannot fail structurally at run
-// time; a rule that fails on data (indexing a missing map key) counts as
-// false and is traced as a rule_error.
+// and durations, unknown go-to journeys, every expression that does not
+// compile, and, in a program with several solution interests, what acts
+// on or reads one buying group where the journey cannot tell which (see
+// [Action] and [AccountEnv]). A journey that passes cannot fail
+// structurally at run time; a rule that fails on data (indexing a
+// missing map key) counts as false and is traced as a rule_error.
 //
 // # Run
 //

@@ -42,6 +42,19 @@ func findRefs(src string, env reflect.Type) []valueRef {
 	return refs
 }
 
+// readsGroup reports whether an account condition reads "group", the
+// buying group of the track, outside string literals and members of
+// something else.
+func readsGroup(src string) bool {
+	code := stripStrings(src)
+	for _, m := range refPattern.FindAllStringSubmatchIndex(code, -1) {
+		if (m[0] == 0 || code[m[0]-1] != '.') && code[m[2]:m[3]] == "group" {
+			return true
+		}
+	}
+	return false
+}
+
 // stripStrings blanks out string literals so that words inside them are not
 // taken for fields.
 func stripStrings(s string) string {

@@ -664,3 +664,78 @@ func TestValidateAssignRoleOfSeveralInterests(t *testing.T) {
 		})
 	}
 }
+
+// TestValidateConditionsReadingTheGroupOfSeveralInterests: "group" in an
+// account condition is the track's buying group, the account's first
+// when the track addresses no interest. In a program with several
+// solution interests, a condition that reads it on the main track of a
+// journey bound to none, in its exits and goals, or in a trigger that
+// gives the instance no group, cannot tell which group it reads.
+func TestValidateConditionsReadingTheGroupOfSeveralInterests(t *testing.T) {
+	t.Parallel()
+	const groups = `the condition reads group, one buying group: an account may have a group for each of Data Platform, Security, `
+	split := func(when string) journey.Node {
+		return journey.Node{ID: "hot?", Kind: journey.KindSplit, Split: &journey.Split{Paths: []journey.Path{{Name: "hot", When: when, Next: "end"}}, Else: "end"}}
+	}
+	listen := journey.Node{ID: "hear", Kind: journey.KindListen, Listen: &journey.Listen{Events: []journey.EventMatch{
+		{Type: journey.EventActivity, When: `event.activityType == "request_demo" && group.score > 10`}}, Timeout: journey.Days(7), Next: "end", OnTimeout: "end"}}
+	audience := journey.Trigger{Type: journey.TriggerAudience, Audience: "ICP"}
+	tests := []struct {
+		name     string
+		triggers []journey.Trigger
+		nodes    []journey.Node
+		exits    []journey.Exit
+		goals    []journey.Goal
+		want     []string // nil: valid
+	}{
+		{name: "a split reading the group", triggers: []journey.Trigger{audience}, nodes: []journey.Node{split("group.score >= 150"), end("end", "")},
+			want: []string{`nodes["hot?"].paths[0].when: ` + groups +
+				`and the journey is bound to none (read groups, give every trigger the same solutionInterest, or run the split in a parallel branch)`}},
+		{name: "a listen node reading the group", triggers: []journey.Trigger{audience}, nodes: []journey.Node{listen, end("end", "")},
+			want: []string{`nodes["hear"].listen.events[0].when: ` + groups +
+				`and the journey is bound to none (read groups, give every trigger the same solutionInterest, or run the listen node in a parallel branch)`}},
+		{name: "exits and goals reading the group", triggers: []journey.Trigger{audience}, nodes: []journey.Node{end("end", "")},
+			exits: []journey.Exit{{Reason: "sales ready", When: `group.stage == "Sales Ready"`}, {Reason: "won", When: `any(opportunities, .status == "won")`}},
+			goals: []journey.Goal{{Name: "engaged", When: "group.score >= 100"}},
+			want: []string{
+				`exits[0].when: ` + groups + `and the journey is bound to none (read groups, or give every trigger the same solutionInterest)`,
+				`goals[0].when: ` + groups + `and the journey is bound to none (read groups, or give every trigger the same solutionInterest)`,
+			}},
+		{name: "triggers reading the group", nodes: []journey.Node{end("end", "")}, triggers: []journey.Trigger{
+			{Type: journey.TriggerAudience, Audience: "ICP", When: "group.score > 10"},
+			{Type: journey.TriggerList, When: "group.completeness < 0.5"},
+			{Type: journey.TriggerAttributeChanged, Attribute: "account.tier", When: "group.score > 10"},
+			{Type: journey.TriggerGroupCreated, When: "group.score > 10"},
+			{Type: journey.TriggerAttributeChanged, Attribute: "group.readinessTier", When: "group.score > 10"},
+			{Type: journey.TriggerAudience, Audience: "ICP", SolutionInterest: "Security", When: "group.score > 10"},
+		}, want: []string{
+			`triggers[0].when: ` + groups + `and the trigger names none (read groups, or name the trigger's solutionInterest)`,
+			`triggers[1].when: ` + groups + `and the trigger names none (read groups, or name the trigger's solutionInterest)`,
+			`triggers[2].when: ` + groups + `and the trigger names none (read groups, or name the trigger's solutionInterest)`,
+		}},
+		{name: "conditions that read other things", triggers: []journey.Trigger{{Type: journey.TriggerList, When: `account.industry == "group"`}},
+			nodes: []journey.Node{split(`any(groups, .score >= 150) && journey.visits < 3`), end("end", "")},
+			exits: []journey.Exit{{Reason: "about a group", Event: journey.EventActivity, When: `event.group != ""`}}},
+		{name: "a journey bound to an interest", triggers: []journey.Trigger{{Type: journey.TriggerAudience, Audience: "ICP", SolutionInterest: "Security", When: "group.score > 10"}},
+			nodes: []journey.Node{split("group.score >= 150"), end("end", "")},
+			exits: []journey.Exit{{Reason: "sales ready", When: `group.stage == "Sales Ready"`}}, goals: []journey.Goal{{Name: "engaged", When: "group.score >= 100"}}},
+		{name: "a listen node of a journey bound to an interest", triggers: []journey.Trigger{{Type: journey.TriggerGroupCreated, SolutionInterest: "Security"}},
+			nodes: []journey.Node{listen, end("end", "")}},
+		{name: "in a parallel branch", triggers: []journey.Trigger{audience}, nodes: []journey.Node{
+			{ID: "fan", Kind: journey.KindParallel, Parallel: &journey.Parallel{Branch: "hot?"}}, split("group.score >= 150"), end("end", "")}},
+	}
+	cfg := journey.Config{Roles: standardRoles, SolutionInterests: []string{"Data Platform", "Security"}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			j := journey.Journey{ID: "j", Triggers: tt.triggers, Nodes: tt.nodes, Exits: tt.exits, Goals: tt.goals}
+			err := journey.Validate(j, cfg)
+			if tt.want == nil {
+				require.NoError(t, err)
+			} else if diff := cmp.Diff(tt.want, problems(t, err)); diff != "" {
+				t.Errorf("problems (-want +got):\n%s", diff)
+			}
+			require.NoError(t, journey.Validate(j, journey.Config{Roles: standardRoles, SolutionInterests: cfg.SolutionInterests[:1]}), "one interest")
+		})
+	}
+}

@@ -152,7 +152,12 @@ type AccountEnv struct {
 	// Group is the track's buying group, or the account's first group (an
 	// empty group when it has none). In a trigger's condition it is the
 	// group the entering instance's track gets: the group created, or whose
-	// attribute changed, else the trigger's solution interest's.
+	// attribute changed, else the trigger's solution interest's. In a
+	// program with several solution interests ([Config].SolutionInterests)
+	// a condition that reads group where the track addresses no interest
+	// (on the main track of a journey bound to none, in its exits and
+	// goals, or in a trigger of none) is a validation problem: which of
+	// the account's groups it means cannot be told.
 	Group         *GroupView        `expr:"group"`
 	Groups        []GroupView       `expr:"groups"`
 	Persons       []PersonView      `expr:"persons"`

@@ -180,7 +180,13 @@ journeys:
         action: {type: change_stage, stage: Decision, recipients: {roles: [Champion]}, next: alert}
       - id: alert
         kind: action
-        action: {type: sales_alert, template: sales-alert, next: done}
+        action: {type: sales_alert, template: sales-alert, next: hot?}
+      - id: hot?
+        kind: split
+        split:
+          paths:
+            - {when: group.score >= 150, next: done}
+          else: done
       - {id: done, kind: end, end: {}}
 `,
 		want: []string{
@@ -193,6 +199,9 @@ journeys:
 			`23:17: journeys[0].nodes[2].action: a sales alert is about one buying group: ` +
 				`an account may have a group for each of dp, sec, and the journey is bound to none ` +
 				`(give every trigger the same solutionInterest, or run the action in a parallel branch)`,
+			`28:22: journeys[0].nodes[3].split.paths[0].when: the condition reads group, one buying group: ` +
+				`an account may have a group for each of dp, sec, and the journey is bound to none ` +
+				`(read groups, give every trigger the same solutionInterest, or run the split in a parallel branch)`,
 		},
 	}, {
 		name: "a missing field points at its parent",
