@@ -160,11 +160,11 @@ func (c *Catalog) compile(j Journey) (*Version, error) {
 		return nil, err
 	}
 	// GoTo targets must be journeys of this catalog.
-	var extra []string
-	for _, n := range j.Nodes {
+	var extra []int
+	for i, n := range j.Nodes {
 		if n.Kind == KindGoTo && n.GoTo != nil && n.GoTo.Journey != "" && n.GoTo.Journey != j.ID {
 			if _, ok := c.journeys[n.GoTo.Journey]; !ok {
-				extra = append(extra, string(n.ID))
+				extra = append(extra, i)
 			}
 		}
 	}
@@ -177,9 +177,14 @@ func (c *Catalog) compile(j Journey) (*Version, error) {
 			ps.Add(p.Path, p.Err)
 		}
 	}
-	for _, id := range extra {
-		k := slices.IndexFunc(j.Nodes, func(n Node) bool { return string(n.ID) == id })
-		ps.Addf(nodePath(NodeID(id))+".goto.journey", "unknown journey %q", j.Nodes[k].GoTo.Journey)
+	for _, i := range extra {
+		// The node by its index: another node may have its ID (a
+		// duplicate, reported by Compile).
+		p := nodePath(j.Nodes[i].ID)
+		if j.Nodes[i].ID == "" {
+			p = fmt.Sprintf("nodes[%d]", i)
+		}
+		ps.Addf(p+".goto.journey", "unknown journey %q", j.Nodes[i].GoTo.Journey)
 	}
 	return nil, invalidJourney{ps.Err("journey %q", j.ID).(*b2b.ValidationError)}
 }

@@ -58,6 +58,33 @@ func skipsOf(id string, node journey.NodeID, reason string) []told {
 	return out
 }
 
+// Publishing a journey with a go-to to an unknown journey reports it at
+// the go-to node, by its index when another node has its ID (a duplicate)
+// or it has none, rather than panic on the node of that ID.
+func TestPublishUnknownGoToOfANodeWithoutItsOwnID(t *testing.T) {
+	t.Parallel()
+	cat := newCatalog(t, journey.Config{})
+	for _, tc := range []struct {
+		name  string
+		nodes []journey.Node
+		want  []string
+	}{
+		{"a duplicate ID", []journey.Node{email("n", "hi", "g", nil), {ID: "n", Kind: journey.KindGoTo, GoTo: &journey.GoTo{Journey: "nowhere"}}},
+			[]string{`nodes["n"]: duplicate node ID`, `nodes["n"].goto.journey: unknown journey "nowhere"`}},
+		{"no ID", []journey.Node{email("n", "hi", "g", nil), {Kind: journey.KindGoTo, GoTo: &journey.GoTo{Journey: "nowhere"}}},
+			[]string{`nodes[1].id: is required`, `nodes[1].goto.journey: unknown journey "nowhere"`}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, _, err := cat.Publish(journey.Journey{ID: "j", Nodes: tc.nodes})
+			got := problems(t, err)
+			for _, want := range tc.want {
+				require.Contains(t, got, want)
+			}
+		})
+	}
+}
+
 // A go-to hands the account over to another journey: the instance
 // completes and keeps the messages a cap deferred. When the target takes
 // no entry (it is not live, or its re-entry policy refuses the account)
