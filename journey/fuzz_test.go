@@ -9,7 +9,9 @@ import (
 )
 
 // FuzzCompile feeds arbitrary JSON definitions to Compile: it must never
-// panic, and a journey that compiles must step without panicking, beside
+// panic, for a program of one solution interest or of two (where a
+// journey that compiles has no problem more than for one), and a journey
+// that compiles must step without panicking, beside
 // a live journey and a closed one it may go to, with a cap that defers
 // its e-mails; once aborted, it keeps no instance and no deferred message.
 func FuzzCompile(f *testing.F) {
@@ -26,11 +28,20 @@ func FuzzCompile(f *testing.F) {
 	// A parallel node with a merge but no branch.
 	f.Add([]byte(`{"id":"x","nodes":[{"id":"fork","kind":"parallel","parallel":{"solutionInterests":["dp"],"merge":"join"}},` +
 		`{"id":"join","kind":"merge","merge":{"next":"done"}},{"id":"done","kind":"end","end":{}}]}`))
+	// Actions and conditions on one buying group, on the main track and in
+	// a parallel branch.
+	f.Add([]byte(`{"id":"x","triggers":[{"type":"audience_entered","audience":"a","when":"group.score > 1"}],"nodes":[` +
+		`{"id":"s","kind":"split","split":{"paths":[{"when":"group.score > 1","next":"fork"}],"else":"stage"}},` +
+		`{"id":"stage","kind":"action","action":{"type":"change_stage","stage":"Decision","next":"fork"}},` +
+		`{"id":"fork","kind":"parallel","parallel":{"branch":"alert","merge":"join"}},` +
+		`{"id":"alert","kind":"action","action":{"type":"sales_alert","template":"t","next":"join"}},` +
+		`{"id":"join","kind":"merge","merge":{"next":"done"}},{"id":"done","kind":"end","end":{}}]}`))
 	// Go-tos to a journey that takes the account and to one that does not.
 	for _, to := range []string{"sub", "closed"} {
 		f.Add([]byte(`{"id":"x","nodes":[{"id":"m","kind":"action","action":{"type":"email","template":"t","next":"g"}},` +
 			`{"id":"g","kind":"goto","goto":{"journey":"` + to + `"}}]}`))
 	}
+	twoInterests := journey.Config{Roles: standardRoles, SolutionInterests: []string{"Data Platform", "Security"}}
 	cfg := journey.Config{Roles: standardRoles, Caps: deferCap.Caps}
 	base, err := journey.NewCatalog(cfg)
 	if err != nil {
@@ -48,6 +59,11 @@ func FuzzCompile(f *testing.F) {
 		var j journey.Journey
 		if json.Unmarshal(data, &j) != nil {
 			return
+		}
+		if _, err := journey.Compile(j, twoInterests); err == nil {
+			if _, err := journey.Compile(j, journey.Config{Roles: standardRoles}); err != nil {
+				t.Fatalf("compiles for two solution interests, not for one: %v", err)
+			}
 		}
 		cat, _, err := base.Publish(j)
 		if err != nil {
