@@ -20,9 +20,10 @@ type Config struct {
 	// are validation problems. Empty means roles are not checked.
 	Roles []string
 	// SolutionInterests are the program's solution interests (IDs). With
-	// more than one, an account may have a buying group of each, and an
-	// action that acts on one buying group must say which where the
-	// journey cannot tell: see [Action]. Empty means this is not checked.
+	// more than one, an account may have a buying group of each, and what
+	// acts on or reads one buying group must say which where the journey
+	// cannot tell: see [Action] and [AccountEnv]. Empty means this is not
+	// checked.
 	SolutionInterests []string
 	// Caps are the cross-journey frequency caps per person and channel.
 	Caps []Cap
