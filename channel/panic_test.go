@@ -21,6 +21,7 @@ import (
 type panickingSender struct {
 	rec       *channeltest.Recorder
 	afterSend bool
+	tags      map[string]string // never made: writing to it panics
 }
 
 func (s *panickingSender) SendEmail(ctx context.Context, msg *channel.Message) (channel.Receipt, error) {
@@ -32,8 +33,7 @@ func (s *panickingSender) SendEmail(ctx context.Context, msg *channel.Message) (
 			return channel.Receipt{}, err
 		}
 	}
-	var tags map[string]string
-	tags["provider"] = "x" // assignment to entry in nil map
+	s.tags["provider"] = "x" // assignment to entry in nil map
 	return channel.Receipt{}, nil
 }
 

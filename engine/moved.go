@@ -8,7 +8,6 @@ import (
 
 	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/governance"
-	"github.com/quorumhq/quorum/journey"
 	"github.com/quorumhq/quorum/scoring"
 )
 
@@ -239,10 +238,4 @@ func (ps *pass) carryLeft(list []personEntry, joined map[b2b.PersonID]*joining) 
 		})
 		pe.Left = slices.CompactFunc(left, func(a, b leftAccount) bool { return a.Account == b.Account })
 	}
-}
-
-// contactOf reports whether a contact another account recorded is one to
-// the person p, under their ID or one of ids.
-func contactOf(c *journey.Contact, p b2b.PersonID, ids []b2b.PersonID) bool {
-	return c.Person == p || slices.Contains(ids, c.Person)
 }
