@@ -34,8 +34,10 @@ type AccountResult struct {
 	// Account is the golden account the record belongs to.
 	Account b2b.AccountID
 	Outcome Outcome
-	// Merged lists golden accounts merged into Account; their IDs now
-	// resolve to Account.
+	// Merged lists, sorted, the golden accounts that the record merged
+	// into Account: accounts other than Account before the record, whose
+	// IDs now resolve to Account (the record's own former account, when
+	// it merged into an older one). Their persons are Account's now.
 	Merged    []b2b.AccountID
 	Conflicts []Conflict
 	// Relinked lists the persons whose account links changed, sorted.
@@ -407,6 +409,7 @@ func (g *Graph) addAccount(rec AccountRecord) (AccountResult, error) {
 	}
 	res.Relinked = g.reresolve(touched)
 	res.Account = g.accountID(root)
+	slices.Sort(res.Merged)
 	for _, a := range formerAnc {
 		res.FormerAncestors = append(res.FormerAncestors, g.accountID(g.afind(a)))
 	}

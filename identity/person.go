@@ -41,8 +41,12 @@ type PersonResult struct {
 	// Person is the golden person the record belongs to.
 	Person  b2b.PersonID
 	Outcome Outcome
-	// Merged lists golden persons that this record merged into Person;
-	// their IDs now resolve to Person.
+	// Merged lists, sorted, the golden persons that the record merged
+	// into Person: persons other than Person before the record, whose IDs
+	// now resolve to Person. When the record's own person merges into an
+	// older one, Person is the older one's ID and Merged holds the
+	// record's former person; a new record that joins a person merges
+	// none.
 	Merged []b2b.PersonID
 	// Conflicts lists the links that were refused.
 	Conflicts []Conflict
@@ -377,6 +381,7 @@ func (g *Graph) AddPerson(rec PersonRecord) (PersonResult, error) {
 	}
 	g.trackUnlinked()
 	res, _ := g.addPrepared(&rec, idents, extra, true, nil)
+	slices.Sort(res.Merged)
 	res.Unlinked = g.unlinked()
 	return res, nil
 }
