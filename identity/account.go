@@ -38,6 +38,10 @@ type AccountResult struct {
 	// into Account: accounts other than Account before the record, whose
 	// IDs now resolve to Account (the record's own former account, when
 	// it merged into an older one). Their persons are Account's now.
+	// A new version of an account's oldest record with another
+	// Account.ID renames the golden account: its former ID, which still
+	// resolves to it, is listed here too, as the ID of an account merged
+	// into Account. Account itself never is.
 	Merged    []b2b.AccountID
 	Conflicts []Conflict
 	// Relinked lists the persons whose account links changed, sorted.
@@ -318,9 +322,14 @@ func (g *Graph) addAccount(rec AccountRecord) (AccountResult, error) {
 	touched := map[int32]bool{}
 	var formerAnc []int32 // the roots of the ancestors before the record
 	var i int32
+	// The golden account a known record belonged to, and its ID: a new
+	// version of its oldest record may name it otherwise.
+	formerRoot, formerID := int32(-1), b2b.AccountID("")
 	if known {
 		i = existing
-		formerAnc = g.appendAncestors(formerAnc, g.afind(i))
+		formerRoot = g.afind(i)
+		formerID = g.accountID(formerRoot)
+		formerAnc = g.appendAncestors(formerAnc, formerRoot)
 		old := &g.arecs[i]
 		for _, k := range extra {
 			if !slices.Contains(old.extra, k) {
@@ -377,7 +386,11 @@ func (g *Graph) addAccount(rec AccountRecord) (AccountResult, error) {
 			continue
 		}
 		root, loser := min(a, b), max(a, b)
-		if loser != fresh {
+		switch loser {
+		case fresh:
+		case formerRoot:
+			res.Merged = append(res.Merged, formerID)
+		default:
 			res.Merged = append(res.Merged, g.accountID(loser))
 		}
 		// b is the record's account with those merged into it so far,
@@ -409,7 +422,14 @@ func (g *Graph) addAccount(rec AccountRecord) (AccountResult, error) {
 	}
 	res.Relinked = g.reresolve(touched)
 	res.Account = g.accountID(root)
+	if root == formerRoot && formerID != res.Account {
+		res.Merged = append(res.Merged, formerID) // renamed: its former ID names it still
+	}
+	// A golden account merged in that had the ID Account has now is not
+	// another account.
+	res.Merged = slices.DeleteFunc(res.Merged, func(m b2b.AccountID) bool { return m == res.Account })
 	slices.Sort(res.Merged)
+	res.Merged = slices.Compact(res.Merged)
 	for _, a := range formerAnc {
 		res.FormerAncestors = append(res.FormerAncestors, g.accountID(g.afind(a)))
 	}

@@ -253,6 +253,11 @@ func TestAccountResultChanges(t *testing.T) {
 		contactRec(c2, "eve@gmail.com", "001A", 1, "mk-7"),
 	}
 	mk7 := acctRec("marketo", "mk-7", "Acme Marketing", "acme-mktg.com", "", 0)
+	renamed := func(id b2b.AccountID, h int, ids ...b2b.AccountID) identity.AccountRecord {
+		rec := acctRec("marketo", id, "Acme Marketing", "acme-mktg.com", "", h, ids...)
+		rec.RecordID = "co-7"
+		return rec
+	}
 	tests := []struct {
 		name     string
 		accounts []identity.AccountRecord // after resultAccounts
@@ -344,6 +349,33 @@ func TestAccountResultChanges(t *testing.T) {
 			rec:     acctRec("salesforce", "001G", "Globex", "globex.com", "", 0),
 			want:    identity.AccountResult{Account: "001G", Outcome: identity.Duplicate},
 			links:   map[b2b.PersonID][]b2b.AccountID{"marketo:1": {"001G"}}},
+		{name: "a new version of an account's oldest record with another account ID",
+			accounts: []identity.AccountRecord{renamed("mk-7", 0)},
+			persons:  mkPersons,
+			rec:      renamed("mk-8", 2),
+			// The golden account's ID is its oldest record's account ID:
+			// mk-8 now, and mk-7 names it as an account merged into it.
+			want: identity.AccountResult{Account: "mk-8", Outcome: identity.Updated, Merged: []b2b.AccountID{"mk-7"}},
+			links: map[b2b.PersonID][]b2b.AccountID{"marketo:2": {"mk-8"}, "marketo:3": {"mk-8"},
+				"salesforce:" + c1: {"mk-8"}, "salesforce:" + c2: {"001A", "mk-8"}}},
+		{name: "the same, merged into another account",
+			accounts: []identity.AccountRecord{renamed("mk-7", 0)},
+			persons:  mkPersons,
+			rec:      renamed("mk-8", 2, "001A"),
+			want: identity.AccountResult{Account: "001A", Outcome: identity.Updated, Merged: []b2b.AccountID{"mk-7"},
+				Relinked: []b2b.PersonID{"marketo:3", "salesforce:" + c2}, Unlinked: []b2b.AccountID{"001A"}},
+			links: map[b2b.PersonID][]b2b.AccountID{"marketo:2": {"001A"}, "salesforce:" + c1: {"001A"}}},
+		{name: "the same, with the ID of an account it merges",
+			accounts: []identity.AccountRecord{renamed("mk-7", 0), acctRec("hubspot", "hs-3", "Acme Marketing", "", "", 1)},
+			first:    true,
+			persons:  mkPersons,
+			rec:      renamed("hs-3", 2),
+			// hs-3 is the golden account's ID now: it is Account, not an
+			// account merged into it. The name the two shared is no
+			// longer ambiguous.
+			want: identity.AccountResult{Account: "hs-3", Outcome: identity.Updated, Merged: []b2b.AccountID{"mk-7"},
+				Relinked: []b2b.PersonID{"marketo:3"}},
+			links: map[b2b.PersonID][]b2b.AccountID{"marketo:2": {"hs-3"}, "marketo:3": {"hs-3"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
