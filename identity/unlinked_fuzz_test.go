@@ -1,6 +1,7 @@
 package identity_test
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"maps"
@@ -25,6 +26,7 @@ var (
 	fzDomains     = []string{"acme.com", "eu.acme.com", "globex.com"}
 	fzRefs        = []b2b.AccountID{"", "A", "B", "C", "D", "m1", "zz"} // parents and person references; zz is never loaded
 	fzIdentRefs   = []b2b.AccountID{"", "A", "B", "C", "D", "m1", "m2", "h1"}
+	fzAcctRecs    = []string{"", "co-1", "co-2"} // "": the account ID
 
 	fzPersonSources = []b2b.Source{"salesforce", "marketo"}
 	fzPersonRecs    = []string{"1", "2", "3"}
@@ -50,7 +52,8 @@ const fzOpLen = 9 // bytes an operation takes
 // fzOp is one decoded operation; its fields index the universe above.
 type fzOp struct {
 	account bool
-	// account: src, id, name, domains (bit mask), parent (fzRefs), ident (fzIdentRefs)
+	// account: src, id, name, domains (bit mask), parent (fzRefs), ident (fzIdentRefs),
+	// record (fzAcctRecs: a record ID of its own, so that a version may change the ID)
 	// person: src, rec, email, company, acct (fzRefs), other (fzRefs), ident (fzEmails)
 	a, b, c, d, e, f, g int
 	// time: 0 an older time than the last, 1 the last time again, else a new later time
@@ -89,6 +92,12 @@ func fzAcct(src, id, name, domains, parent, ident int) fzOp {
 	return fzOp{account: true, a: src, b: id, c: name, d: domains, e: parent, f: ident, time: 2}
 }
 
+// rec gives an account operation a record ID of its own (fzAcctRecs).
+func (o fzOp) rec(r int) fzOp {
+	o.g = r
+	return o
+}
+
 func fzPerson(src, rec, email, company, acct, other, ident int) fzOp {
 	return fzOp{a: src, b: rec, c: email, d: company, e: acct, f: other, g: ident, time: 2}
 }
@@ -100,7 +109,7 @@ func (o fzOp) record(clock int) (identity.AccountRecord, identity.PersonRecord) 
 	t := at(clock)
 	if o.account {
 		src := o.a % len(fzAcctSources)
-		rec := identity.AccountRecord{Source: fzAcctSources[src], Time: t, Account: b2b.Account{
+		rec := identity.AccountRecord{Source: fzAcctSources[src], RecordID: pick(fzAcctRecs, o.g), Time: t, Account: b2b.Account{
 			ID:       pick(fzAcctIDs[src], o.b),
 			Name:     pick(fzNames, o.c),
 			ParentID: pick(fzRefs, o.e),
@@ -134,13 +143,15 @@ type fzSnap struct {
 	anc    map[b2b.AccountID][]b2b.AccountID // Ancestors(id)
 	pgold  map[b2b.PersonID]b2b.PersonID     // known person ID -> golden ID
 	links  map[b2b.PersonID][]b2b.AccountID  // the accounts of Links(id)
+	full   map[b2b.PersonID][]identity.Link  // Links(id)
 }
 
 func fzSnapshot(t *testing.T, g *identity.Graph) fzSnap {
 	t.Helper()
 	s := fzSnap{gold: map[b2b.AccountID]b2b.AccountID{}, direct: map[b2b.AccountID][]b2b.PersonID{},
 		rollup: map[b2b.AccountID][]b2b.PersonID{}, anc: map[b2b.AccountID][]b2b.AccountID{},
-		pgold: map[b2b.PersonID]b2b.PersonID{}, links: map[b2b.PersonID][]b2b.AccountID{}}
+		pgold: map[b2b.PersonID]b2b.PersonID{}, links: map[b2b.PersonID][]b2b.AccountID{},
+		full: map[b2b.PersonID][]identity.Link{}}
 	for _, id := range fzAllAccts {
 		a, err := g.Account(id)
 		if err != nil {
@@ -161,6 +172,7 @@ func fzSnapshot(t *testing.T, g *identity.Graph) fzSnap {
 			continue
 		}
 		s.pgold[id] = p.ID
+		s.full[id] = p.Links
 		for _, l := range p.Links {
 			s.links[id] = append(s.links[id], l.Account)
 		}
@@ -234,6 +246,20 @@ func FuzzUnlinked(f *testing.F) {
 			{account: true, a: sf, b: 3, c: 2, d: acme, time: 0},
 			fzPerson(1, 2, 2, 0, 0, pD, 3),
 		},
+		// A Marketo company whose record changes its account ID, then
+		// merges into a CRM account, renamed again; a Salesforce record
+		// renamed to the ID of another.
+		{
+			fzAcct(sf, 0, 1, acme, none, none),
+			fzAcct(mk, 0, 3, globex, none, none).rec(1),
+			fzPerson(1, 0, 4, 0, pM1, 0, 0),
+			fzPerson(1, 1, 0, 2, 0, 0, 0),
+			fzAcct(mk, 1, 3, globex, none, none).rec(1),
+			fzAcct(mk, 0, 3, globex, none, iA).rec(1),
+			fzAcct(sf, 2, 4, eu, none, none).rec(2),
+			fzPerson(0, 0, 2, 0, pC, 0, 0),
+			fzAcct(sf, 3, 4, eu, none, none).rec(2),
+		},
 	}
 	for _, s := range seeds {
 		f.Add(fzEncode(s...))
@@ -273,8 +299,8 @@ func fzRun(t *testing.T, data []byte) {
 		)
 		if op.account {
 			a := arec.Account
-			desc = fmt.Sprintf("AddAccount(%s:%s at %d: name %q domains %v parent %q ids %v)", arec.Source, a.ID, tm,
-				a.Name, a.Domains, a.ParentID, arec.Identifiers)
+			desc = fmt.Sprintf("AddAccount(%s:%s at %d: id %s name %q domains %v parent %q ids %v)", arec.Source, cmp.Or(arec.RecordID, string(a.ID)), tm,
+				a.ID, a.Name, a.Domains, a.ParentID, arec.Identifiers)
 			ares, err = g.AddAccount(arec)
 			unlinked = ares.Unlinked
 		} else {
@@ -304,9 +330,11 @@ func fzRun(t *testing.T, data []byte) {
 			// A new record whose ID names another golden account
 			// already, one it cannot merge with (a conflict), makes a
 			// golden account that its ID does not name: Account(ID)
-			// and Persons(ID) read the other. The checks read accounts
-			// by ID, so they stop here.
-			if a, err := g.Account(ares.Account); err != nil || a.ID != ares.Account {
+			// and Persons(ID) read the other (so does a new version
+			// that changes the ID to one of those). The checks read
+			// accounts by ID, so they stop here.
+			if a, err := g.Account(ares.Account); err != nil || a.ID != ares.Account ||
+				!slices.Contains(a.Records, identity.RecordRef{Source: arec.Source, RecordID: cmp.Or(arec.RecordID, string(arec.Account.ID))}) {
 				t.Logf("operation %d %s: golden account %s is not what its ID names (%v); checks stop", n, desc, ares.Account, err)
 				return
 			}
@@ -373,6 +401,53 @@ func fzRun(t *testing.T, data []byte) {
 		}
 		if got := fzSet(setOf(unlinked)); !maps.Equal(got, lost) {
 			fail("Unlinked %v, but the accounts that lost a person are %v: %v", unlinked, lost.sorted(), lostWho)
+		}
+
+		// Merged: exactly the golden records before the call that are
+		// part of the result's golden record now, sorted.
+		if !slices.IsSorted(pres.Merged) || !slices.IsSorted(ares.Merged) || !slices.IsSorted(ares.Relinked) {
+			fail("Merged %v %v or Relinked %v is not sorted", pres.Merged, ares.Merged, ares.Relinked)
+		}
+		if op.account {
+			want := fzSet{}
+			for id, gid := range before.gold {
+				if id == gid && gid != ares.Account && acctNow(gid) == ares.Account {
+					want[gid] = true
+				}
+			}
+			if got := fzSet(setOf(ares.Merged)); !maps.Equal(got, want) {
+				fail("Merged %v, but the golden accounts merged into %s are %v", ares.Merged, ares.Account, want.sorted())
+			}
+		} else {
+			want := map[b2b.PersonID]bool{}
+			for id, gid := range before.pgold {
+				if id == gid && gid != pres.Person && personNow(gid) == pres.Person {
+					want[gid] = true
+				}
+			}
+			if got := setOf(pres.Merged); !maps.Equal(got, want) {
+				fail("Merged %v, but the golden persons merged into %s are %v", pres.Merged, pres.Person, slices.Sorted(maps.Keys(want)))
+			}
+		}
+		// Relinked: exactly the persons whose links changed, the
+		// accounts of their links before read by their golden IDs now.
+		if op.account {
+			want := map[b2b.PersonID]bool{}
+			for id, gid := range after.pgold {
+				if id != gid {
+					continue
+				}
+				was := slices.Clone(before.full[id])
+				for i := range was {
+					was[i].Account = acctNow(was[i].Account)
+				}
+				if !reflect.DeepEqual(was, after.full[id]) {
+					want[id] = true
+				}
+			}
+			if got := setOf(ares.Relinked); !maps.Equal(got, want) {
+				fail("Relinked %v, but the persons whose links changed are %v", ares.Relinked, slices.Sorted(maps.Keys(want)))
+			}
 		}
 
 		// The accounts that gained a person: those the record's person
