@@ -44,10 +44,24 @@ type AccountResult struct {
 	// into Account. Account itself never is.
 	Merged    []b2b.AccountID
 	Conflicts []Conflict
-	// Relinked lists the persons whose account links changed, sorted.
+	// Relinked lists, sorted, the persons whose account links the record
+	// changed: linked to other accounts, to fewer or more, or to the same
+	// ones by other means (an explicit reference instead of the email
+	// domain). The persons of an account in Merged whose links are
+	// otherwise the same are not listed: their links name Account now, as
+	// the merged account's ID does. A person linked both to Account and to
+	// an account merged into it is listed (two links became one).
 	Relinked []b2b.PersonID
-	// Unlinked lists, sorted, the accounts that a relinked person was
-	// linked to before the record and no longer is.
+	// Unlinked lists, sorted, the accounts that a person in Relinked was
+	// linked to before the record and is not now: exactly the accounts
+	// whose persons ([Graph.Persons] without subsidiaries) lost one, by
+	// their golden IDs after the record. It is one list for all the
+	// relinked persons: a relinked person may have left none of them
+	// (compare the accounts they are linked to now). An account in Merged
+	// is never listed, as its ID names Account now; Account is listed when
+	// a person of an account merged into it is linked elsewhere now, or to
+	// none (one linked by the merged account's name, which Account's name
+	// replaced).
 	Unlinked []b2b.AccountID
 	// FormerAncestors lists, sorted, the ancestors (see Ancestors) that
 	// the golden accounts the record updated or merged had before it, by

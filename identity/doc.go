@@ -91,8 +91,11 @@
 // arrives, and an account that arrives or changes later re-resolves exactly
 // the persons waiting for its ID, its domains or its name
 // ([AccountResult].Relinked). Each call also names the accounts it took a
-// person out of ([PersonResult].Unlinked, [AccountResult].Unlinked) and,
-// for an account record, the ancestors the accounts it changed had before
+// person out of ([PersonResult].Unlinked, [AccountResult].Unlinked), the
+// golden records it merged into its own ([PersonResult].Merged,
+// [AccountResult].Merged, which also holds the former ID of an account
+// that a new version of its oldest record renamed) and, for an account
+// record, the ancestors the accounts it changed had before
 // ([AccountResult].FormerAncestors), so that a caller keeping state per
 // account knows every account whose persons changed.
 //

@@ -28,7 +28,10 @@ type PersonRecord struct {
 	Identifiers []Identifier `json:"identifiers,omitempty"`
 	// OtherAccounts are explicit account references besides
 	// Person.AccountID (a Salesforce AccountContactRelation, say); each
-	// becomes a secondary explicit link.
+	// becomes a secondary explicit link. Like identifiers they accumulate
+	// over the record's versions: a version that leaves one out does not
+	// unlink the person from it. (Person.AccountID, a field, is replaced
+	// by each version.)
 	OtherAccounts []b2b.AccountID `json:"otherAccounts,omitempty"`
 	Person        b2b.Person      `json:"person"`
 	// Time is when the source last changed the record; zero means
@@ -45,17 +48,25 @@ type PersonResult struct {
 	// into Person: persons other than Person before the record, whose IDs
 	// now resolve to Person. When the record's own person merges into an
 	// older one, Person is the older one's ID and Merged holds the
-	// record's former person; a new record that joins a person merges
-	// none.
+	// record's former person. A new record that joins a person is not a
+	// person merged: it never had a golden person of its own.
 	Merged []b2b.PersonID
 	// Conflicts lists the links that were refused.
 	Conflicts []Conflict
-	// LinksChanged reports whether the person's account links changed.
+	// LinksChanged reports whether Person's account links changed. A
+	// person merged into Person brings no links of its own: when the
+	// record's person merges into an older one whose links stay,
+	// LinksChanged is false though the record's person moved (Merged and
+	// Unlinked say so).
 	LinksChanged bool
-	// Unlinked lists, sorted, the accounts that the record's person, or a
-	// person it merged, was linked to before the record and no longer is:
-	// accounts whose persons changed although they are not among the
-	// person's accounts now.
+	// Unlinked lists, sorted, the accounts that Person or a person in
+	// Merged was linked to before the record and Person is not linked to
+	// now: exactly the accounts whose persons ([Graph.Persons] without
+	// subsidiaries) lost one, by their golden IDs. The accounts Person is
+	// linked to now are never listed. The ancestors of an account listed
+	// may have lost the person from their persons with subsidiaries too.
+	// A record that moves no one (a Duplicate or Stale one, a new version
+	// that leaves its person's links as they were) lists none.
 	Unlinked []b2b.AccountID
 }
 
