@@ -17,9 +17,8 @@ import (
 // refresh of decayed scores and time windows) runs through the chain at
 // the time it was due, not at now. An account due at t runs its pass at
 // t, or at its last committed pass if that is later (time never goes
-// back for an account: an erasure's pass, which does not catch up lest it
-// queue messages to the person it erases, or an input's pass when a bound
-// below stopped the account's catch-up, may have run after t): the
+// back for an account: an input's pass when a bound below stopped the
+// account's catch-up may have run after t): the
 // pass decays its scores to that time, stamps its decisions with it and
 // counts the waits it starts from it. An account due again by now after
 // its pass runs again at its next due time, and so on until its next due

@@ -91,7 +91,10 @@ func (ps *pass) sharedContacts(ctx context.Context) []journey.Contact {
 		pe := &ps.st.Persons[i]
 		counts := len(pe.Others) > 0
 		for _, acc := range pe.Others {
+			// A person merged into this one in this call: the other
+			// account may not have made their messages this one's yet.
 			want(acc, pe.Person.ID)
+			want(acc, ps.aliases[pe.Person.ID]...)
 		}
 		for _, l := range pe.Left {
 			if l.At.After(after) {
@@ -137,9 +140,14 @@ func (ps *pass) sharedContacts(ctx context.Context) []journey.Contact {
 }
 
 // personOf returns the person of the account whose messages under id,
-// recorded by the account acc they left, count in their caps (id is
-// theirs, or one of the persons merged into them).
+// recorded by the account acc, count in their caps: id is one of the
+// persons merged into them, in this call or before they left acc.
 func (ps *pass) personOf(acc b2b.AccountID, id b2b.PersonID) b2b.PersonID {
+	for p, ids := range ps.aliases {
+		if slices.Contains(ids, id) {
+			return p
+		}
+	}
 	for i := range ps.st.Persons {
 		pe := &ps.st.Persons[i]
 		for _, l := range pe.Left {

@@ -80,7 +80,9 @@ type Erasure struct {
 //     recomputed without the person, and journeys step as usual. The pass
 //     logs "person.erased", which names no one. What an account was due
 //     to decide before now (a journey wait that ended, with no Advance
-//     since) is decided first, at its own time, as before any input;
+//     since) is decided first, at its own time, as before any input
+//     (a message it would send the person is skipped: their addresses
+//     are suppressed already);
 //   - events of others (or of no one) and messages to others still queued
 //     (a sales alert) that name the person are redacted in the same
 //     commit: list entries about the person (a sales alert's engaged

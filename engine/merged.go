@@ -65,21 +65,30 @@ func (ps *pass) retire(ctx context.Context, into b2b.AccountID) {
 
 // takeOver takes what an account merged into this one handed over (see
 // retire): its recent messages, once (a hand-over retried after a failed
-// commit finds the account in Absorbed), its consent statements (the
-// persons' consent is decided again), and its opportunities, those it
-// still held, unless this account's state holds a record of one as new or
-// newer.
+// commit finds the account in Absorbed), and its consent statements (the
+// persons' consent is decided again), both of the persons who are this
+// account's now (the merged account's state keeps those of persons who
+// had left it, as it did), and its opportunities, those it still held,
+// unless this account's state holds a record of one as new or newer.
 func (ps *pass) takeOver(h *handOver) {
 	st := ps.st
 	if i, found := slices.BinarySearch(st.Absorbed, h.from); !found {
 		st.Absorbed = slices.Insert(st.Absorbed, i, h.from)
 		js := &st.Journeys
-		js.Contacts = append(js.Contacts, h.contacts...)
+		n := len(js.Contacts)
+		for _, c := range h.contacts {
+			if st.person(c.Person) != nil {
+				js.Contacts = append(js.Contacts, c)
+			}
+		}
 		slices.SortStableFunc(js.Contacts, func(a, b journey.Contact) int { return a.At.Compare(b.At) })
 		ps.changed = true
-		ps.log("account.absorbed", "", ps.now, map[string]any{"from": h.from, "opportunities": len(h.opportunities), "messages": len(h.contacts)})
+		ps.log("account.absorbed", "", ps.now, map[string]any{"from": h.from, "opportunities": len(h.opportunities), "messages": len(js.Contacts) - n})
 	}
 	for _, id := range slices.Sorted(maps.Keys(h.consent)) {
+		if st.person(id) == nil {
+			continue // a person who had left the account: its state keeps what it knew
+		}
 		for _, s := range h.consent[id] {
 			if ps.keepStatement(s) {
 				ps.consentTouched, ps.changed = append(ps.consentTouched, id), true

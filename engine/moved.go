@@ -2,12 +2,14 @@ package engine
 
 import (
 	"cmp"
+	"fmt"
 	"maps"
 	"slices"
 	"time"
 
 	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/governance"
+	"github.com/quorumhq/quorum/journey"
 	"github.com/quorumhq/quorum/scoring"
 )
 
@@ -24,11 +26,17 @@ import (
 //     person's entry remembers them: personEntry.Left). The accounts they
 //     left keep what they knew, for when the person comes back.
 //   - A person into whom identity merged others (their records found to
-//     be one person's) takes, in each of their accounts, what those
-//     accounts kept under the merged persons' IDs: statements, recent
-//     messages, messages held back by a cap.
-//   - An account merged into another hands its statements over with its
-//     recent messages (see handOver).
+//     be one person's, in one merge or a chain of them in one call) takes,
+//     in each of their accounts, what those accounts kept under the merged
+//     persons' IDs: statements, scores, activity records, CRM contact
+//     roles, recent messages, messages held back by a cap (one a step:
+//     when each record had the step's message held back, the person gets
+//     it once), and the accounts the merged persons had left; other
+//     accounts of theirs that have not done the same yet are read under
+//     those IDs too.
+//   - An account merged into another hands over its statements and
+//     recent messages of the persons the other account takes (see
+//     handOver).
 //
 // Identity says what a call changed (PersonResult.Unlinked and Merged,
 // AccountResult.Relinked and Unlinked); the call's passes of the accounts
@@ -61,6 +69,18 @@ type leftAccount struct {
 func (e *Engine) markJoined(works map[b2b.AccountID]*work, p b2b.PersonID, from []b2b.AccountID, aliases []b2b.PersonID) {
 	if len(from) == 0 && len(aliases) == 0 {
 		return
+	}
+	// A person merged into p earlier in the call (a chain of merges in
+	// one batch) hands on what they brought: the accounts they left and
+	// the persons merged into them, whose IDs the states may still use.
+	for _, w := range works {
+		for _, q := range aliases {
+			if j := w.joined[q]; j != nil {
+				from = sortedUnion(from, j.from)
+				aliases = sortedUnion(aliases, j.aliases)
+				delete(w.joined, q)
+			}
+		}
 	}
 	accounts, _ := e.graph.AppendLinkedAccounts(nil, p)
 	if e.cfg.Rollup {
@@ -97,10 +117,15 @@ func sortedUnion[T ~string](a, b []T) []T {
 func (ps *pass) takeAliases(joined map[b2b.PersonID]*joining) []b2b.PersonID {
 	var touched []b2b.PersonID
 	st := ps.st
-	for p, j := range joined {
+	for _, p := range slices.Sorted(maps.Keys(joined)) {
+		j := joined[p]
 		if len(j.aliases) == 0 || st.person(p) == nil {
 			continue
 		}
+		if ps.aliases == nil {
+			ps.aliases = map[b2b.PersonID][]b2b.PersonID{}
+		}
+		ps.aliases[p] = j.aliases
 		for _, q := range j.aliases {
 			if q == p {
 				continue
@@ -115,21 +140,53 @@ func (ps *pass) takeAliases(joined map[b2b.PersonID]*joining) []b2b.PersonID {
 				ps.changed = true
 			}
 			ps.mergeScores(p, q)
+			for i := range st.Opportunities {
+				for k := range st.Opportunities[i].ContactRoles {
+					if cr := &st.Opportunities[i].ContactRoles[k]; cr.Person == q {
+						cr.Person, ps.changed = p, true
+					}
+				}
+			}
 			js := &st.Journeys
 			for i := range js.Contacts {
 				if js.Contacts[i].Person == q {
 					js.Contacts[i].Person, ps.changed = p, true
 				}
 			}
-			for i := range js.Deferred {
-				if js.Deferred[i].Entry.Person == q {
-					js.Deferred[i].Entry.Person, ps.changed = p, true
-				}
-			}
+			ps.takeDeferred(p, q)
 		}
 	}
 	slices.Sort(touched)
 	return slices.Compact(touched)
+}
+
+// takeDeferred makes the messages held back by a cap for q, a person
+// merged into p, p's; one held back for p already at the same step (each
+// record had the step's message) is dropped, with why: p gets it once.
+func (ps *pass) takeDeferred(p, q b2b.PersonID) {
+	js := &ps.st.Journeys
+	sameStep := func(a, b *journey.OutboxEntry) bool {
+		return a.Journey == b.Journey && a.Version == b.Version && a.Entry == b.Entry && a.Track == b.Track &&
+			a.Node == b.Node && a.Type == b.Type && a.Channel == b.Channel
+	}
+	n := 0
+	for i := range js.Deferred {
+		d := js.Deferred[i]
+		if d.Entry.Person == q {
+			ps.changed = true
+			if slices.ContainsFunc(js.Deferred, func(x journey.DeferredMessage) bool {
+				return x.Entry.Person == p && sameStep(&x.Entry, &d.Entry)
+			}) {
+				ps.skip(p, d.Entry.Key, fmt.Sprintf("held back for %s already as %s: their records merged", p, q))
+				continue
+			}
+			d.Entry.Person = p
+		}
+		js.Deferred[n] = d
+		n++
+	}
+	clear(js.Deferred[n:])
+	js.Deferred = js.Deferred[:n]
 }
 
 // mergeScores makes the scores of q, a person merged into p, p's: under
@@ -215,13 +272,16 @@ func (ps *pass) carryLeft(list []personEntry, joined map[b2b.PersonID]*joining) 
 		if j := joined[pe.Person.ID]; j != nil {
 			for _, q := range j.aliases {
 				if old := ps.st.person(q); old != nil {
-					left = append(slices.Clip(left), old.Left...)
+					// The accounts a person merged into this one left
+					// recorded their messages under the person's ID.
+					for _, l := range old.Left {
+						l.IDs = sortedUnion(l.IDs, []b2b.PersonID{q})
+						left = append(slices.Clip(left), l)
+					}
 				}
 			}
 			for _, a := range j.from {
-				if a != ps.id && !slices.Contains(pe.Others, a) {
-					left = append(slices.Clip(left), leftAccount{Account: a, At: ps.now, IDs: j.aliases})
-				}
+				left = append(slices.Clip(left), leftAccount{Account: a, At: ps.now, IDs: j.aliases})
 			}
 		}
 		left = slices.DeleteFunc(slices.Clone(left), func(l leftAccount) bool {
@@ -230,12 +290,18 @@ func (ps *pass) carryLeft(list []personEntry, joined map[b2b.PersonID]*joining) 
 		if len(left) == 0 {
 			continue
 		}
+		// One entry an account: the latest time, every ID.
 		slices.SortFunc(left, func(a, b leftAccount) int {
-			if a.Account != b.Account {
-				return cmp.Compare(a.Account, b.Account)
-			}
-			return b.At.Compare(a.At) // the latest first, which Compact keeps
+			return cmp.Or(cmp.Compare(a.Account, b.Account), b.At.Compare(a.At))
 		})
-		pe.Left = slices.CompactFunc(left, func(a, b leftAccount) bool { return a.Account == b.Account })
+		out := left[:1]
+		for _, l := range left[1:] {
+			if last := &out[len(out)-1]; last.Account == l.Account {
+				last.IDs = sortedUnion(last.IDs, l.IDs)
+			} else {
+				out = append(out, l)
+			}
+		}
+		pe.Left = out
 	}
 }

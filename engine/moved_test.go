@@ -257,3 +257,321 @@ func TestMergedAccountMessagesCountOnce(t *testing.T) {
 	}
 	require.Equal(t, []string{"intro", "nurture"}, sent["ann@acme.net"])
 }
+
+// dynamicsContact is a Dynamics contact of an account.
+func dynamicsContact(id, email, first, last, title string, account b2b.AccountID, at time.Time) identity.PersonRecord {
+	return identity.PersonRecord{Source: b2b.SourceDynamics, RecordID: id, Time: at,
+		Person: b2b.Person{Email: email, FirstName: first, LastName: last, Title: title, AccountID: account}}
+}
+
+// TestMovedThenMergedPersonsMessagesCountInCaps: with two marketing
+// emails a week, Victor had Acme's intro on day 0 as Acme's lead (L-2)
+// and Globex's intro on day 0 as Globex's Dynamics contact (D-1, another
+// address then). The CRM moves L-2 to Globex on day 1; on day 2 his
+// Dynamics record takes his address and the two persons merge into D-1,
+// the older. Both intros are his: Globex's nurture of day 5 must skip
+// him. The accounts L-2 left (personEntry.Left) are taken over from the
+// merged entry without the ID their messages were recorded under, so
+// Acme's intro no longer counts and he gets a third marketing email.
+func TestMovedThenMergedPersonsMessagesCountInCaps(t *testing.T) {
+	t.Parallel()
+	defs := pipelineProgram()
+	defs.Caps = []journey.Cap{{Name: "2 marketing emails a week", Channel: b2b.ChannelEmail, Category: "marketing", Max: 2, Per: journey.Days(7)}}
+	b := setup(t, defs)
+	globex := identity.AccountRecord{Source: b2b.SourceSalesforce, Time: day0.Add(-24 * time.Hour),
+		Account: b2b.Account{ID: "globex", Name: "Globex", Domains: []string{"globex.com"}}}
+	rep, err := b.eng.Apply(b.ctx, engine.Batch{Accounts: []identity.AccountRecord{acmeRecord(), globex},
+		Persons: []identity.PersonRecord{
+			dynamicsContact("D-1", "vk@globex.com", "Victor", "Kim", "VP of Engineering", "globex", day0.Add(-3*time.Hour)),
+			lead("L-2", "victor@acme.com", "Victor", "Kim", "VP of Engineering", "Acme"),
+			lead("L-9", "gina@globex.com", "Gina", "Ross", "CTO", "Globex")}})
+	require.NoError(t, err)
+	require.Empty(t, rep.Rejected)
+	var victor []string // the templates Victor got, at either address
+	deliver := func(now time.Time) {
+		for _, m := range claimAll(t, b, now) {
+			if m.To == "victor@acme.com" || m.To == "vk@globex.com" {
+				victor = append(victor, m.Template)
+			}
+		}
+	}
+	deliver(day0)
+	require.Equal(t, []string{"intro", "intro"}, victor, "Acme's and Globex's")
+
+	moveVictor(t, b, day(1))
+	b.clock.Set(day(2))
+	_, err = b.eng.UpsertPersons(b.ctx, dynamicsContact("D-1", "victor@acme.com", "Victor", "Kim", "VP of Engineering", "globex", day(2)))
+	require.NoError(t, err)
+	d1, _ := b.eng.PersonOfRecord(b2b.SourceDynamics, "D-1")
+	l2, _ := b.eng.PersonOfRecord(b2b.SourceMarketo, "L-2")
+	require.Equal(t, d1, l2, "one person now")
+	require.Equal(t, b2b.PersonID("dynamics:D-1"), d1)
+
+	for d := 1; d <= 6; d++ {
+		b.clock.Set(day(d))
+		_, err := b.eng.Advance(b.ctx, day(d))
+		require.NoError(t, err)
+		deliver(day(d))
+	}
+	require.Equal(t, []string{"intro", "intro"}, victor, "both intros count in Victor's cap of two a week")
+}
+
+// TestMoveCaughtUpCountsInCaps: as TestMovedPersonsMessagesCountInCaps,
+// but the CRM's move of Victor to Globex comes on day 6 with an activity
+// of Globex dated day 4, and no Advance ran since day 4: Globex first
+// catches up its wait that ended on day 5, with the activity and the
+// identity the graph holds (Victor is Globex's). That pass does not know
+// that Victor left Acme (the call's identity changes are not handed to
+// it), so Acme's intro of day 0 does not count in his cap of one a week
+// and Globex's nurture of day 5 emails him.
+func TestMoveCaughtUpCountsInCaps(t *testing.T) {
+	t.Parallel()
+	defs := pipelineProgram()
+	defs.Caps = []journey.Cap{{Name: "1 marketing email a week", Channel: b2b.ChannelEmail, Category: "marketing", Max: 1, Per: journey.Days(7)}}
+	b := setup(t, defs)
+	acmeAndGlobex(t, b)
+	sent := map[string][]string{}
+	deliver := func(now time.Time) {
+		for _, m := range claimAll(t, b, now) {
+			sent[m.To] = append(sent[m.To], m.Template)
+		}
+	}
+	deliver(day0)
+	require.Equal(t, []string{"intro"}, sent["victor@acme.com"])
+	for d := 1; d <= 4; d++ {
+		b.clock.Set(day(d))
+		_, err := b.eng.Advance(b.ctx, day(d))
+		require.NoError(t, err)
+		deliver(day(d))
+	}
+	b.clock.Set(day(6))
+	crm := contact("003V", "victor@acme.com", "Victor", "Kim", "VP of Engineering", "globex")
+	crm.Time = day(6)
+	rep, err := b.eng.Apply(b.ctx, engine.Batch{Persons: []identity.PersonRecord{crm},
+		Activities: []b2b.Activity{activity("o-1", b2b.ActivityOpenEmail, "L-9", day(4), nil)}})
+	require.NoError(t, err)
+	require.Empty(t, rep.Rejected)
+	v, err := b.eng.Account(b.ctx, "acme", day(6))
+	require.NoError(t, err)
+	require.Empty(t, v.Persons, "Victor left Acme")
+	deliver(day(6))
+	_, err = b.eng.Advance(b.ctx, day(6))
+	require.NoError(t, err)
+	deliver(day(6))
+	require.Equal(t, []string{"intro"}, sent["victor@acme.com"], "Acme's intro of day 0 counts in Victor's cap on Globex")
+}
+
+// TestChainMergeInOneCallKeepsConsent: Victor has three records in Acme,
+// three persons until day 2: a Dynamics contact (D-1), a marketing lead
+// (L-2) and a CRM contact (003V), each with an address of its own. He
+// unsubscribes as 003V on day 1. On day 2 one sync brings 003V and D-1
+// with L-2's address: 003V merges into L-2, then L-2 into D-1 (the
+// oldest). The unsubscribe is his, but the pass moves only what the
+// state kept under L-2 (the survivor's direct alias): 003V's statement
+// stays behind under an ID no person of the account has, and Victor is
+// opted in.
+func TestChainMergeInOneCallKeepsConsent(t *testing.T) {
+	t.Parallel()
+	b := setup(t, pipelineProgram())
+	rep, err := b.eng.Apply(b.ctx, engine.Batch{Accounts: []identity.AccountRecord{acmeRecord()},
+		Persons: []identity.PersonRecord{
+			dynamicsContact("D-1", "dv@acme.com", "Victor", "Kim", "VP of Engineering", "acme", day0.Add(-3*time.Hour)),
+			lead("L-2", "victor@acme.com", "Victor", "Kim", "VP of Engineering", "Acme"),
+			contact("003V", "vkim@acme.com", "Victor", "Kim", "VP of Engineering", "acme")}})
+	require.NoError(t, err)
+	require.Empty(t, rep.Rejected)
+	b.clock.Set(day(1))
+	u := activity("u-1", b2b.ActivityUnsubscribeEmail, "003V", day(1), nil)
+	u.Source = b2b.SourceSalesforce
+	ingest(t, b, u)
+	sf, _ := b.eng.PersonOfRecord(b2b.SourceSalesforce, "003V")
+	require.Equal(t, b2b.ConsentOptOut, consentOf(t, b, "acme", sf)[b2b.ChannelEmail].Status)
+
+	b.clock.Set(day(2))
+	crm := contact("003V", "victor@acme.com", "Victor", "Kim", "VP of Engineering", "acme")
+	crm.Time = day(2)
+	rep, err = b.eng.UpsertPersons(b.ctx, crm,
+		dynamicsContact("D-1", "victor@acme.com", "Victor", "Kim", "VP of Engineering", "acme", day(2)))
+	require.NoError(t, err)
+	require.Empty(t, rep.Rejected)
+	d1, _ := b.eng.PersonOfRecord(b2b.SourceDynamics, "D-1")
+	l2, _ := b.eng.PersonOfRecord(b2b.SourceMarketo, "L-2")
+	sf, _ = b.eng.PersonOfRecord(b2b.SourceSalesforce, "003V")
+	require.Equal(t, []b2b.PersonID{d1, d1}, []b2b.PersonID{l2, sf}, "one person now")
+	v, err := b.eng.Account(b.ctx, "acme", day(2))
+	require.NoError(t, err)
+	require.Len(t, v.Persons, 1)
+	want := b2b.Consent{Status: b2b.ConsentOptOut, Source: b2b.SourceSalesforce, At: day(1)}
+	require.Equal(t, want, consentOf(t, b, "acme", d1)[b2b.ChannelEmail], "Victor's unsubscribe as 003V holds")
+}
+
+// TestEraseAfterAHandOver: Ann (L-8) unsubscribes as a lead of Acme Net
+// (mk-7) on day 1 and is moved to Globex by the CRM on day 2; Acme Net
+// keeps her statement, as an account keeps what it knew of a person who
+// left. On day 3 Acme Net is merged into Acme and hands its statements
+// over, Ann's too, although she is not Acme's: Acme's state now holds
+// her ID, yet Acme's log never names her. Erasing Ann then leaves her
+// statement (and her ID) in Acme's state: the erasure finds the
+// accounts by the person's links and by their events, and Acme has
+// neither.
+func TestEraseAfterAHandOver(t *testing.T) {
+	t.Parallel()
+	b := setup(t, pipelineProgram())
+	setupAcme(t, b)
+	setupGlobex(t, b)
+	mk := acmeNet(t, b)
+	b.clock.Set(day(1))
+	ingest(t, b, activity("u-1", b2b.ActivityUnsubscribeEmail, "L-8", day(1), nil))
+	b.clock.Set(day(2))
+	crm := contact("003A", "ann@acme.net", "Ann", "Lee", "CTO", "globex")
+	crm.Time = day(2)
+	_, err := b.eng.UpsertPersons(b.ctx, crm)
+	require.NoError(t, err)
+	v, err := b.eng.Account(b.ctx, "mk-7", day(2))
+	require.NoError(t, err)
+	require.Empty(t, v.Persons, "Ann left Acme Net")
+	mergeInto(t, b, mk, "acme", day(3))
+
+	ann, ok := b.eng.PersonOfRecord(b2b.SourceMarketo, "L-8")
+	require.True(t, ok)
+	er, err := b.eng.ErasePerson(b.ctx, ann)
+	require.NoError(t, err)
+	require.Empty(t, traces(t, b.store, []b2b.AccountID{"acme", "globex", "mk-7"}, string(ann), "marketo:L-8", "salesforce:003A", "ann@acme.net"),
+		"erased from %v", er.Accounts)
+}
+
+// TestMergedPersonKeepsTheirContactRole: the CRM names Victor's contact
+// (003V) Decision Maker on Acme's deal; when his records merge with his
+// marketing lead's, whose ID the merged person keeps, the role is still
+// his. The deal's contact role keeps the merged ID, which no person of
+// the account has any more, and the group loses its Decision Maker until
+// the CRM happens to send the deal again.
+func TestMergedPersonKeepsTheirContactRole(t *testing.T) {
+	t.Parallel()
+	b := setup(t, dataPlatform())
+	rep, err := b.eng.Apply(b.ctx, engine.Batch{Accounts: []identity.AccountRecord{acmeRecord()},
+		Persons: []identity.PersonRecord{lead("L-2", "victor@acme.com", "Victor", "Kim", "VP of Engineering", "Acme"),
+			contact("003V", "vkim@acme.com", "Victor", "Kim", "VP of Engineering", "acme")}})
+	require.NoError(t, err)
+	require.Empty(t, rep.Rejected)
+	opp := b2b.Opportunity{ID: "o1", Account: "acme", Name: "Deal", Product: "Data Platform", Status: b2b.OpportunityOpen,
+		Stage: "Discovery", Amount: 1000, CreatedAt: day0, ContactRoles: []b2b.ContactRole{{Person: "003V", Role: b2b.ContactRoleDecisionMaker}}}
+	_, err = b.eng.UpsertOpportunities(b.ctx, opp)
+	require.NoError(t, err)
+	sf, _ := b.eng.PersonOfRecord(b2b.SourceSalesforce, "003V")
+	v, err := b.eng.Account(b.ctx, "acme", day0)
+	require.NoError(t, err)
+	require.Equal(t, []string{"Decision Maker"}, v.Groups[0].Group.RolesOf(sf))
+
+	b.clock.Set(day(1))
+	crm := contact("003V", "victor@acme.com", "Victor", "Kim", "VP of Engineering", "acme")
+	crm.Time = day(1)
+	_, err = b.eng.UpsertPersons(b.ctx, crm)
+	require.NoError(t, err)
+	l2, _ := b.eng.PersonOfRecord(b2b.SourceMarketo, "L-2")
+	sf, _ = b.eng.PersonOfRecord(b2b.SourceSalesforce, "003V")
+	require.Equal(t, l2, sf, "one person now")
+	v, err = b.eng.Account(b.ctx, "acme", day(1))
+	require.NoError(t, err)
+	require.Contains(t, v.Groups[0].Group.RolesOf(l2), "Decision Maker", "the CRM's contact role is Victor's")
+}
+
+// TestMergedPersonOfTwoAccountsCapCountsAliasMessages: with three
+// marketing emails a week, Paul is Acme's CRM contact (003P), linked to
+// Zeta too, and Zeta's lead L-Q (another address). On day 0 Acme's
+// journey emails 003P, Zeta's emails 003P and L-Q: three emails to one
+// man. On day 5, when both journeys' waits end, L-Q takes 003P's address
+// and the two persons merge into 003P. Both accounts' passes of that
+// call step their journeys: Acme's, which runs first, counts Zeta's
+// messages to 003P's ID only (personEntry.Others reads no alias), not
+// Zeta's intro to L-Q, which Zeta's own pass has not re-keyed yet, and
+// sends its nurture: a fourth marketing email in the week. Run in the
+// other order, the same call sends none.
+func TestMergedPersonOfTwoAccountsCapCountsAliasMessages(t *testing.T) {
+	t.Parallel()
+	defs := pipelineProgram()
+	defs.Caps = []journey.Cap{{Name: "3 marketing emails a week", Channel: b2b.ChannelEmail, Category: "marketing", Max: 3, Per: journey.Days(7)}}
+	b := setup(t, defs, func(c *engine.Config) { c.Workers = 1 })
+	zeta := identity.AccountRecord{Source: b2b.SourceSalesforce, Time: day0.Add(-24 * time.Hour),
+		Account: b2b.Account{ID: "zeta", Name: "Zeta", Domains: []string{"zeta.com"}}}
+	paul := contact("003P", "paul@acme.com", "Paul", "Ng", "VP of Engineering", "acme")
+	paul.OtherAccounts = []b2b.AccountID{"zeta"}
+	rep, err := b.eng.Apply(b.ctx, engine.Batch{Accounts: []identity.AccountRecord{acmeRecord(), zeta},
+		Persons: []identity.PersonRecord{paul, lead("L-Q", "pn@zeta.com", "Paul", "Ng", "VP of Engineering", "Zeta")}})
+	require.NoError(t, err)
+	require.Empty(t, rep.Rejected)
+	var got []string
+	deliver := func(now time.Time) {
+		for _, m := range claimAll(t, b, now) {
+			if m.To == "paul@acme.com" || m.To == "pn@zeta.com" {
+				got = append(got, m.Template)
+			}
+		}
+	}
+	deliver(day0)
+	require.Equal(t, []string{"intro", "intro", "intro"}, got)
+	for d := 1; d <= 4; d++ {
+		b.clock.Set(day(d))
+		_, err := b.eng.Advance(b.ctx, day(d))
+		require.NoError(t, err)
+		deliver(day(d))
+	}
+	b.clock.Set(day(5))
+	q := lead("L-Q", "paul@acme.com", "Paul", "Ng", "VP of Engineering", "Zeta")
+	q.Time = day(5)
+	_, err = b.eng.UpsertPersons(b.ctx, q)
+	require.NoError(t, err)
+	p, _ := b.eng.PersonOfRecord(b2b.SourceSalesforce, "003P")
+	lq, _ := b.eng.PersonOfRecord(b2b.SourceMarketo, "L-Q")
+	require.Equal(t, p, lq, "one person now")
+	deliver(day(5))
+	_, err = b.eng.Advance(b.ctx, day(6))
+	require.NoError(t, err)
+	deliver(day(6))
+	require.Equal(t, []string{"intro", "intro", "intro"}, got, "the three intros fill Paul's cap of three a week")
+}
+
+// TestMergedPersonsDeferredMessageSentOnce: with one marketing email a
+// week, deferred when over, Victor's two records (L-2 and 003V, two
+// addresses) each had Acme's intro on day 0, and each had the nurture
+// of day 5 held back to day 7. On day 6 the records merge. The nurture
+// of day 5 is one message of the journey's to one man; but both held
+// back copies become his, under two keys, and he gets it twice (once
+// more on top of the journey's three visits of the nurture node).
+func TestMergedPersonsDeferredMessageSentOnce(t *testing.T) {
+	t.Parallel()
+	defs := pipelineProgram()
+	defs.Caps = []journey.Cap{{Name: "1 marketing email a week", Channel: b2b.ChannelEmail, Category: "marketing", Max: 1, Per: journey.Days(7),
+		Policy: journey.CapDefer, MaxDefer: journey.Days(30)}}
+	b := setup(t, defs)
+	rep, err := b.eng.Apply(b.ctx, engine.Batch{Accounts: []identity.AccountRecord{acmeRecord()},
+		Persons: []identity.PersonRecord{lead("L-2", "victor@acme.com", "Victor", "Kim", "VP of Engineering", "Acme"),
+			contact("003V", "vkim@acme.com", "Victor", "Kim", "VP of Engineering", "acme")}})
+	require.NoError(t, err)
+	require.Empty(t, rep.Rejected)
+	var nurtures []time.Time
+	deliver := func(now time.Time) {
+		for _, m := range claimAll(t, b, now) {
+			if m.Template == "nurture" {
+				nurtures = append(nurtures, now)
+			}
+		}
+	}
+	deliver(day0)
+	for d := 1; d <= 60; d++ {
+		b.clock.Set(day(d))
+		if d == 6 {
+			crm := contact("003V", "victor@acme.com", "Victor", "Kim", "VP of Engineering", "acme")
+			crm.Time = day(6)
+			_, err := b.eng.UpsertPersons(b.ctx, crm)
+			require.NoError(t, err)
+			l2, _ := b.eng.PersonOfRecord(b2b.SourceMarketo, "L-2")
+			sf, _ := b.eng.PersonOfRecord(b2b.SourceSalesforce, "003V")
+			require.Equal(t, l2, sf, "one person now")
+		}
+		_, err := b.eng.Advance(b.ctx, day(d))
+		require.NoError(t, err)
+		deliver(day(d))
+	}
+	require.Len(t, nurtures, 3, "the nurture node's three visits, each once: %v", nurtures)
+}

@@ -98,7 +98,8 @@ func (w *work) identityOnly() bool {
 
 // until returns the work of a pass of time at t that takes, of w, the
 // activities and consent statements dated at or before t (in w's order),
-// and w's identity changes, which the graph already holds (see
+// and w's identity changes, which the graph already holds, with what
+// they brought (joined; see
 // Engine.catchUpBefore). dropUntil then removes them from w.
 func (w *work) until(t time.Time) *work {
 	p := &work{tick: true, from: t}
@@ -114,7 +115,9 @@ func (w *work) until(t time.Time) *work {
 		}
 	}
 	if len(p.activities) > 0 || len(p.consent) > 0 {
-		p.account, p.persons = w.account, w.persons
+		// The pass reads the persons as the graph has them now: what the
+		// call's identity changes brought with them comes too.
+		p.account, p.persons, p.joined = w.account, w.persons, w.joined
 	}
 	return p
 }
@@ -502,6 +505,10 @@ type pass struct {
 	// consentTouched are persons whose statements the pass took from
 	// elsewhere before deciding consent (takeAliases, takeOver).
 	consentTouched []b2b.PersonID
+	// aliases are, for a person of the account into whom the call's
+	// identity changes merged others, those persons' IDs, under which
+	// other accounts may still record their messages (see takeAliases).
+	aliases map[b2b.PersonID][]b2b.PersonID
 }
 
 // log appends an event to the account's event log.
