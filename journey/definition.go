@@ -22,9 +22,10 @@ type Journey struct {
 	Start NodeID `json:"start,omitempty"`
 	Nodes []Node `json:"nodes"`
 	// Triggers say how accounts enter; Manual entries (an EventManualEntry
-	// naming the journey, or a GoTo node) are always accepted while live.
-	// When every trigger names the same solution interest, the journey is
-	// bound to it (see [Journey.SolutionInterest]).
+	// naming the journey, or a GoTo node) are accepted while live, as the
+	// re-entry policy allows, whatever the triggers. When every trigger
+	// names the same solution interest, the journey is bound to it (see
+	// [Journey.SolutionInterest]) and takes no entry for another interest.
 	Triggers []Trigger `json:"triggers,omitempty"`
 	ReEntry  ReEntry   `json:"reEntry,omitzero"`
 	// Exits are evaluated in every step that is not idle (new events, a
@@ -51,8 +52,12 @@ type Journey struct {
 // the one every trigger names, when it has triggers and they all name the
 // same one (a manual trigger too); "" otherwise. An instance of a bound
 // journey addresses that interest's buying group however it enters: by
-// a trigger, or by a manual entry or a go-to that names no interest
-// (one that names another interest addresses that one's).
+// a trigger, or by a manual entry or a go-to that names no interest. A
+// bound journey is written for that group (its stages are that
+// interest's, its conditions read that group), so a manual entry that
+// names another interest, or a go-to from a track of another interest,
+// is refused with why ("journey is bound to solution interest Security,
+// not Data Platform") rather than run on a group it was not made for.
 func (j *Journey) SolutionInterest() string {
 	if len(j.Triggers) == 0 {
 		return ""
@@ -359,8 +364,9 @@ type Merge struct {
 // as completed when [Completion] names no end node and no goal, or when
 // the instance reached the completion goal before, and the messages a cap
 // deferred for it are still sent. A target that takes no entry (it is not
-// live, its end date has passed, the account is in it already or its
-// re-entry policy refuses the account) leaves nothing to hand over to: the
+// live, its end date has passed, it is bound to another solution interest
+// than the track's, the account is in it already or its re-entry policy
+// refuses the account) leaves nothing to hand over to: the
 // instance exits with why ("go to journey nurture: journey is not live
 // (closed)"), not completed unless it reached the completion goal before,
 // and its deferred messages are dropped, as at any exit.

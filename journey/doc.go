@@ -15,7 +15,7 @@
 // for (the trigger's, the created group's, or the one a manual entry or
 // a go-to names); a journey whose triggers all name one interest is bound
 // to it, and its instances address that interest's group however they
-// enter.
+// enter: it takes no entry for another interest.
 //
 // The node kinds:
 //
@@ -55,7 +55,8 @@
 // finish, abort or the end date). A goto node hands the account over to
 // another journey: the instance ends ("go to journey nurture") and the
 // account enters there. When that journey takes no entry (it is not live,
-// or its re-entry policy refuses the account) nothing was handed over: the
+// it is bound to another solution interest than the track's, or its
+// re-entry policy refuses the account) nothing was handed over: the
 // instance exits with why ("go to journey nurture: journey is not live
 // (closed)"), not completed unless it reached the completion goal.
 //

@@ -109,16 +109,16 @@ func (s *stepper) listTriggers() {
 // refusals (event triggers); list triggers stay quiet, they are checked on
 // every change. An instance that enters for no interest (a manual entry
 // or a go-to that names none) addresses the interest the journey is bound
-// to, if any.
+// to, if any; a bound journey takes no entry for another interest.
 func (s *stepper) enter(v *Version, why, interest string, loud bool) bool {
 	id := v.def.ID
-	interest = cmpOr(interest, v.interest)
-	if reason := s.refusal(v); reason != "" {
+	if reason := s.refusal(v, interest); reason != "" {
 		if loud {
 			s.trace(Decision{At: s.now, Kind: DecisionNoEntry, Journey: id, Version: v.number, Reason: why + ": " + reason})
 		}
 		return false
 	}
+	interest = cmpOr(interest, v.interest)
 	rec := s.st.record(id)
 	rec.Entries++
 	rec.LastEntry = s.now
@@ -137,10 +137,23 @@ func (s *stepper) enter(v *Version, why, interest string, loud bool) bool {
 }
 
 // refusal says why the account may not enter v's journey now, which takes
-// entries: it is in the journey already, or the re-entry policy refuses
-// it. It is "" when the account may enter.
-func (s *stepper) refusal(v *Version) string {
+// entries, for interest (the solution interest the entry names, "" for
+// none): the journey is bound to another interest, the account is in the
+// journey already, or the re-entry policy refuses it. It is "" when the
+// account may enter.
+//
+// A journey bound to an interest is written for that interest's buying
+// group (its stages are those of that interest's stage model, its
+// conditions read that group): entered for another interest, its
+// instance would move, alert on and message the other group with what
+// was meant for its own. So a manual entry or a go-to from a track of
+// another interest is refused, as a go-to to a journey that is not live
+// is, rather than taken for a group the journey was not made for.
+func (s *stepper) refusal(v *Version, interest string) string {
 	id := v.def.ID
+	if v.interest != "" && interest != "" && interest != v.interest {
+		return "journey is bound to solution interest " + v.interest + ", not " + interest
+	}
 	for i := range s.st.Instances {
 		if !s.isGone(i) && s.st.Instances[i].Journey == id {
 			return "already in the journey"

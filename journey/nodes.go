@@ -130,7 +130,7 @@ func (s *stepper) exec(i, t int, v *Version, node *cnode) bool {
 		if !ok {
 			why = s.c.refusal(target, s.now)
 		} else {
-			why = s.refusal(nv)
+			why = s.refusal(nv, interest)
 		}
 		if why != "" {
 			// Nothing was handed over: the instance stopped short of its

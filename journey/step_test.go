@@ -248,7 +248,11 @@ func TestGroupAttributeTriggerAddressesTheChangedGroup(t *testing.T) {
 // An instance of a journey bound to a solution interest (every trigger
 // names it) addresses that interest's group however it enters: by hand
 // or by a go-to that names no interest, not the account's first group nor
-// every group. An entry that names an interest addresses that one's.
+// every group. The journey is written for that group, so it takes no
+// entry for another interest: a manual entry naming one is refused, and
+// so is a go-to from a track of one, whose instance exits with why, as
+// at a go-to to a journey that is not live, instead of handing over to an
+// instance that would move and message the other interest's group.
 func TestBoundJourneyAddressesItsInterestHoweverEntered(t *testing.T) {
 	t.Parallel()
 	bound := linear("security",
@@ -258,16 +262,31 @@ func TestBoundJourneyAddressesItsInterestHoweverEntered(t *testing.T) {
 	bound.Triggers = []journey.Trigger{{Type: journey.TriggerGroupCreated, SolutionInterest: "Security"}}
 	router := linear("router", journey.Node{ID: "go", Kind: journey.KindGoTo, GoTo: &journey.GoTo{Journey: "security"}})
 	cat := newCatalog(t, journey.Config{}, bound, router)
+	const notDP = "journey is bound to solution interest Security, not Data Platform"
+	manualEntry := func(id, interest string) journey.Event {
+		return journey.Event{Type: journey.EventManualEntry, Journey: id, SolutionInterest: interest}
+	}
 	for _, tc := range []struct {
 		name   string
 		event  journey.Event
-		group  string
+		group  string // "": the journey took no entry
 		mailed []b2b.PersonID
+		told   []told // the entries, refusals and exits
+		ended  []journey.Ended
 	}{
-		{"manual entry", journey.Event{Type: journey.EventManualEntry, Journey: "security"}, "g-acme-sec", []b2b.PersonID{"p-vpe"}},
-		{"go-to from a journey without an interest", journey.Event{Type: journey.EventManualEntry, Journey: "router"}, "g-acme-sec", []b2b.PersonID{"p-vpe"}},
-		{"manual entry naming another interest", journey.Event{Type: journey.EventManualEntry, Journey: "security", SolutionInterest: "Data Platform"},
-			"g-acme-dp", []b2b.PersonID{"p-cfo", "p-vpe", "p-de"}},
+		{name: "manual entry", event: manualEntry("security", ""), group: "g-acme-sec", mailed: []b2b.PersonID{"p-vpe"}},
+		{name: "manual entry naming its interest", event: manualEntry("security", "Security"), group: "g-acme-sec", mailed: []b2b.PersonID{"p-vpe"}},
+		{name: "go-to from a journey without an interest", event: manualEntry("router", ""), group: "g-acme-sec", mailed: []b2b.PersonID{"p-vpe"}},
+		{name: "go-to from a track of its interest", event: manualEntry("router", "Security"), group: "g-acme-sec", mailed: []b2b.PersonID{"p-vpe"}},
+		{name: "manual entry naming another interest", event: manualEntry("security", "Data Platform"),
+			told: []told{{journey.DecisionNoEntry, "security", 0, "", "", "manual entry: " + notDP}}},
+		{name: "go-to from a track of another interest", event: manualEntry("router", "Data Platform"),
+			told: []told{
+				{journey.DecisionEnter, "router", 1, "go", "", "manual entry"},
+				{journey.DecisionExit, "router", 1, "", "", "go to journey security: " + notDP},
+				{journey.DecisionNoEntry, "security", 0, "", "", "go to from router: " + notDP},
+			},
+			ended: []journey.Ended{{Journey: "router", Version: 1, Entry: 1, At: day0, Reason: "go to journey security: " + notDP}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -278,6 +297,17 @@ func TestBoundJourneyAddressesItsInterestHoweverEntered(t *testing.T) {
 			var st journey.State
 			res := cat.Step(&st, journey.Input{View: view, Now: day0, Events: []journey.Event{ev}})
 			stages := ofType(res.Outbox, journey.ActionChangeStage)
+			if tc.group == "" {
+				require.Empty(t, res.Outbox)
+				if diff := cmp.Diff(tc.told, tell(res.Trace, journey.DecisionEnter, journey.DecisionNoEntry, journey.DecisionExit)); diff != "" {
+					t.Errorf("decisions (-want +got):\n%s", diff)
+				}
+				if diff := cmp.Diff(tc.ended, res.Ended); diff != "" {
+					t.Errorf("ended (-want +got):\n%s", diff)
+				}
+				require.Zero(t, recordOf(st, "security").Entries)
+				return
+			}
 			require.Len(t, stages, 1, "%v", res.Trace)
 			require.Equal(t, tc.group, stages[0].Group)
 			require.Equal(t, tc.mailed, persons(ofType(res.Outbox, journey.ActionEmail)))
