@@ -154,21 +154,38 @@ func (c *Catalog) validate(j Journey) error {
 }
 
 func (c *Catalog) compile(j Journey) (*Version, error) {
-	v, err := Compile(j, c.cfg)
+	v, main, err := compileJourney(j, c.cfg)
 	var ve invalidJourney
 	if err != nil && !errors.As(err, &ve) {
 		return nil, err
 	}
-	// GoTo targets must be journeys of this catalog.
-	var extra []int
+	// GoTo targets must be journeys of this catalog, and a go-to of a
+	// journey bound to one solution interest, where its main track (which
+	// addresses that interest) goes, must not go to a journey bound to
+	// another: that journey takes no entry for it.
+	var extra b2b.Problems
+	bound := j.SolutionInterest()
 	for i, n := range j.Nodes {
-		if n.Kind == KindGoTo && n.GoTo != nil && n.GoTo.Journey != "" && n.GoTo.Journey != j.ID {
-			if _, ok := c.journeys[n.GoTo.Journey]; !ok {
-				extra = append(extra, i)
-			}
+		if n.Kind != KindGoTo || n.GoTo == nil || n.GoTo.Journey == "" || n.GoTo.Journey == j.ID {
+			continue
+		}
+		// The node by its index: another node may have its ID (a
+		// duplicate, reported by Compile).
+		p := nodePath(n.ID)
+		if n.ID == "" {
+			p = fmt.Sprintf("nodes[%d]", i)
+		}
+		target := n.GoTo.Journey
+		if _, ok := c.journeys[target]; !ok {
+			extra.Addf(p+".goto.journey", "unknown journey %q", target)
+			continue
+		}
+		if to := c.boundTo(target); bound != "" && to != "" && to != bound && i < len(main) && main[i] {
+			extra.Addf(p+".goto.journey", "journey %q is bound to solution interest %s and takes no entry for %s, the interest this journey is bound to "+
+				"(go to a journey bound to %s or to none)", target, to, bound, bound)
 		}
 	}
-	if len(extra) == 0 {
+	if extra.Len() == 0 {
 		return v, err
 	}
 	var ps b2b.Problems
@@ -177,16 +194,26 @@ func (c *Catalog) compile(j Journey) (*Version, error) {
 			ps.Add(p.Path, p.Err)
 		}
 	}
-	for _, i := range extra {
-		// The node by its index: another node may have its ID (a
-		// duplicate, reported by Compile).
-		p := nodePath(j.Nodes[i].ID)
-		if j.Nodes[i].ID == "" {
-			p = fmt.Sprintf("nodes[%d]", i)
-		}
-		ps.Addf(p+".goto.journey", "unknown journey %q", j.Nodes[i].GoTo.Journey)
+	for _, p := range extra.List() {
+		ps.Add(p.Path, p.Err)
 	}
 	return nil, invalidJourney{ps.Err("journey %q", j.ID).(*b2b.ValidationError)}
+}
+
+// boundTo returns the solution interest a journey of the catalog is bound
+// to (see [Journey.SolutionInterest]): that of its latest version, which a
+// go-to enters, or of its draft when it has none yet.
+func (c *Catalog) boundTo(id string) string {
+	e, ok := c.journeys[id]
+	switch {
+	case !ok:
+		return ""
+	case len(e.versions) > 0:
+		return e.versions[len(e.versions)-1].interest
+	case e.draft != nil:
+		return e.draft.SolutionInterest()
+	}
+	return ""
 }
 
 // Publish validates j and makes it live. A journey seen for the first time

@@ -193,6 +193,14 @@ func Validate(j Journey, cfg Config) error {
 //
 // GoTo targets are checked by [Catalog.Publish], which knows the journeys.
 func Compile(j Journey, cfg Config) (*Version, error) {
+	v, _, err := compileJourney(j, cfg)
+	return v, err
+}
+
+// compileJourney is Compile, which also returns which of j.Nodes the main
+// track can reach ([compiler.mainTrack]; nil when the start node is
+// unknown), problems or not, for the checks of a catalog.
+func compileJourney(j Journey, cfg Config) (*Version, []bool, error) {
 	cfg = cfg.withDefaults()
 	c := compiler{cfg: cfg, j: j, v: &Version{def: cloneJourney(j), index: map[NodeID]int{}, goalDone: -1}}
 	c.roles = map[string]bool{}
@@ -201,7 +209,7 @@ func Compile(j Journey, cfg Config) (*Version, error) {
 	}
 	c.compile()
 	if c.ps.Len() > 0 {
-		return nil, invalidJourney{c.ps.Err("journey %q", j.ID).(*b2b.ValidationError)}
+		return nil, c.main, invalidJourney{c.ps.Err("journey %q", j.ID).(*b2b.ValidationError)}
 	}
 	// The fingerprint is the definition's JSON, the program files' own
 	// schema: a field added to the journey types must leave a definition
@@ -210,12 +218,12 @@ func Compile(j Journey, cfg Config) (*Version, error) {
 	// longer match their versions.
 	def, err := json.Marshal(j)
 	if err != nil {
-		return nil, fmt.Errorf("journey %q: %w", j.ID, err)
+		return nil, c.main, fmt.Errorf("journey %q: %w", j.ID, err)
 	}
 	h := fnv.New64a()
 	h.Write(def)
 	c.v.fingerprint = h.Sum64()
-	return c.v, nil
+	return c.v, c.main, nil
 }
 
 type compiler struct {
@@ -227,6 +235,9 @@ type compiler struct {
 	// badRefs: some reference or node is broken, so reachability would
 	// only repeat the same problem; it is checked once they are fixed.
 	badRefs bool
+	// main marks the nodes the main track can reach (see mainTrack); nil
+	// when the start node is unknown.
+	main []bool
 }
 
 func nodePath(id NodeID) string { return fmt.Sprintf("nodes[%q]", string(id)) }
@@ -286,6 +297,7 @@ func (c *compiler) compile() {
 	c.exitsAndGoals()
 	if c.v.start >= 0 {
 		c.graph()
+		c.main = c.mainTrack()
 		c.whichGroup()
 	}
 }

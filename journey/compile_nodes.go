@@ -207,9 +207,8 @@ func (c *compiler) whichGroup() {
 	if len(c.cfg.SolutionInterests) < 2 || c.v.interest != "" {
 		return
 	}
-	main := c.mainTrack()
 	for i := range c.v.nodes {
-		if !main[i] {
+		if !c.main[i] {
 			continue
 		}
 		cn, p := &c.v.nodes[i], c.nodePath(i)

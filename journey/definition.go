@@ -369,7 +369,10 @@ type Merge struct {
 // refuses the account) leaves nothing to hand over to: the
 // instance exits with why ("go to journey nurture: journey is not live
 // (closed)"), not completed unless it reached the completion goal before,
-// and its deferred messages are dropped, as at any exit.
+// and its deferred messages are dropped, as at any exit. A go-to where
+// the main track of a journey bound to one solution interest goes, to a
+// journey bound to another, is a validation problem ([Catalog.Publish]):
+// that journey would take no entry.
 type GoTo struct {
 	Journey string `json:"journey"`
 }

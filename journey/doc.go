@@ -88,7 +88,9 @@
 // duration, a listen or an external node: a wait only until a date and a
 // visit limit's Then leave at once, so they do not count), splits without
 // an else path, unknown roles and event types, bad percentages, windows
-// and durations, unknown go-to journeys, every expression that does not
+// and durations, unknown go-to journeys (and, from the main track of a
+// journey bound to a solution interest, journeys bound to another, which
+// take no entry for it), every expression that does not
 // compile, and, in a program with several solution interests, what acts
 // on or reads one buying group where the journey cannot tell which (see
 // [Action] and [AccountEnv]). A journey that passes cannot fail

@@ -85,6 +85,78 @@ func TestPublishUnknownGoToOfANodeWithoutItsOwnID(t *testing.T) {
 	}
 }
 
+// A journey bound to one solution interest takes no entry for another
+// (TestBoundJourneyAddressesItsInterestHoweverEntered): a go-to where the
+// main track of a journey bound to another interest goes could never
+// hand over, so publishing it is refused, with the target's binding from
+// its latest version or, before it has one, its draft. A track whose
+// interest the definition does not tell (a parallel track, or the main
+// track of a journey bound to none) is left to the run time.
+func TestPublishGoToAJourneyOfAnotherInterest(t *testing.T) {
+	t.Parallel()
+	boundTo := func(j journey.Journey, interest string) journey.Journey {
+		j.Triggers = []journey.Trigger{{Type: journey.TriggerGroupCreated, SolutionInterest: interest}}
+		return j
+	}
+	security := boundTo(linear("security", end("end", "")), "Security")
+	dp := boundTo(linear("dp", end("end", "")), "Data Platform")
+	anyInterest := linear("any", end("end", ""))
+	goTo := func(id journey.NodeID, target string) journey.Node {
+		return journey.Node{ID: id, Kind: journey.KindGoTo, GoTo: &journey.GoTo{Journey: target}}
+	}
+	router := func(interest string, nodes ...journey.Node) journey.Journey {
+		return boundTo(linear("router", nodes...), interest)
+	}
+	const problem = `nodes["go"].goto.journey: journey "security" is bound to solution interest Security and takes no entry for Data Platform, ` +
+		`the interest this journey is bound to (go to a journey bound to Data Platform or to none)`
+	published := func(js ...journey.Journey) func(t *testing.T) *journey.Catalog {
+		return func(t *testing.T) *journey.Catalog { return newCatalog(t, journey.Config{}, js...) }
+	}
+	tests := []struct {
+		name    string
+		catalog func(t *testing.T) *journey.Catalog
+		router  journey.Journey
+		want    []string // nil: valid
+	}{
+		{"to a journey of another interest", published(security), router("Data Platform", goTo("go", "security")), []string{problem}},
+		{"after a split", published(security), router("Data Platform",
+			journey.Node{ID: "big?", Kind: journey.KindSplit, Split: &journey.Split{Paths: []journey.Path{{When: "account.employees > 1000", Next: "go"}}, Else: "end"}},
+			goTo("go", "security"), end("end", "")), []string{problem}},
+		{"to a draft of another interest", func(t *testing.T) *journey.Catalog {
+			cat, err := newCatalog(t, journey.Config{}).SaveDraft(security)
+			require.NoError(t, err)
+			return cat
+		}, router("Data Platform", goTo("go", "security")), []string{problem}},
+		{"to a journey of another interest now, of none before", func(t *testing.T) *journey.Catalog {
+			cat := newCatalog(t, journey.Config{}, linear("security", end("end", "")))
+			cat, _, err := cat.Publish(security)
+			require.NoError(t, err)
+			return cat
+		}, router("Data Platform", goTo("go", "security")), []string{problem}},
+		{"to a journey of the same interest", published(dp), router("Data Platform", goTo("go", "dp")), nil},
+		{"to a journey of no interest", published(anyInterest), router("Data Platform", goTo("go", "any")), nil},
+		{"from a journey of no interest", published(security), linear("router", goTo("go", "security")), nil},
+		{"from a journey of several interests", published(security), journey.Journey{ID: "router", Nodes: []journey.Node{goTo("go", "security")},
+			Triggers: []journey.Trigger{{Type: journey.TriggerGroupCreated, SolutionInterest: "Data Platform"}, {Type: journey.TriggerGroupCreated, SolutionInterest: "Security"}}}, nil},
+		{"in a parallel branch", published(security), router("Data Platform",
+			journey.Node{ID: "fan", Kind: journey.KindParallel, Parallel: &journey.Parallel{Branch: "go"}}, goTo("go", "security")), nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, _, err := tt.catalog(t).Publish(tt.router)
+			if tt.want == nil {
+				require.NoError(t, err)
+				return
+			}
+			require.ErrorIs(t, err, journey.ErrInvalidJourney)
+			if diff := cmp.Diff(tt.want, problems(t, err)); diff != "" {
+				t.Errorf("problems (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
 // A go-to hands the account over to another journey: the instance
 // completes and keeps the messages a cap deferred. When the target takes
 // no entry (it is not live, or its re-entry policy refuses the account)

@@ -355,6 +355,37 @@ func TestCompileGoToAnyJourneyOfTheProgram(t *testing.T) {
 	require.ErrorContains(t, err, `journeys[0].nodes["go"].goto.journey: unknown journey "ghost"`)
 }
 
+// A journey bound to one solution interest takes no entry for another:
+// a go-to to it from a journey bound to another is a problem whatever
+// their order in the program (the target is not yet published when the
+// first one goes to it).
+func TestCompileGoToAJourneyOfAnotherInterest(t *testing.T) {
+	t.Parallel()
+	bound := func(id, interest string, n journey.Node) journey.Journey {
+		return journey.Journey{ID: id, Triggers: []journey.Trigger{{Type: journey.TriggerGroupCreated, SolutionInterest: interest}}, Nodes: []journey.Node{n}}
+	}
+	router := bound("router", "dp", journey.Node{ID: "go", Kind: journey.KindGoTo, GoTo: &journey.GoTo{Journey: "sec-nurture"}})
+	nurture := bound("sec-nurture", "sec", journey.Node{ID: "done", Kind: journey.KindEnd, End: &journey.End{}})
+	const problem = `.nodes["go"].goto.journey: journey "sec-nurture" is bound to solution interest sec and takes no entry for dp`
+	for _, tt := range []struct {
+		name     string
+		journeys []journey.Journey
+		want     string
+	}{
+		{"the target after", []journey.Journey{router, nurture}, "journeys[0]" + problem},
+		{"the target before", []journey.Journey{nurture, router}, "journeys[1]" + problem},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			defs := minimal()
+			defs.Interests = append(defs.Interests, buyinggroup.SolutionInterest{ID: "sec", Template: buyinggroup.StandardTemplateID})
+			defs.Journeys = tt.journeys
+			_, err := program.Compile(defs, program.Options{})
+			require.ErrorContains(t, err, tt.want)
+		})
+	}
+}
+
 // TestStageModels: the stage models the interests use, each once, in the
 // order of their first interest; a model no interest uses is not one.
 func TestStageModels(t *testing.T) {
