@@ -219,6 +219,7 @@ func (c *compiler) whichGroup() {
 			c.groupCondition(fmt.Sprintf("%s.listen.events[%d].when", p, k), cn.events[k].when, "read groups, "+bind+"listen node in a parallel branch")
 		}
 		if cn.among != nil { // a people split that compiled
+			c.peopleSplitMatches(p+".peopleSplit", c.j.Nodes[i].PeopleSplit, cn.byHash, bind+"split in a parallel branch")
 			c.peopleSplitRoles(p+".peopleSplit", c.j.Nodes[i].PeopleSplit, bind+"split in a parallel branch")
 		}
 		if cn.action != nil { // an action node that compiled
@@ -276,6 +277,30 @@ func (c *compiler) groupCondition(path string, x *cond, fix string) {
 }
 
 const assignRole = "an assign_role action gives the role in one buying group, and a person may be in several"
+
+// peopleSplitMatches reports the paths of a people split whose persons
+// come from no one interest's group and that match a person by what
+// depends on the group: a person in several groups is taken once, with
+// the role and group of the first group it is found in, so a path that
+// matches by role, by solution interest or by a condition that reads role
+// or group judged it by that group alone (a member of Security's group
+// went down the else path because it was found in Data Platform's
+// first). A split by percent, or by conditions on the person and its
+// score, does not depend on the group.
+func (c *compiler) peopleSplitMatches(p string, s *PeopleSplit, byHash bool, elsewhere string) {
+	if byHash || s.Among != nil && s.Among.SolutionInterest != "" {
+		return
+	}
+	for k, pp := range s.Paths {
+		m := pp.Match
+		if m == nil || len(m.Roles) == 0 && m.SolutionInterest == "" && !reads(m.When, "role", "group") {
+			continue
+		}
+		c.groupProblem(fmt.Sprintf("%s.paths[%d].match", p, k),
+			"a people split's path that matches by role, solution interest or group judges a person by one buying group, and a person may be in several",
+			"name the interest in the split's among, "+elsewhere)
+	}
+}
 
 // peopleSplitRoles reports the assign_role actions of a people split whose
 // persons come from no one interest's group: each person would get the

@@ -300,6 +300,14 @@ type RoleCount struct {
 // step and then merges back to Next: each member chosen by Among goes down
 // the first path it matches (by Recipients, or by its stable variant bucket
 // when the paths carry Percent), else down Else.
+//
+// A person in several of the groups Among chooses from is taken once,
+// with the role and group of the first it is found in, and paths match it
+// by those. In a program with several solution interests
+// ([Config].SolutionInterests), on the main track of a journey bound to
+// no interest, a path that matches by role, by solution interest or by a
+// condition reading role or group is therefore a validation problem
+// unless Among names the interest (a split by Percent is not).
 type PeopleSplit struct {
 	// Among chooses the persons considered (default: every member of the
 	// track's group, or of every group).

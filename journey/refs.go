@@ -3,6 +3,7 @@ package journey
 import (
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -45,10 +46,15 @@ func findRefs(src string, env reflect.Type) []valueRef {
 // readsGroup reports whether an account condition reads "group", the
 // buying group of the track, outside string literals and members of
 // something else.
-func readsGroup(src string) bool {
+func readsGroup(src string) bool { return reads(src, "group") }
+
+// reads reports whether a condition reads one of the given names of its
+// environment ("group", "role"), outside string literals and members of
+// something else.
+func reads(src string, names ...string) bool {
 	code := stripStrings(src)
 	for _, m := range refPattern.FindAllStringSubmatchIndex(code, -1) {
-		if (m[0] == 0 || code[m[0]-1] != '.') && code[m[2]:m[3]] == "group" {
+		if (m[0] == 0 || code[m[0]-1] != '.') && slices.Contains(names, code[m[2]:m[3]]) {
 			return true
 		}
 	}

@@ -638,6 +638,9 @@ func TestValidateAssignRoleOfSeveralInterests(t *testing.T) {
 			`nodes["ps"].peopleSplit.else[0]: ` + groups +
 				`(name the interest in the split's among, give every trigger the same solutionInterest, or run the split in a parallel branch)`}},
 		{"a people split path of an interest", split(nil, &journey.Recipients{SolutionInterest: "Security", When: "score >= 50"}), []string{
+			`nodes["ps"].peopleSplit.paths[0].match: a people split's path that matches by role, solution interest or group judges a person by one buying group, ` +
+				`and a person may be in several: an account may have a group for each of Data Platform, Security, and the journey is bound to none ` +
+				`(name the interest in the split's among, give every trigger the same solutionInterest, or run the split in a parallel branch)`,
 			`nodes["ps"].peopleSplit.else[0]: ` + groups +
 				`(name the interest in the split's among, give every trigger the same solutionInterest, or run the split in a parallel branch)`}},
 		{"a people split among an interest's group", split(&journey.Recipients{SolutionInterest: "Security"}, engaged), nil},
@@ -661,6 +664,70 @@ func TestValidateAssignRoleOfSeveralInterests(t *testing.T) {
 			branch := journey.Journey{ID: "j", Triggers: audience, Nodes: []journey.Node{
 				{ID: "fan", Kind: journey.KindParallel, Parallel: &journey.Parallel{Branch: tt.node.ID}}, tt.node, end("end", "")}}
 			require.NoError(t, journey.Validate(branch, cfg), "in a parallel branch")
+		})
+	}
+}
+
+// TestValidatePeopleSplitMatchOfSeveralInterests: a people split whose
+// among names no interest takes each person once, with the role and group
+// of the first group it is found in. In a program with several solution
+// interests, on the main track of a journey bound to none, a path that
+// matches by role, by solution interest or by a condition reading role or
+// group judges a person in several groups by that first group alone (a
+// member of Security's group found in Data Platform's first does not
+// match a Security path), like the assign_role of
+// TestValidateAssignRoleOfSeveralInterests. Paths by percent, or by what
+// the person is whatever its group, do not depend on it.
+func TestValidatePeopleSplitMatchOfSeveralInterests(t *testing.T) {
+	t.Parallel()
+	const problem = `: a people split's path that matches by role, solution interest or group judges a person by one buying group, and a person may be in several: ` +
+		`an account may have a group for each of Data Platform, Security, and the journey is bound to none ` +
+		`(name the interest in the split's among, give every trigger the same solutionInterest, or run the split in a parallel branch)`
+	hi := []journey.Action{{Type: journey.ActionEmail, Template: "hi"}}
+	split := func(among *journey.Recipients, paths ...journey.PeoplePath) journey.Node {
+		return journey.Node{ID: "ps", Kind: journey.KindPeopleSplit, PeopleSplit: &journey.PeopleSplit{Among: among, Paths: paths, Else: hi, Next: "end"}}
+	}
+	match := func(r journey.Recipients) journey.PeoplePath {
+		return journey.PeoplePath{Name: "p", Match: &r, Actions: hi}
+	}
+	tests := []struct {
+		name string
+		node journey.Node
+		want []string // nil: valid
+	}{
+		{"by role", split(nil, match(journey.Recipients{Roles: []string{"Champion"}})), []string{`nodes["ps"].peopleSplit.paths[0].match` + problem}},
+		{"by solution interest", split(nil, match(journey.Recipients{SolutionInterest: "Security"}), match(journey.Recipients{SolutionInterest: "Data Platform"})),
+			[]string{`nodes["ps"].peopleSplit.paths[0].match` + problem, `nodes["ps"].peopleSplit.paths[1].match` + problem}},
+		{"by a condition on the role", split(nil, match(journey.Recipients{When: "score > 10"}), match(journey.Recipients{When: `role == "Champion"`})),
+			[]string{`nodes["ps"].peopleSplit.paths[1].match` + problem}},
+		{"by a condition on the group", split(nil, match(journey.Recipients{When: `group.stage == "Decision"`})), []string{`nodes["ps"].peopleSplit.paths[0].match` + problem}},
+		{"among the members of some roles", split(&journey.Recipients{Roles: []string{"Champion", "Decision Maker"}}, match(journey.Recipients{Roles: []string{"Champion"}})),
+			[]string{`nodes["ps"].peopleSplit.paths[0].match` + problem}},
+		{"by conditions on the person", split(nil, match(journey.Recipients{When: `score > 10 && person.title != "role"`})), nil},
+		{"by percent", split(nil, journey.PeoplePath{Name: "a", Percent: 50, Actions: hi},
+			journey.PeoplePath{Name: "b", Percent: 50, Match: &journey.Recipients{Roles: []string{"Champion"}}, Actions: hi}), nil},
+		{"among an interest's group", split(&journey.Recipients{SolutionInterest: "Security"}, match(journey.Recipients{Roles: []string{"Champion"}})), nil},
+	}
+	cfg := journey.Config{Roles: standardRoles, SolutionInterests: []string{"Data Platform", "Security"}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			audience := []journey.Trigger{{Type: journey.TriggerAudience, Audience: "ICP"}}
+			unbound := journey.Journey{ID: "j", Triggers: audience, Nodes: []journey.Node{tt.node, end("end", "")}}
+			err := journey.Validate(unbound, cfg)
+			if tt.want == nil {
+				require.NoError(t, err)
+			} else if diff := cmp.Diff(tt.want, problems(t, err)); diff != "" {
+				t.Errorf("problems (-want +got):\n%s", diff)
+			}
+
+			bound := unbound
+			bound.Triggers = []journey.Trigger{{Type: journey.TriggerAudience, Audience: "ICP", SolutionInterest: "Security"}}
+			require.NoError(t, journey.Validate(bound, cfg), "bound to an interest")
+			branch := journey.Journey{ID: "j", Triggers: audience, Nodes: []journey.Node{
+				{ID: "fan", Kind: journey.KindParallel, Parallel: &journey.Parallel{Branch: tt.node.ID}}, tt.node, end("end", "")}}
+			require.NoError(t, journey.Validate(branch, cfg), "in a parallel branch")
+			require.NoError(t, journey.Validate(unbound, journey.Config{Roles: standardRoles, SolutionInterests: cfg.SolutionInterests[:1]}), "one interest")
 		})
 	}
 }
