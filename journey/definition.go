@@ -71,6 +71,21 @@ func (j *Journey) SolutionInterest() string {
 	return id
 }
 
+// MainTrack reports, for each of j.Nodes in order, whether an instance's
+// main track can reach it: from the start node, every node but those that
+// only the tracks of a parallel node's branch run (the main track goes on
+// at the merge node's next). The main track of a bound journey addresses
+// the group of its interest ([Journey.SolutionInterest]); a parallel
+// track addresses its own. A node reached through a reference that does
+// not resolve is not reached; when the start node is unknown, none is.
+func (j *Journey) MainTrack() []bool {
+	_, main, _ := compileJourney(*j, Config{})
+	if main == nil {
+		return make([]bool, len(j.Nodes))
+	}
+	return main
+}
+
 // NodeKind is what a node does.
 type NodeKind string
 

@@ -8,12 +8,13 @@ import (
 	"github.com/quorumhq/quorum/journey"
 )
 
-// FuzzCompile feeds arbitrary JSON definitions to Compile: it must never
-// panic, for a program of one solution interest or of two (where a
-// journey that compiles has no problem more than for one), and a journey
-// that compiles must step without panicking, beside
-// a live journey and a closed one it may go to, with a cap that defers
-// its e-mails; once aborted, it keeps no instance and no deferred message.
+// FuzzCompile feeds arbitrary JSON definitions to Compile and to
+// Journey.MainTrack: they must never panic, Compile for a program of one
+// solution interest or of two (where a journey that compiles has no
+// problem more than for one), and a journey that compiles must step
+// without panicking, beside a live journey and a closed one it may go
+// to, with a cap that defers its e-mails; once aborted, it keeps no
+// instance and no deferred message.
 func FuzzCompile(f *testing.F) {
 	for _, j := range []journey.Journey{pipelineAcceleration(), listenJourney(), dripJourney("d", journey.Days(1), 2), benchJourney()} {
 		b, err := json.Marshal(j)
@@ -59,6 +60,9 @@ func FuzzCompile(f *testing.F) {
 		var j journey.Journey
 		if json.Unmarshal(data, &j) != nil {
 			return
+		}
+		if main := j.MainTrack(); len(main) != len(j.Nodes) {
+			t.Fatalf("MainTrack tells %d nodes of %d", len(main), len(j.Nodes))
 		}
 		if _, err := journey.Compile(j, twoInterests); err == nil {
 			if _, err := journey.Compile(j, journey.Config{Roles: standardRoles}); err != nil {

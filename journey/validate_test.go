@@ -806,3 +806,38 @@ func TestValidateConditionsReadingTheGroupOfSeveralInterests(t *testing.T) {
 		})
 	}
 }
+
+// TestJourneyMainTrack: the nodes an instance's main track can reach are
+// all from the start but those only a parallel node's branch runs; the
+// main track goes on at its merge node's next. A journey whose start is
+// unknown reaches none.
+func TestJourneyMainTrack(t *testing.T) {
+	t.Parallel()
+	fan := func(merge journey.NodeID) journey.Node {
+		return journey.Node{ID: "fan", Kind: journey.KindParallel, Parallel: &journey.Parallel{Branch: "mail", Merge: merge}}
+	}
+	tests := []struct {
+		name  string
+		start journey.NodeID
+		nodes []journey.Node
+		want  []bool
+	}{
+		{"linear", "", []journey.Node{email("mail", "hi", "end", nil), end("end", "")}, []bool{true, true}},
+		{"a parallel branch and its merge", "", []journey.Node{fan("join"), email("mail", "hi", "join", nil),
+			{ID: "join", Kind: journey.KindMerge, Merge: &journey.Merge{Next: "end"}}, end("end", "")}, []bool{true, false, false, true}},
+		{"a parallel branch without a merge", "", []journey.Node{fan(""), email("mail", "hi", "end", nil), end("end", "")}, []bool{true, false, false}},
+		{"a node of the branch the main track reaches too", "", []journey.Node{
+			{ID: "big?", Kind: journey.KindSplit, Split: &journey.Split{Paths: []journey.Path{{When: "account.employees > 1000", Next: "mail"}}, Else: "fan"}},
+			fan(""), email("mail", "hi", "end", nil), end("end", "")}, []bool{true, true, true, true}},
+		{"a broken reference", "", []journey.Node{email("mail", "hi", "ned", nil), end("end", "")}, []bool{true, false}},
+		{"an unknown start", "nope", []journey.Node{email("mail", "hi", "end", nil), end("end", "")}, []bool{false, false}},
+		{"no nodes", "", nil, []bool{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			j := journey.Journey{ID: "j", Start: tt.start, Nodes: tt.nodes}
+			require.Equal(t, tt.want, j.MainTrack())
+		})
+	}
+}
