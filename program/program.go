@@ -10,8 +10,10 @@
 // it). [Compile] validates every part with one shared rules engine and checks
 // the references between parts: the solution interests, audiences, stages,
 // roles and message templates that journeys name (in triggers, nodes and
-// the actions of people splits; a stage must be one of the stage models of
-// the interests concerned; with several interests, an action on one buying
+// the actions of people splits; a stage must be in the stage model of the
+// interest concerned: for a change_stage, the one it names, else, where
+// the main track of a journey bound to an interest runs it, that one,
+// else any; with several interests, an action on one buying
 // group must tell which, see journey.Action), the interests, stages and
 // templates of alert rules, and the scoring models of the group score and
 // of each interest.
@@ -615,15 +617,24 @@ func (r *refs) stagesOf(interest string) ([]string, bool) {
 }
 
 // stage reports a stage that no group of interest (any interest when
-// empty) can be in.
-func (r *refs) stage(ps *b2b.Problems, path, stage, interest string) {
+// empty) can be in; bound says that interest is the one the journey is
+// bound to, not one the reference names.
+func (r *refs) stage(ps *b2b.Problems, path, stage, interest string, bound bool) {
 	if stage == "" {
 		return
 	}
 	names, ok := r.stagesOf(interest)
-	if ok && !slices.Contains(names, stage) {
-		ps.Addf(path, "unknown stage %q (stages: %s)", stage, strings.Join(names, ", "))
+	if !ok || slices.Contains(names, stage) {
+		return
 	}
+	of := ""
+	switch {
+	case bound:
+		of = fmt.Sprintf(" for solution interest %q, which the journey is bound to", interest)
+	case interest != "":
+		of = fmt.Sprintf(" for solution interest %q", interest)
+	}
+	ps.Addf(path, "unknown stage %q%s (stages: %s)", stage, of, strings.Join(names, ", "))
 }
 
 func (r *refs) recipients(ps *b2b.Problems, path string, rc *journey.Recipients) {
@@ -640,6 +651,13 @@ func (p *Program) checkReferences(ps *b2b.Problems) {
 	r := newRefs(p)
 	for i, j := range p.defs.Journeys {
 		jp := fmt.Sprintf("journeys[%d]", i)
+		// The main track of a journey bound to an interest addresses that
+		// interest's group (a parallel track, its own).
+		bound := j.SolutionInterest()
+		var main []bool
+		if bound != "" {
+			main = j.MainTrack()
+		}
 		for k, t := range j.Triggers {
 			tp := fmt.Sprintf("%s.triggers[%d]", jp, k)
 			r.interest(ps, tp+".solutionInterest", t.SolutionInterest)
@@ -655,11 +673,14 @@ func (p *Program) checkReferences(ps *b2b.Problems) {
 			if a := n.Action; a != nil {
 				r.recipients(ps, np+".action.recipients", a.Recipients)
 				if a.Type == journey.ActionChangeStage {
-					interest := ""
+					interest, ofBound := "", false
 					if a.Recipients != nil {
 						interest = a.Recipients.SolutionInterest
 					}
-					r.stage(ps, np+".action.stage", a.Stage, interest)
+					if interest == "" && bound != "" && main[k] {
+						interest, ofBound = bound, true
+					}
+					r.stage(ps, np+".action.stage", a.Stage, interest, ofBound)
 				}
 			}
 			if n.Listen != nil {
@@ -691,10 +712,10 @@ func (p *Program) checkReferences(ps *b2b.Problems) {
 		ap := fmt.Sprintf("alerts[%d]", i)
 		r.interest(ps, ap+".solutionInterest", a.SolutionInterest)
 		for k, s := range a.FromStages {
-			r.stage(ps, fmt.Sprintf("%s.fromStages[%d]", ap, k), s, a.SolutionInterest)
+			r.stage(ps, fmt.Sprintf("%s.fromStages[%d]", ap, k), s, a.SolutionInterest, false)
 		}
 		for k, s := range a.ToStages {
-			r.stage(ps, fmt.Sprintf("%s.toStages[%d]", ap, k), s, a.SolutionInterest)
+			r.stage(ps, fmt.Sprintf("%s.toStages[%d]", ap, k), s, a.SolutionInterest, false)
 		}
 	}
 }

@@ -201,7 +201,7 @@ func TestCompileChecksReferencesBetweenParts(t *testing.T) {
 		{"change_stage stage of the recipients' interest", func(d *program.Definitions) {
 			d.Journeys[0] = mailJourney(journey.Action{Type: journey.ActionChangeStage, Stage: "Qualified",
 				Recipients: &journey.Recipients{SolutionInterest: "dp"}})
-		}, `journeys[0].nodes["act"].action.stage: unknown stage "Qualified" (stages: Awareness,`},
+		}, `journeys[0].nodes["act"].action.stage: unknown stage "Qualified" for solution interest "dp" (stages: Awareness,`},
 		{"recipients interest", func(d *program.Definitions) {
 			d.Journeys[0] = mailJourney(journey.Action{Type: journey.ActionEmail, Template: program.AlertTemplate,
 				Recipients: &journey.Recipients{SolutionInterest: "sek"}})
@@ -312,6 +312,77 @@ func TestCompileChangeStageOfSeveralInterests(t *testing.T) {
 				return
 			}
 			require.ErrorContains(t, err, want)
+		})
+	}
+}
+
+// TestCompileChangeStageOfTheBoundInterest: the main track of a journey
+// bound to an interest moves that interest's group, so a change_stage
+// that names no interest there must name a stage of that interest's
+// model, not of any interest's: a stage only another interest's model has
+// would fail when the host applies it. One that names an interest is
+// checked against that one's model, and a parallel track, which may be of
+// any interest, against every model.
+func TestCompileChangeStageOfTheBoundInterest(t *testing.T) {
+	t.Parallel()
+	pilot := buyinggroup.StageModel{ID: "pilot", Stages: []buyinggroup.Stage{
+		{Name: "Aware", Entry: true}, {Name: "Handoff"}, {Name: "Won", Success: true}, {Name: "Lost", Failure: true}},
+		Transitions: []buyinggroup.Transition{{From: "Aware", To: "Handoff"}}}
+	const (
+		defaultStages = `(stages: Awareness, Consideration, Decision, Sales Ready, Closed Won, Closed Lost)`
+		pilotStages   = `(stages: Aware, Handoff, Won, Lost)`
+	)
+	stage := func(id journey.NodeID, stage, interest, next string) journey.Node {
+		a := &journey.Action{Type: journey.ActionChangeStage, Stage: stage, Next: journey.NodeID(next)}
+		if interest != "" {
+			a.Recipients = &journey.Recipients{SolutionInterest: interest}
+		}
+		return journey.Node{ID: id, Kind: journey.KindAction, Action: a}
+	}
+	done := journey.Node{ID: "end", Kind: journey.KindEnd, End: &journey.End{}}
+	for _, tt := range []struct {
+		name     string
+		interest string // the journey's binding
+		nodes    []journey.Node
+		want     []string // nil: valid
+	}{
+		{"a stage of another interest's model", "dp", []journey.Node{stage("act", "Handoff", "", "end"), done},
+			[]string{`journeys[0].nodes["act"].action.stage: unknown stage "Handoff" for solution interest "dp", which the journey is bound to ` + defaultStages}},
+		{"a stage of the other model", "sec", []journey.Node{stage("act", "Sales Ready", "", "end"), done},
+			[]string{`journeys[0].nodes["act"].action.stage: unknown stage "Sales Ready" for solution interest "sec", which the journey is bound to ` + pilotStages}},
+		{"a stage of its interest's model", "sec", []journey.Node{stage("act", "Handoff", "", "end"), done}, nil},
+		{"naming another interest, a stage of its model", "dp", []journey.Node{stage("act", "Handoff", "sec", "end"), done}, nil},
+		{"naming another interest, a stage of the bound one's model", "dp", []journey.Node{stage("act", "Sales Ready", "sec", "end"), done},
+			[]string{`journeys[0].nodes["act"].action.stage: unknown stage "Sales Ready" for solution interest "sec" ` + pilotStages}},
+		{"in a parallel branch, a stage of any interest's model", "dp", []journey.Node{
+			{ID: "fan", Kind: journey.KindParallel, Parallel: &journey.Parallel{Branch: "act", Merge: "join"}},
+			stage("act", "Handoff", "", "join"),
+			{ID: "join", Kind: journey.KindMerge, Merge: &journey.Merge{Next: "end"}}, done}, nil},
+		{"after a parallel node's merge", "dp", []journey.Node{
+			{ID: "fan", Kind: journey.KindParallel, Parallel: &journey.Parallel{Branch: "mark", Merge: "join"}},
+			{ID: "mark", Kind: journey.KindAction, Action: &journey.Action{Type: journey.ActionSetAttribute, Target: "account", Attribute: "fanned", Value: "yes", Next: "join"}},
+			{ID: "join", Kind: journey.KindMerge, Merge: &journey.Merge{Next: "act"}},
+			stage("act", "Handoff", "", "end"), done},
+			[]string{`journeys[0].nodes["act"].action.stage: unknown stage "Handoff" for solution interest "dp", which the journey is bound to ` + defaultStages}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			defs := minimal()
+			defs.StageModels = []buyinggroup.StageModel{pilot}
+			defs.Interests = append(defs.Interests, buyinggroup.SolutionInterest{ID: "sec", Template: buyinggroup.StandardTemplateID, StageModel: "pilot"})
+			defs.Journeys = []journey.Journey{{ID: "j", Triggers: []journey.Trigger{{Type: journey.TriggerGroupCreated, SolutionInterest: tt.interest}}, Nodes: tt.nodes}}
+			_, err := program.Compile(defs, program.Options{})
+			if tt.want == nil {
+				require.NoError(t, err)
+				return
+			}
+			var ve *b2b.ValidationError
+			require.ErrorAs(t, err, &ve)
+			var got []string
+			for _, p := range ve.Problems {
+				got = append(got, p.Error())
+			}
+			require.Equal(t, tt.want, got)
 		})
 	}
 }
