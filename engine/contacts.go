@@ -28,7 +28,9 @@ import (
 // Two passes of accounts that share a person take turns, from the reading
 // of each other's messages to the commit of their own (sharedLocks): so a
 // cap holds exactly across accounts, within one engine, whatever the
-// order and the concurrency of the calls. The turns are per person (hashed
+// order and the concurrency of the calls. Within one call, the account the
+// call takes first decides first (callOrder): which message a cap lets
+// through does not depend on how the workers were scheduled. The turns are per person (hashed
 // onto a fixed set of locks), so accounts that share no one run in
 // parallel as before.
 
@@ -110,11 +112,16 @@ func (ps *pass) sharedContacts(ctx context.Context) []journey.Contact {
 	if len(shared) == 0 {
 		return nil
 	}
+	accounts := slices.Sorted(maps.Keys(wanted))
 	if ps.locked == nil {
+		if err := waitBefore(ctx, ps.id, accounts); err != nil {
+			ps.fail(err)
+			return nil
+		}
 		ps.locked = ps.e.shared.lock(shared)
 	}
 	var out []journey.Contact
-	for _, acc := range slices.Sorted(maps.Keys(wanted)) {
+	for _, acc := range accounts {
 		if acc == ps.id {
 			continue
 		}

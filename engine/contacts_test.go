@@ -1,6 +1,7 @@
 package engine_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -18,6 +19,7 @@ import (
 	"github.com/quorumhq/quorum/journey"
 	"github.com/quorumhq/quorum/program"
 	"github.com/quorumhq/quorum/store"
+	"github.com/quorumhq/quorum/store/memory"
 )
 
 // sharedContactProgram is scenario S4's program: two solution interests
@@ -184,4 +186,51 @@ func TestSkippedMessageLeavesTheCaps(t *testing.T) {
 	}
 	require.Equal(t, 1, counted[dev], "the intro sent to Dev counts")
 	require.Zero(t, counted[victor], "the intro never sent to Victor counts")
+}
+
+// slowLoads is a store whose loads of one account take a while: that
+// account's passes start later than the others'.
+type slowLoads struct {
+	store.Store
+	slow b2b.AccountID
+}
+
+func (s slowLoads) LoadAccount(ctx context.Context, t store.Tenant, id b2b.AccountID) (store.Account, error) {
+	if id == s.slow {
+		time.Sleep(20 * time.Millisecond)
+	}
+	return s.Store.LoadAccount(ctx, t, id)
+}
+
+// TestCapsAcrossAccountsDecideInOneOrder: which account's message to a
+// shared person a cap lets through does not depend on how the passes of
+// one call are scheduled: of the accounts a call runs, the one it takes
+// first decides first, even when its pass starts last (its loads are
+// slow). The CTO receives what one worker gives.
+func TestCapsAcrossAccountsDecideInOneOrder(t *testing.T) {
+	t.Parallel()
+	tt := ctoOfTwo[1] // globex-de and initech, in that order
+	week := func(workers int, st store.Store) []string {
+		b := setup(t, sharedContactProgram(), func(c *engine.Config) { c.Workers, c.Store = workers, st })
+		rep, err := b.eng.Apply(b.ctx, tt.records())
+		require.NoError(t, err)
+		require.Empty(t, rep.Rejected)
+		var got []string
+		for d := 0; d <= 6; d++ {
+			b.clock.Set(day(d))
+			_, err := b.eng.Advance(b.ctx, day(d))
+			require.NoError(t, err)
+			for _, m := range claimAll(t, b, day(d)) {
+				if m.To == "cto@globex.de" {
+					got = append(got, fmt.Sprintf("day %d: %s", d, m.Account))
+				}
+			}
+		}
+		return got
+	}
+	want := week(1, memory.New())
+	require.Len(t, want, 2)
+	for range 3 {
+		require.Equal(t, want, week(8, slowLoads{memory.New(), "globex-de"}))
+	}
 }

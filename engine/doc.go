@@ -245,7 +245,10 @@
 // starts afresh there: nothing records where they were. Passes of accounts that
 // share a person take turns, from that reading to their commit, so a cap
 // holds exactly whatever the order and the concurrency of the calls
-// within one engine.
+// within one engine; within one call, the account the call takes first
+// (in ID order, or in the order Advance finds them due) decides first, so
+// that which message a cap lets through does not depend on how the
+// workers were scheduled.
 //
 // # The acceptance scenarios
 //
