@@ -286,6 +286,19 @@ func (e *Engine) applyAccounts(works map[b2b.AccountID]*work, recs []identity.Ac
 			for _, a := range res.FormerAncestors {
 				e.markPersons(works, a)
 			}
+			// The persons of the account and its subsidiaries left the
+			// former parents that are not parents any more: their
+			// messages still count in those persons' caps.
+			if len(res.FormerAncestors) > 0 {
+				now, _ := e.graph.Ancestors(res.Account)
+				left := slices.DeleteFunc(slices.Clone(res.FormerAncestors), func(a b2b.AccountID) bool { return slices.Contains(now, a) })
+				if len(left) > 0 {
+					persons, _ := e.graph.Persons(res.Account, true)
+					for _, p := range persons {
+						e.markJoined(works, p, left, nil)
+					}
+				}
+			}
 		}
 		// An account merged into res.Account lets its persons go, and
 		// nothing else: its state, if it has one, keeps the rest of its

@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/governance"
 	"github.com/quorumhq/quorum/journey"
+	"github.com/quorumhq/quorum/scoring"
 )
 
 // An account merged into another (a Marketo company found to be a
@@ -29,6 +31,12 @@ type handOver struct {
 	opportunities []b2b.Opportunity
 	contacts      []journey.Contact
 	consent       map[b2b.PersonID][]governance.Statement
+	// scores are the persons' score states by model, activities the
+	// recent activity records, adjustments the journeys' adjustments of
+	// persons' scores (by "person/<id>").
+	scores      map[string]map[b2b.PersonID]scoring.PersonState
+	activities  []activityRecord
+	adjustments map[string]float64
 }
 
 // retire makes the pass's account one merged into into: it logs
@@ -49,7 +57,26 @@ func (ps *pass) retire(ctx context.Context, into b2b.AccountID) {
 	ps.logJourneys(res)
 	ps.journey.Due = res.Due
 	h := &handOver{from: ps.id, opportunities: slices.Clone(st.Opportunities), contacts: slices.Clone(st.Journeys.Contacts),
-		consent: maps.Clone(st.Consent)}
+		consent: maps.Clone(st.Consent), activities: slices.Clone(st.Activities)}
+	for name, l := range st.Scores {
+		for id, pst := range l.Persons {
+			if h.scores == nil {
+				h.scores = map[string]map[b2b.PersonID]scoring.PersonState{}
+			}
+			if h.scores[name] == nil {
+				h.scores[name] = map[b2b.PersonID]scoring.PersonState{}
+			}
+			h.scores[name][id] = scoring.PersonState{Floor: pst.Floor, Past: slices.Clone(pst.Past), Credits: slices.Clone(pst.Credits)}
+		}
+	}
+	for k, v := range st.Adjustments {
+		if strings.HasPrefix(k, "person/") {
+			if h.adjustments == nil {
+				h.adjustments = map[string]float64{}
+			}
+			h.adjustments[k] = v
+		}
+	}
 	// The account has no persons and takes no person's lock: handing over
 	// from its pass waits for no pass that could wait for it. The other
 	// account decides first what it was due to before now, as for any
@@ -77,19 +104,23 @@ func (ps *pass) takeOver(h *handOver) {
 		js := &st.Journeys
 		n := len(js.Contacts)
 		for _, c := range h.contacts {
-			if st.person(c.Person) != nil {
+			if id, ok := ps.takenPerson(c.Person); ok {
+				c.Person = id
 				js.Contacts = append(js.Contacts, c)
 			}
 		}
 		slices.SortStableFunc(js.Contacts, func(a, b journey.Contact) int { return a.At.Compare(b.At) })
+		ps.takeScores(h)
 		ps.changed = true
 		ps.log("account.absorbed", "", ps.now, map[string]any{"from": h.from, "opportunities": len(h.opportunities), "messages": len(js.Contacts) - n})
 	}
-	for _, id := range slices.Sorted(maps.Keys(h.consent)) {
-		if st.person(id) == nil {
+	for _, from := range slices.Sorted(maps.Keys(h.consent)) {
+		id, ok := ps.takenPerson(from)
+		if !ok {
 			continue // a person who had left the account: its state keeps what it knew
 		}
-		for _, s := range h.consent[id] {
+		for _, s := range h.consent[from] {
+			s.Person = id
 			if ps.keepStatement(s) {
 				ps.consentTouched, ps.changed = append(ps.consentTouched, id), true
 			}
@@ -106,6 +137,80 @@ func (ps *pass) takeOver(h *handOver) {
 		o.Account = ps.id
 		ps.upsertOpportunity(&o)
 	}
+}
+
+// takeScores takes, for the persons this account takes from an account
+// merged into it, their scores (merged with what this account holds of
+// them, see scoring.Scorer.Merge), the journeys' adjustments of them and
+// their recent activity records (one a record: an activity this account
+// holds too is not taken twice).
+func (ps *pass) takeScores(h *handOver) {
+	st := ps.st
+	for _, name := range slices.Sorted(maps.Keys(h.scores)) {
+		for _, from := range slices.Sorted(maps.Keys(h.scores[name])) {
+			id, ok := ps.takenPerson(from)
+			if !ok {
+				continue
+			}
+			qs := h.scores[name][from]
+			if st.Scores == nil {
+				st.Scores = map[string]*scoring.Ledger{}
+			}
+			l := st.Scores[name]
+			if l == nil {
+				l = &scoring.Ledger{}
+				st.Scores[name] = l
+			}
+			if l.Persons == nil {
+				l.Persons = map[b2b.PersonID]*scoring.PersonState{}
+			}
+			merged := qs
+			if s := ps.scorer(name); s != nil {
+				merged = s.Merge(l.Persons[id], &qs)
+			} else if l.Persons[id] != nil {
+				continue // a model the program no longer has: this account's kept
+			}
+			l.Persons[id] = &merged
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(h.adjustments)) {
+		if id, ok := ps.takenPerson(b2b.PersonID(strings.TrimPrefix(k, "person/"))); ok {
+			if st.Adjustments == nil {
+				st.Adjustments = map[string]float64{}
+			}
+			st.Adjustments["person/"+string(id)] += h.adjustments[k]
+		}
+	}
+	var taken []activityRecord
+	for _, r := range h.activities {
+		id, ok := ps.takenPerson(r.Person)
+		if !ok || slices.ContainsFunc(st.Activities, func(x activityRecord) bool { return x.key == r.key }) {
+			continue
+		}
+		r.Person = id
+		taken = append(taken, r)
+	}
+	if len(taken) > 0 {
+		st.Activities = append(slices.Clone(st.Activities), taken...) // records are shared with the committed state
+		slices.SortStableFunc(st.Activities, func(a, b activityRecord) int { return a.Time.Compare(b.Time) })
+	}
+}
+
+// takenPerson returns the person of this account that a person of an
+// account merged into it is now: the same, or the one identity merged
+// them into (in the same call, say); false when they are not this
+// account's.
+func (ps *pass) takenPerson(id b2b.PersonID) (b2b.PersonID, bool) {
+	if ps.st.person(id) != nil {
+		return id, true
+	}
+	ps.e.idMu.Lock()
+	gp, err := ps.e.graph.Person(id)
+	ps.e.idMu.Unlock()
+	if err != nil || ps.st.person(gp.ID) == nil {
+		return "", false
+	}
+	return gp.ID, true
 }
 
 // takeOpportunity makes to the holder of an opportunity that from or to

@@ -70,10 +70,23 @@ func (e *Engine) markJoined(works map[b2b.AccountID]*work, p b2b.PersonID, from 
 	if len(from) == 0 && len(aliases) == 0 {
 		return
 	}
-	// A person merged into p earlier in the call (a chain of merges in
-	// one batch) hands on what they brought: the accounts they left and
-	// the persons merged into them, whose IDs the states may still use.
-	for _, w := range works {
+	accounts, _ := e.graph.AppendLinkedAccounts(nil, p)
+	if e.cfg.Rollup {
+		// The parents hold the person too: they join and leave with the
+		// subsidiaries.
+		accounts = e.withAncestors(accounts)
+		from = e.withAncestors(from)
+	}
+	// What the call marked before for p, or for a person merged into p
+	// (a chain of merges, a merge and a move, in one batch), is on the
+	// accounts they were in then: those p is in now or has left since.
+	// It is handed on: the accounts they left and the persons merged
+	// into them, whose IDs the states may still use.
+	for _, a := range sortedUnion(accounts, from) {
+		w := works[a]
+		if w == nil {
+			continue
+		}
 		for _, q := range aliases {
 			if j := w.joined[q]; j != nil {
 				from = sortedUnion(from, j.from)
@@ -81,10 +94,10 @@ func (e *Engine) markJoined(works map[b2b.AccountID]*work, p b2b.PersonID, from 
 				delete(w.joined, q)
 			}
 		}
-	}
-	accounts, _ := e.graph.AppendLinkedAccounts(nil, p)
-	if e.cfg.Rollup {
-		accounts = e.withAncestors(accounts)
+		if j := w.joined[p]; j != nil {
+			from = sortedUnion(from, j.from)
+			aliases = sortedUnion(aliases, j.aliases)
+		}
 	}
 	for _, a := range accounts {
 		w := workFor(works, a)

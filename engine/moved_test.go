@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/quorumhq/quorum/b2b"
@@ -574,4 +575,205 @@ func TestMergedPersonsDeferredMessageSentOnce(t *testing.T) {
 		deliver(day(d))
 	}
 	require.Len(t, nurtures, 3, "the nurture node's three visits, each once: %v", nurtures)
+}
+
+// TestRollupMovedPersonParentsMessagesCountInCaps: with rollup and two
+// marketing emails a week, Victor (L-2) is a lead of Globex, a subsidiary
+// of Holding, whose journeys email him too: on day 0 he has Globex's intro
+// and Holding's. On day 1 the CRM moves him to Acme. Both intros are his,
+// and Acme's nurture of day 5 skips him: he left Holding with Globex
+// (identity's Unlinked names Globex only; its parents go with it).
+func TestRollupMovedPersonParentsMessagesCountInCaps(t *testing.T) {
+	t.Parallel()
+	defs := pipelineProgram()
+	defs.Caps = []journey.Cap{{Name: "2 marketing emails a week", Channel: b2b.ChannelEmail, Category: "marketing", Max: 2, Per: journey.Days(7)}}
+	b := setup(t, defs, func(c *engine.Config) { c.Rollup = true })
+	rep, err := b.eng.Apply(b.ctx, engine.Batch{Accounts: []identity.AccountRecord{acmeRecord(),
+		{Source: b2b.SourceSalesforce, Time: day0.Add(-24 * time.Hour), Account: b2b.Account{ID: "holding", Name: "Holding", Domains: []string{"holding.com"}}},
+		{Source: b2b.SourceSalesforce, Time: day0.Add(-24 * time.Hour), Account: b2b.Account{ID: "globex", Name: "Globex", Domains: []string{"globex.com"}, ParentID: "holding"}}},
+		Persons: []identity.PersonRecord{lead("L-2", "victor@globex.com", "Victor", "Kim", "VP of Engineering", "Globex"),
+			lead("L-4", "maya@acme.com", "Maya", "Rossi", "VP of Engineering", "Acme")}})
+	require.NoError(t, err)
+	require.Empty(t, rep.Rejected)
+	sent := map[string][]string{}
+	deliver := func(now time.Time) {
+		for _, m := range claimAll(t, b, now) {
+			sent[m.To] = append(sent[m.To], m.Template)
+		}
+	}
+	deliver(day0)
+	t.Logf("day0: %v", sent)
+	b.clock.Set(day(1))
+	crm := contact("003V", "victor@globex.com", "Victor", "Kim", "VP of Engineering", "acme")
+	crm.Time = day(1)
+	_, err = b.eng.UpsertPersons(b.ctx, crm)
+	require.NoError(t, err)
+	v, _ := b.eng.PersonOfRecord(b2b.SourceMarketo, "L-2")
+	require.Contains(t, personsOf(t, b, "acme"), v)
+	require.NotContains(t, personsOf(t, b, "holding"), v)
+	for d := 1; d <= 6; d++ {
+		b.clock.Set(day(d))
+		_, err := b.eng.Advance(b.ctx, day(d))
+		require.NoError(t, err)
+		deliver(day(d))
+	}
+	t.Logf("%v", sent)
+	require.Equal(t, []string{"intro", "intro"}, sent["victor@globex.com"])
+}
+
+// TestRollupNewParentKeepsFormerParentsMessagesInCaps: with rollup and
+// two marketing emails a week, Eve is a lead of Acme Europe, a subsidiary
+// of Acme: on day 0 she has Acme Europe's intro and Acme's. On day 1 Acme
+// Europe's record names Globex its parent: Eve leaves Acme for Globex.
+// Both intros are hers: the nurture of day 5 skips her, Acme's intro
+// counting in her cap on Globex (she left the former parent with her
+// account, although no link of hers changed).
+func TestRollupNewParentKeepsFormerParentsMessagesInCaps(t *testing.T) {
+	t.Parallel()
+	defs := pipelineProgram()
+	defs.Caps = []journey.Cap{{Name: "2 marketing emails a week", Channel: b2b.ChannelEmail, Category: "marketing", Max: 2, Per: journey.Days(7)}}
+	b := setup(t, defs, func(c *engine.Config) { c.Rollup = true })
+	eu := identity.AccountRecord{Source: b2b.SourceSalesforce, Time: day0.Add(-24 * time.Hour),
+		Account: b2b.Account{ID: "acme-eu", Name: "Acme Europe", Domains: []string{"acme.eu"}, ParentID: "acme"}}
+	rep, err := b.eng.Apply(b.ctx, engine.Batch{Accounts: []identity.AccountRecord{acmeRecord(), eu,
+		{Source: b2b.SourceSalesforce, Time: day0.Add(-24 * time.Hour), Account: b2b.Account{ID: "globex", Name: "Globex", Domains: []string{"globex.com"}}}},
+		Persons: []identity.PersonRecord{lead("L-8", "eve@acme.eu", "Eve", "Laurent", "VP of Engineering", ""),
+			lead("L-9", "gina@globex.com", "Gina", "Ross", "VP of Engineering", "Globex")}})
+	require.NoError(t, err)
+	require.Empty(t, rep.Rejected)
+	sent := map[string][]string{}
+	deliver := func(now time.Time) {
+		for _, m := range claimAll(t, b, now) {
+			sent[m.To] = append(sent[m.To], m.Template)
+		}
+	}
+	deliver(day0)
+	require.Equal(t, []string{"intro", "intro"}, sent["eve@acme.eu"], "Acme's and Acme Europe's")
+	b.clock.Set(day(1))
+	eu.Time = day(1)
+	eu.Account.ParentID = "globex"
+	_, err = b.eng.UpsertAccounts(b.ctx, eu)
+	require.NoError(t, err)
+	eve, _ := b.eng.PersonOfRecord(b2b.SourceMarketo, "L-8")
+	require.Contains(t, personsOf(t, b, "globex"), eve)
+	require.NotContains(t, personsOf(t, b, "acme"), eve)
+	for d := 1; d <= 6; d++ {
+		b.clock.Set(day(d))
+		_, err := b.eng.Advance(b.ctx, day(d))
+		require.NoError(t, err)
+		deliver(day(d))
+	}
+	require.Equal(t, []string{"intro", "intro"}, sent["eve@acme.eu"], "Acme's intro counts in Eve's cap")
+}
+
+// TestMergedAccountPersonsKeepTheirScore: Ann (L-8), a lead of Acme Net
+// (a Marketo company), requests a demo on day 1; an hour later Acme Net is
+// found to be Acme and merges into it. The demo is hers: her score on
+// Acme keeps it, and the demo sent again is a duplicate: the hand-over
+// carries the persons' scores and activity records.
+func TestMergedAccountPersonsKeepTheirScore(t *testing.T) {
+	t.Parallel()
+	b := setup(t, pipelineProgram())
+	setupAcme(t, b)
+	mk := acmeNet(t, b)
+	b.clock.Set(day(1))
+	demo := activity("d-1", b2b.ActivityRequestDemo, "L-8", day(1), nil)
+	ingest(t, b, demo)
+	ann, _ := b.eng.PersonOfRecord(b2b.SourceMarketo, "L-8")
+	scoreOf := func(acc b2b.AccountID) float64 {
+		v, err := b.eng.Account(b.ctx, acc, b.clock.Now())
+		require.NoError(t, err)
+		for _, p := range v.Persons {
+			if p.Person.ID == ann {
+				return p.Score
+			}
+		}
+		t.Fatalf("%s has no %s", acc, ann)
+		return 0
+	}
+	before := scoreOf("mk-7")
+	require.Positive(t, before)
+	mergeInto(t, b, mk, "acme", day(1).Add(time.Hour))
+	assert.InDelta(t, before, scoreOf("acme"), 1, "Ann's demo is still hers on Acme")
+	rep, err := b.eng.Ingest(b.ctx, demo)
+	require.NoError(t, err)
+	assert.Equal(t, 1, rep.Duplicates, "the demo was applied before")
+}
+
+// TestMergedThenMovedInOneCallKeepsConsent: Victor has two persons in
+// Acme, his marketing lead (L-2) and his CRM contact (003V, another
+// address), and unsubscribes as 003V on day 1. On day 2 one sync brings
+// the lead with the contact's address (the two persons merge, under
+// L-2's ID) and then the contact moved to Globex. His unsubscribe is his
+// on Globex: the move hands on what the merge brought (003V's ID, under
+// which Acme keeps the statement), in either order of the records.
+func TestMergedThenMovedInOneCallKeepsConsent(t *testing.T) {
+	t.Parallel()
+	b := setup(t, pipelineProgram())
+	globex := identity.AccountRecord{Source: b2b.SourceSalesforce, Time: day0.Add(-24 * time.Hour),
+		Account: b2b.Account{ID: "globex", Name: "Globex", Domains: []string{"globex.com"}}}
+	rep, err := b.eng.Apply(b.ctx, engine.Batch{Accounts: []identity.AccountRecord{acmeRecord(), globex},
+		Persons: []identity.PersonRecord{lead("L-2", "victor@acme.com", "Victor", "Kim", "VP of Engineering", "Acme"),
+			contact("003V", "vkim@acme.com", "Victor", "Kim", "VP of Engineering", "acme"),
+			lead("L-9", "gina@globex.com", "Gina", "Ross", "CTO", "Globex")}})
+	require.NoError(t, err)
+	require.Empty(t, rep.Rejected)
+	b.clock.Set(day(1))
+	u := activity("u-1", b2b.ActivityUnsubscribeEmail, "003V", day(1), nil)
+	u.Source = b2b.SourceSalesforce
+	ingest(t, b, u)
+
+	// One sync: Marketo's lead takes the CRM contact's address (the two
+	// persons merge), and the CRM moves the contact to Globex.
+	b.clock.Set(day(2))
+	l2 := lead("L-2", "vkim@acme.com", "Victor", "Kim", "VP of Engineering", "Acme")
+	l2.Time = day(2)
+	crm := contact("003V", "vkim@acme.com", "Victor", "Kim", "VP of Engineering", "globex")
+	crm.Time = day(2)
+	rep, err = b.eng.UpsertPersons(b.ctx, l2, crm)
+	require.NoError(t, err)
+	require.Empty(t, rep.Rejected)
+	id, _ := b.eng.PersonOfRecord(b2b.SourceMarketo, "L-2")
+	sf, _ := b.eng.PersonOfRecord(b2b.SourceSalesforce, "003V")
+	require.Equal(t, id, sf, "one person now")
+	require.Equal(t, b2b.PersonID("marketo:L-2"), id)
+	require.NotContains(t, personsOf(t, b, "acme"), id, "Victor left Acme")
+	want := b2b.Consent{Status: b2b.ConsentOptOut, Source: b2b.SourceSalesforce, At: day(1)}
+	require.Equal(t, want, consentOf(t, b, "globex", id)[b2b.ChannelEmail], "Victor's unsubscribe as 003V holds on Globex")
+}
+
+// TestAccountAndPersonMergedInOneCallKeepConsent: Ann is a CRM contact of
+// Acme (003A) and, under another address, a lead of Acme Net (L-8), where
+// she unsubscribes on day 1. On day 2 one sync finds Acme Net to be Acme
+// and gives her contact her marketing address: her two persons merge,
+// under 003A's ID. Acme Net hands its statements over by the IDs it knew
+// them under; Acme takes L-8's as 003A's, whom identity merged L-8 into,
+// and Ann stays opted out.
+func TestAccountAndPersonMergedInOneCallKeepConsent(t *testing.T) {
+	t.Parallel()
+	b := setup(t, pipelineProgram())
+	rep, err := b.eng.Apply(b.ctx, engine.Batch{Accounts: []identity.AccountRecord{acmeRecord()},
+		Persons: []identity.PersonRecord{contact("003A", "ann.lee@acme.com", "Ann", "Lee", "CTO", "acme")}})
+	require.NoError(t, err)
+	require.Empty(t, rep.Rejected)
+	mk := acmeNet(t, b) // Ann's marketing lead, L-8 (ann@acme.net), a second person
+	b.clock.Set(day(1))
+	ingest(t, b, activity("u-1", b2b.ActivityUnsubscribeEmail, "L-8", day(1), nil))
+
+	// One sync: Acme Net is found to be Acme, and Ann's CRM contact takes
+	// her marketing address (her two persons merge).
+	b.clock.Set(day(2))
+	mk.Time = day(2)
+	mk.Identifiers = []identity.Identifier{{Namespace: identity.NSAccountID, Value: "acme"}}
+	crm := contact("003A", "ann@acme.net", "Ann", "Lee", "CTO", "acme")
+	crm.Time = day(2)
+	rep, err = b.eng.Apply(b.ctx, engine.Batch{Accounts: []identity.AccountRecord{mk}, Persons: []identity.PersonRecord{crm}})
+	require.NoError(t, err)
+	require.Empty(t, rep.Rejected)
+	ann, _ := b.eng.PersonOfRecord(b2b.SourceSalesforce, "003A")
+	l8, _ := b.eng.PersonOfRecord(b2b.SourceMarketo, "L-8")
+	require.Equal(t, ann, l8, "one person now")
+	require.Equal(t, b2b.PersonID("salesforce:003A"), ann)
+	want := b2b.Consent{Status: b2b.ConsentOptOut, Source: b2b.SourceMarketo, At: day(1)}
+	require.Equal(t, want, consentOf(t, b, "acme", ann)[b2b.ChannelEmail], "Ann's unsubscribe as L-8 holds on Acme")
 }
