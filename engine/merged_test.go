@@ -125,17 +125,10 @@ func TestMergedAccountRetires(t *testing.T) {
 // count in the person's frequency caps on the account that takes them.
 func TestMergedAccountMessagesCountInCaps(t *testing.T) {
 	t.Parallel()
-	defs := pipelineProgram()
-	defs.Caps = []journey.Cap{{Name: "1 marketing email a week", Channel: b2b.ChannelEmail, Category: "marketing", Max: 1, Per: journey.Days(7)}}
-	b := setup(t, defs)
+	b := setup(t, pipelineCapped(1))
 	setupAcme(t, b)
 	mk := acmeNet(t, b)
-	sent := map[string][]string{} // by address, the templates sent
-	deliver := func(now time.Time) {
-		for _, m := range claimAll(t, b, now) {
-			sent[m.To] = append(sent[m.To], m.Template)
-		}
-	}
+	sent, deliver := inbox(t, b)
 	deliver(day0)
 	require.Equal(t, []string{"intro"}, sent["ann@acme.net"])
 

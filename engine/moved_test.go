@@ -1,6 +1,7 @@
 package engine_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/quorumhq/quorum/engine"
 	"github.com/quorumhq/quorum/identity"
 	"github.com/quorumhq/quorum/journey"
+	"github.com/quorumhq/quorum/program"
 )
 
 // Consent and frequency caps are the person's: a person who leaves an
@@ -29,6 +31,59 @@ func acmeAndGlobex(t *testing.T, b *bundle) {
 			lead("L-9", "gina@globex.com", "Gina", "Ross", "CTO", "Globex")}})
 	require.NoError(t, err)
 	require.Empty(t, rep.Rejected)
+}
+
+// inbox returns the templates of the messages deliver claims, by address.
+func inbox(t *testing.T, b *bundle) (sent map[string][]string, deliver func(now time.Time)) {
+	sent = map[string][]string{}
+	return sent, func(now time.Time) {
+		for _, m := range claimAll(t, b, now) {
+			sent[m.To] = append(sent[m.To], m.Template)
+		}
+	}
+}
+
+// advanceDays advances the clock and the engine a day at a time, from
+// day from to day to, delivering what is due each day.
+func advanceDays(t *testing.T, b *bundle, from, to int, deliver func(now time.Time)) {
+	t.Helper()
+	for d := from; d <= to; d++ {
+		b.clock.Set(day(d))
+		_, err := b.eng.Advance(b.ctx, day(d))
+		require.NoError(t, err)
+		deliver(day(d))
+	}
+}
+
+// pipelineCapped is pipelineProgram with a cap of max marketing emails a
+// week.
+func pipelineCapped(max int) program.Definitions {
+	defs := pipelineProgram()
+	name := fmt.Sprintf("%d marketing emails a week", max)
+	if max == 1 {
+		name = "1 marketing email a week"
+	}
+	defs.Caps = []journey.Cap{{Name: name, Channel: b2b.ChannelEmail, Category: "marketing", Max: max, Per: journey.Days(7)}}
+	return defs
+}
+
+// victorTwice loads Acme with Victor's two persons: his marketing lead
+// (L-2, victor@acme.com) and his CRM contact (003V, vkim@acme.com).
+func victorTwice(t *testing.T, b *bundle) {
+	t.Helper()
+	rep, err := b.eng.Apply(b.ctx, engine.Batch{Accounts: []identity.AccountRecord{acmeRecord()},
+		Persons: []identity.PersonRecord{lead("L-2", "victor@acme.com", "Victor", "Kim", "VP of Engineering", "Acme"),
+			contact("003V", "vkim@acme.com", "Victor", "Kim", "VP of Engineering", "acme")}})
+	require.NoError(t, err)
+	require.Empty(t, rep.Rejected)
+}
+
+// victorsNewAddress is Victor's CRM contact with his marketing address,
+// as of at: his two persons merge, under L-2's ID.
+func victorsNewAddress(at time.Time) identity.PersonRecord {
+	crm := contact("003V", "victor@acme.com", "Victor", "Kim", "VP of Engineering", "acme")
+	crm.Time = at
+	return crm
 }
 
 // moveVictor makes Victor a CRM contact of Globex at at: he leaves Acme.
@@ -78,20 +133,14 @@ func TestMovedPersonKeepsTheirConsent(t *testing.T) {
 func TestMergedPersonKeepsTheirConsent(t *testing.T) {
 	t.Parallel()
 	b := setup(t, pipelineProgram())
-	rep, err := b.eng.Apply(b.ctx, engine.Batch{Accounts: []identity.AccountRecord{acmeRecord()},
-		Persons: []identity.PersonRecord{lead("L-2", "victor@acme.com", "Victor", "Kim", "VP of Engineering", "Acme"),
-			contact("003V", "vkim@acme.com", "Victor", "Kim", "VP of Engineering", "acme")}})
-	require.NoError(t, err)
-	require.Empty(t, rep.Rejected)
+	victorTwice(t, b)
 	b.clock.Set(day(1))
 	u := activity("u-1", b2b.ActivityUnsubscribeEmail, "003V", day(1), nil)
 	u.Source = b2b.SourceSalesforce
 	ingest(t, b, u)
 
 	b.clock.Set(day(2))
-	crm := contact("003V", "victor@acme.com", "Victor", "Kim", "VP of Engineering", "acme")
-	crm.Time = day(2)
-	rep, err = b.eng.UpsertPersons(b.ctx, crm)
+	rep, err := b.eng.UpsertPersons(b.ctx, victorsNewAddress(day(2)))
 	require.NoError(t, err)
 	require.Empty(t, rep.Rejected)
 	l2, _ := b.eng.PersonOfRecord(b2b.SourceMarketo, "L-2")
@@ -124,34 +173,17 @@ func TestMergedAccountPersonsKeepTheirConsent(t *testing.T) {
 // intro, too.
 func TestMovedPersonsMessagesCountInCaps(t *testing.T) {
 	t.Parallel()
-	defs := pipelineProgram()
-	defs.Caps = []journey.Cap{{Name: "1 marketing email a week", Channel: b2b.ChannelEmail, Category: "marketing", Max: 1, Per: journey.Days(7)}}
-	b := setup(t, defs)
+	b := setup(t, pipelineCapped(1))
 	acmeAndGlobex(t, b)
-	sent := map[string][]string{} // by address, the templates sent
-	deliver := func(now time.Time) {
-		for _, m := range claimAll(t, b, now) {
-			sent[m.To] = append(sent[m.To], m.Template)
-		}
-	}
+	sent, deliver := inbox(t, b)
 	deliver(day0)
 	require.Equal(t, []string{"intro"}, sent["victor@acme.com"])
 	moveVictor(t, b, day(1))
-	for d := 1; d <= 6; d++ {
-		b.clock.Set(day(d))
-		_, err := b.eng.Advance(b.ctx, day(d))
-		require.NoError(t, err)
-		deliver(day(d))
-	}
+	advanceDays(t, b, 1, 6, deliver)
 	require.Equal(t, []string{"intro"}, sent["gina@globex.com"])
 	require.Equal(t, []string{"intro"}, sent["victor@acme.com"], "Acme's intro counts in Victor's cap on Globex")
 	// A week after the intro the cap lets him be emailed again.
-	for d := 7; d <= 13; d++ {
-		b.clock.Set(day(d))
-		_, err := b.eng.Advance(b.ctx, day(d))
-		require.NoError(t, err)
-		deliver(day(d))
-	}
+	advanceDays(t, b, 7, 13, deliver)
 	require.Equal(t, []string{"intro", "nurture"}, sent["victor@acme.com"])
 }
 
@@ -160,34 +192,16 @@ func TestMovedPersonsMessagesCountInCaps(t *testing.T) {
 // the records merge, the nurture of day 5 skips him.
 func TestMergedPersonsMessagesCountInCaps(t *testing.T) {
 	t.Parallel()
-	defs := pipelineProgram()
-	defs.Caps = []journey.Cap{{Name: "2 marketing emails a week", Channel: b2b.ChannelEmail, Category: "marketing", Max: 2, Per: journey.Days(7)}}
-	b := setup(t, defs)
-	rep, err := b.eng.Apply(b.ctx, engine.Batch{Accounts: []identity.AccountRecord{acmeRecord()},
-		Persons: []identity.PersonRecord{lead("L-2", "victor@acme.com", "Victor", "Kim", "VP of Engineering", "Acme"),
-			contact("003V", "vkim@acme.com", "Victor", "Kim", "VP of Engineering", "acme")}})
-	require.NoError(t, err)
-	require.Empty(t, rep.Rejected)
-	sent := map[string][]string{}
-	deliver := func(now time.Time) {
-		for _, m := range claimAll(t, b, now) {
-			sent[m.To] = append(sent[m.To], m.Template)
-		}
-	}
+	b := setup(t, pipelineCapped(2))
+	victorTwice(t, b)
+	sent, deliver := inbox(t, b)
 	deliver(day0)
 	require.Equal(t, []string{"intro"}, sent["victor@acme.com"])
 	require.Equal(t, []string{"intro"}, sent["vkim@acme.com"])
 	b.clock.Set(day(1))
-	crm := contact("003V", "victor@acme.com", "Victor", "Kim", "VP of Engineering", "acme")
-	crm.Time = day(1)
-	_, err = b.eng.UpsertPersons(b.ctx, crm)
+	_, err := b.eng.UpsertPersons(b.ctx, victorsNewAddress(day(1)))
 	require.NoError(t, err)
-	for d := 1; d <= 6; d++ {
-		b.clock.Set(day(d))
-		_, err := b.eng.Advance(b.ctx, day(d))
-		require.NoError(t, err)
-		deliver(day(d))
-	}
+	advanceDays(t, b, 1, 6, deliver)
 	require.Equal(t, []string{"intro"}, sent["victor@acme.com"], "both intros count in Victor's cap")
 }
 
@@ -197,11 +211,7 @@ func TestMergedPersonsMessagesCountInCaps(t *testing.T) {
 func TestMergedPersonKeepsTheirScore(t *testing.T) {
 	t.Parallel()
 	b := setup(t, pipelineProgram())
-	rep, err := b.eng.Apply(b.ctx, engine.Batch{Accounts: []identity.AccountRecord{acmeRecord()},
-		Persons: []identity.PersonRecord{lead("L-2", "victor@acme.com", "Victor", "Kim", "VP of Engineering", "Acme"),
-			contact("003V", "vkim@acme.com", "Victor", "Kim", "VP of Engineering", "acme")}})
-	require.NoError(t, err)
-	require.Empty(t, rep.Rejected)
+	victorTwice(t, b)
 	b.clock.Set(day(1))
 	demo := activity("d-1", b2b.ActivityRequestDemo, "003V", day(1), nil)
 	demo.Source = b2b.SourceSalesforce
@@ -216,9 +226,7 @@ func TestMergedPersonKeepsTheirScore(t *testing.T) {
 	require.Positive(t, before)
 
 	b.clock.Set(day(2))
-	crm := contact("003V", "victor@acme.com", "Victor", "Kim", "VP of Engineering", "acme")
-	crm.Time = day(2)
-	_, err = b.eng.UpsertPersons(b.ctx, crm)
+	_, err := b.eng.UpsertPersons(b.ctx, victorsNewAddress(day(2)))
 	require.NoError(t, err)
 	v, err := b.eng.Account(b.ctx, "acme", day(2))
 	require.NoError(t, err)
@@ -237,25 +245,13 @@ func TestMergedPersonKeepsTheirScore(t *testing.T) {
 // marketing emails a week, Acme's nurture of day 5 reaches her.
 func TestMergedAccountMessagesCountOnce(t *testing.T) {
 	t.Parallel()
-	defs := pipelineProgram()
-	defs.Caps = []journey.Cap{{Name: "2 marketing emails a week", Channel: b2b.ChannelEmail, Category: "marketing", Max: 2, Per: journey.Days(7)}}
-	b := setup(t, defs)
+	b := setup(t, pipelineCapped(2))
 	setupAcme(t, b)
 	mk := acmeNet(t, b)
-	sent := map[string][]string{}
-	deliver := func(now time.Time) {
-		for _, m := range claimAll(t, b, now) {
-			sent[m.To] = append(sent[m.To], m.Template)
-		}
-	}
+	sent, deliver := inbox(t, b)
 	deliver(day0)
 	mergeInto(t, b, mk, "acme", day0.Add(2*time.Hour))
-	for d := 1; d <= 6; d++ {
-		b.clock.Set(day(d))
-		_, err := b.eng.Advance(b.ctx, day(d))
-		require.NoError(t, err)
-		deliver(day(d))
-	}
+	advanceDays(t, b, 1, 6, deliver)
 	require.Equal(t, []string{"intro", "nurture"}, sent["ann@acme.net"])
 }
 
@@ -276,9 +272,7 @@ func dynamicsContact(id, email, first, last, title string, account b2b.AccountID
 // Acme's intro no longer counts and he gets a third marketing email.
 func TestMovedThenMergedPersonsMessagesCountInCaps(t *testing.T) {
 	t.Parallel()
-	defs := pipelineProgram()
-	defs.Caps = []journey.Cap{{Name: "2 marketing emails a week", Channel: b2b.ChannelEmail, Category: "marketing", Max: 2, Per: journey.Days(7)}}
-	b := setup(t, defs)
+	b := setup(t, pipelineCapped(2))
 	globex := identity.AccountRecord{Source: b2b.SourceSalesforce, Time: day0.Add(-24 * time.Hour),
 		Account: b2b.Account{ID: "globex", Name: "Globex", Domains: []string{"globex.com"}}}
 	rep, err := b.eng.Apply(b.ctx, engine.Batch{Accounts: []identity.AccountRecord{acmeRecord(), globex},
@@ -308,12 +302,7 @@ func TestMovedThenMergedPersonsMessagesCountInCaps(t *testing.T) {
 	require.Equal(t, d1, l2, "one person now")
 	require.Equal(t, b2b.PersonID("dynamics:D-1"), d1)
 
-	for d := 1; d <= 6; d++ {
-		b.clock.Set(day(d))
-		_, err := b.eng.Advance(b.ctx, day(d))
-		require.NoError(t, err)
-		deliver(day(d))
-	}
+	advanceDays(t, b, 1, 6, deliver)
 	require.Equal(t, []string{"intro", "intro"}, victor, "both intros count in Victor's cap of two a week")
 }
 
@@ -327,24 +316,12 @@ func TestMovedThenMergedPersonsMessagesCountInCaps(t *testing.T) {
 // and Globex's nurture of day 5 emails him.
 func TestMoveCaughtUpCountsInCaps(t *testing.T) {
 	t.Parallel()
-	defs := pipelineProgram()
-	defs.Caps = []journey.Cap{{Name: "1 marketing email a week", Channel: b2b.ChannelEmail, Category: "marketing", Max: 1, Per: journey.Days(7)}}
-	b := setup(t, defs)
+	b := setup(t, pipelineCapped(1))
 	acmeAndGlobex(t, b)
-	sent := map[string][]string{}
-	deliver := func(now time.Time) {
-		for _, m := range claimAll(t, b, now) {
-			sent[m.To] = append(sent[m.To], m.Template)
-		}
-	}
+	sent, deliver := inbox(t, b)
 	deliver(day0)
 	require.Equal(t, []string{"intro"}, sent["victor@acme.com"])
-	for d := 1; d <= 4; d++ {
-		b.clock.Set(day(d))
-		_, err := b.eng.Advance(b.ctx, day(d))
-		require.NoError(t, err)
-		deliver(day(d))
-	}
+	advanceDays(t, b, 1, 4, deliver)
 	b.clock.Set(day(6))
 	crm := contact("003V", "victor@acme.com", "Victor", "Kim", "VP of Engineering", "globex")
 	crm.Time = day(6)
@@ -450,14 +427,10 @@ func TestEraseAfterAHandOver(t *testing.T) {
 func TestMergedPersonKeepsTheirContactRole(t *testing.T) {
 	t.Parallel()
 	b := setup(t, dataPlatform())
-	rep, err := b.eng.Apply(b.ctx, engine.Batch{Accounts: []identity.AccountRecord{acmeRecord()},
-		Persons: []identity.PersonRecord{lead("L-2", "victor@acme.com", "Victor", "Kim", "VP of Engineering", "Acme"),
-			contact("003V", "vkim@acme.com", "Victor", "Kim", "VP of Engineering", "acme")}})
-	require.NoError(t, err)
-	require.Empty(t, rep.Rejected)
+	victorTwice(t, b)
 	opp := b2b.Opportunity{ID: "o1", Account: "acme", Name: "Deal", Product: "Data Platform", Status: b2b.OpportunityOpen,
 		Stage: "Discovery", Amount: 1000, CreatedAt: day0, ContactRoles: []b2b.ContactRole{{Person: "003V", Role: b2b.ContactRoleDecisionMaker}}}
-	_, err = b.eng.UpsertOpportunities(b.ctx, opp)
+	_, err := b.eng.UpsertOpportunities(b.ctx, opp)
 	require.NoError(t, err)
 	sf, _ := b.eng.PersonOfRecord(b2b.SourceSalesforce, "003V")
 	v, err := b.eng.Account(b.ctx, "acme", day0)
@@ -465,9 +438,7 @@ func TestMergedPersonKeepsTheirContactRole(t *testing.T) {
 	require.Equal(t, []string{"Decision Maker"}, v.Groups[0].Group.RolesOf(sf))
 
 	b.clock.Set(day(1))
-	crm := contact("003V", "victor@acme.com", "Victor", "Kim", "VP of Engineering", "acme")
-	crm.Time = day(1)
-	_, err = b.eng.UpsertPersons(b.ctx, crm)
+	_, err = b.eng.UpsertPersons(b.ctx, victorsNewAddress(day(1)))
 	require.NoError(t, err)
 	l2, _ := b.eng.PersonOfRecord(b2b.SourceMarketo, "L-2")
 	sf, _ = b.eng.PersonOfRecord(b2b.SourceSalesforce, "003V")
@@ -490,9 +461,7 @@ func TestMergedPersonKeepsTheirContactRole(t *testing.T) {
 // other order, the same call sends none.
 func TestMergedPersonOfTwoAccountsCapCountsAliasMessages(t *testing.T) {
 	t.Parallel()
-	defs := pipelineProgram()
-	defs.Caps = []journey.Cap{{Name: "3 marketing emails a week", Channel: b2b.ChannelEmail, Category: "marketing", Max: 3, Per: journey.Days(7)}}
-	b := setup(t, defs, func(c *engine.Config) { c.Workers = 1 })
+	b := setup(t, pipelineCapped(3), func(c *engine.Config) { c.Workers = 1 })
 	zeta := identity.AccountRecord{Source: b2b.SourceSalesforce, Time: day0.Add(-24 * time.Hour),
 		Account: b2b.Account{ID: "zeta", Name: "Zeta", Domains: []string{"zeta.com"}}}
 	paul := contact("003P", "paul@acme.com", "Paul", "Ng", "VP of Engineering", "acme")
@@ -511,12 +480,7 @@ func TestMergedPersonOfTwoAccountsCapCountsAliasMessages(t *testing.T) {
 	}
 	deliver(day0)
 	require.Equal(t, []string{"intro", "intro", "intro"}, got)
-	for d := 1; d <= 4; d++ {
-		b.clock.Set(day(d))
-		_, err := b.eng.Advance(b.ctx, day(d))
-		require.NoError(t, err)
-		deliver(day(d))
-	}
+	advanceDays(t, b, 1, 4, deliver)
 	b.clock.Set(day(5))
 	q := lead("L-Q", "paul@acme.com", "Paul", "Ng", "VP of Engineering", "Zeta")
 	q.Time = day(5)
@@ -545,11 +509,7 @@ func TestMergedPersonsDeferredMessageSentOnce(t *testing.T) {
 	defs.Caps = []journey.Cap{{Name: "1 marketing email a week", Channel: b2b.ChannelEmail, Category: "marketing", Max: 1, Per: journey.Days(7),
 		Policy: journey.CapDefer, MaxDefer: journey.Days(30)}}
 	b := setup(t, defs)
-	rep, err := b.eng.Apply(b.ctx, engine.Batch{Accounts: []identity.AccountRecord{acmeRecord()},
-		Persons: []identity.PersonRecord{lead("L-2", "victor@acme.com", "Victor", "Kim", "VP of Engineering", "Acme"),
-			contact("003V", "vkim@acme.com", "Victor", "Kim", "VP of Engineering", "acme")}})
-	require.NoError(t, err)
-	require.Empty(t, rep.Rejected)
+	victorTwice(t, b)
 	var nurtures []time.Time
 	deliver := func(now time.Time) {
 		for _, m := range claimAll(t, b, now) {
@@ -562,9 +522,7 @@ func TestMergedPersonsDeferredMessageSentOnce(t *testing.T) {
 	for d := 1; d <= 60; d++ {
 		b.clock.Set(day(d))
 		if d == 6 {
-			crm := contact("003V", "victor@acme.com", "Victor", "Kim", "VP of Engineering", "acme")
-			crm.Time = day(6)
-			_, err := b.eng.UpsertPersons(b.ctx, crm)
+			_, err := b.eng.UpsertPersons(b.ctx, victorsNewAddress(day(6)))
 			require.NoError(t, err)
 			l2, _ := b.eng.PersonOfRecord(b2b.SourceMarketo, "L-2")
 			sf, _ := b.eng.PersonOfRecord(b2b.SourceSalesforce, "003V")
@@ -585,9 +543,7 @@ func TestMergedPersonsDeferredMessageSentOnce(t *testing.T) {
 // (identity's Unlinked names Globex only; its parents go with it).
 func TestRollupMovedPersonParentsMessagesCountInCaps(t *testing.T) {
 	t.Parallel()
-	defs := pipelineProgram()
-	defs.Caps = []journey.Cap{{Name: "2 marketing emails a week", Channel: b2b.ChannelEmail, Category: "marketing", Max: 2, Per: journey.Days(7)}}
-	b := setup(t, defs, func(c *engine.Config) { c.Rollup = true })
+	b := setup(t, pipelineCapped(2), func(c *engine.Config) { c.Rollup = true })
 	rep, err := b.eng.Apply(b.ctx, engine.Batch{Accounts: []identity.AccountRecord{acmeRecord(),
 		{Source: b2b.SourceSalesforce, Time: day0.Add(-24 * time.Hour), Account: b2b.Account{ID: "holding", Name: "Holding", Domains: []string{"holding.com"}}},
 		{Source: b2b.SourceSalesforce, Time: day0.Add(-24 * time.Hour), Account: b2b.Account{ID: "globex", Name: "Globex", Domains: []string{"globex.com"}, ParentID: "holding"}}},
@@ -595,14 +551,8 @@ func TestRollupMovedPersonParentsMessagesCountInCaps(t *testing.T) {
 			lead("L-4", "maya@acme.com", "Maya", "Rossi", "VP of Engineering", "Acme")}})
 	require.NoError(t, err)
 	require.Empty(t, rep.Rejected)
-	sent := map[string][]string{}
-	deliver := func(now time.Time) {
-		for _, m := range claimAll(t, b, now) {
-			sent[m.To] = append(sent[m.To], m.Template)
-		}
-	}
+	sent, deliver := inbox(t, b)
 	deliver(day0)
-	t.Logf("day0: %v", sent)
 	b.clock.Set(day(1))
 	crm := contact("003V", "victor@globex.com", "Victor", "Kim", "VP of Engineering", "acme")
 	crm.Time = day(1)
@@ -611,13 +561,7 @@ func TestRollupMovedPersonParentsMessagesCountInCaps(t *testing.T) {
 	v, _ := b.eng.PersonOfRecord(b2b.SourceMarketo, "L-2")
 	require.Contains(t, personsOf(t, b, "acme"), v)
 	require.NotContains(t, personsOf(t, b, "holding"), v)
-	for d := 1; d <= 6; d++ {
-		b.clock.Set(day(d))
-		_, err := b.eng.Advance(b.ctx, day(d))
-		require.NoError(t, err)
-		deliver(day(d))
-	}
-	t.Logf("%v", sent)
+	advanceDays(t, b, 1, 6, deliver)
 	require.Equal(t, []string{"intro", "intro"}, sent["victor@globex.com"])
 }
 
@@ -630,9 +574,7 @@ func TestRollupMovedPersonParentsMessagesCountInCaps(t *testing.T) {
 // account, although no link of hers changed).
 func TestRollupNewParentKeepsFormerParentsMessagesInCaps(t *testing.T) {
 	t.Parallel()
-	defs := pipelineProgram()
-	defs.Caps = []journey.Cap{{Name: "2 marketing emails a week", Channel: b2b.ChannelEmail, Category: "marketing", Max: 2, Per: journey.Days(7)}}
-	b := setup(t, defs, func(c *engine.Config) { c.Rollup = true })
+	b := setup(t, pipelineCapped(2), func(c *engine.Config) { c.Rollup = true })
 	eu := identity.AccountRecord{Source: b2b.SourceSalesforce, Time: day0.Add(-24 * time.Hour),
 		Account: b2b.Account{ID: "acme-eu", Name: "Acme Europe", Domains: []string{"acme.eu"}, ParentID: "acme"}}
 	rep, err := b.eng.Apply(b.ctx, engine.Batch{Accounts: []identity.AccountRecord{acmeRecord(), eu,
@@ -641,12 +583,7 @@ func TestRollupNewParentKeepsFormerParentsMessagesInCaps(t *testing.T) {
 			lead("L-9", "gina@globex.com", "Gina", "Ross", "VP of Engineering", "Globex")}})
 	require.NoError(t, err)
 	require.Empty(t, rep.Rejected)
-	sent := map[string][]string{}
-	deliver := func(now time.Time) {
-		for _, m := range claimAll(t, b, now) {
-			sent[m.To] = append(sent[m.To], m.Template)
-		}
-	}
+	sent, deliver := inbox(t, b)
 	deliver(day0)
 	require.Equal(t, []string{"intro", "intro"}, sent["eve@acme.eu"], "Acme's and Acme Europe's")
 	b.clock.Set(day(1))
@@ -657,12 +594,7 @@ func TestRollupNewParentKeepsFormerParentsMessagesInCaps(t *testing.T) {
 	eve, _ := b.eng.PersonOfRecord(b2b.SourceMarketo, "L-8")
 	require.Contains(t, personsOf(t, b, "globex"), eve)
 	require.NotContains(t, personsOf(t, b, "acme"), eve)
-	for d := 1; d <= 6; d++ {
-		b.clock.Set(day(d))
-		_, err := b.eng.Advance(b.ctx, day(d))
-		require.NoError(t, err)
-		deliver(day(d))
-	}
+	advanceDays(t, b, 1, 6, deliver)
 	require.Equal(t, []string{"intro", "intro"}, sent["eve@acme.eu"], "Acme's intro counts in Eve's cap")
 }
 
