@@ -28,8 +28,8 @@
 // retires: it logs account.merged, lets its persons go (they are the
 // surviving account's), ends its journeys with the merge as their reason,
 // hands its opportunities, its recent messages (which its persons'
-// frequency caps still count) and its persons' consent statements over
-// to the surviving account, which logs
+// frequency caps still count), its persons' consent statements, scores
+// and activity records over to the surviving account, which logs
 // account.absorbed and lists it (AccountView.Absorbed), and from then on
 // decides nothing (no refresh, no journey step; activities a concurrent
 // call routed to it are refused as unknown_account, host journey events

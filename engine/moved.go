@@ -34,9 +34,13 @@ import (
 //     it once), and the accounts the merged persons had left; other
 //     accounts of theirs that have not done the same yet are read under
 //     those IDs too.
-//   - An account merged into another hands over its statements and
-//     recent messages of the persons the other account takes (see
-//     handOver).
+//   - An account merged into another hands over what it knew of the
+//     persons the other account takes (under their IDs or those of the
+//     persons identity merged them into): statements, recent messages,
+//     scores, adjustments, activity records (see handOver).
+//   - With rollup, the parents of the accounts a person joins and leaves
+//     join and leave with them, and a subsidiary given a new parent takes
+//     its persons out of the former one.
 //
 // Identity says what a call changed (PersonResult.Unlinked and Merged,
 // AccountResult.Relinked and Unlinked); the call's passes of the accounts
