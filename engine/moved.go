@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/buyinggroup"
 	"github.com/quorumhq/quorum/governance"
 	"github.com/quorumhq/quorum/journey"
 	"github.com/quorumhq/quorum/scoring"
@@ -28,7 +29,8 @@ import (
 //   - A person into whom identity merged others (their records found to
 //     be one person's, in one merge or a chain of them in one call) takes,
 //     in each of their accounts, what those accounts kept under the merged
-//     persons' IDs: statements, scores, activity records, CRM contact
+//     persons' IDs: statements, scores, activity records, claims on
+//     roles (a role a marketer or a journey gave them), CRM contact
 //     roles, recent messages, messages held back by a cap (one a step:
 //     when each record had the step's message held back, the person gets
 //     it once), and the accounts the merged persons had left; other
@@ -128,9 +130,9 @@ func sortedUnion[T ~string](a, b []T) []T {
 // takeAliases moves what the state keeps under the IDs of persons merged
 // into a person of the account to the person's ID: consent statements,
 // scores (merged, see scoring.Scorer.Merge) and journeys' score
-// adjustments, activity records, recent messages (which their caps
-// count), messages held back by a cap. It returns the persons whose
-// consent must be decided again.
+// adjustments, activity records, claims on roles, CRM contact roles,
+// recent messages (which their caps count), messages held back by a cap.
+// It returns the persons whose consent must be decided again.
 func (ps *pass) takeAliases(joined map[b2b.PersonID]*joining) []b2b.PersonID {
 	var touched []b2b.PersonID
 	st := ps.st
@@ -157,6 +159,7 @@ func (ps *pass) takeAliases(joined map[b2b.PersonID]*joining) []b2b.PersonID {
 				ps.changed = true
 			}
 			ps.mergeScores(p, q)
+			ps.takeClaims(p, q)
 			for i := range st.Opportunities {
 				for k := range st.Opportunities[i].ContactRoles {
 					if cr := &st.Opportunities[i].ContactRoles[k]; cr.Person == q {
@@ -175,6 +178,39 @@ func (ps *pass) takeAliases(joined map[b2b.PersonID]*joining) []b2b.PersonID {
 	}
 	slices.Sort(touched)
 	return slices.Compact(touched)
+}
+
+// takeClaims makes the claims on roles of q, a person merged into p,
+// p's in every buying group (a role a marketer or a journey gave them is
+// kept: the qualification that follows would withdraw it from an ID that
+// is no longer a person of the account); a claim p has already is kept
+// once. The memberships follow at the qualification.
+func (ps *pass) takeClaims(p, q b2b.PersonID) {
+	st := ps.st
+	for i := range st.Groups {
+		g := st.Groups[i]
+		if !slices.ContainsFunc(g.Claims, func(c buyinggroup.Claim) bool { return c.Person == q }) {
+			continue
+		}
+		// Groups share their claims with the committed state: a new list.
+		claims := make([]buyinggroup.Claim, 0, len(g.Claims))
+		for _, c := range g.Claims {
+			if c.Person == q {
+				c.Person = p
+				if slices.ContainsFunc(claims, func(x buyinggroup.Claim) bool {
+					return x.Person == p && x.Role == c.Role && x.Method == c.Method && x.Exclude == c.Exclude
+				}) || slices.ContainsFunc(g.Claims, func(x buyinggroup.Claim) bool {
+					return x.Person == p && x.Role == c.Role && x.Method == c.Method && x.Exclude == c.Exclude
+				}) {
+					continue
+				}
+			}
+			claims = append(claims, c)
+		}
+		g.Claims = claims
+		st.Groups[i] = g
+		ps.changed = true
+	}
 }
 
 // takeDeferred makes the messages held back by a cap for q, a person

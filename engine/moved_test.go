@@ -709,3 +709,46 @@ func TestAccountAndPersonMergedInOneCallKeepConsent(t *testing.T) {
 	want := b2b.Consent{Status: b2b.ConsentOptOut, Source: b2b.SourceMarketo, At: day(1)}
 	require.Equal(t, want, consentOf(t, b, "acme", ann)[b2b.ChannelEmail], "Ann's unsubscribe as L-8 holds on Acme")
 }
+
+// TestMergedPersonKeepsTheirJourneyRole: a journey makes Victor's CRM
+// contact (003V, Head of Data) Champion of Acme's group; when his records
+// merge with his marketing lead's, whose ID the merged person keeps, the
+// role is still his (the journey, which ran its step, would never assign
+// it again).
+func TestMergedPersonKeepsTheirJourneyRole(t *testing.T) {
+	t.Parallel()
+	defs := dataPlatform()
+	defs.Journeys = []journey.Journey{{
+		ID: "champions", Name: "Champions",
+		Triggers: []journey.Trigger{{Type: journey.TriggerGroupCreated, SolutionInterest: "data-platform"}},
+		Nodes: []journey.Node{
+			{ID: "assign", Kind: journey.KindAction, Action: &journey.Action{Type: journey.ActionAssignRole, Role: "Champion",
+				Recipients: &journey.Recipients{When: `person.title == "Head of Data"`}, Next: "end"}},
+			{ID: "end", Kind: journey.KindEnd, End: &journey.End{Outcome: "done"}},
+		},
+	}}
+	b := setup(t, defs)
+	rep, err := b.eng.Apply(b.ctx, engine.Batch{Accounts: []identity.AccountRecord{acmeRecord()},
+		Persons: []identity.PersonRecord{lead("L-2", "victor@acme.com", "Victor", "Kim", "VP of Engineering", "Acme"),
+			contact("003V", "vkim@acme.com", "Victor", "Kim", "Head of Data", "acme")}})
+	require.NoError(t, err)
+	require.Empty(t, rep.Rejected)
+	sf, _ := b.eng.PersonOfRecord(b2b.SourceSalesforce, "003V")
+	v, err := b.eng.Account(b.ctx, "acme", day0)
+	require.NoError(t, err)
+	require.Len(t, v.Groups, 1)
+	require.Contains(t, v.Groups[0].Group.RolesOf(sf), "Champion", "the journey made 003V the champion")
+
+	b.clock.Set(day(1))
+	crm := victorsNewAddress(day(1))
+	crm.Person.Title = "Head of Data"
+	_, err = b.eng.UpsertPersons(b.ctx, crm)
+	require.NoError(t, err)
+	l2, _ := b.eng.PersonOfRecord(b2b.SourceMarketo, "L-2")
+	sf, _ = b.eng.PersonOfRecord(b2b.SourceSalesforce, "003V")
+	require.Equal(t, l2, sf, "one person now")
+	require.Equal(t, b2b.PersonID("marketo:L-2"), l2)
+	v, err = b.eng.Account(b.ctx, "acme", day(1))
+	require.NoError(t, err)
+	require.Contains(t, v.Groups[0].Group.RolesOf(l2), "Champion", "the journey's role is Victor's")
+}
