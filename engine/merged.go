@@ -37,6 +37,11 @@ type handOver struct {
 	scores      map[string]map[b2b.PersonID]scoring.PersonState
 	activities  []activityRecord
 	adjustments map[string]float64
+	// parent marks the hand-over to a parent of the account merged into
+	// (with rollup), which holds its persons too: it takes the consent
+	// statements only (it counts the other account's messages, and
+	// scores are each account's).
+	parent bool
 }
 
 // retire makes the pass's account one merged into into: it logs
@@ -45,7 +50,9 @@ type handOver struct {
 // from journeys into runs for them too) and hands its opportunities and
 // recent messages over to into, whose state holds them before this one
 // lets them go, so that a failure between the two commits leaves them on
-// both (Recover takes the newer commit's) rather than on neither.
+// both (Recover takes the newer commit's) rather than on neither. With
+// rollup, into's parents, which hold its persons too, take the consent
+// statements.
 func (ps *pass) retire(ctx context.Context, into b2b.AccountID) {
 	st := ps.st
 	st.MergedInto, ps.changed, ps.retired = into, true, true
@@ -85,6 +92,17 @@ func (ps *pass) retire(ctx context.Context, into b2b.AccountID) {
 		ps.fail(fmt.Errorf("hand over to %q: %w", into, err))
 		return
 	}
+	if ps.e.cfg.Rollup {
+		ps.e.idMu.Lock()
+		parents, _ := ps.e.graph.Ancestors(into)
+		ps.e.idMu.Unlock()
+		for _, a := range parents {
+			if _, err := ps.e.apply(ctx, a, &work{persons: true, handedOver: &handOver{from: ps.id, consent: h.consent, parent: true}}, ps.now); err != nil {
+				ps.fail(fmt.Errorf("hand over to %q: %w", a, err))
+				return
+			}
+		}
+	}
 	for _, o := range h.opportunities {
 		ps.moveOpportunity(movedOpportunity{ID: o.ID, To: into})
 	}
@@ -99,7 +117,7 @@ func (ps *pass) retire(ctx context.Context, into b2b.AccountID) {
 // unless this account's state holds a record of one as new or newer.
 func (ps *pass) takeOver(h *handOver) {
 	st := ps.st
-	if i, found := slices.BinarySearch(st.Absorbed, h.from); !found {
+	if i, found := slices.BinarySearch(st.Absorbed, h.from); !found && !h.parent {
 		st.Absorbed = slices.Insert(st.Absorbed, i, h.from)
 		js := &st.Journeys
 		n := len(js.Contacts)

@@ -39,7 +39,8 @@ import (
 //   - An account merged into another hands over what it knew of the
 //     persons the other account takes (under their IDs or those of the
 //     persons identity merged them into): statements, recent messages,
-//     scores, adjustments, activity records (see handOver).
+//     scores, adjustments, activity records (see handOver); with rollup,
+//     its parents take the statements.
 //   - With rollup, the parents of the accounts a person joins and leaves
 //     join and leave with them, and a subsidiary given a new parent takes
 //     its persons out of the former one.

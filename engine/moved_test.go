@@ -752,3 +752,35 @@ func TestMergedPersonKeepsTheirJourneyRole(t *testing.T) {
 	require.NoError(t, err)
 	require.Contains(t, v.Groups[0].Group.RolesOf(l2), "Champion", "the journey's role is Victor's")
 }
+
+// TestRollupMergedAccountPersonsKeepTheirConsentOnTheParent: with rollup,
+// Acme's parent is Holding. Ann (L-8) unsubscribes on day 1 as a lead of
+// Acme Net, which merges into Acme on day 2: Ann is Acme's now, and
+// Holding's. Acme Net hands her statement over to Acme and to its parent
+// (Holding's own pass of that call may read Acme's statements before they
+// are there): Ann stays opted out on both, and neither emails her.
+func TestRollupMergedAccountPersonsKeepTheirConsentOnTheParent(t *testing.T) {
+	t.Parallel()
+	b := setup(t, pipelineProgram(), func(c *engine.Config) { c.Rollup, c.Workers = true, 1 })
+	acme := acmeRecord()
+	acme.Account.ParentID = "holding"
+	rep, err := b.eng.Apply(b.ctx, engine.Batch{Accounts: []identity.AccountRecord{
+		{Source: b2b.SourceSalesforce, Time: day0.Add(-24 * time.Hour), Account: b2b.Account{ID: "holding", Name: "Holding", Domains: []string{"holding.com"}}},
+		acme},
+		Persons: []identity.PersonRecord{lead("L-2", "victor@acme.com", "Victor", "Kim", "VP of Engineering", "Acme")}})
+	require.NoError(t, err)
+	require.Empty(t, rep.Rejected)
+	mk := acmeNet(t, b)
+	b.clock.Set(day(1))
+	ingest(t, b, activity("u-1", b2b.ActivityUnsubscribeEmail, "L-8", day(1), nil))
+	mergeInto(t, b, mk, "acme", day(2))
+	ann, _ := b.eng.PersonOfRecord(b2b.SourceMarketo, "L-8")
+	require.Contains(t, personsOf(t, b, "holding"), ann)
+	want := b2b.Consent{Status: b2b.ConsentOptOut, Source: b2b.SourceMarketo, At: day(1)}
+	require.Equal(t, want, consentOf(t, b, "acme", ann)[b2b.ChannelEmail])
+	claimAll(t, b, day(2))
+	sent, deliver := inbox(t, b)
+	advanceDays(t, b, 2, 20, deliver)
+	assert.Empty(t, sent["ann@acme.net"])
+	assert.Equal(t, want, consentOf(t, b, "holding", ann)[b2b.ChannelEmail], "Ann's unsubscribe holds on Acme's parent too")
+}
