@@ -68,19 +68,7 @@ func (cn *cnode) instant(nodes []cnode) []int {
 // graph checks reachability, merge placement and cycles without a wait.
 func (c *compiler) graph() {
 	nodes := c.v.nodes
-	seen := make([]bool, len(nodes))
-	stack := []int{c.v.start}
-	seen[c.v.start] = true
-	for len(stack) > 0 {
-		i := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		for _, s := range nodes[i].successors() {
-			if !seen[s] {
-				seen[s] = true
-				stack = append(stack, s)
-			}
-		}
-	}
+	seen := c.reachable(func(i int) []int { return nodes[i].successors() })
 	for i, ok := range seen {
 		if !ok && !c.badRefs {
 			c.ps.Addf(nodePath(nodes[i].id), "unreachable from the start node %q", string(nodes[c.v.start].id))
@@ -101,21 +89,29 @@ func (c *compiler) graph() {
 // parallel node at its merge node's next.
 func (c *compiler) mainTrack() []bool {
 	nodes := c.v.nodes
-	seen := make([]bool, len(nodes))
+	return c.reachable(func(i int) []int {
+		cn := &nodes[i]
+		if cn.kind != KindParallel {
+			return cn.successors()
+		}
+		next := []int{cn.limitThen}
+		if cn.merge >= 0 {
+			next = append(next, nodes[cn.merge].next)
+		}
+		return next
+	})
+}
+
+// reachable marks the nodes reachable from the start node by next
+// (negative indexes are no node).
+func (c *compiler) reachable(next func(i int) []int) []bool {
+	seen := make([]bool, len(c.v.nodes))
 	stack := []int{c.v.start}
 	seen[c.v.start] = true
 	for len(stack) > 0 {
 		i := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		cn := &nodes[i]
-		next := cn.successors()
-		if cn.kind == KindParallel {
-			next = []int{cn.limitThen}
-			if cn.merge >= 0 {
-				next = append(next, nodes[cn.merge].next)
-			}
-		}
-		for _, s := range next {
+		for _, s := range next(i) {
 			if s >= 0 && !seen[s] {
 				seen[s] = true
 				stack = append(stack, s)
