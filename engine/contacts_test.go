@@ -234,3 +234,37 @@ func TestCapsAcrossAccountsDecideInOneOrder(t *testing.T) {
 		require.Equal(t, want, week(8, slowLoads{memory.New(), "globex-de"}))
 	}
 }
+
+// TestHandOverWaitsForNoTurn: a Marketo company (acc-1) merges into a
+// CRM account (acc-3) in a call that also brings an activity of acc-2,
+// and the CTO is a person of acc-1 and acc-2. acc-2's pass, whose
+// persons still name acc-1, waits for acc-1's turn of the call; acc-1's
+// turn hands over to acc-3, whose pass counts acc-2's messages to the
+// CTO: that pass must not wait for acc-2's turn, or neither ends.
+func TestHandOverWaitsForNoTurn(t *testing.T) {
+	t.Parallel()
+	b := setup(t, sharedContactProgram(), func(c *engine.Config) { c.Workers = 2 })
+	m := identity.AccountRecord{Source: b2b.SourceMarketo, Time: day0,
+		Account: b2b.Account{ID: "acc-1", Name: "Initech Net", Domains: []string{"initech.net"}}}
+	cto := contact("003CTO", "cto@initech.com", "Tess", "Ito", "Chief Technology Officer", "acc-2")
+	cto.OtherAccounts = []b2b.AccountID{"acc-1"}
+	rep, err := b.eng.Apply(b.ctx, engine.Batch{
+		Accounts: []identity.AccountRecord{account("acc-2", "Initech", "initech.com", ""), account("acc-3", "Initech Group", "initech.example", ""), m},
+		Persons:  []identity.PersonRecord{cto}})
+	require.NoError(t, err)
+	require.Empty(t, rep.Rejected)
+
+	b.clock.Set(day(1))
+	m.Time = day(1)
+	m.Identifiers = []identity.Identifier{{Namespace: identity.NSAccountID, Value: "acc-3"}}
+	open := activity("o-1", b2b.ActivityOpenEmail, "003CTO", day(1), nil)
+	open.Source, open.Account = b2b.SourceSalesforce, "acc-2"
+	ctx, cancel := context.WithTimeout(b.ctx, 20*time.Second)
+	defer cancel()
+	rep, err = b.eng.Apply(ctx, engine.Batch{Accounts: []identity.AccountRecord{m}, Activities: []b2b.Activity{open}})
+	require.NoError(t, err)
+	require.Empty(t, rep.Rejected)
+	v, err := b.eng.Account(b.ctx, "acc-1", day(1))
+	require.NoError(t, err)
+	require.Equal(t, b2b.AccountID("acc-3"), v.MergedInto)
+}

@@ -87,7 +87,10 @@ func (ps *pass) retire(ctx context.Context, into b2b.AccountID) {
 	// The account has no persons and takes no person's lock: handing over
 	// from its pass waits for no pass that could wait for it. The other
 	// account decides first what it was due to before now, as for any
-	// input.
+	// input. Its pass runs inside this account's turn of the call: it
+	// waits for no other account's turn (see callOrder), which could be
+	// waiting for this one's.
+	ctx = outsideCallOrder(ctx)
 	if _, err := ps.e.apply(ctx, into, &work{account: true, persons: true, create: true, handedOver: h}, ps.now); err != nil {
 		ps.fail(fmt.Errorf("hand over to %q: %w", into, err))
 		return
