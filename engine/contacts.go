@@ -28,11 +28,11 @@ import (
 // Two passes of accounts that share a person take turns, from the reading
 // of each other's messages to the commit of their own (sharedLocks): so a
 // cap holds exactly across accounts, within one engine, whatever the
-// order and the concurrency of the calls. Within one call, the account the
-// call takes first decides first (callOrder): which message a cap lets
-// through does not depend on how the workers were scheduled. The turns are per person (hashed
-// onto a fixed set of locks), so accounts that share no one run in
-// parallel as before.
+// order and the concurrency of the calls. Within one call, the account
+// the call takes first decides first (callOrder): which message a cap
+// lets through does not depend on how the workers were scheduled. The
+// turns are per person (hashed onto a fixed set of locks), so accounts
+// that share no one run in parallel as before.
 
 // sharedLocks are the locks of persons of several accounts, by a hash of
 // the person's ID.

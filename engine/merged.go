@@ -100,7 +100,7 @@ func (ps *pass) retire(ctx context.Context, into b2b.AccountID) {
 		parents, _ := ps.e.graph.Ancestors(into)
 		ps.e.idMu.Unlock()
 		for _, a := range parents {
-			if _, err := ps.e.apply(ctx, a, &work{persons: true, handedOver: &handOver{from: ps.id, consent: h.consent, parent: true}}, ps.now); err != nil {
+			if _, err := ps.e.apply(ctx, a, &work{persons: true, create: true, handedOver: &handOver{from: ps.id, consent: h.consent, parent: true}}, ps.now); err != nil {
 				ps.fail(fmt.Errorf("hand over to %q: %w", a, err))
 				return
 			}
