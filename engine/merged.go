@@ -174,24 +174,7 @@ func (ps *pass) takeScores(h *handOver) {
 				continue
 			}
 			qs := h.scores[name][from]
-			if st.Scores == nil {
-				st.Scores = map[string]*scoring.Ledger{}
-			}
-			l := st.Scores[name]
-			if l == nil {
-				l = &scoring.Ledger{}
-				st.Scores[name] = l
-			}
-			if l.Persons == nil {
-				l.Persons = map[b2b.PersonID]*scoring.PersonState{}
-			}
-			merged := qs
-			if s := ps.scorer(name); s != nil {
-				merged = s.Merge(l.Persons[id], &qs)
-			} else if l.Persons[id] != nil {
-				continue // a model the program no longer has: this account's kept
-			}
-			l.Persons[id] = &merged
+			ps.addScore(name, id, &qs)
 		}
 	}
 	for _, k := range slices.Sorted(maps.Keys(h.adjustments)) {

@@ -250,21 +250,9 @@ func (ps *pass) mergeScores(p, q b2b.PersonID) {
 	st := ps.st
 	for _, name := range slices.Sorted(maps.Keys(st.Scores)) {
 		l := st.Scores[name]
-		qs := l.Persons[q]
-		if qs == nil {
-			continue
+		if qs := l.Persons[q]; qs != nil && ps.addScore(name, p, qs) {
+			delete(l.Persons, q)
 		}
-		var merged scoring.PersonState
-		if s := ps.scorer(name); s != nil {
-			merged = s.Merge(l.Persons[p], qs)
-		} else if l.Persons[p] == nil {
-			merged = *qs // a model the program no longer has: kept as it was
-		} else {
-			continue
-		}
-		l.Persons[p] = &merged
-		delete(l.Persons, q)
-		ps.changed = true
 	}
 	if v, ok := st.Adjustments["person/"+string(q)]; ok {
 		st.Adjustments["person/"+string(p)] += v
@@ -280,6 +268,36 @@ func (ps *pass) mergeScores(p, q b2b.PersonID) {
 		}
 		ps.changed = true
 	}
+}
+
+// addScore merges a score state of another record of the person id (a
+// person merged into them, or theirs in an account merged into this one)
+// into their state under the scoring model name (see
+// scoring.Scorer.Merge). Under a model the program no longer has, the
+// state is taken only when the person has none there. It reports whether
+// it took it.
+func (ps *pass) addScore(name string, id b2b.PersonID, qs *scoring.PersonState) bool {
+	st := ps.st
+	if st.Scores == nil {
+		st.Scores = map[string]*scoring.Ledger{}
+	}
+	l := st.Scores[name]
+	if l == nil {
+		l = &scoring.Ledger{}
+		st.Scores[name] = l
+	}
+	if l.Persons == nil {
+		l.Persons = map[b2b.PersonID]*scoring.PersonState{}
+	}
+	merged := *qs
+	if s := ps.scorer(name); s != nil {
+		merged = s.Merge(l.Persons[id], qs)
+	} else if l.Persons[id] != nil {
+		return false
+	}
+	l.Persons[id] = &merged
+	ps.changed = true
+	return true
 }
 
 // keepStatement adds a statement to the state's, unless it holds it
