@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/quorumhq/quorum/b2b"
@@ -149,20 +150,24 @@ func (c *Catalog) SaveDraft(j Journey) (*Catalog, error) {
 }
 
 func (c *Catalog) validate(j Journey) error {
-	_, err := c.compile(j)
+	_, err := c.compile(j, nil)
 	return err
 }
 
-func (c *Catalog) compile(j Journey) (*Version, error) {
-	v, main, err := compileJourney(j, c.cfg)
+// compile validates and compiles j for the catalog. batch, when not nil,
+// holds the solution interests the journeys published with j are bound
+// to, by ID: j's go-tos to them read those bindings, and their go-tos to
+// j are theirs to check (see [Catalog.PublishAll]).
+func (c *Catalog) compile(j Journey, batch map[string]string) (*Version, error) {
+	v, tracks, err := compileJourney(j, c.cfg)
 	var ve invalidJourney
 	if err != nil && !errors.As(err, &ve) {
 		return nil, err
 	}
-	// GoTo targets must be journeys of this catalog, and a go-to of a
-	// journey bound to one solution interest, where its main track (which
-	// addresses that interest) goes, must not go to a journey bound to
-	// another: that journey takes no entry for it.
+	// GoTo targets must be journeys of this catalog, and a go-to must not
+	// go to a journey bound to a solution interest that no track
+	// reaching it addresses (see stuckGoTo): that journey would take no
+	// entry from it.
 	var extra b2b.Problems
 	bound := j.SolutionInterest()
 	for i, n := range j.Nodes {
@@ -176,15 +181,28 @@ func (c *Catalog) compile(j Journey) (*Version, error) {
 			p = fmt.Sprintf("nodes[%d]", i)
 		}
 		target := n.GoTo.Journey
-		if _, ok := c.journeys[target]; !ok {
+		if _, ok := c.journeys[target]; !ok && !hasKey(batch, target) {
 			extra.Addf(p+".goto.journey", "unknown journey %q", target)
 			continue
 		}
-		if to := c.boundTo(target); bound != "" && to != "" && to != bound && i < len(main) && main[i] {
+		if i >= len(tracks) {
+			continue
+		}
+		to, ok := batch[target]
+		if !ok {
+			to = c.boundTo(target)
+		}
+		switch main, interests, stuck := stuckGoTo(tracks[i], bound, to); {
+		case !stuck:
+		case main:
 			extra.Addf(p+".goto.journey", "journey %q is bound to solution interest %s and takes no entry for %s, the interest this journey is bound to "+
 				"(go to a journey bound to %s or to none)", target, to, bound, bound)
+		default:
+			extra.Addf(p+".goto.journey", "journey %q is bound to solution interest %s and takes no entry for %s, %s of the parallel tracks that reach this go-to "+
+				"(go to a journey bound to %s or to none)", target, to, strings.Join(interests, ", "), theInterests(interests), oneOf(interests))
 		}
 	}
+	c.referrers(&extra, j.ID, j.SolutionInterest(), batch)
 	if extra.Len() == 0 {
 		return v, err
 	}
@@ -198,6 +216,87 @@ func (c *Catalog) compile(j Journey) (*Version, error) {
 		ps.Add(p.Path, p.Err)
 	}
 	return nil, invalidJourney{ps.Err("journey %q", j.ID).(*b2b.ValidationError)}
+}
+
+// referrers reports the go-tos to journey id, bound to solution interest
+// bound, that could not hand over: those of the latest version of every
+// other journey that is live or closed (its instances run on) where no
+// track reaching the go-to addresses bound (see stuckGoTo). Publishing a
+// journey bound to one interest would otherwise leave the journeys that
+// go to it, published when it was bound to none or to that of their
+// tracks, with go-tos that every account they run for is refused at
+// (the run time still refuses them, with why, for instances of earlier
+// versions). A journey that has only a draft is checked when it is
+// published.
+func (c *Catalog) referrers(ps *b2b.Problems, id, bound string, batch map[string]string) {
+	if bound == "" {
+		return
+	}
+	for _, from := range c.ids {
+		e := c.journeys[from]
+		if from == id || hasKey(batch, from) || len(e.versions) == 0 || e.status != StatusLive && e.status != StatusClosed {
+			continue
+		}
+		v := e.versions[len(e.versions)-1]
+		for k := range v.nodes {
+			cn := &v.nodes[k]
+			if cn.kind != KindGoTo || cn.gotoJourney != id || k >= len(v.tracks) {
+				continue
+			}
+			switch main, interests, stuck := stuckGoTo(v.tracks[k], v.interest, bound); {
+			case !stuck:
+			case main:
+				ps.Addf("triggers", "journey %q (version %d, %s), bound to solution interest %s, goes to this journey at %s on its main track: "+
+					"bound to %s, this journey would take no entry from it (bind this journey to %s or to none, or first publish %q without that go-to)",
+					from, v.number, e.status, v.interest, nodePath(cn.id), bound, v.interest, from)
+			default:
+				ps.Addf("triggers", "journey %q (version %d, %s) goes to this journey at %s, which only its parallel tracks of %s reach: "+
+					"bound to %s, this journey would take no entry from them (bind this journey to %s or to none, or first publish %q without that go-to)",
+					from, v.number, e.status, nodePath(cn.id), strings.Join(interests, ", "), bound, oneOf(interests), from)
+			}
+		}
+	}
+}
+
+// stuckGoTo reports whether no track that reaches a go-to node (t, of a
+// journey bound to solution interest bound, "" for none) could hand the
+// account over to a journey bound to interest to ("" for none, which
+// takes every entry): the main track of a journey bound to another
+// interest reaches it (main), or every track that reaches it addresses
+// an interest that the definition tells, none of them to (interests, the
+// interests of the parallel tracks that reach it). A track whose
+// interest the definition does not tell (the main track of a journey
+// bound to none, the track of a parallel node that names no interests)
+// may hand over, and a split may keep the tracks of other interests
+// from the go-to: such a go-to is left to the run time, which refuses a
+// track of another interest with why.
+func stuckGoTo(t NodeTracks, bound, to string) (main bool, interests []string, stuck bool) {
+	switch {
+	case to == "":
+		return false, nil, false
+	case t.Main && bound != "" && bound != to:
+		return true, nil, true
+	case t.AnyInterest || len(t.Interests) == 0 || slices.Contains(t.Interests, to):
+		return false, nil, false
+	}
+	return false, t.Interests, true
+}
+
+// theInterests is "the solution interest" or "the solution interests",
+// for a list of interests.
+func theInterests(interests []string) string {
+	if len(interests) == 1 {
+		return "the solution interest"
+	}
+	return "the solution interests"
+}
+
+// oneOf is an interest, or "one of A, B" for several.
+func oneOf(interests []string) string {
+	if len(interests) == 1 {
+		return interests[0]
+	}
+	return "one of " + strings.Join(interests, ", ")
 }
 
 // boundTo returns the solution interest a journey of the catalog is bound
@@ -221,21 +320,84 @@ func (c *Catalog) boundTo(id string) string {
 // the next version, which new entries get while running instances keep
 // theirs. Publishing a closed, finished or aborted journey is an
 // ErrLifecycle error.
+//
+// Besides [Compile]'s checks, the go-tos are checked against the
+// catalog: j's go-tos must name journeys of the catalog that would take
+// an entry from them, and, when j is bound to a solution interest, so
+// must the go-tos to j of the other journeys (see [GoTo]). Journeys that
+// go to each other and change their bindings together are published
+// together ([Catalog.PublishAll]).
 func (c *Catalog) Publish(j Journey) (*Catalog, *Version, error) {
 	if e, ok := c.journeys[j.ID]; ok && e.status != StatusDraft && e.status != StatusLive {
 		return c, nil, fmt.Errorf("publish journey %q: it is %s: %w", j.ID, e.status, ErrLifecycle)
 	}
-	v, err := c.compile(j)
+	v, err := c.compile(j, nil)
 	if err != nil {
 		return c, nil, err
 	}
-	out := c.with(j.ID, func(e *entry) {
+	return c.published(j.ID, v), v, nil
+}
+
+// published adds v, compiled for the catalog, as the next version of
+// journey id, which is live from then on.
+func (c *Catalog) published(id string, v *Version) *Catalog {
+	return c.with(id, func(e *entry) {
 		v.number = len(e.versions) + 1
 		e.versions = append(e.versions, v)
 		e.status = StatusLive
 		e.draft = nil
 	})
-	return out, v, nil
+}
+
+// PublishAll publishes js together: each as [Catalog.Publish] would,
+// but the go-tos between them are checked against the bindings they are
+// published with, whatever their order, so that journeys that go to each
+// other can change their solution interests at once (a journey and the
+// one it goes to, both moved from one interest to another, pass no
+// check one at a time: the one that goes would go to a journey still
+// bound to the old interest, or the other would be gone to by a version
+// still bound to it). The go-tos to them of the other journeys of the
+// catalog are checked as Publish checks them. It is all or none: when
+// any of js has problems, none is published, and the error joins the
+// error of each that has (each a *b2b.ValidationError matching
+// ErrInvalidJourney, or an ErrLifecycle error). Two of js with one ID
+// are an error. The versions are returned in the order of js.
+func (c *Catalog) PublishAll(js ...Journey) (*Catalog, []*Version, error) {
+	batch := make(map[string]string, len(js))
+	var errs []error
+	for _, j := range js {
+		if _, dup := batch[j.ID]; dup {
+			errs = append(errs, fmt.Errorf("publish journey %q: it is given twice", j.ID))
+			continue
+		}
+		batch[j.ID] = j.SolutionInterest()
+	}
+	vs := make([]*Version, len(js))
+	for i, j := range js {
+		if e, ok := c.journeys[j.ID]; ok && e.status != StatusDraft && e.status != StatusLive {
+			errs = append(errs, fmt.Errorf("publish journey %q: it is %s: %w", j.ID, e.status, ErrLifecycle))
+			continue
+		}
+		v, err := c.compile(j, batch)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		vs[i] = v
+	}
+	if len(errs) > 0 {
+		return c, nil, errors.Join(errs...)
+	}
+	out := c
+	for i, j := range js {
+		out = out.published(j.ID, vs[i])
+	}
+	return out, vs, nil
+}
+
+func hasKey(m map[string]string, k string) bool {
+	_, ok := m[k]
+	return ok
 }
 
 // Carry adds v, a version of another catalog (an earlier program's), as

@@ -45,6 +45,9 @@ type Version struct {
 	// interest is the solution interest the journey is bound to
 	// (Journey.SolutionInterest), "" when none.
 	interest string
+	// tracks tells, for each node, which tracks can reach it; the
+	// catalog checks the go-tos by it.
+	tracks []NodeTracks
 	// stateRules: some exit or goal must be checked on view changes.
 	stateRules bool
 	// fingerprint identifies the definition (see Fingerprint).
@@ -197,10 +200,10 @@ func Compile(j Journey, cfg Config) (*Version, error) {
 	return v, err
 }
 
-// compileJourney is Compile, which also returns which of j.Nodes the main
-// track can reach ([compiler.mainTrack]; nil when the start node is
+// compileJourney is Compile, which also returns which tracks can reach
+// each of j.Nodes ([compiler.tracks]; nil when the start node is
 // unknown), problems or not, for the checks of a catalog.
-func compileJourney(j Journey, cfg Config) (*Version, []bool, error) {
+func compileJourney(j Journey, cfg Config) (*Version, []NodeTracks, error) {
 	cfg = cfg.withDefaults()
 	c := compiler{cfg: cfg, j: j, v: &Version{def: cloneJourney(j), index: map[NodeID]int{}, goalDone: -1}}
 	c.roles = map[string]bool{}
@@ -209,7 +212,7 @@ func compileJourney(j Journey, cfg Config) (*Version, []bool, error) {
 	}
 	c.compile()
 	if c.ps.Len() > 0 {
-		return nil, c.main, invalidJourney{c.ps.Err("journey %q", j.ID).(*b2b.ValidationError)}
+		return nil, c.v.tracks, invalidJourney{c.ps.Err("journey %q", j.ID).(*b2b.ValidationError)}
 	}
 	// The fingerprint is the definition's JSON, the program files' own
 	// schema: a field added to the journey types must leave a definition
@@ -218,12 +221,12 @@ func compileJourney(j Journey, cfg Config) (*Version, []bool, error) {
 	// longer match their versions.
 	def, err := json.Marshal(j)
 	if err != nil {
-		return nil, c.main, fmt.Errorf("journey %q: %w", j.ID, err)
+		return nil, c.v.tracks, fmt.Errorf("journey %q: %w", j.ID, err)
 	}
 	h := fnv.New64a()
 	h.Write(def)
 	c.v.fingerprint = h.Sum64()
-	return c.v, c.main, nil
+	return c.v, c.v.tracks, nil
 }
 
 type compiler struct {
@@ -235,7 +238,7 @@ type compiler struct {
 	// badRefs: some reference or node is broken, so reachability would
 	// only repeat the same problem; it is checked once they are fixed.
 	badRefs bool
-	// main marks the nodes the main track can reach (see mainTrack); nil
+	// main marks the nodes the main track can reach (see tracks); nil
 	// when the start node is unknown.
 	main []bool
 }
@@ -297,7 +300,11 @@ func (c *compiler) compile() {
 	c.exitsAndGoals()
 	if c.v.start >= 0 {
 		c.graph()
-		c.main = c.mainTrack()
+		c.v.tracks = c.tracks()
+		c.main = make([]bool, len(c.v.tracks))
+		for i := range c.v.tracks {
+			c.main[i] = c.v.tracks[i].Main
+		}
 		c.whichGroup()
 	}
 }

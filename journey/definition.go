@@ -78,12 +78,48 @@ func (j *Journey) SolutionInterest() string {
 // the group of its interest ([Journey.SolutionInterest]); a parallel
 // track addresses its own. A node reached through a reference that does
 // not resolve is not reached; when the start node is unknown, none is.
+// It is the Main of [Journey.Tracks].
 func (j *Journey) MainTrack() []bool {
-	_, main, _ := compileJourney(*j, Config{})
-	if main == nil {
-		return make([]bool, len(j.Nodes))
+	ts := j.Tracks()
+	main := make([]bool, len(ts))
+	for i := range ts {
+		main[i] = ts[i].Main
 	}
 	return main
+}
+
+// Tracks reports, for each of j.Nodes in order, which tracks of an
+// instance can reach it, and the solution interests whose buying groups
+// they address there, so that what a node does to "the track's group"
+// (a change_stage's stage, a go-to's journey) can be checked against the
+// interests it may run for rather than every interest of the program. A
+// node reached through a reference that does not resolve is not reached;
+// when the start node is unknown, none is.
+func (j *Journey) Tracks() []NodeTracks {
+	_, ts, _ := compileJourney(*j, Config{})
+	if ts == nil {
+		return make([]NodeTracks, len(j.Nodes))
+	}
+	return ts
+}
+
+// NodeTracks tells which tracks of an instance can reach a node
+// ([Journey.Tracks]) and which solution interests they address there.
+type NodeTracks struct {
+	// Main: the main track can reach the node (see [Journey.MainTrack]).
+	Main bool
+	// Interests lists, sorted, the solution interests the definition
+	// tells of the tracks that can reach the node: the one the journey
+	// is bound to, for its main track ([Journey.SolutionInterest]), and
+	// those a parallel node that names its SolutionInterests starts its
+	// tracks for.
+	Interests []string
+	// AnyInterest: a track whose interest the definition does not tell
+	// can reach the node: the main track of a journey bound to none
+	// (it addresses the interest it entered for, if any), or a track of
+	// a parallel node that names no SolutionInterests (one for each
+	// active interest of the account).
+	AnyInterest bool
 }
 
 // NodeKind is what a node does.
@@ -392,10 +428,21 @@ type Merge struct {
 // refuses the account) leaves nothing to hand over to: the
 // instance exits with why ("go to journey nurture: journey is not live
 // (closed)"), not completed unless it reached the completion goal before,
-// and its deferred messages are dropped, as at any exit. A go-to where
-// the main track of a journey bound to one solution interest goes, to a
-// journey bound to another, is a validation problem ([Catalog.Publish]):
-// that journey would take no entry.
+// and its deferred messages are dropped, as at any exit.
+//
+// A go-to to a journey bound to a solution interest that no track
+// reaching it addresses (see [Journey.Tracks]) is a validation problem
+// ([Catalog.Publish]): where the main track of a journey bound to another
+// interest goes, or where only parallel tracks of other interests go (a
+// parallel node that names its SolutionInterests), that journey would
+// take no entry. Publishing a journey bound to an interest is checked
+// the same way against the go-tos to it of the latest version of every
+// live or closed journey, with the problem at its triggers naming that
+// journey and node: a binding that would leave them go-tos that cannot
+// hand over is refused. A track whose interest the definition does not
+// tell (of a journey bound to none, or of a parallel node that names no
+// interests), or one of several interests that a split may route, is
+// left to the run time, as are the instances of earlier versions.
 type GoTo struct {
 	Journey string `json:"journey"`
 }

@@ -88,12 +88,16 @@
 // duration, a listen or an external node: a wait only until a date and a
 // visit limit's Then leave at once, so they do not count), splits without
 // an else path, unknown roles and event types, bad percentages, windows
-// and durations, unknown go-to journeys (and, from the main track of a
-// journey bound to a solution interest, journeys bound to another, which
-// take no entry for it), every expression that does not
+// and durations, unknown go-to journeys, go-tos to a journey bound to a
+// solution interest that would take no entry from them (the main track
+// of a journey bound to another reaches them, or only parallel tracks
+// of other interests do; publishing a journey bound to an interest
+// checks so the go-tos to it of the latest versions of the live and
+// closed journeys, see [GoTo]), every expression that does not
 // compile, and, in a program with several solution interests, what acts
 // on or reads one buying group where the journey cannot tell which (see
-// [Action] and [AccountEnv]). A journey that passes cannot fail
+// [Action] and [AccountEnv]). [Journey.Tracks] tells which tracks reach
+// each node and which interests they address there. A journey that passes cannot fail
 // structurally at run time; a rule that fails on data (indexing a
 // missing map key) counts as false and is traced as a rule_error.
 //

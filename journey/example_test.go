@@ -148,3 +148,31 @@ func ExampleValidate_error() {
 	//   nodes["mail"]: cycle without a wait: mail -> split-1 -> mail
 	// true
 }
+
+// A journey that others go to keeps them able to hand over: publishing it
+// bound to another solution interest than the tracks that go to it is
+// refused, naming the journey and the go-to node. Journeys that move to
+// another interest together are published together.
+func ExampleCatalog_PublishAll() {
+	boundTo := func(interest string, j journey.Journey) journey.Journey {
+		j.Triggers = []journey.Trigger{{Type: journey.TriggerGroupCreated, SolutionInterest: interest}}
+		return j
+	}
+	nurture := func(interest string) journey.Journey {
+		return boundTo(interest, journey.Journey{ID: "nurture", Nodes: []journey.Node{{ID: "end", Kind: journey.KindEnd, End: &journey.End{}}}})
+	}
+	router := func(interest string) journey.Journey {
+		return boundTo(interest, journey.Journey{ID: "router", Nodes: []journey.Node{{ID: "go", Kind: journey.KindGoTo, GoTo: &journey.GoTo{Journey: "nurture"}}}})
+	}
+	cat, _ := journey.NewCatalog(journey.Config{})
+	cat, _, _ = cat.Publish(nurture("Data Platform"))
+	cat, _, _ = cat.Publish(router("Data Platform"))
+
+	_, _, err := cat.Publish(nurture("Security"))
+	fmt.Println(err)
+	_, vs, err := cat.PublishAll(nurture("Security"), router("Security"))
+	fmt.Println(err, vs[0].ID(), vs[0].Number(), vs[1].ID(), vs[1].Number())
+	// Output:
+	// journey "nurture": triggers: journey "router" (version 1, live), bound to solution interest Data Platform, goes to this journey at nodes["go"] on its main track: bound to Security, this journey would take no entry from it (bind this journey to Data Platform or to none, or first publish "router" without that go-to)
+	// <nil> nurture 2 router 2
+}

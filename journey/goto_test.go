@@ -1,6 +1,7 @@
 package journey_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -87,11 +88,14 @@ func TestPublishUnknownGoToOfANodeWithoutItsOwnID(t *testing.T) {
 
 // A journey bound to one solution interest takes no entry for another
 // (TestBoundJourneyAddressesItsInterestHoweverEntered): a go-to where the
-// main track of a journey bound to another interest goes could never
-// hand over, so publishing it is refused, with the target's binding from
-// its latest version or, before it has one, its draft. A track whose
-// interest the definition does not tell (a parallel track, or the main
-// track of a journey bound to none) is left to the run time.
+// main track of a journey bound to another interest goes, or that only
+// the parallel tracks of other interests reach, could never hand over,
+// so publishing it is refused, with the target's binding from its latest
+// version or, before it has one, its draft. A track whose interest the
+// definition does not tell (that of a parallel node that names no
+// interests, or the main track of a journey bound to none) is left to
+// the run time, as are the tracks of several interests, of which a split
+// may keep the others from the go-to.
 func TestPublishGoToAJourneyOfAnotherInterest(t *testing.T) {
 	t.Parallel()
 	boundTo := func(j journey.Journey, interest string) journey.Journey {
@@ -106,6 +110,11 @@ func TestPublishGoToAJourneyOfAnotherInterest(t *testing.T) {
 	}
 	router := func(interest string, nodes ...journey.Node) journey.Journey {
 		return boundTo(linear("router", nodes...), interest)
+	}
+	// fan runs the go-to's branch for the given interests; its merge-less
+	// parent track ends there.
+	fan := func(interests ...string) journey.Node {
+		return journey.Node{ID: "fan", Kind: journey.KindParallel, Parallel: &journey.Parallel{SolutionInterests: interests, Branch: "go"}}
 	}
 	const problem = `nodes["go"].goto.journey: journey "security" is bound to solution interest Security and takes no entry for Data Platform, ` +
 		`the interest this journey is bound to (go to a journey bound to Data Platform or to none)`
@@ -140,6 +149,20 @@ func TestPublishGoToAJourneyOfAnotherInterest(t *testing.T) {
 			Triggers: []journey.Trigger{{Type: journey.TriggerGroupCreated, SolutionInterest: "Data Platform"}, {Type: journey.TriggerGroupCreated, SolutionInterest: "Security"}}}, nil},
 		{"in a parallel branch", published(security), router("Data Platform",
 			journey.Node{ID: "fan", Kind: journey.KindParallel, Parallel: &journey.Parallel{Branch: "go"}}, goTo("go", "security")), nil},
+		{"in a parallel branch of other interests", published(security), linear("router",
+			fan("Data Platform", "Analytics"), goTo("go", "security")), []string{
+			`nodes["go"].goto.journey: journey "security" is bound to solution interest Security and takes no entry for Analytics, Data Platform, ` +
+				`the solution interests of the parallel tracks that reach this go-to (go to a journey bound to one of Analytics, Data Platform or to none)`}},
+		{"in a parallel branch of another interest, in a journey bound to the target's", published(security), router("Security",
+			fan("Data Platform"), goTo("go", "security")), []string{
+			`nodes["go"].goto.journey: journey "security" is bound to solution interest Security and takes no entry for Data Platform, ` +
+				`the solution interest of the parallel tracks that reach this go-to (go to a journey bound to Data Platform or to none)`}},
+		{"in a parallel branch of its interest among others", published(security), router("Data Platform",
+			fan("Data Platform", "Security"), goTo("go", "security")), nil},
+		{"in branches of two parallel nodes, one of its interest", published(security), linear("router",
+			journey.Node{ID: "big?", Kind: journey.KindSplit, Split: &journey.Split{Paths: []journey.Path{{When: "account.employees > 1000", Next: "fan"}}, Else: "fan2"}},
+			fan("Data Platform"), journey.Node{ID: "fan2", Kind: journey.KindParallel, Parallel: &journey.Parallel{SolutionInterests: []string{"Security"}, Branch: "go"}},
+			goTo("go", "security")), nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -155,6 +178,204 @@ func TestPublishGoToAJourneyOfAnotherInterest(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Publishing a journey bound to a solution interest is refused where a
+// journey that goes to it could no longer hand over: the latest version
+// of a live or closed journey (its instances run on) whose go-to only
+// tracks of another interest reach. The problem names the journey and
+// its go-to node. The go-to's own publish is checked the other way
+// round (TestPublishGoToAJourneyOfAnotherInterest); a journey that has
+// only a draft is checked when it is published.
+func TestPublishRebindsAJourneyGoneTo(t *testing.T) {
+	t.Parallel()
+	bound := func(j journey.Journey, interest string) journey.Journey {
+		j.Triggers = []journey.Trigger{{Type: journey.TriggerGroupCreated, SolutionInterest: interest}}
+		return j
+	}
+	goTo := journey.Node{ID: "go", Kind: journey.KindGoTo, GoTo: &journey.GoTo{Journey: "nurture"}}
+	nurture := linear("nurture", end("end", ""))
+	router := bound(linear("router", goTo), "Data Platform")
+	fanRouter := linear("fanner", journey.Node{ID: "fan", Kind: journey.KindParallel,
+		Parallel: &journey.Parallel{SolutionInterests: []string{"Data Platform"}, Branch: "go"}}, goTo)
+	const mainProblem = `triggers: journey "router" (version 1, %s), bound to solution interest Data Platform, goes to this journey at nodes["go"] on its main track: ` +
+		`bound to Security, this journey would take no entry from it (bind this journey to Data Platform or to none, or first publish "router" without that go-to)`
+	publish := func(js ...journey.Journey) func(t *testing.T, cat *journey.Catalog) *journey.Catalog {
+		return func(t *testing.T, cat *journey.Catalog) *journey.Catalog {
+			for _, j := range js {
+				var err error
+				cat, _, err = cat.Publish(j)
+				require.NoError(t, err)
+			}
+			return cat
+		}
+	}
+	then := func(fs ...func(t *testing.T, cat *journey.Catalog) *journey.Catalog) func(t *testing.T, cat *journey.Catalog) *journey.Catalog {
+		return func(t *testing.T, cat *journey.Catalog) *journey.Catalog {
+			for _, f := range fs {
+				cat = f(t, cat)
+			}
+			return cat
+		}
+	}
+	status := func(to ...func(*journey.Catalog, string) (*journey.Catalog, error)) func(t *testing.T, cat *journey.Catalog) *journey.Catalog {
+		return func(t *testing.T, cat *journey.Catalog) *journey.Catalog {
+			for _, f := range to {
+				var err error
+				cat, err = f(cat, "router")
+				require.NoError(t, err)
+			}
+			return cat
+		}
+	}
+	tests := []struct {
+		name    string
+		catalog func(t *testing.T, cat *journey.Catalog) *journey.Catalog
+		rebound journey.Journey
+		want    []string // nil: published
+	}{
+		{"gone to from the main track of another interest", publish(nurture, router), bound(nurture, "Security"), []string{fmt.Sprintf(mainProblem, "live")}},
+		{"by a closed journey, whose instances run on", then(publish(nurture, router), status((*journey.Catalog).Close)),
+			bound(nurture, "Security"), []string{fmt.Sprintf(mainProblem, "closed")}},
+		{"gone to from a parallel branch of another interest", publish(nurture, fanRouter), bound(nurture, "Security"), []string{
+			`triggers: journey "fanner" (version 1, live) goes to this journey at nodes["go"], which only its parallel tracks of Data Platform reach: ` +
+				`bound to Security, this journey would take no entry from them (bind this journey to Data Platform or to none, or first publish "fanner" without that go-to)`}},
+		{"both", publish(nurture, router, fanRouter), bound(nurture, "Security"), []string{
+			`triggers: journey "fanner" (version 1, live) goes to this journey at nodes["go"], which only its parallel tracks of Data Platform reach: ` +
+				`bound to Security, this journey would take no entry from them (bind this journey to Data Platform or to none, or first publish "fanner" without that go-to)`,
+			fmt.Sprintf(mainProblem, "live")}},
+		{"bound to the interest of the tracks that go to it", publish(nurture, router, fanRouter), bound(nurture, "Data Platform"), nil},
+		{"bound to none", publish(nurture, router), nurture, nil},
+		{"gone to from a journey bound to none", publish(nurture, linear("router", goTo)), bound(nurture, "Security"), nil},
+		{"by a finished journey", then(publish(nurture, router), status((*journey.Catalog).Close, (*journey.Catalog).Finish)), bound(nurture, "Security"), nil},
+		{"by an aborted journey", then(publish(nurture, router), status((*journey.Catalog).Abort)), bound(nurture, "Security"), nil},
+		{"by an earlier version only", publish(nurture, router, bound(linear("router", end("end", "")), "Data Platform")), bound(nurture, "Security"), nil},
+		{"by a draft, checked when it is published", func(t *testing.T, cat *journey.Catalog) *journey.Catalog {
+			cat = publish(nurture)(t, cat)
+			cat, err := cat.SaveDraft(router)
+			require.NoError(t, err)
+			return cat
+		}, bound(nurture, "Security"), nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			cat := tt.catalog(t, newCatalog(t, journey.Config{}))
+			next, v, err := cat.Publish(tt.rebound)
+			if tt.want == nil {
+				require.NoError(t, err)
+				require.Equal(t, 2, v.Number())
+				return
+			}
+			require.Nil(t, v)
+			require.Same(t, cat, next, "the catalog is left as it was")
+			if diff := cmp.Diff(tt.want, problems(t, err)); diff != "" {
+				t.Errorf("problems (-want +got):\n%s", diff)
+			}
+			// A draft is stored all the same, with the problems to show.
+			drafted, err := cat.SaveDraft(tt.rebound)
+			if diff := cmp.Diff(tt.want, problems(t, err)); diff != "" {
+				t.Errorf("draft problems (-want +got):\n%s", diff)
+			}
+			_, ok := drafted.Draft("nurture")
+			require.True(t, ok)
+		})
+	}
+}
+
+// Journeys that go to each other and move to another solution interest
+// together pass no check one at a time, in either order; published
+// together, their go-tos are checked against the bindings they are
+// published with. It is all or none, and the go-tos to them of the other
+// journeys are checked as one Publish checks them.
+func TestPublishAllMovesJourneysToAnotherInterestTogether(t *testing.T) {
+	t.Parallel()
+	bound := func(j journey.Journey, interest string) journey.Journey {
+		j.Triggers = []journey.Trigger{{Type: journey.TriggerGroupCreated, SolutionInterest: interest}}
+		return j
+	}
+	goTo := func(target string) journey.Node {
+		return journey.Node{ID: "go", Kind: journey.KindGoTo, GoTo: &journey.GoTo{Journey: target}}
+	}
+	router := func(interest string) journey.Journey { return bound(linear("router", goTo("nurture")), interest) }
+	nurture := func(interest string) journey.Journey { return bound(linear("nurture", end("end", "")), interest) }
+	cat := newCatalog(t, journey.Config{}, nurture("Data Platform"), router("Data Platform"))
+
+	_, _, err := cat.Publish(router("Security"))
+	require.ErrorIs(t, err, journey.ErrInvalidJourney, "the router first: nurture is still bound to Data Platform")
+	_, _, err = cat.Publish(nurture("Security"))
+	require.ErrorIs(t, err, journey.ErrInvalidJourney, "nurture first: the router's version is still bound to Data Platform")
+
+	next, vs, err := cat.PublishAll(nurture("Security"), router("Security"))
+	require.NoError(t, err)
+	require.Len(t, vs, 2)
+	require.Equal(t, []string{"nurture", "router"}, []string{vs[0].ID(), vs[1].ID()})
+	require.Equal(t, []int{2, 2}, []int{vs[0].Number(), vs[1].Number()})
+	for _, id := range []string{"nurture", "router"} {
+		latest, _ := next.Latest(id)
+		def := latest.Definition()
+		require.Equal(t, "Security", def.SolutionInterest())
+	}
+	require.Greater(t, next.Generation(), cat.Generation())
+
+	t.Run("a journey new to the catalog", func(t *testing.T) {
+		t.Parallel()
+		followUp := bound(linear("follow-up", end("end", "")), "Security")
+		_, _, err := cat.PublishAll(bound(linear("router", goTo("follow-up")), "Security"), followUp)
+		require.NoError(t, err)
+	})
+	t.Run("all or none", func(t *testing.T) {
+		t.Parallel()
+		broken := bound(linear("router", goTo("nurture"), end("end", "")), "Security")
+		got, vs, err := cat.PublishAll(nurture("Security"), broken)
+		require.ErrorIs(t, err, journey.ErrInvalidJourney)
+		require.Nil(t, vs)
+		require.Same(t, cat, got)
+		require.Contains(t, err.Error(), `nodes["end"]: unreachable from the start node "go"`)
+	})
+	t.Run("another journey that goes to them", func(t *testing.T) {
+		t.Parallel()
+		other := newCatalog(t, journey.Config{}, nurture("Data Platform"), router("Data Platform"), bound(linear("other", goTo("nurture")), "Data Platform"))
+		_, _, err := other.PublishAll(nurture("Security"), router("Security"))
+		require.Equal(t, []string{`triggers: journey "other" (version 1, live), bound to solution interest Data Platform, goes to this journey at nodes["go"] on its main track: ` +
+			`bound to Security, this journey would take no entry from it (bind this journey to Data Platform or to none, or first publish "other" without that go-to)`}, problems(t, err))
+	})
+	t.Run("a journey given twice, or one that is closed", func(t *testing.T) {
+		t.Parallel()
+		_, _, err := cat.PublishAll(nurture("Security"), nurture("Security"))
+		require.ErrorContains(t, err, `publish journey "nurture": it is given twice`)
+		closed, err := cat.Close("router")
+		require.NoError(t, err)
+		_, _, err = closed.PublishAll(nurture("Security"), router("Security"))
+		require.ErrorIs(t, err, journey.ErrLifecycle)
+	})
+}
+
+// A go-to that only parallel tracks of other interests reach is refused
+// at publish because the run time would refuse every one of them: the
+// instance exits with why at the first.
+func TestGoToFromAParallelTrackOfAnotherInterest(t *testing.T) {
+	t.Parallel()
+	security := linear("security", end("end", ""))
+	fanner := linear("fanner", journey.Node{ID: "fan", Kind: journey.KindParallel,
+		Parallel: &journey.Parallel{SolutionInterests: []string{"Data Platform"}, Branch: "go"}},
+		journey.Node{ID: "go", Kind: journey.KindGoTo, GoTo: &journey.GoTo{Journey: "security"}})
+	cat := newCatalog(t, journey.Config{}, security, fanner)
+	security.Triggers = []journey.Trigger{{Type: journey.TriggerGroupCreated, SolutionInterest: "Security"}}
+	// Publishing it now is refused (TestPublishRebindsAJourneyGoneTo);
+	// a catalog that carries it, as a program installed before did, is
+	// what the run time must still answer for.
+	_, _, err := cat.Publish(security)
+	require.ErrorIs(t, err, journey.ErrInvalidJourney)
+	other := newCatalog(t, journey.Config{}, security)
+	v, _ := cat.Latest("fanner")
+	carried, err := other.Carry(v)
+	require.NoError(t, err)
+
+	var st journey.State
+	res := carried.Step(&st, journey.Input{View: acmeView(), Now: day0, Events: manual("fanner", day0)})
+	require.Equal(t, []journey.Ended{{Journey: "fanner", Version: 1, Entry: 1, At: day0,
+		Reason: "go to journey security: journey is bound to solution interest Security, not Data Platform"}}, res.Ended)
 }
 
 // A go-to hands the account over to another journey: the instance

@@ -83,23 +83,71 @@ func (c *compiler) graph() {
 	c.cycles()
 }
 
-// mainTrack marks the nodes an instance's main track can reach: from the
-// start node, every successor but a parallel node's branch (its tracks,
-// one per solution interest, run there); the main track goes on from a
-// parallel node at its merge node's next.
-func (c *compiler) mainTrack() []bool {
+// tracks tells, for each node, which tracks can reach it (see
+// [NodeTracks]): the main track from the start node, addressing the
+// interest the journey is bound to (an interest the definition does
+// not tell when it is bound to none), and the tracks of every parallel
+// node it or they reach, from its branch, one per interest it names
+// (one whose interest is not told when it names none). A track goes on
+// to every successor of a node, but for a parallel node, whose track
+// goes on at its merge node's next (and its visit limit's node), and for
+// a merge node, where a parallel track ends (unless the visit limit
+// sends it on).
+func (c *compiler) tracks() []NodeTracks {
 	nodes := c.v.nodes
-	return c.reachable(func(i int) []int {
-		cn := &nodes[i]
-		if cn.kind != KindParallel {
-			return cn.successors()
+	type at struct {
+		node     int
+		interest string // "": not told
+		child    bool   // a parallel node's track
+	}
+	out := make([]NodeTracks, len(nodes))
+	seen := map[at]bool{}
+	var stack []at
+	push := func(a at) {
+		if a.node >= 0 && !seen[a] {
+			seen[a] = true
+			stack = append(stack, a)
 		}
-		next := []int{cn.limitThen}
-		if cn.merge >= 0 {
-			next = append(next, nodes[cn.merge].next)
+	}
+	push(at{node: c.v.start, interest: c.v.interest})
+	for len(stack) > 0 {
+		a := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		nt := &out[a.node]
+		nt.Main = nt.Main || !a.child
+		switch {
+		case a.interest == "":
+			nt.AnyInterest = true
+		case !slices.Contains(nt.Interests, a.interest):
+			nt.Interests = append(nt.Interests, a.interest)
+			slices.Sort(nt.Interests)
 		}
-		return next
-	})
+		cn := &nodes[a.node]
+		switch {
+		case cn.kind == KindParallel:
+			push(at{cn.limitThen, a.interest, a.child})
+			if cn.merge >= 0 {
+				push(at{nodes[cn.merge].next, a.interest, a.child})
+			}
+			if cn.branch >= 0 {
+				if len(cn.interests) == 0 || slices.Contains(cn.interests, "") {
+					push(at{cn.branch, "", true})
+				}
+				for _, si := range cn.interests {
+					if si != "" {
+						push(at{cn.branch, si, true})
+					}
+				}
+			}
+		case cn.kind == KindMerge && a.child:
+			push(at{cn.limitThen, a.interest, a.child})
+		default:
+			for _, s := range cn.successors() {
+				push(at{s, a.interest, a.child})
+			}
+		}
+	}
+	return out
 }
 
 // reachable marks the nodes reachable from the start node by next

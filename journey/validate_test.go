@@ -841,3 +841,62 @@ func TestJourneyMainTrack(t *testing.T) {
 		})
 	}
 }
+
+// TestJourneyTracks: each node tells which tracks can reach it and the
+// solution interests they address there: a bound journey's main track
+// its interest, a parallel node's tracks those it names (or any, when it
+// names none), a main track of a journey bound to none any. A parallel
+// track ends at a merge node; the main track goes on there.
+func TestJourneyTracks(t *testing.T) {
+	t.Parallel()
+	fan := func(id, branch, merge journey.NodeID, interests ...string) journey.Node {
+		return journey.Node{ID: id, Kind: journey.KindParallel, Parallel: &journey.Parallel{SolutionInterests: interests, Branch: branch, Merge: merge}}
+	}
+	join := func(id, next journey.NodeID) journey.Node {
+		return journey.Node{ID: id, Kind: journey.KindMerge, Merge: &journey.Merge{Next: next}}
+	}
+	main := func(interests ...string) journey.NodeTracks {
+		return journey.NodeTracks{Main: true, Interests: interests, AnyInterest: len(interests) == 0}
+	}
+	branch := func(interests ...string) journey.NodeTracks {
+		return journey.NodeTracks{Interests: interests, AnyInterest: len(interests) == 0}
+	}
+	tests := []struct {
+		name     string
+		interest string // the triggers'
+		nodes    []journey.Node
+		want     []journey.NodeTracks
+	}{
+		{"bound to none", "", []journey.Node{email("mail", "hi", "end", nil), end("end", "")}, []journey.NodeTracks{main(), main()}},
+		{"bound", "Security", []journey.Node{email("mail", "hi", "end", nil), end("end", "")}, []journey.NodeTracks{main("Security"), main("Security")}},
+		{"a branch for some interests, and its merge", "Security", []journey.Node{fan("fan", "mail", "join", "Data Platform", "Analytics"),
+			email("mail", "hi", "join", nil), join("join", "end"), end("end", "")},
+			[]journey.NodeTracks{main("Security"), branch("Analytics", "Data Platform"), branch("Analytics", "Data Platform"), main("Security")}},
+		{"a branch for every interest", "Security", []journey.Node{fan("fan", "mail", ""), email("mail", "hi", "end", nil), end("end", "")},
+			[]journey.NodeTracks{main("Security"), branch(), branch()}},
+		{"nested branches", "", []journey.Node{fan("fan", "fan2", "", "Data Platform"), fan("fan2", "mail", "join", "Security"),
+			email("mail", "hi", "join", nil), join("join", "end"), end("end", "")},
+			[]journey.NodeTracks{main(), branch("Data Platform"), branch("Security"), branch("Security"), branch("Data Platform")}},
+		{"a node both reach", "Security", []journey.Node{
+			{ID: "big?", Kind: journey.KindSplit, Split: &journey.Split{Paths: []journey.Path{{When: "account.employees > 1000", Next: "mail"}}, Else: "fan"}},
+			fan("fan", "mail", "", "Data Platform"), email("mail", "hi", "end", nil), end("end", "")},
+			[]journey.NodeTracks{main("Security"), main("Security"), main("Data Platform", "Security"), main("Data Platform", "Security")}},
+		{"an unknown start", "", nil, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			j := journey.Journey{ID: "j", Nodes: tt.nodes}
+			if tt.interest != "" {
+				j.Triggers = []journey.Trigger{{Type: journey.TriggerManual, SolutionInterest: tt.interest}}
+			}
+			if tt.nodes == nil {
+				j.Start, j.Nodes = "nope", []journey.Node{end("end", "")}
+				tt.want = []journey.NodeTracks{{}}
+			}
+			if diff := cmp.Diff(tt.want, j.Tracks()); diff != "" {
+				t.Errorf("tracks (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
