@@ -463,7 +463,11 @@ const (
 	// AccountView.Lists), or, with When and no List, a dynamic list: the
 	// accounts for which When holds. It is checked in every step that is
 	// not idle; an account that a ReEntryAfter policy lets in again is
-	// due for a step then (Result.Due).
+	// due for a step then (Result.Due), and one that its policy lets in
+	// again as its instance ends (ReEntryMax, or ReEntryAfter counted
+	// from an entry long enough ago) is checked again in the step where
+	// the instance ended, once its instances ran, and enters at once (once
+	// a step: an instance that ends as it enters waits for the next).
 	TriggerList TriggerType = "account_list"
 	// TriggerGroupCreated: an EventGroupCreated (for SolutionInterest if set).
 	TriggerGroupCreated TriggerType = "group_created"

@@ -75,16 +75,27 @@ func (s *stepper) eventInterest(ev *Event) string {
 }
 
 // listTriggers enters the account into journeys whose static or dynamic
-// list it is in.
-func (s *stepper) listTriggers() {
+// list it is in, and reports whether it entered one. again checks only
+// the journeys an instance of which ended in the step, once their
+// instances ran: an account whose policy lets it in again as its
+// instance ends (ReEntryMax, or ReEntryAfter from an entry long enough
+// ago) enters again in that step rather than at some later change.
+func (s *stepper) listTriggers(again bool) bool {
+	if again && s.gone == nil {
+		return false // no instance ended
+	}
+	entered := false
 	for _, id := range s.c.ids {
+		if again && !s.endedIn(id) {
+			continue
+		}
 		v, ok := s.c.accepting(id, s.now)
 		if !ok {
 			continue
 		}
 		for k := range v.triggers {
 			t := &v.triggers[k]
-			if t.Type != TriggerList || s.st.running(id) {
+			if t.Type != TriggerList || s.runningNow(id) {
 				continue
 			}
 			if t.List != "" && !slices.Contains(s.view.Lists, t.List) {
@@ -99,10 +110,32 @@ func (s *stepper) listTriggers() {
 				}
 				why = "dynamic list: " + t.When
 			}
-			s.enter(v, why, t.SolutionInterest, false)
+			entered = s.enter(v, why, t.SolutionInterest, false) || entered
 			break
 		}
 	}
+	return entered
+}
+
+// runningNow reports whether an instance of journey id runs: one that
+// ended in the step does not.
+func (s *stepper) runningNow(id string) bool {
+	for i := range s.st.Instances {
+		if !s.isGone(i) && s.st.Instances[i].Journey == id {
+			return true
+		}
+	}
+	return false
+}
+
+// endedIn reports whether an instance of journey id ended in the step.
+func (s *stepper) endedIn(id string) bool {
+	for i := range s.st.Instances {
+		if s.isGone(i) && s.st.Instances[i].Journey == id {
+			return true
+		}
+	}
+	return false
 }
 
 // enter starts an instance if the re-entry policy allows it. loud traces

@@ -122,8 +122,13 @@ func (c *Catalog) StepInto(res *Result, st *State, in Input) {
 	// daysSince). A condition that comes true with time alone takes effect
 	// at the account's next step that is not idle (see Exit).
 	s.stateRules()
-	s.listTriggers()
+	s.listTriggers(false)
 	s.runAll()
+	// An instance that ended lets a list trigger's account in again
+	// at once when its journey's policy does.
+	if s.listTriggers(true) {
+		s.runAll()
+	}
 	s.retryDeferred()
 	s.finish()
 	st.Revision = v.Revision

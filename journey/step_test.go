@@ -117,17 +117,23 @@ func TestReEntry(t *testing.T) {
 // while is due for a step when that time comes: nothing else may change
 // in a quiet account, and the list trigger is checked only in a step
 // that is not idle.
+// TestListReEntryIsDue: an account in a list trigger's list enters again
+// as soon as the re-entry policy lets it: at the time a ReEntryAfter
+// policy names, which the account is due for, or, when the policy lets it
+// in as its instance ends, in the step where it ended, not at whatever
+// step some other change brings.
 func TestListReEntryIsDue(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		name   string
 		policy journey.ReEntry
-		again  time.Time // zero: never again
+		again  time.Time // zero: never again; day0 + 2 days: as the first instance ends
 	}{
 		{"after 30 days from entry", journey.ReEntry{Mode: journey.ReEntryAfter, After: journey.Days(30)}, day0.Add(days(30))},
 		{"after 30 days from exit", journey.ReEntry{Mode: journey.ReEntryAfter, After: journey.Days(30), FromExit: true}, day0.Add(days(32))},
+		{"after a day from entry, before the instance ends", journey.ReEntry{Mode: journey.ReEntryAfter, After: journey.Days(1)}, day0.Add(days(2))},
 		{"never", journey.ReEntry{}, time.Time{}},
-		{"at most 2", journey.ReEntry{Mode: journey.ReEntryMax, Max: 2}, time.Time{}},
+		{"at most 2", journey.ReEntry{Mode: journey.ReEntryMax, Max: 2}, day0.Add(days(2))},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -142,15 +148,40 @@ func TestListReEntryIsDue(t *testing.T) {
 			require.Len(t, decisions(res.Trace, journey.DecisionEnter), 1)
 			res = cat.Step(&st, journey.Input{View: view, Now: res.Due})
 			require.Len(t, res.Ended, 1)
-			require.True(t, tc.again.Equal(res.Due), "due %v, want %v", res.Due, tc.again)
-			if tc.again.IsZero() {
-				return
+			if !tc.again.Equal(day0.Add(days(2))) {
+				require.Empty(t, decisions(res.Trace, journey.DecisionEnter))
+				require.True(t, tc.again.Equal(res.Due), "due %v, want %v", res.Due, tc.again)
+				if tc.again.IsZero() {
+					return
+				}
+				res = cat.Step(&st, journey.Input{View: view, Now: res.Due})
 			}
-			res = cat.Step(&st, journey.Input{View: view, Now: res.Due})
-			require.Len(t, decisions(res.Trace, journey.DecisionEnter), 1, "entered again")
+			enter := decisions(res.Trace, journey.DecisionEnter)
+			require.Len(t, enter, 1, "entered again")
+			require.Equal(t, tc.again, enter[0].At)
 			require.Equal(t, 2, st.Instances[0].Entry)
+			require.Len(t, ofType(res.Outbox, journey.ActionEmail), 3, "the new instance ran")
 		})
 	}
+}
+
+// An account enters a list trigger's journey again in the step its
+// instance ended at most once: an instance that ends as soon as it
+// enters, of a journey that lets it in again and again, does not loop.
+func TestListReEntryOncePerStep(t *testing.T) {
+	t.Parallel()
+	j := linear("instant", email("mail", "news", "end", nil), end("end", ""))
+	j.Triggers = []journey.Trigger{{Type: journey.TriggerList, List: "tier-1"}}
+	j.ReEntry = journey.ReEntry{Mode: journey.ReEntryMax, Max: 1000}
+	cat := newCatalog(t, journey.Config{}, j)
+	view := acmeView()
+	view.Lists = []string{"tier-1"}
+	var st journey.State
+	res := cat.Step(&st, journey.Input{View: view, Now: day0})
+	require.Len(t, decisions(res.Trace, journey.DecisionEnter), 2)
+	require.Len(t, res.Ended, 2)
+	require.Empty(t, st.Instances)
+	require.Equal(t, 2, recordOf(st, "instant").Entries)
 }
 
 func TestTriggers(t *testing.T) {
