@@ -71,13 +71,13 @@ func (c *compiler) graph() {
 	seen := c.reachable(func(i int) []int { return nodes[i].successors() })
 	for i, ok := range seen {
 		if !ok && !c.badRefs {
-			c.ps.Addf(nodePath(nodes[i].id), "unreachable from the start node %q", string(nodes[c.v.start].id))
+			c.ps.Addf(c.nodePath(i), "unreachable from the start node %q", string(nodes[c.v.start].id))
 		}
 	}
 	for i := range nodes {
 		cn := &nodes[i]
 		if cn.kind == KindParallel && cn.branch >= 0 && cn.merge >= 0 && !c.reaches(cn.branch, cn.merge) {
-			c.ps.Addf(nodePath(cn.id)+".parallel.merge", "merge node %q cannot be reached from branch %q", string(nodes[cn.merge].id), string(nodes[cn.branch].id))
+			c.ps.Addf(c.nodePath(i)+".parallel.merge", "merge node %q cannot be reached from branch %q", string(nodes[cn.merge].id), string(nodes[cn.branch].id))
 		}
 	}
 	c.cycles()
@@ -255,5 +255,5 @@ func (c *compiler) cycle(cyc []int) {
 	if len(why) > 0 {
 		msg += " (" + strings.Join(why, "; ") + ")"
 	}
-	c.ps.Addf(nodePath(nodes[cyc[0]].id), "%s", msg)
+	c.ps.Addf(c.nodePath(cyc[0]), "%s", msg)
 }

@@ -58,6 +58,12 @@ func TestValidateProblems(t *testing.T) {
 			want: []string{`nodes["orphan"]: unreachable from the start node "intro"`},
 		},
 		{
+			name: "a node without an ID",
+			edit: func(j *journey.Journey) { j.Nodes = append(j.Nodes, end("", "")) },
+			want: []string{`nodes[9].id: is required`, `nodes[9]: unreachable from the start node "intro"`},
+			reason: "the node is named by its index, as its id's problem is",
+		},
+		{
 			name: "dead end",
 			edit: func(j *journey.Journey) { j.Nodes[4].Action.Next = "" },
 			want: []string{
