@@ -58,9 +58,9 @@ func TestValidateProblems(t *testing.T) {
 			want: []string{`nodes["orphan"]: unreachable from the start node "intro"`},
 		},
 		{
-			name: "a node without an ID",
-			edit: func(j *journey.Journey) { j.Nodes = append(j.Nodes, end("", "")) },
-			want: []string{`nodes[9].id: is required`, `nodes[9]: unreachable from the start node "intro"`},
+			name:   "a node without an ID",
+			edit:   func(j *journey.Journey) { j.Nodes = append(j.Nodes, end("", "")) },
+			want:   []string{`nodes[9].id: is required`, `nodes[9]: unreachable from the start node "intro"`},
 			reason: "the node is named by its index, as its id's problem is",
 		},
 		{
