@@ -31,9 +31,10 @@ import (
 //     in each of their accounts, what those accounts kept under the merged
 //     persons' IDs: statements, scores, activity records, claims on
 //     roles (a role a marketer or a journey gave them), CRM contact
-//     roles, recent messages, messages held back by a cap (one a step:
-//     when each record had the step's message held back, the person gets
-//     it once), and the accounts the merged persons had left; other
+//     roles, recent messages, messages held back by a cap (a step's
+//     message is the person's once: one held back for a record is
+//     dropped when another record had it, or had it held back too; see
+//     journey.Step), and the accounts the merged persons had left; other
 //     accounts of theirs that have not done the same yet are read under
 //     those IDs too.
 //   - An account merged into another hands over what it knew of the
@@ -215,32 +216,50 @@ func (ps *pass) takeClaims(p, q b2b.PersonID) {
 }
 
 // takeDeferred makes the messages held back by a cap for q, a person
-// merged into p, p's; one held back for p already at the same step (each
-// record had the step's message) is dropped, with why: p gets it once.
+// merged into p, p's. A step's message is the person's once: one held
+// back for either record is dropped, with why, when the other had the
+// step's message (a recent message, already renamed p's) or has it held
+// back too.
 func (ps *pass) takeDeferred(p, q b2b.PersonID) {
 	js := &ps.st.Journeys
-	sameStep := func(a, b *journey.OutboxEntry) bool {
-		return a.Journey == b.Journey && a.Version == b.Version && a.Entry == b.Entry && a.Track == b.Track &&
-			a.Node == b.Node && a.Type == b.Type && a.Channel == b.Channel
+	if !slices.ContainsFunc(js.Deferred, func(d journey.DeferredMessage) bool { return d.Entry.Person == q || d.Entry.Person == p }) {
+		return
 	}
-	n := 0
-	for i := range js.Deferred {
-		d := js.Deferred[i]
-		if d.Entry.Person == q {
-			ps.changed = true
-			if slices.ContainsFunc(js.Deferred, func(x journey.DeferredMessage) bool {
-				return x.Entry.Person == p && sameStep(&x.Entry, &d.Entry)
-			}) {
-				ps.skip(p, d.Entry.Key, fmt.Sprintf("held back for %s already as %s: their records merged", p, q))
+	sameStep := func(a, b *journey.DeferredMessage) bool {
+		x, y := &a.Entry, &b.Entry
+		// A state written before visits were recorded has none: the node
+		// then stands for its visit.
+		return x.Journey == y.Journey && x.Channel == y.Channel && x.Type == y.Type &&
+			(a.Step() == b.Step() || (a.Visit == 0 || b.Visit == 0) && x.Version == y.Version && x.Entry == y.Entry && x.Track == y.Track && x.Node == y.Node)
+	}
+	sent := func(d *journey.DeferredMessage) bool {
+		step := d.Step()
+		return d.Visit > 0 && slices.ContainsFunc(js.Contacts, func(c journey.Contact) bool {
+			return c.Person == p && c.Journey == d.Entry.Journey && c.Channel == d.Entry.Channel && c.Step == step
+		})
+	}
+	var kept []journey.DeferredMessage
+	for _, d := range js.Deferred {
+		if d.Entry.Person != p && d.Entry.Person != q {
+			kept = append(kept, d)
+			continue
+		}
+		was := d.Entry.Person
+		d.Entry.Person = p
+		switch {
+		case sent(&d):
+			ps.skip(p, d.Entry.Key, fmt.Sprintf("held back for %s, who had the step's message already as another record: the records of %s and %s merged", was, p, q))
+		case slices.ContainsFunc(kept, func(x journey.DeferredMessage) bool { return x.Entry.Person == p && sameStep(&x, &d) }):
+			ps.skip(p, d.Entry.Key, fmt.Sprintf("held back for %s already as another record: the records of %s and %s merged", p, p, q))
+		default:
+			kept = append(kept, d)
+			if was == p {
 				continue
 			}
-			d.Entry.Person = p
 		}
-		js.Deferred[n] = d
-		n++
+		ps.changed = true
 	}
-	clear(js.Deferred[n:])
-	js.Deferred = js.Deferred[:n]
+	js.Deferred = kept
 }
 
 // mergeScores makes the scores of q, a person merged into p, p's: under

@@ -228,7 +228,7 @@ func (s *stepper) message(in *Instance, tr *Track, node *cnode, a *caction, idx 
 		s.skip(in, tr, node, p.ID, e.Key, reason)
 		return
 	}
-	s.capThenSend(in, tr, node, e, time.Time{})
+	s.capThenSend(in, tr, node, e, tr.visits(node.id), time.Time{})
 }
 
 // blocked says why a person may not get a message on a channel, or "".
@@ -249,9 +249,10 @@ func (s *stepper) blocked(p *b2b.Person, ch b2b.Channel) string {
 	return ""
 }
 
-// capThenSend applies the frequency caps; expires bounds a deferral that
-// is retried (zero for a first attempt).
-func (s *stepper) capThenSend(in *Instance, tr *Track, node *cnode, e OutboxEntry, expires time.Time) {
+// capThenSend applies the frequency caps; visit is the visit of the node
+// that sends e, expires bounds a deferral that is retried (zero for a
+// first attempt).
+func (s *stepper) capThenSend(in *Instance, tr *Track, node *cnode, e OutboxEntry, visit int, expires time.Time) {
 	if len(s.c.cfg.Caps) == 0 {
 		s.emit(in, tr, node, e, string(e.Type)+" "+strconv.Quote(e.Template))
 		return
@@ -284,7 +285,8 @@ func (s *stepper) capThenSend(in *Instance, tr *Track, node *cnode, e OutboxEntr
 		maxDefer = max(maxDefer, time.Duration(cmp.Or(cp.MaxDefer, cp.Per)))
 	}
 	if capName == "" {
-		s.st.Contacts = append(s.st.Contacts, Contact{Person: e.Person, Channel: e.Channel, Category: e.Category, Journey: e.Journey, At: s.now})
+		s.st.Contacts = append(s.st.Contacts, Contact{Person: e.Person, Channel: e.Channel, Category: e.Category, Journey: e.Journey, At: s.now,
+			Step: Step{Version: e.Version, Entry: e.Entry, Track: e.Track, Node: e.Node, Visit: visit}})
 		s.emit(in, tr, node, e, string(e.Type)+" "+strconv.Quote(e.Template))
 		return
 	}
@@ -295,7 +297,7 @@ func (s *stepper) capThenSend(in *Instance, tr *Track, node *cnode, e OutboxEntr
 		s.skip(in, tr, node, e.Person, e.Key, "frequency cap "+capName)
 		return
 	}
-	s.st.Deferred = append(s.st.Deferred, DeferredMessage{Entry: e, Due: free, Expires: expires})
+	s.st.Deferred = append(s.st.Deferred, DeferredMessage{Entry: e, Due: free, Expires: expires, Visit: visit})
 	d := s.decision(in, tr, DecisionDefer, node.id)
 	d.Person, d.Key = e.Person, e.Key
 	d.Reason = "frequency cap " + capName + ": deferred to " + free.UTC().Format(time.RFC3339)
@@ -364,7 +366,7 @@ func (s *stepper) retryDeferred() {
 			continue
 		}
 		e.At = s.now
-		s.capThenSend(in, tr, node, e, d.Expires)
+		s.capThenSend(in, tr, node, e, d.Visit, d.Expires)
 	}
 }
 

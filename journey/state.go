@@ -163,6 +163,23 @@ type Contact struct {
 	Category string       `json:"category"`
 	Journey  string       `json:"journey"`
 	At       time.Time    `json:"at"`
+	// Step is the step of Journey that sent the message (zero in a state
+	// written before steps were recorded).
+	Step Step `json:"step,omitzero"`
+}
+
+// A Step is one visit of a node by a journey instance's track: what sends
+// one message to each of its recipients. When two persons turn out to be
+// one (their records merged), a message of a step one of them had and one
+// the step held back for the other (a DeferredMessage) are one message
+// of the step: a host merging two persons' journey states drops the
+// second (see DeferredMessage.Step).
+type Step struct {
+	Version int    `json:"version"`
+	Entry   int    `json:"entry"`
+	Track   int    `json:"track"`
+	Node    NodeID `json:"node"`
+	Visit   int    `json:"visit"`
 }
 
 // A DeferredMessage is a message held back by a cap with the defer policy;
@@ -178,6 +195,14 @@ type DeferredMessage struct {
 	Entry   OutboxEntry `json:"entry"`
 	Due     time.Time   `json:"due"`
 	Expires time.Time   `json:"expires"`
+	// Visit is the visit of Entry.Node that sent the message (zero in a
+	// state written before visits were recorded).
+	Visit int `json:"visit,omitempty"`
+}
+
+// Step returns the step that held the message back.
+func (d *DeferredMessage) Step() Step {
+	return Step{Version: d.Entry.Version, Entry: d.Entry.Entry, Track: d.Entry.Track, Node: d.Entry.Node, Visit: d.Visit}
 }
 
 func (s *State) record(journey string) *Record {
