@@ -134,7 +134,11 @@
 // unless its journey is aborted: abort stops a journey now, and drops the
 // deferred messages of all its instances, running or ended ("deferred
 // message dropped: the journey was aborted"), while finish and the end
-// date end what still runs and let an ended run's messages go out.
+// date end what still runs and let an ended run's messages go out. The
+// messages a cap counts (State.Contacts) and those it held back
+// (State.Deferred) name the [Step] that sent them: a host that finds two
+// persons to be one merges their states without sending a step's message
+// twice.
 //
 // [Catalog.Stop] ends all of one account's journeys at once, for a reason
 // that is the account's (merged into another account, whose journeys go
