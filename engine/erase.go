@@ -346,6 +346,9 @@ func (ps *pass) erase(er *erasure) {
 		st.Persons = slices.DeleteFunc(slices.Clone(st.Persons), func(x personEntry) bool { return er.is(x.Person.ID) })
 		removed["persons"]++
 	}
+	if slices.ContainsFunc(st.Departed, func(d departedPerson) bool { return er.is(d.Person) }) {
+		st.Departed = slices.DeleteFunc(slices.Clone(st.Departed), func(d departedPerson) bool { return er.is(d.Person) })
+	}
 	for _, p := range er.persons {
 		for i := range st.Groups {
 			if !st.Groups[i].Mentions(p) {

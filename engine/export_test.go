@@ -38,6 +38,7 @@ func CopyCheckFilled(value any) (shared []string, diff string, empty []string) {
 	st.Suppressed = []string{"5d41402abc4b2a76b9719d911017c592"}
 	st.MergedInto = "globex"
 	st.Absorbed = []b2b.AccountID{"mk-7"}
+	st.Departed = []departedPerson{{Person: "p", Left: []leftAccount{{Account: "initech", At: time.Unix(0, 0).UTC(), IDs: []b2b.PersonID{"q"}}}}}
 	return copyCheck(st)
 }
 

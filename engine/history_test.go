@@ -100,3 +100,88 @@ func TestMergedPersonsStepSentToTheOtherRecordOnce(t *testing.T) {
 		})
 	}
 }
+
+// TestPersonMovedTwiceKeepsFirstAccountsMessagesInCaps: with one
+// marketing email a week, Victor has Acme's intro on day 0; the CRM moves
+// him to Globex on day 1 and to Initech on day 2. Acme's intro still
+// counts in his cap on Initech: Initech's nurture of day 5 skips him.
+func TestPersonMovedTwiceKeepsFirstAccountsMessagesInCaps(t *testing.T) {
+	t.Parallel()
+	b := setup(t, pipelineCapped(1))
+	acmeAndGlobex(t, b)
+	initech := identity.AccountRecord{Source: b2b.SourceSalesforce, Time: day0.Add(-24 * time.Hour),
+		Account: b2b.Account{ID: "initech", Name: "Initech", Domains: []string{"initech.com"}}}
+	rep, err := b.eng.Apply(b.ctx, engine.Batch{Accounts: []identity.AccountRecord{initech},
+		Persons: []identity.PersonRecord{lead("L-7", "ivy@initech.com", "Ivy", "Chen", "CTO", "Initech")}})
+	require.NoError(t, err)
+	require.Empty(t, rep.Rejected)
+	sent, deliver := inbox(t, b)
+	deliver(day0)
+	require.Equal(t, []string{"intro"}, sent["victor@acme.com"])
+	require.Equal(t, []string{"intro"}, sent["ivy@initech.com"])
+	moveVictor(t, b, day(1))
+	b.clock.Set(day(2))
+	crm := contact("003V", "victor@acme.com", "Victor", "Kim", "VP of Engineering", "initech")
+	crm.Time = day(2)
+	_, err = b.eng.UpsertPersons(b.ctx, crm)
+	require.NoError(t, err)
+	v, err := b.eng.Account(b.ctx, "initech", day(2))
+	require.NoError(t, err)
+	require.Len(t, v.Persons, 2, "Victor is Initech's")
+	advanceDays(t, b, 2, 6, deliver)
+	require.Equal(t, []string{"intro"}, sent["ivy@initech.com"])
+	require.Equal(t, []string{"intro"}, sent["victor@acme.com"], "Acme's intro counts in Victor's cap on Initech")
+	// A week after the intro the cap lets him be emailed again.
+	advanceDays(t, b, 7, 13, deliver)
+	require.Equal(t, []string{"intro", "nurture"}, sent["victor@acme.com"])
+}
+
+// TestMergedPersonBackInAccountKeepsTheirScore: Victor requested a demo
+// as Acme's lead (L-2) on day 1. On day 2 the CRM makes him a contact of
+// Globex; on day 3 his Dynamics record (D-1, Globex's, older) takes his
+// address and his persons merge under D-1's ID. On day 4 the CRM and
+// Dynamics make him Acme's again: the demo Acme scored under L-2's ID is
+// his, as it would be had his ID not changed.
+func TestMergedPersonBackInAccountKeepsTheirScore(t *testing.T) {
+	t.Parallel()
+	b := setup(t, pipelineProgram())
+	globex := identity.AccountRecord{Source: b2b.SourceSalesforce, Time: day0.Add(-24 * time.Hour),
+		Account: b2b.Account{ID: "globex", Name: "Globex", Domains: []string{"globex.com"}}}
+	rep, err := b.eng.Apply(b.ctx, engine.Batch{Accounts: []identity.AccountRecord{acmeRecord(), globex},
+		Persons: []identity.PersonRecord{
+			dynamicsContact("D-1", "vk@globex.com", "Victor", "Kim", "VP of Engineering", "globex", day0.Add(-3*time.Hour)),
+			lead("L-2", "victor@acme.com", "Victor", "Kim", "VP of Engineering", "Acme"),
+			lead("L-9", "gina@globex.com", "Gina", "Ross", "CTO", "Globex")}})
+	require.NoError(t, err)
+	require.Empty(t, rep.Rejected)
+	b.clock.Set(day(1))
+	ingest(t, b, activity("d-1", b2b.ActivityRequestDemo, "L-2", day(1), nil))
+	scoreIn := func(acc b2b.AccountID, at time.Time) map[b2b.PersonID]float64 {
+		v, err := b.eng.Account(b.ctx, acc, at)
+		require.NoError(t, err)
+		out := map[b2b.PersonID]float64{}
+		for _, p := range v.Persons {
+			out[p.Person.ID] = p.Score
+		}
+		return out
+	}
+	demo := scoreIn("acme", day(1))["marketo:L-2"]
+	require.Positive(t, demo)
+
+	moveVictor(t, b, day(2))
+	b.clock.Set(day(3))
+	_, err = b.eng.UpsertPersons(b.ctx, dynamicsContact("D-1", "victor@acme.com", "Victor", "Kim", "VP of Engineering", "globex", day(3)))
+	require.NoError(t, err)
+	d1, _ := b.eng.PersonOfRecord(b2b.SourceMarketo, "L-2")
+	require.Equal(t, b2b.PersonID("dynamics:D-1"), d1, "one person now")
+
+	b.clock.Set(day(4))
+	crm := contact("003V", "victor@acme.com", "Victor", "Kim", "VP of Engineering", "acme")
+	crm.Time = day(4)
+	_, err = b.eng.UpsertPersons(b.ctx, crm, dynamicsContact("D-1", "victor@acme.com", "Victor", "Kim", "VP of Engineering", "acme", day(4)))
+	require.NoError(t, err)
+	acme := scoreIn("acme", day(4))
+	require.Contains(t, acme, d1, "Victor is Acme's again")
+	require.NotContains(t, scoreIn("globex", day(4)), d1, "and no longer Globex's")
+	require.Greater(t, acme[d1], demo*0.9, "the demo is his")
+}

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"maps"
 	"slices"
@@ -24,8 +25,11 @@ import (
 //     joins each account they are in now with the statements the accounts
 //     they left keep of them, and, for as long as a frequency cap counts
 //     back, those accounts' messages to them count in their caps (the
-//     person's entry remembers them: personEntry.Left). The accounts they
-//     left keep what they knew, for when the person comes back.
+//     person's entry remembers them: personEntry.Left), and so do those
+//     of the accounts they had left before (an account remembers, for
+//     the caps' reach, where the persons who left it had been:
+//     accountState.Departed). The accounts they left keep what they
+//     knew, for when the person comes back.
 //   - A person into whom identity merged others (their records found to
 //     be one person's, in one merge or a chain of them in one call) takes,
 //     in each of their accounts, what those accounts kept under the merged
@@ -42,6 +46,10 @@ import (
 //     persons identity merged them into): statements, recent messages,
 //     scores, adjustments, activity records (see handOver); with rollup,
 //     its parents take the statements.
+//   - A person who comes back to an account they left, under another ID
+//     than they had there (a person merged into them since), takes what
+//     it kept under that ID as above: any of their records' IDs may have
+//     been theirs.
 //   - With rollup, the parents of the accounts a person joins and leaves
 //     join and leave with them, and a subsidiary given a new parent takes
 //     its persons out of the former one.
@@ -71,12 +79,40 @@ type leftAccount struct {
 	IDs     []b2b.PersonID `json:"ids,omitempty"`
 }
 
+// A departedPerson is a person who left the account, and the accounts
+// they had left before it within the caps' reach (see
+// accountState.Departed).
+type departedPerson struct {
+	Person b2b.PersonID  `json:"person"`
+	Left   []leftAccount `json:"left"`
+}
+
+// leftBy returns the accounts the person id had left before the state's
+// account, as the state knows them: from their entry while they are a
+// person of it, else from the record of their departure.
+func (st *accountState) leftBy(id b2b.PersonID) []leftAccount {
+	if pe := st.person(id); pe != nil {
+		return pe.Left
+	}
+	for i := range st.Departed {
+		if st.Departed[i].Person == id {
+			return st.Departed[i].Left
+		}
+	}
+	return nil
+}
+
 // markJoined tells the passes of the accounts p is in now (and, with
 // rollup, their parents) that p left the accounts from and took the
 // persons aliases in. Callers hold idMu.
 func (e *Engine) markJoined(works map[b2b.AccountID]*work, p b2b.PersonID, from []b2b.AccountID, aliases []b2b.PersonID) {
 	if len(from) == 0 && len(aliases) == 0 {
 		return
+	}
+	if len(from) > 0 {
+		// The accounts p joins may be some they were in before, under
+		// the ID of a person merged into them since they left.
+		aliases = sortedUnion(aliases, e.formerIDs(p))
 	}
 	accounts, _ := e.graph.AppendLinkedAccounts(nil, p)
 	if e.cfg.Rollup {
@@ -120,6 +156,23 @@ func (e *Engine) markJoined(works map[b2b.AccountID]*work, p b2b.PersonID, from 
 		j.from = sortedUnion(j.from, from)
 		j.aliases = sortedUnion(j.aliases, aliases)
 	}
+}
+
+// formerIDs returns the IDs a person may have had: those of their
+// records (a person's ID is their oldest record's, and each person merged
+// into them brought theirs), but their own. Callers hold idMu.
+func (e *Engine) formerIDs(p b2b.PersonID) []b2b.PersonID {
+	gp, err := e.graph.Person(p)
+	if err != nil {
+		return nil
+	}
+	var out []b2b.PersonID
+	for _, r := range gp.Records {
+		if id := b2b.PersonID(r.String()); id != p {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 // sortedUnion returns the sorted union of two lists without repeats.
@@ -346,14 +399,22 @@ func (ps *pass) capWindow() time.Duration {
 
 // carryLeft gives the entries of a new person list the accounts their
 // persons left (personEntry.Left): those the state's entries remembered,
-// still within the caps' reach, and those the call's identity changes
-// report (joined), as of the pass's time. Without caps, it remembers none.
-func (ps *pass) carryLeft(list []personEntry, joined map[b2b.PersonID]*joining) {
+// still within the caps' reach, those the call's identity changes report
+// (joined), as of the pass's time, and those the accounts they left had
+// left before (read from those accounts' states: a person who passes
+// through several accounts within a week takes them all). It remembers
+// the persons who leave (see keepDeparted). Without caps, it remembers
+// none.
+func (ps *pass) carryLeft(ctx context.Context, list []personEntry, joined map[b2b.PersonID]*joining) {
 	window := ps.capWindow()
 	if window == 0 {
+		if ps.st.Departed != nil {
+			ps.st.Departed, ps.changed = nil, true
+		}
 		return
 	}
 	after := ps.now.Add(-window)
+	var read map[b2b.AccountID]*accountState
 	for i := range list {
 		pe := &list[i]
 		var left []leftAccount
@@ -373,6 +434,30 @@ func (ps *pass) carryLeft(list []personEntry, joined map[b2b.PersonID]*joining) 
 			}
 			for _, a := range j.from {
 				left = append(slices.Clip(left), leftAccount{Account: a, At: ps.now, IDs: j.aliases})
+				if a == ps.id {
+					continue
+				}
+				ost, ok := read[a]
+				if !ok {
+					if ost, ok = ps.otherState(ctx, a, "the accounts a person left"); !ok {
+						return
+					}
+					if read == nil {
+						read = map[b2b.AccountID]*accountState{}
+					}
+					read[a] = ost
+				}
+				if ost == nil {
+					continue
+				}
+				for k, id := range append([]b2b.PersonID{pe.Person.ID}, j.aliases...) {
+					for _, l := range ost.leftBy(id) {
+						if k > 0 {
+							l.IDs = sortedUnion(l.IDs, []b2b.PersonID{id})
+						}
+						left = append(slices.Clip(left), l)
+					}
+				}
 			}
 		}
 		left = slices.DeleteFunc(slices.Clone(left), func(l leftAccount) bool {
@@ -394,5 +479,49 @@ func (ps *pass) carryLeft(list []personEntry, joined map[b2b.PersonID]*joining) 
 			}
 		}
 		pe.Left = out
+	}
+	ps.keepDeparted(list, joined, after)
+}
+
+// keepDeparted records, for the persons of the state who are not in the
+// new list, the accounts they had left before (accountState.Departed),
+// for the account they join to read. It forgets what is past the caps'
+// reach, persons back in the list, and persons merged into one of the
+// list (their entry's accounts are the list's person's now).
+func (ps *pass) keepDeparted(list []personEntry, joined map[b2b.PersonID]*joining, after time.Time) {
+	st := ps.st
+	if len(st.Departed) == 0 && !slices.ContainsFunc(st.Persons, func(pe personEntry) bool { return len(pe.Left) > 0 }) {
+		return
+	}
+	stays := make(map[b2b.PersonID]bool, len(list))
+	for i := range list {
+		id := list[i].Person.ID
+		stays[id] = true
+		if j := joined[id]; j != nil {
+			for _, q := range j.aliases {
+				stays[q] = true
+			}
+		}
+	}
+	var out []departedPerson
+	add := func(id b2b.PersonID, left []leftAccount) {
+		left = slices.DeleteFunc(slices.Clone(left), func(l leftAccount) bool { return !l.At.After(after) })
+		if len(left) > 0 && !stays[id] && !slices.ContainsFunc(out, func(d departedPerson) bool { return d.Person == id }) {
+			out = append(out, departedPerson{Person: id, Left: left})
+		}
+	}
+	for i := range st.Persons {
+		add(st.Persons[i].Person.ID, st.Persons[i].Left)
+	}
+	for _, d := range st.Departed {
+		add(d.Person, d.Left)
+	}
+	slices.SortFunc(out, func(a, b departedPerson) int { return cmp.Compare(a.Person, b.Person) })
+	if !slices.EqualFunc(out, st.Departed, func(a, b departedPerson) bool {
+		return a.Person == b.Person && slices.EqualFunc(a.Left, b.Left, func(x, y leftAccount) bool {
+			return x.Account == y.Account && x.At.Equal(y.At) && slices.Equal(x.IDs, y.IDs)
+		})
+	}) {
+		st.Departed, ps.changed = out, true
 	}
 }

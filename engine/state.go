@@ -106,6 +106,12 @@ type accountState struct {
 	// Absorbed are the accounts merged into this one, in ID order, whose
 	// recent messages and opportunities it took over (see pass.takeOver).
 	Absorbed []b2b.AccountID `json:"absorbed,omitempty"`
+	// Departed are the persons who left the account lately, with the
+	// accounts they had left before it (their entry's Left), by person:
+	// the account they joined reads them, so that the recent messages of
+	// every account a person passed through count in their caps. Kept
+	// only when the program has caps.
+	Departed []departedPerson `json:"departed,omitempty"`
 }
 
 // decisiveDue is when the committed state is next due for a decision
