@@ -240,10 +240,10 @@
 // with them; a merged person's messages count as theirs). A pass of an
 // account with such persons reads their recent messages from the other
 // accounts' committed journey states; an account whose persons are all
-// its own reads nothing more. A person who left an account in one call
-// and joins another in a later one, linked to no account in between,
-// starts afresh there: nothing records where they were. Passes of accounts that
-// share a person take turns, from that reading to their commit, so a cap
+// its own reads nothing more. A person linked to no account for a while
+// (a lead between jobs) takes the accounts they had been in along when
+// they join one again: the event logs name them (store.PersonAccounts).
+// Passes of accounts that share a person take turns, from that reading to their commit, so a cap
 // holds exactly whatever the order and the concurrency of the calls
 // within one engine; within one call, the account the call takes first
 // (in ID order, or in the order Advance finds them due) decides first, so

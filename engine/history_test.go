@@ -192,3 +192,66 @@ func TestMergedPersonBackInAccountKeepsTheirScore(t *testing.T) {
 	require.NotContains(t, scoreIn("globex", day(4)), d1, "and no longer Globex's")
 	require.Greater(t, acme[d1], demo*0.9, "the demo is his")
 }
+
+// TestPersonBackFromNowhereKeepsTheirConsent: Victor unsubscribed while a
+// lead of Acme (day 1); between jobs he uses his own address and names no
+// company, linked to no account (day 2); he joins Globex (day 3). The
+// unsubscribe is his there: Globex's journey does not email him.
+func TestPersonBackFromNowhereKeepsTheirConsent(t *testing.T) {
+	t.Parallel()
+	b := setup(t, pipelineProgram())
+	acmeAndGlobex(t, b)
+	sent, deliver := inbox(t, b)
+	deliver(day0)
+	b.clock.Set(day(1))
+	ingest(t, b, activity("u-1", b2b.ActivityUnsubscribeEmail, "L-2", day(1), nil))
+
+	between := lead("L-2", "victor.kim@gmail.com", "Victor", "Kim", "VP of Engineering", "")
+	between.Time = day(2)
+	b.clock.Set(day(2))
+	_, err := b.eng.UpsertPersons(b.ctx, between)
+	require.NoError(t, err)
+	v, err := b.eng.Account(b.ctx, "acme", day(2))
+	require.NoError(t, err)
+	require.Empty(t, v.Persons, "Victor is no one's")
+
+	globex := lead("L-2", "victor.kim@gmail.com", "Victor", "Kim", "VP of Engineering", "Globex")
+	globex.Time = day(3)
+	b.clock.Set(day(3))
+	_, err = b.eng.UpsertPersons(b.ctx, globex)
+	require.NoError(t, err)
+	want := b2b.Consent{Status: b2b.ConsentOptOut, Source: b2b.SourceMarketo, At: day(1)}
+	require.Equal(t, want, consentOf(t, b, "globex", "marketo:L-2")[b2b.ChannelEmail])
+	advanceDays(t, b, 3, 20, deliver)
+	require.Empty(t, sent["victor.kim@gmail.com"])
+}
+
+// TestPersonBackFromNowhereMessagesCountInCaps: with one marketing email
+// a week, Victor has Acme's intro on day 0, is linked to no account on
+// day 1 and joins Globex on day 2: the intro counts in his cap there, and
+// Globex's nurture of day 5 skips him.
+func TestPersonBackFromNowhereMessagesCountInCaps(t *testing.T) {
+	t.Parallel()
+	b := setup(t, pipelineCapped(1))
+	acmeAndGlobex(t, b)
+	sent, deliver := inbox(t, b)
+	deliver(day0)
+	require.Equal(t, []string{"intro"}, sent["victor@acme.com"])
+	for _, move := range []struct {
+		day     int
+		company string
+	}{{1, ""}, {2, "Globex"}} {
+		rec := lead("L-2", "victor.kim@gmail.com", "Victor", "Kim", "VP of Engineering", move.company)
+		rec.Time = day(move.day)
+		b.clock.Set(day(move.day))
+		_, err := b.eng.UpsertPersons(b.ctx, rec)
+		require.NoError(t, err)
+	}
+	v, err := b.eng.Account(b.ctx, "globex", day(2))
+	require.NoError(t, err)
+	require.Len(t, v.Persons, 2, "Victor is Globex's")
+	advanceDays(t, b, 2, 6, deliver)
+	require.Empty(t, sent["victor.kim@gmail.com"], "Acme's intro counts in Victor's cap on Globex")
+	advanceDays(t, b, 7, 13, deliver)
+	require.Equal(t, []string{"nurture"}, sent["victor.kim@gmail.com"])
+}

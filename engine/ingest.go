@@ -275,6 +275,7 @@ func (e *Engine) applyAccounts(works map[b2b.AccountID]*work, recs []identity.Ac
 		for _, p := range res.Relinked {
 			e.markAccountsOf(works, p)
 			e.markJoined(works, p, res.Unlinked, nil)
+			e.markReturning(works, p)
 		}
 		for _, a := range res.Unlinked {
 			e.markPersons(works, a)
@@ -327,6 +328,9 @@ func (e *Engine) applyPersons(works map[b2b.AccountID]*work, recs []identity.Per
 		// a person they merged) left.
 		e.markAccountsOf(works, res.Person)
 		e.markJoined(works, res.Person, res.Unlinked, res.Merged)
+		if res.LinksChanged && res.Outcome != identity.Created {
+			e.markReturning(works, res.Person)
+		}
 		for _, a := range res.Unlinked {
 			e.markPersons(works, a)
 		}

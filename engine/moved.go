@@ -56,17 +56,22 @@ import (
 //
 // Identity says what a call changed (PersonResult.Unlinked and Merged,
 // AccountResult.Relinked and Unlinked); the call's passes of the accounts
-// the person is in now read the accounts they left. A person who left an
-// account in one call and joins another in a later one (linked to no
-// account in between) starts afresh there: no record says where they
-// were.
+// the person is in now read the accounts they left. A person who existed
+// before and is linked to an account anew, leaving none in the call (one
+// linked to no account for a while, a lead between jobs), may have left
+// accounts in earlier calls: the pass that takes them in reads, as
+// accounts they left, those whose event logs name them (see lookUpLeft).
 
 // joining is what a call's identity changes tell the passes of a
 // person's accounts: the accounts the person left (from) and the IDs of
-// the persons merged into them (aliases).
+// the persons merged into them (aliases). When lookup is set, the person
+// was someone before the call linked them to the account, maybe in
+// accounts they had left in earlier calls (to be linked to none in
+// between): the pass that takes them in looks those up (see lookUpLeft).
 type joining struct {
 	from    []b2b.AccountID
 	aliases []b2b.PersonID
+	lookup  bool
 }
 
 // A leftAccount is an account a person left, and when: its recent
@@ -106,7 +111,19 @@ func (st *accountState) leftBy(id b2b.PersonID) []leftAccount {
 // rollup, their parents) that p left the accounts from and took the
 // persons aliases in. Callers hold idMu.
 func (e *Engine) markJoined(works map[b2b.AccountID]*work, p b2b.PersonID, from []b2b.AccountID, aliases []b2b.PersonID) {
-	if len(from) == 0 && len(aliases) == 0 {
+	e.markJoining(works, p, from, aliases, false)
+}
+
+// markReturning tells the passes of the accounts p is in now that p, who
+// existed before the call, was linked to new accounts without leaving
+// any in the call: those of the accounts that take p in look up where p
+// was before (see lookUpLeft). Callers hold idMu.
+func (e *Engine) markReturning(works map[b2b.AccountID]*work, p b2b.PersonID) {
+	e.markJoining(works, p, nil, nil, true)
+}
+
+func (e *Engine) markJoining(works map[b2b.AccountID]*work, p b2b.PersonID, from []b2b.AccountID, aliases []b2b.PersonID, lookup bool) {
+	if len(from) == 0 && len(aliases) == 0 && !lookup {
 		return
 	}
 	if len(from) > 0 {
@@ -135,12 +152,14 @@ func (e *Engine) markJoined(works map[b2b.AccountID]*work, p b2b.PersonID, from 
 			if j := w.joined[q]; j != nil {
 				from = sortedUnion(from, j.from)
 				aliases = sortedUnion(aliases, j.aliases)
+				lookup = lookup || j.lookup
 				delete(w.joined, q)
 			}
 		}
 		if j := w.joined[p]; j != nil {
 			from = sortedUnion(from, j.from)
 			aliases = sortedUnion(aliases, j.aliases)
+			lookup = lookup || j.lookup
 		}
 	}
 	for _, a := range accounts {
@@ -155,6 +174,30 @@ func (e *Engine) markJoined(works map[b2b.AccountID]*work, p b2b.PersonID, from 
 		}
 		j.from = sortedUnion(j.from, from)
 		j.aliases = sortedUnion(j.aliases, aliases)
+		j.lookup = j.lookup || lookup
+	}
+}
+
+// lookUpLeft gives the persons new to the account whom the call linked to
+// it without saying where they had been (joining.lookup) the accounts
+// that knew them, their event logs say (store.PersonAccounts), as
+// accounts they left: a person linked to no account for a while (a
+// contact whose company the CRM cleared, a lead between jobs) takes their
+// statements and, within the caps' reach, their messages along.
+func (ps *pass) lookUpLeft(ctx context.Context, list []personEntry, joined map[b2b.PersonID]*joining) {
+	for i := range list {
+		pe := &list[i]
+		j := joined[pe.Person.ID]
+		if j == nil || !j.lookup || ps.st.person(pe.Person.ID) != nil {
+			continue
+		}
+		accs, err := ps.e.cfg.Store.PersonAccounts(ctx, ps.e.cfg.Tenant, pe.Person.ID)
+		if err != nil {
+			ps.fail(fmt.Errorf("the accounts person %q was in: %w", pe.Person.ID, err))
+			return
+		}
+		accs = slices.DeleteFunc(accs, func(a b2b.AccountID) bool { return a == ps.id || slices.Contains(pe.Others, a) })
+		j.from, j.lookup = sortedUnion(j.from, accs), false
 	}
 }
 

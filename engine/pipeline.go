@@ -581,6 +581,7 @@ func (ps *pass) run(ctx context.Context, w *work) outcome {
 			st.Origin, ps.changed = from, true // what Recover rebuilds the account's records from
 		}
 		if ok && w.persons {
+			ps.lookUpLeft(ctx, persons, w.joined)
 			ps.carryLeft(ctx, persons, w.joined)
 			ps.setPersons(persons)
 			ps.consentTouched = append(ps.consentTouched, ps.takeAliases(w.joined)...)

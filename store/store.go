@@ -346,8 +346,9 @@ type Store interface {
 	PendingOutbox(ctx context.Context, tenant Tenant, account b2b.AccountID) ([]OutboxEntry, error)
 	// PersonAccounts lists, in ID order, the accounts whose event log holds
 	// an event of the person or whose outbox holds an entry for the
-	// person: the accounts an erasure of the person must rewrite. It is
-	// meant for erasure, which is rare, and may scan.
+	// person: the accounts an erasure of the person must rewrite, and
+	// those a person linked to no account for a while had been in. It is
+	// meant for erasure and for such persons, which are rare, and may scan.
 	PersonAccounts(ctx context.Context, tenant Tenant, person b2b.PersonID) ([]b2b.AccountID, error)
 	// ErasePerson removes a person's events and outbox entries, delivered
 	// or not. The engine rewrites the states of the person's accounts, and
