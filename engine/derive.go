@@ -12,6 +12,7 @@ import (
 	"github.com/quorumhq/quorum/buyinggroup"
 	"github.com/quorumhq/quorum/channel"
 	"github.com/quorumhq/quorum/journey"
+	"github.com/quorumhq/quorum/program"
 	"github.com/quorumhq/quorum/qualify"
 	"github.com/quorumhq/quorum/scoring"
 )
@@ -498,6 +499,15 @@ func (ps *pass) raiseAlerts() {
 				al.Template = "sales-alert"
 			}
 			msg, err := ps.p.Templates.AlertMessage(al, obs)
+			if err != nil && al.Template != program.AlertTemplate {
+				// The rule fired and its state moved on: it will not
+				// fire again for this rise. The alert goes out with the
+				// standard template rather than not at all.
+				ps.log("alert.error", "", ps.now, map[string]string{"group": g.ID, "alert": al.ID, "template": al.Template,
+					"error": err.Error(), "sentWith": program.AlertTemplate})
+				al.Template = program.AlertTemplate
+				msg, err = ps.p.Templates.AlertMessage(al, obs)
+			}
 			if err != nil {
 				ps.skip("", "alert "+al.ID, err.Error())
 				continue

@@ -195,7 +195,9 @@
 //	scoring.adjusted                a journey's adjust_score: {target, delta, by}
 //	<part>.rule_error, readiness.error, alert.error  a rule that failed on the account's data
 //	                                (scoring, buyinggroup, audience): its name and error; the
-//	                                pass goes on without it
+//	                                pass goes on without it; alert.error also when an alert's own
+//	                                template fails on the account's data: {group, alert, template,
+//	                                error, sentWith}, the alert going out with the sales-alert template
 //	alert.raised                    a sales alert: {id, rule, strategy, group, interest, reason, to, ...}
 //	alert.acknowledged, .acted_on   sales responded (CRM activity after the alert)
 //	message.queued                  a message entered the outbox: {key, channel, template, to, journey}

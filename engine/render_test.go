@@ -368,3 +368,42 @@ func TestMessageReadsTheGroup(t *testing.T) {
 	require.True(t, b.eng.Program().Templates.Reads("intro", "Group"))
 	require.False(t, b.eng.Program().Templates.Reads("nurture", "Group"))
 }
+
+// TestAlertWithAFailingTemplateGoesOutWithTheStandardOne: an alert rule's
+// own template prints the account's region, which Acme's record leaves
+// empty. The rule fired, and will not fire again for the same rise: the
+// alert goes out with the standard sales-alert template rather than not
+// at all, and the template's failure is in the log.
+func TestAlertWithAFailingTemplateGoesOutWithTheStandardOne(t *testing.T) {
+	t.Parallel()
+	defs := pipelineProgram()
+	defs.Journeys = nil
+	defs.Templates.Emails = append(defs.Templates.Emails, channel.EmailTemplate{Name: "regional-alert",
+		Subject: "{{.Account.Name}} is hot in {{.Account.Region}}", HTML: "<p>Call {{.Account.Name}} ({{.Account.Region}}).</p>",
+		Text: "Call {{.Account.Name}} ({{.Account.Region}})."})
+	defs.Alerts = []channel.AlertRule{{Name: "hot committee", Strategy: channel.StrategyThreshold, Threshold: 150, Template: "regional-alert"}}
+	b := setup(t, defs)
+	setupAcme(t, b)
+	require.Empty(t, claimAll(t, b, day0), "nothing hot yet")
+	b.clock.Set(day(1))
+	_, err := b.eng.Ingest(b.ctx, activity("d", b2b.ActivityRequestDemo, "L-2", day(1), nil),
+		activity("w", b2b.ActivityAttendEvent, "L-1", day(1), nil))
+	require.NoError(t, err)
+	msgs := claimAll(t, b, day(1))
+	require.Len(t, msgs, 1, "the alert went out")
+	require.Equal(t, program.AlertTemplate, msgs[0].Template)
+	require.Equal(t, "olivia@quorum.example", msgs[0].To)
+	require.Contains(t, msgs[0].Text, "Victor Kim")
+	require.Equal(t, int64(1), b.eng.Counters().Alerts)
+	all, err := b.eng.Events(b.ctx, "acme", 0, 0)
+	require.NoError(t, err)
+	var failed []string
+	for _, ev := range all {
+		if ev.Type == "alert.error" {
+			failed = append(failed, string(ev.Data))
+		}
+	}
+	require.Len(t, failed, 1)
+	require.Contains(t, failed[0], "required token .Account.Region is empty")
+	require.Contains(t, failed[0], `"sentWith":"sales-alert"`)
+}
