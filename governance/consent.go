@@ -293,8 +293,11 @@ func ApplyConsent(p *b2b.Person, stmts []Statement, now time.Time, r ConsentRule
 }
 
 // A Ledger keeps consent statements in memory and answers consent questions
-// with Resolve at the clock's time. It is safe for concurrent use and
-// satisfies the dispatcher's consent lookup (channel.ConsentLookup).
+// with Resolve at the clock's time, where an opt-out dated ahead restricts
+// at once, as in [ApplyConsent]: an unsubscribe from a source whose clock
+// is ahead stops the messages claimed before its stamped time. It is safe
+// for concurrent use and satisfies the dispatcher's consent lookup
+// (channel.ConsentLookup).
 type Ledger struct {
 	mu    sync.Mutex
 	clock clock.Clock
@@ -327,12 +330,29 @@ func (l *Ledger) Consent(ctx context.Context, p b2b.PersonID, ch b2b.Channel) (b
 	return l.Decide(p, ch).Consent, ctx.Err()
 }
 
-// Decide returns the person's consent decision for a channel now.
+// Decide returns the person's consent decision for a channel now: Resolve's,
+// unless it is not an opt-out and an opt-out is pending, in which case the
+// earliest pending opt-out decides (its Winner), as ApplyConsent keeps it.
 func (l *Ledger) Decide(p b2b.PersonID, ch b2b.Channel) ConsentDecision {
 	l.mu.Lock()
 	ss := slices.Clone(l.stmts[p][ch])
 	l.mu.Unlock()
-	return Resolve(ss, l.clock.Now(), l.rules)
+	d := Resolve(ss, l.clock.Now(), l.rules)
+	if d.Consent.OptedOut() {
+		return d
+	}
+	// Resolve leaves statements after now out; a restriction does not
+	// wait for a source's clock, or the dispatcher would send to a person
+	// who has just unsubscribed.
+	for _, s := range d.Pending {
+		if s.Status == b2b.ConsentOptOut {
+			d.Reason = fmt.Sprintf("%s from %s at %s is dated after now and restricts at once (at now: %s)",
+				s.Status, orDash(s.Source), s.At.Format(time.RFC3339), d.Reason)
+			d.Consent, d.Winner = s.consent(), s
+			break
+		}
+	}
+	return d
 }
 
 // Erase forgets every statement about a person and returns how many there

@@ -33,7 +33,8 @@
 // dated ahead of now does not count yet, except an opt-out, which
 // restricts at once; the others are in the decision's Pending, for the
 // caller to keep and pass again later); a [Ledger] keeps every statement
-// and answers the dispatcher's consent lookups at send time.
+// and answers the dispatcher's consent lookups at send time, by the same
+// rule (an opt-out dated ahead restricts at once).
 //
 // The engine (package engine) does all of this for the activities and
 // records it receives: each consent-bearing activity (engine.Config's

@@ -278,12 +278,57 @@ func TestLedgerFeedsTheDispatcher(t *testing.T) {
 	c, err := l.Consent(t.Context(), "p-1", b2b.ChannelEmail)
 	require.NoError(t, err)
 	require.Equal(t, b2b.ConsentOptIn, c.Status)
-	l.Record(st(b2b.ConsentOptOut, "marketo", time.Hour)) // not yet: in the clock's future
+	l.Record(st(b2b.ConsentOptIn, "crm", 2*time.Hour)) // not yet: in the clock's future
 	require.Equal(t, b2b.ConsentOptIn, l.Decide("p-1", b2b.ChannelEmail).Consent.Status)
 	clk.Advance(time.Hour)
+	l.Record(st(b2b.ConsentOptOut, "marketo", time.Hour))
 	require.Equal(t, b2b.ConsentOptOut, l.Decide("p-1", b2b.ChannelEmail).Consent.Status)
-	require.Equal(t, 2, l.Erase("p-1"))
+	require.Equal(t, 3, l.Erase("p-1"))
 	require.Equal(t, b2b.ConsentUnknown, l.Decide("p-1", b2b.ChannelEmail).Consent.Status)
+}
+
+// An unsubscribe from a source whose clock is ahead restricts at once, as
+// it does in ApplyConsent: a message claimed between the unsubscribe and
+// its stamped time is not sent. An opt-in dated ahead does not count yet.
+func TestLedgerOptOutDatedAheadRestrictsAtOnce(t *testing.T) {
+	t.Parallel()
+	optIn := st(b2b.ConsentOptIn, "form", -time.Hour)
+	for _, tc := range []struct {
+		name   string
+		stmts  []governance.Statement
+		want   b2b.Consent
+		reason string
+	}{
+		{"an opt-out a minute ahead", []governance.Statement{optIn, st(b2b.ConsentOptOut, "marketo", time.Minute)},
+			b2b.Consent{Status: b2b.ConsentOptOut, Source: "marketo", At: t0.Add(time.Minute)},
+			"opt-out from marketo at 2026-03-02T09:01:00Z is dated after now and restricts at once (at now: opt-in from form at 2026-03-02T08:00:00Z is the latest statement)"},
+		{"the earliest of two opt-outs ahead, over unknown",
+			[]governance.Statement{st(b2b.ConsentOptOut, "b", 2*time.Minute), st(b2b.ConsentOptOut, "a", time.Minute)},
+			b2b.Consent{Status: b2b.ConsentOptOut, Source: "a", At: t0.Add(time.Minute)},
+			"opt-out from a at 2026-03-02T09:01:00Z is dated after now and restricts at once (at now: no consent statement: unknown)"},
+		{"an opt-in ahead does not count yet", []governance.Statement{st(b2b.ConsentOptIn, "crm", time.Minute)},
+			b2b.Consent{Status: b2b.ConsentUnknown}, "no consent statement: unknown"},
+		{"an opt-out now needs no help", []governance.Statement{st(b2b.ConsentOptOut, "now", 0), st(b2b.ConsentOptOut, "later", time.Minute)},
+			b2b.Consent{Status: b2b.ConsentOptOut, Source: "now", At: t0},
+			"opt-out from now at 2026-03-02T09:00:00Z is the latest statement"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			l := governance.NewLedger(clock.NewManual(t0), governance.ConsentRules{})
+			l.Record(tc.stmts...)
+			c, err := l.Consent(t.Context(), "p-1", b2b.ChannelEmail)
+			require.NoError(t, err)
+			require.Equal(t, tc.want, c)
+			d := l.Decide("p-1", b2b.ChannelEmail)
+			require.Equal(t, tc.want, d.Consent)
+			require.Equal(t, tc.reason, d.Reason)
+
+			// The dispatcher agrees with ApplyConsent.
+			p := b2b.Person{ID: "p-1"}
+			governance.ApplyConsent(&p, tc.stmts, t0, governance.ConsentRules{})
+			require.Equal(t, p.Consent[b2b.ChannelEmail].Status, c.Status)
+		})
+	}
 }
 
 func governor(t *testing.T) *governance.Governor {
