@@ -18,7 +18,9 @@
 // Failures are classified for the dispatcher: a 4xx answer is permanent (a
 // bad number, a blocked recipient: retrying cannot help) except 408, 409 and
 // 429, which are temporary like 5xx answers, timeouts and network errors. A
-// Retry-After header (seconds or an HTTP date) is passed on. Retries reuse the
+// key that an HTTP header cannot carry (a control character) fails for
+// good without a request. A Retry-After header (seconds or an HTTP date) is
+// passed on. Retries reuse the
 // idempotency key, so a provider that honours it sends once.
 package smshttp
 
@@ -78,7 +80,34 @@ func (c Config) Validate() error {
 	if (c.Username == "") != (c.Password == "") {
 		ps.Addf("password", "username and password go together")
 	}
+	if c.IdempotencyHeader != "" && !headerName(c.IdempotencyHeader) {
+		// net/http would refuse every request, and each message would be
+		// retried until out of attempts.
+		ps.Addf("idempotencyHeader", "%q is not a valid HTTP header name", c.IdempotencyHeader)
+	}
 	return ps.Err("sms http config")
+}
+
+// headerName reports whether s is an HTTP header name: a token of RFC
+// 9110's tchar.
+func headerName(s string) bool {
+	for _, c := range []byte(s) {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0) {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// headerValue reports whether an HTTP header can carry s: no control
+// character but a tab (net/http refuses the request otherwise).
+func headerValue(s string) bool {
+	for _, c := range []byte(s) {
+		if (c < ' ' && c != '\t') || c == 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 // A Sender delivers SMS through a provider's REST API. It implements
@@ -111,6 +140,11 @@ func New(cfg Config) (*Sender, error) {
 
 // SendSMS implements channel.SMSSender.
 func (s *Sender) SendSMS(ctx context.Context, msg *channel.Message) (channel.Receipt, error) {
+	if !headerValue(msg.Key) {
+		// Refused by net/http before any request: no retry can help.
+		return channel.Receipt{}, &channel.SendError{Permanent: true,
+			Err: fmt.Errorf("sms %q: the key has a control character and cannot be sent in the %s header", msg.Key, s.cfg.IdempotencyHeader)}
+	}
 	form := url.Values{}
 	form.Set(s.cfg.ToField, msg.To)
 	if from := cmp.Or(msg.From, s.cfg.From); from != "" {

@@ -243,9 +243,49 @@ func TestDispatcherDoesNotRetryClientErrors(t *testing.T) {
 
 func TestConfigValidate(t *testing.T) {
 	t.Parallel()
-	_, err := smshttp.New(smshttp.Config{URL: "ftp://x", Username: "u", Timeout: -1})
-	require.EqualError(t, err, `sms http config: 3 problems:
+	for _, tc := range []struct {
+		name string
+		cfg  smshttp.Config
+		want string
+	}{
+		{"three problems", smshttp.Config{URL: "ftp://x", Username: "u", Timeout: -1}, `sms http config: 3 problems:
   url: "ftp://x" is not an http(s) URL
   timeout: is negative
-  password: username and password go together`)
+  password: username and password go together`},
+		// net/http refuses to send such a header: every message would be
+		// retried until out of attempts instead of the mistake being shown
+		// where it is made.
+		{"a header name with a space", smshttp.Config{URL: "https://sms.example/m", IdempotencyHeader: "Idempotency Key"},
+			`sms http config: idempotencyHeader: "Idempotency Key" is not a valid HTTP header name`},
+		{"a header name with a colon", smshttp.Config{URL: "https://sms.example/m", IdempotencyHeader: "X-Key:"},
+			`sms http config: idempotencyHeader: "X-Key:" is not a valid HTTP header name`},
+		{"a valid header name", smshttp.Config{URL: "https://sms.example/m", IdempotencyHeader: "X-Request-Id"}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := smshttp.New(tc.cfg)
+			if tc.want == "" {
+				require.NoError(t, err)
+				return
+			}
+			require.EqualError(t, err, tc.want)
+		})
+	}
+}
+
+// TestSMSKeyNotAHeaderValue: a key that an HTTP header cannot carry (a
+// control character) fails for good, without a request: every retry
+// would fail the same way.
+func TestSMSKeyNotAHeaderValue(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	for _, key := range []string{"journey:intro:p\x00", "k\x7f", "k\x1b[0m"} {
+		_, err := b.sender.SendSMS(context.Background(), sms(key))
+		require.Error(t, err, "%q", key)
+		require.True(t, channel.IsPermanent(err), err.Error())
+		require.ErrorContains(t, err, "cannot be sent in the Idempotency-Key header")
+	}
+	require.Empty(t, b.prov.requests())
+	_, err := b.sender.SendSMS(context.Background(), sms("k\tü"))
+	require.NoError(t, err, "a tab and UTF-8 may be in a header value")
 }
