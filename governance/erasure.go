@@ -78,7 +78,8 @@ func (r *ErasureReport) Empty() bool {
 // statements. It is a pure function: it changes nothing.
 //
 // An entry names the person when its subject, text or HTML contains one
-// of their emails, or their name (first and last, as b2b.Person.Name
+// of their emails (as a whole address, in any case: not inside a longer
+// one), or their name (first and last, as b2b.Person.Name
 // gives it) as whole words, not inside a longer word: a name of two words
 // or more in any message, a name of one word (a first name alone) in a
 // sales alert, which lists the group's members by name. A common first
@@ -180,7 +181,7 @@ func outboxReason(m *channel.Message, ids map[b2b.PersonID]bool, emails, phones 
 	body := m.Subject + "\n" + m.Text + "\n" + m.HTML
 	lower := strings.ToLower(body)
 	for e := range emails {
-		if strings.Contains(lower, e) {
+		if containsEmail(lower, e) {
 			return "its content contains " + e
 		}
 	}
@@ -206,6 +207,32 @@ func containsWord(s, w string) bool {
 		before, _ := utf8.DecodeLastRuneInString(s[:start])
 		after, _ := utf8.DecodeRuneInString(s[end:])
 		if !isWordRune(before) && !isWordRune(after) {
+			return true
+		}
+		_, size := utf8.DecodeRuneInString(s[start:])
+		i = start + size
+	}
+	return false
+}
+
+// containsEmail reports whether s contains the address e whole: not the
+// end of a longer local part (joann@ for ann@) nor the start of a longer
+// domain (acme.com.au, acme.community for acme.com), so that erasing one
+// person does not plan the deletion of another's messages. A dot after it
+// that does not go on with a letter or digit ends a sentence.
+func containsEmail(s, e string) bool {
+	for i := 0; i+len(e) <= len(s); {
+		j := strings.Index(s[i:], e)
+		if j < 0 {
+			return false
+		}
+		start, end := i+j, i+j+len(e)
+		before, _ := utf8.DecodeLastRuneInString(s[:start])
+		after, _ := utf8.DecodeRuneInString(s[end:])
+		if after == '.' {
+			after, _ = utf8.DecodeRuneInString(s[end+1:])
+		}
+		if !isWordRune(before) && !strings.ContainsRune("._%+-", before) && !isWordRune(after) && after != '-' && after != '_' {
 			return true
 		}
 		_, size := utf8.DecodeRuneInString(s[start:])

@@ -657,6 +657,48 @@ func TestPlanErasureFindsNamesAsWholeWords(t *testing.T) {
 	}
 }
 
+// TestPlanErasureFindsEmailsAsWholeAddresses: a person's email is found
+// in a message as a whole address, whatever its case and whatever
+// surrounds it (punctuation, a link), not inside another address: erasing
+// ann@acme.com does not plan the deletion of a message naming
+// joann@acme.com.
+func TestPlanErasureFindsEmailsAsWholeAddresses(t *testing.T) {
+	t.Parallel()
+	ann := b2b.Person{ID: "p-1", Email: "ann@acme.com"}
+	for _, tc := range []struct {
+		name, text string
+		planned    bool
+	}{
+		{"the address in a sentence", "Write to ann@acme.com.", true},
+		{"in angle brackets", "Ann <ann@acme.com> asked us to write.", true},
+		{"in a link", "<a href=\"mailto:ann@acme.com?subject=hi\">mail</a>", true},
+		{"in a query", "https://vendor.example/u?email=ann@acme.com&x=1", true},
+		{"in capitals", "Forwarded by ANN@ACME.COM", true},
+		{"at the very start and end", "ann@acme.com", true},
+		{"inside a longer local part", "Joann <joann@acme.com> asked us to write.", false},
+		{"after a dot in the local part", "jo.ann@acme.com", false},
+		{"after a plus in the local part", "team+ann@acme.com", false},
+		{"a longer domain", "ann@acme.com.au", false},
+		{"a domain that goes on", "ann@acme.community", false},
+		{"a subdomain's hyphen", "ann@acme.com-mail.example", false},
+		{"found again after a miss", "joann@acme.com, ann@acme.com", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			msg := channel.Message{Key: "alert:g1:ready:1", Channel: channel.ChannelSalesAlert, To: "rep@vendor.example", Subject: "Acme", Text: tc.text}
+			inv := governance.Inventory{Persons: []b2b.Person{ann}, Outbox: []channel.Entry{{ID: "ob-1", Status: channel.StatusPending, Message: msg}}}
+			got := governance.PlanErasure(governance.ErasureRequest{Person: "p-1"}, inv)
+			var want []governance.OutboxRef
+			if tc.planned {
+				want = []governance.OutboxRef{{ID: "ob-1", Key: msg.Key, Status: channel.StatusPending, Reason: "its content contains ann@acme.com"}}
+			}
+			if d := cmp.Diff(want, got.Outbox); d != "" {
+				t.Fatalf("outbox (-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
 func sorted(xs ...string) []string {
 	for i := 1; i < len(xs); i++ {
 		for j := i; j > 0 && xs[j] < xs[j-1]; j-- {
