@@ -37,6 +37,7 @@ import (
 	"mime/multipart"
 	"mime/quotedprintable"
 	"net"
+	"net/netip"
 	netsmtp "net/smtp"
 	"net/textproto"
 	"strings"
@@ -52,7 +53,8 @@ import (
 type Config struct {
 	// Addr is the server's host:port.
 	Addr string
-	// HeloName is the name sent in EHLO. Default "localhost".
+	// HeloName is the name sent in EHLO: a domain name or an address
+	// literal ("[192.0.2.1]"). Default "localhost".
 	HeloName string
 	// Username and Password enable PLAIN authentication. net/smtp sends
 	// them only over TLS or to a loopback server.
@@ -65,8 +67,8 @@ type Config struct {
 	RequireTLS bool
 	// From is the envelope and header sender of messages without their own.
 	From string
-	// MessageIDDomain is the right-hand side of Message-IDs. Default: the
-	// domain of the sender address.
+	// MessageIDDomain is the right-hand side of Message-IDs, a domain
+	// name. Default: the domain of the sender address.
 	MessageIDDomain string
 	// Timeout bounds one delivery (connect to QUIT). Default 30s.
 	Timeout time.Duration
@@ -92,7 +94,42 @@ func (c Config) Validate() error {
 	if (c.Username == "") != (c.Password == "") {
 		ps.Addf("password", "username and password go together")
 	}
+	// Checked here, not at each send: a server refuses a bad EHLO for
+	// every message, and a Message-ID domain is written into a header.
+	if c.HeloName != "" && !domainName(c.HeloName) && !addressLiteral(c.HeloName) {
+		ps.Addf("heloName", "%q is not a domain name or an address literal ([192.0.2.1])", c.HeloName)
+	}
+	if c.MessageIDDomain != "" && !domainName(c.MessageIDDomain) {
+		ps.Addf("messageIDDomain", "%q is not a domain name", c.MessageIDDomain)
+	}
 	return ps.Err("smtp config")
+}
+
+// domainName reports whether s is a domain name: labels of letters,
+// digits and hyphens, separated by dots.
+func domainName(s string) bool {
+	for label := range strings.SplitSeq(s, ".") {
+		if label == "" || len(label) > 63 {
+			return false
+		}
+		for _, c := range []byte(label) {
+			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
+				return false
+			}
+		}
+	}
+	return len(s) <= 253
+}
+
+// addressLiteral reports whether s is an SMTP address literal:
+// "[192.0.2.1]" or "[IPv6:2001:db8::1]".
+func addressLiteral(s string) bool {
+	inner, ok := strings.CutPrefix(s, "[")
+	if inner, ok = strings.CutSuffix(inner, "]"); !ok {
+		return false
+	}
+	_, err := netip.ParseAddr(strings.TrimPrefix(inner, "IPv6:"))
+	return err == nil
 }
 
 // A Sender delivers email and sales alerts over SMTP. It implements
@@ -252,7 +289,8 @@ func addrDomain(addr string) string {
 // bytes at the same time.
 func Compose(msg *channel.Message, from, messageID string, date time.Time) ([]byte, error) {
 	for name, v := range map[string]string{"from": from, "to": msg.To, "reply-to": msg.ReplyTo, "subject": msg.Subject,
-		"list-unsubscribe": msg.ListUnsubscribe, "list-unsubscribe mailto": msg.ListUnsubscribeMailto, "key": msg.Key} {
+		"list-unsubscribe": msg.ListUnsubscribe, "list-unsubscribe mailto": msg.ListUnsubscribeMailto, "key": msg.Key,
+		"message-id": messageID} {
 		if strings.ContainsAny(v, "\r\n") {
 			return nil, fmt.Errorf("message %q: line break in %s", msg.Key, name)
 		}

@@ -412,12 +412,54 @@ func TestConfigValidate(t *testing.T) {
   password: username and password go together`)
 }
 
+// TestConfigValidateNames: a HELO name or a Message-ID domain that is not
+// a domain is a configuration problem, reported by New, not a failure of
+// every message (a server refuses "EHLO mail host" with a 501, a line
+// break in HeloName fails each send and is retried; a Message-ID domain
+// with a space breaks the header, with a line break injects one).
+func TestConfigValidateNames(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		mod  func(*smtp.Config)
+		want string
+	}{
+		{"a valid HELO name and domain", func(c *smtp.Config) { c.HeloName, c.MessageIDDomain = "mx-1.vendor.example", "mail.vendor.example" }, ""},
+		{"an address literal as HELO name", func(c *smtp.Config) { c.HeloName = "[192.0.2.1]" }, ""},
+		{"an IPv6 literal as HELO name", func(c *smtp.Config) { c.HeloName = "[IPv6:2001:db8::1]" }, ""},
+		{"a space in the HELO name", func(c *smtp.Config) { c.HeloName = "mail host" },
+			`smtp config: heloName: "mail host" is not a domain name or an address literal ([192.0.2.1])`},
+		{"a line break in the HELO name", func(c *smtp.Config) { c.HeloName = "mail\r\nRSET" },
+			`smtp config: heloName: "mail\r\nRSET" is not a domain name or an address literal ([192.0.2.1])`},
+		{"a space in the Message-ID domain", func(c *smtp.Config) { c.MessageIDDomain = "mail vendor.example" },
+			`smtp config: messageIDDomain: "mail vendor.example" is not a domain name`},
+		{"a line break in the Message-ID domain", func(c *smtp.Config) { c.MessageIDDomain = "x.example>\r\nBcc: all@x.example" },
+			`smtp config: messageIDDomain: "x.example>\r\nBcc: all@x.example" is not a domain name`},
+		{"an empty label", func(c *smtp.Config) { c.MessageIDDomain = "mail..example" },
+			`smtp config: messageIDDomain: "mail..example" is not a domain name`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			cfg := smtp.Config{Addr: "127.0.0.1:25", From: "news@vendor.example"}
+			tc.mod(&cfg)
+			_, err := smtp.New(cfg)
+			if tc.want == "" {
+				require.NoError(t, err)
+				return
+			}
+			require.EqualError(t, err, tc.want)
+		})
+	}
+}
+
 func TestComposeRefusesHeaderInjection(t *testing.T) {
 	t.Parallel()
 	msg := marketingEmail()
 	msg.Subject = "Hi\r\nBcc: everyone@example.com"
 	_, err := smtp.Compose(msg, "news@vendor.example", "<x@y>", t0)
 	require.EqualError(t, err, `message "journey:intro:p-1": line break in subject`)
+	_, err = smtp.Compose(marketingEmail(), "news@vendor.example", "<x@y>\r\nBcc: everyone@example.com", t0)
+	require.EqualError(t, err, `message "journey:intro:p-1": line break in message-id`)
 }
 
 func FuzzCompose(f *testing.F) {
