@@ -2,6 +2,7 @@ package channel_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -360,6 +361,53 @@ func TestAlertContent(t *testing.T) {
 	require.Equal(t, "Ask Victor Engel (Technical Evaluator) to introduce the missing Champion", v.NextAction)
 	require.Equal(t, "alert:acme/data-platform:hot:1", v.ID)
 	require.Equal(t, "jane.doe@vendor.example", v.Recipient)
+}
+
+// TestDefaultAlertTemplateRendersSparseData: an account known by its
+// domain alone (b2b.Account needs a name or a domain) and an engaged
+// member with no name, or with neither a name nor an email, are named
+// as RecommendNextAction names them, instead of failing the render on an
+// empty required token, which lost the alert: its rule had fired.
+func TestDefaultAlertTemplateRendersSparseData(t *testing.T) {
+	t.Parallel()
+	templates, err := channel.CompileTemplates(channel.TemplateSet{Emails: []channel.EmailTemplate{channel.DefaultAlertTemplate}})
+	require.NoError(t, err)
+	a := newAlerter(t, channel.AlertRule{Name: "hot", Strategy: channel.StrategyThreshold, Threshold: 90})
+	for _, tc := range []struct {
+		name    string
+		mod     func(*channel.Observation)
+		subject string
+		text    []string // lines the text part has
+		html    string   // a piece of the HTML part
+	}{
+		{"an account without a name", func(o *channel.Observation) { o.Account.Name = "" },
+			"acme.com: Data Platform buying group — score 96 reached the threshold 90 (it alerts again only after falling below 81)",
+			[]string{"acme.com · Data Platform"}, "<h2>acme.com · Data Platform</h2>"},
+		{"a member known by email", func(o *channel.Observation) {
+			o.Group.Members[1].Name, o.Group.Members[1].Email = "", "victor@acme.com"
+		}, "", []string{"- victor@acme.com, Technical Evaluator (VP, Engineering): 55"}, "<td>victor@acme.com</td>"},
+		{"a member known by ID", func(o *channel.Observation) { o.Group.Members[0].Name = "" },
+			"", []string{"- p-cfo, Economic Buyer (C-Level, Finance): 35"}, "<td>p-cfo</td>"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			obs := acme()
+			tc.mod(obs)
+			_, alerts, err := a.Evaluate(nil, obs, t0)
+			require.NoError(t, err)
+			require.Len(t, alerts, 1)
+			msg, err := templates.AlertMessage(&alerts[0], obs)
+			require.NoError(t, err)
+			if tc.subject != "" {
+				require.Equal(t, tc.subject, msg.Subject)
+			}
+			lines := strings.Split(msg.Text, "\n")
+			for _, l := range tc.text {
+				require.Contains(t, lines, l)
+			}
+			require.Contains(t, msg.HTML, tc.html)
+		})
+	}
 }
 
 func TestRecommendNextAction(t *testing.T) {

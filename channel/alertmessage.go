@@ -3,17 +3,19 @@ package channel
 // DefaultAlertTemplate is a ready sales alert email: the group's status,
 // engaged personas with scores, missing roles, recent activities, readiness
 // reasons and the recommended next action. Add it to a TemplateSet (rename it
-// or copy it to change the wording).
+// or copy it to change the wording). An account without a name is named by
+// its domains, a member without a name by their email or else their ID, so
+// that no alert fails to render for want of a name.
 var DefaultAlertTemplate = EmailTemplate{
 	Name:    "sales-alert",
-	Subject: `{{.Account.Name}}: {{.Interest.Name | default .Group.SolutionInterest}} buying group — {{.Alert.Reason}}`,
-	HTML: `<h2>{{.Account.Name}} · {{.Interest.Name | default .Group.SolutionInterest}}</h2>
+	Subject: `{{.Account.Name | default (join ", " .Account.Domains)}}: {{.Interest.Name | default .Group.SolutionInterest}} buying group — {{.Alert.Reason}}`,
+	HTML: `<h2>{{.Account.Name | default (join ", " .Account.Domains)}} · {{.Interest.Name | default .Group.SolutionInterest}}</h2>
 <p><b>Why now:</b> {{.Alert.Reason}}</p>
 <p>Stage <b>{{.Group.Stage | default "—"}}</b> · completeness <b>{{.Group.Completeness | percent}}</b> · score <b>{{.Group.Score | number}}</b></p>
 {{with .Alert.EngagedMembers}}<h3>Engaged personas</h3>
 <table>
 <tr><th>Name</th><th>Role</th><th>Persona</th><th>Score</th></tr>
-{{range .}}<tr><td>{{.Name}}</td><td>{{.Role | default "—"}}</td><td>{{.Persona | default "—"}}</td><td>{{.Score | number}}</td></tr>
+{{range .}}<tr><td>{{.Name | default .Email | default (print .Person)}}</td><td>{{.Role | default "—"}}</td><td>{{.Persona | default "—"}}</td><td>{{.Score | number}}</td></tr>
 {{end}}</table>
 {{else}}<p>No member has engaged yet.</p>
 {{end}}{{with .Group.MissingRoles}}<p><b>Missing roles:</b> {{join ", " .}}</p>
@@ -27,12 +29,12 @@ var DefaultAlertTemplate = EmailTemplate{
 {{end}}</ul>
 {{end}}<p><b>Recommended next action:</b> {{.Alert.NextAction}}</p>
 <p style="color:#666">Alert {{.Alert.ID}} · rule {{.Alert.Rule}} · routed to you because {{.Alert.RouteReason}}</p>`,
-	Text: `{{.Account.Name}} · {{.Interest.Name | default .Group.SolutionInterest}}
+	Text: `{{.Account.Name | default (join ", " .Account.Domains)}} · {{.Interest.Name | default .Group.SolutionInterest}}
 Why now: {{.Alert.Reason}}
 Stage {{.Group.Stage | default "-"}} · completeness {{.Group.Completeness | percent}} · score {{.Group.Score | number}}
 {{with .Alert.EngagedMembers}}
 Engaged personas:
-{{range .}}- {{.Name}}, {{.Role | default "-"}} ({{.Persona | default "-"}}): {{.Score | number}}
+{{range .}}- {{.Name | default .Email | default (print .Person)}}, {{.Role | default "-"}} ({{.Persona | default "-"}}): {{.Score | number}}
 {{end}}{{else}}
 No member has engaged yet.
 {{end}}{{with .Group.MissingRoles}}Missing roles: {{join ", " .}}
