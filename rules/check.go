@@ -130,9 +130,10 @@ func (p attrPatcher) Visit(node *ast.Node) {
 // elemPatcher makes an element that is not there read as the zero value of
 // its type, counted as missing data: a[i] past either end of a, first and
 // last of an empty list, find and findLast with no match, get of a missing
-// key. a[i] becomes get(a, i), which gives nil where a[i] would fail, and
-// each of these x becomes x ?? (missing(counter) ? zero : zero), counter
-// standing for the rule's counter as in attrPatcher. Where x is compared
+// key, an optional chain that stops at a nil part. a[i] becomes get(a, i),
+// which gives nil where a[i] would fail, and each of these x becomes
+// x ?? (missing(counter) ? zero : zero), counter standing for the rule's
+// counter as in attrPatcher. Where x is compared
 // with nil (x == nil, x != nil) or given a default (x ?? y), it is left
 // nil: that is how a rule tells an element that is not there.
 type elemPatcher struct {
@@ -153,6 +154,11 @@ func (p *elemPatcher) Visit(node *ast.Node) {
 		get := &ast.BuiltinNode{Name: "get", Arguments: []ast.Node{n.Node, n.Property}}
 		get.SetLocation(n.Location())
 		p.wrap(node, get, n.Type())
+	case *ast.ChainNode:
+		// An optional chain (ptr?.title, consent?.email?.status) gives nil
+		// where a part of it is nil, though the checker types it as its
+		// last field.
+		p.wrap(node, n, n.Type())
 	case *ast.BuiltinNode:
 		switch n.Name {
 		case "first", "last", "find", "findLast", "get":

@@ -102,8 +102,10 @@
 // empty person, "", 0, the zero time, which daysSince counts as never): an
 // index past either end of a list (persons[0] of an account without
 // persons), first and last of an empty list, find and findLast with no
-// match, get of a missing key, max and min of an empty list. Compared with
-// nil it is still nil, so first(persons) == nil tells an empty list.
+// match, get of a missing key, max and min of an empty list, an optional
+// chain that stops at a nil part (person.consent?.email?.status of a
+// person without consent). Compared with nil it is still nil, so
+// first(persons) == nil tells an empty list.
 //
 // Each use of a default or a zero value is counted for the compiled rule
 // that used it ([Expr.MissingAttributes]; rules with the same source share

@@ -68,6 +68,7 @@ func FuzzCompileEval(f *testing.F) {
 		`bitand(median(account.employees), 1) == 0`,
 		`mean(now - person.updatedAt, duration("1h")) > duration("1h")`,
 		`inList(account.industry, ["a" * 2])`,
+		`person.consent?.email?.status == ""`,
 	} {
 		f.Add(s)
 	}

@@ -68,6 +68,10 @@ func TestMissingElementsReadAsZero(t *testing.T) {
 		{"min of numbers", `min(map(persons, len(.department))) == 2`, result{true, false, 1}, ""},
 		{"mean of an empty list", `mean(map(persons, len(.department))) >= 0`, result{true, true, 0}, "mean of nothing is 0 in expr"},
 		{"let", `let p = first(persons); p.department == "IT"`, result{true, false, 1}, ""},
+		{"optional chain", `person.consent?.email?.status == ""`, result{true, true, 2}, "a nil map ends the chain: nil == \"\" failed"},
+		{"optional chain as an argument", `len(person.consent?.email?.status) == 0`, result{true, true, 2}, "len of nil failed"},
+		{"optional chain compared with nil", `person.consent?.email == nil`, result{true, true, 0}, ""},
+		{"optional chain with a default", `(person.consent?.email?.status ?? "none") == "none"`, result{true, true, 0}, ""},
 	}
 	eng := rules.New()
 	for _, tt := range tests {
