@@ -163,6 +163,14 @@ func (p *elemPatcher) Visit(node *ast.Node) {
 		switch n.Name {
 		case "first", "last", "find", "findLast", "get":
 			p.wrap(node, n, n.Type())
+		case "findIndex", "findLastIndex":
+			// expr gives nil for no match, though the checker types the
+			// call as an int: no match is -1, as in Go.
+			w := &ast.BinaryNode{Operator: "??", Left: n, Right: &ast.IntegerNode{Value: -1}}
+			w.Right.SetLocation(n.Location())
+			w.SetLocation(n.Location())
+			p.inner[w] = n
+			*node = w
 		}
 	case *ast.BinaryNode:
 		switch n.Operator {

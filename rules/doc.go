@@ -105,7 +105,8 @@
 // match, get of a missing key, max and min of an empty list, an optional
 // chain that stops at a nil part (person.consent?.email?.status of a
 // person without consent). Compared with nil it is still nil, so
-// first(persons) == nil tells an empty list.
+// first(persons) == nil tells an empty list. findIndex and findLastIndex
+// with no match give -1.
 //
 // Each use of a default or a zero value is counted for the compiled rule
 // that used it ([Expr.MissingAttributes]; rules with the same source share

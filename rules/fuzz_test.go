@@ -69,6 +69,7 @@ func FuzzCompileEval(f *testing.F) {
 		`mean(now - person.updatedAt, duration("1h")) > duration("1h")`,
 		`inList(account.industry, ["a" * 2])`,
 		`person.consent?.email?.status == ""`,
+		`findIndex(persons, .title == "x") >= 0`,
 	} {
 		f.Add(s)
 	}

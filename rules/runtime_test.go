@@ -92,6 +92,46 @@ func TestMissingElementsReadAsZero(t *testing.T) {
 	}
 }
 
+// TestFindIndexWithoutMatch: findIndex and findLastIndex with no match
+// give -1, where expr gives nil for a value its checker types as an int
+// (nil >= 0 failed the rule at run time); compared with nil it is still
+// nil.
+func TestFindIndexWithoutMatch(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name        string
+		src         string
+		full, empty bool // the rule's value on env() and on emptyEnv()
+	}{
+		{"found", `findIndex(persons, .department == "Finance") >= 0`, true, false},
+		{"not found", `findIndex(persons, .department == "Sales") >= 0`, false, false},
+		{"minus one", `findIndex(persons, .department == "Sales") == -1`, true, true},
+		{"last", `findLastIndex(persons, .department == "IT") == 1`, true, false},
+		{"last not found", `findLastIndex(persons, .department == "Sales") < 0`, true, true},
+		{"arithmetic", `findIndex(persons, .department == "IT") + 1 == 1`, true, false},
+		{"compared with nil", `findIndex(persons, .department == "Sales") == nil`, true, true},
+	}
+	eng := rules.New()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			x, err := rules.Compile[roleEnv, bool](eng, rules.Rule{Name: tt.name, Source: tt.src})
+			require.NoError(t, err)
+			full, err := x.Eval(env())
+			require.NoError(t, err, "on env()")
+			empty, err := x.Eval(emptyEnv())
+			require.NoError(t, err, "on emptyEnv()")
+			require.Equal(t, []bool{tt.full, tt.empty}, []bool{full, empty}, tt.src)
+			require.Zero(t, x.MissingAttributes(), "no match is an answer, not missing data")
+		})
+	}
+	n, err := rules.Compile[roleEnv, float64](eng, rules.Rule{Name: "index", Source: `findIndex(persons, .department == "Sales")`})
+	require.NoError(t, err)
+	got, err := n.Eval(env())
+	require.NoError(t, err)
+	require.Equal(t, -1.0, got)
+}
+
 // TestRefusedBeforeRunTime: what expr's type checker accepts but would
 // fail when the rule runs on ordinary data is a compile error, with the
 // rule's line:column and what to write instead.
