@@ -165,7 +165,7 @@ func (d *decoder) decode(n ast.Node, v reflect.Value, path string) {
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		i, ok := integer(n)
 		if !ok {
-			d.addf(n, path, "expected a whole number, got %s", describe(n))
+			d.wholeNumberf(n, path)
 			return
 		}
 		if !i.neg && i.u > math.MaxInt64 || v.OverflowInt(i.int64()) {
@@ -176,7 +176,7 @@ func (d *decoder) decode(n ast.Node, v reflect.Value, path string) {
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
 		i, ok := integer(n)
 		if !ok {
-			d.addf(n, path, "expected a whole number, got %s", describe(n))
+			d.wholeNumberf(n, path)
 			return
 		}
 		if i.neg || v.OverflowUint(i.u) {
@@ -198,6 +198,15 @@ func (d *decoder) decode(n ast.Node, v reflect.Value, path string) {
 	default:
 		d.addf(n, path, "cannot be read from a program file (Go type %s)", t)
 	}
+}
+
+// wholeNumberf records that n, read for a whole number, is not one.
+func (d *decoder) wholeNumberf(n ast.Node, path string) {
+	if s, ok := plainNumber(n); ok && wholeSyntax(s) {
+		d.addf(n, path, "%s is out of range", describe(n))
+		return
+	}
+	d.addf(n, path, "expected a whole number, got %s", describe(n))
 }
 
 func (d *decoder) structure(n ast.Node, v reflect.Value, path string) {

@@ -1,16 +1,20 @@
 package programfile
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"reflect"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/token"
 )
 
 // field is a struct field as a program file names it.
@@ -151,7 +155,32 @@ func integer(n ast.Node) (integerValue, bool) {
 	return integerValue{}, false
 }
 
+// numberSyntax is a number of YAML 1.2's core schema, and of JSON.
+var numberSyntax = regexp.MustCompile(`^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`)
+
+// plainNumber returns the text of an unquoted scalar that is a number but
+// that the parser leaves as text: one with an exponent and no decimal
+// point (1e-07, 1e+21, as encoding/json writes small and large floats),
+// or a whole number too large for 64 bits.
+func plainNumber(n ast.Node) (string, bool) {
+	s, ok := n.(*ast.StringNode)
+	if !ok || s.Token == nil || s.Token.Type != token.StringType || !numberSyntax.MatchString(s.Value) {
+		return "", false
+	}
+	return s.Value, true
+}
+
+// wholeSyntax reports whether a number is written as a whole number.
+func wholeSyntax(s string) bool {
+	return !strings.ContainsAny(s, ".eE")
+}
+
 func number(n ast.Node) (float64, bool) {
+	if s, ok := plainNumber(n); ok {
+		// Too large a number is infinite, and refused as such.
+		f, err := strconv.ParseFloat(s, 64)
+		return f, err == nil || errors.Is(err, strconv.ErrRange)
+	}
 	switch x := n.(type) {
 	case *ast.FloatNode:
 		return x.Value, true
@@ -279,6 +308,9 @@ func describe(n ast.Node) string {
 	case *ast.LiteralNode:
 		return "a block of text"
 	case *ast.StringNode:
+		if s, ok := plainNumber(x); ok {
+			return "the number " + s
+		}
 		s := x.Value
 		if utf8.RuneCountInString(s) > 40 {
 			s = string([]rune(s)[:40]) + "..."

@@ -173,3 +173,51 @@ func fixture(name string) string {
 	}
 	return filepath.Join("testdata", name)
 }
+
+// TestNumbersWithExponents: a number with an exponent and no decimal point
+// (1e-07, 1e+21, as encoding/json writes small and large floats) or too
+// large for 64 bits is a number, though the YAML parser leaves it as text.
+func TestNumbersWithExponents(t *testing.T) {
+	t.Parallel()
+	t.Run("encoding/json round trip", func(t *testing.T) {
+		t.Parallel()
+		defs, err := programfile.Load(fixture("option-a.yaml"))
+		require.NoError(t, err)
+		defs.GroupScore.NonRoleWeight = 1e-7
+		defs.Readiness.ReadyScore = 1e21
+		data, err := json.Marshal(defs)
+		require.NoError(t, err)
+		require.Contains(t, string(data), `"nonRoleWeight":1e-7`)
+		back, err := programfile.Parse("program.json", data)
+		require.NoError(t, err)
+		require.Empty(t, cmp.Diff(defs, back), "(-want +got)")
+	})
+	tests := []struct {
+		name, src string
+		want      []string
+	}{
+		{"exponent", "readiness:\n  readyScore: 2e2\n  nurtureScore: 1E+1\n", nil},
+		{"exponent for a whole number", "caps:\n  - {name: c, channel: email, max: 1e3, per: 7d}\n",
+			[]string{`6:36: caps[0].max: expected a whole number, got the number 1e3`}},
+		{"whole number too large", "caps:\n  - {name: c, channel: email, max: 99999999999999999999999, per: 7d}\n",
+			[]string{`6:36: caps[0].max: the number 99999999999999999999999 is out of range`}},
+		{"too large for a float", "readiness:\n  readyScore: 1e400\n",
+			[]string{`6:15: readiness.readyScore: expected a finite number, got the number 1e400`}},
+		{"quoted is text", "readiness:\n  readyScore: \"2e2\"\n",
+			[]string{`6:15: readiness.readyScore: expected a number, got the text "2e2"`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := programfile.Compile("broken.yaml", []byte(base+tt.src), program.Options{})
+			if tt.want == nil {
+				require.NoError(t, err)
+				return
+			}
+			require.Error(t, err)
+			if diff := cmp.Diff(tt.want, problems(t, err)); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
