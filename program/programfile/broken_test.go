@@ -293,6 +293,13 @@ groupScore:
 		src:  base + "persona: &p\n  <<: *p\n",
 		want: []string{`6:7: persona: a merge key (<<) cannot merge the mapping it is in`},
 	}, {
+		name: "a merge key's alias to no anchor",
+		src:  base + "caps:\n  - <<: *cap\n    name: c\n  - <<: [*cap]\n    name: d\n",
+		want: []string{
+			`6:9: caps[0]: alias to no anchor`,
+			`8:10: caps[1]: alias to no anchor`,
+		},
+	}, {
 		name: "alias to no anchor and a second document",
 		src:  base + "roleTemplates: *templates\n---\nname: two\n",
 		want: []string{

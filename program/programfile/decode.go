@@ -351,6 +351,10 @@ func (d *decoder) merge(n ast.Node, path string, depth int) []entry {
 	if d.visits >= maxVisits {
 		return nil
 	}
+	if d.anchors.dangling(n) {
+		d.addf(written, path, "alias to no anchor")
+		return nil
+	}
 	n = d.anchors.resolve(n)
 	if d.merging[n] {
 		d.addf(written, path, "a merge key (<<) cannot merge the mapping it is in")
