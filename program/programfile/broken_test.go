@@ -395,6 +395,21 @@ func TestReadingProblemConsequencesLeftOut(t *testing.T) {
 `,
 		want: []string{`12:14: journeys[0].nodes[1].id: expected text, got a list`},
 	}, {
+		name: "a template whose name is misspelt is not also unknown, of either channel",
+		src: journeyBase + `      - {id: a, kind: action, action: {type: sms, template: promo, next: b}}
+      - {id: b, kind: action, action: {type: email, template: intro, next: done}}
+      - {id: done, kind: end, end: {}}
+templates:
+  sms:
+    - {nme: promo, text: hi}
+  emails:
+    - {nme: intro, subject: Hi, text: Hi, html: Hi}
+`,
+		want: []string{
+			`16:8: templates.sms[0].nme: unknown field "nme" (did you mean "name"?)`,
+			`18:8: templates.emails[0].nme: unknown field "nme" (did you mean "name"?)`,
+		},
+	}, {
 		name: "names not written in a value that cannot be read are still unknown",
 		src:  "name: broken\ninterests:\n  - id: dp\n    template: mine\n    stageModel: nope\nroleTemplates:\n  - id: [mine]\n    roles:\n      - {name: Champion, rule: {name: c, expr: \"true\"}}\n",
 		want: []string{

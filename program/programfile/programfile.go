@@ -240,11 +240,12 @@ func related(a, b string) bool {
 }
 
 // unknownName returns the name in a problem that something named is
-// unknown: "unknown role template \"mine\"" gives mine.
+// unknown: "unknown role template \"mine\"" gives mine. The kind is words
+// of letters, upper case too ("unknown SMS template").
 func unknownName(err error) (string, bool) {
 	rest, ok := strings.CutPrefix(err.Error(), "unknown ")
 	kind, quoted, found := strings.Cut(rest, `"`)
-	if !ok || !found || kind == "" || strings.Trim(kind, "abcdefghijklmnopqrstuvwxyz ") != "" {
+	if !ok || !found || kind == "" || strings.Trim(kind, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ ") != "" {
 		return "", false
 	}
 	q, qerr := strconv.QuotedPrefix(`"` + quoted)
