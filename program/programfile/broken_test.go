@@ -293,6 +293,13 @@ groupScore:
 		src:  base + "persona: &p\n  <<: *p\n",
 		want: []string{`6:7: persona: a merge key (<<) cannot merge the mapping it is in`},
 	}, {
+		name: "an unknown name that is a key is placed at the key, one that is a value at the value",
+		src:  base + "scoring:\n  - {name: m, rules: [{name: r, types: [email_click], points: 1}]}\ngroupScore:\n  models:\n    ghost: m\n    dp: missing\n",
+		want: []string{
+			`9:5: groupScore.models["ghost"]: unknown solution interest "ghost"`,
+			`10:9: groupScore.models["dp"]: unknown scoring model "missing"`,
+		},
+	}, {
 		name: "a merge key's alias to no anchor",
 		src:  base + "caps:\n  - <<: *cap\n    name: c\n  - <<: [*cap]\n    name: d\n",
 		want: []string{

@@ -91,13 +91,15 @@
 //
 // Every problem [program.Compile] finds is placed at the node its path
 // names; journeys' nodes, a list in the file, are found by their id
-// (program.Compile's nodes["ready?"] is the file's nodes[2]). A problem
-// about something missing is placed at the nearest part that exists, under
-// the path the file would have it at (a split's missing else is
-// nodes[2].split.else, at the node's split settings). A rule
-// that does not compile is placed at the very character the rules engine
-// points at, inside the expression (on one line, quoted with escapes,
-// folded over lines, or in a | or > block), with the engine's caret below:
+// (program.Compile's nodes["ready?"] is the file's nodes[2]); a name
+// unknown as a key (an interest of groupScore.models) is placed at the key,
+// not at its value. A problem about something missing is placed at the
+// nearest part that exists, under the path the file would have it at (a
+// split's missing else is nodes[2].split.else, at the node's split
+// settings). A rule that does not compile is placed at the very character
+// the rules engine points at, inside the expression (on one line, quoted
+// with escapes, folded over lines, or in a | or > block), with the engine's
+// caret below:
 //
 //	option-a.yaml:78:50: journeys[0].nodes[2].split.paths[0].when: rule "ready? engaged" 1:30: unknown name grup
 //	      | group.completeness >= 0.6 && grup.score >= 150

@@ -92,6 +92,9 @@ type located struct {
 	node  ast.Node // the node found, or the nearest ancestor
 	exact bool     // node is the one the path names
 	path  string   // the path as the file is laid out (list indexes)
+	// key is the key of node in its mapping, when the path's last part
+	// is a key in brackets (groupScore.models["dp"]).
+	key ast.Node
 }
 
 // locate finds the node a program.Compile path names. A journey's nodes
@@ -125,7 +128,11 @@ func (d *decoder) locate(root ast.Node, path string) located {
 			return located{node: cur, path: b.String()}
 		}
 		write(shown)
+		prev := cur
 		cur = next
+		if i == len(segs)-1 && shown.kind == '"' {
+			return located{node: cur, exact: true, path: b.String(), key: d.keyNode(prev, s.key)}
+		}
 	}
 	return located{node: cur, exact: true, path: b.String()}
 }
@@ -210,6 +217,17 @@ func (d *decoder) lookup(n ast.Node, key string) (ast.Node, bool) {
 		}
 	}
 	return nil, false
+}
+
+// keyNode returns the key node of key in mapping n, nil when there is none.
+func (d *decoder) keyNode(n ast.Node, key string) ast.Node {
+	es, _ := d.entries(d.anchors.resolve(n), "")
+	for _, e := range es {
+		if k, ok := d.key(e.Key); ok && k == key {
+			return e.Key
+		}
+	}
+	return nil
 }
 
 // kindKey is the key of a journey node kind's settings: "people_split" ->

@@ -208,6 +208,15 @@ func (p *parsed) compileError(err error) error {
 		}
 		pr := Problem{File: p.dec.file, Path: loc.path, Message: vp.Err.Error(), Err: vp.Err}
 		pr.Line, pr.Column = nodePos(loc.node)
+		if unknown && loc.key != nil {
+			// A name unknown as a key (an interest in groupScore.models)
+			// is the key's problem, not its value's.
+			if k, _ := p.dec.key(loc.key); k == name {
+				if v, _ := scalarText(p.dec.anchors.resolve(loc.node)); v != name {
+					pr.Line, pr.Column = nodePos(loc.key)
+				}
+			}
+		}
 		if isRule && loc.exact && ce.Line > 0 {
 			if l, c, ok := scalarPosition(p.dec.src, n, ce.Line, ce.Column); ok {
 				pr.Line, pr.Column = l, c
