@@ -125,6 +125,10 @@ func parse(name string, data []byte, readModel func(string) ([]byte, error)) *pa
 	// a space, and block scalars keep their CRs apart from the value.
 	// Lines and columns stay the same.
 	data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
+	// A byte order mark (editors on Windows write one) is no part of the
+	// first key, as YAML has it; columns count from after it, as editors
+	// show them.
+	data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	d := &decoder{file: name, src: string(data), readModel: readModel}
 	p := &parsed{dec: d}
 	file, err := parseYAML(data)

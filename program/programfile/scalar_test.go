@@ -92,3 +92,21 @@ func TestWindowsLineEnds(t *testing.T) {
 		require.Equal(t, problems(t, lf), problems(t, err), "%q", rule)
 	}
 }
+
+// TestByteOrderMark: a file that starts with a UTF-8 byte order mark (as
+// editors on Windows save it) reads as the same file without one, and its
+// problems are placed at the same lines and columns.
+func TestByteOrderMark(t *testing.T) {
+	t.Parallel()
+	const bom = "\ufeff"
+	defs, err := programfile.Parse("ok.yaml", []byte(bom+base))
+	require.NoError(t, err)
+	require.Equal(t, "broken", defs.Name)
+
+	bad := base + "audiences:\n  - name: a\n    rule: account.employees > 1 && zz\n"
+	_, want := programfile.Compile("broken.yaml", []byte(bad), program.Options{})
+	_, err = programfile.Compile("broken.yaml", []byte(bom+bad), program.Options{})
+	require.Error(t, want)
+	require.Error(t, err)
+	require.Equal(t, problems(t, want), problems(t, err))
+}
