@@ -300,6 +300,10 @@ groupScore:
 			`10:9: groupScore.models["dp"]: unknown scoring model "missing"`,
 		},
 	}, {
+		name: "a YAML directive is not a document of its own",
+		src:  "%YAML 1.2\n---\n" + base + "    templte: x\n",
+		want: []string{`7:5: interests[0].templte: unknown field "templte" (did you mean "template"?)`},
+	}, {
 		name: "a merge key's alias to no anchor",
 		src:  base + "caps:\n  - <<: *cap\n    name: c\n  - <<: [*cap]\n    name: d\n",
 		want: []string{

@@ -149,9 +149,15 @@ func parse(name string, data []byte, readModel func(string) ([]byte, error)) *pa
 	}
 	var docs []*ast.DocumentNode
 	for _, doc := range file.Docs {
-		if doc != nil && doc.Body != nil {
-			docs = append(docs, doc)
+		if doc == nil || doc.Body == nil {
+			continue
 		}
+		// A directive (%YAML 1.2) belongs to the document after it, which
+		// the parser keeps apart.
+		if _, directive := doc.Body.(*ast.DirectiveNode); directive {
+			continue
+		}
+		docs = append(docs, doc)
 	}
 	if len(docs) > 1 {
 		d.addf(docs[1].Body, "", "a program file holds one YAML document, this is a second one")
