@@ -63,6 +63,14 @@ caps:
 		src:  "name: broken\ninterests:\n  - id: dp\n   template: [standard\n",
 		want: []string{"4:4: : YAML: value is not allowed in this context"},
 	}, {
+		name: "a key indented under the value above it",
+		src:  "name: broken\n  version: 2\ninterests:\n  - id: dp\n",
+		want: []string{`2:3: : YAML: mapping value is not allowed in this context`},
+	}, {
+		name: "a key indented under the value above it, in a list",
+		src:  base + "  - id: other\n    template: standard\n      name: Other\n",
+		want: []string{`7:7: : YAML: mapping value is not allowed in this context`},
+	}, {
 		name: "bad expression on one line",
 		src: journeyBase + `      - id: ready?
         kind: split

@@ -142,6 +142,7 @@ func parse(name string, data []byte, readModel func(string) ([]byte, error)) *pa
 			pr.Message = "YAML: " + se.GetMessage()
 			if t := se.GetToken(); t != nil && t.Position != nil {
 				pr.Line, pr.Column = t.Position.Line, t.Position.Column
+				pr.Line, pr.Column = misplacedKey(t, se.GetMessage(), pr.Line, pr.Column)
 			}
 		}
 		d.problems = append(d.problems, pr)
@@ -170,6 +171,25 @@ func parse(name string, data []byte, readModel func(string) ([]byte, error)) *pa
 	d.anchors = collectAnchors(p.root)
 	d.decode(p.root, reflect.ValueOf(&p.defs).Elem(), "")
 	return p
+}
+
+// misplacedKey places the parser's "mapping value is not allowed" at the
+// key that is indented too far, rather than at the value above it: the
+// parser reads that key as a second line of the value (name: x, then
+// "  version: 2" is the value "x version" followed by a colon), and names
+// where that value starts.
+func misplacedKey(t *token.Token, msg string, line, col int) (int, int) {
+	if msg != "mapping value is not allowed in this context" {
+		return line, col
+	}
+	text := strings.Trim(t.Origin, " \t\n")
+	i := strings.LastIndexByte(text, '\n')
+	if i < 0 {
+		return line, col
+	}
+	last := text[i+1:]
+	indent := len(last) - len(strings.TrimLeft(last, " \t"))
+	return line + strings.Count(text, "\n"), indent + 1
 }
 
 // parseYAML parses data into a syntax tree. The parser is not ours: a
