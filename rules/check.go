@@ -37,6 +37,14 @@ func (c *checker) fail(n ast.Node, format string, args ...any) {
 
 func (c *checker) Visit(node *ast.Node) {
 	c.nodes++
+	if m, ok := (*node).(*ast.MemberNode); ok {
+		if b, ok := m.Property.(*ast.BuiltinNode); ok && (b.Name == "findIndex" || b.Name == "findLastIndex") {
+			// No match is -1, and a list's element -1 is its last: the
+			// rule would read another element than it looked for.
+			c.fail(m, "%s() is -1 when nothing matches, and element -1 is the last one: use find() or findLast() for the element", b.Name)
+			return
+		}
+	}
 	if b, ok := (*node).(*ast.BuiltinNode); ok {
 		if why, off := disabledBuiltins[b.Name]; off {
 			c.fail(b, "%s() is not available: %s", b.Name, why)

@@ -106,7 +106,9 @@
 // chain that stops at a nil part (person.consent?.email?.status of a
 // person without consent). Compared with nil it is still nil, so
 // first(persons) == nil tells an empty list. findIndex and findLastIndex
-// with no match give -1.
+// with no match give -1; since element -1 of a list is its last, a rule
+// that indexes a list with them (persons[findIndex(...)]) is refused:
+// find and findLast give the element.
 //
 // Each use of a default or a zero value is counted for the compiled rule
 // that used it ([Expr.MissingAttributes]; rules with the same source share
