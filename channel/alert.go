@@ -215,6 +215,8 @@ func NewAlerter(cfg AlerterConfig) (*Alerter, error) {
 				cr.Hysteresis = r.Threshold / 10
 			}
 		case StrategyStage:
+		case "":
+			ps.Addf(path+".strategy", "is required (milestone, threshold or stage)")
 		default:
 			ps.Addf(path+".strategy", "unknown strategy %q (want milestone, threshold or stage)", r.Strategy)
 		}
