@@ -115,7 +115,7 @@ type alertKey struct {
 type group struct {
 	key       groupKey
 	interest  string
-	created   time.Time // group_created, or the first event naming the group
+	created   time.Time // the earliest time an event names the group (group_created)
 	snaps     []snapshot
 	stage     string
 	level     string

@@ -88,8 +88,9 @@
 //
 // Pipeline velocity (pipelineVelocity): for each group whose first
 // qualification happened in the period, the days from its creation
-// (buyinggroup.group_created, else its first event) to it
-// (toSalesReady); for each group whose first opportunity (created at or
+// (buyinggroup.group_created, or the earliest event naming the group if
+// the log dates one before it, as a log whose order is not its times'
+// may) to it (toSalesReady); for each group whose first opportunity (created at or
 // after the group, on the same account and solution interest) was created
 // in the period, the days to it (toOpportunity). An opportunity's
 // interest is the latest that its opportunity.created or a later

@@ -446,3 +446,45 @@ func TestVelocityOpportunityMoved(t *testing.T) {
 		})
 	}
 }
+
+// TestGroupEventsOutOfTimeOrder: the log's order is not its times' (an
+// event may be logged after another and dated before it). A group exists
+// from the earliest event that names it, so a qualification dated before
+// the group's first logged event is the group's own: it ends the clock,
+// and the group counts as created by then.
+func TestGroupEventsOutOfTimeOrder(t *testing.T) {
+	t.Parallel()
+	log := eventLog{}.
+		add("a", day(5), "group.updated", snap("g", "dp", "Decision", 0.5, 10, "")).
+		add("a", day(3), "readiness.changed", m{"group": "g", "interest": "dp", "level": "ready"})
+	tests := []struct {
+		name       string
+		to         float64
+		wantGroups int
+		wantMQA    analytics.MQA
+		wantReady  analytics.Duration
+	}{{
+		name:       "as of day 10: qualified, no clock still running",
+		to:         10,
+		wantGroups: 1,
+		wantMQA: analytics.MQA{Accounts: analytics.Ratio{Numerator: 1, Denominator: 1, Value: val(1)},
+			Groups: analytics.Ratio{Numerator: 1, Denominator: 1, Value: val(1)}},
+		wantReady: analytics.Duration{Days: analytics.Average{Sum: 0, Count: 1, Mean: val(0), Median: val(0)}},
+	}, {
+		name:       "as of day 4: the group qualified on day 3 is known",
+		to:         4,
+		wantGroups: 1,
+		wantMQA: analytics.MQA{Accounts: analytics.Ratio{Numerator: 1, Denominator: 1, Value: val(1)},
+			Groups: analytics.Ratio{Numerator: 1, Denominator: 1, Value: val(1)}},
+		wantReady: analytics.Duration{Days: analytics.Average{Sum: 0, Count: 1, Mean: val(0), Median: val(0)}},
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r := report(t, log, analytics.Config{}, analytics.Period{To: day(tt.to)})
+			require.Equal(t, tt.wantGroups, r.Groups)
+			require.Empty(t, cmp.Diff(tt.wantMQA, r.MQA), "MQA (-want +got)")
+			require.Empty(t, cmp.Diff(tt.wantReady, r.Velocity.ToSalesReady), "velocity (-want +got)")
+		})
+	}
+}

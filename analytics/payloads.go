@@ -17,7 +17,10 @@ import (
 	"github.com/quorumhq/quorum/store"
 )
 
-// group returns the group, creating it as first seen at the time.
+// group returns the group, creating it as seen at the time. The group
+// exists from the earliest time an event names it: the log's order is not
+// its times', and a change dated before the group's first logged event
+// (its qualification, say) is still the group's own.
 func (c *Collector) group(account b2b.AccountID, id, interest string, at time.Time) *group {
 	k := groupKey{account, id}
 	g := c.groups[k]
@@ -25,6 +28,8 @@ func (c *Collector) group(account b2b.AccountID, id, interest string, at time.Ti
 		g = &group{key: k, created: at}
 		c.groups[k] = g
 		c.groupOrder = append(c.groupOrder, g)
+	} else if at.Before(g.created) {
+		g.created = at
 	}
 	if g.interest == "" {
 		g.interest = interest
@@ -119,10 +124,7 @@ func (c *Collector) groupEvent(ev store.Event) error {
 	}
 	switch p.Type {
 	case buyinggroup.EventGroupCreated:
-		g := c.group(ev.Account, p.Group, p.Interest, ev.Time)
-		if ev.Time.Before(g.created) {
-			g.created = ev.Time
-		}
+		c.group(ev.Account, p.Group, p.Interest, ev.Time)
 	case buyinggroup.EventStageChanged:
 		if p.To == "" {
 			return errors.New("stage change without a stage (to)")
