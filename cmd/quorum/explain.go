@@ -65,8 +65,9 @@ parent ("subsidiary of" names one) to see its groups span them.`,
 			if err != nil {
 				return err
 			}
-			writeExplanation(stdout, v, evs, run)
-			return nil
+			out := &errWriter{w: stdout}
+			writeExplanation(out, v, evs, run)
+			return out.err
 		}
 	},
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -454,4 +455,43 @@ func TestValidateSeveralFiles(t *testing.T) {
 	code, _, errOut = quorum(t, "", "validate")
 	require.Equal(t, exitUsage, code)
 	require.Contains(t, errOut, "validate takes one program file or more")
+}
+
+// failingWriter fails every write, as a full disk or a closed pipe does.
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("no space left on device") }
+
+// TestOutputWriteFails checks that a command whose output cannot be
+// written says so and exits 1: its output is lost, it did not succeed.
+func TestOutputWriteFails(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name  string
+		stdin string
+		args  []string
+	}{
+		{"validate", "", []string{"validate", filepath.Join("..", "..", "examples", "programs", "option-a.yaml")}},
+		{"explain", "", []string{"explain", "--accounts", "3", "--days", "2", "--account", "acc-000001"}},
+		{"simulate", "", []string{"simulate", "--accounts", "3", "--days", "2"}},
+		{"persona", "CFO\n", []string{"persona"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var errOut bytes.Buffer
+			code := run(context.Background(), tt.args, strings.NewReader(tt.stdin), failingWriter{}, &errOut)
+			require.Equal(t, exitInvalid, code, errOut.String())
+			require.Equal(t, "quorum "+tt.name+": no space left on device\n", errOut.String())
+		})
+	}
+
+	// With an invalid file too: its problems, then the lost summaries.
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	require.NoError(t, os.WriteFile(bad, []byte("name: bad\ninterests: [{id: a}]\n"), 0o600))
+	var errOut bytes.Buffer
+	code := run(context.Background(), []string{"validate", filepath.Join("..", "..", "examples", "programs", "option-a.yaml"), bad},
+		strings.NewReader(""), failingWriter{}, &errOut)
+	require.Equal(t, exitInvalid, code)
+	require.Contains(t, errOut.String(), "bad.yaml:2:13: interests[0].template: is required")
+	require.True(t, strings.HasSuffix(errOut.String(), "\nwriting the summaries: no space left on device\n"), errOut.String())
 }

@@ -28,6 +28,7 @@ Usage:
 			if len(args) == 0 {
 				return &usageError{"validate takes one program file or more"}
 			}
+			out := &errWriter{w: stdout}
 			var errs []error
 			for _, file := range args {
 				data, err := os.ReadFile(file)
@@ -40,12 +41,15 @@ Usage:
 					errs = append(errs, err)
 					continue
 				}
-				writeSummary(stdout, file, p)
+				writeSummary(out, file, p)
 			}
 			if len(errs) > 0 {
+				if out.err != nil {
+					errs = append(errs, fmt.Errorf("writing the summaries: %w", out.err))
+				}
 				return &invalidError{errors.Join(errs...)}
 			}
-			return nil
+			return out.err
 		}
 	},
 }
