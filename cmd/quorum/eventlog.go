@@ -90,10 +90,13 @@ func (e *logError) errOrNil() error {
 
 // readEvents reads an event log file (name is for the messages) and
 // returns its tenant and its events, with the number of the line each
-// came from. A log with problems returns every one (up to
-// maxLogProblems) as a *logError, each with its file and line; a log
-// without events returns a tenant of "" and no error.
-func readEvents(name string, r io.Reader) (store.Tenant, []store.Event, []int, error) {
+// came from. check, unless nil, is given each well-formed event in turn
+// (an analytics.Collector's Add): its error is a problem of the event's
+// line, told with those of the other lines. A log with problems returns
+// every one (up to maxLogProblems), in the order of the lines, as a
+// *logError, each with its file and line; a log without events returns a
+// tenant of "" and no error.
+func readEvents(name string, r io.Reader, check func(store.Event) error) (store.Tenant, []store.Event, []int, error) {
 	var (
 		tenant    store.Tenant
 		events    []store.Event
@@ -129,7 +132,13 @@ func readEvents(name string, r io.Reader) (store.Tenant, []store.Event, []int, e
 					_ = json.Compact(&buf, l.Data) // valid: the decoder checked it
 					data = buf.Bytes()
 				}
-				events = append(events, store.Event{Seq: l.Seq, Account: l.Account, Person: l.Person, Time: l.Time, Type: l.Type, Data: data})
+				ev := store.Event{Seq: l.Seq, Account: l.Account, Person: l.Person, Time: l.Time, Type: l.Type, Data: data}
+				if check != nil {
+					if err := check(ev); err != nil {
+						problems.add("%s:%d: %v", name, n, err)
+					}
+				}
+				events = append(events, ev)
 				lines = append(lines, n)
 			}
 		}

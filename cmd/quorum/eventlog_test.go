@@ -30,7 +30,7 @@ func FuzzReadEvents(f *testing.F) {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		tenant, evs, lines, err := readEvents("fuzz", bytes.NewReader(data))
+		tenant, evs, lines, err := readEvents("fuzz", bytes.NewReader(data), nil)
 		if err != nil {
 			require.NotEmpty(t, err.Error())
 			return
@@ -42,7 +42,7 @@ func FuzzReadEvents(f *testing.F) {
 		}
 		var once bytes.Buffer
 		require.NoError(t, writeEvents(&once, tenant, evs))
-		tenant2, again, _, err := readEvents("again", bytes.NewReader(once.Bytes()))
+		tenant2, again, _, err := readEvents("again", bytes.NewReader(once.Bytes()), nil)
 		require.NoError(t, err, once.String())
 		require.Equal(t, tenant, tenant2)
 		if diff := cmp.Diff(evs, again); diff != "" {
@@ -75,7 +75,7 @@ func TestSimulateWritesItsEventLog(t *testing.T) {
 	f, err := os.Open(path)
 	require.NoError(t, err)
 	defer f.Close()
-	tenant, evs, lines, err := readEvents(path, f)
+	tenant, evs, lines, err := readEvents(path, f, nil)
 	require.NoError(t, err)
 	require.Equal(t, simTenant, tenant)
 	require.Len(t, lines, len(run.events))
@@ -91,7 +91,7 @@ func TestSimulateWritesItsEventLog(t *testing.T) {
 	require.Equal(t, want.String(), out)
 	data, err := os.ReadFile(path)
 	require.NoError(t, err)
-	_, evs, _, err = readEvents(path, bytes.NewReader(data))
+	_, evs, _, err = readEvents(path, bytes.NewReader(data), nil)
 	require.NoError(t, err)
 	require.Len(t, evs, len(run.events))
 }

@@ -102,7 +102,14 @@ func report(path string, stdin io.Reader, cfg analytics.Config, period analytics
 		defer f.Close()
 		in = f
 	}
-	_, evs, lines, err := readEvents(name, in)
+	// The collector reads each event as its line is read, so that the
+	// events whose payload the KPIs cannot read are told with the other
+	// problems of the log, in the order of its lines.
+	c, err := analytics.New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	_, evs, _, err := readEvents(name, in, c.Add)
 	if err != nil {
 		return nil, &invalidError{err}
 	}
@@ -123,28 +130,12 @@ func report(path string, stdin io.Reader, cfg analytics.Config, period analytics
 	if period.From.After(last) {
 		return nil, &usageError{fmt.Sprintf("--from %s is after the log's last event %s", from, span)}
 	}
-	r, err := analytics.Compute(evs, cfg, period)
+	r, err := c.Report(period)
 	switch {
 	case errors.Is(err, analytics.ErrPeriod):
 		return nil, &usageError{fmt.Sprintf("%v %s", err, span)}
-	case err != nil && r == nil:
-		return nil, err
 	case err != nil:
-		// Events whose payload the KPIs cannot read: each with its line.
-		line := make(map[int64]int, len(evs))
-		for i, ev := range evs {
-			line[ev.Seq] = lines[i]
-		}
-		var problems logError
-		for _, e := range unjoin(err) {
-			var ee *analytics.EventError
-			if errors.As(e, &ee) {
-				problems.add("%s:%d: %v", name, line[ee.Seq], e)
-			} else {
-				problems.add("%s: %v", name, e)
-			}
-		}
-		return nil, &invalidError{&problems}
+		return nil, err
 	}
 	return r, nil
 }
@@ -161,14 +152,6 @@ func maxTime(a, b time.Time) time.Time {
 		return b
 	}
 	return a
-}
-
-// unjoin returns the errors that errors.Join joined, or err alone.
-func unjoin(err error) []error {
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		return j.Unwrap()
-	}
-	return []error{err}
 }
 
 // parseDate reads a --from or --to value: "" (no bound), a date (the

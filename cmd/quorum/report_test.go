@@ -87,7 +87,7 @@ func TestReportPeriod(t *testing.T) {
 	f, err := os.Open(path)
 	require.NoError(t, err)
 	defer f.Close()
-	_, evs, _, err := readEvents(path, f)
+	_, evs, _, err := readEvents(path, f, nil)
 	require.NoError(t, err)
 	first, last := evs[0].Time, evs[len(evs)-1].Time
 	day := func(d int) string { return first.AddDate(0, 0, d).Format(time.DateOnly) }
@@ -215,6 +215,9 @@ func TestReportMalformed(t *testing.T) {
 		`bad.jsonl:11: time: "yesterday" is not an RFC 3339 time (such as "2026-01-05T09:30:00Z")`,
 		"bad.jsonl:12: not a JSON object: it ends too early",
 		"bad.jsonl:13: not a JSON object: invalid character '}' looking for beginning of value",
+		// A line that reads, whose payload the KPIs cannot read, is told
+		// with the others, in its place.
+		`bad.jsonl:14: event 11 (group.updated, account "acc-1"): malformed event: no group`,
 	}
 	got := strings.Split(strings.TrimSpace(errOut), "\n")
 	require.Len(t, got, len(want), errOut)
