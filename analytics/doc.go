@@ -147,7 +147,8 @@
 //
 // Stage distribution (stages): groups per latest stage at To, in
 // StageOrder, then other stages alphabetically. Journey funnel
-// (journeyFunnel): per journey and node, in order of first appearance, the
+// (journeyFunnel): per journey and node, in order of first arrival (by
+// time, then account: the same however the log interleaves accounts), the
 // arrivals of tracks in the period (a decision naming another node than
 // the track's previous one; the later attempts of a message a frequency
 // cap deferred, logged under the node that queued it, are not arrivals)

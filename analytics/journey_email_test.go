@@ -416,3 +416,36 @@ func TestFunnelOrderIgnoresInterleaving(t *testing.T) {
 	require.Equal(t, []string{"start", "intro", "wait-5d", "track?", "awareness", "wait-30d", "alert-sales", "sales-ready"}, nodes,
 		"account a's path first (by account ID at the same instant), each path in order")
 }
+
+// TestJourneyOrderIgnoresInterleaving: two accounts entering two journeys
+// at the same instant give the same journeys, in the same order, however
+// their events interleave (as they do when several workers commit): the
+// order of their first arrival (by time, then account), then their IDs.
+func TestJourneyOrderIgnoresInterleaving(t *testing.T) {
+	t.Parallel()
+	build := func(accounts ...string) eventLog {
+		log := eventLog{}
+		journeys := map[string]string{"a": "nurture", "b": "acceleration"}
+		for _, a := range accounts {
+			log = log.add(a, day(0), "journey.enter", enter(journeys[a], 1)).
+				add(a, day(0), "journey.node", node(journeys[a], 1, "email-1"))
+		}
+		return log
+	}
+	want := []string{"nurture", "acceleration"}
+	for _, order := range [][]string{{"a", "b"}, {"b", "a"}} {
+		t.Run(order[0]+" first", func(t *testing.T) {
+			t.Parallel()
+			r := report(t, build(order...), analytics.Config{}, analytics.Period{})
+			var completion, funnel []string
+			for _, s := range r.JourneyCompletion.Journeys {
+				completion = append(completion, s.Journey)
+			}
+			for _, f := range r.Funnel {
+				funnel = append(funnel, f.Journey)
+			}
+			require.Equal(t, want, completion, "journey completion")
+			require.Equal(t, want, funnel, "journey funnel")
+		})
+	}
+}

@@ -117,7 +117,8 @@ type AlertResponse struct {
 }
 
 // JourneyCompletion is the account-journey completion rate, overall and
-// per journey (in order of first appearance in the log).
+// per journey, in order of their first arrival (by time, then account:
+// the same however the log interleaves accounts), then by ID.
 type JourneyCompletion struct {
 	Overall  JourneyStats   `json:"overall"`
 	Journeys []JourneyStats `json:"journeys"`
@@ -176,8 +177,8 @@ type StageCount struct {
 	Share  Ratio  `json:"share"`
 }
 
-// JourneyFunnel counts, per node of a journey (in order of first
-// appearance), the arrivals of tracks in the period and the distinct
+// JourneyFunnel counts, per node of a journey (journeys and nodes in order
+// of first arrival, as [JourneyCompletion]'s journeys), the arrivals of tracks in the period and the distinct
 // instances (account entries) they belong to. An arrival is a journey
 // decision (enter, send, skip, wait, path, node, ...) naming another node
 // than the track's previous decision.
@@ -406,9 +407,41 @@ func (j *journeyStats) nodesByFirstArrival() []journey.NodeID {
 	return out
 }
 
+// journeysByFirstArrival lists the journeys in the order of their first
+// arrival (as nodesByFirstArrival orders nodes), those without one last,
+// then by ID: the same however the event log interleaves accounts.
+func (c *Collector) journeysByFirstArrival() []string {
+	first := make(map[string]arrival, len(c.journeyIDs))
+	for _, id := range c.journeyIDs {
+		for _, n := range c.journeys[id].nodes {
+			for _, a := range n.arrivals {
+				if f, ok := first[id]; !ok || a.compare(f) < 0 {
+					first[id] = a
+				}
+			}
+		}
+	}
+	out := slices.Clone(c.journeyIDs)
+	slices.SortFunc(out, func(a, b string) int {
+		fa, aok := first[a]
+		fb, bok := first[b]
+		switch {
+		case aok && bok:
+			return cmp.Or(fa.compare(fb), cmp.Compare(a, b))
+		case aok != bok:
+			if aok {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Compare(a, b)
+	})
+	return out
+}
+
 func (c *Collector) journeyKPIs(r *Report, in, by func(time.Time) bool) {
 	overall := JourneyStats{}
-	for _, id := range c.journeyIDs {
+	for _, id := range c.journeysByFirstArrival() {
 		j := c.journeys[id]
 		s := JourneyStats{Journey: id}
 		for _, inst := range j.order {
