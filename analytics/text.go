@@ -170,7 +170,10 @@ func num(v *float64, unit string) string {
 }
 
 func hours(h float64) string {
-	if h == 24 {
+	switch h {
+	case 1:
+		return "1 hour"
+	case 24:
 		return "1 day"
 	}
 	if h > 24 && h == float64(int(h/24))*24 {

@@ -11,7 +11,8 @@ import (
 )
 
 // TestTextResponseWindow: the text report words the alert response
-// window in days when it is whole days, "1 day" for one.
+// window in days when it is whole days, "1 day" for one, else in hours,
+// "1 hour" for one.
 func TestTextResponseWindow(t *testing.T) {
 	t.Parallel()
 	for _, tt := range []struct {
@@ -22,6 +23,8 @@ func TestTextResponseWindow(t *testing.T) {
 		{72 * time.Hour, "(response window 3 days)"},
 		{36 * time.Hour, "(response window 36 hours)"},
 		{12 * time.Hour, "(response window 12 hours)"},
+		{time.Hour, "(response window 1 hour)"},
+		{90 * time.Minute, "(response window 1.5 hours)"},
 	} {
 		r := report(t, eventLog{}.add("a", day(0), "account.updated", m{}), analytics.Config{AlertResponseWindow: tt.window}, analytics.Period{})
 		var b strings.Builder
