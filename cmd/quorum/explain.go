@@ -20,12 +20,13 @@ import (
 
 var explainCommand = command{
 	name: "explain",
-	help: `quorum explain runs a simulation (the same flags as simulate) and explains
-one account as a CRM panel would: its persons and how each was linked, its
-buying groups with members, roles and the rule behind each, scores with
-their breakdown, completeness and missing roles, readiness with reasons, the
-stage history, where it stands in its journeys, and the path each journey
-took with the reason for each branch.
+	help: `quorum explain runs a simulation (simulate's flags for the program and the
+world; it writes no event log and no JSON) and explains one account as a CRM
+panel would: its persons and how each was linked, its buying groups with
+members, roles and the rule behind each, scores with their breakdown,
+completeness and missing roles, readiness with reasons, the stage history,
+where it stands in its journeys, and the path each journey took with the
+reason for each branch.
 
 Usage:
   quorum explain --account ID [--program FILE] [--accounts N] [--days D] [--seed S] [--rollup] [--workers N]
