@@ -328,7 +328,7 @@ func (e *Engine) applyPersons(works map[b2b.AccountID]*work, recs []identity.Per
 		// a person they merged) left.
 		e.markAccountsOf(works, res.Person)
 		e.markJoined(works, res.Person, res.Unlinked, res.Merged)
-		if res.LinksChanged && res.Outcome != identity.Created {
+		if res.LinksChanged && res.Outcome != identity.Created || len(res.Merged) > 0 {
 			e.markReturning(works, res.Person)
 		}
 		for _, a := range res.Unlinked {

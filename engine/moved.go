@@ -58,9 +58,10 @@ import (
 // AccountResult.Relinked and Unlinked); the call's passes of the accounts
 // the person is in now read the accounts they left. A person who existed
 // before and is linked to an account anew, leaving none in the call (one
-// linked to no account for a while, a lead between jobs), may have left
-// accounts in earlier calls: the pass that takes them in reads, as
-// accounts they left, those whose event logs name them (see lookUpLeft).
+// linked to no account for a while, a lead between jobs), or into whom
+// identity merged such a person, may have left accounts in earlier calls:
+// the pass that takes them in reads, as accounts they left, those whose
+// event logs name them (see lookUpLeft).
 
 // joining is what a call's identity changes tell the passes of a
 // person's accounts: the accounts the person left (from) and the IDs of
@@ -184,20 +185,31 @@ func (e *Engine) markJoining(works map[b2b.AccountID]*work, p b2b.PersonID, from
 // accounts they left: a person linked to no account for a while (a
 // contact whose company the CRM cleared, a lead between jobs) takes their
 // statements and, within the caps' reach, their messages along.
+//
+// The same holds for the persons merged into a person of the account: the
+// accounts that knew them are read as accounts the person left.
 func (ps *pass) lookUpLeft(ctx context.Context, list []personEntry, joined map[b2b.PersonID]*joining) {
 	for i := range list {
 		pe := &list[i]
 		j := joined[pe.Person.ID]
-		if j == nil || !j.lookup || ps.st.person(pe.Person.ID) != nil {
+		if j == nil || !j.lookup {
 			continue
 		}
-		accs, err := ps.e.cfg.Store.PersonAccounts(ctx, ps.e.cfg.Tenant, pe.Person.ID)
-		if err != nil {
-			ps.fail(fmt.Errorf("the accounts person %q was in: %w", pe.Person.ID, err))
-			return
+		var ids []b2b.PersonID
+		if ps.st.person(pe.Person.ID) == nil {
+			ids = append(ids, pe.Person.ID)
 		}
-		accs = slices.DeleteFunc(accs, func(a b2b.AccountID) bool { return a == ps.id || slices.Contains(pe.Others, a) })
-		j.from, j.lookup = sortedUnion(j.from, accs), false
+		ids = append(ids, j.aliases...)
+		for _, id := range ids {
+			accs, err := ps.e.cfg.Store.PersonAccounts(ctx, ps.e.cfg.Tenant, id)
+			if err != nil {
+				ps.fail(fmt.Errorf("the accounts person %q was in: %w", id, err))
+				return
+			}
+			accs = slices.DeleteFunc(accs, func(a b2b.AccountID) bool { return a == ps.id || slices.Contains(pe.Others, a) })
+			j.from = sortedUnion(j.from, accs)
+		}
+		j.lookup = false
 	}
 }
 
