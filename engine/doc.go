@@ -245,12 +245,16 @@
 // its own reads nothing more. A person linked to no account for a while
 // (a lead between jobs) takes the accounts they had been in along when
 // they join one again: the event logs name them (store.PersonAccounts).
-// Passes of accounts that share a person take turns, from that reading to their commit, so a cap
-// holds exactly whatever the order and the concurrency of the calls
-// within one engine; within one call, the account the call takes first
-// (in ID order, or in the order Advance finds them due) decides first, so
-// that which message a cap lets through does not depend on how the
-// workers were scheduled.
+// Passes of accounts that share a person take turns, from that reading
+// to their commit, so a cap holds exactly whatever the order and the
+// concurrency of the calls within one engine; within one call, the
+// account the call takes first (in ID order, or in the order Advance
+// finds them due) decides first, so that which message a cap lets
+// through does not depend on how the workers were scheduled. A call
+// takes the accounts its identity changes merged into others before the
+// rest, and an account that absorbs others decides only once they have
+// handed it what they knew of their persons (statements, recent
+// messages, scores).
 //
 // # The acceptance scenarios
 //

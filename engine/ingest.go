@@ -99,11 +99,25 @@ func (e *Engine) apply(ctx context.Context, id b2b.AccountID, in *work, now time
 // account, when they differ).
 func (e *Engine) run(ctx context.Context, works map[b2b.AccountID]*work, now time.Time, rep *Report) ([]b2b.AccountID, error) {
 	ids := slices.Sorted(maps.Keys(works))
+	// Accounts merged into others first: an account that absorbs them
+	// waits for their hand-over before it decides.
+	slices.SortStableFunc(ids, func(a, b b2b.AccountID) int {
+		switch x, y := works[a].mergedAway, works[b].mergedAway; {
+		case x && !y:
+			return -1
+		case y && !x:
+			return 1
+		}
+		return 0
+	})
 	var mu sync.Mutex
 	var idle []b2b.AccountID
 	var applied, duplicates []int
 	var rejected []Rejection
 	err := e.forEachAccount(ctx, ids, func(ctx context.Context, id b2b.AccountID) error {
+		if err := waitBefore(ctx, id, works[id].absorbs); err != nil {
+			return err
+		}
 		out, err := e.apply(ctx, id, works[id], now)
 		mu.Lock()
 		applied = append(applied, out.appliedIdx...)
@@ -309,7 +323,11 @@ func (e *Engine) applyAccounts(works map[b2b.AccountID]*work, recs []identity.Ac
 		// state for it.
 		for _, m := range res.Merged {
 			w := workFor(works, m)
-			w.persons, w.account, w.create = true, false, false
+			w.persons, w.account, w.create, w.mergedAway = true, false, false, true
+		}
+		if len(res.Merged) > 0 {
+			w := workFor(works, res.Account)
+			w.absorbs = sortedUnion(w.absorbs, res.Merged)
 		}
 		rep.Applied++
 	}

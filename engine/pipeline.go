@@ -43,6 +43,14 @@ type work struct {
 	events []journey.Event
 	// create allows a pass on an account that has no state yet.
 	create bool
+	// mergedAway marks an account the call's identity changes merged
+	// into another; absorbs lists, on the account they merged into, those
+	// merged into it. The call runs the first before the others, and the
+	// pass of an account that absorbs others waits for theirs: so it
+	// decides with what they hand over (see pass.retire), whatever the
+	// workers' schedule.
+	mergedAway bool
+	absorbs    []b2b.AccountID
 	// tick marks a pass for the passing of time (Advance): derived state
 	// is recomputed even when no input changed anything. It runs at from,
 	// when the account was found due, or later (see passTime), not at
