@@ -321,6 +321,11 @@
 //   - An identifier that two golden persons both carry (a link refused as
 //     a conflict) resolves, after recovery, to the person whose ID comes
 //     first, not necessarily to the one that held it first.
+//   - The order in which the persons' first records arrived is not kept:
+//     two persons that merge after a restart keep the ID that comes first,
+//     not necessarily the ID of the record that arrived first (the one
+//     the engine would have kept without the restart). What the accounts
+//     keep under the other ID becomes the merged person's either way.
 //   - With a store that keeps states encoded, attribute values other than
 //     lists of strings come back as the states' JSON has them (a number
 //     as a float64, a time as its text).

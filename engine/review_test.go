@@ -784,3 +784,44 @@ func TestMergedAccountMessagesCountWhenMergedAtAStep(t *testing.T) {
 		})
 	}
 }
+
+// TestRecoveredMergeKeepsThePersonsRecords: Victor's marketing lead (L-2)
+// arrives first and requests a demo; his Dynamics contact of Acme (D-9,
+// another address) an hour later: two persons. The engine is started
+// again and recovered; then D-9 takes his lead's address and the two
+// persons merge. The engine that was not restarted keeps the ID of the
+// record that arrived first (marketo:L-2); the recovered one, which does
+// not know the order the records arrived in, the lowest ID
+// (dynamics:D-9; see Limits in the package doc). Either way the person
+// is one, and the demo is theirs.
+func TestRecoveredMergeKeepsThePersonsRecords(t *testing.T) {
+	t.Parallel()
+	for _, restarted := range []bool{false, true} {
+		t.Run(fmt.Sprintf("restarted=%v", restarted), func(t *testing.T) {
+			t.Parallel()
+			b := setup(t, pipelineProgram())
+			rep, err := b.eng.Apply(b.ctx, engine.Batch{Accounts: []identity.AccountRecord{acmeRecord()},
+				Persons: []identity.PersonRecord{lead("L-2", "victor@acme.com", "Victor", "Kim", "VP of Engineering", "Acme")}})
+			require.NoError(t, err)
+			require.Empty(t, rep.Rejected)
+			b.clock.Set(day0.Add(30 * time.Minute))
+			ingest(t, b, activity("demo", b2b.ActivityRequestDemo, "L-2", day0.Add(30*time.Minute), nil))
+			upsert(t, b, day0.Add(time.Hour), dynamicsContact("D-9", "vk@acme.com", "Victor", "Kim", "VP of Engineering", "acme", day0.Add(time.Hour)))
+			require.Len(t, personsOf(t, b, "acme"), 2)
+			if restarted {
+				eng, _ := recovered(t, b)
+				b.eng = eng
+			}
+			upsert(t, b, day(1), dynamicsContact("D-9", "victor@acme.com", "Victor", "Kim", "VP of Engineering", "acme", day(1)))
+			l2, _ := b.eng.PersonOfRecord(b2b.SourceMarketo, "L-2")
+			d9, _ := b.eng.PersonOfRecord(b2b.SourceDynamics, "D-9")
+			require.Equal(t, l2, d9, "one person now")
+			want := map[bool]b2b.PersonID{false: "marketo:L-2", true: "dynamics:D-9"}[restarted]
+			require.Equal(t, want, l2)
+			v, err := b.eng.Account(b.ctx, "acme", day(1))
+			require.NoError(t, err)
+			require.Len(t, v.Persons, 1)
+			require.Greater(t, v.Persons[0].Score, 90.0, "the demo is his")
+		})
+	}
+}
