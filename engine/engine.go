@@ -353,13 +353,11 @@ func carryVersions(old *journey.Catalog, p *program.Program) (*journey.Catalog, 
 		}
 		carried[id] = latest
 	}
-	// New journeys first, as drafts, so that a journey of the program
-	// may go to another whatever their order.
-	for _, j := range p.Definitions().Journeys {
-		if carried[j.ID] == nil {
-			cat, _ = cat.SaveDraft(j) // validated when published, below
-		}
-	}
+	// The new and changed journeys are published together: their go-tos
+	// to each other are checked against what they become, whatever their
+	// order in the program (a journey and the one it goes to may move to
+	// another solution interest at once).
+	var changed []journey.Journey
 	for _, j := range p.Definitions().Journeys {
 		if latest := carried[j.ID]; latest != nil && sameJourney(j, latest.Definition()) {
 			continue
@@ -367,9 +365,10 @@ func carryVersions(old *journey.Catalog, p *program.Program) (*journey.Catalog, 
 		if oldStatus, _ := old.Status(j.ID); oldStatus == journey.StatusFinished || oldStatus == journey.StatusAborted {
 			return nil, fmt.Errorf("journey %q is %s: it takes no new version (give the new definition another ID)", j.ID, oldStatus)
 		}
-		if cat, _, err = cat.Publish(j); err != nil {
-			return nil, fmt.Errorf("journey %q: %w", j.ID, err)
-		}
+		changed = append(changed, j)
+	}
+	if cat, _, err = cat.PublishAll(changed...); err != nil {
+		return nil, err
 	}
 	for _, id := range cat.Journeys() {
 		want, inProgram := p.Journeys.Status(id)

@@ -195,6 +195,59 @@ func TestInstallChangedJourneyGoesToNewJourney(t *testing.T) {
 	require.NoError(t, b.eng.Install(p2))
 }
 
+// TestInstallMovesJourneysToAnotherInterestTogether: a journey and the
+// one it goes to, both bound to Data Platform, move to Security in a new
+// program, in either order of the program's list, and so does the one
+// gone to when the other stops going to it: each is a valid program, and
+// installs.
+func TestInstallMovesJourneysToAnotherInterestTogether(t *testing.T) {
+	t.Parallel()
+	mail := channel.TemplateSet{Emails: []channel.EmailTemplate{{Name: "hi", Subject: "Hi", Text: "Hi", HTML: "<p>Hi</p>"}}}
+	bound := func(interest string) []journey.Trigger {
+		return []journey.Trigger{{Type: journey.TriggerGroupCreated, SolutionInterest: interest}}
+	}
+	router := func(interest string, to string) journey.Journey {
+		j := journey.Journey{ID: "a-router", Triggers: bound(interest),
+			Nodes: []journey.Node{{ID: "end", Kind: journey.KindEnd, End: &journey.End{}}}}
+		if to != "" {
+			j.Nodes = []journey.Node{{ID: "go", Kind: journey.KindGoTo, GoTo: &journey.GoTo{Journey: to}}}
+		}
+		return j
+	}
+	sub := func(interest string) journey.Journey {
+		return journey.Journey{ID: "b-sub", Triggers: bound(interest), Nodes: []journey.Node{{ID: "end", Kind: journey.KindEnd, End: &journey.End{}}}}
+	}
+	defs := func(version string, js ...journey.Journey) program.Definitions {
+		d := dataPlatform()
+		d.Version = version
+		d.Interests = append(d.Interests, buyinggroup.SolutionInterest{ID: "security", Name: "Security", CRMProduct: "Security",
+			Template: buyinggroup.StandardTemplateID})
+		d.Templates = mail
+		d.Journeys = js
+		return d
+	}
+	for _, tc := range []struct {
+		name   string
+		before []journey.Journey
+		after  []journey.Journey
+	}{
+		{"both move, the one gone to listed first", []journey.Journey{sub("data-platform"), router("data-platform", "b-sub")},
+			[]journey.Journey{sub("security"), router("security", "b-sub")}},
+		{"both move, the one that goes listed first", []journey.Journey{router("data-platform", "b-sub"), sub("data-platform")},
+			[]journey.Journey{router("security", "b-sub"), sub("security")}},
+		{"the one gone to moves, the other stops going to it", []journey.Journey{sub("data-platform"), router("data-platform", "b-sub")},
+			[]journey.Journey{sub("security"), router("data-platform", "")}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			b := setup(t, defs("1", tc.before...))
+			p2, err := program.Compile(defs("2", tc.after...), program.Options{})
+			require.NoError(t, err, "program 2 is valid on its own")
+			require.NoError(t, b.eng.Install(p2))
+		})
+	}
+}
+
 // A journey a host aborted or finished stays so when a program is
 // installed again; one the new program aborts is aborted; one the new
 // program dropped is closed.
