@@ -24,8 +24,10 @@ func (c *compiler) entry() {
 			if t.Attribute == "" {
 				c.ps.Addf(p+".attribute", "is required")
 			}
+		case "":
+			c.ps.Addf(p+".type", "is required (one of %s)", joinNames(TriggerTypes))
 		default:
-			c.ps.Addf(p+".type", "unknown trigger type %q", t.Type)
+			c.ps.Addf(p+".type", "unknown trigger type %q (known: %s)", t.Type, joinNames(TriggerTypes))
 		}
 		if t.When != "" {
 			ct.when = c.cond(p+".when", fmt.Sprintf("trigger %d", i), t.When)

@@ -72,8 +72,10 @@ func (c *compiler) action(p, name string, a *Action, inSplit bool) *caction {
 			c.ps.Addf(p+".recipients", "an assign_role action needs recipients (the persons to assign)")
 		}
 		ca.recip = recipients()
+	case "":
+		c.ps.Addf(p+".type", "is required (one of %s)", joinNames(ActionTypes))
 	default:
-		c.ps.Addf(p+".type", "unknown action type %q", a.Type)
+		c.ps.Addf(p+".type", "unknown action type %q (known: %s)", a.Type, joinNames(ActionTypes))
 	}
 	if inSplit && a.Recipients != nil {
 		c.ps.Addf(p+".recipients", "inside a people split the persons come from the path")

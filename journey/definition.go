@@ -1,6 +1,7 @@
 package journey
 
 import (
+	"strings"
 	"time"
 
 	"github.com/quorumhq/quorum/b2b"
@@ -479,6 +480,18 @@ const (
 	// TriggerManual: only manual/API entry (always allowed anyway).
 	TriggerManual TriggerType = "manual"
 )
+
+// TriggerTypes lists the trigger types a journey may use.
+var TriggerTypes = []TriggerType{TriggerAudience, TriggerList, TriggerGroupCreated, TriggerAttributeChanged, TriggerManual}
+
+// joinNames lists names for a problem: "a, b, c".
+func joinNames[T ~string](names []T) string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = string(n)
+	}
+	return strings.Join(out, ", ")
+}
 
 // A Trigger lets accounts in. When is an extra condition on [AccountEnv]
 // (with the triggering event in "event", and as "group" the buying group

@@ -2,7 +2,9 @@ package journey
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -16,8 +18,11 @@ type Duration time.Duration
 // Days returns a Duration of n days.
 func Days(n int) Duration { return Duration(time.Duration(n) * 24 * time.Hour) }
 
-// ParseDuration reads "5d", "36h", "1d12h" or any Go duration.
+// ParseDuration reads "5d", "36h", "1d12h" or any Go duration. A duration
+// longer than 100,000 days is refused with an error matching
+// [ErrDurationTooLong].
 func ParseDuration(s string) (Duration, error) {
+	in := s
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return 0, fmt.Errorf("empty duration")
@@ -25,8 +30,11 @@ func ParseDuration(s string) (Duration, error) {
 	var days time.Duration
 	if i := strings.IndexByte(s, 'd'); i > 0 {
 		n, err := strconv.Atoi(s[:i])
-		if err != nil || n < 0 || n > 100000 {
-			return 0, fmt.Errorf("invalid duration %q", s)
+		switch {
+		case err != nil && errors.Is(err, strconv.ErrRange), err == nil && n > maxDays:
+			return 0, fmt.Errorf("%w: %q (at most %d days)", ErrDurationTooLong, in, maxDays)
+		case err != nil || n < 0:
+			return 0, fmt.Errorf("invalid duration %q", in)
 		}
 		days = time.Duration(n) * 24 * time.Hour
 		s = s[i+1:]
@@ -35,11 +43,22 @@ func ParseDuration(s string) (Duration, error) {
 		}
 	}
 	d, err := time.ParseDuration(s)
-	if err != nil {
-		return 0, fmt.Errorf("invalid duration %q", s)
+	switch {
+	case err != nil:
+		return 0, fmt.Errorf("invalid duration %q", in)
+	case d > 0 && days > math.MaxInt64-d:
+		return 0, fmt.Errorf("%w: %q (at most %d days)", ErrDurationTooLong, in, maxDays)
 	}
 	return Duration(days + d), nil
 }
+
+// maxDays is the longest duration in days ParseDuration takes: 273
+// years, well inside time.Duration's range.
+const maxDays = 100000
+
+// ErrDurationTooLong is matched by the error of a duration that is well
+// formed but longer than a duration can be.
+var ErrDurationTooLong = errors.New("duration too long")
 
 // String writes whole days as "5d" and anything else in Go's form.
 func (d Duration) String() string {

@@ -157,17 +157,35 @@ func TestValidateProblems(t *testing.T) {
 		{
 			name: "triggers, re-entry, goals and completion",
 			edit: func(j *journey.Journey) {
-				j.Triggers = append(j.Triggers, journey.Trigger{Type: journey.TriggerAudience}, journey.Trigger{Type: "sometimes"})
+				j.Triggers = append(j.Triggers, journey.Trigger{Type: journey.TriggerAudience}, journey.Trigger{Type: "sometimes"}, journey.Trigger{})
 				j.ReEntry = journey.ReEntry{Mode: journey.ReEntryMax}
 				j.Goals = []journey.Goal{{Name: "won", When: `any(opportunities, .status == "won")`}}
 				j.Completion = journey.Completion{EndNodes: []journey.NodeID{"alert"}, Goal: "lost"}
 			},
 			want: []string{
 				`triggers[1].audience: is required`,
-				`triggers[2].type: unknown trigger type "sometimes"`,
+				`triggers[2].type: unknown trigger type "sometimes" (known: audience_entered, account_list, group_created, attribute_changed, manual)`,
+				`triggers[3].type: is required (one of audience_entered, account_list, group_created, attribute_changed, manual)`,
 				`reEntry.max: must be at least 1`,
 				`completion.endNodes[0]: node "alert" is an action node, want an end node`,
 				`completion.goal: unknown goal "lost"`,
+			},
+		},
+		{
+			name: "action types missing and unknown",
+			edit: func(j *journey.Journey) {
+				for i := range j.Nodes {
+					switch j.Nodes[i].ID {
+					case "intro":
+						j.Nodes[i].Action.Type = ""
+					case "nurture":
+						j.Nodes[i].Action.Type = "mail"
+					}
+				}
+			},
+			want: []string{
+				`nodes["intro"].action.type: is required (one of email, sms, sales_alert, change_stage, set_attribute, add_to_list, remove_from_list, adjust_score, assign_role)`,
+				`nodes["nurture"].action.type: unknown action type "mail" (known: email, sms, sales_alert, change_stage, set_attribute, add_to_list, remove_from_list, adjust_score, assign_role)`,
 			},
 		},
 		{
@@ -261,7 +279,18 @@ func TestDurationText(t *testing.T) {
 	for _, bad := range []string{"", "d", "5x", "-1d", "1d-"} {
 		_, err := journey.ParseDuration(bad)
 		require.Error(t, err, bad)
+		require.NotErrorIs(t, err, journey.ErrDurationTooLong, bad)
 	}
+	// Well formed, but longer than a duration can be: said so, and never
+	// read as a negative duration.
+	for _, long := range []string{"100001d", "99999999999999999999d", "100000d2562047h"} {
+		d, err := journey.ParseDuration(long)
+		require.ErrorIs(t, err, journey.ErrDurationTooLong, "%s: %v", long, d)
+		require.ErrorContains(t, err, "at most 100000 days")
+	}
+	d, err := journey.ParseDuration("100000d23h")
+	require.NoError(t, err)
+	require.Equal(t, journey.Days(100000)+journey.Duration(23*60*60*1e9), d)
 }
 
 // TestValidateCyclesThroughNodesThatDoNotHold: a cycle is safe only if it

@@ -248,6 +248,14 @@ caps:
 			`10:10: caps[0].per: invalid duration "7 days" (write it like 5d, 36h, 90m or 1d12h)`,
 		},
 	}, {
+		name: "a duration longer than a duration can be",
+		src: base + `caps:
+  - name: c
+    max: 1
+    per: 100000d2562047h
+`,
+		want: []string{`8:10: caps[0].per: duration "100000d2562047h" is too long (at most 100000 days)`},
+	}, {
 		name: "a misspelt field does not hide the rules' problems",
 		src: `name: broken
 interests:

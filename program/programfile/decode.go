@@ -2,6 +2,7 @@ package programfile
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"reflect"
@@ -400,7 +401,11 @@ func (d *decoder) duration(n ast.Node, v reflect.Value, path string) {
 		dur = time.Duration(i.int64()) // nanoseconds, as encoding/json reads it
 	case *ast.StringNode:
 		jd, err := journey.ParseDuration(strings.TrimSpace(s.Value))
-		if err != nil {
+		switch {
+		case errors.Is(err, journey.ErrDurationTooLong):
+			d.addf(n, path, "duration %q is too long (at most 100000 days)", s.Value)
+			return
+		case err != nil:
 			d.addf(n, path, "invalid duration %q (write it like 5d, 36h, 90m or 1d12h)", s.Value)
 			return
 		}
