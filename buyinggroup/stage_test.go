@@ -287,3 +287,52 @@ func TestStageDroppedByModel(t *testing.T) {
 		require.Equal(t, `stage model "funnel" has no stage "Engaged" any more`, evs[0].Reason)
 	})
 }
+
+// TestAdvanceStarSkipsClosedStages: an automatic transition From "*"
+// applies to the open stages only, also where the model allows the same
+// move by hand from a closed stage (a lost deal that a marketer may
+// revive): a closed group leaves its stage by request or by a rule From
+// that stage, never by a rule meant for open groups.
+func TestAdvanceStarSkipsClosedStages(t *testing.T) {
+	t.Parallel()
+	cat := funnelCatalog(t,
+		[]buyinggroup.Stage{{Name: "Lead", Entry: true}, {Name: "Nurture"}, {Name: "Won", Success: true}, {Name: "Lost", Failure: true}},
+		[]buyinggroup.Transition{
+			{From: "*", To: "Nurture", When: rules.Rule{Name: "stalled", Source: `group.daysInStage > 60`}},
+			{From: "*", To: "Lost", When: rules.Rule{Name: "lost", Source: `opportunity.status == "lost"`}},
+			{From: "Nurture", To: "Won", When: rules.Rule{Name: "won", Source: `opportunity.status == "won"`}},
+			{From: "Lost", To: "Nurture"}, // by hand: a lost deal revives
+			{From: "Won", To: "Lost"},     // by hand: a won deal is cancelled
+		})
+	lead := newGroup(t, cat, "dp")
+	lost, _, err := cat.Advance(lead, buyinggroup.Signals{Opportunity: &b2b.Opportunity{ID: "o1", Status: b2b.OpportunityLost}}, t0.Add(time.Hour))
+	require.NoError(t, err)
+	require.Equal(t, "Lost", lost.Stage)
+	won, _, err := cat.MoveTo(lead, "Nurture", "ann", "", t0.Add(time.Hour))
+	require.NoError(t, err)
+	won, _, err = cat.Advance(won, buyinggroup.Signals{Opportunity: &b2b.Opportunity{ID: "o1", Status: b2b.OpportunityWon}}, t0.Add(2*time.Hour))
+	require.NoError(t, err)
+	require.Equal(t, "Won", won.Stage)
+
+	tests := []struct {
+		name    string
+		g       buyinggroup.Group
+		signals buyinggroup.Signals
+		want    string
+	}{
+		{"a lost group stays lost however long", lost, buyinggroup.Signals{}, "Lost"},
+		{"a won group stays won when the opportunity reads lost", won, buyinggroup.Signals{Opportunity: &b2b.Opportunity{ID: "o1", Status: b2b.OpportunityLost}}, "Won"},
+		{"an open group still takes the rule", lead, buyinggroup.Signals{}, "Nurture"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			g, evs, err := cat.Advance(tt.g, tt.signals, t0.Add(100*24*time.Hour))
+			require.NoError(t, err)
+			require.Equal(t, tt.want, g.Stage)
+			if tt.want == tt.g.Stage {
+				require.Empty(t, evs)
+			}
+		})
+	}
+}

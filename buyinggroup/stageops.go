@@ -113,9 +113,13 @@ func (c *Catalog) Advance(g Group, s Signals, now time.Time) (Group, []Event, er
 	for range m.Stages {
 		cur := m.index[ng.Stage]
 		env := facts(in, &ng, s, now)
+		// A rule From "*" is for the open stages: where the model also
+		// allows its move from a closed stage (by hand, a deal that
+		// revives), the allowance is not the rule's.
+		closed := m.Closed(ng.Stage)
 		moved := false
 		for _, a := range m.auto {
-			if a.to == cur || visited[m.Stages[a.to].Name] || !m.allow[[2]int{cur, a.to}] || (a.from >= 0 && a.from != cur) {
+			if a.to == cur || visited[m.Stages[a.to].Name] || !m.allow[[2]int{cur, a.to}] || (a.from >= 0 && a.from != cur) || (a.from < 0 && closed) {
 				continue
 			}
 			ok, err := a.when.Eval(&env)
