@@ -57,7 +57,7 @@ var builtinDepartments = []deptGroup{
 		data warehouse, data warehousing, etl, cloud, aws, azure, gcp, telecom, telecoms, telecommunications, voip,
 		unix, linux, active directory, vmware, citrix, end user computing, enterprise architect,
 		enterprise architecture, itsm, itil, ict, mis, it operations, data analyst, informatique, informatica,
-		informatik, systemes, tecnologia, tecnologias, technologie`},
+		informatik, systemes, tecnologia, tecnologias, technologie, ti`},
 	{b2b.DepartmentIT, 2, `systems, system, technology, technologies, computer, computers, computing, information,
 		data analytics, data management, data governance, master data, service management, information management,
 		server, servers, storage, backup, end user, digital transformation, crm, sistemas, sql`},
