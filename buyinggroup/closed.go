@@ -49,7 +49,7 @@ func (c *Catalog) Closed(g Group) (string, bool) {
 
 // command is apply for a change that a marketer or a journey asks for: a
 // group in a closed stage refuses it with a [*ClosedError].
-func (c *Catalog) command(g Group, now time.Time, reason string, mutate func(*Interest, *Group) error) (Group, []Event, error) {
+func (c *Catalog) command(g Group, now time.Time, reason withdrawal, mutate func(*Interest, *Group) error) (Group, []Event, error) {
 	in, err := c.interestOf(&g)
 	if err != nil {
 		return g, nil, err
@@ -66,7 +66,7 @@ func (c *Catalog) command(g Group, now time.Time, reason string, mutate func(*In
 // membership that they kept, it returns an [EventMemberNotAdded] or an
 // [EventMemberNotRemoved] that says why not; a change held back before is
 // not reported again.
-func hold(in *Interest, old, ng *Group, now time.Time, reason string) []Event {
+func hold(in *Interest, old, ng *Group, now time.Time, reason withdrawal) []Event {
 	if slices.EqualFunc(old.Claims, ng.Claims, claimEqual) {
 		return nil
 	}
@@ -88,7 +88,7 @@ func hold(in *Interest, old, ng *Group, now time.Time, reason string) []Event {
 		}
 		ev := ng.event(EventMemberNotRemoved, now)
 		ev.Person, ev.Role, ev.Method = m.Person, m.Role, m.Method
-		ev.Reason = why + " (" + endReason(t, &open, after, s, reason) + ")"
+		ev.Reason = why + " (" + endReason(t, &open, after, s, reason(m)) + ")"
 		evs = append(evs, ev)
 	}
 	for _, m := range would {
@@ -117,7 +117,7 @@ func eraseClosed(in *Interest, g Group, person b2b.PersonID, now time.Time) (Gro
 	if len(members) == 0 {
 		members = nil
 	}
-	return ng, record(in, &g, &ng, seats(g.Members), members, resolution{}, now, "person erased")
+	return ng, record(in, &g, &ng, seats(g.Members), members, resolution{}, now, because("person erased"))
 }
 
 // reopen resolves the members of a group that has just moved from stage
@@ -129,5 +129,5 @@ func reopen(in *Interest, ng *Group, from string, now time.Time) []Event {
 		return nil
 	}
 	old := *ng
-	return settle(in, &old, ng, now, "claim withdrawn while the group was closed")
+	return settle(in, &old, ng, now, because("claim withdrawn while the group was closed"))
 }

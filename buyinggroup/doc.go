@@ -77,6 +77,10 @@
 //	g, evs, err = cat.MoveTo(g, buyinggroup.StageSalesReady, "journey:pipeline", "alert sent", now)
 //	g, evs, err = cat.SetStatus(g, "intro requested", "ann@corp", now)
 //
+// [Catalog.ApplyOpportunities] applies an account's opportunities
+// together and resolves the members once, so that their order does not
+// matter.
+//
 // The new group has lists of its own, but for the Values of its claims,
 // members and stage changes, which it shares with the old one: replace a
 // Values list, never modify it in place.

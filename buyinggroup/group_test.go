@@ -595,3 +595,50 @@ func TestNotHeld(t *testing.T) {
 	_, err = cat.NotHeld(buyinggroup.Group{ID: "x/y", Interest: "y"})
 	require.ErrorIs(t, err, buyinggroup.ErrUnknownInterest)
 }
+
+// TestApplyOpportunities: several opportunities applied at once resolve
+// the members once, whatever their order, and a membership that ends says
+// which opportunity dropped it.
+func TestApplyOpportunities(t *testing.T) {
+	t.Parallel()
+	cat := compile(t, buyinggroup.SolutionInterest{ID: "dp", Template: "standard"})
+	o1 := &b2b.Opportunity{ID: "o1", Account: "acme", ContactRoles: []b2b.ContactRole{{Person: "ann", Role: b2b.ContactRoleEconomicBuyer}}}
+	o2 := &b2b.Opportunity{ID: "o2", Account: "acme", ContactRoles: []b2b.ContactRole{
+		{Person: "ann", Role: b2b.ContactRoleEvaluator}, {Person: "bob", Role: b2b.ContactRoleEvaluator}}}
+	var first buyinggroup.Group
+	var firstEvs []buyinggroup.Event
+	for i, opps := range [][]*b2b.Opportunity{{o1, o2}, {o2, o1}} {
+		g, evs, err := cat.ApplyOpportunities(newGroup(t, cat, "dp"), opps, t0)
+		require.NoError(t, err)
+		require.Equal(t, []string{"ann=Economic Buyer", "bob=Technical Evaluator"}, memberSeats(g))
+		require.Empty(t, g.History, "no membership began and ended")
+		if i == 0 {
+			first, firstEvs = g, evs
+			continue
+		}
+		require.Empty(t, cmp.Diff(first, g), "(-o1, o2 +o2, o1)")
+		require.Empty(t, cmp.Diff(firstEvs, evs), "(-o1, o2 +o2, o1)")
+	}
+
+	// Both opportunities drop their contacts: each membership ends with
+	// its own opportunity's reason.
+	g, _, err := cat.ApplyOpportunities(first, []*b2b.Opportunity{{ID: "o2", Account: "acme"}, {ID: "o1", Account: "acme"}}, t0.Add(time.Hour))
+	require.NoError(t, err)
+	require.Empty(t, g.Members)
+	var why []string
+	for _, m := range g.History {
+		why = append(why, string(m.Person)+": "+m.EndReason)
+	}
+	require.Equal(t, []string{`ann: no longer a contact role on opportunity "o1"`, `bob: no longer a contact role on opportunity "o2"`}, why)
+
+	_, _, err = cat.ApplyOpportunities(first, []*b2b.Opportunity{o1, {ID: "o3", Account: "other"}}, t0)
+	require.ErrorContains(t, err, `opportunity "o3" is on account "other"`)
+}
+
+func memberSeats(g buyinggroup.Group) []string {
+	var out []string
+	for _, m := range g.Members {
+		out = append(out, string(m.Person)+"="+m.Role)
+	}
+	return out
+}

@@ -1,6 +1,7 @@
 package buyinggroup
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"slices"
@@ -129,7 +130,7 @@ func (c *Catalog) NewGroup(account b2b.AccountID, interest, stage string, now ti
 // at the close (see the package doc); so do ApplyOpportunity and
 // RemovePerson.
 func (c *Catalog) SetRuleClaims(g Group, persons []b2b.PersonID, claims []Claim, now time.Time) (Group, []Event, error) {
-	return c.apply(g, now, "no qualification rule of the role matches any more", func(in *Interest, ng *Group) error {
+	return c.apply(g, now, because("no qualification rule of the role matches any more"), func(in *Interest, ng *Group) error {
 		for i, cl := range claims {
 			switch {
 			case cl.Method != MethodRule:
@@ -165,7 +166,7 @@ func (c *Catalog) SetRuleClaims(g Group, persons []b2b.PersonID, claims []Claim,
 // ClearManual, AssignFromJourney and RemoveFromJourney, with a
 // [*ClosedError] (see the package doc).
 func (c *Catalog) AssignManual(g Group, person b2b.PersonID, role, by, note string, now time.Time) (Group, []Event, error) {
-	return c.command(g, now, "", func(in *Interest, ng *Group) error {
+	return c.command(g, now, because(""), func(in *Interest, ng *Group) error {
 		name, err := roleName(in, role, false)
 		if err != nil {
 			return err
@@ -182,7 +183,7 @@ func (c *Catalog) AssignManual(g Group, person b2b.PersonID, role, by, note stri
 // hold role ("" for every role of the group), whatever rules, the CRM or
 // journeys say. It replaces the marketer's assignments it contradicts.
 func (c *Catalog) ExcludeManual(g Group, person b2b.PersonID, role, by, note string, now time.Time) (Group, []Event, error) {
-	return c.command(g, now, "", func(in *Interest, ng *Group) error {
+	return c.command(g, now, because(""), func(in *Interest, ng *Group) error {
 		name, err := roleName(in, role, true)
 		if err != nil {
 			return err
@@ -198,7 +199,7 @@ func (c *Catalog) ExcludeManual(g Group, person b2b.PersonID, role, by, note str
 // ClearManual withdraws a marketer's assignments and exclusions of a person
 // for role ("" for all of them); lower sources take over again.
 func (c *Catalog) ClearManual(g Group, person b2b.PersonID, role string, now time.Time) (Group, []Event, error) {
-	return c.command(g, now, "manual assignment withdrawn", func(in *Interest, ng *Group) error {
+	return c.command(g, now, because("manual assignment withdrawn"), func(in *Interest, ng *Group) error {
 		name, err := roleName(in, role, true)
 		if err != nil {
 			return err
@@ -214,7 +215,7 @@ func (c *Catalog) ClearManual(g Group, person b2b.PersonID, role string, now tim
 // A journey assigning a role it assigned before changes nothing: its
 // claim keeps its first time (which ranks it against other sources').
 func (c *Catalog) AssignFromJourney(g Group, person b2b.PersonID, role, journey string, now time.Time) (Group, []Event, error) {
-	return c.command(g, now, "", func(in *Interest, ng *Group) error {
+	return c.command(g, now, because(""), func(in *Interest, ng *Group) error {
 		name, err := roleName(in, role, false)
 		if err != nil {
 			return err
@@ -231,7 +232,7 @@ func (c *Catalog) AssignFromJourney(g Group, person b2b.PersonID, role, journey 
 
 // RemoveFromJourney withdraws a journey's claim that a person holds role.
 func (c *Catalog) RemoveFromJourney(g Group, person b2b.PersonID, role, journey string, now time.Time) (Group, []Event, error) {
-	return c.command(g, now, fmt.Sprintf("removed by journey %q", journey), func(in *Interest, ng *Group) error {
+	return c.command(g, now, because(fmt.Sprintf("removed by journey %q", journey)), func(in *Interest, ng *Group) error {
 		name, err := roleName(in, role, false)
 		if err != nil {
 			return err
@@ -255,51 +256,35 @@ func (c *Catalog) RemoveFromJourney(g Group, person b2b.PersonID, role, journey 
 // caller's choice (see [Interest.MatchesOpportunity]); o must be on the
 // group's account.
 func (c *Catalog) ApplyOpportunity(g Group, o *b2b.Opportunity, now time.Time) (Group, []Event, error) {
-	if o.Account != g.Account {
-		return g, nil, fmt.Errorf("group %q: opportunity %q is on account %q", g.ID, o.ID, o.Account)
+	return c.ApplyOpportunities(g, []*b2b.Opportunity{o}, now)
+}
+
+// ApplyOpportunities is [Catalog.ApplyOpportunity] for several
+// opportunities at once (an account's sync): the claims of each are
+// replaced, then the members are resolved once. So the result, the
+// history and the events do not depend on the order of opps: two
+// opportunities that name one person in two roles do not make the person
+// hold one and, a moment later, the other. An opportunity with no contact
+// roles withdraws the claims it made. A membership ends with the reason
+// of its own opportunity ("no longer a contact role on opportunity
+// "o1"").
+func (c *Catalog) ApplyOpportunities(g Group, opps []*b2b.Opportunity, now time.Time) (Group, []Event, error) {
+	for _, o := range opps {
+		if o.Account != g.Account {
+			return g, nil, fmt.Errorf("group %q: opportunity %q is on account %q", g.ID, o.ID, o.Account)
+		}
 	}
+	withdrawn := func(m Member) string {
+		return fmt.Sprintf("no longer a contact role on opportunity %q", m.Ref)
+	}
+	// In the order of their IDs, so that the unmapped contact roles are
+	// reported in one order too.
+	opps = slices.Clone(opps)
+	slices.SortStableFunc(opps, func(a, b *b2b.Opportunity) int { return cmp.Compare(a.ID, b.ID) })
 	var unmapped []Event
-	ng, evs, err := c.apply(g, now, fmt.Sprintf("no longer a contact role on opportunity %q", o.ID), func(in *Interest, ng *Group) error {
-		// A contact role the CRM still records keeps its claim's time:
-		// syncing an unchanged opportunity again changes nothing (a
-		// claim's time ranks it against other sources' claims).
-		var before []Claim
-		ng.Claims = slices.DeleteFunc(ng.Claims, func(cl Claim) bool {
-			if cl.Method == MethodCRM && cl.Ref == string(o.ID) {
-				before = append(before, cl)
-				return true
-			}
-			return false
-		})
-		for _, cr := range o.ContactRoles {
-			i := in.template.RoleForContactRole(cr.Role)
-			if i < 0 {
-				// Recorded as a claim on no role, so that it is reported
-				// once, not at every sync of the opportunity.
-				cl := Claim{Person: cr.Person, Method: MethodCRM, Ref: string(o.ID), Note: fmt.Sprintf("contact role %q", cr.Role), At: now}
-				if k := slices.IndexFunc(before, func(old Claim) bool {
-					return old.Person == cl.Person && old.Role == "" && old.Note == cl.Note
-				}); k >= 0 {
-					cl.At = before[k].At
-				} else {
-					ev := ng.event(EventContactRoleUnmapped, now)
-					ev.Person, ev.Method = cr.Person, MethodCRM
-					ev.Reason = fmt.Sprintf("contact role %q on opportunity %q fills no role of template %q", cr.Role, o.ID, in.template.ID)
-					unmapped = append(unmapped, ev)
-				}
-				ng.Claims = append(ng.Claims, cl)
-				continue
-			}
-			cl := Claim{
-				Person: cr.Person, Role: in.template.Roles[i].Name, Method: MethodCRM, Ref: string(o.ID),
-				Note: fmt.Sprintf("contact role %q", cr.Role), At: now,
-			}
-			if k := slices.IndexFunc(before, func(old Claim) bool {
-				return old.Person == cl.Person && old.Role == cl.Role && old.Note == cl.Note
-			}); k >= 0 {
-				cl.At = before[k].At
-			}
-			ng.Claims = append(ng.Claims, cl)
+	ng, evs, err := c.apply(g, now, withdrawn, func(in *Interest, ng *Group) error {
+		for _, o := range opps {
+			unmapped = append(unmapped, syncOpportunity(in, ng, o, now)...)
 		}
 		return nil
 	})
@@ -309,11 +294,60 @@ func (c *Catalog) ApplyOpportunity(g Group, o *b2b.Opportunity, now time.Time) (
 	return ng, append(unmapped, evs...), nil
 }
 
+// syncOpportunity replaces ng's crm claims from o with o's contact roles
+// and returns the events of the contact roles no role maps that o records
+// for the first time.
+func syncOpportunity(in *Interest, ng *Group, o *b2b.Opportunity, now time.Time) []Event {
+	// A contact role the CRM still records keeps its claim's time:
+	// syncing an unchanged opportunity again changes nothing (a claim's
+	// time ranks it against other sources' claims).
+	var before []Claim
+	ng.Claims = slices.DeleteFunc(ng.Claims, func(cl Claim) bool {
+		if cl.Method == MethodCRM && cl.Ref == string(o.ID) {
+			before = append(before, cl)
+			return true
+		}
+		return false
+	})
+	var unmapped []Event
+	for _, cr := range o.ContactRoles {
+		i := in.template.RoleForContactRole(cr.Role)
+		if i < 0 {
+			// Recorded as a claim on no role, so that it is reported
+			// once, not at every sync of the opportunity.
+			cl := Claim{Person: cr.Person, Method: MethodCRM, Ref: string(o.ID), Note: fmt.Sprintf("contact role %q", cr.Role), At: now}
+			if k := slices.IndexFunc(before, func(old Claim) bool {
+				return old.Person == cl.Person && old.Role == "" && old.Note == cl.Note
+			}); k >= 0 {
+				cl.At = before[k].At
+			} else {
+				ev := ng.event(EventContactRoleUnmapped, now)
+				ev.Person, ev.Method = cr.Person, MethodCRM
+				ev.Reason = fmt.Sprintf("contact role %q on opportunity %q fills no role of template %q", cr.Role, o.ID, in.template.ID)
+				unmapped = append(unmapped, ev)
+			}
+			ng.Claims = append(ng.Claims, cl)
+			continue
+		}
+		cl := Claim{
+			Person: cr.Person, Role: in.template.Roles[i].Name, Method: MethodCRM, Ref: string(o.ID),
+			Note: fmt.Sprintf("contact role %q", cr.Role), At: now,
+		}
+		if k := slices.IndexFunc(before, func(old Claim) bool {
+			return old.Person == cl.Person && old.Role == cl.Role && old.Note == cl.Note
+		}); k >= 0 {
+			cl.At = before[k].At
+		}
+		ng.Claims = append(ng.Claims, cl)
+	}
+	return unmapped
+}
+
 // RemovePerson withdraws every claim about a person (all sources), as when
 // the person leaves the account. The memberships end with reason (default
 // "left the account") and stay in the history.
 func (c *Catalog) RemovePerson(g Group, person b2b.PersonID, reason string, now time.Time) (Group, []Event, error) {
-	return c.apply(g, now, cmpOr(reason, "left the account"), func(_ *Interest, ng *Group) error {
+	return c.apply(g, now, because(cmpOr(reason, "left the account")), func(_ *Interest, ng *Group) error {
 		ng.Claims = slices.DeleteFunc(ng.Claims, func(cl Claim) bool { return cl.Person == person })
 		return nil
 	})
@@ -405,7 +439,7 @@ func roleName(in *Interest, role string, allowAll bool) (string, error) {
 // events of the difference. reason explains memberships that end because
 // their claim was withdrawn. A group in a closed stage records the claims
 // and keeps its members (see hold).
-func (c *Catalog) apply(g Group, now time.Time, reason string, mutate func(*Interest, *Group) error) (Group, []Event, error) {
+func (c *Catalog) apply(g Group, now time.Time, reason withdrawal, mutate func(*Interest, *Group) error) (Group, []Event, error) {
 	in, err := c.interestOf(&g)
 	if err != nil {
 		return g, nil, err
@@ -413,7 +447,7 @@ func (c *Catalog) apply(g Group, now time.Time, reason string, mutate func(*Inte
 	return applyIn(in, g, now, reason, mutate)
 }
 
-func applyIn(in *Interest, g Group, now time.Time, reason string, mutate func(*Interest, *Group) error) (Group, []Event, error) {
+func applyIn(in *Interest, g Group, now time.Time, reason withdrawal, mutate func(*Interest, *Group) error) (Group, []Event, error) {
 	ng := g.clone()
 	if err := mutate(in, &ng); err != nil {
 		return g, nil, fmt.Errorf("group %q: %w", g.ID, err)

@@ -181,7 +181,7 @@ func excluded(cl *Claim, excl []*Claim) bool {
 
 // settle resolves ng's members from its claims and returns the events of
 // the change from old.
-func settle(in *Interest, old, ng *Group, now time.Time, reason string) []Event {
+func settle(in *Interest, old, ng *Group, now time.Time, reason withdrawal) []Event {
 	res := resolve(in.template, ng.Claims, old.Members)
 	prev := seats(old.Members)
 	return record(in, old, ng, prev, res.members(in.template, prev, now), res, now, reason)
@@ -219,7 +219,7 @@ func (res resolution) members(t *Template, prev map[seat]Member, now time.Time) 
 // from old, whose members by seat are prev: ended memberships go to the
 // history with their reason (see endReason, which reads res and ng's
 // claims).
-func record(in *Interest, old, ng *Group, prev map[seat]Member, members []Member, res resolution, now time.Time, reason string) []Event {
+func record(in *Interest, old, ng *Group, prev map[seat]Member, members []Member, res resolution, now time.Time, reason withdrawal) []Event {
 	t := in.template
 	ng.Members = members
 
@@ -233,8 +233,8 @@ func record(in *Interest, old, ng *Group, prev map[seat]Member, members []Member
 		if cur[s] {
 			continue
 		}
+		m.EndReason = endReason(t, ng, res, s, reason(m))
 		m.Until = now
-		m.EndReason = endReason(t, ng, res, s, reason)
 		ng.History = append(ng.History, m)
 		ev := ng.event(EventMemberRemoved, now)
 		ev.Person, ev.Role, ev.Method, ev.Reason = m.Person, m.Role, m.Method, m.EndReason
@@ -338,6 +338,14 @@ func (c *Catalog) NotHeld(g Group) (func(person b2b.PersonID, role string) strin
 		return endReason(t, &g, *res, seat{person, name}, "")
 	}, nil
 }
+
+// A withdrawal says why a membership ended whose claim its source
+// withdrew: in most operations one reason for all, but a sync of several
+// opportunities names the member's own ([Catalog.ApplyOpportunities]).
+type withdrawal func(m Member) string
+
+// because is the withdrawal with one reason for every membership.
+func because(reason string) withdrawal { return func(Member) string { return reason } }
 
 // endReason explains why a membership ended.
 func endReason(t *Template, ng *Group, res resolution, s seat, withdrawn string) string {

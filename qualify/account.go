@@ -242,25 +242,24 @@ func (e *Evaluator) Account(in AccountInput, now time.Time) (AccountResult, erro
 		}
 		// CRM claims of an opportunity the account no longer has (the
 		// CRM moved it to another account), or that is no longer for the
-		// group's interest, are withdrawn.
+		// group's interest, are withdrawn. The opportunities are applied
+		// together, so that their order does not matter.
 		si, _ := cat.Interest(g.Interest)
+		var opps []*b2b.Opportunity
 		for _, ref := range crmRefs(&g) {
 			if slices.ContainsFunc(in.Opportunities, func(o b2b.Opportunity) bool { return string(o.ID) == ref && si.MatchesOpportunity(&o) }) {
 				continue
 			}
-			var oe []buyinggroup.Event
-			if g, oe, err = cat.ApplyOpportunity(g, &b2b.Opportunity{ID: b2b.OpportunityID(ref), Account: g.Account}, now); err != nil {
-				return res, err
-			}
-			evs = append(evs, oe...)
+			opps = append(opps, &b2b.Opportunity{ID: b2b.OpportunityID(ref), Account: g.Account})
 		}
 		for i := range in.Opportunities {
-			o := &in.Opportunities[i]
-			if !si.MatchesOpportunity(o) {
-				continue
+			if o := &in.Opportunities[i]; si.MatchesOpportunity(o) {
+				opps = append(opps, accountContacts(o, ids))
 			}
+		}
+		if len(opps) > 0 {
 			var oe []buyinggroup.Event
-			if g, oe, err = cat.ApplyOpportunity(g, accountContacts(o, ids), now); err != nil {
+			if g, oe, err = cat.ApplyOpportunities(g, opps, now); err != nil {
 				return res, err
 			}
 			evs = append(evs, oe...)

@@ -27,7 +27,9 @@
 //     no longer among the account's persons ("left the account"; the
 //     history keeps them);
 //  3. applies the contact roles of each opportunity to the groups of the
-//     interests it matches (buyinggroup.Interest.MatchesOpportunity); a
+//     interests it matches (buyinggroup.Interest.MatchesOpportunity), all
+//     of a group's opportunities at once, so that their order does not
+//     matter; a
 //     contact role of a person who is not among the account's persons
 //     (the CRM's contact is in another account, or not known yet) fills
 //     no role until the person is the account's;

@@ -369,3 +369,40 @@ func TestDecisionSaysWhyAMatchIsNotHeld(t *testing.T) {
 		`m3 in dp: no role; rules matched: Champion (priority 10, 1 conditions), Influencer (priority 0, 1 conditions); Champion not held: role "Champion" is full (at most 1 members from rules and journeys); Influencer not held: excluded manually by ann`,
 	}, got), "(-want +got)")
 }
+
+// TestOpportunityOrder: the account's opportunities give the same groups,
+// history and events in whatever order they come. Two opportunities that
+// name one person in two roles must not make the person hold one role and
+// then, a moment later in the same call, the other, leaving a membership
+// that never was in the history.
+func TestOpportunityOrder(t *testing.T) {
+	t.Parallel()
+	cat := qCatalog(t, buyinggroup.Definitions{Interests: []buyinggroup.SolutionInterest{
+		{ID: "dp", Template: "standard", CRMProduct: "Data Platform"},
+	}})
+	q := qNew(t, cat)
+	o1 := b2b.Opportunity{ID: "o1", Account: "acme", Product: "Data Platform", Status: b2b.OpportunityOpen,
+		ContactRoles: []b2b.ContactRole{{Person: "p4", Role: b2b.ContactRoleEconomicBuyer}}}
+	o2 := b2b.Opportunity{ID: "o2", Account: "acme", Product: "Data Platform", Status: b2b.OpportunityOpen,
+		ContactRoles: []b2b.ContactRole{{Person: "p4", Role: b2b.ContactRoleEvaluator}}}
+	tests := []struct {
+		name string
+		opps []b2b.Opportunity
+	}{
+		{"o1, o2", []b2b.Opportunity{o1, o2}},
+		{"o2, o1", []b2b.Opportunity{o2, o1}},
+	}
+	var first *qualify.AccountResult
+	for _, tt := range tests {
+		res, err := q.Account(qualify.AccountInput{Account: qAcme(), Persons: qS1Persons(), Opportunities: tt.opps}, qT0)
+		require.NoError(t, err, tt.name)
+		require.Contains(t, qMembers(res.Groups[0]), "p4=Economic Buyer/crm", tt.name)
+		require.Empty(t, res.Groups[0].History, "%s: no membership ended", tt.name)
+		if first == nil {
+			first = &res
+			continue
+		}
+		require.Empty(t, cmp.Diff(first.Groups, res.Groups), "%s: groups (-first +this)", tt.name)
+		require.Empty(t, cmp.Diff(first.Events, res.Events), "%s: events (-first +this)", tt.name)
+	}
+}
