@@ -233,8 +233,16 @@ func (g *Group) Aggregate(score func(b2b.PersonID) float64, at time.Time) GroupS
 
 // String explains the group score in words.
 func (gs GroupScore) String() string {
+	// Under AggMinPerRequiredRole a part is a role, and one person may be
+	// the best of several: count the persons.
+	persons := 0
+	for i, p := range gs.Parts {
+		if !slices.ContainsFunc(gs.Parts[:i], func(q Part) bool { return q.Person == p.Person }) {
+			persons++
+		}
+	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "group %q scores %.1f at %s (%s of %d persons)", gs.Group, gs.Score, gs.At.UTC().Format(time.RFC3339), gs.Aggregation, len(gs.Parts))
+	fmt.Fprintf(&b, "group %q scores %.1f at %s (%s of %d persons)", gs.Group, gs.Score, gs.At.UTC().Format(time.RFC3339), gs.Aggregation, persons)
 	// An average's parts are divided by the total weight: a line shows
 	// the division, so that its figures multiply out to its contribution.
 	var total float64

@@ -150,3 +150,16 @@ func TestGroupScoreAndVelocityFromLedger(t *testing.T) {
 	require.ErrorIs(t, err, ErrBeyondHorizon)
 	require.ErrorContains(t, err, `person "ann"`)
 }
+
+// TestGroupScoreTextCountsPersons: the text counts persons, not parts: a
+// person who is the best of two required roles is one person.
+func TestGroupScoreTextCountsPersons(t *testing.T) {
+	t.Parallel()
+	g := Group{Name: "DP", Aggregation: AggMinPerRequiredRole, RequiredRoles: []string{"Economic Buyer", "Champion"},
+		Members: []Member{{Person: "ann", Role: "Economic Buyer"}, {Person: "ann", Role: "Champion"}, {Person: "bob", Role: "Champion"}}}
+	scores := map[b2b.PersonID]float64{"ann": 40, "bob": 10}
+	gs := g.Aggregate(func(id b2b.PersonID) float64 { return scores[id] }, t0)
+	require.Equal(t, `group "DP" scores 40.0 at 2025-03-01T00:00:00Z (min_per_required_role of 1 persons)
+  Economic Buyer: best is ann (Economic Buyer, Champion) with 40.0
+  Champion: best is ann (Economic Buyer, Champion) with 40.0`, gs.String())
+}
