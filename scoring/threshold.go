@@ -3,6 +3,7 @@ package scoring
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -84,11 +85,25 @@ func (t *Threshold) Observe(st *ThresholdState, score float64, at time.Time) (Cr
 	case !st.Fired && score >= t.Level:
 		st.Fired, st.Since = true, at
 		return Crossing{Threshold: t.Name, Kind: Fired, Score: score, At: at,
-			Reason: fmt.Sprintf("score %.1f reached threshold %q at %g (it fires again only after falling below %g)", score, t.Name, t.Level, t.Level-t.Margin)}, true
+			Reason: fmt.Sprintf("score %s reached threshold %q at %g (it fires again only after falling below %g)", readAs(score, func(v float64) bool { return v >= t.Level }), t.Name, t.Level, t.Level-t.Margin)}, true
 	case st.Fired && score < t.Level-t.Margin:
 		st.Fired, st.Since = false, at
 		return Crossing{Threshold: t.Name, Kind: Rearmed, Score: score, At: at,
-			Reason: fmt.Sprintf("score %.1f fell below %g (threshold %q at %g minus margin %g): armed again", score, t.Level-t.Margin, t.Name, t.Level, t.Margin)}, true
+			Reason: fmt.Sprintf("score %s fell below %g (threshold %q at %g minus margin %g): armed again", readAs(score, func(v float64) bool { return v < t.Level-t.Margin }), t.Level-t.Margin, t.Name, t.Level, t.Margin)}, true
 	}
 	return Crossing{}, false
+}
+
+// readAs writes score with one decimal, or as many more as it takes for
+// the text to read as the comparison that moved the threshold (holds): a
+// decayed score of 79.96 that re-arms a threshold at 80 is not "80.0", and
+// a score of 0.25 that reaches a level of 0.25 is not "0.2".
+func readAs(score float64, holds func(float64) bool) string {
+	for prec := 1; prec <= 17; prec++ {
+		s := strconv.FormatFloat(score, 'f', prec, 64)
+		if v, err := strconv.ParseFloat(s, 64); err == nil && holds(v) {
+			return s
+		}
+	}
+	return strconv.FormatFloat(score, 'g', -1, 64) // the shortest text that is score exactly
 }

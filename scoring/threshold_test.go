@@ -78,3 +78,33 @@ func TestThresholdValidate(t *testing.T) {
   level: +Inf is not a finite number
   margin: -1 is not a finite number >= 0`)
 }
+
+// TestThresholdReasonReadsBelow: a score that re-arms a threshold is below
+// level - margin, and its reason says so with as many decimals as that
+// takes: a decayed score of 79.96 is not "80.0 fell below 80".
+func TestThresholdReasonReadsBelow(t *testing.T) {
+	t.Parallel()
+	th := Threshold{Name: "hot", Level: 100, Margin: 20}
+	tests := []struct {
+		score float64
+		want  string
+	}{
+		{60, `score 60.0 fell below 80 (threshold "hot" at 100 minus margin 20): armed again`},
+		{79.96, `score 79.96 fell below 80 (threshold "hot" at 100 minus margin 20): armed again`},
+		{79.9999, `score 79.9999 fell below 80 (threshold "hot" at 100 minus margin 20): armed again`},
+		{math.Nextafter(80, 0), `score 79.99999999999999 fell below 80 (threshold "hot" at 100 minus margin 20): armed again`},
+	}
+	for _, tt := range tests {
+		st := ThresholdState{Fired: true}
+		c, ok := th.Observe(&st, tt.score, t0)
+		require.True(t, ok, "score %v", tt.score)
+		require.Equal(t, tt.want, c.Reason)
+	}
+
+	// And a score that reaches the level does not read below it.
+	low := Threshold{Name: "share", Level: 0.25, Margin: 0.05}
+	var st ThresholdState
+	c, ok := low.Observe(&st, 0.25, t0)
+	require.True(t, ok)
+	require.Equal(t, `score 0.25 reached threshold "share" at 0.25 (it fires again only after falling below 0.2)`, c.Reason)
+}
