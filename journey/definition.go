@@ -431,6 +431,12 @@ type Merge struct {
 // (closed)"), not completed unless it reached the completion goal before,
 // and its deferred messages are dropped, as at any exit.
 //
+// A go-to on a track of a parallel branch ends the whole instance too,
+// its other tracks with it: the tracks of a branch step in the order of
+// their solution interests, so the first to reach a go-to decides for
+// all. To hand each interest's group over on its own, give each interest
+// a journey of its own, or merge the tracks before the go-to.
+//
 // A go-to to a journey bound to a solution interest that no track
 // reaching it addresses (see [Journey.Tracks]) is a validation problem
 // ([Catalog.Publish]): where the main track of a journey bound to another
