@@ -617,24 +617,26 @@ func (r *refs) stagesOf(interest string) ([]string, bool) {
 }
 
 // stage reports a stage that no group of interest (any interest when
-// empty) can be in; bound says that interest is the one the journey is
-// bound to, not one the reference names.
-func (r *refs) stage(ps *b2b.Problems, path, stage, interest string, bound bool) {
+// empty) can be in, and whether it did; why says how the reference comes
+// to address that interest when it does not name it ("which the journey
+// is bound to").
+func (r *refs) stage(ps *b2b.Problems, path, stage, interest, why string) bool {
 	if stage == "" {
-		return
+		return false
 	}
 	names, ok := r.stagesOf(interest)
 	if !ok || slices.Contains(names, stage) {
-		return
+		return false
 	}
 	of := ""
-	switch {
-	case bound:
-		of = fmt.Sprintf(" for solution interest %q, which the journey is bound to", interest)
-	case interest != "":
+	if interest != "" {
 		of = fmt.Sprintf(" for solution interest %q", interest)
+		if why != "" {
+			of += ", " + why
+		}
 	}
 	ps.Addf(path, "unknown stage %q%s (stages: %s)", stage, of, strings.Join(names, ", "))
+	return true
 }
 
 func (r *refs) recipients(ps *b2b.Problems, path string, rc *journey.Recipients) {
@@ -652,12 +654,10 @@ func (p *Program) checkReferences(ps *b2b.Problems) {
 	for i, j := range p.defs.Journeys {
 		jp := fmt.Sprintf("journeys[%d]", i)
 		// The main track of a journey bound to an interest addresses that
-		// interest's group (a parallel track, its own).
+		// interest's group, a parallel track its own: a change_stage that
+		// names no interest moves the group of each track that reaches it.
 		bound := j.SolutionInterest()
-		var main []bool
-		if bound != "" {
-			main = j.MainTrack()
-		}
+		tracks := j.Tracks()
 		for k, t := range j.Triggers {
 			tp := fmt.Sprintf("%s.triggers[%d]", jp, k)
 			r.interest(ps, tp+".solutionInterest", t.SolutionInterest)
@@ -673,14 +673,26 @@ func (p *Program) checkReferences(ps *b2b.Problems) {
 			if a := n.Action; a != nil {
 				r.recipients(ps, np+".action.recipients", a.Recipients)
 				if a.Type == journey.ActionChangeStage {
-					interest, ofBound := "", false
-					if a.Recipients != nil {
-						interest = a.Recipients.SolutionInterest
+					sp := np + ".action.stage"
+					switch nt := tracks[k]; {
+					case a.Recipients != nil && a.Recipients.SolutionInterest != "":
+						r.stage(ps, sp, a.Stage, a.Recipients.SolutionInterest, "")
+					case !nt.AnyInterest && len(nt.Interests) > 0:
+						// Each interest of the tracks that reach it; a
+						// track of any interest is checked against every
+						// model (below).
+						for _, in := range nt.Interests {
+							why := "which a parallel track reaching the node addresses"
+							if nt.Main && in == bound {
+								why = "which the journey is bound to"
+							}
+							if r.stage(ps, sp, a.Stage, in, why) {
+								break
+							}
+						}
+					default:
+						r.stage(ps, sp, a.Stage, "", "")
 					}
-					if interest == "" && bound != "" && main[k] {
-						interest, ofBound = bound, true
-					}
-					r.stage(ps, np+".action.stage", a.Stage, interest, ofBound)
 				}
 			}
 			if n.Listen != nil {
@@ -712,10 +724,10 @@ func (p *Program) checkReferences(ps *b2b.Problems) {
 		ap := fmt.Sprintf("alerts[%d]", i)
 		r.interest(ps, ap+".solutionInterest", a.SolutionInterest)
 		for k, s := range a.FromStages {
-			r.stage(ps, fmt.Sprintf("%s.fromStages[%d]", ap, k), s, a.SolutionInterest, false)
+			r.stage(ps, fmt.Sprintf("%s.fromStages[%d]", ap, k), s, a.SolutionInterest, "")
 		}
 		for k, s := range a.ToStages {
-			r.stage(ps, fmt.Sprintf("%s.toStages[%d]", ap, k), s, a.SolutionInterest, false)
+			r.stage(ps, fmt.Sprintf("%s.toStages[%d]", ap, k), s, a.SolutionInterest, "")
 		}
 	}
 }

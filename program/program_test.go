@@ -321,8 +321,9 @@ func TestCompileChangeStageOfSeveralInterests(t *testing.T) {
 // that names no interest there must name a stage of that interest's
 // model, not of any interest's: a stage only another interest's model has
 // would fail when the host applies it. One that names an interest is
-// checked against that one's model, and a parallel track, which may be of
-// any interest, against every model.
+// checked against that one's model, one on a parallel branch against the
+// models of the interests its parallel node names, and one on a branch
+// whose tracks may be of any interest against every model.
 func TestCompileChangeStageOfTheBoundInterest(t *testing.T) {
 	t.Parallel()
 	pilot := buyinggroup.StageModel{ID: "pilot", Stages: []buyinggroup.Stage{
@@ -358,6 +359,20 @@ func TestCompileChangeStageOfTheBoundInterest(t *testing.T) {
 			{ID: "fan", Kind: journey.KindParallel, Parallel: &journey.Parallel{Branch: "act", Merge: "join"}},
 			stage("act", "Handoff", "", "join"),
 			{ID: "join", Kind: journey.KindMerge, Merge: &journey.Merge{Next: "end"}}, done}, nil},
+		{"in a parallel branch of another interest, a stage of the bound one's model", "dp", []journey.Node{
+			{ID: "fan", Kind: journey.KindParallel, Parallel: &journey.Parallel{SolutionInterests: []string{"sec"}, Branch: "act", Merge: "join"}},
+			stage("act", "Sales Ready", "", "join"),
+			{ID: "join", Kind: journey.KindMerge, Merge: &journey.Merge{Next: "end"}}, done},
+			[]string{`journeys[0].nodes["act"].action.stage: unknown stage "Sales Ready" for solution interest "sec", which a parallel track reaching the node addresses ` + pilotStages}},
+		{"in a parallel branch of another interest, a stage of its model", "dp", []journey.Node{
+			{ID: "fan", Kind: journey.KindParallel, Parallel: &journey.Parallel{SolutionInterests: []string{"sec"}, Branch: "act", Merge: "join"}},
+			stage("act", "Handoff", "", "join"),
+			{ID: "join", Kind: journey.KindMerge, Merge: &journey.Merge{Next: "end"}}, done}, nil},
+		{"in a parallel branch of two interests, a stage of one model", "dp", []journey.Node{
+			{ID: "fan", Kind: journey.KindParallel, Parallel: &journey.Parallel{SolutionInterests: []string{"dp", "sec"}, Branch: "act", Merge: "join"}},
+			stage("act", "Handoff", "", "join"),
+			{ID: "join", Kind: journey.KindMerge, Merge: &journey.Merge{Next: "end"}}, done},
+			[]string{`journeys[0].nodes["act"].action.stage: unknown stage "Handoff" for solution interest "dp", which a parallel track reaching the node addresses ` + defaultStages}},
 		{"after a parallel node's merge", "dp", []journey.Node{
 			{ID: "fan", Kind: journey.KindParallel, Parallel: &journey.Parallel{Branch: "mark", Merge: "join"}},
 			{ID: "mark", Kind: journey.KindAction, Action: &journey.Action{Type: journey.ActionSetAttribute, Target: "account", Attribute: "fanned", Value: "yes", Next: "join"}},
