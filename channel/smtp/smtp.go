@@ -124,12 +124,17 @@ func domainName(s string) bool {
 // addressLiteral reports whether s is an SMTP address literal:
 // "[192.0.2.1]" or "[IPv6:2001:db8::1]".
 func addressLiteral(s string) bool {
-	inner, ok := strings.CutPrefix(s, "[")
-	if inner, ok = strings.CutSuffix(inner, "]"); !ok {
+	inner, open := strings.CutPrefix(s, "[")
+	inner, closed := strings.CutSuffix(inner, "]")
+	if !open || !closed {
 		return false
 	}
-	_, err := netip.ParseAddr(strings.TrimPrefix(inner, "IPv6:"))
-	return err == nil
+	if v6, ok := strings.CutPrefix(inner, "IPv6:"); ok {
+		a, err := netip.ParseAddr(v6)
+		return err == nil && a.Is6()
+	}
+	a, err := netip.ParseAddr(inner)
+	return err == nil && a.Is4()
 }
 
 // A Sender delivers email and sales alerts over SMTP. It implements
