@@ -59,7 +59,9 @@ type Config struct {
 	// GOMAXPROCS.
 	Workers int
 	// FutureTolerance is how far past the clock an activity's time may be;
-	// zero means 5 minutes. Later activities are rejected.
+	// zero means 5 minutes. Later activities are rejected. One dated
+	// ahead within it counts in scores from its time: its account is due
+	// then, for the next Advance to decide what its score changes.
 	FutureTolerance time.Duration
 	// RefreshInterval is how often Advance recomputes an account's
 	// time-dependent state (decayed scores, audiences with time windows,

@@ -35,6 +35,7 @@ func CopyCheckFilled(value any) (shared []string, diff string, empty []string) {
 	st.Consent = map[b2b.PersonID][]governance.Statement{"p": {{Person: "p", Channel: b2b.ChannelEmail, Status: b2b.ConsentOptOut,
 		Source: b2b.SourceMarketo, At: time.Unix(0, 0).UTC(), Ref: "a-1"}}}
 	st.ConsentDue = time.Unix(60, 0).UTC()
+	st.ActivityDue = time.Unix(120, 0).UTC()
 	st.Suppressed = []string{"5d41402abc4b2a76b9719d911017c592"}
 	st.MergedInto = "globex"
 	st.Absorbed = []b2b.AccountID{"mk-7"}

@@ -646,6 +646,7 @@ func (ps *pass) run(ctx context.Context, w *work) outcome {
 	if ps.requalify {
 		ps.qualify()
 	}
+	ps.activityDue()
 	ps.derive()
 	ps.stepJourneys(ctx, &out)
 	ps.snapshots()
@@ -658,6 +659,22 @@ func (ps *pass) run(ctx context.Context, w *work) outcome {
 		}
 	}
 	return out
+}
+
+// activityDue moves ActivityDue on once the pass reached it: to the
+// earliest record of an activity still ahead, or to none.
+func (ps *pass) activityDue() {
+	st := ps.st
+	if st.ActivityDue.IsZero() || st.ActivityDue.After(ps.now) {
+		return
+	}
+	st.ActivityDue = time.Time{}
+	for i := range st.Activities {
+		if at := st.Activities[i].Time; at.After(ps.now) {
+			st.ActivityDue = earliest(st.ActivityDue, at)
+		}
+	}
+	ps.changed = true
 }
 
 // rec0 reports whether the state has been committed before (a new account
@@ -926,6 +943,9 @@ func (ps *pass) score(fresh []b2b.Activity, freshIdx []int, persons map[b2b.Pers
 			continue
 		}
 		seen[a.ID] = idApplied
+		if a.Time.After(ps.now) {
+			st.ActivityDue = earliest(st.ActivityDue, a.Time)
+		}
 		out.appliedIdx = append(out.appliedIdx, freshIdx[i])
 		tally.add(&fresh[i])
 		st.Activities = append(st.Activities, newActivityRecord(a.ID, ps.e.names.intern(a.Type), a.Person, a.Time, a.Attributes))
@@ -974,7 +994,7 @@ func (ps *pass) decisiveDue() time.Time {
 	if ps.st.Requalify {
 		return ps.now
 	}
-	return earliest(ps.journey.Due, ps.st.ConsentDue)
+	return earliest(earliest(ps.journey.Due, ps.st.ConsentDue), ps.st.ActivityDue)
 }
 
 // index is what queries select the account by: nothing, for an account

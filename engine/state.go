@@ -77,6 +77,10 @@ type accountState struct {
 	// modified in place: the copy a pass works on shares them.
 	Consent    map[b2b.PersonID][]governance.Statement `json:"consent,omitempty" deepcopy:"shallow"`
 	ConsentDue time.Time                               `json:"consentDue,omitzero"`
+	// ActivityDue is the earliest time of an applied activity dated after
+	// the pass that applied it (within Config.FutureTolerance): scores
+	// count an activity from its time, so the account is due then.
+	ActivityDue time.Time `json:"activityDue,omitzero"`
 	// Requalify asks the next pass to qualify the account again: its
 	// audiences changed, and interests' applicability rules may read them.
 	Requalify bool `json:"requalify,omitempty"`
@@ -118,7 +122,7 @@ type accountState struct {
 // besides its refresh: a qualification asked for again (at once, at the
 // time of the pass that asked for it, as pass.decisiveDue), a journey
 // wait's end or a deferred message (Journeys.Due), a consent statement
-// dated ahead (ConsentDue); zero when none. dueAt is the account's stored
+// or an activity dated ahead (ConsentDue, ActivityDue); zero when none. dueAt is the account's stored
 // due time: a time before it is past, run by a pass that decided nothing
 // and so committed only the account's next due time, not the state it
 // left (see Engine.reschedule).
@@ -130,7 +134,7 @@ func (st *accountState) decisiveDue(dueAt time.Time) time.Time {
 		return st.Refreshed
 	}
 	var next time.Time
-	for _, d := range [...]time.Time{st.Journeys.Due, st.ConsentDue} {
+	for _, d := range [...]time.Time{st.Journeys.Due, st.ConsentDue, st.ActivityDue} {
 		if !d.Before(dueAt) {
 			next = earliest(next, d)
 		}
