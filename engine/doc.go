@@ -55,7 +55,10 @@
 // decoding.
 //
 // Every input is accounted for in the [Report]: applied, duplicate (an
-// activity ID counts once, however often it arrives), or rejected with a
+// activity ID counts once in each account it goes to, however often it
+// arrives; within one call, an activity applied to any of its accounts
+// counts once as applied, but two calls that deliver it at once may each
+// apply it to one of its accounts, and each count it), or rejected with a
 // stable reason (invalid, future, too_late, unknown_person,
 // unknown_account) and what was wrong. Activities of persons not known yet
 // are returned as rejected "unknown_person", never dropped silently:
@@ -117,7 +120,9 @@
 // is the one sent. This keeps the decision path and the outbox small. A
 // message that cannot be rendered then (a required token is empty for the
 // recipient, the recipient left the account) fails at once with the
-// reason in the event log and is counted as "unrenderable". The claim
+// reason in the event log and is counted as "unrenderable"; one of an
+// account merged into another since it was queued is rendered from the
+// state of the account that holds its persons now. The claim
 // also checks the recipient's consent in that state, under the program's
 // consent policy as journeys apply it: a message whose recipient opted
 // out since it was queued (an unsubscribe, a CRM sync) is not returned

@@ -22,6 +22,7 @@ import (
 	"github.com/quorumhq/quorum/journey"
 	"github.com/quorumhq/quorum/program"
 	"github.com/quorumhq/quorum/qualify"
+	"github.com/quorumhq/quorum/scoring"
 	"github.com/quorumhq/quorum/store"
 )
 
@@ -267,6 +268,14 @@ func New(cfg Config) (*Engine, error) {
 // model's first entry stage at their next pass, with the reason in their
 // stage history (see buyinggroup.Catalog.Advance).
 //
+// A scoring model is known by its name: the scores under a model the new
+// program no longer has are no longer read (they stay in the states, for
+// a program that has it again), and a model of a new name starts from no
+// score, so a renamed model starts afresh. Install logs a warning for
+// each ("scoring model dropped"). A model that keeps its name and changes
+// its rules scores the activities that come from then on by the new
+// rules; what it scored before stays as it was scored.
+//
 // Templates are not versioned: a journey message is rendered when it is
 // claimed, with the template of that name in the program installed then.
 // A corrected template applies to messages already queued; a message whose
@@ -288,6 +297,7 @@ func (e *Engine) Install(p *program.Program) error {
 		cp.Journeys = merged
 		p = &cp
 		e.warnDroppedStages(old, p)
+		e.warnDroppedScoring(old, p)
 	}
 	e.prog.Store(p)
 	e.cfg.Logger.Info("program installed", "program", p.Name, "version", p.Version)
@@ -318,6 +328,18 @@ func (e *Engine) warnDroppedStages(old, p *program.Program) {
 					"stage_model", in.Model().ID, "stage", st.Name,
 					"effect", "groups in the stage are placed again in the model's first entry stage at their next pass")
 			}
+		}
+	}
+}
+
+// warnDroppedScoring logs a warning for each scoring model the old
+// program had and the new one does not: the scores under it are no
+// longer read, and a model of another name (a rename) starts from none.
+func (e *Engine) warnDroppedScoring(old, p *program.Program) {
+	for _, was := range old.Scorers {
+		if !slices.ContainsFunc(p.Scorers, func(s *scoring.Scorer) bool { return s.Name() == was.Name() }) {
+			e.cfg.Logger.Warn("scoring model dropped", "program", p.Name, "version", p.Version, "model", was.Name(),
+				"effect", "the scores under it are no longer read; a model of another name starts from no score")
 		}
 	}
 }

@@ -205,18 +205,29 @@ type renderer struct {
 func (r *renderer) render(ctx context.Context, msg *channel.Message, ref *renderRef) (reason, err error) {
 	ps, ok := r.passes[msg.Account]
 	if !ok {
-		rec, err := r.e.cfg.Store.LoadAccount(ctx, r.e.cfg.Tenant, msg.Account)
-		switch {
-		case errors.Is(err, store.ErrNotFound):
-		case err != nil:
-			return nil, fmt.Errorf("render %s: %w", msg.Key, err)
-		default:
+		// An account merged into another since the message was queued
+		// let its persons go to that account: the message is rendered
+		// from the state of the account that holds them now.
+		acc := msg.Account
+		for hops := 0; ; hops++ {
+			rec, err := r.e.cfg.Store.LoadAccount(ctx, r.e.cfg.Tenant, acc)
+			if errors.Is(err, store.ErrNotFound) {
+				ps = nil
+				break
+			}
+			if err != nil {
+				return nil, fmt.Errorf("render %s: %w", msg.Key, err)
+			}
 			st, err := r.e.readState(&rec)
 			if err != nil {
 				return nil, fmt.Errorf("render %s: %w", msg.Key, err)
 			}
 			// A pass that only reads: rendering never changes the state.
-			ps = &pass{e: r.e, p: r.prog, st: st, now: r.now, id: msg.Account}
+			ps = &pass{e: r.e, p: r.prog, st: st, now: r.now, id: acc}
+			if st.MergedInto == "" || hops == maxMergeHops {
+				break
+			}
+			acc = st.MergedInto
 		}
 		if r.passes == nil {
 			r.passes = map[b2b.AccountID]*pass{}
@@ -228,6 +239,11 @@ func (r *renderer) render(ctx context.Context, msg *channel.Message, ref *render
 	}
 	return ps.render(msg, ref), nil
 }
+
+// maxMergeHops bounds the accounts a claim follows from an account
+// merged into another: identity never undoes a merge, so the chain has
+// no cycle, but a claim does not trust the store for it.
+const maxMergeHops = 16
 
 // finish records a claimed entry as failed (it cannot be read or
 // rendered) or suppressed (its address was erased, its recipient's
