@@ -106,8 +106,13 @@ func (ps *pass) stepJourneys(ctx context.Context, out *outcome) {
 		if len(ps.jevents) == 0 {
 			break
 		}
-		// The journeys' own actions changed the account: let them see it.
+		// The journeys' own actions changed the account: let them see it,
+		// and let what derives from it (its qualification, which may read
+		// its lists and attributes, audiences, readiness, the alert rules
+		// on its groups' stages) see it at once too: the account is due
+		// again at this time.
 		st.Revision++
+		st.Requalify = true
 		events = ps.jevents
 	}
 	ps.jevents = nil

@@ -81,8 +81,11 @@ type accountState struct {
 	// the pass that applied it (within Config.FutureTolerance): scores
 	// count an activity from its time, so the account is due then.
 	ActivityDue time.Time `json:"activityDue,omitzero"`
-	// Requalify asks the next pass to qualify the account again: its
-	// audiences changed, and interests' applicability rules may read them.
+	// Requalify asks the next pass, at once, to qualify the account again
+	// and derive its state anew: its audiences changed, or its journeys'
+	// actions changed its groups' stages or roles, its lists or
+	// attributes, which interests' applicability rules, audiences,
+	// readiness and alert rules may read.
 	Requalify bool `json:"requalify,omitempty"`
 	// Rate is the last logged qualification rate.
 	Rate qualify.Rate `json:"rate"`

@@ -50,3 +50,26 @@ func TestMessagesRecordTheirStep(t *testing.T) {
 	require.Empty(t, st.Deferred)
 	require.Empty(t, cmp.Diff(map[journey.Step]int{step(2): 3}, steps()), "the first visit's are past the cap's week")
 }
+
+// TestSalesAlertWithoutOwnerIsLeftToTheHost: a sales alert whose action
+// names no recipient goes to the account's owner; without an owner, its
+// entry has no recipient, for the host to route (by territory, to a
+// queue), rather than no alert at all.
+func TestSalesAlertWithoutOwnerIsLeftToTheHost(t *testing.T) {
+	t.Parallel()
+	alert := journey.Node{ID: "alert", Kind: journey.KindAction, Action: &journey.Action{Type: journey.ActionSalesAlert, Template: "hot", Next: "end"}}
+	cat := newCatalog(t, journey.Config{}, linear("hot", alert, end("end", "")))
+	for _, owner := range []string{"sara@seller.example", ""} {
+		view := acmeView()
+		view.Account.Owner = owner
+		var st journey.State
+		res := cat.Step(&st, journey.Input{View: view, Now: day0, Events: manual("hot", day0)})
+		var to []string
+		for _, e := range res.Outbox {
+			if e.Type == journey.ActionSalesAlert {
+				to = append(to, e.To)
+			}
+		}
+		require.Equal(t, []string{owner}, to, "owner %q", owner)
+	}
+}

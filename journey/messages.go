@@ -195,11 +195,9 @@ func (s *stepper) targetGroups(tr *Track, a *caction) []*GroupView {
 // alert produces a sales alert about the track's buying group.
 func (s *stepper) alert(in *Instance, tr *Track, node *cnode, a *caction, idx int) {
 	e := s.entry(in, tr, node, a.Type, "", idx)
+	// Without a recipient in the action nor an owner on the account, To
+	// is empty: the host routes the alert (by territory, a queue).
 	to := cmpOr(a.AlertTo, s.view.Account.Owner)
-	if to == "" {
-		s.skip(in, tr, node, "", e.Key, "sales alert: the account has no owner and the action names no recipient")
-		return
-	}
 	g := s.group(tr)
 	al := &Alert{Group: g.ID, SolutionInterest: g.SolutionInterest, Stage: g.Stage, Score: g.Score,
 		Completeness: g.Completeness, MissingRoles: slices.Clone(g.MissingRoles), Reason: tr.Reason}
@@ -215,7 +213,7 @@ func (s *stepper) alert(in *Instance, tr *Track, node *cnode, a *caction, idx in
 	})
 	e.To, e.Template, e.Alert = to, a.Template, al
 	e.Group, e.SolutionInterest = g.ID, g.SolutionInterest
-	s.emit(in, tr, node, e, "sales alert to "+to)
+	s.emit(in, tr, node, e, "sales alert to "+cmpOr(to, "the host's routing (the account has no owner)"))
 }
 
 // message sends an email or SMS to one person, if consent and caps allow.

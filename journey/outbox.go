@@ -37,7 +37,9 @@ type OutboxEntry struct {
 	Group            string `json:"group,omitempty"`
 	SolutionInterest string `json:"solutionInterest,omitempty"`
 	Template         string `json:"template,omitempty"`
-	// To is the sales user a sales alert goes to.
+	// To is the sales user a sales alert goes to: the action's AlertTo,
+	// else the account's owner; empty when neither is set, for the host
+	// to route (by territory, to a queue).
 	To        string            `json:"to,omitempty"`
 	Alert     *Alert            `json:"alert,omitempty"`
 	Stage     string            `json:"stage,omitempty"`
