@@ -239,8 +239,9 @@ func (e *Engine) UpsertPersons(ctx context.Context, recs ...identity.PersonRecor
 }
 
 // UpsertOpportunities applies CRM opportunities: contact roles fill
-// buying-group roles, a won or lost deal moves its group's stage; see
-// [Engine.Apply].
+// buying-group roles (a role naming a contact whose record has not
+// arrived yet fills it once the record does), a won or lost deal moves
+// its group's stage; see [Engine.Apply].
 func (e *Engine) UpsertOpportunities(ctx context.Context, opps ...b2b.Opportunity) (Report, error) {
 	return e.Apply(ctx, Batch{Opportunities: opps})
 }

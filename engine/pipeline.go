@@ -593,6 +593,7 @@ func (ps *pass) run(ctx context.Context, w *work) outcome {
 			ps.carryLeft(ctx, persons, w.joined)
 			ps.setPersons(persons)
 			ps.consentTouched = append(ps.consentTouched, ps.takeAliases(w.joined)...)
+			ps.resolveContactRoles()
 		}
 		if ok && into != "" && st.MergedInto == "" {
 			ps.retire(ctx, into)
@@ -726,6 +727,30 @@ func (ps *pass) setPersons(list []personEntry) {
 	}
 	ps.st.Persons = list
 	ps.requalify, ps.changed = true, true
+}
+
+// resolveContactRoles gives the CRM contact roles that name no person of
+// the account (a contact whose record had not arrived when the deal did,
+// a person merged into another since) the person their reference
+// resolves to now, when that is a person of the account: they fill
+// buying-group roles from then on.
+func (ps *pass) resolveContactRoles() {
+	st := ps.st
+	for i := range st.Opportunities {
+		for k := range st.Opportunities[i].ContactRoles {
+			cr := &st.Opportunities[i].ContactRoles[k]
+			if st.person(cr.Person) != nil {
+				continue
+			}
+			ps.e.idMu.Lock()
+			id, ok := ps.e.resolvePerson(b2b.SourceSalesforce, cr.Person)
+			ps.e.idMu.Unlock()
+			if ok && id != cr.Person && st.person(id) != nil {
+				cr.Person = id
+				ps.requalify, ps.changed = true, true
+			}
+		}
+	}
 }
 
 func (ps *pass) upsertOpportunity(o *b2b.Opportunity) {
