@@ -345,6 +345,13 @@ func (g *Graph) addAccount(rec AccountRecord) (AccountResult, error) {
 		formerID = g.accountID(formerRoot)
 		formerAnc = g.appendAncestors(formerAnc, formerRoot)
 		old := &g.arecs[i]
+		// A former ID stays an identifier of the record, as the index
+		// keeps it: the snapshot holds it then, and the account's
+		// identifiers list it. The record's own ID is no extra.
+		if id := string(old.a.ID); id != "" && id != string(rec.Account.ID) {
+			extra = append(extra, identKey{g.nsAcctID, id})
+		}
+		old.extra = slices.DeleteFunc(old.extra, func(k identKey) bool { return k == identKey{g.nsAcctID, string(rec.Account.ID)} })
 		for _, k := range extra {
 			if !slices.Contains(old.extra, k) {
 				old.extra = append(old.extra, k)

@@ -132,8 +132,9 @@
 //
 // The same version of a record arriving twice is a [Duplicate], an older
 // version is [Stale]; neither changes anything. Identifiers accumulate over
-// versions (an old email keeps finding the person); only [Graph.Erase]
-// removes them.
+// versions (an old email keeps finding the person, an account's former ID
+// the account and its subsidiaries, and both are listed among the golden
+// record's identifiers); only [Graph.Erase] removes them.
 //
 // # Persistence
 //

@@ -141,3 +141,33 @@ func TestFormerAncestors(t *testing.T) {
 	require.Equal(t, []b2b.AccountID{"mk-1"}, res.Merged)
 	require.Equal(t, []b2b.AccountID{"gx", "gx-de"}, res.FormerAncestors)
 }
+
+// TestRenamedParentKeepsItsSubsidiaries: a subsidiary that names its
+// parent by an ID the parent's record has since changed is still its
+// subsidiary, walked up or down.
+func TestRenamedParentKeepsItsSubsidiaries(t *testing.T) {
+	t.Parallel()
+	g := newGraph(t, identity.Config{})
+	for _, r := range []identity.AccountRecord{
+		{Source: "salesforce", RecordID: "co-1", Account: b2b.Account{ID: "gx-old", Name: "Globex"}, Time: at(0)},
+		{Source: "salesforce", RecordID: "co-2", Account: b2b.Account{ID: "gx-de", Name: "Globex DE", ParentID: "gx-old"}, Time: at(0)},
+		{Source: "salesforce", RecordID: "co-1", Account: b2b.Account{ID: "gx", Name: "Globex"}, Time: at(1)},
+	} {
+		_, err := g.AddAccount(r)
+		require.NoError(t, err)
+	}
+	addPerson(t, g, identity.PersonRecord{Source: "marketo", RecordID: "a", Person: b2b.Person{Email: "a@gmail.com", AccountID: "gx-de"}})
+
+	p, err := g.Parent("gx-de")
+	require.NoError(t, err)
+	require.Equal(t, b2b.AccountID("gx"), p)
+	d, err := g.Descendants("gx")
+	require.NoError(t, err)
+	require.Equal(t, []b2b.AccountID{"gx-de"}, d)
+	rollup, err := g.Persons("gx", true)
+	require.NoError(t, err)
+	require.Equal(t, []b2b.PersonID{"marketo:a"}, rollup)
+	a, err := g.Account("gx")
+	require.NoError(t, err)
+	require.Contains(t, a.Identifiers, identity.Identifier{Namespace: identity.NSAccountID, Value: "gx-old"})
+}
