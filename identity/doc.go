@@ -139,9 +139,10 @@
 // # Persistence
 //
 // The graph's state is plain data: [Graph.Snapshot] returns every source
-// record with the golden record it belongs to, and [Restore] rebuilds the
-// graph from it without deciding any link again (golden values, links and
-// indexes are derived).
+// record with the golden record it belongs to and the identifiers it holds
+// that find another (a conflict kept them with the record that held them
+// first), and [Restore] rebuilds the graph from it without deciding any
+// link again (golden values, links and indexes are derived).
 //
 // # Memory and speed
 //

@@ -2,6 +2,7 @@ package identity
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/quorumhq/quorum/b2b"
 )
@@ -9,7 +10,8 @@ import (
 // State is the graph as plain data, for a store to save: every source
 // record (its latest version, with the identifiers and account references
 // of all its versions) in order of arrival, with the golden record it
-// belongs to. Golden records, links and indexes are derived from it.
+// belongs to and the identifiers it holds that name another. Golden
+// records, links and indexes are derived from it.
 type State struct {
 	Accounts []AccountState `json:"accounts"`
 	Persons  []PersonState  `json:"persons"`
@@ -19,12 +21,22 @@ type State struct {
 type PersonState struct {
 	Record PersonRecord `json:"record"`
 	Person b2b.PersonID `json:"person"`
+	// Unindexed lists the record's identifiers that do not find Person:
+	// another golden person held them first and a conflict kept them
+	// there, or the person that held them was erased. Which record held
+	// an identifier first is not in the records (a later version may
+	// bring it), so Restore needs to be told.
+	Unindexed []Identifier `json:"unindexed,omitempty"`
 }
 
 // AccountState is one stored account record and its golden account.
 type AccountState struct {
 	Record  AccountRecord `json:"record"`
 	Account b2b.AccountID `json:"account"`
+	// Unindexed lists the record's identifiers (its ID, its domains and
+	// the others) that name another golden account, which held them
+	// first: a conflict kept them there.
+	Unindexed []Identifier `json:"unindexed,omitempty"`
 }
 
 // Snapshot returns the graph's state. Erased persons are not in it.
@@ -36,7 +48,21 @@ func (g *Graph) Snapshot() State {
 		for _, k := range r.extra {
 			rec.Identifiers = append(rec.Identifiers, k.id())
 		}
-		st.Accounts = append(st.Accounts, AccountState{Record: rec, Account: g.accountID(g.afind(int32(i)))})
+		root := g.afind(int32(i))
+		var elsewhere []Identifier
+		keys := slices.Clone(r.extra)
+		if rec.Account.ID != "" {
+			keys = append(keys, identKey{g.nsAcctID, string(rec.Account.ID)})
+		}
+		for _, d := range rec.Account.Domains {
+			keys = append(keys, identKey{g.nsDomain, d})
+		}
+		for _, k := range keys {
+			if owner, ok := k.ns.accounts.get(k.val); !ok || g.afind(owner) != root {
+				elsewhere = append(elsewhere, k.id())
+			}
+		}
+		st.Accounts = append(st.Accounts, AccountState{Record: rec, Account: g.accountID(root), Unindexed: elsewhere})
 	}
 	for i := range g.precs.len() {
 		r := g.precs.at(i)
@@ -51,14 +77,27 @@ func (g *Graph) Snapshot() State {
 		for _, a := range g.accts(r) {
 			rec.OtherAccounts = append(rec.OtherAccounts, b2b.AccountID(a))
 		}
-		st.Persons = append(st.Persons, PersonState{Record: rec, Person: g.personID(g.pfind(int32(i)))})
+		root := g.pfind(int32(i))
+		var elsewhere []Identifier
+		keys := slices.Collect(g.extras(r))
+		if e := g.email(r); e != "" {
+			keys = append(keys, identKey{g.nsEmail, e})
+		}
+		for _, k := range keys {
+			if owner, ok := k.ns.persons.get(k.val); !ok || g.pfind(owner) != root {
+				elsewhere = append(elsewhere, k.id())
+			}
+		}
+		st.Persons = append(st.Persons, PersonState{Record: rec, Person: g.personID(root), Unindexed: elsewhere})
 	}
 	return st
 }
 
 // Restore rebuilds a graph from a State without deciding any link again:
-// the records are grouped into the golden records the state names, then
-// golden values, links and indexes are derived. The first record of each
+// the records are grouped into the golden records the state names, each
+// identifier finds the golden record of the first record that holds it
+// and does not list it as Unindexed, then golden values, links and
+// indexes are derived. The first record of each
 // group must be the group's own record (as Snapshot writes it).
 func Restore(cfg Config, st State) (*Graph, error) {
 	g, err := New(cfg)
@@ -86,8 +125,11 @@ func Restore(cfg Config, st State) (*Graph, error) {
 			g.newAgold(i)
 			g.accounts++
 		}
+		skip := g.unindexed(&ps, fmt.Sprintf("accounts[%d].unindexed", n), s.Unindexed)
 		for _, k := range idents {
-			k.ns.accounts.getOrPut(k.val, i)
+			if !slices.Contains(skip, k) {
+				k.ns.accounts.getOrPut(k.val, i)
+			}
 		}
 	}
 	proots := map[b2b.PersonID]int32{}
@@ -115,8 +157,11 @@ func Restore(cfg Config, st State) (*Graph, error) {
 			g.precs.at(i).gold, _ = g.newGolden()
 			g.persons++
 		}
+		skip := g.unindexed(&ps, fmt.Sprintf("persons[%d].unindexed", n), s.Unindexed)
 		for _, k := range idents {
-			k.ns.persons.getOrPut(k.val, i)
+			if !slices.Contains(skip, k) {
+				k.ns.persons.getOrPut(k.val, i)
+			}
 		}
 	}
 	if err := ps.Err("identity state"); err != nil {
@@ -141,4 +186,19 @@ func Restore(cfg Config, st State) (*Graph, error) {
 		}
 	}
 	return g, nil
+}
+
+// unindexed normalises the identifiers of a state's Unindexed, adding a
+// problem at path for each it cannot read.
+func (g *Graph) unindexed(ps *b2b.Problems, path string, ids []Identifier) []identKey {
+	var out []identKey
+	for j, id := range ids {
+		k, _, err := g.normIdent(id)
+		if err != nil {
+			ps.Add(fmt.Sprintf("%s[%d]", path, j), fmt.Errorf("%s: %w", id.Namespace, err))
+			continue
+		}
+		out = append(out, k)
+	}
+	return out
 }

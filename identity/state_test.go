@@ -12,12 +12,14 @@ import (
 
 // TestRestoreAnswersAsTheGraph: a graph restored from its snapshot answers
 // as the graph did: the same person for each identifier, the same golden
-// account for each account ID, the same links for each person.
+// account for each account ID, the same links for each person, and the
+// same results for the records that arrive next.
 func TestRestoreAnswersAsTheGraph(t *testing.T) {
 	t.Parallel()
 	type op struct {
 		acct   *identity.AccountRecord
 		person *identity.PersonRecord
+		erase  b2b.PersonID
 	}
 	acct := func(src b2b.Source, rid string, a b2b.Account, h int, ids ...identity.Identifier) op {
 		return op{acct: &identity.AccountRecord{Source: src, RecordID: rid, Account: a, Identifiers: ids, Time: at(h)}}
@@ -26,11 +28,13 @@ func TestRestoreAnswersAsTheGraph(t *testing.T) {
 		r.Time = at(h)
 		return op{person: &r}
 	}
+	email := func(v string) identity.Identifier { return identity.Identifier{Namespace: identity.NSEmail, Value: v} }
 	tests := []struct {
 		name     string
 		ops      []op
 		idents   []identity.Identifier // looked up as persons
 		accounts []b2b.AccountID       // looked up as accounts
+		after    []op                  // applied to both graphs, with the same results
 	}{{
 		// A new version of an account's record with another ID: the
 		// former ID names the account still.
@@ -41,21 +45,68 @@ func TestRestoreAnswersAsTheGraph(t *testing.T) {
 			person(identity.PersonRecord{Source: "marketo", RecordID: "1", Person: b2b.Person{Email: "x@gmail.com", AccountID: "A"}}, 2),
 		},
 		accounts: []b2b.AccountID{"A", "B"},
+	}, {
+		// A contact that takes another contact's email keeps its own
+		// person: the email stays with the contact that held it first,
+		// though that contact arrived later.
+		name: "email kept by its first holder",
+		ops: []op{
+			person(sfContact("0035e00000AAAAA", "ann@acme.com", ""), 1),
+			person(sfContact("0035e00000BBBBB", "bob@acme.com", ""), 1),
+			person(sfContact("0035e00000AAAAA", "bob@acme.com", ""), 2),
+		},
+		idents: []identity.Identifier{email("ann@acme.com"), email("bob@acme.com")},
+		after:  []op{person(mktoLead("7", "bob@acme.com"), 3)},
+	}, {
+		// The holder of an email is erased: the email is no one's, though
+		// the other contact's record holds it.
+		name: "email of an erased holder",
+		ops: []op{
+			person(sfContact("0035e00000AAAAA", "ann@acme.com", ""), 1),
+			person(sfContact("0035e00000BBBBB", "ann@acme.com", ""), 1),
+			{erase: "salesforce:0035e00000AAAAA"},
+		},
+		idents: []identity.Identifier{email("ann@acme.com")},
+		after:  []op{person(mktoLead("7", "ann@acme.com"), 3)},
+	}, {
+		// Two Salesforce accounts are not merged: the account ID and the
+		// domain that the older record took later stay with the account
+		// that held them first.
+		name: "account ID and domain kept by their first holder",
+		ops: []op{
+			acct("salesforce", "co-1", b2b.Account{ID: "B", Name: "Bee"}, 0),
+			acct("salesforce", "A", b2b.Account{ID: "A", Name: "Acme", Domains: []string{"acme.com"}}, 0),
+			acct("salesforce", "co-1", b2b.Account{ID: "B", Name: "Bee", Domains: []string{"acme.com"}}, 1,
+				identity.Identifier{Namespace: identity.NSAccountID, Value: "A"}),
+			person(identity.PersonRecord{Source: "marketo", RecordID: "1", Person: b2b.Person{Email: "x@gmail.com", AccountID: "A"}}, 2),
+		},
+		accounts: []b2b.AccountID{"A", "B"},
+		after:    []op{acct("hubspot", "h1", b2b.Account{ID: "h1", Name: "Acme", Domains: []string{"acme.com"}}, 3)},
 	}}
+	apply := func(t *testing.T, g *identity.Graph, o op) any {
+		t.Helper()
+		var res any
+		var err error
+		switch {
+		case o.acct != nil:
+			res, err = g.AddAccount(*o.acct)
+		case o.person != nil:
+			res, err = g.AddPerson(*o.person)
+		default:
+			res, err = g.Erase(o.erase)
+		}
+		require.NoError(t, err)
+		return res
+	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			g := newGraph(t, identity.Config{})
 			var persons []b2b.PersonID
 			for _, o := range tt.ops {
-				if o.acct != nil {
-					_, err := g.AddAccount(*o.acct)
-					require.NoError(t, err)
-					continue
+				if res, ok := apply(t, g, o).(identity.PersonResult); ok {
+					persons = append(persons, res.Person)
 				}
-				res, err := g.AddPerson(*o.person)
-				require.NoError(t, err)
-				persons = append(persons, res.Person)
 			}
 			st := g.Snapshot()
 			h, err := identity.Restore(identity.Config{}, st)
@@ -75,11 +126,13 @@ func TestRestoreAnswersAsTheGraph(t *testing.T) {
 				require.Empty(t, cmp.Diff(want, got), a)
 			}
 			for _, p := range persons {
-				want, err := g.Links(p)
-				require.NoError(t, err)
-				got, err := h.Links(p)
-				require.NoError(t, err)
+				want, werr := g.Links(p)
+				got, gerr := h.Links(p)
+				require.Equal(t, werr, gerr, p)
 				require.Empty(t, cmp.Diff(want, got), p)
+			}
+			for _, o := range tt.after {
+				require.Empty(t, cmp.Diff(apply(t, g, o), apply(t, h, o)))
 			}
 		})
 	}
