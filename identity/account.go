@@ -259,12 +259,27 @@ func (g *Graph) aattrs(ga *goldenAccount) []keyWin {
 	return nil
 }
 
-// adomains returns the domains of a golden account.
-func (g *Graph) adomains(ga *goldenAccount) []string {
-	es := g.lists.items(ga.domains)
-	out := make([]string, len(es))
-	for i, e := range es {
-		out[i] = g.domains.name(e)
+// adomains returns the domains of the golden account rooted at root: those
+// of its records in order of arrival, each record's in its order (a new
+// version's first), so that they read the same whatever order the records
+// merged and took domains in, and after Restore. (ga.domains holds the
+// same set in the order the account gained them, for the domain index.)
+func (g *Graph) adomains(root int32) []string {
+	var recs []int32
+	for m := root; ; {
+		recs = append(recs, m)
+		if m = g.arecs[m].next; m == root {
+			break
+		}
+	}
+	slices.Sort(recs)
+	out := make([]string, 0, g.agold(root).domains.len())
+	for _, m := range recs {
+		for _, d := range g.recDomains(&g.arecs[m]) {
+			if !slices.Contains(out, d) {
+				out = append(out, d)
+			}
+		}
 	}
 	return out
 }

@@ -145,8 +145,11 @@ func (g *Graph) Person(id b2b.PersonID) (GoldenPerson, error) {
 type GoldenAccount struct {
 	ID b2b.AccountID `json:"id"`
 	// Account holds the winning value of every field; Domains is the union
-	// of the records' domains; ParentID is the parent's golden ID when the
-	// parent is known, else the reference as given.
+	// of the records' domains, the oldest record's first (its first is
+	// the account's main domain, which decides the primary link of a
+	// person whose domain several accounts hold); ParentID is the
+	// parent's golden ID when the parent is known, else the reference as
+	// given.
 	Account     b2b.Account           `json:"account"`
 	Provenance  map[string]Provenance `json:"provenance"`
 	Records     []RecordRef           `json:"records"`
@@ -184,7 +187,7 @@ func (g *Graph) Account(id b2b.AccountID) (GoldenAccount, error) {
 		a.Attributes[kw.key] = g.arecs[kw.rec].a.Attributes[kw.key]
 		out.Provenance["attributes."+kw.key] = prov(kw.rec, g.aRules[afAttributes])
 	}
-	a.Domains = g.adomains(ga)
+	a.Domains = g.adomains(root)
 	var recs []int32
 	for m := root; ; {
 		recs = append(recs, m)

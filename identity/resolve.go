@@ -256,12 +256,22 @@ func (g *Graph) refRoot(gp *goldenPerson, ref string) int32 {
 	return g.accountRoot(ref)
 }
 
-// mainDomain returns the first domain of a golden account ("" with none).
+// mainDomain returns the first domain of a golden account ("" with none):
+// the first of its oldest record that has domains.
 func (g *Graph) mainDomain(root int32) string {
-	if ds := g.lists.items(g.agold(root).domains); len(ds) > 0 {
-		return g.domains.name(ds[0])
+	first := int32(-1)
+	for m := root; ; {
+		if g.arecs[m].domains.len() > 0 && (first < 0 || m < first) {
+			first = m
+		}
+		if m = g.arecs[m].next; m == root {
+			break
+		}
 	}
-	return ""
+	if first < 0 {
+		return ""
+	}
+	return g.domains.name(g.lists.items(g.arecs[first].domains)[0])
 }
 
 // parentDomain returns d without its first label, or "" when what remains

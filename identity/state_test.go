@@ -82,6 +82,35 @@ func TestRestoreAnswersAsTheGraph(t *testing.T) {
 		},
 		accounts: []b2b.AccountID{"A", "B"},
 		after:    []op{acct("hubspot", "h1", b2b.Account{ID: "h1", Name: "Acme", Domains: []string{"acme.com"}}, 3)},
+	}, {
+		// Two accounts hold a person's email domain; the primary link is
+		// to the one whose main domain it is. The oldest record of the
+		// other took a domain of its own after a younger record brought
+		// the person's domain.
+		name: "main domain of an account",
+		ops: []op{
+			acct("salesforce", "B", b2b.Account{ID: "B", Name: "Bee"}, 0),
+			acct("salesforce", "C", b2b.Account{ID: "C", Name: "Cee", Domains: []string{"eu.acme.com"}}, 0),
+			acct("marketo", "m1", b2b.Account{ID: "m1", Name: "Bee", Domains: []string{"eu.acme.com"}}, 0,
+				identity.Identifier{Namespace: identity.NSAccountID, Value: "B"}),
+			acct("salesforce", "B", b2b.Account{ID: "B", Name: "Bee", Domains: []string{"acme.com"}}, 1),
+			person(mktoLead("7", "cy@eu.acme.com"), 2),
+		},
+		accounts: []b2b.AccountID{"B", "C"},
+	}, {
+		// An account's domains come from three records, the oldest
+		// without any.
+		name: "domains of three records",
+		ops: []op{
+			acct("salesforce", "A", b2b.Account{ID: "A", Name: "Acme"}, 0),
+			acct("marketo", "m1", b2b.Account{ID: "m1", Name: "Acme", Domains: []string{"acme.io"}}, 0,
+				identity.Identifier{Namespace: identity.NSAccountID, Value: "A"}),
+			acct("hubspot", "h1", b2b.Account{ID: "h1", Name: "Acme", Domains: []string{"acme.com"}}, 0,
+				identity.Identifier{Namespace: identity.NSAccountID, Value: "A"}),
+			acct("dynamics", "d1", b2b.Account{ID: "d1", Name: "Acme Labs", Domains: []string{"acme.com"}}, 0),
+			person(mktoLead("7", "kim@acme.com"), 2),
+		},
+		accounts: []b2b.AccountID{"A", "d1"},
 	}}
 	apply := func(t *testing.T, g *identity.Graph, o op) any {
 		t.Helper()
