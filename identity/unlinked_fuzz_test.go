@@ -541,6 +541,24 @@ func fzRun(t *testing.T, data []byte) {
 		}
 		fzCheckRollup(fail, g, beforeRollup, nowGold, personsNow, told, fzSet(setOf(unlinked)), got)
 	}
+
+	// A graph restored from its snapshot answers as the graph: the same
+	// golden records, links and hierarchy, and the same person for each
+	// email.
+	h, err := identity.Restore(identity.Config{}, g.Snapshot())
+	if err != nil {
+		t.Fatalf("Restore: %v\noperations:\n  %s", err, strings.Join(trace, "\n  "))
+	}
+	if want, got := fzSnapshot(t, g), fzSnapshot(t, h); !reflect.DeepEqual(want, got) {
+		t.Fatalf("restored graph:\n%+v\nwant:\n%+v\noperations:\n  %s", got, want, strings.Join(trace, "\n  "))
+	}
+	for _, e := range fzEmails {
+		id := identity.Identifier{Namespace: identity.NSEmail, Value: e}
+		want, wok := g.Lookup(id)
+		if got, gok := h.Lookup(id); got != want || gok != wok {
+			t.Fatalf("restored graph: Lookup(%s) = %q, %v, want %q, %v\noperations:\n  %s", e, got, gok, want, wok, strings.Join(trace, "\n  "))
+		}
+	}
 }
 
 func setOf[T comparable](xs []T) map[T]bool {
