@@ -256,14 +256,16 @@ func truncate(s string) string {
 // folded, lower case, "&" read as "and", punctuation removed, a leading
 // "The" and trailing legal forms and generic words (Inc, LLC, Ltd, GmbH, AG,
 // S.A., plc, Corp, Co, Group, Holdings, International, 株式会社, 有限公司,
-// 주식회사, ...) dropped, and a web suffix such as ".com" removed. Two names
-// with the same key are taken to name the same company. The key is "" when
-// nothing but legal words remains.
+// 주식회사, ...; also those of several words: S.A. de C.V., sp. z o.o.,
+// S.à r.l., Private Limited) dropped, and a web suffix such as ".com"
+// removed. Two names with the same key are taken to name the same company.
+// The key is "" when nothing but legal words remains.
 //
 //	NormalizeCompanyName("ACME, Inc.")            = "acme"
 //	NormalizeCompanyName("The Coca-Cola Company") = "cocacola"
 //	NormalizeCompanyName("Nestlé S.A.")           = "nestle"
 //	NormalizeCompanyName("JPMorgan Chase & Co.")  = "jpmorgan chase"
+//	NormalizeCompanyName("Cemex, S.A.B. de C.V.") = "cemex"
 //
 // Tickers (AAPL), acronyms (IBM for International Business Machines),
 // renames (Facebook, Meta) and names written in another script are not
@@ -276,6 +278,12 @@ func NormalizeCompanyName(name string) string {
 	}
 	// Drop trailing legal forms and generic words, keeping at least one word.
 	for len(words) > 1 {
+		if n := legalPhraseEnd(words); n == len(words) {
+			return ""
+		} else if n > 0 {
+			words = words[:len(words)-n]
+			continue
+		}
 		last := words[len(words)-1]
 		if !legalWords[last] && last != "and" {
 			break
@@ -292,6 +300,28 @@ func NormalizeCompanyName(name string) string {
 		words[i] = stripWebSuffix(w)
 	}
 	return strings.Join(words, " ")
+}
+
+// legalPhraseEnd returns the number of words of the legal phrase that
+// words end with, or 0.
+func legalPhraseEnd(words []string) int {
+	for _, p := range legalPhrases {
+		if len(p) > len(words) {
+			continue
+		}
+		tail := words[len(words)-len(p):]
+		match := true
+		for i, w := range tail {
+			if strings.ReplaceAll(w, "\x00", "") != p[i] {
+				match = false
+				break
+			}
+		}
+		if match {
+			return len(p)
+		}
+	}
+	return 0
 }
 
 // companyWords splits a name into lower-case words with accents folded.

@@ -187,6 +187,26 @@ func TestNormalizeCompanyName(t *testing.T) {
 		{"Volkswagen Aktiengesellschaft", "volkswagen"},
 		{"Globex GmbH & Co. KG", "globex"},
 		{"Globex UK Ltd", "globex uk"},
+		// Legal forms of several words, or with words between their parts.
+		{"Globex S.A. de C.V.", "globex"},
+		{"Globex, S.A.B. de C.V.", "globex"},
+		{"Globex S. de R.L. de C.V.", "globex"},
+		{"Globex sp. z o.o.", "globex"},
+		{"Globex Sp. z o. o.", "globex"},
+		{"Globex S.à r.l.", "globex"},
+		{"Globex Pvt. Ltd.", "globex"},
+		{"Globex Private Limited", "globex"},
+		{"Globex Limited Liability Company", "globex"},
+		{"Globex GmbH & Co. KGaA", "globex"},
+		{"Globex e.K.", "globex"},
+		{"Globex AB (publ)", "globex"},
+		{"Globex UAB", "globex"},
+		{"Globex SIA", "globex"},
+		{"Globex OÜ", "globex"},
+		{"S.A. de C.V.", ""},
+		// ... but not words that merely look like parts of one.
+		{"Banco de Chile", "banco de chile"},
+		{"Private Equity Partners", "private equity partners"},
 		{"Alibaba Group Holding Limited", "alibaba"},
 		{"삼성전자주식회사", "삼성전자"},
 		{"トヨタ自動車株式会社", "トヨタ自動車"},
@@ -306,7 +326,7 @@ func FuzzNormalizeDomain(f *testing.F) {
 }
 
 func FuzzNormalizeCompanyName(f *testing.F) {
-	for _, s := range []string{"ACME, Inc.", "Nestlé S.A.", "S. A.", "the", "Amazon.com", "株式会社", "a.b.c.d", "\xff\xfe"} {
+	for _, s := range []string{"ACME, Inc.", "Nestlé S.A.", "S. A.", "the", "Amazon.com", "株式会社", "a.b.c.d", "\xff\xfe", "S.A. de C.V.", "sp. z o. o.", "x de c.v."} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

@@ -8,19 +8,32 @@ import "slices"
 // company from another; NormalizeCompanyName drops them from the end of a
 // name. Dotted forms ("s.a.", "n.v.") arrive here without their dots.
 var legalWords = setOf(
-	// English
+	// English, Indian
 	"inc", "incorporated", "corp", "corporation", "co", "company", "companies",
-	"llc", "llp", "lp", "ltd", "limited", "plc", "pllc", "pc", "lc",
+	"llc", "llp", "lp", "ltd", "limited", "plc", "pllc", "pc", "lc", "pvt",
 	"group", "holding", "holdings", "international", "intl",
 	// German, Austrian, Swiss
-	"gmbh", "ag", "kg", "ohg", "ug", "gbr", "aktiengesellschaft", "mbh",
+	"gmbh", "ag", "kg", "kgaa", "ohg", "ug", "gbr", "aktiengesellschaft", "mbh", "ek",
 	// French, Spanish, Portuguese, Italian, Belgian, Luxembourg
 	"sa", "sas", "sasu", "sarl", "sca", "sl", "slu", "srl", "spa", "sapa", "ltda", "sc", "cv", "sab",
-	// Dutch, Nordic, Baltic, Polish, Czech
-	"bv", "nv", "vof", "ab", "as", "asa", "aps", "oy", "oyj", "hf", "sro",
+	// Dutch, Nordic ("AB (publ)"), Baltic, Polish, Czech
+	"bv", "nv", "vof", "ab", "publ", "as", "asa", "aps", "oy", "oyj", "hf", "ou", "uab", "sia", "sro",
 	// European company, others
 	"se", "kk", "pty", "pte", "bhd", "sdn", "tbk", "jsc", "pjsc", "ooo", "oao", "zao",
 )
+
+// legalPhrases are legal forms of several words, or whose parts words
+// join ("S.A. de C.V."), as companyWords splits them; NormalizeCompanyName
+// drops them from the end of a name, as it drops legalWords. The longest
+// come first.
+var legalPhrases = [][]string{
+	{"s", "de", "rl", "de", "cv"}, // Mexico: S. de R.L. de C.V.
+	{"limited", "liability", "company"}, {"limited", "liability", "partnership"},
+	{"sa", "de", "cv"}, {"sab", "de", "cv"}, {"sapi", "de", "cv"}, {"s", "de", "rl"},
+	{"sp", "z", "oo"}, {"sp", "z", "o", "o"}, // Poland: sp. z o.o.
+	{"sa", "rl"}, // Luxembourg: S.à r.l.
+	{"private", "limited"},
+}
 
 // webTLDs are the suffixes dropped from names such as "Amazon.com".
 var webTLDs = setOf("com", "net", "org", "io", "ai", "co", "biz", "de", "uk", "fr", "app")
