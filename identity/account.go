@@ -336,6 +336,13 @@ func (g *Graph) addAccount(rec AccountRecord) (AccountResult, error) {
 	}
 	if known {
 		old := &g.arecs[existing]
+		// Domains accumulate: a version holds its record's domains
+		// besides its own, so that the same version again is a duplicate.
+		for _, d := range g.recDomains(old) {
+			if !slices.Contains(rec.Account.Domains, d) {
+				rec.Account.Domains = append(rec.Account.Domains, d)
+			}
+		}
 		switch c := rec.Time.Compare(old.a.UpdatedAt); {
 		case c < 0:
 			return g.accountNoop(existing, Stale), nil
@@ -370,11 +377,6 @@ func (g *Graph) addAccount(rec AccountRecord) (AccountResult, error) {
 		for _, k := range extra {
 			if !slices.Contains(old.extra, k) {
 				old.extra = append(old.extra, k)
-			}
-		}
-		for _, d := range g.recDomains(old) { // domains accumulate too
-			if !slices.Contains(rec.Account.Domains, d) {
-				rec.Account.Domains = append(rec.Account.Domains, d)
 			}
 		}
 		g.setRecAccount(old, rec.Account)
