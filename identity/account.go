@@ -361,10 +361,15 @@ func (g *Graph) addAccount(rec AccountRecord) (AccountResult, error) {
 	// The golden account a known record belonged to, and its ID: a new
 	// version of its oldest record may name it otherwise.
 	formerRoot, formerID := int32(-1), b2b.AccountID("")
+	// The main domain of each golden account the record changes, before
+	// it: where it changes, so may the primary link of the persons of a
+	// domain that several accounts hold.
+	mainBefore := map[int32]string{}
 	if known {
 		i = existing
 		formerRoot = g.afind(i)
 		formerID = g.accountID(formerRoot)
+		mainBefore[formerRoot] = g.mainDomain(formerRoot)
 		formerAnc = g.appendAncestors(formerAnc, formerRoot)
 		old := &g.arecs[i]
 		// A former ID stays an identifier of the record, as the index
@@ -400,6 +405,9 @@ func (g *Graph) addAccount(rec AccountRecord) (AccountResult, error) {
 	for _, k := range idents {
 		if owner, ok := k.ns.accounts.get(k.val); ok {
 			if a := g.afind(owner); a != g.afind(i) {
+				if _, done := mainBefore[a]; !done {
+					mainBefore[a] = g.mainDomain(a)
+				}
 				if _, done := preAnc[a]; !done {
 					if preAnc == nil {
 						preAnc = map[int32][]int32{}
@@ -452,6 +460,11 @@ func (g *Graph) addAccount(rec AccountRecord) (AccountResult, error) {
 		}
 	}
 	g.refreshAccount(root, touched)
+	if main, ok := mainBefore[root]; ok && main != g.mainDomain(root) {
+		for _, p := range g.lists.items(g.acctMembers[root]) {
+			touched[p] = true
+		}
+	}
 	if path := g.cyclePath(root); path != nil {
 		c := Conflict{Kind: ConflictParentCycle, Record: RecordRef{rec.Source, rec.RecordID},
 			Kept: string(g.accountID(root)), Other: string(path[len(path)-2]), Detail: (&CycleError{Path: path}).Error()}

@@ -89,3 +89,40 @@ func TestWaitingByCompanyNameThroughAMerge(t *testing.T) {
 	require.Equal(t, b2b.AccountID("001I"), links[0].Account)
 	require.Empty(t, g.Unresolved())
 }
+
+// TestMainDomainChangeMovesThePrimaryLink: of two accounts holding a
+// person's email domain, the one whose main domain it is (its oldest
+// record's first) holds the primary link; a version that makes it the
+// other's main domain moves the link, and says so.
+func TestMainDomainChangeMovesThePrimaryLink(t *testing.T) {
+	t.Parallel()
+	g := newGraph(t, identity.Config{})
+	add := func(a b2b.Account, h int) identity.AccountResult {
+		t.Helper()
+		res, err := g.AddAccount(identity.AccountRecord{Source: "salesforce", Account: a, Time: at(h)})
+		require.NoError(t, err)
+		return res
+	}
+	add(b2b.Account{ID: "001B", Name: "Bee", Domains: []string{"bee.com", "shared.com"}}, 0)
+	add(b2b.Account{ID: "001C", Name: "Cee", Domains: []string{"shared.com"}}, 0)
+	p := addPerson(t, g, mktoLead("1", "kim@shared.com"))
+	links, err := g.Links(p.Person)
+	require.NoError(t, err)
+	require.Equal(t, b2b.AccountID("001C"), links[0].Account)
+
+	// Bee's CRM record now lists shared.com first: its main domain.
+	res := add(b2b.Account{ID: "001B", Name: "Bee", Domains: []string{"shared.com"}}, 1)
+	require.Equal(t, []b2b.PersonID{p.Person}, res.Relinked)
+	links, err = g.Links(p.Person)
+	require.NoError(t, err)
+	require.Empty(t, cmp.Diff([]b2b.AccountID{"001B", "001C"}, []b2b.AccountID{links[0].Account, links[1].Account}))
+	a, err := g.Account("001B")
+	require.NoError(t, err)
+	require.Equal(t, []string{"shared.com", "bee.com"}, a.Account.Domains)
+
+	h, err := identity.Restore(identity.Config{}, g.Snapshot())
+	require.NoError(t, err)
+	restored, err := h.Links(p.Person)
+	require.NoError(t, err)
+	require.Empty(t, cmp.Diff(links, restored))
+}
