@@ -110,7 +110,10 @@ func (g *Graph) Person(id b2b.PersonID) (GoldenPerson, error) {
 	if len(out.Links) > 0 {
 		l := out.Links[0]
 		p.AccountID = l.Account
-		if w := gp.win[pfAccountID]; l.Method == MethodExplicit && w >= 0 {
+		// The field's record is the provenance only when the field's
+		// reference made the link, not another reference of the records
+		// while the field names an account not loaded.
+		if w := gp.win[pfAccountID]; l.Method == MethodExplicit && w >= 0 && g.primary(gp).via == g.txt(g.precs.at(w), pfAccountID) {
 			out.Provenance["accountId"] = prov(w, g.pRules[pfAccountID])
 		} else {
 			out.Provenance["accountId"] = Provenance{Source: b2b.SourceQuorum, Rule: "resolved by " + string(l.Method) + ": " + l.Evidence}

@@ -260,3 +260,27 @@ func TestRenameEndsAnAmbiguity(t *testing.T) {
 		require.Empty(t, g.Unresolved())
 	}
 }
+
+// TestAccountIDProvenanceNamesTheReferenceThatLinked: a golden person's
+// accountId is its primary link's account; its provenance names the record
+// field it came from only when that field's reference made the link.
+func TestAccountIDProvenanceNamesTheReferenceThatLinked(t *testing.T) {
+	t.Parallel()
+	g := newGraph(t, identity.Config{})
+	addAccount(t, g, "salesforce", acme())
+	// The contact's account is not loaded; a related account is.
+	res := addPerson(t, g, identity.PersonRecord{Source: "salesforce", RecordID: "c1",
+		Person: b2b.Person{Email: "a@gmail.com", AccountID: "x-1"}, OtherAccounts: []b2b.AccountID{"acme"}})
+	p, err := g.Person(res.Person)
+	require.NoError(t, err)
+	require.Equal(t, b2b.AccountID("acme"), p.Person.AccountID)
+	require.Equal(t, identity.Provenance{Source: b2b.SourceQuorum, Rule: `resolved by explicit: account reference "acme"`},
+		p.Provenance["accountId"])
+
+	// Once the contact's account is loaded, its reference links.
+	addAccount(t, g, "salesforce", b2b.Account{ID: "x-1", Name: "Xylo"})
+	p, err = g.Person(res.Person)
+	require.NoError(t, err)
+	require.Equal(t, b2b.AccountID("x-1"), p.Person.AccountID)
+	require.Equal(t, "c1", p.Provenance["accountId"].RecordID)
+}
