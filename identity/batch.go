@@ -75,7 +75,7 @@ func (g *Graph) AddPersons(recs []PersonRecord) BatchResult {
 		for j := range n {
 			p := &s.recs[j]
 			*p = recs[start+j]
-			idents, extra, err := g.preparePerson(p, s.bufs[j][:0])
+			idents, extra, err := g.preparePerson(p, s.bufs[j][:0], false)
 			if err != nil {
 				s.ok[j] = false
 				out.Rejected = append(out.Rejected, BatchError{start + j, g.reject(err)})

@@ -386,7 +386,7 @@ func (g *Graph) pfind(i int32) int32 {
 // counted in Stats.Rejected; the graph is unchanged.
 func (g *Graph) AddPerson(rec PersonRecord) (PersonResult, error) {
 	var buf [6]identKey
-	idents, extra, err := g.preparePerson(&rec, buf[:0])
+	idents, extra, err := g.preparePerson(&rec, buf[:0], false)
 	if err != nil {
 		return PersonResult{}, g.reject(err)
 	}
@@ -456,8 +456,10 @@ func (g *Graph) initRecord(r *personRec, i int32, src uint16, rec *PersonRecord,
 // preparePerson validates and normalises a record in place; it returns the
 // identifiers to link, in link order (unique namespaces first, then the
 // email, then the others as given), and the identifiers to store besides
-// the email.
-func (g *Graph) preparePerson(rec *PersonRecord, buf []identKey) ([]identKey, []identKey, error) {
+// the email. With versions set the record holds the identifiers of all its
+// versions (a stored record), which may name two values of a unique
+// namespace where each version named one.
+func (g *Graph) preparePerson(rec *PersonRecord, buf []identKey, versions bool) ([]identKey, []identKey, error) {
 	var ps b2b.Problems
 	if blank(rec.Source) {
 		ps.Addf("source", "is required")
@@ -521,7 +523,7 @@ func (g *Graph) preparePerson(rec *PersonRecord, buf []identKey) ([]identKey, []
 			g.stats.Normalized++
 		}
 		for _, o := range extra {
-			if o.ns == k.ns && o.val != k.val && k.ns.spec.Unique {
+			if o.ns == k.ns && o.val != k.val && k.ns.spec.Unique && !versions {
 				ps.Addf(fmt.Sprintf("identifiers[%d]", i), "second value %q of unique namespace %s (first %q)", k.val, k.ns.spec.Name, o.val)
 			}
 		}

@@ -136,7 +136,7 @@ func Restore(cfg Config, st State) (*Graph, error) {
 	for n, s := range st.Persons {
 		rec := s.Record
 		var buf [6]identKey
-		idents, extra, err := g.preparePerson(&rec, buf[:0])
+		idents, extra, err := g.preparePerson(&rec, buf[:0], true)
 		if err != nil {
 			ps.Add(fmt.Sprintf("persons[%d].record", n), err)
 			continue

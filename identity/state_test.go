@@ -83,6 +83,21 @@ func TestRestoreAnswersAsTheGraph(t *testing.T) {
 		accounts: []b2b.AccountID{"A", "B"},
 		after:    []op{acct("hubspot", "h1", b2b.Account{ID: "h1", Name: "Acme", Domains: []string{"acme.com"}}, 3)},
 	}, {
+		// A record's versions name two contacts: the record holds both,
+		// though one version may name only one.
+		name: "a record's versions with two values of a unique namespace",
+		ops: []op{
+			person(identity.PersonRecord{Source: "forms", RecordID: "f1", Person: b2b.Person{Email: "ann@acme.com"},
+				Identifiers: []identity.Identifier{{Namespace: identity.NSSalesforceContactID, Value: "0035e00000AAAAA"}}}, 1),
+			person(identity.PersonRecord{Source: "forms", RecordID: "f1", Person: b2b.Person{Email: "ann@acme.com"},
+				Identifiers: []identity.Identifier{{Namespace: identity.NSSalesforceContactID, Value: "0035e00000BBBBB"}}}, 2),
+		},
+		idents: []identity.Identifier{
+			{Namespace: identity.NSSalesforceContactID, Value: "0035e00000AAAAA"},
+			{Namespace: identity.NSSalesforceContactID, Value: "0035e00000BBBBB"},
+		},
+		after: []op{person(sfContact("0035e00000BBBBB", "ann@acme.com", ""), 3)},
+	}, {
 		// Two accounts hold a person's email domain; the primary link is
 		// to the one whose main domain it is. The oldest record of the
 		// other took a domain of its own after a younger record brought
