@@ -71,17 +71,23 @@ func (g *Graph) Snapshot() State {
 		}
 		src := g.sources.names[r.src]
 		rec := PersonRecord{Source: src, RecordID: g.recordID(r), Person: g.person(r, src), Time: g.recAt(r)}
+		// An identifier that a later version made the email is the
+		// email, as Restore reads it.
+		email := identKey{g.nsEmail, g.email(r)}
+		var keys []identKey
 		for k := range g.extras(r) {
-			rec.Identifiers = append(rec.Identifiers, k.id())
+			if k != email {
+				rec.Identifiers = append(rec.Identifiers, k.id())
+				keys = append(keys, k)
+			}
 		}
 		for _, a := range g.accts(r) {
 			rec.OtherAccounts = append(rec.OtherAccounts, b2b.AccountID(a))
 		}
 		root := g.pfind(int32(i))
 		var elsewhere []Identifier
-		keys := slices.Collect(g.extras(r))
-		if e := g.email(r); e != "" {
-			keys = append(keys, identKey{g.nsEmail, e})
+		if email.val != "" {
+			keys = append(keys, email)
 		}
 		for _, k := range keys {
 			if owner, ok := k.ns.persons.get(k.val); !ok || g.pfind(owner) != root {

@@ -98,6 +98,16 @@ func TestRestoreAnswersAsTheGraph(t *testing.T) {
 		},
 		after: []op{person(sfContact("0035e00000BBBBB", "ann@acme.com", ""), 3)},
 	}, {
+		// A version's email is an identifier an earlier version gave.
+		name: "email that was an identifier",
+		ops: []op{
+			person(identity.PersonRecord{Source: "forms", RecordID: "f1", Person: b2b.Person{Email: "ann@acme.com"},
+				Identifiers: []identity.Identifier{email("a.lee@acme.com")}}, 1),
+			person(identity.PersonRecord{Source: "forms", RecordID: "f1", Person: b2b.Person{Email: "a.lee@acme.com"}}, 2),
+		},
+		idents: []identity.Identifier{email("ann@acme.com"), email("a.lee@acme.com")},
+		after:  []op{person(identity.PersonRecord{Source: "forms", RecordID: "f1", Person: b2b.Person{Email: "al@acme.com"}}, 3)},
+	}, {
 		// Two accounts hold a person's email domain; the primary link is
 		// to the one whose main domain it is. The oldest record of the
 		// other took a domain of its own after a younger record brought
