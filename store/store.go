@@ -277,7 +277,8 @@ type AckParams struct {
 	// Event, when set, is appended to the event log with the ack (a
 	// delivery result that reports read), stamped with the entry's account
 	// and, when it names no person, with the entry's person (so that
-	// erasing the person erases it).
+	// erasing the person erases it). Like a commit's events, it needs a
+	// Type and a Time.
 	Event *Event
 }
 
@@ -491,6 +492,16 @@ func (p *AckParams) Validate() error {
 	}
 	if p.Now.IsZero() {
 		ps.Addf("now", "is required")
+	}
+	// The event goes to the log as a commit's do: one without a type or a
+	// time is refused there, so here too.
+	if e := p.Event; e != nil {
+		if e.Type == "" {
+			ps.Addf("event.type", "is required")
+		}
+		if e.Time.IsZero() {
+			ps.Addf("event.time", "is required")
+		}
 	}
 	if err := ps.Err("ack of outbox entry %q", p.ID); err != nil {
 		return errors.Join(ErrInvalid, err)

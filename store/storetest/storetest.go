@@ -276,6 +276,22 @@ func (s suite) invalidRequests(t *testing.T) {
 	require.ErrorIs(t, err, store.ErrInvalid, "a retry needs a time")
 	err = st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "nope", Status: store.OutboxDelivered, Now: t0})
 	require.ErrorIs(t, err, store.ErrNotFound)
+	// An ack whose event the log would not take is refused whole: the
+	// entry stays claimed, and nothing is logged.
+	commit(t, st, store.CommitParams{Account: "acked", Outbox: []store.OutboxEntry{{ID: "m", IdempotencyKey: "k", Channel: "email"}}})
+	claimed, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0, Lease: time.Minute})
+	require.NoError(t, err)
+	require.Len(t, claimed, 1)
+	err = st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "m", Attempt: 1, Status: store.OutboxDelivered, Now: t0, Event: &store.Event{Data: []byte(`{}`)}})
+	require.ErrorIs(t, err, store.ErrInvalid)
+	for _, want := range []string{"event.type: is required", "event.time: is required"} {
+		require.ErrorContains(t, err, want)
+	}
+	evs, err := st.Events(ctx, &store.EventsParams{Tenant: tenant, Account: "acked"})
+	require.NoError(t, err)
+	require.Empty(t, evs, "a refused ack logs nothing")
+	require.NoError(t, st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "m", Attempt: 1, Status: store.OutboxDelivered, Now: t0}),
+		"a refused ack leaves the entry claimed")
 	_, err = st.ErasePerson(ctx, tenant, "")
 	require.ErrorIs(t, err, store.ErrInvalid)
 	_, err = st.PersonAccounts(ctx, tenant, "")

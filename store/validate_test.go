@@ -1,0 +1,63 @@
+package store_test
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/store"
+)
+
+var t0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+
+// problemPaths returns the field paths of a validation error's problems,
+// checking that it matches store.ErrInvalid.
+func problemPaths(t *testing.T, err error) []string {
+	t.Helper()
+	if err == nil {
+		return nil
+	}
+	require.ErrorIs(t, err, store.ErrInvalid)
+	var ve *b2b.ValidationError
+	require.True(t, errors.As(err, &ve), "%v", err)
+	var out []string
+	for _, p := range ve.Problems {
+		out = append(out, p.Path)
+	}
+	return out
+}
+
+func TestAckParamsValidate(t *testing.T) {
+	t.Parallel()
+	ok := store.AckParams{Tenant: "t1", ID: "m1", Status: store.OutboxDelivered, Now: t0}
+	tests := []struct {
+		name   string
+		edit   func(p *store.AckParams)
+		want   []string
+		reason string
+	}{
+		{name: "valid", edit: func(*store.AckParams) {}},
+		{name: "valid with an event", edit: func(p *store.AckParams) {
+			p.Event = &store.Event{Type: "message.delivered", Time: t0}
+		}},
+		{name: "everything missing", edit: func(p *store.AckParams) { *p = store.AckParams{} },
+			want: []string{"tenant", "id", "status", "now"}},
+		{name: "a retry without a time", edit: func(p *store.AckParams) { p.Status = store.OutboxPending },
+			want: []string{"nextAttemptAt"}},
+		{name: "an event without type or time", edit: func(p *store.AckParams) { p.Event = &store.Event{Data: []byte(`{}`)} },
+			want:   []string{"event.type", "event.time"},
+			reason: "the ack's event goes to the log, which a commit refuses such an event for"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			p := ok
+			tt.edit(&p)
+			require.Empty(t, cmp.Diff(tt.want, problemPaths(t, p.Validate())), "%s (-want +got)", tt.reason)
+		})
+	}
+}
