@@ -299,7 +299,7 @@ func (p *EnqueueParams) Validate() error {
 	if p.Now.IsZero() {
 		ps.Addf("now", "is required")
 	}
-	checkOutbox(&ps, p.Entries, "one enqueue")
+	checkOutbox(&ps, p.Entries, "entries", "one enqueue")
 	if err := ps.Err("enqueue of %d outbox entries", len(p.Entries)); err != nil {
 		return errors.Join(ErrInvalid, err)
 	}
@@ -436,7 +436,7 @@ func (p *CommitParams) Validate() error {
 		}
 		rewritten[r.ID] = true
 	}
-	checkOutbox(&ps, p.Outbox, "one commit")
+	checkOutbox(&ps, p.Outbox, "outbox", "one commit")
 	for i, o := range p.Outbox {
 		if o.Account != "" && o.Account != p.Account {
 			ps.Addf(fmt.Sprintf("outbox[%d].account", i), "is %q, not the committed account %q", o.Account, p.Account)
@@ -449,13 +449,14 @@ func (p *CommitParams) Validate() error {
 }
 
 // checkOutbox adds the problems of outbox entries written together (in
-// what: "one commit", "one enqueue") to ps.
-func checkOutbox(ps *b2b.Problems, entries []OutboxEntry, what string) {
+// what: "one commit", "one enqueue") to ps, at the paths of field (the
+// params' field that holds them: "outbox", "entries").
+func checkOutbox(ps *b2b.Problems, entries []OutboxEntry, field, what string) {
 	seen := make(map[string]bool, len(entries))
 	for i, o := range entries {
 		// Paths are formatted only for a problem: writes are frequent
 		// and almost always valid.
-		path := func() string { return fmt.Sprintf("outbox[%d]", i) }
+		path := func() string { return fmt.Sprintf("%s[%d]", field, i) }
 		switch {
 		case o.ID == "":
 			ps.Addf(path()+".id", "is required")

@@ -61,3 +61,25 @@ func TestAckParamsValidate(t *testing.T) {
 		})
 	}
 }
+
+// TestEnqueueParamsValidate: an enqueue's problems are at the paths of
+// its own fields (entries[i], not a commit's outbox[i]).
+func TestEnqueueParamsValidate(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		p    store.EnqueueParams
+		want []string
+	}{
+		{name: "valid", p: store.EnqueueParams{Tenant: "t1", Now: t0, Entries: []store.OutboxEntry{{ID: "m1", IdempotencyKey: "k", Channel: "email"}}}},
+		{name: "no entries is valid", p: store.EnqueueParams{Tenant: "t1", Now: t0}},
+		{name: "everything wrong", p: store.EnqueueParams{Entries: []store.OutboxEntry{{}, {ID: "m", IdempotencyKey: "k", Channel: "sms"}, {ID: "m", IdempotencyKey: "k", Channel: "sms"}}},
+			want: []string{"tenant", "now", "entries[0].id", "entries[0].idempotencyKey", "entries[0].channel", "entries[2].id"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			require.Empty(t, cmp.Diff(tt.want, problemPaths(t, tt.p.Validate())), "(-want +got)")
+		})
+	}
+}

@@ -537,8 +537,8 @@ func (s suite) outboxEnqueueAndFencing(t *testing.T) {
 	require.True(t, t0.Equal(again[0].CreatedAt))
 	_, err = st.Enqueue(ctx, &store.EnqueueParams{Tenant: tenant, Entries: []store.OutboxEntry{{ID: "x"}, {ID: "x", IdempotencyKey: "k", Channel: "email"}}, Now: t0})
 	require.ErrorIs(t, err, store.ErrInvalid)
-	for _, want := range []string{"enqueue of 2 outbox entries", "outbox[0].idempotencyKey: is required", "outbox[0].channel: is required",
-		`outbox[1].id: "x" appears twice in one enqueue`} {
+	for _, want := range []string{"enqueue of 2 outbox entries", "entries[0].idempotencyKey: is required", "entries[0].channel: is required",
+		`entries[1].id: "x" appears twice in one enqueue`} {
 		require.ErrorContains(t, err, want)
 	}
 
