@@ -277,3 +277,26 @@ func TestPersonHelpers(t *testing.T) {
 	require.Equal(t, "Europe/Berlin", a.Location().String())
 	require.Equal(t, time.UTC, (&b2b.Account{}).Location())
 }
+
+// TestOpportunityContactRolePerson: a contact role's person is an ID,
+// required like every other: one of blanks names nobody.
+func TestOpportunityContactRolePerson(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		roles []b2b.ContactRole
+		want  []string
+	}{
+		{"a person", []b2b.ContactRole{{Person: "p1", Role: b2b.ContactRoleEvaluator}}, nil},
+		{"no person", []b2b.ContactRole{{Role: b2b.ContactRoleEvaluator}}, []string{"contactRoles[0].personId"}},
+		{"blanks", []b2b.ContactRole{{Person: " \t", Role: b2b.ContactRoleEvaluator}}, []string{"contactRoles[0].personId"}},
+		{"twice", []b2b.ContactRole{{Person: "p1", Role: b2b.ContactRoleEvaluator}, {Person: "p1", Role: b2b.ContactRoleInfluencer}}, []string{"contactRoles[1].personId"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			o := b2b.Opportunity{ID: "o1", Account: "acme", Status: b2b.OpportunityOpen, CreatedAt: t0, ContactRoles: tt.roles}
+			require.Empty(t, cmp.Diff(tt.want, paths(t, o.Validate())), "(-want +got)")
+		})
+	}
+}

@@ -92,7 +92,8 @@ func (o *Opportunity) Validate() error {
 	seen := map[PersonID]bool{}
 	for i, cr := range o.ContactRoles {
 		path := indexPath("contactRoles", i)
-		if cr.Person == "" {
+		// An ID of blanks names nobody, as for the opportunity's own IDs.
+		if strings.TrimSpace(string(cr.Person)) == "" {
 			ps.Addf(path+".personId", "is required")
 		} else if seen[cr.Person] {
 			ps.Addf(path+".personId", "person %q appears twice", cr.Person)
