@@ -64,6 +64,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store, f Features) {
 		{"EventLog", s.eventLog},
 		{"OutboxClaimAck", s.outboxClaimAck},
 		{"OutboxRetryAndLease", s.outboxRetryAndLease},
+		{"OutboxClaimOrder", s.outboxClaimOrder},
 		{"OutboxIdempotentEnqueue", s.outboxIdempotentEnqueue},
 		{"OutboxEnqueueAndFencing", s.outboxEnqueueAndFencing},
 		{"FinalEntriesKeepTheirIDs", s.finalEntriesKeepTheirIDs},
@@ -504,6 +505,52 @@ func (s suite) outboxRetryAndLease(t *testing.T) {
 	require.Len(t, got, 1)
 	require.Equal(t, 3, got[0].Attempts)
 	require.Equal(t, "k", got[0].IdempotencyKey)
+}
+
+// outboxClaimOrder checks the order ClaimParams promises, across pages:
+// oldest due first, a claimed entry due again when its lease ends, and
+// entries due at one time in order of creation, then account, then ID.
+func (s suite) outboxClaimOrder(t *testing.T) {
+	ctx := context.Background()
+	st := s.newStore(t)
+	at := t0.Add(time.Hour)
+	// x1 is claimed at t0 and never acknowledged: due again at t0+45m.
+	commit(t, st, store.CommitParams{Account: "x", Now: t0, Outbox: []store.OutboxEntry{{ID: "x1", IdempotencyKey: "k", Channel: "email"}}})
+	got, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0, Lease: 45 * time.Minute})
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	// Due at t0+1h: z1 created first, though its account and ID sort
+	// last; a's two and b's one created together a minute later.
+	commit(t, st, store.CommitParams{Account: "z", Now: t0, Outbox: []store.OutboxEntry{{ID: "z1", IdempotencyKey: "k", Channel: "email", NextAttemptAt: at}}})
+	_, err = st.Enqueue(ctx, &store.EnqueueParams{Tenant: tenant, Now: t0.Add(time.Minute), Entries: []store.OutboxEntry{
+		{ID: "0-b", Account: "b", IdempotencyKey: "k", Channel: "email", NextAttemptAt: at}}})
+	require.NoError(t, err)
+	commit(t, st, store.CommitParams{Account: "a", Now: t0.Add(time.Minute), Outbox: []store.OutboxEntry{
+		{ID: "a2", IdempotencyKey: "k", Channel: "email", NextAttemptAt: at},
+		{ID: "a1", IdempotencyKey: "k", Channel: "email", NextAttemptAt: at}}})
+	// Created last, due first.
+	commit(t, st, store.CommitParams{Account: "y", Now: t0.Add(2 * time.Minute), Outbox: []store.OutboxEntry{{ID: "y1", IdempotencyKey: "k", Channel: "email", NextAttemptAt: t0.Add(30 * time.Minute)}}})
+
+	var pages [][]string
+	for range 5 {
+		got, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: at, Lease: time.Hour, Limit: 2})
+		require.NoError(t, err)
+		if len(got) == 0 {
+			break
+		}
+		var ids []string
+		for _, e := range got {
+			ids = append(ids, e.ID)
+			attempts := 1
+			if e.ID == "x1" {
+				attempts = 2 // claimed once before
+			}
+			require.Equal(t, attempts, e.Attempts, "%s: attempts counted", e.ID)
+		}
+		pages = append(pages, ids)
+	}
+	require.Equal(t, [][]string{{"y1", "x1"}, {"z1", "a1"}, {"a2", "0-b"}}, pages,
+		"due time (a lease's end for x1), then creation, account and ID")
 }
 
 func (s suite) outboxIdempotentEnqueue(t *testing.T) {
