@@ -73,6 +73,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store, f Features) {
 		{"PersonAccounts", s.personAccounts},
 		{"Redactions", s.redactions},
 		{"OutboxRedactions", s.outboxRedactions},
+		{"RacingCommits", s.racingCommits},
 		{"ConcurrentCommits", s.concurrentCommits},
 		{"LongLogs", s.longLogs},
 		{"EmptyTenant", s.emptyTenant},
@@ -979,6 +980,54 @@ func (s suite) outboxRedactions(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, store.OutboxDelivered, sent[0].Status, "the delivered entry is as it was")
 	require.NotEqual(t, `{"text":"changed"}`, string(sent[0].Payload))
+}
+
+// racingCommits starts many commits with one expected version at once,
+// to create an account (0: a database's insert races) and to change it:
+// exactly one of each round wins, the others fail with ErrConflict (not a
+// driver's error), and only the winner's state, events and outbox entry
+// are stored.
+func (s suite) racingCommits(t *testing.T) {
+	ctx := context.Background()
+	st := s.newStore(t)
+	for _, expected := range []int64{0, 1} {
+		start := make(chan struct{})
+		errs := make([]error, s.f.Concurrency)
+		var wg sync.WaitGroup
+		for w := range s.f.Concurrency {
+			wg.Go(func() {
+				<-start
+				_, errs[w] = st.Commit(ctx, &store.CommitParams{Tenant: tenant, Account: "acme", ExpectedVersion: expected, Now: t0,
+					State:  []byte(fmt.Sprint(w)),
+					Events: []store.Event{{Type: "won", Time: t0, Data: []byte(fmt.Sprint(w))}},
+					Outbox: []store.OutboxEntry{{ID: fmt.Sprintf("m-%d-%d", expected, w), IdempotencyKey: "k", Channel: "email"}}})
+			})
+		}
+		close(start)
+		wg.Wait()
+		winner := -1
+		for w, err := range errs {
+			if err == nil {
+				require.Equal(t, -1, winner, "expected version %d: two commits won (%d and %d)", expected, winner, w)
+				winner = w
+				continue
+			}
+			require.ErrorIs(t, err, store.ErrConflict, "expected version %d, committer %d", expected, w)
+		}
+		require.NotEqual(t, -1, winner, "expected version %d: no commit won", expected)
+		a, err := st.LoadAccount(ctx, tenant, "acme")
+		require.NoError(t, err)
+		require.Equal(t, expected+1, a.Version)
+		require.Equal(t, fmt.Sprint(winner), string(a.State), "expected version %d", expected)
+		evs, err := st.Events(ctx, &store.EventsParams{Tenant: tenant, Account: "acme"})
+		require.NoError(t, err)
+		require.Len(t, evs, int(expected)+1, "expected version %d: the winner's event only", expected)
+		require.Equal(t, fmt.Sprint(winner), string(evs[expected].Data))
+		pending, err := st.PendingOutbox(ctx, tenant, "acme")
+		require.NoError(t, err)
+		require.Len(t, pending, int(expected)+1, "expected version %d: the winner's entry only", expected)
+		require.True(t, slices.ContainsFunc(pending, func(e store.OutboxEntry) bool { return e.ID == fmt.Sprintf("m-%d-%d", expected, winner) }))
+	}
 }
 
 // concurrentCommits runs read-modify-write loops from many goroutines on a
