@@ -315,6 +315,11 @@ type EraseReport struct {
 // Store persists accounts, their event logs and the outbox. Implementations
 // are safe for concurrent use by many goroutines (and, for database
 // adapters, many processes); every method is atomic.
+//
+// No method keeps anything of its params' slices, maps and byte slices
+// once it returns (but a commit's Value, see [ValueKeeper]): the caller
+// may reuse them. What a method returns is the caller's own: changing it
+// changes nothing stored.
 type Store interface {
 	// LoadAccount returns an account's state, or ErrNotFound.
 	LoadAccount(ctx context.Context, tenant Tenant, id b2b.AccountID) (Account, error)

@@ -56,6 +56,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store, f Features) {
 	}{
 		{"RoundTrip", s.roundTrip},
 		{"CommitKeepsNothingOfParams", s.commitKeepsNothingOfParams},
+		{"SharesNothing", s.sharesNothing},
 		{"ValueRoundTrip", s.valueRoundTrip},
 		{"VersionConflict", s.versionConflict},
 		{"InvalidRequests", s.invalidRequests},
@@ -197,6 +198,67 @@ func (s suite) commitKeepsNothingOfParams(t *testing.T) {
 	require.Equal(t, b2b.PersonID("p1"), got[0].Person)
 	require.Equal(t, "email", got[0].Channel)
 	require.JSONEq(t, `{"To":"a@b.c"}`, string(got[0].Payload))
+}
+
+// sharesNothing checks what the methods other than Commit take and
+// return: the store keeps none of the caller's slices, maps and bytes
+// (an enqueue's payloads, an ack's receipt and event data), and what it
+// returns (a loaded state and index, claimed, pending and enqueued
+// entries) is the caller's to change.
+func (s suite) sharesNothing(t *testing.T) {
+	ctx := context.Background()
+	st := s.newStore(t)
+	commit(t, st, store.CommitParams{Account: "a", State: []byte("state"), Index: map[string]string{"k": "v"},
+		Outbox: []store.OutboxEntry{{ID: "m1", IdempotencyKey: "k1", Channel: "email", Payload: []byte("one")}}})
+	entries := []store.OutboxEntry{{ID: "m2", Account: "a", IdempotencyKey: "k2", Channel: "email", Payload: []byte("two")}}
+	enq, err := st.Enqueue(ctx, &store.EnqueueParams{Tenant: tenant, Now: t0, Entries: entries})
+	require.NoError(t, err)
+	copy(entries[0].Payload, "XXX")
+	copy(enq[0].Payload, "YYY")
+
+	a, err := st.LoadAccount(ctx, tenant, "a")
+	require.NoError(t, err)
+	copy(a.State, "XXXXX")
+	a.Index["k"] = "changed"
+	a.Index["new"] = "x"
+	a, err = st.LoadAccount(ctx, tenant, "a")
+	require.NoError(t, err)
+	require.Equal(t, "state", string(a.State))
+	require.Equal(t, map[string]string{"k": "v"}, a.Index)
+
+	pending, err := st.PendingOutbox(ctx, tenant, "a")
+	require.NoError(t, err)
+	require.Len(t, pending, 2)
+	for _, e := range pending {
+		copy(e.Payload, "ZZZ")
+	}
+	got, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0, Lease: time.Minute})
+	require.NoError(t, err)
+	require.Len(t, got, 2)
+	require.Equal(t, []string{"one", "two"}, []string{string(got[0].Payload), string(got[1].Payload)},
+		"neither the enqueued entry nor the entries returned hold the store's payloads")
+	copy(got[0].Payload, "WWW")
+	got[0].Payload = append(got[0].Payload[:0], "longer than it was"...)
+	pending, err = st.PendingOutbox(ctx, tenant, "a")
+	require.NoError(t, err)
+	require.Equal(t, []string{"one", "two"}, []string{string(pending[0].Payload), string(pending[1].Payload)}, "nor do claimed entries")
+
+	receipt, data := []byte(`{"id":"r1"}`), []byte(`{"ok":true}`)
+	require.NoError(t, st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "m1", Attempt: 1, Status: store.OutboxDelivered, Receipt: receipt, Now: t0,
+		Event: &store.Event{Type: "message.delivered", Time: t0, Data: data}}))
+	copy(receipt, "XXXXXXXXXXX")
+	copy(data, "XXXXXXXXXXX")
+	again, err := st.Enqueue(ctx, &store.EnqueueParams{Tenant: tenant, Now: t0, Entries: []store.OutboxEntry{{ID: "m1", IdempotencyKey: "k1", Channel: "email"}}})
+	require.NoError(t, err)
+	require.Equal(t, `{"id":"r1"}`, string(again[0].Receipt), "the ack's receipt is the store's own")
+	copy(again[0].Receipt, "XXXXXXXXXXX")
+	again, err = st.Enqueue(ctx, &store.EnqueueParams{Tenant: tenant, Now: t0, Entries: []store.OutboxEntry{{ID: "m1", IdempotencyKey: "k1", Channel: "email"}}})
+	require.NoError(t, err)
+	require.Equal(t, `{"id":"r1"}`, string(again[0].Receipt), "and a returned receipt the caller's")
+	evs, err := st.Events(ctx, &store.EventsParams{Tenant: tenant, Account: "a"})
+	require.NoError(t, err)
+	require.Len(t, evs, 1)
+	require.Equal(t, `{"ok":true}`, string(evs[0].Data), "the ack's event data is the store's own")
 }
 
 // valueRoundTrip checks a store that keeps values: the committed value
