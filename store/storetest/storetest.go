@@ -62,6 +62,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store, f Features) {
 		{"InvalidRequests", s.invalidRequests},
 		{"DueOrdering", s.dueOrdering},
 		{"ListByIndex", s.listByIndex},
+		{"DefaultLimits", s.defaultLimits},
 		{"EventLog", s.eventLog},
 		{"OutboxClaimAck", s.outboxClaimAck},
 		{"OutboxRetryAndLease", s.outboxRetryAndLease},
@@ -442,6 +443,46 @@ func (s suite) listByIndex(t *testing.T) {
 	none, err := st.ListAccounts(ctx, &store.ListParams{Tenant: tenant, Key: "stage/other", Value: "Sales Ready"})
 	require.NoError(t, err)
 	require.Empty(t, none)
+}
+
+// defaultLimits checks the documented defaults of a limit of zero or less:
+// 1000 due accounts, listed accounts and events, 100 claimed entries.
+func (s suite) defaultLimits(t *testing.T) {
+	ctx := context.Background()
+	st := s.newStore(t)
+	const n = 1001
+	for i := range n {
+		p := store.CommitParams{Account: b2b.AccountID(fmt.Sprintf("acc-%04d", i)), DueAt: t0, Index: map[string]string{"k": "v"}}
+		if i == 0 {
+			for j := range n {
+				p.Events = append(p.Events, store.Event{Type: "x", Time: t0})
+				if j < 101 {
+					p.Outbox = append(p.Outbox, store.OutboxEntry{ID: fmt.Sprintf("m-%03d", j), IdempotencyKey: "k", Channel: "email"})
+				}
+			}
+		}
+		commit(t, st, p)
+	}
+	for _, limit := range []int{0, -1} {
+		due, err := st.DueAccounts(ctx, &store.DueParams{Tenant: tenant, Before: t0, Limit: limit})
+		require.NoError(t, err)
+		require.Len(t, due, 1000, "due accounts, limit %d", limit)
+		ids, err := st.ListAccounts(ctx, &store.ListParams{Tenant: tenant, Key: "k", Value: "v", Limit: limit})
+		require.NoError(t, err)
+		require.Len(t, ids, 1000, "listed accounts, limit %d", limit)
+		evs, err := st.Events(ctx, &store.EventsParams{Tenant: tenant, Limit: limit})
+		require.NoError(t, err)
+		require.Len(t, evs, 1000, "the tenant's events, limit %d", limit)
+		evs, err = st.Events(ctx, &store.EventsParams{Tenant: tenant, Account: "acc-0000", Limit: limit})
+		require.NoError(t, err)
+		require.Len(t, evs, 1000, "an account's events, limit %d", limit)
+	}
+	got, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0, Lease: time.Minute})
+	require.NoError(t, err)
+	require.Len(t, got, 100, "claimed entries")
+	got, err = st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0, Lease: time.Minute, Limit: -1})
+	require.NoError(t, err)
+	require.Len(t, got, 1, "claimed entries, limit -1: the one left")
 }
 
 func (s suite) eventLog(t *testing.T) {
