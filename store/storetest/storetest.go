@@ -322,8 +322,16 @@ func (s suite) versionConflict(t *testing.T) {
 func (s suite) invalidRequests(t *testing.T) {
 	ctx := context.Background()
 	st := s.newStore(t)
-	_, err := st.Commit(ctx, &store.CommitParams{Account: "a", Now: t0})
+	_, err := st.Commit(ctx, &store.CommitParams{Account: "a", ExpectedVersion: -1,
+		Events: []store.Event{{Account: "b", Type: "x", Time: t0}},
+		Outbox: []store.OutboxEntry{{ID: "m", Account: "b", IdempotencyKey: "k", Channel: "sms"}}})
 	require.ErrorIs(t, err, store.ErrInvalid)
+	for _, want := range []string{"tenant: is required", "expectedVersion: must not be negative, got -1", "now: is required",
+		`events[0].account: is "b", not the committed account "a"`, `outbox[0].account: is "b", not the committed account "a"`} {
+		require.ErrorContains(t, err, want)
+	}
+	_, err = st.LoadAccount(ctx, tenant, "a")
+	require.ErrorIs(t, err, store.ErrNotFound, "a refused commit stores nothing")
 	_, err = st.Commit(ctx, &store.CommitParams{Tenant: tenant, Now: t0,
 		Events: []store.Event{{}},
 		Outbox: []store.OutboxEntry{{ID: "x"}, {ID: "x", IdempotencyKey: "k", Channel: "sms"}}})
@@ -338,8 +346,18 @@ func (s suite) invalidRequests(t *testing.T) {
 	require.ErrorIs(t, err, store.ErrInvalid)
 	_, err = st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0})
 	require.ErrorIs(t, err, store.ErrInvalid, "a claim needs a lease")
+	require.ErrorContains(t, err, "lease")
 	err = st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "m", Status: store.OutboxPending, Now: t0})
 	require.ErrorIs(t, err, store.ErrInvalid, "a retry needs a time")
+	require.ErrorContains(t, err, "nextAttemptAt: is required to retry")
+	err = st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, Status: "sent"})
+	require.ErrorIs(t, err, store.ErrInvalid)
+	for _, want := range []string{"id: is required", `status: must be delivered, failed, suppressed or pending, got "sent"`, "now: is required"} {
+		require.ErrorContains(t, err, want)
+	}
+	_, err = st.Enqueue(ctx, &store.EnqueueParams{Tenant: tenant, Entries: []store.OutboxEntry{{ID: "m", IdempotencyKey: "k", Channel: "sms"}}})
+	require.ErrorIs(t, err, store.ErrInvalid)
+	require.ErrorContains(t, err, "now: is required")
 	err = st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "nope", Status: store.OutboxDelivered, Now: t0})
 	require.ErrorIs(t, err, store.ErrNotFound)
 	// An ack whose event the log would not take is refused whole: the
@@ -360,8 +378,13 @@ func (s suite) invalidRequests(t *testing.T) {
 		"a refused ack leaves the entry claimed")
 	_, err = st.ErasePerson(ctx, tenant, "")
 	require.ErrorIs(t, err, store.ErrInvalid)
+	require.ErrorContains(t, err, "person")
 	_, err = st.PersonAccounts(ctx, tenant, "")
 	require.ErrorIs(t, err, store.ErrInvalid)
+	require.ErrorContains(t, err, "person")
+	_, err = st.PendingOutbox(ctx, tenant, "")
+	require.ErrorIs(t, err, store.ErrInvalid)
+	require.ErrorContains(t, err, "account")
 	_, err = st.Commit(ctx, &store.CommitParams{Tenant: tenant, Account: "a", Now: t0,
 		Redactions: []store.Redaction{{Seq: 0}, {Seq: 3}, {Seq: 3}}})
 	require.ErrorIs(t, err, store.ErrInvalid)
