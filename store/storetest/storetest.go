@@ -72,6 +72,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store, f Features) {
 		{"FinalEntriesKeepTheirIDs", s.finalEntriesKeepTheirIDs},
 		{"TenantIsolation", s.tenantIsolation},
 		{"ErasePerson", s.erasePerson},
+		{"EraseClaimedEntry", s.eraseClaimedEntry},
 		{"PersonAccounts", s.personAccounts},
 		{"Redactions", s.redactions},
 		{"OutboxRedactions", s.outboxRedactions},
@@ -935,6 +936,40 @@ func (s suite) erasePerson(t *testing.T) {
 	rep, err = st.ErasePerson(ctx, tenant, "p1")
 	require.NoError(t, err)
 	require.Equal(t, store.EraseReport{}, rep, "erasing twice removes nothing more")
+}
+
+// eraseClaimedEntry erases the person of an entry being delivered: the
+// dispatcher's ack finds no entry, and the lease's end brings nothing
+// back.
+func (s suite) eraseClaimedEntry(t *testing.T) {
+	ctx := context.Background()
+	st := s.newStore(t)
+	commit(t, st, store.CommitParams{Account: "c", Outbox: []store.OutboxEntry{
+		{ID: "m5", Person: "p5", IdempotencyKey: "k5", Channel: "email", Payload: []byte(`{"to":"p5@acme.com"}`)},
+		{ID: "m6", Person: "p6", IdempotencyKey: "k6", Channel: "email"}}})
+	got, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0.Add(3 * time.Hour), Lease: time.Minute})
+	require.NoError(t, err)
+	require.Equal(t, []string{"m5", "m6"}, []string{got[0].ID, got[1].ID})
+	rep, err := st.ErasePerson(ctx, tenant, "p5")
+	require.NoError(t, err)
+	require.Equal(t, store.EraseReport{Outbox: 1}, rep)
+	err = st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "m5", Attempt: got[0].Attempts, Status: store.OutboxDelivered, Now: t0.Add(3 * time.Hour),
+		Event: &store.Event{Type: "message.delivered", Time: t0.Add(3 * time.Hour)}})
+	require.ErrorIs(t, err, store.ErrNotFound)
+	evs, err := st.Events(ctx, &store.EventsParams{Tenant: tenant, Account: "c"})
+	require.NoError(t, err)
+	require.Empty(t, evs, "the refused ack logged nothing")
+	pending, err := st.PendingOutbox(ctx, tenant, "c")
+	require.NoError(t, err)
+	require.Len(t, pending, 1)
+	require.Equal(t, "m6", pending[0].ID, "the other person's entry is kept")
+	got, err = st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0.Add(4 * time.Hour), Lease: time.Minute})
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	require.Equal(t, "m6", got[0].ID, "the erased entry is not claimed again")
+	accs, err := st.PersonAccounts(ctx, tenant, "p5")
+	require.NoError(t, err)
+	require.Empty(t, accs, "the refused ack's event tied nobody to the account")
 }
 
 func (s suite) personAccounts(t *testing.T) {
