@@ -611,8 +611,21 @@ func (s suite) outboxRetryAndLease(t *testing.T) {
 	got, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0, Lease: time.Minute})
 	require.NoError(t, err)
 	require.Len(t, got, 1)
+	require.Equal(t, store.OutboxClaimed, got[0].Status)
+	require.True(t, s.time(t0.Add(time.Minute)).Equal(got[0].ClaimedUntil), "the lease ends at now+lease: %v", got[0].ClaimedUntil)
+	require.True(t, s.time(t0).Equal(got[0].NextAttemptAt), "due when it was claimed: %v", got[0].NextAttemptAt)
 	require.NoError(t, st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "m", Status: store.OutboxPending,
-		NextAttemptAt: t0.Add(10 * time.Minute), Error: "503 busy", Now: t0}))
+		NextAttemptAt: t0.Add(10 * time.Minute), Error: "503 busy", Now: t0.Add(30 * time.Second)}))
+	pending, err := st.PendingOutbox(ctx, tenant, "a")
+	require.NoError(t, err)
+	require.Len(t, pending, 1)
+	e := pending[0]
+	require.Equal(t, store.OutboxPending, e.Status, "a retry is pending again")
+	require.Equal(t, 1, e.Attempts, "the next claim counts the next attempt")
+	require.Equal(t, "503 busy", e.LastError)
+	require.True(t, s.time(t0.Add(10*time.Minute)).Equal(e.NextAttemptAt), "next attempt %v", e.NextAttemptAt)
+	require.True(t, s.time(t0.Add(30*time.Second)).Equal(e.UpdatedAt), "updated %v", e.UpdatedAt)
+	require.True(t, s.time(t0).Equal(e.CreatedAt), "created %v", e.CreatedAt)
 
 	got, err = st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0.Add(9 * time.Minute), Lease: time.Minute})
 	require.NoError(t, err)
