@@ -43,15 +43,17 @@ func (m *Manual) Now() time.Time {
 	return m.now
 }
 
-// Set moves the clock to t. Moving it backwards is allowed (a test may need
-// it), but the engine rejects work older than what it has already run.
+// Set moves the clock to t, backwards too (a test may need it): the clock
+// checks nothing, and an earlier time undoes nothing its readers did at a
+// later one.
 func (m *Manual) Set(t time.Time) {
 	m.mu.Lock()
 	m.now = t
 	m.mu.Unlock()
 }
 
-// Advance moves the clock forward by d and returns the new time.
+// Advance moves the clock by d (backwards when d is negative, as Set
+// may) and returns the new time.
 func (m *Manual) Advance(d time.Duration) time.Time {
 	m.mu.Lock()
 	defer m.mu.Unlock()
