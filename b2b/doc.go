@@ -39,7 +39,7 @@
 //	err := person.Validate()
 //	// person "p-1": 2 problems:
 //	//   email: "ann@" is not a valid email address
-//	//   consent.fax: unknown channel
+//	//   consent.fax: unknown channel "fax"
 //
 // [Problems] is the small builder that other packages use to collect their
 // own validation problems in the same shape, and [ErrInvalid] matches every
