@@ -130,6 +130,11 @@ func (s OutboxStatus) Final() bool {
 
 // OutboxEntry is a message waiting to be delivered, or its record once
 // delivered or failed.
+//
+// A commit or an enqueue stores a new entry pending, due at its
+// NextAttemptAt (the params' Now when zero), created and updated at Now,
+// with no attempt, lease, error or receipt, whatever of these the entry
+// passed carries.
 type OutboxEntry struct {
 	// ID is unique within a tenant; committing an entry whose ID exists
 	// keeps the existing one (a retried commit cannot enqueue twice).

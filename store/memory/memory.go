@@ -371,7 +371,9 @@ func (td *tenant) logEvent(e store.Event) {
 }
 
 // prepare copies outbox entries as the store keeps them: pending, with
-// their own payloads, stamped with the account (when committed with one).
+// their own payloads, stamped with the account (when committed with one),
+// and nothing of a delivery (attempts, lease, error, receipt) the
+// caller's entries may carry.
 func prepare(account b2b.AccountID, entries []store.OutboxEntry, now time.Time) []*store.OutboxEntry {
 	out := make([]*store.OutboxEntry, len(entries))
 	for i, o := range entries {
@@ -381,6 +383,8 @@ func prepare(account b2b.AccountID, entries []store.OutboxEntry, now time.Time) 
 		o.Payload = bytes.Clone(o.Payload)
 		o.Status = store.OutboxPending
 		o.Attempts = 0
+		o.ClaimedUntil = time.Time{}
+		o.LastError = ""
 		o.Receipt = nil
 		if o.NextAttemptAt.IsZero() {
 			o.NextAttemptAt = now

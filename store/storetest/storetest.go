@@ -67,6 +67,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store, f Features) {
 		{"OutboxClaimAck", s.outboxClaimAck},
 		{"OutboxRetryAndLease", s.outboxRetryAndLease},
 		{"OutboxClaimOrder", s.outboxClaimOrder},
+		{"OutboxNewEntries", s.outboxNewEntries},
 		{"OutboxIdempotentEnqueue", s.outboxIdempotentEnqueue},
 		{"OutboxEnqueueAndFencing", s.outboxEnqueueAndFencing},
 		{"FinalEntriesKeepTheirIDs", s.finalEntriesKeepTheirIDs},
@@ -692,6 +693,44 @@ func (s suite) outboxClaimOrder(t *testing.T) {
 	}
 	require.Equal(t, [][]string{{"y1", "x1"}, {"z1", "a1"}, {"a2", "0-b"}}, pages,
 		"due time (a lease's end for x1), then creation, account and ID")
+}
+
+// outboxNewEntries checks how a commit and an enqueue store new entries,
+// whatever of the stored state the caller's entries carry: pending, with
+// no attempt, lease, error nor receipt, created and updated at the
+// params' Now, due at their NextAttemptAt or, without one, at Now.
+func (s suite) outboxNewEntries(t *testing.T) {
+	ctx := context.Background()
+	st := s.newStore(t)
+	t1 := t0.Add(time.Minute)
+	stale := store.OutboxEntry{Status: store.OutboxDelivered, Attempts: 3, ClaimedUntil: t0.Add(time.Hour), LastError: "old error",
+		Receipt: []byte(`{"id":"old"}`), CreatedAt: t0.Add(-time.Hour), UpdatedAt: t0.Add(-time.Hour)}
+	entry := func(id string, next time.Time) store.OutboxEntry {
+		e := stale
+		e.ID, e.IdempotencyKey, e.Channel, e.Payload, e.NextAttemptAt = id, "k-"+id, "email", []byte(id), next
+		return e
+	}
+	commit(t, st, store.CommitParams{Account: "a", Now: t1, Outbox: []store.OutboxEntry{entry("committed", time.Time{}), entry("later", t0.Add(2*time.Hour))}})
+	enq, err := st.Enqueue(ctx, &store.EnqueueParams{Tenant: tenant, Now: t1, Entries: []store.OutboxEntry{entry("enqueued", time.Time{})}})
+	require.NoError(t, err)
+	pending, err := st.PendingOutbox(ctx, tenant, "a")
+	require.NoError(t, err)
+	require.Len(t, pending, 2)
+	for _, e := range append(pending, enq...) {
+		next := s.time(t1)
+		if e.ID == "later" {
+			next = s.time(t0.Add(2 * time.Hour))
+		}
+		require.Equal(t, store.OutboxPending, e.Status, e.ID)
+		require.Zero(t, e.Attempts, e.ID)
+		require.True(t, e.ClaimedUntil.IsZero(), "%s: lease %v", e.ID, e.ClaimedUntil)
+		require.Empty(t, e.LastError, e.ID)
+		require.Empty(t, e.Receipt, e.ID)
+		require.True(t, s.time(t1).Equal(e.CreatedAt), "%s: created %v", e.ID, e.CreatedAt)
+		require.True(t, s.time(t1).Equal(e.UpdatedAt), "%s: updated %v", e.ID, e.UpdatedAt)
+		require.True(t, next.Equal(e.NextAttemptAt), "%s: next attempt %v", e.ID, e.NextAttemptAt)
+		require.Equal(t, e.ID, string(e.Payload))
+	}
 }
 
 func (s suite) outboxIdempotentEnqueue(t *testing.T) {
