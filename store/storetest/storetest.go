@@ -468,6 +468,29 @@ func (s suite) listByIndex(t *testing.T) {
 	none, err := st.ListAccounts(ctx, &store.ListParams{Tenant: tenant, Key: "stage/other", Value: "Sales Ready"})
 	require.NoError(t, err)
 	require.Empty(t, none)
+
+	// A commit replaces the account's index whole: a value changed, a key
+	// dropped, or no index at all, and the account is listed only under
+	// what the last commit holds.
+	commit(t, st, store.CommitParams{Account: "acc-0", ExpectedVersion: 1, Index: map[string]string{"stage/dp": "Awareness", "stage/ai": "Sales Ready"}})
+	commit(t, st, store.CommitParams{Account: "acc-2", ExpectedVersion: 1, Index: map[string]string{"stage/ai": "Sales Ready"}})
+	commit(t, st, store.CommitParams{Account: "acc-3", ExpectedVersion: 1})
+	for _, tc := range []struct {
+		key, value string
+		want       []b2b.AccountID
+	}{
+		{"stage/dp", "Sales Ready", nil},
+		{"stage/dp", "Awareness", []b2b.AccountID{"acc-0", "acc-1"}},
+		{"stage/ai", "Sales Ready", []b2b.AccountID{"acc-0", "acc-2"}},
+	} {
+		ids, err := st.ListAccounts(ctx, &store.ListParams{Tenant: tenant, Key: tc.key, Value: tc.value})
+		require.NoError(t, err)
+		if len(tc.want) == 0 {
+			require.Empty(t, ids, "%s = %s after the index changed", tc.key, tc.value)
+			continue
+		}
+		require.Equal(t, tc.want, ids, "%s = %s after the index changed", tc.key, tc.value)
+	}
 }
 
 // defaultLimits checks the documented defaults of a limit of zero or less:
