@@ -272,7 +272,7 @@ type AckParams struct {
 	// Attempt, when not zero, is the entry's Attempts as its claim returned
 	// it: the claim's fencing token. An ack whose claim was superseded (the
 	// lease expired and another dispatcher claimed the entry) fails with
-	// ErrConflict.
+	// ErrConflict. A negative one is invalid.
 	Attempt       int
 	Status        OutboxStatus
 	Receipt       []byte
@@ -491,6 +491,11 @@ func (p *AckParams) Validate() error {
 	}
 	if p.ID == "" {
 		ps.Addf("id", "is required")
+	}
+	// No claim returns a negative attempt: one is the caller's mistake,
+	// not a claim superseded (ErrConflict).
+	if p.Attempt < 0 {
+		ps.Addf("attempt", "must not be negative, got %d", p.Attempt)
 	}
 	switch p.Status {
 	case OutboxDelivered, OutboxFailed, OutboxSuppressed:

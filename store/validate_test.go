@@ -48,6 +48,8 @@ func TestAckParamsValidate(t *testing.T) {
 			want: []string{"tenant", "id", "status", "now"}},
 		{name: "a retry without a time", edit: func(p *store.AckParams) { p.Status = store.OutboxPending },
 			want: []string{"nextAttemptAt"}},
+		{name: "a negative attempt", edit: func(p *store.AckParams) { p.Attempt = -1 },
+			want: []string{"attempt"}, reason: "no claim returns one: a caller's mistake, not a lost lease (ErrConflict)"},
 		{name: "an event without type or time", edit: func(p *store.AckParams) { p.Event = &store.Event{Data: []byte(`{}`)} },
 			want:   []string{"event.type", "event.time"},
 			reason: "the ack's event goes to the log, which a commit refuses such an event for"},

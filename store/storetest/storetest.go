@@ -352,9 +352,10 @@ func (s suite) invalidRequests(t *testing.T) {
 	err = st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "m", Status: store.OutboxPending, Now: t0})
 	require.ErrorIs(t, err, store.ErrInvalid, "a retry needs a time")
 	require.ErrorContains(t, err, "nextAttemptAt: is required to retry")
-	err = st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, Status: "sent"})
+	err = st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, Attempt: -1, Status: "sent"})
 	require.ErrorIs(t, err, store.ErrInvalid)
-	for _, want := range []string{"id: is required", `status: must be delivered, failed, suppressed or pending, got "sent"`, "now: is required"} {
+	for _, want := range []string{"id: is required", "attempt: must not be negative, got -1",
+		`status: must be delivered, failed, suppressed or pending, got "sent"`, "now: is required"} {
 		require.ErrorContains(t, err, want)
 	}
 	_, err = st.Enqueue(ctx, &store.EnqueueParams{Tenant: tenant, Entries: []store.OutboxEntry{{ID: "m", IdempotencyKey: "k", Channel: "sms"}}})
