@@ -5,12 +5,17 @@
 //		storetest.Run(t, func(t *testing.T) store.Store { return memory.New() }, storetest.Features{})
 //	}
 //
-// The suite checks round trips (a commit keeps nothing of its parameters,
-// which the committer reuses), version conflicts, due-time ordering,
-// kept values (for stores that keep them), index listing, the event log, outbox claim/ack/retry and lease expiry,
-// tenant isolation, erasure (finding a person's accounts, redacting
-// events and queued messages, removing the person's own), invalid requests, and concurrent commits from
-// many goroutines that must never lose an update. Run it with -race.
+// The suite checks round trips (no method keeps anything of its
+// parameters, which the caller reuses, nor shares what it returns),
+// version conflicts, due-time ordering and paging, kept values (for stores
+// that keep them), index listing, the event log, the default limits,
+// outbox claim order, ack, retry and lease expiry, tenant isolation,
+// erasure (finding a person's accounts, redacting events and queued
+// messages, removing the person's own), invalid requests with the fields
+// they name (the empty tenant on every method), cancelled contexts, commits
+// racing with one expected version (exactly one wins), and concurrent
+// commits from many goroutines that must never lose an update. Run it
+// with -race.
 package storetest
 
 import (
