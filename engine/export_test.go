@@ -32,6 +32,7 @@ func CopyCheckFilled(value any) (shared []string, diff string, empty []string) {
 	st.Lists = []string{"webinar"}
 	st.Opportunities = []b2b.Opportunity{{ID: "o1", ContactRoles: []b2b.ContactRole{{Person: "p", Role: "Champion"}}}}
 	st.Requalify = true
+	st.Rederive = true
 	st.Consent = map[b2b.PersonID][]governance.Statement{"p": {{Person: "p", Channel: b2b.ChannelEmail, Status: b2b.ConsentOptOut,
 		Source: b2b.SourceMarketo, At: time.Unix(0, 0).UTC(), Ref: "a-1"}}}
 	st.ConsentDue = time.Unix(60, 0).UTC()

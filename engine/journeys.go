@@ -107,12 +107,11 @@ func (ps *pass) stepJourneys(ctx context.Context, out *outcome) {
 			break
 		}
 		// The journeys' own actions changed the account: let them see it,
-		// and let what derives from it (its qualification, which may read
-		// its lists and attributes, audiences, readiness, the alert rules
-		// on its groups' stages) see it at once too: the account is due
-		// again at this time.
+		// and let what derives from it (audiences, readiness, the alert
+		// rules on its groups' stages) see it at once too: the account is
+		// due again at this time.
 		st.Revision++
-		st.Requalify = true
+		st.Rederive = true
 		events = ps.jevents
 	}
 	ps.jevents = nil

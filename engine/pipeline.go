@@ -575,6 +575,11 @@ func (ps *pass) run(ctx context.Context, w *work) outcome {
 		ps.requalified = st.Requalify
 		st.Requalify = false
 	}
+	if st.Rederive {
+		// Derived anew below, as every pass that commits: the request
+		// is done with once committed.
+		st.Rederive, ps.changed = false, true
+	}
 	if w.erase != nil {
 		ps.erase(w.erase)
 	}
@@ -1016,7 +1021,7 @@ func (ps *pass) decisiveDue() time.Time {
 	if ps.st.MergedInto != "" {
 		return time.Time{}
 	}
-	if ps.st.Requalify {
+	if ps.st.Requalify || ps.st.Rederive {
 		return ps.now
 	}
 	return earliest(earliest(ps.journey.Due, ps.st.ConsentDue), ps.st.ActivityDue)

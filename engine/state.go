@@ -81,12 +81,15 @@ type accountState struct {
 	// the pass that applied it (within Config.FutureTolerance): scores
 	// count an activity from its time, so the account is due then.
 	ActivityDue time.Time `json:"activityDue,omitzero"`
-	// Requalify asks the next pass, at once, to qualify the account again
-	// and derive its state anew: its audiences changed, or its journeys'
-	// actions changed its groups' stages or roles, its lists or
-	// attributes, which interests' applicability rules, audiences,
-	// readiness and alert rules may read.
+	// Requalify asks the next pass, at once, to qualify the account again:
+	// its audiences changed, and interests' applicability rules may read
+	// them.
 	Requalify bool `json:"requalify,omitempty"`
+	// Rederive asks the next pass, at once, to derive the account's state
+	// anew: its journeys' actions changed what that reads (a group's
+	// stage or roles, its lists, attributes or score adjustments), which
+	// audiences, readiness and alert rules see then.
+	Rederive bool `json:"rederive,omitempty"`
 	// Rate is the last logged qualification rate.
 	Rate qualify.Rate `json:"rate"`
 	// Revision increases whenever anything a journey could read changes.
@@ -133,7 +136,7 @@ func (st *accountState) decisiveDue(dueAt time.Time) time.Time {
 	if st.MergedInto != "" {
 		return time.Time{}
 	}
-	if st.Requalify {
+	if st.Requalify || st.Rederive {
 		return st.Refreshed
 	}
 	var next time.Time
