@@ -290,6 +290,8 @@ func (e *Engine) applyAccounts(works map[b2b.AccountID]*work, recs []identity.Ac
 		for _, p := range res.Relinked {
 			e.markAccountsOf(works, p)
 			e.markJoined(works, p, res.Unlinked, nil)
+			// Unlinked is the record's, not each person's: where each
+			// had been is looked up.
 			e.markReturning(works, p)
 		}
 		for _, a := range res.Unlinked {
@@ -347,7 +349,9 @@ func (e *Engine) applyPersons(works map[b2b.AccountID]*work, recs []identity.Per
 		// a person they merged) left.
 		e.markAccountsOf(works, res.Person)
 		e.markJoined(works, res.Person, res.Unlinked, res.Merged)
-		if res.LinksChanged && res.Outcome != identity.Created || len(res.Merged) > 0 {
+		// A person linked anew who left no account in the call was in
+		// none before it: where they had been is looked up.
+		if res.LinksChanged && res.Outcome != identity.Created && len(res.Unlinked) == 0 || len(res.Merged) > 0 {
 			e.markReturning(works, res.Person)
 		}
 		for _, a := range res.Unlinked {
