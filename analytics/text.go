@@ -7,6 +7,8 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/quorumhq/quorum/internal/errwrite"
 )
 
 // definitions are the KPIs' definitions as printed under the text report,
@@ -26,7 +28,7 @@ var definitions = []struct{ Name, Text string }{
 // numerators and denominators, their definitions, then the details
 // (stages, journeys, funnel, alerts, e-mail, ground truth).
 func (r *Report) WriteText(w io.Writer) error {
-	ew := &errWriter{w: w}
+	ew := &errWriter{errwrite.Writer{W: w}}
 	period := "from the first event"
 	if !r.From.IsZero() {
 		period = "from " + stamp(r.From)
@@ -148,7 +150,7 @@ func (r *Report) WriteText(w io.Writer) error {
 		}
 		t.flush()
 	}
-	return ew.err
+	return ew.Err
 }
 
 func stamp(t time.Time) string {
@@ -189,19 +191,9 @@ func noteOr(reason, note string) string {
 	return note
 }
 
-type errWriter struct {
-	w   io.Writer
-	err error
-}
-
-func (e *errWriter) Write(p []byte) (int, error) {
-	if e.err != nil {
-		return 0, e.err
-	}
-	n, err := e.w.Write(p)
-	e.err = err
-	return n, err
-}
+// errWriter is the report's writer: the first error of its writes is kept
+// (errwrite.Writer), with the report's printing helpers.
+type errWriter struct{ errwrite.Writer }
 
 func (e *errWriter) printf(format string, args ...any) { fmt.Fprintf(e, format, args...) }
 

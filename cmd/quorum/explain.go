@@ -14,6 +14,7 @@ import (
 
 	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/engine"
+	"github.com/quorumhq/quorum/internal/errwrite"
 	"github.com/quorumhq/quorum/journey"
 	"github.com/quorumhq/quorum/store"
 )
@@ -66,9 +67,9 @@ parent ("subsidiary of" names one) to see its groups span them.`,
 			if err != nil {
 				return err
 			}
-			out := &errWriter{w: stdout}
+			out := &errwrite.Writer{W: stdout}
 			writeExplanation(out, v, evs, run)
-			return out.err
+			return out.Err
 		}
 	},
 }

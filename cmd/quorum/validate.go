@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/quorumhq/quorum/internal/errwrite"
 	"github.com/quorumhq/quorum/program"
 	"github.com/quorumhq/quorum/program/programfile"
 )
@@ -28,7 +29,7 @@ Usage:
 			if len(args) == 0 {
 				return &usageError{"validate takes one program file or more"}
 			}
-			out := &errWriter{w: stdout}
+			out := &errwrite.Writer{W: stdout}
 			var errs []error
 			for _, file := range args {
 				data, err := os.ReadFile(file)
@@ -44,12 +45,12 @@ Usage:
 				writeSummary(out, file, p)
 			}
 			if len(errs) > 0 {
-				if out.err != nil {
-					errs = append(errs, fmt.Errorf("writing the summaries: %w", out.err))
+				if out.Err != nil {
+					errs = append(errs, fmt.Errorf("writing the summaries: %w", out.Err))
 				}
 				return &invalidError{errors.Join(errs...)}
 			}
-			return out.err
+			return out.Err
 		}
 	},
 }
