@@ -314,7 +314,9 @@ func (g *Graph) accountID(root int32) b2b.AccountID { return g.arecs[root].a.ID 
 // whose links it may change (those waiting for its ID, domains or name, and
 // those linked to the accounts it merged). A record whose parent would close
 // a cycle is rejected with a *CycleError; other problems give a
-// *b2b.ValidationError.
+// *b2b.ValidationError, among them an account ID that finds an account
+// the record cannot join (see [Conflict]). A rejected record changes
+// nothing.
 func (g *Graph) AddAccount(rec AccountRecord) (AccountResult, error) {
 	g.trackUnlinked()
 	res, err := g.addAccount(rec)
@@ -349,6 +351,9 @@ func (g *Graph) addAccount(rec AccountRecord) (AccountResult, error) {
 		case c == 0 && reflect.DeepEqual(g.recAccount(old), rec.Account) && containsAllIdents(old.extra, extra):
 			return g.accountNoop(existing, Duplicate), nil
 		}
+	}
+	if err := g.checkOwnID(&rec, extra, existing, known); err != nil {
+		return AccountResult{}, g.reject(err)
 	}
 	if err := g.checkCycle(&rec, idents, existing, known); err != nil {
 		g.stats.Rejected["account.parentId"]++
@@ -575,6 +580,63 @@ func (g *Graph) prepareAccount(rec *AccountRecord) (idents, extra []identKey, er
 		idents = append(idents, identKey{g.nsDomain, d})
 	}
 	return idents, extra, nil
+}
+
+// checkOwnID refuses a record whose account ID finds a golden account
+// the record cannot join: one that holds another record of the record's
+// source, or another value of a unique namespace the record or its golden
+// account holds. The conflict would keep the two apart, and the record's
+// golden account would be known by an ID that finds the other (the ID is
+// the first identifier the record claims, before any merge).
+func (g *Graph) checkOwnID(rec *AccountRecord, extra []identKey, existing int32, known bool) error {
+	id := string(rec.Account.ID)
+	if id == "" {
+		return nil
+	}
+	owner, ok := g.nsAcctID.accounts.get(id)
+	if !ok {
+		return nil
+	}
+	root := g.afind(owner)
+	var srcs []int32
+	var uniq []identKey
+	if known {
+		mine := g.afind(existing)
+		if mine == root {
+			return nil
+		}
+		srcs = g.lists.items(g.agold(mine).srcs)
+		uniq = g.auniq(g.agold(mine))
+	}
+	if src, ok := g.sources.ids[rec.Source]; ok {
+		srcs = append(slices.Clip(srcs), int32(src))
+	}
+	for _, k := range extra {
+		if k.ns.spec.Unique {
+			uniq = append(slices.Clip(uniq), k)
+		}
+	}
+	ga := g.agold(root)
+	why := ""
+	for _, s := range g.lists.items(ga.srcs) {
+		if slices.Contains(srcs, s) {
+			why = fmt.Sprintf("both hold a %s record", g.sources.names[s])
+		}
+	}
+	for _, u := range g.auniq(ga) {
+		for _, v := range uniq {
+			if why == "" && u.ns == v.ns && u.val != v.val {
+				why = fmt.Sprintf("%s %q vs %q", u.ns.spec.Name, u.val, v.val)
+			}
+		}
+	}
+	if why == "" {
+		return nil
+	}
+	var ps b2b.Problems
+	ps.Addf("account.id", "%q finds account %s, which the record cannot join (%s): one ID cannot name two accounts",
+		id, g.accountID(root), why)
+	return ps.Err("account record %s:%s", rec.Source, rec.RecordID)
 }
 
 func (g *Graph) accountConflict(a, b int32, k identKey, rec int32) (Conflict, bool) {

@@ -126,3 +126,76 @@ func TestMainDomainChangeMovesThePrimaryLink(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, cmp.Diff(links, restored))
 }
+
+// TestAccountIDThatFindsAnAccountItCannotJoin: a record whose account ID
+// finds a golden account it cannot be merged with (another record of its
+// source, another value of a unique namespace) is refused, and the graph
+// is as it was: the two would be two golden accounts known by one ID.
+func TestAccountIDThatFindsAnAccountItCannotJoin(t *testing.T) {
+	t.Parallel()
+	duns := func(v string) identity.Identifier { return identity.Identifier{Namespace: "duns", Value: v} }
+	rec := func(src b2b.Source, rid string, a b2b.Account, h int, ids ...identity.Identifier) identity.AccountRecord {
+		return identity.AccountRecord{Source: src, RecordID: rid, Account: a, Identifiers: ids, Time: at(h)}
+	}
+	tests := []struct {
+		name    string
+		before  []identity.AccountRecord
+		rec     identity.AccountRecord
+		wantErr string // empty: the record is taken
+	}{{
+		name:    "a new record of the source that holds the ID",
+		before:  []identity.AccountRecord{rec("salesforce", "co-1", b2b.Account{ID: "A", Name: "Acme"}, 0)},
+		rec:     rec("salesforce", "co-2", b2b.Account{ID: "A", Name: "Acme Europe"}, 1),
+		wantErr: `account record salesforce:co-2: account.id: "A" finds account A, which the record cannot join (both hold a salesforce record): one ID cannot name two accounts`,
+	}, {
+		name: "a record of the source renamed to the ID of another",
+		before: []identity.AccountRecord{
+			rec("salesforce", "co-1", b2b.Account{ID: "A", Name: "Acme"}, 0),
+			rec("salesforce", "co-2", b2b.Account{ID: "B", Name: "Bee"}, 0),
+		},
+		rec:     rec("salesforce", "co-2", b2b.Account{ID: "A", Name: "Bee"}, 1),
+		wantErr: `account record salesforce:co-2: account.id: "A" finds account A, which the record cannot join (both hold a salesforce record): one ID cannot name two accounts`,
+	}, {
+		name: "the former ID of an account of the source",
+		before: []identity.AccountRecord{
+			rec("salesforce", "co-1", b2b.Account{ID: "A", Name: "Acme"}, 0),
+			rec("salesforce", "co-1", b2b.Account{ID: "B", Name: "Acme"}, 1),
+		},
+		rec:     rec("salesforce", "co-2", b2b.Account{ID: "A", Name: "Acme Europe"}, 2),
+		wantErr: `account record salesforce:co-2: account.id: "A" finds account B, which the record cannot join (both hold a salesforce record): one ID cannot name two accounts`,
+	}, {
+		name:    "another value of a unique namespace",
+		before:  []identity.AccountRecord{rec("marketo", "mk-1", b2b.Account{ID: "mk-1", Name: "Acme"}, 0, duns("111"))},
+		rec:     rec("dynamics", "dyn-9", b2b.Account{ID: "mk-1", Name: "Acme GmbH"}, 1, duns("222")),
+		wantErr: `account record dynamics:dyn-9: account.id: "mk-1" finds account mk-1, which the record cannot join (duns "111" vs "222"): one ID cannot name two accounts`,
+	}, {
+		name:   "a record of another source joins the account its ID finds",
+		before: []identity.AccountRecord{rec("salesforce", "co-1", b2b.Account{ID: "A", Name: "Acme"}, 0)},
+		rec:    rec("hubspot", "h-1", b2b.Account{ID: "A", Name: "Acme"}, 1),
+	}, {
+		name:   "a new version of the record that holds the ID",
+		before: []identity.AccountRecord{rec("salesforce", "co-1", b2b.Account{ID: "A", Name: "Acme"}, 0)},
+		rec:    rec("salesforce", "co-1", b2b.Account{ID: "A", Name: "Acme Corp"}, 1),
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			g := newGraph(t, identity.Config{Namespaces: []identity.NamespaceSpec{{Name: "duns", Unique: true}}})
+			for _, r := range tt.before {
+				_, err := g.AddAccount(r)
+				require.NoError(t, err)
+			}
+			before := g.Snapshot()
+			res, err := g.AddAccount(tt.rec)
+			if tt.wantErr == "" {
+				require.NoError(t, err)
+				require.Empty(t, res.Conflicts)
+				require.Equal(t, tt.rec.Account.ID, res.Account)
+				return
+			}
+			require.EqualError(t, err, tt.wantErr)
+			require.Empty(t, cmp.Diff(before, g.Snapshot()))
+			require.Equal(t, 1, g.Stats().Rejected["account.id"])
+		})
+	}
+}

@@ -32,7 +32,9 @@ const (
 //     explicit accounts, two records of one source for accounts).
 //  3. If it would, nothing is merged: the identifier stays with its first
 //     holder (Kept), the record keeps its other links (in Other), and the
-//     conflict is returned to the caller and counted in [Stats].
+//     conflict is returned to the caller and counted in [Stats]. An
+//     account record whose own account ID would be kept so is refused
+//     with an error instead ([Graph.AddAccount]).
 //
 // The outcome depends only on the order in which records arrive, so
 // replaying the same records gives the same graph.

@@ -60,6 +60,10 @@
 // identifier then stays with the golden record that held it first, and the
 // refusal comes back as a [Conflict] in the result of the call (never
 // logged) and is counted in [Stats]. See [Conflict] for the exact policy.
+// An account record whose own account ID finds an account it cannot join
+// (a second CRM account under one ID) is refused with a
+// *b2b.ValidationError at "account.id" instead: kept apart, the two
+// would be two golden accounts known by one ID.
 //
 // # Person-to-account resolution
 //
