@@ -253,6 +253,9 @@ func decodeState(id b2b.AccountID, data []byte) (*accountState, error) {
 	if st.V != stateVersion {
 		return nil, fmt.Errorf("account %q: state version %d, this engine reads version %d", id, st.V, stateVersion)
 	}
+	if p := nullIn(st); p != "" {
+		return nil, fmt.Errorf("account %q: decode state: %s: null where a value is needed", id, p)
+	}
 	return st, nil
 }
 
