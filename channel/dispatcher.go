@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/quorumhq/quorum/clock"
@@ -31,8 +32,9 @@ type DispatcherConfig struct {
 	// Logger receives one record per failure. Default: discard.
 	Logger *slog.Logger
 	// MaxAttempts bounds the attempts of one message, counted as its
-	// claims (Entry.Attempts): a claim that a cancelled Dispatch or a
-	// crash left untried counts too. After the last temporary failure the
+	// claims (Entry.Attempts): a claim that a cancelled Dispatch, a
+	// crash or a lease that ended before the entry's turn left untried
+	// counts too. After the last temporary failure the
 	// message is StatusFailed; so is, without being sent, a message
 	// claimed more often than that (its last claims ended without an
 	// outcome: a message that crashes the process at each attempt is
@@ -41,11 +43,18 @@ type DispatcherConfig struct {
 	// Backoff gives the wait after the attempt-th failed attempt (1-based).
 	// Default DefaultBackoff.
 	Backoff func(key string, attempt int) time.Duration
-	// BatchSize is how many entries one Claim takes. Default 100.
+	// BatchSize is how many entries one Claim takes at most. Default 100.
+	// After a batch that outlasted its lease (see Lease), claims take as
+	// many as it got through in the lease, and twice as many again after
+	// each full batch sent in half the lease or less, up to BatchSize.
 	BatchSize int
 	// Lease is how long a claimed entry is reserved for this dispatcher;
-	// after it a crashed dispatcher's entries are claimed again. It must
-	// exceed the longest send. Default 5 minutes.
+	// after it a crashed dispatcher's entries are claimed again. A batch
+	// shares one lease and is sent one entry after the other, so it must
+	// exceed the time to send a batch: an entry whose turn comes after
+	// the lease has ended is not sent (it is left to the next claim), and
+	// a consent lookup or a send still running when it ends is cut (its
+	// context ends) and counts as a temporary failure. Default 5 minutes.
 	Lease time.Duration
 }
 
@@ -125,6 +134,9 @@ func DefaultBackoff(key string, attempt int) time.Duration {
 // MaxAttempts times, it is recorded as failed without being sent.
 type Dispatcher struct {
 	cfg DispatcherConfig
+	// claimSize is how many entries a claim takes: BatchSize, or fewer
+	// after a batch outlasted its lease (see deliverBatch).
+	claimSize atomic.Int64
 }
 
 // NewDispatcher validates cfg and returns a dispatcher.
@@ -132,7 +144,9 @@ func NewDispatcher(cfg DispatcherConfig) (*Dispatcher, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	return &Dispatcher{cfg: cfg.WithDefaults()}, nil
+	d := &Dispatcher{cfg: cfg.WithDefaults()}
+	d.claimSize.Store(int64(d.cfg.BatchSize))
+	return d, nil
 }
 
 // DispatchReport counts what one Dispatch did.
@@ -143,7 +157,7 @@ type DispatchReport struct {
 	Retried    int // temporary failures, rescheduled
 	Failed     int // permanent failures and exhausted retries
 	Suppressed int // forbidden by consent at send time
-	LeaseLost  int // outcomes not recorded because the claim was lost (taken over, or the entry deleted)
+	LeaseLost  int // entries not sent or outcomes not recorded because the claim was lost (taken over, the entry deleted, or the lease ended before the entry's turn)
 	Panics     int // failures that were a panic while delivering (counted in Failed too)
 	Outcomes   []Outcome
 }
@@ -175,7 +189,8 @@ func (d *Dispatcher) Dispatch(ctx context.Context) (DispatchReport, error) {
 			return rep, err
 		}
 		now := d.cfg.Clock.Now()
-		batch, err := d.cfg.Outbox.Claim(ctx, ClaimParams{Now: now, Limit: d.cfg.BatchSize, Lease: d.cfg.Lease})
+		limit := int(d.claimSize.Load())
+		batch, err := d.cfg.Outbox.Claim(ctx, ClaimParams{Now: now, Limit: limit, Lease: d.cfg.Lease})
 		if err != nil {
 			return rep, fmt.Errorf("dispatch: claim: %w", err)
 		}
@@ -183,21 +198,68 @@ func (d *Dispatcher) Dispatch(ctx context.Context) (DispatchReport, error) {
 			return rep, nil
 		}
 		rep.Claimed += len(batch)
-		for i := range batch {
-			if err := ctx.Err(); err != nil {
-				return rep, err
-			}
-			if err := d.deliver(ctx, &batch[i], &rep); err != nil {
-				return rep, err
-			}
+		handled, err := d.deliverBatch(ctx, batch, now.Add(d.cfg.Lease), &rep)
+		if err != nil {
+			return rep, err
 		}
-		if len(batch) < d.cfg.BatchSize {
+		d.fit(limit, handled, len(batch), d.cfg.Clock.Now().Sub(now))
+		if len(batch) < limit {
 			return rep, nil
 		}
 	}
 }
 
-func (d *Dispatcher) deliver(ctx context.Context, e *Entry, rep *DispatchReport) error {
+// fit sizes the next claims after a batch of n entries (claimed with
+// limit) of which handled had their turn within the lease, in elapsed.
+// The entries left untried are claimed again, each claim counting as an
+// attempt: a batch claimed at a size that does not fit in the lease (a
+// slow provider) would leave its tail untried claim after claim until
+// given up. So a batch that outlasted its lease makes the next claims
+// take as many as were handled within it; one that took at most half
+// the lease lets them take twice as many again, up to BatchSize.
+func (d *Dispatcher) fit(limit, handled, n int, elapsed time.Duration) {
+	switch {
+	case handled < n:
+		d.claimSize.Store(int64(max(handled, 1)))
+	case n == limit && limit < d.cfg.BatchSize && elapsed <= d.cfg.Lease/2:
+		d.claimSize.CompareAndSwap(int64(limit), int64(min(2*limit, d.cfg.BatchSize)))
+	}
+}
+
+// deliverBatch delivers the entries of one claim, whose lease ends at
+// leaseEnd, one after the other. The batch shares that lease: an entry
+// whose turn comes once it has ended is no longer this dispatcher's to
+// send (another may have claimed it, and be sending it), and a send that
+// would outlast it is cut (sendCtx) rather than left to race the next
+// claim. The deadline is one for the batch, not one per message, which
+// would cost each message a timer.
+// It returns how many entries had their turn within the lease.
+func (d *Dispatcher) deliverBatch(ctx context.Context, batch []Entry, leaseEnd time.Time, rep *DispatchReport) (handled int, _ error) {
+	sendCtx, cancel := context.WithTimeout(ctx, leaseEnd.Sub(d.cfg.Clock.Now()))
+	defer cancel()
+	for i := range batch {
+		if err := ctx.Err(); err != nil {
+			return handled, err
+		}
+		e := &batch[i]
+		if !d.cfg.Clock.Now().Before(leaseEnd) {
+			rep.LeaseLost++
+			d.cfg.Logger.WarnContext(ctx, "outbox claim lapsed before its turn: left to the next claim", "entry", e.ID,
+				"key", e.Message.Key, "leaseUntil", leaseEnd)
+			continue
+		}
+		handled++
+		if err := d.deliver(ctx, sendCtx, e, rep); err != nil {
+			return handled, err
+		}
+	}
+	return handled, nil
+}
+
+// deliver attempts one entry and records its outcome. ctx is the
+// dispatch's, for stopping and recording; sendCtx ends with the claim's
+// lease too, for the consent lookup and the send.
+func (d *Dispatcher) deliver(ctx, sendCtx context.Context, e *Entry, rep *DispatchReport) error {
 	msg := &e.Message
 	rec := RecordParams{ID: e.ID, Attempt: e.Attempts}
 	var reason string
@@ -207,14 +269,14 @@ func (d *Dispatcher) deliver(ctx context.Context, e *Entry, rep *DispatchReport)
 		// Earlier claims ended without an outcome: whatever ended them (a
 		// crash this message may cause) is not risked once more.
 		rec.Status, rec.Error = StatusFailed, fmt.Sprintf("gave up after %d claims, more than the %d attempts allowed: "+
-			"a claim ended without an outcome (a crash, a cancelled dispatch or a failed record)", e.Attempts, d.cfg.MaxAttempts)
+			"a claim ended without an outcome (a crash, a cancelled dispatch, a failed record or a lease that ended before its turn)", e.Attempts, d.cfg.MaxAttempts)
 		if e.LastError != "" {
 			rec.Error += "; last error: " + e.LastError
 		}
 		reason = rec.Error
 	} else {
 		var stop error
-		if reason, wait, perr, stop = d.attempt(ctx, e, &rec); stop != nil {
+		if reason, wait, perr, stop = d.attempt(ctx, sendCtx, e, &rec); stop != nil {
 			return stop
 		}
 	}
@@ -278,7 +340,7 @@ func (d *Dispatcher) deliver(ctx context.Context, e *Entry, rep *DispatchReport)
 // error when the dispatch is stopping (nothing is to be recorded then). A
 // panic in the host's code it calls (the consent lookup, the sender, the
 // backoff) is recovered into a permanent failure, returned as perr.
-func (d *Dispatcher) attempt(ctx context.Context, e *Entry, rec *RecordParams) (reason string, wait time.Duration, perr *panicError, stop error) {
+func (d *Dispatcher) attempt(ctx, sendCtx context.Context, e *Entry, rec *RecordParams) (reason string, wait time.Duration, perr *panicError, stop error) {
 	msg := &e.Message
 	in := inConsent
 	defer func() {
@@ -288,17 +350,17 @@ func (d *Dispatcher) attempt(ctx context.Context, e *Entry, rec *RecordParams) (
 			reason, wait, stop = "permanent failure: "+rec.Error, 0, nil
 		}
 	}()
-	if ok, why, err := d.consentAllows(ctx, msg); err != nil {
+	if ok, why, err := d.consentAllows(sendCtx, msg); err != nil {
 		if ctx.Err() != nil {
 			return "", 0, nil, ctx.Err() // stopping, not a failed attempt
 		}
 		in = inBackoff
-		rec.Status, reason, wait = d.retryOrFail(e, rec, fmt.Errorf("consent lookup: %w", err))
+		rec.Status, reason, wait = d.retryOrFail(e, rec, d.leaseEnded(sendCtx, fmt.Errorf("consent lookup: %w", err)))
 	} else if !ok {
 		rec.Status, rec.Error, reason = StatusSuppressed, why, why
 	} else {
 		in = inSender
-		receipt, err := d.send(ctx, msg)
+		receipt, err := d.send(sendCtx, msg)
 		in = inBackoff
 		if err == nil {
 			rec.Status, rec.Receipt = StatusDelivered, receipt
@@ -312,10 +374,19 @@ func (d *Dispatcher) attempt(ctx context.Context, e *Entry, rec *RecordParams) (
 			rec.Status, rec.Error = StatusFailed, err.Error()
 			reason = "permanent failure: " + err.Error()
 		} else {
-			rec.Status, reason, wait = d.retryOrFail(e, rec, err)
+			rec.Status, reason, wait = d.retryOrFail(e, rec, d.leaseEnded(sendCtx, err))
 		}
 	}
 	return reason, wait, nil, nil
+}
+
+// leaseEnded explains a failure that the end of the claim's lease caused
+// (sendCtx's deadline): a temporary one, tried again after the backoff.
+func (d *Dispatcher) leaseEnded(sendCtx context.Context, err error) error {
+	if errors.Is(sendCtx.Err(), context.DeadlineExceeded) {
+		return fmt.Errorf("cut when it outlasted the lease of %s: %w", d.cfg.Lease, err)
+	}
+	return err
 }
 
 // claimLost reports whether a Record failed because the claim is no

@@ -439,12 +439,12 @@ func TestDispatchGivesUpOnClaimsPastMaxAttempts(t *testing.T) {
 		{
 			name:    "every attempt crashes",
 			crash:   func(int) bool { return true },
-			wantErr: "gave up after 4 claims, more than the 3 attempts allowed: a claim ended without an outcome (a crash, a cancelled dispatch or a failed record)",
+			wantErr: "gave up after 4 claims, more than the 3 attempts allowed: a claim ended without an outcome (a crash, a cancelled dispatch, a failed record or a lease that ended before its turn)",
 		},
 		{
 			name:  "the last attempt crashes",
 			crash: func(call int) bool { return call == 3 },
-			wantErr: "gave up after 4 claims, more than the 3 attempts allowed: a claim ended without an outcome (a crash, a cancelled dispatch or a failed record)" +
+			wantErr: "gave up after 4 claims, more than the 3 attempts allowed: a claim ended without an outcome (a crash, a cancelled dispatch, a failed record or a lease that ended before its turn)" +
 				"; last error: connection refused",
 		},
 	} {

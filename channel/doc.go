@@ -125,7 +125,10 @@
 // Retry-After). A panic while delivering one entry (in its sender, its
 // consent lookup, the backoff) fails that entry for good, with the panic
 // and a short stack in its error, and the dispatcher goes on: a message
-// that panics never blocks the others, nor is it sent again.
+// that panics never blocks the others, nor is it sent again. Nor does a
+// send that hangs: it is cut when the claim's lease ends (a temporary
+// failure), and the entries of the batch whose turn comes after that are
+// left to the next claim, which another dispatcher may have made.
 // The key goes to the sender, so a dispatcher that crashes between a send
 // and its record never sends twice to a sender that honours the key: the
 // entry's lease expires, it is claimed and sent again with the same key, and
