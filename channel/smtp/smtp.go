@@ -30,6 +30,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"crypto/tls"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -42,6 +43,7 @@ import (
 	"net/textproto"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/channel"
@@ -291,7 +293,7 @@ func addrDomain(addr string) string {
 // Compose renders msg as an RFC 5322 message with CRLF line endings (line
 // breaks in the parts, LF, CR or CRLF, all become CRLF). The MIME
 // boundary derives from the key, so the same message composes to the same
-// bytes at the same time.
+// bytes at the same time, and is one that no part contains.
 func Compose(msg *channel.Message, from, messageID string, date time.Time) ([]byte, error) {
 	for name, v := range map[string]string{"from": from, "to": msg.To, "reply-to": msg.ReplyTo, "subject": msg.Subject,
 		"list-unsubscribe": msg.ListUnsubscribe, "list-unsubscribe mailto": msg.ListUnsubscribeMailto, "key": msg.Key,
@@ -310,7 +312,7 @@ func Compose(msg *channel.Message, from, messageID string, date time.Time) ([]by
 	if msg.ReplyTo != "" {
 		h("Reply-To", msg.ReplyTo)
 	}
-	h("Subject", mime.QEncoding.Encode("utf-8", msg.Subject))
+	h("Subject", encodeSubject(msg.Subject))
 	h("Date", date.Format(time.RFC1123Z))
 	h("Message-ID", messageID)
 	h("X-Quorum-Idempotency-Key", mime.QEncoding.Encode("utf-8", msg.Key))
@@ -322,8 +324,7 @@ func Compose(msg *channel.Message, from, messageID string, date time.Time) ([]by
 	}
 	h("MIME-Version", "1.0")
 	mw := multipart.NewWriter(&b)
-	sum := sha256.Sum256([]byte("boundary:" + msg.Key))
-	if err := mw.SetBoundary("q" + hex.EncodeToString(sum[:12])); err != nil {
+	if err := mw.SetBoundary(boundary(msg)); err != nil {
 		return nil, err
 	}
 	h("Content-Type", `multipart/alternative; boundary="`+mw.Boundary()+`"`)
@@ -351,6 +352,58 @@ func Compose(msg *channel.Message, from, messageID string, date time.Time) ([]by
 		return nil, err
 	}
 	return b.Bytes(), nil
+}
+
+// boundary returns the MIME boundary of msg: derived from its key, so
+// that the same message composes to the same bytes, and found in none of
+// its parts. A key can be known in advance, and a part that held its
+// boundary line (a name typed into a form, rendered into the message)
+// would end there and go on as a part of the writer's choosing.
+func boundary(msg *channel.Message) string {
+	seed := "boundary:" + msg.Key
+	for i := 0; ; i++ {
+		sum := sha256.Sum256([]byte(seed))
+		b := "q" + hex.EncodeToString(sum[:12])
+		if !strings.Contains(msg.Text, b) && !strings.Contains(msg.HTML, b) {
+			return b
+		}
+		seed = fmt.Sprintf("boundary:%s#%d", msg.Key, i+1)
+	}
+}
+
+// encodeSubject encodes a subject per RFC 2047 so that it reads back as
+// written. A subject of printable ASCII stays as it is, unless it holds
+// text that a reader would decode as an encoded word ("=?utf-8?q?...?=")
+// or a word too long for a header line (998 characters): that one is
+// encoded whole, into encoded words short enough to fold between.
+func encodeSubject(s string) string {
+	enc := mime.QEncoding.Encode("utf-8", s)
+	if enc != s || !strings.Contains(s, "=?") && !hasLongWord(s, 998-len("Subject: ")) {
+		return enc
+	}
+	var words []string
+	for len(s) > 0 {
+		n := min(len(s), 45) // 60 characters of base64, 72 with the word's frame
+		for n > 0 && n < len(s) && !utf8.RuneStart(s[n]) {
+			n-- // a character is not split between two words
+		}
+		if n == 0 {
+			n = min(len(s), 45)
+		}
+		words = append(words, "=?utf-8?b?"+base64.StdEncoding.EncodeToString([]byte(s[:n]))+"?=")
+		s = s[n:]
+	}
+	return strings.Join(words, " ")
+}
+
+// hasLongWord reports whether s has a word (between spaces) longer than n.
+func hasLongWord(s string, n int) bool {
+	for w := range strings.SplitSeq(s, " ") {
+		if len(w) > n {
+			return true
+		}
+	}
+	return false
 }
 
 // maxHeaderLine is the length of a header line that RFC 5322 (2.1.1)
