@@ -70,8 +70,9 @@
 // every store: person records (and duplicates sharing an email or phone),
 // activities, opportunity contact roles, outbox entries addressed to them or
 // naming them (their email as a whole address, or their name as whole
-// words: a full name in any message, a name of one word in a sales
-// alert), and consent statements. The [ErasureReport] also lists
+// words: a full name in any message and any case, a name of one word as
+// written in a sales alert; in HTML as well as it reads, entities
+// unescaped), and consent statements. The [ErasureReport] also lists
 // suppression hashes to keep, so an erased address imported again is
 // not contacted. Applying the report is each store's job.
 package governance

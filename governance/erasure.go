@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"html"
 	"slices"
 	"strings"
 	"unicode"
@@ -77,11 +78,12 @@ func (r *ErasureReport) Empty() bool {
 // keeps their address and content) or naming them, and their consent
 // statements. It is a pure function: it changes nothing.
 //
-// An entry names the person when its subject, text or HTML contains one
-// of their emails (as a whole address, in any case: not inside a longer
-// one), or their name (first and last, as b2b.Person.Name
-// gives it) as whole words, not inside a longer word: a name of two words
-// or more in any message, a name of one word (a first name alone) in a
+// An entry names the person when its subject, text or HTML (as written
+// and as read, its entities unescaped) contains one of their emails (as a
+// whole address, in any case: not inside a longer one), or their name
+// (first and last, as b2b.Person.Name gives it) as whole words, not
+// inside a longer word: a name of two words or more in any message and
+// in any case, a name of one word (a first name alone) as written in a
 // sales alert, which lists the group's members by name. A common first
 // name may so plan another person's alert of the same name: the report is
 // for review, and missing personal data would be worse.
@@ -179,6 +181,11 @@ func outboxReason(m *channel.Message, ids map[b2b.PersonID]bool, emails, phones 
 		return "addressed to " + m.To
 	}
 	body := m.Subject + "\n" + m.Text + "\n" + m.HTML
+	if strings.ContainsRune(m.HTML, '&') {
+		// The HTML as its reader sees it: html/template writes O'Brien
+		// as O&#39;Brien, and an HTML part may be all there is.
+		body += "\n" + html.UnescapeString(m.HTML)
+	}
 	lower := strings.ToLower(body)
 	for e := range emails {
 		if containsEmail(lower, e) {
@@ -186,10 +193,21 @@ func outboxReason(m *channel.Message, ids map[b2b.PersonID]bool, emails, phones 
 		}
 	}
 	for _, n := range names {
-		// A name of one word (a first name alone) is common enough to
-		// be searched only where persons are named: in sales alerts.
-		if (strings.Contains(n, " ") || m.Channel == channel.ChannelSalesAlert) && containsWord(body, n) {
-			return fmt.Sprintf("its content names %s", n)
+		switch {
+		case strings.Contains(n, " "):
+			// A full name is the person's in any case (BO CHEN,
+			// a template's upper).
+			if containsWord(lower, strings.ToLower(n)) {
+				return fmt.Sprintf("its content names %s", n)
+			}
+		case m.Channel == channel.ChannelSalesAlert:
+			// A name of one word (a first name alone) is common enough
+			// to be searched only where persons are named, in sales
+			// alerts, and as written: in lower case it is more often a
+			// word (will, grace) than a name.
+			if containsWord(body, n) {
+				return fmt.Sprintf("its content names %s", n)
+			}
 		}
 	}
 	return ""

@@ -618,12 +618,15 @@ func TestPlanErasureByAddressAlone(t *testing.T) {
 }
 
 // TestPlanErasureFindsNamesAsWholeWords: a person's name is found as whole
-// words; a name of one word (a first name alone, as b2b.Person.Name gives
-// it) only in sales alerts, where members are listed by name.
+// words, in any case and in HTML as its escaper wrote it; a name of one
+// word (a first name alone, as b2b.Person.Name gives it) only in sales
+// alerts, where members are listed by name.
 func TestPlanErasureFindsNamesAsWholeWords(t *testing.T) {
 	t.Parallel()
 	carla := b2b.Person{ID: "p-1", FirstName: "Carla", Email: "carla@acme.com"}
 	bo := b2b.Person{ID: "p-1", FirstName: "Bo", LastName: "Chen", Email: "bo@acme.com"}
+	will := b2b.Person{ID: "p-1", FirstName: "Will", Email: "will@acme.com"}
+	sean := b2b.Person{ID: "p-1", FirstName: "Seán", LastName: "O'Brien", Email: "sean@acme.com"}
 	alert := func(text string) channel.Message {
 		return channel.Message{Key: "alert:g1:ready:1", Channel: channel.ChannelSalesAlert, Account: "acme", To: "rep@vendor.example",
 			Subject: "Acme: Data Platform buying group", Text: text}
@@ -643,6 +646,12 @@ func TestPlanErasureFindsNamesAsWholeWords(t *testing.T) {
 		{"a full name in an email to someone else", bo, email("Bo Chen, your colleague, asked us to write."), "its content names Bo Chen"},
 		{"a full name inside a longer word", bo, alert("- Bo Chenko, End User: 3"), ""},
 		{"a full name in an alert's HTML", bo, channel.Message{Key: "a", Channel: channel.ChannelSalesAlert, To: "rep@vendor.example", HTML: "<li>Bo Chen</li>"}, "its content names Bo Chen"},
+		// html/template writes an apostrophe as &#39;, an ampersand as &amp;.
+		{"a name escaped in an alert's HTML", sean, channel.Message{Key: "a", Channel: channel.ChannelSalesAlert, To: "rep@vendor.example",
+			HTML: "<td>Seán O&#39;Brien</td>"}, "its content names Seán O'Brien"},
+		{"a name in capitals", bo, email("Dear BO CHEN's team,"), "its content names Bo Chen"},
+		{"a name in lower case", sean, email("cc: seán o'brien"), "its content names Seán O'Brien"},
+		{"a first name alone in lower case is a word", will, alert("The deal will close this quarter."), ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
