@@ -9,9 +9,10 @@
 // parameters, which the caller reuses, nor shares what it returns),
 // version conflicts, due-time ordering and paging, kept values (for stores
 // that keep them), index listing, the event log, the default limits,
-// outbox claim order, ack, retry and lease expiry, tenant isolation,
-// erasure (finding a person's accounts, redacting events and queued
-// messages, removing the person's own), invalid requests with the fields
+// outbox claim order, ack, retry and lease expiry, outbox IDs unique
+// within a tenant (not an account), tenant isolation, erasure (finding a
+// person's accounts, redacting events and queued messages, removing the
+// person's own, so that their IDs find nothing of them), invalid requests with the fields
 // they name (the empty tenant on every method), cancelled contexts, commits
 // racing with one expected version (exactly one wins), and concurrent
 // commits from many goroutines that must never lose an update. Run it
@@ -76,6 +77,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store, f Features) {
 		{"OutboxIdempotentEnqueue", s.outboxIdempotentEnqueue},
 		{"OutboxEnqueueAndFencing", s.outboxEnqueueAndFencing},
 		{"FinalEntriesKeepTheirIDs", s.finalEntriesKeepTheirIDs},
+		{"OutboxIDsAcrossAccounts", s.outboxIDsAcrossAccounts},
 		{"TenantIsolation", s.tenantIsolation},
 		{"ErasePerson", s.erasePerson},
 		{"EraseClaimedEntry", s.eraseClaimedEntry},
@@ -892,6 +894,53 @@ func (s suite) finalEntriesKeepTheirIDs(t *testing.T) {
 	require.ErrorIs(t, err, store.ErrNotFound)
 }
 
+// outboxIDsAcrossAccounts: an outbox ID is unique within the tenant,
+// not within an account: another account's commit of a known ID, live or
+// final, keeps the existing entry where it is, and an ack's event goes to
+// the log after every event committed before it.
+func (s suite) outboxIDsAcrossAccounts(t *testing.T) {
+	ctx := context.Background()
+	st := s.newStore(t)
+	commit(t, st, store.CommitParams{Account: "a", Events: []store.Event{{Type: "x", Time: t0}}, Outbox: []store.OutboxEntry{
+		{ID: "live", Person: "p1", IdempotencyKey: "k1", Channel: "email", Payload: []byte("a's live")},
+		{ID: "done", Person: "p1", IdempotencyKey: "k2", Channel: "email", Payload: []byte("a's done")},
+	}})
+	got, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0, Lease: time.Minute, Limit: 2})
+	require.NoError(t, err)
+	require.Len(t, got, 2)
+	commit(t, st, store.CommitParams{Account: "b", Events: []store.Event{{Type: "y", Time: t0}}})
+	require.NoError(t, st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "done", Attempt: 1, Status: store.OutboxDelivered, Now: t0,
+		Event: &store.Event{Type: "message.delivered", Time: t0}}))
+	require.NoError(t, st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "live", Attempt: 1, Status: store.OutboxPending,
+		NextAttemptAt: t0.Add(time.Minute), Now: t0}))
+	evs, err := st.Events(ctx, &store.EventsParams{Tenant: tenant})
+	require.NoError(t, err)
+	require.Equal(t, []string{"x", "y", "message.delivered"}, eventTypes(evs), "the ack's event comes after the commits before it")
+	require.Greater(t, evs[2].Seq, evs[1].Seq)
+	require.Equal(t, b2b.AccountID("a"), evs[2].Account)
+
+	commit(t, st, store.CommitParams{Account: "b", ExpectedVersion: 1, Outbox: []store.OutboxEntry{
+		{ID: "live", Person: "p2", IdempotencyKey: "other", Channel: "sms", Payload: []byte("b's")},
+		{ID: "done", Person: "p2", IdempotencyKey: "other", Channel: "sms", Payload: []byte("b's")},
+	}})
+	ofB, err := st.PendingOutbox(ctx, tenant, "b")
+	require.NoError(t, err)
+	require.Empty(t, ofB, "b's commit queued nothing: both IDs were a's")
+	ofA, err := st.PendingOutbox(ctx, tenant, "a")
+	require.NoError(t, err)
+	require.Len(t, ofA, 1)
+	require.Equal(t, "a's live", string(ofA[0].Payload))
+	accs, err := st.PersonAccounts(ctx, tenant, "p2")
+	require.NoError(t, err)
+	require.Empty(t, accs, "entries not stored tie nobody to an account")
+	got, err = st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0.Add(time.Hour), Lease: time.Minute})
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	require.Equal(t, "live", got[0].ID)
+	require.Equal(t, b2b.AccountID("a"), got[0].Account)
+	require.Equal(t, b2b.PersonID("p1"), got[0].Person)
+}
+
 func (s suite) tenantIsolation(t *testing.T) {
 	ctx := context.Background()
 	st := s.newStore(t)
@@ -987,7 +1036,7 @@ func (s suite) erasePerson(t *testing.T) {
 	require.Len(t, got, 2)
 	require.Equal(t, []string{"m3", "m4"}, []string{got[0].ID, got[1].ID})
 	require.NoError(t, st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "m4", Status: store.OutboxDelivered, Now: t0,
-		Event: &store.Event{Type: "message.delivered", Time: t0}}))
+		Receipt: []byte(`{"providerId":"r4"}`), Event: &store.Event{Type: "message.delivered", Time: t0}}))
 
 	rep, err := st.ErasePerson(ctx, tenant, "p1")
 	require.NoError(t, err)
@@ -1013,6 +1062,18 @@ func (s suite) erasePerson(t *testing.T) {
 	}
 	err = st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "m1", Status: store.OutboxDelivered, Now: t0})
 	require.ErrorIs(t, err, store.ErrNotFound)
+	// Nor does the ID of an erased delivered entry find anything of it:
+	// its person, receipt and key are gone with it.
+	again, err := st.Enqueue(ctx, &store.EnqueueParams{Tenant: tenant, Now: t0.Add(time.Hour),
+		Entries: []store.OutboxEntry{{ID: "m4", IdempotencyKey: "k-new", Channel: "email"}}})
+	require.NoError(t, err)
+	require.Len(t, again, 1)
+	require.Empty(t, again[0].Person, "the erased entry's person")
+	require.Empty(t, again[0].Receipt, "the erased entry's receipt")
+	require.Equal(t, "k-new", again[0].IdempotencyKey)
+	accs, err := st.PersonAccounts(ctx, tenant, "p1")
+	require.NoError(t, err)
+	require.Empty(t, accs)
 
 	rep, err = st.ErasePerson(ctx, tenant, "p1")
 	require.NoError(t, err)
