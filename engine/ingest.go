@@ -517,9 +517,26 @@ func (e *Engine) Enter(ctx context.Context, account b2b.AccountID, journeyID str
 }
 
 // ExternalResult answers a journey's external action (identified by its
-// outbox key) with "success" or "error".
+// outbox key) with "success" or "error". An answer without an account or
+// a key, or with another outcome, is refused with every problem at once
+// (a *b2b.ValidationError): the journey takes any outcome but "success"
+// for an error, so a misspelt success would send the account down the
+// error path for good.
 func (e *Engine) ExternalResult(ctx context.Context, account b2b.AccountID, key, outcome, detail string) (Report, error) {
 	var rep Report
+	var ps b2b.Problems
+	if account == "" {
+		ps.Addf("account", "is required")
+	}
+	if key == "" {
+		ps.Addf("key", "is required")
+	}
+	if outcome != "success" && outcome != "error" {
+		ps.Addf("outcome", "%q is not an outcome (want success or error)", outcome)
+	}
+	if err := ps.Err("external result"); err != nil {
+		return rep, err
+	}
 	now := e.cfg.Clock.Now()
 	works := map[b2b.AccountID]*work{account: {events: []journey.Event{{Type: journey.EventExternalResult, At: now, Key: key, Outcome: outcome, Detail: detail}}}}
 	_, err := e.run(ctx, works, now, &rep)
