@@ -60,7 +60,8 @@
 // counts once as applied, but two calls that deliver it at once may each
 // apply it to one of its accounts, and each count it), or rejected with a
 // stable reason (invalid, future, too_late, unknown_person,
-// unknown_account) and what was wrong. Activities of persons not known yet
+// unknown_account; not_waiting for an external result no journey waits
+// for) and what was wrong. Activities of persons not known yet
 // are returned as rejected "unknown_person", never dropped silently:
 // resubmit them once the person's record arrives.
 //

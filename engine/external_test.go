@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/engine"
 	"github.com/quorumhq/quorum/journey"
 	"github.com/quorumhq/quorum/program"
 	"github.com/quorumhq/quorum/store"
@@ -93,6 +94,81 @@ func TestExternalResultRefusesWhatIsNotAnAnswer(t *testing.T) {
 			require.Equal(t, 1, countEventsWhere(t, b, "acme", func(e store.Event) bool {
 				return e.Type == "journey.ended" && strings.Contains(string(e.Data), `"outcome":"ok"`)
 			}))
+		})
+	}
+}
+
+// TestExternalResultNoJourneyWaitsFor: an answer that no journey of the
+// account waits for (a key it never sent, a call answered already, one
+// that timed out before the answer came) changes nothing, and says so:
+// it is in the report as rejected, "not_waiting", and in the counters;
+// the journey goes on as it would have. A late answer with no Advance
+// since the timeout first lets the timeout be decided at its time, as any
+// late input does, and is refused then.
+func TestExternalResultNoJourneyWaitsFor(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name   string
+		answer func(t *testing.T, b *bundle, key string) string // the key answered
+		caught bool                                             // the call's catch-up decides the timeout
+		ended  string                                           // the outcome the journey ended with
+	}{
+		{name: "a key never sent", answer: func(t *testing.T, b *bundle, key string) string {
+			return "no-such-call"
+		}},
+		{name: "a call answered already", answer: func(t *testing.T, b *bundle, key string) string {
+			_, err := b.eng.ExternalResult(b.ctx, "acme", key, "success", "")
+			require.NoError(t, err)
+			return key
+		}, ended: "ok"},
+		{name: "an answer after the timeout", answer: func(t *testing.T, b *bundle, key string) string {
+			b.clock.Set(day(3)) // the call timed out on day 2
+			_, err := b.eng.Advance(b.ctx, day(3))
+			require.NoError(t, err)
+			return key
+		}, ended: "late"},
+		{name: "an answer after the timeout, no Advance since", answer: func(t *testing.T, b *bundle, key string) string {
+			b.clock.Set(day(3))
+			return key
+		}, caught: true, ended: "late"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			b := setup(t, crmTask())
+			setupAcme(t, b)
+			key := tt.answer(t, b, externalKey(t, b))
+			before, err := b.store.LoadAccount(b.ctx, "default", "acme")
+			require.NoError(t, err)
+			counted := b.eng.Counters().Rejected["not_waiting"]
+
+			rep, err := b.eng.ExternalResult(b.ctx, "acme", key, "error", "")
+			require.NoError(t, err)
+			require.Len(t, rep.Rejected, 1, "%+v", rep)
+			r := rep.Rejected[0]
+			require.Equal(t, engine.KindExternalResult, r.Kind)
+			require.Equal(t, b2b.AccountID("acme"), r.Account)
+			require.Equal(t, "not_waiting", r.Reason)
+			require.Contains(t, r.Detail, key)
+			require.Equal(t, counted+1, b.eng.Counters().Rejected["not_waiting"])
+			if !tt.caught {
+				require.Zero(t, rep.Accounts)
+				after, err := b.store.LoadAccount(b.ctx, "default", "acme")
+				require.NoError(t, err)
+				require.Equal(t, before.Version, after.Version, "nothing committed")
+			}
+
+			if tt.ended == "" {
+				// The journey still waits for its own call's answer.
+				_, err = b.eng.ExternalResult(b.ctx, "acme", externalKey(t, b), "success", "")
+				require.NoError(t, err)
+				tt.ended = "ok"
+			}
+			require.Equal(t, 1, countEventsWhere(t, b, "acme", func(e store.Event) bool {
+				return e.Type == "journey.ended" && strings.Contains(string(e.Data), `"outcome":"`+tt.ended+`"`)
+			}))
+			require.Zero(t, countEventsWhere(t, b, "acme", func(e store.Event) bool {
+				return e.Type == "journey.path" && strings.Contains(string(e.Data), `"path":"error"`)
+			}), "the error answered to no call took no path")
 		})
 	}
 }

@@ -48,15 +48,17 @@ type Report struct {
 
 // A Rejection is an input that was not applied.
 type Rejection struct {
-	// Kind is the kind of input (account, person, opportunity, activity)
-	// and Index its position among the inputs of that kind.
+	// Kind is the kind of input (account, person, opportunity, activity,
+	// external_result) and Index its position among the inputs of that
+	// kind.
 	Kind     string
 	Index    int
 	Activity b2b.ActivityID `json:",omitempty"`
 	Account  b2b.AccountID  `json:",omitempty"`
 	// Reason is a stable name: invalid, future, too_late (older than the
 	// scoring horizon's floor or the activity retention, see
-	// Config.ActivityRetention), unknown_person, unknown_account.
+	// Config.ActivityRetention), unknown_person, unknown_account, and
+	// not_waiting for an external result no journey waits for.
 	Reason string
 	// Detail says what exactly was wrong.
 	Detail string `json:",omitempty"`
@@ -188,6 +190,9 @@ const (
 	KindPerson      = "person"
 	KindOpportunity = "opportunity"
 	KindActivity    = "activity"
+	// KindExternalResult is a host's answer to a journey's external
+	// action ([Engine.ExternalResult]).
+	KindExternalResult = "external_result"
 )
 
 // Apply applies a batch: account and person records first (identity
@@ -521,7 +526,11 @@ func (e *Engine) Enter(ctx context.Context, account b2b.AccountID, journeyID str
 // a key, or with another outcome, is refused with every problem at once
 // (a *b2b.ValidationError): the journey takes any outcome but "success"
 // for an error, so a misspelt success would send the account down the
-// error path for good.
+// error path for good. An answer no journey of the account waits for (a
+// key it never sent, a call answered already or timed out: what the
+// account was due to decide before the answer is decided first, see
+// [Engine.Apply]) changes nothing and is in the report as rejected,
+// "not_waiting".
 func (e *Engine) ExternalResult(ctx context.Context, account b2b.AccountID, key, outcome, detail string) (Report, error) {
 	var rep Report
 	var ps b2b.Problems

@@ -644,7 +644,16 @@ func (ps *pass) run(ctx context.Context, w *work) outcome {
 		ps.ingest(w, &out)
 	}
 	ps.consent(ctx, w)
-	ps.jevents = append(ps.jevents, w.events...)
+	for i := range w.events {
+		if ev := &w.events[i]; ev.Type == journey.EventExternalResult && !awaited(&st.Journeys, ev) {
+			// An answer no journey waits for would reach no track and
+			// change nothing: it is refused with why, not dropped.
+			out.rejected = append(out.rejected, Rejection{Kind: KindExternalResult, Account: ps.id, Reason: "not_waiting",
+				Detail: fmt.Sprintf("no journey of the account waits for an answer to call %q (never asked, answered already, or timed out)", ev.Key)})
+			continue
+		}
+		ps.jevents = append(ps.jevents, w.events[i])
+	}
 	if !w.tick && !ps.changed && !ps.requalify && len(ps.jevents) == 0 && len(ps.events) == 0 && rec0(st) {
 		ps.idle = true
 		return out
@@ -665,6 +674,20 @@ func (ps *pass) run(ctx context.Context, w *work) outcome {
 		}
 	}
 	return out
+}
+
+// awaited reports whether a track of st waits at an external node for
+// the answer ev, by its call's key: an answer dated after the track's
+// timeout is none (the track took the timeout path then).
+func awaited(st *journey.State, ev *journey.Event) bool {
+	for i := range st.Instances {
+		for _, tr := range st.Instances[i].Tracks {
+			if tr.Key == ev.Key && tr.Status == journey.TrackActive && tr.Waiting && (tr.Due.IsZero() || !ev.At.After(tr.Due)) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // activityDue moves ActivityDue on once the pass reached it: to the
