@@ -370,7 +370,7 @@ func (e *Engine) commitPass(ctx context.Context, ps *pass, w *work, version int6
 		// decision): nothing to commit, but for the account's next due
 		// time after time passed.
 		if w.tick {
-			if done, err := e.reschedule(ctx, ps, version); !done || err != nil {
+			if done, err := e.reschedule(ctx, ps, version, attempt); !done || err != nil {
 				return outcome{}, done, err
 			}
 		}
@@ -391,9 +391,7 @@ func (e *Engine) commitPass(ctx context.Context, ps *pass, w *work, version int6
 	}
 	version, err = e.cfg.Store.Commit(ctx, cp)
 	if errors.Is(err, store.ErrConflict) {
-		e.counters.conflicts.Add(1)
-		e.cfg.Logger.LogAttrs(ctx, slog.LevelDebug, "version conflict, retrying",
-			slog.String("account", string(id)), slog.Int("attempt", attempt+1))
+		e.conflicted(ctx, id, attempt)
 		return outcome{}, false, nil
 	}
 	if err != nil {
@@ -402,13 +400,7 @@ func (e *Engine) commitPass(ctx context.Context, ps *pass, w *work, version int6
 	if !e.values {
 		e.putCached(id, version, st)
 	}
-	e.counters.commits.Add(1)
-	if e.cfg.Logger.Enabled(ctx, slog.LevelDebug) {
-		e.cfg.Logger.LogAttrs(ctx, slog.LevelDebug, "account committed",
-			slog.String("account", string(id)), slog.Int64("version", version),
-			slog.Int("applied", len(out.appliedIdx)), slog.Int("duplicates", len(out.duplicateIdx)), slog.Int("rejected", len(out.rejected)),
-			slog.Int("steps", out.steps), slog.Int("outbox", len(ps.outbox)), slog.Int("events", len(ps.events)))
-	}
+	e.committed(ctx, id, version, &out, len(ps.outbox), len(ps.events))
 	e.counters.steps.Add(int64(out.steps))
 	out.messages = len(ps.outbox)
 	for _, o := range ps.outbox {
@@ -421,13 +413,34 @@ func (e *Engine) commitPass(ctx context.Context, ps *pass, w *work, version int6
 	return out, true, nil
 }
 
+// conflicted counts and logs a commit that lost the version race, the
+// attempt-th, which the caller retries.
+func (e *Engine) conflicted(ctx context.Context, id b2b.AccountID, attempt int) {
+	e.counters.conflicts.Add(1)
+	e.cfg.Logger.LogAttrs(ctx, slog.LevelDebug, "version conflict, retrying",
+		slog.String("account", string(id)), slog.Int("attempt", attempt+1))
+}
+
+// committed counts and logs a commit: every commit the counters count
+// is logged, a pass of time that commits only the account's next due
+// time (reschedule) too.
+func (e *Engine) committed(ctx context.Context, id b2b.AccountID, version int64, out *outcome, outbox, events int) {
+	e.counters.commits.Add(1)
+	if e.cfg.Logger.Enabled(ctx, slog.LevelDebug) {
+		e.cfg.Logger.LogAttrs(ctx, slog.LevelDebug, "account committed",
+			slog.String("account", string(id)), slog.Int64("version", version),
+			slog.Int("applied", len(out.appliedIdx)), slog.Int("duplicates", len(out.duplicateIdx)), slog.Int("rejected", len(out.rejected)),
+			slog.Int("steps", out.steps), slog.Int("outbox", outbox), slog.Int("events", events))
+	}
+}
+
 // reschedule commits the state of an account that was due as it was
 // (an idle pass's derived changes are not kept), but for its activity
 // records past the retention, with its next due time, its refresh or
 // journey wait after now: left due, it would run again at every Advance,
 // and the accounts due after it would wait behind it and its like. done
-// is false on a version conflict.
-func (e *Engine) reschedule(ctx context.Context, ps *pass, version int64) (done bool, err error) {
+// is false on a version conflict (the attempt-th).
+func (e *Engine) reschedule(ctx context.Context, ps *pass, version int64, attempt int) (done bool, err error) {
 	rec, next := &ps.loaded, ps.due()
 	if ps.committed == nil || rec.DueAt.IsZero() || rec.DueAt.After(ps.now) || !next.After(ps.now) {
 		return true, nil
@@ -452,7 +465,7 @@ func (e *Engine) reschedule(ctx context.Context, ps *pass, version int64) (done 
 	}
 	version, err = e.cfg.Store.Commit(ctx, cp)
 	if errors.Is(err, store.ErrConflict) {
-		e.counters.conflicts.Add(1)
+		e.conflicted(ctx, ps.id, attempt)
 		return false, nil
 	}
 	if err != nil {
@@ -461,7 +474,7 @@ func (e *Engine) reschedule(ctx context.Context, ps *pass, version int64) (done 
 	if !e.values {
 		e.putCached(ps.id, version, st)
 	}
-	e.counters.commits.Add(1)
+	e.committed(ctx, ps.id, version, &outcome{}, 0, 0)
 	return true, nil
 }
 
