@@ -66,7 +66,9 @@
 // resubmit them once the person's record arrives.
 //
 // Time is an input. Apply and the other input calls run their passes at
-// the clock's time (Config.Clock) and step the journeys due by then.
+// the clock's time (Config.Clock), or at an account's last pass when the
+// clock is behind it (time never goes back for an account), and step the
+// journeys due by then.
 // [Engine.Advance] runs each account due by the time it is given at the
 // time the account was due (never before its last committed pass), then
 // at each next due time up to the time given: a wait of two days that

@@ -203,10 +203,13 @@ const (
 // journeys stepped, and the result committed with its events and outbox
 // entries. Every input is accounted for in the report.
 //
-// The batch's passes run at the clock's time. An account due before it
-// for a decision (a journey wait that ended, a deferred message that came
-// free, a consent statement dated ahead, a qualification its last pass
-// asked for again) that no Advance has run since first runs a pass at
+// The batch's passes run at the clock's time, or, for an account whose
+// last pass ran after it (a clock gone back, an Advance run ahead of it),
+// at that pass's time: time never goes back for an account. An account
+// due before it for a decision (a journey wait that ended, a deferred
+// message that came free, a consent statement dated ahead, a
+// qualification its last pass asked for again) that no Advance has run
+// since first runs a pass at
 // each such time, in order, and each of those takes the batch's
 // activities and consent statements dated by its time: a split at the
 // end of a wait sees what the account did before it, and an unsubscribe

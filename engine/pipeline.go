@@ -231,6 +231,14 @@ func (e *Engine) process(ctx context.Context, id b2b.AccountID, w *work, now tim
 				// (a retry may run it later than planned).
 				pw = w.input.until(at)
 			}
+		} else if committed != nil && committed.Refreshed.After(at) {
+			// Time never goes back for an account: an input that comes
+			// with the clock behind the account's last pass (a host's
+			// clock gone back, an Advance run ahead of it) runs at that
+			// pass's time, so that nothing it decides is stamped before
+			// a decision the log already holds, and the account is not
+			// refreshed again over days it has passed.
+			at = committed.Refreshed
 		}
 		p := e.prog.Load()
 		events, outbox, jevents := eventRoom.take(), outboxRoom.take(), journeyEventRoom.take()
