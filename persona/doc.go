@@ -32,7 +32,8 @@
 // # How a title is read
 //
 //  1. The title is normalised: lower case, common accents removed
-//     ("Général" -> general), punctuation separates words ("Co-Founder",
+//     ("Général" -> general, also when the accent is a combining mark
+//     after its letter), punctuation separates words ("Co-Founder",
 //     "VP/GM"), dotted letters join ("C.E.O."), short "&" abbreviations stay
 //     whole ("R&D", "FP&A"). After "assistant to", "reporting to" and the
 //     like, the rest of the title describes somebody else and is ignored.

@@ -51,6 +51,14 @@ func TestTokenize(t *testing.T) {
 		{"C++ / C# Developer", []string{"c++", "c#", "developer"}},
 		{"& + # . ...", nil},
 		{"Engineer (II)", []string{"engineer", "ii"}},
+		// Accents written as a letter and a combining mark (decomposed,
+		// as macOS and some CRM exports write them) fold like the
+		// precomposed letters: the mark does not split the word.
+		{"Directeur Ge\u0301ne\u0301ral", []string{"directeur", "general"}},
+		{"GESCHA\u0308FTSFU\u0308HRER", []string{"geschaftsfuhrer"}},
+		{"Jefe de Tecnologi\u0301a", []string{"jefe", "de", "tecnologia"}},
+		// Marks of other scripts stay inside their word.
+		{"\u092a\u094d\u0930\u092c\u0902\u0927\u0915 IT", []string{"\u092a\u094d\u0930\u092c\u0902\u0927\u0915", "it"}},
 	}
 	for _, tt := range tests {
 		got := tokenize(tt.in, nil)

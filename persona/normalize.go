@@ -13,7 +13,10 @@ const maxTitleBytes = 512
 // tokenize turns a free-text title into lower-case, accent-free words.
 //
 //   - Letters are lower-cased and common Latin accents removed
-//     ("Directeur Général" -> directeur general, "ß" -> ss).
+//     ("Directeur Général" -> directeur general, "ß" -> ss), whether an
+//     accent is part of its letter or a combining mark after it (the
+//     decomposed form that macOS and some CRM exports write). Marks of
+//     other scripts stay inside their word.
 //   - Any character other than a letter, a digit, '&', '+', '#' or '.'
 //     separates words, so "Co-Founder", "VP/GM" and "(CISO)" split.
 //   - Dotted single letters join ("C.E.O." -> ceo, "V.P." -> vp); other dots
@@ -43,6 +46,12 @@ func tokenize(title string, dst []string) []string {
 			b.WriteRune(r)
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			foldRune(&b, r)
+		case r >= 0x300 && r <= 0x36f:
+			// A combining diacritical mark: the accent of the letter
+			// before it, removed as accentFold removes it from a
+			// precomposed letter (a separator would split the word).
+		case unicode.IsMark(r):
+			b.WriteRune(r)
 		default:
 			flush()
 		}

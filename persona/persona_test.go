@@ -78,6 +78,8 @@ func TestClassifyTitles(t *testing.T) {
 		{"Directeur Financier", dir, b2b.DepartmentFinance, "French"},
 		{"Directeur Général", cl, b2b.DepartmentExecutive, "French, accent folded"},
 		{"Geschäftsführer", cl, b2b.DepartmentExecutive, ""},
+		{"Gescha\u0308ftsfu\u0308hrer", cl, b2b.DepartmentExecutive, "decomposed umlauts fold as the precomposed ones"},
+		{"Directeur Ge\u0301ne\u0301ral", cl, b2b.DepartmentExecutive, "decomposed accents fold as the precomposed ones"},
 		{"Gerente de Ventas", mgr, b2b.DepartmentSales, "Spanish"},
 		{"Gerente de TI", mgr, b2b.DepartmentIT, "Spanish: TI is IT"},
 		{"Diretor de TI", dir, b2b.DepartmentIT, "Portuguese: TI is IT"},
