@@ -227,7 +227,13 @@ func Compile(defs Definitions, cfg Config) (*Catalog, error) {
 
 func compileTemplate(eng rules.Engine, t RoleTemplate, path string, ps *b2b.Problems, ws *[]Warning) *Template {
 	ct := &Template{RoleTemplate: t, byName: map[string]int{}, byCRM: map[string]int{}}
+	// The catalog keeps lists of its own: it is immutable, whatever the
+	// caller does with its definitions afterwards.
 	ct.Roles = slices.Clone(t.Roles)
+	for i := range ct.Roles {
+		ct.Roles[i].ContactRoles = slices.Clone(ct.Roles[i].ContactRoles)
+	}
+	ct.CompletenessThresholds = slices.Clone(t.CompletenessThresholds)
 	if strings.TrimSpace(t.ID) == "" {
 		ps.Addf(path+".id", "is required")
 	}
@@ -298,7 +304,7 @@ func compileTemplate(eng rules.Engine, t RoleTemplate, path string, ps *b2b.Prob
 	if required > MaxRequiredRoles {
 		*ws = append(*ws, Warning{path + ".roles", fmt.Sprintf("%d required roles: templates with more than %d required roles rarely complete; start with 3-5 essential roles", required, MaxRequiredRoles)})
 	}
-	ct.thresholds = t.CompletenessThresholds
+	ct.thresholds = ct.CompletenessThresholds
 	if ct.thresholds == nil {
 		ct.thresholds = DefaultCompletenessThresholds
 	}
@@ -320,6 +326,10 @@ var standardContactRoles = []string{
 
 func compileModel(eng rules.Engine, m StageModel, path string, ps *b2b.Problems, ws *[]Warning) *Model {
 	cm := &Model{StageModel: m, index: map[string]int{}, allow: map[[2]int]bool{}, succes: -1}
+	// Lists of its own: a transition's default rule name is written into
+	// them, never into the caller's definitions (see compileTemplate).
+	cm.Stages = slices.Clone(m.Stages)
+	cm.Transitions = slices.Clone(m.Transitions)
 	if strings.TrimSpace(m.ID) == "" {
 		ps.Addf(path+".id", "is required")
 	}

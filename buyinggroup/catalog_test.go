@@ -314,3 +314,56 @@ func TestRoleIndex(t *testing.T) {
 		require.Equal(t, want, tpl.RoleIndex(name), "%q", name)
 	}
 }
+
+// TestCompileSharesNothingWritableWithItsDefinitions: Compile neither
+// writes to the definitions it is given (a transition rule's default name
+// stays in the catalog) nor keeps their lists, so a host that compiles
+// one set of definitions from several goroutines, or edits its copy to
+// build the next program, leaves the catalog as it was compiled.
+func TestCompileSharesNothingWritableWithItsDefinitions(t *testing.T) {
+	t.Parallel()
+	defs := func() buyinggroup.Definitions {
+		return buyinggroup.Definitions{
+			Interests: []buyinggroup.SolutionInterest{{ID: "dp", Template: "t", StageModel: "funnel"}},
+			Templates: []buyinggroup.RoleTemplate{{
+				ID: "t", CompletenessThresholds: []float64{0.5, 1},
+				Roles: []buyinggroup.Role{{Name: "Champion", Required: true, Rule: rule(`person.seniority == "Manager"`), ContactRoles: []string{"Influencer"}}},
+			}},
+			StageModels: []buyinggroup.StageModel{{
+				ID: "funnel",
+				Stages: []buyinggroup.Stage{
+					{Name: "Lead", Entry: true}, {Name: "Engaged"}, {Name: "Won", Success: true},
+				},
+				Transitions: []buyinggroup.Transition{
+					{From: "Lead", To: "Engaged", When: rule(`group.score >= 10`)},
+					{From: "*", To: "Won"},
+				},
+			}},
+		}
+	}
+	given := defs()
+	cat := compileDefs(t, given)
+	require.Empty(t, cmp.Diff(defs(), given), "Compile changed its definitions (-want +got)")
+
+	// The host edits its definitions for the next program.
+	given.StageModels[0].Stages[0].Name = "Prospect"
+	given.StageModels[0].Transitions[0].When.Source = `group.score >= 1000`
+	given.Templates[0].CompletenessThresholds[0] = 0.9
+	given.Templates[0].Roles[0].ContactRoles[0] = "Evaluator"
+
+	g, _, err := cat.NewGroup("acme", "dp", "", t0)
+	require.NoError(t, err)
+	require.Equal(t, "Lead", g.Stage)
+	in, ok := cat.Interest("dp")
+	require.True(t, ok)
+	require.Equal(t, []string{"Lead"}, in.Model().EntryStages())
+	require.Equal(t, "group.score >= 10", in.Model().Transitions[0].When.Source)
+	require.Equal(t, "Lead -> Engaged", in.Model().Transitions[0].When.Name)
+	require.Equal(t, []float64{0.5, 1}, in.RoleTemplate().CompletenessThresholds)
+	require.Equal(t, []string{"Influencer"}, in.RoleTemplate().Roles[0].ContactRoles)
+	g, evs, err := cat.Advance(g, buyinggroup.Signals{Score: 20}, t0)
+	require.NoError(t, err)
+	require.Equal(t, "Engaged", g.Stage)
+	require.Len(t, evs, 1)
+	require.Equal(t, `rule "Lead -> Engaged": group.score >= 10`, evs[0].Reason)
+}
