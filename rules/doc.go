@@ -140,6 +140,9 @@
 //     written in the rule (a written one is parsed when the rule is
 //     loaded, so one that does not parse is a compile error), and date of
 //     anything but text (date(person.updatedAt): a time is one already).
+//   - the time zone "Local" (timezone("Local"), date(s, layout, "Local")):
+//     it is the zone of the machine the rule runs on, so the rule would
+//     answer differently on another; name the zone ("Europe/Berlin").
 //   - a count from data where a negative one fails (take, bitshl, bitshr,
 //     bitushr), the bounds of a range (..) from data (a range too large
 //     to build fails), an order other than "asc" or "desc" for sort and

@@ -378,6 +378,12 @@ func (g *guard) parse(n *ast.BuiltinNode) {
 			return
 		}
 	}
+	// A zone named "Local" is the zone of the machine (time.LoadLocation
+	// reads it so): the rule would answer differently on another one.
+	if zone := zoneArgument(n); zone != nil && zone.Value == "Local" {
+		g.fail(zone, `"Local" is the time zone of the machine the rule runs on, not a zone name: name the zone ("Europe/Berlin", "UTC")`)
+		return
+	}
 	for _, arg := range n.Arguments {
 		if !constant(arg) {
 			return
@@ -391,6 +397,22 @@ func (g *guard) parse(n *ast.BuiltinNode) {
 		}
 		g.fail(n, "%s does not parse: %s", n, msg)
 	}
+}
+
+// zoneArgument returns the written time zone name of a call to timezone
+// or of date with a layout and a zone, or nil.
+func zoneArgument(n *ast.BuiltinNode) *ast.StringNode {
+	i := -1
+	switch {
+	case n.Name == "timezone" && len(n.Arguments) == 1:
+		i = 0
+	case n.Name == "date" && len(n.Arguments) == 3:
+		i = 2
+	default:
+		return nil
+	}
+	s, _ := n.Arguments[i].(*ast.StringNode)
+	return s
 }
 
 // need refuses n where a value of a known type is needed: n's type is

@@ -323,3 +323,45 @@ func TestRunTimeErrors(t *testing.T) {
 	require.ErrorIs(t, err, rules.ErrEval)
 	require.ErrorContains(t, err, "memory budget exceeded")
 }
+
+// TestMachineTimeZoneRefused: "Local" names no zone but the zone of the
+// machine the rule runs on (time.LoadLocation reads it so), so a rule
+// with it would answer one way on a machine in Tokyo and another in New
+// York: it is refused when the rule is loaded, as package b2b refuses it
+// for an account.
+func TestMachineTimeZoneRefused(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		src  string
+		want string
+	}{
+		{"date in the machine's zone", `date("2026-06-01 09:00", "2006-01-02 15:04", "Local") < now`,
+			"rule \"r\" 1:46: \"Local\" is the time zone of the machine the rule runs on, not a zone name: name the zone (\"Europe/Berlin\", \"UTC\")\n" +
+				"  | date(\"2026-06-01 09:00\", \"2006-01-02 15:04\", \"Local\") < now\n" +
+				"  |                                              ^"},
+		{"the machine's zone", `timezone("Local") != nil`, `rule "r" 1:10: "Local" is the time zone of the machine the rule runs on`},
+		{"in a predicate", `any(persons, .updatedAt > date("2026-06-01", "2006-01-02", "Local"))`, `rule "r" 1:60: "Local" is the time zone`},
+	}
+	eng := rules.New()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := eng.Compile(rules.Rule{Name: "r", Source: tt.src}, reflect.TypeFor[roleEnv](), rules.KindBool)
+			require.ErrorIs(t, err, rules.ErrCompile)
+			require.Contains(t, err.Error(), tt.want)
+		})
+	}
+	// A named zone and UTC are the same everywhere.
+	for _, src := range []string{
+		`date("2026-06-01 09:00", "2006-01-02 15:04", "Asia/Tokyo") < now`,
+		`date("2026-06-01 09:00", "2006-01-02 15:04", "UTC") < now`,
+		`date("2026-06-01 09:00", "2006-01-02 15:04") < now`,
+	} {
+		x, err := rules.Compile[roleEnv, bool](eng, rules.Rule{Name: "r", Source: src})
+		require.NoError(t, err, src)
+		got, err := x.Eval(env())
+		require.NoError(t, err)
+		require.True(t, got, src)
+	}
+}
