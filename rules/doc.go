@@ -143,6 +143,10 @@
 //   - the time zone "Local" (timezone("Local"), date(s, layout, "Local")):
 //     it is the zone of the machine the rule runs on, so the rule would
 //     answer differently on another; name the zone ("Europe/Berlin").
+//     Likewise a zone abbreviation other than UTC and GMT in a date with
+//     no zone named (date("01 Jun 26 09:00 CEST")): it is read in the
+//     machine's zone, with an offset of 0 where that zone has none; write
+//     the offset or name the zone.
 //   - a count from data where a negative one fails (take, bitshl, bitshr,
 //     bitushr), the bounds of a range (..) from data (a range too large
 //     to build fails), an order other than "asc" or "desc" for sort and

@@ -396,7 +396,50 @@ func (g *guard) parse(n *ast.BuiltinNode) {
 			msg = fe.Message
 		}
 		g.fail(n, "%s does not parse: %s", n, msg)
+		return
 	}
+	if abbr := dateZoneAbbreviation(n); abbr != "" {
+		g.fail(n, "the zone abbreviation %q in %s is read in the time zone of the machine the rule runs on (an offset of 0 where it has none): write the offset (\"2026-06-01T09:00:00+02:00\") or name the zone: date(s, layout, \"Europe/Berlin\")", abbr, n)
+	}
+}
+
+// dateLayouts are the layouts date tries, in its order, when the rule
+// gives none.
+var dateLayouts = []string{"2006-01-02", "15:04:05", "2006-01-02 15:04:05", time.RFC3339, time.RFC822, time.RFC850, time.RFC1123}
+
+// dateZoneAbbreviation returns the zone abbreviation (other than UTC and
+// GMT, which time.Parse knows everywhere) that a call of date with no
+// zone named reads, or "". time.Parse gives an abbreviation the offset it
+// has in the machine's zone, and 0 where it has none, so such a date is a
+// different time on another machine. Parsed in UTC, which knows no other
+// abbreviation, the abbreviation stays the zone's name.
+func dateZoneAbbreviation(n *ast.BuiltinNode) string {
+	if n.Name != "date" || len(n.Arguments) > 2 {
+		return ""
+	}
+	var args []string
+	for _, a := range n.Arguments {
+		s, ok := a.(*ast.StringNode)
+		if !ok {
+			return ""
+		}
+		args = append(args, s.Value)
+	}
+	layouts := dateLayouts
+	if len(args) == 2 {
+		layouts = args[1:]
+	}
+	for _, layout := range layouts {
+		t, err := time.ParseInLocation(layout, args[0], time.UTC)
+		if err != nil {
+			continue
+		}
+		if name, _ := t.Zone(); name != "" && name != "UTC" && name != "GMT" {
+			return name
+		}
+		return ""
+	}
+	return ""
 }
 
 // zoneArgument returns the written time zone name of a call to timezone

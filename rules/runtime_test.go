@@ -328,7 +328,8 @@ func TestRunTimeErrors(t *testing.T) {
 // machine the rule runs on (time.LoadLocation reads it so), so a rule
 // with it would answer one way on a machine in Tokyo and another in New
 // York: it is refused when the rule is loaded, as package b2b refuses it
-// for an account.
+// for an account. So is a zone abbreviation that date reads without a
+// zone named (time.Parse looks it up in the machine's zone).
 func TestMachineTimeZoneRefused(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -342,6 +343,12 @@ func TestMachineTimeZoneRefused(t *testing.T) {
 				"  |                                              ^"},
 		{"the machine's zone", `timezone("Local") != nil`, `rule "r" 1:10: "Local" is the time zone of the machine the rule runs on`},
 		{"in a predicate", `any(persons, .updatedAt > date("2026-06-01", "2006-01-02", "Local"))`, `rule "r" 1:60: "Local" is the time zone`},
+		// time.Parse gives an abbreviation the offset it has in the
+		// machine's zone, and 0 where it has none: "CEST" is 09:00 UTC on
+		// a server in UTC, two hours off.
+		{"zone abbreviation", `date("01 Jun 26 09:00 CEST") < now`,
+			"rule \"r\" 1:1: the zone abbreviation \"CEST\" in date(\"01 Jun 26 09:00 CEST\") is read in the time zone of the machine the rule runs on (an offset of 0 where it has none): write the offset (\"2026-06-01T09:00:00+02:00\") or name the zone: date(s, layout, \"Europe/Berlin\")"},
+		{"zone abbreviation with a layout", `date("2026-06-01 09:00 EST", "2006-01-02 15:04 MST") < now`, `the zone abbreviation "EST" in date(`},
 	}
 	eng := rules.New()
 	for _, tt := range tests {
@@ -357,6 +364,10 @@ func TestMachineTimeZoneRefused(t *testing.T) {
 		`date("2026-06-01 09:00", "2006-01-02 15:04", "Asia/Tokyo") < now`,
 		`date("2026-06-01 09:00", "2006-01-02 15:04", "UTC") < now`,
 		`date("2026-06-01 09:00", "2006-01-02 15:04") < now`,
+		`date("2026-06-01T09:00:00+09:00") < now`,
+		`date("01 Jun 26 09:00 UTC") < now`,
+		`date("Mon, 01 Jun 2026 09:00:00 GMT") < now`,
+		`date("2026-06-01 09:00 JST", "2006-01-02 15:04 MST", "Asia/Tokyo") < now`,
 	} {
 		x, err := rules.Compile[roleEnv, bool](eng, rules.Rule{Name: "r", Source: src})
 		require.NoError(t, err, src)
