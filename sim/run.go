@@ -54,7 +54,9 @@ type Result struct {
 	Ingest engine.Report
 	// Delivery totals what the dispatcher delivered.
 	Delivery channel.DispatchReport
-	// FollowUps counts the alerts sales followed up.
+	// FollowUps counts the alerts sales followed up by End: the follow-ups
+	// the CRM logged and the run ingested. A rep's call due after End has
+	// not happened, and is not counted.
 	FollowUps int
 }
 
@@ -125,6 +127,7 @@ func Run(ctx context.Context, w *World, cfg RunConfig) (*Result, error) {
 				later = append(later, a)
 			} else {
 				acts = append(acts, a)
+				res.FollowUps++
 			}
 		}
 		pending = later
@@ -157,7 +160,6 @@ func Run(ctx context.Context, w *World, cfg RunConfig) (*Result, error) {
 			}
 			if fu, ok := w.followUp(&m, end, followUp); ok {
 				pending = append(pending, fu)
-				res.FollowUps++
 			}
 		}
 		alerted = len(sent)

@@ -2,6 +2,7 @@ package sim_test
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -220,4 +221,44 @@ func TestRunRollup(t *testing.T) {
 		}
 	}
 	require.Positive(t, sub, "with rollup some of a parent's persons work for a subsidiary")
+}
+
+// TestRunFollowUpsAreThoseTheCRMLogged checks that the follow-ups a run
+// counts are those that reached the engine by the run's end: a rep's call
+// due after the last simulated day has not happened, and no alert shows it
+// as acted on. Every rep follows up here, so each counted follow-up acted
+// on its alert.
+func TestRunFollowUpsAreThoseTheCRMLogged(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name   string
+		days   int
+		reason string
+	}{
+		{"alerts on the last day", 20, "the day-19 alerts' calls are due after the end"},
+		{"alerts days before the end", 45, "every call came before the end"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			w, err := sim.New(sim.Config{Seed: 3, Accounts: 60, Days: tt.days})
+			require.NoError(t, err)
+			res, err := sim.Run(context.Background(), w, sim.RunConfig{Program: testProgram(t), SalesFollowUp: 1})
+			require.NoError(t, err)
+			evs, err := res.Store.Events(context.Background(), &store.EventsParams{Tenant: "default", Limit: 1 << 30})
+			require.NoError(t, err)
+			raised, actedOn := 0, map[string]bool{}
+			for _, e := range evs {
+				var p struct{ ID string }
+				switch e.Type {
+				case "alert.raised":
+					raised++
+				case "alert.acted_on":
+					require.NoError(t, json.Unmarshal(e.Data, &p))
+					actedOn[p.ID] = true
+				}
+			}
+			require.Positive(t, raised)
+			require.LessOrEqual(t, res.FollowUps, len(actedOn), tt.reason)
+		})
+	}
 }
