@@ -10,6 +10,8 @@ import (
 	"math"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/store"
@@ -112,8 +114,11 @@ func readEvents(name string, r io.Reader, check func(store.Event) error) (store.
 		if err != nil && !errors.Is(err, io.EOF) {
 			return "", nil, nil, fmt.Errorf("%s:%d: %w", name, n, err)
 		}
-		if line := bytes.TrimSpace(raw); len(line) > 0 {
-			l, msg := decodeLine(line)
+		// The blanks before the event count in its columns, as an
+		// editor shows the line.
+		lead := raw[:len(raw)-len(bytes.TrimLeftFunc(raw, unicode.IsSpace))]
+		if line := bytes.TrimRightFunc(raw[len(lead):], unicode.IsSpace); len(line) > 0 {
+			l, msg := decodeLine(line, lead)
 			switch {
 			case msg != "":
 				problems.add("%s:%d: %s", name, n, msg)
@@ -152,9 +157,9 @@ func readEvents(name string, r io.Reader, check func(store.Event) error) (store.
 	return tenant, events, lines, nil
 }
 
-// decodeLine decodes one line of an event log, or says what is wrong
-// with it.
-func decodeLine(line []byte) (logLine, string) {
+// decodeLine decodes one line of an event log (without the blanks
+// around it; lead are those before it), or says what is wrong with it.
+func decodeLine(line, lead []byte) (logLine, string) {
 	var l logLine
 	dec := json.NewDecoder(bytes.NewReader(line))
 	dec.DisallowUnknownFields()
@@ -163,7 +168,7 @@ func decodeLine(line []byte) (logLine, string) {
 		var typ *json.UnmarshalTypeError
 		switch {
 		case errors.As(err, &syn):
-			return l, fmt.Sprintf("not a JSON object: %s (column %d)", strings.TrimPrefix(syn.Error(), "json: "), syn.Offset)
+			return l, fmt.Sprintf("not a JSON object: %s (column %d)", strings.TrimPrefix(syn.Error(), "json: "), column(line, lead, syn.Offset))
 		case errors.As(err, &typ) && typ.Field == "seq" && strings.HasPrefix(typ.Value, "number "):
 			return l, fmt.Sprintf("seq: %s is not a whole number (from 1 to %d)", strings.TrimPrefix(typ.Value, "number "), int64(math.MaxInt64))
 		case errors.As(err, &typ) && typ.Field != "":
@@ -206,6 +211,14 @@ func decodeLine(line []byte) (logLine, string) {
 		}
 	}
 	return l, strings.Join(problems, ", ")
+}
+
+// column is the column, in characters from 1 as an editor counts them,
+// of the character at which a syntax error was found after reading
+// offset bytes of the line (which lead preceded in the file).
+func column(line, lead []byte, offset int64) int {
+	at := min(max(int(offset)-1, 0), len(line))
+	return utf8.RuneCount(lead) + utf8.RuneCount(line[:at]) + 1
 }
 
 // jsonKind names a Go kind as the JSON it decodes from.

@@ -138,3 +138,23 @@ func TestSimulateEventsFileFirst(t *testing.T) {
 	code, _, errOut = quorum(t, "", "simulate", "--accounts", "2", "--days", "1", "--events", os.DevNull)
 	require.Equal(t, exitOK, code, errOut)
 }
+
+// TestReadEventsSyntaxErrorColumn checks that the column of a line's
+// syntax error is that of the offending character in the line as the
+// file holds it: counted from the line's first character (blanks before
+// the event included) and in characters, as programs' columns are.
+func TestReadEventsSyntaxErrorColumn(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct{ name, line, want string }{
+		{"at the line's start", `nope`, "stdin:1: not a JSON object: invalid character 'o' in literal null (expecting 'u') (column 2)"},
+		{"after blanks", `    nope`, "stdin:1: not a JSON object: invalid character 'o' in literal null (expecting 'u') (column 6)"},
+		{"after a tab", "\t{\"seq\":1,}", "stdin:1: not a JSON object: invalid character '}' looking for beginning of object key string (column 11)"},
+		{"after accents", `{"account":"Zürich AG", "seq":x}`, "stdin:1: not a JSON object: invalid character 'x' looking for beginning of value (column 31)"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, _, _, err := readEvents("stdin", strings.NewReader(tt.line+"\n"), nil)
+			require.EqualError(t, err, tt.want)
+		})
+	}
+}
