@@ -161,7 +161,9 @@
 // # Inspect
 //
 // [Report.WriteText] prints aligned tables with each KPI's numerator,
-// denominator and definition; json.Marshal(r) gives the JSON whose field
+// denominator and definition (a share with one decimal; one that is
+// neither none nor all prints as "<0.1%" or ">99.9%", never as 0.0% or
+// 100.0%); json.Marshal(r) gives the JSON whose field
 // names are those above. With a ground truth (a simulation's
 // Truth.InMarket converts to [GroundTruth]), [Report.CompareTruth] adds
 // MQA precision and recall per account and per (account, interest).

@@ -157,11 +157,21 @@ func stamp(t time.Time) string {
 	return t.UTC().Format("2006-01-02 15:04 UTC")
 }
 
+// pct prints a ratio as a percentage with one decimal. A share that is
+// neither none nor all never rounds to 0.0% or 100.0%, which would say
+// that nothing, or everything, is so: it prints as "<0.1%" or ">99.9%".
 func pct(r Ratio) string {
 	if r.Value == nil {
 		return "n/a"
 	}
-	return fmt.Sprintf("%.1f%%", *r.Value*100)
+	s := fmt.Sprintf("%.1f%%", *r.Value*100)
+	switch {
+	case r.Numerator > 0 && s == "0.0%":
+		return "<0.1%"
+	case r.Numerator < r.Denominator && s == "100.0%":
+		return ">99.9%"
+	}
+	return s
 }
 
 func num(v *float64, unit string) string {
