@@ -54,5 +54,7 @@ var keyLines = []string{
 	"- Victor Kim, Technical Evaluator (VP, Engineering): 92",
 	"Next action: Book a meeting with Victor Kim (Technical Evaluator) and Carla Diaz (Economic Buyer)",
 	"readiness: ready (fast-track to sales): completeness 1 >= ready threshold 0.6; score 187.24 >= ready threshold 150",
-	"stage Decision -> Sales Ready on day 4",
+	// The stage history says why each stage changed, rule-driven ones
+	// included.
+	`stage Decision -> Sales Ready on day 4: rule "sales ready": group.completeness >= 0.6 && group.score >= 150`,
 }

@@ -142,8 +142,14 @@ func (x *World) PrintGroups(w io.Writer, id b2b.AccountID) error {
 		}
 		for _, s := range g.Group.StageHistory {
 			fmt.Fprintf(w, "    stage %s -> %s on day %d", orNone([]string{s.From}), s.To, dayOf(s.At))
-			if s.Reason != "" {
-				fmt.Fprintf(w, ": %s", s.Reason)
+			// A rule-driven change keeps its why in its rule, not in
+			// Reason: say it as the day's decisions did.
+			why := s.Reason
+			if s.Auto {
+				why = fmt.Sprintf("rule %q: %s", s.Rule, s.Expr)
+			}
+			if why != "" {
+				fmt.Fprintf(w, ": %s", why)
 			}
 			fmt.Fprintln(w)
 		}
