@@ -204,8 +204,18 @@ func (w *World) buildAccounts(r *rand.Rand) {
 				parent = &w.Accounts[accountIndex(parent.ParentID)]
 			}
 			reg := regions[r.IntN(len(regions))]
-			a.Name = parent.Name + " " + reg.country
-			a.Domains = []string{strings.ToLower(reg.country) + "." + parent.Domains[0]}
+			// A parent's second subsidiary in a country is another
+			// company: its own name and domain ("Globex US 2",
+			// us2.globex.com), so that its persons' e-mails and company
+			// names tell it from the first, as the truth does. No draw is
+			// added: the rest of the world stays as it was.
+			name, sub := parent.Name+" "+reg.country, strings.ToLower(reg.country)
+			used[name]++
+			if n := used[name]; n > 1 {
+				name, sub = fmt.Sprintf("%s %d", name, n), fmt.Sprintf("%s%d", sub, n)
+			}
+			a.Name = name
+			a.Domains = []string{sub + "." + parent.Domains[0]}
 			a.Industry = parent.Industry
 			a.Employees = max(50, parent.Employees/(2+r.IntN(8)))
 			a.Country, a.Region, a.TimeZone = reg.country, reg.region, reg.tz

@@ -82,6 +82,32 @@ func TestWorldRecordsAreValid(t *testing.T) {
 	require.InDelta(t, 0.05, perPersonDay, 0.03, "activity rate %v", perPersonDay)
 }
 
+// TestAccountsAreDistinctCompanies checks that no two accounts share a
+// name or a domain: a parent with two subsidiaries in one country has two
+// companies, not one company twice, so that a person's e-mail domain or
+// company name says which one they work for, as the truth says.
+func TestAccountsAreDistinctCompanies(t *testing.T) {
+	t.Parallel()
+	for _, cfg := range []sim.Config{
+		{Seed: 1, Accounts: 1000, Days: 1},
+		{Seed: 2, Accounts: 500, Days: 1, SubsidiaryShare: 0.6},
+	} {
+		w, err := sim.New(cfg)
+		require.NoError(t, err)
+		names, domains := map[string]b2b.AccountID{}, map[string]b2b.AccountID{}
+		for _, a := range w.Accounts {
+			other, dup := names[a.Name]
+			require.False(t, dup, "seed %d: %s and %s are both %q", cfg.Seed, other, a.ID, a.Name)
+			names[a.Name] = a.ID
+			for _, d := range a.Domains {
+				other, dup := domains[d]
+				require.False(t, dup, "seed %d: %s and %s both have the domain %s", cfg.Seed, other, a.ID, d)
+				domains[d] = a.ID
+			}
+		}
+	}
+}
+
 // TestIntentDrivesEngagement checks the property simulations rely on:
 // in-market accounts engage more, with more high-intent actions, after
 // their buying window opens.
