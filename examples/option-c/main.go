@@ -210,8 +210,8 @@ func runWith(ctx context.Context, w io.Writer, o options) (*figures, error) {
 	fmt.Fprintf(w, "\nevaluation world: seed %d, %d accounts, %d days; MQA = readiness verdict \"ready\" at some time in the period\n", o.EvalSeed, o.Accounts, o.Days)
 	fmt.Fprintf(w, "%-10s %6s %6s %6s %6s %10s %8s\n", "program", "MQAs", "TP", "FP", "FN", "precision", "recall")
 	for _, r := range results {
-		fmt.Fprintf(w, "%-10s %6d %6d %6d %6d %9.1f%% %7.1f%%\n", r.name, r.acc.TruePositives+r.acc.FalsePositives,
-			r.acc.TruePositives, r.acc.FalsePositives, r.acc.FalseNegatives, 100*value(r.acc.Precision), 100*value(r.acc.Recall))
+		fmt.Fprintf(w, "%-10s %6d %6d %6d %6d %10s %8s\n", r.name, r.acc.TruePositives+r.acc.FalsePositives,
+			r.acc.TruePositives, r.acc.FalsePositives, r.acc.FalseNegatives, percent(r.acc.Precision), percent(r.acc.Recall))
 	}
 	return &figures{Model: model, Thresholds: th, Backtest: bt, A: results[0].acc, C: results[1].acc}, nil
 }
@@ -222,11 +222,13 @@ func runWith(ctx context.Context, w io.Writer, o options) (*figures, error) {
 // journey sets the stage from the verdict anyway.
 var mqaConfig = analytics.Config{ReadyLevels: []string{string(qualify.ReadinessReady)}, ReadinessOnly: true}
 
-func value(r analytics.Ratio) float64 {
+// percent prints a ratio with one decimal, or "n/a" when it has no
+// value: a strategy that made no MQA has no precision, not one of 0%.
+func percent(r analytics.Ratio) string {
 	if r.Value == nil {
-		return 0
+		return "n/a"
 	}
-	return *r.Value
+	return fmt.Sprintf("%.1f%%", 100**r.Value)
 }
 
 func countOutcome(ex []qualify.ReadinessExample) int {

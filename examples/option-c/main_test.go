@@ -59,3 +59,20 @@ func TestSameSeeds(t *testing.T) {
 	_, err := runWith(context.Background(), &strings.Builder{}, o)
 	require.ErrorContains(t, err, "the evaluation seed must differ from the training seed (both 1)")
 }
+
+// TestPercentOfNoMQA: a strategy that made no MQA has no precision; the
+// comparison says n/a, not 0.0%, which would read as every MQA wrong.
+func TestPercentOfNoMQA(t *testing.T) {
+	t.Parallel()
+	half := 0.5
+	for _, tt := range []struct {
+		name string
+		r    analytics.Ratio
+		want string
+	}{
+		{"no MQA", analytics.Ratio{Reason: "nothing was an MQA in the period"}, "n/a"},
+		{"half right", analytics.Ratio{Numerator: 1, Denominator: 2, Value: &half}, "50.0%"},
+	} {
+		require.Equal(t, tt.want, percent(tt.r), tt.name)
+	}
+}
