@@ -86,10 +86,16 @@ func (e ModelEvaluation) String() string {
 
 // ModelAUC returns the area under the ROC curve of scores for labels: the
 // probability that a random positive scores above a random negative, ties
-// counting half. It is NaN when a class is missing.
+// counting half. It is NaN when a class is missing, and when a score is
+// NaN: such a score has no rank.
 func ModelAUC(scores []float64, labels []bool) float64 {
 	idx := make([]int, len(scores))
 	for i := range idx {
+		if math.IsNaN(scores[i]) {
+			// A NaN equals nothing, not even itself, so the tie
+			// groups below would never end.
+			return math.NaN()
+		}
 		idx[i] = i
 	}
 	slices.SortFunc(idx, func(a, b int) int {
