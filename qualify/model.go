@@ -147,6 +147,14 @@ func modelTermValue(t *ModelTerm, f *Features) float64 {
 	return modelValue(t.Feature, f)
 }
 
+// modelStandard is a term's input standardised, (x - Mean) / Scale, as
+// the model reads it. The Weight multiplies this value, not x - Mean: a
+// large x times the weight could overflow before the division brings it
+// back.
+func modelStandard(t *ModelTerm, f *Features) float64 {
+	return (modelTermValue(t, f) - t.Mean) / t.Scale
+}
+
 // modelWords describes a feature's value for people.
 func modelWords(feature string, f *Features) string {
 	switch feature {
@@ -197,7 +205,7 @@ func (m *Model) Probability(f Features) float64 {
 	z := m.Intercept
 	for i := range m.Terms {
 		t := &m.Terms[i]
-		z += t.Weight * (modelTermValue(t, &f) - t.Mean) / t.Scale
+		z += t.Weight * modelStandard(t, &f)
 	}
 	return modelSigmoid(z)
 }
@@ -211,7 +219,7 @@ func (m *Model) Explain(f Features) (float64, []ModelContribution) {
 	industry := -1
 	for i := range m.Terms {
 		t := &m.Terms[i]
-		c := t.Weight * (modelTermValue(t, &f) - t.Mean) / t.Scale
+		c := t.Weight * modelStandard(t, &f)
 		z += c
 		if t.Feature == ModelFeatureIndustry {
 			if industry < 0 {

@@ -48,3 +48,80 @@ func TestModelAUCOfScoresThatAreNotNumbers(t *testing.T) {
 	}
 	require.Equal(t, 0.75, qualify.ModelAUC([]float64{math.Inf(1), 0.4, 0.3, math.Inf(-1)}, []bool{true, false, true, false}), "infinite scores rank as numbers")
 }
+
+// rShifted returns examples whose scores are moved by d.
+func rShifted(ex []qualify.ReadinessExample, d float64) []qualify.ReadinessExample {
+	out := make([]qualify.ReadinessExample, len(ex))
+	for i, e := range ex {
+		e.Features.Score += d
+		out[i] = e
+	}
+	return out
+}
+
+func TestModelStandardisationOfLargeScores(t *testing.T) {
+	t.Parallel()
+	history, _ := rNewWorld().rHistory(5, 600)
+	for i := range history {
+		history[i].Features.Score = float64(i % 7) // a spread of 2, which the shift below must keep
+	}
+	base, err := qualify.ModelTrainer{Seed: 3}.Train(history)
+	require.NoError(t, err)
+	shifted, err := qualify.ModelTrainer{Seed: 3}.Train(rShifted(history, 1e9))
+	require.NoError(t, err)
+	score := func(m *qualify.Model) qualify.ModelTerm {
+		for _, term := range m.Terms {
+			if term.Feature == qualify.ModelFeatureScore {
+				return term
+			}
+		}
+		t.Fatal("no score term")
+		return qualify.ModelTerm{}
+	}
+	b, s := score(base), score(shifted)
+	require.InDelta(t, b.Mean+1e9, s.Mean, 1e-6, "the mean moves with the scores")
+	require.InEpsilon(t, b.Scale, s.Scale, 1e-6, "a standard deviation does not depend on where the scores are")
+	require.InEpsilon(t, b.Weight, s.Weight, 1e-6, "nor the weight per standard deviation")
+}
+
+func TestModelTrainingOnHugeValues(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		edit func(f *qualify.Features, i int)
+	}{
+		{"a few scores near the largest float64", func(f *qualify.Features, i int) {
+			if i%50 == 0 {
+				f.Score = 1.5e308
+			}
+		}},
+		{"every score beyond the square root of the largest float64", func(f *qualify.Features, i int) { f.Score = 1e200 * float64(1+i%5) }},
+		{"velocities of both signs near the largest float64", func(f *qualify.Features, i int) {
+			if i%50 == 0 {
+				f.Velocity = 1.7e308
+			} else if i%50 == 1 {
+				f.Velocity = -1.7e308
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			history, _ := rNewWorld().rHistory(6, 600)
+			for i := range history {
+				tt.edit(&history[i].Features, i)
+			}
+			var m *qualify.Model
+			var err error
+			returnsWithin(t, 30*time.Second, func() { m, err = qualify.ModelTrainer{Seed: 1}.Train(history) })
+			require.NoError(t, err)
+			require.NoError(t, m.Validate(), "a trained model is one that can be saved and used")
+			s := qualify.StrategyModel{Model: m, ReadyProbability: 0.7, NurtureProbability: 0.3}
+			for i := range history {
+				v, err := s.Assess(history[i].Features)
+				require.NoError(t, err)
+				require.False(t, math.IsNaN(v.Value), "examples[%d]: %+v", i, history[i].Features)
+			}
+		})
+	}
+}
