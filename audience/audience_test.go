@@ -122,6 +122,10 @@ func TestValidate(t *testing.T) {
 		{"per-person outside persons", []audience.Audience{{Name: "a", Rule: `personActivityCount("open_email", 30) > 1`}}, []string{
 			`audiences[0].rule: rule "a" 1:1: personActivityCount counts the current person's activities: use it directly inside a predicate over persons, e.g. count(persons, personActivityCount("open_email", 30) >= 1) >= 2`,
 		}},
+		{"type given through a pipe", []audience.Audience{{Name: "a", Rule: `"open_email" | activityCount(30) >= 3`}, {Name: "b", Rule: `count(persons, "open_email" | personActivityCount(30) >= 1) >= 2`}}, []string{
+			`audiences[0].rule: rule "a" 1:1: activityCount(type, days) takes a constant activity type and a constant number of days, e.g. activityCount("visit_web_page", 30): write them inside the parentheses, not through a pipe`,
+			`audiences[1].rule: rule "b" 1:16: personActivityCount(type, days) takes a constant activity type and a constant number of days, e.g. personActivityCount("visit_web_page", 30): write them inside the parentheses, not through a pipe`,
+		}},
 		{"reserved name", []audience.Audience{{Name: "a", Rule: `_agg[0] > 1`}}, []string{
 			`audiences[0].rule: rule "a" 1:1: _agg is a reserved name`,
 		}},

@@ -155,6 +155,13 @@ const (
 
 func checkCall(runes []rune, x *ast.CallNode, fn string, pred predicateKind, fail func(ast.Node, string, ...any) *rules.CompileError) (aggCall, *rules.CompileError) {
 	usage := fmt.Sprintf(`%s(type, days) takes a constant activity type and a constant number of days, e.g. %s("visit_web_page", 30)`, fn, fn)
+	// expr reads `"open_email" | activityCount(30)` as a call whose first
+	// argument comes before the function's name: rewrite replaces the
+	// call from its name on and would leave the pipe behind, a rule the
+	// engine then refuses with an error about a token nobody wrote.
+	if len(x.Arguments) > 0 && startOf(x.Arguments[0]) < x.Callee.Location().From {
+		return aggCall{}, fail(x.Arguments[0], "%s: write them inside the parentheses, not through a pipe", usage)
+	}
 	if len(x.Arguments) != 2 {
 		return aggCall{}, fail(x, "%s: %d arguments given", usage, len(x.Arguments))
 	}
