@@ -60,7 +60,7 @@ type aggCall struct {
 // scanned is what the pre-pass over a rule found.
 type scanned struct {
 	calls   []aggCall
-	account []string // account.<field> read outside predicates, for explanations
+	account []string // account.<field> read anywhere in the rule, for explanations
 	persons bool     // the rule reads persons
 }
 
@@ -93,7 +93,9 @@ func scan(name, src string) (s scanned, ok bool, err *rules.CompileError) {
 				s.persons = true
 			}
 		case *ast.MemberNode:
-			if id, ok := x.Node.(*ast.IdentifierNode); ok && id.Value == "account" && pred == noPredicate {
+			// Inside a predicate too: `account` there is still the
+			// account, not the current element (that is '.' or #).
+			if id, ok := x.Node.(*ast.IdentifierNode); ok && id.Value == "account" {
 				if p, ok := x.Property.(*ast.StringNode); ok && !seenAccount[p.Value] {
 					seenAccount[p.Value] = true
 					s.account = append(s.account, p.Value)

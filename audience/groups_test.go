@@ -41,3 +41,27 @@ func TestGroupRules(t *testing.T) {
 		})
 	}
 }
+
+// TestExplainAccountFieldsInPredicates: an account field a rule reads
+// inside a predicate (over groups or persons) is one of the values the
+// decision lists, as it is outside one.
+func TestExplainAccountFieldsInPredicates(t *testing.T) {
+	t.Parallel()
+	ev, err := audience.New(audience.Config{Audiences: []audience.Audience{
+		{Name: "hot for its size", Rule: `any(groups, .score >= account.employees / 10)`},
+		{Name: "committee at the account's domain", Rule: `count(persons, .email endsWith account.domains[0]) >= 2 && account.employees > 100`},
+	}})
+	require.NoError(t, err)
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	d := &audience.AccountData{
+		Account: b2b.Account{ID: "acme", Name: "Acme", Employees: 2000, Domains: []string{"acme.com"}},
+		Persons: []b2b.Person{{ID: "p1", Email: "a@acme.com"}, {ID: "p2", Email: "b@acme.com"}},
+		Groups:  []audience.Group{{ID: "g", Score: 250}},
+	}
+	got := ev.Explain(d, now)
+	require.True(t, got[0].Member)
+	require.Equal(t, []audience.Value{{Name: "account.employees", Value: "2000"}}, got[0].Values)
+	require.Equal(t, "rule holds: any(groups, .score >= account.employees / 10) with account.employees = 2000", got[0].Reason())
+	require.True(t, got[1].Member)
+	require.Equal(t, []audience.Value{{Name: "account.domains", Value: "[acme.com]"}, {Name: "account.employees", Value: "2000"}}, got[1].Values)
+}
