@@ -56,8 +56,11 @@ type GroupView struct {
 	// Score is the group's score with its members' parts; Adjustment is
 	// the part of Score.Score that journeys' adjust_score actions added
 	// (no member's), as the engine's decisions count it.
-	Score        scoring.GroupScore
-	Adjustment   float64
+	Score      scoring.GroupScore
+	Adjustment float64
+	// Velocity is the change of the group score over the program's
+	// velocity window before the view's time (journeys' adjustments
+	// aside), as the engine's decisions measure it.
 	Velocity     float64
 	MissingRoles []buyinggroup.MissingRole
 	Readiness    *qualify.ReadinessVerdict
@@ -124,11 +127,17 @@ func (e *Engine) Account(ctx context.Context, id b2b.AccountID, now time.Time) (
 	for i := range st.Groups {
 		g := st.Groups[i]
 		gv := GroupView{Group: g, Name: ps.channelGroup(&g).Name, Readiness: st.Readiness[g.ID]}
-		gv.Score = ps.scoringGroup(&g).Aggregate(func(id b2b.PersonID) float64 { return ps.personScoreIn(g.Interest, id) }, now)
+		sg := ps.scoringGroup(&g)
+		gv.Score = sg.Aggregate(func(id b2b.PersonID) float64 { return ps.personScoreIn(g.Interest, id) }, now)
 		gv.Adjustment = st.Adjustments["group/"+g.ID]
 		gv.Score.Score += gv.Adjustment
-		if gs := st.GroupScores[g.ID]; gs != nil {
-			gv.Velocity = gs.Velocity
+		// As of now, as the score: the change the last pass measured
+		// would put a group that cooled down since as warming up.
+		scorer := p.ScorerFor(g.Interest)
+		if l := st.Scores[scorer.Name()]; l != nil {
+			if change, err := scorer.GroupChange(sg, l, now, p.VelocityWindow()); err == nil {
+				gv.Velocity = change
+			}
 		}
 		gv.MissingRoles, _ = p.Groups.MissingRoles(g)
 		for _, m := range g.Members {

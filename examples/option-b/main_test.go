@@ -45,7 +45,7 @@ var keyLines = []string{
 	`Buying group "Data Platform for Acme" (stage Decision)`,
 	`Buying group "Security Suite for Acme" (stage Consideration)`,
 	// Each group scores its own solution's engagement.
-	"score 119 (velocity +120 in 14 days)",
+	"score 119 (velocity +119 in 14 days)",
 	"score 25 (velocity +25 in 14 days)",
 	// The shared cap defers the CTO's second journey's email, with the cap as reason.
 	`defer security-suite-acceleration [nurture] person=salesforce:003CTO: frequency cap "marketing email" (2 email in 7d): deferred to 2026-03-09T09:00:00Z`,
