@@ -148,15 +148,38 @@ func (e *Engine) Account(ctx context.Context, id b2b.AccountID, now time.Time) (
 	for _, in := range st.Journeys.Instances {
 		v.Journeys = append(v.Journeys, positionOf(in))
 	}
-	evs, err := e.cfg.Store.Events(ctx, &store.EventsParams{Tenant: e.cfg.Tenant, Account: id, Limit: 1 << 20})
-	if err != nil {
-		return v, err
+	v.Decisions, err = e.latestEvents(ctx, id, viewDecisions)
+	return v, err
+}
+
+// viewDecisions is how many of an account's latest events its view shows.
+const viewDecisions = 50
+
+// latestEvents returns the account's last n events, oldest first. The log
+// is read in Seq order, the one order the store has, a page at a time:
+// a busy account's log can hold millions of events, which one read would
+// hold in memory at once (and one of a bounded size would stop short of
+// the newest).
+func (e *Engine) latestEvents(ctx context.Context, id b2b.AccountID, n int) ([]store.Event, error) {
+	const page = 1000
+	var last []store.Event
+	var after int64
+	for {
+		evs, err := e.cfg.Store.Events(ctx, &store.EventsParams{Tenant: e.cfg.Tenant, Account: id, AfterSeq: after, Limit: page})
+		if err != nil {
+			return nil, err
+		}
+		if len(evs) >= n {
+			last = append(last[:0], evs[len(evs)-n:]...)
+		} else {
+			last = append(last, evs...)
+			last = last[max(0, len(last)-n):]
+		}
+		if len(evs) < page {
+			return slices.Clip(last), nil
+		}
+		after = evs[len(evs)-1].Seq
 	}
-	if len(evs) > 50 {
-		evs = evs[len(evs)-50:]
-	}
-	v.Decisions = evs
-	return v, nil
 }
 
 func positionOf(in journey.Instance) JourneyPosition {
