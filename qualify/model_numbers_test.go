@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/qualify"
 )
 
@@ -124,4 +125,27 @@ func TestModelTrainingOnHugeValues(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestReadinessModelOfOpposedInfinities: features so far from a model's
+// training data that one term pushes its log-odds to +Inf and another to
+// -Inf leave it no probability; the strategy says so instead of a verdict
+// on NaN ("probability NaN < ready threshold 0.70").
+func TestReadinessModelOfOpposedInfinities(t *testing.T) {
+	t.Parallel()
+	m := &qualify.Model{Version: qualify.ModelVersion, Terms: []qualify.ModelTerm{
+		{Feature: qualify.ModelFeatureScore, Scale: 1, Weight: 2},
+		{Feature: qualify.ModelFeatureVelocity, Scale: 1, Weight: 2},
+	}}
+	require.NoError(t, m.Validate())
+	s := qualify.StrategyModel{Model: m, ReadyProbability: 0.7, NurtureProbability: 0.3}
+	v, err := s.Assess(qualify.Features{Score: 1e308, Velocity: -1e308, VelocityDays: 14})
+	require.ErrorIs(t, err, b2b.ErrInvalid, "got a verdict: %s", v.Explain())
+	require.EqualError(t, err, "features: the model's log-odds are +Inf from score and -Inf from velocity: values this far from its training data give no probability")
+
+	// One infinity alone decides: the probability is 1.
+	v, err = s.Assess(qualify.Features{Score: 1e308, VelocityDays: 14})
+	require.NoError(t, err)
+	require.Equal(t, 1.0, v.Value)
+	require.Equal(t, qualify.ReadinessReady, v.Level)
 }

@@ -308,6 +308,9 @@ func (s StrategyModel) Assess(f Features) (ReadinessVerdict, error) {
 		return ReadinessVerdict{}, err
 	}
 	p, contribs := s.Model.Explain(f)
+	if math.IsNaN(p) {
+		return ReadinessVerdict{}, modelNoProbability(contribs)
+	}
 	ready, nurture, r1, r2 := readyLevels("probability", p, s.ReadyProbability, s.NurtureProbability, readyFixed2)
 	v := ReadinessVerdict{Strategy: s.Name(), Value: p, Measure: "probability", Contributions: contribs}
 	switch {
@@ -320,6 +323,29 @@ func (s StrategyModel) Assess(f Features) (ReadinessVerdict, error) {
 	}
 	v.Tier = v.Level.Tier()
 	return v, nil
+}
+
+// modelNoProbability is the error of features whose terms push a model's
+// log-odds to +Inf and -Inf at once (finite values, but so far from the
+// training data that a weight times them overflows), or to NaN (a weight
+// of 0 times an infinity): their sum, and so the probability, is NaN, on
+// which no verdict can stand.
+func modelNoProbability(contribs []ModelContribution) error {
+	var parts []string
+	for _, sign := range []string{"+Inf", "-Inf", "NaN"} {
+		var features []string
+		for _, c := range contribs {
+			if strconv.FormatFloat(c.Contribution, 'f', -1, 64) == sign {
+				features = append(features, c.Feature)
+			}
+		}
+		if len(features) > 0 {
+			parts = append(parts, sign+" from "+strings.Join(features, ", "))
+		}
+	}
+	var ps b2b.Problems
+	ps.Addf("", "the model's log-odds are %s: values this far from its training data give no probability", strings.Join(parts, " and "))
+	return ps.Err("features")
 }
 
 // readyCheck validates a strategy and the features it is given.
