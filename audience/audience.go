@@ -60,6 +60,9 @@ type compiledAudience struct {
 	aggs       []int // indexes into Evaluator.aggs
 	personAggs []int // indexes into Evaluator.personAggs
 	fields     []accountField
+	// groupFields are the fields of Group the rule's predicates over
+	// groups read, by their names in rules.
+	groupFields []string
 }
 
 // accountField is an account attribute a rule reads, compiled to a string
@@ -140,6 +143,7 @@ func New(cfg Config) (*Evaluator, error) {
 			continue
 		}
 		ca.expr = x
+		ca.groupFields = s.groups
 		for _, f := range s.account {
 			fx, err := rules.Compile[Env, string](eng, rules.Rule{Name: a.Name + ": account." + f, Source: "string(account." + f + ")"})
 			if err == nil {

@@ -61,6 +61,7 @@ type aggCall struct {
 type scanned struct {
 	calls   []aggCall
 	account []string // account.<field> read anywhere in the rule, for explanations
+	groups  []string // fields of the current group read in predicates over groups (.velocity), for explanations
 	persons bool     // the rule reads persons
 }
 
@@ -78,7 +79,13 @@ func scan(name, src string) (s scanned, ok bool, err *rules.CompileError) {
 		line, col := position(runes, startOf(n))
 		return &rules.CompileError{Rule: name, Source: src, Line: line, Column: col, Msg: fmt.Sprintf(format, args...)}
 	}
-	seenAccount := map[string]bool{}
+	seenAccount, seenGroup := map[string]bool{}, map[string]bool{}
+	groupField := func(p ast.Node) {
+		if p, ok := p.(*ast.StringNode); ok && !seenGroup[p.Value] {
+			seenGroup[p.Value] = true
+			s.groups = append(s.groups, p.Value)
+		}
+	}
 	var walk func(n ast.Node, pred predicateKind) *rules.CompileError
 	walk = func(n ast.Node, pred predicateKind) *rules.CompileError {
 		if n == nil {
@@ -101,23 +108,37 @@ func scan(name, src string) (s scanned, ok bool, err *rules.CompileError) {
 					s.account = append(s.account, p.Value)
 				}
 			}
+			switch n := x.Node.(type) {
+			case *ast.PointerNode: // .field (or #.field) of the current group
+				if pred == groupsPredicate && n.Name == "" {
+					groupField(x.Property)
+				}
+			case *ast.MemberNode: // groups[0].field
+				if id, ok := n.Node.(*ast.IdentifierNode); ok && id.Value == "groups" {
+					if _, index := n.Property.(*ast.IntegerNode); index {
+						groupField(x.Property)
+					}
+				}
+			}
 			if p, ok := x.Property.(*ast.StringNode); ok && p.Value == aggName {
 				return fail(x, "%s is a reserved name", aggName)
 			}
 		case *ast.BuiltinNode:
-			overPersons := false
+			over := otherPredicate
 			if len(x.Arguments) > 0 {
-				if id, ok := x.Arguments[0].(*ast.IdentifierNode); ok && id.Value == "persons" {
-					overPersons = true
+				if id, ok := x.Arguments[0].(*ast.IdentifierNode); ok {
+					switch id.Value {
+					case "persons":
+						over = personsPredicate
+					case "groups":
+						over = groupsPredicate
+					}
 				}
 			}
 			for i, arg := range x.Arguments {
 				inner := pred
 				if _, ok := arg.(*ast.PredicateNode); ok && i > 0 {
-					inner = otherPredicate
-					if overPersons {
-						inner = personsPredicate
-					}
+					inner = over
 				}
 				if err := walk(arg, inner); err != nil {
 					return err
@@ -152,6 +173,7 @@ type predicateKind uint8
 const (
 	noPredicate predicateKind = iota
 	personsPredicate
+	groupsPredicate
 	otherPredicate
 )
 

@@ -113,8 +113,8 @@ type Decision struct {
 	Audience string `json:"audience"`
 	Rule     string `json:"rule"`
 	Member   bool   `json:"member"`
-	// Values are the activity aggregates and account fields the rule read,
-	// with their values. The batch fills them only for decisions that
+	// Values are the activity aggregates, account fields and, for each
+	// buying group, group fields the rule read, with their values. The batch fills them only for decisions that
 	// changed a membership; [Evaluator.Explain] always does.
 	Values []Value `json:"values,omitempty"`
 	// Err is set when the rule failed on this account's data; the
@@ -305,7 +305,47 @@ func (e *Evaluator) values(a *compiledAudience, s *scratch) []Value {
 			out = append(out, Value{Name: f.name, Value: v})
 		}
 	}
+	for i := range s.env.Groups {
+		g := &s.env.Groups[i]
+		name := g.SolutionInterest
+		if name == "" {
+			name = g.ID
+		}
+		for _, f := range a.groupFields {
+			if v, ok := g.field(f); ok {
+				out = append(out, Value{Name: "group." + f + " of " + name, Value: v})
+			}
+		}
+	}
 	return out
+}
+
+// field returns the field of g that rules name f, as text: numbers as
+// strconv writes them (exact; a reason rounds them), lists in brackets.
+func (g *Group) field(f string) (string, bool) {
+	num := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+	list := func(l []string) string { return "[" + strings.Join(l, ", ") + "]" }
+	switch f {
+	case "id":
+		return g.ID, true
+	case "solutionInterest":
+		return g.SolutionInterest, true
+	case "stage":
+		return g.Stage, true
+	case "completeness":
+		return num(g.Completeness), true
+	case "score":
+		return num(g.Score), true
+	case "velocity":
+		return num(g.Velocity), true
+	case "roles":
+		return list(g.Roles), true
+	case "missingRoles":
+		return list(g.MissingRoles), true
+	case "readinessTier":
+		return g.ReadinessTier, true
+	}
+	return "", false
 }
 
 // Explain evaluates every audience for one account as of now and returns

@@ -60,8 +60,44 @@ func TestExplainAccountFieldsInPredicates(t *testing.T) {
 	}
 	got := ev.Explain(d, now)
 	require.True(t, got[0].Member)
-	require.Equal(t, []audience.Value{{Name: "account.employees", Value: "2000"}}, got[0].Values)
-	require.Equal(t, "rule holds: any(groups, .score >= account.employees / 10) with account.employees = 2000", got[0].Reason())
+	require.Equal(t, []audience.Value{{Name: "account.employees", Value: "2000"}, {Name: "group.score of g", Value: "250"}}, got[0].Values)
+	require.Equal(t, "rule holds: any(groups, .score >= account.employees / 10) with account.employees = 2000, group.score of g = 250", got[0].Reason())
 	require.True(t, got[1].Member)
 	require.Equal(t, []audience.Value{{Name: "account.domains", Value: "[acme.com]"}, {Name: "account.employees", Value: "2000"}}, got[1].Values)
+}
+
+// TestExplainGroupFields: a decision over the account's buying groups
+// lists, for each group, the fields its rule's predicates read, so that
+// "stalled" says which group cooled down and by how much.
+func TestExplainGroupFields(t *testing.T) {
+	t.Parallel()
+	ev, err := audience.New(audience.Config{Audiences: []audience.Audience{
+		{Name: "stalled", Rule: `any(groups, .velocity <= -50 && .stage != "Closed Won")`},
+		{Name: "missing economic buyer", Rule: `any(groups, "Economic Buyer" in .missingRoles)`},
+		{Name: "big", Rule: `account.employees > 100`},
+	}})
+	require.NoError(t, err)
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	d := &audience.AccountData{
+		Account: b2b.Account{ID: "acme", Name: "Acme", Employees: 2000},
+		Groups: []audience.Group{
+			{ID: "acme/data-platform", SolutionInterest: "data-platform", Stage: "Decision", Velocity: -80.123456, MissingRoles: []string{"Champion", "Economic Buyer"}},
+			{ID: "acme/security", SolutionInterest: "security", Stage: "Closed Won", Velocity: -95},
+		},
+	}
+	res, err := ev.Evaluate(d, nil, now)
+	require.NoError(t, err)
+	require.Equal(t, []audience.Value{
+		{Name: "group.velocity of data-platform", Value: "-80.123456"},
+		{Name: "group.stage of data-platform", Value: "Decision"},
+		{Name: "group.velocity of security", Value: "-95"},
+		{Name: "group.stage of security", Value: "Closed Won"},
+	}, res.Decisions[0].Values)
+	require.Equal(t, `acme entered audience "stalled" at 2026-03-02T09:00:00Z: rule holds: any(groups, .velocity <= -50 && .stage != "Closed Won") with `+
+		`group.velocity of data-platform = -80.12, group.stage of data-platform = Decision, group.velocity of security = -95, group.stage of security = Closed Won`, res.Events[0].String())
+	require.Equal(t, []audience.Value{
+		{Name: "group.missingRoles of data-platform", Value: "[Champion, Economic Buyer]"},
+		{Name: "group.missingRoles of security", Value: "[]"},
+	}, res.Decisions[1].Values)
+	require.Equal(t, []audience.Value{{Name: "account.employees", Value: "2000"}}, ev.Explain(d, now)[2].Values, "a rule that reads no group lists none")
 }
