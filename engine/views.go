@@ -77,10 +77,14 @@ type JourneyPosition struct {
 	// data-platform").
 	Trigger string
 	// Nodes are the current nodes of the instance's active tracks (a
-	// parallel node's branches each have one); Reasons, index for index,
-	// why each track took its last split's path ("" before any split).
-	Nodes   []string
-	Reasons []string
+	// parallel node's branches each have one); Interests, index for index,
+	// the solution interest whose buying group each track addresses (""
+	// for none): a parallel node's tracks start at the same node, one per
+	// interest; Reasons why each track took its last split's path (""
+	// before any split).
+	Nodes     []string
+	Interests []string
+	Reasons   []string
 	// Due is when the instance next needs time to pass.
 	Due time.Time
 }
@@ -189,6 +193,7 @@ func positionOf(in journey.Instance) JourneyPosition {
 			continue // done, or merged into its parent
 		}
 		jp.Nodes = append(jp.Nodes, string(t.Node))
+		jp.Interests = append(jp.Interests, t.SolutionInterest)
 		jp.Reasons = append(jp.Reasons, t.Reason)
 		if !t.Due.IsZero() && (jp.Due.IsZero() || t.Due.Before(jp.Due)) {
 			jp.Due = t.Due
