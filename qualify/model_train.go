@@ -40,8 +40,14 @@ func (o ModelOutcome) String() string {
 // Label reports whether opps show the outcome after at: an opportunity
 // created in (at, at+Days], or won with a close in that window.
 func (o ModelOutcome) Label(at time.Time, opps []b2b.Opportunity) bool {
-	end := at.Add(time.Duration(o.Days) * 24 * time.Hour)
-	in := func(t time.Time) bool { return !t.IsZero() && t.After(at) && !t.After(end) }
+	end, endless := at, false
+	if int64(o.Days) > modelMaxOutcomeDays {
+		// Days * 24h would wrap around to a negative duration.
+		endless = true
+	} else {
+		end = at.Add(time.Duration(o.Days) * 24 * time.Hour)
+	}
+	in := func(t time.Time) bool { return !t.IsZero() && t.After(at) && (endless || !t.After(end)) }
 	for i := range opps {
 		op := &opps[i]
 		if o.Won {
@@ -54,6 +60,10 @@ func (o ModelOutcome) Label(at time.Time, opps []b2b.Opportunity) bool {
 	}
 	return false
 }
+
+// modelMaxOutcomeDays is the most days a time.Duration holds (about 292
+// years).
+const modelMaxOutcomeDays = math.MaxInt64 / int64(24*time.Hour)
 
 // ModelTrainer trains a [Model]: L2-regularised logistic regression fitted
 // by Newton's method on standardised features, on a seeded random split of

@@ -192,3 +192,17 @@ func TestFeaturesOpportunityHistoryAndLabel(t *testing.T) {
 	require.False(t, qualify.ModelOutcome{Won: true, Days: 29}.Label(at, opps))
 	require.Equal(t, "opportunity won within 30 days", qualify.ModelOutcome{Won: true, Days: 30}.String())
 }
+
+// TestModelOutcomeLabelOfAWindowLongerThanADuration: a window of more
+// days than a time.Duration holds (about 292 years) takes every later
+// opportunity, instead of wrapping around to an end before its start.
+func TestModelOutcomeLabelOfAWindowLongerThanADuration(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	opps := []b2b.Opportunity{{ID: "o1", Status: b2b.OpportunityWon, CreatedAt: at.AddDate(0, 0, 1), ClosedAt: at.AddDate(0, 0, 40)}}
+	for _, days := range []int{106_751, 106_752, 200_000, math.MaxInt} {
+		require.True(t, qualify.ModelOutcome{Days: days}.Label(at, opps), "created a day later, within %d days", days)
+		require.True(t, qualify.ModelOutcome{Won: true, Days: days}.Label(at, opps), "won 40 days later, within %d days", days)
+		require.False(t, qualify.ModelOutcome{Days: days}.Label(at.AddDate(0, 0, 2), opps), "created before the window")
+	}
+}
