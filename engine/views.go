@@ -63,7 +63,11 @@ type GroupView struct {
 	// aside), as the engine's decisions measure it.
 	Velocity     float64
 	MissingRoles []buyinggroup.MissingRole
-	Readiness    *qualify.ReadinessVerdict
+	// Problem says what the view cannot tell of the group, and why: a
+	// group whose solution interest the installed program no longer has
+	// has no template to say which roles it misses ("" when none).
+	Problem   string
+	Readiness *qualify.ReadinessVerdict
 	// Members explain, one line each, who holds which role and why.
 	Members []string
 }
@@ -143,7 +147,9 @@ func (e *Engine) Account(ctx context.Context, id b2b.AccountID, now time.Time) (
 				gv.Velocity = change
 			}
 		}
-		gv.MissingRoles, _ = p.Groups.MissingRoles(g)
+		if gv.MissingRoles, err = p.Groups.MissingRoles(g); err != nil {
+			gv.Problem = "missing roles unknown: " + err.Error()
+		}
 		for _, m := range g.Members {
 			gv.Members = append(gv.Members, m.Explain())
 		}
