@@ -111,6 +111,9 @@ func writeExplanation(w io.Writer, v engine.AccountView, evs []store.Event, run 
 			}
 			fmt.Fprintf(w, "  missing roles: %s\n", strings.Join(missing, ", "))
 		}
+		if g.Problem != "" {
+			fmt.Fprintf(w, "  %s\n", g.Problem)
+		}
 		if g.Readiness != nil {
 			fmt.Fprintf(w, "  readiness: %s\n", g.Readiness.Explain())
 		}
@@ -139,7 +142,7 @@ func writeExplanation(w io.Writer, v engine.AccountView, evs []store.Event, run 
 	if len(v.Journeys) > 0 {
 		fmt.Fprintln(w, "\nJourneys running")
 		for _, j := range v.Journeys {
-			fmt.Fprintf(w, "  %s v%d since %s at %s", j.Journey, j.Version, j.EnteredAt.Format(time.DateOnly), strings.Join(j.Nodes, ", "))
+			fmt.Fprintf(w, "  %s v%d since %s at %s", j.Journey, j.Version, j.EnteredAt.Format(time.DateOnly), strings.Join(trackNodes(j), ", "))
 			if !j.Due.IsZero() {
 				fmt.Fprintf(w, ", next step %s", j.Due.Format(time.DateOnly))
 			}
@@ -222,4 +225,21 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// trackNodes names the node of each of a journey's active tracks, with
+// the solution interest it addresses when parallel tracks run ("wait
+// (data-platform)"): their nodes alone read the same.
+func trackNodes(j engine.JourneyPosition) []string {
+	if len(j.Nodes) < 2 {
+		return j.Nodes
+	}
+	out := make([]string, len(j.Nodes))
+	for i, n := range j.Nodes {
+		out[i] = n
+		if i < len(j.Interests) && j.Interests[i] != "" {
+			out[i] = n + " (" + j.Interests[i] + ")"
+		}
+	}
+	return out
 }

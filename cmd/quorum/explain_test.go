@@ -113,3 +113,25 @@ func TestExplainUnknownAccount(t *testing.T) {
 		require.Equal(t, `unknown account "`+id+`": the simulated world's accounts are acc-000001 to acc-000005`+"\n", errOut.String())
 	}
 }
+
+// TestTrackNodesNameTheirInterests: the parallel tracks of a journey are
+// told apart by the interest each addresses; one track reads as before.
+func TestTrackNodesNameTheirInterests(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		pos  engine.JourneyPosition
+		want []string
+	}{
+		{"one track", engine.JourneyPosition{Nodes: []string{"wait"}, Interests: []string{"data-platform"}}, []string{"wait"}},
+		{"parallel tracks", engine.JourneyPosition{Nodes: []string{"wait", "wait"}, Interests: []string{"data-platform", "security"}},
+			[]string{"wait (data-platform)", "wait (security)"}},
+		{"a track of no interest", engine.JourneyPosition{Nodes: []string{"wait", "mail"}, Interests: []string{"data-platform", ""}},
+			[]string{"wait (data-platform)", "mail"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			require.Equal(t, tt.want, trackNodes(tt.pos))
+		})
+	}
+}
