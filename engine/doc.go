@@ -198,6 +198,8 @@
 //	journey.action_refused          a journey's stage change or role assignment the group
 //	                                refused: {journey, node, action, group, error}
 //	journey.external_requested      a journey's external action, for the host (journey.OutboxEntry)
+//	journey.unknown_action          a journey action of a type the engine does not perform (none of
+//	                                package journey's types; a type added to it later): the entry
 //	account.attribute_set           a journey set an attribute: {attribute, from, to, by}
 //	account.list_added, .list_removed  a journey added the account to a list or removed it: {list, by}
 //	scoring.adjusted                a journey's adjust_score: {target, delta, by}
