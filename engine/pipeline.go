@@ -1087,5 +1087,8 @@ func (ps *pass) index() map[string]string {
 	for name := range ps.st.Audiences {
 		ix["audience/"+name] = "in"
 	}
+	for _, l := range ps.st.Lists {
+		ix["list/"+l] = "in"
+	}
 	return ix
 }

@@ -210,7 +210,8 @@ func positionOf(in journey.Instance) JourneyPosition {
 
 // Accounts lists the accounts whose index has key = value, such as
 // ("stage/data-platform", "Sales Ready") or ("readiness/data-platform",
-// "fast-track to sales") or ("audience/stalled", "in").
+// "fast-track to sales") or ("audience/stalled", "in") or, for a list
+// journeys add accounts to, ("list/webinar-invitees", "in").
 func (e *Engine) Accounts(ctx context.Context, key, value string) ([]b2b.AccountID, error) {
 	var out []b2b.AccountID
 	var after b2b.AccountID
