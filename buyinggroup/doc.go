@@ -163,6 +163,8 @@
 //
 //	group "acme/dp": stage model "default" does not allow "Awareness" -> "Decision" (from "Awareness" it allows: Consideration, Sales Ready, Closed Won, Closed Lost)
 //
+// A move to the stage the group is in changes nothing and is no error.
+//
 // [Catalog.Advance] takes the automatic transitions whose rules hold,
 // possibly several in one call (never entering a stage twice), recording
 // the rule and the values it read. A transition From "*" applies to every

@@ -49,7 +49,6 @@ func TestMoveTo(t *testing.T) {
 		{buyinggroup.StageAwareness, buyinggroup.StageSalesReady, ""},
 		{buyinggroup.StageAwareness, buyinggroup.StageDecision, `group "acme/dp": stage model "default" does not allow "Awareness" -> "Decision" (from "Awareness" it allows: Consideration, Sales Ready, Closed Won, Closed Lost)`},
 		{buyinggroup.StageClosedWon, buyinggroup.StageAwareness, `group "acme/dp": stage model "default" does not allow "Closed Won" -> "Awareness" (from "Closed Won" it allows: none)`},
-		{buyinggroup.StageAwareness, buyinggroup.StageAwareness, `does not allow "Awareness" -> "Awareness"`},
 		{buyinggroup.StageAwareness, "Nirvana", `group "acme/dp": unknown stage "Nirvana" in stage model "default" (stages: Awareness, Consideration, Decision, Sales Ready, Closed Won, Closed Lost)`},
 	}
 	for _, tt := range tests {
@@ -78,6 +77,32 @@ func TestMoveTo(t *testing.T) {
 			require.Equal(t, []buyinggroup.Event{{Type: buyinggroup.EventStageChanged, Group: "acme/dp", Account: "acme", Interest: "dp",
 				At: t0.Add(time.Hour), From: tt.from, To: tt.to, Reason: "because"}}, evs)
 			require.Equal(t, buyinggroup.StageChange{From: tt.from, To: tt.to, At: t0.Add(time.Hour), By: "ann", Reason: "because"}, ng.StageHistory[len(ng.StageHistory)-1])
+		})
+	}
+}
+
+// A journey that moves groups to a stage moves some that are there
+// already: that is no transition, and no error either.
+func TestMoveToTheCurrentStageChangesNothing(t *testing.T) {
+	t.Parallel()
+	cat := stageCatalog(t)
+	tests := []struct {
+		name, interest, stage string
+	}{
+		{"an entry stage", "dp", buyinggroup.StageAwareness},
+		{"a stage the rules reached", "dp", buyinggroup.StageDecision},
+		{"the success stage", "dp", buyinggroup.StageClosedWon},
+		{"a failure stage of a custom model", "sec", "Dropped"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			g := newGroup(t, cat, tt.interest)
+			g.Stage = tt.stage
+			ng, evs, err := cat.MoveTo(g, tt.stage, "journey j", "journey node n", t0.Add(time.Hour))
+			require.NoError(t, err)
+			require.Empty(t, evs)
+			require.Empty(t, cmp.Diff(g, ng), "(-want +got)")
 		})
 	}
 }

@@ -10,7 +10,10 @@ import (
 // MoveTo moves a group to another stage on request (a person or a journey
 // action, named by by). A move the group's stage model does not allow is
 // refused with a [*TransitionError] naming both stages; the group is then
-// returned unchanged. A group in a stage its model does not have (a
+// returned unchanged. A move to the stage the group is in is no
+// transition: it returns the group unchanged, with no event and no error
+// (a journey that moves every group of an interest to a stage finds some
+// there already). A group in a stage its model does not have (a
 // program that renamed or dropped the stage) may move to any stage of the
 // model; the reason says so. A move out of the closed stages (a model
 // that lets a deal reopen) resolves the members again from the claims,
@@ -23,6 +26,9 @@ func (c *Catalog) MoveTo(g Group, to, by, reason string, now time.Time) (Group, 
 	m := in.model
 	if _, ok := m.index[to]; !ok {
 		return g, nil, fmt.Errorf("group %q: %w %q in stage model %q (stages: %s)", g.ID, ErrUnknownStage, to, m.ID, strings.Join(stageNames(m), ", "))
+	}
+	if to == g.Stage {
+		return g, nil, nil
 	}
 	if _, ok := m.index[g.Stage]; !ok {
 		if reason == "" {
