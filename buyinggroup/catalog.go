@@ -306,7 +306,9 @@ func compileTemplate(eng rules.Engine, t RoleTemplate, path string, ps *b2b.Prob
 	}
 	ct.thresholds = ct.CompletenessThresholds
 	if ct.thresholds == nil {
-		ct.thresholds = DefaultCompletenessThresholds
+		// A copy: a host that changes the package's defaults later
+		// changes no catalog compiled before.
+		ct.thresholds = slices.Clone(DefaultCompletenessThresholds)
 	}
 	for i, th := range ct.thresholds {
 		if math.IsNaN(th) || th <= 0 || th > 1 {

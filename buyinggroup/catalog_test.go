@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"regexp"
+	"slices"
 	"testing"
 	"time"
 
@@ -366,4 +367,29 @@ func TestCompileSharesNothingWritableWithItsDefinitions(t *testing.T) {
 	require.Equal(t, "Engaged", g.Stage)
 	require.Len(t, evs, 1)
 	require.Equal(t, `rule "Lead -> Engaged": group.score >= 10`, evs[0].Reason)
+}
+
+// A template that sets no completeness thresholds gets the default ones
+// as they were when it was compiled: a host that changes
+// DefaultCompletenessThresholds afterwards changes no compiled catalog.
+// Not parallel: it changes a package variable.
+func TestCompiledCatalogKeepsTheDefaultThresholdsItWasCompiledWith(t *testing.T) {
+	was := slices.Clone(buyinggroup.DefaultCompletenessThresholds)
+	t.Cleanup(func() { copy(buyinggroup.DefaultCompletenessThresholds, was) })
+	cat := compile(t, buyinggroup.SolutionInterest{ID: "dp", Template: "standard"})
+	buyinggroup.DefaultCompletenessThresholds[0] = 0.9
+
+	g := newGroup(t, cat, "dp")
+	at := t0.Add(time.Hour)
+	_, evs, err := cat.SetRuleClaims(g, []b2b.PersonID{"cfo", "vpe"}, []buyinggroup.Claim{
+		ruleClaim("cfo", "Economic Buyer", "eb", at), ruleClaim("vpe", "Technical Evaluator", "te", at),
+	}, at)
+	require.NoError(t, err)
+	var crossed []float64
+	for _, e := range evs {
+		if e.Type == buyinggroup.EventCompletenessCrossed {
+			crossed = append(crossed, e.Threshold)
+		}
+	}
+	require.Equal(t, []float64{0.6}, crossed)
 }

@@ -35,7 +35,9 @@ type RoleTemplate struct {
 }
 
 // DefaultCompletenessThresholds are the thresholds of a template that sets
-// none: 60% (the guide's recommended starting point) and complete.
+// none: 60% (the guide's recommended starting point) and complete. A
+// template takes them as they are when it is compiled: changing them
+// changes no compiled catalog.
 var DefaultCompletenessThresholds = []float64{0.6, 1}
 
 // A Role is one seat of the buying committee.
