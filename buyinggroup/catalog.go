@@ -59,10 +59,12 @@ type Interest struct {
 	model    *Model
 }
 
-// RoleTemplate returns the interest's compiled role template.
+// RoleTemplate returns the interest's compiled role template: the
+// catalog's own, to read only.
 func (i *Interest) RoleTemplate() *Template { return i.template }
 
-// Model returns the interest's compiled stage model.
+// Model returns the interest's compiled stage model: the catalog's own,
+// to read only.
 func (i *Interest) Model() *Model { return i.model }
 
 // Template is a compiled [RoleTemplate].
@@ -504,21 +506,42 @@ func (c *Catalog) Warnings() []Warning { return slices.Clone(c.warnings) }
 // Engine returns the rules engine the catalog was compiled with.
 func (c *Catalog) Engine() rules.Engine { return c.engine }
 
-// Interests returns the compiled solution interests in definition order.
-func (c *Catalog) Interests() []*Interest { return slices.Clone(c.interests) }
+// Interests returns the compiled solution interests in definition order,
+// as copies (see [Catalog.Interest]).
+func (c *Catalog) Interests() []*Interest {
+	out := make([]*Interest, len(c.interests))
+	for k, i := range c.interests {
+		cp := *i
+		out[k] = &cp
+	}
+	return out
+}
 
-// Interest returns the interest with the given ID.
+// Interest returns the interest with the given ID. It is a copy: changing
+// its fields changes nothing in the catalog. Its [Interest.RoleTemplate]
+// and [Interest.Model] are the catalog's own, to read only.
 func (c *Catalog) Interest(id string) (*Interest, bool) {
+	i := c.interest(id)
+	if i == nil {
+		return nil, false
+	}
+	cp := *i
+	return &cp, true
+}
+
+// interest returns the catalog's own interest with the given ID, or nil.
+func (c *Catalog) interest(id string) *Interest {
 	for _, i := range c.interests {
 		if i.ID == id {
-			return i, true
+			return i
 		}
 	}
-	return nil, false
+	return nil
 }
 
 // Templates returns the compiled role templates in definition order (the
-// standard template last when it was not defined).
+// standard template last when it was not defined). They are the
+// catalog's own, to read only.
 func (c *Catalog) Templates() []*Template { return slices.Clone(c.templates) }
 
 func cmpOr(a, b string) string {

@@ -369,6 +369,26 @@ func TestCompileSharesNothingWritableWithItsDefinitions(t *testing.T) {
 	require.Equal(t, `rule "Lead -> Engaged": group.score >= 10`, evs[0].Reason)
 }
 
+// The interests a catalog hands out are copies: a host that edits one (to
+// show a renamed interest, say) leaves the catalog as it was compiled.
+func TestInterestsHandedOutAreCopies(t *testing.T) {
+	t.Parallel()
+	cat := compile(t, buyinggroup.SolutionInterest{ID: "dp", Name: "Data platform", CRMProduct: "DP", Template: "standard"})
+	in, ok := cat.Interest("dp")
+	require.True(t, ok)
+	in.ID, in.Name, in.CRMProduct = "other", "Renamed", "XX"
+	all := cat.Interests()
+	all[0].Name, all[0].CRMProduct = "Renamed again", "YY"
+
+	in, ok = cat.Interest("dp")
+	require.True(t, ok)
+	require.Equal(t, "Data platform", in.Name)
+	require.True(t, in.MatchesOpportunity(&b2b.Opportunity{Product: "DP"}))
+	require.Equal(t, "Data platform", cat.Interests()[0].Name)
+	g := newGroup(t, cat, "dp")
+	require.Equal(t, "dp", g.Interest)
+}
+
 // A template that sets no completeness thresholds gets the default ones
 // as they were when it was compiled: a host that changes
 // DefaultCompletenessThresholds afterwards changes no compiled catalog.

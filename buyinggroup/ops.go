@@ -44,8 +44,8 @@ func (e *TransitionError) Error() string {
 func (e *TransitionError) Is(target error) bool { return target == ErrTransitionNotAllowed }
 
 func (c *Catalog) interestOf(g *Group) (*Interest, error) {
-	in, ok := c.Interest(g.Interest)
-	if !ok {
+	in := c.interest(g.Interest)
+	if in == nil {
 		return nil, fmt.Errorf("group %q: %w %q", g.ID, ErrUnknownInterest, g.Interest)
 	}
 	return in, nil
@@ -55,8 +55,8 @@ func (c *Catalog) interestOf(g *Group) (*Interest, error) {
 // account should have a buying group for it. An interest without an
 // applicability rule applies to every account.
 func (c *Catalog) Applies(interest string, account *b2b.Account, now time.Time) (bool, error) {
-	in, ok := c.Interest(interest)
-	if !ok {
+	in := c.interest(interest)
+	if in == nil {
 		return false, fmt.Errorf("%w %q", ErrUnknownInterest, interest)
 	}
 	return in.AppliesTo(account, now)
@@ -92,8 +92,8 @@ func (i *Interest) MatchesOpportunity(o *b2b.Opportunity) bool {
 // given entry stage ("" for the model's first entry stage). It emits
 // [EventGroupCreated].
 func (c *Catalog) NewGroup(account b2b.AccountID, interest, stage string, now time.Time) (Group, []Event, error) {
-	in, ok := c.Interest(interest)
-	if !ok {
+	in := c.interest(interest)
+	if in == nil {
 		return Group{}, nil, fmt.Errorf("%w %q", ErrUnknownInterest, interest)
 	}
 	if strings.TrimSpace(string(account)) == "" {
