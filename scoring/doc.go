@@ -121,7 +121,9 @@
 //     grow by doubling), 24 bytes per rule with folded credits, and 56
 //     bytes of header; only the header holds pointers, so a million states
 //     cost the garbage collector little to scan. [Scorer.Compact] folds an
-//     idle person's old credits (call it before persisting). A host that
+//     idle person's old credits (call it before persisting); a score read
+//     after folding equals the one read before up to rounding (its last
+//     bits), as for any move of the floor. A host that
 //     keeps millions of states in memory and has memory to spare may raise
 //     GOGC (say 200-400) to collect less often; scoring does not depend on
 //     it.
