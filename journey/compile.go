@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"maps"
 	"reflect"
 	"slices"
 	"strings"
@@ -424,7 +425,11 @@ func (c *compiler) node(i int) {
 		if x.Timeout <= 0 {
 			c.ps.Addf(p+".external.timeout", "must be positive")
 		}
-		cn.external = x
+		// The version's own copy, as for every setting read at run
+		// time: the caller may edit its definition after publishing.
+		own := *x
+		own.Params = maps.Clone(x.Params)
+		cn.external = &own
 		cn.timeout = time.Duration(x.Timeout)
 		cn.onOK = c.ref(p+".external.onSuccess", x.OnSuccess)
 		cn.onError = c.ref(p+".external.onError", x.OnError)
@@ -448,7 +453,8 @@ func (c *compiler) node(i int) {
 				if r.Count < 1 {
 					c.ps.Addf(pp+".roleAtLeast.count", "must be at least 1")
 				}
-				cp.role = r
+				own := *r
+				cp.role = &own
 			}
 			cn.paths = append(cn.paths, cp)
 		}

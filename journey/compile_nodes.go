@@ -90,7 +90,11 @@ func (c *compiler) wait(p string, cn *cnode, w *Wait) {
 	if w.For == 0 && w.Until.IsZero() {
 		c.ps.Addf(p, "a wait needs a duration (for) or a date (until)")
 	}
-	cn.wait = w
+	// The version's own copy: the caller may edit its definition after
+	// publishing (the window is compiled below).
+	own := *w
+	own.Window = nil
+	cn.wait = &own
 	if w.Window == nil {
 		return
 	}

@@ -2,6 +2,7 @@ package journey
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -81,7 +82,9 @@ func (s *stepper) exec(i, t int, v *Version, node *cnode) bool {
 		}
 		x := node.external
 		e := s.entry(in, tr, node, ActionExternal, "", 0)
-		e.Call, e.Params, e.Deadline = x.Call, x.Params, s.now.Add(node.timeout)
+		// Each entry has its parameters of its own: a host that changes an
+		// entry's changes neither the version nor the other entries.
+		e.Call, e.Params, e.Deadline = x.Call, maps.Clone(x.Params), s.now.Add(node.timeout)
 		tr.Key = e.Key
 		tr.Waiting, tr.Due = true, e.Deadline
 		s.emit(in, tr, node, e, "external call "+x.Call)
