@@ -109,14 +109,16 @@ func (c *compiler) wait(p string, cn *cnode, w *Wait) {
 		}
 		cw.days[d] = true
 	}
-	var err error
-	if cw.from, err = parseClock(w.Window.From); err != nil {
-		c.ps.Add(p+".window.from", err)
+	var errFrom, errTo error
+	if cw.from, errFrom = parseClock(w.Window.From); errFrom != nil {
+		c.ps.Add(p+".window.from", errFrom)
 	}
-	if cw.to, err = parseClock(w.Window.To); err != nil {
-		c.ps.Add(p+".window.to", err)
+	if cw.to, errTo = parseClock(w.Window.To); errTo != nil {
+		c.ps.Add(p+".window.to", errTo)
 	}
-	if cw.from >= cw.to {
+	// The order of times that do not parse says nothing: "09:00" is
+	// before "5pm", whatever a failed parse left in cw.to.
+	if errFrom == nil && errTo == nil && cw.from >= cw.to {
 		c.ps.Addf(p+".window", "from %q must be before to %q", w.Window.From, w.Window.To)
 	}
 	cn.window = cw

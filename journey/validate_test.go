@@ -147,12 +147,23 @@ func TestValidateProblems(t *testing.T) {
 			},
 			want: []string{
 				`nodes["wait-5d"].wait.window.to: want a time of day like "09:00", got "9am"`,
-				`nodes["wait-5d"].wait.window: from "17:00" must be before to "9am"`,
 				`nodes["alerted"].listen.events: at least one event is required`,
 				`nodes["alerted"].listen.timeout: must be positive`,
 				`nodes["alerted"].listen.onTimeout: unknown node "nowhere"`,
 				`nodes["not-engaged"].external.call: is required`,
 			},
+		},
+		{
+			name: "a window whose end is no time of day",
+			edit: func(j *journey.Journey) {
+				j.Nodes[1].Wait.Window = &journey.Window{From: "09:00", To: "5pm"}
+				j.Nodes[7].Wait.Window = &journey.Window{From: "nine", To: "00:00"}
+			},
+			want: []string{
+				`nodes["wait-5d"].wait.window.to: want a time of day like "09:00", got "5pm"`,
+				`nodes["wait-7d"].wait.window.from: want a time of day like "09:00", got "nine"`,
+			},
+			reason: "a time that does not parse is the problem; the window's order is checked once both parse, not against midnight",
 		},
 		{
 			name: "triggers, re-entry, goals and completion",
