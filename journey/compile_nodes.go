@@ -2,6 +2,7 @@ package journey
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"time"
 )
@@ -56,7 +57,11 @@ func (c *compiler) action(p, name string, a *Action, inSplit bool) *caction {
 			c.ps.Addf(p+".list", "is required")
 		}
 	case ActionAdjustScore:
-		if a.Delta == 0 {
+		switch {
+		case math.IsNaN(a.Delta) || math.IsInf(a.Delta, 0):
+			// No number: every score it touched would be none.
+			c.ps.Addf(p+".delta", "must be a finite number, got %v", a.Delta)
+		case a.Delta == 0:
 			c.ps.Addf(p+".delta", "must not be zero")
 		}
 		switch a.Target {

@@ -2,6 +2,7 @@ package journey_test
 
 import (
 	"errors"
+	"math"
 	"strings"
 	"testing"
 
@@ -164,6 +165,18 @@ func TestValidateProblems(t *testing.T) {
 				`nodes["wait-7d"].wait.window.from: want a time of day like "09:00", got "nine"`,
 			},
 			reason: "a time that does not parse is the problem; the window's order is checked once both parse, not against midnight",
+		},
+		{
+			name: "a score adjustment by no number",
+			edit: func(j *journey.Journey) {
+				j.Nodes[4].Action = &journey.Action{Type: journey.ActionAdjustScore, Delta: math.NaN(), Next: "alerted"}
+				j.Nodes[6].Action = &journey.Action{Type: journey.ActionAdjustScore, Delta: math.Inf(1), Next: "wait-7d"}
+			},
+			want: []string{
+				`nodes["sales-ready"].action.delta: must be a finite number, got NaN`,
+				`nodes["nurture"].action.delta: must be a finite number, got +Inf`,
+			},
+			reason: "a delta that is no number would make every score it touches no number; it is a problem of the definition, with its path",
 		},
 		{
 			name: "triggers, re-entry, goals and completion",
