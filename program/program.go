@@ -165,7 +165,8 @@ func (p *Program) Definitions() Definitions { return p.defs }
 // use, each once, in the order of the first interest that uses it (the
 // default model, buyinggroup.DefaultStageModel, for an interest that
 // names none): the stages its buying groups can be in. Reports take their
-// stage notions from them (analytics.ConfigFor).
+// stage notions from them (analytics.ConfigFor). They are copies: changing
+// them changes nothing in the program.
 func (p *Program) StageModels() []buyinggroup.StageModel {
 	if p.Groups == nil {
 		return nil
@@ -176,7 +177,11 @@ func (p *Program) StageModels() []buyinggroup.StageModel {
 		if m == nil || slices.ContainsFunc(out, func(o buyinggroup.StageModel) bool { return o.ID == m.ID }) {
 			continue
 		}
-		out = append(out, m.StageModel)
+		// Lists of its own: the compiled model's are the catalog's, which
+		// a report that edits what it was given must not change.
+		sm := m.StageModel
+		sm.Stages, sm.Transitions = slices.Clone(sm.Stages), slices.Clone(sm.Transitions)
+		out = append(out, sm)
 	}
 	return out
 }

@@ -514,6 +514,25 @@ func TestStageModels(t *testing.T) {
 	require.Empty(t, (&program.Program{}).StageModels(), "a program not compiled has none")
 }
 
+// The stage models a program hands to reports are copies: a report that
+// renames a stage for display leaves the program's buying groups as they
+// were compiled.
+func TestStageModelsAreCopies(t *testing.T) {
+	t.Parallel()
+	p, err := program.Compile(minimal(), program.Options{})
+	require.NoError(t, err)
+	ms := p.StageModels()
+	ms[0].Stages[0].Name = "Renamed"
+	ms[0].Transitions[0].To = "Nowhere"
+
+	m := p.StageModels()[0]
+	require.Equal(t, buyinggroup.StageAwareness, m.Stages[0].Name)
+	require.Equal(t, buyinggroup.DefaultStageModel().Transitions[0], m.Transitions[0])
+	g, _, err := p.Groups.NewGroup("acme", "dp", "", time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC))
+	require.NoError(t, err)
+	require.Equal(t, buyinggroup.StageAwareness, g.Stage)
+}
+
 // TestCompileMinPerRequiredRole: the min_per_required_role group score
 // takes its required roles from each interest's role template: a program
 // whose templates have required roles compiles; one whose interest's
