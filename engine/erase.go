@@ -143,6 +143,7 @@ func (e *Engine) ErasePerson(ctx context.Context, id b2b.PersonID) (Erasure, err
 	}
 	e.idMu.Unlock()
 	er.IDs = slices.Clone(target.persons)
+	changed := map[b2b.AccountID]bool{} // the accounts the rounds' passes changed
 	if gerr == nil {
 		// First of all: no journey message goes to these addresses any
 		// more, even to a person a source creates again from the same
@@ -153,7 +154,7 @@ func (e *Engine) ErasePerson(ctx context.Context, id b2b.PersonID) (Erasure, err
 		}
 		target.hashes = er.Suppression
 	}
-	if err := e.eraseRound(ctx, target, linked, &er); err != nil {
+	if err := e.eraseRound(ctx, target, linked, &er, changed); err != nil {
 		return er, err
 	}
 	if gerr != nil && len(er.Accounts) == 0 && er.Events == 0 && er.Outbox == 0 {
@@ -192,7 +193,7 @@ func (e *Engine) ErasePerson(ctx context.Context, id b2b.PersonID) (Erasure, err
 		// wrote of them: in the accounts seen so far too, since the
 		// store may have erased the events that would find them.
 		e.calls.waitPrior()
-		if err := e.eraseRound(ctx, target, append(linked, er.Accounts...), &er); err != nil {
+		if err := e.eraseRound(ctx, target, append(linked, er.Accounts...), &er, changed); err != nil {
 			return er, err
 		}
 	}
@@ -205,7 +206,7 @@ func (e *Engine) ErasePerson(ctx context.Context, id b2b.PersonID) (Erasure, err
 // eraseRound rewrites every account that holds something of the person
 // (those of extra, and those the store finds), then has the store remove
 // the person's own events and outbox entries.
-func (e *Engine) eraseRound(ctx context.Context, target *erasure, extra []b2b.AccountID, er *Erasure) error {
+func (e *Engine) eraseRound(ctx context.Context, target *erasure, extra []b2b.AccountID, er *Erasure, changed map[b2b.AccountID]bool) error {
 	accounts := slices.Clone(extra)
 	for _, p := range target.persons {
 		accs, err := e.cfg.Store.PersonAccounts(ctx, e.cfg.Tenant, p)
@@ -229,6 +230,7 @@ func (e *Engine) eraseRound(ctx context.Context, target *erasure, extra []b2b.Ac
 			mu.Lock()
 			er.Report.Steps += caught.steps
 			er.Report.Messages += caught.messages
+			changed[acc] = true
 			mu.Unlock()
 		}
 		out, err := e.process(ctx, acc, w, now)
@@ -251,10 +253,14 @@ func (e *Engine) eraseRound(ctx context.Context, target *erasure, extra []b2b.Ac
 		// and messages (a journey's recipient gone, say).
 		er.Report.Steps += out.steps
 		er.Report.Messages += out.messages
-		er.Report.Accounts++
+		changed[acc] = true
 		return nil
 	})
 	slices.Sort(er.Accounts)
+	// An account counts once, whichever of its passes changed it (the
+	// catch-up's, the erasure's) and in however many rounds, as an Apply
+	// counts the accounts it changed.
+	er.Report.Accounts = len(changed)
 	if err != nil {
 		return fmt.Errorf("erase %q: %w", er.Person, err)
 	}
