@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"slices"
 	"sync"
 	"time"
@@ -987,27 +988,10 @@ func (ps *pass) score(fresh []b2b.Activity, freshIdx []int, persons map[b2b.Pers
 		return
 	}
 	st := ps.st
-	refused := map[b2b.ActivityID]string{}
 	if st.Scores == nil {
 		st.Scores = map[string]*scoring.Ledger{}
 	}
-	for _, s := range ps.p.Scorers {
-		l := st.Scores[s.Name()]
-		if l == nil {
-			l = &scoring.Ledger{}
-			st.Scores[s.Name()] = l
-		}
-		rep := s.Ingest(l, scoring.Batch{Account: &st.Account, Persons: persons, Activities: fresh}, ps.now)
-		for _, r := range rep.Refused {
-			refused[r.Activity.ID] = reasonOf(r.Err)
-		}
-		for _, a := range rep.UnknownPersons {
-			refused[a.ID] = "unknown_person"
-		}
-		for _, r := range rep.RuleErrors {
-			ps.log("scoring.rule_error", r.Activity.Person, r.Activity.Time, map[string]string{"model": s.Name(), "activity": string(r.Activity.ID), "error": r.Err.Error()})
-		}
-	}
+	refused := ps.ingestAll(fresh, persons)
 	st.Activities = slices.Grow(st.Activities, len(fresh))
 	ps.jevents = slices.Grow(ps.jevents, len(fresh))
 	for i, a := range fresh {
@@ -1029,6 +1013,96 @@ func (ps *pass) score(fresh []b2b.Activity, freshIdx []int, persons map[b2b.Pers
 			ev.Type = journey.EventInterestingMoment
 			ps.jevents = append(ps.jevents, ev)
 		}
+	}
+}
+
+// ingestAll scores fresh activities by every model and returns those a
+// model refused, with why. An activity counts in all models or in none:
+// each model refuses by its own state (a person's floor under one model
+// can be later than under another: a state kept from a program with a
+// shorter horizon, or handed over by an account whose passes ran ahead),
+// and an activity a model refuses is not applied, so no other model may
+// keep its credit. With several models, each scores into copies of the
+// states of the batch's persons, which replace the ledgers' only once no
+// model refuses anything the others took; else the copies are made again
+// and what was not refused is scored again.
+func (ps *pass) ingestAll(fresh []b2b.Activity, persons map[b2b.PersonID]*b2b.Person) map[b2b.ActivityID]string {
+	st := ps.st
+	refused := map[b2b.ActivityID]string{}
+	if len(ps.p.Scorers) == 1 {
+		s := ps.p.Scorers[0]
+		rep := s.Ingest(ps.ledger(s.Name()), scoring.Batch{Account: &st.Account, Persons: persons, Activities: fresh}, ps.now)
+		refusals(&rep, refused)
+		ps.logRuleErrors(s.Name(), &rep)
+		return refused
+	}
+	batch := fresh
+	scratch := make([]scoring.Ledger, len(ps.p.Scorers))
+	reps := make([]scoring.Report, len(ps.p.Scorers))
+	for {
+		for k, s := range ps.p.Scorers {
+			l := &scratch[k]
+			l.Persons = make(map[b2b.PersonID]*scoring.PersonState, len(persons))
+			if kept := st.Scores[s.Name()]; kept != nil {
+				for i := range batch {
+					id := batch[i].Person
+					if pst := kept.Persons[id]; pst != nil && l.Persons[id] == nil {
+						l.Persons[id] = &scoring.PersonState{Floor: pst.Floor, Past: slices.Clone(pst.Past), Credits: slices.Clone(pst.Credits)}
+					}
+				}
+			}
+			reps[k] = s.Ingest(l, scoring.Batch{Account: &st.Account, Persons: persons, Activities: batch}, ps.now)
+		}
+		round := map[b2b.ActivityID]string{}
+		for k := range reps {
+			refusals(&reps[k], round)
+		}
+		if !slices.ContainsFunc(reps, func(r scoring.Report) bool { return len(r.Refused)+len(r.UnknownPersons) < len(round) }) {
+			// Every model refused what any refused (often none): what
+			// they scored stands.
+			maps.Copy(refused, round)
+			break
+		}
+		maps.Copy(refused, round)
+		batch = slices.DeleteFunc(slices.Clone(batch), func(a b2b.Activity) bool { _, bad := refused[a.ID]; return bad })
+	}
+	for k, s := range ps.p.Scorers {
+		l := ps.ledger(s.Name())
+		for id, pst := range scratch[k].Persons {
+			l.Persons[id] = pst
+		}
+		ps.logRuleErrors(s.Name(), &reps[k])
+	}
+	return refused
+}
+
+// ledger returns the account's ledger of a model, made when it has none.
+func (ps *pass) ledger(model string) *scoring.Ledger {
+	l := ps.st.Scores[model]
+	if l == nil {
+		l = &scoring.Ledger{}
+		ps.st.Scores[model] = l
+	}
+	if l.Persons == nil {
+		l.Persons = map[b2b.PersonID]*scoring.PersonState{}
+	}
+	return l
+}
+
+// refusals adds the activities a model's report refused to refused, with
+// why.
+func refusals(rep *scoring.Report, refused map[b2b.ActivityID]string) {
+	for _, r := range rep.Refused {
+		refused[r.Activity.ID] = reasonOf(r.Err)
+	}
+	for _, a := range rep.UnknownPersons {
+		refused[a.ID] = "unknown_person"
+	}
+}
+
+func (ps *pass) logRuleErrors(model string, rep *scoring.Report) {
+	for _, r := range rep.RuleErrors {
+		ps.log("scoring.rule_error", r.Activity.Person, r.Activity.Time, map[string]string{"model": model, "activity": string(r.Activity.ID), "error": r.Err.Error()})
 	}
 }
 
