@@ -1022,18 +1022,20 @@ func (ps *pass) score(fresh []b2b.Activity, freshIdx []int, persons map[b2b.Pers
 // can be later than under another: a state kept from a program with a
 // shorter horizon, or handed over by an account whose passes ran ahead),
 // and an activity a model refuses is not applied, so no other model may
-// keep its credit. With several models, each scores into copies of the
-// states of the batch's persons, which replace the ledgers' only once no
-// model refuses anything the others took; else the copies are made again
-// and what was not refused is scored again.
+// keep its credit. Where the models' floors of a person of the batch
+// differ (see oneFloor), each model scores into copies of the states of
+// the batch's persons, which replace the ledgers' only once no model
+// refuses anything the others took; else the copies are made again and
+// what was not refused is scored again.
 func (ps *pass) ingestAll(fresh []b2b.Activity, persons map[b2b.PersonID]*b2b.Person) map[b2b.ActivityID]string {
 	st := ps.st
 	refused := map[b2b.ActivityID]string{}
-	if len(ps.p.Scorers) == 1 {
-		s := ps.p.Scorers[0]
-		rep := s.Ingest(ps.ledger(s.Name()), scoring.Batch{Account: &st.Account, Persons: persons, Activities: fresh}, ps.now)
-		refusals(&rep, refused)
-		ps.logRuleErrors(s.Name(), &rep)
+	if len(ps.p.Scorers) == 1 || ps.oneFloor(fresh) {
+		for _, s := range ps.p.Scorers {
+			rep := s.Ingest(ps.ledger(s.Name()), scoring.Batch{Account: &st.Account, Persons: persons, Activities: fresh}, ps.now)
+			refusals(&rep, refused)
+			ps.logRuleErrors(s.Name(), &rep)
+		}
 		return refused
 	}
 	batch := fresh
@@ -1074,6 +1076,39 @@ func (ps *pass) ingestAll(fresh []b2b.Activity, persons map[b2b.PersonID]*b2b.Pe
 		ps.logRuleErrors(s.Name(), &reps[k])
 	}
 	return refused
+}
+
+// oneFloor reports whether each person of the batch has one horizon
+// floor under every model, or no state under any: the models of a
+// program share their horizon and tolerance (program.Compile), so they
+// then refuse the same activities, and may score into their ledgers
+// directly. A floor is the one thing by which their refusals can differ
+// (one kept from a program with a shorter horizon, or handed over by an
+// account whose passes ran ahead), and is rare.
+func (ps *pass) oneFloor(batch []b2b.Activity) bool {
+	scorers := ps.p.Scorers
+	for i := range batch {
+		id := batch[i].Person
+		if i > 0 && id == batch[i-1].Person {
+			continue
+		}
+		first := ps.personState(scorers[0].Name(), id)
+		for _, s := range scorers[1:] {
+			other := ps.personState(s.Name(), id)
+			if (first == nil) != (other == nil) || first != nil && first.Floor != other.Floor {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// personState is a person's state under a model, nil when they have none.
+func (ps *pass) personState(model string, id b2b.PersonID) *scoring.PersonState {
+	if l := ps.st.Scores[model]; l != nil {
+		return l.Persons[id]
+	}
+	return nil
 }
 
 // ledger returns the account's ledger of a model, made when it has none.
