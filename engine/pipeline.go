@@ -1079,12 +1079,13 @@ func (ps *pass) ingestAll(fresh []b2b.Activity, persons map[b2b.PersonID]*b2b.Pe
 }
 
 // oneFloor reports whether each person of the batch has one horizon
-// floor under every model, or no state under any: the models of a
-// program share their horizon and tolerance (program.Compile), so they
-// then refuse the same activities, and may score into their ledgers
-// directly. A floor is the one thing by which their refusals can differ
-// (one kept from a program with a shorter horizon, or handed over by an
-// account whose passes ran ahead), and is rare.
+// floor under every model (scoring.Scorer.Floor, which a person with no
+// state under a model has too): the models of a program share their
+// horizon and tolerance (program.Compile), so they then refuse the same
+// activities, and may score into their ledgers directly. A floor is the
+// one thing by which their refusals can differ (one kept from a program
+// with a shorter horizon, or handed over by an account whose passes ran
+// ahead), and rarely does.
 func (ps *pass) oneFloor(batch []b2b.Activity) bool {
 	scorers := ps.p.Scorers
 	for i := range batch {
@@ -1092,10 +1093,9 @@ func (ps *pass) oneFloor(batch []b2b.Activity) bool {
 		if i > 0 && id == batch[i-1].Person {
 			continue
 		}
-		first := ps.personState(scorers[0].Name(), id)
+		first := scorers[0].Floor(ps.personState(scorers[0].Name(), id), ps.now)
 		for _, s := range scorers[1:] {
-			other := ps.personState(s.Name(), id)
-			if (first == nil) != (other == nil) || first != nil && first.Floor != other.Floor {
+			if !s.Floor(ps.personState(s.Name(), id), ps.now).Equal(first) {
 				return false
 			}
 		}

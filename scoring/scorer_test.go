@@ -678,3 +678,49 @@ func TestStatusString(t *testing.T) {
 	require.True(t, strings.HasPrefix(Status(42).String(), "Status("))
 	require.True(t, errors.Is(&HorizonError{}, ErrBeyondHorizon))
 }
+
+// TestFloorIsWhereIngestStartsRefusing: an activity at a person's Floor is
+// taken and one a nanosecond before it is refused as too late, for a
+// person with no state (the start of the UTC day one horizon back) and
+// for one whose state's floor is later (an ingest at a later time).
+func TestFloorIsWhereIngestStartsRefusing(t *testing.T) {
+	t.Parallel()
+	s, err := New(DefaultModel(), Config{Horizon: 30 * 24 * time.Hour})
+	require.NoError(t, err)
+	now := time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC)
+	later := &PersonState{}
+	_, err = s.Apply(later, &b2b.Activity{ID: "first", Person: "ann", Type: b2b.ActivityRequestDemo, Time: now.AddDate(0, 0, 10)},
+		&b2b.Person{ID: "ann"}, nil, now.AddDate(0, 0, 10))
+	require.NoError(t, err)
+	tests := []struct {
+		name string
+		st   *PersonState
+		want time.Time
+	}{
+		{"no state", nil, time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC)},
+		{"a state ingested later", later, time.Date(2025, 2, 11, 0, 0, 0, 0, time.UTC)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			floor := s.Floor(tt.st, now)
+			require.Equal(t, tt.want, floor)
+			for _, c := range []struct {
+				at   time.Time
+				want error
+			}{{floor, nil}, {floor.Add(-1), ErrTooLate}} {
+				st := &PersonState{}
+				if tt.st != nil {
+					*st = *tt.st
+					st.Credits = slices.Clone(tt.st.Credits)
+					st.Past = slices.Clone(tt.st.Past)
+				}
+				_, err := s.Apply(st, &b2b.Activity{ID: "a", Person: "ann", Type: b2b.ActivityRequestDemo, Time: c.at}, &b2b.Person{ID: "ann"}, nil, now)
+				if c.want == nil {
+					require.NoError(t, err, c.at)
+				} else {
+					require.ErrorIs(t, err, c.want, c.at)
+				}
+			}
+		})
+	}
+}

@@ -81,6 +81,20 @@ func (c Credit) Time() time.Time { return time.Unix(0, c.At).UTC() }
 // FloorTime returns the state's floor as a time.
 func (st *PersonState) FloorTime() time.Time { return time.Unix(0, st.Floor).UTC() }
 
+// Floor is the horizon floor of an ingest at now into the state st (nil
+// for a person with none): the later of the state's floor and the start
+// of the UTC day one horizon before now. Ingest refuses an activity
+// dated before it as [ErrTooLate]; two models sharing a configuration
+// refuse the same activities of a person whose floors under them are
+// equal.
+func (s *Scorer) Floor(st *PersonState, now time.Time) time.Time {
+	f := s.floorAt(now, unixNano(now))
+	if st != nil && st.Floor > f {
+		f = st.Floor
+	}
+	return time.Unix(0, f).UTC()
+}
+
 func creditLess(a, b *Credit) int {
 	if c := cmp.Compare(a.At, b.At); c != 0 {
 		return c
