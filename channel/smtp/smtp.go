@@ -18,10 +18,15 @@
 // second copy. Use an HTTP email API with idempotency keys where exactly-once
 // matters more than that.
 //
-// Replies with a 5xx code are permanent failures (channel.ErrPermanent, not
-// retried); 4xx replies, timeouts and network errors are temporary. Once
-// the server has accepted the message (250 after DATA) the send has
-// succeeded, whatever happens to the QUIT that follows.
+// Replies with a 5xx code to MAIL FROM, RCPT TO and DATA are permanent
+// failures (channel.ErrPermanent, not retried); 4xx replies, timeouts and
+// network errors are temporary, and so is every failure before MAIL FROM
+// (a refused connection, a greeting, STARTTLS or AUTH refused, a 535 for
+// a wrong password): it concerns the sender's configuration, not the
+// message, so the queued messages are retried with backoff, and fail only
+// once the dispatcher's attempts run out, instead of all failing for good
+// at the first send. Once the server has accepted the message (250 after
+// DATA) the send has succeeded, whatever happens to the QUIT that follows.
 package smtp
 
 import (
@@ -214,11 +219,11 @@ func (s *Sender) deliver(ctx context.Context, from, to string, raw []byte) error
 	host, _, _ := net.SplitHostPort(s.cfg.Addr)
 	c, err := netsmtp.NewClient(conn, host)
 	if err != nil {
-		return err
+		return sessionError{err}
 	}
 	defer c.Close()
 	if err := c.Hello(s.cfg.HeloName); err != nil {
-		return err
+		return sessionError{err}
 	}
 	if s.cfg.TLS != nil {
 		if ok, _ := c.Extension("STARTTLS"); ok {
@@ -228,7 +233,7 @@ func (s *Sender) deliver(ctx context.Context, from, to string, raw []byte) error
 				tc.ServerName = host
 			}
 			if err := c.StartTLS(tc); err != nil {
-				return err
+				return sessionError{err}
 			}
 		} else if s.cfg.RequireTLS {
 			return &channel.SendError{Err: fmt.Errorf("server %s does not offer STARTTLS and TLS is required", s.cfg.Addr)}
@@ -236,7 +241,7 @@ func (s *Sender) deliver(ctx context.Context, from, to string, raw []byte) error
 	}
 	if s.cfg.Username != "" {
 		if err := c.Auth(netsmtp.PlainAuth("", s.cfg.Username, s.cfg.Password, host)); err != nil {
-			return err
+			return sessionError{err}
 		}
 	}
 	if err := c.Mail(from); err != nil {
@@ -262,18 +267,35 @@ func (s *Sender) deliver(ctx context.Context, from, to string, raw []byte) error
 	return nil
 }
 
+// sessionError is a failure before MAIL FROM: the server refused the
+// session (its greeting, EHLO, STARTTLS, AUTH), whatever the message.
+type sessionError struct{ err error }
+
+func (e sessionError) Error() string { return e.err.Error() }
+func (e sessionError) Unwrap() error { return e.err }
+
 // classify turns an SMTP or network error into a *channel.SendError: 5xx
-// replies are permanent, everything else temporary.
+// replies to MAIL FROM, RCPT TO and DATA are permanent, everything else
+// temporary. A 5xx before MAIL FROM (a 535 for a wrong password, a 554
+// greeting) concerns the sender's configuration, not the message: every
+// message would get it, and failing them all for good would lose the
+// queue to one wrong setting; it is retried with backoff, until the
+// dispatcher's attempts run out.
 func classify(err error) error {
 	var se *channel.SendError
 	if errors.As(err, &se) {
 		return se
 	}
+	code := 0
 	var te *textproto.Error
 	if errors.As(err, &te) {
-		return &channel.SendError{Permanent: te.Code >= 500, Code: te.Code, Err: err}
+		code = te.Code
 	}
-	return &channel.SendError{Err: err}
+	var sess sessionError
+	if errors.As(err, &sess) {
+		return &channel.SendError{Code: code, Err: sess.err}
+	}
+	return &channel.SendError{Permanent: code >= 500, Code: code, Err: err}
 }
 
 // MessageID returns the Message-ID for an idempotency key: the same key gives

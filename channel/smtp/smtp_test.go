@@ -235,6 +235,11 @@ func TestMessageIDIsStablePerKey(t *testing.T) {
 	require.True(t, strings.HasSuffix(a.ProviderID, "@mail.vendor.example>"), a.ProviderID)
 }
 
+// TestSMTPErrorsAreClassified: a 5xx reply about the recipient is
+// permanent; a failure before MAIL FROM (a refused connection, a wrong
+// password) concerns the sender's configuration, not the message, and is
+// temporary: a 535 at AUTH would otherwise fail every queued message for
+// good.
 func TestSMTPErrorsAreClassified(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
@@ -247,7 +252,7 @@ func TestSMTPErrorsAreClassified(t *testing.T) {
 	}{
 		{name: "550 mailbox unavailable", rcptErr: &gosmtp.SMTPError{Code: 550, Message: "no such user"}, permanent: true, code: 550},
 		{name: "451 try later", rcptErr: &gosmtp.SMTPError{Code: 451, Message: "greylisted"}, code: 451},
-		{name: "535 bad credentials", password: "wrong", permanent: true, code: 535},
+		{name: "535 bad credentials", password: "wrong", code: 535},
 		{name: "connection refused", addr: "closed", code: 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -273,6 +278,146 @@ func TestSMTPErrorsAreClassified(t *testing.T) {
 			require.Equal(t, tc.code, se.Code)
 			require.Empty(t, srv.received())
 		})
+	}
+}
+
+// TestSMTPSessionFailuresAreTemporary: a server that refuses the session
+// before MAIL FROM (at its greeting, EHLO, STARTTLS or AUTH) refuses it
+// for every message, whatever the message: its 5xx reply is temporary,
+// retried with backoff until the dispatcher's attempts run out. A 5xx
+// reply at MAIL FROM, RCPT TO or DATA concerns the message and stays
+// permanent.
+func TestSMTPSessionFailuresAreTemporary(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name      string
+		replies   map[string]string
+		tls       bool
+		permanent bool
+		code      int
+	}{
+		{name: "554 greeting", replies: map[string]string{"": "554 no service for you"}, code: 554},
+		{name: "421 greeting", replies: map[string]string{"": "421 too busy"}, code: 421},
+		{name: "550 at EHLO", replies: map[string]string{"EHLO": "550 not from your network", "HELO": "550 not from your network"}, code: 550},
+		{name: "554 at STARTTLS", replies: map[string]string{"STARTTLS": "554 TLS not available"}, tls: true, code: 554},
+		{name: "535 at AUTH", replies: map[string]string{"AUTH": "535 5.7.8 bad credentials"}, code: 535},
+		{name: "530 at AUTH", replies: map[string]string{"AUTH": "530 5.7.0 must issue STARTTLS first"}, code: 530},
+		{name: "553 at MAIL FROM", replies: map[string]string{"MAIL": "553 sender not allowed"}, permanent: true, code: 553},
+		{name: "550 at RCPT TO", replies: map[string]string{"RCPT": "550 no such user"}, permanent: true, code: 550},
+		{name: "554 at DATA", replies: map[string]string{"DATA": "554 rejected as spam"}, permanent: true, code: 554},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			addr := startScripted(t, tc.replies)
+			s := newSender(t, addr, func(c *smtp.Config) {
+				if tc.tls {
+					c.TLS = &tls.Config{}
+				}
+			})
+			_, err := s.SendEmail(context.Background(), marketingEmail())
+			var se *channel.SendError
+			require.ErrorAs(t, err, &se)
+			require.Equal(t, tc.permanent, channel.IsPermanent(err), err.Error())
+			require.Equal(t, tc.code, se.Code, err.Error())
+		})
+	}
+}
+
+// TestSMTPWrongPasswordIsRetried: with a wrong password, a dispatch
+// reschedules the queued messages instead of failing them for good; once
+// the password is right, they are delivered.
+func TestSMTPWrongPasswordIsRetried(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t)
+	clk := clock.NewManual(t0)
+	ob := channel.NewMemoryOutbox()
+	_, err := ob.Enqueue(context.Background(), t0, *marketingEmail(), channeltest.Email("k2"))
+	require.NoError(t, err)
+	wrong := newSender(t, srv.Addr, func(c *smtp.Config) { c.Clock, c.Password = clk, "wrong" })
+	d, err := channel.NewDispatcher(channel.DispatcherConfig{Outbox: ob, Email: wrong, Clock: clk})
+	require.NoError(t, err)
+	rep, err := d.Dispatch(context.Background())
+	require.NoError(t, err)
+	require.Equal(t, 2, rep.Retried, rep.Outcomes)
+	require.Zero(t, rep.Failed, rep.Outcomes)
+
+	clk.Advance(2 * time.Hour)
+	right := newSender(t, srv.Addr, func(c *smtp.Config) { c.Clock = clk })
+	d, err = channel.NewDispatcher(channel.DispatcherConfig{Outbox: ob, Email: right, Clock: clk})
+	require.NoError(t, err)
+	rep, err = d.Dispatch(context.Background())
+	require.NoError(t, err)
+	require.Equal(t, 2, rep.Delivered, rep.Outcomes)
+	require.Len(t, srv.received(), 2)
+}
+
+// startScripted starts a server that speaks just enough SMTP to take a
+// message, and answers with replies[verb] where it has one (replies[""]
+// is the greeting). It offers STARTTLS and AUTH PLAIN.
+func startScripted(t *testing.T, replies map[string]string) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	t.Cleanup(func() { l.Close() })
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			go scriptedSession(c, replies)
+		}
+	}()
+	return l.Addr().String()
+}
+
+func scriptedSession(c net.Conn, replies map[string]string) {
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(5 * time.Second))
+	r := bufio.NewReader(c)
+	reply := func(verb, def string) {
+		if s, ok := replies[verb]; ok {
+			def = s
+		}
+		c.Write([]byte(def + "\r\n"))
+	}
+	reply("", "220 localhost ESMTP")
+	for {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			return
+		}
+		verb, _, _ := strings.Cut(strings.ToUpper(strings.TrimSpace(line)), " ")
+		switch verb {
+		case "EHLO":
+			if s, ok := replies[verb]; ok {
+				c.Write([]byte(s + "\r\n"))
+				continue
+			}
+			c.Write([]byte("250-localhost\r\n250-STARTTLS\r\n250 AUTH PLAIN\r\n"))
+		case "DATA":
+			if s, ok := replies[verb]; ok {
+				c.Write([]byte(s + "\r\n"))
+				continue
+			}
+			reply(verb, "354 go ahead")
+			for {
+				l, err := r.ReadString('\n')
+				if err != nil || l == ".\r\n" {
+					break
+				}
+			}
+			reply("", "250 OK queued")
+		case "QUIT":
+			reply(verb, "221 bye")
+			return
+		case "HELO", "STARTTLS", "MAIL", "RCPT", "RSET", "NOOP":
+			reply(verb, "250 OK")
+		case "AUTH":
+			reply(verb, "235 authenticated")
+		default:
+			reply(verb, "500 what")
+		}
 	}
 }
 
