@@ -32,7 +32,9 @@ type EngagementModel struct {
 	UnsubscribeRate float64       // email: unsubscribed, once opened; SMS: replied STOP
 	MeanDelay       time.Duration // mean time from send to open (exponential); default 6h
 	// Affinity, when set, multiplies OpenRate and ClickRate for one
-	// message (for example by the recipient's role in its Tags), capped at 1.
+	// message (for example by the recipient's role in its Tags), capped at
+	// 1. A negative affinity counts as 0, a NaN one as 1 (the rates as
+	// they are).
 	Affinity func(msg *channel.Message) float64
 }
 
@@ -173,6 +175,21 @@ func (r *Recorder) ActivitiesBetween(after, upTo time.Time) []b2b.Activity {
 	return out
 }
 
+// scaled returns rate times aff, capped at 1. An affinity of NaN says
+// nothing of the recipient and leaves the rate as it is (a NaN chance
+// would make every comparison with it false, and everyone open); a
+// negative one is 0; a rate of 0 stays 0 whatever the affinity (0 times
+// infinity is NaN).
+func scaled(rate, aff float64) float64 {
+	if math.IsNaN(aff) {
+		aff = 1
+	}
+	if rate <= 0 || aff <= 0 {
+		return 0
+	}
+	return math.Min(rate*aff, 1)
+}
+
 // Simulate returns what the recipient of msg, sent at sentAt, does under
 // model m: for email, email_delivered or email_bounced, then maybe
 // open_email, click_email and unsubscribe_email; for SMS, maybe click_sms and
@@ -193,9 +210,9 @@ func Simulate(m EngagementModel, seed uint64, msg *channel.Message, sentAt time.
 	}
 	aff := 1.0
 	if m.Affinity != nil {
-		aff = max(m.Affinity(msg), 0)
+		aff = m.Affinity(msg)
 	}
-	openP, clickP := math.Min(m.OpenRate*aff, 1), math.Min(m.ClickRate*aff, 1)
+	openP, clickP := scaled(m.OpenRate, aff), scaled(m.ClickRate, aff)
 	act := func(typ b2b.ActivityType, what string, at time.Time) b2b.Activity {
 		return b2b.Activity{
 			ID: b2b.ActivityID("sim:" + msg.Key + ":" + what), Type: typ, Person: msg.Person,

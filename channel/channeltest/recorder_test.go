@@ -3,6 +3,7 @@ package channeltest_test
 import (
 	"context"
 	"fmt"
+	"math"
 	"testing"
 	"time"
 
@@ -116,4 +117,42 @@ func TestRecorderAffinityAndActivities(t *testing.T) {
 		types = append(types, string(a.ID))
 	}
 	require.ElementsMatch(t, []string{"sim:champ:delivered", "sim:champ:open", "sim:champ:click", "sim:other:delivered"}, types)
+}
+
+// TestSimulateWithAnAffinityThatIsNotANumber: an Affinity of NaN (a
+// ratio of two zero weights) says nothing of the recipient, and leaves
+// the model's rates as they are; before, every comparison with it was
+// false, and every recipient opened. An infinite affinity caps the rates
+// at 1, and leaves a rate of 0 at 0.
+func TestSimulateWithAnAffinityThatIsNotANumber(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name          string
+		open          float64
+		affinity      float64
+		wantOpensFrom int
+		wantOpensTo   int
+	}{
+		{name: "NaN, no opens in the model", open: 0, affinity: math.NaN(), wantOpensFrom: 0, wantOpensTo: 0},
+		{name: "NaN, a quarter open", open: 0.25, affinity: math.NaN(), wantOpensFrom: 150, wantOpensTo: 350},
+		{name: "infinite, no opens in the model", open: 0, affinity: math.Inf(1), wantOpensFrom: 0, wantOpensTo: 0},
+		{name: "infinite, a quarter open", open: 0.25, affinity: math.Inf(1), wantOpensFrom: 1000, wantOpensTo: 1000},
+		{name: "negative", open: 0.25, affinity: -1, wantOpensFrom: 0, wantOpensTo: 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			m := channeltest.EngagementModel{OpenRate: tc.open, Affinity: func(*channel.Message) float64 { return tc.affinity }}
+			opens := 0
+			for i := range 1000 {
+				msg := channeltest.Email(fmt.Sprintf("k%d", i))
+				for _, a := range channeltest.Simulate(m, 1, &msg, t0) {
+					if a.Type == b2b.ActivityOpenEmail {
+						opens++
+					}
+				}
+			}
+			require.GreaterOrEqual(t, opens, tc.wantOpensFrom)
+			require.LessOrEqual(t, opens, tc.wantOpensTo)
+		})
+	}
 }
