@@ -50,7 +50,9 @@ type RecorderConfig struct {
 	Model *EngagementModel
 	Seed  uint64
 	// IgnoreKeys makes the recorder deliver a key again when asked again,
-	// like a provider that does not honour idempotency keys.
+	// like a provider that does not honour idempotency keys. Each delivery
+	// has its own simulated engagement: the n-th delivery of a key (n > 1)
+	// draws its own outcome, under activity IDs "sim:<key>:<what>#<n>".
 	IgnoreKeys bool
 	// Fail, when set, is asked before each call; a non-nil error is returned
 	// instead of delivering. call counts calls for the key, from 1.
@@ -65,6 +67,7 @@ type Recorder struct {
 
 	mu         sync.Mutex
 	calls      map[string]int             // key -> calls
+	deliveries map[string]int             // key -> deliveries (more than one when IgnoreKeys)
 	receipts   map[string]channel.Receipt // key -> first receipt
 	sent       []channel.Message          // deliveries, in order
 	activities []b2b.Activity             // simulated engagement
@@ -82,7 +85,7 @@ func NewRecorder(cfg RecorderConfig) *Recorder {
 	if cfg.Clock == nil {
 		cfg.Clock = clock.System{}
 	}
-	return &Recorder{cfg: cfg, calls: map[string]int{}, receipts: map[string]channel.Receipt{}}
+	return &Recorder{cfg: cfg, calls: map[string]int{}, deliveries: map[string]int{}, receipts: map[string]channel.Receipt{}}
 }
 
 // SendEmail implements channel.EmailSender.
@@ -125,8 +128,9 @@ func (r *Recorder) send(ctx context.Context, msg *channel.Message) (channel.Rece
 	m := *msg
 	m.Tags = maps.Clone(msg.Tags)
 	r.sent = append(r.sent, m)
+	r.deliveries[msg.Key]++
 	if r.cfg.Model != nil {
-		r.activities = append(r.activities, Simulate(*r.cfg.Model, r.cfg.Seed, msg, now)...)
+		r.activities = append(r.activities, simulate(*r.cfg.Model, r.cfg.Seed, msg, now, r.deliveries[msg.Key])...)
 	}
 	return rc, nil
 }
@@ -198,11 +202,26 @@ func scaled(rate, aff float64) float64 {
 // activity names its message by its key ([b2b.AttrMessageKey]) and its
 // template ("template"), as a provider's report does.
 func Simulate(m EngagementModel, seed uint64, msg *channel.Message, sentAt time.Time) []b2b.Activity {
+	return simulate(m, seed, msg, sentAt, 1)
+}
+
+// simulate is Simulate for the n-th delivery of msg's key. The first is
+// Simulate's; a later one (a recorder that ignores keys delivers a key
+// again) draws its own outcome, under IDs of its own, "sim:<key>:<what>#<n>":
+// with the first one's, the second delivery's activities would be the
+// first one's again. The suffix keeps them apart from any key's first
+// delivery, whose IDs end with a word.
+func simulate(m EngagementModel, seed uint64, msg *channel.Message, sentAt time.Time, n int) []b2b.Activity {
 	if msg.Channel == channel.ChannelSalesAlert {
 		return nil
 	}
+	suffix := ""
 	h := fnv.New64a()
 	h.Write([]byte(msg.Key))
+	if n > 1 {
+		suffix = fmt.Sprintf("#%d", n)
+		h.Write([]byte(suffix))
+	}
 	rng := rand.New(rand.NewPCG(seed, h.Sum64()))
 	mean := m.MeanDelay
 	if mean <= 0 {
@@ -215,7 +234,7 @@ func Simulate(m EngagementModel, seed uint64, msg *channel.Message, sentAt time.
 	openP, clickP := scaled(m.OpenRate, aff), scaled(m.ClickRate, aff)
 	act := func(typ b2b.ActivityType, what string, at time.Time) b2b.Activity {
 		return b2b.Activity{
-			ID: b2b.ActivityID("sim:" + msg.Key + ":" + what), Type: typ, Person: msg.Person,
+			ID: b2b.ActivityID("sim:" + msg.Key + ":" + what + suffix), Type: typ, Person: msg.Person,
 			Account: msg.Account, Time: at, Source: b2b.SourceQuorum,
 			Attributes: map[string]any{b2b.AttrMessageKey: msg.Key, "template": msg.Template},
 		}

@@ -119,6 +119,55 @@ func TestRecorderAffinityAndActivities(t *testing.T) {
 	require.ElementsMatch(t, []string{"sim:champ:delivered", "sim:champ:open", "sim:champ:click", "sim:other:delivered"}, types)
 }
 
+// TestRecorderIgnoringKeysSimulatesEachDelivery: a recorder that ignores
+// idempotency keys delivers a key sent twice twice, as a provider that
+// does not honour them would; each delivery has its own engagement,
+// under IDs of its own: the second one's activities are not the first
+// one's again, under the same IDs (which a store keeps once, or a
+// reader counts twice).
+func TestRecorderIgnoringKeysSimulatesEachDelivery(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name    string
+		advance time.Duration
+	}{
+		{name: "sent again at once", advance: 0},
+		{name: "sent again an hour later", advance: time.Hour},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			clk := clock.NewManual(t0)
+			m := channeltest.EngagementModel{OpenRate: 1, ClickRate: 1}
+			rec := channeltest.NewRecorder(channeltest.RecorderConfig{Clock: clk, Model: &m, Seed: 1, IgnoreKeys: true})
+			msg := channeltest.Email("journey:intro:p-1")
+			_, err := rec.SendEmail(context.Background(), &msg)
+			require.NoError(t, err)
+			first := rec.Activities(t0.Add(365 * 24 * time.Hour))
+			clk.Advance(tc.advance)
+			_, err = rec.SendEmail(context.Background(), &msg)
+			require.NoError(t, err)
+			require.Len(t, rec.Sent(), 2)
+
+			all := rec.Activities(t0.Add(365 * 24 * time.Hour))
+			require.Len(t, all, 2*len(first), "each delivery is delivered, opened and clicked")
+			ids := map[b2b.ActivityID]bool{}
+			delivered := 0
+			for _, a := range all {
+				require.False(t, ids[a.ID], "activity %s reported twice", a.ID)
+				ids[a.ID] = true
+				require.Equal(t, msg.Key, a.Attr(b2b.AttrMessageKey))
+				if a.Type == b2b.ActivityEmailDelivered {
+					delivered++
+				}
+			}
+			require.Equal(t, 2, delivered)
+			for _, a := range first {
+				require.True(t, ids[a.ID], "the first delivery's activities keep their IDs")
+			}
+		})
+	}
+}
+
 // TestSimulateWithAnAffinityThatIsNotANumber: an Affinity of NaN (a
 // ratio of two zero weights) says nothing of the recipient, and leaves
 // the model's rates as they are; before, every comparison with it was
