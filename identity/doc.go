@@ -70,8 +70,9 @@
 // Each golden person is resolved in this order, and the first step that
 // finds an account decides:
 //
-//  1. explicit references (the winning Person.AccountID and every record's
-//     OtherAccounts): [MethodExplicit], confidence 1.0;
+//  1. explicit references (the winning Person.AccountID, then every
+//     record's OtherAccounts, the records in order of arrival):
+//     [MethodExplicit], confidence 1.0;
 //  2. the email domain, then its parent domains ("eu.acme.com" under
 //     "acme.com"), against every account's domains, unless the domain is
 //     free mail ([DefaultFreeMailDomains], replaceable in [Config]):

@@ -117,7 +117,17 @@ func (g *Graph) computeLinks(root int32, gp *goldenPerson, explain *[]why) (prim
 		}
 	}
 	if gp.hasOther {
+		// The records in order of arrival, not of the ring, which
+		// depends on the order the person's records merged in (and
+		// Restore makes in another): the primary link and the order of
+		// the others would depend on it.
+		var buf [8]int32
+		recs := buf[:0]
 		for m := range g.members(root) {
+			recs = append(recs, m)
+		}
+		slices.Sort(recs)
+		for _, m := range recs {
 			for _, ref := range g.accts(g.precs.at(m)) {
 				a := g.accountRoot(ref)
 				if a < 0 {

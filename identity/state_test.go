@@ -136,6 +136,28 @@ func TestRestoreAnswersAsTheGraph(t *testing.T) {
 			person(mktoLead("7", "kim@acme.com"), 2),
 		},
 		accounts: []b2b.AccountID{"A", "d1"},
+	}, {
+		// Two persons of two records each, one record of each with an
+		// account reference besides its account field, merged by a fifth
+		// record: the references count in the order their records
+		// arrived, not in the order the records merged (which Restore
+		// does otherwise), so the primary link stays the same.
+		name: "account references of merged persons",
+		ops: []op{
+			acct("salesforce", "A", b2b.Account{ID: "A", Name: "Acme"}, 0),
+			acct("salesforce", "B", b2b.Account{ID: "B", Name: "Bee"}, 0),
+			person(mktoLead("1", "ann@gmail.com"), 1),
+			person(identity.PersonRecord{Source: "marketo", RecordID: "2", Person: b2b.Person{Email: "bob@gmail.com"},
+				OtherAccounts: []b2b.AccountID{"B"}}, 1),
+			person(identity.PersonRecord{Source: "marketo", RecordID: "3", Person: b2b.Person{Email: "cy@gmail.com"},
+				OtherAccounts: []b2b.AccountID{"A"}, Identifiers: []identity.Identifier{email("ann@gmail.com")}}, 1),
+			person(identity.PersonRecord{Source: "marketo", RecordID: "4", Person: b2b.Person{Email: "dee@gmail.com"},
+				Identifiers: []identity.Identifier{email("bob@gmail.com")}}, 1),
+			person(identity.PersonRecord{Source: "marketo", RecordID: "5", Person: b2b.Person{Email: "eve@gmail.com"},
+				Identifiers: []identity.Identifier{email("ann@gmail.com"), email("bob@gmail.com")}}, 1),
+		},
+		after: []op{person(identity.PersonRecord{Source: "marketo", RecordID: "6", Person: b2b.Person{Email: "fay@gmail.com"},
+			Identifiers: []identity.Identifier{email("eve@gmail.com")}}, 2)},
 	}}
 	apply := func(t *testing.T, g *identity.Graph, o op) any {
 		t.Helper()
