@@ -618,10 +618,8 @@ func (g *Graph) checkOwnID(rec *AccountRecord, extra []identKey, existing int32,
 	}
 	ga := g.agold(root)
 	why := ""
-	for _, s := range g.lists.items(ga.srcs) {
-		if slices.Contains(srcs, s) {
-			why = fmt.Sprintf("both hold a %s record", g.sources.names[s])
-		}
+	if s := g.sharedSource(g.lists.items(ga.srcs), srcs); s != "" {
+		why = fmt.Sprintf("both hold a %s record", s)
 	}
 	for _, u := range g.auniq(ga) {
 		for _, v := range uniq {
@@ -639,6 +637,21 @@ func (g *Graph) checkOwnID(rec *AccountRecord, extra []identKey, existing int32,
 	return ps.Err("account record %s:%s", rec.Source, rec.RecordID)
 }
 
+// sharedSource returns the first by name of the sources in both a and b,
+// "" with none. Not the first in a's order: a golden account lists its
+// sources in the order it took them, which depends on the order its
+// records merged in (Restore takes them in another), and a conflict
+// reads the same after Restore.
+func (g *Graph) sharedSource(a, b []int32) string {
+	out := ""
+	for _, s := range a {
+		if name := g.sources.names[s]; slices.Contains(b, s) && (out == "" || name < out) {
+			out = name
+		}
+	}
+	return out
+}
+
 func (g *Graph) accountConflict(a, b int32, k identKey, rec int32) (Conflict, bool) {
 	ga, gb := g.agold(a), g.agold(b)
 	kind, detail := ConflictKind(""), ""
@@ -650,11 +663,8 @@ func (g *Graph) accountConflict(a, b int32, k identKey, rec int32) (Conflict, bo
 		}
 	}
 	if kind == "" {
-		for _, s := range g.lists.items(ga.srcs) {
-			if slices.Contains(g.lists.items(gb.srcs), s) {
-				kind, detail = ConflictSameSource, fmt.Sprintf("both hold a %s record", g.sources.names[s])
-				break
-			}
+		if s := g.sharedSource(g.lists.items(ga.srcs), g.lists.items(gb.srcs)); s != "" {
+			kind, detail = ConflictSameSource, fmt.Sprintf("both hold a %s record", s)
 		}
 	}
 	if kind == "" {

@@ -158,6 +158,20 @@ func TestRestoreAnswersAsTheGraph(t *testing.T) {
 		},
 		after: []op{person(identity.PersonRecord{Source: "marketo", RecordID: "6", Person: b2b.Person{Email: "fay@gmail.com"},
 			Identifiers: []identity.Identifier{email("eve@gmail.com")}}, 2)},
+	}, {
+		// Two accounts that each hold a Marketo and a HubSpot record are
+		// not merged by a domain they share: the conflict names the
+		// same source, whatever order the graph took the sources in.
+		name: "sources two accounts both hold",
+		ops: []op{
+			acct("salesforce", "A", b2b.Account{ID: "A", Name: "Acme", Domains: []string{"acme.com"}}, 0),
+			acct("marketo", "m1", b2b.Account{ID: "m1", Name: "Acme"}, 0, identity.Identifier{Namespace: identity.NSAccountID, Value: "A"}),
+			acct("hubspot", "h1", b2b.Account{ID: "h1", Name: "Acme"}, 0, identity.Identifier{Namespace: identity.NSAccountID, Value: "A"}),
+			acct("marketo", "m2", b2b.Account{ID: "m2", Name: "Acme Labs"}, 0),
+			acct("hubspot", "h2", b2b.Account{ID: "h2", Name: "Acme Labs"}, 0, identity.Identifier{Namespace: identity.NSAccountID, Value: "m2"}),
+		},
+		accounts: []b2b.AccountID{"A", "m2"},
+		after:    []op{acct("marketo", "m2", b2b.Account{ID: "m2", Name: "Acme Labs", Domains: []string{"acme.com"}}, 1)},
 	}}
 	apply := func(t *testing.T, g *identity.Graph, o op) any {
 		t.Helper()
