@@ -621,12 +621,8 @@ func (g *Graph) checkOwnID(rec *AccountRecord, extra []identKey, existing int32,
 	if s := g.sharedSource(g.lists.items(ga.srcs), srcs); s != "" {
 		why = fmt.Sprintf("both hold a %s record", s)
 	}
-	for _, u := range g.auniq(ga) {
-		for _, v := range uniq {
-			if why == "" && u.ns == v.ns && u.val != v.val {
-				why = fmt.Sprintf("%s %q vs %q", u.ns.spec.Name, u.val, v.val)
-			}
-		}
+	if why == "" {
+		why = uniqueClash(slices.Values(g.auniq(ga)), slices.Values(uniq))
 	}
 	if why == "" {
 		return nil
@@ -655,12 +651,8 @@ func (g *Graph) sharedSource(a, b []int32) string {
 func (g *Graph) accountConflict(a, b int32, k identKey, rec int32) (Conflict, bool) {
 	ga, gb := g.agold(a), g.agold(b)
 	kind, detail := ConflictKind(""), ""
-	for _, u := range g.auniq(ga) {
-		for _, v := range g.auniq(gb) {
-			if u.ns == v.ns && u.val != v.val {
-				kind, detail = ConflictUniqueNamespace, fmt.Sprintf("%s %q vs %q", u.ns.spec.Name, u.val, v.val)
-			}
-		}
+	if d := uniqueClash(slices.Values(g.auniq(ga)), slices.Values(g.auniq(gb))); d != "" {
+		kind, detail = ConflictUniqueNamespace, d
 	}
 	if kind == "" {
 		if s := g.sharedSource(g.lists.items(ga.srcs), g.lists.items(gb.srcs)); s != "" {

@@ -1,6 +1,10 @@
 package identity
 
-import "fmt"
+import (
+	"cmp"
+	"fmt"
+	"iter"
+)
 
 // ConflictKind names why two golden records that share an identifier were
 // not merged.
@@ -55,4 +59,30 @@ type Conflict struct {
 func (c Conflict) String() string {
 	return fmt.Sprintf("%s conflict on %s from %s: kept %s, not merged with %s (%s)",
 		c.Kind, c.Identifier, c.Record, c.Kept, c.Other, c.Detail)
+}
+
+// uniqueClash returns the detail of a clash between the values of unique
+// namespaces of two golden records ("" with none): of the clashing pairs,
+// the first by namespace name, then values. Not the first in the records'
+// order: a golden record lists its values in the order it took them,
+// which depends on the order its records merged in (Restore takes them in
+// another), and a conflict reads the same after Restore.
+func uniqueClash(a, b iter.Seq[identKey]) string {
+	var best [2]identKey
+	found := false
+	for u := range a {
+		for v := range b {
+			if u.ns != v.ns || u.val == v.val {
+				continue
+			}
+			if !found || cmp.Or(cmp.Compare(u.ns.spec.Name, best[0].ns.spec.Name),
+				cmp.Compare(u.val, best[0].val), cmp.Compare(v.val, best[1].val)) < 0 {
+				best, found = [2]identKey{u, v}, true
+			}
+		}
+	}
+	if !found {
+		return ""
+	}
+	return fmt.Sprintf("%s %q vs %q", best[0].ns.spec.Name, best[0].val, best[1].val)
 }

@@ -607,11 +607,9 @@ func (g *Graph) personConflict(a, b int32, k identKey, rec int32) (Conflict, boo
 	ga, gb := g.goldOf(a), g.goldOf(b)
 	detail := ""
 	kind := ConflictKind("")
-	for u := range g.uniqs(ga) {
-		for v := range g.uniqs(gb) {
-			if u.ns == v.ns && u.val != v.val {
-				kind, detail = ConflictUniqueNamespace, fmt.Sprintf("%s %q vs %q", u.ns.spec.Name, u.val, v.val)
-			}
+	if ga.uniq0.ns != 0 && gb.uniq0.ns != 0 {
+		if d := uniqueClash(g.uniqs(ga), g.uniqs(gb)); d != "" {
+			kind, detail = ConflictUniqueNamespace, d
 		}
 	}
 	if kind == "" {

@@ -172,6 +172,24 @@ func TestRestoreAnswersAsTheGraph(t *testing.T) {
 		},
 		accounts: []b2b.AccountID{"A", "m2"},
 		after:    []op{acct("marketo", "m2", b2b.Account{ID: "m2", Name: "Acme Labs", Domains: []string{"acme.com"}}, 1)},
+	}, {
+		// A person with a Salesforce and a Dynamics contact, and a
+		// record that names two others: the conflict names the same
+		// pair of contacts, whatever order the person took them in.
+		name: "contacts of two unique namespaces",
+		ops: []op{
+			person(mktoLead("1", "ann@acme.com"), 1),
+			person(identity.PersonRecord{Source: "forms", RecordID: "f1", Person: b2b.Person{Email: "ann@acme.com"},
+				Identifiers: []identity.Identifier{{Namespace: identity.NSSalesforceContactID, Value: "0035e00000AAAAA"}}}, 1),
+			person(identity.PersonRecord{Source: "forms", RecordID: "f2", Person: b2b.Person{Email: "ann@acme.com"},
+				Identifiers: []identity.Identifier{{Namespace: identity.NSDynamicsContactID, Value: "6f1c0a6e-8d1b-4c1e-9a51-000000000001"}}}, 1),
+		},
+		idents: []identity.Identifier{email("ann@acme.com")},
+		after: []op{person(identity.PersonRecord{Source: "forms", RecordID: "f3", Person: b2b.Person{Email: "ann@acme.com"},
+			Identifiers: []identity.Identifier{
+				{Namespace: identity.NSSalesforceContactID, Value: "0035e00000BBBBB"},
+				{Namespace: identity.NSDynamicsContactID, Value: "6f1c0a6e-8d1b-4c1e-9a51-000000000002"},
+			}}, 2)},
 	}}
 	apply := func(t *testing.T, g *identity.Graph, o op) any {
 		t.Helper()
