@@ -3,6 +3,7 @@ package identity
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -254,7 +255,8 @@ func truncate(s string) string {
 
 // NormalizeCompanyName returns the matching key of a company name: accents
 // folded, lower case, "&" read as "and", punctuation removed, a leading
-// "The" and trailing legal forms and generic words (Inc, LLC, Ltd, GmbH, AG,
+// "The" or CJK legal form ("株式会社 ソニー", "주식회사 카카오") and
+// trailing legal forms and generic words (Inc, LLC, Ltd, GmbH, AG,
 // S.A., plc, Corp, Co, Group, Holdings, International, 株式会社, 有限公司,
 // 주식회사, ...; also those of several words: S.A. de C.V., sp. z o.o.,
 // S.à r.l., Private Limited) dropped, and a web suffix such as ".com"
@@ -272,8 +274,9 @@ func truncate(s string) string {
 // matched: those need a reference table, not a normaliser.
 func NormalizeCompanyName(name string) string {
 	words := companyWords(name)
-	// Drop a leading "the".
-	if len(words) > 1 && words[0] == "the" {
+	// Drop a leading "the", or a CJK legal form written apart ("주식회사
+	// 카카오", "株式会社 ソニー").
+	if len(words) > 1 && (words[0] == "the" || isCJKForm(words[0])) {
 		words = words[1:]
 	}
 	// Drop trailing legal forms and generic words, keeping at least one word.
@@ -285,7 +288,7 @@ func NormalizeCompanyName(name string) string {
 			continue
 		}
 		last := words[len(words)-1]
-		if !legalWords[last] && last != "and" {
+		if !legalWords[last] && last != "and" && !isCJKForm(last) {
 			break
 		}
 		words = words[:len(words)-1]
@@ -300,6 +303,12 @@ func NormalizeCompanyName(name string) string {
 		words[i] = stripWebSuffix(w)
 	}
 	return strings.Join(words, " ")
+}
+
+// isCJKForm reports whether w is a legal form written in Chinese,
+// Japanese or Korean (never ASCII: most words are looked at no further).
+func isCJKForm(w string) bool {
+	return w != "" && w[0] >= utf8.RuneSelf && slices.Contains(cjkForms, w)
 }
 
 // legalPhraseEnd returns the number of words of the legal phrase that

@@ -210,6 +210,13 @@ func TestNormalizeCompanyName(t *testing.T) {
 		{"Alibaba Group Holding Limited", "alibaba"},
 		{"삼성전자주식회사", "삼성전자"},
 		{"トヨタ自動車株式会社", "トヨタ自動車"},
+		// A CJK legal form written apart from the name, before or after
+		// it, as Korean names often are.
+		{"삼성전자 주식회사", "삼성전자"},
+		{"주식회사 카카오", "카카오"},
+		{"トヨタ自動車 株式会社", "トヨタ自動車"},
+		{"株式会社 ソニー", "ソニー"},
+		{"华为技术 有限公司", "华为技术"},
 		{"Inc.", ""},
 		{"", ""},
 		{"  ", ""},
