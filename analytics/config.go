@@ -254,4 +254,11 @@ type Period struct {
 	From time.Time
 	// To is the report's as-of time; zero: the latest event time seen.
 	To time.Time
+	// Through is the last instant the events are known to cover (a log
+	// read from a file ends at its last event, whatever came after it);
+	// zero: To. When it is before To the events cannot tell what happened
+	// between them, so an alert whose response window closes after
+	// Through counts as open, not as unanswered: its answer may have come
+	// after the log ended.
+	Through time.Time
 }

@@ -115,7 +115,12 @@
 // closed by To, those with an alert.acknowledged or alert.acted_on within
 // the window. Alerts whose window is still open are not in the rate (open,
 // and openResponded of them already answered): counting early answers
-// before the late ones can come would flatter the rate.
+// before the late ones can come would flatter the rate. When the events
+// end before To (Period.Through, such as a log read from a file, which
+// ends at its last event), an alert whose window closes after their end
+// is open too, and the report says where they end (through): the log
+// cannot show an answer that came after it, so counting the alert as
+// unanswered would wrong the rate.
 //
 // Account-journey completion rate (journeyCompletion): journey instances
 // entered (journey.enter) in the period that ended completed

@@ -36,6 +36,9 @@ type Average struct {
 type Report struct {
 	From time.Time `json:"from,omitzero"`
 	To   time.Time `json:"to,omitzero"`
+	// Through is the period's Through when it is before To (the events
+	// end before the as-of time), else zero.
+	Through time.Time `json:"through,omitzero"`
 	// Events says what happened to the events fed to the collector (all
 	// of them, not only the period's).
 	Events Counts `json:"events"`
@@ -108,8 +111,9 @@ type AlertResponse struct {
 	Raised       int `json:"raised"`
 	Acknowledged int `json:"acknowledged"`
 	ActedOn      int `json:"actedOn"`
-	// Open: raised in the period, window still open at To (not in the
-	// rate); OpenResponded of them already have a response.
+	// Open: raised in the period, window still open at To, or at the
+	// period's Through when the events end before To (not in the rate);
+	// OpenResponded of them already have a response.
 	Open          int `json:"open"`
 	OpenResponded int `json:"openResponded"`
 	// Unmatched: responses in the period to alerts the log never raised.
@@ -207,6 +211,9 @@ func (c *Collector) Report(p Period) (*Report, error) {
 	by := func(t time.Time) bool { return !t.IsZero() && !t.After(to) }
 	r := &Report{From: p.From, To: to, Events: c.counts, pairs: map[interestKey]bool{},
 		Stages: []StageCount{}, Funnel: []JourneyFunnel{}, JourneyCompletion: JourneyCompletion{Journeys: []JourneyStats{}}}
+	if !p.Through.IsZero() && p.Through.Before(to) {
+		r.Through = p.Through
+	}
 
 	// An account merged into another by To is no account at To: it
 	// leaves the counts of accounts and groups, the stocks and the
@@ -347,6 +354,12 @@ func (c *Collector) qualification(r *Report, by func(time.Time) bool, gone func(
 func (c *Collector) alertKPI(r *Report, in, by func(time.Time) bool) {
 	w := c.cfg.AlertResponseWindow
 	ar := AlertResponse{WindowHours: w.Hours()}
+	// A window that closes after the events end is judged by none of
+	// them: the answer may have come after, so it counts as open.
+	closedBy := r.To
+	if !r.Through.IsZero() {
+		closedBy = r.Through
+	}
 	closed, responded := 0, 0
 	for _, a := range c.alertOrder {
 		if !in(a.raised) {
@@ -356,7 +369,7 @@ func (c *Collector) alertKPI(r *Report, in, by func(time.Time) bool) {
 		deadline := a.raised.Add(w)
 		within := func(t time.Time) bool { return by(t) && !t.After(deadline) }
 		ack, acted := within(a.ack), within(a.acted)
-		if deadline.After(r.To) {
+		if deadline.After(closedBy) {
 			ar.Open++
 			if ack || acted {
 				ar.OpenResponded++

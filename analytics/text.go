@@ -38,6 +38,9 @@ func (r *Report) WriteText(w io.Writer) error {
 	} else {
 		ew.printf("Quorum KPIs %s to %s\n", period, stamp(r.To))
 	}
+	if !r.Through.IsZero() {
+		ew.printf("The log ends at %s, before To: an alert whose response window closes after its end counts as open, not as unanswered\n", stamp(r.Through))
+	}
 	ew.printf("%s, %s; events: %d read, %d ignored, %d malformed, %d out of order\n\n",
 		count(r.Accounts, "account"), count(r.Groups, "buying group"), r.Events.Read, r.Events.Ignored, r.Events.Malformed, r.Events.OutOfOrder)
 

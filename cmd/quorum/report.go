@@ -35,7 +35,11 @@ model's last stage before the deal closes). The period is the whole log,
 from its first event to its last, unless --from or --to narrow it: a DATE
 (2025-03-31, UTC) counts the whole day, from its start for --from and to
 its end for --to; an RFC 3339 time is taken as it is. A period that starts
-after the log's latest event or ends before its earliest is refused.
+after the log's latest event or ends before its earliest is refused. One
+that ends after the log's latest event is reported as of --to, but the
+log cannot show what came after its end: an alert whose response window
+closes after it counts as open, not as unanswered, and the report says
+where the log ends.
 
 A malformed log is reported line by line, every problem at once (up to
 20), each as FILE:LINE, and exits 1; so does a log without events.
@@ -130,6 +134,9 @@ func report(path string, stdin io.Reader, cfg analytics.Config, period analytics
 	if period.From.After(last) {
 		return nil, &usageError{fmt.Sprintf("--from %s is after the log's last event %s", from, span)}
 	}
+	// What came after the log's last event is not in it: an alert
+	// whose window closes later may yet have been answered.
+	period.Through = last
 	r, err := c.Report(period)
 	switch {
 	case errors.Is(err, analytics.ErrPeriod):

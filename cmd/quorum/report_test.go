@@ -347,3 +347,51 @@ func TestKPIConfigJudgesEachInterestByItsModel(t *testing.T) {
 	require.NotEqual(t, cfg.SalesReadyByInterest["data"], cfg.SalesReadyByInterest["security"])
 	require.NoError(t, cfg.Validate())
 }
+
+// TestReportToPastTheLogsEnd checks that an alert whose response window
+// closes after the log's last event is not counted as unanswered when
+// --to lies past that event: the log cannot show an answer that came
+// after it ended, so the alert stays open, and the report says why.
+func TestReportToPastTheLogsEnd(t *testing.T) {
+	t.Parallel()
+	ev := func(seq int, at, typ, id string) string {
+		return fmt.Sprintf(`{"seq":%d,"tenant":"default","account":"acc-1","time":%q,"type":%q,"data":{"id":%q}}`, seq, at, typ, id)
+	}
+	log := strings.Join([]string{
+		ev(1, "2026-01-05T00:00:00Z", "alert.raised", "early"),
+		ev(2, "2026-01-06T00:00:00Z", "alert.acknowledged", "early"),
+		ev(3, "2026-01-06T00:00:00Z", "alert.raised", "unanswered"),
+		ev(4, "2026-01-14T06:00:00Z", "alert.raised", "window closes hours after the log's end"),
+		ev(5, "2026-01-20T00:00:00Z", "alert.raised", "late"),
+		ev(6, "2026-01-21T00:00:00Z", "account.updated", "x"),
+	}, "\n")
+	for _, tt := range []struct {
+		name string
+		args []string
+		want analytics.AlertResponse
+	}{
+		{"the whole log", nil, analytics.AlertResponse{Raised: 4, Acknowledged: 1, Open: 2}},
+		{"to a date past the log's end", []string{"--to", "2026-03-31"}, analytics.AlertResponse{Raised: 4, Acknowledged: 1, Open: 2}},
+		{"to a time past the log's end", []string{"--to", "2026-01-27T12:00:00Z"}, analytics.AlertResponse{Raised: 4, Acknowledged: 1, Open: 2}},
+		{"to the log's last day", []string{"--to", "2026-01-21"}, analytics.AlertResponse{Raised: 4, Acknowledged: 1, Open: 2}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			code, out, errOut := quorum(t, log, append([]string{"report", "--events", "-", "--json"}, tt.args...)...)
+			require.Equal(t, exitOK, code, errOut)
+			var r analytics.Report
+			require.NoError(t, json.Unmarshal([]byte(out), &r))
+			require.Equal(t, tt.args != nil, !r.Through.IsZero(), "the report says where the log ends when --to is past it")
+			got := r.AlertResponse
+			require.Equal(t, 1, got.Rate.Numerator, "the early alert was answered within its window")
+			require.Equal(t, 2, got.Rate.Denominator, "only the two alerts whose window closed by the log's end are judged")
+			got.Rate, got.WindowHours = analytics.Ratio{}, 0
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Fatalf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+	code, out, errOut := quorum(t, log, "report", "--events", "-", "--to", "2026-03-31")
+	require.Equal(t, exitOK, code, errOut)
+	require.Contains(t, out, "\nThe log ends at 2026-01-21 00:00 UTC, before To: an alert whose response window closes after its end counts as open, not as unanswered\n")
+}
