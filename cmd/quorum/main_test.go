@@ -298,6 +298,10 @@ func TestPersonaCSVHeader(t *testing.T) {
 		{"single title column, a comma unquoted: part of the title", "title\nCFO\nSVP, Global IT Infrastructure\n"},
 		{"byte-order mark before the header", "\ufefftitle,name\nCFO,Jane\n\"SVP, Global IT Infrastructure\",Bob\n"},
 		{"byte-order mark before plain lines", "\ufeffCFO\nSVP, Global IT Infrastructure\n"},
+		{"a header longer than 4 KiB, its title column at the end",
+			strings.Repeat("custom_field_", 400) + ",title\nAnn,CFO\nBo,\"SVP, Global IT Infrastructure\"\n"},
+		{"a header longer than 4 KiB after a byte-order mark, its title column first",
+			"\ufefftitle," + strings.Repeat("custom_field_", 400) + "\r\nCFO,x\r\n\"SVP, Global IT Infrastructure\",y\r\n"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
@@ -420,6 +424,7 @@ func TestPersonaErrors(t *testing.T) {
 		want  string
 	}{
 		{"a line too long", "CFO\n\n" + strings.Repeat("x", 2<<20) + "\nVP\n", nil, "stdin:3: a line longer than 1 MiB: not a job title"},
+		{"a first line too long", strings.Repeat("x", 2<<20) + ",title\nAnn,CFO\n", nil, "stdin:1: a line longer than 1 MiB: not a job title nor a CSV header"},
 		{"a row without its title", "", []string{path}, path + `:4: no title: the row ends before column 2, the header's "title"`},
 		{"a quote in a CSV field", "title\nCFO\nC\"EO\n", nil, `stdin:3:2: bare " in non-quoted-field`},
 	} {

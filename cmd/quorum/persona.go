@@ -25,14 +25,14 @@ standard persona classifier derives from each title, and the roles of the
 standard buying-committee template the title qualifies for. Use it to check
 your data before you import it.
 
-Input is one title per line, or a CSV file whose header has a "title" column
-(a first line that is just "title" makes a one-column CSV, in which a comma
+Input is one title per line, or a CSV file whose header (its first line,
+however long) has a "title" column (a first line that is just "title" makes a one-column CSV, in which a comma
 outside quotes is part of the title; a UTF-8 byte-order mark is skipped);
 standard input when no file is given. Output is CSV:
 title,seniority,department,roles (roles separated by ";"; an unknown
 seniority or department is empty).
-A problem of the input (a line longer than 1 MiB, a CSV row without its
-title) is told as FILE:LINE, stdin:LINE for standard input, and exits 1.
+A problem of the input (a line or a header longer than 1 MiB, a CSV row
+without its title) is told as FILE:LINE, stdin:LINE for standard input, and exits 1.
 
 Usage:
   quorum persona [FILE]`,
@@ -72,22 +72,26 @@ func readTitles(name string, r io.Reader) ([]string, error) {
 			return nil, err
 		}
 	}
-	first, err := br.Peek(4096)
-	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
-		return nil, err
+	// The whole first line decides: a CRM export's header runs to many
+	// kilobytes, and its "title" column may be its last.
+	header, err := firstLine(br)
+	if errors.Is(err, bufio.ErrTooLong) {
+		return nil, fmt.Errorf("%s:1: a line longer than 1 MiB: not a job title nor a CSV header", name)
+	} else if err != nil {
+		return nil, fmt.Errorf("%s:1: %w", name, err)
 	}
-	header, _, _ := strings.Cut(string(first), "\n")
+	rest := io.MultiReader(strings.NewReader(header), br)
 	hr := csv.NewReader(strings.NewReader(header))
 	hr.LazyQuotes = true
 	if cols, err := hr.Read(); err == nil {
 		for i, c := range cols {
 			if strings.EqualFold(strings.TrimSpace(c), "title") {
-				return readCSVColumn(name, br, i)
+				return readCSVColumn(name, rest, i)
 			}
 		}
 	}
 	var out []string
-	sc := bufio.NewScanner(br)
+	sc := bufio.NewScanner(rest)
 	sc.Buffer(make([]byte, 64*1024), maxTitleLine)
 	line := 0
 	for sc.Scan() {
@@ -106,6 +110,29 @@ func readTitles(name string, r io.Reader) ([]string, error) {
 
 // maxTitleLine is the longest line persona reads.
 const maxTitleLine = 1 << 20
+
+// firstLine reads br's first line, with its end of line, without reading
+// past it (standard input may be typed); bufio.ErrTooLong if it is longer
+// than maxTitleLine.
+func firstLine(br *bufio.Reader) (string, error) {
+	var line []byte
+	for {
+		chunk, err := br.ReadSlice('\n')
+		if len(line)+len(chunk) > maxTitleLine+len("\r\n") {
+			return "", bufio.ErrTooLong
+		}
+		line = append(line, chunk...)
+		switch {
+		case errors.Is(err, bufio.ErrBufferFull):
+			continue
+		case errors.Is(err, io.EOF):
+			return string(line), nil
+		case err != nil:
+			return "", err
+		}
+		return string(line), nil
+	}
+}
 
 // readCSVColumn reads column col of a CSV whose first line is its header.
 func readCSVColumn(name string, r io.Reader, col int) ([]string, error) {
