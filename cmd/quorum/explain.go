@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/engine"
@@ -94,9 +95,13 @@ func writeExplanation(w io.Writer, v engine.AccountView, evs []store.Event, run 
 	}
 
 	fmt.Fprintf(w, "\nPersons (%d)\n", len(v.Persons))
+	var persons [][]string
 	for _, p := range v.Persons {
-		fmt.Fprintf(w, "  %-28s %-34s %-24s score %6.1f  linked by %s (%.1f): %s\n", p.Person.Name(), p.Person.Title,
-			personaOf(p.Person), p.Score, p.Link.Method, p.Link.Confidence, p.Link.Evidence)
+		persons = append(persons, []string{p.Person.Name(), p.Person.Title, personaOf(p.Person), "score", fmt.Sprintf("%.1f", p.Score)})
+	}
+	for i, row := range columns([]int{28, 34, 24, 0, -6}, persons) {
+		p := v.Persons[i]
+		fmt.Fprintf(w, "  %s  linked by %s (%.1f): %s\n", row, p.Link.Method, p.Link.Confidence, p.Link.Evidence)
 	}
 
 	for _, g := range v.Groups {
@@ -118,16 +123,27 @@ func writeExplanation(w io.Writer, v engine.AccountView, evs []store.Event, run 
 			fmt.Fprintf(w, "  readiness: %s\n", g.Readiness.Explain())
 		}
 		fmt.Fprintln(w, "  members:")
-		for i, m := range gr.Members {
-			fmt.Fprintf(w, "    %-22s %-28s %s\n", m.Role, nameOf(v, m.Person), g.Members[i])
+		var members [][]string
+		for _, m := range gr.Members {
+			members = append(members, []string{m.Role, nameOf(v, m.Person)})
+		}
+		for i, row := range columns([]int{22, 28}, members) {
+			fmt.Fprintf(w, "    %s %s\n", row, g.Members[i])
 		}
 		fmt.Fprintln(w, "  score breakdown:")
+		var parts [][]string
 		for _, part := range g.Score.Parts {
 			if part.Contribution != 0 {
-				fmt.Fprintf(w, "    %-28s %-22s %6.1f x %s = %6.1f\n", nameOf(v, part.Person), strings.Join(part.Roles, ","), part.Score, weightText(part.Weight), part.Contribution)
+				parts = append(parts, []string{nameOf(v, part.Person), strings.Join(part.Roles, ","),
+					fmt.Sprintf("%.1f", part.Score), "x", weightText(part.Weight), "=", fmt.Sprintf("%.1f", part.Contribution)})
 			}
 		}
+		for _, row := range columns([]int{28, 22, -6, 0, 0, 0, -6}, parts) {
+			fmt.Fprintf(w, "    %s\n", row)
+		}
 		fmt.Fprintln(w, "  stage history:")
+		var changes [][]string
+		var whys []string
 		for _, sc := range gr.StageHistory {
 			why := sc.Reason
 			if sc.Auto {
@@ -135,7 +151,11 @@ func writeExplanation(w io.Writer, v engine.AccountView, evs []store.Event, run 
 			} else if sc.By != "" {
 				why = strings.TrimSpace(sc.By + " " + sc.Reason)
 			}
-			fmt.Fprintf(w, "    %s  %-13s -> %-13s %s\n", sc.At.Format(time.DateOnly), orDash(sc.From), sc.To, why)
+			changes = append(changes, []string{sc.At.Format(time.DateOnly) + " ", orDash(sc.From), "->", sc.To})
+			whys = append(whys, why)
+		}
+		for i, row := range columns([]int{0, 13, 0, 13}, changes) {
+			fmt.Fprintf(w, "    %s %s\n", row, whys[i])
 		}
 	}
 
@@ -218,6 +238,40 @@ func nameOf(v engine.AccountView, id b2b.PersonID) string {
 		}
 	}
 	return string(id)
+}
+
+// columns lays out a table's rows: each cell padded to the widest of its
+// column, at least |minWidth[i]| characters (right-aligned when negative,
+// for numbers), cells apart by a space. A persona or a list of roles
+// longer than usual widens its column for every row, so the columns after
+// it stay aligned.
+func columns(minWidth []int, rows [][]string) []string {
+	width := make([]int, len(minWidth))
+	for i, m := range minWidth {
+		width[i] = max(m, -m)
+	}
+	for _, r := range rows {
+		for i, c := range r {
+			width[i] = max(width[i], utf8.RuneCountInString(c))
+		}
+	}
+	out := make([]string, len(rows))
+	for j, r := range rows {
+		var b strings.Builder
+		for i, c := range r {
+			if i > 0 {
+				b.WriteByte(' ')
+			}
+			pad := strings.Repeat(" ", width[i]-utf8.RuneCountInString(c))
+			if minWidth[i] < 0 {
+				b.WriteString(pad + c)
+			} else {
+				b.WriteString(c + pad)
+			}
+		}
+		out[j] = b.String()
+	}
+	return out
 }
 
 func orDash(s string) string {

@@ -23,7 +23,7 @@ func TestExplainBreakdownAddsUp(t *testing.T) {
 	t.Parallel()
 	code, out, errOut := quorum(t, "", "explain", "--account", "acc-000003", "--accounts", "30", "--days", "30")
 	require.Equal(t, exitOK, code, errOut)
-	line := regexp.MustCompile(`(-?[0-9.]+) x ([0-9.e+-]+) = +(-?[0-9.]+)\n`)
+	line := regexp.MustCompile(`(-?[0-9.]+) x ([0-9.e+-]+) += +(-?[0-9.]+)\n`)
 	matches := line.FindAllStringSubmatch(out, -1)
 	require.NotEmpty(t, matches, out)
 	for _, m := range matches {
