@@ -271,6 +271,7 @@ func (c *compiler) compile() {
 	if j.ID == "" {
 		c.ps.Addf("id", "is required")
 	}
+	c.date("endAt", j.EndAt)
 	c.v.category = cmpOr(j.Category, "marketing")
 	c.v.interest = j.SolutionInterest()
 	if len(j.Nodes) == 0 {
@@ -308,6 +309,27 @@ func (c *compiler) compile() {
 		}
 		c.whichGroup()
 	}
+}
+
+// date checks that a time of the definition can be written as JSON: the
+// definition is kept, cloned and fingerprinted as its JSON, and a date
+// outside the years 0 to 9999 or with a zone offset of a day or more has
+// no JSON form, so it is a problem of the field rather than a failure of
+// the encoding after validation.
+func (c *compiler) date(path string, t time.Time) {
+	if _, err := t.MarshalJSON(); err == nil {
+		return
+	}
+	if y := t.Year(); y < 0 || y > 9999 {
+		c.ps.Addf(path, "year %d is outside the years a definition's JSON can hold (0 to 9999)", y)
+		return
+	}
+	_, off := t.Zone()
+	sign := '+'
+	if off < 0 {
+		sign, off = '-', -off
+	}
+	c.ps.Addf(path, "time zone offset %c%02d:%02d is outside what a definition's JSON can hold (under 24 hours)", sign, off/3600, off/60%60)
 }
 
 // ref resolves a node reference; a missing or unknown one is a problem.

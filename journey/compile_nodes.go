@@ -95,6 +95,7 @@ func (c *compiler) wait(p string, cn *cnode, w *Wait) {
 	if w.For == 0 && w.Until.IsZero() {
 		c.ps.Addf(p, "a wait needs a duration (for) or a date (until)")
 	}
+	c.date(p+".until", w.Until)
 	// The version's own copy: the caller may edit its definition after
 	// publishing (the window is compiled below).
 	own := *w

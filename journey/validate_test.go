@@ -5,6 +5,7 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/require"
@@ -177,6 +178,20 @@ func TestValidateProblems(t *testing.T) {
 				`nodes["nurture"].action.delta: must be a finite number, got +Inf`,
 			},
 			reason: "a delta that is no number would make every score it touches no number; it is a problem of the definition, with its path",
+		},
+		{
+			name: "dates outside the years JSON can hold",
+			edit: func(j *journey.Journey) {
+				j.Nodes[1].Wait.Until = time.Date(10000, time.January, 1, 0, 0, 0, 0, time.UTC)
+				j.Nodes[7].Wait.Until = time.Date(2026, time.March, 1, 0, 0, 0, 0, time.FixedZone("", 24*3600))
+				j.EndAt = time.Date(-1, time.December, 31, 0, 0, 0, 0, time.UTC)
+			},
+			want: []string{
+				`endAt: year -1 is outside the years a definition's JSON can hold (0 to 9999)`,
+				`nodes["wait-5d"].wait.until: year 10000 is outside the years a definition's JSON can hold (0 to 9999)`,
+				`nodes["wait-7d"].wait.until: time zone offset +24:00 is outside what a definition's JSON can hold (under 24 hours)`,
+			},
+			reason: "the definition is kept and fingerprinted as JSON, so a date it cannot encode is a problem of the definition, with its path, not a bare encoding error from Compile",
 		},
 		{
 			name: "triggers, re-entry, goals and completion",
