@@ -158,8 +158,10 @@ type Program struct {
 	defs Definitions
 }
 
-// Definitions returns the definitions the program was compiled from.
-func (p *Program) Definitions() Definitions { return p.defs }
+// Definitions returns a copy of the definitions the program was compiled
+// from: changing it changes nothing in the program (Compile took a copy
+// of its own too).
+func (p *Program) Definitions() Definitions { return cloneDefinitions(p.defs) }
 
 // StageModels returns the stage models the program's solution interests
 // use, each once, in the order of the first interest that uses it (the
@@ -220,6 +222,10 @@ func Compile(defs Definitions, opts Options) (*Program, error) {
 	if eng == nil {
 		eng = rules.New()
 	}
+	// A copy of its own: the program keeps its definitions (and the
+	// engine reads the group score's thresholds from them), which a host
+	// may go on editing for the next version.
+	defs = cloneDefinitions(defs)
 	var ps b2b.Problems
 	p := &Program{Name: defs.Name, Version: defs.Version, defs: defs, GroupScore: defs.GroupScore}
 	if defs.Name == "" {

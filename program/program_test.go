@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/require"
 
 	"github.com/quorumhq/quorum/audience"
@@ -550,4 +551,60 @@ func TestCompileMinPerRequiredRole(t *testing.T) {
 	defs.Interests = append(defs.Interests, buyinggroup.SolutionInterest{ID: "sec", Name: "Security", Template: "loose"})
 	_, err = program.Compile(defs, program.Options{})
 	require.ErrorContains(t, err, `groupScore.aggregation: min_per_required_role needs a required role in the template of every interest: interest "sec" (template "loose") has none`)
+}
+
+// The definitions a program was compiled from are its own: a host that
+// edits what it passed to Compile, or what Definitions returned (a
+// journey's node, an interest, a template, a threshold), leaves the
+// program as it was compiled, and the engine, which publishes the
+// journeys of Definitions when a program is installed again, with it.
+func TestDefinitionsAreCopies(t *testing.T) {
+	t.Parallel()
+	build := func() program.Definitions {
+		defs := minimal()
+		defs.Journeys = []journey.Journey{mailJourney(journey.Action{Type: journey.ActionEmail, Template: "hello"})}
+		defs.Templates = channel.TemplateSet{
+			Fragments: map[string]channel.Fragment{"sig": {Text: "Regards"}},
+			Emails:    []channel.EmailTemplate{{Name: "hello", Subject: "Hi", HTML: "<p>Hello</p>", Text: "Hello"}},
+		}
+		defs.GroupScore.Thresholds = []scoring.Threshold{{Name: "hot", Level: 100, Margin: 20}}
+		defs.GroupScore.Models = map[string]string{"dp": "default"}
+		return defs
+	}
+	edit := func(d *program.Definitions) {
+		d.Name = "renamed"
+		d.Interests[0].Name = "Renamed"
+		d.Journeys[0].Nodes[0].Action.Template = "other"
+		d.Journeys[0].Triggers[0].Type = journey.TriggerAudience
+		d.Templates.Fragments["sig"] = channel.Fragment{Text: "Cheers"}
+		d.Templates.Emails[0].Subject = "Changed"
+		d.GroupScore.Thresholds[0].Level = 1
+		d.GroupScore.Models["dp"] = "other"
+	}
+	tests := []struct {
+		name   string
+		change func(passed *program.Definitions, p *program.Program)
+	}{
+		{
+			name:   "what Definitions returned is edited",
+			change: func(_ *program.Definitions, p *program.Program) { d := p.Definitions(); edit(&d) },
+		},
+		{
+			name:   "what was passed to Compile is edited",
+			change: func(passed *program.Definitions, _ *program.Program) { edit(passed) },
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			defs := build()
+			p, err := program.Compile(defs, program.Options{})
+			require.NoError(t, err)
+			tt.change(&defs, p)
+			if diff := cmp.Diff(build(), p.Definitions()); diff != "" {
+				t.Errorf("definitions (-want +got):\n%s", diff)
+			}
+			require.Equal(t, []scoring.Threshold{{Name: "hot", Level: 100, Margin: 20}}, p.GroupScore.Thresholds)
+		})
+	}
 }
