@@ -262,7 +262,8 @@ type Recipients struct {
 // A Wait holds the track until a time: For after arrival, or Until (a fixed
 // date), whichever is given (both: the later). Window, when set, moves the
 // end forward to the next moment inside the window, in the account's time
-// zone. A wait with Until and no For is over at once after the date, so it
+// zone; the wait's decision then says so ("moved into window Mon-Fri
+// 09:00-17:00 Europe/Berlin"). A wait with Until and no For is over at once after the date, so it
 // is not the wait a cycle needs (validation reports such a cycle).
 type Wait struct {
 	For    Duration  `json:"for,omitempty"`

@@ -53,7 +53,7 @@ func (s *stepper) exec(i, t int, v *Version, node *cnode) bool {
 			s.move(tr, v, node.next)
 			return true
 		}
-		due := s.waitEnd(node, s.now)
+		due, moved := s.waitEnd(node, s.now)
 		d := s.decision(in, tr, DecisionWait, node.id)
 		if !due.After(s.now) {
 			d.Reason = "wait already over"
@@ -62,6 +62,11 @@ func (s *stepper) exec(i, t int, v *Version, node *cnode) bool {
 			return true
 		}
 		d.Until = due
+		if moved {
+			// Until alone would not tell why the wait lasts longer
+			// than its definition says.
+			d.Reason = fmt.Sprintf("moved into window %s %s", node.window, s.location())
+		}
 		s.trace(d)
 		tr.Waiting, tr.Due = true, due
 		return false
@@ -186,16 +191,18 @@ func (s *stepper) timeout(in *Instance, tr *Track, v *Version, node *cnode) bool
 	return true
 }
 
-// waitEnd computes when a wait entered at since ends.
-func (s *stepper) waitEnd(n *cnode, since time.Time) time.Time {
+// waitEnd computes when a wait entered at since ends, and whether its
+// window moved that end.
+func (s *stepper) waitEnd(n *cnode, since time.Time) (time.Time, bool) {
 	end := since.Add(time.Duration(n.wait.For))
 	if n.wait.Until.After(end) {
 		end = n.wait.Until
 	}
-	if n.window != nil {
-		end = n.window.next(end, s.location())
+	if n.window == nil {
+		return end, false
 	}
-	return end
+	in := n.window.next(end, s.location())
+	return in, !in.Equal(end)
 }
 
 func (s *stepper) location() *time.Location {
@@ -206,6 +213,41 @@ func (s *stepper) location() *time.Location {
 		}
 	}
 	return s.loc
+}
+
+// String describes the window for a decision: its days in the order of
+// a working week, runs of three days or more as a range ("Mon-Fri",
+// "Mon-Wed, Fri"; none when it is open every day), then its hours
+// ("09:00-17:00").
+func (w *cwindow) String() string {
+	var b strings.Builder
+	if w.days != [7]bool{true, true, true, true, true, true, true} {
+		week := func(i int) time.Weekday { return time.Weekday((i + 1) % 7) } // Monday first
+		for i := 0; i < 7; i++ {
+			if !w.days[week(i)] {
+				continue
+			}
+			k := i
+			for k+1 < 7 && w.days[week(k+1)] {
+				k++
+			}
+			if b.Len() > 0 {
+				b.WriteString(", ")
+			}
+			switch k - i {
+			case 0:
+				b.WriteString(week(i).String()[:3])
+			case 1:
+				b.WriteString(week(i).String()[:3] + ", " + week(k).String()[:3])
+			default:
+				b.WriteString(week(i).String()[:3] + "-" + week(k).String()[:3])
+			}
+			i = k
+		}
+		b.WriteString(" ")
+	}
+	fmt.Fprintf(&b, "%02d:%02d-%02d:%02d", w.from/60, w.from%60, w.to/60, w.to%60)
+	return b.String()
 }
 
 // next returns the first moment at or after t inside the window: on an

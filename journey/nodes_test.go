@@ -55,6 +55,56 @@ func TestWaitWindowInAccountTimeZone(t *testing.T) {
 	}
 }
 
+// A wait whose window moved its end says so in its decision, with the
+// window and the account's time zone the end was moved in; a wait whose
+// end fell inside the window says nothing more than when it is due.
+func TestWaitWindowSaysWhenItMovedTheEnd(t *testing.T) {
+	t.Parallel()
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	require.NoError(t, err)
+	weekdays := []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday}
+	tests := []struct {
+		name   string
+		zone   string
+		window journey.Window
+		start  time.Time
+		want   string
+	}{
+		{"thursday evening ends friday evening, moved to monday", "Europe/Berlin",
+			journey.Window{Days: weekdays, From: "09:00", To: "17:00"},
+			time.Date(2025, 3, 6, 18, 0, 0, 0, berlin), "moved into window Mon-Fri 09:00-17:00 Europe/Berlin"},
+		{"monday 10:00 ends tuesday 10:00, inside the window", "Europe/Berlin",
+			journey.Window{Days: weekdays, From: "09:00", To: "17:00"},
+			time.Date(2025, 3, 3, 10, 0, 0, 0, berlin), ""},
+		{"every day, in an account without a time zone", "",
+			journey.Window{From: "08:30", To: "12:00"},
+			time.Date(2025, 3, 3, 13, 0, 0, 0, time.UTC), "moved into window 08:30-12:00 UTC"},
+		{"a weekend and a day apart", "Europe/Berlin",
+			journey.Window{Days: []time.Weekday{time.Sunday, time.Wednesday, time.Saturday}, From: "10:00", To: "11:00"},
+			time.Date(2025, 3, 3, 13, 0, 0, 0, berlin), "moved into window Wed, Sat, Sun 10:00-11:00 Europe/Berlin"},
+		{"monday to wednesday and friday", "Europe/Berlin",
+			journey.Window{Days: []time.Weekday{time.Friday, time.Monday, time.Tuesday, time.Wednesday}, From: "10:00", To: "11:00"},
+			time.Date(2025, 3, 3, 13, 0, 0, 0, berlin), "moved into window Mon-Wed, Fri 10:00-11:00 Europe/Berlin"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			w := tt.window
+			j := linear("w", journey.Node{ID: "wait", Kind: journey.KindWait, Wait: &journey.Wait{For: journey.Days(1), Next: "end", Window: &w}},
+				end("end", ""))
+			cat := newCatalog(t, journey.Config{}, j)
+			view := acmeView()
+			view.Account.TimeZone = tt.zone
+			var st journey.State
+			res := cat.Step(&st, journey.Input{View: view, Now: tt.start, Events: manual("w", tt.start)})
+			waits := decisions(res.Trace, journey.DecisionWait)
+			require.Len(t, waits, 1)
+			require.Equal(t, tt.want, waits[0].Reason)
+			require.True(t, res.Due.Equal(waits[0].Until), "the decision's until is the moved end")
+		})
+	}
+}
+
 // TestWaitWindowOverDSTChanges: on the day clocks skip an hour, a window
 // opens at the first moment that exists at or after its start (the jump),
 // a window wholly inside the skipped hour is not open that day, and the
