@@ -1,6 +1,7 @@
 package channel
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	htmltemplate "html/template"
@@ -139,6 +140,56 @@ type compiledSMS struct {
 	plan  *plan
 }
 
+// A TemplateError is a problem of CompileTemplates at a place in the text
+// of a template or fragment: Line and Column are 1-based, the column
+// counting bytes (as Go's template parser does), 0 when only the line is
+// known. Its text is "line:column: message" ("line: message"). The
+// problems of a *b2b.ValidationError from CompileTemplates that have a
+// place hold one, so that errors.As finds it: a program file places the
+// problem at that character of the file.
+type TemplateError struct {
+	Line, Column int
+	Message      string
+}
+
+func (e *TemplateError) Error() string {
+	if e.Column == 0 {
+		return fmt.Sprintf("%d: %s", e.Line, e.Message)
+	}
+	return fmt.Sprintf("%d:%d: %s", e.Line, e.Column, e.Message)
+}
+
+// templatePosition matches the place a problem's text starts with:
+// "line:column: " or "line: ".
+var templatePosition = regexp.MustCompile(`^([1-9][0-9]*)(?::([1-9][0-9]*))?: `)
+
+// problem records msg at path; a msg that starts with its place in the
+// template ("2:10: ...") is recorded as a *TemplateError.
+func (c *compiler) problem(path, msg string) {
+	m := templatePosition.FindStringSubmatch(msg)
+	if m == nil {
+		c.ps.Addf(path, "%s", msg)
+		return
+	}
+	line, err1 := strconv.Atoi(m[1])
+	col, err2 := strconv.Atoi(cmp.Or(m[2], "0"))
+	if err1 != nil || err2 != nil {
+		c.ps.Addf(path, "%s", msg)
+		return
+	}
+	c.ps.Add(path, &TemplateError{Line: line, Column: col, Message: msg[len(m[0]):]})
+}
+
+// fragmentPath is the path of fragment name under prefix: a field
+// ("fragments.footer"), or a key in brackets when the name holds a dot
+// (fragments["mail.footer"]), which a dotted path would split.
+func fragmentPath(prefix, name string) string {
+	if strings.Contains(name, ".") {
+		return prefix + "[" + strconv.Quote(name) + "]"
+	}
+	return prefix + "." + name
+}
+
 // ErrEmptyToken is matched by the render error of a required token that is
 // empty for the recipient.
 var ErrEmptyToken = errors.New("required token is empty")
@@ -252,7 +303,8 @@ var (
 
 // CompileTemplates validates every template, theme and fragment of set and
 // compiles them. It reports all problems at once as a *b2b.ValidationError,
-// each at its path with line:column:
+// each at its path with line:column (a [*TemplateError] holds them; a
+// fragment is named by its key in brackets when its name holds a dot):
 //
 //	templates: 2 problems:
 //	  emails[0].html: 1:12: unknown token .Person.FristName: b2b.Person has no field FristName (it has ID, Email, ...)
@@ -345,7 +397,7 @@ func (c *compiler) fragments(path, theme string) (map[string]Fragment, map[strin
 	}
 	where := map[string]string{}
 	for name := range frags {
-		where[name] = "fragments." + name
+		where[name] = fragmentPath("fragments", name)
 	}
 	if theme == "" {
 		return frags, where, Brand{}, true
@@ -358,7 +410,7 @@ func (c *compiler) fragments(path, theme string) (map[string]Fragment, map[strin
 	idx := slices.IndexFunc(c.set.Themes, func(t Theme) bool { return t.Name == theme })
 	for name, f := range th.Fragments {
 		frags[name] = f
-		where[name] = fmt.Sprintf("themes[%d].fragments.%s", idx, name)
+		where[name] = fragmentPath(fmt.Sprintf("themes[%d].fragments", idx), name)
 	}
 	return frags, where, th.Brand, true
 }
@@ -427,7 +479,7 @@ func parseChecked[T interface {
 	Parse(text string) (T, error)
 }](c *compiler, root T, lookup func(name string) *parse.Tree, path, part, name, src string, frags map[string]Fragment, where map[string]string) (map[string]bool, bool) {
 	if _, err := root.Parse(src); err != nil {
-		c.ps.Addf(path, "%s", parseMessage(err, name, src))
+		c.problem(path, parseMessage(err, name, src))
 		return nil, false
 	}
 	bad := false
@@ -502,7 +554,7 @@ func (c *compiler) html(path, name, src string, frags map[string]Fragment, where
 		if pos != "" {
 			desc = pos + ": " + desc
 		}
-		c.ps.Addf(path, "%s", desc)
+		c.problem(path, desc)
 		return nil, nil
 	}
 	return root, used
@@ -564,7 +616,7 @@ func htmlTrees(t *htmltemplate.Template) func(name string) *parse.Tree {
 func (c *compiler) tokenProblems(path, part, name string, where map[string]string, ck *checker) bool {
 	for _, p := range ck.problems {
 		if p.tmpl == name {
-			c.ps.Addf(path, "%s", p.Error())
+			c.problem(path, p.Error())
 			continue
 		}
 		c.fragmentProblem(where[p.tmpl]+part, p.Error())
@@ -577,7 +629,7 @@ func (c *compiler) fragmentProblem(path, msg string) {
 		return
 	}
 	c.reported[path+msg] = true
-	c.ps.Addf(path, "%s", msg)
+	c.problem(path, msg)
 }
 
 // parseMessage turns text/template's "template: NAME:LINE: msg" for the

@@ -2,6 +2,7 @@ package channel_test
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -566,5 +567,48 @@ func TestTemplateReads(t *testing.T) {
 		{"unknown", "Group", true},
 	} {
 		require.Equal(t, tc.reads, ts.Reads(tc.template, tc.path), "%s reads %s", tc.template, tc.path)
+	}
+}
+
+// A problem with a place in a template's text holds it as a
+// *channel.TemplateError (for a program file to place it in the file);
+// one without a place has none. A fragment whose name holds a dot is
+// named by its key in brackets, which a dotted path would split.
+func TestCompileTemplatesProblemPlaces(t *testing.T) {
+	t.Parallel()
+	_, err := channel.CompileTemplates(channel.TemplateSet{
+		Fragments: map[string]channel.Fragment{"mail.footer": {HTML: "<p>\n{{.Brand.Nme}}</p>", Text: "x"}},
+		Emails: []channel.EmailTemplate{
+			{Name: "a", Subject: "Hi", HTML: `{{template "mail.footer" .}}`, Text: "Hi {{.Person.Frist}}"},
+			{Name: "b", Subject: "Hi", HTML: "<p>Hi</p>\n<a href=\"{{.UnsubscribeURL}}", Text: "Hi"},
+			{Name: "c", Subject: "Hi", HTML: "<p>Hi</p>", Text: "Hi", Marketing: true},
+		},
+	})
+	var ve *b2b.ValidationError
+	require.ErrorAs(t, err, &ve)
+	type place struct {
+		Path         string
+		Line, Column int
+		Message      string
+	}
+	var got []place
+	for _, p := range ve.Problems {
+		pl := place{Path: p.Path, Message: p.Err.Error()}
+		var te *channel.TemplateError
+		if errors.As(p.Err, &te) {
+			pl.Line, pl.Column, pl.Message = te.Line, te.Column, te.Message
+			require.Equal(t, p.Err.Error(), fmt.Sprintf("%d:%d: %s", te.Line, te.Column, te.Message), "the text is as before")
+		}
+		got = append(got, pl)
+	}
+	want := []place{
+		{Path: "emails[0].text", Line: 1, Column: 13, Message: "unknown token .Person.Frist: b2b.Person has no field Frist (it has ID, Email, FirstName, LastName, Title, Department, Seniority, Phone, Company, AccountID, Consent, Attributes, Source, UpdatedAt)"},
+		{Path: `fragments["mail.footer"].html`, Line: 2, Column: 9, Message: "unknown token .Brand.Nme: channel.Brand has no field Nme (it has Name, LogoURL, PrimaryColor, WebsiteURL, Address, SenderName)"},
+		{Path: "emails[1].html", Line: 2, Column: 29, Message: "ends in a non-text context"},
+		{Path: "emails[2].html", Message: "the unsubscribe link {{.UnsubscribeURL}} is missing from a marketing email"},
+		{Path: "emails[2].text", Message: "the unsubscribe link {{.UnsubscribeURL}} is missing from a marketing email"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("problems (-want +got):\n%s", diff)
 	}
 }
