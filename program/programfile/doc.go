@@ -105,6 +105,9 @@
 //	      | group.completeness >= 0.6 && grup.score >= 150
 //	      |                              ^
 //
+// A template's problem is placed the same way, at the character of the
+// line and column it names inside the template (a channel.TemplateError).
+//
 // errors.Is(err, [ErrInvalid]) holds for every such error; when the error
 // holds problems of [program.Compile], errors.Is(err, program.ErrInvalid)
 // and b2b.ErrInvalid hold too, and errors.As finds the *rules.CompileError.

@@ -19,6 +19,7 @@ import (
 	"github.com/goccy/go-yaml/token"
 
 	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/channel"
 	"github.com/quorumhq/quorum/program"
 	"github.com/quorumhq/quorum/rules"
 )
@@ -249,6 +250,14 @@ func (p *parsed) compileError(err error) error {
 		}
 		if isRule && loc.exact && ce.Line > 0 {
 			if l, c, ok := scalarPosition(p.dec.src, n, ce.Line, ce.Column); ok {
+				pr.Line, pr.Column = l, c
+			}
+		}
+		// A template's problem is placed, as a rule's, at the character
+		// it names inside the template.
+		var te *channel.TemplateError
+		if loc.exact && errors.As(vp.Err, &te) && te.Line > 0 {
+			if l, c, ok := textPosition(p.dec.src, n, te.Line, te.Column); ok {
 				pr.Line, pr.Column = l, c
 			}
 		}

@@ -21,19 +21,12 @@ type placed struct {
 // scalar whose characters could be traced back to the file; callers then
 // point at the scalar as a whole.
 func scalarPosition(src string, n ast.Node, line, col int) (fline, fcol int, ok bool) {
-	var (
-		value string
-		chars []placed
-	)
+	var chars []placed
+	value, ok := scalarValue(n)
 	switch x := n.(type) {
 	case *ast.StringNode:
-		value = stringValue(x)
 		chars, ok = flowScalar(src, x)
 	case *ast.LiteralNode:
-		if x.Value == nil {
-			return 0, 0, false
-		}
-		value = x.Value.Value
 		chars, ok = blockScalar(x)
 	}
 	if !ok {
@@ -74,6 +67,35 @@ func scalarPosition(src string, n ast.Node, line, col int) (fline, fcol int, ok 
 		return last.line, last.col + 1, true
 	}
 	return 0, 0, false
+}
+
+// scalarValue returns the value of scalar n as the program reads it;
+// false when n is not a scalar whose characters can be traced.
+func scalarValue(n ast.Node) (string, bool) {
+	switch x := n.(type) {
+	case *ast.StringNode:
+		return stringValue(x), true
+	case *ast.LiteralNode:
+		if x.Value != nil {
+			return x.Value.Value, true
+		}
+	}
+	return "", false
+}
+
+// textPosition is scalarPosition for a place whose column counts bytes,
+// as Go's template parser gives it (0 when only the line is known: the
+// line's first character); the column is turned into characters of the
+// value's line first.
+func textPosition(src string, n ast.Node, line, byteCol int) (int, int, bool) {
+	value, ok := scalarValue(n)
+	lines := strings.Split(value, "\n")
+	if !ok || line < 1 || line > len(lines) {
+		return 0, 0, false
+	}
+	text := lines[line-1]
+	col := 1 + utf8.RuneCountInString(text[:min(max(byteCol-1, 0), len(text))])
+	return scalarPosition(src, n, line, col)
 }
 
 // flowScalar traces the characters of a plain, single-quoted or
