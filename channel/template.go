@@ -420,21 +420,35 @@ func (c *compiler) email(path string, def EmailTemplate) *compiledEmail {
 	if !ok || !c.distinctFromFragments(path, def.Name, where) {
 		return nil
 	}
-	missing := false
+	// A missing part is reported, and the parts given are checked all
+	// the same: their problems come at once.
+	given := func(src string) bool { return strings.TrimSpace(src) != "" }
 	for _, p := range []struct{ part, src string }{{"subject", def.Subject}, {"html", def.HTML}, {"text", def.Text}} {
-		if strings.TrimSpace(p.src) == "" {
+		if !given(p.src) {
 			c.ps.Addf(path+"."+p.part, "is required")
-			missing = true
 		}
-	}
-	if missing {
-		return nil
 	}
 	ce := &compiledEmail{def: def, brand: brand}
 	var usedSubject, usedHTML, usedText map[string]bool
-	ce.subject, usedSubject = c.text(path+".subject", def.Name, def.Subject, nil, nil)
-	ce.text, usedText = c.text(path+".text", def.Name, def.Text, frags, where)
-	ce.html, usedHTML = c.html(path+".html", def.Name, def.HTML, frags, where)
+	if given(def.Subject) {
+		ce.subject, usedSubject = c.text(path+".subject", def.Name, def.Subject, nil, nil)
+	}
+	if given(def.Text) {
+		ce.text, usedText = c.text(path+".text", def.Name, def.Text, frags, where)
+	}
+	if given(def.HTML) {
+		ce.html, usedHTML = c.html(path+".html", def.Name, def.HTML, frags, where)
+	}
+	if def.Marketing {
+		// Of a part that compiled: one that did not says what is wrong
+		// with it, and what it reads is not known.
+		if ce.html != nil && !usedHTML["UnsubscribeURL"] {
+			c.ps.Addf(path+".html", "the unsubscribe link {{.UnsubscribeURL}} is missing from a marketing email")
+		}
+		if ce.text != nil && !usedText["UnsubscribeURL"] {
+			c.ps.Addf(path+".text", "the unsubscribe link {{.UnsubscribeURL}} is missing from a marketing email")
+		}
+	}
 	if ce.subject == nil || ce.text == nil || ce.html == nil {
 		return nil
 	}
@@ -442,14 +456,6 @@ func (c *compiler) email(path string, def EmailTemplate) *compiledEmail {
 	ce.reads = map[string]bool{}
 	for _, u := range []map[string]bool{usedSubject, usedHTML, usedText} {
 		maps.Copy(ce.reads, u)
-	}
-	if def.Marketing {
-		if !usedHTML["UnsubscribeURL"] {
-			c.ps.Addf(path+".html", "the unsubscribe link {{.UnsubscribeURL}} is missing from a marketing email")
-		}
-		if !usedText["UnsubscribeURL"] {
-			c.ps.Addf(path+".text", "the unsubscribe link {{.UnsubscribeURL}} is missing from a marketing email")
-		}
 	}
 	return ce
 }

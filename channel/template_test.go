@@ -317,6 +317,20 @@ func TestCompileTemplatesReportsEveryProblem(t *testing.T) {
 			},
 		},
 		{
+			name: "a missing part hides none of the other parts' problems",
+			set: channel.TemplateSet{Emails: []channel.EmailTemplate{
+				{Name: "a", Text: "Hi {{.Person.Frist}}"},
+				{Name: "m", Marketing: true, Subject: "{{.Nope}}", HTML: "<p>{{.UnsubscribeURL}}</p>", Text: "no link"},
+			}},
+			want: []string{
+				"emails[0].subject: is required",
+				"emails[0].html: is required",
+				"emails[0].text: 1:13: unknown token .Person.Frist: b2b.Person has no field Frist (it has ID, Email, FirstName, LastName, Title, Department, Seniority, Phone, Company, AccountID, Consent, Attributes, Source, UpdatedAt)",
+				"emails[1].subject: 1:3: unknown token .Nope: channel.RenderContext has no field Nope (it has Account, Person, Group, Interest, Brand, Alert, UnsubscribeURL, Now)",
+				"emails[1].text: the unsubscribe link {{.UnsubscribeURL}} is missing from a marketing email",
+			},
+		},
+		{
 			name: "html escaping ambiguity found at load time",
 			set:  channel.TemplateSet{Emails: []channel.EmailTemplate{email("a", `{{if .Group.Qualified}}<a href="{{else}}<b>{{end}}x`)}},
 			want: []string{`emails[0].html: 1:6: {{if}} branches end in different contexts`},
