@@ -259,8 +259,14 @@ var templateFuncs = map[string]any{
 		}
 		return fallback
 	},
-	// required is added by the loader after every printed string token
-	// of an action without fallback (see markRequired).
+}
+
+// loaderFuncs are the functions the loader calls in templates, added
+// after parsing: required comes after every printed string token of an
+// action without fallback (see markRequired). A template that calls it
+// itself does not parse, as with any unknown function: its message would
+// give the token's name as whatever text the template handed it.
+var loaderFuncs = map[string]any{
 	"required": func(token string, v any) (any, error) {
 		if isEmpty(v) {
 			return nil, &EmptyTokenError{Token: token}
@@ -518,6 +524,7 @@ func (c *compiler) text(path, name, src string, frags map[string]Fragment, where
 	if !ok {
 		return nil, nil
 	}
+	root.Funcs(loaderFuncs)
 	return root, used
 }
 
@@ -531,6 +538,7 @@ func (c *compiler) html(path, name, src string, frags map[string]Fragment, where
 	if !ok {
 		return nil, nil
 	}
+	root.Funcs(loaderFuncs)
 	trees := map[string]*parse.Tree{} // the escaper drops the trees of a template it refuses
 	for _, t := range root.Templates() {
 		trees[t.Name()] = t.Tree

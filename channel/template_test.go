@@ -331,6 +331,17 @@ func TestCompileTemplatesReportsEveryProblem(t *testing.T) {
 			},
 		},
 		{
+			name: "the function the loader adds for required tokens is not the templates' to call",
+			set: channel.TemplateSet{
+				Emails: []channel.EmailTemplate{email("a", `<p>{{required "name" .Person.FirstName}}</p>`)},
+				SMS:    []channel.SMSTemplate{{Name: "s", Text: "Hi\n{{.Person.FirstName | required \"x\"}}"}},
+			},
+			want: []string{
+				`emails[0].html: 1:6: function "required" not defined`,
+				`sms[0].text: 2:23: function "required" not defined`,
+			},
+		},
+		{
 			name: "html escaping ambiguity found at load time",
 			set:  channel.TemplateSet{Emails: []channel.EmailTemplate{email("a", `{{if .Group.Qualified}}<a href="{{else}}<b>{{end}}x`)}},
 			want: []string{`emails[0].html: 1:6: {{if}} branches end in different contexts`},
