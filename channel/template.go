@@ -508,13 +508,58 @@ func parseChecked[T interface {
 	if bad {
 		return nil, false
 	}
+	empty := c.emptyFragments(lookup, path, part, name, frags, where)
 	ck := newChecker(renderContextType, templateFuncs, lookup)
 	ck.check(name)
-	if !c.tokenProblems(path, part, name, where, ck) {
+	if !c.tokenProblems(path, part, name, where, ck) || empty {
 		return nil, false
 	}
 	ck.markRequired()
 	return ck.used, true
+}
+
+// emptyFragments reports each call of a fragment whose version for the
+// part (".html" or ".text") is empty, in the template name and in what it
+// calls: a fragment written for the other part only would print nothing
+// there (a signature left out of every HTML email), which is no
+// rendering's error. It returns whether there was one.
+func (c *compiler) emptyFragments(lookup func(string) *parse.Tree, path, part, name string, frags map[string]Fragment, where map[string]string) bool {
+	found := false
+	seen := map[string]bool{}
+	var visit func(tmpl string)
+	visit = func(tmpl string) {
+		tr := lookup(tmpl)
+		if seen[tmpl] || tr == nil {
+			return
+		}
+		seen[tmpl] = true
+		walkNodes(tr.Root, func(n parse.Node) {
+			call, ok := n.(*parse.TemplateNode)
+			if !ok {
+				return
+			}
+			f, isFragment := frags[call.Name]
+			src := f.Text
+			if part == ".html" {
+				src = f.HTML
+			}
+			if !isFragment || strings.TrimSpace(src) != "" {
+				visit(call.Name)
+				return
+			}
+			found = true
+			_, pos := nodeLocation(tr, call)
+			msg := fmt.Sprintf("%s: fragment %q has no %s version, so it would print nothing", pos, call.Name, part[1:])
+			if _, inFragment := frags[tmpl]; inFragment {
+				c.fragmentProblem(where[tmpl]+part, msg)
+			} else {
+				// The template, or a {{define}} of its own.
+				c.problem(path, msg)
+			}
+		})
+	}
+	visit(name)
+	return found
 }
 
 // text parses and checks a text/template with the fragments' text versions.

@@ -342,6 +342,27 @@ func TestCompileTemplatesReportsEveryProblem(t *testing.T) {
 			},
 		},
 		{
+			name: "a fragment called from a part it has no version for",
+			set: channel.TemplateSet{
+				Fragments: map[string]channel.Fragment{
+					"sig":    {Text: "-- Dana"},
+					"logo":   {HTML: `<img src="https://vendor.example/logo.png">`},
+					"footer": {HTML: `<p>{{template "sig" .}}</p>`, Text: `{{template "logo" .}}`},
+				},
+				Emails: []channel.EmailTemplate{
+					email("a", `<p>Hi</p>{{template "sig" .}}`),
+					{Name: "b", Subject: "s", HTML: `{{template "footer" .}}`, Text: `{{template "footer" .}}`},
+				},
+				SMS: []channel.SMSTemplate{{Name: "s", Text: `Hi {{template "logo" .}}`}},
+			},
+			want: []string{
+				`emails[0].html: 1:21: fragment "sig" has no html version, so it would print nothing`,
+				`fragments.footer.text: 1:12: fragment "logo" has no text version, so it would print nothing`,
+				`fragments.footer.html: 1:15: fragment "sig" has no html version, so it would print nothing`,
+				`sms[0].text: 1:15: fragment "logo" has no text version, so it would print nothing`,
+			},
+		},
+		{
 			name: "html escaping ambiguity found at load time",
 			set:  channel.TemplateSet{Emails: []channel.EmailTemplate{email("a", `{{if .Group.Qualified}}<a href="{{else}}<b>{{end}}x`)}},
 			want: []string{`emails[0].html: 1:6: {{if}} branches end in different contexts`},
