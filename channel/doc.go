@@ -71,11 +71,14 @@
 // recipients (index, slice, call: a map entry is read with attr, which has
 // a default), a fragment that reads tokens called without the context
 // ({{template "footer"}}; one that reads no token, a static signature, may
-// be), printing a map or a struct, HTML the escaper finds ambiguous, a
+// be), a fragment called from a part it has no version for (a signature
+// with only a text version, in an HTML part, would print nothing),
+// printing a map or a struct, HTML the escaper finds ambiguous, a
 // template named as a fragment it sees, and a marketing email without
 // {{.UnsubscribeURL}} in both parts. A syntax error is placed at the start
 // of its action ({{), an undefined function at its name, an HTML part that
-// ends inside a tag at its end.
+// ends inside a tag at its end; a problem with a place holds it as a
+// [*TemplateError].
 // [NewAlerter] compiles every condition and routing rule the same way and
 // checks the directory addresses.
 //
