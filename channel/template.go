@@ -340,21 +340,22 @@ func CompileTemplates(set TemplateSet) (*Templates, error) {
 	}
 	c := &compiler{set: set, themes: themes, ps: &ps, reported: map[string]bool{}}
 	out := &Templates{emails: map[string]*compiledEmail{}, sms: map[string]*compiledSMS{}}
+	// A template whose name is bad or taken is checked all the same, so
+	// that its problems come with the name's; it is not kept.
+	emails, sms := map[string]bool{}, map[string]bool{}
 	for i, def := range set.Emails {
 		path := fmt.Sprintf("emails[%d]", i)
-		if !c.checkName(path, def.Name, out.emails[def.Name] != nil) {
-			continue
-		}
-		if ce := c.email(path, def); ce != nil {
+		named := c.checkName(path, def.Name, emails[def.Name])
+		emails[def.Name] = true
+		if ce := c.email(path, def); ce != nil && named {
 			out.emails[def.Name] = ce
 		}
 	}
 	for i, def := range set.SMS {
 		path := fmt.Sprintf("sms[%d]", i)
-		if !c.checkName(path, def.Name, out.sms[def.Name] != nil) {
-			continue
-		}
-		if cs := c.smsTemplate(path, def); cs != nil {
+		named := c.checkName(path, def.Name, sms[def.Name])
+		sms[def.Name] = true
+		if cs := c.smsTemplate(path, def); cs != nil && named {
 			out.sms[def.Name] = cs
 		}
 	}

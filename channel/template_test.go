@@ -363,6 +363,24 @@ func TestCompileTemplatesReportsEveryProblem(t *testing.T) {
 			},
 		},
 		{
+			name: "a template with a bad or duplicate name is checked all the same, and one that does not compile still takes its name",
+			set: channel.TemplateSet{
+				Emails: []channel.EmailTemplate{email("a", "<p>Hi</p>"), email("a", "<p>{{.Nope}}</p>"), email("1bad", "<p>{{.Nope}}</p>"),
+					email("b", "<p>{{.Nope}}</p>"), email("b", "<p>Hi</p>")},
+				SMS: []channel.SMSTemplate{{Name: "", Text: "{{.Nope}}"}},
+			},
+			want: []string{
+				`emails[1].name: duplicate template "a"`,
+				"emails[1].html: 1:6: unknown token .Nope: channel.RenderContext has no field Nope (it has Account, Person, Group, Interest, Brand, Alert, UnsubscribeURL, Now)",
+				`emails[2].name: "1bad" is not a valid name (a letter, then letters, digits, _ . : -)`,
+				"emails[2].html: 1:6: unknown token .Nope: channel.RenderContext has no field Nope (it has Account, Person, Group, Interest, Brand, Alert, UnsubscribeURL, Now)",
+				"emails[3].html: 1:6: unknown token .Nope: channel.RenderContext has no field Nope (it has Account, Person, Group, Interest, Brand, Alert, UnsubscribeURL, Now)",
+				`emails[4].name: duplicate template "b"`,
+				`sms[0].name: "" is not a valid name (a letter, then letters, digits, _ . : -)`,
+				"sms[0].text: 1:3: unknown token .Nope: channel.RenderContext has no field Nope (it has Account, Person, Group, Interest, Brand, Alert, UnsubscribeURL, Now)",
+			},
+		},
+		{
 			name: "html escaping ambiguity found at load time",
 			set:  channel.TemplateSet{Emails: []channel.EmailTemplate{email("a", `{{if .Group.Qualified}}<a href="{{else}}<b>{{end}}x`)}},
 			want: []string{`emails[0].html: 1:6: {{if}} branches end in different contexts`},
