@@ -243,9 +243,9 @@ var templateFuncs = map[string]any{
 	"join": func(sep string, list []string) string { return strings.Join(list, sep) },
 	// percent formats a share: {{.Group.Completeness | percent}} is "67%".
 	// percent and number take any number; the loader refuses anything else.
-	"percent": func(v any) string { return strconv.Itoa(int(math.Round(toFloat(v)*100))) + "%" },
+	"percent": func(v any) string { return whole(toFloat(v)*100) + "%" },
 	// number rounds to a whole number: {{.Group.Score | number}} is "142".
-	"number": func(v any) string { return strconv.FormatFloat(math.Round(toFloat(v)), 'f', 0, 64) },
+	"number": func(v any) string { return whole(toFloat(v)) },
 	// upper and lower change case.
 	"upper": strings.ToUpper,
 	"lower": strings.ToLower,
@@ -947,4 +947,16 @@ func (t *Templates) Reads(name, path string) bool {
 func (t *Templates) Marketing(name string) bool {
 	ce := t.emails[name]
 	return ce != nil && ce.def.Marketing
+}
+
+// whole rounds v to a whole number and writes it: a value that rounds to
+// zero from below is "0", not "-0", and one that is not a number or is
+// infinite reads as such ("NaN", "+Inf"), where converting it to an int
+// wrote the int's lowest value.
+func whole(v float64) string {
+	r := math.Round(v)
+	if r == 0 {
+		r = 0 // -0 is 0
+	}
+	return strconv.FormatFloat(r, 'f', 0, 64)
 }

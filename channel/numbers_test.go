@@ -1,0 +1,40 @@
+package channel_test
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/quorumhq/quorum/channel"
+)
+
+// TestPercentAndNumberOfOddValues: a share or a score that is not a
+// number, infinite, past what an int holds, or a negative value rounding
+// to zero prints as what it is, where percent printed
+// -9223372036854775808% for a NaN and number printed "-0".
+func TestPercentAndNumberOfOddValues(t *testing.T) {
+	t.Parallel()
+	ts, err := channel.CompileTemplates(channel.TemplateSet{SMS: []channel.SMSTemplate{{Name: "figures",
+		Text: `{{.Group.Completeness | percent}} {{.Group.Score | number}} Reply STOP to opt out.`}}})
+	require.NoError(t, err)
+	tests := []struct {
+		name         string
+		share, score float64
+		want         string
+	}{
+		{"plain", 2.0 / 3, 142.4, "67% 142"},
+		{"not a number", math.NaN(), math.NaN(), "NaN% NaN"},
+		{"infinite", math.Inf(1), math.Inf(-1), "+Inf% -Inf"},
+		{"past an int", 1e20, 1e20, "1" + strings.Repeat("0", 22) + "% 1" + strings.Repeat("0", 20)},
+		{"negative, rounding to zero", -0.001, -0.4, "0% 0"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := ts.RenderSMS("figures", &channel.RenderContext{Group: channel.GroupView{Completeness: tt.share, Score: tt.score}})
+			require.NoError(t, err)
+			require.Equal(t, tt.want+" Reply STOP to opt out.", got)
+		})
+	}
+}
