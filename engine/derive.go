@@ -498,15 +498,16 @@ func (ps *pass) raiseAlerts() {
 			if al.Template == "" {
 				al.Template = "sales-alert"
 			}
-			msg, err := ps.p.Templates.AlertMessage(al, obs)
+			msg, err := ps.alertMessage(al, obs)
 			if err != nil && al.Template != program.AlertTemplate {
 				// The rule fired and its state moved on: it will not
 				// fire again for this rise. The alert goes out with the
-				// standard template rather than not at all.
+				// standard template rather than not at all, whether its
+				// own failed to render or rendered what cannot be sent.
 				ps.log("alert.error", "", ps.now, map[string]string{"group": g.ID, "alert": al.ID, "template": al.Template,
 					"error": err.Error(), "sentWith": program.AlertTemplate})
 				al.Template = program.AlertTemplate
-				msg, err = ps.p.Templates.AlertMessage(al, obs)
+				msg, err = ps.alertMessage(al, obs)
 			}
 			if err != nil {
 				ps.skip("", "alert "+al.ID, err.Error())
@@ -518,6 +519,17 @@ func (ps *pass) raiseAlerts() {
 			ps.enqueue(msg, "", nil)
 		}
 	}
+}
+
+// alertMessage renders an alert's message and checks that it can be sent:
+// an alert is raised (tracked for responses, logged, counted) only with a
+// message queued for it.
+func (ps *pass) alertMessage(al *channel.Alert, obs *channel.Observation) (channel.Message, error) {
+	msg, err := ps.p.Templates.AlertMessage(al, obs)
+	if err == nil {
+		err = msg.Validate()
+	}
+	return msg, err
 }
 
 // alertWindow is how long raised alerts are kept to match responses;

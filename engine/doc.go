@@ -206,9 +206,12 @@
 //	<part>.rule_error, readiness.error, alert.error  a rule that failed on the account's data
 //	                                (scoring, buyinggroup, audience): its name and error; the
 //	                                pass goes on without it; alert.error also when an alert's own
-//	                                template fails on the account's data: {group, alert, template,
-//	                                error, sentWith}, the alert going out with the sales-alert template
-//	alert.raised                    a sales alert: {id, rule, strategy, group, interest, reason, to, ...}
+//	                                template fails on the account's data or renders a message that
+//	                                cannot be sent: {group, alert, template, error, sentWith}, the
+//	                                alert going out with the sales-alert template
+//	alert.raised                    a sales alert: {id, rule, strategy, group, interest, reason, to, ...};
+//	                                raised (and tracked for responses) only with its message queued:
+//	                                one that cannot be sent is message.skipped instead
 //	alert.acknowledged, .acted_on   sales responded (CRM activity after the alert)
 //	message.queued                  a message entered the outbox: {key, channel, template, to, journey}
 //	message.skipped                 a message was not produced: {key, reason}

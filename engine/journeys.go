@@ -369,7 +369,7 @@ func (ps *pass) journeyAlert(en *journey.OutboxEntry) {
 		ps.skip("", en.Key, "the sales alert has no recipient: "+reason)
 		return
 	}
-	msg, err := ps.p.Templates.AlertMessage(&al, obs)
+	msg, err := ps.alertMessage(&al, obs)
 	if err != nil {
 		ps.skip("", en.Key, err.Error())
 		return
@@ -415,14 +415,9 @@ func (ps *pass) skip(person b2b.PersonID, key, reason string) {
 }
 
 // enqueue adds a message to the outbox of this commit: a rendered one
-// (ref nil, as sales alerts are), or one to render at delivery from ref.
+// (ref nil, as sales alerts are, checked by alertMessage before the alert
+// was raised), or one to render at delivery from ref.
 func (ps *pass) enqueue(msg channel.Message, person b2b.PersonID, ref *renderRef) {
-	if ref == nil {
-		if err := msg.Validate(); err != nil {
-			ps.skip(person, msg.Key, err.Error())
-			return
-		}
-	}
 	// The entry itself holds the key, channel, account and person: the
 	// payload leaves them out (entryOf puts them back).
 	q := queuedMessage{Message: msg, Render: ref}
