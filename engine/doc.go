@@ -136,8 +136,14 @@
 // (give its dispatcher a [channel.ConsentLookup] for those). The address
 // is the one the recipient had when the message was decided (the
 // message.queued event names it). Each claim renders again, so a retried
-// message shows the state of its latest attempt. Templates are not
-// versioned (see [Engine.Install]). Sales alerts are rendered when raised:
+// message shows the state of its latest attempt. A frequency cap counts
+// the messages journeys queued, as they decided them: one that is
+// suppressed, fails to render or fails to deliver after it was queued
+// still counts in its recipient's caps (a claim reads the account's
+// committed state and changes none; only a message the pass itself skips,
+// for want of an address say, leaves the caps as they were). A
+// withdrawn consent keeps the channel's next messages from the person
+// anyway. Templates are not versioned (see [Engine.Install]). Sales alerts are rendered when raised:
 // they describe the moment they were raised.
 //
 // # Inspect

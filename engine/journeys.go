@@ -266,7 +266,9 @@ func (ps *pass) message(en *journey.OutboxEntry) {
 
 // skipSend skips a journey message the pass does not queue, and takes
 // back the frequency-cap count the journeys made for it as they sent it:
-// a message never sent leaves the person's caps as they were.
+// a message never queued leaves the person's caps as they were. (One
+// queued counts, whatever its claim and delivery find: see the package
+// documentation.)
 func (ps *pass) skipSend(en *journey.OutboxEntry, key, reason string) {
 	ps.skip(en.Person, key, reason)
 	js := &ps.st.Journeys
