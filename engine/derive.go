@@ -333,6 +333,17 @@ func (ps *pass) readiness() {
 		v, err := ps.p.Readiness.Assess(ps.features(g))
 		if err != nil {
 			ps.log("readiness.error", "", ps.now, map[string]string{"group": g.ID, "error": err.Error()})
+			// The verdict of before was about data the group no longer
+			// has: kept, the account's view would show it as current and
+			// queries would list the account under its tier. No verdict
+			// stands until one can be made again.
+			if prev := st.Readiness[g.ID]; prev != nil {
+				delete(st.Readiness, g.ID)
+				ps.log("readiness.dropped", "", ps.now, map[string]string{"group": g.ID, "interest": g.Interest, "from": string(prev.Tier),
+					"error": err.Error()})
+				ps.jevents = append(ps.jevents, journey.Event{Type: journey.EventAttributeChanged, At: ps.now, SolutionInterest: g.Interest, Group: g.ID,
+					Attribute: "group.readinessTier", From: string(prev.Tier)})
+			}
 			continue
 		}
 		prev := st.Readiness[g.ID]

@@ -196,6 +196,10 @@
 //	                                readiness changed: {group, interest, stage, completeness,
 //	                                weightedCompleteness, score, velocity, members, readiness, tier}
 //	readiness.changed               a group's readiness level changed: {group, level, tier, value, explain}
+//	readiness.dropped               a group's verdict was dropped, its readiness failing to be
+//	                                assessed (readiness.error): {group, interest, from, error}; the
+//	                                group has no readiness in views, queries, journeys (tier "") and
+//	                                group.updated until an assessment succeeds again
 //	scoring.threshold_fired, _rearmed  a group score threshold crossing, with its reason
 //	audience.entered, .exited       audience membership (audience.Event)
 //	journey.<kind>                  every journey decision (journey.Decision): enter, node, path,
