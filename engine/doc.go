@@ -125,7 +125,14 @@
 // recipient, the recipient left the account) fails at once with the
 // reason in the event log and is counted as "unrenderable"; one of an
 // account merged into another since it was queued is rendered from the
-// state of the account that holds its persons now. The claim
+// state of the account that holds its persons now. One whose recipient's
+// records merged into another person's since it was queued is that
+// person's: it goes to them (to the address it was queued for, theirs
+// now, their consent checked), unless they had the same journey step's
+// message already as the other record, when it is suppressed with that
+// reason, so that a step's message is a person's once. The account's
+// state tells that only when the program has frequency caps (they keep
+// the messages sent); without, the copy goes out. The claim
 // also checks the recipient's consent in that state, under the program's
 // consent policy as journeys apply it: a message whose recipient opted
 // out since it was queued (an unsubscribe, a CRM sync) is not returned
@@ -227,8 +234,9 @@
 //	message.skipped                 a message was not produced: {key, reason}
 //	message.delivered, .failed, .suppressed  the dispatcher's result: {key, status, error, receipt}
 //	                                (.failed also when a message cannot be rendered at its claim,
-//	                                .suppressed when its address was erased since it was queued
-//	                                or its recipient's consent forbids it at its claim)
+//	                                .suppressed when its address was erased since it was queued,
+//	                                its recipient's consent forbids it at its claim, or its
+//	                                recipient merged into a person who had the step's message)
 //	consent.changed                 a person's consent status on a channel changed: {channel, from,
 //	                                to, source, at, ref, reason}; ref is the activity whose
 //	                                statement decided, or "person <id>" for the sources' record

@@ -239,6 +239,9 @@ func (ps *pass) message(en *journey.OutboxEntry) {
 	// back (entryOf): a map costs more to encode than the struct.
 	msg := channel.Message{Key: en.Key, Channel: en.Channel, Account: ps.id, Person: pe.Person.ID, Template: en.Template}
 	ref := &renderRef{Journey: en.Journey, Node: string(en.Node), Group: g.ID, Interest: g.Interest, Role: en.Role}
+	if len(ps.p.Journeys.Config().Caps) > 0 {
+		ref.Sent = ps.now.UTC()
+	}
 	switch en.Type {
 	case journey.ActionEmail:
 		if pe.Person.Email == "" {
@@ -290,7 +293,10 @@ func (ps *pass) skipSend(en *journey.OutboxEntry, key, reason string) {
 func (ps *pass) render(msg *channel.Message, ref *renderRef) error {
 	pe := ps.st.person(msg.Person)
 	if pe == nil {
-		return errors.New("the recipient is no longer a person of the account")
+		var why error
+		if pe, why = ps.mergedRecipient(msg, ref); why != nil {
+			return why
+		}
 	}
 	if why := ps.consentForbids(&pe.Person, msg.Channel); why != "" {
 		return suppressed(why)
@@ -332,6 +338,44 @@ func (ps *pass) render(msg *channel.Message, ref *renderRef) error {
 		return fmt.Errorf("channel %q is not rendered at delivery", msg.Channel)
 	}
 	return msg.Validate()
+}
+
+// mergedRecipient is the person of the account that a message's
+// recipient, no longer one of its persons, is now: their records merged
+// into another person's since the message was queued. The message is
+// that person's (msg.Person is theirs; its address stays the one it was
+// queued for, one of theirs now), unless they had the same step's message
+// already as the other record: a step's message is a person's once (see
+// takeDeferred), and the copy is suppressed with why. The state tells
+// only with frequency caps, which keep the messages sent (and renamed
+// them to the person at the merge); without, the copy goes out.
+func (ps *pass) mergedRecipient(msg *channel.Message, ref *renderRef) (*personEntry, error) {
+	ps.e.idMu.Lock()
+	gp, err := ps.e.graph.Person(msg.Person)
+	ps.e.idMu.Unlock()
+	var pe *personEntry
+	if err == nil && gp.ID != msg.Person {
+		pe = ps.st.person(gp.ID)
+	}
+	if pe == nil {
+		return nil, errors.New("the recipient is no longer a person of the account")
+	}
+	if !ref.Sent.IsZero() {
+		// The message's own record and the person's of the same step,
+		// both the person's since the merge.
+		var steps []journey.Step
+		for _, c := range ps.st.Journeys.Contacts {
+			if c.Person != pe.Person.ID || c.Journey != ref.Journey || string(c.Channel) != msg.Channel || string(c.Step.Node) != ref.Node || !c.At.Equal(ref.Sent) {
+				continue
+			}
+			if slices.Contains(steps, c.Step) {
+				return nil, suppressed(fmt.Sprintf("the records of %s merged into %s, who had the step's message already", msg.Person, pe.Person.ID))
+			}
+			steps = append(steps, c.Step)
+		}
+	}
+	msg.Person = pe.Person.ID
+	return pe, nil
 }
 
 // journeyAlert turns a journey's sales alert into an alert message for the

@@ -68,13 +68,17 @@ type queuedMessage struct {
 // renderRef is what a journey message is rendered from, besides its
 // recipient and template: the buying group it is about and the
 // recipient's role in it; and the journey and node that sent it, which
-// with the group are the message's tags.
+// with the group are the message's tags. Sent is when the journey sent
+// it, set when the program has frequency caps: the state's record of the
+// message (journey.Contact) is found by it, should its recipient merge
+// into another person before it is claimed (see pass.mergedRecipient).
 type renderRef struct {
-	Journey  string `json:"journey"`
-	Node     string `json:"node"`
-	Group    string `json:"group"`
-	Interest string `json:"interest,omitempty"`
-	Role     string `json:"role,omitempty"`
+	Journey  string    `json:"journey"`
+	Node     string    `json:"node"`
+	Group    string    `json:"group"`
+	Interest string    `json:"interest,omitempty"`
+	Role     string    `json:"role,omitempty"`
+	Sent     time.Time `json:"sent,omitzero"`
 }
 
 // entryOf converts a stored outbox entry into the channel's view of it,
@@ -123,7 +127,9 @@ func entryOf(en store.OutboxEntry) (channel.Entry, *renderRef, error) {
 // that nothing more is due. A journey message whose recipient's consent
 // in that state forbids it now (under the program's consent policy, as
 // journeys decide) is recorded as suppressed with the reason, and not
-// returned either: the dispatcher needs no consent lookup for them. An
+// returned either: the dispatcher needs no consent lookup for them; so is
+// one whose recipient merged into a person who had the same step's
+// message (see the package documentation). An
 // entry whose account the store fails to load stays leased and is claimed
 // again when its lease ends.
 func (o *outbox) Claim(ctx context.Context, p channel.ClaimParams) ([]channel.Entry, error) {

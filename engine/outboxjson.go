@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"slices"
 	"strconv"
+	"time"
 	"unicode/utf8"
 
 	"github.com/quorumhq/quorum/b2b"
@@ -27,7 +28,7 @@ func encodePayload(q *queuedMessage) []byte {
 	size := 160 + len(m.Key) + len(m.Account) + len(m.Person) + len(m.Template) + len(m.From) + len(m.To) + len(m.ReplyTo) +
 		len(m.Subject) + len(m.HTML) + len(m.Text) + len(m.ListUnsubscribe) + len(m.ListUnsubscribeMailto)
 	if r := q.Render; r != nil {
-		size += 64 + len(r.Journey) + len(r.Node) + len(r.Group) + len(r.Interest) + len(r.Role)
+		size += 96 + len(r.Journey) + len(r.Node) + len(r.Group) + len(r.Interest) + len(r.Role)
 	}
 	buf := make([]byte, 0, size) // room for the usual payload, escapes aside
 	buf = append(buf, '{')
@@ -77,6 +78,13 @@ func encodePayload(q *queuedMessage) []byte {
 		if r.Role != "" {
 			buf = append(buf, `,"role":`...)
 			buf = jsonenc.String(buf, r.Role, true)
+		}
+		if !r.Sent.IsZero() {
+			n := len(buf)
+			var ok bool
+			if buf, ok = jsonenc.Time(append(buf, `,"sent":`...), r.Sent); !ok {
+				buf = buf[:n] // not in UTC: message sets it in UTC
+			}
 		}
 		buf = append(buf, '}')
 	}
@@ -284,6 +292,15 @@ func (d *payloadDecoder) render(r *renderRef) bool {
 			bit, r.Interest = 8, v
 		case "role":
 			bit, r.Role = 16, v
+		case "sent":
+			// Only as encodePayload writes it (in UTC, as short as it
+			// goes): encoding/json's parsing is stricter than time.Parse.
+			t, err := time.Parse(time.RFC3339Nano, v)
+			var buf [40]byte
+			if err != nil || t.Location() != time.UTC || string(t.AppendFormat(buf[:0], time.RFC3339Nano)) != v {
+				return false
+			}
+			bit, r.Sent = 32, t
 		default:
 			return false
 		}

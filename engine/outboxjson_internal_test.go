@@ -66,6 +66,9 @@ func randomQueued(r *rand.Rand, pieces []string) queuedMessage {
 		if r.IntN(2) == 0 {
 			q.Render.Role = randomPayloadString(r, pieces)
 		}
+		if r.IntN(2) == 0 {
+			q.Render.Sent = time.Date(2026, 3, 2, r.IntN(24), r.IntN(60), 0, r.IntN(3)*r.IntN(1e9), time.UTC)
+		}
 	}
 	return q
 }
@@ -97,7 +100,7 @@ func TestPayloadsLikeEncodingJSON(t *testing.T) {
 	require.GreaterOrEqual(t, fast, 10000, "payloads decoded without encoding/json")
 
 	plain := queuedMessage{Message: channel.Message{Template: "welcome", To: "ann@acme.com", Tags: map[string]string{"x": "y"}},
-		Render: &renderRef{Journey: "j", Node: "n", Group: "g", Interest: "crm", Role: "Champion"}}
+		Render: &renderRef{Journey: "j", Node: "n", Group: "g", Interest: "crm", Role: "Champion", Sent: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}}
 	var d queuedMessage
 	require.True(t, decodePayload(encodePayload(&plain), &d), "a journey message's payload decodes without encoding/json")
 	require.Empty(t, cmp.Diff(plain, d))
@@ -137,6 +140,10 @@ func TestPayloadDecodeLeavesToEncodingJSON(t *testing.T) {
 		{`{"render":{"Journey":"j"}}`, false},
 		{`{"Other":"x"}`, false}, // ignored by encoding/json
 		{`{"render":{"other":"x"}}`, false},
+		{`{"render":{"journey":"j","sent":"2026-03-02T09:00:00Z"}}`, true},
+		{`{"render":{"journey":"j","sent":"2026-03-02T09:00:00.000Z"}}`, false}, // not as the engine writes it
+		{`{"render":{"journey":"j","sent":"2026-03-02T10:00:00+01:00"}}`, false},
+		{`{"render":{"journey":"j","sent":"yesterday"}}`, false},
 		{`{"To":null}`, false},
 		{`{"Tags":null}`, false},
 		{`{"render":null}`, false},
