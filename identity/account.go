@@ -617,13 +617,7 @@ func (g *Graph) checkOwnID(rec *AccountRecord, extra []identKey, existing int32,
 		}
 	}
 	ga := g.agold(root)
-	why := ""
-	if s := g.sharedSource(g.lists.items(ga.srcs), srcs); s != "" {
-		why = fmt.Sprintf("both hold a %s record", s)
-	}
-	if why == "" {
-		why = uniqueClash(slices.Values(g.auniq(ga)), slices.Values(uniq))
-	}
+	_, why := g.accountsClash(g.lists.items(ga.srcs), g.auniq(ga), srcs, uniq)
 	if why == "" {
 		return nil
 	}
@@ -648,17 +642,22 @@ func (g *Graph) sharedSource(a, b []int32) string {
 	return out
 }
 
+// accountsClash tells why two accounts, with these sources and values of
+// unique namespaces, cannot be one: another value of a unique namespace
+// first, then a source both hold; "" when they can.
+func (g *Graph) accountsClash(srcsA []int32, uniqA []identKey, srcsB []int32, uniqB []identKey) (ConflictKind, string) {
+	if d := uniqueClash(slices.Values(uniqA), slices.Values(uniqB)); d != "" {
+		return ConflictUniqueNamespace, d
+	}
+	if s := g.sharedSource(srcsA, srcsB); s != "" {
+		return ConflictSameSource, fmt.Sprintf("both hold a %s record", s)
+	}
+	return "", ""
+}
+
 func (g *Graph) accountConflict(a, b int32, k identKey, rec int32) (Conflict, bool) {
 	ga, gb := g.agold(a), g.agold(b)
-	kind, detail := ConflictKind(""), ""
-	if d := uniqueClash(slices.Values(g.auniq(ga)), slices.Values(g.auniq(gb))); d != "" {
-		kind, detail = ConflictUniqueNamespace, d
-	}
-	if kind == "" {
-		if s := g.sharedSource(g.lists.items(ga.srcs), g.lists.items(gb.srcs)); s != "" {
-			kind, detail = ConflictSameSource, fmt.Sprintf("both hold a %s record", s)
-		}
-	}
+	kind, detail := g.accountsClash(g.lists.items(ga.srcs), g.auniq(ga), g.lists.items(gb.srcs), g.auniq(gb))
 	if kind == "" {
 		return Conflict{}, false
 	}
