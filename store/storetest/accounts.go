@@ -1,0 +1,100 @@
+package storetest
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/store"
+)
+
+func (s suite) roundTrip(t *testing.T) {
+	ctx := context.Background()
+	st := s.newStore(t)
+	_, err := st.LoadAccount(ctx, tenant, "acme")
+	require.ErrorIs(t, err, store.ErrNotFound)
+
+	state := []byte(`{"groups":1}`)
+	v := commit(t, st, store.CommitParams{Account: "acme", State: state, DueAt: t0.Add(time.Hour), Index: map[string]string{"stage": "Awareness"}})
+	require.Equal(t, int64(1), v)
+	state[0] = 'X' // the store keeps its own copy
+
+	a, err := st.LoadAccount(ctx, tenant, "acme")
+	require.NoError(t, err)
+	require.Equal(t, tenant, a.Tenant)
+	require.Equal(t, b2b.AccountID("acme"), a.ID)
+	require.Equal(t, int64(1), a.Version)
+	require.Equal(t, `{"groups":1}`, string(a.State))
+	require.True(t, s.time(t0.Add(time.Hour)).Equal(a.DueAt), "due %v", a.DueAt)
+	require.Equal(t, map[string]string{"stage": "Awareness"}, a.Index)
+	require.True(t, s.time(t0).Equal(a.UpdatedAt))
+
+	a.State[0] = 'Y' // nor does a loaded copy alias it
+	v = commit(t, st, store.CommitParams{Account: "acme", ExpectedVersion: 1, State: []byte(`{"groups":2}`), Now: t0.Add(time.Minute)})
+	require.Equal(t, int64(2), v)
+	a, err = st.LoadAccount(ctx, tenant, "acme")
+	require.NoError(t, err)
+	require.Equal(t, `{"groups":2}`, string(a.State))
+	require.True(t, a.DueAt.IsZero())
+	require.Empty(t, a.Index)
+}
+
+// valueRoundTrip checks a store that keeps values: the committed value
+// comes back as it is, a commit without one clears it, and a stale commit
+// changes nothing. A store that does not keep values must ignore them.
+func (s suite) valueRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	st := s.newStore(t)
+	type state struct{ Groups []string }
+	first := &state{Groups: []string{"a"}}
+	commit(t, st, store.CommitParams{Account: "acme", State: []byte(`{}`), Value: first})
+	a, err := st.LoadAccount(ctx, tenant, "acme")
+	require.NoError(t, err)
+	require.Equal(t, `{}`, string(a.State))
+	if !store.KeepsValues(st) {
+		require.Nil(t, a.Value, "a store that does not keep values returns none")
+		return
+	}
+	require.Same(t, first, a.Value, "a kept value is returned as it is, not copied")
+
+	second := &state{Groups: []string{"a", "b"}}
+	_, err = st.Commit(ctx, &store.CommitParams{Tenant: tenant, Account: "acme", ExpectedVersion: 0, Value: &state{}, Now: t0})
+	require.ErrorIs(t, err, store.ErrConflict)
+	commit(t, st, store.CommitParams{Account: "acme", ExpectedVersion: 1, Value: second})
+	a, err = st.LoadAccount(ctx, tenant, "acme")
+	require.NoError(t, err)
+	require.Same(t, second, a.Value)
+	require.Empty(t, a.State)
+
+	commit(t, st, store.CommitParams{Account: "acme", ExpectedVersion: 2, State: []byte(`{"v":3}`)})
+	a, err = st.LoadAccount(ctx, tenant, "acme")
+	require.NoError(t, err)
+	require.Nil(t, a.Value, "a commit without a value replaces the kept one")
+	require.Equal(t, `{"v":3}`, string(a.State))
+}
+
+func (s suite) versionConflict(t *testing.T) {
+	ctx := context.Background()
+	st := s.newStore(t)
+	commit(t, st, store.CommitParams{Account: "acme", State: []byte("a"),
+		Events: []store.Event{{Type: "x", Time: t0}}})
+	for _, expected := range []int64{0, 2, 7} {
+		_, err := st.Commit(ctx, &store.CommitParams{Tenant: tenant, Account: "acme", ExpectedVersion: expected, State: []byte("b"), Now: t0,
+			Events: []store.Event{{Type: "lost", Time: t0}},
+			Outbox: []store.OutboxEntry{{ID: "m-lost", IdempotencyKey: "k", Channel: "email"}}})
+		require.ErrorIs(t, err, store.ErrConflict, "expected version %d", expected)
+	}
+	// Nothing of the refused commits is visible.
+	a, err := st.LoadAccount(ctx, tenant, "acme")
+	require.NoError(t, err)
+	require.Equal(t, "a", string(a.State))
+	evs, err := st.Events(ctx, &store.EventsParams{Tenant: tenant})
+	require.NoError(t, err)
+	require.Len(t, evs, 1)
+	claimed, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0, Lease: time.Minute})
+	require.NoError(t, err)
+	require.Empty(t, claimed)
+}

@@ -1,0 +1,294 @@
+package storetest
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/store"
+)
+
+// racingCommits starts many commits with one expected version at once,
+// to create an account (0: a database's insert races) and to change it:
+// exactly one of each round wins, the others fail with ErrConflict (not a
+// driver's error), and only the winner's state, events and outbox entry
+// are stored.
+func (s suite) racingCommits(t *testing.T) {
+	ctx := context.Background()
+	st := s.newStore(t)
+	for _, expected := range []int64{0, 1} {
+		start := make(chan struct{})
+		errs := make([]error, s.f.Concurrency)
+		var wg sync.WaitGroup
+		for w := range s.f.Concurrency {
+			wg.Go(func() {
+				<-start
+				_, errs[w] = st.Commit(ctx, &store.CommitParams{Tenant: tenant, Account: "acme", ExpectedVersion: expected, Now: t0,
+					State:  []byte(fmt.Sprint(w)),
+					Events: []store.Event{{Type: "won", Time: t0, Data: []byte(fmt.Sprint(w))}},
+					Outbox: []store.OutboxEntry{{ID: fmt.Sprintf("m-%d-%d", expected, w), IdempotencyKey: "k", Channel: "email"}}})
+			})
+		}
+		close(start)
+		wg.Wait()
+		winner := -1
+		for w, err := range errs {
+			if err == nil {
+				require.Equal(t, -1, winner, "expected version %d: two commits won (%d and %d)", expected, winner, w)
+				winner = w
+				continue
+			}
+			require.ErrorIs(t, err, store.ErrConflict, "expected version %d, committer %d", expected, w)
+		}
+		require.NotEqual(t, -1, winner, "expected version %d: no commit won", expected)
+		a, err := st.LoadAccount(ctx, tenant, "acme")
+		require.NoError(t, err)
+		require.Equal(t, expected+1, a.Version)
+		require.Equal(t, fmt.Sprint(winner), string(a.State), "expected version %d", expected)
+		evs, err := st.Events(ctx, &store.EventsParams{Tenant: tenant, Account: "acme"})
+		require.NoError(t, err)
+		require.Len(t, evs, int(expected)+1, "expected version %d: the winner's event only", expected)
+		require.Equal(t, fmt.Sprint(winner), string(evs[expected].Data))
+		pending, err := st.PendingOutbox(ctx, tenant, "acme")
+		require.NoError(t, err)
+		require.Len(t, pending, int(expected)+1, "expected version %d: the winner's entry only", expected)
+		require.True(t, slices.ContainsFunc(pending, func(e store.OutboxEntry) bool { return e.ID == fmt.Sprintf("m-%d-%d", expected, winner) }))
+	}
+}
+
+// concurrentCommits runs read-modify-write loops from many goroutines on a
+// few accounts, retrying on conflict: no update may be lost.
+func (s suite) concurrentCommits(t *testing.T) {
+	ctx := context.Background()
+	st := s.newStore(t)
+	const perWorker = 25
+	accounts := []b2b.AccountID{"a", "b", "c"}
+	var wg sync.WaitGroup
+	errs := make(chan error, s.f.Concurrency)
+	for w := range s.f.Concurrency {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range perWorker {
+				id := accounts[(w+i)%len(accounts)]
+				for {
+					cur, err := st.LoadAccount(ctx, tenant, id)
+					if err != nil && !errors.Is(err, store.ErrNotFound) {
+						errs <- err
+						return
+					}
+					n := 0
+					if len(cur.State) > 0 {
+						fmt.Sscan(string(cur.State), &n)
+					}
+					_, err = st.Commit(ctx, &store.CommitParams{Tenant: tenant, Account: id, ExpectedVersion: cur.Version,
+						State: []byte(fmt.Sprint(n + 1)), Now: t0,
+						Events: []store.Event{{Type: "inc", Time: t0}},
+						Outbox: []store.OutboxEntry{{ID: fmt.Sprintf("%s-%d", id, n+1), IdempotencyKey: "k", Channel: "email"}}})
+					if errors.Is(err, store.ErrConflict) {
+						continue
+					}
+					if err != nil {
+						errs <- err
+						return
+					}
+					break
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		require.NoError(t, err)
+	}
+	total := 0
+	for _, id := range accounts {
+		a, err := st.LoadAccount(ctx, tenant, id)
+		require.NoError(t, err)
+		var n int
+		fmt.Sscan(string(a.State), &n)
+		require.Equal(t, int64(n), a.Version, "account %s: every commit counted once", id)
+		total += n
+	}
+	require.Equal(t, s.f.Concurrency*perWorker, total, "no lost update")
+	evs, err := st.Events(ctx, &store.EventsParams{Tenant: tenant, Limit: 1 << 20})
+	require.NoError(t, err)
+	require.Len(t, evs, total, "exactly one event per successful commit")
+	claimed, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0, Lease: time.Minute, Limit: 1 << 20})
+	require.NoError(t, err)
+	require.Len(t, claimed, total, "exactly one outbox entry per successful commit")
+}
+
+// longLogs commits and delivers concurrently until the accounts' logs are
+// long (an adapter that packs its log in blocks seals many), then reads
+// them back whole and in pages, redacts an early event and erases a
+// person, checking every event each time.
+func (s suite) longLogs(t *testing.T) {
+	ctx := context.Background()
+	st := s.newStore(t)
+	accounts := []b2b.AccountID{"a", "b", "c"}
+	const commits = 120 // per account, two events and a message each
+	data := func(acc b2b.AccountID, i, j int) []byte {
+		return fmt.Appendf(nil, `{"account":%q,"commit":%d,"event":%d,"pad":%q}`, acc, i, j, strings.Repeat("z", (i*7+j)%300))
+	}
+	var wg, committers sync.WaitGroup
+	errs := make(chan error, 2*len(accounts))
+	for _, acc := range accounts {
+		committers.Go(func() {
+			for i := range commits {
+				_, err := st.Commit(ctx, &store.CommitParams{Tenant: tenant, Account: acc, ExpectedVersion: int64(i), Now: t0,
+					Events: []store.Event{
+						{Type: "step", Person: b2b.PersonID(fmt.Sprint("p", i%3)), Time: t0.Add(time.Duration(i) * time.Minute), Data: data(acc, i, 0)},
+						{Type: "step", Time: t0.Add(time.Duration(i) * time.Minute), Data: data(acc, i, 1)},
+					},
+					Outbox: []store.OutboxEntry{{ID: fmt.Sprintf("%s-%d", acc, i), Person: b2b.PersonID(fmt.Sprint("p", i%3)), IdempotencyKey: "k", Channel: "email"}}})
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+		})
+	}
+	var committed atomic.Bool
+	for range 2 {
+		wg.Go(func() {
+			for {
+				// Once every commit is in, a claim that finds nothing is
+				// the end.
+				done := committed.Load()
+				got, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0, Lease: time.Hour, Limit: 7})
+				if err != nil {
+					errs <- err
+					return
+				}
+				if len(got) == 0 && done {
+					return
+				}
+				for _, e := range got {
+					err := st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: e.ID, Attempt: e.Attempts, Status: store.OutboxDelivered, Now: t0,
+						Event: &store.Event{Type: "delivered", Time: t0, Data: fmt.Appendf(nil, `{"id":%q,"pad":%q}`, e.ID, strings.Repeat("d", 200))}})
+					if err != nil {
+						errs <- err
+						return
+					}
+				}
+			}
+		})
+	}
+	committers.Wait()
+	committed.Store(true)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		require.NoError(t, err)
+	}
+
+	// check reads the log in every way and compares each account's
+	// events (type and data, in order) with want.
+	check := func(step string, want map[b2b.AccountID][]string) {
+		t.Helper()
+		var all []store.Event
+		for after := int64(0); ; {
+			page, err := st.Events(ctx, &store.EventsParams{Tenant: tenant, AfterSeq: after, Limit: 97})
+			require.NoError(t, err)
+			if len(page) == 0 {
+				break
+			}
+			all = append(all, page...)
+			after = page[len(page)-1].Seq
+		}
+		whole, err := st.Events(ctx, &store.EventsParams{Tenant: tenant, Limit: 1 << 20})
+		require.NoError(t, err)
+		require.Equal(t, all, whole, "%s: the log read in pages and at once", step)
+		for i := 1; i < len(all); i++ {
+			require.Greater(t, all[i].Seq, all[i-1].Seq, "%s: Seqs increase", step)
+		}
+		got := map[b2b.AccountID][]string{}
+		for _, e := range all {
+			got[e.Account] = append(got[e.Account], e.Type+" "+string(e.Data))
+		}
+		for _, acc := range accounts {
+			require.Equal(t, want[acc], got[acc], "%s: account %s in the tenant's log", step, acc)
+			var mine []string
+			for after := int64(0); ; {
+				page, err := st.Events(ctx, &store.EventsParams{Tenant: tenant, Account: acc, AfterSeq: after, Limit: 41})
+				require.NoError(t, err)
+				if len(page) == 0 {
+					break
+				}
+				for _, e := range page {
+					mine = append(mine, e.Type+" "+string(e.Data))
+				}
+				after = page[len(page)-1].Seq
+			}
+			require.Equal(t, want[acc], mine, "%s: account %s's own log", step, acc)
+		}
+	}
+	// What the log holds: each account's steps in commit order, and one
+	// delivery per message, whenever it came.
+	want := map[b2b.AccountID][]string{}
+	evs, err := st.Events(ctx, &store.EventsParams{Tenant: tenant, Limit: 1 << 20})
+	require.NoError(t, err)
+	require.Len(t, evs, 3*commits*len(accounts))
+	for _, acc := range accounts {
+		steps, deliveries := 0, map[string]bool{}
+		for _, e := range evs {
+			if e.Account != acc {
+				continue
+			}
+			if e.Type == "delivered" {
+				var d struct{ ID string }
+				require.NoError(t, json.Unmarshal(e.Data, &d))
+				require.False(t, deliveries[d.ID], "one delivery of %s", d.ID)
+				deliveries[d.ID] = true
+			} else {
+				require.Equal(t, string(data(acc, steps/2, steps%2)), string(e.Data), "account %s step %d", acc, steps)
+				steps++
+			}
+			want[acc] = append(want[acc], e.Type+" "+string(e.Data))
+		}
+		require.Equal(t, 2*commits, steps)
+		require.Len(t, deliveries, commits)
+	}
+	check("after the run", want)
+
+	// Redact the first event of account b, then erase p1 everywhere.
+	first := slices.IndexFunc(evs, func(e store.Event) bool { return e.Account == "b" })
+	commit(t, st, store.CommitParams{Account: "b", ExpectedVersion: commits, Redactions: []store.Redaction{{Seq: evs[first].Seq, Data: []byte(`{"redacted":true}`)}}})
+	want["b"][0] = evs[first].Type + ` {"redacted":true}`
+	check("after a redaction", want)
+	rep, err := st.ErasePerson(ctx, tenant, "p1")
+	require.NoError(t, err)
+	erased := 0
+	for _, acc := range accounts {
+		kept := want[acc][:0]
+		for _, e := range evs {
+			if e.Account != acc {
+				continue
+			}
+			if e.Person == "p1" {
+				erased++
+				continue
+			}
+			line := e.Type + " " + string(e.Data)
+			if e.Seq == evs[first].Seq {
+				line = e.Type + ` {"redacted":true}`
+			}
+			kept = append(kept, line)
+		}
+		want[acc] = kept
+	}
+	require.Equal(t, erased, rep.Events)
+	check("after erasing p1", want)
+}

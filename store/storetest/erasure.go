@@ -1,0 +1,283 @@
+package storetest
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/store"
+)
+
+func (s suite) erasePerson(t *testing.T) {
+	ctx := context.Background()
+	st := s.newStore(t)
+	commit(t, st, store.CommitParams{Account: "a",
+		Events: []store.Event{{Type: "member.added", Person: "p1", Time: t0}, {Type: "member.added", Person: "p2", Time: t0}, {Type: "group.created", Time: t0}},
+		Outbox: []store.OutboxEntry{
+			{ID: "m1", Person: "p1", IdempotencyKey: "k1", Channel: "email"},
+			{ID: "m2", Person: "p1", IdempotencyKey: "k2", Channel: "email", NextAttemptAt: t0.Add(time.Hour)},
+			{ID: "m3", Person: "p2", IdempotencyKey: "k3", Channel: "email"},
+		}})
+	got, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0, Lease: time.Minute, Limit: 1})
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	require.NoError(t, st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: got[0].ID, Status: store.OutboxDelivered, Now: t0}))
+	// In account b, an entry is all that ties p1 to it; its delivery's
+	// event names p1 through the entry.
+	commit(t, st, store.CommitParams{Account: "b", Outbox: []store.OutboxEntry{{ID: "m4", Person: "p1", IdempotencyKey: "k4", Channel: "email"}}})
+	got, err = st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0, Lease: time.Minute})
+	require.NoError(t, err)
+	require.Len(t, got, 2)
+	require.Equal(t, []string{"m3", "m4"}, []string{got[0].ID, got[1].ID})
+	require.NoError(t, st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "m4", Status: store.OutboxDelivered, Now: t0,
+		Receipt: []byte(`{"providerId":"r4"}`), Event: &store.Event{Type: "message.delivered", Time: t0}}))
+
+	rep, err := st.ErasePerson(ctx, tenant, "p1")
+	require.NoError(t, err)
+	require.Equal(t, store.EraseReport{Events: 2, Outbox: 3}, rep)
+
+	evs, err := st.Events(ctx, &store.EventsParams{Tenant: tenant})
+	require.NoError(t, err)
+	for _, e := range evs {
+		require.NotEqual(t, b2b.PersonID("p1"), e.Person)
+	}
+	require.Len(t, evs, 2)
+	ofA, err := st.Events(ctx, &store.EventsParams{Tenant: tenant, Account: "a"})
+	require.NoError(t, err)
+	require.Equal(t, []string{"member.added", "group.created"}, eventTypes(ofA), "the account's log loses the erased person's events too")
+	commit(t, st, store.CommitParams{Account: "a", ExpectedVersion: 1, Events: []store.Event{{Type: "stage.changed", Time: t0}}})
+	ofA, err = st.Events(ctx, &store.EventsParams{Tenant: tenant, Account: "a", AfterSeq: ofA[0].Seq})
+	require.NoError(t, err)
+	require.Equal(t, []string{"group.created", "stage.changed"}, eventTypes(ofA))
+	left, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0.Add(2 * time.Hour), Lease: time.Minute})
+	require.NoError(t, err)
+	for _, e := range left {
+		require.NotEqual(t, b2b.PersonID("p1"), e.Person)
+	}
+	err = st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "m1", Status: store.OutboxDelivered, Now: t0})
+	require.ErrorIs(t, err, store.ErrNotFound)
+	// Nor does the ID of an erased delivered entry find anything of it:
+	// its person, receipt and key are gone with it.
+	again, err := st.Enqueue(ctx, &store.EnqueueParams{Tenant: tenant, Now: t0.Add(time.Hour),
+		Entries: []store.OutboxEntry{{ID: "m4", IdempotencyKey: "k-new", Channel: "email"}}})
+	require.NoError(t, err)
+	require.Len(t, again, 1)
+	require.Empty(t, again[0].Person, "the erased entry's person")
+	require.Empty(t, again[0].Receipt, "the erased entry's receipt")
+	require.Equal(t, "k-new", again[0].IdempotencyKey)
+	accs, err := st.PersonAccounts(ctx, tenant, "p1")
+	require.NoError(t, err)
+	require.Empty(t, accs)
+
+	rep, err = st.ErasePerson(ctx, tenant, "p1")
+	require.NoError(t, err)
+	require.Equal(t, store.EraseReport{}, rep, "erasing twice removes nothing more")
+}
+
+// eraseClaimedEntry erases the person of an entry being delivered: the
+// dispatcher's ack finds no entry, and the lease's end brings nothing
+// back.
+func (s suite) eraseClaimedEntry(t *testing.T) {
+	ctx := context.Background()
+	st := s.newStore(t)
+	commit(t, st, store.CommitParams{Account: "c", Outbox: []store.OutboxEntry{
+		{ID: "m5", Person: "p5", IdempotencyKey: "k5", Channel: "email", Payload: []byte(`{"to":"p5@acme.com"}`)},
+		{ID: "m6", Person: "p6", IdempotencyKey: "k6", Channel: "email"}}})
+	got, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0.Add(3 * time.Hour), Lease: time.Minute})
+	require.NoError(t, err)
+	require.Equal(t, []string{"m5", "m6"}, []string{got[0].ID, got[1].ID})
+	rep, err := st.ErasePerson(ctx, tenant, "p5")
+	require.NoError(t, err)
+	require.Equal(t, store.EraseReport{Outbox: 1}, rep)
+	err = st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "m5", Attempt: got[0].Attempts, Status: store.OutboxDelivered, Now: t0.Add(3 * time.Hour),
+		Event: &store.Event{Type: "message.delivered", Time: t0.Add(3 * time.Hour)}})
+	require.ErrorIs(t, err, store.ErrNotFound)
+	evs, err := st.Events(ctx, &store.EventsParams{Tenant: tenant, Account: "c"})
+	require.NoError(t, err)
+	require.Empty(t, evs, "the refused ack logged nothing")
+	pending, err := st.PendingOutbox(ctx, tenant, "c")
+	require.NoError(t, err)
+	require.Len(t, pending, 1)
+	require.Equal(t, "m6", pending[0].ID, "the other person's entry is kept")
+	got, err = st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0.Add(4 * time.Hour), Lease: time.Minute})
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	require.Equal(t, "m6", got[0].ID, "the erased entry is not claimed again")
+	accs, err := st.PersonAccounts(ctx, tenant, "p5")
+	require.NoError(t, err)
+	require.Empty(t, accs, "the refused ack's event tied nobody to the account")
+}
+
+func (s suite) personAccounts(t *testing.T) {
+	ctx := context.Background()
+	st := s.newStore(t)
+	commit(t, st, store.CommitParams{Account: "b", Events: []store.Event{{Type: "person.linked", Person: "p1", Time: t0}}})
+	commit(t, st, store.CommitParams{Account: "a", Events: []store.Event{{Type: "group.created", Time: t0}, {Type: "person.linked", Person: "p1", Time: t0}}})
+	commit(t, st, store.CommitParams{Account: "c", Events: []store.Event{{Type: "person.linked", Person: "p2", Time: t0}}})
+	// An outbox entry alone ties a person to an account too.
+	commit(t, st, store.CommitParams{Account: "d", Outbox: []store.OutboxEntry{{ID: "m1", Person: "p1", IdempotencyKey: "k1", Channel: "email"}}})
+	commit(t, st, store.CommitParams{Account: "b", ExpectedVersion: 1, Events: []store.Event{{Type: "member.added", Person: "p1", Time: t0}}})
+
+	// An entry enqueued outside a commit names no account.
+	_, err := st.Enqueue(ctx, &store.EnqueueParams{Tenant: tenant, Now: t0, Entries: []store.OutboxEntry{{ID: "m2", Person: "p1", IdempotencyKey: "k2", Channel: "email"}}})
+	require.NoError(t, err)
+
+	// A delivery's event that names another person ties them to the
+	// entry's account.
+	claimed, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0.Add(time.Hour), Lease: time.Minute})
+	require.NoError(t, err)
+	require.Len(t, claimed, 2)
+	require.NoError(t, st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "m1", Status: store.OutboxDelivered, Now: t0.Add(time.Hour),
+		Event: &store.Event{Type: "message.delivered", Person: "p3", Time: t0.Add(time.Hour)}}))
+	accs, err := st.PersonAccounts(ctx, tenant, "p3")
+	require.NoError(t, err)
+	require.Equal(t, []b2b.AccountID{"d"}, accs)
+
+	accs, err = st.PersonAccounts(ctx, tenant, "p1")
+	require.NoError(t, err)
+	require.Equal(t, []b2b.AccountID{"a", "b", "d"}, accs, "in ID order, each once")
+	accs, err = st.PersonAccounts(ctx, tenant, "nobody")
+	require.NoError(t, err)
+	require.Empty(t, accs)
+
+	rep, err := st.ErasePerson(ctx, tenant, "p1")
+	require.NoError(t, err)
+	require.Equal(t, store.EraseReport{Events: 3, Outbox: 2}, rep)
+	accs, err = st.PersonAccounts(ctx, tenant, "p1")
+	require.NoError(t, err)
+	require.Empty(t, accs, "an erased person has no accounts left")
+	accs, err = st.PersonAccounts(ctx, tenant, "p2")
+	require.NoError(t, err)
+	require.Equal(t, []b2b.AccountID{"c"}, accs)
+}
+
+func (s suite) redactions(t *testing.T) {
+	ctx := context.Background()
+	st := s.newStore(t)
+	commit(t, st, store.CommitParams{Account: "a", Events: []store.Event{
+		{Type: "alert.raised", Time: t0, Data: []byte(`{"engaged":["p1","p2"]}`)},
+		{Type: "group.created", Time: t0, Data: []byte(`{"group":"dp"}`)},
+	}})
+	commit(t, st, store.CommitParams{Account: "b", Events: []store.Event{{Type: "alert.raised", Time: t0, Data: []byte(`{"engaged":["p1"]}`)}}})
+	all, err := st.Events(ctx, &store.EventsParams{Tenant: tenant})
+	require.NoError(t, err)
+	require.Len(t, all, 3)
+
+	// Redacting another account's event fails and changes nothing: not
+	// the state, the log or the outbox.
+	_, err = st.Commit(ctx, &store.CommitParams{Tenant: tenant, Account: "a", ExpectedVersion: 1, Now: t0,
+		State:      []byte("new"),
+		Events:     []store.Event{{Type: "person.erased", Time: t0}},
+		Outbox:     []store.OutboxEntry{{ID: "m1", IdempotencyKey: "k1", Channel: "email"}},
+		Redactions: []store.Redaction{{Seq: all[0].Seq, Data: []byte(`{}`)}, {Seq: all[2].Seq, Data: []byte(`{}`)}}})
+	require.ErrorIs(t, err, store.ErrInvalid)
+	a, err := st.LoadAccount(ctx, tenant, "a")
+	require.NoError(t, err)
+	require.Equal(t, int64(1), a.Version, "a refused redaction commits nothing")
+	again, err := st.Events(ctx, &store.EventsParams{Tenant: tenant})
+	require.NoError(t, err)
+	require.Equal(t, all, again)
+	queued, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0, Lease: time.Minute})
+	require.NoError(t, err)
+	require.Empty(t, queued)
+
+	// A redaction replaces the data, with the state and new events, and
+	// keeps everything else of the event.
+	commit(t, st, store.CommitParams{Account: "a", ExpectedVersion: 1, State: []byte("new"),
+		Events:     []store.Event{{Type: "person.erased", Time: t0.Add(time.Hour)}},
+		Redactions: []store.Redaction{{Seq: all[0].Seq, Data: []byte(`{"engaged":["p2"]}`)}}})
+	got, err := st.Events(ctx, &store.EventsParams{Tenant: tenant})
+	require.NoError(t, err)
+	require.Equal(t, []string{"alert.raised", "group.created", "alert.raised", "person.erased"}, eventTypes(got))
+	want := all[0]
+	want.Data = []byte(`{"engaged":["p2"]}`)
+	require.Equal(t, want, got[0])
+	require.Equal(t, all[1:3], got[1:3], "the other events are untouched")
+	ofA, err := st.Events(ctx, &store.EventsParams{Tenant: tenant, Account: "a"})
+	require.NoError(t, err)
+	require.Equal(t, `{"engaged":["p2"]}`, string(ofA[0].Data), "the account's log reads the redacted data")
+
+	// An event erased since it was read: a conflict, to read again; a Seq
+	// never issued: invalid.
+	commit(t, st, store.CommitParams{Account: "a", ExpectedVersion: 2, Events: []store.Event{{Type: "member.added", Person: "p9", Time: t0}}})
+	ofA, err = st.Events(ctx, &store.EventsParams{Tenant: tenant, Account: "a"})
+	require.NoError(t, err)
+	gone := ofA[len(ofA)-1].Seq
+	_, err = st.ErasePerson(ctx, tenant, "p9")
+	require.NoError(t, err)
+	_, err = st.Commit(ctx, &store.CommitParams{Tenant: tenant, Account: "a", ExpectedVersion: 3, Now: t0,
+		Redactions: []store.Redaction{{Seq: gone, Data: []byte(`{}`)}}})
+	require.ErrorIs(t, err, store.ErrConflict)
+	_, err = st.Commit(ctx, &store.CommitParams{Tenant: tenant, Account: "a", ExpectedVersion: 3, Now: t0,
+		Redactions: []store.Redaction{{Seq: gone + 100, Data: []byte(`{}`)}}})
+	require.ErrorIs(t, err, store.ErrInvalid)
+	a, err = st.LoadAccount(ctx, tenant, "a")
+	require.NoError(t, err)
+	require.Equal(t, int64(3), a.Version)
+}
+
+func (s suite) outboxRedactions(t *testing.T) {
+	ctx := context.Background()
+	st := s.newStore(t)
+	commit(t, st, store.CommitParams{Account: "a", Outbox: []store.OutboxEntry{
+		{ID: "later", IdempotencyKey: "k1", Channel: "sales_alert", Payload: []byte(`{"text":"Ann Lee is engaged"}`), NextAttemptAt: t0.Add(time.Hour)},
+		{ID: "now", IdempotencyKey: "k2", Channel: "sales_alert", Payload: []byte(`{"text":"Ann Lee again"}`)},
+		{ID: "sent", IdempotencyKey: "k3", Channel: "email", Payload: []byte(`{"text":"hello"}`)},
+	}})
+	commit(t, st, store.CommitParams{Account: "b", Outbox: []store.OutboxEntry{{ID: "other", IdempotencyKey: "k4", Channel: "email", Payload: []byte(`{}`)}}})
+	got, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0, Lease: time.Minute, Limit: 2})
+	require.NoError(t, err)
+	require.Equal(t, []string{"now", "sent"}, []string{got[0].ID, got[1].ID})
+	require.NoError(t, st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "sent", Status: store.OutboxDelivered, Now: t0}))
+
+	pending, err := st.PendingOutbox(ctx, tenant, "a")
+	require.NoError(t, err)
+	require.Len(t, pending, 2, "pending and claimed entries, not delivered ones")
+	require.Equal(t, "now", pending[0].ID, "oldest due first")
+	require.Equal(t, store.OutboxClaimed, pending[0].Status)
+	require.Equal(t, "later", pending[1].ID)
+	require.Equal(t, `{"text":"Ann Lee is engaged"}`, string(pending[1].Payload))
+	_, err = st.PendingOutbox(ctx, tenant, "")
+	require.ErrorIs(t, err, store.ErrInvalid)
+
+	// Another account's entry: refused, nothing changes.
+	_, err = st.Commit(ctx, &store.CommitParams{Tenant: tenant, Account: "a", ExpectedVersion: 1, Now: t0,
+		OutboxRedactions: []store.OutboxRedaction{{ID: "later", Payload: []byte(`{}`)}, {ID: "other", Payload: []byte(`{}`)}}})
+	require.ErrorIs(t, err, store.ErrInvalid)
+	pending, err = st.PendingOutbox(ctx, tenant, "a")
+	require.NoError(t, err)
+	require.Equal(t, `{"text":"Ann Lee is engaged"}`, string(pending[1].Payload))
+
+	// A final entry is left as it is; the others get their new payload.
+	commit(t, st, store.CommitParams{Account: "a", ExpectedVersion: 1, OutboxRedactions: []store.OutboxRedaction{
+		{ID: "later", Payload: []byte(`{"text":"(erased) is engaged"}`)},
+		{ID: "now", Payload: []byte(`{"text":"(erased) again"}`)},
+		{ID: "sent", Payload: []byte(`{"text":"changed"}`)},
+	}})
+	pending, err = st.PendingOutbox(ctx, tenant, "a")
+	require.NoError(t, err)
+	require.Equal(t, `{"text":"(erased) again"}`, string(pending[0].Payload))
+	require.Equal(t, `{"text":"(erased) is engaged"}`, string(pending[1].Payload))
+	again, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0.Add(2 * time.Hour), Lease: time.Minute})
+	require.NoError(t, err)
+	byID := map[string]string{}
+	for _, e := range again {
+		byID[e.ID] = string(e.Payload)
+	}
+	require.Equal(t, map[string]string{"now": `{"text":"(erased) again"}`, "later": `{"text":"(erased) is engaged"}`, "other": `{}`}, byID,
+		"a claim delivers the new payloads (the lease of \"now\" has ended)")
+	// An entry erased since it was read: a conflict.
+	commit(t, st, store.CommitParams{Account: "a", ExpectedVersion: 2, Outbox: []store.OutboxEntry{{ID: "p9-mail", Person: "p9", IdempotencyKey: "k9", Channel: "email"}}})
+	_, err = st.ErasePerson(ctx, tenant, "p9")
+	require.NoError(t, err)
+	_, err = st.Commit(ctx, &store.CommitParams{Tenant: tenant, Account: "a", ExpectedVersion: 3, Now: t0,
+		OutboxRedactions: []store.OutboxRedaction{{ID: "p9-mail", Payload: []byte(`{}`)}}})
+	require.ErrorIs(t, err, store.ErrConflict)
+	sent, err := st.Enqueue(ctx, &store.EnqueueParams{Tenant: tenant, Now: t0, Entries: []store.OutboxEntry{{ID: "sent", IdempotencyKey: "k3", Channel: "email"}}})
+	require.NoError(t, err)
+	require.Equal(t, store.OutboxDelivered, sent[0].Status, "the delivered entry is as it was")
+	require.NotEqual(t, `{"text":"changed"}`, string(sent[0].Payload))
+}

@@ -1,0 +1,180 @@
+package storetest
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/quorumhq/quorum/store"
+)
+
+func (s suite) invalidRequests(t *testing.T) {
+	ctx := context.Background()
+	st := s.newStore(t)
+	_, err := st.Commit(ctx, &store.CommitParams{Account: "a", ExpectedVersion: -1,
+		Events: []store.Event{{Account: "b", Type: "x", Time: t0}},
+		Outbox: []store.OutboxEntry{{ID: "m", Account: "b", IdempotencyKey: "k", Channel: "sms"}}})
+	require.ErrorIs(t, err, store.ErrInvalid)
+	for _, want := range []string{"tenant: is required", "expectedVersion: must not be negative, got -1", "now: is required",
+		`events[0].account: is "b", not the committed account "a"`, `outbox[0].account: is "b", not the committed account "a"`} {
+		require.ErrorContains(t, err, want)
+	}
+	_, err = st.LoadAccount(ctx, tenant, "a")
+	require.ErrorIs(t, err, store.ErrNotFound, "a refused commit stores nothing")
+	_, err = st.Commit(ctx, &store.CommitParams{Tenant: tenant, Now: t0,
+		Events: []store.Event{{}},
+		Outbox: []store.OutboxEntry{{ID: "x"}, {ID: "x", IdempotencyKey: "k", Channel: "sms"}}})
+	require.ErrorIs(t, err, store.ErrInvalid)
+	for _, want := range []string{"account: is required", "events[0].type: is required", "events[0].time: is required",
+		"outbox[0].idempotencyKey: is required", "outbox[0].channel: is required", `outbox[1].id: "x" appears twice in one commit`} {
+		require.ErrorContains(t, err, want)
+	}
+	_, err = st.LoadAccount(ctx, "", "a")
+	require.ErrorIs(t, err, store.ErrInvalid)
+	_, err = st.DueAccounts(ctx, &store.DueParams{Before: t0})
+	require.ErrorIs(t, err, store.ErrInvalid)
+	_, err = st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0})
+	require.ErrorIs(t, err, store.ErrInvalid, "a claim needs a lease")
+	require.ErrorContains(t, err, "lease")
+	err = st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "m", Status: store.OutboxPending, Now: t0})
+	require.ErrorIs(t, err, store.ErrInvalid, "a retry needs a time")
+	require.ErrorContains(t, err, "nextAttemptAt: is required to retry")
+	err = st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, Attempt: -1, Status: "sent"})
+	require.ErrorIs(t, err, store.ErrInvalid)
+	for _, want := range []string{"id: is required", "attempt: must not be negative, got -1",
+		`status: must be delivered, failed, suppressed or pending, got "sent"`, "now: is required"} {
+		require.ErrorContains(t, err, want)
+	}
+	_, err = st.Enqueue(ctx, &store.EnqueueParams{Tenant: tenant, Entries: []store.OutboxEntry{{ID: "m", IdempotencyKey: "k", Channel: "sms"}}})
+	require.ErrorIs(t, err, store.ErrInvalid)
+	require.ErrorContains(t, err, "now: is required")
+	err = st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "nope", Status: store.OutboxDelivered, Now: t0})
+	require.ErrorIs(t, err, store.ErrNotFound)
+	// An ack whose event the log would not take is refused whole: the
+	// entry stays claimed, and nothing is logged.
+	commit(t, st, store.CommitParams{Account: "acked", Outbox: []store.OutboxEntry{{ID: "m", IdempotencyKey: "k", Channel: "email"}}})
+	claimed, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0, Lease: time.Minute})
+	require.NoError(t, err)
+	require.Len(t, claimed, 1)
+	err = st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "m", Attempt: 1, Status: store.OutboxDelivered, Now: t0, Event: &store.Event{Data: []byte(`{}`)}})
+	require.ErrorIs(t, err, store.ErrInvalid)
+	for _, want := range []string{"event.type: is required", "event.time: is required"} {
+		require.ErrorContains(t, err, want)
+	}
+	evs, err := st.Events(ctx, &store.EventsParams{Tenant: tenant, Account: "acked"})
+	require.NoError(t, err)
+	require.Empty(t, evs, "a refused ack logs nothing")
+	require.NoError(t, st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "m", Attempt: 1, Status: store.OutboxDelivered, Now: t0}),
+		"a refused ack leaves the entry claimed")
+	_, err = st.ErasePerson(ctx, tenant, "")
+	require.ErrorIs(t, err, store.ErrInvalid)
+	require.ErrorContains(t, err, "person")
+	_, err = st.PersonAccounts(ctx, tenant, "")
+	require.ErrorIs(t, err, store.ErrInvalid)
+	require.ErrorContains(t, err, "person")
+	_, err = st.PendingOutbox(ctx, tenant, "")
+	require.ErrorIs(t, err, store.ErrInvalid)
+	require.ErrorContains(t, err, "account")
+	_, err = st.Commit(ctx, &store.CommitParams{Tenant: tenant, Account: "a", Now: t0,
+		Redactions: []store.Redaction{{Seq: 0}, {Seq: 3}, {Seq: 3}}})
+	require.ErrorIs(t, err, store.ErrInvalid)
+	for _, want := range []string{"redactions[0].seq: must be positive, got 0", "redactions[2].seq: 3 appears twice in one commit"} {
+		require.ErrorContains(t, err, want)
+	}
+	_, err = st.Commit(ctx, &store.CommitParams{Tenant: tenant, Account: "a", Now: t0,
+		OutboxRedactions: []store.OutboxRedaction{{}, {ID: "m"}, {ID: "m"}}})
+	require.ErrorIs(t, err, store.ErrInvalid)
+	for _, want := range []string{"outboxRedactions[0].id: is required", `outboxRedactions[2].id: "m" appears twice in one commit`} {
+		require.ErrorContains(t, err, want)
+	}
+}
+
+// calls makes one call of each method of the store, in tenant te, with
+// parameters that are otherwise valid (and, in the store cancelledContext
+// prepares, would change it), and returns each call's error by method.
+func calls(ctx context.Context, st store.Store, te store.Tenant) []struct {
+	method string
+	err    error
+} {
+	var out []struct {
+		method string
+		err    error
+	}
+	add := func(method string, err error) {
+		out = append(out, struct {
+			method string
+			err    error
+		}{method, err})
+	}
+	_, err := st.LoadAccount(ctx, te, "a")
+	add("LoadAccount", err)
+	_, err = st.Commit(ctx, &store.CommitParams{Tenant: te, Account: "a", ExpectedVersion: 1, Now: t0, State: []byte("changed"),
+		Events: []store.Event{{Type: "x", Time: t0}}})
+	add("Commit", err)
+	_, err = st.DueAccounts(ctx, &store.DueParams{Tenant: te, Before: t0.Add(time.Hour)})
+	add("DueAccounts", err)
+	_, err = st.ListAccounts(ctx, &store.ListParams{Tenant: te, Key: "k", Value: "v"})
+	add("ListAccounts", err)
+	_, err = st.Events(ctx, &store.EventsParams{Tenant: te})
+	add("Events", err)
+	_, err = st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: te, Now: t0.Add(time.Hour), Lease: time.Minute})
+	add("ClaimOutbox", err)
+	add("AckOutbox", st.AckOutbox(ctx, &store.AckParams{Tenant: te, ID: "claimed", Status: store.OutboxDelivered, Now: t0}))
+	_, err = st.Enqueue(ctx, &store.EnqueueParams{Tenant: te, Now: t0, Entries: []store.OutboxEntry{{ID: "new", IdempotencyKey: "k", Channel: "email"}}})
+	add("Enqueue", err)
+	_, err = st.PendingOutbox(ctx, te, "a")
+	add("PendingOutbox", err)
+	_, err = st.PersonAccounts(ctx, te, "p")
+	add("PersonAccounts", err)
+	_, err = st.ErasePerson(ctx, te, "p")
+	add("ErasePerson", err)
+	return out
+}
+
+// emptyTenant checks that every method refuses the empty tenant, which is
+// no tenant, with ErrInvalid: none reads or writes the data of "".
+func (s suite) emptyTenant(t *testing.T) {
+	st := s.newStore(t)
+	for _, c := range calls(context.Background(), st, "") {
+		require.ErrorIs(t, c.err, store.ErrInvalid, c.method)
+		require.ErrorContains(t, c.err, "tenant", "%s: the error names the field", c.method)
+	}
+}
+
+// cancelledContext checks that every method honours a cancelled context:
+// it returns the context's error and changes nothing.
+func (s suite) cancelledContext(t *testing.T) {
+	st := s.newStore(t)
+	commit(t, st, store.CommitParams{Account: "a", State: []byte("kept"), DueAt: t0, Index: map[string]string{"k": "v"},
+		Events: []store.Event{{Type: "x", Person: "p", Time: t0}},
+		Outbox: []store.OutboxEntry{{ID: "claimed", IdempotencyKey: "k1", Channel: "email"}, {ID: "later", Person: "p", IdempotencyKey: "k2", Channel: "email", NextAttemptAt: t0.Add(time.Hour)}}})
+	bg := context.Background()
+	got, err := st.ClaimOutbox(bg, &store.ClaimParams{Tenant: tenant, Now: t0, Lease: 2 * time.Hour})
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+
+	ctx, cancel := context.WithCancel(bg)
+	cancel()
+	for _, c := range calls(ctx, st, tenant) {
+		require.ErrorIs(t, c.err, context.Canceled, c.method)
+	}
+
+	a, err := st.LoadAccount(bg, tenant, "a")
+	require.NoError(t, err)
+	require.Equal(t, int64(1), a.Version, "the cancelled commit changed nothing")
+	require.Equal(t, "kept", string(a.State))
+	evs, err := st.Events(bg, &store.EventsParams{Tenant: tenant})
+	require.NoError(t, err)
+	require.Len(t, evs, 1, "nothing logged, nothing erased")
+	pending, err := st.PendingOutbox(bg, tenant, "a")
+	require.NoError(t, err)
+	require.Len(t, pending, 2, "nothing acknowledged, nothing erased")
+	require.Equal(t, []string{"later", "claimed"}, []string{pending[0].ID, pending[1].ID})
+	require.Equal(t, store.OutboxPending, pending[0].Status, "the cancelled claim took nothing")
+	require.Equal(t, store.OutboxClaimed, pending[1].Status, "the cancelled ack recorded nothing")
+	enq, err := st.Enqueue(bg, &store.EnqueueParams{Tenant: tenant, Now: t0.Add(time.Minute), Entries: []store.OutboxEntry{{ID: "new", IdempotencyKey: "k", Channel: "email"}}})
+	require.NoError(t, err)
+	require.True(t, s.time(t0.Add(time.Minute)).Equal(enq[0].CreatedAt), "the cancelled enqueue added nothing")
+}

@@ -1,0 +1,357 @@
+package storetest
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/store"
+)
+
+func (s suite) outboxClaimAck(t *testing.T) {
+	ctx := context.Background()
+	st := s.newStore(t)
+	commit(t, st, store.CommitParams{Account: "a", Outbox: []store.OutboxEntry{
+		{ID: "m2", Person: "p1", IdempotencyKey: "k2", Channel: "email", Payload: []byte(`{"n":2}`), NextAttemptAt: t0.Add(time.Minute)},
+		{ID: "m1", Person: "p1", IdempotencyKey: "k1", Channel: "email", Payload: []byte(`{"n":1}`)},
+		{ID: "m3", IdempotencyKey: "k3", Channel: "sms", NextAttemptAt: t0.Add(time.Hour)},
+	}})
+	got, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0.Add(time.Minute), Lease: time.Minute})
+	require.NoError(t, err)
+	require.Len(t, got, 2, "m3 is not due yet")
+	require.Equal(t, "m1", got[0].ID, "oldest due first")
+	require.Equal(t, "m2", got[1].ID)
+	require.Equal(t, store.OutboxClaimed, got[0].Status)
+	require.Equal(t, 1, got[0].Attempts)
+	require.Equal(t, "k1", got[0].IdempotencyKey)
+	require.Equal(t, `{"n":1}`, string(got[0].Payload))
+	require.Equal(t, b2b.AccountID("a"), got[0].Account)
+
+	// Claimed entries are not handed out twice while leased.
+	again, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0.Add(time.Minute), Lease: time.Minute})
+	require.NoError(t, err)
+	require.Empty(t, again)
+
+	now := t0.Add(90 * time.Second)
+	require.NoError(t, st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "m1", Status: store.OutboxDelivered, Now: now}))
+	require.NoError(t, st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "m2", Status: store.OutboxFailed, Error: "550 no such user", Now: now}))
+	// An entry that is not claimed cannot be acknowledged.
+	err = st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "m1", Status: store.OutboxDelivered, Now: now})
+	require.ErrorIs(t, err, store.ErrConflict)
+	err = st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "m3", Status: store.OutboxDelivered, Now: now})
+	require.ErrorIs(t, err, store.ErrConflict)
+
+	// Delivered and failed entries are never claimed again.
+	later, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0.Add(2 * time.Hour), Lease: time.Minute})
+	require.NoError(t, err)
+	require.Len(t, later, 1)
+	require.Equal(t, "m3", later[0].ID)
+}
+
+func (s suite) outboxRetryAndLease(t *testing.T) {
+	ctx := context.Background()
+	st := s.newStore(t)
+	commit(t, st, store.CommitParams{Account: "a", Outbox: []store.OutboxEntry{{ID: "m", IdempotencyKey: "k", Channel: "sms"}}})
+	got, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0, Lease: time.Minute})
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	require.Equal(t, store.OutboxClaimed, got[0].Status)
+	require.True(t, s.time(t0.Add(time.Minute)).Equal(got[0].ClaimedUntil), "the lease ends at now+lease: %v", got[0].ClaimedUntil)
+	require.True(t, s.time(t0).Equal(got[0].NextAttemptAt), "due when it was claimed: %v", got[0].NextAttemptAt)
+	require.NoError(t, st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "m", Status: store.OutboxPending,
+		NextAttemptAt: t0.Add(10 * time.Minute), Error: "503 busy", Now: t0.Add(30 * time.Second)}))
+	pending, err := st.PendingOutbox(ctx, tenant, "a")
+	require.NoError(t, err)
+	require.Len(t, pending, 1)
+	e := pending[0]
+	require.Equal(t, store.OutboxPending, e.Status, "a retry is pending again")
+	require.Equal(t, 1, e.Attempts, "the next claim counts the next attempt")
+	require.Equal(t, "503 busy", e.LastError)
+	require.True(t, s.time(t0.Add(10*time.Minute)).Equal(e.NextAttemptAt), "next attempt %v", e.NextAttemptAt)
+	require.True(t, s.time(t0.Add(30*time.Second)).Equal(e.UpdatedAt), "updated %v", e.UpdatedAt)
+	require.True(t, s.time(t0).Equal(e.CreatedAt), "created %v", e.CreatedAt)
+
+	got, err = st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0.Add(9 * time.Minute), Lease: time.Minute})
+	require.NoError(t, err)
+	require.Empty(t, got, "not before the retry time")
+	got, err = st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0.Add(10 * time.Minute), Lease: time.Minute})
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	require.Equal(t, 2, got[0].Attempts)
+	require.Equal(t, "503 busy", got[0].LastError)
+
+	// The dispatcher dies: after the lease the entry is claimable again,
+	// with the same idempotency key.
+	got, err = st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0.Add(10*time.Minute + 59*time.Second), Lease: time.Minute})
+	require.NoError(t, err)
+	require.Empty(t, got)
+	got, err = st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0.Add(11 * time.Minute), Lease: time.Minute})
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	require.Equal(t, 3, got[0].Attempts)
+	require.Equal(t, "k", got[0].IdempotencyKey)
+}
+
+// outboxClaimOrder checks the order ClaimParams promises, across pages:
+// oldest due first, a claimed entry due again when its lease ends, and
+// entries due at one time in order of creation, then account, then ID.
+func (s suite) outboxClaimOrder(t *testing.T) {
+	ctx := context.Background()
+	st := s.newStore(t)
+	at := t0.Add(time.Hour)
+	// x1 is claimed at t0 and never acknowledged: due again at t0+45m.
+	commit(t, st, store.CommitParams{Account: "x", Now: t0, Outbox: []store.OutboxEntry{{ID: "x1", IdempotencyKey: "k", Channel: "email"}}})
+	got, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0, Lease: 45 * time.Minute})
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	// Due at t0+1h: z1 created first, though its account and ID sort
+	// last; a's two and b's one created together a minute later.
+	commit(t, st, store.CommitParams{Account: "z", Now: t0, Outbox: []store.OutboxEntry{{ID: "z1", IdempotencyKey: "k", Channel: "email", NextAttemptAt: at}}})
+	_, err = st.Enqueue(ctx, &store.EnqueueParams{Tenant: tenant, Now: t0.Add(time.Minute), Entries: []store.OutboxEntry{
+		{ID: "0-b", Account: "b", IdempotencyKey: "k", Channel: "email", NextAttemptAt: at}}})
+	require.NoError(t, err)
+	commit(t, st, store.CommitParams{Account: "a", Now: t0.Add(time.Minute), Outbox: []store.OutboxEntry{
+		{ID: "a2", IdempotencyKey: "k", Channel: "email", NextAttemptAt: at},
+		{ID: "a1", IdempotencyKey: "k", Channel: "email", NextAttemptAt: at}}})
+	// Created last, due first.
+	commit(t, st, store.CommitParams{Account: "y", Now: t0.Add(2 * time.Minute), Outbox: []store.OutboxEntry{{ID: "y1", IdempotencyKey: "k", Channel: "email", NextAttemptAt: t0.Add(30 * time.Minute)}}})
+
+	var pages [][]string
+	for range 5 {
+		got, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: at, Lease: time.Hour, Limit: 2})
+		require.NoError(t, err)
+		if len(got) == 0 {
+			break
+		}
+		var ids []string
+		for _, e := range got {
+			ids = append(ids, e.ID)
+			attempts := 1
+			if e.ID == "x1" {
+				attempts = 2 // claimed once before
+			}
+			require.Equal(t, attempts, e.Attempts, "%s: attempts counted", e.ID)
+		}
+		pages = append(pages, ids)
+	}
+	require.Equal(t, [][]string{{"y1", "x1"}, {"z1", "a1"}, {"a2", "0-b"}}, pages,
+		"due time (a lease's end for x1), then creation, account and ID")
+}
+
+// outboxNewEntries checks how a commit and an enqueue store new entries,
+// whatever of the stored state the caller's entries carry: pending, with
+// no attempt, lease, error nor receipt, created and updated at the
+// params' Now, due at their NextAttemptAt or, without one, at Now.
+func (s suite) outboxNewEntries(t *testing.T) {
+	ctx := context.Background()
+	st := s.newStore(t)
+	t1 := t0.Add(time.Minute)
+	stale := store.OutboxEntry{Status: store.OutboxDelivered, Attempts: 3, ClaimedUntil: t0.Add(time.Hour), LastError: "old error",
+		Receipt: []byte(`{"id":"old"}`), CreatedAt: t0.Add(-time.Hour), UpdatedAt: t0.Add(-time.Hour)}
+	entry := func(id string, next time.Time) store.OutboxEntry {
+		e := stale
+		e.ID, e.IdempotencyKey, e.Channel, e.Payload, e.NextAttemptAt = id, "k-"+id, "email", []byte(id), next
+		return e
+	}
+	commit(t, st, store.CommitParams{Account: "a", Now: t1, Outbox: []store.OutboxEntry{entry("committed", time.Time{}), entry("later", t0.Add(2*time.Hour))}})
+	enq, err := st.Enqueue(ctx, &store.EnqueueParams{Tenant: tenant, Now: t1, Entries: []store.OutboxEntry{entry("enqueued", time.Time{})}})
+	require.NoError(t, err)
+	pending, err := st.PendingOutbox(ctx, tenant, "a")
+	require.NoError(t, err)
+	require.Len(t, pending, 2)
+	for _, e := range append(pending, enq...) {
+		next := s.time(t1)
+		if e.ID == "later" {
+			next = s.time(t0.Add(2 * time.Hour))
+		}
+		require.Equal(t, store.OutboxPending, e.Status, e.ID)
+		require.Zero(t, e.Attempts, e.ID)
+		require.True(t, e.ClaimedUntil.IsZero(), "%s: lease %v", e.ID, e.ClaimedUntil)
+		require.Empty(t, e.LastError, e.ID)
+		require.Empty(t, e.Receipt, e.ID)
+		require.True(t, s.time(t1).Equal(e.CreatedAt), "%s: created %v", e.ID, e.CreatedAt)
+		require.True(t, s.time(t1).Equal(e.UpdatedAt), "%s: updated %v", e.ID, e.UpdatedAt)
+		require.True(t, next.Equal(e.NextAttemptAt), "%s: next attempt %v", e.ID, e.NextAttemptAt)
+		require.Equal(t, e.ID, string(e.Payload))
+	}
+}
+
+func (s suite) outboxIdempotentEnqueue(t *testing.T) {
+	ctx := context.Background()
+	st := s.newStore(t)
+	commit(t, st, store.CommitParams{Account: "a", Outbox: []store.OutboxEntry{{ID: "m", IdempotencyKey: "k", Channel: "email", Payload: []byte("first")}}})
+	commit(t, st, store.CommitParams{Account: "a", ExpectedVersion: 1, Outbox: []store.OutboxEntry{{ID: "m", IdempotencyKey: "k", Channel: "email", Payload: []byte("second")}}})
+	got, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0, Lease: time.Minute})
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	require.Equal(t, "first", string(got[0].Payload))
+}
+
+// outboxEnqueueAndFencing checks entries enqueued outside a commit, the
+// claim's fencing token, receipts and suppression.
+func (s suite) outboxEnqueueAndFencing(t *testing.T) {
+	ctx := context.Background()
+	st := s.newStore(t)
+	entries := []store.OutboxEntry{
+		{ID: "direct", Account: "acme", Person: "p1", IdempotencyKey: "k1", Channel: "email", Payload: []byte("one")},
+		{ID: "quiet", IdempotencyKey: "k2", Channel: "email"},
+	}
+	stored, err := st.Enqueue(ctx, &store.EnqueueParams{Tenant: tenant, Entries: entries, Now: t0})
+	require.NoError(t, err)
+	require.Len(t, stored, 2)
+	require.Equal(t, store.OutboxPending, stored[0].Status)
+	require.True(t, t0.Equal(stored[0].CreatedAt))
+	require.Equal(t, b2b.AccountID("acme"), entries[0].Account, "the caller's entries are not modified")
+	again, err := st.Enqueue(ctx, &store.EnqueueParams{Tenant: tenant, Entries: []store.OutboxEntry{{ID: "direct", IdempotencyKey: "k1", Channel: "email", Payload: []byte("two")}}, Now: t0.Add(time.Minute)})
+	require.NoError(t, err)
+	require.Equal(t, "one", string(again[0].Payload), "a known ID returns the existing entry")
+	require.True(t, t0.Equal(again[0].CreatedAt))
+	_, err = st.Enqueue(ctx, &store.EnqueueParams{Tenant: tenant, Entries: []store.OutboxEntry{{ID: "x"}, {ID: "x", IdempotencyKey: "k", Channel: "email"}}, Now: t0})
+	require.ErrorIs(t, err, store.ErrInvalid)
+	for _, want := range []string{"enqueue of 2 outbox entries", "entries[0].idempotencyKey: is required", "entries[0].channel: is required",
+		`entries[1].id: "x" appears twice in one enqueue`} {
+		require.ErrorContains(t, err, want)
+	}
+
+	got, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0, Lease: time.Minute})
+	require.NoError(t, err)
+	require.Len(t, got, 2)
+	require.Equal(t, []string{"quiet", "direct"}, []string{got[0].ID, got[1].ID}, "due and created together: by account, then ID")
+	require.Equal(t, "one", string(got[1].Payload), "enqueueing an ID again keeps the first entry")
+	require.Equal(t, b2b.AccountID("acme"), got[1].Account)
+
+	// The lease of the first claim ends; a second dispatcher claims it.
+	second, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0.Add(2 * time.Minute), Lease: time.Minute})
+	require.NoError(t, err)
+	require.Len(t, second, 2)
+	err = st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "direct", Attempt: got[1].Attempts, Status: store.OutboxDelivered, Now: t0.Add(2 * time.Minute)})
+	require.ErrorIs(t, err, store.ErrConflict, "the first claim was superseded")
+	require.NoError(t, st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "direct", Attempt: second[1].Attempts, Status: store.OutboxDelivered,
+		Receipt: []byte(`{"providerId":"m-1"}`), Now: t0.Add(2 * time.Minute),
+		Event: &store.Event{Type: "message.delivered", Time: t0.Add(2 * time.Minute), Data: []byte(`{"key":"k1"}`)}}))
+	evs, err := st.Events(ctx, &store.EventsParams{Tenant: tenant, Account: "acme"})
+	require.NoError(t, err)
+	require.Len(t, evs, 1, "the ack's event is logged under the entry's account")
+	require.Equal(t, "message.delivered", evs[0].Type)
+	require.Equal(t, b2b.PersonID("p1"), evs[0].Person, "and, naming no person, under the entry's person")
+	require.NoError(t, st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "quiet", Attempt: second[0].Attempts, Status: store.OutboxSuppressed,
+		Error: "opted out before delivery", Now: t0.Add(2 * time.Minute)}))
+	left, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0.Add(time.Hour), Lease: time.Minute})
+	require.NoError(t, err)
+	require.Empty(t, left, "delivered and suppressed entries are done")
+}
+
+// finalEntriesKeepTheirIDs: delivered, failed and suppressed entries are
+// done, but their IDs still name them: enqueueing or committing one again
+// keeps (and returns) the final entry, acknowledging it again is a
+// conflict, and a redaction of an entry done since it was read is no
+// error.
+func (s suite) finalEntriesKeepTheirIDs(t *testing.T) {
+	ctx := context.Background()
+	st := s.newStore(t)
+	commit(t, st, store.CommitParams{Account: "a", Outbox: []store.OutboxEntry{
+		{ID: "m1", Person: "p1", IdempotencyKey: "k1", Channel: "email", Payload: []byte("one")},
+		{ID: "m2", Person: "p2", IdempotencyKey: "k2", Channel: "sms", Payload: []byte("two")},
+		{ID: "m3", IdempotencyKey: "k3", Channel: "alert", Payload: []byte("three")},
+	}})
+	pending, err := st.PendingOutbox(ctx, tenant, "a")
+	require.NoError(t, err)
+	require.Len(t, pending, 3)
+	got, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0, Lease: time.Minute})
+	require.NoError(t, err)
+	require.Len(t, got, 3)
+	t1 := t0.Add(time.Minute)
+	for _, a := range []store.AckParams{
+		{ID: "m1", Status: store.OutboxDelivered, Receipt: []byte(`{"providerId":"x-1"}`)},
+		{ID: "m2", Status: store.OutboxFailed, Error: "550 no such user"},
+		{ID: "m3", Status: store.OutboxSuppressed, Error: "opted out"},
+	} {
+		a.Tenant, a.Now, a.Attempt = tenant, t1, 1
+		require.NoError(t, st.AckOutbox(ctx, &a))
+	}
+	pending, err = st.PendingOutbox(ctx, tenant, "a")
+	require.NoError(t, err)
+	require.Empty(t, pending)
+
+	again, err := st.Enqueue(ctx, &store.EnqueueParams{Tenant: tenant, Now: t1.Add(time.Hour), Entries: []store.OutboxEntry{
+		{ID: "m1", IdempotencyKey: "other", Channel: "email", Payload: []byte("again")},
+		{ID: "m2", IdempotencyKey: "other", Channel: "email"},
+		{ID: "m3", IdempotencyKey: "other", Channel: "email"},
+	}})
+	require.NoError(t, err)
+	require.Len(t, again, 3)
+	for i, want := range []store.OutboxEntry{
+		{ID: "m1", Account: "a", Person: "p1", IdempotencyKey: "k1", Channel: "email", Status: store.OutboxDelivered, Receipt: []byte(`{"providerId":"x-1"}`)},
+		{ID: "m2", Account: "a", Person: "p2", IdempotencyKey: "k2", Channel: "sms", Status: store.OutboxFailed, LastError: "550 no such user"},
+		{ID: "m3", Account: "a", IdempotencyKey: "k3", Channel: "alert", Status: store.OutboxSuppressed, LastError: "opted out"},
+	} {
+		e := again[i]
+		require.True(t, s.time(t0).Equal(e.CreatedAt), "%s: created %v", e.ID, e.CreatedAt)
+		require.True(t, s.time(t1).Equal(e.UpdatedAt), "%s: updated %v", e.ID, e.UpdatedAt)
+		require.Equal(t, 1, e.Attempts, e.ID)
+		e.CreatedAt, e.UpdatedAt, e.NextAttemptAt, e.ClaimedUntil, e.Attempts, e.Payload = time.Time{}, time.Time{}, time.Time{}, time.Time{}, 0, nil
+		if len(e.Receipt) == 0 {
+			e.Receipt = nil
+		}
+		require.Equal(t, want, e, "a known ID returns the final entry")
+	}
+	commit(t, st, store.CommitParams{Account: "a", ExpectedVersion: 1, Now: t1, Outbox: []store.OutboxEntry{{ID: "m1", IdempotencyKey: "k1", Channel: "email"}},
+		OutboxRedactions: []store.OutboxRedaction{{ID: "m2", Payload: []byte("redacted")}}})
+	left, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t1.Add(2 * time.Hour), Lease: time.Minute})
+	require.NoError(t, err)
+	require.Empty(t, left, "a final entry is not queued again")
+	err = st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "m1", Status: store.OutboxDelivered, Now: t1})
+	require.ErrorIs(t, err, store.ErrConflict)
+	err = st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "nobody", Status: store.OutboxDelivered, Now: t1})
+	require.ErrorIs(t, err, store.ErrNotFound)
+}
+
+// outboxIDsAcrossAccounts: an outbox ID is unique within the tenant,
+// not within an account: another account's commit of a known ID, live or
+// final, keeps the existing entry where it is, and an ack's event goes to
+// the log after every event committed before it.
+func (s suite) outboxIDsAcrossAccounts(t *testing.T) {
+	ctx := context.Background()
+	st := s.newStore(t)
+	commit(t, st, store.CommitParams{Account: "a", Events: []store.Event{{Type: "x", Time: t0}}, Outbox: []store.OutboxEntry{
+		{ID: "live", Person: "p1", IdempotencyKey: "k1", Channel: "email", Payload: []byte("a's live")},
+		{ID: "done", Person: "p1", IdempotencyKey: "k2", Channel: "email", Payload: []byte("a's done")},
+	}})
+	got, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0, Lease: time.Minute, Limit: 2})
+	require.NoError(t, err)
+	require.Len(t, got, 2)
+	commit(t, st, store.CommitParams{Account: "b", Events: []store.Event{{Type: "y", Time: t0}}})
+	require.NoError(t, st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "done", Attempt: 1, Status: store.OutboxDelivered, Now: t0,
+		Event: &store.Event{Type: "message.delivered", Time: t0}}))
+	require.NoError(t, st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "live", Attempt: 1, Status: store.OutboxPending,
+		NextAttemptAt: t0.Add(time.Minute), Now: t0}))
+	evs, err := st.Events(ctx, &store.EventsParams{Tenant: tenant})
+	require.NoError(t, err)
+	require.Equal(t, []string{"x", "y", "message.delivered"}, eventTypes(evs), "the ack's event comes after the commits before it")
+	require.Greater(t, evs[2].Seq, evs[1].Seq)
+	require.Equal(t, b2b.AccountID("a"), evs[2].Account)
+
+	commit(t, st, store.CommitParams{Account: "b", ExpectedVersion: 1, Outbox: []store.OutboxEntry{
+		{ID: "live", Person: "p2", IdempotencyKey: "other", Channel: "sms", Payload: []byte("b's")},
+		{ID: "done", Person: "p2", IdempotencyKey: "other", Channel: "sms", Payload: []byte("b's")},
+	}})
+	ofB, err := st.PendingOutbox(ctx, tenant, "b")
+	require.NoError(t, err)
+	require.Empty(t, ofB, "b's commit queued nothing: both IDs were a's")
+	ofA, err := st.PendingOutbox(ctx, tenant, "a")
+	require.NoError(t, err)
+	require.Len(t, ofA, 1)
+	require.Equal(t, "a's live", string(ofA[0].Payload))
+	accs, err := st.PersonAccounts(ctx, tenant, "p2")
+	require.NoError(t, err)
+	require.Empty(t, accs, "entries not stored tie nobody to an account")
+	got, err = st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0.Add(time.Hour), Lease: time.Minute})
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	require.Equal(t, "live", got[0].ID)
+	require.Equal(t, b2b.AccountID("a"), got[0].Account)
+	require.Equal(t, b2b.PersonID("p1"), got[0].Person)
+}

@@ -1,0 +1,84 @@
+package storetest
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/quorumhq/quorum/store"
+)
+
+func (s suite) tenantIsolation(t *testing.T) {
+	ctx := context.Background()
+	st := s.newStore(t)
+	commit(t, st, store.CommitParams{Tenant: "t1", Account: "acme", State: []byte("one"), DueAt: t0, Index: map[string]string{"k": "v"},
+		Events: []store.Event{{Type: "x", Time: t0, Person: "p"}}, Outbox: []store.OutboxEntry{{ID: "m", Person: "p", IdempotencyKey: "k", Channel: "email"}}})
+	commit(t, st, store.CommitParams{Tenant: "t2", Account: "acme", State: []byte("two")})
+
+	a, err := st.LoadAccount(ctx, "t2", "acme")
+	require.NoError(t, err)
+	require.Equal(t, "two", string(a.State))
+	require.Equal(t, int64(1), a.Version, "versions are per tenant")
+	_, err = st.LoadAccount(ctx, "t3", "acme")
+	require.ErrorIs(t, err, store.ErrNotFound)
+
+	due, err := st.DueAccounts(ctx, &store.DueParams{Tenant: "t2", Before: t0.Add(time.Hour)})
+	require.NoError(t, err)
+	require.Empty(t, due)
+	ids, err := st.ListAccounts(ctx, &store.ListParams{Tenant: "t2", Key: "k", Value: "v"})
+	require.NoError(t, err)
+	require.Empty(t, ids)
+	evs, err := st.Events(ctx, &store.EventsParams{Tenant: "t2"})
+	require.NoError(t, err)
+	require.Empty(t, evs)
+	got, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: "t2", Now: t0, Lease: time.Minute})
+	require.NoError(t, err)
+	require.Empty(t, got)
+	err = st.AckOutbox(ctx, &store.AckParams{Tenant: "t2", ID: "m", Status: store.OutboxDelivered, Now: t0})
+	require.ErrorIs(t, err, store.ErrNotFound)
+	accs, err := st.PersonAccounts(ctx, "t2", "p")
+	require.NoError(t, err)
+	require.Empty(t, accs)
+	rep, err := st.ErasePerson(ctx, "t2", "p")
+	require.NoError(t, err)
+	require.Equal(t, store.EraseReport{}, rep)
+
+	// Outbox IDs are unique within a tenant: t2's "m" is its own entry,
+	// and what t2 does with it leaves t1's as it was.
+	_, err = st.Commit(ctx, &store.CommitParams{Tenant: "t2", Account: "acme", ExpectedVersion: 1, Now: t0,
+		Redactions: []store.Redaction{{Seq: 1, Data: []byte(`{}`)}}})
+	require.ErrorIs(t, err, store.ErrInvalid, "t2 has no event 1 to redact (t1 has)")
+	commit(t, st, store.CommitParams{Tenant: "t2", Account: "acme", ExpectedVersion: 1, Now: t0,
+		Outbox: []store.OutboxEntry{{ID: "m", Person: "p2", IdempotencyKey: "k", Channel: "email", Payload: []byte("t2's")}}})
+	pending, err := st.PendingOutbox(ctx, "t2", "acme")
+	require.NoError(t, err)
+	require.Len(t, pending, 1, "t2's entry is queued though t1 has one of that ID")
+	require.Equal(t, "t2's", string(pending[0].Payload))
+	enq, err := st.Enqueue(ctx, &store.EnqueueParams{Tenant: "t2", Now: t0,
+		Entries: []store.OutboxEntry{{ID: "m", Person: "p2", IdempotencyKey: "k", Channel: "email", Payload: []byte("again")}}})
+	require.NoError(t, err)
+	require.Len(t, enq, 1)
+	require.Equal(t, "t2's", string(enq[0].Payload), "a known ID of t2 returns t2's entry")
+	commit(t, st, store.CommitParams{Tenant: "t2", Account: "acme", ExpectedVersion: 2, Now: t0,
+		OutboxRedactions: []store.OutboxRedaction{{ID: "m", Payload: []byte("redacted")}}})
+	got, err = st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: "t2", Now: t0, Lease: time.Minute})
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	require.Equal(t, "redacted", string(got[0].Payload))
+	require.NoError(t, st.AckOutbox(ctx, &store.AckParams{Tenant: "t2", ID: "m", Status: store.OutboxDelivered, Now: t0}))
+
+	// t1 still has everything, as it was.
+	evs, err = st.Events(ctx, &store.EventsParams{Tenant: "t1"})
+	require.NoError(t, err)
+	require.Len(t, evs, 1)
+	pending, err = st.PendingOutbox(ctx, "t1", "acme")
+	require.NoError(t, err)
+	require.Len(t, pending, 1)
+	require.Equal(t, "p", string(pending[0].Person))
+	require.Empty(t, pending[0].Payload, "t2's redaction did not reach t1's entry")
+	got, err = st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: "t1", Now: t0, Lease: time.Minute})
+	require.NoError(t, err)
+	require.Len(t, got, 1, "t2's acknowledgement did not reach t1's entry")
+}
