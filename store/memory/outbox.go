@@ -1,0 +1,223 @@
+package memory
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"slices"
+	"time"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/store"
+)
+
+// forget removes a live entry from the outbox and its account's set;
+// callers hold logMu.
+func (td *tenant) forget(e *store.OutboxEntry) {
+	delete(td.outbox, e.ID)
+	if set := td.entries[e.Account]; len(set) > 1 {
+		delete(set, e.ID)
+	} else {
+		delete(td.entries, e.Account) // no empty set per account
+	}
+}
+
+// prepare copies outbox entries as the store keeps them: pending, with
+// their own payloads, stamped with the account (when committed with one),
+// and nothing of a delivery (attempts, lease, error, receipt) the
+// caller's entries may carry.
+func prepare(account b2b.AccountID, entries []store.OutboxEntry, now time.Time) []*store.OutboxEntry {
+	out := make([]*store.OutboxEntry, len(entries))
+	for i, o := range entries {
+		if account != "" {
+			o.Account = account
+		}
+		o.Payload = bytes.Clone(o.Payload)
+		o.Status = store.OutboxPending
+		o.Attempts = 0
+		o.ClaimedUntil = time.Time{}
+		o.LastError = ""
+		o.Receipt = nil
+		if o.NextAttemptAt.IsZero() {
+			o.NextAttemptAt = now
+		}
+		o.CreatedAt, o.UpdatedAt = now, now
+		out[i] = &o
+	}
+	return out
+}
+
+// enqueue adds prepared entries whose IDs are new, indexing their persons
+// through seen; callers hold logMu.
+func (td *tenant) enqueue(entries []*store.OutboxEntry, seen *indexed) {
+	for _, e := range entries {
+		if _, dup := td.outbox[e.ID]; dup {
+			continue
+		}
+		if _, done := td.done.get(e.ID); done {
+			continue
+		}
+		td.outbox[e.ID] = e
+		if td.entries[e.Account] == nil {
+			td.entries[e.Account] = map[string]*store.OutboxEntry{}
+		}
+		td.entries[e.Account][e.ID] = e
+		td.push(e)
+		seen.touch(td, e.Person, e.Account)
+	}
+}
+
+// Enqueue implements [store.Store].
+func (s *Store) Enqueue(ctx context.Context, p *store.EnqueueParams) ([]store.OutboxEntry, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	td := s.tenant(p.Tenant, true)
+	td.logMu.Lock()
+	defer td.logMu.Unlock()
+	var seen indexed
+	td.enqueue(prepare("", p.Entries, p.Now), &seen)
+	out := make([]store.OutboxEntry, len(p.Entries))
+	for i, e := range p.Entries {
+		if live, ok := td.outbox[e.ID]; ok {
+			out[i] = copyEntry(live)
+		} else {
+			out[i], _ = td.done.get(e.ID) // a copy of its own
+		}
+	}
+	return out, nil
+}
+
+// ClaimOutbox implements [store.Store].
+func (s *Store) ClaimOutbox(ctx context.Context, p *store.ClaimParams) ([]store.OutboxEntry, error) {
+	if err := check(ctx, p.Tenant); err != nil {
+		return nil, err
+	}
+	if p.Lease <= 0 {
+		return nil, invalid("lease must be positive")
+	}
+	td := s.tenant(p.Tenant, false)
+	if td == nil {
+		return nil, nil
+	}
+	td.logMu.Lock()
+	defer td.logMu.Unlock()
+	due := td.claimDue(p.Now, p.Lease, p.EffectiveLimit())
+	out := make([]store.OutboxEntry, len(due))
+	for i, e := range due {
+		out[i] = copyEntry(e)
+	}
+	return out, nil
+}
+
+func dueTime(e *store.OutboxEntry) time.Time {
+	if e.Status == store.OutboxClaimed {
+		return e.ClaimedUntil
+	}
+	return e.NextAttemptAt
+}
+
+// AckOutbox implements [store.Store].
+func (s *Store) AckOutbox(ctx context.Context, p *store.AckParams) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	td := s.tenant(p.Tenant, false)
+	if td == nil {
+		return store.ErrNotFound
+	}
+	td.logMu.Lock()
+	sealed, err := td.ack(p)
+	td.logMu.Unlock()
+	if sealed {
+		td.compress()
+	}
+	return err
+}
+
+// ack records a delivery attempt and reports whether a block now waits
+// to be compressed (its event's, or the done entries'); callers hold
+// logMu.
+func (td *tenant) ack(p *store.AckParams) (sealed bool, _ error) {
+	e, ok := td.outbox[p.ID]
+	if !ok {
+		if _, done := td.done.get(p.ID); done {
+			return false, store.ErrConflict
+		}
+		return false, store.ErrNotFound
+	}
+	if e.Status != store.OutboxClaimed || p.Attempt != 0 && p.Attempt != e.Attempts {
+		return false, store.ErrConflict
+	}
+	e.Status = p.Status
+	if p.Receipt != nil {
+		e.Receipt = bytes.Clone(p.Receipt)
+	}
+	e.LastError = p.Error
+	e.UpdatedAt = p.Now
+	e.ClaimedUntil = time.Time{}
+	if p.Status == store.OutboxPending {
+		e.NextAttemptAt = p.NextAttemptAt
+		td.push(e)
+	} else {
+		// A final entry is never claimed again: its payload (the
+		// message) is dropped, the rest goes to the packed final
+		// entries, so that enqueueing the ID again still keeps it.
+		e.Payload = nil
+		td.forget(e)
+		td.done.add(e)
+	}
+	if p.Event != nil {
+		ev := *p.Event
+		ev.Account = e.Account
+		if ev.Person == "" {
+			ev.Person = e.Person
+		}
+		td.logEvent(ev)
+		// The entry's person is indexed in its account since it was
+		// enqueued: erasing them would have removed the entry.
+		if ev.Person != e.Person {
+			td.persons.add(ev.Person, ev.Account)
+		}
+	}
+	return td.sealed(), nil
+}
+
+// PendingOutbox implements [store.Store]. It looks at the account's
+// entries only.
+func (s *Store) PendingOutbox(ctx context.Context, t store.Tenant, account b2b.AccountID) ([]store.OutboxEntry, error) {
+	if err := check(ctx, t); err != nil {
+		return nil, err
+	}
+	if account == "" {
+		return nil, invalid("account is required")
+	}
+	td := s.tenant(t, false)
+	if td == nil {
+		return nil, nil
+	}
+	td.logMu.Lock()
+	defer td.logMu.Unlock()
+	var out []store.OutboxEntry
+	for _, e := range td.entries[account] {
+		out = append(out, copyEntry(e))
+	}
+	slices.SortFunc(out, func(a, b store.OutboxEntry) int {
+		return cmp.Or(dueTime(&a).Compare(dueTime(&b)), a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.ID, b.ID))
+	})
+	return out, nil
+}
+
+// copyEntry returns a live entry with its own payload and receipt.
+func copyEntry(e *store.OutboxEntry) store.OutboxEntry {
+	c := *e
+	c.Payload = bytes.Clone(e.Payload)
+	c.Receipt = bytes.Clone(e.Receipt)
+	return c
+}
