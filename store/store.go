@@ -46,8 +46,11 @@ type Account struct {
 
 // Event is one entry of an account's event log: what happened and why.
 type Event struct {
-	// Seq is assigned by the store at commit: increasing within a tenant,
-	// in commit order.
+	// Seq is assigned by the store at commit (or at an ack, for the
+	// ack's event), whatever the caller's event carries: increasing
+	// within a tenant, in commit order, and never issued twice, not even
+	// once its event is erased (a reader that read up to it reads what
+	// comes after).
 	Seq     int64
 	Account b2b.AccountID
 	// Person is the person the event concerns, if any (erasure removes
@@ -88,7 +91,10 @@ func (s OutboxStatus) Final() bool {
 // passed carries.
 type OutboxEntry struct {
 	// ID is unique within a tenant; committing an entry whose ID exists
-	// keeps the existing one (a retried commit cannot enqueue twice).
+	// keeps the existing one (a retried commit cannot enqueue twice),
+	// final or not. An erased entry is forgotten whole, its ID included
+	// (see [Store.ErasePerson]): committing or enqueueing the ID again
+	// stores a new entry.
 	ID      string
 	Account b2b.AccountID
 	Person  b2b.PersonID // the recipient, if a person
@@ -102,7 +108,8 @@ type OutboxEntry struct {
 	Status        OutboxStatus
 	Attempts      int
 	NextAttemptAt time.Time
-	// ClaimedUntil is the end of the current lease of a claimed entry.
+	// ClaimedUntil is the end of the current lease of a claimed entry;
+	// zero for an entry in any other status.
 	ClaimedUntil time.Time
 	LastError    string
 	// Receipt is the sender's receipt (JSON) once delivered.
@@ -139,8 +146,12 @@ type CommitParams struct {
 	// entries that are still to be delivered (a queued sales alert that
 	// names an erased person). An entry that became final in the meantime
 	// (claims and acks do not change the account's version) is left as it
-	// is; an entry of another account fails the commit with ErrInvalid,
-	// one erased since it was read with ErrConflict.
+	// is; an entry of another account (or of none: enqueued naming no
+	// account) fails the commit with ErrInvalid, and an ID the tenant
+	// holds no entry of with ErrConflict, so that the committer reads
+	// again: the entry was erased since it was read (a store that forgot
+	// an erased ID cannot tell it from one never queued). Either way the
+	// commit changes nothing.
 	OutboxRedactions []OutboxRedaction
 	Now              time.Time
 }
@@ -207,11 +218,18 @@ type EventsParams struct {
 // entries whose lease ended), oldest due first, for Lease. Entries due at
 // the same time come in order of creation, then account, then ID: the
 // entries one commit queued are claimed together.
+//
+// A claimed entry's Attempts counts its claims (this one included), its
+// ClaimedUntil is Now plus Lease, and its NextAttemptAt stays when it was
+// due.
 type ClaimParams struct {
 	Tenant Tenant
 	Now    time.Time
-	Lease  time.Duration
-	Limit  int // <= 0 means 100
+	// Lease is how long the dispatcher has to acknowledge the entries
+	// before another claim may take them again; it must be positive
+	// (ErrInvalid otherwise).
+	Lease time.Duration
+	Limit int // <= 0 means 100
 }
 
 // AckParams records the result of a delivery attempt of a claimed entry.
@@ -221,9 +239,18 @@ type AckParams struct {
 	Tenant Tenant
 	ID     string
 	// Attempt, when not zero, is the entry's Attempts as its claim returned
-	// it: the claim's fencing token. An ack whose claim was superseded (the
-	// lease expired and another dispatcher claimed the entry) fails with
-	// ErrConflict. A negative one is invalid.
+	// it: the claim's fencing token (a negative one is invalid). An ack
+	// whose claim was superseded (the lease ended and another dispatcher
+	// claimed the entry) fails with ErrConflict and changes nothing, its
+	// Event not logged; until another claim takes the entry, an ack after
+	// the lease ended is still the claim's.
+	//
+	// The token fences the claims of one entry, not of an ID: an erased
+	// entry's claim acknowledges nothing (ErrNotFound, or ErrConflict
+	// while a new entry of the ID waits unclaimed), but once a new entry
+	// of the ID is claimed as many times it would acknowledge that claim.
+	// So an ID erased while claimed is not queued again before that
+	// claim's lease ends.
 	Attempt       int
 	Status        OutboxStatus
 	Receipt       []byte
@@ -280,14 +307,20 @@ type Store interface {
 	// exist, ErrConflict if it is not claimed (or no longer by this claim).
 	AckOutbox(ctx context.Context, p *AckParams) error
 	// Enqueue adds outbox entries that belong to no account commit (a
-	// message a host sends directly). Like entries of a commit, an ID that
-	// exists keeps the existing entry. It returns the stored entry of each
-	// input, in order (the existing one, unchanged, for a known ID).
+	// message a host sends directly). An entry that names an account is
+	// that account's as if committed with it (its PendingOutbox lists it,
+	// it ties its person to the account, the account's commits redact
+	// it); one that names none is no account's. Like entries of a commit,
+	// an ID that exists keeps the existing entry. It returns the stored
+	// entry of each input, in order (the existing one, unchanged, for a
+	// known ID).
 	Enqueue(ctx context.Context, p *EnqueueParams) ([]OutboxEntry, error)
 	// PendingOutbox lists an account's outbox entries that are still to
 	// be delivered (pending or claimed), in the order a claim would take
-	// them (a claimed entry is due again when its lease ends), with their
-	// payloads. It is meant for erasure, which is rare.
+	// them (due time, a claimed entry being due again when its lease
+	// ends, then creation, then ID), with their payloads; none, and no
+	// error, for an account with none or an account not stored. It is
+	// meant for erasure, which is rare.
 	PendingOutbox(ctx context.Context, tenant Tenant, account b2b.AccountID) ([]OutboxEntry, error)
 	// PersonAccounts lists, in ID order, the accounts whose event log holds
 	// an event of the person or whose outbox holds an entry for the
@@ -295,10 +328,15 @@ type Store interface {
 	// those a person linked to no account for a while had been in. It is
 	// meant for erasure and for such persons, which are rare, and may scan.
 	PersonAccounts(ctx context.Context, tenant Tenant, person b2b.PersonID) ([]b2b.AccountID, error)
-	// ErasePerson removes a person's events and outbox entries, delivered
-	// or not. The engine rewrites the states of the person's accounts, and
-	// redacts the events that name the person among others, before (see
-	// [CommitParams.Redactions]).
+	// ErasePerson removes a person's events and outbox entries, in every
+	// status (pending, claimed, delivered, failed, suppressed), and
+	// reports how many. Nothing of them stays: not the events' Seqs (never
+	// issued again, see [Event]), not the entries' IDs, which a later
+	// commit or enqueue may use for new entries, nor the person's
+	// accounts ([Store.PersonAccounts] finds none). Erasing again removes
+	// nothing more. The engine rewrites the states of the person's
+	// accounts, and redacts the events that name the person among others,
+	// before (see [CommitParams.Redactions]).
 	ErasePerson(ctx context.Context, tenant Tenant, person b2b.PersonID) (EraseReport, error)
 }
 
