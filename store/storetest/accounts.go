@@ -98,3 +98,60 @@ func (s suite) versionConflict(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, claimed)
 }
+
+// conflictChangesNothing checks what a refused commit leaves: a commit
+// whose expected version is stale, or names an account not stored yet,
+// fails with ErrConflict, and so does one that redacts an event erased
+// since it was read; none of them changes anything a reader sees (the
+// state, due time, index, log, queued entries and their payloads, the
+// persons' accounts), and a commit with the right version then succeeds.
+func (s suite) conflictChangesNothing(t *testing.T) {
+	ctx := context.Background()
+	st := s.newStore(t)
+	commit(t, st, store.CommitParams{Account: "acme", State: []byte("kept"), DueAt: t0.Add(time.Hour), Index: map[string]string{"stage": "Awareness"},
+		Events: []store.Event{{Type: "member.added", Person: "p1", Time: t0, Data: []byte(`{"p":"p1"}`)}, {Type: "member.added", Person: "p9", Time: t0}},
+		Outbox: []store.OutboxEntry{{ID: "m1", Person: "p1", IdempotencyKey: "k1", Channel: "email", Payload: []byte("queued")}}})
+	_, err := st.ErasePerson(ctx, tenant, "p9")
+	require.NoError(t, err)
+	evs, err := st.Events(ctx, &store.EventsParams{Tenant: tenant})
+	require.NoError(t, err)
+	require.Len(t, evs, 1)
+	erased := evs[0].Seq + 1
+	ids := []b2b.AccountID{"acme", "new"}
+	index := map[string]string{"stage": "Awareness", "other": "x"}
+	persons := []b2b.PersonID{"p1", "p2"}
+	before := snapshotOf(t, st, tenant, ids, index, persons)
+
+	change := func(account b2b.AccountID, expected int64) store.CommitParams {
+		return store.CommitParams{Tenant: tenant, Account: account, ExpectedVersion: expected, Now: t0.Add(time.Minute),
+			State: []byte("lost"), Value: &struct{}{}, DueAt: t0.Add(2 * time.Hour), Index: map[string]string{"stage": "Decision", "other": "x"},
+			Events:           []store.Event{{Type: "lost", Person: "p2", Time: t0}},
+			Outbox:           []store.OutboxEntry{{ID: "m-lost", Person: "p2", IdempotencyKey: "k", Channel: "email"}},
+			Redactions:       []store.Redaction{{Seq: evs[0].Seq, Data: []byte(`{}`)}},
+			OutboxRedactions: []store.OutboxRedaction{{ID: "m1", Payload: []byte("lost")}}}
+	}
+	for _, tc := range []struct {
+		name string
+		p    store.CommitParams
+	}{
+		{"a stale version", change("acme", 0)},
+		{"a version ahead", change("acme", 2)},
+		{"an account not stored yet", change("new", 1)},
+		{"a redaction of an erased event", func() store.CommitParams {
+			p := change("acme", 1)
+			p.Redactions = append(p.Redactions, store.Redaction{Seq: erased, Data: []byte(`{}`)})
+			return p
+		}()},
+	} {
+		_, err := st.Commit(ctx, &tc.p)
+		require.ErrorIs(t, err, store.ErrConflict, tc.name)
+		require.Equal(t, before, snapshotOf(t, st, tenant, ids, index, persons), "%s: nothing changed", tc.name)
+	}
+	v := commit(t, st, change("acme", 1))
+	require.Equal(t, int64(2), v, "the refused commits left the version as it was")
+	v = commit(t, st, store.CommitParams{Account: "acme", ExpectedVersion: 2, Now: t0.Add(2 * time.Minute)})
+	require.Equal(t, int64(3), v)
+	a, err := st.LoadAccount(ctx, tenant, "acme")
+	require.NoError(t, err)
+	require.True(t, s.time(t0.Add(2*time.Minute)).Equal(a.UpdatedAt), "updated at the last commit's Now: %v", a.UpdatedAt)
+}

@@ -281,3 +281,94 @@ func (s suite) outboxRedactions(t *testing.T) {
 	require.Equal(t, store.OutboxDelivered, sent[0].Status, "the delivered entry is as it was")
 	require.NotEqual(t, `{"text":"changed"}`, string(sent[0].Payload))
 }
+
+// erasedIDsAreFree checks that erasure forgets an entry whole, its ID
+// included, in every status (pending, claimed, delivered, failed,
+// suppressed): a commit or an enqueue of the ID later stores a new entry,
+// as any new one (pending, no attempt, created at its Now, with its own
+// account, person, key and payload), which is listed, claimed and
+// acknowledged as such, while the erased entry's claim can no longer
+// acknowledge anything.
+func (s suite) erasedIDsAreFree(t *testing.T) {
+	ctx := context.Background()
+	st := s.newStore(t)
+	commit(t, st, store.CommitParams{Account: "a", Outbox: []store.OutboxEntry{
+		{ID: "claimed", Person: "p1", IdempotencyKey: "k1", Channel: "email", Payload: []byte("old")},
+		{ID: "failed", Person: "p1", IdempotencyKey: "k2", Channel: "email", Payload: []byte("old")},
+		{ID: "live", Person: "p1", IdempotencyKey: "k3", Channel: "email", Payload: []byte("old"), NextAttemptAt: t0.Add(time.Hour)},
+		{ID: "other", Person: "p2", IdempotencyKey: "k4", Channel: "email", Payload: []byte("p2's"), NextAttemptAt: t0.Add(time.Hour)},
+		{ID: "quiet", Person: "p1", IdempotencyKey: "k5", Channel: "email", Payload: []byte("old")},
+		{ID: "sent", Person: "p1", IdempotencyKey: "k6", Channel: "email", Payload: []byte("old")},
+	}})
+	got, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0, Lease: 2 * time.Hour})
+	require.NoError(t, err)
+	require.Len(t, got, 4)
+	for _, a := range []store.AckParams{
+		{ID: "failed", Status: store.OutboxFailed, Error: "550"},
+		{ID: "quiet", Status: store.OutboxSuppressed, Error: "opted out"},
+		{ID: "sent", Status: store.OutboxDelivered, Receipt: []byte(`{"id":"r"}`)},
+	} {
+		a.Tenant, a.Attempt, a.Now = tenant, 1, t0
+		require.NoError(t, st.AckOutbox(ctx, &a))
+	}
+	rep, err := st.ErasePerson(ctx, tenant, "p1")
+	require.NoError(t, err)
+	require.Equal(t, store.EraseReport{Outbox: 5}, rep, "pending, claimed, delivered, failed and suppressed entries")
+
+	t1 := t0.Add(10 * time.Minute)
+	fresh := func(id string) store.OutboxEntry {
+		return store.OutboxEntry{ID: id, Person: "p3", IdempotencyKey: "new-" + id, Channel: "sms", Payload: []byte("new " + id)}
+	}
+	commit(t, st, store.CommitParams{Account: "b", Now: t1, Outbox: []store.OutboxEntry{fresh("claimed"), fresh("live")}})
+	enq, err := st.Enqueue(ctx, &store.EnqueueParams{Tenant: tenant, Now: t1, Entries: []store.OutboxEntry{
+		withAccount(fresh("failed"), "b"), withAccount(fresh("quiet"), "b"), withAccount(fresh("sent"), "b")}})
+	require.NoError(t, err)
+	pending, err := st.PendingOutbox(ctx, tenant, "b")
+	require.NoError(t, err)
+	require.Len(t, pending, 5, "every ID queued again")
+	for _, e := range append(pending, enq...) {
+		want := fresh(e.ID)
+		want.Account, want.Status, want.NextAttemptAt, want.CreatedAt, want.UpdatedAt = "b", store.OutboxPending, s.time(t1), s.time(t1), s.time(t1)
+		require.True(t, want.NextAttemptAt.Equal(e.NextAttemptAt) && want.CreatedAt.Equal(e.CreatedAt) && want.UpdatedAt.Equal(e.UpdatedAt),
+			"%s: a new entry's times: %+v", e.ID, e)
+		e.NextAttemptAt, e.CreatedAt, e.UpdatedAt = want.NextAttemptAt, want.CreatedAt, want.UpdatedAt
+		if len(e.Receipt) == 0 {
+			e.Receipt = nil
+		}
+		require.Equal(t, want, e, "%s: a new entry, nothing of the erased one", e.ID)
+	}
+	ofA, err := st.PendingOutbox(ctx, tenant, "a")
+	require.NoError(t, err)
+	require.Len(t, ofA, 1)
+	require.Equal(t, "other", ofA[0].ID)
+	accs, err := st.PersonAccounts(ctx, tenant, "p3")
+	require.NoError(t, err)
+	require.Equal(t, []b2b.AccountID{"b"}, accs)
+	accs, err = st.PersonAccounts(ctx, tenant, "p1")
+	require.NoError(t, err)
+	require.Empty(t, accs)
+
+	// The erased entry's claim, still leased, acknowledges nothing: the
+	// entry of its ID is a new one, not claimed.
+	err = st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "claimed", Attempt: 1, Status: store.OutboxDelivered, Now: t1})
+	require.ErrorIs(t, err, store.ErrConflict)
+	claimed, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t1, Lease: time.Minute})
+	require.NoError(t, err)
+	var ids []string
+	for _, e := range claimed {
+		ids = append(ids, e.ID)
+		require.Equal(t, 1, e.Attempts, e.ID)
+		require.Equal(t, "new "+e.ID, string(e.Payload))
+		require.NoError(t, st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: e.ID, Attempt: e.Attempts, Status: store.OutboxDelivered, Now: t1}))
+	}
+	require.Equal(t, []string{"claimed", "failed", "live", "quiet", "sent"}, ids, "the new entries, due and created together in one account: by ID")
+	again, err := st.Enqueue(ctx, &store.EnqueueParams{Tenant: tenant, Now: t1.Add(time.Hour), Entries: []store.OutboxEntry{fresh("sent")}})
+	require.NoError(t, err)
+	require.Equal(t, store.OutboxDelivered, again[0].Status, "the new entry's ID keeps it once delivered")
+	require.Equal(t, b2b.AccountID("b"), again[0].Account)
+}
+
+func withAccount(e store.OutboxEntry, a b2b.AccountID) store.OutboxEntry {
+	e.Account = a
+	return e
+}

@@ -355,3 +355,160 @@ func (s suite) outboxIDsAcrossAccounts(t *testing.T) {
 	require.Equal(t, b2b.AccountID("a"), got[0].Account)
 	require.Equal(t, b2b.PersonID("p1"), got[0].Person)
 }
+
+// outboxLeases checks what a claim's lease means to its ack: an ack after
+// the lease ended is still the claim's while no other claim took the
+// entry; once another did, the first claim's ack (with its attempt) is a
+// conflict that changes nothing (its event is not logged, the entry stays
+// claimed by the second); an entry that is not claimed has no lease end.
+func (s suite) outboxLeases(t *testing.T) {
+	ctx := context.Background()
+	st := s.newStore(t)
+	commit(t, st, store.CommitParams{Account: "a", Outbox: []store.OutboxEntry{
+		{ID: "late", Person: "p1", IdempotencyKey: "k1", Channel: "email"},
+		{ID: "taken", Person: "p2", IdempotencyKey: "k2", Channel: "email"},
+		{ID: "retried", IdempotencyKey: "k3", Channel: "email"},
+	}})
+	first, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0, Lease: time.Minute})
+	require.NoError(t, err)
+	require.Equal(t, []string{"late", "retried", "taken"}, []string{first[0].ID, first[1].ID, first[2].ID})
+
+	// "late" is acknowledged after its lease, nobody having claimed it since.
+	t1 := t0.Add(5 * time.Minute)
+	require.NoError(t, st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "late", Attempt: first[0].Attempts, Status: store.OutboxDelivered, Now: t1}),
+		"an ack after the lease, no other claim having taken the entry")
+	require.NoError(t, st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "retried", Attempt: first[1].Attempts, Status: store.OutboxPending,
+		NextAttemptAt: t0.Add(time.Hour), Error: "busy", Now: t1}))
+	// "taken" is claimed by a second dispatcher before the first acks it.
+	second, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t1, Lease: time.Minute})
+	require.NoError(t, err)
+	require.Len(t, second, 1)
+	require.Equal(t, "taken", second[0].ID)
+	err = st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "taken", Attempt: first[2].Attempts, Status: store.OutboxFailed, Error: "550", Now: t1,
+		Event: &store.Event{Type: "message.failed", Time: t1}})
+	require.ErrorIs(t, err, store.ErrConflict, "the first claim was superseded")
+	evs, err := st.Events(ctx, &store.EventsParams{Tenant: tenant})
+	require.NoError(t, err)
+	require.Empty(t, evs, "the superseded ack logged nothing")
+	pending, err := st.PendingOutbox(ctx, tenant, "a")
+	require.NoError(t, err)
+	require.Len(t, pending, 2)
+	byID := map[string]store.OutboxEntry{pending[0].ID: pending[0], pending[1].ID: pending[1]}
+	taken := byID["taken"]
+	require.Equal(t, store.OutboxClaimed, taken.Status, "still claimed by the second dispatcher")
+	require.Equal(t, 2, taken.Attempts)
+	require.Empty(t, taken.LastError, "the superseded ack's error is not recorded")
+	require.True(t, s.time(t1.Add(time.Minute)).Equal(taken.ClaimedUntil), "the second claim's lease: %v", taken.ClaimedUntil)
+	retried := byID["retried"]
+	require.Equal(t, store.OutboxPending, retried.Status)
+	require.True(t, retried.ClaimedUntil.IsZero(), "a pending entry has no lease: %v", retried.ClaimedUntil)
+	require.NoError(t, st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "taken", Attempt: second[0].Attempts, Status: store.OutboxDelivered, Now: t1}),
+		"the second claim's ack")
+
+	final, err := st.Enqueue(ctx, &store.EnqueueParams{Tenant: tenant, Now: t1, Entries: []store.OutboxEntry{
+		{ID: "late", IdempotencyKey: "k1", Channel: "email"}, {ID: "taken", IdempotencyKey: "k2", Channel: "email"}}})
+	require.NoError(t, err)
+	for _, e := range final {
+		require.Equal(t, store.OutboxDelivered, e.Status, e.ID)
+		require.True(t, e.ClaimedUntil.IsZero(), "%s: a final entry has no lease: %v", e.ID, e.ClaimedUntil)
+		require.True(t, s.time(t1).Equal(e.UpdatedAt), "%s: updated at its ack: %v", e.ID, e.UpdatedAt)
+	}
+}
+
+// enqueuedEntryOfAnAccount checks an entry enqueued outside a commit that
+// names an account: it is that account's like a committed one, listed by
+// its PendingOutbox, tying its person to it, and redacted by its commits
+// only.
+func (s suite) enqueuedEntryOfAnAccount(t *testing.T) {
+	ctx := context.Background()
+	st := s.newStore(t)
+	commit(t, st, store.CommitParams{Account: "a"})
+	commit(t, st, store.CommitParams{Account: "b"})
+	_, err := st.Enqueue(ctx, &store.EnqueueParams{Tenant: tenant, Now: t0, Entries: []store.OutboxEntry{
+		{ID: "direct", Account: "a", Person: "p1", IdempotencyKey: "k", Channel: "email", Payload: []byte("hello")},
+		{ID: "loose", Person: "p1", IdempotencyKey: "k2", Channel: "email", Payload: []byte("hi")}}})
+	require.NoError(t, err)
+	pending, err := st.PendingOutbox(ctx, tenant, "a")
+	require.NoError(t, err)
+	require.Len(t, pending, 1)
+	require.Equal(t, "direct", pending[0].ID)
+	require.Equal(t, "hello", string(pending[0].Payload))
+	accs, err := st.PersonAccounts(ctx, tenant, "p1")
+	require.NoError(t, err)
+	require.Equal(t, []b2b.AccountID{"a"}, accs, "an entry of no account ties its person to none")
+	_, err = st.Commit(ctx, &store.CommitParams{Tenant: tenant, Account: "b", ExpectedVersion: 1, Now: t0,
+		OutboxRedactions: []store.OutboxRedaction{{ID: "direct", Payload: []byte("redacted")}}})
+	require.ErrorIs(t, err, store.ErrInvalid, "b redacts an entry of a")
+	require.ErrorContains(t, err, "direct")
+	_, err = st.Commit(ctx, &store.CommitParams{Tenant: tenant, Account: "a", ExpectedVersion: 1, Now: t0,
+		OutboxRedactions: []store.OutboxRedaction{{ID: "loose", Payload: []byte("redacted")}}})
+	require.ErrorIs(t, err, store.ErrInvalid, "a redacts an entry of no account")
+	commit(t, st, store.CommitParams{Account: "a", ExpectedVersion: 1, OutboxRedactions: []store.OutboxRedaction{{ID: "direct", Payload: []byte("redacted")}}})
+	got, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0, Lease: time.Minute})
+	require.NoError(t, err)
+	require.Len(t, got, 2)
+	require.Equal(t, []string{"loose", "direct"}, []string{got[0].ID, got[1].ID}, "created together: by account, then ID")
+	require.Equal(t, []string{"hi", "redacted"}, []string{string(got[0].Payload), string(got[1].Payload)})
+}
+
+// pendingOutbox checks PendingOutbox's order, that of a claim: due time
+// (a claimed entry's lease end), then creation, then ID; and that an
+// account with no entries to deliver, or none at all, has none.
+func (s suite) pendingOutbox(t *testing.T) {
+	ctx := context.Background()
+	st := s.newStore(t)
+	at := t0.Add(time.Hour)
+	commit(t, st, store.CommitParams{Account: "a", Now: t0.Add(time.Minute), Outbox: []store.OutboxEntry{
+		{ID: "c-later", IdempotencyKey: "k", Channel: "email", NextAttemptAt: at},
+		{ID: "a-later", IdempotencyKey: "k", Channel: "email", NextAttemptAt: at}}})
+	commit(t, st, store.CommitParams{Account: "a", ExpectedVersion: 1, Now: t0, Outbox: []store.OutboxEntry{
+		{ID: "z-earlier", IdempotencyKey: "k", Channel: "email", NextAttemptAt: at},
+		{ID: "claimed", IdempotencyKey: "k", Channel: "email"}}})
+	commit(t, st, store.CommitParams{Account: "empty"})
+	got, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0, Lease: 30 * time.Minute})
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	pending, err := st.PendingOutbox(ctx, tenant, "a")
+	require.NoError(t, err)
+	var ids []string
+	for _, e := range pending {
+		ids = append(ids, e.ID)
+	}
+	require.Equal(t, []string{"claimed", "z-earlier", "a-later", "c-later"}, ids,
+		"the claimed entry's lease ends first; then by creation, then ID")
+	claimed, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: at, Lease: time.Minute})
+	require.NoError(t, err)
+	ids = nil
+	for _, e := range claimed {
+		ids = append(ids, e.ID)
+	}
+	require.Equal(t, []string{"claimed", "z-earlier", "a-later", "c-later"}, ids, "the order a claim takes them")
+	for _, account := range []b2b.AccountID{"empty", "nobody"} {
+		pending, err := st.PendingOutbox(ctx, tenant, account)
+		require.NoError(t, err, account)
+		require.Empty(t, pending, account)
+	}
+	pending, err = st.PendingOutbox(ctx, "t-none", "a")
+	require.NoError(t, err, "a tenant with nothing stored")
+	require.Empty(t, pending)
+}
+
+// outboxRedactionOfUnknownID: a redaction of an ID the tenant holds no
+// entry of (erased since it was read, or never queued: a store cannot
+// tell them apart once erasure forgot the ID) is a conflict, so that the
+// committer reads again; the commit changes nothing.
+func (s suite) outboxRedactionOfUnknownID(t *testing.T) {
+	ctx := context.Background()
+	st := s.newStore(t)
+	commit(t, st, store.CommitParams{Account: "a", State: []byte("kept"), Outbox: []store.OutboxEntry{{ID: "m", IdempotencyKey: "k", Channel: "email", Payload: []byte("queued")}}})
+	_, err := st.Commit(ctx, &store.CommitParams{Tenant: tenant, Account: "a", ExpectedVersion: 1, Now: t0, State: []byte("lost"),
+		OutboxRedactions: []store.OutboxRedaction{{ID: "m", Payload: []byte("lost")}, {ID: "never", Payload: []byte(`{}`)}}})
+	require.ErrorIs(t, err, store.ErrConflict)
+	a, err := st.LoadAccount(ctx, tenant, "a")
+	require.NoError(t, err)
+	require.Equal(t, "kept", string(a.State))
+	pending, err := st.PendingOutbox(ctx, tenant, "a")
+	require.NoError(t, err)
+	require.Len(t, pending, 1)
+	require.Equal(t, "queued", string(pending[0].Payload))
+}

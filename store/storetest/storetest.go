@@ -7,13 +7,18 @@
 //
 // The suite checks round trips (no method keeps anything of its
 // parameters, which the caller reuses, nor shares what it returns),
-// version conflicts, due-time ordering and paging, kept values (for stores
-// that keep them), index listing, the event log, the default limits,
-// outbox claim order, ack, retry and lease expiry, outbox IDs unique
-// within a tenant (not an account), tenant isolation, erasure (finding a
-// person's accounts, redacting events and queued messages, removing the
-// person's own, so that their IDs find nothing of them), invalid requests with the fields
-// they name (the empty tenant on every method), cancelled contexts, commits
+// version conflicts (a refused commit changes nothing a reader sees),
+// due-time ordering and paging, kept values (for stores that keep them),
+// index listing, the event log (Seqs are the store's, never issued
+// twice), the default limits, outbox claim order, ack, retry, leases
+// (an ack after its lease, a superseded one) and lease expiry, outbox
+// IDs unique within a tenant (not an account), entries enqueued for an
+// account, tenant isolation (every method that changes something, in
+// one tenant, leaves another as it was), erasure (finding a person's
+// accounts, redacting events and queued messages, removing the person's
+// own in every status, so that their IDs find nothing of them and name
+// new entries when used again), invalid requests with the fields they
+// name (the empty tenant on every method), cancelled contexts, commits
 // racing with one expected version (exactly one wins), and concurrent
 // commits from many goroutines that must never lose an update. Run it
 // with -race.
@@ -57,11 +62,13 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store, f Features) {
 		{"SharesNothing", s.sharesNothing},
 		{"ValueRoundTrip", s.valueRoundTrip},
 		{"VersionConflict", s.versionConflict},
+		{"ConflictChangesNothing", s.conflictChangesNothing},
 		{"InvalidRequests", s.invalidRequests},
 		{"DueOrdering", s.dueOrdering},
 		{"ListByIndex", s.listByIndex},
 		{"DefaultLimits", s.defaultLimits},
 		{"EventLog", s.eventLog},
+		{"EventSeqsAreTheStores", s.eventSeqsAreTheStores},
 		{"OutboxClaimAck", s.outboxClaimAck},
 		{"OutboxRetryAndLease", s.outboxRetryAndLease},
 		{"OutboxClaimOrder", s.outboxClaimOrder},
@@ -70,9 +77,15 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store, f Features) {
 		{"OutboxEnqueueAndFencing", s.outboxEnqueueAndFencing},
 		{"FinalEntriesKeepTheirIDs", s.finalEntriesKeepTheirIDs},
 		{"OutboxIDsAcrossAccounts", s.outboxIDsAcrossAccounts},
+		{"OutboxLeases", s.outboxLeases},
+		{"EnqueuedEntryOfAnAccount", s.enqueuedEntryOfAnAccount},
+		{"PendingOutbox", s.pendingOutbox},
+		{"OutboxRedactionOfUnknownID", s.outboxRedactionOfUnknownID},
 		{"TenantIsolation", s.tenantIsolation},
+		{"TenantIsolationEveryMethod", s.tenantIsolationEveryMethod},
 		{"ErasePerson", s.erasePerson},
 		{"EraseClaimedEntry", s.eraseClaimedEntry},
+		{"ErasedIDsAreFree", s.erasedIDsAreFree},
 		{"PersonAccounts", s.personAccounts},
 		{"Redactions", s.redactions},
 		{"OutboxRedactions", s.outboxRedactions},

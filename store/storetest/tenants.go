@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/store"
 )
 
@@ -81,4 +82,66 @@ func (s suite) tenantIsolation(t *testing.T) {
 	got, err = st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: "t1", Now: t0, Lease: time.Minute})
 	require.NoError(t, err)
 	require.Len(t, got, 1, "t2's acknowledgement did not reach t1's entry")
+}
+
+// tenantIsolationEveryMethod fills two tenants with the same accounts,
+// persons, event Seqs and outbox IDs, then calls every method that
+// changes something in one of them: what a reader sees of the other is
+// exactly as it was.
+func (s suite) tenantIsolationEveryMethod(t *testing.T) {
+	ctx := context.Background()
+	st := s.newStore(t)
+	fill := func(te store.Tenant) {
+		commit(t, st, store.CommitParams{Tenant: te, Account: "acme", State: []byte(te), DueAt: t0, Index: map[string]string{"stage": "Awareness"},
+			Events: []store.Event{{Type: "member.added", Person: "p", Time: t0, Data: []byte(`{"p":"p"}`)}, {Type: "alert.raised", Time: t0, Data: []byte(`{"p":"p"}`)}},
+			Outbox: []store.OutboxEntry{
+				{ID: "m1", Person: "p", IdempotencyKey: "k1", Channel: "email", Payload: []byte(te)},
+				{ID: "m2", Person: "q", IdempotencyKey: "k2", Channel: "email", Payload: []byte(te), NextAttemptAt: t0.Add(time.Hour)}}})
+		commit(t, st, store.CommitParams{Tenant: te, Account: "beta", DueAt: t0.Add(time.Minute), Index: map[string]string{"stage": "Awareness"},
+			Events: []store.Event{{Type: "member.added", Person: "p", Time: t0}}})
+		_, err := st.Enqueue(ctx, &store.EnqueueParams{Tenant: te, Now: t0, Entries: []store.OutboxEntry{
+			{ID: "direct", Account: "acme", Person: "p", IdempotencyKey: "k3", Channel: "email", Payload: []byte(te)}}})
+		require.NoError(t, err)
+	}
+	fill("t1")
+	fill("t2")
+	ids := []b2b.AccountID{"acme", "beta", "new"}
+	index := map[string]string{"stage": "Awareness"}
+	persons := []b2b.PersonID{"p", "q", "r"}
+	before := snapshotOf(t, st, "t2", ids, index, persons)
+	require.Equal(t, "t2", string(before.Accounts["acme"].State))
+	for _, e := range before.Pending["acme"] {
+		require.Equal(t, "t2", string(e.Payload), "%s: t2 reads its own entries", e.ID)
+	}
+	evs1, err := st.Events(ctx, &store.EventsParams{Tenant: "t1"})
+	require.NoError(t, err)
+	require.Equal(t, evs1[0].Seq, before.Events[0].Seq, "both tenants have an event of that Seq")
+
+	// Every method that changes a store, in t1, on what t2 has too.
+	commit(t, st, store.CommitParams{Tenant: "t1", Account: "acme", ExpectedVersion: 1, Now: t0.Add(time.Minute), State: []byte("changed"),
+		Index:            map[string]string{"stage": "Decision"},
+		Events:           []store.Event{{Type: "member.added", Person: "r", Time: t0}},
+		Outbox:           []store.OutboxEntry{{ID: "m3", Person: "r", IdempotencyKey: "k", Channel: "email"}},
+		Redactions:       []store.Redaction{{Seq: evs1[1].Seq, Data: []byte(`{}`)}},
+		OutboxRedactions: []store.OutboxRedaction{{ID: "m2", Payload: []byte("redacted")}}})
+	commit(t, st, store.CommitParams{Tenant: "t1", Account: "new", Now: t0, DueAt: t0, Index: map[string]string{"stage": "Awareness"}})
+	got, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: "t1", Now: t0.Add(2 * time.Hour), Lease: time.Minute})
+	require.NoError(t, err)
+	require.Len(t, got, 4)
+	for _, e := range got[:2] {
+		require.NoError(t, st.AckOutbox(ctx, &store.AckParams{Tenant: "t1", ID: e.ID, Attempt: e.Attempts, Status: store.OutboxDelivered, Now: t0.Add(2 * time.Hour),
+			Event: &store.Event{Type: "message.delivered", Person: "q", Time: t0}}))
+	}
+	require.NoError(t, st.AckOutbox(ctx, &store.AckParams{Tenant: "t1", ID: got[2].ID, Attempt: got[2].Attempts, Status: store.OutboxPending,
+		NextAttemptAt: t0.Add(3 * time.Hour), Now: t0.Add(2 * time.Hour)}))
+	_, err = st.Enqueue(ctx, &store.EnqueueParams{Tenant: "t1", Now: t0, Entries: []store.OutboxEntry{
+		{ID: "m4", Account: "beta", Person: "q", IdempotencyKey: "k", Channel: "email"}}})
+	require.NoError(t, err)
+	_, err = st.ErasePerson(ctx, "t1", "p")
+	require.NoError(t, err)
+	_, err = st.ErasePerson(ctx, "t1", "q")
+	require.NoError(t, err)
+
+	require.Equal(t, before, snapshotOf(t, st, "t2", ids, index, persons), "t2 as it was")
+	require.NotEqual(t, before, snapshotOf(t, st, "t1", ids, index, persons), "t1 changed")
 }
