@@ -9,7 +9,9 @@ import (
 	"github.com/quorumhq/quorum/b2b"
 )
 
-// Sentinel errors. Adapters translate their drivers' errors into these.
+// Sentinel errors. Adapters translate their drivers' errors into these,
+// and say in the message which tenant and which account, entry or event
+// an error concerns: callers match the sentinel with [errors.Is].
 var (
 	// ErrNotFound: the account, entry or record does not exist (in this tenant).
 	ErrNotFound = errors.New("not found")

@@ -94,14 +94,14 @@ func (s *Store) LoadAccount(ctx context.Context, t store.Tenant, id b2b.AccountI
 	}
 	td := s.tenant(t, false)
 	if td == nil {
-		return store.Account{}, store.ErrNotFound
+		return store.Account{}, notFound(t, id)
 	}
 	sh := s.shard(td, id)
 	sh.mu.RLock()
 	defer sh.mu.RUnlock()
 	a, ok := sh.accounts[id]
 	if !ok {
-		return store.Account{}, store.ErrNotFound
+		return store.Account{}, notFound(t, id)
 	}
 	return copyAccount(a), nil
 }
@@ -130,7 +130,8 @@ func (s *Store) Commit(ctx context.Context, p *store.CommitParams) (int64, error
 		version = cur.Version
 	}
 	if version != p.ExpectedVersion {
-		return 0, store.ErrConflict
+		return 0, fmt.Errorf("commit of account %q in tenant %q: expected version %d, stored %d: %w",
+			p.Account, p.Tenant, p.ExpectedVersion, version, store.ErrConflict)
 	}
 	next := &store.Account{
 		Tenant:    p.Tenant,
@@ -153,7 +154,7 @@ func (s *Store) Commit(ctx context.Context, p *store.CommitParams) (int64, error
 	compress = td.sealed()
 	td.logMu.Unlock()
 	if err != nil {
-		return 0, err
+		return 0, fmt.Errorf("commit of account %q in tenant %q: %w", p.Account, p.Tenant, err)
 	}
 	sh.accounts[p.Account] = next
 	return next.Version, nil
@@ -195,7 +196,7 @@ func (td *tenant) commitLog(p *store.CommitParams, entries []*store.OutboxEntry)
 		} else if e, ok := td.done.get(r.ID); ok {
 			account = e.Account // done since it was read: nothing to redact
 		} else {
-			return store.ErrConflict // erased since it was read
+			return fmt.Errorf("outbox redaction of %q: no such entry (erased since it was read): %w", r.ID, store.ErrConflict)
 		}
 		if account != p.Account {
 			return invalid(fmt.Sprintf("outbox redaction of %q: an entry of account %q, not %q", r.ID, account, p.Account))
@@ -238,7 +239,7 @@ func (td *tenant) checkRedactions(account b2b.AccountID, rs []store.Redaction) e
 		case r.Seq > td.seq:
 			return invalid(fmt.Sprintf("redaction of event %d: no such event yet", r.Seq))
 		default:
-			return store.ErrConflict // erased since it was read
+			return fmt.Errorf("redaction of event %d: erased since it was read: %w", r.Seq, store.ErrConflict)
 		}
 	}
 	return nil
@@ -334,6 +335,24 @@ func check(ctx context.Context, t store.Tenant) error {
 	}
 	return store.CheckTenant(t)
 }
+
+// notFound is LoadAccount's error for an account the tenant does not
+// hold. An engine loads every new account, and every account that
+// activities name in vain: the message is formatted only when read.
+func notFound(t store.Tenant, id b2b.AccountID) error {
+	return &accountNotFound{t, id}
+}
+
+type accountNotFound struct {
+	tenant store.Tenant
+	id     b2b.AccountID
+}
+
+func (e *accountNotFound) Error() string {
+	return fmt.Sprintf("account %q in tenant %q: %v", e.id, e.tenant, store.ErrNotFound)
+}
+
+func (e *accountNotFound) Unwrap() error { return store.ErrNotFound }
 
 func invalid(msg string) error {
 	return &invalidError{msg}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"fmt"
 	"slices"
 	"time"
 
@@ -97,7 +98,7 @@ func (s *Store) ClaimOutbox(ctx context.Context, p *store.ClaimParams) ([]store.
 		return nil, err
 	}
 	if p.Lease <= 0 {
-		return nil, invalid("lease must be positive")
+		return nil, invalid(fmt.Sprintf("claim in tenant %q: lease: must be positive, got %v", p.Tenant, p.Lease))
 	}
 	td := s.tenant(p.Tenant, false)
 	if td == nil {
@@ -130,7 +131,7 @@ func (s *Store) AckOutbox(ctx context.Context, p *store.AckParams) error {
 	}
 	td := s.tenant(p.Tenant, false)
 	if td == nil {
-		return store.ErrNotFound
+		return fmt.Errorf("ack of outbox entry %q in tenant %q: %w", p.ID, p.Tenant, store.ErrNotFound)
 	}
 	td.logMu.Lock()
 	sealed, err := td.ack(p)
@@ -138,7 +139,10 @@ func (s *Store) AckOutbox(ctx context.Context, p *store.AckParams) error {
 	if sealed {
 		td.compress()
 	}
-	return err
+	if err != nil {
+		return fmt.Errorf("ack of outbox entry %q in tenant %q: %w", p.ID, p.Tenant, err)
+	}
+	return nil
 }
 
 // ack records a delivery attempt and reports whether a block now waits
@@ -147,13 +151,16 @@ func (s *Store) AckOutbox(ctx context.Context, p *store.AckParams) error {
 func (td *tenant) ack(p *store.AckParams) (sealed bool, _ error) {
 	e, ok := td.outbox[p.ID]
 	if !ok {
-		if _, done := td.done.get(p.ID); done {
-			return false, store.ErrConflict
+		if final, done := td.done.get(p.ID); done {
+			return false, fmt.Errorf("the entry is %s already: %w", final.Status, store.ErrConflict)
 		}
 		return false, store.ErrNotFound
 	}
-	if e.Status != store.OutboxClaimed || p.Attempt != 0 && p.Attempt != e.Attempts {
-		return false, store.ErrConflict
+	switch {
+	case e.Status != store.OutboxClaimed:
+		return false, fmt.Errorf("the entry is %s, not claimed: %w", e.Status, store.ErrConflict)
+	case p.Attempt != 0 && p.Attempt != e.Attempts:
+		return false, fmt.Errorf("the claim of attempt %d was superseded by attempt %d: %w", p.Attempt, e.Attempts, store.ErrConflict)
 	}
 	e.Status = p.Status
 	if p.Receipt != nil {

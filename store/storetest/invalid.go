@@ -2,6 +2,8 @@ package storetest
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -177,4 +179,83 @@ func (s suite) cancelledContext(t *testing.T) {
 	enq, err := st.Enqueue(bg, &store.EnqueueParams{Tenant: tenant, Now: t0.Add(time.Minute), Entries: []store.OutboxEntry{{ID: "new", IdempotencyKey: "k", Channel: "email"}}})
 	require.NoError(t, err)
 	require.True(t, s.time(t0.Add(time.Minute)).Equal(enq[0].CreatedAt), "the cancelled enqueue added nothing")
+}
+
+// errorsNameWhatTheyConcern checks that an error says which tenant and
+// which account, entry or event it concerns, besides matching its
+// sentinel: a host that logs it can tell what failed.
+func (s suite) errorsNameWhatTheyConcern(t *testing.T) {
+	ctx := context.Background()
+	st := s.newStore(t)
+	const te store.Tenant = "tenant-7"
+	commit(t, st, store.CommitParams{Tenant: te, Account: "acme-1", Events: []store.Event{{Type: "x", Person: "p-gone", Time: t0}},
+		Outbox: []store.OutboxEntry{
+			{ID: "entry-claimed", IdempotencyKey: "k", Channel: "email"},
+			{ID: "entry-waiting", IdempotencyKey: "k", Channel: "email", NextAttemptAt: t0.Add(time.Hour)}}})
+	commit(t, st, store.CommitParams{Tenant: te, Account: "acme-2", Events: []store.Event{{Type: "x", Time: t0}}})
+	evs, err := st.Events(ctx, &store.EventsParams{Tenant: te})
+	require.NoError(t, err)
+	_, err = st.ErasePerson(ctx, te, "p-gone")
+	require.NoError(t, err)
+	first, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: te, Now: t0, Lease: time.Minute})
+	require.NoError(t, err)
+	require.Len(t, first, 1)
+	_, err = st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: te, Now: t0.Add(time.Minute), Lease: time.Minute})
+	require.NoError(t, err)
+
+	for _, tc := range []struct {
+		name     string
+		err      error
+		sentinel error
+		names    []string
+	}{
+		{"an account not stored", func() error { _, err := st.LoadAccount(ctx, te, "acme-9"); return err }(), store.ErrNotFound, []string{"acme-9"}},
+		{"an account of a tenant with nothing stored", func() error { _, err := st.LoadAccount(ctx, "tenant-0", "acme-9"); return err }(), store.ErrNotFound,
+			[]string{"tenant-0", "acme-9"}},
+		{"a stale version", func() error {
+			_, err := st.Commit(ctx, &store.CommitParams{Tenant: te, Account: "acme-1", ExpectedVersion: 4, Now: t0})
+			return err
+		}(), store.ErrConflict, []string{"acme-1"}},
+		{"a redaction of an erased event", func() error {
+			_, err := st.Commit(ctx, &store.CommitParams{Tenant: te, Account: "acme-1", ExpectedVersion: 1, Now: t0,
+				Redactions: []store.Redaction{{Seq: evs[0].Seq, Data: []byte(`{}`)}}})
+			return err
+		}(), store.ErrConflict, []string{"acme-1", fmt.Sprint(evs[0].Seq)}},
+		{"a redaction of another account's event", func() error {
+			_, err := st.Commit(ctx, &store.CommitParams{Tenant: te, Account: "acme-1", ExpectedVersion: 1, Now: t0,
+				Redactions: []store.Redaction{{Seq: evs[1].Seq, Data: []byte(`{}`)}}})
+			return err
+		}(), store.ErrInvalid, []string{"acme-1", fmt.Sprint(evs[1].Seq)}},
+		{"an outbox redaction of an unknown entry", func() error {
+			_, err := st.Commit(ctx, &store.CommitParams{Tenant: te, Account: "acme-1", ExpectedVersion: 1, Now: t0,
+				OutboxRedactions: []store.OutboxRedaction{{ID: "entry-unknown"}}})
+			return err
+		}(), store.ErrConflict, []string{"acme-1", "entry-unknown"}},
+		{"an outbox redaction of another account's entry", func() error {
+			_, err := st.Commit(ctx, &store.CommitParams{Tenant: te, Account: "acme-2", ExpectedVersion: 1, Now: t0,
+				OutboxRedactions: []store.OutboxRedaction{{ID: "entry-waiting"}}})
+			return err
+		}(), store.ErrInvalid, []string{"acme-2", "entry-waiting"}},
+		{"a claim without a lease", func() error {
+			_, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: te, Now: t0})
+			return err
+		}(), store.ErrInvalid, []string{"lease"}},
+		{"an ack of an unknown entry", st.AckOutbox(ctx, &store.AckParams{Tenant: te, ID: "entry-unknown", Status: store.OutboxDelivered, Now: t0}),
+			store.ErrNotFound, []string{"entry-unknown"}},
+		{"an ack of an entry of a tenant with nothing stored", st.AckOutbox(ctx, &store.AckParams{Tenant: "tenant-0", ID: "entry-unknown", Status: store.OutboxDelivered, Now: t0}),
+			store.ErrNotFound, []string{"tenant-0", "entry-unknown"}},
+		{"an ack of an entry not claimed", st.AckOutbox(ctx, &store.AckParams{Tenant: te, ID: "entry-waiting", Status: store.OutboxDelivered, Now: t0}),
+			store.ErrConflict, []string{"entry-waiting"}},
+		{"an ack of a superseded claim", st.AckOutbox(ctx, &store.AckParams{Tenant: te, ID: "entry-claimed", Attempt: first[0].Attempts, Status: store.OutboxDelivered, Now: t0}),
+			store.ErrConflict, []string{"entry-claimed"}},
+	} {
+		require.ErrorIs(t, tc.err, tc.sentinel, tc.name)
+		names := tc.names
+		if !slices.Contains(names, "tenant-0") {
+			names = append(names, string(te))
+		}
+		for _, name := range names {
+			require.ErrorContains(t, tc.err, name, "%s: the error names %s", tc.name, name)
+		}
+	}
 }

@@ -64,6 +64,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store, f Features) {
 		{"VersionConflict", s.versionConflict},
 		{"ConflictChangesNothing", s.conflictChangesNothing},
 		{"InvalidRequests", s.invalidRequests},
+		{"ErrorsNameWhatTheyConcern", s.errorsNameWhatTheyConcern},
 		{"DueOrdering", s.dueOrdering},
 		{"ListByIndex", s.listByIndex},
 		{"DefaultLimits", s.defaultLimits},
