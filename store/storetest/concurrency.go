@@ -292,3 +292,77 @@ func (s suite) longLogs(t *testing.T) {
 	require.Equal(t, erased, rep.Events)
 	check("after erasing p1", want)
 }
+
+// erasureRacingDeliveries erases a person while dispatchers acknowledge
+// the person's messages, each ack logging an event that names the person
+// through the entry: each ack lands before the erasure (which then
+// removes the entry and the event) or finds no entry (ErrNotFound), so
+// that nothing of the person is left, whatever the interleaving, and
+// the other person's messages are all delivered.
+func (s suite) erasureRacingDeliveries(t *testing.T) {
+	ctx := context.Background()
+	st := s.newStore(t)
+	const perAccount = 40
+	accounts := []b2b.AccountID{"a", "b", "c"}
+	for _, acc := range accounts {
+		var entries []store.OutboxEntry
+		for i := range perAccount {
+			entries = append(entries, store.OutboxEntry{ID: fmt.Sprintf("%s-%02d", acc, i), Person: b2b.PersonID(fmt.Sprint("p", i%2)),
+				IdempotencyKey: "k", Channel: "email", Payload: []byte("hello")})
+		}
+		commit(t, st, store.CommitParams{Account: acc, Outbox: entries})
+	}
+	claimed, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0, Lease: time.Hour, Limit: 1 << 20})
+	require.NoError(t, err)
+	require.Len(t, claimed, perAccount*len(accounts))
+
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	errs := make(chan error, s.f.Concurrency+1)
+	workers := min(s.f.Concurrency, len(claimed))
+	for w := range workers {
+		wg.Go(func() {
+			<-start
+			for i := w; i < len(claimed); i += workers {
+				e := claimed[i]
+				err := st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: e.ID, Attempt: e.Attempts, Status: store.OutboxDelivered, Now: t0,
+					Event: &store.Event{Type: "message.delivered", Time: t0, Data: []byte(e.ID)}})
+				if err != nil && !(e.Person == "p1" && errors.Is(err, store.ErrNotFound)) {
+					errs <- fmt.Errorf("ack of %s: %w", e.ID, err)
+				}
+			}
+		})
+	}
+	wg.Go(func() {
+		<-start
+		if _, err := st.ErasePerson(ctx, tenant, "p1"); err != nil {
+			errs <- err
+		}
+	})
+	close(start)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		require.NoError(t, err)
+	}
+
+	evs, err := st.Events(ctx, &store.EventsParams{Tenant: tenant, Limit: 1 << 20})
+	require.NoError(t, err)
+	delivered := 0
+	for _, e := range evs {
+		require.NotEqual(t, b2b.PersonID("p1"), e.Person, "event %d (%s) of the erased person", e.Seq, e.Data)
+		delivered++
+	}
+	require.Equal(t, perAccount*len(accounts)/2, delivered, "every delivery of p0 logged")
+	accs, err := st.PersonAccounts(ctx, tenant, "p1")
+	require.NoError(t, err)
+	require.Empty(t, accs, "nothing ties the erased person to an account")
+	for _, acc := range accounts {
+		pending, err := st.PendingOutbox(ctx, tenant, acc)
+		require.NoError(t, err)
+		require.Empty(t, pending, acc)
+	}
+	rep, err := st.ErasePerson(ctx, tenant, "p1")
+	require.NoError(t, err)
+	require.Equal(t, store.EraseReport{}, rep, "the first erasure removed everything")
+}

@@ -92,6 +92,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store, f Features) {
 		{"OutboxRedactions", s.outboxRedactions},
 		{"RacingCommits", s.racingCommits},
 		{"ConcurrentCommits", s.concurrentCommits},
+		{"ErasureRacingDeliveries", s.erasureRacingDeliveries},
 		{"LongLogs", s.longLogs},
 		{"EmptyTenant", s.emptyTenant},
 		{"CancelledContext", s.cancelledContext},
