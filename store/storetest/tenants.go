@@ -113,9 +113,10 @@ func (s suite) tenantIsolationEveryMethod(t *testing.T) {
 	for _, e := range before.Pending["acme"] {
 		require.Equal(t, "t2", string(e.Payload), "%s: t2 reads its own entries", e.ID)
 	}
+	// A store that numbers each tenant's events from 1 gives t2 events
+	// of the Seqs that t1 redacts.
 	evs1, err := st.Events(ctx, &store.EventsParams{Tenant: "t1"})
 	require.NoError(t, err)
-	require.Equal(t, evs1[0].Seq, before.Events[0].Seq, "both tenants have an event of that Seq")
 
 	// Every method that changes a store, in t1, on what t2 has too.
 	commit(t, st, store.CommitParams{Tenant: "t1", Account: "acme", ExpectedVersion: 1, Now: t0.Add(time.Minute), State: []byte("changed"),
