@@ -226,7 +226,8 @@ type EventsParams struct {
 // due.
 type ClaimParams struct {
 	Tenant Tenant
-	Now    time.Time
+	// Now is required: a claim at the zero time would take nothing.
+	Now time.Time
 	// Lease is how long the dispatcher has to acknowledge the entries
 	// before another claim may take them again; it must be positive
 	// (ErrInvalid otherwise).

@@ -120,6 +120,25 @@ func checkOutbox(ps *b2b.Problems, entries []OutboxEntry, field, what string) {
 	}
 }
 
+// Validate checks a claim: the tenant, the time it claims at (a zero
+// time would claim nothing, silently) and a positive lease.
+func (p *ClaimParams) Validate() error {
+	var ps b2b.Problems
+	if p.Tenant == "" {
+		ps.Addf("tenant", "is required")
+	}
+	if p.Now.IsZero() {
+		ps.Addf("now", "is required")
+	}
+	if p.Lease <= 0 {
+		ps.Addf("lease", "must be positive, got %v", p.Lease)
+	}
+	if err := ps.Err("claim of outbox entries in tenant %q", p.Tenant); err != nil {
+		return errors.Join(ErrInvalid, err)
+	}
+	return nil
+}
+
 // Validate checks an acknowledgement.
 func (p *AckParams) Validate() error {
 	var ps b2b.Problems

@@ -85,3 +85,27 @@ func TestEnqueueParamsValidate(t *testing.T) {
 		})
 	}
 }
+
+// TestClaimParamsValidate: a claim names its tenant, its time and a
+// positive lease; the limit has a default, so any is valid.
+func TestClaimParamsValidate(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		p      store.ClaimParams
+		want   []string
+		reason string
+	}{
+		{name: "valid", p: store.ClaimParams{Tenant: "t1", Now: t0, Lease: time.Minute}},
+		{name: "a negative limit is valid", p: store.ClaimParams{Tenant: "t1", Now: t0, Lease: time.Minute, Limit: -1}, reason: "it means the default"},
+		{name: "everything missing", p: store.ClaimParams{}, want: []string{"tenant", "now", "lease"},
+			reason: "a zero time would claim nothing, silently"},
+		{name: "a negative lease", p: store.ClaimParams{Tenant: "t1", Now: t0, Lease: -time.Second}, want: []string{"lease"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			require.Empty(t, cmp.Diff(tt.want, problemPaths(t, tt.p.Validate())), "%s (-want +got)", tt.reason)
+		})
+	}
+}

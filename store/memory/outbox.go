@@ -94,11 +94,11 @@ func (s *Store) Enqueue(ctx context.Context, p *store.EnqueueParams) ([]store.Ou
 
 // ClaimOutbox implements [store.Store].
 func (s *Store) ClaimOutbox(ctx context.Context, p *store.ClaimParams) ([]store.OutboxEntry, error) {
-	if err := check(ctx, p.Tenant); err != nil {
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if p.Lease <= 0 {
-		return nil, invalid(fmt.Sprintf("claim in tenant %q: lease: must be positive, got %v", p.Tenant, p.Lease))
+	if err := p.Validate(); err != nil {
+		return nil, err
 	}
 	td := s.tenant(p.Tenant, false)
 	if td == nil {

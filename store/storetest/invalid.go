@@ -40,6 +40,11 @@ func (s suite) invalidRequests(t *testing.T) {
 	_, err = st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0})
 	require.ErrorIs(t, err, store.ErrInvalid, "a claim needs a lease")
 	require.ErrorContains(t, err, "lease")
+	_, err = st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Lease: -time.Minute})
+	require.ErrorIs(t, err, store.ErrInvalid, "a claim needs a time and a positive lease")
+	for _, want := range []string{"now: is required", "lease: must be positive, got -1m0s"} {
+		require.ErrorContains(t, err, want)
+	}
 	err = st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "m", Status: store.OutboxPending, Now: t0})
 	require.ErrorIs(t, err, store.ErrInvalid, "a retry needs a time")
 	require.ErrorContains(t, err, "nextAttemptAt: is required to retry")
