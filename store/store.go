@@ -283,7 +283,13 @@ type EraseReport struct {
 
 // Store persists accounts, their event logs and the outbox. Implementations
 // are safe for concurrent use by many goroutines (and, for database
-// adapters, many processes); every method is atomic.
+// adapters, many processes); every method that changes something is
+// atomic: all of it or, with an error, nothing. A read sees each account,
+// entry and event as some commit left it, never half of a commit; but a
+// listing over accounts (DueAccounts, ListAccounts) need not read them all
+// at one instant: an account committed while it runs may be listed as it
+// was before or after, whatever the order of the commits (the memory
+// store reads its shards one after the other).
 //
 // No method keeps anything of its params' slices, maps and byte slices
 // once it returns (but a commit's Value, see [ValueKeeper]): the caller
