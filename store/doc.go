@@ -45,5 +45,9 @@
 // [CommitParams.OutboxRedactions]).
 // Then [Store.ErasePerson] removes the events and outbox entries that are
 // the person's own. The order makes a failed erasure safe to repeat: the
-// person's own events, which find the accounts, go last.
+// person's own events, which find the accounts, go last. Nothing of them
+// stays, not even the entries' IDs: a later commit or enqueue of such an
+// ID stores a new entry (the engine's rewritten states no longer queue
+// the person's messages, and a commit computed before the erasure fails
+// on its version).
 package store
