@@ -203,7 +203,7 @@ func (s *Store) PendingOutbox(ctx context.Context, t store.Tenant, account b2b.A
 		return nil, err
 	}
 	if account == "" {
-		return nil, invalid("account is required")
+		return nil, invalid(fmt.Sprintf("pending outbox in tenant %q: account: is required", t))
 	}
 	td := s.tenant(t, false)
 	if td == nil {

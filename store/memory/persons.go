@@ -2,6 +2,7 @@ package memory
 
 import (
 	"context"
+	"fmt"
 	"slices"
 
 	"github.com/quorumhq/quorum/b2b"
@@ -86,7 +87,7 @@ func (s *Store) PersonAccounts(ctx context.Context, t store.Tenant, person b2b.P
 		return nil, err
 	}
 	if person == "" {
-		return nil, invalid("person is required")
+		return nil, invalid(fmt.Sprintf("accounts of a person in tenant %q: person: is required", t))
 	}
 	td := s.tenant(t, false)
 	if td == nil {
@@ -106,7 +107,7 @@ func (s *Store) ErasePerson(ctx context.Context, t store.Tenant, person b2b.Pers
 		return rep, err
 	}
 	if person == "" {
-		return rep, invalid("person is required")
+		return rep, invalid(fmt.Sprintf("erasure in tenant %q: person: is required", t))
 	}
 	td := s.tenant(t, false)
 	if td == nil {

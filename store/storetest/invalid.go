@@ -251,6 +251,9 @@ func (s suite) errorsNameWhatTheyConcern(t *testing.T) {
 			store.ErrNotFound, []string{"tenant-0", "entry-unknown"}},
 		{"an ack of an entry not claimed", st.AckOutbox(ctx, &store.AckParams{Tenant: te, ID: "entry-waiting", Status: store.OutboxDelivered, Now: t0}),
 			store.ErrConflict, []string{"entry-waiting"}},
+		{"a pending outbox of no account", func() error { _, err := st.PendingOutbox(ctx, te, ""); return err }(), store.ErrInvalid, []string{"account"}},
+		{"the accounts of no person", func() error { _, err := st.PersonAccounts(ctx, te, ""); return err }(), store.ErrInvalid, []string{"person"}},
+		{"an erasure of no person", func() error { _, err := st.ErasePerson(ctx, te, ""); return err }(), store.ErrInvalid, []string{"person"}},
 		{"an ack of a superseded claim", st.AckOutbox(ctx, &store.AckParams{Tenant: te, ID: "entry-claimed", Attempt: first[0].Attempts, Status: store.OutboxDelivered, Now: t0}),
 			store.ErrConflict, []string{"entry-claimed"}},
 	} {
