@@ -109,3 +109,26 @@ func TestClaimParamsValidate(t *testing.T) {
 		})
 	}
 }
+
+// TestValidateAllocatesNothing: every commit and every acknowledgement
+// is validated, on the paths that apply activities and deliver messages;
+// valid params cost no allocation (a problem's message is formatted only
+// when there is one).
+func TestValidateAllocatesNothing(t *testing.T) {
+	// Not parallel: AllocsPerRun counts the process's allocations.
+	events := []store.Event{{Type: "member.added", Person: "p1", Time: t0}, {Type: "stage.changed", Time: t0}}
+	outbox := []store.OutboxEntry{{ID: "m1", IdempotencyKey: "k1", Channel: "email"}, {ID: "m2", Account: "acme", IdempotencyKey: "k2", Channel: "sms"}}
+	for _, tt := range []struct {
+		name     string
+		validate func() error
+	}{
+		{"commit", (&store.CommitParams{Tenant: "t1", Account: "acme", ExpectedVersion: 3, Now: t0, Events: events, Outbox: outbox}).Validate},
+		{"ack", (&store.AckParams{Tenant: "t1", ID: "m1", Attempt: 1, Status: store.OutboxDelivered, Now: t0,
+			Event: &store.Event{Type: "message.delivered", Time: t0}}).Validate},
+		{"claim", (&store.ClaimParams{Tenant: "t1", Now: t0, Lease: time.Minute}).Validate},
+		{"enqueue", (&store.EnqueueParams{Tenant: "t1", Now: t0, Entries: outbox}).Validate},
+	} {
+		require.NoError(t, tt.validate(), tt.name)
+		require.Zero(t, testing.AllocsPerRun(100, func() { _ = tt.validate() }), "%s: allocations of a valid request", tt.name)
+	}
+}
