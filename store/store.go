@@ -15,7 +15,11 @@ import (
 var (
 	// ErrNotFound: the account, entry or record does not exist (in this tenant).
 	ErrNotFound = errors.New("not found")
-	// ErrConflict: the account's version is not the one the commit expected.
+	// ErrConflict: the stored state is not the one the request was
+	// computed from, and the caller reads again: a commit's expected
+	// version is not the account's (or it redacts an event or entry
+	// erased since it was read), an ack's entry is not claimed, or no
+	// longer by the ack's claim.
 	ErrConflict = errors.New("version conflict")
 	// ErrInvalid: the params are malformed (empty tenant, missing ID, ...).
 	ErrInvalid = errors.New("invalid store request")
@@ -42,7 +46,8 @@ type Account struct {
 	DueAt time.Time
 	// Index holds the few values queries select accounts by (for example
 	// "stage/data-platform" = "Sales Ready"); the engine maintains them.
-	Index     map[string]string
+	Index map[string]string
+	// UpdatedAt is the Now of the last commit.
 	UpdatedAt time.Time
 }
 
@@ -106,17 +111,22 @@ type OutboxEntry struct {
 	// Payload is the message's JSON encoding. A store may drop the
 	// payload of a final entry (delivered, failed, suppressed), which is
 	// never claimed again.
-	Payload       []byte
-	Status        OutboxStatus
+	Payload []byte
+	Status  OutboxStatus
+	// Attempts counts the entry's claims.
 	Attempts      int
 	NextAttemptAt time.Time
 	// ClaimedUntil is the end of the current lease of a claimed entry;
 	// zero for an entry in any other status.
 	ClaimedUntil time.Time
-	LastError    string
+	// LastError is the Error of the last ack (empty if it had none); a
+	// claim keeps it.
+	LastError string
 	// Receipt is the sender's receipt (JSON) once delivered.
 	Receipt   []byte
 	CreatedAt time.Time
+	// UpdatedAt is the Now of the entry's last change: its creation, its
+	// last claim or ack.
 	UpdatedAt time.Time
 }
 

@@ -399,8 +399,10 @@ func (s suite) outboxLeases(t *testing.T) {
 	require.Equal(t, 2, taken.Attempts)
 	require.Empty(t, taken.LastError, "the superseded ack's error is not recorded")
 	require.True(t, s.time(t1.Add(time.Minute)).Equal(taken.ClaimedUntil), "the second claim's lease: %v", taken.ClaimedUntil)
+	require.True(t, s.time(t1).Equal(taken.UpdatedAt), "updated at the second claim: %v", taken.UpdatedAt)
 	retried := byID["retried"]
 	require.Equal(t, store.OutboxPending, retried.Status)
+	require.Equal(t, "busy", retried.LastError)
 	require.True(t, retried.ClaimedUntil.IsZero(), "a pending entry has no lease: %v", retried.ClaimedUntil)
 	require.NoError(t, st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "taken", Attempt: second[0].Attempts, Status: store.OutboxDelivered, Now: t1}),
 		"the second claim's ack")
@@ -412,7 +414,20 @@ func (s suite) outboxLeases(t *testing.T) {
 		require.Equal(t, store.OutboxDelivered, e.Status, e.ID)
 		require.True(t, e.ClaimedUntil.IsZero(), "%s: a final entry has no lease: %v", e.ID, e.ClaimedUntil)
 		require.True(t, s.time(t1).Equal(e.UpdatedAt), "%s: updated at its ack: %v", e.ID, e.UpdatedAt)
+		require.Empty(t, e.LastError, "%s: the last ack had no error", e.ID)
 	}
+	// The retried entry's error stays through its next claim, and goes
+	// with an ack that has none.
+	again, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0.Add(time.Hour), Lease: time.Minute})
+	require.NoError(t, err)
+	require.Len(t, again, 1)
+	require.Equal(t, "busy", again[0].LastError)
+	require.NoError(t, st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "retried", Attempt: again[0].Attempts, Status: store.OutboxDelivered, Now: t0.Add(time.Hour)}))
+	final, err = st.Enqueue(ctx, &store.EnqueueParams{Tenant: tenant, Now: t1, Entries: []store.OutboxEntry{{ID: "retried", IdempotencyKey: "k3", Channel: "email"}}})
+	require.NoError(t, err)
+	require.Equal(t, store.OutboxDelivered, final[0].Status)
+	require.Empty(t, final[0].LastError, "the last ack had no error")
+	require.Equal(t, 2, final[0].Attempts)
 }
 
 // enqueuedEntryOfAnAccount checks an entry enqueued outside a commit that
