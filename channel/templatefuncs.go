@@ -1,0 +1,95 @@
+package channel
+
+import (
+	"fmt"
+	"math"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// templateFuncs are the functions templates may call, besides Go's
+// builtins (and, or, not, eq, len, index, printf, ...).
+var templateFuncs = map[string]any{
+	// default gives a fallback for an empty value: {{.Person.FirstName | default "there"}}.
+	"default": func(fallback string, v any) string {
+		if isEmpty(v) {
+			return fallback
+		}
+		return fmt.Sprint(v)
+	},
+	// join joins a list: {{.Group.MissingRoles | join ", "}}.
+	"join": func(sep string, list []string) string { return strings.Join(list, sep) },
+	// percent formats a share: {{.Group.Completeness | percent}} is "67%".
+	// percent and number take any number; the loader refuses anything else.
+	"percent": func(v any) string { return whole(toFloat(v)*100) + "%" },
+	// number rounds to a whole number: {{.Group.Score | number}} is "142".
+	"number": func(v any) string { return whole(toFloat(v)) },
+	// upper and lower change case.
+	"upper": strings.ToUpper,
+	"lower": strings.ToLower,
+	// date formats a time with a Go layout: {{.Now | date "2 Jan 2006"}}.
+	"date": func(layout string, t time.Time) string { return t.Format(layout) },
+	// attr reads a custom attribute as text, with a default:
+	// {{.Account.Attributes | attr "tier" "standard"}}.
+	"attr": func(key, fallback string, m map[string]any) string {
+		if v, ok := m[key]; ok && !isEmpty(v) {
+			return fmt.Sprint(v)
+		}
+		return fallback
+	},
+}
+
+// loaderFuncs are the functions the loader calls in templates, added
+// after parsing: required comes after every printed string token of an
+// action without fallback (see markRequired). A template that calls it
+// itself does not parse, as with any unknown function: its message would
+// give the token's name as whatever text the template handed it.
+var loaderFuncs = map[string]any{
+	"required": func(token string, v any) (any, error) {
+		if isEmpty(v) {
+			return nil, &EmptyTokenError{Token: token}
+		}
+		return v, nil
+	},
+}
+
+func isEmpty(v any) bool {
+	if v == nil {
+		return true
+	}
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
+	case reflect.String:
+		return strings.TrimSpace(rv.String()) == ""
+	case reflect.Slice, reflect.Map:
+		return rv.Len() == 0
+	}
+	return rv.IsZero()
+}
+
+func toFloat(v any) float64 {
+	rv := reflect.ValueOf(v)
+	switch {
+	case rv.CanFloat():
+		return rv.Float()
+	case rv.CanInt():
+		return float64(rv.Int())
+	case rv.CanUint():
+		return float64(rv.Uint())
+	}
+	return math.NaN()
+}
+
+// whole rounds v to a whole number and writes it: a value that rounds to
+// zero from below is "0", not "-0", and one that is not a number or is
+// infinite reads as such ("NaN", "+Inf"), where converting it to an int
+// wrote the int's lowest value.
+func whole(v float64) string {
+	r := math.Round(v)
+	if r == 0 {
+		r = 0 // -0 is 0
+	}
+	return strconv.FormatFloat(r, 'f', 0, 64)
+}
