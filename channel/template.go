@@ -138,25 +138,6 @@ type compiledSMS struct {
 	plan  *plan
 }
 
-// A TemplateError is a problem of CompileTemplates at a place in the text
-// of a template or fragment: Line and Column are 1-based, the column
-// counting bytes (as Go's template parser does), 0 when only the line is
-// known. Its text is "line:column: message" ("line: message"). The
-// problems of a *b2b.ValidationError from CompileTemplates that have a
-// place hold one, so that errors.As finds it: a program file places the
-// problem at that character of the file.
-type TemplateError struct {
-	Line, Column int
-	Message      string
-}
-
-func (e *TemplateError) Error() string {
-	if e.Column == 0 {
-		return fmt.Sprintf("%d: %s", e.Line, e.Message)
-	}
-	return fmt.Sprintf("%d:%d: %s", e.Line, e.Column, e.Message)
-}
-
 // templatePosition matches the place a problem's text starts with:
 // "line:column: " or "line: ".
 var templatePosition = regexp.MustCompile(`^([1-9][0-9]*)(?::([1-9][0-9]*))?: `)
@@ -187,45 +168,6 @@ func fragmentPath(prefix, name string) string {
 	}
 	return prefix + "." + name
 }
-
-// ErrEmptyToken is matched by the render error of a required token that is
-// empty for the recipient.
-var ErrEmptyToken = errors.New("required token is empty")
-
-// EmptyTokenError is a required token (one without a fallback) that is empty.
-type EmptyTokenError struct {
-	Token string // e.g. ".Person.FirstName"
-}
-
-func (e *EmptyTokenError) Error() string {
-	return fmt.Sprintf("required token %s is empty (give it a fallback: {{%s | default \"...\"}})", e.Token, e.Token)
-}
-
-// Is reports whether target is ErrEmptyToken.
-func (e *EmptyTokenError) Is(target error) bool { return target == ErrEmptyToken }
-
-// RenderError is a template that could not be rendered for one recipient.
-type RenderError struct {
-	Template string
-	Part     string // subject, html, text or sms
-	Person   b2b.PersonID
-	Err      error
-}
-
-func (e *RenderError) Error() string {
-	var ete *EmptyTokenError
-	msg := e.Err.Error()
-	if errors.As(e.Err, &ete) {
-		msg = ete.Error()
-	}
-	who := ""
-	if e.Person != "" {
-		who = fmt.Sprintf(" for person %q", e.Person)
-	}
-	return fmt.Sprintf("template %q (%s)%s: %s", e.Template, e.Part, who, msg)
-}
-
-func (e *RenderError) Unwrap() error { return e.Err }
 
 var (
 	renderContextType = reflect.TypeFor[RenderContext]()
