@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"reflect"
-	"slices"
 	"strconv"
 	"strings"
 	"text/template/parse"
@@ -66,26 +65,6 @@ type checker struct {
 	tokens   map[parse.Node]typed // field chains, with their types
 	required []requiredToken
 }
-
-// requiredToken is a string token whose text is printed, to be marked
-// required: the first command of pipe, or argument arg of cmd.
-type requiredToken struct {
-	pipe *parse.PipeNode
-	cmd  *parse.CommandNode
-	arg  int
-	tree *parse.Tree
-	path string
-}
-
-// passThrough are the functions whose result holds their arguments' text:
-// a token handed to one of them is printed.
-var passThrough = map[string]bool{
-	"upper": true, "lower": true, "print": true, "printf": true, "println": true,
-	"html": true, "js": true, "urlquery": true,
-}
-
-// fallbacks are the functions that give a fallback for an empty value.
-var fallbacks = map[string]bool{"default": true, "or": true}
 
 var (
 	stringType  = reflect.TypeFor[string]()
@@ -342,48 +321,6 @@ func (c *checker) command(cmd *parse.CommandNode, sc scope, piped *typed) typed 
 		return typed{}
 	}
 	return c.arg(cmd.Args[0], sc)
-}
-
-// requirePrinted marks the string tokens whose text the pipeline of an
-// action prints, unless the pipeline has a fallback: a token in the first
-// command, and the tokens handed to a function that keeps their text
-// (passThrough), when every later command keeps the text too.
-func (c *checker) requirePrinted(p *parse.PipeNode) {
-	for _, cmd := range p.Cmds {
-		if id, ok := cmd.Args[0].(*parse.IdentifierNode); ok && fallbacks[id.Ident] {
-			return
-		}
-	}
-	for i, cmd := range p.Cmds {
-		printed := true
-		for _, next := range p.Cmds[i+1:] {
-			if id, ok := next.Args[0].(*parse.IdentifierNode); !ok || !passThrough[id.Ident] {
-				printed = false
-			}
-		}
-		if !printed {
-			continue
-		}
-		args := cmd.Args
-		if id, ok := cmd.Args[0].(*parse.IdentifierNode); ok {
-			if !passThrough[id.Ident] {
-				continue
-			}
-		} else if i > 0 || len(args) != 1 {
-			continue // not a function, and refused as such
-		}
-		for j, a := range args {
-			if t, ok := c.tokens[a]; ok && t.t.Kind() == reflect.String {
-				r := requiredToken{cmd: cmd, arg: j, tree: c.tree, path: t.path}
-				if i == 0 && len(args) == 1 {
-					r = requiredToken{pipe: p, tree: c.tree, path: t.path}
-				}
-				c.required = append(c.required, r)
-			} else if sub, ok := a.(*parse.PipeNode); ok && len(sub.Decl) == 0 {
-				c.requirePrinted(sub)
-			}
-		}
-	}
 }
 
 func (c *checker) call(cmd *parse.CommandNode, id *parse.IdentifierNode, sc scope, piped *typed) typed {
@@ -813,30 +750,4 @@ func tokenName(path string) string {
 		return "."
 	}
 	return "." + path
-}
-
-// markRequired passes each printed string token through required "path"
-// right after it is read, so that an empty value fails the rendering with
-// the token's name: {{.A | upper}} becomes {{.A | required ".A" | upper}},
-// {{printf "%s" .A}} becomes {{printf "%s" (.A | required ".A")}}.
-func (c *checker) markRequired() {
-	for _, r := range c.required {
-		path := tokenName(r.path)
-		var pos parse.Pos
-		if r.pipe != nil {
-			pos = r.pipe.Cmds[0].Pos
-		} else {
-			pos = r.cmd.Args[r.arg].Position()
-		}
-		id := parse.NewIdentifier("required").SetTree(r.tree).SetPos(pos)
-		str := &parse.StringNode{NodeType: parse.NodeString, Pos: pos, Quoted: strconv.Quote(path), Text: path}
-		req := &parse.CommandNode{NodeType: parse.NodeCommand, Pos: pos, Args: []parse.Node{id, str}}
-		if r.pipe != nil {
-			r.pipe.Cmds = slices.Insert(r.pipe.Cmds, 1, req)
-			continue
-		}
-		token := &parse.CommandNode{NodeType: parse.NodeCommand, Pos: pos, Args: []parse.Node{r.cmd.Args[r.arg]}}
-		r.cmd.Args[r.arg] = &parse.PipeNode{NodeType: parse.NodePipe, Pos: pos, Cmds: []*parse.CommandNode{token, req}}
-	}
-	c.required = nil
 }
