@@ -1,0 +1,233 @@
+package channel
+
+import (
+	"fmt"
+	"reflect"
+	"strconv"
+	"text/template/parse"
+)
+
+// builtinResult gives the result type of text/template's builtins; nil is
+// dynamic.
+var builtinResult = map[string]reflect.Type{
+	"and": nil, "or": nil, "not": boolType, "eq": boolType, "ne": boolType, "lt": boolType,
+	"le": boolType, "gt": boolType, "ge": boolType, "len": intType, "index": nil, "slice": nil,
+	"call": nil, "print": stringType, "printf": stringType, "println": stringType,
+	"html": stringType, "js": stringType, "urlquery": stringType,
+}
+
+func (c *checker) call(cmd *parse.CommandNode, id *parse.IdentifierNode, sc scope, piped *typed) typed {
+	var args []typed
+	var names []string // how a message names each argument
+	for _, a := range cmd.Args[1:] {
+		args = append(args, c.arg(a, sc))
+		names = append(names, a.String())
+	}
+	if piped != nil {
+		args = append(args, *piped)
+		names = append(names, "the piped value")
+		if piped.path != "" {
+			names[len(names)-1] = tokenName(piped.path)
+		}
+	}
+	ft, ok := c.funcs[id.Ident]
+	if !ok {
+		res, builtin := builtinResult[id.Ident]
+		if !builtin {
+			c.errorf(id, "unknown function %q", id.Ident)
+			return typed{}
+		}
+		if !c.builtinArgs(id, args, names) {
+			return typed{t: res}
+		}
+		if (id.Ident == "or" || id.Ident == "and") && len(args) > 0 {
+			same := args[0].t
+			for _, a := range args[1:] {
+				if a.t != same {
+					same = nil
+				}
+			}
+			return typed{t: same, path: args[0].path}
+		}
+		return typed{t: res}
+	}
+	in := ft.NumIn()
+	if ft.IsVariadic() {
+		if len(args) < in-1 {
+			c.errorf(id, "%s needs at least %d arguments, got %d", id.Ident, in-1, len(args))
+		}
+	} else if len(args) != in {
+		c.errorf(id, "%s needs %d arguments, got %d", id.Ident, in, len(args))
+		return typed{t: ft.Out(0)}
+	}
+	for i, a := range args {
+		var want reflect.Type
+		switch {
+		case ft.IsVariadic() && i >= in-1:
+			want = ft.In(in - 1).Elem()
+		case i < in:
+			want = ft.In(i)
+		default:
+			continue
+		}
+		if a.t == nil {
+			continue
+		}
+		if want.Kind() == reflect.Interface {
+			if numberArgs[id.Ident] && !isNumber(a.t) && a.t.Kind() != reflect.Interface {
+				c.errorf(id, "argument %d of %s: %s is %s, want a number", i+1, id.Ident, tokenName(a.path), describe(a.t))
+			}
+			continue
+		}
+		if !a.t.AssignableTo(want) {
+			if i+1 < len(cmd.Args) && isNumberLiteral(cmd.Args[i+1]) && isNumber(want) {
+				continue
+			}
+			c.errorf(id, "argument %d of %s: %s is %s, want %s", i+1, id.Ident, tokenName(a.path), describe(a.t), describe(want))
+		}
+	}
+	return typed{t: ft.Out(0)}
+}
+
+// numberArgs are the template functions whose parameters, typed any so
+// that they take every kind of number, must be numbers.
+var numberArgs = map[string]bool{"percent": true, "number": true}
+
+// refusedBuiltins are the builtins a template may not call, with what to
+// use instead: each fails at run time or prints "<no value>" for some
+// recipients.
+var refusedBuiltins = map[string]string{
+	"index": `index is not allowed: a missing map entry prints "<no value>" and a list index out of range fails; read a map entry with {{attr "key" "default" ...}}, a list with {{range ...}} or {{join ", " ...}}`,
+	"slice": `slice is not allowed: it fails for a value shorter than its indexes`,
+	"call":  `call is not allowed: templates have no functions to call`,
+}
+
+// builtinArity gives the least and the most number of arguments of the
+// builtins that take a fixed number (-1: any number).
+var builtinArity = map[string][2]int{
+	"and": {1, -1}, "or": {1, -1}, "not": {1, 1}, "len": {1, 1}, "printf": {1, -1},
+	"eq": {2, -1}, "ne": {2, 2}, "lt": {2, 2}, "le": {2, 2}, "gt": {2, 2}, "ge": {2, 2},
+}
+
+// builtinArgs checks a builtin's arguments as text/template would when
+// it runs: refused builtins, the number of arguments, len of a value
+// without a length, comparisons of values of different kinds. It reports
+// whether they are right.
+func (c *checker) builtinArgs(id *parse.IdentifierNode, args []typed, names []string) bool {
+	name := id.Ident
+	if msg, refused := refusedBuiltins[name]; refused {
+		c.errorf(id, "%s", msg)
+		return false
+	}
+	if ar, ok := builtinArity[name]; ok && (len(args) < ar[0] || ar[1] >= 0 && len(args) > ar[1]) {
+		want := strconv.Itoa(ar[0])
+		switch {
+		case ar[1] < 0:
+			want = "at least " + want
+		case ar[1] != ar[0]:
+			want += " to " + strconv.Itoa(ar[1])
+		}
+		c.errorf(id, "%s needs %s arguments, got %d", name, want, len(args))
+		return false
+	}
+	switch name {
+	case "printf":
+		// The format is a string: a value of another string type (a
+		// b2b.PersonID) fails at run time too.
+		if t := args[0].t; t != nil && t != stringType && t.Kind() != reflect.Interface {
+			hint := ""
+			if t.Kind() == reflect.String {
+				hint = fmt.Sprintf(` (print it with {{printf "%%s" %s}})`, names[0])
+			}
+			c.errorf(id, "argument 1 of printf: %s is %s, want a format (text)%s", names[0], describe(t), hint)
+			return false
+		}
+	case "len":
+		if t := args[0].t; t != nil && !hasLen(t) {
+			c.errorf(id, "len of %s: %s has no length (only text, lists and maps have one)", names[0], describe(t))
+			return false
+		}
+	case "eq", "ne", "lt", "le", "gt", "ge":
+		for i := 1; i < len(args); i++ {
+			if msg := comparable(name, args[0], args[i], names[0], names[i]); msg != "" {
+				c.errorf(id, "%s", msg)
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func hasLen(t reflect.Type) bool {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.String, reflect.Slice, reflect.Array, reflect.Map, reflect.Chan, reflect.Interface:
+		return true
+	}
+	return false
+}
+
+// The kinds text/template compares: values of one kind compare, and ints
+// with uints.
+const (
+	otherKind = iota
+	boolKind
+	intKind
+	uintKind
+	floatKind
+	complexKind
+	stringKind
+)
+
+func basicKind(t reflect.Type) int {
+	switch t.Kind() {
+	case reflect.Bool:
+		return boolKind
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return intKind
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return uintKind
+	case reflect.Float32, reflect.Float64:
+		return floatKind
+	case reflect.Complex64, reflect.Complex128:
+		return complexKind
+	case reflect.String:
+		return stringKind
+	}
+	return otherKind
+}
+
+// comparable returns why the comparison fn of a and b (named an and bn)
+// fails at run time, "" when it does not (or when a type is known only
+// then).
+func comparable(fn string, a, b typed, an, bn string) string {
+	if a.t == nil || b.t == nil || a.t.Kind() == reflect.Interface || b.t.Kind() == reflect.Interface {
+		return ""
+	}
+	ka, kb := basicKind(a.t), basicKind(b.t)
+	ordered := fn != "eq" && fn != "ne"
+	switch {
+	case ordered && (ka == otherKind || ka == boolKind || ka == complexKind):
+		return fmt.Sprintf("%s cannot order %s, which is %s (it orders numbers and text)", fn, an, describe(a.t))
+	case ordered && (kb == otherKind || kb == boolKind || kb == complexKind):
+		return fmt.Sprintf("%s cannot order %s, which is %s (it orders numbers and text)", fn, bn, describe(b.t))
+	case ka == otherKind && kb == otherKind:
+		if !a.t.Comparable() || !b.t.Comparable() {
+			return fmt.Sprintf("%s cannot compare %s (%s) with %s (%s)", fn, an, describe(a.t), bn, describe(b.t))
+		}
+	case ka != kb && !(ka == intKind && kb == uintKind || ka == uintKind && kb == intKind):
+		hint := ""
+		if ka == floatKind && kb == intKind || ka == intKind && kb == floatKind {
+			hint = " (write a whole number as 100.0 to compare it with a decimal one)"
+		}
+		return fmt.Sprintf("%s cannot compare %s (%s) with %s (%s)%s", fn, an, describe(a.t), bn, describe(b.t), hint)
+	}
+	return ""
+}
+
+func isNumberLiteral(n parse.Node) bool {
+	_, ok := n.(*parse.NumberNode)
+	return ok
+}
