@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/channel"
 )
 
@@ -37,4 +38,40 @@ func TestPercentAndNumberOfOddValues(t *testing.T) {
 			require.Equal(t, tt.want+" Reply STOP to opt out.", got)
 		})
 	}
+}
+
+// TestAttrAndDefaultPrintValuesAsText: attr and default print a decimal
+// attribute (a revenue, a head count from JSON) as a decimal and a list as
+// a list, where they printed Go's notations: "2.5e+07", "[de fr]".
+func TestAttrAndDefaultPrintValuesAsText(t *testing.T) {
+	t.Parallel()
+	ts, err := channel.CompileTemplates(channel.TemplateSet{SMS: []channel.SMSTemplate{
+		{Name: "attr", Text: `{{.Account.Attributes | attr "v" "none"}}`},
+		{Name: "default", Text: `{{.Group.Score | default "none"}} {{.Group.MissingRoles | default "none"}}`},
+	}})
+	require.NoError(t, err)
+	tests := []struct {
+		name string
+		v    any
+		want string
+	}{
+		{"a large decimal", 25000000.0, "25000000"},
+		{"a small decimal", 0.00001, "0.00001"},
+		{"a decimal with a fraction", 1234567.5, "1234567.5"},
+		{"past an int", 1e21, "1" + strings.Repeat("0", 21)},
+		{"a whole number", int64(42), "42"},
+		{"a list", []string{"de", "fr"}, "de, fr"},
+		{"text", "gold", "gold"},
+		{"true", true, "true"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := ts.RenderSMS("attr", &channel.RenderContext{Account: b2b.Account{Attributes: map[string]any{"v": tt.v}}})
+			require.NoError(t, err)
+			require.Equal(t, tt.want, got)
+		})
+	}
+	got, err := ts.RenderSMS("default", &channel.RenderContext{Group: channel.GroupView{Score: 12345678, MissingRoles: []string{"Champion", "End User"}}})
+	require.NoError(t, err)
+	require.Equal(t, "12345678 Champion, End User", got)
 }

@@ -17,7 +17,7 @@ var templateFuncs = map[string]any{
 		if isEmpty(v) {
 			return fallback
 		}
-		return fmt.Sprint(v)
+		return asText(v)
 	},
 	// join joins a list: {{.Group.MissingRoles | join ", "}}.
 	"join": func(sep string, list []string) string { return strings.Join(list, sep) },
@@ -35,7 +35,7 @@ var templateFuncs = map[string]any{
 	// {{.Account.Attributes | attr "tier" "standard"}}.
 	"attr": func(key, fallback string, m map[string]any) string {
 		if v, ok := m[key]; ok && !isEmpty(v) {
-			return fmt.Sprint(v)
+			return asText(v)
 		}
 		return fallback
 	},
@@ -53,6 +53,24 @@ var loaderFuncs = map[string]any{
 		}
 		return v, nil
 	},
+}
+
+// asText writes a value default or attr prints as a reader reads it: a
+// decimal in decimal notation (an attribute decoded from JSON, a revenue
+// of 25000000, is a float64, which fmt writes "2.5e+07") and a list of
+// text joined with ", " (fmt writes "[de fr]").
+func asText(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	case float32:
+		return strconv.FormatFloat(float64(x), 'f', -1, 32)
+	case []string:
+		return strings.Join(x, ", ")
+	}
+	return fmt.Sprint(v)
 }
 
 func isEmpty(v any) bool {
