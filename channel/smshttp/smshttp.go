@@ -19,7 +19,11 @@
 // bad number, a blocked recipient: retrying cannot help) except 408, 409 and
 // 429, which are temporary like 5xx answers, timeouts and network errors. A
 // key that an HTTP header cannot carry (a control character) fails for
-// good without a request. A Retry-After header (seconds or an HTTP date) is
+// good without a request. An endpoint that moved (a 301 or 302 answer,
+// which an HTTP client follows with a GET that sends nothing) is a
+// temporary failure naming the new address, so that the queued messages
+// wait for the URL to be corrected instead of counting the GET's answer
+// as a delivery. A Retry-After header (seconds or an HTTP date) is
 // passed on. Retries reuse the
 // idempotency key, so a provider that honours it sends once.
 package smshttp
@@ -168,6 +172,10 @@ func (s *Sender) SendSMS(ctx context.Context, msg *channel.Message) (channel.Rec
 		return channel.Receipt{}, &channel.SendError{Err: fmt.Errorf("sms %q: %w", msg.Key, err)}
 	}
 	defer resp.Body.Close()
+	if moved := movedAway(resp); moved != nil {
+		return channel.Receipt{}, &channel.SendError{Code: moved.StatusCode, Err: fmt.Errorf("sms %q: the provider answered %s, moving the endpoint to %s; "+
+			"a client follows that with a GET, which sends no message (set the URL to the new address)", msg.Key, moved.Status, movedTo(moved))}
+	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 	if err != nil {
 		return channel.Receipt{}, &channel.SendError{Code: resp.StatusCode, Err: fmt.Errorf("sms %q: reading the answer: %w", msg.Key, err)}
@@ -188,6 +196,34 @@ func (s *Sender) SendSMS(ctx context.Context, msg *channel.Message) (channel.Rec
 		RetryAfter: retryAfter(resp.Header.Get("Retry-After"), now),
 		Err:        fmt.Errorf("sms %q: provider answered %s: %s", msg.Key, resp.Status, providerMessage(body)),
 	}
+}
+
+// movedAway returns the redirect by which the endpoint turned the POST
+// into a GET (a 301 or a 302, which clients follow with a GET and no
+// body), nil if there was none: the answer is then the GET's (a listing,
+// an account with an "id"), and no message was sent. A 303 points at what
+// the POST created, and a 307 or 308 repeats the POST: their answers are
+// the message's.
+func movedAway(resp *http.Response) *http.Response {
+	for r := resp.Request; r != nil && r.Response != nil; r = r.Response.Request {
+		prev := r.Response
+		if r.Method != http.MethodPost && prev.Request != nil && prev.Request.Method == http.MethodPost {
+			if prev.StatusCode == http.StatusSeeOther {
+				return nil
+			}
+			return prev
+		}
+	}
+	return nil
+}
+
+// movedTo is where a redirect sends the request, without credentials.
+func movedTo(redirect *http.Response) string {
+	u, err := redirect.Location()
+	if err != nil {
+		return "an unknown address"
+	}
+	return u.Redacted()
 }
 
 func temporary4xx(code int) bool {

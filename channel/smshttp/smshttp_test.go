@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -288,4 +289,64 @@ func TestSMSKeyNotAHeaderValue(t *testing.T) {
 	require.Empty(t, b.prov.requests())
 	_, err := b.sender.SendSMS(context.Background(), sms("k\tü"))
 	require.NoError(t, err, "a tab and UTF-8 may be in a header value")
+}
+
+// TestSMSRedirects: a provider that moved its endpoint (301, 302) has
+// the client follow with a GET, which sends no message: that is a
+// temporary failure that says where the endpoint went, where the answer
+// to the GET (here an account, with an "id") made a receipt of a message
+// never sent. A 307 or 308 repeats the POST, and a 303 points at the
+// message the POST created: both deliver.
+func TestSMSRedirects(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		code      int
+		delivered bool
+	}{
+		{http.StatusMovedPermanently, false},
+		{http.StatusFound, false},
+		{http.StatusSeeOther, true},
+		{http.StatusTemporaryRedirect, true},
+		{http.StatusPermanentRedirect, true},
+	} {
+		t.Run(strconv.Itoa(tc.code), func(t *testing.T) {
+			t.Parallel()
+			var mu sync.Mutex
+			var posts []string
+			mux := http.NewServeMux()
+			mux.HandleFunc("/old/Messages.json", func(w http.ResponseWriter, r *http.Request) {
+				http.Redirect(w, r, "/new/Messages.json", tc.code)
+			})
+			mux.HandleFunc("POST /new/Messages.json", func(w http.ResponseWriter, r *http.Request) {
+				_ = r.ParseForm()
+				mu.Lock()
+				posts = append(posts, r.PostForm.Get("Body"))
+				mu.Unlock()
+				w.WriteHeader(http.StatusCreated)
+				fmt.Fprint(w, `{"sid": "SM1"}`)
+			})
+			mux.HandleFunc("GET /new/Messages.json", func(w http.ResponseWriter, r *http.Request) {
+				fmt.Fprint(w, `{"id": "AC123", "messages": []}`)
+			})
+			srv := httptest.NewServer(mux)
+			t.Cleanup(srv.Close)
+			s, err := smshttp.New(smshttp.Config{URL: srv.URL + "/old/Messages.json", From: "+15550100"})
+			require.NoError(t, err)
+			rc, err := s.SendSMS(context.Background(), sms("k"))
+			if tc.delivered {
+				require.NoError(t, err)
+				require.NotEmpty(t, rc.ProviderID)
+				return
+			}
+			mu.Lock()
+			require.Empty(t, posts, "no message reached the provider")
+			mu.Unlock()
+			var se *channel.SendError
+			require.ErrorAs(t, err, &se)
+			require.False(t, se.Permanent, "the endpoint's address is the sender's configuration, not the message's fault")
+			require.Equal(t, tc.code, se.Code)
+			require.EqualError(t, err, fmt.Sprintf(`temporary failure (code %d): sms "k": the provider answered %d %s, moving the endpoint to %s/new/Messages.json; `+
+				`a client follows that with a GET, which sends no message (set the URL to the new address)`, tc.code, tc.code, http.StatusText(tc.code), srv.URL))
+		})
+	}
 }
