@@ -41,6 +41,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/channel"
@@ -265,9 +266,16 @@ func providerMessage(body []byte) string {
 			}
 		}
 	}
-	s := strings.TrimSpace(string(body))
+	// The message goes into an error, kept as the entry's last error:
+	// text, so bytes that are not UTF-8 are replaced and a character is
+	// not cut in two.
+	s := strings.TrimSpace(strings.ToValidUTF8(string(body), "\uFFFD"))
 	if len(s) > 200 {
-		s = s[:200] + "..."
+		n := 200
+		for n > 0 && !utf8.RuneStart(s[n]) {
+			n--
+		}
+		s = s[:n] + "..."
 	}
 	if s == "" {
 		return "(empty answer)"

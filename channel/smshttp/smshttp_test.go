@@ -6,9 +6,11 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/require"
@@ -347,6 +349,27 @@ func TestSMSRedirects(t *testing.T) {
 			require.Equal(t, tc.code, se.Code)
 			require.EqualError(t, err, fmt.Sprintf(`temporary failure (code %d): sms "k": the provider answered %d %s, moving the endpoint to %s/new/Messages.json; `+
 				`a client follows that with a GET, which sends no message (set the URL to the new address)`, tc.code, tc.code, http.StatusText(tc.code), srv.URL))
+		})
+	}
+}
+
+// TestSMSProviderMessageIsText: the provider's answer quoted in an error
+// is cut between characters, and bytes that are not UTF-8 (an answer in
+// Latin-1) are replaced, so that the error, kept as the entry's last
+// error, is text: a cut inside "é" left half of it.
+func TestSMSProviderMessageIsText(t *testing.T) {
+	t.Parallel()
+	for name, tc := range map[string]struct{ body, want string }{
+		"cut inside a character": {strings.Repeat("a", 199) + "éé", strings.Repeat("a", 199) + "..."},
+		"latin-1":                {"Num\xe9ro invalide", "Num\uFFFDro invalide"},
+		"latin-1 in JSON":        {`{"message": "Num` + "\xe9" + `ro invalide"}`, "Num\uFFFDro invalide"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			b := setup(t, status(400, tc.body))
+			_, err := b.sender.SendSMS(context.Background(), sms("k"))
+			require.EqualError(t, err, `permanent failure (code 400): sms "k": provider answered 400 Bad Request: `+tc.want)
+			require.True(t, utf8.ValidString(err.Error()))
 		})
 	}
 }
