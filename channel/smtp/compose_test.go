@@ -117,3 +117,53 @@ func TestComposeSubjectsReadBackAsWritten(t *testing.T) {
 		})
 	}
 }
+
+// TestComposeReplyTo: a Reply-To with a display name reads back as
+// written, its name encoded (RFC 2047) where it is not ASCII: a header
+// carries no 8-bit text to a server that did not agree to it, where the
+// name went out as raw UTF-8. A Reply-To that is no address is refused
+// where it went out as it was.
+func TestComposeReplyTo(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, replyTo string
+		want          *mail.Address // nil: refused
+		header        string        // the header's value, when it must be exactly that
+	}{
+		{name: "bare", replyTo: "team@vendor.example", want: &mail.Address{Address: "team@vendor.example"}, header: "team@vendor.example"},
+		{name: "ascii name", replyTo: "Vendor Team <team@vendor.example>", want: &mail.Address{Name: "Vendor Team", Address: "team@vendor.example"}},
+		{name: "non-ascii name", replyTo: "Équipe Vendor — Ventes <team@vendor.example>", want: &mail.Address{Name: "Équipe Vendor — Ventes", Address: "team@vendor.example"}},
+		{name: "quoted name", replyTo: `"Doe, Jane" <jane@vendor.example>`, want: &mail.Address{Name: "Doe, Jane", Address: "jane@vendor.example"}},
+		{name: "long non-ascii name", replyTo: strings.Repeat("Größe ", 30) + "<team@vendor.example>", want: &mail.Address{Name: strings.TrimSpace(strings.Repeat("Größe ", 30)), Address: "team@vendor.example"}},
+		{name: "no address", replyTo: "the team"},
+		{name: "two addresses", replyTo: "a@vendor.example, b@vendor.example"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			msg := &channel.Message{Key: "k", Channel: channel.ChannelEmail, To: "ann@acme.com", ReplyTo: tc.replyTo, Subject: "Hi", Text: "Hello"}
+			raw, err := smtp.Compose(msg, "news@vendor.example", "<x@vendor.example>", t0)
+			if tc.want == nil {
+				require.ErrorContains(t, err, `message "k": reply-to `)
+				return
+			}
+			require.NoError(t, err)
+			head, _, _ := strings.Cut(string(raw), "\r\n\r\n")
+			for i, c := range []byte(head) {
+				require.Less(t, c, byte(0x80), "8-bit byte in the header at %d: %q", i, head)
+			}
+			for _, line := range strings.Split(head, "\r\n") {
+				// Longer only where one word is: a header's name and its
+				// first (encoded) word.
+				require.True(t, len(line) <= 78 || len(strings.Fields(line)) <= 2, "header line %q", line)
+			}
+			m, err := mail.ReadMessage(strings.NewReader(string(raw)))
+			require.NoError(t, err)
+			got, err := m.Header.AddressList("Reply-To")
+			require.NoError(t, err)
+			require.Equal(t, []*mail.Address{tc.want}, got)
+			if tc.header != "" {
+				require.Equal(t, tc.header, m.Header.Get("Reply-To"))
+			}
+		})
+	}
+}

@@ -2,8 +2,10 @@
 // with the standard library's net/smtp client.
 //
 // Each message is a MIME multipart/alternative with a text and an HTML part
-// (quoted-printable, UTF-8), a Subject encoded per RFC 2047, a Date from
-// the configured clock, List-Unsubscribe and List-Unsubscribe-Post (RFC
+// (quoted-printable, UTF-8), a Subject encoded per RFC 2047, a Reply-To
+// of one address, bare or with a display name (encoded per RFC 2047 where
+// it is not ASCII; a Reply-To that is not one address is a permanent
+// failure), a Date from the configured clock, List-Unsubscribe and List-Unsubscribe-Post (RFC
 // 8058 one-click) headers when the message has an unsubscribe link, and
 // two idempotency headers derived from the message key (the headers are
 // folded at spaces, into lines of at most 78 characters where the words
@@ -43,6 +45,7 @@ import (
 	"mime/multipart"
 	"mime/quotedprintable"
 	"net"
+	"net/mail"
 	"net/netip"
 	netsmtp "net/smtp"
 	"net/textproto"
@@ -327,12 +330,16 @@ func Compose(msg *channel.Message, from, messageID string, date time.Time) ([]by
 	if msg.Text == "" && msg.HTML == "" {
 		return nil, fmt.Errorf("message %q has neither a text nor an HTML part", msg.Key)
 	}
+	replyTo, err := replyToHeader(msg)
+	if err != nil {
+		return nil, err
+	}
 	var b bytes.Buffer
 	h := func(name, value string) { writeHeader(&b, name, value) }
 	h("From", from)
 	h("To", msg.To)
-	if msg.ReplyTo != "" {
-		h("Reply-To", msg.ReplyTo)
+	if replyTo != "" {
+		h("Reply-To", replyTo)
 	}
 	h("Subject", encodeSubject(msg.Subject))
 	h("Date", date.Format(time.RFC1123Z))
@@ -374,6 +381,25 @@ func Compose(msg *channel.Message, from, messageID string, date time.Time) ([]by
 		return nil, err
 	}
 	return b.Bytes(), nil
+}
+
+// replyToHeader returns the Reply-To header of msg: one address, bare
+// or with a display name ("Équipe Vendor <team@vendor.example>"), the
+// name encoded per RFC 2047 where it is not ASCII (a header that went
+// out as raw UTF-8 would reach a server that did not agree to 8-bit
+// headers); "" when msg has none.
+func replyToHeader(msg *channel.Message) (string, error) {
+	if msg.ReplyTo == "" {
+		return "", nil
+	}
+	a, err := mail.ParseAddress(msg.ReplyTo)
+	if err != nil {
+		return "", fmt.Errorf("message %q: reply-to %q is not one address: %v", msg.Key, msg.ReplyTo, err)
+	}
+	if a.Name == "" {
+		return a.Address, nil
+	}
+	return a.String(), nil
 }
 
 // boundary returns the MIME boundary of msg: derived from its key, so
