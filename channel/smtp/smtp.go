@@ -20,6 +20,10 @@
 // second copy. Use an HTTP email API with idempotency keys where exactly-once
 // matters more than that.
 //
+// An address that is not ASCII (an internationalized domain or local
+// part, in the envelope or a header) goes only to a server that offers
+// SMTPUTF8 (RFC 6531); to another, it is a permanent failure.
+//
 // Replies with a 5xx code to MAIL FROM, RCPT TO and DATA are permanent
 // failures (channel.ErrPermanent, not retried); 4xx replies, timeouts and
 // network errors are temporary, and so is every failure before MAIL FROM
@@ -247,6 +251,14 @@ func (s *Sender) deliver(ctx context.Context, from, to string, raw []byte) error
 			return sessionError{err}
 		}
 	}
+	if addr, ok := nonASCII(from, to, raw); ok {
+		if utf8ok, _ := c.Extension("SMTPUTF8"); !utf8ok {
+			// RFC 6531: a server that does not offer it did not agree to
+			// take UTF-8 in the envelope or the headers, and may refuse or
+			// mangle it; this server never will, for this message.
+			return &channel.SendError{Permanent: true, Err: fmt.Errorf("%s is not ASCII, and the server %s does not offer SMTPUTF8 (RFC 6531), which it needs", addr, s.cfg.Addr)}
+		}
+	}
 	if err := c.Mail(from); err != nil {
 		return err
 	}
@@ -268,6 +280,31 @@ func (s *Sender) deliver(ctx context.Context, from, to string, raw []byte) error
 	// have the message retried and delivered twice.
 	_ = c.Quit()
 	return nil
+}
+
+// nonASCII returns what of a message is not ASCII, and so needs
+// SMTPUTF8: the sender's or the recipient's address, or else a header
+// (the address of a Reply-To); the body, quoted-printable, is ASCII.
+func nonASCII(from, to string, raw []byte) (string, bool) {
+	for _, a := range [...]string{from, to} {
+		if !ascii(a) {
+			return "the address " + a, true
+		}
+	}
+	head, _, _ := bytes.Cut(raw, []byte("\r\n\r\n"))
+	if !ascii(string(head)) {
+		return "a header", true
+	}
+	return "", false
+}
+
+func ascii(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // sessionError is a failure before MAIL FROM: the server refused the

@@ -38,6 +38,7 @@ type received struct {
 	From, To string
 	Data     []byte
 	User     string
+	UTF8     bool // MAIL FROM had SMTPUTF8
 }
 
 // server is a real SMTP server (go-smtp) on a loopback port.
@@ -56,6 +57,12 @@ func startServer(t *testing.T) *server { return startServerTLS(t, nil) }
 // tc is nil).
 func startServerTLS(t *testing.T, tc *tls.Config) *server {
 	t.Helper()
+	return startServerWith(t, func(srv *gosmtp.Server) { srv.TLSConfig = tc })
+}
+
+// startServerWith starts a server that set changes.
+func startServerWith(t *testing.T, set func(*gosmtp.Server)) *server {
+	t.Helper()
 	s := &server{}
 	srv := gosmtp.NewServer(gosmtp.BackendFunc(func(*gosmtp.Conn) (gosmtp.Session, error) {
 		return &session{srv: s}, nil
@@ -64,7 +71,7 @@ func startServerTLS(t *testing.T, tc *tls.Config) *server {
 	srv.AllowInsecureAuth = true
 	srv.ReadTimeout, srv.WriteTimeout = 5*time.Second, 5*time.Second
 	srv.ErrorLog = discardLogger{}
-	srv.TLSConfig = tc
+	set(srv)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	s.Addr = l.Addr().String()
@@ -100,7 +107,10 @@ func (s *session) Auth(string) (sasl.Server, error) {
 		return nil
 	}), nil
 }
-func (s *session) Mail(from string, _ *gosmtp.MailOptions) error { s.cur.From = from; return nil }
+func (s *session) Mail(from string, opts *gosmtp.MailOptions) error {
+	s.cur.From, s.cur.UTF8 = from, opts != nil && opts.UTF8
+	return nil
+}
 func (s *session) Rcpt(to string, _ *gosmtp.RcptOptions) error {
 	s.srv.mu.Lock()
 	defer s.srv.mu.Unlock()
@@ -709,4 +719,50 @@ func TestSendEmailWithALongSubject(t *testing.T) {
 	subject, err := new(mime.WordDecoder).DecodeHeader(m.Header.Get("Subject"))
 	require.NoError(t, err)
 	require.Equal(t, msg.Subject, subject)
+}
+
+// TestSMTPNonASCIIAddresses: an address that is not ASCII (an
+// internationalized domain, a local part in another script) goes only to
+// a server that offers SMTPUTF8 (RFC 6531), with it; to one that does not
+// it is a permanent failure that says so, where it went out as raw UTF-8
+// in the envelope and the headers, which such a server may refuse or
+// mangle.
+func TestSMTPNonASCIIAddresses(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name              string
+		smtputf8          bool
+		from, to, replyTo string
+		what              string // what is not ASCII
+	}{
+		{name: "recipient, SMTPUTF8 offered", smtputf8: true, from: "news@vendor.example", to: "jörg@münchen.example"},
+		{name: "sender, SMTPUTF8 offered", smtputf8: true, from: "nachrichten@händler.example", to: "ann@acme.com"},
+		{name: "recipient, no SMTPUTF8", from: "news@vendor.example", to: "jörg@münchen.example", what: "the address jörg@münchen.example"},
+		{name: "sender, no SMTPUTF8", from: "nachrichten@händler.example", to: "ann@acme.com", what: "the address nachrichten@händler.example"},
+		{name: "reply-to, no SMTPUTF8", from: "news@vendor.example", to: "ann@acme.com", replyTo: "Händler <antwort@händler.example>", what: "a header"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv := startServerWith(t, func(s *gosmtp.Server) { s.EnableSMTPUTF8 = tc.smtputf8 })
+			s := newSender(t, srv.Addr, nil)
+			msg := marketingEmail()
+			msg.From, msg.To = tc.from, tc.to
+			if tc.replyTo != "" {
+				msg.ReplyTo = tc.replyTo
+			}
+			_, err := s.SendEmail(context.Background(), msg)
+			if !tc.smtputf8 {
+				require.True(t, channel.IsPermanent(err), "%v", err)
+				require.ErrorContains(t, err, tc.what+" is not ASCII, and the server "+srv.Addr+" does not offer SMTPUTF8")
+				require.Empty(t, srv.received())
+				return
+			}
+			require.NoError(t, err)
+			got := srv.received()
+			require.Len(t, got, 1)
+			require.Equal(t, tc.from, got[0].From)
+			require.Equal(t, tc.to, got[0].To)
+			require.True(t, got[0].UTF8, "MAIL FROM with SMTPUTF8")
+		})
+	}
 }
