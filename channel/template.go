@@ -134,7 +134,8 @@ type RenderedEmail struct {
 
 // RenderEmail renders the email template name for rc. It fails with a
 // *RenderError when a required token is empty (matching ErrEmptyToken); the
-// subject is collapsed to one line.
+// subject is collapsed to one line (its line breaks and runs of blanks
+// become one space; other spaces, such as a no-break space, stay).
 func (t *Templates) RenderEmail(name string, rc *RenderContext) (RenderedEmail, error) {
 	return t.renderEmail(name, rc, true)
 }
@@ -152,7 +153,7 @@ func (t *Templates) renderEmail(name string, rc *RenderContext, plans bool) (Ren
 	if err != nil {
 		return out, &RenderError{Template: name, Part: "subject", Person: rc.Person.ID, Err: err}
 	}
-	out.Subject = strings.Join(strings.Fields(subject), " ")
+	out.Subject = oneLine(subject)
 	if out.HTML, err = ce.execute(1, ce.html, d, plans); err != nil {
 		return out, &RenderError{Template: name, Part: "html", Person: rc.Person.ID, Err: err}
 	}
@@ -228,4 +229,39 @@ func (t *Templates) Reads(name, path string) bool {
 func (t *Templates) Marketing(name string) bool {
 	ce := t.emails[name]
 	return ce != nil && ce.def.Marketing
+}
+
+// oneLine collapses a subject to one line: its line breaks and runs of
+// blanks become one space, and it is trimmed. Only blanks and line
+// breaks are: strings.Fields would also turn the spaces that are part of
+// the text (a no-break space, an ideographic space) into ASCII spaces. A
+// subject that is one line already, the usual case, is returned as it is.
+func oneLine(s string) string {
+	if singleLine(s) {
+		return s
+	}
+	return strings.Join(strings.FieldsFunc(s, blank), " ")
+}
+
+// singleLine reports whether s has no blank but single spaces between
+// words.
+func singleLine(s string) bool {
+	prev := true // a blank at the start is to be trimmed
+	for _, r := range s {
+		b := blank(r)
+		if b && (prev || r != ' ') {
+			return false
+		}
+		prev = b
+	}
+	return !prev || s == ""
+}
+
+// blank reports whether r is a blank or a line break.
+func blank(r rune) bool {
+	switch r {
+	case ' ', '\t', '\n', '\v', '\f', '\r', '\u0085', '\u2028', '\u2029':
+		return true
+	}
+	return false
 }

@@ -676,3 +676,32 @@ func TestCompileTemplatesProblemPlaces(t *testing.T) {
 		t.Errorf("problems (-want +got):\n%s", diff)
 	}
 }
+
+// TestRenderSubjectOnOneLine: a subject is collapsed to one line: its
+// line breaks and runs of blanks become one space, and it is trimmed. A
+// space that is not a blank between words, the no-break space of French
+// typography ("Bonjour !") or the ideographic space of a Japanese subject,
+// is kept as written, where it became an ASCII space.
+func TestRenderSubjectOnOneLine(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ name, subject, want string }{
+		{"lines and blanks", "  Hello\r\n\tAnn,  welcome \n", "Hello Ann, welcome"},
+		{"line separators", "Hello\u2028Ann\u2029and\u0085Bo", "Hello Ann and Bo"},
+		{"no-break spaces", "Bonjour\u00a0! Prix\u202f: 10\u00a0€", "Bonjour\u00a0! Prix\u202f: 10\u00a0€"},
+		{"ideographic space", "お知らせ\u3000新製品", "お知らせ\u3000新製品"},
+		{"one line already", "Hello Ann", "Hello Ann"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			ts, err := channel.CompileTemplates(channel.TemplateSet{Emails: []channel.EmailTemplate{{Name: "e", Subject: "{{.Account.Name}}", HTML: "<p>x</p>", Text: "x"}}})
+			require.NoError(t, err)
+			rc := &channel.RenderContext{Account: b2b.Account{Name: tc.subject}}
+			got, err := ts.RenderEmail("e", rc)
+			require.NoError(t, err)
+			require.Equal(t, tc.want, got.Subject)
+			got, err = ts.RenderEmailWithoutPlans("e", rc)
+			require.NoError(t, err)
+			require.Equal(t, tc.want, got.Subject)
+		})
+	}
+}
