@@ -87,6 +87,9 @@ func TestConsentPolicy(t *testing.T) {
 		why    string
 	}{
 		{"opt-out forbids", channel.ConsentPolicy{AllowUnknownSMS: true}, channel.ChannelEmail, optOut, false, "email consent is opt-out (source marketo, 2026-03-02T09:00:00Z)"},
+		// An opt-out imported without its time says so, where it said
+		// the person opted out in the year 1.
+		{"opt-out of unknown time", channel.ConsentPolicy{}, channel.ChannelEmail, b2b.Consent{Status: b2b.ConsentOptOut, Source: "csv"}, false, "email consent is opt-out (source csv, time unknown)"},
 		{"opt-in allows sms", channel.ConsentPolicy{}, channel.ChannelSMS, optIn, true, "sms consent is opt-in (source form)"},
 		{"unknown email allowed by default", channel.ConsentPolicy{}, channel.ChannelEmail, unknown, true, "email consent is unknown and the policy allows email without opt-in"},
 		{"unknown email denied on request", channel.ConsentPolicy{DenyUnknownEmail: true}, channel.ChannelEmail, b2b.Consent{}, false, "email consent is unknown and the policy requires an opt-in for email"},

@@ -63,7 +63,11 @@ func (p ConsentPolicy) Allows(ch Channel, c b2b.Consent) (bool, string) {
 	}
 	switch c.Status {
 	case b2b.ConsentOptOut:
-		return false, fmt.Sprintf("%s consent is opt-out (source %s, %s)", ch, orDash(c.Source), c.At.Format("2006-01-02T15:04:05Z07:00"))
+		at := "time unknown" // an opt-out imported without its time, not one of the year 1
+		if !c.At.IsZero() {
+			at = c.At.Format("2006-01-02T15:04:05Z07:00")
+		}
+		return false, fmt.Sprintf("%s consent is opt-out (source %s, %s)", ch, orDash(c.Source), at)
 	case b2b.ConsentOptIn:
 		return true, fmt.Sprintf("%s consent is opt-in (source %s)", ch, orDash(c.Source))
 	}
