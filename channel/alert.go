@@ -3,7 +3,9 @@ package channel
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -360,13 +362,16 @@ func fmtMetric(metric string, v float64) string {
 }
 
 func pct(v float64) string { return fmt.Sprintf("%.0f%%", v*100) }
-func num(v float64) string { return fmt.Sprintf("%g", float64(int64(v*10+0.5*sign(v)))/10) }
 
-func sign(v float64) float64 {
-	if v < 0 {
-		return -1
+// num writes a score to one decimal, as a decimal: %g wrote a score past
+// a million as 1.234567e+06, and rounding through an int64 wrote its
+// lowest value for one past what it holds.
+func num(v float64) string {
+	r := math.Round(v*10) / 10
+	if r == 0 {
+		r = 0 // -0 is 0
 	}
-	return 1
+	return strconv.FormatFloat(r, 'f', -1, 64)
 }
 
 // Route routes an alert that was decided elsewhere (by a journey, say)

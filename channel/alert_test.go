@@ -101,6 +101,23 @@ func TestThresholdAlertsDoNotStorm(t *testing.T) {
 	}
 }
 
+// TestThresholdReasonOfLargeScores: a reason writes a score as a
+// decimal, past a million too, where it wrote "1.234567e+06" (and the
+// lowest int64 past what an int64 holds); one that rounds to zero from
+// below reads 0.
+func TestThresholdReasonOfLargeScores(t *testing.T) {
+	t.Parallel()
+	a := newAlerter(t, channel.AlertRule{Name: "hot", Strategy: channel.StrategyThreshold, Threshold: 1e6})
+	got := run(t, a, scores(999999.94, 1234567.04))
+	require.Equal(t, map[int]string{1: "score 1234567 reached the threshold 1000000 (it alerts again only after falling below 900000)"}, got)
+	a = newAlerter(t, channel.AlertRule{Name: "huge", Strategy: channel.StrategyThreshold, Threshold: 1e19})
+	got = run(t, a, scores(2.5e19))
+	require.Equal(t, map[int]string{0: "score 25000000000000000000 reached the threshold 10000000000000000000 (it alerts again only after falling below 9000000000000000000)"}, got)
+	a = newAlerter(t, channel.AlertRule{Name: "qualified", Strategy: channel.StrategyMilestone, When: channel.MilestoneQualified})
+	got = run(t, a, []func(*channel.GroupView){func(g *channel.GroupView) { g.Qualified, g.Score, g.Stage = true, -0.04, "Decision" }})
+	require.Equal(t, map[int]string{0: `milestone "qualified" reached: group.qualified holds (completeness 67%, score 0, stage Decision)`}, got)
+}
+
 func TestThresholdDecayAndReengagement(t *testing.T) {
 	t.Parallel()
 	// S6: a score falls from 120 to 40 over 30 days, then re-engages; the
