@@ -766,3 +766,36 @@ func TestSMTPNonASCIIAddresses(t *testing.T) {
 		})
 	}
 }
+
+// TestSendEmailLinesBeginningWithADot: a line of a part that begins with
+// a dot, or is one (which ends DATA), arrives as written: the client
+// doubles the dot and the server removes it (RFC 5321 4.5.2).
+func TestSendEmailLinesBeginningWithADot(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t)
+	s := newSender(t, srv.Addr, nil)
+	msg := marketingEmail()
+	msg.Text = ".\n..\n.hidden\nend.\n."
+	msg.HTML = ".<p>x</p>\n.\r\n."
+	_, err := s.SendEmail(context.Background(), msg)
+	require.NoError(t, err)
+	got := srv.received()
+	require.Len(t, got, 1)
+	m, err := mail.ReadMessage(strings.NewReader(string(got[0].Data)))
+	require.NoError(t, err)
+	_, params, err := mime.ParseMediaType(m.Header.Get("Content-Type"))
+	require.NoError(t, err)
+	mr := multipart.NewReader(m.Body, params["boundary"])
+	var parts []string
+	for {
+		p, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		require.NoError(t, err)
+		b, err := io.ReadAll(p)
+		require.NoError(t, err)
+		parts = append(parts, string(b))
+	}
+	require.Equal(t, []string{".\r\n..\r\n.hidden\r\nend.\r\n.", ".<p>x</p>\r\n.\r\n."}, parts)
+}
