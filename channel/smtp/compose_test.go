@@ -167,3 +167,25 @@ func TestComposeReplyTo(t *testing.T) {
 		})
 	}
 }
+
+// TestComposeListUnsubscribeIsASCII: an unsubscribe link with characters
+// that are not ASCII (a name in its path, an internationalized domain)
+// or a space is written percent-encoded (RFC 3987 3.1), as a header
+// carries it to any server, where it went out as raw UTF-8 (which a
+// server without SMTPUTF8 may refuse or mangle) and a space split it.
+func TestComposeListUnsubscribeIsASCII(t *testing.T) {
+	t.Parallel()
+	msg := &channel.Message{Key: "k", Channel: channel.ChannelEmail, To: "ann@acme.com", Subject: "Hi", Text: "Hello",
+		ListUnsubscribe: "https://vendor.example/u/jörg bauer?n=Zoë%20A", ListUnsubscribeMailto: "mailto:abmelden@händler.example?subject=Jörg"}
+	raw, err := smtp.Compose(msg, "news@vendor.example", "<x@vendor.example>", t0)
+	require.NoError(t, err)
+	head, _, _ := strings.Cut(string(raw), "\r\n\r\n")
+	for i, c := range []byte(head) {
+		require.Less(t, c, byte(0x80), "8-bit byte in the header at %d: %q", i, head)
+	}
+	m, err := mail.ReadMessage(strings.NewReader(string(raw)))
+	require.NoError(t, err)
+	require.Equal(t, "<https://vendor.example/u/j%C3%B6rg%20bauer?n=Zo%C3%AB%20A>, <mailto:abmelden@h%C3%A4ndler.example?subject=J%C3%B6rg>",
+		m.Header.Get("List-Unsubscribe"))
+	require.Equal(t, "List-Unsubscribe=One-Click", m.Header.Get("List-Unsubscribe-Post"))
+}

@@ -5,11 +5,12 @@
 // (quoted-printable, UTF-8), a Subject encoded per RFC 2047, a Reply-To
 // of one address, bare or with a display name (encoded per RFC 2047 where
 // it is not ASCII; a Reply-To that is not one address is a permanent
-// failure), a Date from the configured clock, List-Unsubscribe and List-Unsubscribe-Post (RFC
-// 8058 one-click) headers when the message has an unsubscribe link, and
-// two idempotency headers derived from the message key (the headers are
-// folded at spaces, into lines of at most 78 characters where the words
-// allow):
+// failure), a Date from the configured clock, List-Unsubscribe and
+// List-Unsubscribe-Post (RFC 8058 one-click) headers when the message has
+// an unsubscribe link (its characters that are not ASCII, and spaces,
+// percent-encoded), and two idempotency headers derived from the message
+// key (the headers are folded at spaces, into lines of at most 78
+// characters where the words allow):
 //
 //	Message-ID: <3f1c...e9@mail.vendor.example>   (the same for every send of a key)
 //	X-Quorum-Idempotency-Key: journey:intro:p-1
@@ -528,10 +529,32 @@ var lineBreaks = strings.NewReplacer("\r\n", "\n", "\r", "\n")
 func listUnsubscribe(msg *channel.Message) string {
 	var parts []string
 	if msg.ListUnsubscribe != "" {
-		parts = append(parts, "<"+msg.ListUnsubscribe+">")
+		parts = append(parts, "<"+uriText(msg.ListUnsubscribe)+">")
 	}
 	if msg.ListUnsubscribeMailto != "" {
-		parts = append(parts, "<"+msg.ListUnsubscribeMailto+">")
+		parts = append(parts, "<"+uriText(msg.ListUnsubscribeMailto)+">")
 	}
 	return strings.Join(parts, ", ")
+}
+
+// uriText percent-encodes the bytes of a link that a header cannot carry
+// as they are: those of characters that are not ASCII (RFC 3987 3.1: a
+// name in the path, an internationalized domain), which would need
+// SMTPUTF8, and spaces, at which the header would be folded and the link
+// split.
+func uriText(s string) string {
+	i := strings.IndexFunc(s, func(r rune) bool { return r >= utf8.RuneSelf || r == ' ' })
+	if i < 0 {
+		return s
+	}
+	var b strings.Builder
+	b.WriteString(s[:i])
+	for ; i < len(s); i++ {
+		if c := s[i]; c < utf8.RuneSelf && c != ' ' {
+			b.WriteByte(c)
+		} else {
+			fmt.Fprintf(&b, "%%%02X", c)
+		}
+	}
+	return b.String()
 }
