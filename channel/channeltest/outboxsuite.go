@@ -108,6 +108,40 @@ func TestOutbox(t *testing.T, newOutbox func(t *testing.T) channel.Outbox) {
 		check(t, errors.Is(err, channel.ErrNotFound), "unknown ID: want ErrNotFound, got %v", err)
 	})
 
+	t.Run("EnqueueAgainKeepsTheEntryWhateverItsStatus", func(t *testing.T) {
+		o := newOutbox(t)
+		first := must(o.Enqueue(ctx, t0, Email("k")))(t)
+		got := must(o.Claim(ctx, channel.ClaimParams{Now: t0, Limit: 10, Lease: lease}))(t)
+		check(t, len(got) == 1, "claimed %d entries, want 1", len(got))
+		err := o.Record(ctx, channel.RecordParams{ID: got[0].ID, Attempt: got[0].Attempts, Now: t0, Status: channel.StatusDelivered,
+			Receipt: channel.Receipt{ProviderID: "p1", At: t0}})
+		check(t, err == nil, "record: %v", err)
+		changed := Email("k")
+		changed.Subject = "Changed"
+		again := must(o.Enqueue(ctx, t0.Add(time.Hour), changed))(t)
+		check(t, len(again) == 1 && again[0].ID == first[0].ID, "enqueuing a delivered key again: want entry %s, got %+v", first[0].ID, again)
+		// An outbox may keep less of a message once it is delivered (the
+		// engine's keeps no rendered parts), never what was enqueued again.
+		check(t, again[0].Status == channel.StatusDelivered && again[0].Message.Subject != "Changed" && again[0].Receipt.ProviderID == "p1",
+			"enqueuing a delivered key again changed its entry: %+v", again[0])
+		none := must(o.Claim(ctx, channel.ClaimParams{Now: t0.Add(2 * time.Hour), Limit: 10, Lease: lease}))(t)
+		check(t, len(none) == 0, "a delivered key enqueued again was claimed: %v", keys(none))
+	})
+
+	t.Run("RecordRefusesAnIncompleteOutcome", func(t *testing.T) {
+		o := newOutbox(t)
+		must(o.Enqueue(ctx, t0, Email("k")))(t)
+		got := must(o.Claim(ctx, channel.ClaimParams{Now: t0, Limit: 10, Lease: lease}))(t)
+		check(t, len(got) == 1, "claimed %d entries, want 1", len(got))
+		e := got[0]
+		err := o.Record(ctx, channel.RecordParams{ID: e.ID, Attempt: e.Attempts, Now: t0, Status: channel.StatusPending, Error: "busy"})
+		check(t, err != nil, "a retry without a next attempt time was recorded")
+		err = o.Record(ctx, channel.RecordParams{ID: e.ID, Attempt: e.Attempts, Now: t0, Status: channel.StatusSending})
+		check(t, err != nil, "status sending was recorded as an outcome")
+		err = o.Record(ctx, channel.RecordParams{ID: e.ID, Attempt: e.Attempts, Now: t0, Status: channel.StatusDelivered, Receipt: channel.Receipt{ProviderID: "p1"}})
+		check(t, err == nil, "after refused outcomes, the claim's outcome: %v", err)
+	})
+
 	t.Run("ConcurrentClaimersNeverShare", func(t *testing.T) {
 		o := newOutbox(t)
 		var msgs []channel.Message
