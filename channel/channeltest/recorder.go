@@ -240,7 +240,15 @@ func simulate(m EngagementModel, seed uint64, msg *channel.Message, sentAt time.
 		}
 	}
 	delay := func() time.Duration {
-		return time.Duration(rng.ExpFloat64() * float64(mean)).Truncate(time.Second)
+		// A draw past what a Duration holds (a mean of a century) is the
+		// longest one, short of the minutes added to it: converted as it
+		// is, it would wrap to a time before the send.
+		const longest = time.Duration(math.MaxInt64) - time.Hour
+		d := rng.ExpFloat64() * float64(mean)
+		if d >= float64(longest) {
+			return longest.Truncate(time.Second)
+		}
+		return time.Duration(d).Truncate(time.Second)
 	}
 	var out []b2b.Activity
 	switch msg.Channel {

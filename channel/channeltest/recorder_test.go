@@ -205,3 +205,20 @@ func TestSimulateWithAnAffinityThatIsNotANumber(t *testing.T) {
 		})
 	}
 }
+
+// TestSimulateWithAVeryLongMeanDelay: a delay drawn past what a
+// time.Duration holds is its longest, so engagement still comes after
+// the send, where the conversion wrapped it to about 292 years before.
+func TestSimulateWithAVeryLongMeanDelay(t *testing.T) {
+	t.Parallel()
+	m := channeltest.EngagementModel{OpenRate: 1, ClickRate: 1, MeanDelay: 100 * 365 * 24 * time.Hour}
+	for i := range 50 {
+		for _, ch := range []channel.Channel{channel.ChannelEmail, channel.ChannelSMS} {
+			msg := channeltest.Email(fmt.Sprintf("k%d", i))
+			msg.Channel = ch
+			for _, a := range channeltest.Simulate(m, 1, &msg, t0) {
+				require.True(t, a.Time.After(t0), "%s at %s, before the send", a.ID, a.Time)
+			}
+		}
+	}
+}
