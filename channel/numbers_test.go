@@ -4,6 +4,7 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -42,7 +43,8 @@ func TestPercentAndNumberOfOddValues(t *testing.T) {
 
 // TestAttrAndDefaultPrintValuesAsText: attr and default print a decimal
 // attribute (a revenue, a head count from JSON) as a decimal and a list as
-// a list, where they printed Go's notations: "2.5e+07", "[de fr]".
+// a list, where they printed Go's notations: "2.5e+07", "[de fr]"; attr
+// prints its fallback for a missing attribute, not for a zero or false.
 func TestAttrAndDefaultPrintValuesAsText(t *testing.T) {
 	t.Parallel()
 	ts, err := channel.CompileTemplates(channel.TemplateSet{SMS: []channel.SMSTemplate{
@@ -63,6 +65,15 @@ func TestAttrAndDefaultPrintValuesAsText(t *testing.T) {
 		{"a list", []string{"de", "fr"}, "de, fr"},
 		{"text", "gold", "gold"},
 		{"true", true, "true"},
+		// A zero and false are values, not missing ones: they printed
+		// the fallback ("Seats: none" for 0 seats).
+		{"zero", int64(0), "0"},
+		{"a zero decimal", 0.0, "0"},
+		{"false", false, "false"},
+		{"blank text", "  ", "none"},
+		{"an empty list", []string{}, "none"},
+		{"nothing", nil, "none"},
+		{"a zero time", time.Time{}, "none"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -31,10 +31,10 @@ var templateFuncs = map[string]any{
 	"lower": strings.ToLower,
 	// date formats a time with a Go layout: {{.Now | date "2 Jan 2006"}}.
 	"date": func(layout string, t time.Time) string { return t.Format(layout) },
-	// attr reads a custom attribute as text, with a default:
-	// {{.Account.Attributes | attr "tier" "standard"}}.
+	// attr reads a custom attribute as text, with a default for one that
+	// is missing: {{.Account.Attributes | attr "tier" "standard"}}.
 	"attr": func(key, fallback string, m map[string]any) string {
-		if v, ok := m[key]; ok && !isEmpty(v) {
+		if v, ok := m[key]; ok && !missing(v) {
 			return asText(v)
 		}
 		return fallback
@@ -71,6 +71,24 @@ func asText(v any) string {
 		return strings.Join(x, ", ")
 	}
 	return fmt.Sprint(v)
+}
+
+// missing reports whether an attribute's value says nothing: nil, blank
+// text, an empty list, a zero time. A zero or false is a value (no seats,
+// not a customer), where isEmpty would print attr's default for it.
+func missing(v any) bool {
+	switch x := v.(type) {
+	case nil:
+		return true
+	case string:
+		return strings.TrimSpace(x) == ""
+	case []string:
+		return len(x) == 0
+	case time.Time:
+		return x.IsZero()
+	}
+	rv := reflect.ValueOf(v)
+	return (rv.Kind() == reflect.Slice || rv.Kind() == reflect.Map) && rv.Len() == 0
 }
 
 func isEmpty(v any) bool {
