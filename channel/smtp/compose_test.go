@@ -189,3 +189,21 @@ func TestComposeListUnsubscribeIsASCII(t *testing.T) {
 		m.Header.Get("List-Unsubscribe"))
 	require.Equal(t, "List-Unsubscribe=One-Click", m.Header.Get("List-Unsubscribe-Post"))
 }
+
+// TestComposeTextThatIsNotUTF8: a part or a subject with bytes that are
+// not UTF-8 (a name imported in Latin-1, "Caf\xe9") is sent with each
+// such sequence replaced by U+FFFD, so that the message is what its
+// charset=utf-8 says, where the bytes went out as they were.
+func TestComposeTextThatIsNotUTF8(t *testing.T) {
+	t.Parallel()
+	msg := &channel.Message{Key: "k", Channel: channel.ChannelEmail, To: "ann@acme.com",
+		Subject: "Caf\xe9 Müller", Text: "Hello Caf\xe9\xff,\nbye", HTML: "<p>Caf\xe9 Müller</p>"}
+	require.Equal(t, []string{"Hello Caf\uFFFD,\nbye", "<p>Caf\uFFFD Müller</p>"}, readParts(t, msg))
+	raw, err := smtp.Compose(msg, "news@vendor.example", "<x@vendor.example>", t0)
+	require.NoError(t, err)
+	m, err := mail.ReadMessage(strings.NewReader(string(raw)))
+	require.NoError(t, err)
+	subject, err := new(mime.WordDecoder).DecodeHeader(m.Header.Get("Subject"))
+	require.NoError(t, err)
+	require.Equal(t, "Caf\uFFFD Müller", subject)
+}

@@ -354,7 +354,8 @@ func addrDomain(addr string) string {
 }
 
 // Compose renders msg as an RFC 5322 message with CRLF line endings (line
-// breaks in the parts, LF, CR or CRLF, all become CRLF). The MIME
+// breaks in the parts, LF, CR or CRLF, all become CRLF; bytes of the
+// subject and the parts that are not UTF-8 become U+FFFD). The MIME
 // boundary derives from the key, so the same message composes to the same
 // bytes at the same time, and is one that no part contains.
 func Compose(msg *channel.Message, from, messageID string, date time.Time) ([]byte, error) {
@@ -379,7 +380,7 @@ func Compose(msg *channel.Message, from, messageID string, date time.Time) ([]by
 	if replyTo != "" {
 		h("Reply-To", replyTo)
 	}
-	h("Subject", encodeSubject(msg.Subject))
+	h("Subject", encodeSubject(strings.ToValidUTF8(msg.Subject, "\uFFFD")))
 	h("Date", date.Format(time.RFC1123Z))
 	h("Message-ID", messageID)
 	h("X-Quorum-Idempotency-Key", mime.QEncoding.Encode("utf-8", msg.Key))
@@ -408,7 +409,10 @@ func Compose(msg *channel.Message, from, messageID string, date time.Time) ([]by
 			return nil, err
 		}
 		qw := quotedprintable.NewWriter(pw)
-		if _, err := qw.Write([]byte(lineBreaks.Replace(part.body))); err != nil {
+		// The part says charset=utf-8: bytes that are not (a name
+		// imported in Latin-1) are replaced, not sent as they are.
+		body := strings.ToValidUTF8(part.body, "\uFFFD")
+		if _, err := qw.Write([]byte(lineBreaks.Replace(body))); err != nil {
 			return nil, err
 		}
 		if err := qw.Close(); err != nil {

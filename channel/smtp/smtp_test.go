@@ -660,7 +660,7 @@ func FuzzCompose(f *testing.F) {
 		var want []string
 		for _, s := range []string{text, html} {
 			if s != "" {
-				want = append(want, strings.NewReplacer("\r\n", "\n", "\r", "\n").Replace(s))
+				want = append(want, strings.NewReplacer("\r\n", "\n", "\r", "\n").Replace(strings.ToValidUTF8(s, "\uFFFD")))
 			}
 		}
 		if d := cmp.Diff(want, bodies); d != "" {
