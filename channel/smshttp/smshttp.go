@@ -13,7 +13,8 @@
 //	201 Created
 //	{"sid": "SM0f1e...", "status": "queued"}
 //
-// Field names, the ID field and the header name are configurable.
+// Field names, the ID field and the header name are configurable. Bytes
+// of the text that are not UTF-8 are sent as U+FFFD.
 //
 // Failures are classified for the dispatcher: a 4xx answer is permanent (a
 // bad number, a blocked recipient: retrying cannot help) except 408, 409 and
@@ -155,7 +156,9 @@ func (s *Sender) SendSMS(ctx context.Context, msg *channel.Message) (channel.Rec
 	if from := cmp.Or(msg.From, s.cfg.From); from != "" {
 		form.Set(s.cfg.FromField, from)
 	}
-	form.Set(s.cfg.BodyField, msg.Text)
+	// Providers read the form as UTF-8: bytes that are not (a name
+	// imported in Latin-1) are replaced, not sent as they are.
+	form.Set(s.cfg.BodyField, strings.ToValidUTF8(msg.Text, "\uFFFD"))
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.cfg.URL, strings.NewReader(form.Encode()))

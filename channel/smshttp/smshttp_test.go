@@ -373,3 +373,19 @@ func TestSMSProviderMessageIsText(t *testing.T) {
 		})
 	}
 }
+
+// TestSMSTextThatIsNotUTF8: a text with bytes that are not UTF-8 (a name
+// imported in Latin-1) reaches the provider with each such sequence
+// replaced by U+FFFD, where the bytes went as they were into a form that
+// providers read as UTF-8.
+func TestSMSTextThatIsNotUTF8(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	msg := sms("k")
+	msg.Text = "Caf\xe9\xff M\xfcller: 10 €"
+	_, err := b.sender.SendSMS(context.Background(), msg)
+	require.NoError(t, err)
+	reqs := b.prov.requests()
+	require.Len(t, reqs, 1)
+	require.Equal(t, "Caf\uFFFD M\uFFFDller: 10 €", reqs[0].Body)
+}
