@@ -3,6 +3,7 @@ package channel
 import (
 	"errors"
 	"fmt"
+	"net/mail"
 	"strings"
 	"time"
 
@@ -34,8 +35,10 @@ type Message struct {
 	// Template names the template it was rendered from, for reports.
 	Template string `json:",omitempty"`
 
-	From    string `json:",omitempty"` // sender address (email) or number (SMS); senders may default it
-	To      string `json:",omitempty"` // recipient address (email, sales alert) or E.164 number (SMS)
+	From string `json:",omitempty"` // sender address (email) or number (SMS); senders may default it
+	To   string `json:",omitempty"` // recipient address (email, sales alert) or E.164 number (SMS)
+	// ReplyTo is one email address, bare or with a display name
+	// ("Vendor Team <team@vendor.example>"); email and sales alerts only.
 	ReplyTo string `json:",omitempty"`
 
 	Subject string `json:",omitempty"` // email and sales alert
@@ -85,6 +88,9 @@ func (m *Message) validate(content bool) error {
 		if m.To != "" && !b2b.ValidEmail(m.To) {
 			ps.Addf("to", "%q is not a valid email address", m.To)
 		}
+		if m.ReplyTo != "" && !strings.ContainsAny(m.ReplyTo, "\r\n") && !replyAddress(m.ReplyTo) {
+			ps.Addf("replyTo", "%q is not an email address (one address, bare or with a display name)", m.ReplyTo)
+		}
 		if content && m.Subject == "" {
 			ps.Addf("subject", "is required for %s", m.Channel)
 		}
@@ -113,6 +119,17 @@ func (m *Message) validate(content bool) error {
 		return nil // before Err: its argument, boxed, would cost every valid message an allocation
 	}
 	return ps.Err("message %q", m.Key)
+}
+
+// replyAddress reports whether s is one email address, bare
+// ("team@vendor.example") or with a display name ("Vendor Team
+// <team@vendor.example>").
+func replyAddress(s string) bool {
+	if b2b.ValidEmail(s) {
+		return true // the usual case, without net/mail's allocations
+	}
+	a, err := mail.ParseAddress(s)
+	return err == nil && b2b.ValidEmail(a.Address)
 }
 
 // ValidPhone reports whether s is an E.164 number: '+' then 7 to 15 digits,

@@ -40,6 +40,15 @@ func TestMessageValidate(t *testing.T) {
   from: a line break is not allowed (header injection)
   subject: a line break is not allowed (header injection)`},
 		{"unknown channel", channel.Message{Key: "k", Channel: "fax", To: "x"}, `channel: unknown channel "fax" (want email, sms or sales_alert)`},
+		// A reply address that is none was accepted, to fail at every
+		// send (or go out as a Reply-To no client can answer).
+		{"reply address with a display name", channel.Message{Key: "k", Channel: "email", Person: "p", To: "a@b.co", ReplyTo: "Équipe Ventes <team@b.co>", Subject: "s", Text: "t"}, ""},
+		{"reply address that is none", channel.Message{Key: "k", Channel: "email", Person: "p", To: "a@b.co", ReplyTo: "the team", Subject: "s", Text: "t"},
+			`replyTo: "the team" is not an email address (one address, bare or with a display name)`},
+		{"two reply addresses", channel.Message{Key: "k", Channel: "sales_alert", To: "a@b.co", ReplyTo: "a@b.co, c@b.co", Subject: "s", Text: "t"},
+			`replyTo: "a@b.co, c@b.co" is not an email address (one address, bare or with a display name)`},
+		{"reply address on a bad domain", channel.Message{Key: "k", Channel: "email", Person: "p", To: "a@b.co", ReplyTo: "Team <team@[10.0.0.1]>", Subject: "s", Text: "t"},
+			`replyTo: "Team <team@[10.0.0.1]>" is not an email address (one address, bare or with a display name)`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
