@@ -197,8 +197,8 @@ type Receipt struct {
 // Sentinel errors.
 var (
 	// ErrPermanent is matched by a send error that retrying cannot fix (a
-	// rejected address, a 4xx from an SMS API, an SMTP 5xx reply to MAIL
-	// FROM, RCPT TO or DATA).
+	// rejected address, a 4xx from an SMS API about the message, an SMTP
+	// 5xx reply to MAIL FROM, RCPT TO or DATA).
 	ErrPermanent = errors.New("permanent delivery failure")
 	// ErrNotFound is returned by an outbox for an unknown entry.
 	ErrNotFound = errors.New("outbox entry not found")

@@ -18,7 +18,11 @@
 //
 // Failures are classified for the dispatcher: a 4xx answer is permanent (a
 // bad number, a blocked recipient: retrying cannot help) except 408, 409 and
-// 429, which are temporary like 5xx answers, timeouts and network errors. A
+// 429, which are temporary like 5xx answers, timeouts and network errors,
+// and 401 and 407: credentials refused concern the sender's configuration,
+// not the message, so the queued messages are retried with backoff, and
+// fail only once the dispatcher's attempts run out, instead of all failing
+// for good at the first send (as the SMTP sender does with a 535). A
 // key that an HTTP header cannot carry (a control character) fails for
 // good without a request. An endpoint that moved (a 301 or 302 answer,
 // which an HTTP client follows with a GET that sends nothing) is a
@@ -230,8 +234,17 @@ func movedTo(redirect *http.Response) string {
 	return u.Redacted()
 }
 
+// temporary4xx reports whether a 4xx answer is worth a retry: a
+// timeout, a conflict, a rate limit, or credentials refused (401, 407),
+// which concern the sender's configuration, not the message: every
+// message would get them, and failing them all for good would lose the
+// queue to one expired token.
 func temporary4xx(code int) bool {
-	return code == http.StatusRequestTimeout || code == http.StatusConflict || code == http.StatusTooManyRequests
+	switch code {
+	case http.StatusUnauthorized, http.StatusProxyAuthRequired, http.StatusRequestTimeout, http.StatusConflict, http.StatusTooManyRequests:
+		return true
+	}
+	return false
 }
 
 // messageID reads the configured ID field (or "id", "message_id") from a JSON

@@ -160,7 +160,9 @@ func TestSMSErrorsAreClassified(t *testing.T) {
 	}{
 		{name: "400 invalid number", answer: status(400, `{"code": 21211, "message": "Invalid 'To' Phone Number"}`), permanent: true, code: 400,
 			msg: `permanent failure (code 400): sms "k": provider answered 400 Bad Request: Invalid 'To' Phone Number (code 21211)`},
-		{name: "401 bad credentials", answer: status(401, `{"message": "Authenticate"}`), permanent: true, code: 401},
+		{name: "401 bad credentials", answer: status(401, `{"message": "Authenticate"}`), code: 401},
+		{name: "407 proxy credentials", answer: status(407, ``), code: 407},
+		{name: "403 forbidden", answer: status(403, `{"message": "Permission to send an SMS has not been enabled for the region"}`), permanent: true, code: 403},
 		{name: "429 rate limited", answer: status(429, `too many`, "Retry-After", "120"), code: 429, retryAfter: 2 * time.Minute,
 			msg: `temporary failure (code 429): sms "k": provider answered 429 Too Many Requests: too many`},
 		{name: "429 with an HTTP date", answer: status(429, ``, "Retry-After", t0.Add(time.Hour).Format(http.TimeFormat)), code: 429, retryAfter: time.Hour},
@@ -388,4 +390,25 @@ func TestSMSTextThatIsNotUTF8(t *testing.T) {
 	reqs := b.prov.requests()
 	require.Len(t, reqs, 1)
 	require.Equal(t, "Caf\uFFFD M\uFFFDller: 10 €", reqs[0].Body)
+}
+
+// TestSMSWrongCredentialsAreRetried: credentials the provider refuses
+// (401) concern the sender's configuration, not the message: every
+// message would get the answer, and failing them for good would lose the
+// queue to one expired token. A dispatch reschedules them; once the
+// credentials are right, they are delivered.
+func TestSMSWrongCredentialsAreRetried(t *testing.T) {
+	t.Parallel()
+	b := setup(t, status(401, `{"message": "Authenticate", "code": 20003}`), status(401, `{"message": "Authenticate", "code": 20003}`))
+	d, ob := dispatcher(t, b)
+	_, err := ob.Enqueue(context.Background(), t0, *sms("k1"), *sms("k2"))
+	require.NoError(t, err)
+	rep, err := d.Dispatch(context.Background())
+	require.NoError(t, err)
+	require.Equal(t, 2, rep.Retried, rep.Outcomes)
+	require.Zero(t, rep.Failed, rep.Outcomes)
+	b.clk.Advance(time.Hour)
+	rep, err = d.Dispatch(context.Background())
+	require.NoError(t, err)
+	require.Equal(t, 2, rep.Delivered, rep.Outcomes)
 }
