@@ -63,6 +63,9 @@ func TestAttrAndDefaultPrintValuesAsText(t *testing.T) {
 		{"past an int", 1e21, "1" + strings.Repeat("0", 21)},
 		{"a whole number", int64(42), "42"},
 		{"a list", []string{"de", "fr"}, "de, fr"},
+		// An attribute list decoded from JSON is a []any.
+		{"a list from JSON", []any{"de", 25000000.0, true}, "de, 25000000, true"},
+		{"an empty list from JSON", []any{}, "none"},
 		{"text", "gold", "gold"},
 		{"true", true, "true"},
 		// A zero and false are values, not missing ones: they printed

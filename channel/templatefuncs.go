@@ -58,7 +58,8 @@ var loaderFuncs = map[string]any{
 // asText writes a value default or attr prints as a reader reads it: a
 // decimal in decimal notation (an attribute decoded from JSON, a revenue
 // of 25000000, is a float64, which fmt writes "2.5e+07") and a list of
-// text joined with ", " (fmt writes "[de fr]").
+// text joined with ", " (fmt writes "[de fr]"), a list decoded from JSON
+// ([]any) too, each element written as its own value is.
 func asText(v any) string {
 	switch x := v.(type) {
 	case string:
@@ -69,6 +70,15 @@ func asText(v any) string {
 		return strconv.FormatFloat(float64(x), 'f', -1, 32)
 	case []string:
 		return strings.Join(x, ", ")
+	case []any:
+		var b strings.Builder
+		for i, e := range x {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(asText(e))
+		}
+		return b.String()
 	}
 	return fmt.Sprint(v)
 }
