@@ -115,3 +115,45 @@ func TestMergeLeavesItsInputs(t *testing.T) {
 	require.Equal(t, bob, *l.State("bob"))
 	require.Equal(t, ann, s.Merge(l.State("ann"), nil))
 }
+
+// TestMergeOfAStaleState: a person whose state has not been ingested
+// into for a long time (its floor far behind) merges with one whose past
+// is recent. The stale credits fold into a past value dated later than
+// them: with a short half-life, thousands of half-lives apart, the merged
+// score is still the sum of the two, not infinite or NaN.
+func TestMergeOfAStaleState(t *testing.T) {
+	t.Parallel()
+	m := Model{Name: "fast", HalfLife: time.Hour, Rules: []Rule{
+		{Name: "form", Types: []string{b2b.ActivityFillOutForm}, Points: 10},
+	}}
+	s, err := New(m, Config{Horizon: 5 * 24 * time.Hour})
+	require.NoError(t, err)
+	day := func(n int) time.Time { return t0.Add(time.Duration(n) * 24 * time.Hour) }
+	form := func(id b2b.ActivityID, p b2b.PersonID, at time.Time) b2b.Activity {
+		return b2b.Activity{ID: id, Type: b2b.ActivityFillOutForm, Person: p, Time: at}
+	}
+	l := Ledger{}
+	for _, b := range []struct {
+		act b2b.Activity
+		now time.Time
+	}{
+		{form("b1", "bob", day(10)), day(10)},
+		{form("a1", "ann", day(100)), day(100)},
+		{form("a2", "ann", day(110)), day(110)},
+	} {
+		r := s.Ingest(&l, Batch{Account: testAccount, Persons: testPersons, Activities: []b2b.Activity{b.act}}, b.now)
+		require.Equal(t, 1, r.Credited, "%s", r.String())
+	}
+	ann, bob := l.State("ann"), l.State("bob")
+	require.NotEmpty(t, ann.Past, "ann's first credit is folded")
+	merged := s.Merge(ann, bob)
+	at := day(110).Add(2 * time.Hour)
+	want, err := s.ScoreAt(ann, at)
+	require.NoError(t, err)
+	got, err := s.ScoreAt(&merged, at)
+	require.NoError(t, err)
+	require.InDelta(t, want, got, 1e-9, "bob's score at day 110 is 10 points after 2400 half-lives: nothing")
+	for _, p := range merged.Past {
+		require.False(t, math.IsInf(p.Value, 0) || math.IsNaN(p.Value), "past value of rule %d: %v", p.Rule, p.Value)
+	}
+}

@@ -167,6 +167,14 @@ func (s *Scorer) fold(st *PersonState, c *Credit) {
 	for i := range st.Past {
 		p := &st.Past[i]
 		if p.Rule == c.Rule {
+			if c.At < p.At {
+				// Only a merge folds a credit older than the past it joins
+				// (another state's past, folded later): decay the credit
+				// forward rather than the past back, which a short
+				// half-life over a long gap takes beyond a float64.
+				p.Value += c.Points * s.decay(p.At-c.At)
+				return
+			}
 			p.Value = p.Value*s.decay(c.At-p.At) + c.Points
 			p.At = c.At
 			return
