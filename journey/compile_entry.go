@@ -47,6 +47,20 @@ func (c *compiler) entry() {
 		}
 	default:
 		c.ps.Addf("reEntry.mode", "unknown re-entry mode %q", r.Mode)
+		return
+	}
+	// A setting the mode does not read is a policy written without its
+	// mode (or with another): the journey would refuse or allow
+	// re-entries other than its author meant, without a word.
+	mode := cmpOr(string(r.Mode), string(ReEntryNever))
+	if r.After != 0 && r.Mode != ReEntryAfter {
+		c.ps.Addf("reEntry.after", "is read only with mode after (the mode is %s)", mode)
+	}
+	if r.FromExit && r.Mode != ReEntryAfter {
+		c.ps.Addf("reEntry.fromExit", "is read only with mode after (the mode is %s)", mode)
+	}
+	if r.Max != 0 && r.Mode != ReEntryMax {
+		c.ps.Addf("reEntry.max", "is read only with mode max (the mode is %s)", mode)
 	}
 }
 

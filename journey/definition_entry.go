@@ -56,7 +56,10 @@ const (
 	ReEntryMax   ReEntryMode = "max"   // at most Max entries in all
 )
 
-// ReEntry is the re-entry policy.
+// ReEntry is the re-entry policy. After and FromExit are read with mode
+// after, Max with mode max: set with another mode (or none, which is
+// never), they are validation problems rather than settings that do
+// nothing.
 type ReEntry struct {
 	Mode  ReEntryMode `json:"mode,omitempty"`
 	After Duration    `json:"after,omitempty"`

@@ -211,6 +211,32 @@ func TestValidateProblems(t *testing.T) {
 			},
 		},
 		{
+			name: "re-entry settings that the mode does not read",
+			edit: func(j *journey.Journey) {
+				j.ReEntry = journey.ReEntry{Max: 3, After: journey.Days(30), FromExit: true}
+			},
+			want: []string{
+				`reEntry.after: is read only with mode after (the mode is never)`,
+				`reEntry.fromExit: is read only with mode after (the mode is never)`,
+				`reEntry.max: is read only with mode max (the mode is never)`,
+			},
+			reason: "a policy written without its mode, or with another, would refuse every re-entry without a word",
+		},
+		{
+			name: "re-entry after, with a max",
+			edit: func(j *journey.Journey) {
+				j.ReEntry = journey.ReEntry{Mode: journey.ReEntryAfter, After: journey.Days(30), Max: 2}
+			},
+			want: []string{`reEntry.max: is read only with mode max (the mode is after)`},
+		},
+		{
+			name: "re-entry max, from the exit",
+			edit: func(j *journey.Journey) {
+				j.ReEntry = journey.ReEntry{Mode: journey.ReEntryMax, Max: 2, FromExit: true}
+			},
+			want: []string{`reEntry.fromExit: is read only with mode after (the mode is max)`},
+		},
+		{
 			name: "action types missing and unknown",
 			edit: func(j *journey.Journey) {
 				for i := range j.Nodes {
