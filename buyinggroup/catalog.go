@@ -274,6 +274,8 @@ func compileTemplate(eng rules.Engine, t RoleTemplate, path string, ps *b2b.Prob
 		}
 		if math.IsNaN(r.Weight) || math.IsInf(r.Weight, 0) || r.Weight < 0 {
 			ps.Addf(rp+".weight", "must be a finite non-negative number, got %v", r.Weight)
+		} else if r.Weight > MaxRoleWeight {
+			ps.Addf(rp+".weight", "%v is beyond %v", r.Weight, float64(MaxRoleWeight))
 		}
 		for k, cr := range r.ContactRoles {
 			ck := strings.ToLower(strings.TrimSpace(cr))

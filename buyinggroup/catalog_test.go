@@ -86,6 +86,17 @@ func TestCompileValidation(t *testing.T) {
 			},
 		},
 		{
+			name: "huge role weights",
+			defs: buyinggroup.Definitions{
+				Interests: []buyinggroup.SolutionInterest{{ID: "dp", Template: "t"}},
+				Templates: []buyinggroup.RoleTemplate{{ID: "t", Roles: []buyinggroup.Role{
+					{Name: "A", Required: true, Weight: 1e308, Rule: rule(`true`)},
+					{Name: "B", Required: true, Weight: buyinggroup.MaxRoleWeight, Rule: rule(`true`)},
+				}}},
+			},
+			want: []string{"templates[0].roles[0].weight"},
+		},
+		{
 			name: "empty template",
 			defs: buyinggroup.Definitions{
 				Interests: []buyinggroup.SolutionInterest{{ID: "dp", Template: "t"}},

@@ -42,7 +42,8 @@
 //
 // [Compile] checks everything and reports every problem at once as a
 // *b2b.ValidationError with paths: duplicate role names, empty templates,
-// unsatisfiable bounds, rules that do not compile (with line, column and
+// unsatisfiable bounds, role weights that are negative or beyond
+// [MaxRoleWeight], rules that do not compile (with line, column and
 // caret), unknown references, stage models without an entry or a success
 // stage:
 //

@@ -34,6 +34,12 @@ type RoleTemplate struct {
 	CompletenessThresholds []float64 `json:"completenessThresholds,omitempty"`
 }
 
+// MaxRoleWeight bounds a role's Weight. Weights are relative; one beyond
+// this is a typing mistake, and weighted completeness (or a group score
+// weighted by role) with it could be beyond a float64: NaN, which a group
+// cannot be stored with.
+const MaxRoleWeight = 1e6
+
 // DefaultCompletenessThresholds are the thresholds of a template that sets
 // none: 60% (the guide's recommended starting point) and complete. A
 // template takes them as they are when it is compiled: changing them
@@ -56,7 +62,8 @@ type Role struct {
 	// MaxMembers caps the members that rules and journeys may add; zero
 	// means no cap. Manual and CRM members are never refused by the cap.
 	MaxMembers int `json:"maxMembers,omitempty"`
-	// Weight is the role's weight in weighted completeness; zero means 1.
+	// Weight is the role's weight in weighted completeness; zero means 1,
+	// at most [MaxRoleWeight].
 	Weight float64 `json:"weight,omitempty"`
 	// Priority breaks ties when a person's rules match several roles: the
 	// higher wins; then the more specific rule (see package qualify).
