@@ -32,6 +32,12 @@ const (
 	AggMinPerRequiredRole Aggregation = "min_per_required_role"
 )
 
+// MaxWeight bounds a member's weight and a group's NonRoleWeight. Weights
+// are relative; one beyond this is a typing mistake, and a weighted sum of
+// scores with it could be beyond a float64 (an infinite score, a NaN
+// average).
+const MaxWeight = 1e6
+
 // A Member is one person of a buying group in one role, with the role's
 // weight (from the role template). Role "" is a person of the account who
 // holds no role.
@@ -68,16 +74,20 @@ func (g *Group) Validate() error {
 	default:
 		ps.Addf("aggregation", "%q is not an aggregation (sum, average, role_weighted_sum or min_per_required_role)", g.Aggregation)
 	}
-	if !finiteNonNeg(g.NonRoleWeight) {
-		ps.Addf("nonRoleWeight", "%v is not a finite number >= 0", g.NonRoleWeight)
+	weight := func(path string, w float64) {
+		switch {
+		case !finiteNonNeg(w):
+			ps.Addf(path, "%v is not a finite number >= 0", w)
+		case w > MaxWeight:
+			ps.Addf(path, "%v is beyond %v", w, float64(MaxWeight))
+		}
 	}
+	weight("nonRoleWeight", g.NonRoleWeight)
 	for i, m := range g.Members {
 		if m.Person == "" {
 			ps.Addf(fmt.Sprintf("members[%d].person", i), "is required")
 		}
-		if !finiteNonNeg(m.Weight) {
-			ps.Addf(fmt.Sprintf("members[%d].weight", i), "%v is not a finite number >= 0", m.Weight)
-		}
+		weight(fmt.Sprintf("members[%d].weight", i), m.Weight)
 	}
 	required := map[string]int{}
 	for i, r := range g.RequiredRoles {

@@ -111,6 +111,15 @@ func TestGroupValidate(t *testing.T) {
 	require.EqualError(t, g.Validate(), `group "g": requiredRoles[2]: "Champion" is already requiredRoles[0]`)
 	g = Group{Name: "g"}
 	require.ErrorIs(t, g.Validate(), b2b.ErrInvalid)
+	// A weight that is finite but huge makes a weighted sum infinite (and
+	// an average NaN), which no score, threshold or JSON can hold.
+	g = Group{Name: "g", Aggregation: AggRoleWeightedSum, NonRoleWeight: 1e300,
+		Members: []Member{{Person: "ann", Role: "Champion", Weight: 1e308}, {Person: "bob", Role: "Champion", Weight: MaxWeight}}}
+	require.EqualError(t, g.Validate(), `group "g": 2 problems:
+  nonRoleWeight: 1e+300 is beyond 1e+06
+  members[0].weight: 1e+308 is beyond 1e+06`)
+	huge := g.Aggregate(func(b2b.PersonID) float64 { return 10 }, t0)
+	require.True(t, math.IsInf(huge.Score, 1), "what the bound keeps out: %v", huge.Score)
 }
 
 func TestGroupScoreAndVelocityFromLedger(t *testing.T) {
