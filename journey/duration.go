@@ -18,7 +18,8 @@ type Duration time.Duration
 // Days returns a Duration of n days.
 func Days(n int) Duration { return Duration(time.Duration(n) * 24 * time.Hour) }
 
-// ParseDuration reads "5d", "36h", "1d12h" or any Go duration. A duration
+// ParseDuration reads "5d", "36h", "1d12h" or any Go duration; a sign
+// is taken only before a Go duration ("-36h"), not after days. A duration
 // longer than 100,000 days is refused with an error matching
 // [ErrDurationTooLong].
 func ParseDuration(s string) (Duration, error) {
@@ -40,6 +41,11 @@ func ParseDuration(s string) (Duration, error) {
 		s = s[i+1:]
 		if s == "" {
 			return Duration(days), nil
+		}
+		// Go's form takes a sign at its start; after the days it would
+		// count them down ("5d-3h" as 4d21h).
+		if s[0] == '-' || s[0] == '+' {
+			return 0, fmt.Errorf("invalid duration %q", in)
 		}
 	}
 	d, err := time.ParseDuration(s)

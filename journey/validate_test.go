@@ -341,7 +341,10 @@ func TestDurationText(t *testing.T) {
 		require.NoError(t, err, in)
 		require.Equal(t, want, d.String(), in)
 	}
-	for _, bad := range []string{"", "d", "5x", "-1d", "1d-"} {
+	// A sign belongs at the start of a Go duration only: after the days
+	// it would count them down ("5d-3h" read as 4d21h, "1d-48h" as
+	// negative).
+	for _, bad := range []string{"", "d", "5x", "-1d", "1d-", "5d-3h", "1d-48h", "5d+3h", "1d 2h"} {
 		_, err := journey.ParseDuration(bad)
 		require.Error(t, err, bad)
 		require.NotErrorIs(t, err, journey.ErrDurationTooLong, bad)
