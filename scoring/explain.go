@@ -56,9 +56,7 @@ type ActivityLine struct {
 // IDs): pass the person's recent activity IDs, which the host stores with
 // the activities, to [Explanation.NameActivities] to show them.
 func (s *Scorer) Explain(id b2b.PersonID, st *PersonState, t time.Time) (Explanation, error) {
-	if st == nil {
-		st = &PersonState{}
-	}
+	st = orEmpty(st)
 	at, rest, err := s.readAt(st, t)
 	if err != nil {
 		return Explanation{}, err

@@ -66,3 +66,27 @@ func TestExplainWithFoldedCredits(t *testing.T) {
 	require.Zero(t, empty.Score)
 	require.Empty(t, empty.Rules)
 }
+
+// TestPersonWithNoState: a person with no state (what Ledger.State returns
+// for a person who never scored) reads as the empty state everywhere, as
+// Explain and Score read it: a score of 0, no change, nothing to compact.
+func TestPersonWithNoState(t *testing.T) {
+	t.Parallel()
+	s, err := New(testModel(), Config{})
+	require.NoError(t, err)
+	var l Ledger
+	none := l.State("zed")
+	require.Nil(t, none)
+
+	score, err := s.ScoreAt(none, t0)
+	require.NoError(t, err)
+	require.Zero(t, score)
+	v, err := s.Velocity(none, t0, 7*24*time.Hour)
+	require.NoError(t, err)
+	require.Equal(t, Velocity{From: t0.Add(-7 * 24 * time.Hour), To: t0}, v)
+	s.Compact(none, t0)
+	require.Equal(t, time.Unix(0, s.floorAt(t0, unixNano(t0))).UTC(), s.Floor(none, t0))
+	x, err := s.Explain("zed", none, t0)
+	require.NoError(t, err)
+	require.Zero(t, x.Score)
+}

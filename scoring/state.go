@@ -193,15 +193,28 @@ func (s *Scorer) fold(st *PersonState, c *Credit) {
 }
 
 // ScoreAt returns the person's score at t: every credit up to t, decayed to
-// t. t must not be before the state's floor (the detail before it is
-// folded); a later t is always exact, also after 2262 (beyond Unix
-// nanoseconds).
+// t (0 for a nil state, a person with none). t must not be before the
+// state's floor (the detail before it is folded); a later t is always
+// exact, also after 2262 (beyond Unix nanoseconds).
 func (s *Scorer) ScoreAt(st *PersonState, t time.Time) (float64, error) {
+	st = orEmpty(st)
 	at, rest, err := s.readAt(st, t)
 	if err != nil {
 		return 0, err
 	}
 	return s.scoreAt(st, at) * rest, nil
+}
+
+// noState is the state of a person with none, read (never written) where
+// a nil *PersonState is given: what [Ledger.State] returns for a person
+// who never scored.
+var noState PersonState
+
+func orEmpty(st *PersonState) *PersonState {
+	if st == nil {
+		return &noState
+	}
+	return st
 }
 
 // readAt returns how to read the state at t: at is t in Unix nanoseconds
@@ -261,12 +274,13 @@ func (v Velocity) String() string {
 }
 
 // Velocity returns the change of the person's score over window ending at
-// now, exact under decay. The window must lie within the horizon: now -
+// now, exact under decay (none for a nil state). The window must lie within the horizon: now -
 // window not before the state's floor (see [HorizonError]).
 func (s *Scorer) Velocity(st *PersonState, now time.Time, window time.Duration) (Velocity, error) {
 	if window <= 0 {
 		return Velocity{}, fmt.Errorf("scoring: velocity window %s must be positive", window)
 	}
+	st = orEmpty(st)
 	from := now.Add(-window)
 	start, err := s.ScoreAt(st, from)
 	if err != nil {
@@ -314,5 +328,8 @@ func insert(st *PersonState, c Credit) {
 // not ==; the state itself stays a function of the activities and the
 // floor, bit for bit.
 func (s *Scorer) Compact(st *PersonState, now time.Time) {
+	if st == nil {
+		return // no state: nothing to fold
+	}
 	s.advance(st, s.floorAt(now, unixNano(now)))
 }
