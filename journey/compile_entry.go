@@ -29,6 +29,7 @@ func (c *compiler) entry() {
 		default:
 			c.ps.Addf(p+".type", "unknown trigger type %q (known: %s)", t.Type, joinNames(TriggerTypes))
 		}
+		c.unread(p, t)
 		if t.When != "" {
 			ct.when = c.cond(p+".when", fmt.Sprintf("trigger %d", i), t.When)
 		}
@@ -61,6 +62,32 @@ func (c *compiler) entry() {
 	}
 	if r.Max != 0 && r.Mode != ReEntryMax {
 		c.ps.Addf("reEntry.max", "is read only with mode max (the mode is %s)", mode)
+	}
+}
+
+// unread reports the settings of trigger t (at path p) that its type does
+// not read: a trigger written with another type's setting (an audience on
+// a group_created trigger) would let in accounts its author meant to keep
+// out, without a word.
+func (c *compiler) unread(p string, t Trigger) {
+	if !slices.Contains(TriggerTypes, t.Type) {
+		return // the type is the problem
+	}
+	for _, s := range []struct {
+		field, value string
+		by           TriggerType
+	}{
+		{"audience", t.Audience, TriggerAudience},
+		{"list", t.List, TriggerList},
+		{"attribute", t.Attribute, TriggerAttributeChanged},
+		{"to", t.To, TriggerAttributeChanged},
+	} {
+		if s.value != "" && t.Type != s.by {
+			c.ps.Addf(p+"."+s.field, "is read only by %s triggers (this one is %s)", s.by, t.Type)
+		}
+	}
+	if t.Type == TriggerManual && t.When != "" {
+		c.ps.Addf(p+".when", "a manual entry is taken whatever the account (as the re-entry policy allows): no condition is checked")
 	}
 }
 

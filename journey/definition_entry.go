@@ -34,7 +34,11 @@ var TriggerTypes = []TriggerType{TriggerAudience, TriggerList, TriggerGroupCreat
 // A Trigger lets accounts in. When is an extra condition on [AccountEnv]
 // (with the triggering event in "event", and as "group" the buying group
 // the instance will address: the one a group_created event created or
-// whose attribute changed, else that of SolutionInterest).
+// whose attribute changed, else that of SolutionInterest). A manual
+// trigger takes no When (a manual entry is taken whatever the account),
+// and each of Audience, List, Attribute and To belongs to the type of
+// its name: set on a trigger of another type, it is a validation problem
+// rather than a setting that does nothing.
 type Trigger struct {
 	Type             TriggerType `json:"type"`
 	Audience         string      `json:"audience,omitempty"`

@@ -211,6 +211,25 @@ func TestValidateProblems(t *testing.T) {
 			},
 		},
 		{
+			name: "trigger settings that the type does not read",
+			edit: func(j *journey.Journey) {
+				j.Triggers = []journey.Trigger{
+					{Type: journey.TriggerGroupCreated, SolutionInterest: "Data Platform", Audience: "enterprise"},
+					{Type: journey.TriggerAudience, Audience: "enterprise", List: "vip", To: "Decision"},
+					{Type: journey.TriggerList, List: "vip", Attribute: "group.stage"},
+					{Type: journey.TriggerManual, When: "group.score > 10"},
+				}
+			},
+			want: []string{
+				`triggers[0].audience: is read only by audience_entered triggers (this one is group_created)`,
+				`triggers[1].list: is read only by account_list triggers (this one is audience_entered)`,
+				`triggers[1].to: is read only by attribute_changed triggers (this one is audience_entered)`,
+				`triggers[2].attribute: is read only by attribute_changed triggers (this one is account_list)`,
+				`triggers[3].when: a manual entry is taken whatever the account (as the re-entry policy allows): no condition is checked`,
+			},
+			reason: "a setting the trigger does not read lets in accounts its author meant to keep out (every group created, not only the enterprise audience's)",
+		},
+		{
 			name: "re-entry settings that the mode does not read",
 			edit: func(j *journey.Journey) {
 				j.ReEntry = journey.ReEntry{Max: 3, After: journey.Days(30), FromExit: true}
