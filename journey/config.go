@@ -55,7 +55,9 @@ type Cap struct {
 	Per      Duration    `json:"per"`
 	Policy   CapPolicy   `json:"policy,omitempty"`
 	// MaxDefer bounds how long a deferred message may wait; past it the
-	// message is skipped. Zero means Per.
+	// message is skipped. Zero means Per. It is read only with policy
+	// defer: set with no policy (which skips), it is a validation
+	// problem.
 	MaxDefer Duration `json:"maxDefer,omitempty"`
 }
 
@@ -109,6 +111,11 @@ func (c *Config) Validate() error {
 		}
 		if cp.MaxDefer < 0 {
 			ps.Addf(p+".maxDefer", "must not be negative")
+		} else if cp.MaxDefer > 0 && cp.Policy == "" {
+			// A cap written to defer, with its policy left out, skips
+			// (drops) its messages instead. One that names skip says
+			// what it does.
+			ps.Addf(p+".maxDefer", "is read only with policy defer; the policy is left out, so the cap skips its messages (name the policy: defer or skip)")
 		}
 	}
 	for i, ch := range c.Consent.RequireOptIn {

@@ -327,7 +327,13 @@ func TestValidateWithoutRoleVocabulary(t *testing.T) {
 
 func TestConfigValidate(t *testing.T) {
 	t.Parallel()
-	cfg := journey.Config{Caps: []journey.Cap{{Name: "a", Max: 0, Per: 0, Channel: "fax", Policy: "later"}, {Name: "a", Max: 1, Per: journey.Days(1)}},
+	// A maxDefer on a cap that names no policy bounds nothing: the cap,
+	// meant to defer its messages, skips them by default. One that names
+	// skip says what it does.
+	cfg := journey.Config{Caps: []journey.Cap{{Name: "a", Max: 0, Per: 0, Channel: "fax", Policy: "later"}, {Name: "a", Max: 1, Per: journey.Days(1)},
+		{Name: "b", Max: 1, Per: journey.Days(1), MaxDefer: journey.Days(3)},
+		{Name: "c", Max: 1, Per: journey.Days(1), Policy: journey.CapSkip, MaxDefer: journey.Days(3)},
+		{Name: "d", Max: 1, Per: journey.Days(1), Policy: journey.CapDefer, MaxDefer: journey.Days(3)}},
 		Consent: journey.ConsentPolicy{RequireOptIn: []b2b.Channel{"pigeon"}}}
 	got := problems2(t, cfg.Validate())
 	want := []string{
@@ -336,6 +342,7 @@ func TestConfigValidate(t *testing.T) {
 		`caps[0].channel: unknown message channel "fax"`,
 		`caps[0].policy: unknown policy "later" (want skip or defer)`,
 		`caps[1].name: duplicate cap "a"`,
+		`caps[2].maxDefer: is read only with policy defer; the policy is left out, so the cap skips its messages (name the policy: defer or skip)`,
 		`consent.requireOptIn[0]: unknown channel "pigeon"`,
 	}
 	require.Empty(t, cmp.Diff(want, got))
