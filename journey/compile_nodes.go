@@ -3,6 +3,7 @@ package journey
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 )
@@ -85,7 +86,55 @@ func (c *compiler) action(p, name string, a *Action, inSplit bool) *caction {
 	if inSplit && a.Recipients != nil {
 		c.ps.Addf(p+".recipients", "inside a people split the persons come from the path")
 	}
+	c.unreadAction(p, a, inSplit)
 	return ca
+}
+
+// unreadAction reports the settings of action a (at path p) that its type
+// does not read (see [Action]): an action written with another type's
+// setting (recipients on a sales alert, a stage on an email) would send
+// to, or change, what its author did not mean, without a word.
+func (c *compiler) unreadAction(p string, a *Action, inSplit bool) {
+	if !slices.Contains(ActionTypes, a.Type) {
+		return // the type is the problem
+	}
+	for _, f := range []struct {
+		field string
+		set   bool
+		by    []ActionType
+	}{
+		{"template", a.Template != "", []ActionType{ActionEmail, ActionSMS, ActionSalesAlert}},
+		// In a people split, recipients are reported above.
+		{"recipients", a.Recipients != nil && !inSplit, []ActionType{ActionEmail, ActionSMS, ActionChangeStage, ActionAdjustScore, ActionAssignRole}},
+		{"alertTo", a.AlertTo != "", []ActionType{ActionSalesAlert}},
+		{"stage", a.Stage != "", []ActionType{ActionChangeStage}},
+		{"target", a.Target != "", []ActionType{ActionSetAttribute, ActionAdjustScore}},
+		{"attribute", a.Attribute != "", []ActionType{ActionSetAttribute}},
+		{"value", a.Value != "", []ActionType{ActionSetAttribute}},
+		{"list", a.List != "", []ActionType{ActionAddToList, ActionRemoveFromList}},
+		{"delta", a.Delta != 0, []ActionType{ActionAdjustScore}},
+		{"role", a.Role != "", []ActionType{ActionAssignRole}},
+	} {
+		switch {
+		case !f.set:
+		case !slices.Contains(f.by, a.Type):
+			c.ps.Addf(p+"."+f.field, "is read only by %s actions (this one is %s)", andList(f.by), a.Type)
+		case f.field == "recipients" && a.Type == ActionAdjustScore && a.Target != "person":
+			c.ps.Addf(p+".recipients", "an adjust_score action reads recipients only with target person (this one adjusts the group's score)")
+		}
+	}
+}
+
+// andList lists action types for a problem: "a", "a and b", "a, b and c".
+func andList(ts []ActionType) string {
+	names := make([]string, len(ts))
+	for i, t := range ts {
+		names[i] = string(t)
+	}
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
 
 func (c *compiler) wait(p string, cn *cnode, w *Wait) {

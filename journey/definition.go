@@ -216,6 +216,9 @@ var ActionTypes = []ActionType{ActionEmail, ActionSMS, ActionSalesAlert, ActionC
 //	adjust_score       Delta; Target "group" or "person" (then Recipients)
 //	assign_role        Role; Recipients choose the persons
 //
+// A field set on an action of a type that does not read it (recipients on
+// a sales alert, a stage on an email) is a validation problem.
+//
 // The track's buying group is that of the solution interest the track
 // addresses: a parallel track's, or the main track's, which is the
 // interest the instance entered for (see [Journey.SolutionInterest]). In

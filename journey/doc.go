@@ -88,9 +88,10 @@
 // duration, a listen or an external node: a wait only until a date and a
 // visit limit's Then leave at once, so they do not count), splits without
 // an else path, unknown roles and event types, bad percentages, windows
-// and durations, trigger and re-entry settings that the trigger's type or
-// the policy's mode does not read (an audience on a group_created
-// trigger, a max without mode max), unknown go-to journeys, go-tos to a journey bound to a
+// and durations, action, trigger and re-entry settings that the action's
+// or trigger's type or the policy's mode does not read (recipients on a
+// sales alert, an audience on a group_created trigger, a max without mode
+// max), unknown go-to journeys, go-tos to a journey bound to a
 // solution interest that would take no entry from them (the main track
 // of a journey bound to another reaches them, or only parallel tracks
 // of other interests do; publishing a journey bound to an interest

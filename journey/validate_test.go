@@ -211,6 +211,44 @@ func TestValidateProblems(t *testing.T) {
 			},
 		},
 		{
+			name: "action settings that the type does not read",
+			edit: func(j *journey.Journey) {
+				for i := range j.Nodes {
+					switch a := j.Nodes[i].Action; j.Nodes[i].ID {
+					case "alert":
+						// meant for the Champion, sent to the owner
+						a.Recipients = &journey.Recipients{Roles: []string{"Champion"}}
+						a.Stage = "Decision"
+					case "sales-ready":
+						a.Template, a.AlertTo, a.Delta = "ready", "sam@seller.example", 10
+					case "intro":
+						a.List, a.Role, a.Target, a.Attribute, a.Value = "vip", "Champion", "person", "tier", "a"
+					}
+				}
+			},
+			want: []string{
+				`nodes["intro"].action.target: is read only by set_attribute and adjust_score actions (this one is email)`,
+				`nodes["intro"].action.attribute: is read only by set_attribute actions (this one is email)`,
+				`nodes["intro"].action.value: is read only by set_attribute actions (this one is email)`,
+				`nodes["intro"].action.list: is read only by add_to_list and remove_from_list actions (this one is email)`,
+				`nodes["intro"].action.role: is read only by assign_role actions (this one is email)`,
+				`nodes["alert"].action.recipients: is read only by email, sms, change_stage, adjust_score and assign_role actions (this one is sales_alert)`,
+				`nodes["alert"].action.stage: is read only by change_stage actions (this one is sales_alert)`,
+				`nodes["sales-ready"].action.template: is read only by email, sms and sales_alert actions (this one is change_stage)`,
+				`nodes["sales-ready"].action.alertTo: is read only by sales_alert actions (this one is change_stage)`,
+				`nodes["sales-ready"].action.delta: is read only by adjust_score actions (this one is change_stage)`,
+			},
+			reason: "a setting the action does not read sends to, or changes, what its author did not mean, without a word",
+		},
+		{
+			name: "recipients of a group's score",
+			edit: func(j *journey.Journey) {
+				j.Nodes[4].Action = &journey.Action{Type: journey.ActionAdjustScore, Delta: 5, Next: "alerted",
+					Recipients: &journey.Recipients{Roles: []string{"Champion"}}}
+			},
+			want: []string{`nodes["sales-ready"].action.recipients: an adjust_score action reads recipients only with target person (this one adjusts the group's score)`},
+		},
+		{
 			name: "trigger settings that the type does not read",
 			edit: func(j *journey.Journey) {
 				j.Triggers = []journey.Trigger{
