@@ -715,11 +715,6 @@ func (g *Graph) offerAccountAttr(ga *goldenAccount, key string, m int32) {
 	s.attrs = append(s.attrs, keyWin{key, m})
 }
 
-func (g *Graph) aBetter(x, y int32, f int) bool {
-	rx, ry := &g.arecs[x], &g.arecs[y]
-	return better(g.aRules[f], rx.src, ry.src, rx.a.UpdatedAt, ry.a.UpdatedAt, x, y)
-}
-
 func (g *Graph) recomputeAccount(root int32) {
 	ga := g.agold(root)
 	g.resetAccount(ga)

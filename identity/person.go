@@ -324,62 +324,6 @@ func (g *Graph) personConflict(a, b int32, k identKey, rec int32) (Conflict, boo
 	}, true
 }
 
-// pBetter reports whether record x's value of field f beats record y's.
-func (g *Graph) pBetter(x, y int32, f int) bool {
-	rx, ry := g.precs.at(x), g.precs.at(y)
-	rule := g.pRules[f]
-	if kx, ky := rule.ranks[rx.src], rule.ranks[ry.src]; kx != ky {
-		return kx < ky
-	}
-	if c := g.cmpAt(rx, ry); c != 0 {
-		return c > 0
-	}
-	return x > y
-}
-
-// consentBetter reports whether record x's consent statement for ch beats
-// record y's: source priority under the consent rule, then b2b's consent
-// rule (the strictest recent statement wins), then the record changed
-// last, then the later arrival (see MergePolicy).
-func (g *Graph) consentBetter(x, y int32, ch string) bool {
-	rx, ry := g.precs.at(x), g.precs.at(y)
-	rule := g.pRules[pfConsent]
-	if kx, ky := rule.ranks[rx.src], rule.ranks[ry.src]; kx != ky {
-		return kx < ky
-	}
-	if c := b2b.CompareConsent(g.consentStmt(rx, ch), g.consentStmt(ry, ch), g.consentWindow); c != 0 {
-		return c > 0
-	}
-	if c := g.cmpAt(rx, ry); c != 0 {
-		return c > 0
-	}
-	return x > y
-}
-
-// consentStmt returns record r's consent statement for ch with the time it
-// counts at: its own, or, undated, the time that restricts most: its
-// record's time for an opt-out, the zero time (before every dated
-// statement) for the others.
-func (g *Graph) consentStmt(r *personRec, ch string) b2b.Consent {
-	c := g.consent(r)[ch]
-	if c.At.IsZero() && c.Status == b2b.ConsentOptOut {
-		c.At = g.recAt(r)
-	}
-	return c
-}
-
-// better ranks two records under a rule: source priority, then the most
-// recent, then the later arrival.
-func better(rule *rankedRule, sx, sy uint16, tx, ty time.Time, x, y int32) bool {
-	if rx, ry := rule.ranks[sx], rule.ranks[sy]; rx != ry {
-		return rx < ry
-	}
-	if c := tx.Compare(ty); c != 0 {
-		return c > 0
-	}
-	return x > y
-}
-
 // updatePerson applies a new version of record i.
 func (g *Graph) updatePerson(i int32, rec *PersonRecord, idents, extra []identKey, named bool) (PersonResult, int) {
 	old := g.precs.at(i)
