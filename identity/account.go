@@ -627,45 +627,6 @@ func (g *Graph) checkOwnID(rec *AccountRecord, extra []identKey, existing int32,
 	return ps.Err("account record %s:%s", rec.Source, rec.RecordID)
 }
 
-// sharedSource returns the first by name of the sources in both a and b,
-// "" with none. Not the first in a's order: a golden account lists its
-// sources in the order it took them, which depends on the order its
-// records merged in (Restore takes them in another), and a conflict
-// reads the same after Restore.
-func (g *Graph) sharedSource(a, b []int32) string {
-	out := ""
-	for _, s := range a {
-		if name := g.sources.names[s]; slices.Contains(b, s) && (out == "" || name < out) {
-			out = name
-		}
-	}
-	return out
-}
-
-// accountsClash tells why two accounts, with these sources and values of
-// unique namespaces, cannot be one: another value of a unique namespace
-// first, then a source both hold; "" when they can.
-func (g *Graph) accountsClash(srcsA []int32, uniqA []identKey, srcsB []int32, uniqB []identKey) (ConflictKind, string) {
-	if d := uniqueClash(slices.Values(uniqA), slices.Values(uniqB)); d != "" {
-		return ConflictUniqueNamespace, d
-	}
-	if s := g.sharedSource(srcsA, srcsB); s != "" {
-		return ConflictSameSource, fmt.Sprintf("both hold a %s record", s)
-	}
-	return "", ""
-}
-
-func (g *Graph) accountConflict(a, b int32, k identKey, rec int32) (Conflict, bool) {
-	ga, gb := g.agold(a), g.agold(b)
-	kind, detail := g.accountsClash(g.lists.items(ga.srcs), g.auniq(ga), g.lists.items(gb.srcs), g.auniq(gb))
-	if kind == "" {
-		return Conflict{}, false
-	}
-	r := &g.arecs[rec]
-	return Conflict{Kind: kind, Identifier: k.id(), Record: RecordRef{r.a.Source, r.recordID},
-		Kept: string(g.accountID(a)), Other: string(g.accountID(b)), Detail: detail}, true
-}
-
 func (g *Graph) resetAccount(ga *goldenAccount) {
 	for f := range ga.win {
 		ga.win[f] = -1

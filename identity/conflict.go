@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"iter"
+	"slices"
 )
 
 // ConflictKind names why two golden records that share an identifier were
@@ -85,4 +86,75 @@ func uniqueClash(a, b iter.Seq[identKey]) string {
 		return ""
 	}
 	return fmt.Sprintf("%s %q vs %q", best[0].ns.spec.Name, best[0].val, best[1].val)
+}
+
+func (g *Graph) personConflict(a, b int32, k identKey, rec int32) (Conflict, bool) {
+	ga, gb := g.goldOf(a), g.goldOf(b)
+	detail := ""
+	kind := ConflictKind("")
+	if ga.uniq0.ns != 0 && gb.uniq0.ns != 0 {
+		if d := uniqueClash(g.uniqs(ga), g.uniqs(gb)); d != "" {
+			kind, detail = ConflictUniqueNamespace, d
+		}
+	}
+	if kind == "" {
+		ra, rb := g.goldenValue(ga, pfAccountID), g.goldenValue(gb, pfAccountID)
+		if ra != "" && rb != "" && ra != rb {
+			xa, xb := g.accountRoot(ra), g.accountRoot(rb)
+			if xa < 0 || xb < 0 || xa != xb {
+				kind, detail = ConflictAccount, fmt.Sprintf("account %q vs %q", ra, rb)
+			}
+		}
+	}
+	if kind == "" {
+		return Conflict{}, false
+	}
+	r := g.precs.at(rec)
+	return Conflict{
+		Kind:       kind,
+		Identifier: k.id(),
+		Record:     RecordRef{g.sources.names[r.src], g.recordID(r)},
+		Kept:       string(g.personID(a)),
+		Other:      string(g.personID(b)),
+		Detail:     detail,
+	}, true
+}
+
+// sharedSource returns the first by name of the sources in both a and b,
+// "" with none. Not the first in a's order: a golden account lists its
+// sources in the order it took them, which depends on the order its
+// records merged in (Restore takes them in another), and a conflict
+// reads the same after Restore.
+func (g *Graph) sharedSource(a, b []int32) string {
+	out := ""
+	for _, s := range a {
+		if name := g.sources.names[s]; slices.Contains(b, s) && (out == "" || name < out) {
+			out = name
+		}
+	}
+	return out
+}
+
+// accountsClash tells why two accounts, with these sources and values of
+// unique namespaces, cannot be one: another value of a unique namespace
+// first, then a source both hold; "" when they can.
+func (g *Graph) accountsClash(srcsA []int32, uniqA []identKey, srcsB []int32, uniqB []identKey) (ConflictKind, string) {
+	if d := uniqueClash(slices.Values(uniqA), slices.Values(uniqB)); d != "" {
+		return ConflictUniqueNamespace, d
+	}
+	if s := g.sharedSource(srcsA, srcsB); s != "" {
+		return ConflictSameSource, fmt.Sprintf("both hold a %s record", s)
+	}
+	return "", ""
+}
+
+func (g *Graph) accountConflict(a, b int32, k identKey, rec int32) (Conflict, bool) {
+	ga, gb := g.agold(a), g.agold(b)
+	kind, detail := g.accountsClash(g.lists.items(ga.srcs), g.auniq(ga), g.lists.items(gb.srcs), g.auniq(gb))
+	if kind == "" {
+		return Conflict{}, false
+	}
+	r := &g.arecs[rec]
+	return Conflict{Kind: kind, Identifier: k.id(), Record: RecordRef{r.a.Source, r.recordID},
+		Kept: string(g.accountID(a)), Other: string(g.accountID(b)), Detail: detail}, true
 }

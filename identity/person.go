@@ -292,38 +292,6 @@ func (g *Graph) linkPerson(i int32, idents []identKey, res *PersonResult, fresh 
 	return merged
 }
 
-func (g *Graph) personConflict(a, b int32, k identKey, rec int32) (Conflict, bool) {
-	ga, gb := g.goldOf(a), g.goldOf(b)
-	detail := ""
-	kind := ConflictKind("")
-	if ga.uniq0.ns != 0 && gb.uniq0.ns != 0 {
-		if d := uniqueClash(g.uniqs(ga), g.uniqs(gb)); d != "" {
-			kind, detail = ConflictUniqueNamespace, d
-		}
-	}
-	if kind == "" {
-		ra, rb := g.goldenValue(ga, pfAccountID), g.goldenValue(gb, pfAccountID)
-		if ra != "" && rb != "" && ra != rb {
-			xa, xb := g.accountRoot(ra), g.accountRoot(rb)
-			if xa < 0 || xb < 0 || xa != xb {
-				kind, detail = ConflictAccount, fmt.Sprintf("account %q vs %q", ra, rb)
-			}
-		}
-	}
-	if kind == "" {
-		return Conflict{}, false
-	}
-	r := g.precs.at(rec)
-	return Conflict{
-		Kind:       kind,
-		Identifier: k.id(),
-		Record:     RecordRef{g.sources.names[r.src], g.recordID(r)},
-		Kept:       string(g.personID(a)),
-		Other:      string(g.personID(b)),
-		Detail:     detail,
-	}, true
-}
-
 // updatePerson applies a new version of record i.
 func (g *Graph) updatePerson(i int32, rec *PersonRecord, idents, extra []identKey, named bool) (PersonResult, int) {
 	old := g.precs.at(i)
