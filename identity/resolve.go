@@ -388,49 +388,6 @@ func (g *Graph) unlinked() []b2b.AccountID {
 	return slices.Compact(out)
 }
 
-// unwait removes a golden person from the resolution indexes.
-func (g *Graph) unwait(gp *goldenPerson) {
-	if gp.refIdx.n != 0 {
-		g.dropWait(g.waitRef, g.str(gp.refIdx))
-	}
-	if gp.nameIdx.n != 0 {
-		if e := g.names.get(g.str(gp.nameIdx)); e != nil {
-			g.lists.keep(&e.wait, g.liveRoot)
-		}
-	}
-	for d := g.str(gp.hostIdx); d != ""; d = parentDomain(d) {
-		if e := g.domains.get(d); e != nil {
-			g.lists.keep(&e.wait, g.liveRoot)
-		}
-	}
-}
-
-// dropWait removes the dead and merged-away persons of one index entry.
-func (g *Graph) dropWait(idx map[string][]int32, key string) {
-	if out := g.liveWaiting(idx[key]); len(out) == 0 {
-		delete(idx, key)
-	} else {
-		idx[key] = out
-	}
-}
-
-// liveRoot reports whether a person is a live root.
-func (g *Graph) liveRoot(p int32) bool { return !g.precs.at(p).dead && g.precs.at(p).gold != 0 }
-
-// liveWaiting keeps the persons of a waiting list that are live roots.
-func (g *Graph) liveWaiting(l []int32) []int32 {
-	out := l[:0]
-	for _, p := range l {
-		if g.liveRoot(p) {
-			out = append(out, p)
-		}
-	}
-	if len(out) == 0 {
-		return nil
-	}
-	return out
-}
-
 func (g *Graph) exportLink(gp *goldenPerson, l link, primary bool) Link {
 	out := Link{Account: g.accountID(g.afind(l.acct)), Primary: primary}
 	switch l.method {
