@@ -71,16 +71,6 @@ const (
 	ReasonNoEvidence UnresolvedReason = "no_evidence"
 )
 
-// An Unresolved person has no account link.
-type Unresolved struct {
-	Person b2b.PersonID `json:"person"`
-	// Reason is the first step that failed; Reasons lists every step tried.
-	Reason  UnresolvedReason   `json:"reason"`
-	Reasons []UnresolvedReason `json:"reasons"`
-	// Detail explains each step in words.
-	Detail string `json:"detail"`
-}
-
 type why struct {
 	reason UnresolvedReason
 	detail string
@@ -449,88 +439,4 @@ func (g *Graph) AppendLinkedAccounts(dst []b2b.AccountID, id b2b.PersonID) ([]b2
 		dst = append(dst, g.accountID(g.afind(l.acct)))
 	}
 	return dst, nil
-}
-
-// liveRoots yields the roots of the live golden persons in order of age.
-func (g *Graph) liveRoots(yield func(int32) bool) {
-	for i := range g.precs.len() {
-		if r := g.precs.at(i); r.gold != 0 && !r.dead {
-			if !yield(int32(i)) {
-				return
-			}
-		}
-	}
-}
-
-// Unresolved lists the persons without an account link, each with the
-// reason of every step that failed, sorted by person ID.
-func (g *Graph) Unresolved() []Unresolved {
-	var out []Unresolved
-	for root := range g.liveRoots {
-		gp := g.goldOf(root)
-		if gp.primary.method != methodNone {
-			continue
-		}
-		out = append(out, g.explain(root, gp))
-	}
-	slices.SortFunc(out, func(a, b Unresolved) int { return strings.Compare(string(a.Person), string(b.Person)) })
-	return out
-}
-
-func (g *Graph) explain(root int32, gp *goldenPerson) Unresolved {
-	var ws []why
-	g.computeLinks(root, gp, &ws)
-	u := Unresolved{Person: g.personID(root)}
-	details := make([]string, len(ws))
-	for i, w := range ws {
-		u.Reasons = append(u.Reasons, w.reason)
-		details[i] = w.detail
-	}
-	if len(ws) > 0 {
-		u.Reason = ws[0].reason
-	}
-	u.Detail = strings.Join(details, "; ")
-	return u
-}
-
-// MatchRate measures person-to-account resolution.
-type MatchRate struct {
-	Persons  int `json:"persons"`
-	Resolved int `json:"resolved"`
-	// ByMethod counts resolved persons by the method of their primary link.
-	ByMethod map[Method]int `json:"byMethod"`
-	// Unresolved counts unresolved persons by their first reason.
-	Unresolved map[UnresolvedReason]int `json:"unresolved"`
-	// Rate is Resolved / Persons (0 with no persons).
-	Rate float64 `json:"rate"`
-}
-
-func (m MatchRate) String() string {
-	return fmt.Sprintf("%d of %d persons linked to an account (%.1f%%)", m.Resolved, m.Persons, 100*m.Rate)
-}
-
-// MatchRate returns the lead-to-account match rate. It reads every golden
-// person, so it is a report, not a per-record call.
-func (g *Graph) MatchRate() MatchRate {
-	m := MatchRate{ByMethod: map[Method]int{}, Unresolved: map[UnresolvedReason]int{}}
-	for root := range g.liveRoots {
-		gp := g.goldOf(root)
-		m.Persons++
-		switch gp.primary.method {
-		case methodExplicit:
-			m.ByMethod[MethodExplicit]++
-		case methodDomain:
-			m.ByMethod[MethodEmailDomain]++
-		case methodName:
-			m.ByMethod[MethodCompanyName]++
-		default:
-			m.Unresolved[g.explain(root, gp).Reason]++
-			continue
-		}
-		m.Resolved++
-	}
-	if m.Persons > 0 {
-		m.Rate = float64(m.Resolved) / float64(m.Persons)
-	}
-	return m
 }
