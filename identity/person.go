@@ -324,7 +324,17 @@ func (g *Graph) updatePerson(i int32, rec *PersonRecord, idents, extra []identKe
 			s.accts = append(s.accts, a)
 		}
 	}
-	g.setPerson(old, &rec.Person, g.recordID(old), g.x0(old))
+	// An identifier the version makes its email is the email only, as
+	// Restore reads the record: kept among the identifiers too, it would
+	// keep its place there, which the snapshot does not write, and the
+	// record's identifiers would read in another order after Restore once
+	// a later version changes the email again. The index finds it through
+	// the email; a later email makes it an identifier again, last.
+	x0 := g.x0(old)
+	if e := (identKey{g.nsEmail, rec.Person.Email}); e.val != "" && g.hasExtra(old, e) {
+		x0 = g.dropExtra(old, e, x0)
+	}
+	g.setPerson(old, &rec.Person, g.recordID(old), x0)
 	g.recomputePerson(g.pfind(i))
 	merged := g.linkPerson(i, idents, &res, -1, named, nil)
 	root := g.pfind(i)

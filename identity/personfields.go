@@ -113,6 +113,26 @@ func (g *Graph) addExtra(r *personRec, k identKey) {
 	}
 }
 
+// dropExtra removes an identifier from the record's identifiers besides
+// the email, the others keeping their order, and returns what is then the
+// first of them: x0, the first before, or the one after it when k was x0.
+// The record's text is not written: setPerson writes it with the result.
+func (g *Graph) dropExtra(r *personRec, k, x0 identKey) identKey {
+	s := g.side(r)
+	if x0 != k {
+		if s != nil {
+			s.extra = slices.DeleteFunc(s.extra, func(o identKey) bool { return o == k })
+		}
+		return x0
+	}
+	if s == nil || len(s.extra) == 0 {
+		return identKey{}
+	}
+	x0 = s.extra[0]
+	s.extra = slices.Delete(s.extra, 0, 1)
+	return x0
+}
+
 func (g *Graph) accts(r *personRec) []string {
 	if r.side == 0 {
 		return nil
@@ -138,6 +158,7 @@ func (g *Graph) attrs(r *personRec) map[string]any {
 // record ID and the first identifier besides the email (ns nil: none).
 func (g *Graph) setPerson(r *personRec, p *b2b.Person, recordID string, x0 identKey) {
 	g.setText(r, p, recordID, x0.val)
+	r.x0 = 0
 	if x0.ns != nil {
 		r.x0 = x0.ns.idx + 1
 	}

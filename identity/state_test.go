@@ -245,3 +245,126 @@ func TestRestoreAnswersAsTheGraph(t *testing.T) {
 		})
 	}
 }
+
+// requireSameViews requires that two graphs answer alike for every
+// golden record their snapshots name: the golden persons and accounts
+// (their identifiers, records and domains in order), the unresolved
+// persons, the match rate and the snapshot itself.
+func requireSameViews(t *testing.T, want, got *identity.Graph) {
+	t.Helper()
+	ws, gs := want.Snapshot(), got.Snapshot()
+	require.Empty(t, cmp.Diff(ws, gs), "snapshot (-want +got)")
+	for _, s := range ws.Persons {
+		w, werr := want.Person(s.Person)
+		g, gerr := got.Person(s.Person)
+		require.NoError(t, werr)
+		require.NoError(t, gerr)
+		require.Empty(t, cmp.Diff(w, g), "person %s (-want +got)", s.Person)
+	}
+	for _, s := range ws.Accounts {
+		w, werr := want.Account(s.Account)
+		g, gerr := got.Account(s.Account)
+		require.NoError(t, werr)
+		require.NoError(t, gerr)
+		require.Empty(t, cmp.Diff(w, g), "account %s (-want +got)", s.Account)
+	}
+	require.Empty(t, cmp.Diff(want.Unresolved(), got.Unresolved()), "unresolved (-want +got)")
+	require.Equal(t, want.MatchRate(), got.MatchRate())
+}
+
+// TestRestoreKeepsTheOrderOfIdentifiers: the identifiers of a record and
+// of a golden record read in the same order from a restored graph as
+// from the graph, and stay so through the versions that arrive next,
+// though the records merged in another order than they arrived, took
+// identifiers over several versions, and made an identifier their email.
+func TestRestoreKeepsTheOrderOfIdentifiers(t *testing.T) {
+	t.Parallel()
+	email := func(v string) identity.Identifier { return identity.Identifier{Namespace: identity.NSEmail, Value: v} }
+	lead := func(v string) identity.Identifier {
+		return identity.Identifier{Namespace: identity.NSSalesforceLeadID, Value: v}
+	}
+	mkto := func(v string) identity.Identifier {
+		return identity.Identifier{Namespace: identity.NSMarketoPersonID, Value: v}
+	}
+	acctID := func(v string) identity.Identifier {
+		return identity.Identifier{Namespace: identity.NSAccountID, Value: v}
+	}
+	person := func(src b2b.Source, rid, mail string, h int, ids ...identity.Identifier) identity.PersonRecord {
+		return identity.PersonRecord{Source: src, RecordID: rid, Person: b2b.Person{Email: mail, Company: "Acme"}, Identifiers: ids, Time: at(h)}
+	}
+	account := func(src b2b.Source, rid string, id b2b.AccountID, domains []string, h int, ids ...identity.Identifier) identity.AccountRecord {
+		return identity.AccountRecord{Source: src, RecordID: rid, Identifiers: ids, Time: at(h),
+			Account: b2b.Account{ID: id, Name: "Acme", Domains: domains}}
+	}
+	type step struct {
+		person *identity.PersonRecord
+		acct   *identity.AccountRecord
+	}
+	p := func(r identity.PersonRecord) step { return step{person: &r} }
+	a := func(r identity.AccountRecord) step { return step{acct: &r} }
+	tests := []struct {
+		name          string
+		before, after []step
+	}{{
+		name: "an identifier made the email, then another email",
+		before: []step{
+			p(person("forms", "f1", "ann@acme.com", 1, email("a.lee@acme.com"), mkto("7"))),
+			p(person("forms", "f1", "a.lee@acme.com", 2)),
+		},
+		after: []step{
+			p(person("forms", "f1", "al@acme.com", 3)),
+			p(person("forms", "f1", "ann@acme.com", 4, lead("00Q5e00000AAAAA"))),
+		},
+	}, {
+		name: "the first identifier made the email, of a person merged later",
+		before: []step{
+			p(person("marketo", "2", "zed@acme.com", 1, mkto("2"))),
+			p(person("forms", "f1", "ann@acme.com", 1, email("bob@acme.com"))),
+			p(person("forms", "f1", "bob@acme.com", 2, email("zed@acme.com"))),
+		},
+		after: []step{
+			p(person("forms", "f1", "cy@acme.com", 3)),
+			p(person("salesforce", "00Q5e00000AAAAA", "cy@acme.com", 3, lead("00Q5e00000AAAAA"))),
+		},
+	}, {
+		name: "domains and IDs of accounts merged out of order",
+		before: []step{
+			a(account("hubspot", "h1", "h1", []string{"acme.de"}, 0)),
+			a(account("marketo", "m1", "m1", []string{"acme.io", "acme.net"}, 0)),
+			a(account("salesforce", "co-1", "A", []string{"acme.com"}, 0, acctID("m1"))),
+			a(account("salesforce", "co-1", "B", []string{"acme.org"}, 1, acctID("h1"))),
+		},
+		after: []step{
+			a(account("salesforce", "co-1", "A", []string{"acme.fr"}, 2)),
+			a(account("hubspot", "h1", "h1", []string{"acme.com", "acme.ch"}, 2)),
+			p(person("marketo", "1", "kim@acme.ch", 3)),
+		},
+	}}
+	apply := func(t *testing.T, g *identity.Graph, s step) any {
+		t.Helper()
+		if s.acct != nil {
+			res, err := g.AddAccount(*s.acct)
+			require.NoError(t, err)
+			return res
+		}
+		res, err := g.AddPerson(*s.person)
+		require.NoError(t, err)
+		return res
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			g := newGraph(t, identity.Config{})
+			for _, s := range tt.before {
+				apply(t, g, s)
+			}
+			h, err := identity.Restore(identity.Config{}, g.Snapshot())
+			require.NoError(t, err)
+			requireSameViews(t, g, h)
+			for i, s := range tt.after {
+				require.Empty(t, cmp.Diff(apply(t, g, s), apply(t, h, s)), "after[%d]", i)
+				requireSameViews(t, g, h)
+			}
+		})
+	}
+}
