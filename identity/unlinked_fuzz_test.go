@@ -184,7 +184,9 @@ type fzSet map[b2b.AccountID]bool
 
 func (s fzSet) sorted() []b2b.AccountID { return slices.Sorted(maps.Keys(s)) }
 
-func FuzzUnlinked(f *testing.F) {
+// fzSeeds are the seeds of the fuzz tests of the universe: each a
+// sequence of operations.
+func fzSeeds() [][]fzOp {
 	const (
 		sf, mk, hs          = 0, 1, 2
 		none                = 0
@@ -192,7 +194,7 @@ func FuzzUnlinked(f *testing.F) {
 		pA, pB, pC, pD, pM1 = 1, 2, 3, 4, 5 // in fzRefs
 		iA, iB, iH1         = 1, 2, 7       // in fzIdentRefs
 	)
-	seeds := [][]fzOp{
+	return [][]fzOp{
 		// A person of Acme by domain; a subsidiary with the subdomain takes
 		// a person over; a Marketo company merges into Acme.
 		{
@@ -261,7 +263,10 @@ func FuzzUnlinked(f *testing.F) {
 			fzAcct(sf, 3, 4, eu, none, none).rec(2),
 		},
 	}
-	for _, s := range seeds {
+}
+
+func FuzzUnlinked(f *testing.F) {
+	for _, s := range fzSeeds() {
 		f.Add(fzEncode(s...))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) { fzRun(t, data) })
