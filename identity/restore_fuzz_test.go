@@ -10,7 +10,7 @@ import (
 )
 
 // FuzzRestoreMidway: a graph restored from its snapshot after any of the
-// operations of FuzzUnlinked's universe goes on as the graph: each record
+// operations of FuzzUnlinked's universe (and erasures) goes on as the graph: each record
 // that arrives next gives both the same result, and at the end both have
 // the same snapshot, golden records (their identifiers, records and
 // domains in order), hierarchy, unresolved persons and person for each
@@ -69,19 +69,27 @@ func FuzzRestoreMidway(f *testing.F) {
 				tm = clock - 2
 			}
 			arec, prec := op.record(tm)
+			// A person operation at the last time of all erases a person.
+			erase := !op.account && op.time == 7
 			apply := func(g *identity.Graph) (any, string) {
 				var res any
 				var err error
-				if op.account {
+				switch {
+				case erase:
+					res, err = g.Erase(pick(fzAllPersons, op.b))
+				case op.account:
 					res, err = g.AddAccount(arec)
-				} else {
+				default:
 					res, err = g.AddPerson(prec)
 				}
 				return res, fmt.Sprint(err)
 			}
-			if op.account {
+			switch {
+			case erase:
+				trace = append(trace, fmt.Sprintf("Erase(%s)", pick(fzAllPersons, op.b)))
+			case op.account:
 				trace = append(trace, fmt.Sprintf("AddAccount(%+v)", arec))
-			} else {
+			default:
 				trace = append(trace, fmt.Sprintf("AddPerson(%+v)", prec))
 			}
 			want, werr := apply(g)
