@@ -255,10 +255,10 @@ func truncate(s string) string {
 
 // NormalizeCompanyName returns the matching key of a company name: accents
 // folded, lower case, "&" read as "and", punctuation removed, a leading
-// "The" or CJK legal form ("株式会社 ソニー", "주식회사 카카오") and
-// trailing legal forms and generic words (Inc, LLC, Ltd, GmbH, AG,
+// "The" or CJK legal form ("株式会社 ソニー", "주식회사 카카오", "(주)카카오")
+// and trailing legal forms and generic words (Inc, LLC, Ltd, GmbH, AG,
 // S.A., plc, Corp, Co, Group, Holdings, International, 株式会社, 有限公司,
-// 주식회사, ...; also those of several words: S.A. de C.V., sp. z o.o.,
+// 주식회사, (株), ...; also those of several words: S.A. de C.V., sp. z o.o.,
 // S.à r.l., Private Limited) dropped, and a web suffix such as ".com"
 // removed. Two names with the same key are taken to name the same company.
 // The key is "" when nothing but legal words remains.
@@ -305,6 +305,17 @@ func NormalizeCompanyName(name string) string {
 	return strings.Join(words, " ")
 }
 
+// cjkParenForm returns the length of the CJK legal form in parentheses
+// that s starts with ("(주)", "（株）"), or 0.
+func cjkParenForm(s string) int {
+	for _, f := range cjkParenForms {
+		if strings.HasPrefix(s, f) {
+			return len(f)
+		}
+	}
+	return 0
+}
+
 // isCJKForm reports whether w is a legal form written in Chinese,
 // Japanese or Korean (never ASCII: most words are looked at no further).
 func isCJKForm(w string) bool {
@@ -347,7 +358,11 @@ func companyWords(name string) []string {
 			b.Reset()
 		}
 	}
+	skip := 0 // the end of a legal form in parentheses, skipped
 	for i, r := range name {
+		if i < skip {
+			continue
+		}
 		switch {
 		case r == '.':
 			// Keep ".com" style suffixes recognisable: a dot between two
@@ -363,6 +378,11 @@ func companyWords(name string) []string {
 			r = foldRune(unicode.ToLower(r))
 			b.WriteRune(r)
 		default: // space, comma, parentheses, slash, other punctuation and symbols
+			if r == '(' || r == '（' {
+				// "(주)", "(株)": a CJK legal form abbreviated, which
+				// the parentheses would leave as a word of the name.
+				skip = i + cjkParenForm(name[i:])
+			}
 			flush()
 		}
 	}

@@ -217,6 +217,17 @@ func TestNormalizeCompanyName(t *testing.T) {
 		{"トヨタ自動車 株式会社", "トヨタ自動車"},
 		{"株式会社 ソニー", "ソニー"},
 		{"华为技术 有限公司", "华为技术"},
+		// An abbreviated legal form in parentheses, before or after the
+		// name, in ASCII or full-width parentheses or as one symbol.
+		{"삼성전자(주)", "삼성전자"},
+		{"(주)카카오", "카카오"},
+		{"(주) 카카오", "카카오"},
+		{"㈜카카오", "카카오"},
+		{"ソニー(株)", "ソニー"},
+		{"（株）ソニー", "ソニー"},
+		{"ソニー㈱", "ソニー"},
+		{"トヨタ自動車（有）", "トヨタ自動車"},
+		{"Globex (Asia) Ltd", "globex asia"},
 		{"Inc.", ""},
 		{"", ""},
 		{"  ", ""},

@@ -39,10 +39,20 @@ var legalPhrases = [][]string{
 var webTLDs = setOf("com", "net", "org", "io", "ai", "co", "biz", "de", "uk", "fr", "app")
 
 // cjkForms are legal forms written in Chinese, Japanese and Korean.
+// Their abbreviations in parentheses are cjkParenForms; those written as
+// one symbol ("㈜", "㈱") separate words as other symbols do.
 var cjkForms = []string{
 	"股份有限公司", "有限责任公司", "有限責任公司", "集团控股有限公司", "控股有限公司", "有限公司", "集团", "集團",
 	"株式会社", "有限会社", "合同会社",
-	"주식회사", "(주)", "㈜",
+	"주식회사",
+}
+
+// cjkParenForms are the legal forms that Japanese and Korean names
+// abbreviate in parentheses, ASCII or full-width: 株式会社 (株), 有限会社
+// (有), 合同会社 (合), 주식회사 (주), 유한회사 (유).
+var cjkParenForms = []string{
+	"(株)", "（株）", "(有)", "（有）", "(合)", "（合）",
+	"(주)", "（주）", "(유)", "（유）",
 }
 
 // latinFold maps accented Latin letters (Latin-1 Supplement and Latin
