@@ -258,8 +258,9 @@ func truncate(s string) string {
 // "The" or CJK legal form ("株式会社 ソニー", "주식회사 카카오", "(주)카카오")
 // and trailing legal forms and generic words (Inc, LLC, Ltd, GmbH, AG,
 // S.A., plc, Corp, Co, Group, Holdings, International, 株式会社, 有限公司,
-// 주식회사, (株), ...; also those of several words: S.A. de C.V., sp. z o.o.,
-// S.à r.l., Private Limited) dropped, and a web suffix such as ".com"
+// 주식회사, (株), Kft, d.o.o., ...; also those of several words or written
+// out: S.A. de C.V., sp. z o.o., S.à r.l., Private Limited, Sociedad
+// Anónima, Kabushiki Kaisha) dropped, and a web suffix such as ".com"
 // removed. Two names with the same key are taken to name the same company.
 // The key is "" when nothing but legal words remains.
 //

@@ -237,6 +237,61 @@ func TestNormalizeCompanyName(t *testing.T) {
 	}
 }
 
+// TestNormalizeCompanyNameLegalForms: a name with the legal form of its
+// country, abbreviated or written out, has the key of the name alone, so
+// that a lead's "Globex Kft." finds the account "Globex".
+func TestNormalizeCompanyNameLegalForms(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ country, name string }{
+		{"Hungary", "Globex Kft."},
+		{"Hungary", "Globex Zrt."},
+		{"Hungary", "Globex Nyrt."},
+		{"Croatia, Slovenia, Serbia", "Globex d.o.o."},
+		{"Croatia, Slovenia", "Globex d.d."},
+		{"Czechia", "Globex spol. s r.o."},
+		{"Iceland", "Globex ehf."},
+		{"Malaysia", "Globex Berhad"},
+		{"Malaysia", "Globex Sendirian Berhad"},
+		{"Japan", "Globex Kabushiki Kaisha"},
+		{"Japan", "Globex Godo Kaisha"},
+		{"Germany", "Globex Gesellschaft mit beschränkter Haftung"},
+		{"Germany", "Globex UG (haftungsbeschränkt)"},
+		{"Germany", "Globex gGmbH"},
+		{"Italy", "Globex Società per Azioni"},
+		{"Italy", "Globex Società a responsabilità limitata"},
+		{"Italy", "Globex S.n.c."},
+		{"Spain", "Globex Sociedad Anónima"},
+		{"Spain", "Globex Sociedad Limitada"},
+		{"Latin America", "Globex Sociedad de Responsabilidad Limitada"},
+		{"Portugal", "Globex Sociedade Anónima"},
+		{"Brazil", "Globex Sociedade Anônima"},
+		{"Brazil", "Globex EIRELI"},
+		{"France", "Globex Société Anonyme"},
+		{"France", "Globex Société par actions simplifiée"},
+		{"France", "Globex Société à responsabilité limitée"},
+		{"France", "Globex EURL"},
+		{"Netherlands", "Globex Naamloze Vennootschap"},
+		{"Netherlands", "Globex Besloten Vennootschap"},
+		{"Belgium", "Globex BVBA"},
+		{"Belgium", "Globex SPRL"},
+		{"Sweden", "Globex Aktiebolag"},
+		{"Denmark", "Globex Aktieselskab"},
+		{"Denmark", "Globex Anpartsselskab"},
+		{"Norway", "Globex Aksjeselskap"},
+		{"Finland", "Globex Osakeyhtiö"},
+		{"Turkey", "Globex Anonim Şirketi"},
+		{"Turkey", "Globex Ltd. Şti."},
+		{"Turkey", "Globex Limited Şirketi"},
+		{"Ireland", "Globex Teoranta"},
+		{"United Kingdom", "Globex Public Limited Company"},
+		{"Thailand", "Globex Public Company Limited"},
+		{"United States", "Globex LLLP"},
+	}
+	for _, tt := range tests {
+		require.Equal(t, "globex", identity.NormalizeCompanyName(tt.name), "%s (%s)", tt.name, tt.country)
+	}
+}
+
 // TestNormalizeCompanyNamePairs measures the normaliser on the labelled
 // pairs in testdata: two names match when their keys are equal. No
 // different-company pair may match; every same-company pair must match

@@ -13,13 +13,18 @@ var legalWords = setOf(
 	"llc", "llp", "lp", "ltd", "limited", "plc", "pllc", "pc", "lc", "pvt",
 	"group", "holding", "holdings", "international", "intl",
 	// German, Austrian, Swiss
-	"gmbh", "ag", "kg", "kgaa", "ohg", "ug", "gbr", "aktiengesellschaft", "mbh", "ek",
+	"gmbh", "ggmbh", "ag", "kg", "kgaa", "ohg", "ug", "gbr", "aktiengesellschaft", "mbh", "ek",
 	// French, Spanish, Portuguese, Italian, Belgian, Luxembourg
 	"sa", "sas", "sasu", "sarl", "sca", "sl", "slu", "srl", "spa", "sapa", "ltda", "sc", "cv", "sab",
+	"snc", "eurl", "eireli", "sprl", "bvba",
 	// Dutch, Nordic ("AB (publ)"), Baltic, Polish, Czech
-	"bv", "nv", "vof", "ab", "publ", "as", "asa", "aps", "oy", "oyj", "hf", "ou", "uab", "sia", "sro",
+	"bv", "nv", "vof", "ab", "publ", "as", "asa", "aps", "oy", "oyj", "hf", "ehf", "ou", "uab", "sia", "sro",
+	"aktiebolag", "aktieselskab", "anpartsselskab", "aksjeselskap", "osakeyhtio",
+	// Hungarian, former Yugoslav, Turkish, Irish
+	"kft", "zrt", "nyrt", "doo", "dd", "sti", "teoranta",
 	// European company, others
-	"se", "kk", "pty", "pte", "bhd", "sdn", "tbk", "jsc", "pjsc", "ooo", "oao", "zao",
+	"se", "kk", "pty", "pte", "bhd", "berhad", "sdn", "tbk", "jsc", "pjsc", "ooo", "oao", "zao",
+	"lllp",
 )
 
 // legalPhrases are legal forms of several words, or whose parts words
@@ -28,11 +33,24 @@ var legalWords = setOf(
 // come first.
 var legalPhrases = [][]string{
 	{"s", "de", "rl", "de", "cv"}, // Mexico: S. de R.L. de C.V.
+	// Written out: German, Italian, Spanish, French
+	{"gesellschaft", "mit", "beschrankter", "haftung"},
+	{"societa", "a", "responsabilita", "limitata"}, {"sociedad", "de", "responsabilidad", "limitada"},
+	{"societe", "par", "actions", "simplifiee"}, {"societe", "a", "responsabilite", "limitee"},
 	{"limited", "liability", "company"}, {"limited", "liability", "partnership"},
+	{"public", "limited", "company"}, {"public", "company", "limited"},
+	{"societa", "per", "azioni"},
 	{"sa", "de", "cv"}, {"sab", "de", "cv"}, {"sapi", "de", "cv"}, {"s", "de", "rl"},
 	{"sp", "z", "oo"}, {"sp", "z", "o", "o"}, // Poland: sp. z o.o.
-	{"sa", "rl"}, // Luxembourg: S.à r.l.
+	{"spol", "s", "ro"}, // Czechia: spol. s r.o.
+	{"sa", "rl"},        // Luxembourg: S.à r.l.
 	{"private", "limited"},
+	{"sociedad", "anonima"}, {"sociedad", "limitada"}, {"sociedade", "anonima"}, {"sociedade", "limitada"},
+	{"societe", "anonyme"}, {"naamloze", "vennootschap"}, {"besloten", "vennootschap"},
+	{"anonim", "sirketi"}, {"limited", "sirketi"}, // Turkey
+	{"ug", "haftungsbeschrankt"}, // Germany: UG (haftungsbeschränkt)
+	{"kabushiki", "kaisha"}, {"godo", "kaisha"}, {"yugen", "kaisha"},
+	{"sendirian", "berhad"}, // Malaysia: Sdn. Bhd.
 }
 
 // webTLDs are the suffixes dropped from names such as "Amazon.com".
