@@ -254,7 +254,8 @@ func truncate(s string) string {
 }
 
 // NormalizeCompanyName returns the matching key of a company name: accents
-// folded, lower case, "&" read as "and", punctuation removed, a leading
+// folded ("é" is "e", "ß" "ss", "æ" "ae"), lower case, "&" read as "and",
+// punctuation removed, a leading
 // "The" or CJK legal form ("株式会社 ソニー", "주식회사 카카오", "(주)카카오")
 // and trailing legal forms and generic words (Inc, LLC, Ltd, GmbH, AG,
 // S.A., plc, Corp, Co, Group, Holdings, International, 株式会社, 有限公司,
@@ -377,6 +378,10 @@ func companyWords(name string) []string {
 			words = append(words, "and")
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			r = foldRune(unicode.ToLower(r))
+			if w := foldWide(r); w != "" {
+				b.WriteString(w)
+				continue
+			}
 			b.WriteRune(r)
 		default: // space, comma, parentheses, slash, other punctuation and symbols
 			if r == '(' || r == '（' {
@@ -426,14 +431,20 @@ func isInitials(w string) bool {
 	return true
 }
 
-// stripWebSuffix removes a ".com"-style suffix marked by companyWords and
-// joins any other dotted parts ("amazon\x00com" -> "amazon").
+// stripWebSuffix removes a ".com"-style suffix marked by companyWords, or
+// a ".co.uk"-style one, and joins any other dotted parts ("amazon\x00com"
+// -> "amazon").
 func stripWebSuffix(w string) string {
 	if strings.IndexByte(w, 0) < 0 {
 		return w
 	}
-	if i := strings.LastIndexByte(w, 0); i > 0 && webTLDs[w[i+1:]] {
-		w = w[:i]
+	if i := strings.LastIndexByte(w, 0); i > 0 {
+		// A public suffix of two labels ("co.uk", "com.au") goes whole.
+		if j := strings.LastIndexByte(w[:i], 0); j > 0 && publicSuffixes[w[j+1:i]+"."+w[i+1:]] {
+			w = w[:j]
+		} else if webTLDs[w[i+1:]] {
+			w = w[:i]
+		}
 	}
 	return strings.ReplaceAll(w, "\x00", "")
 }
@@ -450,6 +461,22 @@ func stripCJKForms(w string) string {
 		}
 	}
 	return w
+}
+
+// foldWide returns the two letters that a Latin letter written as one
+// folds to ("ß" is "ss", as a system without it stores "Straße"), or "".
+func foldWide(r rune) string {
+	switch r {
+	case 'ß':
+		return "ss"
+	case 'æ':
+		return "ae"
+	case 'œ':
+		return "oe"
+	case 'þ':
+		return "th"
+	}
+	return ""
 }
 
 // foldRune maps accented Latin letters to their base letter.

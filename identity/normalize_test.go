@@ -228,6 +228,15 @@ func TestNormalizeCompanyName(t *testing.T) {
 		{"ソニー㈱", "ソニー"},
 		{"トヨタ自動車（有）", "トヨタ自動車"},
 		{"Globex (Asia) Ltd", "globex asia"},
+		// Letters that fold to two: a name as its own country writes it
+		// and as an ASCII system stores it have one key.
+		{"Großhandel Straße AG", "grosshandel strasse"},
+		{"GROSSHANDEL STRASSE AG", "grosshandel strasse"},
+		{"Ærø Færgen ApS", "aero faergen"},
+		{"Œuvre Lyonnaise SA", "oeuvre lyonnaise"},
+		// A web name under a country's second-level domain.
+		{"Very.co.uk Ltd", "very"},
+		{"Acme.com.au Pty Ltd", "acme"},
 		{"Inc.", ""},
 		{"", ""},
 		{"  ", ""},
