@@ -255,14 +255,14 @@ func truncate(s string) string {
 
 // NormalizeCompanyName returns the matching key of a company name: accents
 // folded ("é" is "e", "ß" "ss", "æ" "ae"), lower case, "&" read as "and",
-// punctuation removed, a leading
-// "The" or CJK legal form ("株式会社 ソニー", "주식회사 카카오", "(주)카카오")
-// and trailing legal forms and generic words (Inc, LLC, Ltd, GmbH, AG,
-// S.A., plc, Corp, Co, Group, Holdings, International, 株式会社, 有限公司,
-// 주식회사, (株), Kft, d.o.o., ...; also those of several words or written
-// out: S.A. de C.V., sp. z o.o., S.à r.l., Private Limited, Sociedad
-// Anónima, Kabushiki Kaisha) dropped, and a web suffix such as ".com"
-// removed. Two names with the same key are taken to name the same company.
+// punctuation removed, a leading "The" or legal form ("株式会社 ソニー",
+// "(주)카카오", "OOO Yandex", "ПАО Газпром") and trailing legal forms and
+// generic words (Inc, LLC, Ltd, GmbH, AG, S.A., plc, Corp, Co, Group,
+// Holdings, International, 株式会社, 有限公司, 주식회사, (株), Kft, d.o.o.,
+// ООО, ...; also those of several words or written out: S.A. de C.V.,
+// sp. z o.o., S.à r.l., Private Limited, Sociedad Anónima, Kabushiki
+// Kaisha) dropped, and a web suffix such as ".com" or ".co.uk" removed.
+// Two names with the same key are taken to name the same company.
 // The key is "" when nothing but legal words remains.
 //
 //	NormalizeCompanyName("ACME, Inc.")            = "acme"
@@ -276,9 +276,10 @@ func truncate(s string) string {
 // matched: those need a reference table, not a normaliser.
 func NormalizeCompanyName(name string) string {
 	words := companyWords(name)
-	// Drop a leading "the", or a CJK legal form written apart ("주식회사
-	// 카카오", "株式会社 ソニー").
-	if len(words) > 1 && (words[0] == "the" || isCJKForm(words[0])) {
+	// Drop a leading "the", a CJK legal form written apart ("주식회사
+	// 카카오", "株式会社 ソニー") or a form written before the name ("OOO
+	// Yandex").
+	if len(words) > 1 && (words[0] == "the" || isCJKForm(words[0]) || leadingForms[words[0]]) {
 		words = words[1:]
 	}
 	// Drop trailing legal forms and generic words, keeping at least one word.

@@ -295,9 +295,18 @@ func TestNormalizeCompanyNameLegalForms(t *testing.T) {
 		{"United Kingdom", "Globex Public Limited Company"},
 		{"Thailand", "Globex Public Company Limited"},
 		{"United States", "Globex LLLP"},
+		// Legal forms written before the name, as Russian ones are.
+		{"Russia", "OOO Globex"},
+		{"Russia", "ZAO «Globex»"},
+		{"Russia", "PJSC Globex"},
+		{"Russia", "JSC Globex"},
 	}
 	for _, tt := range tests {
 		require.Equal(t, "globex", identity.NormalizeCompanyName(tt.name), "%s (%s)", tt.name, tt.country)
+	}
+	// The same in Cyrillic, before or after the name.
+	for _, name := range []string{"ООО «Яндекс»", "ПАО Яндекс", "АО \"Яндекс\"", "Яндекс ООО", "ЗАО Яндекс", "ОАО Яндекс"} {
+		require.Equal(t, "яндекс", identity.NormalizeCompanyName(name), name)
 	}
 }
 

@@ -23,8 +23,18 @@ var legalWords = setOf(
 	// Hungarian, former Yugoslav, Turkish, Irish
 	"kft", "zrt", "nyrt", "doo", "dd", "sti", "teoranta",
 	// European company, others
-	"se", "kk", "pty", "pte", "bhd", "berhad", "sdn", "tbk", "jsc", "pjsc", "ooo", "oao", "zao",
+	"se", "kk", "pty", "pte", "bhd", "berhad", "sdn", "tbk", "jsc", "pjsc", "ojsc", "cjsc", "ooo", "oao", "zao",
 	"lllp",
+	// Russian, in Cyrillic
+	"ооо", "оао", "зао", "пао", "нао", "ао",
+)
+
+// leadingForms are the legal forms written before the name ("OOO
+// Yandex", "ПАО Газпром"); NormalizeCompanyName drops one there, as it
+// drops a leading "The". ("pao" is not one: "Pão de Açúcar".)
+var leadingForms = setOf(
+	"ooo", "oao", "zao", "jsc", "pjsc", "ojsc", "cjsc",
+	"ооо", "оао", "зао", "пао", "нао", "ао",
 )
 
 // legalPhrases are legal forms of several words, or whose parts words
