@@ -241,9 +241,15 @@ func New(cfg Config) (*Graph, error) {
 			Conflicts: map[ConflictKind]int{},
 		},
 	}
-	for _, s := range append(DefaultNamespaces(), cfg.Namespaces...) {
+	builtIn := DefaultNamespaces()
+	for _, s := range append(builtIn, cfg.Namespaces...) {
 		if s.Kind == "" {
 			s.Kind = KindExact
+			// A built-in redeclared to make it unique normalises its
+			// values as before.
+			if i := slices.IndexFunc(builtIn, func(b NamespaceSpec) bool { return b.Name == s.Name }); i >= 0 {
+				s.Kind = builtIn[i].Kind
+			}
 		}
 		info := &nsInfo{spec: s, idx: uint16(len(g.nsList)), accounts: newStrIndex()}
 		g.nsList = append(g.nsList, info)

@@ -2,6 +2,7 @@ package identity_test
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -142,6 +143,29 @@ func TestCustomNamespace(t *testing.T) {
 		Identifiers: []identity.Identifier{{Namespace: "hubspot_id", Value: "zz9"}}, Person: b2b.Person{Email: "x@acme.com"}})
 	require.NotEqual(t, a.Person, c.Person)
 	require.Equal(t, identity.ConflictUniqueNamespace, c.Conflicts[0].Kind)
+}
+
+// TestRedeclaredBuiltInNamespace: a built-in namespace redeclared to make
+// it unique, without a kind, keeps normalising its values as before: an
+// 18-character lead ID lower-cased by a spreadsheet is still its
+// 15-character original.
+func TestRedeclaredBuiltInNamespace(t *testing.T) {
+	t.Parallel()
+	const leadID = "00Q5e00000LeAdA"
+	for _, spec := range []identity.NamespaceSpec{
+		{Name: identity.NSSalesforceLeadID, Unique: true},
+		{Name: identity.NSMarketoPersonID, Unique: true},
+	} {
+		g := newGraph(t, identity.Config{Namespaces: []identity.NamespaceSpec{spec}})
+		a := addPerson(t, g, identity.PersonRecord{Source: "salesforce", RecordID: leadID, Person: b2b.Person{Email: "kim@acme.com"},
+			Identifiers: []identity.Identifier{{Namespace: identity.NSSalesforceLeadID, Value: leadID}, {Namespace: identity.NSMarketoPersonID, Value: "L-7"}}})
+		b := addPerson(t, g, identity.PersonRecord{Source: "forms", RecordID: "f1",
+			Identifiers: []identity.Identifier{{Namespace: identity.NSSalesforceLeadID, Value: strings.ToLower(leadID + sfSuffix(leadID))}}})
+		c := addPerson(t, g, identity.PersonRecord{Source: "forms", RecordID: "f2",
+			Identifiers: []identity.Identifier{{Namespace: identity.NSMarketoPersonID, Value: "l-7"}}})
+		require.Equal(t, a.Person, b.Person, spec.Name)
+		require.Equal(t, a.Person, c.Person, spec.Name)
+	}
 }
 
 // TestSnapshotRestore: a graph saved as plain data (through JSON) and

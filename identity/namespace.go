@@ -67,7 +67,9 @@ const (
 // A NamespaceSpec declares a namespace.
 type NamespaceSpec struct {
 	Name Namespace
-	// Kind is how values are normalised; empty means KindExact.
+	// Kind is how values are normalised; empty means KindExact, or the
+	// built-in kind for a built-in namespace redeclared (to make it
+	// unique, say).
 	Kind Kind
 	// Unique means a golden record holds at most one value of the
 	// namespace: a link that would bring a second value into it is refused
