@@ -16,7 +16,9 @@ import (
 // list.
 type Config struct {
 	// Namespaces declares custom namespaces, or redeclares built-in ones
-	// (to make NSSalesforceLeadID unique, say). Nil means the built-ins only.
+	// (to make NSSalesforceLeadID unique, say). Nil means the built-ins
+	// only. NSEmail, NSAccountID and NSAccountDomain keep their kinds:
+	// records' fields give their values.
 	Namespaces []NamespaceSpec
 	// PersonMerge builds golden persons; nil means [DefaultPersonMerge].
 	PersonMerge *MergePolicy
@@ -143,6 +145,9 @@ func (c *Config) Validate() error {
 		if ns.Kind != "" && !slices.Contains(kinds, ns.Kind) {
 			ps.Addf(path+".kind", "unknown kind %q (want one of %s)", ns.Kind, joinKinds(kinds))
 		}
+		if k, ok := fieldKinds[ns.Name]; ok && ns.Kind != "" && ns.Kind != k {
+			ps.Addf(path+".kind", "built-in namespace %s takes its values from records' fields, as kind %s: it cannot be %s", ns.Name, k, ns.Kind)
+		}
 	}
 	validatePolicy(&ps, "personMerge", c.PersonMerge, PersonFields)
 	validatePolicy(&ps, "accountMerge", c.AccountMerge, AccountFields)
@@ -156,6 +161,12 @@ func (c *Config) Validate() error {
 	}
 	return ps.Err("identity config")
 }
+
+// fieldKinds are the kinds of the built-in namespaces whose values the
+// graph takes from records' fields (Person.Email, Account.ID,
+// Person.AccountID, Account.Domains), normalised as these kinds do: under
+// another kind the identifiers of the same values would not find them.
+var fieldKinds = map[Namespace]Kind{NSEmail: KindEmail, NSAccountID: KindExact, NSAccountDomain: KindDomain}
 
 func validatePolicy(ps *b2b.Problems, path string, p *MergePolicy, fields []string) {
 	if p == nil {

@@ -168,6 +168,32 @@ func TestRedeclaredBuiltInNamespace(t *testing.T) {
 	}
 }
 
+// TestBuiltInNamespaceKeepsItsKind: the namespaces whose values the graph
+// reads from records' fields (an email, an account ID, a domain) cannot
+// take another kind: the fields would be normalised one way and the
+// identifiers of the same values another, and never find each other
+// (an account "ACME-1" and a company naming "ACME-1" stayed apart under a
+// case-insensitive account_id). Unique may change.
+func TestBuiltInNamespaceKeepsItsKind(t *testing.T) {
+	t.Parallel()
+	_, err := identity.New(identity.Config{Namespaces: []identity.NamespaceSpec{
+		{Name: identity.NSAccountID, Kind: identity.KindCaseInsensitive},
+		{Name: identity.NSEmail, Kind: identity.KindExact, Unique: true},
+		{Name: identity.NSAccountDomain, Kind: identity.KindDomain, Unique: true},
+		{Name: identity.NSSalesforceLeadID, Kind: identity.KindCaseInsensitive},
+	}})
+	require.ErrorIs(t, err, b2b.ErrInvalid)
+	require.EqualError(t, err, `identity config: 2 problems:
+  namespaces[0].kind: built-in namespace account_id takes its values from records' fields, as kind exact: it cannot be case_insensitive
+  namespaces[1].kind: built-in namespace email takes its values from records' fields, as kind email: it cannot be exact`)
+
+	g := newGraph(t, identity.Config{Namespaces: []identity.NamespaceSpec{{Name: identity.NSEmail, Unique: true}}})
+	a := addPerson(t, g, identity.PersonRecord{Source: "marketo", RecordID: "1", Person: b2b.Person{Email: "Kim@Acme.com"}})
+	b := addPerson(t, g, identity.PersonRecord{Source: "forms", RecordID: "f1",
+		Identifiers: []identity.Identifier{{Namespace: identity.NSEmail, Value: " KIM@acme.COM"}}})
+	require.Equal(t, a.Person, b.Person)
+}
+
 // TestSnapshotRestore: a graph saved as plain data (through JSON) and
 // restored gives the same golden records and links.
 func TestSnapshotRestore(t *testing.T) {
