@@ -104,13 +104,18 @@ func (g *Graph) Snapshot() State {
 // identifier finds the golden record of the first record that holds it
 // and does not list it as Unindexed, then golden values, links and
 // indexes are derived. The first record of each
-// group must be the group's own record (as Snapshot writes it).
+// group must be the group's own record (as Snapshot writes it), and no
+// record may be in the state twice.
 func Restore(cfg Config, st State) (*Graph, error) {
 	g, err := New(cfg)
 	if err != nil {
 		return nil, err
 	}
 	var ps b2b.Problems
+	// The state index of each record restored, to name the first of a
+	// record the state holds twice: restored twice, it would be two
+	// records under one name.
+	var aAt, pAt []int
 	aroots := map[b2b.AccountID]int32{}
 	for n, s := range st.Accounts {
 		rec := s.Record
@@ -119,6 +124,13 @@ func Restore(cfg Config, st State) (*Graph, error) {
 			ps.Add(fmt.Sprintf("accounts[%d].record", n), err)
 			continue
 		}
+		if src, ok := g.sources.ids[rec.Source]; ok && int(src) < len(g.akeys) {
+			if j, ok := g.akeys[src].get(rec.RecordID); ok {
+				ps.Addf(fmt.Sprintf("accounts[%d].record", n), "account record %s:%s is accounts[%d] already", rec.Source, rec.RecordID, aAt[j])
+				continue
+			}
+		}
+		aAt = append(aAt, n)
 		i := g.addAccountRec(&rec, extra)
 		if root, ok := aroots[s.Account]; ok {
 			ar, al := &g.arecs[root], &g.arecs[i]
@@ -147,6 +159,11 @@ func Restore(cfg Config, st State) (*Graph, error) {
 			ps.Add(fmt.Sprintf("persons[%d].record", n), err)
 			continue
 		}
+		if j, ok := g.precByKey(rec.Source, rec.RecordID); ok {
+			ps.Addf(fmt.Sprintf("persons[%d].record", n), "person record %s:%s is persons[%d] already", rec.Source, rec.RecordID, pAt[j])
+			continue
+		}
+		pAt = append(pAt, n)
 		src := g.sources.intern(rec.Source)
 		i := g.precs.add()
 		g.initRecord(g.precs.at(i), i, src, &rec, extra)

@@ -368,3 +368,47 @@ func TestRestoreKeepsTheOrderOfIdentifiers(t *testing.T) {
 		})
 	}
 }
+
+// TestRestoreRefusesARecordTwice: a state that holds one source record
+// twice, in one golden record or in two, is refused with the place of the
+// second: restored, the record would be two, one of them unreachable by
+// its name, and the person or account it belongs to would be a guess.
+func TestRestoreRefusesARecordTwice(t *testing.T) {
+	t.Parallel()
+	g := newGraph(t, identity.Config{})
+	addAccount(t, g, b2b.SourceSalesforce, acme())
+	addAccount(t, g, b2b.SourceSalesforce, b2b.Account{ID: "globex", Name: "Globex"})
+	addPerson(t, g, mktoLead("1", "ann@acme.com"))
+	addPerson(t, g, mktoLead("2", "bob@acme.com"))
+	tests := []struct {
+		name string
+		edit func(st *identity.State)
+		want string
+	}{{
+		name: "a person record twice in its person",
+		edit: func(st *identity.State) { st.Persons = append(st.Persons, st.Persons[0]) },
+		want: `identity state: persons[2].record: person record marketo:1 is persons[0] already`,
+	}, {
+		name: "a person record in two persons",
+		edit: func(st *identity.State) {
+			st.Persons = append(st.Persons, identity.PersonState{Record: st.Persons[0].Record, Person: st.Persons[1].Person})
+		},
+		want: `identity state: persons[2].record: person record marketo:1 is persons[0] already`,
+	}, {
+		name: "an account record twice",
+		edit: func(st *identity.State) {
+			st.Accounts = append(st.Accounts, identity.AccountState{Record: st.Accounts[0].Record, Account: st.Accounts[1].Account})
+		},
+		want: `identity state: accounts[2].record: account record salesforce:acme is accounts[0] already`,
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			st := g.Snapshot()
+			tt.edit(&st)
+			_, err := identity.Restore(identity.Config{}, st)
+			require.ErrorIs(t, err, b2b.ErrInvalid)
+			require.EqualError(t, err, tt.want)
+		})
+	}
+}
