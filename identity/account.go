@@ -223,7 +223,7 @@ func (g *Graph) addAccount(rec AccountRecord) (AccountResult, error) {
 	// Persons waiting for one of the record's references.
 	for _, k := range idents {
 		if k.ns == g.nsAcctID {
-			g.takeWaiting(g.waitRef, k.val, touched, func(gp *goldenPerson) { gp.refIdx = sref{} })
+			g.takeWaiting(g.waitRef, k.val, touched, func(gp *goldenPerson) { gp.refIdx, gp.otherWaits = sref{}, false })
 		}
 	}
 	g.refreshAccount(root, touched)

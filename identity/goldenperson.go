@@ -23,6 +23,11 @@ type goldenPerson struct {
 	uniq0                    ukey  // first value of a unique namespace (ns 0: none)
 	side                     int32 // 1 + index in Graph.gsides; 0: none
 	hasOther                 bool
+	// otherWaits: the person waits (in Graph.waitRef) for each account its
+	// records' OtherAccounts name and the graph does not hold, so that
+	// resolving it again need not wait again (a version of a record
+	// would add the person once more to each list).
+	otherWaits bool
 }
 
 // goldSide holds the parts of a golden person that most lack.
@@ -192,6 +197,8 @@ func (g *Graph) mergePersons(root, loser int32) {
 		}
 	}
 	r.hasOther = r.hasOther || l.hasOther
+	// The loser's waits name the loser's root, which finds root.
+	r.otherWaits = r.otherWaits && l.otherWaits
 	g.setLinks(loser, l, link{}, nil)
 	g.unwait(l)
 	pr, pl := g.precs.at(root), g.precs.at(loser)

@@ -318,10 +318,12 @@ func (g *Graph) updatePerson(i int32, rec *PersonRecord, idents, extra []identKe
 	for _, k := range extra {
 		g.addExtra(old, k)
 	}
+	moreAccts := false
 	for _, a := range accountStrings(rec.OtherAccounts) {
 		if !slices.Contains(g.accts(old), a) {
 			s := g.sidePart(old)
 			s.accts = append(s.accts, a)
+			moreAccts = true
 		}
 	}
 	// An identifier the version makes its email is the email only, as
@@ -336,6 +338,9 @@ func (g *Graph) updatePerson(i int32, rec *PersonRecord, idents, extra []identKe
 	}
 	g.setPerson(old, &rec.Person, g.recordID(old), x0)
 	g.recomputePerson(g.pfind(i))
+	if moreAccts {
+		g.goldOf(g.pfind(i)).otherWaits = false // to wait for the new ones
+	}
 	merged := g.linkPerson(i, idents, &res, -1, named, nil)
 	root := g.pfind(i)
 	res.LinksChanged = g.resolvePerson(root)

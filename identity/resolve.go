@@ -124,7 +124,7 @@ func (g *Graph) computeLinks(root int32, gp *goldenPerson, explain *[]why) (prim
 					if explain != nil {
 						note(ReasonUnknownAccount, "account reference %q matches no account", ref)
 					}
-					if register {
+					if register && !gp.otherWaits {
 						g.waitRef[ref] = append(g.waitRef[ref], root)
 					}
 					continue
@@ -136,6 +136,9 @@ func (g *Graph) computeLinks(root int32, gp *goldenPerson, explain *[]why) (prim
 					more = append(more, l)
 				}
 			}
+		}
+		if register {
+			gp.otherWaits = true
 		}
 	}
 	if prim.method != methodNone {
