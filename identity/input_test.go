@@ -41,6 +41,14 @@ func TestBadPersonRecords(t *testing.T) {
 			path: "person.seniority"},
 		{name: "source with colon", rec: identity.PersonRecord{Source: "a:b", RecordID: "1", Time: at(1)},
 			err: `person record a:b:1: source: "a:b" must not contain ':'`, path: "source"},
+		// An account's identifier would make every person of the account
+		// one person.
+		{name: "an account ID among the identifiers", rec: identity.PersonRecord{Source: "marketo", RecordID: "1", Time: at(1),
+			Identifiers: []identity.Identifier{{Namespace: identity.NSMarketoPersonID, Value: "1"}, {Namespace: identity.NSAccountID, Value: "acme"}}},
+			err: `person record marketo:1: identifiers[1]: account_id names an account, not a person: give the person's account as Person.AccountID or OtherAccounts`, path: "identifiers[1]"},
+		{name: "an account domain among the identifiers", rec: identity.PersonRecord{Source: "marketo", RecordID: "1", Time: at(1),
+			Identifiers: []identity.Identifier{{Namespace: identity.NSAccountDomain, Value: "acme.com"}}},
+			err: `person record marketo:1: identifiers[0]: account_domain names an account, not a person: give the person's account as Person.AccountID or OtherAccounts`, path: "identifiers[0]"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -31,7 +31,9 @@ const (
 	// NSAccountID holds account IDs as any source knows them (a CRM account
 	// ID, a Marketo company's external ID). An account record's Account.ID
 	// is added to it automatically, and a person's explicit account
-	// reference (Person.AccountID) is looked up in it.
+	// reference (Person.AccountID) is looked up in it. A person record
+	// may not carry it among its identifiers (nor NSAccountDomain): the
+	// persons of one account would be one person.
 	NSAccountID Namespace = "account_id"
 	// NSAccountDomain holds account web domains, normalised by
 	// [NormalizeDomain]. An account record's Account.Domains are added to

@@ -23,7 +23,9 @@ type PersonRecord struct {
 	// the record, and a later record with the same pair is a new version.
 	RecordID string `json:"recordId"`
 	// Identifiers are the record's identifiers besides Person.Email, which
-	// is added to NSEmail automatically.
+	// is added to NSEmail automatically. NSAccountID and NSAccountDomain
+	// name accounts and are refused here: the person's account is
+	// Person.AccountID or one of OtherAccounts.
 	Identifiers []Identifier `json:"identifiers,omitempty"`
 	// OtherAccounts are explicit account references besides
 	// Person.AccountID (a Salesforce AccountContactRelation, say); each
@@ -206,6 +208,11 @@ func (g *Graph) preparePerson(rec *PersonRecord, buf []identKey, versions bool) 
 		k, changed, err := g.normIdent(id)
 		if err != nil {
 			ps.Add(fmt.Sprintf("identifiers[%d]", i), fmt.Errorf("%s: %w", id.Namespace, err))
+			continue
+		}
+		if k.ns == g.nsAcctID || k.ns == g.nsDomain {
+			// Every person of the account would be one person.
+			ps.Addf(fmt.Sprintf("identifiers[%d]", i), "%s names an account, not a person: give the person's account as Person.AccountID or OtherAccounts", k.ns.spec.Name)
 			continue
 		}
 		if changed {
