@@ -58,6 +58,19 @@ func TestRestoreAnswersAsTheGraph(t *testing.T) {
 		idents: []identity.Identifier{email("ann@acme.com"), email("bob@acme.com")},
 		after:  []op{person(mktoLead("7", "bob@acme.com"), 3)},
 	}, {
+		// Two persons of two accounts share an email, which stays with
+		// the one that held it first, whose ID comes second: so it does
+		// after Restore, and a lead with the email joins that one.
+		name: "email kept by its first holder of another account",
+		ops: []op{
+			acct("salesforce", "A", b2b.Account{ID: "A", Name: "Acme"}, 0),
+			acct("salesforce", "B", b2b.Account{ID: "B", Name: "Bee"}, 0),
+			person(identity.PersonRecord{Source: "salesforce", RecordID: "2", Person: b2b.Person{Email: "desk@acme.com", AccountID: "B"}}, 1),
+			person(identity.PersonRecord{Source: "salesforce", RecordID: "1", Person: b2b.Person{Email: "desk@acme.com", AccountID: "A"}}, 1),
+		},
+		idents: []identity.Identifier{email("desk@acme.com")},
+		after:  []op{person(mktoLead("7", "desk@acme.com"), 3)},
+	}, {
 		// The holder of an email is erased: the email is no one's, though
 		// the other contact's record holds it.
 		name: "email of an erased holder",
