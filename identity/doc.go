@@ -11,10 +11,12 @@
 //     A later record with the same name is a new version of it.
 //   - An identifier ([Identifier]) is a value in a [Namespace]: an email, a
 //     Marketo person ID, a Salesforce lead or contact ID, a Dynamics contact
-//     ID, an account ID, an account domain, or a custom namespace declared in
-//     [Config]. Values are normalised per namespace ([Kind]) before they are
-//     compared, so " Ann@ACME.com" and "ann@acme.com" are one identifier, and
-//     a lower-cased 18-character Salesforce ID is its 15-character original.
+//     ID, an account ID, an account domain (of account records only: a
+//     person names its account by reference), or a custom namespace
+//     declared in [Config]. Values are normalised per namespace ([Kind])
+//     before they are compared, so " Ann@ACME.com" and "ann@acme.com" are
+//     one identifier, and a lower-cased 18-character Salesforce ID is its
+//     15-character original.
 //   - Records that share an identifier are the same person (or account),
 //     transitively: a Marketo lead, the Salesforce lead with its email, and
 //     the contact the lead was converted to (carrying the lead ID) become one
