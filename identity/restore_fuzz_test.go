@@ -9,12 +9,15 @@ import (
 	"github.com/quorumhq/quorum/identity"
 )
 
+// fzContacts are the Salesforce contact IDs of FuzzRestoreMidway's persons.
+var fzContacts = []string{"0035e00000AAAAA", "0035e00000BBBBB", "0035e00000CCCCC"}
+
 // FuzzRestoreMidway: a graph restored from its snapshot after any of the
-// operations of FuzzUnlinked's universe (and erasures) goes on as the graph: each record
-// that arrives next gives both the same result, and at the end both have
-// the same snapshot, golden records (their identifiers, records and
-// domains in order), hierarchy, unresolved persons and person for each
-// email.
+// operations of FuzzUnlinked's universe (with erasures and Salesforce
+// contacts) goes on as the graph: each record that arrives next gives
+// both the same result, and at the end both have the same snapshot,
+// golden records (their identifiers, records and domains in order),
+// hierarchy, unresolved persons and person for each email.
 func FuzzRestoreMidway(f *testing.F) {
 	const (
 		sf, mk   = 0, 1
@@ -69,8 +72,13 @@ func FuzzRestoreMidway(f *testing.F) {
 				tm = clock - 2
 			}
 			arec, prec := op.record(tm)
-			// A person operation at the last time of all erases a person.
+			// A person operation at the last time of all erases a person;
+			// at the one before, its record names a Salesforce contact
+			// too, so that two persons' contacts may clash.
 			erase := !op.account && op.time == 7
+			if !op.account && op.time == 6 {
+				prec.Identifiers = append(prec.Identifiers, identity.Identifier{Namespace: identity.NSSalesforceContactID, Value: pick(fzContacts, op.d)})
+			}
 			apply := func(g *identity.Graph) (any, string) {
 				var res any
 				var err error
