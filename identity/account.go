@@ -89,7 +89,7 @@ func (g *Graph) AddAccount(rec AccountRecord) (AccountResult, error) {
 }
 
 func (g *Graph) addAccount(rec AccountRecord) (AccountResult, error) {
-	idents, extra, err := g.prepareAccount(&rec)
+	idents, extra, normalized, err := g.prepareAccount(&rec)
 	if err != nil {
 		return AccountResult{}, g.reject(err)
 	}
@@ -109,8 +109,10 @@ func (g *Graph) addAccount(rec AccountRecord) (AccountResult, error) {
 		}
 		switch c := rec.Time.Compare(old.a.UpdatedAt); {
 		case c < 0:
+			g.stats.Normalized += normalized
 			return g.accountNoop(existing, Stale), nil
 		case c == 0 && reflect.DeepEqual(g.recAccount(old), rec.Account) && containsAllIdents(old.extra, extra):
+			g.stats.Normalized += normalized
 			return g.accountNoop(existing, Duplicate), nil
 		}
 	}
@@ -121,6 +123,7 @@ func (g *Graph) addAccount(rec AccountRecord) (AccountResult, error) {
 		g.stats.Rejected["account.parentId"]++
 		return AccountResult{}, err
 	}
+	g.stats.Normalized += normalized
 	res := AccountResult{Outcome: Created}
 	touched := map[int32]bool{}
 	var formerAnc []int32 // the roots of the ancestors before the record
@@ -275,7 +278,12 @@ func (g *Graph) addAccountRec(rec *AccountRecord, extra []identKey) int32 {
 	return i
 }
 
-func (g *Graph) prepareAccount(rec *AccountRecord) (idents, extra []identKey, err error) {
+// prepareAccount validates and normalises a record in place; it returns
+// the identifiers to link (its ID, the unique namespaces, the others, its
+// domains), those to store besides its ID and domains, and the number of
+// values normalisation changed, which AddAccount counts once it accepts
+// the record.
+func (g *Graph) prepareAccount(rec *AccountRecord) (idents, extra []identKey, normalized int, err error) {
 	var ps b2b.Problems
 	if strings.TrimSpace(rec.Source) == "" {
 		ps.Addf("source", "is required")
@@ -301,7 +309,7 @@ func (g *Graph) prepareAccount(rec *AccountRecord) (idents, extra []identKey, er
 			continue
 		}
 		if n != d {
-			g.stats.Normalized++
+			normalized++
 		}
 		if !slices.Contains(domains, n) {
 			domains = append(domains, n)
@@ -316,14 +324,14 @@ func (g *Graph) prepareAccount(rec *AccountRecord) (idents, extra []identKey, er
 			continue
 		}
 		if changed {
-			g.stats.Normalized++
+			normalized++
 		}
 		if !slices.Contains(extra, k) && k != (identKey{g.nsAcctID, string(a.ID)}) {
 			extra = append(extra, k)
 		}
 	}
 	if err := ps.Err("account record %s:%s", rec.Source, rec.RecordID); err != nil {
-		return nil, nil, err
+		return nil, nil, 0, err
 	}
 	if a.ID != "" {
 		idents = append(idents, identKey{g.nsAcctID, string(a.ID)})
@@ -341,7 +349,7 @@ func (g *Graph) prepareAccount(rec *AccountRecord) (idents, extra []identKey, er
 	for _, d := range domains {
 		idents = append(idents, identKey{g.nsDomain, d})
 	}
-	return idents, extra, nil
+	return idents, extra, normalized, nil
 }
 
 // checkOwnID refuses a record whose account ID finds a golden account

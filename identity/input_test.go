@@ -105,6 +105,30 @@ func TestVariantsDuplicatesAndVersions(t *testing.T) {
 	require.Equal(t, 1, st.PersonRecords)
 }
 
+// TestRejectedRecordNormalizesNothing: Stats.Normalized counts the values
+// of accepted records only; a record rejected for another problem
+// changes no counter but Rejected, though some of its values were
+// normalised before the problem was found.
+func TestRejectedRecordNormalizesNothing(t *testing.T) {
+	t.Parallel()
+	g := newGraph(t, identity.Config{})
+	_, err := g.AddPerson(identity.PersonRecord{Source: "marketo", RecordID: "1", Time: at(1),
+		Identifiers: []identity.Identifier{{Namespace: identity.NSMarketoPersonID, Value: "L-1"}},
+		Person:      b2b.Person{Email: "Ann@ACME.com", Seniority: "Boss"}})
+	require.ErrorIs(t, err, b2b.ErrInvalid)
+	_, err = g.AddAccount(identity.AccountRecord{Source: "salesforce", Time: at(1),
+		Identifiers: []identity.Identifier{{Namespace: identity.NSAccountID, Value: " mk-1 "}},
+		Account:     b2b.Account{ID: "acme", Name: "Acme", Domains: []string{"WWW.Acme.com"}, Employees: -1}})
+	require.ErrorIs(t, err, b2b.ErrInvalid)
+	st := g.Stats()
+	require.Equal(t, map[string]int{"person.seniority": 1, "account.employees": 1}, st.Rejected)
+	require.Zero(t, st.Normalized)
+
+	addPerson(t, g, identity.PersonRecord{Source: "marketo", RecordID: "1", Person: b2b.Person{Email: "Ann@ACME.com"}})
+	addAccount(t, g, "salesforce", b2b.Account{ID: "acme", Name: "Acme", Domains: []string{"WWW.Acme.com"}})
+	require.Equal(t, 2, g.Stats().Normalized)
+}
+
 func TestBadAccountRecords(t *testing.T) {
 	t.Parallel()
 	g := newGraph(t, identity.Config{})

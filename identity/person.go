@@ -168,6 +168,9 @@ func (g *Graph) preparePerson(rec *PersonRecord, buf []identKey, versions bool) 
 	}
 	p := &rec.Person
 	p.ID, p.Source, p.UpdatedAt = "", rec.Source, rec.Time
+	// The values normalisation changed, counted once the record is
+	// accepted: a rejected record changes no counter but Rejected.
+	normalized := 0
 	var email identKey
 	if p.Email != "" {
 		e, err := NormalizeEmail(p.Email)
@@ -175,7 +178,7 @@ func (g *Graph) preparePerson(rec *PersonRecord, buf []identKey, versions bool) 
 			ps.Add("person.email", err)
 		} else {
 			if e != p.Email {
-				g.stats.Normalized++
+				normalized++
 			}
 			p.Email = e
 			email = identKey{g.nsEmail, e}
@@ -216,7 +219,7 @@ func (g *Graph) preparePerson(rec *PersonRecord, buf []identKey, versions bool) 
 			continue
 		}
 		if changed {
-			g.stats.Normalized++
+			normalized++
 		}
 		for _, o := range extra {
 			if o.ns == k.ns && o.val != k.val && k.ns.spec.Unique && !versions {
@@ -230,6 +233,7 @@ func (g *Graph) preparePerson(rec *PersonRecord, buf []identKey, versions bool) 
 	if ps.Len() > 0 {
 		return nil, nil, ps.Err("person record %s:%s", rec.Source, rec.RecordID)
 	}
+	g.stats.Normalized += normalized
 	idents := extra[len(extra):]
 	for _, k := range extra {
 		if k.ns.spec.Unique {
