@@ -293,6 +293,8 @@ func (g *Graph) prepareAccount(rec *AccountRecord) (idents, extra []identKey, no
 	a.ParentID = b2b.AccountID(strings.TrimSpace(string(a.ParentID)))
 	if rec.RecordID == "" {
 		rec.RecordID = string(a.ID)
+	} else if blank(rec.RecordID) {
+		ps.Addf("recordId", "is blank (leave it empty to name the record by its account ID)")
 	}
 	if rec.Time.IsZero() {
 		rec.Time = a.UpdatedAt

@@ -137,7 +137,11 @@ func TestBadAccountRecords(t *testing.T) {
 	require.EqualError(t, err, `account record salesforce:a: account.domains[0]: invalid domain "co.uk": "co.uk" is a public suffix, not a company domain`)
 	_, err = g.AddAccount(identity.AccountRecord{Source: "salesforce", Account: b2b.Account{ID: "b", Name: "B"}})
 	require.EqualError(t, err, `account record salesforce:b: time: is required: most-recent-wins needs it (set Time or Account.UpdatedAt)`)
-	require.Equal(t, map[string]int{"account.domains[0]": 1, "time": 1}, g.Stats().Rejected)
+	// A record ID of spaces names no record (empty means the account ID).
+	_, err = g.AddAccount(identity.AccountRecord{Source: "salesforce", RecordID: "  ", Time: at(1), Account: b2b.Account{ID: "c", Name: "C"}})
+	require.EqualError(t, err, `account record salesforce:  : recordId: is blank (leave it empty to name the record by its account ID)`)
+	require.Equal(t, map[string]int{"account.domains[0]": 1, "time": 1, "recordId": 1}, g.Stats().Rejected)
+	require.Zero(t, g.Stats().AccountRecords)
 }
 
 func TestConfigValidate(t *testing.T) {
