@@ -3,6 +3,7 @@ package identity
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/quorumhq/quorum/b2b"
 )
@@ -251,30 +252,35 @@ func (g *Graph) Persons(id b2b.AccountID, subsidiaries bool) ([]b2b.PersonID, er
 
 // ValidateHierarchy checks a set of accounts before they are loaded and
 // reports every problem at once: self-parents, parents that are not in the
-// set, and cycles (each cycle once, with its path).
+// set, and cycles (each cycle once, with its path). It reads IDs and
+// parent IDs as AddAccount does, without surrounding space.
 func ValidateHierarchy(accounts []b2b.Account) error {
 	var ps b2b.Problems
+	// The IDs as AddAccount reads them, without surrounding space.
+	ids, parents := make([]b2b.AccountID, len(accounts)), make([]b2b.AccountID, len(accounts))
 	index := make(map[b2b.AccountID]int, len(accounts))
 	for i, a := range accounts {
-		if _, dup := index[a.ID]; dup {
-			ps.Addf(fmt.Sprintf("accounts[%d].id", i), "account %q listed twice", a.ID)
+		ids[i] = b2b.AccountID(strings.TrimSpace(string(a.ID)))
+		parents[i] = b2b.AccountID(strings.TrimSpace(string(a.ParentID)))
+		if _, dup := index[ids[i]]; dup {
+			ps.Addf(fmt.Sprintf("accounts[%d].id", i), "account %q listed twice", ids[i])
 			continue
 		}
-		index[a.ID] = i
+		index[ids[i]] = i
 	}
 	state := make([]uint8, len(accounts)) // 0 new, 1 on the current path, 2 done
-	for i, a := range accounts {
+	for i := range accounts {
 		path := fmt.Sprintf("accounts[%d].parentId", i)
 		switch {
-		case a.ParentID == "":
+		case parents[i] == "":
 			continue
-		case a.ParentID == a.ID:
-			ps.Addf(path, "account %q is its own parent", a.ID)
+		case parents[i] == ids[i]:
+			ps.Addf(path, "account %q is its own parent", ids[i])
 			state[i] = 2
 			continue
 		}
-		if _, ok := index[a.ParentID]; !ok {
-			ps.Addf(path, "parent %q of account %q is not in the set", a.ParentID, a.ID)
+		if _, ok := index[parents[i]]; !ok {
+			ps.Addf(path, "parent %q of account %q is not in the set", parents[i], ids[i])
 		}
 	}
 	for start := range accounts {
@@ -291,16 +297,16 @@ func ValidateHierarchy(accounts []b2b.Account) error {
 				k := slices.Index(chain, i)
 				cyc := make([]b2b.AccountID, 0, len(chain)-k+1)
 				for _, j := range chain[k:] {
-					cyc = append(cyc, accounts[j].ID)
+					cyc = append(cyc, ids[j])
 				}
-				cyc = append(cyc, accounts[i].ID)
+				cyc = append(cyc, ids[i])
 				ps.Add(fmt.Sprintf("accounts[%d].parentId", chain[len(chain)-1]), &CycleError{Path: cyc})
 				break
 			}
 			state[i] = 1
 			chain = append(chain, i)
-			p, ok := index[accounts[i].ParentID]
-			if accounts[i].ParentID == "" || !ok || p == i {
+			p, ok := index[parents[i]]
+			if parents[i] == "" || !ok || p == i {
 				break
 			}
 			i = p

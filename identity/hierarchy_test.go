@@ -120,6 +120,17 @@ func TestValidateHierarchy(t *testing.T) {
   accounts[4].parentId: parent "zz" of account "e" is not in the set
   accounts[2].parentId: account hierarchy cycle: a -> b -> c -> a`)
 	require.NoError(t, identity.ValidateHierarchy([]b2b.Account{{ID: "a"}, {ID: "b", ParentID: "a"}}))
+
+	// IDs are read as AddAccount reads them, without surrounding space: a
+	// cycle through " b" is the cycle AddAccount refuses, and a parent
+	// named with a space is in the set.
+	accts := []b2b.Account{{ID: "a", Name: "A", ParentID: " b"}, {ID: "b ", Name: "B", ParentID: "a"}, {ID: "c", Name: "C", ParentID: "a "}}
+	err = identity.ValidateHierarchy(accts)
+	require.EqualError(t, err, `account hierarchy: accounts[1].parentId: account hierarchy cycle: a -> b -> a`)
+	g := newGraph(t, identity.Config{})
+	addAccount(t, g, "salesforce", accts[0])
+	_, err = g.AddAccount(identity.AccountRecord{Source: "salesforce", Account: accts[1], Time: at(0)})
+	require.ErrorIs(t, err, identity.ErrCycle)
 }
 
 // TestFormerAncestors: a record reports the ancestors that the accounts
