@@ -287,6 +287,8 @@ func (g *Graph) prepareAccount(rec *AccountRecord) (idents, extra []identKey, no
 	var ps b2b.Problems
 	if strings.TrimSpace(rec.Source) == "" {
 		ps.Addf("source", "is required")
+	} else {
+		g.sources.sourceProblem(&ps, rec.Source)
 	}
 	a := &rec.Account
 	a.ID = b2b.AccountID(strings.TrimSpace(string(a.ID)))

@@ -211,6 +211,26 @@ type sourceTable struct {
 	rules []*rankedRule // rules to extend when a source appears
 }
 
+// maxSources is the number of sources a graph holds records of: a record
+// names its source in 16 bits.
+const maxSources = 1 << 16
+
+// full reports whether s would be a source beyond maxSources.
+func (t *sourceTable) full(s string) bool {
+	if len(t.names) < maxSources {
+		return false
+	}
+	_, ok := t.ids[s]
+	return !ok
+}
+
+// sourceProblem adds the problem of a source beyond maxSources.
+func (t *sourceTable) sourceProblem(ps *b2b.Problems, s string) {
+	if t.full(s) {
+		ps.Addf("source", "%q would be source number %d: a graph holds records of at most %d sources", s, maxSources+1, maxSources)
+	}
+}
+
 func (t *sourceTable) intern(s string) uint16 {
 	// A graph sees a handful of sources: comparing the names is faster
 	// than hashing one.

@@ -2,6 +2,7 @@ package identity_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -272,4 +273,29 @@ func TestSnapshotRestore(t *testing.T) {
 	st.Persons[1].Person = "nobody:x"
 	_, err = identity.Restore(identity.Config{}, st)
 	require.EqualError(t, err, `identity state: persons[1].person: first record of person "nobody:x" is "marketo:b"`)
+}
+
+// TestSourcesBeyondTheLimit: a graph holds records of at most 65,536
+// sources; a record of one more is refused at source, where it was taken
+// as a record of the first source (its person named after that source).
+func TestSourcesBeyondTheLimit(t *testing.T) {
+	t.Parallel()
+	g := newGraph(t, identity.Config{})
+	const limit = 1 << 16
+	recs := make([]identity.PersonRecord, limit)
+	for i := range recs {
+		recs[i] = identity.PersonRecord{Source: fmt.Sprint("s", i), RecordID: "r", Person: b2b.Person{FirstName: "Ann"}, Time: at(1)}
+	}
+	require.Empty(t, g.AddPersons(recs).Rejected)
+	id, ok := g.PersonOfRecord("s65535", "r")
+	require.True(t, ok)
+	require.Equal(t, b2b.PersonID("s65535:r"), id)
+
+	_, err := g.AddPerson(identity.PersonRecord{Source: "one-more", RecordID: "r", Person: b2b.Person{FirstName: "Bob"}, Time: at(1)})
+	require.EqualError(t, err, `person record one-more:r: source: "one-more" would be source number 65537: a graph holds records of at most 65536 sources`)
+	_, err = g.AddAccount(identity.AccountRecord{Source: "one-more", Account: b2b.Account{ID: "a", Name: "A"}, Time: at(1)})
+	require.EqualError(t, err, `account record one-more:a: source: "one-more" would be source number 65537: a graph holds records of at most 65536 sources`)
+	require.Equal(t, limit, g.Stats().PersonRecords)
+	// A known source is fine.
+	addPerson(t, g, identity.PersonRecord{Source: "s0", RecordID: "r2", Person: b2b.Person{FirstName: "Cy"}})
 }

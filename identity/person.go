@@ -156,6 +156,8 @@ func (g *Graph) preparePerson(rec *PersonRecord, buf []identKey, versions bool) 
 		ps.Addf("source", "is required")
 	} else if strings.IndexByte(rec.Source, ':') >= 0 {
 		ps.Addf("source", "%q must not contain ':'", rec.Source)
+	} else {
+		g.sources.sourceProblem(&ps, rec.Source)
 	}
 	if blank(rec.RecordID) {
 		ps.Addf("recordId", "is required")
