@@ -254,15 +254,15 @@ func truncate(s string) string {
 }
 
 // NormalizeCompanyName returns the matching key of a company name: accents
-// folded ("é" is "e", "ß" "ss", "æ" "ae"), lower case, "&" read as "and",
-// punctuation removed, a leading "The" or legal form ("株式会社 ソニー",
-// "(주)카카오", "OOO Yandex", "ПАО Газпром") and trailing legal forms and
-// generic words (Inc, LLC, Ltd, GmbH, AG, S.A., plc, Corp, Co, Group,
-// Holdings, International, 株式会社, 有限公司, 주식회사, (株), Kft, d.o.o.,
-// ООО, ...; also those of several words or written out: S.A. de C.V.,
-// sp. z o.o., S.à r.l., Private Limited, Sociedad Anónima, Kabushiki
-// Kaisha) dropped, and a web suffix such as ".com" or ".co.uk" removed.
-// Two names with the same key are taken to name the same company.
+// folded ("é" is "e", "ß" "ss", "æ" "ae", Greek "έ" "ε"), lower case, "&"
+// read as "and", punctuation removed, a leading "The" or legal form
+// ("株式会社 ソニー", "(주)카카오", "OOO Yandex", "ПАО Газпром") and trailing
+// legal forms and generic words (Inc, LLC, Ltd, GmbH, AG, S.A., plc, Corp,
+// Co, Group, Holdings, International, 株式会社, 有限公司, 주식회사, (株),
+// Kft, d.o.o., ООО, Α.Ε., ...; also those of several words or written out:
+// S.A. de C.V., sp. z o.o., S.à r.l., Private Limited, Sociedad Anónima,
+// Kabushiki Kaisha) dropped, and a web suffix such as ".com" or ".co.uk"
+// removed. Two names with the same key are taken to name the same company.
 // The key is "" when nothing but legal words remains.
 //
 //	NormalizeCompanyName("ACME, Inc.")            = "acme"
@@ -480,13 +480,24 @@ func foldWide(r rune) string {
 	return ""
 }
 
-// foldRune maps accented Latin letters to their base letter.
+// foldRune maps accented Latin and Greek letters to their base letter
+// (Greek capitals drop the accents, "ΩΜΕΓΑ" is "Ωμέγα"), the Greek final
+// sigma to sigma, and the Cyrillic ё to е, which Russian often writes
+// for it.
 func foldRune(r rune) rune {
-	if r < 0xC0 || r > 0x17F {
+	switch {
+	case r < 0xC0:
 		return r
-	}
-	if f, ok := latinFold[r]; ok {
-		return f
+	case r <= 0x17F:
+		if f, ok := latinFold[r]; ok {
+			return f
+		}
+	case r >= 0x386 && r <= 0x3CE:
+		if f, ok := greekFold[r]; ok {
+			return f
+		}
+	case r == 'ё':
+		return 'е'
 	}
 	return r
 }

@@ -234,6 +234,15 @@ func TestNormalizeCompanyName(t *testing.T) {
 		{"GROSSHANDEL STRASSE AG", "grosshandel strasse"},
 		{"Ærø Færgen ApS", "aero faergen"},
 		{"Œuvre Lyonnaise SA", "oeuvre lyonnaise"},
+		// Greek written in capitals, which drop the accents, and in
+		// small letters, with a final sigma; Russian with ё or е.
+		{"ΩΜΕΓΑ ΤΕΧΝΙΚΗ Α.Ε.", "ωμεγα τεχνικη"},
+		{"Ωμέγα Τεχνική Α.Ε.", "ωμεγα τεχνικη"},
+		{"Ωμέγα Τεχνική ΑΕ", "ωμεγα τεχνικη"},
+		{"ΑΛΦΑΣ Ε.Π.Ε.", "αλφασ"},
+		{"Άλφας ΙΚΕ", "αλφασ"},
+		{"Ёлка ООО", "елка"},
+		{"Елка", "елка"},
 		// A web name under a country's second-level domain.
 		{"Very.co.uk Ltd", "very"},
 		{"Acme.com.au Pty Ltd", "acme"},

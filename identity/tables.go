@@ -27,6 +27,8 @@ var legalWords = setOf(
 	"lllp",
 	// Russian, in Cyrillic
 	"ооо", "оао", "зао", "пао", "нао", "ао",
+	// Greek: Α.Ε., Ε.Π.Ε., Ι.Κ.Ε., Ο.Ε., Ε.Ε.
+	"αε", "επε", "ικε", "οε", "εε",
 )
 
 // leadingForms are the legal forms written before the name ("OOO
@@ -103,6 +105,13 @@ var latinFold = map[rune]rune{
 	'ù': 'u', 'ú': 'u', 'û': 'u', 'ü': 'u', 'ũ': 'u', 'ū': 'u', 'ŭ': 'u', 'ů': 'u', 'ű': 'u', 'ų': 'u',
 	'ŵ': 'w', 'ý': 'y', 'ÿ': 'y', 'ŷ': 'y',
 	'ź': 'z', 'ż': 'z', 'ž': 'z',
+}
+
+// greekFold maps accented Greek letters (lower case) and the final sigma
+// to their base letter.
+var greekFold = map[rune]rune{
+	'ά': 'α', 'έ': 'ε', 'ή': 'η', 'ί': 'ι', 'ϊ': 'ι', 'ΐ': 'ι', 'ό': 'ο',
+	'ύ': 'υ', 'ϋ': 'υ', 'ΰ': 'υ', 'ώ': 'ω', 'ς': 'σ',
 }
 
 // publicSuffixes are multi-label public suffixes under which companies
