@@ -254,15 +254,16 @@ func truncate(s string) string {
 }
 
 // NormalizeCompanyName returns the matching key of a company name: accents
-// folded ("é" is "e", "ß" "ss", "æ" "ae", Greek "έ" "ε"), lower case, "&"
-// read as "and", punctuation removed, a leading "The" or legal form
-// ("株式会社 ソニー", "(주)카카오", "OOO Yandex", "ПАО Газпром") and trailing
-// legal forms and generic words (Inc, LLC, Ltd, GmbH, AG, S.A., plc, Corp,
-// Co, Group, Holdings, International, 株式会社, 有限公司, 주식회사, (株),
-// Kft, d.o.o., ООО, Α.Ε., ...; also those of several words or written out:
-// S.A. de C.V., sp. z o.o., S.à r.l., Private Limited, Sociedad Anónima,
-// Kabushiki Kaisha) dropped, and a web suffix such as ".com" or ".co.uk"
-// removed. Two names with the same key are taken to name the same company.
+// folded ("é" is "e", "ß" "ss", "æ" "ae", Greek "έ" "ε", Vietnamese "ữ"
+// "u"), lower case, "&" read as "and", punctuation removed, a leading
+// "The" or legal form ("株式会社 ソニー", "(주)카카오", "OOO Yandex", "ПАО
+// Газпром", "Công ty TNHH") and trailing legal forms and generic words
+// (Inc, LLC, Ltd, GmbH, AG, S.A., plc, Corp, Co, Group, Holdings,
+// International, 株式会社, 有限公司, 주식회사, (株), Kft, d.o.o., ООО, Α.Ε.,
+// ...; also those of several words or written out: S.A. de C.V., sp. z
+// o.o., S.à r.l., Private Limited, Sociedad Anónima, Kabushiki Kaisha)
+// dropped, and a web suffix such as ".com" or ".co.uk" removed. Two names
+// with the same key are taken to name the same company.
 // The key is "" when nothing but legal words remains.
 //
 //	NormalizeCompanyName("ACME, Inc.")            = "acme"
@@ -278,8 +279,10 @@ func NormalizeCompanyName(name string) string {
 	words := companyWords(name)
 	// Drop a leading "the", a CJK legal form written apart ("주식회사
 	// 카카오", "株式会社 ソニー") or a form written before the name ("OOO
-	// Yandex").
-	if len(words) > 1 && (words[0] == "the" || isCJKForm(words[0]) || leadingForms[words[0]]) {
+	// Yandex", "Công ty TNHH").
+	if n := leadingPhraseLen(words); n > 0 && n < len(words) {
+		words = words[n:]
+	} else if len(words) > 1 && (words[0] == "the" || isCJKForm(words[0]) || leadingForms[words[0]]) {
 		words = words[1:]
 	}
 	// Drop trailing legal forms and generic words, keeping at least one word.
@@ -306,6 +309,17 @@ func NormalizeCompanyName(name string) string {
 		words[i] = stripWebSuffix(w)
 	}
 	return strings.Join(words, " ")
+}
+
+// leadingPhraseLen returns the number of words of the legal form of
+// several words that words start with, or 0.
+func leadingPhraseLen(words []string) int {
+	for _, p := range leadingPhrases {
+		if len(p) <= len(words) && slices.Equal(words[:len(p)], p) {
+			return len(p)
+		}
+	}
+	return 0
 }
 
 // cjkParenForm returns the length of the CJK legal form in parentheses
@@ -481,9 +495,9 @@ func foldWide(r rune) string {
 }
 
 // foldRune maps accented Latin and Greek letters to their base letter
-// (Greek capitals drop the accents, "ΩΜΕΓΑ" is "Ωμέγα"), the Greek final
-// sigma to sigma, and the Cyrillic ё to е, which Russian often writes
-// for it.
+// (Greek capitals drop the accents, "ΩΜΕΓΑ" is "Ωμέγα"; Vietnamese tones
+// go too), the Greek final sigma to sigma, and the Cyrillic ё to е, which
+// Russian often writes for it.
 func foldRune(r rune) rune {
 	switch {
 	case r < 0xC0:
@@ -498,6 +512,26 @@ func foldRune(r rune) rune {
 		}
 	case r == 'ё':
 		return 'е'
+	case r == 'ơ':
+		return 'o'
+	case r == 'ư':
+		return 'u'
+	case r >= 0x1EA0 && r <= 0x1EF9:
+		// Vietnamese: a letter with its tone, the block in runs by base
+		// letter.
+		switch {
+		case r <= 0x1EB7:
+			return 'a'
+		case r <= 0x1EC7:
+			return 'e'
+		case r <= 0x1ECB:
+			return 'i'
+		case r <= 0x1EE3:
+			return 'o'
+		case r <= 0x1EF1:
+			return 'u'
+		}
+		return 'y'
 	}
 	return r
 }

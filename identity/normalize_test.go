@@ -243,6 +243,12 @@ func TestNormalizeCompanyName(t *testing.T) {
 		{"Άλφας ΙΚΕ", "αλφασ"},
 		{"Ёлка ООО", "елка"},
 		{"Елка", "елка"},
+		// Vietnamese, with its tones and its legal forms written before
+		// the name.
+		{"Công ty Cổ phần Sữa Việt Nam", "sua viet nam"},
+		{"CÔNG TY TNHH SỮA VIỆT NAM", "sua viet nam"},
+		{"Sữa Việt Nam JSC", "sua viet nam"},
+		{"Sua Viet Nam", "sua viet nam"},
 		// A web name under a country's second-level domain.
 		{"Very.co.uk Ltd", "very"},
 		{"Acme.com.au Pty Ltd", "acme"},

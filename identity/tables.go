@@ -31,6 +31,13 @@ var legalWords = setOf(
 	"αε", "επε", "ικε", "οε", "εε",
 )
 
+// leadingPhrases are the legal forms of several words written before the
+// name, the longest first: Vietnamese "Công ty Cổ phần" (joint-stock
+// company), "Công ty TNHH" (limited company), "Công ty".
+var leadingPhrases = [][]string{
+	{"cong", "ty", "co", "phan"}, {"cong", "ty", "tnhh"}, {"cong", "ty"},
+}
+
 // leadingForms are the legal forms written before the name ("OOO
 // Yandex", "ПАО Газпром"); NormalizeCompanyName drops one there, as it
 // drops a leading "The". ("pao" is not one: "Pão de Açúcar".)
