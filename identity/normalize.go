@@ -348,8 +348,9 @@ func legalPhraseEnd(words []string) int {
 		}
 		tail := words[len(words)-len(p):]
 		match := true
-		for i, w := range tail {
-			if strings.ReplaceAll(w, "\x00", "") != p[i] {
+		// The last word first: most phrases end with another.
+		for i := len(p) - 1; i >= 0; i-- {
+			if !sameWord(tail[i], p[i]) {
 				match = false
 				break
 			}
@@ -359,6 +360,28 @@ func legalPhraseEnd(words []string) int {
 		}
 	}
 	return 0
+}
+
+// sameWord reports whether a word of companyWords is p once its dot
+// markers ('\x00') are dropped, without making the word anew.
+func sameWord(w, p string) bool {
+	if w == p {
+		return true
+	}
+	if len(w) <= len(p) || strings.IndexByte(w, 0) < 0 {
+		return false
+	}
+	j := 0
+	for i := 0; i < len(w); i++ {
+		if w[i] == 0 {
+			continue
+		}
+		if j == len(p) || w[i] != p[j] {
+			return false
+		}
+		j++
+	}
+	return j == len(p)
 }
 
 // companyWords splits a name into lower-case words with accents folded.
