@@ -33,7 +33,9 @@
 //
 //  1. The title is normalised: lower case, common accents removed
 //     ("Général" -> general, also when the accent is a combining mark
-//     after its letter), punctuation separates words ("Co-Founder",
+//     after its letter), full-width Latin letters, digits and punctuation
+//     read as ASCII and the ideographic space as a space ("ＣＥＯ" -> ceo,
+//     as Japanese systems store titles), punctuation separates words ("Co-Founder",
 //     "VP/GM"), dotted letters join ("C.E.O."), short "&" abbreviations stay
 //     whole ("R&D", "FP&A"). After "assistant to", "reporting to" and the
 //     like, the rest of the title describes somebody else and is ignored.

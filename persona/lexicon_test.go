@@ -57,6 +57,14 @@ func TestTokenize(t *testing.T) {
 		{"Directeur Ge\u0301ne\u0301ral", []string{"directeur", "general"}},
 		{"GESCHA\u0308FTSFU\u0308HRER", []string{"geschaftsfuhrer"}},
 		{"Jefe de Tecnologi\u0301a", []string{"jefe", "de", "tecnologia"}},
+		// Full-width Latin letters, digits and punctuation and the
+		// ideographic space, as Japanese systems store titles, read as
+		// their ASCII forms.
+		{"ＣＥＯ", []string{"ceo"}},
+		{"Ｃｈｉｅｆ\u3000Ｆｉｎａｎｃｉａｌ\u3000Ｏｆｆｉｃｅｒ", []string{"chief", "financial", "officer"}},
+		{"ＶＰ／ＧＭ，Ｒ＆Ｄ", []string{"vp", "gm", "r&d"}},
+		{"Ｃ．Ｅ．Ｏ．", []string{"ceo"}},
+		{"Ｅｎｇｉｎｅｅｒ（ＩＩ）２", []string{"engineer", "ii", "2"}},
 		// Marks of other scripts stay inside their word.
 		{"\u092a\u094d\u0930\u092c\u0902\u0927\u0915 IT", []string{"\u092a\u094d\u0930\u092c\u0902\u0927\u0915", "it"}},
 	}

@@ -12,6 +12,8 @@ const maxTitleBytes = 512
 
 // tokenize turns a free-text title into lower-case, accent-free words.
 //
+//   - Full-width ASCII letters, digits and punctuation ("ＣＥＯ", "／")
+//     read as ASCII, and the ideographic space as a space.
 //   - Letters are lower-cased and common Latin accents removed
 //     ("Directeur Général" -> directeur general, "ß" -> ss), whether an
 //     accent is part of its letter or a combining mark after it (the
@@ -41,6 +43,7 @@ func tokenize(title string, dst []string) []string {
 		b.Reset()
 	}
 	for _, r := range title {
+		r = foldWidth(r)
 		switch {
 		case r == '&' || r == '+' || r == '#' || r == '.':
 			b.WriteRune(r)
@@ -58,6 +61,21 @@ func tokenize(title string, dst []string) []string {
 	}
 	flush()
 	return dst
+}
+
+// foldWidth maps the full-width forms of ASCII (U+FF01..U+FF5E) to ASCII
+// and the ideographic space U+3000 to a space: Japanese and other CJK
+// systems store "ＣＥＯ" or "Ｃｈｉｅｆ　Ｆｉｎａｎｃｉａｌ　Ｏｆｆｉｃｅｒ" for the
+// titles their users typed, and these must read as "CEO" and "Chief
+// Financial Officer".
+func foldWidth(r rune) rune {
+	switch {
+	case r >= 0xff01 && r <= 0xff5e:
+		return r - 0xff01 + '!'
+	case r == 0x3000:
+		return ' '
+	}
+	return r
 }
 
 // appendWord appends the words of one raw chunk (letters, digits and the
