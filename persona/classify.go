@@ -13,13 +13,101 @@ import (
 type hit struct {
 	t   *term
 	pos int
+	// mod is the deputy or assistant word that qualifies an office ("deputy"
+	// in "Deputy CEO"), or nil.
+	mod *term
+}
+
+// level is the seniority the hit gives its holder: a deputy or an assistant
+// of a C-Level office ranks below it.
+func (h hit) level() b2b.Seniority {
+	if h.mod != nil && h.t.level == b2b.SeniorityCLevel {
+		return modLevel(h.mod)
+	}
+	return h.t.level
+}
+
+// modLevel is the level of a deputy (VP) or an assistant or associate
+// (Director) of a C-Level office, as the built-in vocabulary has it for the
+// general counsel.
+func modLevel(mod *term) b2b.Seniority {
+	if mod.flags&flagAssistant != 0 {
+		return b2b.SeniorityDirector
+	}
+	return b2b.SeniorityVP
+}
+
+// modReason says why a modified office ranks below C-Level.
+func modReason(mod *term) string {
+	if mod.flags&flagAssistant != 0 {
+		return fmt.Sprintf(" after %s (an assistant or associate of a C-Level is Director)", quoted(mod))
+	}
+	return fmt.Sprintf(" after %s (a deputy of a C-Level is VP)", quoted(mod))
 }
 
 // cutBefore are the words after which "to" ends the part of a title that
 // describes its holder: "Executive Assistant to the CEO" is an assistant.
+// "Deputy" is not one of them: the deputy to the CEO is the CEO's deputy.
 var cutBefore = map[string]bool{
-	"assistant": true, "assistants": true, "secretary": true, "advisor": true, "adviser": true,
-	"aide": true, "staff": true, "reporting": true, "reports": true, "deputy": true, "ea": true, "pa": true,
+	"assistant": true, "assistants": true, "asst": true, "secretary": true, "advisor": true, "adviser": true,
+	"aide": true, "staff": true, "reporting": true, "reports": true, "ea": true, "pa": true,
+}
+
+// ofWords between an assistant and an office make the office somebody
+// else's ("Assistant of the CEO", "Assistant du PDG").
+var ofWords = map[string]bool{
+	"to": true, "of": true, "for": true, "du": true, "de": true, "del": true, "des": true, "der": true,
+	"da": true, "do": true,
+}
+
+// andWords join two roles of one holder ("Associate and Co-Founder"): no
+// deputy or assistant word reaches over them.
+var andWords = map[string]bool{"and": true, "und": true, "et": true}
+
+// qualifyOffice looks at the last hit of hits. When it is a C-Level office
+// (or "chief") with a deputy or assistant word before it, or a deputy word
+// after an office, it records that word as the office's mod. When the
+// office turns out to be somebody else's ("Executive Assistant - CEO",
+// "Assistant of the CEO") it returns how many hits describe the holder;
+// otherwise it returns -1.
+func qualifyOffice(hits []hit) int {
+	n := len(hits)
+	last := &hits[n-1]
+	if last.t.flags&flagDeputyAfter != 0 && n >= 2 {
+		prev := &hits[n-2]
+		if prev.mod == nil && prev.pos+len(prev.t.words) == last.pos && isOffice(prev.t) {
+			prev.mod = last.t
+		}
+		return -1
+	}
+	if !isOffice(last.t) {
+		return -1
+	}
+	next, crossed := last.pos, false
+	for j := n - 2; j >= 0; j-- {
+		q := hits[j]
+		if q.pos+len(q.t.words) != next {
+			return -1 // an unknown word between them
+		}
+		switch f := q.t.flags; {
+		case f&flagSupport != 0, f&flagAssistant != 0 && crossed:
+			return j + 1
+		case f&(flagDeputy|flagAssistant) != 0:
+			last.mod = q.t
+			return -1
+		case f != 0 || q.t.level != "" || q.t.dept != "" || andWords[q.t.phrase]:
+			return -1
+		}
+		crossed = crossed || ofWords[q.t.phrase]
+		next = q.pos
+	}
+	return -1
+}
+
+// isOffice reports whether t is a C-Level office that has deputies, or the
+// "chief" of "chief … officer".
+func isOffice(t *term) bool {
+	return t.flags&flagChief != 0 || (t.flags&flagOffice != 0 && t.level == b2b.SeniorityCLevel)
 }
 
 // compoundSuffixes are role words that German and Dutch glue to a function
@@ -66,13 +154,17 @@ func (c *TitleClassifier) Classify(title string) Persona {
 			}
 		}
 		if t := c.lx.match(words, i); t != nil {
-			hits = append(hits, hit{t, i})
+			hits = append(hits, hit{t: t, pos: i})
+			if keep := qualifyOffice(hits); keep >= 0 {
+				hits = hits[:keep]
+				break // the rest describes somebody else
+			}
 			i += len(t.words)
 			continue
 		}
 		if parts := c.splitCompound(w); parts != nil {
 			for _, t := range parts {
-				hits = append(hits, hit{t, i})
+				hits = append(hits, hit{t: t, pos: i})
 			}
 		} else if isWordy(w) {
 			unknown = append(unknown, w)
@@ -153,41 +245,55 @@ func quoted(t *term) string {
 // decideSeniority picks the highest level named in the title.
 func decideSeniority(hits []hit, p *Persona) (float64, string) {
 	var (
-		best, second        *term
+		best, second        hit
 		bestRank, secRank   = len(b2b.Seniorities), len(b2b.Seniorities)
 		chief, chiefOfficer bool
+		chiefMod            *term // a deputy or assistant of "chief … officer"
 		partner             *term
 	)
 	for _, h := range hits {
 		t := h.t
 		if t.flags&flagChief != 0 {
 			chief = true
+			if chiefMod == nil {
+				chiefMod = h.mod
+			}
 		}
 		if t.flags&flagOfficer != 0 && chief {
 			chiefOfficer = true
+			if chiefMod == nil {
+				chiefMod = h.mod
+			}
 		}
 		if t.flags&flagPartner != 0 && partner == nil {
 			partner = t
 		}
-		if t.level == "" {
+		level := h.level()
+		if level == "" {
 			continue
 		}
-		r := rankOf(t.level)
+		r := rankOf(level)
 		switch {
 		case r < bestRank:
-			if best != nil && best.level != t.level {
+			if best.t != nil && best.level() != level {
 				second, secRank = best, bestRank
 			}
-			best, bestRank = t, r
+			best, bestRank = h, r
 		case r > bestRank && r < secRank:
-			second, secRank = t, r
+			second, secRank = h, r
 		}
 	}
-	if chiefOfficer && bestRank > 0 {
-		p.Seniority = b2b.SeniorityCLevel
-		return 0.95, `seniority C-Level: "chief … officer"`
+	if chiefOfficer {
+		if chiefMod == nil && bestRank > 0 {
+			p.Seniority = b2b.SeniorityCLevel
+			return 0.95, `seniority C-Level: "chief … officer"`
+		}
+		if chiefMod != nil && rankOf(modLevel(chiefMod)) < bestRank {
+			p.Seniority = modLevel(chiefMod)
+			return 0.9, fmt.Sprintf("seniority %s: \"chief … officer\"%s", p.Seniority, modReason(chiefMod))
+		}
 	}
-	if best == nil {
+	if best.t == nil {
 		if partner != nil {
 			p.Seniority = b2b.SeniorityCLevel
 			return 0.7, fmt.Sprintf("seniority C-Level: %s with no other role word (a firm's partner)", quoted(partner))
@@ -198,14 +304,18 @@ func decideSeniority(hits []hit, p *Persona) (float64, string) {
 		}
 		return 0.6, "seniority Individual Contributor: no seniority word (default)"
 	}
-	p.Seniority = best.level
-	reason := fmt.Sprintf("seniority %s: %s", best.level, quoted(best))
+	p.Seniority = best.level()
+	reason := fmt.Sprintf("seniority %s: %s", p.Seniority, quoted(best.t))
 	conf := 0.95
-	if best.level == b2b.SeniorityIndividual {
+	if best.level() == b2b.SeniorityIndividual {
 		conf = 0.85
 	}
-	if second != nil && second.level != b2b.SeniorityIndividual {
-		reason += fmt.Sprintf(" (outranks %s: %s)", second.level, quoted(second))
+	if best.level() != best.t.level {
+		reason += modReason(best.mod)
+		conf = 0.9
+	}
+	if second.t != nil && second.level() != b2b.SeniorityIndividual {
+		reason += fmt.Sprintf(" (outranks %s: %s)", second.level(), quoted(second.t))
 		conf = 0.85
 	}
 	if chief && !chiefOfficer && bestRank > 0 {

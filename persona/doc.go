@@ -14,10 +14,27 @@
 //
 //   - C-Level: "Chief … Officer" and its abbreviations (CEO, CFO, CISO, ...),
 //     founders, owners, presidents, chairs, managing directors, managing
-//     partners, the general counsel, a firm's "Partner".
-//   - VP: vice presidents of any kind (SVP, EVP, AVP, RVP, "Vice-President").
+//     partners, the general counsel, a firm's "Partner", and their
+//     equivalents in German, French, Spanish, Italian and Portuguese
+//     ("Geschäftsführer", "PDG", "Consejero Delegado", "Amministratore
+//     Delegato", "Diretor Geral").
+//   - VP: vice presidents of any kind (SVP, EVP, AVP, RVP, "Vice-President"),
+//     and the deputy of a C-Level office: "Deputy CEO", "Vice CEO",
+//     "Deputy Chief Financial Officer", "Deputy to the CEO",
+//     "Stellvertretender Geschäftsführer", "Directeur Général Adjoint", as
+//     "Deputy General Counsel". The deputy runs the office under its
+//     holder, as a VP runs a function.
 //   - Director: directors, "Head of X", "Leiter", "Directeur", the chief of
-//     staff, the general manager.
+//     staff, the general manager, and an assistant or associate of a
+//     C-Level office ("Assistant CFO", "Associate Chief Information
+//     Officer"), as "Assistant General Counsel". An assistant *to* an
+//     executive ("Assistant to the CEO", "Assistant of the CEO", "Executive
+//     Assistant - CEO") is not the executive: the title says nothing of the
+//     executive's level. Offices are the chief officers, presidents,
+//     managing directors and their equivalents in other languages; the
+//     board and the owners have no deputies of this kind ("Deputy
+//     Chairman" is C-Level, as "Vice Chairman"), and below C-Level a deputy
+//     keeps the level ("Deputy Director" is Director).
 //   - Manager: managers, supervisors, "Team Lead", "Tech Lead", "Lead X".
 //   - Individual Contributor: everything else, including craft titles that
 //     say "chief" without "officer" ("Chief Engineer", "Chief Architect"),
@@ -38,7 +55,9 @@
 //     as Japanese systems store titles), punctuation separates words ("Co-Founder",
 //     "VP/GM"), dotted letters join ("C.E.O."), short "&" abbreviations stay
 //     whole ("R&D", "FP&A"). After "assistant to", "reporting to" and the
-//     like, the rest of the title describes somebody else and is ignored.
+//     like, the rest of the title describes somebody else and is ignored,
+//     as is an executive office after an executive assistant or after
+//     "assistant of" ("Assistant du PDG").
 //     The office of somebody else ("Program Manager, Office of the CTO",
 //     "Senior Engineer, CTO Office") tells the department, not the
 //     seniority: its words do not make the person C-Level.

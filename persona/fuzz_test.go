@@ -15,6 +15,8 @@ var fuzzSeeds = []string{
 	"Head of Procurement", "C.E.O.", "v.p.", "R&D", "&&&", "....", "Executive Assistant to the CEO",
 	"to", "assistant to", "Geschäftsführer", "Vertriebsleiter", "chef de", "\xff\xfe", "日本語 マネージャー",
 	"Ａ Ｂ", "manager manager manager", "chief chief officer", "partner partner", "ⅱ", "ǅ",
+	"Deputy CEO", "Vice Chief Financial Officer", "Assistant of the CEO", "Exec. Asst., CEO",
+	"Directeur Général Adjoint", "adjoint", "deputy", "ＣＥＯ", "Ｃｈｉｅｆ\u3000Ｏｆｆｉｃｅｒ",
 }
 
 // FuzzClassify checks that any title gives a taxonomy value or "", a

@@ -15,7 +15,7 @@ const maxPhraseWords = 5
 // than any built-in keyword, so a custom keyword decides when it is present.
 const customWeight = 4
 
-type flag uint8
+type flag uint16
 
 const (
 	// flagChief: "chief" makes a title C-Level only together with "officer"
@@ -29,7 +29,29 @@ const (
 	// flagGeneral: general management; the department is Executive when the
 	// title names no function ("Founder", but "Founder & CTO" is Engineering).
 	flagGeneral
+	// flagOffice: a C-Level office that has deputies and assistants (CEO,
+	// CFO, Managing Director), unlike the board and ownership titles
+	// ("Deputy Chairman" is a board member, as "Vice Chairman" is).
+	flagOffice
+	// flagDeputy: before an office ("Deputy CEO", "Vice CEO",
+	// "Deputy to the CEO"), the holder is the officer's deputy: VP.
+	flagDeputy
+	// flagDeputyAfter: flagDeputy written after the office
+	// ("Directeur Général Adjoint").
+	flagDeputyAfter
+	// flagAssistant: right before an office ("Assistant CFO", "Associate
+	// CIO"), the holder is Director; with "of", "to" or the like between
+	// them ("Assistant of the CEO") the office is somebody else's.
+	flagAssistant
+	// flagSupport: before an office, the office is always somebody else's
+	// ("Executive Assistant - CEO").
+	flagSupport
 )
+
+// seniorityFlags are the special rules of a keyword for seniority; a custom
+// level replaces them.
+const seniorityFlags = flagChief | flagOfficer | flagPartner | flagOffice | flagDeputy | flagDeputyAfter |
+	flagAssistant | flagSupport
 
 // term is what one keyword means.
 type term struct {
@@ -114,6 +136,21 @@ func builtinLexicon() (*lexicon, error) {
 	for _, p := range splitList(generalManagement) {
 		lx.get(p).flags |= flagGeneral
 	}
+	for _, g := range []struct {
+		f     flag
+		words string
+	}{
+		{flagOffice, executiveOffices},
+		{flagDeputy, `deputy, vice, vize, stellvertretender, stellvertretende, stellvertreter, stellvertreterin, stellv`},
+		{flagDeputyAfter, `adjoint, adjointe, adjunto, adjunta, delegue, deleguee`},
+		{flagAssistant, `assistant, asst, associate, assoc`},
+		{flagSupport, `executive assistant, exec assistant, executive asst, exec asst, personal assistant,
+			administrative assistant, assistente, asistente`},
+	} {
+		for _, p := range splitList(g.words) {
+			lx.get(p).flags |= g.f
+		}
+	}
 	lx.get("chief").flags |= flagChief
 	lx.get("officer").flags |= flagOfficer
 	lx.get("officers").flags |= flagOfficer
@@ -136,7 +173,20 @@ const generalManagement = `ceo, chief executive, president, presidente, founder,
 	director general, directeur general, directrice generale, directora general, gerente general, pdg,
 	geschaftsfuhrer, geschaftsfuhrerin, geschaeftsfuehrer, geschaeftsfuehrerin, vorstand, vorstandsvorsitzender,
 	inhaber, inhaberin, grunder, grunderin, gruender, gruenderin, fondateur, fondatrice, fundador, fundadora,
-	strategy, corporate strategy, corporate development, chief of staff, executive director`
+	direttore generale, direttrice generale, amministratore delegato, diretor geral, diretora geral,
+	consejero delegado, consejera delegada, strategy, corporate strategy, corporate development, chief of staff, executive director`
+
+// executiveOffices are the C-Level offices that have deputies ("Deputy
+// CEO" is VP) and assistants ("Assistant CFO" is Director), as the general
+// counsel has ("Deputy General Counsel", "Assistant General Counsel").
+// Founders, owners, partners and board members are not offices of this
+// kind. A deputy or assistant of "chief … officer" follows the same rule.
+const executiveOffices = `ceo, cfo, coo, cto, cio, ciso, cso, cmo, cro, cpo, chro, cho, cdo, clo, cco, cao, cgo, cno,
+	cxo, chief executive, chief technology officer, chief technical officer, president, presidente,
+	managing director, managing partner, general counsel, director general, directeur general,
+	directrice generale, directora general, gerente general, pdg, geschaftsfuhrer, geschaftsfuhrerin,
+	geschaeftsfuehrer, geschaeftsfuehrerin, direttore generale, direttrice generale, amministratore delegato,
+	diretor geral, diretora geral, consejero delegado, consejera delegada`
 
 // index computes the effective levels and builds byFirst, longest phrases
 // first, then alphabetical.

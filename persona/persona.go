@@ -134,8 +134,9 @@ func (c Config) build(base *lexicon) (*lexicon, error) {
 			t := lx.get(phrase)
 			t.seniority, t.customSen = level, true
 			// A custom level is the whole meaning of the keyword for
-			// seniority: drop the special rules of chief/officer/partner.
-			t.flags &^= flagChief | flagOfficer | flagPartner
+			// seniority: drop the special rules of chief/officer/partner
+			// and of deputies and assistants.
+			t.flags &^= seniorityFlags
 		}
 	}
 	if err := ps.Err("persona config"); err != nil {

@@ -112,7 +112,7 @@ var builtinDepartments = []deptGroup{
 	{b2b.DepartmentSales, 1, `retail, store, client, clients, customer, customers, representative, rep, reps`},
 
 	{b2b.DepartmentOperations, 3, `supply chain, data entry, practice manager, logistics, logistic, warehouse, warehousing, fulfillment, fulfilment,
-		facilities, facility, facilities management, office manager, executive assistant, administrative assistant,
+		facilities, facility, facilities management, office manager, executive assistant, exec assistant, executive asst, exec asst, administrative assistant,
 		receptionist, safety, ehs, hse, health and safety, customer service, customer support, customer care,
 		client services, customer operations, call center, contact center, field service, inventory, shipping,
 		transportation, fleet, freight, demand planning, demand planner, operaciones, logistique, logistica,

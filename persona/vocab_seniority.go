@@ -22,7 +22,8 @@ var builtinSeniorities = []senGroup{
 		general counsel, director general, directeur general, directrice generale, directora general,
 		gerente general, pdg, geschaftsfuhrer, geschaftsfuhrerin, geschaeftsfuehrer, geschaeftsfuehrerin,
 		vorstand, vorstandsvorsitzender, inhaber, inhaberin, grunder, grunderin, gruender, gruenderin, fondateur,
-		fondatrice, fundador, fundadora`},
+		fondatrice, fundador, fundadora, direttore generale, direttrice generale, amministratore delegato,
+		diretor geral, diretora geral, consejero delegado, consejera delegada`},
 	{b2b.SeniorityVP, `vice president, vice presidents, vice presidente, vicepresident, vicepresidente, vice pres,
 		vizeprasident, vp, vps, svp, evp, avp, gvp, rvp, cvp, deputy general counsel`},
 	{b2b.SeniorityDirector, `director, directors, dir, directeur, directrice, directora, diretor, diretora, direttore,
@@ -42,13 +43,13 @@ var builtinSeniorities = []senGroup{
 		student, scientist, researcher, designer, architect, tester, officer, agent, executive, exec, writer,
 		editor, recruiter, buyer, planner, counsel, attorney, lawyer, paralegal, generalist, auditor, nurse,
 		teacher, professor, lecturer, fellow, contributor, staff, principal, account executive,
-		executive assistant, product owner, process owner, service owner, data owner, system owner,
+		executive assistant, exec assistant, executive asst, exec asst, product owner, process owner, service owner, data owner, system owner,
 		application owner, business process owner, risk owner, control owner, account owner, business partner,
 		channel partner, alliance partner, hr business partner, people partner, client partner, founding engineer,
 		sous chef, chef de cuisine, chef de partie, lead generation, lead gen, head hunter, headhunter, specialiste, especialista,
 		analista, asistente, asesor, berater, beraterin, sachbearbeiter, referent, referentin, mitarbeiter,
 		mitarbeiterin, stagiaire, practicante, becario, ingenieur, ingenieurin, ingeniero, ingeniera,
-		engenheiro, entwickler, entwicklerin, comptable`},
+		engenheiro, entwickler, entwicklerin, comptable, assistente`},
 }
 
 // The words below carry no department or level but are known, so a title
@@ -65,4 +66,6 @@ const builtinNeutral = `senior, sr, snr, junior, jr, jnr, global, regional, regi
 	parttime, remote, hybrid, new, former, ex, retired, mid, market, smb, sme, midmarket, strategic, special,
 	general, team, member, members, deputy, managing, founding, board, chief, consulting, advisory, advisor,
 	adviser, expert, professional, practitioner, worker, employee, individual, solutions, solution, services,
-	service, support, internal, external, key, principal, lead, head, vice, executive, exec, officer`
+	service, support, internal, external, key, principal, lead, head, vice, executive, exec, officer, vize,
+	stellvertretender, stellvertretende, stellvertreter, stellvertreterin, stellv, adjoint, adjointe, adjunto,
+	adjunta, delegue, deleguee`
