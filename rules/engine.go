@@ -352,17 +352,46 @@ func typeWord(t reflect.Type) string {
 	return t.String()
 }
 
-// hasField reports whether struct type t exposes name to expressions.
+// hasField reports whether struct type t exposes name to expressions, as
+// expr finds it: an exported field by its `expr` tag or else its Go name,
+// or one promoted from an embedded struct (or pointer to one), exported or
+// not.
 func hasField(t reflect.Type, name string) bool {
+	return hasFieldIn(t, name, map[reflect.Type]bool{})
+}
+
+func hasFieldIn(t reflect.Type, name string, seen map[reflect.Type]bool) bool {
+	if seen[t] {
+		return false // a struct that embeds itself through a pointer
+	}
+	seen[t] = true
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
-		if tag, ok := f.Tag.Lookup("expr"); ok {
+		if !f.IsExported() {
+			continue
+		}
+		switch tag := f.Tag.Get("expr"); tag {
+		case "-":
+		case "":
+			if f.Name == name {
+				return true
+			}
+		default:
 			if tag == name {
 				return true
 			}
+		}
+	}
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if !f.Anonymous {
 			continue
 		}
-		if f.Name == name {
+		ft := f.Type
+		if ft.Kind() == reflect.Pointer {
+			ft = ft.Elem()
+		}
+		if ft.Kind() == reflect.Struct && hasFieldIn(ft, name, seen) {
 			return true
 		}
 	}

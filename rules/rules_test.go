@@ -173,6 +173,50 @@ func TestNowRequiresEnvironment(t *testing.T) {
 	require.ErrorContains(t, err, `rule "recent" 1:1: daysSince(t) needs the rule's environment to provide now`)
 }
 
+// Clock is a part of an environment that embeds it: expr gives its
+// fields to rules as the environment's own.
+type Clock struct {
+	Now time.Time `expr:"now"`
+}
+
+type embeddedNowEnv struct {
+	Clock
+	Person b2b.Person `expr:"person"`
+}
+
+type embeddedPtrNowEnv struct {
+	*Clock
+	Person b2b.Person `expr:"person"`
+}
+
+// unexportedNowEnv has a field now that expr does not show to rules.
+type unexportedNowEnv struct {
+	now    time.Time
+	Person b2b.Person `expr:"person"`
+}
+
+// TestNowFromEmbeddedStruct: a now field promoted from an embedded struct
+// is the environment's now, as expr reads it.
+func TestNowFromEmbeddedStruct(t *testing.T) {
+	t.Parallel()
+	updated := b2b.Person{UpdatedAt: now.Add(-48 * time.Hour)}
+	x, err := rules.Compile[embeddedNowEnv, float64](nil, rules.Rule{Name: "age", Source: `daysSince(person.updatedAt)`})
+	require.NoError(t, err)
+	got, err := x.Eval(&embeddedNowEnv{Clock: Clock{Now: now}, Person: updated})
+	require.NoError(t, err)
+	require.Equal(t, 2.0, got)
+
+	y, err := rules.Compile[embeddedPtrNowEnv, float64](nil, rules.Rule{Name: "age", Source: `hoursSince(person.updatedAt)`})
+	require.NoError(t, err)
+	got, err = y.Eval(&embeddedPtrNowEnv{Clock: &Clock{Now: now}, Person: updated})
+	require.NoError(t, err)
+	require.Equal(t, 48.0, got)
+
+	_, err = rules.Compile[unexportedNowEnv, bool](nil, rules.Rule{Name: "recent", Source: `daysSince(person.updatedAt) < 30`})
+	require.ErrorContains(t, err, `rule "recent" 1:1: daysSince(t) needs the rule's environment to provide now`)
+	_ = unexportedNowEnv{}.now
+}
+
 func TestEnvironmentMustBeStruct(t *testing.T) {
 	t.Parallel()
 	_, err := rules.Compile[int, bool](nil, rules.Rule{Name: "x", Source: `true`})
