@@ -145,7 +145,14 @@ func since(t, now time.Time, unit time.Duration) float64 {
 	if t.IsZero() {
 		return math.Inf(1)
 	}
-	return float64(now.Sub(t)) / float64(unit)
+	d := now.Sub(t)
+	if d == math.MaxInt64 || d == math.MinInt64 {
+		// Sub saturates for times more than about 292 years apart (a
+		// mistyped year): count their seconds instead.
+		secs := float64(now.Unix()) - float64(t.Unix()) + float64(now.Nanosecond()-t.Nanosecond())/1e9
+		return secs / unit.Seconds()
+	}
+	return float64(d) / float64(unit)
 }
 
 // Domain returns the lower-case domain of an email address ("Ann@Acme.COM"

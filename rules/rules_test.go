@@ -217,6 +217,29 @@ func TestNowFromEmbeddedStruct(t *testing.T) {
 	_ = unexportedNowEnv{}.now
 }
 
+// TestSinceBeyondDurationRange: daysSince and hoursSince measure times
+// further apart than a time.Duration holds (about 292 years), as a
+// mistyped year in a CRM ("0202-01-01") is, instead of stopping there.
+func TestSinceBeyondDurationRange(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		src  string
+		want float64
+	}{
+		{`daysSince(date("0202-01-01"))`, float64(now.Unix()-time.Date(202, 1, 1, 0, 0, 0, 0, time.UTC).Unix()) / 86400},
+		{`hoursSince(date("2500-01-01"))`, -float64(time.Date(2500, 1, 1, 0, 0, 0, 0, time.UTC).Unix()-now.Unix()) / 3600},
+		{`daysSince(date("2026-05-30T12:00:00Z"))`, 2},
+		{`hoursSince(date("1900-01-01"))`, float64(now.Unix()-time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC).Unix()) / 3600},
+	}
+	for _, tt := range tests {
+		x, err := rules.Compile[roleEnv, float64](nil, rules.Rule{Name: "age", Source: tt.src})
+		require.NoError(t, err, tt.src)
+		got, err := x.Eval(env())
+		require.NoError(t, err, tt.src)
+		require.InEpsilon(t, tt.want, got, 1e-12, tt.src)
+	}
+}
+
 func TestEnvironmentMustBeStruct(t *testing.T) {
 	t.Parallel()
 	_, err := rules.Compile[int, bool](nil, rules.Rule{Name: "x", Source: `true`})
