@@ -156,13 +156,15 @@ func since(t, now time.Time, unit time.Duration) float64 {
 }
 
 // Domain returns the lower-case domain of an email address ("Ann@Acme.COM"
-// gives "acme.com"), or "" when s has no '@' or nothing after it.
+// gives "acme.com"), without surrounding blanks or the final dot of a
+// fully qualified name ("ann@acme.com. " gives "acme.com"), or "" when s
+// has no '@' or nothing after it.
 func Domain(email string) string {
 	at := strings.LastIndexByte(email, '@')
 	if at < 0 {
 		return ""
 	}
-	return strings.ToLower(strings.TrimSpace(strings.TrimRight(email[at+1:], ".")))
+	return strings.ToLower(strings.TrimRight(strings.TrimSpace(email[at+1:]), "."))
 }
 
 // regexpCache keeps compiled regular expressions for match(), so a pattern

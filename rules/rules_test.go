@@ -368,7 +368,7 @@ func TestConcurrentEval(t *testing.T) {
 
 func TestDomain(t *testing.T) {
 	t.Parallel()
-	for in, want := range map[string]string{"Ann@Acme.COM": "acme.com", "x@eu.acme.co.uk.": "eu.acme.co.uk", "nope": "", "a@": ""} {
+	for in, want := range map[string]string{"Ann@Acme.COM": "acme.com", "x@eu.acme.co.uk.": "eu.acme.co.uk", "nope": "", "a@": "", "a@acme.com. ": "acme.com", "a@ acme.com.\t": "acme.com"} {
 		require.Equal(t, want, rules.Domain(in), in)
 	}
 }
