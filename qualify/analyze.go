@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/parser"
@@ -472,7 +473,13 @@ func display(v reflect.Value) string {
 	}
 	s := fmt.Sprint(v.Interface())
 	if len(s) > 200 {
-		s = s[:197] + "..."
+		// Cut between characters, never inside one: the explanation
+		// must stay valid text.
+		cut := 197
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut] + "..."
 	}
 	return s
 }

@@ -3,8 +3,10 @@ package qualify_test
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/require"
@@ -404,5 +406,32 @@ func TestOpportunityOrder(t *testing.T) {
 		}
 		require.Empty(t, cmp.Diff(first.Groups, res.Groups), "%s: groups (-first +this)", tt.name)
 		require.Empty(t, cmp.Diff(first.Events, res.Events), "%s: events (-first +this)", tt.name)
+	}
+}
+
+// TestLongValuesAreCutBetweenCharacters: a long value a rule read is
+// shortened for the explanation, between two characters, never inside
+// one: the explanation stays valid text (a JSON encoder would otherwise
+// replace the broken character).
+func TestLongValuesAreCutBetweenCharacters(t *testing.T) {
+	t.Parallel()
+	cat := qCatalog(t, buyinggroup.Definitions{
+		Templates: []buyinggroup.RoleTemplate{{ID: "t", Roles: []buyinggroup.Role{
+			{Name: "Reader", Rule: rules.Rule{Source: `attr(person.attributes, "bio", "") != ""`}, Required: true},
+		}}},
+		Interests: []buyinggroup.SolutionInterest{{ID: "i", Template: "t"}},
+	})
+	for _, bio := range []string{strings.Repeat("é", 150), "a" + strings.Repeat("é", 150), strings.Repeat("日本", 60)} {
+		res, err := qNew(t, cat).Account(qualify.AccountInput{Account: qAcme(), Persons: []b2b.Person{
+			{ID: "p1", Attributes: map[string]any{"bio": bio}},
+		}}, qT0)
+		require.NoError(t, err)
+		require.Len(t, res.Decisions, 1)
+		got := res.Decisions[0].Matches[0].Values[0]
+		require.Equal(t, `attr(person.attributes, "bio")`, got.Name)
+		require.True(t, utf8.ValidString(got.Value), "%q is not valid UTF-8", got.Value)
+		require.LessOrEqual(t, len(got.Value), 200)
+		require.True(t, strings.HasSuffix(got.Value, "..."), got.Value)
+		require.True(t, strings.HasPrefix(bio, strings.TrimSuffix(got.Value, "...")), got.Value)
 	}
 }
