@@ -94,7 +94,11 @@ func (d *Decision) Explain() string {
 	if len(d.Matches) > 1 || len(d.Matches) == 1 && (len(d.Holds) != 1 || d.Holds[0].Role != d.Matches[0].Role) {
 		names := make([]string, len(d.Matches))
 		for i, m := range d.Matches {
-			names[i] = fmt.Sprintf("%s (priority %d, %d conditions)", m.Role, m.Priority, m.Conditions)
+			conditions := "conditions"
+			if m.Conditions == 1 {
+				conditions = "condition"
+			}
+			names[i] = fmt.Sprintf("%s (priority %d, %d %s)", m.Role, m.Priority, m.Conditions, conditions)
 		}
 		fmt.Fprintf(&b, "; rules matched: %s", strings.Join(names, ", "))
 	}
