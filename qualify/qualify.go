@@ -271,7 +271,8 @@ func (e *Evaluator) Person(dst []Match, account *b2b.Account, p *b2b.Person, int
 		for _, rr := range q.roles[ii] {
 			ok, err := e.rule(rr.rule)
 			if err != nil {
-				return dst, fmt.Errorf("person %q, interest %q, role %q: %w", p.ID, q.interests[ii].ID, t.Roles[rr.role].Name, err)
+				return dst, fmt.Errorf("person %q, interest %q, role %q: %w", p.ID, q.interests[ii].ID, t.Roles[rr.role].Name,
+					ruleError(err, t.RoleRule(rr.role).Rule()))
 			}
 			if !ok {
 				continue
@@ -290,6 +291,19 @@ func (e *Evaluator) Person(dst []Match, account *b2b.Account, p *b2b.Person, int
 		})
 	}
 	return dst, nil
+}
+
+// ruleError returns err as the error of rule: templates that share a rule
+// source share its evaluation, and so its error, which names the rule of
+// the first of them.
+func ruleError(err error, rule rules.Rule) error {
+	var ee *rules.EvalError
+	if !errors.As(err, &ee) || ee.Rule == rule {
+		return err
+	}
+	named := *ee
+	named.Rule = rule
+	return &named
 }
 
 // rule returns the result of distinct rule ri for the current person.

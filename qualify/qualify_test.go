@@ -211,6 +211,31 @@ func TestAccountErrors(t *testing.T) {
 	require.ErrorIs(t, err, qualify.ErrNoCatalog)
 }
 
+// TestErrorNamesTheRuleOfItsRole: two templates whose roles share a rule
+// source share its evaluation, but an error names the rule of the role it
+// is reported for, not the rule of the first template with that source.
+func TestErrorNamesTheRuleOfItsRole(t *testing.T) {
+	t.Parallel()
+	const failing = `person.attributes["fan"] == true || len(0..1000000) > 3`
+	cat := qCatalog(t, buyinggroup.Definitions{
+		Interests: []buyinggroup.SolutionInterest{
+			{ID: "a", Template: "ta", Applies: rules.Rule{Source: `account.employees > 1000000`}},
+			{ID: "b", Template: "tb"},
+		},
+		Templates: []buyinggroup.RoleTemplate{
+			{ID: "ta", Roles: []buyinggroup.Role{{Name: "Fan", Rule: rules.Rule{Name: "fans of a", Source: failing}}}},
+			{ID: "tb", Roles: []buyinggroup.Role{{Name: "Supporter", Rule: rules.Rule{Name: "supporters of b", Source: failing}}}},
+		},
+	})
+	q := qNew(t, cat)
+	_, err := q.Account(qualify.AccountInput{Account: qAcme(), Persons: []b2b.Person{{ID: "p1"}}}, qT0)
+	require.ErrorIs(t, err, rules.ErrEval)
+	require.ErrorContains(t, err, `account "acme": person "p1", interest "b", role "Supporter": rule "supporters of b":`)
+	var ee *rules.EvalError
+	require.ErrorAs(t, err, &ee)
+	require.Equal(t, rules.Rule{Name: "supporters of b", Source: failing}, ee.Rule)
+}
+
 func TestRate(t *testing.T) {
 	t.Parallel()
 	require.Equal(t, 0.0, qualify.Rate{}.Value())
