@@ -3,10 +3,14 @@ package qualify
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"math"
+	"reflect"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/quorumhq/quorum/b2b"
 )
@@ -330,9 +334,10 @@ func ModelFromJSON(data []byte) (*Model, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&m); err != nil {
-		return nil, fmt.Errorf("model: %w", err)
+		return nil, modelJSONError(data, err)
 	}
-	if dec.More() {
+	// Not dec.More, which takes a stray '}' or ']' for the end of a value.
+	if len(bytes.TrimSpace(data[dec.InputOffset():])) > 0 {
 		return nil, fmt.Errorf("model: unexpected data after the model")
 	}
 	model := Model(m)
@@ -340,4 +345,59 @@ func ModelFromJSON(data []byte) (*Model, error) {
 		return nil, err
 	}
 	return &model, nil
+}
+
+// modelJSONError says what is wrong with the JSON of a model in the
+// model's terms: the field path and the line and column, not the Go types
+// that decode it.
+func modelJSONError(data []byte, err error) error {
+	var (
+		syntax *json.SyntaxError
+		typ    *json.UnmarshalTypeError
+	)
+	switch {
+	case errors.Is(err, io.EOF):
+		return errors.New("model: no JSON data")
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return errors.New("model: unexpected end of JSON data")
+	case errors.As(err, &syntax):
+		return fmt.Errorf("model: %w (%s)", err, modelJSONPosition(data, syntax.Offset))
+	case errors.As(err, &typ) && typ.Field == "":
+		return fmt.Errorf("model: a JSON %s is not a model (%s)", typ.Value, modelJSONPosition(data, typ.Offset))
+	case errors.As(err, &typ):
+		return fmt.Errorf("model: %s: a JSON %s is not %s (%s)", typ.Field, typ.Value, modelJSONWant(typ.Type), modelJSONPosition(data, typ.Offset))
+	}
+	return fmt.Errorf("model: %w", err)
+}
+
+// modelJSONPosition is the line and column (1-based, in characters) of the
+// last character the decoder read before offset: the one that breaks the
+// syntax, or the end of a value of the wrong type.
+func modelJSONPosition(data []byte, offset int64) string {
+	off := int(min(max(offset-1, 0), int64(len(data))))
+	before := data[:off]
+	line := bytes.Count(before, []byte("\n")) + 1
+	col := utf8.RuneCount(before[bytes.LastIndexByte(before, '\n')+1:]) + 1
+	return fmt.Sprintf("line %d, column %d", line, col)
+}
+
+// modelJSONWant names the JSON a field of a model holds.
+func modelJSONWant(t reflect.Type) string {
+	if t == nil {
+		return "what the field holds"
+	}
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "an integer"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Slice, reflect.Array:
+		return "a list"
+	}
+	return "an object"
 }

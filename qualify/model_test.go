@@ -281,6 +281,25 @@ func TestModelJSON(t *testing.T) {
 	}
 	_, err = qualify.ModelFromJSON([]byte(`{"version":1} {}`))
 	require.EqualError(t, err, "model: unexpected data after the model")
+
+	// What is not JSON of a model says where, in the model's own terms.
+	valid := string(data)
+	for _, tt := range []struct {
+		name, data, want string
+	}{
+		{"closing brace after the model", valid + "}", "model: unexpected data after the model"},
+		{"closing bracket after the model", valid + "\n]", "model: unexpected data after the model"},
+		{"number as text", `{"version": "1"}`, "model: version: a JSON string is not an integer (line 1, column 15)"},
+		{"term weight as text", "{\n  \"terms\": [{\"weight\": \"x\"}]}", "model: terms.weight: a JSON string is not a number (line 2, column 26)"},
+		{"terms as text", `{"version": 1, "terms": "x"}`, "model: terms: a JSON string is not a list (line 1, column 27)"},
+		{"not an object", `[]`, "model: a JSON array is not a model (line 1, column 1)"},
+		{"syntax", "{\n  \"version\": 1,\n}", "model: invalid character '}' looking for beginning of object key string (line 3, column 1)"},
+		{"empty", ``, "model: no JSON data"},
+		{"cut short", `{"version": 1`, "model: unexpected end of JSON data"},
+	} {
+		_, err := qualify.ModelFromJSON([]byte(tt.data))
+		require.EqualError(t, err, tt.want, tt.name)
+	}
 }
 
 func TestModelAUC(t *testing.T) {
