@@ -283,8 +283,12 @@ func (m *Model) Validate() error {
 		path := fmt.Sprintf("terms[%d]", i)
 		switch {
 		case t.Feature == ModelFeatureIndustry:
-			if strings.TrimSpace(t.Category) == "" {
+			switch strings.TrimSpace(t.Category) {
+			case "":
 				ps.Addf(path+".category", "an industry term needs its industry")
+			case t.Category:
+			default:
+				ps.Addf(path+".category", "%q begins or ends with a blank, so it would never equal an account's industry (industries are compared without them)", t.Category)
 			}
 		case slices.Contains(ModelNumericFeatures, t.Feature):
 			if t.Category != "" {

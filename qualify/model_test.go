@@ -2,6 +2,7 @@ package qualify_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -266,6 +267,9 @@ func TestModelJSON(t *testing.T) {
 			terms[1].(map[string]any)["feature"] = "colour"
 			terms[2].(map[string]any)["feature"] = "completeness"
 		}, "model: 3 problems:\n  terms[0].scale: must be a positive finite number, got 0\n  terms[1].feature: unknown feature \"colour\" (want one of completeness, weightedCompleteness, score, velocity, engagedRoles, daysSinceLastActivity, employees, priorOpportunities, priorWon, industry)\n  terms[2]: duplicates terms[0]"},
+		{"industry with blanks", func(m map[string]any) {
+			m["terms"] = append(m["terms"].([]any), map[string]any{"feature": "industry", "category": " Fintech ", "mean": 0.1, "scale": 0.3, "weight": 1})
+		}, "model: terms[" + fmt.Sprint(len(m.Terms)) + "].category: \" Fintech \" begins or ends with a blank, so it would never equal an account's industry (industries are compared without them)"},
 		{"auc out of range", func(m map[string]any) { m["evaluation"].(map[string]any)["auc"] = 1.5 }, "model: evaluation.auc: must be between 0 and 1, got 1.5"},
 	}
 	for _, tt := range tests {
