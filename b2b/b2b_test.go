@@ -95,6 +95,11 @@ func TestPersonValidate(t *testing.T) {
 		{"all problems", b2b.Person{Email: "ann@", Seniority: "Boss", Department: "Magic",
 			Consent: map[string]b2b.Consent{"fax": {Status: "maybe"}}},
 			[]string{"id", "email", "seniority", "department", "consent.fax", "consent.fax.status"}},
+		// A channel that is no word (empty, with blanks or dots) is
+		// named as a key, so that its path still reads as one field.
+		{"channels that are no words", b2b.Person{ID: "p1", Consent: map[string]b2b.Consent{
+			"": {Status: b2b.ConsentOptIn}, "e mail": {Status: b2b.ConsentOptIn}, "email.status": {Status: b2b.ConsentOptIn}}},
+			[]string{`consent[""]`, `consent["e mail"]`, `consent["email.status"]`}},
 		{"display name is not an email", b2b.Person{ID: "p", Email: "Ann <ann@acme.com>"}, []string{"email"}},
 		{"padded email", b2b.Person{ID: "p", Email: " ann@acme.com"}, []string{"email"}},
 	}

@@ -120,7 +120,7 @@ func (p *Person) Validate() error {
 	}
 	for _, ch := range slices.Sorted(maps.Keys(p.Consent)) {
 		c := p.Consent[ch]
-		path := "consent." + ch
+		path := consentPath(ch)
 		if !isOneOf(ch, Channels) {
 			ps.Addf(path, "unknown channel %q", ch)
 		}
@@ -130,6 +130,22 @@ func (p *Person) Validate() error {
 	}
 	validateAttributes(&ps, p.Attributes)
 	return ps.Err("person %q", p.ID)
+}
+
+// consentPath is the path of a channel's consent: consent.email, or, for a
+// channel that is no word, consent[""] or consent["e mail"], so that the
+// path names one field ("consent.email.status" would be the status of
+// the email channel, not a channel "email.status").
+func consentPath(ch Channel) string {
+	word := ch != ""
+	for i := 0; i < len(ch) && word; i++ {
+		c := ch[i]
+		word = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-'
+	}
+	if word {
+		return "consent." + ch
+	}
+	return "consent[" + quote(ch) + "]"
 }
 
 // ValidEmail reports whether s is a single bare address ("ann@acme.com"),
