@@ -139,6 +139,7 @@ func (c *TitleClassifier) Classify(title string) Persona {
 	// the executive): they say the person's department, not their
 	// seniority.
 	officeFrom, officeTo := len(words), len(words)
+	officeWord := -1 // the position of "office" in that construct
 	for i := 0; i < len(words); {
 		w := words[i]
 		if w == "to" && i > 0 && cutBefore[words[i-1]] {
@@ -146,11 +147,11 @@ func (c *TitleClassifier) Classify(title string) Persona {
 		}
 		if officeFrom == len(words) {
 			if w == "office" && i+1 < len(words) && words[i+1] == "of" {
-				officeFrom = i
+				officeFrom, officeWord = i, i
 			} else if i > 0 && i+1 < len(words) && words[i+1] == "office" && c.namesExecutive(w) {
 				// Not at the start, where the title names its holder
 				// ("CEO, Office Depot").
-				officeFrom, officeTo = i, i+1
+				officeFrom, officeTo, officeWord = i, i+1, i+1
 			}
 		}
 		if t := c.lx.match(words, i); t != nil {
@@ -172,17 +173,31 @@ func (c *TitleClassifier) Classify(title string) Persona {
 		i++
 	}
 	var p Persona
-	own := hits
+	own, dept := hits, hits
 	if officeFrom < len(words) {
 		own = make([]hit, 0, len(hits))
+		general := false
 		for _, h := range hits {
 			if h.pos < officeFrom || h.pos >= officeTo {
 				own = append(own, h)
+			} else if h.t.flags&flagGeneral != 0 {
+				general = true
+			}
+		}
+		if general {
+			// The office of general management ("Office of the CEO")
+			// tells Executive: the word "office" is no clue of
+			// Operations there.
+			dept = make([]hit, 0, len(hits))
+			for _, h := range hits {
+				if h.pos != officeWord || h.t.phrase != "office" {
+					dept = append(dept, h)
+				}
 			}
 		}
 	}
 	senConf, senReason := decideSeniority(own, &p)
-	depConf, depReason := decideDepartment(hits, unknown, &p)
+	depConf, depReason := decideDepartment(dept, unknown, &p)
 	p.Confidence = (senConf + depConf) / 2
 	p.Reasons = []string{senReason, depReason}
 	return p

@@ -60,7 +60,9 @@
 //     "assistant of" ("Assistant du PDG").
 //     The office of somebody else ("Program Manager, Office of the CTO",
 //     "Senior Engineer, CTO Office") tells the department, not the
-//     seniority: its words do not make the person C-Level.
+//     seniority: its words do not make the person C-Level. The office of
+//     general management ("Chief of Staff, Office of the CEO") tells
+//     Executive, unless a function word says otherwise.
 //  2. Keywords are found greedily, longest first, so "Product Owner" is not
 //     an owner, "Lead Generation" is not a lead and "Vice President" is not
 //     a president. German compounds ending in a role word are split
