@@ -179,7 +179,9 @@
 //     million list elements, as len(0..1000000) or maps nested over long
 //     lists do);
 //   - when the environment holds a nil pointer where the rule reads a
-//     field: the environments of Quorum's packages never do.
+//     field: the environments of Quorum's packages never do;
+//   - when [Program.Eval] is given an environment of another type than
+//     the rule was compiled for ([Expr.Eval] cannot be).
 //
 // Eval then returns an [*EvalError] that names the rule and matches
 // [ErrEval]; evaluation never panics. Quorum's packages treat a rule that

@@ -167,7 +167,7 @@ func (e *ExprEngine) Compile(rule Rule, env reflect.Type, kind Kind) (Program, e
 		return nil, &err
 	}
 	prog, missing := c.forRule()
-	return &program{rule: rule, kind: kind, c: c, prog: prog, missing: missing, engine: e}, nil
+	return &program{rule: rule, kind: kind, c: c, prog: prog, missing: missing, engine: e, env: env, envPtr: reflect.PointerTo(env)}, nil
 }
 
 func (e *ExprEngine) compile(src string, env reflect.Type, kind Kind) *compiled {
@@ -406,6 +406,9 @@ type program struct {
 	prog    *vm.Program    // c.prog, or its copy with this rule's counter
 	missing *atomic.Uint64 // this rule's attribute defaults
 	engine  *ExprEngine
+	// env is the environment type the rule was compiled for; Eval takes
+	// a pointer to it (envPtr) or a value of it.
+	env, envPtr reflect.Type
 }
 
 func (p *program) Rule() Rule { return p.rule }
@@ -414,6 +417,11 @@ func (p *program) Kind() Kind { return p.kind }
 func (p *program) MissingAttributes() uint64 { return p.missing.Load() }
 
 func (p *program) Eval(env any) (any, error) {
+	if t := reflect.TypeOf(env); t != p.envPtr && t != p.env {
+		// expr reads fields by name: another type would be read as if
+		// it were the environment, or fail on a field of another type.
+		return nil, &EvalError{Rule: p.rule, Err: fmt.Errorf("the environment is %T, the rule was compiled for %v", env, p.env)}
+	}
 	m := p.engine.vms.Get().(*vm.VM)
 	out, err := m.Run(p.prog, env)
 	p.engine.vms.Put(m)

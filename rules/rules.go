@@ -47,7 +47,8 @@ type Engine interface {
 }
 
 // A Program is a compiled rule. Eval runs it on env, which must be a pointer
-// to a value of the type it was compiled for (or that value itself), and
+// to a value of the type it was compiled for (or that value itself; the
+// default engine's programs return an [*EvalError] for any other), and
 // returns a bool, a float64 or a string according to Kind. Programs are safe
 // for concurrent use.
 type Program interface {

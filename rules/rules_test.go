@@ -2,6 +2,7 @@ package rules_test
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"reflect"
 	"strings"
@@ -237,6 +238,24 @@ func TestSinceBeyondDurationRange(t *testing.T) {
 		got, err := x.Eval(env())
 		require.NoError(t, err, tt.src)
 		require.InEpsilon(t, tt.want, got, 1e-12, tt.src)
+	}
+}
+
+// TestProgramRefusesAnotherEnvironment: a Program evaluated on an
+// environment of another type than it was compiled for fails, rather than
+// reading whatever fields of that type have the same names.
+func TestProgramRefusesAnotherEnvironment(t *testing.T) {
+	t.Parallel()
+	p := rules.MustCompile[roleEnv, bool](nil, rules.Rule{Name: "vp", Source: `person.seniority == ""`}).Program()
+	for _, other := range []any{&scoreEnv{}, scoreEnv{}, &noNowEnv{}, nil, 3} {
+		_, err := p.Eval(other)
+		require.ErrorIs(t, err, rules.ErrEval, "%T", other)
+		require.ErrorContains(t, err, fmt.Sprintf(`rule "vp": the environment is %T, the rule was compiled for rules_test.roleEnv`, other))
+	}
+	for _, same := range []any{env(), *env()} {
+		got, err := p.Eval(same)
+		require.NoError(t, err, "%T", same)
+		require.Equal(t, false, got)
 	}
 }
 
