@@ -46,13 +46,14 @@ func (f *Features) Validate() error {
 	readyFinite(&ps, "score", f.Score)
 	readyFinite(&ps, "velocity", f.Velocity)
 	readyFinite(&ps, "velocityDays", f.VelocityDays)
-	if f.Completeness < 0 || f.Completeness > 1 {
+	// An infinity is reported once, as not finite.
+	if (f.Completeness < 0 || f.Completeness > 1) && !math.IsInf(f.Completeness, 0) {
 		ps.Addf("completeness", "must be between 0 and 1, got %v", f.Completeness)
 	}
-	if f.WeightedCompleteness < 0 || f.WeightedCompleteness > 1 {
+	if (f.WeightedCompleteness < 0 || f.WeightedCompleteness > 1) && !math.IsInf(f.WeightedCompleteness, 0) {
 		ps.Addf("weightedCompleteness", "must be between 0 and 1, got %v", f.WeightedCompleteness)
 	}
-	if f.VelocityDays < 0 {
+	if f.VelocityDays < 0 && !math.IsInf(f.VelocityDays, 0) {
 		ps.Addf("velocityDays", "must not be negative, got %v", f.VelocityDays)
 	}
 	if math.IsNaN(f.DaysSinceLastActivity) || f.DaysSinceLastActivity < 0 {
@@ -240,7 +241,7 @@ func (s StrategyCompletenessScore) Validate() error {
 		path string
 		v    float64
 	}{{"readyCompleteness", s.ReadyCompleteness}, {"nurtureCompleteness", s.NurtureCompleteness}} {
-		if c.v < 0 || c.v > 1 {
+		if (c.v < 0 || c.v > 1) && !math.IsInf(c.v, 0) { // an infinity is reported as not finite
 			ps.Addf(c.path, "must be between 0 and 1, got %v", c.v)
 		}
 	}

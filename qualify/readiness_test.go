@@ -120,6 +120,14 @@ func TestReadinessValidation(t *testing.T) {
 			require.Equal(t, tt.want, err.Error())
 		})
 	}
+	// An infinite value is one problem, not two: it is not finite, and
+	// that it is also out of range says nothing more.
+	inf := math.Inf(1)
+	f := qualify.Features{Completeness: inf, WeightedCompleteness: -inf, VelocityDays: -inf}
+	require.EqualError(t, f.Validate(), "features: 3 problems:\n  completeness: must be a finite number, got +Inf\n  weightedCompleteness: must be a finite number, got -Inf\n  velocityDays: must be a finite number, got -Inf")
+	s := qualify.StrategyCompletenessScore{ReadyCompleteness: inf, NurtureCompleteness: -inf}
+	require.EqualError(t, s.Validate(), "completeness+score strategy: 2 problems:\n  readyCompleteness: must be a finite number, got +Inf\n  nurtureCompleteness: must be a finite number, got -Inf")
+
 	never := qualify.Features{DaysSinceLastActivity: math.Inf(1)}
 	require.NoError(t, never.Validate())
 }
