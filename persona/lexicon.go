@@ -141,7 +141,8 @@ func builtinLexicon() (*lexicon, error) {
 		words string
 	}{
 		{flagOffice, executiveOffices},
-		{flagDeputy, `deputy, vice, vize, stellvertretender, stellvertretende, stellvertreter, stellvertreterin, stellv`},
+		{flagDeputy, `deputy, dy, dep, dpty, vice, vize, stellvertretender, stellvertretende, stellvertreter,
+			stellvertreterin, stellv`},
 		{flagDeputyAfter, `adjoint, adjointe, adjunto, adjunta, delegue, deleguee`},
 		{flagAssistant, `assistant, asst, associate, assoc`},
 		{flagSupport, `executive assistant, exec assistant, executive asst, exec asst, personal assistant,
@@ -169,12 +170,14 @@ const generalManagement = `ceo, chief executive, president, presidente, founder,
 	owner, owners, co owner, coowner, owner operator, managing principal, proprietor, entrepreneur, chairman, chairwoman, chairperson,
 	chair of the board, board chair, vice chairman, vice chair, board member, member of the board,
 	board director, board of directors, non executive director, nonexecutive director, managing director,
-	managing partner, general partner, founding partner, senior partner, equity partner, general manager, gm,
-	director general, directeur general, directrice generale, directora general, gerente general, pdg,
+	managing dir, mng dir, man dir, managing partner, general partner, founding partner, senior partner,
+	equity partner, general manager, general mgr, gen manager, gen mgr, gm, director general, dir gen,
+	directeur general, directrice generale, directora general, gerente general, pdg,
 	geschaftsfuhrer, geschaftsfuhrerin, geschaeftsfuehrer, geschaeftsfuehrerin, vorstand, vorstandsvorsitzender,
 	inhaber, inhaberin, grunder, grunderin, gruender, gruenderin, fondateur, fondatrice, fundador, fundadora,
 	direttore generale, direttrice generale, amministratore delegato, diretor geral, diretora geral,
-	consejero delegado, consejera delegada, strategy, corporate strategy, corporate development, chief of staff, executive director`
+	consejero delegado, consejera delegada, strategy, corporate strategy, corporate development, chief of staff,
+	executive director, exec director, executive dir, exec dir`
 
 // executiveOffices are the C-Level offices that have deputies ("Deputy
 // CEO" is VP) and assistants ("Assistant CFO" is Director), as the general
@@ -183,8 +186,8 @@ const generalManagement = `ceo, chief executive, president, presidente, founder,
 // kind. A deputy or assistant of "chief … officer" follows the same rule.
 const executiveOffices = `ceo, cfo, coo, cto, cio, ciso, cso, cmo, cro, cpo, chro, cho, cdo, clo, cco, cao, cgo, cno,
 	cxo, chief executive, chief technology officer, chief technical officer, president, presidente,
-	managing director, managing partner, general counsel, director general, directeur general,
-	directrice generale, directora general, gerente general, pdg, geschaftsfuhrer, geschaftsfuhrerin,
+	managing director, managing dir, mng dir, man dir, managing partner, general counsel, director general,
+	dir gen, directeur general, directrice generale, directora general, gerente general, pdg, geschaftsfuhrer, geschaftsfuhrerin,
 	geschaeftsfuehrer, geschaeftsfuehrerin, direttore generale, direttrice generale, amministratore delegato,
 	diretor geral, diretora geral, consejero delegado, consejera delegada`
 

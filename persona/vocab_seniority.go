@@ -18,8 +18,8 @@ var builtinSeniorities = []senGroup{
 		founders, cofounder, co founder, owner, owners, co owner, coowner, owner operator, managing principal, proprietor, entrepreneur, chairman,
 		chairwoman, chairperson, chair of the board, board chair, vice chairman, vice chair, board member,
 		member of the board, board director, board of directors, non executive director, nonexecutive director,
-		managing director, managing partner, general partner, founding partner, senior partner, equity partner,
-		general counsel, director general, directeur general, directrice generale, directora general,
+		managing director, managing dir, mng dir, man dir, managing partner, general partner, founding partner, senior partner, equity partner,
+		general counsel, director general, dir gen, directeur general, directrice generale, directora general,
 		gerente general, pdg, geschaftsfuhrer, geschaftsfuhrerin, geschaeftsfuehrer, geschaeftsfuehrerin,
 		vorstand, vorstandsvorsitzender, inhaber, inhaberin, grunder, grunderin, gruender, gruenderin, fondateur,
 		fondatrice, fundador, fundadora, direttore generale, direttrice generale, amministratore delegato,
@@ -29,7 +29,8 @@ var builtinSeniorities = []senGroup{
 	{b2b.SeniorityDirector, `director, directors, dir, directeur, directrice, directora, diretor, diretora, direttore,
 		direttrice, direktor, direktorin, head, head of, leiter, leiterin, leitung, abteilungsleiter,
 		abteilungsleiterin, bereichsleiter, bereichsleiterin, hauptabteilungsleiter, chief of staff,
-		executive director, general manager, gm, art director, creative director, associate general counsel,
+		executive director, exec director, executive dir, exec dir, general manager, general mgr, gen manager,
+		gen mgr, gm, hod, art director, creative director, associate general counsel,
 		assistant general counsel`},
 	{b2b.SeniorityManager, `manager, managers, managerin, mgr, mngr, manger, team lead, team leader, tech lead,
 		technical lead, lead, leader, supervisor, supervisors, supv, superintendent, foreman, forewoman,
@@ -68,4 +69,4 @@ const builtinNeutral = `senior, sr, snr, junior, jr, jnr, global, regional, regi
 	adviser, expert, professional, practitioner, worker, employee, individual, solutions, solution, services,
 	service, support, internal, external, key, principal, lead, head, vice, executive, exec, officer, vize,
 	stellvertretender, stellvertretende, stellvertreter, stellvertreterin, stellv, adjoint, adjointe, adjunto,
-	adjunta, delegue, deleguee`
+	adjunta, delegue, deleguee, dy, dep, dpty`
