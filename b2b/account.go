@@ -46,7 +46,7 @@ func (a *Account) Validate() error {
 	}
 	for i, d := range a.Domains {
 		if !ValidDomain(d) {
-			ps.Addf(indexPath("domains", i), "%q is not a valid domain", d)
+			ps.Addf(indexPath("domains", i), "%q is not a valid domain (want a lower-case host name with a dot and no scheme, such as \"acme.com\")", d)
 		}
 	}
 	if a.Employees < 0 {

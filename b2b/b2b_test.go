@@ -56,6 +56,21 @@ func TestAccountValidate(t *testing.T) {
 	}
 }
 
+// TestProblemsSayWhatIsWanted: a problem with a value of a fixed form or
+// from a fixed list says what would be accepted, so that the person who
+// fixes the data does not have to look it up.
+func TestProblemsSayWhatIsWanted(t *testing.T) {
+	t.Parallel()
+	a := b2b.Account{ID: "acme", Domains: []string{"Acme.com", "https://acme.com"}}
+	require.EqualError(t, a.Validate(), `account "acme": 2 problems:
+  domains[0]: "Acme.com" is not a valid domain (want a lower-case host name with a dot and no scheme, such as "acme.com")
+  domains[1]: "https://acme.com" is not a valid domain (want a lower-case host name with a dot and no scheme, such as "acme.com")`)
+	p := b2b.Person{ID: "p1", Consent: map[string]b2b.Consent{b2b.ChannelEmail: {}, b2b.ChannelSMS: {Status: "yes"}}}
+	require.EqualError(t, p.Validate(), `person "p1": 2 problems:
+  consent.email.status: unknown consent status "" (want unknown, opt-in or opt-out)
+  consent.sms.status: unknown consent status "yes" (want unknown, opt-in or opt-out)`)
+}
+
 // TestAccountTimeZone: a time zone is an IANA name; "Local", which Go
 // reads as the zone of the machine that runs the code, is not one, so
 // that an account's send windows do not depend on the host.

@@ -125,7 +125,7 @@ func (p *Person) Validate() error {
 			ps.Addf(path, "unknown channel %q", ch)
 		}
 		if !isOneOf(c.Status, consentStatuses) {
-			ps.Addf(path+".status", "unknown consent status %q", c.Status)
+			ps.Addf(path+".status", "unknown consent status %q (want %s, %s or %s)", c.Status, ConsentUnknown, ConsentOptIn, ConsentOptOut)
 		}
 	}
 	validateAttributes(&ps, p.Attributes)
