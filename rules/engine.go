@@ -6,6 +6,7 @@ import (
 	"math"
 	"reflect"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -174,7 +175,7 @@ func (e *ExprEngine) compile(src string, env reflect.Type, kind Kind) *compiled 
 	fail := func(line, col int, format string, args ...any) *compiled {
 		return &compiled{err: &CompileError{Source: src, Line: line, Column: col, Msg: fmt.Sprintf(format, args...)}}
 	}
-	if src == "" {
+	if strings.TrimSpace(src) == "" {
 		return fail(0, 0, "expression is empty")
 	}
 	if len(src) > e.limits.MaxSourceLen {

@@ -142,6 +142,7 @@ func TestCompileErrors(t *testing.T) {
 		{"syntax", `person.title ==`, rules.KindBool, `rule "r" 1:`},
 		{"second line", "person.title == \"x\" &&\n  account.employes > 3", rules.KindBool, "rule \"r\" 2:11: type b2b.Account has no field employes"},
 		{"empty", ``, rules.KindBool, `rule "r": expression is empty`},
+		{"blank", " \n\t ", rules.KindBool, `rule "r": expression is empty`},
 		{"too long", strings.Repeat("1 + ", 60) + "1 > 0", rules.KindBool, `expression is 245 bytes long, the limit is 200`},
 		{"too many nodes", `1+1+1+1+1+1+1+1+1+1+1+1+1+1 > 0`, rules.KindBool, `expression has 29 nodes, the limit is 20`},
 		{"method call", `person.Name() == "x"`, rules.KindBool, `method calls are not allowed`},
