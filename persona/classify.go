@@ -104,6 +104,37 @@ func qualifyOffice(hits []hit) int {
 	return -1
 }
 
+// dropAssistedOffice removes from hits an office that an assistant word
+// ending the title follows ("CEO Assistant", "CFO's Assistant", "Chief
+// Financial Officer Assistant", "Chief Executive Assistant"): the title
+// is the assistant's, the office somebody else's. A role word after the
+// assistant word ("President & Assistant Treasurer") makes it two roles of
+// one holder, which keeps the office.
+func dropAssistedOffice(hits []hit, words []string) []hit {
+	n := len(hits)
+	if n < 2 || hits[n-1].t.flags&(flagSupport|flagAssistant) == 0 {
+		return hits
+	}
+	last, prev := hits[n-1], hits[n-2]
+	end := prev.pos + len(prev.t.words)
+	if end != last.pos && (end+1 != last.pos || words[end] != "s") { // "CEO's Assistant"
+		return hits
+	}
+	switch {
+	case prev.t.flags&flagChief == 0 && isOffice(prev.t):
+		hits[n-2] = last
+		return hits[:n-1]
+	case prev.t.flags&flagOfficer != 0:
+		for k := n - 3; k >= 0; k-- {
+			if hits[k].t.flags&flagChief != 0 {
+				hits[k] = last
+				return hits[:k+1]
+			}
+		}
+	}
+	return hits
+}
+
 // isOffice reports whether t is a C-Level office that has deputies, or the
 // "chief" of "chief … officer".
 func isOffice(t *term) bool {
@@ -172,6 +203,7 @@ func (c *TitleClassifier) Classify(title string) Persona {
 		}
 		i++
 	}
+	hits = dropAssistedOffice(hits, words)
 	var p Persona
 	own, dept := hits, hits
 	if officeFrom < len(words) {

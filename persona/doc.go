@@ -29,8 +29,9 @@
 //     C-Level office ("Assistant CFO", "Associate Chief Information
 //     Officer"), as "Assistant General Counsel". An assistant *to* an
 //     executive ("Assistant to the CEO", "Assistant of the CEO", "Executive
-//     Assistant - CEO") is not the executive: the title says nothing of the
-//     executive's level. Offices are the chief officers, presidents,
+//     Assistant - CEO", and "CEO Assistant" or "CFO's Assistant" when the
+//     assistant word ends the title) is not the executive: the title says
+//     nothing of the executive's level. Offices are the chief officers, presidents,
 //     managing directors and their equivalents in other languages; the
 //     board and the owners have no deputies of this kind ("Deputy
 //     Chairman" is C-Level, as "Vice Chairman"), and below C-Level a deputy
