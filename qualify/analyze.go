@@ -263,6 +263,12 @@ func (w *walker) walk(n ast.Node) {
 		w.call(x.Name, x.Arguments)
 	case *ast.ChainNode:
 		w.a.safe = false
+		// person.consent?.email?.status reads the status, as the same
+		// chain without '?' does: explanations show that value.
+		if p, ok := chainPath(x.Node); ok {
+			w.addRef(ref{path: p})
+			return
+		}
 		w.walk(x.Node)
 	case *ast.SliceNode:
 		w.a.safe = false
@@ -356,6 +362,26 @@ func memberPath(m *ast.MemberNode) ([]string, bool) {
 	return append(base, prop.Value), true
 }
 
+// chainPath is memberPath for the members of an optional chain, '?' or
+// not.
+func chainPath(n ast.Node) ([]string, bool) {
+	switch x := n.(type) {
+	case *ast.IdentifierNode:
+		return []string{x.Value}, true
+	case *ast.MemberNode:
+		prop, ok := x.Property.(*ast.StringNode)
+		if !ok || x.Method {
+			return nil, false
+		}
+		base, ok := chainPath(x.Node)
+		if !ok {
+			return nil, false
+		}
+		return append(base, prop.Value), true
+	}
+	return nil, false
+}
+
 func pathOf(n ast.Node) ([]string, bool) {
 	switch x := n.(type) {
 	case *ast.IdentifierNode:
@@ -441,9 +467,9 @@ func (r ref) value(e *buyinggroup.RoleEnv) string {
 			return strconv.FormatFloat(f.num(e), 'f', -1, 64)
 		}
 	}
-	v, ok := lookup(reflect.ValueOf(e).Elem(), r.path)
-	if !ok {
-		return "<unknown>"
+	v, why := lookup(reflect.ValueOf(e).Elem(), r.path)
+	if why != "" {
+		return why
 	}
 	if r.attr != "" {
 		if v.Kind() != reflect.Map {
@@ -484,12 +510,14 @@ func display(v reflect.Value) string {
 	return s
 }
 
-// lookup resolves a path of expr names in a struct value.
-func lookup(v reflect.Value, path []string) (reflect.Value, bool) {
+// lookup resolves a path of expr names in a struct value, or says why it
+// cannot: "<missing>" for a key that is not in its map or a nil part (what
+// an optional chain stops at), "<unknown>" for a name that is no field.
+func lookup(v reflect.Value, path []string) (reflect.Value, string) {
 	for _, name := range path {
 		for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
 			if v.IsNil() {
-				return reflect.Value{}, false
+				return reflect.Value{}, "<missing>"
 			}
 			v = v.Elem()
 		}
@@ -505,17 +533,20 @@ func lookup(v reflect.Value, path []string) (reflect.Value, bool) {
 				}
 			}
 			if !found {
-				return reflect.Value{}, false
+				return reflect.Value{}, "<unknown>"
 			}
 		case reflect.Map:
-			x := v.MapIndex(reflect.ValueOf(name))
+			if v.Type().Key().Kind() != reflect.String {
+				return reflect.Value{}, "<unknown>"
+			}
+			x := v.MapIndex(reflect.ValueOf(name).Convert(v.Type().Key()))
 			if !x.IsValid() {
-				return reflect.Value{}, false
+				return reflect.Value{}, "<missing>"
 			}
 			v = x
 		default:
-			return reflect.Value{}, false
+			return reflect.Value{}, "<unknown>"
 		}
 	}
-	return v, true
+	return v, ""
 }

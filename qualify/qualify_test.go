@@ -460,3 +460,30 @@ func TestLongValuesAreCutBetweenCharacters(t *testing.T) {
 		require.True(t, strings.HasPrefix(bio, strings.TrimSuffix(got.Value, "...")), got.Value)
 	}
 }
+
+// TestOptionalChainValues: a rule that reads consent through an optional
+// chain explains itself with the value at the end of the chain, as the
+// same rule without '?' does, not with the whole map of consents.
+func TestOptionalChainValues(t *testing.T) {
+	t.Parallel()
+	cat := qCatalog(t, buyinggroup.Definitions{
+		Templates: []buyinggroup.RoleTemplate{{ID: "t", MaxRolesPerPerson: 2, Roles: []buyinggroup.Role{
+			{Name: "Reachable", Rule: rules.Rule{Source: `person.consent?.email?.status == "opt-in"`}, Required: true},
+			{Name: "Unreached", Rule: rules.Rule{Source: `person.consent?.sms?.status != "opt-in"`}, Required: true},
+		}}},
+		Interests: []buyinggroup.SolutionInterest{{ID: "i", Template: "t"}},
+	})
+	res, err := qNew(t, cat).Account(qualify.AccountInput{Account: qAcme(), Persons: []b2b.Person{
+		{ID: "p1", Consent: map[string]b2b.Consent{b2b.ChannelEmail: {Status: b2b.ConsentOptIn, At: qT0}}},
+	}}, qT0)
+	require.NoError(t, err)
+	require.Len(t, res.Decisions, 1)
+	got := map[string][]buyinggroup.Value{}
+	for _, m := range res.Decisions[0].Matches {
+		got[m.Role] = m.Values
+	}
+	require.Empty(t, cmp.Diff(map[string][]buyinggroup.Value{
+		"Reachable": {{Name: "person.consent.email.status", Value: "opt-in"}},
+		"Unreached": {{Name: "person.consent.sms.status", Value: "<missing>"}},
+	}, got), "(-want +got)")
+}
