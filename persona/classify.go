@@ -53,13 +53,6 @@ var cutBefore = map[string]bool{
 	"aide": true, "staff": true, "reporting": true, "reports": true, "ea": true, "pa": true,
 }
 
-// ofWords between an assistant and an office make the office somebody
-// else's ("Assistant of the CEO", "Assistant du PDG").
-var ofWords = map[string]bool{
-	"to": true, "of": true, "for": true, "du": true, "de": true, "del": true, "des": true, "der": true,
-	"da": true, "do": true,
-}
-
 // andWords join two roles of one holder ("Associate and Co-Founder"): no
 // deputy or assistant word reaches over them.
 var andWords = map[string]bool{"and": true, "und": true, "et": true}
@@ -83,14 +76,17 @@ func qualifyOffice(hits []hit) int {
 	if !isOffice(last.t) {
 		return -1
 	}
-	next, crossed := last.pos, false
+	next := last.pos
 	for j := n - 2; j >= 0; j-- {
 		q := hits[j]
 		if q.pos+len(q.t.words) != next {
 			return -1 // an unknown word between them
 		}
 		switch f := q.t.flags; {
-		case f&flagSupport != 0, f&flagAssistant != 0 && crossed:
+		case f&flagSupport != 0, f&flagAssistant != 0 && j < n-2:
+			// An assistant is an office's own ("Assistant CFO") only
+			// right before it: "Assistant of the CEO", "Assistant,
+			// Group CEO" name the office of somebody else.
 			return j + 1
 		case f&(flagDeputy|flagAssistant) != 0:
 			last.mod = q.t
@@ -98,7 +94,6 @@ func qualifyOffice(hits []hit) int {
 		case f != 0 || q.t.level != "" || q.t.dept != "" || andWords[q.t.phrase]:
 			return -1
 		}
-		crossed = crossed || ofWords[q.t.phrase]
 		next = q.pos
 	}
 	return -1

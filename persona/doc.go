@@ -57,8 +57,9 @@
 //     "VP/GM"), dotted letters join ("C.E.O."), short "&" abbreviations stay
 //     whole ("R&D", "FP&A"). After "assistant to", "reporting to" and the
 //     like, the rest of the title describes somebody else and is ignored,
-//     as is an executive office after an executive assistant or after
-//     "assistant of" ("Assistant du PDG").
+//     as is an executive office after an executive assistant, or after an
+//     assistant with words between them ("Assistant du PDG", "Assistant,
+//     Group CEO").
 //     The office of somebody else ("Program Manager, Office of the CTO",
 //     "Senior Engineer, CTO Office") tells the department, not the
 //     seniority: its words do not make the person C-Level. The office of

@@ -40,8 +40,8 @@ const (
 	// ("Directeur Général Adjoint").
 	flagDeputyAfter
 	// flagAssistant: right before an office ("Assistant CFO", "Associate
-	// CIO"), the holder is Director; with "of", "to" or the like between
-	// them ("Assistant of the CEO") the office is somebody else's.
+	// CIO"), the holder is Director; with words between them ("Assistant
+	// of the CEO", "Assistant, Group CEO") the office is somebody else's.
 	flagAssistant
 	// flagSupport: before an office, the office is always somebody else's
 	// ("Executive Assistant - CEO").

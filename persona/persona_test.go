@@ -80,6 +80,7 @@ func TestClassifyTitles(t *testing.T) {
 		{"Exec. Asst. to CEO", ic, b2b.DepartmentOperations, "the CEO is somebody else"},
 		{"Assistant of the CEO", ic, "", "the CEO is somebody else"},
 		{"Assistant du PDG", ic, "", "French: the PDG is somebody else"},
+		{"Assistant, Group CEO", ic, "", "an assistant right before an office only is that office's assistant"},
 		{"Executive Assistant to the CFO", ic, b2b.DepartmentOperations, "the CFO is somebody else"},
 		{"Executive Assistant - CEO", ic, b2b.DepartmentOperations, "an executive assistant is never the executive"},
 		{"Exec. Asst., CEO", ic, b2b.DepartmentOperations, "an executive assistant is never the executive"},
