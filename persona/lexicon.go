@@ -176,7 +176,10 @@ const generalManagement = `ceo, chief executive, president, presidente, founder,
 	geschaftsfuhrer, geschaftsfuhrerin, geschaeftsfuehrer, geschaeftsfuehrerin, vorstand, vorstandsvorsitzender,
 	inhaber, inhaberin, grunder, grunderin, gruender, gruenderin, fondateur, fondatrice, fundador, fundadora,
 	direttore generale, direttrice generale, amministratore delegato, diretor geral, diretora geral,
-	consejero delegado, consejera delegada, strategy, corporate strategy, corporate development, chief of staff,
+	consejero delegado, consejera delegada, vorstandsvorsitzende, vorstandsmitglied, mitglied des vorstands,
+	vorsitzender der geschaftsfuhrung, vorsitzende der geschaftsfuhrung, vorsitzender der geschaeftsfuehrung,
+	vorsitzende der geschaeftsfuehrung, geschaftsfuhrender gesellschafter, geschaftsfuhrende gesellschafterin,
+	geschaeftsfuehrender gesellschafter, geschaeftsfuehrende gesellschafterin, amministratrice delegata, strategy, corporate strategy, corporate development, chief of staff,
 	executive director, exec director, executive dir, exec dir`
 
 // executiveOffices are the C-Level offices that have deputies ("Deputy
@@ -189,7 +192,10 @@ const executiveOffices = `ceo, cfo, coo, cto, cio, ciso, cso, cmo, cro, cpo, chr
 	managing director, managing dir, mng dir, man dir, managing partner, general counsel, director general,
 	dir gen, directeur general, directrice generale, directora general, gerente general, pdg, geschaftsfuhrer, geschaftsfuhrerin,
 	geschaeftsfuehrer, geschaeftsfuehrerin, direttore generale, direttrice generale, amministratore delegato,
-	diretor geral, diretora geral, consejero delegado, consejera delegada`
+	diretor geral, diretora geral, consejero delegado, consejera delegada, vorsitzender der geschaftsfuhrung,
+	vorsitzende der geschaftsfuhrung, vorsitzender der geschaeftsfuehrung, vorsitzende der geschaeftsfuehrung,
+	geschaftsfuhrender gesellschafter, geschaftsfuhrende gesellschafterin, geschaeftsfuehrender gesellschafter,
+	geschaeftsfuehrende gesellschafterin, amministratrice delegata`
 
 // index computes the effective levels and builds byFirst, longest phrases
 // first, then alphabetical.
