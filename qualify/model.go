@@ -9,6 +9,7 @@ import (
 	"math"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -173,7 +174,7 @@ func modelWords(feature string, f *Features) string {
 		if f.Velocity >= 0 {
 			sign = "+"
 		}
-		return fmt.Sprintf("velocity %s%s in %s days", sign, readyNum(f.Velocity), readyNum(f.VelocityDays))
+		return fmt.Sprintf("velocity %s%s in %s", sign, readyNum(f.Velocity), modelCount(readyNum(f.VelocityDays), "day", "days"))
 	case ModelFeatureEngagedRoles:
 		if f.EngagedRoles == 1 {
 			return "1 engaged role"
@@ -186,12 +187,12 @@ func modelWords(feature string, f *Features) string {
 		case d < 1:
 			return "active today"
 		default:
-			return fmt.Sprintf("no activity for %s days", readyNum(math.Floor(d)))
+			return "no activity for " + modelCount(readyNum(math.Floor(d)), "day", "days")
 		}
 	case ModelFeatureEmployees:
-		return fmt.Sprintf("%d employees", f.Employees)
+		return modelCount(strconv.Itoa(f.Employees), "employee", "employees")
 	case ModelFeaturePriorOpportunities:
-		return fmt.Sprintf("%d prior opportunities", f.PriorOpportunities)
+		return modelCount(strconv.Itoa(f.PriorOpportunities), "prior opportunity", "prior opportunities")
 	case ModelFeaturePriorWon:
 		return fmt.Sprintf("%d won before", f.PriorWon)
 	case ModelFeatureIndustry:
@@ -201,6 +202,15 @@ func modelWords(feature string, f *Features) string {
 		return "industry " + f.Industry
 	}
 	return feature
+}
+
+// modelCount writes a number with the noun that agrees with it: "1 day",
+// "20 days".
+func modelCount(n, one, many string) string {
+	if n == "1" {
+		return n + " " + one
+	}
+	return n + " " + many
 }
 
 // Probability returns the model's probability of the outcome for f.

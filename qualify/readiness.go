@@ -68,7 +68,7 @@ func (f *Features) Validate() error {
 		}
 	}
 	if f.PriorWon > f.PriorOpportunities {
-		ps.Addf("priorWon", "%d won is more than the %d prior opportunities", f.PriorWon, f.PriorOpportunities)
+		ps.Addf("priorWon", "%d won is more than the %s", f.PriorWon, modelCount(strconv.Itoa(f.PriorOpportunities), "prior opportunity", "prior opportunities"))
 	}
 	return ps.Err("features")
 }

@@ -2,6 +2,7 @@ package qualify_test
 
 import (
 	"math"
+	"slices"
 	"testing"
 	"time"
 
@@ -110,7 +111,7 @@ func TestReadinessValidation(t *testing.T) {
 		{"model missing", qualify.StrategyModel{ReadyProbability: 0.5, NurtureProbability: 0.7}, qualify.Features{},
 			"model strategy: 2 problems:\n  model: is required\n  nurtureProbability: must be between 0 and the ready probability 0.5, got 0.7"},
 		{"bad features", qualify.StrategyScore{ReadyScore: 1}, qualify.Features{Completeness: 2, Score: math.NaN(), DaysSinceLastActivity: -1, PriorWon: 2, PriorOpportunities: 1},
-			"features: 4 problems:\n  score: must be a finite number, got NaN\n  completeness: must be between 0 and 1, got 2\n  daysSinceLastActivity: must be a non-negative number of days (+Inf for never), got -1\n  priorWon: 2 won is more than the 1 prior opportunities"},
+			"features: 4 problems:\n  score: must be a finite number, got NaN\n  completeness: must be between 0 and 1, got 2\n  daysSinceLastActivity: must be a non-negative number of days (+Inf for never), got -1\n  priorWon: 2 won is more than the 1 prior opportunity"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -213,4 +214,25 @@ func TestModelOutcomeLabelOfAWindowLongerThanADuration(t *testing.T) {
 		require.True(t, qualify.ModelOutcome{Won: true, Days: days}.Label(at, opps), "won 40 days later, within %d days", days)
 		require.False(t, qualify.ModelOutcome{Days: days}.Label(at.AddDate(0, 0, 2), opps), "created before the window")
 	}
+}
+
+// TestModelWordsOfOne: the words of a contribution agree with a count of
+// one, as they do with others.
+func TestModelWordsOfOne(t *testing.T) {
+	t.Parallel()
+	m := &qualify.Model{Version: qualify.ModelVersion}
+	for _, f := range []string{qualify.ModelFeatureVelocity, qualify.ModelFeatureDaysSinceLastActivity, qualify.ModelFeatureEmployees,
+		qualify.ModelFeaturePriorOpportunities, qualify.ModelFeaturePriorWon, qualify.ModelFeatureEngagedRoles} {
+		m.Terms = append(m.Terms, qualify.ModelTerm{Feature: f, Scale: 1, Weight: 1})
+	}
+	_, cs := m.Explain(qualify.Features{Velocity: 5, VelocityDays: 1, DaysSinceLastActivity: 1.5, Employees: 1, PriorOpportunities: 1, PriorWon: 1, EngagedRoles: 1})
+	var got []string
+	for _, c := range cs {
+		got = append(got, c.Value)
+	}
+	slices.Sort(got)
+	require.Equal(t, []string{"1 employee", "1 engaged role", "1 prior opportunity", "1 won before", "no activity for 1 day", "velocity +5 in 1 day"}, got)
+
+	f := qualify.Features{PriorWon: 2, PriorOpportunities: 1}
+	require.EqualError(t, f.Validate(), "features: priorWon: 2 won is more than the 1 prior opportunity")
 }
