@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unicode"
 
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/ast"
@@ -57,7 +58,11 @@ func WithLimits(l Limits) Option {
 // WithFunction registers a host function that rules may call, in expr's
 // form: fn receives the arguments, and types (values such as
 // new(func(string) bool)) declare the signatures the type checker accepts.
-// The function must be deterministic and must not block.
+// The function must be deterministic and must not block. Its name must be
+// an identifier that no function of the library and no builtin has, given
+// once with all its signatures: otherwise every Compile on the engine
+// fails, naming the function, rather than change silently what the rules
+// that call that name mean.
 func WithFunction(name string, fn func(params ...any) (any, error), types ...any) Option {
 	return func(e *ExprEngine) {
 		e.hostFuncs = append(e.hostFuncs, hostFunc{name: name, fn: fn, types: types})
@@ -175,6 +180,9 @@ func (e *ExprEngine) compile(src string, env reflect.Type, kind Kind) *compiled 
 	fail := func(line, col int, format string, args ...any) *compiled {
 		return &compiled{err: &CompileError{Source: src, Line: line, Column: col, Msg: fmt.Sprintf(format, args...)}}
 	}
+	if err := e.hostFuncProblem(); err != "" {
+		return fail(0, 0, "%s", err)
+	}
 	if strings.TrimSpace(src) == "" {
 		return fail(0, 0, "expression is empty")
 	}
@@ -254,6 +262,40 @@ func (e *ExprEngine) compile(src string, env reflect.Type, kind Kind) *compiled 
 		}
 	}
 	return c
+}
+
+// hostFuncProblem says what is wrong with the names of the host
+// functions, or "". A host function named as a function of the library or
+// a builtin (disabled or not) would silently change what every rule that
+// calls that name means.
+func (e *ExprEngine) hostFuncProblem() string {
+	if len(e.hostFuncs) == 0 {
+		return ""
+	}
+	lib := e.library()
+	lib = lib[:len(lib)-len(e.hostFuncs)] // the library's own, before the host's
+	for i, h := range e.hostFuncs {
+		if slices.ContainsFunc(e.hostFuncs[:i], func(o hostFunc) bool { return o.name == h.name }) {
+			return fmt.Sprintf("host function %q is registered twice; register it once with all its signatures", h.name)
+		}
+		if !isIdentifier(h.name) {
+			return fmt.Sprintf("host function %q: a name is a letter followed by letters, digits or _", h.name)
+		}
+		_, disabled := disabledBuiltins[h.name]
+		if disabled || slices.Contains(builtin.Names, h.name) || slices.ContainsFunc(lib, func(f libFunc) bool { return f.name == h.name }) {
+			return fmt.Sprintf("host function %q has the name of a function of the rules language; register it under another name", h.name)
+		}
+	}
+	return ""
+}
+
+func isIdentifier(s string) bool {
+	for i, r := range s {
+		if !(unicode.IsLetter(r) || r == '_' || i > 0 && unicode.IsDigit(r)) {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // disabledBuiltins are the expr builtins that rules may not call, with the

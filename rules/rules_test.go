@@ -364,6 +364,29 @@ func TestHostFunction(t *testing.T) {
 	require.True(t, got)
 }
 
+// TestHostFunctionNameClash: a host function may not take the name of a
+// function of the library or of a builtin: it would silently change what
+// every rule that calls that name means (len(persons) would no longer
+// count persons). Every rule compiled on such an engine fails, naming the
+// function.
+func TestHostFunctionNameClash(t *testing.T) {
+	t.Parallel()
+	for _, name := range []string{"domain", "len", "now", "fromJSON", "", "my func"} {
+		eng := rules.New(rules.WithFunction(name, func(p ...any) (any, error) { return true, nil }, new(func(string) bool)))
+		_, err := rules.Compile[roleEnv, bool](eng, rules.Rule{Name: "r", Source: `len(persons) > 1`})
+		require.ErrorIs(t, err, rules.ErrCompile, "%q", name)
+		want := fmt.Sprintf(`rule "r": host function %q has the name of a function of the rules language; register it under another name`, name)
+		if name == "" || name == "my func" {
+			want = fmt.Sprintf(`rule "r": host function %q: a name is a letter followed by letters, digits or _`, name)
+		}
+		require.EqualError(t, err, want)
+	}
+	fn := func(p ...any) (any, error) { return true, nil }
+	eng := rules.New(rules.WithFunction("isPartner", fn, new(func(string) bool)), rules.WithFunction("isPartner", fn, new(func(int) bool)))
+	_, err := rules.Compile[roleEnv, bool](eng, rules.Rule{Name: "r", Source: `isPartner("acme")`})
+	require.EqualError(t, err, `rule "r": host function "isPartner" is registered twice; register it once with all its signatures`)
+}
+
 func TestConcurrentEval(t *testing.T) {
 	t.Parallel()
 	eng := rules.New()
