@@ -581,7 +581,7 @@ func TestNotHeld(t *testing.T) {
 	}{
 		{"a", "Champion", ""},
 		{"a", "sponsor", `holds "Champion" (rule) instead (at most 1 role(s) per person)`},
-		{"b", "Champion", `role "Champion" is full (at most 1 members from rules and journeys)`},
+		{"b", "Champion", `role "Champion" is full (at most 1 member from rules and journeys)`},
 		{"b", "Sponsor", ""},
 		{"a", "Coach", ""},
 	} {

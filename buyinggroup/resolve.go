@@ -354,7 +354,8 @@ func endReason(t *Template, ng *Group, res resolution, s seat, withdrawn string)
 		return fmt.Sprintf("template %q has no role %q any more", t.ID, s.role)
 	}
 	if res.blocked[s] {
-		return fmt.Sprintf("role %q is full (at most %d members from rules and journeys)", s.role, t.Roles[t.RoleIndex(s.role)].MaxMembers)
+		n := t.Roles[t.RoleIndex(s.role)].MaxMembers
+		return fmt.Sprintf("role %q is full (at most %d %s from rules and journeys)", s.role, n, plural(n, "member", "members"))
 	}
 	live, excludedBy := false, ""
 	for i := range ng.Claims {
@@ -417,4 +418,12 @@ func (m *Member) Explain() string {
 		return fmt.Sprintf("journey %q", m.Ref)
 	}
 	return string(m.Method)
+}
+
+// plural is one when n is 1, else many: "at most 1 member".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

@@ -392,8 +392,8 @@ func TestDecisionSaysWhyAMatchIsNotHeld(t *testing.T) {
 	}
 	require.Empty(t, cmp.Diff([]string{
 		`m1 in dp: Champion (rule "Champion" matched: person.seniority == "Manager" with person.seniority="Manager")`,
-		`m2 in dp: no role; rules matched: Champion (priority 10, 1 condition); Champion not held: role "Champion" is full (at most 1 members from rules and journeys)`,
-		`m3 in dp: no role; rules matched: Champion (priority 10, 1 condition), Influencer (priority 0, 1 condition); Champion not held: role "Champion" is full (at most 1 members from rules and journeys); Influencer not held: excluded manually by ann`,
+		`m2 in dp: no role; rules matched: Champion (priority 10, 1 condition); Champion not held: role "Champion" is full (at most 1 member from rules and journeys)`,
+		`m3 in dp: no role; rules matched: Champion (priority 10, 1 condition), Influencer (priority 0, 1 condition); Champion not held: role "Champion" is full (at most 1 member from rules and journeys); Influencer not held: excluded manually by ann`,
 	}, got), "(-want +got)")
 }
 
