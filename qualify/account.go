@@ -59,7 +59,7 @@ type Decision struct {
 	Frozen string `json:"frozen,omitempty"`
 	// NotHeld says, for each role of Matches the person does not hold in
 	// an open group, why not (see buyinggroup.Catalog.NotHeld): `role
-	// "Champion" is full (at most 1 members from rules and journeys)`,
+	// "Champion" is full (at most 1 member from rules and journeys)`,
 	// "excluded manually by ann". It is empty for a person who holds as
 	// many roles as the template allows: they hold those (Holds) instead.
 	NotHeld []RoleNotHeld `json:"notHeld,omitempty"`
