@@ -41,6 +41,12 @@ type AccountResult struct {
 	Decisions []Decision
 	// Rate is the lead-to-buying-group qualification rate of the account.
 	Rate Rate
+	// RuleErrors are the role rules that failed to evaluate, by person
+	// (in ID order), then interest and role: each did not hold for its
+	// person, who keeps the roles their other rules give them. The
+	// qualification goes on without them; a caller reports them (the
+	// engine logs qualify.rule_error).
+	RuleErrors []RuleError
 }
 
 // A Decision is what qualification concluded for one person in one group.
@@ -212,10 +218,7 @@ func (e *Evaluator) Account(in AccountInput, now time.Time) (AccountResult, erro
 	var buf []Match
 	for pi := range persons {
 		p := &persons[pi]
-		buf, err = e.Person(buf[:0], acct, p, active, now)
-		if err != nil {
-			return res, fmt.Errorf("account %q: %w", acct.ID, err)
-		}
+		buf = e.person(buf[:0], acct, p, active, now, &res.RuleErrors)
 		for i := range buf {
 			m := &buf[i]
 			k := pos[m.interest]

@@ -254,8 +254,24 @@ func (q *Qualifier) ApplicableIn(env *buyinggroup.AccountEnv) ([]int, error) {
 // at now. The matches of each interest come in order of preference:
 // higher priority first, then the more specific rule (more conditions,
 // then more syntax nodes), then template order. A rule that fails to
-// evaluate returns its error.
+// evaluate (see package rules, "What can fail at run time") does not
+// hold: the person's other rules are evaluated all the same, and the
+// error returned joins a [*RuleError] for each role whose rule failed.
 func (e *Evaluator) Person(dst []Match, account *b2b.Account, p *b2b.Person, interests []int, now time.Time) ([]Match, error) {
+	var failed []RuleError
+	dst = e.person(dst, account, p, interests, now, &failed)
+	if len(failed) == 0 {
+		return dst, nil
+	}
+	errs := make([]error, len(failed))
+	for i := range failed {
+		errs[i] = &failed[i]
+	}
+	return dst, errors.Join(errs...)
+}
+
+// person is [Evaluator.Person], appending the failed rules to failed.
+func (e *Evaluator) person(dst []Match, account *b2b.Account, p *b2b.Person, interests []int, now time.Time, failed *[]RuleError) []Match {
 	e.env.Person, e.env.Account, e.env.Now = *p, *account, now
 	e.gen++
 	if e.gen == 0 { // wrapped: forget everything
@@ -271,8 +287,9 @@ func (e *Evaluator) Person(dst []Match, account *b2b.Account, p *b2b.Person, int
 		for _, rr := range q.roles[ii] {
 			ok, err := e.rule(rr.rule)
 			if err != nil {
-				return dst, fmt.Errorf("person %q, interest %q, role %q: %w", p.ID, q.interests[ii].ID, t.Roles[rr.role].Name,
-					ruleError(err, t.RoleRule(rr.role).Rule()))
+				*failed = append(*failed, RuleError{Person: p.ID, Interest: q.interests[ii].ID, Role: t.Roles[rr.role].Name,
+					Err: ruleError(err, t.RoleRule(rr.role).Rule())})
+				continue
 			}
 			if !ok {
 				continue
@@ -290,8 +307,27 @@ func (e *Evaluator) Person(dst []Match, account *b2b.Account, p *b2b.Person, int
 				cmp.Compare(b.Nodes, a.Nodes), cmp.Compare(a.role, b.role))
 		})
 	}
-	return dst, nil
+	return dst
 }
+
+// A RuleError is a role rule that failed to evaluate for a person (see
+// package rules, "What can fail at run time", for when a rule can): the
+// role's rule did not hold for them, and their other rules were evaluated
+// as usual.
+type RuleError struct {
+	Person   b2b.PersonID
+	Interest string
+	Role     string
+	// Err matches [rules.ErrEval]: a *rules.EvalError naming the role's
+	// rule (a rule other roles share is named for this one).
+	Err error
+}
+
+func (e *RuleError) Error() string {
+	return fmt.Sprintf("person %q, interest %q, role %q: %v", e.Person, e.Interest, e.Role, e.Err)
+}
+
+func (e *RuleError) Unwrap() error { return e.Err }
 
 // ruleError returns err as the error of rule: templates that share a rule
 // source share its evaluation, and so its error, which names the rule of

@@ -190,20 +190,63 @@ func TestApplicability(t *testing.T) {
 	require.Len(t, res.Groups[0].Members, 3)
 }
 
-func TestAccountErrors(t *testing.T) {
+// TestFailedRuleDoesNotHold: a role rule that fails to evaluate for a
+// person does not hold for them, as package rules says of every consumer,
+// and is reported; the person keeps the roles of their other rules, and
+// the account's other persons are qualified as usual. A failure stopped
+// the whole account's qualification (one person's data the rule could not
+// read held every group of the account still).
+func TestFailedRuleDoesNotHold(t *testing.T) {
 	t.Parallel()
 	cat := qCatalog(t, buyinggroup.Definitions{
 		Interests: []buyinggroup.SolutionInterest{{ID: "dp", Template: "t"}},
 		Templates: []buyinggroup.RoleTemplate{{ID: "t", Roles: []buyinggroup.Role{
 			{Name: "Fan", Rule: rules.Rule{Source: `person.attributes["fan"] == true || len(0..1000000) > 3`}},
+			{Name: "Reader", Rule: rules.Rule{Source: `person.title != ""`}},
 		}}},
 	})
 	q := qNew(t, cat)
-	_, err := q.Account(qualify.AccountInput{Account: qAcme(), Persons: []b2b.Person{{ID: "p1"}}}, qT0)
-	require.ErrorIs(t, err, rules.ErrEval)
-	require.ErrorContains(t, err, `account "acme": person "p1", interest "dp", role "Fan": rule "Fan":`)
+	persons := []b2b.Person{
+		{ID: "p2", Title: "Analyst"},
+		{ID: "p1", Attributes: map[string]any{"fan": true}},
+	}
+	res, err := q.Account(qualify.AccountInput{Account: qAcme(), Persons: persons}, qT0)
+	require.NoError(t, err)
+	require.Len(t, res.RuleErrors, 1)
+	re := res.RuleErrors[0]
+	require.Equal(t, []string{"p2", "dp", "Fan"}, []string{string(re.Person), re.Interest, re.Role})
+	require.ErrorIs(t, &re, rules.ErrEval)
+	require.ErrorContains(t, &re, `person "p2", interest "dp", role "Fan": rule "Fan":`)
 
-	_, err = q.Account(qualify.AccountInput{Account: qAcme(), Persons: []b2b.Person{{ID: "p1"}, {ID: "p1"}}}, qT0)
+	require.Len(t, res.Groups, 1)
+	var held []string
+	for _, m := range res.Groups[0].Members {
+		held = append(held, string(m.Person)+" "+m.Role)
+	}
+	require.ElementsMatch(t, []string{"p1 Fan", "p2 Reader"}, held)
+
+	// Person returns the matches of the rules that held and the failures.
+	e := q.NewEvaluator()
+	acct := qAcme()
+	ms, err := e.Person(nil, &acct, &persons[0], []int{0}, qT0)
+	require.ErrorIs(t, err, rules.ErrEval)
+	var pe *qualify.RuleError
+	require.ErrorAs(t, err, &pe)
+	require.Equal(t, "Fan", pe.Role)
+	require.Len(t, ms, 1)
+	require.Equal(t, "Reader", ms[0].Role)
+}
+
+func TestAccountErrors(t *testing.T) {
+	t.Parallel()
+	cat := qCatalog(t, buyinggroup.Definitions{
+		Interests: []buyinggroup.SolutionInterest{{ID: "dp", Template: "t"}},
+		Templates: []buyinggroup.RoleTemplate{{ID: "t", Roles: []buyinggroup.Role{
+			{Name: "Fan", Rule: rules.Rule{Source: `person.attributes["fan"] == true`}},
+		}}},
+	})
+	q := qNew(t, cat)
+	_, err := q.Account(qualify.AccountInput{Account: qAcme(), Persons: []b2b.Person{{ID: "p1"}, {ID: "p1"}}}, qT0)
 	require.ErrorContains(t, err, `person "p1" appears twice`)
 	_, err = q.Account(qualify.AccountInput{Account: qAcme(), Groups: []buyinggroup.Group{{ID: "x/dp", Account: "x", Interest: "dp"}}}, qT0)
 	require.ErrorContains(t, err, `group "x/dp" belongs to account "x"`)
@@ -228,9 +271,12 @@ func TestErrorNamesTheRuleOfItsRole(t *testing.T) {
 		},
 	})
 	q := qNew(t, cat)
-	_, err := q.Account(qualify.AccountInput{Account: qAcme(), Persons: []b2b.Person{{ID: "p1"}}}, qT0)
+	res, err := q.Account(qualify.AccountInput{Account: qAcme(), Persons: []b2b.Person{{ID: "p1"}}}, qT0)
+	require.NoError(t, err)
+	require.Len(t, res.RuleErrors, 1)
+	err = &res.RuleErrors[0]
 	require.ErrorIs(t, err, rules.ErrEval)
-	require.ErrorContains(t, err, `account "acme": person "p1", interest "b", role "Supporter": rule "supporters of b":`)
+	require.ErrorContains(t, err, `person "p1", interest "b", role "Supporter": rule "supporters of b":`)
 	var ee *rules.EvalError
 	require.ErrorAs(t, err, &ee)
 	require.Equal(t, rules.Rule{Name: "supporters of b", Source: failing}, ee.Rule)
