@@ -398,6 +398,14 @@ func TestMembers(t *testing.T) {
 		}
 	}
 	require.NotEmpty(t, want)
-	require.Equal(t, want, audience.Members(res, "big"))
+	got, err := ev.Members(res, "big")
+	require.NoError(t, err)
+	require.Equal(t, want, got)
 	require.Len(t, audience.Events(res), len(want))
+
+	// A misspelt name is no empty audience.
+	got, err = ev.Members(res, "Big")
+	require.ErrorIs(t, err, audience.ErrUnknownAudience)
+	require.EqualError(t, err, `unknown audience "Big"`)
+	require.Nil(t, got)
 }

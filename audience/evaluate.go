@@ -402,15 +402,20 @@ func (e *Evaluator) EvaluateBatch(accounts []AccountData, prev map[b2b.AccountID
 }
 
 // Members returns, in order, the accounts whose result places them in the
+// audience. An audience the evaluator does not define is an error
+// matching [ErrUnknownAudience]: a misspelt name would read as an empty
 // audience.
-func Members(results []Result, audience string) []b2b.AccountID {
+func (e *Evaluator) Members(results []Result, audience string) ([]b2b.AccountID, error) {
+	if !slices.ContainsFunc(e.audiences, func(a compiledAudience) bool { return a.def.Name == audience }) {
+		return nil, fmt.Errorf("%w %q", ErrUnknownAudience, audience)
+	}
 	var out []b2b.AccountID
 	for i := range results {
 		if results[i].Membership.Has(audience) {
 			out = append(out, results[i].Account)
 		}
 	}
-	return out
+	return out, nil
 }
 
 // Events returns every event of results, in order.

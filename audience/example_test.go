@@ -75,9 +75,12 @@ func ExampleEvaluator_EvaluateBatch() {
 	}
 	now := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
 	results, _ := ev.EvaluateBatch(accounts, nil, now)
-	fmt.Println("big:", audience.Members(results, "big"))
-	fmt.Println("IT led:", audience.Members(results, "IT led"))
+	for _, name := range []string{"big", "IT led", "it led"} {
+		members, err := ev.Members(results, name)
+		fmt.Println(name+":", members, err)
+	}
 	// Output:
-	// big: [a c]
-	// IT led: [a]
+	// big: [a c] <nil>
+	// IT led: [a] <nil>
+	// it led: [] unknown audience "it led"
 }
