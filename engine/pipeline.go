@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"maps"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/quorumhq/quorum/b2b"
@@ -155,63 +154,6 @@ func (e *Engine) process(ctx context.Context, id b2b.AccountID, w *work, now tim
 		}
 		return out, nil
 	}
-}
-
-// A room is a pool of the slices passes fill and drop when they end (the
-// store copies what it keeps, see store.Store.Commit): a pass logs a few
-// dozen events (growing a new list for each pass was 4% of the bytes the
-// whole chain allocated), queues a few messages, about 250 bytes each,
-// and hands its journeys an event for each activity (4.6%).
-type room[T any] struct{ pool sync.Pool }
-
-var (
-	eventRoom        room[store.Event]
-	outboxRoom       room[store.OutboxEntry]
-	journeyEventRoom room[journey.Event]
-)
-
-// take returns a holder of an empty slice, with the room of one put back
-// before when there is one.
-func (r *room[T]) take() *[]T {
-	if s, ok := r.pool.Get().(*[]T); ok {
-		return s
-	}
-	return new([]T)
-}
-
-// put gives the room of the slice s holds back; it must not be used again.
-func (r *room[T]) put(s *[]T) {
-	if cap(*s) > 1024 {
-		return // a rare large pass's room is not kept
-	}
-	*s = (*s)[:0]
-	clear((*s)[:cap(*s)]) // drop the references to the elements' data
-	r.pool.Put(s)
-}
-
-// resultRoom is a pool of journey results: a pass steps its account's
-// journeys into one (journey.Catalog.StepInto), which holds the step's
-// outbox entries and decisions (about 600 bytes a message), and gives it
-// back when it has logged and queued them.
-var resultRoom results
-
-type results struct{ pool sync.Pool }
-
-func (r *results) take() *journey.Result {
-	if res, ok := r.pool.Get().(*journey.Result); ok {
-		return res
-	}
-	return new(journey.Result)
-}
-
-// put gives res back, emptied and its room cleared (journey.Result.Reset);
-// it must not be used again.
-func (r *results) put(res *journey.Result) {
-	if cap(res.Outbox) > 1024 || cap(res.Trace) > 1024 || cap(res.Ended) > 1024 {
-		return // a rare large step's room is not kept
-	}
-	res.Reset()
-	r.pool.Put(res)
 }
 
 // commitPass runs a pass on a copy of the account's state loaded at
