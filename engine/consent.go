@@ -391,8 +391,8 @@ func (ps *pass) consentForbids(p *b2b.Person, ch b2b.Channel) string {
 }
 
 // suppressed is why a queued message is not sent on purpose (its
-// recipient's consent forbids it now): recorded as suppressed, not as
-// failed.
+// recipient's consent forbids it now, they left the account, they had
+// the step's message already): recorded as suppressed, not as failed.
 type suppressed string
 
 func (s suppressed) Error() string { return string(s) }

@@ -33,8 +33,9 @@ type Counters struct {
 	// [Engine.Outbox] by status: "delivered", "failed", "suppressed", and
 	// "retry" for a temporary failure rescheduled. They include the
 	// messages the outbox's claim finished itself: failed as
-	// unrenderable, suppressed for an erased address or the recipient's
-	// consent.
+	// unrenderable, suppressed for an erased address, the recipient's
+	// consent, or a recipient who left the account or had the step's
+	// message already.
 	Deliveries map[string]int64
 	// Alerts counts sales alerts raised.
 	Alerts int64

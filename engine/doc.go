@@ -122,17 +122,23 @@
 // shows the recipient's current name and a template corrected in between
 // is the one sent. This keeps the decision path and the outbox small. A
 // message that cannot be rendered then (a required token is empty for the
-// recipient, the recipient left the account) fails at once with the
-// reason in the event log and is counted as "unrenderable"; one of an
-// account merged into another since it was queued is rendered from the
-// state of the account that holds its persons now. One whose recipient's
-// records merged into another person's since it was queued is that
-// person's: it goes to them (to the address it was queued for, theirs
-// now, their consent checked), unless they had the same journey step's
-// message already as the other record, when it is suppressed with that
-// reason, so that a step's message is a person's once. The account's
-// state tells that only when the program has frequency caps (they keep
-// the messages sent); without, the copy goes out. The claim
+// recipient, the template is gone) fails at once with the reason in the
+// event log and is counted as "unrenderable"; one of an account merged
+// into another since it was queued is rendered from the state of the
+// account that holds its persons now. One whose recipient's records
+// merged into another person's since it was queued is that person's when
+// they are a person of the account (of this account before, or of
+// another and linked to this one too): it goes to them (to the address
+// it was queued for, theirs now, their consent checked), unless they had
+// the same journey step's message already as the other record, when it
+// is suppressed with that reason, so that a step's message is a person's
+// once. The account's state tells that only when the program has
+// frequency caps (they keep the messages sent); without, the copy goes
+// out. A message is about the account's group, for one of its persons:
+// one whose recipient left the account since it was queued (moved to
+// another account, merged into a person of another account who is not
+// linked to this one) is suppressed, with why ("the recipient left the
+// account: ... (a person of globex)"), and counted as suppressed. The claim
 // also checks the recipient's consent in that state, under the program's
 // consent policy as journeys apply it: a message whose recipient opted
 // out since it was queued (an unsubscribe, a CRM sync) is not returned
@@ -235,8 +241,9 @@
 //	message.delivered, .failed, .suppressed  the dispatcher's result: {key, status, error, receipt}
 //	                                (.failed also when a message cannot be rendered at its claim,
 //	                                .suppressed when its address was erased since it was queued,
-//	                                its recipient's consent forbids it at its claim, or its
-//	                                recipient merged into a person who had the step's message)
+//	                                its recipient's consent forbids it at its claim, its
+//	                                recipient left the account, or merged into a person who had
+//	                                the step's message)
 //	consent.changed                 a person's consent status on a channel changed: {channel, from,
 //	                                to, source, at, ref, reason}; ref is the activity whose
 //	                                statement decided, or "person <id>" for the sources' record

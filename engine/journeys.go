@@ -11,6 +11,7 @@ import (
 	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/buyinggroup"
 	"github.com/quorumhq/quorum/channel"
+	"github.com/quorumhq/quorum/identity"
 	"github.com/quorumhq/quorum/journey"
 	"github.com/quorumhq/quorum/program"
 	"github.com/quorumhq/quorum/store"
@@ -349,16 +350,27 @@ func (ps *pass) render(msg *channel.Message, ref *renderRef) error {
 // takeDeferred), and the copy is suppressed with why. The state tells
 // only with frequency caps, which keep the messages sent (and renamed
 // them to the person at the merge); without, the copy goes out.
+//
+// A recipient who is no person of the account now (moved to another
+// account, or merged into a person of another account who is not linked
+// to this one) left it: the message is about this account's group, for
+// one of its persons, and is suppressed with why, naming the accounts
+// they are in now.
 func (ps *pass) mergedRecipient(msg *channel.Message, ref *renderRef) (*personEntry, error) {
 	ps.e.idMu.Lock()
 	gp, err := ps.e.graph.Person(msg.Person)
 	ps.e.idMu.Unlock()
+	if err != nil {
+		// Not a person identity knows (an engine not recovered): where
+		// they are cannot be told.
+		return nil, errors.New("the recipient is no longer a person of the account")
+	}
 	var pe *personEntry
-	if err == nil && gp.ID != msg.Person {
+	if gp.ID != msg.Person {
 		pe = ps.st.person(gp.ID)
 	}
 	if pe == nil {
-		return nil, errors.New("the recipient is no longer a person of the account")
+		return nil, suppressed(ps.leftAccount(msg.Person, &gp))
 	}
 	if !ref.Sent.IsZero() {
 		// The message's own record and the person's of the same step,
@@ -376,6 +388,31 @@ func (ps *pass) mergedRecipient(msg *channel.Message, ref *renderRef) (*personEn
 	}
 	msg.Person = pe.Person.ID
 	return pe, nil
+}
+
+// leftAccount says why a message is not sent to id, who left the
+// account: gp is the person they are now, with the accounts they are in.
+func (ps *pass) leftAccount(id b2b.PersonID, gp *identity.GoldenPerson) string {
+	var b strings.Builder
+	b.WriteString("the recipient left the account: ")
+	if gp.ID != id {
+		fmt.Fprintf(&b, "the records of %s merged into %s, who is not a person of %s", id, gp.ID, ps.id)
+	} else {
+		fmt.Fprintf(&b, "%s is not a person of %s", id, ps.id)
+	}
+	if len(gp.Links) == 0 {
+		b.WriteString(" (a person of no account)")
+		return b.String()
+	}
+	b.WriteString(" (a person of ")
+	for i, l := range gp.Links {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(string(l.Account))
+	}
+	b.WriteString(")")
+	return b.String()
 }
 
 // journeyAlert turns a journey's sales alert into an alert message for the

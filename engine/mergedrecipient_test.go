@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"encoding/json"
+	"slices"
 	"testing"
 	"time"
 
@@ -100,6 +101,103 @@ func TestQueuedMessageToAPersonMergedBeforeItsClaim(t *testing.T) {
 				require.Contains(t, suppressed[0], tt.suppressed)
 			}
 			require.Zero(t, b.eng.Counters().Messages["unrenderable"])
+		})
+	}
+}
+
+// TestQueuedMessageToAPersonWhoLeftBeforeItsClaim: on day 0 Acme's
+// pipeline journey queues its intro to Victor's marketing lead (L-2,
+// victor@acme.com) and Globex's to his Dynamics contact of Globex (D-1,
+// vk@globex.com, his oldest record) and to Gina. On day 1, before the
+// outbox is claimed, Victor's records merge into D-1, a person of
+// another account, or his lead moves to Globex. Acme's intro is for a
+// person of Acme: it goes to the person he is now when they are still
+// one of Acme's (a link to Acme besides Globex), to the address it was
+// queued for; when he left Acme it is suppressed, with why, and counted
+// as suppressed: never a message that "cannot be rendered".
+func TestQueuedMessageToAPersonWhoLeftBeforeItsClaim(t *testing.T) {
+	t.Parallel()
+	merged := dynamicsContact("D-1", "victor@acme.com", "Victor", "Kim", "VP of Engineering", "globex", day(1))
+	mergedLinked := merged
+	mergedLinked.OtherAccounts = []b2b.AccountID{"acme"}
+	moved := lead("L-2", "victor@globex.com", "Victor", "Kim", "VP of Engineering", "Globex")
+	moved.Time = day(1)
+	tests := []struct {
+		name string
+		// change is the record upserted on day 1.
+		change identity.PersonRecord
+		// victor is the person L-2's records are then.
+		victor b2b.PersonID
+		// claimed are the messages claimed on day 1, "account
+		// template->to (person)".
+		claimed []string
+		// suppressed is the reason of the message suppressed at the
+		// claim, if any.
+		suppressed string
+	}{
+		{
+			name:   "merged into a person of another account",
+			change: merged,
+			victor: "dynamics:D-1",
+			claimed: []string{"globex intro->gina@globex.com (marketo:L-9)",
+				"globex intro->vk@globex.com (dynamics:D-1)"},
+			suppressed: "the recipient left the account: the records of marketo:L-2 merged into dynamics:D-1, who is not a person of acme (a person of globex)",
+		},
+		{
+			name:   "merged into a person of another account linked to this one too",
+			change: mergedLinked,
+			victor: "dynamics:D-1",
+			claimed: []string{"acme intro->victor@acme.com (dynamics:D-1)",
+				"globex intro->gina@globex.com (marketo:L-9)",
+				"globex intro->vk@globex.com (dynamics:D-1)"},
+		},
+		{
+			name:   "moved to another account",
+			change: moved,
+			victor: "marketo:L-2",
+			claimed: []string{"globex intro->gina@globex.com (marketo:L-9)",
+				"globex intro->vk@globex.com (dynamics:D-1)"},
+			suppressed: "the recipient left the account: marketo:L-2 is not a person of acme (a person of globex)",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			b := setup(t, pipelineCapped(2))
+			victorAtGlobexToo(t, b)
+			upsert(t, b, day(1), tt.change)
+			l2, _ := b.eng.PersonOfRecord(b2b.SourceMarketo, "L-2")
+			require.Equal(t, tt.victor, l2)
+
+			var claimed []string
+			for _, m := range claimAll(t, b, day(1)) {
+				claimed = append(claimed, string(m.Account)+" "+m.Template+"->"+m.To+" ("+string(m.Person)+")")
+			}
+			slices.Sort(claimed)
+			require.Empty(t, cmp.Diff(tt.claimed, claimed), "claimed (-want +got)")
+			var suppressed []string
+			for _, acc := range []b2b.AccountID{"acme", "globex"} {
+				for _, e := range eventsOf(t, b, acc) {
+					switch e.Type {
+					case "message.failed":
+						t.Errorf("%s: message failed: %s", acc, e.Data)
+					case "message.suppressed":
+						var d struct{ Error string }
+						require.NoError(t, json.Unmarshal(e.Data, &d))
+						suppressed = append(suppressed, string(acc)+": "+d.Error)
+					}
+				}
+			}
+			c := b.eng.Counters()
+			require.Zero(t, c.Messages["unrenderable"])
+			require.Zero(t, c.Deliveries["failed"])
+			if tt.suppressed == "" {
+				require.Empty(t, suppressed)
+				require.Zero(t, c.Deliveries["suppressed"])
+				return
+			}
+			require.Equal(t, []string{"acme: " + tt.suppressed}, suppressed)
+			require.Equal(t, int64(1), c.Deliveries["suppressed"])
 		})
 	}
 }

@@ -129,7 +129,7 @@ func entryOf(en store.OutboxEntry) (channel.Entry, *renderRef, error) {
 // journeys decide) is recorded as suppressed with the reason, and not
 // returned either: the dispatcher needs no consent lookup for them; so is
 // one whose recipient merged into a person who had the same step's
-// message (see the package documentation). An
+// message, or left the account (see the package documentation). An
 // entry whose account the store fails to load stays leased and is claimed
 // again when its lease ends.
 func (o *outbox) Claim(ctx context.Context, p channel.ClaimParams) ([]channel.Entry, error) {
@@ -175,7 +175,7 @@ func (o *outbox) Claim(ctx context.Context, p channel.ClaimParams) ([]channel.En
 				out = dropLast(out)
 				status := channel.StatusFailed
 				if _, ok := reason.(suppressed); ok {
-					status = channel.StatusSuppressed // consent withdrawn since it was queued
+					status = channel.StatusSuppressed // not to be sent on purpose (consent withdrawn, the recipient left)
 				}
 				if err := o.finish(ctx, en, status, reason.Error(), p.Now); err != nil && !errors.Is(err, store.ErrConflict) && !errors.Is(err, store.ErrNotFound) {
 					return out, err
@@ -253,7 +253,7 @@ const maxMergeHops = 16
 
 // finish records a claimed entry as failed (it cannot be read or
 // rendered) or suppressed (its address was erased, its recipient's
-// consent forbids it) for good, with why: in
+// consent forbids it, they left the account) for good, with why: in
 // the event log (under the entry's person, so that erasing the person
 // erases it), the counters and the log.
 func (o *outbox) finish(ctx context.Context, en store.OutboxEntry, status channel.Status, reason string, now time.Time) error {
