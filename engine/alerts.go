@@ -73,7 +73,11 @@ func (ps *pass) raiseAlerts() {
 // an alert is raised (tracked for responses, logged, counted) only with a
 // message queued for it.
 func (ps *pass) alertMessage(al *channel.Alert, obs *channel.Observation) (channel.Message, error) {
-	msg, err := ps.p.Templates.AlertMessage(al, obs)
+	// The template shows the alert's time in the account's zone (its
+	// .Now); the alert keeps its own.
+	shown := *al
+	shown.At = al.At.In(ps.location())
+	msg, err := ps.p.Templates.AlertMessage(&shown, obs)
 	if err == nil {
 		err = msg.Validate()
 	}

@@ -85,9 +85,11 @@ func (ps *pass) channelInterest(id string) channel.SolutionInterest {
 	return out
 }
 
-// recentActivities are the group members' latest activities, newest first.
+// recentActivities are the group members' latest activities, newest
+// first, their times in the account's zone (as alerts show them).
 func (ps *pass) recentActivities(g *buyinggroup.Group, n int) []channel.ActivityView {
 	st := ps.st
+	loc := ps.location()
 	var out []channel.ActivityView
 	for i := len(st.Activities) - 1; i >= 0 && len(out) < n; i-- {
 		r := st.Activities[i]
@@ -99,7 +101,7 @@ func (ps *pass) recentActivities(g *buyinggroup.Group, n int) []channel.Activity
 		if pe := st.person(r.Person); pe != nil {
 			name = pe.Person.Name()
 		}
-		out = append(out, channel.ActivityView{Time: r.Time, Person: name, Role: roles[0], Type: r.Type, Description: describe(r)})
+		out = append(out, channel.ActivityView{Time: r.Time.In(loc), Person: name, Role: roles[0], Type: r.Type, Description: describe(r)})
 	}
 	return out
 }

@@ -157,7 +157,11 @@
 // for want of an address say, leaves the caps as they were). A
 // withdrawn consent keeps the channel's next messages from the person
 // anyway. Templates are not versioned (see [Engine.Install]). Sales alerts are rendered when raised:
-// they describe the moment they were raised.
+// they describe the moment they were raised. Templates read times in the
+// account's time zone (b2b.Account.TimeZone; UTC for an account without
+// one): {{.Now | date "Jan 2 15:04 MST"}} and an alert's recent
+// activities show the time of day the account's people live by. The
+// state, the event log and the outbox keep times as they were.
 //
 // # Inspect
 //

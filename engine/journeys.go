@@ -312,13 +312,14 @@ func (ps *pass) render(msg *channel.Message, ref *renderRef) error {
 	}
 	// One context for each of the pass's messages: rendering keeps
 	// nothing of it, and a new one for each would be a kilobyte of
-	// garbage a message.
+	// garbage a message. Its time is the account's, as its people read
+	// it ({{.Now | date ...}} formats a time in its own zone).
 	if ps.rc == nil {
 		ps.rc = new(channel.RenderContext)
 	}
 	rc := ps.rc
 	*rc = channel.RenderContext{Account: ps.st.Account, Person: pe.Person, Group: gv, Interest: ps.channelInterest(g.Interest),
-		UnsubscribeURL: ps.e.cfg.UnsubscribeURL(ps.id, pe.Person.ID), Now: ps.now}
+		UnsubscribeURL: ps.e.cfg.UnsubscribeURL(ps.id, pe.Person.ID), Now: ps.now.In(ps.location())}
 	switch msg.Channel {
 	case channel.ChannelEmail:
 		r, err := ps.p.Templates.RenderEmail(msg.Template, rc)
@@ -530,6 +531,10 @@ type queuedEvent struct {
 	Template string `json:"template"`
 	To       string `json:"to"`
 }
+
+// location is the time zone of the pass's account, in which templates
+// show times: the state, the log and the outbox keep them as they are.
+func (ps *pass) location() *time.Location { return ps.e.location(ps.st.Account.TimeZone) }
 
 // location returns an account's time zone as b2b.Account.Location reads
 // it (UTC when unknown, and for "Local", which the standard library reads
