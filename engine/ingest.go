@@ -514,8 +514,25 @@ func timeOrder(acts []b2b.Activity) []activityKey {
 }
 
 // Enter puts an account into a journey by hand (a manual or API entry).
+// An entry without an account or a journey, or into a journey the
+// installed program does not have (a misspelt ID), is refused with every
+// problem at once (a *b2b.ValidationError); one into a journey that takes
+// no entry now (not live) is the journey's decision, logged with why
+// (journey.no_entry).
 func (e *Engine) Enter(ctx context.Context, account b2b.AccountID, journeyID string) (Report, error) {
 	var rep Report
+	var ps b2b.Problems
+	if account == "" {
+		ps.Addf("account", "is required")
+	}
+	if cat := e.prog.Load().Journeys; journeyID == "" {
+		ps.Addf("journey", "is required")
+	} else if _, ok := cat.Status(journeyID); !ok {
+		ps.Addf("journey", "%q is not a journey of program %q (its journeys: %s)", journeyID, e.prog.Load().Name, strings.Join(cat.Journeys(), ", "))
+	}
+	if err := ps.Err("enter"); err != nil {
+		return rep, err
+	}
 	now := e.cfg.Clock.Now()
 	works := map[b2b.AccountID]*work{account: {events: []journey.Event{{Type: journey.EventManualEntry, At: now, Journey: journeyID}}}}
 	_, err := e.run(ctx, works, now, &rep)
