@@ -181,9 +181,12 @@
 // and "person erased" (accounts, redacted, events, outbox; it names no
 // one) at Info; "outbox entry not rendered, retried when its lease ends"
 // (entry, account, err), "account due again at the same instant, caught
-// up from its next refresh" and "account not caught up, resumed at the
-// next Advance" (account, at, next, passes: see [Engine.Advance]) at
-// Warn; "account committed" (account, version,
+// up from its next refresh", "account due again at the same instant,
+// left to the input's pass" and "account not caught up, resumed at the
+// next Advance" (account, at, next, passes: see [Engine.Advance]), "stage
+// dropped" (program, version, interest, stage_model, stage, effect) and
+// "scoring model dropped" (program, version, model, effect: see
+// [Engine.Install]) at Warn; "account committed" (account, version,
 // applied, duplicates, rejected, steps, outbox, events) and "version
 // conflict, retrying" (account, attempt) at Debug.
 //
