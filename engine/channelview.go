@@ -39,7 +39,7 @@ func (ps *pass) groupSummary(g *buyinggroup.Group) channel.GroupView {
 	if in, ok := ps.p.Groups.Interest(g.Interest); ok && in.Name != "" {
 		name = in.Name
 	}
-	v := channel.GroupView{ID: g.ID, SolutionInterest: g.Interest, Name: name + " for " + st.Account.Name,
+	v := channel.GroupView{ID: g.ID, SolutionInterest: g.Interest, Name: name + " for " + accountLabel(&st.Account),
 		Completeness: g.Completeness, Stage: g.Stage}
 	if gs := st.GroupScores[g.ID]; gs != nil {
 		v.Score = gs.Score
@@ -48,6 +48,18 @@ func (ps *pass) groupSummary(g *buyinggroup.Group) channel.GroupView {
 		v.Qualified = r.Level == qualify.ReadinessReady
 	}
 	return v
+}
+
+// accountLabel is what a group's name calls its account: its name, else
+// its first domain (a record without a name has one), else its ID.
+func accountLabel(a *b2b.Account) string {
+	switch {
+	case strings.TrimSpace(a.Name) != "":
+		return a.Name
+	case len(a.Domains) > 0:
+		return a.Domains[0]
+	}
+	return string(a.ID)
 }
 
 func (ps *pass) buildChannelGroup(g *buyinggroup.Group) channel.GroupView {
