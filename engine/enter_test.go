@@ -20,16 +20,23 @@ func TestEnterRefusesWhatNamesNothing(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name, account, journey string
+		noJourneys             bool
 		want                   string
 	}{
 		{name: "misspelt journey", account: "acme", journey: "pipline-acceleration",
 			want: `enter: journey: "pipline-acceleration" is not a journey of program "option-a" (its journeys: pipeline-acceleration)`},
 		{name: "nothing named", want: "enter: 2 problems:\n  account: is required\n  journey: is required"},
+		{name: "a program without journeys", account: "acme", journey: "pipeline-acceleration", noJourneys: true,
+			want: `enter: journey: "pipeline-acceleration" is not a journey of program "option-a" (it has none)`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			b := setup(t, pipelineProgram())
+			defs := pipelineProgram()
+			if tt.noJourneys {
+				defs.Journeys = nil
+			}
+			b := setup(t, defs)
 			setupAcme(t, b)
 			before := countEvents(t, b, "acme", "journey.no_entry")
 			rep, err := b.eng.Enter(b.ctx, b2b.AccountID(tt.account), tt.journey)

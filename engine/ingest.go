@@ -525,10 +525,14 @@ func (e *Engine) Enter(ctx context.Context, account b2b.AccountID, journeyID str
 	if account == "" {
 		ps.Addf("account", "is required")
 	}
-	if cat := e.prog.Load().Journeys; journeyID == "" {
+	if p := e.prog.Load(); journeyID == "" {
 		ps.Addf("journey", "is required")
-	} else if _, ok := cat.Status(journeyID); !ok {
-		ps.Addf("journey", "%q is not a journey of program %q (its journeys: %s)", journeyID, e.prog.Load().Name, strings.Join(cat.Journeys(), ", "))
+	} else if _, ok := p.Journeys.Status(journeyID); !ok {
+		has := "it has none"
+		if ids := p.Journeys.Journeys(); len(ids) > 0 {
+			has = "its journeys: " + strings.Join(ids, ", ")
+		}
+		ps.Addf("journey", "%q is not a journey of program %q (%s)", journeyID, p.Name, has)
 	}
 	if err := ps.Err("enter"); err != nil {
 		return rep, err
