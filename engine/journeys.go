@@ -10,7 +10,6 @@ import (
 	"github.com/quorumhq/quorum/buyinggroup"
 	"github.com/quorumhq/quorum/channel"
 	"github.com/quorumhq/quorum/journey"
-	"github.com/quorumhq/quorum/program"
 	"github.com/quorumhq/quorum/store"
 )
 
@@ -280,82 +279,6 @@ func (ps *pass) skipSend(en *journey.OutboxEntry, key, reason string) {
 			return
 		}
 	}
-}
-
-// journeyAlert turns a journey's sales alert into an alert message for the
-// account's owner (or the action's recipient).
-func (ps *pass) journeyAlert(en *journey.OutboxEntry) {
-	g := ps.groupFor(en)
-	obs := ps.observation(g)
-	to, reason := ps.alertRecipient(en, obs)
-	al := channel.Alert{ID: en.Key, Rule: "journey " + en.Journey, Strategy: "journey", Account: ps.id, Group: g.ID,
-		SolutionInterest: g.Interest, At: ps.now, Template: en.Template,
-		Route: channel.Route{To: to, Target: en.To, Reason: reason}}
-	if al.Template == "" {
-		al.Template = program.AlertTemplate
-	}
-	reasonText := "journey " + en.Journey + " decided to alert sales"
-	if en.Alert != nil {
-		reasonText = en.Alert.Reason
-	}
-	al.Reason = reasonText
-	al.View = channel.AlertView{ID: al.ID, Rule: al.Rule, Strategy: "journey", Reason: reasonText, Recipient: to, RouteReason: reason,
-		RecentActivities: obs.RecentActivities, ReadinessReasons: obs.ReadinessReasons, NextAction: channel.RecommendNextAction(&obs.Group)}
-	for _, m := range obs.Group.Members {
-		if m.Score > 0 {
-			al.View.EngagedMembers = append(al.View.EngagedMembers, m)
-		}
-	}
-	slices.SortStableFunc(al.View.EngagedMembers, func(a, b channel.MemberView) int {
-		switch {
-		case a.Score > b.Score:
-			return -1
-		case a.Score < b.Score:
-			return 1
-		}
-		return 0
-	})
-	if to == "" {
-		ps.skip("", en.Key, "the sales alert has no recipient: "+reason)
-		return
-	}
-	msg, err := ps.alertMessage(&al, obs)
-	if err != nil {
-		ps.skip("", en.Key, err.Error())
-		return
-	}
-	msg.Tags["journey"], msg.Tags["node"] = en.Journey, string(en.Node)
-	ps.raised(al)
-	ps.log("alert.raised", "", ps.now, map[string]any{"id": al.ID, "rule": al.Rule, "strategy": "journey", "group": g.ID, "interest": g.Interest,
-		"reason": reasonText, "to": to, "route": reason, "engaged": al.View.EngagedMembers, "missingRoles": obs.Group.MissingRoles,
-		"respondBy": ps.now.Add(responseWindow)})
-	ps.enqueue(msg, "", nil)
-}
-
-// alertRecipient resolves a journey alert's recipient. An explicit
-// address in the action wins; otherwise the program's alert routing decides
-// (owner, territory, specialist, rules, fallback queue), as for alert rules.
-// A program without routing sends to the account owner when the owner is an
-// address.
-func (ps *pass) alertRecipient(en *journey.OutboxEntry, obs *channel.Observation) (string, string) {
-	if b2b.ValidEmail(en.To) {
-		if en.To == ps.st.Account.Owner {
-			return en.To, "account owner"
-		}
-		return en.To, "the journey's recipient"
-	}
-	if ps.p.Alerter != nil {
-		rt, err := ps.p.Alerter.Route(channel.AlertEnv{Account: obs.Account, Group: obs.Group, Interest: obs.Interest,
-			Rule: "journey " + en.Journey, Strategy: "journey", Now: ps.now})
-		if err != nil {
-			return "", "routing failed: " + err.Error()
-		}
-		return rt.To, rt.Reason
-	}
-	if owner := ps.st.Account.Owner; b2b.ValidEmail(owner) {
-		return owner, "account owner"
-	}
-	return "", "the account's owner is not an address and the program has no alert routing"
 }
 
 // skip records a message that is not sent, with why.
