@@ -110,11 +110,12 @@ func TestQueuedMessageToAPersonMergedBeforeItsClaim(t *testing.T) {
 // victor@acme.com) and Globex's to his Dynamics contact of Globex (D-1,
 // vk@globex.com, his oldest record) and to Gina. On day 1, before the
 // outbox is claimed, Victor's records merge into D-1, a person of
-// another account, or his lead moves to Globex. Acme's intro is for a
-// person of Acme: it goes to the person he is now when they are still
-// one of Acme's (a link to Acme besides Globex), to the address it was
-// queued for; when he left Acme it is suppressed, with why, and counted
-// as suppressed: never a message that "cannot be rendered".
+// another account, or his lead moves to Globex, or to no company (between
+// jobs). Acme's intro is for a person of Acme: it goes to the person he
+// is now when they are still one of Acme's (a link to Acme besides
+// Globex), to the address it was queued for; when he left Acme it is
+// suppressed, with why, and counted as suppressed: never a message that
+// "cannot be rendered".
 func TestQueuedMessageToAPersonWhoLeftBeforeItsClaim(t *testing.T) {
 	t.Parallel()
 	merged := dynamicsContact("D-1", "victor@acme.com", "Victor", "Kim", "VP of Engineering", "globex", day(1))
@@ -122,6 +123,8 @@ func TestQueuedMessageToAPersonWhoLeftBeforeItsClaim(t *testing.T) {
 	mergedLinked.OtherAccounts = []b2b.AccountID{"acme"}
 	moved := lead("L-2", "victor@globex.com", "Victor", "Kim", "VP of Engineering", "Globex")
 	moved.Time = day(1)
+	between := lead("L-2", "victor.kim@gmail.com", "Victor", "Kim", "VP of Engineering", "")
+	between.Time = day(1)
 	tests := []struct {
 		name string
 		// change is the record upserted on day 1.
@@ -158,6 +161,14 @@ func TestQueuedMessageToAPersonWhoLeftBeforeItsClaim(t *testing.T) {
 			claimed: []string{"globex intro->gina@globex.com (marketo:L-9)",
 				"globex intro->vk@globex.com (dynamics:D-1)"},
 			suppressed: "the recipient left the account: marketo:L-2 is not a person of acme (a person of globex)",
+		},
+		{
+			name:   "between jobs",
+			change: between,
+			victor: "marketo:L-2",
+			claimed: []string{"globex intro->gina@globex.com (marketo:L-9)",
+				"globex intro->vk@globex.com (dynamics:D-1)"},
+			suppressed: "the recipient left the account: marketo:L-2 is not a person of acme (a person of no account)",
 		},
 	}
 	for _, tt := range tests {
