@@ -137,8 +137,8 @@ func (ps *pass) score(fresh []b2b.Activity, freshIdx []int, persons map[b2b.Pers
 	st.Activities = slices.Grow(st.Activities, len(fresh))
 	ps.jevents = slices.Grow(ps.jevents, len(fresh))
 	for i, a := range fresh {
-		if reason, bad := refused[a.ID]; bad {
-			out.rejected = append(out.rejected, Rejection{Kind: KindActivity, Index: freshIdx[i], Activity: a.ID, Account: ps.id, Reason: reason})
+		if r, bad := refused[a.ID]; bad {
+			out.rejected = append(out.rejected, Rejection{Kind: KindActivity, Index: freshIdx[i], Activity: a.ID, Account: ps.id, Reason: r.reason, Detail: r.detail})
 			seen[a.ID] = idNew // a repeat of it is scored in its turn
 			continue
 		}
@@ -169,13 +169,13 @@ func (ps *pass) score(fresh []b2b.Activity, freshIdx []int, persons map[b2b.Pers
 // the batch's persons, which replace the ledgers' only once no model
 // refuses anything the others took; else the copies are made again and
 // what was not refused is scored again.
-func (ps *pass) ingestAll(fresh []b2b.Activity, persons map[b2b.PersonID]*b2b.Person) map[b2b.ActivityID]string {
+func (ps *pass) ingestAll(fresh []b2b.Activity, persons map[b2b.PersonID]*b2b.Person) map[b2b.ActivityID]refusal {
 	st := ps.st
-	refused := map[b2b.ActivityID]string{}
+	refused := map[b2b.ActivityID]refusal{}
 	if len(ps.p.Scorers) == 1 || ps.oneFloor(fresh) {
 		for _, s := range ps.p.Scorers {
 			rep := s.Ingest(ps.ledger(s.Name()), scoring.Batch{Account: &st.Account, Persons: persons, Activities: fresh}, ps.now)
-			refusals(&rep, refused)
+			ps.refusals(s.Name(), &rep, refused)
 			ps.logRuleErrors(s.Name(), &rep)
 		}
 		return refused
@@ -197,9 +197,9 @@ func (ps *pass) ingestAll(fresh []b2b.Activity, persons map[b2b.PersonID]*b2b.Pe
 			}
 			reps[k] = s.Ingest(l, scoring.Batch{Account: &st.Account, Persons: persons, Activities: batch}, ps.now)
 		}
-		round := map[b2b.ActivityID]string{}
+		round := map[b2b.ActivityID]refusal{}
 		for k := range reps {
-			refusals(&reps[k], round)
+			ps.refusals(ps.p.Scorers[k].Name(), &reps[k], round)
 		}
 		if !slices.ContainsFunc(reps, func(r scoring.Report) bool { return len(r.Refused)+len(r.UnknownPersons) < len(round) }) {
 			// Every model refused what any refused (often none): what
@@ -266,14 +266,28 @@ func (ps *pass) ledger(model string) *scoring.Ledger {
 	return l
 }
 
+// A refusal is why a model refused an activity: a reason, as rejections
+// name them, and what exactly was wrong.
+type refusal struct{ reason, detail string }
+
 // refusals adds the activities a model's report refused to refused, with
-// why.
-func refusals(rep *scoring.Report, refused map[b2b.ActivityID]string) {
+// why. Of an activity several models refuse, the first model's refusal
+// is kept (the models share their horizon: see oneFloor).
+func (ps *pass) refusals(model string, rep *scoring.Report, refused map[b2b.ActivityID]refusal) {
 	for _, r := range rep.Refused {
-		refused[r.Activity.ID] = reasonOf(r.Err)
+		if _, seen := refused[r.Activity.ID]; seen {
+			continue
+		}
+		detail := r.Err.Error()
+		if ae, ok := errors.AsType[*scoring.ActivityError](r.Err); ok && ae.Detail != "" {
+			detail = ae.Detail
+		}
+		refused[r.Activity.ID] = refusal{reasonOf(r.Err), fmt.Sprintf("scoring model %q: %s", model, detail)}
 	}
 	for _, a := range rep.UnknownPersons {
-		refused[a.ID] = "unknown_person"
+		if _, seen := refused[a.ID]; !seen {
+			refused[a.ID] = refusal{"unknown_person", fmt.Sprintf("person %q is not a person of account %q", a.Person, ps.id)}
+		}
 	}
 }
 

@@ -105,7 +105,12 @@
 // the event log (consent.changed), with the statement that decided it
 // (the activity, or the person's record) and the reason. A
 // consent_changed activity without a known channel and status is rejected
-// as invalid; an activity rejected as too late states nothing either.
+// as invalid; an activity older than the activity retention (rejected as
+// too late) states nothing either. One within the retention that scoring
+// refuses as older than its horizon is rejected as too late all the same
+// (its credit cannot be told from one counted before; the rejection's
+// detail says so), but what it states counts: a statement the account
+// took before is told apart, and an unsubscribe is the person's word.
 //
 // # Deliver
 //
