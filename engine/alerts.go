@@ -158,7 +158,9 @@ func (ps *pass) journeyAlert(en *journey.OutboxEntry) {
 		al.Template = program.AlertTemplate
 	}
 	reasonText := "journey " + en.Journey + " decided to alert sales"
-	if en.Alert != nil {
+	if en.Alert != nil && en.Alert.Reason != "" {
+		// The path the track took at its last split; an alert before any
+		// split has none, and says the journey decided it.
 		reasonText = en.Alert.Reason
 	}
 	al.Reason = reasonText
