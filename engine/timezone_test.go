@@ -11,6 +11,7 @@ import (
 	"github.com/quorumhq/quorum/engine"
 	"github.com/quorumhq/quorum/identity"
 	"github.com/quorumhq/quorum/journey"
+	"github.com/quorumhq/quorum/program"
 )
 
 // TestTemplatesShowTimesInTheAccountsZone: Acme is in New York. Its
@@ -54,4 +55,29 @@ func TestTemplatesShowTimesInTheAccountsZone(t *testing.T) {
 	for _, e := range eventsOf(t, b, "acme") {
 		require.Equal(t, time.UTC, e.Time.Location(), "%s: the log's times are as they were", e.Type)
 	}
+}
+
+// TestStandardAlertDatesActivitiesInTheAccountsZone: the standard sales
+// alert lists the group's recent activities by day ("Jan 2"). Victor's
+// webinar at 22:00 in New York on March 1 (03:00 UTC on March 2) is an
+// activity of March 1 for Acme's people, and the alert says so.
+func TestStandardAlertDatesActivitiesInTheAccountsZone(t *testing.T) {
+	t.Parallel()
+	defs := pipelineProgram()
+	defs.Journeys[0].Nodes = []journey.Node{
+		{ID: "alert", Kind: journey.KindAction, Action: &journey.Action{Type: journey.ActionSalesAlert, Template: program.AlertTemplate, Next: "done"}},
+		{ID: "done", Kind: journey.KindEnd, End: &journey.End{Outcome: "alerted"}},
+	}
+	b := setup(t, defs)
+	acme := acmeRecord()
+	acme.Account.TimeZone = "America/New_York"
+	rep, err := b.eng.Apply(b.ctx, engine.Batch{Accounts: []identity.AccountRecord{acme},
+		Persons:    []identity.PersonRecord{lead("L-2", "victor@acme.com", "Victor", "Kim", "VP of Engineering", "Acme")},
+		Activities: []b2b.Activity{activity("w-1", b2b.ActivityAttendEvent, "L-2", day0.Add(-6*time.Hour), map[string]any{"event": "Data Summit"})}})
+	require.NoError(t, err)
+	require.Empty(t, rep.Rejected)
+	msgs := claimAll(t, b, day0)
+	require.Len(t, msgs, 1)
+	require.Contains(t, msgs[0].Text, "- Mar 1 Victor Kim")
+	require.NotContains(t, msgs[0].Text, "Mar 2 Victor Kim")
 }
