@@ -28,6 +28,10 @@ func (ps *pass) qualify() {
 		ps.fail(fmt.Errorf("qualify: %w", err))
 		return
 	}
+	for i := range res.RuleErrors {
+		re := &res.RuleErrors[i]
+		ps.log("qualify.rule_error", re.Person, ps.now, map[string]string{"interest": re.Interest, "role": re.Role, "error": re.Err.Error()})
+	}
 	st.Groups = res.Groups
 	ps.groupEvents(res.Events)
 	if len(res.Events) > 0 {

@@ -239,8 +239,9 @@
 //	account.list_added, .list_removed  a journey added the account to a list or removed it: {list, by}
 //	scoring.adjusted                a journey's adjust_score: {target, delta, by}
 //	<part>.rule_error, readiness.error, alert.error  a rule that failed on the account's data
-//	                                (scoring, buyinggroup, audience): its name and error; the
-//	                                pass goes on without it; alert.error also when an alert's own
+//	                                (scoring, qualify, buyinggroup, audience): its name and error
+//	                                (qualify's: {interest, role, error} of the person, whose role
+//	                                rule did not hold); the pass goes on without it; alert.error also when an alert's own
 //	                                template fails on the account's data or renders a message that
 //	                                cannot be sent: {group, alert, template, error, sentWith}, the
 //	                                alert going out with the sales-alert template
