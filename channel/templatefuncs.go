@@ -29,7 +29,8 @@ var templateFuncs = map[string]any{
 	// upper and lower change case.
 	"upper": strings.ToUpper,
 	"lower": strings.ToLower,
-	// date formats a time with a Go layout: {{.Now | date "2 Jan 2006"}}.
+	// date formats a time with a Go layout, in the time's own zone:
+	// {{.Now | date "2 Jan 2006"}}.
 	"date": func(layout string, t time.Time) string { return t.Format(layout) },
 	// attr reads a custom attribute as text, with a default for one that
 	// is missing: {{.Account.Attributes | attr "tier" "standard"}}.

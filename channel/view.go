@@ -25,7 +25,10 @@ type RenderContext struct {
 	// UnsubscribeURL is the recipient's one-click unsubscribe link; marketing
 	// email templates must use it.
 	UnsubscribeURL string
-	// Now is the time of rendering (for dates in the content).
+	// Now is the time of rendering (for dates in the content), in the
+	// zone its readers read it in: the engine gives it in the account's
+	// (b2b.Account.Location), as it does the times of an alert's recent
+	// activities, since date formats a time in its own zone.
 	Now time.Time
 }
 
