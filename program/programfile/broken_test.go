@@ -145,6 +145,19 @@ caps:
 			`11:9: journeys[0].nodes[1]: duplicate node ID`,
 		},
 	}, {
+		name: "a problem inside one of two nodes of an ID is placed in the node that has the part",
+		src: base + `journeys:
+  - id: j
+    triggers: [{type: manual}]
+    nodes:
+      - {id: a, kind: wait, wait: {for: 5d, next: b}}
+      - {id: a, kind: end, end: {}}
+`,
+		want: []string{
+			`9:51: journeys[0].nodes[0].wait.next: unknown node "b"`,
+			`10:9: journeys[0].nodes[1]: duplicate node ID`,
+		},
+	}, {
 		name: "references between parts, duplicate journey",
 		src: base + `audiences:
   - {name: big, rule: account.employees > 100}

@@ -112,7 +112,7 @@ func (d *decoder) locate(root ast.Node, path string) located {
 		b.WriteString(s.String())
 	}
 	for i, s := range segs {
-		next, shown := d.step(cur, s)
+		next, shown := d.step(cur, s, segs[i+1:])
 		if next == nil {
 			// A missing setting of a journey node's kind (a split's
 			// else) is under the kind's key, when the node has one.
@@ -137,9 +137,10 @@ func (d *decoder) locate(root ast.Node, path string) located {
 	return located{node: cur, exact: true, path: b.String()}
 }
 
-// step follows one segment from n; shown is the segment as the file has
-// it. A nil node means the segment leads nowhere.
-func (d *decoder) step(n ast.Node, s segment) (ast.Node, segment) {
+// step follows one segment from n, before the rest of the path; shown is
+// the segment as the file has it. A nil node means the segment leads
+// nowhere.
+func (d *decoder) step(n ast.Node, s segment, rest []segment) (ast.Node, segment) {
 	switch s.kind {
 	case '.':
 		if v, _ := d.lookup(n, s.field); v != nil {
@@ -159,15 +160,23 @@ func (d *decoder) step(n ast.Node, s segment) (ast.Node, segment) {
 		switch x := d.anchors.resolve(n).(type) {
 		case *ast.SequenceNode:
 			// The element of that id (or name); of several (a duplicate),
-			// the last, which is the one a duplicate is reported on.
+			// the last, which is the one a duplicate is reported on, but
+			// for a problem of a part of it (nodes["a"].wait.next), the
+			// last that has that part: the other is another kind of node.
 			for _, idField := range []string{"id", "name"} {
-				found := -1
+				found, whole := -1, -1
 				for i, e := range x.Values {
 					if id, ok := d.lookup(e, idField); ok {
 						if v, ok := scalarText(d.anchors.resolve(id)); ok && v == s.key {
 							found = i
+							if d.reaches(e, rest) {
+								whole = i
+							}
 						}
 					}
+				}
+				if whole >= 0 {
+					found = whole
 				}
 				if found >= 0 {
 					return x.Values[found], segment{index: found, kind: '['}
@@ -180,6 +189,16 @@ func (d *decoder) step(n ast.Node, s segment) (ast.Node, segment) {
 		}
 	}
 	return nil, s
+}
+
+// reaches reports whether every segment of path leads somewhere from n.
+func (d *decoder) reaches(n ast.Node, path []segment) bool {
+	for i, s := range path {
+		if n, _ = d.step(n, s, path[i+1:]); n == nil {
+			return false
+		}
+	}
+	return true
 }
 
 // nodeType is a journey node, whose settings live under its kind's key.
