@@ -41,6 +41,11 @@ func TestRun(t *testing.T) {
 }
 
 var keyLines = []string{
+	// The CTO joins both groups: each line names the group's interest.
+	`new member of data-platform: Tom Becker as Technology Executive`,
+	`new member of security-suite: Tom Becker as Technology Executive`,
+	`stage of security-suite Awareness -> Consideration: rule "first engagement"`,
+	`readiness of data-platform: nurture (intensified nurture)`,
 	// The CTO holds the same role in both groups.
 	`Buying group "Data Platform for Acme" (stage Decision)`,
 	`Buying group "Security Suite for Acme" (stage Consideration)`,

@@ -212,26 +212,26 @@ func (x *World) Decisions(w io.Writer, id b2b.AccountID) error {
 			}
 			fmt.Fprintf(w, "  journey: %s\n", d.String())
 		case e.Type == "readiness.changed":
-			var r struct{ Explain string }
+			var r struct{ Interest, Explain string }
 			if err := json.Unmarshal(e.Data, &r); err != nil {
 				return err
 			}
-			fmt.Fprintf(w, "  readiness: %s\n", r.Explain)
+			fmt.Fprintf(w, "  readiness%s: %s\n", x.of(r.Interest), r.Explain)
 		case e.Type == "buyinggroup.member_added":
 			var r struct {
-				Person       b2b.PersonID `json:"personId"`
-				Role, Reason string
+				Person                 b2b.PersonID `json:"personId"`
+				Interest, Role, Reason string
 			}
 			if err := json.Unmarshal(e.Data, &r); err != nil {
 				return err
 			}
-			fmt.Fprintf(w, "  new member: %s as %s: %s\n", x.Name(r.Person), r.Role, r.Reason)
+			fmt.Fprintf(w, "  new member%s: %s as %s: %s\n", x.of(r.Interest), x.Name(r.Person), r.Role, r.Reason)
 		case e.Type == "buyinggroup.stage_changed":
-			var r struct{ From, To, Reason string }
+			var r struct{ Interest, From, To, Reason string }
 			if err := json.Unmarshal(e.Data, &r); err != nil {
 				return err
 			}
-			fmt.Fprintf(w, "  stage %s -> %s: %s\n", r.From, r.To, r.Reason)
+			fmt.Fprintf(w, "  stage%s %s -> %s: %s\n", x.of(r.Interest), r.From, r.To, r.Reason)
 		case e.Type == "alert.raised":
 			var r struct{ Rule, Reason, To string }
 			if err := json.Unmarshal(e.Data, &r); err != nil {
@@ -241,6 +241,16 @@ func (x *World) Decisions(w io.Writer, id b2b.AccountID) error {
 		}
 	}
 	return nil
+}
+
+// of names the group a change belongs to (" of data-platform") when
+// the program has several solution interests: an account then has a
+// group of each, and a line that names none could be either's.
+func (x *World) of(interest string) string {
+	if interest == "" || len(x.Eng.Program().Definitions().Interests) < 2 {
+		return ""
+	}
+	return " of " + interest
 }
 
 // deliver dispatches the outbox and prints what was sent.
