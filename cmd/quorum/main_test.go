@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/require"
 
@@ -40,6 +41,19 @@ func TestHelp(t *testing.T) {
 	code, out, _ = quorum(t, "", "simulate", "--help")
 	require.Equal(t, exitOK, code)
 	require.Contains(t, out, "ground truth")
+
+	// The prose of each command's help fits a terminal of 80 columns;
+	// indented lines (usage, examples, flags) may run longer.
+	for _, c := range commands {
+		code, out, _ := quorum(t, "", "help", c.name)
+		require.Equal(t, exitOK, code)
+		for line := range strings.Lines(out) {
+			line = strings.TrimRight(line, "\n")
+			if !strings.HasPrefix(line, " ") {
+				require.LessOrEqual(t, utf8.RuneCountInString(line), 80, "quorum help %s: a line longer than 80 columns:\n%s", c.name, line)
+			}
+		}
+	}
 
 	code, _, errOut := quorum(t, "")
 	require.Equal(t, exitUsage, code)

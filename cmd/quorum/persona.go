@@ -26,13 +26,13 @@ standard buying-committee template the title qualifies for. Use it to check
 your data before you import it.
 
 Input is one title per line, or a CSV file whose header (its first line,
-however long) has a "title" column (a first line that is just "title" makes a one-column CSV, in which a comma
-outside quotes is part of the title; a UTF-8 byte-order mark is skipped);
-standard input when no file is given. Output is CSV:
-title,seniority,department,roles (roles separated by ";"; an unknown
-seniority or department is empty).
-A problem of the input (a line or a header longer than 1 MiB, a CSV row
-without its title) is told as FILE:LINE, stdin:LINE for standard input, and exits 1.
+however long) has a "title" column (a first line that is just "title" makes
+a one-column CSV, in which a comma outside quotes is part of the title; a
+UTF-8 byte-order mark is skipped); standard input when no file is given.
+Output is CSV: title,seniority,department,roles (roles separated by ";"; an
+unknown seniority or department is empty). A problem of the input (a line
+or a header longer than 1 MiB, a CSV row without its title) is told as
+FILE:LINE, stdin:LINE for standard input, and exits 1.
 
 Usage:
   quorum persona [FILE]`,
@@ -63,8 +63,9 @@ Usage:
 
 // readTitles reads one title per line, or the "title" column of a CSV
 // whose header names it (a file whose first line is "title" is a CSV of
-// that one column, whose unquoted commas are part of the title). A UTF-8 byte-order mark, as spreadsheets write it, is
-// skipped. A problem is told with the input's name and its line.
+// that one column, whose unquoted commas are part of the title). A UTF-8
+// byte-order mark, as spreadsheets write it, is skipped. A problem is told
+// with the input's name and its line.
 func readTitles(name string, r io.Reader) ([]string, error) {
 	br := bufio.NewReader(r)
 	if bom, _ := br.Peek(3); string(bom) == "\ufeff" {
