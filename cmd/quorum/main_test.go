@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -52,6 +53,26 @@ func TestHelp(t *testing.T) {
 			if !strings.HasPrefix(line, " ") {
 				require.LessOrEqual(t, utf8.RuneCountInString(line), 80, "quorum help %s: a line longer than 80 columns:\n%s", c.name, line)
 			}
+		}
+	}
+
+	// The flags list names each flag's value as the usage line does
+	// (--accounts N, not -accounts accounts).
+	for _, c := range commands {
+		fs := flag.NewFlagSet(c.name, flag.ContinueOnError)
+		c.flags(fs)
+		_, usage, ok := strings.Cut(c.help, "Usage:\n")
+		require.True(t, ok, "quorum help %s: no usage line", c.name)
+		usage, _, _ = strings.Cut(usage, "\n")
+		words := strings.Fields(strings.NewReplacer("[", " ", "]", " ").Replace(usage))
+		for i, w := range words[:len(words)-1] {
+			f := fs.Lookup(strings.TrimPrefix(w, "--"))
+			if !strings.HasPrefix(w, "--") || f == nil || strings.HasPrefix(words[i+1], "--") {
+				continue
+			}
+			name, _ := flag.UnquoteUsage(f)
+			require.True(t, strings.EqualFold(name, words[i+1]), "quorum help %s: the usage line has %s %s, the flags list -%s %s",
+				c.name, w, words[i+1], f.Name, name)
 		}
 	}
 

@@ -34,10 +34,10 @@ type simFlags struct {
 
 func (f *simFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.program, "program", "", "program `file` (YAML or JSON); default: the option B example program")
-	fs.IntVar(&f.accounts, "accounts", 1000, "number of synthetic `accounts`")
-	fs.IntVar(&f.days, "days", 90, "simulated `days`")
-	fs.Uint64Var(&f.seed, "seed", 1, "random `seed`: the same seed gives the same world and the same results")
-	fs.IntVar(&f.workers, "workers", 0, "accounts processed at once (0: one per core)")
+	fs.IntVar(&f.accounts, "accounts", 1000, "`N` synthetic accounts")
+	fs.IntVar(&f.days, "days", 90, "`D` simulated days")
+	fs.Uint64Var(&f.seed, "seed", 1, "random seed `S`: the same seed gives the same world and the same results")
+	fs.IntVar(&f.workers, "workers", 0, "`N` accounts processed at once (0: one per core)")
 	fs.BoolVar(&f.rollup, "rollup", false, "roll subsidiaries up: a parent account's buying groups include its subsidiaries' persons")
 }
 
