@@ -25,8 +25,9 @@ import (
 // seq, tenant, account, time (RFC 3339) and type are required; person is
 // there when the event concerns one; data is the event's own JSON
 // encoding, as the engine logged it, left out when the event has none.
-// One file holds one tenant's log. Blank lines are skipped; no other field
-// is allowed. simulate --events writes such a file and report reads it.
+// One file holds one tenant's log. Blank lines are skipped, and so is a
+// UTF-8 byte-order mark before the first line; no other field is allowed.
+// simulate --events writes such a file and report reads it.
 type logLine struct {
 	Seq     int64           `json:"seq"`
 	Tenant  store.Tenant    `json:"tenant"`
@@ -109,6 +110,13 @@ func readEvents(name string, r io.Reader, check func(store.Event) error) (store.
 		lastLine  int
 	)
 	br := bufio.NewReader(r)
+	// A byte-order mark (editors and tools on Windows write one) is no
+	// part of the first event, as for program files and persona's input.
+	if bom, _ := br.Peek(3); string(bom) == "\ufeff" {
+		if _, err := br.Discard(3); err != nil {
+			return "", nil, nil, fmt.Errorf("%s:1: %w", name, err)
+		}
+	}
 	for n := 1; ; n++ {
 		raw, err := br.ReadBytes('\n')
 		if err != nil && !errors.Is(err, io.EOF) {

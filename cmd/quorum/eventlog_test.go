@@ -158,3 +158,21 @@ func TestReadEventsSyntaxErrorColumn(t *testing.T) {
 		})
 	}
 }
+
+// TestReadEventsByteOrderMark checks that a log saved with a UTF-8
+// byte-order mark (as editors and tools on Windows write one) reads as
+// the same log without it, as program files and persona's input do, and
+// that columns count from after it.
+func TestReadEventsByteOrderMark(t *testing.T) {
+	t.Parallel()
+	const line = `{"seq":1,"tenant":"t","account":"a","time":"2026-01-05T00:00:00Z","type":"x"}` + "\r\n"
+	tenant, evs, lines, err := readEvents("stdin", strings.NewReader("\ufeff"+line), nil)
+	require.NoError(t, err)
+	require.Equal(t, store.Tenant("t"), tenant)
+	require.Equal(t, []int{1}, lines)
+	require.Len(t, evs, 1)
+	require.Equal(t, "x", evs[0].Type)
+
+	_, _, _, err = readEvents("stdin", strings.NewReader("\ufeffnope\n"), nil)
+	require.EqualError(t, err, "stdin:1: not a JSON object: invalid character 'o' in literal null (expecting 'u') (column 2)")
+}
