@@ -72,7 +72,8 @@
 // naming them (their email as a whole address, or their name as whole
 // words: a full name in any message and any case, a name of one word as
 // written in a sales alert; in HTML as well as it reads, entities
-// unescaped), and consent statements. The [ErasureReport] also lists
+// unescaped; a name's words apart by any blanks or a tag still its name),
+// and consent statements. The [ErasureReport] also lists
 // suppression hashes to keep, so an erased address imported again is
 // not contacted. Applying the report is each store's job.
 package governance

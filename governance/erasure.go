@@ -84,7 +84,9 @@ func (r *ErasureReport) Empty() bool {
 // (first and last, as b2b.Person.Name gives it) as whole words, not
 // inside a longer word: a name of two words or more in any message and
 // in any case, a name of one word (a first name alone) as written in a
-// sales alert, which lists the group's members by name. A common first
+// sales alert, which lists the group's members by name. A name is found
+// as the message reads, too: its words apart by any blanks (a line break,
+// a no-break space) or by an HTML tag (<b>Bo</b> Chen). A common first
 // name may so plan another person's alert of the same name: the report is
 // for review, and missing personal data would be worse.
 func PlanErasure(req ErasureRequest, inv Inventory) ErasureReport {
@@ -192,12 +194,19 @@ func outboxReason(m *channel.Message, ids map[b2b.PersonID]bool, emails, phones 
 			return "its content contains " + e
 		}
 	}
+	// A name is searched in the message as it reads: a name's words
+	// apart by a line break (a plain-text part wrapped at its line
+	// length), a no-break space or a tag around one of them (<b>Bo</b>
+	// Chen) are still its name.
+	read := readable(m.Subject) + "\n" + readable(m.Text) + "\n" + readable(html.UnescapeString(stripTags(m.HTML)))
+	lowerRead := strings.ToLower(read)
 	for _, n := range names {
+		n = readable(n)
 		switch {
 		case strings.Contains(n, " "):
 			// A full name is the person's in any case (BO CHEN,
 			// a template's upper).
-			if containsWord(lower, strings.ToLower(n)) {
+			if containsWord(lower, strings.ToLower(n)) || containsWord(lowerRead, strings.ToLower(n)) {
 				return fmt.Sprintf("its content names %s", n)
 			}
 		case m.Channel == channel.ChannelSalesAlert:
@@ -205,12 +214,48 @@ func outboxReason(m *channel.Message, ids map[b2b.PersonID]bool, emails, phones 
 			// to be searched only where persons are named, in sales
 			// alerts, and as written: in lower case it is more often a
 			// word (will, grace) than a name.
-			if containsWord(body, n) {
+			if containsWord(body, n) || containsWord(read, n) {
 				return fmt.Sprintf("its content names %s", n)
 			}
 		}
 	}
 	return ""
+}
+
+// readable is s with each run of blanks (spaces, line breaks, tabs,
+// no-break spaces) made one space.
+func readable(s string) string {
+	return strings.Join(strings.FieldsFunc(s, unicode.IsSpace), " ")
+}
+
+// stripTags replaces each tag of an HTML text (<b>, </td>, <!-- -->) by a
+// space, for the words it separates or surrounds; a '<' that starts no
+// tag stays.
+func stripTags(s string) string {
+	if !strings.Contains(s, "<") {
+		return s
+	}
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(s, '<')
+		if i < 0 || i+1 >= len(s) {
+			break
+		}
+		if c := s[i+1]; c != '/' && c != '!' && !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z') {
+			b.WriteString(s[:i+1])
+			s = s[i+1:]
+			continue
+		}
+		end := strings.IndexByte(s[i:], '>')
+		if end < 0 {
+			break
+		}
+		b.WriteString(s[:i])
+		b.WriteByte(' ')
+		s = s[i+end+1:]
+	}
+	b.WriteString(s)
+	return b.String()
 }
 
 // containsWord reports whether s contains w as whole words: not inside a

@@ -652,6 +652,19 @@ func TestPlanErasureFindsNamesAsWholeWords(t *testing.T) {
 		{"a name in capitals", bo, email("Dear BO CHEN's team,"), "its content names Bo Chen"},
 		{"a name in lower case", sean, email("cc: seán o'brien"), "its content names Seán O'Brien"},
 		{"a first name alone in lower case is a word", will, alert("The deal will close this quarter."), ""},
+		// A name reads as one whatever blanks or markup lie between its
+		// words: a plain-text part wrapped at its line length, a no-break
+		// space that keeps it on one line, a tag around one word.
+		{"a full name wrapped over two lines", bo, email("Your colleague Bo\nChen asked us to write."), "its content names Bo Chen"},
+		{"a full name kept together by a no-break space", bo, channel.Message{Key: "a", Channel: channel.ChannelSalesAlert, To: "rep@vendor.example",
+			HTML: "<li>Bo&nbsp;Chen, Champion</li>"}, "its content names Bo Chen"},
+		{"a full name with a tag around its first word", bo, channel.Message{Key: "a", Channel: channel.ChannelEmail, To: "dana@acme.com",
+			HTML: "<p>Your colleague <b>Bo</b> Chen asked us to write.</p>"}, "its content names Bo Chen"},
+		{"a first name alone in a tag of an alert", carla, channel.Message{Key: "a", Channel: channel.ChannelSalesAlert, To: "rep@vendor.example",
+			HTML: "<li><strong>Carla</strong>, Economic Buyer</li>"}, "its content names Carla"},
+		{"the words of a full name apart", bo, email("Bo is a name; Chen another."), ""},
+		{"a full name split inside a word by a tag", bo, channel.Message{Key: "a", Channel: channel.ChannelEmail, To: "dana@acme.com",
+			HTML: "<p>Bo Che<i>nko</i></p>"}, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
