@@ -59,6 +59,14 @@ caps:
 		src:  base + "    template: other\n",
 		want: []string{`5:5: interests[0].template: field "template" is given twice (also on line 4)`},
 	}, {
+		name: "field given twice on one line, as JSON on one line has it",
+		src:  `{"name": "broken", "interests": [{"id": "dp", "template": "standard", "id": "dq"}]}`,
+		want: []string{`1:71: interests[0].id: field "id" is given twice (also on line 1, column 35)`},
+	}, {
+		name: "key given twice on one line",
+		src:  base + "groupScore: {models: {dp: sum, dp: max}}\n",
+		want: []string{`5:32: groupScore.models["dp"]: key "dp" is given twice (also on line 5, column 23)`},
+	}, {
 		name: "YAML syntax",
 		src:  "name: broken\ninterests:\n  - id: dp\n   template: [standard\n",
 		want: []string{"4:4: : YAML: value is not allowed in this context"},

@@ -245,13 +245,23 @@ func (d *decoder) structure(n ast.Node, v reflect.Value, path string) {
 		}
 		fpath := joinField(path, f.name)
 		if prev, dup := seen[f.name]; dup && !e.merged {
-			line, _ := nodePos(prev)
-			d.skipf(e.Key, fpath, unread{path: fpath, node: e.Value}, "field %q is given twice (also on line %d)", key, line)
+			d.skipf(e.Key, fpath, unread{path: fpath, node: e.Value}, "field %q is given twice (also %s)", key, alsoAt(prev, e.Key))
 			continue
 		}
 		seen[f.name] = e.Key
 		d.decode(e.Value, v.FieldByIndex(f.index), fpath)
 	}
+}
+
+// alsoAt says where the first of a key given twice is, seen from the
+// second: its line, and its column when both are on one line (a flow
+// mapping, JSON written on one line).
+func alsoAt(first, second ast.Node) string {
+	line, col := nodePos(first)
+	if l, _ := nodePos(second); l == line {
+		return fmt.Sprintf("on line %d, column %d", line, col)
+	}
+	return fmt.Sprintf("on line %d", line)
 }
 
 func (d *decoder) mapping(n ast.Node, v reflect.Value, path string) {
@@ -275,8 +285,7 @@ func (d *decoder) mapping(n ast.Node, v reflect.Value, path string) {
 		}
 		kpath := fmt.Sprintf("%s[%q]", path, key)
 		if prev, dup := seen[key]; dup && !e.merged {
-			line, _ := nodePos(prev)
-			d.skipf(e.Key, kpath, unread{path: kpath, node: e.Value}, "key %q is given twice (also on line %d)", key, line)
+			d.skipf(e.Key, kpath, unread{path: kpath, node: e.Value}, "key %q is given twice (also %s)", key, alsoAt(prev, e.Key))
 			continue
 		}
 		seen[key] = e.Key
