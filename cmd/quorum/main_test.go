@@ -287,6 +287,12 @@ func TestSimulateText(t *testing.T) {
 		"Account-journey completion rate", "Email open rate", "Email click rate", "MQAs against the ground truth"} {
 		require.Contains(t, out, want)
 	}
+
+	// One account for one day reads as one, not as "1 accounts".
+	code, out, errOut = quorum(t, "", "simulate", "--accounts", "1", "--days", "1")
+	require.Equal(t, exitOK, code, errOut)
+	first, _, _ := strings.Cut(out, "\n")
+	require.Regexp(t, `^Quorum simulation: program "option-b" on 1 account \(\d+ persons, \d+ source records\), 1 day from 2026-01-05, seed 1$`, first)
 }
 
 func TestExplain(t *testing.T) {

@@ -358,8 +358,9 @@ func (r *simRun) summary() runSummary {
 
 func (r *simRun) writeText(w io.Writer) error {
 	s := r.summary()
-	fmt.Fprintf(w, "Quorum simulation: program %q on %d accounts (%d persons, %d source records), %d days from %s, seed %d\n",
-		s.Program, s.World.Accounts, s.World.Persons, s.World.Records, s.World.Days, s.World.Start, s.World.Seed)
+	fmt.Fprintf(w, "Quorum simulation: program %q on %s (%s, %s), %s from %s, seed %d\n",
+		s.Program, plural(s.World.Accounts, "account"), plural(s.World.Persons, "person"), plural(s.World.Records, "source record"),
+		plural(s.World.Days, "day"), s.World.Start, s.World.Seed)
 	fmt.Fprintf(w, "  activities applied %d, duplicates %d, journey steps %d, messages delivered %d (failed %d, suppressed %d)\n",
 		s.Run.ActivitiesApplied, s.Run.Duplicates, s.Run.JourneySteps, s.Run.Delivered, s.Run.Failed, s.Run.Suppressed)
 	fmt.Fprintf(w, "  sales alerts %d, followed up by sales %d, events logged %d\n", s.Run.Alerts, s.Run.FollowUps, s.Run.Events)
@@ -377,6 +378,14 @@ func (r *simRun) writeText(w io.Writer) error {
 	}
 	fmt.Fprintln(w)
 	return r.report.WriteText(w)
+}
+
+// plural is n and the word, plural unless n is 1.
+func plural(n int, word string) string {
+	if n != 1 {
+		word += "s"
+	}
+	return fmt.Sprintf("%d %s", n, word)
 }
 
 // kpiConfig is the KPIs' configuration for a program: its stage models,
