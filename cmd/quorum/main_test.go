@@ -100,6 +100,22 @@ func TestValidateExamples(t *testing.T) {
 	}
 }
 
+// TestValidateSummaryCounts checks that the summary of a valid program
+// says one of a thing as one, not "1 frequency caps".
+func TestValidateSummaryCounts(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "one.yaml")
+	require.NoError(t, os.WriteFile(path, []byte(`name: one
+interests:
+  - {id: dp, template: standard}
+caps:
+  - {name: marketing, max: 2, per: 7d, channel: email}
+`), 0o600))
+	code, out, errOut := quorum(t, "", "validate", path)
+	require.Equal(t, exitOK, code, errOut)
+	require.Contains(t, out, "  journeys            0, 1 frequency cap\n")
+}
+
 func TestValidateBrokenFile(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "broken.yaml")

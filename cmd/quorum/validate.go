@@ -69,7 +69,7 @@ func writeSummary(w io.Writer, file string, p *program.Program) {
 	for _, t := range templates {
 		roles += len(t.Roles)
 	}
-	fmt.Fprintf(w, "  role templates      %d (%d roles)\n", len(templates), roles)
+	fmt.Fprintf(w, "  role templates      %d (%s)\n", len(templates), plural(roles, "role"))
 	var models []string
 	for _, s := range p.Scorers {
 		models = append(models, s.Name())
@@ -79,7 +79,7 @@ func writeSummary(w io.Writer, file string, p *program.Program) {
 	fmt.Fprintf(w, "  readiness           %s\n", p.Readiness.Name())
 	fmt.Fprintf(w, "  journeys            %d", len(d.Journeys))
 	if len(d.Caps) > 0 {
-		fmt.Fprintf(w, ", %d frequency caps", len(d.Caps))
+		fmt.Fprintf(w, ", %s", plural(len(d.Caps), "frequency cap"))
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "  templates           %d email, %d SMS\n", len(d.Templates.Emails), len(d.Templates.SMS))
