@@ -343,6 +343,11 @@ func TestPersona(t *testing.T) {
 	require.Equal(t, exitOK, code, errOut)
 	require.Contains(t, out, "Head of Procurement,Director,Procurement,")
 	require.Contains(t, out, `"Director, IT",Director,IT,Technical Evaluator;Champion;Influencer`)
+
+	// "-" is standard input, as for report --events.
+	code, out, errOut = quorum(t, "CFO\n", "persona", "-")
+	require.Equal(t, exitOK, code, errOut)
+	require.Equal(t, "title,seniority,department,roles\nCFO,C-Level,Finance,Economic Buyer\n", out)
 }
 
 // TestPersonaCSVHeader checks that the title column of a CSV is found when

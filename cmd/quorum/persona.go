@@ -28,11 +28,11 @@ your data before you import it.
 Input is one title per line, or a CSV file whose header (its first line,
 however long) has a "title" column (a first line that is just "title" makes
 a one-column CSV, in which a comma outside quotes is part of the title; a
-UTF-8 byte-order mark is skipped); standard input when no file is given.
-Output is CSV: title,seniority,department,roles (roles separated by ";"; an
-unknown seniority or department is empty). A problem of the input (a line
-or a header longer than 1 MiB, a CSV row without its title) is told as
-FILE:LINE, stdin:LINE for standard input, and exits 1.
+UTF-8 byte-order mark is skipped); standard input when no file is given,
+or "-". Output is CSV: title,seniority,department,roles (roles separated by
+";"; an unknown seniority or department is empty). A problem of the input
+(a line or a header longer than 1 MiB, a CSV row without its title) is told
+as FILE:LINE, stdin:LINE for standard input, and exits 1.
 
 Usage:
   quorum persona [FILE]`,
@@ -40,9 +40,9 @@ Usage:
 		return func(_ context.Context, args []string, stdin io.Reader, stdout, _ io.Writer) error {
 			var in io.Reader = stdin
 			name := "stdin"
-			switch len(args) {
-			case 0:
-			case 1:
+			switch {
+			case len(args) == 0, len(args) == 1 && args[0] == "-":
+			case len(args) == 1:
 				f, err := os.Open(args[0])
 				if err != nil {
 					return &invalidError{err}
