@@ -344,6 +344,22 @@ func TestPersona(t *testing.T) {
 	require.Contains(t, out, "Head of Procurement,Director,Procurement,")
 	require.Contains(t, out, `"Director, IT",Director,IT,Technical Evaluator;Champion;Influencer`)
 
+	// A CSV row whose title is empty keeps its place in the output, so
+	// that each output row stays the input row of the same number: a
+	// contact without a title is data to see, not to drop.
+	require.NoError(t, os.WriteFile(path, []byte("name,title\nAnn,CFO\nBo,\nCy,  \nDi,VP Eng\n"), 0o600))
+	code, out, errOut = quorum(t, "", "persona", path)
+	require.Equal(t, exitOK, code, errOut)
+	rows, err = csv.NewReader(strings.NewReader(out)).ReadAll()
+	require.NoError(t, err)
+	require.Equal(t, [][]string{
+		{"title", "seniority", "department", "roles"},
+		{"CFO", "C-Level", "Finance", "Economic Buyer"},
+		{"", "", "", ""},
+		{"", "", "", ""},
+		{"VP Eng", "VP", "Engineering", "Decision Maker;Technical Evaluator"},
+	}, rows)
+
 	// "-" is standard input, as for report --events.
 	code, out, errOut = quorum(t, "CFO\n", "persona", "-")
 	require.Equal(t, exitOK, code, errOut)

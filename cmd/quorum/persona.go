@@ -30,7 +30,8 @@ however long) has a "title" column (a first line that is just "title" makes
 a one-column CSV, in which a comma outside quotes is part of the title; a
 UTF-8 byte-order mark is skipped); standard input when no file is given,
 or "-". Output is CSV: title,seniority,department,roles (roles separated by
-";"; an unknown seniority or department is empty). A problem of the input
+";"; an unknown seniority or department is empty), a row for each title, and
+for each CSV row, even one whose title is empty. A problem of the input
 (a line or a header longer than 1 MiB, a CSV row without its title) is told
 as FILE:LINE, stdin:LINE for standard input, and exits 1.
 
@@ -169,9 +170,10 @@ func readCSVColumn(name string, r io.Reader, col int) ([]string, error) {
 			// the title, as on a plain line.
 			title = strings.Join(rec, ",")
 		}
-		if t := strings.TrimSpace(title); t != "" {
-			out = append(out, t)
-		}
+		// A row without a title keeps its place: its output row, empty,
+		// says the contact has none, and the rows after it stay in step
+		// with the input's.
+		out = append(out, strings.TrimSpace(title))
 	}
 }
 
@@ -189,6 +191,12 @@ func classifyTitles(w io.Writer, titles []string) error {
 	}
 	now := time.Now()
 	for _, t := range titles {
+		if t == "" {
+			if err := cw.Write([]string{"", "", "", ""}); err != nil {
+				return err
+			}
+			continue
+		}
 		p, _ := persona.Apply(classifier, b2b.Person{Title: t})
 		var roles []string
 		for i, r := range tpl.Roles {
