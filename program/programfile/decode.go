@@ -475,12 +475,24 @@ func (d *decoder) modelFile(n ast.Node, ref string, v reflect.Value, path string
 		d.addf(n, path, "cannot read model file: %v", err)
 		return
 	}
-	m, err := qualify.ModelFromJSON(data)
-	if err != nil {
+	// The file is read as an inline model is, so that every problem of
+	// it is told at once, each at its line and column in the file.
+	sub := &decoder{file: ref}
+	var m qualify.Model
+	sub.document(data, reflect.ValueOf(&m).Elem())
+	if len(sub.problems) > 0 {
+		lines := make([]string, len(sub.problems))
+		for i, p := range sorted(sub.problems) {
+			lines[i] = p.String()
+		}
+		d.addf(n, path, "model file %q:\n%s", ref, strings.Join(lines, "\n"))
+		return
+	}
+	if err := m.Validate(); err != nil {
 		d.addf(n, path, "model file %q: %v", ref, err)
 		return
 	}
-	v.Set(reflect.ValueOf(m))
+	v.Set(reflect.ValueOf(&m))
 }
 
 // viaJSON decodes a type that reads itself from JSON.

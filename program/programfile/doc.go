@@ -47,7 +47,9 @@
 //   - readiness.model, for the model strategy, is either the model inline
 //     (the fields of qualify.Model) or the name of a JSON file saved with
 //     json.Marshal of a qualify.Model, relative to the program file's
-//     directory ([LoadFS]: inside the same file system).
+//     directory ([LoadFS]: inside the same file system). The file is read
+//     as an inline model is: its problems are told under the program's
+//     readiness.model, every one at its line and column in that file.
 //   - Anchors, aliases and merge keys (<<: *base) work as in YAML.
 //   - A program file holds one YAML document.
 //

@@ -121,6 +121,17 @@ func (p *parsed) err() error {
 }
 
 func parse(name string, data []byte, readModel func(string) ([]byte, error)) *parsed {
+	d := &decoder{file: name, readModel: readModel}
+	p := &parsed{dec: d}
+	p.root = d.document(data, reflect.ValueOf(&p.defs).Elem())
+	return p
+}
+
+// document reads data, one YAML (or JSON) document, into v (settable),
+// recording every problem in d, and returns the document's syntax tree
+// (nil when it has none or does not parse).
+func (d *decoder) document(data []byte, v reflect.Value) ast.Node {
+	name := d.file
 	// A line break is a line break, LF or CRLF (a file saved on Windows):
 	// the parser folds a quoted value over CRLF lines into a newline, not
 	// a space, and block scalars keep their CRs apart from the value.
@@ -130,8 +141,7 @@ func parse(name string, data []byte, readModel func(string) ([]byte, error)) *pa
 	// first key, as YAML has it; columns count from after it, as editors
 	// show them.
 	data = bytes.TrimPrefix(data, []byte("\ufeff"))
-	d := &decoder{file: name, src: string(data), readModel: readModel}
-	p := &parsed{dec: d}
+	d.src = string(data)
 	file, err := parseYAML(data)
 	if err != nil {
 		pr := Problem{File: name, Line: 1, Column: 1, Message: "YAML: " + err.Error(), Err: err}
@@ -147,7 +157,7 @@ func parse(name string, data []byte, readModel func(string) ([]byte, error)) *pa
 			}
 		}
 		d.problems = append(d.problems, pr)
-		return p
+		return nil
 	}
 	var docs []*ast.DocumentNode
 	for _, doc := range file.Docs {
@@ -166,12 +176,12 @@ func parse(name string, data []byte, readModel func(string) ([]byte, error)) *pa
 	}
 	if len(docs) == 0 {
 		d.anchors = collectAnchors(nil)
-		return p
+		return nil
 	}
-	p.root = docs[0].Body
-	d.anchors = collectAnchors(p.root)
-	d.decode(p.root, reflect.ValueOf(&p.defs).Elem(), "")
-	return p
+	root := docs[0].Body
+	d.anchors = collectAnchors(root)
+	d.decode(root, v, "")
+	return root
 }
 
 // misplacedKey places the parser's "mapping value is not allowed" at the

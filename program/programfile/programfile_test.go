@@ -17,6 +17,7 @@ import (
 	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/program"
 	"github.com/quorumhq/quorum/program/programfile"
+	"github.com/quorumhq/quorum/qualify"
 	"github.com/quorumhq/quorum/rules"
 )
 
@@ -111,6 +112,10 @@ func TestLoadFS(t *testing.T) {
 	require.NoError(t, err)
 	require.NotNil(t, defs.Readiness.Model)
 	require.Equal(t, "opportunity created within 90 days", defs.Readiness.Model.Outcome)
+	// The file reads to the very model encoding/json reads from it.
+	saved, err := qualify.ModelFromJSON(model)
+	require.NoError(t, err)
+	require.Empty(t, cmp.Diff(saved, defs.Readiness.Model), "(-json +file)")
 
 	delete(fsys, "programs/readiness-model.json")
 	_, err = programfile.LoadFS(fsys, "programs/c.yaml")
@@ -120,6 +125,32 @@ func TestLoadFS(t *testing.T) {
 
 	_, err = programfile.Load(filepath.Join("testdata", "no-such-file.yaml"))
 	require.ErrorIs(t, err, os.ErrNotExist)
+}
+
+// TestModelFileProblems: every problem of a readiness model file is told
+// at once, each at its own line and column in that file, as an inline
+// model's are in the program.
+func TestModelFileProblems(t *testing.T) {
+	t.Parallel()
+	model := `{
+  "version": 1,
+  "intercept": "high",
+  "terms": [{"feature": "score", "mean": 100, "scale": 50, "weight": 0.8}],
+  "weights": {"score": 0.1}
+}
+`
+	prog := "name: m\ninterests: [{id: dp, template: standard}]\nreadiness:\n  strategy: model\n  model: model.json\n"
+	fsys := fstest.MapFS{"p/m.yaml": {Data: []byte(prog)}, "p/model.json": {Data: []byte(model)}}
+	_, err := programfile.LoadFS(fsys, "p/m.yaml")
+	require.EqualError(t, err, `p/m.yaml:5:10: readiness.model: model file "model.json":
+    model.json:3:16: intercept: expected a number, got the text "high"
+    model.json:5:3: weights: unknown field "weights" (known fields: version, outcome, intercept, terms, training, evaluation)`)
+
+	// A model that reads but is not a valid model is told as before.
+	fsys["p/model.json"] = &fstest.MapFile{Data: []byte(`{"version": 2, "terms": [{"feature": "score", "scale": 1}]}`)}
+	_, err = programfile.LoadFS(fsys, "p/m.yaml")
+	require.ErrorContains(t, err, `p/m.yaml:5:10: readiness.model: model file "model.json": `)
+	require.ErrorContains(t, err, "version")
 }
 
 // TestInlineModel: the readiness model may be written in the program.
