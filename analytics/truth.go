@@ -53,9 +53,16 @@ func (r *Report) CompareTruth(t GroundTruth) *TruthComparison {
 	for k, q := range r.pairs {
 		predicted[k.account] = predicted[k.account] || q
 	}
+	// A set of the log's accounts: a market may hold millions, and
+	// looking each truth account up in a list would take a time in
+	// their square.
+	known := make(map[b2b.AccountID]bool, len(r.known))
+	for _, a := range r.known {
+		known[a] = true
+	}
 	accounts := slices.Clone(r.known)
 	for a := range t {
-		if !slices.Contains(r.known, a) {
+		if !known[a] {
 			accounts = append(accounts, a)
 		}
 	}
