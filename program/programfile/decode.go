@@ -32,7 +32,10 @@ var (
 // json tags, and records every problem with its position and path instead
 // of stopping at the first.
 type decoder struct {
-	file     string
+	file string
+	// kind names what the file holds, for the messages about the file
+	// as a whole: "program" (the default) or "model".
+	kind     string
 	src      string // the file's text
 	problems []Problem
 	anchors  *anchors
@@ -477,7 +480,7 @@ func (d *decoder) modelFile(n ast.Node, ref string, v reflect.Value, path string
 	}
 	// The file is read as an inline model is, so that every problem of
 	// it is told at once, each at its line and column in the file.
-	sub := &decoder{file: ref}
+	sub := &decoder{file: ref, kind: "model"}
 	var m qualify.Model
 	sub.document(data, reflect.ValueOf(&m).Elem())
 	if len(sub.problems) > 0 {

@@ -172,7 +172,7 @@ func (d *decoder) document(data []byte, v reflect.Value) ast.Node {
 		docs = append(docs, doc)
 	}
 	if len(docs) > 1 {
-		d.addf(docs[1].Body, "", "a program file holds one YAML document, this is a second one")
+		d.addf(docs[1].Body, "", "a %s file holds one YAML document, this is a second one", cmp.Or(d.kind, "program"))
 	}
 	if len(docs) == 0 {
 		d.anchors = collectAnchors(nil)

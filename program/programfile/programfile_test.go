@@ -146,6 +146,12 @@ func TestModelFileProblems(t *testing.T) {
     model.json:3:16: intercept: expected a number, got the text "high"
     model.json:5:3: weights: unknown field "weights" (known fields: version, outcome, intercept, terms, training, evaluation)`)
 
+	// A model file, as a program file, holds one document.
+	fsys["p/model.json"] = &fstest.MapFile{Data: []byte("{\"version\": 1}\n---\n{\"version\": 1}\n")}
+	_, err = programfile.LoadFS(fsys, "p/m.yaml")
+	require.EqualError(t, err, `p/m.yaml:5:10: readiness.model: model file "model.json":
+    model.json:3:1: a model file holds one YAML document, this is a second one`)
+
 	// A model that reads but is not a valid model is told as before.
 	fsys["p/model.json"] = &fstest.MapFile{Data: []byte(`{"version": 2, "terms": [{"feature": "score", "scale": 1}]}`)}
 	_, err = programfile.LoadFS(fsys, "p/m.yaml")
