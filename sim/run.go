@@ -206,7 +206,13 @@ func (w *World) followUp(m *channel.Message, now time.Time, p float64) (b2b.Acti
 	if float64(x%10000)/10000 >= p {
 		return b2b.Activity{}, false
 	}
-	ai := slices.IndexFunc(w.Accounts, func(a b2b.Account) bool { return a.ID == m.Account })
+	// The world's account IDs tell their place; a search of every
+	// account for each alert would take a time in the square of a large
+	// world's accounts.
+	ai := accountIndex(m.Account)
+	if ai < 0 || ai >= len(w.Accounts) || w.Accounts[ai].ID != m.Account {
+		ai = slices.IndexFunc(w.Accounts, func(a b2b.Account) bool { return a.ID == m.Account })
+	}
 	if ai < 0 || len(w.byAccount[ai]) == 0 {
 		return b2b.Activity{}, false
 	}
