@@ -1,6 +1,7 @@
 package qualify
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -42,10 +43,12 @@ type AccountResult struct {
 	// Rate is the lead-to-buying-group qualification rate of the account.
 	Rate Rate
 	// RuleErrors are the role rules that failed to evaluate, by person
-	// (in ID order), then interest and role: each did not hold for its
-	// person, who keeps the roles their other rules give them. The
-	// qualification goes on without them; a caller reports them (the
-	// engine logs qualify.rule_error).
+	// (in ID order), then interest and role. Each decided nothing: the
+	// claim the same rule gave the person before stands (its values and
+	// time those of then, in the person's Decision too), and a person it
+	// gave none gets none; their other rules and the account's other
+	// persons are qualified as usual. A caller reports them (the engine
+	// logs qualify.rule_error).
 	RuleErrors []RuleError
 }
 
@@ -218,10 +221,19 @@ func (e *Evaluator) Account(in AccountInput, now time.Time) (AccountResult, erro
 	var buf []Match
 	for pi := range persons {
 		p := &persons[pi]
+		nerr := len(res.RuleErrors)
 		buf = e.person(buf[:0], acct, p, active, now, &res.RuleErrors)
+		if len(res.RuleErrors) > nerr {
+			buf = keepFailed(buf, res.RuleErrors[nerr:], groups, pos)
+		}
 		for i := range buf {
 			m := &buf[i]
 			k := pos[m.interest]
+			if m.kept != nil {
+				matches[k][pi] = append(matches[k][pi], MatchValues{Match: *m, Values: m.kept.Values})
+				claims[k] = append(claims[k], *m.kept)
+				continue
+			}
 			vals := e.values(m)
 			matches[k][pi] = append(matches[k][pi], MatchValues{Match: *m, Values: vals})
 			claims[k] = append(claims[k], buyinggroup.Claim{
@@ -365,6 +377,37 @@ func accountContacts(o *b2b.Opportunity, ids []b2b.PersonID) *b2b.Opportunity {
 
 // keepClaimTimes gives a new rule claim the time of the identical claim it
 // repeats, so that re-evaluating an unchanged person changes nothing.
+// keepFailed adds to one person's matches the claims their rules that
+// failed gave them before, which stand, as an audience whose rule fails
+// keeps the account's membership: a rule that cannot be evaluated (a host
+// function's passing error) decides nothing, so the person neither loses
+// a role nor gains one by it. A claim stands only if the same rule made
+// it (a changed rule that fails has decided nothing yet).
+func keepFailed(buf []Match, failed []RuleError, groups []buyinggroup.Group, pos []int) []Match {
+	n := len(buf)
+	for i := range failed {
+		m := failed[i].match
+		g := &groups[pos[m.interest]]
+		for j := range g.Claims {
+			cl := &g.Claims[j]
+			if cl.Method == buyinggroup.MethodRule && !cl.Exclude && cl.Person == failed[i].Person &&
+				cl.Role == m.Role && cl.Rule == m.Rule && cl.Expr == m.Expr {
+				kept := *cl
+				m.kept = &kept
+				buf = append(buf, m)
+				break
+			}
+		}
+	}
+	if len(buf) > n {
+		// In the order Person gives: by interest, then preference.
+		slices.SortStableFunc(buf, func(a, b Match) int {
+			return cmp.Or(cmp.Compare(pos[a.interest], pos[b.interest]), preferred(a, b))
+		})
+	}
+	return buf
+}
+
 func keepClaimTimes(g *buyinggroup.Group, claims []buyinggroup.Claim) {
 	for i := range claims {
 		c := &claims[i]

@@ -39,9 +39,10 @@
 //     ("person.seniority" = "VP") and the time. A claim identical to the
 //     stored one keeps its time, so re-evaluating an unchanged account
 //     changes nothing and emits no event. A rule that fails to evaluate
-//     for a person (package rules, "What can fail at run time") does not
-//     hold for them and is reported in [AccountResult.RuleErrors]; their
-//     other rules and the account's other persons are qualified as usual.
+//     for a person (package rules, "What can fail at run time") decides
+//     nothing and is reported in [AccountResult.RuleErrors]: the claim the
+//     same rule gave them before stands, and none is made; their other
+//     rules and the account's other persons are qualified as usual.
 //
 // A group in a closed stage (Closed Won, Closed Lost) keeps its members
 // as they were at the close: steps 2-4 record what the CRM, the account's

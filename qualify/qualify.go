@@ -176,6 +176,9 @@ type Match struct {
 	Nodes      int `json:"nodes"`
 
 	interest, role, rule int
+	// kept is the claim a rule that failed to evaluate gave the person
+	// before, which stands (see AccountResult.RuleErrors).
+	kept *buyinggroup.Claim
 }
 
 // Stats counts what an evaluator did.
@@ -254,8 +257,8 @@ func (q *Qualifier) ApplicableIn(env *buyinggroup.AccountEnv) ([]int, error) {
 // at now. The matches of each interest come in order of preference:
 // higher priority first, then the more specific rule (more conditions,
 // then more syntax nodes), then template order. A rule that fails to
-// evaluate (see package rules, "What can fail at run time") does not
-// hold: the person's other rules are evaluated all the same, and the
+// evaluate (see package rules, "What can fail at run time") gives no
+// match: the person's other rules are evaluated all the same, and the
 // error returned joins a [*RuleError] for each role whose rule failed.
 func (e *Evaluator) Person(dst []Match, account *b2b.Account, p *b2b.Person, interests []int, now time.Time) ([]Match, error) {
 	var failed []RuleError
@@ -288,32 +291,40 @@ func (e *Evaluator) person(dst []Match, account *b2b.Account, p *b2b.Person, int
 			ok, err := e.rule(rr.rule)
 			if err != nil {
 				*failed = append(*failed, RuleError{Person: p.ID, Interest: q.interests[ii].ID, Role: t.Roles[rr.role].Name,
-					Err: ruleError(err, t.RoleRule(rr.role).Rule())})
+					Err: ruleError(err, t.RoleRule(rr.role).Rule()), match: e.match(ii, rr)})
 				continue
 			}
 			if !ok {
 				continue
 			}
-			role := &t.Roles[rr.role]
-			a := &q.rules[rr.rule].a
-			dst = append(dst, Match{
-				Interest: q.interests[ii].ID, Role: role.Name, Rule: role.Rule.Name, Expr: role.Rule.Source,
-				Priority: rr.priority, Conditions: a.conditions, Nodes: a.nodes,
-				interest: ii, role: rr.role, rule: rr.rule,
-			})
+			dst = append(dst, e.match(ii, rr))
 		}
-		slices.SortFunc(dst[start:], func(a, b Match) int {
-			return cmp.Or(cmp.Compare(b.Priority, a.Priority), cmp.Compare(b.Conditions, a.Conditions),
-				cmp.Compare(b.Nodes, a.Nodes), cmp.Compare(a.role, b.role))
-		})
+		slices.SortFunc(dst[start:], preferred)
 	}
 	return dst
 }
 
+// match is the match of role rule rr of interest ii.
+func (e *Evaluator) match(ii int, rr roleRef) Match {
+	role := &e.q.interests[ii].RoleTemplate().Roles[rr.role]
+	a := &e.q.rules[rr.rule].a
+	return Match{
+		Interest: e.q.interests[ii].ID, Role: role.Name, Rule: role.Rule.Name, Expr: role.Rule.Source,
+		Priority: rr.priority, Conditions: a.conditions, Nodes: a.nodes,
+		interest: ii, role: rr.role, rule: rr.rule,
+	}
+}
+
+// preferred orders the matches of one interest, best first.
+func preferred(a, b Match) int {
+	return cmp.Or(cmp.Compare(b.Priority, a.Priority), cmp.Compare(b.Conditions, a.Conditions),
+		cmp.Compare(b.Nodes, a.Nodes), cmp.Compare(a.role, b.role))
+}
+
 // A RuleError is a role rule that failed to evaluate for a person (see
 // package rules, "What can fail at run time", for when a rule can): the
-// role's rule did not hold for them, and their other rules were evaluated
-// as usual.
+// rule decided nothing for them (see [AccountResult.RuleErrors]), and
+// their other rules were evaluated as usual.
 type RuleError struct {
 	Person   b2b.PersonID
 	Interest string
@@ -321,6 +332,8 @@ type RuleError struct {
 	// Err matches [rules.ErrEval]: a *rules.EvalError naming the role's
 	// rule (a rule other roles share is named for this one).
 	Err error
+
+	match Match // what the rule gives when it holds
 }
 
 func (e *RuleError) Error() string {

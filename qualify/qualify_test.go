@@ -225,6 +225,42 @@ func TestFailedRuleDoesNotHold(t *testing.T) {
 	}
 	require.ElementsMatch(t, []string{"p1 Fan", "p2 Reader"}, held)
 
+	// A rule that fails for a person it gave the role before decides
+	// nothing either: the claim of then stands, so no member leaves (and
+	// comes back at the next pass) for a host function's passing error.
+	// p1's attribute is gone, so the rule now fails for them too.
+	persons[1].Attributes = nil
+	again, err := q.Account(qualify.AccountInput{Account: qAcme(), Persons: persons, Groups: res.Groups}, qT0.Add(time.Hour))
+	require.NoError(t, err)
+	require.Empty(t, again.Events, "nothing changed")
+	require.Equal(t, res.Groups, again.Groups)
+	require.Len(t, again.RuleErrors, 2)
+	require.Equal(t, b2b.PersonID("p1"), again.RuleErrors[0].Person)
+	var p1 *qualify.Decision
+	for i := range again.Decisions {
+		if again.Decisions[i].Person == "p1" {
+			p1 = &again.Decisions[i]
+		}
+	}
+	require.NotNil(t, p1)
+	require.Len(t, p1.Matches, 1)
+	require.Equal(t, "Fan", p1.Matches[0].Role)
+	require.Equal(t, res.Groups[0].Claims[0].Values, p1.Matches[0].Values, "the values the rule read when it held")
+
+	// A changed rule that fails has decided nothing yet: the claim of the
+	// rule before does not stand.
+	cat2 := qCatalog(t, buyinggroup.Definitions{
+		Interests: []buyinggroup.SolutionInterest{{ID: "dp", Template: "t"}},
+		Templates: []buyinggroup.RoleTemplate{{ID: "t", Roles: []buyinggroup.Role{
+			{Name: "Fan", Rule: rules.Rule{Source: `person.attributes["fan"] == true || len(0..2000000) > 3`}},
+			{Name: "Reader", Rule: rules.Rule{Source: `person.title != ""`}},
+		}}},
+	})
+	changed, err := qNew(t, cat2).Account(qualify.AccountInput{Account: qAcme(), Persons: persons, Groups: res.Groups}, qT0.Add(time.Hour))
+	require.NoError(t, err)
+	require.Len(t, changed.RuleErrors, 2)
+	require.Empty(t, changed.Groups[0].RolesOf("p1"))
+
 	// Person returns the matches of the rules that held and the failures.
 	e := q.NewEvaluator()
 	acct := qAcme()

@@ -184,9 +184,12 @@
 //     the rule was compiled for ([Expr.Eval] cannot be).
 //
 // Eval then returns an [*EvalError] that names the rule and matches
-// [ErrEval]; evaluation never panics. Quorum's packages treat a rule that
-// failed as not holding and report the error (the engine logs it as an
-// event, such as audience.rule_error).
+// [ErrEval]; evaluation never panics. In Quorum's packages a rule that
+// failed decides nothing new, and the error is reported (the engine logs
+// it as an event, such as audience.rule_error): an audience keeps the
+// account's membership, a role rule the claim it gave the person before,
+// a group stays in its stage, a scoring rule gives no points, an alert
+// rule raises no alert.
 //
 // # Plugging in another engine
 //
