@@ -325,7 +325,9 @@
 // calls [Engine.Recover] before it serves: it rebuilds the three from the
 // account states, which keep for this the source records behind each
 // golden account and person (which record gave which field, at which
-// time, and the identifiers) and the suppression hashes of the persons
+// time, and the identifiers, with those that find another person, who
+// held them first and from whom a conflict kept this one apart, or no
+// one, their holder erased) and the suppression hashes of the persons
 // erased from the account. Without it the engine knows no person: it
 // rejects their activities as "unknown_person" until their records are
 // upserted again. Recover reports what it rebuilt and every state it
@@ -347,7 +349,8 @@
 //     again (their activities are rejected as unknown_person, not
 //     unknown_account), and an account upserted later does not link
 //     them. So is an account reference to an account not upserted yet,
-//     which no link shows.
+//     which no link shows. An identifier such a person held first, which
+//     a person of an account carries too, then finds no one.
 //   - A source record is rebuilt with the values it gave its golden
 //     record, not with those it lost to another record (a marketing
 //     lead's title, where the CRM's won): golden values and their
@@ -369,9 +372,12 @@
 //     under its record ID as account ID when the account holds that ID,
 //     else under the golden account's ID; the IDs it had are identifiers
 //     of the account either way.
-//   - An identifier that two golden persons both carry (a link refused as
-//     a conflict) resolves, after recovery, to the person whose ID comes
-//     first, not necessarily to the one that held it first.
+//   - An identifier that two golden accounts both carry (a domain two CRM
+//     accounts share, kept apart as a conflict) finds, after recovery, the
+//     account whose ID comes first, not necessarily the one that held it
+//     first: a record that brings it after the restart may join the other
+//     account. Identity resolution tells the engine which person an
+//     identifier finds, which the states keep, but not which account.
 //   - The order in which the persons' first records arrived is not kept:
 //     two persons that merge after a restart keep the ID that comes first,
 //     not necessarily the ID of the record that arrived first (the one

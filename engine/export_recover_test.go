@@ -20,6 +20,14 @@ func GoldenAccount(e *Engine, id b2b.AccountID) (identity.GoldenAccount, error) 
 	return e.graph.Account(id)
 }
 
+// LookupPerson returns the golden person an identifier finds in the
+// engine's identity graph.
+func LookupPerson(e *Engine, id identity.Identifier) (b2b.PersonID, bool) {
+	e.idMu.Lock()
+	defer e.idMu.Unlock()
+	return e.graph.Lookup(id)
+}
+
 // OpportunityHolder is the account an opportunity was last upserted on.
 func OpportunityHolder(e *Engine, id b2b.OpportunityID) b2b.AccountID {
 	return e.opportunityHolder(id)

@@ -136,7 +136,7 @@ func (e *Engine) graphEntries(acc b2b.AccountID, persons bool) (a b2b.Account, f
 		if err != nil {
 			continue
 		}
-		pe := personEntry{Person: gp.Person, Origin: personOrigin(&gp)}
+		pe := personEntry{Person: gp.Person, Origin: personOrigin(&gp, e.unindexed(&gp))}
 		pe.Link = identity.Link{Account: acc, Method: "rollup", Evidence: "a person of a subsidiary"}
 		for _, l := range gp.Links {
 			if l.Account == acc {
@@ -149,6 +149,21 @@ func (e *Engine) graphEntries(acc b2b.AccountID, persons bool) (a b2b.Account, f
 		list = append(list, pe)
 	}
 	return a, from, list, "", true
+}
+
+// unindexed lists a golden person's identifiers that the graph's index
+// gives to another person (a conflict kept them with the one that held
+// them first) or to no one (their holder was erased): Recover needs them,
+// the records not telling which held an identifier first. Nil for most
+// persons. Callers hold idMu.
+func (e *Engine) unindexed(gp *identity.GoldenPerson) []identity.Identifier {
+	var out []identity.Identifier
+	for _, id := range gp.Identifiers {
+		if p, ok := e.graph.Lookup(id); !ok || p != gp.ID {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 // otherAccounts lists the accounts other than acc whose states hold a

@@ -20,6 +20,13 @@ import (
 type origin struct {
 	Records     []recordOrigin        `json:"records"`
 	Identifiers []identity.Identifier `json:"identifiers,omitempty"`
+	// Unindexed are a person's identifiers (the email too) that find
+	// another person, which held them first and which a conflict kept
+	// apart, or no one, their holder erased. Which record held an
+	// identifier first is in no record, so Recover needs it to give each
+	// identifier back to its holder. An origin without it (of a state
+	// written before it was kept) has none.
+	Unindexed []identity.Identifier `json:"unindexed,omitempty"`
 }
 
 type recordOrigin struct {
@@ -103,18 +110,21 @@ var personScalars = []string{"email", "firstName", "lastName", "title", "departm
 // golden record tells it: one record, named by the person's ID, that gave
 // every field the golden record has (the account reference when the
 // primary link is explicit) at the person's time, and no identifier but
-// the email.
-func personOrigin(gp *identity.GoldenPerson) json.RawMessage {
+// the email, which finds the person. unindexed are the person's
+// identifiers that find another person or no one.
+func personOrigin(gp *identity.GoldenPerson, unindexed []identity.Identifier) json.RawMessage {
 	var idents []identity.Identifier
 	for _, id := range gp.Identifiers {
 		if id != (identity.Identifier{Namespace: identity.NSEmail, Value: gp.Person.Email}) {
 			idents = append(idents, id)
 		}
 	}
-	if len(idents) == 0 && len(gp.Records) == 1 && gp.Records[0].String() == string(gp.ID) && plainProvenance(gp) {
+	if len(idents) == 0 && len(unindexed) == 0 && len(gp.Records) == 1 && gp.Records[0].String() == string(gp.ID) && plainProvenance(gp) {
 		return nil
 	}
-	return originOf(gp.Records, gp.Provenance, idents, gp.Person.UpdatedAt).encode()
+	o := originOf(gp.Records, gp.Provenance, idents, gp.Person.UpdatedAt)
+	o.Unindexed = unindexed
+	return o.encode()
 }
 
 // plainProvenance reports whether the one record of a golden person gave

@@ -35,6 +35,9 @@ type personGroup struct {
 	id      b2b.PersonID
 	account b2b.AccountID // whose state it was rebuilt from
 	records []identity.PersonRecord
+	// unindexed are the person's identifiers that find another person
+	// or no one: none of its records holds them in the index.
+	unindexed []identity.Identifier
 }
 
 // accounts rebuilds each state's account records. A state whose own
@@ -161,9 +164,32 @@ func (rb *rebuild) persons(states []storedState) {
 			claimed[ref] = grp.id
 			grp.records = append(grp.records, recs[i])
 		}
+		grp.unindexed = rb.unindexed(&c.entry, grp.records)
 		rb.personGroups = append(rb.personGroups, grp)
 	}
 	slices.SortFunc(rb.personGroups, func(a, b personGroup) int { return cmp.Compare(a.id, b.id) })
+}
+
+// unindexed returns the identifiers the entry's origin keeps as
+// unindexed that the person's rebuilt records carry, and reports the
+// others (a damaged state's), which would find no one anyway.
+func (rb *rebuild) unindexed(x *entry, recs []identity.PersonRecord) []identity.Identifier {
+	if x.o == nil {
+		return nil
+	}
+	var out []identity.Identifier
+	for j, id := range x.o.Unindexed {
+		carried := slices.ContainsFunc(recs, func(r identity.PersonRecord) bool {
+			return id.Namespace == identity.NSEmail && id.Value == r.Person.Email || slices.Contains(r.Identifiers, id)
+		})
+		if !carried {
+			rb.rep.Problems = append(rb.rep.Problems, RecoverProblem{Account: x.s.id, Person: x.pe.Person.ID,
+				Err: fmt.Errorf("origin: unindexed[%d]: %s is none of the person's identifiers: left out", j, id)})
+			continue
+		}
+		out = append(out, id)
+	}
+	return out
 }
 
 // An entry is a person's entry in an account's state, with its origin.
@@ -213,7 +239,10 @@ func (rb *rebuild) restore() (*identity.Graph, error) {
 		}
 		for gi, grp := range rb.personGroups {
 			for _, r := range grp.records {
-				st.Persons = append(st.Persons, identity.PersonState{Record: r, Person: grp.id})
+				// The rebuilt records do not carry the identifiers as the
+				// records did (the own record carries all but the
+				// email): each record of the person leaves them out.
+				st.Persons = append(st.Persons, identity.PersonState{Record: r, Person: grp.id, Unindexed: grp.unindexed})
 				personAt = append(personAt, gi)
 			}
 		}

@@ -66,7 +66,8 @@ func recovered(t *testing.T, b *bundle, opts ...func(*engine.Config)) (*engine.E
 // requireSameIdentity requires the identity graph of got to be that of
 // want: every source record of a person linked to an account, and every
 // account record, resolves to the same golden record, with the same
-// values, provenance, records, identifiers and links. The graphs' records
+// values, provenance, records, identifiers and links, and each identifier
+// finds the same person (or no one). The graphs' records
 // keep only what they gave their golden records (see Limits), so their
 // snapshots are compared record by record for where each one belongs.
 func requireSameIdentity(t *testing.T, want, got *engine.Engine) {
@@ -117,6 +118,13 @@ func requireSameIdentity(t *testing.T, want, got *engine.Engine) {
 		}
 		if !cmp.Equal(gp, back, noReason) {
 			require.Empty(t, cmp.Diff(gp, back, noReason), "person %s (-want +got)", id)
+		}
+		// An identifier two persons carry finds the one that held it
+		// first, or no one when that one was erased.
+		for _, x := range gp.Identifiers {
+			wantID, wantOK := engine.LookupPerson(want, x)
+			gotID, gotOK := engine.LookupPerson(got, x)
+			require.Equal(t, []any{wantID, wantOK}, []any{gotID, gotOK}, "identifier %s of person %s", x, id)
 		}
 	}
 	for _, p := range gs.Persons {

@@ -177,7 +177,7 @@ type personEntry struct {
 	// Origin is the person's source records (an origin, encoded), for
 	// Recover, when the golden record does not tell them: nil for a
 	// person of one record, named by the person's ID, with no identifier
-	// but the email.
+	// but the email, which finds them.
 	Origin json.RawMessage `json:"origin,omitempty"`
 }
 
