@@ -1,6 +1,7 @@
 package engine_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"maps"
@@ -87,6 +88,27 @@ func FuzzStoredState(f *testing.F) {
 	for _, s := range []string{`{"v":2}`, `null`, `[]`, ``} {
 		f.Add(string(richest.ID), []byte(s))
 	}
+	// A state with a person whose email another person held first.
+	shared := bytesOnly{memory.New()}
+	se, err := engine.New(engine.Config{Store: shared, Program: prog, Clock: clock.NewManual(start)})
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, id := range []string{"0035e00000CoNtZ", "0035e00000CoNtA"} {
+		rec := contact(id[10:], "pat@acme.com", "Pat", "Moss", "CTO", "acme")
+		rec.Identifiers = []identity.Identifier{{Namespace: identity.NSSalesforceContactID, Value: id}}
+		if _, err := se.Apply(ctx, engine.Batch{Accounts: []identity.AccountRecord{acmeRecord()}, Persons: []identity.PersonRecord{rec}}); err != nil {
+			f.Fatal(err)
+		}
+	}
+	rec, err := shared.LoadAccount(ctx, "default", "acme")
+	if err != nil {
+		f.Fatal(err)
+	}
+	if !bytes.Contains(rec.State, []byte(`"unindexed"`)) {
+		f.Fatal("the shared email is in no person's unindexed identifiers")
+	}
+	f.Add("acme", rec.State)
 	end := w.Date(w.Config.Days + 2)
 	f.Fuzz(func(t *testing.T, id string, state []byte) {
 		if id == "" {
