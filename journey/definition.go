@@ -289,7 +289,9 @@ type Window struct {
 // one arrives the track goes to Next; after Timeout it goes to OnTimeout.
 // Event times decide, not step times: an event dated after the timeout
 // is not heard, even in a step that runs late, nor one dated before the
-// track arrived at the node, even if it is reported only afterwards.
+// track arrived at the node, even if it is reported only afterwards. A
+// track arrives when the node before it let it go (a wait's end), even in
+// a step that runs late, and its timeout counts from then.
 type Listen struct {
 	Events    []EventMatch `json:"events"`
 	Timeout   Duration     `json:"timeout"`

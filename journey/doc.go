@@ -116,7 +116,24 @@
 // track, node, visit, person and action), the trace of [Decision]s, the
 // instances that ended, and the next due time, so a runner can sleep until
 // then. A step with nothing due, no events, the same view revision and the
-// same catalog returns at once (Result.Idle). A runner stepping many
+// same catalog returns at once (Result.Idle).
+//
+// Event times decide, not step times: a step that runs late decides as
+// the steps at each due time would have. It takes the events in time
+// order and, before each, runs what came due by the event's time, each
+// track at its own time: a track whose wait ended at T arrives at its
+// next node at T (a listen's timeout, a wait and an external call's
+// deadline count from T), so an event of the step dated at or after T
+// reaches the listen, and one dated before it does not; a track that
+// heard an event goes on from the event's time. A wait that ends, then
+// another node, then a listen all run in the one step, and a listen
+// whose timeout is an event's time still hears it. An exit event ends
+// an instance after what came due before it ran. What the late step
+// cannot know it reads at its own time: the view (splits, recipient
+// conditions, exit criteria and goals that read the view are checked
+// against it, after the tracks caught up to the step's last event),
+// entries, the journey's end date and lifecycle, frequency caps; its
+// decisions, outbox entries and ends are dated at the step's time. A runner stepping many
 // accounts steps into one Result it keeps ([Catalog.StepInto]), whose
 // lists' room is reused (emptied and cleared, [Result.Reset]) instead of
 // made anew at every step.

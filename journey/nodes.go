@@ -53,9 +53,9 @@ func (s *stepper) exec(i, t int, v *Version, node *cnode) bool {
 			s.move(tr, v, node.next)
 			return true
 		}
-		due, moved := s.waitEnd(node, s.now)
+		due, moved := s.waitEnd(node, s.at)
 		d := s.decision(in, tr, DecisionWait, node.id)
-		if !due.After(s.now) {
+		if !due.After(s.at) {
 			d.Reason = "wait already over"
 			s.trace(d)
 			s.move(tr, v, node.next)
@@ -74,7 +74,7 @@ func (s *stepper) exec(i, t int, v *Version, node *cnode) bool {
 		if tr.Waiting {
 			return s.timeout(in, tr, v, node)
 		}
-		tr.Waiting, tr.Due = true, s.now.Add(node.timeout)
+		tr.Waiting, tr.Due = true, s.at.Add(node.timeout)
 		d := s.decision(in, tr, DecisionWait, node.id)
 		d.Until = tr.Due
 		d.Reason = "listening for " + s.eventNames(node)
@@ -89,7 +89,7 @@ func (s *stepper) exec(i, t int, v *Version, node *cnode) bool {
 		e := s.entry(in, tr, node, ActionExternal, "", 0)
 		// Each entry has its parameters of its own: a host that changes an
 		// entry's changes neither the version nor the other entries.
-		e.Call, e.Params, e.Deadline = x.Call, maps.Clone(x.Params), s.now.Add(node.timeout)
+		e.Call, e.Params, e.Deadline = x.Call, maps.Clone(x.Params), s.at.Add(node.timeout)
 		tr.Key = e.Key
 		tr.Waiting, tr.Due = true, e.Deadline
 		s.emit(in, tr, node, e, "external call "+x.Call)
@@ -442,7 +442,7 @@ func (s *stepper) parallel(i, t int, v *Version, node *cnode) bool {
 	names := make([]string, 0, len(groups))
 	for _, g := range groups {
 		in.Tracks = append(in.Tracks, Track{ID: len(in.Tracks), Parent: parent, Group: g.ID, SolutionInterest: g.SolutionInterest,
-			Node: v.nodes[node.branch].id, Status: TrackActive, Since: s.now})
+			Node: v.nodes[node.branch].id, Status: TrackActive, Since: s.at})
 		names = append(names, g.SolutionInterest)
 	}
 	tr := &in.Tracks[t]

@@ -114,7 +114,10 @@ type Track struct {
 	SolutionInterest string      `json:"solutionInterest,omitempty"`
 	Node             NodeID      `json:"node"`
 	Status           TrackStatus `json:"status"`
-	Since            time.Time   `json:"since"`
+	// Since is when the track arrived at Node: when the wait or timeout
+	// before it ended or the event it heard happened, even in a step
+	// that ran later.
+	Since time.Time `json:"since"`
 	// Due is when the track's node wants to run again (end of a wait, a
 	// listen or external timeout); zero means as soon as possible.
 	Due time.Time `json:"due,omitzero"`

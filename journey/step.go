@@ -12,7 +12,9 @@ type Input struct {
 	View *AccountView
 	// Events happened to the account since the last step, in time order.
 	Events []Event
-	// Now is the step's time; every decision is made at Now.
+	// Now is the step's time; every decision is recorded at Now. Tracks
+	// that came due before Now run at the times they came due, in time
+	// order with the events (see the package documentation).
 	Now time.Time
 	// DryRun runs the step fully (state and trace) but produces no outbox
 	// entries; the trace records what would have been sent. Test accounts
@@ -71,7 +73,8 @@ type Ended struct {
 
 // Step advances one account's journeys to in.Now: it applies lifecycle
 // changes, delivers the events (exits, listeners, external results, entry
-// triggers), re-checks exit criteria and goals (and checks them for each
+// triggers) in time order, each after the tracks that came due by its
+// time ran, re-checks exit criteria and goals (and checks them for each
 // instance as it enters), checks list triggers,
 // runs every track that is due, retries deferred messages, and returns the
 // outbox entries, the trace and the next due time. st is advanced in
@@ -107,7 +110,7 @@ func (c *Catalog) StepInto(res *Result, st *State, in Input) {
 		res.Due, res.Idle = st.Due, true
 		return
 	}
-	s := stepper{c: c, st: st, view: v, now: in.Now, dry: dry, extra: in.Contacts, res: res, running: len(st.Instances)}
+	s := stepper{c: c, st: st, view: v, now: in.Now, at: in.Now, dry: dry, extra: in.Contacts, res: res, running: len(st.Instances)}
 	s.lifecycle()
 	events := in.Events
 	if !slices.IsSortedFunc(events, func(a, b Event) int { return a.At.Compare(b.At) }) {
@@ -115,7 +118,16 @@ func (c *Catalog) StepInto(res *Result, st *State, in Input) {
 		slices.SortStableFunc(events, func(a, b Event) int { return a.At.Compare(b.At) })
 	}
 	for i := range events {
-		s.event(&events[i])
+		// A step that runs late decides as the steps at each due time
+		// would have: what came due before the event ran first, at its
+		// time, so that a listen the track reached then hears the event.
+		ev := &events[i]
+		if !ev.At.IsZero() {
+			s.runUntil(s.eventTime(ev), true)
+			s.at = s.eventTime(ev)
+		}
+		s.event(ev)
+		s.at = s.now
 	}
 	// Every step that is not idle checks the conditions: a view that
 	// changed, events, or something due (a rule may read now or
@@ -123,11 +135,11 @@ func (c *Catalog) StepInto(res *Result, st *State, in Input) {
 	// at the account's next step that is not idle (see Exit).
 	s.stateRules()
 	s.listTriggers(false)
-	s.runAll()
+	s.runUntil(s.now, false)
 	// An instance that ended lets a list trigger's account in again
 	// at once when its journey's policy does.
 	if s.listTriggers(true) {
-		s.runAll()
+		s.runUntil(s.now, false)
 	}
 	s.retryDeferred()
 	s.finish()
@@ -164,10 +176,14 @@ func (s *stepper) scratch() *scratch {
 var noEvent Event
 
 type stepper struct {
-	c     *Catalog
-	st    *State
-	view  *AccountView
-	now   time.Time
+	c    *Catalog
+	st   *State
+	view *AccountView
+	now  time.Time
+	// at is when the track that moves arrives at its next node: the end
+	// of the wait or the timeout it ran for, the time of the event it
+	// heard, else now. Waits, listens and external calls count from it.
+	at    time.Time
 	dry   bool
 	extra []Contact
 	res   *Result
@@ -392,32 +408,104 @@ func (s *stepper) matches(in *Instance, tr *Track, m *cmatch, ev *Event) bool {
 	return true
 }
 
-// move sends a track to node next, ready to run now.
+// move sends a track to node next, ready to run from s.at (never before
+// it arrived where it is).
 func (s *stepper) move(tr *Track, v *Version, next int) {
 	tr.Node = v.nodes[next].id
-	tr.Since = s.now
+	if s.at.After(tr.Since) {
+		tr.Since = s.at
+	}
 	tr.Due = time.Time{}
 	tr.Waiting = false
 }
 
-// runAll runs every due track until all wait or end.
-func (s *stepper) runAll() {
-	for i := 0; i < len(s.st.Instances); i++ {
-		for again := true; again && !s.isGone(i); {
-			again = false
-			for t := 0; t < len(s.st.Instances[i].Tracks) && !s.isGone(i); t++ {
-				tr := &s.st.Instances[i].Tracks[t]
-				if tr.Status != TrackActive || (!tr.Due.IsZero() && s.now.Before(tr.Due)) {
-					continue
-				}
-				s.run(i, t)
-				again = true
-			}
+// eventTime is when an event happened, as far as the step goes: never
+// after the step's time.
+func (s *stepper) eventTime(ev *Event) time.Time {
+	if ev.At.After(s.now) {
+		return s.now
+	}
+	return ev.At
+}
+
+// runUntil runs the tracks due by until until all wait past it or end,
+// in the order of their times, each at its own: the end of its wait or
+// timeout, or when it arrived where it is (zero Due). A track whose wait
+// ended before now thus arrives at its next node when the wait ended,
+// and counts a listen's timeout from then, as a step at that time would
+// have. Ties go by instance, then track, as they were created.
+//
+// Before an event (event set), until is the event's time: only the
+// instances that ran before the step take part (those that entered in
+// it do at the step's time), and a listen or external node whose timeout
+// is the event's time still hears it: an event at the timeout is in
+// time.
+func (s *stepper) runUntil(until time.Time, event bool) {
+	for {
+		i, t, at := s.nextDue(until, event)
+		if i < 0 {
+			break
 		}
+		s.at = at
+		s.run(i, t)
 		if !s.isGone(i) && s.instanceDone(&s.st.Instances[i]) {
 			s.complete(i)
 		}
 	}
+	s.at = s.now
+	if event {
+		return
+	}
+	for i := range s.st.Instances {
+		if !s.isGone(i) && s.instanceDone(&s.st.Instances[i]) {
+			s.complete(i)
+		}
+	}
+}
+
+// nextDue returns the track due first by until, and its time; i < 0 when
+// none is.
+func (s *stepper) nextDue(until time.Time, event bool) (i, t int, at time.Time) {
+	i, t = -1, -1
+	n := len(s.st.Instances)
+	if event {
+		n = s.running
+	}
+	for k := 0; k < n; k++ {
+		if s.isGone(k) {
+			continue
+		}
+		in := &s.st.Instances[k]
+		for j := range in.Tracks {
+			tr := &in.Tracks[j]
+			if tr.Status != TrackActive {
+				continue
+			}
+			when := tr.Due
+			if when.IsZero() {
+				when = tr.Since
+				if !event && when.After(until) {
+					when = until
+				}
+			}
+			if when.After(until) || i >= 0 && !when.Before(at) {
+				continue
+			}
+			if event && tr.Waiting && when.Equal(until) && s.hears(in, tr) {
+				continue
+			}
+			i, t, at = k, j, when
+		}
+	}
+	return i, t, at
+}
+
+// hears reports whether track tr waits at a listen or external node,
+// which an event can move on.
+func (s *stepper) hears(in *Instance, tr *Track) bool {
+	v := s.version(in)
+	k, ok := v.index[tr.Node]
+	return ok && (v.nodes[k].kind == KindListen || v.nodes[k].kind == KindExternal)
 }
 
 // finish removes ended instances, prunes contacts and computes the due

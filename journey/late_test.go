@@ -1,0 +1,309 @@
+package journey_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/stretchr/testify/require"
+
+	"github.com/quorumhq/quorum/journey"
+)
+
+// waitThenListen waits a day, then listens a week for a stage change.
+func waitThenListen() journey.Journey {
+	return linear("late",
+		wait("wait", journey.Days(1), "listen"),
+		journey.Node{ID: "listen", Kind: journey.KindListen, Listen: &journey.Listen{
+			Events:  []journey.EventMatch{{Type: journey.EventStageChanged}},
+			Timeout: journey.Days(7), Next: "heard", OnTimeout: "silence"}},
+		end("heard", "heard"), end("silence", "silence"))
+}
+
+// A step that runs late decides as the steps at each due time would have:
+// the track arrived at the listen node when its wait ended (day 1), so it
+// heard the stage change of day 2, and without it times out on day 8.
+func TestLateStepArrivesWhenTheWaitEnded(t *testing.T) {
+	t.Parallel()
+	cat := newCatalog(t, journey.Config{}, waitThenListen())
+	view := acmeView()
+
+	var st journey.State
+	res := cat.Step(&st, journey.Input{View: view, Now: day0, Events: manual("late", day0)})
+	require.Equal(t, day0.Add(days(1)), res.Due)
+	res = cat.Step(&st, journey.Input{View: view, Now: day0.Add(days(3)),
+		Events: []journey.Event{{Type: journey.EventStageChanged, At: day0.Add(days(2))}}})
+	require.Len(t, res.Ended, 1)
+	require.Equal(t, "heard", res.Ended[0].Outcome)
+
+	st = journey.State{}
+	cat.Step(&st, journey.Input{View: view, Now: day0, Events: manual("late", day0)})
+	res = cat.Step(&st, journey.Input{View: view, Now: day0.Add(days(3))})
+	require.Equal(t, day0.Add(days(8)), res.Due)
+	require.Equal(t, day0.Add(days(1)), st.Instances[0].Tracks[0].Since)
+}
+
+// stepped is what a run of steps decided, without the times the steps
+// ran at: a late step records its decisions at its own time.
+type stepped struct {
+	Outbox []journey.OutboxEntry
+	Trace  []journey.Decision
+	Ended  []journey.Ended
+}
+
+func (s *stepped) add(res journey.Result) {
+	s.Outbox = append(s.Outbox, res.Outbox...)
+	s.Trace = append(s.Trace, res.Trace...)
+	s.Ended = append(s.Ended, res.Ended...)
+}
+
+var ignoreStepTimes = cmp.Options{
+	cmpopts.IgnoreFields(journey.OutboxEntry{}, "At"),
+	cmpopts.IgnoreFields(journey.Decision{}, "At"),
+	cmpopts.IgnoreFields(journey.Ended{}, "At"),
+	cmpopts.EquateEmpty(),
+}
+
+// stepOnTime steps st at every time it is due and at every event's time
+// (with the events of that time) until until, then at until: the steps a
+// runner that is never late makes.
+func stepOnTime(cat *journey.Catalog, st *journey.State, view func(time.Time) *journey.AccountView, events []journey.Event, until time.Time) stepped {
+	var out stepped
+	for {
+		next := st.Due
+		if len(events) > 0 && (next.IsZero() || events[0].At.Before(next)) {
+			next = events[0].At
+		}
+		if next.IsZero() || !next.Before(until) {
+			break
+		}
+		k := 0
+		for k < len(events) && !events[k].At.After(next) {
+			k++
+		}
+		out.add(cat.Step(st, journey.Input{View: view(next), Now: next, Events: events[:k]}))
+		events = events[k:]
+	}
+	out.add(cat.Step(st, journey.Input{View: view(until), Now: until, Events: events}))
+	return out
+}
+
+// twoGroups is acmeView with a second, Security, buying group.
+func twoGroups(time.Time) *journey.AccountView {
+	v := acmeView()
+	v.Groups = append(v.Groups, journey.GroupView{ID: "g-acme-sec", SolutionInterest: "Security", Stage: "Awareness",
+		Members: []journey.Member{{Person: "p-vpe", Role: "Technical Evaluator"}}})
+	return v
+}
+
+func stageChange(at time.Time) journey.Event {
+	return journey.Event{Type: journey.EventStageChanged, At: at}
+}
+
+func hours(n int) time.Duration { return time.Duration(n) * time.Hour }
+
+// TestLateStepDecidesAsStepsOnTime steps each journey once late, and
+// again at every due and event time, and wants the same decisions, the
+// same messages, the same ends and the same tracks, waiting since and
+// until the same times, whatever the lateness.
+func TestLateStepDecidesAsStepsOnTime(t *testing.T) {
+	t.Parallel()
+	listen := func(id, next, timeout journey.NodeID, d journey.Duration) journey.Node {
+		return journey.Node{ID: id, Kind: journey.KindListen, Listen: &journey.Listen{
+			Events: []journey.EventMatch{{Type: journey.EventStageChanged}}, Timeout: d, Next: next, OnTimeout: timeout}}
+	}
+	constant := func(time.Time) *journey.AccountView { return acmeView() }
+	// decided is the view of an account whose Data Platform group moved
+	// to Decision on day 2.
+	decided := func(at time.Time) *journey.AccountView {
+		v := acmeView()
+		if !at.Before(day0.Add(days(2))) {
+			v.Groups[0].Stage, v.Revision = "Decision", 2
+		}
+		return v
+	}
+	chain := linear("late",
+		wait("wait-1", journey.Days(1), "mail"),
+		email("mail", "hello", "wait-2", nil),
+		wait("wait-2", journey.Days(2), "listen"),
+		listen("listen", "heard", "silence", journey.Days(7)),
+		end("heard", "heard"), end("silence", "silence"))
+	heardThenWait := linear("late",
+		listen("listen", "wait", "silence", journey.Days(7)),
+		wait("wait", journey.Days(1), "mail"),
+		email("mail", "hello", "heard", nil),
+		end("heard", "heard"), end("silence", "silence"))
+	later := waitThenListen()
+	later.ID = "later"
+	later.Nodes[0] = wait("wait", journey.Days(3), "listen")
+	parallel := journey.Journey{ID: "late", Nodes: []journey.Node{
+		{ID: "each", Kind: journey.KindParallel, Parallel: &journey.Parallel{Branch: "wait"}},
+		wait("wait", journey.Days(1), "listen"),
+		listen("listen", "heard", "silence", journey.Days(7)),
+		end("heard", "heard"), end("silence", "silence")}}
+	mailing := linear("late",
+		wait("wait-1", journey.Days(1), "mail"),
+		email("mail", "hello", "wait-2", nil),
+		wait("wait-2", journey.Days(7), "done"),
+		end("done", "done"))
+	exiting := mailing
+	exiting.Exits = []journey.Exit{{Reason: "opportunity created", Event: journey.EventOpportunity}}
+	goal := mailing
+	goal.Goals = []journey.Goal{{Name: "decided", When: `group.stage == "Decision"`, ExitOnGoal: true}}
+
+	tests := []struct {
+		name     string
+		journeys []journey.Journey
+		view     func(time.Time) *journey.AccountView
+		events   []journey.Event
+		at       time.Time
+		// The late step's: the outcomes (else the reasons) of the
+		// instances that ended, the paths its listen nodes took
+		// ("track:path"), the emails it sent and the next due time.
+		ended []string
+		paths []string
+		sent  int
+		due   time.Time
+	}{
+		{name: "an event after the wait ended is heard", journeys: []journey.Journey{waitThenListen()}, view: constant,
+			events: []journey.Event{stageChange(day0.Add(days(2)))}, at: day0.Add(days(3)),
+			ended: []string{"heard"}, paths: []string{"0:event"}},
+		{name: "the timeout counts from the wait's end", journeys: []journey.Journey{waitThenListen()}, view: constant,
+			at: day0.Add(days(3)), due: day0.Add(days(8))},
+		{name: "the timeout passed in the late step", journeys: []journey.Journey{waitThenListen()}, view: constant,
+			at: day0.Add(days(9)), ended: []string{"silence"}, paths: []string{"0:timeout"}},
+		{name: "an event before the track arrived is not heard", journeys: []journey.Journey{waitThenListen()}, view: constant,
+			events: []journey.Event{stageChange(day0.Add(hours(12)))}, at: day0.Add(days(3)), due: day0.Add(days(8))},
+		{name: "an event as the wait ends is heard", journeys: []journey.Journey{waitThenListen()}, view: constant,
+			events: []journey.Event{stageChange(day0.Add(days(1)))}, at: day0.Add(days(3)),
+			ended: []string{"heard"}, paths: []string{"0:event"}},
+		{name: "an event at the timeout is heard", journeys: []journey.Journey{waitThenListen()}, view: constant,
+			events: []journey.Event{stageChange(day0.Add(days(8)))}, at: day0.Add(days(9)),
+			ended: []string{"heard"}, paths: []string{"0:event"}},
+		{name: "an event after the timeout is not", journeys: []journey.Journey{waitThenListen()}, view: constant,
+			events: []journey.Event{stageChange(day0.Add(days(8) + hours(1)))}, at: day0.Add(days(9)),
+			ended: []string{"silence"}, paths: []string{"0:timeout"}},
+		{name: "a chain of waits: the listen begins as the second wait ends", journeys: []journey.Journey{chain}, view: constant,
+			events: []journey.Event{stageChange(day0.Add(days(4)))}, at: day0.Add(days(5)),
+			ended: []string{"heard"}, paths: []string{"0:event"}, sent: 3},
+		{name: "a chain of waits: an event during the second wait is not heard", journeys: []journey.Journey{chain}, view: constant,
+			events: []journey.Event{stageChange(day0.Add(days(2)))}, at: day0.Add(days(5)), sent: 3, due: day0.Add(days(10))},
+		{name: "a track that heard an event waits from the event's time", journeys: []journey.Journey{heardThenWait}, view: constant,
+			events: []journey.Event{stageChange(day0.Add(days(2)))}, at: day0.Add(days(5)),
+			ended: []string{"heard"}, paths: []string{"0:event"}, sent: 3},
+		{name: "several instances each hear what came after they arrived", journeys: []journey.Journey{waitThenListen(), later}, view: constant,
+			events: []journey.Event{stageChange(day0.Add(days(2))), stageChange(day0.Add(days(4)))}, at: day0.Add(days(5)),
+			ended: []string{"heard", "heard"}, paths: []string{"0:event", "0:event"}},
+		{name: "several instances: the later one arrives after the event", journeys: []journey.Journey{waitThenListen(), later}, view: constant,
+			events: []journey.Event{stageChange(day0.Add(days(2)))}, at: day0.Add(days(5)),
+			ended: []string{"heard"}, paths: []string{"0:event"}, due: day0.Add(days(10))},
+		{name: "parallel tracks hear their own group's events after they arrived", journeys: []journey.Journey{parallel}, view: twoGroups,
+			events: []journey.Event{
+				{Type: journey.EventStageChanged, SolutionInterest: "Security", At: day0.Add(hours(12))},
+				{Type: journey.EventStageChanged, SolutionInterest: "Data Platform", At: day0.Add(days(2))},
+			}, at: day0.Add(days(9)), ended: []string{"completed"}, paths: []string{"1:event", "2:timeout"}},
+		{name: "the message due before an exit event goes out", journeys: []journey.Journey{exiting}, view: constant,
+			events: []journey.Event{{Type: journey.EventOpportunity, At: day0.Add(days(2))}}, at: day0.Add(days(3)),
+			ended: []string{"opportunity created"}, sent: 3},
+		{name: "no message after an exit event", journeys: []journey.Journey{exiting}, view: constant,
+			events: []journey.Event{{Type: journey.EventOpportunity, At: day0.Add(hours(12))}}, at: day0.Add(days(3)),
+			ended: []string{"opportunity created"}},
+		{name: "the message due before the goal was reached goes out", journeys: []journey.Journey{goal}, view: decided,
+			events: []journey.Event{stageChange(day0.Add(days(2)))}, at: day0.Add(days(3)),
+			ended: []string{"goal decided reached"}, sent: 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			cat := newCatalog(t, journey.Config{}, tt.journeys...)
+			enter := func(st *journey.State) stepped {
+				var entries []journey.Event
+				for _, j := range tt.journeys {
+					entries = append(entries, manual(j.ID, day0)...)
+				}
+				var out stepped
+				out.add(cat.Step(st, journey.Input{View: tt.view(day0), Now: day0, Events: entries}))
+				return out
+			}
+			var late journey.State
+			lateRun := enter(&late)
+			res := cat.Step(&late, journey.Input{View: tt.view(tt.at), Now: tt.at, Events: tt.events})
+			lateRun.add(res)
+			var ended []string
+			for _, e := range res.Ended {
+				ended = append(ended, e.Reason)
+				if e.Outcome != "" {
+					ended[len(ended)-1] = e.Outcome
+				}
+			}
+			var paths []string
+			for _, d := range res.Trace {
+				if d.Kind == journey.DecisionPath && d.Node == "listen" {
+					paths = append(paths, fmt.Sprintf("%d:%s", d.Track, d.Path))
+				}
+			}
+			require.Equal(t, tt.ended, ended)
+			require.Equal(t, tt.paths, paths)
+			require.Len(t, ofType(res.Outbox, journey.ActionEmail), tt.sent)
+			require.Equal(t, tt.due, res.Due)
+
+			var onTime journey.State
+			onTimeRun := enter(&onTime)
+			more := stepOnTime(cat, &onTime, tt.view, tt.events, tt.at)
+			onTimeRun.Outbox = append(onTimeRun.Outbox, more.Outbox...)
+			onTimeRun.Trace = append(onTimeRun.Trace, more.Trace...)
+			onTimeRun.Ended = append(onTimeRun.Ended, more.Ended...)
+			if diff := cmp.Diff(onTimeRun, lateRun, ignoreStepTimes); diff != "" {
+				t.Errorf("a late step decided otherwise than steps on time (-on time +late):\n%s", diff)
+			}
+			if diff := cmp.Diff(onTime.Instances, late.Instances, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("a late step left the tracks otherwise than steps on time (-on time +late):\n%s", diff)
+			}
+		})
+	}
+}
+
+// An external call made in a late step counts its deadline from when the
+// wait before it ended: the call the step asks for is already overdue
+// when that deadline passed, and an answer in time is heard.
+func TestLateStepExternalDeadline(t *testing.T) {
+	t.Parallel()
+	j := linear("ext",
+		wait("wait", journey.Days(1), "crm"),
+		journey.Node{ID: "crm", Kind: journey.KindExternal, External: &journey.External{Call: "crm.create_task",
+			Timeout: journey.Days(2), OnSuccess: "ok", OnError: "failed", OnTimeout: "late"}},
+		end("ok", "ok"), end("failed", "failed"), end("late", "late"))
+	cat := newCatalog(t, journey.Config{}, j)
+	tests := []struct {
+		name    string
+		answer  time.Duration // after the late step's call; 0: none
+		outcome string
+	}{
+		{"answered before the deadline", hours(12), "ok"},
+		{"answered at the deadline", hours(24), "ok"},
+		{"answered after the deadline", hours(25), "late"},
+		{"not answered", 0, "late"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var st journey.State
+			view := acmeView()
+			cat.Step(&st, journey.Input{View: view, Now: day0, Events: manual("ext", day0)})
+			res := cat.Step(&st, journey.Input{View: view, Now: day0.Add(days(2))})
+			calls := ofType(res.Outbox, journey.ActionExternal)
+			require.Len(t, calls, 1)
+			require.Equal(t, day0.Add(days(3)), calls[0].Deadline)
+			require.Equal(t, day0.Add(days(3)), res.Due)
+			var events []journey.Event
+			if tt.answer > 0 {
+				events = []journey.Event{{Type: journey.EventExternalResult, Key: calls[0].Key, Outcome: "success", At: day0.Add(days(2) + tt.answer)}}
+			}
+			res = cat.Step(&st, journey.Input{View: view, Now: day0.Add(days(4)), Events: events})
+			require.Len(t, res.Ended, 1)
+			require.Equal(t, tt.outcome, res.Ended[0].Outcome)
+		})
+	}
+}
