@@ -31,7 +31,9 @@ type Config struct {
 	Consent ConsentPolicy
 	// MaxTransitions bounds the nodes one track may pass in one step (a
 	// validated journey cannot loop without a wait for a duration, a
-	// listen or an external node; this is a second guard). Zero means 1000.
+	// listen or an external node; this is a second guard), a step that
+	// runs late counting all the nodes it passes as its waits end: a
+	// track over the bound exits. Zero means 1000.
 	MaxTransitions int
 }
 

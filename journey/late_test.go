@@ -307,3 +307,25 @@ func TestLateStepExternalDeadline(t *testing.T) {
 		})
 	}
 }
+
+// MaxTransitions bounds the nodes a track passes in one step, a step that
+// runs late included: a loop with a short wait stepped long after does
+// not run without bound.
+func TestLateStepMaxTransitions(t *testing.T) {
+	t.Parallel()
+	j := linear("loop",
+		wait("wait", journey.Duration(time.Hour), "bump"),
+		journey.Node{ID: "bump", Kind: journey.KindAction, Action: &journey.Action{Type: journey.ActionAdjustScore, Target: "group", Delta: 1, Next: "wait"}})
+	cat := newCatalog(t, journey.Config{MaxTransitions: 100}, j)
+	view := acmeView()
+	var st journey.State
+	cat.Step(&st, journey.Input{View: view, Now: day0, Events: manual("loop", day0)})
+	res := cat.Step(&st, journey.Input{View: view, Now: day0.Add(hours(20))})
+	require.Empty(t, res.Ended)
+	require.Len(t, res.Outbox, 20)
+	require.Equal(t, day0.Add(hours(21)), res.Due)
+	res = cat.Step(&st, journey.Input{View: view, Now: day0.Add(days(30))})
+	require.Len(t, res.Ended, 1)
+	require.Equal(t, "track 0 passed 100 nodes in one step", res.Ended[0].Reason)
+	require.Len(t, res.Outbox, 50)
+}

@@ -12,9 +12,11 @@ import (
 )
 
 // run moves track t of instance i through nodes until it waits or ends.
+// The nodes it passes count with those it passed before in the step (a
+// step that runs late runs a track again as each of its waits ends).
 func (s *stepper) run(i, t int) {
 	v := s.version(&s.st.Instances[i])
-	for n := 0; ; n++ {
+	for n := s.passed(i, t); ; n++ {
 		in := &s.st.Instances[i]
 		tr := &in.Tracks[t]
 		if n >= s.c.cfg.MaxTransitions {
@@ -33,9 +35,43 @@ func (s *stepper) run(i, t int) {
 			}
 		}
 		if !s.exec(i, t, v, node) {
+			// The node it waits at counts once it leaves it.
+			s.carry(i, t, n)
 			return
 		}
 	}
+}
+
+// passCount counts the nodes a track passed in the step, for a track that
+// runs again in it.
+type passCount struct{ instance, track, n int }
+
+func (s *stepper) passed(i, t int) int {
+	for _, p := range s.passes {
+		if p.instance == i && p.track == t {
+			return p.n
+		}
+	}
+	return 0
+}
+
+// carry keeps the count of nodes track t of instance i passed when it
+// runs again in the step: it waits for a time that came by now.
+func (s *stepper) carry(i, t, n int) {
+	if s.isGone(i) {
+		return
+	}
+	tr := &s.st.Instances[i].Tracks[t]
+	if tr.Status != TrackActive || tr.Due.IsZero() || tr.Due.After(s.now) {
+		return
+	}
+	for k := range s.passes {
+		if s.passes[k].instance == i && s.passes[k].track == t {
+			s.passes[k].n = n
+			return
+		}
+	}
+	s.passes = append(s.passes, passCount{i, t, n})
 }
 
 // exec runs one node; it reports whether the track moved on.

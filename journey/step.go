@@ -199,6 +199,9 @@ type stepper struct {
 	loc *time.Location
 	// the last version looked up
 	lastV *Version
+	// passes counts the nodes of the tracks that run again in the step;
+	// nil until one does.
+	passes []passCount
 }
 
 func (s *stepper) version(in *Instance) *Version {
