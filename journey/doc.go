@@ -128,7 +128,8 @@
 // heard an event goes on from the event's time. A wait that ends, then
 // another node, then a listen all run in the one step, and a listen
 // whose timeout is an event's time still hears it. An exit event ends
-// an instance after what came due before it ran. What the late step
+// an instance after what came due before it ran, and after the messages
+// a cap deferred to before it went out. What the late step
 // cannot know it reads at its own time: the view (splits, recipient
 // conditions, exit criteria and goals that read the view are checked
 // against it, after the tracks caught up to the step's last event),

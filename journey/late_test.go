@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/stretchr/testify/require"
 
+	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/journey"
 )
 
@@ -328,4 +329,48 @@ func TestLateStepMaxTransitions(t *testing.T) {
 	require.Len(t, res.Ended, 1)
 	require.Equal(t, "track 0 passed 100 nodes in one step", res.Ended[0].Reason)
 	require.Len(t, res.Outbox, 50)
+}
+
+// A message a cap deferred to a time before an exit event goes out in a
+// step that runs late, as the step at its time would have sent it,
+// before the exit drops what the instance still holds back.
+func TestLateStepSendsDeferredMessagesDueBeforeAnExit(t *testing.T) {
+	t.Parallel()
+	j := linear("defer",
+		email("first", "first", "wait", nil),
+		wait("wait", journey.Duration(time.Hour), "second"),
+		email("second", "second", "wait-7d", nil),
+		wait("wait-7d", journey.Days(7), "end"),
+		end("end", "done"))
+	j.Exits = []journey.Exit{{Reason: "opportunity created", Event: journey.EventOpportunity}}
+	cfg := journey.Config{Caps: []journey.Cap{{Name: "email", Channel: b2b.ChannelEmail, Max: 1, Per: journey.Days(1), Policy: journey.CapDefer}}}
+	cat := newCatalog(t, cfg, j)
+	view := acmeView()
+	tests := []struct {
+		name string
+		opp  time.Time
+		sent int
+	}{
+		{"an exit after the message's time", day0.Add(days(1) + 15*time.Minute), 3},
+		{"an exit at the message's time", day0.Add(days(1)), 0},
+		{"an exit before it", day0.Add(days(1) - time.Minute), 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var st journey.State
+			res := cat.Step(&st, journey.Input{View: view, Now: day0, Events: manual("defer", day0)})
+			require.Len(t, res.Outbox, 3)
+			res = cat.Step(&st, journey.Input{View: view, Now: day0.Add(time.Hour)})
+			require.Empty(t, res.Outbox)
+			require.Len(t, st.Deferred, 3)
+			require.Equal(t, day0.Add(days(1)), res.Due)
+			res = cat.Step(&st, journey.Input{View: view, Now: day0.Add(days(1) + 30*time.Minute),
+				Events: []journey.Event{{Type: journey.EventOpportunity, At: tt.opp}}})
+			require.Len(t, res.Outbox, tt.sent)
+			require.Len(t, decisions(res.Trace, journey.DecisionSkip), 3-tt.sent)
+			require.Len(t, res.Ended, 1)
+			require.Empty(t, st.Deferred)
+		})
+	}
 }

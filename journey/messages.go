@@ -331,15 +331,19 @@ func (s *stepper) contactTimes(person b2b.PersonID, cp Cap, after time.Time) []t
 	return out
 }
 
-// retryDeferred sends deferred messages whose time came, checking consent
-// and caps again.
-func (s *stepper) retryDeferred() {
+// retryDeferred sends deferred messages whose time came by until (before
+// it, when before is set), checking consent and caps again. A step that
+// runs late retries them in time order with its tracks and events: a
+// message due before an exit event goes out before the exit drops what
+// its instance holds back. Consent, caps and expiry are those of the
+// step's time, when the message goes out.
+func (s *stepper) retryDeferred(until time.Time, before bool) {
 	if len(s.st.Deferred) == 0 {
 		return
 	}
 	var due []DeferredMessage
 	s.st.Deferred = slices.DeleteFunc(s.st.Deferred, func(d DeferredMessage) bool {
-		if s.now.Before(d.Due) {
+		if until.Before(d.Due) || before && until.Equal(d.Due) {
 			return false
 		}
 		due = append(due, d)

@@ -124,6 +124,7 @@ func (c *Catalog) StepInto(res *Result, st *State, in Input) {
 		ev := &events[i]
 		if !ev.At.IsZero() {
 			s.runUntil(s.eventTime(ev), true)
+			s.retryDeferred(s.eventTime(ev), true)
 			s.at = s.eventTime(ev)
 		}
 		s.event(ev)
@@ -141,7 +142,7 @@ func (c *Catalog) StepInto(res *Result, st *State, in Input) {
 	if s.listTriggers(true) {
 		s.runUntil(s.now, false)
 	}
-	s.retryDeferred()
+	s.retryDeferred(s.now, false)
 	s.finish()
 	st.Revision = v.Revision
 	st.Generation = c.gen
@@ -449,6 +450,9 @@ func (s *stepper) runUntil(until time.Time, event bool) {
 		if i < 0 {
 			break
 		}
+		// The messages deferred to before then go first, as a step at
+		// their time would have sent them.
+		s.retryDeferred(at, true)
 		s.at = at
 		s.run(i, t)
 		if !s.isGone(i) && s.instanceDone(&s.st.Instances[i]) {
