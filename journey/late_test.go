@@ -144,6 +144,14 @@ func TestLateStepDecidesAsStepsOnTime(t *testing.T) {
 		wait("wait", journey.Days(1), "listen"),
 		listen("listen", "heard", "silence", journey.Days(7)),
 		end("heard", "heard"), end("silence", "silence")}}
+	joined := journey.Journey{ID: "late", Nodes: []journey.Node{
+		{ID: "each", Kind: journey.KindParallel, Parallel: &journey.Parallel{Branch: "wait", Merge: "join"}},
+		wait("wait", journey.Days(1), "listen"),
+		listen("listen", "join", "join", journey.Days(7)),
+		{ID: "join", Kind: journey.KindMerge, Merge: &journey.Merge{Next: "after"}},
+		wait("after", journey.Days(1), "mail"),
+		email("mail", "hello", "done", nil),
+		end("done", "done")}}
 	mailing := linear("late",
 		wait("wait-1", journey.Days(1), "mail"),
 		email("mail", "hello", "wait-2", nil),
@@ -205,6 +213,12 @@ func TestLateStepDecidesAsStepsOnTime(t *testing.T) {
 				{Type: journey.EventStageChanged, SolutionInterest: "Security", At: day0.Add(hours(12))},
 				{Type: journey.EventStageChanged, SolutionInterest: "Data Platform", At: day0.Add(days(2))},
 			}, at: day0.Add(days(9)), ended: []string{"completed"}, paths: []string{"1:event", "2:timeout"}},
+		{name: "parallel tracks join when the last one is done, and go on from then", journeys: []journey.Journey{joined}, view: twoGroups,
+			events: []journey.Event{{Type: journey.EventStageChanged, SolutionInterest: "Data Platform", At: day0.Add(days(2))}},
+			at:     day0.Add(days(10)), ended: []string{"done"}, paths: []string{"1:event", "2:timeout"}, sent: 3},
+		{name: "parallel tracks joined: the last one's timeout is not yet", journeys: []journey.Journey{joined}, view: twoGroups,
+			events: []journey.Event{{Type: journey.EventStageChanged, SolutionInterest: "Data Platform", At: day0.Add(days(2))}},
+			at:     day0.Add(days(8) + hours(12)), paths: []string{"1:event", "2:timeout"}, due: day0.Add(days(9))},
 		{name: "the message due before an exit event goes out", journeys: []journey.Journey{exiting}, view: constant,
 			events: []journey.Event{{Type: journey.EventOpportunity, At: day0.Add(days(2))}}, at: day0.Add(days(3)),
 			ended: []string{"opportunity created"}, sent: 3},
