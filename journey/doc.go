@@ -116,7 +116,10 @@
 // track, node, visit, person and action), the trace of [Decision]s, the
 // instances that ended, and the next due time, so a runner can sleep until
 // then. A step with nothing due, no events, the same view revision and the
-// same catalog returns at once (Result.Idle).
+// same catalog returns at once (Result.Idle). A runner stepping many
+// accounts steps into one Result it keeps ([Catalog.StepInto]), whose
+// lists' room is reused (emptied and cleared, [Result.Reset]) instead of
+// made anew at every step.
 //
 // Event times decide, not step times: a step that runs late decides as
 // the steps at each due time would have. It takes the events in time
@@ -126,18 +129,17 @@
 // deadline count from T), so an event of the step dated at or after T
 // reaches the listen, and one dated before it does not; a track that
 // heard an event goes on from the event's time. A wait that ends, then
-// another node, then a listen all run in the one step, and a listen
+// other nodes, then a listen all run in the one step
+// ([Config].MaxTransitions counts every node a track passes in it), and a listen
 // whose timeout is an event's time still hears it. An exit event ends
 // an instance after what came due before it ran, and after the messages
-// a cap deferred to before it went out. What the late step
-// cannot know it reads at its own time: the view (splits, recipient
-// conditions, exit criteria and goals that read the view are checked
-// against it, after the tracks caught up to the step's last event),
-// entries, the journey's end date and lifecycle, frequency caps; its
-// decisions, outbox entries and ends are dated at the step's time. A runner stepping many
-// accounts steps into one Result it keeps ([Catalog.StepInto]), whose
-// lists' room is reused (emptied and cleared, [Result.Reset]) instead of
-// made anew at every step.
+// a cap deferred to before it went out. What the late step cannot know
+// it reads at its own time: the view (splits, recipient conditions, and
+// the exit criteria and goals that read the view, checked after the
+// tracks caught up to the step's last event), the catalog (lifecycle
+// and end dates), consent and frequency caps (the messages go out now).
+// Instances enter at the step's time, a go-to's too; the step's
+// decisions, outbox entries and ends are dated at its time.
 //
 // Messages respect consent and frequency caps. A person who opted out of a
 // channel, or whose consent is unknown on a channel that needs an opt-in
