@@ -199,3 +199,50 @@ func TestAccountIDThatFindsAnAccountItCannotJoin(t *testing.T) {
 		})
 	}
 }
+
+// TestLookupAccount: an account identifier finds the golden account that
+// held it first, a conflict keeping it from the account that brought it
+// later, and the account a record's account merged into; Restore keeps
+// each identifier with its account.
+func TestLookupAccount(t *testing.T) {
+	t.Parallel()
+	cfg := identity.Config{Namespaces: []identity.NamespaceSpec{{Name: "duns", Unique: true}}}
+	g := newGraph(t, cfg)
+	addAccount(t, g, "salesforce", b2b.Account{ID: "gx-uk", Name: "Globex UK", Domains: []string{"globex.com"}})
+	de := addAccount(t, g, "salesforce", b2b.Account{ID: "gx-de", Name: "Globex DE", Domains: []string{"globex.com", "globex.de"}},
+		identity.Identifier{Namespace: "duns", Value: "222"})
+	require.Len(t, de.Conflicts, 1, "the shared domain stays with gx-uk")
+	mk := addAccount(t, g, "marketo", b2b.Account{ID: "mk-1", Name: "Globex", Domains: []string{"globex.co.uk"}},
+		identity.Identifier{Namespace: identity.NSAccountID, Value: "gx-uk"})
+	require.Equal(t, identity.Joined, mk.Outcome)
+	addPerson(t, g, sfContact("0035e00000AAAAA", "kim@globex.com", "gx-uk"))
+
+	tests := []struct {
+		name string
+		in   identity.Identifier
+		want b2b.AccountID // "" for no account
+	}{
+		{"a domain two accounts carry", identity.Identifier{Namespace: identity.NSAccountDomain, Value: "globex.com"}, "gx-uk"},
+		{"a domain normalised", identity.Identifier{Namespace: identity.NSAccountDomain, Value: " WWW.Globex.DE"}, "gx-de"},
+		{"an account's own ID", identity.Identifier{Namespace: identity.NSAccountID, Value: "gx-de"}, "gx-de"},
+		{"the ID of a record merged in", identity.Identifier{Namespace: identity.NSAccountID, Value: "mk-1"}, "gx-uk"},
+		{"the domain of a record merged in", identity.Identifier{Namespace: identity.NSAccountDomain, Value: "globex.co.uk"}, "gx-uk"},
+		{"a custom namespace", identity.Identifier{Namespace: "duns", Value: "222"}, "gx-de"},
+		{"a domain no account holds", identity.Identifier{Namespace: identity.NSAccountDomain, Value: "initech.com"}, ""},
+		{"a person's identifier", identity.Identifier{Namespace: identity.NSEmail, Value: "kim@globex.com"}, ""},
+		{"an unknown namespace", identity.Identifier{Namespace: "sfdc_id", Value: "gx-uk"}, ""},
+		{"an empty value", identity.Identifier{Namespace: identity.NSAccountID}, ""},
+	}
+	h, err := identity.Restore(cfg, g.Snapshot())
+	require.NoError(t, err)
+	for _, tt := range tests {
+		// Not in parallel: a Graph is not safe for concurrent use.
+		t.Run(tt.name, func(t *testing.T) {
+			for name, g := range map[string]*identity.Graph{"graph": g, "restored": h} {
+				got, ok := g.LookupAccount(tt.in)
+				require.Equal(t, tt.want != "", ok, name)
+				require.Equal(t, tt.want, got, name)
+			}
+		})
+	}
+}

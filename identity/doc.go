@@ -128,6 +128,7 @@
 //	links, err := g.Links(pr.Person)
 //	accts, err := g.AppendLinkedAccounts(nil, pr.Person) // the links' accounts only, for routing
 //	id, ok := g.Lookup(identity.Identifier{Namespace: identity.NSMarketoPersonID, Value: "4711"})
+//	acc, ok := g.LookupAccount(identity.Identifier{Namespace: identity.NSAccountDomain, Value: "acme.com"})
 //	report, err := g.Erase(pr.Person)            // right to be forgotten
 //
 // A record with problems is rejected, unchanged graph, with a

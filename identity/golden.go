@@ -41,6 +41,24 @@ func (g *Graph) Lookup(id Identifier) (b2b.PersonID, bool) {
 	return g.personID(g.pfind(i)), true
 }
 
+// LookupAccount returns the golden account that holds an account
+// identifier (an account ID, a domain, a value of another namespace an
+// account record carries), normalised first as Lookup does: the account
+// of the record that held it first, or the account that record's account
+// was merged into. An identifier two accounts carry (a domain of two CRM
+// accounts that a conflict kept apart) finds the one that held it first.
+func (g *Graph) LookupAccount(id Identifier) (b2b.AccountID, bool) {
+	k, _, err := g.normIdent(id)
+	if err != nil {
+		return "", false
+	}
+	i, ok := k.ns.accounts.get(k.val)
+	if !ok {
+		return "", false
+	}
+	return g.accountID(g.afind(i)), true
+}
+
 // PersonOfRecord returns the golden person a source record belongs to.
 func (g *Graph) PersonOfRecord(source b2b.Source, recordID string) (b2b.PersonID, bool) {
 	i, ok := g.precByKey(source, recordID)
