@@ -325,12 +325,13 @@
 // calls [Engine.Recover] before it serves: it rebuilds the three from the
 // account states, which keep for this the source records behind each
 // golden account and person (which record gave which field, at which
-// time, and the identifiers, with those that find another person, who
-// held them first and from whom a conflict kept this one apart, or no
-// one, their holder erased) and the suppression hashes of the persons
-// erased from the account. Without it the engine knows no person: it
-// rejects their activities as "unknown_person" until their records are
-// upserted again. Recover reports what it rebuilt and every state it
+// time, and the identifiers, with those that find another account or
+// person, which held them first and from which a conflict kept this one
+// apart, such as a domain two CRM accounts share, or no one, their holder
+// erased) and the suppression hashes of the persons erased from the
+// account. Without it the engine knows no person: it rejects their
+// activities as "unknown_person" until their records are upserted
+// again. Recover reports what it rebuilt and every state it
 // could not read ([RecoverReport]).
 //
 // # Limits
@@ -372,12 +373,6 @@
 //     under its record ID as account ID when the account holds that ID,
 //     else under the golden account's ID; the IDs it had are identifiers
 //     of the account either way.
-//   - An identifier that two golden accounts both carry (a domain two CRM
-//     accounts share, kept apart as a conflict) finds, after recovery, the
-//     account whose ID comes first, not necessarily the one that held it
-//     first: a record that brings it after the restart may join the other
-//     account. Identity resolution tells the engine which person an
-//     identifier finds, which the states keep, but not which account.
 //   - The order in which the persons' first records arrived is not kept:
 //     two persons that merge after a restart keep the ID that comes first,
 //     not necessarily the ID of the record that arrived first (the one

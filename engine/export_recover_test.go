@@ -28,6 +28,14 @@ func LookupPerson(e *Engine, id identity.Identifier) (b2b.PersonID, bool) {
 	return e.graph.Lookup(id)
 }
 
+// LookupAccount returns the golden account an account identifier finds
+// in the engine's identity graph.
+func LookupAccount(e *Engine, id identity.Identifier) (b2b.AccountID, bool) {
+	e.idMu.Lock()
+	defer e.idMu.Unlock()
+	return e.graph.LookupAccount(id)
+}
+
 // OpportunityHolder is the account an opportunity was last upserted on.
 func OpportunityHolder(e *Engine, id b2b.OpportunityID) b2b.AccountID {
 	return e.opportunityHolder(id)

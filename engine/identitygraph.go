@@ -121,7 +121,7 @@ func (e *Engine) graphEntries(acc b2b.AccountID, persons bool) (a b2b.Account, f
 		// account's now, and its state lets the persons go.
 		return a, nil, nil, golden.ID, true
 	}
-	from = accountOrigin(&golden)
+	from = accountOrigin(&golden, e.accountUnindexed(&golden))
 	if !persons {
 		return a, from, nil, "", true
 	}
@@ -160,6 +160,22 @@ func (e *Engine) unindexed(gp *identity.GoldenPerson) []identity.Identifier {
 	var out []identity.Identifier
 	for _, id := range gp.Identifiers {
 		if p, ok := e.graph.Lookup(id); !ok || p != gp.ID {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// accountUnindexed lists a golden account's identifiers (IDs, domains
+// and the others its records carry) that the graph's index gives to
+// another account, which held them first and from which a conflict kept
+// this one apart (a domain two CRM accounts share): Recover needs them,
+// the records not telling which held an identifier first. Nil for most
+// accounts. Callers hold idMu.
+func (e *Engine) accountUnindexed(ga *identity.GoldenAccount) []identity.Identifier {
+	var out []identity.Identifier
+	for _, id := range ga.Identifiers {
+		if a, ok := e.graph.LookupAccount(id); !ok || a != ga.ID {
 			out = append(out, id)
 		}
 	}

@@ -22,10 +22,12 @@ type origin struct {
 	Identifiers []identity.Identifier `json:"identifiers,omitempty"`
 	// Unindexed are a person's identifiers (the email too) that find
 	// another person, which held them first and which a conflict kept
-	// apart, or no one, their holder erased. Which record held an
-	// identifier first is in no record, so Recover needs it to give each
-	// identifier back to its holder. An origin without it (of a state
-	// written before it was kept) has none.
+	// apart, or no one, their holder erased; and an account's (its IDs
+	// and domains too) that find another account, which held them first
+	// and which a conflict kept apart. Which record held an identifier
+	// first is in no record, so Recover needs it to give each identifier
+	// back to its holder. An origin without it (of a state written before
+	// it was kept) has none.
 	Unindexed []identity.Identifier `json:"unindexed,omitempty"`
 }
 
@@ -88,8 +90,9 @@ func originOf(records []identity.RecordRef, prov map[string]identity.Provenance,
 }
 
 // accountOrigin is a golden account's origin, encoded; its identifiers
-// leave out its ID and domains, which the golden record holds.
-func accountOrigin(ga *identity.GoldenAccount) json.RawMessage {
+// leave out its ID and domains, which the golden record holds. unindexed
+// are the account's identifiers that find another account or none.
+func accountOrigin(ga *identity.GoldenAccount, unindexed []identity.Identifier) json.RawMessage {
 	var idents []identity.Identifier
 	for _, id := range ga.Identifiers {
 		switch {
@@ -99,7 +102,9 @@ func accountOrigin(ga *identity.GoldenAccount) json.RawMessage {
 			idents = append(idents, id)
 		}
 	}
-	return originOf(ga.Records, ga.Provenance, idents, ga.Account.UpdatedAt).encode()
+	o := originOf(ga.Records, ga.Provenance, idents, ga.Account.UpdatedAt)
+	o.Unindexed = unindexed
+	return o.encode()
 }
 
 // personScalars are the person fields a record gives as they are, in

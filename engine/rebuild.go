@@ -29,6 +29,9 @@ type rebuild struct {
 type accountGroup struct {
 	id      b2b.AccountID
 	records []identity.AccountRecord
+	// unindexed are the account's identifiers that find another account
+	// or none: none of its records holds them in the index.
+	unindexed []identity.Identifier
 }
 
 type personGroup struct {
@@ -47,11 +50,12 @@ func (rb *rebuild) accounts(states []storedState) {
 	type cand struct {
 		s       *storedState
 		records []identity.AccountRecord
+		o       *origin
 	}
 	var cands []cand
 	for i := range states {
 		s := &states[i]
-		recs, err := accountRecords(s.id, s.st)
+		recs, o, err := accountRecords(s.id, s.st)
 		if err != nil {
 			rb.rep.Problems = append(rb.rep.Problems, RecoverProblem{Account: s.id, Err: err})
 			continue
@@ -59,7 +63,7 @@ func (rb *rebuild) accounts(states []storedState) {
 		if len(s.st.Origin) == 0 {
 			rb.rep.WithoutOrigin = append(rb.rep.WithoutOrigin, s.id)
 		}
-		cands = append(cands, cand{s, recs})
+		cands = append(cands, cand{s, recs, o})
 	}
 	// The account that holds the most records, then the latest, claims
 	// them first.
@@ -86,10 +90,52 @@ func (rb *rebuild) accounts(states []storedState) {
 			claimed[ref] = c.s.id
 			grp.records = append(grp.records, c.records[i])
 		}
+		grp.unindexed = rb.accountUnindexed(c.s.id, c.o, grp.records)
 		rb.accountGroups = append(rb.accountGroups, grp)
 	}
 	slices.Sort(rb.rep.MergedAccounts)
 	slices.SortFunc(rb.accountGroups, func(a, b accountGroup) int { return cmp.Compare(a.id, b.id) })
+}
+
+// accountUnindexed returns the identifiers an account's origin keeps as
+// unindexed that its rebuilt records carry, and reports the others (a
+// damaged state's), which would find no one anyway, and the account's
+// own ID, which must find it.
+func (rb *rebuild) accountUnindexed(id b2b.AccountID, o *origin, recs []identity.AccountRecord) []identity.Identifier {
+	if o == nil {
+		return nil
+	}
+	var out []identity.Identifier
+	for j, x := range o.Unindexed {
+		var err error
+		switch {
+		case x == identity.Identifier{Namespace: identity.NSAccountID, Value: string(id)}:
+			err = fmt.Errorf("origin: unindexed[%d]: %s is the account's own ID, which finds it: left out", j, x)
+		case !slices.ContainsFunc(recs, func(r identity.AccountRecord) bool { return accountCarries(&r, x) }):
+			err = fmt.Errorf("origin: unindexed[%d]: %s is none of the account's identifiers: left out", j, x)
+		default:
+			out = append(out, x)
+			continue
+		}
+		rb.rep.Problems = append(rb.rep.Problems, RecoverProblem{Account: id, Err: err})
+	}
+	return out
+}
+
+// accountCarries reports whether a rebuilt account record carries an
+// identifier: its ID, one of its domains or one of its identifiers.
+func accountCarries(r *identity.AccountRecord, x identity.Identifier) bool {
+	switch x.Namespace {
+	case identity.NSAccountID:
+		if x.Value == string(r.Account.ID) {
+			return true
+		}
+	case identity.NSAccountDomain:
+		if slices.Contains(r.Account.Domains, x.Value) {
+			return true
+		}
+	}
+	return slices.Contains(r.Identifiers, x)
 }
 
 func accountRef(r *identity.AccountRecord) identity.RecordRef {
@@ -233,7 +279,9 @@ func (rb *rebuild) restore() (*identity.Graph, error) {
 		accountAt, personAt := make([]int, 0, na), make([]int, 0, np) // state index -> group index
 		for gi, grp := range rb.accountGroups {
 			for _, r := range grp.records {
-				st.Accounts = append(st.Accounts, identity.AccountState{Record: r, Account: grp.id})
+				// As a person's, each record of the account leaves out
+				// the identifiers another account holds.
+				st.Accounts = append(st.Accounts, identity.AccountState{Record: r, Account: grp.id, Unindexed: grp.unindexed})
 				accountAt = append(accountAt, gi)
 			}
 		}

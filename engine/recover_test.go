@@ -67,7 +67,7 @@ func recovered(t *testing.T, b *bundle, opts ...func(*engine.Config)) (*engine.E
 // want: every source record of a person linked to an account, and every
 // account record, resolves to the same golden record, with the same
 // values, provenance, records, identifiers and links, and each identifier
-// finds the same person (or no one). The graphs' records
+// finds the same account, and the same person (or no one). The graphs' records
 // keep only what they gave their golden records (see Limits), so their
 // snapshots are compared record by record for where each one belongs.
 func requireSameIdentity(t *testing.T, want, got *engine.Engine) {
@@ -86,6 +86,13 @@ func requireSameIdentity(t *testing.T, want, got *engine.Engine) {
 		require.NoError(t, err, "account %s", a.Account)
 		if !cmp.Equal(ga, gb) {
 			require.Empty(t, cmp.Diff(ga, gb), "account %s (-want +got)", a.Account)
+		}
+		// An identifier two accounts carry finds the one that held it
+		// first.
+		for _, x := range ga.Identifiers {
+			wantID, wantOK := engine.LookupAccount(want, x)
+			gotID, gotOK := engine.LookupAccount(got, x)
+			require.Equal(t, []any{wantID, wantOK}, []any{gotID, gotOK}, "identifier %s of account %s", x, a.Account)
 		}
 	}
 	for _, a := range gs.Accounts {

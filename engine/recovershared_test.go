@@ -111,6 +111,84 @@ func TestRecoverSharedIdentifier(t *testing.T) {
 	}
 }
 
+// TestRecoverSharedAccountIdentifier: an account identifier that two
+// CRM accounts carry, which a conflict left with the account that held it
+// first, stays so after Recover: an account record that arrives after the
+// restart with it joins the account it joins in an engine that did not
+// restart. The first holder's ID sorts after the other's, so that ID
+// order is not the order of arrival.
+func TestRecoverSharedAccountIdentifier(t *testing.T) {
+	t.Parallel()
+	sfAccount := func(id b2b.AccountID, domain string, at time.Time, ids ...identity.Identifier) identity.AccountRecord {
+		return identity.AccountRecord{Source: b2b.SourceSalesforce, Time: at, Identifiers: ids,
+			Account: b2b.Account{ID: id, Name: "Acme " + string(id), Domains: []string{domain}}}
+	}
+	legacy := identity.Identifier{Namespace: identity.NSAccountID, Value: "legacy-7"}
+	at := day0.Add(-24 * time.Hour)
+	tests := []struct {
+		name string
+		// batches are applied in turn before the restart.
+		batches []engine.Batch
+		// then arrives after it, from Marketo.
+		then identity.AccountRecord
+		// want is the account then joins.
+		want b2b.AccountID
+	}{
+		{name: "a domain two accounts carry",
+			batches: []engine.Batch{
+				{Accounts: []identity.AccountRecord{sfAccount("acme", "acme.com", at)}},
+				{Accounts: []identity.AccountRecord{sfAccount("aacme", "acme.com", at.Add(time.Hour))}},
+			},
+			then: identity.AccountRecord{Source: b2b.SourceMarketo, Time: at.Add(2 * time.Hour),
+				Account: b2b.Account{ID: "mk-1", Name: "Acme", Domains: []string{"acme.com"}}},
+			want: "acme"},
+		{name: "an account ID two accounts carry",
+			batches: []engine.Batch{
+				{Accounts: []identity.AccountRecord{sfAccount("acme", "acme.com", at, legacy)}},
+				{Accounts: []identity.AccountRecord{sfAccount("aacme", "aacme.com", at.Add(time.Hour), legacy)}},
+			},
+			then: identity.AccountRecord{Source: b2b.SourceMarketo, Time: at.Add(2 * time.Hour), Identifiers: []identity.Identifier{legacy},
+				Account: b2b.Account{ID: "mk-1", Name: "Acme Legacy"}},
+			want: "acme"},
+		{name: "both accounts in one batch",
+			batches: []engine.Batch{
+				{Accounts: []identity.AccountRecord{sfAccount("acme", "acme.com", at), sfAccount("aacme", "acme.com", at.Add(time.Hour))}},
+			},
+			then: identity.AccountRecord{Source: b2b.SourceMarketo, Time: at.Add(2 * time.Hour),
+				Account: b2b.Account{ID: "mk-1", Name: "Acme", Domains: []string{"acme.com"}}},
+			want: "acme"},
+	}
+	for _, tt := range tests {
+		for _, ss := range stateStores {
+			t.Run(tt.name+"/"+ss.name, func(t *testing.T) {
+				t.Parallel()
+				// stay never restarts; b restarts before then arrives.
+				stay, b := setupOn(t, dataPlatform(), ss.store()), setupOn(t, dataPlatform(), ss.store())
+				for _, x := range []*bundle{stay, b} {
+					for _, batch := range tt.batches {
+						rep, err := x.eng.Apply(x.ctx, batch)
+						require.NoError(t, err)
+						require.Empty(t, rep.Rejected)
+					}
+				}
+				eng, _ := recovered(t, b)
+				requireSameIdentity(t, b.eng, eng)
+
+				joined := map[string]b2b.AccountID{}
+				for name, e := range map[string]*engine.Engine{"without restart": stay.eng, "after restart": eng} {
+					rep, err := e.Apply(stay.ctx, engine.Batch{Accounts: []identity.AccountRecord{tt.then}})
+					require.NoError(t, err)
+					require.Empty(t, rep.Rejected)
+					ga, err := engine.GoldenAccount(e, tt.then.Account.ID)
+					require.NoError(t, err, name)
+					joined[name] = ga.ID
+				}
+				require.Equal(t, map[string]b2b.AccountID{"without restart": tt.want, "after restart": tt.want}, joined)
+			})
+		}
+	}
+}
+
 // TestRecoverReportsForeignUnindexed: a stored person whose origin keeps
 // as unindexed an identifier none of their records carries (a damaged
 // state) is rebuilt without it, and Recover says so.
@@ -162,4 +240,63 @@ func TestRecoverReportsForeignUnindexed(t *testing.T) {
 	id, ok := eng.PersonOfRecord(b2b.SourceSalesforce, "003A")
 	require.True(t, ok)
 	require.Equal(t, b2b.PersonID("salesforce:003A"), id)
+}
+
+// TestRecoverReportsForeignAccountUnindexed: a stored account whose
+// origin keeps as unindexed an identifier none of its records carries,
+// or its own ID (a damaged state), is rebuilt without it, and Recover
+// says so; the identifiers it rightly keeps stay with the account that
+// held them first.
+func TestRecoverReportsForeignAccountUnindexed(t *testing.T) {
+	t.Parallel()
+	st := bytesOnly{memory.New()}
+	b := setupOn(t, dataPlatform(), st)
+	at := day0.Add(-24 * time.Hour)
+	for _, id := range []b2b.AccountID{"acme", "aacme"} {
+		rep, err := b.eng.Apply(b.ctx, engine.Batch{Accounts: []identity.AccountRecord{{Source: b2b.SourceSalesforce, Time: at,
+			Account: b2b.Account{ID: id, Name: "Acme " + string(id), Domains: []string{"acme.com"}}}}})
+		require.NoError(t, err)
+		require.Empty(t, rep.Rejected)
+		at = at.Add(time.Hour)
+	}
+
+	a, err := st.LoadAccount(b.ctx, "default", "aacme")
+	require.NoError(t, err)
+	var state map[string]any
+	require.NoError(t, json.Unmarshal(a.State, &state))
+	o := state["origin"].(map[string]any)
+	require.Equal(t, []any{map[string]any{"namespace": "account_domain", "value": "acme.com"}}, o["unindexed"],
+		"the shared domain finds acme, which held it first")
+	o["unindexed"] = []any{
+		map[string]any{"namespace": "account_domain", "value": "nobody.com"},
+		map[string]any{"namespace": "account_domain", "value": "acme.com"},
+		map[string]any{"namespace": "account_id", "value": "aacme"},
+	}
+	data, err := json.Marshal(state)
+	require.NoError(t, err)
+	_, err = st.Commit(b.ctx, &store.CommitParams{Tenant: "default", Account: "aacme", ExpectedVersion: a.Version,
+		State: data, DueAt: day0, Now: day0})
+	require.NoError(t, err)
+
+	eng := restart(t, b)
+	rep, err := eng.Recover(b.ctx)
+	require.ErrorIs(t, err, engine.ErrIncompleteRecovery)
+	var got []string
+	for _, p := range rep.Problems {
+		require.Equal(t, engine.RecoverProblem{Account: "aacme"}, engine.RecoverProblem{Account: p.Account, Person: p.Person})
+		got = append(got, p.Err.Error())
+	}
+	require.Equal(t, []string{
+		"origin: unindexed[0]: account_domain:nobody.com is none of the account's identifiers: left out",
+		"origin: unindexed[2]: account_id:aacme is the account's own ID, which finds it: left out",
+	}, got)
+	require.Empty(t, rep.Relinked)
+	for id, want := range map[identity.Identifier]b2b.AccountID{
+		{Namespace: identity.NSAccountDomain, Value: "acme.com"}: "acme",
+		{Namespace: identity.NSAccountID, Value: "aacme"}:        "aacme",
+	} {
+		got, ok := engine.LookupAccount(eng, id)
+		require.True(t, ok, id)
+		require.Equal(t, want, got, id)
+	}
 }

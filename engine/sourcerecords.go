@@ -183,25 +183,26 @@ func decodedAttributes(attrs map[string]any) map[string]any {
 }
 
 // accountRecords rebuilds an account's source records, its own first,
-// from its state.
-func accountRecords(id b2b.AccountID, st *accountState) ([]identity.AccountRecord, error) {
+// from its state, and returns the origin it read them from (nil when the
+// state keeps none).
+func accountRecords(id b2b.AccountID, st *accountState) ([]identity.AccountRecord, *origin, error) {
 	golden := st.Account
 	golden.Attributes = decodedAttributes(golden.Attributes)
 	if golden.ID != id {
-		return nil, fmt.Errorf("the state's account is %q", golden.ID)
+		return nil, nil, fmt.Errorf("the state's account is %q", golden.ID)
 	}
 	o, err := decodeOrigin(st.Origin)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if o == nil {
 		rec := identity.AccountRecord{Source: b2b.SourceQuorum, RecordID: string(golden.ID), Account: golden, Time: golden.UpdatedAt}
 		rec.Account.Source, rec.Account.UpdatedAt = "", time.Time{}
 		rec.Account.Attributes = maps.Clone(rec.Account.Attributes) // the state's are shared
-		return []identity.AccountRecord{rec}, nil
+		return []identity.AccountRecord{rec}, nil, nil
 	}
 	if len(o.Records) == 0 {
-		return nil, errors.New("the account's origin holds no record")
+		return nil, nil, errors.New("the account's origin holds no record")
 	}
 	ids := map[string]bool{}
 	for _, x := range o.Identifiers {
@@ -219,7 +220,7 @@ func accountRecords(id b2b.AccountID, st *accountState) ([]identity.AccountRecor
 		a := &rec.Account
 		for _, f := range r.Fields {
 			if !setAccountField(a, &golden, f) {
-				return nil, fmt.Errorf("record %s: unknown field %q", r.Record, f)
+				return nil, nil, fmt.Errorf("record %s: unknown field %q", r.Record, f)
 			}
 		}
 		switch {
@@ -242,7 +243,7 @@ func accountRecords(id b2b.AccountID, st *accountState) ([]identity.AccountRecor
 			}
 		}
 	}
-	return out, nil
+	return out, o, nil
 }
 
 // setAccountField sets field f of dst to src's, as provenance names it.
