@@ -109,6 +109,22 @@ func FuzzStoredState(f *testing.F) {
 		f.Fatal("the shared email is in no person's unindexed identifiers")
 	}
 	f.Add("acme", rec.State)
+	// A state whose account keeps a domain another account held first.
+	for _, id := range []b2b.AccountID{"acme", "aacme"} {
+		rec := acmeRecord()
+		rec.Account.ID = id
+		if _, err := se.Apply(ctx, engine.Batch{Accounts: []identity.AccountRecord{rec}}); err != nil {
+			f.Fatal(err)
+		}
+	}
+	rec, err = shared.LoadAccount(ctx, "default", "aacme")
+	if err != nil {
+		f.Fatal(err)
+	}
+	if !bytes.Contains(rec.State, []byte(`"unindexed"`)) {
+		f.Fatal("the shared domain is in none of the account's unindexed identifiers")
+	}
+	f.Add("aacme", rec.State)
 	end := w.Date(w.Config.Days + 2)
 	f.Fuzz(func(t *testing.T, id string, state []byte) {
 		if id == "" {
