@@ -78,3 +78,42 @@ func Example() {
 	// account 001A: explicit, confidence 1.0, primary true (account reference "001A")
 	// 1 of 1 persons linked to an account (100.0%)
 }
+
+// Two Salesforce accounts, a company's UK and German subsidiaries, carry
+// the same domain. A conflict keeps them apart, and the domain finds the
+// account that held it first: a Marketo company with the domain joins it.
+func ExampleGraph_LookupAccount() {
+	g, err := identity.New(identity.Config{})
+	if err != nil {
+		panic(err)
+	}
+	at := time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
+	for _, rec := range []identity.AccountRecord{
+		{Source: b2b.SourceSalesforce, Account: b2b.Account{ID: "gx-uk", Name: "Globex UK", Domains: []string{"globex.com"}}, Time: at},
+		{Source: b2b.SourceSalesforce, Account: b2b.Account{ID: "gx-de", Name: "Globex DE", Domains: []string{"globex.com", "globex.de"}}, Time: at},
+		{Source: b2b.SourceMarketo, Account: b2b.Account{ID: "mk-1", Name: "Globex", Domains: []string{"www.globex.com"}}, Time: at},
+	} {
+		res, err := g.AddAccount(rec)
+		if err != nil {
+			panic(err)
+		}
+		fmt.Println(rec.Account.ID, res.Outcome, res.Account, len(res.Conflicts), "conflicts")
+	}
+	for _, id := range []identity.Identifier{
+		{Namespace: identity.NSAccountDomain, Value: "Globex.com"},
+		{Namespace: identity.NSAccountDomain, Value: "globex.de"},
+		{Namespace: identity.NSAccountID, Value: "mk-1"},
+		{Namespace: identity.NSAccountDomain, Value: "initech.com"},
+	} {
+		acc, ok := g.LookupAccount(id)
+		fmt.Printf("%s -> %q %v\n", id, acc, ok)
+	}
+	// Output:
+	// gx-uk created gx-uk 0 conflicts
+	// gx-de created gx-de 1 conflicts
+	// mk-1 joined gx-uk 0 conflicts
+	// account_domain:Globex.com -> "gx-uk" true
+	// account_domain:globex.de -> "gx-de" true
+	// account_id:mk-1 -> "gx-uk" true
+	// account_domain:initech.com -> "" false
+}
