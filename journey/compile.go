@@ -400,7 +400,11 @@ func (c *compiler) node(i int) {
 	cn := &c.v.nodes[i]
 	p := c.nodePath(i)
 	if !slices.Contains(NodeKinds, n.Kind) {
-		c.ps.Addf(p+".kind", "unknown node kind %q", n.Kind)
+		if n.Kind == "" {
+			c.ps.Addf(p+".kind", "is required (one of %s)", joinNames(NodeKinds))
+		} else {
+			c.ps.Addf(p+".kind", "unknown node kind %q (known: %s)", n.Kind, joinNames(NodeKinds))
+		}
 		c.badRefs = true
 		return
 	}

@@ -87,7 +87,8 @@
 // required"), unreachable nodes, cycles without a wait (a wait for a
 // duration, a listen or an external node: a wait only until a date and a
 // visit limit's Then leave at once, so they do not count), splits without
-// an else path, unknown roles and event types, bad percentages, windows
+// an else path, unknown node kinds, action and trigger types, roles and
+// event types (each with the names it knows), bad percentages, windows
 // and durations, action, trigger and re-entry settings that the action's
 // or trigger's type or the policy's mode does not read (recipients on a
 // sales alert, an audience on a group_created trigger, a max without mode

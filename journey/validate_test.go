@@ -118,7 +118,7 @@ func TestValidateProblems(t *testing.T) {
 				`id: is required`,
 				`nodes["intro"].action.template: is required for an email action`,
 				`nodes["wait-5d"].wait: a wait needs a duration (for) or a date (until)`,
-				`nodes["alert"].kind: unknown node kind "teleport"`,
+				`nodes["alert"].kind: unknown node kind "teleport" (known: action, wait, listen, external, split, people_split, variant, parallel, merge, goto, end)`,
 				`exits[1].reason: is required`,
 			},
 		},
@@ -1064,6 +1064,43 @@ func TestJourneyTracks(t *testing.T) {
 			if diff := cmp.Diff(tt.want, j.Tracks()); diff != "" {
 				t.Errorf("tracks (-want +got):\n%s", diff)
 			}
+		})
+	}
+}
+
+// A node kind, a trigger type or an action type that is misspelt or
+// missing is reported with the names it could be, as a role or an event
+// type is.
+func TestValidateUnknownNamesListTheKnown(t *testing.T) {
+	t.Parallel()
+	const (
+		kinds    = "action, wait, listen, external, split, people_split, variant, parallel, merge, goto, end"
+		triggers = "audience_entered, account_list, group_created, attribute_changed, manual"
+		actions  = "email, sms, sales_alert, change_stage, set_attribute, add_to_list, remove_from_list, adjust_score, assign_role"
+	)
+	for _, tt := range []struct {
+		name string
+		edit func(j *journey.Journey)
+		want string
+	}{
+		{"a misspelt node kind", func(j *journey.Journey) { j.Nodes[1].Kind = "wiat" },
+			`nodes["wait-5d"].kind: unknown node kind "wiat" (known: ` + kinds + `)`},
+		{"no node kind", func(j *journey.Journey) { j.Nodes[1].Kind = "" },
+			`nodes["wait-5d"].kind: is required (one of ` + kinds + `)`},
+		{"a misspelt trigger type", func(j *journey.Journey) { j.Triggers[0].Type = "group_creatd" },
+			`triggers[0].type: unknown trigger type "group_creatd" (known: ` + triggers + `)`},
+		{"no trigger type", func(j *journey.Journey) { j.Triggers[0] = journey.Trigger{} },
+			`triggers[0].type: is required (one of ` + triggers + `)`},
+		{"a misspelt action type", func(j *journey.Journey) { j.Nodes[0].Action.Type = "emial" },
+			`nodes["intro"].action.type: unknown action type "emial" (known: ` + actions + `)`},
+		{"no action type", func(j *journey.Journey) { j.Nodes[0].Action.Type = "" },
+			`nodes["intro"].action.type: is required (one of ` + actions + `)`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			j := pipelineAcceleration()
+			tt.edit(&j)
+			require.Equal(t, []string{tt.want}, problems(t, journey.Validate(j, journey.Config{Roles: standardRoles})))
 		})
 	}
 }
