@@ -343,7 +343,7 @@ func isDecision(typ string) bool {
 	switch journey.DecisionKind(kind) {
 	case journey.DecisionEnter, journey.DecisionNoEntry, journey.DecisionNode, journey.DecisionWait, journey.DecisionPath,
 		journey.DecisionSend, journey.DecisionSkip, journey.DecisionDefer, journey.DecisionNotSelected, journey.DecisionParallel,
-		journey.DecisionMerge, journey.DecisionGoal, journey.DecisionExit, journey.DecisionRuleError, journey.DecisionLimitReached:
+		journey.DecisionMerge, journey.DecisionGoal, journey.DecisionExit, journey.DecisionComplete, journey.DecisionRuleError, journey.DecisionLimitReached:
 		return true
 	}
 	return false

@@ -228,7 +228,7 @@
 //	scoring.threshold_fired, _rearmed  a group score threshold crossing, with its reason
 //	audience.entered, .exited       audience membership (audience.Event)
 //	journey.<kind>                  every journey decision (journey.Decision): enter, node, path,
-//	                                send, skip, defer, wait, exit, goal, ...
+//	                                send, skip, defer, wait, exit, complete, goal, ...
 //	journey.ended                   an instance ended (journey.Ended, with Completed)
 //	journey.action_refused          a journey's stage change or role assignment the group
 //	                                refused: {journey, node, action, group, error}

@@ -231,7 +231,10 @@ func (s *stepper) complete(i int) {
 	s.res.Ended = append(s.res.Ended, Ended{Journey: in.Journey, Version: in.Version, Entry: in.Entry,
 		At: s.now, Reason: "completed", Outcome: in.Tracks[0].Outcome, Completed: completed})
 	s.st.record(in.Journey).LastExit = s.now
-	d := s.decision(in, nil, DecisionExit, in.Tracks[0].Node)
-	d.Reason = "every track ended"
+	d := s.decision(in, nil, DecisionComplete, in.Tracks[0].Node)
+	d.Reason = "completed"
+	if o := in.Tracks[0].Outcome; o != "" {
+		d.Reason += ", outcome " + o
+	}
 	s.trace(d)
 }

@@ -25,7 +25,8 @@ const (
 	DecisionParallel     DecisionKind = "parallel"      // tracks were started
 	DecisionMerge        DecisionKind = "merge"         // tracks joined
 	DecisionGoal         DecisionKind = "goal"          // a goal was reached
-	DecisionExit         DecisionKind = "exit"          // the instance ended
+	DecisionExit         DecisionKind = "exit"          // the instance ended before its end: an exit criterion or event, a go-to, the lifecycle
+	DecisionComplete     DecisionKind = "complete"      // the instance completed: every track ended at an end node
 	DecisionRuleError    DecisionKind = "rule_error"    // a rule failed on data (treated as false)
 	DecisionLimitReached DecisionKind = "limit_reached" // a visit limit redirected the track
 )

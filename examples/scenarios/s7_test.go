@@ -151,7 +151,7 @@ func TestS7SalesAlignmentView(t *testing.T) {
 		{"journey.send", day(5), "sales alert to olivia@quorum.example"},
 		{"journey.send", day(5), `stage of data-platform from "Decision" to "Sales Ready"`},
 		{"journey.node", day(5), "end: sales ready"},
-		{"journey.exit", day(5), "every track ended"},
+		{"journey.complete", day(5), "completed, outcome sales ready"},
 		{"journey.ended", day(5), "completed, outcome sales ready"},
 		{"alert.raised", day(5), alertReason},
 		{"message.queued", day(5), ""},
