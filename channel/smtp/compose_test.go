@@ -85,9 +85,10 @@ func TestComposeKeepsTheBoundaryOutOfTheParts(t *testing.T) {
 
 // TestComposeSubjectsReadBackAsWritten: a subject is read back as it
 // was rendered, whatever it holds: a word longer than a header line may
-// be (RFC 5322: 998 characters; servers refuse longer lines), or text
+// be (RFC 5322: 998 characters; servers refuse longer lines), text
 // that reads as an RFC 2047 encoded word, which a mail reader would
-// decode into something else.
+// decode into something else, or blanks at its ends, which a reader
+// trims.
 func TestComposeSubjectsReadBackAsWritten(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
@@ -97,6 +98,8 @@ func TestComposeSubjectsReadBackAsWritten(t *testing.T) {
 		{name: "a long word and non-ASCII", subject: "Größe " + strings.Repeat("x", 1200)},
 		{name: "an encoded word as text", subject: "Offer =?utf-8?q?=46ree?= inside"},
 		{name: "an encoded word alone", subject: "=?utf-8?b?SGk=?="},
+		{name: "a space first", subject: " Ann, 3 ideas"},
+		{name: "a tab last", subject: "Ann, 3 ideas\t"},
 		{name: "plain", subject: "Ann, 3 ideas for Acme"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -206,4 +209,55 @@ func TestComposeTextThatIsNotUTF8(t *testing.T) {
 	subject, err := new(mime.WordDecoder).DecodeHeader(m.Header.Get("Subject"))
 	require.NoError(t, err)
 	require.Equal(t, "Caf\uFFFD Müller", subject)
+}
+
+// TestComposeKeysReadBackAsWritten: the X-Quorum-Idempotency-Key header
+// reads back, once decoded per RFC 2047 as a mail store decodes headers,
+// as the message's key, whatever it holds: text that reads as an encoded
+// word, blanks a reader trims at the ends, a word longer than a header
+// line, characters that are not ASCII. A key that needs none of that is
+// written as it is.
+func TestComposeKeysReadBackAsWritten(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, key string
+		raw       bool // the header holds the key as it is
+	}{
+		{name: "plain", key: "journey:intro:p-1", raw: true},
+		{name: "an encoded word's start", key: "journey=?x?q?abc?=:p-1"},
+		{name: "an encoded word alone", key: "=?utf-8?q?p-2?="},
+		{name: "an encoded word between spaces", key: "j =?utf-8?b?SGk=?= p-1"},
+		{name: "an encoded word's end", key: "journey?=:p-1", raw: true},
+		{name: "spaces inside", key: "journey:intro  step:p 1", raw: true},
+		{name: "a space first", key: " journey:intro:p-1"},
+		{name: "a space last", key: "journey:intro:p-1 "},
+		{name: "a tab", key: "journey:\tintro:p-1"},
+		{name: "long, with spaces", key: strings.Repeat("journey intro ", 100)},
+		{name: "long, folded at spaces", key: strings.TrimSpace(strings.Repeat("journey intro ", 100)), raw: true},
+		{name: "a word longer than a line", key: "journey:" + strings.Repeat("x", 1200)},
+		{name: "non-ASCII", key: "journey:größe:p-1"},
+		{name: "non-ASCII and long", key: strings.Repeat("é", 700)},
+		{name: "non-ASCII and an encoded word", key: "größe=?utf-8?q?x?="},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			msg := marketingEmail()
+			msg.Key = tc.key
+			raw, err := smtp.Compose(msg, "news@vendor.example", "<x@vendor.example>", t0)
+			require.NoError(t, err)
+			head, _, _ := strings.Cut(string(raw), "\r\n\r\n")
+			for _, line := range strings.Split(head, "\r\n") {
+				require.LessOrEqual(t, len(line), 998, "header line %.60q...", line)
+			}
+			m, err := mail.ReadMessage(strings.NewReader(string(raw)))
+			require.NoError(t, err)
+			header := m.Header.Get("X-Quorum-Idempotency-Key")
+			key, err := new(mime.WordDecoder).DecodeHeader(header)
+			require.NoError(t, err)
+			require.Equal(t, tc.key, key)
+			if tc.raw {
+				require.Equal(t, tc.key, header)
+			}
+		})
+	}
 }

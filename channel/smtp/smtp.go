@@ -10,7 +10,9 @@
 // an unsubscribe link (its characters that are not ASCII, and spaces,
 // percent-encoded), and two idempotency headers derived from the message
 // key (the headers are folded at spaces, into lines of at most 78
-// characters where the words allow):
+// characters where the words allow; the key, like the subject, is
+// encoded per RFC 2047 where it would not read back as it is: not
+// ASCII, holding "=?", blanks at its ends or a word too long for a line):
 //
 //	Message-ID: <3f1c...e9@mail.vendor.example>   (the same for every send of a key)
 //	X-Quorum-Idempotency-Key: journey:intro:p-1
@@ -380,10 +382,10 @@ func Compose(msg *channel.Message, from, messageID string, date time.Time) ([]by
 	if replyTo != "" {
 		h("Reply-To", replyTo)
 	}
-	h("Subject", encodeSubject(strings.ToValidUTF8(msg.Subject, "\uFFFD")))
+	h("Subject", encodeText("Subject", strings.ToValidUTF8(msg.Subject, "\uFFFD")))
 	h("Date", date.Format(time.RFC1123Z))
 	h("Message-ID", messageID)
-	h("X-Quorum-Idempotency-Key", mime.QEncoding.Encode("utf-8", msg.Key))
+	h("X-Quorum-Idempotency-Key", encodeText("X-Quorum-Idempotency-Key", msg.Key))
 	if lu := listUnsubscribe(msg); lu != "" {
 		h("List-Unsubscribe", lu)
 		if strings.HasPrefix(msg.ListUnsubscribe, "https://") {
@@ -461,14 +463,16 @@ func boundary(msg *channel.Message) string {
 	}
 }
 
-// encodeSubject encodes a subject per RFC 2047 so that it reads back as
-// written. A subject of printable ASCII stays as it is, unless it holds
-// text that a reader would decode as an encoded word ("=?utf-8?q?...?=")
-// or a word too long for a header line (998 characters): that one is
-// encoded whole, into encoded words short enough to fold between.
-func encodeSubject(s string) string {
+// encodeText encodes the text of header name per RFC 2047 so that it
+// reads back as written (a subject, a message's key). Printable ASCII
+// stays as it is, unless it holds text that a reader would decode as an
+// encoded word ("=?utf-8?q?...?=", anywhere: readers decode one inside
+// a word too), blanks at its ends, which a reader trims, or a word too
+// long for a header line (998 characters): that text is encoded whole,
+// into encoded words short enough to fold between.
+func encodeText(name, s string) string {
 	enc := mime.QEncoding.Encode("utf-8", s)
-	if enc != s || !strings.Contains(s, "=?") && !hasLongWord(s, 998-len("Subject: ")) {
+	if enc != s || !strings.Contains(s, "=?") && !hasLongWord(s, 998-len(name+": ")) && !hasEndBlanks(s) {
 		return enc
 	}
 	var words []string
@@ -484,6 +488,11 @@ func encodeSubject(s string) string {
 		s = s[n:]
 	}
 	return strings.Join(words, " ")
+}
+
+// hasEndBlanks reports whether s begins or ends with a space or a tab.
+func hasEndBlanks(s string) bool {
+	return s != "" && (s[0] == ' ' || s[0] == '\t' || s[len(s)-1] == ' ' || s[len(s)-1] == '\t')
 }
 
 // hasLongWord reports whether s has a word (between spaces) longer than n.
