@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"reflect"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -22,20 +24,93 @@ import (
 //
 //	{"seq":1,"tenant":"default","account":"acc-000001","time":"2025-01-06T00:00:00Z","type":"buyinggroup.group_created","data":{...}}
 //
-// seq, tenant, account, time (RFC 3339) and type are required; person is
+// seq (a whole number, however JSON writes it: 1e3 is 1000), tenant,
+// account, time (RFC 3339) and type are required; person is
 // there when the event concerns one; data is the event's own JSON
 // encoding, as the engine logged it, left out when the event has none.
 // One file holds one tenant's log. Blank lines are skipped, and so is a
 // UTF-8 byte-order mark before the first line; no other field is allowed.
 // simulate --events writes such a file and report reads it.
 type logLine struct {
-	Seq     int64           `json:"seq"`
+	Seq     logSeq          `json:"seq"`
 	Tenant  store.Tenant    `json:"tenant"`
 	Account b2b.AccountID   `json:"account"`
 	Person  b2b.PersonID    `json:"person,omitempty"`
 	Time    time.Time       `json:"time"`
 	Type    string          `json:"type"`
 	Data    json.RawMessage `json:"data,omitempty"`
+}
+
+// A logSeq is a line's seq: a JSON number that is whole, however it is
+// written (1000, 1e3, 1000.0), within int64's range. Go's decoder takes
+// only the digits of an integer into an int64, where JSON knows no
+// integers apart from other numbers.
+type logSeq int64
+
+// UnmarshalJSON reads a whole number; anything else is an
+// *json.UnmarshalTypeError, as the decoder's own for an int64 field.
+func (s *logSeq) UnmarshalJSON(b []byte) error {
+	kind := "number " + string(b)
+	switch b[0] {
+	case 'n':
+		return nil // null, as for an int64: no seq
+	case '"':
+		kind = "string"
+	case 't', 'f':
+		kind = "bool"
+	case '{':
+		kind = "object"
+	case '[':
+		kind = "array"
+	default:
+		if v, ok := wholeNumber(string(b)); ok {
+			*s = logSeq(v)
+			return nil
+		}
+	}
+	return &json.UnmarshalTypeError{Value: kind, Type: reflect.TypeFor[int64]()}
+}
+
+// wholeNumber returns the value of a JSON number literal when it is a
+// whole number within int64's range. It works on the digits, not
+// through a float64 (which holds no int64 past 2^53 exactly) nor a
+// big number (an exponent of a billion digits would take the memory).
+func wholeNumber(lit string) (int64, bool) {
+	neg := strings.HasPrefix(lit, "-")
+	lit = strings.TrimPrefix(lit, "-")
+	mant, exp, _ := strings.Cut(strings.ToLower(lit), "e")
+	whole, frac, _ := strings.Cut(mant, ".")
+	digits := strings.TrimLeft(whole+frac, "0")
+	if digits == "" {
+		return 0, true // 0, 0.0, 0e9: whatever the exponent
+	}
+	e := -len(frac)
+	expNeg := strings.HasPrefix(exp, "-")
+	exp = strings.TrimLeft(strings.TrimLeft(exp, "+-"), "0")
+	switch {
+	case len(exp) > 18: // no line holds the digits that would bring it back
+		return 0, false
+	case exp != "":
+		n, err := strconv.Atoi(exp)
+		if err != nil {
+			return 0, false
+		}
+		if expNeg {
+			n = -n
+		}
+		e += n
+	}
+	trimmed := strings.TrimRight(digits, "0")
+	e += len(digits) - len(trimmed)
+	if e < 0 || len(trimmed)+e > 19 {
+		return 0, false
+	}
+	text := trimmed + strings.Repeat("0", e)
+	if neg {
+		text = "-" + text
+	}
+	v, err := strconv.ParseInt(text, 10, 64)
+	return v, err == nil
 }
 
 // simTenant is the tenant a simulation runs in, and names in its log.
@@ -54,7 +129,7 @@ func writeEvents(w io.Writer, tenant store.Tenant, events []store.Event) error {
 		if len(ev.Data) > 0 && !json.Valid(ev.Data) {
 			return fmt.Errorf("event %d (%s): its data is not JSON", ev.Seq, ev.Type)
 		}
-		l := logLine{Seq: ev.Seq, Tenant: tenant, Account: ev.Account, Person: ev.Person, Time: ev.Time, Type: ev.Type, Data: ev.Data}
+		l := logLine{Seq: logSeq(ev.Seq), Tenant: tenant, Account: ev.Account, Person: ev.Person, Time: ev.Time, Type: ev.Type, Data: ev.Data}
 		if err := enc.Encode(l); err != nil {
 			return fmt.Errorf("event %d (%s): %w", ev.Seq, ev.Type, err)
 		}
@@ -132,20 +207,20 @@ func readEvents(name string, r io.Reader, check func(store.Event) error) (store.
 				problems.add("%s:%d: %s", name, n, msg)
 			case tenant != "" && l.Tenant != tenant:
 				problems.add("%s:%d: tenant %q, but line %d has tenant %q: a log holds one tenant's events", name, n, l.Tenant, firstLine, tenant)
-			case l.Seq <= lastSeq:
+			case int64(l.Seq) <= lastSeq:
 				problems.add("%s:%d: seq %d does not follow seq %d (line %d): the events must be in the log's order", name, n, l.Seq, lastSeq, lastLine)
 			default:
 				if tenant == "" {
 					tenant, firstLine = l.Tenant, n
 				}
-				lastSeq, lastLine = l.Seq, n
+				lastSeq, lastLine = int64(l.Seq), n
 				var data []byte
 				if len(l.Data) > 0 && string(l.Data) != "null" {
 					var buf bytes.Buffer
 					_ = json.Compact(&buf, l.Data) // valid: the decoder checked it
 					data = buf.Bytes()
 				}
-				ev := store.Event{Seq: l.Seq, Account: l.Account, Person: l.Person, Time: l.Time, Type: l.Type, Data: data}
+				ev := store.Event{Seq: int64(l.Seq), Account: l.Account, Person: l.Person, Time: l.Time, Type: l.Type, Data: data}
 				if check != nil {
 					if err := check(ev); err != nil {
 						problems.add("%s:%d: %v", name, n, err)

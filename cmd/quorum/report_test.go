@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -297,6 +298,29 @@ func TestReportPeriodOutsideTheLog(t *testing.T) {
 	require.Contains(t, out, "1 account,")
 }
 
+// TestReportReadsWholeSeqs: a seq is a JSON number, and a whole one is
+// a seq however it is written: 1e3 is 1000, as 1000.0 is.
+func TestReportReadsWholeSeqs(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		seq  string
+		want int64
+	}{
+		{"1000", 1000}, {"1e3", 1000}, {"1E+3", 1000}, {"1000.0", 1000}, {"1.5e1", 15}, {"10000e-1", 1000},
+		{"0.00000000000000000000000000007e30", 70}, {"0." + strings.Repeat("0", 40) + "12e42", 12}, {"1000e0", 1000}, {"1000e-0", 1000}, {"9223372036854775807", math.MaxInt64},
+		{"9.223372036854775807e18", math.MaxInt64}, {"9223372036854775807.000", math.MaxInt64},
+	} {
+		t.Run(tt.seq, func(t *testing.T) {
+			t.Parallel()
+			line := fmt.Sprintf(`{"seq":%s,"tenant":"default","account":"acc-1","time":"2026-01-05T00:00:00Z","type":"account.updated"}`, tt.seq)
+			_, evs, _, err := readEvents("stdin", strings.NewReader(line), nil)
+			require.NoError(t, err)
+			require.Len(t, evs, 1)
+			require.Equal(t, tt.want, evs[0].Seq)
+		})
+	}
+}
+
 // TestReportLineMessages checks the words for a line's seq or time of the
 // wrong shape: what the line holds and what is wanted, not Go's types.
 func TestReportLineMessages(t *testing.T) {
@@ -308,7 +332,15 @@ func TestReportLineMessages(t *testing.T) {
 	for _, tt := range []struct{ name, line, want string }{
 		{"a fraction", line("1.5", good), "seq: 1.5 is not a whole number (from 1 to 9223372036854775807)"},
 		{"beyond int64", line("1e30", good), "seq: 1e30 is not a whole number (from 1 to 9223372036854775807)"},
+		{"a fraction in an exponent", line("15e-1", good), "seq: 15e-1 is not a whole number (from 1 to 9223372036854775807)"},
+		{"past int64 by one", line("9223372036854775808", good), "seq: 9223372036854775808 is not a whole number (from 1 to 9223372036854775807)"},
+		{"past int64 in an exponent", line("9.223372036854775808e18", good), "seq: 9.223372036854775808e18 is not a whole number (from 1 to 9223372036854775807)"},
+		{"a huge exponent", line("1e999999999999999999999", good), "seq: 1e999999999999999999999 is not a whole number (from 1 to 9223372036854775807)"},
+		{"a string", line(`"1"`, good), "seq: a JSON string, not a number"},
+		{"an object", line(`{}`, good), "seq: a JSON object, not a number"},
 		{"negative", line("-3", good), "seq: -3 is not positive"},
+		{"negative in an exponent", line("-3e2", good), "seq: -300 is not positive"},
+		{"zero in an exponent", line("0e5", good), "no seq (a positive number)"},
 		{"negative, and no tenant", `{"seq":-3,"account":"acc-1","time":"2026-01-05T00:00:00Z","type":"x"}`, "seq: -3 is not positive, no tenant"},
 		{"a number for the time", line("1", "5"), `time: 5 is not an RFC 3339 time (such as "2026-01-05T09:30:00Z")`},
 		{"a date for the time", line("1", `"2026-01-05"`), `time: "2026-01-05" is not an RFC 3339 time (such as "2026-01-05T09:30:00Z")`},
