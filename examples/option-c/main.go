@@ -38,6 +38,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -71,20 +72,52 @@ func defaultOptions() options {
 }
 
 func main() {
+	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run runs the example with its command line, as cmd/quorum runs a
+// command: a wrong command line (an unknown flag, an argument, which no
+// flag takes) prints what is wrong and the flags and exits 2; -h prints
+// the flags and exits 0; a run that fails exits 1.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	o := defaultOptions()
-	flag.IntVar(&o.Accounts, "accounts", o.Accounts, "accounts per world")
-	flag.IntVar(&o.Days, "days", o.Days, "simulated days per world")
-	flag.Uint64Var(&o.TrainSeed, "train-seed", o.TrainSeed, "seed of the training world")
-	flag.Uint64Var(&o.EvalSeed, "eval-seed", o.EvalSeed, "seed of the evaluation world (must differ from -train-seed)")
-	flag.Uint64Var(&o.ModelSeed, "model-seed", o.ModelSeed, "seed of the training/held-out split")
-	flag.IntVar(&o.Workers, "workers", 0, "accounts processed at once (0: one per core)")
-	flag.Float64Var(&o.ActivityScale, "activity-scale", o.ActivityScale, "multiplies every person's activity rate (0: the simulation's default)")
-	flag.Float64Var(&o.InMarketShare, "in-market-share", o.InMarketShare, "share of accounts truly in market (0: the simulation's default)")
-	flag.Parse()
-	if _, err := runWith(context.Background(), os.Stdout, o); err != nil {
-		fmt.Fprintln(os.Stderr, "option-c:", err)
-		os.Exit(1)
+	fs := flag.NewFlagSet("option-c", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.IntVar(&o.Accounts, "accounts", o.Accounts, "accounts per world")
+	fs.IntVar(&o.Days, "days", o.Days, "simulated days per world")
+	fs.Uint64Var(&o.TrainSeed, "train-seed", o.TrainSeed, "seed of the training world")
+	fs.Uint64Var(&o.EvalSeed, "eval-seed", o.EvalSeed, "seed of the evaluation world (must differ from -train-seed)")
+	fs.Uint64Var(&o.ModelSeed, "model-seed", o.ModelSeed, "seed of the training/held-out split")
+	fs.IntVar(&o.Workers, "workers", 0, "accounts processed at once (0: one per core)")
+	fs.Float64Var(&o.ActivityScale, "activity-scale", o.ActivityScale, "multiplies every person's activity rate (0: the simulation's default)")
+	fs.Float64Var(&o.InMarketShare, "in-market-share", o.InMarketShare, "share of accounts truly in market (0: the simulation's default)")
+	usage := func(w io.Writer) {
+		fmt.Fprintln(w, "Usage: option-c [flags]\n\nFlags:")
+		fs.SetOutput(w)
+		fs.PrintDefaults()
+		fs.SetOutput(io.Discard)
 	}
+	err := fs.Parse(args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		usage(stdout)
+		return 0
+	case err != nil:
+		fmt.Fprintf(stderr, "option-c: %v\n\n", err)
+		usage(stderr)
+		return 2
+	case fs.NArg() > 0:
+		// An argument is no setting: "-days 30 accounts=1000" would
+		// otherwise run the default world as if it had been asked for.
+		fmt.Fprintf(stderr, "option-c: unexpected argument %q\n\n", fs.Arg(0))
+		usage(stderr)
+		return 2
+	}
+	if _, err := runWith(ctx, stdout, o); err != nil {
+		fmt.Fprintln(stderr, "option-c:", err)
+		return 1
+	}
+	return 0
 }
 
 // figures are what the example measured.

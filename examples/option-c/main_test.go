@@ -76,3 +76,48 @@ func TestPercentOfNoMQA(t *testing.T) {
 		require.Equal(t, tt.want, percent(tt.r), tt.name)
 	}
 }
+
+// TestCommandLine: a wrong command line is refused before any world is
+// simulated, with what is wrong and the flags, and exit code 2, as
+// cmd/quorum refuses one; an argument no flag takes is not left out.
+func TestCommandLine(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name string
+		args []string
+		code int
+		want string // the first line of stderr, or of stdout for -h
+	}{
+		{"an argument", []string{"extra"}, 2, `option-c: unexpected argument "extra"`},
+		{"an argument after flags", []string{"-days", "30", "accounts=1000"}, 2, `option-c: unexpected argument "accounts=1000"`},
+		{"an argument before flags", []string{"1000", "-days", "30"}, 2, `option-c: unexpected argument "1000"`},
+		{"an unknown flag", []string{"-acounts", "10"}, 2, "option-c: flag provided but not defined: -acounts"},
+		{"a wrong value", []string{"-days", "many"}, 2, `option-c: invalid value "many" for flag -days: parse error`},
+		{"help", []string{"-h"}, 0, "Usage: option-c [flags]"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var out, errOut strings.Builder
+			code := run(context.Background(), tt.args, &out, &errOut)
+			require.Equal(t, tt.code, code)
+			shown, quiet := errOut.String(), out.String()
+			if tt.code == 0 {
+				shown, quiet = quiet, shown
+			}
+			require.Empty(t, quiet)
+			first, rest, _ := strings.Cut(shown, "\n")
+			require.Equal(t, tt.want, first)
+			require.Contains(t, rest, "-eval-seed uint")
+		})
+	}
+}
+
+// TestCommandLineRunFails: a run that fails (the same seed for both
+// worlds) exits 1 with its error.
+func TestCommandLineRunFails(t *testing.T) {
+	t.Parallel()
+	var out, errOut strings.Builder
+	code := run(context.Background(), []string{"-train-seed", "5", "-eval-seed", "5"}, &out, &errOut)
+	require.Equal(t, 1, code)
+	require.Equal(t, "option-c: the evaluation seed must differ from the training seed (both 5)\n", errOut.String())
+}
