@@ -136,11 +136,24 @@ func (r *Recorder) send(ctx context.Context, msg *channel.Message) (channel.Rece
 }
 
 // Sent returns the messages delivered so far, in order (a key honoured as a
-// duplicate appears once).
+// duplicate appears once). They are copies, tags included: a caller that
+// changes them changes nothing of the record. A reader that polls for the
+// messages it has not seen yet copies less with [Recorder.SentSince].
 func (r *Recorder) Sent() []channel.Message {
+	return r.SentSince(0)
+}
+
+// SentSince returns the messages delivered from the n-th one on (counted
+// from 0, as in what [Recorder.Sent] returns): SentSince(len(seen)) is
+// what was delivered since Sent returned seen. It copies only those.
+func (r *Recorder) SentSince(n int) []channel.Message {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return slices.Clone(r.sent)
+	out := slices.Clone(r.sent[min(max(n, 0), len(r.sent)):])
+	for i := range out {
+		out[i].Tags = maps.Clone(out[i].Tags)
+	}
+	return out
 }
 
 // Calls returns how many times a key was asked to be sent.
@@ -160,13 +173,16 @@ func (r *Recorder) Activities(now time.Time) []b2b.Activity {
 // ActivitiesBetween returns the simulated engagement activities with a time
 // after after and at or before upTo, ordered like [Recorder.Activities]: what
 // a provider's webhooks reported in that interval (a simulation that polls
-// once a day asks for the day it just ran).
+// once a day asks for the day it just ran). They are copies, attributes
+// included, as [Recorder.Sent]'s are.
 func (r *Recorder) ActivitiesBetween(after, upTo time.Time) []b2b.Activity {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	var out []b2b.Activity
 	for _, a := range r.activities {
 		if a.Time.After(after) && !a.Time.After(upTo) {
+			// A copy: the ingest that reads it may change its attributes.
+			a.Attributes = maps.Clone(a.Attributes)
 			out = append(out, a)
 		}
 	}

@@ -3,11 +3,13 @@ package channeltest_test
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/stretchr/testify/require"
 
 	"github.com/quorumhq/quorum/b2b"
@@ -219,6 +221,86 @@ func TestSimulateWithAVeryLongMeanDelay(t *testing.T) {
 			for _, a := range channeltest.Simulate(m, 1, &msg, t0) {
 				require.True(t, a.Time.After(t0), "%s at %s, before the send", a.ID, a.Time)
 			}
+		}
+	}
+}
+
+// TestRecorderKeepsItsRecords: what Sent, SentSince and the activities
+// return are copies: a caller that changes them (a message's tags, an
+// activity's attributes, as an ingest that normalizes them may) changes
+// nothing of what the recorder returns next.
+func TestRecorderKeepsItsRecords(t *testing.T) {
+	t.Parallel()
+	later := t0.Add(365 * 24 * time.Hour)
+	for _, tc := range []struct {
+		name   string
+		change func(rec *channeltest.Recorder)
+	}{
+		{"a tag of a sent message", func(rec *channeltest.Recorder) { rec.Sent()[0].Tags["journey"] = "changed" }},
+		{"a tag of a message sent since", func(rec *channeltest.Recorder) { rec.SentSince(1)[0].Tags["journey"] = "changed" }},
+		{"a sent message", func(rec *channeltest.Recorder) { rec.Sent()[1].Key = "changed" }},
+		{"an attribute of an activity", func(rec *channeltest.Recorder) {
+			rec.Activities(later)[0].Attributes[b2b.AttrMessageKey] = "changed"
+		}},
+		{"an attribute of an activity between", func(rec *channeltest.Recorder) {
+			for _, a := range rec.ActivitiesBetween(t0, later) {
+				a.Attributes["template"] = "changed"
+			}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			m := channeltest.EngagementModel{OpenRate: 1, ClickRate: 1}
+			rec := channeltest.NewRecorder(channeltest.RecorderConfig{Clock: clock.NewManual(t0), Model: &m, Seed: 1})
+			for _, key := range []string{"journey:intro:p-1", "journey:intro:p-2"} {
+				msg := channeltest.Email(key)
+				msg.Tags = map[string]string{"journey": "intro"}
+				_, err := rec.SendEmail(context.Background(), &msg)
+				require.NoError(t, err)
+			}
+			// What was returned first, copied apart from what the
+			// recorder holds.
+			wantSent, wantActs := rec.Sent(), rec.Activities(later)
+			require.Len(t, wantSent, 2)
+			require.NotEmpty(t, wantActs)
+			for i := range wantSent {
+				wantSent[i].Tags = maps.Clone(wantSent[i].Tags)
+			}
+			for i := range wantActs {
+				wantActs[i].Attributes = maps.Clone(wantActs[i].Attributes)
+			}
+
+			tc.change(rec)
+			if diff := cmp.Diff(wantSent, rec.Sent()); diff != "" {
+				t.Errorf("the messages sent changed (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(wantSent[1:], rec.SentSince(1)); diff != "" {
+				t.Errorf("the messages sent since changed (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(wantActs, rec.Activities(later)); diff != "" {
+				t.Errorf("the activities changed (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestRecorderSentSince: SentSince(n) is Sent from its n-th message on,
+// for a reader that polls for what it has not seen yet; past the end it
+// is empty.
+func TestRecorderSentSince(t *testing.T) {
+	t.Parallel()
+	rec := channeltest.NewRecorder(channeltest.RecorderConfig{Clock: clock.NewManual(t0)})
+	for _, key := range []string{"a", "b", "a", "c"} {
+		msg := channeltest.Email(key)
+		_, err := rec.SendEmail(context.Background(), &msg)
+		require.NoError(t, err)
+	}
+	all := rec.Sent()
+	require.Len(t, all, 3, "a key honoured as a duplicate appears once")
+	for n := -1; n <= 4; n++ {
+		want := all[min(max(n, 0), len(all)):]
+		if diff := cmp.Diff(want, rec.SentSince(n), cmpopts.EquateEmpty()); diff != "" {
+			t.Errorf("SentSince(%d) (-want +got):\n%s", n, diff)
 		}
 	}
 }
