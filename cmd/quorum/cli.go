@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 )
 
@@ -67,7 +68,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	name := args[0]
 	switch name {
 	case "help", "-h", "-help", "--help":
-		if len(args) > 1 {
+		if len(args) > 2 {
+			fmt.Fprintf(stderr, "quorum help: unexpected argument %q\n\n%s", args[2], usage)
+			return exitUsage
+		}
+		// help is a command the usage lists: its help is the usage.
+		if len(args) > 1 && !slices.Contains([]string{"help", "-h", "-help", "--help"}, args[1]) {
 			for _, c := range commands {
 				if c.name == args[1] {
 					fs := flag.NewFlagSet("quorum "+c.name, flag.ContinueOnError)

@@ -578,3 +578,33 @@ func TestOutputWriteFails(t *testing.T) {
 	require.Contains(t, errOut.String(), "bad.yaml:2:13: interests[0].template: is required")
 	require.True(t, strings.HasSuffix(errOut.String(), "\nwriting the summaries: no space left on device\n"), errOut.String())
 }
+
+// TestHelpOfEachListedCommand: "quorum help <command>" shows the help of
+// every command the usage lists, help itself included, and exits 0; it
+// takes one command, as the usage says, and refuses more.
+func TestHelpOfEachListedCommand(t *testing.T) {
+	t.Parallel()
+	_, list, ok := strings.Cut(usage, "Commands:\n")
+	require.True(t, ok)
+	list, _, _ = strings.Cut(list, "\n\n")
+	var names []string
+	for line := range strings.Lines(list) {
+		names = append(names, strings.Fields(line)[0])
+	}
+	require.Contains(t, names, "help")
+	for _, name := range names {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			code, out, errOut := quorum(t, "", "help", name)
+			require.Equal(t, exitOK, code, errOut)
+			require.Empty(t, errOut)
+			require.Contains(t, out, "Usage:")
+			require.True(t, strings.HasPrefix(out, "quorum "+name) || name == "help" && out == usage, "quorum help %s:\n%s", name, out)
+		})
+	}
+
+	code, out, errOut := quorum(t, "", "help", "simulate", "report")
+	require.Equal(t, exitUsage, code)
+	require.Empty(t, out)
+	require.True(t, strings.HasPrefix(errOut, "quorum help: unexpected argument \"report\"\n\n"+usage), errOut)
+}
