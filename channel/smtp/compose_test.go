@@ -100,6 +100,7 @@ func TestComposeSubjectsReadBackAsWritten(t *testing.T) {
 		{name: "an encoded word alone", subject: "=?utf-8?b?SGk=?="},
 		{name: "a space first", subject: " Ann, 3 ideas"},
 		{name: "a tab last", subject: "Ann, 3 ideas\t"},
+		{name: "a tab after a fold", subject: strings.Repeat("x", 70) + " \tfor Acme"},
 		{name: "plain", subject: "Ann, 3 ideas for Acme"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -232,6 +233,8 @@ func TestComposeKeysReadBackAsWritten(t *testing.T) {
 		{name: "a space first", key: " journey:intro:p-1"},
 		{name: "a space last", key: "journey:intro:p-1 "},
 		{name: "a tab", key: "journey:\tintro:p-1"},
+		{name: "a tab after a fold", key: strings.Repeat("j", 60) + " \tp-1"},
+		{name: "a tab before a fold", key: strings.Repeat("j", 60) + "\t p-1"},
 		{name: "long, with spaces", key: strings.Repeat("journey intro ", 100)},
 		{name: "long, folded at spaces", key: strings.TrimSpace(strings.Repeat("journey intro ", 100)), raw: true},
 		{name: "a word longer than a line", key: "journey:" + strings.Repeat("x", 1200)},

@@ -12,7 +12,8 @@
 // key (the headers are folded at spaces, into lines of at most 78
 // characters where the words allow; the key, like the subject, is
 // encoded per RFC 2047 where it would not read back as it is: not
-// ASCII, holding "=?", blanks at its ends or a word too long for a line):
+// ASCII, holding "=?" or a tab, spaces at its ends or a word too long
+// for a line):
 //
 //	Message-ID: <3f1c...e9@mail.vendor.example>   (the same for every send of a key)
 //	X-Quorum-Idempotency-Key: journey:intro:p-1
@@ -467,12 +468,14 @@ func boundary(msg *channel.Message) string {
 // reads back as written (a subject, a message's key). Printable ASCII
 // stays as it is, unless it holds text that a reader would decode as an
 // encoded word ("=?utf-8?q?...?=", anywhere: readers decode one inside
-// a word too), blanks at its ends, which a reader trims, or a word too
-// long for a header line (998 characters): that text is encoded whole,
-// into encoded words short enough to fold between.
+// a word too), spaces at its ends or a tab, which a reader trims (at the
+// ends of the value and of each folded line), or a word too long for a
+// header line (998 characters): that text is encoded whole, into encoded
+// words short enough to fold between.
 func encodeText(name, s string) string {
 	enc := mime.QEncoding.Encode("utf-8", s)
-	if enc != s || !strings.Contains(s, "=?") && !hasLongWord(s, 998-len(name+": ")) && !hasEndBlanks(s) {
+	if enc != s || !strings.Contains(s, "=?") && !strings.ContainsRune(s, '\t') &&
+		!strings.HasPrefix(s, " ") && !strings.HasSuffix(s, " ") && !hasLongWord(s, 998-len(name+": ")) {
 		return enc
 	}
 	var words []string
@@ -488,11 +491,6 @@ func encodeText(name, s string) string {
 		s = s[n:]
 	}
 	return strings.Join(words, " ")
-}
-
-// hasEndBlanks reports whether s begins or ends with a space or a tab.
-func hasEndBlanks(s string) bool {
-	return s != "" && (s[0] == ' ' || s[0] == '\t' || s[len(s)-1] == ' ' || s[len(s)-1] == '\t')
 }
 
 // hasLongWord reports whether s has a word (between spaces) longer than n.

@@ -627,6 +627,8 @@ func FuzzCompose(f *testing.F) {
 	f.Add("k", "Subject ü", "text", "<p>html</p>", "https://x.example/u")
 	f.Add("k\n", "", "", "", "")
 	f.Add("", "=?utf-8?q?x?=", strings.Repeat("a", 2000), "\x00\xff", "mailto:x")
+	f.Add("journey=?x?q?abc?=", " Hi ", "t", "", "")
+	f.Add(strings.Repeat("j", 60)+" \tp-1", strings.Repeat("x", 70)+"\t for", "t", "", "")
 	f.Fuzz(func(t *testing.T, key, subject, text, html, unsub string) {
 		msg := &channel.Message{Key: key, Channel: channel.ChannelEmail, To: "ann@acme.com", Subject: subject, Text: text, HTML: html, ListUnsubscribe: unsub}
 		raw, err := smtp.Compose(msg, "news@vendor.example", smtp.MessageID(key, "vendor.example"), t0)
@@ -639,6 +641,17 @@ func FuzzCompose(f *testing.F) {
 		}
 		if got := m.Header.Get("To"); got != "ann@acme.com" {
 			t.Fatalf("To header is %q", got)
+		}
+		// The key and the subject read back as written, once decoded.
+		dec := new(mime.WordDecoder)
+		for _, h := range []struct{ name, want string }{
+			{"X-Quorum-Idempotency-Key", key},
+			{"Subject", strings.ToValidUTF8(subject, "\uFFFD")},
+		} {
+			got, err := dec.DecodeHeader(m.Header.Get(h.name))
+			if err != nil || got != h.want {
+				t.Fatalf("%s reads back as %q (%v), not %q:\n%s", h.name, got, err, h.want, raw)
+			}
 		}
 		_, params, err := mime.ParseMediaType(m.Header.Get("Content-Type"))
 		if err != nil {
