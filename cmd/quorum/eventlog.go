@@ -50,7 +50,7 @@ type logSeq int64
 // UnmarshalJSON reads a whole number; anything else is an
 // *json.UnmarshalTypeError, as the decoder's own for an int64 field.
 func (s *logSeq) UnmarshalJSON(b []byte) error {
-	kind := "number " + string(b)
+	var kind string
 	switch b[0] {
 	case 'n':
 		return nil // null, as for an int64: no seq
@@ -63,10 +63,17 @@ func (s *logSeq) UnmarshalJSON(b []byte) error {
 	case '[':
 		kind = "array"
 	default:
+		// Every line of a log has one: the digits alone, as the engine
+		// writes a seq, are read without the general case's work.
+		if v, err := strconv.ParseInt(string(b), 10, 64); err == nil {
+			*s = logSeq(v)
+			return nil
+		}
 		if v, ok := wholeNumber(string(b)); ok {
 			*s = logSeq(v)
 			return nil
 		}
+		kind = "number " + string(b)
 	}
 	return &json.UnmarshalTypeError{Value: kind, Type: reflect.TypeFor[int64]()}
 }
