@@ -153,8 +153,9 @@ func Run(ctx context.Context, w *World, cfg RunConfig) (*Result, error) {
 		}
 
 		// Sales reps follow up on some of the alerts they received.
-		sent := rec.Sent()
-		for _, m := range sent[alerted:] {
+		// Only the day's messages: the recorder copies what it returns.
+		sent := rec.SentSince(alerted)
+		for _, m := range sent {
 			if m.Channel != channel.ChannelSalesAlert {
 				continue
 			}
@@ -162,7 +163,7 @@ func Run(ctx context.Context, w *World, cfg RunConfig) (*Result, error) {
 				pending = append(pending, fu)
 			}
 		}
-		alerted = len(sent)
+		alerted += len(sent)
 		if cfg.Progress != nil {
 			cfg.Progress(d+1, w.Config.Days)
 		}
