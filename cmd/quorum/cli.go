@@ -27,7 +27,7 @@ Commands:
   simulate   run a program on a synthetic B2B world and print the KPIs
   report     read an event log (simulate --events writes one) and print the KPIs
   explain    run a simulation and explain one account: groups, roles, scores, journeys
-  validate   check a program file and print a summary, or every problem with its position
+  validate   check program files and print a summary of each, or every problem with its position
   persona    classify job titles into seniority, department and buying-group roles
   help       show this help, or "quorum help <command>"
 
