@@ -47,7 +47,7 @@ func (c *compiler) entry() {
 			c.ps.Addf("reEntry.max", "must be at least 1")
 		}
 	default:
-		c.ps.Addf("reEntry.mode", "unknown re-entry mode %q", r.Mode)
+		c.ps.Addf("reEntry.mode", "unknown re-entry mode %q (known: never, after, max)", r.Mode)
 		return
 	}
 	// A setting the mode does not read is a policy written without its

@@ -106,7 +106,7 @@ func (c *Config) Validate() error {
 			ps.Addf(p+".per", "must be positive")
 		}
 		if cp.Channel != "" && cp.Channel != b2b.ChannelEmail && cp.Channel != b2b.ChannelSMS {
-			ps.Addf(p+".channel", "unknown message channel %q", cp.Channel)
+			ps.Addf(p+".channel", "unknown message channel %q (known: email, sms)", cp.Channel)
 		}
 		if cp.Policy != "" && cp.Policy != CapSkip && cp.Policy != CapDefer {
 			ps.Addf(p+".policy", "unknown policy %q (want skip or defer)", cp.Policy)
@@ -122,7 +122,7 @@ func (c *Config) Validate() error {
 	}
 	for i, ch := range c.Consent.RequireOptIn {
 		if ch != b2b.ChannelEmail && ch != b2b.ChannelSMS && ch != b2b.ChannelPhone {
-			ps.Addf(fmt.Sprintf("consent.requireOptIn[%d]", i), "unknown channel %q", ch)
+			ps.Addf(fmt.Sprintf("consent.requireOptIn[%d]", i), "unknown channel %q (known: email, sms, phone)", ch)
 		}
 	}
 	if c.MaxTransitions < 0 {

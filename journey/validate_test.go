@@ -377,11 +377,11 @@ func TestConfigValidate(t *testing.T) {
 	want := []string{
 		`caps[0].max: must be at least 1, got 0`,
 		`caps[0].per: must be positive`,
-		`caps[0].channel: unknown message channel "fax"`,
+		`caps[0].channel: unknown message channel "fax" (known: email, sms)`,
 		`caps[0].policy: unknown policy "later" (want skip or defer)`,
 		`caps[1].name: duplicate cap "a"`,
 		`caps[2].maxDefer: is read only with policy defer; the policy is left out, so the cap skips its messages (name the policy: defer or skip)`,
-		`consent.requireOptIn[0]: unknown channel "pigeon"`,
+		`consent.requireOptIn[0]: unknown channel "pigeon" (known: email, sms, phone)`,
 	}
 	require.Empty(t, cmp.Diff(want, got))
 	_, err := journey.NewCatalog(cfg)
@@ -1095,6 +1095,8 @@ func TestValidateUnknownNamesListTheKnown(t *testing.T) {
 			`nodes["intro"].action.type: unknown action type "emial" (known: ` + actions + `)`},
 		{"no action type", func(j *journey.Journey) { j.Nodes[0].Action.Type = "" },
 			`nodes["intro"].action.type: is required (one of ` + actions + `)`},
+		{"a misspelt re-entry mode", func(j *journey.Journey) { j.ReEntry = journey.ReEntry{Mode: "once"} },
+			`reEntry.mode: unknown re-entry mode "once" (known: never, after, max)`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
