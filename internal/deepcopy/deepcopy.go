@@ -56,8 +56,8 @@ func For[T any]() (func(*T) *T, error) {
 
 // copyFn fixes up dst, which already holds a shallow copy of src, so that
 // it shares no mutable memory with src. A nil copyFn means the shallow
-// copy is enough. dst and src may be the same value: a copyFn reads each
-// part of src before it replaces that part of dst.
+// copy is enough. dst and src are distinct values: a copyFn may replace a
+// part of dst before it reads that part of src.
 type copyFn func(dst, src reflect.Value)
 
 var (
@@ -142,17 +142,12 @@ func build(t reflect.Type) (copyFn, error) {
 			return nil, err
 		}
 		return func(dst, src reflect.Value) {
-			if src.IsNil() {
+			if !copySlice(t, dst, src) || elem == nil {
 				return
 			}
-			n := reflect.MakeSlice(t, src.Len(), src.Len())
-			reflect.Copy(n, src)
-			if elem != nil {
-				for i := range src.Len() {
-					elem(n.Index(i), src.Index(i))
-				}
+			for i := range src.Len() {
+				elem(dst.Index(i), src.Index(i))
 			}
-			dst.Set(n)
 		}, nil
 	case reflect.Array:
 		elem, err := compileLocked(t.Elem())
@@ -173,25 +168,34 @@ func build(t reflect.Type) (copyFn, error) {
 			return nil, err
 		}
 		kt, et := t.Key(), t.Elem()
+		// SetIterKey and SetIterValue copy into reusable values, where Key
+		// and Value would allocate for each entry; the values wait in a
+		// pool between copies, where making them for each map would be
+		// two allocations a map.
+		rooms := sync.Pool{New: func() any {
+			return &mapRoom{reflect.New(kt).Elem(), reflect.New(et).Elem(), reflect.New(et).Elem()}
+		}}
 		return func(dst, src reflect.Value) {
 			if src.IsNil() {
 				return
 			}
 			n := reflect.MakeMapWithSize(t, src.Len())
 			it := src.MapRange()
-			// SetIterKey and SetIterValue copy into reusable values, where
-			// Key and Value would allocate for each entry.
-			k, v := reflect.New(kt).Elem(), reflect.New(et).Elem()
+			r := rooms.Get().(*mapRoom)
 			for it.Next() {
-				k.SetIterKey(it)
-				v.SetIterValue(it)
+				r.k.SetIterKey(it)
+				r.v.SetIterValue(it)
 				if elem != nil {
-					// v is both the copy and its source: every copyFn
-					// reads what it copies before it replaces it.
-					elem(v, v)
+					r.orig.SetIterValue(it)
+					elem(r.v, r.orig)
 				}
-				n.SetMapIndex(k, v)
+				n.SetMapIndex(r.k, r.v)
 			}
+			// The rooms keep nothing of the map alive in the pool.
+			r.k.SetZero()
+			r.v.SetZero()
+			r.orig.SetZero()
+			rooms.Put(r)
 			dst.Set(n)
 		}, nil
 	case reflect.Interface:
@@ -239,12 +243,7 @@ func shallow(t reflect.Type) (copyFn, error) {
 	switch t.Kind() {
 	case reflect.Slice:
 		return func(dst, src reflect.Value) {
-			if src.IsNil() {
-				return
-			}
-			n := reflect.MakeSlice(t, src.Len(), src.Len())
-			reflect.Copy(n, src)
-			dst.Set(n)
+			copySlice(t, dst, src)
 		}, nil
 	case reflect.Map:
 		return func(dst, src reflect.Value) {
@@ -260,6 +259,34 @@ func shallow(t reflect.Type) (copyFn, error) {
 		}, nil
 	}
 	return nil, fmt.Errorf("deepcopy: %s: only a slice or a map can be copied shallowly", t)
+}
+
+// mapRoom holds the values a map's copy reads its entries into: the key,
+// the entry's copy and, for an element type with references, the original
+// entry it is copied from.
+type mapRoom struct{ k, v, orig reflect.Value }
+
+// copySlice gives dst, a slice of type t, a backing array of its own
+// holding src's elements, and reports whether it did: not when src is nil
+// (dst is then nil too). dst and src are distinct values.
+func copySlice(t reflect.Type, dst, src reflect.Value) bool {
+	if src.IsNil() {
+		return false
+	}
+	n := src.Len()
+	if n == 0 {
+		// An empty slice of no capacity, not nil.
+		dst.Set(reflect.MakeSlice(t, 0, 0))
+		return true
+	}
+	// Grown from nil in place, dst gets its new array in one allocation,
+	// where MakeSlice would also allocate the slice header its Value
+	// points to.
+	dst.SetZero()
+	dst.Grow(n)
+	dst.SetLen(n)
+	reflect.Copy(dst, src)
+	return true
 }
 
 // copyInterface copies an interface's dynamic value when its type can be

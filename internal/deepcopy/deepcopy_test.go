@@ -171,3 +171,33 @@ func TestShallowFields(t *testing.T) {
 	}]()
 	require.ErrorContains(t, err, "only a slice or a map can be copied shallowly")
 }
+
+type holder struct {
+	Empty  []string
+	Nil    []string
+	Values map[string]leaf
+}
+
+func TestEmptySlicesAndMapValues(t *testing.T) {
+	cp, err := deepcopy.For[holder]()
+	require.NoError(t, err)
+	room := make([]string, 1, 4)
+	src := &holder{
+		Empty:  room[:0],
+		Values: map[string]leaf{"a": {Name: "a", Tags: []string{"x", "y"}}, "b": {Name: "b", Tags: []string{"z"}}},
+	}
+	dst := cp(src)
+	require.Empty(t, cmp.Diff(src, dst), "a copy equals its original")
+	require.NotNil(t, dst.Empty, "an empty slice stays empty, not nil")
+	require.Nil(t, dst.Nil)
+	require.Empty(t, deepcopy.Shared(*src, *dst), "a copy shares no mutable memory")
+
+	// Appending to the copy's empty slice does not write into the
+	// original's room; the copies of the map's values have arrays of
+	// their own.
+	dst.Empty = append(dst.Empty, "new")
+	require.Empty(t, room[0])
+	dst.Values["a"].Tags[0] = "changed"
+	require.Equal(t, []string{"x", "y"}, src.Values["a"].Tags)
+	require.Equal(t, []string{"z"}, dst.Values["b"].Tags)
+}
