@@ -117,8 +117,11 @@ func (ps *pass) stepJourneys(ctx context.Context, out *outcome) {
 // logJourneys logs a journey result's decisions and the instances that
 // ended.
 func (ps *pass) logJourneys(res *journey.Result) {
-	for _, d := range res.Trace {
-		ps.log("journey."+string(d.Kind), d.Person, d.At, d)
+	for i := range res.Trace {
+		// A pointer into the trace goes into log's data without a copy
+		// of the decision on the heap.
+		d := &res.Trace[i]
+		ps.log(decisionEvent(d.Kind), d.Person, d.At, d)
 		if d.Kind == journey.DecisionSkip {
 			ps.skipped++
 		}
@@ -126,6 +129,30 @@ func (ps *pass) logJourneys(res *journey.Result) {
 	for _, en := range res.Ended {
 		ps.log("journey.ended", "", en.At, en)
 	}
+}
+
+// decisionEvents are the event types of the journey decisions' kinds,
+// made once rather than for each decision logged.
+var decisionEvents = func() map[journey.DecisionKind]string {
+	m := map[journey.DecisionKind]string{}
+	for _, k := range []journey.DecisionKind{
+		journey.DecisionEnter, journey.DecisionNoEntry, journey.DecisionNode,
+		journey.DecisionWait, journey.DecisionPath, journey.DecisionSend,
+		journey.DecisionSkip, journey.DecisionDefer, journey.DecisionNotSelected,
+		journey.DecisionParallel, journey.DecisionMerge, journey.DecisionGoal,
+		journey.DecisionExit, journey.DecisionRuleError, journey.DecisionLimitReached,
+	} {
+		m[k] = "journey." + string(k)
+	}
+	return m
+}()
+
+// decisionEvent returns the event type of a journey decision of kind k.
+func decisionEvent(k journey.DecisionKind) string {
+	if typ, ok := decisionEvents[k]; ok {
+		return typ
+	}
+	return "journey." + string(k)
 }
 
 // perform carries out one journey outbox entry: messages and alerts go to

@@ -218,8 +218,8 @@ func (ps *pass) log(typ string, person b2b.PersonID, at time.Time, data any) {
 	switch d := data.(type) {
 	case *queuedEvent:
 		raw = d.appendJSON(make([]byte, 0, 64+len(d.Journey)+len(d.Key)+len(d.Template)+len(d.To)))
-	case journey.Decision:
-		raw, err = decisionJSON(d)
+	case *journey.Decision:
+		raw, err = decisionJSON(*d)
 	default:
 		raw, err = json.Marshal(data)
 	}
