@@ -115,6 +115,21 @@ func (ps *pass) scoringGroup(g *buyinggroup.Group) *scoring.Group {
 	if in, ok := ps.p.Groups.Interest(g.Interest); ok {
 		tpl = in.RoleTemplate()
 	}
+	// The lists get their room at once (the members, then the persons not
+	// in the group: at most all of the account's persons), where appending
+	// grew them a few times for each group at each pass.
+	sg.Members = make([]scoring.Member, 0, len(g.Members)+len(ps.st.Persons))
+	if tpl != nil {
+		required := 0
+		for _, r := range tpl.Roles {
+			if r.Required {
+				required++
+			}
+		}
+		if required > 0 {
+			sg.RequiredRoles = make([]string, 0, required)
+		}
+	}
 	inGroup := map[b2b.PersonID]bool{}
 	for _, m := range g.Members {
 		w := 1.0
