@@ -117,11 +117,9 @@ func (ps *pass) stepJourneys(ctx context.Context, out *outcome) {
 // logJourneys logs a journey result's decisions and the instances that
 // ended.
 func (ps *pass) logJourneys(res *journey.Result) {
-	for i := range res.Trace {
-		// A pointer into the trace goes into log's data without a copy
-		// of the decision on the heap.
-		d := &res.Trace[i]
-		ps.log(decisionEvent(d.Kind), d.Person, d.At, d)
+	for _, d := range res.Trace {
+		raw, err := decisionJSON(d)
+		ps.logRaw(decisionEvent(d.Kind), d.Person, d.At, raw, err)
 		if d.Kind == journey.DecisionSkip {
 			ps.skipped++
 		}
@@ -334,7 +332,8 @@ func (ps *pass) enqueue(msg channel.Message, person b2b.PersonID, ref *renderRef
 	if ref != nil {
 		journeyID = ref.Journey
 	}
-	ps.log("message.queued", person, ps.now, &queuedEvent{Channel: msg.Channel, Journey: journeyID, Key: msg.Key, Template: msg.Template, To: msg.To})
+	ev := queuedEvent{Channel: msg.Channel, Journey: journeyID, Key: msg.Key, Template: msg.Template, To: msg.To}
+	ps.logRaw("message.queued", person, ps.now, ev.appendJSON(make([]byte, 0, 64+len(ev.Journey)+len(ev.Key)+len(ev.Template)+len(ev.To))), nil)
 }
 
 // queuedEvent is the data of a message.queued event, one per message: a

@@ -210,19 +210,17 @@ type pass struct {
 
 // log appends an event to the account's event log.
 func (ps *pass) log(typ string, person b2b.PersonID, at time.Time, data any) {
-	var raw []byte
-	var err error
-	// The events of every message go without encoding/json's reflection
-	// and its second pass over a Marshaler's output (both hold to
-	// encoding/json's encoding: tests check it).
-	switch d := data.(type) {
-	case *queuedEvent:
-		raw = d.appendJSON(make([]byte, 0, 64+len(d.Journey)+len(d.Key)+len(d.Template)+len(d.To)))
-	case *journey.Decision:
-		raw, err = decisionJSON(*d)
-	default:
-		raw, err = json.Marshal(data)
-	}
+	raw, err := json.Marshal(data)
+	ps.logRaw(typ, person, at, raw, err)
+}
+
+// logRaw logs an event whose data is encoded already (raw, or the error
+// encoding it met). The events of every message and every journey
+// decision come here without encoding/json's reflection and its second
+// pass over a Marshaler's output (both hold to encoding/json's encoding:
+// tests check it), and without their data put on the heap to go through
+// log's interface.
+func (ps *pass) logRaw(typ string, person b2b.PersonID, at time.Time, raw []byte, err error) {
 	if err != nil {
 		ps.fail(fmt.Errorf("event %s: %w", typ, err))
 		return
