@@ -91,6 +91,9 @@ type crecip struct {
 type caction struct {
 	Action
 	recip *crecip
+	// sent is the reason of the decision that sends an email or SMS
+	// (sendReason), made once rather than for each message.
+	sent string
 }
 
 type cmatch struct {

@@ -37,6 +37,7 @@ func (c *compiler) action(p, name string, a *Action, inSplit bool) *caction {
 			c.ps.Addf(p+".template", "is required for %s action", article(a.Type))
 		}
 		ca.recip = recipients()
+		ca.sent = sendReason(a.Type, a.Template)
 	case ActionSalesAlert:
 		if a.Template == "" {
 			c.ps.Addf(p+".template", "is required for a sales alert")

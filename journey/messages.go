@@ -226,7 +226,7 @@ func (s *stepper) message(in *Instance, tr *Track, node *cnode, a *caction, idx 
 		s.skip(in, tr, node, p.ID, e.Key, reason)
 		return
 	}
-	s.capThenSend(in, tr, node, e, tr.visits(node.id), time.Time{})
+	s.capThenSend(in, tr, node, e, a.sent, tr.visits(node.id), time.Time{})
 }
 
 // blocked says why a person may not get a message on a channel, or "".
@@ -247,12 +247,19 @@ func (s *stepper) blocked(p *b2b.Person, ch b2b.Channel) string {
 	return ""
 }
 
-// capThenSend applies the frequency caps; visit is the visit of the node
-// that sends e, expires bounds a deferral that is retried (zero for a
-// first attempt).
-func (s *stepper) capThenSend(in *Instance, tr *Track, node *cnode, e OutboxEntry, visit int, expires time.Time) {
+// sendReason is the reason of the decision that sends a message of type
+// typ with a template.
+func sendReason(typ ActionType, template string) string {
+	return string(typ) + " " + strconv.Quote(template)
+}
+
+// capThenSend applies the frequency caps; sent is the reason of the
+// decision that sends e (sendReason), visit is the visit of the node that
+// sends e, expires bounds a deferral that is retried (zero for a first
+// attempt).
+func (s *stepper) capThenSend(in *Instance, tr *Track, node *cnode, e OutboxEntry, sent string, visit int, expires time.Time) {
 	if len(s.c.cfg.Caps) == 0 {
-		s.emit(in, tr, node, e, string(e.Type)+" "+strconv.Quote(e.Template))
+		s.emit(in, tr, node, e, sent)
 		return
 	}
 	var free time.Time
@@ -285,7 +292,7 @@ func (s *stepper) capThenSend(in *Instance, tr *Track, node *cnode, e OutboxEntr
 	if capName == "" {
 		s.st.Contacts = append(s.st.Contacts, Contact{Person: e.Person, Channel: e.Channel, Category: e.Category, Journey: e.Journey, At: s.now,
 			Step: Step{Version: e.Version, Entry: e.Entry, Track: e.Track, Node: e.Node, Visit: visit}})
-		s.emit(in, tr, node, e, string(e.Type)+" "+strconv.Quote(e.Template))
+		s.emit(in, tr, node, e, sent)
 		return
 	}
 	if expires.IsZero() {
@@ -368,7 +375,7 @@ func (s *stepper) retryDeferred(until time.Time, before bool) {
 			continue
 		}
 		e.At = s.now
-		s.capThenSend(in, tr, node, e, d.Visit, d.Expires)
+		s.capThenSend(in, tr, node, e, sendReason(e.Type, e.Template), d.Visit, d.Expires)
 	}
 }
 
