@@ -68,11 +68,17 @@ var ErrDurationTooLong = errors.New("duration too long")
 
 // String writes whole days as "5d" and anything else in Go's form.
 func (d Duration) String() string {
+	var room [24]byte
+	return string(d.appendText(room[:0]))
+}
+
+// appendText appends the duration as String writes it to b.
+func (d Duration) appendText(b []byte) []byte {
 	td := time.Duration(d)
 	if td > 0 && td%(24*time.Hour) == 0 {
-		return strconv.FormatInt(int64(td/(24*time.Hour)), 10) + "d"
+		return append(strconv.AppendInt(b, int64(td/(24*time.Hour)), 10), 'd')
 	}
-	return td.String()
+	return append(b, td.String()...)
 }
 
 // MarshalJSON writes the duration as text.
