@@ -291,13 +291,19 @@ func (o *outbox) Record(ctx context.Context, p channel.RecordParams) error {
 	if p.Status == channel.StatusDelivered {
 		receipt = encodeReceipt(&p.Receipt)
 	}
-	var ev *store.Event
+	// The params and their event go through the store's interface, so to
+	// the heap: together, in one allocation a delivery rather than two.
+	ack := &struct {
+		params store.AckParams
+		event  store.Event
+	}{params: store.AckParams{Tenant: o.e.cfg.Tenant, ID: p.ID, Attempt: p.Attempt, Status: status,
+		Receipt: receipt, NextAttemptAt: p.NextAttempt, Error: p.Error, Now: p.Now}}
 	if p.Status != channel.StatusPending {
 		data := encodeResult(&resultEvent{Attempt: p.Attempt, Error: p.Error, Key: p.ID, Receipt: p.Receipt, Status: p.Status})
-		ev = &store.Event{Type: resultEventType(p.Status), Time: p.Now, Data: data}
+		ack.event = store.Event{Type: resultEventType(p.Status), Time: p.Now, Data: data}
+		ack.params.Event = &ack.event
 	}
-	err := o.e.cfg.Store.AckOutbox(ctx, &store.AckParams{Tenant: o.e.cfg.Tenant, ID: p.ID, Attempt: p.Attempt, Status: status,
-		Receipt: receipt, NextAttemptAt: p.NextAttempt, Error: p.Error, Now: p.Now, Event: ev})
+	err := o.e.cfg.Store.AckOutbox(ctx, &ack.params)
 	if err == nil {
 		status := string(p.Status)
 		if p.Status == channel.StatusPending {
