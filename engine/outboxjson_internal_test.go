@@ -302,3 +302,37 @@ func TestDecisionEventsLikeEncodingJSON(t *testing.T) {
 		require.Equal(t, string(want), string(got))
 	}
 }
+
+// TestAppliedTallyLikeEncodingJSON holds the activity.applied event's
+// encoding to encoding/json: counts, types and message keys of every
+// kind of text, maps empty and nil, a type with no message list.
+func TestAppliedTallyLikeEncodingJSON(t *testing.T) {
+	t.Parallel()
+	r := rand.New(rand.NewPCG(9, 10))
+	for i := range 5000 {
+		pieces := [][]string{payloadPieces, plainPieces}[i%2]
+		tally := appliedTally{Count: r.IntN(1000) - 10}
+		if i%7 != 0 {
+			tally.ByType = map[string]int{}
+			for range r.IntN(6) {
+				tally.ByType[randomPayloadString(r, pieces)] = r.IntN(100)
+			}
+		}
+		if i%3 != 0 {
+			tally.Messages = map[string][]string{}
+			for range r.IntN(4) {
+				var keys []string
+				if r.IntN(5) > 0 {
+					keys = []string{}
+					for range r.IntN(4) {
+						keys = append(keys, randomPayloadString(r, pieces))
+					}
+				}
+				tally.Messages[randomPayloadString(r, pieces)] = keys
+			}
+		}
+		want, err := json.Marshal(&tally)
+		require.NoError(t, err)
+		require.Equal(t, string(want), string(tally.appendJSON(nil)), "%#v", tally)
+	}
+}
