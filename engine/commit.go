@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/quorumhq/quorum/b2b"
@@ -189,9 +190,9 @@ func (ps *pass) index() map[string]string {
 		return ix
 	}
 	for _, g := range ps.st.Groups {
-		ix["stage/"+g.Interest] = g.Stage
+		ix[stageKeys.of(g.Interest)] = g.Stage
 		if v := ps.st.Readiness[g.ID]; v != nil {
-			ix["readiness/"+g.Interest] = string(v.Tier)
+			ix[readinessKeys.of(g.Interest)] = string(v.Tier)
 		}
 	}
 	for name := range ps.st.Audiences {
@@ -201,4 +202,40 @@ func (ps *pass) index() map[string]string {
 		ix["list/"+l] = "in"
 	}
 	return ix
+}
+
+// stageKeys and readinessKeys are the index keys of the interests' stages
+// and readiness tiers, made once for each interest: every commit indexes
+// its account by its groups' interests, the same few names each time.
+var (
+	stageKeys     = indexKeys{prefix: "stage/"}
+	readinessKeys = indexKeys{prefix: "readiness/"}
+)
+
+// indexKeys makes the index keys of one prefix, each once.
+type indexKeys struct {
+	prefix string
+	mu     sync.RWMutex
+	keys   map[string]string // name -> prefix + name
+}
+
+// of returns the key of name: the prefix and the name.
+func (k *indexKeys) of(name string) string {
+	k.mu.RLock()
+	key, ok := k.keys[name]
+	k.mu.RUnlock()
+	if ok {
+		return key
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if key, ok := k.keys[name]; ok {
+		return key
+	}
+	if k.keys == nil {
+		k.keys = map[string]string{}
+	}
+	key = k.prefix + name
+	k.keys[name] = key
+	return key
 }
