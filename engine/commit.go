@@ -54,9 +54,13 @@ func (e *Engine) commitPass(ctx context.Context, ps *pass, w *work, version int6
 		out.idle = true
 		return out, true, nil
 	}
+	ix := ps.index()
+	// The store keeps nothing of the index (see store.Store.Commit): the
+	// next commit reuses its room.
+	defer indexRoom.put(ix)
 	cp := &store.CommitParams{
 		Tenant: e.cfg.Tenant, Account: id, ExpectedVersion: version,
-		DueAt: ps.due(), Index: ps.index(), Events: ps.events, Outbox: ps.outbox, Now: now,
+		DueAt: ps.due(), Index: ix, Events: ps.events, Outbox: ps.outbox, Now: now,
 	}
 	cp.Redactions, cp.OutboxRedactions = redactions, queued
 	if e.values {
@@ -185,7 +189,7 @@ func (ps *pass) decisiveDue() time.Time {
 // index is what queries select the account by: nothing, for an account
 // merged into another (its groups are history).
 func (ps *pass) index() map[string]string {
-	ix := map[string]string{}
+	ix := indexRoom.take()
 	if ps.st.MergedInto != "" {
 		return ix
 	}
@@ -202,6 +206,29 @@ func (ps *pass) index() map[string]string {
 		ix["list/"+l] = "in"
 	}
 	return ix
+}
+
+// indexRoom is a pool of the maps a commit indexes its account by (a map
+// and its growth for every commit).
+var indexRoom indexMaps
+
+type indexMaps struct{ pool sync.Pool }
+
+// take returns an empty map, one put back before when there is one.
+func (r *indexMaps) take() map[string]string {
+	if m, ok := r.pool.Get().(map[string]string); ok {
+		return m
+	}
+	return map[string]string{}
+}
+
+// put empties m and gives it back; it must not be used again.
+func (r *indexMaps) put(m map[string]string) {
+	if len(m) > 64 {
+		return // a rare large index's room is not kept
+	}
+	clear(m)
+	r.pool.Put(m)
 }
 
 // stageKeys and readinessKeys are the index keys of the interests' stages
