@@ -77,11 +77,7 @@ func TestRecoverSharedIdentifier(t *testing.T) {
 				// stay never restarts; b restarts before then arrives.
 				stay, b := setupOn(t, dataPlatform(), ss.store()), setupOn(t, dataPlatform(), ss.store())
 				for _, x := range []*bundle{stay, b} {
-					for _, batch := range tt.batches {
-						rep, err := x.eng.Apply(x.ctx, batch)
-						require.NoError(t, err)
-						require.Empty(t, rep.Rejected)
-					}
+					applyBatches(t, x, tt.batches)
 					for _, r := range tt.erase {
 						id, ok := x.eng.PersonOfRecord(r.Source, r.RecordID)
 						require.True(t, ok, "record %s", r)
@@ -165,11 +161,7 @@ func TestRecoverSharedAccountIdentifier(t *testing.T) {
 				// stay never restarts; b restarts before then arrives.
 				stay, b := setupOn(t, dataPlatform(), ss.store()), setupOn(t, dataPlatform(), ss.store())
 				for _, x := range []*bundle{stay, b} {
-					for _, batch := range tt.batches {
-						rep, err := x.eng.Apply(x.ctx, batch)
-						require.NoError(t, err)
-						require.Empty(t, rep.Rejected)
-					}
+					applyBatches(t, x, tt.batches)
 				}
 				eng, _ := recovered(t, b)
 				requireSameIdentity(t, b.eng, eng)
@@ -298,5 +290,15 @@ func TestRecoverReportsForeignAccountUnindexed(t *testing.T) {
 		got, ok := engine.LookupAccount(eng, id)
 		require.True(t, ok, id)
 		require.Equal(t, want, got, id)
+	}
+}
+
+// applyBatches applies each batch in turn, every record accepted.
+func applyBatches(t *testing.T, x *bundle, batches []engine.Batch) {
+	t.Helper()
+	for _, batch := range batches {
+		rep, err := x.eng.Apply(x.ctx, batch)
+		require.NoError(t, err)
+		require.Empty(t, rep.Rejected)
 	}
 }
