@@ -1,8 +1,10 @@
 package buyinggroup
 
 import (
+	"errors"
 	"fmt"
 	"math"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -200,6 +202,11 @@ func Compile(defs Definitions, cfg Config) (*Catalog, error) {
 		}
 		if ci.Name == "" {
 			ci.Name = si.ID
+		}
+		if si.URL != "" {
+			if err := checkPageURL(si.URL); err != nil {
+				ps.Addf(path+".url", "%q: %v", si.URL, err)
+			}
 		}
 		if si.Template == "" {
 			ps.Addf(path+".template", "is required (use %q for the standard template)", StandardTemplateID)
@@ -551,4 +558,29 @@ func cmpOr(a, b string) string {
 		return a
 	}
 	return b
+}
+
+// checkPageURL checks that s is a URL a message can link to: absolute,
+// http or https, with a host, and nothing a link would not carry (spaces,
+// control characters).
+func checkPageURL(s string) error {
+	if strings.IndexFunc(s, func(r rune) bool { return r <= ' ' || r == 0x7f }) >= 0 {
+		return errors.New("must not contain spaces or control characters")
+	}
+	u, err := url.Parse(s)
+	switch {
+	case err != nil:
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return err
+	case u.Scheme != "http" && u.Scheme != "https":
+		return errors.New("must be an absolute http or https URL")
+	case u.Host == "" || u.Hostname() == "":
+		return errors.New("has no host")
+	case u.User != nil:
+		return errors.New("must not carry a user name or password")
+	}
+	return nil
 }

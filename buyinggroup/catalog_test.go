@@ -118,6 +118,23 @@ func TestCompileValidation(t *testing.T) {
 			},
 		},
 		{
+			name: "interest page URLs",
+			defs: buyinggroup.Definitions{Interests: []buyinggroup.SolutionInterest{
+				{ID: "ok", Template: "standard", URL: "https://acme.example/data-platform?utm_source=quorum#top"},
+				{ID: "relative", Template: "standard", URL: "/data-platform"},
+				{ID: "script", Template: "standard", URL: "javascript:alert(1)"},
+				{ID: "space", Template: "standard", URL: "https://acme.example/data platform"},
+				{ID: "nohost", Template: "standard", URL: "https:///path"},
+				{ID: "user", Template: "standard", URL: "https://me:secret@acme.example/"},
+				{ID: "bad", Template: "standard", URL: "https://acme.example/%zz"},
+				{ID: "upper", Template: "standard", URL: "HTTP://ACME.example/"},
+			}},
+			want: []string{
+				"interests[1].url", "interests[2].url", "interests[3].url",
+				"interests[4].url", "interests[5].url", "interests[6].url",
+			},
+		},
+		{
 			name: "stage model problems",
 			defs: buyinggroup.Definitions{
 				Interests: []buyinggroup.SolutionInterest{{ID: "a", Template: "standard", StageModel: "m"}},
@@ -423,4 +440,17 @@ func TestCompiledCatalogKeepsTheDefaultThresholdsItWasCompiledWith(t *testing.T)
 		}
 	}
 	require.Equal(t, []float64{0.6}, crossed)
+}
+
+func TestInterestURLErrorText(t *testing.T) {
+	t.Parallel()
+	_, err := buyinggroup.Compile(buyinggroup.Definitions{Interests: []buyinggroup.SolutionInterest{
+		{ID: "a", Template: "standard", URL: "www.acme.example/dp"},
+		{ID: "b", Template: "standard", URL: "https://acme.example/%zz"},
+		{ID: "c", Template: "standard", URL: "https://acme.example/a\tb"},
+	}}, buyinggroup.Config{})
+	require.EqualError(t, err, `buying-group definitions: 3 problems:
+  interests[0].url: "www.acme.example/dp": must be an absolute http or https URL
+  interests[1].url: "https://acme.example/%zz": invalid URL escape "%zz"
+  interests[2].url: "https://acme.example/a\tb": must not contain spaces or control characters`)
 }

@@ -29,6 +29,10 @@ type SolutionInterest struct {
 	Name            string `json:"name,omitempty"`
 	Description     string `json:"description,omitempty"`
 	BusinessOutcome string `json:"businessOutcome,omitempty"`
+	// URL is the interest's page (a product or solution page), for
+	// messages to link to ({{.Interest.URL}}): an absolute http or https
+	// URL, or empty.
+	URL string `json:"url,omitempty"`
 	// CRMProduct is the CRM product or opportunity type the interest maps
 	// to (b2b.Opportunity.Product), so deals find their buying group.
 	CRMProduct string `json:"crmProduct,omitempty"`

@@ -68,7 +68,9 @@ type SolutionInterest struct {
 	ID          string `expr:"id"`
 	Name        string `expr:"name"`
 	Description string `expr:"description"`
-	URL         string `expr:"url"`
+	// URL is the interest's page, as the program gives it
+	// (buyinggroup.SolutionInterest.URL); empty when it gives none.
+	URL string `expr:"url"`
 }
 
 // Brand is the look and voice of a theme, for templates to use:

@@ -89,7 +89,7 @@ func personaOf(p *b2b.Person) string {
 func (ps *pass) channelInterest(id string) channel.SolutionInterest {
 	out := channel.SolutionInterest{ID: id, Name: id}
 	if in, ok := ps.p.Groups.Interest(id); ok {
-		out.Name, out.Description = in.Name, in.Description
+		out.Name, out.Description, out.URL = in.Name, in.Description, in.URL
 		if out.Name == "" {
 			out.Name = id
 		}

@@ -407,3 +407,21 @@ func TestAlertWithAFailingTemplateGoesOutWithTheStandardOne(t *testing.T) {
 	require.Contains(t, failed[0], "required token .Account.Region is empty")
 	require.Contains(t, failed[0], `"sentWith":"sales-alert"`)
 }
+
+// TestMessageLinksTheInterestPage: an interest's page URL, from the
+// program, reaches the email's {{.Interest.URL}} (it was left empty).
+func TestMessageLinksTheInterestPage(t *testing.T) {
+	t.Parallel()
+	defs := pipelineProgram()
+	defs.Interests[0].URL = "https://acme.example/data-platform?src=q&x=1"
+	defs.Templates.Emails[0].HTML = `<p>Meet <a href="{{.Interest.URL}}">{{.Interest.Name}}</a>.</p><a href="{{.UnsubscribeURL}}">unsubscribe</a>`
+	defs.Templates.Emails[0].Text = "Meet {{.Interest.Name}}: {{.Interest.URL}} Unsubscribe: {{.UnsubscribeURL}}"
+	b := setup(t, defs)
+	setupAcme(t, b)
+	msgs := claimAll(t, b, day0)
+	require.NotEmpty(t, msgs)
+	for _, m := range msgs {
+		require.Contains(t, m.Text, "Meet Data Platform: https://acme.example/data-platform?src=q&x=1 ")
+		require.Contains(t, m.HTML, `<a href="https://acme.example/data-platform?src=q&amp;x=1">Data Platform</a>`)
+	}
+}

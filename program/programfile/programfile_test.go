@@ -74,6 +74,7 @@ func TestFullFileUsesEverySection(t *testing.T) {
 		defs.Journeys[0].Nodes[2].Wait.Window.Days[1].String(), defs.Journeys[0].Nodes[2].Wait.Window.Days[2].String() + "]"}, " "))
 	require.Equal(t, "IT", string(defs.Persona.Departments["data office"]))
 	require.Equal(t, "https://quorum.example/logo.png", defs.Templates.Themes[0].Brand.LogoURL)
+	require.Equal(t, "https://quorum.example/data-platform", defs.Interests[0].URL)
 	// The merge key: the evaluator inherits the buyer's required flag and
 	// overrides the rest.
 	te := defs.RoleTemplates[0].Roles[1]
