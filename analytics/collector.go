@@ -40,10 +40,12 @@ func (e *EventError) Unwrap() error { return e.Err }
 // A Collector is not safe for concurrent use: one goroutine feeds it and
 // reports from it, or the host serialises the calls.
 type Collector struct {
-	cfg     Config
-	lastSeq int64
-	latest  time.Time
-	counts  Counts
+	cfg Config
+	// products is cfg.ProductInterests by productKey.
+	products map[string]string
+	lastSeq  int64
+	latest   time.Time
+	counts   Counts
 
 	accounts     map[b2b.AccountID]time.Time // first seen
 	accountOrder []b2b.AccountID
@@ -206,7 +208,11 @@ func New(cfg Config) (*Collector, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	return &Collector{cfg: cfg.withDefaults(),
+	products := make(map[string]string, len(cfg.ProductInterests))
+	for p, in := range cfg.ProductInterests {
+		products[productKey(p)] = in
+	}
+	return &Collector{cfg: cfg.withDefaults(), products: products,
 		accounts: map[b2b.AccountID]time.Time{}, merged: map[b2b.AccountID]time.Time{}, groups: map[groupKey]*group{}, rates: map[b2b.AccountID]*[]rateAt{},
 		opps: map[oppKey]oppAt{}, oppTimes: map[interestKey][]time.Time{}, unattributed: map[oppKey]time.Time{}, alerts: map[alertKey]*alert{},
 		journeys: map[string]*journeyStats{}, emailQueued: map[string]time.Time{}, otherQueued: map[string]bool{},

@@ -139,15 +139,19 @@ func TestComputeReportsEveryBadEvent(t *testing.T) {
 func TestConfigAndPeriodErrors(t *testing.T) {
 	t.Parallel()
 	_, err := analytics.New(analytics.Config{SalesReadyStages: []string{"Sales Ready", ""}, ReadyLevels: []string{"ready", "ready"},
-		AlertResponseWindow: -time.Hour, ProductInterests: map[string]string{"CRM": ""},
+		AlertResponseWindow: -time.Hour, ProductInterests: map[string]string{"CRM": "", " ": "dp", "Data Platform": "dp", "DATA PLATFORM ": "sec"},
 		SalesReadyByInterest: map[string][]string{"": {"Handoff"}, "dp": {"Sales Ready", "", "Sales Ready"}}})
 	require.ErrorIs(t, err, b2b.ErrInvalid)
 	for _, want := range []string{"salesReadyStages[1]: is empty", `readyLevels[1]: "ready" is listed twice`,
 		"alertResponseWindow: is negative (-1h0m0s)", `productInterests["CRM"]: product and interest must both be non-empty`,
+		`productInterests[" "]: product and interest must both be non-empty`,
+		`productInterests["Data Platform"]: is the product "DATA PLATFORM " (case and blanks aside), which maps to "sec", not "dp"`,
 		`salesReadyByInterest[""]: names no interest`, `salesReadyByInterest["dp"][1]: is empty`,
 		`salesReadyByInterest["dp"][2]: "Sales Ready" is listed twice`} {
 		require.Contains(t, err.Error(), want)
 	}
+	require.NoError(t, (&analytics.Config{ProductInterests: map[string]string{"Data Platform": "dp", "data platform ": "dp"}}).Validate(),
+		"the same product, to the same interest: no problem")
 	_, err = analytics.Compute(nil, analytics.Config{}, analytics.Period{From: day(2), To: day(1)})
 	require.ErrorIs(t, err, analytics.ErrPeriod)
 	require.EqualError(t, err, "invalid period: from 2026-03-04T09:00:00Z is after to 2026-03-03T09:00:00Z")

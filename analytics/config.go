@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/quorumhq/quorum/b2b"
@@ -83,9 +84,18 @@ type Config struct {
 	BounceTypes []string
 	// ProductInterests maps a CRM product to a solution interest, for
 	// opportunities whose SolutionInterest is empty (pipeline velocity).
-	// Nil: such opportunities are counted as unattributed.
+	// An opportunity's product matches a key as the engine matches it to
+	// an interest's CRM product (buyinggroup.Interest.MatchesOpportunity):
+	// case aside, and blanks around either aside. [ConfigForInterests]
+	// fills it from the interests' CRM products. Nil: such opportunities
+	// are counted as unattributed.
 	ProductInterests map[string]string
 }
+
+// productKey is the form in which a CRM product is compared: without the
+// blanks around it, in lower case (as buyinggroup.Compile compares CRM
+// products).
+func productKey(p string) string { return strings.ToLower(strings.TrimSpace(p)) }
 
 // ConfigFor returns the configuration whose stage notions are those of
 // the stage models a program's buying groups follow (see
@@ -127,13 +137,19 @@ func ConfigFor(models ...buyinggroup.StageModel) Config {
 // the stage models they use, each once in the order of the first
 // interest that uses it, and SalesReadyByInterest, which gives each
 // interest its own model's sales-ready stage, so that each group is
-// judged by its own interest's model.
+// judged by its own interest's model, and ProductInterests, which maps
+// each interest's CRM product (buyinggroup.SolutionInterest.CRMProduct)
+// to it, so that a deal that names only its product counts for its group
+// as the engine files it (a product that two interests give, which
+// buyinggroup.Compile warns of, maps to the first of them).
 // The pooled SalesReadyStages serve the groups of interests the program
 // does not define (a log written by an earlier program). Without
 // interests the result is the zero Config.
 func ConfigForInterests(interests ...*buyinggroup.Interest) Config {
 	var models []buyinggroup.StageModel
 	byInterest := map[string][]string{}
+	var products map[string]string
+	seen := map[string]bool{} // the products mapped, by productKey
 	for _, in := range interests {
 		m := buyinggroup.DefaultStageModel()
 		if cm := in.Model(); cm != nil {
@@ -146,11 +162,18 @@ func ConfigForInterests(interests ...*buyinggroup.Interest) Config {
 		if ready := salesReady(m); ready != "" {
 			byInterest[in.ID] = []string{ready}
 		}
+		if p := strings.TrimSpace(in.CRMProduct); p != "" && !seen[productKey(p)] {
+			if products == nil {
+				products = map[string]string{}
+			}
+			products[p], seen[productKey(p)] = in.ID, true
+		}
 	}
 	c := ConfigFor(models...)
 	if len(byInterest) > 0 {
 		c.SalesReadyByInterest = byInterest
 	}
+	c.ProductInterests = products
 	return c
 }
 
@@ -203,9 +226,17 @@ func (c *Config) Validate() error {
 	if c.AlertResponseWindow < 0 {
 		ps.Addf("alertResponseWindow", "is negative (%s)", c.AlertResponseWindow)
 	}
+	products := map[string]string{} // by productKey: the first key
 	for _, p := range slices.Sorted(maps.Keys(c.ProductInterests)) {
-		if p == "" || c.ProductInterests[p] == "" {
+		in, k := c.ProductInterests[p], productKey(p)
+		switch first, dup := products[k]; {
+		case k == "" || in == "":
 			ps.Addf(fmt.Sprintf("productInterests[%q]", p), "product and interest must both be non-empty")
+		case dup && c.ProductInterests[first] != in:
+			ps.Addf(fmt.Sprintf("productInterests[%q]", p), "is the product %q (case and blanks aside), which maps to %q, not %q",
+				first, c.ProductInterests[first], in)
+		case !dup:
+			products[k] = p
 		}
 	}
 	return ps.Err("analytics config")

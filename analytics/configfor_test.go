@@ -139,6 +139,14 @@ func TestConfigForInterests(t *testing.T) {
 		want: analytics.Config{SalesReadyStages: []string{"Sales Ready", "Decision"},
 			StageOrder:           []string{"Awareness", "Consideration", "Decision", "Sales Ready", "Closed Won", "Closed Lost", "Renewed", "Churned"},
 			SalesReadyByInterest: map[string][]string{"dp": {"Sales Ready"}, "renewal": {"Decision"}, "sec": {"Sales Ready"}}},
+	}, {
+		name: "CRM products: each interest's, the first interest's when two give one",
+		ins: []buyinggroup.SolutionInterest{{ID: "dp", CRMProduct: " Data Platform"}, {ID: "sec", CRMProduct: "Security Suite"},
+			{ID: "dp-eu", CRMProduct: "data platform"}, {ID: "services"}},
+		want: analytics.Config{SalesReadyStages: []string{"Sales Ready"},
+			StageOrder:           []string{"Awareness", "Consideration", "Decision", "Sales Ready", "Closed Won", "Closed Lost"},
+			SalesReadyByInterest: map[string][]string{"dp": {"Sales Ready"}, "sec": {"Sales Ready"}, "dp-eu": {"Sales Ready"}, "services": {"Sales Ready"}},
+			ProductInterests:     map[string]string{"Data Platform": "dp", "Security Suite": "sec"}},
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -203,6 +211,48 @@ func TestSalesReadyByInterest(t *testing.T) {
 			r := report(t, log, tt.cfg, analytics.Period{To: day(10)})
 			require.Empty(t, cmp.Diff(tt.mqa, r.MQA.Groups), "%s (-want +got)", tt.reason)
 			require.Empty(t, cmp.Diff(tt.velocity, r.Velocity.ToSalesReady.Days), "%s (-want +got)", tt.reason)
+		})
+	}
+}
+
+// TestVelocityCRMProduct: a CRM deal that names no solution interest
+// belongs to the group of the interest whose CRM product it has, compared
+// as the engine compares them (buyinggroup.Interest.MatchesOpportunity:
+// case aside, blanks around it aside). The program's interests say which
+// product is whose, so ConfigForInterests maps them.
+func TestVelocityCRMProduct(t *testing.T) {
+	t.Parallel()
+	opp := func(id, product string, createdDay float64) m {
+		return m{"id": id, "product": product, "stage": "Qualify", "status": "open", "createdAt": day(createdDay)}
+	}
+	log := eventLog{}.
+		add("a", day(0), "buyinggroup.group_created", created("a/dp", "dp", day(0))).
+		add("b", day(0), "buyinggroup.group_created", created("b/sec", "sec", day(0))).
+		add("a", day(3), "opportunity.created", opp("o-a", "data platform ", 3)).
+		add("b", day(5), "opportunity.created", opp("o-b", "Security Suite", 5))
+	ins := interests(t, nil,
+		buyinggroup.SolutionInterest{ID: "dp", CRMProduct: "Data Platform"}, buyinggroup.SolutionInterest{ID: "sec", CRMProduct: "Security Suite"})
+	tests := []struct {
+		name string
+		cfg  analytics.Config
+		want analytics.Duration
+	}{{
+		name: "the program's interests: both deals find their group",
+		cfg:  analytics.ConfigForInterests(ins...),
+		want: analytics.Duration{Days: analytics.Average{Sum: 8, Count: 2, Mean: val(4), Median: val(4)}},
+	}, {
+		name: "products mapped by hand in another case: the same",
+		cfg:  analytics.Config{ProductInterests: map[string]string{"DATA PLATFORM": "dp", " security suite": "sec"}},
+		want: analytics.Duration{Days: analytics.Average{Sum: 8, Count: 2, Mean: val(4), Median: val(4)}},
+	}, {
+		name: "no product mapped: both unattributed, both groups pending",
+		want: analytics.Duration{Days: analytics.Average{Reason: "no buying group got an opportunity in the period"}, Pending: 2, Unattributed: 2},
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r := report(t, log, tt.cfg, analytics.Period{To: day(10)})
+			require.Empty(t, cmp.Diff(tt.want, r.Velocity.ToOpportunity), "(-want +got)")
 		})
 	}
 }

@@ -18,7 +18,9 @@
 // A program with stage models of its own gives the KPIs their stages with
 // [ConfigForInterests]: each interest's sales-ready stage, that of its own
 // stage model (the model's last stage before the success and failure
-// stages), and the models' stage order:
+// stages), the models' stage order, and each interest's CRM product
+// (ProductInterests), by which a deal that names no interest finds its
+// group:
 //
 //	cfg := analytics.ConfigForInterests(prog.Groups.Interests()...) // prog: a *program.Program
 //	cfg.AlertResponseWindow = 3 * 24 * time.Hour
@@ -105,7 +107,9 @@
 // and count; pending counts the groups whose clock still runs at To;
 // unattributed the period's opportunities that no event gave a solution
 // interest (nor a product ProductInterests maps), which no group can
-// claim.
+// claim. A product matches a ProductInterests key as the engine matches a
+// deal to an interest's CRM product: case aside, and blanks around either
+// aside ("data platform " is "Data Platform").
 //
 // Lead-to-buying-group qualification rate (qualificationRate): each
 // account's latest qualify.rate at To, summed: qualified persons / persons.

@@ -213,8 +213,8 @@ type opportunityPayload struct {
 
 // opportunity reads an opportunity.created or opportunity.changed event.
 // An opportunity counts once, for the latest solution interest an event
-// gave it (its own, or its product's by ProductInterests), at its
-// creation time; until one is known it is unattributed. A change that
+// gave it (its own, or its product's by ProductInterests, case and blanks
+// aside), at its creation time; until one is known it is unattributed. A change that
 // gives an unattributed opportunity its interest (a CRM deal often gets
 // its product after it was created) attributes it from its creation; one
 // that gives it another interest (its product changed) moves it to that
@@ -230,7 +230,7 @@ func (c *Collector) opportunity(ev store.Event) error {
 	}
 	interest := o.SolutionInterest
 	if interest == "" {
-		interest = c.cfg.ProductInterests[o.Product]
+		interest = c.products[productKey(o.Product)]
 	}
 	k := oppKey{ev.Account, o.ID}
 	prev, seen := c.opps[k]
