@@ -119,6 +119,7 @@ type group struct {
 	interest  string
 	created   time.Time // the earliest time an event names the group (group_created)
 	snaps     []snapshot
+	stages    []stageAt // each change of its stage, in log order
 	stage     string
 	level     string
 	qualified bool
@@ -130,6 +131,11 @@ type snapshot struct {
 	stage        string
 	completeness float64
 	score        float64
+}
+
+type stageAt struct {
+	at    time.Time
+	stage string
 }
 
 type rateAt struct {

@@ -138,11 +138,11 @@ func TestComputeReportsEveryBadEvent(t *testing.T) {
 
 func TestConfigAndPeriodErrors(t *testing.T) {
 	t.Parallel()
-	_, err := analytics.New(analytics.Config{SalesReadyStages: []string{"Sales Ready", ""}, ReadyLevels: []string{"ready", "ready"},
+	_, err := analytics.New(analytics.Config{SalesReadyStages: []string{"Sales Ready", ""}, ReadyLevels: []string{"ready", "ready"}, ClosedStages: []string{"Closed Won", "Closed Won"},
 		AlertResponseWindow: -time.Hour, ProductInterests: map[string]string{"CRM": "", " ": "dp", "Data Platform": "dp", "DATA PLATFORM ": "sec"},
 		SalesReadyByInterest: map[string][]string{"": {"Handoff"}, "dp": {"Sales Ready", "", "Sales Ready"}}})
 	require.ErrorIs(t, err, b2b.ErrInvalid)
-	for _, want := range []string{"salesReadyStages[1]: is empty", `readyLevels[1]: "ready" is listed twice`,
+	for _, want := range []string{"salesReadyStages[1]: is empty", `readyLevels[1]: "ready" is listed twice`, `closedStages[1]: "Closed Won" is listed twice`,
 		"alertResponseWindow: is negative (-1h0m0s)", `productInterests["CRM"]: product and interest must both be non-empty`,
 		`productInterests[" "]: product and interest must both be non-empty`,
 		`productInterests["Data Platform"]: is the product "DATA PLATFORM " (case and blanks aside), which maps to "sec", not "dp"`,

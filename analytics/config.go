@@ -57,6 +57,13 @@ type Config struct {
 	// read (to compare readiness strategies whose programs share a stage
 	// model). It cannot be combined with StagesOnly.
 	ReadinessOnly bool
+	// ClosedStages are the stages in which a group's deal has closed (won
+	// or lost: its stage model's success and failure stages). A group in
+	// one at To is on its way neither to sales-ready nor to an
+	// opportunity: a velocity clock it had not stopped is counted as
+	// closed, not as pending. Zero: the default stage model's "Closed
+	// Won" and "Closed Lost". [ConfigFor] fills it from the models.
+	ClosedStages []string
 	// StageOrder orders the stage distribution; stages it does not list
 	// follow in alphabetical order. Zero: the default stage model's
 	// stages (Awareness, Consideration, Decision, Sales Ready, Closed Won,
@@ -106,7 +113,9 @@ func productKey(p string) string { return strings.ToLower(strings.TrimSpace(p)) 
 //     open stage (neither its success stage nor a failure stage) in the
 //     model's order, the stage in which marketing hands the group to sales
 //     before the deal closes ("Sales Ready" in the default model);
-//   - StageOrder lists the models' stages in their order, each once.
+//   - StageOrder lists the models' stages in their order, each once;
+//   - ClosedStages holds the models' success and failure stages, each
+//     once.
 //
 // A model with no open stage adds no sales-ready stage (when none adds
 // one, the default "Sales Ready" stands); without models the result is the
@@ -123,6 +132,9 @@ func ConfigFor(models ...buyinggroup.StageModel) Config {
 		for _, s := range m.Stages {
 			if s.Name != "" && !slices.Contains(c.StageOrder, s.Name) { // "": refused by buyinggroup.Compile
 				c.StageOrder = append(c.StageOrder, s.Name)
+			}
+			if s.Name != "" && (s.Success || s.Failure) && !slices.Contains(c.ClosedStages, s.Name) {
+				c.ClosedStages = append(c.ClosedStages, s.Name)
 			}
 		}
 		if ready := salesReady(m); ready != "" && !slices.Contains(c.SalesReadyStages, ready) {
@@ -195,7 +207,7 @@ func (c *Config) Validate() error {
 	lists := []struct {
 		path string
 		list []string
-	}{{"salesReadyStages", c.SalesReadyStages}, {"readyLevels", c.ReadyLevels}, {"stageOrder", c.StageOrder},
+	}{{"salesReadyStages", c.SalesReadyStages}, {"readyLevels", c.ReadyLevels}, {"closedStages", c.ClosedStages}, {"stageOrder", c.StageOrder},
 		{"openTypes", c.OpenTypes}, {"clickTypes", c.ClickTypes}, {"bounceTypes", c.BounceTypes}}
 	for _, l := range lists {
 		for i, s := range l.list {
@@ -254,6 +266,13 @@ func (c Config) withDefaults() Config {
 	if len(c.StageOrder) == 0 {
 		for _, s := range model.Stages {
 			c.StageOrder = append(c.StageOrder, s.Name)
+		}
+	}
+	if len(c.ClosedStages) == 0 {
+		for _, s := range model.Stages {
+			if s.Success || s.Failure {
+				c.ClosedStages = append(c.ClosedStages, s.Name)
+			}
 		}
 	}
 	if c.AlertResponseWindow == 0 {

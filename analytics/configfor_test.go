@@ -37,23 +37,25 @@ func TestConfigFor(t *testing.T) {
 		name:   "the default model",
 		models: []buyinggroup.StageModel{def},
 		want: analytics.Config{SalesReadyStages: []string{"Sales Ready"},
-			StageOrder: []string{"Awareness", "Consideration", "Decision", "Sales Ready", "Closed Won", "Closed Lost"}},
+			StageOrder:   []string{"Awareness", "Consideration", "Decision", "Sales Ready", "Closed Won", "Closed Lost"},
+			ClosedStages: []string{"Closed Won", "Closed Lost"}},
 	}, {
 		name:   "a model of its own names",
 		models: []buyinggroup.StageModel{pilotModel()},
 		want: analytics.Config{SalesReadyStages: []string{"Handoff"},
-			StageOrder: []string{"Aware", "Pilot", "Handoff", "Won", "Lost", "Stalled"}},
+			StageOrder: []string{"Aware", "Pilot", "Handoff", "Won", "Lost", "Stalled"}, ClosedStages: []string{"Won", "Lost", "Stalled"}},
 		reason: "the last stage before the success and failure stages",
 	}, {
 		name:   "two models: each one's sales-ready stage, each stage once",
 		models: []buyinggroup.StageModel{def, expansion},
 		want: analytics.Config{SalesReadyStages: []string{"Sales Ready", "Upsell Ready"},
-			StageOrder: []string{"Awareness", "Consideration", "Decision", "Sales Ready", "Closed Won", "Closed Lost", "Upsell Ready"}},
+			StageOrder:   []string{"Awareness", "Consideration", "Decision", "Sales Ready", "Closed Won", "Closed Lost", "Upsell Ready"},
+			ClosedStages: []string{"Closed Won", "Closed Lost"}},
 	}, {
 		name: "a model with no open stage adds none",
 		models: []buyinggroup.StageModel{{ID: "closed", Stages: []buyinggroup.Stage{
 			{Name: "Won", Success: true, Entry: true}, {Name: "Lost", Failure: true}}}},
-		want: analytics.Config{StageOrder: []string{"Won", "Lost"}},
+		want: analytics.Config{StageOrder: []string{"Won", "Lost"}, ClosedStages: []string{"Won", "Lost"}},
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -138,6 +140,7 @@ func TestConfigForInterests(t *testing.T) {
 		ins:    []buyinggroup.SolutionInterest{{ID: "dp"}, {ID: "renewal", StageModel: "renewal"}, {ID: "sec", StageModel: "default"}},
 		want: analytics.Config{SalesReadyStages: []string{"Sales Ready", "Decision"},
 			StageOrder:           []string{"Awareness", "Consideration", "Decision", "Sales Ready", "Closed Won", "Closed Lost", "Renewed", "Churned"},
+			ClosedStages:         []string{"Closed Won", "Closed Lost", "Renewed", "Churned"},
 			SalesReadyByInterest: map[string][]string{"dp": {"Sales Ready"}, "renewal": {"Decision"}, "sec": {"Sales Ready"}}},
 	}, {
 		name: "CRM products: each interest's, the first interest's when two give one",
@@ -145,6 +148,7 @@ func TestConfigForInterests(t *testing.T) {
 			{ID: "dp-eu", CRMProduct: "data platform"}, {ID: "services"}},
 		want: analytics.Config{SalesReadyStages: []string{"Sales Ready"},
 			StageOrder:           []string{"Awareness", "Consideration", "Decision", "Sales Ready", "Closed Won", "Closed Lost"},
+			ClosedStages:         []string{"Closed Won", "Closed Lost"},
 			SalesReadyByInterest: map[string][]string{"dp": {"Sales Ready"}, "sec": {"Sales Ready"}, "dp-eu": {"Sales Ready"}, "services": {"Sales Ready"}},
 			ProductInterests:     map[string]string{"Data Platform": "dp", "Security Suite": "sec"}},
 	}}

@@ -105,6 +105,10 @@
 // over) counts once, for the account it moved to, from its creation; the
 // account it left no longer counts it, in any period. Mean, median, sum
 // and count; pending counts the groups whose clock still runs at To;
+// closed those whose clock stopped before it got there, the group being
+// in a closed stage at To (ClosedStages: won or lost, its deal closed;
+// the default model's Closed Won and Closed Lost, or with [ConfigFor]
+// the models' success and failure stages), which will not get there;
 // unattributed the period's opportunities that no event gave a solution
 // interest (nor a product ProductInterests maps), which no group can
 // claim. A product matches a ProductInterests key as the engine matches a

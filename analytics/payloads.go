@@ -37,6 +37,26 @@ func (c *Collector) group(account b2b.AccountID, id, interest string, at time.Ti
 	return g
 }
 
+// setStage moves the group to the stage; a change is kept in its stage
+// history (the velocity clocks read its stage at To).
+func (g *group) setStage(stage string, at time.Time) {
+	if stage != g.stage {
+		g.stages = append(g.stages, stageAt{at, stage})
+	}
+	g.stage = stage
+}
+
+// stageBy is the group's latest stage (in log order) set by the time; ""
+// if none.
+func (g *group) stageBy(by func(time.Time) bool) string {
+	for i := len(g.stages) - 1; i >= 0; i-- {
+		if by(g.stages[i].at) {
+			return g.stages[i].stage
+		}
+	}
+	return ""
+}
+
 // setQualified re-evaluates whether the group is qualified (a sales-ready
 // stage of its interest, or a ready level) and records the moment it
 // becomes so.
@@ -89,7 +109,8 @@ func (c *Collector) groupUpdated(ev store.Event) error {
 	}
 	g := c.group(ev.Account, p.Group, p.Interest, ev.Time)
 	g.snaps = append(g.snaps, snapshot{at: ev.Time, stage: p.Stage, completeness: *p.Completeness, score: *p.Score})
-	g.stage, g.level = p.Stage, p.Readiness
+	g.setStage(p.Stage, ev.Time)
+	g.level = p.Readiness
 	c.setQualified(g, ev.Time)
 	return nil
 }
@@ -130,7 +151,7 @@ func (c *Collector) groupEvent(ev store.Event) error {
 			return errors.New("stage change without a stage (to)")
 		}
 		g := c.group(ev.Account, p.Group, p.Interest, ev.Time)
-		g.stage = p.To
+		g.setStage(p.To, ev.Time)
 		c.setQualified(g, ev.Time)
 	}
 	return nil

@@ -82,12 +82,16 @@ type Velocity struct {
 }
 
 // Duration is a set of group durations in days that ended in the period.
-// Pending counts the groups known at To whose clock still runs.
+// Pending counts the groups known at To whose clock still runs; Closed
+// those whose clock stopped at a closed stage (Config.ClosedStages) that
+// they were in at To, before they got there (their deal won or lost: they
+// will not). Neither counts the groups of accounts merged by To.
 // Unattributed (opportunities only) counts the period's opportunities
 // that no event gave a solution interest, which no group can claim.
 type Duration struct {
 	Days         Average `json:"days"`
 	Pending      int     `json:"pending"`
+	Closed       int     `json:"closed,omitempty"`
 	Unattributed int     `json:"unattributed,omitempty"`
 }
 
@@ -297,15 +301,20 @@ func (c *Collector) velocity(r *Report, in, by func(time.Time) bool, gone func(b
 			continue
 		}
 		running := !gone(g.key.account)
+		closed := running && contains(c.cfg.ClosedStages, g.stageBy(by))
 		switch first := firstAtOrAfter(g.reaches, g.created); {
 		case in(first):
 			ready = append(ready, days(first.Sub(g.created)))
+		case !by(first) && closed:
+			r.Velocity.ToSalesReady.Closed++
 		case !by(first) && running:
 			r.Velocity.ToSalesReady.Pending++
 		}
 		switch first := firstAtOrAfter(c.oppTimes[interestKey{g.key.account, g.interest}], g.created); {
 		case in(first):
 			opp = append(opp, days(first.Sub(g.created)))
+		case !by(first) && closed:
+			r.Velocity.ToOpportunity.Closed++
 		case !by(first) && running:
 			r.Velocity.ToOpportunity.Pending++
 		}

@@ -59,6 +59,9 @@ func (r *Report) WriteText(w io.Writer) error {
 		d    Duration
 	}{{"Pipeline velocity to sales-ready", r.Velocity.ToSalesReady}, {"Pipeline velocity to opportunity", r.Velocity.ToOpportunity}} {
 		note := fmt.Sprintf("median %s days, %d pending", num(v.d.Days.Median, ""), v.d.Pending)
+		if v.d.Closed > 0 {
+			note += fmt.Sprintf(", %d closed before", v.d.Closed)
+		}
 		if v.d.Unattributed > 0 {
 			note += ", " + count(v.d.Unattributed, "deal") + " without interest"
 		}
