@@ -59,7 +59,15 @@
 // A [Period] is [From, To]; To is the as-of time (zero: the latest event
 // seen), From zero means from the first event. Stocks are each group's or
 // account's latest value at To; flows count what happened within the
-// period.
+// period. Both ends count, so that an event at To is seen as of To:
+// periods that tile a span (weeks, months) end each one instant before
+// the next begins (To: nextFrom.Add(-time.Nanosecond), as the report
+// command's dates do), or an event at a boundary counts in both.
+//
+// A collector counts what it read: a person erased later (the engine then
+// removes the person's own events from the store) stays in the figures of
+// a collector that read their events before, and leaves those computed
+// from the log afterwards.
 //
 // An account merged into another by To (account.merged: a Marketo company
 // found to be a Salesforce account, whose persons and deals the other
@@ -86,7 +94,11 @@
 // readiness level one of ReadyLevels; group.updated,
 // buyinggroup.stage_changed and readiness.changed all move it, and it
 // "becomes" qualified at each change from not qualified. mqa.groups is
-// the same per group (over groups created by To).
+// the same per group (over groups created by To). The rate is a flow over
+// a stock: an account qualified before From, and still qualified, is not
+// in the numerator of a later period, and the denominator holds every
+// account of the log, those with no buying group (no interest applies to
+// them) too.
 //
 // Pipeline velocity (pipelineVelocity): for each group whose first
 // qualification happened in the period, the days from its creation
@@ -117,11 +129,17 @@
 //
 // Lead-to-buying-group qualification rate (qualificationRate): each
 // account's latest qualify.rate at To, summed: qualified persons / persons.
+// The engine rates each account's persons (qualify.Rate), so a person in
+// two accounts (a parent's and a subsidiary's, with rollup) counts in
+// both.
 //
 // Sales-alert response rate (alertResponse.rate): of the alerts raised in
 // the period whose response window (AlertResponseWindow after the alert)
 // closed by To, those with an alert.acknowledged or alert.acted_on within
-// the window. Alerts whose window is still open are not in the rate (open,
+// the window. An acknowledgement (the rep saw the alert: alert_opened,
+// alert_acknowledged) answers it; the guide's stricter alert-to-activity
+// conversion, a follow-up only, is actedOn / rate's denominator, both of
+// which the report gives. Alerts whose window is still open are not in the rate (open,
 // and openResponded of them already answered): counting early answers
 // before the late ones can come would flatter the rate. When the events
 // end before To (Period.Through, such as a log read from a file, which
@@ -134,7 +152,11 @@
 // entered (journey.enter) in the period that ended completed
 // (journey.ended with completed) by To / instances entered; per journey and
 // overall, with the exited and still-running counts. Running instances stay
-// in the denominator.
+// in the denominator. It counts instances, not accounts: an account that
+// re-enters a journey (its reEntry allows it) counts once per entry, and
+// an account in two journeys counts in each, overall too. An instance
+// that a merge ended is exited (completed if it had reached its journey's
+// goal before).
 //
 // E-mail engagement (email.openRate, email.clickRate), the open and click
 // rates of the program's (nurture) e-mails: of the e-mails delivered in
