@@ -123,7 +123,8 @@
 // the models' success and failure stages), which will not get there;
 // unattributed the period's opportunities that no event gave a solution
 // interest (nor a product ProductInterests maps), which no group can
-// claim. A product matches a ProductInterests key as the engine matches a
+// claim; ungrouped those of an interest for which their account had no
+// group by To (the interest does not apply to it). A product matches a ProductInterests key as the engine matches a
 // deal to an interest's CRM product: case aside, and blanks around either
 // aside ("data platform " is "Data Platform").
 //

@@ -87,12 +87,15 @@ type Velocity struct {
 // they were in at To, before they got there (their deal won or lost: they
 // will not). Neither counts the groups of accounts merged by To.
 // Unattributed (opportunities only) counts the period's opportunities
-// that no event gave a solution interest, which no group can claim.
+// that no event gave a solution interest, which no group can claim;
+// Ungrouped those of an interest for which their account had no group by
+// To (the interest does not apply to it), whose time no group can take.
 type Duration struct {
 	Days         Average `json:"days"`
 	Pending      int     `json:"pending"`
 	Closed       int     `json:"closed,omitempty"`
 	Unattributed int     `json:"unattributed,omitempty"`
+	Ungrouped    int     `json:"ungrouped,omitempty"`
 }
 
 // Qualification is the lead-to-buying-group qualification rate: each
@@ -296,10 +299,12 @@ func latestSnapshot(snaps []snapshot, by func(time.Time) bool) (snapshot, bool) 
 
 func (c *Collector) velocity(r *Report, in, by func(time.Time) bool, gone func(b2b.AccountID) bool) {
 	var ready, opp []float64
+	grouped := make(map[interestKey]bool, len(c.groupOrder))
 	for _, g := range c.groupOrder {
 		if !by(g.created) {
 			continue
 		}
+		grouped[interestKey{g.key.account, g.interest}] = true
 		running := !gone(g.key.account)
 		closed := running && contains(c.cfg.ClosedStages, g.stageBy(by))
 		switch first := firstAtOrAfter(g.reaches, g.created); {
@@ -322,6 +327,11 @@ func (c *Collector) velocity(r *Report, in, by func(time.Time) bool, gone func(b
 	for _, t := range c.unattributed {
 		if in(t) {
 			r.Velocity.ToOpportunity.Unattributed++
+		}
+	}
+	for k, o := range c.opps {
+		if o.interest != "" && in(o.at) && !grouped[interestKey{k.account, o.interest}] {
+			r.Velocity.ToOpportunity.Ungrouped++
 		}
 	}
 	r.Velocity.ToSalesReady.Days = average(ready, "no buying group became sales-ready in the period")

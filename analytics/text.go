@@ -65,6 +65,9 @@ func (r *Report) WriteText(w io.Writer) error {
 		if v.d.Unattributed > 0 {
 			note += ", " + count(v.d.Unattributed, "deal") + " without interest"
 		}
+		if v.d.Ungrouped > 0 {
+			note += ", " + count(v.d.Ungrouped, "deal") + " without group"
+		}
 		t.row(v.name, num(v.d.Days.Mean, " days"), fmt.Sprintf("%.1f days", v.d.Days.Sum), count(v.d.Days.Count, "group"),
 			noteOr(v.d.Days.Reason, note))
 	}
