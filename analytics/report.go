@@ -83,9 +83,9 @@ type Velocity struct {
 
 // Duration is a set of group durations in days that ended in the period.
 // Pending counts the groups known at To whose clock still runs; Closed
-// those whose clock stopped at a closed stage (Config.ClosedStages) that
-// they were in at To, before they got there (their deal won or lost: they
-// will not). Neither counts the groups of accounts merged by To.
+// those that had not got there and were in a closed stage at To
+// (Config.ClosedStages: their deal won or lost), whose clock stopped.
+// Neither counts the groups of accounts merged by To.
 // Unattributed (opportunities only) counts the period's opportunities
 // that no event gave a solution interest, which no group can claim;
 // Ungrouped those of an interest for which their account had no group by
