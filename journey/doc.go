@@ -134,13 +134,21 @@
 // ([Config].MaxTransitions counts every node a track passes in it), and a listen
 // whose timeout is an event's time still hears it. An exit event ends
 // an instance after what came due before it ran, and after the messages
-// a cap deferred to before it went out. What the late step cannot know
-// it reads at its own time: the view (splits, recipient conditions, and
-// the exit criteria and goals that read the view, checked after the
-// tracks caught up to the step's last event), the catalog (lifecycle
-// and end dates), consent and frequency caps (the messages go out now).
-// Instances enter at the step's time, a go-to's too; the step's
-// decisions, outbox entries and ends are dated at its time.
+// a cap deferred to before it went out. What happens at a known time
+// happens then: an instance that a go-to or an event's trigger starts
+// enters at the go-to's or the event's time, and runs from then, before
+// the step's later events (one that an event starts runs after the other
+// events of its time, as in the step at that time); every decision,
+// outbox entry, end, goal reached and entry or exit record is dated when
+// it happened, and rules read that time as now; a message counts in the
+// frequency caps at the time it was sent (Contact.At), and one that a
+// cap deferred is retried at its time, again at the time a cap deferred
+// it to next, and counts then. What the late step cannot know it reads
+// at its own time: the view (splits, recipient conditions, consent,
+// list triggers, whose instances enter at the step's time, and the exit
+// criteria and goals that read the view, checked after the tracks
+// caught up to the step's last event) and the catalog (lifecycle and
+// end dates).
 //
 // Messages respect consent and frequency caps. A person who opted out of a
 // channel, or whose consent is unknown on a channel that needs an opt-in

@@ -12,7 +12,7 @@ func (s *stepper) triggers(ev *Event) {
 		if v, ok := s.c.accepting(ev.Journey, s.now); ok {
 			s.enter(v, "manual entry", ev.SolutionInterest, true)
 		} else {
-			s.trace(Decision{At: s.now, Kind: DecisionNoEntry, Journey: ev.Journey, Reason: "manual entry: " + s.c.refusal(ev.Journey, s.now)})
+			s.trace(Decision{At: s.at, Kind: DecisionNoEntry, Journey: ev.Journey, Reason: "manual entry: " + s.c.refusal(ev.Journey, s.now)})
 		}
 		return
 	}
@@ -45,7 +45,7 @@ func (s *stepper) triggers(ev *Event) {
 			}
 			if t.when != nil {
 				// "group" is the group the instance's track will have.
-				d := Decision{At: s.now, Kind: DecisionNoEntry, Journey: id, Version: v.number}
+				d := Decision{At: s.at, Kind: DecisionNoEntry, Journey: id, Version: v.number}
 				ok, d := s.eval(t.when, s.accountEnv(nil, &Track{SolutionInterest: interest}, ev), d)
 				if !ok {
 					d.Reason = "trigger condition does not hold"
@@ -104,7 +104,7 @@ func (s *stepper) listTriggers(again bool) bool {
 			why := "in list " + t.List
 			if t.when != nil {
 				// traced only if the rule fails: list triggers are checked on every change
-				ok, _ := s.eval(t.when, s.accountEnv(nil, &Track{SolutionInterest: t.SolutionInterest}, nil), Decision{At: s.now, Kind: DecisionNoEntry, Journey: id, Version: v.number})
+				ok, _ := s.eval(t.when, s.accountEnv(nil, &Track{SolutionInterest: t.SolutionInterest}, nil), Decision{At: s.at, Kind: DecisionNoEntry, Journey: id, Version: v.number})
 				if !ok {
 					continue
 				}
@@ -147,22 +147,22 @@ func (s *stepper) enter(v *Version, why, interest string, loud bool) bool {
 	id := v.def.ID
 	if reason := s.refusal(v, interest); reason != "" {
 		if loud {
-			s.trace(Decision{At: s.now, Kind: DecisionNoEntry, Journey: id, Version: v.number, Reason: why + ": " + reason})
+			s.trace(Decision{At: s.at, Kind: DecisionNoEntry, Journey: id, Version: v.number, Reason: why + ": " + reason})
 		}
 		return false
 	}
 	interest = cmpOr(interest, v.interest)
 	rec := s.st.record(id)
 	rec.Entries++
-	rec.LastEntry = s.now
-	tr := Track{ID: 0, Parent: -1, Node: v.nodes[v.start].id, Status: TrackActive, Since: s.now, SolutionInterest: interest,
+	rec.LastEntry = s.at
+	tr := Track{ID: 0, Parent: -1, Node: v.nodes[v.start].id, Status: TrackActive, Since: s.at, SolutionInterest: interest,
 		Visits: make([]NodeVisits, 0, min(len(v.nodes), 8))}
 	if g := s.view.group(interest); interest != "" && g != nil {
 		tr.Group = g.ID
 	}
 	s.st.Instances = append(s.st.Instances, Instance{Journey: id, Version: v.number, Fingerprint: v.fingerprint, Entry: rec.Entries,
-		EnteredAt: s.now, Trigger: why, Tracks: []Track{tr}})
-	s.trace(Decision{At: s.now, Kind: DecisionEnter, Journey: id, Version: v.number, Entry: rec.Entries,
+		EnteredAt: s.at, Trigger: why, Tracks: []Track{tr}})
+	s.trace(Decision{At: s.at, Kind: DecisionEnter, Journey: id, Version: v.number, Entry: rec.Entries,
 		Node: tr.Node, Reason: why})
 	// an exit that already holds ends the instance before it runs
 	s.instanceRules(len(s.st.Instances) - 1)
@@ -209,7 +209,7 @@ func (s *stepper) refusal(v *Version, interest string) string {
 		if r.FromExit {
 			from, what = rec.LastExit, "exit"
 		}
-		if at := from.Add(time.Duration(r.After)); s.now.Before(at) {
+		if at := from.Add(time.Duration(r.After)); s.at.Before(at) {
 			return fmt.Sprintf("re-entry allowed %s after the last %s, from %s", r.After, what, at.UTC().Format(time.RFC3339))
 		}
 	}

@@ -95,8 +95,8 @@ func (s *stepper) end(i int, reason string, completed bool) {
 		outcome = in.Tracks[0].Outcome
 	}
 	s.res.Ended = append(s.res.Ended, Ended{Journey: in.Journey, Version: in.Version, Entry: in.Entry,
-		At: s.now, Reason: reason, Outcome: outcome, Completed: completed})
-	s.st.record(in.Journey).LastExit = s.now
+		At: s.at, Reason: reason, Outcome: outcome, Completed: completed})
+	s.st.record(in.Journey).LastExit = s.at
 	d := s.decision(in, nil, DecisionExit, "")
 	d.Reason = reason
 	s.trace(d)
@@ -111,8 +111,8 @@ func (s *stepper) exitWith(i int, reason string, d Decision, completed bool) {
 	s.dropDeferred(i, reason)
 	s.setGone(i)
 	s.res.Ended = append(s.res.Ended, Ended{Journey: in.Journey, Version: in.Version, Entry: in.Entry,
-		At: s.now, Reason: reason, Outcome: in.Tracks[0].Outcome, Completed: completed})
-	s.st.record(in.Journey).LastExit = s.now
+		At: s.at, Reason: reason, Outcome: in.Tracks[0].Outcome, Completed: completed})
+	s.st.record(in.Journey).LastExit = s.at
 	d.Reason = "exit criterion: " + reason
 	s.trace(d)
 }
@@ -182,7 +182,7 @@ func (s *stepper) instanceRules(i int) {
 		if !ok {
 			continue
 		}
-		in.Goals = append(in.Goals, GoalHit{Goal: g.Name, At: s.now})
+		in.Goals = append(in.Goals, GoalHit{Goal: g.Name, At: s.at})
 		d.Reason = "goal reached: " + g.Name
 		s.trace(d)
 		if g.ExitOnGoal {
@@ -229,8 +229,8 @@ func (s *stepper) complete(i int) {
 	}
 	s.setGone(i)
 	s.res.Ended = append(s.res.Ended, Ended{Journey: in.Journey, Version: in.Version, Entry: in.Entry,
-		At: s.now, Reason: "completed", Outcome: in.Tracks[0].Outcome, Completed: completed})
-	s.st.record(in.Journey).LastExit = s.now
+		At: s.at, Reason: "completed", Outcome: in.Tracks[0].Outcome, Completed: completed})
+	s.st.record(in.Journey).LastExit = s.at
 	d := s.decision(in, nil, DecisionComplete, in.Tracks[0].Node)
 	d.Reason = "completed"
 	if o := in.Tracks[0].Outcome; o != "" {

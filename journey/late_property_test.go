@@ -3,6 +3,8 @@ package journey_test
 import (
 	"fmt"
 	"math/rand/v2"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -10,28 +12,50 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/stretchr/testify/require"
 
+	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/journey"
 )
 
-// TestPropertyLateSteps runs seeded random valid journeys with random
-// activities over 30 days, once stepped at every due and event time and
-// once stepped at random times, late, and wants the same decisions, the
-// same messages and the same tracks from both.
+// TestPropertyLateSteps runs seeded random valid journeys, which go to
+// one another, with random activities and audience entries over 30 days
+// under frequency caps, once stepped at every due and event time and once
+// stepped at random times, late, and wants from both the same decisions,
+// messages and ends at the same times (the entries, into a journey a
+// go-to or an audience entry started, among them), and the same state:
+// the same tracks, waiting since and until the same times, the same
+// entries and exits, and the same messages, counted by the caps at the
+// times they were sent or held back.
 func TestPropertyLateSteps(t *testing.T) {
 	t.Parallel()
-	for seed := uint64(1); seed <= 8; seed++ {
+	// entries the late steps made by go-tos and by audience entries, and
+	// messages a cap held back, over all seeds
+	var goTos, audience, deferred atomic.Int64
+	t.Cleanup(func() {
+		require.Positive(t, goTos.Load(), "go-tos enter journeys")
+		require.Positive(t, audience.Load(), "audience entries enter journeys")
+		require.Positive(t, deferred.Load(), "caps defer messages")
+	})
+	for seed := uint64(1); seed <= 16; seed++ {
 		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) {
 			t.Parallel()
 			rng := rand.New(rand.NewPCG(seed, 7))
-			cfg := journey.Config{Roles: standardRoles}
+			policy := []journey.CapPolicy{journey.CapSkip, journey.CapDefer}[seed%2]
+			cfg := journey.Config{Roles: standardRoles, Caps: []journey.Cap{
+				{Name: "email", Channel: b2b.ChannelEmail, Max: 1, Per: journey.Days(2), Policy: policy},
+				{Name: "all", Max: 3, Per: journey.Days(5), Policy: policy, MaxDefer: journey.Days(2)},
+			}}
 			var js []journey.Journey
+			var ids []string
 			var entries []journey.Event
 			for k := 0; k < 3; k++ {
-				j := randomJourney(rng, fmt.Sprintf("j%d", k), 6+rng.IntN(10))
+				// a journey may go to the ones made before it
+				j := randomJourney(rng, fmt.Sprintf("j%d", k), 6+rng.IntN(10), ids...)
 				require.NoError(t, journey.Validate(j, cfg), "generated journey must be valid")
 				js = append(js, j)
-				entries = append(entries, manual(j.ID, day0)...)
+				ids = append(ids, j.ID)
 			}
+			// the others are entered by go-tos and audience entries
+			entries = manual(ids[len(ids)-1], day0)
 			cat := newCatalog(t, cfg, js...)
 			for a := 0; a < 10; a++ {
 				view := randomView(rng, a)
@@ -39,7 +63,11 @@ func TestPropertyLateSteps(t *testing.T) {
 				end := day0.Add(days(30))
 				var events []journey.Event
 				for h := 1 + rng.IntN(24); h < 30*24; h += 1 + rng.IntN(48) {
-					events = append(events, journey.Event{Type: journey.EventActivity, ActivityType: "visit_web_page", At: day0.Add(hours(h))})
+					ev := journey.Event{Type: journey.EventActivity, ActivityType: "visit_web_page", At: day0.Add(hours(h))}
+					if rng.IntN(8) == 0 {
+						ev = journey.Event{Type: journey.EventAudienceEntered, Audience: "a", At: ev.At}
+					}
+					events = append(events, ev)
 				}
 
 				var onTime journey.State
@@ -61,11 +89,24 @@ func TestPropertyLateSteps(t *testing.T) {
 					got.add(cat.Step(&late, journey.Input{View: view, Now: now, Events: rest[:k]}))
 					rest = rest[k:]
 				}
-				if diff := cmp.Diff(want, got, ignoreStepTimes); diff != "" {
+				for _, d := range got.Trace {
+					switch {
+					case d.Kind == journey.DecisionEnter && strings.HasPrefix(d.Reason, "go to from "):
+						goTos.Add(1)
+					case d.Kind == journey.DecisionEnter && strings.HasPrefix(d.Reason, "entered audience "):
+						audience.Add(1)
+					case d.Kind == journey.DecisionDefer:
+						deferred.Add(1)
+					}
+				}
+				if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
 					t.Fatalf("account %d: late steps decided otherwise than steps on time (-on time +late):\n%s", a, diff)
 				}
-				if diff := cmp.Diff(onTime.Instances, late.Instances, cmpopts.EquateEmpty()); diff != "" {
-					t.Fatalf("account %d: late steps left the tracks otherwise than steps on time (-on time +late):\n%s", a, diff)
+				// A step prunes the messages older than the caps' longest
+				// period, one that is idle does not.
+				recent := cmpopts.IgnoreSliceElements(func(c journey.Contact) bool { return !c.At.After(end.Add(-days(5))) })
+				if diff := cmp.Diff(onTime, late, recent, cmpopts.EquateEmpty()); diff != "" {
+					t.Fatalf("account %d: late steps left the state otherwise than steps on time (-on time +late):\n%s", a, diff)
 				}
 			}
 		})

@@ -54,7 +54,7 @@ func (s *stepper) recipients(in *Instance, tr *Track, node *cnode, r *crecip) []
 
 func (s *stepper) personHolds(in *Instance, tr *Track, node *cnode, c *pcond, pv *PersonView, role string, g *GroupView) bool {
 	penv := &s.scratch().penv
-	*penv = PersonEnv{Person: &pv.Person, Score: pv.Score, Role: role, Group: g, Account: &s.view.Account, Now: s.now}
+	*penv = PersonEnv{Person: &pv.Person, Score: pv.Score, Role: role, Group: g, Account: &s.view.Account, Now: s.at}
 	ok, err := c.x.Eval(penv)
 	if err != nil || (!ok && s.dry) {
 		d := s.decision(in, tr, DecisionNotSelected, node.id)
@@ -76,7 +76,7 @@ func (s *stepper) entry(in *Instance, tr *Track, node *cnode, typ ActionType, pe
 		Key: key(in.Journey, itoa(in.Version), string(s.st.Account), itoa(in.Entry), itoa(tr.ID),
 			string(node.id), itoa(visit), string(person), itoa(idx), string(typ)),
 		Type: typ, Account: s.st.Account, Journey: in.Journey, Version: in.Version, Entry: in.Entry,
-		Track: tr.ID, Node: node.id, At: s.now, Person: person,
+		Track: tr.ID, Node: node.id, At: s.at, Person: person,
 		Group: tr.Group, SolutionInterest: tr.SolutionInterest,
 	}
 }
@@ -276,10 +276,10 @@ func (s *stepper) capThenSend(in *Instance, tr *Track, node *cnode, e OutboxEntr
 			continue
 		}
 		per := time.Duration(cp.Per)
-		if s.countContacts(e.Person, cp, s.now.Add(-per)) < cp.Max {
+		if s.countContacts(e.Person, cp, s.at.Add(-per)) < cp.Max {
 			continue
 		}
-		times := s.contactTimes(e.Person, cp, s.now.Add(-per))
+		times := s.contactTimes(e.Person, cp, s.at.Add(-per))
 		slices.SortFunc(times, time.Time.Compare)
 		at := times[len(times)-cp.Max].Add(per)
 		if at.After(free) {
@@ -299,13 +299,13 @@ func (s *stepper) capThenSend(in *Instance, tr *Track, node *cnode, e OutboxEntr
 		maxDefer = max(maxDefer, time.Duration(cmp.Or(cp.MaxDefer, cp.Per)))
 	}
 	if len(reason) == len(prefix) {
-		s.st.Contacts = append(s.st.Contacts, Contact{Person: e.Person, Channel: e.Channel, Category: e.Category, Journey: e.Journey, At: s.now,
+		s.st.Contacts = append(s.st.Contacts, Contact{Person: e.Person, Channel: e.Channel, Category: e.Category, Journey: e.Journey, At: s.at,
 			Step: Step{Version: e.Version, Entry: e.Entry, Track: e.Track, Node: e.Node, Visit: visit}})
 		s.emit(in, tr, node, e, sent)
 		return
 	}
 	if expires.IsZero() {
-		expires = s.now.Add(maxDefer)
+		expires = s.at.Add(maxDefer)
 	}
 	if policy == CapSkip || free.After(expires) {
 		s.skip(in, tr, node, e.Person, e.Key, string(reason))
@@ -324,7 +324,7 @@ func (s *stepper) countContacts(person b2b.PersonID, cp Cap, after time.Time) in
 	for _, list := range [2][]Contact{s.st.Contacts, s.extra} {
 		for i := range list {
 			c := &list[i]
-			if c.Person == person && c.At.After(after) && !c.At.After(s.now) &&
+			if c.Person == person && c.At.After(after) && !c.At.After(s.at) &&
 				(cp.Channel == "" || cp.Channel == c.Channel) && (cp.Category == "" || cp.Category == c.Category) {
 				n++
 			}
@@ -338,7 +338,7 @@ func (s *stepper) contactTimes(person b2b.PersonID, cp Cap, after time.Time) []t
 	var out []time.Time
 	for _, list := range [][]Contact{s.st.Contacts, s.extra} {
 		for _, c := range list {
-			if c.Person == person && c.At.After(after) && !c.At.After(s.now) &&
+			if c.Person == person && c.At.After(after) && !c.At.After(s.at) &&
 				(cp.Channel == "" || cp.Channel == c.Channel) && (cp.Category == "" || cp.Category == c.Category) {
 				out = append(out, c.At)
 			}
@@ -348,31 +348,39 @@ func (s *stepper) contactTimes(person b2b.PersonID, cp Cap, after time.Time) []t
 }
 
 // retryDeferred sends deferred messages whose time came by until (before
-// it, when before is set), checking consent and caps again. A step that
-// runs late retries them in time order with its tracks and events: a
-// message due before an exit event goes out before the exit drops what
-// its instance holds back. Consent, caps and expiry are those of the
-// step's time, when the message goes out.
+// it, when before is set), checking consent and caps again, each at its
+// time, in time order: as the step at that time would have, a step that
+// runs late sends a message at its time, counts it in the caps then, and
+// retries at its time one that a cap deferred again to before until.
+// It runs in time order with the step's tracks and events: a message due
+// before an exit event goes out before the exit drops what its instance
+// holds back. Consent is that of the step's view.
 func (s *stepper) retryDeferred(until time.Time, before bool) {
-	if len(s.st.Deferred) == 0 {
-		return
-	}
-	var due []DeferredMessage
-	s.st.Deferred = slices.DeleteFunc(s.st.Deferred, func(d DeferredMessage) bool {
-		if until.Before(d.Due) || before && until.Equal(d.Due) {
-			return false
+	at := s.at
+	for {
+		k := -1
+		for i := range s.st.Deferred {
+			d := &s.st.Deferred[i]
+			if until.Before(d.Due) || before && until.Equal(d.Due) {
+				continue
+			}
+			if k < 0 || d.Due.Before(s.st.Deferred[k].Due) {
+				k = i
+			}
 		}
-		due = append(due, d)
-		return true
-	})
-	for _, d := range due {
+		if k < 0 {
+			break
+		}
+		d := s.st.Deferred[k]
+		s.st.Deferred = slices.Delete(s.st.Deferred, k, k+1)
+		s.at = d.Due
 		e := d.Entry
 		in := &Instance{Journey: e.Journey, Version: e.Version, Entry: e.Entry}
 		tr := &Track{ID: e.Track}
 		node := &cnode{id: e.Node}
 		pv := s.view.person(e.Person)
 		switch {
-		case s.now.After(d.Expires):
+		case s.at.After(d.Expires):
 			s.skip(in, tr, node, e.Person, e.Key, "deferred message expired")
 			continue
 		case pv == nil:
@@ -383,9 +391,10 @@ func (s *stepper) retryDeferred(until time.Time, before bool) {
 			s.skip(in, tr, node, e.Person, e.Key, reason)
 			continue
 		}
-		e.At = s.now
+		e.At = s.at
 		s.capThenSend(in, tr, node, e, sendReason(e.Type, e.Template), d.Visit, d.Expires)
 	}
+	s.at = at
 }
 
 // peopleSplit sends each person down the first path it matches and runs

@@ -181,7 +181,7 @@ func (s *stepper) exec(i, t int, v *Version, node *cnode) bool {
 			// journey's end, so it exits, not completed, and what a cap
 			// deferred for it is dropped, as at any exit.
 			s.exit(i, "go to journey "+target+": "+why, false)
-			d := Decision{At: s.now, Kind: DecisionNoEntry, Journey: target, Reason: "go to from " + in.Journey + ": " + why}
+			d := Decision{At: s.at, Kind: DecisionNoEntry, Journey: target, Reason: "go to from " + in.Journey + ": " + why}
 			if nv != nil {
 				d.Version = nv.number
 			}

@@ -27,7 +27,10 @@ type OutboxEntry struct {
 	Entry   int           `json:"entry"`
 	Track   int           `json:"track"`
 	Node    NodeID        `json:"node"`
-	At      time.Time     `json:"at"`
+	// At is when the track ran the node, or when a message that a cap
+	// deferred was retried, which in a step that runs late may be before
+	// the step's time (see the package documentation).
+	At time.Time `json:"at"`
 	// Channel and Category apply to messages (email, sms).
 	Channel  b2b.Channel  `json:"channel,omitempty"`
 	Category string       `json:"category,omitempty"`

@@ -15,8 +15,9 @@ import (
 )
 
 // randomJourney builds a valid journey of n nodes: every node leads to
-// later nodes, except waits, which may also loop back.
-func randomJourney(rng *rand.Rand, id string, n int) journey.Journey {
+// later nodes, except waits, which may also loop back. With targets, some
+// nodes are go-tos to one of those journeys.
+func randomJourney(rng *rand.Rand, id string, n int, targets ...string) journey.Journey {
 	j := journey.Journey{ID: id, Triggers: []journey.Trigger{{Type: journey.TriggerAudience, Audience: "a"}},
 		ReEntry: journey.ReEntry{Mode: journey.ReEntryAfter, After: journey.Days(1 + rng.IntN(20))}}
 	nid := func(i int) journey.NodeID { return journey.NodeID(fmt.Sprintf("n%d", i)) }
@@ -39,6 +40,11 @@ func randomJourney(rng *rand.Rand, id string, n int) journey.Journey {
 			continue
 		}
 		var node journey.Node
+		if len(targets) > 0 && rng.IntN(4) == 0 {
+			node = journey.Node{ID: nid(i), Kind: journey.KindGoTo, GoTo: &journey.GoTo{Journey: targets[rng.IntN(len(targets))]}}
+			j.Nodes = append(j.Nodes, node)
+			continue
+		}
 		switch rng.IntN(9) {
 		case 0, 1:
 			typ := journey.ActionEmail

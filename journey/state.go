@@ -165,7 +165,9 @@ type Contact struct {
 	Channel  b2b.Channel  `json:"channel"`
 	Category string       `json:"category"`
 	Journey  string       `json:"journey"`
-	At       time.Time    `json:"at"`
+	// At is the message's OutboxEntry.At: when it was sent, which in a
+	// step that runs late may be before the step's time.
+	At time.Time `json:"at"`
 	// Step is the step of Journey that sent the message (zero in a state
 	// written before steps were recorded).
 	Step Step `json:"step,omitzero"`

@@ -12,9 +12,9 @@ type Input struct {
 	View *AccountView
 	// Events happened to the account since the last step, in time order.
 	Events []Event
-	// Now is the step's time; every decision is recorded at Now. Tracks
-	// that came due before Now run at the times they came due, in time
-	// order with the events (see the package documentation).
+	// Now is the step's time. Tracks that came due before Now run at the
+	// times they came due, in time order with the events, and what they
+	// decide is dated then (see the package documentation).
 	Now time.Time
 	// DryRun runs the step fully (state and trace) but produces no outbox
 	// entries; the trace records what would have been sent. Test accounts
@@ -233,7 +233,7 @@ func (s *stepper) trace(d Decision) {
 }
 
 func (s *stepper) decision(in *Instance, tr *Track, kind DecisionKind, node NodeID) Decision {
-	d := Decision{At: s.now, Kind: kind, Journey: in.Journey, Version: in.Version, Entry: in.Entry, Node: node}
+	d := Decision{At: s.at, Kind: kind, Journey: in.Journey, Version: in.Version, Entry: in.Entry, Node: node}
 	if tr != nil {
 		d.Track = tr.ID
 	}
@@ -262,7 +262,7 @@ func (s *stepper) accountEnv(in *Instance, tr *Track, ev *Event) *AccountEnv {
 	v := s.view
 	env := &s.scratch().env
 	*env = AccountEnv{Account: &v.Account, Group: s.group(tr), Groups: v.Groups, Persons: v.Persons,
-		Audiences: v.Audiences, Lists: v.Lists, Opportunities: v.Opportunities, Event: ev, Now: s.now}
+		Audiences: v.Audiences, Lists: v.Lists, Opportunities: v.Opportunities, Event: ev, Now: s.at}
 	if ev == nil {
 		env.Event = &noEvent
 	}
@@ -439,11 +439,11 @@ func (s *stepper) eventTime(ev *Event) time.Time {
 // and counts a listen's timeout from then, as a step at that time would
 // have. Ties go by instance, then track, as they were created.
 //
-// Before an event (event set), until is the event's time: only the
-// instances that ran before the step take part (those that entered in
-// it do at the step's time), and a listen or external node whose timeout
-// is the event's time still hears it: an event at the timeout is in
-// time.
+// Before an event (event set), until is the event's time: the instances
+// that entered in the step take part if they entered before it (one that
+// entered at the event's time runs after the events of that time, as in
+// the step then), and a listen or external node whose timeout is the
+// event's time still hears it: an event at the timeout is in time.
 func (s *stepper) runUntil(until time.Time, event bool) {
 	for {
 		i, t, at := s.nextDue(until, event)
@@ -474,15 +474,16 @@ func (s *stepper) runUntil(until time.Time, event bool) {
 // none is.
 func (s *stepper) nextDue(until time.Time, event bool) (i, t int, at time.Time) {
 	i, t = -1, -1
-	n := len(s.st.Instances)
-	if event {
-		n = s.running
-	}
-	for k := 0; k < n; k++ {
+	for k := range s.st.Instances {
 		if s.isGone(k) {
 			continue
 		}
 		in := &s.st.Instances[k]
+		if event && k >= s.running && !in.EnteredAt.Before(until) {
+			// It entered at the event's time: it runs after the event,
+			// as in the step at that time.
+			continue
+		}
 		for j := range in.Tracks {
 			tr := &in.Tracks[j]
 			if tr.Status != TrackActive {

@@ -17,7 +17,7 @@ import "time"
 // evaluates no rule.
 func (c *Catalog) Stop(res *Result, st *State, now time.Time, reason string) {
 	res.Reset()
-	s := stepper{c: c, st: st, view: &AccountView{}, now: now, res: res, running: len(st.Instances)}
+	s := stepper{c: c, st: st, view: &AccountView{}, now: now, at: now, res: res, running: len(st.Instances)}
 	for i := range st.Instances {
 		s.exit(i, reason, false)
 	}

@@ -34,6 +34,8 @@ const (
 // A Decision is one thing a step decided and why: the rule (name and
 // expression) and the values it saw, or a plain reason.
 type Decision struct {
+	// At is when the step decided it: in a step that runs late, the time
+	// the track came due or the event happened, not the step's time.
 	At      time.Time    `json:"at"`
 	Kind    DecisionKind `json:"kind"`
 	Journey string       `json:"journey,omitempty"`
