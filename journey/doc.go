@@ -138,17 +138,19 @@
 // happens then: an instance that a go-to or an event's trigger starts
 // enters at the go-to's or the event's time, and runs from then, before
 // the step's later events (one that an event starts runs after the other
-// events of its time, as in the step at that time); every decision,
-// outbox entry, end, goal reached and entry or exit record is dated when
-// it happened, and rules read that time as now; a message counts in the
-// frequency caps at the time it was sent (Contact.At), and one that a
-// cap deferred is retried at its time, again at the time a cap deferred
-// it to next, and counts then. What the late step cannot know it reads
-// at its own time: the view (splits, recipient conditions, consent,
-// list triggers, whose instances enter at the step's time, and the exit
-// criteria and goals that read the view, checked after the tracks
-// caught up to the step's last event) and the catalog (lifecycle and
-// end dates).
+// events of its time, as in the step at that time); a list trigger lets
+// the account in again when an instance of its journey ends and, when
+// the view is the one the last step saw, when its re-entry policy's wait
+// ends (a list the account joined in a changed view lets it in at the
+// step's time). Every decision, outbox entry, end, goal reached and
+// entry or exit record is dated when it happened, and rules read that
+// time as now; a message counts in the frequency caps at the time it was
+// sent (Contact.At), and one that a cap deferred is retried at its time
+// (again at the time a cap deferred it to next) and counts then. What
+// the late step cannot know it reads at its own time: the view (splits,
+// recipient conditions, consent, list membership, and the exit criteria
+// and goals that read the view, checked after the tracks caught up to
+// the step's last event) and the catalog (lifecycle and end dates).
 //
 // Messages respect consent and frequency caps. A person who opted out of a
 // channel, or whose consent is unknown on a channel that needs an opt-in

@@ -89,32 +89,113 @@ func (s *stepper) listTriggers(again bool) bool {
 		if again && !s.endedIn(id) {
 			continue
 		}
-		v, ok := s.c.accepting(id, s.now)
-		if !ok {
-			continue
-		}
-		for k := range v.triggers {
-			t := &v.triggers[k]
-			if t.Type != TriggerList || s.runningNow(id) {
-				continue
-			}
-			if t.List != "" && !slices.Contains(s.view.Lists, t.List) {
-				continue
-			}
-			why := "in list " + t.List
-			if t.when != nil {
-				// traced only if the rule fails: list triggers are checked on every change
-				ok, _ := s.eval(t.when, s.accountEnv(nil, &Track{SolutionInterest: t.SolutionInterest}, nil), Decision{At: s.at, Kind: DecisionNoEntry, Journey: id, Version: v.number})
-				if !ok {
-					continue
-				}
-				why = "dynamic list: " + t.When
-			}
-			entered = s.enter(v, why, t.SolutionInterest, false) || entered
-			break
-		}
+		entered = s.listTrigger(id) || entered
 	}
 	return entered
+}
+
+// listTrigger enters the account into journey id if it has a list
+// trigger that lets it in, and reports whether it entered.
+func (s *stepper) listTrigger(id string) bool {
+	v, ok := s.c.accepting(id, s.now)
+	if !ok {
+		return false
+	}
+	for k := range v.triggers {
+		t := &v.triggers[k]
+		if t.Type != TriggerList || s.runningNow(id) {
+			continue
+		}
+		if t.List != "" && !slices.Contains(s.view.Lists, t.List) {
+			continue
+		}
+		why := "in list " + t.List
+		if t.when != nil {
+			// traced only if the rule fails: list triggers are checked on every change
+			ok, _ := s.eval(t.when, s.accountEnv(nil, &Track{SolutionInterest: t.SolutionInterest}, nil), Decision{At: s.at, Kind: DecisionNoEntry, Journey: id, Version: v.number})
+			if !ok {
+				continue
+			}
+			why = "dynamic list: " + t.When
+		}
+		return s.enter(v, why, t.SolutionInterest, false)
+	}
+	return false
+}
+
+// listAt notes that a list trigger may let the account in at t (before
+// now): an instance ended then, by a track (after) or an event.
+func (s *stepper) listAt(t time.Time, after bool) {
+	if !t.Before(s.now) {
+		return // the step's own checks at now enter it
+	}
+	switch {
+	case s.lists.IsZero() || t.Before(s.lists):
+		s.lists, s.listsAfter = t, after
+	case t.Equal(s.lists):
+		s.listsAfter = s.listsAfter && after
+	}
+}
+
+// listEntries enters, at s.at, the account into the journeys with a list
+// trigger whose instance ended in the step or whose re-entry policy lets
+// it in again then, when their policies let it in; one that a policy
+// lets in later in the step enters then (see listAt).
+func (s *stepper) listEntries() {
+	s.lists = time.Time{}
+	for _, id := range s.c.ids {
+		if s.runningNow(id) {
+			continue
+		}
+		ended := s.endedIn(id)
+		at := s.reEntryAt(id)
+		if ended || at.Equal(s.at) {
+			s.listTrigger(id)
+		}
+		// A re-entry policy's wait that ends later in the step: that of
+		// an instance that ended in it, or, the view unchanged, of one
+		// before it.
+		if (ended || s.sameView) && !s.runningNow(id) && at.After(s.at) {
+			s.listAt(at, false)
+		}
+	}
+}
+
+// listReEntries notes, at the start of a step whose view did not change,
+// when the journeys with a list trigger that the account is not in let
+// it in again within the step: a re-entry policy's wait that ended after
+// the last step (due is the state's Due then, which is not after it)
+// and before now. The account was in the list then, the view unchanged.
+func (s *stepper) listReEntries(due time.Time) {
+	if due.IsZero() || len(s.st.Records) == 0 {
+		return
+	}
+	for _, rec := range s.st.Records {
+		if at := s.reEntryAt(rec.Journey); !s.st.running(rec.Journey) && !at.Before(due) {
+			s.listAt(at, false)
+		}
+	}
+}
+
+// reEntryAt returns when journey id, which takes entries by a list
+// trigger under a policy that lets the account in again after a while
+// and which the account entered, lets it in again; zero when there is
+// none.
+func (s *stepper) reEntryAt(id string) time.Time {
+	k := slices.IndexFunc(s.st.Records, func(r Record) bool { return r.Journey == id })
+	if k < 0 || s.st.Records[k].Entries == 0 {
+		return time.Time{}
+	}
+	v, ok := s.c.accepting(id, s.now)
+	if !ok || v.def.ReEntry.Mode != ReEntryAfter || !slices.ContainsFunc(v.triggers, func(t ctrigger) bool { return t.Type == TriggerList }) {
+		return time.Time{}
+	}
+	rec := &s.st.Records[k]
+	at := rec.LastEntry
+	if v.def.ReEntry.FromExit {
+		at = rec.LastExit
+	}
+	return at.Add(time.Duration(v.def.ReEntry.After))
 }
 
 // runningNow reports whether an instance of journey id runs: one that

@@ -29,8 +29,9 @@ func TestPropertyLateSteps(t *testing.T) {
 	t.Parallel()
 	// entries the late steps made by go-tos and by audience entries, and
 	// messages a cap held back, over all seeds
-	var goTos, audience, deferred atomic.Int64
+	var goTos, audience, lists, deferred atomic.Int64
 	t.Cleanup(func() {
+		require.Positive(t, lists.Load(), "lists let accounts in again")
 		require.Positive(t, goTos.Load(), "go-tos enter journeys")
 		require.Positive(t, audience.Load(), "audience entries enter journeys")
 		require.Positive(t, deferred.Load(), "caps defer messages")
@@ -56,9 +57,17 @@ func TestPropertyLateSteps(t *testing.T) {
 			}
 			// the others are entered by go-tos and audience entries
 			entries = manual(ids[len(ids)-1], day0)
+			// and one by a list the accounts are in, again when its
+			// instance ends or its policy lets them in again
+			listed := randomJourney(rng, "listed", 6+rng.IntN(10), ids...)
+			listed.Triggers = []journey.Trigger{{Type: journey.TriggerList, List: "vip"}}
+			listed.ReEntry = journey.ReEntry{Mode: journey.ReEntryAfter, After: journey.Days(1 + rng.IntN(4)), FromExit: rng.IntN(2) == 0}
+			require.NoError(t, journey.Validate(listed, cfg), "generated journey must be valid")
+			js = append(js, listed)
 			cat := newCatalog(t, cfg, js...)
 			for a := 0; a < 10; a++ {
 				view := randomView(rng, a)
+				view.Lists = []string{"vip"}
 				at := func(time.Time) *journey.AccountView { return view }
 				end := day0.Add(days(30))
 				var events []journey.Event
@@ -95,6 +104,8 @@ func TestPropertyLateSteps(t *testing.T) {
 						goTos.Add(1)
 					case d.Kind == journey.DecisionEnter && strings.HasPrefix(d.Reason, "entered audience "):
 						audience.Add(1)
+					case d.Kind == journey.DecisionEnter && strings.HasPrefix(d.Reason, "in list ") && d.At.After(day0):
+						lists.Add(1)
 					case d.Kind == journey.DecisionDefer:
 						deferred.Add(1)
 					}

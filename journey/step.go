@@ -112,6 +112,9 @@ func (c *Catalog) StepInto(res *Result, st *State, in Input) {
 	}
 	s := stepper{c: c, st: st, view: v, now: in.Now, at: in.Now, dry: dry, extra: in.Contacts, res: res, running: len(st.Instances)}
 	s.lifecycle()
+	if s.sameView = !changed; s.sameView {
+		s.listReEntries(st.Due)
+	}
 	events := in.Events
 	if !slices.IsSortedFunc(events, func(a, b Event) int { return a.At.Compare(b.At) }) {
 		events = slices.Clone(events)
@@ -127,7 +130,18 @@ func (c *Catalog) StepInto(res *Result, st *State, in Input) {
 			s.retryDeferred(s.eventTime(ev), true)
 			s.at = s.eventTime(ev)
 		}
+		ended := len(s.res.Ended)
 		s.event(ev)
+		if len(s.res.Ended) > ended {
+			s.listAt(s.at, false)
+		}
+		// After the last event of its time, the list triggers that an
+		// instance's end let in enter then, as in the step at that time.
+		if last := i == len(events)-1 || !s.eventTime(&events[i+1]).Equal(s.at); last &&
+			!s.lists.IsZero() && !s.lists.After(s.at) && s.at.Before(s.now) {
+			s.at = s.lists
+			s.listEntries()
+		}
 		s.at = s.now
 	}
 	// Every step that is not idle checks the conditions: a view that
@@ -135,6 +149,12 @@ func (c *Catalog) StepInto(res *Result, st *State, in Input) {
 	// daysSince). A condition that comes true with time alone takes effect
 	// at the account's next step that is not idle (see Exit).
 	s.stateRules()
+	// The tracks due before now (one that heard the last event) run
+	// before the list triggers let the account in at now, and so do the
+	// entries of list triggers that let it in before now, in time order
+	// with them; those due at now run after the list check, as in a step
+	// on time. (The step's time resolution is a nanosecond.)
+	s.runUntil(s.now.Add(-time.Nanosecond), true)
 	s.listTriggers(false)
 	s.runUntil(s.now, false)
 	// An instance that ended lets a list trigger's account in again
@@ -203,6 +223,15 @@ type stepper struct {
 	// passes counts the nodes of the tracks that run again in the step;
 	// nil until one does.
 	passes []passCount
+	// lists is the first time before now at which a list trigger may let
+	// the account in again (an instance ended, or a re-entry policy's
+	// wait ended); zero when there is none. listsAfter says that it is an
+	// instance's end by a track: the entry comes after the other tracks
+	// due then ran, as in the step at that time; else before them.
+	lists      time.Time
+	listsAfter bool
+	// sameView says that the view is the one the last step saw.
+	sameView bool
 }
 
 func (s *stepper) version(in *Instance) *Version {
@@ -447,6 +476,16 @@ func (s *stepper) eventTime(ev *Event) time.Time {
 func (s *stepper) runUntil(until time.Time, event bool) {
 	for {
 		i, t, at := s.nextDue(until, event)
+		if p := s.lists; !p.IsZero() && (i < 0 && p.Before(until) ||
+			i >= 0 && (at.After(p) || !s.listsAfter && at.Equal(p) && !(event && p.Equal(until)))) {
+			// A list trigger lets the account in before the next track
+			// runs: after the tracks due when an instance ended, before
+			// those due when a re-entry policy's wait ended.
+			s.retryDeferred(p, true)
+			s.at = p
+			s.listEntries()
+			continue
+		}
 		if i < 0 {
 			break
 		}
@@ -454,9 +493,13 @@ func (s *stepper) runUntil(until time.Time, event bool) {
 		// their time would have sent them.
 		s.retryDeferred(at, true)
 		s.at = at
+		ended := len(s.res.Ended)
 		s.run(i, t)
 		if !s.isGone(i) && s.instanceDone(&s.st.Instances[i]) {
 			s.complete(i)
+		}
+		if len(s.res.Ended) > ended {
+			s.listAt(at, true)
 		}
 	}
 	s.at = s.now
