@@ -388,3 +388,116 @@ func TestLateStepSendsDeferredMessagesDueBeforeAnExit(t *testing.T) {
 		})
 	}
 }
+
+// A step that runs late enters, sends and ends at the times they happened:
+// a go-to reached as a wait ended on day 3 enters its journey on day 3,
+// whose wait then ends on day 5, not 2 days after the step; an audience
+// entry of day 4 enters then; a list lets the account in again as its
+// instance ends, or as its re-entry policy's wait ends; a message a cap
+// deferred goes out, and counts in the caps, at the time it was deferred
+// to.
+func TestLateStepEntersAndSendsWhenItHappened(t *testing.T) {
+	t.Parallel()
+	target := linear("target",
+		wait("wait", journey.Days(2), "mail"),
+		email("mail", "hello", "done", &journey.Recipients{Roles: []string{"Economic Buyer"}}),
+		end("done", "done"))
+	router := linear("router",
+		wait("wait", journey.Days(3), "go"),
+		journey.Node{ID: "go", Kind: journey.KindGoTo, GoTo: &journey.GoTo{Journey: "target"}})
+	audience := target
+	audience.ID, audience.Triggers = "audience", []journey.Trigger{{Type: journey.TriggerAudience, Audience: "a"}}
+	twice := linear("twice",
+		email("first", "first", "wait", &journey.Recipients{Roles: []string{"Economic Buyer"}}),
+		wait("wait", journey.Duration(time.Hour), "second"),
+		email("second", "second", "done", &journey.Recipients{Roles: []string{"Economic Buyer"}}),
+		end("done", "done"))
+	listed := func(r journey.ReEntry) journey.Journey {
+		j := linear("listed", wait("wait", journey.Days(2), "done"), end("done", "done"))
+		j.Triggers, j.ReEntry = []journey.Trigger{{Type: journey.TriggerList, List: "vip"}}, r
+		return j
+	}
+	// the monthly cap keeps the messages of the month in the state
+	capped := journey.Config{Caps: []journey.Cap{{Name: "daily", Channel: b2b.ChannelEmail, Max: 1, Per: journey.Days(1), Policy: journey.CapDefer},
+		{Name: "monthly", Max: 100, Per: journey.Days(30)}}}
+	type dated struct {
+		What string
+		At   time.Time
+	}
+	tests := []struct {
+		name     string
+		cfg      journey.Config
+		journeys []journey.Journey
+		enter    string
+		lists    []string
+		events   []journey.Event
+		// the late step's entries ("enter <journey>"), messages ("send
+		// <template>") and ends ("end <journey>"), and the messages the
+		// caps count, each with its time
+		want     []dated
+		contacts []time.Time
+	}{
+		{name: "a go-to enters its journey when it was reached", cfg: capped, journeys: []journey.Journey{target, router}, enter: "router",
+			want: []dated{{"end router", day0.Add(days(3))}, {"enter target", day0.Add(days(3))},
+				{"send hello", day0.Add(days(5))}, {"end target", day0.Add(days(5))}},
+			contacts: []time.Time{day0.Add(days(5))}},
+		{name: "an audience entry enters when it happened", cfg: capped, journeys: []journey.Journey{audience},
+			events:   []journey.Event{{Type: journey.EventAudienceEntered, Audience: "a", At: day0.Add(days(4))}},
+			want:     []dated{{"enter audience", day0.Add(days(4))}, {"send hello", day0.Add(days(6))}, {"end audience", day0.Add(days(6))}},
+			contacts: []time.Time{day0.Add(days(6))}},
+		{name: "a list lets the account in again as its instance ends", journeys: []journey.Journey{listed(journey.ReEntry{Mode: journey.ReEntryMax, Max: 4})},
+			lists: []string{"vip"}, want: []dated{{"end listed", day0.Add(days(2))}, {"enter listed", day0.Add(days(2))},
+				{"end listed", day0.Add(days(4))}, {"enter listed", day0.Add(days(4))}, {"end listed", day0.Add(days(6))},
+				{"enter listed", day0.Add(days(6))}, {"end listed", day0.Add(days(8))}}},
+		{name: "a list lets the account in again as its policy's wait ends", journeys: []journey.Journey{listed(journey.ReEntry{Mode: journey.ReEntryAfter, After: journey.Days(3), FromExit: true})},
+			lists: []string{"vip"}, want: []dated{{"end listed", day0.Add(days(2))}, {"enter listed", day0.Add(days(5))}, {"end listed", day0.Add(days(7))}}},
+		{name: "a deferred message goes out at the time it was deferred to", cfg: capped, journeys: []journey.Journey{twice}, enter: "twice",
+			want:     []dated{{"send second", day0.Add(days(1))}},
+			contacts: []time.Time{day0, day0.Add(days(1))}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			cat := newCatalog(t, tt.cfg, tt.journeys...)
+			view := acmeView()
+			view.Lists = tt.lists
+			var st journey.State
+			if tt.enter != "" || tt.lists != nil {
+				var entries []journey.Event
+				if tt.enter != "" {
+					entries = manual(tt.enter, day0)
+				}
+				cat.Step(&st, journey.Input{View: view, Now: day0, Events: entries})
+				cat.Step(&st, journey.Input{View: view, Now: day0.Add(time.Hour)})
+			}
+			res := cat.Step(&st, journey.Input{View: view, Now: day0.Add(days(9)), Events: tt.events})
+			var got []dated
+			for _, d := range res.Trace {
+				switch d.Kind {
+				case journey.DecisionEnter:
+					got = append(got, dated{"enter " + d.Journey, d.At})
+				case journey.DecisionSend:
+					got = append(got, dated{"send " + ofKey(res.Outbox, d.Key).Template, d.At})
+					require.Equal(t, d.At, ofKey(res.Outbox, d.Key).At, "the message's time")
+				case journey.DecisionExit, journey.DecisionComplete:
+					got = append(got, dated{"end " + d.Journey, d.At})
+				}
+			}
+			require.Equal(t, tt.want, got)
+			var contacts []time.Time
+			for _, c := range st.Contacts {
+				contacts = append(contacts, c.At)
+			}
+			require.Equal(t, tt.contacts, contacts)
+		})
+	}
+}
+
+func ofKey(out []journey.OutboxEntry, key string) journey.OutboxEntry {
+	for _, e := range out {
+		if e.Key == key {
+			return e
+		}
+	}
+	return journey.OutboxEntry{}
+}
