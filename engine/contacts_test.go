@@ -268,3 +268,41 @@ func TestHandOverWaitsForNoTurn(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, b2b.AccountID("acc-3"), v.MergedInto)
 }
+
+// TestMessageSkippedAfterAnEarlierEventLeavesTheCaps: the journey hears
+// Victor's demo request of day 2 in a pass at noon on day 2 and sends him
+// a follow-up dated at the request, as it happened; his address was
+// erased meanwhile, so the engine skips it and takes back the cap count
+// the journeys made at that time (it looked for one made at the pass's
+// time, and the skipped message went on counting).
+func TestMessageSkippedAfterAnEarlierEventLeavesTheCaps(t *testing.T) {
+	t.Parallel()
+	defs := listenProgram()
+	defs.Journeys[0].Nodes[2] = journey.Node{ID: "heard", Kind: journey.KindAction,
+		Action: &journey.Action{Type: journey.ActionEmail, Template: "nurture", Next: "done"}}
+	defs.Journeys[0].Nodes = append(defs.Journeys[0].Nodes, journey.Node{ID: "done", Kind: journey.KindEnd, End: &journey.End{Outcome: "heard"}})
+	defs.Caps = []journey.Cap{{Name: "3 marketing emails a week", Channel: b2b.ChannelEmail, Category: "marketing", Max: 3, Per: journey.Days(7)}}
+	b := setup(t, defs)
+	setupAcme(t, b)
+	claimAll(t, b, day0)
+	victor, _ := b.eng.PersonOfRecord(b2b.SourceMarketo, "L-2")
+	require.NoError(t, b.eng.Suppress(governance.SuppressionHash("victor@acme.com")))
+	b.clock.Set(day(2).Add(12 * time.Hour))
+	ingest(t, b, activity("d", b2b.ActivityRequestDemo, "L-2", day(2), nil))
+	require.Equal(t, 1, countEventsWhere(t, b, "acme", func(e store.Event) bool {
+		return e.Type == "message.skipped" && e.Person == victor && strings.Contains(string(e.Data), "the address was erased")
+	}))
+	rec, err := b.store.LoadAccount(b.ctx, "default", "acme")
+	require.NoError(t, err)
+	var st struct {
+		Journeys journey.State `json:"journeys"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(engine.StateJSON(rec)), &st))
+	var at []time.Time
+	for _, c := range st.Journeys.Contacts {
+		if c.Person == victor {
+			at = append(at, c.At)
+		}
+	}
+	require.Equal(t, []time.Time{day0}, at, "only the intro sent to Victor counts")
+}

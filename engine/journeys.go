@@ -293,13 +293,15 @@ func (ps *pass) message(en *journey.OutboxEntry) {
 // back the frequency-cap count the journeys made for it as they sent it:
 // a message never queued leaves the person's caps as they were. (One
 // queued counts, whatever its claim and delivery find: see the package
-// documentation.)
+// documentation.) The count is dated when the journey sent the message,
+// which may be before the pass's time (it heard an activity of the
+// batch, dated earlier).
 func (ps *pass) skipSend(en *journey.OutboxEntry, key, reason string) {
 	ps.skip(en.Person, key, reason)
 	js := &ps.st.Journeys
 	for i := len(js.Contacts) - 1; i >= 0; i-- {
 		c := &js.Contacts[i]
-		if c.Person == en.Person && c.Channel == en.Channel && c.Category == en.Category && c.Journey == en.Journey && c.At.Equal(ps.now) {
+		if c.Person == en.Person && c.Channel == en.Channel && c.Category == en.Category && c.Journey == en.Journey && c.At.Equal(en.At) {
 			js.Contacts = slices.Delete(js.Contacts, i, i+1)
 			return
 		}
