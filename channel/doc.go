@@ -18,7 +18,15 @@
 //	{{join ", " .Group.MissingRoles}}           "Champion, End User"
 //	{{range .Group.Members}}{{.Name}} ({{.Role}}){{end}}
 //	{{.Account.Attributes | attr "tier" "standard"}}
+//	{{.Now | date "2 Jan 2006"}}                "10 Jan 2026"
 //	{{template "footer" .}}                     a shared fragment
+//
+// default gives its fallback for an empty value: "" or blank text, an
+// empty list, a zero number, false, a zero time. date formats a time with
+// a Go layout, in the time's own zone, and a zero time, which means
+// unknown (never updated), as "", so that
+// {{.Person.UpdatedAt | date "2 Jan 2006" | default "never"}} says never
+// rather than 1 Jan 0001.
 //
 // A [TemplateSet] holds shared [Fragment]s (header, footer, signature, each
 // with an HTML and a text version), [Theme]s (a [Brand] and fragments that

@@ -89,3 +89,37 @@ func TestAttrAndDefaultPrintValuesAsText(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "12345678 Champion, End User", got)
 }
+
+// TestDateOfUnknownTime: date prints "" for a zero time (an unknown one),
+// so that default gives its fallback, where it printed a date in the year
+// 1 ("1 Jan 0001", "0001-01-01").
+func TestDateOfUnknownTime(t *testing.T) {
+	t.Parallel()
+	ts, err := channel.CompileTemplates(channel.TemplateSet{SMS: []channel.SMSTemplate{
+		{Name: "date", Text: `[{{.Person.UpdatedAt | date "2 Jan 2006"}}]`},
+		{Name: "iso", Text: `[{{.Person.UpdatedAt | date "2006-01-02"}}]`},
+		{Name: "default", Text: `[{{date "2 Jan 2006" .Person.UpdatedAt | default "never"}}]`},
+		{Name: "piped", Text: `[{{.Person.UpdatedAt | date "2 Jan 2006" | default "never"}}]`},
+	}})
+	require.NoError(t, err)
+	known := time.Date(2026, 1, 10, 9, 30, 0, 0, time.UTC)
+	tests := []struct {
+		name, template string
+		at             time.Time
+		want           string
+	}{
+		{"a known time", "date", known, "[10 Jan 2026]"},
+		{"a zero time", "date", time.Time{}, "[]"},
+		{"a zero time in a numeric layout", "iso", time.Time{}, "[]"},
+		{"a known time with a fallback", "default", known, "[10 Jan 2026]"},
+		{"a zero time with a fallback", "default", time.Time{}, "[never]"},
+		{"a zero time piped to a fallback", "piped", time.Time{}, "[never]"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := ts.RenderSMS(tt.template, &channel.RenderContext{Person: b2b.Person{ID: "p-1", UpdatedAt: tt.at}})
+			require.NoError(t, err)
+			require.Equal(t, tt.want, got)
+		})
+	}
+}

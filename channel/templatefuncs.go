@@ -30,8 +30,16 @@ var templateFuncs = map[string]any{
 	"upper": strings.ToUpper,
 	"lower": strings.ToLower,
 	// date formats a time with a Go layout, in the time's own zone:
-	// {{.Now | date "2 Jan 2006"}}.
-	"date": func(layout string, t time.Time) string { return t.Format(layout) },
+	// {{.Now | date "2 Jan 2006"}}. A zero time is an unknown one (never
+	// updated, never engaged) and prints "", not a date in the year 1, so
+	// that default gives its fallback: {{date "2 Jan 2006" .Person.UpdatedAt
+	// | default "never"}}.
+	"date": func(layout string, t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.Format(layout)
+	},
 	// attr reads a custom attribute as text, with a default for one that
 	// is missing: {{.Account.Attributes | attr "tier" "standard"}}.
 	"attr": func(key, fallback string, m map[string]any) string {
