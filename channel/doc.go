@@ -22,9 +22,13 @@
 //	{{template "footer" .}}                     a shared fragment
 //
 // default gives its fallback for an empty value: "" or blank text, an
-// empty list, a zero number, false, a zero time. date formats a time with
-// a Go layout, in the time's own zone, and a zero time, which means
-// unknown (never updated), as "", so that
+// empty list, a zero number, false, a zero time. attr gives its fallback
+// for a missing attribute (absent, nil, blank, an empty list, a zero
+// time), not for 0 or false. Both print a value as it reads: a decimal
+// in decimal notation ("25000000"), a list joined with ", " ("de, fr"),
+// a time in RFC 3339 in its own zone ("2026-01-10T09:30:00-05:00").
+// date formats a time with a Go layout, in the time's own zone, and a
+// zero time, which means unknown (never updated), as "", so that
 // {{.Person.UpdatedAt | date "2 Jan 2006" | default "never"}} says never
 // rather than 1 Jan 0001.
 //

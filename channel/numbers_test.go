@@ -45,11 +45,15 @@ func TestPercentAndNumberOfOddValues(t *testing.T) {
 // attribute (a revenue, a head count from JSON) as a decimal and a list as
 // a list, where they printed Go's notations: "2.5e+07", "[de fr]"; attr
 // prints its fallback for a missing attribute, not for a zero or false.
+// A time is written in RFC 3339, in its own zone, where it was written
+// in Go's notation ("2026-01-10 00:00:00 +0000 UTC").
 func TestAttrAndDefaultPrintValuesAsText(t *testing.T) {
 	t.Parallel()
+	newYork := zone(t, "America/New_York")
 	ts, err := channel.CompileTemplates(channel.TemplateSet{SMS: []channel.SMSTemplate{
 		{Name: "attr", Text: `{{.Account.Attributes | attr "v" "none"}}`},
 		{Name: "default", Text: `{{.Group.Score | default "none"}} {{.Group.MissingRoles | default "none"}}`},
+		{Name: "default-time", Text: `{{.Account.UpdatedAt | default "never"}}`},
 	}})
 	require.NoError(t, err)
 	tests := []struct {
@@ -77,6 +81,10 @@ func TestAttrAndDefaultPrintValuesAsText(t *testing.T) {
 		{"an empty list", []string{}, "none"},
 		{"nothing", nil, "none"},
 		{"a zero time", time.Time{}, "none"},
+		{"a time", time.Date(2026, 1, 10, 0, 0, 0, 0, time.UTC), "2026-01-10T00:00:00Z"},
+		{"a time in its zone", time.Date(2026, 1, 10, 9, 30, 0, 0, newYork), "2026-01-10T09:30:00-05:00"},
+		{"a time with a fraction", time.Date(2026, 1, 10, 9, 30, 0, 250e6, time.UTC), "2026-01-10T09:30:00.25Z"},
+		{"a list with a time", []any{"since", time.Date(2026, 1, 10, 0, 0, 0, 0, time.UTC)}, "since, 2026-01-10T00:00:00Z"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -88,6 +96,20 @@ func TestAttrAndDefaultPrintValuesAsText(t *testing.T) {
 	got, err := ts.RenderSMS("default", &channel.RenderContext{Group: channel.GroupView{Score: 12345678, MissingRoles: []string{"Champion", "End User"}}})
 	require.NoError(t, err)
 	require.Equal(t, "12345678 Champion, End User", got)
+	got, err = ts.RenderSMS("default-time", &channel.RenderContext{Account: b2b.Account{UpdatedAt: time.Date(2026, 1, 10, 9, 30, 0, 0, newYork)}})
+	require.NoError(t, err)
+	require.Equal(t, "2026-01-10T09:30:00-05:00", got)
+	got, err = ts.RenderSMS("default-time", &channel.RenderContext{})
+	require.NoError(t, err)
+	require.Equal(t, "never", got)
+}
+
+// zone loads a time zone by name.
+func zone(t *testing.T, name string) *time.Location {
+	t.Helper()
+	l, err := time.LoadLocation(name)
+	require.NoError(t, err)
+	return l
 }
 
 // TestDateOfUnknownTime: date prints "" for a zero time (an unknown one),

@@ -41,7 +41,8 @@ var templateFuncs = map[string]any{
 		return t.Format(layout)
 	},
 	// attr reads a custom attribute as text, with a default for one that
-	// is missing: {{.Account.Attributes | attr "tier" "standard"}}.
+	// is missing: {{.Account.Attributes | attr "tier" "standard"}}. It
+	// writes a value as asText does (a time in RFC 3339).
 	"attr": func(key, fallback string, m map[string]any) string {
 		if v, ok := m[key]; ok && !missing(v) {
 			return asText(v)
@@ -66,13 +67,18 @@ var loaderFuncs = map[string]any{
 
 // asText writes a value default or attr prints as a reader reads it: a
 // decimal in decimal notation (an attribute decoded from JSON, a revenue
-// of 25000000, is a float64, which fmt writes "2.5e+07") and a list of
+// of 25000000, is a float64, which fmt writes "2.5e+07"), a list of
 // text joined with ", " (fmt writes "[de fr]"), a list decoded from JSON
-// ([]any) too, each element written as its own value is.
+// ([]any) too, each element written as its own value is, and a time in
+// RFC 3339, in its own zone, with fractional seconds only when it has
+// them ("2026-01-10T09:30:00-05:00", where fmt writes
+// "2026-01-10 09:30:00 -0500 EST").
 func asText(v any) string {
 	switch x := v.(type) {
 	case string:
 		return x
+	case time.Time:
+		return x.Format(time.RFC3339Nano)
 	case float64:
 		return strconv.FormatFloat(x, 'f', -1, 64)
 	case float32:
