@@ -53,7 +53,15 @@ type AlertEnv struct {
 	Interest SolutionInterest `expr:"interest"`
 	Rule     string           `expr:"rule"`     // the alert rule's name (routing only)
 	Strategy string           `expr:"strategy"` // the alert rule's strategy (routing only)
-	Now      time.Time        `expr:"now"`
+	// Now is the time of the evaluation in the account's time zone
+	// ([Observation.Location], else b2b.Account.Location: UTC for an
+	// account without one), so that what reads its time of day reads it
+	// where the account is: string(now), or a host function registered
+	// with rules.WithFunction (hour(now) >= 18 for after hours).
+	// [Alerter.Evaluate] gives it so (the instant it was given; the alerts
+	// and their state keep that time as it was given); a caller of
+	// [Alerter.Route] gives it so too.
+	Now time.Time `expr:"now"`
 }
 
 // Metrics a threshold rule can watch.
@@ -119,6 +127,18 @@ type Observation struct {
 	Interest         SolutionInterest
 	ReadinessReasons []string
 	RecentActivities []ActivityView
+	// Location is the account's time zone, in which conditions and
+	// routing rules see now; nil means Account.Location() (which loads
+	// the zone by name at every evaluation).
+	Location *time.Location
+}
+
+// location returns the observed account's time zone.
+func (o *Observation) location() *time.Location {
+	if o.Location != nil {
+		return o.Location
+	}
+	return o.Account.Location()
 }
 
 // An Alert is a decision to notify sales, with its reason, its routing and
@@ -253,13 +273,15 @@ func (a *Alerter) DecidesOnSummary() bool {
 
 // Evaluate runs every rule that applies to the observed group at now. It
 // returns the group's new alert state and the alerts that fired, routed
-// and with their content. The state passed in is not modified.
+// and with their content. The state passed in is not modified. Conditions
+// and routing rules see now in the account's time zone (see
+// [AlertEnv]); the alerts' At and the state keep now as it was given.
 func (a *Alerter) Evaluate(state AlertState, obs *Observation, now time.Time) (AlertState, []Alert, error) {
 	next := make(AlertState, len(state)+len(a.rules))
 	for k, v := range state {
 		next[k] = v
 	}
-	env := AlertEnv{Account: obs.Account, Group: obs.Group, Interest: obs.Interest, Now: now}
+	env := AlertEnv{Account: obs.Account, Group: obs.Group, Interest: obs.Interest, Now: now.In(obs.location())}
 	var out []Alert
 	for i := range a.rules {
 		r := &a.rules[i]
@@ -376,6 +398,8 @@ func num(v float64) string {
 
 // Route routes an alert that was decided elsewhere (by a journey, say)
 // with the alerter's routing: env.Rule and env.Strategy name its source.
+// Routing rules see env.Now as it is given: give it in the account's time
+// zone (env.Now.In(env.Account.Location())), as Evaluate does.
 func (a *Alerter) Route(env AlertEnv) (Route, error) {
 	return a.router.route(&env)
 }

@@ -292,6 +292,72 @@ func TestRouting(t *testing.T) {
 	}
 }
 
+// hourEngine is a rules engine with a host function hour(t), the hour of
+// t in its zone, as a host registers one to route by the time of day
+// (rules call no methods: now.Hour() is refused).
+func hourEngine() rules.Engine {
+	return rules.New(rules.WithFunction("hour", func(p ...any) (any, error) { return p[0].(time.Time).Hour(), nil }, new(func(time.Time) int)))
+}
+
+// TestRulesSeeNowInTheAccountsZone: routing rules and alert conditions
+// see now in the account's time zone, the instant it was given, where they
+// saw it in UTC whatever the account's zone: 22:00 UTC is 17:00 in New
+// York (not after hours yet) and 10:00 UTC is 19:00 in Tokyo (after
+// hours). The alert's time is kept as it was given.
+func TestRulesSeeNowInTheAccountsZone(t *testing.T) {
+	t.Parallel()
+	tokyo := zone(t, "Asia/Tokyo")
+	rt := routing
+	rt.Rules = []channel.RouteRule{
+		{Name: "after hours", When: rules.Rule{Source: `hour(now) >= 18 || hour(now) < 8`}, To: "night-desk@vendor.example"},
+		{Name: "owner", To: channel.TargetOwner},
+	}
+	a, err := channel.NewAlerter(channel.AlerterConfig{Engine: hourEngine(), Routing: rt, Rules: []channel.AlertRule{
+		{Name: "hot", SolutionInterest: "data-platform", Strategy: channel.StrategyThreshold, Threshold: 90, Template: "sales-alert"},
+		{Name: "evening", SolutionInterest: "evening-only", Strategy: channel.StrategyMilestone, When: rules.Rule{Source: `hour(now) >= 18`}, Template: "sales-alert"},
+	}})
+	require.NoError(t, err)
+	jan := func(h int) time.Time { return time.Date(2026, 1, 12, h, 0, 0, 0, time.UTC) }
+	for _, tc := range []struct {
+		name     string
+		zone     string
+		location *time.Location // Observation.Location
+		interest string
+		at       time.Time
+		want     []string // rule -> recipient
+	}{
+		{"UTC account, 22:00", "", nil, "", jan(22), []string{"hot -> night-desk@vendor.example"}},
+		{"UTC account, 10:00", "", nil, "", jan(10), []string{"hot -> jane.doe@vendor.example"}},
+		{"New York, 22:00 UTC is 17:00 there", "America/New_York", nil, "", jan(22), []string{"hot -> jane.doe@vendor.example"}},
+		{"New York, 01:00 UTC is 20:00 there", "America/New_York", nil, "", jan(1), []string{"hot -> night-desk@vendor.example"}},
+		{"Tokyo, 10:00 UTC is 19:00 there", "Asia/Tokyo", nil, "", jan(10), []string{"hot -> night-desk@vendor.example"}},
+		{"Tokyo, 01:00 UTC is 10:00 there", "Asia/Tokyo", nil, "", jan(1), []string{"hot -> jane.doe@vendor.example"}},
+		{"Tokyo given as the observation's location", "", tokyo, "", jan(10), []string{"hot -> night-desk@vendor.example"}},
+		{"a condition: 10:00 UTC is evening in Tokyo", "Asia/Tokyo", nil, "evening-only", jan(10), []string{"evening -> night-desk@vendor.example"}},
+		{"a condition: 10:00 UTC is morning in New York", "America/New_York", nil, "evening-only", jan(10), nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			obs := acme()
+			obs.Account.TimeZone, obs.Location = tc.zone, tc.location
+			if tc.interest != "" {
+				obs.Group.SolutionInterest = tc.interest
+			}
+			_, alerts, err := a.Evaluate(nil, obs, tc.at)
+			require.NoError(t, err)
+			var got []string
+			for _, al := range alerts {
+				got = append(got, al.Rule+" -> "+al.Route.To)
+				require.Equal(t, tc.at, al.At, "the alert's time as it was given")
+				require.Equal(t, time.UTC, al.At.Location())
+			}
+			if d := cmp.Diff(tc.want, got); d != "" {
+				t.Fatalf("alerts (-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
 // TestThresholdRuleProblems: a threshold rule that cannot work as one is
 // refused: without a threshold it alerts for every group the first time
 // it sees it, above 100% a completeness never reaches it, and a

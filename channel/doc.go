@@ -60,7 +60,11 @@
 // expression over [AlertEnv]) holds and whose target resolves: the account
 // owner, the territory's team, the solution interest's specialist, the queue
 // or an address. Without rules: owner, territory, specialist. Whatever
-// resolves nowhere goes to the fallback queue.
+// resolves nowhere goes to the fallback queue. Conditions and routing
+// rules see now in the account's time zone ([Observation.Location], else
+// the account's TimeZone; UTC without one): with a host function hour
+// (registered with rules.WithFunction), hour(now) >= 18 holds after six
+// in the evening where the account is.
 //
 // # Validate
 //

@@ -21,11 +21,13 @@ func (ps *pass) raiseAlerts() {
 		st.Alerts = map[string]channel.AlertState{}
 	}
 	summary := ps.p.Alerter.DecidesOnSummary()
+	loc := ps.location() // alert conditions see now in the account's zone
 	for i := range st.Groups {
 		g := &st.Groups[i]
 		var obs *channel.Observation
 		if summary {
-			obs = &channel.Observation{Account: st.Account, Group: ps.groupSummary(g), Interest: ps.channelInterest(g.Interest)}
+			obs = &channel.Observation{Account: st.Account, Group: ps.groupSummary(g), Interest: ps.channelInterest(g.Interest),
+				Location: loc}
 		} else {
 			obs = ps.observation(g)
 		}
@@ -210,8 +212,10 @@ func (ps *pass) alertRecipient(en *journey.OutboxEntry, obs *channel.Observation
 		return en.To, "the journey's recipient"
 	}
 	if ps.p.Alerter != nil {
+		// Routing rules see now in the account's zone, as they do for
+		// the alert rules' alerts.
 		rt, err := ps.p.Alerter.Route(channel.AlertEnv{Account: obs.Account, Group: obs.Group, Interest: obs.Interest,
-			Rule: "journey " + en.Journey, Strategy: "journey", Now: ps.now})
+			Rule: "journey " + en.Journey, Strategy: "journey", Now: ps.now.In(ps.location())})
 		if err != nil {
 			return "", "routing failed: " + err.Error()
 		}

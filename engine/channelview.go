@@ -130,7 +130,7 @@ func describe(r activityRecord) string {
 
 func (ps *pass) observation(g *buyinggroup.Group) *channel.Observation {
 	obs := &channel.Observation{Account: ps.st.Account, Group: ps.channelGroup(g), Interest: ps.channelInterest(g.Interest),
-		RecentActivities: ps.recentActivities(g, channel.MaxRecentActivities)}
+		RecentActivities: ps.recentActivities(g, channel.MaxRecentActivities), Location: ps.location()}
 	if r := ps.st.Readiness[g.ID]; r != nil {
 		obs.ReadinessReasons = r.Reasons
 	}

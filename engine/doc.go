@@ -165,8 +165,10 @@
 // they describe the moment they were raised. Templates read times in the
 // account's time zone (b2b.Account.TimeZone; UTC for an account without
 // one): {{.Now | date "Jan 2 15:04 MST"}} and an alert's recent
-// activities show the time of day the account's people live by. The
-// state, the event log and the outbox keep times as they were.
+// activities show the time of day the account's people live by. Alert
+// conditions and routing rules (of alert rules and of journeys' alerts)
+// see now there too (channel.AlertEnv). The state, the event log and the
+// outbox keep times as they were.
 //
 // # Inspect
 //

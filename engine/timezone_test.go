@@ -12,6 +12,7 @@ import (
 	"github.com/quorumhq/quorum/identity"
 	"github.com/quorumhq/quorum/journey"
 	"github.com/quorumhq/quorum/program"
+	"github.com/quorumhq/quorum/rules"
 )
 
 // TestTemplatesShowTimesInTheAccountsZone: Acme is in New York. Its
@@ -80,4 +81,72 @@ func TestStandardAlertDatesActivitiesInTheAccountsZone(t *testing.T) {
 	require.Len(t, msgs, 1)
 	require.Contains(t, msgs[0].Text, "- Mar 1 Victor Kim")
 	require.NotContains(t, msgs[0].Text, "Mar 2 Victor Kim")
+}
+
+// TestAlertRoutingSeesNowInTheAccountsZone: the program routes alerts
+// after hours (a host function hour(now) >= 18 or < 8) to a night desk.
+// An alert raised at 09:00 UTC is one of 04:00 in New York and of 18:00
+// in Tokyo: both go to the night desk, where routing saw 09:00 UTC and
+// sent them to the account's owner. An alert rule's alert (routed by the
+// alerter) and a journey's (routed by the engine) route alike; an
+// account without a zone is in UTC, in business hours.
+func TestAlertRoutingSeesNowInTheAccountsZone(t *testing.T) {
+	t.Parallel()
+	hour := rules.WithFunction("hour", func(p ...any) (any, error) { return p[0].(time.Time).Hour(), nil }, new(func(time.Time) int))
+	// Acme's owner is a CRM user name, so that a journey's alert is routed
+	// (one whose owner is an address goes to the owner).
+	route := func(defs *program.Definitions) {
+		defs.Routing.Owners = map[string]string{"Olivia": "olivia@quorum.example"}
+		defs.Routing.Rules = []channel.RouteRule{
+			{Name: "after hours", When: rules.Rule{Source: `hour(now) >= 18 || hour(now) < 8`}, To: "night-desk@quorum.example"},
+			{Name: "owner", To: channel.TargetOwner},
+		}
+	}
+	for _, tc := range []struct {
+		name, zone, want string
+	}{
+		{"UTC", "", "olivia@quorum.example"},
+		{"New York", "America/New_York", "night-desk@quorum.example"},
+		{"Tokyo", "Asia/Tokyo", "night-desk@quorum.example"},
+	} {
+		t.Run(tc.name+", an alert rule", func(t *testing.T) {
+			t.Parallel()
+			defs := pipelineProgram()
+			defs.Journeys = nil
+			defs.Alerts = []channel.AlertRule{{Name: "hot committee", Strategy: channel.StrategyThreshold, Threshold: 150, Template: program.AlertTemplate}}
+			route(&defs)
+			b := setupWith(t, defs, program.Options{Rules: rules.New(hour)})
+			acme := acmeRecord()
+			acme.Account.TimeZone, acme.Account.Owner = tc.zone, "Olivia"
+			_, err := b.eng.Apply(b.ctx, engine.Batch{Accounts: []identity.AccountRecord{acme}, Persons: []identity.PersonRecord{
+				lead("L-1", "carla.cfo@acme.com", "Carla", "Diaz", "CFO", "Acme"),
+				lead("L-2", "victor@acme.com", "Victor", "Kim", "VP of Engineering", "Acme")},
+				Activities: []b2b.Activity{activity("d", b2b.ActivityRequestDemo, "L-2", day0.Add(-time.Hour), nil),
+					activity("w", b2b.ActivityAttendEvent, "L-1", day0.Add(-time.Hour), nil)}})
+			require.NoError(t, err)
+			msgs := claimAll(t, b, day0)
+			require.Len(t, msgs, 1)
+			require.Equal(t, channel.ChannelSalesAlert, msgs[0].Channel)
+			require.Equal(t, tc.want, msgs[0].To)
+		})
+		t.Run(tc.name+", a journey", func(t *testing.T) {
+			t.Parallel()
+			defs := pipelineProgram()
+			defs.Journeys[0].Nodes = []journey.Node{
+				{ID: "alert", Kind: journey.KindAction, Action: &journey.Action{Type: journey.ActionSalesAlert, Template: program.AlertTemplate, Next: "done"}},
+				{ID: "done", Kind: journey.KindEnd, End: &journey.End{Outcome: "alerted"}},
+			}
+			route(&defs)
+			b := setupWith(t, defs, program.Options{Rules: rules.New(hour)})
+			acme := acmeRecord()
+			acme.Account.TimeZone, acme.Account.Owner = tc.zone, "Olivia"
+			_, err := b.eng.Apply(b.ctx, engine.Batch{Accounts: []identity.AccountRecord{acme},
+				Persons: []identity.PersonRecord{lead("L-2", "victor@acme.com", "Victor", "Kim", "VP of Engineering", "Acme")}})
+			require.NoError(t, err)
+			msgs := claimAll(t, b, day0)
+			require.Len(t, msgs, 1)
+			require.Equal(t, channel.ChannelSalesAlert, msgs[0].Channel)
+			require.Equal(t, tc.want, msgs[0].To)
+		})
+	}
 }
