@@ -128,8 +128,9 @@ type Observation struct {
 	ReadinessReasons []string
 	RecentActivities []ActivityView
 	// Location is the account's time zone, in which conditions and
-	// routing rules see now; nil means Account.Location() (which loads
-	// the zone by name at every evaluation).
+	// routing rules see now and an alert's message shows its time and its
+	// recent activities'; nil means Account.Location() (which loads the
+	// zone by name at every call of Evaluate and AlertMessage).
 	Location *time.Location
 }
 
@@ -281,7 +282,8 @@ func (a *Alerter) Evaluate(state AlertState, obs *Observation, now time.Time) (A
 	for k, v := range state {
 		next[k] = v
 	}
-	env := AlertEnv{Account: obs.Account, Group: obs.Group, Interest: obs.Interest, Now: now.In(obs.location())}
+	loc := obs.location()
+	env := AlertEnv{Account: obs.Account, Group: obs.Group, Interest: obs.Interest, Now: now.In(loc)}
 	var out []Alert
 	for i := range a.rules {
 		r := &a.rules[i]
@@ -320,7 +322,7 @@ func (a *Alerter) Evaluate(state AlertState, obs *Observation, now time.Time) (A
 				return state, nil, fmt.Errorf("alert rule %q, group %q: routing: %w", r.Name, obs.Group.ID, err)
 			}
 			al.Route = route
-			al.View = buildView(&al, r, obs)
+			al.View = buildView(&al, r, obs, loc)
 			out = append(out, al)
 		}
 		next[r.Name] = st

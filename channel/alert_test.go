@@ -495,6 +495,60 @@ func TestDefaultAlertTemplateRendersSparseData(t *testing.T) {
 	}
 }
 
+// TestAlertMessageShowsTimesInTheAccountsZone: an alert's message shows
+// its time (.Now) and its recent activities' in the account's time zone,
+// where it showed them in the zone they were given in (UTC): Victor's
+// demo request at 20:00 UTC on March 4 is one of March 5 in Tokyo and
+// of March 4 in New York. The alert and the observation keep their
+// times as they were.
+func TestAlertMessageShowsTimesInTheAccountsZone(t *testing.T) {
+	t.Parallel()
+	const layout = "Jan 2 15:04 MST"
+	at := time.Date(2026, 3, 6, 20, 0, 0, 0, time.UTC)
+	alertTZ := channel.EmailTemplate{Name: "alert-tz", Subject: `{{.Account.Name}} at {{.Now | date "` + layout + `"}}`,
+		HTML: `<p>{{range .Alert.RecentActivities}}{{.Person}} on {{.Time | date "Jan 2"}}. {{end}}</p>`,
+		Text: `{{range .Alert.RecentActivities}}{{.Person}} on {{.Time | date "Jan 2"}}. {{end}}`}
+	templates, err := channel.CompileTemplates(channel.TemplateSet{Emails: []channel.EmailTemplate{channel.DefaultAlertTemplate, alertTZ}})
+	require.NoError(t, err)
+	a := newAlerter(t, channel.AlertRule{Name: "hot", Strategy: channel.StrategyThreshold, Threshold: 90})
+	tokyo := zone(t, "Asia/Tokyo")
+	for _, tc := range []struct {
+		name     string
+		zone     string
+		location *time.Location
+		subject  string
+		text     string
+		line     string // a line of the standard alert's text part
+	}{
+		{"UTC", "", nil, "Acme at Mar 6 20:00 UTC", "Victor Engel on Mar 4. ", "- Mar 4 Victor Engel (Technical Evaluator): Requested a demo"},
+		{"Tokyo", "Asia/Tokyo", nil, "Acme at Mar 7 05:00 JST", "Victor Engel on Mar 5. ", "- Mar 5 Victor Engel (Technical Evaluator): Requested a demo"},
+		{"Tokyo as the observation's location", "", tokyo, "Acme at Mar 7 05:00 JST", "Victor Engel on Mar 5. ", "- Mar 5 Victor Engel (Technical Evaluator): Requested a demo"},
+		{"New York", "America/New_York", nil, "Acme at Mar 6 15:00 EST", "Victor Engel on Mar 4. ", "- Mar 4 Victor Engel (Technical Evaluator): Requested a demo"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			obs := acme()
+			obs.Account.TimeZone, obs.Location = tc.zone, tc.location
+			obs.RecentActivities = []channel.ActivityView{{Time: time.Date(2026, 3, 4, 20, 0, 0, 0, time.UTC), Person: "Victor Engel",
+				Role: "Technical Evaluator", Type: "request_demo", Description: "Requested a demo"}}
+			_, alerts, err := a.Evaluate(nil, obs, at)
+			require.NoError(t, err)
+			require.Len(t, alerts, 1)
+			al := alerts[0]
+			al.Template = "alert-tz"
+			msg, err := templates.AlertMessage(&al, obs)
+			require.NoError(t, err)
+			require.Equal(t, tc.subject, msg.Subject)
+			require.Equal(t, tc.text, msg.Text)
+			msg, err = templates.AlertMessage(&alerts[0], obs)
+			require.NoError(t, err)
+			require.Contains(t, strings.Split(msg.Text, "\n"), tc.line)
+			require.Equal(t, at, alerts[0].At, "the alert keeps its time")
+			require.Equal(t, time.UTC, obs.RecentActivities[0].Time.Location(), "the observation keeps its times")
+		})
+	}
+}
+
 func TestRecommendNextAction(t *testing.T) {
 	t.Parallel()
 	m := func(name, role string, score float64) channel.MemberView {

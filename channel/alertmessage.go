@@ -53,8 +53,11 @@ Alert {{.Alert.ID}} · rule {{.Alert.Rule}} · routed to you because {{.Alert.Ro
 
 // AlertMessage renders an alert with its template into an outbox message to
 // the routed recipient. The key is the alert's ID, so an alert is sent once.
+// The template's .Now is the alert's time in the account's time zone
+// (obs.Location, else obs.Account.Location()), as Evaluate gives the
+// times of the alert's recent activities.
 func (t *Templates) AlertMessage(al *Alert, obs *Observation) (Message, error) {
-	rc := RenderContext{Account: obs.Account, Group: obs.Group, Interest: obs.Interest, Alert: al.View, Now: al.At}
+	rc := RenderContext{Account: obs.Account, Group: obs.Group, Interest: obs.Interest, Alert: al.View, Now: al.At.In(obs.location())}
 	r, err := t.RenderEmail(al.Template, &rc)
 	if err != nil {
 		return Message{}, err

@@ -5,15 +5,17 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 )
 
 // MaxRecentActivities is how many recent activities an alert lists.
 const MaxRecentActivities = 5
 
 // buildView assembles an alert's content: the group's status, its engaged
-// members by score, missing roles, the latest activities, the readiness
-// reasons and a recommended next action.
-func buildView(al *Alert, r *compiledAlertRule, obs *Observation) AlertView {
+// members by score, missing roles, the latest activities (their times in
+// loc, the account's zone, as the alert's message shows them), the
+// readiness reasons and a recommended next action.
+func buildView(al *Alert, r *compiledAlertRule, obs *Observation, loc *time.Location) AlertView {
 	v := AlertView{
 		ID: al.ID, Rule: al.Rule, Strategy: string(al.Strategy), Reason: al.Reason,
 		Recipient: al.Route.To, RouteReason: al.Route.Reason,
@@ -31,6 +33,9 @@ func buildView(al *Alert, r *compiledAlertRule, obs *Observation) AlertView {
 	slices.SortStableFunc(acts, func(a, b ActivityView) int { return b.Time.Compare(a.Time) })
 	if len(acts) > MaxRecentActivities {
 		acts = acts[:MaxRecentActivities]
+	}
+	for i := range acts {
+		acts[i].Time = acts[i].Time.In(loc)
 	}
 	v.RecentActivities = acts
 	v.NextAction = cmp.Or(r.NextAction, RecommendNextAction(&obs.Group))

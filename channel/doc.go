@@ -130,7 +130,9 @@
 // its [Route] and its content ([AlertView]: status, engaged personas by
 // score, missing roles, recent activities, readiness reasons and a
 // recommended next action). [Templates.AlertMessage] renders an alert
-// (see [DefaultAlertTemplate]) into a [Message] for the outbox.
+// (see [DefaultAlertTemplate]) into a [Message] for the outbox, its times
+// (.Now, the recent activities') in the account's time zone: an activity
+// at 20:00 UTC on March 4 is one of March 5 for an account in Tokyo.
 //
 // Messages go into an [Outbox] ([MemoryOutbox] in memory; the engine's store
 // implements the same interface). Each [Message] has an idempotency key: the

@@ -86,6 +86,8 @@ type Brand struct {
 
 // ActivityView is one activity as an alert lists it.
 type ActivityView struct {
+	// Time is when the activity happened; an alert's view has it in the
+	// account's time zone (see Observation.Location).
 	Time        time.Time
 	Person      string // the person's name
 	Role        string
