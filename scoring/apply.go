@@ -265,7 +265,7 @@ func (s *Scorer) floorAt(now time.Time, n int64) int64 {
 }
 
 const (
-	typeNoRules int32 = -1 // a known type that no rule names
+	typeNoRules int32 = -1 // a known or mapped type that no rule names
 	typeUnknown int32 = -2 // neither standard, mapped, nor named by a rule
 	typeInvalid int32 = -3 // no ID or no time
 )
@@ -279,17 +279,18 @@ func (ap *Applier) prepare(a *b2b.Activity, at int32) prep {
 	}
 	pr.t = unixNano(a.Time)
 	pr.key = ActivityKey(a.ID)
-	typ := a.Type
+	typ, mapped := a.Type, false
 	if len(s.model.TypeMap) > 0 {
 		if to, ok := s.model.TypeMap[typ]; ok {
-			typ = to
+			typ, mapped = to, true
 		}
 	}
 	ti, ok := s.byType[typ]
 	switch {
 	case ok:
 		pr.typ = ti
-	case known(typ):
+	case mapped || known(typ):
+		// A mapped type is declared by the model, whatever its target.
 		pr.typ = typeNoRules
 		return pr
 	default:

@@ -64,7 +64,8 @@
 // person); [Scorer.Ingest] applies a [Batch] of activities at a time now and returns
 // a [Report] that accounts for every activity:
 //
-//   - credited, unmatched (a known type no rule counts), capped, duplicate;
+//   - credited, unmatched (a known type no rule counts; a type TypeMap
+//     maps is known, whatever it maps onto), capped, duplicate;
 //   - unknown types (neither standard, mapped nor named by a rule): ignored
 //     and counted per type;
 //   - unknown persons: returned untouched, to be ingested again once

@@ -261,7 +261,8 @@ type Status uint8
 const (
 	// Credited: at least one rule counted the activity.
 	Credited Status = iota + 1
-	// Unmatched: the type is known but no rule counted it (no rule for the
+	// Unmatched: the type is known (standard, mapped by TypeMap, whatever
+	// onto, or named by a rule) but no rule counted it (no rule for the
 	// type, or every condition was false).
 	Unmatched
 	// Capped: a rule matched but its cap for the period was full.

@@ -724,3 +724,40 @@ func TestFloorIsWhereIngestStartsRefusing(t *testing.T) {
 		})
 	}
 }
+
+// A type the model maps is not unknown, whatever it is mapped onto: an
+// activity of it that no rule counts is unmatched, as the report promises
+// for mapped types, not ignored as a type nobody declared.
+func TestMappedTypeIsNeverUnknown(t *testing.T) {
+	t.Parallel()
+	m := Model{Name: "m", TypeMap: map[string]string{"webinar_x": "custom_y", "ev": b2b.ActivityAttendEvent},
+		Rules: []Rule{{Name: "form", Types: []string{b2b.ActivityFillOutForm}, Points: 10}}}
+	s, err := New(m, Config{})
+	require.NoError(t, err)
+	now := t0
+	for _, tc := range []struct {
+		name, typ string
+		want      Status
+	}{
+		{"mapped onto a custom type no rule names", "webinar_x", Unmatched},
+		{"mapped onto a standard type no rule names", "ev", Unmatched},
+		{"the custom target itself, not mapped", "custom_y", UnknownType},
+		{"a custom type nobody maps", "g2:intent_surge", UnknownType},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := b2b.Activity{ID: "a1", Type: tc.typ, Person: "ann", Time: now.Add(-time.Hour)}
+			var st PersonState
+			o, err := s.Apply(&st, &a, testPersons["ann"], nil, now)
+			require.NoError(t, err)
+			require.Equal(t, tc.want, o.Status)
+			var l Ledger
+			r := s.Ingest(&l, Batch{Persons: testPersons, Activities: []b2b.Activity{a}}, now)
+			if tc.want == Unmatched {
+				require.Equal(t, 1, r.Unmatched)
+				require.Empty(t, r.UnknownTypes)
+			} else {
+				require.Equal(t, map[string]int{tc.typ: 1}, r.UnknownTypes)
+			}
+		})
+	}
+}
