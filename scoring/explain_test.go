@@ -90,3 +90,26 @@ func TestPersonWithNoState(t *testing.T) {
 	require.NoError(t, err)
 	require.Zero(t, x.Score)
 }
+
+// Texts write times in UTC, as the state keeps them: a velocity read at a
+// time in another zone names the same dates as one read in UTC.
+func TestVelocityTextInUTC(t *testing.T) {
+	t.Parallel()
+	s, err := New(testModel(), Config{})
+	require.NoError(t, err)
+	now := time.Date(2025, 3, 10, 5, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name string
+		loc  *time.Location
+	}{
+		{"UTC", time.UTC},
+		{"ten hours behind", time.FixedZone("HST", -10*3600)},
+		{"ten hours ahead", time.FixedZone("AEST", 10*3600)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			v, err := s.Velocity(nil, now.In(tc.loc), 3*24*time.Hour)
+			require.NoError(t, err)
+			require.Equal(t, "+0.0 over 3d (0.0 on 2025-03-07 -> 0.0 on 2025-03-10)", v.String())
+		})
+	}
+}

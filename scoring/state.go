@@ -261,7 +261,8 @@ func (s *Scorer) scoreAt(st *PersonState, at int64) float64 {
 
 // A Velocity is the change of a score over a window: the score at To minus
 // the score at From (From = To - window). With decay, a person who stops
-// engaging has a negative velocity.
+// engaging has a negative velocity. Its text names the UTC dates of From
+// and To, whatever zone now was given in.
 type Velocity struct {
 	From, To   time.Time
 	Start, End float64
@@ -270,7 +271,7 @@ type Velocity struct {
 
 func (v Velocity) String() string {
 	return fmt.Sprintf("%+.1f over %s (%.1f on %s -> %.1f on %s)", v.Change, fmtDuration(v.To.Sub(v.From)),
-		v.Start, v.From.Format(time.DateOnly), v.End, v.To.Format(time.DateOnly))
+		v.Start, v.From.UTC().Format(time.DateOnly), v.End, v.To.UTC().Format(time.DateOnly))
 }
 
 // Velocity returns the change of the person's score over window ending at
