@@ -10,14 +10,15 @@ import (
 // may be nil.
 //
 // The merged state keeps both persons' credits, an activity once (by its
-// key and rule), and applies each rule's cap to them together: in a cap
-// period, the earliest credits count, as when one person's activities
-// arrive (a period either state had already folded into its past is
-// taken as it was). Each rule's past values are added, decayed to the
-// later of their times; the floor is the later of the two, credits before
-// it folded as [Scorer.Compact] folds them. So the merged person's score
-// at any time from the floor on is the sum of the two, less what their
-// caps, applied together, no longer count.
+// key and rule; an activity the two states hold at different times keeps
+// the earlier, with the credits it earned there), and applies each rule's
+// cap to them together: in a cap period, the earliest credits count, as
+// when one person's activities arrive (a period either state had already
+// folded into its past is taken as it was). Each rule's past values are
+// added, decayed to the later of their times; the floor is the later of
+// the two, credits before it folded as [Scorer.Compact] folds them. So the
+// merged person's score at any time from the floor on is the sum of the
+// two, less what their caps, applied together, no longer count.
 func (s *Scorer) Merge(a, b *PersonState) PersonState {
 	switch {
 	case a == nil && b == nil:
@@ -42,7 +43,18 @@ func (s *Scorer) Merge(a, b *PersonState) PersonState {
 	}
 	credits := append(slices.Clone(a.Credits), b.Credits...)
 	slices.SortFunc(credits, func(x, y Credit) int { return creditLess(&x, &y) })
-	credits = slices.CompactFunc(credits, func(x, y Credit) bool { return x.Key == y.Key && x.Rule == y.Rule })
+	credits = slices.CompactFunc(credits, func(x, y Credit) bool { return x.Key == y.Key && x.At == y.At && x.Rule == y.Rule })
+	// An activity has one time: where the states hold it at two (a source
+	// stamped it again for the second record), the earlier stands, as in
+	// one state, where a later delivery is a duplicate.
+	first := make(map[uint64]int64, len(credits))
+	credits = slices.DeleteFunc(credits, func(c Credit) bool {
+		at, seen := first[c.Key]
+		if !seen {
+			first[c.Key] = c.At
+		}
+		return seen && at != c.At
+	})
 	out.Credits = s.capCredits(credits)
 	s.advance(&out, max(a.Floor, b.Floor))
 	return out

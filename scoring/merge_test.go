@@ -157,3 +157,66 @@ func TestMergeOfAStaleState(t *testing.T) {
 		require.False(t, math.IsInf(p.Value, 0) || math.IsNaN(p.Value), "past value of rule %d: %v", p.Rule, p.Value)
 	}
 }
+
+// An activity delivered to both persons at different times (a source that
+// stamped it again when it sent it to the second record) is one activity:
+// the merge counts it once, at the earlier time, as one person's state
+// holds an activity at the time it was first delivered with. Its other
+// rules' credits at the later time go too: an activity has one time.
+func TestMergeCountsAnActivityOnceWhateverItsTimes(t *testing.T) {
+	t.Parallel()
+	s, err := New(testModel(), Config{})
+	require.NoError(t, err)
+	now := t0.Add(10 * 24 * time.Hour)
+	act := func(id b2b.ActivityID, typ string, at time.Time, attrs map[string]any) b2b.Activity {
+		return b2b.Activity{ID: id, Type: typ, Person: "ann", Time: at, Attributes: attrs}
+	}
+	demo := map[string]any{"form": "Demo Request"}
+	for _, tc := range []struct {
+		name   string
+		a, b   []b2b.Activity
+		credit []Credit // the merged credits, both orders
+	}{
+		{
+			name: "same rule, two times, another activity between",
+			a:    []b2b.Activity{act("x", b2b.ActivityFillOutForm, now.Add(-3*time.Hour), nil)},
+			b:    []b2b.Activity{act("y", b2b.ActivityFillOutForm, now.Add(-2*time.Hour), nil), act("x", b2b.ActivityFillOutForm, now.Add(-time.Hour), nil)},
+			credit: []Credit{
+				{Key: ActivityKey("x"), At: unixNano(now.Add(-3 * time.Hour)), Points: 10, Rule: 2},
+				{Key: ActivityKey("y"), At: unixNano(now.Add(-2 * time.Hour)), Points: 10, Rule: 2},
+			},
+		},
+		{
+			name: "the later copy met one more rule",
+			a:    []b2b.Activity{act("x", b2b.ActivityFillOutForm, now.Add(-2*time.Hour), nil)},
+			b:    []b2b.Activity{act("x", b2b.ActivityFillOutForm, now.Add(-time.Hour), demo)},
+			credit: []Credit{
+				{Key: ActivityKey("x"), At: unixNano(now.Add(-2 * time.Hour)), Points: 10, Rule: 2},
+			},
+		},
+		{
+			name: "same time: once",
+			a:    []b2b.Activity{act("x", b2b.ActivityFillOutForm, now.Add(-time.Hour), demo)},
+			b:    []b2b.Activity{act("x", b2b.ActivityFillOutForm, now.Add(-time.Hour), demo)},
+			credit: []Credit{
+				{Key: ActivityKey("x"), At: unixNano(now.Add(-time.Hour)), Points: 10, Rule: 2},
+				{Key: ActivityKey("x"), At: unixNano(now.Add(-time.Hour)), Points: 40, Rule: 3},
+			},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var a, b PersonState
+			for _, x := range tc.a {
+				_, err := s.Apply(&a, &x, testPersons["ann"], testAccount, now)
+				require.NoError(t, err)
+			}
+			for _, x := range tc.b {
+				_, err := s.Apply(&b, &x, testPersons["ann"], testAccount, now)
+				require.NoError(t, err)
+			}
+			for _, m := range []PersonState{s.Merge(&a, &b), s.Merge(&b, &a)} {
+				require.Empty(t, gocmp.Diff(tc.credit, m.Credits))
+			}
+		})
+	}
+}
