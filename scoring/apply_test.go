@@ -1,7 +1,9 @@
 package scoring
 
 import (
+	"encoding/json"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -354,4 +356,36 @@ func TestApplyIndexedManyPersons(t *testing.T) {
 		credited += len(want[p].Credits)
 	}
 	require.Positive(t, credited)
+}
+
+// A ledger may name a person with no state (a nil entry: what a stored
+// ledger decodes to for "persons": {"ann": null}); an ingest keeps what
+// that person scores, as for a person the ledger does not name.
+func TestIngestIntoNilEntry(t *testing.T) {
+	t.Parallel()
+	s, err := New(testModel(), Config{})
+	require.NoError(t, err)
+	now := t0.Add(time.Hour)
+	acts := []b2b.Activity{{ID: "f1", Type: b2b.ActivityFillOutForm, Person: "ann", Time: t0}}
+	for _, tc := range []struct {
+		name   string
+		ledger func() Ledger
+	}{
+		{"no entry", func() Ledger { return Ledger{} }},
+		{"a nil entry", func() Ledger { return Ledger{Persons: map[b2b.PersonID]*PersonState{"ann": nil}} }},
+		{"decoded from null", func() Ledger {
+			var l Ledger
+			require.NoError(t, json.Unmarshal([]byte(`{"persons":{"ann":null}}`), &l))
+			return l
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			l := tc.ledger()
+			r := s.Ingest(&l, Batch{Account: testAccount, Persons: testPersons, Activities: acts}, now)
+			require.Equal(t, 1, r.Credited)
+			got, err := s.Score(&l, "ann", now)
+			require.NoError(t, err)
+			require.InDelta(t, 10*math.Exp2(-1.0/(7*24)), got, 1e-12)
+		})
+	}
 }

@@ -14,7 +14,9 @@ import (
 // A Ledger is the score state of the persons of one account under one
 // model: what the engine loads, passes to [Scorer.Ingest] with a batch of
 // activities, and commits with the account. Its zero value is empty; states
-// are created as persons score.
+// are created as persons score. A person may map to a nil state (what
+// "persons": {"ann": null} decodes to): it is a person with no score, as
+// one the ledger does not name.
 type Ledger struct {
 	Persons map[b2b.PersonID]*PersonState `json:"persons,omitempty"`
 }
@@ -172,7 +174,9 @@ func (ap *Applier) Ingest(l *Ledger, b Batch, now time.Time) Report {
 	// The indexes are in range by construction.
 	_ = ap.ApplyIndexed(b.Activities, who, len(ids), target, now, each)
 	for g, st := range states {
-		if _, stored := l.Persons[ids[g]]; !stored && (len(st.Credits) > 0 || len(st.Past) > 0) {
+		// A person the ledger does not name, or names with no state (a
+		// nil entry), gets the state made for them.
+		if l.Persons[ids[g]] == nil && (len(st.Credits) > 0 || len(st.Past) > 0) {
 			l.Persons[ids[g]] = st
 		}
 	}
