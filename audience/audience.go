@@ -122,7 +122,7 @@ func New(cfg Config) (*Evaluator, error) {
 		src := a.Rule
 		ca := compiledAudience{def: a}
 		if ok {
-			if len(e.aggs)+len(e.personAggs)+len(s.calls) > maxAggregates {
+			if len(e.aggs)+len(e.personAggs)+fresh(s.calls, aggIndex, personIndex) > maxAggregates {
 				ps.Addf(path+".rule", "too many distinct activity aggregates (the limit is %d)", maxAggregates)
 				continue
 			}
@@ -159,6 +159,22 @@ func New(cfg Config) (*Evaluator, error) {
 		return nil, err
 	}
 	return e, nil
+}
+
+// fresh counts the distinct aggregates of calls that are not yet in the
+// evaluator's indexes: what compiling them adds.
+func fresh(calls []aggCall, aggIndex, personIndex map[Aggregate]int) int {
+	var added []Aggregate
+	for _, c := range calls {
+		m := aggIndex
+		if c.agg.PerPerson {
+			m = personIndex
+		}
+		if _, known := m[c.agg]; !known && !slices.Contains(added, c.agg) {
+			added = append(added, c.agg)
+		}
+	}
+	return len(added)
 }
 
 func appendUnique(s []int, k int) []int {

@@ -3,6 +3,8 @@ package audience_test
 import (
 	"fmt"
 	"math"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -408,4 +410,46 @@ func TestMembers(t *testing.T) {
 	require.ErrorIs(t, err, audience.ErrUnknownAudience)
 	require.EqualError(t, err, `unknown audience "Big"`)
 	require.Nil(t, got)
+}
+
+// The limit on aggregates counts distinct ones, as its error says: a rule
+// that reads aggregates other audiences already compute adds none.
+func TestAggregateLimitCountsDistinct(t *testing.T) {
+	t.Parallel()
+	sum := func(from, to int) string { // activityCount("*", d) for d in [from, to]
+		var terms []string
+		for d := from; d <= to; d++ {
+			terms = append(terms, fmt.Sprintf(`activityCount("*", %d)`, d))
+		}
+		return strings.Join(terms, " + ") + " >= 0"
+	}
+	// 999 distinct aggregates, 100 to a rule (a rule is at most 4096 bytes).
+	var many []audience.Audience
+	for from := 1; from <= 999; from += 100 {
+		many = append(many, audience.Audience{Name: fmt.Sprintf("days %d to %d", from, min(from+99, 999)), Rule: sum(from, min(from+99, 999))})
+	}
+	for _, tc := range []struct {
+		name    string
+		rule    string
+		wantErr string
+	}{
+		{"reuses two", sum(1, 2), ""},
+		{"one new, one reused", sum(999, 1000), ""},
+		{"reuses one twice", `activityCount("*", 5) + activityCount("*", 5) >= 0`, ""},
+		{"two new", sum(1000, 1001), fmt.Sprintf(`audiences[%d].rule: too many distinct activity aggregates (the limit is 1000)`, len(many))},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			cfg := audience.Config{Audiences: append(slices.Clone(many), audience.Audience{Name: "last", Rule: tc.rule})}
+			err := cfg.Validate()
+			if tc.wantErr == "" {
+				require.NoError(t, err)
+				return
+			}
+			var ve *b2b.ValidationError
+			require.ErrorAs(t, err, &ve)
+			require.Len(t, ve.Problems, 1)
+			require.Equal(t, tc.wantErr, ve.Problems[0].Error())
+		})
+	}
 }

@@ -55,8 +55,10 @@
 //
 // Other messages: `"Visit Page" is not a valid activity type`, `the number
 // of days must be more than 0 and at most 3650, got 0`, `"x" is already the
-// name of audiences[1]`, `_agg is a reserved name`, and every error of the
-// rules engine (unknown name, expected bool, ...).
+// name of audiences[1]`, `_agg is a reserved name`, `too many distinct
+// activity aggregates (the limit is 1000)` (an aggregate that several rules
+// read counts once), and every error of the rules engine (unknown name,
+// expected bool, ...).
 //
 // # Run
 //
