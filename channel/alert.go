@@ -56,8 +56,8 @@ type AlertEnv struct {
 	// Now is the time of the evaluation in the account's time zone
 	// ([Observation.Location], else b2b.Account.Location: UTC for an
 	// account without one), so that what reads its time of day reads it
-	// where the account is: string(now), or a host function registered
-	// with rules.WithFunction (hour(now) >= 18 for after hours).
+	// where the account is: hourOf(now) >= 18 for after hours,
+	// weekdayOf(now), string(now).
 	// [Alerter.Evaluate] gives it so (the instant it was given; the alerts
 	// and their state keep that time as it was given); a caller of
 	// [Alerter.Route] gives it so too.

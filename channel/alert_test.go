@@ -292,13 +292,6 @@ func TestRouting(t *testing.T) {
 	}
 }
 
-// hourEngine is a rules engine with a host function hour(t), the hour of
-// t in its zone, as a host registers one to route by the time of day
-// (rules call no methods: now.Hour() is refused).
-func hourEngine() rules.Engine {
-	return rules.New(rules.WithFunction("hour", func(p ...any) (any, error) { return p[0].(time.Time).Hour(), nil }, new(func(time.Time) int)))
-}
-
 // TestRulesSeeNowInTheAccountsZone: routing rules and alert conditions
 // see now in the account's time zone, the instant it was given, where they
 // saw it in UTC whatever the account's zone: 22:00 UTC is 17:00 in New
@@ -309,12 +302,12 @@ func TestRulesSeeNowInTheAccountsZone(t *testing.T) {
 	tokyo := zone(t, "Asia/Tokyo")
 	rt := routing
 	rt.Rules = []channel.RouteRule{
-		{Name: "after hours", When: rules.Rule{Source: `hour(now) >= 18 || hour(now) < 8`}, To: "night-desk@vendor.example"},
+		{Name: "after hours", When: rules.Rule{Source: `hourOf(now) >= 18 || hourOf(now) < 8`}, To: "night-desk@vendor.example"},
 		{Name: "owner", To: channel.TargetOwner},
 	}
-	a, err := channel.NewAlerter(channel.AlerterConfig{Engine: hourEngine(), Routing: rt, Rules: []channel.AlertRule{
+	a, err := channel.NewAlerter(channel.AlerterConfig{Routing: rt, Rules: []channel.AlertRule{
 		{Name: "hot", SolutionInterest: "data-platform", Strategy: channel.StrategyThreshold, Threshold: 90, Template: "sales-alert"},
-		{Name: "evening", SolutionInterest: "evening-only", Strategy: channel.StrategyMilestone, When: rules.Rule{Source: `hour(now) >= 18`}, Template: "sales-alert"},
+		{Name: "evening", SolutionInterest: "evening-only", Strategy: channel.StrategyMilestone, When: rules.Rule{Source: `hourOf(now) >= 18`}, Template: "sales-alert"},
 	}})
 	require.NoError(t, err)
 	jan := func(h int) time.Time { return time.Date(2026, 1, 12, h, 0, 0, 0, time.UTC) }

@@ -62,9 +62,9 @@
 // or an address. Without rules: owner, territory, specialist. Whatever
 // resolves nowhere goes to the fallback queue. Conditions and routing
 // rules see now in the account's time zone ([Observation.Location], else
-// the account's TimeZone; UTC without one): with a host function hour
-// (registered with rules.WithFunction), hour(now) >= 18 holds after six
-// in the evening where the account is.
+// the account's TimeZone; UTC without one): hourOf(now) >= 18 holds after
+// six in the evening where the account is, weekdayOf(now) in ["Saturday",
+// "Sunday"] on its weekend.
 //
 // # Validate
 //

@@ -35,14 +35,7 @@ type bundle struct {
 
 func setup(t *testing.T, defs program.Definitions, opts ...func(*engine.Config)) *bundle {
 	t.Helper()
-	return setupWith(t, defs, program.Options{}, opts...)
-}
-
-// setupWith is setup with the program compiled with popts (a rules
-// engine with host functions, say).
-func setupWith(t *testing.T, defs program.Definitions, popts program.Options, opts ...func(*engine.Config)) *bundle {
-	t.Helper()
-	prog, err := program.Compile(defs, popts)
+	prog, err := program.Compile(defs, program.Options{})
 	require.NoError(t, err)
 	st := memory.New()
 	c := clock.NewManual(day0)

@@ -84,7 +84,7 @@ func TestStandardAlertDatesActivitiesInTheAccountsZone(t *testing.T) {
 }
 
 // TestAlertRoutingSeesNowInTheAccountsZone: the program routes alerts
-// after hours (a host function hour(now) >= 18 or < 8) to a night desk.
+// after hours (hourOf(now) >= 18 or < 8) to a night desk.
 // An alert raised at 09:00 UTC is one of 04:00 in New York and of 18:00
 // in Tokyo: both go to the night desk, where routing saw 09:00 UTC and
 // sent them to the account's owner. An alert rule's alert (routed by the
@@ -92,13 +92,12 @@ func TestStandardAlertDatesActivitiesInTheAccountsZone(t *testing.T) {
 // account without a zone is in UTC, in business hours.
 func TestAlertRoutingSeesNowInTheAccountsZone(t *testing.T) {
 	t.Parallel()
-	hour := rules.WithFunction("hour", func(p ...any) (any, error) { return p[0].(time.Time).Hour(), nil }, new(func(time.Time) int))
 	// Acme's owner is a CRM user name, so that a journey's alert is routed
 	// (one whose owner is an address goes to the owner).
 	route := func(defs *program.Definitions) {
 		defs.Routing.Owners = map[string]string{"Olivia": "olivia@quorum.example"}
 		defs.Routing.Rules = []channel.RouteRule{
-			{Name: "after hours", When: rules.Rule{Source: `hour(now) >= 18 || hour(now) < 8`}, To: "night-desk@quorum.example"},
+			{Name: "after hours", When: rules.Rule{Source: `hourOf(now) >= 18 || hourOf(now) < 8`}, To: "night-desk@quorum.example"},
 			{Name: "owner", To: channel.TargetOwner},
 		}
 	}
@@ -115,7 +114,7 @@ func TestAlertRoutingSeesNowInTheAccountsZone(t *testing.T) {
 			defs.Journeys = nil
 			defs.Alerts = []channel.AlertRule{{Name: "hot committee", Strategy: channel.StrategyThreshold, Threshold: 150, Template: program.AlertTemplate}}
 			route(&defs)
-			b := setupWith(t, defs, program.Options{Rules: rules.New(hour)})
+			b := setup(t, defs)
 			acme := acmeRecord()
 			acme.Account.TimeZone, acme.Account.Owner = tc.zone, "Olivia"
 			_, err := b.eng.Apply(b.ctx, engine.Batch{Accounts: []identity.AccountRecord{acme}, Persons: []identity.PersonRecord{
@@ -137,7 +136,7 @@ func TestAlertRoutingSeesNowInTheAccountsZone(t *testing.T) {
 				{ID: "done", Kind: journey.KindEnd, End: &journey.End{Outcome: "alerted"}},
 			}
 			route(&defs)
-			b := setupWith(t, defs, program.Options{Rules: rules.New(hour)})
+			b := setup(t, defs)
 			acme := acmeRecord()
 			acme.Account.TimeZone, acme.Account.Owner = tc.zone, "Olivia"
 			_, err := b.eng.Apply(b.ctx, engine.Batch{Accounts: []identity.AccountRecord{acme},

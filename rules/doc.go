@@ -72,6 +72,12 @@
 //	daysSince(t)             days from t to the environment's now (fractional);
 //	hoursSince(t)            hours likewise. A zero time (never) is +Inf, so
 //	                         daysSince(lastVisit) > 30 holds for "never visited".
+//	hourOf(t)                the hour of t (0 to 23) on the clock of t's zone;
+//	weekdayOf(t)             its day of the week ("Monday" to "Sunday"). A
+//	                         zero time (never) has hour -1 and weekday "".
+//	                         A sales alert's routing rules and conditions see
+//	                         now in the account's zone: hourOf(now) >= 18 is
+//	                         after six in the evening there.
 //	between(x, lo, hi)       lo <= x <= hi: between(account.employees, 500, 5000)
 //	inList(s, list)          case-insensitive membership: inList(account.industry, ["software", "fintech"])
 //	attr(m, key, default)    a custom attribute of the default's type:

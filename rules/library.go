@@ -45,6 +45,18 @@ func (e *ExprEngine) library() []libFunc {
 			[]any{new(func(time.Time, time.Time) float64)}},
 		{"hoursSince", func(p ...any) (any, error) { return since(p[0].(time.Time), p[1].(time.Time), time.Hour), nil },
 			[]any{new(func(time.Time, time.Time) float64)}},
+		{"hourOf", func(p ...any) (any, error) {
+			if t := p[0].(time.Time); !t.IsZero() {
+				return t.Hour(), nil
+			}
+			return -1, nil
+		}, []any{new(func(time.Time) int)}},
+		{"weekdayOf", func(p ...any) (any, error) {
+			if t := p[0].(time.Time); !t.IsZero() {
+				return t.Weekday().String(), nil
+			}
+			return "", nil
+		}, []any{new(func(time.Time) string)}},
 		{"between", func(p ...any) (any, error) {
 			x, lo, hi := num(p[0]), num(p[1]), num(p[2])
 			return x >= lo && x <= hi, nil

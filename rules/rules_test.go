@@ -69,6 +69,9 @@ func TestBoolRules(t *testing.T) {
 		{"hoursSince", `hoursSince(attr(person.attributes, "since", now)) == 72`, true},
 		{"daysSince explicit now", `daysSince(attr(person.attributes, "since", now), now) > 2.5`, true},
 		{"never is infinitely long ago", `daysSince(person.updatedAt) > 10000`, true},
+		{"hourOf", `hourOf(now) == 12 && hourOf(attr(person.attributes, "since", now)) == 12`, true},
+		{"weekdayOf", `weekdayOf(now) == "Monday" && weekdayOf(now) not in ["Saturday", "Sunday"]`, true},
+		{"hourOf and weekdayOf of never", `hourOf(person.updatedAt) == -1 && weekdayOf(person.updatedAt) == ""`, true},
 		{"between int", `between(account.employees, 500, 5000)`, true},
 		{"between float bounds", `between(account.employees, 2000.5, 3000)`, false},
 		{"inList literal", `inList(account.industry, ["software", "Financial Services"])`, true},
@@ -430,3 +433,30 @@ var reflectRoleEnv = reflect.TypeFor[roleEnv]()
 func asCompileError(err error, target **rules.CompileError) bool { return errors.As(err, target) }
 
 func isEvalError(err error) bool { return errors.Is(err, rules.ErrEval) }
+
+// TestHourOfReadsTheTimesZone: hourOf and weekdayOf read the clock of the
+// time's zone: a Monday 12:00 UTC is Monday 08:00 in New York and Monday
+// 21:00 in Tokyo, a Sunday 23:30 in Los Angeles is Monday in UTC.
+func TestHourOfReadsTheTimesZone(t *testing.T) {
+	t.Parallel()
+	x, err := rules.Compile[roleEnv, string](nil, rules.Rule{Name: "clock", Source: `weekdayOf(now) + " " + string(hourOf(now))`})
+	require.NoError(t, err)
+	for _, tt := range []struct {
+		zone string
+		at   time.Time
+		want string
+	}{
+		{"UTC", now, "Monday 12"},
+		{"America/New_York", now, "Monday 8"},
+		{"Asia/Tokyo", now, "Monday 21"},
+		{"America/Los_Angeles", time.Date(2026, 5, 31, 23, 30, 0, 0, time.UTC).Add(7 * time.Hour), "Sunday 23"},
+	} {
+		loc, err := time.LoadLocation(tt.zone)
+		require.NoError(t, err)
+		e := env()
+		e.Now = tt.at.In(loc)
+		got, err := x.Eval(e)
+		require.NoError(t, err)
+		require.Equal(t, tt.want, got, tt.zone)
+	}
+}
