@@ -153,3 +153,41 @@ func BenchmarkResolve(b *testing.B) {
 		})
 	}
 }
+
+var benchNormSink string
+
+// BenchmarkNormalizeDomain measures the domain normaliser on the names
+// account records carry: ASCII ones, canonical or written as a URL, which
+// must cost no allocation beyond the result, and internationalised ones,
+// which are converted to their ASCII form.
+func BenchmarkNormalizeDomain(b *testing.B) {
+	for _, s := range []string{"acme.com", "eu.acme.co.uk", "https://www.Acme.com/about", "bücher.de", "例え.jp"} {
+		b.Run(s, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				d, err := identity.NormalizeDomain(s)
+				if err != nil {
+					b.Fatal(err)
+				}
+				benchNormSink = d
+			}
+		})
+	}
+}
+
+// BenchmarkNormalizeEmail measures the email normaliser on ASCII addresses,
+// canonical or not, and on one whose domain is internationalised.
+func BenchmarkNormalizeEmail(b *testing.B) {
+	for _, s := range []string{"ann.lee@acme.com", " Ann.Lee@EU.Acme.com", "jörg@bücher.de"} {
+		b.Run(s, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				e, err := identity.NormalizeEmail(s)
+				if err != nil {
+					b.Fatal(err)
+				}
+				benchNormSink = e
+			}
+		})
+	}
+}

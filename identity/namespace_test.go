@@ -16,7 +16,7 @@ func FuzzNormalizeValue(f *testing.F) {
 	for _, s := range []string{"Ann", " x ", "{AB}", "{{ab}}", "{", "{}", "a b", "\xffA",
 		strings.Repeat("\u023a", 86), strings.Repeat("\u0130", 200), strings.Repeat("\u212a", 255),
 		"ann@ACME.com", strings.Repeat("\u0130", 33) + "@acme.com", "https://www.Acme.com/x",
-		"0035e00000abcdeAAA"} {
+		"0035e00000abcdeAAA", "Jörg@Bücher.DE", "https://www.Bücher.DE/x", "ПРИМЕР。РФ"} {
 		f.Add(s)
 	}
 	kinds := []Kind{KindExact, KindCaseInsensitive, KindEmail, KindDomain, KindSalesforceID, KindGUID}
@@ -39,14 +39,14 @@ func FuzzNormalizeValue(f *testing.F) {
 			case k == KindCaseInsensitive, k == KindGUID:
 				l = strings.ToLower(s)
 			case k == KindEmail:
-				// Only the local part: a host must be ASCII, and "İ" is not
-				// though its lower case "i" is.
+				// Only the local part: the host's letters are mapped by
+				// UTS #46, not by strings.ToLower.
 				at := strings.IndexByte(s, '@')
 				if at < 0 {
 					continue
 				}
 				l = strings.ToLower(s[:at]) + s[at:]
-			default: // case matters, or the domain must be ASCII
+			default: // case matters, or UTS #46 maps a domain's letters
 				continue
 			}
 			low, lerr := normalizeValue(k, l)

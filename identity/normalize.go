@@ -7,6 +7,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/net/idna"
 )
 
 // Sentinel errors of the normalisers; every returned error wraps one of them.
@@ -21,16 +23,19 @@ var (
 // space and a "mailto:" prefix removed, lower case (every letter, "Ä" as
 // well as "A"; bytes that are not UTF-8 are kept as they are). The domain
 // is the mail host, checked as a DNS name as [NormalizeDomain] checks one
-// (ASCII or punycode labels, at least one dot, a trailing dot removed) but
+// (at least one dot, a trailing dot removed, a name written in Unicode
+// converted to its ASCII form, "bücher.de" to "xn--bcher-kva.de") but
 // otherwise kept: unlike a web domain it keeps a leading "www." and may be
-// a public suffix such as "co.uk". It does not strip plus tags or dots
-// (those make a different mailbox on most corporate servers). The result
-// holds at most 254 bytes, 64 of them before the @; the limits hold for
-// the result, which lower case can make longer or shorter than s. A result
-// normalises to itself.
+// a public suffix such as "co.uk". The local part keeps its Unicode
+// letters, in lower case. It does not strip plus tags or dots (those make
+// a different mailbox on most corporate servers). The result holds at most
+// 254 bytes, 64 of them before the @; the limits hold for the result,
+// which lower case and the ASCII form of the domain can make longer or
+// shorter than s. A result normalises to itself.
 //
 //	NormalizeEmail("  Ann.Lee@ACME.com ") = "ann.lee@acme.com", nil
 //	NormalizeEmail("ann@WWW.Acme.com")   = "ann@www.acme.com", nil
+//	NormalizeEmail("Jörg@Bücher.de")     = "jörg@xn--bcher-kva.de", nil
 //	NormalizeEmail("ann@")               -> error: invalid email "ann@": no domain
 func NormalizeEmail(s string) (string, error) {
 	t := trimSpace(s)
@@ -42,9 +47,9 @@ func NormalizeEmail(s string) (string, error) {
 	}
 	// Longer than the longest address that normalises within the limits: a
 	// local part that is 64 bytes in lower case, which is at least a third
-	// as long (U+212A KELVIN SIGN, 3 bytes, is "k"), the @, a host of 253
-	// bytes and a trailing dot.
-	if len(t) > 3*64+1+253+1 {
+	// as long (U+212A KELVIN SIGN, 3 bytes, is "k"), the @, the longest host
+	// converted (maxUnicodeHost) and a trailing dot.
+	if len(t) > 3*64+1+maxUnicodeHost+1 {
 		return "", fmt.Errorf("%w %q: longer than 254 bytes", ErrInvalidEmail, truncate(t))
 	}
 	at := strings.IndexByte(t, '@')
@@ -102,14 +107,25 @@ func EmailDomain(email string) string {
 }
 
 // NormalizeDomain returns the canonical form of a web domain: lower case,
-// without scheme, "www.", port, path, query or trailing dot.
+// without scheme, "www.", port, path, query or trailing dot, in ASCII.
 //
 //	NormalizeDomain("https://www.Acme.com/about") = "acme.com", nil
+//	NormalizeDomain("Bücher.de")                  = "xn--bcher-kva.de", nil
 //	NormalizeDomain("acme")                       -> error: invalid domain "acme": needs at least one dot
 //
-// Only ASCII (punycode) names are accepted; a domain made of one public
-// suffix such as "co.uk" is refused, since it would match every company
-// under it.
+// A name written in Unicode (an internationalised domain name, as CRM and
+// marketing exports carry them) is converted to its ASCII form by the
+// UTS #46 lookup mapping of IDNA2008, non-transitional, as browsers do:
+// letters lower-cased, full-width forms and the ideographic full stop "。"
+// mapped ("ＡＣＭＥ。com" is "acme.com"), "ß" kept ("faß.de" is
+// "xn--fa-hia.de"), and each label that is not ASCII then written in
+// punycode ("xn--..."). So "bücher.de" and "xn--bcher-kva.de" are one
+// domain. A name that UTS #46 refuses (a character no host name has, a
+// label that mixes right-to-left and left-to-right letters, bytes that are
+// not UTF-8) is an error; a punycode label written in ASCII is taken as
+// it is. A name of more than 1012 bytes that is not all ASCII is refused
+// before conversion. A domain made of one public suffix
+// such as "co.uk" is refused, since it would match every company under it.
 func NormalizeDomain(s string) (string, error) {
 	t := trimSpace(s)
 	if i := strings.Index(t, "://"); i >= 0 {
@@ -139,14 +155,29 @@ func NormalizeDomain(s string) (string, error) {
 	return d, nil
 }
 
-// normalizeHost lower-cases and checks a DNS name; it returns h itself when
-// h is already canonical.
+// maxUnicodeHost bounds a host name that is not all ASCII before its
+// conversion: a label of 63 bytes in ASCII holds at most 59 characters in
+// punycode, 4 bytes each in UTF-8 (a full-width letter, 3 bytes, is one
+// ASCII letter), so a longer name is too long in ASCII but for characters
+// that UTS #46 drops (soft hyphens).
+const maxUnicodeHost = 4 * 253
+
+// normalizeHost lower-cases and checks a DNS name, converting one written
+// in Unicode to its ASCII form; it returns h itself when h is already
+// canonical. An ASCII name costs one pass over its bytes.
 func normalizeHost(h string) (string, error) {
+	orig := h
 	h = strings.TrimSuffix(h, ".")
 	if h == "" {
 		return "", errors.New("empty")
 	}
 	if len(h) > 253 {
+		if len(orig) <= maxUnicodeHost && !isASCII(orig) {
+			return unicodeHost(orig)
+		}
+		if !isASCII(orig) {
+			return "", fmt.Errorf("longer than %d bytes", maxUnicodeHost)
+		}
 		return "", errors.New("longer than 253 bytes")
 	}
 	upper := false
@@ -175,7 +206,7 @@ func normalizeHost(h string) (string, error) {
 		case c >= 'A' && c <= 'Z':
 			upper = true
 		case c >= utf8.RuneSelf:
-			return "", errors.New("non-ASCII characters (use the punycode form, xn--...)")
+			return unicodeHost(orig)
 		default:
 			return "", fmt.Errorf("character %q not allowed in a domain", rune(c))
 		}
@@ -187,6 +218,38 @@ func normalizeHost(h string) (string, error) {
 		return strings.ToLower(h), nil
 	}
 	return h, nil
+}
+
+// unicodeHost converts a host name that is not all ASCII to its ASCII
+// form (UTS #46 lookup, IDNA2008) and checks that as normalizeHost checks
+// an ASCII name, trailing dot and all, so that "bücher.de." and
+// "bücher.de。" lose their last dot and "bücher.de.." is an empty label as
+// "acme.com.." is.
+func unicodeHost(h string) (string, error) {
+	if !utf8.ValidString(h) {
+		return "", errors.New("not valid UTF-8")
+	}
+	a, err := idna.Lookup.ToASCII(h)
+	if err != nil {
+		return "", fmt.Errorf("not a valid internationalised domain name: %s", strings.TrimPrefix(err.Error(), "idna: "))
+	}
+	if !isASCII(a) { // not expected of ToASCII; checked so that normalizeHost cannot come back here
+		return "", fmt.Errorf("not a valid internationalised domain name: ASCII form %q", a)
+	}
+	d, err := normalizeHost(a)
+	if err != nil {
+		return "", fmt.Errorf("%w (ASCII form %q)", err, a)
+	}
+	return d, nil
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // localByte reports whether c may appear in the local part of an address

@@ -39,7 +39,20 @@ func TestNormalizeEmail(t *testing.T) {
 		{in: "ann@acme..com", err: `invalid email "ann@acme..com": empty label`},
 		{in: "ann@-acme.com", err: `invalid email "ann@-acme.com": label "-acme" starts or ends with '-'`},
 		{in: "Ann <ann@acme.com>", err: `invalid email "Ann <ann@acme.com>": character ' ' not allowed before @`},
-		{in: "ann@bücher.de", err: `invalid email "ann@bücher.de": non-ASCII characters (use the punycode form, xn--...)`},
+		// A domain written in Unicode is converted to its ASCII form; the
+		// local part keeps its letters, in lower case.
+		{in: "ann@bücher.de", want: "ann@xn--bcher-kva.de"},
+		{in: "Jörg@Bücher.DE", want: "jörg@xn--bcher-kva.de"},
+		{in: "jörg@xn--bcher-kva.de", want: "jörg@xn--bcher-kva.de"},
+		{in: "mailto:Ann@例え。JP", want: "ann@xn--r8jz45g.jp"},
+		{in: "Иван@Пример.РФ", want: "иван@xn--e1afmkfd.xn--p1ai"},
+		{in: "ann@bü_cher.de", err: `invalid email "ann@bü_cher.de": not a valid internationalised domain name: disallowed rune U+005F`},
+		{in: "ann@bücher..de", err: `invalid email "ann@bücher..de": empty label (ASCII form "xn--bcher-kva..de")`},
+		{in: "ann@\xffbücher.de", err: `invalid email "ann@\xffbücher.de": not valid UTF-8`},
+		// The limits hold for the ASCII form: a host of 189 full-width
+		// letters (567 bytes) is 189 bytes.
+		{in: strings.Repeat("x", 64) + "@" + fullWidth(host189), want: strings.Repeat("x", 64) + "@" + host189},
+		{in: strings.Repeat("x", 64) + "@z." + fullWidth(host189), err: `invalid email "` + strings.Repeat("x", 64) + "@z." + fullWidth(host189)[:4*3] + `...": longer than 254 bytes`},
 		// Lower case is lower case beyond ASCII, whatever else the address holds.
 		{in: "ä@acme.com", want: "ä@acme.com"},
 		{in: "Ä@acme.com", want: "ä@acme.com"},
@@ -88,6 +101,7 @@ func TestNormalizeEmailKeepsTheMailHost(t *testing.T) {
 		{"ann@www.acme.com", "ann@www.acme.com", "acme.com"},
 		{"ann@co.uk", "ann@co.uk", ""},
 		{"ann@Mail.Acme.CO.UK.", "ann@mail.acme.co.uk", "mail.acme.co.uk"},
+		{"ann@WWW.Bücher.de", "ann@www.xn--bcher-kva.de", "xn--bcher-kva.de"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.email, func(t *testing.T) {
@@ -135,6 +149,82 @@ func TestNormalizeDomain(t *testing.T) {
 			require.Equal(t, tt.want, got)
 		})
 	}
+}
+
+// TestNormalizeDomainUnicode: an internationalised domain name is
+// converted to its ASCII form (UTS #46, IDNA2008), so that the name as a
+// CRM export writes it and its punycode form are one domain; a name that
+// UTS #46 refuses is an error naming it.
+func TestNormalizeDomainUnicode(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in, want, err string
+	}{
+		{in: "bücher.de", want: "xn--bcher-kva.de"},
+		{in: "xn--bcher-kva.de", want: "xn--bcher-kva.de"},
+		{in: "BÜCHER.De", want: "xn--bcher-kva.de"},
+		{in: "https://www.Bücher.de:8443/über?q=1", want: "xn--bcher-kva.de"},
+		{in: "www.bücher.de.", want: "xn--bcher-kva.de"},
+		{in: "münchen.de", want: "xn--mnchen-3ya.de"},
+		{in: "faß.de", want: "xn--fa-hia.de"}, // non-transitional: "ß" is not "ss"
+		{in: "例え.jp", want: "xn--r8jz45g.jp"},
+		{in: "例え。テスト", want: "xn--r8jz45g.xn--zckzah"}, // the ideographic full stop is a dot
+		{in: "bücher。de", want: "xn--bcher-kva.de"},
+		{in: "bücher.de。", want: "xn--bcher-kva.de"},
+		{in: "bücher．de", want: "xn--bcher-kva.de"}, // FULLWIDTH FULL STOP
+		{in: "пример.рф", want: "xn--e1afmkfd.xn--p1ai"},
+		{in: "ПРИМЕР.РФ", want: "xn--e1afmkfd.xn--p1ai"},
+		{in: "Пример.xn--p1ai", want: "xn--e1afmkfd.xn--p1ai"},
+		{in: "ＡＣＭＥ．ｃｏｍ", want: "acme.com"}, // full-width letters are ASCII ones
+		{in: "ｗｗｗ．acme.com", want: "acme.com"},
+		{in: fullWidth(host189), want: host189}, // 567 bytes, 189 in ASCII
+		{in: "bücher", err: `invalid domain "bücher": needs at least one dot (ASCII form "xn--bcher-kva")`},
+		{in: "bücher..de", err: `invalid domain "bücher..de": empty label (ASCII form "xn--bcher-kva..de")`},
+		{in: "bücher.de..", err: `invalid domain "bücher.de..": empty label (ASCII form "xn--bcher-kva.de..")`},
+		{in: "bücher.de。.", err: `invalid domain "bücher.de。.": empty label (ASCII form "xn--bcher-kva.de..")`},
+		{in: "-bücher.de", err: `invalid domain "-bücher.de": not a valid internationalised domain name: invalid label "-bücher"`},
+		{in: "bü_cher.de", err: `invalid domain "bü_cher.de": not a valid internationalised domain name: disallowed rune U+005F`},
+		{in: "bücher\u200d.de", err: `invalid domain "bücher\u200d.de": not a valid internationalised domain name: invalid label "bücher\u200d"`},
+		{in: "אבגa.com", err: `invalid domain "אבגa.com": not a valid internationalised domain name: invalid label "אבגa.com"`}, // right-to-left and left-to-right letters in one label
+		{in: "bü cher.de", err: `invalid domain "bü cher.de": not a valid internationalised domain name: disallowed rune U+0020`},
+		{in: "\xffbücher.de", err: `invalid domain "\xffbücher.de": not valid UTF-8`},
+		{in: "\ufffd.de", err: "invalid domain \"\ufffd.de\": not a valid internationalised domain name: disallowed rune U+FFFD"},
+		{in: "ｃｏ．ｕｋ", err: `invalid domain "ｃｏ．ｕｋ": "co.uk" is a public suffix, not a company domain`},
+		{in: strings.Repeat("ü", 60) + ".de", err: `invalid domain "` + strings.Repeat("ü", 40) + `...": label longer than 63 bytes (ASCII form "xn--td` + strings.Repeat("a", 60) + `.de")`},
+		{in: strings.Repeat("ü", 507), err: `invalid domain "` + strings.Repeat("ü", 40) + `...": longer than 1012 bytes`},
+		{in: strings.Repeat("x", 254), err: `invalid domain "` + strings.Repeat("x", 80) + `...": longer than 253 bytes`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := identity.NormalizeDomain(tt.in)
+			if tt.err != "" {
+				require.EqualError(t, err, tt.err)
+				require.ErrorIs(t, err, identity.ErrInvalidDomain)
+				return
+			}
+			require.NoError(t, err)
+			require.Equal(t, tt.want, got)
+			again, err := identity.NormalizeDomain(got)
+			require.NoError(t, err)
+			require.Equal(t, got, again)
+		})
+	}
+}
+
+// fullWidth writes the ASCII letters and dots of s in their full-width
+// forms (U+FF41 for "a", U+FF0E for "."), 3 bytes each.
+func fullWidth(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z':
+			r += 0xFF41 - 'a'
+		case r == '.':
+			r = 0xFF0E
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 func TestNormalizeSalesforceID(t *testing.T) {
@@ -391,7 +481,8 @@ func TestNormalizeCompanyNamePairs(t *testing.T) {
 }
 
 func FuzzNormalizeEmail(f *testing.F) {
-	for _, s := range []string{"ann@acme.com", " Ann@ACME.com ", "mailto:x@y.z", "a@b@c", "@", "ann@acme..com", "ä@ü.de", "a@b.c."} {
+	for _, s := range []string{"ann@acme.com", " Ann@ACME.com ", "mailto:x@y.z", "a@b@c", "@", "ann@acme..com", "ä@ü.de", "a@b.c.",
+		"Jörg@Bücher.DE", "ann@例え。jp", "Иван@Пример.РФ", "ann@ＡＣＭＥ．com", "ann@bü_cher.de", "ann@bücher.de。."} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -413,7 +504,8 @@ func FuzzNormalizeEmail(f *testing.F) {
 }
 
 func FuzzNormalizeDomain(f *testing.F) {
-	for _, s := range []string{"acme.com", "https://www.Acme.com/x", "co.uk", "a..b", "x:80", "-a.com", "ü.de"} {
+	for _, s := range []string{"acme.com", "https://www.Acme.com/x", "co.uk", "a..b", "x:80", "-a.com", "ü.de",
+		"https://www.Bücher.DE:80/x", "例え。テスト", "ПРИМЕР.РФ", "ｗｗｗ．acme.com", "faß.de", "bücher.de。.", "xn--bcher-kva.de", "ｃｏ．ｕｋ", "-bücher.de"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

@@ -17,6 +17,9 @@ func TestResolution(t *testing.T) {
 		{ID: "globex", Name: "Globex GmbH", Domains: []string{"globex.de"}},
 		{ID: "initech-us", Name: "Initech, Inc.", Domains: []string{"initech.com"}},
 		{ID: "initech-uk", Name: "Initech Ltd"}, // same name key as initech-us
+		// Internationalised domains, as the CRM writes them or in punycode.
+		{ID: "buecher", Name: "Bücher AG", Domains: []string{"Bücher.de"}},
+		{ID: "muenchen", Name: "Stadtwerke", Domains: []string{"xn--mnchen-3ya.de"}},
 	}
 	tests := []struct {
 		name   string
@@ -39,6 +42,13 @@ func TestResolution(t *testing.T) {
 			person: b2b.Person{Email: "a@mail.eu.acme.com"},
 			want: []identity.Link{{Account: "acme", Method: identity.MethodEmailDomain, Confidence: 0.8, Primary: true,
 				Evidence: `email domain "mail.eu.acme.com" under account domain "acme.com"`}}},
+		{name: "Unicode account domain, punycode email domain",
+			person: b2b.Person{Email: "Jörg@xn--bcher-kva.de"},
+			want:   []identity.Link{{Account: "buecher", Method: identity.MethodEmailDomain, Confidence: 0.9, Primary: true, Evidence: `email domain "xn--bcher-kva.de"`}}},
+		{name: "punycode account domain, Unicode email subdomain",
+			person: b2b.Person{Email: "anna@Stadt.München.de"},
+			want: []identity.Link{{Account: "muenchen", Method: identity.MethodEmailDomain, Confidence: 0.8, Primary: true,
+				Evidence: `email domain "stadt.xn--mnchen-3ya.de" under account domain "xn--mnchen-3ya.de"`}}},
 		{name: "unknown reference falls back to the domain",
 			person: b2b.Person{Email: "a@acme.com", AccountID: "001-gone"},
 			want:   []identity.Link{{Account: "acme", Method: identity.MethodEmailDomain, Confidence: 0.9, Primary: true, Evidence: `email domain "acme.com"`}}},
