@@ -1,5 +1,7 @@
 package identity
 
+import "strings"
+
 // BatchResult says what adding a batch of person records did.
 type BatchResult struct {
 	// Outcomes counts the accepted records by outcome.
@@ -92,9 +94,14 @@ func (g *Graph) AddPersons(recs []PersonRecord) BatchResult {
 				t := g.nsAcctID.accounts
 				s.keyed = append(s.keyed, probe{strs: t, hash: t.hash(string(ref))})
 			} else if host := EmailDomain(p.Person.Email); host != "" {
+				// The host and its parent, without asking the Public
+				// Suffix List as resolution does (parentDomain): a
+				// probe of "co.uk" for "acme.co.uk" finds nothing, and
+				// costs less than the question.
 				t := g.domains.keys
-				for d, l := host, 0; d != "" && l < 2; d, l = parentDomain(d), l+1 {
-					s.keyed = append(s.keyed, probe{strs: t, hash: t.hash(d), domain: true})
+				s.keyed = append(s.keyed, probe{strs: t, hash: t.hash(host), domain: true})
+				if i := strings.IndexByte(host, '.'); i >= 0 && strings.IndexByte(host[i+1:], '.') >= 0 {
+					s.keyed = append(s.keyed, probe{strs: t, hash: t.hash(host[i+1:]), domain: true})
 				}
 			}
 		}

@@ -77,8 +77,11 @@
 //     record's OtherAccounts, the records in order of arrival):
 //     [MethodExplicit], confidence 1.0;
 //  2. the email domain, then its parent domains ("eu.acme.com" under
-//     "acme.com"), against every account's domains, unless the domain is
-//     free mail ([DefaultFreeMailDomains], replaceable in [Config]):
+//     "acme.com") down to its registrable domain by the Public Suffix
+//     List, never a public suffix (not "co.uk" from "acme.co.uk", nor
+//     "github.io" from "acme.github.io"), against every account's
+//     domains, unless the domain is free mail ([DefaultFreeMailDomains],
+//     replaceable in [Config]):
 //     [MethodEmailDomain], 0.9 (0.8 through a parent domain);
 //  3. the company name, normalised by [NormalizeCompanyName] (case, accents,
 //     punctuation, legal forms such as Inc, LLC, Ltd, GmbH, S.A., plc),

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/net/idna"
+	"golang.org/x/net/publicsuffix"
 )
 
 // Sentinel errors of the normalisers; every returned error wraps one of them.
@@ -124,8 +125,16 @@ func EmailDomain(email string) string {
 // label that mixes right-to-left and left-to-right letters, bytes that are
 // not UTF-8) is an error; a punycode label written in ASCII is taken as
 // it is. A name of more than 1012 bytes that is not all ASCII is refused
-// before conversion. A domain made of one public suffix
-// such as "co.uk" is refused, since it would match every company under it.
+// before conversion.
+//
+// A domain that is one public suffix managed by ICANN ("co.uk", "com.au",
+// "公司.cn"), by the Public Suffix List (golang.org/x/net/publicsuffix), is
+// refused: nobody's company, it would take every company under it. One of
+// the list's private suffixes, under which a company gives its customers
+// names ("github.io", "blogspot.com"), is accepted: it is that company's
+// own domain, and a customer's name under it ("acme.github.io") is
+// another company's domain, which resolution of an email domain never
+// climbs out of (see the package doc, Person-to-account resolution).
 func NormalizeDomain(s string) (string, error) {
 	t := trimSpace(s)
 	if i := strings.Index(t, "://"); i >= 0 {
@@ -149,7 +158,7 @@ func NormalizeDomain(s string) (string, error) {
 	for strings.HasPrefix(d, "www.") && strings.IndexByte(d[4:], '.') > 0 {
 		d = d[4:]
 	}
-	if publicSuffixes[d] {
+	if ps, icann := publicsuffix.PublicSuffix(d); ps == d && icann {
 		return "", fmt.Errorf("%w %q: %q is a public suffix, not a company domain", ErrInvalidDomain, truncate(s), d)
 	}
 	return d, nil
@@ -540,14 +549,22 @@ func stripWebSuffix(w string) string {
 		return w
 	}
 	if i := strings.LastIndexByte(w, 0); i > 0 {
-		// A public suffix of two labels ("co.uk", "com.au") goes whole.
-		if j := strings.LastIndexByte(w[:i], 0); j > 0 && publicSuffixes[w[j+1:i]+"."+w[i+1:]] {
+		// A public suffix of two labels that ICANN manages ("co.uk",
+		// "com.au") goes whole.
+		if j := strings.LastIndexByte(w[:i], 0); j > 0 && icannSuffix(w[j+1:i]+"."+w[i+1:]) {
 			w = w[:j]
 		} else if webTLDs[w[i+1:]] {
 			w = w[:i]
 		}
 	}
 	return strings.ReplaceAll(w, "\x00", "")
+}
+
+// icannSuffix reports whether d is a public suffix that ICANN manages,
+// by the Public Suffix List.
+func icannSuffix(d string) bool {
+	ps, icann := publicsuffix.PublicSuffix(d)
+	return ps == d && icann
 }
 
 // stripCJKForms removes legal forms written in Chinese, Japanese or Korean,

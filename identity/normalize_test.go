@@ -211,6 +211,46 @@ func TestNormalizeDomainUnicode(t *testing.T) {
 	}
 }
 
+// TestNormalizeDomainPublicSuffixes: a domain that is one public suffix
+// managed by ICANN, by the Public Suffix List, is refused (it is nobody's
+// company, and would match every company under it); one of the list's
+// private suffixes is its owner's domain, and a name under it another
+// company's.
+func TestNormalizeDomainPublicSuffixes(t *testing.T) {
+	t.Parallel()
+	for _, d := range []string{
+		// As a hand-written table of the package had them ...
+		"co.uk", "org.uk", "ac.uk", "gov.uk", "ltd.uk", "plc.uk", "me.uk",
+		"com.au", "net.au", "org.au", "edu.au", "gov.au",
+		"co.nz", "org.nz", "co.jp", "ne.jp", "or.jp", "ac.jp", "co.kr", "or.kr",
+		"com.cn", "net.cn", "org.cn", "com.hk", "com.tw", "com.sg", "com.my",
+		"co.in", "net.in", "org.in", "com.br", "net.br", "org.br", "com.mx", "com.ar",
+		"co.za", "org.za", "com.tr", "com.pl", "co.il", "co.id", "co.th", "com.vn",
+		"com.ph", "com.pk", "com.eg", "com.sa", "com.ua", "co.at", "or.at",
+		"gv.at", "com.es", "com.pt", "com.gr", "com.co", "com.pe",
+		// ... and as it lacked them.
+		"co.ke", "com.ng", "ac.in", "gob.mx", "nom.fr", "edu.sg", "co.tz",
+		"foo.kawasaki.jp", // under a wildcard rule (*.kawasaki.jp)
+		"foo.sch.uk",      // *.sch.uk
+	} {
+		_, err := identity.NormalizeDomain(d)
+		require.EqualError(t, err, `invalid domain "`+d+`": "`+d+`" is a public suffix, not a company domain`, d)
+	}
+	_, err := identity.NormalizeDomain("公司.cn")
+	require.EqualError(t, err, `invalid domain "公司.cn": "xn--55qx5d.cn" is a public suffix, not a company domain`)
+	for _, d := range []string{
+		"github.io", "blogspot.com", "co.com", // private suffixes: their owners' domains
+		"acme.github.io", "acme.blogspot.com", "acme.co.ke",
+		"city.kawasaki.jp", // an exception to *.kawasaki.jp
+		"kawasaki.jp", "sch.uk",
+		"com.cl", // the table had it; Chile registers names under "cl" itself
+	} {
+		got, err := identity.NormalizeDomain(d)
+		require.NoError(t, err, d)
+		require.Equal(t, d, got)
+	}
+}
+
 // fullWidth writes the ASCII letters and dots of s in their full-width
 // forms (U+FF41 for "a", U+FF0E for "."), 3 bytes each.
 func fullWidth(s string) string {
@@ -342,6 +382,8 @@ func TestNormalizeCompanyName(t *testing.T) {
 		// A web name under a country's second-level domain.
 		{"Very.co.uk Ltd", "very"},
 		{"Acme.com.au Pty Ltd", "acme"},
+		{"Safaricom.co.ke PLC", "safaricom"},
+		{"Jumia.com.ng", "jumia"},
 		{"Inc.", ""},
 		{"", ""},
 		{"  ", ""},

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 
+	"golang.org/x/net/publicsuffix"
+
 	"github.com/quorumhq/quorum/b2b"
 )
 
@@ -277,15 +279,23 @@ func (g *Graph) mainDomain(root int32) string {
 	return g.domains.name(g.lists.items(g.arecs[first].domains)[0])
 }
 
-// parentDomain returns d without its first label, or "" when what remains
-// is a top-level domain or a public suffix.
+// parentDomain returns d without its first label, or "" when that would
+// leave the registrable domain of d: when what remains is a top-level
+// domain, or a public suffix of the Public Suffix List or shorter. The
+// list's suffixes are ICANN's ("co.uk") and private ones, under which a
+// company gives names to its customers ("github.io", "blogspot.com"), so
+// "ann@acme.github.io" is never linked to the account that owns
+// "github.io". A domain of two labels costs no look-up in the list.
 func parentDomain(d string) string {
 	i := strings.IndexByte(d, '.')
 	if i < 0 {
 		return ""
 	}
 	rest := d[i+1:]
-	if strings.IndexByte(rest, '.') < 0 || publicSuffixes[rest] {
+	if strings.IndexByte(rest, '.') < 0 {
+		return ""
+	}
+	if ps, _ := publicsuffix.PublicSuffix(d); len(rest) <= len(ps) {
 		return ""
 	}
 	return rest

@@ -20,6 +20,10 @@ func TestResolution(t *testing.T) {
 		// Internationalised domains, as the CRM writes them or in punycode.
 		{ID: "buecher", Name: "Bücher AG", Domains: []string{"Bücher.de"}},
 		{ID: "muenchen", Name: "Stadtwerke", Domains: []string{"xn--mnchen-3ya.de"}},
+		// A private public suffix is its owner's domain; the names under
+		// it are its customers'.
+		{ID: "github", Name: "GitHub", Domains: []string{"github.io"}},
+		{ID: "pages", Name: "Pages Co", Domains: []string{"pages.github.io"}},
 	}
 	tests := []struct {
 		name   string
@@ -49,6 +53,16 @@ func TestResolution(t *testing.T) {
 			person: b2b.Person{Email: "anna@Stadt.München.de"},
 			want: []identity.Link{{Account: "muenchen", Method: identity.MethodEmailDomain, Confidence: 0.8, Primary: true,
 				Evidence: `email domain "stadt.xn--mnchen-3ya.de" under account domain "xn--mnchen-3ya.de"`}}},
+		{name: "no climbing to a private public suffix",
+			person: b2b.Person{Email: "a@initech.github.io"},
+			reason: identity.ReasonNoDomainMatch, detail: `email domain "initech.github.io" matches no account domain`},
+		{name: "a customer's name under a private public suffix",
+			person: b2b.Person{Email: "a@docs.pages.github.io"},
+			want: []identity.Link{{Account: "pages", Method: identity.MethodEmailDomain, Confidence: 0.8, Primary: true,
+				Evidence: `email domain "docs.pages.github.io" under account domain "pages.github.io"`}}},
+		{name: "the owner of a private public suffix",
+			person: b2b.Person{Email: "a@github.io"},
+			want:   []identity.Link{{Account: "github", Method: identity.MethodEmailDomain, Confidence: 0.9, Primary: true, Evidence: `email domain "github.io"`}}},
 		{name: "unknown reference falls back to the domain",
 			person: b2b.Person{Email: "a@acme.com", AccountID: "001-gone"},
 			want:   []identity.Link{{Account: "acme", Method: identity.MethodEmailDomain, Confidence: 0.9, Primary: true, Evidence: `email domain "acme.com"`}}},

@@ -72,7 +72,11 @@ var legalPhrases = [][]string{
 	{"sendirian", "berhad"}, // Malaysia: Sdn. Bhd.
 }
 
-// webTLDs are the suffixes dropped from names such as "Amazon.com".
+// webTLDs are the top-level domains dropped from names such as
+// "Amazon.com": the few that company names carry as a web address, not
+// every top-level domain of the Public Suffix List, which would cut
+// "Last.fm" to "last", the key of another company. (A suffix of two
+// labels, "Very.co.uk", is the list's; see stripWebSuffix.)
 var webTLDs = setOf("com", "net", "org", "io", "ai", "co", "biz", "de", "uk", "fr", "app")
 
 // cjkForms are legal forms written in Chinese, Japanese and Korean.
@@ -120,21 +124,6 @@ var greekFold = map[rune]rune{
 	'ά': 'α', 'έ': 'ε', 'ή': 'η', 'ί': 'ι', 'ϊ': 'ι', 'ΐ': 'ι', 'ό': 'ο',
 	'ύ': 'υ', 'ϋ': 'υ', 'ΰ': 'υ', 'ώ': 'ω', 'ς': 'σ',
 }
-
-// publicSuffixes are multi-label public suffixes under which companies
-// register their names; such a suffix alone is never a company domain, and
-// subdomain matching stops above it. (Single-label TLDs are excluded by the
-// rule that a domain needs a dot.)
-var publicSuffixes = setOf(
-	"co.uk", "org.uk", "ac.uk", "gov.uk", "ltd.uk", "plc.uk", "me.uk",
-	"com.au", "net.au", "org.au", "edu.au", "gov.au",
-	"co.nz", "org.nz", "co.jp", "ne.jp", "or.jp", "ac.jp", "co.kr", "or.kr",
-	"com.cn", "net.cn", "org.cn", "com.hk", "com.tw", "com.sg", "com.my",
-	"co.in", "net.in", "org.in", "com.br", "net.br", "org.br", "com.mx", "com.ar",
-	"co.za", "org.za", "com.tr", "com.pl", "co.il", "co.id", "co.th", "com.vn",
-	"com.ph", "com.pk", "com.eg", "com.sa", "com.ua", "co.at", "or.at",
-	"gv.at", "com.es", "com.pt", "com.gr", "com.co", "com.pe", "com.cl",
-)
 
 // defaultFreeMail lists free-mail and ISP mail domains: an address at one of
 // them says nothing about the person's company. Subdomains are included
