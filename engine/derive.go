@@ -205,6 +205,79 @@ func (ps *pass) groupScores() {
 	}
 }
 
+// rearmBefore observes the group score thresholds that have fired on
+// each group's score just before the earliest of the pass's activities
+// that comes after the group's last observation: decay lowers a score
+// between activities, so its lowest point is there, and a score that fell
+// below a threshold's margin since (no pass of time ran in between: the
+// host did not call Advance) re-arms the threshold there, at that time,
+// before the activities raise the score again (and fire it again). Dips
+// between two activities of one pass are not seen.
+func (ps *pass) rearmBefore(acts []b2b.Activity) {
+	if len(ps.p.GroupScore.Thresholds) == 0 || len(ps.st.GroupScores) == 0 {
+		return
+	}
+	for i := range ps.st.Groups {
+		g := &ps.st.Groups[i]
+		gs := ps.st.GroupScores[g.ID]
+		if gs == nil || !anyFired(gs.Thresholds) {
+			continue
+		}
+		var at time.Time
+		for j := range acts {
+			if t := acts[j].Time; t.After(gs.At) && (at.IsZero() || t.Before(at)) {
+				at = t
+			}
+		}
+		if at.IsZero() || at.After(ps.now) {
+			continue
+		}
+		score, ok := ps.groupScoreAt(g, at)
+		if !ok {
+			continue // a score not known at that time re-arms nothing
+		}
+		for _, t := range ps.p.GroupScore.Thresholds {
+			ts := gs.Thresholds[t.Name]
+			if ts == nil || !ts.Fired {
+				continue
+			}
+			if c, ok := t.Observe(ts, score, at); ok {
+				ps.log("scoring.threshold_rearmed", "", at, map[string]any{"group": g.ID, "interest": g.Interest, "threshold": c.Threshold, "score": c.Score, "reason": c.Reason})
+			}
+		}
+	}
+}
+
+func anyFired(ths map[string]*scoring.ThresholdState) bool {
+	for _, ts := range ths {
+		if ts != nil && ts.Fired {
+			return true
+		}
+	}
+	return false
+}
+
+// groupScoreAt is the group's score at a time, as groupScores computes
+// it at the pass's time; false when a member's score is not known then
+// (a time before the scorer's horizon).
+func (ps *pass) groupScoreAt(g *buyinggroup.Group, at time.Time) (float64, bool) {
+	s := ps.p.ScorerFor(g.Interest)
+	l := ps.st.Scores[s.Name()]
+	known := true
+	score := ps.scoringGroup(g).Score(func(id b2b.PersonID) float64 {
+		v := ps.st.Adjustments["person/"+string(id)]
+		if l != nil {
+			x, err := s.Score(l, id, at)
+			if err != nil {
+				known = false
+			}
+			v += x
+		}
+		return v
+	})
+	return score + ps.st.Adjustments["group/"+g.ID], known
+}
+
 // opportunityOf returns the newest opportunity of the account for the
 // group's interest.
 func (ps *pass) opportunityOf(g *buyinggroup.Group) *b2b.Opportunity {

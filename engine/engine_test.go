@@ -540,6 +540,38 @@ func TestThresholdEvents(t *testing.T) {
 	require.Equal(t, 1, countEvents(t, b, "acme", "scoring.threshold_rearmed"))
 }
 
+// TestThresholdRearmedByADipBetweenPasses: the threshold fired on day 3
+// (160 points, halving every 30 days); no pass of time runs after the
+// journey ends, and by day 45 decay has taken the score to about 60,
+// below the margin (80). A demo request that day takes it back to about
+// 160: the threshold re-arms just before it, at its time, and fires
+// again. Observed only after the activity, the score never looked below
+// 80, and the second crossing was lost.
+func TestThresholdRearmedByADipBetweenPasses(t *testing.T) {
+	t.Parallel()
+	defs := pipelineProgram()
+	defs.GroupScore.Thresholds = []scoring.Threshold{{Name: "hot", Level: 100, Margin: 20}}
+	b := setup(t, defs)
+	setupAcme(t, b)
+	engageUntilTheAlert(t, b)
+	require.Equal(t, 1, countEvents(t, b, "acme", "scoring.threshold_fired"))
+	at := day(45).Add(10 * time.Hour)
+	b.clock.Set(day(46))
+	_, err := b.eng.Ingest(b.ctx, activity("d2", b2b.ActivityRequestDemo, "L-3", at, nil))
+	require.NoError(t, err)
+	var got []string
+	for _, e := range eventsOf(t, b, "acme") {
+		if e.Type == "scoring.threshold_fired" || e.Type == "scoring.threshold_rearmed" {
+			got = append(got, e.Type+" "+e.Time.Format(time.DateTime))
+		}
+	}
+	require.Equal(t, []string{
+		"scoring.threshold_fired " + day(3).Format(time.DateTime),
+		"scoring.threshold_rearmed " + at.Format(time.DateTime),
+		"scoring.threshold_fired " + day(46).Format(time.DateTime),
+	}, got)
+}
+
 // TestActivityAheadOfTheClock: an activity dated a little after the
 // engine's clock (a source's clock runs ahead; the engine accepts it) is
 // one of today's for readiness, not a reason to refuse the group's

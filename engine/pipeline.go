@@ -328,6 +328,7 @@ func (ps *pass) run(ctx context.Context, w *work) outcome {
 		return out
 	}
 	if len(w.activities) > 0 {
+		ps.rearmBefore(w.activities)
 		ps.ingest(w, &out)
 	}
 	ps.consent(ctx, w)
