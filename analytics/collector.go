@@ -352,14 +352,17 @@ func isDecision(typ string) bool {
 	if !ok {
 		return false
 	}
-	switch journey.DecisionKind(kind) {
-	case journey.DecisionEnter, journey.DecisionNoEntry, journey.DecisionNode, journey.DecisionWait, journey.DecisionPath,
-		journey.DecisionSend, journey.DecisionSkip, journey.DecisionDefer, journey.DecisionNotSelected, journey.DecisionParallel,
-		journey.DecisionMerge, journey.DecisionGoal, journey.DecisionExit, journey.DecisionComplete, journey.DecisionRuleError, journey.DecisionLimitReached:
-		return true
-	}
-	return false
+	return decisionKinds[journey.DecisionKind(kind)]
 }
+
+// decisionKinds holds journey.DecisionKinds.
+var decisionKinds = func() map[journey.DecisionKind]bool {
+	m := map[journey.DecisionKind]bool{}
+	for _, k := range journey.DecisionKinds() {
+		m[k] = true
+	}
+	return m
+}()
 
 // decode reads an event's payload into v. A payload of the wrong shape
 // is told in JSON's words, with the field's path: "payload: persons: a

@@ -12,7 +12,7 @@ import (
 // each known kind, is "journey." and the kind, for a kind the table does
 // not hold too.
 func TestDecisionEvent(t *testing.T) {
-	require.Len(t, decisionEvents, 15)
+	require.Len(t, decisionEvents, len(journey.DecisionKinds()))
 	for k, typ := range decisionEvents {
 		require.Equal(t, "journey."+string(k), typ)
 		require.Equal(t, typ, decisionEvent(k))

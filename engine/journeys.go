@@ -133,13 +133,7 @@ func (ps *pass) logJourneys(res *journey.Result) {
 // made once rather than for each decision logged.
 var decisionEvents = func() map[journey.DecisionKind]string {
 	m := map[journey.DecisionKind]string{}
-	for _, k := range []journey.DecisionKind{
-		journey.DecisionEnter, journey.DecisionNoEntry, journey.DecisionNode,
-		journey.DecisionWait, journey.DecisionPath, journey.DecisionSend,
-		journey.DecisionSkip, journey.DecisionDefer, journey.DecisionNotSelected,
-		journey.DecisionParallel, journey.DecisionMerge, journey.DecisionGoal,
-		journey.DecisionExit, journey.DecisionRuleError, journey.DecisionLimitReached,
-	} {
+	for _, k := range journey.DecisionKinds() {
 		m[k] = "journey." + string(k)
 	}
 	return m

@@ -228,13 +228,23 @@ func (s *stepper) complete(i int) {
 		}
 	}
 	s.setGone(i)
+	// An instance whose tracks all ended at end nodes the journey does
+	// not complete at ended, but did not complete: its trace says so, as
+	// the completion rate counts it.
+	kind, reason := DecisionComplete, "completed"
+	if !completed {
+		kind, reason = DecisionEnd, "ended"
+	}
 	s.res.Ended = append(s.res.Ended, Ended{Journey: in.Journey, Version: in.Version, Entry: in.Entry,
-		At: s.at, Reason: "completed", Outcome: in.Tracks[0].Outcome, Completed: completed})
+		At: s.at, Reason: reason, Outcome: in.Tracks[0].Outcome, Completed: completed})
 	s.st.record(in.Journey).LastExit = s.at
-	d := s.decision(in, nil, DecisionComplete, in.Tracks[0].Node)
-	d.Reason = "completed"
+	d := s.decision(in, nil, kind, in.Tracks[0].Node)
+	d.Reason = reason
 	if o := in.Tracks[0].Outcome; o != "" {
 		d.Reason += ", outcome " + o
+	}
+	if !completed {
+		d.Reason += " (not an end the journey completes at)"
 	}
 	s.trace(d)
 }

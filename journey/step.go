@@ -52,8 +52,10 @@ type Ended struct {
 	Version int       `json:"version"`
 	Entry   int       `json:"entry"`
 	At      time.Time `json:"at"`
-	// Reason is "completed" for an instance whose tracks all ended, an
-	// exit criterion's reason, "go to journey <id>" for a hand-over to
+	// Reason is "completed" for an instance whose tracks all ended, one
+	// at an end node the journey completes at (see Completed), "ended"
+	// for one whose tracks all ended at other end nodes, an exit
+	// criterion's reason, "go to journey <id>" for a hand-over to
 	// another journey ("go to journey <id>: <why>" when that journey took
 	// no entry, see [GoTo]), or a lifecycle reason ("journey aborted").
 	Reason string `json:"reason"`

@@ -26,10 +26,19 @@ const (
 	DecisionMerge        DecisionKind = "merge"         // tracks joined
 	DecisionGoal         DecisionKind = "goal"          // a goal was reached
 	DecisionExit         DecisionKind = "exit"          // the instance ended before its end: an exit criterion or event, a go-to, the lifecycle
-	DecisionComplete     DecisionKind = "complete"      // the instance completed: every track ended at an end node
+	DecisionComplete     DecisionKind = "complete"      // the instance completed: every track ended, one at a completion end node (see [Ended])
+	DecisionEnd          DecisionKind = "end"           // every track ended at an end node, none at one the journey completes at
 	DecisionRuleError    DecisionKind = "rule_error"    // a rule failed on data (treated as false)
 	DecisionLimitReached DecisionKind = "limit_reached" // a visit limit redirected the track
 )
+
+// DecisionKinds returns every kind of decision, in the order of their
+// declaration: what a host that logs or reads decisions by kind handles.
+func DecisionKinds() []DecisionKind {
+	return []DecisionKind{DecisionEnter, DecisionNoEntry, DecisionNode, DecisionWait, DecisionPath, DecisionSend,
+		DecisionSkip, DecisionDefer, DecisionNotSelected, DecisionParallel, DecisionMerge, DecisionGoal, DecisionExit,
+		DecisionComplete, DecisionEnd, DecisionRuleError, DecisionLimitReached}
+}
 
 // A Decision is one thing a step decided and why: the rule (name and
 // expression) and the values it saw, or a plain reason.

@@ -180,7 +180,7 @@ func writeExplanation(w io.Writer, v engine.AccountView, evs []store.Event, run 
 			continue
 		}
 		switch d.Kind {
-		case journey.DecisionEnter, journey.DecisionPath, journey.DecisionSend, journey.DecisionSkip, journey.DecisionDefer, journey.DecisionExit, journey.DecisionComplete, journey.DecisionGoal:
+		case journey.DecisionEnter, journey.DecisionPath, journey.DecisionSend, journey.DecisionSkip, journey.DecisionDefer, journey.DecisionExit, journey.DecisionComplete, journey.DecisionEnd, journey.DecisionGoal:
 		default:
 			if e.Type != "alert.raised" {
 				continue
