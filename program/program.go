@@ -96,6 +96,8 @@ type GroupScore struct {
 	// group at this weight (0: not at all).
 	NonRoleWeight float64 `json:"nonRoleWeight,omitempty"`
 	// VelocityWindow is the window of group velocity; zero means 14 days.
+	// It may be no longer than the scoring horizon (Options.Scoring.Horizon,
+	// 30 days by default): the scores keep nothing further back.
 	VelocityWindow journey.Duration `json:"velocityWindow,omitempty"`
 	// Thresholds fire once when a group's score crosses them upward, and
 	// again only after it fell below Level - Margin.
@@ -382,6 +384,12 @@ func (p *Program) compileGroupScore(ps *b2b.Problems, defined map[string]int) {
 	}
 	if gs.VelocityWindow < 0 {
 		ps.Addf("groupScore.velocityWindow", "must not be negative")
+	} else if len(p.Scorers) > 0 && p.VelocityWindow() > p.Scorers[0].Horizon() {
+		// The scorers share one configuration: one horizon. A velocity
+		// reads the group's score a window back, which the scores hold
+		// no further than their horizon: it would never be known.
+		ps.Addf("groupScore.velocityWindow", "%s is longer than the scoring horizon (%s, Options.Scoring.Horizon): velocity reads the score that far back, which the scores do not keep",
+			journey.Duration(p.VelocityWindow()), journey.Duration(p.Scorers[0].Horizon()))
 	}
 	seen := map[string]bool{}
 	for i, t := range gs.Thresholds {

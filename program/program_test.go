@@ -553,6 +553,35 @@ func TestCompileMinPerRequiredRole(t *testing.T) {
 	require.ErrorContains(t, err, `groupScore.aggregation: min_per_required_role needs a required role in the template of every interest: interest "sec" (template "loose") has none`)
 }
 
+// TestCompileVelocityWindowWithinTheHorizon: a group's velocity reads its
+// score a window back; a window longer than the scores' horizon read a
+// score the scores no longer keep, and velocity was 0 at every pass,
+// without a word. It is refused; one within the horizon is not.
+func TestCompileVelocityWindowWithinTheHorizon(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		window, horizon time.Duration
+		err             string
+	}{
+		{window: 0, horizon: 0},
+		{window: 30 * 24 * time.Hour, horizon: 0},
+		{window: 45 * 24 * time.Hour, horizon: 60 * 24 * time.Hour},
+		{window: 45 * 24 * time.Hour, horizon: 0,
+			err: `groupScore.velocityWindow: 45d is longer than the scoring horizon (30d, Options.Scoring.Horizon): velocity reads the score that far back, which the scores do not keep`},
+		{window: 0, horizon: 7 * 24 * time.Hour,
+			err: `groupScore.velocityWindow: 14d is longer than the scoring horizon (7d, Options.Scoring.Horizon)`},
+	} {
+		defs := minimal()
+		defs.GroupScore.VelocityWindow = journey.Duration(tt.window)
+		_, err := program.Compile(defs, program.Options{Scoring: scoring.Config{Horizon: tt.horizon}})
+		if tt.err == "" {
+			require.NoError(t, err, "window %s, horizon %s", tt.window, tt.horizon)
+			continue
+		}
+		require.ErrorContains(t, err, tt.err)
+	}
+}
+
 // The definitions a program was compiled from are its own: a host that
 // edits what it passed to Compile, or what Definitions returned (a
 // journey's node, an interest, a template, a threshold), leaves the
