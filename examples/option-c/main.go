@@ -43,8 +43,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/quorumhq/quorum/analytics"
+	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/examples/programs"
 	"github.com/quorumhq/quorum/program"
 	"github.com/quorumhq/quorum/program/programfile"
@@ -77,8 +79,8 @@ func main() {
 
 // run runs the example with its command line, as cmd/quorum runs a
 // command: a wrong command line (an unknown flag, an argument, which no
-// flag takes) prints what is wrong and the flags and exits 2; -h prints
-// the flags and exits 0; a run that fails exits 1.
+// flag takes, a value out of range) prints what is wrong and the flags and
+// exits 2; -h prints the flags and exits 0; a run that fails exits 1.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	o := defaultOptions()
 	fs := flag.NewFlagSet("option-c", flag.ContinueOnError)
@@ -113,11 +115,62 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		usage(stderr)
 		return 2
 	}
+	if msg := o.problems(); msg != "" {
+		// Refused before any world is built: a world the flags did not
+		// ask for (0 accounts read as the simulation's default of 1,000)
+		// would otherwise run for minutes.
+		fmt.Fprintf(stderr, "option-c: %s\n\n", msg)
+		usage(stderr)
+		return 2
+	}
 	if _, err := runWith(ctx, stdout, o); err != nil {
 		fmt.Fprintln(stderr, "option-c:", err)
 		return 1
 	}
 	return 0
+}
+
+// problems words what is wrong with the options by the flags that set
+// them ("-days must be between 1 and 3660, got 4000"), or returns "".
+// -accounts and -days have no default of 0, unlike -activity-scale and
+// -in-market-share, whose 0 is the simulation's default.
+func (o options) problems() string {
+	var msgs []string
+	if o.Accounts < 1 {
+		msgs = append(msgs, fmt.Sprintf("-accounts must be at least 1, got %d", o.Accounts))
+	}
+	if o.Days < 1 {
+		msgs = append(msgs, fmt.Sprintf("-days must be at least 1, got %d", o.Days))
+	}
+	if o.Workers < 0 {
+		msgs = append(msgs, fmt.Sprintf("-workers must not be negative (0: one per core), got %d", o.Workers))
+	}
+	if len(msgs) > 0 {
+		return strings.Join(msgs, "; ")
+	}
+	err := o.world(o.TrainSeed).WithDefaults().Validate()
+	var ve *b2b.ValidationError
+	if !errors.As(err, &ve) {
+		if err != nil {
+			return err.Error()
+		}
+		return ""
+	}
+	flags := map[string]string{"accounts": "-accounts", "days": "-days", "activityScale": "-activity-scale", "inMarketShare": "-in-market-share"}
+	for _, p := range ve.Problems {
+		name := flags[p.Path]
+		if name == "" {
+			return err.Error() // not the flags' doing
+		}
+		msgs = append(msgs, name+" "+p.Err.Error())
+	}
+	return strings.Join(msgs, "; ")
+}
+
+// world is the configuration of the world of a seed.
+func (o options) world(seed uint64) sim.Config {
+	return sim.Config{Seed: seed, Accounts: o.Accounts, Days: o.Days, SolutionInterests: []string{interest},
+		ActivityScale: o.ActivityScale, InMarketShare: o.InMarketShare}
 }
 
 // figures are what the example measured.
@@ -149,8 +202,7 @@ func runWith(ctx context.Context, w io.Writer, o options) (*figures, error) {
 		return nil, err
 	}
 	world := func(seed uint64) (*sim.World, error) {
-		return sim.New(sim.Config{Seed: seed, Accounts: o.Accounts, Days: o.Days, SolutionInterests: []string{interest},
-			ActivityScale: o.ActivityScale, InMarketShare: o.InMarketShare})
+		return sim.New(o.world(seed))
 	}
 
 	// 1. Train on the history of option A on the training world.

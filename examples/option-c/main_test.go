@@ -79,7 +79,9 @@ func TestPercentOfNoMQA(t *testing.T) {
 
 // TestCommandLine: a wrong command line is refused before any world is
 // simulated, with what is wrong and the flags, and exit code 2, as
-// cmd/quorum refuses one; an argument no flag takes is not left out.
+// cmd/quorum refuses one; an argument no flag takes is not left out, and
+// a value out of range is named by its flag (-accounts 0 is no request
+// for the simulation's default of 1,000 accounts).
 func TestCommandLine(t *testing.T) {
 	t.Parallel()
 	for _, tt := range []struct {
@@ -93,6 +95,13 @@ func TestCommandLine(t *testing.T) {
 		{"an argument before flags", []string{"1000", "-days", "30"}, 2, `option-c: unexpected argument "1000"`},
 		{"an unknown flag", []string{"-acounts", "10"}, 2, "option-c: flag provided but not defined: -acounts"},
 		{"a wrong value", []string{"-days", "many"}, 2, `option-c: invalid value "many" for flag -days: parse error`},
+		{"no accounts", []string{"-accounts", "0"}, 2, "option-c: -accounts must be at least 1, got 0"},
+		{"no days", []string{"-days", "0"}, 2, "option-c: -days must be at least 1, got 0"},
+		{"negative workers", []string{"-workers", "-1"}, 2, "option-c: -workers must not be negative (0: one per core), got -1"},
+		{"a negative activity scale", []string{"-activity-scale", "-1"}, 2, "option-c: -activity-scale must be in (0, 100], got -1"},
+		{"an in-market share over 1", []string{"-in-market-share", "2"}, 2, "option-c: -in-market-share must be a share between 0 and 1, got 2"},
+		{"two values out of range", []string{"-days", "5000", "-activity-scale", "200"}, 2,
+			"option-c: -days must be between 1 and 3660, got 5000; -activity-scale must be in (0, 100], got 200"},
 		{"help", []string{"-h"}, 0, "Usage: option-c [flags]"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
