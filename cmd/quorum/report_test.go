@@ -427,3 +427,34 @@ func TestReportToPastTheLogsEnd(t *testing.T) {
 	require.Equal(t, exitOK, code, errOut)
 	require.Contains(t, out, "\nThe log ends at 2026-01-21 00:00 UTC, before To: an alert whose response window closes after its end counts as open, not as unanswered\n")
 }
+
+// TestReportMQAByStageOrReadiness checks what the help of report and of
+// simulate says makes a group an MQA: its stage model's sales-ready stage
+// (Sales Ready in the default model) or a readiness verdict of "ready",
+// whichever comes first; a group that is neither is none.
+func TestReportMQAByStageOrReadiness(t *testing.T) {
+	t.Parallel()
+	created := func(seq int, acc string) string {
+		return fmt.Sprintf(`{"seq":%d,"tenant":"default","account":%q,"time":"2026-01-05T00:00:00Z","type":"buyinggroup.group_created","data":{"type":"group_created","group":"%s/dp","accountId":%q,"interest":"dp","at":"2026-01-05T00:00:00Z","to":"Awareness"}}`, seq, acc, acc, acc)
+	}
+	log := strings.Join([]string{
+		created(1, "by-stage"),
+		created(2, "by-readiness"),
+		created(3, "neither"),
+		`{"seq":4,"tenant":"default","account":"by-stage","time":"2026-01-09T00:00:00Z","type":"buyinggroup.stage_changed","data":{"type":"stage_changed","group":"by-stage/dp","accountId":"by-stage","interest":"dp","at":"2026-01-09T00:00:00Z","from":"Awareness","to":"Sales Ready"}}`,
+		`{"seq":5,"tenant":"default","account":"by-readiness","time":"2026-01-10T00:00:00Z","type":"readiness.changed","data":{"group":"by-readiness/dp","interest":"dp","level":"ready","tier":"fast-track","value":1}}`,
+		`{"seq":6,"tenant":"default","account":"neither","time":"2026-01-11T00:00:00Z","type":"readiness.changed","data":{"group":"neither/dp","interest":"dp","level":"nurture","tier":"intensified nurture","value":0.5}}`,
+	}, "\n")
+	code, out, errOut := quorum(t, log, "report", "--events", "-", "--json")
+	require.Equal(t, exitOK, code, errOut)
+	var r analytics.Report
+	require.NoError(t, json.Unmarshal([]byte(out), &r))
+	require.Equal(t, 2, r.MQA.Accounts.Numerator, "the group in Sales Ready and the group whose readiness is ready")
+	require.Equal(t, 3, r.MQA.Accounts.Denominator)
+
+	for _, c := range []string{"report", "simulate"} {
+		code, help, _ := quorum(t, "", "help", c)
+		require.Equal(t, exitOK, code)
+		require.Contains(t, strings.Join(strings.Fields(help), " "), `or when its readiness verdict is "ready"`, "quorum help %s", c)
+	}
+}
