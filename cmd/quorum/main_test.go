@@ -116,6 +116,39 @@ caps:
 	require.Contains(t, out, "  journeys            0, 1 frequency cap\n")
 }
 
+// TestValidateSummaryRoleTemplates checks that the summary counts the role
+// templates of the program: those its file defines, and the standard
+// template when an interest uses it, not the standard one that every
+// program's catalog holds whether it is used or not.
+func TestValidateSummaryRoleTemplates(t *testing.T) {
+	t.Parallel()
+	const duo = `
+roleTemplates:
+  - id: duo
+    name: Two roles
+    roles:
+      - {name: Buyer, rule: {name: buyer, expr: 'person.department == "Finance"'}, required: true}
+      - {name: User, rule: {name: user, expr: 'person.department == "IT"'}}
+`
+	for _, tt := range []struct {
+		name, file, want string
+	}{
+		{"the standard template", "name: std\ninterests:\n  - {id: dp, template: standard}\n", "1 (8 roles)"},
+		{"its own template only", "name: own\ninterests:\n  - {id: dp, template: duo}\n" + duo, "1 (2 roles)"},
+		{"its own and the standard", "name: both\ninterests:\n  - {id: dp, template: duo}\n  - {id: sec, template: standard}\n" + duo, "2 (10 roles)"},
+		{"its own unused", "name: unused\ninterests:\n  - {id: dp, template: standard}\n" + duo, "2 (10 roles)"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			path := filepath.Join(t.TempDir(), "p.yaml")
+			require.NoError(t, os.WriteFile(path, []byte(tt.file), 0o600))
+			code, out, errOut := quorum(t, "", "validate", path)
+			require.Equal(t, exitOK, code, errOut)
+			require.Contains(t, out, "  role templates      "+tt.want+"\n")
+		})
+	}
+}
+
 func TestValidateBrokenFile(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "broken.yaml")

@@ -64,12 +64,24 @@ func writeSummary(w io.Writer, file string, p *program.Program) {
 		interests = append(interests, in.ID)
 	}
 	fmt.Fprintf(w, "  solution interests  %d (%s)\n", len(d.Interests), strings.Join(interests, ", "))
-	templates := p.Groups.Templates()
-	roles := 0
-	for _, t := range templates {
-		roles += len(t.Roles)
+	// The templates the file defines and the standard one when an interest
+	// uses it: the catalog holds the standard template in any case, and a
+	// program that defines its own and leaves the standard unused has one.
+	used := map[string]bool{}
+	for _, in := range p.Groups.Interests() {
+		used[in.RoleTemplate().ID] = true
 	}
-	fmt.Fprintf(w, "  role templates      %d (%s)\n", len(templates), plural(roles, "role"))
+	for _, t := range d.RoleTemplates {
+		used[t.ID] = true
+	}
+	templates, roles := 0, 0
+	for _, t := range p.Groups.Templates() {
+		if used[t.ID] {
+			templates++
+			roles += len(t.Roles)
+		}
+	}
+	fmt.Fprintf(w, "  role templates      %d (%s)\n", templates, plural(roles, "role"))
 	var models []string
 	for _, s := range p.Scorers {
 		models = append(models, s.Name())
