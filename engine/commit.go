@@ -84,6 +84,12 @@ func (e *Engine) commitPass(ctx context.Context, ps *pass, w *work, version int6
 	e.committed(ctx, id, version, &out, len(ps.outbox), len(ps.events))
 	e.counters.steps.Add(int64(out.steps))
 	out.messages = len(ps.outbox)
+	// What the pass's hand-over decided on the account it merged into
+	// (see pass.retire) is the call's too; its passes counted it as they
+	// committed.
+	out.steps += ps.handed.steps
+	out.messages += ps.handed.messages
+	out.handedTo = append(out.handedTo, ps.handed.handedTo...)
 	for _, o := range ps.outbox {
 		e.counters.message(o.Channel, 1)
 	}

@@ -114,6 +114,7 @@ func (e *Engine) run(ctx context.Context, works map[b2b.AccountID]*work, now tim
 	var idle []b2b.AccountID
 	var applied, duplicates []int
 	var rejected []Rejection
+	changed := map[b2b.AccountID]bool{}
 	err := e.forEachAccount(ctx, ids, func(ctx context.Context, id b2b.AccountID) error {
 		if err := waitBefore(ctx, id, works[id].absorbs); err != nil {
 			return err
@@ -128,11 +129,15 @@ func (e *Engine) run(ctx context.Context, works map[b2b.AccountID]*work, now tim
 		} else {
 			rep.Steps += out.steps
 			rep.Messages += out.messages
-			rep.Accounts++
+			changed[id] = true
+		}
+		for _, a := range out.handedTo {
+			changed[a] = true
 		}
 		mu.Unlock()
 		return err
 	})
+	rep.Accounts += len(changed)
 	slices.Sort(applied)
 	applied = slices.Compact(applied)
 	slices.Sort(duplicates)

@@ -91,7 +91,9 @@ func (ps *pass) retire(ctx context.Context, into b2b.AccountID) {
 	// waits for no other account's turn (see callOrder), which could be
 	// waiting for this one's.
 	ctx = outsideCallOrder(ctx)
-	if _, err := ps.e.apply(ctx, into, &work{account: true, persons: true, create: true, handedOver: h}, ps.now); err != nil {
+	out, err := ps.e.apply(ctx, into, &work{account: true, persons: true, create: true, handedOver: h}, ps.now)
+	ps.handOver(into, &out)
+	if err != nil {
 		ps.fail(fmt.Errorf("hand over to %q: %w", into, err))
 		return
 	}
@@ -100,7 +102,9 @@ func (ps *pass) retire(ctx context.Context, into b2b.AccountID) {
 		parents, _ := ps.e.graph.Ancestors(into)
 		ps.e.idMu.Unlock()
 		for _, a := range parents {
-			if _, err := ps.e.apply(ctx, a, &work{persons: true, create: true, handedOver: &handOver{from: ps.id, consent: h.consent, parent: true}}, ps.now); err != nil {
+			out, err := ps.e.apply(ctx, a, &work{persons: true, create: true, handedOver: &handOver{from: ps.id, consent: h.consent, parent: true}}, ps.now)
+			ps.handOver(a, &out)
+			if err != nil {
 				ps.fail(fmt.Errorf("hand over to %q: %w", a, err))
 				return
 			}
@@ -108,6 +112,18 @@ func (ps *pass) retire(ctx context.Context, into b2b.AccountID) {
 	}
 	for _, o := range h.opportunities {
 		ps.moveOpportunity(movedOpportunity{ID: o.ID, To: into})
+	}
+}
+
+// handOver keeps what the pass of a hand-over to account decided, for
+// the call's report: the steps and messages of its passes (which the
+// counters counted as they committed), and the account, changed.
+func (ps *pass) handOver(account b2b.AccountID, out *outcome) {
+	ps.handed.steps += out.steps
+	ps.handed.messages += out.messages
+	ps.handed.handedTo = append(ps.handed.handedTo, out.handedTo...)
+	if !out.idle {
+		ps.handed.handedTo = append(ps.handed.handedTo, account)
 	}
 }
 

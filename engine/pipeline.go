@@ -29,7 +29,12 @@ type outcome struct {
 	appliedIdx, duplicateIdx []int
 	rejected                 []Rejection
 	steps, messages          int
-	redacted                 int // events and queued messages rewritten by an erasure
+	// handedTo are the other accounts the pass changed: those a retiring
+	// account handed over to (see pass.retire), whose passes' steps and
+	// messages are in steps and messages; the call counts them as
+	// changed, whatever their own passes do after.
+	handedTo []b2b.AccountID
+	redacted int // events and queued messages rewritten by an erasure
 	// at is the time a pass of time ran at (zero when the account was
 	// not due by now), due the account's next due time as it left it,
 	// decisive its next decisive due time (see accountState.decisiveDue),
@@ -46,6 +51,7 @@ func (o *outcome) add(p *outcome) {
 	o.appliedIdx = append(o.appliedIdx, p.appliedIdx...)
 	o.duplicateIdx = append(o.duplicateIdx, p.duplicateIdx...)
 	o.rejected = append(o.rejected, p.rejected...)
+	o.handedTo = append(o.handedTo, p.handedTo...)
 }
 
 // process runs one pass on one account with optimistic concurrency: load,
@@ -180,6 +186,8 @@ type pass struct {
 	requalified bool // a pending requalification was done (see run)
 	changed     bool
 	retired     bool // the pass merged the account into another (see retire)
+	// handed is what the passes of the hand-over decided (see retire).
+	handed outcome
 	// views caches channel group views; viewRev invalidates them when the
 	// pass changes a group.
 	views   map[string]cachedView
