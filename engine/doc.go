@@ -61,7 +61,11 @@
 // apply it to one of its accounts, and each count it), or rejected with a
 // stable reason (invalid, future, too_late, unknown_person,
 // unknown_account; not_waiting for an external result no journey waits
-// for) and what was wrong. Activities of persons not known yet
+// for) and what was wrong. An input with a time the event log's JSON
+// cannot write (a year outside 0 to 9999, a zone offset of 24 hours or
+// more: in a record's time, a consent's, an opportunity's dates, an
+// activity's time, a time attribute) is invalid: it would fail every
+// commit of the accounts it reaches. Activities of persons not known yet
 // are returned as rejected "unknown_person", never dropped silently:
 // resubmit them once the person's record arrives.
 //

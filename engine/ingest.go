@@ -284,6 +284,10 @@ func (e *Engine) logRejection(r Rejection) {
 
 func (e *Engine) applyAccounts(works map[b2b.AccountID]*work, recs []identity.AccountRecord, rep *Report) {
 	for i, rec := range recs {
+		if err := accountRecordTimes(&rec); err != nil {
+			e.reject(rep, Rejection{Kind: KindAccount, Index: i, Account: rec.Account.ID, Reason: "invalid", Detail: err.Error()})
+			continue
+		}
 		res, err := e.graph.AddAccount(rec)
 		if err != nil {
 			e.reject(rep, Rejection{Kind: KindAccount, Index: i, Account: rec.Account.ID, Reason: "invalid", Detail: err.Error()})
@@ -349,6 +353,10 @@ func (e *Engine) applyAccounts(works map[b2b.AccountID]*work, recs []identity.Ac
 
 func (e *Engine) applyPersons(works map[b2b.AccountID]*work, recs []identity.PersonRecord, rep *Report) {
 	for i, rec := range recs {
+		if err := personRecordTimes(&rec); err != nil {
+			e.reject(rep, Rejection{Kind: KindPerson, Index: i, Reason: "invalid", Detail: err.Error()})
+			continue
+		}
 		res, err := e.graph.AddPerson(rec)
 		if err != nil {
 			e.reject(rep, Rejection{Kind: KindPerson, Index: i, Reason: "invalid", Detail: err.Error()})
@@ -376,7 +384,11 @@ func (e *Engine) applyOpportunities(works map[b2b.AccountID]*work, opps []b2b.Op
 	for i := range opps {
 		o := opps[i]
 		o.ContactRoles = slices.Clone(o.ContactRoles)
-		if err := o.Validate(); err != nil {
+		err := o.Validate()
+		if err == nil {
+			err = opportunityTimes(&o)
+		}
+		if err != nil {
 			e.reject(rep, Rejection{Kind: KindOpportunity, Index: i, Account: o.Account, Reason: "invalid", Detail: err.Error()})
 			continue
 		}
@@ -419,7 +431,7 @@ func (e *Engine) validateActivities(acts []b2b.Activity) []error {
 	const chunk = 4096
 	if len(acts) <= chunk || e.cfg.Workers <= 1 {
 		for i := range acts {
-			out[i] = acts[i].Validate()
+			out[i] = validateActivity(&acts[i])
 		}
 		return out
 	}
@@ -429,7 +441,7 @@ func (e *Engine) validateActivities(acts []b2b.Activity) []error {
 		wg.Go(func() {
 			for lo := range next {
 				for i := lo; i < min(lo+chunk, len(acts)); i++ {
-					out[i] = acts[i].Validate()
+					out[i] = validateActivity(&acts[i])
 				}
 			}
 		})
@@ -440,6 +452,15 @@ func (e *Engine) validateActivities(acts []b2b.Activity) []error {
 	close(next)
 	wg.Wait()
 	return out
+}
+
+// validateActivity returns what is wrong with an activity: what
+// [b2b.Activity.Validate] finds, else a time JSON cannot write.
+func validateActivity(a *b2b.Activity) error {
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	return activityTimes(a)
 }
 
 // applyActivities routes each valid activity to its person's accounts,

@@ -1,0 +1,96 @@
+package engine
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/identity"
+)
+
+// The event log, the outbox and the states a durable store keeps are
+// JSON, which writes a time as RFC 3339: a year of four digits and a zone
+// offset under 24 hours. An input that carries a time JSON cannot write
+// (the year 12000, a zone 25 hours east) would fail the commit of every
+// account it reaches, each time it is tried, and the call's other inputs
+// with it: it is refused as invalid, naming the field.
+
+// storableTime reports whether JSON can write t.
+func storableTime(t time.Time) bool {
+	if y := t.Year(); y < 0 || y > 9999 {
+		return false
+	}
+	_, off := t.Zone()
+	return off > -24*3600 && off < 24*3600
+}
+
+// timeProblem adds a problem at path when JSON cannot write t.
+func timeProblem(ps *b2b.Problems, path string, t time.Time) {
+	if !storableTime(t) {
+		ps.Addf(path, "%s cannot be stored (a year from 0 to 9999 and a zone offset under 24 hours can)", t.Format(time.RFC3339))
+	}
+}
+
+// attributeTimes adds a problem for each time.Time attribute JSON cannot
+// write.
+func attributeTimes(ps *b2b.Problems, prefix string, attrs map[string]any) {
+	for k, v := range attrs {
+		if t, ok := v.(time.Time); ok && !storableTime(t) {
+			timeProblem(ps, prefix+"attributes["+strconv.Quote(k)+"]", t)
+		}
+	}
+}
+
+// accountRecordTimes refuses an account record with a time JSON cannot
+// write.
+func accountRecordTimes(rec *identity.AccountRecord) error {
+	var ps b2b.Problems
+	timeProblem(&ps, "time", rec.Time)
+	timeProblem(&ps, "account.updatedAt", rec.Account.UpdatedAt)
+	attributeTimes(&ps, "account.", rec.Account.Attributes)
+	return ps.Err("account record %s:%s", rec.Source, rec.RecordID)
+}
+
+// personRecordTimes refuses a person record with a time JSON cannot
+// write.
+func personRecordTimes(rec *identity.PersonRecord) error {
+	var ps b2b.Problems
+	timeProblem(&ps, "time", rec.Time)
+	timeProblem(&ps, "person.updatedAt", rec.Person.UpdatedAt)
+	for ch, c := range rec.Person.Consent {
+		timeProblem(&ps, "person.consent["+strconv.Quote(string(ch))+"].at", c.At)
+	}
+	attributeTimes(&ps, "person.", rec.Person.Attributes)
+	return ps.Err("person record %s:%s", rec.Source, rec.RecordID)
+}
+
+// opportunityTimes refuses an opportunity with a time JSON cannot write.
+func opportunityTimes(o *b2b.Opportunity) error {
+	var ps b2b.Problems
+	timeProblem(&ps, "createdAt", o.CreatedAt)
+	timeProblem(&ps, "closedAt", o.ClosedAt)
+	timeProblem(&ps, "updatedAt", o.UpdatedAt)
+	return ps.Err("opportunity %q", o.ID)
+}
+
+// activityTimes refuses an activity with a time JSON cannot write. It
+// runs for every activity: a valid one costs a look at its time and its
+// attributes, with no allocation.
+func activityTimes(a *b2b.Activity) error {
+	if storableTime(a.Time) && !hasUnstorableTime(a.Attributes) {
+		return nil
+	}
+	var ps b2b.Problems
+	timeProblem(&ps, "time", a.Time)
+	attributeTimes(&ps, "", a.Attributes)
+	return ps.Err("activity %q", a.ID)
+}
+
+func hasUnstorableTime(attrs map[string]any) bool {
+	for _, v := range attrs {
+		if t, ok := v.(time.Time); ok && !storableTime(t) {
+			return true
+		}
+	}
+	return false
+}
