@@ -4,7 +4,9 @@ package b2b
 // expected. In expressions they are compared as strings with string():
 // string(account.id) == "acme".
 type (
-	// AccountID identifies an account (a company).
+	// AccountID identifies an account (a company): 1 to 255 bytes
+	// without whitespace or control characters, as identity looks
+	// accounts up by it (package identity refuses a record with another).
 	AccountID string
 	// PersonID identifies a golden person (a lead or contact).
 	PersonID string

@@ -293,6 +293,19 @@ func (g *Graph) prepareAccount(rec *AccountRecord) (idents, extra []identKey, no
 	a := &rec.Account
 	a.ID = b2b.AccountID(strings.TrimSpace(string(a.ID)))
 	a.ParentID = b2b.AccountID(strings.TrimSpace(string(a.ParentID)))
+	// The account is found by its ID (NSAccountID): one the namespace
+	// would refuse to look up ("a b", a control character, past 255
+	// bytes) would find nothing, not even the account itself.
+	for _, f := range [...]struct {
+		path string
+		id   b2b.AccountID
+	}{{"account.id", a.ID}, {"account.parentId", a.ParentID}} {
+		if f.id != "" {
+			if _, err := normalizeValue(KindExact, string(f.id)); err != nil {
+				ps.Addf(f.path, "not an account ID the account can be found by: %v", err)
+			}
+		}
+	}
 	if rec.RecordID == "" {
 		rec.RecordID = string(a.ID)
 	} else if blank(rec.RecordID) {

@@ -141,7 +141,15 @@ func TestBadAccountRecords(t *testing.T) {
 	// A record ID of spaces names no record (empty means the account ID).
 	_, err = g.AddAccount(identity.AccountRecord{Source: "salesforce", RecordID: "  ", Time: at(1), Account: b2b.Account{ID: "c", Name: "C"}})
 	require.EqualError(t, err, `account record salesforce:  : recordId: is blank (leave it empty to name the record by its account ID)`)
-	require.Equal(t, map[string]int{"account.domains[0]": 1, "time": 1, "recordId": 1}, g.Stats().Rejected)
+	// An ID the account would not be found by.
+	_, err = g.AddAccount(identity.AccountRecord{Source: "salesforce", Time: at(1), Account: b2b.Account{ID: "d e", Name: "D", ParentID: "p\x01"}})
+	require.EqualError(t, err, `account record salesforce:d e: 2 problems:
+  account.id: not an account ID the account can be found by: value "d e" contains whitespace or a control character
+  account.parentId: not an account ID the account can be found by: value "p\x01" contains whitespace or a control character`)
+	_, err = g.AddAccount(identity.AccountRecord{Source: "salesforce", Time: at(1), Account: b2b.Account{ID: b2b.AccountID(strings.Repeat("x", 256)), Name: "X"}})
+	require.ErrorContains(t, err, `account.id: not an account ID the account can be found by: value "xxx`)
+	require.ErrorContains(t, err, `is longer than 255 bytes`)
+	require.Equal(t, map[string]int{"account.domains[0]": 1, "time": 1, "recordId": 1, "account.id": 2}, g.Stats().Rejected)
 	require.Zero(t, g.Stats().AccountRecords)
 }
 
