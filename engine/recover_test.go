@@ -710,3 +710,36 @@ func TestRecoverStatesWithoutOrigin(t *testing.T) {
 	require.Equal(t, want.Person, got.Person, "the golden values")
 	require.Equal(t, want.Links, got.Links)
 }
+
+// TestRecoverAccountWhoseRecordsGaveABlankName: Acme's Salesforce record
+// comes again without a name, and a Marketo record with a blank one. The
+// blank name won the golden account's name, and Recover, which rebuilds
+// each record from the fields it gave, rebuilt the Marketo record with a
+// blank name and no domain, which identity refuses: the account was left
+// out. A blank name is no name; the restarted engine has Acme as it was.
+func TestRecoverAccountWhoseRecordsGaveABlankName(t *testing.T) {
+	t.Parallel()
+	for _, encoded := range []bool{false, true} {
+		b := setup(t, pipelineProgram(), func(c *engine.Config) {
+			if encoded {
+				c.Store = bytesOnly{c.Store}
+			}
+		})
+		setupAcme(t, b)
+		for _, r := range []identity.AccountRecord{
+			{Source: b2b.SourceSalesforce, Time: day0, Account: b2b.Account{ID: "acme", Domains: []string{"acme.com"}, Owner: "olivia@quorum.example"}},
+			{Source: b2b.SourceMarketo, Time: day0, Account: b2b.Account{ID: "acme", Name: " ", Domains: []string{"acme.com"}, Employees: 2000, TimeZone: "Europe/Berlin"}},
+		} {
+			rep, err := b.eng.UpsertAccounts(b.ctx, r)
+			require.NoError(t, err)
+			require.Empty(t, rep.Rejected)
+		}
+		before, err := b.eng.Account(b.ctx, "acme", day0)
+		require.NoError(t, err)
+		require.Empty(t, strings.TrimSpace(before.Account.Name), "no record gives Acme a name now")
+		eng, _ := recovered(t, b)
+		after, err := eng.Account(b.ctx, "acme", day0)
+		require.NoError(t, err)
+		require.Equal(t, before.Account, after.Account, "encoded %v", encoded)
+	}
+}

@@ -307,3 +307,37 @@ func TestSourcesBeyondTheLimit(t *testing.T) {
 	// A known source is fine.
 	addPerson(t, g, identity.PersonRecord{Source: "s0", RecordID: "r2", Person: b2b.Person{FirstName: "Cy"}})
 }
+
+// TestBlankTextGivesNothing: a record's text fields lose the blanks
+// around them, so a blank value is no value: a later record whose name,
+// first name or title is blank does not win the golden field over a real
+// one (a blank account name also left the record without a name, which
+// an account without a domain needs), and " Acme Inc " is Acme Inc.
+func TestBlankTextGivesNothing(t *testing.T) {
+	t.Parallel()
+	g := newGraph(t, identity.Config{})
+	a := acme()
+	a.Name, a.Owner = " Acme Inc\t", "olivia "
+	addAccount(t, g, b2b.SourceSalesforce, a)
+	_, err := g.AddAccount(identity.AccountRecord{Source: b2b.SourceMarketo, Time: at(2),
+		Account: b2b.Account{ID: "acme", Name: " ", Industry: "\u00a0", Domains: []string{"acme.com"}, Employees: 2000}})
+	require.NoError(t, err)
+	ga, err := g.Account("acme")
+	require.NoError(t, err)
+	require.Equal(t, "Acme Inc", ga.Account.Name)
+	require.Equal(t, "olivia", ga.Account.Owner)
+	require.Empty(t, ga.Account.Industry)
+	require.Equal(t, 2000, ga.Account.Employees)
+
+	c := sfContact("0035e00000AAAAAAAA", "ann@acme.com", "acme")
+	c.Time, c.Person.FirstName, c.Person.Title = at(1), "Ann ", "CTO"
+	addPerson(t, g, c)
+	m := mktoLead("77", "ann@acme.com")
+	m.Time, m.Person.FirstName, m.Person.Title, m.Person.Company = at(2), "  ", "\t", " Acme "
+	res := addPerson(t, g, m)
+	gp, err := g.Person(res.Person)
+	require.NoError(t, err)
+	require.Equal(t, "Ann", gp.Person.FirstName)
+	require.Equal(t, "CTO", gp.Person.Title)
+	require.Equal(t, "Acme", gp.Person.Company)
+}

@@ -173,6 +173,15 @@ func (g *Graph) preparePerson(rec *PersonRecord, buf []identKey, versions bool) 
 	// The values normalisation changed, counted once the record is
 	// accepted: a rejected record changes no counter but Rejected.
 	normalized := 0
+	// Text fields lose the blanks around them: a blank value gives
+	// nothing (it would win the golden person's field over a real one),
+	// and " Ann " is Ann.
+	for _, f := range [...]*string{&p.FirstName, &p.LastName, &p.Title, &p.Phone, &p.Company} {
+		if t := trimSpace(*f); t != *f {
+			*f = t
+			normalized++
+		}
+	}
 	var email identKey
 	if p.Email != "" {
 		e, err := NormalizeEmail(p.Email)

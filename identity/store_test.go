@@ -23,7 +23,7 @@ func TestRecordValuesKeptExactly(t *testing.T) {
 	now := time.Now() // with a monotonic clock reading
 	paris := time.FixedZone("Paris", 3600)
 	local := at(3).In(paris)
-	long := strings.Repeat("Head of Very Long Titles ", 3000) // past 64 KiB
+	long := strings.Repeat("Head of Very Long Titles ", 3000) + "Head" // past 64 KiB
 
 	c := sfContact("0035e00000AAAAAAAA", "ann@acme.com", "acme")
 	c.Time, c.Person.Title = now, long
