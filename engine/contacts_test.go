@@ -174,14 +174,8 @@ func TestSkippedMessageLeavesTheCaps(t *testing.T) {
 	require.Equal(t, 1, countEventsWhere(t, b, "acme", func(e store.Event) bool {
 		return e.Type == "message.skipped" && e.Person == victor && strings.Contains(string(e.Data), "the address was erased")
 	}))
-	rec, err := b.store.LoadAccount(b.ctx, "default", "acme")
-	require.NoError(t, err)
-	var st struct {
-		Journeys journey.State `json:"journeys"`
-	}
-	require.NoError(t, json.Unmarshal([]byte(engine.StateJSON(rec)), &st))
 	counted := map[b2b.PersonID]int{}
-	for _, c := range st.Journeys.Contacts {
+	for _, c := range capContacts(t, b, "acme") {
 		counted[c.Person]++
 	}
 	require.Equal(t, 1, counted[dev], "the intro sent to Dev counts")
@@ -292,17 +286,24 @@ func TestMessageSkippedAfterAnEarlierEventLeavesTheCaps(t *testing.T) {
 	require.Equal(t, 1, countEventsWhere(t, b, "acme", func(e store.Event) bool {
 		return e.Type == "message.skipped" && e.Person == victor && strings.Contains(string(e.Data), "the address was erased")
 	}))
-	rec, err := b.store.LoadAccount(b.ctx, "default", "acme")
-	require.NoError(t, err)
-	var st struct {
-		Journeys journey.State `json:"journeys"`
-	}
-	require.NoError(t, json.Unmarshal([]byte(engine.StateJSON(rec)), &st))
 	var at []time.Time
-	for _, c := range st.Journeys.Contacts {
+	for _, c := range capContacts(t, b, "acme") {
 		if c.Person == victor {
 			at = append(at, c.At)
 		}
 	}
 	require.Equal(t, []time.Time{day0}, at, "only the intro sent to Victor counts")
+}
+
+// capContacts are the contacts the account's state counts in the
+// frequency caps.
+func capContacts(t *testing.T, b *bundle, id b2b.AccountID) []journey.Contact {
+	t.Helper()
+	rec, err := b.store.LoadAccount(b.ctx, "default", id)
+	require.NoError(t, err)
+	var st struct {
+		Journeys journey.State `json:"journeys"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(engine.StateJSON(rec)), &st))
+	return st.Journeys.Contacts
 }
