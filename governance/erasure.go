@@ -5,10 +5,13 @@ import (
 	"encoding/hex"
 	"fmt"
 	"html"
+	"maps"
 	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/channel"
@@ -78,17 +81,28 @@ func (r *ErasureReport) Empty() bool {
 // keeps their address and content) or naming them, and their consent
 // statements. It is a pure function: it changes nothing.
 //
-// An entry names the person when its subject, text or HTML (as written
-// and as read, its entities unescaped) contains one of their emails (as a
-// whole address, in any case: not inside a longer one), or their name
-// (first and last, as b2b.Person.Name gives it) as whole words, not
-// inside a longer word: a name of two words or more in any message and
-// in any case, a name of one word (a first name alone) as written in a
-// sales alert, which lists the group's members by name. A name is found
-// as the message reads, too: its words apart by any blanks (a line break,
-// a no-break space) or by an HTML tag (<b>Bo</b> Chen). A common first
-// name may so plan another person's alert of the same name: the report is
-// for review, and missing personal data would be worse.
+// An entry is addressed to the person when its person is theirs, or its
+// address is one of their emails (in any case) or, when it is no email
+// address, one of their phones (written any way: +1 (555) 0100 is
+// 1-555-0100). An entry names the person when its subject, text or HTML
+// (as written and as read, its entities unescaped) contains one of their
+// emails (as a whole address, in any case: not inside a longer one; in a
+// link's query percent-encoded too, ann%40acme.com), or their name (first
+// and last, as b2b.Person.Name gives it) as whole words, not inside a
+// longer word nor a hyphenated one (Mary Smith is not in Mary
+// Smith-Jones): a name of two words or more in any message and in any
+// case (STRAUSS for Strauß, ΠΑΠΑΔΌΠΟΥΛΟΣ for Παπαδόπουλος), a name of one
+// word (a first name alone) as written in a sales alert, which lists the
+// group's members by name. Names and messages are compared in Unicode's
+// composed form (NFC), so an accent written as one character or as a
+// letter and a combining mark is the same. A name is found as the message
+// reads, too: its words apart by any blanks (a line break, a no-break
+// space) or by an HTML tag (<b>Bo</b> Chen). A common first name may so
+// plan another person's alert of the same name, and a full name another
+// person's whose name has more words around it (Ann Lee in Mary Ann
+// Lee): the report is for review, and missing personal data would be
+// worse. An entry that contains several of the person's emails is
+// explained by the first in sorted order.
 func PlanErasure(req ErasureRequest, inv Inventory) ErasureReport {
 	emails, phones := map[string]bool{}, map[string]bool{}
 	for _, e := range req.Emails {
@@ -153,8 +167,14 @@ func PlanErasure(req ErasureRequest, inv Inventory) ErasureReport {
 			}
 		}
 	}
+	// Sorted, so that a message with two of the person's addresses is
+	// always explained by the same one.
+	sortedEmails := slices.Sorted(maps.Keys(emails))
+	for i, n := range names {
+		names[i] = readable(n)
+	}
 	for _, e := range inv.Outbox {
-		if reason := outboxReason(&e.Message, ids, emails, phones, names); reason != "" {
+		if reason := outboxReason(&e.Message, ids, emails, phones, sortedEmails, names); reason != "" {
 			r.Outbox = append(r.Outbox, OutboxRef{ID: e.ID, Key: e.Message.Key, Status: e.Status, Reason: reason})
 		}
 	}
@@ -173,13 +193,15 @@ func PlanErasure(req ErasureRequest, inv Inventory) ErasureReport {
 	return r
 }
 
-func outboxReason(m *channel.Message, ids map[b2b.PersonID]bool, emails, phones map[string]bool, names []string) string {
+func outboxReason(m *channel.Message, ids map[b2b.PersonID]bool, emails, phones map[string]bool, sortedEmails, names []string) string {
 	switch {
 	case ids[m.Person]:
 		return fmt.Sprintf("addressed to person %q", m.Person)
 	case emails[normEmail(m.To)]:
 		return "addressed to " + m.To
-	case phones[normPhone(m.To)]:
+	case !strings.Contains(m.To, "@") && phones[normPhone(m.To)]:
+		// An email address is no phone number, whatever digits it
+		// holds (john15550100@...).
 		return "addressed to " + m.To
 	}
 	body := m.Subject + "\n" + m.Text + "\n" + m.HTML
@@ -189,7 +211,12 @@ func outboxReason(m *channel.Message, ids map[b2b.PersonID]bool, emails, phones 
 		body += "\n" + html.UnescapeString(m.HTML)
 	}
 	lower := strings.ToLower(body)
-	for e := range emails {
+	if strings.ContainsRune(lower, '%') {
+		// A link's query writes the address percent-encoded
+		// (?email=ann%40acme.com).
+		lower += "\n" + strings.ToLower(percentDecode(lower))
+	}
+	for _, e := range sortedEmails {
 		if containsEmail(lower, e) {
 			return "its content contains " + e
 		}
@@ -197,17 +224,24 @@ func outboxReason(m *channel.Message, ids map[b2b.PersonID]bool, emails, phones 
 	// A name is searched in the message as it reads: a name's words
 	// apart by a line break (a plain-text part wrapped at its line
 	// length), a no-break space or a tag around one of them (<b>Bo</b>
-	// Chen) are still its name.
-	read := readable(m.Subject) + "\n" + readable(m.Text) + "\n" + readable(html.UnescapeString(stripTags(m.HTML)))
-	lowerRead := strings.ToLower(read)
-	for _, n := range names {
-		n = readable(n)
+	// Chen) are still its name. Name and message are compared composed
+	// (NFC): an accent is one character or a letter and a combining mark
+	// as the writer's system had it.
+	body = norm.NFC.String(body)
+	read := norm.NFC.String(readable(m.Subject) + "\n" + readable(m.Text) + "\n" + readable(html.UnescapeString(stripTags(m.HTML))))
+	var foldBody, foldRead string
+	for _, name := range names {
+		n := norm.NFC.String(name)
 		switch {
 		case strings.Contains(n, " "):
-			// A full name is the person's in any case (BO CHEN,
-			// a template's upper).
-			if containsWord(lower, strings.ToLower(n)) || containsWord(lowerRead, strings.ToLower(n)) {
-				return fmt.Sprintf("its content names %s", n)
+			// A full name is the person's in any case (BO CHEN, a
+			// template's upper; STRAUSS for Strauß).
+			if foldBody == "" {
+				foldBody, foldRead = foldCase(body), foldCase(read)
+			}
+			f := foldCase(n)
+			if containsWord(foldBody, f) || containsWord(foldRead, f) {
+				return fmt.Sprintf("its content names %s", name)
 			}
 		case m.Channel == channel.ChannelSalesAlert:
 			// A name of one word (a first name alone) is common enough
@@ -215,11 +249,49 @@ func outboxReason(m *channel.Message, ids map[b2b.PersonID]bool, emails, phones 
 			// alerts, and as written: in lower case it is more often a
 			// word (will, grace) than a name.
 			if containsWord(body, n) || containsWord(read, n) {
-				return fmt.Sprintf("its content names %s", n)
+				return fmt.Sprintf("its content names %s", name)
 			}
 		}
 	}
 	return ""
+}
+
+// foldCase is s in lower case with the letters that have no one-letter
+// lower case of their capitals folded too: ß as ss (STRAUSS is Strauß),
+// the final sigma ς as σ (ΝΊΚΟΣ is Νίκος).
+func foldCase(s string) string {
+	s = strings.ToLower(s)
+	if !strings.ContainsAny(s, "ßς") {
+		return s
+	}
+	return strings.NewReplacer("ß", "ss", "ς", "σ").Replace(s)
+}
+
+// percentDecode is s with each %XX (two hex digits) made the byte it
+// encodes; any other '%' stays.
+func percentDecode(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]) {
+			b.WriteByte(unhex(s[i+1])<<4 | unhex(s[i+2]))
+			i += 2
+			continue
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+func isHex(c byte) bool { return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' }
+
+func unhex(c byte) byte {
+	switch {
+	case c <= '9':
+		return c - '0'
+	case c >= 'a':
+		return c - 'a' + 10
+	}
+	return c - 'A' + 10
 }
 
 // readable is s with each run of blanks (spaces, line breaks, tabs,
@@ -259,7 +331,8 @@ func stripTags(s string) string {
 }
 
 // containsWord reports whether s contains w as whole words: not inside a
-// longer word (no letter or digit right before or after it).
+// longer word (no letter or digit right before or after it), nor a
+// hyphenated one (Smith-Jones is not Smith, Anne-Marie not Marie).
 func containsWord(s, w string) bool {
 	for i := 0; i+len(w) <= len(s); {
 		j := strings.Index(s[i:], w)
@@ -267,8 +340,14 @@ func containsWord(s, w string) bool {
 			return false
 		}
 		start, end := i+j, i+j+len(w)
-		before, _ := utf8.DecodeLastRuneInString(s[:start])
-		after, _ := utf8.DecodeRuneInString(s[end:])
+		before, bsize := utf8.DecodeLastRuneInString(s[:start])
+		after, asize := utf8.DecodeRuneInString(s[end:])
+		if isHyphen(before) {
+			before, _ = utf8.DecodeLastRuneInString(s[:start-bsize])
+		}
+		if isHyphen(after) {
+			after, _ = utf8.DecodeRuneInString(s[end+asize:])
+		}
 		if !isWordRune(before) && !isWordRune(after) {
 			return true
 		}
@@ -303,6 +382,10 @@ func containsEmail(s, e string) bool {
 	}
 	return false
 }
+
+// isHyphen reports whether r joins two words into one name: a hyphen-minus,
+// a hyphen or a non-breaking hyphen.
+func isHyphen(r rune) bool { return r == '-' || r == '\u2010' || r == '\u2011' }
 
 func isWordRune(r rune) bool {
 	return r != utf8.RuneError && (unicode.IsLetter(r) || unicode.IsDigit(r))

@@ -1,0 +1,120 @@
+package governance_test
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/channel"
+	"github.com/quorumhq/quorum/governance"
+)
+
+// TestPlanErasureFindsTheSameNameWrittenAnotherWay: a name is the
+// person's however the message's writer encoded or cased it (a sharp s
+// in capitals is SS, a Greek final sigma is a sigma in capitals, an
+// accent as one character or as a letter and a combining mark), and not
+// when it is only the start or end of a hyphenated name.
+func TestPlanErasureFindsTheSameNameWrittenAnotherWay(t *testing.T) {
+	t.Parallel()
+	joerg := b2b.Person{ID: "p-1", FirstName: "Jörg", LastName: "Strauß", Email: "js@acme.de"}
+	nikos := b2b.Person{ID: "p-1", FirstName: "Νίκος", LastName: "Παπαδόπουλος", Email: "np@acme.gr"}
+	jose := b2b.Person{ID: "p-1", FirstName: "José", LastName: "Núñez", Email: "jn@acme.es"}                      // composed (NFC)
+	joseNFD := b2b.Person{ID: "p-1", FirstName: "Jose\u0301", LastName: "Nu\u0301n\u0303ez", Email: "jn@acme.es"} // decomposed (NFD)
+	mary := b2b.Person{ID: "p-1", FirstName: "Mary", LastName: "Smith", Email: "mary@acme.com"}
+	marie := b2b.Person{ID: "p-1", FirstName: "Marie", LastName: "Chen", Email: "marie@acme.com"}
+	email := func(text string) channel.Message {
+		return channel.Message{Key: "intro:p-2", Channel: channel.ChannelEmail, Person: "p-2", To: "dana@acme.com", Subject: "Hi", Text: text}
+	}
+	for _, tc := range []struct {
+		name   string
+		person b2b.Person
+		msg    channel.Message
+		reason string // "" if not planned
+	}{
+		{"a sharp s written SS in capitals", joerg, email("Dear JÖRG STRAUSS,"), "its content names Jörg Strauß"},
+		{"a sharp s written ss", joerg, email("cc: Jörg Strauss"), "its content names Jörg Strauß"},
+		{"a capital sharp s", joerg, email("JÖRG STRAUẞ"), "its content names Jörg Strauß"},
+		{"a final sigma in capitals", nikos, email("ΝΊΚΟΣ ΠΑΠΑΔΌΠΟΥΛΟΣ"), "its content names Νίκος Παπαδόπουλος"},
+		{"a composed name written decomposed", jose, email("Your colleague Jose\u0301 Nu\u0301n\u0303ez asked us to write."), "its content names José Núñez"},
+		{"a decomposed name written composed", joseNFD, email("Your colleague José Núñez asked us to write."), "its content names Jose\u0301 Nu\u0301n\u0303ez"},
+		{"a decomposed name in capitals", jose, email("JOSE\u0301 NU\u0301N\u0303EZ"), "its content names José Núñez"},
+		{"a name that starts a hyphenated one", mary, email("Mary Smith-Jones asked us to write."), ""},
+		{"a name that ends a hyphenated one", marie, email("Anne-Marie Chen asked us to write."), ""},
+		{"a name followed by a dash", mary, email("Mary Smith - VP Finance"), "its content names Mary Smith"},
+		{"a name followed by a hyphen and no word", mary, email("Mary Smith-, VP Finance"), "its content names Mary Smith"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			inv := governance.Inventory{Persons: []b2b.Person{tc.person}, Outbox: []channel.Entry{{ID: "ob-1", Status: channel.StatusPending, Message: tc.msg}}}
+			got := governance.PlanErasure(governance.ErasureRequest{Person: "p-1"}, inv)
+			var want []governance.OutboxRef
+			if tc.reason != "" {
+				want = []governance.OutboxRef{{ID: "ob-1", Key: tc.msg.Key, Status: channel.StatusPending, Reason: tc.reason}}
+			}
+			if d := cmp.Diff(want, got.Outbox); d != "" {
+				t.Fatalf("outbox (-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
+// TestPlanErasureFindsEmailsInLinks: an address percent-encoded in a link
+// (an unsubscribe or tracking URL) is the person's address; a phone
+// number's digits inside another person's email address are not their
+// phone.
+func TestPlanErasureFindsEmailsInLinks(t *testing.T) {
+	t.Parallel()
+	ann := b2b.Person{ID: "p-1", Email: "ann@acme.com", Phone: "+1 555 0100"}
+	for _, tc := range []struct {
+		name   string
+		msg    channel.Message
+		reason string
+	}{
+		{"percent-encoded in a query", channel.Message{Key: "k", Channel: channel.ChannelSalesAlert, To: "rep@vendor.example",
+			Text: "https://vendor.example/u?email=ann%40acme.com&x=1"}, "its content contains ann@acme.com"},
+		{"percent-encoded in lower-case hex", channel.Message{Key: "k", Channel: channel.ChannelSalesAlert, To: "rep@vendor.example",
+			HTML: `<a href="https://vendor.example/u?e=ANN%40ACME.COM">unsubscribe</a>`}, "its content contains ann@acme.com"},
+		{"percent-encoded in a mailto link", channel.Message{Key: "k", Channel: channel.ChannelSalesAlert, To: "rep@vendor.example",
+			HTML: `<a href="mailto:ann%40acme.com">mail</a>`}, "its content contains ann@acme.com"},
+		{"percent-encoded inside a longer address", channel.Message{Key: "k", Channel: channel.ChannelSalesAlert, To: "rep@vendor.example",
+			Text: "https://vendor.example/u?email=joann%40acme.com"}, ""},
+		{"a stray percent sign", channel.Message{Key: "k", Channel: channel.ChannelSalesAlert, To: "rep@vendor.example",
+			Text: "100% of ann%4"}, ""},
+		{"the phone's digits in another address", channel.Message{Key: "k", Channel: channel.ChannelEmail, Person: "p-2",
+			To: "john15550100@other.example"}, ""},
+		{"the phone written another way", channel.Message{Key: "k", Channel: channel.ChannelSMS, Person: "p-2",
+			To: "1-555-0100"}, "addressed to 1-555-0100"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			inv := governance.Inventory{Persons: []b2b.Person{ann}, Outbox: []channel.Entry{{ID: "ob-1", Status: channel.StatusPending, Message: tc.msg}}}
+			got := governance.PlanErasure(governance.ErasureRequest{Person: "p-1"}, inv)
+			var want []governance.OutboxRef
+			if tc.reason != "" {
+				want = []governance.OutboxRef{{ID: "ob-1", Key: tc.msg.Key, Status: channel.StatusPending, Reason: tc.reason}}
+			}
+			if d := cmp.Diff(want, got.Outbox); d != "" {
+				t.Fatalf("outbox (-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
+// TestPlanErasureReasonIsDeterministic: a message that contains two of the
+// person's addresses (theirs and a duplicate's) is explained by the same
+// one every time, the first in sorted order.
+func TestPlanErasureReasonIsDeterministic(t *testing.T) {
+	t.Parallel()
+	inv := governance.Inventory{
+		Persons: []b2b.Person{{ID: "p-1", Email: "ann@acme.com"}, {ID: "p-9", Email: "ann@acme.com", Phone: "+1 555 0100"}, {ID: "p-10", Phone: "+1 555 0100", Email: "a.lee@home.example"}},
+		Outbox: []channel.Entry{{ID: "ob-1", Status: channel.StatusDelivered, Message: channel.Message{Key: "k", Channel: channel.ChannelSalesAlert,
+			To: "rep@vendor.example", Text: "ann@acme.com, a.lee@home.example, zed@x.example"}}},
+	}
+	for range 30 {
+		got := governance.PlanErasure(governance.ErasureRequest{Person: "p-1"}, inv)
+		if d := cmp.Diff([]governance.OutboxRef{{ID: "ob-1", Key: "k", Status: channel.StatusDelivered, Reason: "its content contains a.lee@home.example"}}, got.Outbox); d != "" {
+			t.Fatalf("outbox (-want +got):\n%s", d)
+		}
+	}
+}
