@@ -78,7 +78,9 @@ type ConsentDecision struct {
 //  2. The recent statements are those made within Window (default 24h) of
 //     the latest remaining statement, inclusive.
 //  3. Among them, opt-out beats opt-in; between statements of the same
-//     status, the latest wins, then the source that sorts first.
+//     status, the latest wins, then the source that sorts first, then the
+//     Ref that sorts first, then the time written in the zone furthest
+//     east (then by zone name): the order of stmts never matters.
 //
 // So an unsubscribe is not undone by a CRM sync that had not seen it an
 // hour later, but a person who opts in again a week after opting out is
@@ -96,8 +98,13 @@ func Resolve(stmts []Statement, now time.Time, r ConsentRules) ConsentDecision {
 		}
 	}
 	slices.SortFunc(pending, func(a, b Statement) int {
-		return cmp.Or(a.At.Compare(b.At), cmp.Compare(b2b.ConsentStrictness(b.Status), b2b.ConsentStrictness(a.Status)),
-			strings.Compare(a.Source, b.Source), strings.Compare(a.Ref, b.Ref))
+		if c := a.At.Compare(b.At); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(b2b.ConsentStrictness(b.Status), b2b.ConsentStrictness(a.Status)); c != 0 {
+			return c
+		}
+		return tieBreak(a, b)
 	})
 	if len(live) == 0 {
 		return ConsentDecision{Consent: b2b.Consent{Status: b2b.ConsentUnknown}, Reason: "no consent statement: unknown", Pending: pending}
@@ -118,7 +125,10 @@ func Resolve(stmts []Statement, now time.Time, r ConsentRules) ConsentDecision {
 	// b2b.CompareConsent, the rule identity merges records' consent by,
 	// orders them by strictness, then time; the source breaks its ties.
 	slices.SortFunc(recent, func(a, b Statement) int {
-		return cmp.Or(b2b.CompareConsent(b.consent(), a.consent(), window), strings.Compare(a.Source, b.Source))
+		if c := b2b.CompareConsent(b.consent(), a.consent(), window); c != 0 {
+			return c
+		}
+		return tieBreak(a, b)
 	})
 	w := recent[0]
 	reason := fmt.Sprintf("%s from %s at %s", w.Status, orDash(w.Source), w.At.Format(time.RFC3339))
@@ -135,6 +145,22 @@ func Resolve(stmts []Statement, now time.Time, r ConsentRules) ConsentDecision {
 		reason += fmt.Sprintf("; %d older statement(s) no longer count", older)
 	}
 	return ConsentDecision{Consent: b2b.Consent{Status: w.Status, Source: w.Source, At: w.At}, Reason: reason, Winner: w, Pending: pending}
+}
+
+// tieBreak orders statements the rule cannot tell apart (same status, same
+// instant), so that the order they come in does not change the decision:
+// by source, then reference, then the zone their time is written in (east
+// first, then by name), which the reason shows.
+func tieBreak(a, b Statement) int {
+	if c := strings.Compare(a.Source, b.Source); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.Ref, b.Ref); c != 0 {
+		return c
+	}
+	an, ao := a.At.Zone()
+	bn, bo := b.At.Zone()
+	return cmp.Or(cmp.Compare(bo, ao), strings.Compare(an, bn))
 }
 
 func orDash(s string) string { return cmp.Or(s, "-") }

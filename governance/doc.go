@@ -14,7 +14,8 @@
 //  2. the recent statements are those within [ConsentRules].Window (default
 //     24 hours) of the latest one;
 //  3. among them opt-out beats opt-in; then the latest; then the source
-//     that sorts first.
+//     that sorts first (then the Ref, then the zone the time is written
+//     in: the order of the statements never changes the decision).
 //
 // So an unsubscribe is not undone by a CRM sync an hour later that had not
 // seen it, yet a person who opts in again a week later is opted in. The
