@@ -59,7 +59,10 @@
 //	"accounts" is labelled "no-export" (on the field); policy "no export" forbids "no-export" for advertising
 //
 // An unknown dataset or field, or a blank label or use (a policy for a
-// blank use forbids nothing), is a validation error, never let through.
+// blank use forbids nothing), is a validation error, never let through;
+// so is a label or use with blanks around it (" no-export"), which would
+// match nothing. Labels and uses are otherwise compared exactly, case
+// included.
 //
 // # Retention and erasure
 //

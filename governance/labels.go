@@ -12,7 +12,9 @@ import (
 // A Label marks data with how it may be used.
 type Label = string
 
-// Common labels. Any other non-empty label is accepted.
+// Common labels. Any other non-empty label is accepted. Labels are
+// compared exactly, case included ("No-Export" is another label than
+// "no-export"); one with blanks around it is refused by [NewGovernor].
 const (
 	// LabelPersonal is personal data of a business contact (name, email,
 	// phone, title).
@@ -29,7 +31,9 @@ const (
 // A Use is what a destination does with data.
 type Use = string
 
-// Common uses. Any other non-empty use is accepted.
+// Common uses. Any other non-empty use is accepted, compared exactly like
+// labels; one with blanks around it is refused by [NewGovernor] and
+// [Governor.Check].
 const (
 	UseAdvertising    Use = "advertising"     // ad platforms (LinkedIn, display)
 	UseThirdParty     Use = "third-party"     // any system outside the company
@@ -138,15 +142,11 @@ func NewGovernor(datasets []Dataset, policies []Policy) (*Governor, error) {
 			ps.Addf(path+".name", "duplicate dataset %q", d.Name)
 		}
 		for j, l := range d.Labels {
-			if strings.TrimSpace(l) == "" {
-				ps.Addf(fmt.Sprintf("%s.labels[%d]", path, j), "is empty")
-			}
+			checkName(&ps, fmt.Sprintf("%s.labels[%d]", path, j), l, "is empty", "policy's label")
 		}
 		for _, f := range sortedKeys(d.Fields) {
 			for j, l := range d.Fields[f] {
-				if strings.TrimSpace(l) == "" {
-					ps.Addf(fmt.Sprintf("%s.fields.%s[%d]", path, f, j), "is empty")
-				}
+				checkName(&ps, fmt.Sprintf("%s.fields.%s[%d]", path, f, j), l, "is empty", "policy's label")
 			}
 		}
 		g.datasets[d.Name] = cloneDataset(d)
@@ -160,16 +160,12 @@ func NewGovernor(datasets []Dataset, policies []Policy) (*Governor, error) {
 			ps.Addf(path+".name", "duplicate policy %q", p.Name)
 		}
 		names[p.Name] = true
-		if strings.TrimSpace(p.Forbid) == "" {
-			ps.Addf(path+".forbid", "is required (the label the policy forbids)")
-		}
+		checkName(&ps, path+".forbid", p.Forbid, "is required (the label the policy forbids)", "dataset's label")
 		if len(p.For) == 0 {
 			ps.Addf(path+".for", "needs at least one use")
 		}
 		for j, u := range p.For {
-			if strings.TrimSpace(u) == "" {
-				ps.Addf(fmt.Sprintf("%s.for[%d]", path, j), "is empty")
-			}
+			checkName(&ps, fmt.Sprintf("%s.for[%d]", path, j), u, "is empty", "destination's use")
 		}
 	}
 	g.policies = make([]Policy, len(policies))
@@ -215,9 +211,7 @@ func (g *Governor) Check(a Activation) error {
 		ps.Addf("destination.uses", "destination %q declares no use; policies cannot be checked", a.Destination.Name)
 	}
 	for i, u := range a.Destination.Uses {
-		if strings.TrimSpace(u) == "" {
-			ps.Addf(fmt.Sprintf("destination.uses[%d]", i), "is empty; policies cannot be checked")
-		}
+		checkName(&ps, fmt.Sprintf("destination.uses[%d]", i), u, "is empty; policies cannot be checked", "policy's use")
 	}
 	for i, f := range a.Fields {
 		if _, ok := d.Fields[f]; !ok {
@@ -245,6 +239,19 @@ func (g *Governor) Check(a Activation) error {
 		return &Refusal{Activation: a.Name, Destination: a.Destination.Name, Violations: vs}
 	}
 	return nil
+}
+
+// checkName reports a label or use that is blank (empty), or that has
+// blanks around it: labels and uses match exactly, so " no-export" would
+// match no policy's "no-export" (what, for the message) and let through
+// what it forbids.
+func checkName(ps *b2b.Problems, path, s, empty, what string) {
+	switch t := strings.TrimSpace(s); {
+	case t == "":
+		ps.Addf(path, "%s", empty)
+	case t != s:
+		ps.Addf(path, "%q has blanks around it: it would match no %s", s, what)
+	}
 }
 
 // cloneDataset copies d's labels and fields, deeply.
