@@ -71,8 +71,18 @@ type Expiry struct {
 	MaxAge   time.Duration
 }
 
+// String explains the expiry with the activity's age rounded to the hour,
+// or to the minute or second when the hour would not show it older than
+// its rule keeps (exact when none does).
 func (e Expiry) String() string {
-	return fmt.Sprintf("activity %q (%s) is %s old; rule %q keeps %s", e.Activity, e.Type, e.Age.Round(time.Hour), e.Rule, e.MaxAge)
+	age := e.Age
+	for _, unit := range []time.Duration{time.Hour, time.Minute, time.Second} {
+		if r := e.Age.Round(unit); r > e.MaxAge {
+			age = r
+			break
+		}
+	}
+	return fmt.Sprintf("activity %q (%s) is %s old; rule %q keeps %s", e.Activity, e.Type, age, e.Rule, e.MaxAge)
 }
 
 // Expire splits activities into those to keep and those older than their
