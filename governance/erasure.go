@@ -91,9 +91,9 @@ func (r *ErasureReport) Empty() bool {
 // and last, as b2b.Person.Name gives it) as whole words, not inside a
 // longer word nor a hyphenated one (Mary Smith is not in Mary
 // Smith-Jones): a name of two words or more in any message and in any
-// case (STRAUSS for Strauß, ΠΑΠΑΔΌΠΟΥΛΟΣ for Παπαδόπουλος), a name of one
-// word (a first name alone) as written in a sales alert, which lists the
-// group's members by name. Names and messages are compared in Unicode's
+// case (STRAUSS for Strauß, ΠΑΠΑΔΌΠΟΥΛΟΣ for Παπαδόπουλος, IŞIK for
+// Işık), a name of one word (a first name alone) as written in a sales
+// alert, which lists the group's members by name. Names and messages are compared in Unicode's
 // composed form (NFC), so an accent written as one character or as a
 // letter and a combining mark is the same. A name is found as the message
 // reads, too: its words apart by any blanks (a line break, a no-break
@@ -256,15 +256,16 @@ func outboxReason(m *channel.Message, ids map[b2b.PersonID]bool, emails, phones 
 	return ""
 }
 
-// foldCase is s in lower case with the letters that have no one-letter
-// lower case of their capitals folded too: ß as ss (STRAUSS is Strauß),
-// the final sigma ς as σ (ΝΊΚΟΣ is Νίκος).
+// foldCase is s in lower case with the letters whose capitals do not
+// lower back to them folded too: ß as ss (STRAUSS is Strauß), the final
+// sigma ς as σ (ΝΊΚΟΣ is Νίκος), the Turkish dotless ı as i (IŞIK is Işık,
+// whose I lowers to i outside Turkish).
 func foldCase(s string) string {
 	s = strings.ToLower(s)
-	if !strings.ContainsAny(s, "ßς") {
+	if !strings.ContainsAny(s, "ßςı") {
 		return s
 	}
-	return strings.NewReplacer("ß", "ss", "ς", "σ").Replace(s)
+	return strings.NewReplacer("ß", "ss", "ς", "σ", "ı", "i").Replace(s)
 }
 
 // percentDecode is s with each %XX (two hex digits) made the byte it

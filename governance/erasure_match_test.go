@@ -21,6 +21,7 @@ func TestPlanErasureFindsTheSameNameWrittenAnotherWay(t *testing.T) {
 	nikos := b2b.Person{ID: "p-1", FirstName: "Νίκος", LastName: "Παπαδόπουλος", Email: "np@acme.gr"}
 	jose := b2b.Person{ID: "p-1", FirstName: "José", LastName: "Núñez", Email: "jn@acme.es"}                      // composed (NFC)
 	joseNFD := b2b.Person{ID: "p-1", FirstName: "Jose\u0301", LastName: "Nu\u0301n\u0303ez", Email: "jn@acme.es"} // decomposed (NFD)
+	ilker := b2b.Person{ID: "p-1", FirstName: "İlker", LastName: "Işık", Email: "ilker@acme.com.tr"}
 	mary := b2b.Person{ID: "p-1", FirstName: "Mary", LastName: "Smith", Email: "mary@acme.com"}
 	marie := b2b.Person{ID: "p-1", FirstName: "Marie", LastName: "Chen", Email: "marie@acme.com"}
 	email := func(text string) channel.Message {
@@ -36,6 +37,8 @@ func TestPlanErasureFindsTheSameNameWrittenAnotherWay(t *testing.T) {
 		{"a sharp s written ss", joerg, email("cc: Jörg Strauss"), "its content names Jörg Strauß"},
 		{"a capital sharp s", joerg, email("JÖRG STRAUẞ"), "its content names Jörg Strauß"},
 		{"a final sigma in capitals", nikos, email("ΝΊΚΟΣ ΠΑΠΑΔΌΠΟΥΛΟΣ"), "its content names Νίκος Παπαδόπουλος"},
+		{"a Turkish name in capitals", ilker, email("Sayın İLKER IŞIK,"), "its content names İlker Işık"},
+		{"a Turkish name in lower case", ilker, email("cc: ilker ışık"), "its content names İlker Işık"},
 		{"a composed name written decomposed", jose, email("Your colleague Jose\u0301 Nu\u0301n\u0303ez asked us to write."), "its content names José Núñez"},
 		{"a decomposed name written composed", joseNFD, email("Your colleague José Núñez asked us to write."), "its content names Jose\u0301 Nu\u0301n\u0303ez"},
 		{"a decomposed name in capitals", jose, email("JOSE\u0301 NU\u0301N\u0303EZ"), "its content names José Núñez"},
