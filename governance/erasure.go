@@ -84,25 +84,27 @@ func (r *ErasureReport) Empty() bool {
 // An entry is addressed to the person when its person is theirs, or its
 // address is one of their emails (in any case) or, when it is no email
 // address, one of their phones (written any way: +1 (555) 0100 is
-// 1-555-0100). An entry names the person when its subject, text or HTML
-// (as written and as read, its entities unescaped) contains one of their
-// emails (as a whole address, in any case: not inside a longer one; in a
-// link's query percent-encoded too, ann%40acme.com), or their name (first
-// and last, as b2b.Person.Name gives it) as whole words, not inside a
-// longer word nor a hyphenated one (Mary Smith is not in Mary
-// Smith-Jones): a name of two words or more in any message and in any
-// case (STRAUSS for Strauß, ΠΑΠΑΔΌΠΟΥΛΟΣ for Παπαδόπουλος, IŞIK for
+// 1-555-0100). An entry names the person when its subject, text or HTML (as
+// written and as read, its entities unescaped) contains one of their emails
+// (as a whole address, in any case: not inside a longer one; in a link's
+// query percent-encoded too, ann%40acme.com), one of their phones of 7
+// digits or more (as a whole number, written any way, with or without its
+// +), or their name (first and last, as b2b.Person.Name gives it) as whole
+// words, not inside a longer word nor a hyphenated one (Mary Smith is not
+// in Mary Smith-Jones): a name of two words or more in any message and in
+// any case (STRAUSS for Strauß, ΠΑΠΑΔΌΠΟΥΛΟΣ for Παπαδόπουλος, IŞIK for
 // Işık), a name of one word (a first name alone) as written in a sales
-// alert, which lists the group's members by name. Names and messages are compared in Unicode's
-// composed form (NFC), so an accent written as one character or as a
-// letter and a combining mark is the same. A name is found as the message
-// reads, too: its words apart by any blanks (a line break, a no-break
-// space) or by an HTML tag (<b>Bo</b> Chen). A common first name may so
-// plan another person's alert of the same name, and a full name another
-// person's whose name has more words around it (Ann Lee in Mary Ann
-// Lee): the report is for review, and missing personal data would be
-// worse. An entry that contains several of the person's emails is
-// explained by the first in sorted order.
+// alert, which lists the group's members by name. Names and messages are
+// compared in Unicode's composed form (NFC), so an accent written as one
+// character or as a letter and a combining mark is the same. A name is
+// found as the message reads, too: its words apart by any blanks (a line
+// break, a no-break space) or by an HTML tag (<b>Bo</b> Chen). A common
+// first name may so plan another person's alert of the same name, and a
+// full name another person's whose name has more words around it (Ann Lee
+// in Mary Ann Lee): the report is for review, and missing personal data
+// would be worse. An entry that contains several of the person's emails or
+// phones is explained by the first email in sorted order, else the first
+// phone.
 func PlanErasure(req ErasureRequest, inv Inventory) ErasureReport {
 	emails, phones := map[string]bool{}, map[string]bool{}
 	for _, e := range req.Emails {
@@ -170,11 +172,12 @@ func PlanErasure(req ErasureRequest, inv Inventory) ErasureReport {
 	// Sorted, so that a message with two of the person's addresses is
 	// always explained by the same one.
 	sortedEmails := slices.Sorted(maps.Keys(emails))
+	sortedPhones := slices.Sorted(maps.Keys(phones))
 	for i, n := range names {
 		names[i] = readable(n)
 	}
 	for _, e := range inv.Outbox {
-		if reason := outboxReason(&e.Message, ids, emails, phones, sortedEmails, names); reason != "" {
+		if reason := outboxReason(&e.Message, ids, emails, phones, sortedEmails, sortedPhones, names); reason != "" {
 			r.Outbox = append(r.Outbox, OutboxRef{ID: e.ID, Key: e.Message.Key, Status: e.Status, Reason: reason})
 		}
 	}
@@ -193,7 +196,7 @@ func PlanErasure(req ErasureRequest, inv Inventory) ErasureReport {
 	return r
 }
 
-func outboxReason(m *channel.Message, ids map[b2b.PersonID]bool, emails, phones map[string]bool, sortedEmails, names []string) string {
+func outboxReason(m *channel.Message, ids map[b2b.PersonID]bool, emails, phones map[string]bool, sortedEmails, sortedPhones, names []string) string {
 	switch {
 	case ids[m.Person]:
 		return fmt.Sprintf("addressed to person %q", m.Person)
@@ -219,6 +222,13 @@ func outboxReason(m *channel.Message, ids map[b2b.PersonID]bool, emails, phones 
 	for _, e := range sortedEmails {
 		if containsEmail(lower, e) {
 			return "its content contains " + e
+		}
+	}
+	for _, p := range sortedPhones {
+		// A number of fewer than 7 digits is no phone number anyone
+		// dials; its digits are more often a year or an amount.
+		if len(p) > minPhoneDigits && containsPhone(body, p[1:]) {
+			return "its content contains " + p
 		}
 	}
 	// A name is searched in the message as it reads: a name's words
@@ -380,6 +390,47 @@ func containsEmail(s, e string) bool {
 		}
 		_, size := utf8.DecodeRuneInString(s[start:])
 		i = start + size
+	}
+	return false
+}
+
+// minPhoneDigits is the fewest digits of a phone number searched in a
+// message's content.
+const minPhoneDigits = 7
+
+// containsPhone reports whether s contains the phone number of the given
+// digits (its country code's included) written any way: its digits in
+// order, apart by spaces, hyphens, dots, slashes or brackets, with or
+// without a '+' before them; not inside a longer number or word (no
+// letter or digit right before its first digit or after its last).
+func containsPhone(s, digits string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] != digits[0] {
+			continue
+		}
+		if before, _ := utf8.DecodeLastRuneInString(s[:i]); isWordRune(before) {
+			continue
+		}
+		j, k := i, 0
+		for j < len(s) && k < len(digits) {
+			c := s[j]
+			switch {
+			case c == digits[k]:
+				k++
+			case k > 0 && strings.IndexByte(" -.()/", c) >= 0:
+			default:
+				k = -1
+			}
+			if k < 0 {
+				break
+			}
+			j++
+		}
+		if k == len(digits) {
+			if after, _ := utf8.DecodeRuneInString(s[j:]); !isWordRune(after) {
+				return true
+			}
+		}
 	}
 	return false
 }

@@ -1,6 +1,7 @@
 package governance_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -119,5 +120,45 @@ func TestPlanErasureReasonIsDeterministic(t *testing.T) {
 		if d := cmp.Diff([]governance.OutboxRef{{ID: "ob-1", Key: "k", Status: channel.StatusDelivered, Reason: "its content contains a.lee@home.example"}}, got.Outbox); d != "" {
 			t.Fatalf("outbox (-want +got):\n%s", d)
 		}
+	}
+}
+
+// TestPlanErasureFindsPhonesInContent: a person's phone number in a
+// message's content, written any way (spaces, brackets, hyphens, dots,
+// with or without its +), is theirs; the same digits inside a longer
+// number or word are not.
+func TestPlanErasureFindsPhonesInContent(t *testing.T) {
+	t.Parallel()
+	ann := b2b.Person{ID: "p-1", FirstName: "Ann", Email: "ann@acme.com", Phone: "+1 555 010 0199"}
+	for _, tc := range []struct {
+		name, text string
+		planned    bool
+	}{
+		{"as stored", "Reach her at +1 555 010 0199.", true},
+		{"brackets and hyphens", "Phone: +1 (555) 010-0199", true},
+		{"dots, no plus", "tel 1.555.010.0199", true},
+		{"no separators", "sms:+15550100199", true},
+		{"in a tel link", `<a href="tel:+1-555-010-0199">call</a>`, true},
+		{"a longer number", "Order +1 555 010 01990 shipped", false},
+		{"inside a longer number", "Ref 21 555 010 0199", false},
+		{"after a letter", "Ticket A15550100199", false},
+		{"other digits", "Call +1 555 010 0198", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			msg := channel.Message{Key: "k", Channel: channel.ChannelEmail, Person: "p-2", To: "dana@acme.com", Subject: "Hi", Text: tc.text}
+			if strings.Contains(tc.text, "<") {
+				msg.Text, msg.HTML = "", tc.text
+			}
+			inv := governance.Inventory{Persons: []b2b.Person{ann}, Outbox: []channel.Entry{{ID: "ob-1", Status: channel.StatusPending, Message: msg}}}
+			got := governance.PlanErasure(governance.ErasureRequest{Person: "p-1"}, inv)
+			var want []governance.OutboxRef
+			if tc.planned {
+				want = []governance.OutboxRef{{ID: "ob-1", Key: "k", Status: channel.StatusPending, Reason: "its content contains +15550100199"}}
+			}
+			if d := cmp.Diff(want, got.Outbox); d != "" {
+				t.Fatalf("outbox (-want +got):\n%s", d)
+			}
+		})
 	}
 }
