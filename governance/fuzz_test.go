@@ -33,18 +33,28 @@ func FuzzSuppressionHash(f *testing.F) {
 
 // FuzzResolve checks the consent rule's invariants on arbitrary statements:
 // the result is unknown or one of the statements, it does not depend on
-// their order, the statements after now are pending, and an opt-out at the
-// latest time always wins.
+// their order (not even the winner's Ref or the zone its time is written
+// in, which the reason shows), the statements after now are pending, and
+// an opt-out at the latest time always wins.
 func FuzzResolve(f *testing.F) {
 	f.Add([]byte{0, 1, 2, 3, 4, 5})
 	f.Add([]byte{2, 200, 1, 10, 0, 0, 2, 11})
+	f.Add([]byte{2, 10, 11, 10})   // the same opt-out from one source, two Refs
+	f.Add([]byte{2, 10, 20, 10})   // the same opt-out, its time in two zones
+	f.Add([]byte{1, 250, 10, 250}) // the same opt-in dated ahead, two Refs
 	f.Fuzz(func(t *testing.T, data []byte) {
 		base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+		paris := time.FixedZone("CET", 3600)
 		statuses := []string{b2b.ConsentUnknown, b2b.ConsentOptIn, b2b.ConsentOptOut}
 		var stmts []governance.Statement
 		for i := 0; i+1 < len(data) && len(stmts) < 20; i += 2 {
+			b := data[i]
+			at := base.Add(time.Duration(data[i+1]) * time.Hour)
+			if b/18%2 == 1 {
+				at = at.In(paris)
+			}
 			stmts = append(stmts, governance.Statement{Person: "p", Channel: b2b.ChannelEmail,
-				Status: statuses[int(data[i])%3], Source: string(rune('a' + data[i]%5)), At: base.Add(time.Duration(data[i+1]) * time.Hour)})
+				Status: statuses[int(b)%3], Source: string(rune('a' + b/3%3)), Ref: string(rune('0' + b/9%2)), At: at})
 		}
 		now := base.Add(200 * time.Hour)
 		got := governance.Resolve(stmts, now, governance.ConsentRules{})
@@ -53,7 +63,8 @@ func FuzzResolve(f *testing.F) {
 		}
 		rev := slices.Clone(stmts)
 		slices.Reverse(rev)
-		if again := governance.Resolve(rev, now, governance.ConsentRules{}); again.Consent != got.Consent || !slices.Equal(again.Pending, got.Pending) {
+		again := governance.Resolve(rev, now, governance.ConsentRules{})
+		if again.Consent != got.Consent || again.Winner != got.Winner || again.Reason != got.Reason || !slices.Equal(again.Pending, got.Pending) {
 			t.Fatalf("order matters: %+v vs %+v", got, again)
 		}
 		ahead := 0
