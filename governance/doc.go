@@ -71,15 +71,15 @@
 // splits activities into kept and expired (each [Expiry] names its rule).
 //
 // [PlanErasure] finds everything that concerns a person in an [Inventory]
-// of every store: person records (and duplicates sharing an email or
-// phone), activities, opportunity contact roles, outbox entries addressed
-// to them or naming them (their email as a whole address, percent-encoded
-// in a link too, their phone as a whole number written any way, or their
-// name as whole words, not part of a hyphenated name: a full name in any
-// message and any case, ß as ss, a name of one word as written in a sales
-// alert; composed or decomposed accents alike; in HTML as well as it reads,
-// entities unescaped; a name's words apart by any blanks or a tag still its
-// name), and consent statements. The [ErasureReport] also lists suppression
-// hashes to keep, so an erased address imported again is not contacted.
-// Applying the report is each store's job.
+// of every store: person records (and duplicates sharing an email or phone
+// of 7 digits or more), activities, opportunity contact roles, outbox
+// entries addressed to them or naming them (their email as a whole address,
+// percent-encoded in a link too, their phone as a whole number written any
+// way, or their name as whole words, not part of a hyphenated name: a full
+// name in any message and any case, ß as ss, a name of one word as written
+// in a sales alert; composed or decomposed accents alike; in HTML as well
+// as it reads, entities unescaped; a name's words apart by any blanks or a
+// tag still its name), and consent statements. The [ErasureReport] also
+// lists suppression hashes to keep, so an erased address imported again is
+// not contacted. Applying the report is each store's job.
 package governance

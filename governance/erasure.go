@@ -58,13 +58,15 @@ type OutboxRef struct {
 // so the person is not contacted again. Applying it is the stores' job.
 type ErasureReport struct {
 	// Persons are the person records to delete: the person and any
-	// duplicate with one of its emails or phones.
+	// duplicate with one of its emails or phones (a phone of fewer than 7
+	// digits, a placeholder such as 000, identifies nobody).
 	Persons      []b2b.PersonID
 	Activities   []b2b.ActivityID
 	ContactRoles []ContactRoleRef
 	Outbox       []OutboxRef
 	ConsentCount int // consent statements to delete
-	// Suppression holds SHA-256 hashes of the normalised emails and phones.
+	// Suppression holds SHA-256 hashes of the normalised emails and phones
+	// (of 7 digits or more).
 	// Keep them in a suppression list: a later import of the same address
 	// must not be contacted, and a hash does not keep the address itself.
 	Suppression []string
@@ -76,15 +78,17 @@ func (r *ErasureReport) Empty() bool {
 }
 
 // PlanErasure finds everything that concerns the person in inv: person
-// records (by ID, email or phone), their activities, their contact roles,
-// every outbox entry addressed to them (pending or sent, since a sent entry
-// keeps their address and content) or naming them, and their consent
-// statements. It is a pure function: it changes nothing.
+// records (by ID, email or phone: a phone of fewer than 7 digits is a
+// placeholder, such as 000, that persons who are not the same share, and
+// identifies nobody), their activities, their contact roles, every outbox
+// entry addressed to them (pending or sent, since a sent entry keeps their
+// address and content) or naming them, and their consent statements. It is
+// a pure function: it changes nothing.
 //
 // An entry is addressed to the person when its person is theirs, or its
 // address is one of their emails (in any case) or, when it is no email
-// address, one of their phones (written any way: +1 (555) 0100 is
-// 1-555-0100). An entry names the person when its subject, text or HTML (as
+// address, one of their phones (written any way: +1 (555) 010-0199 is
+// 1-555-010-0199). An entry names the person when its subject, text or HTML (as
 // written and as read, its entities unescaped) contains one of their emails
 // (as a whole address, in any case: not inside a longer one; in a link's
 // query percent-encoded too, ann%40acme.com), one of their phones of 7
@@ -113,7 +117,7 @@ func PlanErasure(req ErasureRequest, inv Inventory) ErasureReport {
 		}
 	}
 	for _, p := range req.Phones {
-		if n := normPhone(p); n != "" {
+		if n := phoneID(p); n != "" {
 			phones[n] = true
 		}
 	}
@@ -129,7 +133,7 @@ func PlanErasure(req ErasureRequest, inv Inventory) ErasureReport {
 		changed = false
 		for i := range inv.Persons {
 			p := &inv.Persons[i]
-			match := ids[p.ID] || emails[normEmail(p.Email)] || phones[normPhone(p.Phone)]
+			match := ids[p.ID] || emails[normEmail(p.Email)] || phones[phoneID(p.Phone)]
 			if !match {
 				continue
 			}
@@ -139,8 +143,8 @@ func PlanErasure(req ErasureRequest, inv Inventory) ErasureReport {
 			if normEmail(p.Email) != "" && !emails[normEmail(p.Email)] {
 				emails[normEmail(p.Email)], changed = true, true
 			}
-			if normPhone(p.Phone) != "" && !phones[normPhone(p.Phone)] {
-				phones[normPhone(p.Phone)], changed = true, true
+			if phoneID(p.Phone) != "" && !phones[phoneID(p.Phone)] {
+				phones[phoneID(p.Phone)], changed = true, true
 			}
 		}
 	}
@@ -202,7 +206,7 @@ func outboxReason(m *channel.Message, ids map[b2b.PersonID]bool, emails, phones 
 		return fmt.Sprintf("addressed to person %q", m.Person)
 	case emails[normEmail(m.To)]:
 		return "addressed to " + m.To
-	case !strings.Contains(m.To, "@") && phones[normPhone(m.To)]:
+	case !strings.Contains(m.To, "@") && phones[phoneID(m.To)]:
 		// An email address is no phone number, whatever digits it
 		// holds (john15550100@...).
 		return "addressed to " + m.To
@@ -225,9 +229,7 @@ func outboxReason(m *channel.Message, ids map[b2b.PersonID]bool, emails, phones 
 		}
 	}
 	for _, p := range sortedPhones {
-		// A number of fewer than 7 digits is no phone number anyone
-		// dials; its digits are more often a year or an amount.
-		if len(p) > minPhoneDigits && containsPhone(body, p[1:]) {
+		if containsPhone(body, p[1:]) {
 			return "its content contains " + p
 		}
 	}
@@ -394,9 +396,21 @@ func containsEmail(s, e string) bool {
 	return false
 }
 
-// minPhoneDigits is the fewest digits of a phone number searched in a
-// message's content.
+// minPhoneDigits is the fewest digits of a phone number that identifies a
+// person in an erasure: fewer is a placeholder ("0", "000", "n/a"), shared
+// by persons who are not the same, or digits more often a year or an
+// amount than a number anyone dials.
 const minPhoneDigits = 7
+
+// phoneID is normPhone(s) when it has minPhoneDigits digits or more, ""
+// (no phone) otherwise.
+func phoneID(s string) string {
+	n := normPhone(s)
+	if len(n) <= minPhoneDigits {
+		return ""
+	}
+	return n
+}
 
 // containsPhone reports whether s contains the phone number of the given
 // digits (its country code's included) written any way: its digits in

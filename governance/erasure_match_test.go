@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
 
 	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/channel"
@@ -161,4 +162,36 @@ func TestPlanErasureFindsPhonesInContent(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestPlanErasureShortPhonesIdentifyNobody: a phone field holding a
+// placeholder ("0", "000", "n/a 1") is no number anyone dials; two persons
+// with the same placeholder are not duplicates, and a message to it is not
+// the person's.
+func TestPlanErasureShortPhonesIdentifyNobody(t *testing.T) {
+	t.Parallel()
+	inv := governance.Inventory{
+		Persons: []b2b.Person{
+			{ID: "p-1", Email: "ann@acme.com", Phone: "000"},
+			{ID: "p-2", Email: "bob@acme.com", Phone: "0-0-0"},
+			{ID: "p-3", Email: "cy@acme.com", Phone: "+1 555 010 0199"},
+			{ID: "p-4", Email: "cy.home@example.com", Phone: "1 (555) 010-0199"},
+		},
+		Activities: []b2b.Activity{{ID: "a-1", Person: "p-1"}, {ID: "a-2", Person: "p-2"}, {ID: "a-4", Person: "p-4"}},
+		Outbox: []channel.Entry{
+			{ID: "ob-1", Status: channel.StatusPending, Message: channel.Message{Key: "k1", Channel: channel.ChannelSMS, To: "000"}},
+			{ID: "ob-2", Status: channel.StatusPending, Message: channel.Message{Key: "k2", Channel: channel.ChannelSMS, To: "+15550100199"}},
+		},
+	}
+	got := governance.PlanErasure(governance.ErasureRequest{Person: "p-1", Phones: []string{"n/a 0"}}, inv)
+	want := governance.ErasureReport{Persons: []b2b.PersonID{"p-1"}, Activities: []b2b.ActivityID{"a-1"},
+		Suppression: []string{governance.SuppressionHash("ann@acme.com")}}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Fatalf("report (-want +got):\n%s", d)
+	}
+	// A real number still finds the duplicate written another way.
+	got = governance.PlanErasure(governance.ErasureRequest{Person: "p-3"}, inv)
+	require.Equal(t, []b2b.PersonID{"p-3", "p-4"}, got.Persons)
+	require.Equal(t, []b2b.ActivityID{"a-4"}, got.Activities)
+	require.Equal(t, []governance.OutboxRef{{ID: "ob-2", Key: "k2", Status: channel.StatusPending, Reason: "addressed to +15550100199"}}, got.Outbox)
 }
