@@ -63,7 +63,8 @@ type ConsentDecision struct {
 	// Winner is the statement that decided (zero when none did).
 	Winner Statement
 	// Pending are the statements dated after now, which do not count yet
-	// (statements of status unknown left out), by time. They are not lost:
+	// (statements of a status other than opt-in and opt-out left out), by
+	// time. They are not lost:
 	// passed again to Resolve (or ApplyConsent) at a later now, each counts
 	// once its time has come.
 	Pending []Statement
@@ -73,8 +74,11 @@ type ConsentDecision struct {
 // statements, at now. The rule, "the strictest recent statement wins", is:
 //
 //  1. Statements after now (clock skew at a source) and statements of
-//     status unknown (they state nothing) are ignored; the decision lists
-//     the ones after now in Pending.
+//     status unknown, or of any status other than b2b.ConsentOptIn and
+//     b2b.ConsentOptOut ("OPT-OUT", "optout": they state nothing Resolve
+//     can read), are ignored; the decision lists the ones after now in
+//     Pending. Resolve does not validate: check statuses (and channels)
+//     where statements come in, as ConsentFromActivities does.
 //  2. The recent statements are those made within Window (default 24h) of
 //     the latest remaining statement, inclusive.
 //  3. Among them, opt-out beats opt-in; between statements of the same
@@ -278,7 +282,9 @@ func ConsentFromActivities(acts []b2b.Activity, m ActivityConsent) ([]Statement,
 
 // ApplyConsent sets p.Consent from the person's recorded consent and the
 // statements about them, at now, and returns the decisions by channel
-// (Resolve's at now).
+// (Resolve's at now). Statements are not validated: one for a channel
+// other than b2b.Channels' is set in p.Consent as given, which
+// b2b.Person.Validate then reports.
 //
 // A statement dated after now (the recorded consent or a new statement,
 // from a source whose clock is ahead) does not count yet. p.Consent holds
@@ -339,7 +345,10 @@ func NewLedger(c clock.Clock, r ConsentRules) *Ledger {
 	return &Ledger{clock: c, rules: r, stmts: map[b2b.PersonID]map[b2b.Channel][]Statement{}}
 }
 
-// Record adds statements.
+// Record adds statements. It does not validate them: a statement of a
+// status other than opt-in and opt-out counts for nothing (see [Resolve]),
+// and the same statement recorded twice is kept twice (Erase counts it
+// twice).
 func (l *Ledger) Record(stmts ...Statement) {
 	l.mu.Lock()
 	defer l.mu.Unlock()

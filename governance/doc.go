@@ -10,7 +10,8 @@
 // a CRM sync, an unsubscribe click), each with its source and time.
 // [Resolve] applies one rule, "the strictest recent statement wins":
 //
-//  1. statements after now and statements of status unknown are ignored;
+//  1. statements after now and statements of status unknown (or any
+//     status but opt-in and opt-out) are ignored;
 //  2. the recent statements are those within [ConsentRules].Window (default
 //     24 hours) of the latest one;
 //  3. among them opt-out beats opt-in; then the latest; then the source
