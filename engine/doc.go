@@ -65,9 +65,11 @@
 // cannot write (a year outside 0 to 9999, a zone offset of 24 hours or
 // more: in a record's time, a consent's, an opportunity's dates, an
 // activity's time, a time attribute) is invalid: it would fail every
-// commit of the accounts it reaches. Activities of persons not known yet
-// are returned as rejected "unknown_person", never dropped silently:
-// resubmit them once the person's record arrives.
+// commit of the accounts it reaches. So is a record whose source, record
+// ID or account ID is not UTF-8: the states keep them as JSON, and
+// [Engine.Recover] could not find the record again. Activities of
+// persons not known yet are returned as rejected "unknown_person", never
+// dropped silently: resubmit them once the person's record arrives.
 //
 // Time is an input. Apply and the other input calls run their passes at
 // the clock's time (Config.Clock), or at an account's last pass when the

@@ -3,6 +3,7 @@ package engine
 import (
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/identity"
@@ -41,10 +42,27 @@ func attributeTimes(ps *b2b.Problems, prefix string, attrs map[string]any) {
 	}
 }
 
+// The states keep their records' origin as JSON too (origin.go): their
+// sources and record IDs, by which Recover rebuilds each record and
+// finds it again. JSON writes text that is not UTF-8 with U+FFFD for each
+// byte that is not, so a record so named would be rebuilt under another
+// name, and the record sent again would be a second record of its golden
+// account or person: it is refused as invalid too.
+
+// keyProblem adds a problem at path when a record's key is not UTF-8.
+func keyProblem(ps *b2b.Problems, path, key string) {
+	if !utf8.ValidString(key) {
+		ps.Addf(path, "%q is not UTF-8, which the account states cannot store", key)
+	}
+}
+
 // accountRecordTimes refuses an account record with a time JSON cannot
-// write.
+// write, or a source, record ID or account ID it cannot write as given.
 func accountRecordTimes(rec *identity.AccountRecord) error {
 	var ps b2b.Problems
+	keyProblem(&ps, "source", string(rec.Source))
+	keyProblem(&ps, "recordId", rec.RecordID)
+	keyProblem(&ps, "account.id", string(rec.Account.ID))
 	timeProblem(&ps, "time", rec.Time)
 	timeProblem(&ps, "account.updatedAt", rec.Account.UpdatedAt)
 	attributeTimes(&ps, "account.", rec.Account.Attributes)
@@ -52,9 +70,11 @@ func accountRecordTimes(rec *identity.AccountRecord) error {
 }
 
 // personRecordTimes refuses a person record with a time JSON cannot
-// write.
+// write, or a source or record ID it cannot write as given.
 func personRecordTimes(rec *identity.PersonRecord) error {
 	var ps b2b.Problems
+	keyProblem(&ps, "source", string(rec.Source))
+	keyProblem(&ps, "recordId", rec.RecordID)
 	timeProblem(&ps, "time", rec.Time)
 	timeProblem(&ps, "person.updatedAt", rec.Person.UpdatedAt)
 	for ch, c := range rec.Person.Consent {

@@ -743,3 +743,50 @@ func TestRecoverAccountWhoseRecordsGaveABlankName(t *testing.T) {
 		require.Equal(t, before.Account, after.Account, "encoded %v", encoded)
 	}
 }
+
+// TestRecoverRecordKeysNotUTF8: a record whose source or record ID is not
+// UTF-8 was taken, but the state keeps its records' origin as JSON, which
+// writes such bytes as U+FFFD: Recover rebuilt the record under another
+// key, and the record sent again was a second record of its golden
+// account or person. Such a record is refused as invalid, naming the
+// field; the restarted engine has the identity of the first.
+func TestRecoverRecordKeysNotUTF8(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		batch engine.Batch
+		kind  string
+		field string
+	}{
+		{"person source", engine.Batch{Persons: []identity.PersonRecord{
+			{Source: "web\xff", RecordID: "W-1", Time: day0, Person: b2b.Person{Email: "nina@acme.com", FirstName: "Nina", AccountID: "acme"}}}},
+			engine.KindPerson, "source"},
+		{"person record ID", engine.Batch{Persons: []identity.PersonRecord{
+			{Source: b2b.SourceMarketo, RecordID: "L-\xfe9", Time: day0, Person: b2b.Person{Email: "nina@acme.com", FirstName: "Nina", Company: "Acme"}}}},
+			engine.KindPerson, "recordId"},
+		{"account source", engine.Batch{Accounts: []identity.AccountRecord{
+			{Source: "weird\xff", Time: day0, Account: b2b.Account{ID: "acme", Domains: []string{"acme.com"}, Territory: "EMEA"}}}},
+			engine.KindAccount, "source"},
+		{"account record ID", engine.Batch{Accounts: []identity.AccountRecord{
+			{Source: b2b.SourceMarketo, RecordID: "MKT-\xff", Time: day0, Account: b2b.Account{ID: "acme", Domains: []string{"acme.com"}, Territory: "EMEA"}}}},
+			engine.KindAccount, "recordId"},
+	}
+	for _, ss := range stateStores {
+		for _, tt := range tests {
+			t.Run(ss.name+"/"+tt.name, func(t *testing.T) {
+				t.Parallel()
+				b := setupOn(t, pipelineProgram(), ss.store())
+				setupAcme(t, b)
+				rep, err := b.eng.Apply(b.ctx, tt.batch)
+				require.NoError(t, err)
+				require.Len(t, rep.Rejected, 1)
+				require.Equal(t, tt.kind, rep.Rejected[0].Kind)
+				require.Equal(t, "invalid", rep.Rejected[0].Reason)
+				require.Contains(t, rep.Rejected[0].Detail, tt.field)
+				require.Contains(t, rep.Rejected[0].Detail, "UTF-8")
+				eng, _ := recovered(t, b)
+				requireSameIdentity(t, b.eng, eng)
+			})
+		}
+	}
+}
