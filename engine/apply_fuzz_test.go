@@ -711,6 +711,17 @@ func (fe *fuzzEngine) checkCounters(after string) {
 // runFuzzOps runs the calls on a fresh engine and returns what it did.
 func runFuzzOps(t *testing.T, prog *program.Program, ops []fuzzOp, st store.Store) fuzzRun {
 	t.Helper()
+	fe := newFuzzEngine(t, prog, st)
+	var run fuzzRun
+	for _, op := range ops {
+		run.Results = append(run.Results, op.run(fe))
+	}
+	return fe.collect(run)
+}
+
+// newFuzzEngine starts a fresh engine on st, its clock at day0.
+func newFuzzEngine(t *testing.T, prog *program.Program, st store.Store) *fuzzEngine {
+	t.Helper()
 	c := clock.NewManual(day0)
 	eng, err := engine.New(engine.Config{Store: st, Program: prog, Clock: c})
 	if err != nil {
@@ -719,13 +730,16 @@ func runFuzzOps(t *testing.T, prog *program.Program, ops []fuzzOp, st store.Stor
 	// A call that takes this long is stuck: it fails with its context's
 	// error.
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	fe := &fuzzEngine{t: t, ctx: ctx, eng: eng, clock: c, rejected: map[string]int64{},
+	t.Cleanup(cancel)
+	return &fuzzEngine{t: t, ctx: ctx, eng: eng, clock: c, rejected: map[string]int64{},
 		rec: channeltest.NewRecorder(channeltest.RecorderConfig{Clock: c})}
-	var run fuzzRun
-	for _, op := range ops {
-		run.Results = append(run.Results, op.run(fe))
-	}
+}
+
+// collect adds to run the engine's event logs and views of the accounts
+// of the pools, its counters and the messages it sent.
+func (fe *fuzzEngine) collect(run fuzzRun) fuzzRun {
+	t, eng, c := fe.t, fe.eng, fe.clock
+	t.Helper()
 	run.Events = map[b2b.AccountID][]store.Event{}
 	run.Views = map[b2b.AccountID]engine.AccountView{}
 	for _, id := range fuzzAccountID {
