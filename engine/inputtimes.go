@@ -93,14 +93,17 @@ func opportunityTimes(o *b2b.Opportunity) error {
 	return ps.Err("opportunity %q", o.ID)
 }
 
-// activityTimes refuses an activity with a time JSON cannot write. It
-// runs for every activity: a valid one costs a look at its time and its
+// activityTimes refuses an activity with a time JSON cannot write, or an
+// ID it cannot write as given (a state keeps its activities' IDs, by
+// which the activity sent again is found a duplicate). It runs for every
+// activity: a valid one costs a look at its ID, its time and its
 // attributes, with no allocation.
 func activityTimes(a *b2b.Activity) error {
-	if storableTime(a.Time) && !hasUnstorableTime(a.Attributes) {
+	if utf8.ValidString(string(a.ID)) && storableTime(a.Time) && !hasUnstorableTime(a.Attributes) {
 		return nil
 	}
 	var ps b2b.Problems
+	keyProblem(&ps, "id", string(a.ID))
 	timeProblem(&ps, "time", a.Time)
 	attributeTimes(&ps, "", a.Attributes)
 	return ps.Err("activity %q", a.ID)

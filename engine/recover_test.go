@@ -790,3 +790,32 @@ func TestRecoverRecordKeysNotUTF8(t *testing.T) {
 		}
 	}
 }
+
+// TestRecoverActivityIDNotUTF8: an activity whose ID is not UTF-8 was
+// applied, but a state kept as JSON writes its ID with U+FFFD: once the
+// state was read back (an engine started again), the same activity sent
+// again was not found a duplicate and counted twice. It is refused as
+// invalid, naming the field, before and after a restart.
+func TestRecoverActivityIDNotUTF8(t *testing.T) {
+	t.Parallel()
+	for _, ss := range stateStores {
+		t.Run(ss.name, func(t *testing.T) {
+			t.Parallel()
+			b := setupOn(t, pipelineProgram(), ss.store())
+			setupAcme(t, b)
+			demo := activity("demo-\xff", b2b.ActivityRequestDemo, "L-2", day0, nil)
+			for i, eng := range []*engine.Engine{b.eng, nil} {
+				if eng == nil {
+					eng, _ = recovered(t, b)
+				}
+				rep, err := eng.Ingest(b.ctx, demo)
+				require.NoError(t, err)
+				require.Zero(t, rep.Applied, "call %d", i)
+				require.Len(t, rep.Rejected, 1, "call %d", i)
+				require.Equal(t, "invalid", rep.Rejected[0].Reason)
+				require.Contains(t, rep.Rejected[0].Detail, "id")
+				require.Contains(t, rep.Rejected[0].Detail, "UTF-8")
+			}
+		})
+	}
+}
