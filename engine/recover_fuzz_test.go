@@ -30,8 +30,8 @@ import (
 //     Limits in the package documentation says is not rebuilt);
 //   - gives the same account views;
 //   - decides one more call as that engine does: a person record's
-//     update and activities of the world's persons give the same report,
-//     event logs and views.
+//     update, opportunities moved and activities of the world's persons
+//     give the same report, event logs and views.
 //
 // The sequence runs twice, on two stores, for the engine that never
 // restarts and for the one that does, on the memory store and on one
@@ -87,8 +87,10 @@ func FuzzRecover(f *testing.F) {
 			compareRecovered(t, "after recover", encoded, want, got)
 
 			probe := recoverProbe()
-			want = first.collect(fuzzRun{Results: []fuzzResult{probe.run(first)}})
-			got = again.collect(fuzzRun{Results: []fuzzResult{probe.run(again)}})
+			wantRes, gotRes := probe.run(first), probe.run(again)
+			unlinkedPersons(first, &wantRes, &gotRes)
+			want = first.collect(fuzzRun{Results: []fuzzResult{wantRes}})
+			got = again.collect(fuzzRun{Results: []fuzzResult{gotRes}})
 			compareRecovered(t, "after one more call", encoded, want, got)
 		}
 	})
@@ -161,28 +163,68 @@ func jsonRoundTrip[T any](v T) (T, error) {
 	return out, err
 }
 
+// unlinkedPersons takes the recovered engine's rejection of a probe
+// activity as unknown_person as the first engine's unknown_account when
+// the first engine has the activity's person linked to no account: "A
+// person linked to no account is in no account's state: the engine
+// started again does not know them until their record is upserted again
+// (their activities are rejected as unknown_person, not unknown_account)"
+// (Limits in the package documentation).
+func unlinkedPersons(first *fuzzEngine, want, got *fuzzResult) {
+	acts := probeBatch(first.clock.Now()).Activities
+	for i, w := range want.Report.Rejected {
+		if i >= len(got.Report.Rejected) {
+			return
+		}
+		g := &got.Report.Rejected[i]
+		if w.Kind != engine.KindActivity || g.Kind != w.Kind || g.Index != w.Index || w.Reason != "unknown_account" || g.Reason != "unknown_person" {
+			continue
+		}
+		a := acts[w.Index]
+		p, ok := first.eng.PersonOfRecord(a.Source, string(a.Person))
+		if !ok {
+			continue
+		}
+		if gp, err := first.eng.Identity(p); err == nil && len(gp.Links) == 0 {
+			*g = w
+		}
+	}
+}
+
 // recoverProbe is the call made on both engines after the recovery: Carla's
-// CRM record with a new title and every field given, and activities of
-// the world's persons (and of nobody), at the clock's time.
+// CRM record with a new title and every field given, every opportunity
+// ID of the pools on Globex, and activities of the world's persons (and
+// of nobody), at the clock's time.
 func recoverProbe() fuzzOp {
 	return fuzzOp{name: "probe", run: func(fe *fuzzEngine) fuzzResult {
-		now := fe.clock.Now()
-		b := engine.Batch{Persons: []identity.PersonRecord{{Source: b2b.SourceSalesforce, RecordID: "003A", Time: now,
-			Person: b2b.Person{Email: "carla@acme.com", FirstName: "Carla", LastName: "Diaz", Title: "VP of Engineering",
-				Phone: "+14155550101", Company: "Acme", AccountID: "acme", Seniority: b2b.SeniorityVP, Department: "Engineering"}}}}
-		for i, p := range []string{"003A", "003B", "L-1", "L-2", "L-3", "nobody"} {
-			b.Activities = append(b.Activities,
-				b2b.Activity{ID: b2b.ActivityID("probe-demo-" + p), Type: b2b.ActivityRequestDemo, Person: b2b.PersonID(p), Source: b2b.SourceMarketo,
-					Time: now.Add(-time.Duration(i) * time.Minute), Attributes: map[string]any{"solution": "data-platform"}},
-				b2b.Activity{ID: b2b.ActivityID("probe-visit-" + p), Type: b2b.ActivityVisitWebPage, Person: b2b.PersonID(p), Source: b2b.SourceMarketo,
-					Time: now.Add(-time.Duration(i) * time.Minute), Attributes: map[string]any{"url": "/pricing", "solution": "security-suite"}})
-		}
-		rep, err := fe.eng.Apply(fe.ctx, b)
+		rep, err := fe.eng.Apply(fe.ctx, probeBatch(fe.clock.Now()))
 		if err != nil {
 			fe.t.Fatalf("probe: %v", err)
 		}
 		return fuzzResult{Op: "probe", Report: rep}
 	}}
+}
+
+// probeBatch is recoverProbe's batch at now.
+func probeBatch(now time.Time) engine.Batch {
+	b := engine.Batch{Persons: []identity.PersonRecord{{Source: b2b.SourceSalesforce, RecordID: "003A", Time: now,
+		Person: b2b.Person{Email: "carla@acme.com", FirstName: "Carla", LastName: "Diaz", Title: "VP of Engineering",
+			Phone: "+14155550101", Company: "Acme", AccountID: "acme", Seniority: b2b.SeniorityVP, Department: "Engineering"}}}}
+	// Every opportunity ID of the pools, moved to (or kept on)
+	// Globex: the recovered engine must know where each one was.
+	for _, id := range fuzzOppID {
+		b.Opportunities = append(b.Opportunities, b2b.Opportunity{ID: id, Account: "globex", Name: "Globex deal", Stage: "Prospecting",
+			Status: b2b.OpportunityOpen, Amount: 1000, SolutionInterest: "data-platform", Product: "Data Platform",
+			Source: b2b.SourceSalesforce, CreatedAt: now.Add(-time.Hour), UpdatedAt: now})
+	}
+	for i, p := range []string{"003A", "003B", "L-1", "L-2", "L-3", "nobody"} {
+		b.Activities = append(b.Activities,
+			b2b.Activity{ID: b2b.ActivityID("probe-demo-" + p), Type: b2b.ActivityRequestDemo, Person: b2b.PersonID(p), Source: b2b.SourceMarketo,
+				Time: now.Add(-time.Duration(i) * time.Minute), Attributes: map[string]any{"solution": "data-platform"}},
+			b2b.Activity{ID: b2b.ActivityID("probe-visit-" + p), Type: b2b.ActivityVisitWebPage, Person: b2b.PersonID(p), Source: b2b.SourceMarketo,
+				Time: now.Add(-time.Duration(i) * time.Minute), Attributes: map[string]any{"url": "/pricing", "solution": "security-suite"}})
+	}
+	return b
 }
 
 // samePersonsOfRecords requires each source record of the pools that the
