@@ -84,9 +84,12 @@ func personRecordTimes(rec *identity.PersonRecord) error {
 	return ps.Err("person record %s:%s", rec.Source, rec.RecordID)
 }
 
-// opportunityTimes refuses an opportunity with a time JSON cannot write.
+// opportunityTimes refuses an opportunity with a time JSON cannot write,
+// or an ID it cannot write as given (Recover finds the account holding
+// an opportunity by the ID its state keeps).
 func opportunityTimes(o *b2b.Opportunity) error {
 	var ps b2b.Problems
+	keyProblem(&ps, "id", string(o.ID))
 	timeProblem(&ps, "createdAt", o.CreatedAt)
 	timeProblem(&ps, "closedAt", o.ClosedAt)
 	timeProblem(&ps, "updatedAt", o.UpdatedAt)

@@ -839,3 +839,29 @@ func TestRecoverActivityIDNotUTF8(t *testing.T) {
 		})
 	}
 }
+
+// TestRecoverOpportunityIDNotUTF8: an opportunity whose ID is not UTF-8
+// was taken, but a state kept as JSON writes the ID with U+FFFD: the
+// recovered engine knew no account holding it, and its move to another
+// account left it on the first too. It is refused as invalid, naming the
+// field.
+func TestRecoverOpportunityIDNotUTF8(t *testing.T) {
+	t.Parallel()
+	for _, ss := range stateStores {
+		t.Run(ss.name, func(t *testing.T) {
+			t.Parallel()
+			b := setupOn(t, pipelineProgram(), ss.store())
+			setupAcme(t, b)
+			o := b2b.Opportunity{ID: "opp-\xff", Account: "acme", Name: "Acme deal", Stage: "Prospecting", Status: b2b.OpportunityOpen,
+				Source: b2b.SourceSalesforce, CreatedAt: day0, UpdatedAt: day0}
+			rep, err := b.eng.UpsertOpportunities(b.ctx, o)
+			require.NoError(t, err)
+			require.Zero(t, rep.Applied)
+			require.Len(t, rep.Rejected, 1)
+			require.Equal(t, "invalid", rep.Rejected[0].Reason)
+			require.Contains(t, rep.Rejected[0].Detail, "UTF-8")
+			eng, _ := recovered(t, b)
+			require.Equal(t, engine.OpportunityHolder(b.eng, o.ID), engine.OpportunityHolder(eng, o.ID))
+		})
+	}
+}
