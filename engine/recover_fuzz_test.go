@@ -28,7 +28,7 @@ import (
 //   - has the identity graph of the engine that never restarted, as far
 //     as the states hold it (requireSameIdentity, which leaves out what
 //     Limits in the package documentation says is not rebuilt);
-//   - gives the same account views;
+//   - gives the same account views, and knows where each opportunity is;
 //   - decides one more call as that engine does: a person record's
 //     update, opportunities moved and activities of the world's persons
 //     give the same report, event logs and views.
@@ -83,6 +83,12 @@ func FuzzRecover(f *testing.F) {
 				requireSameIdentity(t, first.eng, again.eng)
 			}
 			samePersonsOfRecords(t, encoded, first.eng, again.eng)
+			// The views show no opportunities: where each one is.
+			for _, id := range fuzzOppID {
+				if w, g := engine.OpportunityHolder(first.eng, id), engine.OpportunityHolder(again.eng, id); w != g {
+					t.Fatalf("encoded %v: opportunity %q is on %q in the engine that never restarted, on %q in the recovered one", encoded, id, w, g)
+				}
+			}
 			want, got := first.collect(fuzzRun{}), again.collect(fuzzRun{})
 			compareRecovered(t, "after recover", encoded, want, got)
 
