@@ -66,11 +66,11 @@
 // more: in a record's time, a consent's, an opportunity's dates, an
 // activity's time, a time attribute) is invalid: it would fail every
 // commit of the accounts it reaches. So is a record whose source, record
-// ID or account ID is not UTF-8, and an activity or opportunity whose ID
-// is not: the states keep them as JSON, which cannot write such bytes,
-// and [Engine.Recover] could not find the record or the opportunity's
-// account again, nor a state read back the activity sent again as a
-// duplicate. Activities of
+// ID, account IDs or identifiers (a person's email and phone too) are not
+// UTF-8, and an activity or opportunity whose ID is not: the states keep
+// them as JSON, which cannot write such bytes, and [Engine.Recover] could
+// not find the record, its person or the opportunity's account again by
+// them, nor a state read back the activity sent again as a duplicate. Activities of
 // persons not known yet are returned as rejected "unknown_person", never
 // dropped silently: resubmit them once the person's record arrives.
 //

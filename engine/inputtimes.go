@@ -57,12 +57,18 @@ func keyProblem(ps *b2b.Problems, path, key string) {
 }
 
 // accountRecordTimes refuses an account record with a time JSON cannot
-// write, or a source, record ID or account ID it cannot write as given.
+// write, or a source, record ID, account ID or identifier it cannot
+// write as given.
 func accountRecordTimes(rec *identity.AccountRecord) error {
 	var ps b2b.Problems
 	keyProblem(&ps, "source", string(rec.Source))
 	keyProblem(&ps, "recordId", rec.RecordID)
 	keyProblem(&ps, "account.id", string(rec.Account.ID))
+	for i, x := range rec.Identifiers {
+		if !utf8.ValidString(x.Value) { // the path only then: no allocation per record
+			keyProblem(&ps, "identifiers["+strconv.Itoa(i)+"].value", x.Value)
+		}
+	}
 	timeProblem(&ps, "time", rec.Time)
 	timeProblem(&ps, "account.updatedAt", rec.Account.UpdatedAt)
 	attributeTimes(&ps, "account.", rec.Account.Attributes)
@@ -70,11 +76,26 @@ func accountRecordTimes(rec *identity.AccountRecord) error {
 }
 
 // personRecordTimes refuses a person record with a time JSON cannot
-// write, or a source or record ID it cannot write as given.
+// write, or a source, record ID or identifier (an email, a phone, an
+// account ID, another identifier) it cannot write as given: the person
+// is found again by them.
 func personRecordTimes(rec *identity.PersonRecord) error {
 	var ps b2b.Problems
 	keyProblem(&ps, "source", string(rec.Source))
 	keyProblem(&ps, "recordId", rec.RecordID)
+	keyProblem(&ps, "person.email", rec.Person.Email)
+	keyProblem(&ps, "person.phone", rec.Person.Phone)
+	keyProblem(&ps, "person.accountId", string(rec.Person.AccountID))
+	for i, a := range rec.OtherAccounts {
+		if !utf8.ValidString(string(a)) {
+			keyProblem(&ps, "otherAccounts["+strconv.Itoa(i)+"]", string(a))
+		}
+	}
+	for i, x := range rec.Identifiers {
+		if !utf8.ValidString(x.Value) { // the path only then: no allocation per record
+			keyProblem(&ps, "identifiers["+strconv.Itoa(i)+"].value", x.Value)
+		}
+	}
 	timeProblem(&ps, "time", rec.Time)
 	timeProblem(&ps, "person.updatedAt", rec.Person.UpdatedAt)
 	for ch, c := range rec.Person.Consent {

@@ -865,3 +865,65 @@ func TestRecoverOpportunityIDNotUTF8(t *testing.T) {
 		})
 	}
 }
+
+// TestRecoverPersonIdentifiersNotUTF8: a person record whose email (or
+// another identifier) was not UTF-8 was taken, but a state kept as JSON
+// writes it with U+FFFD: the recovered engine found the person no more
+// by it, and another record with the same email became a second person.
+// Such a record is refused as invalid, naming the field.
+func TestRecoverPersonIdentifiersNotUTF8(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		rec   identity.PersonRecord
+		field string
+	}{
+		{"email", identity.PersonRecord{Source: b2b.SourceSalesforce, RecordID: "003X", Time: day0,
+			Person: b2b.Person{Email: "n\xffna@acme.com", FirstName: "Nina", AccountID: "acme"}}, "person.email"},
+		{"identifier", identity.PersonRecord{Source: b2b.SourceSalesforce, RecordID: "003X", Time: day0,
+			Person:      b2b.Person{Email: "nina@acme.com", FirstName: "Nina", AccountID: "acme"},
+			Identifiers: []identity.Identifier{{Namespace: identity.NSMarketoPersonID, Value: "L-\xff"}}}, "identifiers[0].value"},
+	}
+	for _, ss := range stateStores {
+		for _, tt := range tests {
+			t.Run(ss.name+"/"+tt.name, func(t *testing.T) {
+				t.Parallel()
+				b := setupOn(t, pipelineProgram(), ss.store())
+				setupAcme(t, b)
+				rep, err := b.eng.UpsertPersons(b.ctx, tt.rec)
+				require.NoError(t, err)
+				require.Len(t, rep.Rejected, 1)
+				require.Equal(t, "invalid", rep.Rejected[0].Reason)
+				require.Contains(t, rep.Rejected[0].Detail, tt.field)
+				require.Contains(t, rep.Rejected[0].Detail, "UTF-8")
+				eng, _ := recovered(t, b)
+				requireSameIdentity(t, b.eng, eng)
+			})
+		}
+	}
+}
+
+// TestRecoverAccountIdentifierNotUTF8: an account record's identifier
+// that is not UTF-8 was taken, but the state's origin keeps identifiers
+// as JSON, which writes it with U+FFFD: the recovered account had another
+// identifier. Such a record is refused as invalid, naming the field.
+func TestRecoverAccountIdentifierNotUTF8(t *testing.T) {
+	t.Parallel()
+	for _, ss := range stateStores {
+		t.Run(ss.name, func(t *testing.T) {
+			t.Parallel()
+			b := setupOn(t, pipelineProgram(), ss.store())
+			setupAcme(t, b)
+			rep, err := b.eng.UpsertAccounts(b.ctx, identity.AccountRecord{Source: b2b.SourceMarketo, RecordID: "MKT-1", Time: day0,
+				Account:     b2b.Account{ID: "acme", Domains: []string{"acme.com"}, Territory: "EMEA"},
+				Identifiers: []identity.Identifier{{Namespace: identity.NSAccountID, Value: "ac\xffme"}}})
+			require.NoError(t, err)
+			require.Len(t, rep.Rejected, 1)
+			require.Equal(t, "invalid", rep.Rejected[0].Reason)
+			require.Contains(t, rep.Rejected[0].Detail, "identifiers[0].value")
+			require.Contains(t, rep.Rejected[0].Detail, "UTF-8")
+			eng, _ := recovered(t, b)
+			requireSameIdentity(t, b.eng, eng)
+		})
+	}
+}
