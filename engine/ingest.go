@@ -284,7 +284,7 @@ func (e *Engine) logRejection(r Rejection) {
 
 func (e *Engine) applyAccounts(works map[b2b.AccountID]*work, recs []identity.AccountRecord, rep *Report) {
 	for i, rec := range recs {
-		if err := accountRecordTimes(&rec); err != nil {
+		if err := storableAccountRecord(&rec); err != nil {
 			e.reject(rep, Rejection{Kind: KindAccount, Index: i, Account: rec.Account.ID, Reason: "invalid", Detail: err.Error()})
 			continue
 		}
@@ -353,7 +353,7 @@ func (e *Engine) applyAccounts(works map[b2b.AccountID]*work, recs []identity.Ac
 
 func (e *Engine) applyPersons(works map[b2b.AccountID]*work, recs []identity.PersonRecord, rep *Report) {
 	for i, rec := range recs {
-		if err := personRecordTimes(&rec); err != nil {
+		if err := storablePersonRecord(&rec); err != nil {
 			e.reject(rep, Rejection{Kind: KindPerson, Index: i, Reason: "invalid", Detail: err.Error()})
 			continue
 		}
@@ -386,7 +386,7 @@ func (e *Engine) applyOpportunities(works map[b2b.AccountID]*work, opps []b2b.Op
 		o.ContactRoles = slices.Clone(o.ContactRoles)
 		err := o.Validate()
 		if err == nil {
-			err = opportunityTimes(&o)
+			err = storableOpportunity(&o)
 		}
 		if err != nil {
 			e.reject(rep, Rejection{Kind: KindOpportunity, Index: i, Account: o.Account, Reason: "invalid", Detail: err.Error()})
@@ -460,7 +460,7 @@ func validateActivity(a *b2b.Activity) error {
 	if err := a.Validate(); err != nil {
 		return err
 	}
-	return activityTimes(a)
+	return storableActivity(a)
 }
 
 // applyActivities routes each valid activity to its person's accounts,

@@ -56,10 +56,10 @@ func keyProblem(ps *b2b.Problems, path, key string) {
 	}
 }
 
-// accountRecordTimes refuses an account record with a time JSON cannot
+// storableAccountRecord refuses an account record with a time JSON cannot
 // write, or a source, record ID, account ID or identifier it cannot
 // write as given.
-func accountRecordTimes(rec *identity.AccountRecord) error {
+func storableAccountRecord(rec *identity.AccountRecord) error {
 	var ps b2b.Problems
 	keyProblem(&ps, "source", string(rec.Source))
 	keyProblem(&ps, "recordId", rec.RecordID)
@@ -75,11 +75,11 @@ func accountRecordTimes(rec *identity.AccountRecord) error {
 	return ps.Err("account record %s:%s", rec.Source, rec.RecordID)
 }
 
-// personRecordTimes refuses a person record with a time JSON cannot
+// storablePersonRecord refuses a person record with a time JSON cannot
 // write, or a source, record ID or identifier (an email, a phone, an
 // account ID, another identifier) it cannot write as given: the person
 // is found again by them.
-func personRecordTimes(rec *identity.PersonRecord) error {
+func storablePersonRecord(rec *identity.PersonRecord) error {
 	var ps b2b.Problems
 	keyProblem(&ps, "source", string(rec.Source))
 	keyProblem(&ps, "recordId", rec.RecordID)
@@ -105,10 +105,10 @@ func personRecordTimes(rec *identity.PersonRecord) error {
 	return ps.Err("person record %s:%s", rec.Source, rec.RecordID)
 }
 
-// opportunityTimes refuses an opportunity with a time JSON cannot write,
+// storableOpportunity refuses an opportunity with a time JSON cannot write,
 // or an ID it cannot write as given (Recover finds the account holding
 // an opportunity by the ID its state keeps).
-func opportunityTimes(o *b2b.Opportunity) error {
+func storableOpportunity(o *b2b.Opportunity) error {
 	var ps b2b.Problems
 	keyProblem(&ps, "id", string(o.ID))
 	timeProblem(&ps, "createdAt", o.CreatedAt)
@@ -117,12 +117,12 @@ func opportunityTimes(o *b2b.Opportunity) error {
 	return ps.Err("opportunity %q", o.ID)
 }
 
-// activityTimes refuses an activity with a time JSON cannot write, or an
+// storableActivity refuses an activity with a time JSON cannot write, or an
 // ID it cannot write as given (a state keeps its activities' IDs, by
 // which the activity sent again is found a duplicate). It runs for every
 // activity: a valid one costs a look at its ID, its time and its
 // attributes, with no allocation.
-func activityTimes(a *b2b.Activity) error {
+func storableActivity(a *b2b.Activity) error {
 	if utf8.ValidString(string(a.ID)) && storableTime(a.Time) && !hasUnstorableTime(a.Attributes) {
 		return nil
 	}
