@@ -320,9 +320,10 @@ func (g *Graph) prepareAccount(rec *AccountRecord) (idents, extra []identKey, no
 	a.Source, a.UpdatedAt = rec.Source, rec.Time
 	// Text fields lose the blanks around them: a blank value gives
 	// nothing (it would win the golden account's field over a real one,
-	// and a blank name is no name), and " Acme " is Acme.
+	// and a blank name is no name), and " Acme " is Acme. Bytes that are
+	// not UTF-8 become U+FFFD (see validText).
 	for _, f := range [...]*string{&a.Name, &a.Industry, &a.Country, &a.Region, &a.TimeZone, &a.Owner, &a.Territory} {
-		if t := trimSpace(*f); t != *f {
+		if t := validText(trimSpace(*f)); t != *f {
 			*f = t
 			normalized++
 		}

@@ -341,3 +341,24 @@ func TestBlankTextGivesNothing(t *testing.T) {
 	require.Equal(t, "CTO", gp.Person.Title)
 	require.Equal(t, "Acme", gp.Person.Company)
 }
+
+// TestTextNotUTF8: a record's text that is not UTF-8 (a name exported in
+// Latin-1) is kept with U+FFFD for its bad bytes, as JSON writes it, so
+// the golden records read the same from every store, before and after a
+// restart.
+func TestTextNotUTF8(t *testing.T) {
+	t.Parallel()
+	g := newGraph(t, identity.Config{})
+	a := acme()
+	a.Name = "M\xfcller GmbH"
+	addAccount(t, g, b2b.SourceSalesforce, a)
+	ga, err := g.Account("acme")
+	require.NoError(t, err)
+	require.Equal(t, "M\uFFFDller GmbH", ga.Account.Name)
+	p := sfContact("0035e00000AAAAAAAA", "ann@acme.com", "acme")
+	p.Person.FirstName, p.Person.Title = "J\xf6rg\xff\xfe", "CTO"
+	res := addPerson(t, g, p)
+	gp, err := g.Person(res.Person)
+	require.NoError(t, err)
+	require.Equal(t, "J\uFFFDrg\uFFFD", gp.Person.FirstName)
+}

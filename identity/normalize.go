@@ -652,5 +652,15 @@ func trimSpace(s string) string {
 // so not the start or end of any Unicode space).
 func notSpaceByte(c byte) bool { return c > ' ' && c < utf8.RuneSelf }
 
+// validText returns s with each run of bytes that are not UTF-8 replaced
+// by U+FFFD: the golden records' text is what a JSON encoding of it
+// (an account state, an event) reads back, on every store alike.
+func validText(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	return strings.ToValidUTF8(s, "\uFFFD")
+}
+
 // blank reports whether s is empty or only space.
 func blank(s string) bool { return trimSpace(s) == "" }

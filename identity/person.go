@@ -175,9 +175,10 @@ func (g *Graph) preparePerson(rec *PersonRecord, buf []identKey, versions bool) 
 	normalized := 0
 	// Text fields lose the blanks around them: a blank value gives
 	// nothing (it would win the golden person's field over a real one),
-	// and " Ann " is Ann.
+	// and " Ann " is Ann. Bytes that are not UTF-8 become U+FFFD (see
+	// validText).
 	for _, f := range [...]*string{&p.FirstName, &p.LastName, &p.Title, &p.Phone, &p.Company} {
-		if t := trimSpace(*f); t != *f {
+		if t := validText(trimSpace(*f)); t != *f {
 			*f = t
 			normalized++
 		}
