@@ -764,12 +764,15 @@ func TestRecoverAccountWhoseRecordsGaveABlankName(t *testing.T) {
 	}
 }
 
-// TestRecoverRecordKeysNotUTF8: a record whose source or record ID is not
-// UTF-8 was taken, but the state keeps its records' origin as JSON, which
-// writes such bytes as U+FFFD: Recover rebuilt the record under another
-// key, and the record sent again was a second record of its golden
-// account or person. Such a record is refused as invalid, naming the
-// field; the restarted engine has the identity of the first.
+// TestRecoverRecordKeysNotUTF8: a record whose source, record ID, email
+// or identifier is not UTF-8 was taken, but the state keeps its records'
+// origin and identifiers as JSON, which writes such bytes as U+FFFD:
+// Recover rebuilt the record under another key (the record sent again
+// was a second record of its golden account or person), or the person or
+// account with another identifier (found no more by it: another record
+// with the same email became a second person). Such a record is refused
+// as invalid, naming the field; the restarted engine has the identity of
+// the first.
 func TestRecoverRecordKeysNotUTF8(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -790,6 +793,17 @@ func TestRecoverRecordKeysNotUTF8(t *testing.T) {
 		{"account record ID", engine.Batch{Accounts: []identity.AccountRecord{
 			{Source: b2b.SourceMarketo, RecordID: "MKT-\xff", Time: day0, Account: b2b.Account{ID: "acme", Domains: []string{"acme.com"}, Territory: "EMEA"}}}},
 			engine.KindAccount, "recordId"},
+		{"person email", engine.Batch{Persons: []identity.PersonRecord{{Source: b2b.SourceSalesforce, RecordID: "003X", Time: day0,
+			Person: b2b.Person{Email: "n\xffna@acme.com", FirstName: "Nina", AccountID: "acme"}}}},
+			engine.KindPerson, "person.email"},
+		{"person identifier", engine.Batch{Persons: []identity.PersonRecord{{Source: b2b.SourceSalesforce, RecordID: "003X", Time: day0,
+			Person:      b2b.Person{Email: "nina@acme.com", FirstName: "Nina", AccountID: "acme"},
+			Identifiers: []identity.Identifier{{Namespace: identity.NSMarketoPersonID, Value: "L-\xff"}}}}},
+			engine.KindPerson, "identifiers[0].value"},
+		{"account identifier", engine.Batch{Accounts: []identity.AccountRecord{{Source: b2b.SourceMarketo, RecordID: "MKT-1", Time: day0,
+			Account:     b2b.Account{ID: "acme", Domains: []string{"acme.com"}, Territory: "EMEA"},
+			Identifiers: []identity.Identifier{{Namespace: identity.NSAccountID, Value: "ac\xffme"}}}}},
+			engine.KindAccount, "identifiers[0].value"},
 	}
 	for _, ss := range stateStores {
 		for _, tt := range tests {
@@ -862,68 +876,6 @@ func TestRecoverOpportunityIDNotUTF8(t *testing.T) {
 			require.Contains(t, rep.Rejected[0].Detail, "UTF-8")
 			eng, _ := recovered(t, b)
 			require.Equal(t, engine.OpportunityHolder(b.eng, o.ID), engine.OpportunityHolder(eng, o.ID))
-		})
-	}
-}
-
-// TestRecoverPersonIdentifiersNotUTF8: a person record whose email (or
-// another identifier) was not UTF-8 was taken, but a state kept as JSON
-// writes it with U+FFFD: the recovered engine found the person no more
-// by it, and another record with the same email became a second person.
-// Such a record is refused as invalid, naming the field.
-func TestRecoverPersonIdentifiersNotUTF8(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		name  string
-		rec   identity.PersonRecord
-		field string
-	}{
-		{"email", identity.PersonRecord{Source: b2b.SourceSalesforce, RecordID: "003X", Time: day0,
-			Person: b2b.Person{Email: "n\xffna@acme.com", FirstName: "Nina", AccountID: "acme"}}, "person.email"},
-		{"identifier", identity.PersonRecord{Source: b2b.SourceSalesforce, RecordID: "003X", Time: day0,
-			Person:      b2b.Person{Email: "nina@acme.com", FirstName: "Nina", AccountID: "acme"},
-			Identifiers: []identity.Identifier{{Namespace: identity.NSMarketoPersonID, Value: "L-\xff"}}}, "identifiers[0].value"},
-	}
-	for _, ss := range stateStores {
-		for _, tt := range tests {
-			t.Run(ss.name+"/"+tt.name, func(t *testing.T) {
-				t.Parallel()
-				b := setupOn(t, pipelineProgram(), ss.store())
-				setupAcme(t, b)
-				rep, err := b.eng.UpsertPersons(b.ctx, tt.rec)
-				require.NoError(t, err)
-				require.Len(t, rep.Rejected, 1)
-				require.Equal(t, "invalid", rep.Rejected[0].Reason)
-				require.Contains(t, rep.Rejected[0].Detail, tt.field)
-				require.Contains(t, rep.Rejected[0].Detail, "UTF-8")
-				eng, _ := recovered(t, b)
-				requireSameIdentity(t, b.eng, eng)
-			})
-		}
-	}
-}
-
-// TestRecoverAccountIdentifierNotUTF8: an account record's identifier
-// that is not UTF-8 was taken, but the state's origin keeps identifiers
-// as JSON, which writes it with U+FFFD: the recovered account had another
-// identifier. Such a record is refused as invalid, naming the field.
-func TestRecoverAccountIdentifierNotUTF8(t *testing.T) {
-	t.Parallel()
-	for _, ss := range stateStores {
-		t.Run(ss.name, func(t *testing.T) {
-			t.Parallel()
-			b := setupOn(t, pipelineProgram(), ss.store())
-			setupAcme(t, b)
-			rep, err := b.eng.UpsertAccounts(b.ctx, identity.AccountRecord{Source: b2b.SourceMarketo, RecordID: "MKT-1", Time: day0,
-				Account:     b2b.Account{ID: "acme", Domains: []string{"acme.com"}, Territory: "EMEA"},
-				Identifiers: []identity.Identifier{{Namespace: identity.NSAccountID, Value: "ac\xffme"}}})
-			require.NoError(t, err)
-			require.Len(t, rep.Rejected, 1)
-			require.Equal(t, "invalid", rep.Rejected[0].Reason)
-			require.Contains(t, rep.Rejected[0].Detail, "identifiers[0].value")
-			require.Contains(t, rep.Rejected[0].Detail, "UTF-8")
-			eng, _ := recovered(t, b)
-			requireSameIdentity(t, b.eng, eng)
 		})
 	}
 }
