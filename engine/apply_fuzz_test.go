@@ -56,21 +56,10 @@ import (
 // with -fuzzminimizetime of a few seconds (an input takes milliseconds,
 // and minimizing one for the default minute stalls a short run).
 func FuzzApply(f *testing.F) {
-	defs, err := programfile.LoadFS(programs.FS, programs.Default)
-	if err != nil {
-		f.Fatal(err)
-	}
-	prog, err := program.Compile(defs, program.Options{})
-	if err != nil {
-		f.Fatal(err)
-	}
+	prog := optionBProgram(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		ops := fuzzOps(data)
-		t.Cleanup(func() {
-			if t.Failed() {
-				t.Logf("calls:\n%s", describeOps(ops))
-			}
-		})
+		logOpsOnFailure(t, ops)
 		a := runFuzzOps(t, prog, ops, memory.New())
 		b := runFuzzOps(t, prog, ops, memory.New())
 		// A store that keeps states encoded, as a durable one does: the
@@ -780,4 +769,28 @@ func describeOps(ops []fuzzOp) string {
 		b.WriteString("  " + op.name + "\n")
 	}
 	return b.String()
+}
+
+// optionBProgram is the option B program (examples/programs), compiled.
+func optionBProgram(tb testing.TB) *program.Program {
+	tb.Helper()
+	defs, err := programfile.LoadFS(programs.FS, programs.Default)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	prog, err := program.Compile(defs, program.Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return prog
+}
+
+// logOpsOnFailure logs the decoded calls of a fuzz input when its test
+// fails.
+func logOpsOnFailure(t *testing.T, ops []fuzzOp) {
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("calls:\n%s", describeOps(ops))
+		}
+	})
 }

@@ -18,9 +18,7 @@ import (
 	"github.com/quorumhq/quorum/channel"
 	"github.com/quorumhq/quorum/clock"
 	"github.com/quorumhq/quorum/engine"
-	"github.com/quorumhq/quorum/examples/programs"
 	"github.com/quorumhq/quorum/program"
-	"github.com/quorumhq/quorum/program/programfile"
 	"github.com/quorumhq/quorum/sim"
 	"github.com/quorumhq/quorum/store"
 	"github.com/quorumhq/quorum/store/memory"
@@ -224,14 +222,7 @@ func writeHeapProfile(b *testing.B, path string) {
 // benchmarks' simulated world of that many accounts over 90 days.
 func optionBWorld(b *testing.B, accounts int) (*program.Program, *sim.World) {
 	b.Helper()
-	defs, err := programfile.LoadFS(programs.FS, programs.Default)
-	if err != nil {
-		b.Fatal(err)
-	}
-	prog, err := program.Compile(defs, program.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
+	prog := optionBProgram(b)
 	w, err := sim.New(sim.Config{Seed: 7, Accounts: accounts, Days: 90, ActivityScale: 2.3})
 	if err != nil {
 		b.Fatal(err)

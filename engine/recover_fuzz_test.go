@@ -13,10 +13,7 @@ import (
 
 	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/engine"
-	"github.com/quorumhq/quorum/examples/programs"
 	"github.com/quorumhq/quorum/identity"
-	"github.com/quorumhq/quorum/program"
-	"github.com/quorumhq/quorum/program/programfile"
 	"github.com/quorumhq/quorum/store"
 	"github.com/quorumhq/quorum/store/memory"
 )
@@ -37,21 +34,10 @@ import (
 // restarts and for the one that does, on the memory store and on one
 // that keeps states encoded. Seeds are under testdata/fuzz/FuzzRecover.
 func FuzzRecover(f *testing.F) {
-	defs, err := programfile.LoadFS(programs.FS, programs.Default)
-	if err != nil {
-		f.Fatal(err)
-	}
-	prog, err := program.Compile(defs, program.Options{})
-	if err != nil {
-		f.Fatal(err)
-	}
+	prog := optionBProgram(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		ops := fuzzOps(data)
-		t.Cleanup(func() {
-			if t.Failed() {
-				t.Logf("calls:\n%s", describeOps(ops))
-			}
-		})
+		logOpsOnFailure(t, ops)
 		for _, encoded := range []bool{false, true} {
 			stores := [2]store.Store{memory.New(), memory.New()}
 			if encoded {

@@ -14,10 +14,7 @@ import (
 	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/clock"
 	"github.com/quorumhq/quorum/engine"
-	"github.com/quorumhq/quorum/examples/programs"
 	"github.com/quorumhq/quorum/identity"
-	"github.com/quorumhq/quorum/program"
-	"github.com/quorumhq/quorum/program/programfile"
 	"github.com/quorumhq/quorum/sim"
 	"github.com/quorumhq/quorum/store"
 	"github.com/quorumhq/quorum/store/memory"
@@ -29,14 +26,7 @@ import (
 // and an upsert of the account either work or return an error. The seeds
 // are states the engine wrote for a simulated world, with fields nulled.
 func FuzzStoredState(f *testing.F) {
-	defs, err := programfile.LoadFS(programs.FS, programs.Default)
-	if err != nil {
-		f.Fatal(err)
-	}
-	prog, err := program.Compile(defs, program.Options{})
-	if err != nil {
-		f.Fatal(err)
-	}
+	prog := optionBProgram(f)
 	w, err := sim.New(sim.Config{Seed: 7, Accounts: 6, Days: 30, ActivityScale: 2.3})
 	if err != nil {
 		f.Fatal(err)
