@@ -97,14 +97,24 @@ func (ps *pass) personScore(id b2b.PersonID) float64 {
 // personScoreIn is a person's score under the model of an interest's
 // groups.
 func (ps *pass) personScoreIn(interest string, id b2b.PersonID) float64 {
+	v, _ := ps.personScoreAt(interest, id, ps.now)
+	return v
+}
+
+// personScoreAt is the person's score in the interest's model at a time,
+// with the person's adjustments; false when the score is not known then
+// (a time before the scorer's horizon), the adjustments alone given.
+func (ps *pass) personScoreAt(interest string, id b2b.PersonID, at time.Time) (float64, bool) {
 	s := ps.p.ScorerFor(interest)
-	var v float64
+	v, known := 0.0, true
 	if l := ps.st.Scores[s.Name()]; l != nil {
-		if x, err := s.Score(l, id, ps.now); err == nil {
+		if x, err := s.Score(l, id, at); err == nil {
 			v = x
+		} else {
+			known = false
 		}
 	}
-	return v + ps.st.Adjustments["person/"+string(id)]
+	return v + ps.st.Adjustments["person/"+string(id)], known
 }
 
 // scoringGroup describes a buying group to the scoring package: its
@@ -261,18 +271,10 @@ func anyFired(ths map[string]*scoring.ThresholdState) bool {
 // it at the pass's time; false when a member's score is not known then
 // (a time before the scorer's horizon).
 func (ps *pass) groupScoreAt(g *buyinggroup.Group, at time.Time) (float64, bool) {
-	s := ps.p.ScorerFor(g.Interest)
-	l := ps.st.Scores[s.Name()]
 	known := true
 	score := ps.scoringGroup(g).Score(func(id b2b.PersonID) float64 {
-		v := ps.st.Adjustments["person/"+string(id)]
-		if l != nil {
-			x, err := s.Score(l, id, at)
-			if err != nil {
-				known = false
-			}
-			v += x
-		}
+		v, ok := ps.personScoreAt(g.Interest, id, at)
+		known = known && ok
 		return v
 	})
 	return score + ps.st.Adjustments["group/"+g.ID], known

@@ -64,11 +64,7 @@ func storableAccountRecord(rec *identity.AccountRecord) error {
 	keyProblem(&ps, "source", string(rec.Source))
 	keyProblem(&ps, "recordId", rec.RecordID)
 	keyProblem(&ps, "account.id", string(rec.Account.ID))
-	for i, x := range rec.Identifiers {
-		if !utf8.ValidString(x.Value) { // the path only then: no allocation per record
-			keyProblem(&ps, "identifiers["+strconv.Itoa(i)+"].value", x.Value)
-		}
-	}
+	identifierProblems(&ps, rec.Identifiers)
 	timeProblem(&ps, "time", rec.Time)
 	timeProblem(&ps, "account.updatedAt", rec.Account.UpdatedAt)
 	attributeTimes(&ps, "account.", rec.Account.Attributes)
@@ -91,18 +87,26 @@ func storablePersonRecord(rec *identity.PersonRecord) error {
 			keyProblem(&ps, "otherAccounts["+strconv.Itoa(i)+"]", string(a))
 		}
 	}
-	for i, x := range rec.Identifiers {
-		if !utf8.ValidString(x.Value) { // the path only then: no allocation per record
-			keyProblem(&ps, "identifiers["+strconv.Itoa(i)+"].value", x.Value)
-		}
-	}
+	identifierProblems(&ps, rec.Identifiers)
 	timeProblem(&ps, "time", rec.Time)
 	timeProblem(&ps, "person.updatedAt", rec.Person.UpdatedAt)
 	for ch, c := range rec.Person.Consent {
-		timeProblem(&ps, "person.consent["+strconv.Quote(string(ch))+"].at", c.At)
+		if !storableTime(c.At) { // the path only then: no allocation per record
+			timeProblem(&ps, "person.consent["+strconv.Quote(string(ch))+"].at", c.At)
+		}
 	}
 	attributeTimes(&ps, "person.", rec.Person.Attributes)
 	return ps.Err("person record %s:%s", rec.Source, rec.RecordID)
+}
+
+// identifierProblems adds a problem for each identifier whose value is
+// not UTF-8.
+func identifierProblems(ps *b2b.Problems, ids []identity.Identifier) {
+	for i, x := range ids {
+		if !utf8.ValidString(x.Value) { // the path only then: no allocation per record
+			keyProblem(ps, "identifiers["+strconv.Itoa(i)+"].value", x.Value)
+		}
+	}
 }
 
 // storableOpportunity refuses an opportunity with a time JSON cannot write,
