@@ -4,6 +4,7 @@ import (
 	"fmt"
 	htmltemplate "html/template"
 	"io"
+	"slices"
 	"strings"
 	"sync/atomic"
 	texttemplate "text/template"
@@ -222,6 +223,26 @@ func (t *Templates) Reads(name, path string) bool {
 		}
 	}
 	return false
+}
+
+// Reading returns the names of the email and SMS templates that may read
+// the token path (as [Templates.Reads] answers for each), sorted: what a
+// host must be able to fill in before such a template is sent (the
+// engine asks it for "UnsubscribeURL").
+func (t *Templates) Reading(path string) []string {
+	var out []string
+	for name := range t.emails {
+		if t.Reads(name, path) {
+			out = append(out, name)
+		}
+	}
+	for name := range t.sms {
+		if t.Reads(name, path) {
+			out = append(out, name)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // Marketing reports whether the email template name is marketing email

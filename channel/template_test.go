@@ -633,6 +633,16 @@ func TestTemplateReads(t *testing.T) {
 	} {
 		require.Equal(t, tc.reads, ts.Reads(tc.template, tc.path), "%s reads %s", tc.template, tc.path)
 	}
+	for _, tc := range []struct {
+		path string
+		want []string
+	}{
+		{"Group", []string{"printed", "score", "variable", "whole", "within"}},
+		{"Interest.Name", []string{"plain", "printed", "score", "sms", "variable", "whole", "within"}},
+		{"UnsubscribeURL", []string{"variable", "whole"}},
+	} {
+		require.Equal(t, tc.want, ts.Reading(tc.path), "templates reading %s", tc.path)
+	}
 }
 
 // A problem with a place in a template's text holds it as a
