@@ -19,6 +19,7 @@ import (
 	"github.com/quorumhq/quorum/program"
 	"github.com/quorumhq/quorum/rules"
 	"github.com/quorumhq/quorum/scoring"
+	"github.com/quorumhq/quorum/sim"
 	"github.com/quorumhq/quorum/store"
 	"github.com/quorumhq/quorum/store/memory"
 )
@@ -77,7 +78,7 @@ func TestEngineLog(t *testing.T) {
 	prog, err := program.Compile(pipelineProgram(), program.Options{})
 	require.NoError(t, err)
 	clk := clock.NewManual(day0)
-	eng, err := engine.New(engine.Config{Store: memory.New(), Program: prog, Clock: clk})
+	eng, err := engine.New(engine.Config{Store: memory.New(), Program: prog, Clock: clk, UnsubscribeURL: sim.UnsubscribeURL})
 	require.NoError(t, err)
 
 	optIn := map[b2b.Channel]b2b.Consent{b2b.ChannelEmail: {Status: b2b.ConsentOptIn, Source: b2b.SourceMarketo, At: day0.AddDate(0, -1, 0)}}

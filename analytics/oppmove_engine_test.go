@@ -13,6 +13,7 @@ import (
 	"github.com/quorumhq/quorum/engine"
 	"github.com/quorumhq/quorum/identity"
 	"github.com/quorumhq/quorum/program"
+	"github.com/quorumhq/quorum/sim"
 	"github.com/quorumhq/quorum/store"
 	"github.com/quorumhq/quorum/store/memory"
 )
@@ -26,7 +27,7 @@ func TestEngineLogOpportunityMoved(t *testing.T) {
 	prog, err := program.Compile(pipelineProgram(), program.Options{})
 	require.NoError(t, err)
 	clk := clock.NewManual(day0)
-	eng, err := engine.New(engine.Config{Store: memory.New(), Program: prog, Clock: clk})
+	eng, err := engine.New(engine.Config{Store: memory.New(), Program: prog, Clock: clk, UnsubscribeURL: sim.UnsubscribeURL})
 	require.NoError(t, err)
 	account := func(id, domain string) identity.AccountRecord {
 		return identity.AccountRecord{Source: b2b.SourceSalesforce, Time: day0.Add(-time.Hour),

@@ -712,7 +712,7 @@ func runFuzzOps(t *testing.T, prog *program.Program, ops []fuzzOp, st store.Stor
 func newFuzzEngine(t *testing.T, prog *program.Program, st store.Store) *fuzzEngine {
 	t.Helper()
 	c := clock.NewManual(day0)
-	eng, err := engine.New(engine.Config{Store: st, Program: prog, Clock: c})
+	eng, err := engine.New(engine.Config{UnsubscribeURL: unsubscribeURL, Store: st, Program: prog, Clock: c})
 	if err != nil {
 		t.Fatal(err)
 	}

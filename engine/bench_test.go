@@ -103,7 +103,7 @@ func endToEnd(b *testing.B, newStore func() store.Store) {
 		runtime.ReadMemStats(&before)
 		c := clock.NewManual(w.Config.Start)
 		st := newStore()
-		eng, err := engine.New(engine.Config{Store: st, Program: prog, Clock: c, Workers: runtime.GOMAXPROCS(0)})
+		eng, err := engine.New(engine.Config{UnsubscribeURL: unsubscribeURL, Store: st, Program: prog, Clock: c, Workers: runtime.GOMAXPROCS(0)})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -316,7 +316,7 @@ func BenchmarkErasePerson(b *testing.B) {
 	prog, w := optionBWorld(b, 500)
 	ctx := context.Background()
 	c := clock.NewManual(w.Config.Start)
-	eng, err := engine.New(engine.Config{Store: memory.New(), Program: prog, Clock: c})
+	eng, err := engine.New(engine.Config{UnsubscribeURL: unsubscribeURL, Store: memory.New(), Program: prog, Clock: c})
 	if err != nil {
 		b.Fatal(err)
 	}

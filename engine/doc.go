@@ -9,7 +9,8 @@
 // # Set up
 //
 //	prog, err := program.Compile(defs, program.Options{})   // all definitions, validated
-//	eng, err := engine.New(engine.Config{Store: memory.New(), Program: prog, Clock: clk})
+//	eng, err := engine.New(engine.Config{Store: memory.New(), Program: prog, Clock: clk,
+//		UnsubscribeURL: unsubscribeLink})   // the host's opt-out endpoint: marketing e-mails need it
 //	rep, err := eng.Recover(ctx)   // on a store an engine wrote before: see Restarts
 //
 // # Feed it
@@ -134,7 +135,11 @@
 // template about which buying group; the claim renders it from the
 // account's committed state and the program installed then, so a message
 // shows the recipient's current name and a template corrected in between
-// is the one sent. This keeps the decision path and the outbox small. A
+// is the one sent. This keeps the decision path and the outbox small. Its
+// {{.UnsubscribeURL}} is Config.UnsubscribeURL's link for the recipient
+// (a marketing e-mail also carries it as its List-Unsubscribe header): an
+// engine without one refuses a program whose templates read it, at New
+// and Install ([ErrNoUnsubscribeURL]). A
 // message that cannot be rendered then (a required token is empty for the
 // recipient, the template is gone) fails at once with the reason in the
 // event log and is counted as "unrenderable"; one of an account merged

@@ -100,8 +100,12 @@ type Config struct {
 	// wins; see governance.Resolve).
 	ConsentRules governance.ConsentRules
 	// UnsubscribeURL returns the one-click unsubscribe link of a
-	// recipient; nil means "https://unsubscribe.invalid/<person>", which a
-	// host replaces with its own endpoint.
+	// recipient: the host's endpoint, which records the opt-out (a
+	// governance.Statement) and usually carries a signed token. It is
+	// required when a program (Program or one of History, or one
+	// installed later) has a template that reads {{.UnsubscribeURL}}, as
+	// every marketing e-mail does: New and Install refuse such a program
+	// without it, since no default link could unsubscribe anyone.
 	UnsubscribeURL func(account b2b.AccountID, person b2b.PersonID) string
 }
 
@@ -121,9 +125,6 @@ func (c Config) WithDefaults() Config {
 	c.StateCache = cmp.Or(c.StateCache, 100_000)
 	if c.ActivityConsent == nil {
 		c.ActivityConsent = governance.DefaultActivityConsent
-	}
-	if c.UnsubscribeURL == nil {
-		c.UnsubscribeURL = func(_ b2b.AccountID, p b2b.PersonID) string { return "https://unsubscribe.invalid/" + string(p) }
 	}
 	return c
 }
@@ -175,6 +176,10 @@ var (
 	// its records and persons now and decides for them: a host's Enter
 	// and ExternalResult name that account instead (AccountView.MergedInto).
 	ErrMergedAccount = errors.New("account merged into another")
+	// ErrNoUnsubscribeURL: a program has templates that read
+	// {{.UnsubscribeURL}} (every marketing e-mail does) and the config
+	// has no Config.UnsubscribeURL to fill it in.
+	ErrNoUnsubscribeURL = errors.New("no unsubscribe link: Config.UnsubscribeURL is required")
 )
 
 // Engine runs a program on a store: every input (records, activities, the

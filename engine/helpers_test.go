@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"context"
+	"net/url"
 	"testing"
 	"time"
 
@@ -39,7 +40,7 @@ func setup(t *testing.T, defs program.Definitions, opts ...func(*engine.Config))
 	require.NoError(t, err)
 	st := memory.New()
 	c := clock.NewManual(day0)
-	cfg := engine.Config{Store: st, Program: prog, Clock: c}
+	cfg := engine.Config{UnsubscribeURL: unsubscribeURL, Store: st, Program: prog, Clock: c}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -212,4 +213,9 @@ func engageUntilTheAlert(t *testing.T, b *bundle) {
 	b.clock.Set(day(5))
 	_, err = b.eng.Advance(b.ctx, day(5))
 	require.NoError(t, err)
+}
+
+// unsubscribeURL is the hosts' unsubscribe endpoint in these tests.
+func unsubscribeURL(_ b2b.AccountID, p b2b.PersonID) string {
+	return "https://acme.example/unsubscribe?p=" + url.QueryEscape(string(p))
 }

@@ -43,7 +43,7 @@ func TestRedeliveryPastTheRetention(t *testing.T) {
 			require.NoError(t, err)
 			c := clock.NewManual(day0)
 			st := memory.New()
-			eng, err := engine.New(engine.Config{Store: st, Program: prog, Clock: c})
+			eng, err := engine.New(engine.Config{UnsubscribeURL: unsubscribeURL, Store: st, Program: prog, Clock: c})
 			require.NoError(t, err)
 			b := &bundle{ctx: context.Background(), eng: eng, store: st, clock: c}
 			setupAcme(t, b)

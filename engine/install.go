@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/quorumhq/quorum/buyinggroup"
 	"github.com/quorumhq/quorum/journey"
@@ -43,6 +44,15 @@ import (
 func (e *Engine) Install(p *program.Program) error {
 	if p == nil {
 		return errors.New("install: a program is required")
+	}
+	if e.cfg.UnsubscribeURL == nil && p.Templates != nil {
+		switch names := p.Templates.Reading("UnsubscribeURL"); len(names) {
+		case 0:
+		case 1:
+			return fmt.Errorf("install program %q: template %s reads {{.UnsubscribeURL}}: %w", p.Name, names[0], ErrNoUnsubscribeURL)
+		default:
+			return fmt.Errorf("install program %q: templates %s read {{.UnsubscribeURL}}: %w", p.Name, strings.Join(names, ", "), ErrNoUnsubscribeURL)
+		}
 	}
 	e.installMu.Lock()
 	defer e.installMu.Unlock()

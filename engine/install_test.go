@@ -132,7 +132,7 @@ func TestRestartKeepsRunningVersions(t *testing.T) {
 			}
 		})
 	}
-	_, err = engine.New(engine.Config{Store: memory.New(), Program: v2, History: []*program.Program{v1, nil}})
+	_, err = engine.New(engine.Config{UnsubscribeURL: unsubscribeURL, Store: memory.New(), Program: v2, History: []*program.Program{v1, nil}})
 	require.ErrorContains(t, err, "history[1]: is nil")
 }
 
@@ -325,4 +325,62 @@ func TestInstallDroppingAStage(t *testing.T) {
 	require.Equal(t, 1, countEventsWhere(t, b, "acme", func(e store.Event) bool {
 		return e.Type == "buyinggroup.stage_changed" && strings.Contains(string(e.Data), "any more")
 	}), "the placement is logged once")
+}
+
+// TestProgramsThatReadTheUnsubscribeLinkNeedOne: a program whose
+// templates read {{.UnsubscribeURL}} (every marketing e-mail does, an SMS
+// may) is refused, at New and at Install, by an engine with no
+// Config.UnsubscribeURL, naming the templates; the program installed
+// before stays. A program that reads none needs none, and its messages
+// carry no link.
+func TestProgramsThatReadTheUnsubscribeLinkNeedOne(t *testing.T) {
+	t.Parallel()
+	plain := twoEmails("second-v1")
+	marketing := twoEmails("second-v2")
+	for i, e := range marketing.Templates.Emails {
+		if e.Name == "second-v2" {
+			e.Marketing = true
+			e.HTML += `<a href="{{.UnsubscribeURL}}">Unsubscribe</a>`
+			e.Text += " Unsubscribe: {{.UnsubscribeURL}}"
+			marketing.Templates.Emails[i] = e
+		}
+	}
+	textOptOut := twoEmails("second-v1")
+	textOptOut.Templates.SMS = []channel.SMSTemplate{{Name: "reminder", Text: "Reply STOP or visit {{.UnsubscribeURL}}"}}
+	both := marketing
+	both.Templates.SMS = textOptOut.Templates.SMS
+	compile := func(d program.Definitions) *program.Program {
+		p, err := program.Compile(d, program.Options{})
+		require.NoError(t, err)
+		return p
+	}
+	for _, tc := range []struct {
+		name    string
+		defs    program.Definitions
+		refused string
+	}{
+		{"no template reads it", plain, ""},
+		{"a marketing e-mail", marketing, `install program "option-a": template second-v2 reads {{.UnsubscribeURL}}: no unsubscribe link: Config.UnsubscribeURL is required`},
+		{"an SMS", textOptOut, `install program "option-a": template reminder reads {{.UnsubscribeURL}}: no unsubscribe link: Config.UnsubscribeURL is required`},
+		{"both", both, `install program "option-a": templates reminder, second-v2 read {{.UnsubscribeURL}}: no unsubscribe link: Config.UnsubscribeURL is required`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := engine.New(engine.Config{Store: memory.New(), Program: compile(tc.defs)})
+			if tc.refused == "" {
+				require.NoError(t, err)
+				return
+			}
+			require.ErrorIs(t, err, engine.ErrNoUnsubscribeURL)
+			require.EqualError(t, err, tc.refused)
+			_, err = engine.New(engine.Config{Store: memory.New(), Program: compile(tc.defs), UnsubscribeURL: unsubscribeURL})
+			require.NoError(t, err, "with the host's link")
+
+			eng, err := engine.New(engine.Config{Store: memory.New(), Program: compile(plain)})
+			require.NoError(t, err)
+			was := eng.Program()
+			err = eng.Install(compile(tc.defs))
+			require.EqualError(t, err, tc.refused)
+			require.Same(t, was, eng.Program(), "the program installed before stays")
+		})
+	}
 }

@@ -41,7 +41,7 @@ func BenchmarkMoveMany(b *testing.B) {
 			ctx := context.Background()
 			for b.Loop() {
 				b.StopTimer()
-				eng, err := engine.New(engine.Config{Store: memory.New(), Program: prog, Clock: clock.NewManual(day0)})
+				eng, err := engine.New(engine.Config{UnsubscribeURL: unsubscribeURL, Store: memory.New(), Program: prog, Clock: clock.NewManual(day0)})
 				if err != nil {
 					b.Fatal(err)
 				}

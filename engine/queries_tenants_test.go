@@ -25,7 +25,7 @@ func TestQueriesAreScopedToTheTenant(t *testing.T) {
 	st := memory.New()
 	newEngine := func(tenant string) *bundle {
 		c := clock.NewManual(day0)
-		eng, err := engine.New(engine.Config{Store: st, Program: prog, Clock: c, Tenant: store.Tenant(tenant)})
+		eng, err := engine.New(engine.Config{UnsubscribeURL: unsubscribeURL, Store: st, Program: prog, Clock: c, Tenant: store.Tenant(tenant)})
 		require.NoError(t, err)
 		return &bundle{ctx: ctx, eng: eng, store: st, clock: c}
 	}

@@ -51,7 +51,7 @@ func FuzzRecover(f *testing.F) {
 				}
 			}
 			first, before := fes[0], fes[1]
-			eng, err := engine.New(engine.Config{Store: stores[1], Program: prog, Clock: before.clock})
+			eng, err := engine.New(engine.Config{UnsubscribeURL: unsubscribeURL, Store: stores[1], Program: prog, Clock: before.clock})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -42,7 +42,7 @@ func setupOn(t *testing.T, defs program.Definitions, st store.Store, opts ...fun
 // restart with a durable store.
 func restart(t *testing.T, b *bundle, opts ...func(*engine.Config)) *engine.Engine {
 	t.Helper()
-	cfg := engine.Config{Store: b.store, Program: b.eng.Program(), Clock: b.clock}
+	cfg := engine.Config{UnsubscribeURL: unsubscribeURL, Store: b.store, Program: b.eng.Program(), Clock: b.clock}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -360,7 +360,7 @@ func TestRecoverWorld(t *testing.T) {
 			ctx := context.Background()
 			res, err := sim.Run(ctx, w, sim.RunConfig{Program: prog, Store: ss.store()})
 			require.NoError(t, err)
-			eng, err := engine.New(engine.Config{Store: res.Store, Program: prog})
+			eng, err := engine.New(engine.Config{UnsubscribeURL: unsubscribeURL, Store: res.Store, Program: prog})
 			require.NoError(t, err)
 			rep, err := eng.Recover(ctx)
 			require.NoError(t, err)
@@ -641,7 +641,7 @@ func BenchmarkRecover(b *testing.B) {
 				b.StopTimer()
 				st := ss.store()
 				c := clock.NewManual(w.Config.Start)
-				first, err := engine.New(engine.Config{Store: st, Program: prog, Clock: c})
+				first, err := engine.New(engine.Config{UnsubscribeURL: unsubscribeURL, Store: st, Program: prog, Clock: c})
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -651,7 +651,7 @@ func BenchmarkRecover(b *testing.B) {
 					b.Fatal(err)
 				}
 				upsert, upsertCPU = upsert+time.Since(start), upsertCPU+cputime.Process()-startCPU
-				second, err := engine.New(engine.Config{Store: st, Program: prog, Clock: c})
+				second, err := engine.New(engine.Config{UnsubscribeURL: unsubscribeURL, Store: st, Program: prog, Clock: c})
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -46,7 +46,11 @@ func (ps *pass) render(msg *channel.Message, ref *renderRef) error {
 	}
 	rc := ps.rc
 	*rc = channel.RenderContext{Account: ps.st.Account, Person: pe.Person, Group: gv, Interest: ps.channelInterest(g.Interest),
-		UnsubscribeURL: ps.e.cfg.UnsubscribeURL(ps.id, pe.Person.ID), Now: ps.now.In(ps.location())}
+		Now: ps.now.In(ps.location())}
+	if ps.p.Templates.Reads(msg.Template, "UnsubscribeURL") {
+		// Set: Install refuses a program with such a template without it.
+		rc.UnsubscribeURL = ps.e.cfg.UnsubscribeURL(ps.id, pe.Person.ID)
+	}
 	switch msg.Channel {
 	case channel.ChannelEmail:
 		r, err := ps.p.Templates.RenderEmail(msg.Template, rc)

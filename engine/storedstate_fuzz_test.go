@@ -35,7 +35,7 @@ func FuzzStoredState(f *testing.F) {
 	start := w.Config.Start
 	st := bytesOnly{memory.New()}
 	c := clock.NewManual(start)
-	eng, err := engine.New(engine.Config{Store: st, Program: prog, Clock: c})
+	eng, err := engine.New(engine.Config{UnsubscribeURL: unsubscribeURL, Store: st, Program: prog, Clock: c})
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -80,7 +80,7 @@ func FuzzStoredState(f *testing.F) {
 	}
 	// A state with a person whose email another person held first.
 	shared := bytesOnly{memory.New()}
-	se, err := engine.New(engine.Config{Store: shared, Program: prog, Clock: clock.NewManual(start)})
+	se, err := engine.New(engine.Config{UnsubscribeURL: unsubscribeURL, Store: shared, Program: prog, Clock: clock.NewManual(start)})
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -127,7 +127,7 @@ func FuzzStoredState(f *testing.F) {
 			return // a store refuses it: nothing for the engine to read
 		}
 		c := clock.NewManual(end)
-		eng, err := engine.New(engine.Config{Store: st, Program: prog, Clock: c})
+		eng, err := engine.New(engine.Config{UnsubscribeURL: unsubscribeURL, Store: st, Program: prog, Clock: c})
 		if err != nil {
 			t.Fatal(err)
 		}

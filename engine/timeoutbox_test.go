@@ -538,7 +538,7 @@ func TestInstallRemovingARunningJourneyThenRestart(t *testing.T) {
 		require.NoError(t, b.eng.Install(v2))
 		ingest(t, b, activity("o", b2b.ActivityOpenEmail, "L-2", day(1), nil))
 		if restart {
-			eng, err := engine.New(engine.Config{Store: b.store, Program: v2, History: []*program.Program{v1}, Clock: b.clock, Workers: 8})
+			eng, err := engine.New(engine.Config{UnsubscribeURL: unsubscribeURL, Store: b.store, Program: v2, History: []*program.Program{v1}, Clock: b.clock, Workers: 8})
 			require.NoError(t, err)
 			_, err = eng.Recover(b.ctx)
 			require.NoError(t, err)
@@ -847,7 +847,7 @@ func TestRecoverAfterErasureDecidesTheSame(t *testing.T) {
 		_, err := b.eng.ErasePerson(b.ctx, leadPerson(t, b, "L-2"))
 		require.NoError(t, err)
 		if restart {
-			eng, err := engine.New(engine.Config{Store: b.store, Program: prog, Clock: b.clock})
+			eng, err := engine.New(engine.Config{UnsubscribeURL: unsubscribeURL, Store: b.store, Program: prog, Clock: b.clock})
 			require.NoError(t, err)
 			_, err = eng.Recover(b.ctx)
 			require.NoError(t, err)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"net/url"
 	"slices"
 	"time"
 
@@ -40,6 +41,14 @@ type RunConfig struct {
 	Rollup bool
 	// Progress, when set, is called after each simulated day.
 	Progress func(day, days int)
+}
+
+// UnsubscribeURL is the one-click unsubscribe link of the simulated
+// world's e-mails (engine.Config.UnsubscribeURL), on the reserved domain
+// of the world's vendor, as its sales owners' addresses are: the world's
+// persons are not real, and opt-outs come back as activities.
+func UnsubscribeURL(_ b2b.AccountID, p b2b.PersonID) string {
+	return "https://quorum.example/unsubscribe?p=" + url.QueryEscape(string(p))
 }
 
 // Result is a finished run: the engine (to query accounts), its store (with
@@ -81,7 +90,8 @@ func Run(ctx context.Context, w *World, cfg RunConfig) (*Result, error) {
 	}
 	followUp := cmp.Or(cfg.SalesFollowUp, 0.7)
 	clk := clock.NewManual(w.Config.Start)
-	eng, err := engine.New(engine.Config{Store: st, Program: cfg.Program, Clock: clk, Workers: cfg.Workers, Rollup: cfg.Rollup})
+	eng, err := engine.New(engine.Config{Store: st, Program: cfg.Program, Clock: clk, Workers: cfg.Workers, Rollup: cfg.Rollup,
+		UnsubscribeURL: UnsubscribeURL})
 	if err != nil {
 		return nil, err
 	}

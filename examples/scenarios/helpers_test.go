@@ -16,6 +16,7 @@ import (
 	"github.com/quorumhq/quorum/identity"
 	"github.com/quorumhq/quorum/program"
 	"github.com/quorumhq/quorum/program/programfile"
+	"github.com/quorumhq/quorum/sim"
 	"github.com/quorumhq/quorum/store"
 	"github.com/quorumhq/quorum/store/memory"
 	"github.com/quorumhq/quorum/store/storetest"
@@ -70,7 +71,7 @@ func setup(t *testing.T, file string, opts ...func(*engine.Config)) *bundle {
 	st := storetest.NewFreezeCheck(memory.New())
 	t.Cleanup(func() { require.Empty(t, st.Changed(), "committed states changed after their commit") })
 	c := clock.NewManual(day0)
-	cfg := engine.Config{Store: st, Program: compileFile(t, file), Clock: c}
+	cfg := engine.Config{Store: st, Program: compileFile(t, file), Clock: c, UnsubscribeURL: sim.UnsubscribeURL}
 	for _, o := range opts {
 		o(&cfg)
 	}

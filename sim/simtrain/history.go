@@ -116,7 +116,7 @@ func Collect(ctx context.Context, w *sim.World, cfg Config) (*History, error) {
 	// A second engine on the same store reads the views: Account reads the
 	// stored state and the program only, and the run is between days when
 	// the progress callback runs.
-	viewer, err := engine.New(engine.Config{Store: st, Program: cfg.Program, Workers: 1})
+	viewer, err := engine.New(engine.Config{Store: st, Program: cfg.Program, Workers: 1, UnsubscribeURL: sim.UnsubscribeURL})
 	if err != nil {
 		return nil, err
 	}

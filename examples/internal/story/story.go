@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/url"
 	"strings"
 	"time"
 
@@ -55,7 +56,11 @@ func NewWorld(file string) (*World, error) {
 		return nil, err
 	}
 	clk := clock.NewManual(Day0)
-	eng, err := engine.New(engine.Config{Store: memory.New(), Program: prog, Clock: clk, Workers: 1})
+	eng, err := engine.New(engine.Config{Store: memory.New(), Program: prog, Clock: clk, Workers: 1,
+		UnsubscribeURL: func(_ b2b.AccountID, p b2b.PersonID) string {
+			// The host's endpoint, which records the opt-out.
+			return "https://quorum.example/unsubscribe?p=" + url.QueryEscape(string(p))
+		}})
 	if err != nil {
 		return nil, err
 	}
