@@ -246,15 +246,28 @@ func shallow(t reflect.Type) (copyFn, error) {
 			copySlice(t, dst, src)
 		}, nil
 	case reflect.Map:
+		// Key and Value would allocate for each entry of a key or value
+		// type that does not fit a word (a string, a slice): the entries
+		// are read into reusable values, as a deep copy's are.
+		kt, et := t.Key(), t.Elem()
+		rooms := sync.Pool{New: func() any {
+			return &mapRoom{k: reflect.New(kt).Elem(), v: reflect.New(et).Elem()}
+		}}
 		return func(dst, src reflect.Value) {
 			if src.IsNil() {
 				return
 			}
 			n := reflect.MakeMapWithSize(t, src.Len())
 			it := src.MapRange()
+			r := rooms.Get().(*mapRoom)
 			for it.Next() {
-				n.SetMapIndex(it.Key(), it.Value())
+				r.k.SetIterKey(it)
+				r.v.SetIterValue(it)
+				n.SetMapIndex(r.k, r.v)
 			}
+			r.k.SetZero()
+			r.v.SetZero()
+			rooms.Put(r)
 			dst.Set(n)
 		}, nil
 	}

@@ -1,6 +1,7 @@
 package deepcopy_test
 
 import (
+	"strconv"
 	"testing"
 	"time"
 
@@ -136,6 +137,23 @@ func TestSharedFields(t *testing.T) {
 	require.NotSame(t, &src.Copied[0], &dst.Copied[0])
 	require.Same(t, &src.Kept[0], &dst.Kept[0], "a shared field is copied shallowly")
 	require.Empty(t, deepcopy.Shared(*src, *dst), "and Shared does not report it")
+}
+
+// TestShallowMapEntriesDoNotAllocate: a shallow map's entries are read
+// into reusable values, so a copy allocates the new map, not one key and
+// one value per entry (a map of 64 entries took 133 allocations).
+func TestShallowMapEntriesDoNotAllocate(t *testing.T) {
+	cp, err := deepcopy.For[withShallow]()
+	require.NoError(t, err)
+	src := &withShallow{Index: map[string]record{}}
+	for i := range 64 {
+		id := "record-" + strconv.Itoa(i)
+		src.Index[id] = record{ID: id}
+	}
+	var dst *withShallow
+	allocs := testing.AllocsPerRun(50, func() { dst = cp(src) })
+	require.Equal(t, src, dst)
+	require.LessOrEqual(t, allocs, 8.0, "the copy and its map, not an allocation per entry")
 }
 
 type withShallow struct {
