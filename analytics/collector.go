@@ -64,7 +64,7 @@ type Collector struct {
 
 	alerts     map[alertKey]*alert
 	alertOrder []*alert
-	orphans    []time.Time // responses to alerts not seen raised
+	orphans    []time.Time // follow-ups (alert.acted_on) of alerts not seen raised
 
 	journeys   map[string]*journeyStats
 	journeyIDs []string

@@ -134,20 +134,30 @@
 // two accounts (a parent's and a subsidiary's, with rollup) counts in
 // both.
 //
-// Sales-alert response rate (alertResponse.rate): of the alerts raised in
-// the period whose response window (AlertResponseWindow after the alert)
-// closed by To, those with an alert.acknowledged or alert.acted_on within
-// the window. An acknowledgement (the rep saw the alert: alert_opened,
-// alert_acknowledged) answers it; the guide's stricter alert-to-activity
-// conversion, a follow-up only, is actedOn / rate's denominator, both of
-// which the report gives. Alerts whose window is still open are not in the rate (open,
-// and openResponded of them already answered): counting early answers
-// before the late ones can come would flatter the rate. When the events
-// end before To (Period.Through, such as a log read from a file, which
-// ends at its last event), an alert whose window closes after their end
-// is open too, and the report says where they end (through): the log
+// Sales-alert response rate (alertResponse.rate), the guide's
+// alert-to-activity conversion: of the alerts raised in the period whose
+// response window (AlertResponseWindow after the alert) closed by To,
+// those that sales followed up within the window (alert.acted_on: the
+// engine logs it for a CRM activity of channel.ResponseConfig's action
+// types, such as a logged call, a booked meeting, a sales e-mail, a
+// Salesforce task or an opportunity change, on the alert's account or
+// naming the alert). An acknowledgement (alert.acknowledged: the rep saw
+// the alert, alert_opened or alert_acknowledged) is no response; the
+// report gives the acknowledgements apart: acknowledged, the closed
+// alerts acknowledged within the window, followed up or not (the engine
+// logs an acknowledgement with each follow-up), and acknowledgedOnly,
+// those of them not followed up within the window (seen, with no
+// activity). actedOn is the rate's numerator. Alerts whose window is still open are not in the rate
+// (open, and openResponded of them already followed up): counting early
+// answers before the late ones can come would flatter the rate. When the
+// events end before To (Period.Through, such as a log read from a file,
+// which ends at its last event), an alert whose window closes after their
+// end is open too, and the report says where they end (through): the log
 // cannot show an answer that came after it, so counting the alert as
-// unanswered would wrong the rate.
+// unanswered would wrong the rate. Follow-ups in the period of alerts the
+// log never raised (a log that begins after them) are counted apart
+// (unmatched), not in the rate; acknowledgements of such alerts are not
+// counted.
 //
 // Account-journey completion rate (journeyCompletion): journey instances
 // entered (journey.enter) in the period that ended completed

@@ -70,8 +70,9 @@ func pipelineProgram() program.Definitions {
 
 // TestEngineLog computes the KPIs from a real engine run: Acme's committee
 // gets the intro e-mail, engages, is ready on day 3 (the default
-// readiness) and becomes Sales Ready by the journey on day 5; sales acknowledge the alert on day 6; the CRM opens a deal on day
-// 12.
+// readiness) and becomes Sales Ready by the journey on day 5; sales open
+// the alert on day 6 (an acknowledgement, no follow-up); the CRM opens a
+// deal on day 12.
 func TestEngineLog(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -158,7 +159,12 @@ func TestEngineLog(t *testing.T) {
 	require.Equal(t, 12.0, *r.Velocity.ToOpportunity.Days.Mean, "the deal on day 12")
 	require.Equal(t, analytics.Ratio{Numerator: 3, Denominator: 4, Value: val(0.75)}, r.Qualification.Ratio, "the marketing coordinator fills no role")
 	require.Equal(t, 1, r.AlertResponse.Raised)
-	require.Equal(t, analytics.Ratio{Numerator: 1, Denominator: 1, Value: val(1)}, r.AlertResponse.Rate, "acknowledged the next day")
+	// The rep opened the alert (alert_opened: acknowledged) and did
+	// nothing more: no follow-up, so no response (an acknowledgement
+	// answered the alert before the rate followed the guide).
+	require.Equal(t, analytics.Ratio{Numerator: 0, Denominator: 1, Value: val(0)}, r.AlertResponse.Rate, "acknowledged the next day, never followed up")
+	require.Equal(t, 1, r.AlertResponse.Acknowledged)
+	require.Equal(t, 1, r.AlertResponse.AcknowledgedOnly)
 	require.Equal(t, analytics.Ratio{Numerator: 1, Denominator: 1, Value: val(1)}, r.JourneyCompletion.Overall.Rate)
 	require.Equal(t, 2, r.Email.Delivered, "the intro to the three members, but Dev's, which bounced")
 	require.Equal(t, 1, r.Email.Bounced)

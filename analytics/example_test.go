@@ -24,7 +24,8 @@ func ExampleCompute() {
 		ev(3, "globex", 0, "group.updated", `{"group":"globex/dp","interest":"data-platform","stage":"Awareness","completeness":0.75,"score":40}`),
 		ev(4, "acme", 9, "group.updated", `{"group":"acme/dp","interest":"data-platform","stage":"Sales Ready","completeness":1,"score":160}`),
 		ev(5, "acme", 9, "alert.raised", `{"id":"al-1","rule":"sales-ready"}`),
-		ev(6, "acme", 10, "alert.acknowledged", `{"id":"al-1"}`),
+		ev(6, "acme", 10, "alert.acknowledged", `{"id":"al-1"}`), // the rep opened it,
+		ev(7, "acme", 10, "alert.acted_on", `{"id":"al-1"}`),     // and called the account
 	}
 	r, err := analytics.Compute(log, analytics.Config{}, analytics.Period{To: t0.AddDate(0, 0, 30)})
 	if err != nil {

@@ -322,6 +322,11 @@ func TestAlertResponse(t *testing.T) {
 		add("d", day(9), "alert.raised", id("al-4")).   // window still open at day 10
 		add("d", day(9.5), "alert.acknowledged", id("al-4")).
 		add("e", day(9.5), "alert.acknowledged", id("never-raised"))
+	// The rate counts follow-ups (alert.acted_on) only, as the guide's
+	// alert-to-activity conversion does: d's acknowledgement (seen, not
+	// followed up yet) does not make it open and responded, and e's, of
+	// an alert the log never raised, is no unmatched response (both
+	// counted so when an acknowledgement answered an alert).
 	tests := []struct {
 		name   string
 		cfg    analytics.Config
@@ -331,13 +336,13 @@ func TestAlertResponse(t *testing.T) {
 		name:   "7-day window as of day 10",
 		period: analytics.Period{To: day(10)},
 		want: analytics.AlertResponse{Rate: analytics.Ratio{Numerator: 1, Denominator: 3, Value: val(0.333333)}, WindowHours: 168,
-			Raised: 4, Acknowledged: 1, ActedOn: 1, Open: 1, OpenResponded: 1, Unmatched: 1},
+			Raised: 4, Acknowledged: 1, ActedOn: 1, Open: 1},
 	}, {
 		name:   "a 10-day window: b's action on day 9 counts; d's window is still open",
 		cfg:    analytics.Config{AlertResponseWindow: 10 * 24 * time.Hour},
 		period: analytics.Period{To: day(11)},
 		want: analytics.AlertResponse{Rate: analytics.Ratio{Numerator: 2, Denominator: 3, Value: val(0.666667)}, WindowHours: 240,
-			Raised: 4, Acknowledged: 1, ActedOn: 2, Open: 1, OpenResponded: 1, Unmatched: 1},
+			Raised: 4, Acknowledged: 1, ActedOn: 2, Open: 1},
 	}, {
 		name:   "every window open: null rate",
 		period: analytics.Period{To: day(3)},
@@ -485,6 +490,86 @@ func TestGroupEventsOutOfTimeOrder(t *testing.T) {
 			require.Equal(t, tt.wantGroups, r.Groups)
 			require.Empty(t, cmp.Diff(tt.wantMQA, r.MQA), "MQA (-want +got)")
 			require.Empty(t, cmp.Diff(tt.wantReady, r.Velocity.ToSalesReady), "velocity (-want +got)")
+		})
+	}
+}
+
+// TestAlertResponseIsFollowUp: the guide's sales-alert response rate is
+// the share of alerts that result in sales follow-up activity. An
+// acknowledgement (alert.acknowledged: the rep saw or opened the alert)
+// is no follow-up: only alert.acted_on within the window answers an
+// alert. The acknowledgements are counted apart.
+func TestAlertResponseIsFollowUp(t *testing.T) {
+	t.Parallel()
+	id := func(s string) m { return m{"id": s} }
+	tests := []struct {
+		name string
+		log  eventLog
+		want analytics.AlertResponse
+	}{{
+		name: "acknowledged, never followed up: not a response",
+		log: eventLog{}.
+			add("a", day(0), "alert.raised", id("al-1")).
+			add("a", day(1), "alert.acknowledged", id("al-1")),
+		want: analytics.AlertResponse{Rate: analytics.Ratio{Numerator: 0, Denominator: 1, Value: val(0)},
+			Raised: 1, Acknowledged: 1, AcknowledgedOnly: 1},
+	}, {
+		name: "acknowledged in the window, followed up after it: not a response",
+		log: eventLog{}.
+			add("a", day(0), "alert.raised", id("al-1")).
+			add("a", day(1), "alert.acknowledged", id("al-1")).
+			add("a", day(8), "alert.acted_on", id("al-1")),
+		want: analytics.AlertResponse{Rate: analytics.Ratio{Numerator: 0, Denominator: 1, Value: val(0)},
+			Raised: 1, Acknowledged: 1, AcknowledgedOnly: 1},
+	}, {
+		name: "followed up (the engine logs the acknowledgement with it)",
+		log: eventLog{}.
+			add("a", day(0), "alert.raised", id("al-1")).
+			add("a", day(2), "alert.acknowledged", id("al-1")).
+			add("a", day(2), "alert.acted_on", id("al-1")),
+		want: analytics.AlertResponse{Rate: analytics.Ratio{Numerator: 1, Denominator: 1, Value: val(1)},
+			Raised: 1, Acknowledged: 1, ActedOn: 1},
+	}, {
+		name: "followed up without an acknowledgement in the log",
+		log: eventLog{}.
+			add("a", day(0), "alert.raised", id("al-1")).
+			add("a", day(2), "alert.acted_on", id("al-1")),
+		want: analytics.AlertResponse{Rate: analytics.Ratio{Numerator: 1, Denominator: 1, Value: val(1)},
+			Raised: 1, ActedOn: 1},
+	}, {
+		name: "two alerts, one seen only, one followed up: half",
+		log: eventLog{}.
+			add("a", day(0), "alert.raised", id("al-1")).
+			add("b", day(0), "alert.raised", id("al-2")).
+			add("a", day(1), "alert.acknowledged", id("al-1")).
+			add("b", day(1), "alert.acknowledged", id("al-2")).
+			add("b", day(3), "alert.acted_on", id("al-2")),
+		want: analytics.AlertResponse{Rate: analytics.Ratio{Numerator: 1, Denominator: 2, Value: val(0.5)},
+			Raised: 2, Acknowledged: 2, ActedOn: 1, AcknowledgedOnly: 1},
+	}, {
+		name: "window still open: only a follow-up is a response so far",
+		log: eventLog{}.
+			add("a", day(15), "alert.raised", id("al-1")).
+			add("b", day(15), "alert.raised", id("al-2")).
+			add("a", day(16), "alert.acknowledged", id("al-1")).
+			add("b", day(16), "alert.acknowledged", id("al-2")).
+			add("b", day(16), "alert.acted_on", id("al-2")),
+		want: analytics.AlertResponse{Rate: analytics.Ratio{Reason: "the response window of every alert raised in the period is still open"},
+			Raised: 2, Open: 2, OpenResponded: 1},
+	}, {
+		name: "alerts the log never raised: their follow-ups are unmatched, an acknowledgement is no response",
+		log: eventLog{}.
+			add("a", day(1), "alert.acknowledged", id("seen")).
+			add("b", day(1), "alert.acknowledged", id("followed")).
+			add("b", day(1), "alert.acted_on", id("followed")),
+		want: analytics.AlertResponse{Rate: analytics.Ratio{Reason: "no alert raised in the period"}, Unmatched: 1},
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r := report(t, tt.log, analytics.Config{}, analytics.Period{To: day(20)})
+			tt.want.WindowHours = 168
+			require.Empty(t, cmp.Diff(tt.want, r.AlertResponse), "(-want +got)")
 		})
 	}
 }

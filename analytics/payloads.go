@@ -333,9 +333,9 @@ func (c *Collector) alert(ev store.Event) error {
 			c.alertOrder = append(c.alertOrder, a)
 		}
 	case "alert.acknowledged":
-		if a == nil {
-			c.orphans = append(c.orphans, ev.Time)
-		} else if a.ack.IsZero() || ev.Time.Before(a.ack) {
+		// An acknowledgement of an alert the log never raised is no
+		// response (the rate counts follow-ups): not counted as one.
+		if a != nil && (a.ack.IsZero() || ev.Time.Before(a.ack)) {
 			a.ack = ev.Time
 		}
 	default:

@@ -106,24 +106,35 @@ type Qualification struct {
 	Accounts int `json:"accounts"`
 }
 
-// AlertResponse is the sales-alert response rate: of the alerts raised in
-// the period whose response window closed by To, those acknowledged or
-// acted on within the window.
+// AlertResponse is the sales-alert response rate, the guide's
+// alert-to-activity conversion: of the alerts raised in the period whose
+// response window closed by To, those that sales followed up
+// (alert.acted_on: a CRM activity such as a logged call, a meeting or a
+// sales e-mail) within the window. An acknowledgement alone
+// (alert.acknowledged: the rep saw or opened the alert) is no response;
+// the acknowledgements are counted apart.
 type AlertResponse struct {
 	Rate Ratio `json:"rate"`
 	// WindowHours is the response window.
 	WindowHours float64 `json:"windowHours"`
-	// Raised in the period; of the closed ones (Rate's denominator),
-	// Acknowledged and ActedOn within the window (an alert may be both).
-	Raised       int `json:"raised"`
-	Acknowledged int `json:"acknowledged"`
-	ActedOn      int `json:"actedOn"`
+	// Raised in the period. Of the closed ones (Rate's denominator):
+	// ActedOn, followed up within the window (Rate's numerator);
+	// Acknowledged, acknowledged within the window, followed up or not
+	// (the engine logs an acknowledgement with each follow-up, the rep
+	// having seen the alert); AcknowledgedOnly, acknowledged within the
+	// window but not followed up within it (seen, with no activity).
+	Raised           int `json:"raised"`
+	Acknowledged     int `json:"acknowledged"`
+	ActedOn          int `json:"actedOn"`
+	AcknowledgedOnly int `json:"acknowledgedOnly"`
 	// Open: raised in the period, window still open at To, or at the
 	// period's Through when the events end before To (not in the rate);
-	// OpenResponded of them already have a response.
+	// OpenResponded of them already followed up (acted on; an
+	// acknowledgement alone is no response).
 	Open          int `json:"open"`
 	OpenResponded int `json:"openResponded"`
-	// Unmatched: responses in the period to alerts the log never raised.
+	// Unmatched: follow-ups (alert.acted_on) in the period of alerts the
+	// log never raised (not in the rate).
 	Unmatched int `json:"unmatched,omitempty"`
 }
 
@@ -379,7 +390,9 @@ func (c *Collector) alertKPI(r *Report, in, by func(time.Time) bool) {
 	if !r.Through.IsZero() {
 		closedBy = r.Through
 	}
-	closed, responded := 0, 0
+	// A response is a follow-up (alert.acted_on) within the window; an
+	// acknowledgement alone (the rep saw the alert) is counted apart.
+	closed := 0
 	for _, a := range c.alertOrder {
 		if !in(a.raised) {
 			continue
@@ -390,7 +403,7 @@ func (c *Collector) alertKPI(r *Report, in, by func(time.Time) bool) {
 		ack, acted := within(a.ack), within(a.acted)
 		if deadline.After(closedBy) {
 			ar.Open++
-			if ack || acted {
+			if acted {
 				ar.OpenResponded++
 			}
 			continue
@@ -401,9 +414,8 @@ func (c *Collector) alertKPI(r *Report, in, by func(time.Time) bool) {
 		}
 		if acted {
 			ar.ActedOn++
-		}
-		if ack || acted {
-			responded++
+		} else if ack {
+			ar.AcknowledgedOnly++
 		}
 	}
 	for _, t := range c.orphans {
@@ -415,7 +427,7 @@ func (c *Collector) alertKPI(r *Report, in, by func(time.Time) bool) {
 	if ar.Raised > 0 {
 		reason = "the response window of every alert raised in the period is still open"
 	}
-	ar.Rate = ratio(responded, closed, reason)
+	ar.Rate = ratio(ar.ActedOn, closed, reason)
 	r.AlertResponse = ar
 }
 

@@ -19,7 +19,7 @@ var definitions = []struct{ Name, Text string }{
 	{"mqa", "accounts with a group that became qualified in the period (a sales-ready stage or readiness level) / accounts in the log"},
 	{"velocity", "days from a group's creation to its first sales-ready moment, or to the first opportunity on its account and interest, for those reached in the period"},
 	{"qualification", "qualified persons / persons, each account's latest qualify.rate at To summed"},
-	{"alert response", "alerts raised in the period acknowledged or acted on within the response window / those whose window closed by To"},
+	{"alert response", "alerts raised in the period that sales followed up (acted on: a CRM activity such as a call, a meeting, a sales e-mail) within the response window / those whose window closed by To; an acknowledgement alone (the alert seen or opened) is no response"},
 	{"journey completion", "instances entered in the period that completed (as the journey defines it: a completion end node or goal) by To / instances entered"},
 	{"email", "e-mails delivered in the period that were opened (clicked) by To, once each, by the message key their opens and clicks name / e-mails delivered in the period (not bounced by To)"},
 }
@@ -73,7 +73,7 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	row("Lead-to-buying-group qualification", r.Qualification.Ratio, "qualified person", "person", count(r.Qualification.Accounts, "account"))
 	a := r.AlertResponse
-	row("Sales-alert response rate", a.Rate, "answered alert", "closed alert", fmt.Sprintf("%d raised, %d still open", a.Raised, a.Open))
+	row("Sales-alert response rate", a.Rate, "followed-up alert", "closed alert", fmt.Sprintf("%d raised, %d still open", a.Raised, a.Open))
 	j := r.JourneyCompletion.Overall
 	row("Account-journey completion rate", j.Rate, "completed instance", "entered instance", fmt.Sprintf("%d running, %d exited", j.Running, j.Exited))
 	row("Email open rate", r.Email.OpenRate, "opened e-mail", "delivered e-mail", unmatched(r.Email.UnmatchedOpens, "open"))
@@ -124,10 +124,10 @@ func (r *Report) WriteText(w io.Writer) error {
 		t.flush()
 	}
 
-	ew.printf("\nSales alerts (response window %s): %d raised, %d closed (%d acknowledged, %d acted on), %d open (%d responded so far)",
-		hours(a.WindowHours), a.Raised, a.Rate.Denominator, a.Acknowledged, a.ActedOn, a.Open, a.OpenResponded)
+	ew.printf("\nSales alerts (response window %s): %d raised, %d closed (%d followed up; %d acknowledged, %d of them without a follow-up), %d open (%d followed up so far)",
+		hours(a.WindowHours), a.Raised, a.Rate.Denominator, a.ActedOn, a.Acknowledged, a.AcknowledgedOnly, a.Open, a.OpenResponded)
 	if a.Unmatched > 0 {
-		ew.printf(", %d responses to unknown alerts", a.Unmatched)
+		ew.printf(", %s of unknown alerts", count(a.Unmatched, "follow-up"))
 	}
 	m := r.Email
 	ew.printf("\nE-mail: %d queued, %d delivered, %d bounced, %d failed, %d suppressed", m.Queued, m.Delivered, m.Bounced, m.Failed, m.Suppressed)
