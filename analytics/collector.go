@@ -154,6 +154,7 @@ type instKey struct {
 }
 
 type instance struct {
+	account   b2b.AccountID
 	entered   time.Time
 	ended     time.Time // zero: running
 	completed bool

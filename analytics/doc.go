@@ -159,15 +159,28 @@
 // (unmatched), not in the rate; acknowledgements of such alerts are not
 // counted.
 //
-// Account-journey completion rate (journeyCompletion): journey instances
-// entered (journey.enter) in the period that ended completed
-// (journey.ended with completed) by To / instances entered; per journey and
-// overall, with the exited and still-running counts. Running instances stay
-// in the denominator. It counts instances, not accounts: an account that
-// re-enters a journey (its reEntry allows it) counts once per entry, and
-// an account in two journeys counts in each, overall too. An instance
-// that a merge ended is exited (completed if it had reached its journey's
-// goal before).
+// Account-journey completion rate (journeyCompletion), the guide's share
+// of accounts that complete the intended journey path: per journey, the
+// accounts that entered it (journey.enter) in the period and completed it
+// by To / the accounts that entered it in the period. An account counts
+// once per journey however often it entered it in the period (its reEntry
+// allows it): completed if any of the instances it entered in the period
+// ended completed (journey.ended with completed: a completion end node or
+// goal, as the journey defines it) by To; else running if one of them had
+// not ended by To (running accounts stay in the denominator); else exited.
+// An instance belongs to the period it was entered in: one entered before
+// From is not in the rate, even if it completed in the period. Overall
+// sums the journeys' counts: its unit is the (account, journey) pair, so
+// an account in two journeys counts in each and twice overall, one that a
+// go-to handed over to another journey too (in the one it left, completed
+// or not as that journey defines a hand-over, and in the one it entered).
+// The instances themselves (an account's entries) are counted apart
+// (instances: entered, completed, exited, running), per journey and
+// overall. An instance that a merge ended is exited (completed if it had
+// reached its journey's goal before), and it counts for the account that
+// merged, as the account's other flows do, not for the account it merged
+// into (whose own entries count for it). Ends in the period of instances
+// whose entry the log does not hold are counted apart (unmatchedEnds).
 //
 // E-mail engagement (email.openRate, email.clickRate), the open and click
 // rates of the program's (nurture) e-mails: of the e-mails delivered in

@@ -41,6 +41,9 @@ func TestJourneyCompletionAndFunnel(t *testing.T) {
 		add("a", day(5), "journey.enter", enter("pipeline", 1)). // still running
 		add("a", day(5), "journey.node", node("pipeline", 1, "start")).
 		add("z", day(5), "journey.ended", ended("nurture", 7, true, "completed")) // entered before the log began
+	// Each account enters each journey once here, so the accounts'
+	// counts (the rate's) and the instances' are the same; a is in two
+	// journeys and counts in each, overall too.
 	tests := []struct {
 		name       string
 		period     analytics.Period
@@ -51,11 +54,14 @@ func TestJourneyCompletionAndFunnel(t *testing.T) {
 		period: analytics.Period{To: day(6)},
 		want: analytics.JourneyCompletion{
 			Overall: analytics.JourneyStats{Rate: analytics.Ratio{Numerator: 1, Denominator: 4, Value: val(0.25)},
-				Entered: 4, Completed: 1, Exited: 1, Running: 2, UnmatchedEnds: 1},
+				Entered: 4, Completed: 1, Exited: 1, Running: 2, UnmatchedEnds: 1,
+				Instances: analytics.Instances{Entered: 4, Completed: 1, Exited: 1, Running: 2}},
 			Journeys: []analytics.JourneyStats{
 				{Journey: "nurture", Rate: analytics.Ratio{Numerator: 1, Denominator: 3, Value: val(0.333333)},
-					Entered: 3, Completed: 1, Exited: 1, Running: 1, UnmatchedEnds: 1},
-				{Journey: "pipeline", Rate: analytics.Ratio{Numerator: 0, Denominator: 1, Value: val(0)}, Entered: 1, Running: 1},
+					Entered: 3, Completed: 1, Exited: 1, Running: 1, UnmatchedEnds: 1,
+					Instances: analytics.Instances{Entered: 3, Completed: 1, Exited: 1, Running: 1}},
+				{Journey: "pipeline", Rate: analytics.Ratio{Numerator: 0, Denominator: 1, Value: val(0)}, Entered: 1, Running: 1,
+					Instances: analytics.Instances{Entered: 1, Running: 1}},
 			},
 		},
 		wantFunnel: []analytics.JourneyFunnel{
@@ -66,9 +72,11 @@ func TestJourneyCompletionAndFunnel(t *testing.T) {
 		name:   "as of day 3: nothing ended yet, all running",
 		period: analytics.Period{To: day(3)},
 		want: analytics.JourneyCompletion{
-			Overall: analytics.JourneyStats{Rate: analytics.Ratio{Numerator: 0, Denominator: 3, Value: val(0)}, Entered: 3, Running: 3},
+			Overall: analytics.JourneyStats{Rate: analytics.Ratio{Numerator: 0, Denominator: 3, Value: val(0)}, Entered: 3, Running: 3,
+				Instances: analytics.Instances{Entered: 3, Running: 3}},
 			Journeys: []analytics.JourneyStats{
-				{Journey: "nurture", Rate: analytics.Ratio{Numerator: 0, Denominator: 3, Value: val(0)}, Entered: 3, Running: 3},
+				{Journey: "nurture", Rate: analytics.Ratio{Numerator: 0, Denominator: 3, Value: val(0)}, Entered: 3, Running: 3,
+					Instances: analytics.Instances{Entered: 3, Running: 3}},
 			},
 		},
 		wantFunnel: []analytics.JourneyFunnel{
@@ -78,9 +86,11 @@ func TestJourneyCompletionAndFunnel(t *testing.T) {
 		name:   "entries from day 1: only c's",
 		period: analytics.Period{From: day(1), To: day(4)},
 		want: analytics.JourneyCompletion{
-			Overall: analytics.JourneyStats{Rate: analytics.Ratio{Numerator: 0, Denominator: 1, Value: val(0)}, Entered: 1, Running: 1},
+			Overall: analytics.JourneyStats{Rate: analytics.Ratio{Numerator: 0, Denominator: 1, Value: val(0)}, Entered: 1, Running: 1,
+				Instances: analytics.Instances{Entered: 1, Running: 1}},
 			Journeys: []analytics.JourneyStats{
-				{Journey: "nurture", Rate: analytics.Ratio{Numerator: 0, Denominator: 1, Value: val(0)}, Entered: 1, Running: 1},
+				{Journey: "nurture", Rate: analytics.Ratio{Numerator: 0, Denominator: 1, Value: val(0)}, Entered: 1, Running: 1,
+					Instances: analytics.Instances{Entered: 1, Running: 1}},
 			},
 		},
 		wantFunnel: []analytics.JourneyFunnel{
@@ -448,4 +458,113 @@ func TestJourneyOrderIgnoresInterleaving(t *testing.T) {
 			require.Equal(t, want, funnel, "journey funnel")
 		})
 	}
+}
+
+// TestJourneyCompletionCountsAccounts: the guide's account-journey
+// completion rate is the share of accounts that complete the journey, so
+// an account counts once per journey however often it entered it in the
+// period (completed if any of those entries completed by To, else running
+// if one still runs, else exited); overall counts (account, journey)
+// pairs. The entries are counted apart (Instances).
+func TestJourneyCompletionCountsAccounts(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		log    eventLog
+		period analytics.Period
+		want   analytics.JourneyCompletion
+	}{{
+		name: "an account that entered twice and completed once: one completed account",
+		log: eventLog{}.
+			add("a", day(0), "journey.enter", enter("nurture", 1)).
+			add("a", day(2), "journey.ended", ended("nurture", 1, false, "exit: unsubscribed")).
+			add("a", day(3), "journey.enter", enter("nurture", 2)).
+			add("a", day(5), "journey.ended", ended("nurture", 2, true, "completed")),
+		period: analytics.Period{To: day(10)},
+		want: completion(analytics.JourneyStats{Journey: "nurture", Rate: analytics.Ratio{Numerator: 1, Denominator: 1, Value: val(1)},
+			Entered: 1, Completed: 1, Instances: analytics.Instances{Entered: 2, Completed: 1, Exited: 1}}),
+	}, {
+		name: "two accounts, one completes: half, however often the other entered",
+		log: eventLog{}.
+			add("a", day(0), "journey.enter", enter("nurture", 1)).
+			add("b", day(0), "journey.enter", enter("nurture", 1)).
+			add("a", day(2), "journey.ended", ended("nurture", 1, true, "completed")).
+			add("b", day(2), "journey.ended", ended("nurture", 1, false, "exit: opportunity created")).
+			add("b", day(3), "journey.enter", enter("nurture", 2)).
+			add("b", day(4), "journey.ended", ended("nurture", 2, false, "exit: opportunity created")),
+		period: analytics.Period{To: day(10)},
+		want: completion(analytics.JourneyStats{Journey: "nurture", Rate: analytics.Ratio{Numerator: 1, Denominator: 2, Value: val(0.5)},
+			Entered: 2, Completed: 1, Exited: 1, Instances: analytics.Instances{Entered: 3, Completed: 1, Exited: 2}}),
+	}, {
+		name: "an account that exited, re-entered and still runs is running",
+		log: eventLog{}.
+			add("a", day(0), "journey.enter", enter("nurture", 1)).
+			add("a", day(2), "journey.ended", ended("nurture", 1, false, "exit: unsubscribed")).
+			add("a", day(3), "journey.enter", enter("nurture", 2)),
+		period: analytics.Period{To: day(10)},
+		want: completion(analytics.JourneyStats{Journey: "nurture", Rate: analytics.Ratio{Numerator: 0, Denominator: 1, Value: val(0)},
+			Entered: 1, Running: 1, Instances: analytics.Instances{Entered: 2, Exited: 1, Running: 1}}),
+	}, {
+		name: "only the entries of the period count: an entry before From that completed does not",
+		log: eventLog{}.
+			add("a", day(0), "journey.enter", enter("nurture", 1)).
+			add("a", day(2), "journey.ended", ended("nurture", 1, true, "completed")).
+			add("a", day(6), "journey.enter", enter("nurture", 2)).
+			add("a", day(8), "journey.ended", ended("nurture", 2, false, "exit: unsubscribed")),
+		period: analytics.Period{From: day(5), To: day(10)},
+		want: completion(analytics.JourneyStats{Journey: "nurture", Rate: analytics.Ratio{Numerator: 0, Denominator: 1, Value: val(0)},
+			Entered: 1, Exited: 1, Instances: analytics.Instances{Entered: 1, Exited: 1}}),
+	}, {
+		name: "a completion after To is not seen: the account is running",
+		log: eventLog{}.
+			add("a", day(0), "journey.enter", enter("nurture", 1)).
+			add("a", day(12), "journey.ended", ended("nurture", 1, true, "completed")),
+		period: analytics.Period{To: day(10)},
+		want: completion(analytics.JourneyStats{Journey: "nurture", Rate: analytics.Ratio{Numerator: 0, Denominator: 1, Value: val(0)},
+			Entered: 1, Running: 1, Instances: analytics.Instances{Entered: 1, Running: 1}}),
+	}, {
+		name: "a merge ends the merged account's instance: that account exited; the account it merged into is another",
+		log: eventLog{}.
+			add("mk-7", day(0), "journey.enter", enter("nurture", 1)).
+			add("acme", day(0), "journey.enter", enter("nurture", 1)).
+			add("mk-7", day(2), "account.merged", m{"into": "acme"}).
+			add("mk-7", day(2), "journey.ended", ended("nurture", 1, false, "account merged into acme")).
+			add("acme", day(4), "journey.ended", ended("nurture", 1, true, "completed")),
+		period: analytics.Period{To: day(10)},
+		want: completion(analytics.JourneyStats{Journey: "nurture", Rate: analytics.Ratio{Numerator: 1, Denominator: 2, Value: val(0.5)},
+			Entered: 2, Completed: 1, Exited: 1, Instances: analytics.Instances{Entered: 2, Completed: 1, Exited: 1}}),
+	}, {
+		name: "a go-to moves the account to another journey: it counts in each, overall twice",
+		log: eventLog{}.
+			add("a", day(0), "journey.enter", enter("nurture", 1)).
+			add("a", day(2), "journey.ended", ended("nurture", 1, false, "go to journey pipeline")).
+			add("a", day(2), "journey.enter", enter("pipeline", 1)).
+			add("a", day(4), "journey.ended", ended("pipeline", 1, true, "completed")),
+		period: analytics.Period{To: day(10)},
+		want: analytics.JourneyCompletion{
+			Overall: analytics.JourneyStats{Rate: analytics.Ratio{Numerator: 1, Denominator: 2, Value: val(0.5)},
+				Entered: 2, Completed: 1, Exited: 1, Instances: analytics.Instances{Entered: 2, Completed: 1, Exited: 1}},
+			Journeys: []analytics.JourneyStats{
+				{Journey: "nurture", Rate: analytics.Ratio{Numerator: 0, Denominator: 1, Value: val(0)},
+					Entered: 1, Exited: 1, Instances: analytics.Instances{Entered: 1, Exited: 1}},
+				{Journey: "pipeline", Rate: analytics.Ratio{Numerator: 1, Denominator: 1, Value: val(1)},
+					Entered: 1, Completed: 1, Instances: analytics.Instances{Entered: 1, Completed: 1}},
+			},
+		},
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r := report(t, tt.log, analytics.Config{}, tt.period)
+			require.Empty(t, cmp.Diff(tt.want, r.JourneyCompletion), "(-want +got)")
+		})
+	}
+}
+
+// completion is the completion of a period with one journey: overall is
+// the journey's counts.
+func completion(s analytics.JourneyStats) analytics.JourneyCompletion {
+	overall := s
+	overall.Journey = ""
+	return analytics.JourneyCompletion{Overall: overall, Journeys: []analytics.JourneyStats{s}}
 }

@@ -387,7 +387,7 @@ func (c *Collector) decision(ev store.Event) error {
 	j := c.journey(d.Journey)
 	k := instKey{ev.Account, d.Version, d.Entry}
 	if d.Kind == journey.DecisionEnter && j.instances[k] == nil {
-		in := &instance{entered: ev.Time}
+		in := &instance{account: ev.Account, entered: ev.Time}
 		j.instances[k] = in
 		j.order = append(j.order, in)
 	}

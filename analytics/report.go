@@ -146,20 +146,36 @@ type JourneyCompletion struct {
 	Journeys []JourneyStats `json:"journeys"`
 }
 
-// JourneyStats counts the journey instances entered in the period: Rate is
-// Completed / Entered. Completed instances ended completed as their
-// journey defines it (journey.Ended.Completed: a completion end node or
-// goal); Exited ended otherwise (exit criterion, abort); Running had not
-// ended at To. UnmatchedEnds are ends in the period of instances whose
-// entry the log does not hold (not in the rate).
+// JourneyStats is the completion of a journey (or, overall, of every
+// journey) by the accounts that entered it in the period: Rate is
+// Completed / Entered. An account counts once per journey, however often
+// it entered it in the period: Completed if any of those instances ended
+// completed by To, as its journey defines it (journey.Ended.Completed: a
+// completion end node or goal); else Running if one had not ended at To;
+// else Exited (they all ended otherwise: exit criterion, abort, a merge).
+// Overall sums the journeys: its counts are (account, journey) pairs, an
+// account in two journeys counting in each. Instances counts the
+// instances (entries) themselves. UnmatchedEnds are ends in the period of
+// instances whose entry the log does not hold (not in the rate).
 type JourneyStats struct {
-	Journey       string `json:"journey,omitempty"`
-	Rate          Ratio  `json:"rate"`
-	Entered       int    `json:"entered"`
-	Completed     int    `json:"completed"`
-	Exited        int    `json:"exited"`
-	Running       int    `json:"running"`
-	UnmatchedEnds int    `json:"unmatchedEnds,omitempty"`
+	Journey       string    `json:"journey,omitempty"`
+	Rate          Ratio     `json:"rate"`
+	Entered       int       `json:"entered"`
+	Completed     int       `json:"completed"`
+	Exited        int       `json:"exited"`
+	Running       int       `json:"running"`
+	Instances     Instances `json:"instances"`
+	UnmatchedEnds int       `json:"unmatchedEnds,omitempty"`
+}
+
+// Instances counts the journey instances (an account's entries) entered
+// in the period: Completed ended completed by To, Exited ended otherwise,
+// Running had not ended at To.
+type Instances struct {
+	Entered   int `json:"entered"`
+	Completed int `json:"completed"`
+	Exited    int `json:"exited"`
+	Running   int `json:"running"`
 }
 
 // Email is the e-mail engagement of the program's e-mails: of the e-mails
@@ -483,21 +499,46 @@ func (c *Collector) journeysByFirstArrival() []string {
 	return out
 }
 
+// The states of an account's instances in a journey, as bits:
+// journeyKPIs counts an account completed if any instance completed, else
+// running if any runs, else exited.
+const (
+	accountExited uint8 = 1 << iota
+	accountRunning
+	accountCompleted
+)
+
 func (c *Collector) journeyKPIs(r *Report, in, by func(time.Time) bool) {
 	overall := JourneyStats{}
+	accounts := map[b2b.AccountID]uint8{}
 	for _, id := range c.journeysByFirstArrival() {
 		j := c.journeys[id]
 		s := JourneyStats{Journey: id}
+		clear(accounts)
 		for _, inst := range j.order {
 			if !in(inst.entered) {
 				continue
 			}
-			s.Entered++
+			s.Instances.Entered++
 			switch {
 			case !by(inst.ended):
-				s.Running++
+				s.Instances.Running++
+				accounts[inst.account] |= accountRunning
 			case inst.completed:
+				s.Instances.Completed++
+				accounts[inst.account] |= accountCompleted
+			default:
+				s.Instances.Exited++
+				accounts[inst.account] |= accountExited
+			}
+		}
+		for _, st := range accounts {
+			s.Entered++
+			switch {
+			case st&accountCompleted != 0:
 				s.Completed++
+			case st&accountRunning != 0:
+				s.Running++
 			default:
 				s.Exited++
 			}
@@ -527,12 +568,16 @@ func (c *Collector) journeyKPIs(r *Report, in, by func(time.Time) bool) {
 		if s.Entered == 0 && s.UnmatchedEnds == 0 {
 			continue
 		}
-		s.Rate = ratio(s.Completed, s.Entered, "no instance of the journey entered in the period")
+		s.Rate = ratio(s.Completed, s.Entered, "no account entered the journey in the period")
 		r.JourneyCompletion.Journeys = append(r.JourneyCompletion.Journeys, s)
 		overall.Entered += s.Entered
 		overall.Completed += s.Completed
 		overall.Exited += s.Exited
 		overall.Running += s.Running
+		overall.Instances.Entered += s.Instances.Entered
+		overall.Instances.Completed += s.Instances.Completed
+		overall.Instances.Exited += s.Instances.Exited
+		overall.Instances.Running += s.Instances.Running
 		overall.UnmatchedEnds += s.UnmatchedEnds
 	}
 	overall.Rate = ratio(overall.Completed, overall.Entered, "no journey entered in the period")

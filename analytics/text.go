@@ -20,7 +20,7 @@ var definitions = []struct{ Name, Text string }{
 	{"velocity", "days from a group's creation to its first sales-ready moment, or to the first opportunity on its account and interest, for those reached in the period"},
 	{"qualification", "qualified persons / persons, each account's latest qualify.rate at To summed"},
 	{"alert response", "alerts raised in the period that sales followed up (acted on: a CRM activity such as a call, a meeting, a sales e-mail) within the response window / those whose window closed by To; an acknowledgement alone (the alert seen or opened) is no response"},
-	{"journey completion", "instances entered in the period that completed (as the journey defines it: a completion end node or goal) by To / instances entered"},
+	{"journey completion", "accounts that entered a journey in the period and completed it (an instance they entered in the period completed by To, as the journey defines it: a completion end node or goal) / accounts that entered it, each once however often it entered; overall, (account, journey) pairs over all journeys"},
 	{"email", "e-mails delivered in the period that were opened (clicked) by To, once each, by the message key their opens and clicks name / e-mails delivered in the period (not bounced by To)"},
 }
 
@@ -75,7 +75,8 @@ func (r *Report) WriteText(w io.Writer) error {
 	a := r.AlertResponse
 	row("Sales-alert response rate", a.Rate, "followed-up alert", "closed alert", fmt.Sprintf("%d raised, %d still open", a.Raised, a.Open))
 	j := r.JourneyCompletion.Overall
-	row("Account-journey completion rate", j.Rate, "completed instance", "entered instance", fmt.Sprintf("%d running, %d exited", j.Running, j.Exited))
+	row("Account-journey completion rate", j.Rate, "completed account journey", "entered account journey",
+		fmt.Sprintf("%d running, %d exited; %s", j.Running, j.Exited, count(j.Instances.Entered, "instance")))
 	row("Email open rate", r.Email.OpenRate, "opened e-mail", "delivered e-mail", unmatched(r.Email.UnmatchedOpens, "open"))
 	row("Email click rate", r.Email.ClickRate, "clicked e-mail", "delivered e-mail", unmatched(r.Email.UnmatchedClicks, "click"))
 	t.flush()
@@ -96,13 +97,14 @@ func (r *Report) WriteText(w io.Writer) error {
 		t.flush()
 	}
 
-	ew.printf("\nJourneys (instances entered in the period)\n")
+	ew.printf("\nJourneys (accounts that entered each in the period, once however often; instances: their entries)\n")
 	if len(r.JourneyCompletion.Journeys) == 0 {
 		ew.printf("  no journey entered in the period\n")
 	} else {
-		t = ew.table("  JOURNEY", "ENTERED", "COMPLETED", "EXITED", "RUNNING", "COMPLETION")
+		t = ew.table("  JOURNEY", "ACCOUNTS", "COMPLETED", "EXITED", "RUNNING", "COMPLETION", "INSTANCES")
 		for _, s := range r.JourneyCompletion.Journeys {
-			t.row("  "+s.Journey, strconv.Itoa(s.Entered), strconv.Itoa(s.Completed), strconv.Itoa(s.Exited), strconv.Itoa(s.Running), pct(s.Rate))
+			t.row("  "+s.Journey, strconv.Itoa(s.Entered), strconv.Itoa(s.Completed), strconv.Itoa(s.Exited), strconv.Itoa(s.Running), pct(s.Rate),
+				strconv.Itoa(s.Instances.Entered))
 		}
 		t.flush()
 	}
