@@ -391,7 +391,7 @@ func TestReportToPastTheLogsEnd(t *testing.T) {
 	}
 	log := strings.Join([]string{
 		ev(1, "2026-01-05T00:00:00Z", "alert.raised", "early"),
-		ev(2, "2026-01-06T00:00:00Z", "alert.acknowledged", "early"),
+		ev(2, "2026-01-06T00:00:00Z", "alert.acted_on", "early"),
 		ev(3, "2026-01-06T00:00:00Z", "alert.raised", "unanswered"),
 		ev(4, "2026-01-14T06:00:00Z", "alert.raised", "window closes hours after the log's end"),
 		ev(5, "2026-01-20T00:00:00Z", "alert.raised", "late"),
@@ -402,10 +402,10 @@ func TestReportToPastTheLogsEnd(t *testing.T) {
 		args []string
 		want analytics.AlertResponse
 	}{
-		{"the whole log", nil, analytics.AlertResponse{Raised: 4, Acknowledged: 1, Open: 2}},
-		{"to a date past the log's end", []string{"--to", "2026-03-31"}, analytics.AlertResponse{Raised: 4, Acknowledged: 1, Open: 2}},
-		{"to a time past the log's end", []string{"--to", "2026-01-27T12:00:00Z"}, analytics.AlertResponse{Raised: 4, Acknowledged: 1, Open: 2}},
-		{"to the log's last day", []string{"--to", "2026-01-21"}, analytics.AlertResponse{Raised: 4, Acknowledged: 1, Open: 2}},
+		{"the whole log", nil, analytics.AlertResponse{Raised: 4, ActedOn: 1, Open: 2}},
+		{"to a date past the log's end", []string{"--to", "2026-03-31"}, analytics.AlertResponse{Raised: 4, ActedOn: 1, Open: 2}},
+		{"to a time past the log's end", []string{"--to", "2026-01-27T12:00:00Z"}, analytics.AlertResponse{Raised: 4, ActedOn: 1, Open: 2}},
+		{"to the log's last day", []string{"--to", "2026-01-21"}, analytics.AlertResponse{Raised: 4, ActedOn: 1, Open: 2}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
