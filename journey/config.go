@@ -48,7 +48,11 @@ const (
 
 // A Cap limits messages per person: at most Max messages on Channel (empty:
 // every message channel) of Category (empty: every category) within Per,
-// counted across all journeys of the account.
+// counted across all journeys of the account. Per and MaxDefer are elapsed
+// time, days too ("7d" is the last 7 times 24 hours), while a wait counts
+// calendar days: a weekly wait over the change to daylight saving time
+// ends an hour short of 7 times 24 hours after the last message, and a
+// cap at its Max per 7d defers the next message by that hour.
 type Cap struct {
 	Name     string      `json:"name"`
 	Channel  b2b.Channel `json:"channel,omitempty"`

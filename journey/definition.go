@@ -268,6 +268,19 @@ type Recipients struct {
 // zone; the wait's decision then says so ("moved into window Mon-Fri
 // 09:00-17:00 Europe/Berlin"). A wait with Until and no For is over at once after the date, so it
 // is not the wait a cycle needs (validation reports such a cycle).
+//
+// For counts calendar days in the account's time zone ([AccountView].Location):
+// each whole 24 hours of it is a day, and a wait of N days ends at the
+// clock time it began, N days later, even across a change to or from
+// daylight saving time (23 or 25 hours for that day); what is left of For
+// after the whole days ("1d12h": 12 hours) is then added as elapsed time,
+// and a For under a day is elapsed time. Since a [Duration] does not keep
+// its unit, "24h" counts as "1d". When the arrival day skips the clock
+// time (clocks go forward from 02:00 to 03:00, the wait began at 02:30)
+// or shows it twice (they go back from 03:00 to 02:00), the clock time is
+// read with the UTC offset in force before the change: the skipped 02:30
+// is 03:30, and the repeated 02:30 the first one. In UTC, or a zone that
+// does not change its offset, a day is 24 hours.
 type Wait struct {
 	For    Duration  `json:"for,omitempty"`
 	Until  time.Time `json:"until,omitzero"`
@@ -287,6 +300,8 @@ type Window struct {
 
 // A Listen node waits for an event that matches Events (any of them). When
 // one arrives the track goes to Next; after Timeout it goes to OnTimeout.
+// Timeout counts calendar days in the account's time zone, as a [Wait]'s
+// For does ("7d" ends at the clock time the track arrived, a week later).
 // Event times decide, not step times: an event dated after the timeout
 // is not heard, even in a step that runs late, nor one dated before the
 // track arrived at the node, even if it is reported only afterwards. A
@@ -317,7 +332,9 @@ type EventMatch struct {
 // entry of type "external" whose Key is the correlation key) and waits for
 // an EventExternalResult with that key: success goes to OnSuccess, an error
 // to OnError, no answer within Timeout to OnTimeout (an answer dated after
-// the timeout counts as none).
+// the timeout counts as none). Timeout is elapsed time, days too ("1d" is
+// 24 hours, the entry's Deadline): it is how long a host's call is given,
+// not a time of the account's day.
 type External struct {
 	// Call names the host function or webhook ("crm.create_task").
 	Call      string            `json:"call"`

@@ -65,8 +65,9 @@ const (
 // never), they are validation problems rather than settings that do
 // nothing.
 type ReEntry struct {
-	Mode  ReEntryMode `json:"mode,omitempty"`
-	After Duration    `json:"after,omitempty"`
+	Mode ReEntryMode `json:"mode,omitempty"`
+	// After is elapsed time, days too ("90d" is 90 times 24 hours).
+	After Duration `json:"after,omitempty"`
 	// FromExit counts After from the last exit instead of the last entry.
 	FromExit bool `json:"fromExit,omitempty"`
 	Max      int  `json:"max,omitempty"`

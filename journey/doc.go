@@ -21,8 +21,9 @@
 //
 //	action        email, SMS, sales alert, change stage, set attribute,
 //	              add to / remove from list, adjust score, assign role
-//	wait          a duration or a date, optionally moved into a weekday and
-//	              time window in the account's time zone
+//	wait          a duration (days on the account's calendar) or a date,
+//	              optionally moved into a weekday and time window in the
+//	              account's time zone
 //	listen        wait for an event (stage change, activity, ...) or time out
 //	external      ask the host to call something; success / error / timeout
 //	split         account split: ordered conditions, first match wins, else
@@ -121,6 +122,21 @@
 // accounts steps into one Result it keeps ([Catalog.StepInto]), whose
 // lists' room is reused (emptied and cleared, [Result.Reset]) instead of
 // made anew at every step.
+//
+// A wait's duration and a listen's timeout count days on the account's
+// calendar, in its time zone ([AccountView].Location): "5d" ends at the
+// clock time it began, five days later, even when clocks changed to or
+// from daylight saving time in between (a message meant for 10:00 goes at
+// 10:00). Every whole 24 hours of a duration counts as a day ("24h" is
+// "1d": a [Duration] does not keep its unit), what is left ("1d12h": 12
+// hours) and durations under a day are elapsed time, and a clock time the
+// arrival day skips or shows twice is read with the offset before the
+// change (a skipped 02:30 is 03:30, a repeated one the first; see [Wait]).
+// An external call's timeout, a re-entry policy's wait and the caps'
+// periods are elapsed time: a day is 24 hours there (so a cap of one
+// message per 7d defers by an hour a weekly message whose week was an
+// hour short, see [Cap]). In UTC, and in a zone that keeps its offset, a
+// day is 24 hours everywhere.
 //
 // Event times decide, not step times: a step that runs late decides as
 // the steps at each due time would have. It takes the events in time

@@ -13,9 +13,15 @@ import (
 // Duration is a time.Duration that reads and writes as text in definitions:
 // Go's form ("36h", "90m") or whole days ("5d", "14d"), the unit B2B journeys
 // think in. A JSON number is taken as nanoseconds.
+//
+// A Duration does not keep the unit it was written in: "1d" and "24h" are
+// the same Duration (and String writes both as "1d"). Where a journey
+// counts calendar days (a wait's For and a listen's Timeout), every whole
+// 24 hours of the Duration is a day, however it was written: "24h" is a
+// day and "36h" a day and 12 hours. See [Wait].
 type Duration time.Duration
 
-// Days returns a Duration of n days.
+// Days returns a Duration of n days (n times 24 hours).
 func Days(n int) Duration { return Duration(time.Duration(n) * 24 * time.Hour) }
 
 // ParseDuration reads "5d", "36h", "1d12h" or any Go duration; a sign

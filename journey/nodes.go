@@ -110,7 +110,7 @@ func (s *stepper) exec(i, t int, v *Version, node *cnode) bool {
 		if tr.Waiting {
 			return s.timeout(in, tr, v, node)
 		}
-		tr.Waiting, tr.Due = true, s.at.Add(node.timeout)
+		tr.Waiting, tr.Due = true, s.after(s.at, node.timeout)
 		d := s.decision(in, tr, DecisionWait, node.id)
 		d.Until = tr.Due
 		d.Reason = "listening for " + s.eventNames(node)
@@ -230,7 +230,7 @@ func (s *stepper) timeout(in *Instance, tr *Track, v *Version, node *cnode) bool
 // waitEnd computes when a wait entered at since ends, and whether its
 // window moved that end.
 func (s *stepper) waitEnd(n *cnode, since time.Time) (time.Time, bool) {
-	end := since.Add(time.Duration(n.wait.For))
+	end := s.after(since, time.Duration(n.wait.For))
 	if n.wait.Until.After(end) {
 		end = n.wait.Until
 	}
@@ -239,6 +239,56 @@ func (s *stepper) waitEnd(n *cnode, since time.Time) (time.Time, bool) {
 	}
 	in := n.window.next(end, s.location())
 	return in, !in.Equal(end)
+}
+
+// after returns the time d after t on the account's calendar, as a wait
+// and a listen count: each whole 24 hours of d is a day in the account's
+// time zone, ending at the clock time of t (see [addDays]), and what is
+// left of d is added as elapsed time. In UTC that is t.Add(d).
+func (s *stepper) after(t time.Time, d time.Duration) time.Time {
+	if d < 24*time.Hour {
+		return t.Add(d)
+	}
+	loc := s.location()
+	if loc == time.UTC {
+		return t.Add(d)
+	}
+	return addDays(t, int(d/(24*time.Hour)), loc).Add(d % (24 * time.Hour))
+}
+
+// addDays returns the moment n calendar days after t in loc at the clock
+// time t has there (in t's location). A clock time that the day skips or
+// shows twice (a change of the UTC offset, as to and from daylight saving
+// time) is read with the offset in force before the change: a 02:30 that
+// clocks going forward from 02:00 to 03:00 skip is 03:30, and a 02:30 that
+// clocks going back from 03:00 to 02:00 repeat is the first, before they
+// go back. (time.Date leaves which one it picks open, and picks
+// differently in different zones.) It takes the offset a day before and
+// the one a day after as the two around the day, as a zone does not change
+// its offset twice within a day.
+func addDays(t time.Time, n int, loc *time.Location) time.Time {
+	l := t.In(loc)
+	y, m, d := l.Date()
+	hh, mm, ss := l.Clock()
+	clock := time.Date(y, m, d+n, hh, mm, ss, l.Nanosecond(), time.UTC) // loc's clock read as UTC
+	before := zoneOffset(clock.Add(-24*time.Hour), loc)
+	at := clock.Add(-time.Duration(before) * time.Second)
+	if zoneOffset(at, loc) != before {
+		// The offset before does not show the clock time: it is after a
+		// change, or skipped by it (then at, read with the offset before,
+		// stays).
+		after := zoneOffset(clock.Add(24*time.Hour), loc)
+		if later := clock.Add(-time.Duration(after) * time.Second); zoneOffset(later, loc) == after {
+			at = later
+		}
+	}
+	return at.In(t.Location())
+}
+
+// zoneOffset is the offset of loc from UTC at t, in seconds.
+func zoneOffset(t time.Time, loc *time.Location) int {
+	_, off := t.In(loc).Zone()
+	return off
 }
 
 func (s *stepper) location() *time.Location {

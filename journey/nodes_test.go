@@ -123,8 +123,9 @@ func TestWaitWindowOverDSTChanges(t *testing.T) {
 		wait   time.Duration
 		want   time.Time
 	}{
+		// 24 hours are a calendar day: 10:00 the next day, 23 hours later.
 		{"an ordinary window on the day clocks go forward", "America/New_York", journey.Window{From: "09:00", To: "17:00"},
-			time.Date(2025, 3, 8, 10, 0, 0, 0, ny), 24 * time.Hour, time.Date(2025, 3, 9, 11, 0, 0, 0, ny)},
+			time.Date(2025, 3, 8, 10, 0, 0, 0, ny), 24 * time.Hour, time.Date(2025, 3, 9, 10, 0, 0, 0, ny)},
 		{"a window that starts in the skipped hour opens at the jump", "America/New_York", journey.Window{From: "02:00", To: "04:00"},
 			time.Date(2025, 3, 8, 5, 0, 0, 0, ny), 20 * time.Hour, time.Date(2025, 3, 9, 3, 0, 0, 0, ny)},
 		{"a window inside the skipped hour is not open that day", "America/New_York", journey.Window{From: "02:15", To: "02:45"},
@@ -147,6 +148,196 @@ func TestWaitWindowOverDSTChanges(t *testing.T) {
 			require.True(t, tt.want.Equal(res.Due), "due %v, want %v", res.Due.In(tt.want.Location()), tt.want)
 		})
 	}
+}
+
+// TestWaitOfDaysKeepsTheClockTime: a wait of whole days ends at the
+// clock time it began, that many calendar days later in the account's
+// time zone, however long the days in between were; what is left of its
+// duration after the whole days is elapsed time. A clock time that the
+// arrival day skips is read with the offset before the change (an hour
+// later on the clock), and one it shows twice is the first. In UTC and in
+// a zone without daylight saving time, a day is 24 hours.
+func TestWaitOfDaysKeepsTheClockTime(t *testing.T) {
+	t.Parallel()
+	berlin, err := time.LoadLocation("Europe/Berlin") // 2026-03-29 02:00 CET -> 03:00 CEST; 2026-10-25 03:00 CEST -> 02:00 CET
+	require.NoError(t, err)
+	ny, err := time.LoadLocation("America/New_York") // 2026-03-08 02:00 EST -> 03:00 EDT; 2026-11-01 02:00 EDT -> 01:00 EST
+	require.NoError(t, err)
+	tokyo, err := time.LoadLocation("Asia/Tokyo") // no daylight saving time
+	require.NoError(t, err)
+	utc := func(y int, m time.Month, d, h, min int) time.Time { return time.Date(y, m, d, h, min, 0, 0, time.UTC) }
+	tests := []struct {
+		name    string
+		loc     *time.Location
+		byName  bool // the view names the zone (Account.TimeZone) instead of giving it (View.Location)
+		start   time.Time
+		wait    journey.Duration
+		want    time.Time
+		elapsed time.Duration
+	}{
+		// Berlin, clocks go forward.
+		{"Berlin: 1d the day before clocks go forward", berlin, true,
+			time.Date(2026, 3, 28, 10, 0, 0, 0, berlin), journey.Days(1), time.Date(2026, 3, 29, 10, 0, 0, 0, berlin), 23 * time.Hour},
+		{"Berlin: 7d the day before clocks go forward", berlin, true,
+			time.Date(2026, 3, 28, 10, 0, 0, 0, berlin), journey.Days(7), time.Date(2026, 4, 4, 10, 0, 0, 0, berlin), days(7) - time.Hour},
+		{"Berlin: 1d ending in the skipped hour ends an hour later on the clock", berlin, true,
+			time.Date(2026, 3, 28, 2, 30, 0, 0, berlin), journey.Days(1), utc(2026, 3, 29, 1, 30), 24 * time.Hour}, // 03:30 CEST
+		{"Berlin: 1d entered as the clocks jump", berlin, true,
+			utc(2026, 3, 29, 1, 0), journey.Days(1), time.Date(2026, 3, 30, 3, 0, 0, 0, berlin), 24 * time.Hour},
+		{"Berlin: 1d entered the day clocks go forward, before the jump", berlin, true,
+			time.Date(2026, 3, 29, 1, 30, 0, 0, berlin), journey.Days(1), time.Date(2026, 3, 30, 1, 30, 0, 0, berlin), 23 * time.Hour},
+		{"Berlin: 1d12h: a calendar day, then 12 hours", berlin, true,
+			time.Date(2026, 3, 28, 10, 0, 0, 0, berlin), journey.Days(1) + journey.Duration(12*time.Hour), time.Date(2026, 3, 29, 22, 0, 0, 0, berlin), 35 * time.Hour},
+		{"Berlin: 12h stay 12 hours", berlin, true,
+			time.Date(2026, 3, 28, 20, 0, 0, 0, berlin), journey.Duration(12 * time.Hour), time.Date(2026, 3, 29, 9, 0, 0, 0, berlin), 12 * time.Hour},
+		// Berlin, clocks go back.
+		{"Berlin: 1d the day before clocks go back", berlin, true,
+			time.Date(2026, 10, 24, 10, 0, 0, 0, berlin), journey.Days(1), time.Date(2026, 10, 25, 10, 0, 0, 0, berlin), 25 * time.Hour},
+		{"Berlin: 7d the day before clocks go back", berlin, true,
+			time.Date(2026, 10, 24, 10, 0, 0, 0, berlin), journey.Days(7), time.Date(2026, 10, 31, 10, 0, 0, 0, berlin), days(7) + time.Hour},
+		{"Berlin: 1d ending in the repeated hour ends at its first 02:30", berlin, true,
+			time.Date(2026, 10, 24, 2, 30, 0, 0, berlin), journey.Days(1), utc(2026, 10, 25, 0, 30), 24 * time.Hour}, // 02:30 CEST
+		{"Berlin: 1d entered at the first 02:30 of the repeated hour", berlin, true,
+			utc(2026, 10, 25, 0, 30), journey.Days(1), time.Date(2026, 10, 26, 2, 30, 0, 0, berlin), 25 * time.Hour},
+		{"Berlin: 1d entered at the second 02:30 of the repeated hour", berlin, true,
+			utc(2026, 10, 25, 1, 30), journey.Days(1), time.Date(2026, 10, 26, 2, 30, 0, 0, berlin), 24 * time.Hour},
+		{"Berlin: 24h count as a day", berlin, true,
+			time.Date(2026, 10, 24, 10, 0, 0, 0, berlin), journey.Duration(24 * time.Hour), time.Date(2026, 10, 25, 10, 0, 0, 0, berlin), 25 * time.Hour},
+		// New York, clocks go forward.
+		{"New York: 1d the day before clocks go forward", ny, false,
+			time.Date(2026, 3, 7, 9, 0, 0, 0, ny), journey.Days(1), time.Date(2026, 3, 8, 9, 0, 0, 0, ny), 23 * time.Hour},
+		{"New York: 7d the day before clocks go forward", ny, false,
+			time.Date(2026, 3, 7, 9, 0, 0, 0, ny), journey.Days(7), time.Date(2026, 3, 14, 9, 0, 0, 0, ny), days(7) - time.Hour},
+		{"New York: 1d ending in the skipped hour ends an hour later on the clock", ny, false,
+			time.Date(2026, 3, 7, 2, 30, 0, 0, ny), journey.Days(1), utc(2026, 3, 8, 7, 30), 24 * time.Hour}, // 03:30 EDT
+		{"New York: 7d ending in the skipped hour", ny, false,
+			time.Date(2026, 3, 1, 2, 30, 0, 0, ny), journey.Days(7), utc(2026, 3, 8, 7, 30), days(7)}, // 03:30 EDT
+		{"New York: 1d entered as the clocks jump", ny, false,
+			utc(2026, 3, 8, 7, 0), journey.Days(1), time.Date(2026, 3, 9, 3, 0, 0, 0, ny), 24 * time.Hour},
+		// New York, clocks go back.
+		{"New York: 1d the day before clocks go back", ny, false,
+			time.Date(2026, 10, 31, 9, 0, 0, 0, ny), journey.Days(1), time.Date(2026, 11, 1, 9, 0, 0, 0, ny), 25 * time.Hour},
+		{"New York: 7d the day before clocks go back", ny, false,
+			time.Date(2026, 10, 31, 9, 0, 0, 0, ny), journey.Days(7), time.Date(2026, 11, 7, 9, 0, 0, 0, ny), days(7) + time.Hour},
+		{"New York: 1d ending in the repeated hour ends at its first 01:30", ny, false,
+			time.Date(2026, 10, 31, 1, 30, 0, 0, ny), journey.Days(1), utc(2026, 11, 1, 5, 30), 24 * time.Hour}, // 01:30 EDT
+		{"New York: 1d entered at the second 01:30 of the repeated hour", ny, false,
+			utc(2026, 11, 1, 6, 30), journey.Days(1), time.Date(2026, 11, 2, 1, 30, 0, 0, ny), 24 * time.Hour},
+		// No daylight saving time: a day is 24 hours.
+		{"UTC: 1d", time.UTC, false, utc(2026, 3, 28, 10, 0), journey.Days(1), utc(2026, 3, 29, 10, 0), 24 * time.Hour},
+		{"UTC: 7d", time.UTC, false, utc(2026, 10, 24, 10, 0), journey.Days(7), utc(2026, 10, 31, 10, 0), days(7)},
+		{"UTC: 1d12h", time.UTC, false, utc(2026, 3, 7, 9, 0), journey.Days(1) + journey.Duration(12*time.Hour), utc(2026, 3, 8, 21, 0), 36 * time.Hour},
+		{"UTC, named by the account", time.UTC, true, utc(2026, 3, 7, 2, 30), journey.Days(1), utc(2026, 3, 8, 2, 30), 24 * time.Hour},
+		{"Tokyo: 7d", tokyo, true, time.Date(2026, 3, 28, 10, 0, 0, 0, tokyo), journey.Days(7), time.Date(2026, 4, 4, 10, 0, 0, 0, tokyo), days(7)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			cat := newCatalog(t, journey.Config{}, linear("w", wait("wait", tt.wait, "mail"), email("mail", "hello", "end", nil), end("end", "")))
+			view := acmeView()
+			if tt.byName {
+				view.Account.TimeZone = tt.loc.String()
+			} else {
+				view.Location = tt.loc
+			}
+			var st journey.State
+			res := cat.Step(&st, journey.Input{View: view, Now: tt.start, Events: manual("w", tt.start)})
+			require.True(t, tt.want.Equal(res.Due), "due %v, want %v", res.Due.In(tt.loc), tt.want.In(tt.loc))
+			require.Equal(t, tt.elapsed, res.Due.Sub(tt.start))
+			waits := decisions(res.Trace, journey.DecisionWait)
+			require.Len(t, waits, 1)
+			require.True(t, tt.want.Equal(waits[0].Until), "until %v", waits[0].Until)
+			// A step that runs a day late sends the message at the end of the wait.
+			res = cat.Step(&st, journey.Input{View: view, Now: tt.want.Add(days(1))})
+			mails := ofType(res.Outbox, journey.ActionEmail)
+			require.NotEmpty(t, mails)
+			for _, m := range mails {
+				require.True(t, tt.want.Equal(m.At), "sent %v", m.At.In(tt.loc))
+			}
+		})
+	}
+}
+
+// TestListenTimeoutOfDaysKeepsTheClockTime: a listen's timeout of whole
+// days ends as a wait of them does, at the clock time it began; an event
+// dated after it is not heard. An external call's deadline stays elapsed
+// time: a host's call is given that many hours.
+func TestListenTimeoutOfDaysKeepsTheClockTime(t *testing.T) {
+	t.Parallel()
+	berlin, err := time.LoadLocation("Europe/Berlin") // 2026-03-29 02:00 CET -> 03:00 CEST
+	require.NoError(t, err)
+	start := time.Date(2026, 3, 28, 10, 0, 0, 0, berlin)
+	timeout := time.Date(2026, 3, 29, 10, 0, 0, 0, berlin) // 23 hours later
+	j := linear("listen",
+		journey.Node{ID: "listen", Kind: journey.KindListen, Listen: &journey.Listen{
+			Events: []journey.EventMatch{{Type: journey.EventStageChanged}}, Timeout: journey.Days(1), Next: "heard", OnTimeout: "silence"}},
+		end("heard", "heard"), end("silence", "silence"))
+	x := linear("ext",
+		journey.Node{ID: "crm", Kind: journey.KindExternal, External: &journey.External{Call: "crm.create_task",
+			Timeout: journey.Days(1), OnSuccess: "ok", OnError: "failed", OnTimeout: "late"}},
+		end("ok", "ok"), end("failed", "failed"), end("late", "late"))
+	cat := newCatalog(t, journey.Config{}, j, x)
+	tests := []struct {
+		name    string
+		event   time.Time
+		outcome string
+		at      time.Time
+	}{
+		{"an event at the timeout is heard", timeout, "heard", timeout},
+		{"an event 23.5 hours later, after the timeout, is not", start.Add(23*time.Hour + 30*time.Minute), "silence", timeout},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			view := acmeView()
+			view.Account.TimeZone = "Europe/Berlin"
+			var st journey.State
+			res := cat.Step(&st, journey.Input{View: view, Now: start, Events: manual("listen", start)})
+			require.True(t, timeout.Equal(res.Due), "due %v", res.Due.In(berlin))
+			res = cat.Step(&st, journey.Input{View: view, Now: tt.event, Events: []journey.Event{{Type: journey.EventStageChanged, At: tt.event}}})
+			require.Len(t, res.Ended, 1)
+			require.Equal(t, tt.outcome, res.Ended[0].Outcome)
+			require.True(t, tt.at.Equal(res.Ended[0].At), "ended %v", res.Ended[0].At.In(berlin))
+		})
+	}
+	t.Run("an external call's deadline is elapsed time", func(t *testing.T) {
+		view := acmeView()
+		view.Account.TimeZone = "Europe/Berlin"
+		var st journey.State
+		res := cat.Step(&st, journey.Input{View: view, Now: start, Events: manual("ext", start)})
+		calls := ofType(res.Outbox, journey.ActionExternal)
+		require.Len(t, calls, 1)
+		require.True(t, start.Add(24*time.Hour).Equal(calls[0].Deadline), "deadline %v", calls[0].Deadline.In(berlin))
+	})
+}
+
+// TestWeeklyWaitOverDSTAndAWeeklyCap: a cap's period is elapsed time, a
+// wait's days are calendar days: the week over the change to summer time
+// is an hour short, so a cap of one email per 7d defers the next message
+// by that hour, to 7 times 24 hours after the last.
+func TestWeeklyWaitOverDSTAndAWeeklyCap(t *testing.T) {
+	t.Parallel()
+	berlin, err := time.LoadLocation("Europe/Berlin") // 2026-03-29 02:00 CET -> 03:00 CEST
+	require.NoError(t, err)
+	cfg := journey.Config{Caps: []journey.Cap{{Name: "weekly", Channel: b2b.ChannelEmail, Max: 1, Per: journey.Days(7), Policy: journey.CapDefer}}}
+	cat := newCatalog(t, cfg, linear("w", email("first", "first", "wait", nil), wait("wait", journey.Days(7), "second"),
+		email("second", "second", "end", nil), end("end", "")))
+	view := acmeView()
+	view.Location = berlin
+	start := time.Date(2026, 3, 26, 10, 0, 0, 0, berlin)
+	var st journey.State
+	res := cat.Step(&st, journey.Input{View: view, Now: start, Events: manual("w", start)})
+	require.Len(t, ofType(res.Outbox, journey.ActionEmail), 3)
+	week := time.Date(2026, 4, 2, 10, 0, 0, 0, berlin)
+	require.True(t, week.Equal(res.Due), "due %v", res.Due.In(berlin))
+	res = cat.Step(&st, journey.Input{View: view, Now: week})
+	require.Empty(t, res.Outbox)
+	deferred := decisions(res.Trace, journey.DecisionDefer)
+	require.Len(t, deferred, 3)
+	require.True(t, start.Add(days(7)).Equal(res.Due), "retried at %v", res.Due.In(berlin))
+	res = cat.Step(&st, journey.Input{View: view, Now: res.Due})
+	sent := ofType(res.Outbox, journey.ActionEmail)
+	require.Len(t, sent, 3)
+	require.True(t, time.Date(2026, 4, 2, 11, 0, 0, 0, berlin).Equal(sent[0].At), "sent %v", sent[0].At.In(berlin))
 }
 
 func TestWaitUntilDate(t *testing.T) {
