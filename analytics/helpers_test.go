@@ -49,7 +49,7 @@ func created(group, interest string, at time.Time) m {
 
 func val(f float64) *float64 { return &f }
 
-func report(t *testing.T, l eventLog, cfg analytics.Config, p analytics.Period) *analytics.Report {
+func report(t testing.TB, l eventLog, cfg analytics.Config, p analytics.Period) *analytics.Report {
 	t.Helper()
 	r, err := analytics.Compute(l, cfg, p)
 	require.NoError(t, err)
