@@ -16,8 +16,10 @@
 //     declared in [Config]. Values are normalised per namespace ([Kind])
 //     before they are compared, so " Ann@ACME.com" and "ann@acme.com" are
 //     one identifier, a domain written in Unicode is its ASCII form
-//     ("Bücher.de" is "xn--bcher-kva.de", [NormalizeDomain]), and a
-//     lower-cased 18-character Salesforce ID is its 15-character original.
+//     ("Bücher.de" is "xn--bcher-kva.de", [NormalizeDomain]; a domain or
+//     an email's domain in punycode is checked as the name it encodes, and
+//     refused as that name would be), and a lower-cased 18-character
+//     Salesforce ID is its 15-character original.
 //   - Records that share an identifier are the same person (or account),
 //     transitively: a Marketo lead, the Salesforce lead with its email, and
 //     the contact the lead was converted to (carrying the lead ID) become one

@@ -25,7 +25,8 @@ var (
 // well as "A"; bytes that are not UTF-8 are kept as they are). The domain
 // is the mail host, checked as a DNS name as [NormalizeDomain] checks one
 // (at least one dot, a trailing dot removed, a name written in Unicode
-// converted to its ASCII form, "bücher.de" to "xn--bcher-kva.de") but
+// converted to its ASCII form, "bücher.de" to "xn--bcher-kva.de", a label
+// in punycode checked as the label it encodes) but
 // otherwise kept: unlike a web domain it keeps a leading "www." and may be
 // a public suffix such as "co.uk". The local part keeps its Unicode
 // letters, in lower case. It does not strip plus tags or dots (those make
@@ -123,8 +124,17 @@ func EmailDomain(email string) string {
 // punycode ("xn--..."). So "bücher.de" and "xn--bcher-kva.de" are one
 // domain. A name that UTS #46 refuses (a character no host name has, a
 // label that mixes right-to-left and left-to-right letters, bytes that are
-// not UTF-8) is an error; a punycode label written in ASCII is taken as
-// it is. A name of more than 1012 bytes that is not all ASCII is refused
+// not UTF-8) is an error. A name written in ASCII with a label in punycode
+// is checked as the name it encodes, so that its two spellings are one
+// domain or both refused: a label that is no punycode ("xn--zz99999"), or
+// that decodes to a label UTS #46 refuses ("xn--a", U+0080), or to one
+// that is not in the form the mapping gives a Unicode spelling ("a" and a
+// combining accent, not "á"; a capital), is an error naming the label;
+// and the name beside such a label is checked as its Unicode spelling is
+// (an ASCII label "ab--cd", which UTS #46 reserves, is refused in
+// "ab--cd.xn--bcher-kva.de" as in "ab--cd.bücher.de", and accepted in
+// "ab--cd.de"). A name in ASCII without punycode is checked by its bytes
+// alone. A name of more than 1012 bytes that is not all ASCII is refused
 // before conversion.
 //
 // A domain that is one public suffix managed by ICANN ("co.uk", "com.au",
@@ -172,9 +182,16 @@ func NormalizeDomain(s string) (string, error) {
 const maxUnicodeHost = 4 * 253
 
 // normalizeHost lower-cases and checks a DNS name, converting one written
-// in Unicode to its ASCII form; it returns h itself when h is already
-// canonical. An ASCII name costs one pass over its bytes.
-func normalizeHost(h string) (string, error) {
+// in Unicode to its ASCII form and checking one with a label in punycode
+// ("xn--...") as the name it encodes; it returns h itself when h is
+// already canonical. An ASCII name without punycode costs one pass over
+// its bytes.
+func normalizeHost(h string) (string, error) { return checkHost(h, true) }
+
+// checkHost is normalizeHost; with idn false, a name in ASCII is not
+// checked as an internationalised name (it is the ASCII form of one, just
+// checked by UTS #46).
+func checkHost(h string, idn bool) (string, error) {
 	orig := h
 	h = strings.TrimSuffix(h, ".")
 	if h == "" {
@@ -189,7 +206,7 @@ func normalizeHost(h string) (string, error) {
 		}
 		return "", errors.New("longer than 253 bytes")
 	}
-	upper := false
+	upper, ace := false, false
 	dots := 0
 	labelStart := 0
 	for i := 0; i <= len(h); i++ {
@@ -211,7 +228,12 @@ func normalizeHost(h string) (string, error) {
 		}
 		c := h[i]
 		switch {
-		case c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '-':
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+		case c == '-':
+			// A label in punycode: "xn--" in any case.
+			if i == labelStart+3 && h[i-1] == '-' && isACELabel(h[labelStart:]) {
+				ace = true
+			}
 		case c >= 'A' && c <= 'Z':
 			upper = true
 		case c >= utf8.RuneSelf:
@@ -224,7 +246,44 @@ func normalizeHost(h string) (string, error) {
 		return "", errors.New("needs at least one dot")
 	}
 	if upper {
-		return strings.ToLower(h), nil
+		h = strings.ToLower(h)
+	}
+	if ace && idn {
+		return punycodeHost(h)
+	}
+	return h, nil
+}
+
+// isACELabel reports whether a label of a name in ASCII is in punycode:
+// it starts with "xn--", in any case.
+func isACELabel(label string) bool {
+	return len(label) >= 4 && label[2] == '-' && label[3] == '-' && label[0]|0x20 == 'x' && label[1]|0x20 == 'n'
+}
+
+// punycodeHost checks a lower-case name in ASCII with a label in punycode
+// as unicodeHost checks the name it encodes (UTS #46 lookup, IDNA2008): a
+// label that is not punycode, or that decodes to a label UTS #46 refuses
+// (a character no host name has, one not in the form the Unicode
+// spelling's mapping gives, such as a capital or a decomposed accent,
+// letters of both directions), is an error, and so is the name when its
+// Unicode spelling is (an ASCII label such as "ab--cd" beside it, which
+// UTS #46 reserves). It returns the name's ASCII form, h itself.
+func punycodeHost(h string) (string, error) {
+	a, err := idna.Lookup.ToASCII(h)
+	if err != nil {
+		// Name the label at fault, when it is one alone.
+		for label := range strings.SplitSeq(h, ".") {
+			if !isACELabel(label) {
+				continue
+			}
+			if _, lerr := idna.Lookup.ToASCII(label); lerr != nil {
+				return "", fmt.Errorf("punycode label %q is not a valid internationalised label: %s", label, strings.TrimPrefix(lerr.Error(), "idna: "))
+			}
+		}
+		return "", fmt.Errorf("not a valid internationalised domain name: %s", strings.TrimPrefix(err.Error(), "idna: "))
+	}
+	if a != h { // not expected: the ASCII form of a valid name is itself
+		return checkHost(a, false)
 	}
 	return h, nil
 }
@@ -245,7 +304,7 @@ func unicodeHost(h string) (string, error) {
 	if !isASCII(a) { // not expected of ToASCII; checked so that normalizeHost cannot come back here
 		return "", fmt.Errorf("not a valid internationalised domain name: ASCII form %q", a)
 	}
-	d, err := normalizeHost(a)
+	d, err := checkHost(a, false)
 	if err != nil {
 		return "", fmt.Errorf("%w (ASCII form %q)", err, a)
 	}

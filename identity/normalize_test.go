@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/net/idna"
 
 	"github.com/quorumhq/quorum/identity"
 )
@@ -207,6 +208,68 @@ func TestNormalizeDomainUnicode(t *testing.T) {
 			again, err := identity.NormalizeDomain(got)
 			require.NoError(t, err)
 			require.Equal(t, got, again)
+		})
+	}
+}
+
+// TestNormalizeDomainPunycode: a name with a label written in punycode
+// ("xn--...") is checked as the name it encodes, so that its two
+// spellings are one domain or both refused: a label that is no punycode,
+// or that decodes to a label UTS #46 refuses, is an error naming it, in a
+// domain and in an email's domain alike.
+func TestNormalizeDomainPunycode(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in      string
+		unicode string // the same name written in Unicode, if any
+		want    string
+		err     string // of NormalizeDomain(in)
+	}{
+		{in: "xn--bcher-kva.de", unicode: "bücher.de", want: "xn--bcher-kva.de"},
+		{in: "XN--BCHER-KVA.DE", unicode: "BÜCHER.DE", want: "xn--bcher-kva.de"},
+		{in: "www.Xn--Bcher-Kva.de.", unicode: "www.bücher.de.", want: "xn--bcher-kva.de"},
+		{in: "xn--e1afmkfd.xn--p1ai", unicode: "пример.рф", want: "xn--e1afmkfd.xn--p1ai"},
+		{in: "xn--fa-hia.de", unicode: "faß.de", want: "xn--fa-hia.de"},
+		// Valid punycode, though it looks otherwise: Canadian syllabics.
+		{in: "xn--zzzz-invalid.com", unicode: "zzᓷᓸzᓵᓵᓸz.com", want: "xn--zzzz-invalid.com"},
+		{in: "xn--", err: `invalid domain "xn--": label "xn--" starts or ends with '-'`},
+		{in: "xn--.com", err: `invalid domain "xn--.com": label "xn--" starts or ends with '-'`},
+		{in: "xn--zz99999999999.com", err: `invalid domain "xn--zz99999999999.com": punycode label "xn--zz99999999999" is not a valid internationalised label: invalid label "zz99999999999"`},
+		{in: "xn--a.com", unicode: "\u0080.com", err: `invalid domain "xn--a.com": punycode label "xn--a" is not a valid internationalised label: invalid label "\u0080"`},
+		{in: "xn--a-ecp.ru", err: `invalid domain "xn--a-ecp.ru": punycode label "xn--a-ecp" is not a valid internationalised label: invalid label "a⒈"`},
+		// Not in the form UTS #46 maps a Unicode spelling to: a capital,
+		// a decomposed accent.
+		{in: "xn--bcher-2pa.de", err: `invalid domain "xn--bcher-2pa.de": punycode label "xn--bcher-2pa" is not a valid internationalised label: invalid label "bÜcher"`},
+		{in: "xn--a-xbb.com", err: `invalid domain "xn--a-xbb.com": punycode label "xn--a-xbb" is not a valid internationalised label: invalid label "a` + "\u0301" + `"`},
+		// Refused in Unicode, refused in punycode.
+		{in: "xn--a-zhcde.com", unicode: "אבגa.com", err: `invalid domain "xn--a-zhcde.com": punycode label "xn--a-zhcde" is not a valid internationalised label: invalid label "xn--a-zhcde"`},
+		{in: "xn--bcher-kva9876c.de", unicode: "bücher\u200d.de", err: `invalid domain "xn--bcher-kva9876c.de": punycode label "xn--bcher-kva9876c" is not a valid internationalised label: invalid label "bücher\u200d"`},
+		{in: "xn--4dbcd.1a.com", unicode: "אבג.1a.com", err: `invalid domain "xn--4dbcd.1a.com": not a valid internationalised domain name: invalid label "xn--4dbcd.1a.com"`},
+		{in: "ab--cd.xn--bcher-kva.de", unicode: "ab--cd.bücher.de", err: `invalid domain "ab--cd.xn--bcher-kva.de": not a valid internationalised domain name: invalid label "ab--cd"`},
+		{in: "xn--55qx5d.cn", unicode: "公司.cn", err: `invalid domain "xn--55qx5d.cn": "xn--55qx5d.cn" is a public suffix, not a company domain`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			t.Parallel()
+			got, err := identity.NormalizeDomain(tt.in)
+			email, emailErr := identity.NormalizeEmail("ann@" + tt.in)
+			if tt.unicode != "" {
+				u, uerr := identity.NormalizeDomain(tt.unicode)
+				require.Equal(t, got, u, "the Unicode spelling %q", tt.unicode)
+				require.Equal(t, err != nil, uerr != nil, "the Unicode spelling %q: %v", tt.unicode, uerr)
+			}
+			if tt.err != "" {
+				require.EqualError(t, err, tt.err)
+				require.ErrorIs(t, err, identity.ErrInvalidDomain)
+				if !strings.Contains(tt.err, "public suffix") {
+					require.ErrorIs(t, emailErr, identity.ErrInvalidEmail, "email: %q", email)
+				}
+				return
+			}
+			require.NoError(t, err)
+			require.Equal(t, tt.want, got)
+			require.NoError(t, emailErr)
+			require.Equal(t, tt.want, strings.TrimPrefix(identity.EmailDomain(email), "www."))
 		})
 	}
 }
@@ -547,7 +610,8 @@ func FuzzNormalizeEmail(f *testing.F) {
 
 func FuzzNormalizeDomain(f *testing.F) {
 	for _, s := range []string{"acme.com", "https://www.Acme.com/x", "co.uk", "a..b", "x:80", "-a.com", "ü.de",
-		"https://www.Bücher.DE:80/x", "例え。テスト", "ПРИМЕР.РФ", "ｗｗｗ．acme.com", "faß.de", "bücher.de。.", "xn--bcher-kva.de", "ｃｏ．ｕｋ", "-bücher.de"} {
+		"https://www.Bücher.DE:80/x", "例え。テスト", "ПРИМЕР.РФ", "ｗｗｗ．acme.com", "faß.de", "bücher.de。.", "xn--bcher-kva.de", "ｃｏ．ｕｋ", "-bücher.de",
+		"XN--BCHER-KVA.DE", "xn--a.com", "xn--a-xbb.com", "xn--4dbcd.1a.com", "ab--cd.xn--bcher-kva.de", "xn--zzzz-invalid.com"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -561,6 +625,17 @@ func FuzzNormalizeDomain(f *testing.F) {
 		again, err := identity.NormalizeDomain(got)
 		if err != nil || again != got {
 			t.Fatalf("not idempotent: %q -> %q -> %q, %v", s, got, again, err)
+		}
+		if !strings.Contains(got, "xn--") {
+			return
+		}
+		// The name written in Unicode is the same domain.
+		u, err := idna.Lookup.ToUnicode(got)
+		if err != nil {
+			t.Fatalf("%q -> %q, which UTS #46 refuses: %v", s, got, err)
+		}
+		if again, err := identity.NormalizeDomain(u); err != nil || again != got {
+			t.Fatalf("%q -> %q, written in Unicode %q -> %q, %v", s, got, u, again, err)
 		}
 	})
 }
