@@ -74,13 +74,22 @@
 // [PlanErasure] finds everything that concerns a person in an [Inventory]
 // of every store: person records (and duplicates sharing an email or phone
 // of 7 digits or more), activities, opportunity contact roles, outbox
-// entries addressed to them or naming them (their email as a whole address,
-// percent-encoded in a link too, their phone as a whole number written any
-// way, or their name as whole words, not part of a hyphenated name: a full
-// name in any message and any case, ß as ss, a name of one word as written
-// in a sales alert; composed or decomposed accents alike; in HTML as well
-// as it reads, entities unescaped; a name's words apart by any blanks or a
-// tag still its name), and consent statements. The [ErasureReport] also
-// lists suppression hashes to keep, so an erased address imported again is
-// not contacted. Applying the report is each store's job.
+// entries addressed to them or naming them (their email as a whole
+// address, percent-encoded in a link too, their phone as a whole number
+// written any way, 0044 for +44 too, or their name as whole words, not
+// part of a hyphenated name: a full name in any message and any case, ß
+// as ss, a name of one word as written in a sales alert; composed or
+// decomposed accents alike; in HTML as well as it reads, entities
+// unescaped; a name's words apart by any blanks or a tag still its name),
+// and consent statements. The [ErasureReport] also lists suppression
+// hashes to keep, so an erased address imported again is not contacted.
+// Applying the report is each store's job.
+//
+// A phone number is its digits after a +; a number written with the
+// international call prefix 00 instead ("0044 20 7946 0000") is the
+// number with its + ("+442079460000"), in matching and in
+// [SuppressionHash] alike (a hash kept before 00 was read so stays the
+// hash of "+0044..."). The exit codes that also start national numbers
+// somewhere (011 from North America is Delhi's area code after the trunk
+// prefix) are not read so.
 package governance

@@ -88,19 +88,21 @@ func (r *ErasureReport) Empty() bool {
 // An entry is addressed to the person when its person is theirs, or its
 // address is one of their emails (in any case) or, when it is no email
 // address, one of their phones (written any way: +1 (555) 010-0199 is
-// 1-555-010-0199). An entry names the person when its subject, text or HTML (as
-// written and as read, its entities unescaped) contains one of their emails
-// (as a whole address, in any case: not inside a longer one; in a link's
-// query percent-encoded too, ann%40acme.com), one of their phones of 7
-// digits or more (as a whole number, written any way, with or without its
-// +), or their name (first and last, as b2b.Person.Name gives it) as whole
-// words, not inside a longer word nor a hyphenated one (Mary Smith is not
-// in Mary Smith-Jones): a name of two words or more in any message and in
-// any case (STRAUSS for Strauß, ΠΑΠΑΔΌΠΟΥΛΟΣ for Παπαδόπουλος, IŞIK for
-// Işık), a name of one word (a first name alone) as written in a sales
-// alert, which lists the group's members by name. Names and messages are
-// compared in Unicode's composed form (NFC), so an accent written as one
-// character or as a letter and a combining mark is the same. A name is
+// 1-555-010-0199, and +44 20 7946 0000 is 0044 20 7946 0000, 00 being
+// the international call prefix; see [SuppressionHash]). An entry names
+// the person when its subject, text or HTML (as written and as read, its
+// entities unescaped) contains one of their emails (as a whole address,
+// in any case: not inside a longer one; in a link's query percent-encoded
+// too, ann%40acme.com), one of their phones of 7 digits or more (as a
+// whole number, written any way, with its +, with 00 for it or without
+// either), or their name (first and last, as b2b.Person.Name gives it) as
+// whole words, not inside a longer word nor a hyphenated one (Mary Smith
+// is not in Mary Smith-Jones): a name of two words or more in any message
+// and in any case (STRAUSS for Strauß, ΠΑΠΑΔΌΠΟΥΛΟΣ for Παπαδόπουλος,
+// IŞIK for Işık), a name of one word (a first name alone) as written in a
+// sales alert, which lists the group's members by name. Names and messages
+// are compared in Unicode's composed form (NFC), so an accent written as
+// one character or as a letter and a combining mark is the same. A name is
 // found as the message reads, too: its words apart by any blanks (a line
 // break, a no-break space) or by an HTML tag (<b>Bo</b> Chen). A common
 // first name may so plan another person's alert of the same name, and a
@@ -414,16 +416,24 @@ func phoneID(s string) string {
 
 // containsPhone reports whether s contains the phone number of the given
 // digits (its country code's included) written any way: its digits in
-// order, apart by spaces, hyphens, dots, slashes or brackets, with or
-// without a '+' before them; not inside a longer number or word (no
-// letter or digit right before its first digit or after its last).
+// order, apart by spaces, hyphens, dots, slashes or brackets, with a '+'
+// before them, or the international call prefix 00 (as normPhone reads
+// it), or neither; not inside a longer number or word (no letter or digit
+// right before its first digit, or before its 00, or after its last).
 func containsPhone(s, digits string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] != digits[0] {
 			continue
 		}
 		if before, _ := utf8.DecodeLastRuneInString(s[:i]); isWordRune(before) {
-			continue
+			// 0044 20 7946 0000 is +44 20 7946 0000, but not when
+			// the 00 itself follows a digit or letter (100442079460000).
+			if i < 2 || s[i-2:i] != "00" {
+				continue
+			}
+			if before, _ := utf8.DecodeLastRuneInString(s[:i-2]); isWordRune(before) || before == '+' {
+				continue
+			}
 		}
 		j, k := i, 0
 		for j < len(s) && k < len(digits) {
@@ -459,7 +469,12 @@ func isWordRune(r rune) bool {
 
 // SuppressionHash is the hash kept for an erased email or phone: hex
 // SHA-256 of the normalised identifier (lower-case email; phone digits with
-// a leading +, whether or not the number was written with one).
+// a leading +, whether or not the number was written with one, and a
+// leading 00 read as the + it stands for: "0044 20 7946 0000" has the hash
+// of "+442079460000"). Before 00 was read so, the hash of a number written
+// with 00 was that of "+0044..." (no message is addressed so: an SMS goes
+// to an E.164 number); a hash kept then stays as it was, and does not
+// suppress the number with its +.
 func SuppressionHash(id string) string {
 	n := normEmail(id)
 	if !strings.Contains(n, "@") {
@@ -472,17 +487,48 @@ func SuppressionHash(id string) string {
 func normEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
 // normPhone is a phone number's digits after a '+' ("+15550100" for
-// "+1 (555) 0100" and "1 555 0100"), "" without digits.
+// "+1 (555) 0100" and "1 555 0100"), "" without digits. A number whose
+// digits start with 00 and that has no '+' before them is written with
+// the international call prefix of most of the world instead of its '+':
+// "0044 20 7946 0000" is "+442079460000", as "+44 20 7946 0000" is. No
+// country code starts with 0, so 00 starts no number in international
+// format, and no national number either (0 is the trunk prefix, and no
+// area code starts with 0 after it). Other exit codes are not read so
+// (011 from North America, 010 from Japan): each is also how national
+// numbers start somewhere (011 is Delhi's and Johannesburg's area code
+// after the trunk prefix, 010 Beijing's), so "011 2345 6789" stays
+// "+01123456789".
 func normPhone(s string) string {
-	var b strings.Builder
-	b.WriteByte('+')
-	for _, c := range s {
-		if c >= '0' && c <= '9' {
-			b.WriteRune(c)
+	n, plus, zeros := 0, false, 0 // digits, a '+' before the first, leading zeros (up to 2)
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			if c == '0' && zeros == n && n < 2 {
+				zeros++
+			}
+			n++
+		case c == '+' && n == 0:
+			plus = true
 		}
 	}
-	if b.Len() == 1 {
+	skip := 0 // the 00 of the international call prefix
+	if !plus && zeros == 2 {
+		skip = 2
+	}
+	if n == skip {
 		return ""
+	}
+	var b strings.Builder
+	b.Grow(1 + n - skip)
+	b.WriteByte('+')
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= '0' && c <= '9' {
+			if skip > 0 {
+				skip--
+				continue
+			}
+			b.WriteByte(c)
+		}
 	}
 	return b.String()
 }

@@ -195,3 +195,87 @@ func TestPlanErasureShortPhonesIdentifyNobody(t *testing.T) {
 	require.Equal(t, []b2b.ActivityID{"a-4"}, got.Activities)
 	require.Equal(t, []governance.OutboxRef{{ID: "ob-2", Key: "k2", Status: channel.StatusPending, Reason: "addressed to +15550100199"}}, got.Outbox)
 }
+
+// TestPlanErasureReadsTheInternationalPrefix: a number written with the
+// international call prefix 00 instead of its + is the same number
+// ("0044 20 7946 0000" is "+44 20 7946 0000"), as a duplicate's phone, as
+// a message's address, in a message's content and in the suppression
+// hash; North America's exit code 011 is not read so (it starts national
+// numbers elsewhere), nor is a 00 inside a longer number.
+func TestPlanErasureReadsTheInternationalPrefix(t *testing.T) {
+	t.Parallel()
+	const plus, zeros = "+44 20 7946 0000", "0044 20 7946 0000"
+	sms := func(to string) channel.Message {
+		return channel.Message{Key: "k", Channel: channel.ChannelSMS, Person: "p-2", To: to, Text: "Hi"}
+	}
+	alert := func(text string) channel.Message {
+		return channel.Message{Key: "k", Channel: channel.ChannelSalesAlert, To: "rep@vendor.example", Text: text}
+	}
+	for _, tc := range []struct {
+		name      string
+		phone     string // the person's
+		duplicate string // another person's phone, "" for none
+		msg       channel.Message
+		persons   []b2b.PersonID
+		reason    string // "" if the message is not planned
+	}{
+		{"a duplicate written with 00", plus, zeros, sms("+15550100199"), []b2b.PersonID{"p-1", "p-2"}, "addressed to person \"p-2\""},
+		{"a duplicate written with +", zeros, "(+44) 20-7946-0000", sms("+15550100199"), []b2b.PersonID{"p-1", "p-2"}, "addressed to person \"p-2\""},
+		{"a duplicate written with 00 and blanks", plus, " 00 44 (20) 7946 0000", sms("+15550100199"), []b2b.PersonID{"p-1", "p-2"}, "addressed to person \"p-2\""},
+		{"a duplicate written with 011", plus, "011 44 20 7946 0000", sms("+15550100199"), []b2b.PersonID{"p-1"}, ""},
+		{"a duplicate written with +00", plus, "+0044 20 7946 0000", sms("+15550100199"), []b2b.PersonID{"p-1"}, ""},
+		{"addressed with 00", plus, "", sms("00442079460000"), []b2b.PersonID{"p-1"}, "addressed to 00442079460000"},
+		{"addressed with + to a number stored with 00", zeros, "", sms("+442079460000"), []b2b.PersonID{"p-1"}, "addressed to +442079460000"},
+		{"content with 00", plus, "", alert("Call 0044 20 7946 0000 today"), []b2b.PersonID{"p-1"}, "its content contains +442079460000"},
+		{"content with 00, no blanks", plus, "", alert("tel:00442079460000"), []b2b.PersonID{"p-1"}, "its content contains +442079460000"},
+		{"content with + for a number stored with 00", zeros, "", alert("Call +44 (20) 7946-0000"), []b2b.PersonID{"p-1"}, "its content contains +442079460000"},
+		{"content with 00 inside a longer number", plus, "", alert("Order 100442079460000"), []b2b.PersonID{"p-1"}, ""},
+		{"content with +00", plus, "", alert("Call +0044 20 7946 0000"), []b2b.PersonID{"p-1"}, ""},
+		{"content with 011", plus, "", alert("Call 01144 20 7946 0000"), []b2b.PersonID{"p-1"}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			inv := governance.Inventory{
+				Persons: []b2b.Person{{ID: "p-1", Email: "ann@acme.com", Phone: tc.phone}},
+				Outbox:  []channel.Entry{{ID: "ob-1", Status: channel.StatusPending, Message: tc.msg}},
+			}
+			if tc.duplicate != "" {
+				inv.Persons = append(inv.Persons, b2b.Person{ID: "p-2", Email: "a.lee@home.example", Phone: tc.duplicate})
+			}
+			got := governance.PlanErasure(governance.ErasureRequest{Person: "p-1"}, inv)
+			require.Equal(t, tc.persons, got.Persons)
+			var want []governance.OutboxRef
+			if tc.reason != "" {
+				want = []governance.OutboxRef{{ID: "ob-1", Key: "k", Status: channel.StatusPending, Reason: tc.reason}}
+			}
+			if d := cmp.Diff(want, got.Outbox); d != "" {
+				t.Fatalf("outbox (-want +got):\n%s", d)
+			}
+			require.Contains(t, got.Suppression, governance.SuppressionHash("+442079460000"))
+		})
+	}
+}
+
+// TestSuppressionHashReadsTheInternationalPrefix: the hash of a number
+// written with 00 is the hash of the number with its +, so that an erased
+// number stored as 0044 20 7946 0000 suppresses messages to
+// +442079460000.
+func TestSuppressionHashReadsTheInternationalPrefix(t *testing.T) {
+	t.Parallel()
+	want := governance.SuppressionHash("+442079460000")
+	for _, tc := range []struct {
+		phone string
+		same  bool
+	}{
+		{"0044 20 7946 0000", true},
+		{" 00442079460000", true},
+		{"(0044) 20 7946 0000", true},
+		{"+44 20 7946 0000", true},
+		{"44 20 7946 0000", true},
+		{"011 44 20 7946 0000", false},
+		{"+0044 20 7946 0000", false},
+		{"000 44 20 7946 0000", false},
+	} {
+		require.Equal(t, tc.same, governance.SuppressionHash(tc.phone) == want, tc.phone)
+	}
+}

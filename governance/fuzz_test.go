@@ -11,7 +11,7 @@ import (
 )
 
 func FuzzSuppressionHash(f *testing.F) {
-	for _, s := range []string{"ann@acme.com", " ANN@Acme.COM", "+1 (555) 0100", "", "++1", "Ünïcode@x.de"} {
+	for _, s := range []string{"ann@acme.com", " ANN@Acme.COM", "+1 (555) 0100", "", "++1", "Ünïcode@x.de", "0044 20 7946 0000", "00", "+0044 1"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -21,6 +21,10 @@ func FuzzSuppressionHash(f *testing.F) {
 		}
 		if governance.SuppressionHash(" \t"+s+" ") != h {
 			t.Fatalf("surrounding space changes the hash of %q", s)
+		}
+		// 00 is the international call prefix: the number with its +.
+		if !strings.Contains(s, "@") && governance.SuppressionHash("00"+s) != governance.SuppressionHash("+"+s) {
+			t.Fatalf("00%s and +%s have different hashes", s, s)
 		}
 		// Only strings whose upper case lowers back to their lower case:
 		// case folding of some runes does not round trip.
