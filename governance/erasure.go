@@ -97,12 +97,21 @@ func (r *ErasureReport) Empty() bool {
 // whole number, written any way, with its +, with 00 for it or without
 // either), or their name (first and last, as b2b.Person.Name gives it) as
 // whole words, not inside a longer word nor a hyphenated one (Mary Smith
-// is not in Mary Smith-Jones): a name of two words or more in any message
-// and in any case (STRAUSS for Strauß, ΠΑΠΑΔΌΠΟΥΛΟΣ for Παπαδόπουλος,
-// IŞIK for Işık), a name of one word (a first name alone) as written in a
-// sales alert, which lists the group's members by name. Names and messages
-// are compared in Unicode's composed form (NFC), so an accent written as
-// one character or as a letter and a combining mark is the same. A name is
+// is not in Mary Smith-Jones; a word of a script written without spaces
+// right next to it, Bo Chen様, is another word): a name of two words or
+// more in any message and in any case (STRAUSS for Strauß, ΠΑΠΑΔΌΠΟΥΛΟΣ
+// for Παπαδόπουλος, IŞIK for Işık), a name of one word (a first name
+// alone) as written in a sales alert, which lists the group's members by
+// name. A full name in Chinese, Japanese or Korean (first and last name
+// each in Han, Hiragana, Katakana or Hangul) is found anywhere in the
+// text, family name first or given name first, run together or apart by
+// a space or a middle dot (山田太郎様, 山田 太郎, ジョン・スミス, 김민준님
+// for first name 太郎, 민준, last name 山田, 김): those scripts put no space
+// between words, nor between a name and its honorific. Such a name may so
+// be found inside a longer name (山田太郎 in 小山田太郎) or, short, across
+// two words (王伟 in 国王伟大). Names and messages are compared in
+// Unicode's composed form (NFC), so an accent written as one character or
+// as a letter and a combining mark is the same. A name is
 // found as the message reads, too: its words apart by any blanks (a line
 // break, a no-break space) or by an HTML tag (<b>Bo</b> Chen). A common
 // first name may so plan another person's alert of the same name, and a
@@ -129,7 +138,7 @@ func PlanErasure(req ErasureRequest, inv Inventory) ErasureReport {
 	if req.Person != "" {
 		ids[req.Person] = true
 	}
-	var names []string
+	var names []personName
 	// A person's identifiers find duplicates, whose identifiers find more.
 	for changed := true; changed; {
 		changed = false
@@ -156,7 +165,7 @@ func PlanErasure(req ErasureRequest, inv Inventory) ErasureReport {
 		if ids[p.ID] {
 			r.Persons = append(r.Persons, p.ID)
 			if n := strings.TrimSpace(p.FirstName + " " + p.LastName); n != "" {
-				names = append(names, n)
+				names = append(names, personName{name: readable(n), runTogether: runTogetherForms(p.FirstName, p.LastName)})
 			}
 		}
 	}
@@ -179,9 +188,6 @@ func PlanErasure(req ErasureRequest, inv Inventory) ErasureReport {
 	// always explained by the same one.
 	sortedEmails := slices.Sorted(maps.Keys(emails))
 	sortedPhones := slices.Sorted(maps.Keys(phones))
-	for i, n := range names {
-		names[i] = readable(n)
-	}
 	for _, e := range inv.Outbox {
 		if reason := outboxReason(&e.Message, ids, emails, phones, sortedEmails, sortedPhones, names); reason != "" {
 			r.Outbox = append(r.Outbox, OutboxRef{ID: e.ID, Key: e.Message.Key, Status: e.Status, Reason: reason})
@@ -202,7 +208,73 @@ func PlanErasure(req ErasureRequest, inv Inventory) ErasureReport {
 	return r
 }
 
-func outboxReason(m *channel.Message, ids map[b2b.PersonID]bool, emails, phones map[string]bool, sortedEmails, sortedPhones, names []string) string {
+// A personName is a name to look for in messages.
+type personName struct {
+	// name is the first and last name, apart by one space.
+	name string
+	// runTogether are, for a name written in Chinese, Japanese or Korean,
+	// the ways it is written in a text, found anywhere in it: family and
+	// given name in either order, with nothing, a space or a middle dot
+	// between them. Nil for a name in another script, found as whole
+	// words.
+	runTogether []string
+}
+
+// runTogetherForms returns the ways a full name in Chinese, Japanese or
+// Korean (each of its two parts in Han, Hiragana, Katakana or Hangul) is
+// written in a text, or nil for another name. Chinese and Japanese put
+// no space between words (山田太郎様), nor Korean between a name and its
+// suffix (김민준님), so such a name is looked for anywhere in the text;
+// family name first as the languages write it, or given name first as a
+// form (and b2b.Person.Name) does. A name in a script written with spaces
+// is never looked for so.
+func runTogetherForms(first, last string) []string {
+	f, l := readable(norm.NFC.String(first)), readable(norm.NFC.String(last))
+	if !cjkName(f) || !cjkName(l) {
+		return nil
+	}
+	var forms []string
+	for _, sep := range []string{"", " ", "・", "·"} {
+		forms = append(forms, l+sep+f, f+sep+l)
+	}
+	return forms
+}
+
+// cjkName reports whether s is a name written in Chinese, Japanese or
+// Korean: its letters Han, Hiragana, Katakana or Hangul (or the Katakana
+// long vowel mark, U+30FC), maybe apart by spaces or middle dots.
+func cjkName(s string) bool {
+	if s == "" {
+		return false
+	}
+	letters := false
+	for _, r := range s {
+		switch {
+		case r == ' ' || r == '・' || r == '·':
+		case isCJK(r):
+			letters = true
+		default:
+			return false
+		}
+	}
+	return letters
+}
+
+// isCJK reports whether r is a letter of a script written without spaces
+// between words: Han, Hiragana, Katakana (with its long vowel marks and
+// half-width sound marks, which Unicode gives no script) or Hangul.
+func isCJK(r rune) bool {
+	if r < 0x1100 {
+		return false
+	}
+	switch r {
+	case 'ー', 'ｰ', 'ﾞ', 'ﾟ':
+		return true
+	}
+	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul)
+}
+
+func outboxReason(m *channel.Message, ids map[b2b.PersonID]bool, emails, phones map[string]bool, sortedEmails, sortedPhones []string, names []personName) string {
 	switch {
 	case ids[m.Person]:
 		return fmt.Sprintf("addressed to person %q", m.Person)
@@ -244,7 +316,16 @@ func outboxReason(m *channel.Message, ids map[b2b.PersonID]bool, emails, phones 
 	body = norm.NFC.String(body)
 	read := norm.NFC.String(readable(m.Subject) + "\n" + readable(m.Text) + "\n" + readable(html.UnescapeString(stripTags(m.HTML))))
 	var foldBody, foldRead string
-	for _, name := range names {
+	for _, pn := range names {
+		name := pn.name
+		if pn.runTogether != nil {
+			for _, f := range pn.runTogether {
+				if strings.Contains(body, f) || strings.Contains(read, f) {
+					return fmt.Sprintf("its content names %s", name)
+				}
+			}
+			continue
+		}
 		n := norm.NFC.String(name)
 		switch {
 		case strings.Contains(n, " "):
@@ -347,8 +428,13 @@ func stripTags(s string) string {
 
 // containsWord reports whether s contains w as whole words: not inside a
 // longer word (no letter or digit right before or after it), nor a
-// hyphenated one (Smith-Jones is not Smith, Anne-Marie not Marie).
+// hyphenated one (Smith-Jones is not Smith, Anne-Marie not Marie). A
+// letter of a script written without spaces (Han, Kana, Hangul) next to
+// one of another script starts another word: Chen in "Bo Chen様" is a
+// whole word.
 func containsWord(s, w string) bool {
+	first, _ := utf8.DecodeRuneInString(w)
+	last, _ := utf8.DecodeLastRuneInString(w)
 	for i := 0; i+len(w) <= len(s); {
 		j := strings.Index(s[i:], w)
 		if j < 0 {
@@ -363,13 +449,20 @@ func containsWord(s, w string) bool {
 		if isHyphen(after) {
 			after, _ = utf8.DecodeRuneInString(s[end+asize:])
 		}
-		if !isWordRune(before) && !isWordRune(after) {
+		if !continuesWord(before, first) && !continuesWord(after, last) {
 			return true
 		}
 		_, size := utf8.DecodeRuneInString(s[start:])
 		i = start + size
 	}
 	return false
+}
+
+// continuesWord reports whether r, next to a word's letter e, makes the
+// word part of a longer one: r is a letter or digit, and not of a script
+// written without spaces next to a letter of another script.
+func continuesWord(r, e rune) bool {
+	return isWordRune(r) && (!isCJK(r) || isCJK(e))
 }
 
 // containsEmail reports whether s contains the address e whole: not the

@@ -279,3 +279,69 @@ func TestSuppressionHashReadsTheInternationalPrefix(t *testing.T) {
 		require.Equal(t, tc.same, governance.SuppressionHash(tc.phone) == want, tc.phone)
 	}
 }
+
+// TestPlanErasureFindsNamesWrittenWithoutSpaces: a full name in Chinese,
+// Japanese or Korean is written without a space between its family and
+// given names and without one before what follows it (山田太郎様,
+// 김민준님), so it is found anywhere in the text, family name first or
+// given name first, with a space, a no-break or ideographic space or a
+// middle dot between them or nothing; a family or given name alone is
+// not the person. A name in a script written with spaces is still found
+// as whole words only, but a word of another script right next to it (a
+// Japanese honorific after a Latin name) does not make it part of a
+// longer word.
+func TestPlanErasureFindsNamesWrittenWithoutSpaces(t *testing.T) {
+	t.Parallel()
+	taro := b2b.Person{ID: "p-1", FirstName: "太郎", LastName: "山田", Email: "taro@acme.co.jp"}
+	smith := b2b.Person{ID: "p-1", FirstName: "ジョン", LastName: "スミス", Email: "john@acme.co.jp"}
+	minjun := b2b.Person{ID: "p-1", FirstName: "민준", LastName: "김", Email: "minjun@acme.co.kr"}
+	wei := b2b.Person{ID: "p-1", FirstName: "伟", LastName: "王", Email: "wei@acme.cn"}
+	bo := b2b.Person{ID: "p-1", FirstName: "Bo", LastName: "Chen", Email: "bo@acme.com"}
+	mary := b2b.Person{ID: "p-1", FirstName: "Mary", LastName: "Smith", Email: "mary@acme.com"}
+	email := func(text string) channel.Message {
+		return channel.Message{Key: "intro:p-2", Channel: channel.ChannelEmail, Person: "p-2", To: "dana@acme.com", Subject: "Hi", Text: text}
+	}
+	html := func(h string) channel.Message {
+		return channel.Message{Key: "intro:p-2", Channel: channel.ChannelEmail, Person: "p-2", To: "dana@acme.com", Subject: "Hi", HTML: h}
+	}
+	for _, tc := range []struct {
+		name   string
+		person b2b.Person
+		msg    channel.Message
+		reason string // "" if not planned
+	}{
+		{"family name first, run together, an honorific after", taro, email("山田太郎様、いつもお世話になっております。"), "its content names 太郎 山田"},
+		{"family name first, a space between", taro, email("担当：山田 太郎"), "its content names 太郎 山田"},
+		{"an ideographic space between", taro, email("山田\u3000太郎 様"), "its content names 太郎 山田"},
+		{"given name first", taro, email("Taro (太郎山田) joined."), "its content names 太郎 山田"},
+		{"a tag between", taro, html("<p><b>山田</b>太郎様</p>"), "its content names 太郎 山田"},
+		{"the family name alone", taro, email("山田様、いつもお世話になっております。"), ""},
+		{"another given name", taro, email("山田花子様"), ""},
+		{"the given name alone", taro, email("太郎さん"), ""},
+		{"Katakana with a middle dot", smith, email("ジョン・スミス様"), "its content names ジョン スミス"},
+		{"Katakana run together", smith, email("スミスジョンさん"), "its content names ジョン スミス"},
+		{"Korean with a suffix", minjun, email("김민준님, 안녕하세요."), "its content names 민준 김"},
+		{"Korean with spaces", minjun, email("김 민준 님"), "its content names 민준 김"},
+		{"Korean family name alone", minjun, email("김 부장님"), ""},
+		{"Chinese with a title after", wei, email("王伟先生，您好"), "its content names 伟 王"},
+		{"a Latin name before an honorific", bo, email("Bo Chen様"), "its content names Bo Chen"},
+		{"a Latin name after a Chinese word", bo, email("联系人Bo Chen"), "its content names Bo Chen"},
+		// Unchanged in scripts written with spaces.
+		{"a Latin name run together", bo, email("BoChen asked us to write."), ""},
+		{"a Latin name inside a longer word", bo, email("Bo Chenko asked us to write."), ""},
+		{"a Latin name starting a hyphenated one", mary, email("Mary Smith-Jones様"), ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			inv := governance.Inventory{Persons: []b2b.Person{tc.person}, Outbox: []channel.Entry{{ID: "ob-1", Status: channel.StatusPending, Message: tc.msg}}}
+			got := governance.PlanErasure(governance.ErasureRequest{Person: "p-1"}, inv)
+			var want []governance.OutboxRef
+			if tc.reason != "" {
+				want = []governance.OutboxRef{{ID: "ob-1", Key: tc.msg.Key, Status: channel.StatusPending, Reason: tc.reason}}
+			}
+			if d := cmp.Diff(want, got.Outbox); d != "" {
+				t.Fatalf("outbox (-want +got):\n%s", d)
+			}
+		})
+	}
+}
