@@ -59,14 +59,15 @@ type OutboxRef struct {
 type ErasureReport struct {
 	// Persons are the person records to delete: the person and any
 	// duplicate with one of its emails or phones (a phone of fewer than 7
-	// digits, a placeholder such as 000, identifies nobody).
+	// digits, a placeholder such as 000, identifies nobody; nor does a
+	// placeholder address such as noreply@acme.com).
 	Persons      []b2b.PersonID
 	Activities   []b2b.ActivityID
 	ContactRoles []ContactRoleRef
 	Outbox       []OutboxRef
 	ConsentCount int // consent statements to delete
-	// Suppression holds SHA-256 hashes of the normalised emails and phones
-	// (of 7 digits or more).
+	// Suppression holds SHA-256 hashes of the normalised emails (but
+	// placeholders) and phones (of 7 digits or more).
 	// Keep them in a suppression list: a later import of the same address
 	// must not be contacted, and a hash does not keep the address itself.
 	Suppression []string
@@ -80,7 +81,10 @@ func (r *ErasureReport) Empty() bool {
 // PlanErasure finds everything that concerns the person in inv: person
 // records (by ID, email or phone: a phone of fewer than 7 digits is a
 // placeholder, such as 000, that persons who are not the same share, and
-// identifies nobody), their activities, their contact roles, every outbox
+// identifies nobody, and so does an address that forms and imports fill
+// in for persons who gave none, noreply@acme.com, unknown@unknown.com,
+// test@example.com: its persons' records, messages and hash are not
+// planned by it), their activities, their contact roles, every outbox
 // entry addressed to them (pending or sent, since a sent entry keeps their
 // address and content) or naming them, and their consent statements. It is
 // a pure function: it changes nothing.
@@ -123,7 +127,7 @@ func (r *ErasureReport) Empty() bool {
 func PlanErasure(req ErasureRequest, inv Inventory) ErasureReport {
 	emails, phones := map[string]bool{}, map[string]bool{}
 	for _, e := range req.Emails {
-		if n := normEmail(e); n != "" {
+		if n := emailID(e); n != "" {
 			emails[n] = true
 		}
 	}
@@ -144,15 +148,15 @@ func PlanErasure(req ErasureRequest, inv Inventory) ErasureReport {
 		changed = false
 		for i := range inv.Persons {
 			p := &inv.Persons[i]
-			match := ids[p.ID] || emails[normEmail(p.Email)] || phones[phoneID(p.Phone)]
+			match := ids[p.ID] || emails[emailID(p.Email)] || phones[phoneID(p.Phone)]
 			if !match {
 				continue
 			}
 			if p.ID != "" && !ids[p.ID] {
 				ids[p.ID], changed = true, true
 			}
-			if normEmail(p.Email) != "" && !emails[normEmail(p.Email)] {
-				emails[normEmail(p.Email)], changed = true, true
+			if e := emailID(p.Email); e != "" && !emails[e] {
+				emails[e], changed = true, true
 			}
 			if phoneID(p.Phone) != "" && !phones[phoneID(p.Phone)] {
 				phones[phoneID(p.Phone)], changed = true, true
@@ -578,6 +582,31 @@ func SuppressionHash(id string) string {
 }
 
 func normEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+// emailID is normEmail(s) when it identifies a person in an erasure, ""
+// (no address) otherwise: an address whose local part is one that forms
+// and imports fill in for persons who gave none (noreply@, no-reply@,
+// donotreply@, nobody@, none@, null@, unknown@, noemail@, test@, ...,
+// placeholderLocals) is shared by persons who are not the same, as a
+// placeholder phone is, and reaches none of them.
+func emailID(s string) string {
+	n := normEmail(s)
+	at := strings.LastIndexByte(n, '@')
+	if at < 0 || placeholderLocals[n[:at]] {
+		return ""
+	}
+	return n
+}
+
+// placeholderLocals are the local parts of placeholder addresses, in
+// lower case.
+var placeholderLocals = map[string]bool{
+	"noreply": true, "no-reply": true, "no_reply": true, "no.reply": true,
+	"donotreply": true, "do-not-reply": true, "do_not_reply": true, "do.not.reply": true,
+	"nobody": true, "none": true, "null": true, "unknown": true,
+	"noemail": true, "no-email": true, "no_email": true, "nomail": true, "no-mail": true,
+	"test": true, "invalid": true,
+}
 
 // normPhone is a phone number's digits after a '+' ("+15550100" for
 // "+1 (555) 0100" and "1 555 0100"), "" without digits. A number whose

@@ -345,3 +345,48 @@ func TestPlanErasureFindsNamesWrittenWithoutSpaces(t *testing.T) {
 		})
 	}
 }
+
+// TestPlanErasurePlaceholderEmailsIdentifyNobody: an address a form or an
+// import fills in for persons who gave none (noreply@, unknown@,
+// test@example.com; or no address at all, n/a) is shared by persons who are not the same, as a
+// placeholder phone is: erasing one of them does not plan the others'
+// records, activities or messages, nor keep the placeholder's hash (it
+// would suppress every person given it); the person's own records and
+// messages are still found by their ID, and a real address still finds
+// a duplicate.
+func TestPlanErasurePlaceholderEmailsIdentifyNobody(t *testing.T) {
+	t.Parallel()
+	for _, placeholder := range []string{"noreply@acme.com", "No-Reply@acme.com", "donotreply@acme.com", "unknown@unknown.com", "test@example.com", "none@acme.com", "nobody@acme.com",
+		"n/a"} { // no address at all, in a record not validated
+		t.Run(placeholder, func(t *testing.T) {
+			t.Parallel()
+			inv := governance.Inventory{
+				Persons: []b2b.Person{
+					{ID: "p-1", FirstName: "Ann", LastName: "Lee", Email: placeholder},
+					{ID: "p-2", FirstName: "Bob", LastName: "Stone", Email: strings.ToUpper(placeholder)},
+					{ID: "p-3", FirstName: "Ann", LastName: "Lee", Email: "ann.lee@acme.com"},
+				},
+				Activities: []b2b.Activity{{ID: "a-1", Person: "p-1"}, {ID: "a-2", Person: "p-2"}},
+				Outbox: []channel.Entry{
+					{ID: "ob-1", Status: channel.StatusDelivered, Message: channel.Message{Key: "k1", Channel: channel.ChannelEmail, Person: "p-1", To: placeholder}},
+					{ID: "ob-2", Status: channel.StatusPending, Message: channel.Message{Key: "k2", Channel: channel.ChannelEmail, Person: "p-2", To: placeholder}},
+					{ID: "ob-3", Status: channel.StatusPending, Message: channel.Message{Key: "k3", Channel: channel.ChannelSalesAlert, To: "rep@vendor.example",
+						Text: "- Bob Stone <" + placeholder + ">, Champion"}},
+				},
+			}
+			got := governance.PlanErasure(governance.ErasureRequest{Person: "p-1", Emails: []string{"ann.lee@acme.com"}}, inv)
+			want := governance.ErasureReport{
+				Persons:     []b2b.PersonID{"p-1", "p-3"},
+				Activities:  []b2b.ActivityID{"a-1"},
+				Outbox:      []governance.OutboxRef{{ID: "ob-1", Key: "k1", Status: channel.StatusDelivered, Reason: `addressed to person "p-1"`}},
+				Suppression: []string{governance.SuppressionHash("ann.lee@acme.com")},
+			}
+			if d := cmp.Diff(want, got); d != "" {
+				t.Fatalf("report (-want +got):\n%s", d)
+			}
+			// An erasure asked for by the placeholder alone finds nobody.
+			got = governance.PlanErasure(governance.ErasureRequest{Emails: []string{placeholder}}, inv)
+			require.True(t, got.Empty(), "%+v", got)
+		})
+	}
+}
