@@ -59,15 +59,16 @@ type OutboxRef struct {
 type ErasureReport struct {
 	// Persons are the person records to delete: the person and any
 	// duplicate with one of its emails or phones (a phone of fewer than 7
-	// digits, a placeholder such as 000, identifies nobody; nor does a
-	// placeholder address such as noreply@acme.com).
+	// digits, a placeholder such as 000, identifies nobody, nor does one
+	// such as 000-000-0000 or 123-456-7890, nor a placeholder address
+	// such as noreply@acme.com).
 	Persons      []b2b.PersonID
 	Activities   []b2b.ActivityID
 	ContactRoles []ContactRoleRef
 	Outbox       []OutboxRef
 	ConsentCount int // consent statements to delete
-	// Suppression holds SHA-256 hashes of the normalised emails (but
-	// placeholders) and phones (of 7 digits or more).
+	// Suppression holds SHA-256 hashes of the normalised emails and phones
+	// (of 7 digits or more), but placeholders.
 	// Keep them in a suppression list: a later import of the same address
 	// must not be contacted, and a hash does not keep the address itself.
 	Suppression []string
@@ -81,13 +82,14 @@ func (r *ErasureReport) Empty() bool {
 // PlanErasure finds everything that concerns the person in inv: person
 // records (by ID, email or phone: a phone of fewer than 7 digits is a
 // placeholder, such as 000, that persons who are not the same share, and
-// identifies nobody, and so does an address that forms and imports fill
-// in for persons who gave none, noreply@acme.com, unknown@unknown.com,
-// test@example.com: its persons' records, messages and hash are not
-// planned by it), their activities, their contact roles, every outbox
-// entry addressed to them (pending or sent, since a sent entry keeps their
-// address and content) or naming them, and their consent statements. It is
-// a pure function: it changes nothing.
+// identifies nobody, and so do a number of one digit repeated or of
+// digits counting up, 000-000-0000 or 123-456-7890, and an address that
+// forms and imports fill in for persons who gave none, noreply@acme.com,
+// unknown@unknown.com, test@example.com: their persons' records,
+// messages and hashes are not planned by them), their activities, their
+// contact roles, every outbox entry addressed to them (pending or sent,
+// since a sent entry keeps their address and content) or naming them, and
+// their consent statements. It is a pure function: it changes nothing.
 //
 // An entry is addressed to the person when its person is theirs, or its
 // address is one of their emails (in any case) or, when it is no email
@@ -501,14 +503,27 @@ func containsEmail(s, e string) bool {
 // amount than a number anyone dials.
 const minPhoneDigits = 7
 
-// phoneID is normPhone(s) when it has minPhoneDigits digits or more, ""
-// (no phone) otherwise.
+// phoneID is normPhone(s) when it has minPhoneDigits digits or more and
+// is no placeholder of full length (placeholderPhone), "" (no phone)
+// otherwise.
 func phoneID(s string) string {
 	n := normPhone(s)
-	if len(n) <= minPhoneDigits {
+	if len(n) <= minPhoneDigits || placeholderPhone(n[1:]) {
 		return ""
 	}
 	return n
+}
+
+// placeholderPhone reports whether digits are what a form or an import
+// fills in for a number nobody gave: one digit repeated (000-000-0000,
+// 999 999 9999) or digits counting up (123-456-7890, 0123456789).
+func placeholderPhone(digits string) bool {
+	same, up := true, true
+	for i := 1; i < len(digits); i++ {
+		same = same && digits[i] == digits[0]
+		up = up && digits[i] == '0'+(digits[i-1]-'0'+1)%10
+	}
+	return same || up
 }
 
 // containsPhone reports whether s contains the phone number of the given

@@ -390,3 +390,37 @@ func TestPlanErasurePlaceholderEmailsIdentifyNobody(t *testing.T) {
 		})
 	}
 }
+
+// TestPlanErasurePlaceholderPhonesIdentifyNobody: a phone field holding a
+// placeholder of full length (one digit repeated, 000-000-0000, or digits
+// counting up, 123-456-7890) is shared by persons who are not the same,
+// as a short placeholder is: erasing one of them does not plan the others
+// nor keep its hash.
+func TestPlanErasurePlaceholderPhonesIdentifyNobody(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ phone, other string }{
+		{"000-000-0000", "(000) 000-0000"},
+		{"0000000000", "000 0000 000"},
+		{"999-999-9999", "9999999999"},
+		{"123-456-7890", "1234567890"},
+		{"0123456789", "01234 56789"},
+	} {
+		t.Run(tc.phone, func(t *testing.T) {
+			t.Parallel()
+			inv := governance.Inventory{
+				Persons: []b2b.Person{
+					{ID: "p-1", Email: "ann@acme.com", Phone: tc.phone},
+					{ID: "p-2", Email: "bob@acme.com", Phone: tc.other},
+				},
+				Activities: []b2b.Activity{{ID: "a-1", Person: "p-1"}, {ID: "a-2", Person: "p-2"}},
+				Outbox:     []channel.Entry{{ID: "ob-2", Status: channel.StatusPending, Message: channel.Message{Key: "k2", Channel: channel.ChannelSMS, Person: "p-2", To: tc.other}}},
+			}
+			got := governance.PlanErasure(governance.ErasureRequest{Person: "p-1"}, inv)
+			want := governance.ErasureReport{Persons: []b2b.PersonID{"p-1"}, Activities: []b2b.ActivityID{"a-1"},
+				Suppression: []string{governance.SuppressionHash("ann@acme.com")}}
+			if d := cmp.Diff(want, got); d != "" {
+				t.Fatalf("report (-want +got):\n%s", d)
+			}
+		})
+	}
+}
