@@ -130,9 +130,9 @@ func EmailDomain(email string) string {
 // that decodes to a label UTS #46 refuses ("xn--a", U+0080), or to one
 // that is not in the form the mapping gives a Unicode spelling ("a" and a
 // combining accent, not "á"; a capital), is an error naming the label;
-// and the name beside such a label is checked as its Unicode spelling is
-// (an ASCII label "ab--cd", which UTS #46 reserves, is refused in
-// "ab--cd.xn--bcher-kva.de" as in "ab--cd.bücher.de", and accepted in
+// and the other labels of such a name are checked as in its Unicode
+// spelling (an ASCII label "ab--cd", which UTS #46 reserves, is refused
+// in "ab--cd.xn--bcher-kva.de" as in "ab--cd.bücher.de", and accepted in
 // "ab--cd.de"). A name in ASCII without punycode is checked by its bytes
 // alone. A name of more than 1012 bytes that is not all ASCII is refused
 // before conversion.
