@@ -21,9 +21,10 @@
 // a few thousand events read it faster than small ones.
 //
 // Final outbox entries (delivered, failed, suppressed: most of a busy
-// outbox) are packed the same way, by account, without their payloads,
-// with an index from a hash of each ID: enqueueing a known ID, or
-// acknowledging one again, still finds its entry.
+// outbox) are packed the same way, by account, without their payloads
+// (and with an idempotency key that is the ID, as the engine's are, not
+// kept twice), with an index from a hash of each ID: enqueueing a known
+// ID, or acknowledging one again, still finds its entry.
 //
 // Limits: everything lives in the process's memory, final outbox entries
 // included (packed, as above), and the log grows without bound. Due-account

@@ -82,8 +82,14 @@ func (d *doneEntries) erase(account b2b.AccountID, person b2b.PersonID) int {
 // appendDone encodes what an event does not hold of a final entry: its
 // ID, idempotency key, channel, last error and receipt, each with its
 // length, then its attempts, and its creation and last due time.
+// A key that is the ID (as the engine's are) is written empty: no stored
+// entry has an empty key.
 func appendDone(buf []byte, e *store.OutboxEntry) []byte {
-	for _, s := range []string{e.ID, e.IdempotencyKey, e.Channel, e.LastError} {
+	key := e.IdempotencyKey
+	if key == e.ID {
+		key = ""
+	}
+	for _, s := range []string{e.ID, key, e.Channel, e.LastError} {
 		buf = appendBytes(buf, []byte(s))
 	}
 	buf = appendBytes(buf, e.Receipt)
@@ -104,6 +110,9 @@ func decodeDone(ev *store.Event) store.OutboxEntry {
 		return s
 	}
 	e.ID, e.IdempotencyKey, e.Channel, e.LastError = string(field()), string(field()), string(field()), string(field())
+	if e.IdempotencyKey == "" {
+		e.IdempotencyKey = e.ID
+	}
 	if r := field(); len(r) > 0 {
 		e.Receipt = append([]byte(nil), r...)
 	}

@@ -13,7 +13,8 @@ import (
 
 // TestDoneEntries keeps final entries under hashes that collide (all of
 // them, then half of them, as well as a real hash) and checks that each
-// is found by its ID, whole, and not by another's; that erasure removes a
+// is found by its ID, whole (its key too when it is the ID, which is not
+// kept twice), and not by another's; that erasure removes a
 // person's; and that an erased ID can be kept again.
 func TestDoneEntries(t *testing.T) {
 	for name, hash := range map[string]func(string) uint64{
@@ -28,6 +29,9 @@ func TestDoneEntries(t *testing.T) {
 				e := store.OutboxEntry{ID: fmt.Sprint("m", i), Account: b2b.AccountID(fmt.Sprint("acc-", i%3)), Person: b2b.PersonID(fmt.Sprint("p", i%4)),
 					IdempotencyKey: fmt.Sprint("k", i), Channel: "email", Status: store.OutboxDelivered, Attempts: 1 + i%3,
 					NextAttemptAt: t0.Add(time.Duration(i) * time.Minute), CreatedAt: t0, UpdatedAt: t0.Add(time.Duration(i) * time.Hour)}
+				if i%5 == 0 {
+					e.IdempotencyKey = e.ID // as the engine's keys are
+				}
 				switch i % 3 {
 				case 0:
 					e.Receipt = fmt.Appendf(nil, `{"providerId":"x-%d"}`, i)
@@ -82,4 +86,19 @@ func TestDoneEntries(t *testing.T) {
 			same(e, got)
 		})
 	}
+}
+
+// TestDoneKeyIsTheID: a final entry whose idempotency key is its ID (as
+// the engine queues them) keeps it once: its encoding is shorter by the
+// key than one with another key of that length, and decodes whole.
+func TestDoneKeyIsTheID(t *testing.T) {
+	t.Parallel()
+	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	e := store.OutboxEntry{ID: "journey/welcome/p1", Account: "acme", Person: "p1", IdempotencyKey: "journey/welcome/p1", Channel: "email",
+		Status: store.OutboxDelivered, Attempts: 1, NextAttemptAt: t0, CreatedAt: t0, UpdatedAt: t0}
+	other := e
+	other.IdempotencyKey = "journey/welcome/p2"
+	require.Equal(t, len(appendDone(nil, &other))-len(e.ID), len(appendDone(nil, &e)))
+	got := decodeDone(&store.Event{Account: e.Account, Person: e.Person, Type: string(e.Status), Time: e.UpdatedAt, Data: appendDone(nil, &e)})
+	require.Equal(t, e, got)
 }
