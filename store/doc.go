@@ -31,9 +31,11 @@
 // Messages that a journey step wants sent are committed as [OutboxEntry]
 // records with the account's state. A dispatcher claims due entries with a
 // lease ([Store.ClaimOutbox]), delivers them with their idempotency key, and
-// records the result ([Store.AckOutbox]). An entry whose lease expires
-// (the dispatcher crashed) is claimed again; the idempotency key makes the
-// second delivery harmless with a sender that honours it.
+// records the result ([Store.AckOutbox]) under the claim's fencing token:
+// the entry's Seq and Attempts as the claim returned them. An entry whose
+// lease expires (the dispatcher crashed) is claimed again, and the first
+// claim's ack is then refused; the idempotency key makes the second
+// delivery harmless with a sender that honours it.
 //
 // # Erasure
 //
@@ -49,5 +51,8 @@
 // stays, not even the entries' IDs: a later commit or enqueue of such an
 // ID stores a new entry (the engine's rewritten states no longer queue
 // the person's messages, and a commit computed before the erasure fails
-// on its version).
+// on its version). The new entry has a Seq of its own
+// ([OutboxEntry.Seq]): an ack of the erased entry's claim, or a redaction
+// read before the erasure, that passes the erased entry's Seq is refused
+// rather than applied to the new entry.
 package store

@@ -19,7 +19,9 @@ var (
 	// computed from, and the caller reads again: a commit's expected
 	// version is not the account's (or it redacts an event or entry
 	// erased since it was read), an ack's entry is not claimed, or no
-	// longer by the ack's claim.
+	// longer by the ack's claim. (An ack of an entry erased since its
+	// claim is ErrNotFound, whether or not its ID names a new entry
+	// since; see [AckParams.Seq].)
 	ErrConflict = errors.New("version conflict")
 	// ErrInvalid: the params are malformed (empty tenant, missing ID, ...).
 	ErrInvalid = errors.New("invalid store request")
@@ -94,15 +96,26 @@ func (s OutboxStatus) Final() bool {
 //
 // A commit or an enqueue stores a new entry pending, due at its
 // NextAttemptAt (the params' Now when zero), created and updated at Now,
-// with no attempt, lease, error or receipt, whatever of these the entry
-// passed carries.
+// with a Seq of its own and no attempt, lease, error or receipt, whatever
+// of these the entry passed carries.
 type OutboxEntry struct {
 	// ID is unique within a tenant; committing an entry whose ID exists
 	// keeps the existing one (a retried commit cannot enqueue twice),
 	// final or not. An erased entry is forgotten whole, its ID included
 	// (see [Store.ErasePerson]): committing or enqueueing the ID again
-	// stores a new entry.
-	ID      string
+	// stores a new entry, with another Seq.
+	ID string
+	// Seq tells the entries of one ID apart: the store assigns it when
+	// it stores the entry (at a commit or an enqueue), whatever the
+	// caller's entry carries; positive, unique within the tenant and
+	// never issued twice, not even once its entry is erased, and kept by
+	// the entry for good (claims and acks do not change it). It is not
+	// an order, and is numbered apart from the events' Seqs (a SQL
+	// adapter draws it from an identity column or a sequence shared by
+	// all tenants). An ack ([AckParams.Seq]) and a redaction
+	// ([OutboxRedaction.Seq]) that pass it reach this entry or none,
+	// never a new entry of an erased entry's ID.
+	Seq     int64
 	Account b2b.AccountID
 	Person  b2b.PersonID // the recipient, if a person
 	// IdempotencyKey goes to the sender with every delivery attempt.
@@ -160,10 +173,11 @@ type CommitParams struct {
 	// (claims and acks do not change the account's version) is left as it
 	// is; an entry of another account (or of none: enqueued naming no
 	// account) fails the commit with ErrInvalid, and an ID the tenant
-	// holds no entry of with ErrConflict, so that the committer reads
-	// again: the entry was erased since it was read (a store that forgot
-	// an erased ID cannot tell it from one never queued). Either way the
-	// commit changes nothing.
+	// holds no entry of, or (with the redaction's Seq) another entry of,
+	// with ErrConflict, so that the committer reads again: the entry was
+	// erased since it was read (a store that forgot an erased ID cannot
+	// tell it from one never queued). Either way the commit changes
+	// nothing.
 	OutboxRedactions []OutboxRedaction
 	Now              time.Time
 }
@@ -179,7 +193,13 @@ type Redaction struct {
 // An OutboxRedaction replaces the payload of an outbox entry that is still
 // to be delivered; see [CommitParams.OutboxRedactions].
 type OutboxRedaction struct {
-	ID      string
+	ID string
+	// Seq, when not zero, is the entry's Seq as [Store.PendingOutbox]
+	// listed it (a negative one is invalid): a redaction of an entry
+	// erased since it was read fails the commit with ErrConflict also
+	// when its ID names a new entry since, whose payload (another
+	// message) it would replace otherwise.
+	Seq     int64
 	Payload []byte
 }
 
@@ -248,22 +268,31 @@ type ClaimParams struct {
 // AckParams records the result of a delivery attempt of a claimed entry.
 // Status is OutboxDelivered, OutboxFailed (permanent), OutboxSuppressed or
 // OutboxPending (retry at NextAttemptAt).
+//
+// Seq and Attempt, as the claim returned them, are together the claim's
+// fencing token: a dispatcher passes both. A refused ack changes nothing
+// and its Event is not logged.
 type AckParams struct {
 	Tenant Tenant
 	ID     string
+	// Seq, when not zero, is the entry's Seq as its claim returned it (a
+	// negative one is invalid). An ack of an entry erased since its claim
+	// fails with ErrNotFound, also when its ID names a new entry since
+	// (the person erased, the ID queued again): the new entry, claimed or
+	// not, pending or final, is left as it is. Without Seq, an ack names
+	// the entry by ID alone: the erased entry's claim would acknowledge
+	// the new entry once that is claimed as many times as the erased one
+	// was (see Attempt), recording as sent a message that was not, or
+	// ending another dispatcher's claim.
+	Seq int64
 	// Attempt, when not zero, is the entry's Attempts as its claim returned
-	// it: the claim's fencing token (a negative one is invalid). An ack
-	// whose claim was superseded (the lease ended and another dispatcher
-	// claimed the entry) fails with ErrConflict and changes nothing, its
-	// Event not logged; until another claim takes the entry, an ack after
-	// the lease ended is still the claim's.
-	//
-	// The token fences the claims of one entry, not of an ID: an erased
-	// entry's claim acknowledges nothing (ErrNotFound, or ErrConflict
-	// while a new entry of the ID waits unclaimed), but once a new entry
-	// of the ID is claimed as many times it would acknowledge that claim.
-	// So an ID erased while claimed is not queued again before that
-	// claim's lease ends.
+	// it: the fencing token of the claims of one entry (a negative one is
+	// invalid). An ack whose claim was superseded (the lease ended and
+	// another dispatcher claimed the entry) fails with ErrConflict; until
+	// another claim takes the entry, an ack after the lease ended is
+	// still the claim's. Attempts count the claims of an entry, not of an
+	// ID: a new entry of an erased entry's ID counts from zero, so it is
+	// Seq that fences the erased entry's claim.
 	Attempt       int
 	Status        OutboxStatus
 	Receipt       []byte
@@ -323,7 +352,8 @@ type Store interface {
 	// ClaimOutbox leases due entries to one dispatcher.
 	ClaimOutbox(ctx context.Context, p *ClaimParams) ([]OutboxEntry, error)
 	// AckOutbox records a delivery result; ErrNotFound if the entry does not
-	// exist, ErrConflict if it is not claimed (or no longer by this claim).
+	// exist (with p.Seq: if the ID names no entry of that Seq),
+	// ErrConflict if it is not claimed (or no longer by this claim).
 	AckOutbox(ctx context.Context, p *AckParams) error
 	// Enqueue adds outbox entries that belong to no account commit (a
 	// message a host sends directly). An entry that names an account is
@@ -351,8 +381,10 @@ type Store interface {
 	// status (pending, claimed, delivered, failed, suppressed), and
 	// reports how many. Nothing of them stays: not the events' Seqs (never
 	// issued again, see [Event]), not the entries' IDs, which a later
-	// commit or enqueue may use for new entries, nor the person's
-	// accounts ([Store.PersonAccounts] finds none). Erasing again removes
+	// commit or enqueue may use for new entries (of new Seqs, so that an
+	// erased entry's claim, acknowledged with its Seq, cannot reach them:
+	// see [AckParams]), nor the person's accounts
+	// ([Store.PersonAccounts] finds none). Erasing again removes
 	// nothing more. The engine rewrites the states of the person's
 	// accounts, and redacts the events that name the person among others,
 	// before (see [CommitParams.Redactions]).

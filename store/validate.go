@@ -64,6 +64,9 @@ func (p *CommitParams) Validate() error {
 		case rewritten[r.ID]:
 			ps.Addf(fmt.Sprintf("outboxRedactions[%d].id", i), "%q appears twice in one commit", r.ID)
 		}
+		if r.Seq < 0 {
+			ps.Addf(fmt.Sprintf("outboxRedactions[%d].seq", i), "must not be negative, got %d", r.Seq)
+		}
 		rewritten[r.ID] = true
 	}
 	checkOutbox(&ps, p.Outbox, "outbox", "one commit")
@@ -154,6 +157,9 @@ func (p *AckParams) Validate() error {
 	// not a claim superseded (ErrConflict).
 	if p.Attempt < 0 {
 		ps.Addf("attempt", "must not be negative, got %d", p.Attempt)
+	}
+	if p.Seq < 0 {
+		ps.Addf("seq", "must not be negative, got %d", p.Seq)
 	}
 	switch p.Status {
 	case OutboxDelivered, OutboxFailed, OutboxSuppressed:

@@ -50,6 +50,9 @@ func TestAckParamsValidate(t *testing.T) {
 			want: []string{"nextAttemptAt"}},
 		{name: "a negative attempt", edit: func(p *store.AckParams) { p.Attempt = -1 },
 			want: []string{"attempt"}, reason: "no claim returns one: a caller's mistake, not a lost lease (ErrConflict)"},
+		{name: "a negative seq", edit: func(p *store.AckParams) { p.Seq = -1 },
+			want: []string{"seq"}, reason: "no store assigns one: a caller's mistake, not an erased entry (ErrNotFound)"},
+		{name: "valid with a seq and an attempt", edit: func(p *store.AckParams) { p.Seq, p.Attempt = 7, 2 }},
 		{name: "an event without type or time", edit: func(p *store.AckParams) { p.Event = &store.Event{Data: []byte(`{}`)} },
 			want:   []string{"event.type", "event.time"},
 			reason: "the ack's event goes to the log, which a commit refuses such an event for"},
@@ -123,7 +126,7 @@ func TestValidateAllocatesNothing(t *testing.T) {
 		validate func() error
 	}{
 		{"commit", (&store.CommitParams{Tenant: "t1", Account: "acme", ExpectedVersion: 3, Now: t0, Events: events, Outbox: outbox}).Validate},
-		{"ack", (&store.AckParams{Tenant: "t1", ID: "m1", Attempt: 1, Status: store.OutboxDelivered, Now: t0,
+		{"ack", (&store.AckParams{Tenant: "t1", ID: "m1", Seq: 1, Attempt: 1, Status: store.OutboxDelivered, Now: t0,
 			Event: &store.Event{Type: "message.delivered", Time: t0}}).Validate},
 		{"claim", (&store.ClaimParams{Tenant: "t1", Now: t0, Lease: time.Minute}).Validate},
 		{"enqueue", (&store.EnqueueParams{Tenant: "t1", Now: t0, Entries: outbox}).Validate},

@@ -81,7 +81,7 @@ func (d *doneEntries) erase(account b2b.AccountID, person b2b.PersonID) int {
 
 // appendDone encodes what an event does not hold of a final entry: its
 // ID, idempotency key, channel, last error and receipt, each with its
-// length, then its attempts, and its creation and last due time.
+// length, then its Seq and attempts, and its creation and last due time.
 // A key that is the ID (as the engine's are) is written empty: no stored
 // entry has an empty key.
 func appendDone(buf []byte, e *store.OutboxEntry) []byte {
@@ -93,6 +93,7 @@ func appendDone(buf []byte, e *store.OutboxEntry) []byte {
 		buf = appendBytes(buf, []byte(s))
 	}
 	buf = appendBytes(buf, e.Receipt)
+	buf = binary.AppendUvarint(buf, uint64(max(e.Seq, 0)))
 	buf = binary.AppendUvarint(buf, uint64(max(e.Attempts, 0)))
 	buf = appendTime(buf, e.CreatedAt)
 	return appendTime(buf, e.NextAttemptAt)
@@ -116,6 +117,8 @@ func decodeDone(ev *store.Event) store.OutboxEntry {
 	if r := field(); len(r) > 0 {
 		e.Receipt = append([]byte(nil), r...)
 	}
+	seq, w := binary.Uvarint(buf)
+	e.Seq, buf = int64(seq), buf[w:]
 	n, w := binary.Uvarint(buf)
 	e.Attempts, buf = int(n), buf[w:]
 	e.CreatedAt, buf = readTime(buf)

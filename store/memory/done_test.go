@@ -26,7 +26,7 @@ func TestDoneEntries(t *testing.T) {
 			d := doneEntries{hash: hash}
 			t0 := time.Date(2026, 1, 2, 3, 4, 5, 6, time.FixedZone("X", -5*3600))
 			entry := func(i int) store.OutboxEntry {
-				e := store.OutboxEntry{ID: fmt.Sprint("m", i), Account: b2b.AccountID(fmt.Sprint("acc-", i%3)), Person: b2b.PersonID(fmt.Sprint("p", i%4)),
+				e := store.OutboxEntry{ID: fmt.Sprint("m", i), Seq: int64(1000 + 7*i), Account: b2b.AccountID(fmt.Sprint("acc-", i%3)), Person: b2b.PersonID(fmt.Sprint("p", i%4)),
 					IdempotencyKey: fmt.Sprint("k", i), Channel: "email", Status: store.OutboxDelivered, Attempts: 1 + i%3,
 					NextAttemptAt: t0.Add(time.Duration(i) * time.Minute), CreatedAt: t0, UpdatedAt: t0.Add(time.Duration(i) * time.Hour)}
 				if i%5 == 0 {
@@ -79,7 +79,7 @@ func TestDoneEntries(t *testing.T) {
 			// An erased ID is unknown: it can be kept again.
 			e := entry(13) // acc-1, p1: erased
 			require.Equal(t, store.OutboxEntry{Account: "acc-1", Person: "p1"}, store.OutboxEntry{Account: e.Account, Person: e.Person})
-			e.LastError = "kept again"
+			e.LastError, e.Seq = "kept again", 5000 // a new entry of the ID
 			d.add(&e)
 			got, ok := d.get(e.ID)
 			require.True(t, ok)
@@ -94,7 +94,7 @@ func TestDoneEntries(t *testing.T) {
 func TestDoneKeyIsTheID(t *testing.T) {
 	t.Parallel()
 	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	e := store.OutboxEntry{ID: "journey/welcome/p1", Account: "acme", Person: "p1", IdempotencyKey: "journey/welcome/p1", Channel: "email",
+	e := store.OutboxEntry{ID: "journey/welcome/p1", Seq: 42, Account: "acme", Person: "p1", IdempotencyKey: "journey/welcome/p1", Channel: "email",
 		Status: store.OutboxDelivered, Attempts: 1, NextAttemptAt: t0, CreatedAt: t0, UpdatedAt: t0}
 	other := e
 	other.IdempotencyKey = "journey/welcome/p2"

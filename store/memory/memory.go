@@ -41,6 +41,9 @@ type tenant struct {
 	// enqueued outside a commit) whose log or outbox holds something of
 	// theirs: what PersonAccounts answers and ErasePerson visits.
 	persons personIndex
+	// outboxSeq is the last Seq given to an outbox entry: entries are
+	// numbered apart from events, and never twice.
+	outboxSeq int64
 }
 
 type shard struct {
@@ -191,12 +194,16 @@ func (td *tenant) commitLog(p *store.CommitParams, entries []*store.OutboxEntry)
 	// Check every redaction before changing anything.
 	for _, r := range p.OutboxRedactions {
 		var account b2b.AccountID
+		var seq int64
 		if e, ok := td.outbox[r.ID]; ok {
-			account = e.Account
+			account, seq = e.Account, e.Seq
 		} else if e, ok := td.done.get(r.ID); ok {
-			account = e.Account // done since it was read: nothing to redact
+			account, seq = e.Account, e.Seq // done since it was read: nothing to redact
 		} else {
 			return fmt.Errorf("outbox redaction of %q: no such entry (erased since it was read): %w", r.ID, store.ErrConflict)
+		}
+		if r.Seq != 0 && r.Seq != seq {
+			return fmt.Errorf("outbox redaction of %q: entry %d was erased since it was read, the ID now names entry %d: %w", r.ID, r.Seq, seq, store.ErrConflict)
 		}
 		if account != p.Account {
 			return invalid(fmt.Sprintf("outbox redaction of %q: an entry of account %q, not %q", r.ID, account, p.Account))

@@ -26,7 +26,7 @@ func (td *tenant) forget(e *store.OutboxEntry) {
 // prepare copies outbox entries as the store keeps them: pending, with
 // their own payloads, stamped with the account (when committed with one),
 // and nothing of a delivery (attempts, lease, error, receipt) the
-// caller's entries may carry.
+// caller's entries may carry. enqueue numbers those it keeps.
 func prepare(account b2b.AccountID, entries []store.OutboxEntry, now time.Time) []*store.OutboxEntry {
 	out := make([]*store.OutboxEntry, len(entries))
 	for i, o := range entries {
@@ -48,8 +48,8 @@ func prepare(account b2b.AccountID, entries []store.OutboxEntry, now time.Time) 
 	return out
 }
 
-// enqueue adds prepared entries whose IDs are new, indexing their persons
-// through seen; callers hold logMu.
+// enqueue adds prepared entries whose IDs are new, each with a Seq of its
+// own, indexing their persons through seen; callers hold logMu.
 func (td *tenant) enqueue(entries []*store.OutboxEntry, seen *indexed) {
 	for _, e := range entries {
 		if _, dup := td.outbox[e.ID]; dup {
@@ -58,6 +58,8 @@ func (td *tenant) enqueue(entries []*store.OutboxEntry, seen *indexed) {
 		if _, done := td.done.get(e.ID); done {
 			continue
 		}
+		td.outboxSeq++
+		e.Seq = td.outboxSeq
 		td.outbox[e.ID] = e
 		if td.entries[e.Account] == nil {
 			td.entries[e.Account] = map[string]*store.OutboxEntry{}
@@ -151,12 +153,18 @@ func (s *Store) AckOutbox(ctx context.Context, p *store.AckParams) error {
 func (td *tenant) ack(p *store.AckParams) (sealed bool, _ error) {
 	e, ok := td.outbox[p.ID]
 	if !ok {
-		if final, done := td.done.get(p.ID); done {
+		final, done := td.done.get(p.ID)
+		switch {
+		case done && p.Seq != 0 && p.Seq != final.Seq:
+			return false, erasedSince(p.Seq, final.Seq)
+		case done:
 			return false, fmt.Errorf("the entry is %s already: %w", final.Status, store.ErrConflict)
 		}
 		return false, store.ErrNotFound
 	}
 	switch {
+	case p.Seq != 0 && p.Seq != e.Seq:
+		return false, erasedSince(p.Seq, e.Seq)
 	case e.Status != store.OutboxClaimed:
 		return false, fmt.Errorf("the entry is %s, not claimed: %w", e.Status, store.ErrConflict)
 	case p.Attempt != 0 && p.Attempt != e.Attempts:
@@ -194,6 +202,12 @@ func (td *tenant) ack(p *store.AckParams) (sealed bool, _ error) {
 		}
 	}
 	return td.sealed(), nil
+}
+
+// erasedSince is the error of an ack of entry seq, erased since its
+// claim, whose ID names entry now.
+func erasedSince(seq, now int64) error {
+	return fmt.Errorf("entry %d was erased, the ID now names entry %d: %w", seq, now, store.ErrNotFound)
 }
 
 // PendingOutbox implements [store.Store]. It looks at the account's

@@ -300,9 +300,16 @@ func (s suite) erasedIDsAreFree(t *testing.T) {
 		{ID: "quiet", Person: "p1", IdempotencyKey: "k5", Channel: "email", Payload: []byte("old")},
 		{ID: "sent", Person: "p1", IdempotencyKey: "k6", Channel: "email", Payload: []byte("old")},
 	}})
+	erased := map[int64]bool{}
+	old, err := st.PendingOutbox(ctx, tenant, "a")
+	require.NoError(t, err)
+	for _, e := range old {
+		erased[e.Seq] = true
+	}
 	got, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0, Lease: 2 * time.Hour})
 	require.NoError(t, err)
 	require.Len(t, got, 4)
+	require.Equal(t, "claimed", got[0].ID)
 	for _, a := range []store.AckParams{
 		{ID: "failed", Status: store.OutboxFailed, Error: "550"},
 		{ID: "quiet", Status: store.OutboxSuppressed, Error: "opted out"},
@@ -335,6 +342,9 @@ func (s suite) erasedIDsAreFree(t *testing.T) {
 		if len(e.Receipt) == 0 {
 			e.Receipt = nil
 		}
+		require.Positive(t, e.Seq, e.ID)
+		require.False(t, erased[e.Seq], "%s: a new entry has a Seq of its own, not the erased entry's %d", e.ID, e.Seq)
+		want.Seq = e.Seq
 		require.Equal(t, want, e, "%s: a new entry, nothing of the erased one", e.ID)
 	}
 	ofA, err := st.PendingOutbox(ctx, tenant, "a")
@@ -349,7 +359,10 @@ func (s suite) erasedIDsAreFree(t *testing.T) {
 	require.Empty(t, accs)
 
 	// The erased entry's claim, still leased, acknowledges nothing: the
-	// entry of its ID is a new one, not claimed.
+	// entry of its ID is a new one, of another Seq (and, without the Seq,
+	// not claimed).
+	err = st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "claimed", Seq: got[0].Seq, Attempt: 1, Status: store.OutboxDelivered, Now: t1})
+	require.ErrorIs(t, err, store.ErrNotFound)
 	err = st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "claimed", Attempt: 1, Status: store.OutboxDelivered, Now: t1})
 	require.ErrorIs(t, err, store.ErrConflict)
 	claimed, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t1, Lease: time.Minute})
@@ -366,6 +379,189 @@ func (s suite) erasedIDsAreFree(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, store.OutboxDelivered, again[0].Status, "the new entry's ID keeps it once delivered")
 	require.Equal(t, b2b.AccountID("b"), again[0].Account)
+}
+
+// erasedClaimAcksNothing: a dispatcher claims an entry, its person is
+// erased and its ID queued again for a new entry, and the dispatcher,
+// still within its lease, acknowledges its claim with the claim's Seq and
+// attempt. Whatever it records (delivered, failed, suppressed, a retry)
+// and wherever the new entry stands (pending, claimed by another
+// dispatcher as many times, delivered), the ack is refused with
+// ErrNotFound, as when the ID was not queued again: the new entry keeps
+// its status, attempts, lease, error, receipt and payload, nothing is
+// logged, and its own claim still acknowledges it. (Acknowledged by ID
+// alone, the erased entry's claim would record as sent a message that
+// was not, or end the other dispatcher's claim.)
+func (s suite) erasedClaimAcksNothing(t *testing.T) {
+	acks := []store.AckParams{
+		{Status: store.OutboxDelivered, Receipt: []byte(`{"providerId":"old"}`)},
+		{Status: store.OutboxFailed, Error: "550 no such user"},
+		{Status: store.OutboxSuppressed, Error: "opted out"},
+		{Status: store.OutboxPending, Error: "421 try later", NextAttemptAt: t0.Add(3 * time.Hour)},
+	}
+	for _, stage := range []string{"pending", "claimed", "delivered"} {
+		for _, ack := range acks {
+			t.Run(stage+"/"+string(ack.Status), func(t *testing.T) {
+				ctx := context.Background()
+				st := s.newStore(t)
+				commit(t, st, store.CommitParams{Account: "a", Outbox: []store.OutboxEntry{
+					{ID: "m", Person: "p1", IdempotencyKey: "k-old", Channel: "email", Payload: []byte("old")}}})
+				first, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0, Lease: time.Hour})
+				require.NoError(t, err)
+				require.Len(t, first, 1)
+				_, err = st.ErasePerson(ctx, tenant, "p1")
+				require.NoError(t, err)
+
+				t1 := t0.Add(time.Minute)
+				enq, err := st.Enqueue(ctx, &store.EnqueueParams{Tenant: tenant, Now: t1, Entries: []store.OutboxEntry{
+					{ID: "m", Account: "a", Person: "p2", IdempotencyKey: "k-new", Channel: "email", Payload: []byte("new")}}})
+				require.NoError(t, err)
+				require.NotEqual(t, first[0].Seq, enq[0].Seq, "a new entry of the ID")
+				var second []store.OutboxEntry
+				if stage != "pending" {
+					second, err = st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t1, Lease: time.Hour})
+					require.NoError(t, err)
+					require.Len(t, second, 1)
+					require.Equal(t, enq[0].Seq, second[0].Seq)
+					require.Equal(t, first[0].Attempts, second[0].Attempts, "claimed as many times as the erased entry")
+				}
+				if stage == "delivered" {
+					require.NoError(t, st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "m", Seq: second[0].Seq, Attempt: second[0].Attempts,
+						Status: store.OutboxDelivered, Receipt: []byte(`{"providerId":"new"}`), Now: t1}))
+				}
+				before := entryNow(t, st, "m")
+				events, err := st.Events(ctx, &store.EventsParams{Tenant: tenant})
+				require.NoError(t, err)
+
+				// The first dispatcher, within its lease, acknowledges its claim.
+				a := ack
+				a.Tenant, a.ID, a.Seq, a.Attempt, a.Now = tenant, "m", first[0].Seq, first[0].Attempts, t0.Add(2*time.Minute)
+				a.Event = &store.Event{Type: "message." + string(ack.Status), Time: a.Now, Data: []byte(`{"key":"k-old"}`)}
+				err = st.AckOutbox(ctx, &a)
+				require.ErrorIs(t, err, store.ErrNotFound, "the claimed entry was erased")
+				require.Equal(t, before, entryNow(t, st, "m"), "the new entry is as it was")
+				after, err := st.Events(ctx, &store.EventsParams{Tenant: tenant})
+				require.NoError(t, err)
+				require.Equal(t, len(events), len(after), "the refused ack logged nothing")
+
+				switch stage {
+				case "pending":
+					got, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t1, Lease: time.Hour})
+					require.NoError(t, err)
+					require.Len(t, got, 1, "the new entry is still due")
+					require.Equal(t, "new", string(got[0].Payload))
+					require.Equal(t, 1, got[0].Attempts)
+				case "claimed":
+					require.NoError(t, st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "m", Seq: second[0].Seq, Attempt: second[0].Attempts,
+						Status: store.OutboxDelivered, Now: t1}), "the new entry's own claim acknowledges it")
+				}
+			})
+		}
+	}
+}
+
+// entryNow returns the stored entry of a known ID, live or final, as an
+// enqueue of the ID returns it (changing nothing: see [store.Store]).
+func entryNow(t *testing.T, st store.Store, id string) store.OutboxEntry {
+	t.Helper()
+	got, err := st.Enqueue(context.Background(), &store.EnqueueParams{Tenant: tenant, Now: t0.Add(24 * time.Hour), Entries: []store.OutboxEntry{
+		{ID: id, IdempotencyKey: "probe", Channel: "probe"}}})
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	require.NotEqual(t, "probe", got[0].IdempotencyKey, "%s: an entry is stored", id)
+	if len(got[0].Receipt) == 0 {
+		got[0].Receipt = nil
+	}
+	return got[0]
+}
+
+// erasedClaimLeaseEnds: an entry is claimed twice (the first lease
+// ends), its person is erased and its ID queued again, due after the
+// second lease ends. The end of that lease brings nothing back; the new
+// entry is claimed at its own due time, as a new entry (its first
+// attempt, its payload), and neither of the erased entry's claims
+// acknowledges it.
+func (s suite) erasedClaimLeaseEnds(t *testing.T) {
+	ctx := context.Background()
+	st := s.newStore(t)
+	commit(t, st, store.CommitParams{Account: "a", Outbox: []store.OutboxEntry{
+		{ID: "m", Person: "p1", IdempotencyKey: "k-old", Channel: "email", Payload: []byte("old")}}})
+	var claims []store.OutboxEntry
+	for i := range 2 {
+		got, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0.Add(time.Duration(i) * time.Hour), Lease: time.Hour})
+		require.NoError(t, err)
+		require.Len(t, got, 1)
+		claims = append(claims, got[0])
+	}
+	require.Equal(t, 2, claims[1].Attempts)
+	_, err := st.ErasePerson(ctx, tenant, "p1")
+	require.NoError(t, err)
+	_, err = st.Enqueue(ctx, &store.EnqueueParams{Tenant: tenant, Now: t0.Add(90 * time.Minute), Entries: []store.OutboxEntry{
+		{ID: "m", Account: "a", Person: "p2", IdempotencyKey: "k-new", Channel: "email", Payload: []byte("new"), NextAttemptAt: t0.Add(3 * time.Hour)}}})
+	require.NoError(t, err)
+
+	got, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0.Add(2*time.Hour + time.Minute), Lease: time.Hour})
+	require.NoError(t, err)
+	require.Empty(t, got, "the erased entry's lease ended, and the new entry is not due")
+	got, err = st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0.Add(3 * time.Hour), Lease: time.Hour})
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	require.Equal(t, "new", string(got[0].Payload))
+	require.Equal(t, 1, got[0].Attempts, "a new entry's first claim")
+	for _, c := range claims {
+		err = st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "m", Seq: c.Seq, Attempt: c.Attempts, Status: store.OutboxDelivered, Now: t0.Add(3 * time.Hour)})
+		require.ErrorIs(t, err, store.ErrNotFound, "attempt %d of the erased entry", c.Attempts)
+	}
+	require.NoError(t, st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "m", Seq: got[0].Seq, Attempt: got[0].Attempts,
+		Status: store.OutboxDelivered, Now: t0.Add(3 * time.Hour)}))
+}
+
+// outboxRedactionOfReusedID: a queued alert names a person being erased;
+// the erasure reads it to redact it, but meanwhile the alert's own
+// recipient is erased and its ID queued again for another message. The
+// redaction, with the Seq it read, is refused (ErrConflict: read again)
+// rather than replacing the new message's payload; with the new entry's
+// Seq it applies.
+func (s suite) outboxRedactionOfReusedID(t *testing.T) {
+	ctx := context.Background()
+	st := s.newStore(t)
+	commit(t, st, store.CommitParams{Account: "a", Outbox: []store.OutboxEntry{
+		{ID: "alert", Person: "p2", IdempotencyKey: "k-old", Channel: "sales_alert", Payload: []byte(`{"text":"Ann Lee is engaged"}`)}}})
+	read, err := st.PendingOutbox(ctx, tenant, "a")
+	require.NoError(t, err)
+	require.Len(t, read, 1)
+	_, err = st.ErasePerson(ctx, tenant, "p2")
+	require.NoError(t, err)
+	enq, err := st.Enqueue(ctx, &store.EnqueueParams{Tenant: tenant, Now: t0, Entries: []store.OutboxEntry{
+		{ID: "alert", Account: "a", Person: "p3", IdempotencyKey: "k-new", Channel: "sales_alert", Payload: []byte(`{"text":"Bo Chan is engaged"}`)}}})
+	require.NoError(t, err)
+
+	_, err = st.Commit(ctx, &store.CommitParams{Tenant: tenant, Account: "a", ExpectedVersion: 1, Now: t0,
+		OutboxRedactions: []store.OutboxRedaction{{ID: "alert", Seq: read[0].Seq, Payload: []byte(`{"text":"(erased) is engaged"}`)}}})
+	require.ErrorIs(t, err, store.ErrConflict)
+	pending, err := st.PendingOutbox(ctx, tenant, "a")
+	require.NoError(t, err)
+	require.Len(t, pending, 1)
+	require.Equal(t, `{"text":"Bo Chan is engaged"}`, string(pending[0].Payload), "the new message is as it was")
+	require.Equal(t, enq[0].Seq, pending[0].Seq)
+
+	commit(t, st, store.CommitParams{Account: "a", ExpectedVersion: 1, OutboxRedactions: []store.OutboxRedaction{
+		{ID: "alert", Seq: pending[0].Seq, Payload: []byte(`{"text":"(someone) is engaged"}`)}}})
+	pending, err = st.PendingOutbox(ctx, tenant, "a")
+	require.NoError(t, err)
+	require.Equal(t, `{"text":"(someone) is engaged"}`, string(pending[0].Payload))
+
+	// Once the new entry is final too: the erased entry's Seq still
+	// conflicts; the new entry's is left as it is, as any final entry.
+	got, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0, Lease: time.Minute})
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	require.NoError(t, st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "alert", Seq: got[0].Seq, Attempt: got[0].Attempts, Status: store.OutboxDelivered, Now: t0}))
+	_, err = st.Commit(ctx, &store.CommitParams{Tenant: tenant, Account: "a", ExpectedVersion: 2, Now: t0,
+		OutboxRedactions: []store.OutboxRedaction{{ID: "alert", Seq: read[0].Seq, Payload: []byte(`{}`)}}})
+	require.ErrorIs(t, err, store.ErrConflict)
+	commit(t, st, store.CommitParams{Account: "a", ExpectedVersion: 2, OutboxRedactions: []store.OutboxRedaction{
+		{ID: "alert", Seq: got[0].Seq, Payload: []byte(`{}`)}}})
 }
 
 func withAccount(e store.OutboxEntry, a b2b.AccountID) store.OutboxEntry {

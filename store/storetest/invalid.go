@@ -48,9 +48,9 @@ func (s suite) invalidRequests(t *testing.T) {
 	err = st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "m", Status: store.OutboxPending, Now: t0})
 	require.ErrorIs(t, err, store.ErrInvalid, "a retry needs a time")
 	require.ErrorContains(t, err, "nextAttemptAt: is required to retry")
-	err = st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, Attempt: -1, Status: "sent"})
+	err = st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, Seq: -2, Attempt: -1, Status: "sent"})
 	require.ErrorIs(t, err, store.ErrInvalid)
-	for _, want := range []string{"id: is required", "attempt: must not be negative, got -1",
+	for _, want := range []string{"id: is required", "attempt: must not be negative, got -1", "seq: must not be negative, got -2",
 		`status: must be delivered, failed, suppressed or pending, got "sent"`, "now: is required"} {
 		require.ErrorContains(t, err, want)
 	}
@@ -91,9 +91,10 @@ func (s suite) invalidRequests(t *testing.T) {
 		require.ErrorContains(t, err, want)
 	}
 	_, err = st.Commit(ctx, &store.CommitParams{Tenant: tenant, Account: "a", Now: t0,
-		OutboxRedactions: []store.OutboxRedaction{{}, {ID: "m"}, {ID: "m"}}})
+		OutboxRedactions: []store.OutboxRedaction{{}, {ID: "m"}, {ID: "m"}, {ID: "n", Seq: -1}}})
 	require.ErrorIs(t, err, store.ErrInvalid)
-	for _, want := range []string{"outboxRedactions[0].id: is required", `outboxRedactions[2].id: "m" appears twice in one commit`} {
+	for _, want := range []string{"outboxRedactions[0].id: is required", `outboxRedactions[2].id: "m" appears twice in one commit`,
+		"outboxRedactions[3].seq: must not be negative, got -1"} {
 		require.ErrorContains(t, err, want)
 	}
 }

@@ -260,6 +260,11 @@ func (s suite) finalEntriesKeepTheirIDs(t *testing.T) {
 	pending, err := st.PendingOutbox(ctx, tenant, "a")
 	require.NoError(t, err)
 	require.Len(t, pending, 3)
+	seqs := map[string]int64{}
+	for _, e := range pending {
+		require.Positive(t, e.Seq, e.ID)
+		seqs[e.ID] = e.Seq
+	}
 	got, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0, Lease: time.Minute})
 	require.NoError(t, err)
 	require.Len(t, got, 3)
@@ -296,15 +301,18 @@ func (s suite) finalEntriesKeepTheirIDs(t *testing.T) {
 		if len(e.Receipt) == 0 {
 			e.Receipt = nil
 		}
-		require.Equal(t, want, e, "a known ID returns the final entry")
+		want.Seq = seqs[want.ID]
+		require.Equal(t, want, e, "a known ID returns the final entry, with its Seq")
 	}
 	commit(t, st, store.CommitParams{Account: "a", ExpectedVersion: 1, Now: t1, Outbox: []store.OutboxEntry{{ID: "m1", IdempotencyKey: "k1", Channel: "email"}},
-		OutboxRedactions: []store.OutboxRedaction{{ID: "m2", Payload: []byte("redacted")}}})
+		OutboxRedactions: []store.OutboxRedaction{{ID: "m2", Seq: seqs["m2"], Payload: []byte("redacted")}}})
 	left, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t1.Add(2 * time.Hour), Lease: time.Minute})
 	require.NoError(t, err)
 	require.Empty(t, left, "a final entry is not queued again")
 	err = st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "m1", Status: store.OutboxDelivered, Now: t1})
 	require.ErrorIs(t, err, store.ErrConflict)
+	err = st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "m1", Seq: seqs["m1"], Attempt: 1, Status: store.OutboxDelivered, Now: t1})
+	require.ErrorIs(t, err, store.ErrConflict, "with its claim's token too")
 	err = st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "nobody", Status: store.OutboxDelivered, Now: t1})
 	require.ErrorIs(t, err, store.ErrNotFound)
 }

@@ -17,11 +17,13 @@
 // one tenant, leaves another as it was), erasure (finding a person's
 // accounts, redacting events and queued messages, removing the person's
 // own in every status, so that their IDs find nothing of them and name
-// new entries when used again), invalid requests with the fields they
-// name (the empty tenant on every method), cancelled contexts, commits
-// racing with one expected version (exactly one wins), and concurrent
-// commits from many goroutines that must never lose an update. Run it
-// with -race.
+// new entries, of new Seqs, when used again; an erased entry's claim,
+// acknowledged with its Seq, and a redaction read before the erasure
+// then reach nothing of the new entry), invalid requests with the fields
+// they name (the empty tenant on every method), cancelled contexts,
+// commits racing with one expected version (exactly one wins), and
+// concurrent commits from many goroutines that must never lose an
+// update. Run it with -race.
 package storetest
 
 import (
@@ -87,6 +89,9 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store, f Features) {
 		{"ErasePerson", s.erasePerson},
 		{"EraseClaimedEntry", s.eraseClaimedEntry},
 		{"ErasedIDsAreFree", s.erasedIDsAreFree},
+		{"ErasedClaimAcksNothing", s.erasedClaimAcksNothing},
+		{"ErasedClaimLeaseEnds", s.erasedClaimLeaseEnds},
+		{"OutboxRedactionOfReusedID", s.outboxRedactionOfReusedID},
 		{"PersonAccounts", s.personAccounts},
 		{"Redactions", s.redactions},
 		{"OutboxRedactions", s.outboxRedactions},
