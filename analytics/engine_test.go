@@ -201,7 +201,7 @@ func deliverAll(t *testing.T, eng *engine.Engine, now time.Time) []channel.Messa
 	var out []channel.Message
 	for _, en := range got {
 		out = append(out, en.Message)
-		require.NoError(t, eng.Outbox().Record(ctx, channel.RecordParams{ID: en.ID, Attempt: en.Attempts, Now: now,
+		require.NoError(t, eng.Outbox().Record(ctx, channel.RecordParams{ID: en.ID, Seq: en.Seq, Attempt: en.Attempts, Now: now,
 			Status: channel.StatusDelivered, Receipt: channel.Receipt{ProviderID: "test-" + en.ID, At: now}}))
 	}
 	return out

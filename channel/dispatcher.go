@@ -261,7 +261,7 @@ func (d *Dispatcher) deliverBatch(ctx context.Context, batch []Entry, leaseEnd t
 // lease too, for the consent lookup and the send.
 func (d *Dispatcher) deliver(ctx, sendCtx context.Context, e *Entry, rep *DispatchReport) error {
 	msg := &e.Message
-	rec := RecordParams{ID: e.ID, Attempt: e.Attempts}
+	rec := RecordParams{ID: e.ID, Seq: e.Seq, Attempt: e.Attempts}
 	var reason string
 	var wait time.Duration
 	var perr *panicError

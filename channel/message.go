@@ -166,7 +166,13 @@ func (s Status) Final() bool {
 
 // An Entry is a message in the outbox with its delivery state.
 type Entry struct {
-	ID      string // assigned by the outbox
+	ID string // assigned by the outbox
+	// Seq tells apart the entries an ID names in turn, where the outbox
+	// may give an erased entry's ID to a new one (the engine's does;
+	// MemoryOutbox never reuses an ID and leaves it 0): Record passes it
+	// back, so that the outcome of the old entry's claim is not recorded
+	// for the new one.
+	Seq     int64
 	Message Message
 	Status  Status
 	// Attempts counts claims: it is 1 during the first attempt. It is also

@@ -21,9 +21,12 @@ import (
 // Concurrency: implementations are safe for concurrent use, and several
 // dispatchers may share an outbox. Claim hands an entry to one claimer at a
 // time: it moves due entries to StatusSending under a lease and increments
-// Attempts, which is the claim's fencing token. Record succeeds only for the
-// entry's current claim (same Attempts, still sending); otherwise it returns
-// ErrLeaseLost and changes nothing. An entry whose lease expires without a
+// Attempts, which is the claim's fencing token, with the entry's Seq
+// where the outbox sets one (an outbox that may give an erased entry's ID
+// to a new entry, whose Attempts count from zero again). Record succeeds
+// only for the entry's current claim (same Seq, same Attempts, still
+// sending); otherwise it returns ErrLeaseLost, or ErrNotFound for an
+// entry the ID no longer names, and changes nothing. An entry whose lease expires without a
 // Record (its dispatcher crashed) becomes claimable again.
 type Outbox interface {
 	// Enqueue adds messages at time now, due at once. It validates every
@@ -49,9 +52,12 @@ type ClaimParams struct {
 }
 
 // RecordParams are the arguments of Outbox.Record: the outcome of the claim
-// whose fencing token is Attempt.
+// whose fencing token is Seq and Attempt.
 type RecordParams struct {
-	ID      string
+	ID string
+	// Seq is the entry's Seq as Claim returned it: which entry of that ID
+	// the claim was (0 for an outbox that sets none).
+	Seq     int64
 	Attempt int // the entry's Attempts as returned by Claim
 	Now     time.Time
 	// Status is StatusDelivered (with Receipt), StatusFailed or

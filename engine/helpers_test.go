@@ -174,7 +174,7 @@ func claimAll(t *testing.T, b *bundle, now time.Time) []channel.Message {
 	var out []channel.Message
 	for _, en := range got {
 		out = append(out, en.Message)
-		require.NoError(t, b.eng.Outbox().Record(b.ctx, channel.RecordParams{ID: en.ID, Attempt: en.Attempts, Now: now,
+		require.NoError(t, b.eng.Outbox().Record(b.ctx, channel.RecordParams{ID: en.ID, Seq: en.Seq, Attempt: en.Attempts, Now: now,
 			Status: channel.StatusDelivered, Receipt: channel.Receipt{ProviderID: "test-" + en.ID, At: now}}))
 	}
 	return out

@@ -104,7 +104,7 @@ func entryOf(en store.OutboxEntry) (channel.Entry, *renderRef, error) {
 	if r := q.Render; r != nil && q.Tags == nil {
 		q.Tags = map[string]string{"journey": r.Journey, "node": r.Node, "group": r.Group}
 	}
-	e := channel.Entry{ID: en.ID, Message: q.Message, Status: channel.Status(en.Status), Attempts: en.Attempts, NextAttempt: en.NextAttemptAt,
+	e := channel.Entry{ID: en.ID, Seq: en.Seq, Message: q.Message, Status: channel.Status(en.Status), Attempts: en.Attempts, NextAttempt: en.NextAttemptAt,
 		LeaseUntil: en.ClaimedUntil, LastError: en.LastError, CreatedAt: en.CreatedAt, UpdatedAt: en.UpdatedAt}
 	if en.Status == store.OutboxClaimed {
 		e.Status = channel.StatusSending
@@ -258,7 +258,7 @@ const maxMergeHops = 16
 // erases it), the counters and the log.
 func (o *outbox) finish(ctx context.Context, en store.OutboxEntry, status channel.Status, reason string, now time.Time) error {
 	data, _ := json.Marshal(failedEvent{Attempt: en.Attempts, Error: reason, Key: en.ID, Status: status})
-	err := o.e.cfg.Store.AckOutbox(ctx, &store.AckParams{Tenant: o.e.cfg.Tenant, ID: en.ID, Attempt: en.Attempts,
+	err := o.e.cfg.Store.AckOutbox(ctx, &store.AckParams{Tenant: o.e.cfg.Tenant, ID: en.ID, Seq: en.Seq, Attempt: en.Attempts,
 		Status: store.OutboxStatus(status), Error: reason, Now: now,
 		Event: &store.Event{Type: "message." + string(status), Person: en.Person, Time: now, Data: data}})
 	if err != nil {
@@ -282,10 +282,12 @@ func (o *outbox) Record(ctx context.Context, p channel.RecordParams) error {
 	default:
 		return fmt.Errorf("record %s: unknown status %q", p.ID, p.Status)
 	}
-	if p.Attempt < 1 {
-		// The claim's attempt is its fencing token (channel.Outbox): a
-		// record without one could end another dispatcher's claim.
-		return fmt.Errorf("record %s attempt %d: not an attempt a claim returned: %w", p.ID, p.Attempt, channel.ErrLeaseLost)
+	if p.Attempt < 1 || p.Seq < 1 {
+		// The claim's entry and attempt are its fencing token
+		// (channel.Outbox): a record without them could end another
+		// dispatcher's claim, or record the outcome of an erased entry's
+		// claim for a new entry its ID names now.
+		return fmt.Errorf("record %s (entry %d) attempt %d: not an entry and attempt a claim returned: %w", p.ID, p.Seq, p.Attempt, channel.ErrLeaseLost)
 	}
 	var receipt []byte
 	if p.Status == channel.StatusDelivered {
@@ -296,7 +298,7 @@ func (o *outbox) Record(ctx context.Context, p channel.RecordParams) error {
 	ack := &struct {
 		params store.AckParams
 		event  store.Event
-	}{params: store.AckParams{Tenant: o.e.cfg.Tenant, ID: p.ID, Attempt: p.Attempt, Status: status,
+	}{params: store.AckParams{Tenant: o.e.cfg.Tenant, ID: p.ID, Seq: p.Seq, Attempt: p.Attempt, Status: status,
 		Receipt: receipt, NextAttemptAt: p.NextAttempt, Error: p.Error, Now: p.Now}}
 	if p.Status != channel.StatusPending {
 		data := encodeResult(&resultEvent{Attempt: p.Attempt, Error: p.Error, Key: p.ID, Receipt: p.Receipt, Status: p.Status})

@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/channel"
 	"github.com/quorumhq/quorum/governance"
 )
@@ -45,4 +46,46 @@ func TestSuppressionCoversHostMessages(t *testing.T) {
 	require.Equal(t, "k2", got[0].Message.Key)
 	require.Equal(t, int64(1), b.eng.Counters().Deliveries["suppressed"])
 	require.Equal(t, 1, countEvents(t, b, "acme", "message.suppressed"))
+}
+
+// An entry erased with its person frees its ID, which a new entry may
+// take: the old entry's claim, still leased, must not record its outcome
+// for the new one, claimed as many times (Attempts 1 both), or the new
+// message would be marked sent, never having been. The entry's Seq tells
+// them apart.
+func TestOutboxRecordOfAnErasedEntryDoesNotLandOnItsSuccessor(t *testing.T) {
+	t.Parallel()
+	b := setup(t, dataPlatform())
+	setupAcme(t, b)
+	ob := b.eng.Outbox()
+	to := func(person, addr string) channel.Message {
+		m := hostEmail("k", addr)
+		m.Person = b2b.PersonID(person)
+		return m
+	}
+	_, err := ob.Enqueue(b.ctx, day0, to("marketo:L-4", "maya@acme.com"))
+	require.NoError(t, err)
+	first, err := ob.Claim(b.ctx, channel.ClaimParams{Now: day0, Limit: 10, Lease: time.Hour})
+	require.NoError(t, err)
+	require.Len(t, first, 1)
+
+	_, err = b.eng.ErasePerson(b.ctx, "marketo:L-4")
+	require.NoError(t, err)
+	_, err = ob.Enqueue(b.ctx, day0.Add(time.Minute), to("marketo:L-2", "victor@acme.com"))
+	require.NoError(t, err)
+	second, err := ob.Claim(b.ctx, channel.ClaimParams{Now: day0.Add(time.Minute), Limit: 10, Lease: time.Hour})
+	require.NoError(t, err)
+	require.Len(t, second, 1)
+	require.Equal(t, first[0].ID, second[0].ID, "the ID is free again")
+	require.Equal(t, first[0].Attempts, second[0].Attempts, "both at their first claim")
+	require.NotEqual(t, first[0].Seq, second[0].Seq)
+
+	err = ob.Record(b.ctx, channel.RecordParams{ID: first[0].ID, Seq: first[0].Seq, Attempt: first[0].Attempts,
+		Now: day0.Add(2 * time.Minute), Status: channel.StatusDelivered, Receipt: channel.Receipt{ProviderID: "old"}})
+	require.ErrorIs(t, err, channel.ErrNotFound, "the erased entry's claim records nothing")
+	require.Zero(t, countEvents(t, b, "acme", "message.delivered"))
+	err = ob.Record(b.ctx, channel.RecordParams{ID: second[0].ID, Seq: second[0].Seq, Attempt: second[0].Attempts,
+		Now: day0.Add(2 * time.Minute), Status: channel.StatusDelivered, Receipt: channel.Receipt{ProviderID: "new"}})
+	require.NoError(t, err, "the new entry's claim is still its own")
+	require.Equal(t, 1, countEvents(t, b, "acme", "message.delivered"))
 }

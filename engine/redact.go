@@ -67,7 +67,7 @@ func (e *Engine) queuedRedactions(ctx context.Context, id b2b.AccountID, er *era
 			return nil, fmt.Errorf("account %q: redact outbox entry %q: %w", id, en.ID, err)
 		}
 		if changed {
-			out = append(out, store.OutboxRedaction{ID: en.ID, Payload: data})
+			out = append(out, store.OutboxRedaction{ID: en.ID, Seq: en.Seq, Payload: data})
 		}
 	}
 	return out, nil

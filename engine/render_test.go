@@ -230,10 +230,10 @@ func TestDeliveryCounters(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, got, 3)
 	for i, st := range []channel.Status{channel.StatusDelivered, channel.StatusSuppressed, channel.StatusPending} {
-		require.NoError(t, b.eng.Outbox().Record(b.ctx, channel.RecordParams{ID: got[i].ID, Attempt: got[i].Attempts, Status: st, Now: day0,
+		require.NoError(t, b.eng.Outbox().Record(b.ctx, channel.RecordParams{ID: got[i].ID, Seq: got[i].Seq, Attempt: got[i].Attempts, Status: st, Now: day0,
 			NextAttempt: day0.Add(time.Hour)}))
 	}
-	err = b.eng.Outbox().Record(b.ctx, channel.RecordParams{ID: got[0].ID, Attempt: got[0].Attempts, Status: channel.StatusDelivered, Now: day0})
+	err = b.eng.Outbox().Record(b.ctx, channel.RecordParams{ID: got[0].ID, Seq: got[0].Seq, Attempt: got[0].Attempts, Status: channel.StatusDelivered, Now: day0})
 	require.ErrorIs(t, err, channel.ErrLeaseLost)
 	require.Equal(t, map[string]int64{"delivered": 1, "suppressed": 1, "retry": 1}, b.eng.Counters().Deliveries)
 }

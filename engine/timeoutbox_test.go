@@ -261,11 +261,11 @@ func TestExpiredLeaseClaimedAgainSentOnce(t *testing.T) {
 		require.Equal(t, en.Message.Subject, again.Message.Subject)
 	}
 	late := first[0]
-	err := b.eng.Outbox().Record(b.ctx, channel.RecordParams{ID: late.ID, Attempt: late.Attempts, Now: day0.Add(3 * time.Minute),
+	err := b.eng.Outbox().Record(b.ctx, channel.RecordParams{ID: late.ID, Seq: late.Seq, Attempt: late.Attempts, Now: day0.Add(3 * time.Minute),
 		Status: channel.StatusDelivered, Receipt: channel.Receipt{ProviderID: "late"}})
 	require.ErrorIs(t, err, channel.ErrLeaseLost)
 	for _, en := range second {
-		require.NoError(t, b.eng.Outbox().Record(b.ctx, channel.RecordParams{ID: en.ID, Attempt: en.Attempts, Now: day0.Add(3 * time.Minute),
+		require.NoError(t, b.eng.Outbox().Record(b.ctx, channel.RecordParams{ID: en.ID, Seq: en.Seq, Attempt: en.Attempts, Now: day0.Add(3 * time.Minute),
 			Status: channel.StatusDelivered, Receipt: channel.Receipt{ProviderID: "p-" + en.ID}}))
 	}
 	require.Equal(t, 3, countEvents(t, b, "acme", "message.delivered"))
@@ -286,10 +286,10 @@ func TestFailureRetriedWithBackoff(t *testing.T) {
 		if en.ID == v.ID {
 			continue
 		}
-		require.NoError(t, b.eng.Outbox().Record(b.ctx, channel.RecordParams{ID: en.ID, Attempt: en.Attempts, Now: day0,
+		require.NoError(t, b.eng.Outbox().Record(b.ctx, channel.RecordParams{ID: en.ID, Seq: en.Seq, Attempt: en.Attempts, Now: day0,
 			Status: channel.StatusDelivered}))
 	}
-	require.NoError(t, b.eng.Outbox().Record(b.ctx, channel.RecordParams{ID: v.ID, Attempt: v.Attempts, Now: day0,
+	require.NoError(t, b.eng.Outbox().Record(b.ctx, channel.RecordParams{ID: v.ID, Seq: v.Seq, Attempt: v.Attempts, Now: day0,
 		Status: channel.StatusPending, Error: "421 try later", NextAttempt: day0.Add(10 * time.Minute)}))
 	require.Empty(t, claimOne(t, b, day0.Add(5*time.Minute), time.Minute))
 
@@ -306,7 +306,7 @@ func TestFailureRetriedWithBackoff(t *testing.T) {
 	require.Equal(t, v.Attempts+1, again[0].Attempts)
 	require.Equal(t, "421 try later", again[0].LastError)
 	require.Contains(t, again[0].Message.Text, "Hi Vic,")
-	require.NoError(t, b.eng.Outbox().Record(b.ctx, channel.RecordParams{ID: again[0].ID, Attempt: again[0].Attempts, Now: day0.Add(11 * time.Minute),
+	require.NoError(t, b.eng.Outbox().Record(b.ctx, channel.RecordParams{ID: again[0].ID, Seq: again[0].Seq, Attempt: again[0].Attempts, Now: day0.Add(11 * time.Minute),
 		Status: channel.StatusDelivered}))
 	require.Equal(t, 3, countEvents(t, b, "acme", "message.delivered"))
 	require.Zero(t, countEvents(t, b, "acme", "message.failed"))
@@ -421,7 +421,7 @@ func TestEraseWhileClaimed(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, []b2b.AccountID{"acme"}, er.Accounts)
 
-	err = b.eng.Outbox().Record(b.ctx, channel.RecordParams{ID: v.ID, Attempt: v.Attempts, Now: day0.Add(10 * time.Second),
+	err = b.eng.Outbox().Record(b.ctx, channel.RecordParams{ID: v.ID, Seq: v.Seq, Attempt: v.Attempts, Now: day0.Add(10 * time.Second),
 		Status: channel.StatusDelivered, Receipt: channel.Receipt{ProviderID: "sent-before-erasure"}})
 	require.True(t, errors.Is(err, channel.ErrNotFound) || errors.Is(err, channel.ErrLeaseLost), "record after erasure: %v", err)
 	all, err := b.eng.Events(b.ctx, "", 0, 1<<20)
@@ -436,7 +436,7 @@ func TestEraseWhileClaimed(t *testing.T) {
 		if en.ID == v.ID {
 			continue
 		}
-		require.NoError(t, b.eng.Outbox().Record(b.ctx, channel.RecordParams{ID: en.ID, Attempt: en.Attempts, Now: day0.Add(10 * time.Second),
+		require.NoError(t, b.eng.Outbox().Record(b.ctx, channel.RecordParams{ID: en.ID, Seq: en.Seq, Attempt: en.Attempts, Now: day0.Add(10 * time.Second),
 			Status: channel.StatusDelivered}))
 	}
 }

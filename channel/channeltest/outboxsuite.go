@@ -74,12 +74,12 @@ func TestOutbox(t *testing.T, newOutbox func(t *testing.T) channel.Outbox) {
 		check(t, len(none) == 0, "claimed %v while leased", keys(none))
 		second := must(o.Claim(ctx, channel.ClaimParams{Now: t0.Add(lease), Limit: 10, Lease: lease}))(t)
 		check(t, len(second) == 1 && second[0].Attempts == 2, "after the lease: want attempt 2, got %v", second)
-		err := o.Record(ctx, channel.RecordParams{ID: first[0].ID, Attempt: first[0].Attempts, Now: t0.Add(lease), Status: channel.StatusDelivered})
+		err := o.Record(ctx, channel.RecordParams{ID: first[0].ID, Seq: first[0].Seq, Attempt: first[0].Attempts, Now: t0.Add(lease), Status: channel.StatusDelivered})
 		check(t, errors.Is(err, channel.ErrLeaseLost), "recording a lost claim: want ErrLeaseLost, got %v", err)
-		err = o.Record(ctx, channel.RecordParams{ID: second[0].ID, Attempt: 2, Now: t0.Add(lease), Status: channel.StatusDelivered,
+		err = o.Record(ctx, channel.RecordParams{ID: second[0].ID, Seq: second[0].Seq, Attempt: 2, Now: t0.Add(lease), Status: channel.StatusDelivered,
 			Receipt: channel.Receipt{ProviderID: "x"}})
 		check(t, err == nil, "recording the current claim: %v", err)
-		err = o.Record(ctx, channel.RecordParams{ID: second[0].ID, Attempt: 2, Now: t0.Add(lease), Status: channel.StatusFailed})
+		err = o.Record(ctx, channel.RecordParams{ID: second[0].ID, Seq: second[0].Seq, Attempt: 2, Now: t0.Add(lease), Status: channel.StatusFailed})
 		check(t, errors.Is(err, channel.ErrLeaseLost), "recording twice: want ErrLeaseLost, got %v", err)
 	})
 
@@ -96,7 +96,7 @@ func TestOutbox(t *testing.T, newOutbox func(t *testing.T) channel.Outbox) {
 		}
 		for _, e := range got {
 			p := outcome[e.Message.Key]
-			p.ID, p.Attempt, p.Now = e.ID, e.Attempts, t0
+			p.ID, p.Seq, p.Attempt, p.Now = e.ID, e.Seq, e.Attempts, t0
 			check(t, o.Record(ctx, p) == nil, "record %s", e.Message.Key)
 		}
 		none := must(o.Claim(ctx, channel.ClaimParams{Now: t0.Add(10*time.Minute - time.Second), Limit: 10, Lease: lease}))(t)
@@ -104,7 +104,7 @@ func TestOutbox(t *testing.T, newOutbox func(t *testing.T) channel.Outbox) {
 		again := must(o.Claim(ctx, channel.ClaimParams{Now: t0.Add(10 * time.Minute), Limit: 10, Lease: lease}))(t)
 		check(t, len(again) == 1 && again[0].Message.Key == "retry" && again[0].Attempts == 2 && again[0].LastError == "busy",
 			"want only the retry at attempt 2 with its last error, got %+v", again)
-		err := o.Record(ctx, channel.RecordParams{ID: "no-such-id", Attempt: 1, Now: t0, Status: channel.StatusDelivered})
+		err := o.Record(ctx, channel.RecordParams{ID: "no-such-id", Seq: 1, Attempt: 1, Now: t0, Status: channel.StatusDelivered})
 		check(t, errors.Is(err, channel.ErrNotFound), "unknown ID: want ErrNotFound, got %v", err)
 	})
 
@@ -113,7 +113,7 @@ func TestOutbox(t *testing.T, newOutbox func(t *testing.T) channel.Outbox) {
 		first := must(o.Enqueue(ctx, t0, Email("k")))(t)
 		got := must(o.Claim(ctx, channel.ClaimParams{Now: t0, Limit: 10, Lease: lease}))(t)
 		check(t, len(got) == 1, "claimed %d entries, want 1", len(got))
-		err := o.Record(ctx, channel.RecordParams{ID: got[0].ID, Attempt: got[0].Attempts, Now: t0, Status: channel.StatusDelivered,
+		err := o.Record(ctx, channel.RecordParams{ID: got[0].ID, Seq: got[0].Seq, Attempt: got[0].Attempts, Now: t0, Status: channel.StatusDelivered,
 			Receipt: channel.Receipt{ProviderID: "p1", At: t0}})
 		check(t, err == nil, "record: %v", err)
 		changed := Email("k")
@@ -134,11 +134,11 @@ func TestOutbox(t *testing.T, newOutbox func(t *testing.T) channel.Outbox) {
 		got := must(o.Claim(ctx, channel.ClaimParams{Now: t0, Limit: 10, Lease: lease}))(t)
 		check(t, len(got) == 1, "claimed %d entries, want 1", len(got))
 		e := got[0]
-		err := o.Record(ctx, channel.RecordParams{ID: e.ID, Attempt: e.Attempts, Now: t0, Status: channel.StatusPending, Error: "busy"})
+		err := o.Record(ctx, channel.RecordParams{ID: e.ID, Seq: e.Seq, Attempt: e.Attempts, Now: t0, Status: channel.StatusPending, Error: "busy"})
 		check(t, err != nil, "a retry without a next attempt time was recorded")
-		err = o.Record(ctx, channel.RecordParams{ID: e.ID, Attempt: e.Attempts, Now: t0, Status: channel.StatusSending})
+		err = o.Record(ctx, channel.RecordParams{ID: e.ID, Seq: e.Seq, Attempt: e.Attempts, Now: t0, Status: channel.StatusSending})
 		check(t, err != nil, "status sending was recorded as an outcome")
-		err = o.Record(ctx, channel.RecordParams{ID: e.ID, Attempt: e.Attempts, Now: t0, Status: channel.StatusDelivered, Receipt: channel.Receipt{ProviderID: "p1"}})
+		err = o.Record(ctx, channel.RecordParams{ID: e.ID, Seq: e.Seq, Attempt: e.Attempts, Now: t0, Status: channel.StatusDelivered, Receipt: channel.Receipt{ProviderID: "p1"}})
 		check(t, err == nil, "after refused outcomes, the claim's outcome: %v", err)
 	})
 
