@@ -166,6 +166,22 @@ func (d *decoder) decode(n ast.Node, v reflect.Value, path string) {
 			return
 		}
 		v.SetBool(b.Value)
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
+		reflect.Float32, reflect.Float64:
+		if text, write, ok := leadingZero(n); ok {
+			d.addf(n, path, "the number %s has a leading zero, which YAML 1.1 reads as octal and YAML 1.2 as decimal: write %s", text, write)
+			return
+		}
+		d.number(n, v, path)
+	default:
+		d.addf(n, path, "cannot be read from a program file (Go type %s)", t)
+	}
+}
+
+// number reads a number into v, whose kind is an integer or a float.
+func (d *decoder) number(n ast.Node, v reflect.Value, path string) {
+	switch v.Kind() {
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		i, ok := integer(n)
 		if !ok {
@@ -199,8 +215,6 @@ func (d *decoder) decode(n ast.Node, v reflect.Value, path string) {
 			return
 		}
 		v.SetFloat(f)
-	default:
-		d.addf(n, path, "cannot be read from a program file (Go type %s)", t)
 	}
 }
 

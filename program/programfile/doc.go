@@ -36,6 +36,9 @@
 //   - Durations (wait.for, caps[].per, groupScore.velocityWindow,
 //     scoring[].halfLife, alerts[].cooldown) are text: "5d", "36h", "90m",
 //     "1d12h". A bare number is nanoseconds, as encoding/json writes them.
+//   - Numbers are YAML's and JSON's (0o10 and 0x10 too). A whole number
+//     with a leading zero (010, 08) is refused, with what to write: YAML
+//     1.1 reads 010 as octal 8, YAML 1.2 as 10; 00 to 07 read alike.
 //   - Times (journeys[].endAt, wait.until) are RFC 3339 ("2026-03-02T09:00:00Z")
 //     or a date ("2026-12-31", midnight UTC); weekdays (wait.window.days)
 //     are names ("Monday", "mon") or numbers (0 is Sunday).

@@ -259,3 +259,46 @@ func TestNumbersWithExponents(t *testing.T) {
 		})
 	}
 }
+
+// TestNumbersWithLeadingZeros: a whole number written with a leading zero
+// (010) is octal 8 to a YAML 1.1 reader and 10 to a YAML 1.2 one (08 is
+// text to the first, 8 to the second): it is refused with what to write,
+// rather than read as either (010 was read as 8, and 08 was "out of
+// range" for a whole number and 8 for a fraction). One that both read
+// alike (07, 00), a number with an explicit base and a fraction read as
+// they are.
+func TestNumbersWithLeadingZeros(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, src string
+		want      []string
+	}{
+		{"whole number", "caps:\n  - {name: c, channel: email, max: 010, per: 7d}\n",
+			[]string{`6:36: caps[0].max: the number 010 has a leading zero, which YAML 1.1 reads as octal and YAML 1.2 as decimal: write 10 (or 0o10 for octal)`}},
+		{"not octal", "caps:\n  - {name: c, channel: email, max: 08, per: 7d}\n",
+			[]string{`6:36: caps[0].max: the number 08 has a leading zero, which YAML 1.1 reads as octal and YAML 1.2 as decimal: write 8`}},
+		{"fraction field", "readiness:\n  readyScore: 0150\n  nurtureScore: -09\n",
+			[]string{
+				`6:15: readiness.readyScore: the number 0150 has a leading zero, which YAML 1.1 reads as octal and YAML 1.2 as decimal: write 150 (or 0o150 for octal)`,
+				`7:17: readiness.nurtureScore: the number -09 has a leading zero, which YAML 1.1 reads as octal and YAML 1.2 as decimal: write -9`,
+			}},
+		{"explicit bases, one digit, fractions", "caps:\n  - {name: c, channel: email, max: 0o10, per: 7d}\n  - {name: d, channel: sms, max: 0x10, per: 7d}\n" +
+			"  - {name: e, channel: sms, max: 07, per: 1d}\nreadiness:\n  readyScore: 010.5\n  nurtureScore: 00\n", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			defs, err := programfile.Parse("broken.yaml", []byte(base+tt.src))
+			if tt.want == nil {
+				require.NoError(t, err)
+				require.Equal(t, []int{8, 16, 7}, []int{defs.Caps[0].Max, defs.Caps[1].Max, defs.Caps[2].Max})
+				require.Equal(t, []float64{10.5, 0}, []float64{defs.Readiness.ReadyScore, defs.Readiness.NurtureScore})
+				return
+			}
+			require.Error(t, err)
+			if diff := cmp.Diff(tt.want, problems(t, err)); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
