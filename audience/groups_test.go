@@ -101,3 +101,35 @@ func TestExplainGroupFields(t *testing.T) {
 	}, res.Decisions[1].Values)
 	require.Equal(t, []audience.Value{{Name: "account.employees", Value: "2000"}}, ev.Explain(d, now)[2].Values, "a rule that reads no group lists none")
 }
+
+// TestReasonDoesNotRoundOntoTheRulesNumbers: a reason rounds a value for
+// people, but not onto a number its rule compares with, or across one: a
+// velocity of -49.996 that keeps a group out of "velocity <= -50" reads
+// -49.996, not -50, and a score of 149.99999 below 150 reads 149.99999. A
+// value away from the rule's numbers keeps its two decimals.
+func TestReasonDoesNotRoundOntoTheRulesNumbers(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	tests := []struct {
+		rule  string
+		group audience.Group
+		want  string
+	}{
+		{`any(groups, .velocity <= -50)`, audience.Group{ID: "g", Velocity: -49.996},
+			`rule does not hold: any(groups, .velocity <= -50) with group.velocity of g = -49.996`},
+		{`any(groups, .velocity <= -50)`, audience.Group{ID: "g", Velocity: -50.004},
+			`rule holds: any(groups, .velocity <= -50) with group.velocity of g = -50.004`},
+		{`any(groups, .score >= 150 && .completeness >= 0.6)`, audience.Group{ID: "g", Score: 149.99999, Completeness: 0.6667},
+			`rule does not hold: any(groups, .score >= 150 && .completeness >= 0.6) with group.score of g = 149.99999, group.completeness of g = 0.67`},
+		{`any(groups, .completeness > 0.66)`, audience.Group{ID: "g", Completeness: 0.6599},
+			`rule does not hold: any(groups, .completeness > 0.66) with group.completeness of g = 0.6599`},
+		{`any(groups, .score > 100)`, audience.Group{ID: "g", Score: 185.8038812696166},
+			`rule holds: any(groups, .score > 100) with group.score of g = 185.8`},
+	}
+	for _, tt := range tests {
+		ev, err := audience.New(audience.Config{Audiences: []audience.Audience{{Name: "a", Rule: tt.rule}}})
+		require.NoError(t, err)
+		got := ev.Explain(&audience.AccountData{Account: b2b.Account{ID: "acme"}, Groups: []audience.Group{tt.group}}, now)
+		require.Equal(t, tt.want, got[0].Reason(), tt.rule)
+	}
+}
