@@ -107,7 +107,11 @@ type GroupScore struct {
 	EngagedScore float64 `json:"engagedScore,omitempty"`
 }
 
-// Readiness chooses and configures the readiness strategy.
+// Readiness chooses and configures the readiness strategy. A threshold
+// left at zero takes its default; a nurture threshold must not be above
+// its ready one, and when one of the two is a default that the other
+// contradicts (readyScore 40 under the default nurtureScore 50), the
+// problem says that it is the default and what to write.
 type Readiness struct {
 	// Strategy is "score", "completeness_score" (the default) or "model".
 	Strategy string `json:"strategy,omitempty"`
@@ -404,28 +408,80 @@ func (p *Program) compileGroupScore(ps *b2b.Problems, defined map[string]int) {
 
 func (p *Program) compileReadiness(ps *b2b.Problems) {
 	r := p.defs.Readiness
+	scores := thresholds{"readyScore", "nurtureScore", r.ReadyScore, r.NurtureScore, 150, 50}
 	switch cmp.Or(r.Strategy, ReadinessCompletenessScore) {
 	case ReadinessScore:
-		s := qualify.StrategyScore{ReadyScore: cmp.Or(r.ReadyScore, 150), NurtureScore: cmp.Or(r.NurtureScore, 50)}
-		ps.Add("readiness", s.Validate())
+		s := qualify.StrategyScore{ReadyScore: scores.readyValue(), NurtureScore: scores.nurtureValue()}
+		addReadiness(ps, s.Validate(), scores)
 		p.Readiness = s
 	case ReadinessCompletenessScore:
+		completeness := thresholds{"readyCompleteness", "nurtureCompleteness", r.ReadyCompleteness, r.NurtureCompleteness, 0.6, 0.3}
 		s := qualify.StrategyCompletenessScore{
-			ReadyCompleteness: cmp.Or(r.ReadyCompleteness, 0.6), ReadyScore: cmp.Or(r.ReadyScore, 150),
-			NurtureCompleteness: cmp.Or(r.NurtureCompleteness, 0.3), NurtureScore: cmp.Or(r.NurtureScore, 50),
+			ReadyCompleteness: completeness.readyValue(), ReadyScore: scores.readyValue(),
+			NurtureCompleteness: completeness.nurtureValue(), NurtureScore: scores.nurtureValue(),
 		}
-		ps.Add("readiness", s.Validate())
+		addReadiness(ps, s.Validate(), completeness, scores)
 		p.Readiness = s
 	case ReadinessModel:
 		if r.Model == nil {
 			ps.Addf("readiness.model", "is required by the model strategy")
 			return
 		}
-		s := qualify.StrategyModel{Model: r.Model, ReadyProbability: cmp.Or(r.ReadyProbability, 0.7), NurtureProbability: cmp.Or(r.NurtureProbability, 0.3)}
-		ps.Add("readiness", s.Validate())
+		probabilities := thresholds{"readyProbability", "nurtureProbability", r.ReadyProbability, r.NurtureProbability, 0.7, 0.3}
+		s := qualify.StrategyModel{Model: r.Model, ReadyProbability: probabilities.readyValue(), NurtureProbability: probabilities.nurtureValue()}
+		addReadiness(ps, s.Validate(), probabilities)
 		p.Readiness = s
 	default:
 		ps.Addf("readiness.strategy", "unknown strategy %q (want score, completeness_score or model)", r.Strategy)
+	}
+}
+
+// thresholds are a ready threshold and the nurture threshold below it,
+// by their names in Readiness, as the program writes them (0: not
+// written) and their defaults.
+type thresholds struct {
+	ready, nurture               string
+	readyOwn, nurtureOwn         float64
+	readyDefault, nurtureDefault float64
+}
+
+func (t thresholds) readyValue() float64   { return cmp.Or(t.readyOwn, t.readyDefault) }
+func (t thresholds) nurtureValue() float64 { return cmp.Or(t.nurtureOwn, t.nurtureDefault) }
+
+// defaultAgainst reports the default of a pair that the program's own
+// threshold contradicts (a nurture threshold above the ready one), as a
+// problem at the default's path that says it is one and what to write.
+func (t thresholds) defaultAgainst(ps *b2b.Problems) bool {
+	switch {
+	case t.readyOwn > 0 && t.nurtureOwn == 0 && t.nurtureDefault > t.readyOwn:
+		ps.Addf("readiness."+t.nurture, "the default %v is above %s %v: write a %s of at most %v", t.nurtureDefault, t.ready, t.readyOwn, t.nurture, t.readyOwn)
+	case t.readyOwn == 0 && t.nurtureOwn != 0 && t.nurtureOwn > t.readyDefault:
+		ps.Addf("readiness."+t.ready, "the default %v is below %s %v: write a %s of at least %v", t.readyDefault, t.nurture, t.nurtureOwn, t.ready, t.nurtureOwn)
+	default:
+		return false
+	}
+	return true
+}
+
+// addReadiness adds the problems of a readiness strategy's Validate,
+// but for the order of a pair of thresholds one of which is a default
+// the program's other contradicts: that is told by defaultAgainst.
+func addReadiness(ps *b2b.Problems, err error, pairs ...thresholds) {
+	told := map[string]bool{}
+	for _, t := range pairs {
+		if t.defaultAgainst(ps) {
+			told[t.nurture] = true // the strategy tells the order at the nurture threshold
+		}
+	}
+	var ve *b2b.ValidationError
+	if len(told) == 0 || !errors.As(err, &ve) {
+		ps.Add("readiness", err)
+		return
+	}
+	for _, pr := range ve.Problems {
+		if !told[pr.Path] {
+			ps.Add(b2b.JoinPath("readiness", pr.Path), pr.Err)
+		}
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/quorumhq/quorum/channel"
 	"github.com/quorumhq/quorum/journey"
 	"github.com/quorumhq/quorum/program"
+	"github.com/quorumhq/quorum/qualify"
 	"github.com/quorumhq/quorum/rules"
 	"github.com/quorumhq/quorum/scoring"
 )
@@ -636,4 +637,41 @@ func TestDefinitionsAreCopies(t *testing.T) {
 			require.Equal(t, []scoring.Threshold{{Name: "hot", Level: 100, Margin: 20}}, p.GroupScore.Thresholds)
 		})
 	}
+}
+
+// TestReadinessDefaultAgainstAWrittenThreshold: a program that writes one
+// threshold of a pair and leaves the other to its default, which the
+// written one contradicts (readyScore 40 under the default nurture score
+// 50), is refused with a problem that says the other is a default and
+// what to write, not as if the program had written it ("nurtureScore: 50
+// is above the ready score 40").
+func TestReadinessDefaultAgainstAWrittenThreshold(t *testing.T) {
+	t.Parallel()
+	model := &qualify.Model{Version: qualify.ModelVersion}
+	for _, tt := range []struct {
+		r         program.Readiness
+		want, not string
+	}{
+		{program.Readiness{Strategy: program.ReadinessScore, ReadyScore: 40},
+			"readiness.nurtureScore: the default 50 is above readyScore 40: write a nurtureScore of at most 40", "50 is above the ready score 40"},
+		{program.Readiness{ReadyScore: 40},
+			"readiness.nurtureScore: the default 50 is above readyScore 40: write a nurtureScore of at most 40", "50 is above the ready score 40"},
+		{program.Readiness{ReadyCompleteness: 0.25},
+			"readiness.nurtureCompleteness: the default 0.3 is above readyCompleteness 0.25: write a nurtureCompleteness of at most 0.25", "0.3 is above the ready completeness 0.25"},
+		{program.Readiness{Strategy: program.ReadinessScore, NurtureScore: 200},
+			"readiness.readyScore: the default 150 is below nurtureScore 200: write a readyScore of at least 200", "200 is above the ready score 150"},
+		{program.Readiness{Strategy: program.ReadinessModel, Model: model, ReadyProbability: 0.2},
+			"readiness.nurtureProbability: the default 0.3 is above readyProbability 0.2: write a nurtureProbability of at most 0.2", "got 0.3"},
+	} {
+		defs := minimal()
+		defs.Readiness = tt.r
+		_, err := program.Compile(defs, program.Options{})
+		require.ErrorContains(t, err, tt.want)
+		require.NotContains(t, err.Error(), tt.not)
+	}
+	// Both written, inverted: the thresholds' own problem, as before.
+	defs := minimal()
+	defs.Readiness = program.Readiness{Strategy: program.ReadinessScore, ReadyScore: 40, NurtureScore: 60}
+	_, err := program.Compile(defs, program.Options{})
+	require.ErrorContains(t, err, "readiness.nurtureScore: 60 is above the ready score 40")
 }
