@@ -105,7 +105,7 @@ func (d *decoder) decode(n ast.Node, v reflect.Value, path string) {
 		d.addf(n, path, "alias to no anchor")
 		return
 	}
-	n = d.anchors.resolve(n)
+	n = d.anchors.text(n)
 	if isNull(n) {
 		v.SetZero()
 		return

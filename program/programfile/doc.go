@@ -38,7 +38,9 @@
 //     "1d12h". A bare number is nanoseconds, as encoding/json writes them.
 //   - Numbers are YAML's and JSON's (0o10 and 0x10 too). A whole number
 //     with a leading zero (010, 08) is refused, with what to write: YAML
-//     1.1 reads 010 as octal 8, YAML 1.2 as 10; 00 to 07 read alike.
+//     1.1 reads 010 as octal 8, YAML 1.2 as 10; 00 to 07 read alike. A
+//     value quoted ("10") or tagged !!str (!!str 10, !!str true) is text,
+//     not a number or a boolean.
 //   - Times (journeys[].endAt, wait.until) are RFC 3339 ("2026-03-02T09:00:00Z")
 //     or a date ("2026-12-31", midnight UTC); weekdays (wait.window.days)
 //     are names ("Monday", "mon") or numbers (0 is Sunday).

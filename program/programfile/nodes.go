@@ -435,6 +435,67 @@ func (a *anchors) dangling(n ast.Node) bool {
 	return true
 }
 
+// text is resolve, but for a scalar tagged !!str, which YAML has for
+// text whatever it looks like (!!str 10, !!str true): that is the text of
+// the scalar as written, a string node that no number or boolean field
+// takes.
+func (a *anchors) text(n ast.Node) ast.Node {
+	str := false
+walk:
+	for k, x := 0, n; k < 16; k++ {
+		switch y := x.(type) {
+		case *ast.AnchorNode:
+			x = y.Value
+		case *ast.TagNode:
+			if y.Start != nil && (y.Start.Value == "!!str" || y.Start.Value == "!<tag:yaml.org,2002:str>") {
+				str = true
+			}
+			x = y.Value
+		case *ast.AliasNode:
+			x = a.target(y)
+		default:
+			break walk
+		}
+	}
+	r := a.resolve(n)
+	if !str {
+		return r
+	}
+	switch x := r.(type) {
+	case *ast.IntegerNode, *ast.FloatNode, *ast.BoolNode, *ast.InfinityNode, *ast.NanNode:
+		if t := r.GetToken(); t != nil {
+			return ast.String(t)
+		}
+	case *ast.StringNode:
+		// A plain scalar that the parser already made a string (after a
+		// verbatim tag) must not read as a number either: its token
+		// becomes a quoted one's.
+		if t := x.Token; t != nil && t.Type == token.StringType {
+			q := *t
+			q.Type = token.SingleQuoteType
+			s := ast.String(&q)
+			s.Value = x.Value
+			return s
+		}
+	}
+	return r
+}
+
+// target returns the node an alias names (its anchor's value, tags and
+// all), nil when there is none.
+func (a *anchors) target(x *ast.AliasNode) ast.Node {
+	if x.Value == nil {
+		return nil
+	}
+	var target ast.Node
+	for _, an := range a.byName[x.Value.GetToken().Value] {
+		if offset(an) < offset(x) {
+			target = an.Value
+		}
+	}
+	return target
+}
+
 // resolve strips anchors and tags and follows aliases; an alias to no
 // anchor resolves to nil.
 func (a *anchors) resolve(n ast.Node) ast.Node {
@@ -445,16 +506,7 @@ func (a *anchors) resolve(n ast.Node) ast.Node {
 		case *ast.TagNode:
 			n = x.Value
 		case *ast.AliasNode:
-			if x.Value == nil {
-				return nil
-			}
-			var target ast.Node
-			for _, an := range a.byName[x.Value.GetToken().Value] {
-				if offset(an) < offset(x) {
-					target = an.Value
-				}
-			}
-			n = target
+			n = a.target(x)
 		default:
 			return n
 		}

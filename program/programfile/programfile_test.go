@@ -302,3 +302,44 @@ func TestNumbersWithLeadingZeros(t *testing.T) {
 		})
 	}
 }
+
+// TestStrTaggedScalars: a scalar tagged !!str is text, as YAML has it,
+// also when it is written like a number or a boolean: it is refused for a
+// number or a boolean, as a quoted one is ("10" is not a number), where
+// the tag used to be dropped and the scalar read as what it looks like.
+// Text fields take it as the text it is.
+func TestStrTaggedScalars(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, src string
+		want      []string
+	}{
+		{"number", "readiness:\n  readyScore: !!str 150\n",
+			[]string{`6:20: readiness.readyScore: expected a number, got the text "150"`}},
+		{"whole number", "caps:\n  - {name: c, channel: email, max: !!str 3, per: 7d}\n",
+			[]string{`6:41: caps[0].max: expected a whole number, got the text "3"`}},
+		{"boolean", "stageModels:\n  - {id: m, name: M, stages: [{name: A, entry: !!str true}]}\n",
+			[]string{`6:53: stageModels[0].stages[0].entry: expected true or false, got the text "true"`}},
+		{"through an alias", "readiness:\n  readyScore: &n !<tag:yaml.org,2002:str> 150\n  nurtureScore: *n\n",
+			[]string{ // both at the anchor's value, as every problem of an aliased value
+				`6:42: readiness.readyScore: expected a number, got the text "150"`,
+				`6:42: readiness.nurtureScore: expected a number, got the text "150"`,
+			}},
+		{"text", "version: !!str 10\n", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			defs, err := programfile.Parse("broken.yaml", []byte(base+tt.src))
+			if tt.want == nil {
+				require.NoError(t, err)
+				require.Equal(t, "10", defs.Version)
+				return
+			}
+			require.Error(t, err)
+			if diff := cmp.Diff(tt.want, problems(t, err)); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
