@@ -48,11 +48,25 @@ const (
 
 // A Cap limits messages per person: at most Max messages on Channel (empty:
 // every message channel) of Category (empty: every category) within Per,
-// counted across all journeys of the account. Per and MaxDefer are elapsed
-// time, days too ("7d" is the last 7 times 24 hours), while a wait counts
-// calendar days: a weekly wait over the change to daylight saving time
-// ends an hour short of 7 times 24 hours after the last message, and a
-// cap at its Max per 7d defers the next message by that hour.
+// counted across all journeys of the account.
+//
+// Per counts days on the calendar of the account whose step checks the
+// cap, in its time zone ([AccountView].Location), as a [Wait]'s For does:
+// a message counts until Per after it on that calendar, when a wait of
+// Per from it would end. At 10:00, "7d" counts the messages since 10:00
+// seven days before on the clock, even when the clocks changed to or from
+// daylight saving time in between (the week is then 167 or 169 hours),
+// so a journey that mails weekly under a cap of one message per 7d sends
+// every week, and a message the cap defers goes out at the clock time of
+// the one it waits for, Per later. Every whole 24 hours of Per is a day,
+// what is left ("1d12h": 12 hours) and a Per under a day are elapsed
+// time, and a clock time that the day Per later skips or shows twice is
+// read as a wait's end is (see [Wait]): a message of the second 02:30 of
+// the night clocks go back counts until 02:30 a week later, one of 02:45
+// the week before until the first 02:45 of that night. The messages of
+// other accounts (Input.Contacts) count on the calendar of the step's
+// account too. In UTC, and in a zone that keeps its offset, a day is 24
+// hours.
 type Cap struct {
 	Name     string      `json:"name"`
 	Channel  b2b.Channel `json:"channel,omitempty"`
@@ -61,8 +75,11 @@ type Cap struct {
 	Per      Duration    `json:"per"`
 	Policy   CapPolicy   `json:"policy,omitempty"`
 	// MaxDefer bounds how long a deferred message may wait; past it the
-	// message is skipped. Zero means Per. It is read only with policy
-	// defer: set with no policy (which skips), it is a validation
+	// message is skipped. It counts days on the account's calendar from
+	// the time the message was first deferred, as Per does ("1d" at 23:00
+	// ends at 23:00 the next day). Zero means Per; a message that several
+	// caps defer may wait the longest of theirs. It is read only with
+	// policy defer: set with no policy (which skips), it is a validation
 	// problem.
 	MaxDefer Duration `json:"maxDefer,omitempty"`
 }
@@ -146,7 +163,7 @@ func (c Config) withDefaults() Config {
 }
 
 // maxCapWindow is the longest cap window: contacts older than it are
-// forgotten.
+// forgotten (in a zone with summer time, a day later: see finish).
 func (c *Config) maxCapWindow() time.Duration {
 	var w time.Duration
 	for _, cp := range c.Caps {

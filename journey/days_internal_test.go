@@ -13,7 +13,8 @@ import (
 // the clock time read with the offset before they jumped. It starts every
 // half hour from a day before to a day after the arrival day of each
 // change of 2025 and 2026, in zones that change by an hour in either half
-// of the year, by half an hour (Lord Howe) and at midnight (Santiago).
+// of the year, by half an hour (Lord Howe) and at midnight (Santiago),
+// going forward (a wait) and back (the start of a cap's window).
 func TestAddDaysAroundOffsetChanges(t *testing.T) {
 	t.Parallel()
 	for _, zone := range []string{"Europe/Berlin", "America/New_York", "Australia/Sydney", "Australia/Lord_Howe", "America/Santiago"} {
@@ -25,7 +26,7 @@ func TestAddDaysAroundOffsetChanges(t *testing.T) {
 			require.False(t, change.IsZero(), zone)
 			at = change
 			changes++
-			for _, n := range []int{1, 7} {
+			for _, n := range []int{1, 7, -1, -7} {
 				for start := change.Add(-time.Duration(n+1) * 24 * time.Hour); start.Before(change.Add(-time.Duration(n-1) * 24 * time.Hour)); start = start.Add(30 * time.Minute) {
 					want := searchDays(start, n, loc)
 					got := addDays(start, n, loc)
@@ -67,4 +68,42 @@ func searchDays(t time.Time, n int, loc *time.Location) time.Time {
 		}
 	}
 	panic("no clock time near " + want.String())
+}
+
+// TestCapWindowHoldsEveryMessageThatCounts: a message at t counts in a
+// cap of a period per at a time while later(t, per) has not come; the
+// window capWindow gives, computed once per cap, must hold every such
+// message (countContacts counts in it first). It checks every quarter
+// hour of messages up to a day before the window's start against checks
+// every half hour around each change of 2025 and 2026 and a period after
+// it, in zones that change by an hour, by half an hour (Lord Howe), at
+// midnight (Santiago) and by two hours (Troll), for periods of whole days
+// and of days and hours.
+func TestCapWindowHoldsEveryMessageThatCounts(t *testing.T) {
+	t.Parallel()
+	for _, zone := range []string{"Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "America/Santiago", "Antarctica/Troll"} {
+		loc, err := time.LoadLocation(zone)
+		require.NoError(t, err)
+		for at := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC); at.Year() < 2027; {
+			_, change := at.In(loc).ZoneBounds()
+			require.False(t, change.IsZero(), zone)
+			at = change
+			for _, per := range []time.Duration{24 * time.Hour, 7 * 24 * time.Hour, 36 * time.Hour} {
+				// Checks around the change, and a period after it
+				// (the window starting around it).
+				for i := range 2 * 31 * 2 {
+					check := change.Add(-3*time.Hour + time.Duration(i%62)*30*time.Minute + time.Duration(i/62)*per)
+					s := stepper{at: check, loc: loc}
+					from, l := s.capWindow(per)
+					require.Same(t, loc, l)
+					// The messages outside the window, up to a day
+					// before it, do not count.
+					for sent := from.Add(-24 * time.Hour); !sent.After(from); sent = sent.Add(15 * time.Minute) {
+						require.False(t, later(sent, per, loc).After(check), "%s: a message at %v counts in %v at %v, the window starts at %v",
+							zone, sent.In(loc), per, check.In(loc), from.In(loc))
+					}
+				}
+			}
+		}
+	}
 }

@@ -132,11 +132,13 @@
 // hours) and durations under a day are elapsed time, and a clock time the
 // arrival day skips or shows twice is read with the offset before the
 // change (a skipped 02:30 is 03:30, a repeated one the first; see [Wait]).
-// An external call's timeout, a re-entry policy's wait and the caps'
-// periods are elapsed time: a day is 24 hours there (so a cap of one
-// message per 7d defers by an hour a weekly message whose week was an
-// hour short, see [Cap]). In UTC, and in a zone that keeps its offset, a
-// day is 24 hours everywhere.
+// A frequency cap's period and how long it may defer a message count days
+// so too: "2 per 7d" at 10:00 counts the messages since 10:00 seven days
+// before on the clock, so a journey that mails weekly under a weekly cap
+// sends every week at the same clock time (see [Cap]). An external call's
+// timeout and a re-entry policy's wait are elapsed time: a day is 24
+// hours there. In UTC, and in a zone that keeps its offset, a day is 24
+// hours everywhere.
 //
 // Event times decide, not step times: a step that runs late decides as
 // the steps at each due time would have. It takes the events in time

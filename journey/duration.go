@@ -16,9 +16,9 @@ import (
 //
 // A Duration does not keep the unit it was written in: "1d" and "24h" are
 // the same Duration (and String writes both as "1d"). Where a journey
-// counts calendar days (a wait's For and a listen's Timeout), every whole
-// 24 hours of the Duration is a day, however it was written: "24h" is a
-// day and "36h" a day and 12 hours. See [Wait].
+// counts calendar days (a wait's For, a listen's Timeout, a cap's Per and
+// MaxDefer), every whole 24 hours of the Duration is a day, however it
+// was written: "24h" is a day and "36h" a day and 12 hours. See [Wait].
 type Duration time.Duration
 
 // Days returns a Duration of n days (n times 24 hours).

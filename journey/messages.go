@@ -276,12 +276,31 @@ func (s *stepper) capThenSend(in *Instance, tr *Track, node *cnode, e OutboxEntr
 			continue
 		}
 		per := time.Duration(cp.Per)
-		if s.countContacts(e.Person, cp, s.at.Add(-per)) < cp.Max {
+		from, loc := s.capWindow(per)
+		if s.countContacts(e.Person, cp, from) < cp.Max {
 			continue
 		}
-		times := s.contactTimes(e.Person, cp, s.at.Add(-per))
-		slices.SortFunc(times, time.Time.Compare)
-		at := times[len(times)-cp.Max].Add(per)
+		times := s.contactTimes(e.Person, cp, from)
+		var at time.Time
+		if loc == nil {
+			slices.SortFunc(times, time.Time.Compare)
+			at = times[len(times)-cp.Max].Add(per)
+		} else {
+			// The times the messages leave the window, for those
+			// still in it.
+			k := 0
+			for _, t := range times {
+				if end := later(t, per, loc); end.After(s.at) {
+					times[k] = end
+					k++
+				}
+			}
+			if times = times[:k]; len(times) < cp.Max {
+				continue
+			}
+			slices.SortFunc(times, time.Time.Compare)
+			at = times[len(times)-cp.Max]
+		}
 		if at.After(free) {
 			free = at
 		}
@@ -305,7 +324,7 @@ func (s *stepper) capThenSend(in *Instance, tr *Track, node *cnode, e OutboxEntr
 		return
 	}
 	if expires.IsZero() {
-		expires = s.at.Add(maxDefer)
+		expires = s.after(s.at, maxDefer)
 	}
 	if policy == CapSkip || free.After(expires) {
 		s.skip(in, tr, node, e.Person, e.Key, string(reason))
@@ -316,6 +335,34 @@ func (s *stepper) capThenSend(in *Instance, tr *Track, node *cnode, e OutboxEntr
 	d.Person, d.Key = e.Person, e.Key
 	d.Reason = string(free.UTC().AppendFormat(append(reason, ": deferred to "...), time.RFC3339))
 	s.trace(d)
+}
+
+// capWindow returns where the window of a cap of period per starts at
+// the step's time: the messages after it, and not after s.at, count. In
+// UTC, and for a period under a day, that is per before s.at, and loc is
+// nil. Otherwise (loc is the account's zone) a message at t counts while
+// the time per after it on the account's calendar, later(t, per, loc),
+// has not come, as a wait of per from it would not have ended: at 10:00,
+// a cap of "7d" counts the messages since 10:00 seven days before on the
+// clock. The start returned is then the earlier of per before s.at and
+// per before on the calendar, so that the window holds every message that
+// counts (and, around a change of the offset, some that do not):
+// countContacts never counts fewer, and capThenSend drops the others when
+// a cap seems to bind. It is computed once per cap, not per message.
+func (s *stepper) capWindow(per time.Duration) (time.Time, *time.Location) {
+	from := s.at.Add(-per)
+	if per < 24*time.Hour {
+		return from, nil
+	}
+	loc := s.location()
+	if loc == time.UTC {
+		return from, nil
+	}
+	// Back as later goes forward: the hours first, then the days.
+	if cal := addDays(s.at.Add(-(per % (24 * time.Hour))), -int(per/(24*time.Hour)), loc); cal.Before(from) {
+		from = cal
+	}
+	return from, loc
 }
 
 // countContacts counts the messages to a person that a cap counts.

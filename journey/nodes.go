@@ -241,24 +241,30 @@ func (s *stepper) waitEnd(n *cnode, since time.Time) (time.Time, bool) {
 	return in, !in.Equal(end)
 }
 
-// after returns the time d after t on the account's calendar, as a wait
-// and a listen count: each whole 24 hours of d is a day in the account's
-// time zone, ending at the clock time of t (see [addDays]), and what is
-// left of d is added as elapsed time. In UTC that is t.Add(d).
+// after returns the time d after t on the account's calendar (later in
+// the account's time zone), as a wait, a listen and a cap's MaxDefer
+// count. It looks the zone up only for a d of a day or more.
 func (s *stepper) after(t time.Time, d time.Duration) time.Time {
 	if d < 24*time.Hour {
 		return t.Add(d)
 	}
-	loc := s.location()
-	if loc == time.UTC {
+	return later(t, d, s.location())
+}
+
+// later returns the time d after t on loc's calendar: each whole 24 hours
+// of d is a day in loc, ending at the clock time of t (see [addDays]), and
+// what is left of d is added as elapsed time. In UTC that is t.Add(d).
+func later(t time.Time, d time.Duration, loc *time.Location) time.Time {
+	if d < 24*time.Hour || loc == time.UTC {
 		return t.Add(d)
 	}
 	return addDays(t, int(d/(24*time.Hour)), loc).Add(d % (24 * time.Hour))
 }
 
-// addDays returns the moment n calendar days after t in loc at the clock
-// time t has there (in t's location). A clock time that the day skips or
-// shows twice (a change of the UTC offset, as to and from daylight saving
+// addDays returns the moment n calendar days after t in loc (before it,
+// for a negative n: the start of a cap's window) at the clock time t has
+// there (in t's location). A clock time that the day skips or shows
+// twice (a change of the UTC offset, as to and from daylight saving
 // time) is read with the offset in force before the change: a 02:30 that
 // clocks going forward from 02:00 to 03:00 skip is 03:30, and a 02:30 that
 // clocks going back from 03:00 to 02:00 repeat is the first, before they

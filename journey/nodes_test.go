@@ -310,34 +310,201 @@ func TestListenTimeoutOfDaysKeepsTheClockTime(t *testing.T) {
 	})
 }
 
-// TestWeeklyWaitOverDSTAndAWeeklyCap: a cap's period is elapsed time, a
-// wait's days are calendar days: the week over the change to summer time
-// is an hour short, so a cap of one email per 7d defers the next message
-// by that hour, to 7 times 24 hours after the last.
+// TestWeeklyWaitOverDSTAndAWeeklyCap: a cap's days are calendar days, as
+// a wait's are: a journey that mails weekly under a cap of one email per
+// 7d sends every week at the clock time of the last, also in the week
+// over the start of summer time (167 hours) and over its end (169 hours).
 func TestWeeklyWaitOverDSTAndAWeeklyCap(t *testing.T) {
 	t.Parallel()
-	berlin, err := time.LoadLocation("Europe/Berlin") // 2026-03-29 02:00 CET -> 03:00 CEST
+	berlin, err := time.LoadLocation("Europe/Berlin") // 2026-03-29 02:00 CET -> 03:00 CEST; 2026-10-25 03:00 CEST -> 02:00 CET
 	require.NoError(t, err)
 	cfg := journey.Config{Caps: []journey.Cap{{Name: "weekly", Channel: b2b.ChannelEmail, Max: 1, Per: journey.Days(7), Policy: journey.CapDefer}}}
 	cat := newCatalog(t, cfg, linear("w", email("first", "first", "wait", nil), wait("wait", journey.Days(7), "second"),
 		email("second", "second", "end", nil), end("end", "")))
+	tests := []struct {
+		name        string
+		start, week time.Time
+	}{
+		{"over the start of summer time", time.Date(2026, 3, 26, 10, 0, 0, 0, berlin), time.Date(2026, 4, 2, 10, 0, 0, 0, berlin)},
+		{"over the end of summer time", time.Date(2026, 10, 22, 10, 0, 0, 0, berlin), time.Date(2026, 10, 29, 10, 0, 0, 0, berlin)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			view := acmeView()
+			view.Location = berlin
+			var st journey.State
+			res := cat.Step(&st, journey.Input{View: view, Now: tt.start, Events: manual("w", tt.start)})
+			require.Len(t, ofType(res.Outbox, journey.ActionEmail), 3)
+			require.True(t, tt.week.Equal(res.Due), "due %v", res.Due.In(berlin))
+			res = cat.Step(&st, journey.Input{View: view, Now: tt.week})
+			require.Empty(t, decisions(res.Trace, journey.DecisionDefer))
+			sent := ofType(res.Outbox, journey.ActionEmail)
+			require.Len(t, sent, 3)
+			for _, m := range sent {
+				require.True(t, tt.week.Equal(m.At), "sent %v", m.At.In(berlin))
+			}
+		})
+	}
+}
+
+// TestCapOfDaysCountsCalendarDays: a cap's period of whole days counts
+// days on the calendar of the account whose step checks it, as a wait
+// does: at 10:00, "1 email per 7d" counts the emails since 10:00 seven
+// days before on the clock, however long those days were, and an email
+// it defers goes out at the clock time of the one it waits for, a week
+// later. An email in an hour the clocks repeat counts until that clock
+// time a week later: the first of the hour's, as a wait from it ends then
+// (never before the step that checks it). The emails come from another
+// account (Input.Contacts): their times are read in the zone of the step.
+// In UTC and in a zone that keeps its offset, a day is 24 hours.
+func TestCapOfDaysCountsCalendarDays(t *testing.T) {
+	t.Parallel()
+	berlin, err := time.LoadLocation("Europe/Berlin") // 2026-03-29 02:00 CET -> 03:00 CEST; 2026-10-25 03:00 CEST -> 02:00 CET
+	require.NoError(t, err)
+	ny, err := time.LoadLocation("America/New_York") // 2026-03-08 02:00 EST -> 03:00 EDT
+	require.NoError(t, err)
+	tokyo, err := time.LoadLocation("Asia/Tokyo")
+	require.NoError(t, err)
+	utc := func(y int, m time.Month, d, h, min int) time.Time { return time.Date(y, m, d, h, min, 0, 0, time.UTC) }
+	cfg := journey.Config{Caps: []journey.Cap{{Name: "weekly", Channel: b2b.ChannelEmail, Max: 1, Per: journey.Days(7), Policy: journey.CapDefer}}}
+	cat := newCatalog(t, cfg, linear("w", email("mail", "hello", "end", nil), end("end", "")))
+	tests := []struct {
+		name     string
+		loc      *time.Location
+		last, at time.Time // the last email (another account's), the step that sends the next
+		want     time.Time // when the next goes out
+		byName   bool      // the view names the zone (Account.TimeZone) instead of giving it (View.Location)
+	}{
+		{"Berlin: 7 days over the start of summer time (167 hours) are past", berlin,
+			time.Date(2026, 3, 26, 10, 0, 0, 0, berlin), time.Date(2026, 4, 2, 10, 0, 0, 0, berlin), time.Date(2026, 4, 2, 10, 0, 0, 0, berlin), true},
+		{"Berlin: 7 days over its end (169 hours) are not past after 168", berlin,
+			time.Date(2026, 10, 22, 10, 0, 0, 0, berlin), time.Date(2026, 10, 29, 9, 30, 0, 0, berlin), time.Date(2026, 10, 29, 10, 0, 0, 0, berlin), false},
+		{"Berlin: an email of the first 02:45 no longer counts at the second 02:30 a week later", berlin,
+			time.Date(2026, 10, 18, 2, 45, 0, 0, berlin), utc(2026, 10, 25, 1, 30), utc(2026, 10, 25, 1, 30), false},
+		{"Berlin: an email of the second 02:30 counts until 02:30 a week later", berlin,
+			utc(2026, 10, 25, 1, 30), time.Date(2026, 11, 1, 2, 15, 0, 0, berlin), time.Date(2026, 11, 1, 2, 30, 0, 0, berlin), false},
+		{"Berlin: an email of the second 02:30 a week before no longer counts at 02:30", berlin,
+			utc(2026, 10, 25, 1, 30), time.Date(2026, 11, 1, 2, 30, 0, 0, berlin), time.Date(2026, 11, 1, 2, 30, 0, 0, berlin), false},
+		{"New York: 7 days over the start of summer time are past", ny,
+			time.Date(2026, 3, 7, 9, 0, 0, 0, ny), time.Date(2026, 3, 14, 9, 0, 0, 0, ny), time.Date(2026, 3, 14, 9, 0, 0, 0, ny), false},
+		{"New York: an email deferred over the start of summer time goes at the clock time", ny,
+			time.Date(2026, 3, 7, 9, 0, 0, 0, ny), time.Date(2026, 3, 14, 8, 0, 0, 0, ny), time.Date(2026, 3, 14, 9, 0, 0, 0, ny), true},
+		{"UTC: 7 times 24 hours", time.UTC, utc(2026, 10, 22, 10, 0), utc(2026, 10, 29, 9, 30), utc(2026, 10, 29, 10, 0), true},
+		{"Tokyo: 7 times 24 hours", tokyo,
+			time.Date(2026, 10, 22, 10, 0, 0, 0, tokyo), time.Date(2026, 10, 29, 9, 30, 0, 0, tokyo), time.Date(2026, 10, 29, 10, 0, 0, 0, tokyo), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			view := acmeView()
+			if tt.byName {
+				view.Account.TimeZone = tt.loc.String()
+			} else {
+				view.Location = tt.loc
+			}
+			var contacts []journey.Contact
+			for _, p := range []b2b.PersonID{"p-cfo", "p-vpe", "p-de"} {
+				contacts = append(contacts, journey.Contact{Person: p, Channel: b2b.ChannelEmail, Journey: "elsewhere", At: tt.last})
+			}
+			var st journey.State
+			res := cat.Step(&st, journey.Input{View: view, Now: tt.at, Events: manual("w", tt.at), Contacts: contacts})
+			if !tt.want.Equal(tt.at) {
+				require.Empty(t, res.Outbox)
+				deferred := decisions(res.Trace, journey.DecisionDefer)
+				require.Len(t, deferred, 3)
+				require.True(t, tt.want.Equal(res.Due), "deferred to %v", res.Due.In(tt.loc))
+				res = cat.Step(&st, journey.Input{View: view, Now: tt.want, Contacts: contacts})
+			}
+			require.Empty(t, decisions(res.Trace, journey.DecisionDefer))
+			sent := ofType(res.Outbox, journey.ActionEmail)
+			require.Len(t, sent, 3)
+			for _, m := range sent {
+				require.True(t, tt.want.Equal(m.At), "sent %v", m.At.In(tt.loc))
+			}
+		})
+	}
+}
+
+// TestCapMaxDeferCountsCalendarDays: a cap's MaxDefer of whole days
+// counts calendar days from the message it defers: "1d" at 23:00 the day
+// before clocks go forward ends at 23:00 the next day, 23 hours later, and
+// a message free only after that is skipped.
+func TestCapMaxDeferCountsCalendarDays(t *testing.T) {
+	t.Parallel()
+	berlin, err := time.LoadLocation("Europe/Berlin") // 2026-03-29 02:00 CET -> 03:00 CEST
+	require.NoError(t, err)
+	// 23 and a half hours: elapsed time, under a day.
+	per := journey.Duration(23*time.Hour + 30*time.Minute)
+	at := time.Date(2026, 3, 28, 23, 0, 0, 0, berlin)
+	last := time.Date(2026, 3, 28, 22, 45, 0, 0, berlin) // free at 2026-03-29 23:15 CEST, 23.5 hours later
+	tests := []struct {
+		name     string
+		maxDefer journey.Duration
+		skipped  bool
+	}{
+		{"a day ends at 23:00", journey.Days(1), true},
+		{"a day and an hour end at 2026-03-30 00:00", journey.Days(1) + journey.Duration(time.Hour), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			cfg := journey.Config{Caps: []journey.Cap{{Name: "daily", Channel: b2b.ChannelEmail, Max: 1, Per: per, Policy: journey.CapDefer, MaxDefer: tt.maxDefer}}}
+			cat := newCatalog(t, cfg, linear("w", email("mail", "hello", "end", nil), end("end", "")))
+			view := acmeView()
+			view.Location = berlin
+			contacts := []journey.Contact{{Person: "p-cfo", Channel: b2b.ChannelEmail, Journey: "elsewhere", At: last}}
+			var st journey.State
+			res := cat.Step(&st, journey.Input{View: view, Now: at, Events: manual("w", at), Contacts: contacts})
+			require.Len(t, ofType(res.Outbox, journey.ActionEmail), 2)
+			if tt.skipped {
+				require.Len(t, decisions(res.Trace, journey.DecisionSkip), 1)
+				require.Empty(t, st.Deferred)
+				return
+			}
+			require.Len(t, decisions(res.Trace, journey.DecisionDefer), 1)
+			require.Len(t, st.Deferred, 1)
+			require.True(t, last.Add(time.Duration(per)).Equal(st.Deferred[0].Due), "deferred to %v", st.Deferred[0].Due.In(berlin))
+		})
+	}
+}
+
+// TestContactsKeptForACalendarWeek: a step forgets the emails the caps
+// can no longer count, and with a cap of 7d in a zone with summer time
+// keeps them longer than 7 times 24 hours: a week over the end of summer
+// time is 169 hours, and an email at 09:30 a week later on the clock is
+// deferred to the clock time of the last, though a step in between ran
+// 168 hours after it.
+func TestContactsKeptForACalendarWeek(t *testing.T) {
+	t.Parallel()
+	berlin, err := time.LoadLocation("Europe/Berlin") // 2026-10-25 03:00 CEST -> 02:00 CET
+	require.NoError(t, err)
+	cfg := journey.Config{Caps: []journey.Cap{{Name: "weekly", Channel: b2b.ChannelEmail, Max: 1, Per: journey.Days(7), Policy: journey.CapDefer}}}
+	cat := newCatalog(t, cfg, linear("first", email("mail", "hello", "end", nil), end("end", "")),
+		linear("second", email("mail", "again", "end", nil), end("end", "")))
 	view := acmeView()
 	view.Location = berlin
-	start := time.Date(2026, 3, 26, 10, 0, 0, 0, berlin)
+	start := time.Date(2026, 10, 22, 10, 0, 0, 0, berlin)
 	var st journey.State
-	res := cat.Step(&st, journey.Input{View: view, Now: start, Events: manual("w", start)})
+	res := cat.Step(&st, journey.Input{View: view, Now: start, Events: manual("first", start)})
 	require.Len(t, ofType(res.Outbox, journey.ActionEmail), 3)
-	week := time.Date(2026, 4, 2, 10, 0, 0, 0, berlin)
-	require.True(t, week.Equal(res.Due), "due %v", res.Due.In(berlin))
-	res = cat.Step(&st, journey.Input{View: view, Now: week})
+	between := start.Add(days(7) + 10*time.Minute)
+	view.Revision++
+	res = cat.Step(&st, journey.Input{View: view, Now: between})
+	require.False(t, res.Idle)
+	require.Len(t, st.Contacts, 3)
+	at := time.Date(2026, 10, 29, 9, 30, 0, 0, berlin)
+	res = cat.Step(&st, journey.Input{View: view, Now: at, Events: manual("second", at)})
 	require.Empty(t, res.Outbox)
-	deferred := decisions(res.Trace, journey.DecisionDefer)
-	require.Len(t, deferred, 3)
-	require.True(t, start.Add(days(7)).Equal(res.Due), "retried at %v", res.Due.In(berlin))
-	res = cat.Step(&st, journey.Input{View: view, Now: res.Due})
-	sent := ofType(res.Outbox, journey.ActionEmail)
-	require.Len(t, sent, 3)
-	require.True(t, time.Date(2026, 4, 2, 11, 0, 0, 0, berlin).Equal(sent[0].At), "sent %v", sent[0].At.In(berlin))
+	require.Len(t, decisions(res.Trace, journey.DecisionDefer), 3)
+	require.True(t, time.Date(2026, 10, 29, 10, 0, 0, 0, berlin).Equal(res.Due), "deferred to %v", res.Due.In(berlin))
+	// A week and a day on, they are forgotten.
+	view.Revision++
+	cat.Step(&st, journey.Input{View: view, Now: start.Add(days(8) + time.Hour)})
+	require.Len(t, st.Contacts, 3) // the three sent at 10:00 on 2026-10-29
+	for _, c := range st.Contacts {
+		require.Equal(t, "second", c.Journey)
+	}
 }
 
 func TestWaitUntilDate(t *testing.T) {

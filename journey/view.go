@@ -24,8 +24,9 @@ type AccountView struct {
 	// Test marks a test account: its steps run as dry runs.
 	Test bool
 	// Location is the account's time zone for wait windows and the
-	// calendar days of waits and listens; nil means Account.Location()
-	// (which loads the zone by name, at every step that needs it).
+	// calendar days of waits, listens and frequency caps; nil means
+	// Account.Location() (which loads the zone by name, at every step
+	// that needs it).
 	Location *time.Location
 }
 
