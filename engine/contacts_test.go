@@ -307,3 +307,50 @@ func capContacts(t *testing.T, b *bundle, id b2b.AccountID) []journey.Contact {
 	require.NoError(t, json.Unmarshal([]byte(engine.StateJSON(rec)), &st))
 	return st.Journeys.Contacts
 }
+
+// TestCapOfDaysReachesBackACalendarWeek: a cap of days counts calendar
+// days in the account's zone (journey.Cap), and the week in which clocks
+// go back is 169 hours long: an email that another account sent the
+// person 168 hours and a half before still counts, so the other
+// account's must wait. The engine passes an account's step the messages
+// of the person's other accounts a day further back than the cap outside
+// UTC; cut at 168 hours, it left that one out and sent a second email
+// within the calendar week.
+func TestCapOfDaysReachesBackACalendarWeek(t *testing.T) {
+	t.Parallel()
+	defs := sharedContactProgram()
+	defs.Caps = []journey.Cap{{Name: "1 email a week", Channel: b2b.ChannelEmail, Max: 1, Per: journey.Days(7), Policy: journey.CapDefer}}
+	defs.Journeys = []journey.Journey{{ID: "news", Triggers: []journey.Trigger{{Type: journey.TriggerManual}},
+		Nodes: []journey.Node{
+			{ID: "e1", Kind: journey.KindAction, Action: &journey.Action{Type: journey.ActionEmail, Template: "news",
+				Recipients: &journey.Recipients{SolutionInterest: "data-platform"}, Next: "end"}},
+			{ID: "end", Kind: journey.KindEnd, End: &journey.End{Outcome: "sent"}},
+		}}}
+	b := setup(t, defs)
+	// Clocks in Berlin go back on Sunday 25 October 2026, 03:00 CEST.
+	sent := time.Date(2026, 10, 21, 8, 0, 0, 0, time.UTC)   // 10:00 CEST
+	later := time.Date(2026, 10, 28, 8, 30, 0, 0, time.UTC) // 09:30 CET: 168 h 30 min after
+	b.clock.Set(sent.Add(-time.Hour))
+	cto := contact("003CTO", "cto@globex.de", "Tess", "Ito", "Chief Technology Officer", "globex-de")
+	cto.OtherAccounts = []b2b.AccountID{"initech"}
+	accounts := []identity.AccountRecord{account("globex-de", "Globex DE", "globex.de", ""), account("initech", "Initech", "initech.com", "")}
+	for i := range accounts {
+		accounts[i].Account.TimeZone = "Europe/Berlin"
+	}
+	rep, err := b.eng.Apply(b.ctx, engine.Batch{Accounts: accounts, Persons: []identity.PersonRecord{cto}})
+	require.NoError(t, err)
+	require.Empty(t, rep.Rejected)
+
+	b.clock.Set(sent)
+	rep, err = b.eng.Enter(b.ctx, "globex-de", "news")
+	require.NoError(t, err)
+	require.Equal(t, 1, rep.Messages, "the first account's email")
+	b.clock.Set(later)
+	rep, err = b.eng.Enter(b.ctx, "initech", "news")
+	require.NoError(t, err)
+	require.Zero(t, rep.Messages, "the email of 21 October 10:00 counts until 28 October 10:00 in Berlin")
+	deferred := countEventsWhere(t, b, "initech", func(ev store.Event) bool {
+		return ev.Type == "journey.defer" && strings.Contains(string(ev.Data), "2026-10-28T09:00:00Z")
+	})
+	require.Equal(t, 1, deferred, "deferred to 28 October 10:00 CET")
+}
