@@ -373,11 +373,15 @@ func decideDepartment(hits []hit, unknown []string, p *Persona) (float64, string
 	n := len(b2b.Departments)
 	var scoreBuf, lastBuf [16]int
 	score, last := scoreBuf[:n], lastBuf[:n]
+	// A partner is general management only when the title names no other
+	// role, as it is C-Level only then (see decideSeniority): the partner
+	// of "Partner Manager" is somebody else.
+	roleWord := slices.ContainsFunc(hits, func(h hit) bool { return h.level() != "" })
 	var general *term
 	total := 0
 	for _, h := range hits {
 		t := h.t
-		if t.flags&flagGeneral != 0 && general == nil {
+		if t.flags&flagGeneral != 0 && general == nil && (t.flags&flagPartner == 0 || !roleWord) {
 			general = t
 		}
 		if t.dept == "" || t.weight == 0 {

@@ -70,9 +70,12 @@
 //     a president. German compounds ending in a role word are split
 //     ("Vertriebsleiter" -> Vertrieb + Leiter).
 //  3. Seniority: the highest level named wins ("Founder & Head of Product"
-//     is C-Level). "Chief" makes C-Level only with "Officer". "Partner" is
-//     C-Level only when no other role word is present. A title without a
-//     seniority word is Individual Contributor by default.
+//     is C-Level). "Chief" makes C-Level only with "Officer". "Partner"
+//     (and "Senior", "Equity", "Founding" or "General Partner") is C-Level,
+//     and general management, only when no other role word is present:
+//     "Senior Partner Account Manager" is a Manager, "Partner Manager" has
+//     no department. A title without a seniority word is Individual
+//     Contributor by default.
 //  4. Department: each keyword has a weight (3 for a word that names the
 //     function, such as "security" or "payroll"; 2 for a role noun or medium
 //     clue, such as "engineer" or "revenue"; 1 for a weak clue, such as

@@ -24,7 +24,8 @@ const (
 	// flagOfficer: see flagChief.
 	flagOfficer
 	// flagPartner: "partner" is C-Level only when no other seniority or role
-	// word is present ("Partner" vs "Partner Marketing Manager").
+	// word is present ("Partner" vs "Partner Marketing Manager"), and only
+	// then general management.
 	flagPartner
 	// flagGeneral: general management; the department is Executive when the
 	// title names no function ("Founder", but "Founder & CTO" is Engineering).
@@ -155,8 +156,12 @@ func builtinLexicon() (*lexicon, error) {
 	lx.get("chief").flags |= flagChief
 	lx.get("officer").flags |= flagOfficer
 	lx.get("officers").flags |= flagOfficer
-	lx.get("partner").flags |= flagPartner | flagGeneral
-	lx.get("partners").flags |= flagPartner | flagGeneral
+	// A firm's partners, who are C-Level only when no other role word is
+	// present: "Senior Partner", but "Senior Partner Account Manager" is
+	// a manager of partner accounts. The managing partner is an office.
+	for _, p := range splitList(partnerTitles) {
+		lx.get(p).flags |= flagPartner | flagGeneral
+	}
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("persona: built-in vocabulary: %s", strings.Join(errs, "; "))
 	}
@@ -181,6 +186,9 @@ const generalManagement = `ceo, chief executive, president, presidente, founder,
 	vorsitzende der geschaeftsfuehrung, geschaftsfuhrender gesellschafter, geschaftsfuhrende gesellschafterin,
 	geschaeftsfuehrender gesellschafter, geschaeftsfuehrende gesellschafterin, amministratrice delegata, strategy, corporate strategy, corporate development, chief of staff,
 	executive director, exec director, executive dir, exec dir`
+
+// partnerTitles are the keywords of a firm's partners (see flagPartner).
+const partnerTitles = `partner, partners, senior partner, equity partner, founding partner, general partner`
 
 // executiveOffices are the C-Level offices that have deputies ("Deputy
 // CEO" is VP) and assistants ("Assistant CFO" is Director), as the general

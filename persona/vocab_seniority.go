@@ -18,7 +18,7 @@ var builtinSeniorities = []senGroup{
 		founders, cofounder, co founder, owner, owners, co owner, coowner, owner operator, managing principal, proprietor, entrepreneur, chairman,
 		chairwoman, chairperson, chair of the board, board chair, vice chairman, vice chair, board member,
 		member of the board, board director, board of directors, non executive director, nonexecutive director,
-		managing director, managing dir, mng dir, man dir, managing partner, general partner, founding partner, senior partner, equity partner,
+		managing director, managing dir, mng dir, man dir, managing partner,
 		general counsel, director general, dir gen, directeur general, directrice generale, directora general,
 		gerente general, pdg, geschaftsfuhrer, geschaftsfuhrerin, geschaeftsfuehrer, geschaeftsfuehrerin,
 		vorstand, vorstandsvorsitzender, inhaber, inhaberin, grunder, grunderin, gruender, gruenderin, fondateur,
