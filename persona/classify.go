@@ -40,9 +40,9 @@ func modLevel(mod *term) b2b.Seniority {
 // modReason says why a modified office ranks below C-Level.
 func modReason(mod *term) string {
 	if mod.flags&flagAssistant != 0 {
-		return fmt.Sprintf(" after %s (an assistant or associate of a C-Level is Director)", quoted(mod))
+		return fmt.Sprintf(" after %s (an assistant or associate of a C-Level is Director)", quotedSen(mod))
 	}
-	return fmt.Sprintf(" after %s (a deputy of a C-Level is VP)", quoted(mod))
+	return fmt.Sprintf(" after %s (a deputy of a C-Level is VP)", quotedSen(mod))
 }
 
 // cutBefore are the words after which "to" ends the part of a title that
@@ -277,8 +277,16 @@ func isWordy(w string) bool {
 
 func rankOf(level b2b.Seniority) int { return slices.Index(b2b.Seniorities, level) }
 
-func quoted(t *term) string {
-	if t.customSen || t.customDep {
+// quotedSen quotes a keyword in a reason for seniority, marked custom when
+// its seniority comes from the Config.
+func quotedSen(t *term) string { return quoted(t, t.customSen) }
+
+// quotedDep quotes a keyword in a reason for the department, marked custom
+// when its department comes from the Config.
+func quotedDep(t *term) string { return quoted(t, t.customDep) }
+
+func quoted(t *term, custom bool) string {
+	if custom {
 		return strconv.Quote(t.phrase) + " (custom)"
 	}
 	return strconv.Quote(t.phrase)
@@ -338,7 +346,7 @@ func decideSeniority(hits []hit, p *Persona) (float64, string) {
 	if best.t == nil {
 		if partner != nil {
 			p.Seniority = b2b.SeniorityCLevel
-			return 0.7, fmt.Sprintf("seniority C-Level: %s with no other role word (a firm's partner)", quoted(partner))
+			return 0.7, fmt.Sprintf("seniority C-Level: %s with no other role word (a firm's partner)", quotedSen(partner))
 		}
 		p.Seniority = b2b.SeniorityIndividual
 		if chief {
@@ -347,7 +355,7 @@ func decideSeniority(hits []hit, p *Persona) (float64, string) {
 		return 0.6, "seniority Individual Contributor: no seniority word (default)"
 	}
 	p.Seniority = best.level()
-	reason := fmt.Sprintf("seniority %s: %s", p.Seniority, quoted(best.t))
+	reason := fmt.Sprintf("seniority %s: %s", p.Seniority, quotedSen(best.t))
 	conf := 0.95
 	if best.level() == b2b.SeniorityIndividual {
 		conf = 0.85
@@ -357,7 +365,7 @@ func decideSeniority(hits []hit, p *Persona) (float64, string) {
 		conf = 0.9
 	}
 	if second.t != nil && second.level() != b2b.SeniorityIndividual {
-		reason += fmt.Sprintf(" (outranks %s: %s)", second.level(), quoted(second.t))
+		reason += fmt.Sprintf(" (outranks %s: %s)", second.level(), quotedSen(second.t))
 		conf = 0.85
 	}
 	if chief && !chiefOfficer && bestRank > 0 {
@@ -414,7 +422,7 @@ func decideDepartment(hits []hit, unknown []string, p *Persona) (float64, string
 	}
 	if general != nil {
 		p.Department = b2b.DepartmentExecutive
-		return 0.8, fmt.Sprintf("department Executive: general management (%s) and no function word", quoted(general))
+		return 0.8, fmt.Sprintf("department Executive: general management (%s) and no function word", quotedDep(general))
 	}
 	if len(unknown) > 0 {
 		return 0, fmt.Sprintf("department unknown: no known function word (unrecognised %q)", strings.Join(unknown, " "))
@@ -433,7 +441,7 @@ func deptWords(hits []hit, dept b2b.Department) string {
 		if b.Len() > 0 {
 			b.WriteString(" + ")
 		}
-		b.WriteString(quoted(h.t))
+		b.WriteString(quotedDep(h.t))
 		b.WriteByte(' ')
 		b.WriteString(strconv.Itoa(h.t.weight))
 	}

@@ -49,7 +49,9 @@ func (f ClassifierFunc) Classify(title string) Persona { return f(title) }
 // one, so it decides whenever it is present.
 type Config struct {
 	// Departments maps keywords to a department of [b2b.Departments], or to
-	// "" to make a built-in keyword say nothing about the department.
+	// "" to make a built-in keyword say nothing about the department (a
+	// word of general management, such as "founder", then no longer makes
+	// a title without a function Executive).
 	Departments map[string]b2b.Department
 	// Seniorities maps keywords to a level of [b2b.Seniorities], or to "" to
 	// make a built-in keyword say nothing about seniority.
@@ -117,7 +119,10 @@ func (c Config) build(base *lexicon) (*lexicon, error) {
 			t := lx.get(phrase)
 			t.dept, t.weight, t.customDep = dept, customWeight, true
 			if dept == "" {
+				// Nothing about the department: not general
+				// management either ("founder": "").
 				t.weight = 0
+				t.flags &^= flagGeneral
 			}
 		}
 	}

@@ -299,6 +299,7 @@ func TestNewOverridesAndExtends(t *testing.T) {
 			"Studio":     b2b.DepartmentOperations, // extend: a new keyword
 			"growth":     b2b.DepartmentSales,      // override: built-in Marketing
 			"operations": "",                       // remove: no longer a clue
+			"founder":    "",                       // remove: no longer general management
 		},
 		Seniorities: map[string]b2b.Seniority{
 			"Principal":    b2b.SeniorityCLevel,     // a firm's principal
@@ -318,6 +319,8 @@ func TestNewOverridesAndExtends(t *testing.T) {
 		{"Principal", cl, ""},
 		{"Tech Lead", ic, ""},
 		{"Security Analyst", ic, b2b.DepartmentSecurity}, // untouched built-ins still work
+		{"Founder", cl, ""},                              // its level stays, its department went
+		{"Founder & CEO", cl, b2b.DepartmentExecutive},   // the CEO is still general management
 	}
 	for _, tt := range tests {
 		got := c.Classify(tt.title)
@@ -328,11 +331,16 @@ func TestNewOverridesAndExtends(t *testing.T) {
 	}
 	require.Equal(t, []string{`seniority Manager: "manager"`, `department Operations: "studio" (custom) 4`},
 		c.Classify("Studio Manager").Reasons)
+	// A keyword is marked custom in the reason of the part the Config
+	// changed: the founder's level is still the built-in one.
+	require.Equal(t, []string{`seniority C-Level: "founder"`, `department unknown: no function word`},
+		c.Classify("Founder").Reasons)
 
 	// The shared standard classifier is not changed by New.
 	std := persona.Standard().Classify("Head of Growth")
 	require.Equal(t, b2b.DepartmentMarketing, std.Department)
 	require.Equal(t, b2b.DepartmentOperations, persona.Standard().Classify("Director of Operations").Department)
+	require.Equal(t, b2b.DepartmentExecutive, persona.Standard().Classify("Founder").Department)
 }
 
 func TestConfigValidate(t *testing.T) {
