@@ -17,7 +17,7 @@
 //     partners, the general counsel, a firm's "Partner", and their
 //     equivalents in German, French, Spanish, Italian and Portuguese
 //     ("Geschäftsführer", "PDG", "Consejero Delegado", "Amministratore
-//     Delegato", "Diretor Geral").
+//     Delegato", "Diretor Geral", "Mitgründer", "Cofundador", "Fondatore").
 //   - VP: vice presidents of any kind (SVP, EVP, AVP, RVP, "Vice-President"),
 //     and the deputy of a C-Level office: "Deputy CEO", "Vice CEO",
 //     "Deputy Chief Financial Officer", "Deputy to the CEO",
