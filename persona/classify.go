@@ -73,7 +73,12 @@ func qualifyOffice(hits []hit) int {
 		}
 		return -1
 	}
-	if !isOffice(last.t) {
+	// Founders, owners and the board have no deputies or assistants of
+	// their own ("Deputy Chairman" is a board member), but an assistant
+	// with words before them ("Associate to the Founder") or a support
+	// word is somebody else's, as an office's is.
+	office := isOffice(last.t)
+	if !office && last.t.level != b2b.SeniorityCLevel {
 		return -1
 	}
 	next := last.pos
@@ -89,7 +94,9 @@ func qualifyOffice(hits []hit) int {
 			// Group CEO" name the office of somebody else.
 			return j + 1
 		case f&(flagDeputy|flagAssistant) != 0:
-			last.mod = q.t
+			if office {
+				last.mod = q.t
+			}
 			return -1
 		case f != 0 || q.t.level != "" || q.t.dept != "" || andWords[q.t.phrase]:
 			return -1
@@ -99,10 +106,11 @@ func qualifyOffice(hits []hit) int {
 	return -1
 }
 
-// dropAssistedOffice removes from hits an office that an assistant word
-// ending the title follows ("CEO Assistant", "CFO's Assistant", "Chief
-// Financial Officer Assistant", "Chief Executive Assistant"): the title
-// is the assistant's, the office somebody else's. A role word after the
+// dropAssistedOffice removes from hits an office or another C-Level title
+// that an assistant word ending the title follows ("CEO Assistant", "CFO's
+// Assistant", "Chief Financial Officer Assistant", "Chief Executive
+// Assistant", "Founder's Associate"): the title is the assistant's, the
+// office somebody else's. A role word after the
 // assistant word ("President & Assistant Treasurer") makes it two roles of
 // one holder, which keeps the office.
 func dropAssistedOffice(hits []hit, words []string) []hit {
@@ -116,7 +124,7 @@ func dropAssistedOffice(hits []hit, words []string) []hit {
 		return hits
 	}
 	switch {
-	case prev.t.flags&flagChief == 0 && isOffice(prev.t):
+	case prev.t.flags&flagChief == 0 && prev.t.level == b2b.SeniorityCLevel:
 		hits[n-2] = last
 		return hits[:n-1]
 	case prev.t.flags&flagOfficer != 0:

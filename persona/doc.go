@@ -31,11 +31,13 @@
 //     executive ("Assistant to the CEO", "Assistant of the CEO", "Executive
 //     Assistant - CEO", and "CEO Assistant" or "CFO's Assistant" when the
 //     assistant word ends the title) is not the executive: the title says
-//     nothing of the executive's level. Offices are the chief officers, presidents,
-//     managing directors and their equivalents in other languages; the
-//     board and the owners have no deputies of this kind ("Deputy
-//     Chairman" is C-Level, as "Vice Chairman"), and below C-Level a deputy
-//     keeps the level ("Deputy Director" is Director).
+//     nothing of the executive's level. Nor is the assistant or associate
+//     of a founder, an owner or a chair ("Founder's Associate", "Owner's
+//     Assistant", "Associate to the Founder"). Offices are the chief
+//     officers, presidents, managing directors and their equivalents in
+//     other languages; the board and the owners have no deputies of this
+//     kind ("Deputy Chairman" is C-Level, as "Vice Chairman"), and below
+//     C-Level a deputy keeps the level ("Deputy Director" is Director).
 //   - Manager: managers, supervisors, "Team Lead", "Tech Lead", "Lead X".
 //   - Individual Contributor: everything else, including craft titles that
 //     say "chief" without "officer" ("Chief Engineer", "Chief Architect"),
