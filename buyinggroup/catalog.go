@@ -296,7 +296,7 @@ func compileTemplate(eng rules.Engine, t RoleTemplate, path string, ps *b2b.Prob
 				continue
 			}
 			ct.byCRM[ck] = i
-			if !slices.Contains(standardContactRoles, cr) {
+			if !slices.ContainsFunc(standardContactRoles, func(s string) bool { return strings.EqualFold(s, ck) }) {
 				*ws = append(*ws, Warning{cp, fmt.Sprintf("%q is not a standard CRM contact role (%s); fine if your CRM defines it", cr, strings.Join(standardContactRoles, ", "))})
 			}
 		}

@@ -197,6 +197,9 @@ func TestWarnings(t *testing.T) {
 		roles = append(roles, buyinggroup.Role{Name: n, Rule: rule(`true`), Required: true})
 	}
 	roles[0].ContactRoles = []string{"Champion"}
+	// Standard contact roles in other case or with blanks fill as the
+	// CRM's own (compared as RoleForContactRole compares): no warning.
+	roles[1].ContactRoles = []string{"economic buyer", " Technical Buyer "}
 	cat, err := buyinggroup.Compile(buyinggroup.Definitions{
 		Interests: []buyinggroup.SolutionInterest{
 			{ID: "a", Template: "big", StageModel: "m", CRMProduct: "Data Platform"},

@@ -58,7 +58,8 @@
 // errors: more than [MaxRequiredRoles] (5) required roles ("templates with
 // more than 5 required roles rarely complete; start with 3-5 essential
 // roles"), a template with no required role, a CRM contact role outside
-// Salesforce's standard picklist, a stage no entry stage reaches, two
+// Salesforce's standard picklist (compared as contact roles fill roles:
+// case-insensitively, blanks around ignored), a stage no entry stage reaches, two
 // interests with the same CRM product (an opportunity that names no
 // interest would fill and close the groups of both).
 //
