@@ -83,7 +83,9 @@
 //     clue, such as "engineer" or "revenue"; 1 for a weak clue, such as
 //     "operations" or "data"). The department with the highest total wins,
 //     and a tie goes to the department named last, the head noun in English
-//     ("IT Security" is Security, "Systems Engineer" is Engineering). If no
+//     ("IT Security" is Security, "Systems Engineer" is Engineering). The
+//     common functions are known in German, French, Spanish, Portuguese and
+//     Italian too ("Vertrieb", "Achats", "Compras", "Vendite"). If no
 //     function word is present, general management (CEO, Founder, Managing
 //     Director) gives Executive; otherwise the department stays unknown ("")
 //     and the reason lists the words that were not recognised.

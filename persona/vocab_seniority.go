@@ -39,7 +39,7 @@ var builtinSeniorities = []senGroup{
 	{b2b.SeniorityManager, `manager, managers, managerin, mgr, mngr, manger, team lead, team leader, tech lead,
 		technical lead, lead, leader, supervisor, supervisors, supv, superintendent, foreman, forewoman,
 		shift lead, shift supervisor, teamleiter, teamleiterin, gruppenleiter, gruppenleiterin, gerente, gestor,
-		gestora, jefe, jefa, responsable, chef de, account manager, product manager, project manager,
+		gestora, jefe, jefa, responsable, responsabile, chef de, account manager, product manager, project manager,
 		program manager, programme manager, office manager, store manager, category manager, case manager,
 		relationship manager, commodity manager, managing editor`},
 	{b2b.SeniorityIndividual, `engineer, engineers, developer, programmer, analyst, analysts, specialist, specialists,
@@ -54,7 +54,7 @@ var builtinSeniorities = []senGroup{
 		sous chef, chef de cuisine, chef de partie, lead generation, lead gen, head hunter, headhunter, specialiste, especialista,
 		analista, asistente, asesor, berater, beraterin, sachbearbeiter, referent, referentin, mitarbeiter,
 		mitarbeiterin, stagiaire, practicante, becario, ingenieur, ingenieurin, ingeniero, ingeniera,
-		engenheiro, entwickler, entwicklerin, comptable, assistente`},
+		engenheiro, entwickler, entwicklerin, comptable, assistente, ingegnere, sviluppatore, sviluppatrice`},
 }
 
 // The words below carry no department or level but are known, so a title
