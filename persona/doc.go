@@ -12,7 +12,8 @@
 // Seniority is one of C-Level, VP, Director, Manager, Individual Contributor
 // ([b2b.Seniorities]):
 //
-//   - C-Level: "Chief … Officer" and its abbreviations (CEO, CFO, CISO, ...),
+//   - C-Level: "Chief … Officer" and its abbreviations (CEO, CFO, CISO, ...,
+//     "Chief Tech Officer", "Chief Info Sec Officer", with their function),
 //     founders, owners, presidents, chairs, managing directors, managing
 //     partners, the general counsel, a firm's "Partner", and their
 //     equivalents in German, French, Spanish, Italian and Portuguese
