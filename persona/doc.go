@@ -38,7 +38,8 @@
 //     officers, presidents, managing directors and their equivalents in
 //     other languages; the board and the owners have no deputies of this
 //     kind ("Deputy Chairman" is C-Level, as "Vice Chairman"), and below
-//     C-Level a deputy keeps the level ("Deputy Director" is Director).
+//     C-Level a deputy keeps the level ("Deputy Director", "Subdirector"
+//     and "Vicedirettore" are Director).
 //   - Manager: managers, supervisors, "Team Lead", "Tech Lead", "Lead X".
 //   - Individual Contributor: everything else, including craft titles that
 //     say "chief" without "officer" ("Chief Engineer", "Chief Architect"),
