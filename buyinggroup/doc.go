@@ -117,7 +117,8 @@
 // ends it moves to [Group.History] with the time and the reason: "left the
 // account", "no qualification rule of the role matches any more", `holds
 // "Champion" (manual) instead (at most 1 role(s) per person)`, `role
-// "Champion" is full (...)`, "excluded manually by ann", `template "t" has
+// "Champion" is full (at most 2 members; 1 manual or CRM, so 1 from rules
+// and journeys)`, "excluded manually by ann", `template "t" has
 // no role "Champion" any more` (a program that dropped or renamed the
 // role), ... [Catalog.NotHeld] says in the same words why a person does not
 // hold a role a source claims for them.

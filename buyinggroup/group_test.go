@@ -271,11 +271,21 @@ func TestMaxMembersAndRolesPerPerson(t *testing.T) {
 	g, _, err = cat.AssignManual(g, "c", "Champion", "ann", "", t0.Add(time.Hour))
 	require.NoError(t, err)
 	require.Equal(t, []string{"a=Champion/rule", "c=Champion/manual", "b=Influencer/rule"}, members(g))
+	ended := map[string]string{}
+	for _, m := range g.History {
+		ended[fmt.Sprintf("%s=%s", m.Person, m.Role)] = m.EndReason
+	}
+	require.Equal(t, `role "Champion" is full (at most 2 members; 1 manual or CRM, so 1 from rules and journeys)`, ended["b=Champion"])
 	g, _, err = cat.AssignManual(g, "d", "Champion", "ann", "", t0.Add(time.Hour))
 	require.NoError(t, err)
 	require.Equal(t, []string{"c=Champion/manual", "d=Champion/manual", "a=Influencer/rule", "b=Influencer/rule"}, members(g))
 	last := g.History[len(g.History)-1]
-	require.Equal(t, `role "Champion" is full (at most 2 members from rules and journeys)`, last.EndReason)
+	// The reason says that the manual members took the seats: none is
+	// left for rules.
+	require.Equal(t, `role "Champion" is full (at most 2 members; 2 manual or CRM, so 0 from rules and journeys)`, last.EndReason)
+	notHeld, err := cat.NotHeld(g)
+	require.NoError(t, err)
+	require.Equal(t, last.EndReason, notHeld("a", "Champion"))
 
 	// Two roles per person.
 	g, _, err = cat.SetRuleClaims(newGroup(t, cat, "two"), ps, claims, t0)

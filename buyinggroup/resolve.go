@@ -355,7 +355,19 @@ func endReason(t *Template, ng *Group, res resolution, s seat, withdrawn string)
 	}
 	if res.blocked[s] {
 		n := t.Roles[t.RoleIndex(s.role)].MaxMembers
-		return fmt.Sprintf("role %q is full (at most %d %s from rules and journeys)", s.role, n, plural(n, "member", "members"))
+		// Manual and CRM members are never refused: they take seats
+		// of the cap first.
+		fixed := 0
+		for _, m := range ng.Members {
+			if m.Role == s.role && (m.Method == MethodManual || m.Method == MethodCRM) {
+				fixed++
+			}
+		}
+		if fixed == 0 {
+			return fmt.Sprintf("role %q is full (at most %d %s from rules and journeys)", s.role, n, plural(n, "member", "members"))
+		}
+		return fmt.Sprintf("role %q is full (at most %d %s; %d manual or CRM, so %d from rules and journeys)",
+			s.role, n, plural(n, "member", "members"), fixed, max(n-fixed, 0))
 	}
 	live, excludedBy := false, ""
 	for i := range ng.Claims {
