@@ -14,11 +14,12 @@
 //
 //   - C-Level: "Chief … Officer" and its abbreviations (CEO, CFO, CISO, ...,
 //     "Chief Tech Officer", "Chief Info Sec Officer", with their function),
-//     founders, owners, presidents, chairs, managing directors, managing
-//     partners, the general counsel, a firm's "Partner", and their
-//     equivalents in German, French, Spanish, Italian and Portuguese
-//     ("Geschäftsführer", "PDG", "Consejero Delegado", "Amministratore
-//     Delegato", "Diretor Geral", "Mitgründer", "Cofundador", "Fondatore").
+//     founders, owners, presidents, chairs ("Chair", "Executive Chair",
+//     "Co-Chair"), managing directors, managing partners, the general
+//     counsel, a firm's "Partner", and their equivalents in German, French,
+//     Spanish, Italian and Portuguese ("Geschäftsführer", "PDG", "Consejero
+//     Delegado", "Amministratore Delegato", "Diretor Geral", "Mitgründer",
+//     "Cofundador", "Fondatore").
 //   - VP: vice presidents of any kind (SVP, EVP, AVP, RVP, "Vice-President"),
 //     and the deputy of a C-Level office: "Deputy CEO", "Vice CEO",
 //     "Deputy Chief Financial Officer", "Deputy to the CEO",
@@ -26,20 +27,20 @@
 //     "Deputy General Counsel". The deputy runs the office under its
 //     holder, as a VP runs a function.
 //   - Director: directors, "Head of X", "Leiter", "Directeur", the chief of
-//     staff, the general manager, and an assistant or associate of a
-//     C-Level office ("Assistant CFO", "Associate Chief Information
-//     Officer"), as "Assistant General Counsel". An assistant *to* an
-//     executive ("Assistant to the CEO", "Assistant of the CEO", "Executive
-//     Assistant - CEO", and "CEO Assistant" or "CFO's Assistant" when the
-//     assistant word ends the title) is not the executive: the title says
-//     nothing of the executive's level. Nor is the assistant or associate
-//     of a founder, an owner or a chair ("Founder's Associate", "Owner's
-//     Assistant", "Associate to the Founder"). Offices are the chief
-//     officers, presidents, managing directors and their equivalents in
-//     other languages; the board and the owners have no deputies of this
-//     kind ("Deputy Chairman" is C-Level, as "Vice Chairman"), and below
-//     C-Level a deputy keeps the level ("Deputy Director", "Subdirector"
-//     and "Vicedirettore" are Director).
+//     staff, the general manager, an academic "Department Chair", and an
+//     assistant or associate of a C-Level office ("Assistant CFO",
+//     "Associate Chief Information Officer"), as "Assistant General
+//     Counsel". An assistant *to* an executive ("Assistant to the CEO",
+//     "Assistant of the CEO", "Executive Assistant - CEO", and "CEO
+//     Assistant" or "CFO's Assistant" when the assistant word ends the
+//     title) is not the executive: the title says nothing of the executive's
+//     level. Nor is the assistant or associate of a founder, an owner or a
+//     chair ("Founder's Associate", "Owner's Assistant", "Associate to the
+//     Founder"). Offices are the chief officers, presidents, managing
+//     directors and their equivalents in other languages; the board and the
+//     owners have no deputies of this kind ("Deputy Chairman" is C-Level, as
+//     "Vice Chairman"), and below C-Level a deputy keeps the level ("Deputy
+//     Director", "Subdirector" and "Vicedirettore" are Director).
 //   - Manager: managers, supervisors, "Team Lead", "Tech Lead", "Lead X".
 //   - Individual Contributor: everything else, including craft titles that
 //     say "chief" without "officer" ("Chief Engineer", "Chief Architect"),

@@ -173,6 +173,7 @@ func builtinLexicon() (*lexicon, error) {
 // is Executive when nothing in the title names a function.
 const generalManagement = `ceo, chief executive, chief exec officer, president, presidente, founder, founders, cofounder, co founder,
 	owner, owners, co owner, coowner, owner operator, managing principal, proprietor, entrepreneur, chairman, chairwoman, chairperson,
+	chair, co chair, cochair, executive chair, non executive chair, nonexecutive chair,
 	chair of the board, board chair, vice chairman, vice chair, board member, member of the board,
 	board director, board of directors, non executive director, nonexecutive director, managing director,
 	managing dir, mng dir, man dir, managing partner, general partner, founding partner, senior partner,
