@@ -43,6 +43,14 @@ func TestTokenize(t *testing.T) {
 		{"C.E.O.", []string{"ceo"}},
 		{"Sr. Mgr.", []string{"sr", "mgr"}},
 		{"Dir.Marketing", []string{"dir", "marketing"}},
+		// Dotted single letters join also when a word follows or
+		// precedes them without a space.
+		{"V.P.Sales", []string{"vp", "sales"}},
+		{"I.T.Manager", []string{"it", "manager"}},
+		{"Sales.V.P", []string{"sales", "vp"}},
+		{"Mgr.I.T.", []string{"mgr", "it"}},
+		{"A.Smith", []string{"a", "smith"}},
+		{"Sr.V.P.Sales.Ops", []string{"sr", "vp", "sales", "ops"}},
 		{"Co-Founder / CTO", []string{"co", "founder", "cto"}},
 		{"R&D and FP&A, Sales&Marketing", []string{"r&d", "and", "fp&a", "sales", "marketing"}},
 		{"Directeur Général", []string{"directeur", "general"}},

@@ -21,8 +21,9 @@ const maxTitleBytes = 512
 //     other scripts stay inside their word.
 //   - Any character other than a letter, a digit, '&', '+', '#' or '.'
 //     separates words, so "Co-Founder", "VP/GM" and "(CISO)" split.
-//   - Dotted single letters join ("C.E.O." -> ceo, "V.P." -> vp); other dots
-//     separate ("Sr." -> sr, "Dir.Marketing" -> dir marketing).
+//   - Dotted single letters join ("C.E.O." -> ceo, "V.P." -> vp, also in
+//     "V.P.Sales" -> vp sales); other dots separate ("Sr." -> sr,
+//     "Dir.Marketing" -> dir marketing).
 //   - '&' stays inside short abbreviations ("R&D", "FP&A", "L&D") and
 //     otherwise separates ("Sales&Marketing" -> sales marketing).
 func tokenize(title string, dst []string) []string {
@@ -81,18 +82,51 @@ func foldWidth(r rune) rune {
 // appendWord appends the words of one raw chunk (letters, digits and the
 // punctuation kept by tokenize).
 func appendWord(dst []string, w string) []string {
-	if strings.IndexByte(w, '.') >= 0 {
-		if joined, ok := dottedLetters(w); ok {
-			return append(dst, joined)
+	if strings.IndexByte(w, '.') < 0 {
+		return appendAmp(dst, w)
+	}
+	if joined, ok := dottedLetters(w); ok {
+		return append(dst, joined)
+	}
+	// Other dots separate words, but a run of dotted single letters
+	// still joins: "V.P.Sales" -> vp sales, "Mgr.I.T." -> mgr it.
+	run, letters := 0, 0 // w[run:] starts a run of that many letters
+	for i := 0; i <= len(w); {
+		end := strings.IndexByte(w[i:], '.')
+		if end < 0 {
+			end = len(w)
+		} else {
+			end += i
 		}
-		for part := range strings.SplitSeq(w, ".") {
+		part := w[i:end]
+		if utf8.RuneCountInString(part) == 1 && (end < len(w) || letters > 0) {
+			if letters == 0 {
+				run = i
+			}
+			letters++
+		} else {
+			dst = appendRun(dst, w[run:i], letters)
+			letters = 0
 			if part != "" {
 				dst = appendAmp(dst, part)
 			}
 		}
-		return dst
+		i = end + 1
 	}
-	return appendAmp(dst, w)
+	return appendRun(dst, w[run:], letters)
+}
+
+// appendRun appends a run of n dotted single letters ("v.p."): joined when
+// there are several, as the letter itself when there is one.
+func appendRun(dst []string, run string, n int) []string {
+	switch {
+	case n == 0:
+		return dst
+	case n == 1:
+		return appendAmp(dst, strings.TrimSuffix(run, "."))
+	}
+	joined, _ := dottedLetters(run)
+	return append(dst, joined)
 }
 
 // dottedLetters joins "c.e.o." or "v.p" into "ceo" / "vp".

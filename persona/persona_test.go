@@ -37,6 +37,7 @@ func TestClassifyTitles(t *testing.T) {
 		{"CFO", cl, b2b.DepartmentFinance, ""},
 		{"CISO", cl, b2b.DepartmentSecurity, ""},
 		{"c.t.o.", cl, b2b.DepartmentEngineering, "dotted letters join"},
+		{"V.P.Sales", vp, b2b.DepartmentSales, "dotted letters join before a word"},
 		{"VP Eng", vp, b2b.DepartmentEngineering, ""},
 		{"Dir. Marketing", dir, b2b.DepartmentMarketing, ""},
 		{"Mgr, Inside Sales", mgr, b2b.DepartmentSales, ""},
