@@ -19,7 +19,8 @@
 //     counsel, a firm's "Partner", and their equivalents in German, French,
 //     Spanish, Italian and Portuguese ("Geschäftsführer", "PDG", "Consejero
 //     Delegado", "Amministratore Delegato", "Diretor Geral", "Mitgründer",
-//     "Cofundador", "Fondatore").
+//     "Cofundador", "Fondatore", and for a partner "Socio", "Associé",
+//     "Teilhaber").
 //   - VP: vice presidents of any kind (SVP, EVP, AVP, RVP, "Vice-President"),
 //     and the deputy of a C-Level office: "Deputy CEO", "Vice CEO",
 //     "Deputy Chief Financial Officer", "Deputy to the CEO",

@@ -190,8 +190,10 @@ const generalManagement = `ceo, chief executive, chief exec officer, president, 
 	geschaeftsfuehrender gesellschafter, geschaeftsfuehrende gesellschafterin, amministratrice delegata, strategy, corporate strategy, corporate development, chief of staff,
 	executive director, exec director, executive dir, exec dir`
 
-// partnerTitles are the keywords of a firm's partners (see flagPartner).
-const partnerTitles = `partner, partners, senior partner, equity partner, founding partner, general partner`
+// partnerTitles are the keywords of a firm's partners (see flagPartner),
+// also in Spanish, Italian, Portuguese, French and German.
+const partnerTitles = `partner, partners, senior partner, equity partner, founding partner, general partner,
+	socio, socia, associe, associee, teilhaber, teilhaberin, gesellschafter, gesellschafterin`
 
 // executiveOffices are the C-Level offices that have deputies ("Deputy
 // CEO" is VP) and assistants ("Assistant CFO" is Director), as the general
