@@ -147,8 +147,8 @@ func isOffice(t *term) bool {
 // compoundSuffixes are role words that German and Dutch glue to a function
 // ("Vertriebsleiter", "Softwareentwickler"); longest first.
 var compoundSuffixes = []string{
-	"entwicklerin", "ingenieurin", "managerin", "direktorin", "referentin", "beraterin", "leiterin",
-	"entwickler", "ingenieur", "direktor", "referent", "manager", "berater", "leiter",
+	"mitarbeiterin", "entwicklerin", "ingenieurin", "mitarbeiter", "managerin", "direktorin", "referentin",
+	"beraterin", "leiterin", "entwickler", "ingenieur", "direktor", "referent", "manager", "berater", "leiter",
 }
 
 // compoundAlias maps function stems that only occur inside compounds.

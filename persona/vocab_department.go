@@ -78,7 +78,7 @@ var builtinDepartments = []deptGroup{
 	{b2b.DepartmentEngineering, 2, `agile, release, releases, engineering, eng, engr, engg, developer, developers, dev, devs, programmer, programmers, programming, coder,
 		coding, engineer, engineers, architect, architects, tester, testers, testing, test, mobile, web, platform,
 		chemical, manufacturing engineer, ingenieur, ingenieurin, ingeniero, ingeniera, engenheiro, entwickler,
-		entwicklerin, entwicklung, desarrollador, desarrolladora, developpeur, developpeuse, programador, ingegnere, sviluppatore, sviluppatrice`},
+		entwicklerin, entwicklung, technik, desarrollador, desarrolladora, developpeur, developpeuse, programador, ingegnere, sviluppatore, sviluppatrice`},
 	{b2b.DepartmentEngineering, 1, `development, architecture, automation, desarrollo, developpement, sviluppo`},
 
 	{b2b.DepartmentSecurity, 3, `security, cybersecurity, cyber, infosec, information security, it security,
@@ -134,7 +134,7 @@ var builtinDepartments = []deptGroup{
 		learning development, l&d, organizational development, organisational development, employee relations,
 		employee experience, labor relations, labour relations, dei, hr business partner, hrbp, personnel,
 		headhunter, head hunter, people partner, ressources humaines, recursos humanos, rh, rrhh, personalwesen,
-		personalabteilung, risorse umane`},
+		personalabteilung, risorse umane, leiter personal, leiterin personal, leitung personal`},
 	{b2b.DepartmentHR, 2, `people, rewards, learning, training, trainer, workforce, onboarding, diversity, inclusion`},
 	{b2b.DepartmentHR, 1, `culture, employee`},
 
