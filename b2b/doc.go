@@ -31,6 +31,17 @@
 // plain strings (the named types here such as [Seniority] are aliases), because
 // an expression compares them with string literals.
 //
+// # Placeholders
+//
+// [PlaceholderEmail] and [PlaceholderPhone] (with [MinPhoneDigits]) say
+// which values of Person.Email and Person.Phone identify nobody: what
+// forms and imports fill in for a person who gave none (noreply@acme.com,
+// unknown@unknown.com, 000-000-0000, 123-456-7890, "n/a"), shared by
+// persons who are not the same. They are one rule for every package:
+// identity links no records by such an address, and an erasure
+// (governance.PlanErasure, the engine's suppression list) takes such a
+// value for nobody's. The values stay in the records as given.
+//
 // # Validation
 //
 // Every record has a Validate method that reports all problems at once as a

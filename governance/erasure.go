@@ -497,33 +497,16 @@ func containsEmail(s, e string) bool {
 	return false
 }
 
-// minPhoneDigits is the fewest digits of a phone number that identifies a
-// person in an erasure: fewer is a placeholder ("0", "000", "n/a"), shared
-// by persons who are not the same, or digits more often a year or an
-// amount than a number anyone dials.
-const minPhoneDigits = 7
-
-// phoneID is normPhone(s) when it has minPhoneDigits digits or more and
-// is no placeholder of full length (placeholderPhone), "" (no phone)
-// otherwise.
+// phoneID is normPhone(s) when it identifies a person in an erasure, ""
+// (no phone) otherwise: a number of fewer than b2b.MinPhoneDigits digits,
+// or of one digit repeated or digits counting up, is a placeholder
+// (b2b.PlaceholderPhone).
 func phoneID(s string) string {
 	n := normPhone(s)
-	if len(n) <= minPhoneDigits || placeholderPhone(n[1:]) {
+	if b2b.PlaceholderPhone(n) {
 		return ""
 	}
 	return n
-}
-
-// placeholderPhone reports whether digits are what a form or an import
-// fills in for a number nobody gave: one digit repeated (000-000-0000,
-// 999 999 9999) or digits counting up (123-456-7890, 0123456789).
-func placeholderPhone(digits string) bool {
-	same, up := true, true
-	for i := 1; i < len(digits); i++ {
-		same = same && digits[i] == digits[0]
-		up = up && digits[i] == '0'+(digits[i-1]-'0'+1)%10
-	}
-	return same || up
 }
 
 // containsPhone reports whether s contains the phone number of the given
@@ -599,28 +582,17 @@ func SuppressionHash(id string) string {
 func normEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
 // emailID is normEmail(s) when it identifies a person in an erasure, ""
-// (no address) otherwise: an address whose local part is one that forms
-// and imports fill in for persons who gave none (noreply@, no-reply@,
-// donotreply@, nobody@, none@, null@, unknown@, noemail@, test@, ...,
-// placeholderLocals) is shared by persons who are not the same, as a
-// placeholder phone is, and reaches none of them.
+// (no address) otherwise: an address that forms and imports fill in for
+// persons who gave none (noreply@, no-reply@, donotreply@, nobody@,
+// none@, null@, unknown@, noemail@, test@, ...: b2b.PlaceholderEmail) is
+// shared by persons who are not the same, as a placeholder phone is, and
+// reaches none of them.
 func emailID(s string) string {
 	n := normEmail(s)
-	at := strings.LastIndexByte(n, '@')
-	if at < 0 || placeholderLocals[n[:at]] {
+	if !strings.Contains(n, "@") || b2b.PlaceholderEmail(n) {
 		return ""
 	}
 	return n
-}
-
-// placeholderLocals are the local parts of placeholder addresses, in
-// lower case.
-var placeholderLocals = map[string]bool{
-	"noreply": true, "no-reply": true, "no_reply": true, "no.reply": true,
-	"donotreply": true, "do-not-reply": true, "do_not_reply": true, "do.not.reply": true,
-	"nobody": true, "none": true, "null": true, "unknown": true,
-	"noemail": true, "no-email": true, "no_email": true, "nomail": true, "no-mail": true,
-	"test": true, "invalid": true,
 }
 
 // normPhone is a phone number's digits after a '+' ("+15550100" for

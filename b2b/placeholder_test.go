@@ -1,0 +1,60 @@
+package b2b_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/quorumhq/quorum/b2b"
+)
+
+func TestPlaceholderEmail(t *testing.T) {
+	for _, tc := range []struct {
+		addr string
+		want bool
+	}{
+		{"noreply@acme.com", true},
+		{" NoReply@Acme.com ", true},
+		{"unknown@unknown.com", true},
+		{"test@example.com", true},
+		{"do.not.reply@acme.com", true},
+		{"do_not_reply@acme.com", true},
+		{"invalid@acme.com", true},
+		{"ann@acme.com", false},
+		{"noreply.ann@acme.com", false},
+		{"tester@acme.com", false},
+		{"do.not.reply.now@acme.com", false},
+		{"@acme.com", false},
+		{"noreply", false},
+		{"", false},
+	} {
+		require.Equal(t, tc.want, b2b.PlaceholderEmail(tc.addr), "%q", tc.addr)
+	}
+	require.Zero(t, testing.AllocsPerRun(10, func() { b2b.PlaceholderEmail("NoReply@acme.com") }))
+}
+
+func TestPlaceholderPhone(t *testing.T) {
+	for _, tc := range []struct {
+		phone string
+		want  bool
+	}{
+		{"", true},
+		{"n/a", true},
+		{"000", true},
+		{"555-0199", false},       // 7 digits
+		{"555-019", true},         // 6
+		{"000-000-0000", true},    // one digit repeated
+		{"999 999 9999", true},    //
+		{"+1 111 111 1111", true}, // the country code repeated too
+		{"123-456-7890", true},    // counting up
+		{"0123456789", true},      //
+		{"+1 (555) 010-0199", false},
+		{"0044 20 7946 0000", false},
+		{"00 1234567", true},   // 00 is the call prefix: 1234567 counts up
+		{"00 12345 6", true},   // 123456: 6 digits
+		{"+00 12345 6", false}, // with a + before it, 00 is part of the number: 00123456
+	} {
+		require.Equal(t, tc.want, b2b.PlaceholderPhone(tc.phone), "%q", tc.phone)
+	}
+	require.Zero(t, testing.AllocsPerRun(10, func() { b2b.PlaceholderPhone("+1 (555) 010-0199") }))
+}
