@@ -25,6 +25,19 @@
 //     the contact the lead was converted to (carrying the lead ID) become one
 //     golden person. Linking is a union-find over records: near-linear, and
 //     each record touches only the records it links to.
+//   - An address that forms and imports fill in for a person who gave none
+//     (noreply@acme.com, unknown@unknown.com, test@example.com:
+//     b2b.PlaceholderEmail) is no identifier: persons who are not the same
+//     share it. It stays the record's (and may be the golden person's)
+//     email, but links no records, is no identifier of the golden person
+//     (Lookup finds nobody by it), is dropped when a record gives it among
+//     its identifiers (in a namespace of [KindEmail]), and is not kept as
+//     a former email when a later version replaces it. A record whose only
+//     identifier it is stays a person of its own, named by its source
+//     record ID. Its domain still resolves the person's account as any
+//     email's does (noreply@acme.com names Acme's domain; unknown.com and
+//     example.com find an account only if one holds them). Persons are not
+//     linked by phone at all.
 //   - A golden record ([GoldenPerson], [GoldenAccount]) takes each field from
 //     one record, chosen by a [MergePolicy]: per-field source priority, then
 //     the most recent, then the later arrival. Every field keeps its

@@ -149,7 +149,7 @@ func (g *Graph) Person(id b2b.PersonID) (GoldenPerson, error) {
 		if at := g.recAt(r); at.After(p.UpdatedAt) {
 			p.UpdatedAt = at
 		}
-		if e := g.email(r); e != "" {
+		if e := g.email(r); e != "" && !b2b.PlaceholderEmail(e) {
 			seen[Identifier{NSEmail, e}] = true
 		}
 		for k := range g.extras(r) {

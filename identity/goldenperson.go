@@ -244,7 +244,7 @@ func (g *Graph) applyPerson(gp *goldenPerson, m int32) {
 			g.addUniq(gp, k, m)
 		}
 	}
-	if e := g.email(r); e != "" && g.nsEmail.spec.Unique {
+	if e := g.email(r); e != "" && g.nsEmail.spec.Unique && !b2b.PlaceholderEmail(e) {
 		g.addUniq(gp, identKey{g.nsEmail, e}, m)
 	}
 }

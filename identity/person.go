@@ -193,7 +193,12 @@ func (g *Graph) preparePerson(rec *PersonRecord, buf []identKey, versions bool) 
 				normalized++
 			}
 			p.Email = e
-			email = identKey{g.nsEmail, e}
+			// A placeholder (noreply@acme.com) is the email of persons
+			// who are not the same: it stays the record's email, and
+			// links nothing.
+			if !b2b.PlaceholderEmail(e) {
+				email = identKey{g.nsEmail, e}
+			}
 		}
 	}
 	if p.Seniority != "" && !slices.Contains(b2b.Seniorities, p.Seniority) {
@@ -232,6 +237,9 @@ func (g *Graph) preparePerson(rec *PersonRecord, buf []identKey, versions bool) 
 		}
 		if changed {
 			normalized++
+		}
+		if k.ns.spec.Kind == KindEmail && b2b.PlaceholderEmail(k.val) {
+			continue // identifies nobody: dropped
 		}
 		for _, o := range extra {
 			if o.ns == k.ns && o.val != k.val && k.ns.spec.Unique && !versions {
@@ -335,7 +343,7 @@ func (g *Graph) updatePerson(i int32, rec *PersonRecord, idents, extra []identKe
 	}
 	res.Outcome = Updated
 	// Identifiers accumulate: the old email stays an identifier of the record.
-	if e := g.email(old); e != "" && e != rec.Person.Email {
+	if e := g.email(old); e != "" && e != rec.Person.Email && !b2b.PlaceholderEmail(e) {
 		g.addExtra(old, identKey{g.nsEmail, e})
 	}
 	for _, k := range extra {

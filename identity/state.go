@@ -86,7 +86,7 @@ func (g *Graph) Snapshot() State {
 		}
 		root := g.pfind(int32(i))
 		var elsewhere []Identifier
-		if email.val != "" {
+		if email.val != "" && !b2b.PlaceholderEmail(email.val) {
 			keys = append(keys, email)
 		}
 		for _, k := range keys {

@@ -1,0 +1,145 @@
+package identity_test
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/identity"
+)
+
+// TestPlaceholderEmailLinksNobody: two Marketo leads of different persons,
+// both imported with the address a form fills in for a person who gave
+// none, stay two persons; the address stays their email, is no identifier
+// of theirs (Lookup finds nobody by it) and still says their company's
+// domain. A record that gives it as an identifier, or a later version
+// that replaces it, links by it neither.
+func TestPlaceholderEmailLinksNobody(t *testing.T) {
+	t.Parallel()
+	lead := func(id, first, last, email string) identity.PersonRecord {
+		r := mktoLead(id, email)
+		r.Person.FirstName, r.Person.LastName = first, last
+		return r
+	}
+	acmeLink := []identity.Link{{Account: "acme", Method: identity.MethodEmailDomain, Confidence: 0.9, Primary: true, Evidence: `email domain "acme.com"`}}
+	tests := []struct {
+		name    string
+		records []identity.PersonRecord
+		// persons are the golden persons' IDs with their records.
+		persons map[b2b.PersonID][]identity.RecordRef
+		links   []identity.Link // of every person
+		// emails are the golden persons' emails: a placeholder is kept.
+		emails map[b2b.PersonID]string
+	}{
+		{name: "two leads with noreply@ at the company's domain",
+			records: []identity.PersonRecord{
+				lead("L-1", "Ann", "Lee", "noreply@acme.com"),
+				lead("L-2", "Bob", "Stone", "NoReply@ACME.com"),
+			},
+			persons: map[b2b.PersonID][]identity.RecordRef{
+				"marketo:L-1": {{Source: b2b.SourceMarketo, RecordID: "L-1"}},
+				"marketo:L-2": {{Source: b2b.SourceMarketo, RecordID: "L-2"}},
+			},
+			links:  acmeLink,
+			emails: map[b2b.PersonID]string{"marketo:L-1": "noreply@acme.com", "marketo:L-2": "noreply@acme.com"}},
+		{name: "unknown@unknown.com names no account",
+			records: []identity.PersonRecord{
+				lead("L-1", "Ann", "Lee", "unknown@unknown.com"),
+				lead("L-2", "Bob", "Stone", "unknown@unknown.com"),
+			},
+			persons: map[b2b.PersonID][]identity.RecordRef{
+				"marketo:L-1": {{Source: b2b.SourceMarketo, RecordID: "L-1"}},
+				"marketo:L-2": {{Source: b2b.SourceMarketo, RecordID: "L-2"}},
+			},
+			emails: map[b2b.PersonID]string{"marketo:L-1": "unknown@unknown.com", "marketo:L-2": "unknown@unknown.com"}},
+		{name: "a placeholder given as an identifier",
+			records: []identity.PersonRecord{
+				{Source: "form", RecordID: "F-1", Person: b2b.Person{FirstName: "Ann", LastName: "Lee"},
+					Identifiers: []identity.Identifier{{Namespace: identity.NSEmail, Value: "test@example.com"}}},
+				lead("L-2", "Bob", "Stone", "test@example.com"),
+			},
+			persons: map[b2b.PersonID][]identity.RecordRef{
+				"form:F-1":    {{Source: "form", RecordID: "F-1"}},
+				"marketo:L-2": {{Source: b2b.SourceMarketo, RecordID: "L-2"}},
+			},
+			emails: map[b2b.PersonID]string{"form:F-1": "", "marketo:L-2": "test@example.com"}},
+		{name: "a later version replaces the placeholder: it is kept as no former email",
+			records: []identity.PersonRecord{
+				lead("L-1", "Ann", "Lee", "noreply@acme.com"),
+				func() identity.PersonRecord {
+					r := lead("L-1", "Ann", "Lee", "ann@acme.com")
+					r.Time = at(2)
+					return r
+				}(),
+				lead("L-2", "Bob", "Stone", "noreply@acme.com"),
+			},
+			persons: map[b2b.PersonID][]identity.RecordRef{
+				"marketo:L-1": {{Source: b2b.SourceMarketo, RecordID: "L-1"}},
+				"marketo:L-2": {{Source: b2b.SourceMarketo, RecordID: "L-2"}},
+			},
+			links:  acmeLink,
+			emails: map[b2b.PersonID]string{"marketo:L-1": "ann@acme.com", "marketo:L-2": "noreply@acme.com"}},
+		{name: "a real address still links",
+			records: []identity.PersonRecord{
+				lead("L-1", "Ann", "Lee", "ann@acme.com"),
+				sfContact("0035e00000CoNtA", "ann@acme.com", ""),
+			},
+			persons: map[b2b.PersonID][]identity.RecordRef{
+				"marketo:L-1": {{Source: b2b.SourceMarketo, RecordID: "L-1"}, {Source: b2b.SourceSalesforce, RecordID: "0035e00000CoNtA"}},
+			},
+			links:  acmeLink,
+			emails: map[b2b.PersonID]string{"marketo:L-1": "ann@acme.com"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			one := newGraph(t, identity.Config{})
+			addAccount(t, one, b2b.SourceSalesforce, acme())
+			for _, r := range tc.records {
+				addPerson(t, one, r)
+			}
+			batch := newGraph(t, identity.Config{})
+			addAccount(t, batch, b2b.SourceSalesforce, acme())
+			recs := make([]identity.PersonRecord, len(tc.records))
+			for i, r := range tc.records {
+				if r.Time.IsZero() {
+					r.Time = at(1)
+				}
+				recs[i] = r
+			}
+			require.Empty(t, batch.AddPersons(recs).Rejected)
+			restored, err := identity.Restore(identity.Config{}, one.Snapshot())
+			require.NoError(t, err)
+			for name, g := range map[string]*identity.Graph{"AddPerson": one, "AddPersons": batch, "Restore": restored} {
+				got := map[b2b.PersonID][]identity.RecordRef{}
+				st := g.Snapshot()
+				for _, ps := range st.Persons {
+					gp, err := g.Person(ps.Person)
+					require.NoError(t, err)
+					got[gp.ID] = gp.Records
+				}
+				require.Empty(t, cmp.Diff(tc.persons, got), name)
+				for _, ps := range st.Persons {
+					for _, id := range ps.Unindexed {
+						require.False(t, b2b.PlaceholderEmail(id.Value), "%s: %s unindexed", name, id)
+					}
+					gp, err := g.Person(ps.Person)
+					require.NoError(t, err)
+					for _, id := range gp.Identifiers {
+						require.False(t, b2b.PlaceholderEmail(id.Value), "%s: %s of %s", name, id, gp.ID)
+					}
+					require.Equal(t, tc.emails[gp.ID], gp.Person.Email, "%s: %s", name, gp.ID)
+					links, err := g.Links(gp.ID)
+					require.NoError(t, err)
+					require.Empty(t, cmp.Diff(tc.links, links), "%s: %s", name, gp.ID)
+				}
+				for _, e := range []string{"noreply@acme.com", "unknown@unknown.com", "test@example.com"} {
+					_, ok := g.Lookup(identity.Identifier{Namespace: identity.NSEmail, Value: e})
+					require.False(t, ok, "%s: %s finds a person", name, e)
+				}
+			}
+		})
+	}
+}
