@@ -74,7 +74,9 @@
 // [PlanErasure] finds everything that concerns a person in an [Inventory]
 // of every store: person records (and duplicates sharing an email that is
 // no placeholder such as noreply@, or a phone of 7 digits or more that is
-// no placeholder such as 000-000-0000), activities, opportunity contact
+// no placeholder such as 000-000-0000: the rule is b2b.PlaceholderEmail
+// and b2b.PlaceholderPhone, which identity and the engine apply too),
+// activities, opportunity contact
 // roles, outbox entries addressed to them or naming them (their email as
 // a whole address, percent-encoded in a link too, their phone as a whole
 // number written any way, 0044 for +44 too, or their name as whole words,
@@ -83,8 +85,9 @@
 // decomposed accents alike; in HTML as well as it reads, entities
 // unescaped; a name's words apart by any blanks or a tag still its name;
 // a full name in Chinese, Japanese or Korean anywhere in the text, run
-// together or not, family name first or not: 山田太郎様), and consent
-// statements. The [ErasureReport] also lists suppression hashes to keep,
+// together or not, family name first or not: 山田太郎様, the forms
+// [RunTogetherForms] gives, by which the engine redacts them too), and
+// consent statements. The [ErasureReport] also lists suppression hashes to keep,
 // so an erased address imported again is not contacted. Applying the
 // report is each store's job.
 //

@@ -171,7 +171,7 @@ func PlanErasure(req ErasureRequest, inv Inventory) ErasureReport {
 		if ids[p.ID] {
 			r.Persons = append(r.Persons, p.ID)
 			if n := strings.TrimSpace(p.FirstName + " " + p.LastName); n != "" {
-				names = append(names, personName{name: readable(n), runTogether: runTogetherForms(p.FirstName, p.LastName)})
+				names = append(names, personName{name: readable(n), runTogether: RunTogetherForms(p.FirstName, p.LastName)})
 			}
 		}
 	}
@@ -226,15 +226,20 @@ type personName struct {
 	runTogether []string
 }
 
-// runTogetherForms returns the ways a full name in Chinese, Japanese or
+// RunTogetherForms returns the ways a full name in Chinese, Japanese or
 // Korean (each of its two parts in Han, Hiragana, Katakana or Hangul) is
-// written in a text, or nil for another name. Chinese and Japanese put
-// no space between words (山田太郎様), nor Korean between a name and its
-// suffix (김민준님), so such a name is looked for anywhere in the text;
-// family name first as the languages write it, or given name first as a
-// form (and b2b.Person.Name) does. A name in a script written with spaces
-// is never looked for so.
-func runTogetherForms(first, last string) []string {
+// written in a text, or nil for another name: family name and given name
+// in either order, with nothing, a space, a Katakana middle dot (・) or a
+// middle dot (·) between them, in Unicode's composed form (NFC), each
+// part's blanks made single spaces. Chinese and Japanese put no space
+// between words (山田太郎様), nor Korean between a name and its suffix
+// (김민준님), so such a name is to be looked for anywhere in a text, as
+// [PlanErasure] does (and so may be found inside a longer name, or across
+// two words); family name first as the languages write it, or given name
+// first as a form (and b2b.Person.Name) does. A name in a script written
+// with spaces is never looked for so: PlanErasure finds it as whole
+// words.
+func RunTogetherForms(first, last string) []string {
 	f, l := readable(norm.NFC.String(first)), readable(norm.NFC.String(last))
 	if !cjkName(f) || !cjkName(l) {
 		return nil
