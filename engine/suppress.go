@@ -9,6 +9,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/governance"
 )
 
@@ -74,22 +75,19 @@ func (s *suppressions) has(address string) bool {
 }
 
 // suppressionHashes are the hashes of a person's email addresses and
-// phone number, sorted; what is not an address (no @, fewer than 8
-// digits) is left out.
+// phone number, sorted, as governance.PlanErasure keeps them: what is not
+// an address (no @, fewer than b2b.MinPhoneDigits digits) is left out, and
+// so is a placeholder that persons who are not the same share
+// (noreply@acme.com, 000-000-0000: b2b.PlaceholderEmail,
+// b2b.PlaceholderPhone), which would suppress them all.
 func suppressionHashes(emails []string, phone string) []string {
 	var out []string
 	for _, a := range emails {
-		if strings.Contains(a, "@") {
+		if strings.Contains(a, "@") && !b2b.PlaceholderEmail(a) {
 			out = append(out, governance.SuppressionHash(a))
 		}
 	}
-	digits := 0
-	for _, c := range phone {
-		if c >= '0' && c <= '9' {
-			digits++
-		}
-	}
-	if digits >= 8 {
+	if !b2b.PlaceholderPhone(phone) {
 		out = append(out, governance.SuppressionHash(phone))
 	}
 	slices.Sort(out)
