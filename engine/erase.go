@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/governance"
 	"github.com/quorumhq/quorum/identity"
 )
 
@@ -66,7 +67,11 @@ type Erasure struct {
 //
 //   - first of all, the hashes of the person's emails and phone number go
 //     on the engine's suppression list ([Engine.Suppress]): nothing more
-//     is sent to those addresses;
+//     is sent to those addresses. An address or number that persons who
+//     are not the same share (noreply@acme.com, 000-000-0000, a phone of
+//     fewer than 7 digits: b2b.PlaceholderEmail, b2b.PlaceholderPhone) is
+//     nobody's, as governance.PlanErasure takes it: it is neither
+//     suppressed nor redacted;
 //   - every account the person appears in is rewritten without them: its
 //     person list, buying-group claims, memberships and their history,
 //     score ledgers and adjustments, recent activities, opportunity contact
@@ -85,8 +90,13 @@ type Erasure struct {
 //     dropped, and their IDs, emails, phone numbers and full name are
 //     replaced by "(erased)" wherever else they appear as whole words, in
 //     any letter case and as HTML escapes them (not inside a longer name,
-//     email or ID: dev.ann@acme.com stays when ann@acme.com goes). A
-//     message being delivered at that moment goes out as it was;
+//     email or ID: dev.ann@acme.com stays when ann@acme.com goes). A full
+//     name in Chinese, Japanese or Korean is replaced wherever it is
+//     written as those languages write it, run together, family name
+//     first, with an honorific or suffix attached (山田太郎様, 김민준님:
+//     governance.RunTogetherForms), as governance.PlanErasure finds it in
+//     a message. A message being delivered at that moment goes out as it
+//     was;
 //   - the store removes the person's own events and outbox entries,
 //     delivered or not, so nothing queued for the person is sent;
 //   - identity resolution forgets the person's records, identifiers and
@@ -278,6 +288,11 @@ type erasure struct {
 	// texts are emails, phone numbers and full names, matched as words in
 	// any letter case.
 	texts []string
+	// runTogether are the ways a full name in Chinese, Japanese or Korean
+	// is written (governance.RunTogetherForms), matched anywhere in a
+	// string, as those scripts put no space between a name and what
+	// follows it (山田太郎様).
+	runTogether []string
 	// hashes are the suppression hashes of the person's addresses, which
 	// the states the person is erased from keep (for Recover).
 	hashes []string
@@ -301,11 +316,12 @@ func (er *erasure) addText(s string) {
 }
 
 // addEmails adds the email addresses among identity's identifiers of the
-// person, and returns them.
+// person, and returns them. A placeholder (noreply@acme.com,
+// b2b.PlaceholderEmail) is nobody's, and left out.
 func (er *erasure) addEmails(idents []identity.Identifier) []string {
 	var out []string
 	for _, ident := range idents {
-		if ident.Namespace == identity.NSEmail {
+		if ident.Namespace == identity.NSEmail && !b2b.PlaceholderEmail(ident.Value) {
 			er.addText(ident.Value)
 			out = append(out, ident.Value)
 		}
@@ -313,12 +329,25 @@ func (er *erasure) addEmails(idents []identity.Identifier) []string {
 	return out
 }
 
-// addPersonData adds what identifies the person in a golden record.
+// addPersonData adds what identifies the person in a golden record: not
+// an email or phone that persons who are not the same share
+// (noreply@acme.com, 000-000-0000, a phone of fewer than 7 digits:
+// b2b.PlaceholderEmail, b2b.PlaceholderPhone), which governance.PlanErasure
+// takes for nobody's either.
 func (er *erasure) addPersonData(p *b2b.Person) {
-	er.addText(p.Email)
-	er.addText(p.Phone)
+	if !b2b.PlaceholderEmail(p.Email) {
+		er.addText(p.Email)
+	}
+	if !b2b.PlaceholderPhone(p.Phone) {
+		er.addText(p.Phone)
+	}
 	if p.FirstName != "" && p.LastName != "" {
 		er.addText(p.Name())
+		for _, f := range governance.RunTogetherForms(p.FirstName, p.LastName) {
+			if !slices.Contains(er.runTogether, f) {
+				er.runTogether = append(er.runTogether, f)
+			}
+		}
 	}
 }
 
@@ -327,7 +356,7 @@ func (er *erasure) is(id b2b.PersonID) bool { return slices.Contains(er.persons,
 // withState returns the erasure completed with what the account's state
 // knows of the person (identity may have forgotten them already).
 func (er *erasure) withState(st *accountState) *erasure {
-	out := &erasure{persons: slices.Clone(er.persons), texts: slices.Clone(er.texts), hashes: er.hashes}
+	out := &erasure{persons: slices.Clone(er.persons), texts: slices.Clone(er.texts), runTogether: slices.Clone(er.runTogether), hashes: er.hashes}
 	for _, p := range er.persons {
 		if pe := st.person(p); pe != nil {
 			out.addPersonData(&pe.Person)

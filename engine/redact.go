@@ -95,6 +95,7 @@ func fold(b []byte) []byte { return bytes.ToLower(bytes.ToUpper(b)) }
 // needles are every string that identifies the person.
 func (er *erasure) needles() []string {
 	out := slices.Clone(er.texts)
+	out = append(out, er.runTogether...)
 	for _, p := range er.persons {
 		out = append(out, string(p))
 	}
@@ -122,7 +123,10 @@ func redact(data []byte, er *erasure) ([]byte, bool, error) {
 	words := er.needles()
 	// Longest first: an ID that holds an email goes whole.
 	slices.SortStableFunc(words, func(a, b string) int { return len(b) - len(a) })
-	r := redactor{er: er, words: words}
+	// Longest first, as the words.
+	anywhere := slices.Clone(er.runTogether)
+	slices.SortStableFunc(anywhere, func(a, b string) int { return len(b) - len(a) })
+	r := redactor{er: er, words: words, anywhere: anywhere}
 	v = r.value(v)
 	if !r.changed {
 		return data, false, nil
@@ -132,9 +136,12 @@ func redact(data []byte, er *erasure) ([]byte, bool, error) {
 }
 
 type redactor struct {
-	er      *erasure
-	words   []string
-	changed bool
+	er    *erasure
+	words []string
+	// anywhere are names replaced wherever they are, not only as whole
+	// words (erasure.runTogether).
+	anywhere []string
+	changed  bool
 }
 
 func (r *redactor) value(v any) any {
@@ -184,6 +191,11 @@ func (r *redactor) text(s string) string {
 	for _, w := range r.words {
 		if out, ok := replaceWord(s, w, erasedText); ok {
 			s, r.changed = out, true
+		}
+	}
+	for _, f := range r.anywhere {
+		if strings.Contains(s, f) {
+			s, r.changed = strings.ReplaceAll(s, f, erasedText), true
 		}
 	}
 	return s
