@@ -284,12 +284,17 @@
 // [Engine.ErasePerson] erases a person (the right to be forgotten), under
 // every ID they had: every account they appear in is rewritten without
 // them and recomputed, events of others and queued messages to others
-// that name them are redacted, the store removes their own events and
+// that name them are redacted (a full name in Chinese, Japanese or Korean
+// wherever it is written as those languages write it, 山田太郎様, as
+// governance.PlanErasure finds it), the store removes their own events and
 // outbox entries (so nothing queued for them is sent), and identity
 // resolution forgets their records; calls that resolved the person before
 // are waited for and what they wrote is erased too. The [Erasure] report
 // lists the source records to erase in the sources as well, and the
-// hashes of the person's addresses, which go on the engine's suppression
+// hashes of the person's addresses (not of an address or number that
+// persons who are not the same share, noreply@acme.com or 000-000-0000:
+// b2b.PlaceholderEmail, b2b.PlaceholderPhone, which is nobody's and is
+// neither suppressed nor redacted), which go on the engine's suppression
 // list ([Engine.Suppress]): no journey message is queued or delivered to
 // them again, even for a person a source creates anew from the same
 // records. The states of the accounts the person was erased from keep the
