@@ -51,15 +51,7 @@ func TestPlanErasureFindsTheSameNameWrittenAnotherWay(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			inv := governance.Inventory{Persons: []b2b.Person{tc.person}, Outbox: []channel.Entry{{ID: "ob-1", Status: channel.StatusPending, Message: tc.msg}}}
-			got := governance.PlanErasure(governance.ErasureRequest{Person: "p-1"}, inv)
-			var want []governance.OutboxRef
-			if tc.reason != "" {
-				want = []governance.OutboxRef{{ID: "ob-1", Key: tc.msg.Key, Status: channel.StatusPending, Reason: tc.reason}}
-			}
-			if d := cmp.Diff(want, got.Outbox); d != "" {
-				t.Fatalf("outbox (-want +got):\n%s", d)
-			}
+			requireMessagePlanned(t, tc.person, tc.msg, tc.reason)
 		})
 	}
 }
@@ -333,15 +325,7 @@ func TestPlanErasureFindsNamesWrittenWithoutSpaces(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			inv := governance.Inventory{Persons: []b2b.Person{tc.person}, Outbox: []channel.Entry{{ID: "ob-1", Status: channel.StatusPending, Message: tc.msg}}}
-			got := governance.PlanErasure(governance.ErasureRequest{Person: "p-1"}, inv)
-			var want []governance.OutboxRef
-			if tc.reason != "" {
-				want = []governance.OutboxRef{{ID: "ob-1", Key: tc.msg.Key, Status: channel.StatusPending, Reason: tc.reason}}
-			}
-			if d := cmp.Diff(want, got.Outbox); d != "" {
-				t.Fatalf("outbox (-want +got):\n%s", d)
-			}
+			requireMessagePlanned(t, tc.person, tc.msg, tc.reason)
 		})
 	}
 }
@@ -422,5 +406,21 @@ func TestPlanErasurePlaceholderPhonesIdentifyNobody(t *testing.T) {
 				t.Fatalf("report (-want +got):\n%s", d)
 			}
 		})
+	}
+}
+
+// requireMessagePlanned checks that erasing person p-1 plans the pending
+// message msg, queued to another, for the reason given ("" for not at
+// all).
+func requireMessagePlanned(t *testing.T, person b2b.Person, msg channel.Message, reason string) {
+	t.Helper()
+	inv := governance.Inventory{Persons: []b2b.Person{person}, Outbox: []channel.Entry{{ID: "ob-1", Status: channel.StatusPending, Message: msg}}}
+	got := governance.PlanErasure(governance.ErasureRequest{Person: "p-1"}, inv)
+	var want []governance.OutboxRef
+	if reason != "" {
+		want = []governance.OutboxRef{{ID: "ob-1", Key: msg.Key, Status: channel.StatusPending, Reason: reason}}
+	}
+	if d := cmp.Diff(want, got.Outbox); d != "" {
+		t.Fatalf("outbox (-want +got):\n%s", d)
 	}
 }
