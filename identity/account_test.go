@@ -127,6 +127,31 @@ func TestMainDomainChangeMovesThePrimaryLink(t *testing.T) {
 	require.Empty(t, cmp.Diff(links, restored))
 }
 
+// TestPrimaryLinkDoesNotDependOnTheAccountsOrder: of accounts whose main
+// domain is the person's email domain, the lowest account ID holds the
+// primary link whichever came first: the order of their arrival is one
+// that a store's recovery, which rebuilds the graph from the accounts'
+// states, does not keep (it took the first to arrive).
+func TestPrimaryLinkDoesNotDependOnTheAccountsOrder(t *testing.T) {
+	t.Parallel()
+	accounts := []b2b.Account{
+		{ID: "globex", Name: "Globex", Domains: []string{"acme.com"}},
+		{ID: "acme", Name: "Acme", Domains: []string{"acme.com"}},
+	}
+	for _, order := range [][]int{{0, 1}, {1, 0}} {
+		g := newGraph(t, identity.Config{})
+		for _, i := range order {
+			_, err := g.AddAccount(identity.AccountRecord{Source: "salesforce", Account: accounts[i], Time: at(0)})
+			require.NoError(t, err)
+		}
+		p := addPerson(t, g, mktoLead("1", "victor@acme.com"))
+		links, err := g.Links(p.Person)
+		require.NoError(t, err)
+		require.Equal(t, []b2b.AccountID{"acme", "globex"}, []b2b.AccountID{links[0].Account, links[1].Account}, "accounts added in order %v", order)
+		require.True(t, links[0].Primary)
+	}
+}
+
 // TestAccountIDThatFindsAnAccountItCannotJoin: a record whose account ID
 // finds a golden account it cannot be merged with (another record of its
 // source, another value of a unique namespace) is refused, and the graph

@@ -104,7 +104,10 @@
 //     0.6.
 //
 // A person may be linked to several accounts (several explicit references,
-// or a domain that several accounts hold); one [Link] is primary. Persons
+// or a domain that several accounts hold); one [Link] is primary: the
+// first explicit reference, or of the accounts that hold the email's
+// domain the one whose main domain it is, ties going to the lowest
+// account ID, whatever order the accounts came in. Persons
 // without a link are listed by [Graph.Unresolved] with the reason of every
 // step that failed, for example
 //

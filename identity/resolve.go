@@ -186,7 +186,10 @@ func (g *Graph) computeLinks(root int32, gp *goldenPerson, explain *[]why) (prim
 					ls = append(ls, link{acct: a, method: methodDomain, sub: d != host, via: d})
 				}
 				if len(ls) > 1 {
-					// Primary: the account whose main domain this is, then the oldest.
+					// Primary: the account whose main domain this is,
+					// then by account ID: not the order the accounts
+					// arrived in, which Restore and a store's recovery
+					// do not keep.
 					slices.SortFunc(ls, func(x, y link) int {
 						mx, my := g.mainDomain(x.acct) == d, g.mainDomain(y.acct) == d
 						if mx != my {
@@ -195,7 +198,7 @@ func (g *Graph) computeLinks(root int32, gp *goldenPerson, explain *[]why) (prim
 							}
 							return 1
 						}
-						return cmp.Compare(x.acct, y.acct)
+						return cmp.Compare(g.accountID(x.acct), g.accountID(y.acct))
 					})
 				}
 				return ls[0], ls[1:]
