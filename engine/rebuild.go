@@ -147,10 +147,15 @@ func accountRef(r *identity.AccountRecord) identity.RecordRef {
 func (rb *rebuild) persons(states []storedState) {
 	type cand struct {
 		entry
-		// explicit are the accounts of the person's explicit links, its
-		// primary one (if explicit) first.
+		// explicit are the account references of the person's
+		// explicit links (the account's ID, or the other ID of it that
+		// made the link: Link.Reference), its primary one (if explicit)
+		// first.
 		explicit []b2b.AccountID
 		primary  bool
+		// primaryRef is the reference of the primary link, when that is
+		// explicit.
+		primaryRef b2b.AccountID
 	}
 	byID := map[b2b.PersonID]*cand{}
 	for i := range states {
@@ -170,8 +175,14 @@ func (rb *rebuild) persons(states []storedState) {
 			} else if e.later(&c.entry) {
 				c.entry = e
 			}
-			if l := pe.Link; l.Method == identity.MethodExplicit && !slices.Contains(c.explicit, l.Account) {
-				c.explicit = append(c.explicit, l.Account)
+			if l := pe.Link; l.Method == identity.MethodExplicit {
+				ref := cmp.Or(l.Reference, l.Account)
+				if !slices.Contains(c.explicit, ref) {
+					c.explicit = append(c.explicit, ref)
+				}
+				if l.Primary && l.Account == pe.Person.AccountID {
+					c.primaryRef = ref
+				}
 			}
 		}
 	}
@@ -179,8 +190,9 @@ func (rb *rebuild) persons(states []storedState) {
 	for _, c := range cands {
 		// The primary link is to the golden record's account.
 		slices.Sort(c.explicit)
-		if i := slices.Index(c.explicit, c.pe.Person.AccountID); i >= 0 {
-			c.explicit = slices.Insert(slices.Delete(c.explicit, i, i+1), 0, c.pe.Person.AccountID)
+		if i := slices.Index(c.explicit, cmp.Or(c.primaryRef, c.pe.Person.AccountID)); i >= 0 {
+			ref := c.explicit[i]
+			c.explicit = slices.Insert(slices.Delete(c.explicit, i, i+1), 0, ref)
 			c.primary = true
 		}
 	}

@@ -32,7 +32,8 @@ var recordEpoch = time.Unix(0, 0).UTC()
 
 // personRecords rebuilds a person's source records, their own first, from
 // an entry of an account's state and its origin; explicit are the
-// accounts of the person's explicit links, the primary one first when
+// account references of the person's explicit links (the account's ID or
+// the other ID of it that made the link), the primary one first when
 // primary is set.
 func personRecords(pe *personEntry, o *origin, explicit []b2b.AccountID, primary bool) ([]identity.PersonRecord, error) {
 	golden := pe.Person
@@ -67,6 +68,12 @@ func personRecords(pe *personEntry, o *origin, explicit []b2b.AccountID, primary
 		if i != own {
 			order = append(order, i)
 		}
+	}
+	if primary {
+		// The record that gave the account reference gave the one that
+		// made the primary link, which may be another ID of the account
+		// than the golden record's (Link.Reference).
+		golden.AccountID = explicit[0]
 	}
 	// The explicit links but the one a record's account reference makes
 	// come from the records' other account references.

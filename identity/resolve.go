@@ -49,6 +49,12 @@ type Link struct {
 	Primary    bool          `json:"primary"`
 	// Evidence says what matched, in words.
 	Evidence string `json:"evidence"`
+	// Reference is, for an explicit link, the account reference that
+	// made it when that is not Account: another ID of the account (a
+	// CRM account merged into a marketing automation company keeps its
+	// ID as a reference to it). Empty for the account's own ID and for
+	// other methods.
+	Reference b2b.AccountID `json:"reference,omitempty"`
 }
 
 type link struct {
@@ -400,6 +406,9 @@ func (g *Graph) exportLink(gp *goldenPerson, l link, primary bool) Link {
 	case methodExplicit:
 		out.Method, out.Confidence = MethodExplicit, ConfidenceExplicit
 		out.Evidence = fmt.Sprintf("account reference %q", l.via)
+		if b2b.AccountID(l.via) != out.Account {
+			out.Reference = b2b.AccountID(l.via)
+		}
 	case methodDomain:
 		out.Method, out.Confidence = MethodEmailDomain, ConfidenceDomain
 		host := EmailDomain(g.goldenValue(gp, pfEmail))
