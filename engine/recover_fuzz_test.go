@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -161,8 +162,18 @@ func jsonRoundTrip[T any](v T) (T, error) {
 // person linked to no account is in no account's state: the engine
 // started again does not know them until their record is upserted again
 // (their activities are rejected as unknown_person, not unknown_account)"
-// (Limits in the package documentation).
+// (Limits in the package documentation); and leaves out the first
+// engine's conflicts over an identifier such a person holds, which "then
+// finds no one".
 func unlinkedPersons(first *fuzzEngine, want, got *fuzzResult) {
+	// A conflict over an identifier that such a person held first is
+	// one the recovered engine cannot see: it finds no one by it.
+	if len(want.Report.Conflicts) != len(got.Report.Conflicts) {
+		want.Report.Conflicts = slices.DeleteFunc(slices.Clone(want.Report.Conflicts), func(c identity.Conflict) bool {
+			gp, err := first.eng.Identity(b2b.PersonID(c.Kept))
+			return err == nil && len(gp.Links) == 0 && !slices.Contains(got.Report.Conflicts, c)
+		})
+	}
 	acts := probeBatch(first.clock.Now()).Activities
 	for i, w := range want.Report.Rejected {
 		if i >= len(got.Report.Rejected) {
