@@ -886,5 +886,8 @@ func forgetConsent(want, got *identity.GoldenPerson, ch b2b.Channel) {
 	for _, gp := range []*identity.GoldenPerson{want, got} {
 		delete(gp.Person.Consent, ch)
 		delete(gp.Provenance, "consent."+string(ch))
+		if len(gp.Person.Consent) == 0 {
+			gp.Person.Consent = nil // as one that never had any
+		}
 	}
 }
