@@ -442,21 +442,12 @@ func (ps *pass) keepStatement(s governance.Statement) bool {
 	return true
 }
 
-// capWindow is how far back the program's frequency caps count; zero
-// without caps. A cap of days counts calendar days in the account's zone
-// (journey.Cap), and a calendar week may be 169 hours: outside UTC, the
-// window reaches a day further back (what journey.Input.Contacts asks
-// for), so that a message from another account that an hour of a clock
-// change keeps in the cap is passed.
+// capWindow is how far back the program's frequency caps count from the
+// pass, in the account's zone (journey.Config.ContactWindow); zero
+// without caps.
 func (ps *pass) capWindow() time.Duration {
-	var window time.Duration
-	for _, cp := range ps.p.Journeys.Config().Caps {
-		window = max(window, time.Duration(cp.Per))
-	}
-	if window >= 24*time.Hour && ps.location() != time.UTC {
-		window += 24 * time.Hour
-	}
-	return window
+	cfg := ps.p.Journeys.Config()
+	return cfg.ContactWindow(ps.location())
 }
 
 // carryLeft gives the entries of a new person list the accounts their

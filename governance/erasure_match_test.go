@@ -26,9 +26,6 @@ func TestPlanErasureFindsTheSameNameWrittenAnotherWay(t *testing.T) {
 	ilker := b2b.Person{ID: "p-1", FirstName: "İlker", LastName: "Işık", Email: "ilker@acme.com.tr"}
 	mary := b2b.Person{ID: "p-1", FirstName: "Mary", LastName: "Smith", Email: "mary@acme.com"}
 	marie := b2b.Person{ID: "p-1", FirstName: "Marie", LastName: "Chen", Email: "marie@acme.com"}
-	email := func(text string) channel.Message {
-		return channel.Message{Key: "intro:p-2", Channel: channel.ChannelEmail, Person: "p-2", To: "dana@acme.com", Subject: "Hi", Text: text}
-	}
 	for _, tc := range []struct {
 		name   string
 		person b2b.Person
@@ -290,9 +287,6 @@ func TestPlanErasureFindsNamesWrittenWithoutSpaces(t *testing.T) {
 	wei := b2b.Person{ID: "p-1", FirstName: "伟", LastName: "王", Email: "wei@acme.cn"}
 	bo := b2b.Person{ID: "p-1", FirstName: "Bo", LastName: "Chen", Email: "bo@acme.com"}
 	mary := b2b.Person{ID: "p-1", FirstName: "Mary", LastName: "Smith", Email: "mary@acme.com"}
-	email := func(text string) channel.Message {
-		return channel.Message{Key: "intro:p-2", Channel: channel.ChannelEmail, Person: "p-2", To: "dana@acme.com", Subject: "Hi", Text: text}
-	}
 	html := func(h string) channel.Message {
 		return channel.Message{Key: "intro:p-2", Channel: channel.ChannelEmail, Person: "p-2", To: "dana@acme.com", Subject: "Hi", HTML: h}
 	}
@@ -407,6 +401,11 @@ func TestPlanErasurePlaceholderPhonesIdentifyNobody(t *testing.T) {
 			}
 		})
 	}
+}
+
+// email is an e-mail to another person (p-2) with text as its content.
+func email(text string) channel.Message {
+	return channel.Message{Key: "intro:p-2", Channel: channel.ChannelEmail, Person: "p-2", To: "dana@acme.com", Subject: "Hi", Text: text}
 }
 
 // requireMessagePlanned checks that erasing person p-1 plans the pending

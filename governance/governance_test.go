@@ -631,9 +631,6 @@ func TestPlanErasureFindsNamesAsWholeWords(t *testing.T) {
 		return channel.Message{Key: "alert:g1:ready:1", Channel: channel.ChannelSalesAlert, Account: "acme", To: "rep@vendor.example",
 			Subject: "Acme: Data Platform buying group", Text: text}
 	}
-	email := func(text string) channel.Message {
-		return channel.Message{Key: "intro:p-2", Channel: channel.ChannelEmail, Person: "p-2", To: "dana@acme.com", Subject: "Hi", Text: text}
-	}
 	for _, tc := range []struct {
 		name   string
 		person b2b.Person
@@ -668,13 +665,7 @@ func TestPlanErasureFindsNamesAsWholeWords(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			inv := governance.Inventory{Persons: []b2b.Person{tc.person}, Outbox: []channel.Entry{{ID: "ob-1", Status: channel.StatusPending, Message: tc.msg}}}
-			got := governance.PlanErasure(governance.ErasureRequest{Person: "p-1"}, inv)
-			if tc.reason == "" {
-				require.Empty(t, got.Outbox)
-				return
-			}
-			require.Equal(t, []governance.OutboxRef{{ID: "ob-1", Key: tc.msg.Key, Status: channel.StatusPending, Reason: tc.reason}}, got.Outbox)
+			requireMessagePlanned(t, tc.person, tc.msg, tc.reason)
 		})
 	}
 }

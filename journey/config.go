@@ -162,12 +162,20 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
-// maxCapWindow is the longest cap window: contacts older than it are
-// forgotten (in a zone with summer time, a day later: see finish).
-func (c *Config) maxCapWindow() time.Duration {
+// ContactWindow is how far back before a step's time the messages its
+// caps may count reach, in the account's zone loc: the longest Per, and
+// a day more for a cap of days outside UTC (a cap counts days on the
+// account's calendar, and a week over the end of summer time is 7 times
+// 24 hours and one; no zone goes back a day); zero without caps. A state
+// forgets its contacts older than that, and a host passes the messages
+// of that window in Input.Contacts.
+func (c *Config) ContactWindow(loc *time.Location) time.Duration {
 	var w time.Duration
 	for _, cp := range c.Caps {
 		w = max(w, time.Duration(cp.Per))
+	}
+	if w >= 24*time.Hour && loc != time.UTC {
+		w += 24 * time.Hour
 	}
 	return w
 }

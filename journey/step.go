@@ -22,10 +22,9 @@ type Input struct {
 	DryRun bool
 	// Contacts are recent messages to the account's persons recorded in
 	// other accounts' states (a person can belong to several accounts);
-	// caps count them too, on this account's calendar (see [Cap]): over
-	// the end of summer time a cap of 7d counts a message for 169 hours,
-	// so the messages of the longest Per and a day before Now hold all a
-	// step may count.
+	// caps count them too, on this account's calendar (see [Cap]): those
+	// of Config.ContactWindow before Now hold all a step may count (over
+	// the end of summer time a cap of 7d counts a message for 169 hours).
 	Contacts []Contact
 }
 
@@ -577,16 +576,11 @@ func (s *stepper) finish() {
 	}
 	clear(st.Instances[k:])
 	st.Instances = st.Instances[:k]
-	if w := s.c.cfg.maxCapWindow(); w > 0 && len(st.Contacts) > 0 {
-		cut := s.now.Add(-w)
-		if w >= 24*time.Hour && s.location() != time.UTC {
-			// A cap counts days on the account's calendar: a week
-			// over the end of summer time is 7 times 24 hours and
-			// one, and a later step's window may start before this
-			// one's. No zone goes back a day.
-			cut = cut.Add(-24 * time.Hour)
+	if len(st.Contacts) > 0 {
+		if w := s.c.cfg.ContactWindow(s.location()); w > 0 {
+			cut := s.now.Add(-w)
+			st.Contacts = slices.DeleteFunc(st.Contacts, func(c Contact) bool { return !c.At.After(cut) })
 		}
-		st.Contacts = slices.DeleteFunc(st.Contacts, func(c Contact) bool { return !c.At.After(cut) })
 	}
 	var due time.Time
 	earlier := func(t time.Time) {
