@@ -2,6 +2,7 @@ package buyinggroup
 
 import (
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/quorumhq/quorum/b2b"
@@ -148,11 +149,14 @@ type StatusChange struct {
 	By     string    `json:"by,omitempty"`
 }
 
-// MembersOf returns the current members holding role.
+// MembersOf returns the current members holding role. The role is named
+// as [Template.RoleIndex] reads a name: in any case, blanks around it
+// ignored.
 func (g *Group) MembersOf(role string) []Member {
+	role = strings.TrimSpace(role)
 	var out []Member
 	for _, m := range g.Members {
-		if m.Role == role {
+		if m.Role == role || strings.EqualFold(m.Role, role) {
 			out = append(out, m)
 		}
 	}

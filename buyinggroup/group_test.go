@@ -652,3 +652,29 @@ func memberSeats(g buyinggroup.Group) []string {
 	}
 	return out
 }
+
+// TestMembersOfReadsRoleNamesAsAssignmentsDo: a role named in another case
+// or with blanks around it finds its members, as AssignManual and
+// Template.RoleIndex read the name.
+func TestMembersOfReadsRoleNamesAsAssignmentsDo(t *testing.T) {
+	t.Parallel()
+	cat := compile(t, buyinggroup.SolutionInterest{ID: "dp", Template: "standard"})
+	g := fill(t, cat, newGroup(t, cat, "dp"), "economic buyer=p1", "Champion=p2")
+	for _, tc := range []struct {
+		role string
+		want []b2b.PersonID
+	}{
+		{"Economic Buyer", []b2b.PersonID{"p1"}},
+		{"economic buyer", []b2b.PersonID{"p1"}},
+		{" ECONOMIC BUYER ", []b2b.PersonID{"p1"}},
+		{"champion", []b2b.PersonID{"p2"}},
+		{"Economic", nil},
+		{"", nil},
+	} {
+		var got []b2b.PersonID
+		for _, m := range g.MembersOf(tc.role) {
+			got = append(got, m.Person)
+		}
+		require.Empty(t, cmp.Diff(tc.want, got), "MembersOf(%q) (-want +got)", tc.role)
+	}
+}
