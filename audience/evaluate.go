@@ -1,11 +1,9 @@
 package audience
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"maps"
-	"math"
 	"runtime"
 	"slices"
 	"strconv"
@@ -13,9 +11,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/expr-lang/expr/ast"
-	"github.com/expr-lang/expr/parser"
 
 	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/rules"
@@ -129,8 +124,9 @@ type Decision struct {
 
 // A Value is something a rule read, as text; [Decision.Reason] rounds a
 // number with a fraction for people (see [rules.FormatNumber]), but never
-// onto or across a number the rule is written with: a velocity of -49.996
-// that keeps an account out of "velocity <= -50" reads -49.996.
+// onto or across a number the rule is written with (see
+// [rules.FormatValueAgainst]): a velocity of -49.996 that keeps an account
+// out of "velocity <= -50" reads -49.996.
 type Value struct {
 	Name  string `json:"name"`
 	Value string `json:"value"`
@@ -162,66 +158,13 @@ func (d Decision) Reason() string {
 		text := rules.FormatValue(v.Value)
 		if text != v.Value {
 			if !parsed {
-				consts, parsed = ruleNumbers(d.Rule), true
+				consts, parsed = rules.Numbers(d.Rule), true
 			}
-			text = unrounded(v.Value, text, consts)
+			text = rules.FormatValueAgainst(v.Value, consts)
 		}
 		b.WriteString(text)
 	}
 	return b.String()
-}
-
-// ruleNumbers returns the numbers written in a rule, each also negated
-// (-50 is the number 50 negated).
-func ruleNumbers(rule string) []float64 {
-	tree, err := parser.Parse(rule)
-	if err != nil {
-		return nil
-	}
-	var out []float64
-	ast.Find(tree.Node, func(n ast.Node) bool {
-		switch x := n.(type) {
-		case *ast.IntegerNode:
-			out = append(out, float64(x.Value), -float64(x.Value))
-		case *ast.FloatNode:
-			out = append(out, x.Value, -x.Value)
-		}
-		return false
-	})
-	return out
-}
-
-// unrounded returns text, the value v rounded for people, or v with as
-// many more decimals as it takes for the text to compare with each of the
-// rule's numbers as v does: a velocity of -49.996 that keeps an account
-// out of "velocity <= -50" does not read -50.
-func unrounded(v, text string, consts []float64) string {
-	x, err := strconv.ParseFloat(v, 64)
-	if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
-		return text
-	}
-	reads := func(s string) bool {
-		y, err := strconv.ParseFloat(s, 64)
-		if err != nil {
-			return false
-		}
-		for _, c := range consts {
-			if cmp.Compare(x, c) != cmp.Compare(y, c) {
-				return false
-			}
-		}
-		return true
-	}
-	if reads(text) {
-		return text
-	}
-	for prec := 3; prec <= 17; prec++ {
-		s := strings.TrimRight(strconv.FormatFloat(x, 'f', prec, 64), "0")
-		if s = strings.TrimSuffix(s, "."); reads(s) {
-			return s
-		}
-	}
-	return strconv.FormatFloat(x, 'g', -1, 64) // the value exactly
 }
 
 // Result is the outcome of evaluating every audience for one account.

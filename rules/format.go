@@ -1,9 +1,13 @@
 package rules
 
 import (
+	"cmp"
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/parser"
 )
 
 // FormatNumber writes x for people, as the reasons of decisions show the
@@ -39,4 +43,76 @@ func FormatValue(v string) string {
 		return v
 	}
 	return FormatNumber(x)
+}
+
+// Numbers returns the numbers written in a rule's source, each also
+// negated (-50 is the number 50 negated), for [FormatValueAgainst]. A
+// source the default engine cannot parse has none. A consumer that writes
+// the values of a rule often computes them once, when it compiles the
+// rule.
+func Numbers(source string) []float64 {
+	tree, err := parser.Parse(source)
+	if err != nil {
+		return nil
+	}
+	var out []float64
+	ast.Find(tree.Node, func(n ast.Node) bool {
+		switch x := n.(type) {
+		case *ast.IntegerNode:
+			out = append(out, float64(x.Value), -float64(x.Value))
+		case *ast.FloatNode:
+			out = append(out, x.Value, -x.Value)
+		}
+		return false
+	})
+	return out
+}
+
+// FormatValueAgainst writes a value a rule read for people as
+// [FormatValue] does, but never rounds a number onto or across one of
+// numbers, the numbers the rule is written with ([Numbers]): it writes as
+// many more decimals as it takes for the text to compare with each of
+// them as the exact value does, so that a score of 49.996 that keeps an
+// account out of "score >= 50" reads 49.996, not 50, and a completeness
+// of 0.6599 beside "completeness > 0.66" reads 0.6599. A value away from
+// the rule's numbers keeps its two decimals (0.67 beside ">= 0.6").
+func FormatValueAgainst(v string, numbers []float64) string {
+	text := FormatValue(v)
+	if text == v || len(numbers) == 0 {
+		return text
+	}
+	x, err := strconv.ParseFloat(v, 64)
+	if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
+		return text
+	}
+	reads := func(s string) bool {
+		y, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			return false
+		}
+		for _, c := range numbers {
+			if cmp.Compare(x, c) != cmp.Compare(y, c) {
+				return false
+			}
+		}
+		return true
+	}
+	if reads(text) {
+		return text
+	}
+	// One more digit at a time: decimals, or, for a number FormatNumber
+	// writes with significant digits, those, so that it never reads 0.
+	small := math.Abs(x) < 0.005
+	for prec := 3; prec <= 17; prec++ {
+		var s string
+		if small {
+			s = strconv.FormatFloat(x, 'g', prec, 64)
+		} else {
+			s = strings.TrimSuffix(strings.TrimRight(strconv.FormatFloat(x, 'f', prec, 64), "0"), ".")
+		}
+		if reads(s) {
+			return s
+		}
+	}
+	return strconv.FormatFloat(x, 'g', -1, 64) // the value exactly
 }

@@ -61,3 +61,52 @@ func TestFormatValue(t *testing.T) {
 		}
 	}
 }
+
+func TestNumbers(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		src  string
+		want []float64
+	}{
+		{"group.score >= 50", []float64{50, -50}},
+		{"group.velocity <= -50.5 && group.completeness > 0.6", []float64{50.5, -50.5, 0.6, -0.6}},
+		{`account.industry == "Software 2"`, nil},
+		{"account.employees >= 1_000", []float64{1000, -1000}},
+		{"group.score >=", nil}, // does not parse
+	}
+	for _, tt := range tests {
+		if diff := cmp.Diff(tt.want, rules.Numbers(tt.src)); diff != "" {
+			t.Errorf("Numbers(%q) (-want +got):\n%s", tt.src, diff)
+		}
+	}
+}
+
+func TestFormatValueAgainst(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		v    string
+		src  string
+		want string
+	}{
+		{"49.996", "score >= 50", "49.996"},
+		{"50.004", "score >= 50", "50.004"},
+		{"-49.996", "velocity <= -50", "-49.996"},
+		{"149.99999", "score >= 150", "149.99999"},
+		{"0.6599", "completeness > 0.66", "0.6599"},
+		{"0.6666666666666666", "completeness >= 0.6", "0.67"},
+		{"185.8038812696166", "score > 100", "185.8"},
+		{"49.99999999999999", "score >= 50", "49.99999999999999"},
+		{"0.000499", "x > 0.0005", "0.000499"},
+		{"0.000499", "x > 0.01", "0.0005"},
+		{"-0.0000499", "x > -0.00005", "-4.99e-05"},
+		{"49.996", `name == "x"`, "50"}, // no number to compare with
+		{"160", "score >= 150", "160"},
+		{`"49.996"`, "score >= 50", `"49.996"`},
+		{"NaN", "score >= 50", "NaN"},
+	}
+	for _, tt := range tests {
+		if got := rules.FormatValueAgainst(tt.v, rules.Numbers(tt.src)); got != tt.want {
+			t.Errorf("FormatValueAgainst(%q) against %q = %q, want %q", tt.v, tt.src, got, tt.want)
+		}
+	}
+}
