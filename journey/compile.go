@@ -72,20 +72,43 @@ func (v *Version) Number() int { return v.number }
 // installed before) does not run the instance on it, but ends it with why.
 func (v *Version) Fingerprint() uint64 { return v.fingerprint }
 
+// A cond is a compiled account condition: refs are the fields it reads
+// and nums the numbers it is written with, against which the reasons
+// write the values it read (rules.FormatValueAgainst).
 type cond struct {
 	x    *rules.Expr[AccountEnv, bool]
 	refs []valueRef
+	nums []float64
 }
 
+// A pcond is a compiled person condition, as a cond.
 type pcond struct {
 	x    *rules.Expr[PersonEnv, bool]
 	refs []valueRef
+	nums []float64
 }
 
 type crecip struct {
 	roles    []string
 	interest string
 	when     *pcond
+}
+
+// numbers returns the numbers c is written with; none for no condition.
+func (c *cond) numbers() []float64 {
+	if c == nil {
+		return nil
+	}
+	return c.nums
+}
+
+// numbers returns the numbers r's person condition is written with; none
+// for no condition.
+func (r *crecip) numbers() []float64 {
+	if r == nil || r.when == nil {
+		return nil
+	}
+	return r.when.nums
 }
 
 type caction struct {
@@ -362,7 +385,7 @@ func (c *compiler) cond(path, name, src string) *cond {
 		c.ps.Add(path, err)
 		return nil
 	}
-	return &cond{x: x, refs: findRefs(src, accountEnvType)}
+	return &cond{x: x, refs: findRefs(src, accountEnvType), nums: rules.Numbers(src)}
 }
 
 func (c *compiler) pcond(path, name, src string) *pcond {
@@ -371,7 +394,7 @@ func (c *compiler) pcond(path, name, src string) *pcond {
 		c.ps.Add(path, err)
 		return nil
 	}
-	return &pcond{x: x, refs: findRefs(src, personEnvType)}
+	return &pcond{x: x, refs: findRefs(src, personEnvType), nums: rules.Numbers(src)}
 }
 
 func (c *compiler) role(path, role string) {

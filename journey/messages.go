@@ -492,7 +492,7 @@ func (s *stepper) peopleSplit(in *Instance, tr *Track, node *cnode) {
 			d.Reason = r.pv.Person.Name() + " (" + r.role + ")"
 			if j == len(node.ppaths) {
 				d.Tried = tried[k]
-				d.Reason = describeTried(d.Reason+": no path held", d.Tried)
+				d.Reason = describeTried(d.Reason+": no path held", d.Tried, func(k int) []float64 { return node.ppaths[k].match.numbers() })
 			}
 			s.trace(d)
 		}

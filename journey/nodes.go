@@ -419,7 +419,7 @@ func (s *stepper) split(in *Instance, tr *Track, v *Version, node *cnode) {
 			d.Reason = strings.TrimPrefix(d.Reason+"; "+p.when.x.Rule().Source, "; ")
 		}
 		d.Next = v.nodes[p.next].id
-		tr.Reason = describe(d)
+		tr.Reason = describe(d, p.when.numbers())
 		s.trace(d)
 		s.move(tr, v, p.next)
 		return
@@ -427,7 +427,7 @@ func (s *stepper) split(in *Instance, tr *Track, v *Version, node *cnode) {
 	d := s.decision(in, tr, DecisionPath, node.id)
 	d.Path, d.Next = "else", v.nodes[node.els].id
 	d.Tried = tried
-	d.Reason = describeTried("no path held", tried)
+	d.Reason = describeTried("no path held", tried, func(k int) []float64 { return node.paths[k].when.numbers() })
 	tr.Reason = "no path of " + string(node.id) + " held" + d.Reason[len("no path held"):]
 	s.trace(d)
 	s.move(tr, v, node.els)
@@ -444,8 +444,10 @@ func triedPath(tried []TriedPath, n int, p TriedPath) []TriedPath {
 
 // describeTried renders an else reason: prefix, then the paths that did
 // not hold: `no path held: "engaged" (group.score >= 100) with
-// group.score=42; ...`; prefix alone when no path was tried.
-func describeTried(prefix string, tried []TriedPath) string {
+// group.score=42; ...`; prefix alone when no path was tried. nums gives
+// the numbers of the condition of path k of the split, which tried[k]
+// is: on the else path every path was tried, in order.
+func describeTried(prefix string, tried []TriedPath, nums func(k int) []float64) string {
 	if len(tried) == 0 {
 		return prefix
 	}
@@ -457,14 +459,15 @@ func describeTried(prefix string, tried []TriedPath) string {
 		if i > 0 {
 			b.WriteString("; ")
 		}
-		tried[i].write(&b)
+		tried[i].write(&b, nums(i))
 	}
 	return b.String()
 }
 
 // write renders one tried path: its name, what it checked in parentheses
-// and the values it read.
-func (p *TriedPath) write(b *strings.Builder) {
+// and the values it read, written against nums, the numbers of its
+// condition.
+func (p *TriedPath) write(b *strings.Builder, nums []float64) {
 	b.WriteString(strconv.Quote(p.Path))
 	if p.Reason != "" || p.Expr != "" {
 		b.WriteString(" (")
@@ -481,12 +484,13 @@ func (p *TriedPath) write(b *strings.Builder) {
 		} else {
 			b.WriteString(", ")
 		}
-		b.WriteString(v.Name + "=" + rules.FormatValue(v.Value))
+		b.WriteString(v.Name + "=" + rules.FormatValueAgainst(v.Value, nums))
 	}
 }
 
-// describe renders a split decision as the reason a sales alert carries.
-func describe(d Decision) string {
+// describe renders a split decision as the reason a sales alert carries;
+// nums are the numbers of the condition of the path it took.
+func describe(d Decision, nums []float64) string {
 	var b strings.Builder
 	b.Grow(128)
 	b.WriteString(string(d.Node) + " took path " + strconv.Quote(d.Path))
@@ -499,7 +503,7 @@ func describe(d Decision) string {
 		} else {
 			b.WriteString(", ")
 		}
-		b.WriteString(v.Name + "=" + rules.FormatValue(v.Value))
+		b.WriteString(v.Name + "=" + rules.FormatValueAgainst(v.Value, nums))
 	}
 	return b.String()
 }

@@ -910,3 +910,76 @@ func TestListenOfAnInterest(t *testing.T) {
 		})
 	}
 }
+
+// TestReasonsDoNotRoundOntoTheConditionsNumbers: the reasons and traces of
+// splits round a value a condition read for people, but not onto a number
+// the condition compares with, or across one: a score of 49.996 that
+// keeps an account out of "group.score >= 50" reads 49.996, not 50, on
+// the else path, on the path it took, in the reason a sales alert gets
+// and for a person of a people split. A value away from the condition's
+// numbers keeps its two decimals.
+func TestReasonsDoNotRoundOntoTheConditionsNumbers(t *testing.T) {
+	t.Parallel()
+	split := func(when string) journey.Journey {
+		return linear("s",
+			journey.Node{ID: "s", Kind: journey.KindSplit, Split: &journey.Split{Paths: []journey.Path{
+				{Name: "p", When: when, Next: "w"}}, Else: "w"}},
+			wait("w", journey.Days(1), "end"),
+			end("end", "done"))
+	}
+	tests := []struct {
+		name        string
+		j           journey.Journey
+		edit        func(*journey.AccountView)
+		trace       string // the split's decision, as String writes it
+		trackReason string // the reason a sales alert would get
+	}{
+		{"else below the threshold", split("group.score >= 50"),
+			func(v *journey.AccountView) { v.Groups[0].Score = 49.996 },
+			`2025-03-03 09:00 path s [s] path=else -> w: no path held: "p" (group.score >= 50) with group.score=49.996`,
+			`no path of s held: "p" (group.score >= 50) with group.score=49.996`},
+		{"path held below the threshold", split("group.score < 50"),
+			func(v *journey.AccountView) { v.Groups[0].Score = 49.996 },
+			`2025-03-03 09:00 path s [s] path=p -> w rule "s p" (group.score < 50) with group.score=49.996: group.score < 50`,
+			`s took path "p" (rule "s p": group.score < 50) with group.score=49.996`},
+		{"negative threshold", split("group.score <= -50"),
+			func(v *journey.AccountView) { v.Groups[0].Score = -49.996 },
+			`2025-03-03 09:00 path s [s] path=else -> w: no path held: "p" (group.score <= -50) with group.score=-49.996`,
+			`no path of s held: "p" (group.score <= -50) with group.score=-49.996`},
+		{"just above a threshold with a fraction", split("group.completeness > 0.66"),
+			func(v *journey.AccountView) { v.Groups[0].Completeness = 0.6599 },
+			`2025-03-03 09:00 path s [s] path=else -> w: no path held: "p" (group.completeness > 0.66) with group.completeness=0.6599`,
+			`no path of s held: "p" (group.completeness > 0.66) with group.completeness=0.6599`},
+		{"away from the threshold", split("group.completeness >= 0.6 && group.score >= 150"),
+			func(v *journey.AccountView) { v.Groups[0].Score = 149.99999 },
+			`2025-03-03 09:00 path s [s] path=else -> w: no path held: "p" (group.completeness >= 0.6 && group.score >= 150) ` +
+				`with group.completeness=0.67, group.score=149.99999`,
+			`no path of s held: "p" (group.completeness >= 0.6 && group.score >= 150) with group.completeness=0.67, group.score=149.99999`},
+		{"people split", linear("s",
+			journey.Node{ID: "s", Kind: journey.KindPeopleSplit, PeopleSplit: &journey.PeopleSplit{
+				Paths: []journey.PeoplePath{{Name: "p", Match: &journey.Recipients{When: `score >= 20`},
+					Actions: []journey.Action{{Type: journey.ActionEmail, Template: "t"}}}},
+				Next: "w"}},
+			wait("w", journey.Days(1), "end"),
+			end("end", "done")),
+			func(v *journey.AccountView) {
+				v.Groups[0].Members = v.Groups[0].Members[:1]
+				setScore(v, "p-cfo", 19.999)
+			},
+			`2025-03-03 09:00 path s [s] person=p-cfo path=else: Carla Finn (Economic Buyer): no path held: "p" (score >= 20) with score=19.999`, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cat := newCatalog(t, journey.Config{}, tt.j)
+			view := acmeView()
+			tt.edit(view)
+			var st journey.State
+			res := cat.Step(&st, journey.Input{View: view, Now: day0, Events: manual("s", day0)})
+			paths := decisions(res.Trace, journey.DecisionPath)
+			require.Len(t, paths, 1)
+			require.Equal(t, tt.trace, paths[0].String())
+			require.Len(t, st.Instances, 1)
+			require.Equal(t, tt.trackReason, st.Instances[0].Tracks[0].Reason)
+		})
+	}
+}

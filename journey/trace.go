@@ -87,7 +87,9 @@ type TriedPath struct {
 
 // A Value is a field a rule read and what it held, exactly: the reasons
 // and traces written for people round a number with a fraction (see
-// [rules.FormatNumber]).
+// [rules.FormatNumber]), but never onto or across a number the rule is
+// written with (see [rules.FormatValueAgainst]): a score of 49.996 that
+// keeps an account off the path "group.score >= 50" reads 49.996.
 type Value struct {
 	Name  string `json:"name"`
 	Value string `json:"value"`
@@ -122,11 +124,20 @@ func (d Decision) String() string {
 	}
 	if len(d.Values) > 0 {
 		b.WriteString(" with ")
+		var nums []float64
+		parsed := false
 		for i, v := range d.Values {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			b.WriteString(v.Name + "=" + rules.FormatValue(v.Value))
+			text := rules.FormatValue(v.Value)
+			if text != v.Value {
+				if !parsed {
+					nums, parsed = rules.Numbers(d.Expr), true
+				}
+				text = rules.FormatValueAgainst(v.Value, nums)
+			}
+			b.WriteString(v.Name + "=" + text)
 		}
 	}
 	if d.Reason != "" {
