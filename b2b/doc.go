@@ -42,6 +42,11 @@
 // (governance.PlanErasure, the engine's suppression list) takes such a
 // value for nobody's. The values stay in the records as given.
 //
+// [NormalizePhone] is how a phone number identifies a person (its digits
+// after a '+', a leading 00 read as the '+' it stands for: "0044 20 7946
+// 0000" is "+442079460000"), and [E164Phone] the E.164 form an SMS is
+// addressed to, of a number written in international format.
+//
 // # Validation
 //
 // Every record has a Validate method that reports all problems at once as a
