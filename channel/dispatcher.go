@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/clock"
 )
 
@@ -437,6 +438,13 @@ func (d *Dispatcher) send(ctx context.Context, msg *Message) (Receipt, error) {
 		}
 	case ChannelSMS:
 		if d.cfg.SMS != nil {
+			if to, ok := b2b.E164Phone(msg.To); ok && to != msg.To {
+				// The sender gets the number in E.164; the entry keeps
+				// the message as it was queued.
+				m := *msg
+				m.To = to
+				msg = &m
+			}
 			return d.cfg.SMS.SendSMS(ctx, msg)
 		}
 	case ChannelSalesAlert:

@@ -116,6 +116,28 @@ func TestDispatchDeliversEachChannel(t *testing.T) {
 	require.Zero(t, rep.Claimed, "nothing is due twice")
 }
 
+// TestDispatchGivesSendersE164: an SMS to a number written as a CRM
+// holds it (with the international call prefix 00, with blanks) is
+// queued, and its sender gets the number in E.164, as every SMS sender
+// expects it.
+func TestDispatchGivesSendersE164(t *testing.T) {
+	t.Parallel()
+	b := setup(t, nil)
+	es := b.enqueue(t,
+		channel.Message{Key: "s1", Channel: channel.ChannelSMS, Person: "p1", To: "0044 20 7946 0958", Text: "Webinar in 1h"},
+		channel.Message{Key: "s2", Channel: channel.ChannelSMS, Person: "p2", To: "+49 151 1234-5678", Text: "Webinar in 1h"},
+		channel.Message{Key: "s3", Channel: channel.ChannelSMS, Person: "p3", To: "+4915112345678", Text: "Webinar in 1h"})
+	rep, err := b.disp.Dispatch(context.Background())
+	require.NoError(t, err)
+	require.Equal(t, 3, rep.Delivered)
+	var to []string
+	for _, m := range b.rec.Sent() {
+		to = append(to, m.Key+" "+m.To)
+	}
+	require.Equal(t, []string{"s1 +442079460958", "s2 +4915112345678", "s3 +4915112345678"}, to)
+	require.Equal(t, "0044 20 7946 0958", b.status(t, es[0].ID).Message.To, "the outbox keeps the message as it was queued")
+}
+
 func TestDispatchRetriesTemporaryFailuresWithBackoff(t *testing.T) {
 	t.Parallel()
 	b := setup(t, func(_ *channel.DispatcherConfig, rc *channeltest.RecorderConfig) {

@@ -136,7 +136,11 @@
 //
 // Messages go into an [Outbox] ([MemoryOutbox] in memory; the engine's store
 // implements the same interface). Each [Message] has an idempotency key: the
-// outbox stores a key once however often a step is replayed. A [Dispatcher]
+// outbox stores a key once however often a step is replayed. An SMS is
+// addressed to a phone number in international format, as a CRM may hold
+// it ("0044 20 7946 0958", "+44 20 7946 0958"; see b2b.E164Phone), and its
+// sender gets it in E.164 ("+442079460958"); a number in national format
+// ("020 7946 0958") does not say its country and is refused. A [Dispatcher]
 // claims due entries under a lease, checks consent again ([ConsentLookup],
 // [ConsentPolicy]), delivers through the [EmailSender], [SMSSender] and
 // [AlertSender], and records the outcome: delivered, failed (a permanent

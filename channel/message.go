@@ -36,7 +36,12 @@ type Message struct {
 	Template string `json:",omitempty"`
 
 	From string `json:",omitempty"` // sender address (email) or number (SMS); senders may default it
-	To   string `json:",omitempty"` // recipient address (email, sales alert) or E.164 number (SMS)
+	// To is the recipient's email address (email, sales alert) or phone
+	// number (SMS). A phone number is in international format, in E.164
+	// ("+442079460958") or as b2b.E164Phone reads it ("0044 20 7946
+	// 0958", "+44 20 7946 0958"): the dispatcher gives senders its E.164
+	// form.
+	To string `json:",omitempty"`
 	// ReplyTo is one email address, bare or with a display name
 	// ("Vendor Team <team@vendor.example>"); email and sales alerts only.
 	ReplyTo string `json:",omitempty"`
@@ -101,8 +106,8 @@ func (m *Message) validate(content bool) error {
 			ps.Addf("person", "is required for email (consent is checked per person)")
 		}
 	case ChannelSMS:
-		if m.To != "" && !ValidPhone(m.To) {
-			ps.Addf("to", "%q is not an E.164 phone number (+ and 7 to 15 digits)", m.To)
+		if _, ok := b2b.E164Phone(m.To); m.To != "" && !ok {
+			ps.Addf("to", "%q is not a phone number in international format (+ or 00, the country code and the number: 7 to 15 digits)", m.To)
 		}
 		if content && m.Text == "" {
 			ps.Addf("text", "is required for sms")
@@ -134,7 +139,10 @@ func replyAddress(s string) bool {
 
 // ValidPhone reports whether s is an E.164 number: '+' then 7 to 15 digits,
 // the first not 0 (the shortest numbers in use have 7: Niue's and
-// Tokelau's, a three-digit country code and four digits).
+// Tokelau's, a three-digit country code and four digits). An SMS may be
+// addressed to a number in another international format, which
+// b2b.E164Phone turns into this one ("0044 20 7946 0958" is
+// "+442079460958").
 func ValidPhone(s string) bool {
 	if len(s) < 8 || len(s) > 16 || s[0] != '+' || s[1] == '0' {
 		return false

@@ -19,6 +19,12 @@ func TestMessageValidate(t *testing.T) {
 	}{
 		{"valid email", channel.Message{Key: "k", Channel: "email", Person: "p", To: "a@b.co", Subject: "s", Text: "t"}, ""},
 		{"valid sms", channel.Message{Key: "k", Channel: "sms", Person: "p", To: "+4915112345678", Text: "t"}, ""},
+		// A CRM phone written with the international call prefix or with
+		// blanks is a number the dispatcher gives senders in E.164.
+		{"sms to a number written with 00", channel.Message{Key: "k", Channel: "sms", Person: "p", To: "0044 20 7946 0958", Text: "t"}, ""},
+		{"sms to a number written with blanks", channel.Message{Key: "k", Channel: "sms", Person: "p", To: "+44 (20) 7946-0958", Text: "t"}, ""},
+		{"sms to a number in national format", channel.Message{Key: "k", Channel: "sms", Person: "p", To: "020 7946 0958", Text: "t"},
+			`to: "020 7946 0958" is not a phone number in international format (+ or 00, the country code and the number: 7 to 15 digits)`},
 		{"valid alert", channel.Message{Key: "k", Channel: "sales_alert", To: "rep@v.co", Subject: "s", HTML: "<p>h</p>"}, ""},
 		{"empty", channel.Message{}, `message "": 3 problems:
   key: is required (the idempotency key)
@@ -31,7 +37,7 @@ func TestMessageValidate(t *testing.T) {
   text: an email needs an HTML or a text part`},
 		{"email without person", channel.Message{Key: "k", Channel: "email", To: "a@b.co", Subject: "s", Text: "t"}, "person: is required for email (consent is checked per person)"},
 		{"sms problems", channel.Message{Key: "k", Channel: "sms", Person: "p", To: "0151 123"}, `2 problems:
-  to: "0151 123" is not an E.164 phone number (+ and 7 to 15 digits)
+  to: "0151 123" is not a phone number in international format (+ or 00, the country code and the number: 7 to 15 digits)
   text: is required for sms`},
 		{"header injection", channel.Message{Key: "k", Channel: "email", Person: "p", To: "a@b.co", Subject: "s\r\nBcc: x@y.co", Text: "t"}, "subject: a line break is not allowed (header injection)"},
 		{"header injection in a reply address", channel.Message{Key: "k", Channel: "email", Person: "p", To: "a@b.co", ReplyTo: "r@b.co\nBcc: x@y.co", Subject: "s", Text: "t"}, "replyTo: a line break is not allowed (header injection)"},
