@@ -502,12 +502,12 @@ func containsEmail(s, e string) bool {
 	return false
 }
 
-// phoneID is normPhone(s) when it identifies a person in an erasure, ""
-// (no phone) otherwise: a number of fewer than b2b.MinPhoneDigits digits,
+// phoneID is b2b.NormalizePhone(s) when it identifies a person in an
+// erasure, "" (no phone) otherwise: a number of fewer than b2b.MinPhoneDigits digits,
 // or of one digit repeated or digits counting up, is a placeholder
 // (b2b.PlaceholderPhone).
 func phoneID(s string) string {
-	n := normPhone(s)
+	n := b2b.NormalizePhone(s)
 	if b2b.PlaceholderPhone(n) {
 		return ""
 	}
@@ -517,8 +517,8 @@ func phoneID(s string) string {
 // containsPhone reports whether s contains the phone number of the given
 // digits (its country code's included) written any way: its digits in
 // order, apart by spaces, hyphens, dots, slashes or brackets, with a '+'
-// before them, or the international call prefix 00 (as normPhone reads
-// it), or neither; not inside a longer number or word (no letter or digit
+// before them, or the international call prefix 00 (as
+// b2b.NormalizePhone reads it), or neither; not inside a longer number or word (no letter or digit
 // right before its first digit, or before its 00, or after its last).
 func containsPhone(s, digits string) bool {
 	for i := 0; i < len(s); i++ {
@@ -578,7 +578,7 @@ func isWordRune(r rune) bool {
 func SuppressionHash(id string) string {
 	n := normEmail(id)
 	if !strings.Contains(n, "@") {
-		n = normPhone(id)
+		n = b2b.NormalizePhone(id)
 	}
 	sum := sha256.Sum256([]byte(n))
 	return hex.EncodeToString(sum[:])
@@ -598,51 +598,4 @@ func emailID(s string) string {
 		return ""
 	}
 	return n
-}
-
-// normPhone is a phone number's digits after a '+' ("+15550100" for
-// "+1 (555) 0100" and "1 555 0100"), "" without digits. A number whose
-// digits start with 00 and that has no '+' before them is written with
-// the international call prefix of most of the world instead of its '+':
-// "0044 20 7946 0000" is "+442079460000", as "+44 20 7946 0000" is. No
-// country code starts with 0, so 00 starts no number in international
-// format, and no national number either (0 is the trunk prefix, and no
-// area code starts with 0 after it). Other exit codes are not read so
-// (011 from North America, 010 from Japan): each is also how national
-// numbers start somewhere (011 is Delhi's and Johannesburg's area code
-// after the trunk prefix, 010 Beijing's), so "011 2345 6789" stays
-// "+01123456789".
-func normPhone(s string) string {
-	n, plus, zeros := 0, false, 0 // digits, a '+' before the first, leading zeros (up to 2)
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c >= '0' && c <= '9':
-			if c == '0' && zeros == n && n < 2 {
-				zeros++
-			}
-			n++
-		case c == '+' && n == 0:
-			plus = true
-		}
-	}
-	skip := 0 // the 00 of the international call prefix
-	if !plus && zeros == 2 {
-		skip = 2
-	}
-	if n == skip {
-		return ""
-	}
-	var b strings.Builder
-	b.Grow(1 + n - skip)
-	b.WriteByte('+')
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c >= '0' && c <= '9' {
-			if skip > 0 {
-				skip--
-				continue
-			}
-			b.WriteByte(c)
-		}
-	}
-	return b.String()
 }
