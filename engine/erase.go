@@ -340,6 +340,11 @@ func (er *erasure) addPersonData(p *b2b.Person) {
 	}
 	if !b2b.PlaceholderPhone(p.Phone) {
 		er.addText(p.Phone)
+		// As SMS messages are addressed and their senders given it
+		// (+442079460958 for 0044 20 7946 0958).
+		if e, ok := b2b.E164Phone(p.Phone); ok && e != p.Phone {
+			er.addText(e)
+		}
 	}
 	if p.FirstName != "" && p.LastName != "" {
 		er.addText(p.Name())

@@ -271,6 +271,12 @@ func (ps *pass) message(en *journey.OutboxEntry) {
 			return
 		}
 		msg.To = pe.Person.Phone
+		// Queued as it is sent: in E.164, however the CRM writes it in
+		// international format ("0044 20 7946 0958"); a number in
+		// national format is refused below.
+		if e, ok := b2b.E164Phone(msg.To); ok {
+			msg.To = e
+		}
 	}
 	if err := msg.ValidateAddressing(); err != nil {
 		ps.skipSend(en, msg.Key, err.Error())

@@ -46,6 +46,10 @@ func TestRedactFindsWhatPlanErasureFinds(t *testing.T) {
 			"call 000-000-0000", ""},
 		{"a phone of 7 digits is the person's", b2b.Person{Phone: "555-0199"},
 			"call 555-0199", "call (erased)"},
+		{"a phone written with 00, in its E.164 form", b2b.Person{Phone: "0044 20 7946 0958"},
+			"SMS to +442079460958 failed", "SMS to (erased) failed"},
+		{"a phone written with blanks, in its E.164 form", b2b.Person{Phone: "+44 20 7946 0958"},
+			"SMS to +442079460958 failed", "SMS to (erased) failed"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := tc.person

@@ -281,24 +281,41 @@ func TestRenderWithTheInstalledProgram(t *testing.T) {
 	require.Contains(t, failed[0], `unknown email template \"intro\"`)
 }
 
-// TestSMSRenderedAtClaim: a journey SMS is rendered at its claim too.
+// TestSMSRenderedAtClaim: a journey SMS is rendered at its claim too, and
+// addressed to the person's phone in E.164, however the CRM writes it in
+// international format; a number in national format says no country and
+// gets no message.
 func TestSMSRenderedAtClaim(t *testing.T) {
 	t.Parallel()
-	defs := pipelineProgram()
-	defs.Templates.SMS = []channel.SMSTemplate{{Name: "ping", Text: "Hi {{.Person.FirstName}}, {{.Interest.Name}} for {{.Account.Name}} is ready."}}
-	defs.Journeys[0].Nodes[0].Action = &journey.Action{Type: journey.ActionSMS, Template: "ping", Next: "wait-5d"}
-	b := setup(t, defs)
-	rec := lead("L-2", "victor@acme.com", "Victor", "Kim", "VP of Engineering", "Acme")
-	rec.Person.Phone = "+14155550123"
-	rec.Person.Consent[b2b.ChannelSMS] = b2b.Consent{Status: b2b.ConsentOptIn, Source: b2b.SourceMarketo, At: day0.AddDate(0, -1, 0)}
-	_, err := b.eng.Apply(b.ctx, engine.Batch{Accounts: []identity.AccountRecord{acmeRecord()}, Persons: []identity.PersonRecord{
-		rec, lead("L-1", "carla.cfo@acme.com", "Carla", "Diaz", "CFO", "Acme")}})
-	require.NoError(t, err)
-	msgs := claimAll(t, b, day0)
-	require.Len(t, msgs, 1, "only Victor has a phone and an SMS opt-in")
-	require.Equal(t, channel.ChannelSMS, msgs[0].Channel)
-	require.Equal(t, "+14155550123", msgs[0].To)
-	require.Equal(t, "Hi Victor, Data Platform for Acme is ready.", msgs[0].Text)
+	for _, tc := range []struct{ phone, to string }{
+		{"+14155550123", "+14155550123"},
+		{"001 415 555 0123", "+14155550123"},
+		{"+1 (415) 555-0123", "+14155550123"},
+		{"(415) 555-0123", ""},
+	} {
+		t.Run(tc.phone, func(t *testing.T) {
+			t.Parallel()
+			defs := pipelineProgram()
+			defs.Templates.SMS = []channel.SMSTemplate{{Name: "ping", Text: "Hi {{.Person.FirstName}}, {{.Interest.Name}} for {{.Account.Name}} is ready."}}
+			defs.Journeys[0].Nodes[0].Action = &journey.Action{Type: journey.ActionSMS, Template: "ping", Next: "wait-5d"}
+			b := setup(t, defs)
+			rec := lead("L-2", "victor@acme.com", "Victor", "Kim", "VP of Engineering", "Acme")
+			rec.Person.Phone = tc.phone
+			rec.Person.Consent[b2b.ChannelSMS] = b2b.Consent{Status: b2b.ConsentOptIn, Source: b2b.SourceMarketo, At: day0.AddDate(0, -1, 0)}
+			_, err := b.eng.Apply(b.ctx, engine.Batch{Accounts: []identity.AccountRecord{acmeRecord()}, Persons: []identity.PersonRecord{
+				rec, lead("L-1", "carla.cfo@acme.com", "Carla", "Diaz", "CFO", "Acme")}})
+			require.NoError(t, err)
+			msgs := claimAll(t, b, day0)
+			if tc.to == "" {
+				require.Empty(t, msgs, "no number to send to")
+				return
+			}
+			require.Len(t, msgs, 1, "only Victor has a phone and an SMS opt-in")
+			require.Equal(t, channel.ChannelSMS, msgs[0].Channel)
+			require.Equal(t, tc.to, msgs[0].To)
+			require.Equal(t, "Hi Victor, Data Platform for Acme is ready.", msgs[0].Text)
+		})
+	}
 }
 
 // hotCommitteeAlert runs Acme on a program whose one alert rule fires at
