@@ -68,6 +68,11 @@ func TestRules(t *testing.T) {
 		{"any person", `any(persons, .seniority == "C-Level" && .department == "Finance")`, true},
 		{"all persons", `all(persons, .email endsWith "@acme.com")`, true},
 		{"none", `none(persons, .department == "Legal")`, true},
+		// No person of acme stated consent: every channel is unknown, as
+		// b2b.(*Person).ConsentFor gives it.
+		{"consent never stated", `any(persons, .consent.sms.status == "unknown")`, true},
+		{"consent never stated, optional chain", `count(persons, .consent?.email?.status == "unknown") == 3`, true},
+		{"consent never stated is no opt-in", `none(persons, .consent.email.status in ["opt-in", ""])`, true},
 		{"per-person aggregate", `count(persons, personActivityCount("visit_web_page", 30) >= 5) == 2`, true},
 		{"per-person with condition", `any(persons, .department == "Finance" && personActivityCount("open_email", 7) >= 2)`, true},
 		{"per-person any type", `count(persons, personActivityCount("*", 30) >= 1) == 3`, true},

@@ -41,6 +41,13 @@ type Consent struct {
 	At     time.Time     `expr:"at" json:"at,omitzero"`
 }
 
+// Missing is the consent of a channel with no statement: status
+// ConsentUnknown. It is what [Person.ConsentFor] gives for a channel
+// missing from the person's Consent map, and what a rule reads for one
+// (person.consent.email.status is "unknown"; see "Missing data" in
+// package rules).
+func (Consent) Missing() Consent { return Consent{Status: ConsentUnknown} }
+
 // OptedOut reports whether the statement forbids messages on the channel.
 func (c Consent) OptedOut() bool { return c.Status == ConsentOptOut }
 

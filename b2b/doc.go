@@ -29,7 +29,11 @@
 // (person.seniority, account.employees, activity.type), so the rules engine
 // can type-check expressions against these structs directly. Such fields are
 // plain strings (the named types here such as [Seniority] are aliases), because
-// an expression compares them with string literals.
+// an expression compares them with string literals. A channel missing from a
+// person's Consent map is [ConsentUnknown] everywhere: [Person.ConsentFor]
+// gives [Consent.Missing] for it, and a rule reads the same
+// (person.consent.sms.status == "unknown" for a person with no statement
+// about SMS).
 //
 // # Placeholders
 //

@@ -78,7 +78,7 @@ type Person struct {
 	// CRM contact's AccountId), if any.
 	AccountID AccountID `expr:"accountId" json:"accountId,omitzero"`
 	// Consent holds the person's consent per channel; a missing channel is
-	// ConsentUnknown.
+	// ConsentUnknown (see [Consent.Missing]), in rules too.
 	Consent map[Channel]Consent `expr:"consent" json:"consent,omitzero"`
 	// Attributes are custom fields; read them in rules with attr().
 	Attributes map[string]any `expr:"attributes" json:"attributes,omitzero"`
@@ -95,12 +95,14 @@ func (p *Person) Name() string {
 	return n
 }
 
-// ConsentFor returns the person's consent for a channel.
+// ConsentFor returns the person's consent for a channel: for a channel
+// missing from Consent, [Consent.Missing] (status unknown), which is what
+// a rule reads for it too.
 func (p *Person) ConsentFor(ch Channel) Consent {
 	if c, ok := p.Consent[ch]; ok {
 		return c
 	}
-	return Consent{Status: ConsentUnknown}
+	return Consent{}.Missing()
 }
 
 // Validate reports every problem with the person at once.

@@ -141,9 +141,14 @@ func (p attrPatcher) Visit(node *ast.Node) {
 // key, an optional chain that stops at a nil part. a[i] becomes get(a, i),
 // which gives nil where a[i] would fail, and each of these x becomes
 // x ?? (missing(counter) ? zero : zero), counter standing for the rule's
-// counter as in attrPatcher. Where x is compared
-// with nil (x == nil, x != nil) or given a default (x ?? y), it is left
-// nil: that is how a rule tells an element that is not there.
+// counter as in attrPatcher. An element of a map whose element type says
+// what a missing one reads as ([MissingElement]) reads that value instead
+// of the zero value: m.key and m[key] become get(m, key) ?? (missing(counter)
+// ? value : value) likewise, and get(m, key) takes that value too; a map of
+// another type is left to expr, which reads a missing key as the zero
+// value, uncounted. Where x is compared with nil (x == nil, x != nil) or
+// given a default (x ?? y), it is left nil: that is how a rule tells an
+// element that is not there.
 type elemPatcher struct {
 	counter *atomic.Uint64
 	// inner maps each patched node to the node it wraps, so that a parent
@@ -155,21 +160,38 @@ func (p *elemPatcher) Visit(node *ast.Node) {
 	retype(node)
 	switch n := (*node).(type) {
 	case *ast.MemberNode:
-		base := n.Node.Nature().Deref(nil)
-		if base.Kind != reflect.Slice && base.Kind != reflect.Array {
-			return
+		get := func() ast.Node {
+			g := &ast.BuiltinNode{Name: "get", Arguments: []ast.Node{n.Node, n.Property}}
+			g.SetLocation(n.Location())
+			return g
 		}
-		get := &ast.BuiltinNode{Name: "get", Arguments: []ast.Node{n.Node, n.Property}}
-		get.SetLocation(n.Location())
-		p.wrap(node, get, n.Type())
+		switch base := n.Node.Nature().Deref(nil); base.Kind {
+		case reflect.Slice, reflect.Array:
+			p.wrap(node, get(), n.Type())
+		case reflect.Map:
+			if missing, ok := MissingElement(base.Type.Elem()); ok {
+				p.wrapWith(node, get(), missing)
+			}
+		}
 	case *ast.ChainNode:
-		// An optional chain (ptr?.title, consent?.email?.status) gives nil
+		// An optional chain (ptr?.title, account?.name) gives nil
 		// where a part of it is nil, though the checker types it as its
 		// last field.
 		p.wrap(node, n, n.Type())
 	case *ast.BuiltinNode:
 		switch n.Name {
-		case "first", "last", "find", "findLast", "get":
+		case "get":
+			if len(n.Arguments) != 2 {
+				return // refused by the checker
+			}
+			if m := n.Arguments[0].Nature().Deref(nil); m.Kind == reflect.Map {
+				if missing, ok := MissingElement(m.Type.Elem()); ok {
+					p.wrapWith(node, n, missing)
+					return
+				}
+			}
+			p.wrap(node, n, n.Type())
+		case "first", "last", "find", "findLast":
 			p.wrap(node, n, n.Type())
 		case "findIndex", "findLastIndex":
 			// expr gives nil for no match, though the checker types the
@@ -200,7 +222,6 @@ func (p *elemPatcher) Visit(node *ast.Node) {
 // of unknown type is left nil (the guard allows it only where nil is
 // harmless).
 func (p *elemPatcher) wrap(node *ast.Node, x ast.Node, t reflect.Type) {
-	loc := (*node).Location()
 	var zero any
 	switch {
 	case t == nil || t.Kind() == reflect.Interface:
@@ -215,7 +236,12 @@ func (p *elemPatcher) wrap(node *ast.Node, x ast.Node, t reflect.Type) {
 	default:
 		zero = reflect.Zero(t).Interface()
 	}
-	w := orZero(x, zero, p.counter, loc)
+	p.wrapWith(node, x, zero)
+}
+
+// wrapWith replaces *node with x ?? (missing(counter) ? zero : zero).
+func (p *elemPatcher) wrapWith(node *ast.Node, x ast.Node, zero any) {
+	w := orZero(x, zero, p.counter, (*node).Location())
 	p.inner[w] = x
 	*node = w
 }
@@ -234,9 +260,15 @@ func orZero(x ast.Node, zero any, counter *atomic.Uint64, loc file.Location) ast
 	return w
 }
 
+// unwrap takes the wrapping off *node, and off the last part of an
+// optional chain: person.consent?.email == nil is nil where the map holds
+// no email, as person.consent.email == nil is.
 func (p *elemPatcher) unwrap(node *ast.Node) {
 	if x, ok := p.inner[*node]; ok {
 		*node = x
+	}
+	if c, ok := (*node).(*ast.ChainNode); ok {
+		p.unwrap(&c.Node)
 	}
 }
 

@@ -109,16 +109,34 @@
 // index past either end of a list (persons[0] of an account without
 // persons), first and last of an empty list, find and findLast with no
 // match, get of a missing key, max and min of an empty list, an optional
-// chain that stops at a nil part (person.consent?.email?.status of a
-// person without consent). Compared with nil it is still nil, so
-// first(persons) == nil tells an empty list. findIndex and findLastIndex
-// with no match give -1; since element -1 of a list is its last, a rule
-// that indexes a list with them (persons[findIndex(...)]) is refused:
-// find and findLast give the element.
+// chain that stops at a nil part (account?.name where the account is a
+// nil pointer). Compared with nil it is still nil, so first(persons) ==
+// nil tells an empty list. findIndex and findLastIndex with no match give
+// -1; since element -1 of a list is its last, a rule that indexes a list
+// with them (persons[findIndex(...)]) is refused: find and findLast give
+// the element.
 //
-// Each use of a default or a zero value is counted for the compiled rule
-// that used it ([Expr.MissingAttributes]; rules with the same source share
-// a compilation, not a count), so a host can see data gaps.
+// A map's element type may say what an element the map does not hold
+// reads as instead of its zero value, with a method Missing() of its own
+// type ([MissingElement]). A person's consent is such a map: a channel
+// without a statement reads as the status "unknown", as
+// b2b.(*Person).ConsentFor gives it (its source is "" and its time the
+// zero time), whether the rule writes person.consent.email.status,
+// person.consent["email"].status, get(person.consent, "email").status or
+// person.consent?.email?.status, and in predicates over persons:
+//
+//	person.consent.sms.status == "unknown"             no statement about SMS
+//	any(persons, .consent.email.status == "unknown")   someone with none about email
+//
+// Compared with nil such an element is still nil (person.consent.email
+// == nil tells a channel without a statement). The values that explain a
+// decision read it the same way: unknown. A missing key of any other map
+// (m.key, m["key"]) reads as the zero value of its element type.
+//
+// Each use of a default, a zero value or a map's missing element is
+// counted for the compiled rule that used it ([Expr.MissingAttributes];
+// rules with the same source share a compilation, not a count), so a host
+// can see data gaps.
 //
 // Time is an input: expr's now() is disabled, and daysSince and hoursSince
 // read the environment's now field (an environment without one cannot use

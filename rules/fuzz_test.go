@@ -49,7 +49,7 @@ func FuzzCompileEval(f *testing.F) {
 		`persons[-1].department == "Finance"`,
 		`first(persons).department == "IT"`,
 		`find(persons, .department == "Sales").title == ""`,
-		`get(person.consent, "sms").status == ""`,
+		`get(person.consent, "sms").status == "unknown"`,
 		`first(persons) == nil`,
 		`max(map(persons, len(.title))) > 3`,
 		`mean(map(persons, len(.title))) >= 0`,
@@ -68,7 +68,9 @@ func FuzzCompileEval(f *testing.F) {
 		`bitand(median(account.employees), 1) == 0`,
 		`mean(now - person.updatedAt, duration("1h")) > duration("1h")`,
 		`inList(account.industry, ["a" * 2])`,
-		`person.consent?.email?.status == ""`,
+		`person.consent?.email?.status == "unknown"`,
+		`any(persons, .consent.sms.status == "unknown")`,
+		`person.consent[person.title].at < now`,
 		`findIndex(persons, .title == "x") >= 0`,
 	} {
 		f.Add(s)

@@ -58,7 +58,7 @@ func TestMissingElementsReadAsZero(t *testing.T) {
 		{"find without a match", `find(persons, .department == "Sales").title == ""`, result{true, true, 2}, ""},
 		{"findLast", `findLast(persons, .department == "IT").department == "IT"`, result{true, false, 1}, ""},
 		{"get", `get(persons, 9).department == ""`, result{true, true, 2}, ""},
-		{"get of a missing key", `get(person.consent, "sms").status == ""`, result{true, true, 2}, "a typed map's missing key"},
+		{"get of a missing key", `get(person.consent, "sms").status == "unknown"`, result{true, true, 2}, "a channel without a statement reads as b2b.Consent's Missing value"},
 		{"first as an argument", `icontains(first(account.domains), "acme")`, result{true, false, 1}, ""},
 		{"ordered comparison", `first(account.domains) > "a"`, result{true, false, 1}, "nil > \"a\" failed"},
 		{"nested in a library call", `between(daysSince(persons[4].updatedAt), 1, 2)`, result{false, false, 2}, "a zero time is never"},
@@ -68,10 +68,10 @@ func TestMissingElementsReadAsZero(t *testing.T) {
 		{"min of numbers", `min(map(persons, len(.department))) == 2`, result{true, false, 1}, ""},
 		{"mean of an empty list", `mean(map(persons, len(.department))) >= 0`, result{true, true, 0}, "mean of nothing is 0 in expr"},
 		{"let", `let p = first(persons); p.department == "IT"`, result{true, false, 1}, ""},
-		{"optional chain", `person.consent?.email?.status == ""`, result{true, true, 2}, "a nil map ends the chain: nil == \"\" failed"},
-		{"optional chain as an argument", `len(person.consent?.email?.status) == 0`, result{true, true, 2}, "len of nil failed"},
-		{"optional chain compared with nil", `person.consent?.email == nil`, result{true, true, 0}, ""},
-		{"optional chain with a default", `(person.consent?.email?.status ?? "none") == "none"`, result{true, true, 0}, ""},
+		{"optional chain", `person.consent?.email?.status == "unknown"`, result{true, true, 2}, "a nil map holds no channel"},
+		{"optional chain compared with nil", `person.consent?.email == nil`, result{true, true, 0}, "== nil tells an element that is not there"},
+		{"map element compared with nil", `person.consent.email == nil`, result{true, true, 0}, ""},
+		{"optional chain with a default", `(person.consent?.email?.status ?? "none") == "unknown"`, result{true, true, 2}, "the status of a channel without a statement is unknown, not nil"},
 	}
 	eng := rules.New()
 	for _, tt := range tests {
@@ -89,6 +89,171 @@ func TestMissingElementsReadAsZero(t *testing.T) {
 				t.Errorf("%s (-want +got):\n%s%s", tt.src, diff, tt.reason)
 			}
 		})
+	}
+}
+
+// ptrEnv holds a pointer, which an optional chain stops at when it is nil.
+type ptrEnv struct {
+	Account *b2b.Account `expr:"account"`
+}
+
+// TestOptionalChainStopsAtNil: an optional chain that stops at a nil part
+// reads as the zero value of its last field, counted; compared with nil,
+// or given a default, it is still nil.
+func TestOptionalChainStopsAtNil(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		src     string
+		want    bool
+		missing uint64
+	}{
+		{"compared", `account?.name == ""`, true, 1},
+		{"as an argument", `len(account?.name) == 0`, true, 1},
+		{"compared with nil", `account?.name == nil`, true, 0},
+		{"with a default", `(account?.name ?? "none") == "none"`, true, 0},
+	}
+	eng := rules.New()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			x, err := rules.Compile[ptrEnv, bool](eng, rules.Rule{Name: tt.name, Source: tt.src})
+			require.NoError(t, err)
+			got, err := x.Eval(&ptrEnv{})
+			require.NoError(t, err)
+			require.Equal(t, tt.want, got, tt.src)
+			require.Equal(t, tt.missing, x.MissingAttributes(), tt.src)
+		})
+	}
+}
+
+// consentEnv: the person stated consent for sms only; of the persons, the
+// first stated it for email, the second never stated any.
+func consentEnv() *roleEnv {
+	e := env()
+	e.Person.Consent = map[b2b.Channel]b2b.Consent{b2b.ChannelSMS: {Status: b2b.ConsentOptIn, Source: "crm"}}
+	e.Persons = []b2b.Person{
+		{Department: "IT", Consent: map[b2b.Channel]b2b.Consent{b2b.ChannelEmail: {Status: b2b.ConsentOptOut}}},
+		{Department: "Finance"},
+	}
+	return e
+}
+
+// TestMissingChannelReadsUnknown: a channel that a person's consent map
+// does not hold reads as b2b.ConsentUnknown, as b2b.(*Person).ConsentFor
+// gives it (b2b.Consent's Missing value), in every form a rule reads it:
+// through the map, an optional chain, an index, get, and in predicates
+// over persons. It used to read "", so rules testing for "unknown" were
+// false for exactly the persons they were meant for.
+func TestMissingChannelReadsUnknown(t *testing.T) {
+	t.Parallel()
+	bools := []struct {
+		name         string
+		src          string
+		stated, none bool // on consentEnv() and on emptyEnv() (no consent map)
+	}{
+		{"field", `person.consent.email.status == "unknown"`, true, true},
+		{"stated", `person.consent.sms.status == "unknown"`, false, true},
+		{"optional chain", `person.consent?.email?.status == "unknown"`, true, true},
+		{"optional chain, stated", `person.consent?.sms?.status == "opt-in"`, true, false},
+		{"index", `person.consent["email"].status == "unknown"`, true, true},
+		{"get", `get(person.consent, "email").status == "unknown"`, true, true},
+		{"in a predicate", `any(persons, .consent.sms.status == "unknown")`, true, false},
+		{"counted in a predicate", `count(persons, .consent.email.status == "unknown") == 1`, true, false},
+		{"all in a predicate", `all(persons, .consent.email.status in ["opt-out", "unknown"])`, true, true},
+		{"let", `let c = person.consent; c.email.status == "unknown"`, true, true},
+	}
+	eng := rules.New()
+	for _, tt := range bools {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			x, err := rules.Compile[roleEnv, bool](eng, rules.Rule{Name: tt.name, Source: tt.src})
+			require.NoError(t, err)
+			stated, err := x.Eval(consentEnv())
+			require.NoError(t, err)
+			none, err := x.Eval(emptyEnv())
+			require.NoError(t, err)
+			require.Equal(t, []bool{tt.stated, tt.none}, []bool{stated, none}, tt.src)
+		})
+	}
+	strs := []struct {
+		src          string
+		stated, none string
+	}{
+		{`person.consent.email.status`, b2b.ConsentUnknown, b2b.ConsentUnknown},
+		{`person.consent.sms.status`, b2b.ConsentOptIn, b2b.ConsentUnknown},
+		{`person.consent?.email?.status`, b2b.ConsentUnknown, b2b.ConsentUnknown},
+		{`person.consent.sms.source + "/" + person.consent.email.source`, "crm/", "/"},
+		{`join(map(persons, .consent.email.status), ",")`, "opt-out,unknown", ""},
+	}
+	for _, tt := range strs {
+		x, err := rules.Compile[roleEnv, string](eng, rules.Rule{Name: "status", Source: tt.src})
+		require.NoError(t, err, tt.src)
+		stated, err := x.Eval(consentEnv())
+		require.NoError(t, err)
+		none, err := x.Eval(emptyEnv())
+		require.NoError(t, err)
+		require.Equal(t, []string{tt.stated, tt.none}, []string{stated, none}, tt.src)
+	}
+	// As ConsentFor gives it.
+	p := consentEnv().Person
+	x := rules.MustCompile[roleEnv, string](eng, rules.Rule{Name: "email", Source: `person.consent.email.status`})
+	got, err := x.Eval(consentEnv())
+	require.NoError(t, err)
+	require.Equal(t, p.ConsentFor(b2b.ChannelEmail).Status, got)
+	// Each read of a channel without a statement is counted as missing data.
+	require.Equal(t, uint64(1), x.MissingAttributes())
+}
+
+// level is a map element that says what an element the map does not hold
+// reads as; badLevel's Missing does not give a badLevel, so it is not
+// taken for that.
+type (
+	level struct {
+		Name string `expr:"name"`
+	}
+	badLevel struct {
+		Name string `expr:"name"`
+	}
+	levelEnv struct {
+		Levels map[string]level    `expr:"levels"`
+		Bad    map[string]badLevel `expr:"bad"`
+	}
+)
+
+func (level) Missing() level     { return level{Name: "none"} }
+func (badLevel) Missing() string { return "none" }
+
+// TestMissingElementOfAMap: a map whose element type has a method
+// Missing() of its own type reads that value for a key it does not hold;
+// another map reads the zero value.
+func TestMissingElementOfAMap(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		src  string
+		want string
+	}{
+		{`levels.gold.name`, "gold"},
+		{`levels.silver.name`, "none"},
+		{`levels?.silver?.name`, "none"},
+		{`levels["silver"].name`, "none"},
+		{`bad.silver.name`, ""},
+		{`get(bad, "silver").name`, ""},
+	}
+	eng := rules.New()
+	for _, tt := range tests {
+		x, err := rules.Compile[levelEnv, string](eng, rules.Rule{Name: "level", Source: tt.src})
+		require.NoError(t, err, tt.src)
+		got, err := x.Eval(&levelEnv{Levels: map[string]level{"gold": {Name: "gold"}}})
+		require.NoError(t, err, tt.src)
+		require.Equal(t, tt.want, got, tt.src)
+	}
+	v, ok := rules.MissingElement(reflect.TypeFor[level]())
+	require.True(t, ok)
+	require.Equal(t, level{Name: "none"}, v)
+	for _, typ := range []reflect.Type{reflect.TypeFor[badLevel](), reflect.TypeFor[*level](), reflect.TypeFor[string](), reflect.TypeFor[any]()} {
+		_, ok := rules.MissingElement(typ)
+		require.False(t, ok, "%v", typ)
 	}
 }
 
