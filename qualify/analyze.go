@@ -15,6 +15,7 @@ import (
 	"github.com/expr-lang/expr/parser"
 
 	"github.com/quorumhq/quorum/buyinggroup"
+	"github.com/quorumhq/quorum/rules"
 )
 
 // A field is a scalar of the role environment that the analysis knows how
@@ -512,7 +513,9 @@ func display(v reflect.Value) string {
 
 // lookup resolves a path of expr names in a struct value, or says why it
 // cannot: "<missing>" for a key that is not in its map or a nil part (what
-// an optional chain stops at), "<unknown>" for a name that is no field.
+// an optional chain stops at), "<unknown>" for a name that is no field. A
+// key that is not in a map whose element type says what a missing element
+// reads as (rules.MissingElement) resolves to that value, as in the rule.
 func lookup(v reflect.Value, path []string) (reflect.Value, string) {
 	for _, name := range path {
 		for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
@@ -541,7 +544,13 @@ func lookup(v reflect.Value, path []string) (reflect.Value, string) {
 			}
 			x := v.MapIndex(reflect.ValueOf(name).Convert(v.Type().Key()))
 			if !x.IsValid() {
-				return reflect.Value{}, "<missing>"
+				// As the rule read it: person.consent.sms of a person
+				// with no statement for sms is b2b.Consent's Missing.
+				m, ok := rules.MissingElement(v.Type().Elem())
+				if !ok {
+					return reflect.Value{}, "<missing>"
+				}
+				x = reflect.ValueOf(m)
 			}
 			v = x
 		default:

@@ -545,7 +545,8 @@ func TestLongValuesAreCutBetweenCharacters(t *testing.T) {
 
 // TestOptionalChainValues: a rule that reads consent through an optional
 // chain explains itself with the value at the end of the chain, as the
-// same rule without '?' does, not with the whole map of consents.
+// same rule without '?' does, not with the whole map of consents; a
+// channel without a statement reads unknown there, as in the rule.
 func TestOptionalChainValues(t *testing.T) {
 	t.Parallel()
 	cat := qCatalog(t, buyinggroup.Definitions{
@@ -566,6 +567,43 @@ func TestOptionalChainValues(t *testing.T) {
 	}
 	require.Empty(t, cmp.Diff(map[string][]buyinggroup.Value{
 		"Reachable": {{Name: "person.consent.email.status", Value: "opt-in"}},
-		"Unreached": {{Name: "person.consent.sms.status", Value: "<missing>"}},
+		"Unreached": {{Name: "person.consent.sms.status", Value: "unknown"}},
+	}, got), "(-want +got)")
+}
+
+// TestUnknownConsentValues: a role for persons who never stated consent
+// for a channel (person.consent.sms.status == "unknown") takes them, with
+// or without a consent map, and explains itself with the status the rule
+// read, unknown, as b2b.(*Person).ConsentFor gives it.
+func TestUnknownConsentValues(t *testing.T) {
+	t.Parallel()
+	cat := qCatalog(t, buyinggroup.Definitions{
+		Templates: []buyinggroup.RoleTemplate{{ID: "t", MaxRolesPerPerson: 2, Roles: []buyinggroup.Role{
+			{Name: "Never asked", Rule: rules.Rule{Source: `person.consent.sms.status == "unknown"`}, Required: true},
+			{Name: "Never asked by mail", Rule: rules.Rule{Source: `person.consent?.email?.status == "unknown"`}},
+		}}},
+		Interests: []buyinggroup.SolutionInterest{{ID: "i", Template: "t"}},
+	})
+	res, err := qNew(t, cat).Account(qualify.AccountInput{Account: qAcme(), Persons: []b2b.Person{
+		{ID: "p1", Consent: map[string]b2b.Consent{b2b.ChannelEmail: {Status: b2b.ConsentOptIn, At: qT0}}},
+		{ID: "p2"},
+		{ID: "p3", Consent: map[string]b2b.Consent{b2b.ChannelSMS: {Status: b2b.ConsentOptOut, At: qT0}}},
+	}}, qT0)
+	require.NoError(t, err)
+	got := map[b2b.PersonID]map[string][]buyinggroup.Value{}
+	for _, d := range res.Decisions {
+		for _, m := range d.Matches {
+			if got[d.Person] == nil {
+				got[d.Person] = map[string][]buyinggroup.Value{}
+			}
+			got[d.Person][m.Role] = m.Values
+		}
+	}
+	sms := []buyinggroup.Value{{Name: "person.consent.sms.status", Value: b2b.ConsentUnknown}}
+	email := []buyinggroup.Value{{Name: "person.consent.email.status", Value: b2b.ConsentUnknown}}
+	require.Empty(t, cmp.Diff(map[b2b.PersonID]map[string][]buyinggroup.Value{
+		"p1": {"Never asked": sms},
+		"p2": {"Never asked": sms, "Never asked by mail": email},
+		"p3": {"Never asked by mail": email},
 	}, got), "(-want +got)")
 }
