@@ -169,8 +169,7 @@ func (d *decoder) decode(n ast.Node, v reflect.Value, path string) {
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
 		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
 		reflect.Float32, reflect.Float64:
-		if text, write, ok := leadingZero(n); ok {
-			d.addf(n, path, "the number %s has a leading zero, which YAML 1.1 reads as octal and YAML 1.2 as decimal: write %s", text, write)
+		if d.ambiguousNumber(n, path, false) {
 			return
 		}
 		d.number(n, v, path)
@@ -541,10 +540,14 @@ func (d *decoder) plain(n ast.Node, depth int) (any, error) {
 		return nil, nil
 	case *ast.BoolNode:
 		return n.Value, nil
-	case *ast.IntegerNode:
-		return n.Value, nil
-	case *ast.FloatNode:
-		return n.Value, nil
+	case *ast.IntegerNode, *ast.FloatNode:
+		if why, write, _, ok := readDifferently(n); ok {
+			return nil, fmt.Errorf("%s: write %s", why, write)
+		}
+		if i, ok := n.(*ast.IntegerNode); ok {
+			return i.Value, nil
+		}
+		return n.(*ast.FloatNode).Value, nil
 	case *ast.SequenceNode:
 		out := make([]any, len(n.Values))
 		for i, e := range n.Values {

@@ -36,11 +36,25 @@
 //   - Durations (wait.for, caps[].per, groupScore.velocityWindow,
 //     scoring[].halfLife, alerts[].cooldown) are text: "5d", "36h", "90m",
 //     "1d12h". A bare number is nanoseconds, as encoding/json writes them.
-//   - Numbers are YAML's and JSON's (0o10 and 0x10 too). A whole number
-//     with a leading zero (010, 08) is refused, with what to write: YAML
-//     1.1 reads 010 as octal 8, YAML 1.2 as 10; 00 to 07 read alike. A
-//     value quoted ("10") or tagged !!str (!!str 10, !!str true) is text,
-//     not a number or a boolean.
+//   - A number is read only when YAML 1.1 and YAML 1.2 (its core schema)
+//     read it as the same number, or when it is written as JSON writes
+//     numbers; any other is refused with what to write, since the file
+//     would mean one thing to one tool and another to the next. Form by
+//     form: decimal whole numbers (150, -3, +12, and 00 to 07),
+//     hexadecimal (0x1F) and numbers with a point (.5, 1., 010.5,
+//     1.5e+3, 5.e-3) read alike, and are read. JSON's numbers (1e3,
+//     1e-07, 1.5e3, as encoding/json writes small and large floats) are
+//     read as YAML 1.2 and JSON read them, though YAML 1.1 takes an
+//     exponent with no point or no sign for text. Refused: a leading zero
+//     (010 is octal 8 to YAML 1.1 and 10 to YAML 1.2; 08 and 01e3 are
+//     text to YAML 1.1), underscores (1_000, 0x1_F, 1_000.5), binary
+//     (0b11) and a sign before a base (-0x1F, +0x1F), all numbers to
+//     YAML 1.1 and text to YAML 1.2; octal with 0o (0o17), a number to
+//     YAML 1.2 and text to YAML 1.1; and, when not JSON's, an exponent
+//     with no point or no sign (+1e3, .5e3, 5.e3), text to YAML 1.1.
+//     A value quoted ("10") or tagged !!str (!!str 10, !!str true) is
+//     text, not a number or a boolean; a text field takes a number as it
+//     is written (version: 010 is "010").
 //   - Times (journeys[].endAt, wait.until) are RFC 3339 ("2026-03-02T09:00:00Z")
 //     or a date ("2026-12-31", midnight UTC); weekdays (wait.window.days)
 //     are names ("Monday", "mon") or numbers (0 is Sunday).

@@ -170,40 +170,6 @@ func plainNumber(n ast.Node) (string, bool) {
 	return s.Value, true
 }
 
-// leadingZero returns the text of a whole number written with a leading
-// zero that YAML 1.1 and YAML 1.2 read differently (010: octal 8 or 10;
-// 08: text or 8), and what to write instead. Zeros and one digit (00,
-// 07) read alike, as do numbers with a base (0o10, 0x10) and fractions.
-func leadingZero(n ast.Node) (text, write string, ok bool) {
-	switch x := n.(type) {
-	case *ast.IntegerNode:
-		if t := x.GetToken(); t != nil {
-			text = t.Value
-		}
-	case *ast.StringNode:
-		text, _ = plainNumber(x)
-	}
-	sign, digits := "", text
-	if digits != "" && (digits[0] == '-' || digits[0] == '+') {
-		sign, digits = digits[:1], digits[1:]
-	}
-	if len(digits) < 2 || digits[0] != '0' || strings.Trim(digits, "0123456789") != "" {
-		return "", "", false
-	}
-	trimmed := strings.TrimLeft(digits, "0")
-	if len(trimmed) <= 1 && (trimmed == "" || trimmed[0] < '8') {
-		return "", "", false
-	}
-	if sign == "+" {
-		sign = ""
-	}
-	write = sign + trimmed
-	if strings.Trim(trimmed, "01234567") == "" {
-		write += " (or " + sign + "0o" + trimmed + " for octal)"
-	}
-	return text, write, true
-}
-
 // wholeSyntax reports whether a number is written as a whole number.
 func wholeSyntax(s string) bool {
 	return !strings.ContainsAny(s, ".eE")

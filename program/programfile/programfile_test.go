@@ -260,45 +260,86 @@ func TestNumbersWithExponents(t *testing.T) {
 	}
 }
 
-// TestNumbersWithLeadingZeros: a whole number written with a leading zero
-// (010) is octal 8 to a YAML 1.1 reader and 10 to a YAML 1.2 one (08 is
-// text to the first, 8 to the second): it is refused with what to write,
-// rather than read as either (010 was read as 8, and 08 was "out of
-// range" for a whole number and 8 for a fraction). One that both read
-// alike (07, 00), a number with an explicit base and a fraction read as
-// they are.
-func TestNumbersWithLeadingZeros(t *testing.T) {
+// TestNumbersReadAlikeByYAML11And12: a number that a YAML 1.1 reader and a
+// YAML 1.2 (core schema) reader take differently is refused, with what to
+// write, rather than read as either: 010 is octal 8 to the first and 10 to
+// the second, 08 text to the first and 8 to the second, 1_000 and 0b11
+// numbers to the first and text to the second, 0o17 the other way round
+// (1_000, 0b11 and 0o17 were read as 1000, 3 and 15, 010 as 8). A number
+// both read alike (07, +12, 0x1F, .5, 1.5e+3) reads as it is, and so does
+// one written as JSON writes numbers (1e3, 1e-07, 1.5e3), which YAML 1.2
+// reads as JSON does.
+func TestNumbersReadAlikeByYAML11And12(t *testing.T) {
 	t.Parallel()
+	const (
+		whole    = "caps:\n  - {name: c, channel: email, max: %s, per: 7d}\n" // the value at 6:36
+		fraction = "readiness:\n  readyScore: %s\n"                           // the value at 6:15
+	)
 	tests := []struct {
-		name, src string
-		want      []string
+		field, value string
+		want         string // the problem, without its place; "" when read
+		read         float64
 	}{
-		{"whole number", "caps:\n  - {name: c, channel: email, max: 010, per: 7d}\n",
-			[]string{`6:36: caps[0].max: the number 010 has a leading zero, which YAML 1.1 reads as octal and YAML 1.2 as decimal: write 10 (or 0o10 for octal)`}},
-		{"not octal", "caps:\n  - {name: c, channel: email, max: 08, per: 7d}\n",
-			[]string{`6:36: caps[0].max: the number 08 has a leading zero, which YAML 1.1 reads as octal and YAML 1.2 as decimal: write 8`}},
-		{"fraction field", "readiness:\n  readyScore: 0150\n  nurtureScore: -09\n",
-			[]string{
-				`6:15: readiness.readyScore: the number 0150 has a leading zero, which YAML 1.1 reads as octal and YAML 1.2 as decimal: write 150 (or 0o150 for octal)`,
-				`7:17: readiness.nurtureScore: the number -09 has a leading zero, which YAML 1.1 reads as octal and YAML 1.2 as decimal: write -9`,
-			}},
-		{"explicit bases, one digit, fractions", "caps:\n  - {name: c, channel: email, max: 0o10, per: 7d}\n  - {name: d, channel: sms, max: 0x10, per: 7d}\n" +
-			"  - {name: e, channel: sms, max: 07, per: 1d}\nreadiness:\n  readyScore: 010.5\n  nurtureScore: 00\n", nil},
+		{whole, "010", "YAML 1.1 reads 010 as the octal number 8, YAML 1.2 as the number 10: write 10, or 8 for octal", 0},
+		{whole, "08", "YAML 1.1 reads 08 as text, YAML 1.2 as the number 8: write 8", 0},
+		{fraction, "0150", "YAML 1.1 reads 0150 as the octal number 104, YAML 1.2 as the number 150: write 150, or 104 for octal", 0},
+		{fraction, "-09", "YAML 1.1 reads -09 as text, YAML 1.2 as the number -9: write -9", 0},
+		{whole, "1_000", "YAML 1.1 reads 1_000 as the number 1000, YAML 1.2 as text: write 1000", 0},
+		{whole, "0_1", "YAML 1.1 reads 0_1 as the octal number 1, YAML 1.2 as text: write 1", 0},
+		{fraction, "1_000.5", "YAML 1.1 reads 1_000.5 as the number 1000.5, YAML 1.2 as text: write 1000.5", 0},
+		{whole, "0b11", "YAML 1.1 reads 0b11 as the binary number 3, YAML 1.2 as text: write 3", 0},
+		{fraction, "-0b11", "YAML 1.1 reads -0b11 as the binary number -3, YAML 1.2 as text: write -3", 0},
+		{whole, "0o17", "YAML 1.1 reads 0o17 as text, YAML 1.2 as the number 15: write 15", 0},
+		{whole, "-0o17", "YAML 1.1 and 1.2 read -0o17 as text: write -15", 0},
+		{whole, "+0x1F", "YAML 1.1 reads +0x1F as the hexadecimal number 31, YAML 1.2 as text: write 31", 0},
+		{fraction, "-0x1F", "YAML 1.1 reads -0x1F as the hexadecimal number -31, YAML 1.2 as text: write -31", 0},
+		{whole, "0x1_F", "YAML 1.1 reads 0x1_F as the hexadecimal number 31, YAML 1.2 as text: write 31", 0},
+		{fraction, "+1e3", "YAML 1.1 reads +1e3 as text, YAML 1.2 as the number 1000: write 1000", 0},
+		{fraction, ".5e3", "YAML 1.1 reads .5e3 as text, YAML 1.2 as the number 500: write 500", 0},
+		{fraction, "5.e3", "YAML 1.1 reads 5.e3 as text, YAML 1.2 as the number 5000: write 5000", 0},
+		{fraction, "01e3", "YAML 1.1 reads 01e3 as text, YAML 1.2 as the number 1000: write 1000", 0},
+		{fraction, "+1.5e300", "YAML 1.1 reads +1.5e300 as text, YAML 1.2 as the number 1.5e+300: write 1.5e+300", 0},
+		{fraction, "+1e300", "YAML 1.1 reads +1e300 as text, YAML 1.2 as the number 1.0e+300: write 1.0e+300", 0},
+
+		{whole, "07", "", 7},
+		{whole, "00", "", 0},
+		{whole, "-0", "", 0},
+		{whole, "+12", "", 12},
+		{whole, "0x1F", "", 31},
+		{whole, "0x10", "", 16},
+		{fraction, ".5", "", 0.5},
+		{fraction, "+.5", "", 0.5},
+		{fraction, "1.", "", 1},
+		{fraction, "010.5", "", 10.5},
+		{fraction, "00.5", "", 0.5},
+		{fraction, ".5e+3", "", 500},
+		{fraction, "5.e-3", "", 0.005},
+		{fraction, "+1.5e+3", "", 1500},
+		{fraction, "1e3", "", 1000},
+		{fraction, "1e-07", "", 1e-07},
+		{fraction, "1.5e3", "", 1500},
+		{fraction, "0e3", "", 0},
+		{fraction, "-1E+2", "", -100},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
+		t.Run(tt.value, func(t *testing.T) {
 			t.Parallel()
-			defs, err := programfile.Parse("broken.yaml", []byte(base+tt.src))
-			if tt.want == nil {
+			defs, err := programfile.Parse("broken.yaml", []byte(base+fmt.Sprintf(tt.field, tt.value)))
+			if tt.want == "" {
 				require.NoError(t, err)
-				require.Equal(t, []int{8, 16, 7}, []int{defs.Caps[0].Max, defs.Caps[1].Max, defs.Caps[2].Max})
-				require.Equal(t, []float64{10.5, 0}, []float64{defs.Readiness.ReadyScore, defs.Readiness.NurtureScore})
+				if tt.field == whole {
+					require.Equal(t, int(tt.read), defs.Caps[0].Max)
+				} else {
+					require.Equal(t, tt.read, defs.Readiness.ReadyScore)
+				}
 				return
 			}
 			require.Error(t, err)
-			if diff := cmp.Diff(tt.want, problems(t, err)); diff != "" {
-				t.Errorf("(-want +got):\n%s", diff)
+			want := "6:36: caps[0].max: " + tt.want
+			if tt.field == fraction {
+				want = "6:15: readiness.readyScore: " + tt.want
 			}
+			require.Equal(t, []string{want}, problems(t, err))
 		})
 	}
 }
