@@ -415,6 +415,9 @@ func (d *decoder) key(n ast.Node) (string, bool) {
 }
 
 func (d *decoder) duration(n ast.Node, v reflect.Value, path string) {
+	if d.ambiguousNumber(n, path, true) {
+		return
+	}
 	var dur time.Duration
 	switch s := n.(type) {
 	case *ast.IntegerNode:
@@ -460,6 +463,9 @@ func (d *decoder) time(n ast.Node, v reflect.Value, path string) {
 }
 
 func (d *decoder) weekday(n ast.Node, v reflect.Value, path string) {
+	if d.ambiguousNumber(n, path, false) {
+		return
+	}
 	if i, ok := integer(n); ok {
 		if i.neg || i.u > 6 {
 			d.addf(n, path, "a weekday number goes from 0 (Sunday) to 6 (Saturday), got %s", describe(n))

@@ -35,7 +35,8 @@
 //
 //   - Durations (wait.for, caps[].per, groupScore.velocityWindow,
 //     scoring[].halfLife, alerts[].cooldown) are text: "5d", "36h", "90m",
-//     "1d12h". A bare number is nanoseconds, as encoding/json writes them.
+//     "1d12h". A bare number is nanoseconds, as encoding/json writes them,
+//     and is held to the rule of numbers below (for: 010 is refused).
 //   - A number is read only when YAML 1.1 and YAML 1.2 (its core schema)
 //     read it as the same number, or when it is written as JSON writes
 //     numbers; any other is refused with what to write, since the file
@@ -52,9 +53,10 @@
 //     YAML 1.1 and text to YAML 1.2; octal with 0o (0o17), a number to
 //     YAML 1.2 and text to YAML 1.1; and, when not JSON's, an exponent
 //     with no point or no sign (+1e3, .5e3, 5.e3), text to YAML 1.1.
-//     A value quoted ("10") or tagged !!str (!!str 10, !!str true) is
-//     text, not a number or a boolean; a text field takes a number as it
-//     is written (version: 010 is "010").
+//     The same holds for weekdays written as numbers. A value quoted
+//     ("10") or tagged !!str (!!str 10, !!str true) is text, not a number
+//     or a boolean; a text field takes a number as it is written
+//     (version: 010 is "010").
 //   - Times (journeys[].endAt, wait.until) are RFC 3339 ("2026-03-02T09:00:00Z")
 //     or a date ("2026-12-31", midnight UTC); weekdays (wait.window.days)
 //     are names ("Monday", "mon") or numbers (0 is Sunday).

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/journey"
 	"github.com/quorumhq/quorum/program"
 	"github.com/quorumhq/quorum/program/programfile"
 	"github.com/quorumhq/quorum/qualify"
@@ -342,6 +343,40 @@ func TestNumbersReadAlikeByYAML11And12(t *testing.T) {
 			require.Equal(t, []string{want}, problems(t, err))
 		})
 	}
+}
+
+// TestNumbersReadAlikeInEveryField: weekdays and durations given as bare
+// numbers are held to the same rule as numbers (wait.for: 010 was 8
+// nanoseconds, and days: [0b1] Monday); a bare number is still a
+// duration in nanoseconds, as encoding/json writes one.
+func TestNumbersReadAlikeInEveryField(t *testing.T) {
+	t.Parallel()
+	src := base + `groupScore:
+  velocityWindow: 010
+caps:
+  - {name: c, channel: email, max: 1, per: 1_000}
+journeys:
+  - id: j
+    triggers: [{type: group_created, solutionInterest: dp}]
+    nodes:
+      - {id: w, kind: wait, wait: {for: 0o17, window: {days: [0b1, 1]}, next: e}}
+      - {id: e, kind: end, end: {}}
+`
+	_, err := programfile.Parse("broken.yaml", []byte(src))
+	require.Error(t, err)
+	require.Equal(t, []string{
+		"6:19: groupScore.velocityWindow: YAML 1.1 reads 010 as the octal number 8, YAML 1.2 as the number 10: write 10 (nanoseconds) or a duration such as 5d or 36h",
+		"8:44: caps[0].per: YAML 1.1 reads 1_000 as the number 1000, YAML 1.2 as text: write 1000 (nanoseconds) or a duration such as 5d or 36h",
+		"13:41: journeys[0].nodes[0].wait.for: YAML 1.1 reads 0o17 as text, YAML 1.2 as the number 15: write 15 (nanoseconds) or a duration such as 5d or 36h",
+		"13:63: journeys[0].nodes[0].wait.window.days[0]: YAML 1.1 reads 0b1 as the binary number 1, YAML 1.2 as text: write 1",
+	}, problems(t, err))
+
+	ok := strings.NewReplacer("010", "7", "1_000", "1000", "0o17", "07", "0b1, ", "").Replace(src)
+	defs, err := programfile.Parse("ok.yaml", []byte(ok))
+	require.NoError(t, err)
+	require.Equal(t, journey.Duration(7), defs.GroupScore.VelocityWindow)
+	require.Equal(t, journey.Duration(1000), defs.Caps[0].Per)
+	require.Equal(t, journey.Duration(7), defs.Journeys[0].Nodes[0].Wait.For)
 }
 
 // TestStrTaggedScalars: a scalar tagged !!str is text, as YAML has it,
