@@ -504,3 +504,74 @@ func TestMisspeltFieldBesideTheFieldItResembles(t *testing.T) {
 	require.Contains(t, got, want[0], "%v", err)
 	require.Len(t, got, 2, "the rule's problem and the misspelt field")
 }
+
+// TestProblemsThroughAliases: a problem of a value reached through an
+// alias (*c) is placed where the alias is used, which is the value the
+// path names, and says where the value is written and the anchor (&c) it
+// is written under; it was placed at the anchor's value, so that the
+// problem of the alias's place was told at another place, twice when the
+// anchor's own place had it too. So for a merge key's alias (<<: *c) and
+// for the problems of compiling.
+func TestProblemsThroughAliases(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		src  string
+		want []string
+	}{{
+		name: "a mapping",
+		src:  base + "caps:\n  - &c {name: c, channel: email, max: 2.5, per: 7d}\n  - *c\n",
+		want: []string{
+			`6:39: caps[0].max: expected a whole number, got the number 2.5`,
+			`7:5: caps[1].max: expected a whole number, got the number 2.5 (through *c: written at line 6, column 39, under &c at line 6, column 5)`,
+			`7:5: caps[1].name: duplicate cap "c" (through *c: written at line 6, column 15, under &c at line 6, column 5)`,
+		},
+	}, {
+		name: "a scalar",
+		src:  base + "readiness:\n  readyScore: &n lots\n  nurtureScore: *n\n",
+		want: []string{
+			`6:18: readiness.readyScore: expected a number, got the text "lots"`,
+			`7:17: readiness.nurtureScore: expected a number, got the text "lots" (through *n: written at line 6, column 18, under &n at line 6, column 15)`,
+		},
+	}, {
+		name: "a merge key",
+		src:  base + "caps:\n  - &c {name: c, channel: email, max: 2.5, per: 7d, pr: 1d}\n  - {<<: *c, name: d}\n",
+		want: []string{
+			`6:39: caps[0].max: expected a whole number, got the number 2.5`,
+			`6:53: caps[0].pr: unknown field "pr" (did you mean "per"?)`,
+			`7:10: caps[1].max: expected a whole number, got the number 2.5 (through *c: written at line 6, column 39, under &c at line 6, column 5)`,
+			`7:10: caps[1].pr: unknown field "pr" (did you mean "per"?) (through *c: written at line 6, column 53, under &c at line 6, column 5)`,
+		},
+	}, {
+		name: "an alias inside an aliased value: placed at the outer alias",
+		src:  base + "caps:\n  - &c {name: c, channel: email, max: &m 2.5, per: 7d}\n  - &d {name: d, channel: sms, max: *m, per: 7d}\n  - *d\n",
+		want: []string{
+			`6:42: caps[0].max: expected a whole number, got the number 2.5`,
+			`7:37: caps[1].max: expected a whole number, got the number 2.5 (through *m: written at line 6, column 42, under &m at line 6, column 39)`,
+			`8:5: caps[2].max: expected a whole number, got the number 2.5 (through *d: written at line 6, column 42, under &d at line 7, column 5)`,
+			`8:5: caps[2].name: duplicate cap "d" (through *d: written at line 7, column 15, under &d at line 7, column 5)`,
+		},
+	}, {
+		name: "a rule that does not compile",
+		src:  base + "audiences:\n  - name: a\n    rule: &r account.employees > 1 && zz\n  - name: b\n    rule: *r\n",
+		want: []string{
+			`7:39: audiences[0].rule: rule "a" 1:26: unknown name zz`,
+			`9:11: audiences[1].rule: rule "b" 1:26: unknown name zz (through *r: written at line 7, column 39, under &r at line 7, column 11)`,
+		},
+	}, {
+		name: "a compile problem through a merge key",
+		src:  base + "caps:\n  - &c {name: c, channel: email, max: 0, per: 7d}\n  - {<<: *c, name: d}\n",
+		want: []string{
+			`6:39: caps[0].max: must be at least 1, got 0`,
+			`7:10: caps[1].max: must be at least 1, got 0 (through *c: written at line 6, column 39, under &c at line 6, column 5)`,
+		},
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := programfile.Compile("broken.yaml", []byte(tt.src), program.Options{})
+			require.Error(t, err)
+			require.Empty(t, cmp.Diff(tt.want, problems(t, err)), "(-want +got)\n%s", err)
+		})
+	}
+}

@@ -58,6 +58,10 @@ type decoder struct {
 	// that a mapping that merges itself (p: &p {<<: *p}) is reported
 	// instead of expanded without end.
 	merging map[ast.Node]bool
+	// through holds the aliases (*name, <<: *name) the value being
+	// decoded was reached through, the outermost first: its problems are
+	// placed at the outermost, where the value is used.
+	through []*ast.AliasNode
 }
 
 // unread is a value of the file that a reading problem kept out of the
@@ -83,7 +87,11 @@ func (d *decoder) skipf(n ast.Node, path string, u unread, format string, args .
 	if line == 0 {
 		line, col = max(d.hereLine, 1), max(d.hereCol, 1)
 	}
-	d.problems = append(d.problems, Problem{File: d.file, Line: line, Column: col, Path: path, Message: fmt.Sprintf(format, args...)})
+	msg := fmt.Sprintf(format, args...)
+	if len(d.through) > 0 {
+		line, col, msg = d.placeAtAlias(d.through[0], line, col, msg)
+	}
+	d.problems = append(d.problems, Problem{File: d.file, Line: line, Column: col, Path: path, Message: msg})
 	d.unread = append(d.unread, u)
 }
 
@@ -104,6 +112,9 @@ func (d *decoder) decode(n ast.Node, v reflect.Value, path string) {
 	if d.anchors.dangling(n) {
 		d.addf(n, path, "alias to no anchor")
 		return
+	}
+	if a := aliasOf(n); a != nil {
+		defer d.enter(a)()
 	}
 	n = d.anchors.text(n)
 	if isNull(n) {
@@ -244,29 +255,37 @@ func (d *decoder) structure(n ast.Node, v reflect.Value, path string) {
 		}
 	}
 	for _, e := range entries {
-		key, ok := d.key(e.Key)
-		if !ok {
-			d.skipf(e.Key, path, unread{path: path, node: e.Value}, "a field name must be text, got %s", describe(e.Key))
-			continue
-		}
-		f, ok := fs.byName[key]
-		if !ok {
-			kpath := joinField(path, key)
-			meant := kpath
-			if s := fs.suggest(key); s != "" && !written[s] {
-				meant = joinField(path, s)
-			}
-			d.skipf(e.Key, kpath, unread{path: meant, node: e.Value}, "unknown field %q%s", key, fs.hint(key))
-			continue
-		}
-		fpath := joinField(path, f.name)
-		if prev, dup := seen[f.name]; dup && !e.merged {
-			d.skipf(e.Key, fpath, unread{path: fpath, node: e.Value}, "field %q is given twice (also %s)", key, alsoAt(prev, e.Key))
-			continue
-		}
-		seen[f.name] = e.Key
-		d.decode(e.Value, v.FieldByIndex(f.index), fpath)
+		leave := d.enter(e.via)
+		d.field(fs, e, seen, written, v, path)
+		leave()
 	}
+}
+
+// field reads entry e of a mapping into its field of struct v; seen holds
+// the fields read so far and written those the mapping has.
+func (d *decoder) field(fs *fieldSet, e entry, seen map[string]ast.Node, written map[string]bool, v reflect.Value, path string) {
+	key, ok := d.key(e.Key)
+	if !ok {
+		d.skipf(e.Key, path, unread{path: path, node: e.Value}, "a field name must be text, got %s", describe(e.Key))
+		return
+	}
+	f, ok := fs.byName[key]
+	if !ok {
+		kpath := joinField(path, key)
+		meant := kpath
+		if s := fs.suggest(key); s != "" && !written[s] {
+			meant = joinField(path, s)
+		}
+		d.skipf(e.Key, kpath, unread{path: meant, node: e.Value}, "unknown field %q%s", key, fs.hint(key))
+		return
+	}
+	fpath := joinField(path, f.name)
+	if prev, dup := seen[f.name]; dup && !e.merged {
+		d.skipf(e.Key, fpath, unread{path: fpath, node: e.Value}, "field %q is given twice (also %s)", key, alsoAt(prev, e.Key))
+		return
+	}
+	seen[f.name] = e.Key
+	d.decode(e.Value, v.FieldByIndex(f.index), fpath)
 }
 
 // alsoAt says where the first of a key given twice is, seen from the
@@ -294,29 +313,33 @@ func (d *decoder) mapping(n ast.Node, v reflect.Value, path string) {
 	m := reflect.MakeMapWithSize(t, len(entries))
 	seen := map[string]ast.Node{}
 	for _, e := range entries {
+		leave := d.enter(e.via)
 		key, ok := d.key(e.Key)
-		if !ok {
-			d.skipf(e.Key, path, unread{path: path, node: e.Value}, "a key must be text, got %s", describe(e.Key))
-			continue
-		}
 		kpath := fmt.Sprintf("%s[%q]", path, key)
-		if prev, dup := seen[key]; dup && !e.merged {
+		prev, dup := seen[key]
+		switch {
+		case !ok:
+			d.skipf(e.Key, path, unread{path: path, node: e.Value}, "a key must be text, got %s", describe(e.Key))
+		case dup && !e.merged:
 			d.skipf(e.Key, kpath, unread{path: kpath, node: e.Value}, "key %q is given twice (also %s)", key, alsoAt(prev, e.Key))
-			continue
+		default:
+			seen[key] = e.Key
+			elem := reflect.New(t.Elem()).Elem()
+			d.decode(e.Value, elem, kpath)
+			m.SetMapIndex(reflect.ValueOf(key).Convert(t.Key()), elem)
 		}
-		seen[key] = e.Key
-		elem := reflect.New(t.Elem()).Elem()
-		d.decode(e.Value, elem, kpath)
-		m.SetMapIndex(reflect.ValueOf(key).Convert(t.Key()), elem)
+		leave()
 	}
 	v.Set(m)
 }
 
 // entry is one key and value of a mapping; merged marks one that came from
-// a merge key ("<<: *base") and yields to the mapping's own keys.
+// a merge key ("<<: *base") and yields to the mapping's own keys, via the
+// alias it came through, if any.
 type entry struct {
 	Key, Value ast.Node
 	merged     bool
+	via        *ast.AliasNode
 }
 
 // entries lists the keys and values of a mapping node, merge keys
@@ -386,19 +409,65 @@ func (d *decoder) merge(n ast.Node, path string, depth int) []entry {
 		d.addf(written, path, "a merge key (<<) cannot merge the mapping it is in")
 		return nil
 	}
+	var es []entry
 	if seq, ok := n.(*ast.SequenceNode); ok && depth == 0 {
-		var out []entry
 		for _, e := range seq.Values {
-			out = append(out, d.merge(e, path, depth+1)...)
+			es = append(es, d.merge(e, path, depth+1)...)
 		}
-		return out
+	} else {
+		var ok bool
+		if es, ok = d.entries(n, path); !ok || depth > 8 {
+			d.addf(n, path, "a merge key (<<) takes a mapping or a list of mappings, got %s", describe(n))
+			return nil
+		}
 	}
-	es, ok := d.entries(n, path)
-	if !ok || depth > 8 {
-		d.addf(n, path, "a merge key (<<) takes a mapping or a list of mappings, got %s", describe(n))
-		return nil
+	// The entries are used where the alias is (<<: *base), the outermost
+	// alias of merges of merges.
+	if a := aliasOf(written); a != nil {
+		for i := range es {
+			es[i].via = a
+		}
 	}
 	return es
+}
+
+// enter records that what follows is reached through alias a (nothing
+// when a is nil), until the function returned is called.
+func (d *decoder) enter(a *ast.AliasNode) func() {
+	if a == nil {
+		return func() {}
+	}
+	d.through = append(d.through, a)
+	return func() { d.through = d.through[:len(d.through)-1] }
+}
+
+// placeAtAlias places a problem written at line:col, inside the value
+// that alias a names, at a instead, and says in msg (at the end of its
+// first line) where the value is written and under which anchor.
+func (d *decoder) placeAtAlias(a *ast.AliasNode, line, col int, msg string) (int, int, string) {
+	aline, acol := nodePos(a)
+	if aline == 0 || aline == line && acol == col {
+		return line, col, msg
+	}
+	name := ""
+	if a.Value != nil {
+		if t := a.Value.GetToken(); t != nil {
+			name = t.Value
+		}
+	}
+	note := fmt.Sprintf(" (through *%s: written at line %d, column %d", name, line, col)
+	if an := d.anchors.anchorOf(a); an != nil {
+		if l, c := nodePos(an); l > 0 {
+			note += fmt.Sprintf(", under &%s at line %d, column %d", name, l, c)
+		}
+	}
+	note += ")"
+	first, rest, multi := strings.Cut(msg, "\n")
+	msg = first + note
+	if multi {
+		msg += "\n" + rest
+	}
+	return aline, acol, msg
 }
 
 // key returns the text of a mapping key.

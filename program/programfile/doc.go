@@ -71,7 +71,14 @@
 //     directory ([LoadFS]: inside the same file system). The file is read
 //     as an inline model is: its problems are told under the program's
 //     readiness.model, every one at its line and column in that file.
-//   - Anchors, aliases and merge keys (<<: *base) work as in YAML.
+//   - Anchors, aliases and merge keys (<<: *base) work as in YAML. A
+//     problem of a value reached through an alias, reading or compiling,
+//     is placed where the value is used, at the alias (for a merge key,
+//     its alias; through an alias inside an aliased value, the outermost),
+//     and says where the value is written and under which anchor, as in
+//     "caps[1].max: expected a whole number, got the number 2.5 (through
+//     *c: written at line 8, column 39, under &c at line 8, column 5)".
+//     The anchor's own place has its own problem.
 //   - A program file holds one YAML document.
 //
 // # Validate

@@ -1,6 +1,7 @@
 package programfile
 
 import (
+	"cmp"
 	"fmt"
 	"reflect"
 	"strconv"
@@ -95,6 +96,10 @@ type located struct {
 	// key is the key of node in its mapping, when the path's last part
 	// is a key in brackets (groupScore.models["dp"]).
 	key ast.Node
+	// through is the outermost alias (*name, <<: *name) the path goes
+	// through, nil when none: node is then inside the alias's anchor, and
+	// the problem is placed at the alias.
+	through *ast.AliasNode
 }
 
 // locate finds the node a program.Compile path names. A journey's nodes
@@ -111,50 +116,58 @@ func (d *decoder) locate(root ast.Node, path string) located {
 		}
 		b.WriteString(s.String())
 	}
+	var through *ast.AliasNode
+	pass := func(a *ast.AliasNode) {
+		if through == nil {
+			through = a
+		}
+	}
 	for i, s := range segs {
-		next, shown := d.step(cur, s, segs[i+1:])
+		next, shown, via := d.step(cur, s, segs[i+1:])
 		if next == nil {
 			// A missing setting of a journey node's kind (a split's
 			// else) is under the kind's key, when the node has one.
-			if cfg, key := d.kindConfig(cur); cfg != nil && s.kind == '.' {
+			if cfg, key, via := d.kindConfig(cur); cfg != nil && s.kind == '.' {
 				if _, own := fieldsOf(nodeType).byName[s.field]; !own {
 					write(segment{field: key, kind: '.'})
 					cur = cfg
+					pass(via)
 				}
 			}
 			for _, rest := range segs[i:] {
 				write(rest)
 			}
-			return located{node: cur, path: b.String()}
+			return located{node: cur, path: b.String(), through: through}
 		}
 		write(shown)
+		pass(via)
 		prev := cur
 		cur = next
 		if i == len(segs)-1 && shown.kind == '"' {
-			return located{node: cur, exact: true, path: b.String(), key: d.keyNode(prev, s.key)}
+			return located{node: cur, exact: true, path: b.String(), key: d.keyNode(prev, s.key), through: through}
 		}
 	}
-	return located{node: cur, exact: true, path: b.String()}
+	return located{node: cur, exact: true, path: b.String(), through: through}
 }
 
 // step follows one segment from n, before the rest of the path; shown is
-// the segment as the file has it. A nil node means the segment leads
-// nowhere.
-func (d *decoder) step(n ast.Node, s segment, rest []segment) (ast.Node, segment) {
+// the segment as the file has it, via the outermost alias the step goes
+// through (nil when none). A nil node means the segment leads nowhere.
+func (d *decoder) step(n ast.Node, s segment, rest []segment) (ast.Node, segment, *ast.AliasNode) {
 	switch s.kind {
 	case '.':
-		if v, _ := d.lookup(n, s.field); v != nil {
-			return v, s
+		if v, via, _ := d.lookupVia(n, s.field); v != nil {
+			return v, s, via
 		}
 		// A journey node's settings live under its kind's key.
-		if cfg, key := d.kindConfig(n); cfg != nil {
-			if v, _ := d.lookup(cfg, s.field); v != nil {
-				return v, segment{field: key + "." + s.field, kind: '.'}
+		if cfg, key, cvia := d.kindConfig(n); cfg != nil {
+			if v, via, _ := d.lookupVia(cfg, s.field); v != nil {
+				return v, segment{field: key + "." + s.field, kind: '.'}, cmp.Or(cvia, via)
 			}
 		}
 	case '[':
 		if seq, ok := d.anchors.resolve(n).(*ast.SequenceNode); ok && s.index >= 0 && s.index < len(seq.Values) {
-			return seq.Values[s.index], s
+			return seq.Values[s.index], s, aliasOf(seq.Values[s.index])
 		}
 	case '"':
 		switch x := d.anchors.resolve(n).(type) {
@@ -179,22 +192,22 @@ func (d *decoder) step(n ast.Node, s segment, rest []segment) (ast.Node, segment
 					found = whole
 				}
 				if found >= 0 {
-					return x.Values[found], segment{index: found, kind: '['}
+					return x.Values[found], segment{index: found, kind: '['}, aliasOf(x.Values[found])
 				}
 			}
 		default:
-			if v, _ := d.lookup(x, s.key); v != nil {
-				return v, s
+			if v, via, _ := d.lookupVia(x, s.key); v != nil {
+				return v, s, via
 			}
 		}
 	}
-	return nil, s
+	return nil, s, nil
 }
 
 // reaches reports whether every segment of path leads somewhere from n.
 func (d *decoder) reaches(n ast.Node, path []segment) bool {
 	for i, s := range path {
-		if n, _ = d.step(n, s, path[i+1:]); n == nil {
+		if n, _, _ = d.step(n, s, path[i+1:]); n == nil {
 			return false
 		}
 	}
@@ -205,37 +218,46 @@ func (d *decoder) reaches(n ast.Node, path []segment) bool {
 var nodeType = reflect.TypeFor[journey.Node]()
 
 // kindConfig returns the settings of journey node n, under the key of its
-// kind (split: for kind split), and that key; nil when n has no kind or
-// no such settings.
-func (d *decoder) kindConfig(n ast.Node) (ast.Node, string) {
+// kind (split: for kind split), that key and the alias the settings are
+// reached through; nil when n has no kind or no such settings.
+func (d *decoder) kindConfig(n ast.Node) (ast.Node, string, *ast.AliasNode) {
 	kind, ok := d.lookup(n, "kind")
 	if !ok {
-		return nil, ""
+		return nil, "", nil
 	}
 	k, ok := scalarText(d.anchors.resolve(kind))
 	if !ok {
-		return nil, ""
+		return nil, "", nil
 	}
-	cfg, _ := d.lookup(n, kindKey(k))
-	return cfg, kindKey(k)
+	cfg, via, _ := d.lookupVia(n, kindKey(k))
+	return cfg, kindKey(k), via
 }
 
 // lookup returns the value of key in mapping n; for a key given with no
 // value it returns the key node, so that positions still point at it.
 func (d *decoder) lookup(n ast.Node, key string) (ast.Node, bool) {
+	v, _, ok := d.lookupVia(n, key)
+	return v, ok
+}
+
+// lookupVia is lookup, and gives the alias the value is reached through:
+// the merge key's (<<: *base) that brought the entry, or else the alias
+// the value is (key: *name); nil when none.
+func (d *decoder) lookupVia(n ast.Node, key string) (ast.Node, *ast.AliasNode, bool) {
 	es, ok := d.entries(d.anchors.resolve(n), "")
 	if !ok {
-		return nil, false
+		return nil, nil, false
 	}
 	for _, e := range es {
 		if k, ok := d.key(e.Key); ok && k == key {
+			via := cmp.Or(e.via, aliasOf(e.Value))
 			if isNull(d.anchors.resolve(e.Value)) {
-				return e.Key, true
+				return e.Key, e.via, true
 			}
-			return e.Value, true
+			return e.Value, via, true
 		}
 	}
-	return nil, false
+	return nil, nil, false
 }
 
 // keyNode returns the key node of key in mapping n, nil when there is none.

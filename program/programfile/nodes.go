@@ -447,19 +447,45 @@ walk:
 	return r
 }
 
-// target returns the node an alias names (its anchor's value, tags and
-// all), nil when there is none.
-func (a *anchors) target(x *ast.AliasNode) ast.Node {
+// aliasOf returns the alias n is, under its anchors and tags; nil when n
+// is not one.
+func aliasOf(n ast.Node) *ast.AliasNode {
+	for range 16 {
+		switch x := n.(type) {
+		case *ast.AnchorNode:
+			n = x.Value
+		case *ast.TagNode:
+			n = x.Value
+		case *ast.AliasNode:
+			return x
+		default:
+			return nil
+		}
+	}
+	return nil
+}
+
+// anchorOf returns the anchor an alias names, nil when there is none.
+func (a *anchors) anchorOf(x *ast.AliasNode) *ast.AnchorNode {
 	if x.Value == nil {
 		return nil
 	}
-	var target ast.Node
+	var anchor *ast.AnchorNode
 	for _, an := range a.byName[x.Value.GetToken().Value] {
 		if offset(an) < offset(x) {
-			target = an.Value
+			anchor = an
 		}
 	}
-	return target
+	return anchor
+}
+
+// target returns the node an alias names (its anchor's value, tags and
+// all), nil when there is none.
+func (a *anchors) target(x *ast.AliasNode) ast.Node {
+	if an := a.anchorOf(x); an != nil {
+		return an.Value
+	}
+	return nil
 }
 
 // resolve strips anchors and tags and follows aliases; an alias to no

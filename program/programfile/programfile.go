@@ -237,8 +237,9 @@ func (p *parsed) compileError(err error) error {
 		n := p.dec.anchors.resolve(loc.node)
 		if isRule && loc.exact && isMapping(n) {
 			about = joinField(loc.path, "expr")
-			if e, ok := p.dec.lookup(n, "expr"); ok {
+			if e, via, ok := p.dec.lookupVia(n, "expr"); ok {
 				n = p.dec.anchors.resolve(e)
+				loc.through = cmp.Or(loc.through, via)
 			}
 		}
 		name, unknown := unknownName(vp.Err)
@@ -273,6 +274,10 @@ func (p *parsed) compileError(err error) error {
 		}
 		if pr.Line == 0 {
 			pr.Line, pr.Column = 1, 1
+		}
+		if loc.through != nil {
+			// A value reached through an alias is placed where it is used.
+			pr.Line, pr.Column, pr.Message = p.dec.placeAtAlias(loc.through, pr.Line, pr.Column, pr.Message)
 		}
 		out = append(out, pr)
 	}

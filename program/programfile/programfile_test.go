@@ -397,9 +397,9 @@ func TestStrTaggedScalars(t *testing.T) {
 		{"boolean", "stageModels:\n  - {id: m, name: M, stages: [{name: A, entry: !!str true}]}\n",
 			[]string{`6:53: stageModels[0].stages[0].entry: expected true or false, got the text "true"`}},
 		{"through an alias", "readiness:\n  readyScore: &n !<tag:yaml.org,2002:str> 150\n  nurtureScore: *n\n",
-			[]string{ // both at the anchor's value, as every problem of an aliased value
+			[]string{ // the second where the alias is used
 				`6:42: readiness.readyScore: expected a number, got the text "150"`,
-				`6:42: readiness.nurtureScore: expected a number, got the text "150"`,
+				`7:17: readiness.nurtureScore: expected a number, got the text "150" (through *n: written at line 6, column 42, under &n at line 6, column 15)`,
 			}},
 		{"text", "version: !!str 10\n", nil},
 	}
