@@ -97,21 +97,23 @@ func cutSign(s string) (sign, rest string) {
 }
 
 // wholeReading reads the digits of a whole number in base (underscores
-// left out), in decimal. A number of hundreds of digits, far out of any
-// field's range, is not converted: it reads as text.
+// left out), in decimal. A number in another base of hundreds of digits,
+// far out of any field's range, is not converted: it reads as text.
 func wholeReading(sign, digits string, base int, name string) reading {
-	digits = strings.TrimLeft(strings.ReplaceAll(digits, "_", ""), "0")
-	if digits == "" {
+	value := strings.TrimLeft(strings.ReplaceAll(digits, "_", ""), "0")
+	switch {
+	case value == "":
 		return reading{number: true, value: "0", base: name}
-	}
-	if len(digits) > 256 {
+	case base == 10:
+	case len(value) > 256:
 		return reading{}
+	default:
+		var i big.Int
+		if _, ok := i.SetString(value, base); !ok {
+			return reading{}
+		}
+		value = i.String()
 	}
-	var i big.Int
-	if _, ok := i.SetString(digits, base); !ok {
-		return reading{}
-	}
-	value := i.String()
 	if sign == "-" {
 		value = "-" + value
 	}

@@ -301,6 +301,8 @@ func TestNumbersReadAlikeByYAML11And12(t *testing.T) {
 		{fraction, "01e3", "YAML 1.1 reads 01e3 as text, YAML 1.2 as the number 1000: write 1000", 0},
 		{fraction, "+1.5e300", "YAML 1.1 reads +1.5e300 as text, YAML 1.2 as the number 1.5e+300: write 1.5e+300", 0},
 		{fraction, "+1e300", "YAML 1.1 reads +1e300 as text, YAML 1.2 as the number 1.0e+300: write 1.0e+300", 0},
+		// Both read it as the same number, too large for any field.
+		{whole, "+" + strings.Repeat("1", 300), "the number +" + strings.Repeat("1", 300) + " is out of range", 0},
 
 		{whole, "07", "", 7},
 		{whole, "00", "", 0},
