@@ -386,19 +386,8 @@ func offset(n ast.Node) int {
 // dangling reports whether n is, or leads to, an alias whose anchor is
 // not defined before it.
 func (a *anchors) dangling(n ast.Node) bool {
-	for range 16 {
-		switch x := n.(type) {
-		case *ast.AnchorNode:
-			n = x.Value
-		case *ast.TagNode:
-			n = x.Value
-		case *ast.AliasNode:
-			return a.resolve(x) == nil
-		default:
-			return false
-		}
-	}
-	return true
+	x := aliasOf(n)
+	return x != nil && a.resolve(x) == nil
 }
 
 // text is resolve, but for a scalar tagged !!str, which YAML has for
