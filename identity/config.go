@@ -40,6 +40,12 @@ type Config struct {
 // A MergePolicy says, field by field, which source record's value the golden
 // record takes.
 //
+// A person's email and phone that identify nobody (b2b.PlaceholderEmail:
+// noreply@acme.com, unknown@unknown.com; b2b.PlaceholderPhone:
+// 000-000-0000, "n/a") come after every real one before any rule: such a
+// value is the golden person's only when none of its records gives a
+// real one, and the rule then chooses among the placeholders.
+//
 // A person's consent is decided for each channel on its own, from the
 // records' consent statements, by the rule that governance applies:
 // the strictest recent statement wins (b2b.CompareConsent). In order:

@@ -28,8 +28,8 @@
 //   - An address that forms and imports fill in for a person who gave none
 //     (noreply@acme.com, unknown@unknown.com, test@example.com:
 //     b2b.PlaceholderEmail) is no identifier: persons who are not the same
-//     share it. It stays the record's (and may be the golden person's)
-//     email, but links no records, is no identifier of the golden person
+//     share it. It stays the record's email, and is the golden person's
+//     only when none of its records gives a real one; it links no records, is no identifier of the golden person
 //     (Lookup finds nobody by it), is dropped when a record gives it among
 //     its identifiers (in a namespace of [KindEmail]), and is not kept as
 //     a former email when a later version replaces it. A record whose only
@@ -37,10 +37,18 @@
 //     record ID. Its domain still resolves the person's account as any
 //     email's does (noreply@acme.com names Acme's domain; unknown.com and
 //     example.com find an account only if one holds them). Persons are not
-//     linked by phone at all.
+//     linked by phone at all; a phone number that identifies nobody
+//     (000-000-0000, 123-456-7890, "n/a": b2b.PlaceholderPhone) is the
+//     golden person's, like a placeholder email, only when no record
+//     gives a real one.
 //   - A golden record ([GoldenPerson], [GoldenAccount]) takes each field from
 //     one record, chosen by a [MergePolicy]: per-field source priority, then
-//     the most recent, then the later arrival. Every field keeps its
+//     the most recent, then the later arrival; for a person's email and
+//     phone, a record that gives a real one comes before every record
+//     that gives a placeholder, whatever the policy (a CRM contact's
+//     noreply@acme.com does not hide the address its Marketo lead gives,
+//     and the account is resolved from the real address's domain). Every
+//     field keeps its
 //     [Provenance] (source, record, time, rule). The defaults: the CRM wins
 //     for names, title, department, seniority, phone, company and account
 //     reference; the most recent record wins for the rest but consent.

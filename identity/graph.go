@@ -72,7 +72,10 @@ type Provenance struct {
 	RecordID string     `json:"recordId"`
 	Time     time.Time  `json:"time"`
 	// Rule is the merge rule that chose it ("most recent",
-	// "source priority salesforce > dynamics, then most recent").
+	// "source priority salesforce > dynamics, then most recent"). For
+	// the email and the phone the rule chooses among the records that
+	// give a real value, placeholders coming after them (see
+	// [MergePolicy]).
 	Rule string `json:"rule"`
 	// Reason, set for consent when more than one record states it for
 	// the channel, says why the record's statement won over each of the

@@ -1,6 +1,7 @@
 package identity_test
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -139,6 +140,117 @@ func TestPlaceholderEmailLinksNobody(t *testing.T) {
 					_, ok := g.Lookup(identity.Identifier{Namespace: identity.NSEmail, Value: e})
 					require.False(t, ok, "%s: %s finds a person", name, e)
 				}
+			}
+		})
+	}
+}
+
+// TestGoldenPrefersARealAddress: of a person's records, one with a real
+// email or phone gives the golden person's, over one with a placeholder
+// (b2b.PlaceholderEmail, b2b.PlaceholderPhone), whatever the merge
+// policy, the records' times and the order they arrive in; a
+// placeholder is the golden value only when no record gives a real one.
+// The account is then resolved from the real address's domain.
+func TestGoldenPrefersARealAddress(t *testing.T) {
+	t.Parallel()
+	// contact is a CRM contact; lead a Marketo lead carrying the
+	// contact's ID, so that the two are one person whatever their emails.
+	contact := func(h int, email, phone string) identity.PersonRecord {
+		r := sfContact("0035e00000CoNtA", email, "")
+		r.Person.Phone, r.Time = phone, at(h)
+		return r
+	}
+	lead := func(h int, email, phone string) identity.PersonRecord {
+		r := mktoLead("L-1", email)
+		r.Identifiers = append(r.Identifiers, identity.Identifier{Namespace: identity.NSSalesforceContactID, Value: "0035e00000CoNtA"})
+		r.Person.Phone, r.Time = phone, at(h)
+		return r
+	}
+	crmEmail := &identity.MergePolicy{Fields: map[string]identity.FieldRule{"email": {Sources: []b2b.Source{b2b.SourceSalesforce}}}}
+	acmeLink := []identity.Link{{Account: "acme", Method: identity.MethodEmailDomain, Confidence: 0.9, Primary: true, Evidence: `email domain "acme.com"`}}
+	tests := []struct {
+		name    string
+		policy  *identity.MergePolicy
+		records []identity.PersonRecord
+		// email and phone are the golden values, with the records
+		// ("source:recordID") they come from.
+		email, emailFrom, phone, phoneFrom string
+		links                              []identity.Link
+	}{
+		{name: "the placeholder is the most recent",
+			records: []identity.PersonRecord{lead(1, "jane@acme.com", ""), contact(2, "noreply@acme.com", "")},
+			email:   "jane@acme.com", emailFrom: "marketo:L-1", links: acmeLink},
+		{name: "the real address is the most recent",
+			records: []identity.PersonRecord{contact(1, "noreply@acme.com", ""), lead(2, "jane@acme.com", "")},
+			email:   "jane@acme.com", emailFrom: "marketo:L-1", links: acmeLink},
+		{name: "the CRM wins the email but gives a placeholder",
+			policy:  crmEmail,
+			records: []identity.PersonRecord{contact(2, "NoReply@Acme.com", ""), lead(1, "jane@acme.com", "")},
+			email:   "jane@acme.com", emailFrom: "marketo:L-1", links: acmeLink},
+		{name: "the placeholder's domain names no account, the real one's does",
+			records: []identity.PersonRecord{lead(1, "jane@acme.com", ""), contact(2, "unknown@unknown.com", "")},
+			email:   "jane@acme.com", emailFrom: "marketo:L-1", links: acmeLink},
+		{name: "placeholders only: the rule decides",
+			records: []identity.PersonRecord{lead(1, "test@example.com", "000-000-0000"), contact(2, "noreply@acme.com", "n/a")},
+			email:   "noreply@acme.com", emailFrom: "salesforce:0035e00000CoNtA", phone: "n/a", phoneFrom: "salesforce:0035e00000CoNtA", links: acmeLink},
+		{name: "real addresses only: the rule decides",
+			policy:  crmEmail,
+			records: []identity.PersonRecord{contact(1, "jane@acme.com", "+1 415 555 0100"), lead(2, "jane.doe@acme.com", "+1 415 555 0199")},
+			email:   "jane@acme.com", emailFrom: "salesforce:0035e00000CoNtA", phone: "+1 415 555 0199", phoneFrom: "marketo:L-1", links: acmeLink},
+		{name: "the CRM wins the phone but gives a placeholder",
+			records: []identity.PersonRecord{contact(2, "", "000-000-0000"), lead(1, "", "+1 415 555 0100")},
+			phone:   "+1 415 555 0100", phoneFrom: "marketo:L-1"},
+		{name: "the CRM's phone counts up",
+			records: []identity.PersonRecord{lead(1, "", "+44 20 7946 0958"), contact(2, "", "123-456-7890")},
+			phone:   "+44 20 7946 0958", phoneFrom: "marketo:L-1"},
+		{name: "a new version gives a placeholder",
+			records: []identity.PersonRecord{lead(1, "jane@acme.com", "+1 415 555 0100"), contact(2, "ann@acme.com", "+1 415 555 0111"), contact(3, "none@acme.com", "0")},
+			email:   "jane@acme.com", emailFrom: "marketo:L-1", phone: "+1 415 555 0100", phoneFrom: "marketo:L-1", links: acmeLink},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			cfg := identity.Config{PersonMerge: tc.policy}
+			graphs := map[string]*identity.Graph{}
+			for _, order := range []string{"in order", "reversed"} {
+				recs := slices.Clone(tc.records)
+				if order == "reversed" {
+					slices.Reverse(recs)
+				}
+				one := newGraph(t, cfg)
+				addAccount(t, one, b2b.SourceSalesforce, acme())
+				for _, r := range recs {
+					_, err := one.AddPerson(r)
+					require.NoError(t, err)
+				}
+				batch := newGraph(t, cfg)
+				addAccount(t, batch, b2b.SourceSalesforce, acme())
+				require.Empty(t, batch.AddPersons(slices.Clone(recs)).Rejected)
+				restored, err := identity.Restore(cfg, one.Snapshot())
+				require.NoError(t, err)
+				graphs["AddPerson "+order] = one
+				graphs["AddPersons "+order] = batch
+				graphs["Restore "+order] = restored
+			}
+			for name, g := range graphs {
+				id, ok := g.PersonOfRecord(b2b.SourceMarketo, "L-1")
+				require.True(t, ok, name)
+				gp, err := g.Person(id)
+				require.NoError(t, err)
+				require.Len(t, gp.Records, 2, name)
+				require.Equal(t, tc.email, gp.Person.Email, name)
+				require.Equal(t, tc.phone, gp.Person.Phone, name)
+				from := func(f string) string {
+					if p, ok := gp.Provenance[f]; ok {
+						return p.Source + ":" + p.RecordID
+					}
+					return ""
+				}
+				require.Equal(t, tc.emailFrom, from("email"), name)
+				require.Equal(t, tc.phoneFrom, from("phone"), name)
+				links, err := g.Links(id)
+				require.NoError(t, err)
+				require.Empty(t, cmp.Diff(tc.links, links), name)
 			}
 		})
 	}

@@ -10,9 +10,16 @@ import (
 	"github.com/quorumhq/quorum/b2b"
 )
 
-// pBetter reports whether record x's value of field f beats record y's.
+// pBetter reports whether record x's value of field f beats record y's:
+// for the email and the phone, a value that identifies someone before a
+// placeholder; then the field's rule.
 func (g *Graph) pBetter(x, y int32, f int) bool {
 	rx, ry := g.precs.at(x), g.precs.at(y)
+	if f == pfEmail || f == pfPhone {
+		if px, py := g.placeholder(rx, f), g.placeholder(ry, f); px != py {
+			return py
+		}
+	}
 	rule := g.pRules[f]
 	if kx, ky := rule.ranks[rx.src], rule.ranks[ry.src]; kx != ky {
 		return kx < ky
@@ -69,4 +76,13 @@ func better(rule *rankedRule, sx, sy uint16, tx, ty time.Time, x, y int32) bool 
 func (g *Graph) aBetter(x, y int32, f int) bool {
 	rx, ry := &g.arecs[x], &g.arecs[y]
 	return better(g.aRules[f], rx.src, ry.src, rx.a.UpdatedAt, ry.a.UpdatedAt, x, y)
+}
+
+// placeholder reports whether record r's email or phone (f) is one that
+// identifies nobody (b2b.PlaceholderEmail, b2b.PlaceholderPhone).
+func (g *Graph) placeholder(r *personRec, f int) bool {
+	if f == pfEmail {
+		return b2b.PlaceholderEmail(g.email(r))
+	}
+	return b2b.PlaceholderPhone(g.txt(r, f))
 }
