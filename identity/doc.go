@@ -182,6 +182,21 @@
 // first), and [Restore] rebuilds the graph from it without deciding any
 // link again (golden values, links and indexes are derived).
 //
+// So Restore cannot undo a link either. A state saved by a version that
+// still linked persons by a placeholder email may hold persons who are
+// not the same as one golden person, merged by that address alone; they
+// stay one after Restore. Restore does not split them because a state
+// does not say what linked a person's records: it names each record's
+// golden person, and need not give a record the identifiers that linked
+// it (the engine's recovery rebuilds a person's records with the
+// identifiers on one of them), so records that share no identifier but
+// a placeholder are no sign that the placeholder merged them. The
+// placeholder itself is dropped from the records' identifiers: Lookup
+// finds nobody by it, no later record joins the person by it, and the
+// golden email is a real one when one of the records gives one. To
+// split such a person, [Graph.Erase] it and add its records again, which
+// decides their links anew.
+//
 // # Memory and speed
 //
 // Person records and golden persons hold no pointers, so that the garbage

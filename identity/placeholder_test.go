@@ -255,3 +255,48 @@ func TestGoldenPrefersARealAddress(t *testing.T) {
 		})
 	}
 }
+
+// TestRestoreOfPersonsMergedByAPlaceholder: a state saved by a version
+// that still linked persons by a placeholder email holds two leads of
+// different persons as one golden person. Restore keeps them one (it
+// decides no link again, see State), but the placeholder identifies no
+// one any more: Lookup finds nobody by it, a new record that gives it
+// joins no one, it is none of the person's identifiers, and the golden
+// email is the real address one of the records gives, though the
+// placeholder's record is the most recent.
+func TestRestoreOfPersonsMergedByAPlaceholder(t *testing.T) {
+	t.Parallel()
+	ann := mktoLead("L-1", "ann@acme.com")
+	ann.Person.FirstName, ann.Time = "Ann", at(2)
+	// The address the lead had before, kept as an identifier.
+	ann.Identifiers = append(ann.Identifiers, identity.Identifier{Namespace: identity.NSEmail, Value: "noreply@acme.com"})
+	bob := mktoLead("L-2", "noreply@acme.com")
+	bob.Person.FirstName, bob.Time = "Bob", at(3)
+	st := identity.State{Persons: []identity.PersonState{
+		{Record: ann, Person: "marketo:L-1"},
+		{Record: bob, Person: "marketo:L-1"},
+	}}
+	g, err := identity.Restore(identity.Config{}, st)
+	require.NoError(t, err)
+	id, ok := g.PersonOfRecord(b2b.SourceMarketo, "L-2")
+	require.True(t, ok)
+	require.Equal(t, b2b.PersonID("marketo:L-1"), id, "the records stay one person")
+	gp, err := g.Person(id)
+	require.NoError(t, err)
+	require.Equal(t, "ann@acme.com", gp.Person.Email)
+	require.Equal(t, "marketo:L-1", gp.Provenance["email"].Source+":"+gp.Provenance["email"].RecordID)
+	require.Equal(t, "Bob", gp.Person.FirstName)
+	require.Equal(t, []identity.Identifier{
+		{Namespace: identity.NSEmail, Value: "ann@acme.com"},
+		{Namespace: identity.NSMarketoPersonID, Value: "l-1"},
+		{Namespace: identity.NSMarketoPersonID, Value: "l-2"},
+	}, gp.Identifiers)
+	_, ok = g.Lookup(identity.Identifier{Namespace: identity.NSEmail, Value: "noreply@acme.com"})
+	require.False(t, ok)
+	res := addPerson(t, g, mktoLead("L-3", "noreply@acme.com"))
+	require.Equal(t, identity.Created, res.Outcome)
+	require.Equal(t, b2b.PersonID("marketo:L-3"), res.Person)
+	for _, ps := range g.Snapshot().Persons {
+		require.NotContains(t, ps.Record.Identifiers, identity.Identifier{Namespace: identity.NSEmail, Value: "noreply@acme.com"}, ps.Record.RecordID)
+	}
+}

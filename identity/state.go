@@ -106,6 +106,13 @@ func (g *Graph) Snapshot() State {
 // indexes are derived. The first record of each
 // group must be the group's own record (as Snapshot writes it), and no
 // record may be in the state twice.
+//
+// Records the state puts in one golden record stay in it, whatever
+// links them or not: the state does not say which identifiers linked
+// them, so Restore splits no golden record, not even persons that an
+// older version merged by a placeholder email alone (see Persistence in
+// the package documentation). Placeholder emails among a record's
+// identifiers are dropped, as AddPerson drops them.
 func Restore(cfg Config, st State) (*Graph, error) {
 	g, err := New(cfg)
 	if err != nil {
