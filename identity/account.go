@@ -17,6 +17,9 @@ import (
 // AnnualRevenue: zero). Account.ID is added to NSAccountID and each of
 // Account.Domains to NSAccountDomain, so a Marketo company that carries the
 // CRM account ID (in Identifiers) or a domain links to the CRM account.
+// An email among Identifiers (in a namespace of [KindEmail]) that
+// identifies nobody (noreply@acme.com: b2b.PlaceholderEmail) is dropped,
+// as a person record's is: accounts that are not the same share it.
 type AccountRecord struct {
 	Source b2b.Source `json:"source"`
 	// RecordID names the record in its source; empty means Account.ID.
@@ -352,6 +355,9 @@ func (g *Graph) prepareAccount(rec *AccountRecord) (idents, extra []identKey, no
 		}
 		if changed {
 			normalized++
+		}
+		if k.ns.spec.Kind == KindEmail && b2b.PlaceholderEmail(k.val) {
+			continue // identifies no account: dropped, as a person's is
 		}
 		if !slices.Contains(extra, k) && k != (identKey{g.nsAcctID, string(a.ID)}) {
 			extra = append(extra, k)

@@ -29,8 +29,9 @@
 //     (noreply@acme.com, unknown@unknown.com, test@example.com:
 //     b2b.PlaceholderEmail) is no identifier: persons who are not the same
 //     share it. It stays the record's email, and is the golden person's
-//     only when none of its records gives a real one; it links no records, is no identifier of the golden person
-//     (Lookup finds nobody by it), is dropped when a record gives it among
+//     only when none of its records gives a real one; it links no records,
+//     is no identifier of the golden person (Lookup finds nobody by it), is
+//     dropped when a record, a person's or an account's, gives it among
 //     its identifiers (in a namespace of [KindEmail]), and is not kept as
 //     a former email when a later version replaces it. A record whose only
 //     identifier it is stays a person of its own, named by its source
@@ -48,10 +49,10 @@
 //     that gives a placeholder, whatever the policy (a CRM contact's
 //     noreply@acme.com does not hide the address its Marketo lead gives,
 //     and the account is resolved from the real address's domain). Every
-//     field keeps its
-//     [Provenance] (source, record, time, rule). The defaults: the CRM wins
-//     for names, title, department, seniority, phone, company and account
-//     reference; the most recent record wins for the rest but consent.
+//     field keeps its [Provenance] (source, record, time, rule). The
+//     defaults: the CRM wins for names, title, department, seniority,
+//     phone, company and account reference; the most recent record wins
+//     for the rest but consent.
 //   - Consent is decided for each channel on its own, from the records'
 //     statements, by the rule governance applies: the strictest recent
 //     statement wins (b2b.CompareConsent). The later statement wins, but of

@@ -300,3 +300,51 @@ func TestRestoreOfPersonsMergedByAPlaceholder(t *testing.T) {
 		require.NotContains(t, ps.Record.Identifiers, identity.Identifier{Namespace: identity.NSEmail, Value: "noreply@acme.com"}, ps.Record.RecordID)
 	}
 }
+
+// TestPlaceholderEmailLinksNoAccounts: an account record may carry an
+// email among its identifiers (a billing or a shared inbox); a
+// placeholder there (noreply@, unknown@unknown.com) is dropped as a
+// person record's is, so that accounts that are not the same do not
+// merge by it, and LookupAccount finds no account by it. A real one
+// still links.
+func TestPlaceholderEmailLinksNoAccounts(t *testing.T) {
+	t.Parallel()
+	email := func(v string) identity.Identifier { return identity.Identifier{Namespace: identity.NSEmail, Value: v} }
+	tests := []struct {
+		name         string
+		first, other string // the emails the two accounts carry
+		merged       bool
+	}{
+		{name: "noreply at a free mail domain", first: "noreply@gmail.com", other: "NoReply@Gmail.com"},
+		{name: "unknown@unknown.com", first: "unknown@unknown.com", other: "unknown@unknown.com"},
+		{name: "a real address", first: "billing@acme.com", other: "billing@acme.com", merged: true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			recs := []identity.AccountRecord{
+				{Source: b2b.SourceSalesforce, Account: b2b.Account{ID: "001A", Name: "Acme Inc"}, Identifiers: []identity.Identifier{email(tc.first)}, Time: at(0)},
+				{Source: b2b.SourceMarketo, Account: b2b.Account{ID: "M-7", Name: "Globex"}, Identifiers: []identity.Identifier{email(tc.other)}, Time: at(1)},
+			}
+			one := newGraph(t, identity.Config{})
+			for _, r := range recs {
+				_, err := one.AddAccount(r)
+				require.NoError(t, err)
+			}
+			restored, err := identity.Restore(identity.Config{}, one.Snapshot())
+			require.NoError(t, err)
+			for name, g := range map[string]*identity.Graph{"AddAccount": one, "Restore": restored} {
+				a, err := g.Account("M-7")
+				require.NoError(t, err)
+				if tc.merged {
+					require.Equal(t, b2b.AccountID("001A"), a.ID, name)
+					continue
+				}
+				require.Equal(t, b2b.AccountID("M-7"), a.ID, name)
+				require.NotContains(t, a.Identifiers, email(tc.other), name)
+				_, ok := g.LookupAccount(email(tc.first))
+				require.False(t, ok, name)
+			}
+		})
+	}
+}
