@@ -36,8 +36,12 @@
 //     a former email when a later version replaces it. A record whose only
 //     identifier it is stays a person of its own, named by its source
 //     record ID. Its domain still resolves the person's account as any
-//     email's does (noreply@acme.com names Acme's domain; unknown.com and
-//     example.com find an account only if one holds them). Persons are not
+//     email's does (noreply@acme.com names Acme's domain), unless the
+//     domain is filled in too: reserved for examples and tests
+//     (test@example.com, invalid@acme.test) or named like a placeholder
+//     (unknown@unknown.com, none@test.com) names no company, and links
+//     the person to no account even if one holds it
+//     ([ReasonPlaceholderEmail]). Persons are not
 //     linked by phone at all; a phone number that identifies nobody
 //     (000-000-0000, 123-456-7890, "n/a": b2b.PlaceholderPhone) is the
 //     golden person's, like a placeholder email, only when no record
@@ -105,7 +109,8 @@
 //     List, never a public suffix (not "co.uk" from "acme.co.uk", nor
 //     "github.io" from "acme.github.io"), against every account's
 //     domains, unless the domain is free mail ([DefaultFreeMailDomains],
-//     replaceable in [Config]):
+//     replaceable in [Config]) or the email is a placeholder at a domain
+//     filled in too (unknown@unknown.com, [ReasonPlaceholderEmail]):
 //     [MethodEmailDomain], 0.9 (0.8 through a parent domain);
 //  3. the company name, normalised by [NormalizeCompanyName] (case, accents,
 //     punctuation, legal forms such as Inc, LLC, Ltd, GmbH, S.A., plc),

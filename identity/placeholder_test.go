@@ -348,3 +348,70 @@ func TestPlaceholderEmailLinksNoAccounts(t *testing.T) {
 		})
 	}
 }
+
+// TestPlaceholderAtAPlaceholderDomain: a placeholder address whose
+// domain is filled in too (unknown@unknown.com, test@example.com, a
+// domain reserved for examples and tests or named like a placeholder)
+// says nothing of the person's company: its domain links the person to
+// no account, even one that holds it (an import that filled in the
+// account's website as well), and resolution goes on to the company
+// name. A placeholder at a company's domain (noreply@acme.com) and a
+// real address at any domain still link by it.
+func TestPlaceholderAtAPlaceholderDomain(t *testing.T) {
+	t.Parallel()
+	accounts := []b2b.Account{
+		acme(),
+		{ID: "filler", Name: "Unknown", Domains: []string{"unknown.com", "example.com", "test.com", "noreply.co.uk", "acme.test"}},
+	}
+	byDomain := func(acct b2b.AccountID, d string) []identity.Link {
+		return []identity.Link{{Account: acct, Method: identity.MethodEmailDomain, Confidence: 0.9, Primary: true, Evidence: `email domain "` + d + `"`}}
+	}
+	tests := []struct {
+		email, company string
+		want           []identity.Link
+		reasons        []identity.UnresolvedReason
+	}{
+		{email: "unknown@unknown.com", reasons: []identity.UnresolvedReason{identity.ReasonPlaceholderEmail}},
+		{email: "Test@Example.com", reasons: []identity.UnresolvedReason{identity.ReasonPlaceholderEmail}},
+		{email: "test@mail.example.com", reasons: []identity.UnresolvedReason{identity.ReasonPlaceholderEmail}},
+		{email: "none@test.com", reasons: []identity.UnresolvedReason{identity.ReasonPlaceholderEmail}},
+		{email: "no-reply@noreply.co.uk", reasons: []identity.UnresolvedReason{identity.ReasonPlaceholderEmail}},
+		{email: "invalid@acme.test", reasons: []identity.UnresolvedReason{identity.ReasonPlaceholderEmail}},
+		{email: "unknown@unknown.com", company: "Acme, Inc.",
+			want: []identity.Link{{Account: "acme", Method: identity.MethodCompanyName, Confidence: 0.6, Primary: true, Evidence: `company "Acme, Inc." normalises to account name key "acme"`}}},
+		{email: "unknown@unknown.com", company: "Initech",
+			reasons: []identity.UnresolvedReason{identity.ReasonPlaceholderEmail, identity.ReasonNoCompanyMatch}},
+		{email: "noreply@acme.com", want: byDomain("acme", "acme.com")},
+		{email: "ann@unknown.com", want: byDomain("filler", "unknown.com")},
+		{email: "ann@example.com", want: byDomain("filler", "example.com")},
+	}
+	for _, tc := range tests {
+		t.Run(tc.email+" "+tc.company, func(t *testing.T) {
+			t.Parallel()
+			r := mktoLead("L-1", tc.email)
+			r.Person.Company = tc.company
+			g := newGraph(t, identity.Config{})
+			for _, a := range accounts {
+				addAccount(t, g, b2b.SourceSalesforce, a)
+			}
+			// The person arrives before the accounts too: an account
+			// that arrives later links it no more.
+			late := newGraph(t, identity.Config{})
+			addPerson(t, late, r)
+			for _, a := range accounts {
+				addAccount(t, late, b2b.SourceSalesforce, a)
+			}
+			for name, g := range map[string]*identity.Graph{"accounts first": g, "person first": late} {
+				pr := addPerson(t, g, r)
+				links, err := g.Links(pr.Person)
+				require.NoError(t, err)
+				require.Empty(t, cmp.Diff(tc.want, links), name)
+				var reasons []identity.UnresolvedReason
+				for _, u := range g.Unresolved() {
+					reasons = u.Reasons
+				}
+				require.Equal(t, tc.reasons, reasons, name)
+			}
+		})
+	}
+}

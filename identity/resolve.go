@@ -69,9 +69,17 @@ type UnresolvedReason string
 
 // The reasons a person is not linked, one per step tried.
 const (
-	ReasonUnknownAccount   UnresolvedReason = "unknown_account_reference"
-	ReasonFreeMail         UnresolvedReason = "free_mail_domain"
-	ReasonNoDomainMatch    UnresolvedReason = "no_domain_match"
+	ReasonUnknownAccount UnresolvedReason = "unknown_account_reference"
+	ReasonFreeMail       UnresolvedReason = "free_mail_domain"
+	ReasonNoDomainMatch  UnresolvedReason = "no_domain_match"
+	// ReasonPlaceholderEmail: the email is a placeholder at a domain
+	// filled in as well, which names no company: a domain reserved for
+	// examples and tests (example.com, example.net, example.org, and
+	// every domain under .example, .test, .invalid or .localhost), or
+	// one whose name under its public suffix is a placeholder's local
+	// part (unknown.com, test.com, noreply.co.uk), as in
+	// unknown@unknown.com or test@example.com.
+	ReasonPlaceholderEmail UnresolvedReason = "placeholder_email"
 	ReasonAmbiguousCompany UnresolvedReason = "ambiguous_company_name"
 	ReasonNoCompanyMatch   UnresolvedReason = "no_company_match"
 	// ReasonNoEvidence: no account reference, no usable email and no
@@ -154,7 +162,14 @@ func (g *Graph) computeLinks(root int32, gp *goldenPerson, explain *[]why) (prim
 	}
 	// 2. Email domain, then its parent domains.
 	email := g.goldenValue(gp, pfEmail)
-	if host := EmailDomain(email); host != "" {
+	host := EmailDomain(email)
+	if host != "" && b2b.PlaceholderEmail(email) && placeholderDomain(host) {
+		if explain != nil {
+			note(ReasonPlaceholderEmail, "email %q is a placeholder at a domain that names no company", email)
+		}
+		host = ""
+	}
+	if host != "" {
 		if fm := g.freeMailOf(host); fm != "" {
 			if explain != nil {
 				note(ReasonFreeMail, "email domain %q is free mail (%s)", host, fm)
@@ -255,6 +270,27 @@ func (g *Graph) computeLinks(root int32, gp *goldenPerson, explain *[]why) (prim
 		note(ReasonNoEvidence, "no account reference, no company email and no company name")
 	}
 	return link{}, nil
+}
+
+// placeholderDomain reports whether host, the domain of a placeholder
+// address, is filled in as well and names no company (see
+// ReasonPlaceholderEmail).
+func placeholderDomain(host string) bool {
+	switch host[strings.LastIndexByte(host, '.')+1:] {
+	case "example", "test", "invalid", "localhost":
+		return true
+	}
+	for _, d := range [...]string{"example.com", "example.net", "example.org"} {
+		if host == d || strings.HasSuffix(host, d) && host[len(host)-len(d)-1] == '.' {
+			return true
+		}
+	}
+	reg, err := publicsuffix.EffectiveTLDPlusOne(host)
+	if err != nil {
+		return false
+	}
+	name, _, _ := strings.Cut(reg, ".")
+	return b2b.PlaceholderEmail(name + "@")
 }
 
 // refRoot is accountRoot(ref) for a golden person's account reference.
