@@ -1,11 +1,13 @@
 package programfile
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"reflect"
+	"strconv"
 	"strings"
 	"time"
 
@@ -496,6 +498,14 @@ func (d *decoder) duration(n ast.Node, v reflect.Value, path string) {
 			return
 		}
 		dur = time.Duration(i.int64()) // nanoseconds, as encoding/json reads it
+		if dur > 0 && dur < time.Second {
+			// No duration field has a use below a second: a bare number
+			// this small was meant in another unit (for: 5, five days).
+			text, _ := numberText(n)
+			text = cmp.Or(text, strconv.FormatInt(int64(dur), 10))
+			d.addf(n, path, "%s is %s: write %s", text, nanoseconds(int64(dur)), withUnit(int64(dur)))
+			return
+		}
 	case *ast.StringNode:
 		jd, err := journey.ParseDuration(strings.TrimSpace(s.Value))
 		switch {

@@ -33,10 +33,16 @@
 //
 // Values that need a word:
 //
-//   - Durations (wait.for, caps[].per, groupScore.velocityWindow,
+//   - Durations (wait.for, listen.timeout, external.timeout,
+//     reEntry.after, caps[].per and maxDefer, groupScore.velocityWindow,
 //     scoring[].halfLife, alerts[].cooldown) are text: "5d", "36h", "90m",
 //     "1d12h". A bare number is nanoseconds, as encoding/json writes them,
-//     and is held to the rule of numbers below (for: 010 is refused).
+//     and is held to the rule of numbers below (for: 010 is refused). No
+//     duration has a use below a second, so a bare number below one
+//     (1000000000) is refused as meant in another unit: "wait.for: 5 is 5
+//     nanoseconds: write a duration with its unit, such as 5d, 5h or 5m".
+//     Zero, bare or "0", is zero (for most fields: not set), and a
+//     negative duration is refused when the program is compiled.
 //   - A number is read only when YAML 1.1 and YAML 1.2 (its core schema)
 //     read it as the same number, or when it is written as JSON writes
 //     numbers; any other is refused with what to write, since the file

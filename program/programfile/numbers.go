@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/goccy/go-yaml/ast"
+
+	"github.com/quorumhq/quorum/journey"
 )
 
 // A number written in a program file is read only when every reader takes
@@ -198,6 +200,35 @@ func parsedNumber(n ast.Node) string {
 	}
 	f, _ := number(n)
 	return formatFloat(f)
+}
+
+// nanoseconds writes "n nanoseconds".
+func nanoseconds(n int64) string {
+	if n == 1 {
+		return "1 nanosecond"
+	}
+	return strconv.FormatInt(n, 10) + " nanoseconds"
+}
+
+// withUnit suggests, for a bare number n of nanoseconds too small to be
+// meant, the durations it may have been meant as: n with the largest
+// units that make a duration (5d, 5h or 5m; 999999999s or 999999999ms).
+func withUnit(n int64) string {
+	var valid []string
+	for _, unit := range []string{"d", "h", "m", "s", "ms"} {
+		s := strconv.FormatInt(n, 10) + unit
+		if _, err := journey.ParseDuration(s); err == nil {
+			valid = append(valid, s)
+		}
+		if len(valid) == 3 {
+			break
+		}
+	}
+	list := valid[len(valid)-1]
+	if len(valid) > 1 {
+		list = strings.Join(valid[:len(valid)-1], ", ") + " or " + list
+	}
+	return "a duration with its unit, such as " + list
 }
 
 // ambiguousNumber records a problem at n when n is a number that YAML 1.1

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/require"
@@ -349,8 +350,8 @@ func TestNumbersReadAlikeByYAML11And12(t *testing.T) {
 
 // TestNumbersReadAlikeInEveryField: weekdays and durations given as bare
 // numbers are held to the same rule as numbers (wait.for: 010 was 8
-// nanoseconds, and days: [0b1] Monday); a bare number is still a
-// duration in nanoseconds, as encoding/json writes one.
+// nanoseconds, and days: [0b1] Monday); a bare number of a second or
+// more is still a duration in nanoseconds, as encoding/json writes one.
 func TestNumbersReadAlikeInEveryField(t *testing.T) {
 	t.Parallel()
 	src := base + `groupScore:
@@ -373,12 +374,12 @@ journeys:
 		"13:63: journeys[0].nodes[0].wait.window.days[0]: YAML 1.1 reads 0b1 as the binary number 1, YAML 1.2 as text: write 1",
 	}, problems(t, err))
 
-	ok := strings.NewReplacer("010", "7", "1_000", "1000", "0o17", "07", "0b1, ", "").Replace(src)
+	ok := strings.NewReplacer("010", "7000000000", "1_000", "1000000000", "0o17", "0x3B9ACA00", "0b1, ", "").Replace(src)
 	defs, err := programfile.Parse("ok.yaml", []byte(ok))
 	require.NoError(t, err)
-	require.Equal(t, journey.Duration(7), defs.GroupScore.VelocityWindow)
-	require.Equal(t, journey.Duration(1000), defs.Caps[0].Per)
-	require.Equal(t, journey.Duration(7), defs.Journeys[0].Nodes[0].Wait.For)
+	require.Equal(t, journey.Duration(7*time.Second), defs.GroupScore.VelocityWindow)
+	require.Equal(t, journey.Duration(time.Second), defs.Caps[0].Per)
+	require.Equal(t, journey.Duration(time.Second), defs.Journeys[0].Nodes[0].Wait.For)
 }
 
 // TestStrTaggedScalars: a scalar tagged !!str is text, as YAML has it,
@@ -420,4 +421,96 @@ func TestStrTaggedScalars(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestBareNumberDurations: a duration written as a bare number is
+// nanoseconds, as encoding/json writes a time.Duration, so for: 5 meant as
+// five days was a wait of 5 nanoseconds. No duration field has a use
+// below a second: a bare number below one is refused, in every duration
+// field, with what to write; zero, a bare number of a second or more, and
+// a duration written with its unit read as before.
+func TestBareNumberDurations(t *testing.T) {
+	t.Parallel()
+	const (
+		wait     = "    nodes:\n      - {id: w, kind: wait, wait: {for: %s, next: e}}\n      - {id: e, kind: end, end: {}}\n"
+		listen   = "    nodes:\n      - {id: l, kind: listen, listen: {events: [{type: activity}], timeout: %s, next: e, onTimeout: e}}\n      - {id: e, kind: end, end: {}}\n"
+		external = "    nodes:\n      - {id: x, kind: external, external: {call: crm.task, timeout: %s, onSuccess: e, onError: e, onTimeout: e}}\n      - {id: e, kind: end, end: {}}\n"
+		reEntry  = "    reEntry: {mode: after, after: %s}\n    nodes: [{id: e, kind: end, end: {}}]\n"
+	)
+	inJourney := func(nodes string) string {
+		return "journeys:\n  - id: j\n    triggers: [{type: group_created, solutionInterest: dp}]\n" + nodes
+	}
+	fields := []struct {
+		name, src string
+		// src holds the value at %s; path is its path.
+		path string
+		read func(program.Definitions) time.Duration
+	}{
+		{"wait.for", inJourney(wait), "journeys[0].nodes[0].wait.for",
+			func(d program.Definitions) time.Duration { return time.Duration(d.Journeys[0].Nodes[0].Wait.For) }},
+		{"listen.timeout", inJourney(listen), "journeys[0].nodes[0].listen.timeout",
+			func(d program.Definitions) time.Duration {
+				return time.Duration(d.Journeys[0].Nodes[0].Listen.Timeout)
+			}},
+		{"external.timeout", inJourney(external), "journeys[0].nodes[0].external.timeout",
+			func(d program.Definitions) time.Duration {
+				return time.Duration(d.Journeys[0].Nodes[0].External.Timeout)
+			}},
+		{"reEntry.after", inJourney(reEntry), "journeys[0].reEntry.after",
+			func(d program.Definitions) time.Duration { return time.Duration(d.Journeys[0].ReEntry.After) }},
+		{"caps.per", "caps:\n  - {name: c, channel: email, max: 1, per: %s}\n", "caps[0].per",
+			func(d program.Definitions) time.Duration { return time.Duration(d.Caps[0].Per) }},
+		{"caps.maxDefer", "caps:\n  - {name: c, channel: email, max: 1, per: 7d, policy: defer, maxDefer: %s}\n", "caps[0].maxDefer",
+			func(d program.Definitions) time.Duration { return time.Duration(d.Caps[0].MaxDefer) }},
+		{"groupScore.velocityWindow", "groupScore:\n  velocityWindow: %s\n", "groupScore.velocityWindow",
+			func(d program.Definitions) time.Duration { return time.Duration(d.GroupScore.VelocityWindow) }},
+		{"scoring.halfLife", "scoring:\n  - name: s\n    halfLife: %s\n    rules: [{name: r, types: [open_email]}]\n", "scoring[0].halfLife",
+			func(d program.Definitions) time.Duration { return d.Scoring[0].HalfLife }},
+		{"alerts.cooldown", "alerts:\n  - {name: a, strategy: milestone, when: {name: q, expr: group.qualified}, template: t, cooldown: %s}\n", "alerts[0].cooldown",
+			func(d program.Definitions) time.Duration { return d.Alerts[0].Cooldown }},
+	}
+	refused := []struct{ value, want string }{
+		{"5", "5 is 5 nanoseconds: write a duration with its unit, such as 5d, 5h or 5m"},
+		{"1", "1 is 1 nanosecond: write a duration with its unit, such as 1d, 1h or 1m"},
+		{"0x18", "0x18 is 24 nanoseconds: write a duration with its unit, such as 24d, 24h or 24m"},
+		{"86400", "86400 is 86400 nanoseconds: write a duration with its unit, such as 86400d, 86400h or 86400m"},
+		{"604800", "604800 is 604800 nanoseconds: write a duration with its unit, such as 604800h, 604800m or 604800s"},
+		{"999999999", "999999999 is 999999999 nanoseconds: write a duration with its unit, such as 999999999s or 999999999ms"},
+	}
+	read := []struct {
+		value string
+		want  time.Duration
+	}{
+		{"0", 0},
+		{"1000000000", time.Second},
+		{"2592000000000000", 30 * 24 * time.Hour},
+		{"5d", 5 * 24 * time.Hour},
+		{"30s", 30 * time.Second},
+	}
+	for _, f := range fields {
+		t.Run(f.name, func(t *testing.T) {
+			t.Parallel()
+			for _, r := range refused {
+				src := base + fmt.Sprintf(f.src, r.value)
+				_, err := programfile.Parse("broken.yaml", []byte(src))
+				require.Error(t, err, r.value)
+				before := (base + f.src)[:strings.Index(base+f.src, "%s")]
+				line := 1 + strings.Count(before, "\n")
+				col := len(before) - strings.LastIndex(before, "\n")
+				want := fmt.Sprintf("%d:%d: %s: %s", line, col, f.path, r.want)
+				require.Equal(t, []string{want}, problems(t, err), r.value)
+			}
+			for _, r := range read {
+				defs, err := programfile.Parse("ok.yaml", []byte(base+fmt.Sprintf(f.src, r.value)))
+				require.NoError(t, err, r.value)
+				require.Equal(t, r.want, f.read(defs), r.value)
+			}
+		})
+	}
+	// The value is left unread: the compile problem that follows from it
+	// (a wait needs a duration) is left out.
+	_, err := programfile.Compile("broken.yaml", []byte(base+fmt.Sprintf(inJourney(wait), "5")), program.Options{})
+	require.Equal(t, []string{
+		"9:41: journeys[0].nodes[0].wait.for: 5 is 5 nanoseconds: write a duration with its unit, such as 5d, 5h or 5m",
+	}, problems(t, err))
 }
