@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/goccy/go-yaml/ast"
 
@@ -202,6 +203,21 @@ func parsedNumber(n ast.Node) string {
 	return formatFloat(f)
 }
 
+// durationWrite says what to write for a duration written as a number
+// that YAML 1.1 and YAML 1.2 read differently, write being the number to
+// write instead: the number, when a bare number of nanoseconds that many
+// is read, or a duration with its unit.
+func durationWrite(write string) string {
+	ns, err := strconv.ParseInt(write, 10, 64)
+	switch {
+	case err != nil: // not a whole number of nanoseconds
+		return "a duration such as 5d or 36h"
+	case ns > 0 && ns < int64(time.Second):
+		return withUnit(ns)
+	}
+	return write + " (nanoseconds) or a duration such as 5d or 36h"
+}
+
 // nanoseconds writes "n nanoseconds".
 func nanoseconds(n int64) string {
 	if n == 1 {
@@ -241,7 +257,7 @@ func (d *decoder) ambiguousNumber(n ast.Node, path string, duration bool) bool {
 	}
 	switch {
 	case duration:
-		write += " (nanoseconds) or a duration such as 5d or 36h"
+		write = durationWrite(write)
 	case alt != "":
 		write += ", or " + alt
 	}

@@ -368,9 +368,9 @@ journeys:
 	_, err := programfile.Parse("broken.yaml", []byte(src))
 	require.Error(t, err)
 	require.Equal(t, []string{
-		"6:19: groupScore.velocityWindow: YAML 1.1 reads 010 as the octal number 8, YAML 1.2 as the number 10: write 10 (nanoseconds) or a duration such as 5d or 36h",
-		"8:44: caps[0].per: YAML 1.1 reads 1_000 as the number 1000, YAML 1.2 as text: write 1000 (nanoseconds) or a duration such as 5d or 36h",
-		"13:41: journeys[0].nodes[0].wait.for: YAML 1.1 reads 0o17 as text, YAML 1.2 as the number 15: write 15 (nanoseconds) or a duration such as 5d or 36h",
+		"6:19: groupScore.velocityWindow: YAML 1.1 reads 010 as the octal number 8, YAML 1.2 as the number 10: write a duration with its unit, such as 10d, 10h or 10m",
+		"8:44: caps[0].per: YAML 1.1 reads 1_000 as the number 1000, YAML 1.2 as text: write a duration with its unit, such as 1000d, 1000h or 1000m",
+		"13:41: journeys[0].nodes[0].wait.for: YAML 1.1 reads 0o17 as text, YAML 1.2 as the number 15: write a duration with its unit, such as 15d, 15h or 15m",
 		"13:63: journeys[0].nodes[0].wait.window.days[0]: YAML 1.1 reads 0b1 as the binary number 1, YAML 1.2 as text: write 1",
 	}, problems(t, err))
 
@@ -476,6 +476,11 @@ func TestBareNumberDurations(t *testing.T) {
 		{"86400", "86400 is 86400 nanoseconds: write a duration with its unit, such as 86400d, 86400h or 86400m"},
 		{"604800", "604800 is 604800 nanoseconds: write a duration with its unit, such as 604800h, 604800m or 604800s"},
 		{"999999999", "999999999 is 999999999 nanoseconds: write a duration with its unit, such as 999999999s or 999999999ms"},
+		// 010 is read differently by YAML 1.1 and 1.2; either is
+		// nanoseconds, too few.
+		{"010", "YAML 1.1 reads 010 as the octal number 8, YAML 1.2 as the number 10: write a duration with its unit, such as 10d, 10h or 10m"},
+		// Nor is a number with a fraction nanoseconds to write.
+		{"1_000.5", "YAML 1.1 reads 1_000.5 as the number 1000.5, YAML 1.2 as text: write a duration such as 5d or 36h"},
 	}
 	read := []struct {
 		value string
