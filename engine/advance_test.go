@@ -49,11 +49,11 @@ func quietAndBusy(t *testing.T, st store.Store, quiet ...string) *bundle {
 	var recs []identity.AccountRecord
 	for _, id := range append(quiet, "z-busy") {
 		recs = append(recs, identity.AccountRecord{Source: b2b.SourceSalesforce, Time: day0,
-			Account: b2b.Account{ID: b2b.AccountID(id), Name: id, Domains: []string{id + ".example"}}})
+			Account: b2b.Account{ID: b2b.AccountID(id), Name: id, Domains: []string{id + ".com"}}})
 	}
 	_, err := b.eng.UpsertAccounts(b.ctx, recs...)
 	require.NoError(t, err)
-	_, err = b.eng.UpsertPersons(b.ctx, lead("L-z", "cfo@z-busy.example", "Ann", "Zed", "CFO", ""))
+	_, err = b.eng.UpsertPersons(b.ctx, lead("L-z", "cfo@z-busy.com", "Ann", "Zed", "CFO", ""))
 	require.NoError(t, err)
 	_, err = b.eng.Enter(b.ctx, "z-busy", "pipeline-acceleration")
 	require.NoError(t, err)
@@ -180,7 +180,7 @@ func TestAdvanceStoreThatDoesNotPage(t *testing.T) {
 	var recs []identity.AccountRecord
 	for _, id := range []string{"a-quiet", "b-quiet", "c-quiet"} {
 		recs = append(recs, identity.AccountRecord{Source: b2b.SourceSalesforce, Time: day0,
-			Account: b2b.Account{ID: b2b.AccountID(id), Name: id, Domains: []string{id + ".example"}}})
+			Account: b2b.Account{ID: b2b.AccountID(id), Name: id, Domains: []string{id + ".com"}}})
 	}
 	_, err := b.eng.UpsertAccounts(b.ctx, recs...)
 	require.NoError(t, err)
