@@ -19,7 +19,15 @@ import (
 // CRM account ID (in Identifiers) or a domain links to the CRM account.
 // An email among Identifiers (in a namespace of [KindEmail]) that
 // identifies nobody (noreply@acme.com: b2b.PlaceholderEmail) is dropped,
-// as a person record's is: accounts that are not the same share it.
+// as a person record's is: accounts that are not the same share it. So
+// is a domain among them (in a namespace of [KindDomain]) that an import
+// fills in for a company that gave none: one reserved for examples and
+// tests (example.com, example.net, example.org, and every domain under
+// .example, .test, .invalid or .localhost) or named like a placeholder
+// (unknown.com, test.com, none.com). Such a domain in Account.Domains
+// stays the record's and the golden account's domain, but is not added
+// to NSAccountDomain: it merges no accounts, finds none, and links no
+// person by email domain.
 type AccountRecord struct {
 	Source b2b.Source `json:"source"`
 	// RecordID names the record in its source; empty means Account.ID.
@@ -356,8 +364,8 @@ func (g *Graph) prepareAccount(rec *AccountRecord) (idents, extra []identKey, no
 		if changed {
 			normalized++
 		}
-		if k.ns.spec.Kind == KindEmail && b2b.PlaceholderEmail(k.val) {
-			continue // identifies no account: dropped, as a person's is
+		if k.ns.spec.Kind == KindEmail && b2b.PlaceholderEmail(k.val) || k.ns.spec.Kind == KindDomain && placeholderDomain(k.val) {
+			continue // identifies no account: dropped, as a person's placeholder email is
 		}
 		if !slices.Contains(extra, k) && k != (identKey{g.nsAcctID, string(a.ID)}) {
 			extra = append(extra, k)
@@ -380,7 +388,9 @@ func (g *Graph) prepareAccount(rec *AccountRecord) (idents, extra []identKey, no
 		}
 	}
 	for _, d := range domains {
-		idents = append(idents, identKey{g.nsDomain, d})
+		if !placeholderDomain(d) { // identifies no account: kept, not linked by
+			idents = append(idents, identKey{g.nsDomain, d})
+		}
 	}
 	return idents, extra, normalized, nil
 }

@@ -37,15 +37,32 @@
 //     identifier it is stays a person of its own, named by its source
 //     record ID. Its domain still resolves the person's account as any
 //     email's does (noreply@acme.com names Acme's domain), unless the
-//     domain is filled in too: reserved for examples and tests
-//     (test@example.com, invalid@acme.test) or named like a placeholder
-//     (unknown@unknown.com, none@test.com) names no company, and links
-//     the person to no account even if one holds it
-//     ([ReasonPlaceholderEmail]). Persons are not
+//     domain is filled in too (test@example.com, unknown@unknown.com:
+//     [ReasonPlaceholderEmail]; see the next item). Persons are not
 //     linked by phone at all; a phone number that identifies nobody
 //     (000-000-0000, 123-456-7890, "n/a": b2b.PlaceholderPhone) is the
 //     golden person's, like a placeholder email, only when no record
 //     gives a real one.
+//   - A domain that forms and imports fill in for a company that gave
+//     none identifies no account either: one reserved for examples and
+//     tests by RFC 2606 and RFC 6761 (example.com, example.net,
+//     example.org, and every domain under .example, .test, .invalid or
+//     .localhost), or one whose name under its public suffix is a
+//     placeholder's local part (unknown.com, test.com, none.com,
+//     noreply.co.uk). A CRM or marketing-automation import that fills
+//     in a missing website gives it to accounts that are not the same.
+//     It stays the record's domain and the golden account's, after every
+//     real one (so never its main domain): the golden account still
+//     shows what its sources gave, and a record that gives a name-less
+//     account only such a domain stays valid. But it is not added to
+//     [NSAccountDomain]: it merges no accounts (nor keeps two apart in
+//     a conflict), LookupAccount finds none by it, it is no identifier
+//     of the golden account, and an account record that gives it among
+//     its identifiers (in a namespace of [KindDomain]) drops it. Nor
+//     does it link any person by email domain: an address there
+//     (ann@example.com) is a test address, which names no company
+//     ([ReasonPlaceholderDomain]); an explicit account reference or the
+//     company name still links its person.
 //   - A golden record ([GoldenPerson], [GoldenAccount]) takes each field from
 //     one record, chosen by a [MergePolicy]: per-field source priority, then
 //     the most recent, then the later arrival; for a person's email and
@@ -108,9 +125,10 @@
 //     "acme.com") down to its registrable domain by the Public Suffix
 //     List, never a public suffix (not "co.uk" from "acme.co.uk", nor
 //     "github.io" from "acme.github.io"), against every account's
-//     domains, unless the domain is free mail ([DefaultFreeMailDomains],
-//     replaceable in [Config]) or the email is a placeholder at a domain
-//     filled in too (unknown@unknown.com, [ReasonPlaceholderEmail]):
+//     domains, unless the domain is filled in for a company that gave
+//     none (ann@example.com: [ReasonPlaceholderDomain]; a placeholder
+//     there, unknown@unknown.com: [ReasonPlaceholderEmail]), or free
+//     mail ([DefaultFreeMailDomains], replaceable in [Config]):
 //     [MethodEmailDomain], 0.9 (0.8 through a parent domain);
 //  3. the company name, normalised by [NormalizeCompanyName] (case, accents,
 //     punctuation, legal forms such as Inc, LLC, Ltd, GmbH, S.A., plc),
@@ -120,12 +138,13 @@
 // A person may be linked to several accounts (several explicit references,
 // or a domain that several accounts hold); one [Link] is primary: the
 // first explicit reference, or of the accounts that hold the email's
-// domain the one whose main domain it is, ties going to the lowest
-// account ID, whatever order the accounts came in. Persons
+// domain the one whose main domain (its first real one) it is, ties
+// going to the lowest account ID, whatever order the accounts came in.
+// Persons
 // without a link are listed by [Graph.Unresolved] with the reason of every
 // step that failed, for example
 //
-//	account reference "x-1" matches no account; email domain "unknown.org"
+//	account reference "x-1" matches no account; email domain "umbrella.org"
 //	matches no account domain; company "Umbrella" (key "umbrella") matches
 //	no account name
 //
@@ -201,7 +220,10 @@
 // finds nobody by it, no later record joins the person by it, and the
 // golden email is a real one when one of the records gives one. To
 // split such a person, [Graph.Erase] it and add its records again, which
-// decides their links anew.
+// decides their links anew. Accounts that such a state holds as one,
+// merged by a placeholder domain alone (example.com), stay one too, for
+// the same reason; the domain is no identifier of theirs, and links no
+// person to them.
 //
 // # Memory and speed
 //

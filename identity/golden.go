@@ -43,7 +43,9 @@ func (g *Graph) Lookup(id Identifier) (b2b.PersonID, bool) {
 
 // LookupAccount returns the golden account that holds an account
 // identifier (an account ID, a domain, a value of another namespace an
-// account record carries), normalised first as Lookup does: the account
+// account record carries; not a placeholder domain such as example.com,
+// which identifies no account: see [AccountRecord]), normalised first as
+// Lookup does: the account
 // of the record that held it first, or the account that record's account
 // was merged into. An identifier two accounts carry (a domain of two CRM
 // accounts that a conflict kept apart) finds the one that held it first.
@@ -166,11 +168,12 @@ func (g *Graph) Person(id b2b.PersonID) (GoldenPerson, error) {
 type GoldenAccount struct {
 	ID b2b.AccountID `json:"id"`
 	// Account holds the winning value of every field; Domains is the union
-	// of the records' domains, the oldest record's first (its first is
-	// the account's main domain, which decides the primary link of a
-	// person whose domain several accounts hold); ParentID is the
-	// parent's golden ID when the parent is known, else the reference as
-	// given.
+	// of the records' domains, the oldest record's first, and placeholders
+	// (example.com, unknown.com: see AccountRecord), which identify no
+	// account, after every other (its first is the account's main domain,
+	// which decides the primary link of a person whose domain several
+	// accounts hold); ParentID is the parent's golden ID when the parent
+	// is known, else the reference as given.
 	Account     b2b.Account           `json:"account"`
 	Provenance  map[string]Provenance `json:"provenance"`
 	Records     []RecordRef           `json:"records"`
@@ -226,7 +229,9 @@ func (g *Graph) Account(id b2b.AccountID) (GoldenAccount, error) {
 		}
 		seen[Identifier{NSAccountID, string(r.a.ID)}] = true
 		for _, d := range g.recDomains(r) {
-			seen[Identifier{NSAccountDomain, d}] = true
+			if !placeholderDomain(d) {
+				seen[Identifier{NSAccountDomain, d}] = true
+			}
 		}
 		for _, k := range r.extra {
 			seen[k.id()] = true

@@ -16,8 +16,8 @@ import (
 type goldenAccount struct {
 	win [nAccountScalars]int32
 	// domains lists the entries in Graph.domains of the records' domains
-	// (their union, by first appearance); the first indexed of them list
-	// the account.
+	// (their union, by first appearance) but placeholders, which identify
+	// no account; the first indexed of them list the account.
 	domains  list
 	indexed  int32
 	srcs     list  // the records' sources, by first appearance
@@ -80,8 +80,11 @@ func (g *Graph) aattrs(ga *goldenAccount) []keyWin {
 // adomains returns the domains of the golden account rooted at root: those
 // of its records in order of arrival, each record's in its order (a new
 // version's first), so that they read the same whatever order the records
-// merged and took domains in, and after Restore. (ga.domains holds the
-// same set in the order the account gained them, for the domain index.)
+// merged and took domains in, and after Restore; placeholders
+// (placeholderDomain) come after every other, in the same order, so
+// that the first is the main domain. (ga.domains holds the same set but
+// placeholders in the order the account gained them, for the domain
+// index.)
 func (g *Graph) adomains(root int32) []string {
 	var recs []int32
 	for m := root; ; {
@@ -91,15 +94,19 @@ func (g *Graph) adomains(root int32) []string {
 		}
 	}
 	slices.Sort(recs)
-	out := make([]string, 0, g.agold(root).domains.len())
+	var out, filled []string
 	for _, m := range recs {
 		for _, d := range g.recDomains(&g.arecs[m]) {
-			if !slices.Contains(out, d) {
+			switch {
+			case slices.Contains(out, d) || slices.Contains(filled, d):
+			case placeholderDomain(d):
+				filled = append(filled, d)
+			default:
 				out = append(out, d)
 			}
 		}
 	}
-	return out
+	return append(out, filled...)
 }
 
 // afind returns the root of account record i. The parents are kept apart
@@ -148,7 +155,7 @@ func (g *Graph) applyAccount(ga *goldenAccount, m int32) {
 		g.offerAccountAttr(ga, k, m)
 	}
 	for _, e := range g.lists.items(r.domains) {
-		if !slices.Contains(g.lists.items(ga.domains), e) {
+		if !slices.Contains(g.lists.items(ga.domains), e) && !placeholderDomain(g.domains.name(e)) {
 			g.lists.add(&ga.domains, e)
 		}
 	}

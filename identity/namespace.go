@@ -37,7 +37,8 @@ const (
 	NSAccountID Namespace = "account_id"
 	// NSAccountDomain holds account web domains, normalised by
 	// [NormalizeDomain]. An account record's Account.Domains are added to
-	// it automatically.
+	// it automatically, but a placeholder (example.com, unknown.com: see
+	// [AccountRecord]), which identifies no account.
 	NSAccountDomain Namespace = "account_domain"
 )
 

@@ -355,8 +355,11 @@ func TestPlaceholderEmailLinksNoAccounts(t *testing.T) {
 // says nothing of the person's company: its domain links the person to
 // no account, even one that holds it (an import that filled in the
 // account's website as well), and resolution goes on to the company
-// name. A placeholder at a company's domain (noreply@acme.com) and a
-// real address at any domain still link by it.
+// name. A real address at such a domain (ann@example.com, a test
+// address) links by it no more: the domain identifies no account. A
+// placeholder at a company's domain (noreply@acme.com) and a real
+// address there still link by it, and an explicit account reference or
+// the company name links any of them.
 func TestPlaceholderAtAPlaceholderDomain(t *testing.T) {
 	t.Parallel()
 	accounts := []b2b.Account{
@@ -368,6 +371,7 @@ func TestPlaceholderAtAPlaceholderDomain(t *testing.T) {
 	}
 	tests := []struct {
 		email, company string
+		acct           b2b.AccountID
 		want           []identity.Link
 		reasons        []identity.UnresolvedReason
 	}{
@@ -382,14 +386,21 @@ func TestPlaceholderAtAPlaceholderDomain(t *testing.T) {
 		{email: "unknown@unknown.com", company: "Initech",
 			reasons: []identity.UnresolvedReason{identity.ReasonPlaceholderEmail, identity.ReasonNoCompanyMatch}},
 		{email: "noreply@acme.com", want: byDomain("acme", "acme.com")},
-		{email: "ann@unknown.com", want: byDomain("filler", "unknown.com")},
-		{email: "ann@example.com", want: byDomain("filler", "example.com")},
+		{email: "ann@acme.com", want: byDomain("acme", "acme.com")},
+		{email: "ann@unknown.com", reasons: []identity.UnresolvedReason{identity.ReasonPlaceholderDomain}},
+		{email: "ann@example.com", reasons: []identity.UnresolvedReason{identity.ReasonPlaceholderDomain}},
+		{email: "ann@eu.example.com", reasons: []identity.UnresolvedReason{identity.ReasonPlaceholderDomain}},
+		{email: "ann@acme.test", reasons: []identity.UnresolvedReason{identity.ReasonPlaceholderDomain}},
+		{email: "ann@example.com", company: "Acme, Inc.",
+			want: []identity.Link{{Account: "acme", Method: identity.MethodCompanyName, Confidence: 0.6, Primary: true, Evidence: `company "Acme, Inc." normalises to account name key "acme"`}}},
+		{email: "ann@example.com", acct: "filler",
+			want: []identity.Link{{Account: "filler", Method: identity.MethodExplicit, Confidence: 1, Primary: true, Evidence: `account reference "filler"`}}},
 	}
 	for _, tc := range tests {
-		t.Run(tc.email+" "+tc.company, func(t *testing.T) {
+		t.Run(tc.email+" "+tc.company+" "+string(tc.acct), func(t *testing.T) {
 			t.Parallel()
 			r := mktoLead("L-1", tc.email)
-			r.Person.Company = tc.company
+			r.Person.Company, r.Person.AccountID = tc.company, tc.acct
 			g := newGraph(t, identity.Config{})
 			for _, a := range accounts {
 				addAccount(t, g, b2b.SourceSalesforce, a)
@@ -414,4 +425,136 @@ func TestPlaceholderAtAPlaceholderDomain(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestPlaceholderDomainIdentifiesNoAccount: an import that fills in a
+// missing website gives accounts that are not the same one domain
+// (example.com, a domain reserved for examples and tests, or unknown.com,
+// named like a placeholder). Such a domain identifies no account: the
+// accounts do not merge by it (nor conflict over it), LookupAccount finds
+// none by it, and it is none of the golden account's identifiers; it stays
+// among the golden account's domains, after every real one. A real domain
+// still merges, the same after Restore.
+func TestPlaceholderDomainIdentifiesNoAccount(t *testing.T) {
+	t.Parallel()
+	domain := func(v string) identity.Identifier {
+		return identity.Identifier{Namespace: identity.NSAccountDomain, Value: v}
+	}
+	rec := func(src b2b.Source, id b2b.AccountID, name string, domains []string, ids ...identity.Identifier) identity.AccountRecord {
+		return identity.AccountRecord{Source: src, Account: b2b.Account{ID: id, Name: name, Domains: domains}, Identifiers: ids, Time: at(0)}
+	}
+	tests := []struct {
+		name        string
+		first, next identity.AccountRecord
+		merged      bool
+		placeholder string   // finds no account
+		domains     []string // of the first's golden account
+	}{
+		{name: "example.com from two sources",
+			first:       rec(b2b.SourceSalesforce, "001A", "Acme Inc", []string{"example.com"}),
+			next:        rec(b2b.SourceMarketo, "M-7", "Globex", []string{"Example.COM"}),
+			placeholder: "example.com", domains: []string{"example.com"}},
+		{name: "unknown.com from two sources",
+			first:       rec(b2b.SourceSalesforce, "001A", "Acme Inc", []string{"unknown.com"}),
+			next:        rec(b2b.SourceMarketo, "M-7", "Globex", []string{"unknown.com"}),
+			placeholder: "unknown.com", domains: []string{"unknown.com"}},
+		{name: "a domain under .test from one source",
+			first:       rec(b2b.SourceSalesforce, "001A", "Acme Inc", []string{"www.acme.test"}),
+			next:        rec(b2b.SourceSalesforce, "001B", "Globex", []string{"ACME.test"}),
+			placeholder: "acme.test", domains: []string{"acme.test"}},
+		{name: "test.com given as an identifier",
+			first:       rec(b2b.SourceSalesforce, "001A", "Acme Inc", []string{"test.com"}),
+			next:        rec(b2b.SourceMarketo, "M-7", "Globex", nil, domain("test.com")),
+			placeholder: "test.com", domains: []string{"test.com"}},
+		{name: "acme.com from two sources",
+			first:  rec(b2b.SourceSalesforce, "001A", "Acme Inc", []string{"acme.com"}),
+			next:   rec(b2b.SourceMarketo, "M-7", "Acme", []string{"acme.com"}),
+			merged: true, domains: []string{"acme.com"}},
+		{name: "a real domain besides the placeholder",
+			first:  rec(b2b.SourceSalesforce, "001A", "Acme Inc", []string{"example.com", "acme.com"}),
+			next:   rec(b2b.SourceMarketo, "M-7", "Acme", []string{"none.com", "acme.com", "acme.io"}),
+			merged: true, placeholder: "none.com", domains: []string{"acme.com", "acme.io", "example.com", "none.com"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			one := newGraph(t, identity.Config{})
+			_, err := one.AddAccount(tc.first)
+			require.NoError(t, err)
+			res, err := one.AddAccount(tc.next)
+			require.NoError(t, err)
+			require.Empty(t, res.Conflicts)
+			st := one.Snapshot()
+			for _, s := range st.Accounts {
+				require.Empty(t, s.Unindexed, s.Record.RecordID)
+			}
+			restored, err := identity.Restore(identity.Config{}, st)
+			require.NoError(t, err)
+			for name, g := range map[string]*identity.Graph{"AddAccount": one, "Restore": restored} {
+				a, err := g.Account(tc.next.Account.ID)
+				require.NoError(t, err)
+				if tc.merged {
+					require.Equal(t, tc.first.Account.ID, a.ID, name)
+				} else {
+					require.Equal(t, tc.next.Account.ID, a.ID, name)
+					require.Equal(t, 2, g.Stats().Accounts, name)
+				}
+				first, err := g.Account(tc.first.Account.ID)
+				require.NoError(t, err)
+				require.Equal(t, tc.domains, first.Account.Domains, name)
+				if tc.placeholder == "" {
+					continue
+				}
+				for _, a := range []identity.GoldenAccount{a, first} {
+					require.NotContains(t, a.Identifiers, domain(tc.placeholder), name)
+				}
+				_, ok := g.LookupAccount(domain(tc.placeholder))
+				require.False(t, ok, name)
+			}
+		})
+	}
+}
+
+// TestPlaceholderDomainIsNoMainDomain: the main domain of an account,
+// which decides the primary link of a person whose domain several
+// accounts hold, is its first real domain, not a placeholder before it.
+func TestPlaceholderDomainIsNoMainDomain(t *testing.T) {
+	t.Parallel()
+	g := newGraph(t, identity.Config{})
+	// Two CRM accounts, which share a domain and are kept apart.
+	addAccount(t, g, b2b.SourceSalesforce, b2b.Account{ID: "001B", Name: "Acme EU", Domains: []string{"acme.com"}})
+	addAccount(t, g, b2b.SourceSalesforce, b2b.Account{ID: "001A", Name: "Acme", Domains: []string{"example.com", "acme.com"}})
+	pr := addPerson(t, g, mktoLead("L-1", "ann@acme.com"))
+	links, err := g.Links(pr.Person)
+	require.NoError(t, err)
+	require.Len(t, links, 2)
+	require.Equal(t, identity.Link{Account: "001A", Method: identity.MethodEmailDomain, Confidence: 0.9, Primary: true, Evidence: `email domain "acme.com"`}, links[0])
+	a, err := g.Account("001A")
+	require.NoError(t, err)
+	require.Equal(t, []string{"acme.com", "example.com"}, a.Account.Domains)
+}
+
+// TestRestoreOfAccountsMergedByAPlaceholderDomain: a state saved by a
+// version that still merged accounts by a placeholder domain holds them
+// as one; Restore keeps them one, as it does persons merged by a
+// placeholder email, and the domain finds no account and links no person.
+func TestRestoreOfAccountsMergedByAPlaceholderDomain(t *testing.T) {
+	t.Parallel()
+	st := identity.State{
+		Accounts: []identity.AccountState{
+			{Record: identity.AccountRecord{Source: b2b.SourceSalesforce, Account: b2b.Account{ID: "001A", Name: "Acme Inc", Domains: []string{"example.com"}}, Time: at(0)}, Account: "001A"},
+			{Record: identity.AccountRecord{Source: b2b.SourceMarketo, Account: b2b.Account{ID: "M-7", Name: "Globex", Domains: []string{"example.com"}}, Time: at(0)}, Account: "001A"},
+		},
+	}
+	g, err := identity.Restore(identity.Config{}, st)
+	require.NoError(t, err)
+	a, err := g.Account("M-7")
+	require.NoError(t, err)
+	require.Equal(t, b2b.AccountID("001A"), a.ID)
+	_, ok := g.LookupAccount(identity.Identifier{Namespace: identity.NSAccountDomain, Value: "example.com"})
+	require.False(t, ok)
+	pr := addPerson(t, g, mktoLead("L-1", "ann@example.com"))
+	links, err := g.Links(pr.Person)
+	require.NoError(t, err)
+	require.Empty(t, links)
 }

@@ -80,8 +80,13 @@ const (
 	// part (unknown.com, test.com, noreply.co.uk), as in
 	// unknown@unknown.com or test@example.com.
 	ReasonPlaceholderEmail UnresolvedReason = "placeholder_email"
-	ReasonAmbiguousCompany UnresolvedReason = "ambiguous_company_name"
-	ReasonNoCompanyMatch   UnresolvedReason = "no_company_match"
+	// ReasonPlaceholderDomain: the email is a real address at such a
+	// domain (ann@example.com, a test address), which names no company
+	// and identifies no account: an account that gives it among its
+	// domains is not found by it.
+	ReasonPlaceholderDomain UnresolvedReason = "placeholder_domain"
+	ReasonAmbiguousCompany  UnresolvedReason = "ambiguous_company_name"
+	ReasonNoCompanyMatch    UnresolvedReason = "no_company_match"
 	// ReasonNoEvidence: no account reference, no usable email and no
 	// company name.
 	ReasonNoEvidence UnresolvedReason = "no_evidence"
@@ -163,9 +168,15 @@ func (g *Graph) computeLinks(root int32, gp *goldenPerson, explain *[]why) (prim
 	// 2. Email domain, then its parent domains.
 	email := g.goldenValue(gp, pfEmail)
 	host := EmailDomain(email)
-	if host != "" && b2b.PlaceholderEmail(email) && placeholderDomain(host) {
-		if explain != nil {
+	if host != "" && placeholderDomain(host) {
+		// No account is found by such a domain (see prepareAccount):
+		// the person does not wait for one either.
+		switch {
+		case explain == nil:
+		case b2b.PlaceholderEmail(email):
 			note(ReasonPlaceholderEmail, "email %q is a placeholder at a domain that names no company", email)
+		default:
+			note(ReasonPlaceholderDomain, "email domain %q is reserved for examples and tests or named like a placeholder, and names no company", host)
 		}
 		host = ""
 	}
@@ -272,11 +283,15 @@ func (g *Graph) computeLinks(root int32, gp *goldenPerson, explain *[]why) (prim
 	return link{}, nil
 }
 
-// placeholderDomain reports whether host, the domain of a placeholder
-// address, is filled in as well and names no company (see
-// ReasonPlaceholderEmail).
+// placeholderDomain reports whether a domain is one that forms and
+// imports fill in for a company that gave none, and so names no company
+// and identifies no account (see ReasonPlaceholderEmail): reserved for
+// examples and tests (RFC 2606, RFC 6761), or with a name under its
+// public suffix that is a placeholder's local part. It is the one rule
+// for the domain of a person's email and for an account's domains.
 func placeholderDomain(host string) bool {
-	switch host[strings.LastIndexByte(host, '.')+1:] {
+	tld := host[strings.LastIndexByte(host, '.')+1:]
+	switch tld {
 	case "example", "test", "invalid", "localhost":
 		return true
 	}
@@ -284,6 +299,18 @@ func placeholderDomain(host string) bool {
 		if host == d || strings.HasSuffix(host, d) && host[len(host)-len(d)-1] == '.' {
 			return true
 		}
+	}
+	// The name under the public suffix is one of the labels before the
+	// last: the list is read (which allocates) only when one of them is
+	// a placeholder's local part, as few domains' are.
+	named := false
+	for rest := host[:len(host)-len(tld)]; rest != "" && !named; {
+		var label string
+		label, rest, _ = strings.Cut(rest, ".")
+		named = b2b.PlaceholderEmail(label + "@")
+	}
+	if !named {
+		return false
 	}
 	reg, err := publicsuffix.EffectiveTLDPlusOne(host)
 	if err != nil {
@@ -306,22 +333,25 @@ func (g *Graph) refRoot(gp *goldenPerson, ref string) int32 {
 	return g.accountRoot(ref)
 }
 
-// mainDomain returns the first domain of a golden account ("" with none):
-// the first of its oldest record that has domains.
+// mainDomain returns the first domain of a golden account that is no
+// placeholder ("" with none): the first of its oldest record that has
+// one, the first of its golden Domains (see adomains).
 func (g *Graph) mainDomain(root int32) string {
-	first := int32(-1)
+	first, main := int32(-1), ""
 	for m := root; ; {
-		if g.arecs[m].domains.len() > 0 && (first < 0 || m < first) {
-			first = m
+		if first < 0 || m < first {
+			for _, e := range g.lists.items(g.arecs[m].domains) {
+				if d := g.domains.name(e); !placeholderDomain(d) {
+					first, main = m, d
+					break
+				}
+			}
 		}
 		if m = g.arecs[m].next; m == root {
 			break
 		}
 	}
-	if first < 0 {
-		return ""
-	}
-	return g.domains.name(g.lists.items(g.arecs[first].domains)[0])
+	return main
 }
 
 // parentDomain returns d without its first label, or "" when that would

@@ -86,9 +86,13 @@ func TestResolution(t *testing.T) {
 			person: b2b.Person{FirstName: "Anon"},
 			reason: identity.ReasonNoEvidence, detail: "no account reference, no company email and no company name"},
 		{name: "every step fails",
-			person: b2b.Person{Email: "z@unknown.org", Company: "Umbrella", AccountID: "x-1"},
+			person: b2b.Person{Email: "z@umbrella.org", Company: "Umbrella", AccountID: "x-1"},
 			reason: identity.ReasonUnknownAccount,
-			detail: `account reference "x-1" matches no account; email domain "unknown.org" matches no account domain; company "Umbrella" (key "umbrella") matches no account name`},
+			detail: `account reference "x-1" matches no account; email domain "umbrella.org" matches no account domain; company "Umbrella" (key "umbrella") matches no account name`},
+		{name: "a test address",
+			person: b2b.Person{Email: "z@unknown.org", Company: "Umbrella"},
+			reason: identity.ReasonPlaceholderDomain,
+			detail: `email domain "unknown.org" is reserved for examples and tests or named like a placeholder, and names no company; company "Umbrella" (key "umbrella") matches no account name`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

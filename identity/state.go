@@ -55,7 +55,9 @@ func (g *Graph) Snapshot() State {
 			keys = append(keys, identKey{g.nsAcctID, string(rec.Account.ID)})
 		}
 		for _, d := range rec.Account.Domains {
-			keys = append(keys, identKey{g.nsDomain, d})
+			if !placeholderDomain(d) { // no identifier: found by no account
+				keys = append(keys, identKey{g.nsDomain, d})
+			}
 		}
 		for _, k := range keys {
 			if owner, ok := k.ns.accounts.get(k.val); !ok || g.afind(owner) != root {
@@ -112,7 +114,8 @@ func (g *Graph) Snapshot() State {
 // them, so Restore splits no golden record, not even persons that an
 // older version merged by a placeholder email alone (see Persistence in
 // the package documentation). Placeholder emails among a record's
-// identifiers are dropped, as AddPerson drops them.
+// identifiers are dropped, as AddPerson drops them, and a placeholder
+// domain of an account record finds no account, as after AddAccount.
 func Restore(cfg Config, st State) (*Graph, error) {
 	g, err := New(cfg)
 	if err != nil {
