@@ -16,14 +16,15 @@ import (
 
 // The universe of FuzzUnlinked: a few accounts in three sources (each
 // source with IDs of its own, so that two golden accounts never share an
-// ID), three domains (one a subdomain of another), persons from two
-// sources with emails on those domains and on free mail.
+// ID), four domains (one a subdomain of another, one a placeholder,
+// which identifies no account), persons from two sources with emails on
+// those domains and on free mail.
 var (
 	fzAcctSources = []b2b.Source{"salesforce", "marketo", "hubspot"}
 	fzAcctIDs     = [][]b2b.AccountID{{"A", "B", "C", "D"}, {"m1", "m2"}, {"h1"}}
 	fzAllAccts    = []b2b.AccountID{"A", "B", "C", "D", "m1", "m2", "h1"}
 	fzNames       = []string{"", "Acme", "Acme Inc", "Globex", "Initech"}
-	fzDomains     = []string{"acme.com", "eu.acme.com", "globex.com"}
+	fzDomains     = []string{"acme.com", "eu.acme.com", "globex.com", "example.com"}
 	fzRefs        = []b2b.AccountID{"", "A", "B", "C", "D", "m1", "zz"} // parents and person references; zz is never loaded
 	fzIdentRefs   = []b2b.AccountID{"", "A", "B", "C", "D", "m1", "m2", "h1"}
 	fzAcctRecs    = []string{"", "co-1", "co-2"} // "": the account ID
@@ -31,7 +32,7 @@ var (
 	fzPersonSources = []b2b.Source{"salesforce", "marketo"}
 	fzPersonRecs    = []string{"1", "2", "3"}
 	fzEmails        = []string{"", "ann@acme.com", "bob@acme.com", "cy@eu.acme.com", "dee@globex.com",
-		"eve@gmail.com", "fay@mail.eu.acme.com", "not an email"}
+		"eve@gmail.com", "fay@mail.eu.acme.com", "not an email", "gus@example.com"}
 	fzCompanies = []string{"", "Acme", "Globex Inc", "Initech"}
 )
 
@@ -191,10 +192,19 @@ func fzSeeds() [][]fzOp {
 		sf, mk, hs          = 0, 1, 2
 		none                = 0
 		acme, eu, globex    = 1, 2, 4
+		example             = 8             // a placeholder domain
 		pA, pB, pC, pD, pM1 = 1, 2, 3, 4, 5 // in fzRefs
 		iA, iB, iH1         = 1, 2, 7       // in fzIdentRefs
 	)
 	return [][]fzOp{
+		// Accounts of two sources that both give the placeholder domain,
+		// one besides its real one, and a person with an address there.
+		{
+			fzAcct(sf, 0, 1, acme|example, none, none),
+			fzAcct(mk, 0, 3, example, none, none),
+			fzPerson(1, 0, 9, 0, 0, 0, 0),
+			fzPerson(1, 1, 1, 0, 0, 0, 0),
+		},
 		// A person of Acme by domain; a subsidiary with the subdomain takes
 		// a person over; a Marketo company merges into Acme.
 		{
@@ -602,6 +612,17 @@ func fzCheckLinks(fail func(string, ...any), g *identity.Graph, s fzSnap) {
 		for _, p := range ps {
 			if !slices.Contains(s.links[p], s.gold[id]) {
 				fail("account %s (%s) lists person %s, whose links are %v", s.gold[id], id, p, s.links[p])
+			}
+		}
+	}
+	// The placeholder domain finds no account and links no person.
+	if a, ok := g.LookupAccount(identity.Identifier{Namespace: identity.NSAccountDomain, Value: "example.com"}); ok {
+		fail("LookupAccount(example.com) = %s, want none", a)
+	}
+	for p, ls := range s.full {
+		for _, l := range ls {
+			if l.Method == identity.MethodEmailDomain && strings.Contains(l.Evidence, "example.com") {
+				fail("person %s is linked by a placeholder domain: %+v", p, l)
 			}
 		}
 	}
