@@ -21,12 +21,19 @@ import (
 const blockBytes = 8 << 10
 
 // tailBytes is the room of a tail that has grown past its first steps:
-// enough for a block and the event that seals it, mostly. Such rooms are
-// reused once their block is compressed (tailPool): a sealed tail would
-// otherwise be as much garbage as the events it held.
+// enough for a block and the event that seals it, mostly.
 const tailBytes = blockBytes + 1<<10
 
-var tailPool = sync.Pool{New: func() any { b := make([]byte, 0, tailBytes); return &b }}
+// roomBytes are the sizes of a tail's rooms, the steps it grows in. A
+// room a tail leaves (growing into the next, or sealed into a block since
+// compressed) is kept for another tail (eventLog.rooms): an account that
+// fills a block would otherwise leave three rooms of garbage with it.
+var roomBytes = [...]int{2 << 10, 5 << 10, tailBytes}
+
+// maxRooms bounds the rooms of each size a log keeps: about as many as
+// blocks are sealed while others are being compressed, or tails grow
+// before others start.
+const maxRooms = 8
 
 // eventLog is a tenant's events, kept by account: each account's events
 // in blocks, all but the newest compressed (or about to be), so that
@@ -48,6 +55,9 @@ type eventLog struct {
 	// compressed: they are compressed outside the tenant's lock (see
 	// [tenant.compress]).
 	pending []sealed
+	// rooms holds, by size (roomBytes), empty rooms that tails left,
+	// for the next ones.
+	rooms [len(roomBytes)][][]byte
 }
 
 // sealed is a block to compress: its account's log, its first Seq, and
@@ -109,20 +119,18 @@ func (l *eventLog) append(e *store.Event) {
 		// Grow in three steps, not by doubling: a new tail takes little
 		// room in the many accounts with few events, and a longer one
 		// soon takes a block's, copied twice at most.
-		size := 2 << 10
+		step := 0
 		switch {
 		case len(t.data) >= 4<<10:
-			size = tailBytes
+			step = 2
 		case len(t.data) > 0:
-			size = 5 << 10
+			step = 1
 		}
-		var room []byte
-		if size == tailBytes && len(t.data)+n <= tailBytes {
-			room = (*tailPool.Get().(*[]byte))[:0]
-		} else {
-			room = make([]byte, 0, max(size, len(t.data)+n))
-		}
-		t.data = append(room, t.data...)
+		old := t.data
+		t.data = append(l.room(step, len(t.data)+n), t.data...)
+		// Nothing else refers to the tail's encoding (readers copy what
+		// they read, under the lock).
+		l.keepRoom(old)
 	}
 	t.data = appendEvent(t.data, t.last, e)
 	t.last = e.Seq
@@ -166,11 +174,31 @@ func (l *eventLog) install(work []sealed) {
 		if i < len(bs) && bs[i].raw && len(bs[i].data) == len(w.raw) && &bs[i].data[0] == &w.raw[0] {
 			bs[i].data, bs[i].raw = w.zip, false
 			// Nothing refers to the encoding now (readers copy what they
-			// read, under the lock): a full-size tail's room is reused.
-			if cap(w.raw) == tailBytes {
-				raw := w.raw[:0]
-				tailPool.Put(&raw)
-			}
+			// read, under the lock).
+			l.keepRoom(w.raw)
+		}
+	}
+}
+
+// room returns an empty room of roomBytes[step] bytes, one kept if there
+// is, or of n if that is more.
+func (l *eventLog) room(step, n int) []byte {
+	if k := len(l.rooms[step]) - 1; k >= 0 && n <= roomBytes[step] {
+		room := l.rooms[step][k]
+		l.rooms[step][k] = nil
+		l.rooms[step] = l.rooms[step][:k]
+		return room
+	}
+	return make([]byte, 0, max(roomBytes[step], n))
+}
+
+// keepRoom keeps the room of an encoding nothing refers to any more for
+// another tail, if it is of a tail's size and the log does not keep
+// enough of them already.
+func (l *eventLog) keepRoom(data []byte) {
+	for step, size := range roomBytes {
+		if cap(data) == size && len(l.rooms[step]) < maxRooms {
+			l.rooms[step] = append(l.rooms[step], data[:0])
 		}
 	}
 }

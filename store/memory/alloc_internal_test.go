@@ -1,0 +1,44 @@
+package memory
+
+import (
+	"fmt"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/quorumhq/quorum/store"
+)
+
+// allocated returns the bytes f allocates on the heap. Tests that use it
+// do not run in parallel, so that they count only their own.
+func allocated(f func()) uint64 {
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	f()
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
+}
+
+// TestBusyAccountTailsReuseRooms: an account that keeps sealing blocks
+// writes its next events in the rooms its tails left (growing, or
+// sealed into a block compressed since), not in rooms made anew:
+// appending 40 blocks' worth of events takes the first tail's rooms, and
+// the log's index of Seqs and list of blocks, not 40 tails' rooms.
+func TestBusyAccountTailsReuseRooms(t *testing.T) {
+	var l eventLog
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	data := []byte(fmt.Sprintf(`{"pad":%q}`, strings.Repeat("ab", 100)))
+	var bytes uint64
+	for seq := int64(1); len(l.logs) == 0 || len(l.logs[0].blocks) < 40; seq++ {
+		e := store.Event{Seq: seq, Account: "a", Person: "p", Type: "visit", Time: t0, Data: data}
+		bytes += allocated(func() { l.append(&e) })
+		// As the store does after a commit that sealed a block.
+		if len(l.pending) > 0 {
+			l.install(compressAll(l.takePending()))
+		}
+	}
+	require.Less(t, bytes, uint64(6*tailBytes), "bytes allocated by appending 40 blocks' events")
+}
