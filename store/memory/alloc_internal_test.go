@@ -42,3 +42,32 @@ func TestBusyAccountTailsReuseRooms(t *testing.T) {
 	}
 	require.Less(t, bytes, uint64(6*tailBytes), "bytes allocated by appending 40 blocks' events")
 }
+
+// TestDueQueueReusesRoom: buckets of due entries that are filled and
+// emptied one after the other (a pass's messages, claimed, then their
+// lease items, dropped) take the room of those emptied before them, not
+// room grown anew from nothing for every due time.
+func TestDueQueueReusesRoom(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	var td tenant
+	var bytes uint64
+	for round := range 40 {
+		entries := make([]*store.OutboxEntry, 1000)
+		for i := range entries {
+			entries[i] = &store.OutboxEntry{ID: fmt.Sprintf("m%d-%04d", round, i), Account: "a", Status: store.OutboxPending,
+				CreatedAt: t0, NextAttemptAt: t0.Add(time.Duration(round) * time.Minute)}
+		}
+		n := allocated(func() {
+			for _, e := range entries {
+				td.push(e)
+			}
+			for td.due.Len() > 0 {
+				td.due.pop()
+			}
+		})
+		if round > 0 {
+			bytes += n
+		}
+	}
+	require.Less(t, bytes, uint64(16*1000), "bytes allocated by 39 rounds after the first")
+}

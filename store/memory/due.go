@@ -34,7 +34,18 @@ type dueQueue struct {
 	times   dueTimes // the due times that have a bucket, earliest first
 	buckets map[dueKey]*dueBucket
 	n       int // items queued
+	// spare holds the rooms of buckets emptied (up to maxSpare of them,
+	// of up to maxSpareItems items each), for the next new buckets: the
+	// entries of a pass come due together, their leases end together,
+	// and the buckets of those times are emptied as they are claimed or
+	// dropped.
+	spare [][]dueItem
 }
+
+const (
+	maxSpare      = 4
+	maxSpareItems = 1 << 16
+)
 
 // dueKey is a due time as a map key: times that are Equal have the same
 // key, whatever their location.
@@ -57,13 +68,13 @@ type dueBucket struct {
 	sorted bool
 }
 
-// A dueItem is an entry and the state it was in when pushed: when it was
-// due and its status. What orders entries due together (creation,
-// account, ID) never changes, so it is read from the entry.
+// A dueItem is an entry and the state it was in when pushed: whether it
+// was claimed (a live entry is pending otherwise), and when it was due,
+// which its bucket's time says. What orders entries due together
+// (creation, account, ID) never changes, so it is read from the entry.
 type dueItem struct {
-	at     time.Time
-	status store.OutboxStatus
-	e      *store.OutboxEntry
+	e       *store.OutboxEntry
+	claimed bool
 }
 
 // compareDue orders items due at one time.
@@ -160,15 +171,19 @@ func (h *dueTimes) Pop() any {
 // Len is the number of items queued, current or not.
 func (q *dueQueue) Len() int { return q.n }
 
-// add queues an item in its due time's bucket.
-func (q *dueQueue) add(it dueItem) {
-	k := keyOf(it.at)
+// add queues an item in the bucket of the time it is due at.
+func (q *dueQueue) add(at time.Time, it dueItem) {
+	k := keyOf(at)
 	b := q.buckets[k]
 	if b == nil {
 		if q.buckets == nil {
 			q.buckets = map[dueKey]*dueBucket{}
 		}
 		b = &dueBucket{sorted: true}
+		if n := len(q.spare); n > 0 {
+			b.items, q.spare[n-1] = q.spare[n-1], nil
+			q.spare = q.spare[:n-1]
+		}
 		q.buckets[k] = b
 		heap.Push(&q.times, k)
 	}
@@ -182,19 +197,19 @@ func (q *dueQueue) add(it dueItem) {
 	q.n++
 }
 
-// front returns the first item, nil if the queue is empty. It stays valid
-// until the queue changes. (A bucket is never empty: pop drops it when it
-// takes its last item.)
-func (q *dueQueue) front() *dueItem {
+// front returns the first item and the time it is due at, nil if the
+// queue is empty. The item stays valid until the queue changes. (A bucket
+// is never empty: pop drops it when it takes its last item.)
+func (q *dueQueue) front() (*dueItem, dueKey) {
 	if len(q.times) == 0 {
-		return nil
+		return nil, dueKey{}
 	}
 	b := q.buckets[q.times[0]]
 	if !b.sorted {
 		sortDue(b.items[b.next:])
 		b.sorted = true
 	}
-	return &b.items[b.next]
+	return &b.items[b.next], q.times[0]
 }
 
 // pop drops the front item; the queue must not be empty.
@@ -206,6 +221,10 @@ func (q *dueQueue) pop() {
 	if b.next == len(b.items) {
 		delete(q.buckets, q.times[0])
 		heap.Pop(&q.times)
+		// Every item taken was cleared: the room keeps no entry.
+		if len(q.spare) < maxSpare && cap(b.items) <= maxSpareItems {
+			q.spare = append(q.spare, b.items[:0])
+		}
 	} else if b.next >= 256 && 2*b.next >= len(b.items) {
 		// A bucket still being added to (a clock that does not move)
 		// gives back the room of what was taken.
@@ -217,14 +236,15 @@ func (q *dueQueue) pop() {
 
 // push queues a live entry in its current state; callers hold logMu.
 func (td *tenant) push(e *store.OutboxEntry) {
-	td.due.add(dueItem{at: dueTime(e), status: e.Status, e: e})
+	td.due.add(dueTime(e), dueItem{e: e, claimed: e.Status == store.OutboxClaimed})
 }
 
-// current reports whether a queued item still describes its entry: the
-// entry is still stored (not erased), and neither claimed, rescheduled nor
+// current reports whether a queued item, due at, still describes its
+// entry: the entry is still stored (not erased, nor final: a final entry
+// leaves the live ones), and neither claimed, rescheduled nor
 // acknowledged since the item was pushed.
-func (td *tenant) current(it *dueItem) bool {
-	return it.e.Status == it.status && dueTime(it.e).Equal(it.at) && td.outbox[it.e.ID] == it.e
+func (td *tenant) current(it *dueItem, at dueKey) bool {
+	return (it.e.Status == store.OutboxClaimed) == it.claimed && keyOf(dueTime(it.e)) == at && td.outbox[it.e.ID] == it.e
 }
 
 // claimDue claims up to limit entries due at now, in due order; callers
@@ -232,15 +252,15 @@ func (td *tenant) current(it *dueItem) bool {
 func (td *tenant) claimDue(now time.Time, lease time.Duration, limit int) []*store.OutboxEntry {
 	var out []*store.OutboxEntry
 	for len(out) < limit {
-		it := td.due.front()
+		it, at := td.due.front()
 		if it == nil {
 			break
 		}
-		if !td.current(it) {
+		if !td.current(it, at) {
 			td.due.pop()
 			continue
 		}
-		if keyOf(it.at).compare(keyOf(now)) > 0 {
+		if at.compare(keyOf(now)) > 0 {
 			// The front is not due, so nothing behind it is. (Compared
 			// as the buckets are ordered, by the clock's reading, not by
 			// a monotonic one a time may carry.)

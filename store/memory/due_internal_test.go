@@ -19,7 +19,8 @@ import (
 // one time and pushed out of order (so that buckets are sorted again while
 // taken from, and give back their room), and requires the front to be
 // the first of the items queued (by due time, creation, account, ID) at
-// every step, and the queue to keep no item it no longer holds.
+// every step, and the queue to keep no item it no longer holds (nor the
+// rooms it keeps for new buckets).
 func TestDueQueueOrder(t *testing.T) {
 	t.Parallel()
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -28,8 +29,12 @@ func TestDueQueueOrder(t *testing.T) {
 			t.Parallel()
 			rnd := rand.New(rand.NewPCG(seed, 11))
 			var q dueQueue
-			var model []dueItem
-			order := func(a, b dueItem) int { return cmp.Or(a.at.Compare(b.at), compareDue(&a, &b)) }
+			type queued struct {
+				at time.Time
+				it dueItem
+			}
+			var model []queued
+			order := func(a, b queued) int { return cmp.Or(a.at.Compare(b.at), compareDue(&a.it, &b.it)) }
 			for step := range 6000 {
 				if rnd.IntN(5) < 3 || len(model) == 0 {
 					at := t0
@@ -43,17 +48,18 @@ func TestDueQueueOrder(t *testing.T) {
 					}
 					e := &store.OutboxEntry{ID: fmt.Sprintf("m%05d", step), Account: b2b.AccountID(fmt.Sprint("a", rnd.IntN(20))),
 						CreatedAt: t0.Add(time.Duration(rnd.IntN(3)) * time.Second)}
-					it := dueItem{at: at, status: store.OutboxPending, e: e}
-					q.add(it)
-					model = append(model, it)
+					it := dueItem{e: e}
+					q.add(at, it)
+					model = append(model, queued{at, it})
 					continue
 				}
 				first := slices.MinFunc(model, order)
-				got := q.front()
+				got, gotAt := q.front()
 				require.NotNil(t, got, "step %d", step)
-				require.Equal(t, first.e.ID, got.e.ID, "step %d", step)
+				require.Equal(t, first.it.e.ID, got.e.ID, "step %d", step)
+				require.Equal(t, keyOf(first.at), gotAt, "step %d", step)
 				q.pop()
-				model = slices.DeleteFunc(model, func(it dueItem) bool { return it.e == first.e })
+				model = slices.DeleteFunc(model, func(m queued) bool { return m.it.e == first.it.e })
 				require.Equal(t, len(model), q.Len())
 				// Taken items and the room past the end keep no entry.
 				// (Checked without require, item by item: at every step
@@ -66,14 +72,23 @@ func TestDueQueueOrder(t *testing.T) {
 						}
 					}
 				}
+				for _, room := range q.spare {
+					for i, it := range room[:cap(room)] {
+						if it.e != nil {
+							t.Fatalf("step %d: a spare room keeps entry %s at %d", step, it.e.ID, i)
+						}
+					}
+				}
 			}
 			for len(model) > 0 {
 				first := slices.MinFunc(model, order)
-				require.Equal(t, first.e.ID, q.front().e.ID)
+				got, _ := q.front()
+				require.Equal(t, first.it.e.ID, got.e.ID)
 				q.pop()
-				model = slices.DeleteFunc(model, func(it dueItem) bool { return it.e == first.e })
+				model = slices.DeleteFunc(model, func(m queued) bool { return m.it.e == first.it.e })
 			}
-			require.Nil(t, q.front())
+			got, _ := q.front()
+			require.Nil(t, got)
 			require.Empty(t, q.buckets, "an empty queue keeps no bucket")
 		})
 	}
@@ -108,7 +123,7 @@ func dueBucketItems(rnd *rand.Rand, commits, accounts int, interleaved, unsorted
 			w = 0
 		}
 		for _, id := range ids {
-			queues[w] = append(queues[w], dueItem{at: t0, status: store.OutboxPending, e: &store.OutboxEntry{ID: id, Account: acc, CreatedAt: created}})
+			queues[w] = append(queues[w], dueItem{e: &store.OutboxEntry{ID: id, Account: acc, CreatedAt: created}})
 		}
 	}
 	var items []dueItem
