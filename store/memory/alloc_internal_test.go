@@ -1,6 +1,7 @@
 package memory
 
 import (
+	"context"
 	"fmt"
 	"runtime"
 	"strings"
@@ -70,4 +71,44 @@ func TestDueQueueReusesRoom(t *testing.T) {
 		}
 	}
 	require.Less(t, bytes, uint64(16*1000), "bytes allocated by 39 rounds after the first")
+}
+
+// TestClaimAllocations: a claim hands out its entries' copies without an
+// allocation for each entry (their payloads share one), and each copy's
+// payload is still its own: writing into one, or appending to it, changes
+// neither the store's nor another's.
+func TestClaimAllocations(t *testing.T) {
+	ctx := context.Background()
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	s := New()
+	const runs, batch = 20, 50
+	var entries []store.OutboxEntry
+	for i := range (runs + 2) * batch {
+		id := fmt.Sprintf("m%05d", i)
+		entries = append(entries, store.OutboxEntry{ID: id, Account: "a", IdempotencyKey: id, Channel: "email", Payload: fmt.Appendf(nil, `{"n":%d}`, i)})
+	}
+	_, err := s.Enqueue(ctx, &store.EnqueueParams{Tenant: "t", Entries: entries, Now: t0})
+	require.NoError(t, err)
+	claim := &store.ClaimParams{Tenant: "t", Now: t0, Lease: time.Minute, Limit: batch}
+	allocs := testing.AllocsPerRun(runs, func() {
+		if got, err := s.ClaimOutbox(ctx, claim); err != nil || len(got) != batch {
+			t.Fatalf("claimed %d, %v", len(got), err)
+		}
+	})
+	require.Less(t, allocs, float64(batch/5), "allocations of a claim of %d entries", batch)
+
+	got, err := s.ClaimOutbox(ctx, claim)
+	require.NoError(t, err)
+	require.Len(t, got, batch)
+	first, second := string(got[0].Payload), string(got[1].Payload)
+	got[0].Payload[0] = 'X'
+	got[0].Payload = append(got[0].Payload, "more"...)
+	require.Equal(t, second, string(got[1].Payload), "appending to a payload changed the next one's")
+	pending, err := s.PendingOutbox(ctx, "t", "a")
+	require.NoError(t, err)
+	for _, e := range pending {
+		if e.ID == got[0].ID {
+			require.Equal(t, first, string(e.Payload), "the store's payload changed")
+		}
+	}
 }

@@ -247,11 +247,10 @@ func (td *tenant) current(it *dueItem, at dueKey) bool {
 	return (it.e.Status == store.OutboxClaimed) == it.claimed && keyOf(dueTime(it.e)) == at && td.outbox[it.e.ID] == it.e
 }
 
-// claimDue claims up to limit entries due at now, in due order; callers
-// hold logMu.
-func (td *tenant) claimDue(now time.Time, lease time.Duration, limit int) []*store.OutboxEntry {
-	var out []*store.OutboxEntry
-	for len(out) < limit {
+// claimDue claims up to limit entries due at now, in due order, and
+// appends them to out; callers hold logMu.
+func (td *tenant) claimDue(out []*store.OutboxEntry, now time.Time, lease time.Duration, limit int) []*store.OutboxEntry {
+	for n := len(out); len(out)-n < limit; {
 		it, at := td.due.front()
 		if it == nil {
 			break

@@ -44,6 +44,9 @@ type tenant struct {
 	// outboxSeq is the last Seq given to an outbox entry: entries are
 	// numbered apart from events, and never twice.
 	outboxSeq int64
+	// claimed is room for the entries a claim takes, empty between
+	// claims.
+	claimed []*store.OutboxEntry
 }
 
 type shard struct {

@@ -108,11 +108,9 @@ func (s *Store) ClaimOutbox(ctx context.Context, p *store.ClaimParams) ([]store.
 	}
 	td.logMu.Lock()
 	defer td.logMu.Unlock()
-	due := td.claimDue(p.Now, p.Lease, p.EffectiveLimit())
-	out := make([]store.OutboxEntry, len(due))
-	for i, e := range due {
-		out[i] = copyEntry(e)
-	}
+	td.claimed = td.claimDue(td.claimed[:0], p.Now, p.Lease, p.EffectiveLimit())
+	out := copyEntries(td.claimed)
+	clear(td.claimed) // keep no entry past the claim
 	return out, nil
 }
 
@@ -233,6 +231,28 @@ func (s *Store) PendingOutbox(ctx context.Context, t store.Tenant, account b2b.A
 		return cmp.Or(dueTime(&a).Compare(dueTime(&b)), a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.ID, b.ID))
 	})
 	return out, nil
+}
+
+// copyEntries returns copies of live entries, as copyEntry does, but
+// their payloads in one allocation, each with no room past its end (so
+// that appending to one does not write into the next).
+func copyEntries(es []*store.OutboxEntry) []store.OutboxEntry {
+	n := 0
+	for _, e := range es {
+		n += len(e.Payload)
+	}
+	payloads := make([]byte, 0, n)
+	out := make([]store.OutboxEntry, len(es))
+	for i, e := range es {
+		out[i] = *e
+		if e.Payload != nil {
+			from := len(payloads)
+			payloads = append(payloads, e.Payload...)
+			out[i].Payload = payloads[from:len(payloads):len(payloads)]
+		}
+		out[i].Receipt = bytes.Clone(e.Receipt)
+	}
+	return out
 }
 
 // copyEntry returns a live entry with its own payload and receipt.
