@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/store"
 )
 
@@ -111,4 +112,52 @@ func TestClaimAllocations(t *testing.T) {
 			require.Equal(t, first, string(e.Payload), "the store's payload changed")
 		}
 	}
+}
+
+// TestCommitOutboxAllocations: a commit keeps its outbox entries without
+// an allocation for each (they share one, their payloads another), and
+// an entry erased or redacted keeps nothing of its payload in what it
+// shared.
+func TestCommitOutboxAllocations(t *testing.T) {
+	ctx := context.Background()
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	s := New()
+	const runs, batch = 20, 20
+	commit := func(version int64, person b2b.PersonID) *store.CommitParams {
+		p := &store.CommitParams{Tenant: "t", Account: "a", ExpectedVersion: version, Now: t0}
+		for i := range batch {
+			id := fmt.Sprintf("m%03d-%02d", version, i)
+			p.Outbox = append(p.Outbox, store.OutboxEntry{ID: id, Person: person, IdempotencyKey: id, Channel: "email", Payload: fmt.Appendf(nil, `{"to":"%s-%d"}`, person, i)})
+		}
+		return p
+	}
+	var params []*store.CommitParams
+	for v := range int64(runs + 1) {
+		params = append(params, commit(v, "p"))
+	}
+	allocs := testing.AllocsPerRun(runs, func() {
+		if _, err := s.Commit(ctx, params[0]); err != nil {
+			t.Fatal(err)
+		}
+		params = params[1:]
+	})
+	require.Less(t, allocs, float64(batch/2), "allocations of a commit of %d entries", batch)
+
+	// Erased and redacted, the entries keep nothing of their payloads in
+	// the room their commit's entries share: the payloads are wiped.
+	p := commit(runs+1, "erased")
+	p.Outbox = append(p.Outbox, store.OutboxEntry{ID: "redacted", IdempotencyKey: "redacted", Channel: "email", Payload: []byte(`{"to":"secret"}`)})
+	_, err := s.Commit(ctx, p)
+	require.NoError(t, err)
+	td := s.tenant("t", false)
+	td.logMu.Lock()
+	erased, redacted := td.outbox[p.Outbox[0].ID].Payload, td.outbox["redacted"].Payload
+	td.logMu.Unlock()
+	_, err = s.Commit(ctx, &store.CommitParams{Tenant: "t", Account: "a", ExpectedVersion: runs + 2, Now: t0,
+		OutboxRedactions: []store.OutboxRedaction{{ID: "redacted", Payload: []byte(`{}`)}}})
+	require.NoError(t, err)
+	_, err = s.ErasePerson(ctx, "t", "erased")
+	require.NoError(t, err)
+	require.Equal(t, make([]byte, len(erased)), erased, "an erased entry's payload")
+	require.Equal(t, make([]byte, len(redacted)), redacted, "a redacted entry's payload")
 }

@@ -154,7 +154,7 @@ func (s *Store) Commit(ctx context.Context, p *store.CommitParams) (int64, error
 	entries := prepare(p.Account, p.Outbox, p.Now)
 	// In ID order, the order they are claimed in, so that the due queue
 	// takes them as one run (sortDue). (Validate refused two with one ID.)
-	slices.SortFunc(entries, func(a, b *store.OutboxEntry) int { return strings.Compare(a.ID, b.ID) })
+	slices.SortFunc(entries, func(a, b store.OutboxEntry) int { return strings.Compare(a.ID, b.ID) })
 	td.logMu.Lock()
 	err := td.commitLog(p, entries)
 	compress = td.sealed()
@@ -193,7 +193,7 @@ func (td *tenant) sealed() bool {
 
 // commitLog applies a commit's part of the tenant's log and outbox: its
 // redactions, entries and events, all or none; callers hold logMu.
-func (td *tenant) commitLog(p *store.CommitParams, entries []*store.OutboxEntry) error {
+func (td *tenant) commitLog(p *store.CommitParams, entries []store.OutboxEntry) error {
 	// Check every redaction before changing anything.
 	for _, r := range p.OutboxRedactions {
 		var account b2b.AccountID
@@ -224,6 +224,7 @@ func (td *tenant) commitLog(p *store.CommitParams, entries []*store.OutboxEntry)
 	}
 	for _, r := range p.OutboxRedactions {
 		if e, ok := td.outbox[r.ID]; ok {
+			wipe(e.Payload)
 			e.Payload = bytes.Clone(r.Payload)
 		}
 	}

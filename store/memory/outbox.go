@@ -27,13 +27,28 @@ func (td *tenant) forget(e *store.OutboxEntry) {
 // their own payloads, stamped with the account (when committed with one),
 // and nothing of a delivery (attempts, lease, error, receipt) the
 // caller's entries may carry. enqueue numbers those it keeps.
-func prepare(account b2b.AccountID, entries []store.OutboxEntry, now time.Time) []*store.OutboxEntry {
-	out := make([]*store.OutboxEntry, len(entries))
-	for i, o := range entries {
+//
+// The copies share one allocation, and their payloads another (each with
+// no room past its end): the entries of a call are claimed together, and
+// an entry that leaves the outbox before the others (erased, redacted)
+// wipes its payload (see wipe).
+func prepare(account b2b.AccountID, entries []store.OutboxEntry, now time.Time) []store.OutboxEntry {
+	n := 0
+	for i := range entries {
+		n += len(entries[i].Payload)
+	}
+	payloads := make([]byte, 0, n)
+	out := slices.Clone(entries)
+	for i := range out {
+		o := &out[i]
 		if account != "" {
 			o.Account = account
 		}
-		o.Payload = bytes.Clone(o.Payload)
+		if o.Payload != nil {
+			from := len(payloads)
+			payloads = append(payloads, o.Payload...)
+			o.Payload = payloads[from:len(payloads):len(payloads)]
+		}
 		o.Status = store.OutboxPending
 		o.Attempts = 0
 		o.ClaimedUntil = time.Time{}
@@ -43,15 +58,22 @@ func prepare(account b2b.AccountID, entries []store.OutboxEntry, now time.Time) 
 			o.NextAttemptAt = now
 		}
 		o.CreatedAt, o.UpdatedAt = now, now
-		out[i] = &o
 	}
 	return out
 }
 
+// wipe clears the bytes of a payload the store no longer keeps (of an
+// entry erased or redacted), which may share its allocation with other
+// entries' (see prepare).
+func wipe(payload []byte) {
+	clear(payload)
+}
+
 // enqueue adds prepared entries whose IDs are new, each with a Seq of its
 // own, indexing their persons through seen; callers hold logMu.
-func (td *tenant) enqueue(entries []*store.OutboxEntry, seen *indexed) {
-	for _, e := range entries {
+func (td *tenant) enqueue(entries []store.OutboxEntry, seen *indexed) {
+	for i := range entries {
+		e := &entries[i]
 		if _, dup := td.outbox[e.ID]; dup {
 			continue
 		}

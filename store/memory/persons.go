@@ -127,6 +127,7 @@ func (s *Store) ErasePerson(ctx context.Context, t store.Tenant, person b2b.Pers
 			}
 			// The due queue may still point to the entry until its item
 			// reaches the front: keep nothing of the person there.
+			wipe(e.Payload)
 			e.Payload, e.Receipt, e.LastError = nil, nil, ""
 			td.forget(e)
 			rep.Outbox++
