@@ -161,3 +161,55 @@ func TestCommitOutboxAllocations(t *testing.T) {
 	require.Equal(t, make([]byte, len(erased)), erased, "an erased entry's payload")
 	require.Equal(t, make([]byte, len(redacted)), redacted, "a redacted entry's payload")
 }
+
+// TestCommitAccountAllocations: a commit that changes an account's state
+// and due time, not its index, stores them in the account's record as it
+// is: no record, nor index, made anew. (What LoadAccount returns is
+// still a copy of its own.)
+func TestCommitAccountAllocations(t *testing.T) {
+	ctx := context.Background()
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	s := New()
+	index := map[string]string{"domain": "acme.com", "plan": "pro"}
+	version := int64(0)
+	commit := func() {
+		_, err := s.Commit(ctx, &store.CommitParams{Tenant: "t", Account: "a", ExpectedVersion: version, Value: version, Index: index, DueAt: t0.Add(time.Duration(version) * time.Hour), Now: t0})
+		if err != nil {
+			t.Fatal(err)
+		}
+		version++
+	}
+	commit()
+	allocs := testing.AllocsPerRun(20, commit)
+	require.Zero(t, allocs, "allocations of a commit that keeps the index")
+
+	got, err := s.LoadAccount(ctx, "t", "a")
+	require.NoError(t, err)
+	require.Equal(t, version, got.Version)
+	require.Equal(t, version-1, got.Value)
+	require.Equal(t, index, got.Index)
+	got.Index["plan"] = "free"
+	index["domain"] = "other.com"
+	again, err := s.LoadAccount(ctx, "t", "a")
+	require.NoError(t, err)
+	require.Equal(t, map[string]string{"domain": "acme.com", "plan": "pro"}, again.Index, "the stored index changed with a copy")
+}
+
+// TestCommitIndexAsGiven: the index read back is the last one committed,
+// nil or empty as it was given, whether the one before was the same.
+func TestCommitIndexAsGiven(t *testing.T) {
+	ctx := context.Background()
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	s := New()
+	for v, index := range []map[string]string{nil, {}, {}, nil, nil, {"k": "v"}, {"k": "v"}, {"k": "w"}, {}} {
+		_, err := s.Commit(ctx, &store.CommitParams{Tenant: "t", Account: "a", ExpectedVersion: int64(v), Index: index, Now: t0})
+		require.NoError(t, err)
+		got, err := s.LoadAccount(ctx, "t", "a")
+		require.NoError(t, err)
+		require.Equal(t, index == nil, got.Index == nil, "commit %d: nil index", v)
+		require.Equal(t, len(index), len(got.Index), "commit %d", v)
+		for k, x := range index {
+			require.Equal(t, x, got.Index[k], "commit %d: %s", v, k)
+		}
+	}
+}

@@ -139,15 +139,21 @@ func (s *Store) Commit(ctx context.Context, p *store.CommitParams) (int64, error
 		return 0, fmt.Errorf("commit of account %q in tenant %q: expected version %d, stored %d: %w",
 			p.Account, p.Tenant, p.ExpectedVersion, version, store.ErrConflict)
 	}
-	next := &store.Account{
+	next := store.Account{
 		Tenant:    p.Tenant,
 		ID:        p.Account,
 		Version:   version + 1,
 		State:     bytes.Clone(p.State),
 		Value:     p.Value,
 		DueAt:     p.DueAt,
-		Index:     maps.Clone(p.Index),
 		UpdatedAt: p.Now,
+	}
+	// An index is rarely changed: the stored one is kept when it is the
+	// same (nothing outside the store refers to it).
+	if exists && sameIndex(cur.Index, p.Index) {
+		next.Index = cur.Index
+	} else {
+		next.Index = maps.Clone(p.Index)
 	}
 	// The outbox entries are copied before taking the tenant's log lock,
 	// which every commit of the tenant shares.
@@ -162,8 +168,22 @@ func (s *Store) Commit(ctx context.Context, p *store.CommitParams) (int64, error
 	if err != nil {
 		return 0, fmt.Errorf("commit of account %q in tenant %q: %w", p.Account, p.Tenant, err)
 	}
-	sh.accounts[p.Account] = next
+	// The record is replaced in place: readers copy it under the shard's
+	// lock.
+	if exists {
+		*cur = next
+	} else {
+		rec := new(store.Account)
+		*rec = next
+		sh.accounts[p.Account] = rec
+	}
 	return next.Version, nil
+}
+
+// sameIndex reports whether two indexes hold the same pairs and are both
+// nil or both not.
+func sameIndex(a, b map[string]string) bool {
+	return (a == nil) == (b == nil) && maps.Equal(a, b)
 }
 
 // compress compresses the blocks of the event log and of the done
