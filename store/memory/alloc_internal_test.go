@@ -213,3 +213,36 @@ func TestCommitIndexAsGiven(t *testing.T) {
 		}
 	}
 }
+
+// TestFinalAckAllocations: an ack that makes an entry final keeps its
+// receipt in the packed final entries without a copy of its own first;
+// the receipt reads back.
+func TestFinalAckAllocations(t *testing.T) {
+	ctx := context.Background()
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	s := New()
+	const runs = 200
+	var entries []store.OutboxEntry
+	for i := range runs + 1 {
+		id := fmt.Sprintf("m%04d", i)
+		entries = append(entries, store.OutboxEntry{ID: id, Account: "a", IdempotencyKey: id, Channel: "email", Payload: []byte(`{}`)})
+	}
+	_, err := s.Enqueue(ctx, &store.EnqueueParams{Tenant: "t", Entries: entries, Now: t0})
+	require.NoError(t, err)
+	claimed, err := s.ClaimOutbox(ctx, &store.ClaimParams{Tenant: "t", Now: t0, Lease: time.Minute, Limit: runs + 1})
+	require.NoError(t, err)
+	receipt := []byte(`{"provider_id":"0123456789abcdef"}`)
+	allocs := testing.AllocsPerRun(runs, func() {
+		e := claimed[0]
+		claimed = claimed[1:]
+		if err := s.AckOutbox(ctx, &store.AckParams{Tenant: "t", ID: e.ID, Attempt: e.Attempts, Status: store.OutboxDelivered, Receipt: receipt, Now: t0}); err != nil {
+			t.Fatal(err)
+		}
+	})
+	require.Less(t, allocs, 0.5, "allocations of a final ack")
+	receipt[2] = 'X' // the caller's buffer, reused
+	again, err := s.Enqueue(ctx, &store.EnqueueParams{Tenant: "t", Entries: entries[:1], Now: t0})
+	require.NoError(t, err)
+	require.Equal(t, store.OutboxDelivered, again[0].Status)
+	require.Equal(t, `{"provider_id":"0123456789abcdef"}`, string(again[0].Receipt))
+}

@@ -191,22 +191,27 @@ func (td *tenant) ack(p *store.AckParams) (sealed bool, _ error) {
 		return false, fmt.Errorf("the claim of attempt %d was superseded by attempt %d: %w", p.Attempt, e.Attempts, store.ErrConflict)
 	}
 	e.Status = p.Status
-	if p.Receipt != nil {
-		e.Receipt = bytes.Clone(p.Receipt)
-	}
 	e.LastError = p.Error
 	e.UpdatedAt = p.Now
 	e.ClaimedUntil = time.Time{}
 	if p.Status == store.OutboxPending {
+		if p.Receipt != nil {
+			e.Receipt = bytes.Clone(p.Receipt)
+		}
 		e.NextAttemptAt = p.NextAttemptAt
 		td.push(e)
 	} else {
 		// A final entry is never claimed again: its payload (the
 		// message) is dropped, the rest goes to the packed final
 		// entries, so that enqueueing the ID again still keeps it.
+		// They copy the receipt: the entry keeps none.
+		if p.Receipt != nil {
+			e.Receipt = p.Receipt
+		}
 		e.Payload = nil
 		td.forget(e)
 		td.done.add(e)
+		e.Receipt = nil
 	}
 	if p.Event != nil {
 		ev := *p.Event
