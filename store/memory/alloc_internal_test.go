@@ -246,3 +246,41 @@ func TestFinalAckAllocations(t *testing.T) {
 	require.Equal(t, store.OutboxDelivered, again[0].Status)
 	require.Equal(t, `{"provider_id":"0123456789abcdef"}`, string(again[0].Receipt))
 }
+
+// TestEventLogGrowsWithoutCopies: a long log's index of Seqs grows by
+// whole chunks, not by copying it into ever larger rooms, and the list of
+// blocks to compress is reused: 200,000 events' appends allocate little
+// more than the index's 4 bytes an event.
+func TestEventLogGrowsWithoutCopies(t *testing.T) {
+	var l eventLog
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	const events = 200_000
+	var bytes uint64
+	for seq := int64(1); seq <= events; {
+		bytes += allocated(func() {
+			for range 100 {
+				l.append(&store.Event{Seq: seq, Account: "a", Type: "visit", Time: t0})
+				seq++
+			}
+		})
+		if len(l.pending) > 0 {
+			l.install(compressAll(l.takePending()))
+		}
+	}
+	require.Less(t, bytes, uint64(events*5), "bytes allocated by appending %d events", events)
+	// The index reads back across its chunks.
+	for _, seq := range []int64{0, events + 1} {
+		_, ok := l.owner(seq)
+		require.False(t, ok, "owner of %d", seq)
+	}
+	for seq := int64(1); seq <= events; seq++ {
+		if idx, ok := l.owner(seq); !ok || idx != 0 {
+			t.Fatalf("owner of %d: %d, %v", seq, idx, ok)
+		}
+	}
+	got := l.all(seqChunk-2, 5)
+	require.Len(t, got, 5)
+	for i, e := range got {
+		require.Equal(t, int64(seqChunk-1+i), e.Seq)
+	}
+}

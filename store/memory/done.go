@@ -30,7 +30,7 @@ type doneEntries struct {
 
 // add keeps a final entry, whose ID the tenant holds no other entry of.
 func (d *doneEntries) add(e *store.OutboxEntry) {
-	seq := int64(len(d.log.order)) + 1
+	seq := d.log.order.len() + 1
 	d.scratch = appendDone(d.scratch[:0], e)
 	d.log.append(&store.Event{Seq: seq, Account: e.Account, Person: e.Person, Time: e.UpdatedAt, Type: string(e.Status), Data: d.scratch})
 	if d.byHash == nil {

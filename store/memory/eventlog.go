@@ -47,14 +47,15 @@ const maxRooms = 8
 type eventLog struct {
 	ids  map[b2b.AccountID]int32
 	logs []*accountLog
-	// order[seq-1] is the index in logs of the account of the event with
-	// that Seq, or -1 once the event is erased. Seqs start at 1 and have
-	// no gaps.
-	order []int32
+	// order holds, for each Seq, the index in logs of the account of the
+	// event with that Seq, or -1 once the event is erased. Seqs start at
+	// 1 and have no gaps.
+	order seqIndex
 	// pending lists the blocks sealed or rewritten but not yet
 	// compressed: they are compressed outside the tenant's lock (see
-	// [tenant.compress]).
-	pending []sealed
+	// [tenant.compress]). spare is room for the next list: the last one
+	// compressed, emptied.
+	pending, spare []sealed
 	// rooms holds, by size (roomBytes), empty rooms that tails left,
 	// for the next ones.
 	rooms [len(roomBytes)][][]byte
@@ -97,8 +98,8 @@ var (
 
 // append appends an event, whose Seq must be the next after the log's.
 func (l *eventLog) append(e *store.Event) {
-	if e.Seq != int64(len(l.order))+1 {
-		panic(fmt.Sprintf("memory: event %d appended after event %d", e.Seq, len(l.order)))
+	if e.Seq != l.order.len()+1 {
+		panic(fmt.Sprintf("memory: event %d appended after event %d", e.Seq, l.order.len()))
 	}
 	idx, ok := l.ids[e.Account]
 	if !ok {
@@ -109,7 +110,7 @@ func (l *eventLog) append(e *store.Event) {
 		l.ids[e.Account] = idx
 		l.logs = append(l.logs, &accountLog{id: e.Account})
 	}
-	l.order = append(l.order, idx)
+	l.order.append(idx)
 	lg := l.logs[idx]
 	t := &lg.tail
 	if len(t.data) == 0 {
@@ -145,8 +146,11 @@ func (l *eventLog) append(e *store.Event) {
 // takePending returns the blocks sealed since the last call, to compress
 // outside the lock; [eventLog.install] puts them in place.
 func (l *eventLog) takePending() []sealed {
+	if len(l.pending) == 0 {
+		return nil
+	}
 	p := l.pending
-	l.pending = nil
+	l.pending, l.spare = l.spare, nil
 	return p
 }
 
@@ -166,7 +170,8 @@ func compressAll(work []sealed) []sealed {
 var scratchPool = sync.Pool{New: func() any { return new([]byte) }}
 
 // install replaces each sealed block's encoding with its compressed form,
-// unless an edit has rewritten the block meanwhile.
+// unless an edit has rewritten the block meanwhile. The list's room is
+// kept for the next.
 func (l *eventLog) install(work []sealed) {
 	for _, w := range work {
 		bs := w.lg.blocks
@@ -177,6 +182,10 @@ func (l *eventLog) install(work []sealed) {
 			// read, under the lock).
 			l.keepRoom(w.raw)
 		}
+	}
+	if l.spare == nil && cap(work) > 0 {
+		clear(work) // keeps no block
+		l.spare = work[:0]
 	}
 }
 
@@ -290,10 +299,10 @@ func (lg *accountLog) firstAfter(seq int64) int {
 // owner returns the account of the event with that Seq, and false if
 // there is no such event (never, or erased).
 func (l *eventLog) owner(seq int64) (int32, bool) {
-	if seq < 1 || seq > int64(len(l.order)) || l.order[seq-1] < 0 {
+	if seq < 1 || seq > l.order.len() || l.order.at(seq) < 0 {
 		return 0, false
 	}
-	return l.order[seq-1], true
+	return l.order.at(seq), true
 }
 
 // event returns the event with that Seq.
@@ -351,13 +360,13 @@ func (l *eventLog) all(after int64, limit int) []store.Event {
 		data  []byte // what is left of it
 		prev  int64
 	}
-	if after >= int64(len(l.order)) {
+	if after >= l.order.len() {
 		return nil
 	}
 	cursors := map[int32]*cursor{}
 	var out []store.Event
-	for seq := max(after, 0) + 1; seq <= int64(len(l.order)) && len(out) < limit; seq++ {
-		idx := l.order[seq-1]
+	for seq := max(after, 0) + 1; seq <= l.order.len() && len(out) < limit; seq++ {
+		idx := l.order.at(seq)
 		if idx < 0 {
 			continue // erased
 		}
@@ -425,7 +434,7 @@ func (l *eventLog) edit(id b2b.AccountID, data map[int64][]byte, drop func(perso
 			r, src = next(src, prev)
 			prev = r.seq
 			if drop != nil && drop(r.person) {
-				l.order[r.seq-1] = -1
+				l.order.set(r.seq, -1)
 				removed++
 				changed = true
 				continue
@@ -470,4 +479,41 @@ func anyIn(data map[int64][]byte, first, last int64) bool {
 		}
 	}
 	return false
+}
+
+// seqIndex is a list of int32 by Seq (from 1), kept in chunks of
+// seqChunk: a long one grows by a chunk at a time, never copied into a
+// larger room.
+type seqIndex struct {
+	chunks [][]int32 // all but the last hold seqChunk each
+	n      int64
+}
+
+const seqChunk = 1 << 12
+
+func (x *seqIndex) len() int64 { return x.n }
+
+// at returns the value of a Seq from 1 to len.
+func (x *seqIndex) at(seq int64) int32 {
+	return x.chunks[(seq-1)/seqChunk][(seq-1)%seqChunk]
+}
+
+// set sets the value of a Seq from 1 to len.
+func (x *seqIndex) set(seq int64, v int32) {
+	x.chunks[(seq-1)/seqChunk][(seq-1)%seqChunk] = v
+}
+
+// append adds the value of Seq len+1. The first chunk grows as a slice
+// does (a small log takes little room); the next ones are made whole.
+func (x *seqIndex) append(v int32) {
+	if x.n%seqChunk == 0 && x.n > 0 || len(x.chunks) == 0 {
+		var c []int32
+		if len(x.chunks) > 0 {
+			c = make([]int32, 0, seqChunk)
+		}
+		x.chunks = append(x.chunks, c)
+	}
+	last := &x.chunks[len(x.chunks)-1]
+	*last = append(*last, v)
+	x.n++
 }
