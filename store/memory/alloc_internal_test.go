@@ -284,3 +284,36 @@ func TestEventLogGrowsWithoutCopies(t *testing.T) {
 		require.Equal(t, int64(seqChunk-1+i), e.Seq)
 	}
 }
+
+// TestTailRoomsKeptThroughBursts: tails grow in bursts (a pass over many
+// accounts takes many of them past a step at once): the rooms 30 tails
+// leave growing are all kept for the next 30 new ones.
+func TestTailRoomsKeptThroughBursts(t *testing.T) {
+	const burst = 30
+	// Room for the accounts and the index, not counted below.
+	l := eventLog{ids: make(map[b2b.AccountID]int32, 4*burst), logs: make([]*accountLog, 0, 4*burst)}
+	l.order.chunks = [][]int32{make([]int32, 0, seqChunk)}
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	data := []byte(strings.Repeat("x", 500))
+	seq := int64(0)
+	add := func(account b2b.AccountID) {
+		seq++
+		l.append(&store.Event{Seq: seq, Account: account, Type: "visit", Time: t0, Data: data})
+	}
+	var grown, fresh []b2b.AccountID
+	for i := range burst {
+		grown = append(grown, b2b.AccountID(fmt.Sprint("a", i)))
+		fresh = append(fresh, b2b.AccountID(fmt.Sprint("b", i)))
+	}
+	for range 5 { // past their first room, of 2 KiB
+		for _, a := range grown {
+			add(a)
+		}
+	}
+	bytes := allocated(func() {
+		for _, a := range fresh {
+			add(a)
+		}
+	})
+	require.Less(t, bytes, uint64(burst*(2<<10)/4), "bytes allocated by %d new accounts' first events", burst)
+}

@@ -30,10 +30,11 @@ const tailBytes = blockBytes + 1<<10
 // fills a block would otherwise leave three rooms of garbage with it.
 var roomBytes = [...]int{2 << 10, 5 << 10, tailBytes}
 
-// maxRooms bounds the rooms of each size a log keeps: about as many as
-// blocks are sealed while others are being compressed, or tails grow
-// before others start.
-const maxRooms = 8
+// maxRooms bounds the rooms of each size a log keeps (512 KiB in all).
+// Tails leave rooms in bursts: a pass over many accounts takes many of
+// them past a step at once, and blocks are sealed while others are being
+// compressed.
+const maxRooms = 32
 
 // eventLog is a tenant's events, kept by account: each account's events
 // in blocks, all but the newest compressed (or about to be), so that
