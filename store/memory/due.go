@@ -39,7 +39,8 @@ type dueQueue struct {
 	// entries of a pass come due together, their leases end together,
 	// and the buckets of those times are emptied as they are claimed or
 	// dropped.
-	spare [][]dueItem
+	spare  [][]dueItem
+	sorter dueSort
 }
 
 const (
@@ -93,12 +94,36 @@ func compareDue(a, b *dueItem) int {
 // cache miss each; a bucket can hold every message of a large batch
 // (a million), and a run holds several of them.
 func sortDue(items []dueItem) {
-	type run struct {
-		created    time.Time
-		account    b2b.AccountID
-		start, end int
-	}
-	var runs []run
+	new(dueSort).sort(items)
+}
+
+// dueSort is the room sortDue works in, which a queue keeps for its next
+// sorts (up to maxSpareItems items).
+type dueSort struct {
+	runs []dueRun
+	out  []dueItem
+}
+
+// A dueRun is items[start:end] of a bucket: entries of one account
+// created at one time, in ID order.
+type dueRun struct {
+	created    time.Time
+	account    b2b.AccountID
+	start, end int
+}
+
+// sort is sortDue, in the room of s.
+func (s *dueSort) sort(items []dueItem) {
+	runs := s.runs[:0]
+	defer func() {
+		// Keep nothing of the entries sorted.
+		clear(runs)
+		s.runs = nil
+		if cap(runs) <= maxSpareItems {
+			s.runs = runs[:0]
+		}
+	}()
+	type run = dueRun
 	for i := 0; i < len(items); {
 		e := items[i].e
 		j := i + 1
@@ -113,7 +138,10 @@ func sortDue(items []dueItem) {
 	}
 	together := func(a, b *run) int { return cmp.Or(a.created.Compare(b.created), cmp.Compare(a.account, b.account)) }
 	slices.SortFunc(runs, func(a, b run) int { return together(&a, &b) })
-	out := make([]dueItem, 0, len(items))
+	out := s.out[:0]
+	if cap(out) < len(items) {
+		out = make([]dueItem, 0, len(items))
+	}
 	for i := 0; i < len(runs); {
 		j := i + 1
 		for j < len(runs) && together(&runs[i], &runs[j]) == 0 {
@@ -134,6 +162,11 @@ func sortDue(items []dueItem) {
 		i = j
 	}
 	copy(items, out)
+	clear(out)
+	s.out = nil
+	if cap(out) <= maxSpareItems {
+		s.out = out[:0]
+	}
 }
 
 // mergeByID merges run, in ID order, into out[from:], in ID order too.
@@ -206,7 +239,7 @@ func (q *dueQueue) front() (*dueItem, dueKey) {
 	}
 	b := q.buckets[q.times[0]]
 	if !b.sorted {
-		sortDue(b.items[b.next:])
+		q.sorter.sort(b.items[b.next:])
 		b.sorted = true
 	}
 	return &b.items[b.next], q.times[0]

@@ -20,7 +20,7 @@ import (
 // taken from, and give back their room), and requires the front to be
 // the first of the items queued (by due time, creation, account, ID) at
 // every step, and the queue to keep no item it no longer holds (nor the
-// rooms it keeps for new buckets).
+// rooms it keeps for new buckets and for sorting).
 func TestDueQueueOrder(t *testing.T) {
 	t.Parallel()
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -70,6 +70,11 @@ func TestDueQueueOrder(t *testing.T) {
 						if (i < b.next || i >= len(b.items)) && it.e != nil {
 							t.Fatalf("step %d: bucket %v keeps entry %s at %d (taken up to %d, %d items)", step, k, it.e.ID, i, b.next, len(b.items))
 						}
+					}
+				}
+				for i, it := range q.sorter.out[:cap(q.sorter.out)] {
+					if it.e != nil {
+						t.Fatalf("step %d: the sort's room keeps entry %s at %d", step, it.e.ID, i)
 					}
 				}
 				for _, room := range q.spare {
