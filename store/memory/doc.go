@@ -26,6 +26,13 @@
 // kept twice), with an index from a hash of each ID: enqueueing a known
 // ID, or acknowledging one again, still finds its entry.
 //
+// The entries a commit or an enqueue keeps share one allocation, and
+// their payloads another, as do the payloads of the copies a claim
+// returns (each its own bytes, with no room past its end, so that
+// appending to one leaves the others as they are): a payload kept keeps
+// its siblings' memory too. An entry erased or redacted has its old
+// payload's bytes wiped.
+//
 // Limits: everything lives in the process's memory, final outbox entries
 // included (packed, as above), and the log grows without bound. Due-account
 // and list queries scan the tenant's accounts, which is fine for up to a
