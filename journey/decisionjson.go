@@ -16,12 +16,32 @@ type decisionFields Decision
 // engine's event log holds a decision for every step of every journey.
 // It leaves <, > and & as they are: json.Marshal escapes them in what a
 // MarshalJSON returns, an encoder with SetEscapeHTML(false) does not.
+//
+// The decision is written on the stack and what it returns is a copy
+// just as long: a caller that keeps it (the engine's log) keeps no room
+// it does not fill.
 func (d Decision) MarshalJSON() ([]byte, error) {
-	buf := make([]byte, 0, 160+len(d.Journey)+len(d.Node)+len(d.Path)+len(d.Next)+len(d.Person)+len(d.Rule)+len(d.Expr)+len(d.Reason)+len(d.Key))
+	var room [decisionRoom]byte
+	buf, ok := d.appendJSON(room[:0])
+	if !ok {
+		return marshalFields(d)
+	}
+	out := make([]byte, len(buf))
+	copy(out, buf)
+	return out, nil
+}
+
+// decisionRoom is the room on the stack for a decision's JSON: most
+// decisions fit (a longer one grows onto the heap).
+const decisionRoom = 1024
+
+// appendJSON appends the decision's JSON to buf; false when a time is one
+// to leave to encoding/json.
+func (d *Decision) appendJSON(buf []byte) ([]byte, bool) {
 	buf = append(buf, `{"at":`...)
 	buf, ok := jsonenc.Time(buf, d.At)
 	if !ok {
-		return marshalFields(d)
+		return buf, false
 	}
 	buf = append(buf, `,"kind":`...)
 	buf = jsonenc.String(buf, string(d.Kind), false)
@@ -57,10 +77,10 @@ func (d Decision) MarshalJSON() ([]byte, error) {
 	if !d.Until.IsZero() {
 		buf = append(buf, `,"until":`...)
 		if buf, ok = jsonenc.Time(buf, d.Until); !ok {
-			return marshalFields(d)
+			return buf, false
 		}
 	}
-	return append(buf, '}'), nil
+	return append(buf, '}'), true
 }
 
 // valuesField appends an omitempty "values" field.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"math/rand/v2"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -88,6 +89,32 @@ func TestDecisionJSONLikeEncodingJSON(t *testing.T) {
 		plain.Reset()
 		require.NoError(t, enc.Encode(d))
 		require.Equal(t, string(got)+"\n", plain.String(), "decision %d", i)
+	}
+}
+
+// TestDecisionJSONHoldsNoRoom: what MarshalJSON returns is just as long
+// as the decision's JSON, which a caller that keeps it (the engine's log
+// keeps a decision for every step) keeps whole, short or long, with the
+// values of every path tried or not.
+func TestDecisionJSONHoldsNoRoom(t *testing.T) {
+	t.Parallel()
+	send := Decision{At: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), Kind: DecisionSend, Journey: "crm-nurture", Version: 1, Entry: 3, Track: 1,
+		Node: "intro-email", Person: "p-000123", Reason: `email "welcome"`, Key: "5f0e2d7c9a8b6e4f3d2c1b0a99887766"}
+	tried := send
+	tried.Kind, tried.Path, tried.Next, tried.Person, tried.Key = DecisionPath, "else", "nurture", "", ""
+	for i := range 8 {
+		tried.Tried = append(tried.Tried, TriedPath{Path: "engaged", Rule: "split path", Expr: "group.score >= 150 && group.completeness >= 0.6",
+			Values: []Value{{Name: "group.score", Value: strconv.Itoa(i)}, {Name: "group.completeness", Value: "0.5"}}})
+	}
+	long := send
+	long.Reason = strings.Repeat("a reason longer than the room on the stack; ", 50)
+	for _, d := range []Decision{send, tried, long} {
+		want, err := marshalFields(d)
+		require.NoError(t, err)
+		got, err := d.MarshalJSON()
+		require.NoError(t, err)
+		require.Equal(t, string(want), string(got))
+		require.Equal(t, len(got), cap(got), "%.60s...: room it does not fill", got)
 	}
 }
 
