@@ -253,13 +253,23 @@ func sendReason(typ ActionType, template string) string {
 	return string(typ) + " " + strconv.Quote(template)
 }
 
+// sentReason is sent, or, when it is "", the reason of the decision that
+// sends e: a retried message's, written when it goes rather than at every
+// attempt.
+func sentReason(sent string, e *OutboxEntry) string {
+	if sent != "" {
+		return sent
+	}
+	return sendReason(e.Type, e.Template)
+}
+
 // capThenSend applies the frequency caps; sent is the reason of the
-// decision that sends e (sendReason), visit is the visit of the node that
-// sends e, expires bounds a deferral that is retried (zero for a first
-// attempt).
+// decision that sends e (sendReason; "" to write it only when it sends),
+// visit is the visit of the node that sends e, expires bounds a deferral
+// that is retried (zero for a first attempt).
 func (s *stepper) capThenSend(in *Instance, tr *Track, node *cnode, e OutboxEntry, sent string, visit int, expires time.Time) {
 	if len(s.c.cfg.Caps) == 0 {
-		s.emit(in, tr, node, e, sent)
+		s.emit(in, tr, node, e, sentReason(sent, &e))
 		return
 	}
 	var free time.Time
@@ -269,6 +279,9 @@ func (s *stepper) capThenSend(in *Instance, tr *Track, node *cnode, e OutboxEntr
 	// allocations a capped message.
 	const prefix = "frequency cap "
 	reason := append(make([]byte, 0, 128), prefix...)
+	// room holds the times of the messages a cap counts, on the stack
+	// when they are few (a cap that binds counts at least its Max).
+	var room [16]time.Time
 	policy := CapDefer
 	var maxDefer time.Duration
 	for _, cp := range s.c.cfg.Caps {
@@ -280,7 +293,7 @@ func (s *stepper) capThenSend(in *Instance, tr *Track, node *cnode, e OutboxEntr
 		if s.countContacts(e.Person, cp, from) < cp.Max {
 			continue
 		}
-		times := s.contactTimes(e.Person, cp, from)
+		times := s.contactTimes(room[:0], e.Person, cp, from)
 		var at time.Time
 		if loc == nil {
 			slices.SortFunc(times, time.Time.Compare)
@@ -320,7 +333,7 @@ func (s *stepper) capThenSend(in *Instance, tr *Track, node *cnode, e OutboxEntr
 	if len(reason) == len(prefix) {
 		s.st.Contacts = append(s.st.Contacts, Contact{Person: e.Person, Channel: e.Channel, Category: e.Category, Journey: e.Journey, At: s.at,
 			Step: Step{Version: e.Version, Entry: e.Entry, Track: e.Track, Node: e.Node, Visit: visit}})
-		s.emit(in, tr, node, e, sent)
+		s.emit(in, tr, node, e, sentReason(sent, &e))
 		return
 	}
 	if expires.IsZero() {
@@ -380,9 +393,9 @@ func (s *stepper) countContacts(person b2b.PersonID, cp Cap, after time.Time) in
 	return n
 }
 
-// contactTimes lists the times of messages to a person that a cap counts.
-func (s *stepper) contactTimes(person b2b.PersonID, cp Cap, after time.Time) []time.Time {
-	var out []time.Time
+// contactTimes appends to out the times of messages to a person that a
+// cap counts.
+func (s *stepper) contactTimes(out []time.Time, person b2b.PersonID, cp Cap, after time.Time) []time.Time {
 	for _, list := range [][]Contact{s.st.Contacts, s.extra} {
 		for _, c := range list {
 			if c.Person == person && c.At.After(after) && !c.At.After(s.at) &&
@@ -439,7 +452,7 @@ func (s *stepper) retryDeferred(until time.Time, before bool) {
 			continue
 		}
 		e.At = s.at
-		s.capThenSend(in, tr, node, e, sendReason(e.Type, e.Template), d.Visit, d.Expires)
+		s.capThenSend(in, tr, node, e, "", d.Visit, d.Expires)
 	}
 	s.at = at
 }

@@ -1,0 +1,42 @@
+package journey
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/quorumhq/quorum/b2b"
+)
+
+// TestDeferredAgainAllocatesItsReasonOnly: a deferred message that a cap
+// holds back again when it is retried costs the reason of its decision
+// and nothing more: not the reason of a send that did not happen, nor a
+// list of the times of the messages the cap counted, however many.
+func TestDeferredAgainAllocatesItsReasonOnly(t *testing.T) {
+	// Not parallel: AllocsPerRun counts the process's allocations.
+	cat, err := NewCatalog(Config{Caps: []Cap{{Name: "email", Channel: b2b.ChannelEmail, Max: 1, Per: Days(7), Policy: CapDefer, MaxDefer: Days(30)}}})
+	require.NoError(t, err)
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	view := &AccountView{Account: b2b.Account{ID: "acme"}, Persons: []PersonView{{Person: b2b.Person{ID: "p", Email: "p@acme.com"}}}}
+	held := DeferredMessage{Entry: OutboxEntry{Key: "k", Type: ActionEmail, Account: "acme", Journey: "j", Version: 1, Entry: 1, Node: "mail",
+		Person: "p", Channel: b2b.ChannelEmail, Template: "hi", At: now}, Due: now, Expires: now.Add(30 * 24 * time.Hour), Visit: 1}
+	for _, n := range []int{1, 12} {
+		st := &State{Account: "acme", Deferred: make([]DeferredMessage, 1, 2)}
+		for k := range n {
+			st.Contacts = append(st.Contacts, Contact{Person: "p", Channel: b2b.ChannelEmail, At: now.Add(-time.Duration(k+1) * time.Hour)})
+		}
+		res := &Result{Trace: make([]Decision, 0, 4)}
+		s := stepper{c: cat, st: st, view: view, now: now, at: now, res: res}
+		allocs := testing.AllocsPerRun(100, func() {
+			st.Deferred = st.Deferred[:1]
+			st.Deferred[0] = held
+			res.Trace = res.Trace[:0]
+			s.retryDeferred(now, false)
+		})
+		require.Len(t, res.Trace, 1)
+		require.Equal(t, DecisionDefer, res.Trace[0].Kind, res.Trace[0].Reason)
+		require.Len(t, st.Deferred, 1)
+		require.Equal(t, 1.0, allocs, "%d messages counted", n)
+	}
+}
