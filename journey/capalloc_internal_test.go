@@ -1,6 +1,7 @@
 package journey
 
 import (
+	"strconv"
 	"testing"
 	"time"
 
@@ -38,5 +39,30 @@ func TestDeferredAgainAllocatesItsReasonOnly(t *testing.T) {
 		require.Equal(t, DecisionDefer, res.Trace[0].Kind, res.Trace[0].Reason)
 		require.Len(t, st.Deferred, 1)
 		require.Equal(t, 1.0, allocs, "%d messages counted", n)
+	}
+}
+
+// TestRecipientsAllocateOnce: choosing the recipients of an action makes
+// one list, with room for every member it may choose, not one that grows
+// as it chooses them.
+func TestRecipientsAllocateOnce(t *testing.T) {
+	// Not parallel: AllocsPerRun counts the process's allocations.
+	cat, err := NewCatalog(Config{})
+	require.NoError(t, err)
+	for _, n := range []int{1, 3, 9} {
+		view := &AccountView{Account: b2b.Account{ID: "acme"}}
+		g := GroupView{ID: "g", SolutionInterest: "Data Platform"}
+		for k := range n {
+			id := b2b.PersonID("p" + strconv.Itoa(k))
+			view.Persons = append(view.Persons, PersonView{Person: b2b.Person{ID: id}})
+			g.Members = append(g.Members, Member{Person: id, Role: "Champion"})
+		}
+		view.Groups = []GroupView{g, {ID: "h", SolutionInterest: "Security", Members: g.Members}}
+		s := stepper{c: cat, st: &State{}, view: view, res: &Result{}}
+		tr := &Track{SolutionInterest: "Data Platform"}
+		var got []recipient
+		allocs := testing.AllocsPerRun(100, func() { got = s.recipients(&Instance{}, tr, &cnode{}, &crecip{}) })
+		require.Len(t, got, n)
+		require.Equal(t, 1.0, allocs, "%d recipients", n)
 	}
 }

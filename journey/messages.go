@@ -21,6 +21,13 @@ type recipient struct {
 // recipients chooses the members an action addresses.
 func (s *stepper) recipients(in *Instance, tr *Track, node *cnode, r *crecip) []recipient {
 	interest := cmpOr(r.interest, tr.SolutionInterest)
+	// Room for every member it may choose, made with the first.
+	room := 0
+	for gi := range s.view.Groups {
+		if g := &s.view.Groups[gi]; interest == "" || g.SolutionInterest == interest {
+			room += len(g.Members)
+		}
+	}
 	var out []recipient
 	for gi := range s.view.Groups {
 		g := &s.view.Groups[gi]
@@ -45,6 +52,9 @@ func (s *stepper) recipients(in *Instance, tr *Track, node *cnode, r *crecip) []
 			}
 			if r.when != nil && !s.personHolds(in, tr, node, r.when, pv, m.Role, g) {
 				continue
+			}
+			if out == nil {
+				out = make([]recipient, 0, room)
 			}
 			out = append(out, recipient{pv: pv, role: m.Role, group: g})
 		}
