@@ -66,3 +66,42 @@ func TestRecipientsAllocateOnce(t *testing.T) {
 		require.Equal(t, 1.0, allocs, "%d recipients", n)
 	}
 }
+
+// TestSplitAllocatesItsDecisionOnly: a split whose path holds allocates
+// what evaluating its condition does (the values it read among them) and
+// the reason the track keeps: no copy of the values, nor of the
+// condition as written, which is the decision's reason.
+func TestSplitAllocatesItsDecisionOnly(t *testing.T) {
+	// Not parallel: AllocsPerRun counts the process's allocations.
+	cat, err := NewCatalog(Config{})
+	require.NoError(t, err)
+	cat, _, err = cat.Publish(Journey{ID: "j", Nodes: []Node{
+		{ID: "ready?", Kind: KindSplit, Split: &Split{Paths: []Path{{Name: "ready", When: "group.score >= 100 && group.completeness >= 0.5", Next: "yes"}}, Else: "no"}},
+		{ID: "yes", Kind: KindEnd, End: &End{}}, {ID: "no", Kind: KindEnd, End: &End{}},
+	}})
+	require.NoError(t, err)
+	v, ok := cat.Version("j", 1)
+	require.True(t, ok)
+	view := &AccountView{Account: b2b.Account{ID: "acme"}, Groups: []GroupView{{ID: "g", Score: 120, Completeness: 0.75}}}
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	s := stepper{c: cat, st: &State{}, view: view, now: now, at: now, res: &Result{Trace: make([]Decision, 0, 4)}}
+	in := &Instance{Journey: "j", Version: 1, Entry: 1}
+	node := &v.nodes[v.index["ready?"]]
+	p := &node.paths[0]
+	tr := &Track{}
+	split := testing.AllocsPerRun(100, func() {
+		*tr = Track{Node: "ready?", Status: TrackActive}
+		s.res.Trace = s.res.Trace[:0]
+		s.split(in, tr, v, node)
+	})
+	require.Equal(t, NodeID("yes"), tr.Node)
+	d := s.res.Trace[0]
+	require.Len(t, d.Values, 2)
+	env := s.accountEnv(in, tr, nil)
+	d = s.decision(in, tr, DecisionPath, node.id)
+	d.Path = p.name
+	asked := d
+	eval := testing.AllocsPerRun(100, func() { _, d = s.eval(p.when, env, asked) })
+	describe := testing.AllocsPerRun(100, func() { _ = describe(d, p.when.numbers()) })
+	require.Equal(t, eval+describe, split)
+}

@@ -411,12 +411,22 @@ func (s *stepper) split(in *Instance, tr *Track, v *Version, node *cnode) {
 			roleVals := d.Values
 			ok, dd := s.eval(p.when, env, d)
 			d = dd
-			d.Values = append(roleVals, d.Values...)
+			// The values of the role count first, if any; else those
+			// the condition read, as eval made them.
+			if roleVals != nil {
+				d.Values = append(roleVals, d.Values...)
+			} else if len(d.Values) == 0 {
+				d.Values = nil
+			}
 			if !ok {
 				tried = triedPath(tried, len(node.paths), TriedPath{Path: p.name, Rule: d.Rule, Expr: d.Expr, Reason: role, Values: d.Values})
 				continue
 			}
-			d.Reason = strings.TrimPrefix(d.Reason+"; "+p.when.x.Rule().Source, "; ")
+			if d.Reason == "" {
+				d.Reason = p.when.x.Rule().Source
+			} else {
+				d.Reason += "; " + p.when.x.Rule().Source
+			}
 		}
 		d.Next = v.nodes[p.next].id
 		tr.Reason = describe(d, p.when.numbers())
