@@ -23,8 +23,7 @@ import (
 // is a domain among them (in a namespace of [KindDomain]) that an import
 // fills in for a company that gave none: one reserved for examples and
 // tests (example.com, example.net, example.org, and every domain under
-// .example, .test, .invalid or .localhost) or named like a placeholder
-// (unknown.com, test.com, none.com). Such a domain in Account.Domains
+// .example, .test, .invalid or .localhost). Such a domain in Account.Domains
 // stays the record's and the golden account's domain, but is not added
 // to NSAccountDomain: it merges no accounts, finds none, and links no
 // person by email domain.

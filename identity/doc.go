@@ -47,10 +47,11 @@
 //     none identifies no account either: one reserved for examples and
 //     tests by RFC 2606 and RFC 6761 (example.com, example.net,
 //     example.org, and every domain under .example, .test, .invalid or
-//     .localhost), or one whose name under its public suffix is a
-//     placeholder's local part (unknown.com, test.com, none.com,
-//     noreply.co.uk). A CRM or marketing-automation import that fills
-//     in a missing website gives it to accounts that are not the same.
+//     .localhost). A CRM or marketing-automation import that fills in a
+//     missing website gives it to accounts that are not the same. A
+//     domain merely named like a placeholder (unknown.com, none.com) is
+//     not read so, as real companies hold such domains (test.de,
+//     test.io): accounts that share one merge as by any domain.
 //     It stays the record's domain and the golden account's, after every
 //     real one (so never its main domain): the golden account still
 //     shows what its sources gave, and a record that gives a name-less
@@ -126,8 +127,9 @@
 //     List, never a public suffix (not "co.uk" from "acme.co.uk", nor
 //     "github.io" from "acme.github.io"), against every account's
 //     domains, unless the domain is filled in for a company that gave
-//     none (ann@example.com: [ReasonPlaceholderDomain]; a placeholder
-//     there, unknown@unknown.com: [ReasonPlaceholderEmail]), or free
+//     none (reserved for examples and tests, ann@example.com:
+//     [ReasonPlaceholderDomain]; a placeholder at a domain so reserved or
+//     named like one, unknown@unknown.com: [ReasonPlaceholderEmail]), or free
 //     mail ([DefaultFreeMailDomains], replaceable in [Config]):
 //     [MethodEmailDomain], 0.9 (0.8 through a parent domain);
 //  3. the company name, normalised by [NormalizeCompanyName] (case, accents,

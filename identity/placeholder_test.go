@@ -355,8 +355,11 @@ func TestPlaceholderEmailLinksNoAccounts(t *testing.T) {
 // says nothing of the person's company: its domain links the person to
 // no account, even one that holds it (an import that filled in the
 // account's website as well), and resolution goes on to the company
-// name. A real address at such a domain (ann@example.com, a test
-// address) links by it no more: the domain identifies no account. A
+// name. A real address at a domain reserved for examples and tests
+// (ann@example.com, a test address) links by it no more: the domain
+// identifies no account; at a domain merely named like a placeholder
+// (ann@unknown.com, ann@test.io: real companies hold such domains) it
+// links as at any other. A
 // placeholder at a company's domain (noreply@acme.com) and a real
 // address there still link by it, and an explicit account reference or
 // the company name links any of them.
@@ -365,6 +368,7 @@ func TestPlaceholderAtAPlaceholderDomain(t *testing.T) {
 	accounts := []b2b.Account{
 		acme(),
 		{ID: "filler", Name: "Unknown", Domains: []string{"unknown.com", "example.com", "test.com", "noreply.co.uk", "acme.test"}},
+		{ID: "testio", Name: "Test IO", Domains: []string{"test.io"}},
 	}
 	byDomain := func(acct b2b.AccountID, d string) []identity.Link {
 		return []identity.Link{{Account: acct, Method: identity.MethodEmailDomain, Confidence: 0.9, Primary: true, Evidence: `email domain "` + d + `"`}}
@@ -387,7 +391,9 @@ func TestPlaceholderAtAPlaceholderDomain(t *testing.T) {
 			reasons: []identity.UnresolvedReason{identity.ReasonPlaceholderEmail, identity.ReasonNoCompanyMatch}},
 		{email: "noreply@acme.com", want: byDomain("acme", "acme.com")},
 		{email: "ann@acme.com", want: byDomain("acme", "acme.com")},
-		{email: "ann@unknown.com", reasons: []identity.UnresolvedReason{identity.ReasonPlaceholderDomain}},
+		{email: "ann@unknown.com", want: byDomain("filler", "unknown.com")},
+		{email: "ann@test.io", want: byDomain("testio", "test.io")},
+		{email: "test@test.io", reasons: []identity.UnresolvedReason{identity.ReasonPlaceholderEmail}},
 		{email: "ann@example.com", reasons: []identity.UnresolvedReason{identity.ReasonPlaceholderDomain}},
 		{email: "ann@eu.example.com", reasons: []identity.UnresolvedReason{identity.ReasonPlaceholderDomain}},
 		{email: "ann@acme.test", reasons: []identity.UnresolvedReason{identity.ReasonPlaceholderDomain}},
@@ -429,12 +435,13 @@ func TestPlaceholderAtAPlaceholderDomain(t *testing.T) {
 
 // TestPlaceholderDomainIdentifiesNoAccount: an import that fills in a
 // missing website gives accounts that are not the same one domain
-// (example.com, a domain reserved for examples and tests, or unknown.com,
-// named like a placeholder). Such a domain identifies no account: the
+// (example.com, a domain reserved for examples and tests). Such a domain
+// identifies no account: the
 // accounts do not merge by it (nor conflict over it), LookupAccount finds
 // none by it, and it is none of the golden account's identifiers; it stays
 // among the golden account's domains, after every real one. A real domain
-// still merges, the same after Restore.
+// still merges, and so does one merely named like a placeholder (test.io,
+// a real company's), the same after Restore.
 func TestPlaceholderDomainIdentifiesNoAccount(t *testing.T) {
 	t.Parallel()
 	domain := func(v string) identity.Identifier {
@@ -454,26 +461,26 @@ func TestPlaceholderDomainIdentifiesNoAccount(t *testing.T) {
 			first:       rec(b2b.SourceSalesforce, "001A", "Acme Inc", []string{"example.com"}),
 			next:        rec(b2b.SourceMarketo, "M-7", "Globex", []string{"Example.COM"}),
 			placeholder: "example.com", domains: []string{"example.com"}},
-		{name: "unknown.com from two sources",
-			first:       rec(b2b.SourceSalesforce, "001A", "Acme Inc", []string{"unknown.com"}),
-			next:        rec(b2b.SourceMarketo, "M-7", "Globex", []string{"unknown.com"}),
-			placeholder: "unknown.com", domains: []string{"unknown.com"}},
+		{name: "a real company's domain named like a placeholder from two sources",
+			first:  rec(b2b.SourceSalesforce, "001A", "Test IO", []string{"test.io"}),
+			next:   rec(b2b.SourceMarketo, "M-7", "Test IO GmbH", []string{"test.io"}),
+			merged: true, domains: []string{"test.io"}},
 		{name: "a domain under .test from one source",
 			first:       rec(b2b.SourceSalesforce, "001A", "Acme Inc", []string{"www.acme.test"}),
 			next:        rec(b2b.SourceSalesforce, "001B", "Globex", []string{"ACME.test"}),
 			placeholder: "acme.test", domains: []string{"acme.test"}},
-		{name: "test.com given as an identifier",
-			first:       rec(b2b.SourceSalesforce, "001A", "Acme Inc", []string{"test.com"}),
-			next:        rec(b2b.SourceMarketo, "M-7", "Globex", nil, domain("test.com")),
-			placeholder: "test.com", domains: []string{"test.com"}},
+		{name: "example.org given as an identifier",
+			first:       rec(b2b.SourceSalesforce, "001A", "Acme Inc", []string{"example.org"}),
+			next:        rec(b2b.SourceMarketo, "M-7", "Globex", nil, domain("example.org")),
+			placeholder: "example.org", domains: []string{"example.org"}},
 		{name: "acme.com from two sources",
 			first:  rec(b2b.SourceSalesforce, "001A", "Acme Inc", []string{"acme.com"}),
 			next:   rec(b2b.SourceMarketo, "M-7", "Acme", []string{"acme.com"}),
 			merged: true, domains: []string{"acme.com"}},
 		{name: "a real domain besides the placeholder",
 			first:  rec(b2b.SourceSalesforce, "001A", "Acme Inc", []string{"example.com", "acme.com"}),
-			next:   rec(b2b.SourceMarketo, "M-7", "Acme", []string{"none.com", "acme.com", "acme.io"}),
-			merged: true, placeholder: "none.com", domains: []string{"acme.com", "acme.io", "example.com", "none.com"}},
+			next:   rec(b2b.SourceMarketo, "M-7", "Acme", []string{"example.net", "acme.com", "acme.io"}),
+			merged: true, placeholder: "example.net", domains: []string{"acme.com", "acme.io", "example.com", "example.net"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -78,12 +78,13 @@ const (
 	// every domain under .example, .test, .invalid or .localhost), or
 	// one whose name under its public suffix is a placeholder's local
 	// part (unknown.com, test.com, noreply.co.uk), as in
-	// unknown@unknown.com or test@example.com.
+	// unknown@unknown.com or test@example.com. A real address at a
+	// domain of the second kind (ann@unknown.com) is read as any other.
 	ReasonPlaceholderEmail UnresolvedReason = "placeholder_email"
-	// ReasonPlaceholderDomain: the email is a real address at such a
-	// domain (ann@example.com, a test address), which names no company
-	// and identifies no account: an account that gives it among its
-	// domains is not found by it.
+	// ReasonPlaceholderDomain: the email is a real address at a domain
+	// reserved for examples and tests (ann@example.com, a test
+	// address), which names no company and identifies no account: an
+	// account that gives it among its domains is not found by it.
 	ReasonPlaceholderDomain UnresolvedReason = "placeholder_domain"
 	ReasonAmbiguousCompany  UnresolvedReason = "ambiguous_company_name"
 	ReasonNoCompanyMatch    UnresolvedReason = "no_company_match"
@@ -168,7 +169,7 @@ func (g *Graph) computeLinks(root int32, gp *goldenPerson, explain *[]why) (prim
 	// 2. Email domain, then its parent domains.
 	email := g.goldenValue(gp, pfEmail)
 	host := EmailDomain(email)
-	if host != "" && placeholderDomain(host) {
+	if host != "" && (placeholderDomain(host) || b2b.PlaceholderEmail(email) && placeholderName(host)) {
 		// No account is found by such a domain (see prepareAccount):
 		// the person does not wait for one either.
 		switch {
@@ -176,7 +177,7 @@ func (g *Graph) computeLinks(root int32, gp *goldenPerson, explain *[]why) (prim
 		case b2b.PlaceholderEmail(email):
 			note(ReasonPlaceholderEmail, "email %q is a placeholder at a domain that names no company", email)
 		default:
-			note(ReasonPlaceholderDomain, "email domain %q is reserved for examples and tests or named like a placeholder, and names no company", host)
+			note(ReasonPlaceholderDomain, "email domain %q is reserved for examples and tests, and names no company", host)
 		}
 		host = ""
 	}
@@ -283,15 +284,15 @@ func (g *Graph) computeLinks(root int32, gp *goldenPerson, explain *[]why) (prim
 	return link{}, nil
 }
 
-// placeholderDomain reports whether a domain is one that forms and
-// imports fill in for a company that gave none, and so names no company
-// and identifies no account (see ReasonPlaceholderEmail): reserved for
-// examples and tests (RFC 2606, RFC 6761), or with a name under its
-// public suffix that is a placeholder's local part. It is the one rule
-// for the domain of a person's email and for an account's domains.
+// placeholderDomain reports whether a domain is reserved for examples
+// and tests (RFC 2606, RFC 6761), which forms and imports fill in for a
+// company that gave none: it names no company and identifies no account
+// (see ReasonPlaceholderDomain). It is the one rule for the domain of a
+// person's email and for an account's domains. A domain merely named
+// like a placeholder (unknown.com) is not one: real companies hold such
+// domains (test.de, test.io), which a CRM account may list.
 func placeholderDomain(host string) bool {
-	tld := host[strings.LastIndexByte(host, '.')+1:]
-	switch tld {
+	switch host[strings.LastIndexByte(host, '.')+1:] {
 	case "example", "test", "invalid", "localhost":
 		return true
 	}
@@ -300,11 +301,20 @@ func placeholderDomain(host string) bool {
 			return true
 		}
 	}
+	return false
+}
+
+// placeholderName reports whether the name of a domain under its public
+// suffix is a placeholder's local part (unknown.com, test.com,
+// noreply.co.uk): the domain of a placeholder address there
+// (unknown@unknown.com) is filled in as well, and names no company
+// (see ReasonPlaceholderEmail).
+func placeholderName(host string) bool {
 	// The name under the public suffix is one of the labels before the
 	// last: the list is read (which allocates) only when one of them is
 	// a placeholder's local part, as few domains' are.
 	named := false
-	for rest := host[:len(host)-len(tld)]; rest != "" && !named; {
+	for rest := host[:max(strings.LastIndexByte(host, '.'), 0)]; rest != "" && !named; {
 		var label string
 		label, rest, _ = strings.Cut(rest, ".")
 		named = b2b.PlaceholderEmail(label + "@")

@@ -90,9 +90,9 @@ func TestResolution(t *testing.T) {
 			reason: identity.ReasonUnknownAccount,
 			detail: `account reference "x-1" matches no account; email domain "umbrella.org" matches no account domain; company "Umbrella" (key "umbrella") matches no account name`},
 		{name: "a test address",
-			person: b2b.Person{Email: "z@unknown.org", Company: "Umbrella"},
+			person: b2b.Person{Email: "z@mail.example.org", Company: "Umbrella"},
 			reason: identity.ReasonPlaceholderDomain,
-			detail: `email domain "unknown.org" is reserved for examples and tests or named like a placeholder, and names no company; company "Umbrella" (key "umbrella") matches no account name`},
+			detail: `email domain "mail.example.org" is reserved for examples and tests, and names no company; company "Umbrella" (key "umbrella") matches no account name`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
