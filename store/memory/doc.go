@@ -30,8 +30,10 @@
 // their payloads another, as do the payloads of the copies a claim
 // returns (each its own bytes, with no room past its end, so that
 // appending to one leaves the others as they are): a payload kept keeps
-// its siblings' memory too. An entry erased or redacted has its old
-// payload's bytes wiped.
+// its siblings' memory too. So the payload bytes the store drops (of an
+// entry erased, redacted or final, or not kept as a known ID) are wiped,
+// and the rooms the event log keeps for later events hold none: nothing
+// an erasure cannot reach stays in memory.
 //
 // Limits: everything lives in the process's memory, final outbox entries
 // included (packed, as above), and the log grows without bound. Due-account

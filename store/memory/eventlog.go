@@ -208,6 +208,9 @@ func (l *eventLog) room(step, n int) []byte {
 func (l *eventLog) keepRoom(data []byte) {
 	for step, size := range roomBytes {
 		if cap(data) == size && len(l.rooms[step]) < maxRooms {
+			// Of the events it held, an erasure would find nothing
+			// here: it keeps none.
+			clear(data[:cap(data)])
 			l.rooms[step] = append(l.rooms[step], data[:0])
 		}
 	}

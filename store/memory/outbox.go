@@ -37,18 +37,14 @@ func prepare(account b2b.AccountID, entries []store.OutboxEntry, now time.Time) 
 	for i := range entries {
 		n += len(entries[i].Payload)
 	}
-	payloads := make([]byte, 0, n)
+	payloads := make(payloadRoom, 0, n)
 	out := slices.Clone(entries)
 	for i := range out {
 		o := &out[i]
 		if account != "" {
 			o.Account = account
 		}
-		if o.Payload != nil {
-			from := len(payloads)
-			payloads = append(payloads, o.Payload...)
-			o.Payload = payloads[from:len(payloads):len(payloads)]
-		}
+		o.Payload = payloads.copy(o.Payload)
 		o.Status = store.OutboxPending
 		o.Attempts = 0
 		o.ClaimedUntil = time.Time{}
@@ -62,9 +58,23 @@ func prepare(account b2b.AccountID, entries []store.OutboxEntry, now time.Time) 
 	return out
 }
 
+// payloadRoom is one allocation for the payloads of several entries.
+type payloadRoom []byte
+
+// copy returns a copy of p in the room, with no room past its end (so
+// that appending to one payload leaves the next as it is); nil stays nil.
+func (r *payloadRoom) copy(p []byte) []byte {
+	if p == nil {
+		return nil
+	}
+	from := len(*r)
+	*r = append(*r, p...)
+	return (*r)[from:len(*r):len(*r)]
+}
+
 // wipe clears the bytes of a payload the store no longer keeps (of an
-// entry erased or redacted), which may share its allocation with other
-// entries' (see prepare).
+// entry erased, redacted, final, or not kept as a duplicate), which may
+// share its allocation with other entries' (see prepare).
 func wipe(payload []byte) {
 	clear(payload)
 }
@@ -74,10 +84,9 @@ func wipe(payload []byte) {
 func (td *tenant) enqueue(entries []store.OutboxEntry, seen *indexed) {
 	for i := range entries {
 		e := &entries[i]
-		if _, dup := td.outbox[e.ID]; dup {
-			continue
-		}
-		if _, done := td.done.get(e.ID); done {
+		_, live := td.outbox[e.ID]
+		if _, done := td.done.get(e.ID); live || done {
+			wipe(e.Payload) // not kept: the kept entries' keep its room
 			continue
 		}
 		td.outboxSeq++
@@ -208,10 +217,11 @@ func (td *tenant) ack(p *store.AckParams) (sealed bool, _ error) {
 		if p.Receipt != nil {
 			e.Receipt = p.Receipt
 		}
+		wipe(e.Payload) // the entries committed with it keep its room
 		e.Payload = nil
 		td.forget(e)
 		td.done.add(e)
-		e.Receipt = nil
+		e.Receipt, e.LastError = nil, ""
 	}
 	if p.Event != nil {
 		ev := *p.Event
@@ -268,15 +278,11 @@ func copyEntries(es []*store.OutboxEntry) []store.OutboxEntry {
 	for _, e := range es {
 		n += len(e.Payload)
 	}
-	payloads := make([]byte, 0, n)
+	payloads := make(payloadRoom, 0, n)
 	out := make([]store.OutboxEntry, len(es))
 	for i, e := range es {
 		out[i] = *e
-		if e.Payload != nil {
-			from := len(payloads)
-			payloads = append(payloads, e.Payload...)
-			out[i].Payload = payloads[from:len(payloads):len(payloads)]
-		}
+		out[i].Payload = payloads.copy(e.Payload)
 		out[i].Receipt = bytes.Clone(e.Receipt)
 	}
 	return out
