@@ -95,7 +95,8 @@ type AlertRule struct {
 	ToStages   []string `json:"toStages" yaml:"toStages"`
 
 	// Cooldown is the least time between two alerts of the rule for one
-	// group (any strategy). Zero means none.
+	// group (any strategy). Zero means none; one under a minute is
+	// refused, as a unit mistaken.
 	Cooldown time.Duration `json:"cooldown" yaml:"cooldown"`
 	// Template is the email template of the alert (see
 	// DefaultAlertTemplate).
@@ -203,6 +204,9 @@ func NewAlerter(cfg AlerterConfig) (*Alerter, error) {
 		}
 		if r.Cooldown < 0 {
 			ps.Addf(path+".cooldown", "is negative")
+		} else if r.Cooldown > 0 && r.Cooldown < time.Minute {
+			// As a half-life is: a shorter one is a unit mistaken.
+			ps.Addf(path+".cooldown", "%s is under a minute (a cooldown spaces alerts by hours or days: 24h, 7d)", r.Cooldown)
 		}
 		cr := compiledAlertRule{AlertRule: r}
 		cr.FromStages, cr.ToStages = slices.Clone(r.FromStages), slices.Clone(r.ToStages)

@@ -396,12 +396,12 @@ func TestAlerterConfigProblems(t *testing.T) {
 			{Name: "a", Strategy: channel.StrategyMilestone},
 			{Name: "c", Strategy: channel.StrategyMilestone, When: rules.Rule{Source: "group.scor > 1"}, Template: "t"},
 			{Name: "d", Strategy: channel.StrategyThreshold, Metric: "velocity", Threshold: 100, Hysteresis: -1, Template: "t", Cooldown: -time.Second},
-			{Name: "e", Template: "t"},
+			{Name: "e", Template: "t", Cooldown: 500 * time.Millisecond},
 		},
 		Routing: channel.Routing{Rules: []channel.RouteRule{{Name: "r", To: "boss"}}, Territories: map[string]string{"X": "nobody"}},
 	})
 	require.ErrorIs(t, err, b2b.ErrInvalid)
-	require.EqualError(t, err, `sales alerts: 12 problems:
+	require.EqualError(t, err, `sales alerts: 13 problems:
   rules[0].strategy: unknown strategy "sometimes" (want milestone, threshold or stage)
   rules[1].name: duplicate rule "a"
   rules[1].template: is required
@@ -412,6 +412,7 @@ func TestAlerterConfigProblems(t *testing.T) {
   rules[3].cooldown: is negative
   rules[3].metric: unknown metric "velocity" (want score or completeness)
   rules[3].hysteresis: is negative
+  rules[4].cooldown: 500ms is under a minute (a cooldown spaces alerts by hours or days: 24h, 7d)
   rules[4].strategy: is required (milestone, threshold or stage)
   routing.fallbackQueue: is required (every alert needs somewhere to go)
   routing.territories["X"]: "nobody" is not an email address
