@@ -144,15 +144,8 @@ func replyAddress(s string) bool {
 // b2b.E164Phone turns into this one ("0044 20 7946 0958" is
 // "+442079460958").
 func ValidPhone(s string) bool {
-	if len(s) < 8 || len(s) > 16 || s[0] != '+' || s[1] == '0' {
-		return false
-	}
-	for _, c := range s[1:] {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
+	e, ok := b2b.E164Phone(s)
+	return ok && e == s
 }
 
 // Status is where an outbox entry is in its life.
