@@ -309,6 +309,22 @@ func TestRecoverShapes(t *testing.T) {
 					Identifiers: []identity.Identifier{{Namespace: identity.NSAccountID, Value: "zeta"}},
 					Account:     b2b.Account{ID: "alpha", Name: "Zeta Marketing", Domains: []string{"zeta-mktg.com"}}}},
 			Persons: []identity.PersonRecord{lead("L-1", "ann@zeta.com", "Ann", "Lee", "CMO", "Zeta")}}},
+		{name: "placeholders beside real addresses", batch: engine.Batch{
+			Accounts: []identity.AccountRecord{acmeRecord(), acc(b2b.SourceSalesforce, "globex", "Globex", "globex.com", "", day0)},
+			Persons: []identity.PersonRecord{
+				{Source: b2b.SourceMarketo, RecordID: "L-9", Time: day0,
+					Person: b2b.Person{Email: "ann@acme.com", FirstName: "Ann", LastName: "Lee", Title: "Head of Data", Company: "Acme", Phone: "0044 20 7946 0958"}},
+				{Source: b2b.SourceSalesforce, RecordID: "003Z", Time: day0.Add(time.Hour),
+					Identifiers: []identity.Identifier{{Namespace: identity.NSEmail, Value: "ann@acme.com"}},
+					Person:      b2b.Person{Email: "noreply@acme.com", Phone: "000-000-0000", AccountID: "acme"}},
+				lead("L-10", "unknown@unknown.com", "Bo", "Chan", "CFO", "Acme"),
+				lead("L-11", "unknown@unknown.com", "Cy", "Diaz", "CTO", "Globex"),
+			}}},
+		{name: "accounts whose domain is reserved for examples", batch: engine.Batch{
+			Accounts: []identity.AccountRecord{acc(b2b.SourceSalesforce, "alpha", "Alpha", "example.com", "", day0),
+				acc(b2b.SourceMarketo, "beta", "Beta", "example.com", "", day0)},
+			Persons: []identity.PersonRecord{lead("L-1", "ann@example.com", "Ann", "Lee", "CMO", "Alpha"),
+				lead("L-2", "bo@example.com", "Bo", "Chan", "CFO", "")}}},
 		{name: "persons merged after they came", batch: engine.Batch{
 			Accounts: []identity.AccountRecord{acmeRecord()},
 			Persons: []identity.PersonRecord{lead("L-1", "ann@acme.com", "Ann", "Lee", "CMO", "Acme"),
