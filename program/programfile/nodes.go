@@ -439,16 +439,20 @@ walk:
 // aliasOf returns the alias n is, under its anchors and tags; nil when n
 // is not one.
 func aliasOf(n ast.Node) *ast.AliasNode {
+	x, _ := bare(n).(*ast.AliasNode)
+	return x
+}
+
+// bare returns n without its anchors and tags (nil past 16 of them).
+func bare(n ast.Node) ast.Node {
 	for range 16 {
 		switch x := n.(type) {
 		case *ast.AnchorNode:
 			n = x.Value
 		case *ast.TagNode:
 			n = x.Value
-		case *ast.AliasNode:
-			return x
 		default:
-			return nil
+			return n
 		}
 	}
 	return nil
@@ -481,16 +485,12 @@ func (a *anchors) target(x *ast.AliasNode) ast.Node {
 // anchor resolves to nil.
 func (a *anchors) resolve(n ast.Node) ast.Node {
 	for range 16 {
-		switch x := n.(type) {
-		case *ast.AnchorNode:
-			n = x.Value
-		case *ast.TagNode:
-			n = x.Value
-		case *ast.AliasNode:
-			n = a.target(x)
-		default:
+		n = bare(n)
+		x, ok := n.(*ast.AliasNode)
+		if !ok {
 			return n
 		}
+		n = a.target(x)
 	}
 	return nil
 }
