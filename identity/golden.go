@@ -169,7 +169,7 @@ type GoldenAccount struct {
 	ID b2b.AccountID `json:"id"`
 	// Account holds the winning value of every field; Domains is the union
 	// of the records' domains, the oldest record's first, and placeholders
-	// (example.com, unknown.com: see AccountRecord), which identify no
+	// (example.com, acme.test: see AccountRecord), which identify no
 	// account, after every other (its first is the account's main domain,
 	// which decides the primary link of a person whose domain several
 	// accounts hold); ParentID is the parent's golden ID when the parent

@@ -37,7 +37,7 @@ const (
 	NSAccountID Namespace = "account_id"
 	// NSAccountDomain holds account web domains, normalised by
 	// [NormalizeDomain]. An account record's Account.Domains are added to
-	// it automatically, but a placeholder (example.com, unknown.com: see
+	// it automatically, but a placeholder (example.com, acme.test: see
 	// [AccountRecord]), which identifies no account.
 	NSAccountDomain Namespace = "account_domain"
 )
