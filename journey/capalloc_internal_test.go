@@ -105,34 +105,3 @@ func TestSplitAllocatesItsDecisionOnly(t *testing.T) {
 	describe := testing.AllocsPerRun(100, func() { _ = describe(d, p.when.numbers()) })
 	require.Equal(t, eval+describe, split)
 }
-
-// TestRetriedMessageGoesWithoutAllocating: a deferred message that goes
-// when it is retried takes the reason of its decision from its action as
-// compiled, not written anew; with room in the lists, it allocates
-// nothing.
-func TestRetriedMessageGoesWithoutAllocating(t *testing.T) {
-	// Not parallel: AllocsPerRun counts the process's allocations.
-	cat, err := NewCatalog(Config{Caps: []Cap{{Name: "email", Channel: b2b.ChannelEmail, Max: 1, Per: Days(7), Policy: CapDefer}}})
-	require.NoError(t, err)
-	cat, _, err = cat.Publish(Journey{ID: "j", Nodes: []Node{
-		{ID: "mail", Kind: KindAction, Action: &Action{Type: ActionEmail, Template: "hi", Next: "end"}},
-		{ID: "end", Kind: KindEnd, End: &End{}},
-	}})
-	require.NoError(t, err)
-	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-	view := &AccountView{Account: b2b.Account{ID: "acme"}, Persons: []PersonView{{Person: b2b.Person{ID: "p", Email: "p@acme.com"}}}}
-	held := DeferredMessage{Entry: OutboxEntry{Key: "k", Type: ActionEmail, Account: "acme", Journey: "j", Version: 1, Entry: 1, Node: "mail",
-		Person: "p", Channel: b2b.ChannelEmail, Template: "hi", At: now}, Due: now, Expires: now.Add(30 * 24 * time.Hour), Visit: 1}
-	st := &State{Account: "acme", Deferred: make([]DeferredMessage, 1, 2), Contacts: make([]Contact, 0, 2)}
-	res := &Result{Outbox: make([]OutboxEntry, 0, 2), Trace: make([]Decision, 0, 2)}
-	s := stepper{c: cat, st: st, view: view, now: now, at: now, res: res}
-	allocs := testing.AllocsPerRun(100, func() {
-		st.Deferred = st.Deferred[:1]
-		st.Deferred[0] = held
-		st.Contacts, res.Outbox, res.Trace = st.Contacts[:0], res.Outbox[:0], res.Trace[:0]
-		s.retryDeferred(now, false)
-	})
-	require.Len(t, res.Outbox, 1)
-	require.Equal(t, `email "hi"`, res.Trace[0].Reason)
-	require.Zero(t, allocs)
-}

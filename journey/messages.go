@@ -263,39 +263,6 @@ func sendReason(typ ActionType, template string) string {
 	return string(typ) + " " + strconv.Quote(template)
 }
 
-// sentOf returns the reason of the decision that sends e, a deferred
-// message, as its action was compiled with it (sendReason of its type and
-// template); "" when its node has no such action any more (capThenSend
-// then writes it when the message goes).
-func (s *stepper) sentOf(e *OutboxEntry) string {
-	v, ok := s.c.Version(e.Journey, e.Version)
-	if !ok {
-		return ""
-	}
-	k, ok := v.index[e.Node]
-	if !ok {
-		return ""
-	}
-	n := &v.nodes[k]
-	same := func(a *caction) bool { return a.Type == e.Type && a.Template == e.Template }
-	if n.action != nil && same(n.action) {
-		return n.action.sent
-	}
-	for i := range n.ppaths {
-		for j := range n.ppaths[i].actions {
-			if a := &n.ppaths[i].actions[j]; same(a) {
-				return a.sent
-			}
-		}
-	}
-	for j := range n.pelse {
-		if a := &n.pelse[j]; same(a) {
-			return a.sent
-		}
-	}
-	return ""
-}
-
 // sentReason is sent, or, when it is "", the reason of the decision that
 // sends e: a retried message's, written when it goes rather than at every
 // attempt.
@@ -495,7 +462,7 @@ func (s *stepper) retryDeferred(until time.Time, before bool) {
 			continue
 		}
 		e.At = s.at
-		s.capThenSend(in, tr, node, e, s.sentOf(&e), d.Visit, d.Expires)
+		s.capThenSend(in, tr, node, e, "", d.Visit, d.Expires)
 	}
 	s.at = at
 }
