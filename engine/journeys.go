@@ -117,8 +117,11 @@ func (ps *pass) stepJourneys(ctx context.Context, out *outcome) {
 // logJourneys logs a journey result's decisions and the instances that
 // ended.
 func (ps *pass) logJourneys(res *journey.Result) {
-	for _, d := range res.Trace {
-		raw, err := decisionJSON(d)
+	for i := range res.Trace {
+		d := &res.Trace[i]
+		var raw []byte
+		var err error
+		ps.data, raw, err = appendDecision(ps.data, d)
 		ps.logRaw(decisionEvent(d.Kind), d.Person, d.At, raw, err)
 		if d.Kind == journey.DecisionSkip {
 			ps.skipped++

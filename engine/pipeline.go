@@ -115,8 +115,8 @@ func (e *Engine) process(ctx context.Context, id b2b.AccountID, w *work, now tim
 			at = committed.Refreshed
 		}
 		p := e.prog.Load()
-		events, outbox, jevents := eventRoom.take(), outboxRoom.take(), journeyEventRoom.take()
-		ps := &pass{e: e, p: p, st: st, now: at, id: id, events: *events, outbox: *outbox, jevents: *jevents}
+		events, outbox, jevents, data := eventRoom.take(), outboxRoom.take(), journeyEventRoom.take(), dataRoom.take()
+		ps := &pass{e: e, p: p, st: st, now: at, id: id, events: *events, outbox: *outbox, jevents: *jevents, data: *data}
 		if committed != nil {
 			ps.loaded, ps.committed = rec, committed
 		}
@@ -124,13 +124,14 @@ func (e *Engine) process(ctx context.Context, id b2b.AccountID, w *work, now tim
 		// The store keeps nothing of the events and outbox entries (see
 		// store.Store.Commit), nor the journeys of their events: the next
 		// pass reuses their room.
-		*events, *outbox, *jevents = ps.events, ps.outbox, ps.jevents
+		*events, *outbox, *jevents, *data = ps.events, ps.outbox, ps.jevents, ps.data
 		if ps.jfirst != nil {
 			*jevents = ps.jfirst
 		}
 		eventRoom.put(events)
 		outboxRoom.put(outbox)
 		journeyEventRoom.put(jevents)
+		dataRoom.put(data)
 		if err != nil || !done {
 			if err != nil {
 				return out, err
@@ -176,6 +177,9 @@ type pass struct {
 	events  []store.Event
 	outbox  []store.OutboxEntry
 	jevents []journey.Event
+	// data holds the encodings of the pass's journey decisions, one after
+	// the other, which its events' Data point into (see logJourneys).
+	data []byte
 	// jfirst is the list of events the journeys' first round stepped on
 	// (the pass's activities and changes), whose room the next pass
 	// reuses (the rounds after it make lists of their own).
@@ -243,13 +247,27 @@ func (ps *pass) logRaw(typ string, person b2b.PersonID, at time.Time, raw []byte
 // MarshalJSON returns, but for the rare decision with HTML's <, > or &,
 // which json.Marshal escapes.
 func decisionJSON(d journey.Decision) ([]byte, error) {
-	raw, err := d.MarshalJSON()
-	if err == nil && bytes.ContainsAny(raw, "<>&") {
+	_, raw, err := appendDecision(nil, &d)
+	return raw, err
+}
+
+// appendDecision appends json.Marshal(d) to buf, and returns the longer
+// buf and the encoding, which is in buf's array, but for the rare
+// decision with HTML's <, > or & (see decisionJSON).
+func appendDecision(buf []byte, d *journey.Decision) (longer, raw []byte, err error) {
+	n := len(buf)
+	buf, err = d.AppendJSON(buf)
+	if err != nil {
+		return buf, nil, err
+	}
+	// Capped, so that what the buffer takes next is not appended to it.
+	raw = buf[n:len(buf):len(buf)]
+	if bytes.ContainsAny(raw, "<>&") {
 		var b bytes.Buffer
 		json.HTMLEscape(&b, raw)
-		raw = b.Bytes()
+		return buf[:n], b.Bytes(), nil
 	}
-	return raw, err
+	return buf, raw, nil
 }
 
 func (ps *pass) fail(err error) {

@@ -39,6 +39,37 @@ func (r *room[T]) put(s *[]T) {
 	r.pool.Put(s)
 }
 
+// dataRoom is a pool of the buffers passes write their journey
+// decisions' encodings into (pass.data), where each decision's event
+// took an allocation of its own: 2.5% of the bytes and 2% of the objects
+// the whole chain allocated. A buffer is wiped when it comes back: it
+// held persons' data, which an erasure could not find in a pool.
+var dataRoom bytesRoom
+
+type bytesRoom struct{ pool sync.Pool }
+
+// maxDataRoom is the largest buffer dataRoom keeps: a rare large pass's
+// is left to the collector.
+const maxDataRoom = 64 << 10
+
+func (r *bytesRoom) take() *[]byte {
+	if b, ok := r.pool.Get().(*[]byte); ok {
+		return b
+	}
+	return new([]byte)
+}
+
+// put gives the room of the buffer b holds back, wiped; it must not be
+// used again, nor anything that points into it.
+func (r *bytesRoom) put(b *[]byte) {
+	if cap(*b) > maxDataRoom {
+		return
+	}
+	clear((*b)[:cap(*b)])
+	*b = (*b)[:0]
+	r.pool.Put(b)
+}
+
 // resultRoom is a pool of journey results: a pass steps its account's
 // journeys into one (journey.Catalog.StepInto), which holds the step's
 // outbox entries and decisions (about 600 bytes a message), and gives it

@@ -31,6 +31,22 @@ func (d Decision) MarshalJSON() ([]byte, error) {
 	return out, nil
 }
 
+// AppendJSON appends to buf what MarshalJSON returns, so that a caller
+// that writes many decisions (the engine's event log) writes them into
+// one buffer of its own. On an error, it returns buf as it was.
+func (d *Decision) AppendJSON(buf []byte) ([]byte, error) {
+	if out, ok := d.appendJSON(buf); ok {
+		return out, nil
+	}
+	// A time encoding/json reports or writes its own way: what
+	// appendJSON wrote past buf's length is written over.
+	raw, err := marshalFields(*d)
+	if err != nil {
+		return buf, err
+	}
+	return append(buf, raw...), nil
+}
+
 // decisionRoom is the room on the stack for a decision's JSON: most
 // decisions fit (a longer one grows onto the heap).
 const decisionRoom = 1024

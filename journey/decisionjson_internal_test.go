@@ -71,11 +71,17 @@ func TestDecisionJSONLikeEncodingJSON(t *testing.T) {
 		}
 		want, wantErr := json.Marshal(decisionFields(d))
 		got, err := d.MarshalJSON()
+		prefix := []byte(`[{"a":1},`)
+		appended, appendErr := d.AppendJSON(prefix)
 		if wantErr != nil {
 			require.Error(t, err, "decision %d", i)
+			require.Error(t, appendErr, "decision %d", i)
+			require.Equal(t, `[{"a":1},`, string(appended), "decision %d: AppendJSON's buffer after an error", i)
 			continue
 		}
 		require.NoError(t, err)
+		require.NoError(t, appendErr)
+		require.Equal(t, `[{"a":1},`+string(got), string(appended), "decision %d: AppendJSON", i)
 		viaMarshal, err := json.Marshal(d)
 		require.NoError(t, err)
 		require.Equal(t, string(want), string(viaMarshal), "decision %d", i)
