@@ -265,7 +265,7 @@ func appendDecision(buf []byte, d *journey.Decision) (longer, raw []byte, err er
 	if bytes.ContainsAny(raw, "<>&") {
 		var b bytes.Buffer
 		json.HTMLEscape(&b, raw)
-		return buf[:n], b.Bytes(), nil
+		return buf[:n], b.Bytes()[:b.Len():b.Len()], nil
 	}
 	return buf, raw, nil
 }
