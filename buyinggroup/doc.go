@@ -170,7 +170,8 @@
 //
 // [Catalog.Advance] takes the automatic transitions whose rules hold,
 // possibly several in one call (never entering a stage twice), recording
-// the rule and the values it read. A transition From "*" applies to every
+// the rule and the values it read (never rounded onto or across a number
+// of the rule). A transition From "*" applies to every
 // open stage. [Group.StageHistory] has the time of every change, so
 // [Group.TimeInStage] and [Group.TimeToStage] (time to Sales Ready) are
 // measurable.

@@ -133,7 +133,9 @@ type StageChange struct {
 	To   string    `json:"to"`
 	At   time.Time `json:"at"`
 	// Auto is true when an automatic transition rule moved the group;
-	// Rule, Expr and Values then explain it.
+	// Rule, Expr and Values then explain it. A number in Values has six
+	// significant digits, or more where fewer would round it onto or
+	// across a number of the rule (daysInStage 14.00001 for "> 14").
 	Auto   bool    `json:"auto,omitempty"`
 	Rule   string  `json:"rule,omitempty"`
 	Expr   string  `json:"expr,omitempty"`

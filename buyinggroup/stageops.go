@@ -1,10 +1,13 @@
 package buyinggroup
 
 import (
+	"cmp"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/quorumhq/quorum/rules"
 )
 
 // MoveTo moves a group to another stage on request (a person or a journey
@@ -158,9 +161,27 @@ func (c *Catalog) Advance(g Group, s Signals, now time.Time) (Group, []Event, er
 }
 
 // stageValues lists the facts a stage rule's source mentions: every
-// field of [StageEnv] it names.
+// field of [StageEnv] it names. Numbers have six significant digits, or
+// as many more as it takes for the text to compare with each number the
+// rule is written with as the value does: a group 14 days and a second
+// in its stage that "group.daysInStage > 14" moved on reads
+// 14.00001, not 14.
 func stageValues(src string, env *StageEnv) []Value {
-	f := func(x float64) string { return strconv.FormatFloat(x, 'g', 6, 64) }
+	var consts []float64
+	parsed := false
+	f := func(x float64) string {
+		s := strconv.FormatFloat(x, 'g', 6, 64)
+		if !parsed {
+			consts, parsed = rules.Numbers(src), true
+		}
+		for prec := 7; !readsAs(s, x, consts); prec++ {
+			if prec > 17 {
+				return strconv.FormatFloat(x, 'g', -1, 64)
+			}
+			s = strconv.FormatFloat(x, 'g', prec, 64)
+		}
+		return s
+	}
 	all := []Value{
 		{"group.accountId", env.Group.Account},
 		{"group.interest", env.Group.Interest},
@@ -187,6 +208,21 @@ func stageValues(src string, env *StageEnv) []Value {
 		}
 	}
 	return out
+}
+
+// readsAs reports whether text, read as a number, compares with each of
+// consts as x does.
+func readsAs(text string, x float64, consts []float64) bool {
+	y, err := strconv.ParseFloat(text, 64)
+	if err != nil {
+		return false
+	}
+	for _, c := range consts {
+		if cmp.Compare(x, c) != cmp.Compare(y, c) {
+			return false
+		}
+	}
+	return true
 }
 
 // containsWord reports whether name occurs in src as a whole name: not

@@ -36,3 +36,27 @@ func TestStageValuesNameWhatTheRuleReads(t *testing.T) {
 		})
 	}
 }
+
+// A stage change's values are never rounded onto or across a number its
+// rule is written with: a group 14 days and a second in its stage that
+// "group.daysInStage > 14" moved on does not read 14, nor a completeness
+// of 0.6000001 that "group.completeness > 0.6" let through 0.6. Values
+// away from the rule's numbers keep six significant digits.
+func TestStageValuesDoNotRoundOntoTheRulesNumbers(t *testing.T) {
+	since := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	now := since.Add(14*24*time.Hour + time.Second)
+	env := &StageEnv{
+		Group: GroupFacts{Completeness: 0.6000001, Score: 79.9999999, Velocity: -0.1234567,
+			DaysInStage: now.Sub(since).Hours() / 24},
+		Opportunity: OpportunityFacts{Amount: 1234567.89},
+		Now:         now,
+	}
+	got := stageValues(`group.daysInStage > 14 && group.completeness > 0.6 && group.score < 80 && group.velocity < 0 && opportunity.amount > 0`, env)
+	require.Empty(t, cmp.Diff([]Value{
+		{"group.completeness", "0.6000001"},
+		{"group.score", "79.9999999"},
+		{"group.velocity", "-0.123457"},
+		{"group.daysInStage", "14.00001"},
+		{"opportunity.amount", "1.23457e+06"},
+	}, got))
+}
