@@ -678,3 +678,31 @@ func TestMembersOfReadsRoleNamesAsAssignmentsDo(t *testing.T) {
 		require.Empty(t, cmp.Diff(tc.want, got), "MembersOf(%q) (-want +got)", tc.role)
 	}
 }
+
+// A manual or journey claim names a person: one with an empty or blank
+// person ID would seat nobody in a role and count towards completeness.
+func TestClaimsNeedAPerson(t *testing.T) {
+	t.Parallel()
+	cat := compile(t, buyinggroup.SolutionInterest{ID: "dp", Template: "standard"})
+	g := newGroup(t, cat, "dp")
+	ops := map[string]func(person b2b.PersonID) (buyinggroup.Group, []buyinggroup.Event, error){
+		"AssignManual": func(p b2b.PersonID) (buyinggroup.Group, []buyinggroup.Event, error) {
+			return cat.AssignManual(g, p, "Champion", "ann", "", t0)
+		},
+		"ExcludeManual": func(p b2b.PersonID) (buyinggroup.Group, []buyinggroup.Event, error) {
+			return cat.ExcludeManual(g, p, "", "ann", "", t0)
+		},
+		"AssignFromJourney": func(p b2b.PersonID) (buyinggroup.Group, []buyinggroup.Event, error) {
+			return cat.AssignFromJourney(g, p, "Champion", "j1", t0)
+		},
+	}
+	for name, op := range ops {
+		for _, p := range []b2b.PersonID{"", "  "} {
+			ng, evs, err := op(p)
+			require.ErrorIs(t, err, buyinggroup.ErrBadClaim, "%s(%q)", name, p)
+			require.ErrorContains(t, err, `group "acme/dp": bad claim: a person ID is required`, "%s(%q)", name, p)
+			require.Empty(t, evs, "%s(%q)", name, p)
+			require.Equal(t, g, ng, "%s(%q)", name, p)
+		}
+	}
+}

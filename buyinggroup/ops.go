@@ -160,13 +160,17 @@ func (c *Catalog) SetRuleClaims(g Group, persons []b2b.PersonID, claims []Claim,
 // AssignManual records that a marketer (by) put a person in a role. Manual
 // is the highest source: no rule, CRM or journey claim overrides it. It
 // lifts the marketer's exclusions of that person from that role or from
-// the group.
+// the group. An empty or blank person ID is refused with [ErrBadClaim],
+// as ExcludeManual and AssignFromJourney refuse it.
 //
 // A group in a closed stage refuses it, as it refuses ExcludeManual,
 // ClearManual, AssignFromJourney and RemoveFromJourney, with a
 // [*ClosedError] (see the package doc).
 func (c *Catalog) AssignManual(g Group, person b2b.PersonID, role, by, note string, now time.Time) (Group, []Event, error) {
 	return c.command(g, now, because(""), func(in *Interest, ng *Group) error {
+		if err := claimPerson(person); err != nil {
+			return err
+		}
 		name, err := roleName(in, role, false)
 		if err != nil {
 			return err
@@ -184,6 +188,9 @@ func (c *Catalog) AssignManual(g Group, person b2b.PersonID, role, by, note stri
 // journeys say. It replaces the marketer's assignments it contradicts.
 func (c *Catalog) ExcludeManual(g Group, person b2b.PersonID, role, by, note string, now time.Time) (Group, []Event, error) {
 	return c.command(g, now, because(""), func(in *Interest, ng *Group) error {
+		if err := claimPerson(person); err != nil {
+			return err
+		}
 		name, err := roleName(in, role, true)
 		if err != nil {
 			return err
@@ -216,6 +223,9 @@ func (c *Catalog) ClearManual(g Group, person b2b.PersonID, role string, now tim
 // claim keeps its first time (which ranks it against other sources').
 func (c *Catalog) AssignFromJourney(g Group, person b2b.PersonID, role, journey string, now time.Time) (Group, []Event, error) {
 	return c.command(g, now, because(""), func(in *Interest, ng *Group) error {
+		if err := claimPerson(person); err != nil {
+			return err
+		}
 		name, err := roleName(in, role, false)
 		if err != nil {
 			return err
@@ -418,6 +428,15 @@ func (g *Group) Persons() []b2b.PersonID {
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
+}
+
+// claimPerson refuses a claim on no person: an empty or blank ID would
+// seat nobody in a role, and count towards completeness.
+func claimPerson(person b2b.PersonID) error {
+	if strings.TrimSpace(string(person)) == "" {
+		return fmt.Errorf("%w: a person ID is required", ErrBadClaim)
+	}
+	return nil
 }
 
 func roleName(in *Interest, role string, allowAll bool) (string, error) {
