@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/quorumhq/quorum/b2b"
@@ -68,20 +69,40 @@ func (e *ModelEvaluation) validate(ps *b2b.Problems) {
 	}
 }
 
-// String renders the evaluation as a short report.
+// String renders the evaluation as a short report. A calibration bin is
+// named by its bounds, with as many decimals (1 to 3) as write them all
+// as they are: [0.05, 0.10) of 20 bins.
 func (e ModelEvaluation) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "held-out: %d groups, %d with the outcome\n", e.Examples, e.Positives)
 	fmt.Fprintf(&b, "AUC: model %.3f, score alone %.3f, best score threshold (>= %s) %.3f\n", e.AUC, e.ScoreAUC, readyNum(e.ScoreThreshold), e.ThresholdAUC)
 	fmt.Fprintf(&b, "calibration: Brier %.3f, log loss %.3f, ECE %.3f\n", e.Brier, e.LogLoss, e.ECE)
 	b.WriteString("  predicted    count  mean-pred  observed\n")
+	prec := e.binDecimals()
 	for _, bin := range e.Calibration {
 		if bin.Count == 0 {
 			continue
 		}
-		fmt.Fprintf(&b, "  [%.1f, %.1f)  %6d  %9.3f  %8.3f\n", bin.Lo, bin.Hi, bin.Count, bin.Predicted, bin.Observed)
+		fmt.Fprintf(&b, "  [%.*f, %.*f)  %6d  %9.3f  %8.3f\n", prec, bin.Lo, prec, bin.Hi, bin.Count, bin.Predicted, bin.Observed)
 	}
 	return b.String()
+}
+
+// binDecimals returns the fewest decimals, from 1 to 3, that write every
+// bound of the calibration bins as it is (0.05 of 20 bins needs 2, which
+// 1 would write 0.1, the bound of the next bin too); 3 when none does
+// (the thirds of 3 bins).
+func (e ModelEvaluation) binDecimals() int {
+	exact := func(x float64, prec int) bool {
+		y, err := strconv.ParseFloat(strconv.FormatFloat(x, 'f', prec, 64), 64)
+		return err == nil && y == x
+	}
+	for prec := 1; prec < 3; prec++ {
+		if !slices.ContainsFunc(e.Calibration, func(b ModelCalibrationBin) bool { return !exact(b.Lo, prec) || !exact(b.Hi, prec) }) {
+			return prec
+		}
+	}
+	return 3
 }
 
 // ModelAUC returns the area under the ROC curve of scores for labels: the

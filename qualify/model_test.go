@@ -315,3 +315,30 @@ func TestModelAUC(t *testing.T) {
 	require.Equal(t, 0.75, qualify.ModelAUC([]float64{0.8, 0.4, 0.3, 0.5}, []bool{true, true, false, false}))
 	require.True(t, math.IsNaN(qualify.ModelAUC([]float64{1}, []bool{true})))
 }
+
+// The calibration table names each bin by its bounds: with 20 bins, the
+// second is [0.05, 0.10), which one decimal would write as [0.1, 0.1);
+// with 3, the first ends at 1/3, not at 0.3.
+func TestModelEvaluationNamesItsBins(t *testing.T) {
+	t.Parallel()
+	bins := func(n int) qualify.ModelEvaluation {
+		e := qualify.ModelEvaluation{Examples: n}
+		for b := range n {
+			e.Calibration = append(e.Calibration, qualify.ModelCalibrationBin{Lo: float64(b) / float64(n), Hi: float64(b+1) / float64(n), Count: 1, Predicted: 0.5})
+		}
+		return e
+	}
+	for _, tt := range []struct {
+		bins int
+		want []string
+	}{
+		{10, []string{"  [0.0, 0.1)  ", "  [0.9, 1.0)  "}},
+		{20, []string{"  [0.00, 0.05)  ", "  [0.05, 0.10)  ", "  [0.95, 1.00)  "}},
+		{3, []string{"  [0.000, 0.333)  ", "  [0.333, 0.667)  ", "  [0.667, 1.000)  "}},
+	} {
+		s := bins(tt.bins).String()
+		for _, w := range tt.want {
+			require.Contains(t, s, w, "%d bins:\n%s", tt.bins, s)
+		}
+	}
+}
