@@ -138,17 +138,19 @@ func (t BacktestTable) Best(minVolume int) (BacktestCell, bool) {
 }
 
 // String renders the table for people: one row per completeness threshold,
-// one column per score threshold, each cell "volume precision%".
+// one column per score threshold, each cell "volume precision%". The
+// thresholds have at most two decimals, or more where two would read
+// alike.
 func (t BacktestTable) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d groups, %d with the outcome (base rate %.1f%%); cells: MQA volume / precision\n", t.Examples, t.Positives, 100*t.BaseRate)
 	fmt.Fprintf(&b, "%-14s", "completeness")
-	for _, s := range t.Grid.Score {
-		fmt.Fprintf(&b, " %14s", "score>="+readyNum(s))
+	for _, s := range backtestLabels(t.Grid.Score) {
+		fmt.Fprintf(&b, " %14s", "score>="+s)
 	}
 	b.WriteString("\n")
-	for i, c := range t.Grid.Completeness {
-		fmt.Fprintf(&b, "%-14s", ">="+readyNum(c))
+	for i, c := range backtestLabels(t.Grid.Completeness) {
+		fmt.Fprintf(&b, "%-14s", ">="+c)
 		for j := range t.Grid.Score {
 			cell := t.Cell(i, j)
 			fmt.Fprintf(&b, " %14s", fmt.Sprintf("%d / %.1f%%", cell.Volume, 100*cell.Precision))
@@ -156,4 +158,26 @@ func (t BacktestTable) String() string {
 		b.WriteString("\n")
 	}
 	return b.String()
+}
+
+// backtestLabels writes the thresholds of an axis with at most two
+// decimals, or as many more as it takes for no two to read alike (0.666
+// and 0.667, not 0.67 twice).
+func backtestLabels(vs []float64) []string {
+	out := make([]string, len(vs))
+	for f := readyPeople; ; {
+		seen := make(map[string]bool, len(vs))
+		alike := false
+		for i, v := range vs {
+			out[i] = string(f.append(nil, v))
+			alike = alike || seen[out[i]]
+			seen[out[i]] = true
+		}
+		if !alike || f.prec < 0 {
+			return out
+		}
+		if f.prec++; f.prec > 17 {
+			f.prec = -1
+		}
+	}
 }

@@ -79,3 +79,18 @@ func TestBacktestTradeOff(t *testing.T) {
 	require.InDelta(t, tab.BaseRate, tab.Cell(0, 0).Precision, 1e-12)
 	t.Log("\n" + tab.String())
 }
+
+// Each row and column of the table names its threshold apart from the
+// others: 0.666 and 0.667, or 149.996 and 150, written with two decimals
+// would name two rows (columns) alike.
+func TestBacktestNamesEveryThresholdApart(t *testing.T) {
+	t.Parallel()
+	tab, err := qualify.Backtest(nil, qualify.BacktestGrid{Completeness: []float64{0.6, 0.666, 0.667}, Score: []float64{149.996, 150}})
+	require.NoError(t, err)
+	require.Equal(t, `0 groups, 0 with the outcome (base rate 0.0%); cells: MQA volume / precision
+completeness   score>=149.996     score>=150
+>=0.6                0 / 0.0%       0 / 0.0%
+>=0.666              0 / 0.0%       0 / 0.0%
+>=0.667              0 / 0.0%       0 / 0.0%
+`, tab.String())
+}
