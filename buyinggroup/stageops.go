@@ -1,7 +1,6 @@
 package buyinggroup
 
 import (
-	"cmp"
 	"fmt"
 	"strconv"
 	"strings"
@@ -170,17 +169,10 @@ func stageValues(src string, env *StageEnv) []Value {
 	var consts []float64
 	parsed := false
 	f := func(x float64) string {
-		s := strconv.FormatFloat(x, 'g', 6, 64)
 		if !parsed {
 			consts, parsed = rules.Numbers(src), true
 		}
-		for prec := 7; !readsAs(s, x, consts); prec++ {
-			if prec > 17 {
-				return strconv.FormatFloat(x, 'g', -1, 64)
-			}
-			s = strconv.FormatFloat(x, 'g', prec, 64)
-		}
-		return s
+		return rules.FormatSignificantAgainst(x, 6, consts)
 	}
 	all := []Value{
 		{"group.accountId", env.Group.Account},
@@ -208,21 +200,6 @@ func stageValues(src string, env *StageEnv) []Value {
 		}
 	}
 	return out
-}
-
-// readsAs reports whether text, read as a number, compares with each of
-// consts as x does.
-func readsAs(text string, x float64, consts []float64) bool {
-	y, err := strconv.ParseFloat(text, 64)
-	if err != nil {
-		return false
-	}
-	for _, c := range consts {
-		if cmp.Compare(x, c) != cmp.Compare(y, c) {
-			return false
-		}
-	}
-	return true
 }
 
 // containsWord reports whether name occurs in src as a whole name: not

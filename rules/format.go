@@ -85,34 +85,46 @@ func FormatValueAgainst(v string, numbers []float64) string {
 	if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
 		return text
 	}
-	reads := func(s string) bool {
-		y, err := strconv.ParseFloat(s, 64)
-		if err != nil {
-			return false
-		}
-		for _, c := range numbers {
-			if cmp.Compare(x, c) != cmp.Compare(y, c) {
-				return false
-			}
-		}
-		return true
-	}
-	if reads(text) {
+	if readsAs(text, x, numbers) {
 		return text
 	}
-	// One more digit at a time: decimals, or, for a number FormatNumber
-	// writes with significant digits, those, so that it never reads 0.
-	small := math.Abs(x) < 0.005
+	if math.Abs(x) < 0.005 {
+		// FormatNumber wrote it with significant digits, so that it
+		// never reads 0: one more of those at a time.
+		return FormatSignificantAgainst(x, 2, numbers)
+	}
 	for prec := 3; prec <= 17; prec++ {
-		var s string
-		if small {
-			s = strconv.FormatFloat(x, 'g', prec, 64)
-		} else {
-			s = strings.TrimSuffix(strings.TrimRight(strconv.FormatFloat(x, 'f', prec, 64), "0"), ".")
-		}
-		if reads(s) {
+		if s := strings.TrimSuffix(strings.TrimRight(strconv.FormatFloat(x, 'f', prec, 64), "0"), "."); readsAs(s, x, numbers) {
 			return s
 		}
 	}
 	return strconv.FormatFloat(x, 'g', -1, 64) // the value exactly
+}
+
+// FormatSignificantAgainst writes x with digits significant digits, as
+// strconv's 'g' format does, or with as many more as it takes for the
+// text to compare with each of numbers ([Numbers]) as x does: 14.00001
+// beside "daysInStage > 14", where six digits write 14.
+func FormatSignificantAgainst(x float64, digits int, numbers []float64) string {
+	for prec := digits; prec <= 17; prec++ {
+		if s := strconv.FormatFloat(x, 'g', prec, 64); readsAs(s, x, numbers) {
+			return s
+		}
+	}
+	return strconv.FormatFloat(x, 'g', -1, 64) // the value exactly
+}
+
+// readsAs reports whether text, read as a number, compares with each of
+// numbers as x does.
+func readsAs(text string, x float64, numbers []float64) bool {
+	y, err := strconv.ParseFloat(text, 64)
+	if err != nil {
+		return false
+	}
+	for _, c := range numbers {
+		if cmp.Compare(x, c) != cmp.Compare(y, c) {
+			return false
+		}
+	}
+	return true
 }

@@ -110,3 +110,28 @@ func TestFormatValueAgainst(t *testing.T) {
 		}
 	}
 }
+
+func TestFormatSignificantAgainst(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		x      float64
+		digits int
+		src    string
+		want   string
+	}{
+		{14 + 1.0/86400, 6, "group.daysInStage > 14", "14.00001"},
+		{14 + 1.0/86400, 6, "group.daysInStage > 30", "14"},
+		{0.6000001, 6, "group.completeness > 0.6", "0.6000001"},
+		{79.9999999, 6, "group.score < 80", "79.9999999"},
+		{2.0 / 3, 6, "x >= 0.5", "0.666667"},
+		{1234567.89, 6, `name == "x"`, "1.23457e+06"},
+		{-49.9999, 3, "v <= -50", "-49.9999"},
+		{0.0042, 2, "x > 0.004", "0.0042"},
+		{math.Nextafter(50, 0), 6, "x >= 50", "49.99999999999999"},
+	}
+	for _, tt := range tests {
+		if got := rules.FormatSignificantAgainst(tt.x, tt.digits, rules.Numbers(tt.src)); got != tt.want {
+			t.Errorf("FormatSignificantAgainst(%v, %d) against %q = %q, want %q", tt.x, tt.digits, tt.src, got, tt.want)
+		}
+	}
+}
