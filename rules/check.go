@@ -149,11 +149,25 @@ func (p attrPatcher) Visit(node *ast.Node) {
 // value, uncounted. Where x is compared with nil (x == nil, x != nil) or
 // given a default (x ?? y), it is left nil: that is how a rule tells an
 // element that is not there.
+//
+// A variable bound with let to such an x reads as x written out in its
+// place: it is bound to x left nil, and each use of it is wrapped as x
+// was, except where it is compared with nil or given a default.
 type elemPatcher struct {
 	counter *atomic.Uint64
-	// inner maps each patched node to the node it wraps, so that a parent
-	// comparing it with nil can take the wrapping off.
-	inner map[ast.Node]ast.Node
+	// inner maps each patched node to the node it wraps and what that
+	// node reads as where it is nil, so that a parent comparing it with
+	// nil can take the wrapping off, and a variable bound to it can put
+	// the wrapping on each use.
+	inner map[ast.Node]wrapping
+}
+
+// wrapping is what elemPatcher put around a node x: x ?? (missing(counter)
+// ? zero : zero) where counted, x ?? zero otherwise.
+type wrapping struct {
+	x       ast.Node
+	zero    any
+	counted bool
 }
 
 func (p *elemPatcher) Visit(node *ast.Node) {
@@ -196,24 +210,72 @@ func (p *elemPatcher) Visit(node *ast.Node) {
 		case "findIndex", "findLastIndex":
 			// expr gives nil for no match, though the checker types the
 			// call as an int: no match is -1, as in Go.
-			w := &ast.BinaryNode{Operator: "??", Left: n, Right: &ast.IntegerNode{Value: -1}}
-			w.Right.SetLocation(n.Location())
-			w.SetLocation(n.Location())
-			p.inner[w] = n
-			*node = w
+			p.put(node, wrapping{x: n, zero: -1})
 		}
 	case *ast.BinaryNode:
-		switch n.Operator {
-		case "==", "!=":
-			if _, ok := n.Right.(*ast.NilNode); ok {
-				p.unwrap(&n.Left)
-			}
-			if _, ok := n.Left.(*ast.NilNode); ok {
-				p.unwrap(&n.Right)
-			}
-		case "??":
+		p.binary(n)
+	case *ast.VariableDeclaratorNode:
+		p.let(n)
+	}
+}
+
+// binary takes the wrapping off an operand compared with nil or given a
+// default.
+func (p *elemPatcher) binary(n *ast.BinaryNode) {
+	switch n.Operator {
+	case "==", "!=":
+		if _, ok := n.Right.(*ast.NilNode); ok {
 			p.unwrap(&n.Left)
 		}
+		if _, ok := n.Left.(*ast.NilNode); ok {
+			p.unwrap(&n.Right)
+		}
+	case "??":
+		p.unwrap(&n.Left)
+	}
+}
+
+// let binds n's variable to its value left nil where the value is an
+// element that is not there, and wraps each use of the variable in n's
+// expression as the value was wrapped: the variable reads as its value
+// written out in its place. Of an optional chain whose last part is such
+// an element, a use reads as that element where the variable is nil.
+func (p *elemPatcher) let(n *ast.VariableDeclaratorNode) {
+	w, ok := p.inner[n.Value]
+	if !ok {
+		return
+	}
+	if c, ok := w.x.(*ast.ChainNode); ok {
+		if last, ok := p.inner[c.Node]; ok {
+			c.Node = last.x
+			w.zero, w.counted = last.zero, last.counted
+		}
+	}
+	n.Value = w.x
+	ast.Walk(&n.Expr, &varPatcher{p: p, name: n.Name, w: w})
+}
+
+// varPatcher wraps the uses of a variable bound with let (see
+// elemPatcher.let). expr refuses a variable declared again in its scope,
+// so each identifier of that name is the variable.
+type varPatcher struct {
+	p    *elemPatcher
+	name string
+	w    wrapping
+}
+
+func (v *varPatcher) Visit(node *ast.Node) {
+	switch n := (*node).(type) {
+	case *ast.IdentifierNode:
+		if n.Value == v.name {
+			w := v.w
+			w.x = n
+			v.p.put(node, w)
+		}
+	case *ast.BinaryNode:
+		v.p.binary(n)
+	case *ast.VariableDeclaratorNode:
+		v.p.let(n) // let d = c
 	}
 }
 
@@ -241,9 +303,23 @@ func (p *elemPatcher) wrap(node *ast.Node, x ast.Node, t reflect.Type) {
 
 // wrapWith replaces *node with x ?? (missing(counter) ? zero : zero).
 func (p *elemPatcher) wrapWith(node *ast.Node, x ast.Node, zero any) {
-	w := orZero(x, zero, p.counter, (*node).Location())
-	p.inner[w] = x
-	*node = w
+	p.put(node, wrapping{x: x, zero: zero, counted: true})
+}
+
+// put replaces *node with w.x wrapped as w says.
+func (p *elemPatcher) put(node *ast.Node, w wrapping) {
+	loc := (*node).Location()
+	var out ast.Node
+	if w.counted {
+		out = orZero(w.x, w.zero, p.counter, loc)
+	} else {
+		z := &ast.ConstantNode{Value: w.zero}
+		z.SetLocation(loc)
+		out = &ast.BinaryNode{Operator: "??", Left: w.x, Right: z}
+		out.SetLocation(loc)
+	}
+	p.inner[out] = w
+	*node = out
 }
 
 // orZero returns x ?? (missing(counter) ? zero : zero): x, or when x is
@@ -264,8 +340,8 @@ func orZero(x ast.Node, zero any, counter *atomic.Uint64, loc file.Location) ast
 // optional chain: person.consent?.email == nil is nil where the map holds
 // no email, as person.consent.email == nil is.
 func (p *elemPatcher) unwrap(node *ast.Node) {
-	if x, ok := p.inner[*node]; ok {
-		*node = x
+	if w, ok := p.inner[*node]; ok {
+		*node = w.x
 	}
 	if c, ok := (*node).(*ast.ChainNode); ok {
 		p.unwrap(&c.Node)

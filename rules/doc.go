@@ -110,8 +110,12 @@
 // persons), first and last of an empty list, find and findLast with no
 // match, get of a missing key, max and min of an empty list, an optional
 // chain that stops at a nil part (account?.name where the account is a
-// nil pointer). Compared with nil it is still nil, so first(persons) ==
-// nil tells an empty list. findIndex and findLastIndex with no match give
+// nil pointer). Compared with nil, or given a default with ??, it is
+// still nil, so first(persons) == nil tells an empty list. A variable
+// bound with let reads as the value it is bound to written out in its
+// place: after let p = first(persons), p == nil tells an empty list too,
+// and p.title reads "", counted at each use as first(persons).title is.
+// findIndex and findLastIndex with no match give
 // -1; since element -1 of a list is its last, a rule that indexes a list
 // with them (persons[findIndex(...)]) is refused: find and findLast give
 // the element.
@@ -129,7 +133,8 @@
 //	any(persons, .consent.email.status == "unknown")   someone with none about email
 //
 // Compared with nil such an element is still nil (person.consent.email
-// == nil tells a channel without a statement). The values that explain a
+// == nil tells a channel without a statement, and so does let c =
+// person.consent.email; c == nil, while c.status reads "unknown"). The values that explain a
 // decision read it the same way: unknown. A missing key of any other map
 // (m.key, m["key"]) reads as the zero value of its element type.
 //

@@ -229,7 +229,7 @@ func (e *ExprEngine) compile(src string, env reflect.Type, kind Kind) *compiled 
 		// The guard and the element patcher read the types that expr's
 		// checker found (it runs before each patcher).
 		expr.Patch(grd),
-		expr.Patch(&elemPatcher{counter: placeholder, inner: map[ast.Node]ast.Node{}}),
+		expr.Patch(&elemPatcher{counter: placeholder, inner: map[ast.Node]wrapping{}}),
 		expr.Patch(recheck{}),
 		expr.Function(missingFunc, func(p ...any) (any, error) {
 			p[0].(*atomic.Uint64).Add(1)

@@ -72,6 +72,9 @@ func FuzzCompileEval(f *testing.F) {
 		`any(persons, .consent.sms.status == "unknown")`,
 		`person.consent[person.title].at < now`,
 		`findIndex(persons, .title == "x") >= 0`,
+		`let c = person.consent.email; c == nil || c.status == "opt-out"`,
+		`let p = first(persons); let q = p; q?.title == "" && q != nil`,
+		`let c = person.consent?.email; (c ?? person.consent.sms).status == "unknown"`,
 	} {
 		f.Add(s)
 	}

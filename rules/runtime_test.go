@@ -99,7 +99,7 @@ type ptrEnv struct {
 
 // TestOptionalChainStopsAtNil: an optional chain that stops at a nil part
 // reads as the zero value of its last field, counted; compared with nil,
-// or given a default, it is still nil.
+// or given a default, it is still nil, also bound to a variable.
 func TestOptionalChainStopsAtNil(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -112,6 +112,8 @@ func TestOptionalChainStopsAtNil(t *testing.T) {
 		{"as an argument", `len(account?.name) == 0`, true, 1},
 		{"compared with nil", `account?.name == nil`, true, 0},
 		{"with a default", `(account?.name ?? "none") == "none"`, true, 0},
+		{"bound with let", `let n = account?.name; n == ""`, true, 1},
+		{"bound with let, compared with nil", `let n = account?.name; n == nil`, true, 0},
 	}
 	eng := rules.New()
 	for _, tt := range tests {
@@ -254,6 +256,73 @@ func TestMissingElementOfAMap(t *testing.T) {
 	for _, typ := range []reflect.Type{reflect.TypeFor[badLevel](), reflect.TypeFor[*level](), reflect.TypeFor[string](), reflect.TypeFor[any]()} {
 		_, ok := rules.MissingElement(typ)
 		require.False(t, ok, "%v", typ)
+	}
+}
+
+// TestVariableReadsAsWrittenOut: a variable bound with let reads as the
+// value it is bound to written out in its place. An element that is not
+// there is nil compared with nil, or given a default with ??, and reads
+// as its zero value or its map's missing element otherwise, counted at
+// each such use; a variable bound to it used to be that zero value or
+// missing element everywhere, so c == nil never held.
+func TestVariableReadsAsWrittenOut(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name          string
+		let, inline   string
+		consent, none bool // on consentEnv() and emptyEnv()
+	}{
+		{"compared with nil", `let c = person.consent.email; c == nil`, `person.consent.email == nil`, true, true},
+		{"stated, compared with nil", `let c = person.consent.sms; c != nil`, `person.consent.sms != nil`, true, false},
+		{"nil first", `let c = person.consent.email; nil == c`, `nil == person.consent.email`, true, true},
+		{"field", `let c = person.consent.email; c.status == "unknown"`, `person.consent.email.status == "unknown"`, true, true},
+		{"nil or a field", `let c = person.consent.email; c == nil || c.status == "opt-out"`,
+			`person.consent.email == nil || person.consent.email.status == "opt-out"`, true, true},
+		{"two fields", `let c = person.consent.sms; c.status == "opt-in" && c.source == "crm"`,
+			`person.consent.sms.status == "opt-in" && person.consent.sms.source == "crm"`, true, false},
+		{"index", `let c = person.consent["email"]; c == nil`, `person.consent["email"] == nil`, true, true},
+		{"get", `let c = get(person.consent, "email"); c == nil`, `get(person.consent, "email") == nil`, true, true},
+		{"optional chain", `let c = person.consent?.email; c == nil`, `person.consent?.email == nil`, true, true},
+		{"optional chain's field", `let c = person.consent?.email; c.status == "unknown"`, `person.consent?.email.status == "unknown"`, true, true},
+		{"default", `let c = person.consent.email; (c ?? person.consent.sms).status == "opt-in"`,
+			`(person.consent.email ?? person.consent.sms).status == "opt-in"`, true, false},
+		{"bound again", `let c = person.consent.email; let d = c; d == nil`, `person.consent.email == nil`, true, true},
+		{"two variables", `let c = person.consent.email; let s = person.consent.sms; c == nil && s != nil`,
+			`person.consent.email == nil && person.consent.sms != nil`, true, false},
+		{"in a predicate", `any(persons, let c = .consent.email; c == nil)`, `any(persons, .consent.email == nil)`, true, false},
+		{"used in a predicate", `let c = person.consent.email; all(persons, c == nil)`, `all(persons, person.consent.email == nil)`, true, true},
+		{"first", `let p = first(persons); p == nil`, `first(persons) == nil`, false, true},
+		{"first's field", `let p = first(persons); p.department == "IT"`, `first(persons).department == "IT"`, true, false},
+		{"index past the end", `let p = persons[5]; p == nil`, `persons[5] == nil`, true, true},
+		{"find", `let p = find(persons, .department == "IT"); p != nil`, `find(persons, .department == "IT") != nil`, true, false},
+		{"findIndex", `let i = findIndex(persons, .department == "Sales"); i == nil`, `findIndex(persons, .department == "Sales") == nil`, true, true},
+		{"findIndex as a number", `let i = findIndex(persons, .department == "Sales"); i == -1`, `findIndex(persons, .department == "Sales") == -1`, true, true},
+	}
+	eng := rules.New()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			type result struct {
+				Consent, None bool
+				Missing       uint64
+			}
+			run := func(src string) result {
+				x, err := rules.Compile[roleEnv, bool](eng, rules.Rule{Name: tt.name, Source: src})
+				require.NoError(t, err, src)
+				var r result
+				r.Consent, err = x.Eval(consentEnv())
+				require.NoError(t, err, src)
+				r.None, err = x.Eval(emptyEnv())
+				require.NoError(t, err, src)
+				r.Missing = x.MissingAttributes()
+				return r
+			}
+			inline := run(tt.inline)
+			require.Equal(t, []bool{tt.consent, tt.none}, []bool{inline.Consent, inline.None}, tt.inline)
+			if diff := cmp.Diff(inline, run(tt.let)); diff != "" {
+				t.Errorf("%s reads otherwise than %s (-inline +let):\n%s", tt.let, tt.inline, diff)
+			}
+		})
 	}
 }
 
