@@ -153,8 +153,13 @@ func (p attrPatcher) Visit(node *ast.Node) {
 // A variable bound with let to such an x reads as x written out in its
 // place: it is bound to x left nil, and each use of it is wrapped as x
 // was, except where it is compared with nil or given a default.
+//
+// A string field that a map's missing element sets is never "" (see
+// [MissingElement]): elemPatcher refuses a rule that compares one with ""
+// (person.consent.email.status == ""), which is always false.
 type elemPatcher struct {
 	counter *atomic.Uint64
+	fail    func(n ast.Node, format string, args ...any)
 	// inner maps each patched node to the node it wraps and what that
 	// node reads as where it is nil, so that a parent comparing it with
 	// nil can take the wrapping off, and a variable bound to it can put
@@ -163,11 +168,13 @@ type elemPatcher struct {
 }
 
 // wrapping is what elemPatcher put around a node x: x ?? (missing(counter)
-// ? zero : zero) where counted, x ?? zero otherwise.
+// ? zero : zero) where counted, x ?? zero otherwise. missing says that
+// zero is the missing element of a map ([MissingElement]).
 type wrapping struct {
 	x       ast.Node
 	zero    any
 	counted bool
+	missing bool
 }
 
 func (p *elemPatcher) Visit(node *ast.Node) {
@@ -184,7 +191,7 @@ func (p *elemPatcher) Visit(node *ast.Node) {
 			p.wrap(node, get(), n.Type())
 		case reflect.Map:
 			if missing, ok := MissingElement(base.Type.Elem()); ok {
-				p.wrapWith(node, get(), missing)
+				p.put(node, wrapping{x: get(), zero: missing, counted: true, missing: true})
 			}
 		}
 	case *ast.ChainNode:
@@ -200,7 +207,7 @@ func (p *elemPatcher) Visit(node *ast.Node) {
 			}
 			if m := n.Arguments[0].Nature().Deref(nil); m.Kind == reflect.Map {
 				if missing, ok := MissingElement(m.Type.Elem()); ok {
-					p.wrapWith(node, n, missing)
+					p.put(node, wrapping{x: n, zero: missing, counted: true, missing: true})
 					return
 				}
 			}
@@ -220,7 +227,7 @@ func (p *elemPatcher) Visit(node *ast.Node) {
 }
 
 // binary takes the wrapping off an operand compared with nil or given a
-// default.
+// default, and refuses a comparison that is always false (see never).
 func (p *elemPatcher) binary(n *ast.BinaryNode) {
 	switch n.Operator {
 	case "==", "!=":
@@ -230,9 +237,80 @@ func (p *elemPatcher) binary(n *ast.BinaryNode) {
 		if _, ok := n.Left.(*ast.NilNode); ok {
 			p.unwrap(&n.Right)
 		}
+		if n.Operator == "==" {
+			p.never(n)
+		}
 	case "??":
 		p.unwrap(&n.Left)
 	}
+}
+
+// never refuses x == "" and "" == x where x is a string field that a
+// map's missing element sets: an element the map does not hold reads
+// that value, and one it holds has the field set, so the comparison is
+// always false. The rule's author most likely meant the element the map
+// does not hold, which reads the missing element's value.
+func (p *elemPatcher) never(n *ast.BinaryNode) {
+	for _, s := range [][2]ast.Node{{n.Left, n.Right}, {n.Right, n.Left}} {
+		if lit, ok := s[1].(*ast.StringNode); !ok || lit.Value != "" {
+			continue
+		}
+		elem, name, value := p.missingField(s[0])
+		if value == "" {
+			continue
+		}
+		t := reflect.TypeOf(elem)
+		p.fail(s[1], `this comparison is always false: the %s of a %v read from a map is never "" (one the map does not hold reads %q, %v's Missing value, and one it holds has its %s set); compare with %q to find one the map does not hold`,
+			name, t, value, t, name, value)
+		return
+	}
+}
+
+// missingField reports whether x reads a string field of an element of a
+// map whose element type has a missing element ([MissingElement]): it
+// returns that element, the field's name and its value there, or "".
+func (p *elemPatcher) missingField(x ast.Node) (elem any, name, value string) {
+	if w, ok := p.inner[x]; ok {
+		x = w.x
+	}
+	if c, ok := x.(*ast.ChainNode); ok {
+		x = c.Node // person.consent?.email?.status
+	}
+	m, ok := x.(*ast.MemberNode)
+	if !ok {
+		return nil, "", ""
+	}
+	prop, ok := m.Property.(*ast.StringNode)
+	if !ok {
+		return nil, "", ""
+	}
+	w, ok := p.inner[m.Node]
+	if !ok || !w.missing {
+		return nil, "", ""
+	}
+	f, ok := exprField(reflect.ValueOf(w.zero), prop.Value)
+	if !ok || f.Kind() != reflect.String {
+		return nil, "", ""
+	}
+	return w.zero, prop.Value, f.String()
+}
+
+// exprField returns the field of struct v that a rule reads by name: by
+// its expr tag, or else by its Go name.
+func exprField(v reflect.Value, name string) (reflect.Value, bool) {
+	if v.Kind() != reflect.Struct {
+		return reflect.Value{}, false
+	}
+	for _, f := range reflect.VisibleFields(v.Type()) {
+		if !f.IsExported() || f.Anonymous {
+			continue
+		}
+		if tag := f.Tag.Get("expr"); tag == name || tag == "" && f.Name == name {
+			fv, err := v.FieldByIndexErr(f.Index)
+			return fv, err == nil
+		}
+	}
+	return reflect.Value{}, false
 }
 
 // let binds n's variable to its value left nil where the value is an
@@ -248,7 +326,8 @@ func (p *elemPatcher) let(n *ast.VariableDeclaratorNode) {
 	if c, ok := w.x.(*ast.ChainNode); ok {
 		if last, ok := p.inner[c.Node]; ok {
 			c.Node = last.x
-			w.zero, w.counted = last.zero, last.counted
+			last.x = c
+			w = last
 		}
 	}
 	n.Value = w.x

@@ -190,6 +190,14 @@
 //     round, float and sum of durations, and max or min of a duration and
 //     a number.
 //
+// It also refuses a comparison that is always false: a string field that
+// a map's missing element sets compared with "" (see "Missing data").
+// person.consent.email.status == "" never holds, as a channel without a
+// statement reads "unknown" and a statement has a status; the error says
+// to compare with "unknown". A field the missing element leaves ""
+// (person.consent.email.source == "") and other comparisons (!= "",
+// == "unknown", in) are not refused.
+//
 // Arithmetic on data is defined: / always gives a float64, and so do mean
 // and median, of a list or of numbers (mean(a, b) % 2 is a compile
 // error); a division by zero gives +Inf, -Inf or NaN as in Go (10 /

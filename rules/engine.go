@@ -227,9 +227,11 @@ func (e *ExprEngine) compile(src string, env reflect.Type, kind Kind) *compiled 
 		expr.Patch(attrPatcher{counter: placeholder}),
 		expr.Patch(aggPatcher{counter: placeholder, typed: grd.typed}),
 		// The guard and the element patcher read the types that expr's
-		// checker found (it runs before each patcher).
+		// checker found (it runs before each patcher); the element
+		// patcher reports a comparison that is always false through
+		// the guard.
 		expr.Patch(grd),
-		expr.Patch(&elemPatcher{counter: placeholder, inner: map[ast.Node]wrapping{}}),
+		expr.Patch(&elemPatcher{counter: placeholder, inner: map[ast.Node]wrapping{}, fail: grd.fail}),
 		expr.Patch(recheck{}),
 		expr.Function(missingFunc, func(p ...any) (any, error) {
 			p[0].(*atomic.Uint64).Add(1)

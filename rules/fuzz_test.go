@@ -75,6 +75,8 @@ func FuzzCompileEval(f *testing.F) {
 		`let c = person.consent.email; c == nil || c.status == "opt-out"`,
 		`let p = first(persons); let q = p; q?.title == "" && q != nil`,
 		`let c = person.consent?.email; (c ?? person.consent.sms).status == "unknown"`,
+		`person.consent.email.status == ""`,
+		`let c = person.consent?.email; c?.status == ""`,
 	} {
 		f.Add(s)
 	}

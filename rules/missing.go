@@ -11,6 +11,12 @@ import "reflect"
 // type ok is false and a missing element reads as the zero value of t.
 // The values that explain a decision read a missing element the same
 // way.
+//
+// A string field that the Missing value sets is taken to be set in every
+// element a map holds too, as b2b.(*Person).Validate requires a
+// consent's status: such a field is never "", and a rule that compares
+// it with "" (person.consent.email.status == "") is refused when it is
+// loaded, as always false.
 func MissingElement(t reflect.Type) (v any, ok bool) {
 	if t == nil || t.Kind() == reflect.Pointer || t.Kind() == reflect.Interface {
 		return nil, false

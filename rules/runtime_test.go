@@ -213,6 +213,7 @@ func TestMissingChannelReadsUnknown(t *testing.T) {
 type (
 	level struct {
 		Name string `expr:"name"`
+		Note string `expr:"note"`
 	}
 	badLevel struct {
 		Name string `expr:"name"`
@@ -477,6 +478,65 @@ func TestRefusedBeforeRunTime(t *testing.T) {
 			require.ErrorIs(t, err, rules.ErrCompile, "%s would fail at run time: %s", tt.src, tt.reason)
 			require.Contains(t, err.Error(), tt.want)
 		})
+	}
+}
+
+// TestNeverEmptyFieldRefused: a string field of a map's element that the
+// element type's Missing value sets (the status of a consent) is never
+// "": an element the map does not hold reads the Missing value, and one
+// it holds has the field set. A rule that compares it with "" is always
+// false, which used to go unnoticed; it is refused when it is loaded,
+// in every form the field is read.
+func TestNeverEmptyFieldRefused(t *testing.T) {
+	t.Parallel()
+	refused := []struct {
+		src, want string
+	}{
+		{`person.consent.email.status == ""`,
+			"rule \"r\" 1:32: this comparison is always false: the status of a b2b.Consent read from a map is never \"\" (one the map does not hold reads \"unknown\", b2b.Consent's Missing value, and one it holds has its status set); compare with \"unknown\" to find one the map does not hold\n" +
+				"  | person.consent.email.status == \"\"\n" +
+				"  |                                ^"},
+		{`"" == person.consent.email.status`, `rule "r" 1:1: this comparison is always false`},
+		{`person.consent["email"].status == ""`, `rule "r" 1:35: this comparison is always false`},
+		{`person.consent.email["status"] == ""`, `rule "r" 1:35: this comparison is always false`},
+		{`get(person.consent, "email").status == ""`, `rule "r" 1:40: this comparison is always false`},
+		{`person.consent?.email?.status == ""`, `rule "r" 1:34: this comparison is always false`},
+		{`person.consent?.email.status == ""`, `rule "r" 1:33: this comparison is always false`},
+		{`person.consent[person.title].status == ""`, `this comparison is always false`},
+		{`persons[0].consent.email.status == ""`, `this comparison is always false`},
+		{`any(persons, .consent.sms.status == "")`, `rule "r" 1:37: this comparison is always false`},
+		{`person.title == "" || count(persons, .consent.sms.status == "") > 0`, `rule "r" 1:61: this comparison is always false`},
+		{`let c = person.consent.email; c.status == ""`, `rule "r" 1:43: this comparison is always false`},
+		{`let c = person.consent?.email; let d = c; d?.status == ""`, `this comparison is always false`},
+	}
+	eng := rules.New()
+	for _, tt := range refused {
+		_, err := rules.Compile[roleEnv, bool](eng, rules.Rule{Name: "r", Source: tt.src})
+		require.ErrorIs(t, err, rules.ErrCompile, tt.src)
+		require.Contains(t, err.Error(), tt.want, tt.src)
+	}
+	_, err := rules.Compile[levelEnv, bool](eng, rules.Rule{Name: "r", Source: `levels.silver.name == ""`})
+	require.ErrorContains(t, err, `rule "r" 1:23: this comparison is always false: the name of a rules_test.level read from a map is never "" (one the map does not hold reads "none", rules_test.level's Missing value, and one it holds has its name set); compare with "none"`)
+
+	accepted := []string{
+		`person.consent.email.status == "unknown"`,
+		`person.consent.email.status != ""`,
+		`"" != person.consent.sms.status`,
+		`person.consent.email.status in ["", "opt-in"]`,
+		`person.consent.email.source == ""`, // Missing leaves the source ""
+		`person.consent.email == nil`,
+		`let c = person.consent.email; c == nil || c.source == ""`,
+		`person.title == ""`,
+		`persons[7].department == ""`,
+		`any(persons, .consent.email.status == "opt-out")`,
+	}
+	for _, src := range accepted {
+		_, err := rules.Compile[roleEnv, bool](eng, rules.Rule{Name: "r", Source: src})
+		require.NoError(t, err, src)
+	}
+	for _, src := range []string{`levels.silver.note == ""`, `bad.silver.name == ""`} {
+		_, err := rules.Compile[levelEnv, bool](eng, rules.Rule{Name: "r", Source: src})
+		require.NoError(t, err, src)
 	}
 }
 
