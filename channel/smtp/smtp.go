@@ -362,11 +362,12 @@ func addrDomain(addr string) string {
 // boundary derives from the key, so the same message composes to the same
 // bytes at the same time, and is one that no part contains.
 func Compose(msg *channel.Message, from, messageID string, date time.Time) ([]byte, error) {
-	for name, v := range map[string]string{"from": from, "to": msg.To, "reply-to": msg.ReplyTo, "subject": msg.Subject,
-		"list-unsubscribe": msg.ListUnsubscribe, "list-unsubscribe mailto": msg.ListUnsubscribeMailto, "key": msg.Key,
-		"message-id": messageID} {
-		if strings.ContainsAny(v, "\r\n") {
-			return nil, fmt.Errorf("message %q: line break in %s", msg.Key, name)
+	// In the order of the headers, so that a message with several line
+	// breaks is refused with the same error every time.
+	for _, f := range [...]struct{ name, value string }{{"from", from}, {"to", msg.To}, {"reply-to", msg.ReplyTo}, {"subject", msg.Subject},
+		{"message-id", messageID}, {"key", msg.Key}, {"list-unsubscribe", msg.ListUnsubscribe}, {"list-unsubscribe mailto", msg.ListUnsubscribeMailto}} {
+		if strings.ContainsAny(f.value, "\r\n") {
+			return nil, fmt.Errorf("message %q: line break in %s", msg.Key, f.name)
 		}
 	}
 	if msg.Text == "" && msg.HTML == "" {

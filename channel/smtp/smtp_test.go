@@ -623,6 +623,21 @@ func TestComposeRefusesHeaderInjection(t *testing.T) {
 	require.EqualError(t, err, `message "journey:intro:p-1": line break in message-id`)
 }
 
+// TestComposeNamesTheSameLineBreakEveryTime: a message with line breaks
+// in several headers is refused with the same error at every call, naming
+// the first of them in the order of the headers.
+func TestComposeNamesTheSameLineBreakEveryTime(t *testing.T) {
+	t.Parallel()
+	msg := marketingEmail()
+	msg.To = "ann@acme.com\r\nBcc: everyone@example.com"
+	msg.Subject = "Hi\nthere"
+	msg.ListUnsubscribe = "https://vendor.example/u\r\n"
+	for range 50 {
+		_, err := smtp.Compose(msg, "news@vendor.example", "<x@y>", t0)
+		require.EqualError(t, err, `message "journey:intro:p-1": line break in to`)
+	}
+}
+
 func FuzzCompose(f *testing.F) {
 	f.Add("k", "Subject ü", "text", "<p>html</p>", "https://x.example/u")
 	f.Add("k\n", "", "", "", "")
