@@ -37,6 +37,10 @@
 // once the dispatcher's attempts run out, instead of all failing for good
 // at the first send. Once the server has accepted the message (250 after
 // DATA) the send has succeeded, whatever happens to the QUIT that follows.
+// An error names the step that failed, with the address it concerns
+// ("RCPT TO:<ann@acme.com>: 550 ...", "MAIL FROM:<news@vendor.example>:
+// 550 ...", "AUTH as quorum: 535 ..."), so that a failed entry's error
+// tells a refused recipient from a refused sender.
 package smtp
 
 import (
@@ -230,11 +234,11 @@ func (s *Sender) deliver(ctx context.Context, from, to string, raw []byte) error
 	host, _, _ := net.SplitHostPort(s.cfg.Addr)
 	c, err := netsmtp.NewClient(conn, host)
 	if err != nil {
-		return sessionError{err}
+		return sessionError{fmt.Errorf("greeting: %w", err)}
 	}
 	defer c.Close()
 	if err := c.Hello(s.cfg.HeloName); err != nil {
-		return sessionError{err}
+		return sessionError{fmt.Errorf("EHLO %s: %w", s.cfg.HeloName, err)}
 	}
 	if s.cfg.TLS != nil {
 		if ok, _ := c.Extension("STARTTLS"); ok {
@@ -244,7 +248,7 @@ func (s *Sender) deliver(ctx context.Context, from, to string, raw []byte) error
 				tc.ServerName = host
 			}
 			if err := c.StartTLS(tc); err != nil {
-				return sessionError{err}
+				return sessionError{fmt.Errorf("STARTTLS: %w", err)}
 			}
 		} else if s.cfg.RequireTLS {
 			return &channel.SendError{Err: fmt.Errorf("server %s does not offer STARTTLS and TLS is required", s.cfg.Addr)}
@@ -252,7 +256,7 @@ func (s *Sender) deliver(ctx context.Context, from, to string, raw []byte) error
 	}
 	if s.cfg.Username != "" {
 		if err := c.Auth(netsmtp.PlainAuth("", s.cfg.Username, s.cfg.Password, host)); err != nil {
-			return sessionError{err}
+			return sessionError{fmt.Errorf("AUTH as %s: %w", s.cfg.Username, err)}
 		}
 	}
 	if addr, ok := nonASCII(from, to, raw); ok {
@@ -263,21 +267,24 @@ func (s *Sender) deliver(ctx context.Context, from, to string, raw []byte) error
 			return &channel.SendError{Permanent: true, Err: fmt.Errorf("%s is not ASCII, and the server %s does not offer SMTPUTF8 (RFC 6531), which it needs", addr, s.cfg.Addr)}
 		}
 	}
+	// Each error names the command it answers: a 550 to MAIL FROM (the
+	// sender refused) and one to RCPT TO (the recipient unknown) are
+	// different problems.
 	if err := c.Mail(from); err != nil {
-		return err
+		return fmt.Errorf("MAIL FROM:<%s>: %w", from, err)
 	}
 	if err := c.Rcpt(to); err != nil {
-		return err
+		return fmt.Errorf("RCPT TO:<%s>: %w", to, err)
 	}
 	w, err := c.Data()
 	if err != nil {
-		return err
+		return fmt.Errorf("DATA: %w", err)
 	}
 	if _, err := w.Write(raw); err != nil {
-		return err
+		return fmt.Errorf("sending the message after DATA: %w", err)
 	}
 	if err := w.Close(); err != nil {
-		return err
+		return fmt.Errorf("end of DATA: %w", err)
 	}
 	// The server has accepted the message (250 after DATA): a QUIT that
 	// fails (a dropped connection) changes nothing, and reporting it would

@@ -333,6 +333,37 @@ func TestSMTPSessionFailuresAreTemporary(t *testing.T) {
 	}
 }
 
+// TestSMTPErrorsNameTheCommand: an error says which command the server
+// refused, with the address it was given: a 550 to MAIL FROM (the sender
+// refused) and a 550 to RCPT TO (the recipient unknown) are different
+// problems, and the failed entry's error is all an operator sees.
+func TestSMTPErrorsNameTheCommand(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name    string
+		replies map[string]string
+		want    string
+	}{
+		{"greeting", map[string]string{"": "554 no service for you"}, `temporary failure (code 554): greeting: 554 "no service for you"`},
+		{"EHLO", map[string]string{"EHLO": "550 not from your network", "HELO": "550 not from your network"},
+			`temporary failure (code 550): EHLO localhost: 550 "not from your network"`},
+		{"AUTH", map[string]string{"AUTH": "535 5.7.8 bad credentials"}, `temporary failure (code 535): AUTH as ann: 535 "5.7.8 bad credentials"`},
+		{"MAIL FROM", map[string]string{"MAIL": "550 sender not allowed"},
+			`permanent failure (code 550): MAIL FROM:<news@vendor.example>: 550 "sender not allowed"`},
+		{"RCPT TO", map[string]string{"RCPT": "550 no such user"}, `permanent failure (code 550): RCPT TO:<ann@acme.com>: 550 "no such user"`},
+		{"DATA", map[string]string{"DATA": "554 no data today"}, `permanent failure (code 554): DATA: 554 "no data today"`},
+		{"end of DATA", map[string]string{".": "554 rejected as spam"}, `permanent failure (code 554): end of DATA: 554 "rejected as spam"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			addr := startScripted(t, tc.replies)
+			s := newSender(t, addr, func(c *smtp.Config) { c.Username, c.Password = "ann", "secret" })
+			_, err := s.SendEmail(context.Background(), marketingEmail())
+			require.EqualError(t, err, tc.want)
+		})
+	}
+}
+
 // TestSMTPWrongPasswordIsRetried: with a wrong password, a dispatch
 // reschedules the queued messages instead of failing them for good; once
 // the password is right, they are delivered.
@@ -417,7 +448,7 @@ func scriptedSession(c net.Conn, replies map[string]string) {
 					break
 				}
 			}
-			reply("", "250 OK queued")
+			reply(".", "250 OK queued")
 		case "QUIT":
 			reply(verb, "221 bye")
 			return
