@@ -194,6 +194,24 @@ func TestComposeListUnsubscribeIsASCII(t *testing.T) {
 	require.Equal(t, "List-Unsubscribe=One-Click", m.Header.Get("List-Unsubscribe-Post"))
 }
 
+// TestComposeListUnsubscribeKeepsItsBrackets: a link holding an angle
+// bracket, a quote or a control character (a person's ID or name put
+// into it unescaped) is written percent-encoded, so that it stays one
+// link between its brackets: written as it was, "x>, <mailto:..." closed
+// the link early and added an unsubscribe address of its own.
+func TestComposeListUnsubscribeKeepsItsBrackets(t *testing.T) {
+	t.Parallel()
+	msg := &channel.Message{Key: "k", Channel: channel.ChannelEmail, To: "ann@acme.com", Subject: "Hi", Text: "Hello",
+		ListUnsubscribe:       "https://vendor.example/u?p=a>, <mailto:all@evil.example",
+		ListUnsubscribeMailto: "mailto:unsubscribe@vendor.example?subject=\"Ann\"\tp-1\x7f"}
+	raw, err := smtp.Compose(msg, "news@vendor.example", "<x@vendor.example>", t0)
+	require.NoError(t, err)
+	m, err := mail.ReadMessage(strings.NewReader(string(raw)))
+	require.NoError(t, err)
+	require.Equal(t, "<https://vendor.example/u?p=a%3E,%20%3Cmailto:all@evil.example>, <mailto:unsubscribe@vendor.example?subject=%22Ann%22%09p-1%7F>",
+		m.Header.Get("List-Unsubscribe"))
+}
+
 // TestComposeTextThatIsNotUTF8: a part or a subject with bytes that are
 // not UTF-8 (a name imported in Latin-1, "Caf\xe9") is sent with each
 // such sequence replaced by U+FFFD, so that the message is what its

@@ -7,8 +7,10 @@
 // it is not ASCII; a Reply-To that is not one address is a permanent
 // failure), a Date from the configured clock, List-Unsubscribe and
 // List-Unsubscribe-Post (RFC 8058 one-click) headers when the message has
-// an unsubscribe link (its characters that are not ASCII, and spaces,
-// percent-encoded), and two idempotency headers derived from the message
+// an unsubscribe link (its characters that are not ASCII, spaces and
+// other control characters, angle brackets and quotes percent-encoded, so
+// that each link stays one link between its brackets), and two
+// idempotency headers derived from the message
 // key (the headers are folded at spaces, into lines of at most 78
 // characters where the words allow; the key, like the subject, is
 // encoded per RFC 2047 where it would not read back as it is: not
@@ -559,21 +561,29 @@ func listUnsubscribe(msg *channel.Message) string {
 // uriText percent-encodes the bytes of a link that a header cannot carry
 // as they are: those of characters that are not ASCII (RFC 3987 3.1: a
 // name in the path, an internationalized domain), which would need
-// SMTPUTF8, and spaces, at which the header would be folded and the link
-// split.
+// SMTPUTF8, spaces, at which the header would be folded and the link
+// split, and the angle brackets, quotes and control characters that no
+// URI holds (RFC 3986 2), of which a '>' would end the link early and
+// let the rest of it add links of its own.
 func uriText(s string) string {
-	i := strings.IndexFunc(s, func(r rune) bool { return r >= utf8.RuneSelf || r == ' ' })
+	i := strings.IndexFunc(s, func(r rune) bool { return r >= utf8.RuneSelf || uriEscaped(byte(r)) })
 	if i < 0 {
 		return s
 	}
 	var b strings.Builder
 	b.WriteString(s[:i])
 	for ; i < len(s); i++ {
-		if c := s[i]; c < utf8.RuneSelf && c != ' ' {
+		if c := s[i]; c < utf8.RuneSelf && !uriEscaped(c) {
 			b.WriteByte(c)
 		} else {
 			fmt.Fprintf(&b, "%%%02X", c)
 		}
 	}
 	return b.String()
+}
+
+// uriEscaped reports whether the ASCII byte c is one uriText
+// percent-encodes: a space or another control character, or <, > or ".
+func uriEscaped(c byte) bool {
+	return c <= ' ' || c == 0x7f || c == '<' || c == '>' || c == '"'
 }
