@@ -152,6 +152,14 @@ func (l *eventLog) takePending() []sealed {
 func compressAll(work []sealed) []sealed {
 	scratch := scratchPool.Get().(*[]byte)
 	defer scratchPool.Put(scratch)
+	return compressWith(scratch, work)
+}
+
+// compressWith compresses the sealed blocks through scratch, which it
+// leaves wiped: what the blocks left in it is persons' data, which an
+// erasure could not find in a pool.
+func compressWith(scratch *[]byte, work []sealed) []sealed {
+	defer func() { clear((*scratch)[:cap(*scratch)]) }()
 	for i := range work {
 		if n := s2.MaxEncodedLen(len(work[i].raw)); cap(*scratch) < n {
 			*scratch = make([]byte, n)

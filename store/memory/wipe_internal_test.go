@@ -105,3 +105,17 @@ func TestKeptRoomsHoldNoEvents(t *testing.T) {
 	}
 	require.NotZero(t, kept, "the log keeps rooms")
 }
+
+// TestCompressingLeavesNoEvents: the room blocks are compressed through,
+// which waits in a pool for the next, keeps nothing of them.
+func TestCompressingLeavesNoEvents(t *testing.T) {
+	raw := []byte(strings.Repeat(`{"to":"ann@acme.com","template":"welcome"}`, 200))
+	var scratch []byte
+	work := compressWith(&scratch, []sealed{{raw: raw}})
+	require.NotEmpty(t, work[0].zip)
+	require.NotEmpty(t, scratch[:cap(scratch)])
+	require.Equal(t, make([]byte, cap(scratch)), scratch[:cap(scratch)], "the room holds no event")
+	var lg accountLog
+	lg.blocks = []block{{data: work[0].zip}}
+	require.Equal(t, string(raw), string(lg.decoded(0, nil)))
+}
