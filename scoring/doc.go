@@ -147,9 +147,9 @@
 // activity IDs the host stores (unnamed lines show the key, #0123...):
 //
 //	ann scores 65.0 under model "data platform" at 2025-03-31T09:00:00Z; points halve every 30d
-//	  rule "form": 10.0 from 1 recent activities
-//	  rule "demo request" (when attr(activity.attributes, "form", "") == "Demo Request"): 40.0 from 1 recent activities
-//	  rule "webinar": 15.0 from 1 recent activities
+//	  rule "form": 10.0 from 1 recent activity
+//	  rule "demo request" (when attr(activity.attributes, "form", "") == "Demo Request"): 40.0 from 1 recent activity
+//	  rule "webinar": 15.0 from 1 recent activity
 //	  2025-03-01T09:00:00Z a1 "webinar": +30 points x 0.500 = 15.0
 //
 // # Buying groups

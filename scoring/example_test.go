@@ -49,11 +49,11 @@ func Example() {
 	x.NameActivities("a1", "a2")
 	fmt.Println(x)
 	// Output:
-	// 4 activities: 2 credited, 0 unmatched, 0 capped, 1 duplicates, 1 for unknown persons (returned)
+	// 4 activities: 2 credited, 0 unmatched, 0 capped, 1 duplicate, 1 for unknown persons (returned)
 	// ann scores 65.0 under model "data platform" at 2025-03-31T09:00:00Z; points halve every 30d
-	//   rule "form": 10.0 from 1 recent activities
-	//   rule "demo request" (when attr(activity.attributes, "form", "") == "Demo Request"): 40.0 from 1 recent activities
-	//   rule "webinar": 15.0 from 1 recent activities
+	//   rule "form": 10.0 from 1 recent activity
+	//   rule "demo request" (when attr(activity.attributes, "form", "") == "Demo Request"): 40.0 from 1 recent activity
+	//   rule "webinar": 15.0 from 1 recent activity
 	//   2025-03-01T09:00:00Z a1 "webinar": +30 points x 0.500 = 15.0
 	//   2025-03-31T09:00:00Z a2 "form": +10 points x 1.000 = 10.0
 	//   2025-03-31T09:00:00Z a2 "demo request": +40 points x 1.000 = 40.0

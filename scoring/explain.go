@@ -2,6 +2,7 @@ package scoring
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -153,7 +154,7 @@ func (x Explanation) String() string {
 		}
 		fmt.Fprintf(&b, ": %.1f", l.Value)
 		if l.Count > 0 {
-			fmt.Fprintf(&b, " from %d recent activities", l.Count)
+			fmt.Fprintf(&b, " from %s", count(l.Count, "recent activity", "recent activities"))
 		}
 		if l.Older != 0 {
 			fmt.Fprintf(&b, ", %.1f from older ones", l.Older)
@@ -167,4 +168,13 @@ func (x Explanation) String() string {
 		fmt.Fprintf(&b, "\n  %s %s %q: %+g points x %.3f = %.1f", a.Time.Format(time.RFC3339), name, a.Rule, a.Points, a.Factor, a.Value)
 	}
 	return b.String()
+}
+
+// count writes n with the noun that agrees with it: "1 recent activity",
+// "2 recent activities".
+func count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
 }

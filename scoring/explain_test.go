@@ -1,6 +1,7 @@
 package scoring
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -52,8 +53,8 @@ func TestExplainWithFoldedCredits(t *testing.T) {
 	want.Activities[0].Activity, want.Activities[1].Activity = "bye", "new"
 	require.Empty(t, gocmp.Diff(want, x, cmpopts.EquateApprox(0, 1e-12)), "(-want +got)")
 	require.Equal(t, `ann scores 20.0 under model "m" at 2025-03-31T00:00:00Z; points halve every 10d
-  rule "event": 25.0 from 1 recent activities, 5.0 from older ones
-  rule "unsubscribe": -5.0 from 1 recent activities
+  rule "event": 25.0 from 1 recent activity, 5.0 from older ones
+  rule "unsubscribe": -5.0 from 1 recent activity
   2025-03-21T00:00:00Z bye "unsubscribe": -10 points x 0.500 = -5.0
   2025-03-21T00:00:00Z new "event": +40 points x 0.500 = 20.0`, x.String())
 
@@ -110,6 +111,38 @@ func TestVelocityTextInUTC(t *testing.T) {
 			v, err := s.Velocity(nil, now.In(tc.loc), 3*24*time.Hour)
 			require.NoError(t, err)
 			require.Equal(t, "+0.0 over 3d (0.0 on 2025-03-07 -> 0.0 on 2025-03-10)", v.String())
+		})
+	}
+}
+
+// TestTextCounts: a count in a text takes the noun that agrees with it.
+func TestTextCounts(t *testing.T) {
+	t.Parallel()
+	rule := func(n int) string {
+		x := Explanation{Model: "m", Person: "ann", At: t0, Score: 5, Display: 5, Rules: []RuleLine{{Rule: "r", Count: n, Value: 5}}}
+		return strings.Split(x.String(), "\n")[1]
+	}
+	group := func(persons ...b2b.PersonID) string {
+		var parts []Part
+		for _, p := range persons {
+			parts = append(parts, Part{Person: p, Roles: []string{"x"}, Weight: 1})
+		}
+		return strings.Split(GroupScore{Group: "g", Aggregation: AggSum, At: t0, Parts: parts}.String(), "\n")[0]
+	}
+	tests := []struct {
+		name, got, want string
+	}{
+		{"one recent activity", rule(1), `  rule "r": 5.0 from 1 recent activity`},
+		{"two recent activities", rule(2), `  rule "r": 5.0 from 2 recent activities`},
+		{"one person", group("ann"), `group "g" scores 0.0 at 2025-03-01T00:00:00Z (sum of 1 person)`},
+		{"two persons", group("ann", "bob"), `group "g" scores 0.0 at 2025-03-01T00:00:00Z (sum of 2 persons)`},
+		{"no person", group(), `group "g" scores 0.0 at 2025-03-01T00:00:00Z (sum of 0 persons)`},
+		{"one activity, one duplicate", (&Report{Duplicates: 1}).String(), `1 activity: 0 credited, 0 unmatched, 0 capped, 1 duplicate`},
+		{"two activities, two duplicates", (&Report{Duplicates: 2}).String(), `2 activities: 0 credited, 0 unmatched, 0 capped, 2 duplicates`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			require.Equal(t, tt.want, tt.got)
 		})
 	}
 }

@@ -252,7 +252,7 @@ func (gs GroupScore) String() string {
 		}
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "group %q scores %.1f at %s (%s of %d persons)", gs.Group, gs.Score, gs.At.UTC().Format(time.RFC3339), gs.Aggregation, persons)
+	fmt.Fprintf(&b, "group %q scores %.1f at %s (%s of %s)", gs.Group, gs.Score, gs.At.UTC().Format(time.RFC3339), gs.Aggregation, count(persons, "person", "persons"))
 	// An average's parts are divided by the total weight: a line shows
 	// the division, so that its figures multiply out to its contribution.
 	var total float64

@@ -67,7 +67,7 @@ func TestGroupScoreText(t *testing.T) {
 	g := Group{Name: "DP", Aggregation: AggMinPerRequiredRole, RequiredRoles: []string{"Economic Buyer", "Champion"},
 		Members: []Member{{Person: "cfo", Role: "Economic Buyer"}, {Person: "vpe", Role: "Technical Evaluator"}}}
 	gs := g.Aggregate(func(id b2b.PersonID) float64 { return scores[id] }, t0)
-	require.Equal(t, `group "DP" scores 0.0 at 2025-03-01T00:00:00Z (min_per_required_role of 1 persons)
+	require.Equal(t, `group "DP" scores 0.0 at 2025-03-01T00:00:00Z (min_per_required_role of 1 person)
   Economic Buyer: best is cfo (Economic Buyer) with 40.0
   missing required roles: Champion (each counts as 0)`, gs.String())
 
@@ -168,7 +168,7 @@ func TestGroupScoreTextCountsPersons(t *testing.T) {
 		Members: []Member{{Person: "ann", Role: "Economic Buyer"}, {Person: "ann", Role: "Champion"}, {Person: "bob", Role: "Champion"}}}
 	scores := map[b2b.PersonID]float64{"ann": 40, "bob": 10}
 	gs := g.Aggregate(func(id b2b.PersonID) float64 { return scores[id] }, t0)
-	require.Equal(t, `group "DP" scores 40.0 at 2025-03-01T00:00:00Z (min_per_required_role of 1 persons)
+	require.Equal(t, `group "DP" scores 40.0 at 2025-03-01T00:00:00Z (min_per_required_role of 1 person)
   Economic Buyer: best is ann (Economic Buyer, Champion) with 40.0
   Champion: best is ann (Economic Buyer, Champion) with 40.0`, gs.String())
 }

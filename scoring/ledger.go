@@ -71,7 +71,7 @@ func (r *Report) Total() int {
 
 func (r *Report) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d activities: %d credited, %d unmatched, %d capped, %d duplicates", r.Total(), r.Credited, r.Unmatched, r.Capped, r.Duplicates)
+	fmt.Fprintf(&b, "%s: %d credited, %d unmatched, %d capped, %s", count(r.Total(), "activity", "activities"), r.Credited, r.Unmatched, r.Capped, count(r.Duplicates, "duplicate", "duplicates"))
 	if len(r.UnknownTypes) > 0 {
 		b.WriteString(", unknown types")
 		for _, t := range slices.Sorted(maps.Keys(r.UnknownTypes)) {

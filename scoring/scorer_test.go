@@ -630,7 +630,7 @@ func TestBadInput(t *testing.T) {
 	require.Equal(t, before, gocmp.Diff(&Ledger{}, &l))
 	require.Equal(t, 4, r2.Duplicates) // ok twice, mapped, skew
 	require.Zero(t, r2.Credited)
-	require.Contains(t, r.String(), "12 activities: 3 credited, 1 unmatched, 0 capped, 1 duplicates, unknown types g2:intent_surge x2, 1 for unknown persons (returned)")
+	require.Contains(t, r.String(), "12 activities: 3 credited, 1 unmatched, 0 capped, 1 duplicate, unknown types g2:intent_surge x2, 1 for unknown persons (returned)")
 
 	_, err = s.Apply(&PersonState{}, &acts[0], nil, nil, now)
 	require.ErrorIs(t, err, ErrUnknownPerson)
