@@ -144,7 +144,9 @@
 // held for six months. [Scorer.Explain] breaks a score down by rule and by
 // activity with decay applied, as data and in words. The state knows an
 // activity by its key: [Explanation.NameActivities] names the lines from
-// activity IDs the host stores (unnamed lines show the key, #0123...):
+// activity IDs the host stores (unnamed lines show the key, #0123...). A
+// display score follows the score as "(45/100)", never reading 100 or 0
+// unless it is (99.7 is "(99.7/100)"):
 //
 //	ann scores 65.0 under model "data platform" at 2025-03-31T09:00:00Z; points halve every 30d
 //	  rule "form": 10.0 from 1 recent activity

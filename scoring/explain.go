@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/rules"
 )
 
 // An Explanation is the breakdown of a person's score at a time, by rule and
@@ -137,12 +138,15 @@ func (s *Scorer) ruleName(r uint16) string {
 	return fmt.Sprintf("rule #%d (not in model %q)", r, s.model.Name)
 }
 
-// String explains the score in words.
+// String explains the score in words. A display score other than the raw
+// score follows it as "(45/100)": a whole number, with decimals only where
+// rounding would put it on an end of the scale it has not reached (99.7
+// reads "(99.7/100)", not "(100/100)"; 0.4 reads "(0.4/100)").
 func (x Explanation) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s scores %.1f under model %q at %s", x.Person, x.Score, x.Model, x.At.UTC().Format(time.RFC3339))
 	if x.Display != x.Score {
-		fmt.Fprintf(&b, " (%.0f/100)", x.Display)
+		fmt.Fprintf(&b, " (%s/100)", displayText(x.Display))
 	}
 	if x.HalfLife > 0 {
 		fmt.Fprintf(&b, "; points halve every %s", fmtDuration(x.HalfLife))
@@ -168,6 +172,20 @@ func (x Explanation) String() string {
 		fmt.Fprintf(&b, "\n  %s %s %q: %+g points x %.3f = %.1f", a.Time.Format(time.RFC3339), name, a.Rule, a.Points, a.Factor, a.Value)
 	}
 	return b.String()
+}
+
+// displayBounds are the ends of the display scale.
+var displayBounds = []float64{0, 100}
+
+// displayText writes a display score as a whole number (45), or, where
+// that would put it on an end of the scale it has not reached, with as
+// many decimals as it takes to keep it off (99.7, not 100; 0.4, not 0).
+func displayText(d float64) string {
+	s := strconv.FormatFloat(d, 'f', 0, 64)
+	if (s == "0" || s == "100") && d != 0 && d != 100 {
+		return rules.FormatValueAgainst(strconv.FormatFloat(d, 'f', -1, 64), displayBounds)
+	}
+	return s
 }
 
 // count writes n with the noun that agrees with it: "1 recent activity",

@@ -1,6 +1,7 @@
 package scoring
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -143,6 +144,35 @@ func TestTextCounts(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			require.Equal(t, tt.want, tt.got)
+		})
+	}
+}
+
+// TestExplanationDisplayText: the display score reads 100 only when it is
+// 100 and 0 only when it is 0; between, it is rounded to a whole number
+// unless that would land on a bound it has not reached.
+func TestExplanationDisplayText(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		display float64
+		want    string
+	}{
+		{100, " (100/100)"},
+		{0, " (0/100)"},
+		{45.3, " (45/100)"},
+		{99.4, " (99/100)"},
+		{99.5, " (99.5/100)"},
+		{99.7, " (99.7/100)"},
+		{99.996, " (99.996/100)"},
+		{0.4, " (0.4/100)"},
+		{0.5, " (0.5/100)"},
+		{0.6, " (1/100)"},
+		{0.001, " (0.001/100)"},
+	}
+	for _, tt := range tests {
+		t.Run(strconv.FormatFloat(tt.display, 'g', -1, 64), func(t *testing.T) {
+			x := Explanation{Model: "m", Person: "ann", At: t0, Score: 1000, Display: tt.display}
+			require.Equal(t, `ann scores 1000.0 under model "m" at 2025-03-01T00:00:00Z`+tt.want, x.String())
 		})
 	}
 }
