@@ -161,7 +161,8 @@
 // sum, average, role-weighted sum, or minimum per required role (the group
 // is as engaged as its least engaged required role; a missing role scores
 // 0). Persons of the account with no role count with NonRoleWeight (0 leaves
-// them out). [Group.Validate] takes weights from 0 to [MaxWeight].
+// them out). [Group.Validate] requires a name, which the score names the
+// group by, and takes weights from 0 to [MaxWeight].
 // [Group.Aggregate] is pure; [Scorer.GroupScore] and
 // [Scorer.GroupVelocity] read the members' scores from a [Ledger]. A
 // [GroupScore] lists each person's part and the missing required roles.

@@ -51,6 +51,8 @@ type Member struct {
 // members (with role and weight as plain values), its required roles and
 // how to aggregate.
 type Group struct {
+	// Name identifies the group in its score and velocity, in words and
+	// as data ([GroupScore].Group); it is required.
 	Name          string      `json:"name"`
 	Aggregation   Aggregation `json:"aggregation"`
 	Members       []Member    `json:"members"`
@@ -63,6 +65,9 @@ type Group struct {
 // Validate reports every problem with the group at once.
 func (g *Group) Validate() error {
 	var ps b2b.Problems
+	if strings.TrimSpace(g.Name) == "" {
+		ps.Addf("name", "is required")
+	}
 	switch g.Aggregation {
 	case AggSum, AggAverage, AggRoleWeightedSum:
 	case AggMinPerRequiredRole:

@@ -1,6 +1,7 @@
 package scoring
 
 import (
+	"fmt"
 	"math"
 	"testing"
 	"time"
@@ -111,6 +112,12 @@ func TestGroupValidate(t *testing.T) {
 	require.EqualError(t, g.Validate(), `group "g": requiredRoles[2]: "Champion" is already requiredRoles[0]`)
 	g = Group{Name: "g"}
 	require.ErrorIs(t, g.Validate(), b2b.ErrInvalid)
+	// The name is what a group score and its velocity say in words
+	// (group "DP" scores ...), as a model's and a threshold's are.
+	for _, name := range []string{"", " "} {
+		g = Group{Name: name, Aggregation: AggSum}
+		require.EqualError(t, g.Validate(), fmt.Sprintf("group %q: name: is required", name))
+	}
 	// A weight that is finite but huge makes a weighted sum infinite (and
 	// an average NaN), which no score, threshold or JSON can hold.
 	g = Group{Name: "g", Aggregation: AggRoleWeightedSum, NonRoleWeight: 1e300,
