@@ -92,6 +92,12 @@ func TestNewAll(t *testing.T) {
   horizon: 1h0m0s is shorter than a day
   futureTolerance: -1s is negative
   models[1].name: "default" is already the name of models[0]`)
+
+	// Every later model of a name is named against its first definition.
+	_, err = NewAll([]Model{a, DefaultModel(), DefaultModel()}, Config{})
+	require.EqualError(t, err, `scoring models: 2 problems:
+  models[1].name: "default" is already the name of models[0]
+  models[2].name: "default" is already the name of models[0]`)
 }
 
 func TestDefaultModelScoresOutOfTheBox(t *testing.T) {

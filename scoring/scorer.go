@@ -172,10 +172,11 @@ func NewAll(ms []Model, cfg Config) ([]*Scorer, error) {
 	out := make([]*Scorer, len(ms))
 	for i, m := range ms {
 		path := fmt.Sprintf("models[%d]", i)
-		if j, dup := seen[m.Name]; dup && m.Name != "" {
+		if j, dup := seen[m.Name]; !dup {
+			seen[m.Name] = i
+		} else if m.Name != "" {
 			ps.Addf(path+".name", "%q is already the name of models[%d]", m.Name, j)
 		}
-		seen[m.Name] = i
 		var mp b2b.Problems
 		out[i] = build(m, cfg, &mp)
 		for _, p := range mp.List() {
