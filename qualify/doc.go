@@ -159,7 +159,10 @@
 //
 // Reasons write scores and completeness with at most two decimals and
 // probabilities with two, and more where a value below a threshold would
-// otherwise read as equal to it: "score 149.996 < ready threshold 150".
+// otherwise read as equal to it: "score 149.996 < ready threshold 150". A
+// completeness (in reasons and in a model's contributions) reads 0 or 1
+// only when it is: 0.996 is "completeness 0.996", not a complete group;
+// a velocity reads 0 only when the score did not move.
 //
 // Define: thresholds are plain fields; each strategy has Validate, and
 // Assess returns errors such as "nurtureScore: 20 is above the ready score

@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/rules"
 )
 
 // ModelVersion is the version of the JSON form of a [Model].
@@ -164,9 +165,9 @@ func modelStandard(t *ModelTerm, f *Features) float64 {
 func modelWords(feature string, f *Features) string {
 	switch feature {
 	case ModelFeatureCompleteness:
-		return "completeness " + readyNum(f.Completeness)
+		return "completeness " + modelNum(f.Completeness, readyUnit)
 	case ModelFeatureWeightedCompleteness:
-		return "weighted completeness " + readyNum(f.WeightedCompleteness)
+		return "weighted completeness " + modelNum(f.WeightedCompleteness, readyUnit)
 	case ModelFeatureScore:
 		return "score " + readyNum(f.Score)
 	case ModelFeatureVelocity:
@@ -174,7 +175,7 @@ func modelWords(feature string, f *Features) string {
 		if f.Velocity >= 0 {
 			sign = "+"
 		}
-		return fmt.Sprintf("velocity %s%s in %s", sign, readyNum(f.Velocity), modelCount(readyNum(f.VelocityDays), "day", "days"))
+		return fmt.Sprintf("velocity %s%s in %s", sign, modelNum(f.Velocity, modelNoChange), modelCount(readyNum(f.VelocityDays), "day", "days"))
 	case ModelFeatureEngagedRoles:
 		if f.EngagedRoles == 1 {
 			return "1 engaged role"
@@ -202,6 +203,20 @@ func modelWords(feature string, f *Features) string {
 		return "industry " + f.Industry
 	}
 	return feature
+}
+
+// modelNoChange is the velocity of a score that did not move.
+var modelNoChange = []float64{0}
+
+// modelNum writes a feature's value for people as [readyNum] does, but
+// never rounded onto or across one of bounds, the ends of its range (a
+// completeness of 0.996 is not a complete group): see
+// [rules.FormatValueAgainst].
+func modelNum(x float64, bounds []float64) string {
+	if x == 0 {
+		x = 0 // not "-0"
+	}
+	return rules.FormatValueAgainst(strconv.FormatFloat(x, 'f', -1, 64), bounds)
 }
 
 // modelCount writes a number with the noun that agrees with it: "1 day",

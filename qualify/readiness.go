@@ -259,7 +259,7 @@ func (s StrategyCompletenessScore) Assess(f Features) (ReadinessVerdict, error) 
 	if err := readyCheck(s, &f); err != nil {
 		return ReadinessVerdict{}, err
 	}
-	rc, nc, rcWhy, ncWhy := readyLevels("completeness", f.Completeness, s.ReadyCompleteness, s.NurtureCompleteness, readyPeople)
+	rc, nc, rcWhy, ncWhy := readyLevels("completeness", f.Completeness, s.ReadyCompleteness, s.NurtureCompleteness, readyPeople, readyUnit...)
 	rs, ns, rsWhy, nsWhy := readyLevels("score", f.Score, s.ReadyScore, s.NurtureScore, readyPeople)
 	v := ReadinessVerdict{Strategy: s.Name(), Value: f.Score, Measure: "score"}
 	switch {
@@ -364,11 +364,15 @@ func readyCheck(s interface{ Validate() error }, f *Features) error {
 // true ("score 149.996 < ready threshold 150; score 149.996 >= nurture
 // threshold 50", "probability 0.599 < ready threshold 0.600"). Rounding
 // keeps order, so a v at or above a threshold never reads as below it.
-func readyLevels(what string, v, ready, nurture float64, f readyFormat) (okReady, okNurture bool, whyReady, whyNurture string) {
+// bounds are the ends of v's range (0 and 1 for a completeness, see
+// [readyUnit]): v reads as one only when it is, so that a completeness of
+// 0.996 reads "completeness 0.996 >= ready threshold 0.6", not as the
+// group complete.
+func readyLevels(what string, v, ready, nurture float64, f readyFormat, bounds ...float64) (okReady, okNurture bool, whyReady, whyNurture string) {
 	okReady, whyReady, c1 := readyAtLeast(what, v, ready, "ready", f)
 	okNurture, whyNurture, c2 := readyAtLeast(what, v, nurture, "nurture", f)
-	if c1 || c2 {
-		f = f.widen(v, ready, nurture)
+	if c1 || c2 || f.onBound(v, bounds) {
+		f = f.widen(v, bounds, ready, nurture)
 		_, whyReady, _ = readyAtLeast(what, v, ready, "ready", f)
 		_, whyNurture, _ = readyAtLeast(what, v, nurture, "nurture", f)
 	}
@@ -413,6 +417,10 @@ var (
 	readyFixed2 = readyFormat{prec: 2}
 )
 
+// readyUnit are the ends of a completeness: 0 (no required role filled)
+// and 1 (the group complete).
+var readyUnit = []float64{0, 1}
+
 // readyNum formats a number for people: at most two decimals, no trailing
 // zeros.
 func readyNum(x float64) string { return string(readyPeople.append(nil, x)) }
@@ -436,13 +444,25 @@ func (f readyFormat) append(buf []byte, x float64) []byte {
 	return buf
 }
 
+// onBound reports whether f writes v as one of bounds that v is not.
+func (f readyFormat) onBound(v float64, bounds []float64) bool {
+	var a, b [32]byte
+	for _, x := range bounds {
+		if v != x && bytes.Equal(f.append(a[:0], v), f.append(b[:0], x)) {
+			return true
+		}
+	}
+	return false
+}
+
 // widen returns f with the fewest more decimals that make v read apart
-// from each threshold it is below. From 18 decimals on it is the fewest
-// that identify each number, which tell two different floats apart.
-func (f readyFormat) widen(v float64, thresholds ...float64) readyFormat {
+// from each threshold it is below, and from each of bounds it is not. From
+// 18 decimals on it is the fewest that identify each number, which tell
+// two different floats apart.
+func (f readyFormat) widen(v float64, bounds []float64, thresholds ...float64) readyFormat {
 	var a, b []byte
 	for f.prec >= 0 {
-		same := false
+		same := f.onBound(v, bounds)
 		for _, t := range thresholds {
 			if v < t {
 				a, b = f.append(a[:0], v), f.append(b[:0], t)

@@ -86,6 +86,17 @@ func TestReadinessReasonsReadTrue(t *testing.T) {
 			[]string{"probability 0.599 < ready threshold 0.600", "probability 0.599 >= nurture threshold 0.300"}},
 		{"probability at the threshold", model(0.6), qualify.Features{},
 			[]string{"probability 0.60 >= ready threshold 0.60"}},
+		// Completeness is 0 to 1: a group one role short of complete
+		// never reads as complete, nor a started one as empty.
+		{"completeness just below 1", both, qualify.Features{Completeness: 0.996, Score: 200},
+			[]string{"completeness 0.996 >= ready threshold 0.6", "score 200 >= ready threshold 150"}},
+		{"completeness just above 0", qualify.StrategyCompletenessScore{ReadyCompleteness: 0.6, ReadyScore: 150, NurtureScore: 50}, qualify.Features{Completeness: 0.004, Score: 200},
+			[]string{"completeness 0.004 < ready threshold 0.6", "score 200 >= ready threshold 150",
+				"completeness 0.004 >= nurture threshold 0", "score 200 >= nurture threshold 50"}},
+		{"completeness at 1", both, qualify.Features{Completeness: 1, Score: 200},
+			[]string{"completeness 1 >= ready threshold 0.6", "score 200 >= ready threshold 150"}},
+		{"completeness away from the bounds", both, qualify.Features{Completeness: 0.6667, Score: 200},
+			[]string{"completeness 0.67 >= ready threshold 0.6", "score 200 >= ready threshold 150"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -235,4 +246,40 @@ func TestModelWordsOfOne(t *testing.T) {
 
 	f := qualify.Features{PriorWon: 2, PriorOpportunities: 1}
 	require.EqualError(t, f.Validate(), "features: priorWon: 2 won is more than the 1 prior opportunity")
+}
+
+// TestModelWordsOfBounds: a contribution's value is not rounded onto an
+// end of its range it has not reached (a completeness of 0.996 is not a
+// complete group), nor a velocity onto no change.
+func TestModelWordsOfBounds(t *testing.T) {
+	t.Parallel()
+	m := &qualify.Model{Version: qualify.ModelVersion}
+	for _, f := range []string{qualify.ModelFeatureCompleteness, qualify.ModelFeatureWeightedCompleteness, qualify.ModelFeatureVelocity} {
+		m.Terms = append(m.Terms, qualify.ModelTerm{Feature: f, Scale: 1, Weight: 1})
+	}
+	tests := []struct {
+		name string
+		f    qualify.Features
+		want []string
+	}{
+		{"just below 1", qualify.Features{Completeness: 0.996, WeightedCompleteness: 0.9999, Velocity: 0.001, VelocityDays: 14},
+			[]string{"completeness 0.996", "weighted completeness 0.9999", "velocity +0.001 in 14 days"}},
+		{"just above 0", qualify.Features{Completeness: 0.004, WeightedCompleteness: 0.0001, Velocity: -0.002, VelocityDays: 14},
+			[]string{"completeness 0.004", "weighted completeness 0.0001", "velocity -0.002 in 14 days"}},
+		{"at the bounds", qualify.Features{Completeness: 1, WeightedCompleteness: math.Copysign(0, -1), Velocity: math.Copysign(0, -1), VelocityDays: 14},
+			[]string{"completeness 1", "weighted completeness 0", "velocity +0 in 14 days"}},
+		{"away from the bounds", qualify.Features{Completeness: 2.0 / 3, WeightedCompleteness: 0.25, Velocity: -45.678, VelocityDays: 14},
+			[]string{"completeness 0.67", "weighted completeness 0.25", "velocity -45.68 in 14 days"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, cs := m.Explain(tt.f)
+			got := map[string]string{}
+			for _, c := range cs {
+				got[c.Feature] = c.Value
+			}
+			require.Equal(t, tt.want, []string{got[qualify.ModelFeatureCompleteness], got[qualify.ModelFeatureWeightedCompleteness], got[qualify.ModelFeatureVelocity]})
+		})
+	}
 }
