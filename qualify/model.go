@@ -186,7 +186,9 @@ func modelWords(feature string, f *Features) string {
 		case math.IsInf(d, 1):
 			return "no activity ever"
 		case d < 1:
-			return "active today"
+			// Counted back from now, not by the calendar: 23 hours
+			// ago may be yesterday.
+			return "active within the last day"
 		default:
 			return "no activity for " + modelCount(readyNum(math.Floor(d)), "day", "days")
 		}

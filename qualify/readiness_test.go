@@ -248,6 +248,29 @@ func TestModelWordsOfOne(t *testing.T) {
 	require.EqualError(t, f.Validate(), "features: priorWon: 2 won is more than the 1 prior opportunity")
 }
 
+// TestModelWordsOfRecency: days since the last activity are counted back
+// from the assessment's time, not by the calendar: less than a day can be
+// yesterday's activity (23 hours ago at 10:00 is 11:00 the day before),
+// so it is "within the last day", not "today".
+func TestModelWordsOfRecency(t *testing.T) {
+	t.Parallel()
+	m := &qualify.Model{Version: qualify.ModelVersion, Terms: []qualify.ModelTerm{{Feature: qualify.ModelFeatureDaysSinceLastActivity, Scale: 1, Weight: 1}}}
+	tests := []struct {
+		days float64
+		want string
+	}{
+		{0, "active within the last day"},
+		{23.0 / 24, "active within the last day"},
+		{1, "no activity for 1 day"},
+		{2.5, "no activity for 2 days"},
+		{math.Inf(1), "no activity ever"},
+	}
+	for _, tt := range tests {
+		_, cs := m.Explain(qualify.Features{DaysSinceLastActivity: tt.days})
+		require.Equal(t, tt.want, cs[0].Value, "%v days", tt.days)
+	}
+}
+
 // TestModelWordsOfBounds: a contribution's value is not rounded onto an
 // end of its range it has not reached (a completeness of 0.996 is not a
 // complete group), nor a velocity onto no change.
