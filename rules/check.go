@@ -285,7 +285,7 @@ func (p *elemPatcher) missingField(x ast.Node) (elem any, name, value string) {
 		return nil, "", ""
 	}
 	w, ok := p.inner[m.Node]
-	if !ok || !w.missing {
+	if !ok || !w.missing || stopsBefore(w.x) {
 		return nil, "", ""
 	}
 	f, ok := exprField(reflect.ValueOf(w.zero), prop.Value)
@@ -293,6 +293,36 @@ func (p *elemPatcher) missingField(x ast.Node) (elem any, name, value string) {
 		return nil, "", ""
 	}
 	return w.zero, prop.Value, f.String()
+}
+
+// stopsBefore reports whether an optional chain may stop before x, the
+// read of a map's element, reaches the map: at a nil pointer read with
+// ?. on the way to it (person?.consent.email, people.ann?.consent.email),
+// where the chain, and the field read from it, is nil and reads "".
+func stopsBefore(x ast.Node) bool {
+	if c, ok := x.(*ast.ChainNode); ok {
+		x = c.Node
+	}
+	// The read is get(m, key), as written or as the first pass made
+	// m.key into; m is the map.
+	g, ok := x.(*ast.BuiltinNode)
+	if !ok || g.Name != "get" || len(g.Arguments) != 2 {
+		return false
+	}
+	x = g.Arguments[0]
+	for {
+		switch n := x.(type) {
+		case *ast.ChainNode:
+			x = n.Node
+		case *ast.MemberNode:
+			if n.Optional {
+				return true
+			}
+			x = n.Node
+		default:
+			return false
+		}
+	}
 }
 
 // exprField returns the field of struct v that a rule reads by name: by
@@ -341,6 +371,11 @@ type varPatcher struct {
 	p    *elemPatcher
 	name string
 	w    wrapping
+	// uses are the wrapped uses of the variable: only a comparison or a
+	// default that reads one is looked at again; the rest of the body
+	// was patched already, and patching it again would take off the
+	// wrappings the first pass put on.
+	uses map[ast.Node]bool
 }
 
 func (v *varPatcher) Visit(node *ast.Node) {
@@ -350,11 +385,40 @@ func (v *varPatcher) Visit(node *ast.Node) {
 			w := v.w
 			w.x = n
 			v.p.put(node, w)
+			if v.uses == nil {
+				v.uses = map[ast.Node]bool{}
+			}
+			v.uses[*node] = true
 		}
 	case *ast.BinaryNode:
-		v.p.binary(n)
+		if v.reads(n.Left) || v.reads(n.Right) {
+			v.p.binary(n)
+		}
 	case *ast.VariableDeclaratorNode:
 		v.p.let(n) // let d = c
+	}
+}
+
+// reads reports whether x is a use of the variable, or a member or an
+// optional chain read from one (c.status, c?.status), as the first pass
+// may have wrapped it.
+func (v *varPatcher) reads(x ast.Node) bool {
+	for {
+		if v.uses[x] {
+			return true
+		}
+		if w, ok := v.p.inner[x]; ok {
+			x = w.x
+			continue
+		}
+		switch n := x.(type) {
+		case *ast.ChainNode:
+			x = n.Node
+		case *ast.MemberNode:
+			x = n.Node
+		default:
+			return false
+		}
 	}
 }
 

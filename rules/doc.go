@@ -196,7 +196,9 @@
 // statement reads "unknown" and a statement has a status; the error says
 // to compare with "unknown". A field the missing element leaves ""
 // (person.consent.email.source == "") and other comparisons (!= "",
-// == "unknown", in) are not refused.
+// == "unknown", in) are not refused, nor one whose optional chain may stop
+// at a nil pointer before the map (person?.consent.email.status == "" in
+// an environment whose person is a pointer: nil reads "").
 //
 // Arithmetic on data is defined: / always gives a float64, and so do mean
 // and median, of a list or of numbers (mean(a, b) % 2 is a compile

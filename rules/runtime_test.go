@@ -298,6 +298,14 @@ func TestVariableReadsAsWrittenOut(t *testing.T) {
 		{"find", `let p = find(persons, .department == "IT"); p != nil`, `find(persons, .department == "IT") != nil`, true, false},
 		{"findIndex", `let i = findIndex(persons, .department == "Sales"); i == nil`, `findIndex(persons, .department == "Sales") == nil`, true, true},
 		{"findIndex as a number", `let i = findIndex(persons, .department == "Sales"); i == -1`, `findIndex(persons, .department == "Sales") == -1`, true, true},
+		// What the body reads apart from the variable reads as it does
+		// without the let.
+		{"another chain in the body", `let p = first(persons); [person.consent?.email][0].status == "unknown"`,
+			`[person.consent?.email][0].status == "unknown"`, true, true},
+		{"another chain in a call", `let p = first(persons); map([1], person.consent?.email)[0].status == "unknown"`,
+			`map([1], person.consent?.email)[0].status == "unknown"`, true, true},
+		{"another element beside the variable", `let c = person.consent.sms; c.status == "opt-in" && person.consent?.email.status == "unknown"`,
+			`person.consent.sms.status == "opt-in" && person.consent?.email.status == "unknown"`, true, false},
 	}
 	eng := rules.New()
 	for _, tt := range tests {
@@ -534,6 +542,21 @@ func TestNeverEmptyFieldRefused(t *testing.T) {
 		_, err := rules.Compile[roleEnv, bool](eng, rules.Rule{Name: "r", Source: src})
 		require.NoError(t, err, src)
 	}
+	// A chain that stops at a nil pointer before the map reads "".
+	type ptrEnv struct {
+		Person *b2b.Person            `expr:"person"`
+		People map[string]*b2b.Person `expr:"people"`
+	}
+	for _, src := range []string{`person?.consent.email.status == ""`, `people.ann?.consent.email.status == ""`, `person?.consent?.email?.status == ""`} {
+		x, err := rules.Compile[ptrEnv, bool](eng, rules.Rule{Name: "r", Source: src})
+		require.NoError(t, err, src)
+		got, err := x.Eval(&ptrEnv{})
+		require.NoError(t, err, src)
+		require.True(t, got, "%s with no person", src)
+	}
+	_, err = rules.Compile[ptrEnv, bool](eng, rules.Rule{Name: "r", Source: `person?.consent?.email.status == "" && person.consent.sms.status == ""`})
+	require.ErrorContains(t, err, `rule "r" 1:69: this comparison is always false`, "a chain with no nil pointer to stop at")
+	require.NotContains(t, err.Error(), "1:32", "the first chain may stop at a nil person")
 	for _, src := range []string{`levels.silver.note == ""`, `bad.silver.name == ""`} {
 		_, err := rules.Compile[levelEnv, bool](eng, rules.Rule{Name: "r", Source: src})
 		require.NoError(t, err, src)
