@@ -99,7 +99,7 @@ func ExampleSender_SendEmail_rejected() {
 	fmt.Println(err)
 	// Output:
 	// true true
-	// permanent failure (code 550): RCPT TO:<gone@acme.com>: 550 "5.1.1 no such user"
+	// permanent failure (code 550): RCPT TO: 550 "5.1.1 no such user"
 }
 
 // inbox is an SMTP server (go-smtp) on a loopback port that keeps the

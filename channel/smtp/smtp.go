@@ -40,9 +40,11 @@
 // at the first send. Once the server has accepted the message (250 after
 // DATA) the send has succeeded, whatever happens to the QUIT that follows.
 // An error names the step that failed, with the address it concerns
-// ("RCPT TO:<ann@acme.com>: 550 ...", "MAIL FROM:<news@vendor.example>:
-// 550 ...", "AUTH as quorum: 535 ..."), so that a failed entry's error
-// tells a refused recipient from a refused sender.
+// ("RCPT TO: 550 ...", "MAIL FROM:<news@vendor.example>: 550 ...", "AUTH
+// as quorum: 535 ..."), so that a failed entry's error tells a refused
+// recipient from a refused sender. It does not name the recipient: the
+// error goes to the dispatcher's log and outcomes, which an erasure of
+// the person does not reach (what the server's reply says is its own).
 package smtp
 
 import (
@@ -276,7 +278,9 @@ func (s *Sender) deliver(ctx context.Context, from, to string, raw []byte) error
 		return fmt.Errorf("MAIL FROM:<%s>: %w", from, err)
 	}
 	if err := c.Rcpt(to); err != nil {
-		return fmt.Errorf("RCPT TO:<%s>: %w", to, err)
+		// Not the address: the error reaches the host's logs, which an
+		// erasure of the person cannot reach.
+		return fmt.Errorf("RCPT TO: %w", err)
 	}
 	w, err := c.Data()
 	if err != nil {

@@ -350,7 +350,7 @@ func TestSMTPErrorsNameTheCommand(t *testing.T) {
 		{"AUTH", map[string]string{"AUTH": "535 5.7.8 bad credentials"}, `temporary failure (code 535): AUTH as ann: 535 "5.7.8 bad credentials"`},
 		{"MAIL FROM", map[string]string{"MAIL": "550 sender not allowed"},
 			`permanent failure (code 550): MAIL FROM:<news@vendor.example>: 550 "sender not allowed"`},
-		{"RCPT TO", map[string]string{"RCPT": "550 no such user"}, `permanent failure (code 550): RCPT TO:<ann@acme.com>: 550 "no such user"`},
+		{"RCPT TO", map[string]string{"RCPT": "550 no such user"}, `permanent failure (code 550): RCPT TO: 550 "no such user"`},
 		{"DATA", map[string]string{"DATA": "554 no data today"}, `permanent failure (code 554): DATA: 554 "no data today"`},
 		{"end of DATA", map[string]string{".": "554 rejected as spam"}, `permanent failure (code 554): end of DATA: 554 "rejected as spam"`},
 	} {
