@@ -175,5 +175,10 @@
 // after falling below 90)") and why it went where it went ("rule "owner"
 // (always) matched: account owner 005-jdoe is jane.doe@vendor.example").
 // [TrackResponses] matches CRM activities to alerts (acknowledged, acted
-// on) and [ResponseRateOf] computes the sales alert response rate KPI.
+// on) and [ResponseRateOf] computes the sales alert response rate KPI as
+// package analytics does: of the alerts whose response window has closed,
+// those acted on within the window. An alert whose window is still open
+// is not in the rate, answered or not (counting early answers before the
+// late ones can come would flatter the rate); an acknowledgement alone is
+// no response.
 package channel

@@ -41,6 +41,13 @@ type AlertResponse struct {
 	ActedOn      bool
 	ActedAt      time.Time
 	ActedBy      b2b.ActivityID
+	// RespondBy is when the alert's response window closes (the alert's
+	// time plus the window); an action after it (naming the alert) is no
+	// response in the rate.
+	RespondBy time.Time
+	// Open is true when the window is still open at now, acted on or not:
+	// the alert is not in the rate yet.
+	Open bool
 	// Pending is true when the alert has no action yet and its window is
 	// still open: it counts neither as a response nor as a miss.
 	Pending bool
@@ -79,7 +86,9 @@ func TrackResponses(alerts []Alert, acts []b2b.Activity, now time.Time, cfg Resp
 				r.Acknowledged, r.AckAt, r.AckBy = true, a.Time, a.ID
 			}
 		}
-		r.Pending = !r.ActedOn && now.Before(al.At.Add(window))
+		r.RespondBy = al.At.Add(window)
+		r.Open = now.Before(r.RespondBy)
+		r.Pending = r.Open && !r.ActedOn
 		out[i] = r
 	}
 	return out
@@ -96,14 +105,27 @@ func responds(al *Alert, a *b2b.Activity, window time.Duration) bool {
 	return si == "" || si == al.SolutionInterest
 }
 
-// ResponseRate is the sales alert response rate KPI: the share of alerts
-// acted on, among alerts that are acted on or whose window has closed.
+// ResponseRate is the sales alert response rate KPI, computed as package
+// analytics computes it (alertResponse): of the alerts whose response
+// window has closed, those acted on within the window. An alert whose
+// window is still open is not in the rate, acted on or not: counting
+// early answers before the late ones can come would flatter the rate. An
+// acknowledgement alone is no response, and an action after the window
+// closed (naming the alert) is none either.
 type ResponseRate struct {
-	Alerts       int
-	Acknowledged int
-	ActedOn      int
-	Pending      int
-	// Rate is ActedOn / (Alerts - Pending); 0 when nothing is decided yet.
+	// Alerts is every alert; Open of them have their window still open
+	// (not in the rate), OpenActedOn of those already acted on.
+	Alerts      int
+	Open        int
+	OpenActedOn int
+	// Of the closed alerts (Alerts - Open, Rate's denominator):
+	// Acknowledged within the window, acted on or not; ActedOn within the
+	// window (Rate's numerator); AcknowledgedOnly, acknowledged within
+	// the window but not acted on within it.
+	Acknowledged     int
+	ActedOn          int
+	AcknowledgedOnly int
+	// Rate is ActedOn / (Alerts - Open); 0 when no window has closed.
 	Rate float64
 }
 
@@ -112,17 +134,26 @@ func ResponseRateOf(rs []AlertResponse) ResponseRate {
 	var k ResponseRate
 	k.Alerts = len(rs)
 	for _, r := range rs {
-		switch {
-		case r.ActedOn:
-			k.ActedOn++
-		case r.Pending:
-			k.Pending++
+		if r.Open {
+			k.Open++
+			if r.ActedOn {
+				k.OpenActedOn++
+			}
+			continue
 		}
-		if r.Acknowledged {
+		acked := r.Acknowledged && !r.AckAt.After(r.RespondBy)
+		acted := r.ActedOn && !r.ActedAt.After(r.RespondBy)
+		switch {
+		case acted:
+			k.ActedOn++
+		case acked:
+			k.AcknowledgedOnly++
+		}
+		if acked {
 			k.Acknowledged++
 		}
 	}
-	if d := k.Alerts - k.Pending; d > 0 {
+	if d := k.Alerts - k.Open; d > 0 {
 		k.Rate = float64(k.ActedOn) / float64(d)
 	}
 	return k
