@@ -213,10 +213,14 @@ func scaled(rate, aff float64) float64 {
 // Simulate returns what the recipient of msg, sent at sentAt, does under
 // model m: for email, email_delivered or email_bounced, then maybe
 // open_email, click_email and unsubscribe_email; for SMS, maybe click_sms and
-// unsubscribe_sms; nothing for sales alerts. The result depends only on m,
-// seed, msg.Key and sentAt. Activity IDs are "sim:<key>:<what>"; each
-// activity names its message by its key ([b2b.AttrMessageKey]) and its
-// template ("template"), as a provider's report does.
+// unsubscribe_sms; nothing for sales alerts. Every activity comes at least
+// a second after sentAt (an email's delivery or bounce a minute after, its
+// open later still): nobody responds at the instant of sending, and a
+// reader that polls for what happened after the send must find it. The
+// result depends only on m, seed, msg.Key and sentAt. Activity IDs are
+// "sim:<key>:<what>"; each activity names its message by its key
+// ([b2b.AttrMessageKey]) and its template ("template"), as a provider's
+// report does.
 func Simulate(m EngagementModel, seed uint64, msg *channel.Message, sentAt time.Time) []b2b.Activity {
 	return simulate(m, seed, msg, sentAt, 1)
 }
@@ -285,7 +289,10 @@ func simulate(m EngagementModel, seed uint64, msg *channel.Message, sentAt time.
 			out = append(out, act(b2b.ActivityUnsubscribeEmail, "unsubscribe", opened.Add(10*time.Minute)))
 		}
 	case channel.ChannelSMS:
-		read := sentAt.Add(delay() / 10)
+		// A tenth of the delay, but at least a second: nobody reads a
+		// message at the instant it is sent (a delay is whole seconds,
+		// and a draw under a second would put the click there).
+		read := sentAt.Add(max(delay()/10, time.Second))
 		if rng.Float64() < clickP {
 			out = append(out, act(b2b.ActivityClickSMS, "click", read))
 		}
