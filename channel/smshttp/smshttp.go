@@ -13,8 +13,8 @@
 //	201 Created
 //	{"sid": "SM0f1e...", "status": "queued"}
 //
-// Field names, the ID field and the header name are configurable. Bytes
-// of the text that are not UTF-8 are sent as U+FFFD.
+// Field names (three of their own), the ID field and the header name are
+// configurable. Bytes of the text that are not UTF-8 are sent as U+FFFD.
 //
 // Failures are classified for the dispatcher: a 4xx answer is permanent (a
 // bad number, a blocked recipient: retrying cannot help) except 408, 409 and
@@ -63,7 +63,8 @@ type Config struct {
 	// From is the sender number or ID of messages without their own.
 	From string
 	// ToField, FromField and BodyField name the form fields. Defaults
-	// "To", "From", "Body".
+	// "To", "From", "Body". The three names must differ (case counts, as
+	// in the form): a form holds one value a name.
 	ToField, FromField, BodyField string
 	// IDField is the JSON field of the answer that holds the message ID.
 	// Default "sid"; "id" and "message_id" are tried too.
@@ -95,7 +96,31 @@ func (c Config) Validate() error {
 		// retried until out of attempts.
 		ps.Addf("idempotencyHeader", "%q is not a valid HTTP header name", c.IdempotencyHeader)
 	}
+	fieldNames(c, &ps)
 	return ps.Err("sms http config")
+}
+
+// fieldNames reports form field names that are the same: a form holds one
+// value a name, so the later one would replace the earlier (with From
+// named "To", the sender's number would go out as the recipient). The
+// form encoding tells names apart by case, and so does this.
+func fieldNames(c Config, ps *b2b.Problems) {
+	to, from, body := cmp.Or(c.ToField, "To"), cmp.Or(c.FromField, "From"), cmp.Or(c.BodyField, "Body")
+	same := func(setting, name, other, otherName, set, effect string) bool {
+		if name != otherName {
+			return false
+		}
+		dflt := ""
+		if set == "" {
+			dflt = " (its default)"
+		}
+		ps.Addf(setting, "%q is %s's name too%s: %s", name, other, dflt, effect)
+		return true
+	}
+	same("fromField", from, "toField", to, c.ToField, "the sender's number would replace the recipient's")
+	if !same("bodyField", body, "toField", to, c.ToField, "the text would replace the recipient's number") {
+		same("bodyField", body, "fromField", from, c.FromField, "the text would replace the sender's number")
+	}
 }
 
 // headerName reports whether s is an HTTP header name: a token of RFC

@@ -265,6 +265,21 @@ func TestConfigValidate(t *testing.T) {
 		{"a header name with a colon", smshttp.Config{URL: "https://sms.example/m", IdempotencyHeader: "X-Key:"},
 			`sms http config: idempotencyHeader: "X-Key:" is not a valid HTTP header name`},
 		{"a valid header name", smshttp.Config{URL: "https://sms.example/m", IdempotencyHeader: "X-Request-Id"}, ""},
+		// A form holds one value a name: with the From field named To,
+		// the sender's number would replace the recipient's.
+		{"from field named as the default to field", smshttp.Config{URL: "https://sms.example/m", FromField: "To"},
+			`sms http config: fromField: "To" is toField's name too (its default): the sender's number would replace the recipient's`},
+		{"body field named as the from field", smshttp.Config{URL: "https://sms.example/m", FromField: "sender", BodyField: "sender"},
+			`sms http config: bodyField: "sender" is fromField's name too: the text would replace the sender's number`},
+		{"every field with one name, and another problem", smshttp.Config{URL: "https://sms.example/m", ToField: "x", FromField: "x", BodyField: "x", Timeout: -1},
+			`sms http config: 3 problems:
+  timeout: is negative
+  fromField: "x" is toField's name too: the sender's number would replace the recipient's
+  bodyField: "x" is toField's name too: the text would replace the recipient's number`},
+		// The form encoding tells names apart by case: "to" and "To"
+		// are two fields.
+		{"names that differ in case", smshttp.Config{URL: "https://sms.example/m", FromField: "to", BodyField: "from"}, ""},
+		{"names of their own", smshttp.Config{URL: "https://sms.example/m", ToField: "dst", FromField: "src", BodyField: "text"}, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
