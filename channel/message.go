@@ -190,15 +190,19 @@ type Entry struct {
 	UpdatedAt time.Time
 }
 
-// A Receipt is what a sender says about an accepted message.
+// A Receipt is what a sender says about an accepted message. Its JSON
+// keys are camelCase, as in the engine's message.delivered event
+// ({"providerId":...,"duplicate":false,"at":...}); encoding/json matches
+// keys regardless of case, so a receipt stored with the field names as
+// keys ({"ProviderID":...}) reads the same.
 type Receipt struct {
 	// ProviderID is the provider's message ID (an SMTP Message-ID, an SMS
 	// provider's message SID, an alert ID).
-	ProviderID string
+	ProviderID string `json:"providerId"`
 	// Duplicate is true when the sender recognised the idempotency key and
 	// did not send again.
-	Duplicate bool
-	At        time.Time
+	Duplicate bool      `json:"duplicate"`
+	At        time.Time `json:"at"`
 }
 
 // Sentinel errors.

@@ -349,11 +349,11 @@ func encodeResult(ev *resultEvent) []byte {
 // that it leaves to encoding/json (not in UTC, or a year outside 0-9999,
 // which encoding/json refuses).
 func appendReceipt(buf []byte, r *channel.Receipt) ([]byte, bool) {
-	buf = append(buf, `{"ProviderID":`...)
+	buf = append(buf, `{"providerId":`...)
 	buf = jsonenc.String(buf, r.ProviderID, true)
-	buf = append(buf, `,"Duplicate":`...)
+	buf = append(buf, `,"duplicate":`...)
 	buf = strconv.AppendBool(buf, r.Duplicate)
-	buf = append(buf, `,"At":`...)
+	buf = append(buf, `,"at":`...)
 	buf, ok := jsonenc.Time(buf, r.At)
 	return append(buf, '}'), ok
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/quorumhq/quorum/channel"
 	"github.com/quorumhq/quorum/journey"
+	"github.com/quorumhq/quorum/store"
 )
 
 // payloadPieces are what random payload strings are made of: plain text,
@@ -221,6 +222,48 @@ func TestResultsLikeEncodingJSON(t *testing.T) {
 		} else {
 			require.Nil(t, encodeResult(&ev), "encoding/json refuses %v", rc.At)
 		}
+	}
+}
+
+// TestReceiptFieldNames: a receipt, in the outbox and in the delivery
+// event's data, has camelCase keys like every other field of the events,
+// where it read {"ProviderID":...,"Duplicate":...,"At":...}.
+func TestReceiptFieldNames(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name string
+		rc   channel.Receipt
+		want string
+	}{
+		{"delivered", channel.Receipt{ProviderID: "SM1", At: at}, `{"providerId":"SM1","duplicate":false,"at":"2026-03-02T09:00:00Z"}`},
+		{"a duplicate", channel.Receipt{ProviderID: "SM1", Duplicate: true, At: at}, `{"providerId":"SM1","duplicate":true,"at":"2026-03-02T09:00:00Z"}`},
+		{"not in UTC", channel.Receipt{ProviderID: "SM1", At: at.In(time.FixedZone("x", 3600))}, `{"providerId":"SM1","duplicate":false,"at":"2026-03-02T10:00:00+01:00"}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			require.Equal(t, tt.want, string(encodeReceipt(&tt.rc)))
+			ev := resultEvent{Attempt: 1, Key: "k", Receipt: tt.rc, Status: channel.StatusDelivered}
+			require.Equal(t, `{"attempt":1,"error":"","key":"k","receipt":`+tt.want+`,"status":"delivered"}`, string(encodeResult(&ev)))
+		})
+	}
+}
+
+// TestReceiptInTheOlderForm: a receipt stored before its keys were
+// camelCase ({"ProviderID":...}) still reads, as one stored now does.
+func TestReceiptInTheOlderForm(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	want := channel.Receipt{ProviderID: "SM1", Duplicate: true, At: at}
+	for _, stored := range []string{
+		`{"ProviderID":"SM1","Duplicate":true,"At":"2026-03-02T09:00:00Z"}`,
+		`{"providerId":"SM1","duplicate":true,"at":"2026-03-02T09:00:00Z"}`,
+		string(encodeReceipt(&want)),
+	} {
+		e, _, err := entryOf(store.OutboxEntry{ID: "m1", IdempotencyKey: "k", Channel: "email", Status: store.OutboxDelivered, Receipt: []byte(stored)})
+		require.NoError(t, err, stored)
+		require.Equal(t, want, e.Receipt, stored)
 	}
 }
 
