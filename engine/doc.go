@@ -267,7 +267,8 @@
 //	alert.acknowledged, .acted_on   sales responded (CRM activity after the alert)
 //	message.queued                  a message entered the outbox: {key, channel, template, to, journey}
 //	message.skipped                 a message was not produced: {key, reason}
-//	message.delivered, .failed, .suppressed  the dispatcher's result: {key, status, error, receipt}
+//	message.delivered, .failed, .suppressed  the dispatcher's result: {attempt, error, key, receipt,
+//	                                status}, receipt {providerId, duplicate, at}
 //	                                (.failed also when a message cannot be rendered at its claim,
 //	                                .suppressed when its address was erased since it was queued,
 //	                                its recipient's consent forbids it at its claim, its
