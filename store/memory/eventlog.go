@@ -7,7 +7,7 @@ import (
 	"sort"
 	"sync"
 
-	"github.com/klauspost/compress/s2"
+	"github.com/klauspost/compress/zstd"
 
 	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/store"
@@ -15,14 +15,14 @@ import (
 
 // blockBytes is the size at which an account's newest events are sealed
 // into a compressed block. Measured on the option B program's events
-// (JSON of about 200 bytes): 8 KiB blocks compress about 5x with S2 on
-// the engine's benchmark (4.1x on BenchmarkCompressBlocks' sample), 16
-// KiB ones about 6x; smaller blocks compress worse, larger ones leave a
-// larger uncompressed tail in every account. S2 compresses them about 4
-// times as fast as zstd's fastest level (BenchmarkCompressBlocks), which
-// compresses them a third smaller: a store that compresses each block it
-// seals in the committing call spent a tenth of the engine's CPU time
-// compressing with zstd, and spends a fiftieth with S2.
+// (JSON of about 200 bytes): 8 KiB blocks compress 6.6x with zstd's
+// fastest level; smaller blocks compress worse, larger ones leave a larger
+// uncompressed tail in every account. S2 compresses them about 4 times as
+// fast, to blocks a third larger (BenchmarkCompressBlocks); tried in its
+// place, it took the engine's 2,000-account benchmark about 4% less CPU
+// and kept 10% more memory per account, and at the full size (100,000
+// accounts, where the collector works under a memory limit) it was no
+// faster: zstd stays.
 const blockBytes = 8 << 10
 
 // tailBytes is the room of a tail that has grown past its first steps:
@@ -89,6 +89,18 @@ type block struct {
 	data        []byte
 	raw         bool
 }
+
+var (
+	encoder = sync.OnceValue(func() *zstd.Encoder {
+		// Options that are constants: no error is possible.
+		enc, _ := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderCRC(false))
+		return enc
+	})
+	decoder = sync.OnceValue(func() *zstd.Decoder {
+		dec, _ := zstd.NewReader(nil, zstd.WithDecoderConcurrency(0))
+		return dec
+	})
+)
 
 // append appends an event, whose Seq must be the next after the log's.
 func (l *eventLog) append(e *store.Event) {
@@ -163,11 +175,8 @@ func compressAll(work []sealed) []sealed {
 func compressWith(scratch *[]byte, work []sealed) []sealed {
 	defer func() { clear((*scratch)[:cap(*scratch)]) }()
 	for i := range work {
-		if n := s2.MaxEncodedLen(len(work[i].raw)); cap(*scratch) < n {
-			*scratch = make([]byte, n)
-		}
-		// The encoder writes into scratch's room, which is for any block.
-		work[i].zip = bytes.Clone(s2.Encode((*scratch)[:cap(*scratch)], work[i].raw))
+		*scratch = encoder().EncodeAll(work[i].raw, (*scratch)[:0])
+		work[i].zip = bytes.Clone(*scratch) // the encoder leaves room for all of raw
 	}
 	return work
 }
@@ -284,15 +293,7 @@ func (lg *accountLog) decoded(i int, buf []byte) []byte {
 	if lg.blocks[i].raw {
 		return lg.blocks[i].data
 	}
-	data := lg.blocks[i].data
-	n, err := s2.DecodedLen(data)
-	var out []byte
-	if err == nil {
-		if cap(buf) < n {
-			buf = make([]byte, n)
-		}
-		out, err = s2.Decode(buf[:n], data)
-	}
+	out, err := decoder().DecodeAll(lg.blocks[i].data, buf[:0])
 	if err != nil {
 		// The block was compressed by this package and never left memory.
 		panic(fmt.Sprintf("memory: an event block does not decompress: %v", err))
