@@ -171,11 +171,11 @@ func modelWords(feature string, f *Features) string {
 	case ModelFeatureScore:
 		return "score " + readyNum(f.Score)
 	case ModelFeatureVelocity:
-		sign := ""
-		if f.Velocity >= 0 {
-			sign = "+"
+		v := modelNum(f.Velocity, modelNoChange)
+		if f.Velocity >= 0 && !strings.HasPrefix(v, "+") { // +Inf has its sign
+			v = "+" + v
 		}
-		return fmt.Sprintf("velocity %s%s in %s", sign, modelNum(f.Velocity, modelNoChange), modelCount(readyNum(f.VelocityDays), "day", "days"))
+		return fmt.Sprintf("velocity %s in %s", v, modelCount(readyNum(f.VelocityDays), "day", "days"))
 	case ModelFeatureEngagedRoles:
 		if f.EngagedRoles == 1 {
 			return "1 engaged role"

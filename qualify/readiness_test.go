@@ -293,6 +293,9 @@ func TestModelWordsOfBounds(t *testing.T) {
 			[]string{"completeness 1", "weighted completeness 0", "velocity +0 in 14 days"}},
 		{"away from the bounds", qualify.Features{Completeness: 2.0 / 3, WeightedCompleteness: 0.25, Velocity: -45.678, VelocityDays: 14},
 			[]string{"completeness 0.67", "weighted completeness 0.25", "velocity -45.68 in 14 days"}},
+		// Explain takes features unchecked: an infinite velocity keeps one sign.
+		{"infinite velocity", qualify.Features{Completeness: 0.5, WeightedCompleteness: 0.5, Velocity: math.Inf(1), VelocityDays: 14},
+			[]string{"completeness 0.5", "weighted completeness 0.5", "velocity +Inf in 14 days"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
