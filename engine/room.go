@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"cmp"
 	"sync"
 
 	"github.com/quorumhq/quorum/journey"
@@ -11,13 +12,25 @@ import (
 // store copies what it keeps, see store.Store.Commit): a pass logs a few
 // dozen events (growing a new list for each pass was 4% of the bytes the
 // whole chain allocated), queues a few messages, about 250 bytes each,
-// and hands its journeys an event for each activity (4.6%).
-type room[T any] struct{ pool sync.Pool }
+// and hands its journeys an event for each activity (4.6%). A slice
+// comes back wiped: its elements held persons' data, which an erasure
+// could not find in a pool.
+type room[T any] struct {
+	pool sync.Pool
+	// max is the largest capacity kept (0: 1024): a rare large pass's
+	// room is left to the collector.
+	max int
+}
 
 var (
 	eventRoom        room[store.Event]
 	outboxRoom       room[store.OutboxEntry]
 	journeyEventRoom room[journey.Event]
+	// dataRoom holds the buffers passes write their journey decisions'
+	// encodings into (pass.data), where each decision's event took an
+	// allocation of its own: 2.5% of the bytes and 2% of the objects the
+	// whole chain allocated.
+	dataRoom = room[byte]{max: 64 << 10}
 )
 
 // take returns a holder of an empty slice, with the room of one put back
@@ -29,45 +42,15 @@ func (r *room[T]) take() *[]T {
 	return new([]T)
 }
 
-// put gives the room of the slice s holds back; it must not be used again.
-func (r *room[T]) put(s *[]T) {
-	if cap(*s) > 1024 {
-		return // a rare large pass's room is not kept
-	}
-	*s = (*s)[:0]
-	clear((*s)[:cap(*s)]) // drop the references to the elements' data
-	r.pool.Put(s)
-}
-
-// dataRoom is a pool of the buffers passes write their journey
-// decisions' encodings into (pass.data), where each decision's event
-// took an allocation of its own: 2.5% of the bytes and 2% of the objects
-// the whole chain allocated. A buffer is wiped when it comes back: it
-// held persons' data, which an erasure could not find in a pool.
-var dataRoom bytesRoom
-
-type bytesRoom struct{ pool sync.Pool }
-
-// maxDataRoom is the largest buffer dataRoom keeps: a rare large pass's
-// is left to the collector.
-const maxDataRoom = 64 << 10
-
-func (r *bytesRoom) take() *[]byte {
-	if b, ok := r.pool.Get().(*[]byte); ok {
-		return b
-	}
-	return new([]byte)
-}
-
-// put gives the room of the buffer b holds back, wiped; it must not be
+// put gives the room of the slice s holds back, wiped; it must not be
 // used again, nor anything that points into it.
-func (r *bytesRoom) put(b *[]byte) {
-	if cap(*b) > maxDataRoom {
+func (r *room[T]) put(s *[]T) {
+	if cap(*s) > cmp.Or(r.max, 1024) {
 		return
 	}
-	clear((*b)[:cap(*b)])
-	*b = (*b)[:0]
-	r.pool.Put(b)
+	*s = (*s)[:0]
+	clear((*s)[:cap(*s)]) // drop the elements' data
+	r.pool.Put(s)
 }
 
 // resultRoom is a pool of journey results: a pass steps its account's

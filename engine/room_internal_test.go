@@ -58,7 +58,7 @@ func TestResultsDropReferences(t *testing.T) {
 // holds none of them (they name persons), also past a shortened length,
 // and the room hands out empty buffers.
 func TestDataRoomWipes(t *testing.T) {
-	var r bytesRoom
+	r := room[byte]{max: 64 << 10}
 	b := r.take()
 	require.Empty(t, *b)
 	*b = append(*b, `{"person":"p-ann","reason":"email \"welcome\""}`...)
@@ -69,7 +69,7 @@ func TestDataRoomWipes(t *testing.T) {
 	require.Equal(t, make([]byte, len(whole)), whole, "the room holds no encoding")
 
 	big := r.take()
-	*big = make([]byte, 0, maxDataRoom+1)
+	*big = make([]byte, 0, r.max+1)
 	r.put(big) // not kept, but harmless
 	require.Empty(t, *r.take())
 }

@@ -441,11 +441,6 @@ func (p *elemPatcher) wrap(node *ast.Node, x ast.Node, t reflect.Type) {
 	default:
 		zero = reflect.Zero(t).Interface()
 	}
-	p.wrapWith(node, x, zero)
-}
-
-// wrapWith replaces *node with x ?? (missing(counter) ? zero : zero).
-func (p *elemPatcher) wrapWith(node *ast.Node, x ast.Node, zero any) {
 	p.put(node, wrapping{x: x, zero: zero, counted: true})
 }
 
