@@ -98,6 +98,15 @@ func TestNewAll(t *testing.T) {
 	require.EqualError(t, err, `scoring models: 2 problems:
   models[1].name: "default" is already the name of models[0]
   models[2].name: "default" is already the name of models[0]`)
+
+	// A blank name is reported as missing, once: it is not also a
+	// repeat of another blank name.
+	blank := DefaultModel()
+	blank.Name = " "
+	_, err = NewAll([]Model{blank, blank}, Config{})
+	require.EqualError(t, err, `scoring models: 2 problems:
+  models[0].name: is required
+  models[1].name: is required`)
 }
 
 func TestDefaultModelScoresOutOfTheBox(t *testing.T) {

@@ -172,9 +172,11 @@ func NewAll(ms []Model, cfg Config) ([]*Scorer, error) {
 	out := make([]*Scorer, len(ms))
 	for i, m := range ms {
 		path := fmt.Sprintf("models[%d]", i)
+		// A blank name is the model's own problem ("is required"), not
+		// also a repeat of another blank name.
 		if j, dup := seen[m.Name]; !dup {
 			seen[m.Name] = i
-		} else if m.Name != "" {
+		} else if strings.TrimSpace(m.Name) != "" {
 			ps.Addf(path+".name", "%q is already the name of models[%d]", m.Name, j)
 		}
 		var mp b2b.Problems
