@@ -385,10 +385,22 @@ func decideSeniority(hits []hit, p *Persona) (float64, string) {
 // decideDepartment sums the weights of the department keywords; the highest
 // total wins and a tie goes to the department named last (the head noun in
 // English: "IT Security" is Security, "Systems Engineer" is Engineering).
+// Keywords from the Config come first: the department with the highest
+// total of custom keywords wins whatever the built-in ones add up to.
 func decideDepartment(hits []hit, unknown []string, p *Persona) (float64, string) {
 	n := len(b2b.Departments)
-	var scoreBuf, lastBuf [16]int
-	score, last := scoreBuf[:n], lastBuf[:n]
+	var scoreBuf, lastBuf, customBuf [16]int
+	score, last, custom := scoreBuf[:n], lastBuf[:n], customBuf[:n]
+	// better reports whether department d ranks before department e.
+	better := func(d, e int) bool {
+		if custom[d] != custom[e] {
+			return custom[d] > custom[e]
+		}
+		if score[d] != score[e] {
+			return score[d] > score[e]
+		}
+		return last[d] > last[e]
+	}
 	// A partner is general management only when the title names no other
 	// role, as it is C-Level only then (see decideSeniority): the partner
 	// of "Partner Manager" is somebody else.
@@ -405,6 +417,9 @@ func decideDepartment(hits []hit, unknown []string, p *Persona) (float64, string
 		}
 		d := slices.Index(b2b.Departments, t.dept)
 		score[d] += t.weight
+		if t.customDep {
+			custom[d] += t.weight
+		}
 		last[d] = max(last[d], h.pos+1)
 		total += t.weight
 	}
@@ -414,9 +429,9 @@ func decideDepartment(hits []hit, unknown []string, p *Persona) (float64, string
 			continue
 		}
 		switch {
-		case best < 0 || score[d] > score[best] || (score[d] == score[best] && last[d] > last[best]):
+		case best < 0 || better(d, best):
 			second, best = best, d
-		case second < 0 || score[d] > score[second] || (score[d] == score[second] && last[d] > last[second]):
+		case second < 0 || better(d, second):
 			second = d
 		}
 	}

@@ -85,8 +85,10 @@
 //  4. Department: each keyword has a weight (3 for a word that names the
 //     function, such as "security" or "payroll"; 2 for a role noun or medium
 //     clue, such as "engineer" or "revenue"; 1 for a weak clue, such as
-//     "operations" or "data"). The department with the highest total wins,
-//     and a tie goes to the department named last, the head noun in English
+//     "operations" or "data"). The department with the highest total wins
+//     (keywords from the [Config] are counted first: the department of the
+//     custom keywords wins, whatever the built-in ones add up to), and a
+//     tie goes to the department named last, the head noun in English
 //     ("IT Security" is Security, "Systems Engineer" is Engineering). The
 //     common functions are known in German, French, Spanish, Portuguese and
 //     Italian too ("Vertrieb", "Achats", "Compras", "Vendite"). If no

@@ -12,7 +12,8 @@ import (
 const maxPhraseWords = 5
 
 // customWeight is the department weight of a keyword from [Config]: more
-// than any built-in keyword, so a custom keyword decides when it is present.
+// than any built-in keyword. A custom keyword decides when it is present
+// because decideDepartment ranks the totals of custom keywords first.
 const customWeight = 4
 
 type flag uint16

@@ -379,6 +379,10 @@ func TestNewOverridesAndExtends(t *testing.T) {
 		{"Security Analyst", ic, b2b.DepartmentSecurity}, // untouched built-ins still work
 		{"Founder", cl, ""},                              // its level stays, its department went
 		{"Founder & CEO", cl, b2b.DepartmentExecutive},   // the CEO is still general management
+		// A custom keyword decides whenever it is present, also over
+		// built-in keywords of one department that add up to more.
+		{"Studio Finance & Accounting Lead", mgr, b2b.DepartmentOperations},
+		{"Security Studio Cybersecurity", ic, b2b.DepartmentOperations},
 	}
 	for _, tt := range tests {
 		got := c.Classify(tt.title)
@@ -389,6 +393,9 @@ func TestNewOverridesAndExtends(t *testing.T) {
 	}
 	require.Equal(t, []string{`seniority Manager: "manager"`, `department Operations: "studio" (custom) 4`},
 		c.Classify("Studio Manager").Reasons)
+	require.Equal(t, []string{`seniority Manager: "lead"`,
+		`department Operations: "studio" (custom) 4 (over Finance: "finance" 3 + "accounting" 3)`},
+		c.Classify("Studio Finance & Accounting Lead").Reasons)
 	// A keyword is marked custom in the reason of the part the Config
 	// changed: the founder's level is still the built-in one.
 	require.Equal(t, []string{`seniority C-Level: "founder"`, `department unknown: no function word`},
