@@ -75,8 +75,19 @@ type MatchRate struct {
 	Rate float64 `json:"rate"`
 }
 
+// String says how many persons are linked, with the rate to one decimal. A
+// rate that is neither none nor all never prints as 0.0% or 100.0%, which
+// would say that no person, or every person, is linked: it prints as
+// "<0.1%" or ">99.9%".
 func (m MatchRate) String() string {
-	return fmt.Sprintf("%d of %d persons linked to an account (%.1f%%)", m.Resolved, m.Persons, 100*m.Rate)
+	pct := fmt.Sprintf("%.1f%%", 100*m.Rate)
+	switch {
+	case m.Resolved > 0 && pct == "0.0%":
+		pct = "<0.1%"
+	case m.Resolved < m.Persons && pct == "100.0%":
+		pct = ">99.9%"
+	}
+	return fmt.Sprintf("%d of %d persons linked to an account (%s)", m.Resolved, m.Persons, pct)
 }
 
 // MatchRate returns the lead-to-account match rate. It reads every golden

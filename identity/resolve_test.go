@@ -312,3 +312,27 @@ func TestAccountIDProvenanceNamesTheReferenceThatLinked(t *testing.T) {
 	require.Equal(t, b2b.AccountID("x-1"), p.Person.AccountID)
 	require.Equal(t, "c1", p.Provenance["accountId"].RecordID)
 }
+
+// TestMatchRateString: a rate that is neither none nor all is never
+// printed as 0.0% or 100.0%, which would say that no person, or every
+// person, is linked.
+func TestMatchRateString(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		m    identity.MatchRate
+		want string
+	}{
+		{"none", identity.MatchRate{Persons: 3}, "0 of 3 persons linked to an account (0.0%)"},
+		{"all", identity.MatchRate{Persons: 3, Resolved: 3, Rate: 1}, "3 of 3 persons linked to an account (100.0%)"},
+		{"half", identity.MatchRate{Persons: 4, Resolved: 2, Rate: 0.5}, "2 of 4 persons linked to an account (50.0%)"},
+		{"one short of all", identity.MatchRate{Persons: 2000, Resolved: 1999, Rate: 1999.0 / 2000},
+			"1999 of 2000 persons linked to an account (>99.9%)"},
+		{"one of many", identity.MatchRate{Persons: 20000, Resolved: 1, Rate: 1.0 / 20000},
+			"1 of 20000 persons linked to an account (<0.1%)"},
+		{"no persons", identity.MatchRate{}, "0 of 0 persons linked to an account (0.0%)"},
+	}
+	for _, tt := range tests {
+		require.Equal(t, tt.want, tt.m.String(), tt.name)
+	}
+}
