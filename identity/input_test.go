@@ -36,6 +36,14 @@ func TestBadPersonRecords(t *testing.T) {
 		{name: "two values of a unique namespace", rec: identity.PersonRecord{Source: "salesforce", RecordID: "1", Time: at(1),
 			Identifiers: []identity.Identifier{{Namespace: identity.NSSalesforceContactID, Value: "0035e00000AAAAA"}, {Namespace: identity.NSSalesforceContactID, Value: "0035e00000BBBBB"}}},
 			err: `person record salesforce:1: identifiers[1]: second value "0035e00000BBBBB" of unique namespace salesforce_contact_id (first "0035e00000AAAAA")`, path: "identifiers[1]"},
+		// Each value after the first is reported once, against the first.
+		{name: "three values of a unique namespace", rec: identity.PersonRecord{Source: "salesforce", RecordID: "1", Time: at(1),
+			Identifiers: []identity.Identifier{{Namespace: identity.NSSalesforceContactID, Value: "0035e00000AAAAA"},
+				{Namespace: identity.NSSalesforceContactID, Value: "0035e00000BBBBB"}, {Namespace: identity.NSSalesforceContactID, Value: "0035e00000CCCCC"}}},
+			err: "person record salesforce:1: 2 problems:\n" +
+				`  identifiers[1]: second value "0035e00000BBBBB" of unique namespace salesforce_contact_id (first "0035e00000AAAAA")` + "\n" +
+				`  identifiers[2]: third value "0035e00000CCCCC" of unique namespace salesforce_contact_id (first "0035e00000AAAAA")`,
+			path: "identifiers[1]"},
 		{name: "bad taxonomy and consent", rec: identity.PersonRecord{Source: "marketo", RecordID: "1", Time: at(1),
 			Person: b2b.Person{Seniority: "Boss", Consent: map[b2b.Channel]b2b.Consent{"fax": {Status: b2b.ConsentOptIn}}}},
 			// b2b words the consent problems; the test checks their paths.

@@ -241,9 +241,26 @@ func (g *Graph) preparePerson(rec *PersonRecord, buf []identKey, versions bool) 
 		if k.ns.spec.Kind == KindEmail && b2b.PlaceholderEmail(k.val) {
 			continue // identifies nobody: dropped
 		}
-		for _, o := range extra {
-			if o.ns == k.ns && o.val != k.val && k.ns.spec.Unique && !versions {
-				ps.Addf(fmt.Sprintf("identifiers[%d]", i), "second value %q of unique namespace %s (first %q)", k.val, k.ns.spec.Name, o.val)
+		if k.ns.spec.Unique && !versions {
+			// Each value after the first is reported once, against
+			// the first, with its place among the namespace's values.
+			first, n := "", 0
+			for _, o := range extra {
+				if o.ns == k.ns {
+					if n == 0 {
+						first = o.val
+					}
+					n++
+					if o.val == k.val {
+						break
+					}
+				}
+			}
+			if n > 0 && first != k.val {
+				if !slices.Contains(extra, k) {
+					n++
+				}
+				ps.Addf(fmt.Sprintf("identifiers[%d]", i), "%s value %q of unique namespace %s (first %q)", ordinal(n), k.val, k.ns.spec.Name, first)
 			}
 		}
 		if !slices.Contains(extra, k) && k != email {
@@ -269,6 +286,16 @@ func (g *Graph) preparePerson(rec *PersonRecord, buf []identKey, versions bool) 
 		}
 	}
 	return idents, extra, nil
+}
+
+// ordinal words n (2 and more) as the place of a value: "second",
+// "third", ... "ninth", then "another".
+func ordinal(n int) string {
+	words := [...]string{2: "second", 3: "third", 4: "fourth", 5: "fifth", 6: "sixth", 7: "seventh", 8: "eighth", 9: "ninth"}
+	if n >= 2 && n < len(words) {
+		return words[n]
+	}
+	return "another"
 }
 
 func accountStrings(as []b2b.AccountID) []string {
