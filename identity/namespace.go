@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // A Namespace names a kind of identifier: an email address, a Marketo person
@@ -158,7 +159,8 @@ func NormalizeSalesforceID(s string) (string, error) {
 	for i := 0; i < len(t); i++ {
 		c := t[i]
 		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
-			return "", fmt.Errorf("salesforce ID %q: character %q not allowed", truncate(t), rune(c))
+			r, _ := utf8.DecodeRuneInString(t[i:]) // the character, not its first byte
+			return "", fmt.Errorf("salesforce ID %q: character %q not allowed", truncate(t), r)
 		}
 	}
 	switch len(t) {

@@ -345,6 +345,9 @@ func TestNormalizeSalesforceID(t *testing.T) {
 	require.EqualError(t, err, `salesforce ID "003abc": has 6 characters, want 15 or 18`)
 	_, err = identity.NormalizeSalesforceID("0035e00000AbCdE-x")
 	require.EqualError(t, err, `salesforce ID "0035e00000AbCdE-x": character '-' not allowed`)
+	// The character named is the one in the ID, not its first byte.
+	_, err = identity.NormalizeSalesforceID("0035é0000AbCdE")
+	require.EqualError(t, err, `salesforce ID "0035é0000AbCdE": character 'é' not allowed`)
 }
 
 // sfSuffix computes Salesforce's case-checksum suffix independently of the
