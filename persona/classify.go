@@ -341,14 +341,22 @@ func decideSeniority(hits []hit, p *Persona) (float64, string) {
 			second, secRank = h, r
 		}
 	}
+	// outranks names best as the runner-up of "chief … officer", as the
+	// runner-up of any other keyword is named below.
+	outranks := func(conf float64, reason string) (float64, string) {
+		if best.t != nil && best.level() != b2b.SeniorityIndividual {
+			return 0.85, reason + fmt.Sprintf(" (outranks %s: %s)", best.level(), quotedSen(best.t))
+		}
+		return conf, reason
+	}
 	if chiefOfficer {
 		if chiefMod == nil && bestRank > 0 {
 			p.Seniority = b2b.SeniorityCLevel
-			return 0.95, `seniority C-Level: "chief … officer"`
+			return outranks(0.95, `seniority C-Level: "chief … officer"`)
 		}
 		if chiefMod != nil && rankOf(modLevel(chiefMod)) < bestRank {
 			p.Seniority = modLevel(chiefMod)
-			return 0.9, fmt.Sprintf("seniority %s: \"chief … officer\"%s", p.Seniority, modReason(chiefMod))
+			return outranks(0.9, fmt.Sprintf("seniority %s: \"chief … officer\"%s", p.Seniority, modReason(chiefMod)))
 		}
 	}
 	if best.t == nil {

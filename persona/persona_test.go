@@ -294,6 +294,22 @@ func TestClassifyReasons(t *testing.T) {
 				`department Finance: "financial" 3`,
 			},
 		}},
+		// The runner-up is named whether the office is spelled out
+		// or abbreviated ("CRO and VP of Sales").
+		{"Chief Revenue Officer and VP of Sales", persona.Persona{
+			Seniority: cl, Department: b2b.DepartmentSales,
+			Reasons: []string{
+				`seniority C-Level: "chief … officer" (outranks VP: "vp")`,
+				`department Sales: "revenue" 2 + "sales" 3`,
+			},
+		}},
+		{"Deputy Chief Financial Officer, Director of Finance", persona.Persona{
+			Seniority: vp, Department: b2b.DepartmentFinance,
+			Reasons: []string{
+				`seniority VP: "chief … officer" after "deputy" (a deputy of a C-Level is VP) (outranks Director: "director")`,
+				`department Finance: "financial" 3 + "finance" 3`,
+			},
+		}},
 		{"Assistant CFO", persona.Persona{
 			Seniority: dir, Department: b2b.DepartmentFinance,
 			Reasons: []string{
@@ -348,6 +364,14 @@ func TestConfidence(t *testing.T) {
 	require.Greater(t, mixed.Confidence, unknownDept.Confidence, "an unknown department counts as 0")
 	require.Zero(t, empty.Confidence)
 	require.LessOrEqual(t, clear.Confidence, 1.0)
+	// A title that names two levels is as sure of its seniority whether
+	// its office is spelled out or abbreviated.
+	for _, pair := range [][2]string{
+		{"Chief Revenue Officer and VP of Sales", "CRO and VP of Sales"},
+		{"Deputy Chief Financial Officer, Director of Finance", "Deputy CFO, Director of Finance"},
+	} {
+		require.InDelta(t, c.Classify(pair[1]).Confidence, c.Classify(pair[0]).Confidence, 1e-9, pair[0])
+	}
 }
 
 func TestNewOverridesAndExtends(t *testing.T) {
