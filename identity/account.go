@@ -301,8 +301,12 @@ func (g *Graph) prepareAccount(rec *AccountRecord) (idents, extra []identKey, no
 		g.sources.sourceProblem(&ps, rec.Source)
 	}
 	a := &rec.Account
-	a.ID = b2b.AccountID(strings.TrimSpace(string(a.ID)))
-	a.ParentID = b2b.AccountID(strings.TrimSpace(string(a.ParentID)))
+	for _, id := range [...]*b2b.AccountID{&a.ID, &a.ParentID} {
+		if t := b2b.AccountID(strings.TrimSpace(string(*id))); t != *id {
+			*id = t
+			normalized++
+		}
+	}
 	// The account is found by its ID (NSAccountID): one the namespace
 	// would refuse to look up ("a b", a control character, past 255
 	// bytes) would find nothing, not even the account itself.

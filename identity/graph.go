@@ -103,8 +103,11 @@ type Stats struct {
 	// Rejected counts rejected records by the path of their first problem
 	// ("person.email", "identifiers[1]", "time", "account.parentId", ...).
 	Rejected map[string]int
-	// Normalized counts identifier values that were accepted after
-	// normalisation changed them (case, spaces, 18-character Salesforce IDs).
+	// Normalized counts the values of accepted records that
+	// normalisation changed: identifiers, emails, domains, account IDs
+	// and references (case, surrounding space, 18-character Salesforce
+	// IDs, "www."), and text fields (names, title, company, ...) that
+	// lost surrounding space or bytes that were not UTF-8.
 	Normalized int
 	Conflicts  map[ConflictKind]int
 	Erased     int // persons erased

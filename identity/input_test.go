@@ -138,6 +138,19 @@ func TestRejectedRecordNormalizesNothing(t *testing.T) {
 	require.Equal(t, 2, g.Stats().Normalized)
 }
 
+// TestNormalizedCountsEveryValue: Stats.Normalized counts every value of
+// an accepted record that normalisation changed: identifiers, account IDs
+// and references as well as text fields.
+func TestNormalizedCountsEveryValue(t *testing.T) {
+	t.Parallel()
+	g := newGraph(t, identity.Config{})
+	addAccount(t, g, "salesforce", b2b.Account{ID: " acme ", Name: " Acme "})                       // ID, name
+	addAccount(t, g, "salesforce", b2b.Account{ID: "acme-uk", Name: "Acme UK", ParentID: " acme "}) // parent
+	addPerson(t, g, identity.PersonRecord{Source: "marketo", RecordID: "1", OtherAccounts: []b2b.AccountID{" acme-uk "},
+		Person: b2b.Person{Email: "ann@acme.com", FirstName: " Ann ", AccountID: "acme "}}) // first name, account, other account
+	require.Equal(t, 6, g.Stats().Normalized)
+}
+
 func TestBadAccountRecords(t *testing.T) {
 	t.Parallel()
 	g := newGraph(t, identity.Config{})

@@ -212,7 +212,10 @@ func (g *Graph) preparePerson(rec *PersonRecord, buf []identKey, versions bool) 
 		ps.Add("person", cp.Validate())
 	}
 	if p.AccountID != "" {
-		p.AccountID = b2b.AccountID(trimSpace(string(p.AccountID)))
+		if t := b2b.AccountID(trimSpace(string(p.AccountID))); t != p.AccountID {
+			p.AccountID = t
+			normalized++
+		}
 		if p.AccountID == "" {
 			ps.Addf("person.accountId", "is blank")
 		}
@@ -220,6 +223,8 @@ func (g *Graph) preparePerson(rec *PersonRecord, buf []identKey, versions bool) 
 	for i, a := range rec.OtherAccounts {
 		if blank(string(a)) {
 			ps.Addf(fmt.Sprintf("otherAccounts[%d]", i), "is blank")
+		} else if trimSpace(string(a)) != string(a) {
+			normalized++ // trimmed by accountStrings
 		}
 	}
 	// extra shares buf with idents: idents is built after it, from its end.
