@@ -21,15 +21,19 @@ var (
 )
 
 // NormalizeEmail returns the canonical form of an email address: surrounding
-// space and a "mailto:" prefix removed, lower case (every letter, "Ä" as
-// well as "A"; bytes that are not UTF-8 are kept as they are). The domain
+// space, with the invisible characters that exports leave around a value
+// (a byte-order mark, a zero-width space, a direction mark), and a
+// "mailto:" prefix removed, lower case (every letter, "Ä" as well as "A";
+// bytes that are not UTF-8 are kept as they are). The domain
 // is the mail host, checked as a DNS name as [NormalizeDomain] checks one
 // (at least one dot, a trailing dot removed, a name written in Unicode
 // converted to its ASCII form, "bücher.de" to "xn--bcher-kva.de", a label
 // in punycode checked as the label it encodes) but
 // otherwise kept: unlike a web domain it keeps a leading "www." and may be
 // a public suffix such as "co.uk". The local part keeps its Unicode
-// letters, in lower case. It does not strip plus tags or dots (those make
+// letters, in lower case; a space, control or invisible character in it
+// (a no-break space, a zero-width space) is refused, as an ASCII space
+// is. It does not strip plus tags or dots (those make
 // a different mailbox on most corporate servers). The result holds at most
 // 254 bytes, 64 of them before the @; the limits hold for the result,
 // which lower case and the ASCII form of the domain can make longer or
@@ -40,9 +44,9 @@ var (
 //	NormalizeEmail("Jörg@Bücher.de")     = "jörg@xn--bcher-kva.de", nil
 //	NormalizeEmail("ann@")               -> error: invalid email "ann@": no domain
 func NormalizeEmail(s string) (string, error) {
-	t := trimSpace(s)
+	t := trimInvisible(s)
 	if len(t) >= 7 && strings.EqualFold(t[:7], "mailto:") {
-		t = strings.TrimSpace(t[7:])
+		t = trimInvisible(t[7:])
 	}
 	if t == "" {
 		return "", fmt.Errorf("%w: empty", ErrInvalidEmail)
@@ -74,10 +78,24 @@ func NormalizeEmail(s string) (string, error) {
 	if local[0] == '.' || local[len(local)-1] == '.' || strings.Contains(local, "..") {
 		return "", fmt.Errorf("%w %q: misplaced dot before @", ErrInvalidEmail, t)
 	}
-	for i := 0; i < len(local); i++ {
-		if !localByte(local[i]) {
-			return "", fmt.Errorf("%w %q: character %q not allowed before @", ErrInvalidEmail, t, rune(local[i]))
+	for i := 0; i < len(local); {
+		c := local[i]
+		if c < utf8.RuneSelf {
+			if !localByte(c) {
+				return "", fmt.Errorf("%w %q: character %q not allowed before @", ErrInvalidEmail, t, rune(c))
+			}
+			i++
+			continue
 		}
+		// Beyond ASCII, letters and the like are kept, but not a
+		// space, a control or an invisible character ("ann\u00a0lee",
+		// a zero-width space), which is no part of a mailbox's name
+		// and would make another address of the same one.
+		r, w := utf8.DecodeRuneInString(local[i:])
+		if w > 1 && invisible(r) {
+			return "", fmt.Errorf("%w %q: character %q not allowed before @", ErrInvalidEmail, t, r)
+		}
+		i += w
 	}
 	// The limits hold for the result, which lower case can make longer
 	// (U+023A is 2 bytes, U+2C65 3) or shorter (U+0130 is 2 bytes, "i" 1).
@@ -705,6 +723,23 @@ func trimSpace(s string) string {
 		return s
 	}
 	return strings.TrimSpace(s)
+}
+
+// trimInvisible is trimSpace that also removes the invisible format
+// characters (Unicode category Cf: a byte-order mark, a zero-width space,
+// a direction mark) that CSV exports and copy and paste leave around a
+// value.
+func trimInvisible(s string) string {
+	if n := len(s); n > 0 && notSpaceByte(s[0]) && notSpaceByte(s[n-1]) {
+		return s
+	}
+	return strings.TrimFunc(s, invisible)
+}
+
+// invisible reports whether r is a space, a control or an invisible
+// format character (Unicode category Cf).
+func invisible(r rune) bool {
+	return unicode.IsSpace(r) || unicode.IsControl(r) || unicode.Is(unicode.Cf, r)
 }
 
 // notSpaceByte reports whether c is an ASCII byte that is not space (and

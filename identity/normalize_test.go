@@ -40,6 +40,17 @@ func TestNormalizeEmail(t *testing.T) {
 		{in: "ann@acme..com", err: `invalid email "ann@acme..com": empty label`},
 		{in: "ann@-acme.com", err: `invalid email "ann@-acme.com": label "-acme" starts or ends with '-'`},
 		{in: "Ann <ann@acme.com>", err: `invalid email "Ann <ann@acme.com>": character ' ' not allowed before @`},
+		// Invisible characters that CSV exports and copy and paste leave
+		// around a value (a byte-order mark, a zero-width space, a
+		// direction mark) go like surrounding space, as they go from the
+		// domain; inside the local part, a space, control or invisible
+		// character is refused as an ASCII space is.
+		{in: "\ufeffAnn@acme.com", want: "ann@acme.com"},
+		{in: "\u200bann@acme.com\u200e", want: "ann@acme.com"},
+		{in: "\ufeff mailto:ann@acme.com", want: "ann@acme.com"},
+		{in: "ann\u00a0lee@acme.com", err: `invalid email "ann\u00a0lee@acme.com": character '\u00a0' not allowed before @`},
+		{in: "ann\u200b@acme.com", err: `invalid email "ann\u200b@acme.com": character '\u200b' not allowed before @`},
+		{in: "ann\u0085@acme.com", err: `invalid email "ann\u0085@acme.com": character '\u0085' not allowed before @`},
 		// A domain written in Unicode is converted to its ASCII form; the
 		// local part keeps its letters, in lower case.
 		{in: "ann@bücher.de", want: "ann@xn--bcher-kva.de"},
