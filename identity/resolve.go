@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
 
 	"golang.org/x/net/publicsuffix"
 
@@ -272,8 +273,10 @@ func (g *Graph) computeLinks(root int32, gp *goldenPerson, explain *[]why) (prim
 					note(ReasonAmbiguousCompany, "company %q (key %q) matches %d accounts: %s", company, key, len(ids), strings.Join(ids, ", "))
 				}
 			}
-		} else {
-			if explain != nil {
+		} else if explain != nil {
+			if strings.IndexFunc(company, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) < 0 {
+				note(ReasonNoCompanyMatch, "company %q has no words", company)
+			} else {
 				note(ReasonNoCompanyMatch, "company %q has no name besides legal words", company)
 			}
 		}
