@@ -167,6 +167,8 @@ func NormalizeSalesforceID(s string) (string, error) {
 	case 15:
 		return t, nil
 	case 18:
+	case 1:
+		return "", fmt.Errorf("salesforce ID %q: has 1 character, want 15 or 18", t)
 	default:
 		return "", fmt.Errorf("salesforce ID %q: has %d characters, want 15 or 18", truncate(t), len(t))
 	}

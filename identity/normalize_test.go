@@ -354,6 +354,8 @@ func TestNormalizeSalesforceID(t *testing.T) {
 	}
 	_, err := identity.NormalizeSalesforceID("003abc")
 	require.EqualError(t, err, `salesforce ID "003abc": has 6 characters, want 15 or 18`)
+	_, err = identity.NormalizeSalesforceID("3")
+	require.EqualError(t, err, `salesforce ID "3": has 1 character, want 15 or 18`)
 	_, err = identity.NormalizeSalesforceID("0035e00000AbCdE-x")
 	require.EqualError(t, err, `salesforce ID "0035e00000AbCdE-x": character '-' not allowed`)
 	// The character named is the one in the ID, not its first byte.
