@@ -290,8 +290,14 @@ func rankOf(level b2b.Seniority) int { return slices.Index(b2b.Seniorities, leve
 func quotedSen(t *term) string { return quoted(t, t.customSen) }
 
 // quotedDep quotes a keyword in a reason for the department, marked custom
-// when its department comes from the Config.
-func quotedDep(t *term) string { return quoted(t, t.customDep) }
+// when its department comes from the Config, with the custom keyword
+// inside it that gave it ("information security" (custom "security")).
+func quotedDep(t *term) string {
+	if t.customVia != "" {
+		return strconv.Quote(t.phrase) + " (custom " + strconv.Quote(t.customVia) + ")"
+	}
+	return quoted(t, t.customDep)
+}
 
 func quoted(t *term, custom bool) string {
 	if custom {

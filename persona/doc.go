@@ -114,7 +114,10 @@
 // [Config]: keywords (up to five words, normalised like titles) mapped to a
 // department or a seniority. A custom keyword replaces the built-in meaning
 // of the same keyword, "" removes that meaning, and a custom department
-// keyword outweighs every built-in one:
+// keyword outweighs every built-in one, also where its words are part of a
+// longer built-in phrase ("security" mapped to IT makes "Information
+// Security Manager" IT, with the reason naming "information security"
+// (custom "security")):
 //
 //	c, err := persona.New(persona.Config{
 //		Departments: map[string]b2b.Department{"studio": b2b.DepartmentOperations, "operations": ""},

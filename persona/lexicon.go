@@ -69,6 +69,10 @@ type term struct {
 	flags     flag
 	customSen bool
 	customDep bool
+	// customVia is the custom keyword inside a longer built-in phrase
+	// that gave the phrase its department ("security" in "information
+	// security"), or "".
+	customVia string
 }
 
 // lexicon maps keywords to terms. It is immutable once built, so a
@@ -248,6 +252,48 @@ func (lx *lexicon) inheritedLevel(t *term) b2b.Seniority {
 		}
 	}
 	return best
+}
+
+// spreadCustomDepartments gives the department of a custom keyword to
+// every built-in phrase of several words that holds its words ("security"
+// in "information security"): the greedy match reads such a phrase whole,
+// and the custom keyword must decide whenever its words are in a title.
+// Of several custom keywords in one phrase, the one that starts last (the
+// head noun in English) gives the department, the longer on a tie. A
+// custom keyword mapped to "" changes no phrase.
+func (lx *lexicon) spreadCustomDepartments(custom []*term) {
+	if len(custom) == 0 {
+		return
+	}
+	for _, t := range lx.terms {
+		if t.customDep || len(t.words) < 2 {
+			continue
+		}
+		var via *term
+		viaPos := -1
+		for _, k := range custom {
+			if len(k.words) >= len(t.words) {
+				continue
+			}
+			pos := wordsIndex(t.words, k.words)
+			if pos >= 0 && (pos > viaPos || pos == viaPos && len(k.words) > len(via.words)) {
+				via, viaPos = k, pos
+			}
+		}
+		if via != nil {
+			t.dept, t.weight, t.customDep, t.customVia = via.dept, customWeight, true, via.phrase
+		}
+	}
+}
+
+// wordsIndex returns the position of the words sub in words, or -1.
+func wordsIndex(words, sub []string) int {
+	for i := 0; i+len(sub) <= len(words); i++ {
+		if slices.Equal(words[i:i+len(sub)], sub) {
+			return i
+		}
+	}
+	return -1
 }
 
 // clone copies the lexicon so that custom keywords never change the shared

@@ -46,7 +46,11 @@ func (f ClassifierFunc) Classify(title string) Persona { return f(title) }
 // "vp-eng" and "Vp. Eng" are the same keyword). A keyword that the built-in
 // vocabulary also holds replaces the built-in meaning; the empty value ""
 // removes it. A custom department keyword weighs more than any built-in
-// one, so it decides whenever it is present.
+// one, so it decides whenever its words are in a title, also inside a
+// longer built-in phrase that holds them (a custom "security" decides
+// the department of "Information Security Manager", whose built-in
+// phrase "information security" takes its department). A custom
+// seniority keyword changes that keyword only.
 type Config struct {
 	// Departments maps keywords to a department of [b2b.Departments], or to
 	// "" to make a built-in keyword say nothing about the department (a
@@ -107,6 +111,7 @@ func (c Config) build(base *lexicon) (*lexicon, error) {
 		lx = base.clone()
 	}
 	seenDep := map[string]string{}
+	var customDeps []*term // the custom keywords that name a department
 	for _, key := range slices.Sorted(maps.Keys(c.Departments)) {
 		dept := c.Departments[key]
 		path := fmt.Sprintf("departments[%q]", key)
@@ -123,8 +128,13 @@ func (c Config) build(base *lexicon) (*lexicon, error) {
 				// management either ("founder": "").
 				t.weight = 0
 				t.flags &^= flagGeneral
+			} else {
+				customDeps = append(customDeps, t)
 			}
 		}
+	}
+	if lx != nil {
+		lx.spreadCustomDepartments(customDeps)
 	}
 	seenSen := map[string]string{}
 	for _, key := range slices.Sorted(maps.Keys(c.Seniorities)) {

@@ -432,6 +432,37 @@ func TestNewOverridesAndExtends(t *testing.T) {
 	require.Equal(t, b2b.DepartmentExecutive, persona.Standard().Classify("Founder").Department)
 }
 
+// TestCustomKeywordInsideBuiltInPhrase: a custom department keyword
+// decides whenever its words are in the title, also inside a longer
+// built-in phrase that the greedy match reads whole ("information
+// security").
+func TestCustomKeywordInsideBuiltInPhrase(t *testing.T) {
+	t.Parallel()
+	c, err := persona.New(persona.Config{Departments: map[string]b2b.Department{"security": b2b.DepartmentIT}})
+	require.NoError(t, err)
+	tests := []struct {
+		title     string
+		seniority b2b.Seniority
+		reasons   []string
+	}{
+		{"Security Engineer", ic, []string{`seniority Individual Contributor: "engineer"`,
+			`department IT: "security" (custom) 4 (over Engineering: "engineer" 2)`}},
+		{"Information Security Manager", mgr, []string{`seniority Manager: "manager"`,
+			`department IT: "information security" (custom "security") 4`}},
+		{"IT Security Analyst", ic, []string{`seniority Individual Contributor: "analyst"`,
+			`department IT: "it security" (custom "security") 4`}},
+	}
+	for _, tt := range tests {
+		got := c.Classify(tt.title)
+		want := persona.Persona{Seniority: tt.seniority, Department: b2b.DepartmentIT, Reasons: tt.reasons}
+		if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(persona.Persona{}, "Confidence")); diff != "" {
+			t.Errorf("Classify(%q) (-want +got):\n%s", tt.title, diff)
+		}
+	}
+	// The built-in phrases are unchanged in the standard classifier.
+	require.Equal(t, b2b.DepartmentSecurity, persona.Standard().Classify("Information Security Manager").Department)
+}
+
 func TestConfigValidate(t *testing.T) {
 	t.Parallel()
 	require.NoError(t, persona.Config{}.Validate())
