@@ -45,19 +45,30 @@ const (
 // replaying the same records gives the same graph.
 type Conflict struct {
 	Kind ConflictKind `json:"kind"`
-	// Identifier is the shared identifier that would have linked them.
+	// Identifier is the shared identifier that would have linked them
+	// (empty for ConflictParentCycle, where nothing was refused).
 	Identifier Identifier `json:"identifier"`
 	// Record is the record that brought the identifier.
 	Record RecordRef `json:"record"`
 	// Kept is the golden record (person or account ID) that keeps the
 	// identifier; Other is the golden record the new record belongs to.
+	// For ConflictParentCycle, Kept is the account the record merged
+	// into, which is its own ancestor now, and Other the account whose
+	// parent it is, closing the cycle.
 	Kept  string `json:"kept"`
 	Other string `json:"other"`
-	// Detail gives the values that clashed.
+	// Detail gives the values that clashed (for ConflictParentCycle, the
+	// cycle).
 	Detail string `json:"detail"`
 }
 
 func (c Conflict) String() string {
+	if c.Kind == ConflictParentCycle {
+		// Nothing was refused: the accounts merged, and their parents
+		// now loop.
+		return fmt.Sprintf("%s conflict from %s: account %s is its own ancestor through %s (%s)",
+			c.Kind, c.Record, c.Kept, c.Other, c.Detail)
+	}
 	return fmt.Sprintf("%s conflict on %s from %s: kept %s, not merged with %s (%s)",
 		c.Kind, c.Identifier, c.Record, c.Kept, c.Other, c.Detail)
 }

@@ -182,3 +182,23 @@ func TestRenamedParentKeepsItsSubsidiaries(t *testing.T) {
 	require.NoError(t, err)
 	require.Contains(t, a.Identifiers, identity.Identifier{Namespace: identity.NSAccountID, Value: "gx-old"})
 }
+
+// TestParentCycleConflict: accounts merged by a record whose parents then
+// form a cycle are reported as a parent_cycle conflict, which says what
+// happened: no merge was refused, and no identifier was at stake.
+func TestParentCycleConflict(t *testing.T) {
+	t.Parallel()
+	g := newGraph(t, identity.Config{})
+	addAccount(t, g, "hubspot", b2b.Account{ID: "C", Name: "C", ParentID: "B"})
+	addAccount(t, g, "salesforce", b2b.Account{ID: "A", Name: "A", ParentID: "C", Domains: []string{"a.com"}})
+	addAccount(t, g, "dynamics", b2b.Account{ID: "B", Name: "B", Domains: []string{"b.com"}})
+	// The Marketo company holds both domains: A and B become one, whose
+	// parent C has B, itself, as its parent.
+	res := addAccount(t, g, "marketo", b2b.Account{ID: "M", Name: "M", Domains: []string{"a.com", "b.com"}})
+	require.Equal(t, []b2b.AccountID{"B"}, res.Merged)
+	require.Equal(t, []identity.Conflict{{Kind: identity.ConflictParentCycle,
+		Record: identity.RecordRef{Source: "marketo", RecordID: "M"}, Kept: "A", Other: "C",
+		Detail: "account hierarchy cycle: A -> C -> A"}}, res.Conflicts)
+	require.Equal(t, "parent_cycle conflict from marketo:M: account A is its own ancestor through C (account hierarchy cycle: A -> C -> A)",
+		res.Conflicts[0].String())
+}
