@@ -14,7 +14,8 @@ import (
 // An Unresolved person has no account link.
 type Unresolved struct {
 	Person b2b.PersonID `json:"person"`
-	// Reason is the first step that failed; Reasons lists every step tried.
+	// Reason is the first step that failed; Reasons lists every step
+	// tried, once each.
 	Reason  UnresolvedReason   `json:"reason"`
 	Reasons []UnresolvedReason `json:"reasons"`
 	// Detail explains each step in words.
@@ -51,10 +52,17 @@ func (g *Graph) explain(root int32, gp *goldenPerson) Unresolved {
 	var ws []why
 	g.computeLinks(root, gp, &ws)
 	u := Unresolved{Person: g.personID(root)}
-	details := make([]string, len(ws))
-	for i, w := range ws {
-		u.Reasons = append(u.Reasons, w.reason)
-		details[i] = w.detail
+	// A reference that several records give, or one record as its
+	// account and among its others, is explained once; each step is
+	// one reason.
+	details := make([]string, 0, len(ws))
+	for _, w := range ws {
+		if !slices.Contains(u.Reasons, w.reason) {
+			u.Reasons = append(u.Reasons, w.reason)
+		}
+		if !slices.Contains(details, w.detail) {
+			details = append(details, w.detail)
+		}
 	}
 	if len(ws) > 0 {
 		u.Reason = ws[0].reason

@@ -344,3 +344,20 @@ func TestMatchRateString(t *testing.T) {
 		require.Equal(t, tt.want, tt.m.String(), tt.name)
 	}
 }
+
+// TestUnresolvedOnceEach: an account reference that several records give,
+// or that a record gives both as its account and among its others (as a
+// Salesforce contact's direct AccountContactRelation does), is explained
+// once, and each step is listed once among the reasons.
+func TestUnresolvedOnceEach(t *testing.T) {
+	t.Parallel()
+	g := newGraph(t, identity.Config{})
+	addPerson(t, g, identity.PersonRecord{Source: "salesforce", RecordID: "003A", OtherAccounts: []b2b.AccountID{"001X", "001Y"},
+		Person: b2b.Person{Email: "ann@gmail.com", AccountID: "001X"}})
+	addPerson(t, g, identity.PersonRecord{Source: "marketo", RecordID: "9", OtherAccounts: []b2b.AccountID{"001Y"},
+		Person: b2b.Person{Email: "ann@gmail.com"}})
+	require.Equal(t, []identity.Unresolved{{Person: "salesforce:003A", Reason: identity.ReasonUnknownAccount,
+		Reasons: []identity.UnresolvedReason{identity.ReasonUnknownAccount, identity.ReasonFreeMail},
+		Detail:  `account reference "001X" matches no account; account reference "001Y" matches no account; email domain "gmail.com" is free mail (gmail.com)`}},
+		g.Unresolved())
+}
