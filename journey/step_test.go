@@ -644,6 +644,31 @@ func TestExitsAndGoals(t *testing.T) {
 	})
 }
 
+// A goal with ExitOnGoal that ends an instance is traced as an exit (the
+// kind a host reads to learn why an instance stopped) with the goal's
+// rule and values, and its reason names the goal, not an exit criterion
+// that the journey does not have.
+func TestExitOnGoalIsTracedAsAnExit(t *testing.T) {
+	t.Parallel()
+	j := dripJourney("drip", journey.Days(3), 5)
+	j.Goals = []journey.Goal{{Name: "won", When: `any(opportunities, .status == "won")`, ExitOnGoal: true}}
+	cat := newCatalog(t, journey.Config{}, j)
+	var s journey.State
+	v := acmeView()
+	cat.Step(&s, journey.Input{View: v, Now: day0, Events: manual("drip", day0)})
+	v.Opportunities = []b2b.Opportunity{{ID: "o1", Status: b2b.OpportunityWon}}
+	v.Revision++
+	res := cat.Step(&s, journey.Input{View: v, Now: day0.Add(days(1))})
+	goals := decisions(res.Trace, journey.DecisionGoal)
+	require.Len(t, goals, 1, "one goal decision: the goal was reached")
+	require.Equal(t, "goal reached: won", goals[0].Reason)
+	exits := decisions(res.Trace, journey.DecisionExit)
+	require.Len(t, exits, 1, "the end of the instance is an exit decision")
+	require.Equal(t, "goal won reached", exits[0].Reason)
+	require.Equal(t, "goal won", exits[0].Rule)
+	require.Equal(t, res.Ended[0].Reason, exits[0].Reason)
+}
+
 // An instance that addresses one buying group (it entered for the group
 // of a solution interest) is not ended by an event about another
 // interest's group: an opportunity for the Security Suite does not stop
