@@ -242,6 +242,17 @@ func (c *compiler) peopleSplit(p, name string, cn *cnode, s *PeopleSplit) {
 		c.ps.Addf(p+".peopleSplit.paths", "percentages add up to %d, want 100", total)
 	default:
 		cn.byHash = true
+		// Every person goes down a path by its bucket alone: a match
+		// or else actions would be left unread without a word.
+		for k, pp := range s.Paths {
+			if pp.Match != nil {
+				c.ps.Addf(fmt.Sprintf("%s.peopleSplit.paths[%d].match", p, k), "is not read when the paths split by percent "+
+					"(every person chosen by among goes down a path by its stable bucket): choose the persons in the split's among")
+			}
+		}
+		if len(s.Else) > 0 {
+			c.ps.Addf(p+".peopleSplit.else", "is not read when the paths split by percent (every person goes down one of them)")
+		}
 	}
 	cn.pelse = c.actions(p+".peopleSplit.else", name, s.Else)
 	cn.next = c.ref(p+".peopleSplit.next", s.Next)

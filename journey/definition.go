@@ -394,7 +394,9 @@ type PeopleSplit struct {
 
 // A PeoplePath holds the actions for the persons that match it: by Match
 // (roles, interest, condition) or, when Percent is set on every path, by a
-// stable hash of (journey, node, person). The actions (and a split's Else)
+// stable hash of (journey, node, person); then every person the split's
+// Among chooses goes down one of the paths, so a path's Match and the
+// split's Else, which would not be read, are validation problems. The actions (and a split's Else)
 // are person actions (email, sms, adjust_score on "person", assign_role)
 // with neither Next nor Recipients, the persons coming from the path; they
 // are otherwise validated like an action node's.

@@ -583,6 +583,64 @@ func TestValidatePeopleSplitActions(t *testing.T) {
 	}
 }
 
+// A people split whose paths split by percent sends every person down a
+// path by its stable bucket alone: a match on such a path, and the
+// split's else actions, are never read. Set, they would address persons
+// their author meant to leave out (every member instead of the
+// Champions), or never run, without a word: they are validation
+// problems.
+func TestValidatePeopleSplitByPercentReadsNoMatchNorElse(t *testing.T) {
+	t.Parallel()
+	hi := []journey.Action{{Type: journey.ActionEmail, Template: "hi"}}
+	champions := &journey.Recipients{Roles: []string{"Champion"}}
+	tests := []struct {
+		name  string
+		paths []journey.PeoplePath
+		els   []journey.Action
+		want  []string // nil: valid
+	}{
+		{
+			name:  "by percent",
+			paths: []journey.PeoplePath{{Name: "a", Percent: 50, Actions: hi}, {Name: "b", Percent: 50, Actions: hi}},
+		},
+		{
+			name:  "by match, with else",
+			paths: []journey.PeoplePath{{Name: "a", Match: champions, Actions: hi}},
+			els:   hi,
+		},
+		{
+			name:  "by percent with a match",
+			paths: []journey.PeoplePath{{Name: "a", Percent: 50, Match: champions, Actions: hi}, {Name: "b", Percent: 50, Actions: hi}},
+			want: []string{
+				`nodes["ps"].peopleSplit.paths[0].match: is not read when the paths split by percent (every person chosen by among goes down a path by its stable bucket): choose the persons in the split's among`,
+			},
+		},
+		{
+			name:  "by percent with else actions",
+			paths: []journey.PeoplePath{{Name: "a", Percent: 50, Actions: hi}, {Name: "b", Percent: 50, Actions: hi}},
+			els:   hi,
+			want: []string{
+				`nodes["ps"].peopleSplit.else: is not read when the paths split by percent (every person goes down one of them)`,
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			j := linear("ps", journey.Node{ID: "ps", Kind: journey.KindPeopleSplit, PeopleSplit: &journey.PeopleSplit{
+				Paths: tt.paths, Else: tt.els, Next: "end"}}, end("end", ""))
+			err := journey.Validate(j, journey.Config{Roles: standardRoles})
+			if tt.want == nil {
+				require.NoError(t, err)
+				return
+			}
+			if diff := cmp.Diff(tt.want, problems(t, err)); diff != "" {
+				t.Errorf("problems (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
 // TestValidateArticles checks that messages naming a node kind or an
 // action type read as English: "an end node", "a wait node".
 func TestValidateArticles(t *testing.T) {
@@ -871,8 +929,9 @@ func TestValidatePeopleSplitMatchOfSeveralInterests(t *testing.T) {
 		{"among the members of some roles", split(&journey.Recipients{Roles: []string{"Champion", "Decision Maker"}}, match(journey.Recipients{Roles: []string{"Champion"}})),
 			[]string{`nodes["ps"].peopleSplit.paths[0].match` + problem}},
 		{"by conditions on the person", split(nil, match(journey.Recipients{When: `score > 10 && person.title != "role"`})), nil},
-		{"by percent", split(nil, journey.PeoplePath{Name: "a", Percent: 50, Actions: hi},
-			journey.PeoplePath{Name: "b", Percent: 50, Match: &journey.Recipients{Roles: []string{"Champion"}}, Actions: hi}), nil},
+		{"by percent", journey.Node{ID: "ps", Kind: journey.KindPeopleSplit, PeopleSplit: &journey.PeopleSplit{Paths: []journey.PeoplePath{
+			{Name: "a", Percent: 50, Actions: hi}, {Name: "b", Percent: 50, Actions: hi}},
+			Among: &journey.Recipients{Roles: []string{"Champion"}}, Next: "end"}}, nil},
 		{"among an interest's group", split(&journey.Recipients{SolutionInterest: "Security"}, match(journey.Recipients{Roles: []string{"Champion"}})), nil},
 	}
 	cfg := journey.Config{Roles: standardRoles, SolutionInterests: []string{"Data Platform", "Security"}}
