@@ -102,6 +102,6 @@ func TestSplitAllocatesItsDecisionOnly(t *testing.T) {
 	d.Path = p.name
 	asked := d
 	eval := testing.AllocsPerRun(100, func() { _, d = s.eval(p.when, env, asked) })
-	describe := testing.AllocsPerRun(100, func() { _ = describe(d, p.when.numbers()) })
+	describe := testing.AllocsPerRun(100, func() { _ = describe(d, "", p.when.numbers()) })
 	require.Equal(t, eval+describe, split)
 }

@@ -429,7 +429,7 @@ func (s *stepper) split(in *Instance, tr *Track, v *Version, node *cnode) {
 			}
 		}
 		d.Next = v.nodes[p.next].id
-		tr.Reason = describe(d, p.when.numbers())
+		tr.Reason = describe(d, role, p.when.numbers())
 		s.trace(d)
 		s.move(tr, v, p.next)
 		return
@@ -498,13 +498,20 @@ func (p *TriedPath) write(b *strings.Builder, nums []float64) {
 	}
 }
 
-// describe renders a split decision as the reason a sales alert carries;
-// nums are the numbers of the condition of the path it took.
-func describe(d Decision, nums []float64) string {
+// describe renders a split decision as the reason a sales alert carries:
+// what the path checked (role, its role count, "at least 2 Champion",
+// if any; then its rule) and the values it read; nums are the numbers
+// of the condition of the path it took.
+func describe(d Decision, role string, nums []float64) string {
 	var b strings.Builder
 	b.Grow(128)
 	b.WriteString(string(d.Node) + " took path " + strconv.Quote(d.Path))
-	if d.Rule != "" {
+	switch {
+	case role != "" && d.Rule != "":
+		b.WriteString(" (" + role + "; rule " + strconv.Quote(d.Rule) + ": " + d.Expr + ")")
+	case role != "":
+		b.WriteString(" (" + role + ")")
+	case d.Rule != "":
 		b.WriteString(" (rule " + strconv.Quote(d.Rule) + ": " + d.Expr + ")")
 	}
 	for i, v := range d.Values {

@@ -983,3 +983,39 @@ func TestReasonsDoNotRoundOntoTheConditionsNumbers(t *testing.T) {
 		})
 	}
 }
+
+// TestSplitReasonOfARoleCount: the reason a sales alert gets from the
+// split that led to it says what the path checked: its role count (at
+// least N members in a role), with its rule if it has one, not the rule
+// alone, nor only the count it read.
+func TestSplitReasonOfARoleCount(t *testing.T) {
+	t.Parallel()
+	split := func(p journey.Path) journey.Journey {
+		p.Name, p.Next = "p", "w"
+		return linear("s",
+			journey.Node{ID: "s", Kind: journey.KindSplit, Split: &journey.Split{Paths: []journey.Path{p}, Else: "w"}},
+			wait("w", journey.Days(1), "end"),
+			end("end", "done"))
+	}
+	buyer := &journey.RoleCount{Role: "Economic Buyer", Count: 1}
+	tests := []struct {
+		name        string
+		j           journey.Journey
+		trackReason string
+	}{
+		{"a role count", split(journey.Path{RoleAtLeast: buyer}),
+			`s took path "p" (at least 1 Economic Buyer) with count(Economic Buyer)=1`},
+		{"a role count and a rule", split(journey.Path{RoleAtLeast: buyer, When: "group.completeness > 0.5"}),
+			`s took path "p" (at least 1 Economic Buyer; rule "s p": group.completeness > 0.5) with count(Economic Buyer)=1, group.completeness=0.67`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			cat := newCatalog(t, journey.Config{}, tt.j)
+			var st journey.State
+			cat.Step(&st, journey.Input{View: acmeView(), Now: day0, Events: manual("s", day0)})
+			require.Len(t, st.Instances, 1)
+			require.Equal(t, tt.trackReason, st.Instances[0].Tracks[0].Reason)
+		})
+	}
+}
