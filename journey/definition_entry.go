@@ -17,7 +17,9 @@ const (
 	// the instance ended, once its instances ran, and enters at once (once
 	// a step: an instance that ends as it enters waits for the next).
 	TriggerList TriggerType = "account_list"
-	// TriggerGroupCreated: an EventGroupCreated (for SolutionInterest if set).
+	// TriggerGroupCreated: an EventGroupCreated (for SolutionInterest if
+	// set: an event that names only the group is of that group's
+	// interest); the instance addresses the group created.
 	TriggerGroupCreated TriggerType = "group_created"
 	// TriggerAttributeChanged: an EventAttributeChanged of Attribute
 	// ("group.stage", "account.intentTier"), to the value To if set. A

@@ -27,8 +27,14 @@ func (s *stepper) triggers(ev *Event) {
 			switch {
 			case t.Type == TriggerAudience && ev.Type == EventAudienceEntered && ev.Audience == t.Audience:
 				why = "entered audience " + t.Audience
-			case t.Type == TriggerGroupCreated && ev.Type == EventGroupCreated && (t.SolutionInterest == "" || t.SolutionInterest == ev.SolutionInterest):
-				why, interest = "buying group created for "+ev.SolutionInterest, ev.SolutionInterest
+			case t.Type == TriggerGroupCreated && ev.Type == EventGroupCreated:
+				// The created group's interest: the event's, or that of
+				// the group it names.
+				interest = s.eventInterest(ev)
+				if t.SolutionInterest != "" && t.SolutionInterest != interest {
+					continue
+				}
+				why = "buying group created for " + cmpOr(interest, ev.Group)
 			case t.Type == TriggerAttributeChanged && ev.Type == EventAttributeChanged && ev.Attribute == t.Attribute && (t.To == "" || t.To == ev.To):
 				// A buying group's attribute: the instance addresses that
 				// group, which must be of the trigger's interest if it names one.

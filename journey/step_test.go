@@ -206,6 +206,14 @@ func TestTriggers(t *testing.T) {
 			[]journey.Event{{Type: journey.EventGroupCreated, SolutionInterest: "Security"}}, true},
 		{"group created for another interest", journey.Trigger{Type: journey.TriggerGroupCreated, SolutionInterest: "Data Platform"}, nil,
 			[]journey.Event{{Type: journey.EventGroupCreated, SolutionInterest: "Security"}}, false},
+		// An event about a buying group may name only the group: it is
+		// of that group's interest, as for every other event.
+		{"group created, named by its group only, for the trigger's interest", journey.Trigger{Type: journey.TriggerGroupCreated, SolutionInterest: "Security"},
+			withSecurityGroup, []journey.Event{{Type: journey.EventGroupCreated, Group: "g-acme-sec"}}, true},
+		{"group created, named by its group only, for another interest", journey.Trigger{Type: journey.TriggerGroupCreated, SolutionInterest: "Data Platform"},
+			withSecurityGroup, []journey.Event{{Type: journey.EventGroupCreated, Group: "g-acme-sec"}}, false},
+		{"group created, named by its group only: the condition reads the created group", journey.Trigger{Type: journey.TriggerGroupCreated, When: `group.solutionInterest == "Security"`},
+			withSecurityGroup, []journey.Event{{Type: journey.EventGroupCreated, Group: "g-acme-sec"}}, true},
 		{"attribute changed to", journey.Trigger{Type: journey.TriggerAttributeChanged, Attribute: "account.intentTier", To: "high"}, nil,
 			[]journey.Event{{Type: journey.EventAttributeChanged, Attribute: "account.intentTier", From: "low", To: "high"}}, true},
 		{"attribute changed to something else", journey.Trigger{Type: journey.TriggerAttributeChanged, Attribute: "account.intentTier", To: "high"}, nil,
