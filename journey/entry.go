@@ -122,7 +122,11 @@ func (s *stepper) listTrigger(id string) bool {
 			if !ok {
 				continue
 			}
-			why = "dynamic list: " + t.When
+			if t.List == "" {
+				why = "dynamic list: " + t.When
+			} else {
+				why += " where " + t.When
+			}
 		}
 		return s.enter(v, why, t.SolutionInterest, false)
 	}

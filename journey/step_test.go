@@ -1174,3 +1174,37 @@ func enteredForDataPlatform(t *testing.T, cat *journey.Catalog) (*journey.Accoun
 	require.Len(t, st.Instances, 1)
 	return view, st
 }
+
+// The entry of a list trigger says what let the account in: the static
+// list, its condition if it has one, or, for a dynamic list (a condition
+// and no list), the condition. A static list with a condition is not a
+// dynamic list.
+func TestListTriggerEntryReason(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		trigger journey.Trigger
+		want    string
+	}{
+		{"static list", journey.Trigger{Type: journey.TriggerList, List: "tier-1"}, "in list tier-1"},
+		{"static list with a condition", journey.Trigger{Type: journey.TriggerList, List: "tier-1", When: "account.employees > 500"},
+			"in list tier-1 where account.employees > 500"},
+		{"dynamic list", journey.Trigger{Type: journey.TriggerList, When: "account.employees > 500"}, "dynamic list: account.employees > 500"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			j := linear("t", wait("w", journey.Days(1), "end"), end("end", ""))
+			j.Triggers = []journey.Trigger{tt.trigger}
+			cat := newCatalog(t, journey.Config{}, j)
+			view := acmeView()
+			view.Lists = []string{"tier-1"}
+			var st journey.State
+			res := cat.Step(&st, journey.Input{View: view, Now: day0})
+			enters := decisions(res.Trace, journey.DecisionEnter)
+			require.Len(t, enters, 1)
+			require.Equal(t, tt.want, enters[0].Reason)
+			require.Equal(t, tt.want, st.Instances[0].Trigger)
+		})
+	}
+}
