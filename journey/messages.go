@@ -249,7 +249,18 @@ func (s *stepper) blocked(p *b2b.Person, ch b2b.Channel) string {
 	}
 	c := p.ConsentFor(ch)
 	if c.OptedOut() {
-		return fmt.Sprintf("consent: opted out of %s (source %q, %s)", ch, c.Source, c.At.UTC().Format("2006-01-02"))
+		// The statement's source and date, those it has.
+		var about []string
+		if c.Source != "" {
+			about = append(about, fmt.Sprintf("source %q", c.Source))
+		}
+		if !c.At.IsZero() {
+			about = append(about, c.At.UTC().Format("2006-01-02"))
+		}
+		if len(about) == 0 {
+			return fmt.Sprintf("consent: opted out of %s", ch)
+		}
+		return fmt.Sprintf("consent: opted out of %s (%s)", ch, strings.Join(about, ", "))
 	}
 	if c.Status != b2b.ConsentOptIn && s.c.cfg.Consent.RequiresOptIn(ch) {
 		return fmt.Sprintf("consent: %s needs an opt-in, consent is %s", ch, cmpOr(c.Status, b2b.ConsentUnknown))

@@ -1208,3 +1208,33 @@ func TestListTriggerEntryReason(t *testing.T) {
 		})
 	}
 }
+
+// The reason of an opt-out skip names the statement's source and date
+// when it has them, and does not make up an empty source or the year 1
+// when it does not (an opt-out imported without them).
+func TestConsentOptOutReasonWithoutSourceOrDate(t *testing.T) {
+	t.Parallel()
+	cat := newCatalog(t, journey.Config{}, linear("c", email("mail", "hi", "end", nil), end("end", "")))
+	tests := []struct {
+		name    string
+		consent b2b.Consent
+		want    string
+	}{
+		{"source and date", b2b.Consent{Status: b2b.ConsentOptOut, Source: "marketo", At: day0}, `consent: opted out of email (source "marketo", 2025-03-03)`},
+		{"source only", b2b.Consent{Status: b2b.ConsentOptOut, Source: "marketo"}, `consent: opted out of email (source "marketo")`},
+		{"date only", b2b.Consent{Status: b2b.ConsentOptOut, At: day0}, `consent: opted out of email (2025-03-03)`},
+		{"neither", b2b.Consent{Status: b2b.ConsentOptOut}, `consent: opted out of email`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			view := acmeView()
+			view.Persons[0].Person.Consent = map[b2b.Channel]b2b.Consent{b2b.ChannelEmail: tt.consent}
+			var s journey.State
+			res := cat.Step(&s, journey.Input{View: view, Now: day0, Events: manual("c", day0)})
+			skips := decisions(res.Trace, journey.DecisionSkip)
+			require.Len(t, skips, 1)
+			require.Equal(t, tt.want, skips[0].Reason)
+		})
+	}
+}
