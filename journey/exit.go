@@ -17,6 +17,9 @@ func (s *stepper) lifecycle() {
 		switch {
 		case !ok || v == nil:
 			s.exit(i, "journey not in catalog", false)
+		case len(in.Tracks) == 0:
+			// A state written by hand, or cut short: nothing to run.
+			s.exit(i, "the instance has no track", false)
 		case in.Fingerprint != 0 && in.Fingerprint != v.fingerprint:
 			s.exit(i, fmt.Sprintf("version %d of the journey in the catalog is not the one the instance entered (a program installed before is missing)", in.Version), false)
 		case st == StatusAborted:

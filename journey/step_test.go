@@ -1238,3 +1238,21 @@ func TestConsentOptOutReasonWithoutSourceOrDate(t *testing.T) {
 		})
 	}
 }
+
+// A stored state whose instance lost its tracks (a state written by hand,
+// or cut short) does not stop the step with a panic: the instance exits
+// with why, and the account's other journeys go on.
+func TestInstanceWithoutTracksExits(t *testing.T) {
+	t.Parallel()
+	cat := newCatalog(t, journey.Config{}, linear("x", wait("w", journey.Days(1), "end"), end("end", "")),
+		linear("y", wait("w", journey.Days(1), "end"), end("end", "")))
+	var st journey.State
+	cat.Step(&st, journey.Input{View: acmeView(), Now: day0, Events: manual("y", day0)})
+	st.Instances = append(st.Instances, journey.Instance{Journey: "x", Version: 1, Entry: 1, EnteredAt: day0})
+	var res journey.Result
+	require.NotPanics(t, func() { res = cat.Step(&st, journey.Input{View: acmeView(), Now: day0.Add(days(2))}) })
+	require.Len(t, res.Ended, 2)
+	require.Equal(t, journey.Ended{Journey: "x", Version: 1, Entry: 1, At: day0.Add(days(2)), Reason: "the instance has no track"}, res.Ended[0])
+	require.Equal(t, "y", res.Ended[1].Journey)
+	require.True(t, res.Ended[1].Completed)
+}
