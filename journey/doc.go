@@ -70,7 +70,8 @@
 // running instances keep theirs. An instance records its version's
 // [Version.Fingerprint]: a catalog built anew with another definition under
 // that number ends the instance with why rather than run it on a definition
-// it did not enter. The lifecycle is draft -> live -> closed
+// it did not enter, and so does a stored track at a node its version does
+// not have, or an instance with no track. The lifecycle is draft -> live -> closed
 // -> finished, or aborted ([Catalog.Close], [Catalog.Finish],
 // [Catalog.Abort]); [Journey.EndAt] ends a journey at a date. A catalog is
 // immutable: every change returns a new one.

@@ -22,6 +22,7 @@ func (s *stepper) lifecycle() {
 			s.exit(i, "the instance has no track", false)
 		case in.Fingerprint != 0 && in.Fingerprint != v.fingerprint:
 			s.exit(i, fmt.Sprintf("version %d of the journey in the catalog is not the one the instance entered (a program installed before is missing)", in.Version), false)
+		case s.lostTrack(i, in, v):
 		case st == StatusAborted:
 			s.exit(i, "journey aborted", false)
 		case st == StatusFinished:
@@ -33,6 +34,25 @@ func (s *stepper) lifecycle() {
 		}
 	}
 	s.dropAborted()
+}
+
+// lostTrack ends instance i (in) with why, and reports so, when it
+// cannot run on its version v: a track that runs (active, or a parent at
+// its parallel node) is at a node v does not have, as in a state written
+// by hand or, before versions had fingerprints, for another definition
+// under that number. Run from v's first node instead, the track would
+// send again what it sent.
+func (s *stepper) lostTrack(i int, in *Instance, v *Version) bool {
+	for _, t := range in.Tracks {
+		if t.Status != TrackActive && t.Status != TrackJoining {
+			continue
+		}
+		if _, ok := v.index[t.Node]; !ok {
+			s.exit(i, fmt.Sprintf("track %d is at node %q, which version %d does not have", t.ID, string(t.Node), v.number), false)
+			return true
+		}
+	}
+	return false
 }
 
 // dropAborted drops, each with a skip decision, the deferred messages left

@@ -1256,3 +1256,21 @@ func TestInstanceWithoutTracksExits(t *testing.T) {
 	require.Equal(t, "y", res.Ended[1].Journey)
 	require.True(t, res.Ended[1].Completed)
 }
+
+// A stored track at a node its version does not have (a state written by
+// hand, or before versions were fingerprinted, for another definition)
+// does not run from the journey's first node again, resending what it
+// sent: the instance exits with why.
+func TestTrackAtAnUnknownNodeExits(t *testing.T) {
+	t.Parallel()
+	cat := newCatalog(t, journey.Config{}, linear("x", email("mail", "hi", "w", nil), wait("w", journey.Days(1), "end"), end("end", "")))
+	var st journey.State
+	cat.Step(&st, journey.Input{View: acmeView(), Now: day0, Events: manual("x", day0)})
+	require.Len(t, st.Instances, 1)
+	st.Instances[0].Fingerprint = 0
+	st.Instances[0].Tracks[0].Node = "gone"
+	res := cat.Step(&st, journey.Input{View: acmeView(), Now: day0.Add(days(2))})
+	require.Empty(t, res.Outbox, "nothing is sent again")
+	require.Len(t, res.Ended, 1)
+	require.Equal(t, `track 0 is at node "gone", which version 1 does not have`, res.Ended[0].Reason)
+}
