@@ -15,8 +15,8 @@
 // the main track of a journey bound to an interest runs it, that one,
 // else any; with several interests, an action on one buying
 // group must tell which, see journey.Action), the interests, stages and
-// templates of alert rules, and the scoring models of the group score and
-// of each interest.
+// templates of alert rules, the interests of routing's specialists, and
+// the scoring models of the group score and of each interest.
 // Journey IDs must be unique. It reports every problem at once, a problem
 // in one part hiding none of another's, as a [*b2b.ValidationError] whose
 // paths name the part: "interests[1].applies", "scoring[0].rules[2].when",
@@ -720,8 +720,8 @@ func (r *refs) recipients(ps *b2b.Problems, path string, rc *journey.Recipients)
 	}
 }
 
-// checkReferences checks what journeys and alert rules name in other parts
-// of the program: solution interests, audiences and stages. (Roles,
+// checkReferences checks what journeys, alert rules and routing name in
+// other parts of the program: solution interests, audiences and stages. (Roles,
 // templates, goto targets and scoring models are checked where those parts
 // are compiled.)
 func (p *Program) checkReferences(ps *b2b.Problems) {
@@ -804,5 +804,10 @@ func (p *Program) checkReferences(ps *b2b.Problems) {
 		for k, s := range a.ToStages {
 			r.stage(ps, fmt.Sprintf("%s.toStages[%d]", ap, k), s, a.SolutionInterest, "")
 		}
+	}
+	// Specialists are keyed by solution interest: one of an interest the
+	// program does not have would never receive an alert.
+	for _, id := range slices.Sorted(maps.Keys(p.defs.Routing.Specialists)) {
+		r.interest(ps, fmt.Sprintf("routing.specialists[%q]", id), id)
 	}
 }

@@ -234,6 +234,9 @@ func TestCompileChecksReferencesBetweenParts(t *testing.T) {
 			d.Alerts = []channel.AlertRule{{Name: "a", Strategy: channel.StrategyStage, ToStages: []string{"Sales Redy"}}}
 			d.Routing = channel.Routing{FallbackQueue: "sdr"}
 		}, `alerts[0].toStages[0]: unknown stage "Sales Redy"`},
+		{"routing specialist interest", func(d *program.Definitions) {
+			d.Routing = channel.Routing{FallbackQueue: "sdr@quorum.example", Specialists: map[string]string{"dp": "dp@quorum.example", "sek": "sec@quorum.example"}}
+		}, `routing.specialists["sek"]: unknown solution interest "sek"`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
