@@ -379,6 +379,12 @@ func TestPolicyEnforcement(t *testing.T) {
 			governance.Activation{Name: "x", Dataset: "accounts", Fields: []string{"domain"}, Destination: governance.Destination{Name: "?"}},
 			`activation "x": destination.uses: destination "?" declares no use; policies cannot be checked`},
 		{"unknown dataset", governance.Activation{Name: "x", Dataset: "leads", Fields: []string{"email"}, Destination: crm}, `activation "x": dataset: unknown dataset "leads"`},
+		{"an unknown dataset hides no other problem",
+			governance.Activation{Name: "x", Dataset: "leads", Destination: governance.Destination{Name: "Ads", Uses: []string{" advertising"}}},
+			`activation "x": 3 problems:
+  dataset: unknown dataset "leads"
+  fields: an activation sends at least one field
+  destination.uses[0]: " advertising" has blanks around it: it would match no policy's use`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

@@ -192,17 +192,20 @@ func (g *Governor) Labels(dataset, field string) ([]Label, error) {
 	return append(slices.Clone(d.Labels), fl...), nil
 }
 
-// Check allows or refuses an activation. It returns a *b2b.ValidationError
-// when the activation names an unknown dataset or field (nothing unknown is
-// let through), a *Refusal (matching ErrRefused) listing every violation
-// when a policy forbids a label of an activated field for a use of the
-// destination, and nil when the activation is allowed.
+// Check allows or refuses an activation. It returns a *b2b.ValidationError,
+// with every problem of the activation at once, when the activation names
+// an unknown dataset or field (nothing unknown is let through), sends no
+// field, or its destination declares no use or a blank one; a *Refusal
+// (matching ErrRefused) listing every violation when a policy forbids a
+// label of an activated field for a use of the destination; and nil when
+// the activation is allowed.
 func (g *Governor) Check(a Activation) error {
 	var ps b2b.Problems
-	d, ok := g.datasets[a.Dataset]
-	if !ok {
+	// Every problem at once: an unknown dataset hides none of the others
+	// (its fields alone cannot be checked).
+	d, known := g.datasets[a.Dataset]
+	if !known {
 		ps.Addf("dataset", "unknown dataset %q", a.Dataset)
-		return ps.Err("activation %q", a.Name)
 	}
 	if len(a.Fields) == 0 {
 		ps.Addf("fields", "an activation sends at least one field")
@@ -214,7 +217,7 @@ func (g *Governor) Check(a Activation) error {
 		checkName(&ps, fmt.Sprintf("destination.uses[%d]", i), u, "is empty; policies cannot be checked", "policy's use")
 	}
 	for i, f := range a.Fields {
-		if _, ok := d.Fields[f]; !ok {
+		if _, ok := d.Fields[f]; !ok && known {
 			ps.Addf(fmt.Sprintf("fields[%d]", i), "dataset %q has no field %q", a.Dataset, f)
 		}
 	}
