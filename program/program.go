@@ -107,9 +107,11 @@ type GroupScore struct {
 	EngagedScore float64 `json:"engagedScore,omitempty"`
 }
 
-// Readiness chooses and configures the readiness strategy. A threshold
-// left at zero takes its default; a nurture threshold must not be above
-// its ready one, and when one of the two is a default that the other
+// Readiness chooses and configures the readiness strategy. Only the
+// chosen strategy's settings may be set (a model under the default
+// strategy, or readyCompleteness under score, would be ignored, and is a
+// problem). A threshold left at zero takes its default; a nurture
+// threshold must not be above its ready one, and when one of the two is a default that the other
 // contradicts (readyScore 40 under the default nurtureScore 50), the
 // problem says that it is the default and what to write.
 type Readiness struct {
@@ -408,6 +410,7 @@ func (p *Program) compileGroupScore(ps *b2b.Problems, defined map[string]int) {
 
 func (p *Program) compileReadiness(ps *b2b.Problems) {
 	r := p.defs.Readiness
+	unreadReadiness(ps, r)
 	scores := thresholds{"readyScore", "nurtureScore", r.ReadyScore, r.NurtureScore, 150, 50}
 	switch cmp.Or(r.Strategy, ReadinessCompletenessScore) {
 	case ReadinessScore:
@@ -433,6 +436,43 @@ func (p *Program) compileReadiness(ps *b2b.Problems) {
 		p.Readiness = s
 	default:
 		ps.Addf("readiness.strategy", "unknown strategy %q (want score, completeness_score or model)", r.Strategy)
+	}
+}
+
+// unreadReadiness reports the settings of r that its strategy does not
+// read (a model under the default strategy, a completeness threshold
+// under score): they would be ignored without a word.
+func unreadReadiness(ps *b2b.Problems, r Readiness) {
+	strategy := r.Strategy
+	switch strategy {
+	case "":
+		strategy = ReadinessCompletenessScore + " (the default)"
+	case ReadinessScore, ReadinessCompletenessScore, ReadinessModel:
+	default:
+		return // reported as unknown
+	}
+	scores := []string{ReadinessScore, ReadinessCompletenessScore}
+	for _, s := range []struct {
+		name string
+		set  bool
+		by   []string
+	}{
+		{"readyScore", r.ReadyScore != 0, scores},
+		{"nurtureScore", r.NurtureScore != 0, scores},
+		{"readyCompleteness", r.ReadyCompleteness != 0, []string{ReadinessCompletenessScore}},
+		{"nurtureCompleteness", r.NurtureCompleteness != 0, []string{ReadinessCompletenessScore}},
+		{"model", r.Model != nil, []string{ReadinessModel}},
+		{"readyProbability", r.ReadyProbability != 0, []string{ReadinessModel}},
+		{"nurtureProbability", r.NurtureProbability != 0, []string{ReadinessModel}},
+	} {
+		if !s.set || slices.Contains(s.by, cmp.Or(r.Strategy, ReadinessCompletenessScore)) {
+			continue
+		}
+		by := "the " + s.by[0] + " strategy"
+		if len(s.by) > 1 {
+			by = "the " + strings.Join(s.by, " and ") + " strategies"
+		}
+		ps.Addf("readiness."+s.name, "is read only by %s, and the strategy is %s", by, strategy)
 	}
 }
 

@@ -97,6 +97,51 @@ func TestReadinessStrategies(t *testing.T) {
 	}
 }
 
+// TestReadinessSettingsOfAnotherStrategy: a setting that the chosen
+// strategy does not read (a model under the default strategy, a
+// completeness threshold under score) would be silently ignored; it is
+// a problem at its path that names the strategy that reads it.
+func TestReadinessSettingsOfAnotherStrategy(t *testing.T) {
+	t.Parallel()
+	model := &qualify.Model{Version: qualify.ModelVersion, Terms: []qualify.ModelTerm{{Feature: qualify.ModelFeatureScore, Scale: 100, Weight: 1}}}
+	for _, tt := range []struct {
+		r    program.Readiness
+		want []string
+	}{
+		{program.Readiness{Model: model, ReadyProbability: 0.8}, []string{
+			`readiness.model: is read only by the model strategy, and the strategy is completeness_score (the default)`,
+			`readiness.readyProbability: is read only by the model strategy, and the strategy is completeness_score (the default)`}},
+		{program.Readiness{Strategy: program.ReadinessScore, ReadyScore: 150, ReadyCompleteness: 0.5, NurtureCompleteness: 0.2}, []string{
+			`readiness.readyCompleteness: is read only by the completeness_score strategy, and the strategy is score`,
+			`readiness.nurtureCompleteness: is read only by the completeness_score strategy, and the strategy is score`}},
+		{program.Readiness{Strategy: program.ReadinessModel, Model: model, NurtureScore: 40}, []string{
+			`readiness.nurtureScore: is read only by the score and completeness_score strategies, and the strategy is model`}},
+	} {
+		defs := minimal()
+		defs.Readiness = tt.r
+		_, err := program.Compile(defs, program.Options{})
+		require.Error(t, err)
+		var ve *b2b.ValidationError
+		require.ErrorAs(t, err, &ve)
+		var got []string
+		for _, p := range ve.Problems {
+			got = append(got, p.Error())
+		}
+		require.Empty(t, cmp.Diff(tt.want, got), "(-want +got)")
+	}
+	// What each strategy reads is no problem.
+	for _, r := range []program.Readiness{
+		{Strategy: program.ReadinessScore, ReadyScore: 150, NurtureScore: 40},
+		{ReadyScore: 150, NurtureScore: 40, ReadyCompleteness: 0.5, NurtureCompleteness: 0.2},
+		{Strategy: program.ReadinessModel, Model: model, ReadyProbability: 0.8, NurtureProbability: 0.2},
+	} {
+		defs := minimal()
+		defs.Readiness = r
+		_, err := program.Compile(defs, program.Options{})
+		require.NoError(t, err)
+	}
+}
+
 // TestCompileDoesNotStopAtOneSection checks that invalid caps do not hide
 // the journeys' problems, nor a missing fallback queue the alert rules'.
 func TestCompileDoesNotStopAtOneSection(t *testing.T) {
