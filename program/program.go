@@ -33,6 +33,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -103,7 +104,8 @@ type GroupScore struct {
 	// again only after it fell below Level - Margin.
 	Thresholds []scoring.Threshold `json:"thresholds,omitempty"`
 	// EngagedScore is the person score from which a member counts as
-	// engaged (readiness's engaged roles); zero means 10.
+	// engaged (readiness's engaged roles); zero means 10, and a negative
+	// one is invalid.
 	EngagedScore float64 `json:"engagedScore,omitempty"`
 }
 
@@ -387,6 +389,11 @@ func (p *Program) compileGroupScore(ps *b2b.Problems, defined map[string]int) {
 					scoring.AggMinPerRequiredRole, in.ID, tpl.ID)
 			}
 		}
+	}
+	if e := gs.EngagedScore; e < 0 || math.IsNaN(e) || math.IsInf(e, 0) {
+		// Negative, every member would count engaged, one who never
+		// engaged too; NaN or infinite, none.
+		ps.Addf("groupScore.engagedScore", "%v is not a finite number >= 0", e)
 	}
 	if gs.VelocityWindow < 0 {
 		ps.Addf("groupScore.velocityWindow", "must not be negative")

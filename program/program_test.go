@@ -1,6 +1,7 @@
 package program_test
 
 import (
+	"math"
 	"testing"
 	"time"
 
@@ -606,6 +607,31 @@ func TestCompileMinPerRequiredRole(t *testing.T) {
 // score a window back; a window longer than the scores' horizon read a
 // score the scores no longer keep, and velocity was 0 at every pass,
 // without a word. It is refused; one within the horizon is not.
+// TestCompileEngagedScore: a negative engaged score would count every
+// member engaged, one who never engaged too, and a NaN none.
+func TestCompileEngagedScore(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		score float64
+		err   string
+	}{
+		{score: 0},
+		{score: 25},
+		{score: -5, err: "groupScore.engagedScore: -5 is not a finite number >= 0"},
+		{score: math.NaN(), err: "groupScore.engagedScore: NaN is not a finite number >= 0"},
+		{score: math.Inf(1), err: "groupScore.engagedScore: +Inf is not a finite number >= 0"},
+	} {
+		defs := minimal()
+		defs.GroupScore.EngagedScore = tt.score
+		_, err := program.Compile(defs, program.Options{})
+		if tt.err == "" {
+			require.NoError(t, err, "engaged score %v", tt.score)
+			continue
+		}
+		require.ErrorContains(t, err, tt.err)
+	}
+}
+
 func TestCompileVelocityWindowWithinTheHorizon(t *testing.T) {
 	t.Parallel()
 	for _, tt := range []struct {
