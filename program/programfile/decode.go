@@ -118,6 +118,10 @@ func (d *decoder) decode(n ast.Node, v reflect.Value, path string) {
 	if a := aliasOf(n); a != nil {
 		defer d.enter(a)()
 	}
+	if tag, why := d.anchors.unreadTag(n); tag != nil {
+		d.addf(tag, path, "%s", why)
+		return
+	}
 	n = d.anchors.text(n)
 	if isNull(n) {
 		v.SetZero()

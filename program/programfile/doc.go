@@ -62,7 +62,11 @@
 //     The same holds for weekdays written as numbers. A value quoted
 //     ("10") or tagged !!str (!!str 10, !!str true) is text, not a number
 //     or a boolean; a text field takes a number as it is written
-//     (version: 010 is "010").
+//     (version: 010 is "010"). A tag of YAML's own types is read where
+//     it names the value's type (!!int 3, !!map); any other tag is
+//     refused, as the value would be read as written and not as the tag
+//     means: a local tag (!env NAME, for a tool that substitutes values),
+//     !!binary, a type's tag on a value of another type (!!int "3").
 //   - Times (journeys[].endAt, wait.until) are RFC 3339 ("2026-03-02T09:00:00Z")
 //     or a date ("2026-12-31", midnight UTC); weekdays (wait.window.days)
 //     are names ("Monday", "mon") or numbers (0 is Sunday).

@@ -436,6 +436,74 @@ walk:
 	return r
 }
 
+// unreadTag returns the first tag n is written with (under its anchors,
+// through its aliases) that a program file does not read, and what is
+// wrong with it; nil when there is none. A value is read as written: !!str
+// makes it text (see [anchors.text]), and a tag of YAML's own types is
+// read where it names the value's own type (!!int 3, !!map); any other
+// tag (a local one such as !env, for a tool that substitutes the value;
+// !!binary) or a type's tag on a value of another type (!!int "3") would
+// be dropped and the value read as if it had none.
+func (a *anchors) unreadTag(n ast.Node) (*ast.TagNode, string) {
+	for k, x := 0, n; k < 16; k++ {
+		switch y := x.(type) {
+		case *ast.AnchorNode:
+			x = y.Value
+		case *ast.AliasNode:
+			x = a.target(y)
+		case *ast.TagNode:
+			if y.Start == nil {
+				return nil, ""
+			}
+			written := y.Start.Value
+			name := written
+			if core, ok := strings.CutPrefix(name, "!<tag:yaml.org,2002:"); ok && strings.HasSuffix(core, ">") {
+				name = "!!" + strings.TrimSuffix(core, ">")
+			}
+			fits, known := coreTags[name]
+			if !known {
+				return y, fmt.Sprintf("the tag %s is not read: a program file takes the value as written (of the tags, only !!str and those of the value's own type, such as !!int 3)", written)
+			}
+			if v := a.resolve(y.Value); fits != nil && !fits(v) {
+				return y, fmt.Sprintf("the tag %s does not fit %s: write the value without it", written, describe(v))
+			}
+			x = y.Value
+		default:
+			return nil, ""
+		}
+	}
+	return nil, ""
+}
+
+// coreTags are the tags of YAML's own types that a program file reads,
+// each with whether a value is of that type (nil: any is, for !!str,
+// which makes it text).
+var coreTags = map[string]func(ast.Node) bool{
+	"!!str": nil,
+	"!!int": func(n ast.Node) bool {
+		if _, ok := n.(*ast.IntegerNode); ok {
+			return true
+		}
+		// After a verbatim tag the parser leaves a number as text.
+		s, ok := plainNumber(n)
+		return ok && wholeSyntax(s)
+	},
+	"!!float": func(n ast.Node) bool {
+		switch n.(type) {
+		case *ast.IntegerNode, *ast.FloatNode, *ast.InfinityNode, *ast.NanNode:
+			return true
+		}
+		_, ok := plainNumber(n)
+		return ok
+	},
+	"!!bool": func(n ast.Node) bool { _, ok := n.(*ast.BoolNode); return ok },
+	"!!null": isNull,
+	"!!map":  isMapping,
+	"!!seq":  func(n ast.Node) bool { _, ok := n.(*ast.SequenceNode); return ok },
+	// A time field reads a date or a time as text.
+	"!!timestamp": func(n ast.Node) bool { _, ok := n.(*ast.StringNode); return ok },
+}
+
 // aliasOf returns the alias n is, under its anchors and tags; nil when n
 // is not one.
 func aliasOf(n ast.Node) *ast.AliasNode {

@@ -423,6 +423,56 @@ func TestStrTaggedScalars(t *testing.T) {
 	}
 }
 
+// TestTagsThatAreNotRead: a value is read as written, so a tag that
+// would make it another value (a local tag such as !env, meant for a tool
+// that substitutes it; !!binary, whose text is not the value; !!int on
+// quoted text) is refused where it was dropped, the value read as if it
+// had none. YAML's own tag of the value's type (!!int 3, !!map) is read,
+// as !!str is.
+func TestTagsThatAreNotRead(t *testing.T) {
+	t.Parallel()
+	const notRead = "is not read: a program file takes the value as written (of the tags, only !!str and those of the value's own type, such as !!int 3)"
+	tests := []struct {
+		name, src string
+		want      []string
+	}{
+		{"local tag", "version: !env PROGRAM_VERSION\n",
+			[]string{`5:10: version: the tag !env ` + notRead}},
+		{"binary", "version: !!binary MjAyNg==\n",
+			[]string{`5:10: version: the tag !!binary ` + notRead}},
+		{"verbatim", "version: !<tag:example.com,2026:secret> v\n",
+			[]string{`5:10: version: the tag !<tag:example.com,2026:secret> ` + notRead}},
+		{"a type's tag on another type", "caps:\n  - {name: c, channel: email, max: !!int \"3\", per: 7d}\n",
+			[]string{`6:36: caps[0].max: the tag !!int does not fit the text "3": write the value without it`}},
+		{"a type's tag on text", "version: !!int x\n",
+			[]string{`5:10: version: the tag !!int does not fit the text "x": write the value without it`}},
+		{"through an alias", "readiness:\n  strategy: &s !env STRATEGY\n  model: *s\n",
+			[]string{
+				`6:16: readiness.strategy: the tag !env ` + notRead,
+				`7:10: readiness.model: the tag !env ` + notRead + ` (through *s: written at line 6, column 16, under &s at line 6, column 13)`,
+			}},
+		{"the value's own type", "version: !!str 10\ncaps: !!seq\n  - !!map {name: c, channel: !!str email, max: !!int 3, per: 7d}\nreadiness:\n  readyScore: !<tag:yaml.org,2002:float> 150\n  nurtureScore: !!int 50\nconsent:\n  requireOptIn: !!null\n", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			defs, err := programfile.Parse("broken.yaml", []byte(base+tt.src))
+			if tt.want == nil {
+				require.NoError(t, err)
+				require.Equal(t, "10", defs.Version)
+				require.Equal(t, 3, defs.Caps[0].Max)
+				require.Equal(t, 150.0, defs.Readiness.ReadyScore)
+				require.Equal(t, 50.0, defs.Readiness.NurtureScore)
+				return
+			}
+			require.Error(t, err)
+			if diff := cmp.Diff(tt.want, problems(t, err)); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
 // TestBareNumberDurations: a duration written as a bare number is
 // nanoseconds, as encoding/json writes a time.Duration, so for: 5 meant as
 // five days was a wait of 5 nanoseconds. No duration field has a use
