@@ -141,7 +141,19 @@ func (i integerValue) int64() int64 {
 func integer(n ast.Node) (integerValue, bool) {
 	in, ok := n.(*ast.IntegerNode)
 	if !ok {
-		return integerValue{}, false
+		// A whole number the parser left as text: after a verbatim tag
+		// (!<tag:yaml.org,2002:int> 3), or too large for 64 bits (not
+		// read).
+		s, ok := plainNumber(n)
+		if !ok || !wholeSyntax(s) {
+			return integerValue{}, false
+		}
+		sign, digits := cutSign(s)
+		u, err := strconv.ParseUint(digits, 10, 64)
+		if err != nil {
+			return integerValue{}, false
+		}
+		return integerValue{neg: sign == "-" && u != 0, u: u}, true
 	}
 	switch x := in.Value.(type) {
 	case int64:

@@ -473,6 +473,20 @@ func TestTagsThatAreNotRead(t *testing.T) {
 	}
 }
 
+// TestVerbatimIntTag: after a verbatim tag (!<tag:yaml.org,2002:int> 3)
+// the parser leaves a whole number as text; it is read as the number it
+// is, not refused as out of range.
+func TestVerbatimIntTag(t *testing.T) {
+	t.Parallel()
+	defs, err := programfile.Parse("broken.yaml", []byte(base+"caps:\n  - name: c\n    max: !<tag:yaml.org,2002:int> 3\n    per: 1d\n"+
+		"journeys:\n  - id: j\n    nodes:\n      - id: w\n        kind: wait\n        wait:\n          window:\n            days:\n              - !<tag:yaml.org,2002:int> 1\n"))
+	require.NoError(t, err)
+	require.Equal(t, 3, defs.Caps[0].Max)
+	require.Equal(t, []time.Weekday{time.Monday}, defs.Journeys[0].Nodes[0].Wait.Window.Days)
+	_, err = programfile.Parse("broken.yaml", []byte(base+"caps:\n  - name: c\n    max: !<tag:yaml.org,2002:int> 99999999999999999999\n    per: 1d\n"))
+	require.Equal(t, []string{"7:34: caps[0].max: the number 99999999999999999999 is out of range"}, problems(t, err))
+}
+
 // TestBareNumberDurations: a duration written as a bare number is
 // nanoseconds, as encoding/json writes a time.Duration, so for: 5 meant as
 // five days was a wait of 5 nanoseconds. No duration field has a use
