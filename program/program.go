@@ -536,8 +536,9 @@ func (p *Program) hasInterest(id string) bool {
 	return slices.ContainsFunc(p.defs.Interests, func(si buyinggroup.SolutionInterest) bool { return si.ID == id })
 }
 
-// AlertTemplate is the template name sales alerts use when their rule or
-// action names none.
+// AlertTemplate is the template name an alert rule's sales alerts use
+// when the rule names none. A journey's sales_alert action names its
+// template (it may name this one): one that names none does not compile.
 const AlertTemplate = "sales-alert"
 
 func (p *Program) compileChannels(ps *b2b.Problems, eng rules.Engine) {
