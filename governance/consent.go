@@ -88,13 +88,16 @@ type ConsentDecision struct {
 //
 // So an unsubscribe is not undone by a CRM sync that had not seen it an
 // hour later, but a person who opts in again a week after opting out is
-// opted in. With no statement left the consent is unknown.
+// opted in. With no statement left the consent is unknown, and the reason
+// lists the statements that did not count (dated after now, or stating
+// neither opt-in nor opt-out).
 func Resolve(stmts []Statement, now time.Time, r ConsentRules) ConsentDecision {
 	window := r.window()
-	var live, pending []Statement
+	var live, pending, ignored []Statement
 	for _, s := range stmts {
 		switch {
 		case b2b.ConsentStrictness(s.Status) == 0:
+			ignored = append(ignored, s)
 		case s.At.After(now):
 			pending = append(pending, s)
 		default:
@@ -111,7 +114,7 @@ func Resolve(stmts []Statement, now time.Time, r ConsentRules) ConsentDecision {
 		return tieBreak(a, b)
 	})
 	if len(live) == 0 {
-		return ConsentDecision{Consent: b2b.Consent{Status: b2b.ConsentUnknown}, Reason: "no consent statement: unknown", Pending: pending}
+		return ConsentDecision{Consent: b2b.Consent{Status: b2b.ConsentUnknown}, Reason: noneCounts(pending, ignored), Pending: pending}
 	}
 	latest := live[0].At
 	for _, s := range live[1:] {
@@ -149,6 +152,35 @@ func Resolve(stmts []Statement, now time.Time, r ConsentRules) ConsentDecision {
 		reason += fmt.Sprintf("; %d older statement(s) no longer count", older)
 	}
 	return ConsentDecision{Consent: b2b.Consent{Status: w.Status, Source: w.Source, At: w.At}, Reason: reason, Winner: w, Pending: pending}
+}
+
+// noneCounts is the reason of a decision that no statement made: there
+// is none, or each is dated after now (pending, in order) or states
+// neither opt-in nor opt-out (ignored), which the reason tells.
+func noneCounts(pending, ignored []Statement) string {
+	if len(pending)+len(ignored) == 0 {
+		return "no consent statement: unknown"
+	}
+	var parts []string
+	if len(pending) > 0 {
+		list := make([]string, len(pending))
+		for i, s := range pending {
+			list[i] = fmt.Sprintf("%s from %s at %s", s.Status, orDash(s.Source), s.At.Format(time.RFC3339))
+		}
+		parts = append(parts, fmt.Sprintf("%d dated after now: %s", len(pending), strings.Join(list, ", ")))
+	}
+	if len(ignored) > 0 {
+		ignored = slices.Clone(ignored)
+		slices.SortFunc(ignored, func(a, b Statement) int {
+			return cmp.Or(a.At.Compare(b.At), strings.Compare(a.Status, b.Status), tieBreak(a, b))
+		})
+		list := make([]string, len(ignored))
+		for i, s := range ignored {
+			list[i] = fmt.Sprintf("%q from %s at %s", s.Status, orDash(s.Source), s.At.Format(time.RFC3339))
+		}
+		parts = append(parts, fmt.Sprintf("%d stating neither opt-in nor opt-out: %s", len(ignored), strings.Join(list, ", ")))
+	}
+	return "no consent statement counts: unknown (" + strings.Join(parts, "; ") + ")"
 }
 
 // tieBreak orders statements the rule cannot tell apart (same status, same

@@ -31,6 +31,10 @@ func TestConsentPrecedence(t *testing.T) {
 		reason string
 	}{
 		{"no statement", nil, b2b.ConsentUnknown, "", "no consent statement: unknown"},
+		{"only statements that do not count",
+			[]governance.Statement{st(b2b.ConsentOptIn, "crm", 11*d), st("OPT-OUT", "import", 0), st(b2b.ConsentUnknown, "sync", h)},
+			b2b.ConsentUnknown, "",
+			`no consent statement counts: unknown (1 dated after now: opt-in from crm at 2026-03-13T09:00:00Z; 2 stating neither opt-in nor opt-out: "OPT-OUT" from import at 2026-03-02T09:00:00Z, "unknown" from sync at 2026-03-02T10:00:00Z)`},
 		{"one opt-in", []governance.Statement{st(b2b.ConsentOptIn, "form", 0)}, b2b.ConsentOptIn, "form",
 			"opt-in from form at 2026-03-02T09:00:00Z is the latest statement"},
 		{"a later sync does not undo a recent opt-out",
@@ -305,9 +309,9 @@ func TestLedgerOptOutDatedAheadRestrictsAtOnce(t *testing.T) {
 		{"the earliest of two opt-outs ahead, over unknown",
 			[]governance.Statement{st(b2b.ConsentOptOut, "b", 2*time.Minute), st(b2b.ConsentOptOut, "a", time.Minute)},
 			b2b.Consent{Status: b2b.ConsentOptOut, Source: "a", At: t0.Add(time.Minute)},
-			"opt-out from a at 2026-03-02T09:01:00Z is dated after now and restricts at once (at now: no consent statement: unknown)"},
+			"opt-out from a at 2026-03-02T09:01:00Z is dated after now and restricts at once (at now: no consent statement counts: unknown (2 dated after now: opt-out from a at 2026-03-02T09:01:00Z, opt-out from b at 2026-03-02T09:02:00Z))"},
 		{"an opt-in ahead does not count yet", []governance.Statement{st(b2b.ConsentOptIn, "crm", time.Minute)},
-			b2b.Consent{Status: b2b.ConsentUnknown}, "no consent statement: unknown"},
+			b2b.Consent{Status: b2b.ConsentUnknown}, "no consent statement counts: unknown (1 dated after now: opt-in from crm at 2026-03-02T09:01:00Z)"},
 		{"an opt-out now needs no help", []governance.Statement{st(b2b.ConsentOptOut, "now", 0), st(b2b.ConsentOptOut, "later", time.Minute)},
 			b2b.Consent{Status: b2b.ConsentOptOut, Source: "now", At: t0},
 			"opt-out from now at 2026-03-02T09:00:00Z is the latest statement"},
