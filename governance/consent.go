@@ -139,14 +139,23 @@ func Resolve(stmts []Statement, now time.Time, r ConsentRules) ConsentDecision {
 	})
 	w := recent[0]
 	reason := fmt.Sprintf("%s from %s at %s", w.Status, orDash(w.Source), w.At.Format(time.RFC3339))
-	if len(recent) > 1 {
-		var others []string
-		for _, s := range recent[1:] {
-			others = append(others, fmt.Sprintf("%s from %s at %s", s.Status, orDash(s.Source), s.At.Format(time.RFC3339)))
-		}
-		reason += fmt.Sprintf(" wins as the strictest statement within %s of the latest (over %s)", window, strings.Join(others, ", "))
-	} else {
+	var others []string
+	stricter := false // w is stricter than one of the others
+	for _, s := range recent[1:] {
+		others = append(others, fmt.Sprintf("%s from %s at %s", s.Status, orDash(s.Source), s.At.Format(time.RFC3339)))
+		stricter = stricter || b2b.ConsentStrictness(s.Status) < b2b.ConsentStrictness(w.Status)
+	}
+	switch {
+	case len(recent) == 1:
 		reason += " is the latest statement"
+	case stricter:
+		reason += fmt.Sprintf(" wins as the strictest statement within %s of the latest (over %s)", window, strings.Join(others, ", "))
+	case recent[1].At.Equal(w.At):
+		// As strict as the others, and as late as the next: the tie is
+		// broken by source, then reference.
+		reason += fmt.Sprintf(" is the latest statement, at the same time as another as strict, and comes first by source, then reference (over %s)", strings.Join(others, ", "))
+	default:
+		reason += fmt.Sprintf(" is the latest statement (over %s, as strict, within %s of it)", strings.Join(others, ", "), window)
 	}
 	if older := len(live) - len(recent); older > 0 {
 		reason += fmt.Sprintf("; %d older statement(s) no longer count", older)

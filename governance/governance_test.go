@@ -56,10 +56,12 @@ func TestConsentPrecedence(t *testing.T) {
 			b2b.ConsentOptIn, "form", ""},
 		{"same strictness: the latest wins",
 			[]governance.Statement{st(b2b.ConsentOptOut, "a", 0), st(b2b.ConsentOptOut, "b", h)},
-			b2b.ConsentOptOut, "b", ""},
+			b2b.ConsentOptOut, "b",
+			"opt-out from b at 2026-03-02T10:00:00Z is the latest statement (over opt-out from a at 2026-03-02T09:00:00Z, as strict, within 24h0m0s of it)"},
 		{"same time: the source that sorts first",
 			[]governance.Statement{st(b2b.ConsentOptOut, "zeta", 0), st(b2b.ConsentOptOut, "alpha", 0)},
-			b2b.ConsentOptOut, "alpha", ""},
+			b2b.ConsentOptOut, "alpha",
+			"opt-out from alpha at 2026-03-02T09:00:00Z is the latest statement, at the same time as another as strict, and comes first by source, then reference (over opt-out from zeta at 2026-03-02T09:00:00Z)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
