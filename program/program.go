@@ -15,8 +15,9 @@
 // the main track of a journey bound to an interest runs it, that one,
 // else any; with several interests, an action on one buying
 // group must tell which, see journey.Action), the interests, stages and
-// templates of alert rules, the interests of routing's specialists, and
-// the scoring models of the group score and of each interest.
+// templates of alert rules, the interests of routing's specialists, the
+// categories of caps (one that no journey sends never applies), and the
+// scoring models of the group score and of each interest.
 // Journey IDs must be unique. It reports every problem at once, a problem
 // in one part hiding none of another's, as a [*b2b.ValidationError] whose
 // paths name the part: "interests[1].applies", "scoring[0].rules[2].when",
@@ -769,7 +770,8 @@ func (r *refs) recipients(ps *b2b.Problems, path string, rc *journey.Recipients)
 }
 
 // checkReferences checks what journeys, alert rules and routing name in
-// other parts of the program: solution interests, audiences and stages. (Roles,
+// other parts of the program: solution interests, audiences and stages;
+// and that caps name a category some journey sends. (Roles,
 // templates, goto targets and scoring models are checked where those parts
 // are compiled.)
 func (p *Program) checkReferences(ps *b2b.Problems) {
@@ -851,6 +853,24 @@ func (p *Program) checkReferences(ps *b2b.Problems) {
 		}
 		for k, s := range a.ToStages {
 			r.stage(ps, fmt.Sprintf("%s.toStages[%d]", ap, k), s, a.SolutionInterest, "")
+		}
+	}
+	// A cap counts the messages of its category, which journeys send: one
+	// of a category no journey has (a misspelt "marketng") never applies.
+	// An empty category is every category; a journey's empty category is
+	// "marketing".
+	if len(p.defs.Journeys) > 0 {
+		var categories []string
+		for _, j := range p.defs.Journeys {
+			if c := cmp.Or(j.Category, "marketing"); !slices.Contains(categories, c) {
+				categories = append(categories, c)
+			}
+		}
+		for i, c := range p.defs.Caps {
+			if c.Category != "" && !slices.Contains(categories, c.Category) {
+				ps.Addf(fmt.Sprintf("caps[%d].category", i), "no journey sends messages of category %q: the cap never applies (journeys' categories: %s)",
+					c.Category, strings.Join(categories, ", "))
+			}
 		}
 	}
 	// Specialists are keyed by solution interest: one of an interest the

@@ -280,6 +280,10 @@ func TestCompileChecksReferencesBetweenParts(t *testing.T) {
 			d.Alerts = []channel.AlertRule{{Name: "a", Strategy: channel.StrategyStage, ToStages: []string{"Sales Redy"}}}
 			d.Routing = channel.Routing{FallbackQueue: "sdr"}
 		}, `alerts[0].toStages[0]: unknown stage "Sales Redy"`},
+		{"cap category", func(d *program.Definitions) {
+			d.Caps = []journey.Cap{{Name: "marketing", Category: "marketing", Max: 2, Per: journey.Days(7)},
+				{Name: "typo", Category: "marketng", Max: 2, Per: journey.Days(7)}}
+		}, `caps[1].category: no journey sends messages of category "marketng": the cap never applies (journeys' categories: marketing)`},
 		{"routing specialist interest", func(d *program.Definitions) {
 			d.Routing = channel.Routing{FallbackQueue: "sdr@quorum.example", Specialists: map[string]string{"dp": "dp@quorum.example", "sek": "sec@quorum.example"}}
 		}, `routing.specialists["sek"]: unknown solution interest "sek"`},
