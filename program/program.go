@@ -449,17 +449,18 @@ func (p *Program) compileReadiness(ps *b2b.Problems) {
 
 // unreadReadiness reports the settings of r that its strategy does not
 // read (a model under the default strategy, a completeness threshold
-// under score): they would be ignored without a word.
+// under score): they would be ignored without a word. Under the default
+// strategy, that is the strategy's problem, not written: the settings
+// are all the model strategy's.
 func unreadReadiness(ps *b2b.Problems, r Readiness) {
-	strategy := r.Strategy
+	strategy := cmp.Or(r.Strategy, ReadinessCompletenessScore)
 	switch strategy {
-	case "":
-		strategy = ReadinessCompletenessScore + " (the default)"
 	case ReadinessScore, ReadinessCompletenessScore, ReadinessModel:
 	default:
 		return // reported as unknown
 	}
 	scores := []string{ReadinessScore, ReadinessCompletenessScore}
+	var unread []string
 	for _, s := range []struct {
 		name string
 		set  bool
@@ -473,7 +474,11 @@ func unreadReadiness(ps *b2b.Problems, r Readiness) {
 		{"readyProbability", r.ReadyProbability != 0, []string{ReadinessModel}},
 		{"nurtureProbability", r.NurtureProbability != 0, []string{ReadinessModel}},
 	} {
-		if !s.set || slices.Contains(s.by, cmp.Or(r.Strategy, ReadinessCompletenessScore)) {
+		if !s.set || slices.Contains(s.by, strategy) {
+			continue
+		}
+		if r.Strategy == "" {
+			unread = append(unread, s.name)
 			continue
 		}
 		by := "the " + s.by[0] + " strategy"
@@ -481,6 +486,10 @@ func unreadReadiness(ps *b2b.Problems, r Readiness) {
 			by = "the " + strings.Join(s.by, " and ") + " strategies"
 		}
 		ps.Addf("readiness."+s.name, "is read only by %s, and the strategy is %s", by, strategy)
+	}
+	if len(unread) > 0 {
+		ps.Addf("readiness.strategy", "is not written, so it is %s, which does not read %s: write strategy: %s",
+			strategy, strings.Join(unread, ", "), ReadinessModel)
 	}
 }
 

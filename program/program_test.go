@@ -110,8 +110,7 @@ func TestReadinessSettingsOfAnotherStrategy(t *testing.T) {
 		want []string
 	}{
 		{program.Readiness{Model: model, ReadyProbability: 0.8}, []string{
-			`readiness.model: is read only by the model strategy, and the strategy is completeness_score (the default)`,
-			`readiness.readyProbability: is read only by the model strategy, and the strategy is completeness_score (the default)`}},
+			`readiness.strategy: is not written, so it is completeness_score, which does not read model, readyProbability: write strategy: model`}},
 		{program.Readiness{Strategy: program.ReadinessScore, ReadyScore: 150, ReadyCompleteness: 0.5, NurtureCompleteness: 0.2}, []string{
 			`readiness.readyCompleteness: is read only by the completeness_score strategy, and the strategy is score`,
 			`readiness.nurtureCompleteness: is read only by the completeness_score strategy, and the strategy is score`}},

@@ -465,6 +465,14 @@ templates:
 			`7:9: roleTemplates[0].id: expected text, got a list`,
 		},
 	}, {
+		name: "a misspelt readiness strategy does not leave the model strategy's settings unread",
+		src:  base + "readiness:\n  stratgy: model\n  readyProbability: 0.8\n",
+		want: []string{`6:3: readiness.stratgy: unknown field "stratgy" (did you mean "strategy"?)`},
+	}, {
+		name: "a readiness strategy that cannot be read does not leave the model strategy's settings unread",
+		src:  base + "readiness:\n  strategy: [model]\n  readyProbability: 0.8\n",
+		want: []string{`6:13: readiness.strategy: expected text, got a list`},
+	}, {
 		name: "a misspelt field without a suggestion leaves its neighbours' problems",
 		src:  base + "caps:\n  - {name: c, max: 2, xyzzy: 7d}\n",
 		want: []string{
