@@ -877,7 +877,7 @@ func (p *Program) checkReferences(ps *b2b.Problems) {
 		}
 		for i, c := range p.defs.Caps {
 			if c.Category != "" && !slices.Contains(categories, c.Category) {
-				ps.Addf(fmt.Sprintf("caps[%d].category", i), "no journey sends messages of category %q: the cap never applies (journeys' categories: %s)",
+				ps.Addf(fmt.Sprintf("caps[%d].category", i), "unknown message category %q: no journey sends it, so the cap never applies (journeys' categories: %s)",
 					c.Category, strings.Join(categories, ", "))
 			}
 		}

@@ -282,7 +282,7 @@ func TestCompileChecksReferencesBetweenParts(t *testing.T) {
 		{"cap category", func(d *program.Definitions) {
 			d.Caps = []journey.Cap{{Name: "marketing", Category: "marketing", Max: 2, Per: journey.Days(7)},
 				{Name: "typo", Category: "marketng", Max: 2, Per: journey.Days(7)}}
-		}, `caps[1].category: no journey sends messages of category "marketng": the cap never applies (journeys' categories: marketing)`},
+		}, `caps[1].category: unknown message category "marketng": no journey sends it, so the cap never applies (journeys' categories: marketing)`},
 		{"routing specialist interest", func(d *program.Definitions) {
 			d.Routing = channel.Routing{FallbackQueue: "sdr@quorum.example", Specialists: map[string]string{"dp": "dp@quorum.example", "sek": "sec@quorum.example"}}
 		}, `routing.specialists["sek"]: unknown solution interest "sek"`},

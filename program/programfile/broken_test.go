@@ -473,6 +473,14 @@ templates:
 		src:  base + "readiness:\n  strategy: [model]\n  readyProbability: 0.8\n",
 		want: []string{`6:13: readiness.strategy: expected text, got a list`},
 	}, {
+		name: "a journey's misspelt category does not leave a cap of that category without a journey",
+		src: journeyBase + `      - {id: done, kind: end, end: {}}
+    categry: transactional
+caps:
+  - {name: c, category: transactional, max: 2, per: 7d}
+`,
+		want: []string{`12:5: journeys[0].categry: unknown field "categry" (did you mean "category"?)`},
+	}, {
 		name: "a misspelt field without a suggestion leaves its neighbours' problems",
 		src:  base + "caps:\n  - {name: c, max: 2, xyzzy: 7d}\n",
 		want: []string{
