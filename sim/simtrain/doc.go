@@ -12,11 +12,12 @@
 // group: its [qualify.Features] built by [Features] from the engine's view
 // of the account (completeness, weighted completeness, score, velocity,
 // engaged roles, days since the members' last activity, industry,
-// employees, opportunity history), whether it already had an opportunity,
-// the outcome of Config.Outcome after the snapshot ("opportunity created
-// within 30 days", known when the window ends within the period), and the
-// world's truth: in market for the interest, and buying (its buying window
-// open) at the snapshot.
+// employees, the account's opportunity history in every interest, as the
+// engine gives readiness), whether it already had an opportunity of its
+// interest, the outcome of Config.Outcome after the snapshot ("opportunity
+// created within 30 days", known when the window ends within the period),
+// and the world's truth: in market for the interest, and buying (its
+// buying window open) at the snapshot.
 //
 // # Train
 //

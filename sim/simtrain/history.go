@@ -165,7 +165,10 @@ func (h *History) snapshot(ctx context.Context, viewer *engine.Engine, w *sim.Wo
 			}
 			s := Snapshot{
 				Day: day, At: at, Account: a.ID, Group: g.Group.ID, Interest: g.Group.Interest,
-				Features: Features(&v, g, viewer.Program(), own, retention),
+				// The opportunity history is the account's, every interest's
+				// deals, as the engine gives readiness; the outcome and
+				// HadOpportunity are the group's own interest's.
+				Features: Features(&v, g, viewer.Program(), opps[a.ID], retention),
 				Labelled: labelled, InMarket: w.Truth.InMarket[a.ID][g.Group.Interest],
 			}
 			if start, ok := w.Truth.BuyingStart[a.ID][g.Group.Interest]; ok && s.InMarket {
@@ -201,7 +204,8 @@ func activityRetention(p *program.Program) time.Duration {
 // the engine's when the program scores every interest with one model);
 // days since the members' last scored activity within retention (+Inf
 // when none); the account's industry and employees; and the opportunity
-// history of opps before v.At.
+// history of opps before v.At (the engine gives readiness the account's
+// deals of every interest: pass them all, not only g's interest's).
 func Features(v *engine.AccountView, g *engine.GroupView, p *program.Program, opps []b2b.Opportunity, retention time.Duration) qualify.Features {
 	f := qualify.Features{
 		Completeness: g.Group.Completeness, WeightedCompleteness: g.Group.WeightedCompleteness,

@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/examples/programs"
 	"github.com/quorumhq/quorum/program"
 	"github.com/quorumhq/quorum/program/programfile"
@@ -153,4 +154,34 @@ func TestLabelString(t *testing.T) {
 	require.Equal(t, "outcome", simtrain.LabelOutcome.String())
 	require.Equal(t, "in market with the buying window open (the simulation's truth)", simtrain.LabelBuying.String())
 	require.Equal(t, "Label(7)", simtrain.Label(7).String())
+}
+
+// TestFeaturesCountTheAccountsOpportunities checks that a snapshot's
+// opportunity history is the account's, as the engine gives readiness
+// (qualify.Features: "the account's opportunity history"), not only that
+// of the group's own interest: a won Data Platform deal is history for
+// the account's Security Suite group too.
+func TestFeaturesCountTheAccountsOpportunities(t *testing.T) {
+	p := compile(t, "option-b.yaml")
+	w, err := sim.New(sim.Config{Seed: 3, Accounts: 60, Days: 60, SolutionInterests: []string{"data-platform", "security-suite"}})
+	require.NoError(t, err)
+	h, err := simtrain.Collect(context.Background(), w, simtrain.Config{Program: p})
+	require.NoError(t, err)
+	byAccount := map[b2b.AccountID][]b2b.Opportunity{}
+	for _, o := range w.Truth.Opportunities {
+		byAccount[o.Account] = append(byAccount[o.Account], o)
+	}
+	others := 0 // snapshots whose account has a prior deal of another interest
+	for _, s := range h.Snapshots {
+		prior, won := qualify.FeaturesOpportunityHistory(s.At, byAccount[s.Account])
+		require.Equal(t, prior, s.Features.PriorOpportunities, "%s %s on day %d", s.Account, s.Group, s.Day)
+		require.Equal(t, won, s.Features.PriorWon, "%s %s on day %d", s.Account, s.Group, s.Day)
+		for _, o := range byAccount[s.Account] {
+			if o.SolutionInterest != s.Interest && !o.CreatedAt.After(s.At) {
+				others++
+				break
+			}
+		}
+	}
+	require.Positive(t, others, "the world has no account with a deal of another interest than a group's")
 }
