@@ -185,10 +185,14 @@ func (h *History) snapshot(ctx context.Context, viewer *engine.Engine, w *sim.Wo
 }
 
 // activityRetention is how long the engine keeps activities under p (see
-// engine.Config.ActivityRetention): readiness's days since the last
-// activity sees no further back.
+// engine.Config.ActivityRetention: 30 days, or the scoring horizon or the
+// longest activity window of its audience rules if longer): readiness's
+// days since the last activity sees no further back.
 func activityRetention(p *program.Program) time.Duration {
 	d := 30 * 24 * time.Hour
+	for _, s := range p.Scorers {
+		d = max(d, s.Horizon())
+	}
 	if p.Audiences != nil {
 		for _, a := range p.Audiences.Aggregates() {
 			d = max(d, time.Duration(a.Days*24*float64(time.Hour)))
