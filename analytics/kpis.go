@@ -6,7 +6,9 @@ import (
 	"github.com/quorumhq/quorum/b2b"
 )
 
-// Ratio is a share with its counts. Value is Numerator / Denominator, or
+// Ratio is a share with its counts. Value is Numerator / Denominator,
+// rounded to 6 decimals (but a share that is neither none nor all, which
+// would round to 0 or 1, such as 1 of 3,000,000, keeps its digits), or
 // null (nil) with a Reason when the denominator is zero: a KPI with
 // nothing to measure has no value, not 0.
 type Ratio struct {

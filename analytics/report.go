@@ -421,7 +421,13 @@ func ratio(num, den int, reason string) Ratio {
 		r.Reason = reason
 		return r
 	}
-	v := round(float64(num) / float64(den))
+	// Rounded to 6 decimals, a share that is neither none nor all could
+	// read 0 or 1 (1 of 3,000,000): such a share keeps its digits.
+	exact := float64(num) / float64(den)
+	v := round(exact)
+	if (v == 0 && num != 0) || (v == 1 && num != den) {
+		v = exact
+	}
 	r.Value = &v
 	return r
 }
