@@ -2,6 +2,8 @@ package scenarios_test
 
 import (
 	"fmt"
+	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -51,4 +53,17 @@ func TestS9DuplicatesNamed(t *testing.T) {
 	}
 	require.Equal(t, map[int]string{10: "invalid"}, named)
 	require.Equal(t, []int{11, 12}, rep.DuplicateIndexes, "the repeat of a-3, and the first input with ID x-1")
+}
+
+// TestS9FileSaysDuplicatesAreNamed checks that S9's file says what its
+// test checks of the two repeats: the report names them by index
+// (engine.Report.DuplicateIndexes), as it names the refused ones.
+func TestS9FileSaysDuplicatesAreNamed(t *testing.T) {
+	t.Parallel()
+	data, err := os.ReadFile(fileS9)
+	require.NoError(t, err)
+	// The comment's words, without its line breaks and markers.
+	text := strings.Join(strings.Fields(strings.ReplaceAll(string(data), "\n#", " ")), " ")
+	require.NotContains(t, text, "it does not name them")
+	require.Contains(t, text, "the 2 repeats counted as duplicates and named by the index of their input (DuplicateIndexes)")
 }
