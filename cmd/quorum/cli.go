@@ -9,6 +9,8 @@ import (
 	"os"
 	"slices"
 	"strings"
+
+	"github.com/quorumhq/quorum/internal/errwrite"
 )
 
 // Exit codes.
@@ -78,15 +80,14 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 				if c.name == args[1] {
 					fs := flag.NewFlagSet("quorum "+c.name, flag.ContinueOnError)
 					c.flags(fs)
-					printHelp(stdout, c, fs)
-					return exitOK
+					return helpWritten(stderr, "help", printHelp(stdout, c, fs))
 				}
 			}
 			fmt.Fprintf(stderr, "quorum: unknown command %q\n\n%s", args[1], usage)
 			return exitUsage
 		}
-		fmt.Fprint(stdout, usage)
-		return exitOK
+		_, err := fmt.Fprint(stdout, usage)
+		return helpWritten(stderr, "help", err)
 	}
 	for _, c := range commands {
 		if c.name != name {
@@ -97,8 +98,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		runCmd := c.flags(fs)
 		if err := fs.Parse(args[1:]); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
-				printHelp(stdout, c, fs)
-				return exitOK
+				return helpWritten(stderr, c.name, printHelp(stdout, c, fs))
 			}
 			fmt.Fprintf(stderr, "quorum %s: %v\n\n", c.name, err)
 			printHelp(stderr, c, fs)
@@ -126,16 +126,31 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	return exitUsage
 }
 
-func printHelp(w io.Writer, c command, fs *flag.FlagSet) {
-	fmt.Fprintln(w, strings.TrimSpace(c.help))
+// printHelp writes the command's help and its flags; it returns the
+// first error of its writes.
+func printHelp(w io.Writer, c command, fs *flag.FlagSet) error {
+	ew := &errwrite.Writer{W: w}
+	fmt.Fprintln(ew, strings.TrimSpace(c.help))
 	hasFlags := false
 	fs.VisitAll(func(*flag.Flag) { hasFlags = true })
 	if hasFlags {
-		fmt.Fprintln(w, "\nFlags:")
-		fs.SetOutput(w)
+		fmt.Fprintln(ew, "\nFlags:")
+		fs.SetOutput(ew)
 		fs.PrintDefaults()
 		fs.SetOutput(io.Discard)
 	}
+	return ew.Err
+}
+
+// helpWritten is the exit code of help asked for (quorum help, -h): 0,
+// or 1 when it could not be written (a full disk, a closed pipe), which
+// is said on stderr as a command's lost output is.
+func helpWritten(stderr io.Writer, name string, err error) int {
+	if err != nil {
+		fmt.Fprintf(stderr, "quorum %s: %v\n", name, err)
+		return exitInvalid
+	}
+	return exitOK
 }
 
 // progressTo returns where to draw the progress bar of a simulation:

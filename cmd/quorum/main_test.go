@@ -641,3 +641,28 @@ func TestHelpOfEachListedCommand(t *testing.T) {
 	require.Empty(t, out)
 	require.True(t, strings.HasPrefix(errOut, "quorum help: unexpected argument \"report\"\n\n"+usage), errOut)
 }
+
+// TestHelpWriteFails checks that help whose output cannot be written says
+// so and exits 1, as every command does: "quorum help > /dev/full" did
+// not succeed.
+func TestHelpWriteFails(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"help"}, "quorum help: no space left on device\n"},
+		{[]string{"--help"}, "quorum help: no space left on device\n"},
+		{[]string{"help", "report"}, "quorum help: no space left on device\n"},
+		{[]string{"simulate", "-h"}, "quorum simulate: no space left on device\n"},
+		{[]string{"persona", "--help"}, "quorum persona: no space left on device\n"},
+	} {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			t.Parallel()
+			var errOut bytes.Buffer
+			code := run(context.Background(), tt.args, strings.NewReader(""), failingWriter{}, &errOut)
+			require.Equal(t, exitInvalid, code, errOut.String())
+			require.Equal(t, tt.want, errOut.String())
+		})
+	}
+}
