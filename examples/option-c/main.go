@@ -308,12 +308,21 @@ func runWith(ctx context.Context, w io.Writer, o options) (*figures, error) {
 var mqaConfig = analytics.Config{ReadyLevels: []string{string(qualify.ReadinessReady)}, ReadinessOnly: true}
 
 // percent prints a ratio with one decimal, or "n/a" when it has no
-// value: a strategy that made no MQA has no precision, not one of 0%.
+// value: a strategy that made no MQA has no precision, not one of 0%. A
+// share that is neither none nor all prints as "<0.1%" or ">99.9%", as
+// the KPI report prints it, never as 0.0% or 100.0%.
 func percent(r analytics.Ratio) string {
 	if r.Value == nil {
 		return "n/a"
 	}
-	return fmt.Sprintf("%.1f%%", 100**r.Value)
+	s := fmt.Sprintf("%.1f%%", 100**r.Value)
+	switch {
+	case r.Numerator > 0 && s == "0.0%":
+		return "<0.1%"
+	case r.Numerator < r.Denominator && s == "100.0%":
+		return ">99.9%"
+	}
+	return s
 }
 
 func countOutcome(ex []qualify.ReadinessExample) int {

@@ -62,6 +62,7 @@ func TestSameSeeds(t *testing.T) {
 
 // TestPercentOfNoMQA: a strategy that made no MQA has no precision; the
 // comparison says n/a, not 0.0%, which would read as every MQA wrong.
+// Nor does a share that is neither none nor all print as 0.0% or 100.0%.
 func TestPercentOfNoMQA(t *testing.T) {
 	t.Parallel()
 	half := 0.5
@@ -72,6 +73,12 @@ func TestPercentOfNoMQA(t *testing.T) {
 	}{
 		{"no MQA", analytics.Ratio{Reason: "nothing was an MQA in the period"}, "n/a"},
 		{"half right", analytics.Ratio{Numerator: 1, Denominator: 2, Value: &half}, "50.0%"},
+		// A share that is neither none nor all does not print as either:
+		// 1 false positive among 3,000 MQAs is no precision of 100.0%.
+		{"all but one of 3,000", analytics.Ratio{Numerator: 2999, Denominator: 3000, Value: val(2999.0 / 3000)}, ">99.9%"},
+		{"one of 3,000", analytics.Ratio{Numerator: 1, Denominator: 3000, Value: val(1.0 / 3000)}, "<0.1%"},
+		{"all", analytics.Ratio{Numerator: 3000, Denominator: 3000, Value: val(1)}, "100.0%"},
+		{"none", analytics.Ratio{Numerator: 0, Denominator: 3000, Value: val(0)}, "0.0%"},
 	} {
 		require.Equal(t, tt.want, percent(tt.r), tt.name)
 	}
@@ -130,3 +137,5 @@ func TestCommandLineRunFails(t *testing.T) {
 	require.Equal(t, 1, code)
 	require.Equal(t, "option-c: the evaluation seed must differ from the training seed (both 5)\n", errOut.String())
 }
+
+func val(f float64) *float64 { return &f }
