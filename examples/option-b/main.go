@@ -121,7 +121,9 @@ func with(m map[string]any, k string, v any) map[string]any {
 	return out
 }
 
-// perPerson lists, per recipient, the emails delivered and when.
+// perPerson lists, per recipient, the emails delivered and the day of
+// each, so that the shared cap can be checked: never more than 2 in 7
+// days.
 func perPerson(x *story.World, w io.Writer) error {
 	var order []b2b.PersonID
 	byPerson := map[b2b.PersonID][]string{}
@@ -132,7 +134,7 @@ func perPerson(x *story.World, w io.Writer) error {
 		if _, ok := byPerson[m.Person]; !ok {
 			order = append(order, m.Person)
 		}
-		byPerson[m.Person] = append(byPerson[m.Person], fmt.Sprintf("%s (%s)", m.Template, m.Tags["journey"]))
+		byPerson[m.Person] = append(byPerson[m.Person], fmt.Sprintf("%s (%s) on day %d", m.Template, m.Tags["journey"], x.SentOn[m.Key]))
 	}
 	for _, p := range order {
 		fmt.Fprintf(w, "  %-12s %d: %s\n", x.Name(p)+":", len(byPerson[p]), strings.Join(byPerson[p], ", "))

@@ -55,5 +55,7 @@ var keyLines = []string{
 	// The shared cap defers the CTO's second journey's email, with the cap as reason.
 	`defer security-suite-acceleration [nurture] person=salesforce:003CTO: frequency cap "marketing email" (2 email in 7d): deferred to 2026-03-09T09:00:00Z`,
 	`defer data-platform-acceleration [nurture] person=salesforce:003CTO: frequency cap "marketing email" (2 email in 7d): deferred to 2026-03-09T09:00:00Z`,
-	"Tom Becker:  4: data-platform-intro (data-platform-acceleration), security-intro (security-suite-acceleration), data-platform-nurture (data-platform-acceleration), security-nurture (security-suite-acceleration)",
+	// The CTO's four emails, two on day 0 and two on day 7: never more
+	// than 2 in 7 days, which the day of each shows.
+	"Tom Becker:  4: data-platform-intro (data-platform-acceleration) on day 0, security-intro (security-suite-acceleration) on day 0, data-platform-nurture (data-platform-acceleration) on day 7, security-nurture (security-suite-acceleration) on day 7",
 }

@@ -42,6 +42,9 @@ type World struct {
 	sent  int   // messages of rec already printed
 	seq   int64 // events already printed
 	Names map[b2b.PersonID]string
+	// SentOn is the day (from Day0) each message delivered so far was
+	// delivered on, by its key.
+	SentOn map[string]int
 }
 
 // NewWorld compiles an example program file of examples/programs and
@@ -71,7 +74,7 @@ func NewWorld(file string) (*World, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &World{Ctx: context.Background(), Clk: clk, Eng: eng, Rec: rec, disp: disp, Names: map[b2b.PersonID]string{}}, nil
+	return &World{Ctx: context.Background(), Clk: clk, Eng: eng, Rec: rec, disp: disp, Names: map[b2b.PersonID]string{}, SentOn: map[string]int{}}, nil
 }
 
 // Lead is a marketing-automation lead record.
@@ -271,6 +274,7 @@ func (x *World) Deliver(w io.Writer) error {
 	}
 	sent := x.Rec.Sent()
 	for _, m := range sent[x.sent:] {
+		x.SentOn[m.Key] = dayOf(x.Clk.Now())
 		to := m.To
 		if m.Person != "" {
 			to = x.Name(m.Person) + " <" + m.To + ">"
