@@ -26,8 +26,12 @@
 //
 // [Truth] holds what really is: each record's real person, each person's
 // account, role, seniority and department, each account's intent, whether
-// and when it was in market, and its deals. Reports compare decisions with
-// it (MQA precision and recall, qualification accuracy, match rates).
+// and when it was in market, and its deals. The KPI report compares its
+// MQAs with it (analytics.Report.CompareTruth: precision and recall, per
+// account and per interest); the rest (true roles, labels, golden persons)
+// is there for a host's or a test's own comparisons, such as
+// qualification accuracy or identity match rates, which no report of
+// Quorum computes.
 //
 // Activities are generated day by day from a per-(account, day) seed, so a
 // world with ten million activities needs memory only for its accounts and
