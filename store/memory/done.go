@@ -25,7 +25,7 @@ type doneEntries struct {
 	// was erased) is as if absent.
 	byHash   map[uint64]int64
 	collided map[string]int64
-	scratch  []byte // room to encode an entry in before the log copies it
+	scratch  []byte // room to encode an entry in before the log copies it; wiped after
 }
 
 // add keeps a final entry, whose ID the tenant holds no other entry of.
@@ -33,6 +33,9 @@ func (d *doneEntries) add(e *store.OutboxEntry) {
 	seq := d.log.order.len() + 1
 	d.scratch = appendDone(d.scratch[:0], e)
 	d.log.append(&store.Event{Seq: seq, Account: e.Account, Person: e.Person, Time: e.UpdatedAt, Type: string(e.Status), Data: d.scratch})
+	// The log copied it; the room keeps nothing of the entry (its error
+	// and receipt name its person, whom an erasure finds only in the log).
+	clear(d.scratch)
 	if d.byHash == nil {
 		d.byHash = map[uint64]int64{}
 	}

@@ -119,3 +119,27 @@ func TestCompressingLeavesNoEvents(t *testing.T) {
 	lg.blocks = []block{{data: work[0].zip}}
 	require.Equal(t, string(raw), string(lg.decoded(0, nil)))
 }
+
+// TestFinalEntryLeavesNothingInScratch: the room a final entry is
+// encoded in before the packed log copies it keeps nothing of it: its
+// error and receipt name the person, whom an erasure could not find
+// there.
+func TestFinalEntryLeavesNothingInScratch(t *testing.T) {
+	ctx := context.Background()
+	s := New()
+	_, err := s.Commit(ctx, &store.CommitParams{Tenant: "t", Account: "a", Now: wipeT0, Outbox: []store.OutboxEntry{
+		{ID: "m1", Person: "alice", IdempotencyKey: "m1", Channel: "sms", Payload: []byte(`{"body":"hi"}`)}}})
+	require.NoError(t, err)
+	_, err = s.ClaimOutbox(ctx, &store.ClaimParams{Tenant: "t", Now: wipeT0, Lease: time.Minute})
+	require.NoError(t, err)
+	require.NoError(t, s.AckOutbox(ctx, &store.AckParams{Tenant: "t", ID: "m1", Attempt: 1, Status: store.OutboxFailed,
+		Error: "no mailbox alice-secret@acme.com", Receipt: []byte(`{"to":"alice-receipt"}`), Now: wipeT0}))
+	_, err = s.ErasePerson(ctx, "t", "alice")
+	require.NoError(t, err)
+	td := s.tenant("t", false)
+	td.logMu.Lock()
+	defer td.logMu.Unlock()
+	scratch := string(td.done.scratch[:cap(td.done.scratch)])
+	require.NotContains(t, scratch, "alice-secret")
+	require.NotContains(t, scratch, "alice-receipt")
+}
