@@ -30,8 +30,9 @@ func TestErasureLeavesNothingInTheQueue(t *testing.T) {
 	td := s.tenant("t", false)
 	require.Equal(t, 2, td.due.Len(), "the queue drops the item when it reaches the front")
 	td.due.each(func(it *dueItem) {
-		if it.e.Person == "p1" {
+		if it.e.ID == "m1" { // p1's
 			require.Nil(t, it.e.Payload)
+			require.Empty(t, it.e.Person)
 		} else {
 			require.NotNil(t, it.e.Payload)
 		}

@@ -236,6 +236,14 @@ func (td *tenant) ack(p *store.AckParams) (sealed bool, _ error) {
 			td.persons.add(ev.Person, ev.Account)
 		}
 	}
+	if p.Status.Final() {
+		// The packed final entries hold it now, where an erasure finds
+		// it; the entry may stay in memory (the due queue drops its
+		// items lazily, and the entries committed with it keep its
+		// allocation): it keeps nothing of the person there but what
+		// orders the queue (its ID, account and creation).
+		e.Person, e.IdempotencyKey, e.Channel = "", "", ""
+	}
 	return td.sealed(), nil
 }
 

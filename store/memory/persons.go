@@ -126,9 +126,12 @@ func (s *Store) ErasePerson(ctx context.Context, t store.Tenant, person b2b.Pers
 				continue
 			}
 			// The due queue may still point to the entry until its item
-			// reaches the front: keep nothing of the person there.
+			// reaches the front, and the entries committed with it keep
+			// its allocation: keep nothing of the person there but what
+			// orders the queue (its ID, account and creation).
 			wipe(e.Payload)
 			e.Payload, e.Receipt, e.LastError = nil, nil, ""
+			e.Person, e.IdempotencyKey, e.Channel = "", "", ""
 			td.forget(e)
 			rep.Outbox++
 		}

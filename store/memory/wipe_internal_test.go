@@ -143,3 +143,37 @@ func TestFinalEntryLeavesNothingInScratch(t *testing.T) {
 	require.NotContains(t, scratch, "alice-secret")
 	require.NotContains(t, scratch, "alice-receipt")
 }
+
+// TestErasedEntryLeavesNoPerson: an entry erased, live or final, may
+// still be in memory after the erasure (the due queue drops its items
+// lazily, and the entries of one commit share an allocation): it names
+// its person, key and channel no more.
+func TestErasedEntryLeavesNoPerson(t *testing.T) {
+	ctx := context.Background()
+	for _, final := range []bool{false, true} {
+		s := New()
+		_, err := s.Commit(ctx, &store.CommitParams{Tenant: "t", Account: "a", Now: wipeT0, Outbox: []store.OutboxEntry{
+			{ID: "m1", Person: "alice", IdempotencyKey: "key-alice", Channel: "sms-alice"},
+			{ID: "m2", Person: "bob", IdempotencyKey: "key-bob", Channel: "sms", NextAttemptAt: wipeT0.Add(time.Hour)}}})
+		require.NoError(t, err)
+		if final {
+			got, err := s.ClaimOutbox(ctx, &store.ClaimParams{Tenant: "t", Now: wipeT0, Lease: time.Minute})
+			require.NoError(t, err)
+			require.Len(t, got, 1)
+			require.NoError(t, s.AckOutbox(ctx, &store.AckParams{Tenant: "t", ID: "m1", Attempt: 1, Status: store.OutboxDelivered, Now: wipeT0,
+				Event: &store.Event{Type: "message.delivered", Time: wipeT0}}))
+		}
+		_, err = s.ErasePerson(ctx, "t", "alice")
+		require.NoError(t, err)
+		td := s.tenant("t", false)
+		td.logMu.Lock()
+		bob := td.outbox["m2"]
+		td.logMu.Unlock()
+		// The entries of the commit, which bob's keeps alive.
+		alice := (*store.OutboxEntry)(unsafe.Add(unsafe.Pointer(bob), -int(unsafe.Sizeof(*bob))))
+		require.Equal(t, "m1", alice.ID, "final %v: the entries share an allocation", final)
+		require.Empty(t, alice.Person, "final %v", final)
+		require.Empty(t, alice.IdempotencyKey, "final %v", final)
+		require.Empty(t, alice.Channel, "final %v", final)
+	}
+}
