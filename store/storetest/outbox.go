@@ -93,6 +93,9 @@ func (s suite) outboxRetryAndLease(t *testing.T) {
 	require.Len(t, got, 1)
 	require.Equal(t, 3, got[0].Attempts)
 	require.Equal(t, "k", got[0].IdempotencyKey)
+	require.True(t, s.time(t0.Add(10*time.Minute)).Equal(got[0].NextAttemptAt), "a claim after a lease ended keeps when the entry was due: %v", got[0].NextAttemptAt)
+	require.True(t, s.time(t0.Add(12*time.Minute)).Equal(got[0].ClaimedUntil), "the new lease: %v", got[0].ClaimedUntil)
+	require.True(t, s.time(t0.Add(11*time.Minute)).Equal(got[0].UpdatedAt), "updated at the new claim: %v", got[0].UpdatedAt)
 }
 
 // outboxClaimOrder checks the order ClaimParams promises, across pages:
@@ -184,10 +187,125 @@ func (s suite) outboxIdempotentEnqueue(t *testing.T) {
 	st := s.newStore(t)
 	commit(t, st, store.CommitParams{Account: "a", Outbox: []store.OutboxEntry{{ID: "m", IdempotencyKey: "k", Channel: "email", Payload: []byte("first")}}})
 	commit(t, st, store.CommitParams{Account: "a", ExpectedVersion: 1, Outbox: []store.OutboxEntry{{ID: "m", IdempotencyKey: "k", Channel: "email", Payload: []byte("second")}}})
+	// An enqueue of the ID, at another time, for another account, person
+	// and due time, returns the stored entry unchanged and changes
+	// nothing of it: not when it is due, nor its account or person.
+	stored, err := st.PendingOutbox(ctx, tenant, "a")
+	require.NoError(t, err)
+	require.Len(t, stored, 1)
+	t1 := t0.Add(time.Hour)
+	again, err := st.Enqueue(ctx, &store.EnqueueParams{Tenant: tenant, Now: t1, Entries: []store.OutboxEntry{
+		{ID: "m", Account: "b", Person: "p9", IdempotencyKey: "k9", Channel: "sms", Payload: []byte("third"), NextAttemptAt: t1.Add(time.Hour)}}})
+	require.NoError(t, err)
+	require.Equal(t, stored, again, "the stored entry, unchanged")
+	pending, err := st.PendingOutbox(ctx, tenant, "a")
+	require.NoError(t, err)
+	require.Equal(t, stored, pending, "the enqueue changed nothing")
+	ofB, err := st.PendingOutbox(ctx, tenant, "b")
+	require.NoError(t, err)
+	require.Empty(t, ofB)
+	accs, err := st.PersonAccounts(ctx, tenant, "p9")
+	require.NoError(t, err)
+	require.Empty(t, accs, "an entry not stored ties nobody to an account")
 	got, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0, Lease: time.Minute})
 	require.NoError(t, err)
-	require.Len(t, got, 1)
+	require.Len(t, got, 1, "still due when it was first queued")
 	require.Equal(t, "first", string(got[0].Payload))
+}
+
+// refusedAcksChangeNothing: an ack of an entry that is not claimed
+// (pending, never claimed or retried, or final) is refused with
+// ErrConflict whatever it records, and changes nothing: the entry keeps
+// its status, attempts, error, receipt and times, and the ack's event is
+// not logged.
+func (s suite) refusedAcksChangeNothing(t *testing.T) {
+	ctx := context.Background()
+	st := s.newStore(t)
+	commit(t, st, store.CommitParams{Account: "a", Outbox: []store.OutboxEntry{
+		{ID: "retried", Person: "p1", IdempotencyKey: "k1", Channel: "email", Payload: []byte("one")},
+		{ID: "sent", Person: "p1", IdempotencyKey: "k2", Channel: "email", Payload: []byte("two")},
+		{ID: "waiting", Person: "p1", IdempotencyKey: "k3", Channel: "email", Payload: []byte("three"), NextAttemptAt: t0.Add(time.Hour)},
+	}})
+	got, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0, Lease: time.Minute})
+	require.NoError(t, err)
+	require.Len(t, got, 2)
+	require.NoError(t, st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "retried", Seq: got[0].Seq, Attempt: got[0].Attempts, Status: store.OutboxPending,
+		NextAttemptAt: t0.Add(2 * time.Hour), Error: "421 later", Now: t0}))
+	require.NoError(t, st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "sent", Seq: got[1].Seq, Attempt: got[1].Attempts, Status: store.OutboxDelivered,
+		Receipt: []byte(`{"id":"r2"}`), Now: t0}))
+	events, err := st.Events(ctx, &store.EventsParams{Tenant: tenant})
+	require.NoError(t, err)
+	pending, err := st.PendingOutbox(ctx, tenant, "a")
+	require.NoError(t, err)
+	require.Len(t, pending, 2)
+	sent := entryNow(t, st, "sent")
+
+	t1 := t0.Add(10 * time.Minute)
+	acks := []store.AckParams{
+		{Status: store.OutboxDelivered, Receipt: []byte(`{"id":"lost"}`)},
+		{Status: store.OutboxFailed, Error: "550 lost"},
+		{Status: store.OutboxSuppressed, Error: "lost"},
+		{Status: store.OutboxPending, Error: "lost", NextAttemptAt: t1},
+	}
+	for _, id := range []string{"retried", "sent", "waiting"} {
+		for _, ack := range acks {
+			for _, attempt := range []int{0, 1} {
+				a := ack
+				a.Tenant, a.ID, a.Attempt, a.Now = tenant, id, attempt, t1
+				a.Event = &store.Event{Type: "message." + string(ack.Status), Time: t1, Data: []byte(`{"lost":true}`)}
+				err := st.AckOutbox(ctx, &a)
+				require.ErrorIs(t, err, store.ErrConflict, "%s, %s, attempt %d: the entry is not claimed", id, ack.Status, attempt)
+			}
+		}
+	}
+	after, err := st.Events(ctx, &store.EventsParams{Tenant: tenant})
+	require.NoError(t, err)
+	require.Equal(t, events, after, "the refused acks logged nothing")
+	now, err := st.PendingOutbox(ctx, tenant, "a")
+	require.NoError(t, err)
+	require.Equal(t, pending, now, "the refused acks changed no pending entry")
+	require.Equal(t, sent, entryNow(t, st, "sent"), "nor the delivered one")
+	claimed, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t1, Lease: time.Minute})
+	require.NoError(t, err)
+	require.Empty(t, claimed, "no refused retry made an entry due")
+}
+
+// retriesInClaimOrder: entries retried to one time are claimed in the
+// order of entries due together (creation, account, ID), not in the
+// order they were retried in.
+func (s suite) retriesInClaimOrder(t *testing.T) {
+	ctx := context.Background()
+	st := s.newStore(t)
+	commit(t, st, store.CommitParams{Account: "b", Now: t0, Outbox: []store.OutboxEntry{
+		{ID: "b2", IdempotencyKey: "k", Channel: "email"}, {ID: "b1", IdempotencyKey: "k", Channel: "email"}}})
+	commit(t, st, store.CommitParams{Account: "a", Now: t0.Add(time.Second), Outbox: []store.OutboxEntry{
+		{ID: "a1", IdempotencyKey: "k", Channel: "email"}}})
+	got, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0.Add(time.Minute), Lease: time.Hour})
+	require.NoError(t, err)
+	require.Len(t, got, 3)
+	retry := t0.Add(30 * time.Minute)
+	byID := map[string]store.OutboxEntry{}
+	for _, e := range got {
+		byID[e.ID] = e
+	}
+	for _, id := range []string{"a1", "b2", "b1"} {
+		e := byID[id]
+		require.NoError(t, st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: id, Seq: e.Seq, Attempt: e.Attempts, Status: store.OutboxPending,
+			NextAttemptAt: retry.In(time.FixedZone("retry-"+id, len(id)*3600)), Error: "busy", Now: t0.Add(2 * time.Minute)}))
+	}
+	var ids []string
+	for range 4 {
+		page, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: retry, Lease: time.Hour, Limit: 2})
+		require.NoError(t, err)
+		if len(page) == 0 {
+			break
+		}
+		for _, e := range page {
+			ids = append(ids, e.ID)
+			require.Equal(t, 2, e.Attempts, e.ID)
+		}
+	}
+	require.Equal(t, []string{"b1", "b2", "a1"}, ids, "due at one instant: by creation, then ID")
 }
 
 // outboxEnqueueAndFencing checks entries enqueued outside a commit, the

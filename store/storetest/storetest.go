@@ -10,11 +10,15 @@
 // version conflicts (a refused commit changes nothing a reader sees),
 // due-time ordering and paging, kept values (for stores that keep them),
 // index listing, the event log (Seqs are the store's, never issued
-// twice), the default limits, outbox claim order, ack, retry, leases
-// (an ack after its lease, a superseded one) and lease expiry, outbox
-// IDs unique within a tenant (not an account), entries enqueued for an
-// account, tenant isolation (every method that changes something, in
-// one tenant, leaves another as it was), erasure (finding a person's
+// twice), the default limits, outbox claim order, ack, retry (entries
+// retried to one time come in claim order, not in the order of their
+// acks), leases (an ack after its lease, a superseded one) and lease
+// expiry (the next claim keeps the entry's due time), acks of entries
+// not claimed (refused, changing and logging nothing), outbox IDs unique
+// within a tenant (not an account; an enqueue of a known ID changes
+// nothing of its entry), entries enqueued for an account, tenant
+// isolation (every method that changes something, in one tenant, leaves
+// another as it was, its delivered entries included), erasure (finding a person's
 // accounts, redacting events and queued messages, removing the person's
 // own in every status, so that their IDs find nothing of them and name
 // new entries, of new Seqs, when used again; an erased entry's claim,
@@ -81,6 +85,8 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store, f Features) {
 		{"FinalEntriesKeepTheirIDs", s.finalEntriesKeepTheirIDs},
 		{"OutboxIDsAcrossAccounts", s.outboxIDsAcrossAccounts},
 		{"OutboxLeases", s.outboxLeases},
+		{"RefusedAcksChangeNothing", s.refusedAcksChangeNothing},
+		{"RetriesInClaimOrder", s.retriesInClaimOrder},
 		{"EnqueuedEntryOfAnAccount", s.enqueuedEntryOfAnAccount},
 		{"PendingOutbox", s.pendingOutbox},
 		{"OutboxRedactionOfUnknownID", s.outboxRedactionOfUnknownID},
