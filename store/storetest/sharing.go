@@ -13,9 +13,9 @@ import (
 
 // commitKeepsNothingOfParams checks that a commit keeps nothing of its
 // parameters: the committer reuses the slices, maps and bytes of one
-// commit for the next, so the committed state, index, events and outbox
-// entries must read back as committed after the committer wrote over
-// them.
+// commit for the next, so the committed state, index, events, outbox
+// entries and redactions must read back as committed after the committer
+// wrote over them.
 func (s suite) commitKeepsNothingOfParams(t *testing.T) {
 	ctx := context.Background()
 	st := s.newStore(t)
@@ -64,6 +64,21 @@ func (s suite) commitKeepsNothingOfParams(t *testing.T) {
 	require.Equal(t, b2b.PersonID("p1"), got[0].Person)
 	require.Equal(t, "email", got[0].Channel)
 	require.JSONEq(t, `{"To":"a@b.c"}`, string(got[0].Payload))
+
+	// Nor of a redaction's data, or an outbox redaction's payload.
+	redacted, rewritten := []byte(`{"redacted":1}`), []byte(`{"To":"(erased)"}`)
+	commit(t, st, store.CommitParams{Account: "acme", ExpectedVersion: 1, Now: t0,
+		Redactions:       []store.Redaction{{Seq: evs[0].Seq, Data: redacted}},
+		OutboxRedactions: []store.OutboxRedaction{{ID: "k1", Payload: rewritten}}})
+	copy(redacted, "XXXXXXXXXXXXXX")
+	copy(rewritten, "XXXXXXXXXXXXXXXXX")
+	evs, err = st.Events(ctx, &store.EventsParams{Tenant: tenant, Account: "acme"})
+	require.NoError(t, err)
+	require.JSONEq(t, `{"redacted":1}`, string(evs[0].Data), "the redacted event")
+	pending, err := st.PendingOutbox(ctx, tenant, "acme")
+	require.NoError(t, err)
+	require.Len(t, pending, 1)
+	require.JSONEq(t, `{"To":"(erased)"}`, string(pending[0].Payload), "the redacted entry")
 }
 
 // sharesNothing checks what the methods other than Commit take and
