@@ -102,10 +102,29 @@ func (s suite) tenantIsolationEveryMethod(t *testing.T) {
 		_, err := st.Enqueue(ctx, &store.EnqueueParams{Tenant: te, Now: t0, Entries: []store.OutboxEntry{
 			{ID: "direct", Account: "acme", Person: "p", IdempotencyKey: "k3", Channel: "email", Payload: []byte(te)}}})
 		require.NoError(t, err)
+		// A delivered entry of the person, which reading methods do not
+		// list: an enqueue of its ID returns it.
+		commit(t, st, store.CommitParams{Tenant: te, Account: "gamma", Outbox: []store.OutboxEntry{
+			{ID: "sent", Person: "p", IdempotencyKey: "k4", Channel: "email", Payload: []byte(te), NextAttemptAt: t0.Add(-time.Hour)}}})
+		got, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: te, Now: t0.Add(-time.Hour), Lease: time.Minute})
+		require.NoError(t, err)
+		require.Len(t, got, 1)
+		require.NoError(t, st.AckOutbox(ctx, &store.AckParams{Tenant: te, ID: "sent", Seq: got[0].Seq, Attempt: got[0].Attempts, Status: store.OutboxDelivered,
+			Receipt: []byte(`"` + te + `"`), Now: t0, Event: &store.Event{Type: "message.delivered", Time: t0}}))
+	}
+	// finalOf returns tenant te's entry of ID id, as an enqueue of the ID
+	// returns it (changing nothing).
+	finalOf := func(te store.Tenant, id string) store.OutboxEntry {
+		got, err := st.Enqueue(ctx, &store.EnqueueParams{Tenant: te, Now: t0.Add(24 * time.Hour), Entries: []store.OutboxEntry{
+			{ID: id, IdempotencyKey: "probe", Channel: "probe"}}})
+		require.NoError(t, err)
+		require.Len(t, got, 1)
+		require.NotEqual(t, "probe", got[0].IdempotencyKey, "tenant %s, %s: an entry is stored", te, id)
+		return got[0]
 	}
 	fill("t1")
 	fill("t2")
-	ids := []b2b.AccountID{"acme", "beta", "new"}
+	ids := []b2b.AccountID{"acme", "beta", "gamma", "new"}
 	index := map[string]string{"stage": "Awareness"}
 	persons := []b2b.PersonID{"p", "q", "r"}
 	before := snapshotOf(t, st, "t2", ids, index, persons)
@@ -113,6 +132,9 @@ func (s suite) tenantIsolationEveryMethod(t *testing.T) {
 	for _, e := range before.Pending["acme"] {
 		require.Equal(t, "t2", string(e.Payload), "%s: t2 reads its own entries", e.ID)
 	}
+	sent := finalOf("t2", "sent")
+	require.Equal(t, store.OutboxDelivered, sent.Status)
+	require.Equal(t, `"t2"`, string(sent.Receipt))
 	// A store that numbers each tenant's events from 1 gives t2 events
 	// of the Seqs that t1 redacts.
 	evs1, err := st.Events(ctx, &store.EventsParams{Tenant: "t1"})
@@ -144,5 +166,9 @@ func (s suite) tenantIsolationEveryMethod(t *testing.T) {
 	require.NoError(t, err)
 
 	require.Equal(t, before, snapshotOf(t, st, "t2", ids, index, persons), "t2 as it was")
+	require.Equal(t, sent, finalOf("t2", "sent"), "t2's delivered entry as it was (t1 erased its own)")
+	gone, err := st.Enqueue(ctx, &store.EnqueueParams{Tenant: "t1", Now: t0, Entries: []store.OutboxEntry{{ID: "sent", IdempotencyKey: "k-new", Channel: "email"}}})
+	require.NoError(t, err)
+	require.Equal(t, "k-new", gone[0].IdempotencyKey, "t1's delivered entry was erased")
 	require.NotEqual(t, before, snapshotOf(t, st, "t1", ids, index, persons), "t1 changed")
 }
