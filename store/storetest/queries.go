@@ -17,7 +17,8 @@ func (s suite) dueOrdering(t *testing.T) {
 	st := s.newStore(t)
 	commit(t, st, store.CommitParams{Account: "c", DueAt: t0.Add(2 * time.Hour)})
 	commit(t, st, store.CommitParams{Account: "b", DueAt: t0.Add(time.Hour)})
-	commit(t, st, store.CommitParams{Account: "a", DueAt: t0.Add(time.Hour)})
+	// The same instant as b's, in another location: a tie, by ID.
+	commit(t, st, store.CommitParams{Account: "a", DueAt: t0.Add(time.Hour).In(time.FixedZone("east", 5*3600))})
 	commit(t, st, store.CommitParams{Account: "d", DueAt: t0.Add(3 * time.Hour)})
 	commit(t, st, store.CommitParams{Account: "never"})
 
