@@ -19,7 +19,7 @@ func ExampleCommitParams_Validate() {
 	// Output:
 	// true
 	// invalid store request
-	// commit of account "acme": 5 problems:
+	// commit of account "acme" in tenant "t1": 5 problems:
 	//   expectedVersion: must not be negative, got -1
 	//   now: is required
 	//   events[0].time: is required

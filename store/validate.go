@@ -80,7 +80,7 @@ func (p *CommitParams) Validate() error {
 	if ps.Len() == 0 {
 		return nil
 	}
-	return errors.Join(ErrInvalid, ps.Err("commit of account %q", p.Account))
+	return errors.Join(ErrInvalid, ps.Err("commit of account %q in tenant %q", p.Account, p.Tenant))
 }
 
 // Validate checks the entries like a commit's; entries outside a commit
@@ -97,7 +97,7 @@ func (p *EnqueueParams) Validate() error {
 	if ps.Len() == 0 {
 		return nil
 	}
-	return errors.Join(ErrInvalid, ps.Err("enqueue of %d outbox entries", len(p.Entries)))
+	return errors.Join(ErrInvalid, ps.Err("enqueue of %d outbox entries in tenant %q", len(p.Entries), p.Tenant))
 }
 
 // checkOutbox adds the problems of outbox entries written together (in
@@ -186,5 +186,5 @@ func (p *AckParams) Validate() error {
 	if ps.Len() == 0 {
 		return nil
 	}
-	return errors.Join(ErrInvalid, ps.Err("ack of outbox entry %q", p.ID))
+	return errors.Join(ErrInvalid, ps.Err("ack of outbox entry %q in tenant %q", p.ID, p.Tenant))
 }

@@ -242,6 +242,16 @@ func (s suite) errorsNameWhatTheyConcern(t *testing.T) {
 				OutboxRedactions: []store.OutboxRedaction{{ID: "entry-waiting"}}})
 			return err
 		}(), store.ErrInvalid, []string{"acme-2", "entry-waiting"}},
+		{"an invalid commit", func() error {
+			_, err := st.Commit(ctx, &store.CommitParams{Tenant: te, Account: "acme-1", ExpectedVersion: 1, Now: t0, Events: []store.Event{{Time: t0}}})
+			return err
+		}(), store.ErrInvalid, []string{"acme-1", "events[0].type"}},
+		{"an invalid enqueue", func() error {
+			_, err := st.Enqueue(ctx, &store.EnqueueParams{Tenant: te, Now: t0, Entries: []store.OutboxEntry{{ID: "entry-new", IdempotencyKey: "k"}}})
+			return err
+		}(), store.ErrInvalid, []string{"entries[0].channel"}},
+		{"an invalid ack", st.AckOutbox(ctx, &store.AckParams{Tenant: te, ID: "entry-claimed", Status: "sent", Now: t0}),
+			store.ErrInvalid, []string{"entry-claimed", "status"}},
 		{"a claim without a lease", func() error {
 			_, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: te, Now: t0})
 			return err
