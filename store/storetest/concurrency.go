@@ -66,6 +66,64 @@ func (s suite) racingCommits(t *testing.T) {
 	}
 }
 
+// racingOutboxIDs starts many commits of different accounts, and
+// enqueues, at once, each queuing an entry of one shared ID (a database's
+// insert races on the tenant's unique ID): every one succeeds (none fails
+// with a driver's error or a conflict: an ID that exists keeps the
+// existing entry), exactly one entry of the ID is stored, it is the
+// winner's own (its account, person and payload), and the others' entries
+// tie nobody to their accounts.
+func (s suite) racingOutboxIDs(t *testing.T) {
+	ctx := context.Background()
+	st := s.newStore(t)
+	n := s.f.Concurrency
+	accounts := make([]b2b.AccountID, n)
+	for w := range n {
+		accounts[w] = b2b.AccountID(fmt.Sprintf("acc-%02d", w))
+		commit(t, st, store.CommitParams{Account: accounts[w]})
+	}
+	start := make(chan struct{})
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for w := range n {
+		wg.Go(func() {
+			<-start
+			entry := store.OutboxEntry{ID: "shared", Person: b2b.PersonID(fmt.Sprintf("p-%02d", w)), IdempotencyKey: "k", Channel: "email",
+				Payload: []byte(accounts[w])}
+			if w%2 == 0 {
+				_, errs[w] = st.Commit(ctx, &store.CommitParams{Tenant: tenant, Account: accounts[w], ExpectedVersion: 1, Now: t0, Outbox: []store.OutboxEntry{entry}})
+				return
+			}
+			entry.Account = accounts[w]
+			_, errs[w] = st.Enqueue(ctx, &store.EnqueueParams{Tenant: tenant, Now: t0, Entries: []store.OutboxEntry{entry}})
+		})
+	}
+	close(start)
+	wg.Wait()
+	for w, err := range errs {
+		require.NoError(t, err, "writer %d", w)
+	}
+	var stored []store.OutboxEntry
+	for _, acc := range accounts {
+		pending, err := st.PendingOutbox(ctx, tenant, acc)
+		require.NoError(t, err)
+		stored = append(stored, pending...)
+	}
+	require.Len(t, stored, 1, "one entry of the ID")
+	winner := stored[0]
+	require.Equal(t, string(winner.Account), string(winner.Payload), "the winner's own entry")
+	for w, acc := range accounts {
+		accs, err := st.PersonAccounts(ctx, tenant, b2b.PersonID(fmt.Sprintf("p-%02d", w)))
+		require.NoError(t, err)
+		if acc == winner.Account {
+			require.Equal(t, []b2b.AccountID{acc}, accs, "the winner's person")
+			require.Equal(t, b2b.PersonID(fmt.Sprintf("p-%02d", w)), winner.Person)
+			continue
+		}
+		require.Empty(t, accs, "writer %d's entry was not stored", w)
+	}
+}
+
 // concurrentCommits runs read-modify-write loops from many goroutines on a
 // few accounts, retrying on conflict: no update may be lost.
 func (s suite) concurrentCommits(t *testing.T) {

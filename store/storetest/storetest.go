@@ -25,7 +25,9 @@
 // acknowledged with its Seq, and a redaction read before the erasure
 // then reach nothing of the new entry), invalid requests with the fields
 // they name (the empty tenant on every method), cancelled contexts,
-// commits racing with one expected version (exactly one wins), and
+// commits racing with one expected version (exactly one wins), commits
+// and enqueues racing with one outbox ID (all succeed, one entry is
+// stored), and
 // concurrent commits from many goroutines that must never lose an
 // update. Run it with -race.
 package storetest
@@ -102,6 +104,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store, f Features) {
 		{"Redactions", s.redactions},
 		{"OutboxRedactions", s.outboxRedactions},
 		{"RacingCommits", s.racingCommits},
+		{"RacingOutboxIDs", s.racingOutboxIDs},
 		{"ConcurrentCommits", s.concurrentCommits},
 		{"ErasureRacingDeliveries", s.erasureRacingDeliveries},
 		{"LongLogs", s.longLogs},
