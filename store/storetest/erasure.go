@@ -135,6 +135,10 @@ func (s suite) personAccounts(t *testing.T) {
 	accs, err := st.PersonAccounts(ctx, tenant, "p3")
 	require.NoError(t, err)
 	require.Equal(t, []b2b.AccountID{"d"}, accs)
+	// The delivery of the entry of no account logs an event of no
+	// account, the entry's person's.
+	require.NoError(t, st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "m2", Status: store.OutboxDelivered, Now: t0.Add(time.Hour),
+		Event: &store.Event{Type: "message.delivered", Time: t0.Add(time.Hour)}}))
 
 	accs, err = st.PersonAccounts(ctx, tenant, "p1")
 	require.NoError(t, err)
@@ -145,10 +149,18 @@ func (s suite) personAccounts(t *testing.T) {
 
 	rep, err := st.ErasePerson(ctx, tenant, "p1")
 	require.NoError(t, err)
-	require.Equal(t, store.EraseReport{Events: 3, Outbox: 2}, rep)
+	require.Equal(t, store.EraseReport{Events: 4, Outbox: 2}, rep, "the events and entries of no account too")
 	accs, err = st.PersonAccounts(ctx, tenant, "p1")
 	require.NoError(t, err)
 	require.Empty(t, accs, "an erased person has no accounts left")
+	evs, err := st.Events(ctx, &store.EventsParams{Tenant: tenant})
+	require.NoError(t, err)
+	for _, e := range evs {
+		require.NotEqual(t, b2b.PersonID("p1"), e.Person, "event %d (%s) of account %q", e.Seq, e.Type, e.Account)
+	}
+	again, err := st.Enqueue(ctx, &store.EnqueueParams{Tenant: tenant, Now: t0.Add(2 * time.Hour), Entries: []store.OutboxEntry{{ID: "m2", IdempotencyKey: "k-new", Channel: "email"}}})
+	require.NoError(t, err)
+	require.Equal(t, "k-new", again[0].IdempotencyKey, "the delivered entry of no account was erased")
 	accs, err = st.PersonAccounts(ctx, tenant, "p2")
 	require.NoError(t, err)
 	require.Equal(t, []b2b.AccountID{"c"}, accs)
