@@ -31,8 +31,12 @@
 // SMTPUTF8 (RFC 6531); to another, it is a permanent failure.
 //
 // Replies with a 5xx code to MAIL FROM, RCPT TO and DATA are permanent
-// failures (channel.ErrPermanent, not retried); 4xx replies, timeouts and
-// network errors are temporary, and so is every failure before MAIL FROM
+// failures (channel.ErrPermanent, not retried), but for a 552 to RCPT TO:
+// RFC 5321 (4.5.3.1.10) has clients take it as the 452 ("too many
+// recipients") that RFC 821 coded 552, a temporary failure (a 552 after
+// the message, "exceeded storage allocation", stays permanent). 4xx
+// replies, timeouts and network errors are temporary, and so is every
+// failure before MAIL FROM
 // (a refused connection, a greeting, STARTTLS or AUTH refused, a 535 for
 // a wrong password): it concerns the sender's configuration, not the
 // message, so the queued messages are retried with backoff, and fail only
@@ -280,6 +284,14 @@ func (s *Sender) deliver(ctx context.Context, from, to string, raw []byte) error
 	if err := c.Rcpt(to); err != nil {
 		// Not the address: the error reaches the host's logs, which an
 		// erasure of the person cannot reach.
+		var te *textproto.Error
+		if errors.As(err, &te) && te.Code == 552 {
+			// RFC 5321 4.5.3.1.10: RFC 821 gave "too many recipients"
+			// the code 552, which belongs to 452; clients are to take a
+			// 552 here as temporary. (After DATA, 552 is "exceeded
+			// storage allocation", and permanent.)
+			return &channel.SendError{Code: te.Code, Err: fmt.Errorf("RCPT TO: %w (taken as 452, temporary: RFC 5321 4.5.3.1.10)", err)}
+		}
 		return fmt.Errorf("RCPT TO: %w", err)
 	}
 	w, err := c.Data()
@@ -333,7 +345,7 @@ func (e sessionError) Unwrap() error { return e.err }
 
 // classify turns an SMTP or network error into a *channel.SendError: 5xx
 // replies to MAIL FROM, RCPT TO and DATA are permanent, everything else
-// temporary. A 5xx before MAIL FROM (a 535 for a wrong password, a 554
+// temporary (deliver classifies a 552 to RCPT TO itself, as temporary). A 5xx before MAIL FROM (a 535 for a wrong password, a 554
 // greeting) concerns the sender's configuration, not the message: every
 // message would get it, and failing them all for good would lose the
 // queue to one wrong setting; it is retried with backoff, until the

@@ -858,3 +858,37 @@ func TestSendEmailLinesBeginningWithADot(t *testing.T) {
 	}
 	require.Equal(t, []string{".\r\n..\r\n.hidden\r\nend.\r\n.", ".<p>x</p>\r\n.\r\n."}, parts)
 }
+
+// TestSMTP552IsTemporaryOnlyAtRCPT: RFC 5321 (4.5.3.1.10) has clients take
+// a 552 reply to RCPT TO ("too many recipients", which RFC 821 gave that
+// code) as the 452 it should have been: temporary. A 552 after the
+// message ("exceeded storage allocation") and one at MAIL FROM stay
+// permanent.
+func TestSMTP552IsTemporaryOnlyAtRCPT(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name      string
+		replies   map[string]string
+		permanent bool
+		want      string
+	}{
+		{name: "552 at RCPT TO", replies: map[string]string{"RCPT": "552 5.5.3 too many recipients"},
+			want: `temporary failure (code 552): RCPT TO: 552 "5.5.3 too many recipients" (taken as 452, temporary: RFC 5321 4.5.3.1.10)`},
+		{name: "552 at end of DATA", replies: map[string]string{".": "552 5.3.4 message too big"}, permanent: true,
+			want: `permanent failure (code 552): end of DATA: 552 "5.3.4 message too big"`},
+		{name: "552 at MAIL FROM", replies: map[string]string{"MAIL": "552 5.3.4 message size exceeds fixed limit"}, permanent: true,
+			want: `permanent failure (code 552): MAIL FROM:<news@vendor.example>: 552 "5.3.4 message size exceeds fixed limit"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			addr := startScripted(t, tc.replies)
+			s := newSender(t, addr, nil)
+			_, err := s.SendEmail(context.Background(), marketingEmail())
+			var se *channel.SendError
+			require.ErrorAs(t, err, &se)
+			require.Equal(t, tc.permanent, channel.IsPermanent(err), err.Error())
+			require.Equal(t, 552, se.Code)
+			require.EqualError(t, err, tc.want)
+		})
+	}
+}
