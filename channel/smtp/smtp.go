@@ -35,20 +35,38 @@
 // RFC 5321 (4.5.3.1.10) has clients take it as the 452 ("too many
 // recipients") that RFC 821 coded 552, a temporary failure (a 552 after
 // the message, "exceeded storage allocation", stays permanent). 4xx
-// replies, timeouts and network errors are temporary, and so is every
-// failure before MAIL FROM
-// (a refused connection, a greeting, STARTTLS or AUTH refused, a 535 for
-// a wrong password): it concerns the sender's configuration, not the
-// message, so the queued messages are retried with backoff, and fail only
-// once the dispatcher's attempts run out, instead of all failing for good
-// at the first send. Once the server has accepted the message (250 after
-// DATA) the send has succeeded, whatever happens to the QUIT that follows.
+// replies, timeouts and network errors are temporary (but for those
+// between the end of the message and the server's reply: see below), and
+// so is every failure before MAIL FROM (a refused connection, a greeting,
+// STARTTLS or AUTH refused, a 535 for a wrong password): it concerns the
+// sender's configuration, not the message, so the queued messages are
+// retried with backoff, and fail only once the dispatcher's attempts run
+// out, instead of all failing for good at the first send. Once the server
+// has accepted the message (250 after DATA) the send has succeeded,
+// whatever happens to the QUIT that follows.
 // An error names the step that failed, with the address it concerns
 // ("RCPT TO: 550 ...", "MAIL FROM:<news@vendor.example>: 550 ...", "AUTH
 // as quorum: 535 ..."), so that a failed entry's error tells a refused
 // recipient from a refused sender. It does not name the recipient: the
 // error goes to the dispatcher's log and outcomes, which an erasure of
 // the person does not reach (what the server's reply says is its own).
+//
+// Once the whole message is sent, to its final ".", the server may accept
+// it at any moment: a cancelled context no longer cuts the send there,
+// which waits for the server's reply until its deadline (Timeout, or the
+// context's deadline: a dispatcher's lease), so that a dispatch cancelled
+// then (a shutdown) records the server's answer. A send that gets no reply
+// then (the deadline passed, the connection dropped) has an unknown
+// outcome: the server may have delivered the message, and SMTP has no way
+// to ask. channel has no outcome for "perhaps sent", and a temporary
+// failure would have the message sent again, so it is a permanent failure
+// that says so and names the Message-ID to look for in the server's logs
+// ("end of DATA: no reply after the end of the message (...): the server
+// may have accepted it (Message-ID <...>), and it is not sent again, lest
+// it arrive twice"): at most once rather than twice, as the dispatcher
+// treats a sender that panics. A failure before the final "." (a
+// cancelled context, a dropped connection) is temporary: a server that
+// did not get the end of the message does not deliver it.
 package smtp
 
 import (
@@ -218,6 +236,13 @@ func (s *Sender) send(ctx context.Context, msg *channel.Message) (channel.Receip
 		return channel.Receipt{}, &channel.SendError{Permanent: true, Err: err}
 	}
 	if err := s.deliver(ctx, from, msg.To, raw); err != nil {
+		var u unknownOutcome
+		if errors.As(err, &u) {
+			// Not retried: the message would arrive twice if the server
+			// took it. channel has no outcome for "perhaps sent".
+			return channel.Receipt{}, &channel.SendError{Permanent: true,
+				Err: fmt.Errorf("%w: the server may have accepted it (Message-ID %s), and it is not sent again, lest it arrive twice", u.err, id)}
+		}
 		return channel.Receipt{}, classify(err)
 	}
 	return channel.Receipt{ProviderID: id, At: now}, nil
@@ -301,7 +326,23 @@ func (s *Sender) deliver(ctx context.Context, from, to string, raw []byte) error
 	if _, err := w.Write(raw); err != nil {
 		return fmt.Errorf("sending the message after DATA: %w", err)
 	}
+	// All but the final ".": until the server has it, it has no message
+	// to accept, and a failure is an ordinary one.
+	if err := c.Text.W.Flush(); err != nil {
+		return fmt.Errorf("sending the message after DATA: %w", err)
+	}
+	// From the final "." on, the server may accept the message at any
+	// moment: a cancellation no longer cuts the send, which waits for the
+	// reply until the deadline set on conn (Timeout, or ctx's deadline).
+	if !stop() {
+		return fmt.Errorf("sending the message after DATA: %w", ctx.Err())
+	}
 	if err := w.Close(); err != nil {
+		var te *textproto.Error
+		if !errors.As(err, &te) {
+			// No reply: the server may have accepted the message.
+			return unknownOutcome{fmt.Errorf("end of DATA: no reply after the end of the message (%w)", err)}
+		}
 		return fmt.Errorf("end of DATA: %w", err)
 	}
 	// The server has accepted the message (250 after DATA): a QUIT that
@@ -343,13 +384,22 @@ type sessionError struct{ err error }
 func (e sessionError) Error() string { return e.err.Error() }
 func (e sessionError) Unwrap() error { return e.err }
 
+// unknownOutcome is a failure after the whole message was sent, to its
+// final ".", and before the server's reply was read: the server may have
+// accepted the message.
+type unknownOutcome struct{ err error }
+
+func (e unknownOutcome) Error() string { return e.err.Error() }
+func (e unknownOutcome) Unwrap() error { return e.err }
+
 // classify turns an SMTP or network error into a *channel.SendError: 5xx
 // replies to MAIL FROM, RCPT TO and DATA are permanent, everything else
-// temporary (deliver classifies a 552 to RCPT TO itself, as temporary). A 5xx before MAIL FROM (a 535 for a wrong password, a 554
-// greeting) concerns the sender's configuration, not the message: every
-// message would get it, and failing them all for good would lose the
-// queue to one wrong setting; it is retried with backoff, until the
-// dispatcher's attempts run out.
+// temporary (deliver classifies a 552 to RCPT TO itself, as temporary, and
+// send a failure with an unknown outcome). A 5xx before MAIL FROM (a 535
+// for a wrong password, a 554 greeting) concerns the sender's
+// configuration, not the message: every message would get it, and failing
+// them all for good would lose the queue to one wrong setting; it is
+// retried with backoff, until the dispatcher's attempts run out.
 func classify(err error) error {
 	var se *channel.SendError
 	if errors.As(err, &se) {

@@ -49,6 +49,10 @@ type server struct {
 	msgs []received
 	// rcptErr, when set, is the reply to RCPT TO.
 	rcptErr error
+	// atEnd, when set, is called once the server has read a message, to
+	// its final ".", and before it replies: its error is the reply, and
+	// the message is taken only if it returns nil.
+	atEnd func(*gosmtp.Conn) error
 }
 
 func startServer(t *testing.T) *server { return startServerTLS(t, nil) }
@@ -64,8 +68,8 @@ func startServerTLS(t *testing.T, tc *tls.Config) *server {
 func startServerWith(t *testing.T, set func(*gosmtp.Server)) *server {
 	t.Helper()
 	s := &server{}
-	srv := gosmtp.NewServer(gosmtp.BackendFunc(func(*gosmtp.Conn) (gosmtp.Session, error) {
-		return &session{srv: s}, nil
+	srv := gosmtp.NewServer(gosmtp.BackendFunc(func(c *gosmtp.Conn) (gosmtp.Session, error) {
+		return &session{srv: s, conn: c}, nil
 	}))
 	srv.Domain = "localhost"
 	srv.AllowInsecureAuth = true
@@ -78,6 +82,13 @@ func startServerWith(t *testing.T, set func(*gosmtp.Server)) *server {
 	go srv.Serve(l)
 	t.Cleanup(func() { srv.Close() })
 	return s
+}
+
+// setAtEnd sets the server's atEnd.
+func (s *server) setAtEnd(f func(*gosmtp.Conn) error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.atEnd = f
 }
 
 func (s *server) received() []received {
@@ -93,6 +104,7 @@ func (discardLogger) Println(...any)        {}
 
 type session struct {
 	srv  *server
+	conn *gosmtp.Conn
 	user string
 	cur  received
 }
@@ -124,6 +136,14 @@ func (s *session) Data(r io.Reader) error {
 	b, err := io.ReadAll(r)
 	if err != nil {
 		return err
+	}
+	s.srv.mu.Lock()
+	atEnd := s.srv.atEnd
+	s.srv.mu.Unlock()
+	if atEnd != nil {
+		if err := atEnd(s.conn); err != nil {
+			return err
+		}
 	}
 	s.cur.Data, s.cur.User = b, s.user
 	s.srv.mu.Lock()
@@ -889,6 +909,102 @@ func TestSMTP552IsTemporaryOnlyAtRCPT(t *testing.T) {
 			require.Equal(t, tc.permanent, channel.IsPermanent(err), err.Error())
 			require.Equal(t, 552, se.Code)
 			require.EqualError(t, err, tc.want)
+		})
+	}
+}
+
+// TestSMTPCancelAfterTheEndOfTheMessage: a dispatch cancelled once the
+// server has the whole message, to its final ".", and before it replies,
+// does not abandon the send: the server may be accepting the message, and
+// a send cut there would be tried again and the message delivered twice.
+// The sender waits for the reply (within its deadline), and the
+// dispatcher records the delivery.
+func TestSMTPCancelAfterTheEndOfTheMessage(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t)
+	atEnd, release := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	srv.setAtEnd(func(*gosmtp.Conn) error {
+		once.Do(func() { close(atEnd) })
+		<-release
+		return nil
+	})
+	clk := clock.NewManual(t0)
+	ob := channel.NewMemoryOutbox()
+	es, err := ob.Enqueue(context.Background(), t0, *marketingEmail())
+	require.NoError(t, err)
+	s := newSender(t, srv.Addr, func(c *smtp.Config) { c.Clock = clk })
+	d, err := channel.NewDispatcher(channel.DispatcherConfig{Outbox: ob, Email: s, Clock: clk})
+	require.NoError(t, err)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		<-atEnd
+		cancel() // a shutdown, while the server decides
+		time.Sleep(100 * time.Millisecond)
+		close(release)
+	}()
+	rep, err := d.Dispatch(ctx)
+	require.NoError(t, err, "the batch was done")
+	require.Equal(t, 1, rep.Delivered, rep.Outcomes)
+	got, err := ob.Get(es[0].ID)
+	require.NoError(t, err)
+	require.Equal(t, channel.StatusDelivered, got.Status)
+
+	clk.Advance(time.Hour) // past the lease and any backoff
+	rep, err = d.Dispatch(context.Background())
+	require.NoError(t, err)
+	require.Zero(t, rep.Claimed, rep.Outcomes)
+	require.Len(t, srv.received(), 1)
+}
+
+// TestSMTPNoReplyAfterTheEndOfTheMessage: a send that gets no reply once
+// the server has the whole message (the reply comes too late, the
+// connection drops) has an unknown outcome: the server may have accepted
+// the message. It is a permanent failure that says so, with the
+// Message-ID to look for in the server's logs, not a temporary one: tried
+// again, the message would arrive twice.
+func TestSMTPNoReplyAfterTheEndOfTheMessage(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name  string
+		atEnd func(release <-chan struct{}) func(*gosmtp.Conn) error
+	}{
+		{name: "reply too late", atEnd: func(release <-chan struct{}) func(*gosmtp.Conn) error {
+			return func(*gosmtp.Conn) error { <-release; return nil }
+		}},
+		{name: "connection dropped", atEnd: func(<-chan struct{}) func(*gosmtp.Conn) error {
+			return func(c *gosmtp.Conn) error { c.Conn().Close(); return errors.New("gone") }
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv := startServer(t)
+			release := make(chan struct{})
+			t.Cleanup(func() { close(release) })
+			srv.setAtEnd(tc.atEnd(release))
+			clk := clock.NewManual(t0)
+			ob := channel.NewMemoryOutbox()
+			es, err := ob.Enqueue(context.Background(), t0, *marketingEmail())
+			require.NoError(t, err)
+			s := newSender(t, srv.Addr, func(c *smtp.Config) { c.Clock, c.Timeout = clk, time.Second })
+			d, err := channel.NewDispatcher(channel.DispatcherConfig{Outbox: ob, Email: s, Clock: clk})
+			require.NoError(t, err)
+
+			rep, err := d.Dispatch(context.Background())
+			require.NoError(t, err)
+			require.Equal(t, 1, rep.Failed, rep.Outcomes)
+			got, err := ob.Get(es[0].ID)
+			require.NoError(t, err)
+			require.Equal(t, channel.StatusFailed, got.Status)
+			require.Contains(t, got.LastError, "permanent failure: end of DATA: no reply after the end of the message (")
+			require.Contains(t, got.LastError, "): the server may have accepted it (Message-ID "+
+				smtp.MessageID("journey:intro:p-1", "vendor.example")+"), and it is not sent again, lest it arrive twice")
+
+			clk.Advance(time.Hour)
+			rep, err = d.Dispatch(context.Background())
+			require.NoError(t, err)
+			require.Zero(t, rep.Claimed, rep.Outcomes)
 		})
 	}
 }
