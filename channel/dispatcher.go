@@ -177,8 +177,10 @@ type Outcome struct {
 // did; an error means the outbox failed or ctx is done (claims not yet
 // recorded are retried when their lease expires). The outcome of a send
 // is recorded even when ctx is cancelled during the send (within the
-// lease), so a cancelled Dispatch does not send a message twice; a send
-// that fails because ctx is cancelled is not recorded. An entry whose
+// lease), so a cancelled Dispatch does not send a message twice: a
+// delivery, and a permanent failure (which may be a sender's "the
+// provider may have accepted it", as the SMTP sender's is); a send that
+// fails temporarily once ctx is cancelled is not recorded. An entry whose
 // claim was lost meanwhile (taken over after its lease, or deleted, as
 // erasure does) is counted in LeaseLost and logged, and the dispatch goes
 // on. Entries rescheduled during the call are not retried in the same call unless their next
@@ -369,8 +371,12 @@ func (d *Dispatcher) attempt(ctx, sendCtx context.Context, e *Entry, rec *Record
 			if receipt.Duplicate {
 				reason += " (the sender had already sent this key)"
 			}
-		} else if ctx.Err() != nil {
-			return "", 0, nil, ctx.Err() // stopping: the lease expires and another claim retries
+		} else if ctx.Err() != nil && !IsPermanent(err) {
+			// Stopping, and the failure may be the stop's: the lease
+			// expires and another claim retries. A permanent failure is
+			// the message's, and recorded: sent again, a message whose
+			// sender could not tell whether it went out would go twice.
+			return "", 0, nil, ctx.Err()
 		} else if IsPermanent(err) {
 			rec.Status, rec.Error = StatusFailed, err.Error()
 			reason = "permanent failure: " + err.Error()

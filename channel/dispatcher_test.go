@@ -296,9 +296,11 @@ func (s *cancellingSender) SendEmail(context.Context, *channel.Message) (channel
 // TestDispatchRecordsSendDespiteCancel: a send that succeeds is recorded
 // even if the context is cancelled during the send; otherwise the entry's
 // lease would expire and the message be sent a second time (twice to the
-// recipient over SMTP, which has no idempotency). A send that fails then
-// may have been cut short by the cancellation: it is not recorded, and
-// tried again once the lease expires.
+// recipient over SMTP, which has no idempotency). So is a permanent
+// failure (an SMTP sender's "the server may have accepted it"), which the
+// next claim would otherwise send again. A send that fails temporarily
+// then may have been cut short by the cancellation: it is not recorded,
+// and tried again once the lease expires.
 func TestDispatchRecordsSendDespiteCancel(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
@@ -306,9 +308,12 @@ func TestDispatchRecordsSendDespiteCancel(t *testing.T) {
 		err       error
 		want      channel.Status
 		wantSends int
+		final     channel.Status
 	}{
-		{name: "delivered", want: channel.StatusDelivered, wantSends: 1},
-		{name: "failed", err: errors.New("connection reset"), want: channel.StatusSending, wantSends: 2},
+		{name: "delivered", want: channel.StatusDelivered, wantSends: 1, final: channel.StatusDelivered},
+		{name: "failed", err: errors.New("connection reset"), want: channel.StatusSending, wantSends: 2, final: channel.StatusDelivered},
+		{name: "failed for good", err: &channel.SendError{Permanent: true, Err: errors.New("no reply after the end of the message")},
+			want: channel.StatusFailed, wantSends: 1, final: channel.StatusFailed},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -319,9 +324,10 @@ func TestDispatchRecordsSendDespiteCancel(t *testing.T) {
 
 			rep, err := b.disp.Dispatch(ctx)
 			require.Equal(t, tc.want, b.status(t, es[0].ID).Status)
-			if tc.want == channel.StatusDelivered {
+			if tc.want != channel.StatusSending {
 				require.NoError(t, err, "the batch was done")
-				require.Equal(t, 1, rep.Delivered)
+				require.Len(t, rep.Outcomes, 1)
+				require.Equal(t, tc.want, rep.Outcomes[0].Status)
 			} else {
 				require.ErrorIs(t, err, context.Canceled)
 				require.Empty(t, rep.Outcomes)
@@ -331,7 +337,7 @@ func TestDispatchRecordsSendDespiteCancel(t *testing.T) {
 			_, err = b.disp.Dispatch(context.Background())
 			require.NoError(t, err)
 			require.Equal(t, tc.wantSends, snd.sends)
-			require.Equal(t, channel.StatusDelivered, b.status(t, es[0].ID).Status)
+			require.Equal(t, tc.final, b.status(t, es[0].ID).Status)
 		})
 	}
 }

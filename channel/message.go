@@ -209,7 +209,8 @@ type Receipt struct {
 var (
 	// ErrPermanent is matched by a send error that retrying cannot fix (a
 	// rejected address, a 4xx from an SMS API about the message, an SMTP
-	// 5xx reply to MAIL FROM, RCPT TO or DATA).
+	// 5xx reply to MAIL FROM, RCPT TO or DATA), or that a retry could
+	// deliver twice (no SMTP reply after the whole message was sent).
 	ErrPermanent = errors.New("permanent delivery failure")
 	// ErrNotFound is returned by an outbox for an unknown entry.
 	ErrNotFound = errors.New("outbox entry not found")

@@ -14,7 +14,10 @@ import (
 // already delivered a key returns a Receipt with Duplicate set.
 //
 // It returns a *SendError (or any error matching ErrPermanent) for a failure
-// that retrying cannot fix; other errors are retried. Implementations are safe
+// that retrying cannot fix, or that a retry could turn into a second
+// delivery (the provider may have accepted the message, and the sender
+// cannot tell); other errors are retried. A permanent failure is recorded
+// even when ctx was cancelled during the send. Implementations are safe
 // for concurrent use and must not keep msg after returning.
 type EmailSender interface {
 	SendEmail(ctx context.Context, msg *Message) (Receipt, error)

@@ -1008,3 +1008,45 @@ func TestSMTPNoReplyAfterTheEndOfTheMessage(t *testing.T) {
 		})
 	}
 }
+
+// TestSMTPCancelThenNoReply: a dispatch cancelled once the server has the
+// whole message, which then does not reply before the send's deadline:
+// the outcome is unknown, and the entry is recorded as failed, saying so,
+// rather than left to be claimed and sent again.
+func TestSMTPCancelThenNoReply(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t)
+	atEnd, release := make(chan struct{}), make(chan struct{})
+	t.Cleanup(func() { close(release) })
+	var once sync.Once
+	srv.setAtEnd(func(*gosmtp.Conn) error {
+		once.Do(func() { close(atEnd) })
+		<-release
+		return nil
+	})
+	clk := clock.NewManual(t0)
+	ob := channel.NewMemoryOutbox()
+	es, err := ob.Enqueue(context.Background(), t0, *marketingEmail())
+	require.NoError(t, err)
+	s := newSender(t, srv.Addr, func(c *smtp.Config) { c.Clock, c.Timeout = clk, time.Second })
+	d, err := channel.NewDispatcher(channel.DispatcherConfig{Outbox: ob, Email: s, Clock: clk})
+	require.NoError(t, err)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		<-atEnd
+		cancel()
+	}()
+	rep, err := d.Dispatch(ctx)
+	require.NoError(t, err, "the batch was done")
+	require.Equal(t, 1, rep.Failed, rep.Outcomes)
+	got, err := ob.Get(es[0].ID)
+	require.NoError(t, err)
+	require.Equal(t, channel.StatusFailed, got.Status)
+	require.Contains(t, got.LastError, "the server may have accepted it")
+
+	clk.Advance(time.Hour)
+	rep, err = d.Dispatch(context.Background())
+	require.NoError(t, err)
+	require.Zero(t, rep.Claimed, rep.Outcomes)
+}
