@@ -20,6 +20,13 @@
 //	Message-ID: <3f1c...e9@mail.vendor.example>   (the same for every send of a key)
 //	X-Quorum-Idempotency-Key: journey:intro:p-1
 //
+// The Message-ID depends on the tenant too (Config.Tenant): a tenant
+// other than the default one has 16 more hex digits in its IDs, a hash
+// of its name ("<3f1c...e9.7a0b...51@mail.vendor.example>"), so that two
+// tenants (a workspace and its sandbox) sending the same key from the
+// same domain do not send the same Message-ID, of which a receiver that
+// de-duplicates by it would drop one.
+//
 // SMTP itself has no idempotency: a relay that accepts the same message twice
 // delivers it twice. The stable Message-ID lets an ESP or mail store that
 // de-duplicates by Message-ID (and mail clients, which thread by it) drop a
@@ -118,6 +125,16 @@ type Config struct {
 	// MessageIDDomain is the right-hand side of Message-IDs, a domain
 	// name. Default: the domain of the sender address.
 	MessageIDDomain string
+	// Tenant is the tenant (workspace or sandbox) whose messages the
+	// sender delivers, as the engine's Config.Tenant names it. It goes
+	// into the Message-IDs (see TenantMessageID), so that two tenants
+	// sending a message of the same key from the same domain do not give
+	// both the same Message-ID, which a receiver that de-duplicates by
+	// it would drop as a copy. "" and "default" (the engine's default
+	// tenant) leave the Message-IDs as MessageID gives them. A host with
+	// several tenants gives each its own Sender, as it gives each its
+	// own engine and dispatcher: a message does not say its tenant.
+	Tenant string
 	// Timeout bounds one delivery (connect to QUIT). Default 30s.
 	Timeout time.Duration
 	// Clock dates the messages. Default clock.System.
@@ -230,7 +247,7 @@ func (s *Sender) send(ctx context.Context, msg *channel.Message) (channel.Receip
 		return channel.Receipt{}, &channel.SendError{Permanent: true, Err: fmt.Errorf("message %q: %q is not a valid recipient", msg.Key, msg.To)}
 	}
 	now := s.cfg.Clock.Now()
-	id := MessageID(msg.Key, cmp.Or(s.cfg.MessageIDDomain, addrDomain(from)))
+	id := TenantMessageID(s.cfg.Tenant, msg.Key, cmp.Or(s.cfg.MessageIDDomain, addrDomain(from)))
 	raw, err := Compose(msg, from, id, now)
 	if err != nil {
 		return channel.Receipt{}, &channel.SendError{Permanent: true, Err: err}
@@ -419,9 +436,25 @@ func classify(err error) error {
 
 // MessageID returns the Message-ID for an idempotency key: the same key gives
 // the same ID, "<" + 32 hex digits of SHA-256(key) + "@" + domain + ">".
+// It is the default tenant's; see TenantMessageID.
 func MessageID(key, domain string) string {
 	sum := sha256.Sum256([]byte(key))
 	return "<" + hex.EncodeToString(sum[:16]) + "@" + cmp.Or(domain, "localhost") + ">"
+}
+
+// TenantMessageID returns the Message-ID for an idempotency key of a
+// tenant: for the default tenant ("" or "default"), MessageID's; for
+// another, the left-hand side goes on with "." and 16 hex digits of
+// SHA-256(tenant), "<" + 32 hex digits + "." + 16 hex digits + "@" +
+// domain + ">". The tenant is hashed, not written out: any name gives a
+// valid msg-id (dot-atom-text), and its recipients do not read it.
+func TenantMessageID(tenant, key, domain string) string {
+	if tenant == "" || tenant == "default" {
+		return MessageID(key, domain)
+	}
+	sum := sha256.Sum256([]byte(key))
+	ten := sha256.Sum256([]byte(tenant))
+	return "<" + hex.EncodeToString(sum[:16]) + "." + hex.EncodeToString(ten[:8]) + "@" + cmp.Or(domain, "localhost") + ">"
 }
 
 func addrDomain(addr string) string {

@@ -16,6 +16,7 @@ import (
 	"mime/multipart"
 	"net"
 	"net/mail"
+	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -1049,4 +1050,44 @@ func TestSMTPCancelThenNoReply(t *testing.T) {
 	rep, err = d.Dispatch(context.Background())
 	require.NoError(t, err)
 	require.Zero(t, rep.Claimed, rep.Outcomes)
+}
+
+// msgID matches an RFC 5322 msg-id of dot-atom-text on both sides.
+var msgID = regexp.MustCompile("^<[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*>$")
+
+// TestMessageIDIncludesTheTenant: two tenants (a workspace and its
+// sandbox) that send a message of the same key from the same domain send
+// different Message-IDs, which a receiver that de-duplicates by
+// Message-ID would otherwise drop one of. Each stays the same for every
+// send of the key, is a valid msg-id whatever the tenant's name holds,
+// and the default tenant's is the one MessageID gives.
+func TestMessageIDIncludesTheTenant(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t)
+	def := smtp.MessageID("journey:intro:p-1", "vendor.example")
+	seen := map[string]string{}
+	for _, tenant := range []string{"", "default", "acme", "acme-sandbox", `Acme Corp <x>@"y".`, "Zürich\r\n", "acme.sandbox"} {
+		s := newSender(t, srv.Addr, func(c *smtp.Config) { c.Tenant = tenant })
+		a, err := s.SendEmail(context.Background(), marketingEmail())
+		require.NoError(t, err)
+		again := newSender(t, srv.Addr, func(c *smtp.Config) { c.Tenant = tenant })
+		b, err := again.SendEmail(context.Background(), marketingEmail())
+		require.NoError(t, err)
+
+		require.Equal(t, a.ProviderID, b.ProviderID, "tenant %q: the same for every send of the key", tenant)
+		require.Regexp(t, msgID, a.ProviderID, "tenant %q", tenant)
+		require.Equal(t, smtp.TenantMessageID(tenant, "journey:intro:p-1", "vendor.example"), a.ProviderID, "tenant %q", tenant)
+		got := srv.received()
+		m, err := mail.ReadMessage(strings.NewReader(string(got[len(got)-1].Data)))
+		require.NoError(t, err)
+		require.Equal(t, a.ProviderID, m.Header.Get("Message-ID"), "tenant %q", tenant)
+		if tenant == "" || tenant == "default" {
+			require.Equal(t, def, a.ProviderID, "the default tenant's Message-IDs are as they were")
+			continue
+		}
+		other, dup := seen[a.ProviderID]
+		require.False(t, dup, "tenants %q and %q send the same Message-ID %s", other, tenant, a.ProviderID)
+		require.NotEqual(t, def, a.ProviderID, "tenant %q sends the default tenant's Message-ID", tenant)
+		seen[a.ProviderID] = tenant
+	}
 }
