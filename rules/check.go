@@ -152,7 +152,12 @@ func (p attrPatcher) Visit(node *ast.Node) {
 //
 // A variable bound with let to such an x reads as x written out in its
 // place: it is bound to x left nil, and each use of it is wrapped as x
-// was, except where it is compared with nil or given a default.
+// was, except where it is compared with nil or given a default. Where x
+// is an optional chain that may stop at a nil pointer before the map it
+// reads an element of (person?.consent.email), a second, hidden variable
+// is bound to that map, or nil where the chain stopped, so that a use
+// reads the zero value where x does, and the map's missing element where
+// x does.
 //
 // A string field that a map's missing element sets is never "" (see
 // [MissingElement]): elemPatcher refuses a rule that compares one with ""
@@ -169,12 +174,17 @@ type elemPatcher struct {
 
 // wrapping is what elemPatcher put around a node x: x ?? (missing(counter)
 // ? zero : zero) where counted, x ?? zero otherwise. missing says that
-// zero is the missing element of a map ([MissingElement]).
+// zero is the missing element of a map ([MissingElement]). stop, where
+// not "", names the hidden variable of a let (see elemPatcher.let) that
+// is nil where an optional chain stopped before that map: there x reads
+// stopZero, the zero value of its type, instead.
 type wrapping struct {
-	x       ast.Node
-	zero    any
-	counted bool
-	missing bool
+	x        ast.Node
+	zero     any
+	counted  bool
+	missing  bool
+	stop     string
+	stopZero any
 }
 
 func (p *elemPatcher) Visit(node *ast.Node) {
@@ -285,7 +295,7 @@ func (p *elemPatcher) missingField(x ast.Node) (elem any, name, value string) {
 		return nil, "", ""
 	}
 	w, ok := p.inner[m.Node]
-	if !ok || !w.missing || stopsBefore(w.x) {
+	if !ok || !w.missing || w.stop != "" || stopsBefore(w.x) {
 		return nil, "", ""
 	}
 	f, ok := exprField(reflect.ValueOf(w.zero), prop.Value)
@@ -347,7 +357,9 @@ func exprField(v reflect.Value, name string) (reflect.Value, bool) {
 // element that is not there, and wraps each use of the variable in n's
 // expression as the value was wrapped: the variable reads as its value
 // written out in its place. Of an optional chain whose last part is such
-// an element, a use reads as that element where the variable is nil.
+// an element, a use reads as that element where the variable is nil,
+// unless the chain may stop before the map it reads the element of (see
+// stopping).
 func (p *elemPatcher) let(n *ast.VariableDeclaratorNode) {
 	w, ok := p.inner[n.Value]
 	if !ok {
@@ -355,6 +367,9 @@ func (p *elemPatcher) let(n *ast.VariableDeclaratorNode) {
 	}
 	if c, ok := w.x.(*ast.ChainNode); ok {
 		if last, ok := p.inner[c.Node]; ok {
+			if last.missing && stopsBefore(last.x) && p.stopping(n, last, w) {
+				return
+			}
 			c.Node = last.x
 			last.x = c
 			w = last
@@ -362,6 +377,53 @@ func (p *elemPatcher) let(n *ast.VariableDeclaratorNode) {
 	}
 	n.Value = w.x
 	ast.Walk(&n.Expr, &varPatcher{p: p, name: n.Name, w: w})
+}
+
+// stopping binds the variable of let v = m?.x.key; ... where the chain
+// may stop at a nil pointer before the map (person?.consent.email): there
+// the chain reads the zero value of the element (a status ""), and where
+// the map does not hold the key its missing element (a status
+// "unknown"), which one nil cannot tell apart. It makes n
+//
+//	let $map:v = (m?.x ?? empty); let v = $map:v == nil ? nil : get($map:v, key); ...
+//
+// $map:v being nil only where the chain stopped (empty is an empty map of
+// m's type, for a nil map), and wraps each use of v as v ?? (missing(counter)
+// ? ($map:v == nil ? zero : missing) : missing). last is the wrapping of
+// get(m, key) in the chain, chain that of the chain. It reports false,
+// changing nothing, where m's type is not a map's.
+func (p *elemPatcher) stopping(n *ast.VariableDeclaratorNode, last, chain wrapping) bool {
+	g := last.x.(*ast.BuiltinNode) // get(m, key), as stopsBefore found
+	m, key := g.Arguments[0], g.Arguments[1]
+	t := m.Type()
+	var empty reflect.Value
+	switch {
+	case t == nil:
+		return false
+	case t.Kind() == reflect.Map:
+		empty = reflect.MakeMap(t)
+	case t.Kind() == reflect.Pointer && t.Elem().Kind() == reflect.Map:
+		empty = reflect.New(t.Elem())
+		empty.Elem().Set(reflect.MakeMap(t.Elem()))
+	default:
+		return false
+	}
+	loc := n.Location()
+	hidden := "$map:" + n.Name
+	at := func(x ast.Node) ast.Node { x.SetLocation(loc); return x }
+	ref := func() ast.Node { return at(&ast.IdentifierNode{Value: hidden}) }
+	reached := at(&ast.ChainNode{Node: at(&ast.BinaryNode{Operator: "??", Left: m, Right: at(&ast.ConstantNode{Value: empty.Interface()})})})
+	value := at(&ast.ConditionalNode{
+		Cond: at(&ast.BinaryNode{Operator: "==", Left: ref(), Right: at(&ast.NilNode{})}),
+		Exp1: at(&ast.NilNode{}),
+		Exp2: at(&ast.BuiltinNode{Name: "get", Arguments: []ast.Node{ref(), key}}),
+	})
+	v := &ast.VariableDeclaratorNode{Name: n.Name, Value: value, Expr: n.Expr}
+	at(v)
+	n.Name, n.Value, n.Expr = hidden, reached, v
+	w := wrapping{zero: last.zero, counted: true, missing: true, stop: hidden, stopZero: chain.zero}
+	ast.Walk(&v.Expr, &varPatcher{p: p, name: v.Name, w: w})
+	return true
 }
 
 // varPatcher wraps the uses of a variable bound with let (see
@@ -448,9 +510,20 @@ func (p *elemPatcher) wrap(node *ast.Node, x ast.Node, t reflect.Type) {
 func (p *elemPatcher) put(node *ast.Node, w wrapping) {
 	loc := (*node).Location()
 	var out ast.Node
-	if w.counted {
+	switch {
+	case w.stop != "":
+		zero := func() ast.Node {
+			stopped := &ast.BinaryNode{Operator: "==", Left: &ast.IdentifierNode{Value: w.stop}, Right: &ast.NilNode{}}
+			z := &ast.ConditionalNode{Cond: stopped, Exp1: &ast.ConstantNode{Value: w.stopZero}, Exp2: &ast.ConstantNode{Value: w.zero}}
+			for _, n := range []ast.Node{stopped.Left, stopped.Right, stopped, z.Exp1, z.Exp2, z} {
+				n.SetLocation(loc)
+			}
+			return z
+		}
+		out = orZeroOf(w.x, zero, p.counter, loc)
+	case w.counted:
 		out = orZero(w.x, w.zero, p.counter, loc)
-	} else {
+	default:
 		z := &ast.ConstantNode{Value: w.zero}
 		z.SetLocation(loc)
 		out = &ast.BinaryNode{Operator: "??", Left: w.x, Right: z}
@@ -463,12 +536,21 @@ func (p *elemPatcher) put(node *ast.Node, w wrapping) {
 // orZero returns x ?? (missing(counter) ? zero : zero): x, or when x is
 // nil the zero value, counted.
 func orZero(x ast.Node, zero any, counter *atomic.Uint64, loc file.Location) ast.Node {
+	return orZeroOf(x, func() ast.Node {
+		z := &ast.ConstantNode{Value: zero}
+		z.SetLocation(loc)
+		return z
+	}, counter, loc)
+}
+
+// orZeroOf is orZero with the zero value given by a node, which zero
+// makes (twice).
+func orZeroOf(x ast.Node, zero func() ast.Node, counter *atomic.Uint64, loc file.Location) ast.Node {
 	c := &ast.ConstantNode{Value: counter}
 	missing := &ast.CallNode{Callee: &ast.IdentifierNode{Value: missingFunc}, Arguments: []ast.Node{c}}
-	z1, z2 := &ast.ConstantNode{Value: zero}, &ast.ConstantNode{Value: zero}
-	def := &ast.ConditionalNode{Cond: missing, Exp1: z1, Exp2: z2}
+	def := &ast.ConditionalNode{Cond: missing, Exp1: zero(), Exp2: zero()}
 	w := &ast.BinaryNode{Operator: "??", Left: x, Right: def}
-	for _, n := range []ast.Node{c, missing.Callee, missing, z1, z2, def, w} {
+	for _, n := range []ast.Node{c, missing.Callee, missing, def, w} {
 		n.SetLocation(loc)
 	}
 	return w

@@ -134,8 +134,14 @@
 //
 // Compared with nil such an element is still nil (person.consent.email
 // == nil tells a channel without a statement, and so does let c =
-// person.consent.email; c == nil, while c.status reads "unknown"). The values that explain a
-// decision read it the same way: unknown. A missing key of any other map
+// person.consent.email; c == nil, while c.status reads "unknown"). An
+// optional chain that stops at a nil pointer before the map reads the
+// zero value, as any optional chain does: in an environment whose person
+// is a pointer, person?.consent.email.status is "" where the person is
+// nil, and "unknown" where the person has no statement about email; a
+// variable bound to the chain (let c = person?.consent.email; c.status)
+// reads the same. The values that explain a decision read a missing
+// element the same way: unknown. A missing key of any other map
 // (m.key, m["key"]) reads as the zero value of its element type.
 //
 // Each use of a default, a zero value or a map's missing element is
@@ -198,7 +204,8 @@
 // (person.consent.email.source == "") and other comparisons (!= "",
 // == "unknown", in) are not refused, nor one whose optional chain may stop
 // at a nil pointer before the map (person?.consent.email.status == "" in
-// an environment whose person is a pointer: nil reads "").
+// an environment whose person is a pointer: nil reads ""), written out or
+// bound to a variable (let c = person?.consent.email; c.status == "").
 //
 // Arithmetic on data is defined: / always gives a float64, and so do mean
 // and median, of a list or of numbers (mean(a, b) % 2 is a compile

@@ -335,6 +335,84 @@ func TestVariableReadsAsWrittenOut(t *testing.T) {
 	}
 }
 
+// stopsEnv holds pointers, before maps whose element types say what an
+// element the map does not hold reads as.
+type stopsEnv struct {
+	Person *b2b.Person `expr:"person"`
+	Plan   *levelEnv   `expr:"plan"`
+}
+
+// TestVariableOfAChainThatStopsBeforeTheMap: a variable bound to an
+// optional chain that reads a map's element after a pointer that may be
+// nil (let c = person?.consent.email) reads as the chain written out in
+// its place: where the pointer is nil the chain stops before the map and
+// reads the zero value ("" for a field), where the map does not hold the
+// key it reads the map's missing element ("unknown"). The variable used
+// to read the missing element in both cases, and a comparison of its
+// field with "" was refused as always false though it holds for a nil
+// pointer.
+func TestVariableOfAChainThatStopsBeforeTheMap(t *testing.T) {
+	t.Parallel()
+	envs := []struct {
+		name string
+		env  *stopsEnv
+	}{
+		{"nil pointer", &stopsEnv{}},
+		{"nil map", &stopsEnv{Person: &b2b.Person{}, Plan: &levelEnv{}}},
+		{"missing key", &stopsEnv{
+			Person: &b2b.Person{Consent: map[b2b.Channel]b2b.Consent{b2b.ChannelSMS: {Status: b2b.ConsentOptIn}}},
+			Plan:   &levelEnv{Levels: map[string]level{"silver": {Name: "silver"}}}}},
+		{"held", &stopsEnv{
+			Person: &b2b.Person{Consent: map[b2b.Channel]b2b.Consent{b2b.ChannelEmail: {Status: b2b.ConsentOptOut}}},
+			Plan:   &levelEnv{Levels: map[string]level{"gold": {Name: "gold"}}}}},
+	}
+	tests := []struct {
+		name        string
+		let, inline string
+		want        []bool // on each of envs
+	}{
+		{"element's field", `let l = plan?.levels.gold; l.name == ""`, `plan?.levels.gold.name == ""`, []bool{true, false, false, false}},
+		{"missing element's field", `let l = plan?.levels.gold; l.name == "none"`, `plan?.levels.gold.name == "none"`, []bool{false, true, true, false}},
+		{"compared with nil", `let l = plan?.levels.gold; l == nil`, `plan?.levels.gold == nil`, []bool{true, true, true, false}},
+		{"default", `let l = plan?.levels.gold; (l ?? plan?.levels.silver).name == ""`, `(plan?.levels.gold ?? plan?.levels.silver).name == ""`, []bool{true, false, false, false}},
+		{"bound again", `let l = plan?.levels.gold; let m = l; m.name == ""`, `plan?.levels.gold.name == ""`, []bool{true, false, false, false}},
+		{"field", `let c = person?.consent.email; c.status == ""`, `person?.consent.email.status == ""`, []bool{true, false, false, false}},
+		{"field unknown", `let c = person?.consent.email; c.status == "unknown"`, `person?.consent.email.status == "unknown"`, []bool{false, true, true, false}},
+		{"field of a chain", `let c = person?.consent.email; c?.status == ""`, `person?.consent.email?.status == ""`, []bool{true, false, false, false}},
+		{"nil or a field", `let c = person?.consent.email; c == nil || c.status == "opt-out"`,
+			`person?.consent.email == nil || person?.consent.email.status == "opt-out"`, []bool{true, true, true, true}},
+		{"optional map element", `let c = person?.consent?.email; c.status == ""`, `person?.consent?.email.status == ""`, []bool{true, false, false, false}},
+		{"in a predicate", `all([1], let c = person?.consent.email; c.status == "")`, `all([1], person?.consent.email.status == "")`, []bool{true, false, false, false}},
+	}
+	eng := rules.New()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			type result struct {
+				Values  []bool
+				Missing uint64
+			}
+			run := func(src string) result {
+				x, err := rules.Compile[stopsEnv, bool](eng, rules.Rule{Name: tt.name, Source: src})
+				require.NoError(t, err, src)
+				var r result
+				for _, e := range envs {
+					v, err := x.Eval(e.env)
+					require.NoError(t, err, "%s on %s", src, e.name)
+					r.Values = append(r.Values, v)
+				}
+				r.Missing = x.MissingAttributes()
+				return r
+			}
+			inline := run(tt.inline)
+			require.Equal(t, tt.want, inline.Values, tt.inline)
+			if diff := cmp.Diff(inline, run(tt.let)); diff != "" {
+				t.Errorf("%s reads otherwise than %s (-inline +let):\n%s", tt.let, tt.inline, diff)
+			}
+		})
+	}
+}
+
 // TestFindIndexWithoutMatch: findIndex and findLastIndex with no match
 // give -1, where expr gives nil for a value its checker types as an int
 // (nil >= 0 failed the rule at run time); compared with nil it is still
