@@ -161,7 +161,9 @@ func (p attrPatcher) Visit(node *ast.Node) {
 //
 // A string field that a map's missing element sets is never "" (see
 // [MissingElement]): elemPatcher refuses a rule that compares one with ""
-// (person.consent.email.status == ""), which is always false.
+// (person.consent.email.status == "", (person.consent.email.status ??
+// "") == "", person.consent.email.status in [""]), which is always
+// false (see never).
 type elemPatcher struct {
 	counter *atomic.Uint64
 	fail    func(n ast.Node, format string, args ...any)
@@ -170,6 +172,8 @@ type elemPatcher struct {
 	// nil can take the wrapping off, and a variable bound to it can put
 	// the wrapping on each use.
 	inner map[ast.Node]wrapping
+	// negated are the x in list of x not in list (see notIn).
+	negated map[ast.Node]bool
 }
 
 // wrapping is what elemPatcher put around a node x: x ?? (missing(counter)
@@ -250,29 +254,93 @@ func (p *elemPatcher) binary(n *ast.BinaryNode) {
 		if n.Operator == "==" {
 			p.never(n)
 		}
+	case "in":
+		p.never(n)
 	case "??":
 		p.unwrap(&n.Left)
 	}
 }
 
-// never refuses x == "" and "" == x where x is a string field that a
-// map's missing element sets: an element the map does not hold reads
-// that value, and one it holds has the field set, so the comparison is
-// always false. The rule's author most likely meant the element the map
-// does not hold, which reads the missing element's value.
+// never refuses x == "", "" == x and x in [""] where x is a string field
+// that a map's missing element sets, or such a field given a default
+// ((x ?? "") == ""): an element the map does not hold reads that value,
+// and one it holds has the field set, so the comparison is always false
+// (the field is never nil, so a default is never taken). The rule's
+// author most likely meant the element the map does not hold, which
+// reads the missing element's value.
+//
+// x in a list of other members besides "" (x in ["", "opt-in"]) can hold,
+// and is not refused, though its "" never matches: whether the "" was
+// written for an element the map does not hold (it reads the missing
+// element's value) or only to be safe, the rule cannot tell. x not in
+// [""] always holds, as x != "" does, and is not refused either.
 func (p *elemPatcher) never(n *ast.BinaryNode) {
-	for _, s := range [][2]ast.Node{{n.Left, n.Right}, {n.Right, n.Left}} {
-		if lit, ok := s[1].(*ast.StringNode); !ok || lit.Value != "" {
-			continue
+	switch n.Operator {
+	case "==":
+		for _, s := range [][2]ast.Node{{n.Left, n.Right}, {n.Right, n.Left}} {
+			if lit, ok := s[1].(*ast.StringNode); !ok || lit.Value != "" {
+				continue
+			}
+			elem, name, value := p.missingField(p.defaulted(s[0]))
+			if value == "" {
+				continue
+			}
+			p.fail(s[1], "this comparison is always false: %s; compare with %q to find one the map does not hold", neverEmpty(elem, name, value), value)
+			return
 		}
-		elem, name, value := p.missingField(s[0])
+	case "in":
+		list, ok := n.Right.(*ast.ArrayNode)
+		if !ok || len(list.Nodes) == 0 || p.negated[n] {
+			return
+		}
+		for _, m := range list.Nodes {
+			if lit, ok := m.(*ast.StringNode); !ok || lit.Value != "" {
+				return
+			}
+		}
+		elem, name, value := p.missingField(p.defaulted(n.Left))
 		if value == "" {
-			continue
+			return
 		}
-		t := reflect.TypeOf(elem)
-		p.fail(s[1], `this comparison is always false: the %s of a %v read from a map is never "" (one the map does not hold reads %q, %v's Missing value, and one it holds has its %s set); compare with %q to find one the map does not hold`,
-			name, t, value, t, name, value)
-		return
+		p.fail(list.Nodes[0], "this comparison is always false: %s; compare with %q to find one the map does not hold", neverEmpty(elem, name, value), value)
+	}
+}
+
+// notIn notes in negated each x in list that expr's parser made x not in
+// list of (a unary not with the location of its in; not (x in list) is
+// not one), before elemPatcher runs.
+type notIn map[ast.Node]bool
+
+func (m notIn) Visit(node *ast.Node) {
+	retype(node)
+	if u, ok := (*node).(*ast.UnaryNode); ok && u.Operator == "not" {
+		if b, ok := u.Node.(*ast.BinaryNode); ok && b.Operator == "in" && b.Location() == u.Location() {
+			m[b] = true
+		}
+	}
+}
+
+// neverEmpty says why the field name of elem, a map's missing element
+// whose field reads value, is never "".
+func neverEmpty(elem any, name, value string) string {
+	t := reflect.TypeOf(elem)
+	return fmt.Sprintf(`the %s of a %v read from a map is never "" (one the map does not hold reads %q, %v's Missing value, and one it holds has its %s set)`,
+		name, t, value, t, name)
+}
+
+// defaulted returns x without the defaults the rule gives it with ??
+// (x ?? "", (x ?? a) ?? b): where missingField finds the field that x
+// reads, x is never nil, so x ?? y is x.
+func (p *elemPatcher) defaulted(x ast.Node) ast.Node {
+	for {
+		b, ok := x.(*ast.BinaryNode)
+		if !ok || b.Operator != "??" {
+			return x
+		}
+		if _, ours := p.inner[b]; ours {
+			return x
+		}
+		x = b.Left
 	}
 }
 
@@ -463,7 +531,7 @@ func (v *varPatcher) Visit(node *ast.Node) {
 
 // reads reports whether x is a use of the variable, or a member or an
 // optional chain read from one (c.status, c?.status), as the first pass
-// may have wrapped it.
+// may have wrapped it, or one given a default (c.status ?? "").
 func (v *varPatcher) reads(x ast.Node) bool {
 	for {
 		if v.uses[x] {
@@ -478,6 +546,11 @@ func (v *varPatcher) reads(x ast.Node) bool {
 			x = n.Node
 		case *ast.MemberNode:
 			x = n.Node
+		case *ast.BinaryNode:
+			if n.Operator != "??" {
+				return false
+			}
+			x = n.Left // (c.status ?? "") == ""
 		default:
 			return false
 		}

@@ -200,11 +200,18 @@
 // a map's missing element sets compared with "" (see "Missing data").
 // person.consent.email.status == "" never holds, as a channel without a
 // statement reads "unknown" and a statement has a status; the error says
-// to compare with "unknown". A field the missing element leaves ""
+// to compare with "unknown". So are (person.consent.email.status ?? "")
+// == "" (the field is never nil, so its default is never taken) and
+// person.consent.email.status in [""]. A list with other members than ""
+// (in ["opt-in", ""]) is not refused: it holds for those members, and
+// whether its "" was written for a channel without a statement, which it
+// never matches (write "unknown" for those), or only to be safe cannot
+// be told from the rule. A field the missing element leaves ""
 // (person.consent.email.source == "") and other comparisons (!= "",
-// == "unknown", in) are not refused, nor one whose optional chain may stop
-// at a nil pointer before the map (person?.consent.email.status == "" in
-// an environment whose person is a pointer: nil reads ""), written out or
+// not in [""], == "unknown") are not refused, nor one whose optional
+// chain may stop at a nil pointer before the map
+// (person?.consent.email.status == "", or in [""], or ?? "", in an
+// environment whose person is a pointer: nil reads ""), written out or
 // bound to a variable (let c = person?.consent.email; c.status == "").
 //
 // Arithmetic on data is defined: / always gives a float64, and so do mean

@@ -220,6 +220,7 @@ func (e *ExprEngine) compile(src string, env reflect.Type, kind Kind) *compiled 
 	// constant, which forRule replaces with the rule's counter.
 	placeholder := new(atomic.Uint64)
 	grd := newGuard(src, env, lib)
+	negated := map[ast.Node]bool{}
 	opts := []expr.Option{
 		expr.Env(reflect.New(env).Elem().Interface()),
 		expr.MaxNodes(uint(e.limits.MaxNodes)),
@@ -231,7 +232,8 @@ func (e *ExprEngine) compile(src string, env reflect.Type, kind Kind) *compiled 
 		// patcher reports a comparison that is always false through
 		// the guard.
 		expr.Patch(grd),
-		expr.Patch(&elemPatcher{counter: placeholder, inner: map[ast.Node]wrapping{}, fail: grd.fail}),
+		expr.Patch(notIn(negated)),
+		expr.Patch(&elemPatcher{counter: placeholder, inner: map[ast.Node]wrapping{}, negated: negated, fail: grd.fail}),
 		expr.Patch(recheck{}),
 		expr.Function(missingFunc, func(p ...any) (any, error) {
 			p[0].(*atomic.Uint64).Add(1)

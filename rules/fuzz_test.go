@@ -77,6 +77,9 @@ func FuzzCompileEval(f *testing.F) {
 		`let c = person.consent?.email; (c ?? person.consent.sms).status == "unknown"`,
 		`person.consent.email.status == ""`,
 		`let c = person.consent?.email; c?.status == ""`,
+		`(person.consent.email.status ?? "") == ""`,
+		`person.consent.email.status in ["", "opt-in"]`,
+		`person.consent.email.status not in [""]`,
 	} {
 		f.Add(s)
 	}

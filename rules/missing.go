@@ -15,8 +15,9 @@ import "reflect"
 // A string field that the Missing value sets is taken to be set in every
 // element a map holds too, as b2b.(*Person).Validate requires a
 // consent's status: such a field is never "", and a rule that compares
-// it with "" (person.consent.email.status == "") is refused when it is
-// loaded, as always false.
+// it with "" (person.consent.email.status == "", or in [""], or given a
+// default, (person.consent.email.status ?? "") == "") is refused when it
+// is loaded, as always false.
 func MissingElement(t reflect.Type) (v any, ok bool) {
 	if t == nil || t.Kind() == reflect.Pointer || t.Kind() == reflect.Interface {
 		return nil, false

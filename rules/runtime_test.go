@@ -572,7 +572,8 @@ func TestRefusedBeforeRunTime(t *testing.T) {
 // "": an element the map does not hold reads the Missing value, and one
 // it holds has the field set. A rule that compares it with "" is always
 // false, which used to go unnoticed; it is refused when it is loaded,
-// in every form the field is read.
+// in every form the field is read, given a default ((x ?? "") == "") or
+// tested with in [""].
 func TestNeverEmptyFieldRefused(t *testing.T) {
 	t.Parallel()
 	refused := []struct {
@@ -594,6 +595,24 @@ func TestNeverEmptyFieldRefused(t *testing.T) {
 		{`person.title == "" || count(persons, .consent.sms.status == "") > 0`, `rule "r" 1:61: this comparison is always false`},
 		{`let c = person.consent.email; c.status == ""`, `rule "r" 1:43: this comparison is always false`},
 		{`let c = person.consent?.email; let d = c; d?.status == ""`, `this comparison is always false`},
+		// A default is never taken: the field is never nil.
+		{`(person.consent.email.status ?? "") == ""`,
+			"rule \"r\" 1:40: this comparison is always false: the status of a b2b.Consent read from a map is never \"\" (one the map does not hold reads \"unknown\", b2b.Consent's Missing value, and one it holds has its status set); compare with \"unknown\" to find one the map does not hold\n" +
+				"  | (person.consent.email.status ?? \"\") == \"\"\n" +
+				"  |                                        ^"},
+		{`"" == (person.consent.email.status ?? "")`, `rule "r" 1:1: this comparison is always false`},
+		{`(person.consent?.email?.status ?? "") == ""`, `rule "r" 1:42: this comparison is always false`},
+		{`(person.consent.email.status ?? "none") == ""`, `rule "r" 1:44: this comparison is always false`},
+		{`let c = person.consent.email; (c.status ?? "") == ""`, `rule "r" 1:51: this comparison is always false`},
+		// A list of which "" is the only member never holds.
+		{`person.consent.email.status in [""]`,
+			"rule \"r\" 1:33: this comparison is always false: the status of a b2b.Consent read from a map is never \"\" (one the map does not hold reads \"unknown\", b2b.Consent's Missing value, and one it holds has its status set); compare with \"unknown\" to find one the map does not hold\n" +
+				"  | person.consent.email.status in [\"\"]\n" +
+				"  |                                 ^"},
+		{`person.consent.email.status in ["", ""]`, `rule "r" 1:33: this comparison is always false`},
+		{`(person.consent.email.status ?? "") in [""]`, `rule "r" 1:41: this comparison is always false`},
+		{`let c = person.consent.email; c.status in [""]`, `rule "r" 1:44: this comparison is always false`},
+		{`not (person.consent.email.status in [""])`, `rule "r" 1:38: this comparison is always false`}, // as !(x == "")
 	}
 	eng := rules.New()
 	for _, tt := range refused {
@@ -603,12 +622,22 @@ func TestNeverEmptyFieldRefused(t *testing.T) {
 	}
 	_, err := rules.Compile[levelEnv, bool](eng, rules.Rule{Name: "r", Source: `levels.silver.name == ""`})
 	require.ErrorContains(t, err, `rule "r" 1:23: this comparison is always false: the name of a rules_test.level read from a map is never "" (one the map does not hold reads "none", rules_test.level's Missing value, and one it holds has its name set); compare with "none"`)
+	_, err = rules.Compile[levelEnv, bool](eng, rules.Rule{Name: "r", Source: `levels.silver.name in [""]`})
+	require.ErrorContains(t, err, `rule "r" 1:24: this comparison is always false: the name of a rules_test.level read from a map is never ""`)
 
 	accepted := []string{
 		`person.consent.email.status == "unknown"`,
 		`person.consent.email.status != ""`,
 		`"" != person.consent.sms.status`,
-		`person.consent.email.status in ["", "opt-in"]`,
+		`person.consent.email.status in ["", "opt-in"]`, // holds for opt-in
+		`person.consent.email.status in ["", "unknown"]`,
+		`person.consent.email.status not in ["", "opt-out"]`,
+		`person.consent.email.status in ["", person.title]`,
+		`person.consent.email.status not in [""]`, // always true, as != "" is
+		`(person.consent.email.status ?? "") != ""`,
+		`(person.consent.email.source ?? "") == ""`,
+		`person.consent.email.source in ["", "crm"]`,
+		`person.title in [""]`,
 		`person.consent.email.source == ""`, // Missing leaves the source ""
 		`person.consent.email == nil`,
 		`let c = person.consent.email; c == nil || c.source == ""`,
@@ -625,7 +654,9 @@ func TestNeverEmptyFieldRefused(t *testing.T) {
 		Person *b2b.Person            `expr:"person"`
 		People map[string]*b2b.Person `expr:"people"`
 	}
-	for _, src := range []string{`person?.consent.email.status == ""`, `people.ann?.consent.email.status == ""`, `person?.consent?.email?.status == ""`} {
+	for _, src := range []string{`person?.consent.email.status == ""`, `people.ann?.consent.email.status == ""`, `person?.consent?.email?.status == ""`,
+		`(person?.consent.email.status ?? "") == ""`, `person?.consent.email.status in [""]`, `(person?.consent.email.status ?? "") in [""]`,
+		`let c = person?.consent.email; (c.status ?? "") == ""`, `let c = person?.consent.email; c.status in [""]`} {
 		x, err := rules.Compile[ptrEnv, bool](eng, rules.Rule{Name: "r", Source: src})
 		require.NoError(t, err, src)
 		got, err := x.Eval(&ptrEnv{})
