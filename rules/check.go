@@ -182,6 +182,9 @@ type elemPatcher struct {
 // not "", names the hidden variable of a let (see elemPatcher.let) that
 // is nil where an optional chain stopped before that map: there x reads
 // stopZero, the zero value of its type, instead.
+//
+// typ is the type of the node the wrapping replaced: expr's checker has
+// not typed the wrapping yet when elemPatcher visits its parent.
 type wrapping struct {
 	x        ast.Node
 	zero     any
@@ -189,6 +192,7 @@ type wrapping struct {
 	missing  bool
 	stop     string
 	stopZero any
+	typ      reflect.Type
 }
 
 func (p *elemPatcher) Visit(node *ast.Node) {
@@ -200,7 +204,11 @@ func (p *elemPatcher) Visit(node *ast.Node) {
 			g.SetLocation(n.Location())
 			return g
 		}
-		switch base := n.Node.Nature().Deref(nil); base.Kind {
+		base := n.Node.Nature().Deref(nil)
+		if m := p.wrappedMap(n.Node); m != nil {
+			base.Kind, base.Type = reflect.Map, m // person?.consent["email"]
+		}
+		switch base.Kind {
 		case reflect.Slice, reflect.Array:
 			p.wrap(node, get(), n.Type())
 		case reflect.Map:
@@ -219,7 +227,11 @@ func (p *elemPatcher) Visit(node *ast.Node) {
 			if len(n.Arguments) != 2 {
 				return // refused by the checker
 			}
-			if m := n.Arguments[0].Nature().Deref(nil); m.Kind == reflect.Map {
+			m := n.Arguments[0].Nature().Deref(nil)
+			if t := p.wrappedMap(n.Arguments[0]); t != nil {
+				m.Kind, m.Type = reflect.Map, t // get(person?.consent, "email")
+			}
+			if m.Kind == reflect.Map {
 				if missing, ok := MissingElement(m.Type.Elem()); ok {
 					p.put(node, wrapping{x: n, zero: missing, counted: true, missing: true})
 					return
@@ -238,6 +250,27 @@ func (p *elemPatcher) Visit(node *ast.Node) {
 	case *ast.VariableDeclaratorNode:
 		p.let(n)
 	}
+}
+
+// wrappedMap returns the map type of x where x is a wrapping put in this
+// pass around a map, or a pointer to one: an optional chain that ends
+// at a map (expr's chain ends before an index: person?.consent["email"]
+// is (person?.consent)["email"]). Otherwise it returns nil, and a read of
+// x is typed by expr's checker. A list read from such a chain
+// (account?.domains[0]) is left to expr.
+func (p *elemPatcher) wrappedMap(x ast.Node) reflect.Type {
+	w, ok := p.inner[x]
+	if !ok || w.typ == nil {
+		return nil
+	}
+	t := w.typ
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Map {
+		return nil
+	}
+	return t
 }
 
 // binary takes the wrapping off an operand compared with nil or given a
@@ -582,6 +615,7 @@ func (p *elemPatcher) wrap(node *ast.Node, x ast.Node, t reflect.Type) {
 // put replaces *node with w.x wrapped as w says.
 func (p *elemPatcher) put(node *ast.Node, w wrapping) {
 	loc := (*node).Location()
+	w.typ = (*node).Type()
 	var out ast.Node
 	switch {
 	case w.stop != "":

@@ -140,7 +140,11 @@
 // is a pointer, person?.consent.email.status is "" where the person is
 // nil, and "unknown" where the person has no statement about email; a
 // variable bound to the chain (let c = person?.consent.email; c.status)
-// reads the same. The values that explain a decision read a missing
+// reads the same. An index ends expr's optional chain, though:
+// person?.consent["email"].status reads as
+// (person?.consent)["email"].status, as get(person?.consent,
+// "email").status does, "unknown" where the person is nil too (a nil map
+// holds no channel). The values that explain a decision read a missing
 // element the same way: unknown. A missing key of any other map
 // (m.key, m["key"]) reads as the zero value of its element type.
 //

@@ -413,6 +413,58 @@ func TestVariableOfAChainThatStopsBeforeTheMap(t *testing.T) {
 	}
 }
 
+// TestMapReadAfterAnOptionalChain: expr's optional chain ends before an
+// index (person?.consent["email"] is (person?.consent)["email"]), and a
+// map read from such a chain, by index or with get, reads the map's
+// missing element for a key it does not hold, as every other read of the
+// map does, also where the chain stopped (a nil map holds no key). It
+// used to read the zero value (a status ""), uncounted.
+func TestMapReadAfterAnOptionalChain(t *testing.T) {
+	t.Parallel()
+	envs := []*stopsEnv{
+		{},
+		{Person: &b2b.Person{Consent: map[b2b.Channel]b2b.Consent{b2b.ChannelSMS: {Status: b2b.ConsentOptIn}}},
+			Plan: &levelEnv{Levels: map[string]level{"silver": {Name: "silver"}}}},
+		{Person: &b2b.Person{Consent: map[b2b.Channel]b2b.Consent{b2b.ChannelEmail: {Status: b2b.ConsentOptOut}}},
+			Plan: &levelEnv{Levels: map[string]level{"gold": {Name: "gold"}}}},
+	}
+	tests := []struct {
+		src     string
+		want    []string // on each of envs
+		missing uint64   // the nil pointer and each missing key
+	}{
+		{`person?.consent["email"].status`, []string{"unknown", "unknown", "opt-out"}, 3},
+		{`get(person?.consent, "email").status`, []string{"unknown", "unknown", "opt-out"}, 3},
+		{`plan?.levels["gold"].name`, []string{"none", "none", "gold"}, 3},
+		{`get(plan?.levels, "gold").name`, []string{"none", "none", "gold"}, 3},
+		{`let c = person?.consent["email"]; c.status`, []string{"unknown", "unknown", "opt-out"}, 3},
+	}
+	eng := rules.New()
+	for _, tt := range tests {
+		x, err := rules.Compile[stopsEnv, string](eng, rules.Rule{Name: "r", Source: tt.src})
+		require.NoError(t, err, tt.src)
+		var got []string
+		for _, e := range envs {
+			v, err := x.Eval(e)
+			require.NoError(t, err, tt.src)
+			got = append(got, v)
+		}
+		require.Equal(t, tt.want, got, tt.src)
+		require.Equal(t, tt.missing, x.MissingAttributes(), tt.src)
+	}
+	// It is never "", and the comparison is refused as for any read of
+	// the map.
+	_, err := rules.Compile[stopsEnv, bool](eng, rules.Rule{Name: "r", Source: `person?.consent["email"].status == ""`})
+	require.ErrorContains(t, err, `rule "r" 1:36: this comparison is always false`)
+	x, err := rules.Compile[stopsEnv, bool](eng, rules.Rule{Name: "r", Source: `person?.consent["email"] == nil`})
+	require.NoError(t, err)
+	for _, e := range envs[:2] {
+		got, err := x.Eval(e)
+		require.NoError(t, err)
+		require.True(t, got, "== nil tells an element that is not there")
+	}
+}
+
 // TestFindIndexWithoutMatch: findIndex and findLastIndex with no match
 // give -1, where expr gives nil for a value its checker types as an int
 // (nil >= 0 failed the rule at run time); compared with nil it is still
