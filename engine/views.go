@@ -45,7 +45,13 @@ type PersonView struct {
 	Link   identity.Link
 	// Classified says what the persona classifier filled in, and why.
 	Classified []string
+	// Score is the person's score under the program's group scoring
+	// model as of the view's time; Breakdown is the model's explanation
+	// of it, and Adjustment the part of Score that journeys'
+	// adjust_score actions on the person added, which the model does not
+	// explain: Score is Breakdown.Score plus Adjustment.
 	Score      float64
+	Adjustment float64
 	Breakdown  scoring.Explanation
 }
 
@@ -115,7 +121,8 @@ func (e *Engine) Account(ctx context.Context, id b2b.AccountID, now time.Time) (
 	ps := &pass{e: e, p: p, st: st, now: now, id: id}
 	v := AccountView{Account: st.Account, MergedInto: st.MergedInto, Absorbed: slices.Clone(st.Absorbed), Version: rec.Version, At: now, Audiences: st.Audiences.Names(), Lists: st.Lists}
 	for _, pe := range st.Persons {
-		pv := PersonView{Person: pe.Person, Link: pe.Link, Classified: pe.Classified, Score: ps.personScore(pe.Person.ID)}
+		pv := PersonView{Person: pe.Person, Link: pe.Link, Classified: pe.Classified, Score: ps.personScore(pe.Person.ID),
+			Adjustment: st.Adjustments["person/"+string(pe.Person.ID)]}
 		if l := st.Scores[p.GroupScorer.Name()]; l != nil {
 			if pst := l.Persons[pe.Person.ID]; pst != nil {
 				if x, err := p.GroupScorer.Explain(pe.Person.ID, pst, now); err == nil {
