@@ -104,8 +104,9 @@ type Config struct {
 	// governance.Statement) and usually carries a signed token. It is
 	// required when a program (Program or one of History, or one
 	// installed later) has a template that reads {{.UnsubscribeURL}}, as
-	// every marketing e-mail does: New and Install refuse such a program
-	// without it, since no default link could unsubscribe anyone.
+	// every marketing e-mail does: Validate (and so New) and Install
+	// refuse such a program without it, since no default link could
+	// unsubscribe anyone.
 	UnsubscribeURL func(account b2b.AccountID, person b2b.PersonID) string
 }
 
@@ -161,6 +162,19 @@ func (c Config) Validate() error {
 	ps.Add("activityConsent", c.ActivityConsent.Validate())
 	if c.ConsentRules.Window < 0 {
 		ps.Addf("consentRules.window", "must not be negative")
+	}
+	if c.UnsubscribeURL == nil {
+		// New would refuse to install such a program (see Install).
+		for i, p := range c.History {
+			if p != nil {
+				if err := needsUnsubscribeURL(p); err != nil {
+					ps.Add("unsubscribeURL", fmt.Errorf("history[%d]: %w", i, err))
+				}
+			}
+		}
+		if c.Program != nil {
+			ps.Add("unsubscribeURL", needsUnsubscribeURL(c.Program))
+		}
 	}
 	return ps.Err("engine config")
 }

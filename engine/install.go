@@ -45,13 +45,9 @@ func (e *Engine) Install(p *program.Program) error {
 	if p == nil {
 		return errors.New("install: a program is required")
 	}
-	if e.cfg.UnsubscribeURL == nil && p.Templates != nil {
-		switch names := p.Templates.Reading("UnsubscribeURL"); len(names) {
-		case 0:
-		case 1:
-			return fmt.Errorf("install program %q: template %s reads {{.UnsubscribeURL}}: %w", p.Name, names[0], ErrNoUnsubscribeURL)
-		default:
-			return fmt.Errorf("install program %q: templates %s read {{.UnsubscribeURL}}: %w", p.Name, strings.Join(names, ", "), ErrNoUnsubscribeURL)
+	if e.cfg.UnsubscribeURL == nil {
+		if err := needsUnsubscribeURL(p); err != nil {
+			return fmt.Errorf("install %w", err)
 		}
 	}
 	e.installMu.Lock()
@@ -70,6 +66,23 @@ func (e *Engine) Install(p *program.Program) error {
 	e.prog.Store(p)
 	e.cfg.Logger.Info("program installed", "program", p.Name, "version", p.Version)
 	return nil
+}
+
+// needsUnsubscribeURL returns ErrNoUnsubscribeURL, naming them, when
+// templates of p read {{.UnsubscribeURL}}: an engine without
+// Config.UnsubscribeURL cannot run p.
+func needsUnsubscribeURL(p *program.Program) error {
+	if p.Templates == nil {
+		return nil
+	}
+	switch names := p.Templates.Reading("UnsubscribeURL"); len(names) {
+	case 0:
+		return nil
+	case 1:
+		return fmt.Errorf("program %q: template %s reads {{.UnsubscribeURL}}: %w", p.Name, names[0], ErrNoUnsubscribeURL)
+	default:
+		return fmt.Errorf("program %q: templates %s read {{.UnsubscribeURL}}: %w", p.Name, strings.Join(names, ", "), ErrNoUnsubscribeURL)
+	}
 }
 
 // warnDroppedStages logs a warning for each stage an interest's stage

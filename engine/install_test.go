@@ -329,7 +329,7 @@ func TestInstallDroppingAStage(t *testing.T) {
 
 // TestProgramsThatReadTheUnsubscribeLinkNeedOne: a program whose
 // templates read {{.UnsubscribeURL}} (every marketing e-mail does, an SMS
-// may) is refused, at New and at Install, by an engine with no
+// may) is refused, at New (Config.Validate) and at Install, by an engine with no
 // Config.UnsubscribeURL, naming the templates; the program installed
 // before stays. A program that reads none needs none, and its messages
 // carry no link.
@@ -371,7 +371,7 @@ func TestProgramsThatReadTheUnsubscribeLinkNeedOne(t *testing.T) {
 				return
 			}
 			require.ErrorIs(t, err, engine.ErrNoUnsubscribeURL)
-			require.EqualError(t, err, tc.refused)
+			require.EqualError(t, err, "engine config: unsubscribeURL: "+strings.TrimPrefix(tc.refused, "install "), "a config problem")
 			_, err = engine.New(engine.Config{Store: memory.New(), Program: compile(tc.defs), UnsubscribeURL: unsubscribeURL})
 			require.NoError(t, err, "with the host's link")
 
