@@ -235,7 +235,11 @@ func (e *Engine) Accounts(ctx context.Context, key, value string) ([]b2b.Account
 	}
 }
 
-// Events returns the event log of one account ("" for all), after seq.
+// Events returns the event log of one account ("" for all the tenant's
+// accounts): up to limit events (limit <= 0: 1,000) whose Seq is after
+// afterSeq (0 or less: from the first), in Seq order. To read on, call
+// again with the last event's Seq as afterSeq, until a call returns none.
+// An account never upserted has no events (not an error).
 func (e *Engine) Events(ctx context.Context, account b2b.AccountID, afterSeq int64, limit int) ([]store.Event, error) {
 	return e.cfg.Store.Events(ctx, &store.EventsParams{Tenant: e.cfg.Tenant, Account: account, AfterSeq: afterSeq, Limit: limit})
 }
