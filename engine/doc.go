@@ -197,8 +197,10 @@
 // Advance reached).
 // Config.Logger receives structured records with stable keys: "program
 // installed" (program, version), "input rejected" (kind, index, activity,
-// account, reason, detail), "message not delivered" (entry, account,
-// channel, status, reason: a message failed or suppressed when claimed)
+// account, reason, detail; a person record's detail names the fields at
+// fault, not their values, which the Report quotes), "message not
+// delivered" (entry, account, channel, status, reason: a message failed
+// or suppressed when claimed)
 // and "person erased" (accounts, redacted, events, outbox; it names no
 // one) at Info; "outbox entry not rendered, retried when its lease ends"
 // (entry, account, err), "account due again at the same instant, caught

@@ -3,6 +3,7 @@ package engine
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"maps"
@@ -275,6 +276,33 @@ func (e *Engine) reject(rep *Report, r Rejection) {
 	e.logRejection(r)
 }
 
+// rejectPerson refuses a person record as invalid: the report says what
+// exactly was wrong, quoting the record's values, the log only which
+// fields: what it holds no erasure of the person reaches.
+func (e *Engine) rejectPerson(rep *Report, index int, err error) {
+	r := Rejection{Kind: KindPerson, Index: index, Reason: "invalid", Detail: err.Error()}
+	rep.Rejected = append(rep.Rejected, r)
+	e.counters.reject(r.Reason, 1)
+	var fields []string
+	var ve *b2b.ValidationError
+	if errors.As(err, &ve) {
+		for _, p := range ve.Problems {
+			if p.Path != "" && !slices.Contains(fields, p.Path) {
+				fields = append(fields, p.Path)
+			}
+		}
+	}
+	switch len(fields) {
+	case 0:
+		r.Detail = "invalid record"
+	case 1:
+		r.Detail = "invalid field: " + fields[0]
+	default:
+		r.Detail = "invalid fields: " + strings.Join(fields, ", ")
+	}
+	e.logRejection(r)
+}
+
 // logRejection records a refused input at Info level with stable keys.
 func (e *Engine) logRejection(r Rejection) {
 	e.cfg.Logger.LogAttrs(context.Background(), slog.LevelInfo, "input rejected",
@@ -354,12 +382,12 @@ func (e *Engine) applyAccounts(works map[b2b.AccountID]*work, recs []identity.Ac
 func (e *Engine) applyPersons(works map[b2b.AccountID]*work, recs []identity.PersonRecord, rep *Report) {
 	for i, rec := range recs {
 		if err := storablePersonRecord(&rec); err != nil {
-			e.reject(rep, Rejection{Kind: KindPerson, Index: i, Reason: "invalid", Detail: err.Error()})
+			e.rejectPerson(rep, i, err)
 			continue
 		}
 		res, err := e.graph.AddPerson(rec)
 		if err != nil {
-			e.reject(rep, Rejection{Kind: KindPerson, Index: i, Reason: "invalid", Detail: err.Error()})
+			e.rejectPerson(rep, i, err)
 			continue
 		}
 		e.counters.records.Add(1)
