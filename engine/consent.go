@@ -393,6 +393,9 @@ func (ps *pass) consentForbids(p *b2b.Person, ch b2b.Channel) string {
 // suppressed is why a queued message is not sent on purpose (its
 // recipient's consent forbids it now, they left the account, they had
 // the step's message already): recorded as suppressed, not as failed.
-type suppressed string
+// logged, when why names persons (a recipient who left the account or
+// merged into another person), says it without naming them, for the log,
+// which no erasure reaches; the event log, under the recipient, has why.
+type suppressed struct{ why, logged string }
 
-func (s suppressed) Error() string { return string(s) }
+func (s suppressed) Error() string { return s.why }

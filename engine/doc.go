@@ -200,7 +200,8 @@
 // account, reason, detail; a person record's detail names the fields at
 // fault, not their values, which the Report quotes), "message not
 // delivered" (entry, account, channel, status, reason: a message failed
-// or suppressed when claimed)
+// or suppressed when claimed; a reason that names persons, a recipient
+// who left the account or merged into another, says it without them)
 // and "person erased" (accounts, redacted, events, outbox; it names no
 // one) at Info; "outbox entry not rendered, retried when its lease ends"
 // (entry, account, err), "account due again at the same instant, caught

@@ -152,7 +152,7 @@ func (o *outbox) Claim(ctx context.Context, p channel.ClaimParams) ([]channel.En
 			e, ref, reason := entryOf(en)
 			if reason == nil && e.Message.Channel != channel.ChannelSalesAlert && o.e.suppression.has(e.Message.To) {
 				// Queued before the address was erased (or suppressed).
-				if err := o.finish(ctx, en, channel.StatusSuppressed, "the address was erased", p.Now); err != nil && !errors.Is(err, store.ErrConflict) && !errors.Is(err, store.ErrNotFound) {
+				if err := o.finish(ctx, en, channel.StatusSuppressed, "the address was erased", "", p.Now); err != nil && !errors.Is(err, store.ErrConflict) && !errors.Is(err, store.ErrNotFound) {
 					return out, err
 				}
 				continue
@@ -174,10 +174,12 @@ func (o *outbox) Claim(ctx context.Context, p channel.ClaimParams) ([]channel.En
 			if reason != nil {
 				out = dropLast(out)
 				status := channel.StatusFailed
-				if _, ok := reason.(suppressed); ok {
+				var logged string
+				if s, ok := reason.(suppressed); ok {
 					status = channel.StatusSuppressed // not to be sent on purpose (consent withdrawn, the recipient left)
+					logged = s.logged
 				}
-				if err := o.finish(ctx, en, status, reason.Error(), p.Now); err != nil && !errors.Is(err, store.ErrConflict) && !errors.Is(err, store.ErrNotFound) {
+				if err := o.finish(ctx, en, status, reason.Error(), logged, p.Now); err != nil && !errors.Is(err, store.ErrConflict) && !errors.Is(err, store.ErrNotFound) {
 					return out, err
 				}
 				continue
@@ -255,8 +257,9 @@ const maxMergeHops = 16
 // rendered) or suppressed (its address was erased, its recipient's
 // consent forbids it, they left the account) for good, with why: in
 // the event log (under the entry's person, so that erasing the person
-// erases it), the counters and the log.
-func (o *outbox) finish(ctx context.Context, en store.OutboxEntry, status channel.Status, reason string, now time.Time) error {
+// erases it), the counters and the log: there, as logged says it when
+// reason names persons (see suppressed), for no erasure reaches the log.
+func (o *outbox) finish(ctx context.Context, en store.OutboxEntry, status channel.Status, reason, logged string, now time.Time) error {
 	data, _ := json.Marshal(failedEvent{Attempt: en.Attempts, Error: reason, Key: en.ID, Status: status})
 	err := o.e.cfg.Store.AckOutbox(ctx, &store.AckParams{Tenant: o.e.cfg.Tenant, ID: en.ID, Seq: en.Seq, Attempt: en.Attempts,
 		Status: store.OutboxStatus(status), Error: reason, Now: now,
@@ -270,7 +273,7 @@ func (o *outbox) finish(ctx context.Context, en store.OutboxEntry, status channe
 	o.e.counters.delivery(string(status))
 	o.e.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "message not delivered",
 		slog.String("entry", en.ID), slog.String("account", string(en.Account)), slog.String("channel", en.Channel),
-		slog.String("status", string(status)), slog.String("reason", reason))
+		slog.String("status", string(status)), slog.String("reason", cmp.Or(logged, reason)))
 	return nil
 }
 

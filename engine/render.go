@@ -27,7 +27,7 @@ func (ps *pass) render(msg *channel.Message, ref *renderRef) error {
 		}
 	}
 	if why := ps.consentForbids(&pe.Person, msg.Channel); why != "" {
-		return suppressed(why)
+		return suppressed{why: why}
 	}
 	g := ps.groupFor(&journey.OutboxEntry{Group: ref.Group, SolutionInterest: ref.Interest})
 	var gv channel.GroupView
@@ -102,7 +102,7 @@ func (ps *pass) mergedRecipient(msg *channel.Message, ref *renderRef) (*personEn
 		pe = ps.st.person(gp.ID)
 	}
 	if pe == nil {
-		return nil, suppressed(ps.leftAccount(msg.Person, &gp))
+		return nil, suppressed{why: ps.leftAccount(msg.Person, &gp), logged: "the recipient left the account"}
 	}
 	if !ref.Sent.IsZero() {
 		// The message's own record and the person's of the same step,
@@ -113,7 +113,8 @@ func (ps *pass) mergedRecipient(msg *channel.Message, ref *renderRef) (*personEn
 				continue
 			}
 			if slices.Contains(steps, c.Step) {
-				return nil, suppressed(fmt.Sprintf("the records of %s merged into %s, who had the step's message already", msg.Person, pe.Person.ID))
+				return nil, suppressed{why: fmt.Sprintf("the records of %s merged into %s, who had the step's message already", msg.Person, pe.Person.ID),
+					logged: "the recipient's records merged into a person who had the step's message already"}
 			}
 			steps = append(steps, c.Step)
 		}
