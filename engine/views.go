@@ -95,7 +95,9 @@ type JourneyPosition struct {
 	Nodes     []string
 	Interests []string
 	Reasons   []string
-	// Due is when the instance next needs time to pass.
+	// Due is when the instance next needs time to pass: the end of a
+	// track's wait or timeout, or the journey's end date (which ends the
+	// instance), whichever comes first.
 	Due time.Time
 }
 
@@ -163,7 +165,15 @@ func (e *Engine) Account(ctx context.Context, id b2b.AccountID, now time.Time) (
 		v.Groups = append(v.Groups, gv)
 	}
 	for _, in := range st.Journeys.Instances {
-		v.Journeys = append(v.Journeys, positionOf(in))
+		jp := positionOf(in)
+		if p.Journeys != nil {
+			// The journey's end date ends the instance then, whatever
+			// its tracks wait for (journey.Journey.EndAt).
+			if jv, ok := p.Journeys.Latest(in.Journey); ok {
+				jp.Due = earliest(jp.Due, jv.Definition().EndAt)
+			}
+		}
+		v.Journeys = append(v.Journeys, jp)
 	}
 	v.Decisions, err = e.latestEvents(ctx, id, viewDecisions)
 	return v, err
