@@ -198,7 +198,8 @@
 // Config.Logger receives structured records with stable keys: "program
 // installed" (program, version), "input rejected" (kind, index, activity,
 // account, reason, detail; a person record's detail names the fields at
-// fault, not their values, which the Report quotes), "message not
+// fault, not their values, which the Report quotes, and an unknown
+// person's is empty, not their ID), "message not
 // delivered" (entry, account, channel, status, reason: a message failed
 // or suppressed when claimed; a reason that names persons, a recipient
 // who left the account or merged into another, says it without them)

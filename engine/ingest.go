@@ -304,10 +304,16 @@ func (e *Engine) rejectPerson(rep *Report, index int, err error) {
 }
 
 // logRejection records a refused input at Info level with stable keys.
+// An unknown person's detail, which only names the person (whom no
+// erasure reaches in the log), is left out: the reason says it.
 func (e *Engine) logRejection(r Rejection) {
+	detail := r.Detail
+	if r.Reason == "unknown_person" {
+		detail = ""
+	}
 	e.cfg.Logger.LogAttrs(context.Background(), slog.LevelInfo, "input rejected",
 		slog.String("kind", r.Kind), slog.Int("index", r.Index), slog.String("activity", string(r.Activity)),
-		slog.String("account", string(r.Account)), slog.String("reason", r.Reason), slog.String("detail", r.Detail))
+		slog.String("account", string(r.Account)), slog.String("reason", r.Reason), slog.String("detail", detail))
 }
 
 func (e *Engine) applyAccounts(works map[b2b.AccountID]*work, recs []identity.AccountRecord, rep *Report) {

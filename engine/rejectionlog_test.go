@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/engine"
 	"github.com/quorumhq/quorum/identity"
 )
@@ -46,4 +47,36 @@ func TestRejectedPersonRecordLoggedWithoutItsValues(t *testing.T) {
 	for _, needle := range []string{"zed.zorro", "L-77", "L-78", "555", "Zorro"} {
 		require.NotContains(t, buf.String(), needle, "the log names the person")
 	}
+}
+
+// TestUnknownPersonLoggedWithoutTheirID: an activity refused because its
+// person is unknown (no record of theirs upserted, or not a person of the
+// account it names) is in the report with the person's ID; the log
+// record says the reason, and names neither the record nor the person.
+func TestUnknownPersonLoggedWithoutTheirID(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	b := setup(t, dataPlatform(), func(c *engine.Config) { c.Logger = slog.New(slog.NewJSONHandler(&buf, nil)) })
+	setupAcme(t, b)
+	setupGlobex(t, b)
+	buf.Reset()
+	unknown := activity("x", b2b.ActivityOpenEmail, "L-nobody", day0, nil)
+	elsewhere := activity("y", b2b.ActivityOpenEmail, "L-9", day0, nil)
+	elsewhere.Account = "acme" // Gina is Globex's
+	rep, err := b.eng.Ingest(b.ctx, unknown, elsewhere)
+	require.NoError(t, err)
+	require.Len(t, rep.Rejected, 2)
+	require.Contains(t, rep.Rejected[0].Detail, "L-nobody")
+	require.Contains(t, rep.Rejected[1].Detail, "L-9")
+	var logged []string
+	for _, line := range strings.Split(strings.TrimSpace(buf.String()), "\n") {
+		var rec map[string]any
+		require.NoError(t, json.Unmarshal([]byte(line), &rec))
+		if rec["msg"] == "input rejected" {
+			logged = append(logged, rec["activity"].(string)+" "+rec["reason"].(string))
+		}
+	}
+	require.ElementsMatch(t, []string{"x unknown_person", "y unknown_person"}, logged)
+	require.NotContains(t, buf.String(), "L-nobody")
+	require.NotContains(t, buf.String(), "L-9")
 }
