@@ -33,7 +33,10 @@
 // its siblings' memory too. So the payload bytes the store drops (of an
 // entry erased, redacted or final, or not kept as a known ID) are wiped,
 // and the rooms the event log keeps for later events hold none: nothing
-// an erasure cannot reach stays in memory. An entry erased or final,
+// of the store's own that an erasure cannot reach stays in memory. (The
+// zstd encoders and decoders it pools belong to the compression library,
+// which may keep bytes of the last block each handled until it handles
+// another; the store cannot wipe them.) An entry erased or final,
 // which the due queue and its siblings may keep in memory a while, keeps
 // only what orders the queue (its ID, account and times), not its
 // person, key or channel; and the room a final entry is packed through
