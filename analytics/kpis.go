@@ -1,6 +1,7 @@
 package analytics
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/quorumhq/quorum/b2b"
@@ -16,6 +17,24 @@ type Ratio struct {
 	Denominator int      `json:"denominator"`
 	Value       *float64 `json:"value"`
 	Reason      string   `json:"reason,omitempty"`
+}
+
+// Percent writes r as a percentage with one decimal, as the text report
+// does, or "n/a" when it has no value. A share that is neither none nor
+// all never rounds to 0.0% or 100.0%, which would say that nothing, or
+// everything, is so: it reads "<0.1%" or ">99.9%".
+func (r Ratio) Percent() string {
+	if r.Value == nil {
+		return "n/a"
+	}
+	s := fmt.Sprintf("%.1f%%", *r.Value*100)
+	switch {
+	case r.Numerator > 0 && s == "0.0%":
+		return "<0.1%"
+	case r.Numerator < r.Denominator && s == "100.0%":
+		return ">99.9%"
+	}
+	return s
 }
 
 // Average is a mean (and median) with its sum and count; Mean and Median

@@ -46,7 +46,7 @@ func (r *Report) WriteText(w io.Writer) error {
 
 	t := ew.table("KPI", "VALUE", "NUMERATOR", "DENOMINATOR", "NOTE")
 	row := func(name string, x Ratio, num, den, note string) {
-		t.row(name, pct(x), count(x.Numerator, num), count(x.Denominator, den), noteOr(x.Reason, note))
+		t.row(name, x.Percent(), count(x.Numerator, num), count(x.Denominator, den), noteOr(x.Reason, note))
 	}
 	row("Buying-group completeness rate", r.Completeness, "complete group", "group", "")
 	e := r.Engagement
@@ -92,7 +92,7 @@ func (r *Report) WriteText(w io.Writer) error {
 	} else {
 		t = ew.table("  STAGE", "GROUPS", "SHARE")
 		for _, s := range r.Stages {
-			t.row("  "+s.Stage, strconv.Itoa(s.Groups), pct(s.Share))
+			t.row("  "+s.Stage, strconv.Itoa(s.Groups), s.Share.Percent())
 		}
 		t.flush()
 	}
@@ -103,7 +103,7 @@ func (r *Report) WriteText(w io.Writer) error {
 	} else {
 		t = ew.table("  JOURNEY", "ACCOUNTS", "COMPLETED", "EXITED", "RUNNING", "COMPLETION", "INSTANCES")
 		for _, s := range r.JourneyCompletion.Journeys {
-			t.row("  "+s.Journey, strconv.Itoa(s.Entered), strconv.Itoa(s.Completed), strconv.Itoa(s.Exited), strconv.Itoa(s.Running), pct(s.Rate),
+			t.row("  "+s.Journey, strconv.Itoa(s.Entered), strconv.Itoa(s.Completed), strconv.Itoa(s.Exited), strconv.Itoa(s.Running), s.Rate.Percent(),
 				strconv.Itoa(s.Instances.Entered))
 		}
 		t.flush()
@@ -153,7 +153,7 @@ func (r *Report) WriteText(w io.Writer) error {
 		t = ew.table("  LEVEL", "TP", "FP", "FN", "TN", "PRECISION", "RECALL", "NOT IN TRUTH")
 		lvl := func(name string, x *Accuracy) {
 			t.row("  "+name, strconv.Itoa(x.TruePositives), strconv.Itoa(x.FalsePositives), strconv.Itoa(x.FalseNegatives),
-				strconv.Itoa(x.TrueNegatives), pct(x.Precision), pct(x.Recall), strconv.Itoa(x.NotInTruth))
+				strconv.Itoa(x.TrueNegatives), x.Precision.Percent(), x.Recall.Percent(), strconv.Itoa(x.NotInTruth))
 		}
 		lvl("accounts", &r.Truth.Accounts)
 		if r.Truth.Interests != nil {
@@ -166,23 +166,6 @@ func (r *Report) WriteText(w io.Writer) error {
 
 func stamp(t time.Time) string {
 	return t.UTC().Format("2006-01-02 15:04 UTC")
-}
-
-// pct prints a ratio as a percentage with one decimal. A share that is
-// neither none nor all never rounds to 0.0% or 100.0%, which would say
-// that nothing, or everything, is so: it prints as "<0.1%" or ">99.9%".
-func pct(r Ratio) string {
-	if r.Value == nil {
-		return "n/a"
-	}
-	s := fmt.Sprintf("%.1f%%", *r.Value*100)
-	switch {
-	case r.Numerator > 0 && s == "0.0%":
-		return "<0.1%"
-	case r.Numerator < r.Denominator && s == "100.0%":
-		return ">99.9%"
-	}
-	return s
 }
 
 func num(v *float64, unit string) string {

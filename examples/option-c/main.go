@@ -296,7 +296,7 @@ func runWith(ctx context.Context, w io.Writer, o options) (*figures, error) {
 	fmt.Fprintf(w, "%-10s %6s %6s %6s %6s %10s %8s\n", "program", "MQAs", "TP", "FP", "FN", "precision", "recall")
 	for _, r := range results {
 		fmt.Fprintf(w, "%-10s %6d %6d %6d %6d %10s %8s\n", r.name, r.acc.TruePositives+r.acc.FalsePositives,
-			r.acc.TruePositives, r.acc.FalsePositives, r.acc.FalseNegatives, percent(r.acc.Precision), percent(r.acc.Recall))
+			r.acc.TruePositives, r.acc.FalsePositives, r.acc.FalseNegatives, r.acc.Precision.Percent(), r.acc.Recall.Percent())
 	}
 	return &figures{Model: model, Thresholds: th, Backtest: bt, A: results[0].acc, C: results[1].acc}, nil
 }
@@ -306,24 +306,6 @@ func runWith(ctx context.Context, w io.Writer, o options) (*figures, error) {
 // Decision -> Sales Ready rule is option A's threshold, and option C's
 // journey sets the stage from the verdict anyway.
 var mqaConfig = analytics.Config{ReadyLevels: []string{string(qualify.ReadinessReady)}, ReadinessOnly: true}
-
-// percent prints a ratio with one decimal, or "n/a" when it has no
-// value: a strategy that made no MQA has no precision, not one of 0%. A
-// share that is neither none nor all prints as "<0.1%" or ">99.9%", as
-// the KPI report prints it, never as 0.0% or 100.0%.
-func percent(r analytics.Ratio) string {
-	if r.Value == nil {
-		return "n/a"
-	}
-	s := fmt.Sprintf("%.1f%%", 100**r.Value)
-	switch {
-	case r.Numerator > 0 && s == "0.0%":
-		return "<0.1%"
-	case r.Numerator < r.Denominator && s == "100.0%":
-		return ">99.9%"
-	}
-	return s
-}
 
 func countOutcome(ex []qualify.ReadinessExample) int {
 	n := 0

@@ -60,30 +60,6 @@ func TestSameSeeds(t *testing.T) {
 	require.ErrorContains(t, err, "the evaluation seed must differ from the training seed (both 1)")
 }
 
-// TestPercentOfNoMQA: a strategy that made no MQA has no precision; the
-// comparison says n/a, not 0.0%, which would read as every MQA wrong.
-// Nor does a share that is neither none nor all print as 0.0% or 100.0%.
-func TestPercentOfNoMQA(t *testing.T) {
-	t.Parallel()
-	half := 0.5
-	for _, tt := range []struct {
-		name string
-		r    analytics.Ratio
-		want string
-	}{
-		{"no MQA", analytics.Ratio{Reason: "nothing was an MQA in the period"}, "n/a"},
-		{"half right", analytics.Ratio{Numerator: 1, Denominator: 2, Value: &half}, "50.0%"},
-		// A share that is neither none nor all does not print as either:
-		// 1 false positive among 3,000 MQAs is no precision of 100.0%.
-		{"all but one of 3,000", analytics.Ratio{Numerator: 2999, Denominator: 3000, Value: val(2999.0 / 3000)}, ">99.9%"},
-		{"one of 3,000", analytics.Ratio{Numerator: 1, Denominator: 3000, Value: val(1.0 / 3000)}, "<0.1%"},
-		{"all", analytics.Ratio{Numerator: 3000, Denominator: 3000, Value: val(1)}, "100.0%"},
-		{"none", analytics.Ratio{Numerator: 0, Denominator: 3000, Value: val(0)}, "0.0%"},
-	} {
-		require.Equal(t, tt.want, percent(tt.r), tt.name)
-	}
-}
-
 // TestCommandLine: a wrong command line is refused before any world is
 // simulated, with what is wrong and the flags, and exit code 2, as
 // cmd/quorum refuses one; an argument no flag takes is not left out, and
@@ -137,5 +113,3 @@ func TestCommandLineRunFails(t *testing.T) {
 	require.Equal(t, 1, code)
 	require.Equal(t, "option-c: the evaluation seed must differ from the training seed (both 5)\n", errOut.String())
 }
-
-func val(f float64) *float64 { return &f }
