@@ -63,9 +63,12 @@
 // which waits for the server's reply until its deadline (Timeout, or the
 // context's deadline: a dispatcher's lease), so that a dispatch cancelled
 // then (a shutdown) records the server's answer. A send that gets no reply
-// then (the deadline passed, the connection dropped) has an unknown
-// outcome: the server may have delivered the message, and SMTP has no way
-// to ask. channel has no outcome for "perhaps sent", and a temporary
+// then (the deadline passed) has an unknown outcome: the server may have
+// delivered the message, and SMTP has no way to ask. A connection the
+// server closes without a reply is not that: a server that takes a
+// message replies 250 first, and the connection may have dropped before
+// the final "." reached it, so RFC 5321 3.8 has clients take it as a 451,
+// temporary. channel has no outcome for "perhaps sent", and a temporary
 // failure would have the message sent again, so it is a permanent failure
 // that says so and names the Message-ID to look for in the server's logs
 // ("end of DATA: no reply after the end of the message (...): the server
@@ -73,7 +76,9 @@
 // it arrive twice"): at most once rather than twice, as the dispatcher
 // treats a sender that panics. A failure before the final "." (a
 // cancelled context, a dropped connection) is temporary: a server that
-// did not get the end of the message does not deliver it.
+// did not get the end of the message does not deliver it. Once the
+// server has accepted the message, a cancellation cuts the QUIT that
+// follows, whose answer changes nothing.
 package smtp
 
 import (
@@ -356,15 +361,28 @@ func (s *Sender) deliver(ctx context.Context, from, to string, raw []byte) error
 	}
 	if err := w.Close(); err != nil {
 		var te *textproto.Error
-		if !errors.As(err, &te) {
-			// No reply: the server may have accepted the message.
+		if errors.As(err, &te) {
+			return fmt.Errorf("end of DATA: %w", err)
+		}
+		if ne, ok := errors.AsType[net.Error](err); ok && ne.Timeout() {
+			// No reply in time: the server may still accept the message,
+			// or have accepted it.
 			return unknownOutcome{fmt.Errorf("end of DATA: no reply after the end of the message (%w)", err)}
 		}
-		return fmt.Errorf("end of DATA: %w", err)
+		// The server closed the connection without a reply: a server
+		// that takes a message replies 250 first, and the connection may
+		// have dropped before it had the final "." (writes succeed into
+		// the socket's buffer). RFC 5321 3.8 has clients take this as a
+		// 451: temporary.
+		return fmt.Errorf("end of DATA: the connection closed without a reply (%w), taken as 451, temporary (RFC 5321 3.8)", err)
 	}
 	// The server has accepted the message (250 after DATA): a QUIT that
 	// fails (a dropped connection) changes nothing, and reporting it would
-	// have the message retried and delivered twice.
+	// have the message retried and delivered twice. A cancellation cuts
+	// it again, so that a cancelled send does not wait for a server that
+	// does not answer QUIT.
+	stop = context.AfterFunc(ctx, func() { conn.SetDeadline(time.Unix(1, 0)) })
+	defer stop()
 	_ = c.Quit()
 	return nil
 }
