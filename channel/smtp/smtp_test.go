@@ -552,6 +552,26 @@ func TestSMTPConnectionClosedInData(t *testing.T) {
 	require.NotContains(t, err.Error(), "may have accepted")
 }
 
+// queuedDispatcher queues the marketing e-mail in a memory outbox and
+// returns a dispatcher of it to the server at addr, on a manual clock at
+// t0, with the sender's timeout given (0: the default).
+func queuedDispatcher(t *testing.T, addr string, timeout time.Duration) (*channel.Dispatcher, *channel.MemoryOutbox, []channel.Entry, *clock.Manual) {
+	t.Helper()
+	clk := clock.NewManual(t0)
+	ob := channel.NewMemoryOutbox()
+	es, err := ob.Enqueue(context.Background(), t0, *marketingEmail())
+	require.NoError(t, err)
+	s := newSender(t, addr, func(c *smtp.Config) {
+		c.Clock = clk
+		if timeout > 0 {
+			c.Timeout = timeout
+		}
+	})
+	d, err := channel.NewDispatcher(channel.DispatcherConfig{Outbox: ob, Email: s, Clock: clk})
+	require.NoError(t, err)
+	return d, ob, es, clk
+}
+
 // sessionSender starts a server of quitDroppingSession sessions that end
 // as end says, and returns a sender to it with the timeout given.
 func sessionSender(t *testing.T, end int, timeout time.Duration) (*smtp.Sender, *atomic.Int32) {
@@ -997,13 +1017,7 @@ func TestSMTPCancelAfterTheEndOfTheMessage(t *testing.T) {
 		<-release
 		return nil
 	})
-	clk := clock.NewManual(t0)
-	ob := channel.NewMemoryOutbox()
-	es, err := ob.Enqueue(context.Background(), t0, *marketingEmail())
-	require.NoError(t, err)
-	s := newSender(t, srv.Addr, func(c *smtp.Config) { c.Clock = clk })
-	d, err := channel.NewDispatcher(channel.DispatcherConfig{Outbox: ob, Email: s, Clock: clk})
-	require.NoError(t, err)
+	d, ob, es, clk := queuedDispatcher(t, srv.Addr, 0)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() {
@@ -1048,13 +1062,7 @@ func TestSMTPNoReplyAfterTheEndOfTheMessage(t *testing.T) {
 			release := make(chan struct{})
 			t.Cleanup(func() { close(release) })
 			srv.setAtEnd(tc.atEnd(release))
-			clk := clock.NewManual(t0)
-			ob := channel.NewMemoryOutbox()
-			es, err := ob.Enqueue(context.Background(), t0, *marketingEmail())
-			require.NoError(t, err)
-			s := newSender(t, srv.Addr, func(c *smtp.Config) { c.Clock, c.Timeout = clk, time.Second })
-			d, err := channel.NewDispatcher(channel.DispatcherConfig{Outbox: ob, Email: s, Clock: clk})
-			require.NoError(t, err)
+			d, ob, es, clk := queuedDispatcher(t, srv.Addr, time.Second)
 
 			rep, err := d.Dispatch(context.Background())
 			require.NoError(t, err)
@@ -1089,13 +1097,7 @@ func TestSMTPCancelThenNoReply(t *testing.T) {
 		<-release
 		return nil
 	})
-	clk := clock.NewManual(t0)
-	ob := channel.NewMemoryOutbox()
-	es, err := ob.Enqueue(context.Background(), t0, *marketingEmail())
-	require.NoError(t, err)
-	s := newSender(t, srv.Addr, func(c *smtp.Config) { c.Clock, c.Timeout = clk, time.Second })
-	d, err := channel.NewDispatcher(channel.DispatcherConfig{Outbox: ob, Email: s, Clock: clk})
-	require.NoError(t, err)
+	d, ob, es, clk := queuedDispatcher(t, srv.Addr, time.Second)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() {
