@@ -455,10 +455,7 @@ func classify(err error) error {
 // MessageID returns the Message-ID for an idempotency key: the same key gives
 // the same ID, "<" + 32 hex digits of SHA-256(key) + "@" + domain + ">".
 // It is the default tenant's; see TenantMessageID.
-func MessageID(key, domain string) string {
-	sum := sha256.Sum256([]byte(key))
-	return "<" + hex.EncodeToString(sum[:16]) + "@" + cmp.Or(domain, "localhost") + ">"
-}
+func MessageID(key, domain string) string { return TenantMessageID("", key, domain) }
 
 // TenantMessageID returns the Message-ID for an idempotency key of a
 // tenant: for the default tenant ("" or "default"), MessageID's; for
@@ -467,12 +464,13 @@ func MessageID(key, domain string) string {
 // domain + ">". The tenant is hashed, not written out: any name gives a
 // valid msg-id (dot-atom-text), and its recipients do not read it.
 func TenantMessageID(tenant, key, domain string) string {
-	if tenant == "" || tenant == "default" {
-		return MessageID(key, domain)
-	}
 	sum := sha256.Sum256([]byte(key))
-	ten := sha256.Sum256([]byte(tenant))
-	return "<" + hex.EncodeToString(sum[:16]) + "." + hex.EncodeToString(ten[:8]) + "@" + cmp.Or(domain, "localhost") + ">"
+	lhs := hex.EncodeToString(sum[:16])
+	if tenant != "" && tenant != "default" {
+		ten := sha256.Sum256([]byte(tenant))
+		lhs += "." + hex.EncodeToString(ten[:8])
+	}
+	return "<" + lhs + "@" + cmp.Or(domain, "localhost") + ">"
 }
 
 func addrDomain(addr string) string {
