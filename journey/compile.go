@@ -298,7 +298,7 @@ func (c *compiler) compile() {
 		c.ps.Addf("id", "is required")
 	}
 	c.date("endAt", j.EndAt)
-	c.v.category = cmpOr(j.Category, "marketing")
+	c.v.category = cmpOr(j.Category, DefaultCategory)
 	c.v.interest = j.SolutionInterest()
 	if len(j.Nodes) == 0 {
 		c.ps.Addf("nodes", "a journey needs at least one node")

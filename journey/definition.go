@@ -45,9 +45,12 @@ type Journey struct {
 	// ended still sends what a cap deferred for it (an abort drops that).
 	EndAt time.Time `json:"endAt,omitzero"`
 	// Category is the message category of its emails and SMS for frequency
-	// caps; empty means "marketing".
+	// caps; empty means DefaultCategory.
 	Category string `json:"category,omitempty"`
 }
+
+// DefaultCategory is the message category of a journey that names none.
+const DefaultCategory = "marketing"
 
 // SolutionInterest returns the solution interest the journey is bound to:
 // the one every trigger names, when it has triggers and they all name the

@@ -867,11 +867,11 @@ func (p *Program) checkReferences(ps *b2b.Problems) {
 	// A cap counts the messages of its category, which journeys send: one
 	// of a category no journey has (a misspelt "marketng") never applies.
 	// An empty category is every category; a journey's empty category is
-	// "marketing".
+	// journey.DefaultCategory.
 	if len(p.defs.Journeys) > 0 {
 		var categories []string
 		for _, j := range p.defs.Journeys {
-			if c := cmp.Or(j.Category, "marketing"); !slices.Contains(categories, c) {
+			if c := cmp.Or(j.Category, journey.DefaultCategory); !slices.Contains(categories, c) {
 				categories = append(categories, c)
 			}
 		}
