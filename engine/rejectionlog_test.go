@@ -22,7 +22,15 @@ import (
 func TestRejectedPersonRecordLoggedWithoutItsValues(t *testing.T) {
 	t.Parallel()
 	var buf bytes.Buffer
-	logger := slog.New(slog.NewJSONHandler(&buf, nil))
+	// The records' times are left out: their digits could hold the phone
+	// number's and fail the check below by chance.
+	noTime := func(_ []string, a slog.Attr) slog.Attr {
+		if a.Key == slog.TimeKey {
+			return slog.Attr{}
+		}
+		return a
+	}
+	logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{ReplaceAttr: noTime}))
 	b := setup(t, dataPlatform(), func(c *engine.Config) { c.Logger = logger })
 	badEmail := lead("L-77", "zed.zorro@acme", "Zed", "Zorro", "CTO", "Acme")
 	badPhone := lead("L-78", "zed.zorro@acme.com", "Zed", "Zorro", "CTO", "Acme")
@@ -44,7 +52,7 @@ func TestRejectedPersonRecordLoggedWithoutItsValues(t *testing.T) {
 		}
 	}
 	require.Equal(t, []string{"invalid field: person.email", "invalid field: person.phone"}, details)
-	for _, needle := range []string{"zed.zorro", "L-77", "L-78", "555", "Zorro"} {
+	for _, needle := range []string{"zed.zorro", "L-77", "L-78", "555 0100", "Zorro"} {
 		require.NotContains(t, buf.String(), needle, "the log names the person")
 	}
 }
