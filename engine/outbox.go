@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"time"
 
 	"github.com/quorumhq/quorum/b2b"
@@ -30,26 +31,51 @@ var _ channel.Outbox = (*outbox)(nil)
 // the outbox it returns the entry there; a journey message queued and not
 // yet claimed is returned as queued, without its rendered parts.
 func (o *outbox) Enqueue(ctx context.Context, now time.Time, msgs ...channel.Message) ([]channel.Entry, error) {
-	entries := make([]store.OutboxEntry, len(msgs))
+	entries := make([]store.OutboxEntry, 0, len(msgs))
+	// at[i] is the entry of msgs[i]: a key given twice in one call is
+	// stored once, with the first message, as channel.Outbox keeps one
+	// entry per key across calls (the store refuses an ID twice in one
+	// enqueue).
+	at := make([]int, len(msgs))
+	first := make(map[string]int, len(msgs))
 	for i := range msgs {
 		if err := msgs[i].Validate(); err != nil {
 			return nil, fmt.Errorf("message %d: %w", i, err)
 		}
+		if j, ok := first[msgs[i].Key]; ok {
+			at[i] = j
+			continue
+		}
+		at[i], first[msgs[i].Key] = len(entries), len(entries)
 		payload := encodePayload(&queuedMessage{Message: msgs[i]})
-		entries[i] = store.OutboxEntry{ID: msgs[i].Key, Account: msgs[i].Account, Person: msgs[i].Person, IdempotencyKey: msgs[i].Key,
-			Channel: msgs[i].Channel, Payload: payload, NextAttemptAt: now}
+		entries = append(entries, store.OutboxEntry{ID: msgs[i].Key, Account: msgs[i].Account, Person: msgs[i].Person, IdempotencyKey: msgs[i].Key,
+			Channel: msgs[i].Channel, Payload: payload, NextAttemptAt: now})
 	}
 	stored, err := o.e.cfg.Store.Enqueue(ctx, &store.EnqueueParams{Tenant: o.e.cfg.Tenant, Entries: entries, Now: now})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]channel.Entry, len(stored))
+	if len(stored) != len(entries) {
+		return nil, fmt.Errorf("enqueue: the store returned %d entries for %d", len(stored), len(entries))
+	}
+	distinct := make([]channel.Entry, len(stored))
 	for i, en := range stored {
 		e, _, err := entryOf(en)
 		if err != nil {
 			return nil, err
 		}
-		out[i] = e
+		distinct[i] = e
+	}
+	out := make([]channel.Entry, len(msgs))
+	given := make([]bool, len(distinct))
+	for i, j := range at {
+		out[i] = distinct[j]
+		if given[j] {
+			// A repeat shares nothing with the first: the caller may
+			// change either.
+			out[i].Message.Tags = maps.Clone(out[i].Message.Tags)
+		}
+		given[j] = true
 	}
 	return out, nil
 }

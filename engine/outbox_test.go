@@ -89,3 +89,29 @@ func TestOutboxRecordOfAnErasedEntryDoesNotLandOnItsSuccessor(t *testing.T) {
 	require.NoError(t, err, "the new entry's claim is still its own")
 	require.Equal(t, 1, countEvents(t, b, "acme", "message.delivered"))
 }
+
+// channel.Outbox stores one entry per key: a host that enqueues the same
+// key twice in one call (a retried step that builds its batch again) gets
+// the first message's entry for both, as it would across two calls, not
+// an error that queues neither.
+func TestOutboxEnqueueOfOneKeyTwiceInOneCall(t *testing.T) {
+	t.Parallel()
+	b := setup(t, dataPlatform())
+	ob := b.eng.Outbox()
+	first := hostEmail("k1", "x@example.com")
+	first.Tags = map[string]string{"campaign": "spring"}
+	second := hostEmail("k1", "x@example.com")
+	second.Subject = "Hello again"
+	got, err := ob.Enqueue(b.ctx, day0, first, hostEmail("k2", "y@example.com"), second)
+	require.NoError(t, err)
+	require.Len(t, got, 3)
+	require.Equal(t, got[0], got[2], "one entry per key")
+	require.Equal(t, "Hello", got[2].Message.Subject, "the first message is the one kept")
+	require.NotEqual(t, got[0].ID, got[1].ID)
+	got[0].Message.Tags["x"] = "changed"
+	require.NotContains(t, got[2].Message.Tags, "x", "the repeat's entry is a copy")
+	claimed, err := ob.Claim(b.ctx, channel.ClaimParams{Now: day0, Limit: 10, Lease: time.Minute})
+	require.NoError(t, err)
+	require.Len(t, claimed, 2)
+	require.Equal(t, "Hello", claimed[0].Message.Subject)
+}
