@@ -716,3 +716,38 @@ func TestRenderSubjectOnOneLine(t *testing.T) {
 		})
 	}
 }
+
+// TestCompileTemplatesBadFragmentNamesInOrder: fragments are a map, and
+// bad fragment names were reported in the map's order, so one set gave a
+// different error from one compile to the next. They come sorted.
+func TestCompileTemplatesBadFragmentNamesInOrder(t *testing.T) {
+	t.Parallel()
+	frags := map[string]channel.Fragment{}
+	themeFrags := map[string]channel.Fragment{}
+	for _, n := range []string{"9a", "-b", "_c", "d e", "ü", "1f", "2g", "3h"} {
+		frags[n] = channel.Fragment{HTML: "x", Text: "x"}
+		themeFrags["0"+n] = channel.Fragment{HTML: "x", Text: "x"}
+	}
+	set := channel.TemplateSet{Fragments: frags, Themes: []channel.Theme{{Name: "th", Fragments: themeFrags}}}
+	want := `templates: 16 problems:
+  themes[0].fragments: "0-b" is not a valid fragment name
+  themes[0].fragments: "01f" is not a valid fragment name
+  themes[0].fragments: "02g" is not a valid fragment name
+  themes[0].fragments: "03h" is not a valid fragment name
+  themes[0].fragments: "09a" is not a valid fragment name
+  themes[0].fragments: "0_c" is not a valid fragment name
+  themes[0].fragments: "0d e" is not a valid fragment name
+  themes[0].fragments: "0ü" is not a valid fragment name
+  fragments: "-b" is not a valid fragment name
+  fragments: "1f" is not a valid fragment name
+  fragments: "2g" is not a valid fragment name
+  fragments: "3h" is not a valid fragment name
+  fragments: "9a" is not a valid fragment name
+  fragments: "_c" is not a valid fragment name
+  fragments: "d e" is not a valid fragment name
+  fragments: "ü" is not a valid fragment name`
+	for range 20 {
+		_, err := channel.CompileTemplates(set)
+		require.EqualError(t, err, want)
+	}
+}

@@ -74,13 +74,13 @@ func CompileTemplates(set TemplateSet) (*Templates, error) {
 			ps.Addf(path+".name", "duplicate theme %q", th.Name)
 		}
 		themes[th.Name] = th
-		for name := range th.Fragments {
+		for _, name := range slices.Sorted(maps.Keys(th.Fragments)) {
 			if !nameRE.MatchString(name) {
 				ps.Addf(path+".fragments", "%q is not a valid fragment name", name)
 			}
 		}
 	}
-	for name := range set.Fragments {
+	for _, name := range slices.Sorted(maps.Keys(set.Fragments)) {
 		if !nameRE.MatchString(name) {
 			ps.Addf("fragments", "%q is not a valid fragment name", name)
 		}
