@@ -366,8 +366,9 @@ func (r *compiledAlertRule) decide(st *RuleState, env *AlertEnv) (bool, string, 
 			return false, "", nil
 		}
 		st.Disarmed = true
+		texts := fmtMetrics(r.Metric, v, r.Threshold, rearm)
 		return true, fmt.Sprintf("%s %s reached the threshold %s (it alerts again only after falling below %s)",
-			r.Metric, fmtMetric(r.Metric, v), fmtMetric(r.Metric, r.Threshold), fmtMetric(r.Metric, rearm)), nil
+			r.Metric, texts[0], texts[1], texts[2]), nil
 	case StrategyStage:
 		prev := st.LastStage
 		st.LastStage = g.Stage
@@ -387,6 +388,55 @@ func fmtMetric(metric string, v float64) string {
 		return pct(v)
 	}
 	return num(v)
+}
+
+// fmtMetrics writes values of a metric side by side (a value, the
+// threshold it reached and the level that re-arms the rule), as
+// fmtMetric does when that keeps them apart, else all with as many
+// decimals as it takes for them to compare with each other as they do:
+// rounded alike, a margin of 0.01 below a threshold of 100 read as no
+// margin at all ("falling below 100").
+func fmtMetrics(metric string, vs ...float64) []string {
+	texts := make([]string, len(vs))
+	for i, v := range vs {
+		texts[i] = fmtMetric(metric, v)
+	}
+	scale, unit := 1.0, ""
+	if metric == MetricCompleteness {
+		scale, unit = 100, "%"
+	}
+	for prec := 1; !sameOrder(texts, unit, vs, scale) && prec <= 17; prec++ {
+		for i, v := range vs {
+			s := strconv.FormatFloat(v*scale, 'f', prec, 64)
+			s = strings.TrimSuffix(strings.TrimRight(s, "0"), ".")
+			if s == "-0" {
+				s = "0"
+			}
+			texts[i] = s + unit
+		}
+	}
+	return texts
+}
+
+// sameOrder reports whether texts (numbers followed by unit) compare with
+// each other as vs, scaled, do.
+func sameOrder(texts []string, unit string, vs []float64, scale float64) bool {
+	read := make([]float64, len(texts))
+	for i, t := range texts {
+		x, err := strconv.ParseFloat(strings.TrimSuffix(t, unit), 64)
+		if err != nil {
+			return true // not a number (NaN, Inf): nothing to keep apart
+		}
+		read[i] = x
+	}
+	for i := range vs {
+		for j := i + 1; j < len(vs); j++ {
+			if cmp.Compare(read[i], read[j]) != cmp.Compare(vs[i]*scale, vs[j]*scale) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func pct(v float64) string { return fmt.Sprintf("%.0f%%", v*100) }

@@ -118,6 +118,40 @@ func TestThresholdReasonOfLargeScores(t *testing.T) {
 	require.Equal(t, map[int]string{0: `milestone "qualified" reached: group.qualified holds (completeness 67%, score 0, stage Decision)`}, got)
 }
 
+// TestThresholdReasonKeepsItsNumbersApart: a reason rounded each of its
+// numbers to one decimal (a whole percent for completeness), so a small
+// hysteresis read as no margin at all ("alerts again only after falling
+// below 100" beside "the threshold 100") and a score just over a
+// threshold with decimals read as the threshold. The numbers get as many
+// decimals as it takes for them to compare with each other as they do.
+func TestThresholdReasonKeepsItsNumbersApart(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		rule channel.AlertRule
+		step func(*channel.GroupView)
+		want string
+	}{
+		{"a small hysteresis", channel.AlertRule{Threshold: 100, Hysteresis: 0.01}, func(g *channel.GroupView) { g.Score = 100.02 },
+			"score 100.02 reached the threshold 100 (it alerts again only after falling below 99.99)"},
+		{"a threshold with decimals", channel.AlertRule{Threshold: 100.06}, func(g *channel.GroupView) { g.Score = 100.08 },
+			"score 100.08 reached the threshold 100.06 (it alerts again only after falling below 90.05)"},
+		{"a score on the threshold", channel.AlertRule{Threshold: 100.06}, func(g *channel.GroupView) { g.Score = 100.06 },
+			"score 100.1 reached the threshold 100.1 (it alerts again only after falling below 90.1)"},
+		{"a completeness margin under a percent", channel.AlertRule{Metric: channel.MetricCompleteness, Threshold: 0.6, Hysteresis: 0.005},
+			func(g *channel.GroupView) { g.Completeness = 0.6 },
+			"completeness 60% reached the threshold 60% (it alerts again only after falling below 59.5%)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			tc.rule.Name, tc.rule.Strategy = "hot", channel.StrategyThreshold
+			a := newAlerter(t, tc.rule)
+			got := run(t, a, []func(*channel.GroupView){tc.step})
+			require.Equal(t, map[int]string{0: tc.want}, got)
+		})
+	}
+}
+
 func TestThresholdDecayAndReengagement(t *testing.T) {
 	t.Parallel()
 	// S6: a score falls from 120 to 40 over 30 days, then re-engages; the
