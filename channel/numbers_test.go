@@ -102,6 +102,15 @@ func TestAttrAndDefaultPrintValuesAsText(t *testing.T) {
 	got, err = ts.RenderSMS("default-time", &channel.RenderContext{})
 	require.NoError(t, err)
 	require.Equal(t, "never", got)
+	// A zero time put in a zone (a host showing times in the account's,
+	// UpdatedAt.In(loc)) is as unknown: default printed
+	// "0000-12-31T19:03:58-04:56" for it (New York in the year 0).
+	got, err = ts.RenderSMS("default-time", &channel.RenderContext{Account: b2b.Account{UpdatedAt: time.Time{}.In(newYork)}})
+	require.NoError(t, err)
+	require.Equal(t, "never", got)
+	got, err = ts.RenderSMS("attr", &channel.RenderContext{Account: b2b.Account{Attributes: map[string]any{"v": time.Time{}.In(newYork)}}})
+	require.NoError(t, err)
+	require.Equal(t, "none", got)
 }
 
 // zone loads a time zone by name.

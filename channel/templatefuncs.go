@@ -117,8 +117,13 @@ func missing(v any) bool {
 }
 
 func isEmpty(v any) bool {
-	if v == nil {
+	switch x := v.(type) {
+	case nil:
 		return true
+	case time.Time:
+		// A zero time put in a zone (t.In(loc)) holds the zone, and is
+		// not reflect's zero value; it is as unknown.
+		return x.IsZero()
 	}
 	rv := reflect.ValueOf(v)
 	switch rv.Kind() {
