@@ -658,3 +658,32 @@ func TestDecidesOnSummary(t *testing.T) {
 		When: rules.Rule{Source: `len(group.members) >= 3`}})
 	require.False(t, m.DecidesOnSummary())
 }
+
+// FuzzNewAlerter compiles arbitrary milestone conditions and routing
+// conditions: NewAlerter never panics, refuses with a validation error,
+// and an alerter it returns evaluates and routes without panicking.
+func FuzzNewAlerter(f *testing.F) {
+	for _, s := range [][2]string{
+		{"group.qualified", `account.region == "EMEA"`},
+		{"group.completeness >= 0.6 && group.score >= 150", `strategy == "stage" && group.stage == "Decision"`},
+		{`hourOf(now) >= 18`, `weekdayOf(now) in ["Saturday", "Sunday"]`},
+		{`len(group.members) > 0 && group.members[0].score > 10`, `interest.id == "data-platform"`},
+		{`group.score / 0 > 1`, `rule == "hot"`},
+		{`group.nope`, `account.`},
+		{``, `"x"`},
+	} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, when, route string) {
+		a, err := channel.NewAlerter(channel.AlerterConfig{
+			Rules:   []channel.AlertRule{{Name: "m", Strategy: channel.StrategyMilestone, When: rules.Rule{Source: when}, Template: "sales-alert"}},
+			Routing: channel.Routing{Rules: []channel.RouteRule{{Name: "r", When: rules.Rule{Source: route}, To: channel.TargetOwner}}, FallbackQueue: "q@vendor.example"},
+		})
+		if err != nil {
+			require.ErrorIs(t, err, b2b.ErrInvalid)
+			return
+		}
+		_, _, _ = a.Evaluate(nil, acme(), t0)
+		_, _ = a.Route(channel.AlertEnv{Account: acme().Account, Now: t0})
+	})
+}
