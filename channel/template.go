@@ -30,8 +30,9 @@ type Theme struct {
 type EmailTemplate struct {
 	Name  string `json:"name" yaml:"name"`
 	Theme string `json:"theme" yaml:"theme"` // optional
-	// Marketing email must contain the unsubscribe link
-	// ({{.UnsubscribeURL}}) in both parts, directly or through a fragment.
+	// Marketing email must print the unsubscribe link
+	// ({{.UnsubscribeURL}}) in both parts, directly or through a fragment
+	// (a part that only tests it, {{if .UnsubscribeURL}}, has none).
 	Marketing bool   `json:"marketing" yaml:"marketing"`
 	Subject   string `json:"subject" yaml:"subject"`
 	HTML      string `json:"html" yaml:"html"`

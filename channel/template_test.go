@@ -751,3 +751,50 @@ func TestCompileTemplatesBadFragmentNamesInOrder(t *testing.T) {
 		require.EqualError(t, err, want)
 	}
 }
+
+// TestMarketingEmailPrintsTheUnsubscribeLink: a marketing email must
+// print its unsubscribe link in both parts; a part that only read it (to
+// test it, to count it, to compare it) was taken as containing it, and
+// went out without a link.
+func TestMarketingEmailPrintsTheUnsubscribeLink(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		part   string
+		prints bool
+	}{
+		{`<a href="{{.UnsubscribeURL}}">Unsubscribe</a>`, true},
+		{`{{.UnsubscribeURL | default "https://vendor.example/u"}}`, true},
+		{`{{default "https://vendor.example/u" .UnsubscribeURL}}`, true},
+		{`{{printf "Unsubscribe: %s" .UnsubscribeURL}}`, true},
+		{`{{.UnsubscribeURL | printf "%s" | lower}}`, true},
+		{`{{or .UnsubscribeURL "https://vendor.example/u"}}`, true},
+		{`{{with .UnsubscribeURL}}<a href="{{.}}">Unsubscribe</a>{{end}}`, true},
+		{`{{$u := .UnsubscribeURL}}<a href="{{$u}}">Unsubscribe</a>`, true},
+		{`{{if .Group.Qualified}}{{.UnsubscribeURL}}{{else}}{{template "footer" .}}{{end}}`, true},
+		{`{{template "footer" .}}`, true},
+		{`{{if .UnsubscribeURL}}Reply STOP to unsubscribe{{end}}`, false},
+		{`{{len .UnsubscribeURL}}`, false},
+		{`{{if eq .UnsubscribeURL ""}}x{{end}}`, false},
+		{`{{$u := .UnsubscribeURL}}no link`, false},
+		{`{{with .UnsubscribeURL}}Unsubscribe below{{end}}`, false},
+		{`{{template "reads" .}}`, false},
+	} {
+		t.Run(tc.part, func(t *testing.T) {
+			t.Parallel()
+			_, err := channel.CompileTemplates(channel.TemplateSet{
+				Fragments: map[string]channel.Fragment{
+					"footer": {HTML: `<a href="{{.UnsubscribeURL}}">Unsubscribe</a>`, Text: `Unsubscribe: {{.UnsubscribeURL}}`},
+					"reads":  {HTML: `{{if .UnsubscribeURL}}x{{end}}`, Text: `{{if .UnsubscribeURL}}x{{end}}`},
+				},
+				Emails: []channel.EmailTemplate{{Name: "m", Marketing: true, Subject: "s", HTML: tc.part, Text: tc.part}},
+			})
+			if tc.prints {
+				require.NoError(t, err)
+				return
+			}
+			require.EqualError(t, err, `templates: 2 problems:
+  emails[0].html: the unsubscribe link {{.UnsubscribeURL}} is missing from a marketing email
+  emails[0].text: the unsubscribe link {{.UnsubscribeURL}} is missing from a marketing email`)
+		})
+	}
+}

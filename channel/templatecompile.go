@@ -183,23 +183,24 @@ func (c *compiler) email(path string, def EmailTemplate) *compiledEmail {
 		}
 	}
 	ce := &compiledEmail{def: def, brand: brand}
-	var usedSubject, usedHTML, usedText map[string]bool
+	var usedSubject, usedHTML, usedText, printedHTML, printedText map[string]bool
 	if given(def.Subject) {
-		ce.subject, usedSubject = c.text(path+".subject", def.Name, def.Subject, nil, nil)
+		ce.subject, usedSubject, _ = c.text(path+".subject", def.Name, def.Subject, nil, nil)
 	}
 	if given(def.Text) {
-		ce.text, usedText = c.text(path+".text", def.Name, def.Text, frags, where)
+		ce.text, usedText, printedText = c.text(path+".text", def.Name, def.Text, frags, where)
 	}
 	if given(def.HTML) {
-		ce.html, usedHTML = c.html(path+".html", def.Name, def.HTML, frags, where)
+		ce.html, usedHTML, printedHTML = c.html(path+".html", def.Name, def.HTML, frags, where)
 	}
 	if def.Marketing {
 		// Of a part that compiled: one that did not says what is wrong
-		// with it, and what it reads is not known.
-		if ce.html != nil && !usedHTML["UnsubscribeURL"] {
+		// with it, and what it prints is not known. A part that reads
+		// the link without printing it ({{if .UnsubscribeURL}}) has none.
+		if ce.html != nil && !printedHTML["UnsubscribeURL"] {
 			c.ps.Addf(path+".html", "the unsubscribe link {{.UnsubscribeURL}} is missing from a marketing email")
 		}
-		if ce.text != nil && !usedText["UnsubscribeURL"] {
+		if ce.text != nil && !printedText["UnsubscribeURL"] {
 			c.ps.Addf(path+".text", "the unsubscribe link {{.UnsubscribeURL}} is missing from a marketing email")
 		}
 	}
@@ -223,7 +224,7 @@ func (c *compiler) smsTemplate(path string, def SMSTemplate) *compiledSMS {
 		c.ps.Addf(path+".text", "is required")
 		return nil
 	}
-	t, reads := c.text(path+".text", def.Name, def.Text, frags, where)
+	t, reads, _ := c.text(path+".text", def.Name, def.Text, frags, where)
 	if t == nil {
 		return nil
 	}
@@ -232,15 +233,16 @@ func (c *compiler) smsTemplate(path string, def SMSTemplate) *compiledSMS {
 
 // parseChecked parses src into root and the fragments (their part, ".text"
 // or ".html") into templates of their names, then type-checks the tokens
-// and marks the required ones. It returns the token paths read, or false
-// after reporting the problems.
+// and marks the required ones. It returns the token paths read and those
+// whose text is printed (see checker.printed), or false after reporting
+// the problems.
 func parseChecked[T interface {
 	New(name string) T
 	Parse(text string) (T, error)
-}](c *compiler, root T, lookup func(name string) *parse.Tree, path, part, name, src string, frags map[string]Fragment, where map[string]string) (map[string]bool, bool) {
+}](c *compiler, root T, lookup func(name string) *parse.Tree, path, part, name, src string, frags map[string]Fragment, where map[string]string) (used, printed map[string]bool, ok bool) {
 	if _, err := root.Parse(src); err != nil {
 		c.problem(path, parseMessage(err, name, src))
-		return nil, false
+		return nil, nil, false
 	}
 	bad := false
 	for _, fname := range slices.Sorted(maps.Keys(frags)) {
@@ -254,16 +256,16 @@ func parseChecked[T interface {
 		}
 	}
 	if bad {
-		return nil, false
+		return nil, nil, false
 	}
 	empty := c.emptyFragments(lookup, path, part, name, frags, where)
 	ck := newChecker(renderContextType, templateFuncs, lookup)
 	ck.check(name)
 	if !c.tokenProblems(path, part, name, where, ck) || empty {
-		return nil, false
+		return nil, nil, false
 	}
 	ck.markRequired()
-	return ck.used, true
+	return ck.used, ck.printed, true
 }
 
 // emptyFragments reports each call of a fragment whose version for the
@@ -311,25 +313,25 @@ func (c *compiler) emptyFragments(lookup func(string) *parse.Tree, path, part, n
 }
 
 // text parses and checks a text/template with the fragments' text versions.
-func (c *compiler) text(path, name, src string, frags map[string]Fragment, where map[string]string) (*texttemplate.Template, map[string]bool) {
+func (c *compiler) text(path, name, src string, frags map[string]Fragment, where map[string]string) (*texttemplate.Template, map[string]bool, map[string]bool) {
 	root := texttemplate.New(name).Funcs(templateFuncs).Option("missingkey=error")
-	used, ok := parseChecked(c, root, textTrees(root), path, ".text", name, src, frags, where)
+	used, printed, ok := parseChecked(c, root, textTrees(root), path, ".text", name, src, frags, where)
 	if !ok {
-		return nil, nil
+		return nil, nil, nil
 	}
 	root.Funcs(loaderFuncs)
-	return root, used
+	return root, used, printed
 }
 
 // html parses and checks an html/template with the fragments' HTML versions,
 // and runs html/template's contextual escaper once so that its errors (an
 // ambiguous URL, a token inside a <script> it cannot escape) appear at load
 // time.
-func (c *compiler) html(path, name, src string, frags map[string]Fragment, where map[string]string) (*htmltemplate.Template, map[string]bool) {
+func (c *compiler) html(path, name, src string, frags map[string]Fragment, where map[string]string) (*htmltemplate.Template, map[string]bool, map[string]bool) {
 	root := htmltemplate.New(name).Funcs(templateFuncs).Option("missingkey=error")
-	used, ok := parseChecked(c, root, htmlTrees(root), path, ".html", name, src, frags, where)
+	used, printed, ok := parseChecked(c, root, htmlTrees(root), path, ".html", name, src, frags, where)
 	if !ok {
-		return nil, nil
+		return nil, nil, nil
 	}
 	root.Funcs(loaderFuncs)
 	trees := map[string]*parse.Tree{} // the escaper drops the trees of a template it refuses
@@ -362,9 +364,9 @@ func (c *compiler) html(path, name, src string, frags map[string]Fragment, where
 			desc = pos + ": " + desc
 		}
 		c.problem(path, desc)
-		return nil, nil
+		return nil, nil, nil
 	}
-	return root, used
+	return root, used, printed
 }
 
 // escaperPosition returns the line:column in text of an html/template

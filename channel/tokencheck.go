@@ -60,6 +60,10 @@ type checker struct {
 	tree     *parse.Tree
 	problems []tokenProblem
 	used     map[string]bool // token paths read, e.g. "Person.FirstName"; see wholeKey
+	// printed are the token paths whose text an action prints (see
+	// recordPrinted): the unsubscribe link must be printed, not only
+	// read ({{if .UnsubscribeURL}}).
+	printed  map[string]bool
 	visited  map[string]bool
 	onStack  map[string]bool      // templates being walked, to find recursion
 	tokens   map[parse.Node]typed // field chains, with their types
@@ -79,7 +83,7 @@ func newChecker(root reflect.Type, funcs map[string]any, lookup func(string) *pa
 	for name, f := range funcs {
 		ft[name] = reflect.TypeOf(f)
 	}
-	return &checker{root: root, funcs: ft, lookup: lookup, used: map[string]bool{}, visited: map[string]bool{}, onStack: map[string]bool{},
+	return &checker{root: root, funcs: ft, lookup: lookup, used: map[string]bool{}, printed: map[string]bool{}, visited: map[string]bool{}, onStack: map[string]bool{},
 		tokens: map[parse.Node]typed{}}
 }
 
@@ -153,6 +157,7 @@ func (c *checker) walk(n parse.Node, sc scope) {
 			return
 		}
 		c.requirePrinted(n.Pipe)
+		c.recordPrinted(n.Pipe, sc)
 	case *parse.IfNode:
 		c.pipe(n.Pipe, sc)
 		c.walk(n.List, sc.with(typed{sc.dot, sc.dotPath}))

@@ -69,6 +69,54 @@ func (c *checker) requirePrinted(p *parse.PipeNode) {
 	}
 }
 
+// recordPrinted records in c.printed the tokens whose text the pipeline
+// of an action prints: a token in the first command, a token handed to a
+// function that keeps its text (passThrough) or gives it back unless it
+// is empty (fallbacks), when every later command is such a function too;
+// "." and a variable name the token they hold ({{with .UnsubscribeURL}}
+// {{.}}{{end}}, {{$u}}). A token only tested, counted or compared
+// ({{if .X}}, {{len .X}}, {{eq .X "y"}}) is read, not printed.
+func (c *checker) recordPrinted(p *parse.PipeNode, sc scope) {
+	keeps := func(n parse.Node) bool {
+		id, ok := n.(*parse.IdentifierNode)
+		return ok && (passThrough[id.Ident] || fallbacks[id.Ident])
+	}
+	for i, cmd := range p.Cmds {
+		if !slices.ContainsFunc(p.Cmds[i+1:], func(next *parse.CommandNode) bool { return !keeps(next.Args[0]) }) {
+			args := cmd.Args
+			if _, ok := args[0].(*parse.IdentifierNode); ok {
+				if !keeps(args[0]) {
+					continue
+				}
+				args = args[1:]
+			} else if i > 0 || len(args) != 1 {
+				continue
+			}
+			for _, a := range args {
+				if sub, ok := a.(*parse.PipeNode); ok && len(sub.Decl) == 0 {
+					c.recordPrinted(sub, sc)
+				} else if path := c.tokenPath(a, sc); path != "" {
+					c.printed[path] = true
+				}
+			}
+		}
+	}
+}
+
+// tokenPath is the path of the token an argument holds: a field chain's,
+// the token "." or a variable stands for; "" for anything else.
+func (c *checker) tokenPath(n parse.Node, sc scope) string {
+	switch n := n.(type) {
+	case *parse.DotNode:
+		return sc.dotPath
+	case *parse.VariableNode:
+		if len(n.Ident) == 1 {
+			return sc.vars[n.Ident[0]].path
+		}
+	}
+	return c.tokens[n].path
+}
+
 // markRequired passes each printed string token through required "path"
 // right after it is read, so that an empty value fails the rendering with
 // the token's name: {{.A | upper}} becomes {{.A | required ".A" | upper}},
