@@ -55,7 +55,10 @@ type RecorderConfig struct {
 	// draws its own outcome, under activity IDs "sim:<key>:<what>#<n>".
 	IgnoreKeys bool
 	// Fail, when set, is asked before each call; a non-nil error is returned
-	// instead of delivering. call counts calls for the key, from 1.
+	// instead of delivering. call counts calls for the key, from 1. It
+	// is asked without the recorder's lock, so it may read the recorder
+	// (Sent, Calls); it must be safe for concurrent use if the sends are
+	// concurrent.
 	Fail func(msg *channel.Message, call int) error
 }
 
@@ -108,13 +111,17 @@ func (r *Recorder) send(ctx context.Context, msg *channel.Message) (channel.Rece
 		return channel.Receipt{}, err
 	}
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	r.calls[msg.Key]++
+	call := r.calls[msg.Key]
+	r.mu.Unlock()
+	// Fail is asked without the lock: it may read the recorder.
 	if r.cfg.Fail != nil {
-		if err := r.cfg.Fail(msg, r.calls[msg.Key]); err != nil {
+		if err := r.cfg.Fail(msg, call); err != nil {
 			return channel.Receipt{}, err
 		}
 	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	if rc, ok := r.receipts[msg.Key]; ok && !r.cfg.IgnoreKeys {
 		rc.Duplicate = true
 		return rc, nil

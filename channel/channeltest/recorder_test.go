@@ -345,3 +345,41 @@ func TestRecorderSentSince(t *testing.T) {
 		}
 	}
 }
+
+// TestRecorderFail: Fail is asked before each call with the key's count
+// of calls, and its error is returned instead of a delivery. It may read
+// the recorder (a failure that depends on what was sent): asked while
+// the recorder held its lock, such a Fail never returned.
+func TestRecorderFail(t *testing.T) {
+	t.Parallel()
+	var rec *channeltest.Recorder
+	var calls []string
+	rec = channeltest.NewRecorder(channeltest.RecorderConfig{
+		Clock: clock.NewManual(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)),
+		Fail: func(msg *channel.Message, call int) error {
+			calls = append(calls, fmt.Sprintf("%s#%d sent %d", msg.Key, call, len(rec.Sent())))
+			if call < 3 {
+				return &channel.SendError{Err: fmt.Errorf("busy %d", call)}
+			}
+			return nil
+		},
+	})
+	done := make(chan error, 1)
+	go func() {
+		var err error
+		for range 3 {
+			msg := channeltest.Email("k")
+			_, err = rec.SendEmail(context.Background(), &msg)
+		}
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		require.NoError(t, err, "the third call delivers")
+	case <-time.After(5 * time.Second):
+		t.Fatal("a Fail that reads the recorder never returned")
+	}
+	require.Equal(t, []string{"k#1 sent 0", "k#2 sent 0", "k#3 sent 0"}, calls)
+	require.Len(t, rec.Sent(), 1)
+	require.Equal(t, 3, rec.Calls("k"))
+}
