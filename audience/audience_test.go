@@ -123,6 +123,11 @@ func TestValidate(t *testing.T) {
 			`audiences[0].rule: rule "a" 1:29: the number of days must be more than 0 and at most 3650, got 0`,
 			`audiences[1].rule: rule "b" 1:29: the number of days must be more than 0 and at most 3650, got 4000`,
 		}},
+		// A negative number was refused as no number literal at all.
+		{"negative days", []audience.Audience{{Name: "a", Rule: `activityCount("open_email", -7) > 1`}, {Name: "b", Rule: `activityCount("open_email", -0.5) > 1`}}, []string{
+			`audiences[0].rule: rule "a" 1:29: the number of days must be more than 0 and at most 3650, got -7`,
+			`audiences[1].rule: rule "b" 1:29: the number of days must be more than 0 and at most 3650, got -0.5`,
+		}},
 		{"arity", []audience.Audience{{Name: "a", Rule: `activityCount("open_email") > 1`}}, []string{
 			`audiences[0].rule: rule "a" 1:1: activityCount(type, days) takes a constant activity type and a constant number of days, e.g. activityCount("visit_web_page", 30): 1 arguments given`,
 		}},

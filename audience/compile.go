@@ -202,6 +202,14 @@ func checkCall(runes []rune, x *ast.CallNode, fn string, pred predicateKind, fai
 		days = float64(d.Value)
 	case *ast.FloatNode:
 		days = d.Value
+	case *ast.UnaryNode:
+		// A negative number (-7) is a number literal too, out of range;
+		// anything else negated is not one.
+		n, ok := literal(d)
+		if !ok {
+			return aggCall{}, fail(x.Arguments[1], "%s: the number of days is not a number literal", usage)
+		}
+		days = n
 	default:
 		return aggCall{}, fail(x.Arguments[1], "%s: the number of days is not a number literal", usage)
 	}
@@ -219,6 +227,20 @@ func checkCall(runes []rune, x *ast.CallNode, fn string, pred predicateKind, fai
 	}
 	line, col := position(runes, from)
 	return aggCall{agg: Aggregate{Type: typ.Value, Days: days, PerPerson: perPerson}, from: from, to: to, line: line, col: col}, nil
+}
+
+// literal returns the value of a negated number literal (-7, -0.5).
+func literal(u *ast.UnaryNode) (float64, bool) {
+	if u.Operator != "-" {
+		return 0, false
+	}
+	switch n := u.Node.(type) {
+	case *ast.IntegerNode:
+		return -float64(n.Value), true
+	case *ast.FloatNode:
+		return -n.Value, true
+	}
+	return 0, false
 }
 
 // closingParen returns the index just after the parenthesis that closes the
