@@ -34,7 +34,8 @@ type EngagementModel struct {
 	// Affinity, when set, multiplies OpenRate and ClickRate for one
 	// message (for example by the recipient's role in its Tags), capped at
 	// 1. A negative affinity counts as 0, a NaN one as 1 (the rates as
-	// they are).
+	// they are). A Recorder asks it without its lock, so it may read the
+	// recorder (how many messages were sent, for fatigue).
 	Affinity func(msg *channel.Message) float64
 }
 
@@ -121,8 +122,8 @@ func (r *Recorder) send(ctx context.Context, msg *channel.Message) (channel.Rece
 		}
 	}
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	if rc, ok := r.receipts[msg.Key]; ok && !r.cfg.IgnoreKeys {
+		r.mu.Unlock()
 		rc.Duplicate = true
 		return rc, nil
 	}
@@ -136,8 +137,16 @@ func (r *Recorder) send(ctx context.Context, msg *channel.Message) (channel.Rece
 	m.Tags = maps.Clone(msg.Tags)
 	r.sent = append(r.sent, m)
 	r.deliveries[msg.Key]++
+	n := r.deliveries[msg.Key]
+	r.mu.Unlock()
 	if r.cfg.Model != nil {
-		r.activities = append(r.activities, simulate(*r.cfg.Model, r.cfg.Seed, msg, now, r.deliveries[msg.Key])...)
+		// Simulated without the lock: the model's Affinity may read the
+		// recorder. The send has not returned yet, so no caller misses
+		// the activities meanwhile.
+		acts := simulate(*r.cfg.Model, r.cfg.Seed, msg, now, n)
+		r.mu.Lock()
+		r.activities = append(r.activities, acts...)
+		r.mu.Unlock()
 	}
 	return rc, nil
 }

@@ -383,3 +383,26 @@ func TestRecorderFail(t *testing.T) {
 	require.Len(t, rec.Sent(), 1)
 	require.Equal(t, 3, rec.Calls("k"))
 }
+
+// TestRecorderAffinityMayReadTheRecorder: a model's Affinity may read the
+// recorder (fewer opens for a recipient sent many messages); asked while
+// the recorder held its lock, it never returned.
+func TestRecorderAffinityMayReadTheRecorder(t *testing.T) {
+	t.Parallel()
+	var rec *channeltest.Recorder
+	model := channeltest.EngagementModel{OpenRate: 1, Affinity: func(*channel.Message) float64 { return 1 / float64(1+len(rec.Sent())) }}
+	rec = channeltest.NewRecorder(channeltest.RecorderConfig{Clock: clock.NewManual(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)), Model: &model})
+	done := make(chan error, 1)
+	go func() {
+		msg := channeltest.Email("k")
+		_, err := rec.SendEmail(context.Background(), &msg)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		require.NoError(t, err)
+	case <-time.After(5 * time.Second):
+		t.Fatal("an Affinity that reads the recorder never returned")
+	}
+	require.NotEmpty(t, rec.Activities(time.Date(2026, 3, 3, 9, 0, 0, 0, time.UTC)))
+}
