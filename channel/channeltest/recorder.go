@@ -233,7 +233,9 @@ func scaled(rate, aff float64) float64 {
 // a second after sentAt (an email's delivery or bounce a minute after, its
 // open later still): nobody responds at the instant of sending, and a
 // reader that polls for what happened after the send must find it. The
-// result depends only on m, seed, msg.Key and sentAt. Activity IDs are
+// result depends only on m (and what its Affinity reads), seed, sentAt
+// and msg: the draws on its key and channel, the activities naming its
+// person, account and template. Activity IDs are
 // "sim:<key>:<what>"; each activity names its message by its key
 // ([b2b.AttrMessageKey]) and its template ("template"), as a provider's
 // report does.
