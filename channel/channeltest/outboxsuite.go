@@ -43,6 +43,18 @@ func TestOutbox(t *testing.T, newOutbox func(t *testing.T) channel.Outbox) {
 		check(t, len(claimed) == 2, "claimed %d entries, want 2 (one per key)", len(claimed))
 	})
 
+	t.Run("EnqueueOfOneKeyTwiceInOneCall", func(t *testing.T) {
+		o := newOutbox(t)
+		second := Email("k1")
+		second.Subject = "a second message under the first's key"
+		got := must(o.Enqueue(ctx, t0, Email("k1"), Email("k2"), second))(t)
+		check(t, len(got) == 3, "want an entry per message, got %d", len(got))
+		check(t, got[0].ID == got[2].ID, "same key, different IDs: %s, %s", got[0].ID, got[2].ID)
+		check(t, got[2].Message.Subject == Email("k1").Subject, "the repeat's entry has subject %q, not the first message's", got[2].Message.Subject)
+		claimed := must(o.Claim(ctx, channel.ClaimParams{Now: t0, Limit: 10, Lease: lease}))(t)
+		check(t, len(claimed) == 2, "claimed %d entries, want 2 (one per key)", len(claimed))
+	})
+
 	t.Run("EnqueueRejectsInvalidBatchWhole", func(t *testing.T) {
 		o := newOutbox(t)
 		bad := Email("bad")
