@@ -16,7 +16,8 @@ import (
 //
 // Idempotency: Enqueue stores one entry per Message.Key; enqueuing a key
 // again returns the existing entry unchanged (whatever its status), so a step
-// that is replayed never queues a message twice.
+// that is replayed never queues a message twice. Within one call too: a key
+// given twice is stored once, with its first message, and both get its entry.
 //
 // Concurrency: implementations are safe for concurrent use, and several
 // dispatchers may share an outbox. Claim hands an entry to one claimer at a
