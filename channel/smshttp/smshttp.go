@@ -55,7 +55,9 @@ import (
 
 // Config configures a Sender. URL is required.
 type Config struct {
-	// URL is the provider's "create message" endpoint.
+	// URL is the provider's "create message" endpoint. A provider that
+	// takes its key in the query may have it there: errors quote the URL
+	// with the query's values and a password replaced.
 	URL string
 	// Username and Password are the basic-auth credentials (commonly the
 	// account ID and an API token).
@@ -202,7 +204,7 @@ func (s *Sender) SendSMS(ctx context.Context, msg *channel.Message) (channel.Rec
 	}
 	resp, err := s.cfg.Client.Do(req)
 	if err != nil {
-		return channel.Receipt{}, &channel.SendError{Err: fmt.Errorf("sms %q: %w", msg.Key, err)}
+		return channel.Receipt{}, &channel.SendError{Err: fmt.Errorf("sms %q: %w", msg.Key, withoutSecrets(err))}
 	}
 	defer resp.Body.Close()
 	if moved := movedAway(resp); moved != nil {
@@ -355,4 +357,28 @@ func retryAfter(h string, now time.Time) time.Duration {
 		return min(t.Sub(now), maxRetryAfter)
 	}
 	return 0
+}
+
+// withoutSecrets returns err with the URL it quotes (a network error
+// names the request's) stripped of the query's values, which may hold
+// a provider's key: the error is kept in the outbox entry and logged.
+// (The client already hides a password in the URL.)
+func withoutSecrets(err error) error {
+	var ue *url.Error
+	if !errors.As(err, &ue) {
+		return err
+	}
+	u, perr := url.Parse(ue.URL)
+	if perr != nil {
+		// Not a URL the client could have sent to: name no part of it.
+		return &url.Error{Op: ue.Op, URL: "the configured URL", Err: ue.Err}
+	}
+	if u.RawQuery != "" {
+		q := u.Query()
+		for k := range q {
+			q[k] = []string{"xxxxx"}
+		}
+		u.RawQuery = q.Encode()
+	}
+	return &url.Error{Op: ue.Op, URL: u.Redacted(), Err: ue.Err}
 }

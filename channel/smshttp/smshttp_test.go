@@ -427,3 +427,23 @@ func TestSMSWrongCredentialsAreRetried(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 2, rep.Delivered, rep.Outcomes)
 }
+
+// TestSMSNetworkErrorKeepsSecretsOfTheURL: a provider that takes its key
+// in the URL's query (or a password in the URL) is configured so; a
+// network error (here a timeout) quotes the request's URL, and the error
+// goes into the outbox entry and the logs: the values of the query and
+// the password are not in it.
+func TestSMSNetworkErrorKeepsSecretsOfTheURL(t *testing.T) {
+	t.Parallel()
+	b := setup(t, hang)
+	u := strings.Replace(b.srv.URL, "http://", "http://AC123:pw-s3cret@", 1) + "/Messages.json?api_key=s3cret-key&region=eu"
+	s, err := smshttp.New(smshttp.Config{URL: u, Timeout: 100 * time.Millisecond, Clock: b.clk})
+	require.NoError(t, err)
+	_, err = s.SendSMS(context.Background(), sms("reminder:p-1"))
+	require.Error(t, err)
+	require.NotContains(t, err.Error(), "s3cret")
+	require.Contains(t, err.Error(), "/Messages.json?api_key=xxxxx&region=xxxxx", "the error still names the endpoint")
+	var se *channel.SendError
+	require.ErrorAs(t, err, &se)
+	require.False(t, se.Permanent, "a timeout is retried")
+}
