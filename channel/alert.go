@@ -2,6 +2,7 @@ package channel
 
 import (
 	"cmp"
+	"crypto/sha256"
 	"fmt"
 	"math"
 	"slices"
@@ -146,7 +147,10 @@ func (o *Observation) location() *time.Location {
 // An Alert is a decision to notify sales, with its reason, its routing and
 // its content.
 type Alert struct {
-	// ID is deterministic: the group, the rule and the alert's ordinal.
+	// ID is deterministic: "alert:" + the group, the rule and the alert's
+	// ordinal, separated by colons; where that would be longer than a
+	// message key may be (200 bytes), a hash of the group and the rule
+	// stands for them ("alert:<32 hex digits>:<ordinal>").
 	ID               string
 	Rule             string
 	Strategy         Strategy
@@ -315,7 +319,7 @@ func (a *Alerter) Evaluate(state AlertState, obs *Observation, now time.Time) (A
 			st.Fired++
 			st.LastFired = now
 			al := Alert{
-				ID:   fmt.Sprintf("alert:%s:%s:%d", obs.Group.ID, r.Name, st.Fired),
+				ID:   alertID(obs.Group.ID, r.Name, st.Fired),
 				Rule: r.Name, Strategy: r.Strategy, Account: obs.Account.ID, Group: obs.Group.ID,
 				SolutionInterest: obs.Group.SolutionInterest, At: now, Reason: reason, Template: r.Template,
 			}
@@ -458,4 +462,15 @@ func num(v float64) string {
 // zone (env.Now.In(env.Account.Location())), as Evaluate does.
 func (a *Alerter) Route(env AlertEnv) (Route, error) {
 	return a.router.route(&env)
+}
+
+// alertID is an alert's ID, its message's idempotency key (see Alert.ID).
+func alertID(group, rule string, n int) string {
+	id := fmt.Sprintf("alert:%s:%s:%d", group, rule, n)
+	if len(id) <= maxKeyLen {
+		return id
+	}
+	// The group's length keeps ("a:b", "c") and ("a", "b:c") apart.
+	sum := sha256.Sum256(fmt.Appendf(nil, "%d:%s:%s", len(group), group, rule))
+	return fmt.Sprintf("alert:%x:%d", sum[:16], n)
 }

@@ -687,3 +687,26 @@ func FuzzNewAlerter(f *testing.F) {
 		_, _ = a.Route(channel.AlertEnv{Account: acme().Account, Now: t0})
 	})
 }
+
+// TestAlertIDOfALongRuleName: an alert's ID is its message's idempotency
+// key, which may be at most 200 bytes; a rule named at length (or a long
+// group ID) still raises alerts, each with an ID of its own within that
+// bound, the same at every evaluation.
+func TestAlertIDOfALongRuleName(t *testing.T) {
+	t.Parallel()
+	name := strings.Repeat("alert the account team when the data platform group is hot ", 4)
+	other := name + "again"
+	a := newAlerter(t, channel.AlertRule{Name: name, Strategy: channel.StrategyThreshold, Threshold: 90},
+		channel.AlertRule{Name: other, Strategy: channel.StrategyThreshold, Threshold: 90})
+	_, alerts, err := a.Evaluate(nil, acme(), t0)
+	require.NoError(t, err)
+	require.Len(t, alerts, 2)
+	_, again, err := a.Evaluate(nil, acme(), t0)
+	require.NoError(t, err)
+	for i, al := range alerts {
+		require.LessOrEqual(t, len(al.ID), 200, "%q", al.ID)
+		require.Equal(t, al.ID, again[i].ID, "deterministic")
+		require.True(t, strings.HasPrefix(al.ID, "alert:") && strings.HasSuffix(al.ID, ":1"), "%q", al.ID)
+	}
+	require.NotEqual(t, alerts[0].ID, alerts[1].ID)
+}

@@ -70,13 +70,17 @@ func (m *Message) Validate() error { return m.validate(true) }
 // the message is queued and Validate once it is rendered.
 func (m *Message) ValidateAddressing() error { return m.validate(false) }
 
+// maxKeyLen is the longest idempotency key, in bytes: a key is a column
+// of an outbox table and a header of providers' APIs.
+const maxKeyLen = 200
+
 func (m *Message) validate(content bool) error {
 	var ps b2b.Problems
 	switch {
 	case m.Key == "":
 		ps.Addf("key", "is required (the idempotency key)")
-	case len(m.Key) > 200:
-		ps.Addf("key", "is %d bytes long; at most 200", len(m.Key))
+	case len(m.Key) > maxKeyLen:
+		ps.Addf("key", "is %d bytes long; at most %d", len(m.Key), maxKeyLen)
 	}
 	// An array, not a slice: checking every message must not allocate.
 	for _, f := range [...]struct{ path, value string }{{"key", m.Key}, {"to", m.To}, {"from", m.From}, {"replyTo", m.ReplyTo},
