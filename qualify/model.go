@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/quorumhq/quorum/b2b"
@@ -151,6 +152,25 @@ func modelTermValue(t *ModelTerm, f *Features) float64 {
 		return 0
 	}
 	return modelValue(t.Feature, f)
+}
+
+// modelIndustryKey is an industry's spelling folded as [strings.EqualFold]
+// compares it, which is how an industry term matches an account's
+// industry: two spellings have the same key exactly when they are equal
+// under Unicode case folding ("ΤΡΆΠΕΖΕΣ" and "Τράπεζες", whose Σ folds to
+// both σ and the final ς, which lower-casing keeps apart). Each character
+// becomes the smallest of the characters it folds to.
+func modelIndustryKey(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		least := r
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			least = min(least, f)
+		}
+		b.WriteRune(least)
+	}
+	return b.String()
 }
 
 // modelStandard is a term's input standardised, (x - Mean) / Scale, as
@@ -324,7 +344,7 @@ func (m *Model) Validate() error {
 		default:
 			ps.Addf(path+".feature", "unknown feature %q (want one of %s, %s)", t.Feature, strings.Join(ModelNumericFeatures, ", "), ModelFeatureIndustry)
 		}
-		key := t.Feature + "\x00" + strings.ToLower(t.Category)
+		key := t.Feature + "\x00" + modelIndustryKey(t.Category)
 		if j, dup := seen[key]; dup {
 			ps.Addf(path, "duplicates terms[%d]", j)
 		} else {

@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -341,4 +342,63 @@ func TestModelEvaluationNamesItsBins(t *testing.T) {
 			require.Contains(t, s, w, "%d bins:\n%s", tt.bins, s)
 		}
 	}
+}
+
+// TestModelIndustriesFoldAsTheyMatch: an industry term matches an account's
+// industry whatever its case ("ΤΡΆΠΕΖΕΣ" is "Τράπεζες": Σ folds to both σ
+// and the final ς), so the spellings that match one term are one industry
+// when training counts and names them and when a model is validated.
+func TestModelIndustriesFoldAsTheyMatch(t *testing.T) {
+	t.Parallel()
+	history := func(spellings ...string) []qualify.ReadinessExample {
+		var ex []qualify.ReadinessExample
+		for i := range 120 {
+			ex = append(ex, qualify.ReadinessExample{
+				Features: qualify.Features{Completeness: float64(i%10) / 10, Score: float64(i % 37), DaysSinceLastActivity: 3,
+					Industry: spellings[i%len(spellings)]},
+				Outcome: i%3 == 0,
+			})
+		}
+		return ex
+	}
+	industries := func(m *qualify.Model) []string {
+		var out []string
+		for _, term := range m.Terms {
+			if term.Feature == qualify.ModelFeatureIndustry {
+				out = append(out, term.Category)
+			}
+		}
+		return out
+	}
+	tests := []struct {
+		name      string
+		spellings []string
+		min       int
+		want      int // industry terms
+	}{
+		{"one industry in two cases", []string{"Τράπεζες", "ΤΡΆΠΕΖΕΣ"}, 0, 1},
+		{"counted together", []string{"Τράπεζες", "ΤΡΆΠΕΖΕΣ", "Software"}, 50, 1}, // 80 and 40 examples
+		{"ASCII case", []string{"software", "SOFTWARE", "Software"}, 0, 1},
+		{"two industries", []string{"Τράπεζες", "software", "ΤΡΆΠΕΖΕΣ", "SOFTWARE"}, 0, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			m, err := qualify.ModelTrainer{Seed: 1, MinIndustryCount: tt.min}.Train(history(tt.spellings...))
+			require.NoError(t, err)
+			got := industries(m)
+			require.Len(t, got, tt.want, "terms %q", got)
+			for _, ind := range tt.spellings[:2] { // the first two are always frequent enough
+				matched := slices.IndexFunc(got, func(c string) bool { return strings.EqualFold(c, ind) })
+				require.GreaterOrEqual(t, matched, 0, "no term for %q: %q", ind, got)
+			}
+		})
+	}
+
+	m := rExplainModel()
+	m.Terms = append(m.Terms,
+		qualify.ModelTerm{Feature: qualify.ModelFeatureIndustry, Category: "Τράπεζες", Scale: 1},
+		qualify.ModelTerm{Feature: qualify.ModelFeatureIndustry, Category: "ΤΡΆΠΕΖΕΣ", Scale: 1})
+	n := len(m.Terms)
+	require.EqualError(t, m.Validate(), fmt.Sprintf("model: terms[%d]: duplicates terms[%d]", n-1, n-2))
 }

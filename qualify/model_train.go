@@ -224,26 +224,34 @@ func modelTerms(train []ReadinessExample, minIndustry int) []ModelTerm {
 	for _, f := range ModelNumericFeatures {
 		terms = append(terms, ModelTerm{Feature: f})
 	}
+	// Industries are counted by their folded spelling, as a term matches
+	// them (see modelIndustryKey).
 	counts := map[string]int{}
-	for i := range train {
-		if ind := strings.TrimSpace(train[i].Features.Industry); ind != "" {
-			counts[strings.ToLower(ind)]++
-		}
-	}
-	first := map[string]string{} // lower -> first spelling seen, for display
+	first := map[string]string{} // key -> first spelling seen, for display
 	for i := range train {
 		ind := strings.TrimSpace(train[i].Features.Industry)
-		if _, ok := first[strings.ToLower(ind)]; !ok && ind != "" {
-			first[strings.ToLower(ind)] = ind
+		if ind == "" {
+			continue
+		}
+		k := modelIndustryKey(ind)
+		counts[k]++
+		if _, ok := first[k]; !ok {
+			first[k] = ind
 		}
 	}
-	var inds []string
+	var keys []string
 	for k, n := range counts {
 		if n >= max(minIndustry, 1) {
-			inds = append(inds, first[k])
+			keys = append(keys, k)
 		}
 	}
-	slices.SortFunc(inds, func(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) })
+	slices.SortFunc(keys, func(a, b string) int {
+		return cmp.Or(strings.Compare(strings.ToLower(first[a]), strings.ToLower(first[b])), strings.Compare(a, b))
+	})
+	inds := make([]string, len(keys))
+	for i, k := range keys {
+		inds[i] = first[k]
+	}
 	for _, ind := range inds {
 		terms = append(terms, ModelTerm{Feature: ModelFeatureIndustry, Category: ind})
 	}
