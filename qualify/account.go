@@ -22,7 +22,7 @@ type AccountInput struct {
 	Groups []buyinggroup.Group
 	// Opportunities are the account's CRM opportunities; the contact roles
 	// of each one fill the roles of the groups whose interest it matches
-	// (buyinggroup.Interest.MatchesOpportunity).
+	// (buyinggroup.Interest.MatchesOpportunity). Each ID appears once.
 	Opportunities []b2b.Opportunity
 	// Audiences are the audiences the account is in (as last evaluated),
 	// which interests' applicability rules may read.
@@ -172,6 +172,10 @@ func (e *Evaluator) Account(in AccountInput, now time.Time) (AccountResult, erro
 		if i > 0 && ids[i] == ids[i-1] {
 			return res, fmt.Errorf("account %q: person %q appears twice", acct.ID, ids[i])
 		}
+	}
+
+	if id, dup := duplicateOpportunity(in.Opportunities); dup {
+		return res, fmt.Errorf("account %q: opportunity %q appears twice", acct.ID, id)
 	}
 
 	existing := map[string]buyinggroup.Group{}
@@ -338,6 +342,27 @@ func (e *Evaluator) Account(in AccountInput, now time.Time) (AccountResult, erro
 // Account is [Evaluator.Account] with a fresh evaluator.
 func (q *Qualifier) Account(in AccountInput, now time.Time) (AccountResult, error) {
 	return q.NewEvaluator().Account(in, now)
+}
+
+// duplicateOpportunity returns an ID that two of opps have.
+func duplicateOpportunity(opps []b2b.Opportunity) (b2b.OpportunityID, bool) {
+	if len(opps) <= 16 { // a few: no map to allocate
+		for i := range opps {
+			id := opps[i].ID
+			if slices.ContainsFunc(opps[:i], func(o b2b.Opportunity) bool { return o.ID == id }) {
+				return id, true
+			}
+		}
+		return "", false
+	}
+	seen := make(map[b2b.OpportunityID]bool, len(opps))
+	for i := range opps {
+		if seen[opps[i].ID] {
+			return opps[i].ID, true
+		}
+		seen[opps[i].ID] = true
+	}
+	return "", false
 }
 
 // crmRefs lists the opportunities the group's CRM claims come from.

@@ -290,6 +290,31 @@ func TestAccountErrors(t *testing.T) {
 	require.ErrorIs(t, err, qualify.ErrNoCatalog)
 }
 
+// TestAccountDuplicateOpportunity: two opportunities with one ID are two
+// versions of one deal, and which contact roles count would depend on
+// their order: the account is refused, naming the opportunity.
+func TestAccountDuplicateOpportunity(t *testing.T) {
+	t.Parallel()
+	cat := qCatalog(t, buyinggroup.Definitions{Interests: []buyinggroup.SolutionInterest{
+		{ID: "dp", Template: "standard", CRMProduct: "Data Platform"},
+	}})
+	q := qNew(t, cat)
+	deal := func(p b2b.PersonID) b2b.Opportunity {
+		return b2b.Opportunity{ID: "o1", Account: "acme", Product: "Data Platform", Status: b2b.OpportunityOpen,
+			ContactRoles: []b2b.ContactRole{{Person: p, Role: b2b.ContactRoleEconomicBuyer}}}
+	}
+	many := make([]b2b.Opportunity, 40)
+	for i := range many {
+		many[i] = deal("p4")
+		many[i].ID = b2b.OpportunityID(fmt.Sprintf("o%d", i+2))
+	}
+	many[29].ID = "o1"
+	for _, opps := range [][]b2b.Opportunity{{deal("p3"), deal("p4")}, {deal("p4"), deal("p3")}, {deal("p4"), deal("p4")}, append(many, deal("p3"))} {
+		_, err := q.Account(qualify.AccountInput{Account: qAcme(), Persons: qS1Persons(), Opportunities: opps}, qT0)
+		require.EqualError(t, err, `account "acme": opportunity "o1" appears twice`)
+	}
+}
+
 // TestErrorNamesTheRuleOfItsRole: two templates whose roles share a rule
 // source share its evaluation, but an error names the rule of the role it
 // is reported for, not the rule of the first template with that source.
