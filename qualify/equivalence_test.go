@@ -249,3 +249,97 @@ func TestOtherEngineSkipsAnalysis(t *testing.T) {
 }
 
 type qWrappedEngine struct{ rules.Engine }
+
+// FuzzAnalysisIsExact compiles a role rule of any source and checks that
+// what New derives from its syntax (specificity, pre-filters, memo keys,
+// shared evaluation) gives exactly what evaluating it gives: the same
+// matches, measures and errors for a run of persons and accounts through
+// one evaluator (so the memo is warm) and through a fresh one. Sources
+// that do not compile are skipped.
+func FuzzAnalysisIsExact(f *testing.F) {
+	for _, src := range []string{
+		`person.seniority == "VP"`,
+		`"VP" == person.seniority && person.department in ["IT", "Finance"]`,
+		`person.seniority in ["Director", "Manager"] && (icontains(person.title, "data") || icontains(person.title, "analytics"))`,
+		`person.department == "IT" || person.department == "Security" || person.title == ""`,
+		`(person.department == "IT" || person.department == "Security") && len(person.title) > 3`,
+		`person.seniority not in ["VP", ""] && account.employees * 2 > 3000`,
+		`person.seniority == "VP" && person.seniority == "Director"`,
+		`person.seniority in [] || account.region in ["EMEA"]`,
+		`match(person.title, "(?i)\\bops\\b") && account.industry != "Government"`,
+		`person.title matches "^(?i)vp" && person.department != account.name`,
+		`person.title startsWith "VP" and not (person.department endsWith "T")`,
+		`attr(person.attributes, "tier", "") == "gold" && person.department in ["Sales"]`,
+		`any(["cto", "cio"], lower(person.title) == #) && account.country == "DE"`,
+		`account.employees % 7 == 0 && person.seniority == "VP"`,
+		`account.annualRevenue / account.employees > 100 && person.department == "Finance"`,
+		`daysSince(person.updatedAt) < 30 && person.department in ["IT"]`,
+		`person.attributes["score"] != nil || person.seniority == "VP"`,
+		`let t = trim(person.title); t != "" && t contains account.name`,
+		`(person.title ?? "x") == "CFO" && person.seniority == "C-Level"`,
+		`person.consent?.email?.status == "granted" && person.seniority == "VP"`,
+		`between(account.employees, 100, 1000) && inList(person.department, ["it", "security"])`,
+		`iequals(person.title, "risk officer") ? person.department == "Legal" : account.employees > 10`,
+		`count(["a", "b"], # == person.firstName) == 1 && person.lastName == ""`,
+		`len(0..1000000) > 3 && person.seniority == "VP"`,
+		`person.title[0:2] == "VP" && person.department == "IT"`,
+	} {
+		f.Add(src, "VP", "IT", "VP Data Ops", "Acme", 1500, "EMEA", 4)
+	}
+	f.Add(`person.seniority == "Manager" || account.region == "APAC"`, "Manager", "", "", "", 0, "APAC", -1)
+	qualified := func(t *testing.T, q *qualify.Qualifier, e *qualify.Evaluator, a *b2b.Account, p *b2b.Person) qOutcome {
+		t.Helper()
+		ms, err := e.Person(nil, a, p, []int{0}, qT0)
+		if err != nil {
+			return qOutcome{Err: err.Error()}
+		}
+		return qOutcome{Matches: ms}
+	}
+	f.Fuzz(func(t *testing.T, src, sen, dep, title, name string, employees int, region string, score int) {
+		role := func(name, src string) buyinggroup.Role {
+			return buyinggroup.Role{Name: name, Rule: rules.Rule{Source: src}}
+		}
+		// The fuzzed rule beside rules that share its fields, so that
+		// it shares memo groups and evaluations with them.
+		cat, err := buyinggroup.Compile(buyinggroup.Definitions{
+			Interests: []buyinggroup.SolutionInterest{{ID: "x", Template: "t"}},
+			Templates: []buyinggroup.RoleTemplate{{ID: "t", Roles: []buyinggroup.Role{
+				role("Fuzzed", src),
+				role("Titled", `person.seniority in ["VP", "Manager"] && icontains(person.title, "data")`),
+				role("Again", src),
+				role("Wide", `icontains(person.title, account.name) || person.department == "IT"`),
+			}}},
+		}, buyinggroup.Config{})
+		if err != nil {
+			return
+		}
+		qx, err := qualify.New(qualify.Config{Catalog: cat, Exhaustive: true})
+		require.NoError(t, err)
+		warm, err := qualify.New(qualify.Config{Catalog: cat})
+		require.NoError(t, err)
+		tiny, err := qualify.New(qualify.Config{Catalog: cat, MemoSize: 1})
+		require.NoError(t, err)
+		ew, et := warm.NewEvaluator(), tiny.NewEvaluator()
+		// Variations that keep some fields and change others, so that
+		// memo keys are both hit and missed.
+		for i, v := range []struct{ sen, dep, title, name, region string }{
+			{sen, dep, title, name, region},
+			{sen, dep, title, name + "x", region},
+			{sen, "IT", title, name, ""},
+			{sen, dep, title, name, region},
+			{"VP", dep, title + " data", name, region},
+			{sen, dep, title, name, region},
+		} {
+			a := b2b.Account{ID: "a", Name: v.name, Employees: employees + i%2, Region: v.region, Country: "DE", AnnualRevenue: float64(score) * 1e5}
+			p := b2b.Person{ID: "p", Seniority: v.sen, Department: v.dep, Title: v.title, FirstName: v.name, UpdatedAt: qT0.AddDate(0, 0, -score)}
+			if score >= 0 {
+				p.Attributes = map[string]any{"score": score, "tier": v.title}
+			}
+			want := qualified(t, qx, qx.NewEvaluator(), &a, &p)
+			for name, e := range map[string]*qualify.Evaluator{"warm": ew, "tiny memo": et, "fresh": warm.NewEvaluator()} {
+				got := qualified(t, warm, e, &a, &p)
+				require.Empty(t, cmp.Diff(want, got, cmpopts.IgnoreUnexported(qualify.Match{})), "%s, variation %d: (-want +got)", name, i)
+			}
+		}
+	})
+}
