@@ -42,13 +42,17 @@ type AccountResult struct {
 	Decisions []Decision
 	// Rate is the lead-to-buying-group qualification rate of the account.
 	Rate Rate
-	// RuleErrors are the role rules that failed to evaluate, by person
-	// (in ID order), then interest and role. Each decided nothing: the
-	// claim the same rule gave the person before stands (its values and
-	// time those of then, in the person's Decision too), and a person it
-	// gave none gets none; their other rules and the account's other
-	// persons are qualified as usual. A caller reports them (the engine
-	// logs qualify.rule_error).
+	// RuleErrors are the rules that failed to evaluate: first the
+	// applicability rules of interests the account has no group for
+	// (Person and Role empty), in catalog order, then the role rules, by
+	// person (in ID order), then interest and role. Each decided nothing.
+	// An interest whose applicability rule failed gets no group until
+	// the rule can be evaluated; the account's other interests are
+	// qualified as usual. For a role rule, the claim the same rule gave
+	// the person before stands (its values and time those of then, in the
+	// person's Decision too), and a person it gave none gets none; their
+	// other rules and the account's other persons are qualified as usual.
+	// A caller reports them (the engine logs qualify.rule_error).
 	RuleErrors []RuleError
 }
 
@@ -156,7 +160,9 @@ func (r Rate) String() string {
 // interests in catalog order. The input is not modified.
 //
 // A group whose interest no longer applies to the account is kept and
-// still qualified (groups are removed only by the caller). A group in a
+// still qualified (groups are removed only by the caller). An
+// applicability rule that fails to evaluate creates no group and is
+// reported in AccountResult.RuleErrors. A group in a
 // closed stage keeps its members as at the close: the claims are recorded,
 // the members stay, and its decisions say why (Decision.Frozen).
 func (e *Evaluator) Account(in AccountInput, now time.Time) (AccountResult, error) {
@@ -188,17 +194,24 @@ func (e *Evaluator) Account(in AccountInput, now time.Time) (AccountResult, erro
 		}
 		existing[g.Interest] = g
 	}
-	applicable, err := e.q.ApplicableIn(&buyinggroup.AccountEnv{Account: *acct, Opportunities: in.Opportunities, Audiences: in.Audiences, Now: now})
-	if err != nil {
-		return res, err
-	}
-	var active []int // interests with a group
+	var env *buyinggroup.AccountEnv // made when first needed
+	var active []int                // interests with a group
 	var groups []buyinggroup.Group
+	var err error
 	for ii, si := range e.q.interests {
 		g, ok := existing[si.ID]
 		delete(existing, si.ID)
 		if !ok {
-			if !slices.Contains(applicable, ii) {
+			if env == nil {
+				env = &buyinggroup.AccountEnv{Account: *acct, Opportunities: in.Opportunities, Audiences: in.Audiences, Now: now}
+			}
+			applies, aerr := si.AppliesIn(env)
+			if aerr != nil {
+				// It decides nothing: no group until it can be evaluated.
+				res.RuleErrors = append(res.RuleErrors, RuleError{Interest: si.ID, Err: aerr})
+				continue
+			}
+			if !applies {
 				continue
 			}
 			var evs []buyinggroup.Event

@@ -22,7 +22,10 @@
 //
 //  1. creates the group of every interest whose applicability rule holds
 //     for the account and that has none yet (groups that exist are kept
-//     and qualified even if the interest no longer applies);
+//     and qualified even if the interest no longer applies); an
+//     applicability rule that fails to evaluate decides nothing: the
+//     interest gets no group, and the failure is reported in
+//     [AccountResult.RuleErrors];
 //  2. ends the memberships of persons who have claims in a group but are
 //     no longer among the account's persons ("left the account"; the
 //     history keeps them);

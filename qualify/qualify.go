@@ -324,19 +324,25 @@ func preferred(a, b Match) int {
 // A RuleError is a role rule that failed to evaluate for a person (see
 // package rules, "What can fail at run time", for when a rule can): the
 // rule decided nothing for them (see [AccountResult.RuleErrors]), and
-// their other rules were evaluated as usual.
+// their other rules were evaluated as usual. With Person and Role empty,
+// it is the interest's applicability rule that failed for the account:
+// it created no group.
 type RuleError struct {
 	Person   b2b.PersonID
 	Interest string
 	Role     string
 	// Err matches [rules.ErrEval]: a *rules.EvalError naming the role's
-	// rule (a rule other roles share is named for this one).
+	// rule (a rule other roles share is named for this one), or the
+	// interest's applicability rule.
 	Err error
 
 	match Match // what the rule gives when it holds
 }
 
 func (e *RuleError) Error() string {
+	if e.Person == "" && e.Role == "" {
+		return fmt.Sprintf("interest %q, applicability: %v", e.Interest, e.Err)
+	}
 	return fmt.Sprintf("person %q, interest %q, role %q: %v", e.Person, e.Interest, e.Role, e.Err)
 }
 

@@ -273,6 +273,52 @@ func TestFailedRuleDoesNotHold(t *testing.T) {
 	require.Equal(t, "Reader", ms[0].Role)
 }
 
+// TestFailedApplicabilityRuleDecidesNothing: an interest's applicability
+// rule that fails to evaluate for an account decides nothing, as a role
+// rule that fails does: the interest gets no group while it fails (a group
+// it has stays, and is qualified), the account's other interests are
+// qualified as usual, and the failure is reported, not the account
+// refused.
+func TestFailedApplicabilityRuleDecidesNothing(t *testing.T) {
+	t.Parallel()
+	const fails = `account.employees > 1000 || len(0..1000000) > 3` // fails for 1,000 employees or fewer
+	cat := qCatalog(t, buyinggroup.Definitions{Interests: []buyinggroup.SolutionInterest{
+		{ID: "big", Template: "standard", Applies: rules.Rule{Name: "large accounts", Source: fails}},
+		{ID: "dp", Template: "standard"},
+	}})
+	q := qNew(t, cat)
+	small := qAcme()
+	small.Employees = 10
+	interests := func(gs []buyinggroup.Group) []string {
+		var out []string
+		for _, g := range gs {
+			out = append(out, g.Interest)
+		}
+		return out
+	}
+
+	res, err := q.Account(qualify.AccountInput{Account: small, Persons: qS1Persons()}, qT0)
+	require.NoError(t, err)
+	require.Equal(t, []string{"dp"}, interests(res.Groups), "no group for the interest whose rule failed")
+	require.Contains(t, qMembers(res.Groups[0]), "p1=Economic Buyer/rule", "the other interest is qualified")
+	require.Len(t, res.RuleErrors, 1)
+	re := &res.RuleErrors[0]
+	require.Equal(t, []string{"", "big", ""}, []string{string(re.Person), re.Interest, re.Role})
+	require.ErrorIs(t, re, rules.ErrEval)
+	require.ErrorContains(t, re, `interest "big", applicability: rule "large accounts": memory budget exceeded`)
+
+	// A group the interest has is kept and qualified, whatever its rule
+	// says, so the rule is not needed and fails nothing.
+	big, err := q.Account(qualify.AccountInput{Account: qAcme(), Persons: qS1Persons()}, qT0)
+	require.NoError(t, err)
+	require.Equal(t, []string{"big", "dp"}, interests(big.Groups))
+	shrunk, err := q.Account(qualify.AccountInput{Account: small, Persons: qS1Persons()[:1], Groups: big.Groups}, qT0.Add(time.Hour))
+	require.NoError(t, err)
+	require.Equal(t, []string{"big", "dp"}, interests(shrunk.Groups))
+	require.Equal(t, []string{"p1=Economic Buyer/rule"}, qMembers(shrunk.Groups[0]), "the kept group is qualified")
+	require.Empty(t, shrunk.RuleErrors)
+}
+
 func TestAccountErrors(t *testing.T) {
 	t.Parallel()
 	cat := qCatalog(t, buyinggroup.Definitions{
