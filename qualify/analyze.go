@@ -24,7 +24,10 @@ import (
 type field struct {
 	path string
 	str  func(*buyinggroup.RoleEnv) string  // string fields
-	num  func(*buyinggroup.RoleEnv) float64 // number fields
+	num  func(*buyinggroup.RoleEnv) float64 // float fields
+	// integer fields, kept whole: a float64 holds every int only up to
+	// 2^53, and a rule compares ints exactly.
+	integer func(*buyinggroup.RoleEnv) int64
 }
 
 var fields = []field{
@@ -49,7 +52,7 @@ var fields = []field{
 	{path: "account.territory", str: func(e *buyinggroup.RoleEnv) string { return e.Account.Territory }},
 	{path: "account.parentId", str: func(e *buyinggroup.RoleEnv) string { return string(e.Account.ParentID) }},
 	{path: "account.source", str: func(e *buyinggroup.RoleEnv) string { return e.Account.Source }},
-	{path: "account.employees", num: func(e *buyinggroup.RoleEnv) float64 { return float64(e.Account.Employees) }},
+	{path: "account.employees", integer: func(e *buyinggroup.RoleEnv) int64 { return int64(e.Account.Employees) }},
 	{path: "account.annualRevenue", num: func(e *buyinggroup.RoleEnv) float64 { return e.Account.AnnualRevenue }},
 }
 
@@ -64,6 +67,9 @@ func (f *field) appendKey(b []byte, e *buyinggroup.RoleEnv) []byte {
 		s := f.str(e)
 		b = binary.AppendUvarint(b, uint64(len(s)))
 		return append(b, s...)
+	}
+	if f.integer != nil {
+		return binary.LittleEndian.AppendUint64(b, uint64(f.integer(e)))
 	}
 	return binary.LittleEndian.AppendUint64(b, math.Float64bits(f.num(e)))
 }
@@ -462,8 +468,11 @@ func (r ref) value(e *buyinggroup.RoleEnv) string {
 	if r.attr == "" {
 		if i := fieldIndex(strings.Join(r.path, ".")); i >= 0 {
 			f := &fields[i]
-			if f.str != nil {
+			switch {
+			case f.str != nil:
 				return f.str(e)
+			case f.integer != nil:
+				return strconv.FormatInt(f.integer(e), 10)
 			}
 			return strconv.FormatFloat(f.num(e), 'f', -1, 64)
 		}

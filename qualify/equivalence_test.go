@@ -287,6 +287,8 @@ func FuzzAnalysisIsExact(f *testing.F) {
 		f.Add(src, "VP", "IT", "VP Data Ops", "Acme", 1500, "EMEA", 4)
 	}
 	f.Add(`person.seniority == "Manager" || account.region == "APAC"`, "Manager", "", "", "", 0, "APAC", -1)
+	// Employees beyond 2^53, which a float64 does not tell apart.
+	f.Add(`account.employees > 9007199254740992 && icontains(person.title, "x")`, "", "", "x", "", 1<<53, "", -1)
 	qualified := func(t *testing.T, q *qualify.Qualifier, e *qualify.Evaluator, a *b2b.Account, p *b2b.Person) qOutcome {
 		t.Helper()
 		ms, err := e.Person(nil, a, p, []int{0}, qT0)

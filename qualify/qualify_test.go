@@ -678,3 +678,39 @@ func TestUnknownConsentValues(t *testing.T) {
 		"p3": {"Never asked by mail": email},
 	}, got), "(-want +got)")
 }
+
+// TestLargeEmployeeCounts: employee counts are whole numbers that a rule
+// compares exactly, beyond 2^53 too, where two counts are one float64:
+// the memo tells them apart, and a decision shows the count the rule read.
+func TestLargeEmployeeCounts(t *testing.T) {
+	t.Parallel()
+	cat := qCatalog(t, buyinggroup.Definitions{
+		Templates: []buyinggroup.RoleTemplate{{ID: "t", Roles: []buyinggroup.Role{
+			{Name: "Giant", Rule: rules.Rule{Source: `account.employees > 9007199254740992 && icontains(person.title, "x")`}},
+		}}},
+		Interests: []buyinggroup.SolutionInterest{{ID: "i", Template: "t"}},
+	})
+	e := qNew(t, cat).NewEvaluator()
+	persons := []b2b.Person{{ID: "p1", Title: "x"}}
+	tests := []struct {
+		employees int
+		want      []qualify.Decision
+	}{
+		{1 << 53, nil},
+		{1<<53 + 1, []qualify.Decision{{Person: "p1", Interest: "i", Matches: []qualify.MatchValues{{Values: []buyinggroup.Value{
+			{Name: "account.employees", Value: "9007199254740993"}, {Name: "person.title", Value: "x"},
+		}}}}}},
+		{1<<53 + 2, []qualify.Decision{{Person: "p1", Interest: "i", Matches: []qualify.MatchValues{{Values: []buyinggroup.Value{
+			{Name: "account.employees", Value: "9007199254740994"}, {Name: "person.title", Value: "x"},
+		}}}}}},
+	}
+	for _, tt := range tests { // in order, through one evaluator: its memo is warm
+		a := qAcme()
+		a.Employees = tt.employees
+		res, err := e.Account(qualify.AccountInput{Account: a, Persons: persons}, qT0)
+		require.NoError(t, err)
+		require.Empty(t, cmp.Diff(tt.want, res.Decisions, cmp.FilterPath(func(p cmp.Path) bool {
+			return p.Last().String() == ".Match" || p.Last().String() == ".Holds"
+		}, cmp.Ignore())), "%d employees (-want +got)", tt.employees)
+	}
+}
