@@ -149,3 +149,33 @@ func TestReadinessModelOfOpposedInfinities(t *testing.T) {
 	require.Equal(t, 1.0, v.Value)
 	require.Equal(t, qualify.ReadinessReady, v.Level)
 }
+
+// TestModelTrainingOnAHeldOutOutlier: a held-out example so far from the
+// training data that the model gives it no probability (its log-odds
+// +Inf from one term and -Inf from another) is an ErrModelData error that
+// names it, not a panic while the model is measured; where the split
+// trains on it, the model is trained as usual.
+func TestModelTrainingOnAHeldOutOutlier(t *testing.T) {
+	t.Parallel()
+	history, _ := rNewWorld().rHistory(6, 200)
+	for i := range history {
+		history[i].Features.Score = float64(i%2) * 1e-3
+		history[i].Features.Velocity = float64(i%3) * 1e-3
+	}
+	history[7].Features.Score, history[7].Features.Velocity = 1.7e308, -1.7e308
+	refused := 0
+	for seed := uint64(1); seed <= 12; seed++ {
+		var m *qualify.Model
+		var err error
+		require.NotPanics(t, func() { m, err = qualify.ModelTrainer{Seed: seed}.Train(history) }, "seed %d", seed)
+		if err != nil {
+			require.ErrorIs(t, err, qualify.ErrModelData, "seed %d", seed)
+			require.EqualError(t, err, "cannot train a model on these examples: examples[7], held out to measure the model, is too far from the training data: "+
+				"the model's log-odds are +Inf from velocity and -Inf from score, which give no probability", "seed %d", seed)
+			refused++
+			continue
+		}
+		require.NoError(t, m.Validate(), "seed %d", seed)
+	}
+	require.Positive(t, refused, "a seed that holds the outlier out")
+}

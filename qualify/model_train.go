@@ -93,7 +93,9 @@ type ModelTrainer struct {
 
 // ErrModelData is matched by the errors of training on data that cannot
 // train a model (too few examples, a single class, a feature whose values
-// are too far apart for a float64, a fit that does not give finite weights).
+// are too far apart for a float64, a fit that does not give finite weights,
+// a held-out example so far from the training data that the model gives
+// it no probability).
 var ErrModelData = errors.New("cannot train a model on these examples")
 
 func (t ModelTrainer) withDefaults() ModelTrainer {
@@ -198,6 +200,15 @@ func (t ModelTrainer) Train(examples []ReadinessExample) (*Model, error) {
 		}
 	}
 	m.Training = ModelTraining{L2: t.L2, Seed: t.Seed, HoldOut: t.HoldOut, Examples: len(train), Positives: pos, Iterations: iters}
+	// A held-out example whose terms push the log-odds to +Inf and -Inf
+	// at once (values far beyond those trained on) has no probability to
+	// measure the model with.
+	for _, i := range order[:nTest] {
+		if p, contribs := m.Explain(examples[i].Features); math.IsNaN(p) {
+			return nil, fmt.Errorf("%w: examples[%d], held out to measure the model, is too far from the training data: the model's log-odds are %s, which give no probability",
+				ErrModelData, i, modelInfinities(contribs))
+		}
+	}
 	if nTest > 0 {
 		m.Evaluation = modelEvaluate(m, train, test, t.CalibrationBins)
 	}

@@ -332,6 +332,14 @@ func (s StrategyModel) Assess(f Features) (ReadinessVerdict, error) {
 // of 0 times an infinity): their sum, and so the probability, is NaN, on
 // which no verdict can stand.
 func modelNoProbability(contribs []ModelContribution) error {
+	var ps b2b.Problems
+	ps.Addf("", "the model's log-odds are %s: values this far from its training data give no probability", modelInfinities(contribs))
+	return ps.Err("features")
+}
+
+// modelInfinities says which contributions are not finite: "+Inf from
+// score and -Inf from velocity".
+func modelInfinities(contribs []ModelContribution) string {
 	var parts []string
 	for _, sign := range []string{"+Inf", "-Inf", "NaN"} {
 		var features []string
@@ -344,9 +352,7 @@ func modelNoProbability(contribs []ModelContribution) error {
 			parts = append(parts, sign+" from "+strings.Join(features, ", "))
 		}
 	}
-	var ps b2b.Problems
-	ps.Addf("", "the model's log-odds are %s: values this far from its training data give no probability", strings.Join(parts, " and "))
-	return ps.Err("features")
+	return strings.Join(parts, " and ")
 }
 
 // readyCheck validates a strategy and the features it is given.
