@@ -378,7 +378,8 @@ func (m *Model) MarshalJSON() ([]byte, error) {
 
 // ModelFromJSON reads a model saved with json.Marshal and validates it.
 // Unknown fields are refused, so a typo in a hand-edited file is an error,
-// not a silently ignored value.
+// not a silently ignored value: `model: terms[3]: unknown field "wieght"
+// (line 36, column 7)`.
 func ModelFromJSON(data []byte) (*Model, error) {
 	type plain Model
 	var m plain
@@ -417,8 +418,133 @@ func modelJSONError(data []byte, err error) error {
 		return fmt.Errorf("model: a JSON %s is not a model (%s)", typ.Value, modelJSONPosition(data, typ.Offset))
 	case errors.As(err, &typ):
 		return fmt.Errorf("model: %s: a JSON %s is not %s (%s)", typ.Field, typ.Value, modelJSONWant(typ.Type), modelJSONPosition(data, typ.Offset))
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		// The decoder names the field but not where it is: find it.
+		dec := json.NewDecoder(bytes.NewReader(data))
+		if path, key, start, ok := modelUnknownField(dec, data, reflect.TypeFor[Model](), ""); ok {
+			if path != "" {
+				path += ": "
+			}
+			return fmt.Errorf("model: %sunknown field %q (%s)", path, key, modelJSONPosition(data, start+1))
+		}
 	}
 	return fmt.Errorf("model: %w", err)
+}
+
+// modelUnknownField reads the JSON value dec is at as a value of type t
+// and returns the first object key in it that names no field, as
+// encoding/json matches names (exactly or, failing that, whatever their
+// case): its path in the model ("terms[3]"), the key, and the offset of its
+// opening quote. ok is false when every key is known or data is not JSON.
+func modelUnknownField(dec *json.Decoder, data []byte, t reflect.Type, path string) (where, key string, start int64, ok bool) {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	tok, err := dec.Token()
+	if err != nil {
+		return "", "", 0, false
+	}
+	d, isDelim := tok.(json.Delim)
+	switch {
+	case !isDelim:
+		return "", "", 0, false // a scalar: no keys
+	case d == '[':
+		var elem reflect.Type
+		if t.Kind() == reflect.Slice || t.Kind() == reflect.Array {
+			elem = t.Elem()
+		}
+		for i := 0; dec.More(); i++ {
+			if elem == nil {
+				var skip json.RawMessage
+				if dec.Decode(&skip) != nil {
+					return "", "", 0, false
+				}
+				continue
+			}
+			if where, key, start, ok := modelUnknownField(dec, data, elem, fmt.Sprintf("%s[%d]", path, i)); ok {
+				return where, key, start, ok
+			}
+		}
+	case d == '{':
+		for dec.More() {
+			tok, err := dec.Token()
+			if err != nil {
+				return "", "", 0, false
+			}
+			name, _ := tok.(string)
+			end := dec.InputOffset() // just after the key's closing quote
+			if t.Kind() != reflect.Struct {
+				var skip json.RawMessage
+				if dec.Decode(&skip) != nil {
+					return "", "", 0, false
+				}
+				continue
+			}
+			f, found := modelJSONField(t, name)
+			if !found {
+				return path, name, modelKeyStart(data, end), true
+			}
+			sub := f.Name
+			if tag, _, _ := strings.Cut(f.Tag.Get("json"), ","); tag != "" {
+				sub = tag
+			}
+			if path != "" {
+				sub = path + "." + sub
+			}
+			if where, key, start, ok := modelUnknownField(dec, data, f.Type, sub); ok {
+				return where, key, start, ok
+			}
+		}
+	}
+	if _, err := dec.Token(); err != nil { // the closing delimiter
+		return "", "", 0, false
+	}
+	return "", "", 0, false
+}
+
+// modelJSONField returns the field of struct type t that encoding/json
+// decodes a key name into: the one whose JSON name is name, else the
+// first whose name equals it whatever the case.
+func modelJSONField(t reflect.Type, name string) (reflect.StructField, bool) {
+	var folded *reflect.StructField
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if !f.IsExported() || tag == "-" {
+			continue
+		}
+		if tag == "" {
+			tag = f.Name
+		}
+		if tag == name {
+			return f, true
+		}
+		if folded == nil && strings.EqualFold(tag, name) {
+			folded = &f
+		}
+	}
+	if folded != nil {
+		return *folded, true
+	}
+	return reflect.StructField{}, false
+}
+
+// modelKeyStart returns the offset of the opening quote of the JSON
+// string that ends just before end.
+func modelKeyStart(data []byte, end int64) int64 {
+	for i := end - 2; i >= 0; i-- {
+		if data[i] != '"' {
+			continue
+		}
+		backslashes := 0
+		for j := i - 1; j >= 0 && data[j] == '\\'; j-- {
+			backslashes++
+		}
+		if backslashes%2 == 0 {
+			return i
+		}
+	}
+	return 0
 }
 
 // modelJSONPosition is the line and column (1-based, in characters) of the

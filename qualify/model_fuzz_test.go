@@ -20,6 +20,7 @@ func FuzzModelFromJSON(f *testing.F) {
 	f.Add([]byte(`{"version":1,"terms":[{"feature":"industry","category":"","scale":1}]}`))
 	f.Add([]byte(`[]`))
 	f.Add([]byte(`{"version":1,"intercept":1e999}`))
+	f.Add([]byte("{\"version\":1,\n\"terms\":[{\"feature\":\"score\",\"wieght\":1,\"x\\\"\":[{}]}]}"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, err := qualify.ModelFromJSON(data)
 		if err != nil {
