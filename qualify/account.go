@@ -35,7 +35,8 @@ type AccountResult struct {
 	// and the ones created, in catalog order of their interests (groups of
 	// interests the catalog no longer defines are returned unchanged, last).
 	Groups []buyinggroup.Group
-	// Events are every change, groups in the order above.
+	// Events are every change: first the creation of each new group,
+	// then each group's other changes, groups in the order above.
 	Events []buyinggroup.Event
 	// Decisions explain, per person and group, what the rules matched and
 	// which roles the person holds after precedence and tie-breaks.

@@ -714,3 +714,23 @@ func TestLargeEmployeeCounts(t *testing.T) {
 		}, cmp.Ignore())), "%d employees (-want +got)", tt.employees)
 	}
 }
+
+// TestEventOrder: the creations of the new groups come first, then each
+// group's other changes, groups in catalog order.
+func TestEventOrder(t *testing.T) {
+	t.Parallel()
+	cat := qCatalog(t, buyinggroup.Definitions{Interests: []buyinggroup.SolutionInterest{
+		{ID: "dp", Template: "standard"}, {ID: "sec", Template: "standard"},
+	}})
+	res, err := qNew(t, cat).Account(qualify.AccountInput{Account: qAcme(), Persons: qS1Persons()[:1]}, qT0)
+	require.NoError(t, err)
+	var got []string
+	for _, ev := range res.Events {
+		got = append(got, fmt.Sprintf("%s %s %s", ev.Group, ev.Type, ev.Person))
+	}
+	require.Equal(t, []string{
+		"acme/dp group_created ", "acme/sec group_created ",
+		"acme/dp member_added p1", "acme/dp role_filled ",
+		"acme/sec member_added p1", "acme/sec role_filled ",
+	}, got)
+}
