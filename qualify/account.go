@@ -14,9 +14,9 @@ import (
 // AccountInput is one account's state as the engine loaded it.
 type AccountInput struct {
 	Account b2b.Account
-	// Persons are all the persons of the account now. A person who has
-	// claims in a group but is not here has left the account: their
-	// memberships end (and stay in the history).
+	// Persons are all the persons of the account now, each with its own
+	// ID. A person who has claims in a group but is not here has left the
+	// account: their memberships end (and stay in the history).
 	Persons []b2b.Person
 	// Groups are the account's current buying groups, in any order.
 	Groups []buyinggroup.Group
@@ -171,6 +171,11 @@ func (e *Evaluator) Account(in AccountInput, now time.Time) (AccountResult, erro
 	acct := &in.Account
 	var res AccountResult
 
+	for i := range in.Persons {
+		if strings.TrimSpace(string(in.Persons[i].ID)) == "" {
+			return res, fmt.Errorf("account %q: persons[%d]: a person needs an ID", acct.ID, i)
+		}
+	}
 	persons := slices.Clone(in.Persons)
 	slices.SortFunc(persons, func(a, b b2b.Person) int { return strings.Compare(string(a.ID), string(b.ID)) })
 	ids := make([]b2b.PersonID, len(persons))

@@ -336,6 +336,20 @@ func TestAccountErrors(t *testing.T) {
 	require.ErrorIs(t, err, qualify.ErrNoCatalog)
 }
 
+// TestAccountPersonWithoutID: a person without an ID would be a member no
+// one can address (or tell from the next one without): the account is
+// refused, naming the person's place in the input.
+func TestAccountPersonWithoutID(t *testing.T) {
+	t.Parallel()
+	q := qNew(t, qCatalog(t, buyinggroup.Definitions{Interests: []buyinggroup.SolutionInterest{{ID: "dp", Template: "standard"}}}))
+	for _, id := range []b2b.PersonID{"", " ", "\t"} {
+		persons := qS1Persons()
+		persons[2].ID = id
+		_, err := q.Account(qualify.AccountInput{Account: qAcme(), Persons: persons}, qT0)
+		require.EqualError(t, err, `account "acme": persons[2]: a person needs an ID`, "ID %q", id)
+	}
+}
+
 // TestAccountDuplicateOpportunity: two opportunities with one ID are two
 // versions of one deal, and which contact roles count would depend on
 // their order: the account is refused, naming the opportunity.
