@@ -100,6 +100,77 @@ type ModelContribution struct {
 	Contribution float64 `json:"contribution"`
 }
 
+// MarshalJSON writes the contribution as encoding/json does, but one that
+// is not a finite number, which JSON has none for, as the string "+Inf",
+// "-Inf" or "NaN": features so far from a model's training data (or a
+// model's scale so small) that a term overflows push the log-odds by
+// +Inf, and the verdict that decides must still be saved.
+func (c ModelContribution) MarshalJSON() ([]byte, error) {
+	buf := make([]byte, 0, 48+len(c.Feature)+len(c.Value))
+	buf = append(buf, `{"feature":`...)
+	buf = modelAppendJSONString(buf, c.Feature)
+	buf = append(buf, `,"value":`...)
+	buf = modelAppendJSONString(buf, c.Value)
+	buf = append(buf, `,"contribution":`...)
+	if x := c.Contribution; math.IsInf(x, 0) || math.IsNaN(x) {
+		buf = strconv.AppendQuote(buf, strconv.FormatFloat(x, 'f', -1, 64))
+	} else {
+		// As encoding/json writes a float64.
+		format := byte('f')
+		if a := math.Abs(x); a != 0 && (a < 1e-6 || a >= 1e21) {
+			format = 'e'
+		}
+		buf = strconv.AppendFloat(buf, x, format, -1, 64)
+		if n := len(buf); format == 'e' && buf[n-4] == 'e' && buf[n-3] == '-' && buf[n-2] == '0' {
+			buf[n-2] = buf[n-1] // e-07 is e-7
+			buf = buf[:n-1]
+		}
+	}
+	return append(buf, '}'), nil
+}
+
+// modelAppendJSONString appends s as a JSON string, as encoding/json
+// writes it.
+func modelAppendJSONString(buf []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if b := s[i]; b < 0x20 || b >= 0x7f || b == '"' || b == '\\' || b == '<' || b == '>' || b == '&' {
+			quoted, _ := json.Marshal(s) // a string always marshals
+			return append(buf, quoted...)
+		}
+	}
+	buf = append(buf, '"')
+	buf = append(buf, s...)
+	return append(buf, '"')
+}
+
+// UnmarshalJSON reads what MarshalJSON writes.
+func (c *ModelContribution) UnmarshalJSON(data []byte) error {
+	type plain ModelContribution
+	err := json.Unmarshal(data, (*plain)(c))
+	var typ *json.UnmarshalTypeError
+	if err == nil || !errors.As(err, &typ) || typ.Value != "string" || typ.Field != "contribution" {
+		return err
+	}
+	// A contribution that is not a finite number, written as a string.
+	var in struct {
+		Contribution string `json:"contribution"`
+	}
+	if err := json.Unmarshal(data, &in); err != nil {
+		return err
+	}
+	switch in.Contribution {
+	case "+Inf":
+		c.Contribution = math.Inf(1)
+	case "-Inf":
+		c.Contribution = math.Inf(-1)
+	case "NaN":
+		c.Contribution = math.NaN()
+	default:
+		return fmt.Errorf("contribution: %q is not a number (nor +Inf, -Inf or NaN)", in.Contribution)
+	}
+	return nil
+}
+
 // String renders "completeness 0.8 (+1.2)".
 func (c ModelContribution) String() string {
 	return fmt.Sprintf("%s (%+.1f)", c.Value, c.Contribution)

@@ -1,6 +1,7 @@
 package qualify_test
 
 import (
+	"encoding/json"
 	"math"
 	"testing"
 	"time"
@@ -178,4 +179,68 @@ func TestModelTrainingOnAHeldOutOutlier(t *testing.T) {
 		require.NoError(t, m.Validate(), "seed %d", seed)
 	}
 	require.Positive(t, refused, "a seed that holds the outlier out")
+}
+
+// TestReadinessVerdictsAreSaved: every verdict a strategy gives can be
+// written as JSON and read back the same, as an engine on a store that
+// keeps bytes does with the account's state, whatever features a valid
+// model meets: a term that overflows (a model with a tiny scale, features
+// far from the training data) pushes the log-odds by +Inf or -Inf, which
+// JSON has no number for, and is written "+Inf" or "-Inf".
+func TestReadinessVerdictsAreSaved(t *testing.T) {
+	t.Parallel()
+	tiny := &qualify.Model{Version: qualify.ModelVersion, Terms: []qualify.ModelTerm{
+		{Feature: qualify.ModelFeatureCompleteness, Mean: 0.4, Scale: 1e-300, Weight: 1e10},
+		{Feature: qualify.ModelFeatureScore, Mean: 100, Scale: 50, Weight: 0.5},
+	}}
+	require.NoError(t, tiny.Validate())
+	tests := []struct {
+		name    string
+		m       *qualify.Model
+		f       qualify.Features
+		written string // how a contribution is written
+	}{
+		{"ordinary", rExplainModel(), qualify.Features{Completeness: 0.8, Velocity: 45, VelocityDays: 14, DaysSinceLastActivity: 20, Industry: "Software"},
+			`{"feature":"completeness","value":"completeness 0.8","contribution":1.2000000000000002}`},
+		{"tiny scale, above the mean", tiny, qualify.Features{Completeness: 0.5, Score: 80},
+			`{"feature":"completeness","value":"completeness 0.5","contribution":"+Inf"}`},
+		{"tiny scale, below the mean", tiny, qualify.Features{Completeness: 0.3, Score: 80},
+			`{"feature":"completeness","value":"completeness 0.3","contribution":"-Inf"}`},
+		{"tiny scale, at the mean", tiny, qualify.Features{Completeness: 0.4, Score: 80},
+			`{"feature":"score","value":"score 80","contribution":-0.2}`},
+		{"text to escape", rExplainModel(), qualify.Features{Completeness: 0.5, Industry: "R&D <\"labs\">"},
+			`{"feature":"industry","value":"industry R\u0026D \u003c\"labs\"\u003e","contribution":-0.15}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			v, err := qualify.StrategyModel{Model: tt.m, ReadyProbability: 0.7, NurtureProbability: 0.3}.Assess(tt.f)
+			require.NoError(t, err)
+			data, err := json.Marshal(v)
+			require.NoError(t, err, "verdict %s", v.Explain())
+			require.Contains(t, string(data), tt.written)
+			var back qualify.ReadinessVerdict
+			require.NoError(t, json.Unmarshal(data, &back))
+			require.Equal(t, v, back)
+		})
+	}
+	var c qualify.ModelContribution
+	require.ErrorContains(t, json.Unmarshal([]byte(`{"feature":"score","contribution":"lots"}`), &c), `contribution: "lots" is not a number`)
+
+	// A finite contribution is written byte for byte as encoding/json
+	// writes the struct.
+	type plain struct {
+		Feature      string  `json:"feature"`
+		Value        string  `json:"value"`
+		Contribution float64 `json:"contribution"`
+	}
+	for _, x := range []float64{0, math.Copysign(0, -1), 1, -1.5, 1e-7, -3e-7, 1e-6, 123456789, 1e20, 1e21, -2.5e300, 5e-324, math.MaxFloat64} {
+		for _, text := range []string{"", "score 80", "é <b>&\"\\\n\u2028", "\xff"} {
+			want, err := json.Marshal(plain{"f", text, x})
+			require.NoError(t, err)
+			got, err := json.Marshal(qualify.ModelContribution{Feature: "f", Value: text, Contribution: x})
+			require.NoError(t, err)
+			require.Equal(t, string(want), string(got), "%v %q", x, text)
+		}
+	}
 }
