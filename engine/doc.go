@@ -261,7 +261,8 @@
 //	<part>.rule_error, readiness.error, alert.error  a rule that failed on the account's data
 //	                                (scoring, qualify, buyinggroup, audience): its name and error
 //	                                (qualify's: {interest, role, error} of the person, whose role
-//	                                rule did not hold); the pass goes on without it; alert.error also when an alert's own
+//	                                rule did not hold; an interest's applicability rule's: no person,
+//	                                role ""); the pass goes on without it; alert.error also when an alert's own
 //	                                template fails on the account's data or renders a message that
 //	                                cannot be sent: {group, alert, template, error, sentWith}, the
 //	                                alert going out with the sales-alert template
