@@ -4,12 +4,14 @@ import (
 	"encoding/binary"
 	"math"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	gocmp "github.com/google/go-cmp/cmp"
 
 	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/rules"
 )
 
 // FuzzNew: any condition, points and cap either build a scorer or return a
@@ -127,6 +129,107 @@ func FuzzGroupScore(f *testing.F) {
 		want, got := g.Aggregate(score, t0).Score, g.Score(score)
 		if math.Float64bits(want) != math.Float64bits(got) {
 			t.Fatalf("%+v: Score %v, Aggregate %v", g, got, want)
+		}
+	})
+}
+
+// FuzzNative: a person-level condition built from the input (fields of
+// person and account, string, integer, float and boolean constants,
+// comparisons, in and not in, negation, and, or) gives, where it is
+// translated to Go, the answer of the expression machine on persons and
+// accounts chosen to sit on the boundaries its constants draw (and NaN,
+// infinities, empty strings).
+func FuzzNative(f *testing.F) {
+	f.Add([]byte{0, 1, 2, 3, 4, 5, 6, 7, 8, 9})
+	f.Add([]byte{2, 3, 7, 1, 4, 0, 5, 6, 2, 9, 11, 13})
+	f.Add([]byte("person.seniority in [\"VP\"] && account.employees >= 500"))
+	f.Add([]byte{6, 6, 6, 1, 2, 8, 3, 3, 1, 0, 7, 9, 4, 4, 5})
+	f.Add([]byte{1, 9, 9, 9, 2, 4, 12, 0, 3, 1, 5, 10, 0})
+	eng := rules.New()
+	strs := []string{`""`, `"VP"`, `"C-Level"`, `"M"`, `"a"`}
+	nums := []string{"0", "1", "-1", "500", "2.5", "1e6", "0.0", "999999999999", "1000.5"}
+	strFields := []string{"person.seniority", "person.title", "person.department", "account.country", "account.industry"}
+	numFields := []string{"account.employees", "account.annualRevenue"}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		i := 0
+		next := func() int {
+			if i >= len(data) {
+				return 0
+			}
+			i++
+			return int(data[i-1])
+		}
+		var operand func(num bool) string
+		operand = func(num bool) string {
+			v := next()
+			if num {
+				if v%2 == 0 {
+					return numFields[v/2%len(numFields)]
+				}
+				return nums[v/2%len(nums)]
+			}
+			if v%2 == 0 {
+				return strFields[v/2%len(strFields)]
+			}
+			return strs[v/2%len(strs)]
+		}
+		ops := []string{"==", "!=", "<", "<=", ">", ">="}
+		var cond func(depth int) string
+		cond = func(depth int) string {
+			v := next()
+			if depth > 3 {
+				v %= 4
+			}
+			switch v % 9 {
+			case 0, 1:
+				num := v%2 == 0
+				return operand(num) + " " + ops[next()%len(ops)] + " " + operand(num)
+			case 2:
+				l := operand(true) + " " + ops[next()%len(ops)] + " "
+				return l + operand(false) // a string against a number: refused or not translated
+			case 3:
+				var list []string
+				for range next() % 3 {
+					list = append(list, strs[next()%len(strs)])
+				}
+				op := " in "
+				if next()%2 == 1 {
+					op = " not in "
+				}
+				return operand(false) + op + "[" + strings.Join(list, ", ") + "]"
+			case 4:
+				return "!(" + cond(depth+1) + ")"
+			case 5:
+				return "not (" + cond(depth+1) + ")"
+			case 6:
+				return "(" + cond(depth+1) + ") && (" + cond(depth+1) + ")"
+			case 7:
+				return cond(depth+1) + " or " + cond(depth+1)
+			default:
+				return []string{"true", "false"}[next()%2]
+			}
+		}
+		src := cond(0)
+		nat := compileNative(src)
+		x, err := rules.Compile[Env, bool](eng, rules.Rule{Name: "c", Source: src})
+		if err != nil || nat == nil {
+			// Refused (New reports the error, and never runs the
+			// translation), or left to the expression machine.
+			return
+		}
+		vals := []string{"", "VP", "C-Level", "M", "Ma", "a"}
+		fl := []float64{0, 1, -1, 2.5, 500, 1000.5, 1e6, 999999999999, math.NaN(), math.Inf(1), math.Inf(-1)}
+		for k := range 60 {
+			p := &b2b.Person{Seniority: vals[k%len(vals)], Title: vals[(k/2)%len(vals)], Department: vals[(k/3)%len(vals)]}
+			a := &b2b.Account{Employees: []int{0, 1, -1, 500, 499, 1000, 999999999999}[k%7], AnnualRevenue: fl[(k/7+k)%len(fl)],
+				Country: vals[(k/5)%len(vals)], Industry: vals[(k/4)%len(vals)]}
+			want, err := x.Eval(&Env{Activity: &b2b.Activity{}, Person: p, Account: a})
+			if err != nil {
+				t.Fatalf("%s: %v", src, err)
+			}
+			if got := nat(p, a); got != want {
+				t.Fatalf("%s on %+v %+v: native %v, expr %v", src, p, a, got, want)
+			}
 		}
 	})
 }
