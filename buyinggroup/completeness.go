@@ -50,11 +50,27 @@ type MissingRole struct {
 //
 // Both are 1 when the template has no required role (or, for Weighted,
 // when all required weights are 0).
+//
+// Each fill is a fraction n/m, so the sums are taken over a common
+// denominator (the least common multiple of the m_r), in whole numbers,
+// and divided once: a completeness that is exactly a threshold, such as
+// (2/5 + 1 + 1) / 3 = 0.8, reads as that threshold, where adding the
+// fills as floating-point numbers gives 0.7999999999999999, which a
+// threshold of 0.8 (or a rule group.completeness >= 0.8) would miss.
+// Weighted is as exact where the weights are whole numbers.
 func completeness(t *Template, members []Member) Completeness {
 	counts := make([]int, len(t.Roles))
 	for _, m := range members {
 		if i := t.RoleIndex(m.Role); i >= 0 {
 			counts[i]++
+		}
+	}
+	// The common denominator of the required roles' fills, when it is
+	// small enough for the sums over it to be exact.
+	den := int64(1)
+	for i := range t.Roles {
+		if r := &t.Roles[i]; r.Required && den > 0 {
+			den = lcm(den, int64(r.min()))
 		}
 	}
 	c := Completeness{Roles: make([]RoleFill, len(t.Roles))}
@@ -71,18 +87,44 @@ func completeness(t *Template, members []Member) Completeness {
 		if f.Members >= f.Min {
 			c.FilledRequired++
 		}
-		sum += f.Fill
-		wsum += f.Weight * f.Fill
+		fill := f.Fill
+		if den > 0 {
+			// n/m over den: n·(den/m), a whole number up to den.
+			fill = float64(int64(min(f.Members, f.Min)) * (den / int64(f.Min)))
+		}
+		sum += fill
+		wsum += f.Weight * fill
 		wtotal += f.Weight
+	}
+	if den <= 0 {
+		den = 1 // the fills were added as they are
 	}
 	c.Value, c.Weighted = 1, 1
 	if c.Required > 0 {
-		c.Value = sum / float64(c.Required)
+		c.Value = sum / (float64(c.Required) * float64(den))
 	}
 	if wtotal > 0 {
-		c.Weighted = wsum / wtotal
+		c.Weighted = wsum / (wtotal * float64(den))
 	}
 	return c
+}
+
+// maxFillDenominator bounds the common denominator of the fills: sums of
+// whole numbers up to it, times weights up to [MaxRoleWeight], over a few
+// thousand roles, stay below 2^53, where float64 holds them exactly.
+const maxFillDenominator = 1 << 20
+
+// lcm returns the least common multiple of a and b (both positive), or 0
+// when it is beyond maxFillDenominator.
+func lcm(a, b int64) int64 {
+	x, y := a, b
+	for y != 0 {
+		x, y = y, x%y
+	}
+	if l := a / x * b; b <= maxFillDenominator && l <= maxFillDenominator {
+		return l
+	}
+	return 0
 }
 
 // Completeness returns the completeness of a group (see the package

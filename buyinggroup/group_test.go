@@ -706,3 +706,42 @@ func TestClaimsNeedAPerson(t *testing.T) {
 		}
 	}
 }
+
+// TestCompletenessOnAThreshold: a completeness that is exactly a
+// threshold reads as it, so that the threshold is crossed and a stage rule
+// that compares with it holds: 2 of 5 Champions and the other two roles
+// filled is (2/5 + 1 + 1) / 3 = 0.8, not 0.7999999999999999.
+func TestCompletenessOnAThreshold(t *testing.T) {
+	t.Parallel()
+	tpl := buyinggroup.RoleTemplate{ID: "t", CompletenessThresholds: []float64{0.5, 0.8}, Roles: []buyinggroup.Role{
+		{Name: "Champion", Rule: rule(`false`), Required: true, MinMembers: 5},
+		{Name: "Economic Buyer", Rule: rule(`false`), Required: true},
+		{Name: "Technical Evaluator", Rule: rule(`false`), Required: true},
+	}}
+	cat := compileDefs(t, buyinggroup.Definitions{
+		Interests: []buyinggroup.SolutionInterest{{ID: "i", Template: "t", StageModel: "m"}},
+		Templates: []buyinggroup.RoleTemplate{tpl},
+		StageModels: []buyinggroup.StageModel{{ID: "m",
+			Stages: []buyinggroup.Stage{{Name: "Open", Entry: true}, {Name: "Complete"}, {Name: "Won", Success: true}},
+			Transitions: []buyinggroup.Transition{
+				{From: "Open", To: "Complete", When: rule(`group.completeness >= 0.8 && group.weightedCompleteness >= 0.8`)},
+				{From: "*", To: "Won"},
+			},
+		}},
+	})
+	g := fill(t, cat, newGroup(t, cat, "i"), "Champion=a", "Champion=b", "Economic Buyer=cfo")
+	g, evs, err := cat.AssignManual(g, "cto", "Technical Evaluator", "test", "", t0)
+	require.NoError(t, err)
+	require.Equal(t, 0.8, g.Completeness)
+	require.Equal(t, 0.8, g.WeightedCompleteness)
+	var crossed []float64
+	for _, ev := range evs {
+		if ev.Type == buyinggroup.EventCompletenessCrossed {
+			crossed = append(crossed, ev.Threshold)
+		}
+	}
+	require.Equal(t, []float64{0.5, 0.8}, crossed)
+	g, _, err = cat.Advance(g, buyinggroup.Signals{}, t0)
+	require.NoError(t, err)
+	require.Equal(t, "Complete", g.Stage)
+}
