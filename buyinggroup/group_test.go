@@ -745,3 +745,28 @@ func TestCompletenessOnAThreshold(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "Complete", g.Stage)
 }
+
+// A rule claim or a CRM contact role names a person too: one with an
+// empty or blank person ID is refused, saying which claim or contact role,
+// rather than seating nobody in a role.
+func TestSourcesNeedAPerson(t *testing.T) {
+	t.Parallel()
+	cat := compile(t, buyinggroup.SolutionInterest{ID: "dp", Template: "standard"})
+	g := newGroup(t, cat, "dp")
+	for _, p := range []b2b.PersonID{"", "  "} {
+		ng, evs, err := cat.SetRuleClaims(g, []b2b.PersonID{"ann", p}, []buyinggroup.Claim{
+			ruleClaim("ann", "Champion", "champ", t0), ruleClaim(p, "Economic Buyer", "eb", t0)}, t0)
+		require.ErrorIs(t, err, buyinggroup.ErrBadClaim, "%q", p)
+		require.ErrorContains(t, err, `group "acme/dp": bad claim: claims[1]: a person ID is required`, "%q", p)
+		require.Empty(t, evs)
+		require.Equal(t, g, ng)
+
+		o := &b2b.Opportunity{ID: "o1", Account: "acme", ContactRoles: []b2b.ContactRole{
+			{Person: "ann", Role: b2b.ContactRoleEvaluator}, {Person: p, Role: b2b.ContactRoleEconomicBuyer}}}
+		ng, evs, err = cat.ApplyOpportunity(g, o, t0)
+		require.ErrorIs(t, err, buyinggroup.ErrBadClaim, "%q", p)
+		require.ErrorContains(t, err, `group "acme/dp": bad claim: opportunity "o1": contactRoles[1]: a person ID is required`, "%q", p)
+		require.Empty(t, evs)
+		require.Equal(t, g, ng)
+	}
+}

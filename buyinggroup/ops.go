@@ -122,7 +122,8 @@ func (c *Catalog) NewGroup(account b2b.AccountID, interest, stage string, now ti
 
 // SetRuleClaims replaces the rule claims of the given persons with claims
 // (package qualify computes them). Every claim must have Method rule, a
-// person among persons and a role of the template. Persons of persons with
+// person among persons (not an empty or blank ID) and a role of the
+// template; [ErrBadClaim] says which claim does not. Persons of persons with
 // no claim lose their rule claims ("no qualification rule matches any
 // more"); other sources' claims are untouched.
 //
@@ -135,6 +136,8 @@ func (c *Catalog) SetRuleClaims(g Group, persons []b2b.PersonID, claims []Claim,
 			switch {
 			case cl.Method != MethodRule:
 				return fmt.Errorf("%w: claims[%d]: method %q, want %q", ErrBadClaim, i, cl.Method, MethodRule)
+			case strings.TrimSpace(string(cl.Person)) == "":
+				return fmt.Errorf("%w: claims[%d]: a person ID is required", ErrBadClaim, i)
 			case !slices.Contains(persons, cl.Person):
 				return fmt.Errorf("%w: claims[%d]: person %q is not among the persons evaluated", ErrBadClaim, i, cl.Person)
 			case in.template.RoleIndex(cl.Role) < 0:
@@ -264,7 +267,8 @@ func (c *Catalog) RemoveFromJourney(g Group, person b2b.PersonID, role, journey 
 // claim on no role (Role "") so that syncing o again does not report it
 // again. Which groups an opportunity concerns is the
 // caller's choice (see [Interest.MatchesOpportunity]); o must be on the
-// group's account.
+// group's account, and a contact role with an empty or blank person ID is
+// refused with [ErrBadClaim] (as [b2b.Opportunity.Validate] refuses it).
 func (c *Catalog) ApplyOpportunity(g Group, o *b2b.Opportunity, now time.Time) (Group, []Event, error) {
 	return c.ApplyOpportunities(g, []*b2b.Opportunity{o}, now)
 }
@@ -282,6 +286,12 @@ func (c *Catalog) ApplyOpportunities(g Group, opps []*b2b.Opportunity, now time.
 	for _, o := range opps {
 		if o.Account != g.Account {
 			return g, nil, fmt.Errorf("group %q: opportunity %q is on account %q", g.ID, o.ID, o.Account)
+		}
+		for i, cr := range o.ContactRoles {
+			// A contact role on no person would seat nobody in a role.
+			if strings.TrimSpace(string(cr.Person)) == "" {
+				return g, nil, fmt.Errorf("group %q: %w: opportunity %q: contactRoles[%d]: a person ID is required", g.ID, ErrBadClaim, o.ID, i)
+			}
 		}
 	}
 	withdrawn := func(m Member) string {
