@@ -176,3 +176,28 @@ func TestExplanationDisplayText(t *testing.T) {
 		})
 	}
 }
+
+// TestVelocityTextAddsUp: the change a velocity's text shows is the
+// difference of the two scores it shows, with as many decimals as that
+// takes: 80.04 -> 80.16 is +0.12, not "+0.1 (80.0 -> 80.2)".
+func TestVelocityTextAddsUp(t *testing.T) {
+	t.Parallel()
+	from, to := t0, t0.Add(14*24*time.Hour)
+	for _, tc := range []struct {
+		start, end float64
+		want       string
+	}{
+		{0, 79.2, "+79.2 over 14d (0.0 on 2025-03-01 -> 79.2 on 2025-03-15)"},
+		{80.04, 80.16, "+0.12 over 14d (80.04 on 2025-03-01 -> 80.16 on 2025-03-15)"},
+		{120.06, 40.04, "-80.02 over 14d (120.06 on 2025-03-01 -> 40.04 on 2025-03-15)"},
+		{10.25, 10.25, "+0.0 over 14d (10.2 on 2025-03-01 -> 10.2 on 2025-03-15)"},
+		{0.0004, 0.0001, "-0.0 over 14d (0.0 on 2025-03-01 -> 0.0 on 2025-03-15)"},
+		{40.06, 40.14, "+0.08 over 14d (40.06 on 2025-03-01 -> 40.14 on 2025-03-15)"},
+	} {
+		v := Velocity{From: from, To: to, Start: tc.start, End: tc.end, Change: tc.end - tc.start}
+		require.Equal(t, tc.want, v.String(), "%v -> %v", tc.start, tc.end)
+		g := GroupVelocity{Start: GroupScore{Group: "g", At: from, Score: tc.start}, End: GroupScore{Group: "g", At: to, Score: tc.end}, Change: tc.end - tc.start}
+		want := `group "g": ` + strings.Replace(strings.Replace(tc.want, " on 2025-03-01", "", 1), " on 2025-03-15", "", 1)
+		require.Equal(t, want, g.String(), "%v -> %v", tc.start, tc.end)
+	}
+}

@@ -307,14 +307,16 @@ func (s *Scorer) GroupScore(g *Group, l *Ledger, t time.Time) (GroupScore, error
 	return gs, nil
 }
 
-// GroupVelocity is the change of a group score over a window.
+// GroupVelocity is the change of a group score over a window. Its text
+// writes the scores and the change as [Velocity]'s does.
 type GroupVelocity struct {
 	Start, End GroupScore
 	Change     float64
 }
 
 func (v GroupVelocity) String() string {
-	return fmt.Sprintf("group %q: %+.1f over %s (%.1f -> %.1f)", v.End.Group, v.Change, fmtDuration(v.End.At.Sub(v.Start.At)), v.Start.Score, v.End.Score)
+	start, end, change := changeText(v.Start.Score, v.End.Score, v.Change)
+	return fmt.Sprintf("group %q: %s over %s (%s -> %s)", v.End.Group, change, fmtDuration(v.End.At.Sub(v.Start.At)), start, end)
 }
 
 // GroupVelocity returns the change of the group's score over window ending

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/quorumhq/quorum/b2b"
@@ -262,7 +264,10 @@ func (s *Scorer) scoreAt(st *PersonState, at int64) float64 {
 // A Velocity is the change of a score over a window: the score at To minus
 // the score at From (From = To - window). With decay, a person who stops
 // engaging has a negative velocity. Its text names the UTC dates of From
-// and To, whatever zone now was given in.
+// and To, whatever zone now was given in, and writes the scores and the
+// change with one decimal, or as many more as it takes for the change
+// shown to be the difference of the scores shown (80.04 -> 80.16 is
+// +0.12, not "+0.1 (80.0 -> 80.2)").
 type Velocity struct {
 	From, To   time.Time
 	Start, End float64
@@ -270,8 +275,28 @@ type Velocity struct {
 }
 
 func (v Velocity) String() string {
-	return fmt.Sprintf("%+.1f over %s (%.1f on %s -> %.1f on %s)", v.Change, fmtDuration(v.To.Sub(v.From)),
-		v.Start, v.From.UTC().Format(time.DateOnly), v.End, v.To.UTC().Format(time.DateOnly))
+	start, end, change := changeText(v.Start, v.End, v.Change)
+	return fmt.Sprintf("%s over %s (%s on %s -> %s on %s)", change, fmtDuration(v.To.Sub(v.From)),
+		start, v.From.UTC().Format(time.DateOnly), end, v.To.UTC().Format(time.DateOnly))
+}
+
+// changeText writes a change from start to end (change = end - start)
+// with one decimal, or with the fewest more (up to 9) for which the change
+// written is the difference of start and end as written.
+func changeText(start, end, change float64) (s, e, c string) {
+	for prec := 1; prec <= 9; prec++ {
+		s, e, c = strconv.FormatFloat(start, 'f', prec, 64), strconv.FormatFloat(end, 'f', prec, 64), strconv.FormatFloat(change, 'f', prec, 64)
+		sv, _ := strconv.ParseFloat(s, 64)
+		ev, _ := strconv.ParseFloat(e, 64)
+		cv, _ := strconv.ParseFloat(c, 64)
+		if dv, _ := strconv.ParseFloat(strconv.FormatFloat(ev-sv, 'f', prec, 64), 64); dv == cv {
+			break
+		}
+	}
+	if change >= 0 || c[0] != '-' {
+		c = "+" + strings.TrimPrefix(c, "-") // no "-0.0" for a change that rounds to nothing
+	}
+	return s, e, c
 }
 
 // Velocity returns the change of the person's score over window ending at
