@@ -138,13 +138,21 @@ func (s *Scorer) ruleName(r uint16) string {
 	return fmt.Sprintf("rule #%d (not in model %q)", r, s.model.Name)
 }
 
-// String explains the score in words. A display score other than the raw
+// String explains the score in words. The score and the rules' values
+// have one decimal, or as many more (up to 9) as it takes for the values
+// written to add up to the score written (10.04 three times is 30.12, not
+// 10.0 three times for 30.1). A display score other than the raw
 // score follows it as "(45/100)": a whole number, with decimals only where
 // rounding would put it on an end of the scale it has not reached (99.7
 // reads "(99.7/100)", not "(100/100)"; 0.4 reads "(0.4/100)").
 func (x Explanation) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s scores %.1f under model %q at %s", x.Person, x.Score, x.Model, x.At.UTC().Format(time.RFC3339))
+	values := make([]float64, len(x.Rules))
+	for i, l := range x.Rules {
+		values[i] = l.Value
+	}
+	prec := sumPrecision(x.Score, values)
+	fmt.Fprintf(&b, "%s scores %.*f under model %q at %s", x.Person, prec, x.Score, x.Model, x.At.UTC().Format(time.RFC3339))
 	if x.Display != x.Score {
 		fmt.Fprintf(&b, " (%s/100)", displayText(x.Display))
 	}
@@ -156,12 +164,12 @@ func (x Explanation) String() string {
 		if l.When != "" {
 			fmt.Fprintf(&b, " (when %s)", l.When)
 		}
-		fmt.Fprintf(&b, ": %.1f", l.Value)
+		fmt.Fprintf(&b, ": %.*f", prec, l.Value)
 		if l.Count > 0 {
 			fmt.Fprintf(&b, " from %s", count(l.Count, "recent activity", "recent activities"))
 		}
 		if l.Older != 0 {
-			fmt.Fprintf(&b, ", %.1f from older ones", l.Older)
+			fmt.Fprintf(&b, ", %.*f from older ones", prec, l.Older)
 		}
 	}
 	for _, a := range x.Activities {
@@ -195,4 +203,22 @@ func count(n int, one, many string) string {
 		return "1 " + one
 	}
 	return strconv.Itoa(n) + " " + many
+}
+
+// sumPrecision returns the decimals (1, or the fewest more up to 9) with
+// which parts, written, add up to total, written: an explanation's lines
+// then add up to its total as the reader reads them. Parts that add up to
+// no such total are written with 1.
+func sumPrecision(total float64, parts []float64) int {
+	for prec := 1; prec <= 9; prec++ {
+		var sum float64
+		for _, p := range parts {
+			v, _ := strconv.ParseFloat(strconv.FormatFloat(p, 'f', prec, 64), 64)
+			sum += v
+		}
+		if strconv.FormatFloat(sum, 'f', prec, 64) == strconv.FormatFloat(total, 'f', prec, 64) {
+			return prec
+		}
+	}
+	return 1
 }

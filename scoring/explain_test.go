@@ -201,3 +201,32 @@ func TestVelocityTextAddsUp(t *testing.T) {
 		require.Equal(t, want, g.String(), "%v -> %v", tc.start, tc.end)
 	}
 }
+
+// TestExplanationTextAddsUp: the rules' values an explanation writes add
+// up to the score it writes, with as many decimals as that takes.
+func TestExplanationTextAddsUp(t *testing.T) {
+	t.Parallel()
+	line := func(rule string, v float64) RuleLine { return RuleLine{Rule: rule, Count: 1, Recent: v, Value: v} }
+	for _, tc := range []struct {
+		name string
+		x    Explanation
+		want string
+	}{
+		{"whole", Explanation{Score: 65, Rules: []RuleLine{line("form", 10), line("demo", 40), line("webinar", 15)}}, `ann scores 65.0 under model "m" at 2025-03-01T00:00:00Z
+  rule "form": 10.0 from 1 recent activity
+  rule "demo": 40.0 from 1 recent activity
+  rule "webinar": 15.0 from 1 recent activity`},
+		{"three that round down", Explanation{Score: 30.12, Rules: []RuleLine{line("a", 10.04), line("b", 10.04), line("c", 10.04)}}, `ann scores 30.12 under model "m" at 2025-03-01T00:00:00Z
+  rule "a": 10.04 from 1 recent activity
+  rule "b": 10.04 from 1 recent activity
+  rule "c": 10.04 from 1 recent activity`},
+		{"older ones", Explanation{Score: 20.1, Rules: []RuleLine{{Rule: "a", Count: 1, Recent: 9.96, Older: 0.09, Value: 10.05}, line("b", 10.05)}}, `ann scores 20.10 under model "m" at 2025-03-01T00:00:00Z
+  rule "a": 10.05 from 1 recent activity, 0.09 from older ones
+  rule "b": 10.05 from 1 recent activity`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.x.Person, tc.x.Model, tc.x.At, tc.x.Display = "ann", "m", t0, tc.x.Score
+			require.Equal(t, tc.want, tc.x.String())
+		})
+	}
+}
