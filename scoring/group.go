@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -246,7 +247,9 @@ func (g *Group) Aggregate(score func(b2b.PersonID) float64, at time.Time) GroupS
 	return out
 }
 
-// String explains the group score in words.
+// String explains the group score in words. Its figures have one decimal,
+// or as many more (up to 9) as it takes for each line's arithmetic to hold
+// and the lines to add up to the score, as written.
 func (gs GroupScore) String() string {
 	// Under AggMinPerRequiredRole a part is a role, and one person may be
 	// the best of several: count the persons.
@@ -256,8 +259,6 @@ func (gs GroupScore) String() string {
 			persons++
 		}
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "group %q scores %.1f at %s (%s of %s)", gs.Group, gs.Score, gs.At.UTC().Format(time.RFC3339), gs.Aggregation, count(persons, "person", "persons"))
 	// An average's parts are divided by the total weight: a line shows
 	// the division, so that its figures multiply out to its contribution.
 	var total float64
@@ -266,20 +267,23 @@ func (gs GroupScore) String() string {
 			total += p.Weight
 		}
 	}
+	prec := gs.precision(total)
+	var b strings.Builder
+	fmt.Fprintf(&b, "group %q scores %.*f at %s (%s of %s)", gs.Group, prec, gs.Score, gs.At.UTC().Format(time.RFC3339), gs.Aggregation, count(persons, "person", "persons"))
 	for _, p := range gs.Parts {
 		roles := strings.Join(p.Roles, ", ")
 		if roles == "" {
 			roles = "no role"
 		}
 		if p.Role != "" {
-			fmt.Fprintf(&b, "\n  %s: best is %s (%s) with %.1f", p.Role, p.Person, roles, p.Score)
+			fmt.Fprintf(&b, "\n  %s: best is %s (%s) with %.*f", p.Role, p.Person, roles, prec, p.Score)
 			continue
 		}
 		if total > 0 {
-			fmt.Fprintf(&b, "\n  %s (%s): %.1f x %g / %g = %.1f", p.Person, roles, p.Score, p.Weight, total, p.Contribution)
+			fmt.Fprintf(&b, "\n  %s (%s): %.*f x %g / %g = %.*f", p.Person, roles, prec, p.Score, p.Weight, total, prec, p.Contribution)
 			continue
 		}
-		fmt.Fprintf(&b, "\n  %s (%s): %.1f x %g = %.1f", p.Person, roles, p.Score, p.Weight, p.Contribution)
+		fmt.Fprintf(&b, "\n  %s (%s): %.*f x %g = %.*f", p.Person, roles, prec, p.Score, p.Weight, prec, p.Contribution)
 	}
 	if len(gs.MissingRoles) > 0 {
 		fmt.Fprintf(&b, "\n  missing required roles: %s", strings.Join(gs.MissingRoles, ", "))
@@ -288,6 +292,45 @@ func (gs GroupScore) String() string {
 		}
 	}
 	return b.String()
+}
+
+// precision returns the decimals the text of gs writes its figures with:
+// 1, or the fewest more (up to 9) for which, as written, each part's score
+// times its weight (divided by total, when not 0) is its contribution and,
+// but under AggMinPerRequiredRole (where the score is the least part, and
+// reads as it), the contributions add up to the score. Figures that agree
+// at no such precision are written with 1.
+func (gs GroupScore) precision(total float64) int {
+	read := func(v float64, prec int) float64 {
+		r, _ := strconv.ParseFloat(strconv.FormatFloat(v, 'f', prec, 64), 64)
+		return r
+	}
+	same := func(x, y float64, prec int) bool {
+		return strconv.FormatFloat(x, 'f', prec, 64) == strconv.FormatFloat(y, 'f', prec, 64)
+	}
+	for prec := 1; prec <= 9; prec++ {
+		ok := true
+		var sum float64
+		for _, p := range gs.Parts {
+			c := read(p.Contribution, prec)
+			sum += c
+			if p.Role != "" {
+				continue
+			}
+			v := read(p.Score, prec) * p.Weight
+			if total > 0 {
+				v /= total
+			}
+			if !same(v, c, prec) {
+				ok = false
+				break
+			}
+		}
+		if ok && (gs.Aggregation == AggMinPerRequiredRole || same(sum, gs.Score, prec)) {
+			return prec
+		}
+	}
+	return 1
 }
 
 // GroupScore computes the group's score at t from the persons' states in l.

@@ -95,6 +95,27 @@ func TestGroupScoreText(t *testing.T) {
   missing required roles: Champion`, gs.String())
 }
 
+// TestGroupScoreTextAddsUp: the parts a group score's text writes add up
+// to the score it writes, and each part's figures multiply out to its
+// contribution, with as many decimals as that takes.
+func TestGroupScoreTextAddsUp(t *testing.T) {
+	t.Parallel()
+	scores := map[b2b.PersonID]float64{"a": 10.04, "b": 10.04, "c": 10.04}
+	g := Group{Name: "g", Aggregation: AggSum, Members: []Member{{Person: "a", Role: "Champion", Weight: 3}, {Person: "b", Role: "Champion", Weight: 1}, {Person: "c", Role: "Champion", Weight: 1}}}
+	score := func(id b2b.PersonID) float64 { return scores[id] }
+	require.Equal(t, `group "g" scores 30.12 at 2025-03-01T00:00:00Z (sum of 3 persons)
+  a (Champion): 10.04 x 1 = 10.04
+  b (Champion): 10.04 x 1 = 10.04
+  c (Champion): 10.04 x 1 = 10.04`, g.Aggregate(score, t0).String())
+
+	g.Aggregation = AggRoleWeightedSum
+	scores["a"] = 10.02
+	require.Equal(t, `group "g" scores 50.14 at 2025-03-01T00:00:00Z (role_weighted_sum of 3 persons)
+  a (Champion): 10.02 x 3 = 30.06
+  b (Champion): 10.04 x 1 = 10.04
+  c (Champion): 10.04 x 1 = 10.04`, g.Aggregate(score, t0).String())
+}
+
 func TestGroupValidate(t *testing.T) {
 	t.Parallel()
 	g := Group{Name: "g", Aggregation: "median", NonRoleWeight: math.NaN(), RequiredRoles: []string{" "},
