@@ -28,6 +28,7 @@
 //			{Name: "form", Types: []string{b2b.ActivityFillOutForm}, Points: 10},
 //			{Name: "demo request", Types: []string{b2b.ActivityFillOutForm}, Points: 40,
 //				When: `attr(activity.attributes, "form", "") == "Demo Request"`},
+//			{Name: "webinar", Types: []string{b2b.ActivityAttendEvent}, Points: 30},
 //			{Name: "page visit", Types: []string{b2b.ActivityVisitWebPage}, Points: 1,
 //				Cap: scoring.Cap{Max: 5, Period: scoring.PeriodDay}},
 //			{Name: "unsubscribed", Types: []string{b2b.ActivityUnsubscribeEmail}, Points: -20},
@@ -146,13 +147,19 @@
 // activity by its key: [Explanation.NameActivities] names the lines from
 // activity IDs the host stores (unnamed lines show the key, #0123...). A
 // display score follows the score as "(45/100)", never reading 100 or 0
-// unless it is (99.7 is "(99.7/100)"):
+// unless it is (99.7 is "(99.7/100)"). The score and the rules' values
+// have one decimal, or as many more as it takes for the values written to
+// add up to the score written (so do the lines of a group score, and the
+// change and scores of a velocity). After a webinar a month ago and a
+// demo request now:
 //
 //	ann scores 65.0 under model "data platform" at 2025-03-31T09:00:00Z; points halve every 30d
 //	  rule "form": 10.0 from 1 recent activity
 //	  rule "demo request" (when attr(activity.attributes, "form", "") == "Demo Request"): 40.0 from 1 recent activity
 //	  rule "webinar": 15.0 from 1 recent activity
 //	  2025-03-01T09:00:00Z a1 "webinar": +30 points x 0.500 = 15.0
+//	  2025-03-31T09:00:00Z a2 "form": +10 points x 1.000 = 10.0
+//	  2025-03-31T09:00:00Z a2 "demo request": +40 points x 1.000 = 40.0
 //
 // # Buying groups
 //
