@@ -141,10 +141,13 @@ func (s *Scorer) ruleName(r uint16) string {
 // String explains the score in words. The score and the rules' values
 // have one decimal, or as many more (up to 9) as it takes for the values
 // written to add up to the score written (10.04 three times is 30.12, not
-// 10.0 three times for 30.1). A display score other than the raw
-// score follows it as "(45/100)": a whole number, with decimals only where
-// rounding would put it on an end of the scale it has not reached (99.7
-// reads "(99.7/100)", not "(100/100)"; 0.4 reads "(0.4/100)").
+// 10.0 three times for 30.1), and so do the activities' values; a decay
+// factor has three decimals, or as many more as it takes for the points
+// times the factor written to be the value written. A display score other
+// than the raw score follows it as "(45/100)": a whole number, with
+// decimals only where rounding would put it on an end of the scale it has
+// not reached (99.7 reads "(99.7/100)", not "(100/100)"; 0.4 reads
+// "(0.4/100)").
 func (x Explanation) String() string {
 	var b strings.Builder
 	values := make([]float64, len(x.Rules))
@@ -177,7 +180,7 @@ func (x Explanation) String() string {
 		if name == "" {
 			name = fmt.Sprintf("#%016x", a.Key)
 		}
-		fmt.Fprintf(&b, "\n  %s %s %q: %+g points x %.3f = %.1f", a.Time.Format(time.RFC3339), name, a.Rule, a.Points, a.Factor, a.Value)
+		fmt.Fprintf(&b, "\n  %s %s %q: %+g points x %.*f = %.*f", a.Time.Format(time.RFC3339), name, a.Rule, a.Points, factorPrecision(a, prec), a.Factor, prec, a.Value)
 	}
 	return b.String()
 }
@@ -203,6 +206,20 @@ func count(n int, one, many string) string {
 		return "1 " + one
 	}
 	return strconv.Itoa(n) + " " + many
+}
+
+// factorPrecision returns the decimals an activity line writes its decay
+// factor with: 3, or the fewest more (up to 17) for which the points times
+// the factor written is the value written with prec decimals.
+func factorPrecision(a ActivityLine, prec int) int {
+	want := strconv.FormatFloat(a.Value, 'f', prec, 64)
+	for d := 3; d <= 17; d++ {
+		f, _ := strconv.ParseFloat(strconv.FormatFloat(a.Factor, 'f', d, 64), 64)
+		if strconv.FormatFloat(a.Points*f, 'f', prec, 64) == want {
+			return d
+		}
+	}
+	return 3
 }
 
 // sumPrecision returns the decimals (1, or the fewest more up to 9) with

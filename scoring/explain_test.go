@@ -230,3 +230,26 @@ func TestExplanationTextAddsUp(t *testing.T) {
 		})
 	}
 }
+
+// TestExplanationActivityLinesMultiplyOut: an activity line's points times
+// its factor, as written, is its value, as written: the factor takes as
+// many decimals as that needs (1000 x 0.1235 = 123.5, not 1000 x 0.123).
+func TestExplanationActivityLinesMultiplyOut(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		points, factor float64
+		want           string
+	}{
+		{30, 0.5, `+30 points x 0.500 = 15.0`},
+		{40, 0.4567, `+40 points x 0.457 = 18.3`},
+		{1000, 0.12345, `+1000 points x 0.1235 = 123.5`},
+		{-20, 0.98765, `-20 points x 0.988 = -19.8`},
+	} {
+		v := tc.points * tc.factor
+		x := Explanation{Person: "ann", Model: "m", At: t0, Score: v, Display: v,
+			Rules:      []RuleLine{{Rule: "r", Count: 1, Recent: v, Value: v}},
+			Activities: []ActivityLine{{Activity: "a1", Rule: "r", Time: t0, Points: tc.points, Factor: tc.factor, Value: v}}}
+		lines := strings.Split(x.String(), "\n")
+		require.Equal(t, `  2025-03-01T00:00:00Z a1 "r": `+tc.want, lines[len(lines)-1])
+	}
+}
