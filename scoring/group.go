@@ -116,7 +116,10 @@ type GroupScore struct {
 	Aggregation Aggregation
 	At          time.Time
 	Score       float64
-	// Parts are the persons who count, in member order.
+	// Parts are the persons who count, in member order; under
+	// AggMinPerRequiredRole, the best member of each required role that
+	// has one, in the order of RequiredRoles (a person may be the best
+	// of several).
 	Parts []Part
 	// MissingRoles are required roles with no member.
 	MissingRoles []string
