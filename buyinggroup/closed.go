@@ -128,6 +128,7 @@ func reopen(in *Interest, ng *Group, from string, now time.Time) []Event {
 	if !in.model.Closed(from) || in.model.Closed(ng.Stage) {
 		return nil
 	}
+	*ng = canonical(in.template, *ng)
 	old := *ng
 	return settle(in, &old, ng, now, because("claim withdrawn while the group was closed"))
 }

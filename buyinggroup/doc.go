@@ -120,7 +120,9 @@
 // "Champion" is full (at most 2 members; 1 manual or CRM, so 1 from rules
 // and journeys)`, "excluded manually by ann", `template "t" has
 // no role "Champion" any more` (a program that dropped or renamed the
-// role), ... [Catalog.NotHeld] says in the same words why a person does not
+// role; one renamed only in case or blanks around it, as role names are
+// compared, is the same role, whose claims and members take its new
+// name), ... [Catalog.NotHeld] says in the same words why a person does not
 // hold a role a source claims for them.
 //
 // # Completeness

@@ -770,3 +770,44 @@ func TestSourcesNeedAPerson(t *testing.T) {
 		require.Equal(t, g, ng)
 	}
 }
+
+// TestRoleRenamedInCase: a program that renames a role only in case (or
+// blanks around it) keeps the role, as Template.RoleIndex reads names: the
+// claims made under the old name are claims on the role, so a manual
+// exclusion still excludes and a person holds the role once, under its new
+// name, with no membership ended or begun.
+func TestRoleRenamedInCase(t *testing.T) {
+	t.Parallel()
+	tpl := func(champion string) buyinggroup.RoleTemplate {
+		return buyinggroup.RoleTemplate{ID: "t", MaxRolesPerPerson: 2, Roles: []buyinggroup.Role{
+			{Name: champion, Rule: rule(`false`), Required: true, MinMembers: 2},
+			{Name: "Sponsor", Rule: rule(`false`), Required: true},
+		}}
+	}
+	defs := func(tpl buyinggroup.RoleTemplate) buyinggroup.Definitions {
+		return buyinggroup.Definitions{Interests: []buyinggroup.SolutionInterest{{ID: "i", Template: "t"}}, Templates: []buyinggroup.RoleTemplate{tpl}}
+	}
+	old, cat := compileDefs(t, defs(tpl("champion"))), compileDefs(t, defs(tpl("Champion")))
+	g := fill(t, old, newGroup(t, old, "i"), "champion=ann")
+	g, _, err := old.ExcludeManual(g, "bob", "champion", "mo", "not a fan", t0)
+	require.NoError(t, err)
+	since := g.Members[0].Since
+
+	later := t0.Add(time.Hour)
+	g, evs, err := cat.SetRuleClaims(g, []b2b.PersonID{"ann", "bob"}, []buyinggroup.Claim{
+		ruleClaim("ann", "Champion", "champ", later), ruleClaim("bob", "Champion", "champ", later)}, later)
+	require.NoError(t, err)
+	require.Equal(t, []string{"ann=Champion"}, memberSeats(g), "bob is excluded; ann holds the role once")
+	require.Equal(t, since, g.Members[0].Since)
+	require.Equal(t, buyinggroup.MethodManual, g.Members[0].Method)
+	require.Empty(t, g.History)
+	for _, ev := range evs {
+		require.NotContains(t, []buyinggroup.EventType{buyinggroup.EventMemberAdded, buyinggroup.EventMemberRemoved}, ev.Type, "%+v", ev)
+	}
+	c, err := cat.Completeness(g)
+	require.NoError(t, err)
+	require.Equal(t, 1, c.Roles[0].Members)
+	why, err := cat.NotHeld(g)
+	require.NoError(t, err)
+	require.Equal(t, "excluded manually by mo", why("bob", "Champion"))
+}

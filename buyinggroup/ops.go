@@ -476,10 +476,11 @@ func (c *Catalog) apply(g Group, now time.Time, reason withdrawal, mutate func(*
 	return applyIn(in, g, now, reason, mutate)
 }
 
-func applyIn(in *Interest, g Group, now time.Time, reason withdrawal, mutate func(*Interest, *Group) error) (Group, []Event, error) {
+func applyIn(in *Interest, given Group, now time.Time, reason withdrawal, mutate func(*Interest, *Group) error) (Group, []Event, error) {
+	g := canonical(in.template, given)
 	ng := g.clone()
 	if err := mutate(in, &ng); err != nil {
-		return g, nil, fmt.Errorf("group %q: %w", g.ID, err)
+		return given, nil, fmt.Errorf("group %q: %w", g.ID, err)
 	}
 	sortClaims(in.template, ng.Claims)
 	if len(ng.Claims) == 0 {
@@ -490,4 +491,36 @@ func applyIn(in *Interest, g Group, now time.Time, reason withdrawal, mutate fun
 	}
 	evs := settle(in, &g, &ng, now, reason)
 	return ng, evs, nil
+}
+
+// canonical returns g with the roles of its claims and members named as
+// the template names them now, or g itself when they are. A program may
+// rename a role in case or blanks around it only ("champion" to
+// "Champion"): [Template.RoleIndex] still finds it, so it is the same
+// role, and its claims and members under the old name are claims and
+// members of the role (an exclusion still excludes, a person does not
+// hold it twice). Ended memberships keep the name they had.
+func canonical(t *Template, g Group) Group {
+	stale := func(role string) bool {
+		i := t.RoleIndex(role)
+		return role != "" && i >= 0 && t.Roles[i].Name != role
+	}
+	if !slices.ContainsFunc(g.Claims, func(cl Claim) bool { return stale(cl.Role) }) &&
+		!slices.ContainsFunc(g.Members, func(m Member) bool { return stale(m.Role) }) {
+		return g
+	}
+	g = g.clone()
+	for i := range g.Claims {
+		if cl := &g.Claims[i]; stale(cl.Role) {
+			cl.Role = t.Roles[t.RoleIndex(cl.Role)].Name
+		}
+	}
+	for i := range g.Members {
+		if m := &g.Members[i]; stale(m.Role) {
+			m.Role = t.Roles[t.RoleIndex(m.Role)].Name
+		}
+	}
+	sortClaims(t, g.Claims)
+	sortMembers(t, g.Members)
+	return g
 }

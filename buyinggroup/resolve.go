@@ -315,6 +315,7 @@ func (c *Catalog) NotHeld(g Group) (func(person b2b.PersonID, role string) strin
 		return nil, err
 	}
 	t := in.template
+	g = canonical(t, g)
 	var res *resolution
 	return func(person b2b.PersonID, role string) string {
 		i := t.RoleIndex(role)
