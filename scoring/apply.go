@@ -101,10 +101,13 @@ func (ap *Applier) ApplyPerson(st *PersonState, acts []*b2b.Activity, p *b2b.Per
 // activity and 4 per person) is kept for the next batch.
 //
 // It returns an error, before applying anything, when who and acts differ
-// in length or an index is not below persons.
+// in length, persons is negative or an index is not below persons.
 func (ap *Applier) ApplyIndexed(acts []b2b.Activity, who []int32, persons int, target func(p int32) (*PersonState, *b2b.Person, *b2b.Account), now time.Time, each func(i int, o Outcome, err error)) error {
 	if len(who) != len(acts) {
 		return fmt.Errorf("scoring: %d person indexes for %d activities", len(who), len(acts))
+	}
+	if persons < 0 {
+		return fmt.Errorf("scoring: %d persons is negative", persons)
 	}
 	// Count the activities of each person: start[p+1] = count of p.
 	if cap(ap.start) < persons+1 {

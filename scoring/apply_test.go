@@ -182,6 +182,10 @@ func TestApplyIndexedBadIndexes(t *testing.T) {
 	require.EqualError(t, ap.ApplyIndexed(acts, []int32{0}, 2, target, t0, nil), "scoring: 1 person indexes for 2 activities")
 	require.EqualError(t, ap.ApplyIndexed(acts, []int32{0, 2}, 2, target, t0, nil), `scoring: activity 1 ("b") has person index 2, not below 2`)
 	require.Empty(t, states[0].Credits, "nothing is applied when an index is bad")
+	for _, persons := range []int{-1, -5} {
+		require.EqualError(t, ap.ApplyIndexed(acts, []int32{-1, -1}, persons, target, t0, nil), fmt.Sprintf("scoring: %d persons is negative", persons))
+	}
+	require.NoError(t, ap.ApplyIndexed(nil, nil, 0, target, t0, nil), "no activities of no persons")
 
 	// A negative index leaves the activity out.
 	var seen []int
