@@ -2,6 +2,7 @@ package scoring
 
 import (
 	"encoding/binary"
+	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -229,6 +230,126 @@ func FuzzNative(f *testing.F) {
 			}
 			if got := nat(p, a); got != want {
 				t.Fatalf("%s on %+v %+v: native %v, expr %v", src, p, a, got, want)
+			}
+		}
+	})
+}
+
+// FuzzApplierRemembers: for conditions built from the input (over the
+// activity's type, time and attributes, attr() with constant and other
+// keys and defaults, the person, the account, now and the time functions,
+// alone or combined), an Applier, which remembers what the analysis of a
+// condition says it may (per person, per attribute value), gives the
+// states and outcomes of Scorer.Apply, which evaluates every condition
+// afresh.
+func FuzzApplierRemembers(f *testing.F) {
+	f.Add([]byte{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11})
+	f.Add([]byte{3, 3, 3, 8, 1, 0, 2, 9, 4, 7})
+	f.Add([]byte{5, 12, 6, 2, 11, 1, 7, 0, 4, 9, 3, 8, 10})
+	f.Add([]byte("attr(activity.attributes, \"form\", \"\") == person.title"))
+	parts := []string{
+		`attr(activity.attributes, "form", "") == "Demo Request"`,
+		`attr(activity.attributes, "form", "x") != "x"`,
+		`icontains(attr(activity.attributes, "url", ""), "pricing")`,
+		`attr(activity.attributes, "form", "") == person.title`,
+		`attr(activity.attributes, person.title, "") == "VP"`,
+		`attr(activity.attributes, "n", 0) > 1`,
+		`person.seniority in ["VP", "C-Level"]`,
+		`account.employees >= 500`,
+		`icontains(person.title, "data")`,
+		`activity.type == "fill_out_form"`,
+		`daysSince(activity.time) < 1`,
+		`hourOf(activity.time) < 12`,
+		`hourOf(now) > 3`,
+		`len(activity.attributes) > 1`,
+		`any(["a", "Demo Request"], # == attr(activity.attributes, "form", ""))`,
+		`true`,
+	}
+	s0 := func(when []string) *Scorer {
+		m := Model{Name: "f", HalfLife: 24 * time.Hour}
+		for i, w := range when {
+			m.Rules = append(m.Rules, Rule{Name: fmt.Sprint("r", i), Types: []string{b2b.ActivityFillOutForm, b2b.ActivityVisitWebPage},
+				When: w, Points: float64(i + 1), Cap: Cap{Max: i % 3, Period: []Period{"", PeriodDay, PeriodWeek}[i%3]}})
+		}
+		s, err := New(m, Config{})
+		if err != nil {
+			return nil
+		}
+		return s
+	}
+	persons := []*b2b.Person{
+		{ID: "ann", Seniority: b2b.SeniorityVP, Title: "Demo Request"},
+		{ID: "bob", Title: "data engineer"},
+	}
+	acct := &b2b.Account{ID: "acme", Employees: 600}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) == 0 {
+			return
+		}
+		var when []string
+		for i := 0; i+1 < len(data) && len(when) < 4; i += 2 {
+			w := parts[int(data[i])%len(parts)]
+			switch data[i+1] % 4 {
+			case 1:
+				w = "!(" + w + ")"
+			case 2:
+				w += " && " + parts[int(data[i+1]/4)%len(parts)]
+			case 3:
+				w += " || " + parts[int(data[i+1]/4)%len(parts)]
+			}
+			when = append(when, w)
+		}
+		if len(when) == 0 {
+			return
+		}
+		s := s0(when)
+		if s == nil {
+			return
+		}
+		forms := []any{"Demo Request", "Contact", "VP", nil, 3}
+		var acts []*b2b.Activity
+		for i, b := range data {
+			a := &b2b.Activity{ID: b2b.ActivityID(fmt.Sprint("a", i%7)), Person: persons[int(b)%2].ID,
+				Type: []string{b2b.ActivityFillOutForm, b2b.ActivityVisitWebPage}[int(b>>1)%2],
+				Time: t0.Add(time.Duration(b>>2) * 3 * time.Hour), Attributes: map[string]any{}}
+			if v := forms[int(b>>3)%len(forms)]; v != nil {
+				a.Attributes["form"] = v
+				a.Attributes["url"] = "/pricing"
+				a.Attributes["Demo Request"] = "VP"
+			}
+			if b%3 == 0 {
+				a.Attributes["n"] = int(b)
+			}
+			acts = append(acts, a)
+		}
+		now := t0.Add(40 * 24 * time.Hour)
+		ap := s.NewApplier()
+		for _, p := range persons {
+			var mine []*b2b.Activity
+			for _, a := range acts {
+				if a.Person == p.ID {
+					mine = append(mine, a)
+				}
+			}
+			var want, got PersonState
+			var wantOut, gotOut []string
+			for _, a := range mine {
+				o, err := s.Apply(&want, a, p, acct, now)
+				wantOut = append(wantOut, fmt.Sprint(o.Status, o.Points, len(o.RuleErrors), err))
+			}
+			// Twice with one applier: what it remembers from the first
+			// pass must hold in the second.
+			for range 2 {
+				got, gotOut = PersonState{}, nil
+				ap.ApplyPerson(&got, mine, p, acct, now, func(_ int, o Outcome, err error) {
+					gotOut = append(gotOut, fmt.Sprint(o.Status, o.Points, len(o.RuleErrors), err))
+				})
+				if d := gocmp.Diff(wantOut, gotOut); d != "" {
+					t.Fatalf("%q: outcomes (-Apply +Applier):\n%s", when, d)
+				}
+				if d := gocmp.Diff(want, got); d != "" {
+					t.Fatalf("%q: states (-Apply +Applier):\n%s", when, d)
+				}
 			}
 		}
 	})
