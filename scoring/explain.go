@@ -168,11 +168,15 @@ func (x Explanation) String() string {
 			fmt.Fprintf(&b, " (when %s)", l.When)
 		}
 		fmt.Fprintf(&b, ": %.*f", prec, l.Value)
-		if l.Count > 0 {
+		switch {
+		case l.Count > 0:
 			fmt.Fprintf(&b, " from %s", count(l.Count, "recent activity", "recent activities"))
-		}
-		if l.Older != 0 {
-			fmt.Fprintf(&b, ", %.*f from older ones", prec, l.Older)
+			if l.Older != 0 {
+				fmt.Fprintf(&b, ", %.*f from older ones", prec, l.Older)
+			}
+		case l.Older != 0:
+			// All of it is older: the value is what they are worth.
+			b.WriteString(" from older ones")
 		}
 	}
 	for _, a := range x.Activities {

@@ -253,3 +253,17 @@ func TestExplanationActivityLinesMultiplyOut(t *testing.T) {
 		require.Equal(t, `  2025-03-01T00:00:00Z a1 "r": `+tc.want, lines[len(lines)-1])
 	}
 }
+
+// TestExplanationRuleWithOnlyOlderCredits: a rule whose credits are all
+// folded out of the horizon reads "5.0 from older ones", not "5.0, 5.0
+// from older ones".
+func TestExplanationRuleWithOnlyOlderCredits(t *testing.T) {
+	t.Parallel()
+	x := Explanation{Person: "ann", Model: "m", At: t0, Score: 8, Display: 8, Rules: []RuleLine{
+		{Rule: "event", Older: 5, Value: 5},
+		{Rule: "form", Count: 1, Recent: 2, Older: 1, Value: 3},
+	}}
+	require.Equal(t, `ann scores 8.0 under model "m" at 2025-03-01T00:00:00Z
+  rule "event": 5.0 from older ones
+  rule "form": 3.0 from 1 recent activity, 1.0 from older ones`, x.String())
+}
