@@ -432,10 +432,10 @@ func TestAlerterConfigProblems(t *testing.T) {
 			{Name: "d", Strategy: channel.StrategyThreshold, Metric: "velocity", Threshold: 100, Hysteresis: -1, Template: "t", Cooldown: -time.Second},
 			{Name: "e", Template: "t", Cooldown: 500 * time.Millisecond},
 		},
-		Routing: channel.Routing{Rules: []channel.RouteRule{{Name: "r", To: "boss"}}, Territories: map[string]string{"X": "nobody"}},
+		Routing: channel.Routing{Rules: []channel.RouteRule{{Name: "r", To: "boss"}, {Name: "r", To: channel.TargetOwner}}, Territories: map[string]string{"X": "nobody"}},
 	})
 	require.ErrorIs(t, err, b2b.ErrInvalid)
-	require.EqualError(t, err, `sales alerts: 13 problems:
+	require.EqualError(t, err, `sales alerts: 14 problems:
   rules[0].strategy: unknown strategy "sometimes" (want milestone, threshold or stage)
   rules[1].name: duplicate rule "a"
   rules[1].template: is required
@@ -450,7 +450,8 @@ func TestAlerterConfigProblems(t *testing.T) {
   rules[4].strategy: is required (milestone, threshold or stage)
   routing.fallbackQueue: is required (every alert needs somewhere to go)
   routing.territories["X"]: "nobody" is not an email address
-  routing.rules[0].to: "boss" is neither owner, territory, specialist, queue nor an email address`)
+  routing.rules[0].to: "boss" is neither owner, territory, specialist, queue nor an email address
+  routing.rules[1].name: duplicate rule "r" (a route names the rule that matched)`)
 }
 
 func TestAlertContent(t *testing.T) {

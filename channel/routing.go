@@ -20,7 +20,8 @@ const (
 )
 
 // A RouteRule sends alerts for which When holds to a target. An empty When
-// always holds.
+// always holds. Its Name, unique among the rules, is what a Route names as
+// the rule that matched.
 type RouteRule struct {
 	Name string     `json:"name" yaml:"name"`
 	When rules.Rule `json:"when" yaml:"when"`
@@ -93,11 +94,16 @@ func newRouter(cfg Routing, eng rules.Engine) (*router, error) {
 	cfg.Rules = nil
 	cfg.Owners, cfg.Territories, cfg.Specialists = maps.Clone(cfg.Owners), maps.Clone(cfg.Territories), maps.Clone(cfg.Specialists)
 	rt := &router{cfg: cfg}
+	seen := make(map[string]bool, len(rs))
 	for i, r := range rs {
 		path := fmt.Sprintf("rules[%d]", i)
-		if strings.TrimSpace(r.Name) == "" {
+		switch {
+		case strings.TrimSpace(r.Name) == "":
 			ps.Addf(path+".name", "is required")
+		case seen[r.Name]:
+			ps.Addf(path+".name", "duplicate rule %q (a route names the rule that matched)", r.Name)
 		}
+		seen[r.Name] = true
 		switch r.To {
 		case TargetOwner, TargetTerritory, TargetSpecialist, TargetQueue:
 		default:
