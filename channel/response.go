@@ -1,7 +1,6 @@
 package channel
 
 import (
-	"cmp"
 	"slices"
 	"time"
 
@@ -12,7 +11,7 @@ import (
 // The zero value uses the defaults below.
 type ResponseConfig struct {
 	// Window is how long after an alert an activity on its account counts
-	// as a response. Default 7 days.
+	// as a response. Default (zero or negative) 7 days.
 	Window time.Duration
 	// AckTypes acknowledge an alert (the rep saw it). Default
 	// "alert_acknowledged", "alert_opened".
@@ -61,7 +60,10 @@ type AlertResponse struct {
 // alert also acknowledges it. The earliest matching activities are kept.
 // The result has one response per alert, in the alerts' order.
 func TrackResponses(alerts []Alert, acts []b2b.Activity, now time.Time, cfg ResponseConfig) []AlertResponse {
-	window := cmp.Or(cfg.Window, 7*24*time.Hour)
+	window := cfg.Window
+	if window <= 0 {
+		window = 7 * 24 * time.Hour
+	}
 	ackTypes, actionTypes := cfg.AckTypes, cfg.ActionTypes
 	if len(ackTypes) == 0 {
 		ackTypes = DefaultAckTypes

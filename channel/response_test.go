@@ -92,3 +92,18 @@ func TestResponseRateOfOpenWindows(t *testing.T) {
 		})
 	}
 }
+
+// TestTrackResponsesNegativeWindow: a window that is not positive (a
+// sign slip in a host's config) is the default window, as the zero value
+// is, not a window that closed before the alert and counts every alert
+// as unanswered.
+func TestTrackResponsesNegativeWindow(t *testing.T) {
+	t.Parallel()
+	alerts := []channel.Alert{{ID: "a1", Account: "acme", At: t0}}
+	acts := []b2b.Activity{{ID: "x1", Type: "call_logged", Account: "acme", Time: t0.Add(time.Hour), Source: b2b.SourceSalesforce}}
+	now := t0.Add(30 * 24 * time.Hour)
+	want := channel.TrackResponses(alerts, acts, now, channel.ResponseConfig{})
+	require.True(t, want[0].ActedOn)
+	got := channel.TrackResponses(alerts, acts, now, channel.ResponseConfig{Window: -7 * 24 * time.Hour})
+	require.Equal(t, want, got)
+}
