@@ -160,8 +160,7 @@ func FuzzNative(f *testing.F) {
 			i++
 			return int(data[i-1])
 		}
-		var operand func(num bool) string
-		operand = func(num bool) string {
+		operand := func(num bool) string {
 			v := next()
 			if num {
 				if v%2 == 0 {
