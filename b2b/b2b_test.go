@@ -2,6 +2,7 @@ package b2b_test
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"testing"
 	"time"
@@ -319,4 +320,37 @@ func TestOpportunityContactRolePerson(t *testing.T) {
 			require.Empty(t, cmp.Diff(tt.want, paths(t, o.Validate())), "(-want +got)")
 		})
 	}
+}
+
+// kindError gives a validation error a kind, as a package's own error
+// type does, and says nothing more.
+type kindError struct{ *b2b.ValidationError }
+
+func (e kindError) Unwrap() error { return e.ValidationError }
+
+// TestProblemsAddKeepsWhatWrapsAValidationError: only a validation error
+// itself is flattened into its problems; an error that wraps one, or
+// joins it with others, is one problem whose text keeps everything it
+// says.
+func TestProblemsAddKeepsWhatWrapsAValidationError(t *testing.T) {
+	t.Parallel()
+	nested := (&b2b.Person{ID: "p1", Email: "x"}).Validate()
+	other := errors.New("other")
+	var ps b2b.Problems
+	ps.Add("persons[0]", nested)
+	ps.Add("persons[1]", fmt.Errorf("from crm: %w", nested))
+	ps.Add("persons[2]", errors.Join(nested, other))
+	var ve0 *b2b.ValidationError
+	require.ErrorAs(t, nested, &ve0)
+	ps.Add("persons[3]", kindError{ve0}) // says nothing more: flattened
+	err := ps.Err("import")
+	require.Equal(t, `import: 4 problems:
+  persons[0].email: "x" is not a valid email address
+  persons[1]: from crm: person "p1": email: "x" is not a valid email address
+  persons[2]: person "p1": email: "x" is not a valid email address
+    other
+  persons[3].email: "x" is not a valid email address`, err.Error())
+	require.ErrorIs(t, err, other)
+	var ve *b2b.ValidationError
+	require.ErrorAs(t, err, &ve)
 }

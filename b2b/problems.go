@@ -87,13 +87,17 @@ func (ps *Problems) Addf(path, format string, args ...any) {
 }
 
 // Add records err at path. A nil err is ignored. A [*ValidationError] is
-// flattened: its problems are added under path.
+// flattened: its problems are added under path; so is an error that wraps
+// one and says nothing more (a type that gives it a kind for errors.Is).
+// An error that says more, such as one that wraps a validation error with
+// context or joins it with other errors, is one problem, whose text keeps
+// all it says.
 func (ps *Problems) Add(path string, err error) {
 	if err == nil {
 		return
 	}
 	var ve *ValidationError
-	if errors.As(err, &ve) {
+	if errors.As(err, &ve) && (err == error(ve) || err.Error() == ve.Error()) {
 		for _, p := range ve.Problems {
 			ps.list = append(ps.list, Problem{Path: JoinPath(path, p.Path), Err: p.Err})
 		}
