@@ -63,6 +63,8 @@ type copyFn func(dst, src reflect.Value)
 var (
 	mu       sync.Mutex
 	compiled = map[reflect.Type]*entry{}
+	// order lists the types of compiled in the order they were added.
+	order []reflect.Type
 )
 
 type entry struct {
@@ -109,8 +111,19 @@ func compileLocked(t reflect.Type) (copyFn, error) {
 	}
 	e := &entry{}
 	compiled[t] = e
+	mark := len(order)
+	order = append(order, t)
 	e.fn, e.err = build(t)
 	e.done = true
+	if e.err != nil {
+		// The types compiled while t was (a []T inside T) may have
+		// deferred to t's entry before it failed, and would copy without
+		// it: they are compiled again, with t's error, when asked for.
+		for _, u := range order[mark+1:] {
+			delete(compiled, u)
+		}
+		order = order[:mark+1]
+	}
 	return e.fn, e.err
 }
 

@@ -219,3 +219,27 @@ func TestEmptySlicesAndMapValues(t *testing.T) {
 	require.Equal(t, []string{"x", "y"}, src.Values["a"].Tags)
 	require.Equal(t, []string{"z"}, dst.Values["b"].Tags)
 }
+
+// badTree is a recursive type that cannot be copied: its unexported field
+// comes after the field through which it refers to itself.
+type badTree struct {
+	Kids  []badTree
+	Ptr   *badTree
+	Map   map[string]badTree
+	cache map[string]int
+}
+
+// TestRefusedRecursiveTypeStaysRefused: the types built on a type that
+// cannot be copied are refused too, also after the type itself was
+// refused first (its compilation saw them while it was incomplete).
+func TestRefusedRecursiveTypeStaysRefused(t *testing.T) {
+	_ = badTree{cache: map[string]int{}}
+	_, err := deepcopy.For[badTree]()
+	require.ErrorContains(t, err, "badTree.cache: unexported field holds references")
+	_, err = deepcopy.For[[]badTree]()
+	require.ErrorContains(t, err, "badTree.cache: unexported field holds references")
+	_, err = deepcopy.For[*badTree]()
+	require.ErrorContains(t, err, "badTree.cache: unexported field holds references")
+	_, err = deepcopy.For[map[string]badTree]()
+	require.ErrorContains(t, err, "badTree.cache: unexported field holds references")
+}
