@@ -60,3 +60,18 @@ func TestPlaceholderPhone(t *testing.T) {
 	require.Zero(t, testing.AllocsPerRun(10, func() { placeholder = b2b.PlaceholderPhone("+1 (555) 010-0199") }))
 	require.False(t, placeholder)
 }
+
+// FuzzPlaceholderPhone holds PlaceholderPhone to NormalizePhone, which
+// reads the digits of a number as it does: a number and its normal form
+// are placeholders alike.
+func FuzzPlaceholderPhone(f *testing.F) {
+	for _, s := range []string{"", "n/a", "000", "555-0199", "0044 20 7946 0000", "00 1234567", "+00 12345 6", "0+0 1234567", "0 0 1234567", "+1 111 111 1111", "(00) 0123456789"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		n := b2b.NormalizePhone(s)
+		if got, want := b2b.PlaceholderPhone(s), b2b.PlaceholderPhone(n); got != want {
+			t.Fatalf("PlaceholderPhone(%q) = %v, of its normal form %q %v", s, got, n, want)
+		}
+	})
+}
