@@ -2,6 +2,7 @@ package b2b
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"time"
 )
@@ -149,7 +150,11 @@ func (a *Activity) ValidateAt(now time.Time, tolerance time.Duration) error {
 	var ps Problems
 	a.validate(&ps)
 	if !a.Time.IsZero() && a.Time.After(now.Add(tolerance)) {
-		ps.Addf("time", "%s is %s in the future (tolerance %s)", a.Time.Format(time.RFC3339), a.Time.Sub(now).Round(time.Second), tolerance)
+		ahead := "more than 292 years" // further than a Duration reaches: Sub saturates
+		if d := a.Time.Sub(now); d < math.MaxInt64 {
+			ahead = d.Round(time.Second).String()
+		}
+		ps.Addf("time", "%s is %s in the future (tolerance %s)", a.Time.Format(time.RFC3339), ahead, tolerance)
 	}
 	if ps.Len() == 0 {
 		return nil // before Err: its argument, boxed, would cost every valid activity an allocation

@@ -175,6 +175,11 @@ func TestActivityValidate(t *testing.T) {
 	require.Equal(t, []string{"time"}, paths(t, err))
 	require.ErrorContains(t, err, "48h0m0s in the future (tolerance 1h0m0s)")
 	require.NoError(t, future.ValidateAt(t0.Add(47*time.Hour), time.Hour))
+
+	// A year typed wrong is further ahead than a Duration reaches: the
+	// problem does not give a distance it cannot measure.
+	future.Time = time.Date(9026, 3, 2, 9, 0, 0, 0, time.UTC)
+	require.EqualError(t, future.ValidateAt(t0, time.Hour), `activity "a1": time: 9026-03-02T09:00:00Z is more than 292 years in the future (tolerance 1h0m0s)`)
 }
 
 // TestActivityMessageKey: the message key is a string or absent; any
