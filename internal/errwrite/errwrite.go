@@ -6,7 +6,9 @@ package errwrite
 import "io"
 
 // A Writer writes to W until a write fails; from then on it writes
-// nothing and returns that error. Err is the first error, nil if none.
+// nothing and returns that error. Err is the first error, nil if none. A
+// write that writes less than it is given fails with [io.ErrShortWrite]
+// when W reports no error of its own.
 type Writer struct {
 	W   io.Writer
 	Err error
@@ -17,6 +19,9 @@ func (e *Writer) Write(p []byte) (int, error) {
 		return 0, e.Err
 	}
 	n, err := e.W.Write(p)
+	if err == nil && n < len(p) {
+		err = io.ErrShortWrite
+	}
 	e.Err = err
 	return n, err
 }
