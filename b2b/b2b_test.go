@@ -153,6 +153,9 @@ func TestValidEmail(t *testing.T) {
 		{"ann@acme.c%m", false},
 		{"ann@[192.168.0.1]", false},
 		{"ann@10.0.0.1", false},
+		{"ann@acme.１２３", false},    // fullwidth digits: the number 123
+		{"ann@acme.١٢٣", false},    // Arabic-Indic digits
+		{"ann@１２３.acme.com", true}, // a number is fine below the top level
 	} {
 		require.Equal(t, tc.want, b2b.ValidEmail(tc.email), "%q", tc.email)
 		require.Equal(t, tc.want, b2b.ParsedEmail(tc.email), "%q by the parse", tc.email)

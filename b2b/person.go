@@ -197,7 +197,8 @@ func plainEmail(s string) bool {
 
 // mailDomain reports whether d is a domain name mail can be delivered to:
 // two or more labels of letters (of any script), digits and hyphens, with
-// no hyphen at either end of a label, the last not all digits.
+// no hyphen at either end of a label, the last not all digits (of any
+// script).
 func mailDomain(d string) bool {
 	labels := 0
 	for label := range strings.SplitSeq(d, ".") {
@@ -211,8 +212,10 @@ func mailDomain(d string) bool {
 		}
 		labels++
 	}
+	// The top-level label is no number in any script's digits either
+	// (fullwidth "１２３" is 123 as a host name).
 	top := d[strings.LastIndexByte(d, '.')+1:]
-	return labels > 1 && strings.Trim(top, "0123456789") != ""
+	return labels > 1 && strings.TrimFunc(top, unicode.IsDigit) != ""
 }
 
 func isAlnum(c byte) bool {
