@@ -24,7 +24,7 @@ type Account struct {
 	Region        string   `expr:"region" json:"region,omitzero"`   // e.g. "EMEA", "NA"
 	// TimeZone is an IANA zone name ("Europe/Berlin"); journeys use it for
 	// send windows. Empty means UTC; "Local" (the machine's zone) is not a
-	// zone name.
+	// zone name, nor is a path to a zone file ("./UTC", "right/UTC").
 	TimeZone  string    `expr:"timeZone" json:"timeZone,omitzero"`
 	Owner     string    `expr:"owner" json:"owner,omitzero"` // the account owner (a sales user)
 	Territory string    `expr:"territory" json:"territory,omitzero"`
@@ -81,10 +81,18 @@ func (a *Account) Location() *time.Location {
 
 // loadZone loads an IANA time zone by name. "Local", which
 // time.LoadLocation reads as the zone of the machine, is no zone name: an
-// account's times must not depend on the host.
+// account's times must not depend on the host. Nor is a path that only
+// a host's zone files answer to ("./UTC", "Europe//Berlin", and the
+// "right/" and "posix/" copies of the database, the former counting leap
+// seconds): Go's embedded database has no such files.
 func loadZone(name string) (*time.Location, error) {
-	if name == "Local" {
+	if name == "Local" || strings.HasPrefix(name, "right/") || strings.HasPrefix(name, "posix/") {
 		return nil, fmt.Errorf("unknown time zone %s", name)
+	}
+	for part := range strings.SplitSeq(name, "/") {
+		if part == "" || part == "." {
+			return nil, fmt.Errorf("unknown time zone %s", name)
+		}
 	}
 	return time.LoadLocation(name)
 }

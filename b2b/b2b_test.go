@@ -87,6 +87,15 @@ func TestAccountTimeZone(t *testing.T) {
 		{"UTC", false, "UTC"},
 		{"Local", true, "UTC"},
 		{"Mars/Base", true, "UTC"},
+		{"America/Argentina/Buenos_Aires", false, "America/Argentina/Buenos_Aires"},
+		{"Etc/GMT+5", false, "Etc/GMT+5"},
+		// Paths to a zone's file on a host that has them, no zone names:
+		// another host (Go's embedded database) has no such files.
+		{"./UTC", true, "UTC"},
+		{"Europe/./Berlin", true, "UTC"},
+		{"Europe//Berlin", true, "UTC"},
+		{"right/UTC", true, "UTC"}, // with leap seconds: 27 s off UTC
+		{"posix/Europe/Berlin", true, "UTC"},
 	} {
 		a := b2b.Account{ID: "acme", Name: "Acme", TimeZone: tc.zone}
 		var want []string
