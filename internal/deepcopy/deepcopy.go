@@ -8,8 +8,11 @@
 //   - slices, maps, pointers and arrays are copied element by element;
 //   - strings and time.Time values are immutable and shared;
 //   - an interface holds its dynamic value: a copyable one is copied, a
-//     value of another kind (a type with unexported references, a func) is
-//     shared, since nothing can mutate it through the interface;
+//     value of another kind (a type with unexported references, a func, a
+//     channel, or a pointer to such a type) is shared, as For cannot tell
+//     from the interface's type that the value will be there: the copy
+//     and the original then refer to the same value, and what one changes
+//     through it (a *strings.Builder's contents, say) the other sees;
 //   - a struct type with an unexported field that holds references (other
 //     than time.Time's location) cannot be copied safely: [For] refuses it;
 //   - a struct field tagged `deepcopy:"shared"` is copied shallowly: the

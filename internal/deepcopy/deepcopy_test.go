@@ -2,6 +2,7 @@ package deepcopy_test
 
 import (
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -242,4 +243,22 @@ func TestRefusedRecursiveTypeStaysRefused(t *testing.T) {
 	require.ErrorContains(t, err, "badTree.cache: unexported field holds references")
 	_, err = deepcopy.For[map[string]badTree]()
 	require.ErrorContains(t, err, "badTree.cache: unexported field holds references")
+}
+
+// TestInterfaceSharesWhatItCannotCopy: a value in an interface that For
+// could not copy (a pointer to a type with unexported references, a
+// channel) is shared by the copy, so writing through one is seen by the
+// other, as the package doc says.
+func TestInterfaceSharesWhatItCannotCopy(t *testing.T) {
+	cp, err := deepcopy.For[map[string]any]()
+	require.NoError(t, err)
+	b := &strings.Builder{}
+	ch := make(chan int, 1)
+	src := map[string]any{"builder": b, "chan": ch, "list": []any{"a"}}
+	dst := *cp(&src)
+	dst["builder"].(*strings.Builder).WriteString("seen by both")
+	require.Equal(t, "seen by both", b.String())
+	require.Equal(t, src["chan"], dst["chan"])
+	dst["list"].([]any)[0] = "copied"
+	require.Equal(t, "a", src["list"].([]any)[0])
 }
