@@ -5,6 +5,7 @@ import (
 	"math"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // ActivityType names what a person did. It is a string alias so that rules
@@ -76,12 +77,15 @@ func ActivityTypeFromMarketoID(id int) (ActivityType, bool) {
 	return t, ok
 }
 
+// maxActivityType is the most characters of an activity type name.
+const maxActivityType = 64
+
 // ValidActivityType reports whether t is a usable type name: 1 to 64
 // characters of lower-case letters, digits, '_', '.', ':' or '-', starting
 // with a letter. Custom types ("webinar_poll_answer", "g2:intent_surge")
 // are welcome.
 func ValidActivityType(t string) bool {
-	if len(t) == 0 || len(t) > 64 || t[0] < 'a' || t[0] > 'z' {
+	if len(t) == 0 || len(t) > maxActivityType || t[0] < 'a' || t[0] > 'z' {
 		return false
 	}
 	for i := 0; i < len(t); i++ {
@@ -167,7 +171,12 @@ func (a *Activity) validate(ps *Problems) {
 		ps.Addf("id", "is required")
 	}
 	if !ValidActivityType(a.Type) {
-		ps.Addf("type", "%q is not a valid activity type (lower-case letters, digits, _ . : -, starting with a letter)", a.Type)
+		const want = "lower-case letters, digits, _ . : -, starting with a letter"
+		if n := utf8.RuneCountInString(a.Type); n > maxActivityType {
+			ps.Addf("type", "%q is not a valid activity type (%s): it has %d characters, more than %d", a.Type, want, n, maxActivityType)
+		} else {
+			ps.Addf("type", "%q is not a valid activity type (%s)", a.Type, want)
+		}
 	}
 	if strings.TrimSpace(string(a.Person)) == "" {
 		ps.Addf("personId", "is required")

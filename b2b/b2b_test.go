@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -245,6 +246,10 @@ func TestActivityTypes(t *testing.T) {
 	}{{"g2:intent_surge", true}, {"webinar-poll.answer", true}, {"", false}, {"1st", false}, {"Visit", false}, {"a b", false}} {
 		require.Equal(t, tt.want, b2b.ValidActivityType(tt.in), tt.in)
 	}
+
+	// A type too long, of characters that are all fine, is told so.
+	long := b2b.Activity{ID: "a1", Type: strings.Repeat("a", 65), Person: "p1", Time: t0}
+	require.ErrorContains(t, long.Validate(), `is not a valid activity type (lower-case letters, digits, _ . : -, starting with a letter): it has 65 characters, more than 64`)
 }
 
 func TestOpportunityValidate(t *testing.T) {
