@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // An Account is a company. Accounts form hierarchies through ParentID (a
@@ -46,7 +47,7 @@ func (a *Account) Validate() error {
 	}
 	for i, d := range a.Domains {
 		if !ValidDomain(d) {
-			ps.Addf(indexPath("domains", i), "%q is not a valid domain (want a lower-case host name with a dot and no scheme, such as \"acme.com\")", d)
+			ps.Addf(indexPath("domains", i), "%q is not a valid domain (want a lower-case host name with a dot and no scheme, such as \"acme.com\")%s", d, domainLength(d))
 		}
 	}
 	if a.Employees < 0 {
@@ -101,14 +102,14 @@ func loadZone(name string) (*time.Location, error) {
 // least one dot ("acme.com", "eu.acme.co.uk"), whose top-level label is
 // not a number (an IP address is no domain).
 func ValidDomain(d string) bool {
-	if len(d) < 3 || len(d) > 253 || !strings.Contains(d, ".") {
+	if len(d) < 3 || len(d) > maxDomain || !strings.Contains(d, ".") {
 		return false
 	}
 	if strings.Trim(d[strings.LastIndexByte(d, '.')+1:], "0123456789") == "" {
 		return false
 	}
 	for _, label := range strings.Split(d, ".") {
-		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+		if label == "" || len(label) > maxLabel || label[0] == '-' || label[len(label)-1] == '-' {
 			return false
 		}
 		for _, r := range label {
@@ -119,6 +120,32 @@ func ValidDomain(d string) bool {
 	}
 	return true
 }
+
+// domainLength says what is too long in a domain that ValidDomain
+// refuses, the whole or a label, and is "" when neither is: the refusal
+// asks for a form that such a domain may have.
+func domainLength(d string) string {
+	for i := 0; i < len(d); i++ {
+		if d[i] >= utf8.RuneSelf {
+			return "" // no host name has such a character: the form says so
+		}
+	}
+	if len(d) > maxDomain {
+		return fmt.Sprintf(": it has %d characters, more than %d", len(d), maxDomain)
+	}
+	for label := range strings.SplitSeq(d, ".") {
+		if len(label) > maxLabel {
+			return fmt.Sprintf(": its label %q has %d characters, more than %d", label, len(label), maxLabel)
+		}
+	}
+	return ""
+}
+
+// The most characters of a domain name and of one of its labels.
+const (
+	maxDomain = 253
+	maxLabel  = 63
+)
 
 func validateAttributes(ps *Problems, attrs map[string]any) {
 	// Every activity is validated: valid attributes, the usual case, are

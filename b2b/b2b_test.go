@@ -73,6 +73,18 @@ func TestProblemsSayWhatIsWanted(t *testing.T) {
   consent.sms.status: unknown consent status "yes" (want unknown, opt-in or opt-out)`)
 }
 
+// TestDomainProblemSaysTheLength: a domain refused for its length, or the
+// length of a label, is told so: the form the problem asks for it has.
+func TestDomainProblemSaysTheLength(t *testing.T) {
+	t.Parallel()
+	longLabel := strings.Repeat("a", 64) + ".com"
+	long := strings.Repeat("abcdefghi.", 26) + "com"
+	a := b2b.Account{ID: "acme", Domains: []string{longLabel, long}}
+	require.EqualError(t, a.Validate(), `account "acme": 2 problems:
+  domains[0]: "`+longLabel+`" is not a valid domain (want a lower-case host name with a dot and no scheme, such as "acme.com"): its label "`+strings.Repeat("a", 64)+`" has 64 characters, more than 63
+  domains[1]: "`+long+`" is not a valid domain (want a lower-case host name with a dot and no scheme, such as "acme.com"): it has 263 characters, more than 253`)
+}
+
 // TestAccountTimeZone: a time zone is an IANA name; "Local", which Go
 // reads as the zone of the machine that runs the code, is not one, so
 // that an account's send windows do not depend on the host.
