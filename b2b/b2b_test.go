@@ -71,6 +71,8 @@ func TestProblemsSayWhatIsWanted(t *testing.T) {
 	require.EqualError(t, p.Validate(), `person "p1": 2 problems:
   consent.email.status: unknown consent status "" (want unknown, opt-in or opt-out)
   consent.sms.status: unknown consent status "yes" (want unknown, opt-in or opt-out)`)
+	p = b2b.Person{ID: "p1", Consent: map[string]b2b.Consent{"fax": {Status: b2b.ConsentOptIn}}}
+	require.EqualError(t, p.Validate(), `person "p1": consent.fax: unknown channel "fax" (want email, sms or phone)`)
 }
 
 // TestDomainProblemSaysTheLength: a domain refused for its length, or the

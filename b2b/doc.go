@@ -59,7 +59,7 @@
 //	err := person.Validate()
 //	// person "p-1": 2 problems:
 //	//   email: "ann@" is not a valid email address
-//	//   consent.fax: unknown channel "fax"
+//	//   consent.fax: unknown channel "fax" (want email, sms or phone)
 //
 // [Problems] is the small builder that other packages use to collect their
 // own validation problems in the same shape, and [ErrInvalid] matches every

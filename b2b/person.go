@@ -124,7 +124,7 @@ func (p *Person) Validate() error {
 		c := p.Consent[ch]
 		path := consentPath(ch)
 		if !isOneOf(ch, Channels) {
-			ps.Addf(path, "unknown channel %q", ch)
+			ps.Addf(path, "unknown channel %q (want %s, %s or %s)", ch, ChannelEmail, ChannelSMS, ChannelPhone)
 		}
 		if !isOneOf(c.Status, consentStatuses) {
 			ps.Addf(path+".status", "unknown consent status %q (want %s, %s or %s)", c.Status, ConsentUnknown, ConsentOptIn, ConsentOptOut)
