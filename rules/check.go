@@ -373,7 +373,7 @@ func (p *elemPatcher) defaulted(x ast.Node) ast.Node {
 		if _, ours := p.inner[b]; ours {
 			return x
 		}
-		x = b.Left
+		x = unconverted(b.Left)
 	}
 }
 
@@ -381,6 +381,7 @@ func (p *elemPatcher) defaulted(x ast.Node) ast.Node {
 // map whose element type has a missing element ([MissingElement]): it
 // returns that element, the field's name and its value there, or "".
 func (p *elemPatcher) missingField(x ast.Node) (elem any, name, value string) {
+	x = unconverted(x) // a field of a named string type
 	if w, ok := p.inner[x]; ok {
 		x = w.x
 	}
@@ -574,6 +575,10 @@ func (v *varPatcher) reads(x ast.Node) bool {
 			x = w.x
 			continue
 		}
+		if u := unconverted(x); u != x {
+			x = u // a variable of a named string type
+			continue
+		}
 		switch n := x.(type) {
 		case *ast.ChainNode:
 			x = n.Node
@@ -667,6 +672,10 @@ func orZeroOf(x ast.Node, zero func() ast.Node, counter *atomic.Uint64, loc file
 // optional chain: person.consent?.email == nil is nil where the map holds
 // no email, as person.consent.email == nil is.
 func (p *elemPatcher) unwrap(node *ast.Node) {
+	if x := unconverted(*node); x != *node {
+		p.unwrap(&(*node).(*ast.CallNode).Arguments[0]) // $string(person?.id) ?? "none"
+		return
+	}
 	if w, ok := p.inner[*node]; ok {
 		*node = w.x
 	}

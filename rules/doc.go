@@ -19,6 +19,24 @@
 //	rules.Rule{Name: "economic buyer",
 //		Source: `person.seniority in ["C-Level", "VP"] && person.department == "Finance"`}
 //
+// A field of a named string type, such as the typed IDs b2b.AccountID and
+// b2b.PersonID, reads as text wherever a rule uses it as text: compared
+// with a string (account.id == "acme", person.id != "", person.id <
+// "q"), tested with in against a list or the keys of a map of strings
+// (account.id in ["acme", "globex"]), with matches, startsWith, endsWith
+// and contains, given a default (person?.id ?? "none"), given to a
+// function that takes a string (icontains(account.id, "ac"),
+// lower(account.id), a host function whose signature takes one), used as
+// the key of a map of strings, put in a list or computed by a predicate
+// (map(persons, .id)). Compared with a value of its own type
+// (activity.accountId == account.id), tested against a list or a map of
+// its type, or given to a host function that takes that type, it is used
+// as it is; compared with an ID of another type (person.id == account.id)
+// it is a compile error, as in Go. A comparison with "" is not refused:
+// an ID is "" where an activity names no account, or where an optional
+// chain stops at a nil pointer (person?.id == "" where there is no
+// person).
+//
 // # Validate
 //
 // [Compile] type-checks the rule against the environment and its wanted
@@ -200,8 +218,9 @@
 //     round, float and sum of durations, and max or min of a duration and
 //     a number.
 //
-// It also refuses a comparison that is always false: a string field that
-// a map's missing element sets compared with "" (see "Missing data").
+// It also refuses a comparison that is always false: a string field (of
+// a named string type too) that a map's missing element sets compared
+// with "" (see "Missing data").
 // person.consent.email.status == "" never holds, as a channel without a
 // statement reads "unknown" and a statement has a status; the error says
 // to compare with "unknown". So are (person.consent.email.status ?? "")

@@ -224,6 +224,9 @@ func (e *ExprEngine) compile(src string, env reflect.Type, kind Kind) *compiled 
 	opts := []expr.Option{
 		expr.Env(reflect.New(env).Elem().Interface()),
 		expr.MaxNodes(uint(e.limits.MaxNodes)),
+		// Before the other patchers, which see values of named string
+		// types as strings.
+		expr.Patch(namedPatcher{params: grd.params}),
 		expr.Patch(nowPatcher{}),
 		expr.Patch(attrPatcher{counter: placeholder}),
 		expr.Patch(aggPatcher{counter: placeholder, typed: grd.typed}),
@@ -239,6 +242,7 @@ func (e *ExprEngine) compile(src string, env reflect.Type, kind Kind) *compiled 
 			p[0].(*atomic.Uint64).Add(1)
 			return true, nil
 		}, new(func(*atomic.Uint64) bool)),
+		expr.Function(stringFunc, toString, new(func(any) string)),
 	}
 	for name := range disabledBuiltins {
 		opts = append(opts, expr.DisableBuiltin(name))

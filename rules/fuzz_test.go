@@ -80,6 +80,9 @@ func FuzzCompileEval(f *testing.F) {
 		`(person.consent.email.status ?? "") == ""`,
 		`person.consent.email.status in ["", "opt-in"]`,
 		`person.consent.email.status not in [""]`,
+		// IDs of named string types read as text.
+		`account.id in ["acme", "globex"] && person.id != ""`,
+		`(persons[0]?.accountId ?? "none") < account.id || icontains(person.id, "p")`,
 	} {
 		f.Add(s)
 	}

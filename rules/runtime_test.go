@@ -764,6 +764,9 @@ func TestAcceptedRulesRunOnAnyData(t *testing.T) {
 		`int(now - person.updatedAt) > 3600`,
 		`mean(account.employees, 3) > 1 && median(account.employees) >= 0`,
 		`date("2026-01-01 09:00", "2006-01-02 15:04", "Europe/Paris") < now`,
+		`person.id < "q" && person.id startsWith "p" && account.id matches "^a"`,
+		`account.id + "/" + person.id != "/" && account.id == person.attributes["tier"]`,
+		`sortBy(persons, .id)[0].accountId in ["acme", account.id]`,
 	}
 	eng := rules.New()
 	for _, src := range srcs {

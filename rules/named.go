@@ -1,0 +1,208 @@
+package rules
+
+import (
+	"reflect"
+
+	"github.com/expr-lang/expr/ast"
+)
+
+// stringFunc converts a value of a named string type (b2b.AccountID) to
+// a string: it is not part of the library, so rules cannot call it.
+const stringFunc = "$string"
+
+// toString is stringFunc: a value of a string kind as a string, and nil
+// (an optional chain that stopped, compared with nil or given a default)
+// as nil.
+func toString(p ...any) (any, error) {
+	switch x := p[0].(type) {
+	case nil, string:
+		return x, nil
+	}
+	if v := reflect.ValueOf(p[0]); v.Kind() == reflect.String {
+		return v.String(), nil
+	}
+	return p[0], nil
+}
+
+// namedPatcher makes a value of a named string type (b2b.AccountID,
+// b2b.PersonID) read as a string where a rule uses it as text: compared
+// with a string (account.id == "acme", account.id in ["acme", "globex"],
+// person.id < "q"), matched, given to a function that takes a string
+// (icontains(person.id, "p"), lower(account.id)), used as the key of a
+// map of strings, given a default with ?? or taken by a condition with
+// a string as the other value, put in a list or a map, or computed by a
+// predicate (map(persons, .id)). expr's checker refuses such a value
+// where a string is wanted, and its evaluation fails on it, or compares
+// it with a string as unequal.
+//
+// The value x becomes $string(x) (see stringFunc). It is left as it is
+// where its own type is wanted: compared with nil, or with a value of a
+// named string type (person.id == activity.personId; of another named
+// type, as person.id == account.id, it stays an error, as in Go), tested
+// with in against a list or a map of its type, used as a key of a map of
+// its type, given to a function that takes its type (or only values of
+// any type, string() included), or bound with let (each use is converted instead, so that
+// elemPatcher sees the variable). It runs before every other patcher,
+// on a tree that expr's checker has typed though it found the errors
+// this patcher corrects: the others see strings.
+type namedPatcher struct {
+	params map[string][][]reflect.Type // parameter types of the library's functions, per signature (see guard)
+}
+
+func (p namedPatcher) Visit(node *ast.Node) {
+	retype(node)
+	switch n := (*node).(type) {
+	case *ast.BinaryNode:
+		switch n.Operator {
+		case "==", "!=":
+			if isNilNode(n.Left) || isNilNode(n.Right) || namedString(n.Left) != nil && namedString(n.Right) != nil {
+				return
+			}
+			convertNamed(&n.Left)
+			convertNamed(&n.Right)
+		case "??":
+			p.pair(&n.Left, &n.Right)
+		case "<", ">", "<=", ">=", "+", "matches", "contains", "startsWith", "endsWith":
+			convertNamed(&n.Left)
+			convertNamed(&n.Right)
+		case "in":
+			if t := namedString(n.Left); t != nil && keyOrElem(n.Right) != t {
+				convertNamed(&n.Left)
+			}
+		}
+	case *ast.ConditionalNode:
+		p.pair(&n.Exp1, &n.Exp2)
+	case *ast.MemberNode:
+		convertNamed(&n.Node) // person.id[0]
+		if t := namedString(n.Property); t != nil && keyOrElem(n.Node) != t {
+			convertNamed(&n.Property)
+		}
+	case *ast.SliceNode:
+		convertNamed(&n.Node)
+	case *ast.CallNode:
+		id, ok := n.Callee.(*ast.IdentifierNode)
+		if !ok {
+			return
+		}
+		for i := range n.Arguments {
+			if t := namedString(n.Arguments[i]); t != nil && p.wantsString(id.Value, i, t) {
+				convertNamed(&n.Arguments[i])
+			}
+		}
+	case *ast.BuiltinNode:
+		if n.Name == "string" {
+			return // it takes any value
+		}
+		for i := range n.Arguments {
+			if pr, ok := n.Arguments[i].(*ast.PredicateNode); ok {
+				convertNamed(&pr.Node) // map(persons, .id)
+				continue
+			}
+			if n.Name == "get" && i == 1 && len(n.Arguments) == 2 && keyOrElem(n.Arguments[0]) == namedString(n.Arguments[1]) {
+				continue
+			}
+			convertNamed(&n.Arguments[i])
+		}
+	case *ast.ArrayNode:
+		for i := range n.Nodes {
+			convertNamed(&n.Nodes[i])
+		}
+	case *ast.PairNode:
+		convertNamed(&n.Key)
+		convertNamed(&n.Value)
+	}
+}
+
+// pair converts the two values of x ?? y or of c ? x : y, unless they are
+// of one named type (or one is nil): then the whole is of that type, and
+// converted where it is used.
+func (p namedPatcher) pair(a, b *ast.Node) {
+	if isNilNode(*a) || isNilNode(*b) {
+		return
+	}
+	if ta := namedString(*a); ta != nil && ta == namedString(*b) {
+		return
+	}
+	convertNamed(a)
+	convertNamed(b)
+}
+
+// wantsString reports whether a signature of the library's function
+// name (the host's included) takes a string at argument i, and none
+// takes t, the argument's named type: a function that takes a value of
+// that type, or only values of any type, gets it as it is.
+func (p namedPatcher) wantsString(name string, i int, t reflect.Type) bool {
+	want := false
+	for _, in := range p.params[name] {
+		if i >= len(in) {
+			continue
+		}
+		switch in[i] {
+		case t:
+			return false
+		case stringType:
+			want = true
+		}
+	}
+	return want
+}
+
+// convertNamed replaces *node with $string(*node) where it is of a named
+// string type.
+func convertNamed(node *ast.Node) {
+	if namedString(*node) == nil {
+		return
+	}
+	callee := &ast.IdentifierNode{Value: stringFunc}
+	call := &ast.CallNode{Callee: callee, Arguments: []ast.Node{*node}}
+	callee.SetLocation((*node).Location())
+	call.SetLocation((*node).Location())
+	*node = call
+}
+
+// namedString returns n's type where it is a named string type (not
+// string itself, nor an alias of it such as b2b.ActivityType), or nil.
+func namedString(n ast.Node) reflect.Type {
+	if n == nil {
+		return nil
+	}
+	if t := n.Type(); t != nil && t.Kind() == reflect.String && t != stringType {
+		return t
+	}
+	return nil
+}
+
+// unconverted returns x without the conversion namedPatcher put around
+// it.
+func unconverted(x ast.Node) ast.Node {
+	if c, ok := x.(*ast.CallNode); ok && len(c.Arguments) == 1 {
+		if id, ok := c.Callee.(*ast.IdentifierNode); ok && id.Value == stringFunc {
+			return c.Arguments[0]
+		}
+	}
+	return x
+}
+
+// keyOrElem returns the key type of a map (or a pointer to one) or the
+// element type of a list, or nil.
+func keyOrElem(n ast.Node) reflect.Type {
+	t := n.Type()
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t == nil {
+		return nil
+	}
+	switch t.Kind() {
+	case reflect.Map:
+		return t.Key()
+	case reflect.Slice, reflect.Array:
+		return t.Elem()
+	}
+	return nil
+}
+
+func isNilNode(n ast.Node) bool {
+	_, ok := n.(*ast.NilNode)
+	return ok
+}

@@ -1,0 +1,225 @@
+package rules_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/rules"
+)
+
+// idEnv holds values of named string types (b2b.PersonID, b2b.AccountID):
+// a person and an account by pointer, lists and maps of them.
+type idEnv struct {
+	Person   *b2b.Person          `expr:"person"`
+	Account  *b2b.Account         `expr:"account"`
+	Activity b2b.Activity         `expr:"activity"`
+	Persons  []b2b.Person         `expr:"persons"`
+	Names    map[string]int       `expr:"names"`
+	IDs      []b2b.PersonID       `expr:"ids"`
+	ByID     map[b2b.PersonID]int `expr:"byId"`
+}
+
+func idEnvironment() *idEnv {
+	return &idEnv{
+		Person:   &b2b.Person{ID: "p1", AccountID: "acme", Title: "CFO", Attributes: map[string]any{"ref": "p1", "p1": "yes"}},
+		Account:  &b2b.Account{ID: "acme", Name: "Acme"},
+		Activity: b2b.Activity{ID: "a1", Person: "p1", Account: "acme"},
+		Persons:  []b2b.Person{{ID: "p2", AccountID: "acme"}, {ID: "p1", AccountID: "globex"}},
+		Names:    map[string]int{"p1": 7},
+		IDs:      []b2b.PersonID{"p1", "p2"},
+		ByID:     map[b2b.PersonID]int{"p1": 3},
+	}
+}
+
+// TestNamedStringsReadAsText: a value of a named string type (an ID) is
+// compared with text, and given where text is wanted, as a string; it was
+// refused (person.id == "p1": mismatched types b2b.PersonID and string),
+// failed at run time (person.id < "q", person.id startsWith "p") or was
+// unequal to any string ((person?.id ?? "x") == "p1").
+func TestNamedStringsReadAsText(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		src  string
+		want bool
+	}{
+		{`person.id == "p1"`, true},
+		{`"p1" == person.id`, true},
+		{`account.id == "acme"`, true},
+		{`account.id == "globex"`, false},
+		{`account.id != ""`, true},
+		{`account.id != "acme"`, false},
+		{`account.id == ""`, false},
+		{`person.id < "q"`, true},
+		{`person.id > "q"`, false},
+		{`person.id <= "p1" && person.id >= "p1"`, true},
+		{`account.id in ["acme", "globex"]`, true},
+		{`account.id in ["initech"]`, false},
+		{`account.id not in ["acme", "globex"]`, false},
+		{`account.id in {"acme": 1}`, true},
+		{`person.id in names`, true},
+		{`account.id in names`, false},
+		{`names[person.id] == 7`, true},
+		{`names?.[person.id] == 7`, true},
+		{`get(names, person.id) == 7`, true},
+		{`(person?.id ?? "none") == "p1"`, true},
+		{`person.id matches "^p[0-9]$"`, true},
+		{`person.id startsWith "p"`, true},
+		{`person.id endsWith "1"`, true},
+		{`person.id contains "1"`, true},
+		{`person.id + "@" + account.id == "p1@acme"`, true},
+		{`lower(account.id) == "acme" && upper(account.id) == "ACME" && len(account.id) == 4`, true},
+		{`trim(account.id) == "acme" && split(account.id, "c")[0] == "a"`, true},
+		{`icontains(account.id, "CM") && istartsWith(account.id, "AC") && iequals(account.id, " Acme ")`, true},
+		{`inList(account.id, ["ACME", "Globex"])`, true},
+		{`match(account.id, "^a")`, true},
+		{`attr(person.attributes, person.id, "") == "yes" && attr(person.attributes, "ref", account.id) == "p1"`, true},
+		{`(person.title == "CFO" ? person.id : "none") == "p1"`, true},
+		{`let id = person.id; id == "p1" && id != "p2"`, true},
+		{`any(persons, .id == "p1")`, true},
+		{`count(persons, .accountId in ["acme", "globex"]) == 2`, true},
+		{`"p1" in map(persons, .id)`, true},
+		{`sortBy(persons, .id)[0].id == "p1"`, true},
+		{`ids[0] == "p1" && first(ids) == "p1" && last(ids) == "p2"`, true},
+		{`any(ids, # == "p2")`, true},
+		{`[person.id, account.id] == ["p1", "acme"]`, true},
+		{`{"who": person.id}.who == "p1"`, true},
+		{`person.id[0:1] == "p"`, true},
+		{`activity.personId == "p1" && activity.accountId == "acme" && activity.id == "a1"`, true},
+		{`string(person.id) == "p1"`, true},
+		{`person.id == person.attributes["ref"] && person.id == person.attributes.ref`, true},
+		// Values of the type itself are compared as they were.
+		{`person.id == activity.personId && person.accountId == account.id`, true},
+		{`person.id in ids && "p1" in map(ids, string(#))`, true},
+		{`byId[person.id] == 3 && get(byId, person.id) == 3 && person.id in byId`, true},
+		{`person.id == nil`, false},
+	}
+	eng := rules.New()
+	for _, tt := range tests {
+		t.Run(tt.src, func(t *testing.T) {
+			t.Parallel()
+			x, err := rules.Compile[idEnv, bool](eng, rules.Rule{Name: "r", Source: tt.src})
+			require.NoError(t, err)
+			got, err := x.Eval(idEnvironment())
+			require.NoError(t, err)
+			require.Equal(t, tt.want, got)
+			require.Zero(t, x.MissingAttributes())
+		})
+	}
+
+	for _, tt := range []struct{ src, want string }{
+		{`person.id`, "p1"},
+		{`account.id + "/" + person.id`, "acme/p1"},
+		{`upper(account.id)`, "ACME"},
+		{`person.title == "CFO" ? account.id : "none"`, "acme"},
+		{`person?.id ?? "none"`, "p1"},
+	} {
+		x, err := rules.Compile[idEnv, string](eng, rules.Rule{Name: "r", Source: tt.src})
+		require.NoError(t, err, tt.src)
+		got, err := x.Eval(idEnvironment())
+		require.NoError(t, err, tt.src)
+		require.Equal(t, tt.want, got, tt.src)
+	}
+}
+
+// TestNamedStringOfANilPointer: an optional chain that stops at a nil
+// pointer before an ID reads "", counted as missing data; compared with
+// nil, or given a default, it is nil.
+func TestNamedStringOfANilPointer(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		src     string
+		want    bool
+		missing uint64
+	}{
+		{`person?.id == "p1"`, false, 1},
+		{`person?.id != "p1"`, true, 1},
+		{`person?.id == ""`, true, 1},
+		{`person?.id in ["p1", "p2"]`, false, 1},
+		{`person?.id not in ["p1"]`, true, 1},
+		{`person?.id > "a"`, false, 1},
+		{`icontains(person?.id, "p")`, false, 1},
+		{`person?.id == nil`, true, 0},
+		{`person?.id != nil`, false, 0},
+		{`(person?.id ?? "none") == "none"`, true, 0},
+		{`(account?.id ?? (person?.id ?? "none")) == "none"`, true, 0},
+		{`let id = person?.id; id == ""`, true, 1},
+		{`let id = person?.id; id == nil`, true, 0},
+		{`let id = person?.id; (id ?? "none") == "none"`, true, 0},
+	}
+	eng := rules.New()
+	for _, tt := range tests {
+		t.Run(tt.src, func(t *testing.T) {
+			t.Parallel()
+			x, err := rules.Compile[idEnv, bool](eng, rules.Rule{Name: "r", Source: tt.src})
+			require.NoError(t, err)
+			got, err := x.Eval(&idEnv{})
+			require.NoError(t, err)
+			require.Equal(t, tt.want, got)
+			require.Equal(t, tt.missing, x.MissingAttributes())
+		})
+	}
+}
+
+// TestNamedStringToHostFunction: a host function that takes a string is
+// given an ID as a string; one that takes the ID's type gets it as it is.
+func TestNamedStringToHostFunction(t *testing.T) {
+	t.Parallel()
+	eng := rules.New(
+		rules.WithFunction("isPartner", func(p ...any) (any, error) { return p[0].(string) == "acme", nil }, new(func(string) bool)),
+		rules.WithFunction("isCustomer", func(p ...any) (any, error) { return p[0].(b2b.AccountID) == "acme", nil }, new(func(b2b.AccountID) bool)),
+	)
+	x, err := rules.Compile[idEnv, bool](eng, rules.Rule{Name: "r", Source: `isPartner(account.id) && isCustomer(account.id)`})
+	require.NoError(t, err)
+	got, err := x.Eval(idEnvironment())
+	require.NoError(t, err)
+	require.True(t, got)
+}
+
+// TestNamedStringErrors: an ID compared with an ID of another type is
+// refused, as in Go; errors keep their line:column and caret.
+func TestNamedStringErrors(t *testing.T) {
+	t.Parallel()
+	eng := rules.New()
+	for _, tt := range []struct{ src, want string }{
+		{`person.id == account.id`, "rule \"r\" 1:11: invalid operation: == (mismatched types b2b.PersonID and b2b.AccountID)\n" +
+			"  | person.id == account.id\n" +
+			"  |           ^"},
+		{`account.id in ["acme"] &&` + "\n" + `  persn.id == "p1"`, "rule \"r\" 2:3: unknown name persn"},
+		{`lower(account.id) > 3`, `rule "r" 1:19: invalid operation: > (mismatched types string and int)`},
+		{`person.id * 2 == "p1"`, `rule "r" 1:11: invalid operation: * (mismatched types b2b.PersonID and int)`},
+	} {
+		_, err := rules.Compile[idEnv, bool](eng, rules.Rule{Name: "r", Source: tt.src})
+		require.ErrorIs(t, err, rules.ErrCompile, tt.src)
+		require.Contains(t, err.Error(), tt.want, tt.src)
+	}
+}
+
+// code is a named string type of a map element whose Missing value sets
+// it: compared with "" it is always false, as a string field is.
+type (
+	code  string
+	coded struct {
+		Code code `expr:"code"`
+	}
+	codeEnv struct {
+		Codes map[string]coded `expr:"codes"`
+	}
+)
+
+func (coded) Missing() coded { return coded{Code: "none"} }
+
+func TestNamedStringNeverEmpty(t *testing.T) {
+	t.Parallel()
+	eng := rules.New()
+	for _, src := range []string{`codes.a.code == ""`, `(codes.a.code ?? "") == ""`, `codes.a.code in [""]`, `let c = codes.a; c.code == ""`} {
+		_, err := rules.Compile[codeEnv, bool](eng, rules.Rule{Name: "r", Source: src})
+		require.ErrorContains(t, err, `this comparison is always false: the code of a rules_test.coded read from a map is never ""`, src)
+	}
+	x, err := rules.Compile[codeEnv, bool](eng, rules.Rule{Name: "r", Source: `codes.a.code == "none" && codes.b.code == "x1"`})
+	require.NoError(t, err)
+	got, err := x.Eval(&codeEnv{Codes: map[string]coded{"b": {Code: "x1"}}})
+	require.NoError(t, err)
+	require.True(t, got)
+}
