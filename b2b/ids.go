@@ -1,8 +1,8 @@
 package b2b
 
 // Typed IDs keep an account ID from being passed where a person ID is
-// expected. In expressions they are compared as strings with string():
-// string(account.id) == "acme".
+// expected. In rules they read as text: account.id == "acme",
+// account.id in ["acme", "globex"].
 type (
 	// AccountID identifies an account (a company): 1 to 255 bytes
 	// without whitespace or control characters, as identity looks
