@@ -252,11 +252,27 @@ func movedAway(resp *http.Response) *http.Response {
 	return nil
 }
 
-// movedTo is where a redirect sends the request, without credentials.
+// movedTo is where a redirect sends the request, without credentials
+// (see redacted).
 func movedTo(redirect *http.Response) string {
 	u, err := redirect.Location()
 	if err != nil {
 		return "an unknown address"
+	}
+	return redacted(u)
+}
+
+// redacted is u with its password and its query's values replaced: a
+// provider may take its key in the query.
+func redacted(u *url.URL) string {
+	if u.RawQuery != "" {
+		q := u.Query()
+		for k := range q {
+			q[k] = []string{"xxxxx"}
+		}
+		c := *u
+		c.RawQuery = q.Encode()
+		u = &c
 	}
 	return u.Redacted()
 }
@@ -373,12 +389,5 @@ func withoutSecrets(err error) error {
 		// Not a URL the client could have sent to: name no part of it.
 		return &url.Error{Op: ue.Op, URL: "the configured URL", Err: ue.Err}
 	}
-	if u.RawQuery != "" {
-		q := u.Query()
-		for k := range q {
-			q[k] = []string{"xxxxx"}
-		}
-		u.RawQuery = q.Encode()
-	}
-	return &url.Error{Op: ue.Op, URL: u.Redacted(), Err: ue.Err}
+	return &url.Error{Op: ue.Op, URL: redacted(u), Err: ue.Err}
 }

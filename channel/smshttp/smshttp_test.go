@@ -447,3 +447,20 @@ func TestSMSNetworkErrorKeepsSecretsOfTheURL(t *testing.T) {
 	require.ErrorAs(t, err, &se)
 	require.False(t, se.Permanent, "a timeout is retried")
 }
+
+// TestSMSRedirectKeepsSecretsOfTheURL: a provider that moved its endpoint
+// with a redirect that keeps the query (where the key may be) is named in
+// the error by the new address with the query's values replaced.
+func TestSMSRedirectKeepsSecretsOfTheURL(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/new/Messages.json?"+r.URL.RawQuery, http.StatusMovedPermanently)
+	}))
+	t.Cleanup(srv.Close)
+	s, err := smshttp.New(smshttp.Config{URL: srv.URL + "/old/Messages.json?api_key=s3cret-key", Timeout: time.Second, Clock: clock.NewManual(t0)})
+	require.NoError(t, err)
+	_, err = s.SendSMS(context.Background(), sms("reminder:p-1"))
+	require.Error(t, err)
+	require.NotContains(t, err.Error(), "s3cret")
+	require.Contains(t, err.Error(), "/new/Messages.json?api_key=xxxxx")
+}
