@@ -453,14 +453,20 @@ func TestSMSNetworkErrorKeepsSecretsOfTheURL(t *testing.T) {
 // the error by the new address with the query's values replaced.
 func TestSMSRedirectKeepsSecretsOfTheURL(t *testing.T) {
 	t.Parallel()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/old/Messages.json", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/new/Messages.json?"+r.URL.RawQuery, http.StatusMovedPermanently)
-	}))
+	})
+	mux.HandleFunc("/new/Messages.json", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `{"id": "AC123", "messages": []}`)
+	})
+	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	s, err := smshttp.New(smshttp.Config{URL: srv.URL + "/old/Messages.json?api_key=s3cret-key", Timeout: time.Second, Clock: clock.NewManual(t0)})
 	require.NoError(t, err)
 	_, err = s.SendSMS(context.Background(), sms("reminder:p-1"))
 	require.Error(t, err)
 	require.NotContains(t, err.Error(), "s3cret")
+	require.Contains(t, err.Error(), "moving the endpoint to http://127.0.0.1")
 	require.Contains(t, err.Error(), "/new/Messages.json?api_key=xxxxx")
 }
