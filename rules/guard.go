@@ -70,7 +70,7 @@ func (g *guard) fail(n ast.Node, format string, args ...any) {
 		return
 	}
 	line, col := position(g.src, n.Location().From)
-	g.err = &CompileError{Source: g.src, Line: line, Column: col, Msg: fmt.Sprintf(format, args...)}
+	g.err = &CompileError{Source: g.src, Line: line, Column: col, Msg: withoutConversions(fmt.Sprintf(format, args...))}
 }
 
 // Visit checks the operands of each node: expr's walk visits children

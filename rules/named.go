@@ -2,6 +2,7 @@ package rules
 
 import (
 	"reflect"
+	"strings"
 
 	"github.com/expr-lang/expr/ast"
 )
@@ -57,6 +58,15 @@ func (p namedPatcher) Visit(node *ast.Node) {
 		case "==", "!=":
 			if isNilNode(n.Left) || isNilNode(n.Right) || namedString(n.Left) != nil && namedString(n.Right) != nil {
 				return
+			}
+			// A value of no type before the rule runs (an element of
+			// filter(ids, true)) may hold an ID: it is read as text too,
+			// so that it equals the ID converted on the other side.
+			if namedString(n.Left) != nil {
+				convertAny(&n.Right)
+			}
+			if namedString(n.Right) != nil {
+				convertAny(&n.Left)
 			}
 			convertNamed(&n.Left)
 			convertNamed(&n.Right)
@@ -134,10 +144,24 @@ func (p namedPatcher) pair(a, b *ast.Node) {
 func (p namedPatcher) wantsString(name string, i int, t reflect.Type) bool {
 	want := false
 	for _, in := range p.params[name] {
-		if i >= len(in) {
+		var pt reflect.Type
+		switch {
+		case i < len(in)-1:
+			pt = in[i]
+		case len(in) == 0:
+			continue
+		case in[len(in)-1].Kind() == reflect.Slice:
+			// The last parameter of a variadic function (...string)
+			// takes this argument as its element; a named string is no
+			// slice, so for a function that is not variadic the
+			// element's type changes nothing of the checker's verdict.
+			pt = in[len(in)-1].Elem()
+		case i == len(in)-1:
+			pt = in[i]
+		default:
 			continue
 		}
-		switch in[i] {
+		switch pt {
 		case t:
 			return false
 		case stringType:
@@ -153,6 +177,20 @@ func convertNamed(node *ast.Node) {
 	if namedString(*node) == nil {
 		return
 	}
+	wrap(node)
+}
+
+// convertAny replaces *node with $string(*node) where its type is an
+// interface: toString reads a string kind as a string, and leaves any
+// other value as it is.
+func convertAny(node *ast.Node) {
+	if t := (*node).Type(); t != nil && t.Kind() == reflect.Interface {
+		wrap(node)
+	}
+}
+
+// wrap replaces *node with $string(*node).
+func wrap(node *ast.Node) {
 	callee := &ast.IdentifierNode{Value: stringFunc}
 	call := &ast.CallNode{Callee: callee, Arguments: []ast.Node{*node}}
 	callee.SetLocation((*node).Location())
@@ -205,4 +243,46 @@ func keyOrElem(n ast.Node) reflect.Type {
 func isNilNode(n ast.Node) bool {
 	_, ok := n.(*ast.NilNode)
 	return ok
+}
+
+// withoutConversions returns a message that quotes parts of a rule with
+// the conversions namedPatcher put in them taken out: "$string(person.id)"
+// reads "person.id", as the rule was written (a rule cannot write
+// stringFunc). Quoted text in the message is left as it is.
+func withoutConversions(msg string) string {
+	if !strings.Contains(msg, stringFunc+"(") {
+		return msg
+	}
+	var b strings.Builder
+	var open []bool // per open parenthesis: whether it is a conversion's
+	var quote byte
+	for i := 0; i < len(msg); i++ {
+		c := msg[i]
+		switch {
+		case quote != 0:
+			if c == '\\' && i+1 < len(msg) {
+				b.WriteByte(c)
+				i++
+				c = msg[i]
+			} else if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '`':
+			quote = c
+		case strings.HasPrefix(msg[i:], stringFunc+"("):
+			open = append(open, true)
+			i += len(stringFunc)
+			continue
+		case c == '(':
+			open = append(open, false)
+		case c == ')' && len(open) > 0:
+			conv := open[len(open)-1]
+			open = open[:len(open)-1]
+			if conv {
+				continue
+			}
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
 }

@@ -94,6 +94,9 @@ func TestNamedStringsReadAsText(t *testing.T) {
 		{`person.id in ids && "p1" in map(ids, string(#))`, true},
 		{`byId[person.id] == 3 && get(byId, person.id) == 3 && person.id in byId`, true},
 		{`person.id == nil`, false},
+		{`person.id == first(filter(ids, true)) && first(ids) == person.id`, true},
+		{`person.id != last(ids)`, true},
+		{`person.id == person.attributes["ref"]`, true},
 	}
 	eng := rules.New()
 	for _, tt := range tests {
@@ -169,8 +172,9 @@ func TestNamedStringToHostFunction(t *testing.T) {
 	eng := rules.New(
 		rules.WithFunction("isPartner", func(p ...any) (any, error) { return p[0].(string) == "acme", nil }, new(func(string) bool)),
 		rules.WithFunction("isCustomer", func(p ...any) (any, error) { return p[0].(b2b.AccountID) == "acme", nil }, new(func(b2b.AccountID) bool)),
+		rules.WithFunction("anyOf", func(p ...any) (any, error) { return p[len(p)-1].(string) == "acme", nil }, new(func(...string) bool)),
 	)
-	x, err := rules.Compile[idEnv, bool](eng, rules.Rule{Name: "r", Source: `isPartner(account.id) && isCustomer(account.id)`})
+	x, err := rules.Compile[idEnv, bool](eng, rules.Rule{Name: "r", Source: `isPartner(account.id) && isCustomer(account.id) && anyOf(account.id) && anyOf("x", account.id)`})
 	require.NoError(t, err)
 	got, err := x.Eval(idEnvironment())
 	require.NoError(t, err)
@@ -189,10 +193,13 @@ func TestNamedStringErrors(t *testing.T) {
 		{`account.id in ["acme"] &&` + "\n" + `  persn.id == "p1"`, "rule \"r\" 2:3: unknown name persn"},
 		{`lower(account.id) > 3`, `rule "r" 1:19: invalid operation: > (mismatched types string and int)`},
 		{`person.id * 2 == "p1"`, `rule "r" 1:11: invalid operation: * (mismatched types b2b.PersonID and int)`},
+		{`person.attributes[person.id] > 3`, `person.attributes[person.id] has no type before the rule runs`},
+		{`int(person.id) > 3`, `rule "r" 1:12: int() parses a string, so its argument must be written in the rule: person.id may not parse when the rule runs`},
 	} {
 		_, err := rules.Compile[idEnv, bool](eng, rules.Rule{Name: "r", Source: tt.src})
 		require.ErrorIs(t, err, rules.ErrCompile, tt.src)
 		require.Contains(t, err.Error(), tt.want, tt.src)
+		require.NotContains(t, err.Error(), "$string", "the rule as written")
 	}
 }
 
