@@ -435,7 +435,7 @@ func keepFailed(buf []Match, failed []RuleError, groups []buyinggroup.Group, pos
 		for j := range g.Claims {
 			cl := &g.Claims[j]
 			if cl.Method == buyinggroup.MethodRule && !cl.Exclude && cl.Person == failed[i].Person &&
-				cl.Role == m.Role && cl.Rule == m.Rule && cl.Expr == m.Expr {
+				sameRole(cl.Role, m.Role) && sameRole(cl.Rule, m.Rule) && cl.Expr == m.Expr {
 				kept := *cl
 				m.kept = &kept
 				buf = append(buf, m)
@@ -452,12 +452,21 @@ func keepFailed(buf []Match, failed []RuleError, groups []buyinggroup.Group, pos
 	return buf
 }
 
+// sameRole reports whether a claim's role a and a template's role b are
+// one role: a program may rename a role in case or blanks around it only,
+// and the groups it is given still have the old name
+// (buyinggroup.Template.RoleIndex compares names so). A rule named after
+// its role is renamed with it; its source tells whether it changed.
+func sameRole(a, b string) bool {
+	return a == b || strings.ToLower(strings.TrimSpace(a)) == strings.ToLower(strings.TrimSpace(b))
+}
+
 func keepClaimTimes(g *buyinggroup.Group, claims []buyinggroup.Claim) {
 	for i := range claims {
 		c := &claims[i]
 		for _, old := range g.Claims {
-			if old.Method == buyinggroup.MethodRule && old.Person == c.Person && old.Role == c.Role &&
-				old.Rule == c.Rule && old.Expr == c.Expr && slices.Equal(old.Values, c.Values) {
+			if old.Method == buyinggroup.MethodRule && old.Person == c.Person && sameRole(old.Role, c.Role) &&
+				sameRole(old.Rule, c.Rule) && old.Expr == c.Expr && slices.Equal(old.Values, c.Values) {
 				c.At = old.At
 				break
 			}

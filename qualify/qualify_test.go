@@ -261,6 +261,20 @@ func TestFailedRuleDoesNotHold(t *testing.T) {
 	require.Len(t, changed.RuleErrors, 2)
 	require.Empty(t, changed.Groups[0].RolesOf("p1"))
 
+	// A role renamed only in case ("Fan" to "fan") is the same role: its
+	// rule failing decides nothing for it either, and the claim stands.
+	renamed := qCatalog(t, buyinggroup.Definitions{
+		Interests: []buyinggroup.SolutionInterest{{ID: "dp", Template: "t"}},
+		Templates: []buyinggroup.RoleTemplate{{ID: "t", Roles: []buyinggroup.Role{
+			{Name: "fan", Rule: rules.Rule{Source: `person.attributes["fan"] == true || len(0..1000000) > 3`}},
+			{Name: "Reader", Rule: rules.Rule{Source: `person.title != ""`}},
+		}}},
+	})
+	kept, err := qNew(t, renamed).Account(qualify.AccountInput{Account: qAcme(), Persons: persons, Groups: res.Groups}, qT0.Add(time.Hour))
+	require.NoError(t, err)
+	require.Len(t, kept.RuleErrors, 2)
+	require.Len(t, kept.Groups[0].RolesOf("p1"), 1, "the claim of the role under its old name stands")
+
 	// Person returns the matches of the rules that held and the failures.
 	e := q.NewEvaluator()
 	acct := qAcme()
