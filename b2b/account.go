@@ -25,7 +25,8 @@ type Account struct {
 	Region        string   `expr:"region" json:"region,omitzero"`   // e.g. "EMEA", "NA"
 	// TimeZone is an IANA zone name ("Europe/Berlin"); journeys use it for
 	// send windows. Empty means UTC; "Local" (the machine's zone) is not a
-	// zone name, nor is a path to a zone file ("./UTC", "right/UTC").
+	// zone name, nor is a path to a zone file ("./UTC", "right/UTC"); "posix/Europe/Berlin"
+	// reads as Europe/Berlin.
 	TimeZone  string    `expr:"timeZone" json:"timeZone,omitzero"`
 	Owner     string    `expr:"owner" json:"owner,omitzero"` // the account owner (a sales user)
 	Territory string    `expr:"territory" json:"territory,omitzero"`
@@ -84,12 +85,16 @@ func (a *Account) Location() *time.Location {
 // time.LoadLocation reads as the zone of the machine, is no zone name: an
 // account's times must not depend on the host. Nor is a path that only
 // a host's zone files answer to ("./UTC", "Europe//Berlin", and the
-// "right/" and "posix/" copies of the database, the former counting leap
-// seconds): Go's embedded database has no such files.
+// "right/" copy of the database, which counts leap seconds): Go's
+// embedded database has no such files. The "posix/" copy is the zone
+// itself ("posix/Europe/Berlin" is Europe/Berlin), and reads as it on any
+// host: a host with zone files took such names before.
 func loadZone(name string) (*time.Location, error) {
-	if name == "Local" || strings.HasPrefix(name, "right/") || strings.HasPrefix(name, "posix/") {
+	zone := strings.TrimPrefix(name, "posix/")
+	if zone == "Local" || zone == "" || strings.HasPrefix(zone, "right/") || strings.HasPrefix(zone, "posix/") {
 		return nil, fmt.Errorf("unknown time zone %s", name)
 	}
+	name = zone
 	for part := range strings.SplitSeq(name, "/") {
 		if part == "" || part == "." {
 			return nil, fmt.Errorf("unknown time zone %s", name)
