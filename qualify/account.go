@@ -458,7 +458,7 @@ func keepFailed(buf []Match, failed []RuleError, groups []buyinggroup.Group, pos
 // (buyinggroup.Template.RoleIndex compares names so). A rule named after
 // its role is renamed with it; its source tells whether it changed.
 func sameRole(a, b string) bool {
-	return a == b || strings.ToLower(strings.TrimSpace(a)) == strings.ToLower(strings.TrimSpace(b))
+	return a == b || strings.EqualFold(strings.TrimSpace(a), strings.TrimSpace(b))
 }
 
 func keepClaimTimes(g *buyinggroup.Group, claims []buyinggroup.Claim) {
