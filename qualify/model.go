@@ -106,41 +106,16 @@ type ModelContribution struct {
 // model's scale so small) that a term overflows push the log-odds by
 // +Inf, and the verdict that decides must still be saved.
 func (c ModelContribution) MarshalJSON() ([]byte, error) {
-	buf := make([]byte, 0, 48+len(c.Feature)+len(c.Value))
-	buf = append(buf, `{"feature":`...)
-	buf = modelAppendJSONString(buf, c.Feature)
-	buf = append(buf, `,"value":`...)
-	buf = modelAppendJSONString(buf, c.Value)
-	buf = append(buf, `,"contribution":`...)
-	if x := c.Contribution; math.IsInf(x, 0) || math.IsNaN(x) {
-		buf = strconv.AppendQuote(buf, strconv.FormatFloat(x, 'f', -1, 64))
-	} else {
-		// As encoding/json writes a float64.
-		format := byte('f')
-		if a := math.Abs(x); a != 0 && (a < 1e-6 || a >= 1e21) {
-			format = 'e'
-		}
-		buf = strconv.AppendFloat(buf, x, format, -1, 64)
-		if n := len(buf); format == 'e' && buf[n-4] == 'e' && buf[n-3] == '-' && buf[n-2] == '0' {
-			buf[n-2] = buf[n-1] // e-07 is e-7
-			buf = buf[:n-1]
-		}
+	type plain ModelContribution
+	x := c.Contribution
+	if !math.IsInf(x, 0) && !math.IsNaN(x) {
+		return json.Marshal(plain(c))
 	}
-	return append(buf, '}'), nil
-}
-
-// modelAppendJSONString appends s as a JSON string, as encoding/json
-// writes it.
-func modelAppendJSONString(buf []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		if b := s[i]; b < 0x20 || b >= 0x7f || b == '"' || b == '\\' || b == '<' || b == '>' || b == '&' {
-			quoted, _ := json.Marshal(s) // a string always marshals
-			return append(buf, quoted...)
-		}
-	}
-	buf = append(buf, '"')
-	buf = append(buf, s...)
-	return append(buf, '"')
+	return json.Marshal(struct {
+		Feature      string `json:"feature"`
+		Value        string `json:"value"`
+		Contribution string `json:"contribution"`
+	}{c.Feature, c.Value, strconv.FormatFloat(x, 'f', -1, 64)})
 }
 
 // UnmarshalJSON reads what MarshalJSON writes.
