@@ -204,7 +204,8 @@ type OutboxRedaction struct {
 }
 
 // DueParams selects accounts whose DueAt is set and not after Before,
-// earliest first, ties by ID.
+// earliest first, ties by ID. Before is required: a zero time is
+// ErrInvalid (see [DueParams.Validate]).
 type DueParams struct {
 	Tenant Tenant
 	Before time.Time

@@ -125,6 +125,23 @@ func checkOutbox(ps *b2b.Problems, entries []OutboxEntry, field, what string) {
 	}
 }
 
+// Validate checks a due-accounts query: the tenant, and the time Before
+// (a zero time would select nothing, silently: the accounts due "before
+// the year 1").
+func (p *DueParams) Validate() error {
+	var ps b2b.Problems
+	if p.Tenant == "" {
+		ps.Addf("tenant", "is required")
+	}
+	if p.Before.IsZero() {
+		ps.Addf("before", "is required")
+	}
+	if ps.Len() == 0 {
+		return nil
+	}
+	return errors.Join(ErrInvalid, ps.Err("due accounts query in tenant %q", p.Tenant))
+}
+
 // Validate checks a claim: the tenant, the time it claims at (a zero
 // time would claim nothing, silently) and a positive lease.
 func (p *ClaimParams) Validate() error {

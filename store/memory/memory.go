@@ -286,7 +286,10 @@ func (td *tenant) logEvent(e store.Event) {
 
 // DueAccounts implements [store.Store].
 func (s *Store) DueAccounts(ctx context.Context, p *store.DueParams) ([]store.AccountDue, error) {
-	if err := check(ctx, p.Tenant); err != nil {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := p.Validate(); err != nil {
 		return nil, err
 	}
 	td := s.tenant(p.Tenant, false)

@@ -37,6 +37,11 @@ func (s suite) invalidRequests(t *testing.T) {
 	require.ErrorIs(t, err, store.ErrInvalid)
 	_, err = st.DueAccounts(ctx, &store.DueParams{Before: t0})
 	require.ErrorIs(t, err, store.ErrInvalid)
+	// A zero Before would list nothing, as if no account were due.
+	commit(t, st, store.CommitParams{Account: "due", DueAt: t0})
+	_, err = st.DueAccounts(ctx, &store.DueParams{Tenant: tenant})
+	require.ErrorIs(t, err, store.ErrInvalid, "a due query needs a time")
+	require.ErrorContains(t, err, "before: is required")
 	_, err = st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: t0})
 	require.ErrorIs(t, err, store.ErrInvalid, "a claim needs a lease")
 	require.ErrorContains(t, err, "lease")
