@@ -200,6 +200,11 @@
 //   - the time zone "Local" (timezone("Local"), date(s, layout, "Local")):
 //     it is the zone of the machine the rule runs on, so the rule would
 //     answer differently on another; name the zone ("Europe/Berlin").
+//     Likewise a path to a file of the machine's zone database ("./UTC",
+//     "Europe//Berlin") and the "right/" copy of the database, which
+//     counts leap seconds: only some machines have those files, as
+//     package b2b refuses them for an account. The "posix/" copy is the
+//     zone itself: "posix/Europe/Berlin" reads as "Europe/Berlin".
 //     Likewise a zone abbreviation other than UTC and GMT in a date with
 //     no zone named (date("01 Jun 26 09:00 CEST")): it is read in the
 //     machine's zone, with an offset of 0 where that zone has none; write

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/expr-lang/expr"
@@ -380,9 +381,13 @@ func (g *guard) parse(n *ast.BuiltinNode) {
 	}
 	// A zone named "Local" is the zone of the machine (time.LoadLocation
 	// reads it so): the rule would answer differently on another one.
-	if zone := zoneArgument(n); zone != nil && zone.Value == "Local" {
-		g.fail(zone, `"Local" is the time zone of the machine the rule runs on, not a zone name: name the zone ("Europe/Berlin", "UTC")`)
-		return
+	if zone := zoneArgument(n); zone != nil {
+		name, problem := zoneName(zone.Value)
+		if problem != "" {
+			g.fail(zone, "%q %s: name the zone (%s)", zone.Value, problem, zoneExamples(zone.Value))
+			return
+		}
+		zone.Value = name // posix/Europe/Berlin
 	}
 	for _, arg := range n.Arguments {
 		if !constant(arg) {
@@ -440,6 +445,52 @@ func dateZoneAbbreviation(n *ast.BuiltinNode) string {
 		return ""
 	}
 	return ""
+}
+
+// zoneName returns the zone that name, a time zone written in a rule,
+// names, or says why it names none, as package b2b reads an account's
+// time zone. "Local" is the zone of the machine the rule runs on
+// (time.LoadLocation reads it so). A path that only a machine's zone
+// files answer to ("./UTC", "Europe//Berlin", "/usr/share/zoneinfo/UTC")
+// and the "right/" copy of the database, which counts leap seconds, load
+// on one machine and not on another (Go's embedded database has no such
+// files), or read 27 seconds off. The "posix/" copy is the zone itself:
+// "posix/Europe/Berlin" reads as "Europe/Berlin" on any machine.
+func zoneName(name string) (zone, problem string) {
+	zone = strings.TrimPrefix(name, "posix/")
+	switch {
+	case zone == "Local":
+		return "", "is the time zone of the machine the rule runs on, not a zone name"
+	case strings.HasPrefix(zone, "right/"):
+		return "", "names the copy of the time zone database that counts leap seconds, which only some machines have (it is 27 seconds off UTC there)"
+	case zone == "" && name != "":
+		return "", "is a path to a file of the time zone database of the machine the rule runs on, not a zone name"
+	case zone == "":
+		return "", "" // UTC, as time.LoadLocation reads it
+	}
+	for part := range strings.SplitSeq(zone, "/") {
+		if part == "" || part == "." || part == ".." || part == "posix" {
+			return "", "is a path to a file of the time zone database of the machine the rule runs on, not a zone name"
+		}
+	}
+	return zone, ""
+}
+
+// zoneExamples writes zone names for the message that refuses name: the
+// zone that name is a path to, where it is one ("./UTC" is "UTC").
+func zoneExamples(name string) string {
+	var parts []string
+	for part := range strings.SplitSeq(name, "/") {
+		if part != "" && part != "." && part != "posix" && part != "right" {
+			parts = append(parts, part)
+		}
+	}
+	if zone := strings.Join(parts, "/"); zone != "" && zone != "Local" && zone != name && !strings.Contains(zone, "..") {
+		if _, err := time.LoadLocation(zone); err == nil {
+			return strconv.Quote(zone)
+		}
+	}
+	return `"Europe/Berlin", "UTC"`
 }
 
 // zoneArgument returns the written time zone name of a call to timezone

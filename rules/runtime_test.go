@@ -857,3 +857,56 @@ func TestMachineTimeZoneRefused(t *testing.T) {
 		require.True(t, got, src)
 	}
 }
+
+// TestZoneFilePathRefused: a time zone written in a rule that names a
+// file of the machine's zone database rather than a zone ("./UTC",
+// "Europe//Berlin", the "right/" copy that counts leap seconds) loads
+// only where that machine has such files (Go's embedded database has
+// none), so the rule would load on one machine and not on another, or
+// answer 27 seconds off: it is refused when the rule is loaded, as
+// package b2b refuses it for an account. The "posix/" copy is the zone
+// itself and reads as it, as in package b2b.
+func TestZoneFilePathRefused(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		src  string
+		want string
+	}{
+		{"path", `timezone("./UTC") != nil`,
+			"rule \"r\" 1:10: \"./UTC\" is a path to a file of the time zone database of the machine the rule runs on, not a zone name: name the zone (\"UTC\")\n" +
+				"  | timezone(\"./UTC\") != nil\n" +
+				"  |          ^"},
+		{"dot in the path", `date("2026-06-01 09:00", "2006-01-02 15:04", "Europe/./Berlin") < now`, `rule "r" 1:46: "Europe/./Berlin" is a path to a file`},
+		{"double slash", `timezone("Europe//Berlin") != nil`, `rule "r" 1:10: "Europe//Berlin" is a path to a file of the time zone database of the machine the rule runs on, not a zone name: name the zone ("Europe/Berlin")`},
+		{"absolute path", `timezone("/usr/share/zoneinfo/UTC") != nil`, `"/usr/share/zoneinfo/UTC" is a path to a file of the time zone database of the machine the rule runs on, not a zone name: name the zone ("Europe/Berlin", "UTC")`},
+		{"parent directory", `timezone("Europe/../UTC") != nil`, `"Europe/../UTC" is a path to a file`},
+		{"leap seconds", `timezone("right/UTC") != nil`,
+			`rule "r" 1:10: "right/UTC" names the copy of the time zone database that counts leap seconds, which only some machines have (it is 27 seconds off UTC there): name the zone ("UTC")`},
+		{"posix copy of a copy", `timezone("posix/right/UTC") != nil`, `"posix/right/UTC" names the copy of the time zone database that counts leap seconds`},
+		{"posix twice", `timezone("posix/posix/UTC") != nil`, `"posix/posix/UTC" is a path to a file`},
+		{"posix alone", `timezone("posix/") != nil`, `"posix/" is a path to a file`},
+		{"in a predicate", `any(persons, .updatedAt > date("2026-06-01", "2006-01-02", "./UTC"))`, `rule "r" 1:60: "./UTC" is a path`},
+	}
+	eng := rules.New()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := eng.Compile(rules.Rule{Name: "r", Source: tt.src}, reflect.TypeFor[roleEnv](), rules.KindBool)
+			require.ErrorIs(t, err, rules.ErrCompile)
+			require.Contains(t, err.Error(), tt.want)
+		})
+	}
+	// The posix/ copy is the zone: 09:00 in Berlin is 07:00 UTC in June.
+	for _, src := range []string{
+		`date("2026-06-01 09:00", "2006-01-02 15:04", "posix/Europe/Berlin") == date("2026-06-01T07:00:00Z")`,
+		`date("2026-06-01 09:00", "2006-01-02 15:04", "posix/Asia/Tokyo") == date("2026-06-01T00:00:00Z")`,
+		`timezone("posix/UTC") != nil`,
+	} {
+		x, err := rules.Compile[roleEnv, bool](eng, rules.Rule{Name: "r", Source: src})
+		require.NoError(t, err, src)
+		got, err := x.Eval(env())
+		require.NoError(t, err, src)
+		require.True(t, got, src)
+	}
+}
