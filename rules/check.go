@@ -246,7 +246,7 @@ func (p *elemPatcher) Visit(node *ast.Node) {
 			p.put(node, wrapping{x: n, zero: -1})
 		}
 	case *ast.BinaryNode:
-		p.binary(n)
+		p.binary(node, n)
 	case *ast.VariableDeclaratorNode:
 		p.let(n)
 	}
@@ -275,7 +275,8 @@ func (p *elemPatcher) wrappedMap(x ast.Node) reflect.Type {
 
 // binary takes the wrapping off an operand compared with nil or given a
 // default, and refuses a comparison that is always false (see never).
-func (p *elemPatcher) binary(n *ast.BinaryNode) {
+// Of x ?? y where y is wrapped, it wraps the whole instead (see lift).
+func (p *elemPatcher) binary(node *ast.Node, n *ast.BinaryNode) {
 	switch n.Operator {
 	case "==", "!=":
 		if _, ok := n.Right.(*ast.NilNode); ok {
@@ -291,7 +292,39 @@ func (p *elemPatcher) binary(n *ast.BinaryNode) {
 		p.never(n)
 	case "??":
 		p.unwrap(&n.Left)
+		p.lift(node, n)
 	}
+}
+
+// lift makes x ?? y, where y is an element that is not there wrapped to
+// read as its zero value, read as y does: x ?? y is nil where both are,
+// and reads y's zero value, counted, only where it is not compared with
+// nil or given a default itself. So x ?? y ?? z, which is (x ?? y) ?? z,
+// is z where x and y are nil; it used to be y's zero value, as y was
+// read as a value inside x ?? y. A variable bound to x ?? y reads as it
+// written out likewise (see let).
+func (p *elemPatcher) lift(node *ast.Node, n *ast.BinaryNode) {
+	r := &n.Right
+	converted := false
+	if x := unconverted(*r); x != *r {
+		r = &(*r).(*ast.CallNode).Arguments[0] // $string(account?.id)
+		converted = true
+	}
+	w, ok := p.inner[*r]
+	if !ok {
+		return
+	}
+	if converted {
+		// The whole reads as text, and so does its zero value.
+		z := reflect.ValueOf(w.zero)
+		if w.stop != "" || z.Kind() != reflect.String {
+			return
+		}
+		w.zero = z.String()
+	}
+	*r = w.x
+	w.x = n
+	p.put(node, w)
 }
 
 // never refuses x == "", "" == x and x in [""] where x is a string field
@@ -556,7 +589,7 @@ func (v *varPatcher) Visit(node *ast.Node) {
 		}
 	case *ast.BinaryNode:
 		if v.reads(n.Left) || v.reads(n.Right) {
-			v.p.binary(n)
+			v.p.binary(node, n)
 		}
 	case *ast.VariableDeclaratorNode:
 		v.p.let(n) // let d = c
@@ -580,6 +613,8 @@ func (v *varPatcher) reads(x ast.Node) bool {
 			continue
 		}
 		switch n := x.(type) {
+		case *ast.IdentifierNode:
+			return n.Value == v.name // a use that lift took out of its wrapping
 		case *ast.ChainNode:
 			x = n.Node
 		case *ast.MemberNode:
@@ -587,6 +622,9 @@ func (v *varPatcher) reads(x ast.Node) bool {
 		case *ast.BinaryNode:
 			if n.Operator != "??" {
 				return false
+			}
+			if v.reads(n.Right) {
+				return true // (x ?? c) == nil
 			}
 			x = n.Left // (c.status ?? "") == ""
 		default:

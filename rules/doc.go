@@ -129,7 +129,9 @@
 // match, get of a missing key, max and min of an empty list, an optional
 // chain that stops at a nil part (account?.name where the account is a
 // nil pointer). Compared with nil, or given a default with ??, it is
-// still nil, so first(persons) == nil tells an empty list. A variable
+// still nil, so first(persons) == nil tells an empty list; so is a
+// default that is such an element, so person?.title ?? account?.name ??
+// "none" is "none" where there is neither a person nor an account. A variable
 // bound with let reads as the value it is bound to written out in its
 // place: after let p = first(persons), p == nil tells an empty list too,
 // and p.title reads "", counted at each use as first(persons).title is.

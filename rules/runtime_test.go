@@ -910,3 +910,68 @@ func TestZoneFilePathRefused(t *testing.T) {
 		require.True(t, got, src)
 	}
 }
+
+// chainEnv holds two pointers that optional chains stop at when nil.
+type chainEnv struct {
+	Person  *b2b.Person  `expr:"person"`
+	Account *b2b.Account `expr:"account"`
+}
+
+// TestDefaultOfADefault: a ?? b ?? c, which reads (a ?? b) ?? c, is c
+// where a and b are both nil, as (a ?? b) == nil holds there, also where
+// a and b are optional chains that stopped or IDs read as text, and a
+// variable bound to a ?? b reads as it written out. The chain b used to
+// read as its zero value inside a ?? b, so the rule gave "" instead of
+// c, and counted a missing value.
+func TestDefaultOfADefault(t *testing.T) {
+	t.Parallel()
+	envs := []struct {
+		name string
+		env  *chainEnv
+	}{
+		{"neither", &chainEnv{}},
+		{"account only", &chainEnv{Account: &b2b.Account{ID: "acme", Name: "Acme"}}},
+		{"both", &chainEnv{Person: &b2b.Person{ID: "p1", AccountID: "globex", Title: "CFO"}, Account: &b2b.Account{ID: "acme", Name: "Acme"}}},
+	}
+	type result struct {
+		Values  []string // on each of envs
+		Missing uint64
+	}
+	tests := []struct {
+		src  string
+		want result
+	}{
+		{`person?.title ?? account?.name ?? "none"`, result{[]string{"none", "Acme", "CFO"}, 0}},
+		{`(person?.title ?? account?.name) ?? "none"`, result{[]string{"none", "Acme", "CFO"}, 0}},
+		{`person?.title ?? (account?.name ?? "none")`, result{[]string{"none", "Acme", "CFO"}, 0}},
+		{`person?.id ?? account?.id ?? "none"`, result{[]string{"none", "acme", "p1"}, 0}},
+		{`person?.accountId ?? account?.id ?? "none"`, result{[]string{"none", "acme", "globex"}, 0}},
+		{`person?.title ?? account?.name ?? person?.id ?? "none"`, result{[]string{"none", "Acme", "CFO"}, 0}},
+		{`(person?.title ?? account?.name) == nil ? "nil" : "set"`, result{[]string{"nil", "set", "set"}, 0}},
+		// Read as a value, a ?? b is b's zero value where both are nil,
+		// counted once.
+		{`(person?.title ?? account?.name) + "."`, result{[]string{".", "Acme.", "CFO."}, 1}},
+		{`let t = person?.title ?? account?.name; t ?? "none"`, result{[]string{"none", "Acme", "CFO"}, 0}},
+		{`let t = person?.title ?? account?.name; t + "."`, result{[]string{".", "Acme.", "CFO."}, 1}},
+		{`let n = account?.name; (person?.title ?? n) == nil ? "nil" : "set"`, result{[]string{"nil", "set", "set"}, 0}},
+		{`let n = account?.name; person?.title ?? n ?? "none"`, result{[]string{"none", "Acme", "CFO"}, 0}},
+	}
+	eng := rules.New()
+	for _, tt := range tests {
+		t.Run(tt.src, func(t *testing.T) {
+			t.Parallel()
+			x, err := rules.Compile[chainEnv, string](eng, rules.Rule{Name: "r", Source: tt.src})
+			require.NoError(t, err)
+			var got result
+			for _, e := range envs {
+				v, err := x.Eval(e.env)
+				require.NoError(t, err, "on %s", e.name)
+				got.Values = append(got.Values, v)
+			}
+			got.Missing = x.MissingAttributes()
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("%s (-want +got):\n%s", tt.src, diff)
+			}
+		})
+	}
+}
