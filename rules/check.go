@@ -174,6 +174,9 @@ type elemPatcher struct {
 	inner map[ast.Node]wrapping
 	// negated are the x in list of x not in list (see notIn).
 	negated map[ast.Node]bool
+	// stops are the reads that stopped made nil where an optional chain
+	// stopped before its map.
+	stops map[ast.Node]bool
 }
 
 // wrapping is what elemPatcher put around a node x: x ?? (missing(counter)
@@ -311,13 +314,13 @@ func (p *elemPatcher) lift(node *ast.Node, n *ast.BinaryNode) {
 		converted = true
 	}
 	w, ok := p.inner[*r]
-	if !ok {
-		return
+	if !ok || w.stop != "" {
+		return // a variable that reads otherwise where its chain stopped
 	}
 	if converted {
 		// The whole reads as text, and so does its zero value.
 		z := reflect.ValueOf(w.zero)
-		if w.stop != "" || z.Kind() != reflect.String {
+		if z.Kind() != reflect.String {
 			return
 		}
 		w.zero = z.String()
@@ -708,18 +711,76 @@ func orZeroOf(x ast.Node, zero func() ast.Node, counter *atomic.Uint64, loc file
 
 // unwrap takes the wrapping off *node, and off the last part of an
 // optional chain: person.consent?.email == nil is nil where the map holds
-// no email, as person.consent.email == nil is.
+// no email, as person.consent.email == nil is. A field read from a
+// variable bound to an optional chain that may stop before the map (let
+// c = person?.consent.email; c.status ?? "") is nil where the chain
+// stopped, as the chain written out is (see stopped).
 func (p *elemPatcher) unwrap(node *ast.Node) {
+	if p.stops[*node] {
+		return
+	}
+	p.unwrapNode(node)
+	if stop := p.stopOf(*node); stop != "" {
+		p.stopped(node, stop)
+	}
+}
+
+func (p *elemPatcher) unwrapNode(node *ast.Node) {
 	if x := unconverted(*node); x != *node {
-		p.unwrap(&(*node).(*ast.CallNode).Arguments[0]) // $string(person?.id) ?? "none"
+		p.unwrapNode(&(*node).(*ast.CallNode).Arguments[0]) // $string(person?.id) ?? "none"
 		return
 	}
 	if w, ok := p.inner[*node]; ok {
 		*node = w.x
 	}
 	if c, ok := (*node).(*ast.ChainNode); ok {
-		p.unwrap(&c.Node)
+		p.unwrapNode(&c.Node)
 	}
+}
+
+// stopOf returns the hidden variable of a let (see stopping) where x
+// reads a field of a use of that let's variable (c.status, c?.status),
+// or "".
+func (p *elemPatcher) stopOf(x ast.Node) string {
+	for depth := 0; ; depth++ {
+		if w, ok := p.inner[x]; ok {
+			if depth > 0 && w.stop != "" {
+				return w.stop
+			}
+			return ""
+		}
+		if u := unconverted(x); u != x {
+			x = u
+			continue
+		}
+		switch n := x.(type) {
+		case *ast.ChainNode:
+			x = n.Node
+		case *ast.MemberNode:
+			x = n.Node
+		default:
+			return ""
+		}
+	}
+}
+
+// stopped replaces *node, a field read from a variable whose optional
+// chain may stop before the map, with (stop == nil ? nil : *node), stop
+// being the hidden variable that is nil where the chain stopped: written
+// out, the chain and every field read from it are nil there, and a
+// default given to the field is taken, uncounted. The variable itself
+// reads the zero value there, counted, for a use that is not compared
+// with nil or given a default.
+func (p *elemPatcher) stopped(node *ast.Node, stop string) {
+	loc := (*node).Location()
+	at := func(x ast.Node) ast.Node { x.SetLocation(loc); return x }
+	out := at(&ast.ConditionalNode{
+		Cond: at(&ast.BinaryNode{Operator: "==", Left: at(&ast.IdentifierNode{Value: stop}), Right: at(&ast.NilNode{})}),
+		Exp1: at(&ast.NilNode{}),
+		Exp2: *node,
+	})
+	p.stops[out] = true
+	*node = out
 }
 
 // missingFunc is the function that counts a missing element: it is not

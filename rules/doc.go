@@ -160,7 +160,9 @@
 // is a pointer, person?.consent.email.status is "" where the person is
 // nil, and "unknown" where the person has no statement about email; a
 // variable bound to the chain (let c = person?.consent.email; c.status)
-// reads the same. An index ends expr's optional chain, though:
+// reads the same, and is counted the same: where the person is nil,
+// c.status ?? "" takes its default, uncounted, and c.status == nil
+// holds, as for the chain written out. An index ends expr's optional chain, though:
 // person?.consent["email"].status reads as
 // (person?.consent)["email"].status, as get(person?.consent,
 // "email").status does, "unknown" where the person is nil too (a nil map

@@ -383,6 +383,13 @@ func TestVariableOfAChainThatStopsBeforeTheMap(t *testing.T) {
 			`person?.consent.email == nil || person?.consent.email.status == "opt-out"`, []bool{true, true, true, true}},
 		{"optional map element", `let c = person?.consent?.email; c.status == ""`, `person?.consent?.email.status == ""`, []bool{true, false, false, false}},
 		{"in a predicate", `all([1], let c = person?.consent.email; c.status == "")`, `all([1], person?.consent.email.status == "")`, []bool{true, false, false, false}},
+		// A field read from the variable, compared with nil or given a
+		// default, is nil where the chain stopped, uncounted.
+		{"field with a default", `let c = person?.consent.email; (c.status ?? "") == ""`, `(person?.consent.email.status ?? "") == ""`, []bool{true, false, false, false}},
+		{"field compared with nil", `let c = person?.consent.email; c.status == nil`, `person?.consent.email.status == nil`, []bool{true, false, false, false}},
+		{"field of a chain with a default", `let c = person?.consent.email; (c?.status ?? "x") == "x"`, `(person?.consent.email?.status ?? "x") == "x"`, []bool{true, false, false, false}},
+		{"element's field with a default", `let l = plan?.levels.gold; (l.name ?? "n") == "n"`, `(plan?.levels.gold.name ?? "n") == "n"`, []bool{true, false, false, false}},
+		{"field with a default, bound again", `let l = plan?.levels.gold; let m = l; (m.name ?? "n") == "n"`, `(plan?.levels.gold.name ?? "n") == "n"`, []bool{true, false, false, false}},
 	}
 	eng := rules.New()
 	for _, tt := range tests {
