@@ -208,8 +208,8 @@ func (p *elemPatcher) Visit(node *ast.Node) {
 			return g
 		}
 		base := n.Node.Nature().Deref(nil)
-		if m := p.wrappedMap(n.Node); m != nil {
-			base.Kind, base.Type = reflect.Map, m // person?.consent["email"]
+		if t := p.wrappedMap(n.Node); t != nil {
+			base.Kind, base.Type = t.Kind(), t // person?.consent["email"], account?.domains[0]
 		}
 		switch base.Kind {
 		case reflect.Slice, reflect.Array:
@@ -232,7 +232,7 @@ func (p *elemPatcher) Visit(node *ast.Node) {
 			}
 			m := n.Arguments[0].Nature().Deref(nil)
 			if t := p.wrappedMap(n.Arguments[0]); t != nil {
-				m.Kind, m.Type = reflect.Map, t // get(person?.consent, "email")
+				m.Kind, m.Type = t.Kind(), t // get(person?.consent, "email")
 			}
 			if m.Kind == reflect.Map {
 				if missing, ok := MissingElement(m.Type.Elem()); ok {
@@ -255,12 +255,13 @@ func (p *elemPatcher) Visit(node *ast.Node) {
 	}
 }
 
-// wrappedMap returns the map type of x where x is a wrapping put in this
-// pass around a map, or a pointer to one: an optional chain that ends
-// at a map (expr's chain ends before an index: person?.consent["email"]
-// is (person?.consent)["email"]). Otherwise it returns nil, and a read of
-// x is typed by expr's checker. A list read from such a chain
-// (account?.domains[0]) is left to expr.
+// wrappedMap returns the map or list type of x where x is a wrapping
+// put in this pass around a map or a list, or a pointer to one: an
+// optional chain that ends at a map or a list (expr's chain ends before
+// an index: person?.consent["email"] is (person?.consent)["email"], and
+// account?.domains[0] is (account?.domains)[0]). Otherwise it returns
+// nil, and a read of x is typed by expr's checker. get(x, key) of such a
+// map is typed so too.
 func (p *elemPatcher) wrappedMap(x ast.Node) reflect.Type {
 	w, ok := p.inner[x]
 	if !ok || w.typ == nil {
@@ -270,10 +271,11 @@ func (p *elemPatcher) wrappedMap(x ast.Node) reflect.Type {
 	if t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
-	if t.Kind() != reflect.Map {
-		return nil
+	switch t.Kind() {
+	case reflect.Map, reflect.Slice, reflect.Array:
+		return t
 	}
-	return t
+	return nil
 }
 
 // binary takes the wrapping off an operand compared with nil or given a

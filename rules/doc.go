@@ -166,7 +166,9 @@
 // person?.consent["email"].status reads as
 // (person?.consent)["email"].status, as get(person?.consent,
 // "email").status does, "unknown" where the person is nil too (a nil map
-// holds no channel). The values that explain a decision read a missing
+// holds no channel); likewise account?.domains[0] reads as
+// (account?.domains)[0], "" where the account is nil or has no domains
+// (both counted), nil compared with nil. The values that explain a decision read a missing
 // element the same way: unknown. A missing key of any other map
 // (m.key, m["key"]) reads as the zero value of its element type.
 //

@@ -982,3 +982,62 @@ func TestDefaultOfADefault(t *testing.T) {
 		})
 	}
 }
+
+// TestListReadAfterAnOptionalChain: expr's optional chain ends before an
+// index (account?.domains[0] is (account?.domains)[0]), and an element
+// of a list read from such a chain that is not there (of an empty list,
+// or of no list where the chain stopped) reads as the zero value,
+// counted, as every other element that is not there does: compared with
+// nil or given a default it is nil. The rule used to fail at run time
+// with "index out of range".
+func TestListReadAfterAnOptionalChain(t *testing.T) {
+	t.Parallel()
+	envs := []struct {
+		name string
+		env  *ptrEnv
+	}{
+		{"no account", &ptrEnv{}},
+		{"no domains", &ptrEnv{Account: &b2b.Account{Name: "Acme"}}},
+		{"domains", &ptrEnv{Account: &b2b.Account{Name: "Acme", Domains: []string{"acme.com", "acme.de"}}}},
+	}
+	type result struct {
+		Values  []bool // on each of envs
+		Missing uint64
+	}
+	tests := []struct {
+		src  string
+		want result
+	}{
+		// Counted: the nil account or its nil list, as the chain reads
+		// them, and the element that is not there, as for a map read
+		// from a chain (TestMapReadAfterAnOptionalChain).
+		{`account?.domains[0] == ""`, result{[]bool{true, true, false}, 4}},
+		{`account?.domains[0] == "acme.com"`, result{[]bool{false, false, true}, 4}},
+		{`account?.domains[-1] == "acme.de"`, result{[]bool{false, false, true}, 4}},
+		{`account?.domains[5] == ""`, result{[]bool{true, true, true}, 5}},
+		{`len(account?.domains[0]) == 0`, result{[]bool{true, true, false}, 4}},
+		{`let d = account?.domains[0]; d == ""`, result{[]bool{true, true, false}, 4}},
+		// Compared with nil or given a default, the element is nil.
+		{`account?.domains[0] == nil`, result{[]bool{true, true, false}, 2}},
+		{`(account?.domains[0] ?? "none") == "none"`, result{[]bool{true, true, false}, 2}},
+		{`let d = account?.domains[0]; d == nil`, result{[]bool{true, true, false}, 2}},
+	}
+	eng := rules.New()
+	for _, tt := range tests {
+		t.Run(tt.src, func(t *testing.T) {
+			t.Parallel()
+			x, err := rules.Compile[ptrEnv, bool](eng, rules.Rule{Name: "r", Source: tt.src})
+			require.NoError(t, err)
+			var got result
+			for _, e := range envs {
+				v, err := x.Eval(e.env)
+				require.NoError(t, err, "on %s", e.name)
+				got.Values = append(got.Values, v)
+			}
+			got.Missing = x.MissingAttributes()
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("%s (-want +got):\n%s", tt.src, diff)
+			}
+		})
+	}
+}
