@@ -194,6 +194,12 @@
 //     with attr(account.attributes, "seats", 0), whose default gives the
 //     type. Likewise an element of a list of mixed values, or a variable
 //     bound to such a value.
+//   - a value that is nil where the rule's nil literal is taken (c ? x :
+//     nil, x ?? nil) used where a value of a type is needed ((c ? "a" :
+//     nil) + "b", len, lower, a field read from it), or as the rule's
+//     value: give it a default with ??. It may be compared with == and
+//     != (where c is false, (c ? "a" : nil) == "x" is false and == nil
+//     holds), be a branch of ?: or be given a default.
 //   - a regular expression that is not a quoted string (match(s, p),
 //     s matches p): a pattern taken from data may be invalid. Compare with
 //     data using ==, icontains or istartsWith.

@@ -227,6 +227,10 @@ func (e *ExprEngine) compile(src string, env reflect.Type, kind Kind) *compiled 
 		// Before the other patchers, which see values of named string
 		// types as strings.
 		expr.Patch(namedPatcher{params: grd.params}),
+		// After namedPatcher, whose conversions it looks through, and
+		// before the guard, which refuses the values it makes of no
+		// known type where a type is needed.
+		expr.Patch(nilPatcher{}),
 		expr.Patch(nowPatcher{}),
 		expr.Patch(attrPatcher{counter: placeholder}),
 		expr.Patch(aggPatcher{counter: placeholder, typed: grd.typed}),
@@ -243,6 +247,7 @@ func (e *ExprEngine) compile(src string, env reflect.Type, kind Kind) *compiled 
 			return true, nil
 		}, new(func(*atomic.Uint64) bool)),
 		expr.Function(stringFunc, toString, new(func(any) string)),
+		expr.Function(anyFunc, toAny, new(func(any) any)),
 	}
 	for name := range disabledBuiltins {
 		opts = append(opts, expr.DisableBuiltin(name))
@@ -256,6 +261,11 @@ func (e *ExprEngine) compile(src string, env reflect.Type, kind Kind) *compiled 
 	}
 	if err := grd.result(); err != nil {
 		return &compiled{err: err}
+	}
+	if root := prog.Node(); mayBeNil(root) {
+		line, col := position(src, nilLiteral(root).Location().From)
+		return fail(line, col, "the rule's value is nil where it takes its nil, and a rule gives %s; give it a default: (%s) ?? %s",
+			kindWord(kind), withoutConversions(root.String()), map[Kind]string{KindBool: "false", KindNumber: "0", KindString: `""`}[kind])
 	}
 	out := prog.Node().Type()
 	conv, ok := converter(kind, out)

@@ -521,6 +521,10 @@ func (g *guard) need(n ast.Node, use string, want reflect.Type) {
 		g.fail(n, "nil cannot be used with %s (only == and != accept it)", use)
 		return
 	}
+	if x := anyArg(n); x != nil {
+		g.fail(nilLiteral(x), "%s is nil where it takes its nil, and nil cannot be used with %s (only == and != accept it); give it a default: (%s) ?? %s", x, use, x, g.defaultFor(x.Type()))
+		return
+	}
 	def := g.defaultFor(want)
 	if b, ok := n.(*ast.BinaryNode); ok && b.Operator == "??" && constant(b.Right) {
 		// m["key"] ?? 0: the default is there, attr gives it a type.

@@ -246,11 +246,12 @@ func isNilNode(n ast.Node) bool {
 }
 
 // withoutConversions returns a message that quotes parts of a rule with
-// the conversions namedPatcher put in them taken out: "$string(person.id)"
-// reads "person.id", as the rule was written (a rule cannot write
-// stringFunc). Quoted text in the message is left as it is.
+// the conversions namedPatcher and nilPatcher put in them taken out:
+// "$string(person.id)" reads "person.id", as the rule was written (a
+// rule cannot write stringFunc or anyFunc). Quoted text in the message
+// is left as it is.
 func withoutConversions(msg string) string {
-	if !strings.Contains(msg, stringFunc+"(") {
+	if !strings.Contains(msg, stringFunc+"(") && !strings.Contains(msg, anyFunc+"(") {
 		return msg
 	}
 	var b strings.Builder
@@ -272,6 +273,10 @@ func withoutConversions(msg string) string {
 		case strings.HasPrefix(msg[i:], stringFunc+"("):
 			open = append(open, true)
 			i += len(stringFunc)
+			continue
+		case strings.HasPrefix(msg[i:], anyFunc+"("):
+			open = append(open, true)
+			i += len(anyFunc)
 			continue
 		case c == '(':
 			open = append(open, false)

@@ -1041,3 +1041,65 @@ func TestListReadAfterAnOptionalChain(t *testing.T) {
 		})
 	}
 }
+
+// TestNilLiteralInACondition: a value that is nil where the rule's nil
+// literal is taken (c ? "a" : nil, x ?? nil), which expr's checker types
+// as the other value, is compared by equality (nil equals no string),
+// and refused when the rule is loaded where a value of a type is needed,
+// as the nil literal is. (false ? "a" : nil) == "x" used to fail at run
+// time with "interface {} is nil, not string".
+func TestNilLiteralInACondition(t *testing.T) {
+	t.Parallel()
+	accepted := []struct {
+		src  string
+		want bool
+	}{
+		{`(false ? "a" : nil) == "x"`, false},
+		{`(true ? nil : "a") == "x"`, false},
+		{`"x" != (false ? "a" : nil)`, true},
+		{`(true ? "a" : nil) == "a"`, true},
+		{`(false ? "a" : nil) == nil`, true},
+		{`(false ? 1 : nil) == 1`, false},
+		{`(false ? person.id : nil) == "p1"`, false},
+		{`(true ? person.id : nil) == "p1"`, true},
+		{`(person.title ?? nil) == "Chief Financial Officer"`, true},
+		{`(persons[7] ?? nil) == nil`, true},
+		{`(false ? "a" : nil) in ["a", "b"]`, false},
+		{`((false ? "a" : nil) ?? "b") + "!" == "b!"`, true},
+		{`(true ? (false ? "a" : nil) : "c") == "a"`, false},
+		{`let v = false ? "a" : nil; v == nil`, true},
+		{`any(persons, (.department == "IT" ? .title : nil) == "x")`, false},
+	}
+	eng := rules.New()
+	for _, tt := range accepted {
+		x, err := rules.Compile[roleEnv, bool](eng, rules.Rule{Name: "r", Source: tt.src})
+		require.NoError(t, err, tt.src)
+		got, err := x.Eval(env())
+		require.NoError(t, err, tt.src)
+		require.Equal(t, tt.want, got, tt.src)
+	}
+	refused := []struct {
+		src, want string
+	}{
+		{`(false ? "a" : nil) + "b" == "b"`,
+			"rule \"r\" 1:16: false ? \"a\" : nil is nil where it takes its nil, and nil cannot be used with the operator + (only == and != accept it); give it a default: (false ? \"a\" : nil) ?? \"\"\n" +
+				"  | (false ? \"a\" : nil) + \"b\" == \"b\"\n" +
+				"  |                ^"},
+		{`len(true ? nil : "a") > 0`, `rule "r" 1:12: true ? nil : "a" is nil where it takes its nil, and nil cannot be used with the call to len`},
+		{`lower(person.title ?? nil) == ""`, `rule "r" 1:23: person.title ?? nil is nil where it takes its nil, and nil cannot be used with the call to lower`},
+		{`(false ? person : nil).title == ""`, `is nil where it takes its nil, and nil cannot be used with reading its field title`},
+		{`(false ? person.id : nil) < "q"`, `false ? person.id : nil is nil where it takes its nil, and nil cannot be used with the operator <`},
+		{`!(false ? true : nil)`, `is nil where it takes its nil, and nil cannot be used with the operator !`},
+		{`(false ? true : nil) ? 1 == 1 : false`, `is nil where it takes its nil, and nil cannot be used with the condition`},
+		{`let v = false ? "a" : nil; v + "b" == "b"`, `rule "r" 1:28: v has no type before the rule runs`},
+		{`false ? true : nil`, `rule "r" 1:16: the rule's value is nil where it takes its nil, and a rule gives bool; give it a default: (false ? true : nil) ?? false`},
+		{`person.seniority == "VP" || (false ? true : nil)`, `is nil where it takes its nil, and nil cannot be used with the operator ||`},
+	}
+	for _, tt := range refused {
+		_, err := rules.Compile[roleEnv, bool](eng, rules.Rule{Name: "r", Source: tt.src})
+		require.ErrorIs(t, err, rules.ErrCompile, tt.src)
+		require.Contains(t, err.Error(), tt.want, tt.src)
+	}
+	_, err := rules.Compile[roleEnv, string](eng, rules.Rule{Name: "r", Source: `person.title == "" ? nil : person.title`})
+	require.ErrorContains(t, err, `the rule's value is nil where it takes its nil, and a rule gives string; give it a default: (person.title == "" ? nil : person.title) ?? ""`)
+}
