@@ -200,6 +200,13 @@
 //     value: give it a default with ??. It may be compared with == and
 //     != (where c is false, (c ? "a" : nil) == "x" is false and == nil
 //     holds), be a branch of ?: or be given a default.
+//   - findLast and findLastIndex (and last(filter(l, p)), which expr
+//     makes findLast) where the rule holds another value to use with
+//     their result (icontains(s, findLast(l, p)), "a" + findLast(l, p)):
+//     expr's evaluation mixes that value up with what its backward
+//     search leaves behind. A comparison is evaluated with the search
+//     first, so x == findLast(l, p) is right; otherwise bind the search
+//     with let at the start of the rule (let f = findLast(l, p); ...).
 //   - a regular expression that is not a quoted string (match(s, p),
 //     s matches p): a pattern taken from data may be invalid. Compare with
 //     data using ==, icontains or istartsWith.

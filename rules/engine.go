@@ -226,6 +226,9 @@ func (e *ExprEngine) compile(src string, env reflect.Type, kind Kind) *compiled 
 		expr.MaxNodes(uint(e.limits.MaxNodes)),
 		// Before the other patchers, which see values of named string
 		// types as strings.
+		// Before the patchers that wrap findLast, so that it sees the
+		// comparisons as written.
+		expr.Patch(lastPatcher{}),
 		expr.Patch(namedPatcher{params: grd.params}),
 		// After namedPatcher, whose conversions it looks through, and
 		// before the guard, which refuses the values it makes of no
@@ -261,6 +264,11 @@ func (e *ExprEngine) compile(src string, env reflect.Type, kind Kind) *compiled 
 	}
 	if err := grd.result(); err != nil {
 		return &compiled{err: err}
+	}
+	if b := lastSearchHeld(prog.Node(), false); b != nil {
+		line, col := position(src, b.Location().From)
+		return fail(line, col, "%s is evaluated here while the rule holds another value to use with it, and expr then mixes that value up with the values its backward search leaves behind (a wrong value, or a failure when the rule runs); bind it with let at the start of the rule (let x = %s; ...), or write it first in a comparison (%s == ...)",
+			withoutConversions(b.String()), withoutConversions(b.String()), withoutConversions(b.String()))
 	}
 	if root := prog.Node(); mayBeNil(root) {
 		line, col := position(src, nilLiteral(root).Location().From)

@@ -1103,3 +1103,78 @@ func TestNilLiteralInACondition(t *testing.T) {
 	_, err := rules.Compile[roleEnv, string](eng, rules.Rule{Name: "r", Source: `person.title == "" ? nil : person.title`})
 	require.ErrorContains(t, err, `the rule's value is nil where it takes its nil, and a rule gives string; give it a default: (person.title == "" ? nil : person.title) ?? ""`)
 }
+
+// TestBackwardSearchAfterAValue: expr evaluates findLast and
+// findLastIndex (and last(filter(...)), which it makes findLast) wrongly
+// where the rule holds another value to use with their result: x ==
+// findLast(l, p) failed with "interface {} is bool, not string", or was
+// false for an ID, while findLast(l, p) == x was right. A comparison is
+// evaluated with the search first, which means the same; where the
+// search cannot come first, the rule is refused when it is loaded, with
+// what to write instead. find and findIndex are evaluated right.
+func TestBackwardSearchAfterAValue(t *testing.T) {
+	t.Parallel()
+	accepted := []struct {
+		src  string
+		want bool
+	}{
+		{`"acme.com" == findLast(account.domains, true)`, true},
+		{`"x" == findLast(account.domains, # == "x")`, false},
+		{`"x" != findLast(account.domains, # == "x")`, true},
+		{`"IT" == findLast(persons, .department == "IT").department`, true},
+		{`1 == findLastIndex(persons, .department == "IT")`, true},
+		{`0 < findLastIndex(persons, .department == "IT")`, true},
+		{`2 <= findLastIndex(persons, .department == "IT")`, false},
+		{`-1 == findLastIndex(persons, .department == "Sales")`, true},
+		{`"acme.com" == last(filter(account.domains, true))`, true},
+		{`findLast(account.domains, true) == "acme.com"`, true},
+		{`let f = findLast(account.domains, true); "acme.com" == f`, true},
+		{`person.title != "" && "acme.com" == findLast(account.domains, true)`, true},
+		{`any(persons, 1 == findLastIndex(persons, .department == "IT"))`, true},
+		{`count(persons, "Finance" == findLast(persons, true).department) == 3`, true},
+		{`icontains("acme.com", find(account.domains, true))`, true},
+		{`0 == findIndex(persons, .department == "IT")`, true},
+	}
+	eng := rules.New()
+	for _, tt := range accepted {
+		x, err := rules.Compile[roleEnv, bool](eng, rules.Rule{Name: "r", Source: tt.src})
+		require.NoError(t, err, tt.src)
+		got, err := x.Eval(env())
+		require.NoError(t, err, tt.src)
+		require.Equal(t, tt.want, got, tt.src)
+	}
+	ids := []struct {
+		src  string
+		want bool
+	}{
+		{`person.id == findLast(ids, # == "p1")`, true},
+		{`"p1" == findLast(ids, # == "p1")`, true},
+		{`activity.personId == findLast(persons, .accountId == "globex").id`, true},
+	}
+	for _, tt := range ids {
+		x, err := rules.Compile[idEnv, bool](eng, rules.Rule{Name: "r", Source: tt.src})
+		require.NoError(t, err, tt.src)
+		got, err := x.Eval(idEnvironment())
+		require.NoError(t, err, tt.src)
+		require.Equal(t, tt.want, got, tt.src)
+	}
+	refused := []struct {
+		src, want string
+	}{
+		{`icontains("acme.com", findLast(account.domains, true))`,
+			"rule \"r\" 1:23: findLast(account.domains, true) is evaluated here while the rule holds another value to use with it, and expr then mixes that value up with the values its backward search leaves behind (a wrong value, or a failure when the rule runs); bind it with let at the start of the rule (let x = findLast(account.domains, true); ...), or write it first in a comparison (findLast(account.domains, true) == ...)\n" +
+				"  | icontains(\"acme.com\", findLast(account.domains, true))\n" +
+				"  |                       ^"},
+		{`findLast(account.domains, true) == findLast(account.domains, # != "")`, `rule "r" 1:36: findLast(account.domains, # != "") is evaluated here while the rule holds another value`},
+		{`"a" + findLast(account.domains, true) == "aacme.com"`, `rule "r" 1:7: findLast(account.domains, true) is evaluated here`},
+		{`["a", findLast(account.domains, true)][1] == "acme.com"`, `rule "r" 1:7: findLast(account.domains, true) is evaluated here`},
+		{`between(findLastIndex(persons, true), 0, 5) && between(2, 0, findLastIndex(persons, true))`, `rule "r" 1:62: findLastIndex(persons, true) is evaluated here`},
+		{`icontains("x", string(last(filter(account.domains, true))))`, `rule "r" 1:23: findLast(account.domains, true) is evaluated here`},
+		{`len(map(persons, findLast(account.domains, true))) == 3`, `rule "r" 1:18: findLast(account.domains, true) is evaluated here`},
+	}
+	for _, tt := range refused {
+		_, err := rules.Compile[roleEnv, bool](eng, rules.Rule{Name: "r", Source: tt.src})
+		require.ErrorIs(t, err, rules.ErrCompile, tt.src)
+		require.Contains(t, err.Error(), tt.want, tt.src)
+	}
+}
