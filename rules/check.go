@@ -250,9 +250,63 @@ func (p *elemPatcher) Visit(node *ast.Node) {
 		}
 	case *ast.BinaryNode:
 		p.binary(node, n)
+	case *ast.ConditionalNode:
+		p.liftBranches(node, n)
 	case *ast.VariableDeclaratorNode:
 		p.let(n)
 	}
+}
+
+// liftBranches makes c ? x : y, where a branch is an element that is not
+// there wrapped to read as its zero value, read as that branch does: nil
+// where the branch taken is, compared with nil or given a default
+// ((c ? person?.title : "x") ?? "none" is "none" where c holds and there
+// is no person), and the zero value, counted, otherwise. It does so
+// where each branch is either wrapped with the same zero value or never
+// nil (a string, a number, a struct), so that the wrapping only ever
+// stands for a branch's: a branch that may be nil, or of a named string
+// type read as text, is left as it is.
+func (p *elemPatcher) liftBranches(node *ast.Node, n *ast.ConditionalNode) {
+	var w *wrapping
+	for _, x := range []ast.Node{n.Exp1, n.Exp2} {
+		if bw, ok := p.inner[x]; ok {
+			switch {
+			case bw.stop != "":
+				return
+			case w == nil:
+				w = &bw
+			case !reflect.DeepEqual(w.zero, bw.zero) || w.counted != bw.counted || w.missing != bw.missing:
+				return
+			}
+			continue
+		}
+		if unconverted(x) != x || mayBeNil(x) || nilKind(x.Type()) {
+			return
+		}
+	}
+	if w == nil {
+		return
+	}
+	for _, b := range []*ast.Node{&n.Exp1, &n.Exp2} {
+		if bw, ok := p.inner[*b]; ok {
+			*b = bw.x
+		}
+	}
+	lifted := *w
+	lifted.x = n
+	p.put(node, lifted)
+}
+
+// nilKind reports whether a value of type t may be nil.
+func nilKind(t reflect.Type) bool {
+	if t == nil {
+		return true
+	}
+	switch t.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Interface, reflect.Func, reflect.Chan, reflect.UnsafePointer:
+		return true
+	}
+	return false
 }
 
 // wrappedMap returns the map or list type of x where x is a wrapping
@@ -596,6 +650,10 @@ func (v *varPatcher) Visit(node *ast.Node) {
 		if v.reads(n.Left) || v.reads(n.Right) {
 			v.p.binary(node, n)
 		}
+	case *ast.ConditionalNode:
+		if v.reads(n.Exp1) || v.reads(n.Exp2) {
+			v.p.liftBranches(node, n)
+		}
 	case *ast.VariableDeclaratorNode:
 		v.p.let(n) // let d = c
 	}
@@ -620,6 +678,8 @@ func (v *varPatcher) reads(x ast.Node) bool {
 		switch n := x.(type) {
 		case *ast.IdentifierNode:
 			return n.Value == v.name // a use that lift took out of its wrapping
+		case *ast.ConditionalNode:
+			return v.reads(n.Exp1) || v.reads(n.Exp2) // (c ? v : "x") ?? "none"
 		case *ast.ChainNode:
 			x = n.Node
 		case *ast.MemberNode:

@@ -131,7 +131,9 @@
 // nil pointer). Compared with nil, or given a default with ??, it is
 // still nil, so first(persons) == nil tells an empty list; so is a
 // default that is such an element, so person?.title ?? account?.name ??
-// "none" is "none" where there is neither a person nor an account. A variable
+// "none" is "none" where there is neither a person nor an account, and a
+// condition's branch that is one: (c ? person?.title : "x") ?? "none" is
+// "none" where c holds and there is no person. A variable
 // bound with let reads as the value it is bound to written out in its
 // place: after let p = first(persons), p == nil tells an empty list too,
 // and p.title reads "", counted at each use as first(persons).title is.

@@ -962,6 +962,15 @@ func TestDefaultOfADefault(t *testing.T) {
 		{`let t = person?.title ?? account?.name; t + "."`, result{[]string{".", "Acme.", "CFO."}, 1}},
 		{`let n = account?.name; (person?.title ?? n) == nil ? "nil" : "set"`, result{[]string{"nil", "set", "set"}, 0}},
 		{`let n = account?.name; person?.title ?? n ?? "none"`, result{[]string{"none", "Acme", "CFO"}, 0}},
+		// So is c ? a : b where the branch taken is nil.
+		{`(account == nil ? person?.title : account?.name) ?? "none"`, result{[]string{"none", "Acme", "Acme"}, 0}},
+		{`(true ? person?.title : "x") ?? "none"`, result{[]string{"none", "none", "CFO"}, 0}},
+		{`(false ? person?.title : "x") ?? "none"`, result{[]string{"x", "x", "x"}, 0}},
+		{`(true ? person?.title : "x") == nil ? "nil" : "set"`, result{[]string{"nil", "nil", "set"}, 0}},
+		{`(true ? person?.title : "x") + "."`, result{[]string{".", ".", "CFO."}, 2}},
+		{`let t = true ? person?.title : "x"; t ?? "none"`, result{[]string{"none", "none", "CFO"}, 0}},
+		{`let t = person?.title; (true ? t : "x") ?? "none"`, result{[]string{"none", "none", "CFO"}, 0}},
+		{`let t = person?.title; (true ? t : "x") + "."`, result{[]string{".", ".", "CFO."}, 2}},
 	}
 	eng := rules.New()
 	for _, tt := range tests {
