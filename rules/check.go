@@ -788,15 +788,22 @@ func (p *elemPatcher) unwrap(node *ast.Node) {
 }
 
 func (p *elemPatcher) unwrapNode(node *ast.Node) {
-	if x := unconverted(*node); x != *node {
-		p.unwrapNode(&(*node).(*ast.CallNode).Arguments[0]) // $string(person?.id) ?? "none"
+	if x := unconverted(*node); x != *node || isAny(*node) {
+		// $string(person?.id) ?? "none", $any(c ? person?.title : nil) == nil
+		p.unwrapNode(&(*node).(*ast.CallNode).Arguments[0])
 		return
 	}
 	if w, ok := p.inner[*node]; ok {
 		*node = w.x
 	}
-	if c, ok := (*node).(*ast.ChainNode); ok {
-		p.unwrapNode(&c.Node)
+	switch n := (*node).(type) {
+	case *ast.ChainNode:
+		p.unwrapNode(&n.Node)
+	case *ast.ConditionalNode:
+		// Compared with nil or given a default, a branch is too:
+		// (c ? person?.title : nil) ?? "none".
+		p.unwrap(&n.Exp1)
+		p.unwrap(&n.Exp2)
 	}
 }
 

@@ -971,6 +971,11 @@ func TestDefaultOfADefault(t *testing.T) {
 		{`let t = true ? person?.title : "x"; t ?? "none"`, result{[]string{"none", "none", "CFO"}, 0}},
 		{`let t = person?.title; (true ? t : "x") ?? "none"`, result{[]string{"none", "none", "CFO"}, 0}},
 		{`let t = person?.title; (true ? t : "x") + "."`, result{[]string{".", ".", "CFO."}, 2}},
+		// A branch that is the nil literal leaves the other branch nil
+		// where it is.
+		{`(true ? person?.title : nil) == nil ? "nil" : "set"`, result{[]string{"nil", "nil", "set"}, 0}},
+		{`(true ? person?.title : nil) ?? "none"`, result{[]string{"none", "none", "CFO"}, 0}},
+		{`(person?.title ?? nil) ?? "none"`, result{[]string{"none", "none", "CFO"}, 0}},
 	}
 	eng := rules.New()
 	for _, tt := range tests {
