@@ -799,11 +799,30 @@ func (p *elemPatcher) unwrapNode(node *ast.Node) {
 	switch n := (*node).(type) {
 	case *ast.ChainNode:
 		p.unwrapNode(&n.Node)
+		p.unwrapStops(n.Node)
 	case *ast.ConditionalNode:
 		// Compared with nil or given a default, a branch is too:
 		// (c ? person?.title : nil) ?? "none".
 		p.unwrap(&n.Exp1)
 		p.unwrap(&n.Exp2)
+	}
+}
+
+// unwrapStops takes the wrapping off each element that is not there
+// and that a part of the optional chain x reads with ?. (first(persons)?.title):
+// the chain stops at it, nil, where it is compared with nil or given a
+// default. A map's missing element ([MissingElement]) stays: the chain
+// reads its fields (person.consent?.email?.status is "unknown").
+func (p *elemPatcher) unwrapStops(x ast.Node) {
+	for {
+		m, ok := x.(*ast.MemberNode)
+		if !ok {
+			return
+		}
+		if w, ok := p.inner[m.Node]; ok && m.Optional && !w.missing && w.stop == "" {
+			m.Node = w.x
+		}
+		x = m.Node
 	}
 }
 

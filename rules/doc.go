@@ -129,7 +129,9 @@
 // match, get of a missing key, max and min of an empty list, an optional
 // chain that stops at a nil part (account?.name where the account is a
 // nil pointer). Compared with nil, or given a default with ??, it is
-// still nil, so first(persons) == nil tells an empty list; so is a
+// still nil, so first(persons) == nil tells an empty list, and an
+// optional chain stops at it (first(persons)?.title ?? "none" is "none"
+// there, though a map's missing element keeps its fields, see below); so is a
 // default that is such an element, so person?.title ?? account?.name ??
 // "none" is "none" where there is neither a person nor an account, and a
 // condition's branch that is one: (c ? person?.title : "x") ?? "none" is

@@ -72,6 +72,12 @@ func TestMissingElementsReadAsZero(t *testing.T) {
 		{"optional chain compared with nil", `person.consent?.email == nil`, result{true, true, 0}, "== nil tells an element that is not there"},
 		{"map element compared with nil", `person.consent.email == nil`, result{true, true, 0}, ""},
 		{"optional chain with a default", `(person.consent?.email?.status ?? "none") == "unknown"`, result{true, true, 2}, "the status of a channel without a statement is unknown, not nil"},
+		// An optional chain stops at an element that is not there: compared
+		// with nil or given a default, it is nil, uncounted.
+		{"optional chain after first, with a default", `(first(persons)?.department ?? "none") == "none"`, result{false, true, 0}, "first of no persons is nil"},
+		{"optional chain after an index, compared with nil", `persons[7]?.department == nil`, result{true, true, 0}, ""},
+		{"optional chain after find, compared with nil", `find(persons, .department == "IT")?.title == nil`, result{false, true, 0}, ""},
+		{"optional chain after first, read", `first(persons)?.department == ""`, result{false, true, 1}, "read as a value, it is the zero value, counted"},
 	}
 	eng := rules.New()
 	for _, tt := range tests {
