@@ -129,15 +129,15 @@
 // match, get of a missing key, max and min of an empty list, an optional
 // chain that stops at a nil part (account?.name where the account is a
 // nil pointer). Compared with nil, or given a default with ??, it is
-// still nil, so first(persons) == nil tells an empty list, and an
-// optional chain stops at it (first(persons)?.title ?? "none" is "none"
-// there, though a map's missing element keeps its fields, see below); so is a
-// default that is such an element, so person?.title ?? account?.name ??
-// "none" is "none" where there is neither a person nor an account, and a
-// condition's branch that is one: (c ? person?.title : "x") ?? "none" is
-// "none" where c holds and there is no person. A variable
-// bound with let reads as the value it is bound to written out in its
-// place: after let p = first(persons), p == nil tells an empty list too,
+// still nil, so first(persons) == nil tells an empty list. So is a
+// default that is such an element (person?.title ?? account?.name ??
+// "none" is "none" where there is neither a person nor an account), a
+// condition's branch that is one ((c ? person?.title : "x") ?? "none" is
+// "none" where c holds and there is no person), and an optional chain
+// read from one with ?. (first(persons)?.title ?? "none" is "none" for
+// no persons; a map's missing element keeps its fields, see below). A
+// variable bound with let reads as the value it is bound to written out
+// in its place: after let p = first(persons), p == nil tells an empty list too,
 // and p.title reads "", counted at each use as first(persons).title is.
 // findIndex and findLastIndex with no match give
 // -1; since element -1 of a list is its last, a rule that indexes a list
