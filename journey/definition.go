@@ -222,6 +222,15 @@ var ActionTypes = []ActionType{ActionEmail, ActionSMS, ActionSalesAlert, ActionC
 // A field set on an action of a type that does not read it (recipients on
 // a sales alert, a stage on an email) is a validation problem.
 //
+// An action on the track's buying group needs the account to have that
+// group, which a journey entered from an audience, a list or by hand may
+// find missing: change_stage, and set_attribute and adjust_score on the
+// group, are then skipped with why ("change_stage to \"Sales Ready\": the
+// account has no buying group for Data Platform"), and a sales alert
+// goes about the account, with no group, its decision saying so. An
+// action on persons (email, sms, assign_role, adjust_score of persons)
+// that finds no recipient is skipped with "no recipient matched".
+//
 // The track's buying group is that of the solution interest the track
 // addresses: a parallel track's, or the main track's, which is the
 // interest the instance entered for (see [Journey.SolutionInterest]). In

@@ -139,7 +139,12 @@ func (s *stepper) action(in *Instance, tr *Track, node *cnode, a *caction, idx i
 	case ActionSalesAlert:
 		s.alert(in, tr, node, a, idx)
 	case ActionChangeStage:
-		for _, g := range s.targetGroups(tr, a) {
+		gs := s.targetGroups(tr, a)
+		if len(gs) == 0 {
+			s.skip(in, tr, node, "", "", fmt.Sprintf("%s to %q: %s", a.Type, a.Stage, s.noGroup(a.recipInterest(tr))))
+			return
+		}
+		for _, g := range gs {
 			e := s.entry(in, tr, node, a.Type, "", idx)
 			e.Key = key(e.Key, g.ID)
 			e.Group, e.SolutionInterest, e.Stage = g.ID, g.SolutionInterest, a.Stage
@@ -149,7 +154,11 @@ func (s *stepper) action(in *Instance, tr *Track, node *cnode, a *caction, idx i
 		e := s.entry(in, tr, node, a.Type, "", idx)
 		e.Target, e.Attribute, e.Value = a.Target, a.Attribute, a.Value
 		if a.Target == "group" {
-			g := s.group(tr)
+			g, ok := s.trackGroup(tr)
+			if !ok {
+				s.skip(in, tr, node, "", "", fmt.Sprintf("%s group %s: %s", a.Type, a.Attribute, s.noGroup(tr.SolutionInterest)))
+				return
+			}
 			e.Group, e.SolutionInterest = g.ID, g.SolutionInterest
 		}
 		s.emit(in, tr, node, e, fmt.Sprintf("set %s attribute %s to %q", a.Target, a.Attribute, a.Value))
@@ -159,14 +168,21 @@ func (s *stepper) action(in *Instance, tr *Track, node *cnode, a *caction, idx i
 		s.emit(in, tr, node, e, fmt.Sprintf("%s %s", a.Type, a.List))
 	case ActionAdjustScore:
 		if a.Target != "person" {
-			g := s.group(tr)
+			g, ok := s.trackGroup(tr)
+			if !ok {
+				s.skip(in, tr, node, "", "", fmt.Sprintf("%s group: %s", a.Type, s.noGroup(tr.SolutionInterest)))
+				return
+			}
 			e := s.entry(in, tr, node, a.Type, "", idx)
 			e.Target, e.Group, e.SolutionInterest, e.Delta = "group", g.ID, g.SolutionInterest, a.Delta
 			s.emit(in, tr, node, e, fmt.Sprintf("adjust the score of %s by %g", cmpOr(g.SolutionInterest, "the group"), a.Delta))
 			return
 		}
 		if persons == nil {
-			persons = s.recipients(in, tr, node, a.recip)
+			if persons = s.recipients(in, tr, node, a.recip); len(persons) == 0 {
+				s.skip(in, tr, node, "", "", fmt.Sprintf("%s person: no recipient matched", a.Type))
+				return
+			}
 		}
 		for _, r := range persons {
 			e := s.entry(in, tr, node, a.Type, r.pv.Person.ID, idx)
@@ -175,7 +191,10 @@ func (s *stepper) action(in *Instance, tr *Track, node *cnode, a *caction, idx i
 		}
 	case ActionAssignRole:
 		if persons == nil {
-			persons = s.recipients(in, tr, node, a.recip)
+			if persons = s.recipients(in, tr, node, a.recip); len(persons) == 0 {
+				s.skip(in, tr, node, "", "", fmt.Sprintf("%s %q: no recipient matched", a.Type, a.Role))
+				return
+			}
 		}
 		for _, r := range persons {
 			e := s.entry(in, tr, node, a.Type, r.pv.Person.ID, idx)
@@ -185,11 +204,17 @@ func (s *stepper) action(in *Instance, tr *Track, node *cnode, a *caction, idx i
 	}
 }
 
-func (s *stepper) targetGroups(tr *Track, a *caction) []*GroupView {
-	interest := tr.SolutionInterest
+// recipInterest is the solution interest whose group a change_stage
+// moves: its recipients', else the track's ("" for any).
+func (a *caction) recipInterest(tr *Track) string {
 	if a.recip != nil && a.recip.interest != "" {
-		interest = a.recip.interest
+		return a.recip.interest
 	}
+	return tr.SolutionInterest
+}
+
+func (s *stepper) targetGroups(tr *Track, a *caction) []*GroupView {
+	interest := a.recipInterest(tr)
 	if interest != "" {
 		if g := s.view.group(interest); g != nil {
 			return []*GroupView{g}
@@ -208,7 +233,7 @@ func (s *stepper) alert(in *Instance, tr *Track, node *cnode, a *caction, idx in
 	// Without a recipient in the action nor an owner on the account, To
 	// is empty: the host routes the alert (by territory, a queue).
 	to := cmpOr(a.AlertTo, s.view.Account.Owner)
-	g := s.group(tr)
+	g, ok := s.trackGroup(tr)
 	al := &Alert{Group: g.ID, SolutionInterest: g.SolutionInterest, Stage: g.Stage, Score: g.Score,
 		Completeness: g.Completeness, MissingRoles: slices.Clone(g.MissingRoles), Reason: tr.Reason}
 	for _, m := range g.Members {
@@ -223,7 +248,21 @@ func (s *stepper) alert(in *Instance, tr *Track, node *cnode, a *caction, idx in
 	})
 	e.To, e.Template, e.Alert = to, a.Template, al
 	e.Group, e.SolutionInterest = g.ID, g.SolutionInterest
-	s.emit(in, tr, node, e, "sales alert to "+cmpOr(to, "the host's routing (the account has no owner)"))
+	reason := "sales alert to " + cmpOr(to, "the host's routing (the account has no owner)")
+	if !ok {
+		// The alert is about the account: there is no group to tell of.
+		reason += " (" + s.noGroup(tr.SolutionInterest) + ")"
+	}
+	s.emit(in, tr, node, e, reason)
+}
+
+// noGroup says that the account has no buying group (of interest, when
+// one is named).
+func (s *stepper) noGroup(interest string) string {
+	if interest == "" {
+		return "the account has no buying group"
+	}
+	return "the account has no buying group for " + interest
 }
 
 // message sends an email or SMS to one person, if consent and caps allow.

@@ -273,22 +273,30 @@ func (s *stepper) decision(in *Instance, tr *Track, kind DecisionKind, node Node
 	return d
 }
 
-// group returns the buying group a track addresses.
+// group returns the buying group a track addresses, or an empty group
+// (of the track's interest) when the account has none.
 func (s *stepper) group(tr *Track) *GroupView {
+	g, _ := s.trackGroup(tr)
+	return g
+}
+
+// trackGroup is group, and whether the account has the group: false for
+// the empty group that stands in.
+func (s *stepper) trackGroup(tr *Track) (*GroupView, bool) {
 	if tr != nil && tr.SolutionInterest != "" {
 		if g := s.view.group(tr.SolutionInterest); g != nil {
-			return g
+			return g, true
 		}
 		sc := s.scratch()
 		sc.empty = GroupView{SolutionInterest: tr.SolutionInterest}
-		return &sc.empty
+		return &sc.empty, false
 	}
 	if len(s.view.Groups) > 0 {
-		return &s.view.Groups[0]
+		return &s.view.Groups[0], true
 	}
 	sc := s.scratch()
 	sc.empty = GroupView{}
-	return &sc.empty
+	return &sc.empty, false
 }
 
 func (s *stepper) accountEnv(in *Instance, tr *Track, ev *Event) *AccountEnv {
