@@ -47,6 +47,17 @@ func (c *compiler) action(p, name string, a *Action, inSplit bool) *caction {
 			c.ps.Addf(p+".stage", "is required for a change_stage action")
 		}
 		ca.recip = recipients()
+		// It moves a buying group, whoever its members: roles and a
+		// condition would read as a condition never checked.
+		if r := a.Recipients; r != nil && !inSplit {
+			const only = "a change_stage action reads only the solutionInterest of its recipients (the buying group it moves), not which persons"
+			if len(r.Roles) > 0 {
+				c.ps.Addf(p+".recipients.roles", only)
+			}
+			if r.When != "" {
+				c.ps.Addf(p+".recipients.when", only)
+			}
+		}
 	case ActionSetAttribute:
 		if a.Target != "account" && a.Target != "group" {
 			c.ps.Addf(p+".target", "must be account or group, got %q", a.Target)

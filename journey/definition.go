@@ -212,7 +212,8 @@ var ActionTypes = []ActionType{ActionEmail, ActionSMS, ActionSalesAlert, ActionC
 //	email, sms         Template, Recipients
 //	sales_alert        Template, AlertTo (default: the account owner)
 //	change_stage       Stage (of the track's buying group, or of the group
-//	                   of Recipients.SolutionInterest)
+//	                   of Recipients.SolutionInterest; their Roles and
+//	                   When are not read)
 //	set_attribute      Target ("account" or "group"), Attribute, Value
 //	add_to_list,
 //	remove_from_list   List

@@ -249,6 +249,18 @@ func TestValidateProblems(t *testing.T) {
 			want: []string{`nodes["sales-ready"].action.recipients: an adjust_score action reads recipients only with target person (this one adjusts the group's score)`},
 		},
 		{
+			name: "recipients of a stage change beyond its interest",
+			edit: func(j *journey.Journey) {
+				j.Nodes[4].Action = &journey.Action{Type: journey.ActionChangeStage, Stage: "Sales Ready", Next: "alerted",
+					Recipients: &journey.Recipients{Roles: []string{"Champion"}, SolutionInterest: "Data Platform", When: "score > 50"}}
+			},
+			want: []string{
+				`nodes["sales-ready"].action.recipients.roles: a change_stage action reads only the solutionInterest of its recipients (the buying group it moves), not which persons`,
+				`nodes["sales-ready"].action.recipients.when: a change_stage action reads only the solutionInterest of its recipients (the buying group it moves), not which persons`,
+			},
+			reason: "the stage moves whoever the roles and condition would choose: they would read as a condition that is never checked",
+		},
+		{
 			name: "trigger settings that the type does not read",
 			edit: func(j *journey.Journey) {
 				j.Triggers = []journey.Trigger{

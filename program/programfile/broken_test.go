@@ -225,6 +225,7 @@ journeys:
 			`20:67: journeys[0].nodes[1].action.recipients.solutionInterest: a change_stage action needs the solution interest of the buying group it moves: ` +
 				`an account may have a group for each of dp, sec, and the journey is bound to none ` +
 				`(name the interest here, give every trigger the same solutionInterest, or run the action in a parallel branch)`,
+			`20:75: journeys[0].nodes[1].action.recipients.roles: a change_stage action reads only the solutionInterest of its recipients (the buying group it moves), not which persons`,
 			`23:17: journeys[0].nodes[2].action: a sales alert is about one buying group: ` +
 				`an account may have a group for each of dp, sec, and the journey is bound to none ` +
 				`(give every trigger the same solutionInterest, or run the action in a parallel branch)`,
