@@ -387,7 +387,10 @@ type RoleCount struct {
 // A PeopleSplit gives different persons different actions in one account
 // step and then merges back to Next: each member chosen by Among goes down
 // the first path it matches (by Recipients, or by its stable variant bucket
-// when the paths carry Percent), else down Else.
+// when the paths carry Percent), else down Else. When Among chooses nobody
+// (the account has no buying group yet, or no member holds its roles), the
+// split records a skip ("people split: no recipient matched") and merges
+// back.
 //
 // A person in several of the groups Among chooses from is taken once,
 // with the role and group of the first it is found in, and paths match it

@@ -521,6 +521,10 @@ func (s *stepper) retryDeferred(until time.Time, before bool) {
 // that path's actions for those persons; the track then merges back.
 func (s *stepper) peopleSplit(in *Instance, tr *Track, node *cnode) {
 	persons := s.recipients(in, tr, node, node.among)
+	if len(persons) == 0 {
+		s.skip(in, tr, node, "", "", "people split: no recipient matched")
+		return
+	}
 	byPath := make([][]recipient, len(node.ppaths)+1)
 	// tried holds, for each person on the else path, the paths that did
 	// not match them.

@@ -72,3 +72,39 @@ func TestGroupActionsWithoutTheGroup(t *testing.T) {
 		})
 	}
 }
+
+// A people split that finds nobody among the members it considers (the
+// account has no buying group yet, or none holds the roles) says so, as
+// an action that finds no recipient does, instead of passing without a
+// word.
+func TestPeopleSplitWithNobody(t *testing.T) {
+	t.Parallel()
+	j := linear("ps",
+		journey.Node{ID: "ps", Kind: journey.KindPeopleSplit, PeopleSplit: &journey.PeopleSplit{
+			Among: &journey.Recipients{Roles: []string{"Champion"}},
+			Paths: []journey.PeoplePath{{Name: "all", Match: &journey.Recipients{When: "score >= 0"},
+				Actions: []journey.Action{{Type: journey.ActionEmail, Template: "hello"}}}},
+			Next: "end"}},
+		end("end", ""))
+	cat := newCatalog(t, journey.Config{}, j)
+	for _, tc := range []struct {
+		name string
+		edit func(v *journey.AccountView)
+	}{
+		{"no group", func(v *journey.AccountView) { v.Groups = nil }},
+		{"no member of the roles", func(*journey.AccountView) {}}, // acme's group has no Champion
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			view := acmeView()
+			tc.edit(view)
+			var st journey.State
+			res := cat.Step(&st, journey.Input{View: view, Now: day0, Events: manual("ps", day0)})
+			require.Empty(t, res.Outbox)
+			want := []told{{journey.DecisionSkip, "ps", 1, "ps", "", "people split: no recipient matched"}}
+			if diff := cmp.Diff(want, tell(res.Trace, journey.DecisionSkip, journey.DecisionPath)); diff != "" {
+				t.Errorf("decisions (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
