@@ -105,7 +105,9 @@ type Erasure struct {
 //     person (a new link, a record merged in) is erased too; calls that
 //     start later are not held up.
 //
-// The person may be named by any of their IDs. A failure part way leaves
+// The person may be named by any of their IDs; a blank ID is refused,
+// changing nothing, with an error matching b2b.ErrInvalid, and an ID no
+// one has with one matching [ErrUnknownPerson]. A failure part way leaves
 // identity and the person's own events in place, so calling ErasePerson
 // again finishes the job; should it fail after identity forgot the person
 // (only when it had to erase again what a concurrent pass wrote), call it
@@ -121,7 +123,9 @@ type Erasure struct {
 func (e *Engine) ErasePerson(ctx context.Context, id b2b.PersonID) (Erasure, error) {
 	er := Erasure{Person: id}
 	if id == "" {
-		return er, errors.New("erase: a person ID is required")
+		var ps b2b.Problems
+		ps.Addf("person", "is required")
+		return er, ps.Err("erase")
 	}
 	target := &erasure{}
 	target.addPerson(id)

@@ -164,10 +164,14 @@ func TestErasedPersonGetsNothing(t *testing.T) {
 func TestErasePersonErrors(t *testing.T) {
 	t.Parallel()
 	b := setup(t, pipelineProgram())
+	setupAcme(t, b)
 	_, err := b.eng.ErasePerson(b.ctx, "")
-	require.ErrorContains(t, err, "a person ID is required")
+	require.ErrorIs(t, err, b2b.ErrInvalid, "a blank ID is invalid input, as Enter's and ExternalResult's are")
+	require.EqualError(t, err, "erase: person: is required")
+	require.Zero(t, b.eng.Counters().Erased)
 	_, err = b.eng.ErasePerson(b.ctx, "nobody")
 	require.ErrorIs(t, err, engine.ErrUnknownPerson)
+	require.NotErrorIs(t, err, b2b.ErrInvalid)
 }
 
 func TestRedact(t *testing.T) {
