@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"time"
+
 	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/identity"
 )
@@ -40,3 +42,6 @@ func LookupAccount(e *Engine, id identity.Identifier) (b2b.AccountID, bool) {
 func OpportunityHolder(e *Engine, id b2b.OpportunityID) b2b.AccountID {
 	return e.opportunityHolder(id)
 }
+
+// Now is the time of the engine's clock.
+func Now(e *Engine) time.Time { return e.cfg.Clock.Now() }

@@ -130,7 +130,7 @@ func requireSameIdentity(t *testing.T, want, got *engine.Engine) {
 				continue
 			}
 			for _, l := range gp.Links {
-				v, err := want.Account(context.Background(), l.Account, time.Time{})
+				v, err := want.Account(context.Background(), l.Account, engine.Now(want))
 				require.NoError(t, err)
 				if slices.ContainsFunc(v.Persons, func(pv engine.PersonView) bool {
 					d, ok := pv.Person.Consent[ch]

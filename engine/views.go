@@ -102,8 +102,21 @@ type JourneyPosition struct {
 }
 
 // Account returns the account's view as of now (scores decayed to now).
-// It reads the stored state and changes nothing.
+// It reads the stored state and changes nothing. A view of no account or
+// as of no time (a zero time.Time) is refused with every problem at once
+// (a *b2b.ValidationError, matching b2b.ErrInvalid); one of an account
+// never upserted with [ErrUnknownAccount].
 func (e *Engine) Account(ctx context.Context, id b2b.AccountID, now time.Time) (AccountView, error) {
+	var bad b2b.Problems
+	if id == "" {
+		bad.Addf("account", "is required")
+	}
+	if now.IsZero() {
+		bad.Addf("now", "is required")
+	}
+	if err := bad.Err("account view"); err != nil {
+		return AccountView{}, err
+	}
 	rec, err := e.cfg.Store.LoadAccount(ctx, e.cfg.Tenant, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return AccountView{}, fmt.Errorf("account %q: %w", id, ErrUnknownAccount)
