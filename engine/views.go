@@ -102,7 +102,16 @@ type JourneyPosition struct {
 }
 
 // Account returns the account's view as of now (scores decayed to now).
-// It reads the stored state and changes nothing. A view of no account or
+// It reads the stored state and changes nothing.
+//
+// The view's persons, groups, readiness and journeys are as the account's
+// last pass left them, whatever now is; its scores and velocities are as
+// of now, which may be before that pass (a score then, before an activity
+// the state holds, counts none of it). The states tell a scored person's
+// score back to the scoring horizon (scoring.Config.Horizon before their
+// latest activity, at the start of that UTC day): a view as of an earlier
+// time is refused with an error matching scoring.ErrBeyondHorizon. A
+// view of no account or
 // as of no time (a zero time.Time) is refused with every problem at once
 // (a *b2b.ValidationError, matching b2b.ErrInvalid); one of an account
 // never upserted with [ErrUnknownAccount].
@@ -134,6 +143,9 @@ func (e *Engine) Account(ctx context.Context, id b2b.AccountID, now time.Time) (
 	st.Groups, st.Persons = *copyGroups(&st.Groups), *copyPersons(&st.Persons)
 	p := e.prog.Load()
 	ps := &pass{e: e, p: p, st: st, now: now, id: id}
+	if err := ps.scoresKnown(); err != nil {
+		return AccountView{}, fmt.Errorf("account view %q: %s is before the scores the state keeps: %w", id, now.Format(time.RFC3339), err)
+	}
 	v := AccountView{Account: st.Account, MergedInto: st.MergedInto, Absorbed: slices.Clone(st.Absorbed), Version: rec.Version, At: now, Audiences: st.Audiences.Names(), Lists: st.Lists}
 	for _, pe := range st.Persons {
 		pv := PersonView{Person: pe.Person, Link: pe.Link, Classified: pe.Classified, Score: ps.personScore(pe.Person.ID),
@@ -190,6 +202,31 @@ func (e *Engine) Account(ctx context.Context, id b2b.AccountID, now time.Time) (
 	}
 	v.Decisions, err = e.latestEvents(ctx, id, viewDecisions)
 	return v, err
+}
+
+// scoresKnown returns why the pass's state cannot tell, at the pass's
+// time, the score of one of its persons under a model a view shows (a
+// *scoring.HorizonError): the time is before the horizon floor of their
+// score's state, whose older credits are folded into one value.
+func (ps *pass) scoresKnown() error {
+	scorers := []*scoring.Scorer{ps.p.GroupScorer}
+	for i := range ps.st.Groups {
+		if s := ps.p.ScorerFor(ps.st.Groups[i].Interest); !slices.Contains(scorers, s) {
+			scorers = append(scorers, s)
+		}
+	}
+	for _, s := range scorers {
+		l := ps.st.Scores[s.Name()]
+		if l == nil {
+			continue
+		}
+		for i := range ps.st.Persons {
+			if _, err := s.Score(l, ps.st.Persons[i].Person.ID, ps.now); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // viewDecisions is how many of an account's latest events its view shows.
