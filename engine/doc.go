@@ -420,6 +420,15 @@
 // engine too: engines in several processes on one store could exceed a
 // cap by messages decided at the same moment on two accounts.
 //
+// A call that fails part way (its context ends while its accounts' passes
+// run, the store fails, a commit loses more version races than
+// Config.MaxRetries) has resolved all of its records in identity: the
+// accounts whose pass did not commit take their part when a later call
+// reaches them, but an account a record took a person out of (a contact
+// moved to another company) may keep listing the person until a later
+// call changes its persons, even when the same call is made again. A
+// call whose context is done before it starts changes nothing.
+//
 // An account knows a person's other accounts as identity had them when it
 // last read its persons: a link made by one call while another call's
 // pass runs counts from the accounts' next passes, and a consent

@@ -127,6 +127,9 @@ func (e *Engine) ErasePerson(ctx context.Context, id b2b.PersonID) (Erasure, err
 		ps.Addf("person", "is required")
 		return er, ps.Err("erase")
 	}
+	if err := ctx.Err(); err != nil {
+		return er, err // before anything, the suppression list included
+	}
 	target := &erasure{}
 	target.addPerson(id)
 	e.idMu.Lock()

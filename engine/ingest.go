@@ -221,7 +221,16 @@ const (
 // the pass at the clock's time. (Refreshes alone are not caught up: that
 // pass refreshes the account.) The report counts the steps and messages
 // of every pass.
+//
+// A call whose context is done before it starts (a request whose client
+// went away, a deadline passed) returns the context's error and changes
+// nothing, identity resolution included: made again, it decides as it
+// would have. One that fails part way (see Limits in the package
+// documentation) reports what it did up to there.
 func (e *Engine) Apply(ctx context.Context, b Batch) (Report, error) {
+	if err := ctx.Err(); err != nil {
+		return Report{}, err
+	}
 	now := e.cfg.Clock.Now()
 	var rep Report
 	works := map[b2b.AccountID]*work{}
