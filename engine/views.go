@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/quorumhq/quorum/b2b"
@@ -278,8 +279,25 @@ func positionOf(in journey.Instance) JourneyPosition {
 // Accounts lists the accounts whose index has key = value, such as
 // ("stage/data-platform", "Sales Ready") or ("readiness/data-platform",
 // "fast-track to sales") or ("audience/stalled", "in") or, for a list
-// journeys add accounts to, ("list/webinar-invitees", "in").
+// journeys add accounts to, ("list/webinar-invitees", "in"). A key of
+// another kind (a missing or misspelt prefix, no name after it) or a
+// blank value, which no account is indexed by, is refused with every
+// problem at once (a *b2b.ValidationError, matching b2b.ErrInvalid); a
+// name the program does not have is not checked (the states of groups of
+// an interest the program dropped keep their index).
 func (e *Engine) Accounts(ctx context.Context, key, value string) ([]b2b.AccountID, error) {
+	var bad b2b.Problems
+	if key == "" {
+		bad.Addf("key", "is required")
+	} else if kind, name, ok := strings.Cut(key, "/"); !ok || name == "" || !slices.Contains(indexKinds, kind) {
+		bad.Addf("key", "%q is not a key accounts are indexed by (stage/<interest>, readiness/<interest>, audience/<audience>, list/<list>)", key)
+	}
+	if value == "" {
+		bad.Addf("value", "is required")
+	}
+	if err := bad.Err("accounts"); err != nil {
+		return nil, err
+	}
 	var out []b2b.AccountID
 	var after b2b.AccountID
 	for {
@@ -294,6 +312,10 @@ func (e *Engine) Accounts(ctx context.Context, key, value string) ([]b2b.Account
 		after = page[len(page)-1]
 	}
 }
+
+// indexKinds are the kinds of the keys an account is indexed by (see
+// pass.index), which precede a "/" and a name.
+var indexKinds = []string{"stage", "readiness", "audience", "list"}
 
 // Events returns the event log of one account ("" for all the tenant's
 // accounts): up to limit events (limit <= 0: 1,000) whose Seq is after
