@@ -189,8 +189,9 @@
 // [Engine.Account] is what a CRM panel shows: groups with members, roles
 // and how each was assigned, scores with breakdowns, completeness, missing
 // roles, stage history, readiness with reasons, journey positions and the
-// latest decisions. [Engine.Accounts] lists accounts by stage, readiness
-// tier or audience; [Engine.Events] reads the event log; [Engine.Counters]
+// latest decisions, as of a time (see [Engine.Account] for one before
+// the account's last pass). [Engine.Accounts] lists accounts by stage,
+// readiness tier, audience or a journey's list; [Engine.Events] reads the event log; [Engine.Counters]
 // are counters for metrics (activities ingested, inputs rejected by reason,
 // commits, conflicts, journey steps, messages queued by channel and
 // skipped, delivery results by status, alerts, persons erased, bounds
@@ -255,6 +256,7 @@
 //	journey.external_requested      a journey's external action, for the host (journey.OutboxEntry)
 //	journey.unknown_action          a journey action of a type the engine does not perform (none of
 //	                                package journey's types; a type added to it later): the entry
+//	                                (journey.OutboxEntry)
 //	account.attribute_set           a journey set an attribute: {attribute, from, to, by}
 //	account.list_added, .list_removed  a journey added the account to a list or removed it: {list, by}
 //	scoring.adjusted                a journey's adjust_score: {target, delta, by}
@@ -347,7 +349,11 @@
 // graph, the account each opportunity was last upserted on (from which
 // an upsert on another account moves it, opportunity.moved) and the
 // suppression list. Everything else (the accounts' states, the event log,
-// the outbox) lives in the store. An engine started on a store that
+// the outbox) lives in the store, but for the versions of the journeys,
+// which the programs installed give them: an engine started again is
+// given the programs installed before its own (Config.History), so that
+// running journey instances go on with the version they entered (see
+// [Engine.Install]). An engine started on a store that
 // another engine wrote, as a process restarted with a durable store is,
 // calls [Engine.Recover] before it serves: it rebuilds the three from the
 // account states, which keep for this the source records behind each

@@ -265,7 +265,6 @@ func New(cfg Config) (*Engine, error) {
 	return e, nil
 }
 
-// Install makes p the program for every decision from now on. Journeys
 // retention is how long accounts keep their activities under program p:
 // a figure of the program, computed once for the installed one (passes
 // ask for it twice each).

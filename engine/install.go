@@ -13,6 +13,7 @@ import (
 	"github.com/quorumhq/quorum/scoring"
 )
 
+// Install makes p the program for every decision from now on. Journeys
 // carry their versions over: a journey whose definition changed becomes the
 // next version of the one installed before, which new entries get, while
 // running instances keep the version they started with; an unchanged
