@@ -49,8 +49,16 @@ import (
 // dispatcher sends them when it next runs, so a late Advance may leave a
 // backlog that goes out at once. Frequency caps count messages at their
 // decision times, as if each had gone out when decided.
+//
+// An Advance to no time (a zero time.Time) is refused with an error
+// matching b2b.ErrInvalid.
 func (e *Engine) Advance(ctx context.Context, now time.Time) (Report, error) {
 	var rep Report
+	if now.IsZero() {
+		var bad b2b.Problems
+		bad.Addf("now", "is required")
+		return rep, bad.Err("advance")
+	}
 	// Each account's passes run to its first due time after now, or to a
 	// bound: an account is taken once per Advance.
 	done := map[b2b.AccountID]bool{}

@@ -662,3 +662,19 @@ func TestErasureCatchesUpFirst(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, []time.Time{day(5)}, eventTimes(t, b, "acme", "journey.path"), "the split at the end of the wait, not at the erasure")
 }
+
+// TestAdvanceRefusesNoTime: an Advance to no time (a zero time.Time) is
+// a host's mistake, not a time before every due account: it is refused as
+// invalid input, not answered with a report of nothing due.
+func TestAdvanceRefusesNoTime(t *testing.T) {
+	t.Parallel()
+	b := setup(t, pipelineProgram())
+	setupAcme(t, b)
+	rep, err := b.eng.Advance(b.ctx, time.Time{})
+	require.ErrorIs(t, err, b2b.ErrInvalid)
+	require.EqualError(t, err, "advance: now: is required")
+	require.Zero(t, rep.Accounts)
+	rep, err = b.eng.Advance(b.ctx, day(6))
+	require.NoError(t, err)
+	require.Positive(t, rep.Steps, "the intro's wait ended on day 5")
+}
