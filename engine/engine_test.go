@@ -54,7 +54,9 @@ func TestConfigValidation(t *testing.T) {
 		require.ErrorContains(t, err, want)
 	}
 	b := setup(t, dataPlatform())
-	require.ErrorContains(t, b.eng.Install(nil), "install: a program is required")
+	err = b.eng.Install(nil)
+	require.ErrorIs(t, err, b2b.ErrInvalid)
+	require.EqualError(t, err, "install: program: is required")
 }
 
 // worldInputs turns a simulated world into batches: its records first,

@@ -642,8 +642,9 @@ func TestSuppressAtTheClaim(t *testing.T) {
 	require.Equal(t, 1, countEvents(t, b, "acme", "message.suppressed"))
 
 	err := b.eng.Suppress(governance.SuppressionHash("a@b.co"), "victor@acme.com", "abc")
-	require.ErrorContains(t, err, `not a suppression hash`)
-	require.ErrorContains(t, err, `"victor@acme.com", "abc"`)
+	require.ErrorIs(t, err, b2b.ErrInvalid)
+	require.ErrorContains(t, err, `hashes[1]: "victor@acme.com" is not a suppression hash (governance.SuppressionHash: 64 hexadecimal digits)`)
+	require.ErrorContains(t, err, `hashes[2]: "abc" is not a suppression hash`)
 }
 
 func TestSuppressionHashes(t *testing.T) {

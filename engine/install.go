@@ -2,11 +2,11 @@ package engine
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
 
+	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/buyinggroup"
 	"github.com/quorumhq/quorum/journey"
 	"github.com/quorumhq/quorum/program"
@@ -42,9 +42,13 @@ import (
 // template the new program no longer has fails at its claim, with the
 // reason in the event log, so rename a template only once its queued
 // messages have gone out.
+//
+// Install of no program is refused with an error matching b2b.ErrInvalid.
 func (e *Engine) Install(p *program.Program) error {
 	if p == nil {
-		return errors.New("install: a program is required")
+		var bad b2b.Problems
+		bad.Addf("program", "is required")
+		return bad.Err("install")
 	}
 	if e.cfg.UnsubscribeURL == nil {
 		if err := needsUnsubscribeURL(p); err != nil {

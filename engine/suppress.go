@@ -39,16 +39,17 @@ type suppressions struct {
 // Suppress when it starts an engine again, so that a record imported
 // again from a source that has not erased the person is not contacted. A
 // string that is not such a hash (64 hexadecimal digits) is refused, with
-// nothing added.
+// nothing added: the error (a *b2b.ValidationError, matching
+// b2b.ErrInvalid) names each one by its position.
 func (e *Engine) Suppress(hashes ...string) error {
-	var bad []string
-	for _, h := range hashes {
+	var bad b2b.Problems
+	for i, h := range hashes {
 		if b, err := hex.DecodeString(h); err != nil || len(b) != 32 {
-			bad = append(bad, fmt.Sprintf("%q", h))
+			bad.Addf(fmt.Sprintf("hashes[%d]", i), "%q is not a suppression hash (governance.SuppressionHash: 64 hexadecimal digits)", h)
 		}
 	}
-	if len(bad) > 0 {
-		return fmt.Errorf("suppress: not a suppression hash (governance.SuppressionHash: 64 hexadecimal digits): %s", strings.Join(bad, ", "))
+	if err := bad.Err("suppress"); err != nil {
+		return err
 	}
 	s := &e.suppression
 	s.mu.Lock()
