@@ -201,7 +201,8 @@ type Entry struct {
 // keys ({"ProviderID":...}) reads the same.
 type Receipt struct {
 	// ProviderID is the provider's message ID (an SMTP Message-ID, an SMS
-	// provider's message SID, an alert ID).
+	// provider's message SID, an alert ID); empty when the provider
+	// accepted the message without one the sender could read.
 	ProviderID string `json:"providerId"`
 	// Duplicate is true when the sender recognised the idempotency key and
 	// did not send again.

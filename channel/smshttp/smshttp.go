@@ -16,6 +16,14 @@
 // Field names (three of their own), the ID field and the header name are
 // configurable. Bytes of the text that are not UTF-8 are sent as U+FFFD.
 //
+// A 2xx answer means the provider accepted the message. One that gives no
+// ID the sender can read (no ID field, an answer that is not a JSON
+// object, a body cut short) is a delivery all the same, its receipt's
+// ProviderID empty, and Config.Logger gets a warning saying why (with the
+// answer's field names, by which to set IDField): retried, the text would
+// go out again at each attempt from a provider that does not honour the
+// idempotency key.
+//
 // Failures are classified for the dispatcher: a 4xx answer is permanent (a
 // bad number, a blocked recipient: retrying cannot help) except 408, 409 and
 // 429, which are temporary like 5xx answers, timeouts and network errors,
@@ -41,8 +49,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -79,6 +90,9 @@ type Config struct {
 	Timeout time.Duration
 	// Clock stamps receipts. Default clock.System.
 	Clock clock.Clock
+	// Logger receives a warning for each message the provider accepted
+	// without a message ID the sender could read. Default: discard.
+	Logger *slog.Logger
 }
 
 // Validate reports every problem with the configuration.
@@ -172,6 +186,9 @@ func New(cfg Config) (*Sender, error) {
 	if cfg.Clock == nil {
 		cfg.Clock = clock.System{}
 	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
 	return &Sender{cfg: cfg}, nil
 }
 
@@ -212,18 +229,26 @@ func (s *Sender) SendSMS(ctx context.Context, msg *channel.Message) (channel.Rec
 			"a client follows that with a GET, which sends no message (set the URL to the new address)", msg.Key, moved.Status, movedTo(moved))}
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-	if err != nil {
-		return channel.Receipt{}, &channel.SendError{Code: resp.StatusCode, Err: fmt.Errorf("sms %q: reading the answer: %w", msg.Key, err)}
-	}
 	now := s.cfg.Clock.Now()
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
-		id, err := s.messageID(body)
+		// Accepted: the provider sends the text whether or not its answer
+		// gives an ID the sender can read. Retried, the text would go out
+		// once more for each attempt wherever the provider does not
+		// honour the key.
+		id := ""
 		if err != nil {
-			// Accepted, but we cannot tell what: retry under the same key,
-			// which a provider that honours keys answers without resending.
-			return channel.Receipt{}, &channel.SendError{Code: resp.StatusCode, Err: fmt.Errorf("sms %q: %w", msg.Key, err)}
+			err = fmt.Errorf("reading the answer: %w", err)
+		} else {
+			id, err = s.messageID(body)
+		}
+		if err != nil {
+			s.cfg.Logger.WarnContext(ctx, "sms accepted without a message ID: counted as sent",
+				"key", msg.Key, "status", resp.Status, "why", err.Error())
 		}
 		return channel.Receipt{ProviderID: id, At: now}, nil
+	}
+	if err != nil {
+		return channel.Receipt{}, &channel.SendError{Code: resp.StatusCode, Err: fmt.Errorf("sms %q: reading the answer: %w", msg.Key, err)}
 	}
 	return channel.Receipt{}, &channel.SendError{
 		Permanent:  resp.StatusCode >= 400 && resp.StatusCode < 500 && !temporary4xx(resp.StatusCode),
@@ -308,7 +333,13 @@ func (s *Sender) messageID(body []byte) (string, error) {
 			return v.String(), nil
 		}
 	}
-	return "", errors.New("the answer has no message ID (field " + strconv.Quote(s.cfg.IDField) + ")")
+	// The answer's fields, not their values (the recipient's number, a
+	// text): enough to set IDField by.
+	has := "no field"
+	if len(obj) > 0 {
+		has = strings.Join(slices.Sorted(maps.Keys(obj)), ", ")
+	}
+	return "", fmt.Errorf("the answer has no message ID (field %s; it has %s)", strconv.Quote(s.cfg.IDField), has)
 }
 
 // providerMessage extracts a human message from an error answer: the

@@ -1,8 +1,10 @@
 package smshttp_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -168,7 +170,6 @@ func TestSMSErrorsAreClassified(t *testing.T) {
 		{name: "429 with an HTTP date", answer: status(429, ``, "Retry-After", t0.Add(time.Hour).Format(http.TimeFormat)), code: 429, retryAfter: time.Hour},
 		{name: "500", answer: status(500, `{"error": "internal"}`), code: 500},
 		{name: "503", answer: status(503, ``), code: 503},
-		{name: "201 without an ID", answer: status(201, `{"status": "queued"}`), code: 201},
 		{name: "timeout", answer: hang, code: 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -469,4 +470,71 @@ func TestSMSRedirectKeepsSecretsOfTheURL(t *testing.T) {
 	require.NotContains(t, err.Error(), "s3cret")
 	require.Contains(t, err.Error(), "moving the endpoint to http://127.0.0.1")
 	require.Contains(t, err.Error(), "/new/Messages.json?api_key=xxxxx")
+}
+
+// TestSMSAcceptedWithoutAnID: a 2xx answer says the provider accepted
+// the message, with an ID or not: one without an ID the sender can read
+// (none, an empty one, an answer that is not JSON, or cut short) is a
+// delivery without a provider ID, logged as such, where it was retried,
+// and a provider that does not honour the idempotency key sent the text
+// once for each attempt.
+func TestSMSAcceptedWithoutAnID(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name   string
+		answer func(http.ResponseWriter, *http.Request) bool
+		why    string
+	}{
+		{"no ID field", status(201, `{"status": "queued", "to": "+4915112345678"}`), `the answer has no message ID (field "sid"; it has status, to)`},
+		{"an empty ID", status(200, `{"sid": ""}`), `the answer has no message ID (field "sid"; it has sid)`},
+		{"not JSON", status(202, `Accepted`), `the answer is not a JSON object: invalid character 'A' looking for beginning of value`},
+		{"no content", status(204, ``), `the answer is not a JSON object: EOF`},
+		{"cut short", func(w http.ResponseWriter, _ *http.Request) bool {
+			w.Header().Set("Content-Length", "100")
+			w.WriteHeader(http.StatusCreated)
+			fmt.Fprint(w, `{"sid": "SM`)
+			return true
+		}, `reading the answer: unexpected EOF`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			b := setup(t, tc.answer)
+			var logs bytes.Buffer
+			s, err := smshttp.New(smshttp.Config{URL: b.srv.URL + "/Messages.json", From: "+15550100", Timeout: time.Second, Clock: b.clk,
+				Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
+					if a.Key == slog.TimeKey {
+						return slog.Attr{}
+					}
+					return a
+				}}))})
+			require.NoError(t, err)
+			ob := channel.NewMemoryOutbox()
+			d, err := channel.NewDispatcher(channel.DispatcherConfig{Outbox: ob, SMS: s, Clock: b.clk})
+			require.NoError(t, err)
+			es, err := ob.Enqueue(context.Background(), t0, *sms("reminder:p-1"))
+			require.NoError(t, err)
+			for range 3 {
+				_, err := d.Dispatch(context.Background())
+				require.NoError(t, err)
+				b.clk.Advance(time.Hour)
+			}
+			e, err := ob.Get(es[0].ID)
+			require.NoError(t, err)
+			require.Equal(t, channel.StatusDelivered, e.Status, e.LastError)
+			if d := cmp.Diff(channel.Receipt{At: t0}, e.Receipt); d != "" {
+				t.Fatalf("receipt (-want +got):\n%s", d)
+			}
+			require.Len(t, b.prov.requests(), 1, "sent once")
+			require.Equal(t, fmt.Sprintf("level=WARN msg=\"sms accepted without a message ID: counted as sent\" key=reminder:p-1 status=%q why=%q\n",
+				statusOf(t, tc.answer), tc.why), logs.String())
+		})
+	}
+}
+
+// statusOf is the status line an answer writes.
+func statusOf(t *testing.T, answer func(http.ResponseWriter, *http.Request) bool) string {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	answer(rec, httptest.NewRequest(http.MethodPost, "/", nil))
+	return fmt.Sprintf("%d %s", rec.Code, http.StatusText(rec.Code))
 }
