@@ -64,21 +64,32 @@
 // context's deadline: a dispatcher's lease), so that a dispatch cancelled
 // then (a shutdown) records the server's answer. A send that gets no reply
 // then (the deadline passed) has an unknown outcome: the server may have
-// delivered the message, and SMTP has no way to ask. A connection the
-// server closes without a reply is not that: a server that takes a
-// message replies 250 first, and the connection may have dropped before
-// the final "." reached it, so RFC 5321 3.8 has clients take it as a 451,
-// temporary. channel has no outcome for "perhaps sent", and a temporary
-// failure would have the message sent again, so it is a permanent failure
-// that says so and names the Message-ID to look for in the server's logs
-// ("end of DATA: no reply after the end of the message (...): the server
-// may have accepted it (Message-ID <...>), and it is not sent again, lest
-// it arrive twice"): at most once rather than twice, as the dispatcher
-// treats a sender that panics. A failure before the final "." (a
-// cancelled context, a dropped connection) is temporary: a server that
-// did not get the end of the message does not deliver it. Once the
-// server has accepted the message, a cancellation cuts the QUIT that
-// follows, whose answer changes nothing.
+// delivered the message, and SMTP has no way to ask. channel has no
+// outcome for "perhaps sent", and a temporary failure would have the
+// message sent again, so it is a permanent failure that says so and names
+// the Message-ID to look for in the server's logs ("end of DATA: no reply
+// after the end of the message (...): the server may have accepted it
+// (Message-ID <...>), and it is not sent again, lest it arrive twice"):
+// at most once rather than twice, as the dispatcher treats a sender that
+// panics.
+//
+// A connection the server closes without a reply is not that: it may
+// have dropped before the final "." reached the server, which then has
+// no message, so RFC 5321 3.8 has clients take it as a 451, temporary,
+// and the message is sent again. A server that took the message and
+// closed before replying (a crash after queueing it) gets it twice,
+// though, and the client cannot tell the two apart: the error, which the
+// entry keeps as its last error once delivered too, says so, with the
+// Message-ID by which to find a second copy ("end of DATA: the
+// connection closed without a reply (EOF), taken as 451, temporary (RFC
+// 5321 3.8): if the server took the message before it closed, it is
+// delivered twice (Message-ID <...>)").
+//
+// A failure before the final "." (a cancelled context, a dropped
+// connection) is temporary: a server that did not get the end of the
+// message does not deliver it. Once the server has accepted the message,
+// a cancellation cuts the QUIT that follows, whose answer changes
+// nothing.
 package smtp
 
 import (
@@ -265,6 +276,13 @@ func (s *Sender) send(ctx context.Context, msg *channel.Message) (channel.Receip
 			return channel.Receipt{}, &channel.SendError{Permanent: true,
 				Err: fmt.Errorf("%w: the server may have accepted it (Message-ID %s), and it is not sent again, lest it arrive twice", u.err, id)}
 		}
+		var p perhapsTaken
+		if errors.As(err, &p) {
+			// Retried, but the entry's error says that the message may
+			// arrive twice, and by which Message-ID to tell.
+			return channel.Receipt{}, &channel.SendError{
+				Err: fmt.Errorf("%w: if the server took the message before it closed, it is delivered twice (Message-ID %s)", p.err, id)}
+		}
 		return channel.Receipt{}, classify(err)
 	}
 	return channel.Receipt{ProviderID: id, At: now}, nil
@@ -369,12 +387,13 @@ func (s *Sender) deliver(ctx context.Context, from, to string, raw []byte) error
 			// or have accepted it.
 			return unknownOutcome{fmt.Errorf("end of DATA: no reply after the end of the message (%w)", err)}
 		}
-		// The server closed the connection without a reply: a server
-		// that takes a message replies 250 first, and the connection may
-		// have dropped before it had the final "." (writes succeed into
-		// the socket's buffer). RFC 5321 3.8 has clients take this as a
-		// 451: temporary.
-		return fmt.Errorf("end of DATA: the connection closed without a reply (%w), taken as 451, temporary (RFC 5321 3.8)", err)
+		// The server closed the connection without a reply. It may have
+		// dropped before the server had the final "." (writes succeed
+		// into the socket's buffer), and RFC 5321 3.8 has clients take
+		// this as a 451: temporary. A server that took the message and
+		// closed before its reply (a crash) has it, though, and gets it
+		// again: send says so.
+		return perhapsTaken{fmt.Errorf("end of DATA: the connection closed without a reply (%w), taken as 451, temporary (RFC 5321 3.8)", err)}
 	}
 	// The server has accepted the message (250 after DATA): a QUIT that
 	// fails (a dropped connection) changes nothing, and reporting it would
@@ -426,6 +445,14 @@ type unknownOutcome struct{ err error }
 
 func (e unknownOutcome) Error() string { return e.err.Error() }
 func (e unknownOutcome) Unwrap() error { return e.err }
+
+// perhapsTaken is a connection the server closed without a reply once it
+// may have had the whole message: retried, as RFC 5321 3.8 has it,
+// although the server may have taken the message.
+type perhapsTaken struct{ err error }
+
+func (e perhapsTaken) Error() string { return e.err.Error() }
+func (e perhapsTaken) Unwrap() error { return e.err }
 
 // classify turns an SMTP or network error into a *channel.SendError: 5xx
 // replies to MAIL FROM, RCPT TO and DATA are permanent, everything else

@@ -514,6 +514,7 @@ const (
 	dropAtQuit  = iota // closes the connection at QUIT, without answering
 	stallAtQuit        // does not answer QUIT, keeping the connection for 5 s
 	dropInData         // closes the connection after the first line of the message
+	dropAtEnd          // takes the whole message, then closes the connection without a reply
 )
 
 // TestSMTPCancelledThenQuitStalls: a send cancelled once the server has
@@ -551,6 +552,32 @@ func TestSMTPConnectionClosedInData(t *testing.T) {
 	require.False(t, channel.IsPermanent(err), "%v", err)
 	require.Zero(t, accepted.Load())
 	require.NotContains(t, err.Error(), "may have accepted")
+}
+
+// TestSMTPConnectionClosedAtTheEndOfTheMessage: a server that closes the
+// connection without a reply once it has the whole message may have
+// taken it (here it did) or not (TestSMTPConnectionClosedInData: the
+// client cannot tell the two apart). It is retried, as RFC 5321 3.8 has
+// it, but the entry's error says that the retry may deliver the message
+// a second time, and with which Message-ID, where it read as a plain
+// temporary failure.
+func TestSMTPConnectionClosedAtTheEndOfTheMessage(t *testing.T) {
+	t.Parallel()
+	s, accepted := sessionSender(t, dropAtEnd, 4*time.Second)
+	ob := channel.NewMemoryOutbox()
+	es, err := ob.Enqueue(context.Background(), t0, *marketingEmail())
+	require.NoError(t, err)
+	d, err := channel.NewDispatcher(channel.DispatcherConfig{Outbox: ob, Email: s, Clock: clock.NewManual(t0)})
+	require.NoError(t, err)
+	rep, err := d.Dispatch(context.Background())
+	require.NoError(t, err)
+	require.Equal(t, 1, rep.Retried, rep.Outcomes)
+	require.Equal(t, int32(1), accepted.Load())
+	got, err := ob.Get(es[0].ID)
+	require.NoError(t, err)
+	require.Regexp(t, `^temporary failure: end of DATA: the connection closed without a reply \(.+\), taken as 451, temporary \(RFC 5321 3\.8\): `+
+		`if the server took the message before it closed, it is delivered twice \(Message-ID `+regexp.QuoteMeta(smtp.MessageID("journey:intro:p-1", "vendor.example"))+`\)$`,
+		got.LastError)
 }
 
 // queuedDispatcher queues the marketing e-mail in a memory outbox and
@@ -624,6 +651,9 @@ func quitDroppingSession(c net.Conn, accepted *atomic.Int32, end int) {
 				}
 			}
 			accepted.Add(1)
+			if end == dropAtEnd {
+				return
+			}
 			reply("250 OK queued")
 		case cmd == "QUIT":
 			if end == stallAtQuit {
