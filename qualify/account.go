@@ -22,7 +22,8 @@ type AccountInput struct {
 	Groups []buyinggroup.Group
 	// Opportunities are the account's CRM opportunities; the contact roles
 	// of each one fill the roles of the groups whose interest it matches
-	// (buyinggroup.Interest.MatchesOpportunity). Each ID appears once.
+	// (buyinggroup.Interest.MatchesOpportunity). Each ID appears once,
+	// and each is the account's (its Account is Account.ID).
 	Opportunities []b2b.Opportunity
 	// Audiences are the audiences the account is in (as last evaluated),
 	// which interests' applicability rules may read.
@@ -166,6 +167,11 @@ func (r Rate) String() string {
 // reported in AccountResult.RuleErrors. A group in a
 // closed stage keeps its members as at the close: the claims are recorded,
 // the members stay, and its decisions say why (Decision.Frozen).
+//
+// An input that is not one account's is refused with an error naming
+// what is wrong and where: a person without an ID or twice, a group or
+// an opportunity of another account ("account "acme": opportunities[1]:
+// opportunity "o2" belongs to account "globex""), an opportunity twice.
 func (e *Evaluator) Account(in AccountInput, now time.Time) (AccountResult, error) {
 	cat := e.q.cat
 	acct := &in.Account
@@ -186,6 +192,17 @@ func (e *Evaluator) Account(in AccountInput, now time.Time) (AccountResult, erro
 		}
 	}
 
+	// Another account's opportunity would seat its contacts in this
+	// account's roles, or make an interest apply here by its deal.
+	for i := range in.Opportunities {
+		switch o := &in.Opportunities[i]; {
+		case o.Account == acct.ID:
+		case o.Account == "":
+			return res, fmt.Errorf("account %q: opportunities[%d]: opportunity %q has no account (accountId is empty)", acct.ID, i, o.ID)
+		default:
+			return res, fmt.Errorf("account %q: opportunities[%d]: opportunity %q belongs to account %q", acct.ID, i, o.ID, o.Account)
+		}
+	}
 	if id, dup := duplicateOpportunity(in.Opportunities); dup {
 		return res, fmt.Errorf("account %q: opportunity %q appears twice", acct.ID, id)
 	}

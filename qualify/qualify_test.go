@@ -389,6 +389,42 @@ func TestAccountDuplicateOpportunity(t *testing.T) {
 	}
 }
 
+// TestAccountOpportunityOfAnotherAccount: an opportunity of another
+// account (or of none) in an account's input would fill the account's
+// roles with another account's contacts, or make an interest apply to
+// it by another account's deal (here a cross-sell interest for accounts
+// that won one): the account is refused, naming the opportunity, its
+// place and both accounts, whether or not an interest matches it.
+func TestAccountOpportunityOfAnotherAccount(t *testing.T) {
+	t.Parallel()
+	cat := qCatalog(t, buyinggroup.Definitions{Interests: []buyinggroup.SolutionInterest{
+		{ID: "dp", Template: "standard", CRMProduct: "Data Platform"},
+		{ID: "xsell", Template: "standard", Applies: rules.Rule{Source: `any(opportunities, .status == "won")`}},
+	}})
+	q := qNew(t, cat)
+	ours := b2b.Opportunity{ID: "o1", Account: "acme", Product: "Data Platform", Status: b2b.OpportunityOpen,
+		ContactRoles: []b2b.ContactRole{{Person: "p3", Role: b2b.ContactRoleEconomicBuyer}}}
+	for _, tc := range []struct {
+		name  string
+		other b2b.Opportunity
+		want  string
+	}{
+		{"matched by an interest", b2b.Opportunity{ID: "o2", Account: "globex", Product: "Data Platform", Status: b2b.OpportunityOpen,
+			ContactRoles: []b2b.ContactRole{{Person: "p4", Role: b2b.ContactRoleEconomicBuyer}}},
+			`account "acme": opportunities[1]: opportunity "o2" belongs to account "globex"`},
+		{"read by an applicability rule", b2b.Opportunity{ID: "o2", Account: "globex", Product: "CRM", Status: b2b.OpportunityWon, ClosedAt: qT0},
+			`account "acme": opportunities[1]: opportunity "o2" belongs to account "globex"`},
+		{"of no account", b2b.Opportunity{ID: "o2", Product: "CRM", Status: b2b.OpportunityOpen},
+			`account "acme": opportunities[1]: opportunity "o2" has no account (accountId is empty)`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			res, err := q.Account(qualify.AccountInput{Account: qAcme(), Persons: qS1Persons(), Opportunities: []b2b.Opportunity{ours, tc.other}}, qT0)
+			require.EqualError(t, err, tc.want, "%d groups", len(res.Groups))
+		})
+	}
+}
+
 // TestErrorNamesTheRuleOfItsRole: two templates whose roles share a rule
 // source share its evaluation, but an error names the rule of the role it
 // is reported for, not the rule of the first template with that source.
