@@ -148,7 +148,10 @@
 // returns a [ReadinessVerdict]: a level (ready, nurture, not yet), the
 // journey [Tier] it leads to (fast-track to sales, intensified nurture,
 // long-term awareness), the value it measured, and its reasons in words.
-// Three interchangeable [ReadinessStrategy] implementations:
+// Features, verdicts and examples are written as JSON as they are, a
+// number that is not finite as the string "+Inf", "-Inf" or "NaN" (days
+// since the last activity of a group never active, a model's
+// contribution that overflowed), and read back. Three interchangeable [ReadinessStrategy] implementations:
 //
 //   - [StrategyScore]: the group score against a ready and a nurture threshold.
 //   - [StrategyCompletenessScore]: both completeness and score must hold,

@@ -2,8 +2,10 @@ package qualify
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -27,7 +29,8 @@ type Features struct {
 	// EngagedRoles is how many roles have at least one engaged member.
 	EngagedRoles int `json:"engagedRoles"`
 	// DaysSinceLastActivity is how long ago the group's last activity was;
-	// +Inf means never (a model reads at most 365).
+	// +Inf means never (a model reads at most 365; JSON has it as the
+	// string "+Inf", see MarshalJSON).
 	DaysSinceLastActivity float64 `json:"daysSinceLastActivity"`
 	// Industry and Employees are the account's firmographics.
 	Industry  string `json:"industry"`
@@ -36,6 +39,105 @@ type Features struct {
 	// history before now (see [FeaturesOpportunityHistory]).
 	PriorOpportunities int `json:"priorOpportunities"`
 	PriorWon           int `json:"priorWon"`
+}
+
+// featuresPlain is Features without its JSON methods.
+type featuresPlain Features
+
+// featuresJSON is Features as JSON: its numbers that may not be finite
+// (DaysSinceLastActivity is +Inf for never) are written by hand, over
+// the fields of the same names, and the others as encoding/json does.
+type featuresJSON struct {
+	featuresPlain
+	Completeness          json.RawMessage `json:"completeness"`
+	WeightedCompleteness  json.RawMessage `json:"weightedCompleteness"`
+	Score                 json.RawMessage `json:"score"`
+	Velocity              json.RawMessage `json:"velocity"`
+	VelocityDays          json.RawMessage `json:"velocityDays"`
+	DaysSinceLastActivity json.RawMessage `json:"daysSinceLastActivity"`
+}
+
+// featuresFloat is one number of Features that may not be finite, with
+// its JSON key and its place in featuresJSON.
+type featuresFloat struct {
+	key string
+	v   *float64
+	raw *json.RawMessage
+}
+
+func (w *featuresJSON) floats() []featuresFloat {
+	p := &w.featuresPlain
+	return []featuresFloat{
+		{"completeness", &p.Completeness, &w.Completeness},
+		{"weightedCompleteness", &p.WeightedCompleteness, &w.WeightedCompleteness},
+		{"score", &p.Score, &w.Score},
+		{"velocity", &p.Velocity, &w.Velocity},
+		{"velocityDays", &p.VelocityDays, &w.VelocityDays},
+		{"daysSinceLastActivity", &p.DaysSinceLastActivity, &w.DaysSinceLastActivity},
+	}
+}
+
+// MarshalJSON writes the features as encoding/json does, but a number
+// that is not finite, which JSON has none for, as the string "+Inf",
+// "-Inf" or "NaN" (as [ModelContribution] does): DaysSinceLastActivity is
+// +Inf for a group never active, and such features are logged and kept
+// (in a [ReadinessExample]) as any other.
+func (f Features) MarshalJSON() ([]byte, error) {
+	w := featuresJSON{featuresPlain: featuresPlain(f)}
+	fs := w.floats()
+	if !slices.ContainsFunc(fs, func(x featuresFloat) bool { return math.IsInf(*x.v, 0) || math.IsNaN(*x.v) }) {
+		return json.Marshal(w.featuresPlain)
+	}
+	for _, x := range fs {
+		if math.IsInf(*x.v, 0) || math.IsNaN(*x.v) {
+			*x.raw = strconv.AppendQuote(nil, strconv.FormatFloat(*x.v, 'f', -1, 64))
+			continue
+		}
+		b, err := json.Marshal(*x.v)
+		if err != nil {
+			return nil, err
+		}
+		*x.raw = b
+	}
+	return json.Marshal(w)
+}
+
+// UnmarshalJSON reads what MarshalJSON writes, and what encoding/json
+// reads: a field the JSON does not hold (or holds as null) keeps its
+// value.
+func (f *Features) UnmarshalJSON(data []byte) error {
+	w := featuresJSON{featuresPlain: featuresPlain(*f)}
+	if err := json.Unmarshal(data, &w); err != nil {
+		return err
+	}
+	for _, x := range w.floats() {
+		raw := bytes.TrimSpace(*x.raw)
+		if len(raw) == 0 || string(raw) == "null" {
+			continue
+		}
+		if raw[0] != '"' {
+			if err := json.Unmarshal(raw, x.v); err != nil {
+				return fmt.Errorf("%s: %w", x.key, err)
+			}
+			continue
+		}
+		var s string
+		if err := json.Unmarshal(raw, &s); err != nil {
+			return fmt.Errorf("%s: %w", x.key, err)
+		}
+		switch s {
+		case "+Inf":
+			*x.v = math.Inf(1)
+		case "-Inf":
+			*x.v = math.Inf(-1)
+		case "NaN":
+			*x.v = math.NaN()
+		default:
+			return fmt.Errorf("%s: %q is not a number (nor +Inf, -Inf or NaN)", x.key, s)
+		}
+	}
+	*f = Features(w.featuresPlain)
+	return nil
 }
 
 // Validate reports every problem with the features at once.
