@@ -71,7 +71,11 @@
 // after the end of the message (...): the server may have accepted it
 // (Message-ID <...>), and it is not sent again, lest it arrive twice"):
 // at most once rather than twice, as the dispatcher treats a sender that
-// panics.
+// panics. So is a reply that is not SMTP ("end of DATA: a reply that is
+// not SMTP after the end of the message (short response: ...)": the
+// server answered, perhaps its acceptance, and would answer a retry the
+// same way). Any 2xx reply accepts the message (RFC 5321 4.2.1), not
+// only the 250 that net/smtp expects.
 //
 // A connection the server closes without a reply is not that: it may
 // have dropped before the final "." reached the server, which then has
@@ -377,10 +381,15 @@ func (s *Sender) deliver(ctx context.Context, from, to string, raw []byte) error
 	if !stop() {
 		return fmt.Errorf("sending the message after DATA: %w", ctx.Err())
 	}
-	if err := w.Close(); err != nil {
+	if err := w.Close(); err != nil && !positive(err) {
 		var te *textproto.Error
 		if errors.As(err, &te) {
 			return fmt.Errorf("end of DATA: %w", err)
+		}
+		if _, ok := errors.AsType[textproto.ProtocolError](err); ok {
+			// The server answered, but not in SMTP: it may have accepted
+			// the message, and would answer a retry the same way.
+			return unknownOutcome{fmt.Errorf("end of DATA: a reply that is not SMTP after the end of the message (%w)", err)}
 		}
 		if ne, ok := errors.AsType[net.Error](err); ok && ne.Timeout() {
 			// No reply in time: the server may still accept the message,
@@ -404,6 +413,14 @@ func (s *Sender) deliver(ctx context.Context, from, to string, raw []byte) error
 	defer stop()
 	_ = c.Quit()
 	return nil
+}
+
+// positive reports whether err is a reply of positive completion (2xx)
+// other than the 250 net/smtp expects, which accepts the message too
+// (RFC 5321 4.2.1).
+func positive(err error) bool {
+	te, ok := errors.AsType[*textproto.Error](err)
+	return ok && te.Code >= 200 && te.Code < 300
 }
 
 // nonASCII returns what of a message is not ASCII, and so needs

@@ -385,6 +385,41 @@ func TestSMTPErrorsNameTheCommand(t *testing.T) {
 	}
 }
 
+// TestSMTPReplyToTheEndOfTheMessage: the server's reply to the final "."
+// decides. Any 2xx is its acceptance (RFC 5321 4.2.1: positive
+// completion), where a reply other than 250 was a temporary failure, and
+// the message, accepted, was sent again at each attempt. A reply that is
+// not SMTP at all (here a 250 without its space) may be an acceptance
+// too: the outcome is unknown, a permanent failure that says so, where it
+// was retried as a connection closed without a reply.
+func TestSMTPReplyToTheEndOfTheMessage(t *testing.T) {
+	t.Parallel()
+	id := smtp.MessageID("journey:intro:p-1", "vendor.example")
+	for _, tc := range []struct {
+		name, reply string
+		want        string // the error; "" for a delivery
+	}{
+		{"250", "250 2.0.0 queued", ""},
+		{"another 2xx", "252 2.0.0 queued as 4F2", ""},
+		{"4xx", "451 4.3.0 try again later", `temporary failure (code 451): end of DATA: 451 "4.3.0 try again later"`},
+		{"not an SMTP reply", "250OK", `permanent failure: end of DATA: a reply that is not SMTP after the end of the message (short response: "250OK"): ` +
+			`the server may have accepted it (Message-ID ` + id + `), and it is not sent again, lest it arrive twice`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			addr := startScripted(t, map[string]string{".": tc.reply})
+			s := newSender(t, addr, func(c *smtp.Config) { c.Username, c.Password = "", "" })
+			rc, err := s.SendEmail(context.Background(), marketingEmail())
+			if tc.want != "" {
+				require.EqualError(t, err, tc.want)
+				return
+			}
+			require.NoError(t, err)
+			require.Equal(t, id, rc.ProviderID)
+		})
+	}
+}
+
 // TestSMTPWrongPasswordIsRetried: with a wrong password, a dispatch
 // reschedules the queued messages instead of failing them for good; once
 // the password is right, they are delivered.
