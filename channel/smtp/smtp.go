@@ -54,9 +54,12 @@
 // An error names the step that failed, with the address it concerns
 // ("RCPT TO: 550 ...", "MAIL FROM:<news@vendor.example>: 550 ...", "AUTH
 // as quorum: 535 ..."), so that a failed entry's error tells a refused
-// recipient from a refused sender. It does not name the recipient: the
-// error goes to the dispatcher's log and outcomes, which an erasure of
-// the person does not reach (what the server's reply says is its own).
+// recipient from a refused sender. It does not name the recipient, nor
+// does a refusal before any command ("the recipient's address is not a
+// valid email address", "the recipient's address is not ASCII, and the
+// server ... does not offer SMTPUTF8"): the error goes to the
+// dispatcher's log and outcomes, which an erasure of the person does not
+// reach (what the server's reply says is its own).
 //
 // Once the whole message is sent, to its final ".", the server may accept
 // it at any moment: a cancelled context no longer cuts the send there,
@@ -264,7 +267,8 @@ func (s *Sender) send(ctx context.Context, msg *channel.Message) (channel.Receip
 		return channel.Receipt{}, &channel.SendError{Permanent: true, Err: fmt.Errorf("message %q has no valid sender address (%q)", msg.Key, from)}
 	}
 	if !b2b.ValidEmail(msg.To) {
-		return channel.Receipt{}, &channel.SendError{Permanent: true, Err: fmt.Errorf("message %q: %q is not a valid recipient", msg.Key, msg.To)}
+		// Not the address: see RCPT TO in deliver.
+		return channel.Receipt{}, &channel.SendError{Permanent: true, Err: fmt.Errorf("message %q: the recipient's address is not a valid email address", msg.Key)}
 	}
 	now := s.cfg.Clock.Now()
 	id := TenantMessageID(s.cfg.Tenant, msg.Key, cmp.Or(s.cfg.MessageIDDomain, addrDomain(from)))
@@ -424,13 +428,16 @@ func positive(err error) bool {
 }
 
 // nonASCII returns what of a message is not ASCII, and so needs
-// SMTPUTF8: the sender's or the recipient's address, or else a header
-// (the address of a Reply-To); the body, quoted-printable, is ASCII.
+// SMTPUTF8: the sender's address (named) or the recipient's (not named),
+// or else a header (the address of a Reply-To); the body,
+// quoted-printable, is ASCII.
 func nonASCII(from, to string, raw []byte) (string, bool) {
-	for _, a := range [...]string{from, to} {
-		if !ascii(a) {
-			return "the address " + a, true
-		}
+	if !ascii(from) {
+		return "the sender's address " + from, true
+	}
+	if !ascii(to) {
+		// Not the address: see RCPT TO in deliver.
+		return "the recipient's address", true
 	}
 	head, _, _ := bytes.Cut(raw, []byte("\r\n\r\n"))
 	if !ascii(string(head)) {

@@ -954,6 +954,27 @@ func TestSendEmailWithALongSubject(t *testing.T) {
 	require.Equal(t, msg.Subject, subject)
 }
 
+// TestSMTPErrorsDoNotNameTheRecipient: an error goes to the dispatcher's
+// log and outcomes, which an erasure of the person does not reach, so a
+// recipient refused before any command (an address that is not valid, or
+// not ASCII for a server without SMTPUTF8) is not named in it, as a
+// recipient refused at RCPT TO is not: both errors quoted the address.
+func TestSMTPErrorsDoNotNameTheRecipient(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t)
+	s := newSender(t, srv.Addr, nil)
+	for to, want := range map[string]string{
+		"jörg.weiß@münchen.example": `permanent failure: the recipient's address is not ASCII, and the server ` + srv.Addr + ` does not offer SMTPUTF8 (RFC 6531), which it needs`,
+		"jörg.weiß@@acme.example":   `permanent failure: message "journey:intro:p-1": the recipient's address is not a valid email address`,
+	} {
+		msg := marketingEmail()
+		msg.To = to
+		_, err := s.SendEmail(context.Background(), msg)
+		require.EqualError(t, err, want)
+	}
+	require.Empty(t, srv.received())
+}
+
 // TestSMTPNonASCIIAddresses: an address that is not ASCII (an
 // internationalized domain, a local part in another script) goes only to
 // a server that offers SMTPUTF8 (RFC 6531), with it; to one that does not
@@ -970,8 +991,8 @@ func TestSMTPNonASCIIAddresses(t *testing.T) {
 	}{
 		{name: "recipient, SMTPUTF8 offered", smtputf8: true, from: "news@vendor.example", to: "jörg@münchen.example"},
 		{name: "sender, SMTPUTF8 offered", smtputf8: true, from: "nachrichten@händler.example", to: "ann@acme.com"},
-		{name: "recipient, no SMTPUTF8", from: "news@vendor.example", to: "jörg@münchen.example", what: "the address jörg@münchen.example"},
-		{name: "sender, no SMTPUTF8", from: "nachrichten@händler.example", to: "ann@acme.com", what: "the address nachrichten@händler.example"},
+		{name: "recipient, no SMTPUTF8", from: "news@vendor.example", to: "jörg@münchen.example", what: "the recipient's address"},
+		{name: "sender, no SMTPUTF8", from: "nachrichten@händler.example", to: "ann@acme.com", what: "the sender's address nachrichten@händler.example"},
 		{name: "reply-to, no SMTPUTF8", from: "news@vendor.example", to: "ann@acme.com", replyTo: "Händler <antwort@händler.example>", what: "a header"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
