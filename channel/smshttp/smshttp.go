@@ -67,8 +67,8 @@ import (
 // Config configures a Sender. URL is required.
 type Config struct {
 	// URL is the provider's "create message" endpoint. A provider that
-	// takes its key in the query may have it there: errors quote the URL
-	// with the query's values and a password replaced.
+	// takes its key in the query may have it there: errors (Validate's
+	// too) quote the URL with the query's values and a password replaced.
 	URL string
 	// Username and Password are the basic-auth credentials (commonly the
 	// account ID and an API token).
@@ -98,8 +98,16 @@ type Config struct {
 // Validate reports every problem with the configuration.
 func (c Config) Validate() error {
 	var ps b2b.Problems
-	if u, err := url.Parse(c.URL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		ps.Addf("url", "%q is not an http(s) URL", c.URL)
+	// The URL is quoted without its secrets (see redacted), and one that
+	// does not parse not at all: the error is logged.
+	if u, err := url.Parse(c.URL); err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // the url.Error quotes the URL
+		}
+		ps.Addf("url", "is not an http(s) URL: %v", err)
+	} else if (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		ps.Addf("url", "%q is not an http(s) URL", redacted(u))
 	}
 	if c.Timeout < 0 {
 		ps.Addf("timeout", "is negative")

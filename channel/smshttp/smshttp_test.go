@@ -294,6 +294,24 @@ func TestConfigValidate(t *testing.T) {
 	}
 }
 
+// TestConfigValidateKeepsSecretsOfTheURL: a URL that Validate refuses is
+// quoted in its error with its password and its query's values replaced,
+// as a network error quotes it, and one that does not parse is not
+// quoted at all: the error is logged where the configuration is loaded,
+// and it quoted the provider's key.
+func TestConfigValidateKeepsSecretsOfTheURL(t *testing.T) {
+	t.Parallel()
+	for u, want := range map[string]string{
+		"ftp://AC123:pw-s3cret@sms.example/m?api_key=s3cret-key": `sms http config: url: "ftp://AC123:xxxxx@sms.example/m?api_key=xxxxx" is not an http(s) URL`,
+		"https:///m?api_key=s3cret-key":                          `sms http config: url: "https:///m?api_key=xxxxx" is not an http(s) URL`,
+		"https://sms example/m?api_key=s3cret-key":               `sms http config: url: is not an http(s) URL: invalid character " " in host name`,
+		"https://AC123:pw%zz-s3cret@sms.example/m":               `sms http config: url: is not an http(s) URL: invalid URL escape "%zz"`,
+	} {
+		_, err := smshttp.New(smshttp.Config{URL: u})
+		require.EqualError(t, err, want)
+	}
+}
+
 // TestSMSKeyNotAHeaderValue: a key that an HTTP header cannot carry (a
 // control character) fails for good, without a request: every retry
 // would fail the same way.
