@@ -27,10 +27,12 @@
 // Failures are classified for the dispatcher: a 4xx answer is permanent (a
 // bad number, a blocked recipient: retrying cannot help) except 408, 409 and
 // 429, which are temporary like 5xx answers, timeouts and network errors,
-// and 401 and 407: credentials refused concern the sender's configuration,
-// not the message, so the queued messages are retried with backoff, and
-// fail only once the dispatcher's attempts run out, instead of all failing
-// for good at the first send (as the SMTP sender does with a 535). A
+// and 401 and 407 (credentials refused) and 404, 405 and 415 (a URL
+// that names no endpoint, or one that takes no POST or no form) concern
+// the sender's configuration, not the message, so the queued messages are
+// retried with backoff, and fail only once the dispatcher's attempts run
+// out, instead of all failing for good at the first send (as the SMTP
+// sender does with a 535). A
 // key that an HTTP header cannot carry (a control character) fails for
 // good without a request. An endpoint that moved (a 301 or 302 answer,
 // which an HTTP client follows with a GET that sends nothing) is a
@@ -311,13 +313,15 @@ func redacted(u *url.URL) string {
 }
 
 // temporary4xx reports whether a 4xx answer is worth a retry: a
-// timeout, a conflict, a rate limit, or credentials refused (401, 407),
-// which concern the sender's configuration, not the message: every
-// message would get them, and failing them all for good would lose the
-// queue to one expired token.
+// timeout, a conflict, a rate limit, credentials refused (401, 407), or
+// an endpoint that is not one (404: no such endpoint, 405: not for a
+// POST, 415: not for a form), which concern the sender's configuration,
+// not the message: every message would get them, and failing them all
+// for good would lose the queue to one expired token or one wrong URL.
 func temporary4xx(code int) bool {
 	switch code {
-	case http.StatusUnauthorized, http.StatusProxyAuthRequired, http.StatusRequestTimeout, http.StatusConflict, http.StatusTooManyRequests:
+	case http.StatusUnauthorized, http.StatusProxyAuthRequired, http.StatusRequestTimeout, http.StatusConflict, http.StatusTooManyRequests,
+		http.StatusNotFound, http.StatusMethodNotAllowed, http.StatusUnsupportedMediaType:
 		return true
 	}
 	return false

@@ -164,6 +164,14 @@ func TestSMSErrorsAreClassified(t *testing.T) {
 			msg: `permanent failure (code 400): sms "k": provider answered 400 Bad Request: Invalid 'To' Phone Number (code 21211)`},
 		{name: "401 bad credentials", answer: status(401, `{"message": "Authenticate"}`), code: 401},
 		{name: "407 proxy credentials", answer: status(407, ``), code: 407},
+		// The endpoint, not the message: a URL with a typo (or the
+		// wrong account in it), the wrong method, a provider that does
+		// not take a form. Every message would get it, and failing
+		// them for good would lose the queue to one wrong setting.
+		{name: "404 no such endpoint", answer: status(404, `{"message": "The requested resource was not found"}`), code: 404,
+			msg: `temporary failure (code 404): sms "k": provider answered 404 Not Found: The requested resource was not found`},
+		{name: "405 wrong method", answer: status(405, ``), code: 405},
+		{name: "415 not a form", answer: status(415, `expected JSON`), code: 415},
 		{name: "403 forbidden", answer: status(403, `{"message": "Permission to send an SMS has not been enabled for the region"}`), permanent: true, code: 403},
 		{name: "429 rate limited", answer: status(429, `too many`, "Retry-After", "120"), code: 429, retryAfter: 2 * time.Minute,
 			msg: `temporary failure (code 429): sms "k": provider answered 429 Too Many Requests: too many`},
