@@ -33,6 +33,15 @@
 // qualification accuracy or identity match rates, which no report of
 // Quorum computes.
 //
+// [Run] runs a program on a world and returns its [Result]: the engine,
+// its store and what the run did. [Result.Events] is the run's event log
+// in an order that is the same for every run of the same world and
+// program: each account's events in that account's order, the accounts
+// merged by their next event's time, ties by account ID, and Seq
+// renumbered from 1. The store's own log is in commit order, where the
+// accounts that the engine's workers processed at once interleave as
+// they were scheduled, differently from run to run.
+//
 // Activities are generated day by day from a per-(account, day) seed, so a
 // world with ten million activities needs memory only for its accounts and
 // persons, and days or accounts can be generated in any order or in

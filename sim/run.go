@@ -2,10 +2,12 @@ package sim
 
 import (
 	"cmp"
+	"container/heap"
 	"context"
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"math"
 	"net/url"
 	"slices"
 	"time"
@@ -180,6 +182,81 @@ func Run(ctx context.Context, w *World, cfg RunConfig) (*Result, error) {
 	}
 	res.End = w.Date(w.Config.Days)
 	return res, nil
+}
+
+// Tenant is the tenant a run's engine works in (the engine's default):
+// the tenant of its store's event log.
+const Tenant store.Tenant = "default"
+
+// Events returns the run's event log in an order that is the same for
+// every run of the same world and program, whatever the engine's workers
+// did in parallel, with Seq renumbered from 1 in that order.
+//
+// The store's own log ([store.Store.Events]) is in commit order: each
+// account's events in the order they happened to it, but the accounts'
+// commits of one engine call interleaved as the workers were scheduled,
+// which differs from run to run. Events keeps each account's events in
+// that account's order and merges the accounts: at each step it takes,
+// of the accounts' next events, the one of the earliest Time, ties by
+// account ID (the tenant's events of no account first). An account's
+// event stamped earlier than one before it in its own log (an alert
+// acknowledged by an activity of the day before) stays after it.
+func (r *Result) Events(ctx context.Context) ([]store.Event, error) {
+	evs, err := r.Store.Events(ctx, &store.EventsParams{Tenant: Tenant, Limit: math.MaxInt})
+	if err != nil {
+		return nil, err
+	}
+	return orderLog(evs), nil
+}
+
+// orderLog merges the accounts' logs of evs (each in Seq order) by their
+// next events' (Time, Account) and renumbers Seq from 1 in that order.
+func orderLog(evs []store.Event) []store.Event {
+	byAccount := map[b2b.AccountID][]int{}
+	for i := range evs {
+		byAccount[evs[i].Account] = append(byAccount[evs[i].Account], i)
+	}
+	// heads holds each account's log with its next event first; the
+	// heap's top is the account whose next event comes first.
+	heads := make(logHeap, 0, len(byAccount))
+	for _, idx := range byAccount {
+		heads = append(heads, logHead{evs: evs, idx: idx})
+	}
+	heap.Init(&heads)
+	out := make([]store.Event, 0, len(evs))
+	for len(heads) > 0 {
+		h := &heads[0]
+		ev := evs[h.idx[0]]
+		ev.Seq = int64(len(out) + 1)
+		out = append(out, ev)
+		if h.idx = h.idx[1:]; len(h.idx) == 0 {
+			heap.Pop(&heads)
+		} else {
+			heap.Fix(&heads, 0)
+		}
+	}
+	return out
+}
+
+type logHead struct {
+	evs []store.Event
+	idx []int // the account's events not yet taken, in Seq order
+}
+
+type logHeap []logHead
+
+func (h logHeap) Len() int { return len(h) }
+func (h logHeap) Less(i, j int) bool {
+	a, b := &h[i].evs[h[i].idx[0]], &h[j].evs[h[j].idx[0]]
+	return cmp.Or(a.Time.Compare(b.Time), cmp.Compare(a.Account, b.Account)) < 0
+}
+func (h logHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
+func (h *logHeap) Push(x any)   { *h = append(*h, x.(logHead)) }
+func (h *logHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
 }
 
 func addDelivery(t *channel.DispatchReport, r channel.DispatchReport) {
