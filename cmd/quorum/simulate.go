@@ -64,6 +64,9 @@ the group's companies (a subsidiary keeps its own groups too).
 With --events FILE the run's event log is written to FILE as JSON Lines,
 one event per line ("quorum help report" describes the format), for
 "quorum report --events FILE" to compute the KPIs again, over any period.
+Its order is the same for every run with the same flags, byte for byte
+(whatever --workers): each account's events in the order they happened to
+it, the accounts merged by their next event's time, ties by account ID.
 FILE is opened before the run, so that one that cannot be written fails at
 once; a run that fails leaves it as it was.
 
@@ -214,7 +217,9 @@ func runWorld(ctx context.Context, f simFlags, p *program.Program, w *sim.World,
 	if err != nil {
 		return nil, err
 	}
-	evs, err := res.Store.Events(ctx, &store.EventsParams{Tenant: simTenant, Limit: 1 << 40})
+	// The log in the order sim gives it, which the same seed repeats
+	// byte for byte, not in commit order, which the workers decide.
+	evs, err := res.Events(ctx)
 	if err != nil {
 		return nil, err
 	}
