@@ -24,6 +24,12 @@
 //		...
 //	}
 //
+// A [Config]'s zero fields take defaults; a share of [None] is zero (no
+// account in market, no CRM duplicates, no free mail, ...), and so is an
+// ActivityScale of None (no activities of the world's own).
+// [Config.Validate] and [RunConfig.Validate] report every problem at
+// once, each with its field's path (inMarketShare, salesFollowUp).
+//
 // [Truth] holds what really is: each record's real person, each person's
 // account, role, seniority and department, each account's intent, whether
 // and when it was in market, and its deals. The KPI report compares its

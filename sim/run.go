@@ -35,7 +35,8 @@ type RunConfig struct {
 	// channeltest.TypicalB2BEmail.
 	Email *channeltest.EngagementModel
 	// SalesFollowUp is the probability that the sales rep who receives an
-	// alert logs a follow-up in the CRM (within three days); default 0.7.
+	// alert logs a follow-up in the CRM (within three days); default 0.7;
+	// [None]: no rep follows up.
 	SalesFollowUp float64
 	// Rollup makes a parent account's persons include those of its
 	// subsidiaries (engine.Config.Rollup), so that its buying groups span
@@ -43,6 +44,22 @@ type RunConfig struct {
 	Rollup bool
 	// Progress, when set, is called after each simulated day.
 	Progress func(day, days int)
+}
+
+// Validate reports every problem with the run config at once, each with
+// its field's path.
+func (c RunConfig) Validate() error {
+	var ps b2b.Problems
+	if c.Program == nil {
+		ps.Addf("program", "is required")
+	}
+	if c.Workers < 0 {
+		ps.Addf("workers", "must not be negative (0: GOMAXPROCS), got %d", c.Workers)
+	}
+	if !(c.SalesFollowUp >= 0 && c.SalesFollowUp <= 1) && c.SalesFollowUp != None {
+		ps.Addf("salesFollowUp", "must be a probability between 0 and 1, or -1 (sim.None) for none, got %v", c.SalesFollowUp)
+	}
+	return ps.Err("sim run config")
 }
 
 // UnsubscribeURL is the one-click unsubscribe link of the simulated
@@ -78,8 +95,8 @@ type Result struct {
 // unsubscribes come back as activities, and sales reps follow up some of
 // the alerts they receive.
 func Run(ctx context.Context, w *World, cfg RunConfig) (*Result, error) {
-	if cfg.Program == nil {
-		return nil, errors.New("sim: run config: program is required")
+	if err := cfg.Validate(); err != nil {
+		return nil, errors.Join(ErrConfig, err)
 	}
 	st := cfg.Store
 	if st == nil {
@@ -291,7 +308,7 @@ func (w *World) followUp(m *channel.Message, now time.Time, p float64) (b2b.Acti
 	h := fnv.New64a()
 	h.Write([]byte(m.Key))
 	x := h.Sum64()
-	if float64(x%10000)/10000 >= p {
+	if float64(x%10000)/10000 >= p { // always, for a p of None
 		return b2b.Activity{}, false
 	}
 	// The world's account IDs tell their place; a search of every

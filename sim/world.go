@@ -15,7 +15,8 @@ import (
 )
 
 // Config describes a synthetic world. Zero fields take the defaults of
-// [Config.WithDefaults].
+// [Config.WithDefaults]; a share (or ActivityScale) of [None] is zero:
+// none of what it is a share of.
 type Config struct {
 	// Seed makes the world reproducible: the same config gives the same
 	// world, byte for byte.
@@ -33,25 +34,35 @@ type Config struct {
 	// actual number grows with the account's size. Default 10.
 	PersonsPerAccount int
 	// InMarketShare is the share of (account, interest) pairs with a real
-	// buying intent. Default 0.25.
+	// buying intent. Default 0.25; [None]: no account is in market (and
+	// none opens a deal).
 	InMarketShare float64
 	// ActivityScale multiplies every person's activity rate. Default 1
 	// (about 0.05 activities per person per day on average, several times
-	// more for the buying committee of an in-market account).
+	// more for the buying committee of an in-market account); [None]: the
+	// world has no activities of its own ([Run]'s e-mails still have
+	// theirs, and sales reps still follow up alerts).
 	ActivityScale float64
 	// CRMShare is the share of persons that also exist as CRM contacts
-	// (duplicates across sources). Default 0.6.
+	// (duplicates across sources). Default 0.6; [None]: none.
 	CRMShare float64
 	// FreeMailShare is the share of persons who use a free-mail address
-	// and give their company by name. Default 0.05.
+	// and give their company by name. Default 0.05; [None]: none.
 	FreeMailShare float64
 	// MissingTitleShare is the share of marketing leads without a title.
-	// Default 0.05.
+	// Default 0.05; [None]: none.
 	MissingTitleShare float64
 	// SubsidiaryShare is the share of accounts that are subsidiaries of
-	// another account. Default 0.1.
+	// another account. Default 0.1; [None]: none.
 	SubsidiaryShare float64
 }
+
+// None, as a share of a [Config] (or its ActivityScale, or
+// [RunConfig.SalesFollowUp]), asks for zero: a zero field takes its
+// default. The world draws the same numbers as with any other share, so
+// that everything else stays as it was: only what the share decides
+// never happens.
+const None = -1.0
 
 // WithDefaults returns the config with zero fields set to their defaults.
 func (c Config) WithDefaults() Config {
@@ -85,6 +96,8 @@ func (c Config) Validate() error {
 	if c.PersonsPerAccount < 1 || c.PersonsPerAccount > 1000 {
 		ps.Addf("personsPerAccount", "must be between 1 and 1000, got %d", c.PersonsPerAccount)
 	}
+	// A share of None is below every draw (r.Float64() < None never
+	// holds): none of its kind, with the draws of any other share.
 	seen := map[string]bool{}
 	for i, si := range c.SolutionInterests {
 		if si == "" || seen[si] {
@@ -97,12 +110,12 @@ func (c Config) Validate() error {
 		v    float64
 	}{{"inMarketShare", c.InMarketShare}, {"crmShare", c.CRMShare}, {"freeMailShare", c.FreeMailShare},
 		{"missingTitleShare", c.MissingTitleShare}, {"subsidiaryShare", c.SubsidiaryShare}} {
-		if !(share.v >= 0 && share.v <= 1) {
-			ps.Addf(share.name, "must be a share between 0 and 1, got %v", share.v)
+		if !(share.v >= 0 && share.v <= 1) && share.v != None {
+			ps.Addf(share.name, "must be a share between 0 and 1, or -1 (sim.None) for none, got %v", share.v)
 		}
 	}
-	if !(c.ActivityScale > 0 && c.ActivityScale <= 100) {
-		ps.Addf("activityScale", "must be in (0, 100], got %v", c.ActivityScale)
+	if !(c.ActivityScale > 0 && c.ActivityScale <= 100) && c.ActivityScale != None {
+		ps.Addf("activityScale", "must be in (0, 100], or -1 (sim.None) for none, got %v", c.ActivityScale)
 	}
 	return ps.Err("sim config")
 }
@@ -169,7 +182,8 @@ type intent struct {
 	won      bool
 }
 
-// ErrConfig is matched by every error of an invalid [Config].
+// ErrConfig is matched by every error of an invalid [Config] or
+// [RunConfig].
 var ErrConfig = errors.New("invalid sim config")
 
 // New builds a world from cfg (defaults applied).
@@ -497,7 +511,8 @@ func (w *World) appendAccountDay(out []b2b.Activity, ai, d int) []b2b.Activity {
 		lead := &w.Persons[tp.records[0]]
 		for si, it := range w.intents[ai] {
 			rate := baseRate + 0.25*it.level*w.ramp(it, d)*roleFactor(tp.persona.role)
-			rate *= tp.activity * cfg.ActivityScale / float64(len(w.intents[ai]))
+			// A scale of None (negative) is zero: no activity.
+			rate *= tp.activity * max(cfg.ActivityScale, 0) / float64(len(w.intents[ai]))
 			for k := range poisson(r, rate) {
 				heat := it.level * w.ramp(it, d)
 				a := b2b.Activity{

@@ -91,8 +91,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.Uint64Var(&o.EvalSeed, "eval-seed", o.EvalSeed, "seed of the evaluation world (must differ from -train-seed)")
 	fs.Uint64Var(&o.ModelSeed, "model-seed", o.ModelSeed, "seed of the training/held-out split")
 	fs.IntVar(&o.Workers, "workers", 0, "accounts processed at once (0: one per core)")
-	fs.Float64Var(&o.ActivityScale, "activity-scale", o.ActivityScale, "multiplies every person's activity rate (0: the simulation's default)")
-	fs.Float64Var(&o.InMarketShare, "in-market-share", o.InMarketShare, "share of accounts truly in market (0: the simulation's default)")
+	fs.Float64Var(&o.ActivityScale, "activity-scale", o.ActivityScale, "multiplies every person's activity rate (0: the simulation's default; -1: none)")
+	fs.Float64Var(&o.InMarketShare, "in-market-share", o.InMarketShare, "share of accounts truly in market (0: the simulation's default; -1: none)")
 	usage := func(w io.Writer) {
 		fmt.Fprintln(w, "Usage: option-c [flags]\n\nFlags:")
 		fs.SetOutput(w)

@@ -81,10 +81,10 @@ func TestCommandLine(t *testing.T) {
 		{"no accounts", []string{"-accounts", "0"}, 2, "option-c: -accounts must be at least 1, got 0"},
 		{"no days", []string{"-days", "0"}, 2, "option-c: -days must be at least 1, got 0"},
 		{"negative workers", []string{"-workers", "-1"}, 2, "option-c: -workers must not be negative (0: one per core), got -1"},
-		{"a negative activity scale", []string{"-activity-scale", "-1"}, 2, "option-c: -activity-scale must be in (0, 100], got -1"},
-		{"an in-market share over 1", []string{"-in-market-share", "2"}, 2, "option-c: -in-market-share must be a share between 0 and 1, got 2"},
+		{"a negative activity scale", []string{"-activity-scale", "-2"}, 2, "option-c: -activity-scale must be in (0, 100], or -1 (sim.None) for none, got -2"},
+		{"an in-market share over 1", []string{"-in-market-share", "2"}, 2, "option-c: -in-market-share must be a share between 0 and 1, or -1 (sim.None) for none, got 2"},
 		{"two values out of range", []string{"-days", "5000", "-activity-scale", "200"}, 2,
-			"option-c: -days must be between 1 and 3660, got 5000; -activity-scale must be in (0, 100], got 200"},
+			"option-c: -days must be between 1 and 3660, got 5000; -activity-scale must be in (0, 100], or -1 (sim.None) for none, got 200"},
 		{"help", []string{"-h"}, 0, "Usage: option-c [flags]"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
