@@ -39,6 +39,11 @@
 // qualification accuracy or identity match rates, which no report of
 // Quorum computes.
 //
+// The world's days are the calendar days of its Start's location (UTC by
+// default): day d runs from the midnight [World.Date](d) to the next one,
+// that one not included, and holds all of the day's activities and deal
+// changes. A Start that is no midnight is refused.
+//
 // [Run] runs a program on a world and returns its [Result]: the engine,
 // its store and what the run did. [Result.Events] is the run's event log
 // in an order that is the same for every run of the same world and

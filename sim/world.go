@@ -23,7 +23,11 @@ type Config struct {
 	Seed uint64
 	// Accounts is the number of accounts. Default 1000.
 	Accounts int
-	// Start is the first simulated day (midnight UTC). Default 2026-01-05.
+	// Start is the first simulated day: a midnight, whose location's
+	// calendar days are the world's days (a day of a change to or from
+	// daylight saving time has 23 or 25 hours). Default 2026-01-05 in
+	// UTC. Each day's activities and deal changes fall within it, from
+	// its midnight to the next, that one not included ([World.Date]).
 	Start time.Time
 	// Days is the simulated period. Default 90.
 	Days int
@@ -92,6 +96,9 @@ func (c Config) Validate() error {
 	}
 	if c.Days < 1 || c.Days > 3660 {
 		ps.Addf("days", "must be between 1 and 3660, got %d", c.Days)
+	}
+	if h, m, sec := c.Start.Clock(); h != 0 || m != 0 || sec != 0 || c.Start.Nanosecond() != 0 {
+		ps.Addf("start", "must be a midnight (the start of a day in its location), got %s", c.Start.Format(time.RFC3339Nano))
 	}
 	if c.PersonsPerAccount < 1 || c.PersonsPerAccount > 1000 {
 		ps.Addf("personsPerAccount", "must be between 1 and 1000, got %d", c.PersonsPerAccount)
@@ -449,7 +456,8 @@ func crmRole(role string) string {
 	return ""
 }
 
-// Date returns the time at the start of day d of the simulation.
+// Date returns the time at the start of day d of the simulation: the
+// midnight d calendar days after Start, in Start's location.
 func (w *World) Date(d int) time.Time { return w.Config.Start.AddDate(0, 0, d) }
 
 // OpportunityChanges returns the opportunities created or closed on day d,
