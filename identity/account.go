@@ -99,7 +99,7 @@ func (g *Graph) AddAccount(rec AccountRecord) (AccountResult, error) {
 }
 
 func (g *Graph) addAccount(rec AccountRecord) (AccountResult, error) {
-	idents, extra, normalized, err := g.prepareAccount(&rec)
+	idents, extra, normalized, err := g.prepareAccount(&rec, false)
 	if err != nil {
 		return AccountResult{}, g.reject(err)
 	}
@@ -292,8 +292,10 @@ func (g *Graph) addAccountRec(rec *AccountRecord, extra []identKey) int32 {
 // the identifiers to link (its ID, the unique namespaces, the others, its
 // domains), those to store besides its ID and domains, and the number of
 // values normalisation changed, which AddAccount counts once it accepts
-// the record.
-func (g *Graph) prepareAccount(rec *AccountRecord) (idents, extra []identKey, normalized int, err error) {
+// the record. With stored set the record is one of a saved state, which
+// holds what was accepted when it was saved: IDs holding an invisible
+// character (see invisibleID) are taken.
+func (g *Graph) prepareAccount(rec *AccountRecord, stored bool) (idents, extra []identKey, normalized int, err error) {
 	var ps b2b.Problems
 	if strings.TrimSpace(rec.Source) == "" {
 		ps.Addf("source", "is required")
@@ -317,6 +319,8 @@ func (g *Graph) prepareAccount(rec *AccountRecord) (idents, extra []identKey, no
 		if f.id != "" {
 			if _, err := normalizeValue(KindExact, string(f.id)); err != nil {
 				ps.Addf(f.path, "not an account ID the account can be found by: %v", err)
+			} else if err := invisibleID(string(f.id)); err != nil && !stored {
+				ps.Add(f.path, err)
 			}
 		}
 	}
@@ -360,6 +364,9 @@ func (g *Graph) prepareAccount(rec *AccountRecord) (idents, extra []identKey, no
 	ps.Add("account", a.Validate()) // includes "parentId: an account cannot be its own parent"
 	for i, id := range rec.Identifiers {
 		k, changed, err := g.normIdent(id)
+		if err == nil && !stored && idKind(k.ns.spec.Kind) {
+			err = invisibleID(id.Value)
+		}
 		if err != nil {
 			ps.Add(fmt.Sprintf("identifiers[%d]", i), fmt.Errorf("%s: %w", id.Namespace, err))
 			continue

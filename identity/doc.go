@@ -19,7 +19,11 @@
 //     ("Bücher.de" is "xn--bcher-kva.de", [NormalizeDomain]; a domain or
 //     an email's domain in punycode is checked as the name it encodes, and
 //     refused as that name would be), and a lower-cased 18-character
-//     Salesforce ID is its 15-character original.
+//     Salesforce ID is its 15-character original. An ID that holds an
+//     invisible character (a zero-width space, a byte-order mark, a soft
+//     hyphen, a direction mark), which would make another ID of the one
+//     it shows, is refused with a problem naming it, and so are an
+//     account ID and an account reference holding one ([Kind]).
 //   - Records that share an identifier are the same person (or account),
 //     transitively: a Marketo lead, the Salesforce lead with its email, and
 //     the contact the lead was converted to (carrying the lead ID) become one

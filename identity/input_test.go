@@ -383,3 +383,84 @@ func TestTextNotUTF8(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "J\uFFFDrg\uFFFD", gp.Person.FirstName)
 }
+
+// TestInvisibleCharactersInIDs: an ID that holds an invisible format
+// character (a zero-width space, a byte-order mark, a soft hyphen, a
+// direction mark or embedding), as exports and copy and paste leave
+// them, would be another ID than the one it shows, and the records of one
+// person or account would not find each other by it: such a value is
+// refused where it comes in, naming the field. A stored state that holds
+// one, saved before, still restores.
+func TestInvisibleCharactersInIDs(t *testing.T) {
+	t.Parallel()
+	mk := func(ns identity.Namespace, v string) identity.PersonRecord {
+		return identity.PersonRecord{Source: "marketo", RecordID: "1", Time: at(1),
+			Identifiers: []identity.Identifier{{Namespace: ns, Value: v}}}
+	}
+	persons := []struct {
+		name string
+		rec  identity.PersonRecord
+		err  string
+		path string
+	}{
+		{name: "zero-width space", rec: mk(identity.NSMarketoPersonID, "L-1\u200b"),
+			err: `person record marketo:1: identifiers[0]: marketo_person_id: value "L-1\u200b" contains an invisible character (U+200B), which makes it another ID than the one it shows`, path: "identifiers[0]"},
+		{name: "byte-order mark before a GUID", rec: mk(identity.NSDynamicsContactID, "\ufeff{6F9619FF-8B86-D011-B42D-00C04FC964FF}"),
+			err: `person record marketo:1: identifiers[0]: dynamics_contact_id: value "\ufeff{6F9619FF-8B86-D011-B42D-00C04FC964FF}" contains an invisible character (U+FEFF), which makes it another ID than the one it shows`, path: "identifiers[0]"},
+		{name: "soft hyphen", rec: mk(identity.NSMarketoPersonID, "12\u00ad34"),
+			err: `person record marketo:1: identifiers[0]: marketo_person_id: value "12\u00ad34" contains an invisible character (U+00AD), which makes it another ID than the one it shows`, path: "identifiers[0]"},
+		{name: "direction override", rec: mk(identity.NSMarketoPersonID, "\u202eL-1"),
+			err: `person record marketo:1: identifiers[0]: marketo_person_id: value "\u202eL-1" contains an invisible character (U+202E), which makes it another ID than the one it shows`, path: "identifiers[0]"},
+		{name: "account reference", rec: identity.PersonRecord{Source: "marketo", RecordID: "1", Time: at(1),
+			Person: b2b.Person{AccountID: "acme\u200b"}, OtherAccounts: []b2b.AccountID{"globex", "\u200einitech"}},
+			err: "person record marketo:1: 2 problems:\n" +
+				`  person.accountId: value "acme\u200b" contains an invisible character (U+200B), which makes it another ID than the one it shows` + "\n" +
+				`  otherAccounts[1]: value "\u200einitech" contains an invisible character (U+200E), which makes it another ID than the one it shows`,
+			path: "person.accountId"},
+	}
+	for _, tt := range persons {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			g := newGraph(t, identity.Config{})
+			_, err := g.AddPerson(tt.rec)
+			require.ErrorIs(t, err, b2b.ErrInvalid)
+			require.EqualError(t, err, tt.err)
+			b := g.AddPersons([]identity.PersonRecord{tt.rec})
+			require.Len(t, b.Rejected, 1)
+			require.EqualError(t, b.Rejected[0].Err, tt.err)
+			require.Equal(t, map[string]int{tt.path: 2}, g.Stats().Rejected)
+		})
+	}
+
+	g := newGraph(t, identity.Config{Namespaces: []identity.NamespaceSpec{{Name: "duns"}}})
+	_, err := g.AddAccount(identity.AccountRecord{Source: "salesforce", Time: at(1),
+		Account:     b2b.Account{ID: "acme\ufeff", ParentID: "\u00adgx", Name: "Acme"},
+		Identifiers: []identity.Identifier{{Namespace: "duns", Value: "15\u200b048"}}})
+	require.ErrorIs(t, err, b2b.ErrInvalid)
+	require.EqualError(t, err, "account record salesforce:acme\ufeff: 3 problems:\n"+
+		`  account.id: value "acme\ufeff" contains an invisible character (U+FEFF), which makes it another ID than the one it shows`+"\n"+
+		`  account.parentId: value "\u00adgx" contains an invisible character (U+00AD), which makes it another ID than the one it shows`+"\n"+
+		`  identifiers[0]: duns: value "15\u200b048" contains an invisible character (U+200B), which makes it another ID than the one it shows`)
+	require.Zero(t, g.Stats().AccountRecords)
+
+	// A state saved before such values were refused restores, as it was.
+	st := identity.State{
+		Accounts: []identity.AccountState{{Account: "acme\u200b", Record: identity.AccountRecord{Source: "salesforce", Time: at(1),
+			Account: b2b.Account{ID: "acme\u200b", Name: "Acme"}, Identifiers: []identity.Identifier{{Namespace: "duns", Value: "15\u200b048"}}}}},
+		Persons: []identity.PersonState{{Person: "marketo:1", Record: identity.PersonRecord{Source: "marketo", RecordID: "1", Time: at(1),
+			Person:      b2b.Person{AccountID: "acme\u200b"},
+			Identifiers: []identity.Identifier{{Namespace: identity.NSMarketoPersonID, Value: "L-1\u200b"}}}}},
+	}
+	h, err := identity.Restore(identity.Config{Namespaces: []identity.NamespaceSpec{{Name: "duns"}}}, st)
+	require.NoError(t, err)
+	got, ok := h.Lookup(identity.Identifier{Namespace: identity.NSMarketoPersonID, Value: "L-1\u200b"})
+	require.True(t, ok)
+	require.Equal(t, b2b.PersonID("marketo:1"), got)
+	links, err := h.Links("marketo:1")
+	require.NoError(t, err)
+	require.Len(t, links, 1)
+	require.Equal(t, b2b.AccountID("acme\u200b"), links[0].Account)
+	acct, ok := h.LookupAccount(identity.Identifier{Namespace: "duns", Value: "15\u200b048"})
+	require.True(t, ok)
+	require.Equal(t, b2b.AccountID("acme\u200b"), acct)
+}

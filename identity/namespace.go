@@ -49,6 +49,20 @@ const (
 // the limit holds for the normalised value, which lower case can make
 // longer or shorter than the value given. Normalising is idempotent: a
 // normalised value normalises to itself.
+//
+// A record that gives a value of those kinds holding an invisible format
+// character (a zero-width space U+200B, a byte-order mark U+FEFF, a soft
+// hyphen U+00AD, a direction mark or embedding such as U+200E or U+202E:
+// Unicode category Cf), anywhere in it, is refused with a problem naming
+// the identifier: the character is neither removed nor kept, as it would
+// make another ID than the one it shows, and the records of one person
+// or account would not find each other by it. So are an account's ID
+// and parent ID and a person's account references holding one. (A state
+// saved before holds such values as they were, and restores.) A value
+// of KindSalesforceID takes letters and digits only; an email and a
+// domain lose such characters around them, and inside them are refused
+// or, in a domain, dropped as UTS #46 drops them (see [NormalizeEmail],
+// [NormalizeDomain]).
 type Kind string
 
 // The kinds of namespace values.
@@ -196,6 +210,31 @@ func NormalizeSalesforceID(s string) (string, error) {
 	}
 	return string(out), nil
 }
+
+// invisibleID returns an error when an ID (a value of a namespace of
+// kind KindExact, KindCaseInsensitive or KindGUID, an account ID or an
+// account reference) holds an invisible format character (Unicode
+// category Cf: a zero-width space, a byte-order mark, a soft hyphen, a
+// direction mark or embedding), as exports and copy and paste leave
+// them. Such a character makes another ID of the one it shows: two
+// records of one person or account would not find each other by it.
+// Records that give one are refused; a stored state that holds one
+// still restores, so it is no part of normalizeValue.
+func invisibleID(v string) error {
+	if visibleASCII(v) {
+		return nil
+	}
+	for _, r := range v {
+		if unicode.Is(unicode.Cf, r) {
+			return fmt.Errorf("value %q contains an invisible character (%U), which makes it another ID than the one it shows", truncate(trimSpace(v)), r)
+		}
+	}
+	return nil
+}
+
+// idKind reports whether values of kind k are checked by invisibleID:
+// the kinds that take any visible character.
+func idKind(k Kind) bool { return k == KindExact || k == KindCaseInsensitive || k == KindGUID }
 
 // visibleASCII reports whether s holds only printable ASCII without space,
 // which needs no further check for whitespace or control characters.

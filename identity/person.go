@@ -218,12 +218,18 @@ func (g *Graph) preparePerson(rec *PersonRecord, buf []identKey, versions bool) 
 		}
 		if p.AccountID == "" {
 			ps.Addf("person.accountId", "is blank")
+		} else if err := invisibleID(string(p.AccountID)); err != nil && !versions {
+			ps.Add("person.accountId", err)
 		}
 	}
 	for i, a := range rec.OtherAccounts {
 		if blank(string(a)) {
 			ps.Addf(fmt.Sprintf("otherAccounts[%d]", i), "is blank")
-		} else if trimSpace(string(a)) != string(a) {
+			continue
+		} else if err := invisibleID(string(a)); err != nil && !versions {
+			ps.Add(fmt.Sprintf("otherAccounts[%d]", i), err)
+		}
+		if trimSpace(string(a)) != string(a) {
 			normalized++ // trimmed by accountStrings
 		}
 	}
@@ -234,6 +240,12 @@ func (g *Graph) preparePerson(rec *PersonRecord, buf []identKey, versions bool) 
 		if err != nil {
 			ps.Add(fmt.Sprintf("identifiers[%d]", i), fmt.Errorf("%s: %w", id.Namespace, err))
 			continue
+		}
+		if !versions && idKind(k.ns.spec.Kind) {
+			if err := invisibleID(id.Value); err != nil {
+				ps.Add(fmt.Sprintf("identifiers[%d]", i), fmt.Errorf("%s: %w", id.Namespace, err))
+				continue
+			}
 		}
 		if k.ns == g.nsAcctID || k.ns == g.nsDomain {
 			// Every person of the account would be one person.

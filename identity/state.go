@@ -129,7 +129,7 @@ func Restore(cfg Config, st State) (*Graph, error) {
 	aroots := map[b2b.AccountID]int32{}
 	for n, s := range st.Accounts {
 		rec := s.Record
-		idents, extra, _, err := g.prepareAccount(&rec)
+		idents, extra, _, err := g.prepareAccount(&rec, true)
 		if err != nil {
 			ps.Add(fmt.Sprintf("accounts[%d].record", n), err)
 			continue
