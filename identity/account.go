@@ -346,6 +346,24 @@ func (g *Graph) prepareAccount(rec *AccountRecord, stored bool) (idents, extra [
 			normalized++
 		}
 	}
+	// The values of unique namespaces the record gives, its ID and
+	// domains among them when their namespaces are declared unique: a
+	// second value is refused (a golden account holds one).
+	var uniq []identKey
+	unique := func(path string, k identKey) {
+		if !k.ns.spec.Unique || stored {
+			return
+		}
+		if place, first := laterValue(identKey{}, uniq, k); place > 0 {
+			ps.Addf(path, "%s value %q of unique namespace %s (first %q)", ordinal(place), k.val, k.ns.spec.Name, first)
+		}
+		if !slices.Contains(uniq, k) {
+			uniq = append(uniq, k)
+		}
+	}
+	if a.ID != "" {
+		unique("account.id", identKey{g.nsAcctID, string(a.ID)})
+	}
 	var domains []string
 	for i, d := range a.Domains {
 		n, err := NormalizeDomain(d)
@@ -355,6 +373,9 @@ func (g *Graph) prepareAccount(rec *AccountRecord, stored bool) (idents, extra [
 		}
 		if n != d {
 			normalized++
+		}
+		if !placeholderDomain(n) {
+			unique(fmt.Sprintf("account.domains[%d]", i), identKey{g.nsDomain, n})
 		}
 		if !slices.Contains(domains, n) {
 			domains = append(domains, n)
@@ -377,6 +398,7 @@ func (g *Graph) prepareAccount(rec *AccountRecord, stored bool) (idents, extra [
 		if k.ns.spec.Kind == KindEmail && b2b.PlaceholderEmail(k.val) || k.ns.spec.Kind == KindDomain && placeholderDomain(k.val) {
 			continue // identifies no account: dropped, as a person's placeholder email is
 		}
+		unique(fmt.Sprintf("identifiers[%d]", i), k)
 		if !slices.Contains(extra, k) && k != (identKey{g.nsAcctID, string(a.ID)}) {
 			extra = append(extra, k)
 		}

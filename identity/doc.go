@@ -106,7 +106,9 @@
 //
 // Some links must not be made. A unique namespace ([NamespaceSpec].Unique;
 // by default Salesforce and Dynamics contact IDs) holds at most one value
-// per golden person, so one email on two CRM contacts does not merge them;
+// per golden record, so one email on two CRM contacts does not merge them,
+// and a record that gives two values of one (two DUNS numbers on one
+// account) is refused with a problem naming the second;
 // persons whose explicit account references name different accounts are not
 // merged; and accounts that each hold a record of the same source (two CRM
 // accounts sharing a domain, as subsidiaries often do) are not merged. The

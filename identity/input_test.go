@@ -464,3 +464,89 @@ func TestInvisibleCharactersInIDs(t *testing.T) {
 	require.True(t, ok)
 	require.Equal(t, b2b.AccountID("acme\u200b"), acct)
 }
+
+// TestTwoValuesOfAUniqueNamespaceInOneRecord: a golden record holds at
+// most one value of a unique namespace, so a record that gives two is
+// refused, naming the second: an account record's identifiers as a
+// person record's, and the values a record's fields give (a person's
+// email, an account's ID and domains) count among them when their
+// namespace is declared unique.
+func TestTwoValuesOfAUniqueNamespaceInOneRecord(t *testing.T) {
+	t.Parallel()
+	duns := func(v string) identity.Identifier { return identity.Identifier{Namespace: "duns", Value: v} }
+	email := func(v string) identity.Identifier { return identity.Identifier{Namespace: identity.NSEmail, Value: v} }
+	tests := []struct {
+		name   string
+		unique identity.NamespaceSpec
+		person *identity.PersonRecord
+		acct   *identity.AccountRecord
+		err    string
+		path   string
+	}{{
+		name:   "two values among an account's identifiers",
+		unique: identity.NamespaceSpec{Name: "duns", Unique: true},
+		acct: &identity.AccountRecord{Source: "salesforce", Time: at(1), Account: b2b.Account{ID: "acme", Name: "Acme"},
+			Identifiers: []identity.Identifier{duns("150483782"), duns("150483782"), duns("804735132"), duns("060704780")}},
+		err: "account record salesforce:acme: 2 problems:\n" +
+			`  identifiers[2]: second value "804735132" of unique namespace duns (first "150483782")` + "\n" +
+			`  identifiers[3]: third value "060704780" of unique namespace duns (first "150483782")`,
+		path: "identifiers[2]",
+	}, {
+		name:   "an account ID and another among the identifiers",
+		unique: identity.NamespaceSpec{Name: identity.NSAccountID, Unique: true},
+		acct: &identity.AccountRecord{Source: "marketo", RecordID: "c1", Time: at(1), Account: b2b.Account{ID: "acme", Name: "Acme"},
+			Identifiers: []identity.Identifier{{Namespace: identity.NSAccountID, Value: "001A"}}},
+		err:  `account record marketo:c1: identifiers[0]: second value "001A" of unique namespace account_id (first "acme")`,
+		path: "identifiers[0]",
+	}, {
+		name:   "two domains",
+		unique: identity.NamespaceSpec{Name: identity.NSAccountDomain, Unique: true},
+		acct: &identity.AccountRecord{Source: "salesforce", Time: at(1),
+			Account: b2b.Account{ID: "acme", Name: "Acme", Domains: []string{"acme.com", "www.acme.com", "example.com", "acme.io"}}},
+		err:  `account record salesforce:acme: account.domains[3]: second value "acme.io" of unique namespace account_domain (first "acme.com")`,
+		path: "account.domains[3]",
+	}, {
+		name:   "an email and another among a person's identifiers",
+		unique: identity.NamespaceSpec{Name: identity.NSEmail, Unique: true},
+		person: &identity.PersonRecord{Source: "marketo", RecordID: "1", Time: at(1), Person: b2b.Person{Email: "ann@acme.com"},
+			Identifiers: []identity.Identifier{email("Ann@acme.com"), email("noreply@acme.com"), email("a.lee@acme.com")}},
+		err:  `person record marketo:1: identifiers[2]: second value "a.lee@acme.com" of unique namespace email (first "ann@acme.com")`,
+		path: "identifiers[2]",
+	}, {
+		name:   "a value given twice after another",
+		unique: identity.NamespaceSpec{Name: "duns", Unique: true},
+		person: &identity.PersonRecord{Source: "marketo", RecordID: "1", Time: at(1),
+			Identifiers: []identity.Identifier{duns("150483782"), duns("804735132"), duns("804735132")}},
+		err:  `person record marketo:1: identifiers[1]: second value "804735132" of unique namespace duns (first "150483782")`,
+		path: "identifiers[1]",
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			g := newGraph(t, identity.Config{Namespaces: []identity.NamespaceSpec{tt.unique}})
+			var err error
+			if tt.person != nil {
+				_, err = g.AddPerson(*tt.person)
+			} else {
+				_, err = g.AddAccount(*tt.acct)
+			}
+			require.ErrorIs(t, err, b2b.ErrInvalid)
+			require.EqualError(t, err, tt.err)
+			st := g.Stats()
+			require.Equal(t, map[string]int{tt.path: 1}, st.Rejected)
+			require.Zero(t, st.PersonRecords+st.AccountRecords)
+		})
+	}
+
+	// A state saved before such records were refused restores, as it was.
+	cfg := identity.Config{Namespaces: []identity.NamespaceSpec{{Name: "duns", Unique: true}}}
+	st := identity.State{Accounts: []identity.AccountState{{Account: "acme", Record: identity.AccountRecord{Source: "salesforce", Time: at(1),
+		Account: b2b.Account{ID: "acme", Name: "Acme"}, Identifiers: []identity.Identifier{duns("150483782"), duns("804735132")}}}}}
+	g, err := identity.Restore(cfg, st)
+	require.NoError(t, err)
+	for _, v := range []string{"150483782", "804735132"} {
+		got, ok := g.LookupAccount(duns(v))
+		require.True(t, ok)
+		require.Equal(t, b2b.AccountID("acme"), got)
+	}
+}

@@ -90,8 +90,13 @@ type NamespaceSpec struct {
 	// unique, say).
 	Kind Kind
 	// Unique means a golden record holds at most one value of the
-	// namespace: a link that would bring a second value into it is refused
-	// and reported as a [ConflictUniqueNamespace].
+	// namespace: a record that gives two (among its identifiers, or
+	// one there and another in its fields: a person's email, an
+	// account's ID or domains, when their namespace is declared unique)
+	// is refused with a problem naming the second, and a link that would
+	// bring a second value into a golden record is refused and reported
+	// as a [ConflictUniqueNamespace]. (A state saved before such records
+	// were refused restores as it was.)
 	Unique bool
 }
 

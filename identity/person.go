@@ -260,24 +260,10 @@ func (g *Graph) preparePerson(rec *PersonRecord, buf []identKey, versions bool) 
 		}
 		if k.ns.spec.Unique && !versions {
 			// Each value after the first is reported once, against
-			// the first, with its place among the namespace's values.
-			first, n := "", 0
-			for _, o := range extra {
-				if o.ns == k.ns {
-					if n == 0 {
-						first = o.val
-					}
-					n++
-					if o.val == k.val {
-						break
-					}
-				}
-			}
-			if n > 0 && first != k.val {
-				if !slices.Contains(extra, k) {
-					n++
-				}
-				ps.Addf(fmt.Sprintf("identifiers[%d]", i), "%s value %q of unique namespace %s (first %q)", ordinal(n), k.val, k.ns.spec.Name, first)
+			// the first, with its place among the namespace's values;
+			// the email comes first.
+			if place, first := laterValue(email, extra, k); place > 0 {
+				ps.Addf(fmt.Sprintf("identifiers[%d]", i), "%s value %q of unique namespace %s (first %q)", ordinal(place), k.val, k.ns.spec.Name, first)
 			}
 		}
 		if !slices.Contains(extra, k) && k != email {
@@ -303,6 +289,36 @@ func (g *Graph) preparePerson(rec *PersonRecord, buf []identKey, versions bool) 
 		}
 	}
 	return idents, extra, nil
+}
+
+// laterValue returns the place (2 and more) of value k among the values
+// of its unique namespace that a record gives, lead (when set) and then
+// seen before it, and the first of them; 0 when k is the first or among
+// them already.
+func laterValue(lead identKey, seen []identKey, k identKey) (place int, first string) {
+	n := 0
+	if lead.ns == k.ns && lead.val != "" {
+		if lead.val == k.val {
+			return 0, ""
+		}
+		first, n = lead.val, 1
+	}
+	for _, o := range seen {
+		if o.ns != k.ns {
+			continue
+		}
+		if o.val == k.val {
+			return 0, ""
+		}
+		if n == 0 {
+			first = o.val
+		}
+		n++
+	}
+	if n == 0 {
+		return 0, ""
+	}
+	return n + 1, first
 }
 
 // ordinal words n (2 and more) as the place of a value: "second",
