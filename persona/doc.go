@@ -55,9 +55,13 @@
 //
 // # How a title is read
 //
-//  1. The title is normalised: lower case, common accents removed
-//     ("Général" -> general, also when the accent is a combining mark
-//     after its letter), full-width Latin letters, digits and punctuation
+//  1. The title is normalised: read in Unicode normal form NFKC (its
+//     composed and decomposed forms alike, a ligature such as "ﬁ" as its
+//     letters), lower case, Latin accents removed ("Général" -> general,
+//     "Președinte" -> presedinte, also when the accent is a combining mark
+//     after its letter; letters of other scripts keep theirs), invisible
+//     format characters dropped ("Mar\u00adketing", with a soft hyphen, is
+//     marketing), full-width Latin letters, digits and punctuation
 //     read as ASCII and the ideographic space as a space ("ＣＥＯ" -> ceo,
 //     as Japanese systems store titles), punctuation separates words ("Co-Founder",
 //     "VP/GM"), dotted letters join ("C.E.O."), short "&" abbreviations stay

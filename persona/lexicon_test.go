@@ -2,10 +2,12 @@ package persona
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/quorumhq/quorum/b2b"
 )
@@ -93,4 +95,42 @@ func TestTokenizeLongTitleIsCut(t *testing.T) {
 	words := tokenize(long, nil)
 	require.Less(t, len(words), maxTitleBytes/2)
 	require.True(t, slices.Contains(words, "manager"))
+}
+
+// TestTokenizeNormalForms: a title reads the same in each Unicode
+// normal form, composed (as most systems store text) or decomposed (as
+// macOS and some CRM exports write it), and with compatibility forms
+// (ligatures) or their letters: a Latin letter loses its accents whatever
+// they are, and a letter of another script keeps its marks in both forms.
+func TestTokenizeNormalForms(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in   string
+		want []string
+	}{
+		{"Președinte Vânzări", []string{"presedinte", "vanzari"}},
+		{"Ředitel Obchodu", []string{"reditel", "obchodu"}},
+		{"Vezérigazgató", []string{"vezerigazgato"}},
+		{"Главный бухгалтер", []string{"главный", "бухгалтер"}},
+		{"Γενικός Διευθυντής", []string{"γενικός", "διευθυντής"}},
+		{"영업 이사", []string{"영업", "이사"}},
+		{"Chief Financial Ofﬁcer", []string{"chief", "financial", "officer"}},
+		{"Directeur Général", []string{"directeur", "general"}},
+	}
+	for _, tt := range tests {
+		for _, f := range []norm.Form{norm.NFC, norm.NFD, norm.NFKC, norm.NFKD} {
+			in := f.String(tt.in)
+			if diff := cmp.Diff(tt.want, tokenize(in, nil)); diff != "" {
+				t.Errorf("tokenize(%+q) (-want +got):\n%s", in, diff)
+			}
+		}
+	}
+	// A custom keyword in one form finds a title in another.
+	c, err := New(Config{Departments: map[string]b2b.Department{norm.NFC.String("главный бухгалтер"): b2b.DepartmentFinance}})
+	require.NoError(t, err)
+	require.Equal(t, b2b.DepartmentFinance, c.Classify(norm.NFD.String("Главный Бухгалтер")).Department)
+	// A title cut at its limit in the middle of a decomposed letter
+	// reads the letter without its accent.
+	long := strings.Repeat("x", maxTitleBytes-1) + "e\u0301"
+	require.Equal(t, []string{strings.Repeat("x", maxTitleBytes-1) + "e"}, tokenize(long, nil))
 }

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // maxTitleBytes bounds the work done on one title; longer input is cut (at a
@@ -12,13 +14,20 @@ const maxTitleBytes = 512
 
 // tokenize turns a free-text title into lower-case, accent-free words.
 //
+//   - The title is read in Unicode normal form NFKC, so that its
+//     composed and decomposed forms (the decomposed form is what macOS and
+//     some CRM exports write) read alike, and a compatibility form reads
+//     as its letters ("ﬁ", a ligature of PDF exports, as "fi").
 //   - Full-width ASCII letters, digits and punctuation ("ＣＥＯ", "／")
 //     read as ASCII, and the ideographic space as a space.
-//   - Letters are lower-cased and common Latin accents removed
-//     ("Directeur Général" -> directeur general, "ß" -> ss), whether an
-//     accent is part of its letter or a combining mark after it (the
-//     decomposed form that macOS and some CRM exports write). Marks of
-//     other scripts stay inside their word.
+//   - Letters are lower-cased and Latin accents removed ("Directeur
+//     Général" -> directeur general, "Președinte" -> presedinte, "ß" ->
+//     ss), whether an accent is part of its letter or a combining mark
+//     after it. Letters of other scripts keep their marks, in both forms
+//     ("й" stays "й", "ή" "ή").
+//   - Invisible format characters (a soft hyphen, a zero-width joiner, a
+//     byte-order mark, a direction mark) are nothing: "Mar\u00adketing"
+//     is marketing. A zero-width space separates words, as a space does.
 //   - Any character other than a letter, a digit, '&', '+', '#' or '.'
 //     separates words, so "Co-Founder", "VP/GM" and "(CISO)" split.
 //   - Dotted single letters join ("C.E.O." -> ceo, "V.P." -> vp, also in
@@ -33,6 +42,9 @@ func tokenize(title string, dst []string) []string {
 			cut--
 		}
 		title = title[:cut]
+	}
+	if !norm.NFKC.IsNormalString(title) {
+		title = norm.NFKC.String(title)
 	}
 	var b strings.Builder
 	b.Grow(len(title))
@@ -56,6 +68,8 @@ func tokenize(title string, dst []string) []string {
 			// precomposed letter (a separator would split the word).
 		case unicode.IsMark(r):
 			b.WriteRune(r)
+		case r >= 0xad && r != 0x200b && unicode.Is(unicode.Cf, r):
+			// An invisible format character inside a word: nothing.
 		default:
 			flush()
 		}
@@ -184,8 +198,20 @@ func foldRune(b *strings.Builder, r rune) {
 		b.WriteString(s)
 		return
 	}
+	if r <= 0x24f || r >= 0x1e00 && r <= 0x1eff {
+		// Another Latin letter with accents ("ș", "ř", "ő"): its
+		// letter when it decomposes into an ASCII letter and marks.
+		var buf [utf8.UTFMax]byte
+		n := utf8.EncodeRune(buf[:], r)
+		if d := norm.NFD.Properties(buf[:n]).Decomposition(); len(d) > 1 && isASCIILetter(d[0]) {
+			b.WriteByte(d[0])
+			return
+		}
+	}
 	b.WriteRune(r)
 }
+
+func isASCIILetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 
 // accentFold maps accented lower-case Latin letters to plain ones.
 var accentFold = map[rune]string{
