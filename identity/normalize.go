@@ -128,6 +128,12 @@ func EmailDomain(email string) string {
 
 // NormalizeDomain returns the canonical form of a web domain: lower case,
 // without scheme, "www.", port, path, query or trailing dot, in ASCII.
+// Surrounding space goes, with the invisible characters that exports
+// leave around a value (a byte-order mark, a zero-width space, a
+// direction mark), around the whole and around the host name of a URL,
+// as [NormalizeEmail] removes them; inside the name, one that UTS #46
+// ignores (a soft hyphen, a zero-width space) is dropped and another (a
+// direction mark, a zero-width joiner) is refused (see below).
 //
 //	NormalizeDomain("https://www.Acme.com/about") = "acme.com", nil
 //	NormalizeDomain("Bücher.de")                  = "xn--bcher-kva.de", nil
@@ -164,7 +170,7 @@ func EmailDomain(email string) string {
 // another company's domain, which resolution of an email domain never
 // climbs out of (see the package doc, Person-to-account resolution).
 func NormalizeDomain(s string) (string, error) {
-	t := trimSpace(s)
+	t := trimInvisible(s)
 	if i := strings.Index(t, "://"); i >= 0 {
 		t = t[i+3:]
 	}
@@ -177,7 +183,7 @@ func NormalizeDomain(s string) (string, error) {
 	if i := strings.LastIndexByte(t, ':'); i >= 0 { // port
 		t = t[:i]
 	}
-	d, err := normalizeHost(t)
+	d, err := normalizeHost(trimInvisible(t))
 	if err != nil {
 		return "", fmt.Errorf("%w %q: %w", ErrInvalidDomain, truncate(s), err)
 	}

@@ -148,6 +148,14 @@ func TestNormalizeDomain(t *testing.T) {
 		{in: "co.uk", err: `invalid domain "co.uk": "co.uk" is a public suffix, not a company domain`},
 		{in: "acme_corp.com", err: `invalid domain "acme_corp.com": character '_' not allowed in a domain`},
 		{in: "", err: `invalid domain "": empty`},
+		// Invisible characters that exports and copy and paste leave
+		// around a value go, as around an email; inside the name, UTS
+		// #46 drops those it ignores and refuses the others.
+		{in: "\u200eacme.com\u200f", want: "acme.com"},
+		{in: "\ufeff https://www.Acme.com\u200e/about", want: "acme.com"},
+		{in: "ac\u00adme\u200b.com", want: "acme.com"},
+		{in: "ac\u200eme.com", err: `invalid domain "ac\u200eme.com": not a valid internationalised domain name: disallowed rune U+200E`},
+		{in: "\u200e", err: `invalid domain "\u200e": empty`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
@@ -627,7 +635,8 @@ func FuzzNormalizeEmail(f *testing.F) {
 func FuzzNormalizeDomain(f *testing.F) {
 	for _, s := range []string{"acme.com", "https://www.Acme.com/x", "co.uk", "a..b", "x:80", "-a.com", "ü.de",
 		"https://www.Bücher.DE:80/x", "例え。テスト", "ПРИМЕР.РФ", "ｗｗｗ．acme.com", "faß.de", "bücher.de。.", "xn--bcher-kva.de", "ｃｏ．ｕｋ", "-bücher.de",
-		"XN--BCHER-KVA.DE", "xn--a.com", "xn--a-xbb.com", "xn--4dbcd.1a.com", "ab--cd.xn--bcher-kva.de", "xn--zzzz-invalid.com"} {
+		"XN--BCHER-KVA.DE", "xn--a.com", "xn--a-xbb.com", "xn--4dbcd.1a.com", "ab--cd.xn--bcher-kva.de", "xn--zzzz-invalid.com",
+		"\u200eacme.com\u200f", "https://acme.com\u200e:80/x"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
