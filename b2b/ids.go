@@ -5,8 +5,12 @@ package b2b
 // account.id in ["acme", "globex"].
 type (
 	// AccountID identifies an account (a company): 1 to 255 bytes
-	// without whitespace or control characters, as identity looks
-	// accounts up by it (package identity refuses a record with another).
+	// without whitespace, control characters or invisible format
+	// characters (a zero-width space, a byte-order mark, a soft hyphen,
+	// a direction mark), as identity looks accounts up by it: package
+	// identity refuses an account record with another, and a person
+	// record whose account reference holds an invisible character.
+	// [Account.Validate] checks only that an account has one.
 	AccountID string
 	// PersonID identifies a golden person (a lead or contact).
 	PersonID string
