@@ -43,7 +43,7 @@ func tokenize(title string, dst []string) []string {
 		}
 		title = title[:cut]
 	}
-	if !norm.NFKC.IsNormalString(title) {
+	if !asciiOnly(title) && !norm.NFKC.IsNormalString(title) { // ASCII is in NFKC: not asked, which allocates
 		title = norm.NFKC.String(title)
 	}
 	var b strings.Builder
@@ -209,6 +209,16 @@ func foldRune(b *strings.Builder, r rune) {
 		}
 	}
 	b.WriteRune(r)
+}
+
+// asciiOnly reports whether s holds ASCII only.
+func asciiOnly(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 func isASCIILetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
