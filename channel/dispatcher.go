@@ -368,6 +368,9 @@ func (d *Dispatcher) attempt(ctx, sendCtx context.Context, e *Entry, rec *Record
 		if err == nil {
 			rec.Status, rec.Receipt = StatusDelivered, receipt
 			reason = "delivered as " + receipt.ProviderID
+			if receipt.ProviderID == "" {
+				reason = "delivered, without a provider ID"
+			}
 			if receipt.Duplicate {
 				reason += " (the sender had already sent this key)"
 			}

@@ -555,3 +555,25 @@ func outcomeKeys(os []channel.Outcome) []string {
 	}
 	return ks
 }
+
+// noIDSender accepts every text message without a provider ID, as an SMS
+// provider that answers 2xx with no ID does.
+type noIDSender struct{}
+
+func (noIDSender) SendSMS(context.Context, *channel.Message) (channel.Receipt, error) {
+	return channel.Receipt{At: t0}, nil
+}
+
+func TestDispatchDeliveredWithoutProviderID(t *testing.T) {
+	t.Parallel()
+	b := setup(t, func(dc *channel.DispatcherConfig, _ *channeltest.RecorderConfig) {
+		dc.SMS = noIDSender{}
+		dc.Consent = consentMap{"p-in": {b2b.ChannelSMS: b2b.Consent{Status: b2b.ConsentOptIn, Source: "crm", At: t0.Add(-time.Hour)}}}
+	})
+	b.enqueue(t, channel.Message{Key: "sms", Channel: channel.ChannelSMS, Person: "p-in", To: "+4915112345678", Text: "hi"})
+	rep, err := b.disp.Dispatch(context.Background())
+	require.NoError(t, err)
+	require.Len(t, rep.Outcomes, 1)
+	require.Equal(t, channel.StatusDelivered, rep.Outcomes[0].Status)
+	require.Equal(t, "delivered, without a provider ID", rep.Outcomes[0].Reason)
+}
