@@ -432,6 +432,18 @@ func TestInvisibleCharactersInIDs(t *testing.T) {
 		})
 	}
 
+	// The joiners are part of the text they are in (Persian and Indic
+	// words, emoji sequences), not left by exports: IDs holding them are
+	// taken as they are.
+	for _, v := range []string{"می‌خواهم", "team-👩‍💻"} {
+		g := newGraph(t, identity.Config{})
+		res, err := g.AddPerson(mk(identity.NSMarketoPersonID, v))
+		require.NoError(t, err, "%+q", v)
+		got, ok := g.Lookup(identity.Identifier{Namespace: identity.NSMarketoPersonID, Value: v})
+		require.True(t, ok, "%+q", v)
+		require.Equal(t, res.Person, got)
+	}
+
 	g := newGraph(t, identity.Config{Namespaces: []identity.NamespaceSpec{{Name: "duns"}}})
 	_, err := g.AddAccount(identity.AccountRecord{Source: "salesforce", Time: at(1),
 		Account:     b2b.Account{ID: "acme\ufeff", ParentID: "\u00adgx", Name: "Acme"},

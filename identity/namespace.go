@@ -53,7 +53,8 @@ const (
 // A record that gives a value of those kinds holding an invisible format
 // character (a zero-width space U+200B, a byte-order mark U+FEFF, a soft
 // hyphen U+00AD, a direction mark or embedding such as U+200E or U+202E:
-// Unicode category Cf), anywhere in it, is refused with a problem naming
+// Unicode category Cf but for the zero-width joiner and non-joiner, which
+// Persian and Indic words and emoji sequences hold), anywhere in it, is refused with a problem naming
 // the identifier: the character is neither removed nor kept, as it would
 // make another ID than the one it shows, and the records of one person
 // or account would not find each other by it. So are an account's ID
@@ -220,8 +221,9 @@ func NormalizeSalesforceID(s string) (string, error) {
 // kind KindExact, KindCaseInsensitive or KindGUID, an account ID or an
 // account reference) holds an invisible format character (Unicode
 // category Cf: a zero-width space, a byte-order mark, a soft hyphen, a
-// direction mark or embedding), as exports and copy and paste leave
-// them. Such a character makes another ID of the one it shows: two
+// direction mark or embedding; not the zero-width joiner and
+// non-joiner, which Persian and Indic words and emoji sequences hold), as
+// exports and copy and paste leave them. Such a character makes another ID of the one it shows: two
 // records of one person or account would not find each other by it.
 // Records that give one are refused; a stored state that holds one
 // still restores, so it is no part of normalizeValue.
@@ -230,7 +232,9 @@ func invisibleID(v string) error {
 		return nil
 	}
 	for _, r := range v {
-		if unicode.Is(unicode.Cf, r) {
+		// The joiners (U+200C, U+200D) are part of the text they are in:
+		// Persian and Indic words, emoji sequences.
+		if unicode.Is(unicode.Cf, r) && r != '\u200c' && r != '\u200d' {
 			return fmt.Errorf("value %q contains an invisible character (%U), which makes it another ID than the one it shows", truncate(trimSpace(v)), r)
 		}
 	}
