@@ -101,13 +101,17 @@ type Config struct {
 func (c Config) Validate() error {
 	var ps b2b.Problems
 	// The URL is quoted without its secrets (see redacted), and one that
-	// does not parse not at all: the error is logged.
+	// does not parse not at all: the error is logged. Only a bad
+	// character of the host name is named; url.Parse's other errors quote
+	// a part of the URL (a port, an escape), which a password holding a
+	// "/" or a "%" makes a part of the password.
 	if u, err := url.Parse(c.URL); err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err // the url.Error quotes the URL
+		var bad url.InvalidHostError
+		if errors.As(err, &bad) {
+			ps.Addf("url", "is not an http(s) URL: %v", bad)
+		} else {
+			ps.Addf("url", "does not parse as a URL (not quoted: it may hold a key)")
 		}
-		ps.Addf("url", "is not an http(s) URL: %v", err)
 	} else if (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		ps.Addf("url", "%q is not an http(s) URL", redacted(u))
 	}
