@@ -22,7 +22,10 @@
 // ProviderID empty, and Config.Logger gets a warning saying why (with the
 // answer's field names, by which to set IDField): retried, the text would
 // go out again at each attempt from a provider that does not honour the
-// idempotency key.
+// idempotency key. A provider that answers 2xx with a failure in its body
+// (a status field saying the message was refused) is not understood: its
+// answer counts as a delivery, with that warning, so such a provider
+// suits this sender only if the warning's log is watched.
 //
 // Failures are classified for the dispatcher: a 4xx answer is permanent (a
 // bad number, a blocked recipient: retrying cannot help) except 408, 409 and
