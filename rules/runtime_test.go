@@ -983,20 +983,11 @@ func TestDefaultOfADefault(t *testing.T) {
 		{`(true ? person?.title : nil) ?? "none"`, result{[]string{"none", "none", "CFO"}, 0}},
 		{`(person?.title ?? nil) ?? "none"`, result{[]string{"none", "none", "CFO"}, 0}},
 	}
-	eng := rules.New()
 	for _, tt := range tests {
 		t.Run(tt.src, func(t *testing.T) {
 			t.Parallel()
-			x, err := rules.Compile[chainEnv, string](eng, rules.Rule{Name: "r", Source: tt.src})
-			require.NoError(t, err)
-			var got result
-			for _, e := range envs {
-				v, err := x.Eval(e.env)
-				require.NoError(t, err, "on %s", e.name)
-				got.Values = append(got.Values, v)
-			}
-			got.Missing = x.MissingAttributes()
-			if diff := cmp.Diff(tt.want, got); diff != "" {
+			values, missing := evalOnEach[chainEnv, string](t, tt.src, envs)
+			if diff := cmp.Diff(tt.want, result{values, missing}); diff != "" {
 				t.Errorf("%s (-want +got):\n%s", tt.src, diff)
 			}
 		})
@@ -1042,24 +1033,37 @@ func TestListReadAfterAnOptionalChain(t *testing.T) {
 		{`(account?.domains[0] ?? "none") == "none"`, result{[]bool{true, true, false}, 2}},
 		{`let d = account?.domains[0]; d == nil`, result{[]bool{true, true, false}, 2}},
 	}
-	eng := rules.New()
 	for _, tt := range tests {
 		t.Run(tt.src, func(t *testing.T) {
 			t.Parallel()
-			x, err := rules.Compile[ptrEnv, bool](eng, rules.Rule{Name: "r", Source: tt.src})
-			require.NoError(t, err)
-			var got result
-			for _, e := range envs {
-				v, err := x.Eval(e.env)
-				require.NoError(t, err, "on %s", e.name)
-				got.Values = append(got.Values, v)
-			}
-			got.Missing = x.MissingAttributes()
-			if diff := cmp.Diff(tt.want, got); diff != "" {
+			values, missing := evalOnEach[ptrEnv, bool](t, tt.src, envs)
+			if diff := cmp.Diff(tt.want, result{values, missing}); diff != "" {
 				t.Errorf("%s (-want +got):\n%s", tt.src, diff)
 			}
 		})
 	}
+}
+
+// namedEnv is an environment of a table test, with the name a failure
+// reports.
+type namedEnv[E any] = struct {
+	name string
+	env  *E
+}
+
+// evalOnEach compiles src and evaluates it on each of envs, in order: the
+// values, and the rule's count of missing data after all of them.
+func evalOnEach[E any, R rules.Result](t *testing.T, src string, envs []namedEnv[E]) ([]R, uint64) {
+	t.Helper()
+	x, err := rules.Compile[E, R](rules.New(), rules.Rule{Name: "r", Source: src})
+	require.NoError(t, err)
+	var values []R
+	for _, e := range envs {
+		v, err := x.Eval(e.env)
+		require.NoError(t, err, "on %s", e.name)
+		values = append(values, v)
+	}
+	return values, x.MissingAttributes()
 }
 
 // TestNilLiteralInACondition: a value that is nil where the rule's nil
