@@ -226,6 +226,12 @@ func (ps *pass) eachGroup(en *journey.OutboxEntry, fn func(buyinggroup.Group) (b
 	}
 }
 
+// groupFor returns the buying group a journey's message or alert is
+// about: the entry's group, else the group of the journey's solution
+// interest, else (a journey bound to no interest) the account's first
+// group. An account without such a group gets a stand-in of no members
+// ("<account>/none", of the journey's interest): a journey of one
+// interest never speaks of another interest's group.
 func (ps *pass) groupFor(en *journey.OutboxEntry) *buyinggroup.Group {
 	if en.Group != "" {
 		if g := ps.st.group(en.Group); g != nil {
@@ -237,10 +243,10 @@ func (ps *pass) groupFor(en *journey.OutboxEntry) *buyinggroup.Group {
 			return &ps.st.Groups[i]
 		}
 	}
-	if len(ps.st.Groups) > 0 {
+	if len(ps.st.Groups) > 0 && en.SolutionInterest == "" {
 		return &ps.st.Groups[0]
 	}
-	return &buyinggroup.Group{ID: string(ps.id) + "/none", Account: ps.id}
+	return &buyinggroup.Group{ID: string(ps.id) + "/none", Account: ps.id, Interest: en.SolutionInterest}
 }
 
 // message queues a journey email or SMS for its recipient. The message is
