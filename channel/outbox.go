@@ -7,6 +7,8 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/quorumhq/quorum/b2b"
 )
 
 // Outbox stores messages until they are delivered. A journey step writes its
@@ -41,7 +43,10 @@ type Outbox interface {
 	// nothing more is due (the Dispatcher stops there): an outbox that
 	// withholds some of the entries it claimed claims more in their place.
 	Claim(ctx context.Context, p ClaimParams) ([]Entry, error)
-	// Record stores the outcome of a claim (see RecordParams).
+	// Record stores the outcome of a claim (see RecordParams). An
+	// outcome that is no outcome (a status other than those RecordParams
+	// lists, a retry without its time) is refused with an error matching
+	// b2b.ErrInvalid.
 	Record(ctx context.Context, p RecordParams) error
 }
 
@@ -75,10 +80,10 @@ func (p *RecordParams) validate() error {
 	case StatusDelivered, StatusFailed, StatusSuppressed:
 	case StatusPending:
 		if p.NextAttempt.IsZero() {
-			return fmt.Errorf("record %s: a retry needs a next attempt time", p.ID)
+			return fmt.Errorf("record %s: a retry needs a next attempt time: %w", p.ID, b2b.ErrInvalid)
 		}
 	default:
-		return fmt.Errorf("record %s: cannot record status %q", p.ID, p.Status)
+		return fmt.Errorf("record %s: cannot record status %q: %w", p.ID, p.Status, b2b.ErrInvalid)
 	}
 	return nil
 }

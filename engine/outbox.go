@@ -309,7 +309,7 @@ func (o *outbox) Record(ctx context.Context, p channel.RecordParams) error {
 	switch p.Status {
 	case channel.StatusDelivered, channel.StatusFailed, channel.StatusSuppressed, channel.StatusPending:
 	default:
-		return fmt.Errorf("record %s: unknown status %q", p.ID, p.Status)
+		return fmt.Errorf("record %s: cannot record status %q: %w", p.ID, p.Status, b2b.ErrInvalid)
 	}
 	if p.Attempt < 1 || p.Seq < 1 {
 		// The claim's entry and attempt are its fencing token

@@ -147,9 +147,11 @@ func TestOutbox(t *testing.T, newOutbox func(t *testing.T) channel.Outbox) {
 		check(t, len(got) == 1, "claimed %d entries, want 1", len(got))
 		e := got[0]
 		err := o.Record(ctx, channel.RecordParams{ID: e.ID, Seq: e.Seq, Attempt: e.Attempts, Now: t0, Status: channel.StatusPending, Error: "busy"})
-		check(t, err != nil, "a retry without a next attempt time was recorded")
+		check(t, errors.Is(err, b2b.ErrInvalid), "a retry without a next attempt time: want an error matching b2b.ErrInvalid, got %v", err)
 		err = o.Record(ctx, channel.RecordParams{ID: e.ID, Seq: e.Seq, Attempt: e.Attempts, Now: t0, Status: channel.StatusSending})
-		check(t, err != nil, "status sending was recorded as an outcome")
+		check(t, errors.Is(err, b2b.ErrInvalid), "status sending as an outcome: want an error matching b2b.ErrInvalid, got %v", err)
+		err = o.Record(ctx, channel.RecordParams{ID: e.ID, Seq: e.Seq, Attempt: e.Attempts, Now: t0, Status: "sent"})
+		check(t, errors.Is(err, b2b.ErrInvalid), "status \"sent\": want an error matching b2b.ErrInvalid, got %v", err)
 		err = o.Record(ctx, channel.RecordParams{ID: e.ID, Seq: e.Seq, Attempt: e.Attempts, Now: t0, Status: channel.StatusDelivered, Receipt: channel.Receipt{ProviderID: "p1"}})
 		check(t, err == nil, "after refused outcomes, the claim's outcome: %v", err)
 	})
