@@ -151,7 +151,9 @@
 // Features, verdicts and examples are written as JSON as they are, a
 // number that is not finite as the string "+Inf", "-Inf" or "NaN" (days
 // since the last activity of a group never active, a model's
-// contribution that overflowed), and read back. Three interchangeable [ReadinessStrategy] implementations:
+// contribution that overflowed), and read back.
+//
+// Three interchangeable [ReadinessStrategy] implementations:
 //
 //   - [StrategyScore]: the group score against a ready and a nurture threshold.
 //   - [StrategyCompletenessScore]: both completeness and score must hold,
