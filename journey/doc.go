@@ -94,7 +94,9 @@
 // and durations, action, trigger and re-entry settings that the action's
 // or trigger's type or the policy's mode does not read (recipients on a
 // sales alert, recipients' roles or condition on a change_stage, an
-// audience on a group_created trigger, a max without mode max), a match or else actions on a people split by percent, unknown go-to journeys, go-tos to a journey bound to a
+// audience on a group_created trigger, a max without mode max), a match
+// or else actions on a people split by percent, unknown go-to journeys,
+// go-tos to a journey bound to a
 // solution interest that would take no entry from them (the main track
 // of a journey bound to another reaches them, or only parallel tracks
 // of other interests do; publishing a journey bound to an interest
