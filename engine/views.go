@@ -112,10 +112,10 @@ type JourneyPosition struct {
 // score back to the scoring horizon (scoring.Config.Horizon before their
 // latest activity, at the start of that UTC day): a view as of an earlier
 // time is refused with an error matching scoring.ErrBeyondHorizon. A
-// view of no account or
-// as of no time (a zero time.Time) is refused with every problem at once
-// (a *b2b.ValidationError, matching b2b.ErrInvalid); one of an account
-// never upserted with [ErrUnknownAccount].
+// view of no account or as of no time (a zero time.Time) is refused with
+// every problem at once (a *b2b.ValidationError, matching
+// b2b.ErrInvalid); one of an account never upserted with
+// [ErrUnknownAccount].
 func (e *Engine) Account(ctx context.Context, id b2b.AccountID, now time.Time) (AccountView, error) {
 	var bad b2b.Problems
 	if id == "" {
