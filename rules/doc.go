@@ -219,7 +219,9 @@
 //   - int, float, date, duration and timezone of a string that is not
 //     written in the rule (a written one is parsed when the rule is
 //     loaded, so one that does not parse is a compile error), and date of
-//     anything but text (date(person.updatedAt): a time is one already).
+//     anything but text (date(person.updatedAt): a time is one already;
+//     date(s, layout, timezone("Asia/Tokyo")): the zone goes by its
+//     name, date(s, layout, "Asia/Tokyo")).
 //   - the time zone "Local" (timezone("Local"), date(s, layout, "Local")):
 //     it is the zone of the machine the rule runs on, so the rule would
 //     answer differently on another; name the zone ("Europe/Berlin").

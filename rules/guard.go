@@ -291,8 +291,13 @@ func (g *guard) builtin(n *ast.BuiltinNode) {
 		}
 		if n.Name == "date" {
 			// The checker takes any value; date parses text (after a
-			// time zone, which the parse below checks).
+			// time zone, which the parse below checks). Its zone comes
+			// last, by name: a location (timezone("...")) fails it.
 			for _, arg := range n.Arguments {
+				if t := arg.Type(); t == locationType || t == reflect.PointerTo(locationType) {
+					g.fail(arg, "date() takes the zone by its name: write date(s, layout, %s), not %s", zoneExample(arg), arg)
+					return
+				}
 				if t := arg.Type(); t != nil && t.Kind() != reflect.String && t != locationType && t != reflect.PointerTo(locationType) {
 					also := ""
 					if t == timeType {
@@ -372,7 +377,7 @@ func (g *guard) builtin(n *ast.BuiltinNode) {
 func (g *guard) parse(n *ast.BuiltinNode) {
 	for _, arg := range n.Arguments {
 		if arg.Nature().Kind != reflect.String {
-			continue // int(3.5), date(s, layout, timezone("...")): checked on their own
+			continue // int(3.5): checked on its own
 		}
 		if _, ok := arg.(*ast.StringNode); !ok {
 			g.fail(arg, "%s() parses a string, so its argument must be written in the rule: %s may not parse when the rule runs; %s", n.Name, arg, parsers[n.Name])
@@ -491,6 +496,17 @@ func zoneExamples(name string) string {
 		}
 	}
 	return `"Europe/Berlin", "UTC"`
+}
+
+// zoneExample is the zone name to suggest for a location argument: the
+// name timezone("...") was given, else "Europe/Berlin".
+func zoneExample(arg ast.Node) string {
+	if c, ok := arg.(*ast.BuiltinNode); ok && c.Name == "timezone" && len(c.Arguments) == 1 {
+		if s, ok := c.Arguments[0].(*ast.StringNode); ok {
+			return strconv.Quote(s.Value)
+		}
+	}
+	return `"Europe/Berlin"`
 }
 
 // zoneArgument returns the written time zone name of a call to timezone
