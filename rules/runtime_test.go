@@ -630,9 +630,7 @@ func TestRefusedBeforeRunTime(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			_, err := eng.Compile(rules.Rule{Name: "r", Source: tt.src}, reflect.TypeFor[roleEnv](), rules.KindBool)
-			require.ErrorIs(t, err, rules.ErrCompile, "%s would fail at run time: %s", tt.src, tt.reason)
-			require.Contains(t, err.Error(), tt.want)
+			requireRefused(t, eng, tt.src, tt.want, "%s would fail at run time: %s", tt.src, tt.reason)
 		})
 	}
 }
@@ -853,9 +851,7 @@ func TestMachineTimeZoneRefused(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			_, err := eng.Compile(rules.Rule{Name: "r", Source: tt.src}, reflect.TypeFor[roleEnv](), rules.KindBool)
-			require.ErrorIs(t, err, rules.ErrCompile)
-			require.Contains(t, err.Error(), tt.want)
+			requireRefused(t, eng, tt.src, tt.want)
 		})
 	}
 	// A named zone and UTC are the same everywhere.
@@ -910,9 +906,7 @@ func TestZoneFilePathRefused(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			_, err := eng.Compile(rules.Rule{Name: "r", Source: tt.src}, reflect.TypeFor[roleEnv](), rules.KindBool)
-			require.ErrorIs(t, err, rules.ErrCompile)
-			require.Contains(t, err.Error(), tt.want)
+			requireRefused(t, eng, tt.src, tt.want)
 		})
 	}
 	// The posix/ copy is the zone: 09:00 in Berlin is 07:00 UTC in June.
@@ -1206,4 +1200,13 @@ func TestBackwardSearchAfterAValue(t *testing.T) {
 		require.ErrorIs(t, err, rules.ErrCompile, tt.src)
 		require.Contains(t, err.Error(), tt.want, tt.src)
 	}
+}
+
+// requireRefused requires the boolean rule src over roleEnv to be refused
+// when it is loaded, with an error that contains want.
+func requireRefused(t *testing.T, eng rules.Engine, src, want string, msgAndArgs ...any) {
+	t.Helper()
+	_, err := eng.Compile(rules.Rule{Name: "r", Source: src}, reflect.TypeFor[roleEnv](), rules.KindBool)
+	require.ErrorIs(t, err, rules.ErrCompile, msgAndArgs...)
+	require.Contains(t, err.Error(), want)
 }
