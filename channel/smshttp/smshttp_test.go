@@ -243,11 +243,7 @@ func TestDispatcherDoesNotRetryClientErrors(t *testing.T) {
 	d, ob := dispatcher(t, b)
 	es, err := ob.Enqueue(context.Background(), t0, *sms("k"))
 	require.NoError(t, err)
-	for range 3 {
-		_, err := d.Dispatch(context.Background())
-		require.NoError(t, err)
-		b.clk.Advance(time.Hour)
-	}
+	dispatchHourly(t, d, b.clk, 3)
 	e, err := ob.Get(es[0].ID)
 	require.NoError(t, err)
 	require.Equal(t, channel.StatusFailed, e.Status)
@@ -540,11 +536,7 @@ func TestSMSAcceptedWithoutAnID(t *testing.T) {
 			require.NoError(t, err)
 			es, err := ob.Enqueue(context.Background(), t0, *sms("reminder:p-1"))
 			require.NoError(t, err)
-			for range 3 {
-				_, err := d.Dispatch(context.Background())
-				require.NoError(t, err)
-				b.clk.Advance(time.Hour)
-			}
+			dispatchHourly(t, d, b.clk, 3)
 			e, err := ob.Get(es[0].ID)
 			require.NoError(t, err)
 			require.Equal(t, channel.StatusDelivered, e.Status, e.LastError)
@@ -564,4 +556,15 @@ func statusOf(t *testing.T, answer func(http.ResponseWriter, *http.Request) bool
 	rec := httptest.NewRecorder()
 	answer(rec, httptest.NewRequest(http.MethodPost, "/", nil))
 	return fmt.Sprintf("%d %s", rec.Code, http.StatusText(rec.Code))
+}
+
+// dispatchHourly runs the dispatcher n times, the clock an hour on after
+// each run.
+func dispatchHourly(t *testing.T, d *channel.Dispatcher, clk *clock.Manual, n int) {
+	t.Helper()
+	for range n {
+		_, err := d.Dispatch(context.Background())
+		require.NoError(t, err)
+		clk.Advance(time.Hour)
+	}
 }
