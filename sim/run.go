@@ -109,7 +109,7 @@ func Run(ctx context.Context, w *World, cfg RunConfig) (*Result, error) {
 	}
 	followUp := cmp.Or(cfg.SalesFollowUp, 0.7)
 	clk := clock.NewManual(w.Config.Start)
-	eng, err := engine.New(engine.Config{Store: st, Program: cfg.Program, Clock: clk, Workers: cfg.Workers, Rollup: cfg.Rollup,
+	eng, err := engine.New(engine.Config{Store: st, Tenant: Tenant, Program: cfg.Program, Clock: clk, Workers: cfg.Workers, Rollup: cfg.Rollup,
 		UnsubscribeURL: UnsubscribeURL})
 	if err != nil {
 		return nil, err
@@ -201,8 +201,8 @@ func Run(ctx context.Context, w *World, cfg RunConfig) (*Result, error) {
 	return res, nil
 }
 
-// Tenant is the tenant a run's engine works in (the engine's default):
-// the tenant of its store's event log.
+// Tenant is the tenant a run's engine works in: the tenant of its
+// store's event log.
 const Tenant store.Tenant = "default"
 
 // Events returns the run's event log in an order that is the same for

@@ -281,7 +281,7 @@ func runWith(ctx context.Context, w io.Writer, o options) (*figures, error) {
 		if err != nil {
 			return nil, fmt.Errorf("evaluation world, %s: %w", p.Name, err)
 		}
-		evs, err := res.Store.Events(ctx, &store.EventsParams{Tenant: "default", Limit: 1 << 40})
+		evs, err := res.Store.Events(ctx, &store.EventsParams{Tenant: sim.Tenant, Limit: 1 << 40})
 		if err != nil {
 			return nil, err
 		}
