@@ -1,0 +1,221 @@
+package qualify
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
+	"strings"
+	"unicode/utf8"
+)
+
+// MarshalJSON writes the model as indented JSON; see [ModelFromJSON].
+func (m *Model) MarshalJSON() ([]byte, error) {
+	type plain Model
+	return json.MarshalIndent((*plain)(m), "", "  ")
+}
+
+// ModelFromJSON reads a model saved with json.Marshal and validates it.
+// Unknown fields are refused, so a typo in a hand-edited file is an error,
+// not a silently ignored value: `model: terms[3]: unknown field "wieght"
+// (line 36, column 7)`.
+func ModelFromJSON(data []byte) (*Model, error) {
+	type plain Model
+	var m plain
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&m); err != nil {
+		return nil, modelJSONError(data, err)
+	}
+	// Not dec.More, which takes a stray '}' or ']' for the end of a value.
+	if len(bytes.TrimSpace(data[dec.InputOffset():])) > 0 {
+		return nil, fmt.Errorf("model: unexpected data after the model")
+	}
+	model := Model(m)
+	if err := model.Validate(); err != nil {
+		return nil, err
+	}
+	return &model, nil
+}
+
+// modelJSONError says what is wrong with the JSON of a model in the
+// model's terms: the field path and the line and column, not the Go types
+// that decode it.
+func modelJSONError(data []byte, err error) error {
+	var (
+		syntax *json.SyntaxError
+		typ    *json.UnmarshalTypeError
+	)
+	switch {
+	case errors.Is(err, io.EOF):
+		return errors.New("model: no JSON data")
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return errors.New("model: unexpected end of JSON data")
+	case errors.As(err, &syntax):
+		return fmt.Errorf("model: %w (%s)", err, modelJSONPosition(data, syntax.Offset))
+	case errors.As(err, &typ) && typ.Field == "":
+		return fmt.Errorf("model: a JSON %s is not a model (%s)", typ.Value, modelJSONPosition(data, typ.Offset))
+	case errors.As(err, &typ):
+		return fmt.Errorf("model: %s: a JSON %s is not %s (%s)", typ.Field, typ.Value, modelJSONWant(typ.Type), modelJSONPosition(data, typ.Offset))
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		// The decoder names the field but not where it is: find it.
+		dec := json.NewDecoder(bytes.NewReader(data))
+		if path, key, start, ok := modelUnknownField(dec, data, reflect.TypeFor[Model](), ""); ok {
+			if path != "" {
+				path += ": "
+			}
+			return fmt.Errorf("model: %sunknown field %q (%s)", path, key, modelJSONPosition(data, start+1))
+		}
+	}
+	return fmt.Errorf("model: %w", err)
+}
+
+// modelUnknownField reads the JSON value dec is at as a value of type t
+// and returns the first object key in it that names no field, as
+// encoding/json matches names (exactly or, failing that, whatever their
+// case): its path in the model ("terms[3]"), the key, and the offset of its
+// opening quote. ok is false when every key is known or data is not JSON.
+func modelUnknownField(dec *json.Decoder, data []byte, t reflect.Type, path string) (where, key string, start int64, ok bool) {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	tok, err := dec.Token()
+	if err != nil {
+		return "", "", 0, false
+	}
+	d, isDelim := tok.(json.Delim)
+	switch {
+	case !isDelim:
+		return "", "", 0, false // a scalar: no keys
+	case d == '[':
+		var elem reflect.Type
+		if t.Kind() == reflect.Slice || t.Kind() == reflect.Array {
+			elem = t.Elem()
+		}
+		for i := 0; dec.More(); i++ {
+			if elem == nil {
+				var skip json.RawMessage
+				if dec.Decode(&skip) != nil {
+					return "", "", 0, false
+				}
+				continue
+			}
+			if where, key, start, ok := modelUnknownField(dec, data, elem, fmt.Sprintf("%s[%d]", path, i)); ok {
+				return where, key, start, ok
+			}
+		}
+	case d == '{':
+		for dec.More() {
+			tok, err := dec.Token()
+			if err != nil {
+				return "", "", 0, false
+			}
+			name, _ := tok.(string)
+			end := dec.InputOffset() // just after the key's closing quote
+			if t.Kind() != reflect.Struct {
+				var skip json.RawMessage
+				if dec.Decode(&skip) != nil {
+					return "", "", 0, false
+				}
+				continue
+			}
+			f, found := modelJSONField(t, name)
+			if !found {
+				return path, name, modelKeyStart(data, end), true
+			}
+			sub := f.Name
+			if tag, _, _ := strings.Cut(f.Tag.Get("json"), ","); tag != "" {
+				sub = tag
+			}
+			if path != "" {
+				sub = path + "." + sub
+			}
+			if where, key, start, ok := modelUnknownField(dec, data, f.Type, sub); ok {
+				return where, key, start, ok
+			}
+		}
+	}
+	if _, err := dec.Token(); err != nil { // the closing delimiter
+		return "", "", 0, false
+	}
+	return "", "", 0, false
+}
+
+// modelJSONField returns the field of struct type t that encoding/json
+// decodes a key name into: the one whose JSON name is name, else the
+// first whose name equals it whatever the case.
+func modelJSONField(t reflect.Type, name string) (reflect.StructField, bool) {
+	var folded *reflect.StructField
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if !f.IsExported() || tag == "-" {
+			continue
+		}
+		if tag == "" {
+			tag = f.Name
+		}
+		if tag == name {
+			return f, true
+		}
+		if folded == nil && strings.EqualFold(tag, name) {
+			folded = &f
+		}
+	}
+	if folded != nil {
+		return *folded, true
+	}
+	return reflect.StructField{}, false
+}
+
+// modelKeyStart returns the offset of the opening quote of the JSON
+// string that ends just before end.
+func modelKeyStart(data []byte, end int64) int64 {
+	for i := end - 2; i >= 0; i-- {
+		if data[i] != '"' {
+			continue
+		}
+		backslashes := 0
+		for j := i - 1; j >= 0 && data[j] == '\\'; j-- {
+			backslashes++
+		}
+		if backslashes%2 == 0 {
+			return i
+		}
+	}
+	return 0
+}
+
+// modelJSONPosition is the line and column (1-based, in characters) of the
+// last character the decoder read before offset: the one that breaks the
+// syntax, or the end of a value of the wrong type.
+func modelJSONPosition(data []byte, offset int64) string {
+	off := int(min(max(offset-1, 0), int64(len(data))))
+	before := data[:off]
+	line := bytes.Count(before, []byte("\n")) + 1
+	col := utf8.RuneCount(before[bytes.LastIndexByte(before, '\n')+1:]) + 1
+	return fmt.Sprintf("line %d, column %d", line, col)
+}
+
+// modelJSONWant names the JSON a field of a model holds.
+func modelJSONWant(t reflect.Type) string {
+	if t == nil {
+		return "what the field holds"
+	}
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "an integer"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Slice, reflect.Array:
+		return "a list"
+	}
+	return "an object"
+}
