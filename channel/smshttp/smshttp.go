@@ -14,7 +14,11 @@
 //	{"sid": "SM0f1e...", "status": "queued"}
 //
 // Field names (three of their own), the ID field and the header name are
-// configurable. Bytes of the text that are not UTF-8 are sent as U+FFFD.
+// configurable. Credentials (Username and Password, or a user in the URL)
+// go only over https, or over http to a loopback host ("localhost",
+// 127.0.0.0/8, ::1: a test server): Config.Validate refuses them with an
+// http URL to another host, where they would cross the network in
+// clear. Bytes of the text that are not UTF-8 are sent as U+FFFD.
 //
 // A 2xx answer means the provider accepted the message. One that gives no
 // ID the sender can read (no ID field, an answer that is not a JSON
@@ -57,6 +61,7 @@ import (
 	"log/slog"
 	"maps"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"slices"
 	"strconv"
@@ -76,7 +81,9 @@ type Config struct {
 	// too) quote the URL with the query's values and a password replaced.
 	URL string
 	// Username and Password are the basic-auth credentials (commonly the
-	// account ID and an API token).
+	// account ID and an API token). With them (or with a user in URL),
+	// URL must be https, or http to a loopback host (a test server):
+	// basic authentication over plain http crosses the network in clear.
 	Username, Password string
 	// From is the sender number or ID of messages without their own.
 	From string
@@ -117,6 +124,11 @@ func (c Config) Validate() error {
 		}
 	} else if (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		ps.Addf("url", "%q is not an http(s) URL", redacted(u))
+	} else if creds := credentials(c, u); creds != "" && u.Scheme == "http" && !loopback(u.Hostname()) {
+		// Basic authentication is the credentials themselves, base64'd:
+		// over plain http, anyone on the way reads them. A loopback host
+		// (a test server, a local mock) is not on the network.
+		ps.Addf("url", "%q is plain http to %s, not a loopback host: %s would cross the network in clear (use https)", redacted(u), u.Hostname(), creds)
 	}
 	if c.Timeout < 0 {
 		ps.Addf("timeout", "is negative")
@@ -131,6 +143,29 @@ func (c Config) Validate() error {
 	}
 	fieldNames(c, &ps)
 	return ps.Err("sms http config")
+}
+
+// credentials names the credentials a request to u carries, "" if none:
+// the configured username and password, or else the user (and password)
+// of the URL, which the client sends as basic authentication.
+func credentials(c Config, u *url.URL) string {
+	switch {
+	case c.Username != "" || c.Password != "":
+		return "the username and password"
+	case u.User != nil:
+		return "the credentials in the URL"
+	}
+	return ""
+}
+
+// loopback reports whether host (a URL's, without brackets or port) is
+// on this machine: "localhost" or a loopback address (127.0.0.0/8, ::1).
+func loopback(host string) bool {
+	if strings.EqualFold(strings.TrimSuffix(host, "."), "localhost") {
+		return true
+	}
+	a, err := netip.ParseAddr(host)
+	return err == nil && a.IsLoopback()
 }
 
 // fieldNames reports form field names that are the same: a form holds one

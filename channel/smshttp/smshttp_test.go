@@ -285,6 +285,26 @@ func TestConfigValidate(t *testing.T) {
 		// are two fields.
 		{"names that differ in case", smshttp.Config{URL: "https://sms.example/m", FromField: "to", BodyField: "from"}, ""},
 		{"names of their own", smshttp.Config{URL: "https://sms.example/m", ToField: "dst", FromField: "src", BodyField: "text"}, ""},
+		// Basic authentication over plain http sends the account and
+		// its token in clear to anyone on the way.
+		{"credentials over http to a remote host", smshttp.Config{URL: "http://sms.example/m", Username: "AC123", Password: "token"},
+			`sms http config: url: "http://sms.example/m" is plain http to sms.example, not a loopback host: the username and password would cross the network in clear (use https)`},
+		{"credentials over http to a remote address", smshttp.Config{URL: "http://192.0.2.7:8080/m", Username: "AC123", Password: "token"},
+			`sms http config: url: "http://192.0.2.7:8080/m" is plain http to 192.0.2.7, not a loopback host: the username and password would cross the network in clear (use https)`},
+		{"credentials over HTTP in capitals", smshttp.Config{URL: "HTTP://sms.example/m", Username: "AC123", Password: "token"},
+			`sms http config: url: "http://sms.example/m" is plain http to sms.example, not a loopback host: the username and password would cross the network in clear (use https)`},
+		{"credentials in the URL over http", smshttp.Config{URL: "http://AC123:token@sms.example/m"},
+			`sms http config: url: "http://AC123:xxxxx@sms.example/m" is plain http to sms.example, not a loopback host: the credentials in the URL would cross the network in clear (use https)`},
+		{"credentials over https", smshttp.Config{URL: "https://sms.example/m", Username: "AC123", Password: "token"}, ""},
+		{"http to a remote host without credentials", smshttp.Config{URL: "http://sms.example/m"}, ""},
+		// A test server (httptest, a local mock) is on a loopback
+		// address: nothing leaves the machine.
+		{"credentials over http to 127.0.0.1", smshttp.Config{URL: "http://127.0.0.1:8080/m", Username: "AC123", Password: "token"}, ""},
+		{"credentials over http to 127.0.0.2", smshttp.Config{URL: "http://127.0.0.2/m", Username: "AC123", Password: "token"}, ""},
+		{"credentials over http to ::1", smshttp.Config{URL: "http://[::1]:8080/m", Username: "AC123", Password: "token"}, ""},
+		{"credentials over http to localhost", smshttp.Config{URL: "http://localhost:8080/m", Username: "AC123", Password: "token"}, ""},
+		{"credentials over http to LOCALHOST.", smshttp.Config{URL: "http://LOCALHOST.:8080/m", Username: "AC123", Password: "token"}, ""},
+		{"credentials in the URL over http to localhost", smshttp.Config{URL: "http://AC123:token@localhost/m"}, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -311,6 +331,8 @@ func TestConfigValidateKeepsSecretsOfTheURL(t *testing.T) {
 		"https://sms example/m?api_key=s3cret-key":               `sms http config: url: is not an http(s) URL: invalid character " " in host name`,
 		"https://AC123:pw%zz-s3cret@sms.example/m":               `sms http config: url: does not parse as a URL (not quoted: it may hold a key)`,
 		"https://AC1:s3cr/et@sms.example/m":                      `sms http config: url: does not parse as a URL (not quoted: it may hold a key)`,
+		"http://AC123:pw-s3cret@sms.example/m?api_key=s3cret-key": `sms http config: url: "http://AC123:xxxxx@sms.example/m?api_key=xxxxx" is plain http to sms.example, not a loopback host: ` +
+			`the credentials in the URL would cross the network in clear (use https)`,
 	} {
 		_, err := smshttp.New(smshttp.Config{URL: u})
 		require.EqualError(t, err, want)
