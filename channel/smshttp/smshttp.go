@@ -47,7 +47,14 @@
 // wait for the URL to be corrected instead of counting the GET's answer
 // as a delivery. A Retry-After header (seconds or an HTTP date) is
 // passed on. Retries reuse the
-// idempotency key, so a provider that honours it sends once.
+// idempotency key, so a provider that honours it sends once. Such a
+// provider answers 409 to a key whose first request is still in progress
+// (a send that timed out while the provider was at work): the message
+// may have gone out, and the retry gets the first request's answer, its
+// message ID; the 409's error says so ("the key is in use by an earlier
+// request, which may have sent the message"), and an entry that runs
+// out of attempts on 409s is failed though the message may have been
+// sent.
 package smshttp
 
 import (
@@ -302,11 +309,20 @@ func (s *Sender) SendSMS(ctx context.Context, msg *channel.Message) (channel.Rec
 	if err != nil {
 		return channel.Receipt{}, &channel.SendError{Code: resp.StatusCode, Err: fmt.Errorf("sms %q: reading the answer: %w", msg.Key, err)}
 	}
+	why := ""
+	if resp.StatusCode == http.StatusConflict {
+		// The answer of providers that honour idempotency keys to a key
+		// whose first request is still in progress: that request may
+		// send the message. The entry's error says so, for an entry that
+		// runs out of attempts (failed, perhaps sent) or is delivered
+		// later (its last error kept).
+		why = "; the key is in use by an earlier request, which may have sent the message: a retry with the key gets that request's answer"
+	}
 	return channel.Receipt{}, &channel.SendError{
 		Permanent:  resp.StatusCode >= 400 && resp.StatusCode < 500 && !temporary4xx(resp.StatusCode),
 		Code:       resp.StatusCode,
 		RetryAfter: retryAfter(resp.Header.Get("Retry-After"), now),
-		Err:        fmt.Errorf("sms %q: provider answered %s: %s", msg.Key, resp.Status, providerMessage(body)),
+		Err:        fmt.Errorf("sms %q: provider answered %s: %s%s", msg.Key, resp.Status, providerMessage(body), why),
 	}
 }
 
@@ -355,7 +371,8 @@ func redacted(u *url.URL) string {
 }
 
 // temporary4xx reports whether a 4xx answer is worth a retry: a
-// timeout, a conflict, a rate limit, credentials refused (401, 407), or
+// timeout, a conflict (a key whose first request is in progress), a rate
+// limit, credentials refused (401, 407), or
 // an endpoint that is not one (404: no such endpoint, 405: not for a
 // POST, 415: not for a form), which concern the sender's configuration,
 // not the message: every message would get them, and failing them all

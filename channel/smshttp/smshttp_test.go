@@ -173,6 +173,16 @@ func TestSMSErrorsAreClassified(t *testing.T) {
 		{name: "405 wrong method", answer: status(405, ``), code: 405},
 		{name: "415 not a form", answer: status(415, `expected JSON`), code: 415},
 		{name: "403 forbidden", answer: status(403, `{"message": "Permission to send an SMS has not been enabled for the region"}`), permanent: true, code: 403},
+		// A provider that honours idempotency keys answers 409 to a key
+		// whose first request is still in progress: that request may
+		// send the message, and a retry gets its answer.
+		{name: "409 key in use", answer: status(409, `{"detail": "A request with Idempotency-Key k is still being processed. Retry later with the same key."}`, "Retry-After", "5"),
+			code: 409, retryAfter: 5 * time.Second,
+			msg: `temporary failure (code 409): sms "k": provider answered 409 Conflict: A request with Idempotency-Key k is still being processed. Retry later with the same key.; ` +
+				`the key is in use by an earlier request, which may have sent the message: a retry with the key gets that request's answer`},
+		{name: "409 without a body", answer: status(409, ``), code: 409,
+			msg: `temporary failure (code 409): sms "k": provider answered 409 Conflict: (empty answer); ` +
+				`the key is in use by an earlier request, which may have sent the message: a retry with the key gets that request's answer`},
 		{name: "429 rate limited", answer: status(429, `too many`, "Retry-After", "120"), code: 429, retryAfter: 2 * time.Minute,
 			msg: `temporary failure (code 429): sms "k": provider answered 429 Too Many Requests: too many`},
 		{name: "429 with an HTTP date", answer: status(429, ``, "Retry-After", t0.Add(time.Hour).Format(http.TimeFormat)), code: 429, retryAfter: time.Hour},
@@ -249,6 +259,27 @@ func TestDispatcherDoesNotRetryClientErrors(t *testing.T) {
 	require.Equal(t, channel.StatusFailed, e.Status)
 	require.Equal(t, 1, e.Attempts)
 	require.Len(t, b.prov.requests(), 1)
+}
+
+// TestSMSKeyInUseIsRetried: a 409 to a key whose first request is still
+// in progress (a dispatch that timed out while the provider was sending)
+// is retried with the same key, and the retry gets the provider's answer
+// to the first request: delivered once, with its message ID, where
+// failing it for good had a message the provider sent counted as failed.
+func TestSMSKeyInUseIsRetried(t *testing.T) {
+	t.Parallel()
+	b := setup(t, status(409, `{"message": "Another request with this key is in progress"}`))
+	b.prov.sids["reminder:p-1"] = "SM0042" // what the first request created
+	d, ob := dispatcher(t, b)
+	es, err := ob.Enqueue(context.Background(), t0, *sms("reminder:p-1"))
+	require.NoError(t, err)
+	dispatchHourly(t, d, b.clk, 2)
+	e, err := ob.Get(es[0].ID)
+	require.NoError(t, err)
+	require.Equal(t, channel.StatusDelivered, e.Status, e.LastError)
+	require.Equal(t, 2, e.Attempts)
+	require.Equal(t, "SM0042", e.Receipt.ProviderID)
+	require.Contains(t, e.LastError, "the key is in use by an earlier request, which may have sent the message")
 }
 
 func TestConfigValidate(t *testing.T) {
