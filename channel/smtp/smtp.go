@@ -33,6 +33,12 @@
 // second copy. Use an HTTP email API with idempotency keys where exactly-once
 // matters more than that.
 //
+// Credentials (Config.Username and Password, for AUTH PLAIN) go only
+// over TLS (STARTTLS, with Config.TLS) or to a local server ("localhost",
+// "127.0.0.1" or "::1", as net/smtp has it: a test server): Config.Validate
+// refuses them without a TLS config for another host, where net/smtp
+// would refuse to send the password in clear at every message.
+//
 // An address that is not ASCII (an internationalized domain or local
 // part, in the envelope or a header) goes only to a server that offers
 // SMTPUTF8 (RFC 6531); to another, it is a permanent failure.
@@ -135,7 +141,8 @@ type Config struct {
 	// literal ("[192.0.2.1]"). Default "localhost".
 	HeloName string
 	// Username and Password enable PLAIN authentication. net/smtp sends
-	// them only over TLS or to a loopback server.
+	// them only over TLS or to a local server ("localhost", "127.0.0.1",
+	// "::1"): with another host, Validate requires TLS.
 	Username, Password string
 	// TLS, when set, upgrades the connection with STARTTLS; RequireTLS
 	// refuses to send when the server does not offer it. The server's
@@ -167,7 +174,8 @@ type Config struct {
 // Validate reports every problem with the configuration.
 func (c Config) Validate() error {
 	var ps b2b.Problems
-	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+	host, _, err := net.SplitHostPort(c.Addr)
+	if err != nil {
 		ps.Addf("addr", "%q is not host:port", c.Addr)
 	}
 	if c.From != "" && !b2b.ValidEmail(c.From) {
@@ -175,6 +183,11 @@ func (c Config) Validate() error {
 	}
 	if c.RequireTLS && c.TLS == nil {
 		ps.Addf("tls", "requireTLS needs a TLS config")
+	} else if err == nil && c.Username != "" && c.TLS == nil && !authInClear(host) {
+		// net/smtp would refuse to send the password, at every message:
+		// the mistake is shown here, not as a failure of each send.
+		ps.Addf("tls", "is needed for AUTH to %s: the password would go in clear "+
+			"(net/smtp sends it without TLS only to localhost, 127.0.0.1 or ::1; every message would fail at AUTH)", host)
 	}
 	if c.Timeout < 0 {
 		ps.Addf("timeout", "is negative")
@@ -191,6 +204,14 @@ func (c Config) Validate() error {
 		ps.Addf("messageIDDomain", "%q is not a domain name", c.MessageIDDomain)
 	}
 	return ps.Err("smtp config")
+}
+
+// authInClear reports whether net/smtp's PLAIN authentication sends the
+// password to host over a connection without TLS: only to a server it
+// takes for local, named as net/smtp names them (not another loopback
+// address, nor "LOCALHOST").
+func authInClear(host string) bool {
+	return host == "localhost" || host == "127.0.0.1" || host == "::1"
 }
 
 // domainName reports whether s is a domain name: labels of letters,

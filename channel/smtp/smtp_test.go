@@ -28,6 +28,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/require"
 
+	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/channel"
 	"github.com/quorumhq/quorum/channel/channeltest"
 	"github.com/quorumhq/quorum/channel/smtp"
@@ -770,6 +771,49 @@ func TestConfigValidate(t *testing.T) {
   from: "x@" is not a valid email address
   tls: requireTLS needs a TLS config
   password: username and password go together`)
+}
+
+// TestConfigValidateAuthWithoutTLS: credentials without a TLS config, for
+// a server that is not local, are refused by New: AUTH would send the
+// password in clear, which net/smtp refuses to do, so that every message
+// failed at AUTH, retried until out of attempts. A local test server
+// (localhost, 127.0.0.1, ::1: net/smtp's exceptions) takes AUTH without
+// TLS; a server without credentials takes mail without TLS.
+func TestConfigValidateAuthWithoutTLS(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		mod  func(*smtp.Config)
+		want string
+	}{
+		{"a relay by name", func(c *smtp.Config) { c.Addr = "smtp.vendor.example:587" },
+			`smtp config: tls: is needed for AUTH to smtp.vendor.example: the password would go in clear ` +
+				`(net/smtp sends it without TLS only to localhost, 127.0.0.1 or ::1; every message would fail at AUTH)`},
+		{"a relay by address", func(c *smtp.Config) { c.Addr = "192.0.2.1:25" },
+			`smtp config: tls: is needed for AUTH to 192.0.2.1: the password would go in clear ` +
+				`(net/smtp sends it without TLS only to localhost, 127.0.0.1 or ::1; every message would fail at AUTH)`},
+		{"another loopback address", func(c *smtp.Config) { c.Addr = "127.0.0.2:25" },
+			`smtp config: tls: is needed for AUTH to 127.0.0.2: the password would go in clear ` +
+				`(net/smtp sends it without TLS only to localhost, 127.0.0.1 or ::1; every message would fail at AUTH)`},
+		{"a relay with TLS", func(c *smtp.Config) { c.Addr, c.TLS = "smtp.vendor.example:587", &tls.Config{} }, ""},
+		{"a relay without credentials", func(c *smtp.Config) { c.Addr, c.Username, c.Password = "smtp.vendor.example:25", "", "" }, ""},
+		{"127.0.0.1", func(c *smtp.Config) { c.Addr = "127.0.0.1:2525" }, ""},
+		{"localhost", func(c *smtp.Config) { c.Addr = "localhost:2525" }, ""},
+		{"::1", func(c *smtp.Config) { c.Addr = "[::1]:2525" }, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			cfg := smtp.Config{From: "news@vendor.example", Username: "quorum", Password: "s3cret"}
+			tc.mod(&cfg)
+			_, err := smtp.New(cfg)
+			if tc.want == "" {
+				require.NoError(t, err)
+				return
+			}
+			require.EqualError(t, err, tc.want)
+			require.ErrorIs(t, err, b2b.ErrInvalid)
+		})
+	}
 }
 
 // TestConfigValidateNames: a HELO name or a Message-ID domain that is not
