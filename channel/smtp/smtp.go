@@ -37,7 +37,11 @@
 // over TLS (STARTTLS, with Config.TLS) or to a local server ("localhost",
 // "127.0.0.1" or "::1", as net/smtp has it: a test server): Config.Validate
 // refuses them without a TLS config for another host, where net/smtp
-// would refuse to send the password in clear at every message.
+// would refuse to send the password in clear at every message. With a
+// TLS config but not RequireTLS, a server that does not offer STARTTLS
+// gets no AUTH: a temporary failure that says so ("AUTH as quorum: the
+// server ... does not offer STARTTLS, and the password is not sent
+// without TLS").
 //
 // An address that is not ASCII (an internationalized domain or local
 // part, in the envelope or a header) goes only to a server that offers
@@ -357,6 +361,14 @@ func (s *Sender) deliver(ctx context.Context, from, to string, raw []byte) error
 		}
 	}
 	if s.cfg.Username != "" {
+		if _, secure := c.TLSConnectionState(); !secure && !authInClear(host) {
+			// net/smtp would refuse too, saying only "unencrypted
+			// connection". Validate requires a TLS config for such a
+			// host, so the server did not offer STARTTLS. Temporary, as
+			// when TLS is required: the server's setup, not the message.
+			return &channel.SendError{Err: fmt.Errorf("AUTH as %s: the server %s does not offer STARTTLS, and the password is not sent without TLS "+
+				"(net/smtp sends it so only to localhost, 127.0.0.1 or ::1)", s.cfg.Username, s.cfg.Addr)}
+		}
 		if err := c.Auth(netsmtp.PlainAuth("", s.cfg.Username, s.cfg.Password, host)); err != nil {
 			return sessionError{fmt.Errorf("AUTH as %s: %w", s.cfg.Username, err)}
 		}

@@ -773,6 +773,62 @@ func TestConfigValidate(t *testing.T) {
   password: username and password go together`)
 }
 
+// TestSMTPNoAuthWithoutSTARTTLS: with a TLS config but not RequireTLS,
+// a server that does not offer STARTTLS gets no AUTH (net/smtp will not
+// send the password in clear to a server it does not take for local),
+// and the error says why, where it said "unencrypted connection": a
+// temporary failure, like a server that refuses STARTTLS when TLS is
+// required, since it concerns the server's configuration, not the
+// message.
+func TestSMTPNoAuthWithoutSTARTTLS(t *testing.T) {
+	t.Parallel()
+	// A loopback address that net/smtp does not take for local (it
+	// takes only localhost, 127.0.0.1 and ::1), as it takes no relay.
+	l, err := net.Listen("tcp", "127.0.0.2:0")
+	if err != nil {
+		t.Skipf("no 127.0.0.2 on this machine: %v", err)
+	}
+	t.Cleanup(func() { l.Close() })
+	var verbs []string
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		c, err := l.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		c.SetDeadline(time.Now().Add(5 * time.Second))
+		r := bufio.NewReader(c)
+		c.Write([]byte("220 localhost ESMTP\r\n"))
+		for {
+			line, err := r.ReadString('\n')
+			if err != nil {
+				return
+			}
+			verb, _, _ := strings.Cut(strings.ToUpper(strings.TrimSpace(line)), " ")
+			verbs = append(verbs, verb)
+			switch verb {
+			case "EHLO":
+				c.Write([]byte("250-localhost\r\n250 AUTH PLAIN\r\n"))
+			case "QUIT":
+				c.Write([]byte("221 bye\r\n"))
+				return
+			default:
+				c.Write([]byte("250 OK\r\n"))
+			}
+		}
+	}()
+	s := newSender(t, l.Addr().String(), func(c *smtp.Config) { c.TLS = &tls.Config{} })
+	_, err = s.SendEmail(context.Background(), marketingEmail())
+	require.EqualError(t, err, "temporary failure: AUTH as quorum: the server "+l.Addr().String()+
+		" does not offer STARTTLS, and the password is not sent without TLS (net/smtp sends it so only to localhost, 127.0.0.1 or ::1)")
+	require.False(t, channel.IsPermanent(err))
+	<-done
+	require.NotContains(t, verbs, "AUTH")
+	require.NotContains(t, verbs, "MAIL")
+}
+
 // TestConfigValidateAuthWithoutTLS: credentials without a TLS config, for
 // a server that is not local, are refused by New: AUTH would send the
 // password in clear, which net/smtp refuses to do, so that every message
