@@ -18,7 +18,11 @@
 // go only over https, or over http to a loopback host ("localhost",
 // 127.0.0.0/8, ::1: a test server): Config.Validate refuses them with an
 // http URL to another host, where they would cross the network in
-// clear. Bytes of the text that are not UTF-8 are sent as U+FFFD.
+// clear, and a redirect to plain http to such a host, to which net/http
+// would send the Authorization header on (to the same host or a
+// subdomain, whatever the scheme), is refused: a temporary failure that
+// names the host, with nothing sent there. Bytes of the text that are
+// not UTF-8 are sent as U+FFFD.
 //
 // A 2xx answer means the provider accepted the message. One that gives no
 // ID the sender can read (no ID field, an answer that is not a JSON
@@ -103,7 +107,10 @@ type Config struct {
 	IDField string
 	// IdempotencyHeader carries the message key. Default "Idempotency-Key".
 	IdempotencyHeader string
-	// Client sends the requests. Default: a client with Timeout.
+	// Client sends the requests. Default: a client with Timeout. New
+	// keeps a copy whose redirect policy first refuses a redirect that
+	// would carry the credentials to plain http (see the package doc),
+	// then applies Client's.
 	Client *http.Client
 	// Timeout bounds one request. Default 10s.
 	Timeout time.Duration
@@ -242,6 +249,10 @@ func New(cfg Config) (*Sender, error) {
 	if cfg.Client == nil {
 		cfg.Client = &http.Client{Timeout: cfg.Timeout}
 	}
+	// A copy: the caller's client is left as it was.
+	client := *cfg.Client
+	client.CheckRedirect = keepCredentials(cfg.Client.CheckRedirect)
+	cfg.Client = &client
 	if cfg.Clock == nil {
 		cfg.Clock = clock.System{}
 	}
@@ -323,6 +334,29 @@ func (s *Sender) SendSMS(ctx context.Context, msg *channel.Message) (channel.Rec
 		Code:       resp.StatusCode,
 		RetryAfter: retryAfter(resp.Header.Get("Retry-After"), now),
 		Err:        fmt.Errorf("sms %q: provider answered %s: %s%s", msg.Key, resp.Status, providerMessage(body), why),
+	}
+}
+
+// keepCredentials wraps a client's redirect policy (nil: net/http's, at
+// most 10 redirects) with the refusal of a redirect to plain http, to a
+// host that is not loopback, that would carry credentials: net/http sends
+// the Authorization header on to the same host or a subdomain whatever
+// the scheme, so that an https endpoint that redirects to http would
+// have the account's token cross the network in clear, as Validate
+// refuses for the URL.
+func keepCredentials(next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
+	return func(req *http.Request, via []*http.Request) error {
+		if req.URL.Scheme == "http" && !loopback(req.URL.Hostname()) && (req.Header.Get("Authorization") != "" || req.URL.User != nil) {
+			return fmt.Errorf("the provider redirected to plain http at %s, not a loopback host: the credentials would cross the network in clear "+
+				"(set the URL to the provider's https address)", req.URL.Hostname())
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		return nil
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -546,6 +547,55 @@ func TestSMSRedirectKeepsSecretsOfTheURL(t *testing.T) {
 	require.NotContains(t, err.Error(), "s3cret")
 	require.Contains(t, err.Error(), "moving the endpoint to http://127.0.0.1")
 	require.Contains(t, err.Error(), "/new/Messages.json?api_key=xxxxx")
+}
+
+// TestSMSRedirectToPlainHTTPKeepsTheCredentials: an https endpoint that
+// redirects to plain http on the same host (or a subdomain) would have
+// the client send the Authorization header there too, in clear: the
+// redirect is refused, a temporary failure that says why, and nothing
+// reaches the plain http address. The caller's client is left as it was.
+func TestSMSRedirectToPlainHTTPKeepsTheCredentials(t *testing.T) {
+	t.Parallel()
+	for _, code := range []int{http.StatusMovedPermanently, http.StatusFound, http.StatusTemporaryRedirect, http.StatusPermanentRedirect} {
+		t.Run(strconv.Itoa(code), func(t *testing.T) {
+			t.Parallel()
+			var mu sync.Mutex
+			var plain []string // the Authorization headers plain http got
+			plainSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				mu.Lock()
+				plain = append(plain, r.Header.Get("Authorization"))
+				mu.Unlock()
+				w.WriteHeader(http.StatusCreated)
+				fmt.Fprint(w, `{"sid": "SM1"}`)
+			}))
+			t.Cleanup(plainSrv.Close)
+			tlsSrv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				http.Redirect(w, r, "http://sms.example.com/Messages.json", code)
+			}))
+			t.Cleanup(tlsSrv.Close)
+			// sms.example.com (for which the test certificate is valid)
+			// is the TLS server on port 443, the plain one on port 80.
+			tr := tlsSrv.Client().Transport.(*http.Transport).Clone()
+			tr.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+				to := map[string]string{"sms.example.com:443": tlsSrv.Listener.Addr().String(), "sms.example.com:80": plainSrv.Listener.Addr().String()}[addr]
+				var d net.Dialer
+				return d.DialContext(ctx, network, to)
+			}
+			client := &http.Client{Transport: tr, Timeout: time.Second}
+			s, err := smshttp.New(smshttp.Config{URL: "https://sms.example.com/Messages.json", Username: "AC123", Password: "s3cret",
+				From: "+15550100", Client: client, Clock: clock.NewManual(t0)})
+			require.NoError(t, err)
+			_, err = s.SendSMS(context.Background(), sms("k"))
+			mu.Lock()
+			require.Empty(t, plain, "nothing went to plain http")
+			mu.Unlock()
+			require.Error(t, err)
+			require.False(t, channel.IsPermanent(err), err.Error())
+			require.NotContains(t, err.Error(), "s3cret")
+			require.ErrorContains(t, err, "the provider redirected to plain http at sms.example.com, not a loopback host: the credentials would cross the network in clear")
+			require.Nil(t, client.CheckRedirect, "the caller's client is left as it was")
+		})
+	}
 }
 
 // TestSMSAcceptedWithoutAnID: a 2xx answer says the provider accepted
