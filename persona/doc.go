@@ -59,7 +59,12 @@
 //     composed and decomposed forms alike, a ligature such as "ﬁ" as its
 //     letters), lower case, Latin accents removed ("Général" -> general,
 //     "Președinte" -> presedinte, also when the accent is a combining mark
-//     after its letter; letters of other scripts keep theirs), invisible
+//     after its letter; letters of other scripts keep theirs), Cyrillic
+//     and Greek letters that look like Latin ones read as those letters in
+//     a word that mixes them with Latin letters ("Сhief" with a Cyrillic
+//     С is chief, "Οfficer" with a Greek Ο officer; a word wholly in
+//     Cyrillic or Greek, or with a letter that looks like no Latin one,
+//     keeps its letters: "СЕО" in Cyrillic stays Cyrillic), invisible
 //     format characters dropped ("Mar\u00adketing", with a soft hyphen, is
 //     marketing), full-width Latin letters, digits and punctuation
 //     read as ASCII and the ideographic space as a space ("ＣＥＯ" -> ceo,

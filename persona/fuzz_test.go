@@ -17,6 +17,7 @@ var fuzzSeeds = []string{
 	"Ａ Ｂ", "manager manager manager", "chief chief officer", "partner partner", "ⅱ", "ǅ",
 	"Deputy CEO", "Vice Chief Financial Officer", "Assistant of the CEO", "Exec. Asst., CEO",
 	"Directeur Général Adjoint", "adjoint", "deputy", "ＣＥＯ", "Ｃｈｉｅｆ\u3000Ｏｆｆｉｃｅｒ",
+	"\u0421hief Technology Officer", "\u0421.E.\u041e.", "\u0421\u0415\u041e", "Sr.Менеджер", "\u039f\u0301fficer",
 }
 
 // FuzzClassify checks that any title gives a taxonomy value or "", a

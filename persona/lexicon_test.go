@@ -86,6 +86,55 @@ func TestTokenize(t *testing.T) {
 	}
 }
 
+// TestTokenizeLookAlikes: a Cyrillic or Greek letter that looks like a
+// Latin one, typed or pasted inside a Latin word, reads as that Latin
+// letter; a word wholly in Cyrillic or Greek is a word of that language and
+// keeps its letters, as does a word with letters that look like no Latin
+// letter.
+func TestTokenizeLookAlikes(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in   string
+		want []string
+	}{
+		{"\u0421hief Technology Officer", []string{"chief", "technology", "officer"}}, // Cyrillic С
+		{"\u0421EO", []string{"ceo"}}, // Cyrillic С
+		{"CE\u041e", []string{"ceo"}}, // Cyrillic О
+		{"Dir\u0435ct\u043er of S\u0430l\u0435s", []string{"director", "of", "sales"}}, // Cyrillic е, о, а
+		{"V\u0420 \u0422\u0435\u0441hnology", []string{"vp", "technology"}},            // Cyrillic Р, Т, е, с
+		{"\u0456T Manager", []string{"it", "manager"}},                                 // Cyrillic і
+		{"\u0425-ray Te\u0441h", []string{"\u0445", "ray", "tech"}},                    // a lone Cyrillic Х is Cyrillic; с in a Latin word
+		{"Se\u0441urit\u0443", []string{"security"}},                                   // Cyrillic с, у
+		{"\u039fffi\u0441er", []string{"officer"}},                                     // Greek Ο, Cyrillic с
+		{"\u0391\u0395 \u039canager", []string{"αε", "manager"}},                       // Greek Α, Ε alone: Greek
+		{"\u0421.E.\u041e.", []string{"ceo"}},                                          // dotted letters join
+		{"\u0421\u0415\u041e", []string{"\u0441\u0435\u043e"}},                         // wholly Cyrillic
+		{"Главный бухгалтер", []string{"главный", "бухгалтер"}},                        // Russian
+		{"Διευθυντής Πωλήσεων", []string{"διευθυντής", "πωλήσεων"}},                    // Greek
+		{"Sr.Менеджер", []string{"sr", "менеджер"}},                                    // a Russian word after a Latin one
+		{"Mен\u0435джer", []string{"mенеджer"}},                                        // letters that look like no Latin letter
+		{"\u0421hief\u00adOfficer", []string{"chiefofficer"}},                          // with a soft hyphen
+	}
+	for _, tt := range tests {
+		for _, f := range []norm.Form{norm.NFC, norm.NFD} {
+			in := f.String(tt.in)
+			if diff := cmp.Diff(tt.want, tokenize(in, nil)); diff != "" {
+				t.Errorf("tokenize(%+q) (-want +got):\n%s", in, diff)
+			}
+		}
+	}
+}
+
+// TestFoldLookAlikesAllocs: a title with nothing to fold costs no
+// allocation, whether it has no look-alikes or has them only in Cyrillic
+// words.
+func TestFoldLookAlikesAllocs(t *testing.T) {
+	for _, title := range []string{"Geschäftsführer", "Главный бухгалтер", "Sr.Менеджер"} {
+		require.Equal(t, title, foldLookAlikes(title))
+		require.Zero(t, testing.AllocsPerRun(100, func() { _ = foldLookAlikes(title) }), title)
+	}
+}
+
 func TestTokenizeLongTitleIsCut(t *testing.T) {
 	t.Parallel()
 	long := ""

@@ -25,6 +25,11 @@ const maxTitleBytes = 512
 //     ss), whether an accent is part of its letter or a combining mark
 //     after it. Letters of other scripts keep their marks, in both forms
 //     ("й" stays "й", "ή" "ή").
+//   - In a word that mixes Latin letters with Cyrillic or Greek letters
+//     that look like Latin ones ("Сhief" with a Cyrillic С, "Οfficer"
+//     with a Greek Ο), the look-alikes read as their Latin letters
+//     ([foldLookAlikes]); a word wholly in Cyrillic or Greek keeps its
+//     letters.
 //   - Invisible format characters (a soft hyphen, a zero-width joiner, a
 //     byte-order mark, a direction mark) are nothing: "Mar\u00adketing"
 //     is marketing. A zero-width space separates words, as a space does.
@@ -43,8 +48,11 @@ func tokenize(title string, dst []string) []string {
 		}
 		title = title[:cut]
 	}
-	if !asciiOnly(title) && !norm.NFKC.IsNormalString(title) { // ASCII is in NFKC: not asked, which allocates
-		title = norm.NFKC.String(title)
+	if !asciiOnly(title) { // ASCII is in NFKC and has no look-alikes: neither is asked, which costs
+		if !norm.NFKC.IsNormalString(title) {
+			title = norm.NFKC.String(title)
+		}
+		title = foldLookAlikes(title)
 	}
 	var b strings.Builder
 	b.Grow(len(title))
@@ -237,4 +245,114 @@ var accentFold = map[rune]string{
 func normalizePhrase(s string) (string, int) {
 	words := tokenize(s, nil)
 	return strings.Join(words, " "), len(words)
+}
+
+// foldLookAlikes replaces, in each word that mixes Latin letters with
+// Cyrillic or Greek letters that look like Latin ones, the look-alikes by
+// their Latin letters: a title typed on a mixed keyboard or pasted from a
+// document that substituted letters ("Сhief Technology Officer" with a
+// Cyrillic С) must read as the title its reader sees. A word is what
+// tokenize reads as one before splitting it at dots and ampersands, so
+// that "С.E.O." with a Cyrillic С joins to ceo. The word is folded only
+// when it has a Latin letter and every Cyrillic or Greek letter in it is a
+// look-alike: a word wholly in Cyrillic or Greek ("СЕО", "Главный") is a
+// word of that language, and one with a letter that looks like no Latin
+// letter ("Sr.Менеджер") is not a Latin word in disguise. A title without
+// look-alikes is returned as it is, without allocating.
+func foldLookAlikes(s string) string {
+	i := strings.IndexFunc(s, isLookAlike)
+	if i < 0 {
+		return s
+	}
+	// Start at the beginning of the word holding the first look-alike.
+	for i > 0 {
+		r, n := utf8.DecodeLastRuneInString(s[:i])
+		if !inWord(r) {
+			break
+		}
+		i -= n
+	}
+	var b strings.Builder
+	done := 0 // s[:done] is in b, or nothing has been written yet
+	for i < len(s) {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if !inWord(r) {
+			i += n
+			continue
+		}
+		start, latin, foreign, alike := i, false, false, false
+		for i < len(s) {
+			r, n = utf8.DecodeRuneInString(s[i:])
+			if !inWord(r) {
+				break
+			}
+			switch {
+			case isLookAlike(r):
+				alike = true
+			case r < utf8.RuneSelf && isASCIILetter(byte(r)) || unicode.Is(unicode.Latin, r):
+				latin = true
+			case unicode.Is(unicode.Cyrillic, r) || unicode.Is(unicode.Greek, r):
+				foreign = true
+			}
+			i += n
+		}
+		if !latin || !alike || foreign {
+			continue
+		}
+		if b.Len() == 0 {
+			b.Grow(len(s))
+		}
+		b.WriteString(s[done:start])
+		for _, r := range s[start:i] {
+			if l, ok := lookAlikes[r]; ok {
+				b.WriteByte(l)
+			} else {
+				b.WriteRune(r)
+			}
+		}
+		done = i
+	}
+	if done == 0 {
+		return s
+	}
+	b.WriteString(s[done:])
+	return b.String()
+}
+
+// inWord reports whether tokenize keeps r inside a word (before splitting
+// the word at dots and ampersands); it follows tokenize's cases.
+func inWord(r rune) bool {
+	r = foldWidth(r)
+	return r == '&' || r == '+' || r == '#' || r == '.' ||
+		unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r) ||
+		r >= 0xad && r != 0x200b && unicode.Is(unicode.Cf, r)
+}
+
+func isLookAlike(r rune) bool {
+	if r < 0x370 || r > 0x52f { // outside Greek and Cyrillic: most runes stop here
+		return false
+	}
+	_, ok := lookAlikes[r]
+	return ok
+}
+
+// lookAlikes maps the Cyrillic and Greek letters whose glyphs match a Latin
+// letter's in common fonts to that letter, lower case (tokenize lowers it
+// anyway). It is the single-letter subset of Unicode's confusables.txt
+// (UTS #39) for these scripts, keeping only letters that look the same:
+// upper-case Greek Η is H, but lower-case η is not h and is not here.
+var lookAlikes = map[rune]byte{
+	// Cyrillic capitals.
+	'А': 'a', 'В': 'b', 'С': 'c', 'Е': 'e', 'Н': 'h', 'І': 'i', 'Ј': 'j',
+	'К': 'k', 'М': 'm', 'О': 'o', 'Р': 'p', 'Ѕ': 's', 'Т': 't', 'Х': 'x',
+	'Ү': 'y', 'Һ': 'h', 'Ԛ': 'q', 'Ԝ': 'w',
+	// Cyrillic small letters.
+	'а': 'a', 'с': 'c', 'ԁ': 'd', 'е': 'e', 'һ': 'h', 'і': 'i', 'ј': 'j',
+	'о': 'o', 'р': 'p', 'ԛ': 'q', 'ѕ': 's', 'ԝ': 'w', 'х': 'x', 'у': 'y',
+	'ү': 'y',
+	// Greek capitals.
+	'Α': 'a', 'Β': 'b', 'Ε': 'e', 'Ζ': 'z', 'Η': 'h', 'Ι': 'i', 'Κ': 'k',
+	'Μ': 'm', 'Ν': 'n', 'Ο': 'o', 'Ρ': 'p', 'Τ': 't', 'Υ': 'y', 'Χ': 'x',
+	// Greek small letters.
+	'ι': 'i', 'ν': 'v', 'ο': 'o', 'ρ': 'p',
 }
