@@ -62,8 +62,11 @@
 // An unknown dataset or field, or a blank label or use (a policy for a
 // blank use forbids nothing), is a validation error, never let through;
 // so is a label or use with blanks around it (" no-export"), which would
-// match nothing. Labels and uses are otherwise compared exactly, case
-// included.
+// match nothing, and a policy that forbids a label no dataset or field
+// carries (a misspelt "no_export" or "No-Export": the datasets are fixed
+// when the Governor is built, so the policy would forbid nothing; the
+// error names the policy and the label). Labels and uses are otherwise
+// compared exactly, case included.
 //
 // # Retention and erasure
 //

@@ -419,14 +419,15 @@ func TestGovernorValidation(t *testing.T) {
 		[]governance.Dataset{{Name: "a"}, {Name: "a", Labels: []string{""}}, {Fields: map[string][]string{"f": {" "}}}},
 		[]governance.Policy{{Name: "p"}, {Name: "p", Forbid: "x", For: []string{"ads"}}},
 	)
-	require.EqualError(t, err, `data governance: 7 problems:
+	require.EqualError(t, err, `data governance: 8 problems:
   datasets[1].name: duplicate dataset "a"
   datasets[1].labels[0]: is empty
   datasets[2].name: is required
   datasets[2].fields.f[0]: is empty
   policies[0].forbid: is required (the label the policy forbids)
   policies[0].for: needs at least one use
-  policies[1].name: duplicate policy "p"`)
+  policies[1].name: duplicate policy "p"
+  policies[1].forbid: policy "p" forbids "x", which no dataset or field carries: it would forbid nothing`)
 }
 
 // TestGovernorBlankUses: a blank use is a problem where a blank label is:

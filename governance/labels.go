@@ -52,6 +52,8 @@ type Dataset struct {
 
 // A Policy forbids data with a label for some uses: "no-export may not go
 // to advertising or third parties".
+// Its label must be carried by a dataset or field of the Governor; a
+// policy for a label none carries is refused by [NewGovernor].
 type Policy struct {
 	Name   string `json:"name" yaml:"name"`
 	Forbid Label  `json:"forbid" yaml:"forbid"`
@@ -133,6 +135,9 @@ type Governor struct {
 func NewGovernor(datasets []Dataset, policies []Policy) (*Governor, error) {
 	var ps b2b.Problems
 	g := &Governor{datasets: map[string]Dataset{}}
+	// Every label of a dataset or field; one with blanks around it as
+	// trimmed: it is reported where it is, not again at the policy.
+	carried := map[Label]bool{}
 	for i, d := range datasets {
 		path := fmt.Sprintf("datasets[%d]", i)
 		switch {
@@ -143,10 +148,12 @@ func NewGovernor(datasets []Dataset, policies []Policy) (*Governor, error) {
 		}
 		for j, l := range d.Labels {
 			checkName(&ps, fmt.Sprintf("%s.labels[%d]", path, j), l, "is empty", "policy's label")
+			carried[strings.TrimSpace(l)] = true
 		}
 		for _, f := range sortedKeys(d.Fields) {
 			for j, l := range d.Fields[f] {
 				checkName(&ps, fmt.Sprintf("%s.fields.%s[%d]", path, f, j), l, "is empty", "policy's label")
+				carried[strings.TrimSpace(l)] = true
 			}
 		}
 		g.datasets[d.Name] = cloneDataset(d)
@@ -160,7 +167,9 @@ func NewGovernor(datasets []Dataset, policies []Policy) (*Governor, error) {
 			ps.Addf(path+".name", "duplicate policy %q", p.Name)
 		}
 		names[p.Name] = true
-		checkName(&ps, path+".forbid", p.Forbid, "is required (the label the policy forbids)", "dataset's label")
+		if !checkName(&ps, path+".forbid", p.Forbid, "is required (the label the policy forbids)", "dataset's label") {
+			checkCarried(&ps, path+".forbid", p, carried)
+		}
 		if len(p.For) == 0 {
 			ps.Addf(path+".for", "needs at least one use")
 		}
@@ -248,13 +257,40 @@ func (g *Governor) Check(a Activation) error {
 // blanks around it: labels and uses match exactly, so " no-export" would
 // match no policy's "no-export" (what, for the message) and let through
 // what it forbids.
-func checkName(ps *b2b.Problems, path, s, empty, what string) {
+// It reports whether it found a problem.
+func checkName(ps *b2b.Problems, path, s, empty, what string) bool {
 	switch t := strings.TrimSpace(s); {
 	case t == "":
 		ps.Addf(path, "%s", empty)
 	case t != s:
 		ps.Addf(path, "%q has blanks around it: it would match no %s", s, what)
+	default:
+		return false
 	}
+	return true
+}
+
+// checkCarried reports a policy whose label no dataset or field carries.
+// A Governor's datasets are fixed when it is built, so such a policy
+// forbids nothing, ever: most likely its label is misspelt ("no_export",
+// "No-Export"), and what it was written to keep in would go out. A label
+// carried in another case is named, as labels are compared case included.
+func checkCarried(ps *b2b.Problems, path string, p Policy, carried map[Label]bool) {
+	if carried[p.Forbid] {
+		return
+	}
+	hint := ""
+	var cased []string
+	for l := range carried {
+		if strings.EqualFold(l, p.Forbid) {
+			cased = append(cased, fmt.Sprintf("%q", l))
+		}
+	}
+	if len(cased) > 0 {
+		slices.Sort(cased)
+		hint = fmt.Sprintf(" (labels are compared case included; a dataset or field carries %s)", strings.Join(cased, ", "))
+	}
+	ps.Addf(path, "policy %q forbids %q, which no dataset or field carries: it would forbid nothing%s", p.Name, p.Forbid, hint)
 }
 
 // cloneDataset copies d's labels and fields, deeply.
