@@ -301,8 +301,9 @@ func (c *compiler) compile() {
 	c.v.category = cmpOr(j.Category, DefaultCategory)
 	c.v.interest = j.SolutionInterest()
 	if len(j.Nodes) == 0 {
+		// Not a reason to stop: the triggers, exits and goals are
+		// checked all the same, so that every problem comes at once.
 		c.ps.Addf("nodes", "a journey needs at least one node")
-		return
 	}
 	for i, n := range j.Nodes {
 		_, dup := c.v.index[n.ID]
@@ -318,7 +319,12 @@ func (c *compiler) compile() {
 		c.v.nodes = append(c.v.nodes, cnode{id: n.ID, kind: n.Kind, next: -1, els: -1, onTimeout: -1, onOK: -1, onError: -1, branch: -1, merge: -1, limitThen: -1})
 	}
 	c.v.start = 0
-	if j.Start != "" {
+	switch {
+	case len(j.Nodes) == 0:
+		// No start node: the graph has nothing to check, and a start
+		// named would only repeat that there are no nodes.
+		c.v.start = -1
+	case j.Start != "":
 		c.v.start = c.ref("start", j.Start)
 	}
 	for i := range j.Nodes {

@@ -336,6 +336,22 @@ func TestValidateProblems(t *testing.T) {
 			},
 		},
 		{
+			name: "no nodes beside other problems",
+			edit: func(j *journey.Journey) {
+				j.Nodes = []journey.Node{}
+				j.Triggers = []journey.Trigger{{Type: "group_creatd"}}
+				j.Exits = []journey.Exit{{Event: journey.EventOpportunity}}
+				j.Goals = []journey.Goal{{Name: "scored", When: "group.scor >= 100"}}
+			},
+			want: []string{
+				`nodes: a journey needs at least one node`,
+				`triggers[0].type: unknown trigger type "group_creatd" (known: audience_entered, account_list, group_created, attribute_changed, manual)`,
+				`exits[0].reason: is required`,
+				`goals[0].when: rule "goal scored" 1:7: type journey.GroupView has no field scor`,
+			},
+			reason: "every problem is reported at once: a journey without nodes still has its triggers, exits and goals checked",
+		},
+		{
 			name: "split with role count of an unknown role",
 			edit: func(j *journey.Journey) {
 				j.Nodes[2].Split.Paths = append(j.Nodes[2].Split.Paths, journey.Path{RoleAtLeast: &journey.RoleCount{Role: "Decision Makers", Count: 3}, Next: "alert"})
