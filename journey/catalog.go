@@ -174,12 +174,9 @@ func (c *Catalog) compile(j Journey, batch map[string]string) (*Version, error) 
 		if n.Kind != KindGoTo || n.GoTo == nil || n.GoTo.Journey == "" || n.GoTo.Journey == j.ID {
 			continue
 		}
-		// The node by its index: another node may have its ID (a
-		// duplicate, reported by Compile).
-		p := nodePath(n.ID)
-		if n.ID == "" {
-			p = fmt.Sprintf("nodes[%d]", i)
-		}
+		// The node by its index when it has no ID or another node has
+		// its ID (a duplicate, reported by Compile), as Compile names it.
+		p := nodePathOf(j.Nodes, i)
 		target := n.GoTo.Journey
 		if _, ok := c.journeys[target]; !ok && !hasKey(batch, target) {
 			extra.Addf(p+".goto.journey", "unknown journey %q", target)

@@ -273,12 +273,25 @@ type compiler struct {
 func nodePath(id NodeID) string { return fmt.Sprintf("nodes[%q]", string(id)) }
 
 // nodePath is the path of node i: by its ID, or by its index when it has
-// none.
+// none or is a duplicate (an earlier node has its ID). nodes["a"] is then
+// the first node of ID a, the one references to a lead to, and the
+// problems of each node of that ID are named by a path of its own.
 func (c *compiler) nodePath(i int) string {
-	if c.j.Nodes[i].ID == "" {
+	id := c.j.Nodes[i].ID
+	if k, ok := c.v.index[id]; id == "" || ok && k != i {
 		return fmt.Sprintf("nodes[%d]", i)
 	}
-	return nodePath(c.j.Nodes[i].ID)
+	return nodePath(id)
+}
+
+// nodePathOf is [compiler.nodePath] for node i of nodes, outside a
+// compiler.
+func nodePathOf(nodes []Node, i int) string {
+	id := nodes[i].ID
+	if id == "" || slices.ContainsFunc(nodes[:i], func(n Node) bool { return n.ID == id }) {
+		return fmt.Sprintf("nodes[%d]", i)
+	}
+	return nodePath(id)
 }
 
 // article returns a node kind or an action type with its indefinite
@@ -306,12 +319,12 @@ func (c *compiler) compile() {
 		c.ps.Addf("nodes", "a journey needs at least one node")
 	}
 	for i, n := range j.Nodes {
-		_, dup := c.v.index[n.ID]
+		first, dup := c.v.index[n.ID]
 		switch {
 		case n.ID == "":
 			c.ps.Addf(fmt.Sprintf("nodes[%d].id", i), "is required")
 		case dup:
-			c.ps.Addf(nodePath(n.ID), "duplicate node ID")
+			c.ps.Addf(fmt.Sprintf("nodes[%d].id", i), "duplicate node ID %q (also nodes[%d])", string(n.ID), first)
 			c.badRefs = true
 		default:
 			c.v.index[n.ID] = i

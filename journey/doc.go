@@ -85,6 +85,11 @@
 //	  nodes["split-1"].else: a split needs an else path
 //	  nodes["mail"]: cycle without a wait: mail -> split-1 -> mail
 //
+// A node is named by its ID; one with no ID, or a duplicate (a node whose
+// ID an earlier node has), by its index (nodes[4]), so that the problems
+// of each node of an ID are told apart: nodes["mail"] is the first node
+// of ID mail, the one references to mail lead to.
+//
 // It finds unknown node references, dead ends ("dead end: a next node is
 // required"), unreachable nodes, cycles without a wait (a wait for a
 // duration, a listen or an external node: a wait only until a date and a

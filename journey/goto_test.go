@@ -71,7 +71,7 @@ func TestPublishUnknownGoToOfANodeWithoutItsOwnID(t *testing.T) {
 		want  []string
 	}{
 		{"a duplicate ID", []journey.Node{email("n", "hi", "g", nil), {ID: "n", Kind: journey.KindGoTo, GoTo: &journey.GoTo{Journey: "nowhere"}}},
-			[]string{`nodes["n"]: duplicate node ID`, `nodes["n"].goto.journey: unknown journey "nowhere"`}},
+			[]string{`nodes[1].id: duplicate node ID "n" (also nodes[0])`, `nodes[1].goto.journey: unknown journey "nowhere"`}},
 		{"no ID", []journey.Node{email("n", "hi", "g", nil), {Kind: journey.KindGoTo, GoTo: &journey.GoTo{Journey: "nowhere"}}},
 			[]string{`nodes[1].id: is required`, `nodes[1].goto.journey: unknown journey "nowhere"`}},
 	} {

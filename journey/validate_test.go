@@ -128,9 +128,24 @@ func TestValidateProblems(t *testing.T) {
 				j.Nodes = append(j.Nodes, journey.Node{ID: "intro", Kind: journey.KindEnd, Wait: &journey.Wait{}})
 			},
 			want: []string{
-				`nodes["intro"]: duplicate node ID`,
-				`nodes["intro"]: an end node needs exactly its "end" config (has [wait])`,
+				`nodes[9].id: duplicate node ID "intro" (also nodes[0])`,
+				`nodes[9]: an end node needs exactly its "end" config (has [wait])`,
 			},
+			reason: "the second node of an ID is named by its index: nodes[\"intro\"] is the first, the node references to intro lead to",
+		},
+		{
+			name: "problems of two nodes of an ID",
+			edit: func(j *journey.Journey) {
+				j.Nodes = append(j.Nodes, wait("ready?", 0, "typo"), wait("ready?", journey.Days(2), "nowhere"))
+			},
+			want: []string{
+				`nodes[9].id: duplicate node ID "ready?" (also nodes[2])`,
+				`nodes[10].id: duplicate node ID "ready?" (also nodes[2])`,
+				`nodes[9].wait: a wait needs a duration (for) or a date (until)`,
+				`nodes[9].wait.next: unknown node "typo"`,
+				`nodes[10].wait.next: unknown node "nowhere"`,
+			},
+			reason: "each node's problems are named by its own path, not mixed under the shared ID",
 		},
 		{
 			name: "variant percentages",

@@ -150,7 +150,7 @@ caps:
 `,
 		want: []string{
 			`5:9: interests[1].id: duplicate solution interest ID "dp" (also interests[0])`,
-			`11:9: journeys[0].nodes[1]: duplicate node ID`,
+			`11:14: journeys[0].nodes[1].id: duplicate node ID "done" (also nodes[0])`,
 		},
 	}, {
 		name: "a problem inside one of two nodes of an ID is placed in the node that has the part",
@@ -163,7 +163,35 @@ caps:
 `,
 		want: []string{
 			`9:51: journeys[0].nodes[0].wait.next: unknown node "b"`,
-			`10:9: journeys[0].nodes[1]: duplicate node ID`,
+			`10:14: journeys[0].nodes[1].id: duplicate node ID "a" (also nodes[0])`,
+		},
+	}, {
+		name: "a problem the program names by a duplicated ID is placed in the first node of the ID that has the part",
+		src: base + `journeys:
+  - id: j
+    triggers: [{type: manual}]
+    nodes:
+      - {id: a, kind: end, end: {}}
+      - {id: a, kind: action, action: {type: email, template: ghost, next: a}}
+`,
+		want: []string{
+			`10:14: journeys[0].nodes[1].id: duplicate node ID "a" (also nodes[0])`,
+			`10:63: journeys[0].nodes[1].action.template: unknown email template "ghost"`,
+		},
+	}, {
+		name: "the problems of two nodes of an ID are placed each in its own node",
+		src: base + `journeys:
+  - id: j
+    triggers: [{type: manual}]
+    nodes:
+      - {id: w, kind: wait, wait: {for: 5 days, next: typo}}
+      - {id: w, kind: wait, wait: {for: 2d, next: z}}
+      - {id: z, kind: end, end: {}}
+`,
+		want: []string{
+			`9:41: journeys[0].nodes[0].wait.for: invalid duration "5 days" (write it like 5d, 36h, 90m or 1d12h)`,
+			`9:55: journeys[0].nodes[0].wait.next: unknown node "typo"`,
+			`10:14: journeys[0].nodes[1].id: duplicate node ID "w" (also nodes[0])`,
 		},
 	}, {
 		name: "references between parts, duplicate journey",

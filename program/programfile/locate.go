@@ -173,16 +173,20 @@ func (d *decoder) step(n ast.Node, s segment, rest []segment) (ast.Node, segment
 		switch x := d.anchors.resolve(n).(type) {
 		case *ast.SequenceNode:
 			// The element of that id (or name); of several (a duplicate),
-			// the last, which is the one a duplicate is reported on, but
-			// for a problem of a part of it (nodes["a"].wait.next), the
-			// last that has that part: the other is another kind of node.
+			// the first, which is the one the journey names by its ID (it
+			// names the others, and reports the duplicate, by their
+			// index), but for a problem of a part of it
+			// (nodes["a"].action.template), the first that has that part:
+			// the other is another kind of node.
 			for _, idField := range []string{"id", "name"} {
 				found, whole := -1, -1
 				for i, e := range x.Values {
 					if id, ok := d.lookup(e, idField); ok {
 						if v, ok := scalarText(d.anchors.resolve(id)); ok && v == s.key {
-							found = i
-							if d.reaches(e, rest) {
+							if found < 0 {
+								found = i
+							}
+							if whole < 0 && d.reaches(e, rest) {
 								whole = i
 							}
 						}
