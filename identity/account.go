@@ -126,7 +126,14 @@ func (g *Graph) addAccount(rec AccountRecord) (AccountResult, error) {
 			return g.accountNoop(existing, Duplicate), nil
 		}
 	}
-	if err := g.checkOwnID(&rec, extra, existing, known); err != nil {
+	// The version's values of unique namespaces replace the record's
+	// others of theirs (accountRetiring).
+	given := g.accountGiven(extra)
+	var retired, leaving []identKey
+	if known {
+		retired, leaving = g.accountRetiring(existing, given)
+	}
+	if err := g.checkOwnID(&rec, extra, existing, known, leaving); err != nil {
 		return AccountResult{}, g.reject(err)
 	}
 	if err := g.checkCycle(&rec, idents, existing, known); err != nil {
@@ -151,6 +158,7 @@ func (g *Graph) addAccount(rec AccountRecord) (AccountResult, error) {
 		formerID = g.accountID(formerRoot)
 		mainBefore[formerRoot] = g.mainDomain(formerRoot)
 		formerAnc = g.appendAncestors(formerAnc, formerRoot)
+		g.retireAccount(i, retired)
 		old := &g.arecs[i]
 		// A former ID stays an identifier of the record, as the index
 		// keeps it: the snapshot holds it then, and the account's
@@ -177,6 +185,10 @@ func (g *Graph) addAccount(rec AccountRecord) (AccountResult, error) {
 	fresh := int32(-1)
 	if !known {
 		fresh = i
+	}
+	if kept := g.accountKept(i, given); len(kept) > 0 {
+		has := func(k identKey) bool { _, ok := k.ns.accounts.get(k.val); return ok }
+		idents = g.refuseGiven(idents, given, kept, has, RecordRef{rec.Source, rec.RecordID}, string(g.accountID(g.afind(i))), &res.Conflicts)
 	}
 	// The ancestors of the golden accounts the record may merge, read
 	// before it claims its references: once claimed, a parent reference
@@ -230,6 +242,7 @@ func (g *Graph) addAccount(rec AccountRecord) (AccountResult, error) {
 		g.mergeAccounts(root, loser, touched)
 	}
 	root := g.afind(i)
+	g.pruneAuniq(root, g.agold(root))
 	if res.Outcome == Created && root != i {
 		res.Outcome = Joined
 	}
@@ -433,7 +446,7 @@ func (g *Graph) prepareAccount(rec *AccountRecord, stored bool) (idents, extra [
 // account holds. The conflict would keep the two apart, and the record's
 // golden account would be known by an ID that finds the other (the ID is
 // the first identifier the record claims, before any merge).
-func (g *Graph) checkOwnID(rec *AccountRecord, extra []identKey, existing int32, known bool) error {
+func (g *Graph) checkOwnID(rec *AccountRecord, extra []identKey, existing int32, known bool, leaving []identKey) error {
 	id := string(rec.Account.ID)
 	if id == "" {
 		return nil
@@ -451,7 +464,9 @@ func (g *Graph) checkOwnID(rec *AccountRecord, extra []identKey, existing int32,
 			return nil
 		}
 		srcs = g.lists.items(g.agold(mine).srcs)
-		uniq = g.auniq(g.agold(mine))
+		// Without the values the version replaces that leave the
+		// account, as no other of its records gives them.
+		uniq = slices.DeleteFunc(slices.Clone(g.auniq(g.agold(mine))), func(k identKey) bool { return slices.Contains(leaving, k) })
 	}
 	if src, ok := g.sources.ids[rec.Source]; ok {
 		srcs = append(slices.Clip(srcs), int32(src))

@@ -40,6 +40,14 @@ const (
 //     conflict is returned to the caller and counted in [Stats]. An
 //     account record whose own account ID would be kept so is refused
 //     with an error instead ([Graph.AddAccount]).
+//  4. A new version of a record whose value of a unique namespace
+//     replaces the record's older one gives its golden record the new
+//     value, unless another of the golden record's records gives a value
+//     of the namespace that finds it (the old one, say): the golden
+//     record keeps that (rule 1), and the new value is refused. Unless
+//     another golden record holds it (whose link is then refused as in
+//     rule 3), the conflict names the golden record as both Kept and
+//     Other.
 //
 // The outcome depends only on the order in which records arrive, so
 // replaying the same records gives the same graph.
@@ -54,7 +62,10 @@ type Conflict struct {
 	// identifier; Other is the golden record the new record belongs to.
 	// For ConflictParentCycle, Kept is the account the record merged
 	// into, which is its own ancestor now, and Other the account whose
-	// parent it is, closing the cycle.
+	// parent it is, closing the cycle. For a new version's value of a
+	// unique namespace refused to the record's own golden record (rule
+	// 4), both name that golden record, which keeps its own value (in
+	// Detail, first).
 	Kept  string `json:"kept"`
 	Other string `json:"other"`
 	// Detail gives the values that clashed (for ConflictParentCycle, the

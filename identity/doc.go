@@ -120,6 +120,35 @@
 // *b2b.ValidationError at "account.id" instead: kept apart, the two
 // would be two golden accounts known by one ID.
 //
+// A new version of a record that gives another value of a unique
+// namespace than the record held (a Marketo lead re-synced to another
+// Salesforce contact, an account whose DUNS number is corrected) is
+// taken, and its value replaces the old one: the old value leaves the
+// record and, unless another record of the golden record still gives it,
+// the golden record too. Lookup (LookupAccount) no longer finds it, it
+// is not among the golden record's identifiers, and a later record that
+// gives it becomes or joins another golden record without a conflict
+// with this one. The new value links as any record's does (a contact ID
+// that another person holds merges the two, as a new record would). A
+// version that gives no value of the namespace keeps the record's. While
+// another record of the golden record gives a value of the namespace
+// that finds it (the old value, or one the record never gave), the
+// golden record keeps that value, as an identifier belongs to the golden
+// record that held it first (a later record that gives it joins), and
+// the version's value, which would be its second, is refused: it finds
+// no golden record (or the one that held it before, whose link is
+// refused as any such link is), though it is listed among the golden
+// record's identifiers, which are what its records give, and the refusal
+// is a [Conflict] whose Kept and Other both name the golden record. Once
+// the other record's own new version gives the new value too, the old
+// one leaves and the new one is the golden record's. An account's ID and
+// domains are no such values, even in a namespace declared unique: a
+// former account ID keeps naming the account, and domains accumulate. A
+// state saved before new versions replaced values, in which a record
+// holds the values of several of its versions, restores as it was (each
+// finds the golden record); the record's next version that gives one
+// replaces the others.
+//
 // # Person-to-account resolution
 //
 // Each golden person is resolved in this order, and the first step that
@@ -205,7 +234,9 @@
 // version is [Stale]; neither changes anything. Identifiers accumulate over
 // versions (an old email keeps finding the person, an account's former ID
 // the account and its subsidiaries, and both are listed among the golden
-// record's identifiers); only [Graph.Erase] removes them.
+// record's identifiers); only [Graph.Erase] removes them, but for a value
+// of a unique namespace, which a new version's other value replaces (see
+// Conflicts; an email too, when [NSEmail] is declared unique).
 //
 // # Persistence
 //

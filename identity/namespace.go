@@ -97,7 +97,13 @@ type NamespaceSpec struct {
 	// is refused with a problem naming the second, and a link that would
 	// bring a second value into a golden record is refused and reported
 	// as a [ConflictUniqueNamespace]. (A state saved before such records
-	// were refused restores as it was.)
+	// were refused restores as it was.) A new version of a record that
+	// gives another value than the record held is taken, its value
+	// replacing the old one, which leaves the golden record unless
+	// another of its records still gives it; the new value is refused
+	// while another record gives the golden record a value (see
+	// Conflicts in the package documentation). Values of other
+	// namespaces accumulate over versions.
 	Unique bool
 }
 

@@ -402,8 +402,15 @@ func (g *Graph) updatePerson(i int32, rec *PersonRecord, idents, extra []identKe
 		return res, 0
 	}
 	res.Outcome = Updated
-	// Identifiers accumulate: the old email stays an identifier of the record.
-	if e := g.email(old); e != "" && e != rec.Person.Email && !b2b.PlaceholderEmail(e) {
+	// The version's values of unique namespaces replace the record's
+	// others of theirs; the index entries move before the values do.
+	given := g.personGiven(rec, extra)
+	retired := g.retirePerson(i, given)
+	kept := g.personKept(i, given)
+	// Identifiers accumulate: the old email stays an identifier of the
+	// record, unless the version replaced it.
+	if e := g.email(old); e != "" && e != rec.Person.Email && !b2b.PlaceholderEmail(e) &&
+		!slices.Contains(retired, identKey{g.nsEmail, e}) {
 		g.addExtra(old, identKey{g.nsEmail, e})
 	}
 	for _, k := range extra {
@@ -427,13 +434,22 @@ func (g *Graph) updatePerson(i int32, rec *PersonRecord, idents, extra []identKe
 	if e := (identKey{g.nsEmail, rec.Person.Email}); e.val != "" && g.hasExtra(old, e) {
 		x0 = g.dropExtra(old, e, x0)
 	}
+	for _, k := range retired {
+		x0 = g.dropExtra(old, k, x0)
+	}
 	g.setPerson(old, &rec.Person, g.recordID(old), x0)
 	g.recomputePerson(g.pfind(i))
 	if moreAccts {
 		g.goldOf(g.pfind(i)).otherWaits = false // to wait for the new ones
 	}
+	if len(kept) > 0 {
+		root := g.pfind(i)
+		has := func(k identKey) bool { _, ok := k.ns.persons.get(k.val); return ok }
+		idents = g.refuseGiven(idents, given, kept, has, RecordRef{rec.Source, rec.RecordID}, string(g.personID(root)), &res.Conflicts)
+	}
 	merged := g.linkPerson(i, idents, &res, -1, named, nil)
 	root := g.pfind(i)
+	g.pruneUniq(root, g.goldOf(root))
 	res.LinksChanged = g.resolvePerson(root)
 	if named {
 		res.Person = g.personID(root)

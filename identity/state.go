@@ -23,9 +23,11 @@ type PersonState struct {
 	Person b2b.PersonID `json:"person"`
 	// Unindexed lists the record's identifiers that do not find Person:
 	// another golden person held them first and a conflict kept them
-	// there, or the person that held them was erased. Which record held
-	// an identifier first is not in the records (a later version may
-	// bring it), so Restore needs to be told.
+	// there, a conflict refused them to Person (a new version's value
+	// of a unique namespace while another record of Person gives it
+	// another: see Conflict), or the person that held them was erased.
+	// Which record held an identifier first is not in the records (a
+	// later version may bring it), so Restore needs to be told.
 	Unindexed []Identifier `json:"unindexed,omitempty"`
 }
 
@@ -34,8 +36,10 @@ type AccountState struct {
 	Record  AccountRecord `json:"record"`
 	Account b2b.AccountID `json:"account"`
 	// Unindexed lists the record's identifiers (its ID, its domains and
-	// the others) that name another golden account, which held them
-	// first: a conflict kept them there.
+	// the others) that do not find Account: another golden account held
+	// them first and a conflict kept them there, or a conflict refused
+	// them to Account (a new version's value of a unique namespace while
+	// another record of Account gives it another: see Conflict).
 	Unindexed []Identifier `json:"unindexed,omitempty"`
 }
 
@@ -205,12 +209,14 @@ func Restore(cfg Config, st State) (*Graph, error) {
 	for i := range g.arecs {
 		if g.arecs[i].gold != 0 {
 			g.recomputeAccount(int32(i))
+			g.pruneAuniq(int32(i), g.agold(int32(i)))
 			g.refreshAccount(int32(i), touched)
 		}
 	}
 	for i := range g.precs.len() {
 		if g.precs.at(i).gold != 0 {
 			g.recomputePerson(int32(i))
+			g.pruneUniq(int32(i), g.goldOf(int32(i)))
 		}
 	}
 	for i := range g.precs.len() {
