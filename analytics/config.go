@@ -110,9 +110,13 @@ func productKey(p string) string { return strings.ToLower(strings.TrimSpace(p)) 
 // names than the default model's is known to the KPIs:
 //
 //   - SalesReadyStages holds each model's sales-ready stage: its last
-//     open stage (neither its success stage nor a failure stage) in the
-//     model's order, the stage in which marketing hands the group to sales
-//     before the deal closes ("Sales Ready" in the default model);
+//     open stage (neither its success stage nor a failure stage) before
+//     its success and failure stages, in the model's order, the stage in
+//     which marketing hands the group to sales before the deal closes
+//     ("Sales Ready" in the default model). An open stage listed after
+//     them (Recycled, after Closed Lost) is not it; closing stages listed
+//     before every open stage are passed over (then the last open stage
+//     before the next closing one, or the last stage, is it);
 //   - StageOrder lists the models' stages in their order, each once;
 //   - ClosedStages holds the models' success and failure stages, each
 //     once.
@@ -189,13 +193,23 @@ func ConfigForInterests(interests ...*buyinggroup.Interest) Config {
 	return c
 }
 
-// salesReady is a model's sales-ready stage: its last open stage; "" if
-// it has none.
+// salesReady is a model's sales-ready stage: the last open stage before
+// the closing (success and failure) stages that follow its first open
+// stage; "" if it has no open stage. An open stage listed after those
+// closing stages (a group recycled after a lost deal) comes once the deal
+// closed: taking it would make every recycled group an MQA and stop the
+// velocity clock at recycling. Closing stages listed before every open
+// stage are passed over: such a model lists them first by choice, and
+// they say nothing of where its open stages end.
 func salesReady(m buyinggroup.StageModel) string {
 	ready := ""
 	for _, s := range m.Stages {
-		if s.Name != "" && !s.Success && !s.Failure {
+		switch {
+		case s.Name == "": // refused by buyinggroup.Compile
+		case !s.Success && !s.Failure:
 			ready = s.Name
+		case ready != "":
+			return ready
 		}
 	}
 	return ready

@@ -52,6 +52,23 @@ func TestConfigFor(t *testing.T) {
 			StageOrder:   []string{"Awareness", "Consideration", "Decision", "Sales Ready", "Closed Won", "Closed Lost", "Upsell Ready"},
 			ClosedStages: []string{"Closed Won", "Closed Lost"}},
 	}, {
+		name: "an open stage listed after the closing ones is not the sales-ready stage",
+		models: []buyinggroup.StageModel{{ID: "recycling", Stages: []buyinggroup.Stage{
+			{Name: "Awareness", Entry: true}, {Name: "Engaged"}, {Name: "Sales Ready"},
+			{Name: "Closed Won", Success: true}, {Name: "Closed Lost", Failure: true}, {Name: "Recycled", Entry: true}}}},
+		want: analytics.Config{SalesReadyStages: []string{"Sales Ready"},
+			StageOrder:   []string{"Awareness", "Engaged", "Sales Ready", "Closed Won", "Closed Lost", "Recycled"},
+			ClosedStages: []string{"Closed Won", "Closed Lost"}},
+		reason: "Recycled comes after the deal closed: a recycled group is no MQA",
+	}, {
+		name: "a model that lists its closing stages first: the last open stage before the next closing one",
+		models: []buyinggroup.StageModel{{ID: "closed-first", Stages: []buyinggroup.Stage{
+			{Name: "Won", Success: true}, {Name: "Lost", Failure: true},
+			{Name: "Aware", Entry: true}, {Name: "Handoff"}, {Name: "Stalled", Failure: true}, {Name: "Revived"}}}},
+		want: analytics.Config{SalesReadyStages: []string{"Handoff"},
+			StageOrder: []string{"Won", "Lost", "Aware", "Handoff", "Stalled", "Revived"}, ClosedStages: []string{"Won", "Lost", "Stalled"}},
+		reason: "the closing stages listed first say nothing of where the open ones stand",
+	}, {
 		name: "a model with no open stage adds none",
 		models: []buyinggroup.StageModel{{ID: "closed", Stages: []buyinggroup.Stage{
 			{Name: "Won", Success: true, Entry: true}, {Name: "Lost", Failure: true}}}},
@@ -142,6 +159,16 @@ func TestConfigForInterests(t *testing.T) {
 			StageOrder:           []string{"Awareness", "Consideration", "Decision", "Sales Ready", "Closed Won", "Closed Lost", "Renewed", "Churned"},
 			ClosedStages:         []string{"Closed Won", "Closed Lost", "Renewed", "Churned"},
 			SalesReadyByInterest: map[string][]string{"dp": {"Sales Ready"}, "renewal": {"Decision"}, "sec": {"Sales Ready"}}},
+	}, {
+		name: "a model with an open stage after its closing ones: its interest's hand-off stage is the one before them",
+		models: []buyinggroup.StageModel{{ID: "recycling", Stages: []buyinggroup.Stage{
+			{Name: "Awareness", Entry: true}, {Name: "Engaged"}, {Name: "Sales Ready"},
+			{Name: "Closed Won", Success: true}, {Name: "Closed Lost", Failure: true}, {Name: "Recycled"}}}},
+		ins: []buyinggroup.SolutionInterest{{ID: "dp", StageModel: "recycling"}},
+		want: analytics.Config{SalesReadyStages: []string{"Sales Ready"},
+			StageOrder:           []string{"Awareness", "Engaged", "Sales Ready", "Closed Won", "Closed Lost", "Recycled"},
+			ClosedStages:         []string{"Closed Won", "Closed Lost"},
+			SalesReadyByInterest: map[string][]string{"dp": {"Sales Ready"}}},
 	}, {
 		name: "CRM products: each interest's, the first interest's when two give one",
 		ins: []buyinggroup.SolutionInterest{{ID: "dp", CRMProduct: " Data Platform"}, {ID: "sec", CRMProduct: "Security Suite"},
