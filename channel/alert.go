@@ -79,7 +79,15 @@ type AlertRule struct {
 	SolutionInterest string   `json:"solutionInterest" yaml:"solutionInterest"`
 	Strategy         Strategy `json:"strategy" yaml:"strategy"`
 
-	// When is the milestone's condition (StrategyMilestone).
+	// When is a condition over [AlertEnv]. A milestone (StrategyMilestone)
+	// needs it: the rule fires the first time it holds. For the other
+	// strategies it is optional and limits the rule to the groups it holds
+	// for at the evaluation ("hot EMEA groups": account.region ==
+	// "EMEA"): a threshold reached while it does not hold leaves the rule
+	// armed, so it fires at the first evaluation at which it holds with
+	// the metric still at the threshold; a stage change while it does not
+	// hold is not alerted. Rule and Strategy read empty in it (they are
+	// routing's).
 	When rules.Rule `json:"when" yaml:"when"`
 
 	// Metric (MetricScore, the default, or MetricCompleteness), Threshold
@@ -214,17 +222,21 @@ func NewAlerter(cfg AlerterConfig) (*Alerter, error) {
 		}
 		cr := compiledAlertRule{AlertRule: r}
 		cr.FromStages, cr.ToStages = slices.Clone(r.FromStages), slices.Clone(r.ToStages)
-		switch r.Strategy {
-		case StrategyMilestone:
-			if strings.TrimSpace(r.When.Source) == "" {
-				ps.Addf(path+".when", "a milestone needs a condition (e.g. %q)", MilestoneComplete.Source)
-				break
-			}
+		// Every strategy reads its condition, so every strategy's is
+		// type-checked: one that was not (a misspelt field) would be
+		// ignored, or fail at every evaluation.
+		if strings.TrimSpace(r.When.Source) != "" {
 			when := r.When
 			when.Name = cmp.Or(when.Name, r.Name)
 			x, err := rules.Compile[AlertEnv, bool](eng, when)
 			ps.Add(path+".when", err)
 			cr.when = x
+		}
+		switch r.Strategy {
+		case StrategyMilestone:
+			if strings.TrimSpace(r.When.Source) == "" {
+				ps.Addf(path+".when", "a milestone needs a condition (e.g. %q)", MilestoneComplete.Source)
+			}
 		case StrategyThreshold:
 			cr.Metric = cmp.Or(r.Metric, MetricScore)
 			if cr.Metric != MetricScore && cr.Metric != MetricCompleteness {
@@ -264,8 +276,8 @@ func NewAlerter(cfg AlerterConfig) (*Alerter, error) {
 
 // DecidesOnSummary reports whether every rule decides from a group's
 // summary alone: its ID, solution interest, score, completeness and stage
-// (threshold and stage rules do; a milestone's condition may read
-// anything). Then a caller may evaluate on an observation whose group has
+// (threshold and stage rules without a when condition do; a condition
+// may read anything). Then a caller may evaluate on an observation whose group has
 // only its summary, and evaluate again on the full observation (the
 // routing and the alerts' content read it) only when an alert fires or the
 // evaluation fails (routing that reads more than the summary can):
@@ -273,7 +285,7 @@ func NewAlerter(cfg AlerterConfig) (*Alerter, error) {
 // the same.
 func (a *Alerter) DecidesOnSummary() bool {
 	for i := range a.rules {
-		if s := a.rules[i].Strategy; s != StrategyThreshold && s != StrategyStage {
+		if s := a.rules[i].Strategy; s != StrategyThreshold && s != StrategyStage || a.rules[i].when != nil {
 			return false
 		}
 	}
@@ -369,10 +381,15 @@ func (r *compiledAlertRule) decide(st *RuleState, env *AlertEnv) (bool, string, 
 		if v < r.Threshold {
 			return false, "", nil
 		}
+		// Not for this group now: the rule stays armed, to fire when the
+		// condition holds while the metric is still above.
+		if ok, err := r.holds(env); !ok || err != nil {
+			return false, "", err
+		}
 		st.Disarmed = true
 		texts := fmtMetrics(r.Metric, v, r.Threshold, rearm)
-		return true, fmt.Sprintf("%s %s reached the threshold %s (it alerts again only after falling below %s)",
-			r.Metric, texts[0], texts[1], texts[2]), nil
+		return true, fmt.Sprintf("%s %s reached the threshold %s%s (it alerts again only after falling below %s)",
+			r.Metric, texts[0], texts[1], r.whenHolds(), texts[2]), nil
 	case StrategyStage:
 		prev := st.LastStage
 		st.LastStage = g.Stage
@@ -382,9 +399,31 @@ func (r *compiledAlertRule) decide(st *RuleState, env *AlertEnv) (bool, string, 
 		if (len(r.FromStages) > 0 && !slices.Contains(r.FromStages, prev)) || (len(r.ToStages) > 0 && !slices.Contains(r.ToStages, g.Stage)) {
 			return false, "", nil
 		}
-		return true, fmt.Sprintf("stage changed from %s to %s", prev, g.Stage), nil
+		if ok, err := r.holds(env); !ok || err != nil {
+			return false, "", err
+		}
+		return true, fmt.Sprintf("stage changed from %s to %s%s", prev, g.Stage, r.whenHolds()), nil
 	}
 	return false, "", nil
+}
+
+// holds reports whether a threshold or stage rule's condition holds (one
+// without a condition holds for every group). It is evaluated only when
+// the rule would fire, so a condition that can fail does so only then.
+func (r *compiledAlertRule) holds(env *AlertEnv) (bool, error) {
+	if r.when == nil {
+		return true, nil
+	}
+	return r.when.Eval(env)
+}
+
+// whenHolds is what a threshold or stage alert's reason says of the
+// rule's condition: nothing without one.
+func (r *compiledAlertRule) whenHolds() string {
+	if r.when == nil {
+		return ""
+	}
+	return fmt.Sprintf(" and %s holds", strings.TrimSpace(r.When.Source))
 }
 
 func fmtMetric(metric string, v float64) string {

@@ -617,8 +617,9 @@ func sortedKeys(m map[int]string) []int {
 }
 
 // TestDecidesOnSummary: threshold and stage rules decide the same from a
-// group's summary as from the whole observation; a milestone may read
-// anything, so an alerter with one does not decide on a summary.
+// group's summary as from the whole observation; a condition (a
+// milestone's, or any rule's when) may read anything, so an alerter with
+// one does not decide on a summary.
 func TestDecidesOnSummary(t *testing.T) {
 	t.Parallel()
 	a := newAlerter(t,
@@ -658,11 +659,15 @@ func TestDecidesOnSummary(t *testing.T) {
 	m := newAlerter(t, channel.AlertRule{Name: "committee", Strategy: channel.StrategyMilestone,
 		When: rules.Rule{Source: `len(group.members) >= 3`}})
 	require.False(t, m.DecidesOnSummary())
+	w := newAlerter(t, channel.AlertRule{Name: "hot committee", Strategy: channel.StrategyThreshold, Threshold: 100,
+		When: rules.Rule{Source: `len(group.members) >= 3`}})
+	require.False(t, w.DecidesOnSummary(), "a threshold rule's condition may read anything too")
 }
 
-// FuzzNewAlerter compiles arbitrary milestone conditions and routing
-// conditions: NewAlerter never panics, refuses with a validation error,
-// and an alerter it returns evaluates and routes without panicking.
+// FuzzNewAlerter compiles arbitrary conditions (of a milestone and of a
+// threshold rule) and routing conditions: NewAlerter never panics,
+// refuses with a validation error, and an alerter it returns evaluates
+// and routes without panicking.
 func FuzzNewAlerter(f *testing.F) {
 	for _, s := range [][2]string{
 		{"group.qualified", `account.region == "EMEA"`},
@@ -677,7 +682,8 @@ func FuzzNewAlerter(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, when, route string) {
 		a, err := channel.NewAlerter(channel.AlerterConfig{
-			Rules:   []channel.AlertRule{{Name: "m", Strategy: channel.StrategyMilestone, When: rules.Rule{Source: when}, Template: "sales-alert"}},
+			Rules: []channel.AlertRule{{Name: "m", Strategy: channel.StrategyMilestone, When: rules.Rule{Source: when}, Template: "sales-alert"},
+				{Name: "t", Strategy: channel.StrategyThreshold, Threshold: 1, When: rules.Rule{Source: when}, Template: "sales-alert"}},
 			Routing: channel.Routing{Rules: []channel.RouteRule{{Name: "r", When: rules.Rule{Source: route}, To: channel.TargetOwner}}, FallbackQueue: "q@vendor.example"},
 		})
 		if err != nil {
@@ -710,4 +716,93 @@ func TestAlertIDOfALongRuleName(t *testing.T) {
 		require.True(t, strings.HasPrefix(al.ID, "alert:") && strings.HasSuffix(al.ID, ":1"), "%q", al.ID)
 	}
 	require.NotEqual(t, alerts[0].ID, alerts[1].ID)
+}
+
+// TestWhenFiltersEveryStrategy: a rule's when condition limits a
+// threshold or stage rule to the groups it holds for, as it does a
+// milestone ("hot EMEA groups"). A threshold reached while the condition
+// does not hold leaves the rule armed, so it alerts once the condition
+// holds with the metric still above; a stage change while it does not
+// hold is not alerted.
+func TestWhenFiltersEveryStrategy(t *testing.T) {
+	t.Parallel()
+	emea := rules.Rule{Source: `account.region == "EMEA"`}
+	type step struct {
+		region, stage string
+		score         float64
+	}
+	for _, tc := range []struct {
+		name  string
+		rule  channel.AlertRule
+		steps []step
+		want  map[int]string
+	}{{
+		name:  "threshold: an NA group is not alerted however hot",
+		rule:  channel.AlertRule{Strategy: channel.StrategyThreshold, Threshold: 100, When: emea},
+		steps: []step{{"NA", "Consideration", 50}, {"NA", "Consideration", 200}, {"NA", "Consideration", 210}},
+		want:  map[int]string{},
+	}, {
+		name:  "threshold: alerted once the condition holds, the score still above",
+		rule:  channel.AlertRule{Strategy: channel.StrategyThreshold, Threshold: 100, When: emea},
+		steps: []step{{"NA", "Consideration", 200}, {"EMEA", "Consideration", 200}, {"EMEA", "Consideration", 210}, {"EMEA", "Consideration", 80}, {"EMEA", "Consideration", 120}},
+		want: map[int]string{
+			1: `score 200 reached the threshold 100 and account.region == "EMEA" holds (it alerts again only after falling below 90)`,
+			4: `score 120 reached the threshold 100 and account.region == "EMEA" holds (it alerts again only after falling below 90)`,
+		},
+	}, {
+		name:  "threshold: without a condition, every group",
+		rule:  channel.AlertRule{Strategy: channel.StrategyThreshold, Threshold: 100},
+		steps: []step{{"NA", "Consideration", 200}},
+		want:  map[int]string{0: "score 200 reached the threshold 100 (it alerts again only after falling below 90)"},
+	}, {
+		name: "stage: only the changes of EMEA groups",
+		rule: channel.AlertRule{Strategy: channel.StrategyStage, ToStages: []string{"Decision"}, When: emea},
+		steps: []step{{"NA", "Consideration", 0}, {"NA", "Decision", 0}, {"EMEA", "Decision", 0},
+			{"EMEA", "Consideration", 0}, {"EMEA", "Decision", 0}},
+		want: map[int]string{4: `stage changed from Consideration to Decision and account.region == "EMEA" holds`},
+	}} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			r := tc.rule
+			r.Name = "hot emea"
+			a := newAlerter(t, r)
+			st := channel.AlertState{}
+			got := map[int]string{}
+			for day, s := range tc.steps {
+				obs := acme()
+				obs.Account.Region, obs.Group.Stage, obs.Group.Score = s.region, s.stage, s.score
+				var alerts []channel.Alert
+				var err error
+				st, alerts, err = a.Evaluate(st, obs, t0.AddDate(0, 0, day))
+				require.NoError(t, err)
+				for _, al := range alerts {
+					got[day] = al.Reason
+				}
+			}
+			require.Empty(t, cmp.Diff(tc.want, got), "alerts by day (-want +got)")
+		})
+	}
+}
+
+// TestWhenIsCheckedForEveryStrategy: a threshold or stage rule's when
+// condition is type-checked at load time as a milestone's is, the error
+// naming the rule and where it is.
+func TestWhenIsCheckedForEveryStrategy(t *testing.T) {
+	t.Parallel()
+	_, err := channel.NewAlerter(channel.AlerterConfig{
+		Rules: []channel.AlertRule{
+			{Name: "hot", Strategy: channel.StrategyThreshold, Threshold: 100, When: rules.Rule{Source: `account.regon == "EMEA"`}, Template: "t"},
+			{Name: "to decision", Strategy: channel.StrategyStage, When: rules.Rule{Source: `group.score`}, Template: "t"},
+			{Name: "fine", Strategy: channel.StrategyStage, When: rules.Rule{Source: `  `}, Template: "t"},
+		},
+		Routing: routing,
+	})
+	require.ErrorIs(t, err, b2b.ErrInvalid)
+	require.EqualError(t, err, `sales alerts: 2 problems:
+  rules[0].when: rule "hot" 1:9: type b2b.Account has no field regon
+      | account.regon == "EMEA"
+      |         ^
+  rules[1].when: rule "to decision" 1:7: expected bool, got float64
+      | group.score
+      |       ^`)
 }

@@ -52,6 +52,14 @@
 //   - [StrategyStage]: when the group's stage changes (optionally from and to
 //     given stages). The first observation of a group is its baseline.
 //
+// A threshold or stage rule may have a condition too (When, an expression
+// over [AlertEnv], type-checked as a milestone's is): it then alerts only
+// about the groups it holds for when the rule would fire ("hot EMEA
+// groups": account.region == "EMEA"), and its alerts' reasons say so. A
+// threshold reached while the condition does not hold leaves the rule
+// armed: it alerts once the condition holds with the metric still at the
+// threshold. A stage change while it does not hold is not alerted.
+//
 // A Cooldown holds back a second alert of a rule for a group; a held-back
 // threshold or milestone alert comes once the cooldown is over if its
 // condition still holds (a held-back stage change is dropped).
