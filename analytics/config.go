@@ -157,7 +157,10 @@ func ConfigFor(models ...buyinggroup.StageModel) Config {
 // each interest's CRM product (buyinggroup.SolutionInterest.CRMProduct)
 // to it, so that a deal that names only its product counts for its group
 // as the engine files it (a product that two interests give, which
-// buyinggroup.Compile warns of, maps to the first of them).
+// buyinggroup.Compile warns of, maps to the first of them: the engine
+// ties such a deal to the first interest whose CRM product it is, and
+// logs it with that interest, so the other interest's group never gets
+// it).
 // The pooled SalesReadyStages serve the groups of interests the program
 // does not define (a log written by an earlier program). Without
 // interests the result is the zero Config.

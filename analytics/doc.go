@@ -126,7 +126,10 @@
 // claim; ungrouped those of an interest for which their account had no
 // group by To (the interest does not apply to it). A product matches a ProductInterests key as the engine matches a
 // deal to an interest's CRM product: case aside, and blanks around either
-// aside ("data platform " is "Data Platform").
+// aside ("data platform " is "Data Platform"). A product that two
+// interests give counts, with [ConfigForInterests], for the first of them
+// only, as the engine files the deal: in the first interest's group, the
+// other's clock still running.
 //
 // Lead-to-buying-group qualification rate (qualificationRate): each
 // account's latest qualify.rate at To, summed: qualified persons / persons.
