@@ -100,14 +100,15 @@ func (p *Program) compileGroupScore(ps *b2b.Problems, defined map[string]int) {
 func (p *Program) compileReadiness(ps *b2b.Problems) {
 	r := p.defs.Readiness
 	unreadReadiness(ps, r)
-	scores := thresholds{"readyScore", "nurtureScore", r.ReadyScore, r.NurtureScore, 150, 50}
+	def := Readiness{}.WithDefaults()
+	scores := thresholds{"readyScore", "nurtureScore", r.ReadyScore, r.NurtureScore, def.ReadyScore, def.NurtureScore, math.Inf(1)}
 	switch cmp.Or(r.Strategy, ReadinessCompletenessScore) {
 	case ReadinessScore:
 		s := qualify.StrategyScore{ReadyScore: scores.readyValue(), NurtureScore: scores.nurtureValue()}
 		addReadiness(ps, s.Validate(), scores)
 		p.Readiness = s
 	case ReadinessCompletenessScore:
-		completeness := thresholds{"readyCompleteness", "nurtureCompleteness", r.ReadyCompleteness, r.NurtureCompleteness, 0.6, 0.3}
+		completeness := thresholds{"readyCompleteness", "nurtureCompleteness", r.ReadyCompleteness, r.NurtureCompleteness, def.ReadyCompleteness, def.NurtureCompleteness, 1}
 		s := qualify.StrategyCompletenessScore{
 			ReadyCompleteness: completeness.readyValue(), ReadyScore: scores.readyValue(),
 			NurtureCompleteness: completeness.nurtureValue(), NurtureScore: scores.nurtureValue(),
@@ -119,7 +120,7 @@ func (p *Program) compileReadiness(ps *b2b.Problems) {
 			ps.Addf("readiness.model", "is required by the model strategy")
 			return
 		}
-		probabilities := thresholds{"readyProbability", "nurtureProbability", r.ReadyProbability, r.NurtureProbability, 0.7, 0.3}
+		probabilities := thresholds{"readyProbability", "nurtureProbability", r.ReadyProbability, r.NurtureProbability, def.ReadyProbability, def.NurtureProbability, 1}
 		s := qualify.StrategyModel{Model: r.Model, ReadyProbability: probabilities.readyValue(), NurtureProbability: probabilities.nurtureValue()}
 		addReadiness(ps, s.Validate(), probabilities)
 		p.Readiness = s
@@ -176,39 +177,70 @@ func unreadReadiness(ps *b2b.Problems, r Readiness) {
 
 // thresholds are a ready threshold and the nurture threshold below it,
 // by their names in Readiness, as the program writes them (0: not
-// written) and their defaults.
+// written), their defaults and the most either may be.
 type thresholds struct {
 	ready, nurture               string
 	readyOwn, nurtureOwn         float64
 	readyDefault, nurtureDefault float64
+	most                         float64
 }
 
 func (t thresholds) readyValue() float64   { return cmp.Or(t.readyOwn, t.readyDefault) }
 func (t thresholds) nurtureValue() float64 { return cmp.Or(t.nurtureOwn, t.nurtureDefault) }
 
-// defaultAgainst reports the default of a pair that the program's own
-// threshold contradicts (a nurture threshold above the ready one), as a
-// problem at the default's path that says it is one and what to write.
-func (t thresholds) defaultAgainst(ps *b2b.Problems) bool {
-	switch {
-	case t.readyOwn > 0 && t.nurtureOwn == 0 && t.nurtureDefault > t.readyOwn:
-		ps.Addf("readiness."+t.nurture, "the default %v is above %s %v: write a %s of at most %v", t.nurtureDefault, t.ready, t.readyOwn, t.nurture, t.readyOwn)
-	case t.readyOwn == 0 && t.nurtureOwn != 0 && t.nurtureOwn > t.readyDefault:
-		ps.Addf("readiness."+t.ready, "the default %v is below %s %v: write a %s of at least %v", t.readyDefault, t.nurture, t.nurtureOwn, t.ready, t.nurtureOwn)
-	default:
-		return false
+// check reports the problems of the pair, each at the field it is about,
+// and whether it found any. A threshold written is a finite number above
+// 0 (0 is not written: the default) and at most t.most; the order of the
+// two is checked only when both are, as the order of a negative one says
+// nothing the problem of its own does not. When one of the two is a
+// default that the other contradicts, the problem is at the default's
+// field, says that it is not written, the default it takes and what to
+// write there: a value above 0, as 0 would be the default again.
+func (t thresholds) check(ps *b2b.Problems) bool {
+	before := ps.Len()
+	valid := true
+	for _, th := range []struct {
+		name     string
+		own, def float64
+	}{{t.ready, t.readyOwn, t.readyDefault}, {t.nurture, t.nurtureOwn, t.nurtureDefault}} {
+		path := "readiness." + th.name
+		switch v := th.own; {
+		case math.IsNaN(v) || math.IsInf(v, 0):
+			ps.Addf(path, "must be a finite number, got %v", v)
+		case v < 0:
+			ps.Addf(path, "%v is negative: write a %s above 0, or leave it out for the default %v", v, th.name, th.def)
+		case v > t.most:
+			ps.Addf(path, "%v is above %v: write a %s above 0 and at most %v, or leave it out for the default %v", v, t.most, th.name, t.most, th.def)
+		default:
+			continue
+		}
+		valid = false
 	}
-	return true
+	if valid && t.nurtureValue() > t.readyValue() {
+		switch {
+		case t.nurtureOwn == 0:
+			ps.Addf("readiness."+t.nurture, "is not written, so it takes the default %v, which is above %s %v: write a %s above 0 and at most %v",
+				t.nurtureDefault, t.ready, t.readyOwn, t.nurture, t.readyOwn)
+		case t.readyOwn == 0:
+			ps.Addf("readiness."+t.ready, "is not written, so it takes the default %v, which is below %s %v: write a %s of at least %v",
+				t.readyDefault, t.nurture, t.nurtureOwn, t.ready, t.nurtureOwn)
+		default:
+			ps.Addf("readiness."+t.nurture, "%v is above %s %v", t.nurtureOwn, t.ready, t.readyOwn)
+		}
+	}
+	return ps.Len() > before
 }
 
-// addReadiness adds the problems of a readiness strategy's Validate,
-// but for the order of a pair of thresholds one of which is a default
-// the program's other contradicts: that is told by defaultAgainst.
+// addReadiness adds the problems of the pairs of thresholds (see check)
+// and those of a readiness strategy's Validate, but for the latter's
+// problems of a pair that check found wrong: they would tell the same
+// again, as if a default were the program's own ("nurtureScore: 50 is
+// above the ready score -5").
 func addReadiness(ps *b2b.Problems, err error, pairs ...thresholds) {
 	told := map[string]bool{}
 	for _, t := range pairs {
-		if t.defaultAgainst(ps) {
-			told[t.nurture] = true // the strategy tells the order at the nurture threshold
+		if t.check(ps) {
+			told[t.ready], told[t.nurture] = true, true
 		}
 	}
 	var ve *b2b.ValidationError

@@ -25,6 +25,17 @@
 // "journeys[1].triggers[0].audience". A [Program] that compiled cannot fail
 // for a type error at run time.
 //
+// A setting left at its zero value is not written and takes the default
+// its field's documentation gives. A readiness threshold is therefore
+// above 0: a negative one is a problem at its own field
+// ("readiness.readyScore: -5 is negative: write a readyScore above 0, or
+// leave it out for the default 150"), and a default that the other
+// threshold of its pair contradicts is told at the default's field, as
+// not written ("readiness.nurtureScore: is not written, so it takes the
+// default 50, which is above readyScore 40: write a nurtureScore above 0
+// and at most 40"). A program file, which knows a 0 written from one left
+// out, refuses a threshold written as 0 (package programfile).
+//
 // The engine runs a compiled [*Program]; installing a new one is how a
 // program is versioned.
 package program
@@ -110,26 +121,47 @@ type GroupScore struct {
 // Readiness chooses and configures the readiness strategy. Only the
 // chosen strategy's settings may be set (a model under the default
 // strategy, or readyCompleteness under score, would be ignored, and is a
-// problem). A threshold left at zero takes its default; a nurture
-// threshold must not be above its ready one, and when one of the two is a default that the other
+// problem).
+//
+// A threshold is a finite number above 0 (at most 1 for a completeness
+// or a probability). One left at zero is not written and takes its
+// default ([Readiness.WithDefaults]), so 0 itself is no threshold: to let
+// nearly every group through, write a small one, such as 0.01. A negative
+// threshold is a problem at its own field. A nurture threshold must not be
+// above its ready one; when one of the two is a default that the other
 // contradicts (readyScore 40 under the default nurtureScore 50), the
-// problem says that it is the default and what to write.
+// problem is at the default's field and says that it is not written, the
+// default it takes and what to write. A program file, which knows what
+// was written, refuses a threshold written as 0 (see package
+// programfile).
 type Readiness struct {
 	// Strategy is "score", "completeness_score" (the default) or "model".
 	Strategy string `json:"strategy,omitempty"`
-	// ReadyScore and NurtureScore are the score thresholds (default 150
-	// and 50).
+	// ReadyScore and NurtureScore are the score thresholds, above 0
+	// (zero: the defaults 150 and 50).
 	ReadyScore   float64 `json:"readyScore,omitempty"`
 	NurtureScore float64 `json:"nurtureScore,omitempty"`
 	// ReadyCompleteness and NurtureCompleteness are the completeness
-	// thresholds of completeness_score (default 0.6 and 0.3).
+	// thresholds of completeness_score, above 0 and at most 1 (zero: the
+	// defaults 0.6 and 0.3).
 	ReadyCompleteness   float64 `json:"readyCompleteness,omitempty"`
 	NurtureCompleteness float64 `json:"nurtureCompleteness,omitempty"`
 	// Model is a trained model (qualify.Model) for the model strategy,
-	// with its probability thresholds (default 0.7 and 0.3).
+	// with its probability thresholds, above 0 and at most 1 (zero: the
+	// defaults 0.7 and 0.3).
 	Model              *qualify.Model `json:"model,omitempty"`
 	ReadyProbability   float64        `json:"readyProbability,omitempty"`
 	NurtureProbability float64        `json:"nurtureProbability,omitempty"`
+}
+
+// WithDefaults returns r with its strategy and every threshold left at
+// zero set to the default that Compile reads in its place.
+func (r Readiness) WithDefaults() Readiness {
+	r.Strategy = cmp.Or(r.Strategy, ReadinessCompletenessScore)
+	r.ReadyScore, r.NurtureScore = cmp.Or(r.ReadyScore, 150), cmp.Or(r.NurtureScore, 50)
+	r.ReadyCompleteness, r.NurtureCompleteness = cmp.Or(r.ReadyCompleteness, 0.6), cmp.Or(r.NurtureCompleteness, 0.3)
+	r.ReadyProbability, r.NurtureProbability = cmp.Or(r.ReadyProbability, 0.7), cmp.Or(r.NurtureProbability, 0.3)
+	return r
 }
 
 // Readiness strategies.

@@ -716,39 +716,67 @@ func TestDefinitionsAreCopies(t *testing.T) {
 	}
 }
 
-// TestReadinessDefaultAgainstAWrittenThreshold: a program that writes one
+// TestReadinessThresholds: a threshold is above 0, and one left at zero
+// takes its default. A negative one is a problem at its own field, which
+// says so and hides no other (not "nurtureScore: 50 is above the ready
+// score -5" at a field never written); a program that writes one
 // threshold of a pair and leaves the other to its default, which the
 // written one contradicts (readyScore 40 under the default nurture score
-// 50), is refused with a problem that says the other is a default and
-// what to write, not as if the program had written it ("nurtureScore: 50
-// is above the ready score 40").
-func TestReadinessDefaultAgainstAWrittenThreshold(t *testing.T) {
+// 50), is refused with a problem that says the other is not written,
+// which default it takes and what to write, a value that the default
+// cannot take: above 0.
+func TestReadinessThresholds(t *testing.T) {
 	t.Parallel()
-	model := &qualify.Model{Version: qualify.ModelVersion}
+	model := &qualify.Model{Version: qualify.ModelVersion, Terms: []qualify.ModelTerm{{Feature: qualify.ModelFeatureScore, Scale: 100, Weight: 1}}}
 	for _, tt := range []struct {
-		r         program.Readiness
-		want, not string
+		name string
+		r    program.Readiness
+		want []string
 	}{
-		{program.Readiness{Strategy: program.ReadinessScore, ReadyScore: 40},
-			"readiness.nurtureScore: the default 50 is above readyScore 40: write a nurtureScore of at most 40", "50 is above the ready score 40"},
-		{program.Readiness{ReadyScore: 40},
-			"readiness.nurtureScore: the default 50 is above readyScore 40: write a nurtureScore of at most 40", "50 is above the ready score 40"},
-		{program.Readiness{ReadyCompleteness: 0.25},
-			"readiness.nurtureCompleteness: the default 0.3 is above readyCompleteness 0.25: write a nurtureCompleteness of at most 0.25", "0.3 is above the ready completeness 0.25"},
-		{program.Readiness{Strategy: program.ReadinessScore, NurtureScore: 200},
-			"readiness.readyScore: the default 150 is below nurtureScore 200: write a readyScore of at least 200", "200 is above the ready score 150"},
-		{program.Readiness{Strategy: program.ReadinessModel, Model: model, ReadyProbability: 0.2},
-			"readiness.nurtureProbability: the default 0.3 is above readyProbability 0.2: write a nurtureProbability of at most 0.2", "got 0.3"},
+		{"ready score under the default nurture score", program.Readiness{Strategy: program.ReadinessScore, ReadyScore: 40}, []string{
+			"readiness.nurtureScore: is not written, so it takes the default 50, which is above readyScore 40: write a nurtureScore above 0 and at most 40"}},
+		{"the same under the default strategy", program.Readiness{ReadyScore: 40}, []string{
+			"readiness.nurtureScore: is not written, so it takes the default 50, which is above readyScore 40: write a nurtureScore above 0 and at most 40"}},
+		{"ready completeness under the default nurture completeness", program.Readiness{ReadyCompleteness: 0.25}, []string{
+			"readiness.nurtureCompleteness: is not written, so it takes the default 0.3, which is above readyCompleteness 0.25: write a nurtureCompleteness above 0 and at most 0.25"}},
+		{"nurture score above the default ready score", program.Readiness{Strategy: program.ReadinessScore, NurtureScore: 200}, []string{
+			"readiness.readyScore: is not written, so it takes the default 150, which is below nurtureScore 200: write a readyScore of at least 200"}},
+		{"ready probability under the default nurture probability", program.Readiness{Strategy: program.ReadinessModel, Model: model, ReadyProbability: 0.2}, []string{
+			"readiness.nurtureProbability: is not written, so it takes the default 0.3, which is above readyProbability 0.2: write a nurtureProbability above 0 and at most 0.2"}},
+		{"both written, inverted", program.Readiness{Strategy: program.ReadinessScore, ReadyScore: 40, NurtureScore: 60}, []string{
+			"readiness.nurtureScore: 60 is above readyScore 40"}},
+		{"negative ready score", program.Readiness{Strategy: program.ReadinessScore, ReadyScore: -5}, []string{
+			"readiness.readyScore: -5 is negative: write a readyScore above 0, or leave it out for the default 150"}},
+		{"negative ready score under the default strategy", program.Readiness{ReadyScore: -5}, []string{
+			"readiness.readyScore: -5 is negative: write a readyScore above 0, or leave it out for the default 150"}},
+		{"both negative", program.Readiness{Strategy: program.ReadinessScore, ReadyScore: -5, NurtureScore: -10}, []string{
+			"readiness.readyScore: -5 is negative: write a readyScore above 0, or leave it out for the default 150",
+			"readiness.nurtureScore: -10 is negative: write a nurtureScore above 0, or leave it out for the default 50"}},
+		{"negative nurture completeness", program.Readiness{NurtureCompleteness: -0.1}, []string{
+			"readiness.nurtureCompleteness: -0.1 is negative: write a nurtureCompleteness above 0, or leave it out for the default 0.3"}},
+		{"ready completeness above 1", program.Readiness{ReadyCompleteness: 1.5}, []string{
+			"readiness.readyCompleteness: 1.5 is above 1: write a readyCompleteness above 0 and at most 1, or leave it out for the default 0.6"}},
+		{"negative ready probability", program.Readiness{Strategy: program.ReadinessModel, Model: model, ReadyProbability: -0.5}, []string{
+			"readiness.readyProbability: -0.5 is negative: write a readyProbability above 0, or leave it out for the default 0.7"}},
+		{"ready score not a number", program.Readiness{Strategy: program.ReadinessScore, ReadyScore: math.NaN(), NurtureScore: -1}, []string{
+			"readiness.readyScore: must be a finite number, got NaN",
+			"readiness.nurtureScore: -1 is negative: write a nurtureScore above 0, or leave it out for the default 50"}},
+		{"written and in order", program.Readiness{ReadyScore: 40, NurtureScore: 40, ReadyCompleteness: 1, NurtureCompleteness: 0.01}, nil},
 	} {
-		defs := minimal()
-		defs.Readiness = tt.r
-		_, err := program.Compile(defs, program.Options{})
-		require.ErrorContains(t, err, tt.want)
-		require.NotContains(t, err.Error(), tt.not)
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			defs := minimal()
+			defs.Readiness = tt.r
+			_, err := program.Compile(defs, program.Options{})
+			var got []string
+			if err != nil {
+				var ve *b2b.ValidationError
+				require.ErrorAs(t, err, &ve)
+				for _, p := range ve.Problems {
+					got = append(got, p.Error())
+				}
+			}
+			require.Empty(t, cmp.Diff(tt.want, got), "(-want +got)")
+		})
 	}
-	// Both written, inverted: the thresholds' own problem, as before.
-	defs := minimal()
-	defs.Readiness = program.Readiness{Strategy: program.ReadinessScore, ReadyScore: 40, NurtureScore: 60}
-	_, err := program.Compile(defs, program.Options{})
-	require.ErrorContains(t, err, "readiness.nurtureScore: 60 is above the ready score 40")
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/goccy/go-yaml/ast"
 
 	"github.com/quorumhq/quorum/journey"
+	"github.com/quorumhq/quorum/program"
 	"github.com/quorumhq/quorum/qualify"
 )
 
@@ -25,6 +26,7 @@ var (
 	weekdayType         = reflect.TypeFor[time.Weekday]()
 	modelPtrType        = reflect.TypeFor[*qualify.Model]()
 	jsonUnmarshalerType = reflect.TypeFor[json.Unmarshaler]()
+	readinessType       = reflect.TypeFor[program.Readiness]()
 )
 
 // decoder reads a YAML syntax tree into a Go value, following the types'
@@ -288,7 +290,31 @@ func (d *decoder) field(fs *fieldSet, e entry, seen map[string]ast.Node, written
 		return
 	}
 	seen[f.name] = e.Key
-	d.decode(e.Value, v.FieldByIndex(f.index), fpath)
+	fv := v.FieldByIndex(f.index)
+	before := len(d.problems)
+	d.decode(e.Value, fv, fpath)
+	if v.Type() == readinessType && len(d.problems) == before {
+		d.zeroThreshold(e.Value, fv, f, fpath)
+	}
+}
+
+// zeroThreshold refuses a readiness threshold written as 0: the program
+// reads 0 as not written and takes the default in its place
+// (program.Readiness), which the file would then mean without saying so.
+// A threshold left empty (null) is not written, and takes the default as
+// the program says.
+func (d *decoder) zeroThreshold(n ast.Node, fv reflect.Value, f field, path string) {
+	if fv.Kind() != reflect.Float64 || fv.Float() != 0 || isNull(d.anchors.text(n)) {
+		return
+	}
+	def := reflect.ValueOf(program.Readiness{}.WithDefaults()).FieldByIndex(f.index)
+	if def.Kind() != reflect.Float64 || def.Float() == 0 {
+		return
+	}
+	if a := aliasOf(n); a != nil {
+		defer d.enter(a)()
+	}
+	d.addf(d.anchors.text(n), path, "0 takes the default %v, as leaving it out does: write a %s above 0, or leave it out for the default", def.Float(), f.name)
 }
 
 // alsoAt says where the first of a key given twice is, seen from the

@@ -75,6 +75,16 @@
 //     {name, expr}; the other conditions (a split path's when, audiences'
 //     rule, scoring rules' when) are plain text. A long expression reads
 //     best as a block scalar (| keeps the lines, > folds them).
+//   - A readiness threshold (readiness.readyScore, nurtureScore,
+//     readyCompleteness, nurtureCompleteness, readyProbability,
+//     nurtureProbability) is above 0: the program reads 0 as not written
+//     and takes the default in its place (see program.Readiness), so a
+//     threshold written as 0 (or 0.0) is refused, with the default it
+//     would take: "readiness.readyCompleteness: 0 takes the default 0.6,
+//     as leaving it out does: write a readyCompleteness above 0, or leave
+//     it out for the default". To let nearly every group through, write a
+//     small threshold, such as 0.01. Left empty (readyScore:, or null),
+//     a threshold is not written, as one left out.
 //   - readiness.model, for the model strategy, is either the model inline
 //     (the fields of qualify.Model) or the name of a JSON file saved with
 //     json.Marshal of a qualify.Model, relative to the program file's

@@ -274,8 +274,10 @@ func TestNumbersWithExponents(t *testing.T) {
 func TestNumbersReadAlikeByYAML11And12(t *testing.T) {
 	t.Parallel()
 	const (
-		whole    = "caps:\n  - {name: c, channel: email, max: %s, per: 7d}\n" // the value at 6:36
-		fraction = "readiness:\n  readyScore: %s\n"                           // the value at 6:15
+		whole = "caps:\n  - {name: c, channel: email, max: %s, per: 7d}\n" // the value at 6:36
+		// A float whose 0 is a value of its own (a readiness threshold
+		// written as 0 is refused).
+		fraction = "groupScore:\n  nonRoleWeight: %s\n" // the value at 6:18
 	)
 	tests := []struct {
 		field, value string
@@ -334,14 +336,14 @@ func TestNumbersReadAlikeByYAML11And12(t *testing.T) {
 				if tt.field == whole {
 					require.Equal(t, int(tt.read), defs.Caps[0].Max)
 				} else {
-					require.Equal(t, tt.read, defs.Readiness.ReadyScore)
+					require.Equal(t, tt.read, defs.GroupScore.NonRoleWeight)
 				}
 				return
 			}
 			require.Error(t, err)
 			want := "6:36: caps[0].max: " + tt.want
 			if tt.field == fraction {
-				want = "6:15: readiness.readyScore: " + tt.want
+				want = "6:18: groupScore.nonRoleWeight: " + tt.want
 			}
 			require.Equal(t, []string{want}, problems(t, err))
 		})
@@ -582,4 +584,52 @@ func TestBareNumberDurations(t *testing.T) {
 	require.Equal(t, []string{
 		"9:41: journeys[0].nodes[0].wait.for: 5 is 5 nanoseconds: write a duration with its unit, such as 5d, 5h or 5m",
 	}, problems(t, err))
+}
+
+// TestReadinessThresholdWrittenAsZero: a readiness threshold of 0 is one
+// not written, which takes its default (program.Readiness), so a file
+// that writes 0 got the default without a word (readyCompleteness: 0
+// compiled to 0.6), or was told that the default contradicted the other
+// threshold when it wrote one that did not. The file knows what was
+// written: a 0 is refused at its place, with the default it would take;
+// the compile problem that only follows from it is left out. A threshold
+// left empty (null) is not written, as one left out.
+func TestReadinessThresholdWrittenAsZero(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, src string
+		want      []string
+	}{
+		{"completeness", "readiness:\n  readyCompleteness: 0\n", []string{
+			`6:22: readiness.readyCompleteness: 0 takes the default 0.6, as leaving it out does: write a readyCompleteness above 0, or leave it out for the default`}},
+		{"under a written ready threshold", "readiness:\n  strategy: score\n  readyScore: 40\n  nurtureScore: 0\n", []string{
+			`8:17: readiness.nurtureScore: 0 takes the default 50, as leaving it out does: write a nurtureScore above 0, or leave it out for the default`}},
+		{"probability, written as 0.0", "readiness:\n  strategy: model\n  model: {version: 1, terms: [{feature: score, scale: 100, weight: 1}]}\n  nurtureProbability: 0.0\n", []string{
+			`8:23: readiness.nurtureProbability: 0 takes the default 0.3, as leaving it out does: write a nurtureProbability above 0, or leave it out for the default`}},
+		{"through an alias", "readiness:\n  readyScore: &z 0\n  nurtureScore: *z\n", []string{
+			`6:18: readiness.readyScore: 0 takes the default 150, as leaving it out does: write a readyScore above 0, or leave it out for the default`,
+			`7:17: readiness.nurtureScore: 0 takes the default 50, as leaving it out does: write a nurtureScore above 0, or leave it out for the default (through *z: written at line 6, column 18, under &z at line 6, column 15)`}},
+		{"negative, at its own field", "readiness:\n  strategy: score\n  readyScore: -5\n", []string{
+			`7:15: readiness.readyScore: -5 is negative: write a readyScore above 0, or leave it out for the default 150`}},
+		{"left empty", "readiness:\n  readyScore:\n  nurtureScore: null\n", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := programfile.Compile("broken.yaml", []byte(base+tt.src), program.Options{})
+			if tt.want == nil {
+				require.NoError(t, err)
+				return
+			}
+			require.Error(t, err)
+			if diff := cmp.Diff(tt.want, problems(t, err)); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+	// Reading alone refuses it too: Load and Parse give no definitions
+	// that mean another number than the file's.
+	_, err := programfile.Parse("broken.yaml", []byte(base+"readiness:\n  readyCompleteness: 0\n"))
+	require.ErrorIs(t, err, programfile.ErrInvalid)
+	require.ErrorContains(t, err, "broken.yaml:6:22: readiness.readyCompleteness: 0 takes the default 0.6")
 }
