@@ -149,6 +149,23 @@ roleTemplates:
 	}
 }
 
+// TestValidateWarningsArePlaced: a valid program's warnings (legal but
+// probably wrong) are printed with file:line:column, as its problems
+// would be, under its summary; they were only a path
+// ("warning: interests[1].crmProduct: ...").
+func TestValidateWarningsArePlaced(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "warned.yaml")
+	require.NoError(t, os.WriteFile(path, []byte(`name: warned
+interests:
+  - {id: dp, template: standard, crmProduct: Lakehouse}
+  - {id: sec, template: standard, crmProduct: lakehouse}
+`), 0o600))
+	code, out, errOut := quorum(t, "", "validate", path)
+	require.Equal(t, exitOK, code, errOut)
+	require.Contains(t, out, "  alert rules         0\n  "+path+`:4:47: warning: interests[1].crmProduct: "lakehouse" is also the CRM product of interests[0]`)
+}
+
 func TestValidateBrokenFile(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "broken.yaml")

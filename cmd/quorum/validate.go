@@ -18,9 +18,10 @@ var validateCommand = command{
 	name: "validate",
 	help: `quorum validate checks program files (YAML or JSON): every rule compiles,
 every reference resolves, every template renders. It prints a summary of each
-valid file, then every problem of the others at once, each with
-file:line:column and its path in the program; it exits 0 when every file is
-valid, else 1.
+valid file, with its warnings (legal but probably wrong, as
+file:line:column: warning: path: message), then every problem of the others
+at once, each with file:line:column and its path in the program; it exits 0
+when every file is valid, else 1.
 
 Usage:
   quorum validate FILE...`,
@@ -37,12 +38,12 @@ Usage:
 					errs = append(errs, err)
 					continue
 				}
-				p, err := programfile.Compile(file, data, program.Options{})
+				p, warnings, err := programfile.CompileWarnings(file, data, program.Options{})
 				if err != nil {
 					errs = append(errs, err)
 					continue
 				}
-				writeSummary(out, file, p)
+				writeSummary(out, file, p, warnings)
 			}
 			if len(errs) > 0 {
 				if out.Err != nil {
@@ -55,8 +56,9 @@ Usage:
 	},
 }
 
-// writeSummary says what a valid program holds.
-func writeSummary(w io.Writer, file string, p *program.Program) {
+// writeSummary says what a valid program holds, and its warnings, each
+// placed in the file as a problem is.
+func writeSummary(w io.Writer, file string, p *program.Program, warnings []programfile.Warning) {
 	d := p.Definitions()
 	fmt.Fprintf(w, "%s: program %q is valid\n", file, p.Name)
 	var interests []string
@@ -96,7 +98,7 @@ func writeSummary(w io.Writer, file string, p *program.Program) {
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "  templates           %d email, %d SMS\n", len(d.Templates.Emails), len(d.Templates.SMS))
 	fmt.Fprintf(w, "  alert rules         %d\n", len(d.Alerts))
-	for _, warn := range p.Groups.Warnings() {
-		fmt.Fprintf(w, "  warning: %s\n", warn)
+	for _, warn := range warnings {
+		fmt.Fprintf(w, "  %s\n", warn)
 	}
 }

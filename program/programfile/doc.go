@@ -158,6 +158,13 @@
 // A template's problem is placed the same way, at the character of the
 // line and column it names inside the template (a channel.TemplateError).
 //
+// [CompileWarnings] is Compile, and also gives the program's warnings
+// (legal but probably wrong, buyinggroup.Catalog.Warnings), each placed as
+// a problem is, as a [Warning] that prints as
+// file:line:column: warning: path: message:
+//
+//	program.yaml:12:38: warning: interests[1].crmProduct: "lakehouse" is also the CRM product of interests[0]: ...
+//
 // errors.Is(err, [ErrInvalid]) holds for every such error; when the error
 // holds problems of [program.Compile], errors.Is(err, program.ErrInvalid)
 // and b2b.ErrInvalid hold too, and errors.As finds the *rules.CompileError.

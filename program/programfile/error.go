@@ -46,6 +46,28 @@ func (p Problem) String() string {
 	return b.String()
 }
 
+// A Warning is something legal but probably wrong in a program file,
+// where it is and what, as [CompileWarnings] gives it. Its fields mean
+// what a [Problem]'s do.
+type Warning struct {
+	File         string
+	Line, Column int
+	Path         string
+	Message      string
+}
+
+// String formats the warning as "file:line:column: warning: path:
+// message": a problem's form, which editors and tools read for the place,
+// with the word that tells it apart.
+func (w Warning) String() string {
+	p := Problem{File: w.File, Line: w.Line, Column: w.Column, Message: w.Message}
+	if w.Path != "" {
+		p.Message = w.Path + ": " + w.Message
+	}
+	p.Message = "warning: " + p.Message
+	return p.String()
+}
+
 // Error is everything wrong with one program file, in file order. It is
 // returned by [Parse], [Load] and [Compile].
 //

@@ -75,19 +75,49 @@ func Parse(name string, data []byte) (program.Definitions, error) {
 // YAML syntax error, a file that is not a mapping of sections, or one too
 // large once its aliases are expanded, stops at the reading problems.
 func Compile(name string, data []byte, opts program.Options) (*program.Program, error) {
+	prog, _, err := compile(name, data, opts)
+	return prog, err
+}
+
+// CompileWarnings is [Compile], and also gives the warnings of the
+// program compiled: definitions that are legal but probably wrong
+// (buyinggroup.Catalog.Warnings: two interests of one CRM product, a role
+// template with no required role, a stage no entry stage reaches). Each
+// is placed in the file as a problem is, at the node its path names, in
+// file order. A file that does not compile has its problems and no
+// warnings.
+func CompileWarnings(name string, data []byte, opts program.Options) (*program.Program, []Warning, error) {
+	prog, p, err := compile(name, data, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	var ws []Warning
+	for _, w := range prog.Groups.Warnings() {
+		pr, _ := p.place(w.Path, errors.New(w.Msg))
+		ws = append(ws, Warning{File: pr.File, Line: pr.Line, Column: pr.Column, Path: pr.Path, Message: pr.Message})
+	}
+	slices.SortStableFunc(ws, func(a, b Warning) int {
+		return cmp.Or(cmp.Compare(a.Line, b.Line), cmp.Compare(a.Column, b.Column))
+	})
+	return prog, ws, nil
+}
+
+// compile is Compile, and gives the file read, to place the warnings of
+// the program in it.
+func compile(name string, data []byte, opts program.Options) (*program.Program, *parsed, error) {
 	p := parse(name, data, osReader(filepath.Dir(name)))
 	read := p.err()
 	if read != nil && (p.root == nil || p.dec.partial) {
-		return nil, read
+		return nil, p, read
 	}
 	prog, err := program.Compile(p.defs, opts)
 	if err != nil {
-		return nil, p.compileError(err)
+		return nil, p, p.compileError(err)
 	}
 	if read != nil {
-		return nil, read
+		return nil, p, read
 	}
-	return prog, nil
+	return prog, p, nil
 }
 
 func osReader(dir string) func(string) ([]byte, error) {
@@ -228,56 +258,13 @@ func (p *parsed) compileError(err error) error {
 	keep, skipped := len(p.dec.problems), slices.Clone(p.dec.unread)
 	var out []Problem
 	for _, vp := range ve.Problems {
-		loc := p.dec.locate(p.root, vp.Path)
-		// What the problem is about: a rule's own problem is about its
-		// expression, which a rule written as {name, expr} keeps apart.
-		about := loc.path
-		var ce *rules.CompileError
-		isRule := errors.As(vp.Err, &ce)
-		n := p.dec.anchors.resolve(loc.node)
-		if isRule && loc.exact && isMapping(n) {
-			about = joinField(loc.path, "expr")
-			if e, via, ok := p.dec.lookupVia(n, "expr"); ok {
-				n = p.dec.anchors.resolve(e)
-				loc.through = cmp.Or(loc.through, via)
-			}
-		}
+		pr, about := p.place(vp.Path, vp.Err)
+		isRule := errors.As(vp.Err, new(*rules.CompileError))
 		name, unknown := unknownName(vp.Err)
 		if slices.ContainsFunc(skipped, func(u unread) bool {
 			return related(u.path, about) || !isRule && unknown && p.dec.writes(u.node, name)
 		}) {
 			continue
-		}
-		pr := Problem{File: p.dec.file, Path: loc.path, Message: vp.Err.Error(), Err: vp.Err}
-		pr.Line, pr.Column = nodePos(loc.node)
-		if unknown && loc.key != nil {
-			// A name unknown as a key (an interest in groupScore.models)
-			// is the key's problem, not its value's.
-			if k, _ := p.dec.key(loc.key); k == name {
-				if v, _ := scalarText(p.dec.anchors.resolve(loc.node)); v != name {
-					pr.Line, pr.Column = nodePos(loc.key)
-				}
-			}
-		}
-		if isRule && loc.exact && ce.Line > 0 {
-			if l, c, ok := scalarPosition(p.dec.src, n, ce.Line, ce.Column); ok {
-				pr.Line, pr.Column = l, c
-			}
-		}
-		// A template's problem is placed, as a rule's, at the character
-		// it names inside the template.
-		var te *channel.TemplateError
-		if loc.exact && errors.As(vp.Err, &te) && te.Line > 0 {
-			if l, c, ok := textPosition(p.dec.src, n, te.Line, te.Column); ok {
-				pr.Line, pr.Column = l, c
-			}
-		}
-		if pr.Line == 0 {
-			pr.Line, pr.Column = 1, 1
-		}
-		if loc.through != nil {
-			// A value reached through an alias is placed where it is used.
-			pr.Line, pr.Column, pr.Message = p.dec.placeAtAlias(loc.through, pr.Line, pr.Column, pr.Message)
 		}
 		out = append(out, pr)
 	}
@@ -287,6 +274,56 @@ func (p *parsed) compileError(err error) error {
 		e.compile = err
 	}
 	return e
+}
+
+// place places the problem err of a program.Compile path in the file,
+// and says what it is about: a rule's own problem is about its
+// expression, which a rule written as {name, expr} keeps apart.
+func (p *parsed) place(path string, err error) (Problem, string) {
+	loc := p.dec.locate(p.root, path)
+	about := loc.path
+	var ce *rules.CompileError
+	isRule := errors.As(err, &ce)
+	n := p.dec.anchors.resolve(loc.node)
+	if isRule && loc.exact && isMapping(n) {
+		about = joinField(loc.path, "expr")
+		if e, via, ok := p.dec.lookupVia(n, "expr"); ok {
+			n = p.dec.anchors.resolve(e)
+			loc.through = cmp.Or(loc.through, via)
+		}
+	}
+	pr := Problem{File: p.dec.file, Path: loc.path, Message: err.Error(), Err: err}
+	pr.Line, pr.Column = nodePos(loc.node)
+	if name, unknown := unknownName(err); unknown && loc.key != nil {
+		// A name unknown as a key (an interest in groupScore.models)
+		// is the key's problem, not its value's.
+		if k, _ := p.dec.key(loc.key); k == name {
+			if v, _ := scalarText(p.dec.anchors.resolve(loc.node)); v != name {
+				pr.Line, pr.Column = nodePos(loc.key)
+			}
+		}
+	}
+	if isRule && loc.exact && ce.Line > 0 {
+		if l, c, ok := scalarPosition(p.dec.src, n, ce.Line, ce.Column); ok {
+			pr.Line, pr.Column = l, c
+		}
+	}
+	// A template's problem is placed, as a rule's, at the character
+	// it names inside the template.
+	var te *channel.TemplateError
+	if loc.exact && errors.As(err, &te) && te.Line > 0 {
+		if l, c, ok := textPosition(p.dec.src, n, te.Line, te.Column); ok {
+			pr.Line, pr.Column = l, c
+		}
+	}
+	if pr.Line == 0 {
+		pr.Line, pr.Column = 1, 1
+	}
+	if loc.through != nil {
+		// A value reached through an alias is placed where it is used.
+		pr.Line, pr.Column, pr.Message = p.dec.placeAtAlias(loc.through, pr.Line, pr.Column, pr.Message)
+	}
+	return pr, about
 }
 
 // related reports whether two paths of a file name the same value, or one

@@ -633,3 +633,40 @@ func TestReadinessThresholdWrittenAsZero(t *testing.T) {
 	require.ErrorIs(t, err, programfile.ErrInvalid)
 	require.ErrorContains(t, err, "broken.yaml:6:22: readiness.readyCompleteness: 0 takes the default 0.6")
 }
+
+// TestCompileWarnings: the warnings of a program that compiles (legal but
+// probably wrong, buyinggroup.Catalog.Warnings) come placed in the file as
+// its problems are, at the node their path names (a role template's by
+// its place among roleTemplates, through an alias at the alias), where
+// they were only a path: "interests[1].crmProduct: ...".
+func TestCompileWarnings(t *testing.T) {
+	t.Parallel()
+	src := `name: warned
+interests:
+  - {id: dp, template: duo, crmProduct: Lakehouse}
+  - {id: sec, template: standard, crmProduct: &p lakehouse}
+  - {id: ops, template: standard, crmProduct: *p}
+roleTemplates:
+  - id: duo
+    roles:
+      - {name: Buyer, rule: {name: b, expr: 'true'}, contactRoles: [Wizard]}
+`
+	p, warnings, err := programfile.CompileWarnings("warned.yaml", []byte(src), program.Options{})
+	require.NoError(t, err)
+	require.Equal(t, "warned", p.Name)
+	var got []string
+	for _, w := range warnings {
+		got = append(got, w.String())
+	}
+	require.Empty(t, cmp.Diff([]string{
+		`warned.yaml:4:47: warning: interests[1].crmProduct: "lakehouse" is also the CRM product of interests[0]: an opportunity of that product that names no solution interest fills and closes the groups of both`,
+		`warned.yaml:5:47: warning: interests[2].crmProduct: "lakehouse" is also the CRM product of interests[0]: an opportunity of that product that names no solution interest fills and closes the groups of both`,
+		`warned.yaml:9:7: warning: roleTemplates[0].roles: no role is required: completeness is always 1`,
+		`warned.yaml:9:69: warning: roleTemplates[0].roles[0].contactRoles[0]: "Wizard" is not a standard CRM contact role (Business User, Decision Maker, Economic Buyer, Economic Decision Maker, Evaluator, Executive Sponsor, Influencer, Technical Buyer, Other); fine if your CRM defines it`,
+	}, got), "(-want +got)")
+
+	// A program that does not compile has its problems, as Compile gives them.
+	_, warnings, err = programfile.CompileWarnings("warned.yaml", []byte(src+"colour: blue\n"), program.Options{})
+	require.ErrorIs(t, err, programfile.ErrInvalid)
+	require.Nil(t, warnings)
+}
