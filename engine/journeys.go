@@ -32,6 +32,9 @@ func (ps *pass) view() *journey.AccountView {
 		g := &st.Groups[i]
 		gv := journey.GroupView{ID: g.ID, SolutionInterest: g.Interest, Stage: g.Stage, Status: g.Status, Completeness: g.Completeness,
 			Members: make([]journey.Member, 0, len(g.Members))}
+		// Whether the stage is closed (won or lost) is the stage
+		// model's to say: a parallel node starts no track for it.
+		_, gv.Closed = ps.p.Groups.Closed(*g)
 		if gs := st.GroupScores[g.ID]; gs != nil {
 			gv.Score = gs.Score
 		}

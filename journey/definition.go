@@ -438,9 +438,11 @@ type VariantPath struct {
 }
 
 // A Parallel node starts one track per active solution interest of the
-// account (optionally only those in SolutionInterests), each at Branch with
-// its own position and its buying group as "group". When Merge names a
-// merge node, the parent track waits there until every child reached it or
+// account (optionally only those in SolutionInterests): one whose buying
+// group is not in a closed stage (won or lost, [GroupView].Closed) and
+// has the status "active" or none. Each starts at Branch with its own
+// position and its buying group as "group". When Merge names a merge
+// node, the parent track waits there until every child reached it or
 // ended, then continues from the merge node's Next (at once when no
 // interest is active: a cycle back to the parallel node needs a wait
 // outside the branch); otherwise the parent ends and the tracks run on

@@ -10,7 +10,9 @@
 // subject to a [ReEntry] policy (never, after N days from the last entry or
 // exit, at most N times). Each entry creates an [Instance] with one main
 // [Track]; a parallel node adds one track per active solution interest
-// (option B), each with its own position and its buying group as "group".
+// (option B; a group whose deal is won or lost is not active, see
+// [GroupView].Closed), each with its own position and its buying group as
+// "group".
 // The main track addresses the buying group of the interest it entered
 // for (the trigger's, the created group's, or the one a manual entry or
 // a go-to names); a journey whose triggers all name one interest is bound

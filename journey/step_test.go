@@ -844,6 +844,42 @@ func TestParallelTracks(t *testing.T) {
 	require.Equal(t, []journey.Ended{{Journey: "multi", Version: 1, Entry: 1, At: day0.Add(days(3)), Reason: "completed", Outcome: "done", Completed: true}}, res.Ended)
 }
 
+// A parallel node starts no track for a group in a closed stage (won or
+// lost, as the host's stage model says), whatever its status.
+func TestParallelSkipsClosedGroups(t *testing.T) {
+	t.Parallel()
+	j := journey.Journey{ID: "multi", Nodes: []journey.Node{
+		{ID: "fan-out", Kind: journey.KindParallel, Parallel: &journey.Parallel{Branch: "intro", Merge: "join"}},
+		email("intro", "intro", "join", &journey.Recipients{Roles: []string{"Technical Evaluator"}}),
+		{ID: "join", Kind: journey.KindMerge, Merge: &journey.Merge{Next: "end"}},
+		end("end", "done"),
+	}}
+	cat := newCatalog(t, journey.Config{}, j)
+	for _, tt := range []struct {
+		name   string
+		status string
+		closed bool
+		want   string
+	}{
+		{"open", "", false, "tracks for Data Platform, Security Suite"},
+		{"open and active", "active", false, "tracks for Data Platform, Security Suite"},
+		{"closed", "", true, "tracks for Data Platform"},
+		{"closed and active", "active", true, "tracks for Data Platform"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			view := acmeView()
+			view.Groups = append(view.Groups, journey.GroupView{ID: "g-sec", SolutionInterest: "Security Suite", Stage: "Closed Lost",
+				Status: tt.status, Closed: tt.closed, Members: []journey.Member{{Person: "p-vpe", Role: "Technical Evaluator"}}})
+			var s journey.State
+			res := cat.Step(&s, journey.Input{View: view, Now: day0, Events: manual("multi", day0)})
+			par := decisions(res.Trace, journey.DecisionParallel)
+			require.Len(t, par, 1)
+			require.Equal(t, tt.want, par[0].Reason)
+		})
+	}
+}
+
 func TestParallelWithoutMergeAndWithoutGroups(t *testing.T) {
 	t.Parallel()
 	j := journey.Journey{ID: "fan", Nodes: []journey.Node{

@@ -38,12 +38,17 @@ type PersonView struct {
 
 // GroupView is a buying group of the account (one solution interest).
 type GroupView struct {
-	ID               string  `expr:"id"`
-	SolutionInterest string  `expr:"solutionInterest"`
-	Stage            string  `expr:"stage"`
-	Status           string  `expr:"status"` // "active" or empty counts as active
-	Completeness     float64 `expr:"completeness"`
-	Score            float64 `expr:"score"`
+	ID               string `expr:"id"`
+	SolutionInterest string `expr:"solutionInterest"`
+	Stage            string `expr:"stage"`
+	Status           string `expr:"status"` // "active" or empty counts as active, unless Closed
+	// Closed says that the group's stage is a closed stage of its stage
+	// model (its success or a failure stage: the deal is won or lost).
+	// The host fills it from the stage model, as the stage's name alone
+	// does not tell; a closed group is not active, whatever its status.
+	Closed       bool    `expr:"closed"`
+	Completeness float64 `expr:"completeness"`
+	Score        float64 `expr:"score"`
 	// Engagement is an engagement tier or label ("low", "high"), if the
 	// host computes one.
 	Engagement    string         `expr:"engagement"`
@@ -53,8 +58,9 @@ type GroupView struct {
 	Attributes    map[string]any `expr:"attributes"`
 }
 
-// Active reports whether the group counts for parallel tracks.
-func (g *GroupView) Active() bool { return g.Status == "" || g.Status == "active" }
+// Active reports whether the group counts for parallel tracks: it is not
+// closed, and its status is "active" or empty.
+func (g *GroupView) Active() bool { return !g.Closed && (g.Status == "" || g.Status == "active") }
 
 // CountRole returns how many members hold role.
 func (g *GroupView) CountRole(role string) int {
