@@ -162,7 +162,9 @@
 // ([Config].MaxTransitions counts every node a track passes in it), and a listen
 // whose timeout is an event's time still hears it. An exit event ends
 // an instance after what came due before it ran, and after the messages
-// a cap deferred to before it went out. What happens at a known time
+// a cap deferred to before it went out. An event without a time (At
+// zero) happens at the step's time, after everything due before it. What
+// happens at a known time
 // happens then: an instance that a go-to or an event's trigger starts
 // enters at the go-to's or the event's time, and runs from then, before
 // the step's later events (one that an event starts runs after the other

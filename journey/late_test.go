@@ -501,3 +501,56 @@ func ofKey(out []journey.OutboxEntry, key string) journey.OutboxEntry {
 	}
 	return journey.OutboxEntry{}
 }
+
+// An event without a time (At zero) happens at the step's time: after
+// everything due before it, as an event dated then. A step that runs late
+// used to take it first: an undated exit ended the instance before the
+// email due days earlier went out, and a listen whose timeout had passed
+// still heard an undated event.
+func TestLateStepUndatedEventHappensAtTheStepsTime(t *testing.T) {
+	t.Parallel()
+	mail := linear("mail", wait("w", journey.Days(2), "mail"), email("mail", "second", "w2", nil),
+		wait("w2", journey.Days(7), "done"), end("done", ""))
+	mail.Exits = []journey.Exit{{Reason: "opportunity created", Event: journey.EventOpportunity}}
+	listen := linear("listen",
+		journey.Node{ID: "listen", Kind: journey.KindListen, Listen: &journey.Listen{
+			Events:  []journey.EventMatch{{Type: journey.EventActivity, ActivityType: b2b.ActivityRequestDemo}},
+			Timeout: journey.Days(7), Next: "heard", OnTimeout: "silence"}},
+		end("heard", "heard"), end("silence", "silence"))
+	demo := journey.Event{Type: journey.EventActivity, ActivityType: b2b.ActivityRequestDemo, Person: "p-vpe"}
+	tests := []struct {
+		name    string
+		j       journey.Journey
+		step    time.Time
+		event   journey.Event
+		sent    int
+		outcome string
+		reason  string
+	}{
+		{"an exit after a message due before it", mail, day0.Add(days(5)), journey.Event{Type: journey.EventOpportunity}, 3, "", "opportunity created"},
+		{"an event after a listen's timeout", listen, day0.Add(days(10)), demo, 0, "silence", "completed"},
+		{"an event before a listen's timeout", listen, day0.Add(days(3)), demo, 0, "heard", "completed"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			cat := newCatalog(t, journey.Config{}, tt.j)
+			results := map[string]journey.Result{}
+			for name, at := range map[string]time.Time{"dated": tt.step, "undated": {}} {
+				var st journey.State
+				cat.Step(&st, journey.Input{View: acmeView(), Now: day0, Events: manual(tt.j.ID, day0)})
+				ev := tt.event
+				ev.At = at
+				results[name] = cat.Step(&st, journey.Input{View: acmeView(), Now: tt.step, Events: []journey.Event{ev}})
+			}
+			res := results["undated"]
+			require.Len(t, ofType(res.Outbox, journey.ActionEmail), tt.sent)
+			require.Len(t, res.Ended, 1)
+			require.Equal(t, tt.outcome, res.Ended[0].Outcome)
+			require.Equal(t, tt.reason, res.Ended[0].Reason)
+			if diff := cmp.Diff(results["dated"], res); diff != "" {
+				t.Errorf("undated event decides otherwise than one dated at the step's time (-dated +undated):\n%s", diff)
+			}
+		})
+	}
+}

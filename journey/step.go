@@ -11,6 +11,8 @@ type Input struct {
 	// View is the account as it is now; required.
 	View *AccountView
 	// Events happened to the account since the last step, in time order.
+	// An event without a time (At zero) happens at Now: after the tracks
+	// and deferred messages due before Now, as an event dated Now.
 	Events []Event
 	// Now is the step's time. Tracks that came due before Now run at the
 	// times they came due, in time order with the events, and what they
@@ -120,20 +122,21 @@ func (c *Catalog) StepInto(res *Result, st *State, in Input) {
 		s.listReEntries(st.Due)
 	}
 	events := in.Events
-	if !slices.IsSortedFunc(events, func(a, b Event) int { return a.At.Compare(b.At) }) {
+	byTime := func(a, b Event) int { return s.happened(&a).Compare(s.happened(&b)) }
+	if !slices.IsSortedFunc(events, byTime) {
 		events = slices.Clone(events)
-		slices.SortStableFunc(events, func(a, b Event) int { return a.At.Compare(b.At) })
+		slices.SortStableFunc(events, byTime)
 	}
 	for i := range events {
 		// A step that runs late decides as the steps at each due time
 		// would have: what came due before the event ran first, at its
 		// time, so that a listen the track reached then hears the event.
+		// An undated event happens at the step's time: what was due
+		// before it runs first, as for an event dated then.
 		ev := &events[i]
-		if !ev.At.IsZero() {
-			s.runUntil(s.eventTime(ev), true)
-			s.retryDeferred(s.eventTime(ev), true)
-			s.at = s.eventTime(ev)
-		}
+		s.runUntil(s.eventTime(ev), true)
+		s.retryDeferred(s.eventTime(ev), true)
+		s.at = s.eventTime(ev)
 		ended := len(s.res.Ended)
 		s.event(ev)
 		if len(s.res.Ended) > ended {
@@ -385,13 +388,13 @@ func (s *stepper) event(ev *Event) {
 func (s *stepper) deliver(i, t int, v *Version, ev *Event) {
 	in := &s.st.Instances[i]
 	tr := &in.Tracks[t]
-	if tr.Status != TrackActive || !tr.Waiting || !tr.Due.IsZero() && ev.At.After(tr.Due) {
+	if tr.Status != TrackActive || !tr.Waiting || !tr.Due.IsZero() && s.happened(ev).After(tr.Due) {
 		return
 	}
 	n := &v.nodes[v.index[tr.Node]]
 	switch n.kind {
 	case KindListen:
-		if !ev.At.IsZero() && ev.At.Before(tr.Since) {
+		if s.happened(ev).Before(tr.Since) {
 			return
 		}
 		for k := range n.events {
@@ -464,10 +467,19 @@ func (s *stepper) move(tr *Track, v *Version, next int) {
 	tr.Waiting = false
 }
 
+// happened is when an event happened: its time, or the step's for an
+// event without one.
+func (s *stepper) happened(ev *Event) time.Time {
+	if ev.At.IsZero() {
+		return s.now
+	}
+	return ev.At
+}
+
 // eventTime is when an event happened, as far as the step goes: never
 // after the step's time.
 func (s *stepper) eventTime(ev *Event) time.Time {
-	if ev.At.After(s.now) {
+	if ev.At.IsZero() || ev.At.After(s.now) {
 		return s.now
 	}
 	return ev.At

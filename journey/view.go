@@ -129,7 +129,10 @@ var EventTypes = []EventType{EventAudienceEntered, EventAudienceExited, EventGro
 // An Event is something that happened to the account since the last step.
 // Fields apply by type; rules see it as "event".
 type Event struct {
-	Type             EventType    `expr:"type" json:"type"`
+	Type EventType `expr:"type" json:"type"`
+	// At is when it happened; zero means at the step's time
+	// ([Input].Now): a step that runs late takes it after everything due
+	// before then. Rules see it as it is (zero).
 	At               time.Time    `expr:"at" json:"at"`
 	Audience         string       `expr:"audience" json:"audience,omitempty"`
 	SolutionInterest string       `expr:"solutionInterest" json:"solutionInterest,omitempty"`
