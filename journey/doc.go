@@ -225,8 +225,10 @@
 //	path=else -> nurture: no path held: "engaged" (group.completeness >= 0.6 && group.score >= 150) with group.completeness=0.5, group.score=42
 //
 // Sales alerts carry the buying group, its engaged members with
-// roles and scores, its missing roles, and the reason of the split that
-// led to the alert.
+// roles and scores, its missing roles, and the reason of the decision
+// that led to the alert: the path a split took, or the event a listen
+// heard ("listen heard activity request_demo by Victor Eng"), or its
+// timeout, whichever came last.
 //
 // # What the host applies
 //

@@ -222,6 +222,7 @@ func (s *stepper) timeout(in *Instance, tr *Track, v *Version, node *cnode) bool
 	d := s.decision(in, tr, DecisionPath, node.id)
 	d.Path, d.Next = "timeout", v.nodes[node.onTimeout].id
 	d.Reason = fmt.Sprintf("no answer within %s", Duration(node.timeout))
+	tr.Reason = string(node.id) + " got " + d.Reason
 	s.trace(d)
 	s.move(tr, v, node.onTimeout)
 	return true

@@ -59,7 +59,10 @@ type OutboxEntry struct {
 
 // Alert is the content of a sales alert: the buying group, who is engaged
 // (persons with a positive score, highest first), the missing roles, and
-// the reason the journey decided to alert.
+// the reason the journey decided to alert: the last decision that chose
+// the track's path to the alert (the path a split took, the event a
+// listen heard, a listen's timeout, an external call's answer); empty
+// when none did.
 type Alert struct {
 	Group            string          `json:"group"`
 	SolutionInterest string          `json:"solutionInterest"`

@@ -128,7 +128,9 @@ type Track struct {
 	Key string `json:"key,omitempty"`
 	// Outcome is the end node's outcome, for a done track.
 	Outcome string `json:"outcome,omitempty"`
-	// Reason is the last split decision's reason, given to sales alerts.
+	// Reason is the reason of the last decision that chose the track's
+	// path (a split's path, the event a listen or external node heard,
+	// its timeout), given to sales alerts.
 	Reason string       `json:"reason,omitempty"`
 	Visits []NodeVisits `json:"visits,omitempty"`
 }

@@ -3,7 +3,11 @@ package journey
 import (
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
+
+	"github.com/quorumhq/quorum/rules"
 )
 
 // Input is what one step of one account sees.
@@ -413,6 +417,7 @@ func (s *stepper) deliver(i, t int, v *Version, ev *Event) {
 				d = dd
 			}
 			d.Next = v.nodes[n.next].id
+			tr.Reason = s.heard(n.id, ev, d, m.when.numbers())
 			s.trace(d)
 			s.move(tr, v, n.next)
 			return
@@ -428,10 +433,42 @@ func (s *stepper) deliver(i, t int, v *Version, ev *Event) {
 		d := s.decision(in, tr, DecisionPath, n.id)
 		d.Path, d.Next = path, v.nodes[next].id
 		d.Reason = fmt.Sprintf("external %s answered %q %s", n.external.Call, ev.Outcome, ev.Detail)
+		tr.Reason = string(n.id) + ": " + d.Reason
 		s.trace(d)
 		tr.Key = ""
 		s.move(tr, v, next)
 	}
+}
+
+// heard renders the event a listen node heard as the reason a sales
+// alert carries: "listen heard activity request_demo by Victor Eng", then
+// the rule of the event's condition, if any, and the values it read; nums
+// are the numbers of that condition.
+func (s *stepper) heard(node NodeID, ev *Event, d Decision, nums []float64) string {
+	var b strings.Builder
+	b.WriteString(string(node) + " heard " + string(ev.Type))
+	if ev.ActivityType != "" {
+		b.WriteString(" " + ev.ActivityType)
+	}
+	if ev.Person != "" {
+		who := string(ev.Person)
+		if pv := s.view.person(ev.Person); pv != nil {
+			who = cmpOr(pv.Person.Name(), who)
+		}
+		b.WriteString(" by " + who)
+	}
+	if d.Rule != "" {
+		b.WriteString(" (rule " + strconv.Quote(d.Rule) + ": " + d.Expr + ")")
+	}
+	for i, v := range d.Values {
+		if i == 0 {
+			b.WriteString(" with ")
+		} else {
+			b.WriteString(", ")
+		}
+		b.WriteString(v.Name + "=" + rules.FormatValueAgainst(v.Value, nums))
+	}
+	return b.String()
 }
 
 func (s *stepper) matches(in *Instance, tr *Track, m *cmatch, ev *Event) bool {
