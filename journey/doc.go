@@ -42,7 +42,7 @@
 // [PersonEnv] (person conditions of recipients):
 //
 //	group.completeness >= 0.6 && group.score >= 150
-//	group.readinessTier == "high" || count(group.members, .role == "Decision Maker") >= 3
+//	group.readinessTier == "fast-track to sales" || count(group.members, .role == "Decision Maker") >= 3
 //	score < 20 && role == "Champion"
 //
 // [Exit] criteria (with a named reason) are checked on every change: on

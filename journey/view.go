@@ -51,7 +51,10 @@ type GroupView struct {
 	Score        float64 `expr:"score"`
 	// Engagement is an engagement tier or label ("low", "high"), if the
 	// host computes one.
-	Engagement    string         `expr:"engagement"`
+	Engagement string `expr:"engagement"`
+	// ReadinessTier is the group's readiness tier, if the host computes
+	// one: the engine copies qualify's ("fast-track to sales",
+	// "intensified nurture", "long-term awareness").
 	ReadinessTier string         `expr:"readinessTier"`
 	MissingRoles  []string       `expr:"missingRoles"`
 	Members       []Member       `expr:"members"`
@@ -155,7 +158,7 @@ type Event struct {
 // triggers, exits, goals and event conditions.
 //
 //	group.completeness >= 0.6 && group.score >= 150
-//	group.readinessTier == "high" || count(group.members, .role == "Decision Maker") >= 3
+//	group.readinessTier == "fast-track to sales" || count(group.members, .role == "Decision Maker") >= 3
 //	any(opportunities, .status == "open")
 //	journey.visits > 2
 type AccountEnv struct {
