@@ -3,6 +3,7 @@ package journey_test
 import (
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/require"
 
 	"github.com/quorumhq/quorum/b2b"
@@ -60,6 +61,52 @@ func TestAlertReasonIsTheDecisionThatLedToIt(t *testing.T) {
 			alerts := ofType(res.Outbox, journey.ActionSalesAlert)
 			require.Len(t, alerts, 1)
 			require.Equal(t, tt.want, alerts[0].Alert.Reason)
+		})
+	}
+}
+
+// A sales alert lists each engaged person once, with every role they
+// hold in the group, in the group's order. A person with two roles used
+// to be listed twice, once per role.
+func TestAlertListsEachPersonOnce(t *testing.T) {
+	t.Parallel()
+	j := journey.Journey{
+		ID:       "alert-now",
+		Triggers: []journey.Trigger{{Type: journey.TriggerGroupCreated, SolutionInterest: "Data Platform"}},
+		Nodes: []journey.Node{
+			{ID: "alert", Kind: journey.KindAction, Action: &journey.Action{Type: journey.ActionSalesAlert, Template: "bg-ready", Next: "done"}},
+			end("done", ""),
+		},
+	}
+	cat := newCatalog(t, journey.Config{}, j)
+	tests := []struct {
+		name  string
+		extra []journey.Member
+		want  []journey.PersonSummary
+	}{
+		{"one role each", nil, []journey.PersonSummary{
+			{Person: "p-vpe", Name: "Victor Eng", Title: "VP of Engineering", Role: "Technical Evaluator", Score: 80},
+			{Person: "p-cfo", Name: "Carla Finn", Title: "Chief Financial Officer", Role: "Economic Buyer", Score: 20},
+		}},
+		{"two roles", []journey.Member{{Person: "p-vpe", Role: "Champion"}}, []journey.PersonSummary{
+			{Person: "p-vpe", Name: "Victor Eng", Title: "VP of Engineering", Role: "Technical Evaluator, Champion", Score: 80},
+			{Person: "p-cfo", Name: "Carla Finn", Title: "Chief Financial Officer", Role: "Economic Buyer", Score: 20},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			view := acmeView()
+			view.Groups[0].Members = append(view.Groups[0].Members, tt.extra...)
+			setScore(view, "p-vpe", 80)
+			setScore(view, "p-cfo", 20)
+			var st journey.State
+			res := cat.Step(&st, journey.Input{View: view, Now: day0, Events: []journey.Event{{Type: journey.EventGroupCreated, SolutionInterest: "Data Platform", At: day0}}})
+			alerts := ofType(res.Outbox, journey.ActionSalesAlert)
+			require.Len(t, alerts, 1)
+			if diff := cmp.Diff(tt.want, alerts[0].Alert.Engaged); diff != "" {
+				t.Errorf("engaged (-want +got):\n%s", diff)
+			}
 		})
 	}
 }

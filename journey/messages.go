@@ -237,6 +237,14 @@ func (s *stepper) alert(in *Instance, tr *Track, node *cnode, a *caction, idx in
 	al := &Alert{Group: g.ID, SolutionInterest: g.SolutionInterest, Stage: g.Stage, Score: g.Score,
 		Completeness: g.Completeness, MissingRoles: slices.Clone(g.MissingRoles), Reason: tr.Reason}
 	for _, m := range g.Members {
+		// A person with several roles in the group is one engaged
+		// person: one entry, with the roles in the group's order.
+		if k := slices.IndexFunc(al.Engaged, func(p PersonSummary) bool { return p.Person == m.Person }); k >= 0 {
+			if m.Role != "" {
+				al.Engaged[k].Role = joinRole(al.Engaged[k].Role, m.Role)
+			}
+			continue
+		}
 		pv := s.view.person(m.Person)
 		if pv == nil || pv.Score <= 0 {
 			continue
@@ -254,6 +262,17 @@ func (s *stepper) alert(in *Instance, tr *Track, node *cnode, a *caction, idx in
 		reason += " (" + s.noGroup(tr.SolutionInterest) + ")"
 	}
 	s.emit(in, tr, node, e, reason)
+}
+
+// joinRole adds role to roles, a list joined by ", ", unless it is there.
+func joinRole(roles, role string) string {
+	if roles == "" {
+		return role
+	}
+	if slices.Contains(strings.Split(roles, ", "), role) {
+		return roles
+	}
+	return roles + ", " + role
 }
 
 // noGroup says that the account has no buying group (of interest, when

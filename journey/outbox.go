@@ -74,13 +74,17 @@ type Alert struct {
 	Reason           string          `json:"reason"`
 }
 
-// PersonSummary names an engaged member in a sales alert.
+// PersonSummary names an engaged member in a sales alert, once however
+// many roles they hold in the group.
 type PersonSummary struct {
 	Person b2b.PersonID `json:"person"`
 	Name   string       `json:"name"`
 	Title  string       `json:"title,omitempty"`
-	Role   string       `json:"role"`
-	Score  float64      `json:"score"`
+	// Role is the person's role in the group; the roles, in the group's
+	// order and joined by ", ", of one who holds several ("Technical
+	// Evaluator, Champion").
+	Role  string  `json:"role"`
+	Score float64 `json:"score"`
 }
 
 // key computes an idempotency key from its parts.
