@@ -10,8 +10,11 @@ import "time"
 // messages a frequency cap deferred for it are dropped, each with a skip
 // decision. The messages deferred by instances that had ended before are
 // dropped too, each with a skip decision: the state is left with no
-// instance, nothing deferred and nothing due (res.Due is zero). Its entry
-// records and recent messages stay, for re-entry policies and caps.
+// instance, nothing deferred and nothing due (res.Due is zero), not even
+// the time a list trigger's re-entry policy would let the account in
+// again: an account whose journeys stopped is not stepped for that (a
+// later step that is not idle lets it in). Its entry records and recent
+// messages stay, for re-entry policies and caps.
 //
 // res is emptied first, as [Catalog.StepInto] does; Stop reads no view and
 // evaluates no rule.
@@ -28,4 +31,7 @@ func (c *Catalog) Stop(res *Result, st *State, now time.Time, reason string) {
 	}
 	st.Deferred = nil
 	s.finish()
+	// finish counted the re-entry of list triggers: a stopped account
+	// waits for nothing.
+	st.Due, res.Due = time.Time{}, time.Time{}
 }

@@ -56,3 +56,37 @@ func TestStopEndsEveryJourneyOfTheAccount(t *testing.T) {
 	require.Empty(t, res.Trace)
 	require.Empty(t, res.Outbox)
 }
+
+// Stop leaves nothing due, also for an account that a list trigger's
+// re-entry policy would let in again: it used to be due then.
+func TestStopLeavesNothingDue(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name    string
+		reEntry journey.ReEntry
+	}{
+		{"no re-entry", journey.ReEntry{}},
+		{"re-entry after a week", journey.ReEntry{Mode: journey.ReEntryAfter, After: journey.Days(7)}},
+		{"re-entry a week after the exit", journey.ReEntry{Mode: journey.ReEntryAfter, After: journey.Days(7), FromExit: true}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			j := journey.Journey{
+				ID:       "vip",
+				Triggers: []journey.Trigger{{Type: journey.TriggerList, List: "vip"}},
+				ReEntry:  tt.reEntry,
+				Nodes:    []journey.Node{wait("w", journey.Days(30), "done"), end("done", "")},
+			}
+			cat := newCatalog(t, journey.Config{}, j)
+			view := acmeView()
+			view.Lists = []string{"vip"}
+			var st journey.State
+			res := cat.Step(&st, journey.Input{View: view, Now: day0})
+			require.Len(t, st.Instances, 1)
+			cat.Stop(&res, &st, day0.Add(days(1)), "merged into globex")
+			require.Empty(t, st.Instances)
+			require.True(t, res.Due.IsZero(), "result due %v", res.Due)
+			require.True(t, st.Due.IsZero(), "state due %v", st.Due)
+		})
+	}
+}
