@@ -415,7 +415,10 @@ type PeopleSplit struct {
 // split's Else, which would not be read, are validation problems. The actions (and a split's Else)
 // are person actions (email, sms, adjust_score on "person", assign_role)
 // with neither Next nor Recipients, the persons coming from the path; they
-// are otherwise validated like an action node's.
+// are otherwise validated like an action node's. A person who holds
+// several roles in the group matches a path by any of them (its Roles
+// hold one, and its When holds with role as that one) and gets the
+// path's actions in that role.
 type PeoplePath struct {
 	Name    string      `json:"name"`
 	Match   *Recipients `json:"match,omitempty"`

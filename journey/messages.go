@@ -562,8 +562,10 @@ func (s *stepper) peopleSplit(in *Instance, tr *Track, node *cnode) {
 		} else {
 			for j := range node.ppaths {
 				p := &node.ppaths[j]
-				if s.personMatches(in, tr, node, p.match, r) {
-					k = j
+				if role, ok := s.personMatches(in, tr, node, p.match, r); ok {
+					// The path's actions address the person in the
+					// role it matched.
+					k, r.role = j, role
 					break
 				}
 				why = triedPath(why, len(node.ppaths), s.personTried(p, r))
@@ -606,8 +608,8 @@ func (s *stepper) personTried(p *cppath, r recipient) TriedPath {
 	m := p.match
 	switch {
 	case m == nil:
-	case len(m.roles) > 0 && !slices.Contains(m.roles, r.role):
-		t.Reason = "role " + cmpOr(r.role, "none") + ", not one of " + strings.Join(m.roles, ", ")
+	case len(m.roles) > 0 && !s.holdsRole(r, m.roles):
+		t.Reason = s.roles(r) + ", not one of " + strings.Join(m.roles, ", ")
 	case m.interest != "" && m.interest != r.group.SolutionInterest:
 		t.Reason = "solution interest " + r.group.SolutionInterest + ", not " + m.interest
 	case m.when != nil:
@@ -619,15 +621,58 @@ func (s *stepper) personTried(p *cppath, r recipient) TriedPath {
 	return t
 }
 
-func (s *stepper) personMatches(in *Instance, tr *Track, node *cnode, m *crecip, r recipient) bool {
+// personMatches reports whether r matches a people split's path, and the
+// role it matches in. A person who holds several roles in the group
+// matches by any of them: the path's roles hold one of them, and its
+// condition holds with role as that one. The role the split's Among
+// chose the person in is tried first, then the others in the group's
+// order.
+func (s *stepper) personMatches(in *Instance, tr *Track, node *cnode, m *crecip, r recipient) (string, bool) {
 	if m == nil {
-		return true
+		return r.role, true
 	}
-	if len(m.roles) > 0 && !slices.Contains(m.roles, r.role) {
-		return false
+	if len(m.roles) > 0 && !s.holdsRole(r, m.roles) {
+		return "", false
 	}
 	if m.interest != "" && m.interest != r.group.SolutionInterest {
-		return false
+		return "", false
 	}
-	return m.when == nil || s.personHolds(in, tr, node, m.when, r.pv, r.role, r.group)
+	holds := func(role string) bool {
+		return (len(m.roles) == 0 || slices.Contains(m.roles, role)) &&
+			(m.when == nil || s.personHolds(in, tr, node, m.when, r.pv, role, r.group))
+	}
+	if holds(r.role) {
+		return r.role, true
+	}
+	id := r.pv.Person.ID
+	for i := range r.group.Members {
+		if mb := &r.group.Members[i]; mb.Person == id && mb.Role != r.role && holds(mb.Role) {
+			return mb.Role, true
+		}
+	}
+	return "", false
+}
+
+// holdsRole reports whether r's person holds one of roles in r's group.
+func (s *stepper) holdsRole(r recipient, roles []string) bool {
+	id := r.pv.Person.ID
+	return slices.ContainsFunc(r.group.Members, func(m Member) bool { return m.Person == id && slices.Contains(roles, m.Role) })
+}
+
+// roles names the roles r's person holds in r's group: "role Champion",
+// "roles Technical Evaluator and Champion", "role none".
+func (s *stepper) roles(r recipient) string {
+	var held []string
+	for _, m := range r.group.Members {
+		if m.Person == r.pv.Person.ID && m.Role != "" && !slices.Contains(held, m.Role) {
+			held = append(held, m.Role)
+		}
+	}
+	switch len(held) {
+	case 0:
+		return "role none"
+	case 1:
+		return "role " + held[0]
+	}
+	return "roles " + strings.Join(held[:len(held)-1], ", ") + " and " + held[len(held)-1]
 }

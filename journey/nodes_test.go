@@ -778,6 +778,63 @@ func TestPeopleSplit(t *testing.T) {
 	require.Len(t, res.Ended, 1, "the split merged back and reached the end")
 }
 
+// A person who holds two roles in the group matches a people split's path
+// by either: Victor, Technical Evaluator and Champion, takes the champion
+// path, whether it names the role or its condition reads it, and gets
+// its message as Champion. He used to be taken with his first role only,
+// and never matched a Champion path.
+func TestPeopleSplitPersonWithTwoRoles(t *testing.T) {
+	t.Parallel()
+	champion := journey.Action{Type: journey.ActionEmail, Template: "champion-kit"}
+	tests := []struct {
+		name  string
+		match *journey.Recipients
+	}{
+		{"by role", &journey.Recipients{Roles: []string{"Champion"}}},
+		{"by condition", &journey.Recipients{When: `role == "Champion"`}},
+		{"by role and condition", &journey.Recipients{Roles: []string{"Economic Buyer", "Champion"}, When: `role != "Economic Buyer"`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			j := linear("people",
+				journey.Node{ID: "content", Kind: journey.KindPeopleSplit, PeopleSplit: &journey.PeopleSplit{
+					Paths: []journey.PeoplePath{{Name: "champion", Match: tt.match, Actions: []journey.Action{champion}}},
+					Next:  "end"}},
+				end("end", "done"))
+			cat := newCatalog(t, journey.Config{}, j)
+			view := acmeView()
+			view.Groups[0].Members = append(view.Groups[0].Members, journey.Member{Person: "p-vpe", Role: "Champion"})
+			var st journey.State
+			res := cat.Step(&st, journey.Input{View: view, Now: day0, Events: manual("people", day0)})
+			mails := ofType(res.Outbox, journey.ActionEmail)
+			require.Len(t, mails, 1)
+			require.Equal(t, b2b.PersonID("p-vpe"), mails[0].Person)
+			require.Equal(t, "Champion", mails[0].Role)
+			var paths []string
+			for _, d := range decisions(res.Trace, journey.DecisionPath) {
+				paths = append(paths, d.Path+": "+d.Reason)
+			}
+			require.Contains(t, paths, "champion: Victor Eng (Champion)")
+		})
+	}
+
+	// Matching neither role, he is told both.
+	j := linear("people",
+		journey.Node{ID: "content", Kind: journey.KindPeopleSplit, PeopleSplit: &journey.PeopleSplit{
+			Among: &journey.Recipients{Roles: []string{"Champion"}},
+			Paths: []journey.PeoplePath{{Name: "buyer", Match: &journey.Recipients{Roles: []string{"Economic Buyer"}}, Actions: []journey.Action{champion}}},
+			Next:  "end"}},
+		end("end", "done"))
+	view := acmeView()
+	view.Groups[0].Members = append(view.Groups[0].Members, journey.Member{Person: "p-vpe", Role: "Champion"})
+	var st journey.State
+	res := newCatalog(t, journey.Config{}, j).Step(&st, journey.Input{View: view, Now: day0, Events: manual("people", day0)})
+	paths := decisions(res.Trace, journey.DecisionPath)
+	require.Len(t, paths, 1)
+	require.Equal(t, `Victor Eng (Champion): no path held: "buyer" (roles Technical Evaluator and Champion, not one of Economic Buyer)`, paths[0].Reason)
+}
+
 // TestPeopleSplitElseExplainsTriedPaths checks that a person on the else
 // path of a people split is told why no path matched: a role that is not
 // the path's, or the person condition with the values it read.
