@@ -34,7 +34,11 @@ import (
 // score, so a renamed model starts afresh. Install logs a warning for
 // each ("scoring model dropped"). A model that keeps its name and changes
 // its rules scores the activities that come from then on by the new
-// rules; what it scored before stays as it was scored.
+// rules; what it scored before stays as it was scored. Its rules are known
+// by their names: a rule keeps its credits (and counts them toward its
+// cap) wherever rules are added or removed around it, a renamed rule
+// starts afresh, and the credits of a rule removed still count in the
+// score (see scoring.Credit).
 //
 // Templates are not versioned: a journey message is rendered when it is
 // claimed, with the template of that name in the program installed then.

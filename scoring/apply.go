@@ -379,13 +379,15 @@ func (ap *Applier) apply(st *PersonState, a *b2b.Activity, pr *prep, p *b2b.Pers
 			lo, hi := bucket(st, start, end)
 			count, last := 0, -1
 			for j := lo; j < hi; j++ {
-				if st.Credits[j].Rule == ri {
+				// The rule's credits, whatever model wrote them (see
+				// Credit): by key, or by position for one saved with none.
+				if c := &st.Credits[j]; c.RuleKey == r.key || c.RuleKey == 0 && c.Rule == ri {
 					count++
 					last = j
 				}
 			}
 			if count >= r.Cap.Max {
-				c := Credit{Key: key, At: t, Rule: ri}
+				c := Credit{Key: key, At: t, Rule: ri, RuleKey: r.key}
 				if creditLess(&c, &st.Credits[last]) > 0 {
 					if out.Status == Unmatched {
 						out.Status = Capped
@@ -418,7 +420,7 @@ func (ap *Applier) apply(st *PersonState, a *b2b.Activity, pr *prep, p *b2b.Pers
 			out.Points -= st.Credits[displace].Points
 			st.Credits = append(st.Credits[:displace], st.Credits[displace+1:]...)
 		}
-		insert(st, Credit{Key: key, At: t, Points: r.Points, Rule: ri})
+		insert(st, Credit{Key: key, At: t, Points: r.Points, Rule: ri, RuleKey: r.key})
 		out.Status = Credited
 		out.Points += r.Points
 	}

@@ -54,7 +54,10 @@
 // Points must be finite and within +/-[MaxPoints]; a cap needs both a max
 // and a period; a half-life is zero or at least a minute; a type named by a
 // rule cannot also be mapped away by TypeMap, nor can TypeMap map a type
-// onto one it maps away (mapping does not chain).
+// onto one it maps away (mapping does not chain). Rule names are required
+// and unique: a state knows a rule by its name's [RuleKey], so two names
+// with one key (a chance of about 1 in 4 billion for a pair) are refused
+// too.
 //
 // # Run
 //
@@ -96,7 +99,7 @@
 // How the state stays exact and bounded:
 //
 //   - Each counted activity is a [Credit] (activity key, time, points,
-//     rule: 32 bytes, no pointer). The score at t is the sum of the credits up to t, each
+//     rule position and rule key: 32 bytes, no pointer). The score at t is the sum of the credits up to t, each
 //     decayed by 2^(-(t - time) / half-life): a closed form, computed on
 //     read. Nothing decays at write time, so arrival order cannot matter.
 //   - Credits are kept for a horizon ([Config.Horizon], 30 days by
@@ -119,6 +122,18 @@
 //     time, then activity key) count. A late activity earlier than the last counted
 //     one takes its place. Credits of a capped rule stay until their whole
 //     period is older than the floor.
+//   - The model may change under the states it wrote (a program installed
+//     with a model of the same name whose rules changed): what was scored
+//     stays as it was scored. A credit knows its rule by the [RuleKey] of
+//     its name, so a rule keeps its credits wherever rules are added or
+//     removed around it: its cap counts them and an explanation names
+//     them. A renamed rule starts afresh. The credits of a rule the model
+//     no longer has still count in the score, toward no cap, on a line of
+//     their own (the state keeps the key, not the name: `rule #4a7c2e01
+//     (no longer in model "m")`). A state saved before credits had rule
+//     keys reads its rule positions in the model it is read with, as it
+//     did, and gets the keys at its next ingest: ingest such states (or
+//     [Scorer.Compact] them) before changing the model that wrote them.
 //   - Memory per person: 32 bytes per credit within the horizon (slices
 //     grow by doubling), 24 bytes per rule with folded credits, and 56
 //     bytes of header; only the header holds pointers, so a million states

@@ -19,8 +19,10 @@ type Explanation struct {
 	Score    float64
 	Display  float64 // on the model's 0-100 scale (Score when it has none)
 	HalfLife time.Duration
-	// Rules hold one line per rule that has credits, in model order; their
-	// values add up to Score.
+	// Rules hold one line per rule that has credits, in model order, then
+	// one per rule the model no longer has (credits scored before the
+	// model changed; see [Credit]), named by its key as "rule #4a7c2e01
+	// (no longer in model "m")"; their values add up to Score.
 	Rules []RuleLine
 	// Activities hold the credits still within the horizon, oldest first.
 	Activities []ActivityLine
@@ -30,7 +32,7 @@ type Explanation struct {
 type RuleLine struct {
 	Rule   string
 	When   string  // the rule's condition ("" for none)
-	Points float64 // per activity, as the model says now
+	Points float64 // per activity, as the model says now (0 for a rule it no longer has)
 	// Count is the number of credits within the horizon.
 	Count int
 	// Recent is their value at the explanation's time; Older is the value
@@ -64,20 +66,31 @@ func (s *Scorer) Explain(id b2b.PersonID, st *PersonState, t time.Time) (Explana
 		return Explanation{}, err
 	}
 	x := Explanation{Model: s.model.Name, Person: id, At: t, HalfLife: s.model.HalfLife}
+	// One line per rule of the model, in model order, then one per rule
+	// the model no longer has (see [Credit]), in the order they come.
 	lines := make([]RuleLine, len(s.rules))
 	used := make([]bool, len(s.rules))
-	line := func(r uint16) *RuleLine {
-		if int(r) >= len(lines) {
-			// A state written by a model with more rules: keep its value.
-			lines = append(lines, make([]RuleLine, int(r)+1-len(lines))...)
-			used = append(used, make([]bool, int(r)+1-len(used))...)
+	var gone []goneLine
+	line := func(pos uint16, key uint32) *RuleLine {
+		if i, ok := s.rule(pos, key); ok {
+			if !used[i] {
+				used[i] = true
+				r := &s.rules[i]
+				lines[i].Rule, lines[i].When, lines[i].Points = r.Name, r.When, r.Points
+			}
+			return &lines[i]
 		}
-		used[r] = true
-		return &lines[r]
+		for i := range gone {
+			if g := &gone[i]; g.key == key && (key != 0 || g.pos == pos) {
+				return &g.line
+			}
+		}
+		gone = append(gone, goneLine{pos: pos, key: key, line: RuleLine{Rule: s.goneName(pos, key)}})
+		return &gone[len(gone)-1].line
 	}
 	for _, p := range st.Past {
 		v := p.Value * s.decay(at-p.At) * rest
-		l := line(p.Rule)
+		l := line(p.Rule, p.RuleKey)
 		l.Older += v
 	}
 	for _, c := range st.Credits {
@@ -85,10 +98,10 @@ func (s *Scorer) Explain(id b2b.PersonID, st *PersonState, t time.Time) (Explana
 			break
 		}
 		f := s.decay(at-c.At) * rest
-		l := line(c.Rule)
+		l := line(c.Rule, c.RuleKey)
 		l.Count++
 		l.Recent += c.Points * f
-		x.Activities = append(x.Activities, ActivityLine{Key: c.Key, Rule: s.ruleName(c.Rule), Time: c.Time(), Points: c.Points, Factor: f, Value: c.Points * f})
+		x.Activities = append(x.Activities, ActivityLine{Key: c.Key, Rule: l.Rule, Time: c.Time(), Points: c.Points, Factor: f, Value: c.Points * f})
 	}
 	x.Score = s.scoreAt(st, at) * rest
 	x.Display = s.Display(x.Score)
@@ -97,14 +110,34 @@ func (s *Scorer) Explain(id b2b.PersonID, st *PersonState, t time.Time) (Explana
 			continue
 		}
 		l := lines[i]
-		l.Rule = s.ruleName(uint16(i))
-		if i < len(s.rules) {
-			l.When, l.Points = s.rules[i].When, s.rules[i].Points
-		}
+		l.Value = l.Recent + l.Older
+		x.Rules = append(x.Rules, l)
+	}
+	for _, g := range gone {
+		l := g.line
 		l.Value = l.Recent + l.Older
 		x.Rules = append(x.Rules, l)
 	}
 	return x, nil
+}
+
+// goneLine is the line of a rule the model no longer has: its position and
+// key in the state (see [Scorer.rule]).
+type goneLine struct {
+	pos  uint16
+	key  uint32
+	line RuleLine
+}
+
+// goneName names a rule the scorer's model does not have, of position pos
+// and key key in a state. The state keeps the key of a rule's name, not
+// the name.
+func (s *Scorer) goneName(pos uint16, key uint32) string {
+	if key != 0 {
+		return fmt.Sprintf("rule #%08x (no longer in model %q)", key, s.model.Name)
+	}
+	// Saved with no key by a model with more rules.
+	return fmt.Sprintf("rule #%d (not in model %q)", pos, s.model.Name)
 }
 
 // NameActivities names the activity lines whose key is the key of one of
@@ -129,13 +162,6 @@ func (x *Explanation) NameActivities(ids ...b2b.ActivityID) int {
 		}
 	}
 	return named
-}
-
-func (s *Scorer) ruleName(r uint16) string {
-	if int(r) < len(s.rules) {
-		return s.rules[r].Name
-	}
-	return fmt.Sprintf("rule #%d (not in model %q)", r, s.model.Name)
 }
 
 // String explains the score in words. The score and the rules' values

@@ -18,7 +18,9 @@ import (
 // added, decayed to the later of their times; the floor is the later of
 // the two, credits before it folded as [Scorer.Compact] folds them. So the
 // merged person's score at any time from the floor on is the sum of the
-// two, less what their caps, applied together, no longer count.
+// two, less what their caps, applied together, no longer count. A rule is
+// known by its name (see [Credit]): two states written by two versions of
+// the model merge rule by rule.
 func (s *Scorer) Merge(a, b *PersonState) PersonState {
 	switch {
 	case a == nil && b == nil:
@@ -28,10 +30,15 @@ func (s *Scorer) Merge(a, b *PersonState) PersonState {
 	case b == nil:
 		return a.clone()
 	}
-	out := PersonState{Floor: min(a.Floor, b.Floor)}
-	out.Past = slices.Clone(a.Past)
-	for _, q := range b.Past {
-		i, found := slices.BinarySearchFunc(out.Past, q.Rule, func(p RuleValue, r uint16) int { return int(p.Rule) - int(r) })
+	// Each state may have been written by another version of the model:
+	// pinned to this one, a rule is one position and key in both (see
+	// pin).
+	a2, b2 := a.clone(), b.clone()
+	s.pin(&a2)
+	s.pin(&b2)
+	out := PersonState{Floor: min(a.Floor, b.Floor), Past: a2.Past}
+	for _, q := range b2.Past {
+		i, found := slices.BinarySearchFunc(out.Past, &q, func(p RuleValue, q *RuleValue) int { return ruleValueLess(&p, q) })
 		if !found {
 			out.Past = slices.Insert(out.Past, i, q)
 			continue
@@ -41,9 +48,11 @@ func (s *Scorer) Merge(a, b *PersonState) PersonState {
 		p.Value = p.Value*s.decay(at-p.At) + q.Value*s.decay(at-q.At)
 		p.At = at
 	}
-	credits := append(slices.Clone(a.Credits), b.Credits...)
+	credits := append(a2.Credits, b2.Credits...)
 	slices.SortFunc(credits, func(x, y Credit) int { return creditLess(&x, &y) })
-	credits = slices.CompactFunc(credits, func(x, y Credit) bool { return x.Key == y.Key && x.At == y.At && x.Rule == y.Rule })
+	credits = slices.CompactFunc(credits, func(x, y Credit) bool {
+		return x.Key == y.Key && x.At == y.At && x.Rule == y.Rule && x.RuleKey == y.RuleKey
+	})
 	// An activity has one time: where the states hold it at two (a source
 	// stamped it again for the second record), the earlier stands, as in
 	// one state, where a later delivery is a duplicate.
@@ -60,8 +69,8 @@ func (s *Scorer) Merge(a, b *PersonState) PersonState {
 	return out
 }
 
-// capCredits drops, from credits sorted by creditLess, those past a rule's
-// cap in their period: the earliest count.
+// capCredits drops, from pinned credits (see pin) sorted by creditLess,
+// those past a rule's cap in their period: the earliest count.
 func (s *Scorer) capCredits(credits []Credit) []Credit {
 	type period struct {
 		rule  uint16

@@ -182,8 +182,8 @@ func TestMergeCountsAnActivityOnceWhateverItsTimes(t *testing.T) {
 			a:    []b2b.Activity{act("x", b2b.ActivityFillOutForm, now.Add(-3*time.Hour), nil)},
 			b:    []b2b.Activity{act("y", b2b.ActivityFillOutForm, now.Add(-2*time.Hour), nil), act("x", b2b.ActivityFillOutForm, now.Add(-time.Hour), nil)},
 			credit: []Credit{
-				{Key: ActivityKey("x"), At: unixNano(now.Add(-3 * time.Hour)), Points: 10, Rule: 2},
-				{Key: ActivityKey("y"), At: unixNano(now.Add(-2 * time.Hour)), Points: 10, Rule: 2},
+				{Key: ActivityKey("x"), At: unixNano(now.Add(-3 * time.Hour)), Points: 10, Rule: 2, RuleKey: RuleKey("form")},
+				{Key: ActivityKey("y"), At: unixNano(now.Add(-2 * time.Hour)), Points: 10, Rule: 2, RuleKey: RuleKey("form")},
 			},
 		},
 		{
@@ -191,7 +191,7 @@ func TestMergeCountsAnActivityOnceWhateverItsTimes(t *testing.T) {
 			a:    []b2b.Activity{act("x", b2b.ActivityFillOutForm, now.Add(-2*time.Hour), nil)},
 			b:    []b2b.Activity{act("x", b2b.ActivityFillOutForm, now.Add(-time.Hour), demo)},
 			credit: []Credit{
-				{Key: ActivityKey("x"), At: unixNano(now.Add(-2 * time.Hour)), Points: 10, Rule: 2},
+				{Key: ActivityKey("x"), At: unixNano(now.Add(-2 * time.Hour)), Points: 10, Rule: 2, RuleKey: RuleKey("form")},
 			},
 		},
 		{
@@ -199,8 +199,8 @@ func TestMergeCountsAnActivityOnceWhateverItsTimes(t *testing.T) {
 			a:    []b2b.Activity{act("x", b2b.ActivityFillOutForm, now.Add(-time.Hour), demo)},
 			b:    []b2b.Activity{act("x", b2b.ActivityFillOutForm, now.Add(-time.Hour), demo)},
 			credit: []Credit{
-				{Key: ActivityKey("x"), At: unixNano(now.Add(-time.Hour)), Points: 10, Rule: 2},
-				{Key: ActivityKey("x"), At: unixNano(now.Add(-time.Hour)), Points: 40, Rule: 3},
+				{Key: ActivityKey("x"), At: unixNano(now.Add(-time.Hour)), Points: 10, Rule: 2, RuleKey: RuleKey("form")},
+				{Key: ActivityKey("x"), At: unixNano(now.Add(-time.Hour)), Points: 40, Rule: 3, RuleKey: RuleKey("demo")},
 			},
 		},
 	} {

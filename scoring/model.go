@@ -163,14 +163,21 @@ func (m *Model) validate(ps *b2b.Problems) {
 		}
 	}
 	names := map[string]int{}
+	keys := map[uint32]int{}
 	for i, r := range m.Rules {
 		path := fmt.Sprintf("rules[%d]", i)
 		if strings.TrimSpace(r.Name) == "" {
 			ps.Addf(path+".name", "is required")
 		} else if j, dup := names[r.Name]; dup {
 			ps.Addf(path+".name", "%q is already the name of rules[%d]", r.Name, j)
+		} else if k := RuleKey(r.Name); keys[k] > 0 {
+			// Score states know a rule by its key: they could not tell
+			// these two apart.
+			j := keys[k] - 1
+			ps.Addf(path+".name", "%q has the rule key %08x of rules[%d] %q, by which score states know a rule: rename one", r.Name, k, j, m.Rules[j].Name)
 		} else {
 			names[r.Name] = i
+			keys[k] = i + 1
 		}
 		if len(r.Types) == 0 {
 			ps.Addf(path+".types", "a rule needs at least one activity type")

@@ -127,6 +127,7 @@ type typeRules struct {
 type compiledRule struct {
 	Rule
 	index uint16
+	key   uint32 // RuleKey(Name)
 	cond  *rules.Expr[Env, bool]
 	info  condInfo // what the condition reads (see analyze)
 	// native, when not nil, evaluates a condPerson condition in Go (see
@@ -140,7 +141,8 @@ type Scorer struct {
 	model    Model
 	cfg      Config
 	rules    []compiledRule
-	byType   map[string]int32 // index in types
+	byType   map[string]int32  // index in types
+	byKey    map[uint32]uint16 // rule positions by RuleKey
 	types    []typeRules
 	halfLife float64 // nanoseconds; 0 = no decay
 	horizon  int64
@@ -200,11 +202,15 @@ func build(m Model, cfg Config, ps *b2b.Problems) *Scorer {
 		model:    m,
 		cfg:      cfg,
 		byType:   map[string]int32{},
+		byKey:    make(map[uint32]uint16, len(m.Rules)),
 		halfLife: float64(m.HalfLife),
 		horizon:  int64(cfg.Horizon),
 	}
 	for i, r := range m.Rules {
-		cr := compiledRule{Rule: r, index: uint16(i)}
+		cr := compiledRule{Rule: r, index: uint16(i), key: RuleKey(r.Name)}
+		if _, dup := s.byKey[cr.key]; !dup {
+			s.byKey[cr.key] = uint16(i)
+		}
 		cr.Types = append([]string(nil), r.Types...)
 		if strings.TrimSpace(r.When) != "" {
 			x, err := rules.Compile[Env, bool](cfg.Engine, rules.Rule{Name: r.Name, Source: r.When})

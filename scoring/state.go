@@ -39,16 +39,29 @@ type PersonState struct {
 }
 
 // A RuleValue is the value, at time At (Unix nanoseconds), of the credits of
-// one rule folded out of a [PersonState]'s credits.
+// one rule folded out of a [PersonState]'s credits. Rule and RuleKey name
+// the rule as a [Credit]'s do.
 type RuleValue struct {
-	Rule  uint16  `json:"rule"`
-	At    int64   `json:"at"`
-	Value float64 `json:"value"`
+	Rule    uint16  `json:"rule"`
+	RuleKey uint32  `json:"ruleKey,omitempty"`
+	At      int64   `json:"at"`
+	Value   float64 `json:"value"`
 }
 
 // A Credit is one activity counted by one rule: Points at time At (Unix
-// nanoseconds). Rule is the rule's index in the model. Key identifies the
-// activity: it is [ActivityKey] of its ID.
+// nanoseconds). Key identifies the activity: it is [ActivityKey] of its
+// ID. RuleKey identifies the rule: it is [RuleKey] of its name, so that
+// the credit stays with its rule when the model changes (a rule added
+// ahead of it, or one removed): the rule's cap counts it, an explanation
+// names it, and a credit of a rule the model no longer has still counts
+// in the score, toward no cap. Rule is the rule's position in the model
+// that wrote the credit, a quick way to the rule, checked against
+// RuleKey; a credit's position is brought up to date with the scorer's
+// model when it folds, or when states merge (65535 for a rule the model
+// no longer has). A credit with no RuleKey (0) was saved before credits
+// had one: its Rule is read in the scorer's model, which is what it meant
+// while that model was unchanged, and the state's credits get their
+// RuleKey at its next ingest ([Scorer.Compact], [Scorer.Merge]).
 //
 // A credit holds no pointer (no ID string), so that a million states cost
 // the garbage collector nothing to scan and a duplicate check compares
@@ -59,10 +72,30 @@ type RuleValue struct {
 // about n²/2^65 (1e-14 for 1,000 activities). [Explanation.NameActivities]
 // turns keys back into IDs for display.
 type Credit struct {
-	Key    uint64  `json:"key"`
-	At     int64   `json:"at"`
-	Points float64 `json:"points"`
-	Rule   uint16  `json:"rule"`
+	Key     uint64  `json:"key"`
+	At      int64   `json:"at"`
+	Points  float64 `json:"points"`
+	Rule    uint16  `json:"rule"`
+	RuleKey uint32  `json:"ruleKey,omitempty"`
+}
+
+// RuleKey returns the 32-bit key under which a [PersonState] remembers a
+// rule: the FNV-1a hash of its name (1 where that is 0, which marks a
+// credit saved without one). It is stable across processes and versions
+// (states persist it). Two rules of one model with the same key are
+// refused ([Model.Validate]); a rule removed from a model whose key is
+// that of a rule added later would have its credits taken for that
+// rule's (a chance of about 1 in 4 billion for a pair of names).
+func RuleKey(name string) uint32 {
+	h := uint32(2166136261)
+	for i := 0; i < len(name); i++ {
+		h ^= uint32(name[i])
+		h *= 16777619
+	}
+	if h == 0 {
+		return 1
+	}
+	return h
 }
 
 // ActivityKey returns the 64-bit key under which a [PersonState] remembers
@@ -104,7 +137,19 @@ func creditLess(a, b *Credit) int {
 	if c := cmp.Compare(a.Key, b.Key); c != 0 {
 		return c
 	}
-	return cmp.Compare(a.Rule, b.Rule)
+	if c := cmp.Compare(a.Rule, b.Rule); c != 0 {
+		return c
+	}
+	// Two credits of one activity at one position: one of a rule the model
+	// no longer has (see pin).
+	return cmp.Compare(a.RuleKey, b.RuleKey)
+}
+
+func ruleValueLess(a, b *RuleValue) int {
+	if c := cmp.Compare(a.Rule, b.Rule); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.RuleKey, b.RuleKey)
 }
 
 // decay returns the factor by which points lose value over dt nanoseconds.
@@ -123,6 +168,11 @@ func (s *Scorer) decay(dt int64) float64 {
 // so the result depends only on the credits and the floor, not on when
 // folding happened.
 func (s *Scorer) advance(st *PersonState, target int64) {
+	if unkeyed(st) {
+		// Saved before credits had rule keys: key them now, while the
+		// model is the one that wrote them (see Credit).
+		s.pin(st)
+	}
 	if target <= st.Floor {
 		return
 	}
@@ -135,15 +185,31 @@ func (s *Scorer) advance(st *PersonState, target int64) {
 	if n == 0 {
 		return
 	}
-	kept := 0
+	// Folding goes by rule position: bring the positions of what it reads
+	// (the past and the prefix) up to date with the model. The rest of the
+	// credits are read by key until they fold in turn: looking at them all
+	// here, at each move of the floor, would cost the ingest of a large
+	// batch several percent.
+	s.pinPast(st)
+	kept, moved := 0, false
 	for i := 0; i < n; i++ {
 		c := &st.Credits[i]
+		if int(c.Rule) >= len(s.rules) || s.rules[c.Rule].key != c.RuleKey {
+			r, k := s.pinned(c.Rule, c.RuleKey)
+			moved = moved || r != c.Rule
+			c.Rule, c.RuleKey = r, k
+		}
 		if !s.foldable(c, target) {
 			st.Credits[kept] = *c
 			kept++
 			continue
 		}
 		s.fold(st, c)
+	}
+	if moved {
+		// Credits of one activity may have changed order; the kept ones
+		// are all before the rest.
+		slices.SortFunc(st.Credits[:kept], func(a, b Credit) int { return creditLess(&a, &b) })
 	}
 	if kept == n {
 		return
@@ -153,6 +219,15 @@ func (s *Scorer) advance(st *PersonState, target int64) {
 	st.Credits = st.Credits[:m]
 }
 
+// unkeyed reports whether the state was saved before credits had rule
+// keys. Such a state is keyed whole (see pin), and keyed credits are
+// never added to it before: its first credit or past value tells.
+func unkeyed(st *PersonState) bool {
+	return len(st.Credits) > 0 && st.Credits[0].RuleKey == 0 || len(st.Past) > 0 && st.Past[0].RuleKey == 0
+}
+
+// foldable reports whether a credit before the floor folds. The credit is
+// pinned (see pin): its position is one of the model's rules, or none.
 func (s *Scorer) foldable(c *Credit, floor int64) bool {
 	if int(c.Rule) >= len(s.rules) {
 		return true
@@ -165,10 +240,12 @@ func (s *Scorer) foldable(c *Credit, floor int64) bool {
 	return end <= floor
 }
 
+// fold adds a credit to its rule's past value. The credit and the past are
+// pinned (see pin): a rule is one position and key.
 func (s *Scorer) fold(st *PersonState, c *Credit) {
 	for i := range st.Past {
 		p := &st.Past[i]
-		if p.Rule == c.Rule {
+		if p.Rule == c.Rule && p.RuleKey == c.RuleKey {
 			if c.At < p.At {
 				// Only a merge folds a credit older than the past it joins
 				// (another state's past, folded later): decay the credit
@@ -184,14 +261,91 @@ func (s *Scorer) fold(st *PersonState, c *Credit) {
 	}
 	// Past stays sorted by rule, so that scores sum in one order whatever
 	// order the rules were first folded in.
-	i, _ := slices.BinarySearchFunc(st.Past, c.Rule, func(p RuleValue, r uint16) int { return cmp.Compare(p.Rule, r) })
+	v := RuleValue{Rule: c.Rule, RuleKey: c.RuleKey, At: c.At, Value: c.Points}
+	i, _ := slices.BinarySearchFunc(st.Past, &v, func(p RuleValue, v *RuleValue) int { return ruleValueLess(&p, v) })
 	if st.Past == nil {
 		// Most persons fold several rules: start with room for a few
 		// rather than growing one by one (1, 2, 4: three allocations of
 		// fresh memory for what one gives).
 		st.Past = make([]RuleValue, 0, min(4, len(s.rules)))
 	}
-	st.Past = slices.Insert(st.Past, i, RuleValue{Rule: c.Rule, At: c.At, Value: c.Points})
+	st.Past = slices.Insert(st.Past, i, v)
+}
+
+// goneRule is the position a credit or past value of a rule the model no
+// longer has takes when its state is pinned: after every position a model
+// can have, so that all such credits of one rule, whatever model wrote
+// them, have one position and key.
+const goneRule = math.MaxUint16
+
+// rule returns the position in the scorer's model of the rule at position
+// pos and of key key in the model that wrote it (a credit's or past
+// value's Rule and RuleKey), and false for a rule the model does not have.
+// A key of 0 (saved before credits had keys) reads pos in this model.
+func (s *Scorer) rule(pos uint16, key uint32) (uint16, bool) {
+	if int(pos) < len(s.rules) && (key == 0 || s.rules[pos].key == key) {
+		return pos, true
+	}
+	if key == 0 {
+		return 0, false
+	}
+	i, ok := s.byKey[key]
+	return i, ok
+}
+
+// pinned returns where a credit or past value of rule pos and key goes in
+// a state pinned to the scorer's model: the rule's position and key in
+// the model, goneRule and its key for a rule the model does not have, or
+// pos and 0 as they are for a position past the model's rules saved with
+// no key (nothing tells which rule it was).
+func (s *Scorer) pinned(pos uint16, key uint32) (uint16, uint32) {
+	if i, ok := s.rule(pos, key); ok {
+		return i, s.rules[i].key
+	}
+	if key == 0 {
+		return pos, 0
+	}
+	return goneRule, key
+}
+
+// pin brings the rule positions of the state's credits and past values up
+// to date with the scorer's model (see [Credit]), and gives a key to those
+// saved without one, keeping both lists sorted. A state written by this
+// model is pinned already: pin then only reads it.
+func (s *Scorer) pin(st *PersonState) {
+	moved := false
+	for i := range st.Credits {
+		c := &st.Credits[i]
+		if int(c.Rule) < len(s.rules) && c.RuleKey == s.rules[c.Rule].key {
+			continue
+		}
+		r, k := s.pinned(c.Rule, c.RuleKey)
+		moved = moved || r != c.Rule
+		c.Rule, c.RuleKey = r, k
+	}
+	if moved {
+		// Only credits of one activity (one time and key) can change
+		// order.
+		slices.SortFunc(st.Credits, func(a, b Credit) int { return creditLess(&a, &b) })
+	}
+	s.pinPast(st)
+}
+
+// pinPast does what pin does for the state's past values only.
+func (s *Scorer) pinPast(st *PersonState) {
+	moved := false
+	for i := range st.Past {
+		p := &st.Past[i]
+		if int(p.Rule) < len(s.rules) && p.RuleKey == s.rules[p.Rule].key {
+			continue
+		}
+		r, k := s.pinned(p.Rule, p.RuleKey)
+		moved = moved || r != p.Rule
+		p.Rule, p.RuleKey = r, k
+	}
+	if moved {
+		slices.SortFunc(st.Past, func(a, b RuleValue) int { return ruleValueLess(&a, &b) })
+	}
 }
 
 // ScoreAt returns the person's score at t: every credit up to t, decayed to
