@@ -184,7 +184,7 @@ func Compile(defs Definitions, cfg Config) (*Catalog, error) {
 		ci := &Interest{SolutionInterest: si}
 		if p := strings.ToLower(strings.TrimSpace(si.CRMProduct)); p != "" {
 			if j, dup := products[p]; dup {
-				c.warnings = append(c.warnings, Warning{path + ".crmProduct", fmt.Sprintf("%q is also the CRM product of interests[%d]: an opportunity of that product that names no solution interest fills and closes the groups of both", si.CRMProduct, j)})
+				c.warnings = append(c.warnings, Warning{path + ".crmProduct", fmt.Sprintf("%q is also the CRM product of interests[%d], which takes every opportunity of that product that names no solution interest: this interest's groups get none of them (name the solution interest on such opportunities)", si.CRMProduct, j)})
 			} else {
 				products[p] = i
 			}

@@ -223,7 +223,7 @@ func TestWarnings(t *testing.T) {
 		`templates[0].roles: 6 required roles: templates with more than 5 required roles rarely complete; start with 3-5 essential roles`,
 		`templates[1].roles: no role is required: completeness is always 1`,
 		`stageModels[0].stages[2]: stage "Island" is not reachable from an entry stage`,
-		`interests[1].crmProduct: " data platform" is also the CRM product of interests[0]: an opportunity of that product that names no solution interest fills and closes the groups of both`,
+		`interests[1].crmProduct: " data platform" is also the CRM product of interests[0], which takes every opportunity of that product that names no solution interest: this interest's groups get none of them (name the solution interest on such opportunities)`,
 	}
 	require.Empty(t, cmp.Diff(want, got), "(-want +got)")
 }

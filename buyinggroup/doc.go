@@ -61,7 +61,7 @@
 // Salesforce's standard picklist (compared as contact roles fill roles:
 // case-insensitively, blanks around ignored), a stage no entry stage reaches, two
 // interests with the same CRM product (an opportunity that names no
-// interest would fill and close the groups of both).
+// interest goes to the first of them: the other's groups never get one).
 //
 // # Run
 //

@@ -161,8 +161,9 @@ func (ps *pass) journeyAlert(en *journey.OutboxEntry) {
 	}
 	reasonText := "journey " + en.Journey + " decided to alert sales"
 	if en.Alert != nil && en.Alert.Reason != "" {
-		// The path the track took at its last split; an alert before any
-		// split has none, and says the journey decided it.
+		// The decision that led to the alert (the split's path, the event
+		// a listen heard, its timeout, an external call's answer); an
+		// alert with none says the journey decided it.
 		reasonText = en.Alert.Reason
 	}
 	al.Reason = reasonText

@@ -659,8 +659,8 @@ roleTemplates:
 		got = append(got, w.String())
 	}
 	require.Empty(t, cmp.Diff([]string{
-		`warned.yaml:4:47: warning: interests[1].crmProduct: "lakehouse" is also the CRM product of interests[0]: an opportunity of that product that names no solution interest fills and closes the groups of both`,
-		`warned.yaml:5:47: warning: interests[2].crmProduct: "lakehouse" is also the CRM product of interests[0]: an opportunity of that product that names no solution interest fills and closes the groups of both`,
+		`warned.yaml:4:47: warning: interests[1].crmProduct: "lakehouse" is also the CRM product of interests[0], which takes every opportunity of that product that names no solution interest: this interest's groups get none of them (name the solution interest on such opportunities)`,
+		`warned.yaml:5:47: warning: interests[2].crmProduct: "lakehouse" is also the CRM product of interests[0], which takes every opportunity of that product that names no solution interest: this interest's groups get none of them (name the solution interest on such opportunities)`,
 		`warned.yaml:9:7: warning: roleTemplates[0].roles: no role is required: completeness is always 1`,
 		`warned.yaml:9:69: warning: roleTemplates[0].roles[0].contactRoles[0]: "Wizard" is not a standard CRM contact role (Business User, Decision Maker, Economic Buyer, Economic Decision Maker, Evaluator, Executive Sponsor, Influencer, Technical Buyer, Other); fine if your CRM defines it`,
 	}, got), "(-want +got)")
