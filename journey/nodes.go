@@ -489,7 +489,13 @@ func (p *TriedPath) write(b *strings.Builder, nums []float64) {
 		b.WriteString(p.Expr)
 		b.WriteString(")")
 	}
-	for i, v := range p.Values {
+	writeValues(b, p.Values, nums)
+}
+
+// writeValues writes the values a condition read, " with a=1, b=x",
+// each against nums, the numbers of that condition; nothing for none.
+func writeValues(b *strings.Builder, values []Value, nums []float64) {
+	for i, v := range values {
 		if i == 0 {
 			b.WriteString(" with ")
 		} else {
@@ -515,14 +521,7 @@ func describe(d Decision, role string, nums []float64) string {
 	case d.Rule != "":
 		b.WriteString(" (rule " + strconv.Quote(d.Rule) + ": " + d.Expr + ")")
 	}
-	for i, v := range d.Values {
-		if i == 0 {
-			b.WriteString(" with ")
-		} else {
-			b.WriteString(", ")
-		}
-		b.WriteString(v.Name + "=" + rules.FormatValueAgainst(v.Value, nums))
-	}
+	writeValues(&b, d.Values, nums)
 	return b.String()
 }
 

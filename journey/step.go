@@ -6,8 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/quorumhq/quorum/rules"
 )
 
 // Input is what one step of one account sees.
@@ -460,14 +458,7 @@ func (s *stepper) heard(node NodeID, ev *Event, d Decision, nums []float64) stri
 	if d.Rule != "" {
 		b.WriteString(" (rule " + strconv.Quote(d.Rule) + ": " + d.Expr + ")")
 	}
-	for i, v := range d.Values {
-		if i == 0 {
-			b.WriteString(" with ")
-		} else {
-			b.WriteString(", ")
-		}
-		b.WriteString(v.Name + "=" + rules.FormatValueAgainst(v.Value, nums))
-	}
+	writeValues(&b, d.Values, nums)
 	return b.String()
 }
 
