@@ -38,7 +38,11 @@ import (
 // by their names: a rule keeps its credits (and counts them toward its
 // cap) wherever rules are added or removed around it, a renamed rule
 // starts afresh, and the credits of a rule removed still count in the
-// score (see scoring.Credit).
+// score (see scoring.Credit). Credits stored by a version of this library
+// before rules had keys are read by their rule's position until a pass
+// ingests or compacts them (scoring.Scorer.Compact): a program that adds,
+// removes or reorders a model's rules, installed before then, gives such
+// credits to the rules now at their positions.
 //
 // Templates are not versioned: a journey message is rendered when it is
 // claimed, with the template of that name in the program installed then.

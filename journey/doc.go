@@ -226,9 +226,9 @@
 //
 // Sales alerts carry the buying group, its engaged members with
 // roles and scores, its missing roles, and the reason of the decision
-// that led to the alert: the path a split took, or the event a listen
-// heard ("listen heard activity request_demo by Victor Eng"), or its
-// timeout, whichever came last.
+// that led to the alert: the path a split took, the event a listen
+// heard ("listen heard activity request_demo by Victor Eng") or its
+// timeout, or an external call's answer, whichever came last.
 //
 // # What the host applies
 //

@@ -13,7 +13,8 @@ import "time"
 // instance, nothing deferred and nothing due (res.Due is zero), not even
 // the time a list trigger's re-entry policy would let the account in
 // again: an account whose journeys stopped is not stepped for that (a
-// later step that is not idle lets it in). Its entry records and recent
+// later step whose view changed lets it in; one whose view did not
+// schedules the re-entry, which the step after lets in). Its entry records and recent
 // messages stay, for re-entry policies and caps.
 //
 // res is emptied first, as [Catalog.StepInto] does; Stop reads no view and
