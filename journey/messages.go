@@ -615,8 +615,16 @@ func (s *stepper) personTried(p *cppath, r recipient) TriedPath {
 	case m.when != nil:
 		rule := m.when.x.Rule()
 		t.Rule, t.Expr = rule.Name, rule.Source
-		// personHolds left the environment it evaluated in the scratch.
-		t.Values = values(m.when.refs, &s.scratch().penv)
+		// personHolds left the environment it evaluated in the scratch,
+		// with the role it tried last (personMatches tries each the
+		// person holds that the path's roles allow): the values told are
+		// those of the role the person is named by where the path allows
+		// it, the rest of the environment being the same for every role.
+		penv := &s.scratch().penv
+		if len(m.roles) == 0 || slices.Contains(m.roles, r.role) {
+			penv.Role = r.role
+		}
+		t.Values = values(m.when.refs, penv)
 	}
 	return t
 }

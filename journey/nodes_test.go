@@ -833,6 +833,22 @@ func TestPeopleSplitPersonWithTwoRoles(t *testing.T) {
 	paths := decisions(res.Trace, journey.DecisionPath)
 	require.Len(t, paths, 1)
 	require.Equal(t, `Victor Eng (Champion): no path held: "buyer" (roles Technical Evaluator and Champion, not one of Economic Buyer)`, paths[0].Reason)
+
+	// A condition he meets in neither role: the values told are those
+	// read in the role he is named by, not in the last role tried.
+	j = linear("people",
+		journey.Node{ID: "content", Kind: journey.KindPeopleSplit, PeopleSplit: &journey.PeopleSplit{
+			Among: &journey.Recipients{Roles: []string{"Champion"}},
+			Paths: []journey.PeoplePath{{Name: "buyer", Match: &journey.Recipients{When: `role == "Economic Buyer"`}, Actions: []journey.Action{champion}}},
+			Next:  "end"}},
+		end("end", "done"))
+	st = journey.State{}
+	res = newCatalog(t, journey.Config{}, j).Step(&st, journey.Input{View: view, Now: day0, Events: manual("people", day0)})
+	paths = decisions(res.Trace, journey.DecisionPath)
+	require.Len(t, paths, 1)
+	require.Contains(t, paths[0].Reason, "Victor Eng (Champion): no path held")
+	require.Contains(t, paths[0].Reason, `with role="Champion"`)
+	require.NotContains(t, paths[0].Reason, "Technical Evaluator\"")
 }
 
 // TestPeopleSplitElseExplainsTriedPaths checks that a person on the else
