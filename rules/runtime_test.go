@@ -864,11 +864,7 @@ func TestMachineTimeZoneRefused(t *testing.T) {
 		`date("Mon, 01 Jun 2026 09:00:00 GMT") < now`,
 		`date("2026-06-01 09:00 JST", "2006-01-02 15:04 MST", "Asia/Tokyo") < now`,
 	} {
-		x, err := rules.Compile[roleEnv, bool](eng, rules.Rule{Name: "r", Source: src})
-		require.NoError(t, err, src)
-		got, err := x.Eval(env())
-		require.NoError(t, err)
-		require.True(t, got, src)
+		requireHolds(t, eng, src)
 	}
 }
 
@@ -915,11 +911,7 @@ func TestZoneFilePathRefused(t *testing.T) {
 		`date("2026-06-01 09:00", "2006-01-02 15:04", "posix/Asia/Tokyo") == date("2026-06-01T00:00:00Z")`,
 		`timezone("posix/UTC") != nil`,
 	} {
-		x, err := rules.Compile[roleEnv, bool](eng, rules.Rule{Name: "r", Source: src})
-		require.NoError(t, err, src)
-		got, err := x.Eval(env())
-		require.NoError(t, err, src)
-		require.True(t, got, src)
+		requireHolds(t, eng, src)
 	}
 }
 
@@ -1204,6 +1196,16 @@ func TestBackwardSearchAfterAValue(t *testing.T) {
 
 // requireRefused requires the boolean rule src over roleEnv to be refused
 // when it is loaded, with an error that contains want.
+// requireHolds requires src to load and to be true on env().
+func requireHolds(t *testing.T, eng rules.Engine, src string) {
+	t.Helper()
+	x, err := rules.Compile[roleEnv, bool](eng, rules.Rule{Name: "r", Source: src})
+	require.NoError(t, err, src)
+	got, err := x.Eval(env())
+	require.NoError(t, err, src)
+	require.True(t, got, src)
+}
+
 func requireRefused(t *testing.T, eng rules.Engine, src, want string, msgAndArgs ...any) {
 	t.Helper()
 	_, err := eng.Compile(rules.Rule{Name: "r", Source: src}, reflect.TypeFor[roleEnv](), rules.KindBool)
