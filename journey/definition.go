@@ -75,6 +75,14 @@ func (j *Journey) SolutionInterest() string {
 	return id
 }
 
+// NodePath returns the path problems of node i of j.Nodes are placed at,
+// as [Compile] names it: nodes["id"] by its ID, or nodes[i] by its index
+// when it has no ID or an earlier node has the same ID (nodes["id"] is
+// then the first node of that ID, the one references to it lead to). A
+// program checking more of a node than Compile does places its problems
+// with it, so that each of two nodes of one ID is told apart.
+func (j *Journey) NodePath(i int) string { return nodePathOf(j.Nodes, i) }
+
 // MainTrack reports, for each of j.Nodes in order, whether an instance's
 // main track can reach it: from the start node, every node but those that
 // only the tracks of a parallel node's branch run (the main track goes on

@@ -98,10 +98,7 @@ func (p *Program) compileChannels(ps *b2b.Problems, eng rules.Engine) {
 	}
 	for i, j := range p.defs.Journeys {
 		for k, n := range j.Nodes {
-			np := fmt.Sprintf("journeys[%d].nodes[%q]", i, string(n.ID))
-			if n.ID == "" {
-				np = fmt.Sprintf("journeys[%d].nodes[%d]", i, k)
-			}
+			np := fmt.Sprintf("journeys[%d].%s", i, j.NodePath(k))
 			if n.Action != nil {
 				check(np+".action", *n.Action)
 			}

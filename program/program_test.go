@@ -780,3 +780,26 @@ func TestReadinessThresholds(t *testing.T) {
 		})
 	}
 }
+
+// TestCompilePlacesDuplicateNodesApart checks that the problems program
+// finds on the second of two nodes of one ID are placed at that node
+// (by its index, as journey names it), not at the first.
+func TestCompilePlacesDuplicateNodesApart(t *testing.T) {
+	t.Parallel()
+	defs := minimal()
+	j := mailJourney(journey.Action{Type: journey.ActionEmail, Template: "ghost"})
+	second := journey.Action{Type: journey.ActionChangeStage, Stage: "Sales Redy", Next: "end",
+		Recipients: &journey.Recipients{SolutionInterest: "sek"}}
+	j.Nodes = append(j.Nodes, journey.Node{ID: "act", Kind: journey.KindAction, Action: &second})
+	defs.Journeys = []journey.Journey{j}
+	_, err := program.Compile(defs, program.Options{})
+	require.Error(t, err)
+	for _, want := range []string{
+		`journeys[0].nodes["act"].action.template: unknown email template "ghost"`,
+		`journeys[0].nodes[2].id: duplicate node ID "act" (also nodes[0])`,
+		`journeys[0].nodes[2].action.recipients.solutionInterest: unknown solution interest "sek"`,
+	} {
+		require.ErrorContains(t, err, want)
+	}
+	require.NotContains(t, err.Error(), `nodes["act"].action.recipients`)
+}

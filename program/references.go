@@ -164,10 +164,7 @@ func (p *Program) checkReferences(ps *b2b.Problems) {
 			}
 		}
 		for k, n := range j.Nodes {
-			np := fmt.Sprintf("%s.nodes[%q]", jp, string(n.ID))
-			if n.ID == "" {
-				np = fmt.Sprintf("%s.nodes[%d]", jp, k)
-			}
+			np := jp + "." + j.NodePath(k)
 			if a := n.Action; a != nil {
 				r.recipients(ps, np+".action.recipients", a.Recipients)
 				if a.Type == journey.ActionChangeStage {

@@ -179,6 +179,21 @@ caps:
 			`10:63: journeys[0].nodes[1].action.template: unknown email template "ghost"`,
 		},
 	}, {
+		name: "the program's problems on two nodes of an ID are placed each in its own node",
+		src: base + `journeys:
+  - id: j
+    triggers: [{type: manual}]
+    nodes:
+      - {id: a, kind: action, action: {type: email, template: ghost, next: z}}
+      - {id: a, kind: action, action: {type: email, template: phantom, next: z}}
+      - {id: z, kind: end, end: {}}
+`,
+		want: []string{
+			`9:63: journeys[0].nodes[0].action.template: unknown email template "ghost"`,
+			`10:14: journeys[0].nodes[1].id: duplicate node ID "a" (also nodes[0])`,
+			`10:63: journeys[0].nodes[1].action.template: unknown email template "phantom"`,
+		},
+	}, {
 		name: "the problems of two nodes of an ID are placed each in its own node",
 		src: base + `journeys:
   - id: j
