@@ -179,6 +179,28 @@ caps:
 			`10:63: journeys[0].nodes[1].action.template: unknown email template "ghost"`,
 		},
 	}, {
+		name: "settings written as 0 that take a default other than 0",
+		src: `name: broken
+interests:
+  - {id: dp, template: t}
+roleTemplates:
+  - id: t
+    maxRolesPerPerson: 0
+    roles:
+      - {name: Buyer, rule: {name: b, expr: "true"}, required: true, minMembers: 0, weight: 0.0}
+      - {name: Champion, rule: {name: c, expr: "true"}, minMembers: ~, weight: 2}
+groupScore:
+  engagedScore: 0
+  velocityWindow: 0s
+`,
+		want: []string{
+			`6:24: roleTemplates[0].maxRolesPerPerson: 0 takes the default 1, as leaving it out does: write a maxRolesPerPerson above 0, or leave it out for the default`,
+			`8:82: roleTemplates[0].roles[0].minMembers: 0 takes the default 1, as leaving it out does: write a minMembers above 0, or leave it out for the default`,
+			`8:93: roleTemplates[0].roles[0].weight: 0 takes the default 1, as leaving it out does: write a weight above 0, or leave it out for the default`,
+			`11:17: groupScore.engagedScore: 0 takes the default 10, as leaving it out does: write an engagedScore above 0, or leave it out for the default`,
+			`12:19: groupScore.velocityWindow: 0 takes the default 14d, as leaving it out does: write a velocityWindow above 0, or leave it out for the default`,
+		},
+	}, {
 		name: "the program's problems on two nodes of an ID are placed each in its own node",
 		src: base + `journeys:
   - id: j

@@ -10,6 +10,7 @@ import (
 
 	"github.com/goccy/go-yaml/ast"
 
+	"github.com/quorumhq/quorum/buyinggroup"
 	"github.com/quorumhq/quorum/journey"
 	"github.com/quorumhq/quorum/program"
 	"github.com/quorumhq/quorum/qualify"
@@ -293,28 +294,59 @@ func (d *decoder) field(fs *fieldSet, e entry, seen map[string]ast.Node, written
 	fv := v.FieldByIndex(f.index)
 	before := len(d.problems)
 	d.decode(e.Value, fv, fpath)
-	if v.Type() == readinessType && len(d.problems) == before {
-		d.zeroThreshold(e.Value, fv, f, fpath)
+	if len(d.problems) == before {
+		d.zeroDefault(e.Value, fv, v.Type(), f, fpath)
 	}
 }
 
-// zeroThreshold refuses a readiness threshold written as 0: the program
-// reads 0 as not written and takes the default in its place
-// (program.Readiness), which the file would then mean without saying so.
-// A threshold left empty (null) is not written, and takes the default as
-// the program says.
-func (d *decoder) zeroThreshold(n ast.Node, fv reflect.Value, f field, path string) {
-	if fv.Kind() != reflect.Float64 || fv.Float() != 0 || isNull(d.anchors.text(n)) {
+// zeroDefault refuses a setting written as 0 that the program reads as
+// not written, taking a default other than 0 in its place: a readiness
+// threshold (program.Readiness), engagedScore and velocityWindow
+// (program.GroupScore), a role's minMembers and weight, a role
+// template's maxRolesPerPerson and a cap's maxDefer. Written as 0, such
+// a setting would mean the default without saying so ("weight: 0" weighs
+// the role 1, "engagedScore: 0" counts a member engaged from a score of
+// 10). A setting left empty (null) is not written, and takes the default
+// as the program says. Each of them is left out of a program's JSON when
+// 0 (omitempty), so that json.Marshal of a program writes none of them
+// as 0; an alert's hysteresis, which it writes as 0, is read as written.
+func (d *decoder) zeroDefault(n ast.Node, fv reflect.Value, owner reflect.Type, f field, path string) {
+	if !fv.IsValid() || !fv.IsZero() || isNull(d.anchors.text(n)) {
 		return
 	}
-	def := reflect.ValueOf(program.Readiness{}.WithDefaults()).FieldByIndex(f.index)
-	if def.Kind() != reflect.Float64 || def.Float() == 0 {
+	var def string
+	if owner == readinessType {
+		v := reflect.ValueOf(program.Readiness{}.WithDefaults()).FieldByIndex(f.index)
+		if v.Kind() != reflect.Float64 || v.Float() == 0 {
+			return
+		}
+		def = fmt.Sprint("the default ", v.Float())
+	} else if def = zeroDefaults[owner][f.name]; def == "" {
 		return
 	}
 	if a := aliasOf(n); a != nil {
 		defer d.enter(a)()
 	}
-	d.addf(d.anchors.text(n), path, "0 takes the default %v, as leaving it out does: write a %s above 0, or leave it out for the default", def.Float(), f.name)
+	d.addf(d.anchors.text(n), path, "0 takes %s, as leaving it out does: write %s above 0, or leave it out for the default", def, withArticle(f.name))
+}
+
+// zeroDefaults are, by the type that holds them, the settings besides
+// the readiness thresholds (whose defaults program.Readiness.WithDefaults
+// gives) that take a default other than 0 when written as 0, with the
+// default as their documentation tells it, after "0 takes".
+var zeroDefaults = map[reflect.Type]map[string]string{
+	reflect.TypeFor[program.GroupScore]():       {"engagedScore": "the default 10", "velocityWindow": "the default 14d"},
+	reflect.TypeFor[buyinggroup.Role]():         {"minMembers": "the default 1", "weight": "the default 1"},
+	reflect.TypeFor[buyinggroup.RoleTemplate](): {"maxRolesPerPerson": "the default 1"},
+	reflect.TypeFor[journey.Cap]():              {"maxDefer": "the default, the cap's per"},
+}
+
+// withArticle returns a field's name with its indefinite article.
+func withArticle(name string) string {
+	if strings.ContainsRune("aeiou", rune(name[0])) {
+		return "an " + name
+	}
+	return "a " + name
 }
 
 // alsoAt says where the first of a key given twice is, seen from the

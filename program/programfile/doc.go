@@ -84,7 +84,13 @@
 //     as leaving it out does: write a readyCompleteness above 0, or leave
 //     it out for the default". To let nearly every group through, write a
 //     small threshold, such as 0.01. Left empty (readyScore:, or null),
-//     a threshold is not written, as one left out.
+//     a threshold is not written, as one left out. The other settings
+//     that the program reads as not written when they are 0, taking a
+//     default other than 0, are refused as 0 in the same way:
+//     groupScore.engagedScore (default 10) and velocityWindow (14d), a
+//     role's minMembers and weight (1), a role template's
+//     maxRolesPerPerson (1) and a cap's maxDefer (its per); "weight: 0"
+//     would weigh the role 1.
 //   - readiness.model, for the model strategy, is either the model inline
 //     (the fields of qualify.Model) or the name of a JSON file saved with
 //     json.Marshal of a qualify.Model, relative to the program file's

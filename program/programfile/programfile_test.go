@@ -511,29 +511,32 @@ func TestBareNumberDurations(t *testing.T) {
 		// src holds the value at %s; path is its path.
 		path string
 		read func(program.Definitions) time.Duration
+		// zero is the default a setting read as not written when 0
+		// takes: 0 is refused, saying so.
+		zero string
 	}{
 		{"wait.for", inJourney(wait), "journeys[0].nodes[0].wait.for",
-			func(d program.Definitions) time.Duration { return time.Duration(d.Journeys[0].Nodes[0].Wait.For) }},
+			func(d program.Definitions) time.Duration { return time.Duration(d.Journeys[0].Nodes[0].Wait.For) }, ""},
 		{"listen.timeout", inJourney(listen), "journeys[0].nodes[0].listen.timeout",
 			func(d program.Definitions) time.Duration {
 				return time.Duration(d.Journeys[0].Nodes[0].Listen.Timeout)
-			}},
+			}, ""},
 		{"external.timeout", inJourney(external), "journeys[0].nodes[0].external.timeout",
 			func(d program.Definitions) time.Duration {
 				return time.Duration(d.Journeys[0].Nodes[0].External.Timeout)
-			}},
+			}, ""},
 		{"reEntry.after", inJourney(reEntry), "journeys[0].reEntry.after",
-			func(d program.Definitions) time.Duration { return time.Duration(d.Journeys[0].ReEntry.After) }},
+			func(d program.Definitions) time.Duration { return time.Duration(d.Journeys[0].ReEntry.After) }, ""},
 		{"caps.per", "caps:\n  - {name: c, channel: email, max: 1, per: %s}\n", "caps[0].per",
-			func(d program.Definitions) time.Duration { return time.Duration(d.Caps[0].Per) }},
+			func(d program.Definitions) time.Duration { return time.Duration(d.Caps[0].Per) }, ""},
 		{"caps.maxDefer", "caps:\n  - {name: c, channel: email, max: 1, per: 7d, policy: defer, maxDefer: %s}\n", "caps[0].maxDefer",
-			func(d program.Definitions) time.Duration { return time.Duration(d.Caps[0].MaxDefer) }},
+			func(d program.Definitions) time.Duration { return time.Duration(d.Caps[0].MaxDefer) }, "the default, the cap's per"},
 		{"groupScore.velocityWindow", "groupScore:\n  velocityWindow: %s\n", "groupScore.velocityWindow",
-			func(d program.Definitions) time.Duration { return time.Duration(d.GroupScore.VelocityWindow) }},
+			func(d program.Definitions) time.Duration { return time.Duration(d.GroupScore.VelocityWindow) }, "the default 14d"},
 		{"scoring.halfLife", "scoring:\n  - name: s\n    halfLife: %s\n    rules: [{name: r, types: [open_email]}]\n", "scoring[0].halfLife",
-			func(d program.Definitions) time.Duration { return d.Scoring[0].HalfLife }},
+			func(d program.Definitions) time.Duration { return d.Scoring[0].HalfLife }, ""},
 		{"alerts.cooldown", "alerts:\n  - {name: a, strategy: milestone, when: {name: q, expr: group.qualified}, template: t, cooldown: %s}\n", "alerts[0].cooldown",
-			func(d program.Definitions) time.Duration { return d.Alerts[0].Cooldown }},
+			func(d program.Definitions) time.Duration { return d.Alerts[0].Cooldown }, ""},
 	}
 	refused := []struct{ value, want string }{
 		{"5", "5 is 5 nanoseconds: write a duration with its unit, such as 5d, 5h or 5m"},
@@ -572,6 +575,11 @@ func TestBareNumberDurations(t *testing.T) {
 				require.Equal(t, []string{want}, problems(t, err), r.value)
 			}
 			for _, r := range read {
+				if r.value == "0" && f.zero != "" {
+					_, err := programfile.Parse("zero.yaml", []byte(base+fmt.Sprintf(f.src, r.value)))
+					require.ErrorContains(t, err, fmt.Sprintf("%s: 0 takes %s, as leaving it out does", f.path, f.zero))
+					continue
+				}
 				defs, err := programfile.Parse("ok.yaml", []byte(base+fmt.Sprintf(f.src, r.value)))
 				require.NoError(t, err, r.value)
 				require.Equal(t, r.want, f.read(defs), r.value)
