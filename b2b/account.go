@@ -177,10 +177,25 @@ func validateAttributes(ps *Problems, attrs map[string]any) {
 			if math.IsNaN(x) || math.IsInf(x, 0) {
 				ps.Addf(path, "must be a finite number, got %v", x)
 			}
+		case []any:
+			ps.Addf(path, "a list attribute holds only strings, got %s", listTypes(x))
 		default:
 			ps.Addf(path, "unsupported value type %T (use string, bool, int, float64, time.Time or []string)", v)
 		}
 	}
+}
+
+// listTypes names the types of the values of a list that holds other
+// values than strings, in their order of first appearance ("string,
+// float64"); a JSON number is a float64.
+func listTypes(list []any) string {
+	var names []string
+	for _, x := range list {
+		if name := fmt.Sprintf("%T", x); !slices.Contains(names, name) {
+			names = append(names, name)
+		}
+	}
+	return strings.Join(names, ", ")
 }
 
 // validAttribute reports whether validateAttributes finds nothing wrong

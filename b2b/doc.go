@@ -35,6 +35,12 @@
 // (person.consent.sms.status == "unknown" for a person with no statement
 // about SMS).
 //
+// The records carry JSON tags, so that a host may take them as JSON. A
+// list attribute, which encoding/json decodes as []any, is given back as
+// the []string a record built in Go holds (a list of other values than
+// strings is refused by Validate, saying what it holds); a number is a
+// float64 and a time its RFC 3339 text, as JSON has them.
+//
 // # Placeholders
 //
 // [PlaceholderEmail] and [PlaceholderPhone] (with [MinPhoneDigits]) say
