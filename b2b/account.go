@@ -25,8 +25,12 @@ type Account struct {
 	Region        string   `expr:"region" json:"region,omitzero"`   // e.g. "EMEA", "NA"
 	// TimeZone is an IANA zone name ("Europe/Berlin"); journeys use it for
 	// send windows. Empty means UTC; "Local" (the machine's zone) is not a
-	// zone name, nor is a path to a zone file ("./UTC", "right/UTC"); "posix/Europe/Berlin"
-	// reads as Europe/Berlin.
+	// zone name, nor is a path to a zone file ("./UTC", "right/UTC");
+	// "posix/Europe/Berlin" reads as Europe/Berlin. Zones are read from
+	// the host's zone files, or from Go's embedded copy when the program
+	// imports time/tzdata (as the quorum command does; a host that runs in
+	// a container without zone files should too): without either,
+	// Validate refuses every zone name, and Location gives UTC.
 	TimeZone  string    `expr:"timeZone" json:"timeZone,omitzero"`
 	Owner     string    `expr:"owner" json:"owner,omitzero"` // the account owner (a sales user)
 	Territory string    `expr:"territory" json:"territory,omitzero"`
@@ -86,7 +90,7 @@ func (a *Account) Location() *time.Location {
 // account's times must not depend on the host. Nor is a path that only
 // a host's zone files answer to ("./UTC", "Europe//Berlin", and the
 // "right/" copy of the database, which counts leap seconds): Go's
-// embedded database has no such files. The "posix/" copy is the zone
+// embedded copy of the database (time/tzdata) has no such files. The "posix/" copy is the zone
 // itself ("posix/Europe/Berlin" is Europe/Berlin), and reads as it on any
 // host: a host with zone files took such names before.
 func loadZone(name string) (*time.Location, error) {

@@ -7,6 +7,10 @@ import (
 	"context"
 	"os"
 	"runtime/debug"
+
+	// Accounts' time zones read the same on a host without zone files
+	// (a container built from scratch): see b2b.Account.TimeZone.
+	_ "time/tzdata"
 )
 
 func main() {
