@@ -102,7 +102,9 @@
 // stands; the person holds at most MaxRolesPerPerson roles (default 1),
 // best first: the higher source, then (between rule claims) the higher
 // role priority and the more specific rule (package qualify measures it),
-// then (between other claims) the earlier one, then template order. A role
+// between a marketer's assignments the later one (assigning a person who
+// may hold one role to another moves them there), between other claims
+// (CRM, journeys) the earlier one, then template order. A role
 // with MaxMembers takes rule and journey members up to MaxMembers minus its
 // manual and CRM members (those are never refused), keeping current
 // members first; a person refused by a full role falls back to their next

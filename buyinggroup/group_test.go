@@ -811,3 +811,34 @@ func TestRoleRenamedInCase(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "excluded manually by mo", why("bob", "Champion"))
 }
+
+// TestManualReassignment checks that a marketer's later assignment of a
+// person to another role moves them there when the template lets a
+// person hold one role: the latest manual assignment wins, the earlier
+// one is left with why, and assigning the first role again moves the
+// person back.
+func TestManualReassignment(t *testing.T) {
+	t.Parallel()
+	cat := compile(t, buyinggroup.SolutionInterest{ID: "dp", Template: "standard"})
+	g := newGroup(t, cat, "dp")
+	g, _, err := cat.AssignManual(g, "p1", "Champion", "ann", "", t0)
+	require.NoError(t, err)
+	require.Equal(t, []string{"Champion"}, g.RolesOf("p1"))
+
+	g, evs, err := cat.AssignManual(g, "p1", "Economic Buyer", "bob", "owns the budget after all", t0.Add(time.Hour))
+	require.NoError(t, err)
+	require.Equal(t, []string{"Economic Buyer"}, g.RolesOf("p1"))
+	require.NotEmpty(t, evs)
+	notHeld, err := cat.NotHeld(g)
+	require.NoError(t, err)
+	require.Equal(t, `holds "Economic Buyer" (manual) instead (at most 1 role(s) per person)`, notHeld("p1", "Champion"))
+
+	g, _, err = cat.AssignManual(g, "p1", "Champion", "ann", "", t0.Add(2*time.Hour))
+	require.NoError(t, err)
+	require.Equal(t, []string{"Champion"}, g.RolesOf("p1"))
+
+	// Withdrawing the latest gives the person the earlier one back.
+	g, _, err = cat.ClearManual(g, "p1", "Champion", t0.Add(3*time.Hour))
+	require.NoError(t, err)
+	require.Equal(t, []string{"Economic Buyer"}, g.RolesOf("p1"))
+}

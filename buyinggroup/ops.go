@@ -163,8 +163,12 @@ func (c *Catalog) SetRuleClaims(g Group, persons []b2b.PersonID, claims []Claim,
 // AssignManual records that a marketer (by) put a person in a role. Manual
 // is the highest source: no rule, CRM or journey claim overrides it. It
 // lifts the marketer's exclusions of that person from that role or from
-// the group. An empty or blank person ID is refused with [ErrBadClaim],
-// as ExcludeManual and AssignFromJourney refuse it.
+// the group. A person who may hold fewer roles (MaxRolesPerPerson) than
+// marketers assigned them holds the latest assignments: the earlier one
+// stays recorded, not held ([Catalog.NotHeld] says which role the person
+// holds instead), and holds again once assigned anew or once the later
+// one is cleared. An empty or blank person ID is refused with
+// [ErrBadClaim], as ExcludeManual and AssignFromJourney refuse it.
 //
 // A group in a closed stage refuses it, as it refuses ExcludeManual,
 // ClearManual, AssignFromJourney and RemoveFromJourney, with a

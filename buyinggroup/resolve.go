@@ -29,14 +29,21 @@ func sortClaims(t *Template, cs []Claim) {
 
 // better orders two claims of one person for one group: the higher source
 // first; between rule claims the higher role priority, then the more
-// specific rule (more conditions, then more syntax nodes); between other
-// claims the earlier; then template order, then the reference.
+// specific rule (more conditions, then more syntax nodes); between a
+// marketer's assignments the later (the marketer's latest decision: a
+// person moved from Champion to Economic Buyer holds the new role when
+// they may hold one); between other claims (CRM, journeys) the earlier;
+// then template order, then the reference.
 func better(t *Template, a, b *Claim) int {
 	ra, rb := t.RoleIndex(a.Role), t.RoleIndex(b.Role)
 	if c := cmp.Compare(b.Method.Rank(), a.Method.Rank()); c != 0 {
 		return c
 	}
-	if a.Method == MethodRule {
+	if a.Method == MethodManual {
+		if c := b.At.Compare(a.At); c != 0 {
+			return c
+		}
+	} else if a.Method == MethodRule {
 		if c := cmp.Or(
 			cmp.Compare(t.Roles[rb].Priority, t.Roles[ra].Priority),
 			cmp.Compare(b.Conditions, a.Conditions),
