@@ -643,6 +643,12 @@ func TestApplyOpportunities(t *testing.T) {
 
 	_, _, err = cat.ApplyOpportunities(first, []*b2b.Opportunity{o1, {ID: "o3", Account: "other"}}, t0)
 	require.ErrorContains(t, err, `opportunity "o3" is on account "other"`)
+
+	// Two versions of one opportunity: which stands would depend on order.
+	o1b := &b2b.Opportunity{ID: "o1", Account: "acme"}
+	_, _, err = cat.ApplyOpportunities(first, []*b2b.Opportunity{o1, {ID: "o2", Account: "acme"}, o1b}, t0)
+	require.ErrorIs(t, err, buyinggroup.ErrBadClaim)
+	require.ErrorContains(t, err, `opportunity "o1" is given twice (opps[0] and opps[2])`)
 }
 
 func memberSeats(g buyinggroup.Group) []string {

@@ -280,14 +280,20 @@ func (c *Catalog) ApplyOpportunity(g Group, o *b2b.Opportunity, now time.Time) (
 // ApplyOpportunities is [Catalog.ApplyOpportunity] for several
 // opportunities at once (an account's sync): the claims of each are
 // replaced, then the members are resolved once. So the result, the
-// history and the events do not depend on the order of opps: two
+// history and the events do not depend on the order of opps (an
+// opportunity given twice is refused with [ErrBadClaim]): two
 // opportunities that name one person in two roles do not make the person
 // hold one and, a moment later, the other. An opportunity with no contact
 // roles withdraws the claims it made. A membership ends with the reason
 // of its own opportunity ("no longer a contact role on opportunity
 // "o1"").
 func (c *Catalog) ApplyOpportunities(g Group, opps []*b2b.Opportunity, now time.Time) (Group, []Event, error) {
-	for _, o := range opps {
+	for i, o := range opps {
+		// Two versions of one opportunity in one sync: which one stands
+		// would depend on their order.
+		if k := slices.IndexFunc(opps[:i], func(p *b2b.Opportunity) bool { return p.ID == o.ID }); k >= 0 {
+			return g, nil, fmt.Errorf("group %q: %w: opportunity %q is given twice (opps[%d] and opps[%d])", g.ID, ErrBadClaim, o.ID, k, i)
+		}
 		if o.Account != g.Account {
 			return g, nil, fmt.Errorf("group %q: opportunity %q is on account %q", g.ID, o.ID, o.Account)
 		}
