@@ -184,7 +184,10 @@
 // score alone and the best single score threshold, Brier, log loss and a
 // calibration table. Too little data is an [ErrModelData] error ("the
 // training split has 0 positive and 75 negative examples, it needs at
-// least 5 of each").
+// least 5 of each"), and so is a held-out share too small to measure the
+// model, rather than a model that looks measured ("holdOut 0.001 keeps 0
+// of the 400 examples out of training to measure the model, it needs at
+// least 10 (5 positive and 5 negative)").
 //
 // Save and load: json.Marshal a model; [ModelFromJSON] refuses unknown
 // fields and validates versions, features, scales and metrics, reporting

@@ -242,6 +242,35 @@ func TestModelTrainerErrors(t *testing.T) {
 	require.EqualError(t, err, "training data: examples[0].features.completeness: must be between 0 and 1, got -1")
 }
 
+// A held-out part too small to measure the model is refused, not reported
+// as a measurement of zeros: it needs as many examples as the class check
+// asks of it.
+func TestModelTrainerHoldOutTooSmall(t *testing.T) {
+	t.Parallel()
+	history, _ := rNewWorld().rHistory(3, 400)
+	for _, tt := range []struct {
+		name    string
+		holdOut float64
+		want    string
+	}{
+		{"none", 0.001, "cannot train a model on these examples: holdOut 0.001 keeps 0 of the 400 examples out of training to measure the model, it needs at least 10 (5 positive and 5 negative)"},
+		{"one", 0.003, "cannot train a model on these examples: holdOut 0.003 keeps 1 of the 400 examples out of training to measure the model, it needs at least 10 (5 positive and 5 negative)"},
+		{"nine", 0.0225, "cannot train a model on these examples: holdOut 0.0225 keeps 9 of the 400 examples out of training to measure the model, it needs at least 10 (5 positive and 5 negative)"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			m, err := qualify.ModelTrainer{Seed: 1, HoldOut: tt.holdOut}.Train(history)
+			require.ErrorIs(t, err, qualify.ErrModelData)
+			require.EqualError(t, err, tt.want)
+			require.Nil(t, m)
+		})
+	}
+	// Enough held out: the model is measured on it.
+	m, err := qualify.ModelTrainer{Seed: 1, HoldOut: 0.1}.Train(history)
+	require.NoError(t, err)
+	require.Equal(t, 40, m.Evaluation.Examples)
+	require.Positive(t, m.Evaluation.AUC)
+}
+
 func TestModelJSON(t *testing.T) {
 	t.Parallel()
 	history, _ := rNewWorld().rHistory(4, 2000)

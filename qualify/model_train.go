@@ -74,7 +74,9 @@ type ModelTrainer struct {
 	// default 1. Larger values shrink weights towards 0.
 	L2 float64 `json:"l2"`
 	// HoldOut is the share of examples kept out of training to measure the
-	// model; default 0.25.
+	// model; default 0.25. The share must keep at least 10 examples, 5
+	// with the outcome and 5 without, or Train refuses the examples with
+	// [ErrModelData].
 	HoldOut float64 `json:"holdOut"`
 	// Seed chooses the split; the same seed and examples give the same
 	// model.
@@ -92,10 +94,11 @@ type ModelTrainer struct {
 }
 
 // ErrModelData is matched by the errors of training on data that cannot
-// train a model (too few examples, a single class, a feature whose values
-// are too far apart for a float64, a fit that does not give finite weights,
-// a held-out example so far from the training data that the model gives
-// it no probability).
+// train a model (too few examples, a single class, a held-out share too
+// small to measure the model, a feature whose values are too far apart
+// for a float64, a fit that does not give finite weights, a held-out
+// example so far from the training data that the model gives it no
+// probability).
 var ErrModelData = errors.New("cannot train a model on these examples")
 
 func (t ModelTrainer) withDefaults() ModelTrainer {
@@ -136,8 +139,9 @@ const modelMinExamples = 5
 
 // Train fits a model on a seeded split of examples and measures it on the
 // held-out part ([Model.Evaluation]). Invalid examples are refused (the
-// error lists each with its index); a split without both outcomes is an
-// [ErrModelData] error.
+// error lists each with its index); a split without both outcomes, or a
+// held-out part too small to measure the model (fewer than 10 examples),
+// is an [ErrModelData] error.
 func (t ModelTrainer) Train(examples []ReadinessExample) (*Model, error) {
 	if err := t.Validate(); err != nil {
 		return nil, err
@@ -164,10 +168,15 @@ func (t ModelTrainer) Train(examples []ReadinessExample) (*Model, error) {
 	if err := modelCheckClasses("training", train); err != nil {
 		return nil, err
 	}
-	if nTest > 0 {
-		if err := modelCheckClasses("held-out", test); err != nil {
-			return nil, err
-		}
+	// The held-out part is what Evaluation measures: too small to hold
+	// both outcomes, it would measure nothing, and a model must not look
+	// measured when it was not.
+	if nTest < 2*modelMinExamples {
+		return nil, fmt.Errorf("%w: holdOut %v keeps %d of the %d examples out of training to measure the model, it needs at least %d (%d positive and %d negative)",
+			ErrModelData, t.HoldOut, nTest, len(examples), 2*modelMinExamples, modelMinExamples, modelMinExamples)
+	}
+	if err := modelCheckClasses("held-out", test); err != nil {
+		return nil, err
 	}
 
 	m := &Model{Version: ModelVersion, Terms: modelTerms(train, t.MinIndustryCount)}
@@ -209,9 +218,7 @@ func (t ModelTrainer) Train(examples []ReadinessExample) (*Model, error) {
 				ErrModelData, i, modelInfinities(contribs))
 		}
 	}
-	if nTest > 0 {
-		m.Evaluation = modelEvaluate(m, train, test, t.CalibrationBins)
-	}
+	m.Evaluation = modelEvaluate(m, train, test, t.CalibrationBins)
 	return m, nil
 }
 
