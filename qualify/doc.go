@@ -190,9 +190,10 @@
 // least 10 (5 positive and 5 negative)").
 //
 // Save and load: json.Marshal a model; [ModelFromJSON] refuses unknown
-// fields and validates versions, features, scales and metrics, reporting
-// every problem with its path ("terms[0].scale: must be a positive finite
-// number, got 0").
+// fields and values of the wrong type, and validates versions, features,
+// scales and metrics, reporting every problem with its path ("terms[0].scale:
+// must be a positive finite number, got 0"; "terms[1].scale: a JSON string
+// is not a number (line 12, column 16)").
 //
 // Choose thresholds with numbers: [Backtest] replays history over a grid
 // of completeness and score thresholds and gives, per pair, the MQA volume

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"reflect"
 	"strings"
 	"unicode/utf8"
@@ -20,7 +21,11 @@ func (m *Model) MarshalJSON() ([]byte, error) {
 // ModelFromJSON reads a model saved with json.Marshal and validates it.
 // Unknown fields are refused, so a typo in a hand-edited file is an error,
 // not a silently ignored value: `model: terms[3]: unknown field "wieght"
-// (line 36, column 7)`.
+// (line 36, column 7)`. A value of the wrong type is placed the same way,
+// by its path with the index of each list it is in and its line and
+// column: `model: terms[1].scale: a JSON string is not a number (line 12,
+// column 16)`, `model: training.seed: a JSON number -1 is not a
+// non-negative integer (line 40, column 14)`.
 func ModelFromJSON(data []byte) (*Model, error) {
 	type plain Model
 	var m plain
@@ -58,7 +63,14 @@ func modelJSONError(data []byte, err error) error {
 	case errors.As(err, &typ) && typ.Field == "":
 		return fmt.Errorf("model: a JSON %s is not a model (%s)", typ.Value, modelJSONPosition(data, typ.Offset))
 	case errors.As(err, &typ):
-		return fmt.Errorf("model: %s: a JSON %s is not %s (%s)", typ.Field, typ.Value, modelJSONWant(typ.Type), modelJSONPosition(data, typ.Offset))
+		// The decoder's path has no list indexes ("terms.scale"): find
+		// the value it stopped at to say which term ("terms[1].scale").
+		path := typ.Field
+		dec := json.NewDecoder(bytes.NewReader(data))
+		if where, ok := modelValueAt(dec, reflect.TypeFor[Model](), "", typ.Offset-1); ok && modelPathWithoutIndexes(where) == typ.Field {
+			path = where
+		}
+		return fmt.Errorf("model: %s: a JSON %s is not %s (%s)", path, typ.Value, modelJSONWant(typ.Type, typ.Value), modelJSONPosition(data, typ.Offset))
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		// The decoder names the field but not where it is: find it.
 		dec := json.NewDecoder(bytes.NewReader(data))
@@ -143,6 +155,102 @@ func modelUnknownField(dec *json.Decoder, data []byte, t reflect.Type, path stri
 	return "", "", 0, false
 }
 
+// modelValueAt reads the JSON value dec is at as a value of type t and
+// returns the path in the model ("terms[1].scale") of the innermost value
+// in it that holds the byte at offset at: a scalar any of whose bytes is
+// at, or a list or object whose opening bracket is (where the decoder
+// reports a value of the wrong type). ok is false when no value does or
+// data is not JSON.
+func modelValueAt(dec *json.Decoder, t reflect.Type, path string, at int64) (where string, ok bool) {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	// Between the end of the previous token and the end of this one lie
+	// only blanks, a ':' or ',', and this token.
+	before := dec.InputOffset()
+	tok, err := dec.Token()
+	if err != nil {
+		return "", false
+	}
+	after := dec.InputOffset()
+	d, isDelim := tok.(json.Delim)
+	switch {
+	case !isDelim:
+		return path, before <= at && at < after
+	case after-1 == at:
+		return path, true
+	case d == '[':
+		var elem reflect.Type
+		if t.Kind() == reflect.Slice || t.Kind() == reflect.Array {
+			elem = t.Elem()
+		}
+		for i := 0; dec.More(); i++ {
+			if elem == nil {
+				var skip json.RawMessage
+				if dec.Decode(&skip) != nil {
+					return "", false
+				}
+				continue
+			}
+			if where, ok := modelValueAt(dec, elem, fmt.Sprintf("%s[%d]", path, i), at); ok || dec.InputOffset() > at {
+				return where, ok
+			}
+		}
+	case d == '{':
+		for dec.More() {
+			tok, err := dec.Token()
+			if err != nil {
+				return "", false
+			}
+			name, _ := tok.(string)
+			f, found := reflect.StructField{}, false
+			if t.Kind() == reflect.Struct {
+				f, found = modelJSONField(t, name)
+			}
+			if !found {
+				var skip json.RawMessage
+				if dec.Decode(&skip) != nil {
+					return "", false
+				}
+				continue
+			}
+			sub := f.Name
+			if tag, _, _ := strings.Cut(f.Tag.Get("json"), ","); tag != "" {
+				sub = tag
+			}
+			if path != "" {
+				sub = path + "." + sub
+			}
+			if where, ok := modelValueAt(dec, f.Type, sub, at); ok || dec.InputOffset() > at {
+				return where, ok
+			}
+		}
+	}
+	if _, err := dec.Token(); err != nil { // the closing delimiter
+		return "", false
+	}
+	return "", false
+}
+
+// modelPathWithoutIndexes drops the list indexes of a path, as the
+// decoder writes it: terms[1].scale is terms.scale.
+func modelPathWithoutIndexes(path string) string {
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(path, '[')
+		if i < 0 {
+			b.WriteString(path)
+			return b.String()
+		}
+		b.WriteString(path[:i])
+		j := strings.IndexByte(path[i:], ']')
+		if j < 0 {
+			return b.String()
+		}
+		path = path[i+j+1:]
+	}
+}
+
 // modelJSONField returns the field of struct type t that encoding/json
 // decodes a key name into: the one whose JSON name is name, else the
 // first whose name equals it whatever the case.
@@ -199,15 +307,28 @@ func modelJSONPosition(data []byte, offset int64) string {
 	return fmt.Sprintf("line %d, column %d", line, col)
 }
 
-// modelJSONWant names the JSON a field of a model holds.
-func modelJSONWant(t reflect.Type) string {
+// modelJSONWant names the JSON a field of type t holds, told a JSON value
+// (as an UnmarshalTypeError describes it: "string", "number -1") that it
+// does not hold: an integer too large for t says the integers it holds.
+func modelJSONWant(t reflect.Type, value string) string {
 	if t == nil {
 		return "what the field holds"
 	}
+	digits, isNumber := strings.CutPrefix(value, "number ")
+	negative := strings.HasPrefix(digits, "-")
+	// Written as a whole number, the value is out of t's range.
+	whole := isNumber && strings.Trim(strings.TrimPrefix(digits, "-"), "0123456789") == ""
 	switch t.Kind() {
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		if whole {
+			return fmt.Sprintf("an integer from %d to %d", int64(-1)<<(t.Bits()-1), int64(uint64(1)<<(t.Bits()-1)-1))
+		}
 		return "an integer"
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		if whole && !negative {
+			return fmt.Sprintf("an integer from 0 to %d", uint64(math.MaxUint64)>>(64-t.Bits()))
+		}
+		return "a non-negative integer"
 	case reflect.Float32, reflect.Float64:
 		return "a number"
 	case reflect.String:
