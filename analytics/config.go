@@ -49,20 +49,26 @@ type Config struct {
 	SalesReadyByInterest map[string][]string
 	// ReadyLevels are the readiness levels that do the same. Zero:
 	// "ready". A group is qualified while its stage is one of
-	// SalesReadyStages or its readiness level one of ReadyLevels.
+	// SalesReadyStages or its readiness level one of ReadyLevels, and its
+	// stage is none of ClosedStages.
 	ReadyLevels []string
 	// StagesOnly makes stages alone decide: readiness levels are not read.
 	StagesOnly bool
-	// ReadinessOnly makes readiness levels alone decide: stages are not
-	// read (to compare readiness strategies whose programs share a stage
-	// model). It cannot be combined with StagesOnly.
+	// ReadinessOnly makes readiness levels alone decide: sales-ready
+	// stages are not read (to compare readiness strategies whose programs
+	// share a stage model); a closed stage still keeps a group from
+	// qualifying. It cannot be combined with StagesOnly.
 	ReadinessOnly bool
 	// ClosedStages are the stages in which a group's deal has closed (won
 	// or lost: its stage model's success and failure stages). A group in
 	// one at To is on its way neither to sales-ready nor to an
 	// opportunity: a velocity clock it had not stopped is counted as
-	// closed, not as pending. Zero: the default stage model's "Closed
-	// Won" and "Closed Lost". [ConfigFor] fills it from the models.
+	// closed, not as pending. A group in one is not qualified, whatever
+	// its readiness level (the engine keeps scoring a group whose deal
+	// closed): a ready verdict then makes it no MQA and stops no clock;
+	// moved out of it (reopened), the group can qualify again. Zero: the
+	// default stage model's "Closed Won" and "Closed Lost". [ConfigFor]
+	// fills it from the models.
 	ClosedStages []string
 	// StageOrder orders the stage distribution; stages it does not list
 	// follow in alphabetical order. Zero: the default stage model's

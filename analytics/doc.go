@@ -91,10 +91,15 @@
 // the period / accounts in the log by To (any event names them). A group is
 // qualified while its stage is one of its interest's sales-ready stages
 // (SalesReadyByInterest, else SalesReadyStages) or (unless StagesOnly) its
-// readiness level one of ReadyLevels; group.updated,
-// buyinggroup.stage_changed and readiness.changed all move it, and it
-// "becomes" qualified at each change from not qualified. mqa.groups is
-// the same per group (over groups created by To). The rate is a flow over
+// readiness level one of ReadyLevels, and its stage is none of
+// ClosedStages; group.updated, buyinggroup.stage_changed and
+// readiness.changed all move it, and it "becomes" qualified at each change
+// from not qualified. A group whose deal closed (won or lost) is not
+// qualified: the engine keeps scoring its readiness, and a ready verdict
+// it gets in a closed stage makes it no MQA and stops no velocity clock;
+// moved out of the closed stage (reopened) while ready, it becomes
+// qualified then. mqa.groups is the same per group (over groups created
+// by To). The rate is a flow over
 // a stock: an account qualified before From, and still qualified, is not
 // in the numerator of a later period, and the denominator holds every
 // account of the log, those with no buying group (no interest applies to

@@ -84,8 +84,9 @@ type Report struct {
 }
 
 // MQA is the marketing-qualified-account rate: accounts with a group that
-// became qualified (a sales-ready stage or a ready level) in the period,
-// over the accounts in the log; and the same for groups.
+// became qualified (a sales-ready stage or a ready level, the group in no
+// closed stage) in the period, over the accounts in the log; and the same
+// for groups.
 type MQA struct {
 	Accounts Ratio `json:"accounts"`
 	Groups   Ratio `json:"groups"`

@@ -59,13 +59,17 @@ func (g *group) stageBy(by func(time.Time) bool) string {
 
 // setQualified re-evaluates whether the group is qualified (a sales-ready
 // stage of its interest, or a ready level) and records the moment it
-// becomes so.
+// becomes so. A group in a closed stage (its deal won or lost) is not
+// qualified, whatever its readiness: the engine keeps scoring a closed
+// group, and its ready verdicts are no new sales-ready moment. Moved out
+// of the closed stage (reopened), it can qualify again.
 func (c *Collector) setQualified(g *group, at time.Time) {
 	stages, ok := c.cfg.SalesReadyByInterest[g.interest]
 	if !ok {
 		stages = c.cfg.SalesReadyStages
 	}
 	q := !c.cfg.ReadinessOnly && contains(stages, g.stage) || !c.cfg.StagesOnly && contains(c.cfg.ReadyLevels, g.level)
+	q = q && !contains(c.cfg.ClosedStages, g.stage)
 	if q && !g.qualified {
 		g.reaches = append(g.reaches, at)
 	}

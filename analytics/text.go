@@ -16,7 +16,7 @@ import (
 var definitions = []struct{ Name, Text string }{
 	{"completeness", "buying groups whose latest completeness at To is 1 (every required role filled) / groups with a snapshot"},
 	{"engagement", "mean (and median) of each buying group's latest engagement score at To"},
-	{"mqa", "accounts with a group that became qualified in the period (a sales-ready stage or readiness level) / accounts in the log"},
+	{"mqa", "accounts with a group that became qualified in the period (a sales-ready stage or readiness level, the group not in a closed stage) / accounts in the log"},
 	{"velocity", "days from a group's creation to its first sales-ready moment, or to the first opportunity on its account and interest, for those reached in the period"},
 	{"qualification", "qualified persons / persons, each account's latest qualify.rate at To summed"},
 	{"alert response", "alerts raised in the period that sales followed up (acted on: a CRM activity such as a call, a meeting, a sales e-mail) within the response window / those whose window closed by To; an acknowledgement alone (the alert seen or opened) is no response"},
