@@ -129,7 +129,15 @@
 // unattributed the period's opportunities that no event gave a solution
 // interest (nor a product ProductInterests maps), which no group can
 // claim; ungrouped those of an interest for which their account had no
-// group by To (the interest does not apply to it). A product matches a ProductInterests key as the engine matches a
+// group by To (the interest does not apply to it); beforeGroup those
+// created before any group of their interest existed on their account
+// (a first CRM sync brings the deals the CRM already held, older than the
+// groups the engine then forms), which end no group's clock. A group
+// whose account had a deal of its interest created before the group, and
+// none at or after it by To, waited for no opportunity: it is neither
+// pending nor closed (whatever became of that deal: the KPI reads no
+// deal's status), and the first deal created at or after it still gives
+// its days (toOpportunity). A product matches a ProductInterests key as the engine matches a
 // deal to an interest's CRM product: case aside, and blanks around either
 // aside ("data platform " is "Data Platform"). A product that two
 // interests give counts, with [ConfigForInterests], for the first of them

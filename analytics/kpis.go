@@ -106,13 +106,18 @@ type Velocity struct {
 // Unattributed (opportunities only) counts the period's opportunities
 // that no event gave a solution interest, which no group can claim;
 // Ungrouped those of an interest for which their account had no group by
-// To (the interest does not apply to it), whose time no group can take.
+// To (the interest does not apply to it), whose time no group can take;
+// BeforeGroup those created before any group of their interest existed on
+// their account (a first CRM sync brings the deals the CRM already held),
+// which end no group's clock: a group whose account had such a deal, and
+// none created at or after the group, is neither pending nor closed.
 type Duration struct {
 	Days         Average `json:"days"`
 	Pending      int     `json:"pending"`
 	Closed       int     `json:"closed,omitempty"`
 	Unattributed int     `json:"unattributed,omitempty"`
 	Ungrouped    int     `json:"ungrouped,omitempty"`
+	BeforeGroup  int     `json:"beforeGroup,omitempty"`
 }
 
 // Qualification is the lead-to-buying-group qualification rate: each

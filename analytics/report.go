@@ -105,12 +105,17 @@ func latestSnapshot(snaps []snapshot, by func(time.Time) bool) (snapshot, bool) 
 
 func (c *Collector) velocity(r *Report, in, by func(time.Time) bool, gone func(b2b.AccountID) bool) {
 	var ready, opp []float64
-	grouped := make(map[interestKey]bool, len(c.groupOrder))
+	// grouped holds, per account and interest, the creation of its
+	// earliest group by To.
+	grouped := make(map[interestKey]time.Time, len(c.groupOrder))
 	for _, g := range c.groupOrder {
 		if !by(g.created) {
 			continue
 		}
-		grouped[interestKey{g.key.account, g.interest}] = true
+		ik := interestKey{g.key.account, g.interest}
+		if t, ok := grouped[ik]; !ok || g.created.Before(t) {
+			grouped[ik] = g.created
+		}
 		running := !gone(g.key.account)
 		closed := running && contains(c.cfg.ClosedStages, g.stageBy(by))
 		switch first := firstAtOrAfter(g.reaches, g.created); {
@@ -121,12 +126,17 @@ func (c *Collector) velocity(r *Report, in, by func(time.Time) bool, gone func(b
 		case !by(first) && running:
 			r.Velocity.ToSalesReady.Pending++
 		}
-		switch first := firstAtOrAfter(c.oppTimes[interestKey{g.key.account, g.interest}], g.created); {
+		// A group whose account had a deal of its interest before the
+		// group existed waited for none: it is neither pending nor
+		// closed, and the deal counts apart (BeforeGroup).
+		times := c.oppTimes[ik]
+		switch first := firstAtOrAfter(times, g.created); {
 		case in(first):
 			opp = append(opp, days(first.Sub(g.created)))
-		case !by(first) && closed:
+		case by(first), slices.ContainsFunc(times, g.created.After):
+		case closed:
 			r.Velocity.ToOpportunity.Closed++
-		case !by(first) && running:
+		case running:
 			r.Velocity.ToOpportunity.Pending++
 		}
 	}
@@ -136,8 +146,14 @@ func (c *Collector) velocity(r *Report, in, by func(time.Time) bool, gone func(b
 		}
 	}
 	for k, o := range c.opps {
-		if o.interest != "" && in(o.at) && !grouped[interestKey{k.account, o.interest}] {
+		if o.interest == "" || !in(o.at) {
+			continue
+		}
+		switch first, ok := grouped[interestKey{k.account, o.interest}]; {
+		case !ok:
 			r.Velocity.ToOpportunity.Ungrouped++
+		case o.at.Before(first):
+			r.Velocity.ToOpportunity.BeforeGroup++
 		}
 	}
 	r.Velocity.ToSalesReady.Days = average(ready, "no buying group became sales-ready in the period")

@@ -58,18 +58,7 @@ func (r *Report) WriteText(w io.Writer) error {
 		name string
 		d    Duration
 	}{{"Pipeline velocity to sales-ready", r.Velocity.ToSalesReady}, {"Pipeline velocity to opportunity", r.Velocity.ToOpportunity}} {
-		note := fmt.Sprintf("median %s days, %d pending", num(v.d.Days.Median, ""), v.d.Pending)
-		if v.d.Closed > 0 {
-			note += fmt.Sprintf(", %d closed before", v.d.Closed)
-		}
-		if v.d.Unattributed > 0 {
-			note += ", " + count(v.d.Unattributed, "deal") + " without interest"
-		}
-		if v.d.Ungrouped > 0 {
-			note += ", " + count(v.d.Ungrouped, "deal") + " without group"
-		}
-		t.row(v.name, num(v.d.Days.Mean, " days"), fmt.Sprintf("%.1f days", v.d.Days.Sum), count(v.d.Days.Count, "group"),
-			noteOr(v.d.Days.Reason, note))
+		t.row(v.name, num(v.d.Days.Mean, " days"), fmt.Sprintf("%.1f days", v.d.Days.Sum), count(v.d.Days.Count, "group"), v.d.note())
 	}
 	row("Lead-to-buying-group qualification", r.Qualification.Ratio, "qualified person", "person", count(r.Qualification.Accounts, "account"))
 	a := r.AlertResponse
@@ -186,6 +175,37 @@ func hours(h float64) string {
 		return fmt.Sprintf("%d days", int(h/24))
 	}
 	return fmt.Sprintf("%g hours", h)
+}
+
+// note is a velocity row's note: the median, or why there is none, and
+// the groups and deals outside the days.
+func (d Duration) note() string {
+	var counts []string
+	if d.Pending > 0 || d.Days.Reason == "" {
+		counts = append(counts, fmt.Sprintf("%d pending", d.Pending))
+	}
+	if d.Closed > 0 {
+		counts = append(counts, fmt.Sprintf("%d closed before", d.Closed))
+	}
+	if d.Unattributed > 0 {
+		counts = append(counts, count(d.Unattributed, "deal")+" without interest")
+	}
+	if d.Ungrouped > 0 {
+		counts = append(counts, count(d.Ungrouped, "deal")+" without group")
+	}
+	switch {
+	case d.BeforeGroup == 1:
+		counts = append(counts, "1 deal before its group")
+	case d.BeforeGroup > 1:
+		counts = append(counts, fmt.Sprintf("%d deals before their group", d.BeforeGroup))
+	}
+	switch {
+	case d.Days.Reason == "":
+		return fmt.Sprintf("median %s days, %s", num(d.Days.Median, ""), strings.Join(counts, ", "))
+	case len(counts) > 0:
+		return d.Days.Reason + "; " + strings.Join(counts, ", ")
+	}
+	return d.Days.Reason
 }
 
 func noteOr(reason, note string) string {
