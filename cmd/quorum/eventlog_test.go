@@ -97,20 +97,23 @@ func TestSimulateWritesItsEventLog(t *testing.T) {
 }
 
 // TestSimulateEventLogIsReproducible checks that runs with the same seed
-// write the same event log byte for byte, however the engine's workers
-// were scheduled: three runs at once, on four workers each.
+// write the same event log and output byte for byte whatever --workers,
+// as the help says, and however the engine's workers were scheduled:
+// three runs at once, on one, four and seven workers, and a fourth on
+// four again.
 func TestSimulateEventLogIsReproducible(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	outs := make([]string, 3)
+	workers := []string{"1", "4", "7", "4"}
+	outs := make([]string, len(workers))
 	var wg sync.WaitGroup
 	for i := range outs {
 		wg.Go(func() {
 			path := filepath.Join(dir, fmt.Sprintf("events-%d.jsonl", i))
 			var out, errOut bytes.Buffer
 			if code := run(context.Background(), []string{"simulate", "--accounts", "60", "--days", "15", "--seed", "4",
-				"--workers", "4", "--events", path}, strings.NewReader(""), &out, &errOut); code != exitOK {
-				t.Errorf("run %d: exit %d: %s", i+1, code, errOut.String())
+				"--workers", workers[i], "--events", path}, strings.NewReader(""), &out, &errOut); code != exitOK {
+				t.Errorf("run %d (--workers %s): exit %d: %s", i+1, workers[i], code, errOut.String())
 			}
 			outs[i] = out.String()
 		})
@@ -120,17 +123,18 @@ func TestSimulateEventLogIsReproducible(t *testing.T) {
 	require.NoError(t, err)
 	require.NotEmpty(t, first)
 	for i := 1; i < len(outs); i++ {
-		require.Equal(t, outs[0], outs[i], "run %d's output", i+1)
+		require.Equal(t, outs[0], outs[i], "run %d's output (--workers %s, run 1's %s)", i+1, workers[i], workers[0])
 		data, err := os.ReadFile(filepath.Join(dir, fmt.Sprintf("events-%d.jsonl", i)))
 		require.NoError(t, err)
 		if !bytes.Equal(first, data) {
 			a, b := strings.Split(string(first), "\n"), strings.Split(string(data), "\n")
 			for j := range min(len(a), len(b)) {
 				if a[j] != b[j] {
-					t.Fatalf("run %d's event log differs from run 1's at line %d:\n%s\n%s", i+1, j+1, a[j], b[j])
+					t.Fatalf("run %d's event log (--workers %s) differs from run 1's (--workers %s) at line %d:\n%s\n%s",
+						i+1, workers[i], workers[0], j+1, a[j], b[j])
 				}
 			}
-			t.Fatalf("run %d's event log has %d lines, run 1's %d", i+1, len(b), len(a))
+			t.Fatalf("run %d's event log (--workers %s) has %d lines, run 1's (--workers %s) %d", i+1, workers[i], len(b), workers[0], len(a))
 		}
 	}
 }
