@@ -32,14 +32,15 @@ one tenant's log. With "-" the log is read from standard input.
 The KPIs count the stages of the default stage model, or with --program
 those of the program's stage models: a group is an MQA in its model's last
 stage before the deal closes (Sales Ready in the default model), or when its
-readiness verdict is "ready". The period is the whole log, from its first
-event to its last, unless --from or --to narrow it: a DATE (2025-03-31, UTC)
-counts the whole day, from its start for --from and to its end for --to; an
-RFC 3339 time is taken as it is. A period that starts after the log's latest
-event or ends before its earliest is refused. One that ends after the log's
-latest event is reported as of --to, but the log cannot show what came after
-its end: an alert whose response window closes after it counts as open, not
-as unanswered, and the report says where the log ends.
+readiness verdict is "ready" while its deal has not closed. The period is
+the whole log, from its first event to its last, unless --from or --to
+narrow it: a DATE (2025-03-31, UTC) counts the whole day, from its start
+for --from and to its end for --to; an RFC 3339 time is taken as it is. A
+period that starts after the log's latest event or ends before its earliest
+is refused. One that ends after the log's latest event is reported as of
+--to, but the log cannot show what came after its end: an alert whose
+response window closes after it counts as open, not as unanswered, and the
+report says where the log ends.
 
 A malformed log is reported line by line, every problem at once (up to
 20), each as FILE:LINE, and exits 1; so does a log without events.

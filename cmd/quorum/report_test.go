@@ -455,6 +455,6 @@ func TestReportMQAByStageOrReadiness(t *testing.T) {
 	for _, c := range []string{"report", "simulate"} {
 		code, help, _ := quorum(t, "", "help", c)
 		require.Equal(t, exitOK, code)
-		require.Contains(t, strings.Join(strings.Fields(help), " "), `or when its readiness verdict is "ready"`, "quorum help %s", c)
+		require.Contains(t, strings.Join(strings.Fields(help), " "), `or when its readiness verdict is "ready" while its deal has not closed`, "quorum help %s", c)
 	}
 }

@@ -54,8 +54,8 @@ recording sender that simulates opens, clicks and bounces, and sales reps
 follow up some of its alerts. The KPIs are computed from the event log, with
 the stages of the program's stage models (a group is an MQA in its model's
 last stage before the deal closes, Sales Ready in the default model, or when
-its readiness verdict is "ready"), and compared with the world's ground truth
-(MQA precision and recall).
+its readiness verdict is "ready" while its deal has not closed), and
+compared with the world's ground truth (MQA precision and recall).
 
 Each account stands alone by default; with --rollup a parent account's
 persons include those of its subsidiaries, so that its buying groups span
