@@ -236,10 +236,24 @@ func ResolveAll(stmts []Statement, now time.Time, r ConsentRules) map[b2b.Person
 
 // PersonStatements turns a person's recorded consent into statements, so
 // that what a source system already says competes with new statements.
+//
+// A recorded statement without a time (At zero: a CRM flag) is dated as
+// identity dates it when it merges records (see identity.MergePolicy), at
+// the time that restricts most of those it may have been made at: an
+// opt-out at the person record's time (p.UpdatedAt), the latest it can
+// have been made, so that only an opt-in made after the record changed
+// (by more than the window) undoes it; an opt-in stays at the zero time,
+// before every dated statement, so that it never undoes a dated opt-out.
+// A golden person of identity carries its undated opt-outs so dated
+// already. An undated opt-out of a person without a time stays undated
+// here; [ApplyConsent] counts it at now.
 func PersonStatements(p *b2b.Person) []Statement {
 	var out []Statement
 	for _, ch := range slices.Sorted(maps.Keys(p.Consent)) {
 		c := p.Consent[ch]
+		if c.At.IsZero() && c.Status == b2b.ConsentOptOut {
+			c.At = p.UpdatedAt
+		}
 		out = append(out, Statement{Person: p.ID, Channel: ch, Status: c.Status, Source: c.Source, At: c.At, Ref: "person " + string(p.ID)})
 	}
 	return out
@@ -327,6 +341,12 @@ func ConsentFromActivities(acts []b2b.Activity, m ActivityConsent) ([]Statement,
 // other than b2b.Channels' is set in p.Consent as given, which
 // b2b.Person.Validate then reports.
 //
+// The recorded consent counts as [PersonStatements] dates it: an undated
+// opt-out at p.UpdatedAt (at now when p has no time: the latest it can
+// have been made), an undated opt-in before every dated statement. An
+// undated opt-out that decides is kept in p.Consent with the time it
+// counted at, so that a later ApplyConsent counts it at the same time.
+//
 // A statement dated after now (the recorded consent or a new statement,
 // from a source whose clock is ahead) does not count yet. p.Consent holds
 // the decision at now, with one exception: an opt-out dated ahead takes
@@ -344,6 +364,11 @@ func ConsentFromActivities(acts []b2b.Activity, m ActivityConsent) ([]Statement,
 // [Ledger] keeps every statement.
 func ApplyConsent(p *b2b.Person, stmts []Statement, now time.Time, r ConsentRules) map[b2b.Channel]ConsentDecision {
 	all := PersonStatements(p)
+	for i := range all {
+		if all[i].At.IsZero() && all[i].Status == b2b.ConsentOptOut {
+			all[i].At = now
+		}
+	}
 	for _, s := range stmts {
 		if s.Person == p.ID {
 			all = append(all, s)

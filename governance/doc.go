@@ -22,7 +22,10 @@
 // seen it, yet a person who opts in again a week later is opted in. The
 // rule itself is b2b.CompareConsent, which identity also applies when it
 // merges the consent of a person's source records into the golden person,
-// so that the two agree. Each
+// so that the two agree; a statement without a time (a CRM flag) counts
+// as identity counts it: an opt-out at its person record's time (the
+// golden person carries it so dated), an opt-in before every dated
+// statement (see [PersonStatements]). Each
 // [ConsentDecision] carries the winning statement and its reason:
 //
 //	opt-out from marketo at 2026-03-02T09:00:00Z wins as the strictest statement

@@ -69,7 +69,11 @@ type Config struct {
 // opt-in made after its record changed can undo it); an opt-in, or
 // unknown, before every dated statement (a record changed today may carry
 // a flag set years ago, so it never undoes a dated opt-out). Two undated
-// statements are thus decided by their statuses: the stricter wins.
+// statements are thus decided by their statuses: the stricter wins. The
+// golden person's consent carries the winning statement with that time:
+// an undated opt-out dated at its record's time, an undated opt-in left
+// undated, so that governance (governance.PersonStatements), applying
+// later statements to the golden person, counts it as identity did.
 //
 // The graph has no clock: a statement dated ahead of the time it is merged
 // at counts at its date (governance's Resolve, which is given a time,

@@ -401,3 +401,60 @@ func TestConsentWindowValidate(t *testing.T) {
 	require.ErrorIs(t, err, b2b.ErrInvalid)
 	require.EqualError(t, err, "identity config: consentWindow: -1h0m0s is negative")
 }
+
+// TestGoldenConsentCarriesTheTimeItCountedAt: the golden person's consent
+// is the winning statement with the time it was ranked by: an undated
+// opt-out at its record's time (not the golden person's newest record's),
+// an undated opt-in undated, a dated statement at its own time; so that
+// governance, applying later statements to the golden person, counts it
+// as identity did.
+func TestGoldenConsentCarriesTheTimeItCountedAt(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		records []identity.PersonRecord
+		want    b2b.Consent
+	}{
+		{
+			name: "an undated opt-out at its record's time",
+			records: []identity.PersonRecord{
+				consentRecord(b2b.SourceSalesforce, "c1", -48, undated(email, optOut)),
+				consentRecord(b2b.SourceMarketo, "m1", 0),
+			},
+			want: b2b.Consent{Status: optOut, Source: b2b.SourceSalesforce, At: at(-48)},
+		},
+		{
+			name: "an undated opt-in undated",
+			records: []identity.PersonRecord{
+				consentRecord(b2b.SourceSalesforce, "c1", -48, undated(email, optIn)),
+				consentRecord(b2b.SourceMarketo, "m1", 0),
+			},
+			want: b2b.Consent{Status: optIn, Source: b2b.SourceSalesforce},
+		},
+		{
+			name: "a dated opt-out at its own time",
+			records: []identity.PersonRecord{
+				consentRecord(b2b.SourceSalesforce, "c1", -2, said(email, optOut, -month)),
+			},
+			want: b2b.Consent{Status: optOut, Source: b2b.SourceSalesforce, At: at(-month)},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			g, err := identity.New(identity.Config{})
+			require.NoError(t, err)
+			var id b2b.PersonID
+			for _, r := range tc.records {
+				res, err := g.AddPerson(r)
+				require.NoError(t, err)
+				id = res.Person
+			}
+			p, err := g.Person(id)
+			require.NoError(t, err)
+			if d := cmp.Diff(tc.want, p.Person.Consent[email]); d != "" {
+				t.Fatalf("golden consent (-want +got):\n%s", d)
+			}
+		})
+	}
+}

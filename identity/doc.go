@@ -87,11 +87,14 @@
 //     month-old Marketo opt-in, and is not undone by a Marketo sync an hour
 //     later that had not seen it. A statement of unknown states nothing; an
 //     undated opt-out counts at its record's time, an undated opt-in before
-//     every dated statement. A host that wants a source to win for consent
-//     says so in the policy's rule for consent (its Default rule does not
-//     apply to consent); among that source's records the statements
-//     decide. The provenance of each channel says why its statement won
-//     over the others ([Provenance].Reason).
+//     every dated statement; the golden person's consent holds the winning
+//     statement with the time it counted at (an undated opt-out dated at
+//     its record's time), so that governance, applying statements to the
+//     golden person, counts it at the same time. A host that wants a
+//     source to win for consent says so in the policy's rule for consent
+//     (its Default rule does not apply to consent); among that source's
+//     records the statements decide. The provenance of each channel says
+//     why its statement won over the others ([Provenance].Reason).
 //   - A golden person's ID is "source:recordID" of its oldest record
 //     ("salesforce:0035e00000AbCdE"); a golden account's ID is its oldest
 //     record's account ID. When a record merges two golden records, the older

@@ -76,6 +76,9 @@ type GoldenPerson struct {
 	// Person holds the winning value of every field. Person.AccountID is
 	// the primary linked account (not necessarily a source's reference);
 	// Source is "quorum" and UpdatedAt the time of the newest record.
+	// Person.Consent holds each channel's winning statement with the time
+	// it counted at: an undated opt-out at its record's time, an undated
+	// opt-in undated (see [MergePolicy]).
 	Person b2b.Person `json:"person"`
 	// Provenance maps each set field ("title", "consent.email",
 	// "attributes.plan") to where its value came from.
@@ -114,7 +117,11 @@ func (g *Graph) Person(id b2b.PersonID) (GoldenPerson, error) {
 		if p.Consent == nil {
 			p.Consent = map[b2b.Channel]b2b.Consent{}
 		}
-		p.Consent[kw.key] = g.consent(g.precs.at(kw.rec))[kw.key]
+		// With the time it counted at: an undated opt-out at its
+		// record's time, so that governance, which reads the golden
+		// person, counts it when its record changed too, not when the
+		// person's newest record did.
+		p.Consent[kw.key] = g.consentStmt(g.precs.at(kw.rec), kw.key)
 		pv := prov(kw.rec, g.pRules[pfConsent])
 		pv.Reason = g.consentReason(root, kw.key, kw.rec)
 		out.Provenance["consent."+kw.key] = pv
