@@ -94,8 +94,12 @@
 // together or not, family name first or not: 山田太郎様, the forms
 // [RunTogetherForms] gives, by which the engine redacts them too), and
 // consent statements. The [ErasureReport] also lists suppression hashes to keep,
-// so an erased address imported again is not contacted. Applying the
-// report is each store's job.
+// so an erased address imported again is not contacted. Emails are
+// compared, and hashed, as identity normalises them
+// (identity.NormalizeEmail: "Jörg@Bücher.de" is jörg@xn--bcher-kva.de,
+// "mailto:ann@acme.com." is ann@acme.com), the form messages are sent to;
+// an address already in that form keeps the hash it always had. Applying
+// the report is each store's job.
 //
 // A phone number is its digits after a +; a number written with the
 // international call prefix 00 instead ("0044 20 7946 0000") is the

@@ -11,10 +11,12 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/net/idna"
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/channel"
+	"github.com/quorumhq/quorum/identity"
 )
 
 // An ErasureRequest asks to forget a person (a data subject's request).
@@ -91,15 +93,21 @@ func (r *ErasureReport) Empty() bool {
 // since a sent entry keeps their address and content) or naming them, and
 // their consent statements. It is a pure function: it changes nothing.
 //
+// Emails are compared as identity normalises them (see [SuppressionHash]):
+// a request for "Jörg@Bücher.de" finds the person whose record holds
+// "jörg@xn--bcher-kva.de", and "mailto:ann@acme.com." finds ann@acme.com.
+//
 // An entry is addressed to the person when its person is theirs, or its
-// address is one of their emails (in any case) or, when it is no email
-// address, one of their phones (written any way: +1 (555) 010-0199 is
-// 1-555-010-0199, and +44 20 7946 0000 is 0044 20 7946 0000, 00 being
-// the international call prefix; see [SuppressionHash]). An entry names
-// the person when its subject, text or HTML (as written and as read, its
-// entities unescaped) contains one of their emails (as a whole address,
-// in any case: not inside a longer one; in a link's query percent-encoded
-// too, ann%40acme.com), one of their phones of 7 digits or more (as a
+// address is one of their emails (in any case, in any of those
+// spellings) or, when it is no email address, one of their phones
+// (written any way: +1 (555) 010-0199 is 1-555-010-0199, and +44 20 7946
+// 0000 is 0044 20 7946 0000, 00 being the international call prefix; see
+// [SuppressionHash]). An entry names the person when its subject, text or
+// HTML (as written and as read, its entities unescaped) contains one of
+// their emails (as a whole address, in any case: not inside a longer one;
+// in a link's query percent-encoded too, ann%40acme.com; an
+// internationalised domain in Unicode or in ASCII, bücher.de or
+// xn--bcher-kva.de), one of their phones of 7 digits or more (as a
 // whole number, written any way, with its +, with 00 for it or without
 // either), or their name (first and last, as b2b.Person.Name gives it) as
 // whole words, not inside a longer word nor a hyphenated one (Mary Smith
@@ -192,7 +200,10 @@ func PlanErasure(req ErasureRequest, inv Inventory) ErasureReport {
 	}
 	// Sorted, so that a message with two of the person's addresses is
 	// always explained by the same one.
-	sortedEmails := slices.Sorted(maps.Keys(emails))
+	var sortedEmails []emailForms
+	for _, e := range slices.Sorted(maps.Keys(emails)) {
+		sortedEmails = append(sortedEmails, emailForms{e, writtenForms(e)})
+	}
 	sortedPhones := slices.Sorted(maps.Keys(phones))
 	for _, e := range inv.Outbox {
 		if reason := outboxReason(&e.Message, ids, emails, phones, sortedEmails, sortedPhones, names); reason != "" {
@@ -285,7 +296,14 @@ func isCJK(r rune) bool {
 	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul)
 }
 
-func outboxReason(m *channel.Message, ids map[b2b.PersonID]bool, emails, phones map[string]bool, sortedEmails, sortedPhones []string, names []personName) string {
+// emailForms is a normalised address and the forms of it to look for in
+// a message's content (writtenForms).
+type emailForms struct {
+	email string
+	forms []string
+}
+
+func outboxReason(m *channel.Message, ids map[b2b.PersonID]bool, emails, phones map[string]bool, sortedEmails []emailForms, sortedPhones []string, names []personName) string {
 	switch {
 	case ids[m.Person]:
 		return fmt.Sprintf("addressed to person %q", m.Person)
@@ -309,8 +327,10 @@ func outboxReason(m *channel.Message, ids map[b2b.PersonID]bool, emails, phones 
 		lower += "\n" + strings.ToLower(percentDecode(lower))
 	}
 	for _, e := range sortedEmails {
-		if containsEmail(lower, e) {
-			return "its content contains " + e
+		for _, f := range e.forms {
+			if containsEmail(lower, f) {
+				return "its content contains " + e.email
+			}
 		}
 	}
 	for _, p := range sortedPhones {
@@ -568,13 +588,19 @@ func isWordRune(r rune) bool {
 }
 
 // SuppressionHash is the hash kept for an erased email or phone: hex
-// SHA-256 of the normalised identifier (lower-case email; phone digits with
-// a leading +, whether or not the number was written with one, and a
-// leading 00 read as the + it stands for: "0044 20 7946 0000" has the hash
-// of "+442079460000"). Before 00 was read so, the hash of a number written
-// with 00 was that of "+0044..." (no message is addressed so: an SMS goes
-// to an E.164 number); a hash kept then stays as it was, and does not
-// suppress the number with its +.
+// SHA-256 of the normalised identifier (an email as identity.NormalizeEmail
+// gives it, the address messages are sent to: lower case, a Unicode domain
+// in its ASCII form, without a trailing dot, a "mailto:" or invisible
+// characters around it, so that "Jörg@Bücher.de" has the hash of
+// "jörg@xn--bcher-kva.de"; an address identity refuses, in lower case;
+// phone digits with a leading +, whether or not the number was written
+// with one, and a leading 00 read as the + it stands for: "0044 20 7946
+// 0000" has the hash of "+442079460000"). The hash of an address already
+// so written (in lower case, its domain in ASCII) is the hash of the
+// address as it is, as it always was. Before 00 was read so, the hash of
+// a number written with 00 was that of "+0044..." (no message is
+// addressed so: an SMS goes to an E.164 number); a hash kept then stays as
+// it was, and does not suppress the number with its +.
 func SuppressionHash(id string) string {
 	n := normEmail(id)
 	if !strings.Contains(n, "@") {
@@ -584,7 +610,35 @@ func SuppressionHash(id string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-func normEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+// normEmail is identity.NormalizeEmail(s), the form of the address a
+// message is sent to (the golden person's email): lower case, a domain in
+// Unicode in its ASCII form (jörg@xn--bcher-kva.de), without a trailing
+// dot, a "mailto:" or the invisible characters around it. An address that
+// identity refuses (ann@localhost) is in lower case, without the blanks
+// around it, as every address was before: for an address already so
+// written, both are the same, and so is its hash.
+func normEmail(s string) string {
+	if n, err := identity.NormalizeEmail(s); err == nil {
+		return n
+	}
+	return strings.ToLower(strings.TrimSpace(s))
+}
+
+// writtenForms returns the forms of a normalised address to look for in
+// a message's lower-cased content: itself and, when its domain is an
+// internationalised one (xn--), the address with its domain in Unicode as
+// people write it (jörg@bücher.de for jörg@xn--bcher-kva.de).
+func writtenForms(e string) []string {
+	at := strings.LastIndexByte(e, '@')
+	if at < 0 || !strings.Contains(e[at+1:], "xn--") {
+		return []string{e}
+	}
+	u, err := idna.Lookup.ToUnicode(e[at+1:])
+	if err != nil || u == e[at+1:] {
+		return []string{e}
+	}
+	return []string{e, e[:at+1] + strings.ToLower(u)}
+}
 
 // emailID is normEmail(s) when it identifies a person in an erasure, ""
 // (no address) otherwise: an address that forms and imports fill in for

@@ -1,6 +1,8 @@
 package governance_test
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"slices"
 	"strings"
 	"testing"
@@ -8,10 +10,11 @@ import (
 
 	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/governance"
+	"github.com/quorumhq/quorum/identity"
 )
 
 func FuzzSuppressionHash(f *testing.F) {
-	for _, s := range []string{"ann@acme.com", " ANN@Acme.COM", "+1 (555) 0100", "", "++1", "Ünïcode@x.de", "0044 20 7946 0000", "00", "+0044 1"} {
+	for _, s := range []string{"ann@acme.com", " ANN@Acme.COM", "+1 (555) 0100", "", "++1", "Ünïcode@x.de", "0044 20 7946 0000", "00", "+0044 1", "Jörg@Bücher.de", "mailto:ann@acme.com.", "\ufeffann@ＡＣＭＥ.com"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -26,6 +29,19 @@ func FuzzSuppressionHash(f *testing.F) {
 		if !strings.Contains(s, "@") && governance.SuppressionHash("00"+s) != governance.SuppressionHash("+"+s) {
 			t.Fatalf("00%s and +%s have different hashes", s, s)
 		}
+		// An address has the hash of identity's form of it, the address
+		// messages are sent to; one already plain (printable ASCII in
+		// lower case, without a trailing dot or a mailto:) the hash of
+		// itself, as before identity's form was used: the hashes kept
+		// in suppression lists stay valid.
+		if n, err := identity.NormalizeEmail(s); err == nil {
+			if governance.SuppressionHash(n) != h {
+				t.Fatalf("%q and identity's form %q have different hashes", s, n)
+			}
+			if plainEmail(s) && governance.SuppressionHash(s) != sha(s) {
+				t.Fatalf("the hash of plain address %q changed", s)
+			}
+		}
 		// Only strings whose upper case lowers back to their lower case:
 		// case folding of some runes does not round trip.
 		lower, roundTrip := strings.ToLower(s), strings.ToLower(strings.ToUpper(s))
@@ -33,6 +49,23 @@ func FuzzSuppressionHash(f *testing.F) {
 			t.Fatalf("case changes the hash of email %q", s)
 		}
 	})
+}
+
+// plainEmail reports whether s is written in printable ASCII in lower
+// case, with no trailing dot nor mailto: (the spellings identity
+// normalises).
+func plainEmail(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c <= ' ' || c >= 0x7f || 'A' <= c && c <= 'Z' {
+			return false
+		}
+	}
+	return !strings.HasSuffix(s, ".") && !strings.HasPrefix(s, "mailto:")
+}
+
+func sha(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
 }
 
 // FuzzResolve checks the consent rule's invariants on arbitrary statements:
