@@ -84,7 +84,8 @@
 // and b2b.PlaceholderPhone, which identity and the engine apply too),
 // activities, opportunity contact
 // roles, outbox entries addressed to them or naming them (their email as
-// a whole address, percent-encoded in a link too, their phone as a whole
+// a whole address, not the end of a longer one such as d'ann@acme.com or
+// x#ann@acme.com, percent-encoded in a link too, their phone as a whole
 // number written any way, 0044 for +44 too, or their name as whole words,
 // not part of a hyphenated name: a full name in any message and any case,
 // ß as ss, a name of one word as written in a sales alert; composed or

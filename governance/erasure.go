@@ -104,8 +104,10 @@ func (r *ErasureReport) Empty() bool {
 // 0000 is 0044 20 7946 0000, 00 being the international call prefix; see
 // [SuppressionHash]). An entry names the person when its subject, text or
 // HTML (as written and as read, its entities unescaped) contains one of
-// their emails (as a whole address, in any case: not inside a longer one;
-// in a link's query percent-encoded too, ann%40acme.com; an
+// their emails (as a whole address, in any case: not inside a longer one,
+// d'ann@acme.com, x#ann@acme.com and x&ann@acme.com being other addresses
+// than ann@acme.com, while ?email=ann@, /users/ann@ and mailto:ann@
+// introduce it; in a link's query percent-encoded too, ann%40acme.com; an
 // internationalised domain in Unicode or in ASCII, bücher.de or
 // xn--bcher-kva.de), one of their phones of 7 digits or more (as a
 // whole number, written any way, with its +, with 00 for it or without
@@ -500,7 +502,14 @@ func continuesWord(r, e rune) bool {
 // end of a longer local part (joann@ for ann@) nor the start of a longer
 // domain (acme.com.au, acme.community for acme.com), so that erasing one
 // person does not plan the deletion of another's messages. A dot after it
-// that does not go on with a letter or digit ends a sentence.
+// that does not go on with a letter or digit ends a sentence. A local
+// part goes on before it (see continuesLocal) with a letter, a digit, one
+// of . _ % + -, or the other characters a local part may hold (RFC 5322's
+// atext: ! # $ & ' * ? ^ ` { | } ~) after a letter or digit: d'ann@,
+// x#ann@, x&ann@ (x&amp;ann@ in HTML) are other addresses; 'ann@ in
+// quotes, #ann@ after a space are not. = and / are not read so, and :
+// is no atext: they introduce the address (?email=ann@, /users/ann@,
+// mailto:ann@).
 func containsEmail(s, e string) bool {
 	for i := 0; i+len(e) <= len(s); {
 		j := strings.Index(s[i:], e)
@@ -508,18 +517,62 @@ func containsEmail(s, e string) bool {
 			return false
 		}
 		start, end := i+j, i+j+len(e)
-		before, _ := utf8.DecodeLastRuneInString(s[:start])
 		after, _ := utf8.DecodeRuneInString(s[end:])
 		if after == '.' {
 			after, _ = utf8.DecodeRuneInString(s[end+1:])
 		}
-		if !isWordRune(before) && !strings.ContainsRune("._%+-", before) && !isWordRune(after) && after != '-' && after != '_' {
+		if !continuesLocal(s[:start]) && !isWordRune(after) && after != '-' && after != '_' {
 			return true
 		}
 		_, size := utf8.DecodeRuneInString(s[start:])
 		i = start + size
 	}
 	return false
+}
+
+// localSpecials are the characters other than letters, digits and
+// . _ % + - that RFC 5322 allows in a local part (its atext), but = and /,
+// which more often introduce an address (?email=ann@, /users/ann@) than
+// belong to one.
+const localSpecials = "!#$&'*?^`{|}~"
+
+// continuesLocal reports whether s, the text before an address found in
+// it, ends with the start of a longer local part: a letter or digit, one
+// of . _ % + -, or a run of localSpecials right after a letter or digit
+// (d'ann@, x#ann@, x!#ann@). A character reference that ends s (&amp;,
+// &#39;) is read as the character it stands for (the raw HTML of a
+// message is searched too).
+func continuesLocal(s string) bool {
+	r, size := lastChar(s)
+	switch {
+	case isWordRune(r) || strings.ContainsRune("._%+-", r):
+		return true
+	case r == utf8.RuneError || !strings.ContainsRune(localSpecials, r):
+		return false
+	}
+	for {
+		s = s[:len(s)-size]
+		if r, size = lastChar(s); r == utf8.RuneError || !strings.ContainsRune(localSpecials, r) {
+			return isWordRune(r)
+		}
+	}
+}
+
+// lastChar returns the last character of s and its length in s: a
+// character reference at the end of s (&amp;, &#39;, &#x27;) is the
+// character it stands for; utf8.RuneError when s is empty.
+func lastChar(s string) (rune, int) {
+	if strings.HasSuffix(s, ";") {
+		// The longest reference read so is &#x10ffff; (10 bytes).
+		if amp := strings.LastIndexByte(s[max(0, len(s)-10):], '&'); amp >= 0 {
+			ref := s[max(0, len(s)-10)+amp:]
+			if u := html.UnescapeString(ref); u != ref && utf8.RuneCountInString(u) == 1 {
+				r, _ := utf8.DecodeRuneInString(u)
+				return r, len(ref)
+			}
+		}
+	}
+	return utf8.DecodeLastRuneInString(s)
 }
 
 // phoneID is b2b.NormalizePhone(s) when it identifies a person in an

@@ -708,6 +708,25 @@ func TestPlanErasureFindsEmailsAsWholeAddresses(t *testing.T) {
 		{"a domain that goes on", "ann@acme.community", false},
 		{"a subdomain's hyphen", "ann@acme.com-mail.example", false},
 		{"found again after a miss", "joann@acme.com, ann@acme.com", true},
+		// The other characters of a local part (RFC 5322's atext) after
+		// a letter or digit make a longer address; before the address,
+		// with nothing of an address before them, or as = : / that
+		// introduce it, they do not.
+		{"after an apostrophe in the local part", "Write to d'ann@acme.com.", false},
+		{"after a hash in the local part", "x#ann@acme.com", false},
+		{"after an ampersand in the local part", "x&ann@acme.com", false},
+		{"after an ampersand in HTML", "<p>x&amp;ann@acme.com</p>", false},
+		{"after other atext", "a!ann@acme.com a$ann@acme.com a*ann@acme.com a?ann@acme.com a^ann@acme.com a`ann@acme.com a{ann@acme.com a|ann@acme.com a}ann@acme.com a~ann@acme.com", false},
+		{"after several atext characters", "x!#ann@acme.com", false},
+		{"after a digit and an atext character", "7&ann@acme.com", false},
+		{"in quotes", "Write to 'ann@acme.com' or \"ann@acme.com\".", true},
+		{"after a colon", "Email:ann@acme.com", true},
+		{"after an equals sign", "https://vendor.example/u?email=ann@acme.com", true},
+		{"after a slash", "https://vendor.example/users/ann@acme.com", true},
+		{"a hashtag", "See #ann@acme.com", true},
+		{"in braces", "{ann@acme.com}", true},
+		{"after an entity", "&lt;ann@acme.com&gt;", true},
+		{"after a run of atext with no address before it", "--> ~~ann@acme.com", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
