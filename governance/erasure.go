@@ -505,11 +505,11 @@ func continuesWord(r, e rune) bool {
 // that does not go on with a letter or digit ends a sentence. A local
 // part goes on before it (see continuesLocal) with a letter, a digit, one
 // of . _ % + -, or the other characters a local part may hold (RFC 5322's
-// atext: ! # $ & ' * ? ^ ` { | } ~) after a letter or digit: d'ann@,
+// atext: ! # $ & ' * ? ^ ` { } ~) after a letter or digit: d'ann@,
 // x#ann@, x&ann@ (x&amp;ann@ in HTML) are other addresses; 'ann@ in
-// quotes, #ann@ after a space are not. = and / are not read so, and :
+// quotes, #ann@ after a space are not. = / and | are not read so, and :
 // is no atext: they introduce the address (?email=ann@, /users/ann@,
-// mailto:ann@).
+// Lee|ann@, mailto:ann@).
 func containsEmail(s, e string) bool {
 	for i := 0; i+len(e) <= len(s); {
 		j := strings.Index(s[i:], e)
@@ -533,8 +533,10 @@ func containsEmail(s, e string) bool {
 // localSpecials are the characters other than letters, digits and
 // . _ % + - that RFC 5322 allows in a local part (its atext), but = and /,
 // which more often introduce an address (?email=ann@, /users/ann@) than
-// belong to one.
-const localSpecials = "!#$&'*?^`{|}~"
+// belong to one, and |, which more often separates fields (Ann
+// Lee|ann@acme.com): an erasure had better plan the deletion of a message
+// that names the person than miss it.
+const localSpecials = "!#$&'*?^`{}~"
 
 // continuesLocal reports whether s, the text before an address found in
 // it, ends with the start of a longer local part: a letter or digit, one
