@@ -312,10 +312,21 @@ func (ps *pass) advanceStages() {
 }
 
 func (ps *pass) audiences() {
+	st := ps.st
 	if ps.p.Audiences == nil {
+		// A program that defines no audience has no evaluator: the
+		// account exits the audiences it was in, as it exits any audience
+		// a program no longer defines (audience.Evaluator.Evaluate).
+		if len(st.Audiences) > 0 {
+			res := audience.Result{Account: ps.id}
+			for _, name := range st.Audiences.Names() {
+				res.Events = append(res.Events, audience.Event{Kind: audience.EventExited, Audience: name, Account: ps.id, At: ps.now,
+					Reason: "the audience is no longer defined"})
+			}
+			ps.audienceResult(&res)
+		}
 		return
 	}
-	st := ps.st
 	persons := st.personList()
 	// The audiences' index reads no attribute: none are unpacked.
 	acts := make([]b2b.Activity, len(st.Activities))
@@ -331,6 +342,15 @@ func (ps *pass) audiences() {
 	if err != nil {
 		ps.log("audience.rule_error", "", ps.now, map[string]string{"error": err.Error()})
 	}
+	ps.audienceResult(&res)
+}
+
+// audienceResult records an audience evaluation's result: the new
+// membership, its entries and exits logged and handed to journeys, and,
+// when the membership changed, a qualification asked for again
+// (interests' applicability rules may read the audiences).
+func (ps *pass) audienceResult(res *audience.Result) {
+	st := ps.st
 	st.Audiences = res.Membership
 	if len(res.Events) > 0 {
 		st.Requalify = true

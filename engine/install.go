@@ -28,6 +28,12 @@ import (
 // model's first entry stage at their next pass, with the reason in their
 // stage history (see buyinggroup.Catalog.Advance).
 //
+// An audience is known by its name: an account in an audience the new
+// program no longer defines exits it at its next pass ("the audience is
+// no longer defined", logged as audience.exited and seen by journeys and
+// applicability rules as any exit), also when the program defines no
+// audience at all.
+//
 // A scoring model is known by its name: the scores under a model the new
 // program no longer has are no longer read (they stay in the states, for
 // a program that has it again), and a model of a new name starts from no
