@@ -48,7 +48,9 @@ type OpportunityFacts struct {
 
 // Signals are the inputs of automatic stage transitions that other
 // packages compute: the group's engagement score and velocity (package
-// scoring) and its CRM opportunity, if any.
+// scoring) and its CRM opportunity, if any: which of the account's deals
+// for the interest that is, the caller decides (package engine hands in
+// an open one while any is open, else a won one, else a lost one).
 type Signals struct {
 	Score       float64
 	Velocity    float64

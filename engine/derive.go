@@ -280,8 +280,14 @@ func (ps *pass) groupScoreAt(g *buyinggroup.Group, at time.Time) (float64, bool)
 	return score + ps.st.Adjustments["group/"+g.ID], known
 }
 
-// opportunityOf returns the newest opportunity of the account for the
-// group's interest.
+// opportunityOf returns the opportunity of the account for the group's
+// interest that the group's stage rules read (opportunity.*): an open
+// one while any is open (the committee's decision is still being made:
+// an add-on lost beside it does not close the group), else a won one if
+// any was won (the interest was bought), else a lost one; of those, the
+// newest by creation time, and of two created at the same time the one
+// of the greater ID. So the same deals give the same opportunity in any
+// order and batching. Nil when the account has none for the interest.
 func (ps *pass) opportunityOf(g *buyinggroup.Group) *b2b.Opportunity {
 	in, ok := ps.p.Groups.Interest(g.Interest)
 	if !ok {
@@ -290,11 +296,36 @@ func (ps *pass) opportunityOf(g *buyinggroup.Group) *b2b.Opportunity {
 	var best *b2b.Opportunity
 	for i := range ps.st.Opportunities {
 		o := &ps.st.Opportunities[i]
-		if in.MatchesOpportunity(o) && (best == nil || !o.CreatedAt.Before(best.CreatedAt)) {
+		if in.MatchesOpportunity(o) && (best == nil || decidesOver(o, best)) {
 			best = o
 		}
 	}
 	return best
+}
+
+// decidesOver reports whether the stage rules of a group read opportunity
+// a rather than b (see opportunityOf).
+func decidesOver(a, b *b2b.Opportunity) bool {
+	if ra, rb := statusRank(a.Status), statusRank(b.Status); ra != rb {
+		return ra > rb
+	}
+	if c := a.CreatedAt.Compare(b.CreatedAt); c != 0 {
+		return c > 0
+	}
+	return a.ID > b.ID
+}
+
+// statusRank orders the statuses of deals as opportunityOf prefers them.
+func statusRank(s b2b.OpportunityStatus) int {
+	switch s {
+	case b2b.OpportunityOpen:
+		return 3
+	case b2b.OpportunityWon:
+		return 2
+	case b2b.OpportunityLost:
+		return 1
+	}
+	return 0
 }
 
 func (ps *pass) advanceStages() {

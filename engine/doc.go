@@ -91,6 +91,19 @@
 // [Engine.Apply]). A late Advance queues what it decides on the way at
 // the times it decides it, for the dispatcher to send when it next runs.
 //
+// A buying group's automatic stage rules read one CRM deal of the account
+// for the group's interest (opportunity.* in buyinggroup.StageEnv): an
+// open one while any is open (the committee is still deciding: an add-on
+// lost beside the main deal does not close the group), else a won one if
+// any was won (scenario S5: the deal closes won, the group moves to
+// Closed Won), else a lost one; of those the newest by creation time, and
+// of two created at the same time the one of the greater ID. So the same
+// deals give the same stage whatever order they arrive in within a call;
+// a group a call closed (its only deal then was lost) stays closed when a
+// won deal comes in a later call, as closed stages are left by hand
+// ([buyinggroup.Catalog.Advance]). The state keeps an account's deals by
+// creation time, then ID.
+//
 // # Consent
 //
 // A person's consent per channel comes from the sources' records of the

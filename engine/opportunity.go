@@ -2,6 +2,7 @@ package engine
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/journey"
@@ -46,6 +47,7 @@ func (ps *pass) upsertOpportunity(o *b2b.Opportunity) {
 		if st.Opportunities[i].ID == o.ID {
 			if !sameOpportunity(&st.Opportunities[i], o) {
 				st.Opportunities[i] = *o
+				sortOpportunities(st.Opportunities) // its creation time may have changed
 				ps.requalify, ps.changed = true, true
 				ps.log("opportunity.changed", "", ps.now, o)
 			}
@@ -53,10 +55,23 @@ func (ps *pass) upsertOpportunity(o *b2b.Opportunity) {
 		}
 	}
 	st.Opportunities = append(st.Opportunities, *o)
-	slices.SortFunc(st.Opportunities, func(a, b b2b.Opportunity) int { return a.CreatedAt.Compare(b.CreatedAt) })
+	sortOpportunities(st.Opportunities)
 	ps.requalify, ps.changed = true, true
 	ps.log("opportunity.created", "", ps.now, o)
 	ps.jevents = append(ps.jevents, journey.Event{Type: journey.EventOpportunity, At: ps.now, SolutionInterest: o.SolutionInterest})
+}
+
+// sortOpportunities puts an account's opportunities in the order its
+// state keeps them: by creation time, those created at the same time by
+// ID, so that the same deals are in the same order whatever order they
+// arrived in.
+func sortOpportunities(opps []b2b.Opportunity) {
+	slices.SortFunc(opps, func(a, b b2b.Opportunity) int {
+		if c := a.CreatedAt.Compare(b.CreatedAt); c != 0 {
+			return c
+		}
+		return strings.Compare(string(a.ID), string(b.ID))
+	})
 }
 
 // A movedOpportunity is an opportunity the CRM moved to another account.
