@@ -200,6 +200,7 @@ func (ps *pass) score(fresh []b2b.Activity, freshIdx []int, persons map[b2b.Pers
 		out.appliedIdx = append(out.appliedIdx, freshIdx[i])
 		tally.add(&fresh[i])
 		st.Activities = append(st.Activities, newActivityRecord(a.ID, ps.e.names.intern(a.Type), a.Person, a.Time, a.Attributes))
+		st.noteActivity(a.Person, a.Time)
 		ev := journey.Event{Type: journey.EventActivity, At: a.Time, Person: a.Person, ActivityType: a.Type}
 		ps.jevents = append(ps.jevents, ev)
 		if a.Type == b2b.ActivityInterestingMoment {

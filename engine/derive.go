@@ -434,29 +434,28 @@ func (ps *pass) features(g *buyinggroup.Group) qualify.Features {
 		Industry: st.Account.Industry, Employees: st.Account.Employees,
 	}
 	engaged := map[string]bool{}
-	members := map[b2b.PersonID]bool{}
 	for _, m := range g.Members {
-		members[m.Person] = true
 		if ps.personScoreIn(g.Interest, m.Person) >= ps.p.EngagedScore() {
 			engaged[m.Role] = true
 		}
 	}
 	f.EngagedRoles = len(engaged)
-	f.DaysSinceLastActivity = daysSinceLast(ps.now, st.Activities, members)
+	f.DaysSinceLastActivity = daysSinceLast(ps.now, st.LastActivity, g.Members)
 	f.PriorOpportunities, f.PriorWon = qualify.FeaturesOpportunityHistory(ps.now, st.Opportunities)
 	return f
 }
 
-// daysSinceLast is how long before now the latest of the members'
-// activities was, in days: the latest by time, whatever order the
+// daysSinceLast is how long before now the latest of the members' last
+// activities (accountState.LastActivity, kept past the activity
+// retention) was, in days: the latest by time, whatever order the
 // activities came in; 0 for one dated after now (a source whose clock
 // runs ahead, which the engine accepts); +Inf for none.
-func daysSinceLast(now time.Time, acts []activityRecord, members map[b2b.PersonID]bool) float64 {
+func daysSinceLast(now time.Time, last map[b2b.PersonID]time.Time, members []buyinggroup.Member) float64 {
 	var latest time.Time
 	found := false
-	for i := range acts {
-		if members[acts[i].Person] && (!found || acts[i].Time.After(latest)) {
-			latest, found = acts[i].Time, true
+	for i := range members {
+		if t, ok := last[members[i].Person]; ok && (!found || t.After(latest)) {
+			latest, found = t, true
 		}
 	}
 	if !found {

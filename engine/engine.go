@@ -69,7 +69,9 @@ type Config struct {
 	// (how late an activity may arrive to be scored) or the longest
 	// activity window of its audience rules if longer. An activity older
 	// than the retention when it arrives is rejected as too late: it could
-	// not be told from one applied before and forgotten since.
+	// not be told from one applied before and forgotten since. The time
+	// of each person's last activity is kept past it, for readiness's
+	// days since a group's last activity.
 	ActivityRetention time.Duration
 	// Rollup makes a parent account's persons include those of its
 	// subsidiaries, so its buying groups span regions.

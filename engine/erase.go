@@ -74,8 +74,9 @@ type Erasure struct {
 //     suppressed nor redacted;
 //   - every account the person appears in is rewritten without them: its
 //     person list, buying-group claims, memberships and their history,
-//     score ledgers and adjustments, recent activities, opportunity contact
-//     roles, and the journeys' contact history and held-back messages.
+//     score ledgers and adjustments, recent activities and the time of
+//     their last one, opportunity contact roles, and the journeys'
+//     contact history and held-back messages.
 //     Derived state (roles, group scores, readiness, audiences) is
 //     recomputed without the person, and journeys step as usual. The pass
 //     logs "person.erased", which names no one. What an account was due
@@ -416,6 +417,10 @@ func (ps *pass) erase(er *erasure) {
 			removed["adjustments"]++
 		}
 		removed["journeyRecords"] += st.Journeys.ForgetPerson(p)
+		if _, ok := st.LastActivity[p]; ok {
+			delete(st.LastActivity, p)
+			removed["lastActivity"]++
+		}
 		removed["consentStatements"] += st.eraseConsent(p)
 	}
 	n := len(st.Activities)

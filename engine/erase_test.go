@@ -114,7 +114,7 @@ func TestErasePerson(t *testing.T) {
 				require.NotEqual(t, victor, ev.Person)
 			}
 			require.Len(t, erased, 1)
-			require.JSONEq(t, `{"removed":{"activities":1,"contactRoles":1,"groups":1,"journeyRecords":1,"ledgers":1,"persons":1}}`, string(erased[0].Data))
+			require.JSONEq(t, `{"removed":{"activities":1,"contactRoles":1,"groups":1,"journeyRecords":1,"lastActivity":1,"ledgers":1,"persons":1}}`, string(erased[0].Data))
 			require.True(t, strings.Contains(all, `"Name":"Carla Diaz"`), "the alert still names Carla")
 			require.Len(t, after.Groups, 1)
 			g, g0 := after.Groups[0], before.Groups[0]

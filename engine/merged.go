@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/governance"
@@ -32,11 +33,13 @@ type handOver struct {
 	contacts      []journey.Contact
 	consent       map[b2b.PersonID][]governance.Statement
 	// scores are the persons' score states by model, activities the
-	// recent activity records, adjustments the journeys' adjustments of
-	// persons' scores (by "person/<id>").
-	scores      map[string]map[b2b.PersonID]scoring.PersonState
-	activities  []activityRecord
-	adjustments map[string]float64
+	// recent activity records, lastActivity the persons' last activities
+	// (accountState.LastActivity), adjustments the journeys' adjustments
+	// of persons' scores (by "person/<id>").
+	scores       map[string]map[b2b.PersonID]scoring.PersonState
+	activities   []activityRecord
+	lastActivity map[b2b.PersonID]time.Time
+	adjustments  map[string]float64
 	// parent marks the hand-over to a parent of the account merged into
 	// (with rollup), which holds its persons too: it takes the consent
 	// statements only (it counts the other account's messages, and
@@ -64,7 +67,7 @@ func (ps *pass) retire(ctx context.Context, into b2b.AccountID) {
 	ps.logJourneys(res)
 	ps.journey.Due = res.Due
 	h := &handOver{from: ps.id, opportunities: slices.Clone(st.Opportunities), contacts: slices.Clone(st.Journeys.Contacts),
-		consent: maps.Clone(st.Consent), activities: slices.Clone(st.Activities)}
+		consent: maps.Clone(st.Consent), activities: slices.Clone(st.Activities), lastActivity: maps.Clone(st.LastActivity)}
 	for name, l := range st.Scores {
 		for id, pst := range l.Persons {
 			if h.scores == nil {
@@ -178,9 +181,10 @@ func (ps *pass) takeOver(h *handOver) {
 
 // takeScores takes, for the persons this account takes from an account
 // merged into it, their scores (merged with what this account holds of
-// them, see scoring.Scorer.Merge), the journeys' adjustments of them and
+// them, see scoring.Scorer.Merge), the journeys' adjustments of them,
 // their recent activity records (one a record: an activity this account
-// holds too is not taken twice).
+// holds too is not taken twice) and their last activities (the later of
+// the two accounts').
 func (ps *pass) takeScores(h *handOver) {
 	st := ps.st
 	for _, name := range slices.Sorted(maps.Keys(h.scores)) {
@@ -199,6 +203,11 @@ func (ps *pass) takeScores(h *handOver) {
 				st.Adjustments = map[string]float64{}
 			}
 			st.Adjustments["person/"+string(id)] += h.adjustments[k]
+		}
+	}
+	for _, from := range slices.Sorted(maps.Keys(h.lastActivity)) {
+		if id, ok := ps.takenPerson(from); ok {
+			st.noteActivity(id, h.lastActivity[from])
 		}
 	}
 	var taken []activityRecord

@@ -372,7 +372,7 @@ func (ps *pass) takeDeferred(p, q b2b.PersonID) {
 
 // mergeScores makes the scores of q, a person merged into p, p's: under
 // each model, the two persons' states merged; a journey's adjustments of
-// q's score added to p's; q's activity records p's.
+// q's score added to p's; q's activity records and last activity p's.
 func (ps *pass) mergeScores(p, q b2b.PersonID) {
 	st := ps.st
 	for _, name := range slices.Sorted(maps.Keys(st.Scores)) {
@@ -384,6 +384,11 @@ func (ps *pass) mergeScores(p, q b2b.PersonID) {
 	if v, ok := st.Adjustments["person/"+string(q)]; ok {
 		st.Adjustments["person/"+string(p)] += v
 		delete(st.Adjustments, "person/"+string(q))
+		ps.changed = true
+	}
+	if at, ok := st.LastActivity[q]; ok {
+		st.noteActivity(p, at)
+		delete(st.LastActivity, q)
 		ps.changed = true
 	}
 	if slices.ContainsFunc(st.Activities, func(r activityRecord) bool { return r.Person == q }) {

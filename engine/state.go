@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"sync"
 	"time"
@@ -54,10 +55,22 @@ type accountState struct {
 	// retention), for audiences, alerts and duplicate detection. A pass
 	// appends and prunes records but never modifies one: so the copy a
 	// pass works on has a list of its own.
-	Activities []activityRecord                     `json:"activities,omitempty" deepcopy:"shallow"`
-	Audiences  audience.Membership                  `json:"audiences,omitempty"`
-	Readiness  map[string]*qualify.ReadinessVerdict `json:"readiness,omitempty"`
-	Alerts     map[string]channel.AlertState        `json:"alerts,omitempty"`
+	Activities []activityRecord `json:"activities,omitempty" deepcopy:"shallow"`
+	// LastActivity is the time of each person's latest activity the
+	// account applied, by person: kept past the activity retention (and
+	// through the pruning of Activities), for readiness's days since a
+	// group's last activity; forgotten when the person is erased, taken
+	// by the person into whom identity merges them and by the account
+	// an account merged into takes them. A person of the account who
+	// left it keeps theirs, as their records. A state written before the
+	// field existed is given, when decoded, the latest of each person's
+	// activity records and score credits it holds (see
+	// restoreLastActivity): a person whose activities all fell out of
+	// both reads as never active, as before.
+	LastActivity map[b2b.PersonID]time.Time           `json:"lastActivity,omitempty"`
+	Audiences    audience.Membership                  `json:"audiences,omitempty"`
+	Readiness    map[string]*qualify.ReadinessVerdict `json:"readiness,omitempty"`
+	Alerts       map[string]channel.AlertState        `json:"alerts,omitempty"`
 	// Raised are the sales alerts of the last weeks, whose responses are
 	// tracked from CRM activities; Responded holds the responses seen.
 	Raised    []channel.Alert                  `json:"raised,omitempty"`
@@ -256,7 +269,43 @@ func decodeState(id b2b.AccountID, data []byte) (*accountState, error) {
 	if p := nullIn(st); p != "" {
 		return nil, fmt.Errorf("account %q: decode state: %s: null where a value is needed", id, p)
 	}
+	if st.LastActivity == nil {
+		st.restoreLastActivity()
+	}
 	return st, nil
+}
+
+// restoreLastActivity gives a state written before LastActivity existed
+// (or one whose persons never did anything, which it leaves as it is)
+// each person's latest activity that it still shows: the latest of their
+// activity records (those within the retention) and of their score
+// credits under every model (those within the scoring horizon, of the
+// activities a rule counted). A person whose activities are past both
+// stays without one: readiness reads them as never active, as the state
+// could tell no more.
+func (st *accountState) restoreLastActivity() {
+	for i := range st.Activities {
+		st.noteActivity(st.Activities[i].Person, st.Activities[i].Time)
+	}
+	for _, name := range slices.Sorted(maps.Keys(st.Scores)) {
+		for id, ps := range st.Scores[name].Persons {
+			for _, c := range ps.Credits {
+				st.noteActivity(id, time.Unix(0, c.At).UTC())
+			}
+		}
+	}
+}
+
+// noteActivity records an activity of a person at a time: their last
+// activity when it is later than the one the state knows.
+func (st *accountState) noteActivity(id b2b.PersonID, at time.Time) {
+	if t, ok := st.LastActivity[id]; ok && !at.After(t) {
+		return
+	}
+	if st.LastActivity == nil {
+		st.LastActivity = map[b2b.PersonID]time.Time{}
+	}
+	st.LastActivity[id] = at
 }
 
 // encode writes the state as JSON, for a store that keeps bytes. The

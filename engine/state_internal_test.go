@@ -36,6 +36,9 @@ func TestStateEncode(t *testing.T) {
 			st := newAccountState(b2b.Account{ID: "acme", Name: "Acme & Co"})
 			st.Adjustments = map[string]float64{"p1": 5}
 			st.Activities = tt.activities
+			for _, r := range tt.activities {
+				st.noteActivity(r.Person, r.Time)
+			}
 			st.Lists = []string{"tier-1"}
 			st.Refreshed = at
 			got, err := st.encode()
@@ -84,6 +87,7 @@ func TestStateEncodeRefusesAnActivityTime(t *testing.T) {
 	require.ErrorContains(t, err, `activity "a2"`)
 
 	st.Activities = st.Activities[:1]
+	st.noteActivity("p1", at)
 	got, err := st.encode()
 	require.NoError(t, err)
 	back, err := decodeState("acme", got)
