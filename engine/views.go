@@ -54,6 +54,10 @@ type PersonView struct {
 	Score      float64
 	Adjustment float64
 	Breakdown  scoring.Explanation
+	// LastActivity is the time of the person's latest activity the
+	// account applied (zero when none), kept past the activity retention:
+	// readiness's days since a group's last activity reads its members'.
+	LastActivity time.Time
 }
 
 // GroupView is one buying group in full.
@@ -150,7 +154,7 @@ func (e *Engine) Account(ctx context.Context, id b2b.AccountID, now time.Time) (
 	v := AccountView{Account: st.Account, MergedInto: st.MergedInto, Absorbed: slices.Clone(st.Absorbed), Version: rec.Version, At: now, Audiences: st.Audiences.Names(), Lists: st.Lists}
 	for _, pe := range st.Persons {
 		pv := PersonView{Person: pe.Person, Link: pe.Link, Classified: pe.Classified, Score: ps.personScore(pe.Person.ID),
-			Adjustment: st.Adjustments["person/"+string(pe.Person.ID)]}
+			Adjustment: st.Adjustments["person/"+string(pe.Person.ID)], LastActivity: st.LastActivity[pe.Person.ID]}
 		if l := st.Scores[p.GroupScorer.Name()]; l != nil {
 			if pst := l.Persons[pe.Person.ID]; pst != nil {
 				if x, err := p.GroupScorer.Explain(pe.Person.ID, pst, now); err == nil {

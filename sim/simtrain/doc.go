@@ -39,8 +39,5 @@
 //
 // Engaged roles read the view's person scores, which are those of the
 // program's group scoring model: for a program that scores each interest
-// with its own model they can differ from the engine's. Days since the
-// last activity reads the members' scored activities (an activity type no
-// scoring rule counts is not seen), within the engine's activity
-// retention.
+// with its own model they can differ from the engine's.
 package simtrain

@@ -146,7 +146,6 @@ func Collect(ctx context.Context, w *sim.World, cfg Config) (*History, error) {
 func (h *History) snapshot(ctx context.Context, viewer *engine.Engine, w *sim.World, opps map[b2b.AccountID][]b2b.Opportunity, day int) error {
 	at := w.Date(day)
 	labelled := day+h.Outcome.Days <= w.Config.Days
-	retention := activityRetention(viewer.Program())
 	for _, a := range w.Accounts {
 		v, err := viewer.Account(ctx, a.ID, at)
 		if errors.Is(err, engine.ErrUnknownAccount) {
@@ -168,7 +167,7 @@ func (h *History) snapshot(ctx context.Context, viewer *engine.Engine, w *sim.Wo
 				// The opportunity history is the account's, every interest's
 				// deals, as the engine gives readiness; the outcome and
 				// HadOpportunity are the group's own interest's.
-				Features: Features(&v, g, viewer.Program(), opps[a.ID], retention),
+				Features: Features(&v, g, viewer.Program(), opps[a.ID]),
 				Labelled: labelled, InMarket: w.Truth.InMarket[a.ID][g.Group.Interest],
 			}
 			if start, ok := w.Truth.BuyingStart[a.ID][g.Group.Interest]; ok && s.InMarket {
@@ -184,33 +183,17 @@ func (h *History) snapshot(ctx context.Context, viewer *engine.Engine, w *sim.Wo
 	return nil
 }
 
-// activityRetention is how long the engine keeps activities under p (see
-// engine.Config.ActivityRetention: 30 days, or the scoring horizon or the
-// longest activity window of its audience rules if longer): readiness's
-// days since the last activity sees no further back.
-func activityRetention(p *program.Program) time.Duration {
-	d := 30 * 24 * time.Hour
-	for _, s := range p.Scorers {
-		d = max(d, s.Horizon())
-	}
-	if p.Audiences != nil {
-		for _, a := range p.Audiences.Aggregates() {
-			d = max(d, time.Duration(a.Days*24*float64(time.Hour)))
-		}
-	}
-	return d
-}
-
 // Features builds what readiness sees of group g from the account's view
 // at v.At: completeness, weighted completeness, score and velocity as the
 // view holds them; engaged roles from the members' person scores (the
 // view's scores are those of the program's group scoring model, which are
 // the engine's when the program scores every interest with one model);
-// days since the members' last scored activity within retention (+Inf
-// when none); the account's industry and employees; and the opportunity
-// history of opps before v.At (the engine gives readiness the account's
-// deals of every interest: pass them all, not only g's interest's).
-func Features(v *engine.AccountView, g *engine.GroupView, p *program.Program, opps []b2b.Opportunity, retention time.Duration) qualify.Features {
+// days since the members' last activity (their PersonView.LastActivity,
+// as the engine reads it; +Inf when none); the account's industry and
+// employees; and the opportunity history of opps before v.At (the engine
+// gives readiness the account's deals of every interest: pass them all,
+// not only g's interest's).
+func Features(v *engine.AccountView, g *engine.GroupView, p *program.Program, opps []b2b.Opportunity) qualify.Features {
 	f := qualify.Features{
 		Completeness: g.Group.Completeness, WeightedCompleteness: g.Group.WeightedCompleteness,
 		Score: g.Score.Score, Velocity: g.Velocity, VelocityDays: p.VelocityWindow().Hours() / 24,
@@ -234,14 +217,12 @@ func Features(v *engine.AccountView, g *engine.GroupView, p *program.Program, op
 				}
 			}
 		}
-		for _, l := range pv.Breakdown.Activities {
-			if l.Time.After(last) {
-				last = l.Time
-			}
+		if pv.LastActivity.After(last) {
+			last = pv.LastActivity
 		}
 	}
 	f.EngagedRoles = len(engaged)
-	if !last.IsZero() && v.At.Sub(last) <= retention {
+	if !last.IsZero() {
 		f.DaysSinceLastActivity = max(0, v.At.Sub(last).Hours()/24)
 	}
 	f.PriorOpportunities, f.PriorWon = qualify.FeaturesOpportunityHistory(v.At, opps)
