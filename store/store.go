@@ -336,7 +336,9 @@ type EraseReport struct {
 // may reuse them. What a method returns is the caller's own: changing it
 // changes nothing stored.
 type Store interface {
-	// LoadAccount returns an account's state, or ErrNotFound.
+	// LoadAccount returns an account's state, or ErrNotFound; an empty
+	// ID is ErrInvalid (names no account), as it is for every method
+	// that takes an account's, an entry's or a person's ID.
 	LoadAccount(ctx context.Context, tenant Tenant, id b2b.AccountID) (Account, error)
 	// Commit stores an account's new state, appends its events and enqueues
 	// its outbox entries, all or nothing, if the stored version is

@@ -98,6 +98,9 @@ func (s *Store) LoadAccount(ctx context.Context, t store.Tenant, id b2b.AccountI
 	if err := check(ctx, t); err != nil {
 		return store.Account{}, err
 	}
+	if id == "" {
+		return store.Account{}, invalid(fmt.Sprintf("load of an account in tenant %q: account: is required", t))
+	}
 	td := s.tenant(t, false)
 	if td == nil {
 		return store.Account{}, notFound(t, id)

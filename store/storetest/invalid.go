@@ -27,14 +27,20 @@ func (s suite) invalidRequests(t *testing.T) {
 	require.ErrorIs(t, err, store.ErrNotFound, "a refused commit stores nothing")
 	_, err = st.Commit(ctx, &store.CommitParams{Tenant: tenant, Now: t0,
 		Events: []store.Event{{}},
-		Outbox: []store.OutboxEntry{{ID: "x"}, {ID: "x", IdempotencyKey: "k", Channel: "sms"}}})
+		Outbox: []store.OutboxEntry{{ID: "x"}, {ID: "x", IdempotencyKey: "k", Channel: "sms"}, {IdempotencyKey: "k", Channel: "sms"}}})
 	require.ErrorIs(t, err, store.ErrInvalid)
 	for _, want := range []string{"account: is required", "events[0].type: is required", "events[0].time: is required",
-		"outbox[0].idempotencyKey: is required", "outbox[0].channel: is required", `outbox[1].id: "x" appears twice in one commit`} {
+		"outbox[0].idempotencyKey: is required", "outbox[0].channel: is required", `outbox[1].id: "x" appears twice in one commit`,
+		"outbox[2].id: is required"} {
 		require.ErrorContains(t, err, want)
 	}
 	_, err = st.LoadAccount(ctx, "", "a")
 	require.ErrorIs(t, err, store.ErrInvalid)
+	// Every method that takes an ID of its own refuses the empty one as
+	// malformed, not as an ID the store holds nothing of.
+	_, err = st.LoadAccount(ctx, tenant, "")
+	require.ErrorIs(t, err, store.ErrInvalid, "a load of no account")
+	require.ErrorContains(t, err, "account")
 	_, err = st.DueAccounts(ctx, &store.DueParams{Before: t0})
 	require.ErrorIs(t, err, store.ErrInvalid)
 	// A zero Before would list nothing, as if no account were due.
@@ -59,9 +65,12 @@ func (s suite) invalidRequests(t *testing.T) {
 		`status: must be delivered, failed, suppressed or pending, got "sent"`, "now: is required"} {
 		require.ErrorContains(t, err, want)
 	}
-	_, err = st.Enqueue(ctx, &store.EnqueueParams{Tenant: tenant, Entries: []store.OutboxEntry{{ID: "m", IdempotencyKey: "k", Channel: "sms"}}})
+	_, err = st.Enqueue(ctx, &store.EnqueueParams{Tenant: tenant, Entries: []store.OutboxEntry{{ID: "m", IdempotencyKey: "k", Channel: "sms"},
+		{IdempotencyKey: "k", Channel: "sms"}}})
 	require.ErrorIs(t, err, store.ErrInvalid)
-	require.ErrorContains(t, err, "now: is required")
+	for _, want := range []string{"now: is required", "entries[1].id: is required"} {
+		require.ErrorContains(t, err, want)
+	}
 	err = st.AckOutbox(ctx, &store.AckParams{Tenant: tenant, ID: "nope", Status: store.OutboxDelivered, Now: t0})
 	require.ErrorIs(t, err, store.ErrNotFound)
 	// An ack whose event the log would not take is refused whole: the
@@ -267,6 +276,7 @@ func (s suite) errorsNameWhatTheyConcern(t *testing.T) {
 			store.ErrNotFound, []string{"tenant-0", "entry-unknown"}},
 		{"an ack of an entry not claimed", st.AckOutbox(ctx, &store.AckParams{Tenant: te, ID: "entry-waiting", Status: store.OutboxDelivered, Now: t0}),
 			store.ErrConflict, []string{"entry-waiting"}},
+		{"a load of no account", func() error { _, err := st.LoadAccount(ctx, te, ""); return err }(), store.ErrInvalid, []string{"account"}},
 		{"a pending outbox of no account", func() error { _, err := st.PendingOutbox(ctx, te, ""); return err }(), store.ErrInvalid, []string{"account"}},
 		{"the accounts of no person", func() error { _, err := st.PersonAccounts(ctx, te, ""); return err }(), store.ErrInvalid, []string{"person"}},
 		{"an erasure of no person", func() error { _, err := st.ErasePerson(ctx, te, ""); return err }(), store.ErrInvalid, []string{"person"}},

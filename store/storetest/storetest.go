@@ -24,7 +24,8 @@
 // new entries, of new Seqs, when used again; an erased entry's claim,
 // acknowledged with its Seq, and a redaction read before the erasure
 // then reach nothing of the new entry), invalid requests with the fields
-// they name (the empty tenant on every method), cancelled contexts,
+// they name (the empty tenant on every method, an empty ID on every
+// method that takes one), cancelled contexts,
 // commits racing with one expected version (exactly one wins), commits
 // and enqueues racing with one outbox ID (all succeed, one entry is
 // stored), and
