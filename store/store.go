@@ -135,7 +135,9 @@ type OutboxEntry struct {
 	// LastError is the Error of the last ack (empty if it had none); a
 	// claim keeps it.
 	LastError string
-	// Receipt is the sender's receipt (JSON) once delivered.
+	// Receipt is the sender's receipt (JSON) once delivered: like
+	// LastError, the Receipt of the last ack (none if it had none, so
+	// that a retry's receipt is not a failed entry's); a claim keeps it.
 	Receipt   []byte
 	CreatedAt time.Time
 	// UpdatedAt is the Now of the entry's last change: its creation, its

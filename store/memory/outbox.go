@@ -199,14 +199,14 @@ func (td *tenant) ack(p *store.AckParams) (sealed bool, _ error) {
 	case p.Attempt != 0 && p.Attempt != e.Attempts:
 		return false, fmt.Errorf("the claim of attempt %d was superseded by attempt %d: %w", p.Attempt, e.Attempts, store.ErrConflict)
 	}
+	// The error and the receipt are the last ack's, none when it had
+	// none: a retry's receipt is not the final entry's.
 	e.Status = p.Status
 	e.LastError = p.Error
 	e.UpdatedAt = p.Now
 	e.ClaimedUntil = time.Time{}
 	if p.Status == store.OutboxPending {
-		if p.Receipt != nil {
-			e.Receipt = bytes.Clone(p.Receipt)
-		}
+		e.Receipt = bytes.Clone(p.Receipt)
 		e.NextAttemptAt = p.NextAttemptAt
 		td.push(e)
 	} else {
@@ -214,9 +214,7 @@ func (td *tenant) ack(p *store.AckParams) (sealed bool, _ error) {
 		// message) is dropped, the rest goes to the packed final
 		// entries, so that enqueueing the ID again still keeps it.
 		// They copy the receipt: the entry keeps none.
-		if p.Receipt != nil {
-			e.Receipt = p.Receipt
-		}
+		e.Receipt = p.Receipt
 		wipe(e.Payload) // the entries committed with it keep its room
 		e.Payload = nil
 		td.forget(e)

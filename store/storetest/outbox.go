@@ -98,6 +98,60 @@ func (s suite) outboxRetryAndLease(t *testing.T) {
 	require.True(t, s.time(t0.Add(11*time.Minute)).Equal(got[0].UpdatedAt), "updated at the new claim: %v", got[0].UpdatedAt)
 }
 
+// receiptOfTheLastAck: an entry's receipt, like its last error, is its
+// last ack's, none when that ack had none: a retry's receipt (an attempt
+// the provider took and then failed) is not the final entry's, whose
+// last attempt was refused or suppressed, nor a delivery's. A claim keeps
+// it.
+func (s suite) receiptOfTheLastAck(t *testing.T) {
+	ctx := context.Background()
+	type ack struct {
+		status  store.OutboxStatus
+		receipt string
+		err     string
+	}
+	tests := []struct {
+		name string
+		acks []ack // a claim before each
+	}{
+		{"a retry with a receipt, then a failure without", []ack{{store.OutboxPending, `{"providerId":"attempt-1"}`, "503 busy"}, {store.OutboxFailed, "", "550 no such user"}}},
+		{"a retry with a receipt, then a suppression", []ack{{store.OutboxPending, `{"providerId":"attempt-1"}`, "503 busy"}, {store.OutboxSuppressed, "", "opted out"}}},
+		{"a retry with a receipt, then a delivery", []ack{{store.OutboxPending, `{"providerId":"attempt-1"}`, "503 busy"}, {store.OutboxDelivered, `{"providerId":"attempt-2"}`, ""}}},
+		{"a retry with a receipt, a retry without, then a delivery without", []ack{{store.OutboxPending, `{"providerId":"attempt-1"}`, "503 busy"},
+			{store.OutboxPending, "", "421 later"}, {store.OutboxDelivered, "", ""}}},
+		{"retries with receipts, then a failure with one", []ack{{store.OutboxPending, `{"providerId":"attempt-1"}`, "503 busy"},
+			{store.OutboxPending, `{"providerId":"attempt-2"}`, "503 busy"}, {store.OutboxFailed, `{"providerId":"attempt-3"}`, "550 refused"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st := s.newStore(t)
+			commit(t, st, store.CommitParams{Account: "a", Outbox: []store.OutboxEntry{{ID: "m", Person: "p1", IdempotencyKey: "k", Channel: "email"}}})
+			now := t0
+			var before store.OutboxEntry // the entry after the previous ack
+			for i, a := range tt.acks {
+				got, err := st.ClaimOutbox(ctx, &store.ClaimParams{Tenant: tenant, Now: now, Lease: time.Minute})
+				require.NoError(t, err)
+				require.Len(t, got, 1, "claim %d", i+1)
+				require.Equal(t, string(before.Receipt), string(got[0].Receipt), "claim %d keeps the last ack's receipt", i+1)
+				require.Equal(t, before.LastError, got[0].LastError, "claim %d keeps the last ack's error", i+1)
+				p := store.AckParams{Tenant: tenant, ID: "m", Seq: got[0].Seq, Attempt: got[0].Attempts, Status: a.status, Error: a.err, Now: now}
+				if a.receipt != "" {
+					p.Receipt = []byte(a.receipt)
+				}
+				now = now.Add(time.Minute)
+				if a.status == store.OutboxPending {
+					p.NextAttemptAt = now
+				}
+				require.NoError(t, st.AckOutbox(ctx, &p), "ack %d", i+1)
+				before = entryNow(t, st, "m")
+				require.Equal(t, a.status, before.Status, "ack %d", i+1)
+				require.Equal(t, a.receipt, string(before.Receipt), "ack %d (%s): the receipt is the last ack's", i+1, a.status)
+				require.Equal(t, a.err, before.LastError, "ack %d (%s): the error is the last ack's", i+1, a.status)
+			}
+		})
+	}
+}
+
 // outboxClaimOrder checks the order ClaimParams promises, across pages:
 // oldest due first, a claimed entry due again when its lease ends, and
 // entries due at one time in order of creation, then account, then ID.

@@ -10,7 +10,8 @@
 // version conflicts (a refused commit changes nothing a reader sees),
 // due-time ordering and paging, kept values (for stores that keep them),
 // index listing, the event log (Seqs are the store's, never issued
-// twice), the default limits, outbox claim order, ack, retry (entries
+// twice), the default limits, outbox claim order, ack (an entry's error
+// and receipt are its last ack's, none when it had none), retry (entries
 // retried to one time come in claim order, not in the order of their
 // acks), leases (an ack after its lease, a superseded one) and lease
 // expiry (the next claim keeps the entry's due time), acks of entries
@@ -81,6 +82,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store, f Features) {
 		{"EventSeqsAreTheStores", s.eventSeqsAreTheStores},
 		{"OutboxClaimAck", s.outboxClaimAck},
 		{"OutboxRetryAndLease", s.outboxRetryAndLease},
+		{"ReceiptOfTheLastAck", s.receiptOfTheLastAck},
 		{"OutboxClaimOrder", s.outboxClaimOrder},
 		{"OutboxNewEntries", s.outboxNewEntries},
 		{"OutboxIdempotentEnqueue", s.outboxIdempotentEnqueue},
