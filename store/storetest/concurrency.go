@@ -139,7 +139,15 @@ func (s suite) concurrentCommits(t *testing.T) {
 			defer wg.Done()
 			for i := range perWorker {
 				id := accounts[(w+i)%len(accounts)]
-				for {
+				for conflicts := 0; ; conflicts++ {
+					// A conflict means another commit won since the
+					// load: there are no more of them than commits in
+					// all.
+					if conflicts > s.f.Concurrency*perWorker {
+						errs <- fmt.Errorf("worker %d, update %d of account %s: %d conflicts in a row, more than the %d commits of all workers",
+							w, i, id, conflicts, s.f.Concurrency*perWorker)
+						return
+					}
 					cur, err := st.LoadAccount(ctx, tenant, id)
 					if err != nil && !errors.Is(err, store.ErrNotFound) {
 						errs <- err
@@ -219,6 +227,7 @@ func (s suite) longLogs(t *testing.T) {
 		})
 	}
 	var committed atomic.Bool
+	var claimed atomic.Int64 // every entry is claimed once: the leases never end
 	for range 2 {
 		wg.Go(func() {
 			for {
@@ -231,6 +240,10 @@ func (s suite) longLogs(t *testing.T) {
 					return
 				}
 				if len(got) == 0 && done {
+					return
+				}
+				if n := claimed.Add(int64(len(got))); n > commits*int64(len(accounts)) {
+					errs <- fmt.Errorf("claims handed out %d entries, more entries than were queued (%d), though none was acknowledged as a retry and no lease ended", n, commits*len(accounts))
 					return
 				}
 				for _, e := range got {
@@ -256,18 +269,9 @@ func (s suite) longLogs(t *testing.T) {
 	// events (type and data, in order) with want.
 	check := func(step string, want map[b2b.AccountID][]string) {
 		t.Helper()
-		var all []store.Event
-		for after := int64(0); ; {
-			page, err := st.Events(ctx, &store.EventsParams{Tenant: tenant, AfterSeq: after, Limit: 97})
-			require.NoError(t, err)
-			if len(page) == 0 {
-				break
-			}
-			all = append(all, page...)
-			after = page[len(page)-1].Seq
-		}
 		whole, err := st.Events(ctx, &store.EventsParams{Tenant: tenant, Limit: 1 << 20})
 		require.NoError(t, err)
+		all := readPages(t, st, store.EventsParams{Tenant: tenant, Limit: 97}, len(whole))
 		require.Equal(t, all, whole, "%s: the log read in pages and at once", step)
 		for i := 1; i < len(all); i++ {
 			require.Greater(t, all[i].Seq, all[i-1].Seq, "%s: Seqs increase", step)
@@ -279,16 +283,8 @@ func (s suite) longLogs(t *testing.T) {
 		for _, acc := range accounts {
 			require.Equal(t, want[acc], got[acc], "%s: account %s in the tenant's log", step, acc)
 			var mine []string
-			for after := int64(0); ; {
-				page, err := st.Events(ctx, &store.EventsParams{Tenant: tenant, Account: acc, AfterSeq: after, Limit: 41})
-				require.NoError(t, err)
-				if len(page) == 0 {
-					break
-				}
-				for _, e := range page {
-					mine = append(mine, e.Type+" "+string(e.Data))
-				}
-				after = page[len(page)-1].Seq
+			for _, e := range readPages(t, st, store.EventsParams{Tenant: tenant, Account: acc, Limit: 41}, len(got[acc])) {
+				mine = append(mine, e.Type+" "+string(e.Data))
 			}
 			require.Equal(t, want[acc], mine, "%s: account %s's own log", step, acc)
 		}
@@ -349,6 +345,37 @@ func (s suite) longLogs(t *testing.T) {
 	}
 	require.Equal(t, erased, rep.Events)
 	check("after erasing p1", want)
+}
+
+// readPages reads the events p selects in pages of p.Limit, each after
+// the last Seq of the one before, until a page is empty. It fails t,
+// rather than read for ever, unless each page holds at most p.Limit
+// events, each after the Seq it was asked to follow and the one before
+// it, and the pages hold no more than most events (those of the log
+// read at once).
+func readPages(t *testing.T, st store.Store, p store.EventsParams, most int) []store.Event {
+	t.Helper()
+	what := "the tenant's events"
+	if p.Account != "" {
+		what = fmt.Sprintf("account %s's events", p.Account)
+	}
+	var all []store.Event
+	for p.AfterSeq = 0; ; p.AfterSeq = all[len(all)-1].Seq {
+		page, err := st.Events(context.Background(), &p)
+		require.NoError(t, err)
+		if len(page) == 0 {
+			return all
+		}
+		require.LessOrEqual(t, len(page), p.Limit, "%s after Seq %d: a page of limit %d", what, p.AfterSeq, p.Limit)
+		prev := p.AfterSeq
+		for i, e := range page {
+			require.Greater(t, e.Seq, prev, "%s after Seq %d: event %d of the page has Seq %d, not after %d",
+				what, p.AfterSeq, i, e.Seq, prev)
+			prev = e.Seq
+		}
+		all = append(all, page...)
+		require.LessOrEqual(t, len(all), most, "%s in pages of %d: more than the %d read at once", what, p.Limit, most)
+	}
 }
 
 // erasureRacingDeliveries erases a person while dispatchers acknowledge

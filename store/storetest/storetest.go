@@ -32,6 +32,12 @@
 // stored), and
 // concurrent commits from many goroutines that must never lose an
 // update. Run it with -race.
+//
+// A store that breaks the contract fails the suite, which says how; it
+// does not leave it running: pages of events that do not move past the
+// Seq they follow, commits that conflict more often than others could
+// have won, and claims that hand out more entries than were queued each
+// fail the test that meets them.
 package storetest
 
 import (
