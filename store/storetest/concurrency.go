@@ -22,7 +22,8 @@ import (
 // to create an account (0: a database's insert races) and to change it:
 // exactly one of each round wins, the others fail with ErrConflict (not a
 // driver's error), and only the winner's state, events and outbox entry
-// are stored.
+// are stored. Then commits computed from a version since replaced race:
+// none wins, and nothing changes.
 func (s suite) racingCommits(t *testing.T) {
 	ctx := context.Background()
 	st := s.newStore(t)
@@ -64,6 +65,37 @@ func (s suite) racingCommits(t *testing.T) {
 		require.Len(t, pending, int(expected)+1, "expected version %d: the winner's entry only", expected)
 		require.True(t, slices.ContainsFunc(pending, func(e store.OutboxEntry) bool { return e.ID == fmt.Sprintf("m-%d-%d", expected, winner) }))
 	}
+
+	// The account is at version 2: commits from version 1 are stale,
+	// whether or not they race with each other.
+	before, err := st.LoadAccount(ctx, tenant, "acme")
+	require.NoError(t, err)
+	start := make(chan struct{})
+	errs := make([]error, s.f.Concurrency)
+	var wg sync.WaitGroup
+	for w := range s.f.Concurrency {
+		wg.Go(func() {
+			<-start
+			_, errs[w] = st.Commit(ctx, &store.CommitParams{Tenant: tenant, Account: "acme", ExpectedVersion: 1, Now: t0,
+				State:  []byte(fmt.Sprint("stale-", w)),
+				Events: []store.Event{{Type: "stale", Time: t0}},
+				Outbox: []store.OutboxEntry{{ID: fmt.Sprintf("m-stale-%d", w), IdempotencyKey: "k", Channel: "email"}}})
+		})
+	}
+	close(start)
+	wg.Wait()
+	for w, err := range errs {
+		require.ErrorIs(t, err, store.ErrConflict, "stale committer %d: the account is at version 2, not 1", w)
+	}
+	after, err := st.LoadAccount(ctx, tenant, "acme")
+	require.NoError(t, err)
+	require.Equal(t, before, after, "stale commits change nothing")
+	evs, err := st.Events(ctx, &store.EventsParams{Tenant: tenant, Account: "acme"})
+	require.NoError(t, err)
+	require.Len(t, evs, 2, "stale commits log nothing")
+	pending, err := st.PendingOutbox(ctx, tenant, "acme")
+	require.NoError(t, err)
+	require.Len(t, pending, 2, "stale commits queue nothing")
 }
 
 // racingOutboxIDs starts many commits of different accounts, and
