@@ -53,6 +53,19 @@ var cutBefore = map[string]bool{
 	"aide": true, "staff": true, "reporting": true, "reports": true, "ea": true, "pa": true,
 }
 
+// linksToOther reports whether the words of a title at i begin a phrase
+// that only links its holder to somebody else ("reporting to", "reports
+// to"). Unlike "assistant to" or "staff to", whose first word is the
+// holder's role, no word of such a phrase describes the holder: "reporting"
+// there is no clue of the IT department, as in "Reporting Analyst".
+func linksToOther(words []string, i int) bool {
+	switch words[i] {
+	case "reporting", "reports":
+		return i+1 < len(words) && words[i+1] == "to"
+	}
+	return false
+}
+
 // andWords join two roles of one holder ("Associate and Co-Founder"): no
 // deputy or assistant word reaches over them.
 var andWords = map[string]bool{"and": true, "und": true, "et": true}
@@ -176,7 +189,7 @@ func (c *TitleClassifier) Classify(title string) Persona {
 	officeWord := -1 // the position of "office" in that construct
 	for i := 0; i < len(words); {
 		w := words[i]
-		if w == "to" && i > 0 && cutBefore[words[i-1]] {
+		if (w == "to" && i > 0 && cutBefore[words[i-1]]) || linksToOther(words, i) {
 			break // the rest describes somebody else
 		}
 		if officeFrom == len(words) {

@@ -74,7 +74,10 @@
 //     like, the rest of the title describes somebody else and is ignored,
 //     as is an executive office after an executive assistant, or after an
 //     assistant with words between them ("Assistant du PDG", "Assistant,
-//     Group CEO").
+//     Group CEO"). "Reporting to" and "reports to" say nothing of the
+//     holder either: "reporting" there is no clue of IT, as it is in
+//     "Reporting Analyst" ("Chief of Staff reporting to the CEO" is
+//     Executive, as "Chief of Staff").
 //     The office of somebody else ("Program Manager, Office of the CTO",
 //     "Senior Engineer, CTO Office") tells the department, not the
 //     seniority: its words do not make the person C-Level. The office of

@@ -573,3 +573,47 @@ func TestConcurrentAndDeterministic(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestCutPhraseGivesNoDepartment: "reporting to" and "reports to" end the
+// part of a title that describes its holder; the words of that phrase are
+// no clue of the holder's department, while "reporting" elsewhere still is.
+func TestCutPhraseGivesNoDepartment(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		title     string
+		seniority b2b.Seniority
+		dept      b2b.Department
+	}{
+		{"Chief of Staff", dir, b2b.DepartmentExecutive},
+		{"Chief of Staff reporting to the CEO", dir, b2b.DepartmentExecutive},
+		{"Chief of Staff, reports to the CEO", dir, b2b.DepartmentExecutive},
+		{"Executive Assistant reporting to the CEO", ic, b2b.DepartmentOperations},
+		{"Office Manager reporting to the Managing Director", mgr, b2b.DepartmentOperations},
+		{"Project Manager reporting to the COO", mgr, b2b.DepartmentOperations},
+		{"Reporting to the CEO: Finance Analyst", ic, ""},
+		{"Analyst reporting to the CIO", ic, ""},
+		{"Reporting Analyst", ic, b2b.DepartmentIT},
+		{"BI Reporting Manager", mgr, b2b.DepartmentIT},
+		{"Reporting Analyst reporting to the CFO", ic, b2b.DepartmentIT},
+	}
+	c := persona.Standard()
+	for _, tt := range tests {
+		t.Run(tt.title, func(t *testing.T) {
+			t.Parallel()
+			got := c.Classify(tt.title)
+			want := struct{ Seniority, Department string }{tt.seniority, tt.dept}
+			have := struct{ Seniority, Department string }{got.Seniority, got.Department}
+			require.Empty(t, cmp.Diff(want, have), "Classify(%q): %s", tt.title, strings.Join(got.Reasons, "; "))
+			if !strings.HasPrefix(tt.title, "Reporting Analyst") && !strings.HasPrefix(tt.title, "BI ") {
+				require.NotContains(t, got.Reasons[1], `"reporting"`, "Classify(%q)", tt.title)
+			}
+		})
+	}
+
+	// A custom keyword for the word of a cut phrase weighs where the word
+	// is no cut phrase only.
+	cc, err := persona.New(persona.Config{Departments: map[string]b2b.Department{"reporting": b2b.DepartmentFinance}})
+	require.NoError(t, err)
+	require.Equal(t, b2b.DepartmentFinance, cc.Classify("Reporting Specialist").Department)
+	require.Equal(t, b2b.DepartmentOperations, cc.Classify("Office Manager reporting to the CFO").Department)
+}
