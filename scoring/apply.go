@@ -372,8 +372,11 @@ func (ap *Applier) apply(st *PersonState, a *b2b.Activity, pr *prep, p *b2b.Pers
 	for pos, ri := range tr.rules {
 		r := &s.rules[ri]
 		// A full cap period whose counted activities all come before this
-		// one cannot take it: skip the condition.
-		displace := -1
+		// one cannot take it (capped); one with a later counted activity
+		// takes it in place of the last (displace). Either way the
+		// condition decides whether the rule matches: an activity is
+		// capped only by a rule it matches.
+		displace, capped := -1, false
 		if r.Cap.Max > 0 {
 			start, end := r.Cap.Period.bounds(t)
 			lo, hi := bucket(st, start, end)
@@ -389,12 +392,10 @@ func (ap *Applier) apply(st *PersonState, a *b2b.Activity, pr *prep, p *b2b.Pers
 			if count >= r.Cap.Max {
 				c := Credit{Key: key, At: t, Rule: ri, RuleKey: r.key}
 				if creditLess(&c, &st.Credits[last]) > 0 {
-					if out.Status == Unmatched {
-						out.Status = Capped
-					}
-					continue
+					capped = true
+				} else {
+					displace = last
 				}
-				displace = last
 			}
 		}
 		if r.cond != nil {
@@ -412,6 +413,12 @@ func (ap *Applier) apply(st *PersonState, a *b2b.Activity, pr *prep, p *b2b.Pers
 			if !ok {
 				continue
 			}
+		}
+		if capped {
+			if out.Status == Unmatched {
+				out.Status = Capped
+			}
+			continue
 		}
 		if displace >= 0 {
 			if out.Status == Unmatched {

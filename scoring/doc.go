@@ -148,8 +148,13 @@
 // A condition sees the activity, the person and the account as they are at
 // ingest, and now is the activity's time, so it answers the same whenever
 // the activity arrives. Conditions are evaluated only for activities of
-// their rule's types, and not at all when the rule's cap period is already
-// full of earlier activities.
+// their rule's types. When a rule's cap period is already full of earlier
+// activities the condition still decides what the activity was: capped if
+// it holds, unmatched if not, so whether an activity matched (the unmatched
+// count of a [Report], its rule errors) does not depend on what arrived
+// before it. Which of the matching activities are credited and which
+// capped does: an earlier activity arriving late takes the place of one
+// already reported credited.
 //
 // # Inspect
 //

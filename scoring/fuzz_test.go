@@ -45,17 +45,26 @@ func FuzzNew(f *testing.F) {
 }
 
 // FuzzOrderIndependence: a stream decoded from the input gives the same
-// state delivered sorted, reversed, or twice.
+// state delivered sorted, reversed, or twice, and the same unmatched and
+// unknown-type counts (an activity matches a rule or not whatever came
+// before it, also when the rule's cap is full; which matching activity is
+// credited and which capped depends on the order).
 func FuzzOrderIndependence(f *testing.F) {
 	f.Add([]byte{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12})
 	f.Add([]byte("the quick brown fox jumps over the lazy dog, twice over"))
+	// Two trials of ann on one day, the first a demo request.
+	f.Add([]byte{232, 64, 56, 0, 240, 128, 112, 0})
 	f.Fuzz(func(t *testing.T, data []byte) {
-		s, err := New(testModel(), Config{Horizon: 60 * 24 * time.Hour})
+		m := testModel()
+		// A type whose only rule has a condition and a cap.
+		m.Rules = append(m.Rules, Rule{Name: "demo trial", Types: []string{"trial"}, Points: 30,
+			When: `attr(activity.attributes, "form", "") == "Demo Request"`, Cap: Cap{Max: 1, Period: PeriodDay}})
+		s, err := New(m, Config{Horizon: 60 * 24 * time.Hour})
 		if err != nil {
 			t.Fatal(err)
 		}
 		types := []string{b2b.ActivityVisitWebPage, b2b.ActivityFillOutForm, b2b.ActivityAttendEvent, "webinar_attended",
-			b2b.ActivityOpenEmail, b2b.ActivityUnsubscribeEmail, "custom"}
+			b2b.ActivityOpenEmail, b2b.ActivityUnsubscribeEmail, "custom", "trial"}
 		attrs := []map[string]any{nil, {"url": "/pricing"}, {"form": "Demo Request"}}
 		ids := []b2b.PersonID{"ann", "bob", "cyd"}
 		var acts []b2b.Activity
@@ -80,22 +89,45 @@ func FuzzOrderIndependence(f *testing.F) {
 			}
 		}
 		now := t0.Add(50 * 24 * time.Hour)
-		run := func(stream []b2b.Activity) *Ledger {
+		run := func(stream []b2b.Activity) (*Ledger, Report) {
 			var l Ledger
 			r := s.Ingest(&l, Batch{Account: testAccount, Persons: testPersons, Activities: stream}, now)
 			if r.Total() != len(stream) || len(r.Refused) > 0 {
 				t.Fatalf("report %s", r.String())
 			}
-			return &l
+			return &l, r
 		}
-		want := run(acts)
+		// matching counts what in a report does not depend on the order.
+		type matching struct {
+			Unmatched    int
+			UnknownTypes map[string]int
+		}
+		times := func(r Report, k int) matching {
+			m := matching{Unmatched: k * r.Unmatched}
+			for typ, n := range r.UnknownTypes {
+				if m.UnknownTypes == nil {
+					m.UnknownTypes = map[string]int{}
+				}
+				m.UnknownTypes[typ] = k * n
+			}
+			return m
+		}
+		want, wantR := run(acts)
 		rev := slices.Clone(acts)
 		slices.Reverse(rev)
-		if d := gocmp.Diff(want, run(rev)); d != "" {
+		got, gotR := run(rev)
+		if d := gocmp.Diff(want, got); d != "" {
 			t.Fatalf("reversed (-want +got):\n%s", d)
 		}
-		if d := gocmp.Diff(want, run(append(slices.Clone(acts), rev...))); d != "" {
+		if d := gocmp.Diff(times(wantR, 1), times(gotR, 1)); d != "" {
+			t.Fatalf("reversed, report (-want +got):\n%s", d)
+		}
+		got, gotR = run(append(slices.Clone(acts), rev...))
+		if d := gocmp.Diff(want, got); d != "" {
 			t.Fatalf("twice (-want +got):\n%s", d)
+		}
+		if d := gocmp.Diff(times(wantR, 2), times(gotR, 1)); d != "" {
+			t.Fatalf("twice, report (-want +got):\n%s", d)
 		}
 	})
 }

@@ -761,3 +761,107 @@ func TestMappedTypeIsNeverUnknown(t *testing.T) {
 		})
 	}
 }
+
+// TestCappedOnlyWhenConditionHolds: an activity is capped only when a
+// rule's condition holds and its cap period is full; one whose conditions
+// are all false is unmatched, whatever came before it, so the unmatched
+// count and the rule errors of a batch do not depend on the order of
+// arrival.
+func TestCappedOnlyWhenConditionHolds(t *testing.T) {
+	t.Parallel()
+	day := Cap{Max: 1, Period: PeriodDay}
+	m := Model{Name: "m", Rules: []Rule{
+		{Name: "demo", Types: []string{b2b.ActivityFillOutForm}, Points: 40, When: `attr(activity.attributes, "form", "") == "Demo Request"`, Cap: day},
+		{Name: "pricing", Types: []string{b2b.ActivityAttendEvent}, Points: 5, When: `attr(activity.attributes, "pricing", 0) > 1`, Cap: day},
+		{Name: "broken", Types: []string{b2b.ActivityOpenEmail}, Points: 1, When: `attr(activity.attributes, "n", 0) == 0 || len(0..1000000) > 0`, Cap: day},
+	}}
+	s, err := New(m, Config{})
+	require.NoError(t, err)
+	now := t0.Add(18 * time.Hour)
+	act := func(id, typ, person string, ago time.Duration, attrs map[string]any) b2b.Activity {
+		return b2b.Activity{ID: b2b.ActivityID(id), Type: typ, Person: b2b.PersonID(person), Time: now.Add(-ago), Attributes: attrs}
+	}
+	tests := []struct {
+		name string
+		acts []b2b.Activity
+		want map[b2b.ActivityID]Status // whatever the order
+		// wantErrs is the number of rule errors, whatever the order.
+		wantErrs int
+	}{
+		{"false condition after a full cap (remembered attribute)", []b2b.Activity{
+			act("demo", b2b.ActivityFillOutForm, "ann", 3*time.Hour, map[string]any{"form": "Demo Request"}),
+			act("news", b2b.ActivityFillOutForm, "ann", 1*time.Hour, map[string]any{"form": "Newsletter"}),
+		}, map[b2b.ActivityID]Status{"demo": Credited, "news": Unmatched}, 0},
+		{"true condition after a full cap", []b2b.Activity{
+			act("demo1", b2b.ActivityFillOutForm, "ann", 3*time.Hour, map[string]any{"form": "Demo Request"}),
+			act("news", b2b.ActivityFillOutForm, "ann", 2*time.Hour, map[string]any{"form": "Newsletter"}),
+			act("demo2", b2b.ActivityFillOutForm, "ann", 1*time.Hour, map[string]any{"form": "Demo Request"}),
+		}, map[b2b.ActivityID]Status{"news": Unmatched}, 0},
+		{"condition evaluated every time", []b2b.Activity{
+			act("p1", b2b.ActivityAttendEvent, "ann", 3*time.Hour, map[string]any{"pricing": 2}),
+			act("p2", b2b.ActivityAttendEvent, "ann", 1*time.Hour, map[string]any{"pricing": 0}),
+			act("p3", b2b.ActivityAttendEvent, "ann", 2*time.Hour, nil),
+		}, map[b2b.ActivityID]Status{"p1": Credited, "p2": Unmatched, "p3": Unmatched}, 0},
+		{"failing condition after a full cap", []b2b.Activity{
+			act("o1", b2b.ActivityOpenEmail, "ann", 3*time.Hour, nil),
+			act("o2", b2b.ActivityOpenEmail, "ann", 1*time.Hour, map[string]any{"n": 1}),
+		}, map[b2b.ActivityID]Status{"o1": Credited, "o2": Unmatched}, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var first *Report
+			for _, order := range permutations(tt.acts) {
+				// One by one.
+				got := map[b2b.ActivityID]Status{}
+				states := map[b2b.PersonID]*PersonState{}
+				errs := 0
+				for _, a := range order {
+					if states[a.Person] == nil {
+						states[a.Person] = &PersonState{}
+					}
+					out, err := s.Apply(states[a.Person], &a, testPersons[a.Person], nil, now)
+					require.NoError(t, err)
+					got[a.ID] = out.Status
+					errs += len(out.RuleErrors)
+				}
+				ids := make([]string, len(order))
+				for i, a := range order {
+					ids[i] = string(a.ID)
+				}
+				for id, want := range tt.want {
+					require.Equal(t, want, got[id], "order %v: %s", ids, id)
+				}
+				require.Equal(t, tt.wantErrs, errs, "order %v", ids)
+				// In a batch: the unmatched count and the rule errors are the
+				// same in every order (which of the matching activities is
+				// credited and which capped is not: an earlier one that
+				// arrives late takes the place of one reported credited).
+				var l Ledger
+				r := s.Ingest(&l, Batch{Persons: testPersons, Activities: order}, now)
+				require.Equal(t, len(order), r.Total())
+				require.Len(t, r.RuleErrors, tt.wantErrs, "order %v", ids)
+				if first == nil {
+					first = &r
+				}
+				require.Equal(t, first.Unmatched, r.Unmatched, "order %v", ids)
+				require.Equal(t, first.Credited+first.Capped, r.Credited+r.Capped, "order %v", ids)
+			}
+		})
+	}
+}
+
+// permutations returns every order of acts.
+func permutations(acts []b2b.Activity) [][]b2b.Activity {
+	if len(acts) <= 1 {
+		return [][]b2b.Activity{slices.Clone(acts)}
+	}
+	var out [][]b2b.Activity
+	for i := range acts {
+		rest := slices.Concat(acts[:i:i], acts[i+1:])
+		for _, p := range permutations(rest) {
+			out = append(out, append([]b2b.Activity{acts[i]}, p...))
+		}
+	}
+	return out
+}
