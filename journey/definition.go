@@ -310,9 +310,18 @@ type Wait struct {
 }
 
 // A Window is when a wait may end: on the given weekdays (empty: every day)
-// between From and To ("09:00" to "17:00", local time of the account). On
+// between From and To ("09:00" to "17:00", local time of the account). A
+// wait that ends outside it goes on to the first moment whose clock, in
+// the account's zone, reads an allowed day from From to before To, so
+// what it lets go is always inside the window on the account's clock. On
 // a day whose clocks skip an hour (DST), a window that starts in it opens
-// when the clock jumps, and one wholly inside it does not open that day.
+// when the clock jumps, one that ends in it closes then, and one wholly
+// inside it does not open that day. On a day whose clocks go back, the
+// window is open whenever the clock reads inside it, in both passes of
+// the repeated hour: a window of 01:00-02:30, the night clocks go back
+// from 03:00 to 02:00, is open from 01:00 to the first 02:30 and again
+// from the second 02:00 to the second 02:30, so a wait ending at the
+// first 02:40 goes on at the second 02:00.
 type Window struct {
 	Days []time.Weekday `json:"days,omitempty"`
 	From string         `json:"from"`

@@ -344,44 +344,70 @@ func (w *cwindow) String() string {
 }
 
 // next returns the first moment at or after t inside the window: on an
-// allowed day (of the calendar, in loc), at or after its From and before
-// its To on the clock. On a day whose clocks skip an hour (DST), a From or
-// To inside the skipped hour is the moment of the jump, so a window that
-// starts in it opens then, and one wholly inside it is not open that day.
+// allowed day (of the calendar, in loc), while the clock in loc reads
+// from its From to before its To. Membership is by the clock, so what a
+// wait lets go is always inside the window on the account's clock. On a
+// day whose clocks skip an hour (DST), a window that starts in it opens
+// at the jump, one that ends in it closes then, and one wholly inside it
+// is not open that day. On a day whose clocks go back, the window is
+// open whenever the clock reads inside it, in both passes of the
+// repeated hour: a window of 01:00-02:30 the night clocks go back from
+// 03:00 to 02:00 is open from 01:00 to the first 02:30 and again from
+// the second 02:00 to the second 02:30.
 func (w *cwindow) next(t time.Time, loc *time.Location) time.Time {
 	y, m, d := t.In(loc).Date()
 	// Two weeks: a window of one weekday that a DST change skips on one
-	// of them opens on the next.
-	for i := 0; i < 15; i++ {
+	// of them opens on the next. The day before t's too: a clock that
+	// goes back over midnight shows it again after t.
+	for i := -1; i < 15; i++ {
 		if !w.days[time.Date(y, m, d+i, 0, 0, 0, 0, time.UTC).Weekday()] {
 			continue
 		}
-		from, to := clockTime(y, m, d+i, w.from, loc), clockTime(y, m, d+i, w.to, loc)
-		switch {
-		case !from.Before(to): // inside the skipped hour
-		case t.Before(from):
-			return from
-		case t.Before(to):
-			return t
+		if at, ok := w.open(y, m, d+i, t, loc); ok {
+			return at
 		}
 	}
 	return t
 }
 
-// clockTime is the moment a day's clock shows minutes after midnight
-// in loc, or, when the clock skips that time (a DST change), the moment
-// it jumps over it.
-func clockTime(y int, m time.Month, d, minutes int, loc *time.Location) time.Time {
-	t := time.Date(y, m, d, minutes/60, minutes%60, 0, 0, loc)
-	want := time.Date(y, m, d, minutes/60, minutes%60, 0, 0, time.UTC)
-	got := time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), 0, 0, time.UTC)
-	switch start, end := t.ZoneBounds(); {
-	case got.Before(want) && !end.IsZero(): // read before the jump
-		return end
-	case got.After(want) && !start.IsZero(): // read after it
-		return start
+// open returns the first moment at or after t at which the clock in loc
+// reads the given day between the window's From and To, if there is one.
+// It walks the spans of one UTC offset that may show that day: in each,
+// the clock reads From at the instant day+From-offset, and reads To at
+// day+To-offset.
+func (w *cwindow) open(y int, m time.Month, d int, t time.Time, loc *time.Location) (time.Time, bool) {
+	from := time.Date(y, m, d, 0, w.from, 0, 0, time.UTC) // the clock, read as UTC
+	to := time.Date(y, m, d, 0, w.to, 0, 0, time.UTC)
+	// No offset is as much as a day: the instants that may show the
+	// day's clock from From to To lie within a day either side.
+	x, stop := from.Add(-24*time.Hour), to.Add(24*time.Hour)
+	for x.Before(stop) {
+		l := x.In(loc)
+		_, off := l.Zone()
+		_, end := l.ZoneBounds()
+		if end.IsZero() || end.After(stop) {
+			end = stop
+		}
+		shift := time.Duration(off) * time.Second
+		lo, hi := from.Add(-shift), to.Add(-shift)
+		if lo.Before(x) {
+			lo = x
+		}
+		if hi.After(end) {
+			hi = end
+		}
+		if lo.Before(hi) && t.Before(hi) {
+			if !t.Before(lo) {
+				return t, true
+			}
+			return lo.In(loc), true
+		}
+		if !end.After(x) {
+			break // never: a zone's span ends after it starts
+		}
+		x = end
 	}
-	return t
+	return time.Time{}, false
 }
 
 // split evaluates an account split: the first path that holds wins. When
