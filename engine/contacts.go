@@ -25,6 +25,32 @@ import (
 // to those persons (journey.Input.Contacts). A pass whose persons are all
 // of one account reads nothing more.
 //
+// A pass's journeys may decide before the pass's time: at a wait's end
+// or a deferred message's time they were due at, or at an event's time
+// (a late batch's activity, heard as it happened). Their caps count back
+// from there, so the pass reads the other accounts' messages after
+// journey.Config.ContactsAfter, ContactWindow before the earliest of
+// those times, not before the pass.
+//
+// What holds across accounts is bounded by what the other accounts'
+// states keep: a journey step that is not idle forgets the messages of
+// ContactWindow before its own time. So a pass whose journeys decide at
+// E counts another account's message to a shared person exactly when that
+// account's last journey step that was not idle was at most ContactWindow
+// less the cap's Per after E (no later than E in UTC; a day later for a
+// cap of days in another zone), and the other account had decided by E
+// all it would decide by then. Calls that each reach one due time of
+// the accounts, and batches applied as they come, keep to that. An
+// Advance that reaches several does not: it catches each account up in
+// turn, its whole span at once, so the account it takes first decides
+// its whole span before the other decides any of it (which then does not
+// count the first's messages it has not seen, nor those the first's later
+// steps forgot), and messages to a shared person that a cap allows one
+// of may both go out: one Advance over twenty days sends a person of two
+// accounts under a cap of one email a week the email of day 1 of one and
+// that of day 5 of the other, where daily calls send one. A scheduler
+// that calls Advance as often as journeys come due counts exactly.
+//
 // Two passes of accounts that share a person take turns, from the reading
 // of each other's messages to the commit of their own (sharedLocks): so a
 // cap holds exactly across accounts, within one engine, whatever the
@@ -76,11 +102,14 @@ func lockIndex(p b2b.PersonID, n int) int {
 // pass holds until it has committed (see unlockShared). A program without
 // caps, and an account whose persons are all its own, cost nothing.
 func (ps *pass) sharedContacts(ctx context.Context) []journey.Contact {
-	window := ps.capWindow()
-	if window == 0 {
+	if ps.capWindow() == 0 {
 		return nil
 	}
-	after := ps.now.Add(-window)
+	// A pass's journeys decide first at the time they came due, or an
+	// event happened, when before the pass (a step that runs late): their
+	// caps count from ContactWindow before that.
+	cfg := ps.p.Journeys.Config()
+	after := cfg.ContactsAfter(&ps.st.Journeys, journey.Input{View: &journey.AccountView{Location: ps.location()}, Now: ps.now, Events: ps.jevents})
 	var shared []b2b.PersonID
 	var wanted map[b2b.AccountID][]b2b.PersonID // by account, the persons (and their IDs there) whose messages count
 	want := func(acc b2b.AccountID, ids ...b2b.PersonID) {

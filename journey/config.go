@@ -162,13 +162,17 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
-// ContactWindow is how far back before a step's time the messages its
-// caps may count reach, in the account's zone loc: the longest Per, and
-// a day more for a cap of days outside UTC (a cap counts days on the
-// account's calendar, and a week over the end of summer time is 7 times
-// 24 hours and one; no zone goes back a day); zero without caps. A state
-// forgets its contacts older than that, and a host passes the messages
-// of that window in Input.Contacts.
+// ContactWindow is how far back before a time a step decides at the
+// messages its caps may count reach, in the account's zone loc: the
+// longest Per, and a day more for a cap of days outside UTC (a cap counts
+// days on the account's calendar, and a week over the end of summer time
+// is 7 times 24 hours and one; no zone goes back a day); zero without
+// caps. A step that runs late decides at each time something came due,
+// so its caps reach ContactWindow before the earliest of them (see
+// [Config.ContactsAfter]). A state forgets its contacts older than
+// ContactWindow before its step's Now: a later step decides at Now or
+// after, but for an event dated before Now, which counts the state's own
+// messages only from there.
 func (c *Config) ContactWindow(loc *time.Location) time.Duration {
 	var w time.Duration
 	for _, cp := range c.Caps {
@@ -178,4 +182,40 @@ func (c *Config) ContactWindow(loc *time.Location) time.Duration {
 		w += 24 * time.Hour
 	}
 	return w
+}
+
+// ContactsAfter is how far back the messages that a step of st with in
+// may count reach: a cap counts no message at or before it, so the
+// messages of other accounts after it are all Input.Contacts needs. A
+// step decides at Now, and one that runs late decides first at the times
+// its tracks and deferred messages came due (st.Due) and its events
+// happened, each as the step at that time would have (a cap of "1 per
+// 7d" checked at a wait's end three days before Now counts the messages
+// of seven days before that end): so it is ContactWindow before the
+// earliest of st.Due, the events' times and Now. It is the zero time
+// without caps. The zone is the view's, as the step's.
+func (c *Config) ContactsAfter(st *State, in Input) time.Time {
+	var loc *time.Location
+	if in.View != nil {
+		loc = in.View.Location
+		if loc == nil {
+			loc = in.View.Account.Location()
+		}
+	} else {
+		loc = time.UTC
+	}
+	w := c.ContactWindow(loc)
+	if w == 0 {
+		return time.Time{}
+	}
+	from := in.Now
+	if st != nil && !st.Due.IsZero() && st.Due.Before(from) {
+		from = st.Due
+	}
+	for i := range in.Events {
+		if at := in.Events[i].At; !at.IsZero() && at.Before(from) {
+			from = at
+		}
+	}
+	return from.Add(-w)
 }

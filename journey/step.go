@@ -27,8 +27,15 @@ type Input struct {
 	// Contacts are recent messages to the account's persons recorded in
 	// other accounts' states (a person can belong to several accounts);
 	// caps count them too, on this account's calendar (see [Cap]): those
-	// of Config.ContactWindow before Now hold all a step may count (over
-	// the end of summer time a cap of 7d counts a message for 169 hours).
+	// after [Config.ContactsAfter] hold all a step may count. That is
+	// Config.ContactWindow (over the end of summer time a cap of 7d counts
+	// a message for 169 hours) before the earliest time the step decides
+	// at: Now, or, for a step that runs late, the state's due time
+	// (State.Due) or an earlier event's time, at which it decides as the
+	// step then would have, counting the messages of the window before
+	// it. Messages of ContactWindow before Now are too few for a late
+	// step: a wait that ended three days before Now, under a cap of one
+	// a week, counts those of ten days before Now.
 	Contacts []Contact
 }
 
