@@ -25,7 +25,10 @@ import (
 // time is after now. So an account's decisions do not depend on how often
 // Advance is called: one Advance after forty quiet days makes the
 // decisions that forty daily ones would have made, at the same times,
-// and leaves the same state.
+// and leaves the same state; but for frequency caps shared with other
+// accounts, which count exactly only when Advance is called as often as
+// journeys come due (see "Frequency caps across accounts" in the package
+// documentation).
 //
 // The accounts due are processed in parallel (Config.Workers), each one's
 // passes in turn. Two bounds keep a program whose passes never settle

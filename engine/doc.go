@@ -349,6 +349,18 @@
 // handed it what they knew of their persons (statements, recent
 // messages, scores).
 //
+// That holds for calls that each reach one due time of the accounts: a
+// host that applies its activities as they come and calls Advance as
+// often as journeys come due (a tick of an hour, or of a day). A call
+// that spans several due times of two accounts sharing a person (one
+// Advance over weeks, a late batch of days) catches each account up in
+// turn, its whole span at once, so the account it takes second decides
+// without the messages the first decided later in the span, and may
+// send what a cap would have held back: one Advance over twenty days
+// sends a person of two accounts under a cap of one email a week the
+// email of day 1 of one and that of day 5 of the other, where daily
+// calls send one.
+//
 // # The acceptance scenarios
 //
 // The scenarios S1 to S9 (qualification, pipeline acceleration,
