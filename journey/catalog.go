@@ -200,6 +200,10 @@ func (c *Catalog) compile(j Journey, batch map[string]string) (*Version, error) 
 		}
 	}
 	c.referrers(&extra, j.ID, j.SolutionInterest(), batch)
+	if v != nil && batch == nil {
+		// PublishAll checks its journeys' cycles once all are compiled.
+		c.goToCycles(&extra, v, map[string]*Version{j.ID: v})
+	}
 	if extra.Len() == 0 {
 		return v, err
 	}
@@ -213,6 +217,131 @@ func (c *Catalog) compile(j Journey, batch map[string]string) (*Version, error) 
 		ps.Add(p.Path, p.Err)
 	}
 	return nil, invalidJourney{ps.Err("journey %q", j.ID).(*b2b.ValidationError)}
+}
+
+// goToCycles reports the go-tos of v, the version a publish of its
+// journey would make, that close a cycle of go-tos without a wait: v's
+// go-to enters a journey that enters another at once, and so on, back
+// into v's journey, which goes to the first at once again. A go-to is
+// entered at once when a track reaches it from the journey's start in
+// the moment it entered ([cnode.instant]): no wait for a duration, listen
+// or external node holds it on the way, on some path. An account would
+// go round such a cycle within one moment, sending its messages each
+// time round, as often as the re-entry policies let it in. The journeys
+// gone to are those live in the catalog (their latest versions) and
+// those of batch (a journey published with v; nil for one that does not
+// compile), which take the place of theirs.
+func (c *Catalog) goToCycles(ps *b2b.Problems, v *Version, batch map[string]*Version) {
+	id := v.def.ID
+	type hop struct {
+		from string
+		path []int // the nodes of from's version, from its start to the go-to
+	}
+	for _, p := range instantGoTos(v) {
+		first := v.nodes[p[len(p)-1]].gotoJourney
+		if first == id {
+			continue // a journey cannot go to itself: a problem of Compile
+		}
+		// The shortest way back to id, journey by journey.
+		prev := map[string]hop{first: {id, p}}
+		queue := []string{first}
+		for len(queue) > 0 && !hasKey(prev, id) {
+			at := queue[0]
+			queue = queue[1:]
+			w := c.entered(at, batch)
+			if w == nil {
+				continue
+			}
+			for _, q := range instantGoTos(w) {
+				to := w.nodes[q[len(q)-1]].gotoJourney
+				if _, seen := prev[to]; !seen {
+					prev[to] = hop{at, q}
+					queue = append(queue, to)
+				}
+			}
+		}
+		back, ok := prev[id]
+		if !ok {
+			continue
+		}
+		var hops []hop
+		for h := back; ; h = prev[h.from] {
+			hops = append(hops, h)
+			if h.from == id {
+				break
+			}
+		}
+		slices.Reverse(hops)
+		var b strings.Builder
+		b.WriteString("cycle of go-tos without a wait: ")
+		for _, h := range hops {
+			w := c.entered(h.from, batch)
+			names := make([]string, len(h.path))
+			for k, n := range h.path {
+				names[k] = cmpOr(string(w.nodes[n].id), fmt.Sprintf("nodes[%d]", n))
+			}
+			fmt.Fprintf(&b, "journey %q (%s) -> ", h.from, strings.Join(names, " -> "))
+		}
+		fmt.Fprintf(&b, "journey %q (each enters the next at once: a wait for a duration, a listen or an external node "+
+			"between a journey's start and its go-to ends the cycle)", id)
+		ps.Addf(nodePathOf(v.def.Nodes, p[len(p)-1]), "%s", b.String())
+	}
+}
+
+// entered is the version a go-to to journey id would enter: that of
+// batch, if id is one of it (nil for one that does not compile), else
+// the latest version of a live journey of the catalog; nil for a journey
+// that takes no entry from a go-to.
+func (c *Catalog) entered(id string, batch map[string]*Version) *Version {
+	if v, ok := batch[id]; ok {
+		return v
+	}
+	e, ok := c.journeys[id]
+	if !ok || e.status != StatusLive || len(e.versions) == 0 {
+		return nil
+	}
+	return e.versions[len(e.versions)-1]
+}
+
+// instantGoTos lists the go-to nodes of v that a track reaches from the
+// start node in the moment it entered, in the order of the nodes, each
+// as the nodes of a shortest such way from the start to it.
+func instantGoTos(v *Version) [][]int {
+	nodes := v.nodes
+	if v.start < 0 || v.start >= len(nodes) {
+		return nil
+	}
+	const unseen = -2
+	prev := make([]int, len(nodes))
+	for i := range prev {
+		prev[i] = unseen
+	}
+	prev[v.start] = -1
+	queue := []int{v.start}
+	var found []int
+	for len(queue) > 0 {
+		i := queue[0]
+		queue = queue[1:]
+		if nodes[i].kind == KindGoTo {
+			found = append(found, i)
+			continue
+		}
+		for _, n := range nodes[i].instant(nodes) {
+			if n >= 0 && prev[n] == unseen {
+				prev[n] = i
+				queue = append(queue, n)
+			}
+		}
+	}
+	slices.Sort(found)
+	out := make([][]int, len(found))
+	for k, g := range found {
+		for i := g; i >= 0; i = prev[i] {
+			out[k] = append(out[k], i)
+		}
+		slices.Reverse(out[k])
+	}
+	return out
 }
 
 // referrers reports the go-tos to journey id, bound to solution interest
@@ -321,9 +450,10 @@ func (c *Catalog) boundTo(id string) string {
 // Besides [Compile]'s checks, the go-tos are checked against the
 // catalog: j's go-tos must name journeys of the catalog that would take
 // an entry from them, and, when j is bound to a solution interest, so
-// must the go-tos to j of the other journeys (see [GoTo]). Journeys that
-// go to each other and change their bindings together are published
-// together ([Catalog.PublishAll]).
+// must the go-tos to j of the other journeys (see [GoTo]), and none of
+// j's go-tos may close a cycle of journeys that go to each other without
+// a wait (see [GoTo]). Journeys that go to each other and change their
+// bindings together are published together ([Catalog.PublishAll]).
 func (c *Catalog) Publish(j Journey) (*Catalog, *Version, error) {
 	if e, ok := c.journeys[j.ID]; ok && e.status != StatusDraft && e.status != StatusLive {
 		return c, nil, fmt.Errorf("publish journey %q: it is %s: %w", j.ID, e.status, ErrLifecycle)
@@ -354,7 +484,8 @@ func (c *Catalog) published(id string, v *Version) *Catalog {
 // check one at a time: the one that goes would go to a journey still
 // bound to the old interest, or the other would be gone to by a version
 // still bound to it). The go-tos to them of the other journeys of the
-// catalog are checked as Publish checks them. It is all or none: when
+// catalog are checked as Publish checks them, and so are the cycles of
+// go-tos, with js as they would be. It is all or none: when
 // any of js has problems, none is published, and the error joins the
 // error of each that has (each a *b2b.ValidationError matching
 // ErrInvalidJourney, or an ErrLifecycle error). Two of js with one ID
@@ -370,7 +501,9 @@ func (c *Catalog) PublishAll(js ...Journey) (*Catalog, []*Version, error) {
 		batch[j.ID] = j.SolutionInterest()
 	}
 	vs := make([]*Version, len(js))
+	compiled := make(map[string]*Version, len(js))
 	for i, j := range js {
+		compiled[j.ID] = nil
 		if e, ok := c.journeys[j.ID]; ok && e.status != StatusDraft && e.status != StatusLive {
 			errs = append(errs, fmt.Errorf("publish journey %q: it is %s: %w", j.ID, e.status, ErrLifecycle))
 			continue
@@ -382,6 +515,22 @@ func (c *Catalog) PublishAll(js ...Journey) (*Catalog, []*Version, error) {
 		}
 		vs[i] = v
 	}
+	for i, j := range js {
+		if vs[i] != nil && compiled[j.ID] == nil {
+			compiled[j.ID] = vs[i]
+		}
+	}
+	// The cycles of go-tos, with every journey of js as it would be.
+	for i, j := range js {
+		if vs[i] == nil {
+			continue
+		}
+		var ps b2b.Problems
+		c.goToCycles(&ps, vs[i], compiled)
+		if ps.Len() > 0 {
+			errs = append(errs, invalidJourney{ps.Err("journey %q", j.ID).(*b2b.ValidationError)})
+		}
+	}
 	if len(errs) > 0 {
 		return c, nil, errors.Join(errs...)
 	}
@@ -392,7 +541,7 @@ func (c *Catalog) PublishAll(js ...Journey) (*Catalog, []*Version, error) {
 	return out, vs, nil
 }
 
-func hasKey(m map[string]string, k string) bool {
+func hasKey[T any](m map[string]T, k string) bool {
 	_, ok := m[k]
 	return ok
 }

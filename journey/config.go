@@ -33,7 +33,10 @@ type Config struct {
 	// validated journey cannot loop without a wait for a duration, a
 	// listen or an external node; this is a second guard), a step that
 	// runs late counting all the nodes it passes as its waits end: a
-	// track over the bound exits. Zero means 1000.
+	// track over the bound exits. It bounds the go-tos that hand an
+	// account over at one moment of a step too (journeys published in a
+	// catalog cannot go to each other without a wait; see [GoTo]): the
+	// instance of the go-to over the bound exits. Zero means 1000.
 	MaxTransitions int
 }
 

@@ -513,6 +513,22 @@ type Merge struct {
 // tell (of a journey bound to none, or of a parallel node that names no
 // interests), or one of several interests that a split may route, is
 // left to the run time, as are the instances of earlier versions.
+//
+// Journeys that go to each other must wait somewhere on the way: a
+// go-to that a track reaches from its journey's start in the moment it
+// entered (no wait for a duration, listen or external node on some path
+// to it), into a journey that does the same, and so on back into the
+// first, would hand an account round within one moment, sending each
+// journey's messages every time round. Publishing the journey that
+// closes such a cycle is refused ([Catalog.Publish]), the problem at its
+// go-to naming the journeys of the cycle and, for each, the nodes from
+// its start to its go-to (cycle of go-tos without a wait: journey "a"
+// (mail -> go) -> journey "b" (go) -> journey "a" ...); the journeys gone
+// to are the live ones and those published with it. A step hands an account over at
+// most [Config].MaxTransitions times at one moment (a cycle of versions
+// that no publish checked, carried from other catalogs): the instance
+// whose go-to would go on exits instead, with why ("go to journey a: 1000
+// go-tos at one moment in one step (...)").
 type GoTo struct {
 	Journey string `json:"journey"`
 }

@@ -108,7 +108,9 @@
 // of a journey bound to another reaches them, or only parallel tracks
 // of other interests do; publishing a journey bound to an interest
 // checks so the go-tos to it of the latest versions of the live and
-// closed journeys, see [GoTo]), every expression that does not
+// closed journeys, see [GoTo]), go-tos that close a cycle of journeys
+// going to each other without a wait (publishing checks them against
+// the live journeys, see [GoTo]), every expression that does not
 // compile, and, in a program with several solution interests, what acts
 // on or reads one buying group where the journey cannot tell which (see
 // [Action] and [AccountEnv]). [Journey.Tracks] tells which tracks reach

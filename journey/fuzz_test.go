@@ -13,8 +13,9 @@ import (
 // solution interest or of two (where a journey that compiles has no
 // problem more than for one), and a journey that compiles must step
 // without panicking, beside a live journey and a closed one it may go
-// to, with a cap that defers its e-mails; once aborted, it keeps no
-// instance and no deferred message.
+// to and one that goes back to it at once, with a cap that defers its
+// e-mails, and go round no cycle of go-tos without a wait; once
+// aborted, it keeps no instance and no deferred message.
 func FuzzCompile(f *testing.F) {
 	for _, j := range []journey.Journey{pipelineAcceleration(), listenJourney(), dripJourney("d", journey.Days(1), 2), benchJourney()} {
 		b, err := json.Marshal(j)
@@ -37,18 +38,30 @@ func FuzzCompile(f *testing.F) {
 		`{"id":"fork","kind":"parallel","parallel":{"branch":"alert","merge":"join"}},` +
 		`{"id":"alert","kind":"action","action":{"type":"sales_alert","template":"t","next":"join"}},` +
 		`{"id":"join","kind":"merge","merge":{"next":"done"}},{"id":"done","kind":"end","end":{}}]}`))
-	// Go-tos to a journey that takes the account and to one that does not.
-	for _, to := range []string{"sub", "closed"} {
+	// Go-tos to a journey that takes the account, to one that does not,
+	// and to one that goes back at once.
+	for _, to := range []string{"sub", "closed", "back"} {
 		f.Add([]byte(`{"id":"x","nodes":[{"id":"m","kind":"action","action":{"type":"email","template":"t","next":"g"}},` +
 			`{"id":"g","kind":"goto","goto":{"journey":"` + to + `"}}]}`))
 	}
+	// One that lets the account in again: the cycle through back would
+	// go round.
+	f.Add([]byte(`{"id":"x","reEntry":{"mode":"max","max":5},"nodes":[{"id":"m","kind":"action","action":{"type":"email","template":"t","next":"g"}},` +
+		`{"id":"g","kind":"goto","goto":{"journey":"back"}}]}`))
 	twoInterests := journey.Config{Roles: standardRoles, SolutionInterests: []string{"Data Platform", "Security"}}
 	cfg := journey.Config{Roles: standardRoles, Caps: deferCap.Caps}
 	base, err := journey.NewCatalog(cfg)
 	if err != nil {
 		f.Fatal(err)
 	}
-	for _, j := range []journey.Journey{linear("sub", wait("w", journey.Days(1), "end"), end("end", "")), linear("closed", end("end", ""))} {
+	// back goes to x at once: x's go-tos to it close a cycle unless
+	// something waits on the way. It takes an account again and again.
+	again := func(j journey.Journey) journey.Journey {
+		j.ReEntry = journey.ReEntry{Mode: journey.ReEntryMax, Max: 1000}
+		return j
+	}
+	for _, j := range []journey.Journey{linear("sub", wait("w", journey.Days(1), "end"), end("end", "")), linear("closed", end("end", "")),
+		linear("x", end("end", "")), again(linear("back", goToNode("g", "x")))} {
 		if base, _, err = base.Publish(j); err != nil {
 			f.Fatal(err)
 		}
@@ -77,7 +90,21 @@ func FuzzCompile(f *testing.F) {
 		view := acmeView()
 		res := cat.Step(&st, journey.Input{View: view, Now: day0, Events: manual(j.ID, day0), Contacts: mailedYesterday()})
 		stopped := st.Clone()
-		for i := 0; i < 5 && !res.Due.IsZero(); i++ {
+		for i := 0; ; i++ {
+			// A published journey goes round no cycle of go-tos: only
+			// a go-to enters back, which it enters once at a time.
+			backAt := map[time.Time]bool{}
+			for _, d := range res.Trace {
+				if d.Kind == journey.DecisionEnter && d.Journey == "back" {
+					if backAt[d.At] {
+						t.Fatalf("a cycle of go-tos without a wait: back entered twice at %v", d.At)
+					}
+					backAt[d.At] = true
+				}
+			}
+			if i == 5 || res.Due.IsZero() {
+				break
+			}
 			res = cat.Step(&st, journey.Input{View: view, Now: res.Due})
 		}
 		// Aborted after its first step, the journey queues nothing more.

@@ -171,9 +171,15 @@ func (s *stepper) exec(i, t int, v *Version, node *cnode) bool {
 		tr.Status = TrackDone
 		nv, ok := s.c.accepting(target, s.now)
 		var why string
-		if !ok {
+		switch {
+		case !ok:
 			why = s.c.refusal(target, s.now)
-		} else {
+		case s.goTos() >= s.c.cfg.MaxTransitions:
+			// A second guard: journeys that go to each other without a
+			// wait (carried versions, which no publish checked) would
+			// hand the account round within this moment.
+			why = fmt.Sprintf("%d go-tos at one moment in one step (journeys that go to each other without a wait)", s.gotos)
+		default:
 			why = s.refusal(nv, interest)
 		}
 		if why != "" {
@@ -189,6 +195,7 @@ func (s *stepper) exec(i, t int, v *Version, node *cnode) bool {
 			return false
 		}
 		// A hand-over, not an exit: messages the cap deferred are still sent.
+		s.gotos++
 		s.end(i, "go to journey "+target, s.plainCompletion(v))
 		s.enter(nv, "go to from "+in.Journey, interest, true)
 		return false

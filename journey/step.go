@@ -248,6 +248,10 @@ type stepper struct {
 	listsAfter bool
 	// sameView says that the view is the one the last step saw.
 	sameView bool
+	// gotos counts the go-tos that handed the account over at gotoAt
+	// (see goTos).
+	gotoAt time.Time
+	gotos  int
 }
 
 func (s *stepper) version(in *Instance) *Version {
@@ -259,6 +263,14 @@ func (s *stepper) version(in *Instance) *Version {
 		s.lastV = v
 	}
 	return v
+}
+
+// goTos is how many go-tos handed the account over at s.at in the step.
+func (s *stepper) goTos() int {
+	if !s.at.Equal(s.gotoAt) {
+		s.gotoAt, s.gotos = s.at, 0
+	}
+	return s.gotos
 }
 
 func (s *stepper) isGone(i int) bool { return i < len(s.gone) && s.gone[i] }
