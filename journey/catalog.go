@@ -1,8 +1,11 @@
 package journey
 
 import (
+	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"maps"
 	"slices"
 	"strings"
@@ -68,13 +71,88 @@ func NewCatalog(cfg Config) (*Catalog, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	return &Catalog{cfg: cfg.withDefaults(), gen: 1, journeys: map[string]*entry{}}, nil
+	cfg = cfg.withDefaults()
+	return &Catalog{cfg: cfg, gen: configGeneration(cfg), journeys: map[string]*entry{}}, nil
+}
+
+// configGeneration is the generation of an empty catalog of cfg: a hash
+// of the configuration, its rules engine by its type.
+func configGeneration(cfg Config) uint64 {
+	b, err := json.Marshal(struct {
+		Rules             string
+		Roles             []string
+		SolutionInterests []string
+		Caps              []Cap
+		Consent           ConsentPolicy
+		MaxTransitions    int
+	}{fmt.Sprintf("%T", cfg.Rules), cfg.Roles, cfg.SolutionInterests, cfg.Caps, cfg.Consent, cfg.MaxTransitions})
+	h := fnv.New64a()
+	h.Write([]byte("journey catalog\x00"))
+	if err != nil {
+		// Not expected of plain data; the configuration is then told
+		// apart by the error, as well as it can be.
+		b = []byte(err.Error())
+	}
+	h.Write(b)
+	return nonZero(h.Sum64())
+}
+
+// nextGeneration is the generation of the catalog that c becomes when
+// journey id becomes e: a hash of c's generation and of what e is now
+// (status, versions, draft). Chained change by change, it tells apart
+// catalogs that hold other journeys, versions or statuses, or another
+// configuration, whatever number of changes made them.
+func (c *Catalog) nextGeneration(id string, e *entry) uint64 {
+	h := fnv.New64a()
+	var n [8]byte
+	num := func(x uint64) {
+		binary.LittleEndian.PutUint64(n[:], x)
+		h.Write(n[:])
+	}
+	str := func(s string) {
+		num(uint64(len(s)))
+		h.Write([]byte(s))
+	}
+	num(c.gen)
+	str(id)
+	str(string(e.status))
+	num(uint64(len(e.versions)))
+	if k := len(e.versions); k > 0 {
+		v := e.versions[k-1]
+		num(uint64(v.number))
+		num(v.fingerprint)
+	}
+	if e.draft != nil {
+		b, err := json.Marshal(e.draft)
+		if err != nil {
+			b = []byte(err.Error())
+		}
+		str(string(b))
+	}
+	return nonZero(h.Sum64())
+}
+
+// nonZero keeps a generation from being zero, which a state that has
+// seen no step holds.
+func nonZero(g uint64) uint64 {
+	if g == 0 {
+		return 1
+	}
+	return g
 }
 
 // Config returns the catalog's configuration (with defaults filled in).
 func (c *Catalog) Config() Config { return c.cfg }
 
-// Generation increases with every change of the catalog.
+// Generation identifies the catalog: a hash of its configuration (its
+// rules engine by its type) and of each change that made it, in order,
+// with what the journey it changed became (status, the fingerprint of
+// its latest version, its draft). Every change gives another generation,
+// and two catalogs have one generation only when they were built alike,
+// whatever catalog built them (a host that restarts and builds its
+// catalog again as before finds its accounts' states steady, and one
+// that builds another does not). A step with the catalog of the last
+// step's generation (State.Generation) may be idle.
 func (c *Catalog) Generation() uint64 { return c.gen }
 
 // Journeys returns the IDs of all journeys, sorted.
@@ -118,7 +196,6 @@ func (c *Catalog) Draft(id string) (Journey, bool) {
 
 func (c *Catalog) with(id string, f func(e *entry)) *Catalog {
 	out := *c
-	out.gen++
 	out.journeys = maps.Clone(c.journeys)
 	var e entry
 	if old, ok := c.journeys[id]; ok {
@@ -131,6 +208,7 @@ func (c *Catalog) with(id string, f func(e *entry)) *Catalog {
 	}
 	f(&e)
 	out.journeys[id] = &e
+	out.gen = c.nextGeneration(id, &e)
 	return &out
 }
 

@@ -316,7 +316,7 @@ func TestPublishAllMovesJourneysToAnotherInterestTogether(t *testing.T) {
 		def := latest.Definition()
 		require.Equal(t, "Security", def.SolutionInterest())
 	}
-	require.Greater(t, next.Generation(), cat.Generation())
+	require.NotEqual(t, next.Generation(), cat.Generation())
 
 	t.Run("a journey new to the catalog", func(t *testing.T) {
 		t.Parallel()

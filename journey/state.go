@@ -18,8 +18,9 @@ type State struct {
 	Contacts  []Contact         `json:"contacts,omitempty"`
 	Deferred  []DeferredMessage `json:"deferred,omitempty"`
 	// Revision is the view revision seen by the last step; Generation the
-	// catalog generation. Together with Due they let a step that has
-	// nothing to do return at once.
+	// generation of its catalog ([Catalog.Generation], which tells
+	// catalogs apart by what they hold). Together with Due they let a
+	// step that has nothing to do return at once.
 	Revision   uint64    `json:"revision,omitempty"`
 	Generation uint64    `json:"generation,omitempty"`
 	Due        time.Time `json:"due,omitzero"`
