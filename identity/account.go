@@ -136,7 +136,7 @@ func (g *Graph) addAccount(rec AccountRecord) (AccountResult, error) {
 	if err := g.checkOwnID(&rec, extra, existing, known, leaving); err != nil {
 		return AccountResult{}, g.reject(err)
 	}
-	if err := g.checkCycle(&rec, idents, existing, known); err != nil {
+	if err := g.checkCycle(&rec, idents, extra, existing, known); err != nil {
 		g.stats.Rejected["account.parentId"]++
 		return AccountResult{}, err
 	}

@@ -212,6 +212,14 @@
 //
 //	account hierarchy cycle: gx -> gx-de-muc -> gx-de -> gx
 //
+// The account a record belongs to is the one it joins: a CRM subsidiary
+// that holds its group's domain as well as its own is kept apart from the
+// group (a same_source conflict), so it may name the group as its parent,
+// whichever of the two arrives first. Accounts that a record merges (a
+// Marketo company holding the domains of two) whose parents then loop are
+// reported as a parent_cycle conflict instead: nothing is refused, the
+// accounts are one.
+//
 // and [ValidateHierarchy] checks a whole set of accounts before loading.
 //
 // # Define, validate, run, inspect

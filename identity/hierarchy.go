@@ -23,8 +23,16 @@ func (g *Graph) parentRoot(root int32) int32 {
 }
 
 // checkCycle refuses a record whose parent is the account it belongs to or
-// one of that account's descendants.
-func (g *Graph) checkCycle(rec *AccountRecord, idents []identKey, existing int32, known bool) error {
+// one of that account's descendants. A known record belongs to its golden
+// account. A new one belongs to the golden accounts it would merge with:
+// the owners of its identifiers that AddAccount would merge it with, in
+// the order it links them (see mergeTargets), not those it would be kept
+// apart from by a conflict (a subsidiary holding its group's domain, both
+// CRM accounts: ConflictSameSource), which are another account and may be
+// its parent. Merges of a known record's new version with other accounts
+// are not checked here: a cycle they close is reported as a
+// ConflictParentCycle.
+func (g *Graph) checkCycle(rec *AccountRecord, idents, extra []identKey, existing int32, known bool) error {
 	ref := string(rec.Account.ParentID)
 	if ref == "" {
 		return nil
@@ -33,16 +41,11 @@ func (g *Graph) checkCycle(rec *AccountRecord, idents []identKey, existing int32
 	if pr < 0 {
 		return nil
 	}
-	target := int32(-1)
+	var targets []int32
 	if known {
-		target = g.afind(existing)
+		targets = []int32{g.afind(existing)}
 	} else {
-		for _, k := range idents {
-			if owner, ok := k.ns.accounts.get(k.val); ok {
-				target = g.afind(owner)
-				break
-			}
-		}
+		targets = g.mergeTargets(rec.Source, idents, extra)
 	}
 	self := func(r string) bool {
 		for _, k := range idents {
@@ -58,7 +61,7 @@ func (g *Graph) checkCycle(rec *AccountRecord, idents []identKey, existing int32
 		seen[a] = true
 		path = append(path, g.accountID(a))
 		next := g.str(g.agold(a).parentOf)
-		if a == target || self(next) {
+		if slices.Contains(targets, a) || self(next) {
 			if path[len(path)-1] != rec.Account.ID {
 				path = append(path, rec.Account.ID)
 			}
@@ -70,6 +73,48 @@ func (g *Graph) checkCycle(rec *AccountRecord, idents []identKey, existing int32
 		a = g.accountRoot(next)
 	}
 	return nil
+}
+
+// mergeTargets returns the golden accounts that a new account record of
+// source src, with these identifiers to link and extra identifiers to
+// store, would merge with: AddAccount links its identifiers in order, and
+// merges the record's account, with those merged into it so far, with
+// each owner that accountConflict allows.
+func (g *Graph) mergeTargets(src b2b.Source, idents, extra []identKey) []int32 {
+	s := int32(-1) // a source no account holds yet
+	if id, ok := g.sources.ids[src]; ok {
+		s = int32(id)
+	}
+	srcs := []int32{s}
+	var uniq []identKey
+	for _, k := range extra {
+		if k.ns.spec.Unique && !slices.Contains(uniq, k) {
+			uniq = append(uniq, k)
+		}
+	}
+	var out []int32
+	for _, k := range idents {
+		owner, ok := k.ns.accounts.get(k.val)
+		if !ok {
+			continue
+		}
+		a := g.afind(owner)
+		if slices.Contains(out, a) {
+			continue
+		}
+		ga := g.agold(a)
+		if kind, _ := g.accountsClash(g.lists.items(ga.srcs), g.auniq(ga), srcs, uniq); kind != "" {
+			continue
+		}
+		out = append(out, a)
+		for _, x := range g.lists.items(ga.srcs) {
+			if !slices.Contains(srcs, x) {
+				srcs = append(srcs, x)
+			}
+		}
+		uniq = append(uniq, g.auniq(ga)...)
+	}
+	return out
 }
 
 // cyclePath returns the cycle through root, or nil.

@@ -1,6 +1,7 @@
 package identity_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -201,4 +202,56 @@ func TestParentCycleConflict(t *testing.T) {
 		Detail: "account hierarchy cycle: A -> C -> A"}}, res.Conflicts)
 	require.Equal(t, "parent_cycle conflict from marketo:M: account A is its own ancestor through C (account hierarchy cycle: A -> C -> A)",
 		res.Conflicts[0].String())
+}
+
+// TestSubsidiarySharingItsParentsDomain: CRM subsidiaries that hold their
+// group's domain are kept apart from it (a same_source conflict), so a
+// subsidiary naming the group as its parent closes no cycle, in whatever
+// order the accounts arrive; a Marketo company with the group's domain
+// still joins the group, not a subsidiary.
+func TestSubsidiarySharingItsParentsDomain(t *testing.T) {
+	t.Parallel()
+	accts := map[b2b.AccountID]b2b.Account{
+		"gx":    {ID: "gx", Name: "Globex", Domains: []string{"globex.com"}},
+		"gx-uk": {ID: "gx-uk", Name: "Globex UK", Domains: []string{"globex.co.uk", "globex.com"}, ParentID: "gx"},
+		"gx-de": {ID: "gx-de", Name: "Globex DE", Domains: []string{"globex.de", "globex.com"}, ParentID: "gx"},
+	}
+	for _, order := range [][]b2b.AccountID{
+		{"gx", "gx-uk", "gx-de"},
+		{"gx", "gx-de", "gx-uk"},
+		{"gx-uk", "gx", "gx-de"},
+		{"gx-uk", "gx-de", "gx"},
+		{"gx-de", "gx", "gx-uk"},
+		{"gx-de", "gx-uk", "gx"},
+	} {
+		t.Run(fmt.Sprint(order), func(t *testing.T) {
+			t.Parallel()
+			g := newGraph(t, identity.Config{})
+			for _, id := range order {
+				res, err := g.AddAccount(identity.AccountRecord{Source: "salesforce", Account: accts[id], Time: at(0)})
+				require.NoError(t, err, id)
+				require.Equal(t, id, res.Account)
+				require.Empty(t, res.Merged)
+			}
+			d, err := g.Descendants("gx")
+			require.NoError(t, err)
+			require.Empty(t, cmp.Diff([]b2b.AccountID{"gx-de", "gx-uk"}, d))
+			for _, id := range []b2b.AccountID{"gx-uk", "gx-de"} {
+				p, err := g.Parent(id)
+				require.NoError(t, err)
+				require.Equal(t, b2b.AccountID("gx"), p, id)
+			}
+			require.Zero(t, g.Stats().Rejected["account.parentId"])
+			require.Zero(t, g.Stats().Conflicts[identity.ConflictParentCycle])
+
+			// A Marketo subsidiary company carrying the CRM ID of Globex UK
+			// joins it; its parent Globex is not the account it joins.
+			res := addAccount(t, g, "marketo", b2b.Account{ID: "mk-uk", Name: "Globex UK", Domains: []string{"globex.co.uk"}, ParentID: "gx"},
+				identity.Identifier{Namespace: identity.NSAccountID, Value: "gx-uk"})
+			require.Equal(t, b2b.AccountID("gx-uk"), res.Account)
+			d, err = g.Descendants("gx")
+			require.NoError(t, err)
+			require.Empty(t, cmp.Diff([]b2b.AccountID{"gx-de", "gx-uk"}, d))
+		})
+	}
 }
