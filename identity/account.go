@@ -2,6 +2,7 @@ package identity
 
 import (
 	"fmt"
+	"maps"
 	"reflect"
 	"slices"
 	"strings"
@@ -59,7 +60,8 @@ type AccountResult struct {
 	// domain). The persons of an account in Merged whose links are
 	// otherwise the same are not listed: their links name Account now, as
 	// the merged account's ID does. A person linked both to Account and to
-	// an account merged into it is listed (two links became one).
+	// an account merged into it is listed (two links became one), and so is
+	// each person of MergedPersons, whatever its links.
 	Relinked []b2b.PersonID
 	// Unlinked lists, sorted, the accounts that a person in Relinked was
 	// linked to before the record and is not now: exactly the accounts
@@ -72,6 +74,15 @@ type AccountResult struct {
 	// none (one linked by the merged account's name, which Account's name
 	// replaced).
 	Unlinked []b2b.AccountID
+	// MergedPersons lists, sorted by Person, the golden persons that the
+	// record merged: persons whose explicit account references named
+	// different accounts, kept apart by a ConflictAccount while those
+	// did not find one golden account, that the record made one (merging
+	// the accounts, or bringing one of them): they are merged as if the
+	// accounts had arrived first. Each Person is in Relinked; its Merged
+	// are the persons merged into it, as PersonResult.Merged lists them,
+	// whose state a caller keeping state per person moves to Person.
+	MergedPersons []PersonMerge
 	// FormerAncestors lists, sorted, the ancestors (see Ancestors) that
 	// the golden accounts the record updated or merged had before it, by
 	// the IDs of their golden accounts now: besides Account's ancestors
@@ -79,6 +90,13 @@ type AccountResult struct {
 	// record may have changed, when it moved an account to another
 	// parent or merged one whose parent was another.
 	FormerAncestors []b2b.AccountID
+}
+
+// A PersonMerge names a golden person and the golden persons, sorted,
+// merged into it.
+type PersonMerge struct {
+	Person b2b.PersonID
+	Merged []b2b.PersonID
 }
 
 // AddAccount adds one account record (or a new version of one), links it
@@ -194,6 +212,7 @@ func (g *Graph) addAccount(rec AccountRecord) (AccountResult, error) {
 	// before it claims its references: once claimed, a parent reference
 	// names the record's account, which was no ancestor before.
 	var preAnc map[int32][]int32
+	accountsMerged := false
 	for _, k := range idents {
 		if owner, ok := k.ns.accounts.get(k.val); ok {
 			if a := g.afind(owner); a != g.afind(i) {
@@ -240,6 +259,7 @@ func (g *Graph) addAccount(rec AccountRecord) (AccountResult, error) {
 		}
 		formerAnc = append(formerAnc, anc...)
 		g.mergeAccounts(root, loser, touched)
+		accountsMerged = true
 	}
 	root := g.afind(i)
 	g.pruneAuniq(root, g.agold(root))
@@ -264,7 +284,25 @@ func (g *Graph) addAccount(rec AccountRecord) (AccountResult, error) {
 		res.Conflicts = append(res.Conflicts, c)
 		g.stats.Conflicts[c.Kind]++
 	}
+	// Persons kept apart by account references that find one account
+	// now: those waiting for the record's references, and the persons of
+	// the accounts it merged.
+	cands := slices.Collect(maps.Keys(touched))
+	if accountsMerged {
+		cands = append(cands, g.lists.items(g.acctMembers[root])...)
+	}
+	joined := g.joinSameAccount(cands, touched)
 	res.Relinked = g.reresolve(touched)
+	for p, ms := range joined {
+		id := g.personID(p)
+		slices.Sort(ms)
+		res.MergedPersons = append(res.MergedPersons, PersonMerge{Person: id, Merged: ms})
+		if !slices.Contains(res.Relinked, id) {
+			res.Relinked = append(res.Relinked, id)
+		}
+	}
+	slices.SortFunc(res.MergedPersons, func(a, b PersonMerge) int { return strings.Compare(string(a.Person), string(b.Person)) })
+	slices.Sort(res.Relinked)
 	res.Account = g.accountID(root)
 	if root == formerRoot && formerID != res.Account {
 		res.Merged = append(res.Merged, formerID) // renamed: its former ID names it still

@@ -18,7 +18,12 @@ const (
 	// contacts).
 	ConflictUniqueNamespace ConflictKind = "unique_namespace"
 	// ConflictAccount: the merge would join two persons whose explicit
-	// account references name different accounts.
+	// account references name different accounts. References to
+	// accounts not loaded yet differ when their IDs do; an account record
+	// that makes them one account (two IDs of one account that merge, or
+	// one that arrives with the other's ID among its identifiers) merges
+	// the persons then (AccountResult.MergedPersons), so that persons end
+	// the same whichever arrives first.
 	ConflictAccount ConflictKind = "account"
 	// ConflictSameSource: the merge would join two accounts that each hold
 	// a record of the same source (two CRM accounts sharing a domain, such

@@ -113,7 +113,10 @@
 // and a record that gives two values of one (two DUNS numbers on one
 // account) is refused with a problem naming the second;
 // persons whose explicit account references name different accounts are not
-// merged; and accounts that each hold a record of the same source (two CRM
+// merged (references to accounts not loaded yet are told apart by their
+// IDs; when the accounts arrive and turn out to be one, the persons are
+// merged then, as if the accounts had come first:
+// [AccountResult].MergedPersons); and accounts that each hold a record of the same source (two CRM
 // accounts sharing a domain, as subsidiaries often do) are not merged. The
 // identifier then stays with the golden record that held it first, and the
 // refusal comes back as a [Conflict] in the result of the call (never

@@ -164,3 +164,77 @@ func (g *Graph) liveWaiting(l []int32) []int32 {
 	}
 	return out
 }
+
+// joinSameAccount merges the golden persons that a conflict kept apart
+// because their explicit account references named different accounts
+// (ConflictAccount) while those references did not yet find one golden
+// account, and now do: the accounts merged, or one of them arrived. The
+// persons of cands (record indices) are checked: each identifier of
+// their records that finds another golden person is linked again as
+// AddPerson links it, merging the two unless a conflict forbids it, so
+// that persons end the same whether the accounts or the persons arrived
+// first. The merged persons are added to touched; merged maps each
+// golden person that took another in to those it took (by their IDs
+// before the merge), in order.
+func (g *Graph) joinSameAccount(cands []int32, touched map[int32]bool) (merged map[int32][]b2b.PersonID) {
+	slices.Sort(cands)
+	cands = slices.Compact(cands)
+	for _, p := range cands {
+		if g.precs.at(p).dead || g.goldenValue(g.goldOf(g.pfind(p)), pfAccountID) == "" {
+			continue // no reference: no ConflictAccount kept it apart
+		}
+		// The records of p's golden person, and those of each person
+		// merged into it, in turn.
+		var recs []int32
+		ring := func(root int32) {
+			for m := root; ; {
+				recs = append(recs, m)
+				if m = g.precs.at(m).next; m == root {
+					break
+				}
+			}
+		}
+		ring(g.pfind(p))
+		for n := 0; n < len(recs); n++ {
+			m := recs[n]
+			r := g.precs.at(m)
+			keys := slices.Collect(g.extras(r))
+			if e := g.email(r); e != "" && !b2b.PlaceholderEmail(e) {
+				keys = append(keys, identKey{g.nsEmail, e})
+			}
+			for _, k := range keys {
+				owner, ok := k.ns.persons.get(k.val)
+				if !ok || g.precs.at(owner).dead {
+					continue
+				}
+				a, b := g.pfind(owner), g.pfind(m)
+				if a == b || !g.refsDiffer(a, b) {
+					continue
+				}
+				if _, bad := g.personConflict(a, b, k, m); bad {
+					continue
+				}
+				root, loser := min(a, b), max(a, b)
+				if merged == nil {
+					merged = map[int32][]b2b.PersonID{}
+				}
+				merged[root] = append(merged[root], g.personID(loser))
+				merged[root] = append(merged[root], merged[loser]...)
+				delete(merged, loser)
+				ring(a) // its records may find a third person
+				g.mergePersons(root, loser)
+				g.pruneUniq(root, g.goldOf(root))
+				touched[root] = true
+			}
+		}
+	}
+	return merged
+}
+
+// refsDiffer tells whether two golden persons both carry an explicit
+// account reference and the two differ: the persons a ConflictAccount
+// kept apart, unless the references find one golden account now.
+func (g *Graph) refsDiffer(a, b int32) bool {
+	ra, rb := g.goldenValue(g.goldOf(a), pfAccountID), g.goldenValue(g.goldOf(b), pfAccountID)
+	return ra != "" && rb != "" && ra != rb
+}

@@ -361,3 +361,97 @@ func TestUnresolvedOnceEach(t *testing.T) {
 		Detail:  `account reference "001X" matches no account; account reference "001Y" matches no account; email domain "gmail.com" is free mail (gmail.com)`}},
 		g.Unresolved())
 }
+
+// TestReferencesToOneAccountLoadedLater: persons whose explicit account
+// references are two IDs of one account are one person, whether the
+// accounts arrive before the persons, after them, or between them; and
+// persons whose references name accounts that turn out to be two stay
+// two in every order.
+func TestReferencesToOneAccountLoadedLater(t *testing.T) {
+	t.Parallel()
+	sfAcme := identity.AccountRecord{Source: "salesforce", Account: b2b.Account{ID: "001A", Name: "Acme", Domains: []string{"acme.com"}}, Time: at(0)}
+	mkAcme := identity.AccountRecord{Source: "marketo", Account: b2b.Account{ID: "mk-9", Name: "Acme", Domains: []string{"acme.com"}}, Time: at(0)}
+	// mk-9 first with another domain only, then a version that adds
+	// acme.com merges it with 001A.
+	mkAcmeIO := identity.AccountRecord{Source: "marketo", Account: b2b.Account{ID: "mk-9", Name: "Acme", Domains: []string{"acme.io"}}, Time: at(0)}
+	mkAcme2 := mkAcme
+	mkAcme2.Account.Domains, mkAcme2.Time = []string{"acme.io", "acme.com"}, at(2)
+	// mk-7: another company entirely.
+	mkInitech := identity.AccountRecord{Source: "marketo", Account: b2b.Account{ID: "mk-7", Name: "Initech", Domains: []string{"initech.com"}}, Time: at(0)}
+	ann := identity.PersonRecord{Source: "salesforce", RecordID: "0030000000001", Person: b2b.Person{Email: "ann@acme.com", AccountID: "001A"}, Time: at(1)}
+	lead := identity.PersonRecord{Source: "marketo", RecordID: "m1", Person: b2b.Person{Email: "ann@acme.com", AccountID: "mk-9"}, Time: at(1)}
+	otherLead := identity.PersonRecord{Source: "marketo", RecordID: "m1", Person: b2b.Person{Email: "ann@acme.com", AccountID: "mk-7"}, Time: at(1)}
+
+	type step struct {
+		acct   *identity.AccountRecord
+		person *identity.PersonRecord
+	}
+	A := func(r identity.AccountRecord) step { return step{acct: &r} }
+	P := func(r identity.PersonRecord) step { return step{person: &r} }
+	type outcome struct {
+		Persons map[string]b2b.PersonID // record -> golden person
+		Members []b2b.PersonID          // persons of 001A
+	}
+	one := outcome{Persons: map[string]b2b.PersonID{"salesforce:0030000000001": "salesforce:0030000000001", "marketo:m1": "salesforce:0030000000001"},
+		Members: []b2b.PersonID{"salesforce:0030000000001"}}
+	two := outcome{Persons: map[string]b2b.PersonID{"salesforce:0030000000001": "salesforce:0030000000001", "marketo:m1": "marketo:m1"},
+		Members: []b2b.PersonID{"salesforce:0030000000001"}}
+	for _, tt := range []struct {
+		name  string
+		steps []step
+		want  outcome
+		// merges: the MergedPersons of the step that merged the persons.
+		merges []identity.PersonMerge
+	}{
+		{"accounts first", []step{A(sfAcme), A(mkAcme), P(ann), P(lead)}, one, nil},
+		{"persons first", []step{P(ann), P(lead), A(sfAcme), A(mkAcme)}, one,
+			[]identity.PersonMerge{{Person: "salesforce:0030000000001", Merged: []b2b.PersonID{"marketo:m1"}}}},
+		{"persons first, accounts reversed", []step{P(lead), P(ann), A(mkAcme), A(sfAcme)}, outcome{
+			Persons: map[string]b2b.PersonID{"salesforce:0030000000001": "marketo:m1", "marketo:m1": "marketo:m1"},
+			Members: []b2b.PersonID{"marketo:m1"}},
+			[]identity.PersonMerge{{Person: "marketo:m1", Merged: []b2b.PersonID{"salesforce:0030000000001"}}}},
+		{"one account between the persons", []step{A(sfAcme), P(ann), P(lead), A(mkAcme)}, one,
+			[]identity.PersonMerge{{Person: "salesforce:0030000000001", Merged: []b2b.PersonID{"marketo:m1"}}}},
+		{"accounts merged by a later version", []step{A(sfAcme), A(mkAcmeIO), P(ann), P(lead), A(mkAcme2)}, one,
+			[]identity.PersonMerge{{Person: "salesforce:0030000000001", Merged: []b2b.PersonID{"marketo:m1"}}}},
+		{"different accounts, accounts first", []step{A(sfAcme), A(mkInitech), P(ann), P(otherLead)}, two, nil},
+		{"different accounts, persons first", []step{P(ann), P(otherLead), A(sfAcme), A(mkInitech)}, two, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			g := newGraph(t, identity.Config{})
+			var merges []identity.PersonMerge
+			for _, s := range tt.steps {
+				if s.acct != nil {
+					res, err := g.AddAccount(*s.acct)
+					require.NoError(t, err)
+					for _, m := range res.MergedPersons {
+						require.Contains(t, res.Relinked, m.Person)
+					}
+					merges = append(merges, res.MergedPersons...)
+					continue
+				}
+				_, err := g.AddPerson(*s.person)
+				require.NoError(t, err)
+			}
+			require.Empty(t, cmp.Diff(tt.merges, merges))
+			check := func(g *identity.Graph) {
+				got := outcome{Persons: map[string]b2b.PersonID{}}
+				for _, r := range []struct{ src, id string }{{"salesforce", "0030000000001"}, {"marketo", "m1"}} {
+					p, ok := g.PersonOfRecord(r.src, r.id)
+					require.True(t, ok)
+					got.Persons[r.src+":"+r.id] = p
+				}
+				var err error
+				got.Members, err = g.Persons("001A", false)
+				require.NoError(t, err)
+				require.Empty(t, cmp.Diff(tt.want, got))
+			}
+			check(g)
+			// The state restores to the same persons.
+			r, err := identity.Restore(identity.Config{}, g.Snapshot())
+			require.NoError(t, err)
+			check(r)
+		})
+	}
+}

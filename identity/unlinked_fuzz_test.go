@@ -197,6 +197,15 @@ func fzSeeds() [][]fzOp {
 		iA, iB, iH1         = 1, 2, 7       // in fzIdentRefs
 	)
 	return [][]fzOp{
+		// Two persons with one email whose references name a CRM account
+		// and a Marketo company not loaded yet (a conflict keeps them
+		// apart); the two arrive and merge, and so do the persons.
+		{
+			fzPerson(0, 0, 1, 0, pA, 0, 0),
+			fzPerson(1, 0, 1, 0, pM1, 0, 0),
+			fzAcct(sf, 0, 1, acme, none, none),
+			fzAcct(mk, 0, 1, acme, none, none),
+		},
 		// Accounts of two sources that both give the placeholder domain,
 		// one besides its real one, and a person with an address there.
 		{
@@ -433,6 +442,27 @@ func fzRun(t *testing.T, data []byte) {
 			if got := fzSet(setOf(ares.Merged)); !maps.Equal(got, want) {
 				fail("Merged %v, but the golden accounts merged into %s are %v", ares.Merged, ares.Account, want.sorted())
 			}
+			// MergedPersons: exactly the golden persons before the call
+			// that are part of another golden person now, under it.
+			wantP := map[b2b.PersonID][]b2b.PersonID{}
+			for id, gid := range before.pgold {
+				if now := personNow(gid); id == gid && now != gid {
+					wantP[now] = append(wantP[now], gid)
+				}
+			}
+			gotP := map[b2b.PersonID][]b2b.PersonID{}
+			for i, m := range ares.MergedPersons {
+				if i > 0 && ares.MergedPersons[i-1].Person >= m.Person || !slices.IsSorted(m.Merged) {
+					fail("MergedPersons %v is not sorted", ares.MergedPersons)
+				}
+				gotP[m.Person] = m.Merged
+			}
+			for p := range wantP {
+				slices.Sort(wantP[p])
+			}
+			if !reflect.DeepEqual(gotP, wantP) {
+				fail("MergedPersons %v, but the golden persons merged are %v", ares.MergedPersons, wantP)
+			}
 		} else {
 			want := map[b2b.PersonID]bool{}
 			for id, gid := range before.pgold {
@@ -469,6 +499,11 @@ func fzRun(t *testing.T, data []byte) {
 				if !reflect.DeepEqual(was, after.full[id]) {
 					want[id] = true
 				}
+			}
+			// A person that took others in is relinked, whatever its
+			// links.
+			for _, m := range ares.MergedPersons {
+				want[m.Person] = true
 			}
 			if got := setOf(ares.Relinked); !maps.Equal(got, want) {
 				fail("Relinked %v, but the persons whose links changed are %v", ares.Relinked, slices.Sorted(maps.Keys(want)))
