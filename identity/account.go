@@ -48,7 +48,7 @@ type AccountResult struct {
 	// into Account: accounts other than Account before the record, whose
 	// IDs now resolve to Account (the record's own former account, when
 	// it merged into an older one). Their persons are Account's now.
-	// A new version of an account's oldest record with another
+	// A new version of an account's first record (by arrival) with another
 	// Account.ID renames the golden account: its former ID, which still
 	// resolves to it, is listed here too, as the ID of an account merged
 	// into Account. Account itself never is.
@@ -164,7 +164,7 @@ func (g *Graph) addAccount(rec AccountRecord) (AccountResult, error) {
 	var formerAnc []int32 // the roots of the ancestors before the record
 	var i int32
 	// The golden account a known record belonged to, and its ID: a new
-	// version of its oldest record may name it otherwise.
+	// version of its first record may name it otherwise.
 	formerRoot, formerID := int32(-1), b2b.AccountID("")
 	// The main domain of each golden account the record changes, before
 	// it: where it changes, so may the primary link of the persons of a

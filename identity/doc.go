@@ -95,10 +95,17 @@
 //     (its Default rule does not apply to consent); among that source's
 //     records the statements decide. The provenance of each channel says
 //     why its statement won over the others ([Provenance].Reason).
-//   - A golden person's ID is "source:recordID" of its oldest record
-//     ("salesforce:0035e00000AbCdE"); a golden account's ID is its oldest
-//     record's account ID. When a record merges two golden records, the older
-//     ID survives and the other keeps resolving to it.
+//   - A golden person's ID is "source:recordID" of its first record: the
+//     first of its records the graph took, by order of arrival, not by the
+//     records' times ("salesforce:0035e00000AbCdE"); a golden account's ID
+//     is its first record's account ID (a new version of that record with
+//     another ID renames the account: [AccountResult].Merged). When a record
+//     merges two golden records, the ID of the one whose first record
+//     arrived first survives, and the other keeps resolving to it. A record
+//     that arrives later never takes the ID over, not even one its source
+//     created or changed earlier (a backfill, a late sync): callers keep
+//     state under these IDs, so an ID once given stays. The same records in
+//     the same order give the same IDs, and [Restore] keeps them.
 //
 // The consent of a golden person explains itself, in its provenance:
 //

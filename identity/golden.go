@@ -175,11 +175,11 @@ func (g *Graph) Person(id b2b.PersonID) (GoldenPerson, error) {
 type GoldenAccount struct {
 	ID b2b.AccountID `json:"id"`
 	// Account holds the winning value of every field; Domains is the union
-	// of the records' domains, the oldest record's first, and placeholders
-	// (example.com, acme.test: see AccountRecord), which identify no
-	// account, after every other (its first is the account's main domain,
-	// which decides the primary link of a person whose domain several
-	// accounts hold); ParentID is the parent's golden ID when the parent
+	// of the records' domains, the first record's (by arrival) first, and
+	// placeholders (example.com, acme.test: see AccountRecord), which
+	// identify no account, after every other (its first is the account's
+	// main domain, which decides the primary link of a person whose domain
+	// several accounts hold); ParentID is the parent's golden ID when the parent
 	// is known, else the reference as given.
 	Account     b2b.Account           `json:"account"`
 	Provenance  map[string]Provenance `json:"provenance"`

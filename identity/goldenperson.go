@@ -301,7 +301,8 @@ func (g *Graph) members(root int32) func(func(int32) bool) {
 }
 
 // personID returns the ID of the golden person rooted at root: the source
-// and record ID of its oldest record ("salesforce:0035e00000Abcde").
+// and record ID of its first record by arrival, the root
+// ("salesforce:0035e00000Abcde"), whatever the records' times.
 func (g *Graph) personID(root int32) b2b.PersonID {
 	r := g.precs.at(root)
 	return b2b.PersonID(g.sources.names[r.src] + ":" + g.recordID(r))

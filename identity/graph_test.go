@@ -360,3 +360,35 @@ func TestAccountErrors(t *testing.T) {
 	require.ErrorIs(t, err, identity.ErrUnknownPerson)
 	require.True(t, errors.Is(&identity.CycleError{}, identity.ErrCycle))
 }
+
+// TestGoldenIDIsTheFirstRecordToArrive: a golden record's ID is that of
+// its first record by arrival, not by the records' times: a record that
+// its source changed earlier but that arrives later (a backfill) joins
+// the golden record without taking its ID, which callers keep state
+// under.
+func TestGoldenIDIsTheFirstRecordToArrive(t *testing.T) {
+	t.Parallel()
+	g := newGraph(t, identity.Config{})
+	first := addPerson(t, g, identity.PersonRecord{Source: "marketo", RecordID: "L-1", Time: at(10), Person: b2b.Person{Email: "ann@acme.com"}})
+	later := addPerson(t, g, identity.PersonRecord{Source: "salesforce", RecordID: "003A", Time: at(1), Person: b2b.Person{Email: "ann@acme.com"}})
+	require.Equal(t, b2b.PersonID("marketo:L-1"), first.Person)
+	require.Equal(t, first.Person, later.Person)
+	require.Empty(t, later.Merged)
+
+	a := addAccount(t, g, "marketo", b2b.Account{ID: "mk-1", Name: "Acme", Domains: []string{"acme.com"}})
+	res, err := g.AddAccount(identity.AccountRecord{Source: "salesforce", Time: at(-100),
+		Account: b2b.Account{ID: "001A", Name: "Acme", Domains: []string{"acme.com"}}})
+	require.NoError(t, err)
+	require.Equal(t, a.Account, res.Account)
+	require.Equal(t, b2b.AccountID("mk-1"), res.Account)
+
+	// Restore keeps the IDs.
+	r, err := identity.Restore(identity.Config{}, g.Snapshot())
+	require.NoError(t, err)
+	p, ok := r.PersonOfRecord("salesforce", "003A")
+	require.True(t, ok)
+	require.Equal(t, b2b.PersonID("marketo:L-1"), p)
+	ga, err := r.Account("001A")
+	require.NoError(t, err)
+	require.Equal(t, b2b.AccountID("mk-1"), ga.ID)
+}

@@ -347,8 +347,8 @@ func (g *Graph) refRoot(gp *goldenPerson, ref string) int32 {
 }
 
 // mainDomain returns the first domain of a golden account that is no
-// placeholder ("" with none): the first of its oldest record that has
-// one, the first of its golden Domains (see adomains).
+// placeholder ("" with none): the first of its first record (by arrival)
+// that has one, the first of its golden Domains (see adomains).
 func (g *Graph) mainDomain(root int32) string {
 	first, main := int32(-1), ""
 	for m := root; ; {

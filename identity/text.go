@@ -53,8 +53,8 @@ const atInSide = 0xFFFF
 // more than one identifier besides the email, text too long for the
 // compact form) in Graph.psides, its golden person in Graph.goldens, each
 // named by an index; it takes 64 bytes, one cache line. Records form a
-// union-find forest (parent) whose root is the oldest record of a golden
-// person; next links the records of one golden person in a ring.
+// union-find forest (parent) whose root is the first record of a golden
+// person to arrive; next links the records of one golden person in a ring.
 type personRec struct {
 	tc, to uint32        // where the text starts: chunk and offset
 	ends   [nText]uint16 // end of each text part, from the start
