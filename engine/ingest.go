@@ -354,6 +354,12 @@ func (e *Engine) applyAccounts(works map[b2b.AccountID]*work, recs []identity.Ac
 		for _, a := range res.Unlinked {
 			e.markPersons(works, a)
 		}
+		// Persons the record merged (their account references found one
+		// account): what the state keeps under the merged persons' IDs
+		// is the survivor's, as for a person record's merges.
+		for _, m := range res.MergedPersons {
+			e.markJoined(works, m.Person, nil, m.Merged)
+		}
 		if e.cfg.Rollup {
 			// The parents the accounts had, those of the record's account
 			// and of those merged into it, roll their persons up until a
