@@ -463,7 +463,12 @@ func (ps *pass) capWindow() time.Duration {
 // through several accounts within a week takes them all). It remembers
 // the persons who leave (see keepDeparted). Without caps, it remembers
 // none.
-func (ps *pass) carryLeft(ctx context.Context, list []personEntry, joined map[b2b.PersonID]*joining) {
+//
+// What it keeps reaches the caps' window before from, the earliest time
+// the pass's journeys may decide at (see earliestDecision): a pass that
+// runs late checks its caps at those earlier times, and reads the
+// accounts a person left as far back (see sharedContacts).
+func (ps *pass) carryLeft(ctx context.Context, list []personEntry, joined map[b2b.PersonID]*joining, from time.Time) {
 	window := ps.capWindow()
 	if window == 0 {
 		if ps.st.Departed != nil {
@@ -471,7 +476,7 @@ func (ps *pass) carryLeft(ctx context.Context, list []personEntry, joined map[b2
 		}
 		return
 	}
-	after := ps.now.Add(-window)
+	after := from.Add(-window)
 	var read map[b2b.AccountID]*accountState
 	for i := range list {
 		pe := &list[i]
@@ -539,6 +544,30 @@ func (ps *pass) carryLeft(ctx context.Context, list []personEntry, joined map[b2
 		pe.Left = out
 	}
 	ps.keepDeparted(list, joined, after)
+}
+
+// earliestDecision is the earliest time the pass's journeys may decide
+// at: the pass's time, or before it the time they came due (a wait's
+// end, a deferred message) or an activity or event of w happened (a late
+// batch's, heard as it happened). It is the time journey.Config's
+// ContactsAfter counts back from, known before the pass's journey events
+// are.
+func (ps *pass) earliestDecision(w *work) time.Time {
+	from := ps.now
+	if due := ps.st.Journeys.Due; !due.IsZero() && due.Before(from) {
+		from = due
+	}
+	for i := range w.activities {
+		if t := w.activities[i].Time; !t.IsZero() && t.Before(from) {
+			from = t
+		}
+	}
+	for i := range w.events {
+		if t := w.events[i].At; !t.IsZero() && t.Before(from) {
+			from = t
+		}
+	}
+	return from
 }
 
 // keepDeparted records, for the persons of the state who are not in the

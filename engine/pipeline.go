@@ -308,7 +308,7 @@ func (ps *pass) run(ctx context.Context, w *work) outcome {
 		}
 		if ok && w.persons {
 			ps.lookUpLeft(ctx, persons, w.joined)
-			ps.carryLeft(ctx, persons, w.joined)
+			ps.carryLeft(ctx, persons, w.joined, ps.earliestDecision(w))
 			ps.setPersons(persons)
 			ps.consentTouched = append(ps.consentTouched, ps.takeAliases(w.joined)...)
 			ps.resolveContactRoles()
