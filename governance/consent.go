@@ -246,7 +246,8 @@ func ResolveAll(stmts []Statement, now time.Time, r ConsentRules) map[b2b.Person
 // before every dated statement, so that it never undoes a dated opt-out.
 // A golden person of identity carries its undated opt-outs so dated
 // already. An undated opt-out of a person without a time stays undated
-// here; [ApplyConsent] counts it at now.
+// here; [ApplyConsent] counts it at now, as one whose person's time is
+// after now.
 func PersonStatements(p *b2b.Person) []Statement {
 	var out []Statement
 	for _, ch := range slices.Sorted(maps.Keys(p.Consent)) {
@@ -365,7 +366,11 @@ func ConsentFromActivities(acts []b2b.Activity, m ActivityConsent) ([]Statement,
 func ApplyConsent(p *b2b.Person, stmts []Statement, now time.Time, r ConsentRules) map[b2b.Channel]ConsentDecision {
 	all := PersonStatements(p)
 	for i := range all {
-		if all[i].At.IsZero() && all[i].Status == b2b.ConsentOptOut {
+		// An undated opt-out counts at the record's time, or at now when
+		// the record has none or is stamped ahead of now (a source's
+		// clock a little fast): the opt-out the record holds counts now,
+		// not once its stamp has come.
+		if all[i].Status == b2b.ConsentOptOut && p.Consent[all[i].Channel].At.IsZero() && (all[i].At.IsZero() || all[i].At.After(now)) {
 			all[i].At = now
 		}
 	}

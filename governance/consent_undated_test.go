@@ -68,6 +68,12 @@ func TestApplyConsentUndatedOptOut(t *testing.T) {
 			want:   b2b.Consent{Status: b2b.ConsentOptOut, Source: b2b.SourceSalesforce, At: now},
 		},
 		{
+			name:    "a record stamped ahead of now counts at now, not once its stamp has come",
+			updated: hours(2), status: b2b.ConsentOptOut,
+			stmts: []governance.Statement{optIn(-1)},
+			want:  b2b.Consent{Status: b2b.ConsentOptOut, Source: b2b.SourceSalesforce, At: now},
+		},
+		{
 			name:    "an undated opt-in counts before every dated statement",
 			updated: hours(-2), status: b2b.ConsentOptIn,
 			stmts: []governance.Statement{optOut(-24 * 30)},
