@@ -65,6 +65,14 @@ func TestVelocityDealBeforeGroup(t *testing.T) {
 		p:    analytics.Period{To: day(10)},
 		want: analytics.Duration{Days: noDeal, Pending: 1, BeforeGroup: 1},
 	}, {
+		name: "a later group of the interest, after a deal an earlier group had, is pending",
+		log: eventLog{}.
+			add("a", day(0), "buyinggroup.group_created", created("a/dp", "dp", day(0))).
+			add("a", day(2), "opportunity.created", opp("o-1", 2)).
+			add("a", day(5), "buyinggroup.group_created", created("a/dp2", "dp", day(5))),
+		p:    analytics.Period{To: day(10)},
+		want: analytics.Duration{Days: analytics.Average{Sum: 2, Count: 1, Mean: val(2), Median: val(2)}, Pending: 1},
+	}, {
 		name: "a deal whose interest a later change gives counts from its creation, before the group",
 		log: eventLog{}.
 			add("a", day(-3), "opportunity.created", m{"id": "o-a", "stage": "Qualify", "status": "open", "createdAt": day(-3)}).

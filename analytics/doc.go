@@ -133,8 +133,9 @@
 // created before any group of their interest existed on their account
 // (a first CRM sync brings the deals the CRM already held, older than the
 // groups the engine then forms), which end no group's clock. A group
-// whose account had a deal of its interest created before the group, and
-// none at or after it by To, waited for no opportunity: it is neither
+// whose account had a deal of its interest created before any group of
+// it existed, and none at or after the group by To, waited for no
+// opportunity: it is neither
 // pending nor closed (whatever became of that deal: the KPI reads no
 // deal's status), and the first deal created at or after it still gives
 // its days (toOpportunity). A product matches a ProductInterests key as the engine matches a

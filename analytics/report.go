@@ -107,15 +107,20 @@ func (c *Collector) velocity(r *Report, in, by func(time.Time) bool, gone func(b
 	var ready, opp []float64
 	// grouped holds, per account and interest, the creation of its
 	// earliest group by To.
+	// When each account's first group of each interest was created: a
+	// deal before it counts apart (BeforeGroup).
 	grouped := make(map[interestKey]time.Time, len(c.groupOrder))
+	for _, g := range c.groupOrder {
+		ik := interestKey{g.key.account, g.interest}
+		if t, ok := grouped[ik]; by(g.created) && (!ok || g.created.Before(t)) {
+			grouped[ik] = g.created
+		}
+	}
 	for _, g := range c.groupOrder {
 		if !by(g.created) {
 			continue
 		}
 		ik := interestKey{g.key.account, g.interest}
-		if t, ok := grouped[ik]; !ok || g.created.Before(t) {
-			grouped[ik] = g.created
-		}
 		running := !gone(g.key.account)
 		closed := running && contains(c.cfg.ClosedStages, g.stageBy(by))
 		switch first := firstAtOrAfter(g.reaches, g.created); {
@@ -126,14 +131,16 @@ func (c *Collector) velocity(r *Report, in, by func(time.Time) bool, gone func(b
 		case !by(first) && running:
 			r.Velocity.ToSalesReady.Pending++
 		}
-		// A group whose account had a deal of its interest before the
-		// group existed waited for none: it is neither pending nor
-		// closed, and the deal counts apart (BeforeGroup).
+		// A group whose account had a deal of its interest before any
+		// group of it existed waited for none: it is neither pending nor
+		// closed, and the deal counts apart (BeforeGroup). A deal that
+		// came while an earlier group of the interest was there is that
+		// group's.
 		times := c.oppTimes[ik]
 		switch first := firstAtOrAfter(times, g.created); {
 		case in(first):
 			opp = append(opp, days(first.Sub(g.created)))
-		case by(first), slices.ContainsFunc(times, g.created.After):
+		case by(first), slices.ContainsFunc(times, grouped[ik].After):
 		case closed:
 			r.Velocity.ToOpportunity.Closed++
 		case running:
