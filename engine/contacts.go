@@ -42,11 +42,11 @@ import (
 // all it would decide by then. Calls that each reach one due time of
 // the accounts, and batches applied as they come, keep to that. An
 // Advance that reaches several does not: it catches each account up in
-// turn, its whole span at once, so the account it takes first decides
-// its whole span before the other decides any of it (which then does not
-// count the first's messages it has not seen, nor those the first's later
-// steps forgot), and messages to a shared person that a cap allows one
-// of may both go out: one Advance over twenty days sends a person of two
+// turn, its whole span at once: the account it takes first decides its
+// whole span without the other's messages of the span, and the other
+// then no longer sees the first's messages that the first's later steps
+// forgot, so messages to a shared person that a cap allows one of may
+// both go out: one Advance over twenty days sends a person of two
 // accounts under a cap of one email a week the email of day 1 of one and
 // that of day 5 of the other, where daily calls send one. A scheduler
 // that calls Advance as often as journeys come due counts exactly.

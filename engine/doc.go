@@ -354,9 +354,12 @@
 // often as journeys come due (a tick of an hour, or of a day). A call
 // that spans several due times of two accounts sharing a person (one
 // Advance over weeks, a late batch of days) catches each account up in
-// turn, its whole span at once, so the account it takes second decides
-// without the messages the first decided later in the span, and may
-// send what a cap would have held back: one Advance over twenty days
+// turn, its whole span at once: the account taken first decides without
+// the second's messages of the span, and the one taken second no longer
+// sees the first's messages that the first's later steps forgot (a state
+// keeps its messages only as far back as its caps count from its last
+// step), so either may send what a cap would have held back: one
+// Advance over twenty days
 // sends a person of two accounts under a cap of one email a week the
 // email of day 1 of one and that of day 5 of the other, where daily
 // calls send one.
