@@ -11,6 +11,7 @@ import (
 	"github.com/quorumhq/quorum/engine"
 	"github.com/quorumhq/quorum/identity"
 	"github.com/quorumhq/quorum/journey"
+	"github.com/quorumhq/quorum/program"
 	"github.com/quorumhq/quorum/store"
 )
 
@@ -24,25 +25,7 @@ import (
 // seeing none, emailed the CTO a second time in a week.
 func TestLateStepCountsOtherAccountsFromItsTime(t *testing.T) {
 	t.Parallel()
-	defs := sharedContactProgram()
-	defs.Caps = []journey.Cap{{Name: "1 email a week", Channel: b2b.ChannelEmail, Max: 1, Per: journey.Days(7)}}
-	mail := func(next journey.NodeID) journey.Node {
-		return journey.Node{ID: "mail", Kind: journey.KindAction, Action: &journey.Action{Type: journey.ActionEmail, Template: "news",
-			Recipients: &journey.Recipients{SolutionInterest: "data-platform"}, Next: next}}
-	}
-	defs.Journeys = []journey.Journey{
-		{ID: "news", Triggers: []journey.Trigger{{Type: journey.TriggerManual}},
-			Nodes: []journey.Node{mail("end"), {ID: "end", Kind: journey.KindEnd, End: &journey.End{Outcome: "sent"}}}},
-		{ID: "hear", Triggers: []journey.Trigger{{Type: journey.TriggerManual}},
-			Nodes: []journey.Node{
-				{ID: "listen", Kind: journey.KindListen, Listen: &journey.Listen{
-					Events:  []journey.EventMatch{{Type: journey.EventActivity, ActivityType: b2b.ActivityRequestDemo}},
-					Timeout: journey.Days(30), Next: "mail", OnTimeout: "end"}},
-				mail("end"),
-				{ID: "end", Kind: journey.KindEnd, End: &journey.End{Outcome: "done"}},
-			}},
-	}
-	b := setup(t, defs, func(c *engine.Config) { c.RefreshInterval = 30 * 24 * time.Hour })
+	b := setup(t, weeklyCapProgram(), func(c *engine.Config) { c.RefreshInterval = 30 * 24 * time.Hour })
 	cto := contact("003CTO", "cto@globex.de", "Tess", "Ito", "Chief Technology Officer", "globex-de")
 	cto.OtherAccounts = []b2b.AccountID{"initech"}
 	b.clock.Set(day0)
@@ -68,4 +51,30 @@ func TestLateStepCountsOtherAccountsFromItsTime(t *testing.T) {
 	require.Equal(t, 1, countEventsWhere(t, b, "initech", func(ev store.Event) bool {
 		return ev.Type == "journey.skip" && strings.Contains(string(ev.Data), `frequency cap \"1 email a week\"`)
 	}))
+}
+
+// weeklyCapProgram is the shared-contact program with a cap of one email
+// a week and two manual journeys: "news" emails the data-platform group
+// at once, "hear" listens for a demo request (30 days) and then emails
+// it.
+func weeklyCapProgram() program.Definitions {
+	defs := sharedContactProgram()
+	defs.Caps = []journey.Cap{{Name: "1 email a week", Channel: b2b.ChannelEmail, Max: 1, Per: journey.Days(7)}}
+	mail := func(next journey.NodeID) journey.Node {
+		return journey.Node{ID: "mail", Kind: journey.KindAction, Action: &journey.Action{Type: journey.ActionEmail, Template: "news",
+			Recipients: &journey.Recipients{SolutionInterest: "data-platform"}, Next: next}}
+	}
+	defs.Journeys = []journey.Journey{
+		{ID: "news", Triggers: []journey.Trigger{{Type: journey.TriggerManual}},
+			Nodes: []journey.Node{mail("end"), {ID: "end", Kind: journey.KindEnd, End: &journey.End{Outcome: "sent"}}}},
+		{ID: "hear", Triggers: []journey.Trigger{{Type: journey.TriggerManual}},
+			Nodes: []journey.Node{
+				{ID: "listen", Kind: journey.KindListen, Listen: &journey.Listen{
+					Events:  []journey.EventMatch{{Type: journey.EventActivity, ActivityType: b2b.ActivityRequestDemo}},
+					Timeout: journey.Days(30), Next: "mail", OnTimeout: "end"}},
+				mail("end"),
+				{ID: "end", Kind: journey.KindEnd, End: &journey.End{Outcome: "done"}},
+			}},
+	}
+	return defs
 }

@@ -10,7 +10,6 @@ import (
 	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/engine"
 	"github.com/quorumhq/quorum/identity"
-	"github.com/quorumhq/quorum/journey"
 	"github.com/quorumhq/quorum/store"
 )
 
@@ -26,25 +25,7 @@ func TestLateStepCountsTheAccountsAPersonLeft(t *testing.T) {
 	for _, late := range []bool{false, true} {
 		for _, withPerson := range []bool{false, true} {
 			t.Run(map[bool]string{false: "on time", true: "late"}[late]+"/"+map[bool]string{false: "activity only", true: "with a person record"}[withPerson], func(t *testing.T) {
-				defs := sharedContactProgram()
-				defs.Caps = []journey.Cap{{Name: "1 email a week", Channel: b2b.ChannelEmail, Max: 1, Per: journey.Days(7)}}
-				mail := func(next journey.NodeID) journey.Node {
-					return journey.Node{ID: "mail", Kind: journey.KindAction, Action: &journey.Action{Type: journey.ActionEmail, Template: "news",
-						Recipients: &journey.Recipients{SolutionInterest: "data-platform"}, Next: next}}
-				}
-				defs.Journeys = []journey.Journey{
-					{ID: "news", Triggers: []journey.Trigger{{Type: journey.TriggerManual}},
-						Nodes: []journey.Node{mail("end"), {ID: "end", Kind: journey.KindEnd, End: &journey.End{Outcome: "sent"}}}},
-					{ID: "hear", Triggers: []journey.Trigger{{Type: journey.TriggerManual}},
-						Nodes: []journey.Node{
-							{ID: "listen", Kind: journey.KindListen, Listen: &journey.Listen{
-								Events:  []journey.EventMatch{{Type: journey.EventActivity, ActivityType: b2b.ActivityRequestDemo}},
-								Timeout: journey.Days(30), Next: "mail", OnTimeout: "end"}},
-							mail("end"),
-							{ID: "end", Kind: journey.KindEnd, End: &journey.End{Outcome: "done"}},
-						}},
-				}
-				b := setup(t, defs, func(c *engine.Config) { c.RefreshInterval = 30 * 24 * time.Hour })
+				b := setup(t, weeklyCapProgram(), func(c *engine.Config) { c.RefreshInterval = 30 * 24 * time.Hour })
 				cto := contact("003CTO", "cto@globex.de", "Tess", "Ito", "Chief Technology Officer", "globex-de")
 				b.clock.Set(day0)
 				_, err := b.eng.Apply(b.ctx, engine.Batch{
