@@ -177,20 +177,6 @@ func TestConsentAgreesWithIdentity(t *testing.T) {
 		}
 		return r
 	}
-	golden := func(t *testing.T, recs []identity.PersonRecord) b2b.Person {
-		t.Helper()
-		g, err := identity.New(identity.Config{})
-		require.NoError(t, err)
-		var id b2b.PersonID
-		for _, r := range recs {
-			res, err := g.AddPerson(r)
-			require.NoError(t, err)
-			id = res.Person
-		}
-		gp, err := g.Person(id)
-		require.NoError(t, err)
-		return gp.Person
-	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -204,10 +190,10 @@ func TestConsentAgreesWithIdentity(t *testing.T) {
 				all = append(all, record(len(tc.records)+i, c))
 				stmts = append(stmts, governance.Statement{Channel: b2b.ChannelEmail, Status: c.status, Source: c.source, At: hours(c.h), Ref: fmt.Sprint("s", i)})
 			}
-			merged := golden(t, all)
+			merged := goldenPerson(t, identity.Config{}, all...)
 			require.Equal(t, tc.want, merged.Consent[b2b.ChannelEmail].Status, "identity, all records merged")
 
-			p := golden(t, recs)
+			p := goldenPerson(t, identity.Config{}, recs...)
 			for i := range stmts {
 				stmts[i].Person = p.ID
 			}
@@ -250,24 +236,11 @@ func FuzzConsentAgreesWithIdentity(f *testing.F) {
 		stRec := identity.PersonRecord{Source: b2b.SourceMarketo, RecordID: "m1", Time: st.At,
 			Person: b2b.Person{Email: "ann@acme.com", Consent: map[b2b.Channel]b2b.Consent{
 				b2b.ChannelEmail: {Status: st.Status, Source: st.Source, At: st.At}}}}
-		golden := func(recs ...identity.PersonRecord) b2b.Person {
-			g, err := identity.New(identity.Config{ConsentWindow: rules.Window})
-			require.NoError(t, err)
-			var id b2b.PersonID
-			for _, r := range recs {
-				res, err := g.AddPerson(r)
-				require.NoError(t, err)
-				id = res.Person
-			}
-			gp, err := g.Person(id)
-			require.NoError(t, err)
-			return gp.Person
-		}
-		want := golden(rec, stRec).Consent[b2b.ChannelEmail].Status
+		want := goldenPerson(t, identity.Config{ConsentWindow: rules.Window}, rec, stRec).Consent[b2b.ChannelEmail].Status
 		if want == b2b.ConsentUnknown {
 			want = "" // governance leaves a channel no statement decides unknown
 		}
-		p := golden(rec)
+		p := goldenPerson(t, identity.Config{ConsentWindow: rules.Window}, rec)
 		st.Person = p.ID
 		governance.ApplyConsent(&p, []governance.Statement{st}, now, rules)
 		got := p.Consent[b2b.ChannelEmail].Status
@@ -284,4 +257,21 @@ func FuzzConsentAgreesWithIdentity(f *testing.F) {
 		}
 		require.Equal(t, want, got, "record's person")
 	})
+}
+
+// goldenPerson is the golden person identity makes of recs, records of
+// one person, under cfg.
+func goldenPerson(t *testing.T, cfg identity.Config, recs ...identity.PersonRecord) b2b.Person {
+	t.Helper()
+	g, err := identity.New(cfg)
+	require.NoError(t, err)
+	var id b2b.PersonID
+	for _, r := range recs {
+		res, err := g.AddPerson(r)
+		require.NoError(t, err)
+		id = res.Person
+	}
+	gp, err := g.Person(id)
+	require.NoError(t, err)
+	return gp.Person
 }
