@@ -214,7 +214,7 @@ func (ps *pass) lookUpLeft(ctx context.Context, list []personEntry, joined map[b
 }
 
 // formerIDs returns the IDs a person may have had: those of their
-// records (a person's ID is their oldest record's, and each person merged
+// records (a person's ID is their first record's, and each person merged
 // into them brought theirs), but their own. Callers hold idMu.
 func (e *Engine) formerIDs(p b2b.PersonID) []b2b.PersonID {
 	gp, err := e.graph.Person(p)

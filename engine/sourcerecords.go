@@ -232,7 +232,7 @@ func accountRecords(id b2b.AccountID, st *accountState) ([]identity.AccountRecor
 		}
 		switch {
 		case i == 0:
-			// The oldest record is the golden account's own: it holds
+			// The first record is the golden account's own: it holds
 			// the golden ID, the domains of all and the identifiers.
 			a.ID, a.Domains, rec.Identifiers = golden.ID, slices.Clone(golden.Domains), slices.Clone(o.Identifiers)
 		case ids[r.Record.RecordID]:

@@ -206,7 +206,7 @@
 // person out of ([PersonResult].Unlinked, [AccountResult].Unlinked), the
 // golden records it merged into its own ([PersonResult].Merged,
 // [AccountResult].Merged, which also holds the former ID of an account
-// that a new version of its oldest record renamed) and, for an account
+// that a new version of its first record renamed) and, for an account
 // record, the ancestors the accounts it changed had before
 // ([AccountResult].FormerAncestors), so that a caller keeping state per
 // account knows every account whose persons changed.
