@@ -207,8 +207,14 @@ func (g *Graph) joinSameAccount(cands []int32, touched map[int32]bool) (merged m
 				if !ok || g.precs.at(owner).dead {
 					continue
 				}
+				// Whether the two may merge is the conflicts' to say, as
+				// for AddPerson: a merge made here may already have given
+				// one of them the other's reference (the salesforce
+				// contact's 001A to the lead of mk-9), so that a third
+				// record, kept apart from the lead by its reference alike,
+				// no longer differs from it.
 				a, b := g.pfind(owner), g.pfind(m)
-				if a == b || !g.refsDiffer(a, b) {
+				if a == b {
 					continue
 				}
 				if _, bad := g.personConflict(a, b, k, m); bad {
@@ -229,12 +235,4 @@ func (g *Graph) joinSameAccount(cands []int32, touched map[int32]bool) (merged m
 		}
 	}
 	return merged
-}
-
-// refsDiffer tells whether two golden persons both carry an explicit
-// account reference and the two differ: the persons a ConflictAccount
-// kept apart, unless the references find one golden account now.
-func (g *Graph) refsDiffer(a, b int32) bool {
-	ra, rb := g.goldenValue(g.goldOf(a), pfAccountID), g.goldenValue(g.goldOf(b), pfAccountID)
-	return ra != "" && rb != "" && ra != rb
 }

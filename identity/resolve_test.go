@@ -455,3 +455,50 @@ func TestReferencesToOneAccountLoadedLater(t *testing.T) {
 		})
 	}
 }
+
+// TestThreeReferencesToOneAccountLoadedLater: three records of one person
+// (ann@acme.com) whose account references are the two IDs of one account
+// (Marketo's mk-9, Salesforce's 001A twice) end as one person whether the
+// accounts or the persons come first: the first merge the account's
+// arrival makes gives the merged person the reference of the third
+// record, which must still be merged with them.
+func TestThreeReferencesToOneAccountLoadedLater(t *testing.T) {
+	t.Parallel()
+	sfAcme := identity.AccountRecord{Source: "salesforce", Account: b2b.Account{ID: "001A", Name: "Acme", Domains: []string{"acme.com"}}, Time: at(0)}
+	mkAcme := identity.AccountRecord{Source: "marketo", Account: b2b.Account{ID: "mk-9", Name: "Acme", Domains: []string{"acme.com"}}, Time: at(0)}
+	persons := []identity.PersonRecord{
+		{Source: "marketo", RecordID: "m1", Person: b2b.Person{Email: "ann@acme.com", AccountID: "mk-9"}, Time: at(2)},
+		{Source: "salesforce", RecordID: "0030000000001", Person: b2b.Person{Email: "ann@acme.com", AccountID: "001A"}, Time: at(1)},
+		{Source: "hubspot", RecordID: "h1", Person: b2b.Person{Email: "ann@acme.com", AccountID: "001A"}, Time: at(2)},
+	}
+	run := func(accountsFirst bool) map[string]b2b.PersonID {
+		g, err := identity.New(identity.Config{})
+		require.NoError(t, err)
+		addAccounts := func() {
+			for _, a := range []identity.AccountRecord{sfAcme, mkAcme} {
+				_, err := g.AddAccount(a)
+				require.NoError(t, err)
+			}
+		}
+		if accountsFirst {
+			addAccounts()
+		}
+		for _, p := range persons {
+			_, err := g.AddPerson(p)
+			require.NoError(t, err)
+		}
+		if !accountsFirst {
+			addAccounts()
+		}
+		out := map[string]b2b.PersonID{}
+		for _, p := range persons {
+			id, ok := g.PersonOfRecord(p.Source, p.RecordID)
+			require.True(t, ok)
+			out[string(p.Source)+":"+p.RecordID] = id
+		}
+		return out
+	}
+	want := map[string]b2b.PersonID{"marketo:m1": "marketo:m1", "salesforce:0030000000001": "marketo:m1", "hubspot:h1": "marketo:m1"}
+	require.Empty(t, cmp.Diff(want, run(true)), "accounts first (-want +got)")
+	require.Empty(t, cmp.Diff(want, run(false)), "persons first (-want +got)")
+}
