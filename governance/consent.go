@@ -247,7 +247,10 @@ func ResolveAll(stmts []Statement, now time.Time, r ConsentRules) map[b2b.Person
 // A golden person of identity carries its undated opt-outs so dated
 // already. An undated opt-out of a person without a time stays undated
 // here; [ApplyConsent] counts it at now, as one whose person's time is
-// after now.
+// after now. A golden person's opt-out that identity dated at a record's
+// time reads as dated: stamped ahead of now, it is kept as an opt-out
+// stamped ahead is (ApplyConsent keeps it in p.Consent, and decides it
+// once its time has come).
 func PersonStatements(p *b2b.Person) []Statement {
 	var out []Statement
 	for _, ch := range slices.Sorted(maps.Keys(p.Consent)) {
