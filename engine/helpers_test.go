@@ -219,3 +219,16 @@ func engageUntilTheAlert(t *testing.T, b *bundle) {
 func unsubscribeURL(_ b2b.AccountID, p b2b.PersonID) string {
 	return "https://acme.example/unsubscribe?p=" + url.QueryEscape(string(p))
 }
+
+// personScores returns the score of each person of account acc as its
+// view at at shows it.
+func personScores(t *testing.T, b *bundle, acc b2b.AccountID, at time.Time) map[b2b.PersonID]float64 {
+	t.Helper()
+	v, err := b.eng.Account(b.ctx, acc, at)
+	require.NoError(t, err)
+	out := map[b2b.PersonID]float64{}
+	for _, p := range v.Persons {
+		out[p.Person.ID] = p.Score
+	}
+	return out
+}

@@ -163,16 +163,7 @@ func TestMergedPersonBackInAccountKeepsTheirScore(t *testing.T) {
 	require.Empty(t, rep.Rejected)
 	b.clock.Set(day(1))
 	ingest(t, b, activity("d-1", b2b.ActivityRequestDemo, "L-2", day(1), nil))
-	scoreIn := func(acc b2b.AccountID, at time.Time) map[b2b.PersonID]float64 {
-		v, err := b.eng.Account(b.ctx, acc, at)
-		require.NoError(t, err)
-		out := map[b2b.PersonID]float64{}
-		for _, p := range v.Persons {
-			out[p.Person.ID] = p.Score
-		}
-		return out
-	}
-	demo := scoreIn("acme", day(1))["marketo:L-2"]
+	demo := personScores(t, b, "acme", day(1))["marketo:L-2"]
 	require.Positive(t, demo)
 
 	moveVictor(t, b, day(2))
@@ -187,9 +178,9 @@ func TestMergedPersonBackInAccountKeepsTheirScore(t *testing.T) {
 	crm.Time = day(4)
 	_, err = b.eng.UpsertPersons(b.ctx, crm, dynamicsContact("D-1", "victor@acme.com", "Victor", "Kim", "VP of Engineering", "acme", day(4)))
 	require.NoError(t, err)
-	acme := scoreIn("acme", day(4))
+	acme := personScores(t, b, "acme", day(4))
 	require.Contains(t, acme, d1, "Victor is Acme's again")
-	require.NotContains(t, scoreIn("globex", day(4)), d1, "and no longer Globex's")
+	require.NotContains(t, personScores(t, b, "globex", day(4)), d1, "and no longer Globex's")
 	require.Greater(t, acme[d1], demo*0.9, "the demo is his")
 }
 

@@ -2,7 +2,6 @@ package engine_test
 
 import (
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -26,16 +25,7 @@ func TestPersonsMergedByAnAccountKeepTheirScore(t *testing.T) {
 	require.NoError(t, err)
 	b.clock.Set(day(1))
 	ingest(t, b, activity("d-1", b2b.ActivityRequestDemo, "L-2", day(1), nil))
-	scoreIn := func(acc b2b.AccountID, at time.Time) map[b2b.PersonID]float64 {
-		v, err := b.eng.Account(b.ctx, acc, at)
-		require.NoError(t, err)
-		out := map[b2b.PersonID]float64{}
-		for _, p := range v.Persons {
-			out[p.Person.ID] = p.Score
-		}
-		return out
-	}
-	demo := scoreIn("acme", day(1))["marketo:L-2"]
+	demo := personScores(t, b, "acme", day(1))["marketo:L-2"]
 	require.Positive(t, demo)
 
 	b.clock.Set(day(2))
@@ -44,7 +34,7 @@ func TestPersonsMergedByAnAccountKeepTheirScore(t *testing.T) {
 	require.NoError(t, err)
 	p, _ := b.eng.PersonOfRecord(b2b.SourceMarketo, "L-2")
 	require.Equal(t, b2b.PersonID("salesforce:003V"), p, "one person now")
-	acme := scoreIn("acme", day(2))
+	acme := personScores(t, b, "acme", day(2))
 	require.NotContains(t, acme, b2b.PersonID("marketo:L-2"))
 	require.Greater(t, acme[p], demo*0.9, "the demo is his")
 }
