@@ -359,10 +359,9 @@
 // sees the first's messages that the first's later steps forgot (a state
 // keeps its messages only as far back as its caps count from its last
 // step), so either may send what a cap would have held back: one
-// Advance over twenty days
-// sends a person of two accounts under a cap of one email a week the
-// email of day 1 of one and that of day 5 of the other, where daily
-// calls send one.
+// Advance over twenty days sends a person of two accounts under a cap of
+// one email a week the email of day 1 of one and that of day 5 of the
+// other, where daily calls send one.
 //
 // # The acceptance scenarios
 //
