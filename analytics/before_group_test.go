@@ -16,7 +16,6 @@ import (
 	"github.com/quorumhq/quorum/identity"
 	"github.com/quorumhq/quorum/program"
 	"github.com/quorumhq/quorum/sim"
-	"github.com/quorumhq/quorum/store"
 	"github.com/quorumhq/quorum/store/memory"
 )
 
@@ -128,15 +127,7 @@ func TestEngineDealBeforeGroup(t *testing.T) {
 	clk.Set(day(10))
 	_, err = eng.Advance(ctx, day(10))
 	require.NoError(t, err)
-	var log []store.Event
-	for {
-		page, err := eng.Events(ctx, "", lastSeq(log), 500)
-		require.NoError(t, err)
-		if len(page) == 0 {
-			break
-		}
-		log = append(log, page...)
-	}
+	log := wholeLog(t, eng)
 	r, err := analytics.Compute(log, analytics.Config{}, analytics.Period{})
 	require.NoError(t, err)
 	require.Equal(t, 1, r.Groups)

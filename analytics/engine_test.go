@@ -138,15 +138,7 @@ func TestEngineLog(t *testing.T) {
 	_, err = eng.Advance(ctx, day(30))
 	require.NoError(t, err)
 
-	var log []store.Event
-	for {
-		page, err := eng.Events(ctx, "", lastSeq(log), 500)
-		require.NoError(t, err)
-		if len(page) == 0 {
-			break
-		}
-		log = append(log, page...)
-	}
+	log := wholeLog(t, eng)
 	r, err := analytics.Compute(log, analytics.Config{}, analytics.Period{To: day(30)})
 	require.NoError(t, err, "the engine's log is fully readable")
 	require.Zero(t, r.Events.Malformed)
@@ -184,11 +176,22 @@ func TestEngineLog(t *testing.T) {
 	require.Equal(t, 1, tc.Interests.TruePositives)
 }
 
-func lastSeq(log []store.Event) int64 {
-	if len(log) == 0 {
-		return 0
+// wholeLog reads the engine's whole event log, a page at a time.
+func wholeLog(t *testing.T, eng *engine.Engine) []store.Event {
+	t.Helper()
+	var log []store.Event
+	for {
+		after := int64(0)
+		if len(log) > 0 {
+			after = log[len(log)-1].Seq
+		}
+		page, err := eng.Events(context.Background(), "", after, 500)
+		require.NoError(t, err)
+		if len(page) == 0 {
+			return log
+		}
+		log = append(log, page...)
 	}
-	return log[len(log)-1].Seq
 }
 
 // deliverAll claims every due outbox message, records it delivered and

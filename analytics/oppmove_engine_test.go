@@ -14,7 +14,6 @@ import (
 	"github.com/quorumhq/quorum/identity"
 	"github.com/quorumhq/quorum/program"
 	"github.com/quorumhq/quorum/sim"
-	"github.com/quorumhq/quorum/store"
 	"github.com/quorumhq/quorum/store/memory"
 )
 
@@ -50,15 +49,7 @@ func TestEngineLogOpportunityMoved(t *testing.T) {
 	_, err = eng.UpsertOpportunities(ctx, deal)
 	require.NoError(t, err)
 
-	var log []store.Event
-	for {
-		page, err := eng.Events(ctx, "", lastSeq(log), 500)
-		require.NoError(t, err)
-		if len(page) == 0 {
-			break
-		}
-		log = append(log, page...)
-	}
+	log := wholeLog(t, eng)
 	var types []string
 	for _, ev := range log {
 		if ev.Type == "opportunity.moved" || ev.Type == "opportunity.created" {

@@ -61,8 +61,7 @@ func TestSharedCRMProductAsTheEngineFilesIt(t *testing.T) {
 	require.Empty(t, cmp.Diff(map[string]string{"dp": buyinggroup.StageClosedWon, "dp-eu": buyinggroup.StageConsideration}, stages),
 		"the engine closes the first interest's group only (-want +got)")
 
-	log, err := eng.Events(ctx, "", 0, 1<<20)
-	require.NoError(t, err)
+	log := wholeLog(t, eng)
 	// productOnly is the log with its deals naming only their product.
 	var productOnly []store.Event
 	for _, ev := range log {
