@@ -249,15 +249,7 @@ func TestNumbersWithExponents(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			_, err := programfile.Compile("broken.yaml", []byte(base+tt.src), program.Options{})
-			if tt.want == nil {
-				require.NoError(t, err)
-				return
-			}
-			require.Error(t, err)
-			if diff := cmp.Diff(tt.want, problems(t, err)); diff != "" {
-				t.Errorf("(-want +got):\n%s", diff)
-			}
+			requireCompileProblems(t, base+tt.src, tt.want)
 		})
 	}
 }
@@ -624,15 +616,7 @@ func TestReadinessThresholdWrittenAsZero(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			_, err := programfile.Compile("broken.yaml", []byte(base+tt.src), program.Options{})
-			if tt.want == nil {
-				require.NoError(t, err)
-				return
-			}
-			require.Error(t, err)
-			if diff := cmp.Diff(tt.want, problems(t, err)); diff != "" {
-				t.Errorf("(-want +got):\n%s", diff)
-			}
+			requireCompileProblems(t, base+tt.src, tt.want)
 		})
 	}
 	// Reading alone refuses it too: Load and Parse give no definitions
@@ -677,4 +661,19 @@ roleTemplates:
 	_, warnings, err = programfile.CompileWarnings("warned.yaml", []byte(src+"colour: blue\n"), program.Options{})
 	require.ErrorIs(t, err, programfile.ErrInvalid)
 	require.Nil(t, warnings)
+}
+
+// requireCompileProblems compiles src as broken.yaml and requires its
+// problems to be want, none when want is nil.
+func requireCompileProblems(t *testing.T, src string, want []string) {
+	t.Helper()
+	_, err := programfile.Compile("broken.yaml", []byte(src), program.Options{})
+	if want == nil {
+		require.NoError(t, err)
+		return
+	}
+	require.Error(t, err)
+	if diff := cmp.Diff(want, problems(t, err)); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
 }
