@@ -25,14 +25,17 @@ import (
 // time is after now. So an account's decisions do not depend on how often
 // Advance is called: one Advance after forty quiet days makes the
 // decisions that forty daily ones would have made, at the same times,
-// and leaves the same state; but for frequency caps shared with other
-// accounts, which count exactly only when Advance is called as often as
-// journeys come due (see "Frequency caps across accounts" in the package
-// documentation).
+// and leaves the same state, frequency caps shared with other accounts
+// included.
 //
 // The accounts due are processed in parallel (Config.Workers), each one's
-// passes in turn. Two bounds keep a program whose passes never settle
-// from running for ever; either is logged at Warn and counted
+// passes in turn; but accounts that share a person under a frequency cap
+// run one pass at a time, the pass due first next, so that each counts
+// what the others decided before its time (see "Frequency caps across
+// accounts" in the package documentation).
+//
+// Two bounds keep a program whose passes never settle from running for
+// ever; either is logged at Warn and counted
 // ([Counters].AdvanceLimits), never silent:
 //
 //   - an account due again at the very instant of its own pass (its
@@ -71,56 +74,80 @@ func (e *Engine) Advance(ctx context.Context, now time.Time) (Report, error) {
 		// by a store that keeps their due time, never hide the others);
 		// one that became due while the sweep went on comes back in the
 		// next sweep.
-		ran := false
+		var due []store.AccountDue
 		var after *store.AccountDue
 		for {
-			due, err := e.cfg.Store.DueAccounts(ctx, &store.DueParams{Tenant: e.cfg.Tenant, Before: now, Limit: advancePage, After: after})
+			page, err := e.cfg.Store.DueAccounts(ctx, &store.DueParams{Tenant: e.cfg.Tenant, Before: now, Limit: advancePage, After: after})
 			if err != nil {
 				return rep, fmt.Errorf("due accounts: %w", err)
 			}
-			if len(due) == 0 {
+			if len(page) == 0 {
 				break
 			}
-			if after != nil && due[0].Compare(*after) <= 0 {
+			if after != nil && page[0].Compare(*after) <= 0 {
 				// Not a next page: read on, and this would never end.
 				return rep, fmt.Errorf("due accounts: the store returned %q (due %s) for the page after %q (due %s): it does not honour store.DueParams.After",
-					due[0].ID, due[0].DueAt.Format(time.RFC3339), after.ID, after.DueAt.Format(time.RFC3339))
+					page[0].ID, page[0].DueAt.Format(time.RFC3339), after.ID, after.DueAt.Format(time.RFC3339))
 			}
-			after = &due[len(due)-1]
-			page := make([]b2b.AccountID, 0, len(due))
-			from := make(map[b2b.AccountID]time.Time, len(due))
-			for _, d := range due {
-				if done[d.ID] {
-					continue
+			after = &page[len(page)-1]
+			for _, d := range page {
+				if !done[d.ID] {
+					done[d.ID] = true
+					due = append(due, d)
 				}
-				done[d.ID] = true
-				page = append(page, d.ID)
-				from[d.ID] = d.DueAt
-			}
-			if len(page) == 0 {
-				continue
-			}
-			ran = true
-			var mu sync.Mutex
-			err = e.forEachAccount(ctx, page, func(ctx context.Context, id b2b.AccountID) error {
-				out, err := e.catchUp(ctx, id, from[id], now, nil)
-				mu.Lock()
-				defer mu.Unlock()
-				if !out.idle {
-					rep.Steps += out.steps
-					rep.Messages += out.messages
-					rep.Accounts++
-				}
-				return err
-			})
-			if err != nil {
-				return rep, err
 			}
 		}
-		if !ran {
+		if len(due) == 0 {
 			return rep, nil
 		}
+		if err := e.advanceDue(ctx, due, now, &rep); err != nil {
+			return rep, err
+		}
 	}
+}
+
+// advanceDue catches up the accounts of a sweep, in parallel, each
+// group of accounts that share a person under a frequency cap (see
+// sharingGroups) one pass at a time in time order, and sums what they
+// decided into rep.
+func (e *Engine) advanceDue(ctx context.Context, due []store.AccountDue, now time.Time, rep *Report) error {
+	groups, err := e.sharingGroups(ctx, due)
+	if err != nil {
+		return err
+	}
+	first := make([]b2b.AccountID, len(groups))
+	group := make(map[b2b.AccountID][]store.AccountDue, len(groups))
+	for i, g := range groups {
+		first[i] = g[0].ID
+		group[g[0].ID] = g
+	}
+	var mu sync.Mutex
+	count := func(out *outcome) {
+		if !out.idle {
+			rep.Steps += out.steps
+			rep.Messages += out.messages
+			rep.Accounts++
+		}
+	}
+	return e.forEachAccount(ctx, first, func(ctx context.Context, id b2b.AccountID) error {
+		g := group[id]
+		if len(g) == 1 {
+			out, err := e.catchUp(ctx, id, g[0].DueAt, now, nil)
+			mu.Lock()
+			defer mu.Unlock()
+			count(&out)
+			return err
+		}
+		// The group's order is the time order of its passes: no pass in
+		// it waits for another account's turn of the call.
+		outs, err := e.catchUpInTurn(outsideCallOrder(ctx), g, now)
+		mu.Lock()
+		defer mu.Unlock()
+		for i := range outs {
+			count(&outs[i])
+		}
+		return err
+	})
 }
 
 // advancePage is how many due accounts Advance asks the store for at once.
@@ -146,54 +173,89 @@ const maxAdvancePasses = 1000
 // activities and consent statements of in dated by its time (removing
 // them from in).
 func (e *Engine) catchUp(ctx context.Context, id b2b.AccountID, from, now time.Time, in *work) (outcome, error) {
-	total := outcome{idle: true}
-	at, instant := from, 0
-	for passes := 1; ; passes++ {
-		if ctx.Err() != nil {
-			return total, nil // forEachAccount reports it
-		}
-		out, err := e.process(ctx, id, &work{tick: true, from: at, input: in}, now)
-		if err != nil {
-			return total, err
-		}
-		if !out.at.IsZero() {
-			total.at = out.at
-			if in != nil {
-				in.dropUntil(out.at) // what the pass took (work.until)
-			}
-		}
-		total.add(&out)
-		next := out.due
-		if in != nil {
-			next = out.decisive
-		}
-		if out.at.IsZero() || next.IsZero() || next.After(now) {
-			return total, nil // not due by now (any more)
-		}
-		if next.After(out.at) {
-			at, instant = next, 0
-		} else if instant++; instant < maxInstantPasses && !out.idle {
-			at = out.at // due again at once: its own pass changed what it reads
-		} else {
-			// A pass that decided nothing is not run again at its instant;
-			// nor is one after the bound.
-			if in != nil {
-				e.limitReached(ctx, "instant", "account due again at the same instant, left to the input's pass",
-					id, out.at, next, passes)
-				return total, nil
-			}
-			e.limitReached(ctx, "instant", "account due again at the same instant, caught up from its next refresh",
-				id, out.at, next, passes)
-			at, instant = out.at.Add(e.cfg.RefreshInterval), 0
-			if at.After(now) {
-				return total, nil
-			}
-		}
-		if passes == maxAdvancePasses {
-			e.limitReached(ctx, "passes", "account not caught up, resumed at the next Advance", id, out.at, at, passes)
-			return total, nil
+	c := e.newCatchUp(id, from, now, in)
+	for !c.done {
+		if err := c.step(ctx); err != nil {
+			return c.total, err
 		}
 	}
+	return c.total, nil
+}
+
+// A catching is an account's catch-up (see catchUp) in progress, one
+// pass at a time: at is the time of its next pass, until done.
+type catching struct {
+	e       *Engine
+	id      b2b.AccountID
+	now     time.Time
+	in      *work
+	at      time.Time
+	instant int // passes run at the instant at
+	passes  int
+	done    bool
+	total   outcome
+}
+
+func (e *Engine) newCatchUp(id b2b.AccountID, from, now time.Time, in *work) *catching {
+	return &catching{e: e, id: id, now: now, in: in, at: from, total: outcome{idle: true}}
+}
+
+// step runs the account's next pass, and sets done when the account is
+// caught up, a bound is reached, ctx ends (forEachAccount reports it) or
+// the pass fails.
+func (c *catching) step(ctx context.Context) error {
+	e, id, now, in := c.e, c.id, c.now, c.in
+	c.passes++
+	if ctx.Err() != nil {
+		c.done = true
+		return nil
+	}
+	out, err := e.process(ctx, id, &work{tick: true, from: c.at, input: in}, now)
+	if err != nil {
+		c.done = true
+		return err
+	}
+	if !out.at.IsZero() {
+		c.total.at = out.at
+		if in != nil {
+			in.dropUntil(out.at) // what the pass took (work.until)
+		}
+	}
+	c.total.add(&out)
+	next := out.due
+	if in != nil {
+		next = out.decisive
+	}
+	if out.at.IsZero() || next.IsZero() || next.After(now) {
+		c.done = true // not due by now (any more)
+		return nil
+	}
+	if next.After(out.at) {
+		c.at, c.instant = next, 0
+	} else if c.instant++; c.instant < maxInstantPasses && !out.idle {
+		c.at = out.at // due again at once: its own pass changed what it reads
+	} else {
+		// A pass that decided nothing is not run again at its instant;
+		// nor is one after the bound.
+		if in != nil {
+			e.limitReached(ctx, "instant", "account due again at the same instant, left to the input's pass",
+				id, out.at, next, c.passes)
+			c.done = true
+			return nil
+		}
+		e.limitReached(ctx, "instant", "account due again at the same instant, caught up from its next refresh",
+			id, out.at, next, c.passes)
+		c.at, c.instant = out.at.Add(e.cfg.RefreshInterval), 0
+		if c.at.After(now) {
+			c.done = true
+			return nil
+		}
+	}
+	if c.passes == maxAdvancePasses {
+		e.limitReached(ctx, "passes", "account not caught up, resumed at the next Advance", id, out.at, c.at, c.passes)
+		c.done = true
+	}
+	return nil
 }
 
 // catchUpBefore runs, before an input's pass at now, what an account was

@@ -39,17 +39,15 @@ import (
 // account's last journey step that was not idle was at most ContactWindow
 // less the cap's Per after E (no later than E in UTC; a day later for a
 // cap of days in another zone), and the other account had decided by E
-// all it would decide by then. Calls that each reach one due time of
-// the accounts, and batches applied as they come, keep to that. An
-// Advance that reaches several does not: it catches each account up in
-// turn, its whole span at once: the account it takes first decides its
-// whole span without the other's messages of the span, and the other
-// then no longer sees the first's messages that the first's later steps
-// forgot, so messages to a shared person that a cap allows one of may
-// both go out: one Advance over twenty days sends a person of two
-// accounts under a cap of one email a week the email of day 1 of one and
-// that of day 5 of the other, where daily calls send one. A scheduler
-// that calls Advance as often as journeys come due counts exactly.
+// all it would decide by then. Advance keeps to that whatever its span:
+// the accounts it finds due that share a person under a cap run one pass
+// at a time, in time order (sharingGroups, catchUpInTurn). Batches
+// applied as they come keep to it too. A late batch does not: it catches
+// each account with inputs up in turn, its whole span at once, so the
+// account it takes first decides its span without the other's messages
+// of the span, and the other then no longer sees the first's messages
+// that the first's later steps forgot: messages to a shared person that
+// a cap allows one of may both go out.
 //
 // Two passes of accounts that share a person take turns, from the reading
 // of each other's messages to the commit of their own (sharedLocks): so a

@@ -349,19 +349,25 @@
 // handed it what they knew of their persons (statements, recent
 // messages, scores).
 //
-// That holds for calls that each reach one due time of the accounts: a
-// host that applies its activities as they come and calls Advance as
-// often as journeys come due (a tick of an hour, or of a day). A call
-// that spans several due times of two accounts sharing a person (one
-// Advance over weeks, a late batch of days) catches each account up in
-// turn, its whole span at once: the account taken first decides without
-// the second's messages of the span, and the one taken second no longer
+// A journey counts the messages decided up to its own time, no later, so
+// accounts sharing such a person must also decide in the order of their
+// times. Advance sees to it whatever its span: of the accounts it finds
+// due, those that share a person under a cap (linked to several, or who
+// left one lately) run one pass at a time, the one due first next (then
+// by ID), as calls at each of their due times would have; the others
+// catch up in parallel, each its whole span at once. So one Advance over
+// twenty days sends a person of two accounts under a cap of one email a
+// week what twenty daily calls send.
+//
+// An input call does not: it catches each account with inputs up over
+// the span since it was last due (a late batch of days), in turn, each
+// its whole span at once, and its journeys hear the inputs at their
+// times. The account the call takes first decides its span without the
+// second's messages of that span, and the one taken second no longer
 // sees the first's messages that the first's later steps forgot (a state
 // keeps its messages only as far back as its caps count from its last
-// step), so either may send what a cap would have held back: one
-// Advance over twenty days sends a person of two accounts under a cap of
-// one email a week the email of day 1 of one and that of day 5 of the
-// other, where daily calls send one.
+// step), so either may send what a cap would have held back. A host that
+// applies its activities as they come counts exactly.
 //
 // # The acceptance scenarios
 //
