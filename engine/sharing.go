@@ -4,7 +4,6 @@ import (
 	"container/heap"
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"time"
 
@@ -46,19 +45,18 @@ func (e *Engine) sharingGroups(ctx context.Context, due []store.AccountDue) ([][
 	}
 	// The accounts each one's persons name, read from its committed
 	// state (which a pass of time does not change: only inputs move
-	// persons between accounts).
+	// persons between accounts). An account whose state cannot be loaded
+	// or read names none: its own pass fails and reports why, and the
+	// other accounts are advanced all the same, as they are without caps.
 	links := make([][]b2b.AccountID, len(due))
 	err := e.forEachAccount(outsideCallOrder(ctx), ids, func(ctx context.Context, id b2b.AccountID) error {
 		rec, err := e.cfg.Store.LoadAccount(ctx, e.cfg.Tenant, id)
-		switch {
-		case errors.Is(err, store.ErrNotFound):
+		if err != nil {
 			return nil
-		case err != nil:
-			return fmt.Errorf("account %q: load: %w", id, err)
 		}
 		st, err := e.readState(&rec)
 		if err != nil {
-			return err
+			return nil
 		}
 		var named []b2b.AccountID
 		for i := range st.Persons {
