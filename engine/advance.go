@@ -44,7 +44,9 @@ import (
 //     refresh (Config.RefreshInterval later);
 //   - one Advance runs at most 1,000 passes on one account ("passes"): the
 //     account stays due where it stopped, and the next Advance resumes it
-//     there.
+//     there. The accounts that share a person with it under a frequency
+//     cap stop at their next pass from then on too (each a "passes"
+//     limit), so that none decides past a time it has not decided at.
 //
 // An account with nothing due runs one pass each Config.RefreshInterval,
 // so an Advance that covers many intervals costs each quiet account as
@@ -193,6 +195,7 @@ type catching struct {
 	instant int // passes run at the instant at
 	passes  int
 	done    bool
+	bounded bool // done by the bound of passes, due again at at
 	total   outcome
 }
 
@@ -253,7 +256,8 @@ func (c *catching) step(ctx context.Context) error {
 	}
 	if c.passes == maxAdvancePasses {
 		e.limitReached(ctx, "passes", "account not caught up, resumed at the next Advance", id, out.at, c.at, c.passes)
-		c.done = true
+		// It stays due at next (before at after an instant's bound).
+		c.done, c.bounded, c.at = true, true, next
 	}
 	return nil
 }

@@ -44,7 +44,8 @@ type Counters struct {
 	// AdvanceLimits counts the bounds [Engine.Advance] reached on an
 	// account, by name: "instant" (an account due again at the instant
 	// of its own pass after 3 passes at it) and "passes" (an account
-	// still due after 1,000 passes in one Advance).
+	// still due after 1,000 passes in one Advance, or stopped with one
+	// that shares a person with it under a frequency cap).
 	AdvanceLimits map[string]int64
 }
 

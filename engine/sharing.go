@@ -113,7 +113,12 @@ func (e *Engine) sharingGroups(ctx context.Context, due []store.AccountDue) ([][
 // first (then the account first by ID) runs next, so that each decides
 // with the messages the others decided before its time, and none after.
 // It returns each account's outcome, in the order given; an account
-// whose pass fails stops there, the others go on.
+// whose pass fails stops there, the others go on. An account that
+// reaches Advance's bound of passes stays due at its next pass, which the
+// next Advance resumes: the others stop at theirs from then on too (a
+// "passes" limit each), so that none decides past a time at which that
+// account has not decided yet, and the next Advance takes them on again
+// in time order.
 func (e *Engine) catchUpInTurn(ctx context.Context, group []store.AccountDue, now time.Time) ([]outcome, error) {
 	q := make(turnQueue, len(group))
 	for i, d := range group {
@@ -122,10 +127,20 @@ func (e *Engine) catchUpInTurn(ctx context.Context, group []store.AccountDue, no
 	all := slices.Clone(q)
 	heap.Init(&q)
 	var errs []error
+	var bounded *catching // the first account stopped by the bound
 	for len(q) > 0 {
 		c := q[0]
+		if bounded != nil && !q.before(c, bounded) {
+			e.limitReached(ctx, "passes", "account not caught up, stopped with one it shares a person with, resumed at the next Advance",
+				c.id, c.total.at, c.at, c.passes)
+			heap.Pop(&q)
+			continue
+		}
 		if err := c.step(ctx); err != nil {
 			errs = append(errs, err)
+		}
+		if c.bounded && bounded == nil {
+			bounded = c
 		}
 		if c.done {
 			heap.Pop(&q)
@@ -144,12 +159,15 @@ func (e *Engine) catchUpInTurn(ctx context.Context, group []store.AccountDue, no
 // account.
 type turnQueue []*catching
 
-func (q turnQueue) Len() int { return len(q) }
-func (q turnQueue) Less(i, j int) bool {
-	if c := q[i].at.Compare(q[j].at); c != 0 {
+func (q turnQueue) Len() int           { return len(q) }
+func (q turnQueue) Less(i, j int) bool { return q.before(q[i], q[j]) }
+
+// before reports whether a's next pass comes before b's.
+func (turnQueue) before(a, b *catching) bool {
+	if c := a.at.Compare(b.at); c != 0 {
 		return c < 0
 	}
-	return q[i].id < q[j].id
+	return a.id < b.id
 }
 func (q turnQueue) Swap(i, j int) { q[i], q[j] = q[j], q[i] }
 func (q *turnQueue) Push(x any)   { *q = append(*q, x.(*catching)) }
