@@ -23,8 +23,10 @@ func (g *Graph) parentRoot(root int32) int32 {
 }
 
 // checkCycle refuses a record whose parent is the account it belongs to or
-// one of that account's descendants. A known record belongs to its golden
-// account. A new one belongs to the golden accounts it would merge with:
+// one of that account's descendants, a parent that is one of the record's
+// own account IDs that no account holds yet (an identifier it gives,
+// which its account claims) among them. A known record belongs to its
+// golden account. A new one belongs to the golden accounts it would merge with:
 // the owners of its identifiers that AddAccount would merge it with, in
 // the order it links them (see mergeTargets), not those it would be kept
 // apart from by a conflict (a subsidiary holding its group's domain, both
@@ -37,16 +39,6 @@ func (g *Graph) checkCycle(rec *AccountRecord, idents, extra []identKey, existin
 	if ref == "" {
 		return nil
 	}
-	pr := g.accountRoot(ref)
-	if pr < 0 {
-		return nil
-	}
-	var targets []int32
-	if known {
-		targets = []int32{g.afind(existing)}
-	} else {
-		targets = g.mergeTargets(rec.Source, idents, extra)
-	}
 	self := func(r string) bool {
 		for _, k := range idents {
 			if k.ns == g.nsAcctID && k.val == r {
@@ -54,6 +46,21 @@ func (g *Graph) checkCycle(rec *AccountRecord, idents, extra []identKey, existin
 			}
 		}
 		return false
+	}
+	pr := g.accountRoot(ref)
+	if pr < 0 {
+		if self(ref) {
+			// Held by no account, the ID is the record's account's once
+			// it is added: the account would be its own parent.
+			return &CycleError{Path: []b2b.AccountID{rec.Account.ID, rec.Account.ID}}
+		}
+		return nil
+	}
+	var targets []int32
+	if known {
+		targets = []int32{g.afind(existing)}
+	} else {
+		targets = g.mergeTargets(rec.Source, idents, extra)
 	}
 	path := []b2b.AccountID{rec.Account.ID}
 	seen := map[int32]bool{}

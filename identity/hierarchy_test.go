@@ -255,3 +255,52 @@ func TestSubsidiarySharingItsParentsDomain(t *testing.T) {
 		})
 	}
 }
+
+// TestParentAmongItsOwnIDs: a record whose parent is one of its own
+// account IDs, given among its identifiers and held by no account yet,
+// names its own account as its parent: it is refused as a cycle, as a
+// parent naming its account ID, or an ID it shares with an account it
+// joins, is, and the graph is unchanged.
+func TestParentAmongItsOwnIDs(t *testing.T) {
+	t.Parallel()
+	xID := identity.Identifier{Namespace: identity.NSAccountID, Value: "X"}
+	tests := []struct {
+		name   string
+		before []identity.AccountRecord // loaded first
+		rec    identity.AccountRecord
+		want   string
+	}{
+		{
+			name: "a new record",
+			rec: identity.AccountRecord{Source: "salesforce", Time: at(1), Identifiers: []identity.Identifier{xID},
+				Account: b2b.Account{ID: "A", Name: "Acme", ParentID: "X"}},
+			want: "account hierarchy cycle: A -> A",
+		},
+		{
+			name: "a new version that gives the ID",
+			before: []identity.AccountRecord{{Source: "salesforce", Time: at(1),
+				Account: b2b.Account{ID: "A", Name: "Acme"}}},
+			rec: identity.AccountRecord{Source: "salesforce", Time: at(2), Identifiers: []identity.Identifier{xID},
+				Account: b2b.Account{ID: "A", Name: "Acme", ParentID: "X"}},
+			want: "account hierarchy cycle: A -> A",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			g := newGraph(t, identity.Config{})
+			for _, r := range tt.before {
+				_, err := g.AddAccount(r)
+				require.NoError(t, err)
+			}
+			before := g.Snapshot()
+			_, err := g.AddAccount(tt.rec)
+			require.ErrorIs(t, err, identity.ErrCycle)
+			require.EqualError(t, err, tt.want)
+			require.Equal(t, 1, g.Stats().Rejected["account.parentId"])
+			require.Empty(t, cmp.Diff(before, g.Snapshot()), "the graph is unchanged")
+			_, ok := g.LookupAccount(xID)
+			require.False(t, ok, "X names no account")
+		})
+	}
+}
