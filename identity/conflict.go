@@ -30,7 +30,9 @@ const (
 	// as the subsidiaries of one group).
 	ConflictSameSource ConflictKind = "same_source"
 	// ConflictParentCycle: merging accounts made their parent references a
-	// cycle; hierarchy queries stop at the cycle and report it.
+	// cycle; hierarchy queries stop at the cycle and report it. An account
+	// merged with its parent, whose parent reference then names itself, is
+	// a cycle of one: it reads as an account without a parent.
 	ConflictParentCycle ConflictKind = "parent_cycle"
 )
 
@@ -67,7 +69,8 @@ type Conflict struct {
 	// identifier; Other is the golden record the new record belongs to.
 	// For ConflictParentCycle, Kept is the account the record merged
 	// into, which is its own ancestor now, and Other the account whose
-	// parent it is, closing the cycle. For a new version's value of a
+	// parent it is, closing the cycle (Kept again when the account's
+	// parent reference names itself). For a new version's value of a
 	// unique namespace refused to the record's own golden record (rule
 	// 4), both name that golden record, which keeps its own value (in
 	// Detail, first).
@@ -82,6 +85,9 @@ func (c Conflict) String() string {
 	if c.Kind == ConflictParentCycle {
 		// Nothing was refused: the accounts merged, and their parents
 		// now loop.
+		if c.Kept == c.Other {
+			return fmt.Sprintf("%s conflict from %s: account %s is its own parent (%s)", c.Kind, c.Record, c.Kept, c.Detail)
+		}
 		return fmt.Sprintf("%s conflict from %s: account %s is its own ancestor through %s (%s)",
 			c.Kind, c.Record, c.Kept, c.Other, c.Detail)
 	}

@@ -228,7 +228,9 @@
 // whichever of the two arrives first. Accounts that a record merges (a
 // Marketo company holding the domains of two) whose parents then loop are
 // reported as a parent_cycle conflict instead: nothing is refused, the
-// accounts are one.
+// accounts are one. An account merged so with its parent, whose parent
+// reference then names itself, is such a cycle too, and reads as an
+// account without a parent.
 //
 // and [ValidateHierarchy] checks a whole set of accounts before loading.
 //

@@ -180,7 +180,8 @@ type GoldenAccount struct {
 	// identify no account, after every other (its first is the account's
 	// main domain, which decides the primary link of a person whose domain
 	// several accounts hold); ParentID is the parent's golden ID when the parent
-	// is known, else the reference as given.
+	// is known, else the reference as given, and empty when the reference
+	// names the account itself (see [Graph.Parent]).
 	Account     b2b.Account           `json:"account"`
 	Provenance  map[string]Provenance `json:"provenance"`
 	Records     []RecordRef           `json:"records"`
@@ -210,6 +211,11 @@ func (g *Graph) Account(id b2b.AccountID) (GoldenAccount, error) {
 	}
 	if p := g.parentRoot(root); p >= 0 {
 		a.ParentID = g.accountID(p)
+	} else if g.selfParent(root) {
+		// The reference names the account itself (see Graph.Parent):
+		// no parent.
+		a.ParentID = ""
+		delete(out.Provenance, "parentId")
 	}
 	for _, kw := range g.aattrs(ga) {
 		if a.Attributes == nil {

@@ -9,7 +9,8 @@ import (
 )
 
 // parentRoot returns the golden parent of an account, or -1 when it has
-// none or the parent is not loaded.
+// none, the parent is not loaded, or the parent reference names the
+// account itself (see selfParent).
 func (g *Graph) parentRoot(root int32) int32 {
 	ref := g.str(g.agold(root).parentOf)
 	if ref == "" {
@@ -124,8 +125,21 @@ func (g *Graph) mergeTargets(src b2b.Source, idents, extra []identKey) []int32 {
 	return out
 }
 
+// selfParent reports whether the parent reference of an account names the
+// account itself: accounts merged, one the parent of the other (a Marketo
+// company that joins the CRM account whose parent it was named as). The
+// account has no parent then; the loop is reported as a parent_cycle
+// conflict (cyclePath).
+func (g *Graph) selfParent(root int32) bool {
+	ref := g.str(g.agold(root).parentOf)
+	return ref != "" && g.accountRoot(ref) == root
+}
+
 // cyclePath returns the cycle through root, or nil.
 func (g *Graph) cyclePath(root int32) []b2b.AccountID {
+	if g.selfParent(root) {
+		return []b2b.AccountID{g.accountID(root), g.accountID(root)}
+	}
 	path := []b2b.AccountID{g.accountID(root)}
 	seen := map[int32]bool{root: true}
 	for a := g.parentRoot(root); a >= 0; a = g.parentRoot(a) {
@@ -151,14 +165,16 @@ func (g *Graph) knownAccount(id b2b.AccountID) (int32, error) {
 
 // Parent returns an account's parent ("" for a top-level account). A
 // parent reference to an account not loaded yet gives an error that
-// matches ErrUnknownAccount.
+// matches ErrUnknownAccount. A parent reference that names the account
+// itself, as after a merge of an account with its parent (reported as a
+// parent_cycle conflict), names no parent: "", as Ancestors has none.
 func (g *Graph) Parent(id b2b.AccountID) (b2b.AccountID, error) {
 	root, err := g.knownAccount(id)
 	if err != nil {
 		return "", err
 	}
 	ref := g.str(g.agold(root).parentOf)
-	if ref == "" {
+	if ref == "" || g.selfParent(root) {
 		return "", nil
 	}
 	p := g.parentRoot(root)

@@ -304,3 +304,69 @@ func TestParentAmongItsOwnIDs(t *testing.T) {
 		})
 	}
 }
+
+// TestParentMergedIntoItsChild: accounts merged by a record, one the
+// parent of the other, make an account whose parent reference names
+// itself: the loop is reported as a parent_cycle conflict, and the
+// account reads as one without a parent (Parent, Ancestors,
+// UltimateParent and its golden ParentID agree), not as the child of an
+// account not loaded.
+func TestParentMergedIntoItsChild(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		records []identity.AccountRecord // the last merges
+		want    identity.Conflict
+		text    string
+	}{
+		{
+			name: "the parent joins its child",
+			records: []identity.AccountRecord{
+				acctRec("salesforce", "A", "Acme", "acme.com", "m1", 1),
+				acctRec("marketo", "m1", "Acme", "acme.com", "", 2),
+			},
+			want: identity.Conflict{Kind: identity.ConflictParentCycle, Record: identity.RecordRef{Source: "marketo", RecordID: "m1"},
+				Kept: "A", Other: "A", Detail: "account hierarchy cycle: A -> A"},
+			text: "parent_cycle conflict from marketo:m1: account A is its own parent (account hierarchy cycle: A -> A)",
+		},
+		{
+			name: "a third record merges parent and child",
+			records: []identity.AccountRecord{
+				acctRec("salesforce", "A", "A", "a.com", "B", 1),
+				acctRec("dynamics", "B", "B", "b.com", "", 2),
+				{Source: "marketo", Time: at(3), Account: b2b.Account{ID: "M", Name: "M", Domains: []string{"a.com", "b.com"}}},
+			},
+			want: identity.Conflict{Kind: identity.ConflictParentCycle, Record: identity.RecordRef{Source: "marketo", RecordID: "M"},
+				Kept: "A", Other: "A", Detail: "account hierarchy cycle: A -> A"},
+			text: "parent_cycle conflict from marketo:M: account A is its own parent (account hierarchy cycle: A -> A)",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			g := newGraph(t, identity.Config{})
+			var res identity.AccountResult
+			for _, r := range tt.records {
+				var err error
+				res, err = g.AddAccount(r)
+				require.NoError(t, err)
+			}
+			require.Equal(t, []identity.Conflict{tt.want}, res.Conflicts)
+			require.Equal(t, tt.text, res.Conflicts[0].String())
+			require.Equal(t, 1, g.Stats().Conflicts[identity.ConflictParentCycle])
+			p, err := g.Parent("A")
+			require.NoError(t, err)
+			require.Equal(t, b2b.AccountID(""), p)
+			anc, err := g.Ancestors("A")
+			require.NoError(t, err)
+			require.Empty(t, anc)
+			u, err := g.UltimateParent("A")
+			require.NoError(t, err)
+			require.Equal(t, b2b.AccountID("A"), u)
+			ga, err := g.Account("A")
+			require.NoError(t, err)
+			require.Equal(t, b2b.AccountID(""), ga.Account.ParentID)
+			require.NotContains(t, ga.Provenance, "parentId")
+		})
+	}
+}
