@@ -15,7 +15,8 @@ import (
 // account, a Marketo company.
 //
 // Empty fields of Account are not carried by the record (Employees and
-// AnnualRevenue: zero). Account.ID is added to NSAccountID and each of
+// AnnualRevenue: zero; an attribute without a value: nil, a blank string,
+// an empty list), and never overwrite another record's value. Account.ID is added to NSAccountID and each of
 // Account.Domains to NSAccountDomain, so a Marketo company that carries the
 // CRM account ID (in Identifiers) or a domain links to the CRM account.
 // An email among Identifiers (in a namespace of [KindEmail]) that

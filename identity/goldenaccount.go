@@ -151,8 +151,10 @@ func (g *Graph) applyAccount(ga *goldenAccount, m int32) {
 			ga.win[f] = m
 		}
 	}
-	for k := range r.a.Attributes {
-		g.offerAccountAttr(ga, k, m)
+	for k, v := range r.a.Attributes {
+		if attrGiven(v) {
+			g.offerAccountAttr(ga, k, m)
+		}
 	}
 	for _, e := range g.lists.items(r.domains) {
 		if !slices.Contains(g.lists.items(ga.domains), e) && !placeholderDomain(g.domains.name(e)) {

@@ -234,8 +234,10 @@ func (g *Graph) applyPerson(gp *goldenPerson, m int32) {
 		for ch := range s.consent {
 			g.offerConsent(gp, ch, m)
 		}
-		for k := range s.attrs {
-			g.offerAttr(gp, k, m)
+		for k, v := range s.attrs {
+			if attrGiven(v) {
+				g.offerAttr(gp, k, m)
+			}
 		}
 		gp.hasOther = gp.hasOther || len(s.accts) > 0
 	}
@@ -260,6 +262,23 @@ func (g *Graph) offerConsent(gp *goldenPerson, ch string, m int32) {
 		}
 	}
 	s.consent = append(s.consent, keyWin{ch, m})
+}
+
+// attrGiven reports whether a record carries an attribute value: not nil,
+// a blank string or an empty list, which an export writes for a custom
+// field its source left empty. Like an empty field, such a value gives
+// nothing: as the most recent, it would win over another record's real
+// value.
+func attrGiven(v any) bool {
+	switch x := v.(type) {
+	case nil:
+		return false
+	case string:
+		return !blank(x)
+	case []string:
+		return len(x) > 0
+	}
+	return true
 }
 
 func (g *Graph) offerAttr(gp *goldenPerson, key string, m int32) {

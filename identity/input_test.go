@@ -334,6 +334,49 @@ func TestSourcesBeyondTheLimit(t *testing.T) {
 // first name or title is blank does not win the golden field over a real
 // one (a blank account name also left the record without a name, which
 // an account without a domain needs), and " Acme Inc " is Acme Inc.
+// TestEmptyAttributesGiveNothing: an attribute without a value (nil, a
+// blank string, an empty list), as an export writes a custom field its
+// source left empty, is not carried by the record, as an empty field is
+// not: it never overwrites another record's value of the attribute, even
+// from a more recent record, and is no golden attribute of its own.
+func TestEmptyAttributesGiveNothing(t *testing.T) {
+	t.Parallel()
+	empty := map[string]any{"plan": "", "seats": nil, "region": " ", "products": []string{}, "only": nil}
+	g := newGraph(t, identity.Config{AccountMerge: &identity.MergePolicy{}}) // most recent wins
+	addAccount(t, g, "hubspot", b2b.Account{ID: "acme", Name: "Acme", Domains: []string{"acme.com"},
+		Attributes: map[string]any{"plan": "gold", "seats": 10, "region": "EMEA", "products": []string{"dp"}}})
+	_, err := g.AddAccount(identity.AccountRecord{Source: b2b.SourceMarketo, Time: at(2),
+		Account: b2b.Account{ID: "m-acme", Name: "Acme", Domains: []string{"acme.com"}, Attributes: empty}})
+	require.NoError(t, err)
+	ga, err := g.Account("acme")
+	require.NoError(t, err)
+	want := map[string]any{"plan": "gold", "seats": 10, "region": "EMEA", "products": []string{"dp"}}
+	require.Empty(t, cmp.Diff(want, ga.Account.Attributes))
+	require.Equal(t, "hubspot", ga.Provenance["attributes.plan"].Source)
+	require.NotContains(t, ga.Provenance, "attributes.only")
+
+	c := sfContact("0035e00000AAAAAAAA", "ann@acme.com", "acme")
+	c.Time, c.Person.Attributes = at(1), map[string]any{"plan": "gold", "seats": 10, "region": "EMEA", "products": []string{"dp"}}
+	addPerson(t, g, c)
+	m := mktoLead("77", "ann@acme.com")
+	m.Time, m.Person.Attributes = at(2), empty
+	res := addPerson(t, g, m)
+	gp, err := g.Person(res.Person)
+	require.NoError(t, err)
+	require.Empty(t, cmp.Diff(want, gp.Person.Attributes))
+	require.Equal(t, b2b.SourceSalesforce, gp.Provenance["attributes.plan"].Source)
+	require.NotContains(t, gp.Provenance, "attributes.only")
+
+	// The records keep what they gave, and the graph restores as it was.
+	st := g.Snapshot()
+	back, err := identity.Restore(identity.Config{AccountMerge: &identity.MergePolicy{}}, st)
+	require.NoError(t, err)
+	require.Empty(t, cmp.Diff(st, back.Snapshot()))
+	gp2, err := back.Person(res.Person)
+	require.NoError(t, err)
+	require.Empty(t, cmp.Diff(gp, gp2))
+}
+
 func TestBlankTextGivesNothing(t *testing.T) {
 	t.Parallel()
 	g := newGraph(t, identity.Config{})

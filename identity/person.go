@@ -13,9 +13,10 @@ import (
 // lead, a Salesforce lead or contact, a Dynamics contact.
 //
 // The fields of Person that are empty are fields the record does not carry:
-// they never overwrite a value from another record. Person.ID is ignored (the
-// graph names golden persons); Person.Source and Person.UpdatedAt are set from
-// Source and Time.
+// they never overwrite a value from another record. Nor does an attribute
+// without a value (nil, a blank string, an empty list), which the record
+// keeps as given. Person.ID is ignored (the graph names golden persons);
+// Person.Source and Person.UpdatedAt are set from Source and Time.
 type PersonRecord struct {
 	// Source is the system the record comes from ("salesforce", "marketo").
 	Source b2b.Source `json:"source"`
