@@ -748,9 +748,11 @@ func invisible(r rune) bool {
 	return unicode.IsSpace(r) || unicode.IsControl(r) || unicode.Is(unicode.Cf, r)
 }
 
-// notSpaceByte reports whether c is an ASCII byte that is not space (and
-// so not the start or end of any Unicode space).
-func notSpaceByte(c byte) bool { return c > ' ' && c < utf8.RuneSelf }
+// notSpaceByte reports whether c is an ASCII byte that is neither space
+// nor a control character (and so not the start or end of any Unicode
+// space, control or format character): DEL (0x7f) is a control, which
+// trimInvisible removes.
+func notSpaceByte(c byte) bool { return c > ' ' && c < 0x7f }
 
 // validText returns s with each run of bytes that are not UTF-8 replaced
 // by U+FFFD: the golden records' text is what a JSON encoding of it

@@ -51,6 +51,13 @@ func TestNormalizeEmail(t *testing.T) {
 		{in: "ann\u00a0lee@acme.com", err: `invalid email "ann\u00a0lee@acme.com": character '\u00a0' not allowed before @`},
 		{in: "ann\u200b@acme.com", err: `invalid email "ann\u200b@acme.com": character '\u200b' not allowed before @`},
 		{in: "ann\u0085@acme.com", err: `invalid email "ann\u0085@acme.com": character '\u0085' not allowed before @`},
+		// DEL is a control character as NUL is, at either end alone
+		// as after a space.
+		{in: "ann@acme.com\x7f", want: "ann@acme.com"},
+		{in: "\x7fann@acme.com", want: "ann@acme.com"},
+		{in: " ann@acme.com\x7f", want: "ann@acme.com"},
+		{in: "ann@acme.com\x00", want: "ann@acme.com"},
+		{in: "ann\x7f@acme.com", err: `invalid email "ann\x7f@acme.com": character '\x7f' not allowed before @`},
 		// A domain written in Unicode is converted to its ASCII form; the
 		// local part keeps its letters, in lower case.
 		{in: "ann@bücher.de", want: "ann@xn--bcher-kva.de"},
@@ -156,6 +163,7 @@ func TestNormalizeDomain(t *testing.T) {
 		{in: "ac\u00adme\u200b.com", want: "acme.com"},
 		{in: "ac\u200eme.com", err: `invalid domain "ac\u200eme.com": not a valid internationalised domain name: disallowed rune U+200E`},
 		{in: "\u200e", err: `invalid domain "\u200e": empty`},
+		{in: "acme.com\x7f", want: "acme.com"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
