@@ -141,8 +141,8 @@
 // and p.title reads "", counted at each use as first(persons).title is.
 // findIndex and findLastIndex with no match give
 // -1; since element -1 of a list is its last, a rule that indexes a list
-// with them (persons[findIndex(...)]) is refused: find and findLast give
-// the element.
+// with them (persons[findIndex(...)], get(persons, findIndex(...))) is
+// refused: find and findLast give the element.
 //
 // A map's element type may say what an element the map does not hold
 // reads as instead of its zero value, with a method Missing() of its own

@@ -571,6 +571,12 @@ func TestRefusedBeforeRunTime(t *testing.T) {
 			`rule "r" 1:8: findIndex() is -1 when nothing matches, and element -1 is the last one: use find() or findLast() for the element`,
 			"the last person's title, not a Sales person's"},
 		{"element at a last found index", `persons[findLastIndex(persons, .department == "Sales")]?.title == "CFO"`, `findLastIndex() is -1 when nothing matches`, ""},
+		{"get at a found index", `get(persons, findIndex(persons, .department == "Sales")).department == "Finance"`,
+			"rule \"r\" 1:14: findIndex() is -1 when nothing matches, and element -1 is the last one: use find() or findLast() for the element\n" +
+				"  | get(persons, findIndex(persons, .department == \"Sales\")).department == \"Finance\"\n" +
+				"  |              ^",
+			"the last person's department, not a Sales person's"},
+		{"get at a last found index", `get(account.domains, findLastIndex(account.domains, # endsWith ".de")) != ""`, `rule "r" 1:22: findLastIndex() is -1 when nothing matches`, "the last domain, not a German one"},
 		{"int of a string", `int(person.title) > 3`,
 			`rule "r" 1:12: int() parses a string, so its argument must be written in the rule: person.title may not parse when the rule runs; keep numbers in attributes and read them with attr(m, key, 0)`,
 			"invalid operation: int(x)"},
