@@ -239,6 +239,10 @@
 //     to build fails), an order other than "asc" or "desc" for sort and
 //     sortBy, and sort, sortBy, max, min, mean, median, sum and join of
 //     elements of the wrong or of no known type.
+//   - groupBy by a key that a map cannot hold (a map, a list, or a
+//     struct holding one, such as a whole person: groupBy(persons,
+//     .consent) fails on any person) or of no known type (an attribute
+//     read by index: group by attr(.attributes, "tier", "")).
 //   - count of a list of anything but bools (count(list) counts the
 //     elements that are true: count(persons, ...) takes a predicate), and
 //     a function named without being called (first != nil).

@@ -232,11 +232,12 @@ func (g *guard) call(n *ast.CallNode) {
 }
 
 // predicates are the builtins whose predicate must give a value of a known
-// type: a condition, or a number (sum) or key (sortBy).
+// type: a condition, or a number (sum) or key (sortBy, groupBy).
 var predicates = map[string]reflect.Type{
 	"all": boolType, "none": boolType, "any": boolType, "one": boolType,
 	"filter": boolType, "count": boolType, "find": boolType, "findIndex": boolType,
 	"findLast": boolType, "findLastIndex": boolType, "sum": nil, "sortBy": nil,
+	"groupBy": nil,
 }
 
 // parsers are the builtins that parse a string: their string arguments must
@@ -329,6 +330,15 @@ func (g *guard) builtin(n *ast.BuiltinNode) {
 		// The checker takes a duration for a number; these fail on one.
 		if len(n.Arguments) == 1 && n.Arguments[0].Type() == durationType {
 			g.fail(n.Arguments[0], "%s needs a number, and %s is a duration; compare hours with hoursSince or daysSince", n.Name, n.Arguments[0])
+		}
+	case "groupBy":
+		// The key goes into a map: one that Go cannot hash (a map, a
+		// list, a struct holding one) fails when the rule runs.
+		if len(n.Arguments) == 2 {
+			if p, ok := n.Arguments[1].(*ast.PredicateNode); ok && p.Node.Type() != nil && !p.Node.Type().Comparable() {
+				g.fail(p.Node, "groupBy needs a key that a map can hold (a string, a number, a bool or a time), and %s is %s", p.Node, elemWord(p.Node.Nature().Type))
+				return
+			}
 		}
 	case "sort", "sortBy":
 		order := 1

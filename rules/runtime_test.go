@@ -587,6 +587,16 @@ func TestRefusedBeforeRunTime(t *testing.T) {
 		{"duration of a string", `duration(person.title) > duration("1h")`, `duration() parses a string`, ""},
 		{"negative count", `take(persons, len(persons) - 4) == []`, `the count of take must be a number written in the rule, 0 or more`, "slice index out of bounds"},
 		{"negative shift", `bitshr(1, account.employees - 1) > 0`, `the count of bitshr must be a number written in the rule`, "negative shift count"},
+		{"group by a map", `len(groupBy(persons, .consent)) > 1`,
+			"rule \"r\" 1:23: groupBy needs a key that a map can hold (a string, a number, a bool or a time), and .consent is map[string]b2b.Consent\n" +
+				"  | len(groupBy(persons, .consent)) > 1\n" +
+				"  |                       ^",
+			"hash of unhashable type: map[string]b2b.Consent"},
+		{"group by a list", `len(groupBy(persons, [.title, .department])) > 1`, `groupBy needs a key that a map can hold (a string, a number, a bool or a time), and [.title, .department] is []`, "hash of unhashable type: []interface {}"},
+		{"group by the element", `len(groupBy(persons, #)) > 1`, `groupBy needs a key that a map can hold (a string, a number, a bool or a time), and # is b2b.Person`, "hash of unhashable type: b2b.Person (its maps)"},
+		{"group by an attribute", `len(groupBy(persons, .attributes["tier"])) > 1`,
+			`rule "r" 1:33: .attributes["tier"] has no type before the rule runs (an attribute may hold any value, or none), so the predicate of groupBy cannot be checked; use attr(.attributes, "tier", default)`,
+			"hash of unhashable type where a person's tier is a list"},
 		{"order from data", `sort(account.domains, person.title) == []`, `the order of sort must be "asc" or "desc", written in the rule`, "invalid order"},
 		{"sort of mixed values", `sort(["b", 1]) == []`, `sort needs a list of numbers, strings or times, and the elements of ["b", 1] are of no known type`, "int < string"},
 		{"join of numbers", `join(map(persons, len(.title))) == ""`, `join needs a list of strings, and the elements of map(persons, len(.title)) are int`, ""},
@@ -869,6 +879,27 @@ func TestMachineTimeZoneRefused(t *testing.T) {
 		`date("01 Jun 26 09:00 UTC") < now`,
 		`date("Mon, 01 Jun 2026 09:00:00 GMT") < now`,
 		`date("2026-06-01 09:00 JST", "2006-01-02 15:04 MST", "Asia/Tokyo") < now`,
+	} {
+		requireHolds(t, eng, src)
+	}
+}
+
+// TestGroupByKeys: groupBy puts its keys in a map, so a key that Go cannot
+// hash (a map, a list, a struct holding one) failed the rule when it ran
+// on any person ("hash of unhashable type"); such keys are refused when
+// the rule is loaded (see TestRefusedBeforeRunTime), and the keys a map
+// can hold still group.
+func TestGroupByKeys(t *testing.T) {
+	t.Parallel()
+	eng := rules.New()
+	for _, src := range []string{
+		`len(groupBy(persons, .department)) == 2`,
+		`len(groupBy(persons, .department)["IT"]) == 2`,
+		`len(groupBy(persons, len(.department))) == 2`,
+		`len(groupBy(persons, .department == "IT")) == 2`,
+		`len(groupBy(persons, .updatedAt)) == 1`,
+		`len(groupBy(persons, attr(.attributes, "tier", ""))) == 1`,
+		`len(groupBy(account.domains, #)) == 1`,
 	} {
 		requireHolds(t, eng, src)
 	}
