@@ -249,8 +249,10 @@
 //   - a duration taken for a number where evaluation does not take it: a
 //     duration times a fraction (duration("24h") * 1.5 is no duration
 //     when the rule runs; multiply by a whole number), abs, ceil, floor,
-//     round, float and sum of durations, and max or min of a duration and
-//     a number.
+//     round, float and sum of durations, max or min of a duration and a
+//     number, and max or min of a list of durations
+//     (max(map(persons, now - .updatedAt)); of durations not in a list,
+//     max and min are right).
 //
 // It also refuses a comparison that is always false: a string field (of
 // a named string type too) that a map's missing element sets compared

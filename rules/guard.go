@@ -363,6 +363,13 @@ func (g *guard) builtin(n *ast.BuiltinNode) {
 				g.fail(arg, "%s needs numbers, and the elements of %s are %s", n.Name, arg, elemWord(elemType(arg)))
 				return
 			}
+			// The checker takes durations for numbers, but max and min
+			// of a list fail on them when the rule runs (of durations
+			// not in a list they are right: see below).
+			if k := arg.Nature().Kind; (k == reflect.Slice || k == reflect.Array) && elemType(arg) == durationType && (n.Name == "max" || n.Name == "min") {
+				g.fail(arg, "%s needs a list of numbers, and the elements of %s are durations; compare hours with hoursSince or daysSince", n.Name, arg)
+				return
+			}
 		}
 		// Durations compare with durations only: max(d, 3) fails when
 		// the rule runs.

@@ -639,6 +639,12 @@ func TestRefusedBeforeRunTime(t *testing.T) {
 			`invalid operation: > (mismatched types float64 and time.Duration)`, "invalid operation: float64 > time.Duration"},
 		{"bit operation on a median", `bitand(median(account.employees), 1) == 0`,
 			`cannot use float64 as argument (type int) to call bitand`, "cannot use float64 as argument (type int) to call bitand"},
+		{"max of durations", `max(map(persons, now - .updatedAt)) > 5`,
+			"rule \"r\" 1:5: max needs a list of numbers, and the elements of map(persons, now - .updatedAt) are durations; compare hours with hoursSince or daysSince\n" +
+				"  | max(map(persons, now - .updatedAt)) > 5\n" +
+				"  |     ^",
+			"invalid argument for max (type time.Duration)"},
+		{"min of a list of a duration", `min([now - person.updatedAt], 3) < 5`, `rule "r" 1:5: min needs a list of numbers, and the elements of [now - person.updatedAt] are durations`, "invalid argument for min (type time.Duration)"},
 		{"min of a duration and a number", `min(now - person.updatedAt, 3) > duration("1h")`,
 			`rule "r" 1:29: min needs values of one type, and 3 is int where now - person.updatedAt is time.Duration`, "invalid operation: time.Duration > int"},
 	}
@@ -792,6 +798,7 @@ func TestAcceptedRulesRunOnAnyData(t *testing.T) {
 		`now - person.updatedAt > duration("1h") * 36`,
 		`now - person.updatedAt > duration("1h") * account.employees`,
 		`min(now - person.updatedAt, duration("1h")) < duration("2h")`,
+		`mean(map(persons, now - .updatedAt)) >= 0 && median(map(persons, now - .updatedAt)) >= 0`,
 		`abs(account.employees - 3) > 1`,
 		`int(now - person.updatedAt) > 3600`,
 		`mean(account.employees, 3) > 1 && median(account.employees) >= 0`,
