@@ -243,6 +243,10 @@
 //     struct holding one, such as a whole person: groupBy(persons,
 //     .consent) fails on any person) or of no known type (an attribute
 //     read by index: group by attr(.attributes, "tier", "")).
+//   - a key of a map written in the rule that is computed, in
+//     parentheses, and is not a string ({(account.employees): "x"}) or
+//     is of no known type ({(person.attributes["tier"]): 1}): a map
+//     written in a rule holds string keys.
 //   - count of a list of anything but bools (count(list) counts the
 //     elements that are true: count(persons, ...) takes a predicate), and
 //     a function named without being called (first != nil).

@@ -98,6 +98,15 @@ func (g *guard) Visit(node *ast.Node) {
 		if nt := n.Nature(); nt.TypeData != nil && nt.TypeData.Func != nil {
 			g.funcs = append(g.funcs, n)
 		}
+	case *ast.PairNode:
+		// A key written in parentheses is computed: expr's map holds
+		// string keys, and fails on another when the rule runs.
+		if _, written := n.Key.(*ast.StringNode); !written {
+			g.need(n.Key, "a key of a map", stringType)
+			if t := n.Key.Type(); g.err == nil && t != nil && t.Kind() != reflect.String {
+				g.fail(n.Key, "a key of a map is a string, and %s is %s", n.Key, t)
+			}
+		}
 	case *ast.CallNode:
 		g.callees[n.Callee] = true
 		g.call(n)

@@ -639,6 +639,15 @@ func TestRefusedBeforeRunTime(t *testing.T) {
 			`invalid operation: > (mismatched types float64 and time.Duration)`, "invalid operation: float64 > time.Duration"},
 		{"bit operation on a median", `bitand(median(account.employees), 1) == 0`,
 			`cannot use float64 as argument (type int) to call bitand`, "cannot use float64 as argument (type int) to call bitand"},
+		{"map key of a number", `len({(account.employees): "many"}) == 1`,
+			"rule \"r\" 1:15: a key of a map is a string, and account.employees is int\n" +
+				"  | len({(account.employees): \"many\"}) == 1\n" +
+				"  |               ^",
+			"interface conversion: interface {} is int, not string"},
+		{"map key of a map", `len({"a": 1, (person.consent): 2}) == 2`, `rule "r" 1:22: a key of a map is a string, and person.consent is map[string]b2b.Consent`, "interface conversion: interface {} is map[string]b2b.Consent, not string"},
+		{"map key of an attribute", `len({(person.attributes["tier"]): 2}) == 1`,
+			`rule "r" 1:24: person.attributes["tier"] has no type before the rule runs (an attribute may hold any value, or none), so a key of a map cannot be checked; use attr(person.attributes, "tier", "")`,
+			"interface conversion: interface {} is nil, not string"},
 		{"max of durations", `max(map(persons, now - .updatedAt)) > 5`,
 			"rule \"r\" 1:5: max needs a list of numbers, and the elements of map(persons, now - .updatedAt) are durations; compare hours with hoursSince or daysSince\n" +
 				"  | max(map(persons, now - .updatedAt)) > 5\n" +
@@ -799,6 +808,7 @@ func TestAcceptedRulesRunOnAnyData(t *testing.T) {
 		`now - person.updatedAt > duration("1h") * account.employees`,
 		`min(now - person.updatedAt, duration("1h")) < duration("2h")`,
 		`mean(map(persons, now - .updatedAt)) >= 0 && median(map(persons, now - .updatedAt)) >= 0`,
+		`len({(person.title): 1, (person.id): 2, (attr(person.attributes, "tier", "")): 3, a: 4, 5: 6}) >= 2`,
 		`abs(account.employees - 3) > 1`,
 		`int(now - person.updatedAt) > 3600`,
 		`mean(account.employees, 3) > 1 && median(account.employees) >= 0`,
