@@ -128,7 +128,11 @@
 // persons), first and last of an empty list, find and findLast with no
 // match, get of a missing key, max and min of an empty list, an optional
 // chain that stops at a nil part (account?.name where the account is a
-// nil pointer). Compared with nil, or given a default with ??, it is
+// nil pointer), get of a value of no known type that has no element
+// under the key because it is of another shape
+// (get(person.attributes.prefs, "color") where prefs holds a string or
+// a list, not a map; such a get takes a key written in the rule).
+// Compared with nil, or given a default with ??, it is
 // still nil, so first(persons) == nil tells an empty list. So is a
 // default that is such an element (person?.title ?? account?.name ??
 // "none" is "none" where there is neither a person nor an account), a

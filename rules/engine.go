@@ -242,6 +242,8 @@ func (e *ExprEngine) compile(src string, env reflect.Type, kind Kind) *compiled 
 		// patcher reports a comparison that is always false through
 		// the guard.
 		expr.Patch(grd),
+		// After the guard, which refuses a key it cannot copy.
+		expr.Patch(getPatcher{}),
 		expr.Patch(notIn(negated)),
 		expr.Patch(&elemPatcher{counter: placeholder, inner: map[ast.Node]wrapping{}, negated: negated, stops: map[ast.Node]bool{}, fail: grd.fail}),
 		expr.Patch(recheck{}),
@@ -251,6 +253,7 @@ func (e *ExprEngine) compile(src string, env reflect.Type, kind Kind) *compiled 
 		}, new(func(*atomic.Uint64) bool)),
 		expr.Function(stringFunc, toString, new(func(any) string)),
 		expr.Function(anyFunc, toAny, new(func(any) any)),
+		expr.Function(fitFunc, fit, new(func(any, any) any)),
 	}
 	for name := range disabledBuiltins {
 		opts = append(opts, expr.DisableBuiltin(name))

@@ -284,6 +284,15 @@ func (g *guard) builtin(n *ast.BuiltinNode) {
 	if g.err != nil {
 		return
 	}
+	if n.Name == "get" && len(n.Arguments) == 2 && untyped(n.Arguments[0]) {
+		// Of a value of no known type, get reads an element only where
+		// the value has one under the key (see getPatcher), which it
+		// tells for a key written in the rule.
+		if _, ok := copyLiteral(n.Arguments[1]); !ok {
+			g.fail(n.Arguments[1], "get of %s, which has no type before the rule runs, takes a key written in the rule (a name or a number), and %s is not one", n.Arguments[0], n.Arguments[1])
+			return
+		}
+	}
 	if n.Name == "count" && len(n.Arguments) == 1 && elemType(n.Arguments[0]) != boolType {
 		// count(list) counts the elements that are true.
 		g.fail(n.Arguments[0], "count of a list counts its elements that are true, and the elements of %s are %s; count with a predicate: count(%s, ...)", n.Arguments[0], elemWord(elemType(n.Arguments[0])), n.Arguments[0])

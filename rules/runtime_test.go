@@ -639,6 +639,9 @@ func TestRefusedBeforeRunTime(t *testing.T) {
 			`invalid operation: > (mismatched types float64 and time.Duration)`, "invalid operation: float64 > time.Duration"},
 		{"bit operation on a median", `bitand(median(account.employees), 1) == 0`,
 			`cannot use float64 as argument (type int) to call bitand`, "cannot use float64 as argument (type int) to call bitand"},
+		{"get of an attribute by a key from data", `get(person.attributes.prefs, person.title) == "x"`,
+			`rule "r" 1:37: get of person.attributes.prefs, which has no type before the rule runs, takes a key written in the rule (a name or a number), and person.title is not one`,
+			"invalid operation: int(string) where prefs is a list"},
 		{"map key of a number", `len({(account.employees): "many"}) == 1`,
 			"rule \"r\" 1:15: a key of a map is a string, and account.employees is int\n" +
 				"  | len({(account.employees): \"many\"}) == 1\n" +
@@ -828,6 +831,50 @@ func TestAcceptedRulesRunOnAnyData(t *testing.T) {
 				require.NoError(t, err, "on %s", name)
 			}
 		})
+	}
+}
+
+// TestGetOfAValueOfUnknownType: get of a value of no known type (an
+// attribute that holds a map or a list, read by get) reads the element
+// where the value has one under the key, and, where it has none because
+// it is of another shape (a string or a list asked for a name, a map of
+// names asked for a number), reads as an element that is not there, as
+// get of a missing key does, where it used to fail the rule ("invalid
+// operation: int(string)", "value of type int is not assignable to type
+// string").
+func TestGetOfAValueOfUnknownType(t *testing.T) {
+	t.Parallel()
+	eng := rules.New()
+	byName := rules.MustCompile[roleEnv, bool](eng, rules.Rule{Name: "color", Source: `(get(person.attributes.prefs, "color") ?? "none") == "red"`})
+	none := rules.MustCompile[roleEnv, bool](eng, rules.Rule{Name: "no color", Source: `get(person.attributes.prefs, "color") == nil`})
+	byIndex := rules.MustCompile[roleEnv, bool](eng, rules.Rule{Name: "first tag", Source: `get(person.attributes.tags, 0) == "a"`})
+	tests := []struct {
+		name        string
+		attr        any
+		red, noneOK bool
+		tagA        bool
+	}{
+		{"map", map[string]any{"color": "red"}, true, false, false},
+		{"map without the key", map[string]any{"size": 3}, false, true, false},
+		{"string", "red", false, true, false},
+		{"list", []any{"a"}, false, true, true},
+		{"number", 7, false, true, false},
+		{"nil", nil, false, true, false},
+		{"map of numbers by name", map[string]int{"color": 1}, false, false, false},
+		{"map by number", map[int]string{0: "a"}, false, true, true},
+	}
+	for _, tt := range tests {
+		e := env()
+		e.Person.Attributes = map[string]any{"prefs": tt.attr, "tags": tt.attr}
+		got, err := byName.Eval(e)
+		require.NoError(t, err, tt.name)
+		require.Equal(t, tt.red, got, "%s: color", tt.name)
+		got, err = none.Eval(e)
+		require.NoError(t, err, tt.name)
+		require.Equal(t, tt.noneOK, got, "%s: no color", tt.name)
+		got, err = byIndex.Eval(e)
+		require.NoError(t, err, tt.name)
+		require.Equal(t, tt.tagA, got, "%s: first tag", tt.name)
 	}
 }
 
