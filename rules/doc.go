@@ -198,7 +198,9 @@
 //   - a value of unknown type used where a type is needed: a custom
 //     attribute read by index (account.attributes["seats"] > 3, or .seats,
 //     or get(m, "seats")) may hold any value, or none, so it may only be
-//     compared with == or != (or be an element tested with in); read it
+//     compared with == or != (or be an element tested with in, which
+//     holds as == would for one of the list's elements: a number, or a
+//     missing attribute, is in no list of strings); read it
 //     with attr(account.attributes, "seats", 0), whose default gives the
 //     type. Likewise an element of a list of mixed values, or a variable
 //     bound to such a value.

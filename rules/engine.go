@@ -246,6 +246,7 @@ func (e *ExprEngine) compile(src string, env reflect.Type, kind Kind) *compiled 
 		expr.Patch(getPatcher{}),
 		expr.Patch(notIn(negated)),
 		expr.Patch(&elemPatcher{counter: placeholder, inner: map[ast.Node]wrapping{}, negated: negated, stops: map[ast.Node]bool{}, fail: grd.fail}),
+		expr.Patch(inStrings{}),
 		expr.Patch(recheck{}),
 		expr.Function(missingFunc, func(p ...any) (any, error) {
 			p[0].(*atomic.Uint64).Add(1)

@@ -785,6 +785,8 @@ func TestAcceptedRulesRunOnAnyData(t *testing.T) {
 		`account.attributes["seats"] == "many"`,
 		`account.attributes["seats"] != nil`,
 		`account.attributes["seats"] in [1, "many"]`,
+		`person.attributes["tier"] in ["gold", "silver"] || person.attributes.vip not in ["yes"]`,
+		`any(persons, .attributes["tier"] in ["gold"])`,
 		`string(account.attributes["seats"]) == "many"`,
 		`type(account.attributes["seats"]) == "string"`,
 		`any(persons, match(.title, "(?i)^head of"))`,
@@ -875,6 +877,33 @@ func TestGetOfAValueOfUnknownType(t *testing.T) {
 		got, err = byIndex.Eval(e)
 		require.NoError(t, err, tt.name)
 		require.Equal(t, tt.tagA, got, "%s: first tag", tt.name)
+	}
+}
+
+// TestAttributeInStrings: a value of no known type tested with in against
+// a list of strings written in the rule is in it when it is one of those
+// strings, and not otherwise: a number, a bool, a list or a map is in no
+// list of strings (where it used to fail the rule, "reflect.Value.MapIndex:
+// value of type int is not assignable to type string", as expr looks the
+// value up in a map of the strings), and neither is nil, a missing
+// attribute, which is not "", as it is not == "".
+func TestAttributeInStrings(t *testing.T) {
+	t.Parallel()
+	eng := rules.New()
+	in := rules.MustCompile[roleEnv, bool](eng, rules.Rule{Name: "tier", Source: `person.attributes["tier"] in ["gold", "", "3"]`})
+	notIn := rules.MustCompile[roleEnv, bool](eng, rules.Rule{Name: "not tier", Source: `person.attributes.tier not in ["gold", "", "3"]`})
+	equal := rules.MustCompile[roleEnv, bool](eng, rules.Rule{Name: "tier is", Source: `person.attributes.tier == "gold" || person.attributes.tier == "" || person.attributes.tier == "3"`})
+	for _, tier := range []any{nil, "gold", "silver", "", "3", 3, 2.5, true, []any{"gold"}, map[string]any{"gold": 1}} {
+		e := env()
+		e.Person.Attributes = map[string]any{"tier": tier}
+		want, err := equal.Eval(e)
+		require.NoError(t, err)
+		got, err := in.Eval(e)
+		require.NoError(t, err, "%#v", tier)
+		require.Equal(t, want, got, "%#v in", tier)
+		got, err = notIn.Eval(e)
+		require.NoError(t, err, "%#v", tier)
+		require.Equal(t, !want, got, "%#v not in", tier)
 	}
 }
 

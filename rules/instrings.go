@@ -1,0 +1,42 @@
+package rules
+
+import (
+	"reflect"
+
+	"github.com/expr-lang/expr/ast"
+)
+
+// inStrings makes x in ["a", "b"], where x is of no known type before the
+// rule runs (a custom attribute read by index), test x against each
+// string as == does. expr's optimizer turns a list of strings written in
+// the rule into a set that it looks x up in, which fails the rule where x
+// is not a string ("reflect.Value.MapIndex: value of type int is not
+// assignable to type string") and finds nil, a missing attribute, to be
+// "". The list is handed to expr as a constant list of values instead,
+// which the optimizer leaves alone, so that a number, a bool, a list, a
+// map or nil is in no list of strings, as it is == to no string.
+type inStrings struct{}
+
+func (inStrings) Visit(node *ast.Node) {
+	retype(node)
+	n, ok := (*node).(*ast.BinaryNode)
+	if !ok || n.Operator != "in" || !untyped(n.Left) {
+		return
+	}
+	list, ok := n.Right.(*ast.ArrayNode)
+	if !ok || len(list.Nodes) == 0 {
+		return
+	}
+	values := make([]any, len(list.Nodes))
+	for i, e := range list.Nodes {
+		s, ok := e.(*ast.StringNode)
+		if !ok {
+			return // a list the optimizer leaves alone
+		}
+		values[i] = s.Value
+	}
+	c := &ast.ConstantNode{Value: values}
+	c.SetType(reflect.TypeOf(values))
+	c.SetLocation(list.Location())
+	n.Right = c
+}
