@@ -32,7 +32,11 @@
 // (activity.accountId == account.id), tested against a list or a map of
 // its type, or given to a host function that takes that type, it is used
 // as it is; compared with an ID of another type (person.id == account.id)
-// it is a compile error, as in Go. A comparison with "" is not refused:
+// it is a compile error, as in Go. Compared with a value of no type
+// before the rule runs (an attribute: person.id ==
+// person.attributes["ref"]), it equals the value where the value is its
+// text, and differs from a number, a list or a missing attribute. A
+// comparison with "" is not refused:
 // an ID is "" where an activity names no account, or where an optional
 // chain stops at a nil pointer (person?.id == "" where there is no
 // person).

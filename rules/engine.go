@@ -253,6 +253,7 @@ func (e *ExprEngine) compile(src string, env reflect.Type, kind Kind) *compiled 
 			return true, nil
 		}, new(func(*atomic.Uint64) bool)),
 		expr.Function(stringFunc, toString, new(func(any) string)),
+		expr.Function(textFunc, toString, new(func(any) any)),
 		expr.Function(anyFunc, toAny, new(func(any) any)),
 		expr.Function(fitFunc, fit, new(func(any, any) any)),
 	}

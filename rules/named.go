@@ -11,9 +11,17 @@ import (
 // a string: it is not part of the library, so rules cannot call it.
 const stringFunc = "$string"
 
-// toString is stringFunc: a value of a string kind as a string, and nil
-// (an optional chain that stopped, compared with nil or given a default)
-// as nil.
+// textFunc reads a value of no known type that may hold a value of a
+// named string type as text, and leaves any other value as it is: it is
+// not part of the library, so rules cannot call it. Unlike stringFunc it
+// gives a value of no known type, which a rule compares by equality
+// whatever it holds: given as a string, a number or nil failed the
+// comparison with an ID converted to text.
+const textFunc = "$text"
+
+// toString is stringFunc and textFunc: a value of a string kind as a
+// string, and any other value (nil, an optional chain that stopped,
+// compared with nil or given a default) as it is.
 func toString(p ...any) (any, error) {
 	switch x := p[0].(type) {
 	case nil, string:
@@ -180,18 +188,21 @@ func convertNamed(node *ast.Node) {
 	wrap(node)
 }
 
-// convertAny replaces *node with $string(*node) where its type is an
+// convertAny replaces *node with $text(*node) where its type is an
 // interface: toString reads a string kind as a string, and leaves any
-// other value as it is.
+// other value as it is, of no known type still.
 func convertAny(node *ast.Node) {
 	if t := (*node).Type(); t != nil && t.Kind() == reflect.Interface {
-		wrap(node)
+		wrapIn(node, textFunc)
 	}
 }
 
 // wrap replaces *node with $string(*node).
-func wrap(node *ast.Node) {
-	callee := &ast.IdentifierNode{Value: stringFunc}
+func wrap(node *ast.Node) { wrapIn(node, stringFunc) }
+
+// wrapIn replaces *node with a call of conversion fn on it.
+func wrapIn(node *ast.Node, fn string) {
+	callee := &ast.IdentifierNode{Value: fn}
 	call := &ast.CallNode{Callee: callee, Arguments: []ast.Node{*node}}
 	callee.SetLocation((*node).Location())
 	call.SetLocation((*node).Location())
@@ -214,7 +225,7 @@ func namedString(n ast.Node) reflect.Type {
 // it.
 func unconverted(x ast.Node) ast.Node {
 	if c, ok := x.(*ast.CallNode); ok && len(c.Arguments) == 1 {
-		if id, ok := c.Callee.(*ast.IdentifierNode); ok && id.Value == stringFunc {
+		if id, ok := c.Callee.(*ast.IdentifierNode); ok && (id.Value == stringFunc || id.Value == textFunc) {
 			return c.Arguments[0]
 		}
 	}
@@ -248,10 +259,10 @@ func isNilNode(n ast.Node) bool {
 // withoutConversions returns a message that quotes parts of a rule with
 // the conversions namedPatcher and nilPatcher put in them taken out:
 // "$string(person.id)" reads "person.id", as the rule was written (a
-// rule cannot write stringFunc or anyFunc). Quoted text in the message
-// is left as it is.
+// rule cannot write stringFunc, textFunc or anyFunc). Quoted text in the
+// message is left as it is.
 func withoutConversions(msg string) string {
-	if !strings.Contains(msg, stringFunc+"(") && !strings.Contains(msg, anyFunc+"(") {
+	if !strings.Contains(msg, stringFunc+"(") && !strings.Contains(msg, textFunc+"(") && !strings.Contains(msg, anyFunc+"(") {
 		return msg
 	}
 	var b strings.Builder
@@ -277,6 +288,10 @@ func withoutConversions(msg string) string {
 		case strings.HasPrefix(msg[i:], anyFunc+"("):
 			open = append(open, true)
 			i += len(anyFunc)
+			continue
+		case strings.HasPrefix(msg[i:], textFunc+"("):
+			open = append(open, true)
+			i += len(textFunc)
 			continue
 		case c == '(':
 			open = append(open, false)

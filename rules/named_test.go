@@ -126,6 +126,41 @@ func TestNamedStringsReadAsText(t *testing.T) {
 	}
 }
 
+// TestNamedStringComparedWithAValueOfNoType: an ID compared with a value
+// of no type before the rule runs (an attribute, an element of a list of
+// mixed values) equals it where the value is that ID's text, and differs
+// from it where the value is anything else: another text, a number, a
+// list, or nil for a missing attribute. Read as text, such a value was
+// taken for a string, and the rule failed where it was not one
+// ("interface conversion: interface {} is int, not string").
+func TestNamedStringComparedWithAValueOfNoType(t *testing.T) {
+	t.Parallel()
+	eng := rules.New()
+	srcs := []string{
+		`person.id == person.attributes["ref"]`,
+		`person.attributes.ref == person.id`,
+		`!(person.attributes["ref"] != account.id) || person.attributes["ref"] == "p1"`,
+		`(person.attributes["ref"] ?? "none") == person.id`,
+		`any(values(person.attributes), # == person.id)`,
+		`let r = get(person.attributes, "ref"); person.id == r`,
+		`any(["x", 1, person.attributes["ref"]], person.id == #)`,
+	}
+	for _, ref := range []any{"p1", "p2", 3, 2.5, true, []any{"p1"}, nil} {
+		e := idEnvironment()
+		e.Person.Attributes = map[string]any{"ref": ref}
+		if ref == nil {
+			e.Person.Attributes = nil
+		}
+		for _, src := range srcs {
+			x, err := rules.Compile[idEnv, bool](eng, rules.Rule{Name: "r", Source: src})
+			require.NoError(t, err, src)
+			got, err := x.Eval(e)
+			require.NoError(t, err, "%s with ref %#v", src, ref)
+			require.Equal(t, ref == "p1", got, "%s with ref %#v", src, ref)
+		}
+	}
+}
+
 // TestNamedStringOfANilPointer: an optional chain that stops at a nil
 // pointer before an ID reads "", counted as missing data; compared with
 // nil, or given a default, it is nil.
