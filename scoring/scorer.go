@@ -310,9 +310,10 @@ type Outcome struct {
 // or before 1678, times a state cannot hold, when now is as far out and the
 // activity is not in the future), with no person
 // ([ErrUnknownPerson]), later than now + FutureTolerance ([ErrFuture]), or
-// older than the state's floor ([ErrTooLate]); st is then unchanged except
-// that its floor follows now (unless the activity was invalid or in the
-// future). Apply evaluates every condition it needs afresh; to apply many
+// older than the state's floor ([ErrTooLate]); st is then unchanged,
+// except that a refusal as too late leaves its floor where now moves it
+// (the refusals before it, of an invalid activity, of no person or in the
+// future, leave the floor as it was). Apply evaluates every condition it needs afresh; to apply many
 // activities, an [Applier] does the same work with less (see there).
 func (s *Scorer) Apply(st *PersonState, a *b2b.Activity, p *b2b.Person, acct *b2b.Account, now time.Time) (Outcome, error) {
 	ap := Applier{s: s}

@@ -634,6 +634,29 @@ func TestBadInput(t *testing.T) {
 
 	_, err = s.Apply(&PersonState{}, &acts[0], nil, nil, now)
 	require.ErrorIs(t, err, ErrUnknownPerson)
+
+	// A refusal leaves the state as it was, but for one as too late,
+	// after which the floor is where now moves it.
+	for _, tc := range []struct {
+		a       b2b.Activity
+		p       *b2b.Person
+		want    error
+		floored bool
+	}{
+		{acts[0], nil, ErrUnknownPerson, false},
+		{acts[2], testPersons["ann"], ErrFuture, false},
+		{acts[5], testPersons["ann"], ErrInvalidActivity, false},
+		{acts[4], testPersons["ann"], ErrTooLate, true},
+	} {
+		st := PersonState{Floor: unixNano(t0)}
+		_, err := s.Apply(&st, &tc.a, tc.p, nil, now)
+		require.ErrorIs(t, err, tc.want)
+		want := PersonState{Floor: unixNano(t0)}
+		if tc.floored {
+			want.Floor = unixNano(s.Floor(nil, now))
+		}
+		require.Equal(t, want, st, "%v", tc.want)
+	}
 }
 
 func TestRuleErrorCountsAsFalse(t *testing.T) {
