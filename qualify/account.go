@@ -436,8 +436,6 @@ func accountContacts(o *b2b.Opportunity, ids []b2b.PersonID) *b2b.Opportunity {
 	return &c
 }
 
-// keepClaimTimes gives a new rule claim the time of the identical claim it
-// repeats, so that re-evaluating an unchanged person changes nothing.
 // keepFailed adds to one person's matches the claims their rules that
 // failed gave them before, which stand, as an audience whose rule fails
 // keeps the account's membership: a rule that cannot be evaluated (a host
@@ -478,6 +476,8 @@ func sameRole(a, b string) bool {
 	return a == b || strings.EqualFold(strings.TrimSpace(a), strings.TrimSpace(b))
 }
 
+// keepClaimTimes gives a new rule claim the time of the identical claim it
+// repeats, so that re-evaluating an unchanged person changes nothing.
 func keepClaimTimes(g *buyinggroup.Group, claims []buyinggroup.Claim) {
 	for i := range claims {
 		c := &claims[i]
