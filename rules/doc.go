@@ -248,7 +248,9 @@
 //     bitushr), the bounds of a range (..) from data (a range too large
 //     to build fails), an order other than "asc" or "desc" for sort and
 //     sortBy, and sort, sortBy, max, min, mean, median, sum and join of
-//     elements of the wrong or of no known type.
+//     elements of the wrong or of no known type (max, min, mean and
+//     median take numbers and lists of numbers: max(l, person.title) is
+//     refused too).
 //   - groupBy by a key that a map cannot hold (a map, a list, or a
 //     struct holding one, such as a whole person: groupBy(persons,
 //     .consent) fails on any person) or of no known type (an attribute

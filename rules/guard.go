@@ -381,6 +381,15 @@ func (g *guard) builtin(n *ast.BuiltinNode) {
 				g.fail(arg, "%s needs numbers, and the elements of %s are %s", n.Name, arg, elemWord(elemType(arg)))
 				return
 			}
+			// With a list among them, the checker takes any value for
+			// the others, which fail when the rule runs unless numbers.
+			if k := arg.Nature().Kind; k != reflect.Slice && k != reflect.Array && !number(arg.Type()) && slices.ContainsFunc(n.Arguments, func(a ast.Node) bool {
+				k := a.Nature().Kind
+				return k == reflect.Slice || k == reflect.Array
+			}) {
+				g.fail(arg, "%s needs numbers, and %s is %s", n.Name, arg, elemWord(arg.Type()))
+				return
+			}
 			// The checker takes durations for numbers, but max and min
 			// of a list fail on them when the rule runs (of durations
 			// not in a list they are right: see below).

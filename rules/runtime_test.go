@@ -651,6 +651,12 @@ func TestRefusedBeforeRunTime(t *testing.T) {
 		{"map key of an attribute", `len({(person.attributes["tier"]): 2}) == 1`,
 			`rule "r" 1:24: person.attributes["tier"] has no type before the rule runs (an attribute may hold any value, or none), so a key of a map cannot be checked; use attr(person.attributes, "tier", "")`,
 			"interface conversion: interface {} is nil, not string"},
+		{"max of a list and a string", `max(map(persons, len(.title)), person.title) > 3`,
+			"rule \"r\" 1:39: max needs numbers, and person.title is string\n" +
+				"  | max(map(persons, len(.title)), person.title) > 3\n" +
+				"  |                                       ^",
+			"invalid argument for max (type string)"},
+		{"median of a list and a time", `median([1, 2], now) > 1`, `rule "r" 1:16: median needs numbers, and now is time.Time`, "invalid argument for median (type time.Time)"},
 		{"max of durations", `max(map(persons, now - .updatedAt)) > 5`,
 			"rule \"r\" 1:5: max needs a list of numbers, and the elements of map(persons, now - .updatedAt) are durations; compare hours with hoursSince or daysSince\n" +
 				"  | max(map(persons, now - .updatedAt)) > 5\n" +
