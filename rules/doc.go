@@ -294,7 +294,9 @@
 // error); a division by zero gives +Inf, -Inf or NaN as in Go (10 /
 // account.employees > 1 holds for an account without employees; a
 // comparison with NaN never holds); integer +, - and * wrap around on
-// overflow, as in Go.
+// overflow, as in Go. Two lists are equal where they hold equal elements
+// in the same order, whatever their types: persons == [] holds for an
+// account without persons.
 //
 // # What can fail at run time
 //

@@ -247,6 +247,7 @@ func (e *ExprEngine) compile(src string, env reflect.Type, kind Kind) *compiled 
 		expr.Patch(notIn(negated)),
 		expr.Patch(&elemPatcher{counter: placeholder, inner: map[ast.Node]wrapping{}, negated: negated, stops: map[ast.Node]bool{}, fail: grd.fail}),
 		expr.Patch(inStrings{}),
+		expr.Patch(listPatcher{}),
 		expr.Patch(recheck{}),
 		expr.Function(missingFunc, func(p ...any) (any, error) {
 			p[0].(*atomic.Uint64).Add(1)
@@ -256,6 +257,7 @@ func (e *ExprEngine) compile(src string, env reflect.Type, kind Kind) *compiled 
 		expr.Function(textFunc, toString, new(func(any) any)),
 		expr.Function(anyFunc, toAny, new(func(any) any)),
 		expr.Function(fitFunc, fit, new(func(any, any) any)),
+		expr.Function(sameListFunc, sameList, new(func(any, any) bool)),
 	}
 	for name := range disabledBuiltins {
 		opts = append(opts, expr.DisableBuiltin(name))

@@ -913,6 +913,41 @@ func TestAttributeInStrings(t *testing.T) {
 	}
 }
 
+// TestListsCompared: two lists are equal where they hold equal elements in
+// the same order, whatever types the rule's checker gave them: a list of
+// persons compared with a list written in the rule ([] or [person])
+// was never equal, as the two are lists of different Go types, so
+// persons == [] never held, not even for an account without persons.
+func TestListsCompared(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		src         string
+		full, empty bool // the rule's value on env() and on emptyEnv()
+	}{
+		{`persons == []`, false, true},
+		{`[] == persons`, false, true},
+		{`persons != []`, true, false},
+		{`filter(persons, .department == "Sales") == []`, true, true},
+		{`persons == [persons[0], persons[1], persons[2]]`, true, false},
+		{`take(persons, 1) == [first(persons)]`, true, false},
+		{`take(persons, 2) != persons`, true, false},
+		{`account.domains == ["acme.com"]`, true, false},
+		{`map(persons, .department) == ["IT", "IT", "Finance"]`, true, false},
+		{`persons == persons`, true, true},
+	}
+	eng := rules.New()
+	for _, tt := range tests {
+		x, err := rules.Compile[roleEnv, bool](eng, rules.Rule{Name: "r", Source: tt.src})
+		require.NoError(t, err, tt.src)
+		got, err := x.Eval(env())
+		require.NoError(t, err, tt.src)
+		require.Equal(t, tt.full, got, "%s on env()", tt.src)
+		got, err = x.Eval(emptyEnv())
+		require.NoError(t, err, tt.src)
+		require.Equal(t, tt.empty, got, "%s on emptyEnv()", tt.src)
+	}
+}
+
 // TestRunTimeErrors: what can still fail at run time does so with an
 // [*rules.EvalError] that names the rule, never a panic.
 func TestRunTimeErrors(t *testing.T) {
