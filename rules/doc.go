@@ -296,7 +296,8 @@
 // comparison with NaN never holds); integer +, - and * wrap around on
 // overflow, as in Go. Two lists are equal where they hold equal elements
 // in the same order, whatever their types: persons == [] holds for an
-// account without persons.
+// account without persons, and a list of IDs equals the list of their
+// texts.
 //
 // # What can fail at run time
 //

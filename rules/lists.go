@@ -13,7 +13,8 @@ const sameListFunc = "$sameList"
 
 // sameList is sameListFunc: whether a and b, lists, have the same length
 // and equal elements in the same order, each pair compared as == compares
-// two values.
+// two values in a rule, a value of a named string type (an ID) as its
+// text.
 func sameList(p ...any) (any, error) {
 	a, b := reflect.ValueOf(p[0]), reflect.ValueOf(p[1])
 	la, lb := 0, 0
@@ -27,7 +28,9 @@ func sameList(p ...any) (any, error) {
 		return false, nil
 	}
 	for i := range la {
-		if !runtime.Equal(a.Index(i).Interface(), b.Index(i).Interface()) {
+		x, _ := toString(a.Index(i).Interface())
+		y, _ := toString(b.Index(i).Interface())
+		if !runtime.Equal(x, y) {
 			return false, nil
 		}
 	}

@@ -161,6 +161,30 @@ func TestNamedStringComparedWithAValueOfNoType(t *testing.T) {
 	}
 }
 
+// TestListsOfIDsCompared: a list of IDs equals a list of their texts, as
+// an ID equals its text (ids == ["p1", "p2"]); as lists of two Go types
+// they were never equal.
+func TestListsOfIDsCompared(t *testing.T) {
+	t.Parallel()
+	eng := rules.New()
+	for src, want := range map[string]bool{
+		`ids == ["p1", "p2"]`:               true,
+		`ids == [person.id, "p2"]`:          true,
+		`["p1", "p2"] == ids`:               true,
+		`ids != ["p1", "p2"]`:               false,
+		`ids == ["p2", "p1"]`:               false,
+		`ids == ["p1"]`:                     false,
+		`map(persons, .id) == ids`:          false,
+		`map(persons, .id) == ["p2", "p1"]`: true,
+	} {
+		x, err := rules.Compile[idEnv, bool](eng, rules.Rule{Name: "r", Source: src})
+		require.NoError(t, err, src)
+		got, err := x.Eval(idEnvironment())
+		require.NoError(t, err, src)
+		require.Equal(t, want, got, src)
+	}
+}
+
 // TestNamedStringOfANilPointer: an optional chain that stops at a nil
 // pointer before an ID reads "", counted as missing data; compared with
 // nil, or given a default, it is nil.
