@@ -35,7 +35,9 @@
 // it is a compile error, as in Go. Compared with a value of no type
 // before the rule runs (an attribute: person.id ==
 // person.attributes["ref"]), it equals the value where the value is its
-// text, and differs from a number, a list or a missing attribute. A
+// text, and differs from a number, a list or a missing attribute; such a
+// value is in a list of IDs (person.attributes["ref"] in ids) where it
+// is one's text. A
 // comparison with "" is not refused:
 // an ID is "" where an activity names no account, or where an optional
 // chain stops at a nil pointer (person?.id == "" where there is no

@@ -15,12 +15,26 @@ import (
 // "". The list is handed to expr as a constant list of values instead,
 // which the optimizer leaves alone, so that a number, a bool, a list, a
 // map or nil is in no list of strings, as it is == to no string.
+//
+// Likewise x in ids, a list of a named string type (IDs), tests x against
+// the IDs' texts, as x == id does (see namedPatcher), where expr took a
+// text for no ID.
 type inStrings struct{}
 
 func (inStrings) Visit(node *ast.Node) {
 	retype(node)
 	n, ok := (*node).(*ast.BinaryNode)
 	if !ok || n.Operator != "in" || !untyped(n.Left) {
+		return
+	}
+	if t := n.Right.Type(); isList(t) && t.Elem().Kind() == reflect.String && t.Elem() != stringType {
+		// A list of IDs: the value is in it where it is one's text, as
+		// it equals that ID (see namedPatcher).
+		callee := &ast.IdentifierNode{Value: textsFunc}
+		callee.SetLocation(n.Right.Location())
+		texts := &ast.CallNode{Callee: callee, Arguments: []ast.Node{n.Right}}
+		texts.SetLocation(n.Right.Location())
+		n.Right = texts
 		return
 	}
 	list, ok := n.Right.(*ast.ArrayNode)
@@ -39,4 +53,20 @@ func (inStrings) Visit(node *ast.Node) {
 	c.SetType(reflect.TypeOf(values))
 	c.SetLocation(list.Location())
 	n.Right = c
+}
+
+// textsFunc gives the texts of a list of values of a named string type
+// (IDs): it is not part of the library, so rules cannot call it.
+const textsFunc = "$texts"
+
+func toTexts(p ...any) (any, error) {
+	v := reflect.ValueOf(p[0])
+	if !v.IsValid() {
+		return []string(nil), nil
+	}
+	out := make([]string, v.Len())
+	for i := range out {
+		out[i] = v.Index(i).String()
+	}
+	return out, nil
 }

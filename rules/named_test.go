@@ -144,6 +144,7 @@ func TestNamedStringComparedWithAValueOfNoType(t *testing.T) {
 		`any(values(person.attributes), # == person.id)`,
 		`let r = get(person.attributes, "ref"); person.id == r`,
 		`any(["x", 1, person.attributes["ref"]], person.id == #)`,
+		`person.attributes["ref"] in ids && person.attributes.ref not in ["p2"]`,
 	}
 	for _, ref := range []any{"p1", "p2", 3, 2.5, true, []any{"p1"}, nil} {
 		e := idEnvironment()
