@@ -126,21 +126,22 @@ func (s *stepper) end(i int, reason string, completed bool) {
 }
 
 // exitWith ends instance i by an exit criterion or a goal with
-// ExitOnGoal (completed): an instance that exits counts as completed if it
+// ExitOnGoal (goal): an instance that exits counts as completed if it
 // reached the completion goal before. d is the decision of the rule that
 // ended it, traced as an exit: "exit criterion: <reason>" for an exit
-// criterion, the reason alone ("goal won reached") for a goal.
-func (s *stepper) exitWith(i int, reason string, d Decision, completed bool) {
+// criterion, even one that ends an instance counted as completed, the
+// reason alone ("goal won reached") for a goal.
+func (s *stepper) exitWith(i int, reason string, d Decision, goal bool) {
 	in := &s.st.Instances[i]
 	d.Kind = DecisionExit
-	completed = completed || s.completedByGoal(in)
+	completed := goal || s.completedByGoal(in)
 	s.dropDeferred(i, reason)
 	s.setGone(i)
 	s.res.Ended = append(s.res.Ended, Ended{Journey: in.Journey, Version: in.Version, Entry: in.Entry,
 		At: s.at, Reason: reason, Outcome: in.Tracks[0].Outcome, Completed: completed})
 	s.st.record(in.Journey).LastExit = s.at
 	d.Reason = reason
-	if !completed {
+	if !goal {
 		d.Reason = "exit criterion: " + reason
 	}
 	s.trace(d)
