@@ -229,7 +229,7 @@ func (s *stepper) timeout(in *Instance, tr *Track, v *Version, node *cnode) bool
 	d := s.decision(in, tr, DecisionPath, node.id)
 	d.Path, d.Next = "timeout", v.nodes[node.onTimeout].id
 	d.Reason = fmt.Sprintf("no answer within %s", Duration(node.timeout))
-	tr.Reason = string(node.id) + " got " + d.Reason
+	tr.Reason, tr.ReasonPerson = string(node.id)+" got "+d.Reason, ""
 	s.trace(d)
 	s.move(tr, v, node.onTimeout)
 	return true
@@ -463,7 +463,7 @@ func (s *stepper) split(in *Instance, tr *Track, v *Version, node *cnode) {
 			}
 		}
 		d.Next = v.nodes[p.next].id
-		tr.Reason = describe(d, role, p.when.numbers())
+		tr.Reason, tr.ReasonPerson = describe(d, role, p.when.numbers()), ""
 		s.trace(d)
 		s.move(tr, v, p.next)
 		return
@@ -472,7 +472,7 @@ func (s *stepper) split(in *Instance, tr *Track, v *Version, node *cnode) {
 	d.Path, d.Next = "else", v.nodes[node.els].id
 	d.Tried = tried
 	d.Reason = describeTried("no path held", tried, func(k int) []float64 { return node.paths[k].when.numbers() })
-	tr.Reason = "no path of " + string(node.id) + " held" + d.Reason[len("no path held"):]
+	tr.Reason, tr.ReasonPerson = "no path of "+string(node.id)+" held"+d.Reason[len("no path held"):], ""
 	s.trace(d)
 	s.move(tr, v, node.els)
 }

@@ -41,14 +41,36 @@ func (s *State) Clone() State {
 
 // ForgetPerson removes what the state remembers of a person (right to be
 // forgotten): the messages sent to the person, kept for frequency caps,
-// and the messages held back for the person by a cap. It returns how many
-// records it removed. Instances keep no person.
+// the messages held back for the person by a cap, and the event of theirs
+// that a listen heard, kept as a track's reason for a later sales alert
+// (which then reads "a listen heard an event of a person who was
+// forgotten"). It returns how many records it removed or rewrote.
+// Instances keep no other person.
 func (s *State) ForgetPerson(p b2b.PersonID) int {
 	n := len(s.Contacts) + len(s.Deferred)
 	s.Contacts = slices.DeleteFunc(s.Contacts, func(c Contact) bool { return c.Person == p })
 	s.Deferred = slices.DeleteFunc(s.Deferred, func(d DeferredMessage) bool { return d.Entry.Person == p })
-	return n - len(s.Contacts) - len(s.Deferred)
+	n -= len(s.Contacts) + len(s.Deferred)
+	if p == "" {
+		return n
+	}
+	for i := range s.Instances {
+		for t := range s.Instances[i].Tracks {
+			if tr := &s.Instances[i].Tracks[t]; tr.ReasonPerson == p {
+				// The reason names the person, and the values its
+				// condition read may too (event.personId): none of it
+				// is kept.
+				tr.Reason, tr.ReasonPerson = forgottenReason, ""
+				n++
+			}
+		}
+	}
+	return n
 }
+
+// forgottenReason is a track's reason, for a later sales alert, once the
+// person whose event a listen heard was forgotten.
+const forgottenReason = "a listen heard an event of a person who was forgotten"
 
 // A Record is the entry history of one journey for the account, for
 // re-entry policies.
@@ -132,8 +154,12 @@ type Track struct {
 	// Reason is the reason of the last decision that chose the track's
 	// path (a split's path, the event a listen or external node heard,
 	// its timeout), given to sales alerts.
-	Reason string       `json:"reason,omitempty"`
-	Visits []NodeVisits `json:"visits,omitempty"`
+	Reason string `json:"reason,omitempty"`
+	// ReasonPerson is the person whose event Reason tells of (a listen
+	// heard it: "by Victor Eng"), so that [State.ForgetPerson] forgets
+	// them there too; empty when Reason names no one.
+	ReasonPerson b2b.PersonID `json:"reasonPerson,omitempty"`
+	Visits       []NodeVisits `json:"visits,omitempty"`
 }
 
 // NodeVisits counts a track's arrivals at a node.

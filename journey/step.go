@@ -434,7 +434,7 @@ func (s *stepper) deliver(i, t int, v *Version, ev *Event) {
 				d = dd
 			}
 			d.Next = v.nodes[n.next].id
-			tr.Reason = s.heard(n.id, ev, d, m.when.numbers())
+			tr.Reason, tr.ReasonPerson = s.heard(n.id, ev, d, m.when.numbers()), ev.Person
 			s.trace(d)
 			s.move(tr, v, n.next)
 			return
@@ -450,7 +450,7 @@ func (s *stepper) deliver(i, t int, v *Version, ev *Event) {
 		d := s.decision(in, tr, DecisionPath, n.id)
 		d.Path, d.Next = path, v.nodes[next].id
 		d.Reason = fmt.Sprintf("external %s answered %q %s", n.external.Call, ev.Outcome, ev.Detail)
-		tr.Reason = string(n.id) + ": " + d.Reason
+		tr.Reason, tr.ReasonPerson = string(n.id)+": "+d.Reason, ""
 		s.trace(d)
 		tr.Key = ""
 		s.move(tr, v, next)
