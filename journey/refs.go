@@ -61,23 +61,49 @@ func reads(src string, names ...string) bool {
 	return false
 }
 
-// stripStrings blanks out string literals so that words inside them are not
-// taken for fields.
+// stripStrings blanks out string literals and comments so that words
+// inside them are not taken for fields, as expr reads them: a backslash
+// escapes the next character in a "double" or 'single' quoted string, not
+// in a `raw` one (where a doubled backtick is one); a comment runs from //
+// to the end of its line, or from /* to */, and may hold quotes.
 func stripStrings(s string) string {
 	b := []byte(s)
 	var quote byte
 	for i := 0; i < len(b); i++ {
 		c := b[i]
 		switch {
-		case quote != 0 && c == '\\' && i+1 < len(b):
+		case quote != 0 && c == '\\' && quote != '`' && i+1 < len(b):
 			b[i], b[i+1] = ' ', ' '
 			i++
 		case quote != 0 && c == quote:
+			// A doubled backtick in a raw string stands for one: the
+			// string goes on (blanked as the closing one is not).
+			if quote == '`' && i+1 < len(b) && b[i+1] == '`' {
+				b[i], b[i+1] = ' ', ' '
+				i++
+				continue
+			}
 			quote = 0
 		case quote != 0:
 			b[i] = ' '
 		case c == '"' || c == '\'' || c == '`':
 			quote = c
+		case c == '/' && i+1 < len(b) && b[i+1] == '/':
+			for ; i < len(b) && b[i] != '\n'; i++ {
+				b[i] = ' '
+			}
+		case c == '/' && i+1 < len(b) && b[i+1] == '*':
+			b[i], b[i+1] = ' ', ' '
+			for i += 2; i < len(b); i++ {
+				if b[i] == '*' && i+1 < len(b) && b[i+1] == '/' {
+					b[i], b[i+1] = ' ', ' '
+					i++
+					break
+				}
+				if b[i] != '\n' {
+					b[i] = ' '
+				}
+			}
 		}
 	}
 	return string(b)

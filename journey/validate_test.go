@@ -1052,6 +1052,20 @@ func TestValidateConditionsReadingTheGroupOfSeveralInterests(t *testing.T) {
 		{name: "conditions that read other things", triggers: []journey.Trigger{{Type: journey.TriggerList, When: `account.industry == "group"`}},
 			nodes: []journey.Node{split(`any(groups, .score >= 150) && journey.visits < 3`), end("end", "")},
 			exits: []journey.Exit{{Reason: "about a group", Event: journey.EventActivity, When: `event.group != ""`}}},
+		// Comments are no code, and a raw string takes a backslash as it
+		// is: a quote in a comment, or a raw string that ends in a
+		// backslash, hid the group read after it, and a comment naming
+		// group read as reading it.
+		{name: "the group read after a comment with a quote", triggers: []journey.Trigger{audience},
+			nodes: []journey.Node{split("/* don't mail */ group.score >= 150"), end("end", "")},
+			want: []string{`nodes["hot?"].paths[0].when: ` + groups +
+				`and the journey is bound to none (read groups, give every trigger the same solutionInterest, or run the split in a parallel branch)`}},
+		{name: "the group read after a raw string ending in a backslash", triggers: []journey.Trigger{audience},
+			nodes: []journey.Node{split("account.name != `C:\\` && group.score >= 150"), end("end", "")},
+			want: []string{`nodes["hot?"].paths[0].when: ` + groups +
+				`and the journey is bound to none (read groups, give every trigger the same solutionInterest, or run the split in a parallel branch)`}},
+		{name: "group named in comments only", triggers: []journey.Trigger{{Type: journey.TriggerList, When: "account.employees > 5 // not group.score"}},
+			nodes: []journey.Node{split("/* any group */ any(groups, .score >= 150)"), end("end", "")}},
 		{name: "a journey bound to an interest", triggers: []journey.Trigger{{Type: journey.TriggerAudience, Audience: "ICP", SolutionInterest: "Security", When: "group.score > 10"}},
 			nodes: []journey.Node{split("group.score >= 150"), end("end", "")},
 			exits: []journey.Exit{{Reason: "sales ready", When: `group.stage == "Sales Ready"`}}, goals: []journey.Goal{{Name: "engaged", When: "group.score >= 100"}}},
