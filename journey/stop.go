@@ -15,13 +15,17 @@ import "time"
 // again: an account whose journeys stopped is not stepped for that (a
 // later step whose view changed lets it in; one whose view did not
 // schedules the re-entry, which the step after lets in). Its entry records and recent
-// messages stay, for re-entry policies and caps.
+// messages stay, for re-entry policies and caps (those that a cap may
+// count in any time zone: Stop knows none).
 //
 // res is emptied first, as [Catalog.StepInto] does; Stop reads no view and
 // evaluates no rule.
 func (c *Catalog) Stop(res *Result, st *State, now time.Time, reason string) {
 	res.Reset()
-	s := stepper{c: c, st: st, view: &AccountView{}, now: now, at: now, res: res, running: len(st.Instances)}
+	// No view, so no time zone: the state keeps the messages that a cap
+	// counts on any calendar, a day longer than in UTC (see
+	// Config.ContactWindow), not those of UTC's alone.
+	s := stepper{c: c, st: st, view: &AccountView{Location: anyZone}, now: now, at: now, res: res, running: len(st.Instances)}
 	for i := range st.Instances {
 		s.exit(i, reason, false)
 	}
@@ -36,3 +40,7 @@ func (c *Catalog) Stop(res *Result, st *State, now time.Time, reason string) {
 	// waits for nothing.
 	st.Due, res.Due = time.Time{}, time.Time{}
 }
+
+// anyZone stands for a time zone that Stop does not know: one that is not
+// UTC, whose calendar days may be longer than 24 hours.
+var anyZone = time.FixedZone("unknown", 0)

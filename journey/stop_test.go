@@ -2,6 +2,7 @@ package journey_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/require"
@@ -89,4 +90,34 @@ func TestStopLeavesNothingDue(t *testing.T) {
 			require.True(t, st.Due.IsZero(), "state due %v", st.Due)
 		})
 	}
+}
+
+// Stop reads no view, so it knows no time zone: the messages it keeps
+// for the caps are those any zone's calendar may count. It used to keep
+// them as in UTC, for 7 times 24 hours, and a step of an account whose
+// week over the end of summer time is an hour longer found the cap free
+// an hour early and mailed a second time in the week.
+func TestStopKeepsTheMessagesACapOfAnyZoneCounts(t *testing.T) {
+	t.Parallel()
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	require.NoError(t, err)
+	j := linear("j", email("mail", "hi", "done", nil), end("done", ""))
+	j.ReEntry = journey.ReEntry{Mode: journey.ReEntryMax, Max: 2}
+	cat := newCatalog(t, journey.Config{Caps: []journey.Cap{{Name: "weekly", Channel: b2b.ChannelEmail, Max: 1, Per: journey.Days(7)}}}, j)
+	view := acmeView()
+	view.Location = berlin
+	// Clocks go back in Berlin on Sunday 26 October 2025: the week from
+	// 10:00 on the 19th to 10:00 on the 26th is 169 hours.
+	sent := time.Date(2025, 10, 19, 10, 0, 0, 0, berlin)
+	var st journey.State
+	res := cat.Step(&st, journey.Input{View: view, Now: sent, Events: manual("j", sent)})
+	require.Len(t, ofType(res.Outbox, journey.ActionEmail), 3)
+
+	stop := time.Date(2025, 10, 26, 9, 30, 0, 0, berlin) // 168.5 hours later
+	cat.Stop(&res, &st, stop, "account merged into globex")
+	again := stop.Add(15 * time.Minute) // still inside the week on Berlin's calendar
+	view.Revision++
+	res = cat.Step(&st, journey.Input{View: view, Now: again, Events: manual("j", again)})
+	require.Empty(t, ofType(res.Outbox, journey.ActionEmail), "the cap counts the messages of the 19th until 10:00 on the 26th")
+	require.Len(t, decisions(res.Trace, journey.DecisionSkip), 3)
 }
