@@ -16,7 +16,10 @@ type valueRef struct {
 	index []int
 }
 
-var refPattern = regexp.MustCompile(`\b([a-z][A-Za-z0-9_]*)(?:\.([A-Za-z_][A-Za-z0-9_]*))?`)
+// refPattern matches a name of the environment and the field of it read,
+// by a dot or by optional chaining (group?.score), spaces allowed around
+// them as expr allows.
+var refPattern = regexp.MustCompile(`\b([a-z][A-Za-z0-9_]*)(?:\s*\??\.\s*([A-Za-z_][A-Za-z0-9_]*))?`)
 
 // findRefs lists the scalar fields of env that src mentions, in order of
 // first mention, without duplicates. Text inside string literals is skipped.
