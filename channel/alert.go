@@ -378,7 +378,10 @@ func (r *compiledAlertRule) decide(st *RuleState, env *AlertEnv) (bool, string, 
 			}
 			return false, "", nil
 		}
-		if v < r.Threshold {
+		if !(v >= r.Threshold) {
+			// Below, or not a number (NaN, a scoring rule that divided by
+			// zero): a NaN compares false with everything, so v <
+			// r.Threshold would let it through as reached.
 			return false, "", nil
 		}
 		// Not for this group now: the rule stays armed, to fire when the

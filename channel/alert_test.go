@@ -2,6 +2,7 @@ package channel_test
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -178,6 +179,40 @@ func TestThresholdOnCompleteness(t *testing.T) {
 	}
 	got := run(t, a, steps)
 	require.Equal(t, map[int]string{1: "completeness 67% reached the threshold 60% (it alerts again only after falling below 40%)"}, got)
+}
+
+// TestThresholdIgnoresAMetricThatIsNotANumber: a score or completeness
+// that is NaN (a scoring rule that divided by zero) has reached no
+// threshold, and says nothing of a re-arm either: the rule neither alerts
+// ("score NaN reached the threshold 100") nor re-arms on it.
+func TestThresholdIgnoresAMetricThatIsNotANumber(t *testing.T) {
+	t.Parallel()
+	nan := math.NaN()
+	for _, tc := range []struct {
+		name   string
+		metric string
+		values []float64
+		want   map[int]string
+	}{
+		{"score NaN", channel.MetricScore, []float64{50, nan, 50}, map[int]string{}},
+		{"completeness NaN", channel.MetricCompleteness, []float64{nan, 0.2}, map[int]string{}},
+		{"NaN while disarmed does not re-arm", channel.MetricScore, []float64{101, nan, 102}, map[int]string{
+			0: "score 101 reached the threshold 100 (it alerts again only after falling below 90)"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			threshold := 100.0
+			if tc.metric == channel.MetricCompleteness {
+				threshold = 0.5
+			}
+			a := newAlerter(t, channel.AlertRule{Name: "hot", Strategy: channel.StrategyThreshold, Metric: tc.metric, Threshold: threshold})
+			var steps []func(*channel.GroupView)
+			for _, v := range tc.values {
+				steps = append(steps, func(g *channel.GroupView) { g.Score, g.Completeness = v, v })
+			}
+			require.Equal(t, tc.want, run(t, a, steps))
+		})
+	}
 }
 
 func TestMilestoneFiresOncePerGroup(t *testing.T) {
