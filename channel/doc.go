@@ -98,8 +98,10 @@
 // be), a fragment called from a part it has no version for (a signature
 // with only a text version, in an HTML part, would print nothing),
 // printing a map or a struct, HTML the escaper finds ambiguous, a
-// template named as a fragment it sees, and a marketing email that does
-// not print {{.UnsubscribeURL}} in both parts (one that only tests it,
+// template named as a fragment it sees, a {{define}} or {{block}} named
+// as the template, a fragment it sees or another text's {{define}} (one
+// of the two would silently replace the other), and a marketing email
+// that does not print {{.UnsubscribeURL}} in both parts (one that only tests it,
 // {{if .UnsubscribeURL}}, has no link). A syntax error is placed at the start
 // of its action ({{), an undefined function at its name, an HTML part that
 // ends inside a tag at its end; a problem with a place holds it as a

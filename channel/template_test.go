@@ -212,6 +212,31 @@ func TestCompileTemplatesReportsEveryProblem(t *testing.T) {
 			},
 		},
 		{
+			// text/template keeps the definition parsed last: the
+			// template's own footer printed the shared one, a fragment's
+			// {{define}} replaced another fragment in every template, and
+			// one of the template's name hid its text from the checks.
+			name: "a {{define}} or {{block}} under a name taken, at its action",
+			set: channel.TemplateSet{
+				Fragments: map[string]channel.Fragment{
+					"footer": {HTML: "<p>shared</p>", Text: "shared"},
+					"sig":    {HTML: `<p>sig</p>{{define "footer"}}<p>sig's footer</p>{{end}}`, Text: "sig"},
+					"x":      {HTML: "x", Text: `x {{define "c"}}{{.Person.FristName}}{{end}}`},
+				},
+				Emails: []channel.EmailTemplate{
+					{Name: "a", Subject: "s", HTML: "<p>Hi</p>\n{{define \"footer\"}}<p>mine</p>{{end}}{{template \"footer\" .}}", Text: `{{block "footer" .}}mine{{end}}`},
+					email("b", `<p>Hi</p>{{template "sig" .}}`),
+					{Name: "c", Subject: "s", HTML: "h", Text: `{{template "x" .}} {{.Account.Name}}`},
+				},
+			},
+			want: []string{
+				`emails[0].text: 1:1: {{block "footer"}} has the name of the fragment fragments.footer, and only one of the two would be used; give one of them another name`,
+				`emails[0].html: 2:1: {{define "footer"}} has the name of the fragment fragments.footer, and only one of the two would be used; give one of them another name`,
+				`fragments.sig.html: 1:11: {{define "footer"}} has the name of the fragment fragments.footer, and only one of the two would be used; give one of them another name`,
+				`fragments.x.text: 1:3: {{define "c"}} has the name of the template "c", and only one of the two would be used; give one of them another name`,
+			},
+		},
+		{
 			name: "escaping problems, at their place",
 			set: channel.TemplateSet{
 				Fragments: map[string]channel.Fragment{"cta": {HTML: "<p>\n{{if .Group.Qualified}}<a href=\"{{else}}<b>{{end}}</p>", Text: "x"}},

@@ -244,6 +244,9 @@ func parseChecked[T interface {
 		c.problem(path, parseMessage(err, name, src))
 		return nil, nil, false
 	}
+	if c.redefinitions(path, part, name, src, frags, where) {
+		return nil, nil, false
+	}
 	bad := false
 	for _, fname := range slices.Sorted(maps.Keys(frags)) {
 		fsrc := frags[fname].Text
@@ -266,6 +269,75 @@ func parseChecked[T interface {
 	}
 	ck.markRequired()
 	return ck.used, ck.printed, true
+}
+
+// redefinitions reports each {{define}} or {{block}}, of the template
+// name (whose text is src) or of a fragment it sees, under a name that
+// another of them has: the template's, a fragment's, or one that an
+// earlier text defines. text/template keeps one template a name, the
+// last parsed, and lets a later Parse replace an earlier definition
+// without a word: the template's own {{define "footer"}} would print the
+// shared fragment footer instead, a fragment defining another's name
+// would replace that fragment in every template, and one defining the
+// template's name would hide the template's text from the checks. It
+// returns whether there was one.
+func (c *compiler) redefinitions(path, part, name, src string, frags map[string]Fragment, where map[string]string) bool {
+	owner := map[string]string{name: fmt.Sprintf("the template %q", name)}
+	for fname := range frags {
+		owner[fname] = "the fragment " + where[fname]
+	}
+	type text struct{ name, src, path string }
+	texts := []text{{name, src, path}}
+	for _, fname := range slices.Sorted(maps.Keys(frags)) {
+		fsrc := frags[fname].Text
+		if part == ".html" {
+			fsrc = frags[fname].HTML
+		}
+		texts = append(texts, text{fname, fsrc, where[fname] + part})
+	}
+	found := false
+	for _, t := range texts {
+		// A text that does not parse has no definitions to speak of: its
+		// syntax error is reported where it is parsed.
+		trees := parseNoFuncCheck(t.name, t.src)
+		for _, def := range slices.Sorted(maps.Keys(trees)) {
+			if def == t.name {
+				continue
+			}
+			if o, taken := owner[def]; taken {
+				found = true
+				pos, action := definitionAction(t.src, trees[def])
+				msg := fmt.Sprintf("%s: {{%s %q}} has the name of %s, and only one of the two would be used; give one of them another name",
+					pos, action, def, o)
+				if t.name == name {
+					c.problem(t.path, msg)
+				} else {
+					c.fragmentProblem(t.path, msg)
+				}
+				continue
+			}
+			owner[def] = fmt.Sprintf("a {{define}} of %s", strings.TrimSuffix(t.path, part))
+			if t.name == name {
+				owner[def] = fmt.Sprintf("a {{define}} of the template %q", name)
+			}
+		}
+	}
+	return found
+}
+
+// definitionAction returns the line:column in src of the action that
+// starts the definition tr (the last action start before its body), and
+// its keyword: "define", or "block".
+func definitionAction(src string, tr *parse.Tree) (string, string) {
+	at := min(int(tr.Root.Position()), len(src))
+	if i := strings.LastIndex(src[:at], "{{"); i >= 0 {
+		at = i
+	}
+	action := "define"
+	if strings.HasPrefix(strings.TrimLeft(strings.TrimPrefix(src[at:], "{{"), "- \t\r\n"), "block") {
+		action = "block"
+	}
+	return offsetPosition(src, at), action
 }
 
 // emptyFragments reports each call of a fragment whose version for the
