@@ -93,7 +93,9 @@
 // variable has one type in its scope: {{$x = 2.5}} in an {{if}} would reach
 // past its {{end}}), the builtins that fail or print "<no value>" for some
 // recipients (index, slice, call: a map entry is read with attr, which has
-// a default), a fragment that reads tokens called without the context
+// a default), nil as a command ({{nil}}, {{if nil}}: text/template parses
+// it and fails on it at every rendering), a fragment that reads tokens
+// called without the context
 // ({{template "footer"}}; one that reads no token, a static signature, may
 // be), a fragment called from a part it has no version for (a signature
 // with only a text version, in an HTML part, would print nothing),

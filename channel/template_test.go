@@ -434,6 +434,21 @@ func TestCompileTemplatesReportsEveryProblem(t *testing.T) {
 			},
 		},
 		{
+			// text/template parses nil as a command and fails on it at
+			// every rendering: "nil is not a command".
+			name: "nil as a command",
+			set: channel.TemplateSet{Emails: []channel.EmailTemplate{
+				email("a", `<p>{{nil}}</p>{{if nil}}x{{end}}{{print nil}}`),
+				{Name: "b", Subject: "s", HTML: "h", Text: `{{with nil}}x{{end}}{{$x := nil}}`},
+			}},
+			want: []string{
+				`emails[0].html: 1:6: nil is not a command: it is a value to hand to a function ({{eq .X nil}}), and fails at every rendering`,
+				`emails[0].html: 1:20: nil is not a command: it is a value to hand to a function ({{eq .X nil}}), and fails at every rendering`,
+				`emails[1].text: 1:8: nil is not a command: it is a value to hand to a function ({{eq .X nil}}), and fails at every rendering`,
+				`emails[1].text: 1:29: nil is not a command: it is a value to hand to a function ({{eq .X nil}}), and fails at every rendering`,
+			},
+		},
+		{
 			name: "assignment to an undeclared variable",
 			set:  channel.TemplateSet{Emails: []channel.EmailTemplate{email("a", `{{$n = .Account.Name}}{{$n}}`)}},
 			want: []string{`emails[0].html: 1:3: undefined variable $n: declare it with :=`, `emails[0].html: 1:25: undefined variable $n`},

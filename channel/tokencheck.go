@@ -312,6 +312,12 @@ func (c *checker) command(cmd *parse.CommandNode, sc scope, piped *typed) typed 
 	if id, ok := cmd.Args[0].(*parse.IdentifierNode); ok {
 		return c.call(cmd, id, sc, piped)
 	}
+	if _, ok := cmd.Args[0].(*parse.NilNode); ok {
+		// The parser takes it; text/template refuses it when it runs,
+		// for every recipient.
+		c.errorf(cmd, "nil is not a command: it is a value to hand to a function ({{eq .X nil}}), and fails at every rendering")
+		return typed{}
+	}
 	if piped != nil || len(cmd.Args) > 1 {
 		c.errorf(cmd, "%s is not a function and takes no arguments", cmd.Args[0])
 		return typed{}
