@@ -87,7 +87,11 @@
 // It also refuses unknown functions and fragments, wrong argument types
 // (text handed to percent or number, a decimal compared with a whole number:
 // {{gt .Group.Score 100}} fails where {{gt .Group.Score 100.0}} does not; a
-// printf format that is not a plain string, as .Person.ID is not), a whole
+// printf format that is not a plain string, as .Person.ID is not; a value
+// of a type known only at run time, an attribute's value in a {{range}}
+// or an or of a text and a number, compared, measured with len, used as
+// a format or handed to a function that wants one type: it would fail
+// for the recipients whose value is of another kind), a whole
 // number too large for an int, an assignment ({{$x = ...}}) to a variable
 // not declared or of a value of another type than the variable's (a
 // variable has one type in its scope: {{$x = 2.5}} in an {{if}} would reach

@@ -449,6 +449,27 @@ func TestCompileTemplatesReportsEveryProblem(t *testing.T) {
 			},
 		},
 		{
+			// text/template compares values of one kind only, and an
+			// attribute's value (any) or an or of a text and a number is of
+			// a kind known only at run time: these rendered for some
+			// accounts and failed for others ("incompatible types for
+			// comparison", "len of type float64", printf's "wrong type").
+			name: "a value of a type known only at run time where a type is needed",
+			set: channel.TemplateSet{Emails: []channel.EmailTemplate{
+				email("a", `{{range .Account.Attributes}}{{if eq . "gold"}}G{{end}}{{len .}}{{end}}`),
+				{Name: "b", Subject: "s", HTML: "h",
+					Text: `{{range $k, $v := .Account.Attributes}}{{if lt $v 10.0}}{{$k}}{{end}}{{printf $v}}{{end}}{{if eq (or .Person.Title .Group.Score) "CTO"}}y{{end}}{{upper (or .Person.Title .Group.Score)}}`},
+			}},
+			want: []string{
+				`emails[0].html: 1:35: eq cannot compare ., whose type is known only at run time, with "gold": it fails for the recipients whose value is of another kind (an attribute's value may be text, a number, a list...: read it as text with {{attr "key" "" .Account.Attributes}})`,
+				`emails[0].html: 1:58: len of .: its type is known only at run time, and a number or a true/false has no length (an attribute's value may be text, a number, a list...: read it as text with {{attr "key" "" .Account.Attributes}})`,
+				`emails[1].text: 1:45: lt cannot compare $v, whose type is known only at run time, with 10.0: it fails for the recipients whose value is of another kind (an attribute's value may be text, a number, a list...: read it as text with {{attr "key" "" .Account.Attributes}})`,
+				`emails[1].text: 1:72: argument 1 of printf: $v is of a type known only at run time, and fails for the recipients whose value is not text; give a format (text): {{printf "%v" $v}}`,
+				`emails[1].text: 1:95: eq cannot compare or .Person.Title .Group.Score, whose type is known only at run time, with "CTO": it fails for the recipients whose value is of another kind (values of different types)`,
+				`emails[1].text: 1:147: argument 1 of upper: or .Person.Title .Group.Score is of a type known only at run time (values of different types), and fails for the recipients whose value is not string`,
+			},
+		},
+		{
 			name: "assignment to an undeclared variable",
 			set:  channel.TemplateSet{Emails: []channel.EmailTemplate{email("a", `{{$n = .Account.Name}}{{$n}}`)}},
 			want: []string{`emails[0].html: 1:3: undefined variable $n: declare it with :=`, `emails[0].html: 1:25: undefined variable $n`},

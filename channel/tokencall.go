@@ -3,6 +3,7 @@ package channel
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"strconv"
 	"text/template/parse"
 )
@@ -47,7 +48,8 @@ func (c *checker) call(cmd *parse.CommandNode, id *parse.IdentifierNode, sc scop
 					same = nil
 				}
 			}
-			return typed{t: same, path: args[0].path}
+			// Of different types, it is one or the other at run time.
+			return typed{t: same, path: args[0].path, dynamic: same == nil && !slices.ContainsFunc(args, func(a typed) bool { return a.t == nil && !a.dynamic })}
 		}
 		return typed{t: res}
 	}
@@ -68,6 +70,10 @@ func (c *checker) call(cmd *parse.CommandNode, id *parse.IdentifierNode, sc scop
 		case i < in:
 			want = ft.In(i)
 		default:
+			continue
+		}
+		if a.dynamic && want.Kind() != reflect.Interface {
+			c.errorf(id, "argument %d of %s: %s is of a type known only at run time (values of different types), and fails for the recipients whose value is not %s", i+1, id.Ident, names[i], describe(want))
 			continue
 		}
 		if a.t == nil {
@@ -133,7 +139,12 @@ func (c *checker) builtinArgs(id *parse.IdentifierNode, args []typed, names []st
 	switch name {
 	case "printf":
 		// The format is a string: a value of another string type (a
-		// b2b.PersonID) fails at run time too.
+		// b2b.PersonID) fails at run time too, and so does one of a
+		// type known only then (an attribute's number).
+		if runTimeTyped(args[0]) {
+			c.errorf(id, "argument 1 of printf: %s is of a type known only at run time, and fails for the recipients whose value is not text; give a format (text): {{printf \"%%v\" %s}}", names[0], names[0])
+			return false
+		}
 		if t := args[0].t; t != nil && t != stringType && t.Kind() != reflect.Interface {
 			hint := ""
 			if t.Kind() == reflect.String {
@@ -143,6 +154,10 @@ func (c *checker) builtinArgs(id *parse.IdentifierNode, args []typed, names []st
 			return false
 		}
 	case "len":
+		if runTimeTyped(args[0]) {
+			c.errorf(id, "len of %s: its type is known only at run time, and a number or a true/false has no length%s", names[0], runTimeHint(args[0]))
+			return false
+		}
 		if t := args[0].t; t != nil && !hasLen(t) {
 			c.errorf(id, "len of %s: %s has no length (only text, lists and maps have one)", names[0], describe(t))
 			return false
@@ -203,6 +218,18 @@ func basicKind(t reflect.Type) int {
 // fails at run time, "" when it does not (or when a type is known only
 // then).
 func comparable(fn string, a, b typed, an, bn string) string {
+	// A value whose type is known only at run time fails to compare with
+	// one of another kind (an attribute's number with "gold"): for some
+	// recipients. Only nil compares with anything.
+	for _, x := range []struct {
+		v, other   typed
+		name, with string
+	}{{a, b, an, bn}, {b, a, bn, an}} {
+		if runTimeTyped(x.v) && !x.other.null {
+			return fmt.Sprintf("%s cannot compare %s, whose type is known only at run time, with %s: it fails for the recipients whose value is of another kind%s",
+				fn, x.name, x.with, runTimeHint(x.v))
+		}
+	}
 	if a.t == nil || b.t == nil || a.t.Kind() == reflect.Interface || b.t.Kind() == reflect.Interface {
 		return ""
 	}
@@ -230,4 +257,13 @@ func comparable(fn string, a, b typed, an, bn string) string {
 func isNumberLiteral(n parse.Node) bool {
 	_, ok := n.(*parse.NumberNode)
 	return ok
+}
+
+// runTimeHint says how to give a value of a type known only at run time
+// one type: an attribute's value read as text with attr.
+func runTimeHint(x typed) string {
+	if x.dynamic {
+		return " (values of different types)"
+	}
+	return ` (an attribute's value may be text, a number, a list...: read it as text with {{attr "key" "" .Account.Attributes}})`
 }

@@ -43,6 +43,22 @@ type scope struct {
 type typed struct {
 	t    reflect.Type
 	path string
+	// dynamic is a value of one of several types, which one known only
+	// at run time: an or (an and) of values of different types. Its t is
+	// nil, as after a problem; a value of an interface type (an
+	// attribute's) is known only at run time too (see runTimeTyped).
+	dynamic bool
+	// null is the constant nil, whose t is nil too.
+	null bool
+}
+
+// runTimeTyped reports whether the type of x's value is known only at
+// run time: an attribute's value (any), or an or of values of different
+// types. Such a value fails where a type is needed (a comparison with
+// a value of another kind, len of a number, printf's format) for the
+// recipients whose value is of the wrong type.
+func runTimeTyped(x typed) bool {
+	return x.dynamic || x.t != nil && x.t.Kind() == reflect.Interface
 }
 
 func (s scope) with(dot typed) scope {
@@ -160,14 +176,14 @@ func (c *checker) walk(n parse.Node, sc scope) {
 		c.recordPrinted(n.Pipe, sc)
 	case *parse.IfNode:
 		c.pipe(n.Pipe, sc)
-		c.walk(n.List, sc.with(typed{sc.dot, sc.dotPath}))
-		c.walk(n.ElseList, sc.with(typed{sc.dot, sc.dotPath}))
+		c.walk(n.List, sc.with(typed{t: sc.dot, path: sc.dotPath}))
+		c.walk(n.ElseList, sc.with(typed{t: sc.dot, path: sc.dotPath}))
 	case *parse.WithNode:
 		t := c.pipe(n.Pipe, sc)
 		c.walk(n.List, sc.with(t))
-		c.walk(n.ElseList, sc.with(typed{sc.dot, sc.dotPath}))
+		c.walk(n.ElseList, sc.with(typed{t: sc.dot, path: sc.dotPath}))
 	case *parse.RangeNode:
-		inner := sc.with(typed{sc.dot, sc.dotPath})
+		inner := sc.with(typed{t: sc.dot, path: sc.dotPath})
 		before := len(c.problems)
 		t := c.pipeNoDecl(n.Pipe, sc)
 		var key, elem typed
@@ -191,7 +207,7 @@ func (c *checker) walk(n parse.Node, sc scope) {
 		}
 		inner.dot, inner.dotPath = elem.t, elem.path
 		c.walk(n.List, inner)
-		c.walk(n.ElseList, sc.with(typed{sc.dot, sc.dotPath}))
+		c.walk(n.ElseList, sc.with(typed{t: sc.dot, path: sc.dotPath}))
 	case *parse.TemplateNode:
 		if c.lookup(n.Name) == nil {
 			c.errorf(n, "unknown fragment %q", n.Name)
@@ -344,7 +360,7 @@ func soleValue(p *parse.PipeNode, sc scope) (typed, bool) {
 	}
 	switch n := p.Cmds[0].Args[0].(type) {
 	case *parse.DotNode:
-		return typed{sc.dot, sc.dotPath}, true
+		return typed{t: sc.dot, path: sc.dotPath}, true
 	case *parse.VariableNode:
 		if v, ok := sc.vars[n.Ident[0]]; ok && len(n.Ident) == 1 {
 			return v, true
@@ -360,9 +376,9 @@ func (c *checker) arg(n parse.Node, sc scope) typed {
 	switch n := n.(type) {
 	case *parse.DotNode:
 		c.used[wholeKey(sc.dotPath)] = true
-		return typed{sc.dot, sc.dotPath}
+		return typed{t: sc.dot, path: sc.dotPath}
 	case *parse.FieldNode:
-		t = c.fields(n, typed{sc.dot, sc.dotPath}, n.Ident)
+		t = c.fields(n, typed{t: sc.dot, path: sc.dotPath}, n.Ident)
 	case *parse.VariableNode:
 		v, ok := sc.vars[n.Ident[0]]
 		if !ok {
@@ -389,7 +405,7 @@ func (c *checker) arg(n parse.Node, sc scope) typed {
 		}
 		return typed{t: nt}
 	case *parse.NilNode:
-		return typed{}
+		return typed{null: true}
 	case *parse.IdentifierNode:
 		return c.call(&parse.CommandNode{Args: []parse.Node{n}}, n, sc, nil)
 	default:
