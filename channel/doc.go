@@ -123,8 +123,9 @@
 // message is not sent half-written. That holds for a token printed through
 // a function that keeps its text ({{.Person.FirstName | upper}},
 // {{printf "Hi %s" .Person.FirstName}}: upper, lower, print, printf,
-// println, html, js, urlquery); an action with default or or has a
-// fallback, and a token handed to another function ({{len ...}},
+// println, html, js, urlquery), and for one printed through a variable
+// that holds it ({{$n := .Account.Name}} ... {{$n}}); an action with
+// default or or has a fallback, and a token handed to another function ({{len ...}},
 // {{eq ...}}) is not printed. [Templates.Reads] tells what a template
 // may read (through its fragments, erring on the side of reading), so that
 // a renderer builds only that: the engine builds a buying group's view

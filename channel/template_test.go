@@ -128,9 +128,14 @@ func TestRequiredTokenThroughFunction(t *testing.T) {
 		{html: `<p>{{printf "Hi %s!" .Person.FirstName}}</p>`, text: `{{printf "Hi %s!" .Person.FirstName | upper}}`, want: "HI ANN!"},
 		{html: "<p>Hi {{.Person.FirstName | html}}</p>", text: "Hi {{(.Person.FirstName | upper)}}", want: "Hi ANN"},
 		{html: "<p>Hi {{$p := .Person}}{{$p.FirstName | upper}}</p>", text: "Hi {{.Person.FirstName | urlquery}}", want: "Hi Ann"},
+		// Through a variable that holds the token: it printed "Hi " for
+		// an empty name.
+		{html: "<p>{{$n := .Person.FirstName}}Hi {{$n}}</p>", text: "{{$n := .Person.FirstName}}{{$m := $n}}Hi {{$m | upper}}", want: "Hi ANN"},
+		{html: `<p>{{$n := ""}}{{$n = .Person.FirstName}}Hi {{printf "%s" $n}}</p>`, text: "{{$n := .Person.FirstName}}Hi {{$n}}", want: "Hi Ann"},
 		// A fallback, and functions that do not print the token's text.
 		{html: `<p>Hi {{.Person.FirstName | upper | default "there"}}</p>`, text: `Hi {{upper (or .Person.FirstName "there")}}`, want: "Hi ANN", empty: "Hi THERE"},
 		{html: `<p>Hi {{printf "%s" .Person.FirstName | default "you"}}</p>`, text: `Hi {{len .Person.FirstName}}`, want: "Hi 3", empty: "Hi 0"},
+		{html: `<p>{{$n := .Person.FirstName | default "there"}}Hi {{$n}}</p>`, text: `{{$n := .Person.FirstName}}Hi {{$n | default "there"}}`, want: "Hi Ann", empty: "Hi there"},
 	} {
 		ts, err := channel.CompileTemplates(channel.TemplateSet{Emails: []channel.EmailTemplate{{Name: "hi", Subject: "Hello", HTML: tc.html, Text: tc.text}}})
 		require.NoError(t, err, tc.html)

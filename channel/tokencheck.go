@@ -22,7 +22,9 @@ import (
 // "there"}}, {{or .A .B}}). A token's text is printed when the action
 // prints it as it is ({{.Person.FirstName}}) or through functions that keep
 // its text (upper, lower, print, printf, println, html, js, urlquery:
-// {{.Person.FirstName | upper}}, {{printf "Hi %s" .Person.FirstName}}).
+// {{.Person.FirstName | upper}}, {{printf "Hi %s" .Person.FirstName}}),
+// directly or through a variable that holds it ({{$n := .Person.FirstName}}
+// ... {{$n}}).
 
 // tokenProblem is one problem found in a template, at line:column.
 type tokenProblem struct {
@@ -50,6 +52,10 @@ type typed struct {
 	dynamic bool
 	// null is the constant nil, whose t is nil too.
 	null bool
+	// token is a variable that holds a string token's text as it is
+	// ({{$n := .Account.Name}}): printing it prints the token, which
+	// is then required as the token printed directly is.
+	token bool
 }
 
 // runTimeTyped reports whether the type of x's value is known only at
@@ -166,6 +172,13 @@ func (c *checker) walk(n parse.Node, sc scope) {
 	case *parse.ActionNode:
 		t := c.pipe(n.Pipe, sc)
 		if len(n.Pipe.Decl) > 0 {
+			// {{$n := .Account.Name}}: {{$n}} prints the token, and must
+			// not print it empty any more than {{.Account.Name}} may.
+			if v := n.Pipe.Decl[0].Ident[0]; len(n.Pipe.Decl) == 1 && c.soleToken(n.Pipe) && sc.vars[v].t == t.t {
+				tv := sc.vars[v]
+				tv.token = true
+				sc.vars[v] = tv
+			}
 			return
 		}
 		if t.t != nil && !printable(t.t) {
@@ -272,6 +285,16 @@ func (c *checker) readsData(name string, seen map[string]bool) bool {
 		}
 	})
 	return reads
+}
+
+// soleToken reports whether pipeline p is one string token as it is: a
+// field chain ({{$n := .Account.Name}}), or a variable that holds one.
+func (c *checker) soleToken(p *parse.PipeNode) bool {
+	if len(p.Cmds) != 1 || len(p.Cmds[0].Args) != 1 {
+		return false
+	}
+	t, ok := c.tokens[p.Cmds[0].Args[0]]
+	return ok && t.t.Kind() == reflect.String
 }
 
 // pipeNoDecl types a range pipeline, whose declarations range handles.
@@ -387,6 +410,9 @@ func (c *checker) arg(n parse.Node, sc scope) typed {
 		}
 		if len(n.Ident) == 1 {
 			c.used[wholeKey(v.path)] = true
+			if v.token {
+				c.tokens[n] = v // printed, it is required (see requirePrinted)
+			}
 			return v
 		}
 		t = c.fields(n, v, n.Ident[1:])
