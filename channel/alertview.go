@@ -43,9 +43,10 @@ func buildView(al *Alert, r *compiledAlertRule, obs *Observation, loc *time.Loca
 }
 
 // RecommendNextAction suggests what sales should do next with a group:
-// with missing roles, ask the most engaged member (a Champion first) to
-// introduce them; with nobody engaged, research the account; otherwise meet
-// the most engaged members.
+// without members, research the account; with members of whom none has
+// engaged, reach out to the first member; with missing roles, ask the
+// most engaged member (an engaged Champion first) to introduce them;
+// otherwise meet the most engaged members.
 func RecommendNextAction(g *GroupView) string {
 	var engaged []MemberView
 	for _, m := range g.Members {
