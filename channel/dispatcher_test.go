@@ -45,6 +45,28 @@ func TestMemoryOutboxOrderPastAMillion(t *testing.T) {
 	require.Equal(t, []string{"a", "b"}, []string{got[0].Message.Key, got[1].Message.Key})
 }
 
+// TestMemoryOutboxRecordChecksTheSeq: Record succeeds only for the
+// entry's current claim, its Seq included (Outbox's contract); a claim
+// recorded with another Seq (of another entry under the ID) changed the
+// entry.
+func TestMemoryOutboxRecordChecksTheSeq(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	ob := channel.NewMemoryOutbox()
+	_, err := ob.Enqueue(ctx, t0, channeltest.Email("a"))
+	require.NoError(t, err)
+	got, err := ob.Claim(ctx, channel.ClaimParams{Now: t0, Limit: 1, Lease: time.Minute})
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	e := got[0]
+	err = ob.Record(ctx, channel.RecordParams{ID: e.ID, Seq: e.Seq + 1, Attempt: e.Attempts, Now: t0, Status: channel.StatusFailed, Error: "x"})
+	require.ErrorIs(t, err, channel.ErrLeaseLost)
+	after, err := ob.Get(e.ID)
+	require.NoError(t, err)
+	require.Equal(t, channel.StatusSending, after.Status, "a refused record changed the entry")
+	require.NoError(t, ob.Record(ctx, channel.RecordParams{ID: e.ID, Seq: e.Seq, Attempt: e.Attempts, Now: t0, Status: channel.StatusDelivered}))
+}
+
 type testBundle struct {
 	clk    *clock.Manual
 	outbox *channel.MemoryOutbox

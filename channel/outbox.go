@@ -194,8 +194,10 @@ func (o *MemoryOutbox) Record(ctx context.Context, p RecordParams) error {
 	if !ok {
 		return fmt.Errorf("record %s: %w", p.ID, ErrNotFound)
 	}
-	if e.Status != StatusSending || e.Attempts != p.Attempt {
-		return fmt.Errorf("record %s attempt %d (entry is %s at attempt %d): %w", p.ID, p.Attempt, e.Status, e.Attempts, ErrLeaseLost)
+	if e.Status != StatusSending || e.Attempts != p.Attempt || e.Seq != p.Seq {
+		// The Seq too, as Outbox says: MemoryOutbox leaves it 0, and a
+		// claim that says otherwise is not this entry's.
+		return fmt.Errorf("record %s seq %d attempt %d (entry is %s at seq %d, attempt %d): %w", p.ID, p.Seq, p.Attempt, e.Status, e.Seq, e.Attempts, ErrLeaseLost)
 	}
 	e.Status, e.UpdatedAt, e.LeaseUntil = p.Status, p.Now, time.Time{}
 	switch p.Status {
