@@ -157,8 +157,10 @@ func (o *Observation) location() *time.Location {
 type Alert struct {
 	// ID is deterministic: "alert:" + the group, the rule and the alert's
 	// ordinal, separated by colons; where that would be longer than a
-	// message key may be (200 bytes), a hash of the group and the rule
-	// stands for them ("alert:<32 hex digits>:<ordinal>").
+	// message key may be (200 bytes), or the group or the rule has a
+	// colon (which would make the ID another group's and rule's), a hash
+	// of the group and the rule stands for them
+	// ("alert:<32 hex digits>:<ordinal>").
 	ID               string
 	Rule             string
 	Strategy         Strategy
@@ -509,7 +511,10 @@ func (a *Alerter) Route(env AlertEnv) (Route, error) {
 // alertID is an alert's ID, its message's idempotency key (see Alert.ID).
 func alertID(group, rule string, n int) string {
 	id := fmt.Sprintf("alert:%s:%s:%d", group, rule, n)
-	if len(id) <= maxKeyLen {
+	// A colon in the group or the rule would make the ID another pair's
+	// ("a/b" and "c:d", "a/b:c" and "d"): the outbox, which keeps a key
+	// once, would drop the second alert's message.
+	if len(id) <= maxKeyLen && !strings.Contains(group, ":") && !strings.Contains(rule, ":") {
 		return id
 	}
 	// The group's length keeps ("a:b", "c") and ("a", "b:c") apart.

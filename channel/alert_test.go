@@ -753,6 +753,36 @@ func TestAlertIDOfALongRuleName(t *testing.T) {
 	require.NotEqual(t, alerts[0].ID, alerts[1].ID)
 }
 
+// TestAlertIDsOfNamesWithColons: the ID joins the group and the rule
+// with colons, so a group or a rule whose name has one gave two alerts
+// one ID (group "acme/data" and rule "platform:hot", group
+// "acme/data:platform" and rule "hot": "alert:acme/data:platform:hot:1"),
+// and the outbox, which stores a key once, dropped the second alert's
+// message. Such names give the hashed form.
+func TestAlertIDsOfNamesWithColons(t *testing.T) {
+	t.Parallel()
+	a := newAlerter(t, channel.AlertRule{Name: "hot", Strategy: channel.StrategyThreshold, Threshold: 90},
+		channel.AlertRule{Name: "platform:hot", Strategy: channel.StrategyThreshold, Threshold: 90})
+	ids := map[string]string{}
+	for _, group := range []string{"acme/data", "acme/data:platform"} {
+		obs := acme()
+		obs.Group.ID = group
+		_, alerts, err := a.Evaluate(nil, obs, t0)
+		require.NoError(t, err)
+		require.Len(t, alerts, 2)
+		for _, al := range alerts {
+			who := group + " " + al.Rule
+			require.NotContains(t, ids, al.ID, "%s and %s", ids[al.ID], who)
+			ids[al.ID] = who
+			require.True(t, strings.HasPrefix(al.ID, "alert:") && strings.HasSuffix(al.ID, ":1"), "%q", al.ID)
+		}
+	}
+	// Names without a colon keep the readable form.
+	_, alerts, err := newAlerter(t, channel.AlertRule{Name: "hot", Strategy: channel.StrategyThreshold, Threshold: 90}).Evaluate(nil, acme(), t0)
+	require.NoError(t, err)
+	require.Equal(t, "alert:acme/data-platform:hot:1", alerts[0].ID)
+}
+
 // TestWhenFiltersEveryStrategy: a rule's when condition limits a
 // threshold or stage rule to the groups it holds for, as it does a
 // milestone ("hot EMEA groups"). A threshold reached while the condition
