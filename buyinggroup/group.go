@@ -155,15 +155,21 @@ type StatusChange struct {
 // as [Template.RoleIndex] reads a name: in any case, blanks around it
 // ignored.
 func (g *Group) MembersOf(role string) []Member {
-	role = strings.TrimSpace(role)
+	// A member's role is named as its template names it, which may have
+	// blanks around it too (" Champion "): both sides are read alike.
+	key := roleKey(role)
 	var out []Member
 	for _, m := range g.Members {
-		if m.Role == role || strings.EqualFold(m.Role, role) {
+		if m.Role == role || roleKey(m.Role) == key {
 			out = append(out, m)
 		}
 	}
 	return out
 }
+
+// roleKey is a role's name as [Template.RoleIndex] compares names:
+// lower case, blanks around it removed.
+func roleKey(name string) string { return strings.ToLower(strings.TrimSpace(name)) }
 
 // RolesOf returns the roles a person currently holds in the group.
 func (g *Group) RolesOf(p b2b.PersonID) []string {

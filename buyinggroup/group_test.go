@@ -12,6 +12,7 @@ import (
 
 	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/buyinggroup"
+	"github.com/quorumhq/quorum/rules"
 )
 
 // fill assigns persons manually: each entry is "role=person".
@@ -847,4 +848,27 @@ func TestManualReassignment(t *testing.T) {
 	g, _, err = cat.ClearManual(g, "p1", "Champion", t0.Add(3*time.Hour))
 	require.NoError(t, err)
 	require.Equal(t, []string{"Economic Buyer"}, g.RolesOf("p1"))
+}
+
+// TestMembersOfRoleNamedWithBlanks: a template may name a role with
+// blanks around it (RoleIndex ignores them, so it is the same role);
+// its members carry the name as the template writes it, and MembersOf
+// finds them by that name or the name without the blanks.
+func TestMembersOfRoleNamedWithBlanks(t *testing.T) {
+	t.Parallel()
+	cat := compileDefs(t, buyinggroup.Definitions{
+		Interests: []buyinggroup.SolutionInterest{{ID: "dp", Template: "t"}},
+		Templates: []buyinggroup.RoleTemplate{{ID: "t", Roles: []buyinggroup.Role{
+			{Name: " Champion ", Rule: rules.Rule{Source: `false`}, Required: true},
+		}}},
+	})
+	g := fill(t, cat, newGroup(t, cat, "dp"), "champion=p1")
+	require.Equal(t, []string{" Champion "}, g.RolesOf("p1"))
+	for _, role := range []string{" Champion ", "Champion", "champion", "  CHAMPION"} {
+		var got []b2b.PersonID
+		for _, m := range g.MembersOf(role) {
+			got = append(got, m.Person)
+		}
+		require.Equal(t, []b2b.PersonID{"p1"}, got, "MembersOf(%q)", role)
+	}
 }
