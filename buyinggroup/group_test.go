@@ -872,3 +872,49 @@ func TestMembersOfRoleNamedWithBlanks(t *testing.T) {
 		require.Equal(t, []b2b.PersonID{"p1"}, got, "MembersOf(%q)", role)
 	}
 }
+
+// TestResolutionIgnoresTheOrderOfClaims: two claims of one source on one
+// person's role that rank alike (two contact roles of one opportunity
+// that fill the role, two rules of one specificity) make the same member
+// whatever the order the source lists them in: its note, rule and
+// explanation do not flip with the CRM's or the rules' order.
+func TestResolutionIgnoresTheOrderOfClaims(t *testing.T) {
+	t.Parallel()
+	cat := compile(t, buyinggroup.SolutionInterest{ID: "dp", Template: "standard"})
+	crm := func(roles ...string) func(buyinggroup.Group) (buyinggroup.Group, []buyinggroup.Event, error) {
+		o := &b2b.Opportunity{ID: "o1", Account: "acme"}
+		for _, r := range roles {
+			o.ContactRoles = append(o.ContactRoles, b2b.ContactRole{Person: "p1", Role: r})
+		}
+		return func(g buyinggroup.Group) (buyinggroup.Group, []buyinggroup.Event, error) {
+			return cat.ApplyOpportunity(g, o, t0)
+		}
+	}
+	byRules := func(names ...string) func(buyinggroup.Group) (buyinggroup.Group, []buyinggroup.Event, error) {
+		var claims []buyinggroup.Claim
+		for _, n := range names {
+			claims = append(claims, ruleClaim("p1", "Technical Evaluator", n, t0))
+		}
+		return func(g buyinggroup.Group) (buyinggroup.Group, []buyinggroup.Event, error) {
+			return cat.SetRuleClaims(g, []b2b.PersonID{"p1"}, claims, t0)
+		}
+	}
+	for _, tc := range []struct {
+		name       string
+		one, other func(buyinggroup.Group) (buyinggroup.Group, []buyinggroup.Event, error)
+	}{
+		{"contact roles", crm(b2b.ContactRoleEvaluator, b2b.ContactRoleTechnicalBuyer), crm(b2b.ContactRoleTechnicalBuyer, b2b.ContactRoleEvaluator)},
+		{"rules", byRules("te-a", "te-b"), byRules("te-b", "te-a")},
+	} {
+		g1, _, err := tc.one(newGroup(t, cat, "dp"))
+		require.NoError(t, err)
+		g2, _, err := tc.other(newGroup(t, cat, "dp"))
+		require.NoError(t, err)
+		require.Empty(t, cmp.Diff(g1.Members, g2.Members), "%s: members by the order of the claims (-one +other)", tc.name)
+		// Listed in the other order again, the member stays as it is.
+		g3, evs, err := tc.other(g1)
+		require.NoError(t, err)
+		require.Empty(t, evs, tc.name)
+		require.Empty(t, cmp.Diff(g1.Members, g3.Members), "%s: the same claims listed in another order (-before +after)", tc.name)
+	}
+}

@@ -33,7 +33,11 @@ func sortClaims(t *Template, cs []Claim) {
 // marketer's assignments the later (the marketer's latest decision: a
 // person moved from Champion to Economic Buyer holds the new role when
 // they may hold one); between other claims (CRM, journeys) the earlier;
-// then template order, then the reference.
+// then template order, then the reference, the rule and the note. The
+// last two tell apart claims of one source on one role that rank alike
+// (two contact roles of one opportunity that fill the role, two rules
+// of one specificity), so that the member they make does not depend on
+// the order the source listed them in.
 func better(t *Template, a, b *Claim) int {
 	ra, rb := t.RoleIndex(a.Role), t.RoleIndex(b.Role)
 	if c := cmp.Compare(b.Method.Rank(), a.Method.Rank()); c != 0 {
@@ -54,7 +58,7 @@ func better(t *Template, a, b *Claim) int {
 	} else if c := a.At.Compare(b.At); c != 0 {
 		return c
 	}
-	return cmp.Or(cmp.Compare(ra, rb), cmp.Compare(a.Ref, b.Ref))
+	return cmp.Or(cmp.Compare(ra, rb), cmp.Compare(a.Ref, b.Ref), cmp.Compare(a.Rule, b.Rule), cmp.Compare(a.Note, b.Note))
 }
 
 // resolution is the outcome of resolving claims into members.
