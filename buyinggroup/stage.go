@@ -106,8 +106,12 @@ const (
 
 // DefaultStageModel returns the stage model used by interests that name
 // none: Awareness -> Consideration -> Decision -> Sales Ready -> Closed Won,
-// with Closed Lost reachable from every open stage, and one step back
-// allowed from each open stage but Awareness. Automatic rules:
+// with Closed Won and Closed Lost both reachable from every open stage (a
+// deal won or lost early), Sales Ready also from Awareness and
+// Consideration (a group handed to sales early, by a marketer or a
+// journey), and one step back allowed from each open stage but
+// Awareness. No transition leaves Closed Won or Closed Lost. Automatic
+// rules:
 //
 //	Awareness -> Consideration   group.completeness >= 0.3 || group.score >= 50
 //	Consideration -> Decision    group.completeness >= 0.6 && group.score >= 100

@@ -361,3 +361,26 @@ func TestAdvanceStarSkipsClosedStages(t *testing.T) {
 		})
 	}
 }
+
+// TestDefaultStageModelTransitions: the moves the default model allows,
+// as its documentation lists them.
+func TestDefaultStageModelTransitions(t *testing.T) {
+	t.Parallel()
+	cat := stageCatalog(t)
+	in, ok := cat.Interest("dp")
+	require.True(t, ok)
+	m := in.Model()
+	for _, tc := range []struct {
+		from string
+		want []string
+	}{
+		{buyinggroup.StageAwareness, []string{buyinggroup.StageConsideration, buyinggroup.StageSalesReady, buyinggroup.StageClosedWon, buyinggroup.StageClosedLost}},
+		{buyinggroup.StageConsideration, []string{buyinggroup.StageAwareness, buyinggroup.StageDecision, buyinggroup.StageSalesReady, buyinggroup.StageClosedWon, buyinggroup.StageClosedLost}},
+		{buyinggroup.StageDecision, []string{buyinggroup.StageConsideration, buyinggroup.StageSalesReady, buyinggroup.StageClosedWon, buyinggroup.StageClosedLost}},
+		{buyinggroup.StageSalesReady, []string{buyinggroup.StageDecision, buyinggroup.StageClosedWon, buyinggroup.StageClosedLost}},
+		{buyinggroup.StageClosedWon, nil},
+		{buyinggroup.StageClosedLost, nil},
+	} {
+		require.Empty(t, cmp.Diff(tc.want, m.Next(tc.from)), "from %s (-want +got)", tc.from)
+	}
+}
