@@ -178,15 +178,23 @@ func Compile(defs Definitions, cfg Config) (*Catalog, error) {
 		ps.Addf("interests", "at least one solution interest is required")
 	}
 	seen := map[string]int{}
-	products := map[string]int{} // CRM product, as MatchesOpportunity compares it -> first interest
+	// The interests' CRM products, blanks around them removed, by the
+	// first interest of each: compared with strings.EqualFold, as
+	// MatchesOpportunity compares them (lowercasing folds fewer pairs:
+	// "ΠΟΛΙΣ" and "πολις" match one opportunity, yet lowercase apart).
+	type product struct {
+		name     string
+		interest int
+	}
+	var products []product
 	for i, si := range defs.Interests {
 		path := fmt.Sprintf("interests[%d]", i)
 		ci := &Interest{SolutionInterest: si}
-		if p := strings.ToLower(strings.TrimSpace(si.CRMProduct)); p != "" {
-			if j, dup := products[p]; dup {
-				c.warnings = append(c.warnings, Warning{path + ".crmProduct", fmt.Sprintf("%q is also the CRM product of interests[%d], which takes every opportunity of that product that names no solution interest: this interest's groups get none of them (name the solution interest on such opportunities)", si.CRMProduct, j)})
+		if p := strings.TrimSpace(si.CRMProduct); p != "" {
+			if j := slices.IndexFunc(products, func(q product) bool { return strings.EqualFold(q.name, p) }); j >= 0 {
+				c.warnings = append(c.warnings, Warning{path + ".crmProduct", fmt.Sprintf("%q is also the CRM product of interests[%d], which takes every opportunity of that product that names no solution interest: this interest's groups get none of them (name the solution interest on such opportunities)", si.CRMProduct, products[j].interest)})
 			} else {
-				products[p] = i
+				products = append(products, product{p, i})
 			}
 		}
 		switch {

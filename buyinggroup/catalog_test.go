@@ -457,3 +457,20 @@ func TestInterestURLErrorText(t *testing.T) {
   interests[1].url: "https://acme.example/%zz": invalid URL escape "%zz"
   interests[2].url: "https://acme.example/a\tb": must not contain spaces or control characters`)
 }
+
+// TestSharedCRMProductWarnedAsOpportunitiesMatch: two interests whose CRM
+// products MatchesOpportunity takes for one (case folded as it folds
+// them, final sigma included) get the warning, whatever the case.
+func TestSharedCRMProductWarnedAsOpportunitiesMatch(t *testing.T) {
+	t.Parallel()
+	a := buyinggroup.SolutionInterest{ID: "a", Template: "standard", CRMProduct: "ΠΟΛΙΣ"}
+	b := buyinggroup.SolutionInterest{ID: "b", Template: "standard", CRMProduct: "πολις"}
+	cat := compile(t, a, b)
+	in, _ := cat.Interest("b")
+	require.True(t, in.MatchesOpportunity(&b2b.Opportunity{Product: a.CRMProduct}), "b takes a's product")
+	var got []string
+	for _, w := range cat.Warnings() {
+		got = append(got, w.Path)
+	}
+	require.Equal(t, []string{"interests[1].crmProduct"}, got)
+}
