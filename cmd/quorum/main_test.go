@@ -410,6 +410,25 @@ func TestPersona(t *testing.T) {
 		{"VP Eng", "VP", "Engineering", "Decision Maker;Technical Evaluator"},
 	}, rows)
 
+	// A one-column CSV writes an empty title as an empty line, as
+	// spreadsheets and encoding/csv do: it is a row too, and keeps its
+	// place (blank lines at the end follow no row and are none).
+	for _, in := range []string{"title\nCFO\n\n\nVP Eng\n\n", "title\r\n\r\nCFO\r\n\r\n\r\n\"VP\nEng\"\r\n"} {
+		code, out, errOut = quorum(t, in, "persona")
+		require.Equal(t, exitOK, code, errOut)
+		rows, err = csv.NewReader(strings.NewReader(out)).ReadAll()
+		require.NoError(t, err)
+		var titles []string
+		for _, r := range rows[1:] {
+			titles = append(titles, r[0])
+		}
+		want := []string{"CFO", "", "", "VP Eng"}
+		if strings.HasPrefix(in, "title\r\n\r\n") {
+			want = []string{"", "CFO", "", "", "VP\nEng"}
+		}
+		require.Equal(t, want, titles, "%q", in)
+	}
+
 	// "-" is standard input, as for report --events.
 	code, out, errOut = quorum(t, "CFO\n", "persona", "-")
 	require.Equal(t, exitOK, code, errOut)

@@ -27,8 +27,9 @@ your data before you import it.
 
 Input is one title per line, or a CSV file whose header (its first line,
 however long) has a "title" column (a first line that is just "title" makes
-a one-column CSV, in which a comma outside quotes is part of the title; a
-UTF-8 byte-order mark is skipped); standard input when no file is given,
+a one-column CSV, in which a comma outside quotes is part of the title and
+an empty line between rows is a row whose title is empty; a UTF-8
+byte-order mark is skipped); standard input when no file is given,
 or "-". Output is CSV: title,seniority,department,roles (roles separated by
 ";"; an unknown seniority or department is empty), a row for each title, and
 for each CSV row, even one whose title is empty. A problem of the input
@@ -151,6 +152,7 @@ func readCSVColumn(name string, r io.Reader, col int) ([]string, error) {
 	if err != nil {
 		return nil, positioned(err)
 	}
+	last := recordEnd(cr, header)
 	var out []string
 	for {
 		rec, err := cr.Read()
@@ -159,6 +161,17 @@ func readCSVColumn(name string, r io.Reader, col int) ([]string, error) {
 		}
 		if err != nil {
 			return nil, positioned(err)
+		}
+		if len(header) == 1 {
+			// A CSV of titles alone writes an empty title as an empty
+			// line (spreadsheets do, and so does encoding/csv), which the
+			// reader skips: each line between this row and the one before
+			// is a row without a title, which keeps its place.
+			line, _ := cr.FieldPos(0)
+			for range line - last - 1 {
+				out = append(out, "")
+			}
+			last = recordEnd(cr, rec)
 		}
 		if col >= len(rec) {
 			line, _ := cr.FieldPos(0)
@@ -175,6 +188,13 @@ func readCSVColumn(name string, r io.Reader, col int) ([]string, error) {
 		// with the input's.
 		out = append(out, strings.TrimSpace(title))
 	}
+}
+
+// recordEnd is the line on which rec, the record cr read last, ends: a
+// quoted field may hold line breaks.
+func recordEnd(cr *csv.Reader, rec []string) int {
+	line, _ := cr.FieldPos(len(rec) - 1)
+	return line + strings.Count(rec[len(rec)-1], "\n")
 }
 
 // classifyTitles writes the CSV of each title's persona and standard roles.
