@@ -17,6 +17,7 @@ import (
 	"github.com/quorumhq/quorum/engine"
 	"github.com/quorumhq/quorum/internal/errwrite"
 	"github.com/quorumhq/quorum/journey"
+	"github.com/quorumhq/quorum/program"
 	"github.com/quorumhq/quorum/store"
 )
 
@@ -24,11 +25,12 @@ var explainCommand = command{
 	name: "explain",
 	help: `quorum explain runs a simulation (simulate's flags for the program and the
 world; it writes no event log and no JSON) and explains one account as a CRM
-panel would: its persons and how each was linked, its buying groups with
-members, roles and the rule behind each, scores with their breakdown,
-completeness and missing roles, readiness with reasons, the stage history,
-where it stands in its journeys, and the path each journey took with the
-reason for each branch.
+panel would: its persons and how each was linked, with their scores under
+the program's group scoring model (named when interests score with models
+of their own), its buying groups with members, roles and the rule behind
+each, scores with their breakdown, completeness and missing roles,
+readiness with reasons, the stage history, where it stands in its
+journeys, and the path each journey took with the reason for each branch.
 
 Usage:
   quorum explain --account ID [--program FILE] [--accounts N] [--days D] [--seed S] [--rollup] [--workers N]
@@ -96,8 +98,9 @@ func writeExplanation(w io.Writer, v engine.AccountView, evs []store.Event, run 
 
 	fmt.Fprintf(w, "\nPersons (%d)\n", len(v.Persons))
 	var persons [][]string
+	label := personScoreLabel(run.prog)
 	for _, p := range v.Persons {
-		persons = append(persons, []string{p.Person.Name(), p.Person.Title, personaOf(p.Person), "score", fmt.Sprintf("%.1f", p.Score)})
+		persons = append(persons, []string{p.Person.Name(), p.Person.Title, personaOf(p.Person), label, fmt.Sprintf("%.1f", p.Score)})
 	}
 	for i, row := range columns([]int{28, 34, 24, 0, -6}, persons) {
 		p := v.Persons[i]
@@ -192,6 +195,22 @@ func writeExplanation(w io.Writer, v engine.AccountView, evs []store.Event, run 
 	if shown == 0 {
 		fmt.Fprintln(w, "  (no journey decisions for this account)")
 	}
+}
+
+// personScoreLabel labels the persons' scores: those of the program's
+// group scoring model, named when some interest's groups score with a
+// model of their own (option B), whose breakdowns then show other scores
+// of the same persons.
+func personScoreLabel(p *program.Program) string {
+	if p == nil || p.GroupScorer == nil || p.Groups == nil {
+		return "score"
+	}
+	for _, in := range p.Groups.Interests() {
+		if p.ScorerFor(in.ID) != p.GroupScorer {
+			return "score (" + p.GroupScorer.Name() + ")"
+		}
+	}
+	return "score"
 }
 
 // weightText writes a role weight with the digits it has (0.25, not 0.2),

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -101,4 +102,24 @@ func TestExplainTablesStayAlignedWithLongCells(t *testing.T) {
 	require.Len(t, history, 2)
 	aligned("stage history", history, " -> ")
 	require.Equal(t, strings.Index(history[0], "group created"), strings.Index(history[1], "handed over"), "the reasons start in one column:\n%s", strings.Join(history, "\n"))
+}
+
+// TestExplainPersonScoreNamesItsModel checks that the persons table says
+// which scoring model its scores are under when the program scores its
+// interests with models of their own (option B): a person's score there is
+// one model's, and each group's breakdown another's.
+func TestExplainPersonScoreNamesItsModel(t *testing.T) {
+	t.Parallel()
+	v := engine.AccountView{Account: b2b.Account{ID: "acc-1", Name: "Gringotts"}, At: time.Date(2026, 2, 4, 0, 0, 0, 0, time.UTC),
+		Persons: []engine.PersonView{{Person: b2b.Person{ID: "p1", FirstName: "Quinn", LastName: "Tanaka"}, Score: 3.9}}}
+	for _, tt := range []struct{ file, want string }{
+		{"option-a.yaml", " score    3.9 "},
+		{"option-b.yaml", " score (data-platform)    3.9 "},
+	} {
+		p, err := loadProgram(filepath.Join("..", "..", "examples", "programs", tt.file))
+		require.NoError(t, err)
+		var out strings.Builder
+		writeExplanation(&out, v, nil, &simRun{prog: p, res: &sim.Result{World: &sim.World{}}})
+		require.Contains(t, out.String(), tt.want, tt.file)
+	}
 }
