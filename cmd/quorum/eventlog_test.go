@@ -182,6 +182,29 @@ func TestSimulateEventsFileFirst(t *testing.T) {
 	require.Equal(t, exitOK, code, errOut)
 }
 
+// TestSimulateEventsFileIsNotTheProgram checks that simulate refuses an
+// event log file that is its program file (by another name too), which the
+// log would replace.
+func TestSimulateEventsFileIsNotTheProgram(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	prog := filepath.Join(dir, "program.yaml")
+	data, err := os.ReadFile(filepath.Join("..", "..", "examples", "programs", "option-a.yaml"))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(prog, data, 0o600))
+	link := filepath.Join(dir, "link.yaml")
+	require.NoError(t, os.Symlink(prog, link))
+	for _, events := range []string{prog, link, filepath.Join(dir, ".", "program.yaml")} {
+		code, out, errOut := quorum(t, "", "simulate", "--program", prog, "--accounts", "2", "--days", "1", "--events", events)
+		require.Equal(t, exitUsage, code, errOut)
+		require.Empty(t, out)
+		require.Contains(t, errOut, "quorum simulate: --events "+events+" is the program file")
+		got, err := os.ReadFile(prog)
+		require.NoError(t, err)
+		require.Equal(t, string(data), string(got), "the program is as it was")
+	}
+}
+
 // TestReadEventsSyntaxErrorColumn checks that the column of a line's
 // syntax error is that of the offending character in the line as the
 // file holds it: counted from the line's first character (blanks before

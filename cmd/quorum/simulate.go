@@ -68,7 +68,8 @@ Its order is the same for every run with the same flags, byte for byte
 (whatever --workers): each account's events in the order they happened to
 it, the accounts merged by their next event's time, ties by account ID.
 FILE is opened before the run, so that one that cannot be written fails at
-once; a run that fails leaves it as it was.
+once; a run that fails leaves it as it was. The program's own file is
+refused as FILE: the log would replace it.
 
 While it runs, a progress bar is drawn on standard error when the output is
 on a terminal: not when it is piped or redirected, nor with --json.
@@ -86,6 +87,14 @@ Usage:
 			}
 			if *eventsTo == "-" {
 				return &usageError{"--events needs a file: the KPIs go to standard output"}
+			}
+			// The log would replace the program it was read from.
+			if *eventsTo != "" && f.program != "" {
+				ps, perr := os.Stat(f.program)
+				es, eerr := os.Stat(*eventsTo)
+				if perr == nil && eerr == nil && os.SameFile(ps, es) {
+					return &usageError{fmt.Sprintf("--events %s is the program file: the event log would replace it", *eventsTo)}
+				}
 			}
 			// The log's file is opened before the run, so that a path that
 			// cannot be written fails at once, not after the run.
