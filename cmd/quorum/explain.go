@@ -182,8 +182,12 @@ func writeExplanation(w io.Writer, v engine.AccountView, evs []store.Event, run 
 		if json.Unmarshal(e.Data, &d) != nil {
 			continue
 		}
+		// A rule that failed on the account's data decided its branch as
+		// false, and a visit limit sent a track elsewhere: both are why
+		// the path went where it did.
 		switch d.Kind {
-		case journey.DecisionEnter, journey.DecisionPath, journey.DecisionSend, journey.DecisionSkip, journey.DecisionDefer, journey.DecisionExit, journey.DecisionComplete, journey.DecisionEnd, journey.DecisionGoal:
+		case journey.DecisionEnter, journey.DecisionPath, journey.DecisionSend, journey.DecisionSkip, journey.DecisionDefer, journey.DecisionExit, journey.DecisionComplete, journey.DecisionEnd, journey.DecisionGoal,
+			journey.DecisionRuleError, journey.DecisionLimitReached:
 		default:
 			if e.Type != "alert.raised" {
 				continue

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"regexp"
 	"strconv"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/engine"
 	"github.com/quorumhq/quorum/journey"
+	"github.com/quorumhq/quorum/sim"
 	"github.com/quorumhq/quorum/store"
 )
 
@@ -134,4 +136,29 @@ func TestTrackNodesNameTheirInterests(t *testing.T) {
 			require.Equal(t, tt.want, trackNodes(tt.pos))
 		})
 	}
+}
+
+// TestExplainPathTellsRedirectsAndRuleErrors checks that the journey path
+// shows a track that a visit limit redirected, and a rule that failed on
+// the account's data (and so decided the branch as false), with their
+// reasons: without them the path jumps to a node no branch led to.
+func TestExplainPathTellsRedirectsAndRuleErrors(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 1, 12, 0, 0, 0, 0, time.UTC)
+	event := func(seq int64, d journey.Decision) store.Event {
+		data, err := json.Marshal(d)
+		require.NoError(t, err)
+		return store.Event{Seq: seq, Account: "acc-1", Time: at, Type: "journey." + string(d.Kind), Data: data}
+	}
+	evs := []store.Event{
+		event(1, journey.Decision{At: at, Kind: journey.DecisionRuleError, Journey: "nurture", Node: "ready?", Rule: "ready? engaged",
+			Expr: "group.score / group.members > 10", Reason: "integer divide by zero (treated as false)"}),
+		event(2, journey.Decision{At: at, Kind: journey.DecisionLimitReached, Journey: "nurture", Node: "nurture", Next: "give-up",
+			Reason: "visit 4 of at most 3"}),
+	}
+	var out strings.Builder
+	writeExplanation(&out, engine.AccountView{Account: b2b.Account{ID: "acc-1"}, At: at}, evs, &simRun{res: &sim.Result{World: &sim.World{}}})
+	require.Contains(t, out.String(), `2026-01-12 00:00 rule_error nurture [ready?] rule "ready? engaged" (group.score / group.members > 10): integer divide by zero (treated as false)`)
+	require.Contains(t, out.String(), "2026-01-12 00:00 limit_reached nurture [nurture] -> give-up: visit 4 of at most 3")
+	require.NotContains(t, out.String(), "no journey decisions")
 }
