@@ -42,9 +42,10 @@ type decoder struct {
 	problems []Problem
 	anchors  *anchors
 	visits   int
-	// readModel reads a readiness model file named in the program; nil
-	// when the program has no directory to read from.
-	readModel func(ref string) ([]byte, error)
+	// readModel reads a readiness model file named in the program, and
+	// gives the path it read it at (relative to the program's directory);
+	// nil when the program has no directory to read from.
+	readModel func(ref string) (string, []byte, error)
 	// partial is set when the document could not be read as a whole: it
 	// is too large, or not a mapping of a program's sections.
 	partial bool

@@ -96,7 +96,9 @@
 //     json.Marshal of a qualify.Model, relative to the program file's
 //     directory ([LoadFS]: inside the same file system). The file is read
 //     as an inline model is: its problems are told under the program's
-//     readiness.model, every one at its line and column in that file.
+//     readiness.model, every one at its line and column in that file,
+//     named by the path it was read at (dir/model.json for a program
+//     dir/program.yaml).
 //   - Anchors, aliases and merge keys (<<: *base) work as in YAML. A
 //     problem of a value reached through an alias, reading or compiling,
 //     is placed where the value is used, at the alias (for a merge key,

@@ -120,18 +120,21 @@ func compile(name string, data []byte, opts program.Options) (*program.Program, 
 	return prog, p, nil
 }
 
-func osReader(dir string) func(string) ([]byte, error) {
-	return func(ref string) ([]byte, error) {
+func osReader(dir string) func(string) (string, []byte, error) {
+	return func(ref string) (string, []byte, error) {
 		if !filepath.IsAbs(ref) {
 			ref = filepath.Join(dir, filepath.FromSlash(ref))
 		}
-		return os.ReadFile(ref)
+		data, err := os.ReadFile(ref)
+		return ref, data, err
 	}
 }
 
-func fsReader(fsys fs.FS, dir string) func(string) ([]byte, error) {
-	return func(ref string) ([]byte, error) {
-		return fs.ReadFile(fsys, path.Join(dir, ref))
+func fsReader(fsys fs.FS, dir string) func(string) (string, []byte, error) {
+	return func(ref string) (string, []byte, error) {
+		name := path.Join(dir, ref)
+		data, err := fs.ReadFile(fsys, name)
+		return name, data, err
 	}
 }
 
@@ -150,7 +153,7 @@ func (p *parsed) err() error {
 	return &Error{Problems: sorted(p.dec.problems)}
 }
 
-func parse(name string, data []byte, readModel func(string) ([]byte, error)) *parsed {
+func parse(name string, data []byte, readModel func(string) (string, []byte, error)) *parsed {
 	d := &decoder{file: name, readModel: readModel}
 	p := &parsed{dec: d}
 	p.root = d.document(data, reflect.ValueOf(&p.defs).Elem())

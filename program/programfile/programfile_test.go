@@ -145,15 +145,26 @@ func TestModelFileProblems(t *testing.T) {
 	prog := "name: m\ninterests: [{id: dp, template: standard}]\nreadiness:\n  strategy: model\n  model: model.json\n"
 	fsys := fstest.MapFS{"p/m.yaml": {Data: []byte(prog)}, "p/model.json": {Data: []byte(model)}}
 	_, err := programfile.LoadFS(fsys, "p/m.yaml")
+	// Each problem names the file where it was read, as a program file's
+	// problems do: beside the program, whatever directory runs the tool.
 	require.EqualError(t, err, `p/m.yaml:5:10: readiness.model: model file "model.json":
-    model.json:3:16: intercept: expected a number, got the text "high"
-    model.json:5:3: weights: unknown field "weights" (known fields: version, outcome, intercept, terms, training, evaluation)`)
+    p/model.json:3:16: intercept: expected a number, got the text "high"
+    p/model.json:5:3: weights: unknown field "weights" (known fields: version, outcome, intercept, terms, training, evaluation)`)
 
 	// A model file, as a program file, holds one document.
 	fsys["p/model.json"] = &fstest.MapFile{Data: []byte("{\"version\": 1}\n---\n{\"version\": 1}\n")}
 	_, err = programfile.LoadFS(fsys, "p/m.yaml")
 	require.EqualError(t, err, `p/m.yaml:5:10: readiness.model: model file "model.json":
-    model.json:3:1: a model file holds one YAML document, this is a second one`)
+    p/model.json:3:1: a model file holds one YAML document, this is a second one`)
+
+	// So does one read from the operating system's files, relative to the
+	// program's directory.
+	dir := t.TempDir()
+	require.NoError(t, os.Mkdir(filepath.Join(dir, "p"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "p", "model.json"), []byte(model), 0o600))
+	_, err = programfile.Compile(filepath.Join(dir, "p", "m.yaml"), []byte(prog), program.Options{})
+	require.ErrorContains(t, err, `readiness.model: model file "model.json":
+    `+filepath.Join(dir, "p", "model.json")+`:3:16: intercept: expected a number, got the text "high"`)
 
 	// A model that reads but is not a valid model is told as before.
 	fsys["p/model.json"] = &fstest.MapFile{Data: []byte(`{"version": 2, "terms": [{"feature": "score", "scale": 1}]}`)}

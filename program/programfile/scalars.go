@@ -106,14 +106,16 @@ func (d *decoder) modelFile(n ast.Node, ref string, v reflect.Value, path string
 		d.addf(n, path, "cannot read model file %q: the program was not loaded from a directory", ref)
 		return
 	}
-	data, err := d.readModel(ref)
+	file, data, err := d.readModel(ref)
 	if err != nil {
 		d.addf(n, path, "cannot read model file: %v", err)
 		return
 	}
 	// The file is read as an inline model is, so that every problem of
-	// it is told at once, each at its line and column in the file.
-	sub := &decoder{file: ref, kind: "model"}
+	// it is told at once, each at its line and column in the file, which
+	// is named as it was read (beside the program), not as the program
+	// names it: a position to open from where the tool ran.
+	sub := &decoder{file: file, kind: "model"}
 	var m qualify.Model
 	sub.document(data, reflect.ValueOf(&m).Elem())
 	if len(sub.problems) > 0 {
