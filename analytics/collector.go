@@ -69,7 +69,7 @@ type Collector struct {
 	journeys   map[string]*journeyStats
 	journeyIDs []string
 
-	emailQueued   map[string]time.Time // keys queued on the e-mail channel
+	emailQueued   map[string]time.Time // keys queued on the e-mail channel, at the earliest
 	otherQueued   map[string]bool      // keys queued on other channels
 	emailResults  map[string]*emailResult
 	unknownResult []time.Time    // results for keys never queued
@@ -193,10 +193,10 @@ func (a arrival) compare(b arrival) int {
 		cmp.Compare(a.inst.entry, b.inst.entry), cmp.Compare(a.step, b.step))
 }
 
-// emailResult is what became of an e-mail the program queued: the first
-// of each delivery result, the first bounce its provider reported, and
-// its first open and first click (the time of the event that logged each;
-// zero: none).
+// emailResult is what became of an e-mail the program queued: the
+// earliest of each delivery result, the earliest bounce its provider
+// reported, and its earliest open and click (the times of the events that
+// logged them, whatever their order in the log; zero: none).
 type emailResult struct {
 	delivered, failed, suppressed time.Time
 	bounced                       time.Time

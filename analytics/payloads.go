@@ -467,10 +467,20 @@ func (c *Collector) queued(ev store.Event) error {
 		c.otherQueued[p.Key] = true
 		return nil
 	}
-	if _, ok := c.emailQueued[p.Key]; !ok {
+	if t, ok := c.emailQueued[p.Key]; !ok || ev.Time.Before(t) {
 		c.emailQueued[p.Key] = ev.Time
 	}
 	return nil
+}
+
+// earliest keeps in *at the earliest of its time and t (zero: none yet):
+// the log's order is not its times' (a late batch logs, after an open of
+// Wednesday, one of Tuesday), and what happened to an e-mail happened at
+// the earliest time the log dates it.
+func earliest(at *time.Time, t time.Time) {
+	if at.IsZero() || t.Before(*at) {
+		*at = t
+	}
 }
 
 func (c *Collector) result(ev store.Event) error {
@@ -503,16 +513,14 @@ func (c *Collector) result(ev store.Event) error {
 	default:
 		at = &r.suppressed
 	}
-	if at.IsZero() {
-		*at = ev.Time
-	}
+	earliest(at, ev.Time)
 	return nil
 }
 
 // activities reads an activity.applied event: its opens, clicks and
 // bounces tie to the program's e-mails by the message keys it lists (an
 // event written before the engine listed them ties none). An e-mail's
-// first open, first click and first bounce are kept; opens and clicks
+// earliest open, click and bounce are kept; opens and clicks
 // that name no message, or one not queued on the e-mail channel, are
 // counted apart (bounces of other e-mails are no concern of the rates).
 func (c *Collector) activities(ev store.Event) error {
@@ -547,9 +555,7 @@ func (c *Collector) activities(ev store.Event) error {
 				r = &emailResult{}
 				c.emailResults[k] = r
 			}
-			if r.bounced.IsZero() {
-				r.bounced = ev.Time
-			}
+			earliest(&r.bounced, ev.Time)
 		}
 	}
 	var e engagementAt
@@ -569,11 +575,11 @@ func (c *Collector) activities(ev store.Event) error {
 				r = &emailResult{}
 				c.emailResults[k] = r
 			}
-			if open && r.opened.IsZero() {
-				r.opened = ev.Time
+			if open {
+				earliest(&r.opened, ev.Time)
 			}
-			if click && r.clicked.IsZero() {
-				r.clicked = ev.Time
+			if click {
+				earliest(&r.clicked, ev.Time)
 			}
 		}
 		if open {
