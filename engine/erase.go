@@ -76,7 +76,9 @@ type Erasure struct {
 //     person list, buying-group claims, memberships and their history,
 //     score ledgers and adjustments, recent activities and the time of
 //     their last one, opportunity contact roles, and the journeys'
-//     contact history and held-back messages.
+//     contact history, held-back messages and the event of the person's
+//     that a listen heard (kept for a later sales alert, which then tells
+//     of a forgotten person).
 //     Derived state (roles, group scores, readiness, audiences) is
 //     recomputed without the person, and journeys step as usual. The pass
 //     logs "person.erased", which names no one. What an account was due
