@@ -329,11 +329,6 @@ func TestSourcesBeyondTheLimit(t *testing.T) {
 	addPerson(t, g, identity.PersonRecord{Source: "s0", RecordID: "r2", Person: b2b.Person{FirstName: "Cy"}})
 }
 
-// TestBlankTextGivesNothing: a record's text fields lose the blanks
-// around them, so a blank value is no value: a later record whose name,
-// first name or title is blank does not win the golden field over a real
-// one (a blank account name also left the record without a name, which
-// an account without a domain needs), and " Acme Inc " is Acme Inc.
 // TestEmptyAttributesGiveNothing: an attribute without a value (nil, a
 // blank string, an empty list), as an export writes a custom field its
 // source left empty, is not carried by the record, as an empty field is
@@ -377,6 +372,11 @@ func TestEmptyAttributesGiveNothing(t *testing.T) {
 	require.Empty(t, cmp.Diff(gp, gp2))
 }
 
+// TestBlankTextGivesNothing: a record's text fields lose the blanks
+// around them, so a blank value is no value: a later record whose name,
+// first name or title is blank does not win the golden field over a real
+// one (a blank account name also left the record without a name, which
+// an account without a domain needs), and " Acme Inc " is Acme Inc.
 func TestBlankTextGivesNothing(t *testing.T) {
 	t.Parallel()
 	g := newGraph(t, identity.Config{})
