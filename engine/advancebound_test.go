@@ -34,18 +34,7 @@ func TestAdvanceBoundStopsSharedAccountsTogether(t *testing.T) {
 	waits[len(waits)-1].Wait.Next = "end"
 	defs.Journeys = append(defs.Journeys, journey.Journey{ID: "ticks", Triggers: []journey.Trigger{{Type: journey.TriggerManual}},
 		Nodes: append(waits, journey.Node{ID: "end", Kind: journey.KindEnd, End: &journey.End{Outcome: "done"}})})
-	for _, wait := range []struct {
-		id   string
-		for_ time.Duration
-	}{{"wait-14d", 14 * 24 * time.Hour}, {"wait-19d", 19 * 24 * time.Hour}} {
-		defs.Journeys = append(defs.Journeys, journey.Journey{ID: wait.id, Triggers: []journey.Trigger{{Type: journey.TriggerManual}},
-			Nodes: []journey.Node{
-				{ID: "wait", Kind: journey.KindWait, Wait: &journey.Wait{For: journey.Duration(wait.for_), Next: "mail"}},
-				{ID: "mail", Kind: journey.KindAction, Action: &journey.Action{Type: journey.ActionEmail, Template: "news",
-					Recipients: &journey.Recipients{SolutionInterest: "data-platform"}, Next: "end"}},
-				{ID: "end", Kind: journey.KindEnd, End: &journey.End{Outcome: "sent"}},
-			}})
-	}
+	defs.Journeys = append(defs.Journeys, waitThenMail("wait-14d", 14*24*time.Hour), waitThenMail("wait-19d", 19*24*time.Hour))
 	b := setup(t, defs, func(c *engine.Config) { c.RefreshInterval = time.Hour })
 	b.clock.Set(day(1))
 	batch := records.records()

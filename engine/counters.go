@@ -45,7 +45,9 @@ type Counters struct {
 	// account, by name: "instant" (an account due again at the instant
 	// of its own pass after 3 passes at it) and "passes" (an account
 	// still due after 1,000 passes in one Advance, or stopped with one
-	// that shares a person with it under a frequency cap).
+	// that shares a person with it under a frequency cap) and "failed"
+	// (an account stopped with one that shares a person with it under a
+	// frequency cap, whose pass failed).
 	AdvanceLimits map[string]int64
 }
 

@@ -357,7 +357,10 @@
 // by ID), as calls at each of their due times would have; the others
 // catch up in parallel, each its whole span at once. So one Advance over
 // twenty days sends a person of two accounts under a cap of one email a
-// week what twenty daily calls send.
+// week what twenty daily calls send. An account whose pass fails, or
+// that reaches Advance's bound of passes, stops the accounts it shares a
+// person with at that time too (counted in [Counters].AdvanceLimits), and
+// the next Advance takes them all on from there.
 //
 // An input call does not: it catches each account with inputs up over
 // the span since it was last due (a late batch of days), in turn, each

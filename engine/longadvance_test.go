@@ -1,14 +1,20 @@
 package engine_test
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/engine"
 	"github.com/quorumhq/quorum/journey"
+	"github.com/quorumhq/quorum/store"
+	"github.com/quorumhq/quorum/store/memory"
 )
 
 // TestAdvanceDecidesSharedAccountsInTimeOrder: the CTO is a person of
@@ -41,18 +47,7 @@ func TestAdvanceDecidesSharedAccountsInTimeOrder(t *testing.T) {
 				t.Run(fmt.Sprintf("%s/%s/%d workers", records.name, tt.name, workers), func(t *testing.T) {
 					t.Parallel()
 					defs := weeklyCapProgram()
-					for _, wait := range []struct {
-						id   string
-						for_ time.Duration
-					}{{"wait-26h", 26 * time.Hour}, {"wait-50h", 50 * time.Hour}} {
-						defs.Journeys = append(defs.Journeys, journey.Journey{ID: wait.id, Triggers: []journey.Trigger{{Type: journey.TriggerManual}},
-							Nodes: []journey.Node{
-								{ID: "wait", Kind: journey.KindWait, Wait: &journey.Wait{For: journey.Duration(wait.for_), Next: "mail"}},
-								{ID: "mail", Kind: journey.KindAction, Action: &journey.Action{Type: journey.ActionEmail, Template: "news",
-									Recipients: &journey.Recipients{SolutionInterest: "data-platform"}, Next: "end"}},
-								{ID: "end", Kind: journey.KindEnd, End: &journey.End{Outcome: "sent"}},
-							}})
-					}
+					defs.Journeys = append(defs.Journeys, waitThenMail("wait-26h", 26*time.Hour), waitThenMail("wait-50h", 50*time.Hour))
 					b := setup(t, defs, func(c *engine.Config) { c.Rollup, c.Workers = records.rollup, workers })
 					b.clock.Set(day(1))
 					batch := records.records()
@@ -81,4 +76,76 @@ func TestAdvanceDecidesSharedAccountsInTimeOrder(t *testing.T) {
 			}
 		}
 	}
+}
+
+// waitThenMail is a manual journey that waits for a while and then emails
+// the data-platform group.
+func waitThenMail(id string, wait time.Duration) journey.Journey {
+	return journey.Journey{ID: id, Triggers: []journey.Trigger{{Type: journey.TriggerManual}},
+		Nodes: []journey.Node{
+			{ID: "wait", Kind: journey.KindWait, Wait: &journey.Wait{For: journey.Duration(wait), Next: "mail"}},
+			{ID: "mail", Kind: journey.KindAction, Action: &journey.Action{Type: journey.ActionEmail, Template: "news",
+				Recipients: &journey.Recipients{SolutionInterest: "data-platform"}, Next: "end"}},
+			{ID: "end", Kind: journey.KindEnd, End: &journey.End{Outcome: "sent"}},
+		}}
+}
+
+// failingCommits is a store whose commits of one account fail while
+// failing is set.
+type failingCommits struct {
+	store.Store
+	account b2b.AccountID
+	failing *atomic.Bool
+}
+
+func (s failingCommits) Commit(ctx context.Context, p *store.CommitParams) (int64, error) {
+	if p.Account == s.account && s.failing.Load() {
+		return 0, errors.New("the database is down")
+	}
+	return s.Store.Commit(ctx, p)
+}
+
+// TestAdvanceFailureStopsSharedAccountsTogether: as above, the second
+// account's email is due on day 2, the first's on day 3, under a cap of
+// one email a week; an Advance over twenty days fails the second's first
+// pass (its commits fail). The first went on to its email of day 3
+// without the second's of day 2, and the next Advance, the store back,
+// sent the second's too; the first now stops where the second failed,
+// and the next Advance takes both on in time order.
+func TestAdvanceFailureStopsSharedAccountsTogether(t *testing.T) {
+	t.Parallel()
+	records := ctoOfTwo[1]
+	defs := weeklyCapProgram()
+	defs.Journeys = append(defs.Journeys, waitThenMail("wait-26h", 26*time.Hour), waitThenMail("wait-50h", 50*time.Hour))
+	batch := records.records()
+	first, second := batch.Accounts[0].Account.ID, batch.Accounts[1].Account.ID
+	failing := &atomic.Bool{}
+	b := setup(t, defs, func(c *engine.Config) { c.Store = failingCommits{memory.New(), second, failing} })
+	b.clock.Set(day(1))
+	rep, err := b.eng.Apply(b.ctx, batch)
+	require.NoError(t, err)
+	require.Empty(t, rep.Rejected)
+	_, err = b.eng.Enter(b.ctx, second, "wait-26h")
+	require.NoError(t, err)
+	_, err = b.eng.Enter(b.ctx, first, "wait-50h")
+	require.NoError(t, err)
+
+	var got []string
+	advance := func(now time.Time) error {
+		b.clock.Set(now)
+		_, err := b.eng.Advance(b.ctx, now)
+		for _, m := range claimAll(t, b, now) {
+			if m.To == "cto@globex.de" {
+				got = append(got, string(m.Account))
+			}
+		}
+		return err
+	}
+	failing.Store(true)
+	require.ErrorContains(t, advance(day(20)), "the database is down")
+	require.Empty(t, got, "the first account stopped before its email")
+	require.Equal(t, int64(1), b.eng.Counters().AdvanceLimits["failed"])
+	failing.Store(false)
+	require.NoError(t, advance(day(20)))
+	require.Equal(t, []string{string(second)}, got, "the email of day 2 goes, the cap holds that of day 3 back")
 }

@@ -112,11 +112,11 @@ func (e *Engine) sharingGroups(ctx context.Context, due []store.AccountDue) ([][
 // sharingGroups), found due as given, one pass at a time: the pass due
 // first (then the account first by ID) runs next, so that each decides
 // with the messages the others decided before its time, and none after.
-// It returns each account's outcome, in the order given; an account
-// whose pass fails stops there, the others go on. An account that
-// reaches Advance's bound of passes stays due at its next pass, which the
-// next Advance resumes: the others stop at theirs from then on too (a
-// "passes" limit each), so that none decides past a time at which that
+// It returns each account's outcome, in the order given. An account
+// that reaches Advance's bound of passes stays due at its next pass,
+// which the next Advance resumes, and one whose pass fails stays due at
+// that pass: the others stop at theirs from then on too (a "passes" or
+// a "failed" limit each), so that none decides past a time at which that
 // account has not decided yet, and the next Advance takes them on again
 // in time order.
 func (e *Engine) catchUpInTurn(ctx context.Context, group []store.AccountDue, now time.Time) ([]outcome, error) {
@@ -127,20 +127,27 @@ func (e *Engine) catchUpInTurn(ctx context.Context, group []store.AccountDue, no
 	all := slices.Clone(q)
 	heap.Init(&q)
 	var errs []error
-	var bounded *catching // the first account stopped by the bound
+	// The first account stopped by the bound or by a failed pass, and
+	// the limit the others stopping with it count.
+	var bounded *catching
+	limit := "passes"
 	for len(q) > 0 {
 		c := q[0]
 		if bounded != nil && !q.before(c, bounded) {
-			e.limitReached(ctx, "passes", "account not caught up, stopped with one it shares a person with, resumed at the next Advance",
+			e.limitReached(ctx, limit, "account not caught up, stopped with one it shares a person with, resumed at the next Advance",
 				c.id, c.total.at, c.at, c.passes)
 			heap.Pop(&q)
 			continue
 		}
-		if err := c.step(ctx); err != nil {
+		err := c.step(ctx)
+		if err != nil {
 			errs = append(errs, err)
 		}
-		if c.bounded && bounded == nil {
+		if bounded == nil && (c.bounded || err != nil) {
 			bounded = c
+			if err != nil {
+				limit = "failed"
+			}
 		}
 		if c.done {
 			heap.Pop(&q)
