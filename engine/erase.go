@@ -425,6 +425,19 @@ func (ps *pass) erase(er *erasure) {
 		}
 		removed["consentStatements"] += st.eraseConsent(p)
 	}
+	// A journey track's reason that a state of earlier code keeps tells of
+	// a heard event without saying whose (journey.Track.ReasonPerson), so
+	// ForgetPerson does not find it: it is redacted as the log is.
+	rd := ps.erased.redactor()
+	for i := range st.Journeys.Instances {
+		for t := range st.Journeys.Instances[i].Tracks {
+			tr := &st.Journeys.Instances[i].Tracks[t]
+			if out := rd.text(tr.Reason); out != tr.Reason {
+				tr.Reason = out
+				removed["journeyRecords"]++
+			}
+		}
+	}
 	n := len(st.Activities)
 	st.Activities = slices.DeleteFunc(st.Activities, func(a activityRecord) bool { return er.is(a.Person) })
 	removed["activities"] = n - len(st.Activities)

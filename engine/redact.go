@@ -120,19 +120,24 @@ func redact(data []byte, er *erasure) ([]byte, bool, error) {
 	if dec.More() {
 		return nil, false, errors.New("more than one JSON value")
 	}
-	words := er.needles()
-	// Longest first: an ID that holds an email goes whole.
-	slices.SortStableFunc(words, func(a, b string) int { return len(b) - len(a) })
-	// Longest first, as the words.
-	anywhere := slices.Clone(er.runTogether)
-	slices.SortStableFunc(anywhere, func(a, b string) int { return len(b) - len(a) })
-	r := redactor{er: er, words: words, anywhere: anywhere}
+	r := er.redactor()
 	v = r.value(v)
 	if !r.changed {
 		return data, false, nil
 	}
 	out, err := json.Marshal(v)
 	return out, true, err
+}
+
+// redactor returns a redactor of what identifies the person.
+func (er *erasure) redactor() *redactor {
+	words := er.needles()
+	// Longest first: an ID that holds an email goes whole.
+	slices.SortStableFunc(words, func(a, b string) int { return len(b) - len(a) })
+	// Longest first, as the words.
+	anywhere := slices.Clone(er.runTogether)
+	slices.SortStableFunc(anywhere, func(a, b string) int { return len(b) - len(a) })
+	return &redactor{er: er, words: words, anywhere: anywhere}
 }
 
 type redactor struct {
