@@ -26,6 +26,12 @@ import (
 // person of several accounts, one who left one of them lately), each
 // group in the order given, the groups in the order of their first
 // account. Without caps, every account is a group of its own.
+//
+// Under caps it reads each due account's state once more than its
+// passes do: a lookup for a store that keeps values, and for one that
+// keeps them encoded a decoding the first pass then finds in the state
+// cache (Config.StateCache), but a read more of the store for each due
+// account, each sweep.
 func (e *Engine) sharingGroups(ctx context.Context, due []store.AccountDue) ([][]store.AccountDue, error) {
 	alone := func() [][]store.AccountDue {
 		out := make([][]store.AccountDue, len(due))
