@@ -212,6 +212,38 @@ func retype(node *ast.Node) {
 	}
 }
 
+// callTypes keeps the type that expr's checker found for each call (nil
+// where it found none) when retype forgets it, for the patchers that read
+// the type of a call under the node they visit: a patcher walks the tree
+// children first, so by the time it visits owner() in ids or ids ==
+// pair() it has made the call of no known type, and would take an ID or a
+// list of strings for a value of no type.
+type callTypes map[*ast.CallNode]reflect.Type
+
+// retype is retype, keeping the call's type.
+func (c callTypes) retype(node *ast.Node) {
+	if n, ok := (*node).(*ast.CallNode); ok {
+		c[n] = n.Nature().Type
+		n.SetType(nil)
+	}
+}
+
+// typeOf is n's type (nil where the checker found none), as the checker
+// found it before the walk where n is a call retype has forgotten the
+// type of.
+func (c callTypes) typeOf(n ast.Node) reflect.Type {
+	if call, ok := n.(*ast.CallNode); ok && call.Nature().Type == nil {
+		return c[call]
+	}
+	return n.Nature().Type
+}
+
+// untyped is untyped, reading a call's type as typeOf does.
+func (c callTypes) untyped(n ast.Node) bool {
+	t := c.typeOf(n)
+	return t == nil || t.Kind() == reflect.Interface
+}
+
 // recheck retypes every call right before expr's last type check: expr
 // walks its repeatable patchers after the others, then checks the types
 // once more, so a type error in a call's arguments (icontains(s,

@@ -221,6 +221,7 @@ func (e *ExprEngine) compile(src string, env reflect.Type, kind Kind) *compiled 
 	placeholder := new(atomic.Uint64)
 	grd := newGuard(src, env, lib)
 	negated := map[ast.Node]bool{}
+	calls := callTypes{}
 	opts := []expr.Option{
 		expr.Env(reflect.New(env).Elem().Interface()),
 		expr.MaxNodes(uint(e.limits.MaxNodes)),
@@ -243,11 +244,11 @@ func (e *ExprEngine) compile(src string, env reflect.Type, kind Kind) *compiled 
 		// the guard.
 		expr.Patch(grd),
 		// After the guard, which refuses a key it cannot copy.
-		expr.Patch(getPatcher{}),
+		expr.Patch(getPatcher{calls: calls}),
 		expr.Patch(notIn(negated)),
 		expr.Patch(&elemPatcher{counter: placeholder, inner: map[ast.Node]wrapping{}, negated: negated, stops: map[ast.Node]bool{}, fail: grd.fail}),
-		expr.Patch(inStrings{}),
-		expr.Patch(listPatcher{}),
+		expr.Patch(inStrings{calls: calls}),
+		expr.Patch(listPatcher{calls: calls}),
 		expr.Patch(recheck{}),
 		expr.Function(missingFunc, func(p ...any) (any, error) {
 			p[0].(*atomic.Uint64).Add(1)

@@ -48,12 +48,12 @@ func fit(p ...any) (any, error) {
 // failed the rule ("invalid operation: int(string)"). The guard refuses a
 // key not written in the rule for such an x, so the key is a literal that
 // fit is given a copy of. It runs after the guard.
-type getPatcher struct{}
+type getPatcher struct{ calls callTypes }
 
-func (getPatcher) Visit(node *ast.Node) {
-	retype(node)
+func (p getPatcher) Visit(node *ast.Node) {
+	p.calls.retype(node)
 	n, ok := (*node).(*ast.BuiltinNode)
-	if !ok || n.Name != "get" || len(n.Arguments) != 2 || !untyped(n.Arguments[0]) {
+	if !ok || n.Name != "get" || len(n.Arguments) != 2 || !p.calls.untyped(n.Arguments[0]) {
 		return
 	}
 	if c, ok := n.Arguments[0].(*ast.CallNode); ok {

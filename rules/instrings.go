@@ -19,15 +19,15 @@ import (
 // Likewise x in ids, a list of a named string type (IDs), tests x against
 // the IDs' texts, as x == id does (see namedPatcher), where expr took a
 // text for no ID.
-type inStrings struct{}
+type inStrings struct{ calls callTypes }
 
-func (inStrings) Visit(node *ast.Node) {
-	retype(node)
+func (p inStrings) Visit(node *ast.Node) {
+	p.calls.retype(node)
 	n, ok := (*node).(*ast.BinaryNode)
-	if !ok || n.Operator != "in" || !untyped(n.Left) {
+	if !ok || n.Operator != "in" || !p.calls.untyped(n.Left) {
 		return
 	}
-	if t := n.Right.Type(); isList(t) && t.Elem().Kind() == reflect.String && t.Elem() != stringType {
+	if t := p.calls.typeOf(n.Right); isList(t) && t.Elem().Kind() == reflect.String && t.Elem() != stringType {
 		// A list of IDs: the value is in it where it is one's text, as
 		// it equals that ID (see namedPatcher).
 		callee := &ast.IdentifierNode{Value: textsFunc}

@@ -42,15 +42,15 @@ func sameList(p ...any) (any, error) {
 // and one written in the rule, of values of any type), compare them
 // element by element. expr compares such lists as Go values of different
 // types, which are never equal, so persons == [] never held.
-type listPatcher struct{}
+type listPatcher struct{ calls callTypes }
 
-func (listPatcher) Visit(node *ast.Node) {
-	retype(node)
+func (p listPatcher) Visit(node *ast.Node) {
+	p.calls.retype(node)
 	n, ok := (*node).(*ast.BinaryNode)
 	if !ok || (n.Operator != "==" && n.Operator != "!=") {
 		return
 	}
-	l, r := n.Left.Type(), n.Right.Type()
+	l, r := p.calls.typeOf(n.Left), p.calls.typeOf(n.Right)
 	if !isList(l) || !isList(r) || l == r {
 		return
 	}
