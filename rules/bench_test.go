@@ -1,6 +1,8 @@
 package rules_test
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -66,4 +68,34 @@ func BenchmarkOverhead(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkInStrings compares testing a value against a list of 300
+// strings written in the rule: a value of no known type (an attribute read
+// by index) with a string field and a string attr() call, which expr
+// looks up in a set. The value is the last of the list.
+func BenchmarkInStrings(b *testing.B) {
+	codes := make([]string, 300)
+	for i := range codes {
+		codes[i] = fmt.Sprintf("%q", fmt.Sprintf("c%03d", i))
+	}
+	list := "[" + strings.Join(codes, ", ") + "]"
+	e := env()
+	e.Account.Country = "c299"
+	e.Person.Attributes = map[string]any{"country": "c299"}
+	eng := rules.New()
+	for _, bc := range []struct{ name, src string }{
+		{"typed", `account.country in ` + list},
+		{"attr", `attr(person.attributes, "country", "") in ` + list},
+		{"untyped", `person.attributes["country"] in ` + list},
+	} {
+		x := rules.MustCompile[roleEnv, bool](eng, rules.Rule{Name: bc.name, Source: bc.src})
+		b.Run(bc.name, func(b *testing.B) {
+			for b.Loop() {
+				if ok, err := x.Eval(e); err != nil || !ok {
+					b.Fatal(ok, err)
+				}
+			}
+		})
+	}
 }

@@ -260,6 +260,7 @@ func (e *ExprEngine) compile(src string, env reflect.Type, kind Kind) *compiled 
 		expr.Function(fitFunc, fit, new(func(any, any) any)),
 		expr.Function(sameListFunc, sameList, new(func(any, any) bool)),
 		expr.Function(textsFunc, toTexts, new(func(any) []string)),
+		expr.Function(stringKeyFunc, stringKey, new(func(any) any)),
 	}
 	for name := range disabledBuiltins {
 		opts = append(opts, expr.DisableBuiltin(name))

@@ -1,7 +1,9 @@
 package rules
 
 import (
+	"encoding/json"
 	"reflect"
+	"slices"
 
 	"github.com/expr-lang/expr/ast"
 )
@@ -12,9 +14,12 @@ import (
 // the rule into a set that it looks x up in, which fails the rule where x
 // is not a string ("reflect.Value.MapIndex: value of type int is not
 // assignable to type string") and finds nil, a missing attribute, to be
-// "". The list is handed to expr as a constant list of values instead,
-// which the optimizer leaves alone, so that a number, a bool, a list, a
-// map or nil is in no list of strings, as it is == to no string.
+// "". The test becomes $stringKey(x) in set instead, with the strings in
+// a stringSet made once when the rule is loaded: a string is looked up as
+// it is, and any other value (a number, a bool, a list, a map, nil) as
+// nil, which no set holds, as it is == to no string. A list of values
+// (which the optimizer leaves alone) would do the same but take time in
+// proportion to its length.
 //
 // Likewise x in ids, a list of a named string type (IDs), tests x against
 // the IDs' texts, as x == id does (see namedPatcher), where expr took a
@@ -41,18 +46,53 @@ func (p inStrings) Visit(node *ast.Node) {
 	if !ok || len(list.Nodes) == 0 {
 		return
 	}
-	values := make([]any, len(list.Nodes))
-	for i, e := range list.Nodes {
+	set := make(stringSet, len(list.Nodes))
+	for _, e := range list.Nodes {
 		s, ok := e.(*ast.StringNode)
 		if !ok {
 			return // a list the optimizer leaves alone
 		}
-		values[i] = s.Value
+		set[s.Value] = struct{}{}
 	}
-	c := &ast.ConstantNode{Value: values}
-	c.SetType(reflect.TypeOf(values))
+	callee := &ast.IdentifierNode{Value: stringKeyFunc}
+	callee.SetLocation(n.Left.Location())
+	key := &ast.CallNode{Callee: callee, Arguments: []ast.Node{n.Left}}
+	key.SetLocation(n.Left.Location())
+	n.Left = key
+	c := &ast.ConstantNode{Value: set}
+	c.SetType(reflect.TypeOf(set))
 	c.SetLocation(list.Location())
 	n.Right = c
+}
+
+// stringSet is a list of strings written in a rule, as a set that in
+// looks a value up in (see inStrings). Its keys are of any type so that
+// nil, a value that is no string, is looked up as nil, which it does not
+// hold: a set of strings would look nil up as "".
+type stringSet map[any]struct{}
+
+// MarshalJSON writes the set as a list of its strings, sorted: expr writes
+// a constant as JSON where it writes a rule's expression (in an error
+// message), which fails on a map with keys of any type.
+func (s stringSet) MarshalJSON() ([]byte, error) {
+	list := make([]string, 0, len(s))
+	for k := range s {
+		list = append(list, k.(string))
+	}
+	slices.Sort(list)
+	return json.Marshal(list)
+}
+
+// stringKeyFunc gives a value of no known type as a key of a stringSet:
+// it is not part of the library, so rules cannot call it.
+const stringKeyFunc = "$stringKey"
+
+// stringKey is stringKeyFunc: x where it is a string, and nil otherwise.
+func stringKey(p ...any) (any, error) {
+	if s, ok := p[0].(string); ok {
+		return s, nil
+	}
+	return nil, nil
 }
 
 // textsFunc gives the texts of a list of values of a named string type

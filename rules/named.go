@@ -262,7 +262,7 @@ func isNilNode(n ast.Node) bool {
 // rule cannot write stringFunc, textFunc or anyFunc). Quoted text in the
 // message is left as it is.
 func withoutConversions(msg string) string {
-	if !strings.Contains(msg, stringFunc+"(") && !strings.Contains(msg, textFunc+"(") && !strings.Contains(msg, textsFunc+"(") && !strings.Contains(msg, anyFunc+"(") {
+	if !strings.Contains(msg, stringFunc+"(") && !strings.Contains(msg, textFunc+"(") && !strings.Contains(msg, textsFunc+"(") && !strings.Contains(msg, stringKeyFunc+"(") && !strings.Contains(msg, anyFunc+"(") {
 		return msg
 	}
 	var b strings.Builder
@@ -296,6 +296,10 @@ func withoutConversions(msg string) string {
 		case strings.HasPrefix(msg[i:], textsFunc+"("):
 			open = append(open, true)
 			i += len(textsFunc)
+			continue
+		case strings.HasPrefix(msg[i:], stringKeyFunc+"("):
+			open = append(open, true)
+			i += len(stringKeyFunc)
 			continue
 		case c == '(':
 			open = append(open, false)

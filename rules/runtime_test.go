@@ -896,10 +896,10 @@ func TestGetOfAValueOfUnknownType(t *testing.T) {
 func TestAttributeInStrings(t *testing.T) {
 	t.Parallel()
 	eng := rules.New()
-	in := rules.MustCompile[roleEnv, bool](eng, rules.Rule{Name: "tier", Source: `person.attributes["tier"] in ["gold", "", "3"]`})
-	notIn := rules.MustCompile[roleEnv, bool](eng, rules.Rule{Name: "not tier", Source: `person.attributes.tier not in ["gold", "", "3"]`})
-	equal := rules.MustCompile[roleEnv, bool](eng, rules.Rule{Name: "tier is", Source: `person.attributes.tier == "gold" || person.attributes.tier == "" || person.attributes.tier == "3"`})
-	for _, tier := range []any{nil, "gold", "silver", "", "3", 3, 2.5, true, []any{"gold"}, map[string]any{"gold": 1}} {
+	in := rules.MustCompile[roleEnv, bool](eng, rules.Rule{Name: "tier", Source: `person.attributes["tier"] in ["gold", "", "3", "gold", "é"]`})
+	notIn := rules.MustCompile[roleEnv, bool](eng, rules.Rule{Name: "not tier", Source: `person.attributes.tier not in ["gold", "", "3", "gold", "é"]`})
+	equal := rules.MustCompile[roleEnv, bool](eng, rules.Rule{Name: "tier is", Source: `person.attributes.tier == "gold" || person.attributes.tier == "" || person.attributes.tier == "3" || person.attributes.tier == "é"`})
+	for _, tier := range []any{nil, "gold", "Gold", "silver", "", "3", "é", 3, 2.5, true, b2b.PersonID("gold"), []any{"gold"}, map[string]any{"gold": 1}} {
 		e := env()
 		e.Person.Attributes = map[string]any{"tier": tier}
 		want, err := equal.Eval(e)
