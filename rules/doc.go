@@ -299,7 +299,11 @@
 // overflow, as in Go. Two lists are equal where they hold equal elements
 // in the same order, whatever their types: persons == [] holds for an
 // account without persons, and a list of IDs equals the list of their
-// texts.
+// texts. Lists and maps inside lists and maps are compared the same way,
+// a map equal to another where they hold equal elements under the same
+// keys ([ids] == [["p1", "p2"]], {"a": ids} == {"a": ["p1", "p2"]});
+// two maps of different types compared with each other are refused, as
+// in Go.
 //
 // # What can fail at run time
 //

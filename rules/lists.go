@@ -7,41 +7,139 @@ import (
 	"github.com/expr-lang/expr/vm/runtime"
 )
 
-// sameListFunc compares two lists element by element: it is not part of
-// the library, so rules cannot call it.
+// sameListFunc compares two lists element by element, or two maps: it is
+// not part of the library, so rules cannot call it.
 const sameListFunc = "$sameList"
 
 // sameList is sameListFunc: whether a and b, lists, have the same length
-// and equal elements in the same order, each pair compared as == compares
-// two values in a rule, a value of a named string type (an ID) as its
-// text.
+// and equal elements in the same order, or, maps, equal elements under the
+// same keys (see same). A list that is nil (an optional chain that
+// stopped) is an empty list.
 func sameList(p ...any) (any, error) {
-	a, b := reflect.ValueOf(p[0]), reflect.ValueOf(p[1])
-	la, lb := 0, 0
-	if a.IsValid() {
-		la = a.Len()
+	a, b := p[0], p[1]
+	if a == nil {
+		a = []any{}
 	}
-	if b.IsValid() {
-		lb = b.Len()
+	if b == nil {
+		b = []any{}
 	}
-	if la != lb {
-		return false, nil
+	var c comparison
+	return c.same(a, b), nil
+}
+
+// comparison is one comparison of two values by same.
+type comparison struct {
+	// seen holds the pairs of lists and of maps that same has compared
+	// or is comparing, which it takes to be equal when it meets them
+	// again (any difference in them decides the comparison), so that it
+	// ends on a map or a list that holds itself and takes no longer on
+	// one that holds the same list many times, as reflect.DeepEqual.
+	seen map[pair]bool
+}
+
+type pair struct {
+	a, b   uintptr
+	la, lb int
+	ta, tb reflect.Type
+}
+
+// same is whether x and y are equal as == compares two values in a rule,
+// a value of a named string type (an ID) as its text, with two lists equal
+// where they hold equal elements in the same order and two maps where they
+// hold equal elements under equal keys, whatever their types, at any
+// depth: expr compares lists and maps of different types as Go values,
+// never equal.
+func (c *comparison) same(x, y any) bool {
+	x, _ = toString(x)
+	y, _ = toString(y)
+	a, b := reflect.ValueOf(x), reflect.ValueOf(y)
+	if !a.IsValid() || !b.IsValid() {
+		return runtime.Equal(x, y)
 	}
-	for i := range la {
-		x, _ := toString(a.Index(i).Interface())
-		y, _ := toString(b.Index(i).Interface())
-		if !runtime.Equal(x, y) {
-			return false, nil
+	lists := isList(a.Type()) && isList(b.Type())
+	maps := a.Kind() == reflect.Map && b.Kind() == reflect.Map
+	if !lists && !maps {
+		return runtime.Equal(x, y)
+	}
+	if a.Len() != b.Len() {
+		return false
+	}
+	if a.Kind() != reflect.Array && b.Kind() != reflect.Array && a.Len() > 0 {
+		p := pair{a.Pointer(), b.Pointer(), a.Len(), b.Len(), a.Type(), b.Type()}
+		if c.seen[p] {
+			return true
+		}
+		if c.seen == nil {
+			c.seen = map[pair]bool{}
+		}
+		c.seen[p] = true
+	}
+	if lists {
+		for i := range a.Len() {
+			if !c.same(a.Index(i).Interface(), b.Index(i).Interface()) {
+				return false
+			}
+		}
+		return true
+	}
+	for it := a.MapRange(); it.Next(); {
+		v, ok := c.mapIndex(b, it.Key())
+		if !ok || !c.same(it.Value().Interface(), v.Interface()) {
+			return false
 		}
 	}
-	return true, nil
+	return true
+}
+
+// mapIndex is the element of m under a key equal to k as same compares
+// keys: looked up where k is of m's key type or converts to it (an ID and
+// its text), and searched for otherwise, or where m's keys are of any
+// type and may hold an ID where k is its text.
+func (c *comparison) mapIndex(m, k reflect.Value) (reflect.Value, bool) {
+	if k.Kind() == reflect.Interface {
+		k = k.Elem()
+	}
+	kt := m.Type().Key()
+	if k.IsValid() {
+		key := k
+		switch {
+		case k.Type() == kt:
+		case k.Kind() == reflect.String && kt.Kind() == reflect.String:
+			key = k.Convert(kt)
+		case kt.Kind() == reflect.Interface && k.Type().Comparable():
+		default:
+			key = reflect.Value{}
+		}
+		if key.IsValid() {
+			if v := m.MapIndex(key); v.IsValid() {
+				return v, true
+			}
+			if kt.Kind() != reflect.Interface {
+				return reflect.Value{}, false
+			}
+		}
+	}
+	var kx any
+	if k.IsValid() {
+		kx = k.Interface()
+	}
+	for it := m.MapRange(); it.Next(); {
+		if c.same(kx, it.Key().Interface()) {
+			return it.Value(), true
+		}
+	}
+	return reflect.Value{}, false
 }
 
 // listPatcher makes a == b and a != b, where a and b are lists of
 // different types (persons == [], persons == [person]: a list of persons
-// and one written in the rule, of values of any type), compare them
-// element by element. expr compares such lists as Go values of different
-// types, which are never equal, so persons == [] never held.
+// and one written in the rule, of values of any type), or lists or maps
+// that may hold lists or maps ([ids] == [["p1", "p2"]], {"a": ids} ==
+// {"a": ["p1", "p2"]}), compare them element by element (see same). expr
+// compares lists of different types as Go values of different types,
+// which are never equal, so persons == [] never held; it does so for the
+// lists and maps inside lists and maps too. Maps of different types
+// compared with each other stay an error, as in Go.
 type listPatcher struct{ calls callTypes }
 
 func (p listPatcher) Visit(node *ast.Node) {
@@ -51,7 +149,16 @@ func (p listPatcher) Visit(node *ast.Node) {
 		return
 	}
 	l, r := p.calls.typeOf(n.Left), p.calls.typeOf(n.Right)
-	if !isList(l) || !isList(r) || l == r {
+	switch {
+	case isList(l) && isList(r):
+		if l == r && !nests(l.Elem()) {
+			return
+		}
+	case l != nil && r != nil && l.Kind() == reflect.Map && l == r:
+		if !nests(l.Elem()) {
+			return
+		}
+	default:
 		return
 	}
 	callee := &ast.IdentifierNode{Value: sameListFunc}
@@ -67,4 +174,13 @@ func (p listPatcher) Visit(node *ast.Node) {
 
 func isList(t reflect.Type) bool {
 	return t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array)
+}
+
+// nests is whether a value of type t may be a list or a map.
+func nests(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Interface, reflect.Slice, reflect.Array, reflect.Map:
+		return true
+	}
+	return false
 }

@@ -186,6 +186,63 @@ func TestListsOfIDsCompared(t *testing.T) {
 	}
 }
 
+// TestNestedListsCompared: lists and maps inside lists and maps compare
+// as lists and maps do, element by element with an ID read as its text;
+// one level down they were compared as Go values of different types,
+// never equal ([ids] == [["p1", "p2"]]).
+func TestNestedListsCompared(t *testing.T) {
+	t.Parallel()
+	eng := rules.New()
+	for src, want := range map[string]bool{
+		`[ids] == [["p1", "p2"]]`:                             true,
+		`[ids] != [["p1", "p2"]]`:                             false,
+		`[ids] == [["p2", "p1"]]`:                             false,
+		`[ids, 1] == [["p1", "p2"], 1.0]`:                     true,
+		`[ids] == [["p1", "p2"], 1]`:                          false,
+		`[[]] == [[]]`:                                        true,
+		`[ids] == [nil]`:                                      false,
+		`{"a": ids} == {"a": ["p1", "p2"]}`:                   true,
+		`{"a": ids} != {"a": ["p1", "p2"]}`:                   false,
+		`{"a": ids} == {"a": ["p1"]}`:                         false,
+		`{"a": ids} == {"b": ["p1", "p2"]}`:                   false,
+		`{"a": ids} == {"a": ["p1", "p2"], "b": 1}`:           false,
+		`{"a": [ids]} == {"a": [["p1", "p2"]]}`:               true,
+		`[{"a": ids}] == [{"a": ["p1", "p2"]}]`:               true,
+		`[{"a": ids}] == [{"a": ["p1", "p3"]}]`:               false,
+		`[byId] == [{"p1": 3}]`:                               true,
+		`[byId] == [{"p1": 4}]`:                               false,
+		`[byId] == [{"p2": 3}]`:                               false,
+		`[byId] == [{"p1": 3, "p2": 3}]`:                      false,
+		`{"n": names} == {"n": {"p1": 7}}`:                    true,
+		`[person.attributes] == [{"ref": "p1", "p1": "yes"}]`: true,
+	} {
+		t.Run(src, func(t *testing.T) {
+			x, err := rules.Compile[idEnv, bool](eng, rules.Rule{Name: "r", Source: src})
+			require.NoError(t, err)
+			got, err := x.Eval(idEnvironment())
+			require.NoError(t, err)
+			require.Equal(t, want, got)
+		})
+	}
+
+	// A map that holds itself, twice: compared with itself the
+	// comparison ends, and holds.
+	e := idEnvironment()
+	m := map[string]any{"n": 1}
+	m["a"], m["b"] = m, []any{m, m}
+	e.Person.Attributes = m
+	for src, want := range map[string]bool{
+		`[person.attributes] == [person.attributes]`:                    true,
+		`{"m": person.attributes} == {"m": {"n": 1, "a": {}, "b": []}}`: false,
+	} {
+		x, err := rules.Compile[idEnv, bool](eng, rules.Rule{Name: "r", Source: src})
+		require.NoError(t, err, src)
+		got, err := x.Eval(e)
+		require.NoError(t, err, src)
+		require.Equal(t, want, got, src)
+	}
+}
+
 // TestNamedStringOfANilPointer: an optional chain that stops at a nil
 // pointer before an ID reads "", counted as missing data; compared with
 // nil, or given a default, it is nil.
