@@ -48,3 +48,42 @@ func TestTypedCallsBeforeInAndEquals(t *testing.T) {
 		})
 	}
 }
+
+// TestTypedCallsOfIDsReadAsText: an ID that a function gives (a host
+// function's) reads as text where a rule uses it as text, as an ID read
+// from a field does: it was taken for a value of no type, so owner() ==
+// "p1" was refused, owner() startsWith "p" failed the rule ("interface
+// conversion: interface {} is b2b.PersonID, not string") and (owner() ??
+// "x") == "p1" never held.
+func TestTypedCallsOfIDsReadAsText(t *testing.T) {
+	t.Parallel()
+	eng := rules.New(
+		rules.WithFunction("owner", func(...any) (any, error) { return b2b.PersonID("p1"), nil }, new(func() b2b.PersonID)),
+		rules.WithFunction("owners", func(...any) (any, error) { return []b2b.PersonID{"p2", "p1"}, nil }, new(func() []b2b.PersonID)),
+		rules.WithFunction("pair", func(...any) (any, error) { return []string{"p1", "p2"}, nil }, new(func() []string)),
+	)
+	for src, want := range map[string]bool{
+		`owner() == "p1"`:                                      true,
+		`owner() != "p1"`:                                      false,
+		`owner() startsWith "p"`:                               true,
+		`lower(owner()) == "p1"`:                               true,
+		`owner() in ["p1", "x"] && owner() not in ["q"]`:       true,
+		`owner() in pair()`:                                    true,
+		`person.id in owners()`:                                true,
+		`(owner() ?? "x") == "p1"`:                             true,
+		`(true ? owner() : "x") == "p1"`:                       true,
+		`{"a": owner()}.a == "p1"`:                             true,
+		`names[owner()] == 7`:                                  true,
+		`byId[owner()] == 3`:                                   true,
+		`person.attributes.ref == owner()`:                     true,
+		`owner() == person.id && owner() == activity.personId`: true,
+	} {
+		t.Run(src, func(t *testing.T) {
+			x, err := rules.Compile[idEnv, bool](eng, rules.Rule{Name: "r", Source: src})
+			require.NoError(t, err)
+			got, err := x.Eval(idEnvironment())
+			require.NoError(t, err)
+			require.Equal(t, want, got)
+		})
+	}
+}

@@ -230,7 +230,7 @@ func (e *ExprEngine) compile(src string, env reflect.Type, kind Kind) *compiled 
 		// Before the patchers that wrap findLast, so that it sees the
 		// comparisons as written.
 		expr.Patch(lastPatcher{}),
-		expr.Patch(namedPatcher{params: grd.params}),
+		expr.Patch(namedPatcher{params: grd.params, calls: calls}),
 		// After namedPatcher, whose conversions it looks through, and
 		// before the guard, which refuses the values it makes of no
 		// known type where a type is needed.

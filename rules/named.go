@@ -56,55 +56,56 @@ func toString(p ...any) (any, error) {
 // this patcher corrects: the others see strings.
 type namedPatcher struct {
 	params map[string][][]reflect.Type // parameter types of the library's functions, per signature (see guard)
+	calls  callTypes                   // the types of the calls it has visited (owner() == "p1")
 }
 
 func (p namedPatcher) Visit(node *ast.Node) {
-	retype(node)
+	p.calls.retype(node)
 	switch n := (*node).(type) {
 	case *ast.BinaryNode:
 		switch n.Operator {
 		case "==", "!=":
-			if isNilNode(n.Left) || isNilNode(n.Right) || namedString(n.Left) != nil && namedString(n.Right) != nil {
+			if isNilNode(n.Left) || isNilNode(n.Right) || p.namedString(n.Left) != nil && p.namedString(n.Right) != nil {
 				return
 			}
 			// A value of no type before the rule runs (an element of
 			// filter(ids, true)) may hold an ID: it is read as text too,
 			// so that it equals the ID converted on the other side.
-			if namedString(n.Left) != nil {
-				convertAny(&n.Right)
+			if p.namedString(n.Left) != nil {
+				p.convertAny(&n.Right)
 			}
-			if namedString(n.Right) != nil {
-				convertAny(&n.Left)
+			if p.namedString(n.Right) != nil {
+				p.convertAny(&n.Left)
 			}
-			convertNamed(&n.Left)
-			convertNamed(&n.Right)
+			p.convertNamed(&n.Left)
+			p.convertNamed(&n.Right)
 		case "??":
 			p.pair(&n.Left, &n.Right)
 		case "<", ">", "<=", ">=", "+", "matches", "contains", "startsWith", "endsWith":
-			convertNamed(&n.Left)
-			convertNamed(&n.Right)
+			p.convertNamed(&n.Left)
+			p.convertNamed(&n.Right)
 		case "in":
-			if t := namedString(n.Left); t != nil && keyOrElem(n.Right) != t {
-				convertNamed(&n.Left)
+			if t := p.namedString(n.Left); t != nil && p.keyOrElem(n.Right) != t {
+				p.convertNamed(&n.Left)
 			}
 		}
 	case *ast.ConditionalNode:
 		p.pair(&n.Exp1, &n.Exp2)
 	case *ast.MemberNode:
-		convertNamed(&n.Node) // person.id[0]
-		if t := namedString(n.Property); t != nil && keyOrElem(n.Node) != t {
-			convertNamed(&n.Property)
+		p.convertNamed(&n.Node) // person.id[0]
+		if t := p.namedString(n.Property); t != nil && p.keyOrElem(n.Node) != t {
+			p.convertNamed(&n.Property)
 		}
 	case *ast.SliceNode:
-		convertNamed(&n.Node)
+		p.convertNamed(&n.Node)
 	case *ast.CallNode:
 		id, ok := n.Callee.(*ast.IdentifierNode)
 		if !ok {
 			return
 		}
 		for i := range n.Arguments {
-			if t := namedString(n.Arguments[i]); t != nil && p.wantsString(id.Value, i, t) {
-				convertNamed(&n.Arguments[i])
+			if t := p.namedString(n.Arguments[i]); t != nil && p.wantsString(id.Value, i, t) {
+				p.convertNamed(&n.Arguments[i])
 			}
 		}
 	case *ast.BuiltinNode:
@@ -113,21 +114,21 @@ func (p namedPatcher) Visit(node *ast.Node) {
 		}
 		for i := range n.Arguments {
 			if pr, ok := n.Arguments[i].(*ast.PredicateNode); ok {
-				convertNamed(&pr.Node) // map(persons, .id)
+				p.convertNamed(&pr.Node) // map(persons, .id)
 				continue
 			}
-			if n.Name == "get" && i == 1 && len(n.Arguments) == 2 && keyOrElem(n.Arguments[0]) == namedString(n.Arguments[1]) {
+			if n.Name == "get" && i == 1 && len(n.Arguments) == 2 && p.keyOrElem(n.Arguments[0]) == p.namedString(n.Arguments[1]) {
 				continue
 			}
-			convertNamed(&n.Arguments[i])
+			p.convertNamed(&n.Arguments[i])
 		}
 	case *ast.ArrayNode:
 		for i := range n.Nodes {
-			convertNamed(&n.Nodes[i])
+			p.convertNamed(&n.Nodes[i])
 		}
 	case *ast.PairNode:
-		convertNamed(&n.Key)
-		convertNamed(&n.Value)
+		p.convertNamed(&n.Key)
+		p.convertNamed(&n.Value)
 	}
 }
 
@@ -138,11 +139,11 @@ func (p namedPatcher) pair(a, b *ast.Node) {
 	if isNilNode(*a) || isNilNode(*b) {
 		return
 	}
-	if ta := namedString(*a); ta != nil && ta == namedString(*b) {
+	if ta := p.namedString(*a); ta != nil && ta == p.namedString(*b) {
 		return
 	}
-	convertNamed(a)
-	convertNamed(b)
+	p.convertNamed(a)
+	p.convertNamed(b)
 }
 
 // wantsString reports whether a signature of the library's function
@@ -181,8 +182,8 @@ func (p namedPatcher) wantsString(name string, i int, t reflect.Type) bool {
 
 // convertNamed replaces *node with $string(*node) where it is of a named
 // string type.
-func convertNamed(node *ast.Node) {
-	if namedString(*node) == nil {
+func (p namedPatcher) convertNamed(node *ast.Node) {
+	if p.namedString(*node) == nil {
 		return
 	}
 	wrap(node)
@@ -191,8 +192,8 @@ func convertNamed(node *ast.Node) {
 // convertAny replaces *node with $text(*node) where its type is an
 // interface: toString reads a string kind as a string, and leaves any
 // other value as it is, of no known type still.
-func convertAny(node *ast.Node) {
-	if t := (*node).Type(); t != nil && t.Kind() == reflect.Interface {
+func (p namedPatcher) convertAny(node *ast.Node) {
+	if p.calls.untyped(*node) {
 		wrapIn(node, textFunc)
 	}
 }
@@ -211,11 +212,11 @@ func wrapIn(node *ast.Node, fn string) {
 
 // namedString returns n's type where it is a named string type (not
 // string itself, nor an alias of it such as b2b.ActivityType), or nil.
-func namedString(n ast.Node) reflect.Type {
+func (p namedPatcher) namedString(n ast.Node) reflect.Type {
 	if n == nil {
 		return nil
 	}
-	if t := n.Type(); t != nil && t.Kind() == reflect.String && t != stringType {
+	if t := p.calls.typeOf(n); t != nil && t.Kind() == reflect.String && t != stringType {
 		return t
 	}
 	return nil
@@ -234,8 +235,8 @@ func unconverted(x ast.Node) ast.Node {
 
 // keyOrElem returns the key type of a map (or a pointer to one) or the
 // element type of a list, or nil.
-func keyOrElem(n ast.Node) reflect.Type {
-	t := n.Type()
+func (p namedPatcher) keyOrElem(n ast.Node) reflect.Type {
+	t := p.calls.typeOf(n)
 	for t != nil && t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
