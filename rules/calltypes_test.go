@@ -87,3 +87,40 @@ func TestTypedCallsOfIDsReadAsText(t *testing.T) {
 		})
 	}
 }
+
+// TestTypedCallsOfLists: a list or a map a function gives (a host
+// function's) is read as one of a field: max, min, mean and median of its
+// numbers are numbers, and an element that is not there reads as its
+// type's zero, counted as missing. The call was taken for a value of no
+// type, so max(nums()) > 2 was refused ("has no type before the rule
+// runs"), nums()[5] == 0 failed the rule ("index out of range") and a
+// missing channel of a map of consents was not ConsentUnknown.
+func TestTypedCallsOfLists(t *testing.T) {
+	t.Parallel()
+	eng := rules.New(
+		rules.WithFunction("nums", func(...any) (any, error) { return []int{1, 3}, nil }, new(func() []int)),
+		rules.WithFunction("pair", func(...any) (any, error) { return []string{"p1", "p2"}, nil }, new(func() []string)),
+		rules.WithFunction("consents", func(...any) (any, error) { return map[b2b.Channel]b2b.Consent{}, nil }, new(func() map[b2b.Channel]b2b.Consent)),
+	)
+	for src, want := range map[string]bool{
+		`max(nums()) > 2`:                              true,
+		`min(nums()) < 2`:                              true,
+		`max(nums(), 7) > 6`:                           true,
+		`mean(nums()) > 1.5`:                           true,
+		`median(nums()) < 2.5`:                         true,
+		`nums()[5] == 0`:                               true,
+		`nums()[5] != 0`:                               false,
+		`pair()[5] == "x"`:                             false,
+		`nums()[1] == 3`:                               true,
+		`consents()["email"].status == "unknown"`:      true,
+		`get(consents(), "email").status == "unknown"`: true,
+	} {
+		t.Run(src, func(t *testing.T) {
+			x, err := rules.Compile[idEnv, bool](eng, rules.Rule{Name: "r", Source: src})
+			require.NoError(t, err)
+			got, err := x.Eval(idEnvironment())
+			require.NoError(t, err)
+			require.Equal(t, want, got)
+		})
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 
 	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/checker/nature"
 )
 
 // checker walks a parsed rule before type checking: it counts nodes, refuses
@@ -156,10 +157,11 @@ func (p attrPatcher) Visit(node *ast.Node) {
 type aggPatcher struct {
 	counter *atomic.Uint64
 	typed   map[ast.Node]bool // the guard's: the values converted
+	calls   callTypes         // the types of the calls it has visited (max(nums()))
 }
 
 func (p aggPatcher) Visit(node *ast.Node) {
-	retype(node)
+	p.calls.retype(node)
 	n, ok := (*node).(*ast.BuiltinNode)
 	if !ok || len(n.Arguments) == 0 {
 		return
@@ -173,9 +175,10 @@ func (p aggPatcher) Visit(node *ast.Node) {
 	}
 	ints := true
 	for _, a := range n.Arguments {
-		t := a.Type()
-		if k := a.Nature().Kind; k == reflect.Slice || k == reflect.Array {
-			t = elemType(a)
+		nt := p.calls.nature(a)
+		t := nt.Type
+		if k := nt.Kind; k == reflect.Slice || k == reflect.Array {
+			t = elemOf(&nt)
 		}
 		if !number(t) {
 			return // refused by the guard
@@ -236,6 +239,14 @@ func (c callTypes) typeOf(n ast.Node) reflect.Type {
 		return c[call]
 	}
 	return n.Nature().Type
+}
+
+// nature is n's nature, read as typeOf reads its type.
+func (c callTypes) nature(n ast.Node) nature.Nature {
+	if call, ok := n.(*ast.CallNode); ok && call.Nature().Type == nil && c[call] != nil {
+		return nature.FromType(c[call])
+	}
+	return *n.Nature()
 }
 
 // untyped is untyped, reading a call's type as typeOf does.

@@ -40,6 +40,7 @@ import (
 // false (see never).
 type elemPatcher struct {
 	counter *atomic.Uint64
+	calls   callTypes // the types of the calls it has visited (nums()[5])
 	fail    func(n ast.Node, format string, args ...any)
 	// inner maps each patched node to the node it wraps and what that
 	// node reads as where it is nil, so that a parent comparing it with
@@ -73,7 +74,7 @@ type wrapping struct {
 }
 
 func (p *elemPatcher) Visit(node *ast.Node) {
-	retype(node)
+	p.calls.retype(node)
 	switch n := (*node).(type) {
 	case *ast.MemberNode:
 		get := func() ast.Node {
@@ -81,7 +82,8 @@ func (p *elemPatcher) Visit(node *ast.Node) {
 			g.SetLocation(n.Location())
 			return g
 		}
-		base := n.Node.Nature().Deref(nil)
+		nt := p.calls.nature(n.Node)
+		base := nt.Deref(nil)
 		if t := p.wrappedMap(n.Node); t != nil {
 			base.Kind, base.Type = t.Kind(), t // person?.consent["email"], account?.domains[0]
 		}
@@ -104,7 +106,8 @@ func (p *elemPatcher) Visit(node *ast.Node) {
 			if len(n.Arguments) != 2 {
 				return // refused by the checker
 			}
-			m := n.Arguments[0].Nature().Deref(nil)
+			nt := p.calls.nature(n.Arguments[0])
+			m := nt.Deref(nil)
 			if t := p.wrappedMap(n.Arguments[0]); t != nil {
 				m.Kind, m.Type = t.Kind(), t // get(person?.consent, "email")
 			}

@@ -237,7 +237,7 @@ func (e *ExprEngine) compile(src string, env reflect.Type, kind Kind) *compiled 
 		expr.Patch(nilPatcher{}),
 		expr.Patch(nowPatcher{}),
 		expr.Patch(attrPatcher{counter: placeholder}),
-		expr.Patch(aggPatcher{counter: placeholder, typed: grd.typed}),
+		expr.Patch(aggPatcher{counter: placeholder, typed: grd.typed, calls: calls}),
 		// The guard and the element patcher read the types that expr's
 		// checker found (it runs before each patcher); the element
 		// patcher reports a comparison that is always false through
@@ -246,7 +246,7 @@ func (e *ExprEngine) compile(src string, env reflect.Type, kind Kind) *compiled 
 		// After the guard, which refuses a key it cannot copy.
 		expr.Patch(getPatcher{calls: calls}),
 		expr.Patch(notIn(negated)),
-		expr.Patch(&elemPatcher{counter: placeholder, inner: map[ast.Node]wrapping{}, negated: negated, stops: map[ast.Node]bool{}, fail: grd.fail}),
+		expr.Patch(&elemPatcher{counter: placeholder, calls: calls, inner: map[ast.Node]wrapping{}, negated: negated, stops: map[ast.Node]bool{}, fail: grd.fail}),
 		expr.Patch(inStrings{calls: calls}),
 		expr.Patch(listPatcher{calls: calls}),
 		expr.Patch(recheck{}),

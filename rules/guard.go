@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/checker/nature"
 )
 
 // guard runs after expr's type checker, on the checked tree, and refuses
@@ -507,8 +508,9 @@ func untyped(n ast.Node) bool {
 	return nt.Type == nil || nt.Type.Kind() == reflect.Interface
 }
 
-func elemType(n ast.Node) reflect.Type {
-	nt := n.Nature()
+func elemType(n ast.Node) reflect.Type { return elemOf(n.Nature()) }
+
+func elemOf(nt *nature.Nature) reflect.Type {
 	if nt.Ref != nil {
 		return nt.Ref.Type
 	}
