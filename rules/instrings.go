@@ -40,6 +40,8 @@ func (p inStrings) Visit(node *ast.Node) {
 		texts := &ast.CallNode{Callee: callee, Arguments: []ast.Node{n.Right}}
 		texts.SetLocation(n.Right.Location())
 		n.Right = texts
+		// And the value as text where it holds an ID.
+		wrapIn(&n.Left, textFunc)
 		return
 	}
 	list, ok := n.Right.(*ast.ArrayNode)
@@ -87,7 +89,8 @@ func (s stringSet) MarshalJSON() ([]byte, error) {
 // it is not part of the library, so rules cannot call it.
 const stringKeyFunc = "$stringKey"
 
-// stringKey is stringKeyFunc: x where it is a string, and nil otherwise.
+// stringKey is stringKeyFunc: x where it is a string, and nil otherwise
+// (an ID a host function gives too, as it is == to no string).
 func stringKey(p ...any) (any, error) {
 	if s, ok := p[0].(string); ok {
 		return s, nil

@@ -82,20 +82,24 @@ func (c *comparison) same(x, y any) bool {
 		}
 		return true
 	}
+	// Each key of a finds its own key of b: a map of keys of any type may
+	// hold an ID and its text as two keys, which find the same one.
+	used := make(map[any]bool, b.Len())
 	for it := a.MapRange(); it.Next(); {
-		v, ok := c.mapIndex(b, it.Key())
-		if !ok || !c.same(it.Value().Interface(), v.Interface()) {
+		k, v, ok := c.mapEntry(b, it.Key())
+		if !ok || used[k] || !c.same(it.Value().Interface(), v.Interface()) {
 			return false
 		}
+		used[k] = true
 	}
 	return true
 }
 
-// mapIndex is the element of m under a key equal to k as same compares
-// keys: looked up where k is of m's key type or converts to it (an ID and
-// its text), and searched for otherwise, or where m's keys are of any
+// mapEntry is the key of m equal to k as same compares keys, and its
+// element: looked up where k is of m's key type or converts to it (an ID
+// and its text), and searched for otherwise, or where m's keys are of any
 // type and may hold an ID where k is its text.
-func (c *comparison) mapIndex(m, k reflect.Value) (reflect.Value, bool) {
+func (c *comparison) mapEntry(m, k reflect.Value) (any, reflect.Value, bool) {
 	if k.Kind() == reflect.Interface {
 		k = k.Elem()
 	}
@@ -112,10 +116,10 @@ func (c *comparison) mapIndex(m, k reflect.Value) (reflect.Value, bool) {
 		}
 		if key.IsValid() {
 			if v := m.MapIndex(key); v.IsValid() {
-				return v, true
+				return key.Interface(), v, true
 			}
 			if kt.Kind() != reflect.Interface {
-				return reflect.Value{}, false
+				return nil, reflect.Value{}, false
 			}
 		}
 	}
@@ -125,10 +129,10 @@ func (c *comparison) mapIndex(m, k reflect.Value) (reflect.Value, bool) {
 	}
 	for it := m.MapRange(); it.Next(); {
 		if c.same(kx, it.Key().Interface()) {
-			return it.Value(), true
+			return it.Key().Interface(), it.Value(), true
 		}
 	}
-	return reflect.Value{}, false
+	return nil, reflect.Value{}, false
 }
 
 // listPatcher makes a == b and a != b, where a and b are lists of

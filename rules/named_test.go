@@ -1,6 +1,7 @@
 package rules_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -145,6 +146,8 @@ func TestNamedStringComparedWithAValueOfNoType(t *testing.T) {
 		`let r = get(person.attributes, "ref"); person.id == r`,
 		`any(["x", 1, person.attributes["ref"]], person.id == #)`,
 		`person.attributes["ref"] in ids && person.attributes.ref not in ["p2"]`,
+		`person.attributes.ref in ["p1", "p3"]`,
+		`[person.attributes.ref] == ["p1"]`,
 	}
 	for _, ref := range []any{"p1", "p2", 3, 2.5, true, []any{"p1"}, nil} {
 		e := idEnvironment()
@@ -158,6 +161,34 @@ func TestNamedStringComparedWithAValueOfNoType(t *testing.T) {
 			got, err := x.Eval(e)
 			require.NoError(t, err, "%s with ref %#v", src, ref)
 			require.Equal(t, ref == "p1", got, "%s with ref %#v", src, ref)
+		}
+	}
+}
+
+// TestValueOfNoTypeHoldingAnID: a value of no type that holds an ID (a
+// host function's, as attributes hold no IDs) is in a list of IDs where
+// it is one's text, as it equals an ID of that text; it was in none. In
+// a list of strings written in the rule it is in none, as it is == to no
+// string.
+func TestValueOfNoTypeHoldingAnID(t *testing.T) {
+	t.Parallel()
+	eng := rules.New()
+	for _, ref := range []any{b2b.PersonID("p1"), b2b.PersonID("p2"), b2b.AccountID("p1")} {
+		e := idEnvironment()
+		e.Person.Attributes = map[string]any{"ref": ref}
+		text := fmt.Sprint(ref)
+		for src, want := range map[string]bool{
+			`person.attributes.ref == person.id`:    text == "p1",
+			`person.attributes["ref"] in ids`:       text == "p1" || text == "p2",
+			`person.attributes.ref in ["p1", "p3"]`: false,
+			`person.attributes.ref not in ["p2"]`:   true,
+			`person.attributes.ref == "p1"`:         false,
+		} {
+			x, err := rules.Compile[idEnv, bool](eng, rules.Rule{Name: "r", Source: src})
+			require.NoError(t, err, src)
+			got, err := x.Eval(e)
+			require.NoError(t, err, src)
+			require.Equal(t, want, got, "%s with ref %T %v", src, ref, ref)
 		}
 	}
 }
@@ -231,6 +262,20 @@ func TestNestedListsCompared(t *testing.T) {
 	m := map[string]any{"n": 1}
 	m["a"], m["b"] = m, []any{m, m}
 	e.Person.Attributes = m
+	// A map of keys of any type that holds an ID and its text as two
+	// keys, against one that holds that text and another: both keys
+	// found the text, and the comparison held one way and not the other.
+	two := rules.New(
+		rules.WithFunction("mixed", func(...any) (any, error) { return map[any]int{"p1": 1, b2b.PersonID("p1"): 1}, nil }, new(func() any)),
+		rules.WithFunction("other", func(...any) (any, error) { return map[string]int{"p1": 1, "p2": 1}, nil }, new(func() any)))
+	for _, src := range []string{`[mixed()] == [other()]`, `[other()] == [mixed()]`} {
+		x, err := rules.Compile[idEnv, bool](two, rules.Rule{Name: "r", Source: src})
+		require.NoError(t, err, src)
+		got, err := x.Eval(idEnvironment())
+		require.NoError(t, err, src)
+		require.False(t, got, src)
+	}
+
 	for src, want := range map[string]bool{
 		`[person.attributes] == [person.attributes]`:                    true,
 		`{"m": person.attributes} == {"m": {"n": 1, "a": {}, "b": []}}`: false,
