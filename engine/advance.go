@@ -48,6 +48,12 @@ import (
 //     cap stop at their next pass from then on too (each a "passes"
 //     limit), so that none decides past a time it has not decided at.
 //
+// An account whose pass fails stays due at that pass (Advance returns
+// the error); the accounts that share a person with it under a frequency
+// cap stop at their next pass from then on too, logged at Warn as above
+// and counted as "failed" limits, and the next Advance takes them all on
+// from there.
+//
 // An account with nothing due runs one pass each Config.RefreshInterval,
 // so an Advance that covers many intervals costs each quiet account as
 // many passes (a pass that decides nothing commits only the account's

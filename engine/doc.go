@@ -221,8 +221,10 @@
 // one) at Info; "outbox entry not rendered, retried when its lease ends"
 // (entry, account, err), "account due again at the same instant, caught
 // up from its next refresh", "account due again at the same instant,
-// left to the input's pass" and "account not caught up, resumed at the
-// next Advance" (account, at, next, passes: see [Engine.Advance]), "stage
+// left to the input's pass", "account not caught up, resumed at the
+// next Advance" and "account not caught up, stopped with one it shares a
+// person with, resumed at the next Advance" (account, at, next, passes:
+// see [Engine.Advance]), "stage
 // dropped" (program, version, interest, stage_model, stage, effect) and
 // "scoring model dropped" (program, version, model, effect: see
 // [Engine.Install]) at Warn; "account committed" (account, version,
