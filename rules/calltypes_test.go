@@ -24,7 +24,7 @@ func TestTypedCallsBeforeInAndEquals(t *testing.T) {
 		rules.WithFunction("pair", func(...any) (any, error) { return []string{"p1", "p2"}, nil }, new(func() []string)),
 		rules.WithFunction("prefs", func(...any) (any, error) { return map[string]string{"color": "red"}, nil }, new(func() map[string]string)),
 	)
-	for src, want := range map[string]bool{
+	requireIDRules(t, eng, idEnvironment(), map[string]bool{
 		`owner() in ids`:                                     true,
 		`owner() not in ids`:                                 false,
 		`stranger() in ids`:                                  false,
@@ -38,15 +38,7 @@ func TestTypedCallsBeforeInAndEquals(t *testing.T) {
 		`get(owners(), 1) == person.id`:                      true,
 		`get(prefs(), "color") in ["red"]`:                   true,
 		`attr(person.attributes, "ref", "") in ["p1", "p2"]`: true,
-	} {
-		t.Run(src, func(t *testing.T) {
-			x, err := rules.Compile[idEnv, bool](eng, rules.Rule{Name: "r", Source: src})
-			require.NoError(t, err)
-			got, err := x.Eval(idEnvironment())
-			require.NoError(t, err)
-			require.Equal(t, want, got)
-		})
-	}
+	})
 }
 
 // TestTypedCallsOfIDsReadAsText: an ID that a function gives (a host
@@ -62,7 +54,7 @@ func TestTypedCallsOfIDsReadAsText(t *testing.T) {
 		rules.WithFunction("owners", func(...any) (any, error) { return []b2b.PersonID{"p2", "p1"}, nil }, new(func() []b2b.PersonID)),
 		rules.WithFunction("pair", func(...any) (any, error) { return []string{"p1", "p2"}, nil }, new(func() []string)),
 	)
-	for src, want := range map[string]bool{
+	requireIDRules(t, eng, idEnvironment(), map[string]bool{
 		`owner() == "p1"`:                                      true,
 		`owner() != "p1"`:                                      false,
 		`owner() startsWith "p"`:                               true,
@@ -77,15 +69,7 @@ func TestTypedCallsOfIDsReadAsText(t *testing.T) {
 		`byId[owner()] == 3`:                                   true,
 		`person.attributes.ref == owner()`:                     true,
 		`owner() == person.id && owner() == activity.personId`: true,
-	} {
-		t.Run(src, func(t *testing.T) {
-			x, err := rules.Compile[idEnv, bool](eng, rules.Rule{Name: "r", Source: src})
-			require.NoError(t, err)
-			got, err := x.Eval(idEnvironment())
-			require.NoError(t, err)
-			require.Equal(t, want, got)
-		})
-	}
+	})
 }
 
 // TestTypedCallsOfLists: a list or a map a function gives (a host
@@ -102,7 +86,7 @@ func TestTypedCallsOfLists(t *testing.T) {
 		rules.WithFunction("pair", func(...any) (any, error) { return []string{"p1", "p2"}, nil }, new(func() []string)),
 		rules.WithFunction("consents", func(...any) (any, error) { return map[b2b.Channel]b2b.Consent{}, nil }, new(func() map[b2b.Channel]b2b.Consent)),
 	)
-	for src, want := range map[string]bool{
+	requireIDRules(t, eng, idEnvironment(), map[string]bool{
 		`max(nums()) > 2`:                              true,
 		`min(nums()) < 2`:                              true,
 		`max(nums(), 7) > 6`:                           true,
@@ -114,11 +98,18 @@ func TestTypedCallsOfLists(t *testing.T) {
 		`nums()[1] == 3`:                               true,
 		`consents()["email"].status == "unknown"`:      true,
 		`get(consents(), "email").status == "unknown"`: true,
-	} {
+	})
+}
+
+// requireIDRules requires each boolean rule over idEnv to load and to
+// hold, or not, on e as wanted.
+func requireIDRules(t *testing.T, eng rules.Engine, e *idEnv, want map[string]bool) {
+	t.Helper()
+	for src, want := range want {
 		t.Run(src, func(t *testing.T) {
 			x, err := rules.Compile[idEnv, bool](eng, rules.Rule{Name: "r", Source: src})
 			require.NoError(t, err)
-			got, err := x.Eval(idEnvironment())
+			got, err := x.Eval(e)
 			require.NoError(t, err)
 			require.Equal(t, want, got)
 		})

@@ -199,7 +199,7 @@ func TestValueOfNoTypeHoldingAnID(t *testing.T) {
 func TestListsOfIDsCompared(t *testing.T) {
 	t.Parallel()
 	eng := rules.New()
-	for src, want := range map[string]bool{
+	requireIDRules(t, eng, idEnvironment(), map[string]bool{
 		`ids == ["p1", "p2"]`:               true,
 		`ids == [person.id, "p2"]`:          true,
 		`["p1", "p2"] == ids`:               true,
@@ -208,13 +208,7 @@ func TestListsOfIDsCompared(t *testing.T) {
 		`ids == ["p1"]`:                     false,
 		`map(persons, .id) == ids`:          false,
 		`map(persons, .id) == ["p2", "p1"]`: true,
-	} {
-		x, err := rules.Compile[idEnv, bool](eng, rules.Rule{Name: "r", Source: src})
-		require.NoError(t, err, src)
-		got, err := x.Eval(idEnvironment())
-		require.NoError(t, err, src)
-		require.Equal(t, want, got, src)
-	}
+	})
 }
 
 // TestNestedListsCompared: lists and maps inside lists and maps compare
@@ -224,7 +218,7 @@ func TestListsOfIDsCompared(t *testing.T) {
 func TestNestedListsCompared(t *testing.T) {
 	t.Parallel()
 	eng := rules.New()
-	for src, want := range map[string]bool{
+	requireIDRules(t, eng, idEnvironment(), map[string]bool{
 		`[ids] == [["p1", "p2"]]`:                             true,
 		`[ids] != [["p1", "p2"]]`:                             false,
 		`[ids] == [["p2", "p1"]]`:                             false,
@@ -246,15 +240,7 @@ func TestNestedListsCompared(t *testing.T) {
 		`[byId] == [{"p1": 3, "p2": 3}]`:                      false,
 		`{"n": names} == {"n": {"p1": 7}}`:                    true,
 		`[person.attributes] == [{"ref": "p1", "p1": "yes"}]`: true,
-	} {
-		t.Run(src, func(t *testing.T) {
-			x, err := rules.Compile[idEnv, bool](eng, rules.Rule{Name: "r", Source: src})
-			require.NoError(t, err)
-			got, err := x.Eval(idEnvironment())
-			require.NoError(t, err)
-			require.Equal(t, want, got)
-		})
-	}
+	})
 
 	// A map that holds itself, twice: compared with itself the
 	// comparison ends, and holds.

@@ -1365,8 +1365,6 @@ func TestBackwardSearchAfterAValue(t *testing.T) {
 	}
 }
 
-// requireRefused requires the boolean rule src over roleEnv to be refused
-// when it is loaded, with an error that contains want.
 // requireHolds requires src to load and to be true on env().
 func requireHolds(t *testing.T, eng rules.Engine, src string) {
 	t.Helper()
@@ -1377,6 +1375,8 @@ func requireHolds(t *testing.T, eng rules.Engine, src string) {
 	require.True(t, got, src)
 }
 
+// requireRefused requires the boolean rule src over roleEnv to be refused
+// when it is loaded, with an error that contains want.
 func requireRefused(t *testing.T, eng rules.Engine, src, want string, msgAndArgs ...any) {
 	t.Helper()
 	_, err := eng.Compile(rules.Rule{Name: "r", Source: src}, reflect.TypeFor[roleEnv](), rules.KindBool)
