@@ -342,10 +342,11 @@
 // they join one again: the event logs name them (store.PersonAccounts).
 // Passes of accounts that share a person take turns, from that reading
 // to their commit, so a cap holds exactly whatever the order and the
-// concurrency of the calls within one engine; within one call, the
-// account the call takes first (in ID order, or in the order Advance
-// finds them due) decides first, so that which message a cap lets
-// through does not depend on how the workers were scheduled. A call
+// concurrency of the calls within one engine; within one input call,
+// the account the call takes first (in ID order) decides first, and
+// within an Advance the account due first (see below), so that which
+// message a cap lets through does not depend on how the workers were
+// scheduled. A call
 // takes the accounts its identity changes merged into others before the
 // rest, and an account that absorbs others decides only once they have
 // handed it what they knew of their persons (statements, recent
@@ -354,8 +355,9 @@
 // A journey counts the messages decided up to its own time, no later, so
 // accounts sharing such a person must also decide in the order of their
 // times. Advance sees to it whatever its span: of the accounts it finds
-// due, those that share a person under a cap (linked to several, or who
-// left one lately) run one pass at a time, the one due first next (then
+// due, those that share a person under a cap (linked to several, a
+// subsidiary's with rollup, or who left one lately) run one pass at a
+// time, the one due first next (then
 // by ID), as calls at each of their due times would have; the others
 // catch up in parallel, each its whole span at once. So one Advance over
 // twenty days sends a person of two accounts under a cap of one email a
