@@ -54,11 +54,7 @@ func TestDaysSinceLastActivityOutlivesTheRetention(t *testing.T) {
 				_, err := b.eng.Ingest(b.ctx, activity("d", b2b.ActivityRequestDemo, "L-2", day(1), nil))
 				require.NoError(t, err)
 				// Time passes day by day, as a host's scheduler has it.
-				for n := 2; n <= tt.at; n++ {
-					b.clock.Set(day(n))
-					_, err = b.eng.Advance(b.ctx, day(n))
-					require.NoError(t, err)
-				}
+				advanceDaily(t, b, 2, tt.at)
 				if tt.erase {
 					_, err = b.eng.ErasePerson(b.ctx, "marketo:L-2")
 					require.NoError(t, err)
@@ -101,11 +97,7 @@ func TestLastActivityFollowsAMergedPerson(t *testing.T) {
 			second.Person.Email, second.Time = "nina@acme.com", day(2)
 			_, err = b.eng.UpsertPersons(b.ctx, second)
 			require.NoError(t, err)
-			for n := 3; n <= 40; n++ {
-				b.clock.Set(day(n))
-				_, err = b.eng.Advance(b.ctx, day(n))
-				require.NoError(t, err)
-			}
+			advanceDaily(t, b, 3, 40)
 			v, err := b.eng.Account(b.ctx, "acme", day(40))
 			require.NoError(t, err)
 			var ids []b2b.PersonID
@@ -142,11 +134,7 @@ func TestLastActivityIsHandedOver(t *testing.T) {
 			_, err = b.eng.Ingest(b.ctx, activity("d", b2b.ActivityRequestDemo, "L-8", day(1), nil))
 			require.NoError(t, err)
 			mergeInto(t, b, mk, "acme", day(2))
-			for n := 3; n <= 40; n++ {
-				b.clock.Set(day(n))
-				_, err = b.eng.Advance(b.ctx, day(n))
-				require.NoError(t, err)
-			}
+			advanceDaily(t, b, 3, 40)
 			v, err := b.eng.Account(b.ctx, "acme", day(40))
 			require.NoError(t, err)
 			require.True(t, slices.ContainsFunc(v.Groups[0].Group.Members, func(m buyinggroup.Member) bool { return m.Person == "marketo:L-8" }),
