@@ -33,7 +33,10 @@
 // ready (and ready or nurture) at some snapshot as a reference strategy
 // does: replacing option A's thresholds by a model at the same MQA volume,
 // the two compare by the quality of what they pick. Thresholds chosen on
-// one world are then evaluated on another (see examples/option-c).
+// one world are then evaluated on another (see examples/option-c). The
+// thresholds are above 0 and at most 1, as a program takes them; a model
+// certain (probability 1) of a group when the reference made none ready,
+// or one that gives no probability, is refused.
 //
 // # Limits
 //
