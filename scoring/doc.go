@@ -65,7 +65,7 @@
 // (exported fields, times in Unix nanoseconds) that a store persists as it
 // is. A [Ledger] holds the states of an account's persons ([Scorer.Merge]
 // makes one person's of two, when identity finds two records to be one
-// person); [Scorer.Ingest] applies a [Batch] of activities at a time now and returns
+// person; a state merged with itself is that state); [Scorer.Ingest] applies a [Batch] of activities at a time now and returns
 // a [Report] that accounts for every activity:
 //
 //   - credited, unmatched (a known type no rule counts; a type TypeMap

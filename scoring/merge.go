@@ -21,13 +21,19 @@ import (
 // two, less what their caps, applied together, no longer count. A rule is
 // known by its name (see [Credit]): two states written by two versions of
 // the model merge rule by rule.
+//
+// A state merged with itself (a and b the same pointer) is one person's
+// already: the merge is a copy of it, its past counted once. Two states at
+// different addresses are two records' even when they are equal: their
+// credits count once by key, as above, but their past values, which keep
+// no activity, add up; merge a person's state only with another record's.
 func (s *Scorer) Merge(a, b *PersonState) PersonState {
 	switch {
 	case a == nil && b == nil:
 		return PersonState{}
 	case a == nil:
 		return b.clone()
-	case b == nil:
+	case b == nil, a == b:
 		return a.clone()
 	}
 	// Each state may have been written by another version of the model:

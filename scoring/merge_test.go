@@ -220,3 +220,36 @@ func TestMergeCountsAnActivityOnceWhateverItsTimes(t *testing.T) {
 		})
 	}
 }
+
+// TestMergeOfAStateWithItself: a state merged with itself (one pointer
+// given twice) is one person's already: the merge is that state, its
+// folded past counted once, not twice.
+func TestMergeOfAStateWithItself(t *testing.T) {
+	t.Parallel()
+	m := Model{Name: "fast", HalfLife: 24 * time.Hour, Rules: []Rule{
+		{Name: "form", Types: []string{b2b.ActivityFillOutForm}, Points: 10},
+	}}
+	s, err := New(m, Config{Horizon: 5 * 24 * time.Hour})
+	require.NoError(t, err)
+	day := func(n int) time.Time { return t0.Add(time.Duration(n) * 24 * time.Hour) }
+	l := Ledger{}
+	for i, d := range []int{1, 8, 9} {
+		r := s.Ingest(&l, Batch{Account: testAccount, Persons: testPersons, Activities: []b2b.Activity{
+			{ID: b2b.ActivityID(rune('a' + i)), Type: b2b.ActivityFillOutForm, Person: "ann", Time: day(d)},
+		}}, day(d))
+		require.Equal(t, 1, r.Credited, "%s", r.String())
+	}
+	ann := l.State("ann")
+	require.NotEmpty(t, ann.Past, "the first credit is folded")
+	require.NotEmpty(t, ann.Credits)
+	before := ann.clone()
+	merged := s.Merge(ann, ann)
+	require.Empty(t, gocmp.Diff(before, merged))
+	require.Empty(t, gocmp.Diff(before, *ann), "Merge leaves its input")
+	at := day(9).Add(time.Hour)
+	want, err := s.ScoreAt(ann, at)
+	require.NoError(t, err)
+	got, err := s.ScoreAt(&merged, at)
+	require.NoError(t, err)
+	require.InDelta(t, want, got, 1e-9)
+}
