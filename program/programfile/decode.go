@@ -46,6 +46,9 @@ type decoder struct {
 	// gives the path it read it at (relative to the program's directory);
 	// nil when the program has no directory to read from.
 	readModel func(ref string) (string, []byte, error)
+	// read holds the paths of the files readModel read, once each, in
+	// the order read.
+	read []string
 	// partial is set when the document could not be read as a whole: it
 	// is too large, or not a mapping of a program's sections.
 	partial bool

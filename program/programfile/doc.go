@@ -173,6 +173,10 @@
 //
 //	program.yaml:12:38: warning: interests[1].crmProduct: "lakehouse" is also the CRM product of interests[0]: ...
 //
+// [CompileFiles] is Compile, and also names the other files the program
+// read (its readiness model file), as they were opened, so that a tool
+// writing files can refuse to overwrite one of them.
+//
 // errors.Is(err, [ErrInvalid]) holds for every such error; when the error
 // holds problems of [program.Compile], errors.Is(err, program.ErrInvalid)
 // and b2b.ErrInvalid hold too, and errors.As finds the *rules.CompileError.

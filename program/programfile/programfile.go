@@ -79,6 +79,18 @@ func Compile(name string, data []byte, opts program.Options) (*program.Program, 
 	return prog, err
 }
 
+// CompileFiles is [Compile], and also gives the paths of the other files
+// the program read: the readiness model file, when readiness.model names
+// one, at the path it was opened at (joined to the directory of name,
+// unless absolute). It gives them whether or not the program compiles, so
+// that a tool that writes files (quorum simulate --events) can refuse to
+// overwrite one that the program is made of. A file named but not read
+// (missing, unreadable) is not among them.
+func CompileFiles(name string, data []byte, opts program.Options) (*program.Program, []string, error) {
+	prog, p, err := compile(name, data, opts)
+	return prog, slices.Clone(p.dec.read), err
+}
+
 // CompileWarnings is [Compile], and also gives the warnings of the
 // program compiled: definitions that are legal but probably wrong
 // (buyinggroup.Catalog.Warnings: two interests of one CRM product, a role

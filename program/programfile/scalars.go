@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -110,6 +111,9 @@ func (d *decoder) modelFile(n ast.Node, ref string, v reflect.Value, path string
 	if err != nil {
 		d.addf(n, path, "cannot read model file: %v", err)
 		return
+	}
+	if !slices.Contains(d.read, file) {
+		d.read = append(d.read, file)
 	}
 	// The file is read as an inline model is, so that every problem of
 	// it is told at once, each at its line and column in the file, which
