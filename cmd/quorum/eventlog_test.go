@@ -205,6 +205,35 @@ func TestSimulateEventsFileIsNotTheProgram(t *testing.T) {
 	}
 }
 
+// TestSimulateEventsFileIsNotAFileOfTheProgram checks that simulate
+// refuses an event log file that the program read, such as its readiness
+// model file (by another name too), which the log would replace, and
+// leaves it as it was.
+func TestSimulateEventsFileIsNotAFileOfTheProgram(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	src := filepath.Join("..", "..", "examples", "programs")
+	for _, name := range []string{"option-c.yaml", "readiness-model.json"} {
+		data, err := os.ReadFile(filepath.Join(src, name))
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), data, 0o600))
+	}
+	prog, model := filepath.Join(dir, "option-c.yaml"), filepath.Join(dir, "readiness-model.json")
+	data, err := os.ReadFile(model)
+	require.NoError(t, err)
+	link := filepath.Join(dir, "link.json")
+	require.NoError(t, os.Symlink(model, link))
+	for _, events := range []string{model, link} {
+		code, out, errOut := quorum(t, "", "simulate", "--program", prog, "--accounts", "2", "--days", "1", "--events", events)
+		require.Equal(t, exitUsage, code, errOut)
+		require.Empty(t, out)
+		require.Contains(t, errOut, "quorum simulate: --events "+events+" is the file "+model+" that the program "+prog+" reads: the event log would replace it")
+		got, err := os.ReadFile(model)
+		require.NoError(t, err)
+		require.Equal(t, string(data), string(got), "the model is as it was")
+	}
+}
+
 // TestReadEventsSyntaxErrorColumn checks that the column of a line's
 // syntax error is that of the offending character in the line as the
 // file holds it: counted from the line's first character (blanks before

@@ -49,7 +49,7 @@ parent ("subsidiary of" names one) to see its groups span them.`,
 			if *account == "" {
 				return &usageError{"--account is required (accounts of a simulated world look like acc-000042)"}
 			}
-			p, w, err := newWorld(f)
+			p, w, _, err := newWorld(f)
 			if err != nil {
 				return err
 			}

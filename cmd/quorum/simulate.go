@@ -68,8 +68,9 @@ Its order is the same for every run with the same flags, byte for byte
 (whatever --workers): each account's events in the order they happened to
 it, the accounts merged by their next event's time, ties by account ID.
 FILE is opened before the run, so that one that cannot be written fails at
-once; a run that fails leaves it as it was. The program's own file is
-refused as FILE: the log would replace it.
+once; a run that fails leaves it as it was. The program's own file, and a
+file the program reads (its readiness model file), is refused as FILE: the
+log would replace it.
 
 While it runs, a progress bar is drawn on standard error when the output is
 on a terminal: not when it is piped or redirected, nor with --json.
@@ -89,18 +90,24 @@ Usage:
 				return &usageError{"--events needs a file: the KPIs go to standard output"}
 			}
 			// The log would replace the program it was read from.
-			if *eventsTo != "" && f.program != "" {
-				ps, perr := os.Stat(f.program)
-				es, eerr := os.Stat(*eventsTo)
-				if perr == nil && eerr == nil && os.SameFile(ps, es) {
-					return &usageError{fmt.Sprintf("--events %s is the program file: the event log would replace it", *eventsTo)}
+			if *eventsTo != "" && f.program != "" && sameFile(*eventsTo, f.program) {
+				return &usageError{fmt.Sprintf("--events %s is the program file: the event log would replace it", *eventsTo)}
+			}
+			p, w, read, err := newWorld(f)
+			if err != nil {
+				return err
+			}
+			// Nor may it replace a file the program read (its readiness
+			// model).
+			for _, file := range read {
+				if *eventsTo != "" && sameFile(*eventsTo, file) {
+					return &usageError{fmt.Sprintf("--events %s is the file %s that the program %s reads: the event log would replace it", *eventsTo, file, f.program)}
 				}
 			}
 			// The log's file is opened before the run, so that a path that
 			// cannot be written fails at once, not after the run.
 			var log *eventsFile
 			if *eventsTo != "" {
-				var err error
 				if log, err = openEventsFile(*eventsTo); err != nil {
 					return err
 				}
@@ -110,7 +117,7 @@ Usage:
 			if !*asJSON {
 				progress = progressTo(stdout, stderr, isTerminal)
 			}
-			run, err := simulate(ctx, f, progress)
+			run, err := runWorld(ctx, f, p, w, progress)
 			if err != nil {
 				return err
 			}
@@ -132,22 +139,37 @@ Usage:
 // loadProgram compiles the program file (every problem positioned in the
 // file), or the embedded option B example.
 func loadProgram(path string) (*program.Program, error) {
+	p, _, err := loadProgramFiles(path)
+	return p, err
+}
+
+// loadProgramFiles is loadProgram, and also gives the other files the
+// program read (its readiness model file).
+func loadProgramFiles(path string) (*program.Program, []string, error) {
 	if path == "" {
 		defs, err := programfile.LoadFS(programs.FS, programs.Default)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		return program.Compile(defs, program.Options{})
+		p, err := program.Compile(defs, program.Options{})
+		return p, nil, err
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, &invalidError{err}
+		return nil, nil, &invalidError{err}
 	}
-	p, err := programfile.Compile(path, data, program.Options{})
+	p, read, err := programfile.CompileFiles(path, data, program.Options{})
 	if err != nil {
-		return nil, &invalidError{err}
+		return nil, nil, &invalidError{err}
 	}
-	return p, nil
+	return p, read, nil
+}
+
+// sameFile reports whether the paths a and b name one existing file.
+func sameFile(a, b string) bool {
+	as, aerr := os.Stat(a)
+	bs, berr := os.Stat(b)
+	return aerr == nil && berr == nil && os.SameFile(as, bs)
 }
 
 // simRun is a finished simulation and its KPIs.
@@ -161,27 +183,28 @@ type simRun struct {
 }
 
 func simulate(ctx context.Context, f simFlags, progress io.Writer) (*simRun, error) {
-	p, w, err := newWorld(f)
+	p, w, _, err := newWorld(f)
 	if err != nil {
 		return nil, err
 	}
 	return runWorld(ctx, f, p, w, progress)
 }
 
-// newWorld checks the flags, loads the program and builds the world.
-func newWorld(f simFlags) (*program.Program, *sim.World, error) {
+// newWorld checks the flags, loads the program and builds the world. It
+// also gives the other files the program read (its readiness model).
+func newWorld(f simFlags) (*program.Program, *sim.World, []string, error) {
 	if f.accounts < 1 {
-		return nil, nil, &usageError{"--accounts must be at least 1"}
+		return nil, nil, nil, &usageError{"--accounts must be at least 1"}
 	}
 	if f.days < 1 {
-		return nil, nil, &usageError{"--days must be at least 1"}
+		return nil, nil, nil, &usageError{"--days must be at least 1"}
 	}
 	if f.workers < 0 {
-		return nil, nil, &usageError{"--workers must not be negative (0: one per core)"}
+		return nil, nil, nil, &usageError{"--workers must not be negative (0: one per core)"}
 	}
-	p, err := loadProgram(f.program)
+	p, read, err := loadProgramFiles(f.program)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	var interests []string
 	for _, in := range p.Definitions().Interests {
@@ -189,9 +212,9 @@ func newWorld(f simFlags) (*program.Program, *sim.World, error) {
 	}
 	w, err := sim.New(sim.Config{Seed: f.seed, Accounts: f.accounts, Days: f.days, SolutionInterests: interests})
 	if err != nil {
-		return nil, nil, &usageError{flagProblems(err)}
+		return nil, nil, nil, &usageError{flagProblems(err)}
 	}
-	return p, w, nil
+	return p, w, read, nil
 }
 
 // flagProblems words a world's configuration error by the flags that set
