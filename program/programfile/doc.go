@@ -95,7 +95,8 @@
 //     (the fields of qualify.Model) or the name of a JSON file saved with
 //     json.Marshal of a qualify.Model, relative to the program file's
 //     directory ([LoadFS]: inside the same file system). The file is read
-//     as an inline model is: its problems are told under the program's
+//     as an inline model is: its problems, of reading and as a model (an
+//     unknown feature, a scale of 0), are told under the program's
 //     readiness.model, every one at its line and column in that file,
 //     named by the path it was read at (dir/model.json for a program
 //     dir/program.yaml).

@@ -7,9 +7,11 @@ import (
 	"math/rand/v2"
 	"os"
 	"testing"
+	"testing/fstest"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/quorumhq/quorum/program/programfile"
 	"github.com/quorumhq/quorum/qualify"
 )
 
@@ -72,4 +74,43 @@ func TestReadinessModelFile(t *testing.T) {
 	w, ok := saved.Weight("completeness")
 	require.True(t, ok)
 	require.Positive(t, w)
+}
+
+// TestModelFileValidationProblems checks that a model file's problems as
+// a model (an unknown feature, a scale of 0) are told as an inline
+// model's are: each at its line and column in the model file, and
+// together with its reading problems, not hidden by them.
+func TestModelFileValidationProblems(t *testing.T) {
+	t.Parallel()
+	prog := "name: m\ninterests: [{id: dp, template: standard}]\nreadiness:\n  strategy: model\n  model: model.json\n"
+	for _, tc := range []struct{ name, model, want string }{
+		{
+			name: "valid as a model only",
+			model: `{"version": 1,
+ "intercept": 0,
+ "terms": [{"feature": "nope", "mean": 0, "scale": 0, "weight": 1}]}
+`,
+			want: `p/m.yaml:5:10: readiness.model: model file "model.json":
+    p/model.json:3:24: terms[0].feature: unknown feature "nope" (want one of completeness, weightedCompleteness, score, velocity, engagedRoles, daysSinceLastActivity, employees, priorOpportunities, priorWon, industry)
+    p/model.json:3:52: terms[0].scale: must be a positive finite number, got 0`,
+		},
+		{
+			name: "with a reading problem",
+			model: `{"version": 2,
+ "intercept": "x",
+ "terms": [{"feature": "score", "mean": 0, "scale": 0, "weight": 1}]}
+`,
+			want: `p/m.yaml:5:10: readiness.model: model file "model.json":
+    p/model.json:1:13: version: unsupported version 2 (want 1)
+    p/model.json:2:15: intercept: expected a number, got the text "x"
+    p/model.json:3:53: terms[0].scale: must be a positive finite number, got 0`,
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			fsys := fstest.MapFS{"p/m.yaml": {Data: []byte(prog)}, "p/model.json": {Data: []byte(tc.model)}}
+			_, err := programfile.LoadFS(fsys, "p/m.yaml")
+			require.EqualError(t, err, tc.want)
+		})
+	}
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/goccy/go-yaml/ast"
 
+	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/journey"
 	"github.com/quorumhq/quorum/qualify"
 )
@@ -121,7 +122,13 @@ func (d *decoder) modelFile(n ast.Node, ref string, v reflect.Value, path string
 	// names it: a position to open from where the tool ran.
 	sub := &decoder{file: file, kind: "model"}
 	var m qualify.Model
-	sub.document(data, reflect.ValueOf(&m).Elem())
+	root := sub.document(data, reflect.ValueOf(&m).Elem())
+	if root != nil && !sub.partial {
+		// What was read is checked as a model too, as an inline model is
+		// when the program is compiled: each problem at its place in the
+		// file, but one that only follows from a reading problem.
+		sub.modelProblems(root, m.Validate())
+	}
 	if len(sub.problems) > 0 {
 		lines := make([]string, len(sub.problems))
 		for i, p := range sorted(sub.problems) {
@@ -135,6 +142,29 @@ func (d *decoder) modelFile(n ast.Node, ref string, v reflect.Value, path string
 		return
 	}
 	v.Set(reflect.ValueOf(&m))
+}
+
+// modelProblems adds the problems of a model file's model, err of
+// qualify.Model.Validate, each placed at its path in the file read (root),
+// but those at, under or above a value left unread (see [Compile]).
+func (d *decoder) modelProblems(root ast.Node, err error) {
+	if err == nil {
+		return
+	}
+	var ve *b2b.ValidationError
+	if !errors.As(err, &ve) {
+		d.problems = append(d.problems, Problem{File: d.file, Line: 1, Column: 1, Message: err.Error(), Err: err})
+		return
+	}
+	p := &parsed{dec: d, root: root}
+	skipped := slices.Clone(d.unread)
+	for _, vp := range ve.Problems {
+		pr, about := p.place(vp.Path, vp.Err)
+		if slices.ContainsFunc(skipped, func(u unread) bool { return related(u.path, about) }) {
+			continue
+		}
+		d.problems = append(d.problems, pr)
+	}
 }
 
 // viaJSON decodes a type that reads itself from JSON.
