@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"testing"
 	"testing/fstest"
 
@@ -112,5 +113,20 @@ func TestModelFileValidationProblems(t *testing.T) {
 			_, err := programfile.LoadFS(fsys, "p/m.yaml")
 			require.EqualError(t, err, tc.want)
 		})
+	}
+}
+
+// TestModelFileNameEmpty checks that a readiness model written as an
+// empty file name is told as that, not as a failure to read the
+// program's directory.
+func TestModelFileNameEmpty(t *testing.T) {
+	t.Parallel()
+	for _, name := range []string{`""`, `"  "`} {
+		prog := "name: m\ninterests: [{id: dp, template: standard}]\nreadiness:\n  strategy: model\n  model: " + name + "\n"
+		_, err := programfile.Parse(filepath.Join(t.TempDir(), "m.yaml"), []byte(prog))
+		require.ErrorContains(t, err, "m.yaml:5:10: readiness.model: an empty file name: name the model's JSON file, or write the model in the program")
+		fsys := fstest.MapFS{"p/m.yaml": {Data: []byte(prog)}}
+		_, err = programfile.LoadFS(fsys, "p/m.yaml")
+		require.EqualError(t, err, "p/m.yaml:5:10: readiness.model: an empty file name: name the model's JSON file, or write the model in the program")
 	}
 }

@@ -104,6 +104,11 @@ func (d *decoder) weekday(n ast.Node, v reflect.Value, path string) {
 // modelFile reads a readiness model saved as JSON (json.Marshal of a
 // qualify.Model) from the file named by ref.
 func (d *decoder) modelFile(n ast.Node, ref string, v reflect.Value, path string) {
+	if strings.TrimSpace(ref) == "" {
+		// Joined to the program's directory, it would name the directory.
+		d.addf(n, path, "an empty file name: name the model's JSON file, or write the model in the program")
+		return
+	}
 	if d.readModel == nil {
 		d.addf(n, path, "cannot read model file %q: the program was not loaded from a directory", ref)
 		return
