@@ -271,3 +271,44 @@ func TestReadEventsByteOrderMark(t *testing.T) {
 	_, _, _, err = readEvents("stdin", strings.NewReader("\ufeffnope\n"), nil)
 	require.EqualError(t, err, "stdin:1: not a JSON object: invalid character 'o' in literal null (expecting 'u') (column 2)")
 }
+
+// TestEventsFileFailedWriteKeepsTheOldFile checks that an event log whose
+// writing fails part way (an event that cannot be written, as a full disk
+// would) leaves a file that was there before as it was, and no file
+// where there was none, rather than a truncated or partial log.
+func TestEventsFileFailedWriteKeepsTheOldFile(t *testing.T) {
+	t.Parallel()
+	events := []store.Event{
+		{Seq: 1, Account: "acme", Type: "account.created", Data: []byte(`{"a":1}`)},
+		{Seq: 2, Account: "acme", Type: "account.updated", Data: []byte(`{not json`)},
+	}
+	dir := t.TempDir()
+	old := filepath.Join(dir, "old.jsonl")
+	require.NoError(t, os.WriteFile(old, []byte("the previous log\n"), 0o640))
+	require.Error(t, writeEventsFile(old, events))
+	got, err := os.ReadFile(old)
+	require.NoError(t, err)
+	require.Equal(t, "the previous log\n", string(got))
+	st, err := os.Stat(old)
+	require.NoError(t, err)
+	require.Equal(t, os.FileMode(0o640), st.Mode().Perm())
+
+	fresh := filepath.Join(dir, "fresh.jsonl")
+	require.Error(t, writeEventsFile(fresh, events))
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	require.Len(t, entries, 1, "only the old file: no new file, no temporary file left")
+
+	// A successful write replaces the old file whole and keeps its mode.
+	require.NoError(t, writeEventsFile(old, events[:1]))
+	got, err = os.ReadFile(old)
+	require.NoError(t, err)
+	require.Contains(t, string(got), `"account.created"`)
+	require.NotContains(t, string(got), "previous")
+	st, err = os.Stat(old)
+	require.NoError(t, err)
+	require.Equal(t, os.FileMode(0o640), st.Mode().Perm())
+	entries, err = os.ReadDir(dir)
+	require.NoError(t, err)
+	require.Len(t, entries, 1)
+}

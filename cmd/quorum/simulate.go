@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -68,7 +69,9 @@ Its order is the same for every run with the same flags, byte for byte
 (whatever --workers): each account's events in the order they happened to
 it, the accounts merged by their next event's time, ties by account ID.
 FILE is opened before the run, so that one that cannot be written fails at
-once; a run that fails leaves it as it was. The program's own file, and a
+once; a run that fails, or a write that fails part way (a full disk),
+leaves it as it was: the log is written beside it and then takes its
+place. The program's own file, and a
 file the program reads (its readiness model file), is refused as FILE: the
 log would replace it.
 
@@ -298,23 +301,49 @@ func openEventsFile(path string) (*eventsFile, error) {
 	return &eventsFile{f: f, existed: existed}, nil
 }
 
-// write replaces the file's content with the events and closes it (a
-// file that is no regular file, such as a device or a pipe, is written as
-// it is).
+// write replaces the file's content with the events and closes it. A
+// regular file is replaced whole: the log goes to a temporary file beside
+// it, renamed over it once written, so that a write that fails part way
+// (a full disk) leaves the file as it was. A file that is no regular
+// file, such as a device or a pipe, is written as it is.
 func (e *eventsFile) write(events []store.Event) error {
 	path := e.f.Name()
-	if st, err := e.f.Stat(); err == nil && st.Mode().IsRegular() {
-		if err := e.f.Truncate(0); err != nil {
+	st, err := e.f.Stat()
+	if err != nil || !st.Mode().IsRegular() {
+		if err := writeEvents(e.f, simTenant, events); err != nil {
 			return fmt.Errorf("writing %s: %w", path, err)
 		}
+		e.done = true
+		if err := e.f.Close(); err != nil {
+			return fmt.Errorf("writing %s: %w", path, err)
+		}
+		return nil
 	}
-	if err := writeEvents(e.f, simTenant, events); err != nil {
+	// The file itself is replaced, not a symbolic link that names it.
+	target, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".*")
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	err = tmp.Chmod(st.Mode().Perm())
+	if err == nil {
+		err = writeEvents(tmp, simTenant, events)
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), target)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	e.done = true
-	if err := e.f.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
+	e.f.Close() // the file opened before the run, now replaced
 	return nil
 }
 
