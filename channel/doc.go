@@ -26,7 +26,10 @@
 // for a missing attribute (absent, nil, blank, an empty list, a zero
 // time), not for 0 or false. Both print a value as it reads: a decimal
 // in decimal notation ("25000000"), a list joined with ", " ("de, fr"),
-// a time in RFC 3339 in its own zone ("2026-01-10T09:30:00-05:00").
+// a map as its entries by key ("city: Berlin, zip: 10115"), a time in
+// RFC 3339 in its own zone ("2026-01-10T09:30:00-05:00"). An attribute's
+// value printed otherwise ({{range $k, $v := .Account.Attributes}}{{$v}}
+// {{end}}, {{printf "%v" $v}}) prints the same way, never in Go syntax.
 // date formats a time with a Go layout, in the time's own zone, and a
 // zero time, which means unknown (never updated), as "", so that
 // {{.Person.UpdatedAt | date "2 Jan 2006" | default "never"}} says never
@@ -103,7 +106,10 @@
 // ({{template "footer"}}; one that reads no token, a static signature, may
 // be), a fragment called from a part it has no version for (a signature
 // with only a text version, in an HTML part, would print nothing),
-// printing a map or a struct, HTML the escaper finds ambiguous, a
+// printing a map, a struct or a list (directly, through print, printf,
+// println, html, js, urlquery or default, or as one side of an or; a
+// list of text goes through join, or default, which joins it), HTML
+// the escaper finds ambiguous, a
 // template named as a fragment it sees, a {{define}} or {{block}} named
 // as the template, a fragment it sees or another text's {{define}} (one
 // of the two would silently replace the other), and a marketing email

@@ -667,8 +667,8 @@ func TestTemplateReads(t *testing.T) {
 		Emails: []channel.EmailTemplate{
 			email("plain", `<p>Hi {{.Person.FirstName}}</p>{{template "footer" .}}`),
 			email("score", `<p>{{.Group.Score}}</p>`),
-			email("printed", `<p>{{printf "%v" .Group}}</p>`),
-			email("whole", `<p>{{printf "%v" .}}</p>`),
+			email("printed", `<p>{{if and .Group .Account}}x{{end}}</p>`),
+			email("whole", `<p>{{if and . .Group}}x{{end}}</p>`),
 			email("within", `{{with .Group}}<p>{{.Name}}</p>{{end}}`),
 			email("variable", `{{$c := .}}<p>{{$c.Account.Name}}</p>`),
 		},
@@ -688,7 +688,7 @@ func TestTemplateReads(t *testing.T) {
 		{"score", "Group.Score", true},
 		{"score", "Person.Email", true}, // below Person, which is read: it may be handed on whole
 		{"score", "Brand", false},
-		{"printed", "Group.Members", true}, // printf of .Group prints its members
+		{"printed", "Group.Members", true}, // and hands on .Group whole, members and all
 		{"whole", "Group", true},
 		{"whole", "Group.Members", true},
 		{"within", "Group", true},

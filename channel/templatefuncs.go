@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -57,6 +58,9 @@ var templateFuncs = map[string]any{
 // itself does not parse, as with any unknown function: its message would
 // give the token's name as whatever text the template handed it.
 var loaderFuncs = map[string]any{
+	// text writes a printed value of a type known only at run time (an
+	// attribute's) as attr does (see markText).
+	"text": asText,
 	"required": func(token string, v any) (any, error) {
 		if isEmpty(v) {
 			return nil, &EmptyTokenError{Token: token}
@@ -67,14 +71,18 @@ var loaderFuncs = map[string]any{
 
 // asText writes a value default or attr prints as a reader reads it: a
 // decimal in decimal notation (an attribute decoded from JSON, a revenue
-// of 25000000, is a float64, which fmt writes "2.5e+07"), a list of
-// text joined with ", " (fmt writes "[de fr]"), a list decoded from JSON
-// ([]any) too, each element written as its own value is, and a time in
-// RFC 3339, in its own zone, with fractional seconds only when it has
-// them ("2026-01-10T09:30:00-05:00", where fmt writes
+// of 25000000, is a float64, which fmt writes "2.5e+07"), a list joined
+// with ", " (fmt writes "[de fr]"), each element written as its own
+// value is, a map as its entries in the order of their keys ("city:
+// Berlin, zip: 10115", where fmt writes "map[city:Berlin zip:10115]"),
+// nil as "" (fmt writes "<nil>"), and a time in RFC 3339, in its own
+// zone, with fractional seconds only when it has them
+// ("2026-01-10T09:30:00-05:00", where fmt writes
 // "2026-01-10 09:30:00 -0500 EST").
 func asText(v any) string {
 	switch x := v.(type) {
+	case nil:
+		return ""
 	case string:
 		return x
 	case time.Time:
@@ -85,15 +93,44 @@ func asText(v any) string {
 		return strconv.FormatFloat(float64(x), 'f', -1, 32)
 	case []string:
 		return strings.Join(x, ", ")
-	case []any:
+	case fmt.Stringer:
+		return x.String()
+	}
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
+	case reflect.String:
+		return rv.String()
+	case reflect.Float32, reflect.Float64:
+		return strconv.FormatFloat(rv.Float(), 'f', -1, rv.Type().Bits())
+	case reflect.Slice, reflect.Array:
 		var b strings.Builder
-		for i, e := range x {
+		for i := range rv.Len() {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			b.WriteString(asText(e))
+			b.WriteString(asText(rv.Index(i).Interface()))
 		}
 		return b.String()
+	case reflect.Map:
+		type entry struct{ k, v string }
+		var entries []entry
+		for it := rv.MapRange(); it.Next(); {
+			entries = append(entries, entry{asText(it.Key().Interface()), asText(it.Value().Interface())})
+		}
+		slices.SortFunc(entries, func(a, b entry) int { return strings.Compare(a.k, b.k) })
+		var b strings.Builder
+		for i, e := range entries {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(e.k + ": " + e.v)
+		}
+		return b.String()
+	case reflect.Pointer, reflect.Interface:
+		if rv.IsNil() {
+			return ""
+		}
+		return asText(rv.Elem().Interface())
 	}
 	return fmt.Sprint(v)
 }

@@ -17,20 +17,24 @@ var builtinResult = map[string]reflect.Type{
 	"html": stringType, "js": stringType, "urlquery": stringType,
 }
 
-func (c *checker) call(cmd *parse.CommandNode, id *parse.IdentifierNode, sc scope, piped *typed) typed {
+func (c *checker) call(cmd *parse.CommandNode, id *parse.IdentifierNode, sc scope, piped *pipedValue) typed {
 	var args []typed
-	var names []string // how a message names each argument
+	var names []string     // how a message names each argument
+	var nodes []parse.Node // where each argument stands
 	for _, a := range cmd.Args[1:] {
 		args = append(args, c.arg(a, sc))
 		names = append(names, a.String())
+		nodes = append(nodes, a)
 	}
 	if piped != nil {
-		args = append(args, *piped)
+		args = append(args, piped.typed)
 		names = append(names, "the piped value")
 		if piped.path != "" {
 			names[len(names)-1] = tokenName(piped.path)
 		}
+		nodes = append(nodes, piped.pipe.Cmds[piped.i-1])
 	}
+	c.printedArgs(cmd, id, args, names, nodes, piped)
 	ft, ok := c.funcs[id.Ident]
 	if !ok {
 		res, builtin := builtinResult[id.Ident]
@@ -49,7 +53,17 @@ func (c *checker) call(cmd *parse.CommandNode, id *parse.IdentifierNode, sc scop
 				}
 			}
 			// Of different types, it is one or the other at run time.
-			return typed{t: same, path: args[0].path, dynamic: same == nil && !slices.ContainsFunc(args, func(a typed) bool { return a.t == nil && !a.dynamic })}
+			res := typed{t: same, path: args[0].path, dynamic: same == nil && !slices.ContainsFunc(args, func(a typed) bool { return a.t == nil && !a.dynamic })}
+			for i, a := range args {
+				switch {
+				case res.unprintable != nil:
+				case a.unprintable != nil:
+					res.unprintable = a.unprintable
+				case a.t != nil && !printable(a.t):
+					res.unprintable = &unprintable{t: a.t, node: nodes[i], name: names[i]}
+				}
+			}
+			return res
 		}
 		return typed{t: res}
 	}
@@ -266,4 +280,51 @@ func runTimeHint(x typed) string {
 		return " (values of different types)"
 	}
 	return ` (an attribute's value may be text, a number, a list...: read it as text with {{attr "key" "" .Account.Attributes}})`
+}
+
+// printingFuncs are the functions that print their arguments as fmt
+// does: a struct, a map or a list comes out in Go syntax.
+var printingFuncs = map[string]bool{"print": true, "printf": true, "println": true, "html": true, "js": true, "urlquery": true}
+
+// printedArgs refuses the arguments that a function that prints them
+// (printingFuncs, and default's value) would print in Go syntax, and
+// has those of a type known only at run time (an attribute's value)
+// printed as attr prints them.
+func (c *checker) printedArgs(cmd *parse.CommandNode, id *parse.IdentifierNode, args []typed, names []string, nodes []parse.Node, piped *pipedValue) {
+	isDefault := id.Ident == "default" && c.funcs["default"] != nil
+	if !printingFuncs[id.Ident] && !isDefault {
+		return
+	}
+	for i, a := range args {
+		if (isDefault || id.Ident == "printf") && i == 0 {
+			continue // the fallback, the format
+		}
+		if !c.printableValue(nodes[i], names[i], a, isDefault) || isDefault || !runTimeTyped(a) {
+			continue
+		}
+		if piped != nil && i == len(args)-1 {
+			c.asText = append(c.asText, textSpot{tree: c.tree, pipe: piped.pipe, after: piped.pipe.Cmds[piped.i-1]})
+		} else {
+			c.asText = append(c.asText, textSpot{tree: c.tree, cmd: cmd, arg: nodes[i]})
+		}
+	}
+}
+
+// printableValue reports whether x prints as a reader reads it, and
+// reports it at n (named name) when it does not: a struct, a map or a
+// list prints in Go syntax ("{Ann Lee ...}", "[a b]", "map[...]"), but
+// default prints a list of text joined with ", " and a time in RFC 3339
+// (byDefault). A value an or may give (see typed.unprintable) is
+// reported where it stands.
+func (c *checker) printableValue(n parse.Node, name string, x typed, byDefault bool) bool {
+	if u := x.unprintable; u != nil {
+		c.errorf(u.node, "%s is %s and cannot be printed%s", u.name, describe(u.t), printHint(u.t))
+		return false
+	}
+	t := x.t
+	if n == nil || t == nil || printable(t) || byDefault && (t == timeType || t.Kind() == reflect.Slice && t.Elem() == stringType) {
+		return true
+	}
+	c.errorf(n, "%s is %s and cannot be printed%s", name, describe(t), printHint(t))
+	return false
 }

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"text/template/parse"
+	"time"
 )
 
 // The token checker type-checks a parsed template against the type of its
@@ -56,6 +57,26 @@ type typed struct {
 	// ({{$n := .Account.Name}}): printing it prints the token, which
 	// is then required as the token printed directly is.
 	token bool
+	// unprintable is a struct, a map or a list an or (an and) may give
+	// ({{or .Person.FirstName .Group}}): printed, it would print Go
+	// syntax for the recipients it is the value of.
+	unprintable *unprintable
+}
+
+// unprintable is a value that cannot be printed, where it stands in the
+// template and how the template writes it.
+type unprintable struct {
+	t    reflect.Type
+	node parse.Node
+	name string
+}
+
+// pipedValue is the value a command of a pipeline is handed: the result
+// of command i-1 of pipe.
+type pipedValue struct {
+	typed
+	pipe *parse.PipeNode
+	i    int
 }
 
 // runTimeTyped reports whether the type of x's value is known only at
@@ -90,6 +111,7 @@ type checker struct {
 	onStack  map[string]bool      // templates being walked, to find recursion
 	tokens   map[parse.Node]typed // field chains, with their types
 	required []requiredToken
+	asText   []textSpot // values of a type known only at run time, printed
 }
 
 var (
@@ -98,6 +120,7 @@ var (
 	intType     = reflect.TypeFor[int]()
 	float64Type = reflect.TypeFor[float64]()
 	errorType   = reflect.TypeFor[error]()
+	timeType    = reflect.TypeFor[time.Time]()
 )
 
 func newChecker(root reflect.Type, funcs map[string]any, lookup func(string) *parse.Tree) *checker {
@@ -184,6 +207,14 @@ func (c *checker) walk(n parse.Node, sc scope) {
 		if t.t != nil && !printable(t.t) {
 			c.errorf(n, "%s is %s and cannot be printed%s", tokenName(t.path), describe(t.t), printHint(t.t))
 			return
+		}
+		if !c.printableValue(nil, "", t, false) {
+			return
+		}
+		if runTimeTyped(t) {
+			// An attribute's value prints as attr prints it: a list
+			// joined, a decimal in decimal notation.
+			c.asText = append(c.asText, textSpot{tree: c.tree, pipe: n.Pipe, after: n.Pipe.Cmds[len(n.Pipe.Cmds)-1]})
 		}
 		c.requirePrinted(n.Pipe)
 		c.recordPrinted(n.Pipe, sc)
@@ -301,9 +332,9 @@ func (c *checker) soleToken(p *parse.PipeNode) bool {
 func (c *checker) pipeNoDecl(p *parse.PipeNode, sc scope) typed {
 	var t typed
 	for i, cmd := range p.Cmds {
-		var piped *typed
+		var piped *pipedValue
 		if i > 0 {
-			piped = &t
+			piped = &pipedValue{typed: t, pipe: p, i: i}
 		}
 		t = c.command(cmd, sc, piped)
 	}
@@ -344,7 +375,7 @@ func (c *checker) declare(sc scope, v *parse.VariableNode, t typed, assign, bad 
 	sc.vars[name] = t
 }
 
-func (c *checker) command(cmd *parse.CommandNode, sc scope, piped *typed) typed {
+func (c *checker) command(cmd *parse.CommandNode, sc scope, piped *pipedValue) typed {
 	if len(cmd.Args) == 0 {
 		return typed{}
 	}

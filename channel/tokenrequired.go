@@ -117,11 +117,52 @@ func (c *checker) tokenPath(n parse.Node, sc scope) string {
 	return c.tokens[n].path
 }
 
+// A textSpot is a value of a type known only at run time that is
+// printed: the value command after gives in pipe, or the argument arg
+// of cmd.
+type textSpot struct {
+	tree  *parse.Tree
+	pipe  *parse.PipeNode
+	after *parse.CommandNode
+	cmd   *parse.CommandNode
+	arg   parse.Node
+}
+
+// markText passes each value of a type known only at run time (an
+// attribute's) that is printed through text, which writes it as attr
+// does: {{$v}} becomes {{$v | text}}, {{print $v}} {{print ($v | text)}}.
+// fmt would write a list "[de fr]", a map "map[...]" and a decimal
+// "2.5e+07".
+func (c *checker) markText() {
+	for _, s := range c.asText {
+		pos := s.tree.Root.Position()
+		if s.after != nil {
+			pos = s.after.Position()
+		} else if s.arg != nil {
+			pos = s.arg.Position()
+		}
+		id := parse.NewIdentifier("text").SetTree(s.tree).SetPos(pos)
+		text := &parse.CommandNode{NodeType: parse.NodeCommand, Pos: pos, Args: []parse.Node{id}}
+		if s.pipe != nil {
+			if i := slices.Index(s.pipe.Cmds, s.after); i >= 0 {
+				s.pipe.Cmds = slices.Insert(s.pipe.Cmds, i+1, text)
+			}
+			continue
+		}
+		if j := slices.Index(s.cmd.Args, s.arg); j >= 0 {
+			value := &parse.CommandNode{NodeType: parse.NodeCommand, Pos: pos, Args: []parse.Node{s.arg}}
+			s.cmd.Args[j] = &parse.PipeNode{NodeType: parse.NodePipe, Pos: pos, Cmds: []*parse.CommandNode{value, text}}
+		}
+	}
+	c.asText = nil
+}
+
 // markRequired passes each printed string token through required "path"
 // right after it is read, so that an empty value fails the rendering with
 // the token's name: {{.A | upper}} becomes {{.A | required ".A" | upper}},
 // {{printf "%s" .A}} becomes {{printf "%s" (.A | required ".A")}}.
 func (c *checker) markRequired() {
+	c.markText()
 	for _, r := range c.required {
 		path := tokenName(r.path)
 		var pos parse.Pos

@@ -1,0 +1,98 @@
+package channel_test
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/channel"
+)
+
+// smsProblems compiles src as the text of an SMS template and returns its
+// problems ("sms[0].text: line:col: ..."); nil when it compiles.
+func smsProblems(t *testing.T, src string) []string {
+	t.Helper()
+	_, err := channel.CompileTemplates(channel.TemplateSet{SMS: []channel.SMSTemplate{{Name: "s", Text: src}}})
+	if err == nil {
+		return nil
+	}
+	require.ErrorIs(t, err, b2b.ErrInvalid)
+	var ve *b2b.ValidationError
+	require.ErrorAs(t, err, &ve)
+	var got []string
+	for _, p := range ve.Problems {
+		got = append(got, p.Error())
+	}
+	return got
+}
+
+// TestPrintingAStructOrAListIsRefused: a struct, a map or a list (other
+// than text, which default joins) handed to a function that prints it
+// (print, printf, println, html, js, urlquery, default), or printed as
+// one side of an or, would print Go syntax
+// (a field chain placed at its last field, as the parser places it) ("{Name:...}", "[a b]",
+// "map[...]") in a message to a person: it is refused where it stands,
+// with what to write instead.
+func TestPrintingAStructOrAListIsRefused(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ src, want string }{
+		{`Hi {{print .Person}}`, `sms[0].text: 1:12: .Person is b2b.Person and cannot be printed (print one of its fields)`},
+		{`{{print .Group.MissingRoles}}`, `sms[0].text: 1:15: .Group.MissingRoles is a list ([]string) and cannot be printed (join it: {{join ", " ...}})`},
+		{`{{.Group.Members | default "none"}}`, `sms[0].text: 1:3: .Group.Members is a list ([]channel.MemberView) and cannot be printed (print its elements with {{range ...}} ... {{end}})`},
+		{`{{default "none" .Account.Attributes}}`, `sms[0].text: 1:26: .Account.Attributes is a map (map[string]interface {}) and cannot be printed (read an entry: {{attr "key" "default" ...}})`},
+		{`{{or .Group.MissingRoles "none"}}`, `sms[0].text: 1:12: .Group.MissingRoles is a list ([]string) and cannot be printed (join it: {{join ", " ...}})`},
+		{`{{or .Person.FirstName .Group}}`, `sms[0].text: 1:24: .Group is channel.GroupView and cannot be printed (print one of its fields)`},
+		{`{{html .Group.Members}}`, `sms[0].text: 1:14: .Group.Members is a list ([]channel.MemberView) and cannot be printed (print its elements with {{range ...}} ... {{end}})`},
+		{`{{printf "%v" .Group}}`, `sms[0].text: 1:15: .Group is channel.GroupView and cannot be printed (print one of its fields)`},
+		{`{{.Now | println}}`, `sms[0].text: 1:3: .Now is time.Time and cannot be printed (format it: {{date "2 Jan 2006" ...}})`},
+		{`{{$g := .Group}}{{urlquery $g}}`, `sms[0].text: 1:28: $g is channel.GroupView and cannot be printed (print one of its fields)`},
+		{`{{js .}}`, `sms[0].text: 1:6: . is channel.RenderContext and cannot be printed (print one of its fields)`},
+		{`{{print (or .Person.FirstName .Group.MissingRoles)}}`, `sms[0].text: 1:37: .Group.MissingRoles is a list ([]string) and cannot be printed (join it: {{join ", " ...}})`},
+	} {
+		require.Equal(t, []string{tc.want}, smsProblems(t, tc.src), tc.src)
+	}
+	// What prints as a reader reads it stays allowed: text, numbers, a
+	// list of text through default (joined), a time through default (RFC
+	// 3339), an or that is only tested.
+	for _, src := range []string{
+		`{{print .Group.Score}} {{.Group.MissingRoles | default "none"}} {{.Now | default "never"}} {{if or .Group.MissingRoles .Group.Members}}x{{end}} {{printf "%s" .Person.Email | html}}`,
+	} {
+		require.Nil(t, smsProblems(t, src), src)
+	}
+}
+
+// TestAttributeValuesPrintAsText: an attribute's value, whose type is
+// known only at run time, prints as attr and default print it (a list
+// joined with ", ", a decimal in decimal notation, a map as its entries),
+// never in Go syntax.
+func TestAttributeValuesPrintAsText(t *testing.T) {
+	t.Parallel()
+	src := `{{range $k, $v := .Account.Attributes}}{{$k}}={{$v}}; {{end}}|{{range .Account.Attributes}}{{print .}};{{end}}|{{range .Account.Attributes}}{{or . "none"}};{{end}}`
+	ts, err := channel.CompileTemplates(channel.TemplateSet{SMS: []channel.SMSTemplate{{Name: "s", Text: src}}})
+	require.NoError(t, err)
+	rc := &channel.RenderContext{Account: b2b.Account{Attributes: map[string]any{
+		"langs":   []any{"de", "fr"},
+		"revenue": 25000000.0,
+		"seats":   []int{3, 4},
+		"where":   map[string]any{"city": "Berlin", "zip": "10115"},
+	}}}
+	got, err := ts.RenderSMS("s", rc)
+	require.NoError(t, err)
+	want := "langs=de, fr; revenue=25000000; seats=3, 4; where=city: Berlin, zip: 10115; |" +
+		"de, fr;25000000;3, 4;city: Berlin, zip: 10115;|" +
+		"de, fr;25000000;3, 4;city: Berlin, zip: 10115;"
+	if d := cmp.Diff(want, got); d != "" {
+		t.Fatalf("rendered (-want +got):\n%s", d)
+	}
+
+	// In HTML, escaped as any text is.
+	html := `<p>{{range .Account.Attributes}}{{.}};{{end}}</p><a title="{{range .Account.Attributes}}{{printf "%v" .}}{{end}}">x</a>`
+	ts, err = channel.CompileTemplates(channel.TemplateSet{Emails: []channel.EmailTemplate{{Name: "e", Subject: "s", HTML: html, Text: "t"}}})
+	require.NoError(t, err)
+	rc.Account.Attributes = map[string]any{"tags": []any{"<b>", 1e9}}
+	email, err := ts.RenderEmail("e", rc)
+	require.NoError(t, err)
+	require.Equal(t, `<p>&lt;b&gt;, 1000000000;</p><a title="&lt;b&gt;, 1000000000">x</a>`, email.HTML)
+}
