@@ -90,7 +90,10 @@
 // It also refuses unknown functions and fragments, wrong argument types
 // (text handed to percent or number, a decimal compared with a whole number:
 // {{gt .Group.Score 100}} fails where {{gt .Group.Score 100.0}} does not; a
-// printf format that is not a plain string, as .Person.ID is not; a value
+// printf format that is not text written in the template, a verb that
+// does not fit its value ({{printf "%d" .Person.FirstName}} would print
+// "%!d(string=Ann)"), %#v and %T, which print Go syntax, more or fewer
+// values than the format prints; a value
 // of a type known only at run time, an attribute's value in a {{range}}
 // or an or of a text and a number, compared, measured with len, used as
 // a format or handed to a function that wants one type: it would fail

@@ -200,7 +200,7 @@ func (t *Templates) HasSMS(name string) bool { return t.sms[name] != nil }
 // Reads reports whether the email or SMS template name may read the
 // token path (for example "Group", or "Group.Members"): whether it reads
 // the path, something below it, or a value above it (which it may hand on
-// whole to a function, as {{printf "%v" .}} does with everything). It
+// whole to a function, as {{if and . .Group}} does with everything). It
 // errs on the side of reading: a renderer may leave out only what a
 // template does not read. Unknown templates read everything.
 func (t *Templates) Reads(name, path string) bool {
@@ -217,7 +217,7 @@ func (t *Templates) Reads(name, path string) bool {
 	}
 	for k := range reads {
 		// The path or something below it is read; or a value above it,
-		// which may have been handed on whole ({{printf "%v" .Group}}).
+		// which may have been handed on whole ({{if and .Group .Account}}).
 		above := strings.TrimSuffix(k, ".*")
 		if k == path || strings.HasPrefix(k, path+".") || strings.HasPrefix(path, above+".") {
 			return true

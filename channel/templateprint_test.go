@@ -96,3 +96,40 @@ func TestAttributeValuesPrintAsText(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, `<p>&lt;b&gt;, 1000000000;</p><a title="&lt;b&gt;, 1000000000">x</a>`, email.HTML)
 }
+
+// TestPrintfVerbsMatchTheirArguments: a printf whose verbs do not fit its
+// arguments printed fmt's complaint ("%!d(string=Ann)", "%!s(MISSING)")
+// in the message; it is refused, at the argument or at printf.
+func TestPrintfVerbsMatchTheirArguments(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ src, want string }{
+		{`Hi {{printf "%d" .Person.FirstName}}`, `sms[0].text: 1:25: printf "%d": %d prints a whole number, and .Person.FirstName is string (print it with %s)`},
+		{`{{printf "%s pts" .Group.Score}}`, `sms[0].text: 1:25: printf "%s pts": %s prints text, and .Group.Score is float64 (print it with %v, or through number)`},
+		{`{{printf "%.1f" 3}}`, `sms[0].text: 1:17: printf "%.1f": %f prints a decimal number, and 3 is int (write it 3.0)`},
+		{`{{printf "%t" .Account.Employees}}`, `sms[0].text: 1:23: printf "%t": %t prints true or false, and .Account.Employees is int (print it with %d)`},
+		{`{{printf "%x" .Group.Qualified}}`, `sms[0].text: 1:21: printf "%x": %x prints text or a number in hexadecimal, and .Group.Qualified is bool (print it with %t)`},
+		{`{{printf "%s and %s" .Person.FirstName}}`, `sms[0].text: 1:3: printf "%s and %s": the format prints 2 values and is given 1`},
+		{`{{.Person.LastName | printf "%s"  .Person.FirstName}}`, `sms[0].text: 1:22: printf "%s": the format prints 1 value and is given 2`},
+		{`{{printf "%#v" .Person.FirstName}}`, `sms[0].text: 1:3: printf "%#v": %#v prints Go syntax; print the value with %v`},
+		{`{{printf "%T" .Person.FirstName}}`, `sms[0].text: 1:3: printf "%T": %T prints a Go type, not a value`},
+		{`{{printf "%z" .Person.FirstName}}`, `sms[0].text: 1:3: printf "%z": unknown verb %z`},
+		{`{{printf "100%"}}`, `sms[0].text: 1:3: printf "100%": the format ends in a lone %; write %% for a percent sign`},
+		{`{{printf "%*d" .Person.FirstName 3}}`, `sms[0].text: 1:23: printf "%*d": the width * is .Person.FirstName, which is string; it must be a whole number`},
+		{`{{printf "%[3]s" .Person.FirstName}}`, `sms[0].text: 1:3: printf "%[3]s": the format prints argument 3 and is given 1`},
+		{`{{printf .Person.FirstName}}`, `sms[0].text: 1:3: argument 1 of printf: the format must be text written in the template ({{printf "Hi %s" ...}}): a % in .Person.FirstName would print as "%!"`},
+		{`{{range .Account.Attributes}}{{printf "%d" .}}{{end}}`, `sms[0].text: 1:44: printf "%d": %d prints a whole number, and . is of a type known only at run time (an attribute's value may be text, a number, a list...: read it as text with {{attr "key" "" .Account.Attributes}})`},
+	} {
+		require.Equal(t, []string{tc.want}, smsProblems(t, tc.src), tc.src)
+	}
+	src := `{{printf "%s|%d|%v|%5.1f%%|%x|%q|%t|%*d|%-4s|%[1]s" .Person.ID 9223372036854775807 1e30 .Group.Score .Person.FirstName .Person.FirstName .Group.Qualified 3 7 "ab"}}` +
+		`{{range .Account.Attributes}}{{printf "(%v %s)" . .}}{{end}}`
+	ts, err := channel.CompileTemplates(channel.TemplateSet{SMS: []channel.SMSTemplate{{Name: "s", Text: src}}})
+	require.NoError(t, err)
+	got, err := ts.RenderSMS("s", &channel.RenderContext{
+		Person:  b2b.Person{ID: "p-1", FirstName: "Ann"},
+		Group:   channel.GroupView{Score: 42.25},
+		Account: b2b.Account{Attributes: map[string]any{"tags": []any{"a", 2.5e7}}},
+	})
+	require.NoError(t, err)
+	require.Equal(t, `p-1|9223372036854775807|1e+30| 42.2%|416e6e|"Ann"|false|  7|ab  |p-1(a, 25000000 a, 25000000)`, got)
+}

@@ -42,7 +42,7 @@ func (c *checker) call(cmd *parse.CommandNode, id *parse.IdentifierNode, sc scop
 			c.errorf(id, "unknown function %q", id.Ident)
 			return typed{}
 		}
-		if !c.builtinArgs(id, args, names) {
+		if !c.builtinArgs(id, args, names, nodes) {
 			return typed{t: res}
 		}
 		if (id.Ident == "or" || id.Ident == "and") && len(args) > 0 {
@@ -133,7 +133,7 @@ var builtinArity = map[string][2]int{
 // it runs: refused builtins, the number of arguments, len of a value
 // without a length, comparisons of values of different kinds. It reports
 // whether they are right.
-func (c *checker) builtinArgs(id *parse.IdentifierNode, args []typed, names []string) bool {
+func (c *checker) builtinArgs(id *parse.IdentifierNode, args []typed, names []string, nodes []parse.Node) bool {
 	name := id.Ident
 	if msg, refused := refusedBuiltins[name]; refused {
 		c.errorf(id, "%s", msg)
@@ -165,6 +165,9 @@ func (c *checker) builtinArgs(id *parse.IdentifierNode, args []typed, names []st
 				hint = fmt.Sprintf(` (print it with {{printf "%%s" %s}})`, names[0])
 			}
 			c.errorf(id, "argument 1 of printf: %s is %s, want a format (text)%s", names[0], describe(t), hint)
+			return false
+		}
+		if !c.printfVerbs(id, args, names, nodes) {
 			return false
 		}
 	case "len":
