@@ -132,8 +132,11 @@
 // message is not sent half-written. That holds for a token printed through
 // a function that keeps its text ({{.Person.FirstName | upper}},
 // {{printf "Hi %s" .Person.FirstName}}: upper, lower, print, printf,
-// println, html, js, urlquery), and for one printed through a variable
-// that holds it ({{$n := .Account.Name}} ... {{$n}}); an action with
+// println, html, js, urlquery), for one printed through a variable
+// that holds it ({{$n := .Account.Name}} ... {{$n}}, and one an {{if}}
+// or a {{with}} declares: {{with $n := .Person.FirstName}}), and for the
+// dot of a {{with}} that holds it ({{with .Person.FirstName}}Hi
+// {{.}}{{end}}: a blank name passes with's test); an action with
 // default or or has a fallback, and a token handed to another function ({{len ...}},
 // {{eq ...}}) is not printed. [Templates.Reads] tells what a template
 // may read (through its fragments, erring on the side of reading), so that

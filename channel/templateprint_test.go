@@ -133,3 +133,47 @@ func TestPrintfVerbsMatchTheirArguments(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, `p-1|9223372036854775807|1e+30| 42.2%|416e6e|"Ann"|false|  7|ab  |p-1(a, 25000000 a, 25000000)`, got)
 }
+
+// TestTokenHeldByWithOrIf: a token held by a variable an {{if}} or a
+// {{with}} declares, or by the dot of a {{with}}, is required where it
+// is printed, as one held by a plain variable is: the {{else}} of a
+// with printed it empty, and a blank name passes with's test.
+func TestTokenHeldByWithOrIf(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		src          string
+		ann          string // rendered for Ann
+		empty, blank bool   // whether an empty, a blank first name fail
+		emptyText    string // rendered for an empty name that does not fail
+	}{
+		{src: `{{with $n := .Person.FirstName}}Hi {{$n}}{{else}}Hi {{$n}}{{end}}`, ann: "Hi Ann", empty: true, blank: true},
+		{src: `{{if $n := .Person.FirstName}}Hi {{$n | upper}}{{end}}`, ann: "Hi ANN", blank: true},
+		{src: `{{with .Person.FirstName}}Hi {{.}}{{end}}`, ann: "Hi Ann", blank: true},
+		{src: `{{with .Person.FirstName}}{{with .}}Hi {{printf "%s" .}}{{end}}{{end}}`, ann: "Hi Ann", blank: true},
+		{src: `{{with $n := .Person.FirstName}}Hi {{$n}}{{else}}Hi there{{end}}`, ann: "Hi Ann", emptyText: "Hi there", blank: true},
+		{src: `{{with .Person.FirstName}}Hi {{.}}{{else}}Hi {{.Account.Name}}{{end}}`, ann: "Hi Ann", emptyText: "Hi Acme", blank: true},
+		// A fallback, or a test only.
+		{src: `{{with $n := .Person.FirstName}}Hi {{$n | default "you"}}{{end}}`, ann: "Hi Ann"},
+		{src: `{{if $n := .Person.FirstName}}Hi{{end}}`, ann: "Hi", emptyText: ""},
+	} {
+		ts, err := channel.CompileTemplates(channel.TemplateSet{SMS: []channel.SMSTemplate{{Name: "s", Text: tc.src}}})
+		require.NoError(t, err, tc.src)
+		rc := &channel.RenderContext{Account: b2b.Account{Name: "Acme"}, Person: b2b.Person{ID: "p-1", FirstName: "Ann"}}
+		got, err := ts.RenderSMS("s", rc)
+		require.NoError(t, err, tc.src)
+		require.Equal(t, tc.ann, got, tc.src)
+		for _, name := range []string{"", " \t"} {
+			rc.Person.FirstName = name
+			got, err = ts.RenderSMS("s", rc)
+			if fail := name == "" && tc.empty || name != "" && tc.blank; fail {
+				require.ErrorIs(t, err, channel.ErrEmptyToken, "%s for %q rendered %q", tc.src, name, got)
+				require.ErrorContains(t, err, `required token .Person.FirstName is empty`)
+				continue
+			}
+			require.NoError(t, err, "%s for %q", tc.src, name)
+			if name == "" {
+				require.Equal(t, tc.emptyText, got, tc.src)
+			}
+		}
+	}
+}

@@ -25,7 +25,8 @@ import (
 // its text (upper, lower, print, printf, println, html, js, urlquery:
 // {{.Person.FirstName | upper}}, {{printf "Hi %s" .Person.FirstName}}),
 // directly or through a variable that holds it ({{$n := .Person.FirstName}}
-// ... {{$n}}).
+// ... {{$n}}, {{with $n := .Person.FirstName}}) or the dot of a with
+// that holds it ({{with .Person.FirstName}}{{.}}{{end}}).
 
 // tokenProblem is one problem found in a template, at line:column.
 type tokenProblem struct {
@@ -40,7 +41,10 @@ func (p tokenProblem) Error() string { return p.pos + ": " + p.msg }
 type scope struct {
 	dot     reflect.Type // nil: dynamic (unknown until run time)
 	dotPath string
-	vars    map[string]typed
+	// dotToken: the dot holds a string token as it is ({{with
+	// .Person.FirstName}}), which is required where it is printed.
+	dotToken bool
+	vars     map[string]typed
 }
 
 type typed struct {
@@ -93,7 +97,7 @@ func (s scope) with(dot typed) scope {
 	for k, v := range s.vars {
 		vars[k] = v
 	}
-	return scope{dot: dot.t, dotPath: dot.path, vars: vars}
+	return scope{dot: dot.t, dotPath: dot.path, dotToken: dot.token && dot.t != nil && dot.t.Kind() == reflect.String, vars: vars}
 }
 
 type checker struct {
@@ -195,13 +199,7 @@ func (c *checker) walk(n parse.Node, sc scope) {
 	case *parse.ActionNode:
 		t := c.pipe(n.Pipe, sc)
 		if len(n.Pipe.Decl) > 0 {
-			// {{$n := .Account.Name}}: {{$n}} prints the token, and must
-			// not print it empty any more than {{.Account.Name}} may.
-			if v := n.Pipe.Decl[0].Ident[0]; len(n.Pipe.Decl) == 1 && c.soleToken(n.Pipe) && sc.vars[v].t == t.t {
-				tv := sc.vars[v]
-				tv.token = true
-				sc.vars[v] = tv
-			}
+			c.holdToken(n.Pipe, sc, t)
 			return
 		}
 		if t.t != nil && !printable(t.t) {
@@ -219,13 +217,16 @@ func (c *checker) walk(n parse.Node, sc scope) {
 		c.requirePrinted(n.Pipe)
 		c.recordPrinted(n.Pipe, sc)
 	case *parse.IfNode:
-		c.pipe(n.Pipe, sc)
-		c.walk(n.List, sc.with(typed{t: sc.dot, path: sc.dotPath}))
-		c.walk(n.ElseList, sc.with(typed{t: sc.dot, path: sc.dotPath}))
+		c.holdToken(n.Pipe, sc, c.pipe(n.Pipe, sc))
+		c.walk(n.List, sc.with(typed{t: sc.dot, path: sc.dotPath, token: sc.dotToken}))
+		c.walk(n.ElseList, sc.with(typed{t: sc.dot, path: sc.dotPath, token: sc.dotToken}))
 	case *parse.WithNode:
 		t := c.pipe(n.Pipe, sc)
+		c.holdToken(n.Pipe, sc, t)
+		// {{with .Person.FirstName}}{{.}}{{end}}: the dot holds the token.
+		t.token = c.soleToken(n.Pipe)
 		c.walk(n.List, sc.with(t))
-		c.walk(n.ElseList, sc.with(typed{t: sc.dot, path: sc.dotPath}))
+		c.walk(n.ElseList, sc.with(typed{t: sc.dot, path: sc.dotPath, token: sc.dotToken}))
 	case *parse.RangeNode:
 		inner := sc.with(typed{t: sc.dot, path: sc.dotPath})
 		before := len(c.problems)
@@ -251,7 +252,7 @@ func (c *checker) walk(n parse.Node, sc scope) {
 		}
 		inner.dot, inner.dotPath = elem.t, elem.path
 		c.walk(n.List, inner)
-		c.walk(n.ElseList, sc.with(typed{t: sc.dot, path: sc.dotPath}))
+		c.walk(n.ElseList, sc.with(typed{t: sc.dot, path: sc.dotPath, token: sc.dotToken}))
 	case *parse.TemplateNode:
 		if c.lookup(n.Name) == nil {
 			c.errorf(n, "unknown fragment %q", n.Name)
@@ -316,6 +317,21 @@ func (c *checker) readsData(name string, seen map[string]bool) bool {
 		}
 	})
 	return reads
+}
+
+// holdToken marks the variable the pipeline p declares ({{$n :=
+// .Account.Name}}, {{with $n := ...}}, {{if $n := ...}}), of value t, as
+// holding a token when p is one string token as it is: {{$n}} prints the
+// token, and must not print it empty any more than {{.Account.Name}} may.
+func (c *checker) holdToken(p *parse.PipeNode, sc scope, t typed) {
+	if p == nil || len(p.Decl) != 1 {
+		return
+	}
+	if v := p.Decl[0].Ident[0]; c.soleToken(p) && sc.vars[v].t == t.t {
+		tv := sc.vars[v]
+		tv.token = true
+		sc.vars[v] = tv
+	}
 }
 
 // soleToken reports whether pipeline p is one string token as it is: a
@@ -430,7 +446,11 @@ func (c *checker) arg(n parse.Node, sc scope) typed {
 	switch n := n.(type) {
 	case *parse.DotNode:
 		c.used[wholeKey(sc.dotPath)] = true
-		return typed{t: sc.dot, path: sc.dotPath}
+		t = typed{t: sc.dot, path: sc.dotPath, token: sc.dotToken}
+		if sc.dotToken {
+			c.tokens[n] = t // printed, it is required (see requirePrinted)
+		}
+		return t
 	case *parse.FieldNode:
 		t = c.fields(n, typed{t: sc.dot, path: sc.dotPath}, n.Ident)
 	case *parse.VariableNode:
