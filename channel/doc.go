@@ -29,7 +29,10 @@
 // a map as its entries by key ("city: Berlin, zip: 10115"), a time in
 // RFC 3339 in its own zone ("2026-01-10T09:30:00-05:00"). An attribute's
 // value printed otherwise ({{range $k, $v := .Account.Attributes}}{{$v}}
-// {{end}}, {{printf "%v" $v}}) prints the same way, never in Go syntax.
+// {{end}}, {{printf "%v" $v}}) prints the same way, never in Go syntax,
+// and so does a decimal printed as it is or through print, println,
+// html, js or urlquery ({{.Account.AnnualRevenue}} is "25000000", not
+// "2.5e+07"; printf prints it as its verb says).
 // date formats a time with a Go layout, in the time's own zone, and a
 // zero time, which means unknown (never updated), as "", so that
 // {{.Person.UpdatedAt | date "2 Jan 2006" | default "never"}} says never

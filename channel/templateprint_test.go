@@ -177,3 +177,25 @@ func TestTokenHeldByWithOrIf(t *testing.T) {
 		}
 	}
 }
+
+// TestDecimalsPrintInDecimalNotation: a decimal printed as it is, or
+// through print, println, html, js or urlquery, is written in decimal
+// notation as default writes it: fmt wrote a revenue of 25000000
+// "2.5e+07".
+func TestDecimalsPrintInDecimalNotation(t *testing.T) {
+	t.Parallel()
+	src := `{{.Account.AnnualRevenue}}|{{print .Account.AnnualRevenue}}|{{.Group.Score | html}}|{{$r := .Account.AnnualRevenue}}{{$r}}|{{printf "%.0f" .Account.AnnualRevenue}}|{{.Group.Completeness}}`
+	ts, err := channel.CompileTemplates(channel.TemplateSet{
+		SMS:    []channel.SMSTemplate{{Name: "s", Text: src}},
+		Emails: []channel.EmailTemplate{{Name: "e", Subject: "{{.Account.AnnualRevenue}}", HTML: "<p>" + src + "</p>", Text: src}},
+	})
+	require.NoError(t, err)
+	rc := &channel.RenderContext{Account: b2b.Account{AnnualRevenue: 25e6}, Group: channel.GroupView{Score: 1234567.5, Completeness: 0.00001}}
+	got, err := ts.RenderSMS("s", rc)
+	require.NoError(t, err)
+	want := "25000000|25000000|1234567.5|25000000|25000000|0.00001"
+	require.Equal(t, want, got)
+	email, err := ts.RenderEmail("e", rc)
+	require.NoError(t, err)
+	require.Equal(t, channel.RenderedEmail{Subject: "25000000", HTML: "<p>" + want + "</p>", Text: want}, email)
+}

@@ -291,8 +291,8 @@ var printingFuncs = map[string]bool{"print": true, "printf": true, "println": tr
 
 // printedArgs refuses the arguments that a function that prints them
 // (printingFuncs, and default's value) would print in Go syntax, and
-// has those of a type known only at run time (an attribute's value)
-// printed as attr prints them.
+// has those of a type known only at run time (an attribute's value),
+// and decimals but printf's, printed as attr prints them.
 func (c *checker) printedArgs(cmd *parse.CommandNode, id *parse.IdentifierNode, args []typed, names []string, nodes []parse.Node, piped *pipedValue) {
 	isDefault := id.Ident == "default" && c.funcs["default"] != nil
 	if !printingFuncs[id.Ident] && !isDefault {
@@ -302,7 +302,8 @@ func (c *checker) printedArgs(cmd *parse.CommandNode, id *parse.IdentifierNode, 
 		if (isDefault || id.Ident == "printf") && i == 0 {
 			continue // the fallback, the format
 		}
-		if !c.printableValue(nodes[i], names[i], a, isDefault) || isDefault || !runTimeTyped(a) {
+		decimal := a.t != nil && isDecimal(a.t) && id.Ident != "printf" // printf's verb says how
+		if !c.printableValue(nodes[i], names[i], a, isDefault) || isDefault || !runTimeTyped(a) && !decimal {
 			continue
 		}
 		if piped != nil && i == len(args)-1 {

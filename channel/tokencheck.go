@@ -209,9 +209,10 @@ func (c *checker) walk(n parse.Node, sc scope) {
 		if !c.printableValue(nil, "", t, false) {
 			return
 		}
-		if runTimeTyped(t) {
+		if runTimeTyped(t) || t.t != nil && isDecimal(t.t) {
 			// An attribute's value prints as attr prints it: a list
-			// joined, a decimal in decimal notation.
+			// joined, a decimal in decimal notation ("25000000", where
+			// fmt writes "2.5e+07").
 			c.asText = append(c.asText, textSpot{tree: c.tree, pipe: n.Pipe, after: n.Pipe.Cmds[len(n.Pipe.Cmds)-1]})
 		}
 		c.requirePrinted(n.Pipe)

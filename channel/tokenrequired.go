@@ -117,8 +117,8 @@ func (c *checker) tokenPath(n parse.Node, sc scope) string {
 	return c.tokens[n].path
 }
 
-// A textSpot is a value of a type known only at run time that is
-// printed: the value command after gives in pipe, or the argument arg
+// A textSpot is a value of a type known only at run time, or a
+// decimal, that is printed: the value command after gives in pipe, or the argument arg
 // of cmd.
 type textSpot struct {
 	tree  *parse.Tree
@@ -129,10 +129,10 @@ type textSpot struct {
 }
 
 // markText passes each value of a type known only at run time (an
-// attribute's) that is printed through text, which writes it as attr
-// does: {{$v}} becomes {{$v | text}}, {{print $v}} {{print ($v | text)}}.
-// fmt would write a list "[de fr]", a map "map[...]" and a decimal
-// "2.5e+07".
+// attribute's), and each decimal, that is printed through text, which
+// writes it as attr does: {{$v}} becomes {{$v | text}}, {{print $v}}
+// {{print ($v | text)}}. fmt would write a list "[de fr]", a map
+// "map[...]" and a decimal "2.5e+07".
 func (c *checker) markText() {
 	for _, s := range c.asText {
 		pos := s.tree.Root.Position()
