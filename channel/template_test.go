@@ -636,6 +636,8 @@ func FuzzCompileTemplates(f *testing.F) {
 	f.Add(`{{$x := 1}}{{if .Group.Qualified}}{{$x = 2.5}}{{end}}{{if eq $x 1}}one{{end}}`, `{{$r := 0}}{{range $r = .Group.Members}}{{end}}`)
 	f.Add(`{{printf .Person.ID}}`, `{{printf "%d" 18446744073709551615}}`)
 	f.Add(`{{define "x"}}<p>{{.Person.FirstName}}</p>{{end}}{{template "x"}}`, `{{define "y"}}s{{with "t"}}{{.}}{{end}}{{end}}{{template "y" 1}}`)
+	f.Add(`{{printf "%d|%s" .Account.Employees .Person.FirstName}}`, `{{printf "%s %v" .Group.Score}}`)
+	f.Add(`{{range $k, $v := .Account.Attributes}}{{$v}}{{end}}`, `{{print .Group.MissingRoles}}{{or .Person.Title .Group}}`)
 	f.Fuzz(func(t *testing.T, html, text string) {
 		ts, err := channel.CompileTemplates(channel.TemplateSet{Emails: []channel.EmailTemplate{{Name: "f", Subject: "s", HTML: html, Text: text}}})
 		if err != nil {
@@ -647,10 +649,18 @@ func FuzzCompileTemplates(f *testing.F) {
 		// A compiled template renders, or fails with a RenderError for an
 		// empty required token: nothing that passed validation fails for
 		// another reason at run time. It never panics.
-		_, err = ts.RenderEmail("f", sampleContext())
+		got, err := ts.RenderEmail("f", sampleContext())
 		var re *channel.RenderError
 		if err != nil && (!errors.As(err, &re) || !errors.Is(err, channel.ErrEmptyToken)) {
 			t.Fatalf("html %q, text %q passed validation, then failed: %v", html, text, err)
+		}
+		// Nor does it print fmt's complaints ("%!d(string=Ann)") or
+		// text/template's "<no value>", where neither the template nor
+		// the context holds a "!" or "no value" to print.
+		for _, bad := range []struct{ out, src string }{{"%!", "!"}, {"<no value>", "no value"}} {
+			if strings.Contains(got.HTML+got.Text, bad.out) && !strings.Contains(html+text, bad.src) {
+				t.Fatalf("html %q, text %q rendered %q: %+v", html, text, bad.out, got)
+			}
 		}
 	})
 }
