@@ -111,6 +111,13 @@ func TestConsentPolicy(t *testing.T) {
 		{"unknown sms denied by default", channel.ConsentPolicy{}, channel.ChannelSMS, unknown, false, "sms consent is unknown and the policy requires an opt-in for sms"},
 		{"unknown sms allowed on request", channel.ConsentPolicy{AllowUnknownSMS: true}, channel.ChannelSMS, unknown, true, "sms consent is unknown and the policy allows sms without opt-in"},
 		{"alerts need no consent", channel.ConsentPolicy{}, channel.ChannelSalesAlert, optOut, true, "sales alerts go to sales users and need no consent"},
+		// A status that is none of the three (a lookup that passes on a
+		// CRM's own spelling) said "unknown", and email went out to an
+		// "OPT-OUT".
+		{"unreadable status forbids email", channel.ConsentPolicy{}, channel.ChannelEmail, b2b.Consent{Status: "OPT-OUT", Source: "crm"}, false,
+			`email consent status "OPT-OUT" (source crm) is not unknown, opt-in or opt-out: nothing is sent on a status the policy cannot read`},
+		{"unreadable status forbids sms", channel.ConsentPolicy{AllowUnknownSMS: true}, channel.ChannelSMS, b2b.Consent{Status: "optin"}, false,
+			`sms consent status "optin" (source -) is not unknown, opt-in or opt-out: nothing is sent on a status the policy cannot read`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

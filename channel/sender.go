@@ -46,7 +46,9 @@ type ConsentLookup interface {
 
 // ConsentPolicy decides whether a consent statement allows a message. An
 // opt-out always forbids and an opt-in always allows; the policy says what an
-// unknown status (no statement) means per channel.
+// unknown status (no statement, or a status "") means per channel. Any
+// other status (a ConsentLookup that passes on a spelling of its own,
+// "OPT-OUT") forbids: it may be an opt-out.
 //
 // The zero value allows email to unknown (the common B2B practice under
 // legitimate interest) and forbids SMS to unknown (SMS commonly needs prior
@@ -73,6 +75,11 @@ func (p ConsentPolicy) Allows(ch Channel, c b2b.Consent) (bool, string) {
 		return false, fmt.Sprintf("%s consent is opt-out (source %s, %s)", ch, orDash(c.Source), at)
 	case b2b.ConsentOptIn:
 		return true, fmt.Sprintf("%s consent is opt-in (source %s)", ch, orDash(c.Source))
+	case b2b.ConsentUnknown, "":
+	default:
+		// Not "no statement": a statement in a spelling of its own
+		// ("OPT-OUT", "unsubscribed"), perhaps an opt-out.
+		return false, fmt.Sprintf("%s consent status %q (source %s) is not unknown, opt-in or opt-out: nothing is sent on a status the policy cannot read", ch, c.Status, orDash(c.Source))
 	}
 	allow := (ch == ChannelEmail && !p.DenyUnknownEmail) || (ch == ChannelSMS && p.AllowUnknownSMS)
 	if allow {
