@@ -115,7 +115,7 @@ type checker struct {
 	onStack  map[string]bool      // templates being walked, to find recursion
 	tokens   map[parse.Node]typed // field chains, with their types
 	required []requiredToken
-	asText   []textSpot // values of a type known only at run time, printed
+	asText   []textSpot // printed values of a type known only at run time, and decimals (see markText)
 }
 
 var (
