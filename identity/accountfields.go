@@ -105,6 +105,7 @@ func (g *Graph) setRecAccount(r *accountRec, a b2b.Account) {
 		g.lists.add(&r.domains, g.domains.entryIndex(d))
 	}
 	a.Domains = nil
+	a.Attributes = cloneAttrs(a.Attributes)
 	r.a = a
 }
 
@@ -125,5 +126,6 @@ func (g *Graph) recDomains(r *accountRec) []string {
 func (g *Graph) recAccount(r *accountRec) b2b.Account {
 	a := r.a
 	a.Domains = g.recDomains(r)
+	a.Attributes = cloneAttrs(a.Attributes)
 	return a
 }

@@ -246,6 +246,11 @@
 //	acc, ok := g.LookupAccount(identity.Identifier{Namespace: identity.NSAccountDomain, Value: "acme.com"})
 //	report, err := g.Erase(pr.Person)            // right to be forgotten
 //
+// The graph keeps copies of the consent and attributes a record gives
+// (list attributes included), and hands out copies in golden records
+// and snapshots: a caller may change the maps it gave or got, and the
+// graph stays as it was.
+//
 // A record with problems is rejected, unchanged graph, with a
 // *b2b.ValidationError that lists every problem with its path and is
 // counted in Stats.Rejected under the first path:

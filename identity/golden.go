@@ -130,7 +130,7 @@ func (g *Graph) Person(id b2b.PersonID) (GoldenPerson, error) {
 		if p.Attributes == nil {
 			p.Attributes = map[string]any{}
 		}
-		p.Attributes[kw.key] = g.attrs(g.precs.at(kw.rec))[kw.key]
+		p.Attributes[kw.key] = cloneAttr(g.attrs(g.precs.at(kw.rec))[kw.key])
 		out.Provenance["attributes."+kw.key] = prov(kw.rec, g.pRules[pfAttributes])
 	}
 	out.Links = g.links(root)
@@ -221,7 +221,7 @@ func (g *Graph) Account(id b2b.AccountID) (GoldenAccount, error) {
 		if a.Attributes == nil {
 			a.Attributes = map[string]any{}
 		}
-		a.Attributes[kw.key] = g.arecs[kw.rec].a.Attributes[kw.key]
+		a.Attributes[kw.key] = cloneAttr(g.arecs[kw.rec].a.Attributes[kw.key])
 		out.Provenance["attributes."+kw.key] = prov(kw.rec, g.aRules[afAttributes])
 	}
 	a.Domains = g.adomains(root)

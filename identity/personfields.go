@@ -165,13 +165,13 @@ func (g *Graph) setPerson(r *personRec, p *b2b.Person, recordID string, x0 ident
 	g.setAt(r, p.UpdatedAt)
 	if len(p.Consent) > 0 || len(p.Attributes) > 0 || r.side != 0 {
 		s := g.sidePart(r)
-		s.consent, s.attrs = p.Consent, p.Attributes
+		s.consent, s.attrs = cloneConsent(p.Consent), cloneAttrs(p.Attributes)
 	}
 }
 
 // person rebuilds the record's b2b.Person.
 func (g *Graph) person(r *personRec, source b2b.Source) b2b.Person {
-	p := b2b.Person{Source: source, UpdatedAt: g.recAt(r), Consent: g.consent(r), Attributes: g.attrs(r)}
+	p := b2b.Person{Source: source, UpdatedAt: g.recAt(r), Consent: cloneConsent(g.consent(r)), Attributes: cloneAttrs(g.attrs(r))}
 	for f := range nPersonScalars {
 		setPersonField(&p, f, g.txt(r, f))
 	}
