@@ -23,8 +23,31 @@ func sortClaims(t *Template, cs []Claim) {
 			cmp.Compare(t.RoleIndex(a.Role), t.RoleIndex(b.Role)),
 			cmp.Compare(b.Method.Rank(), a.Method.Rank()),
 			cmp.Compare(a.Ref, b.Ref),
+			// The rest makes the order total: the same claims listed in
+			// another order are the same claims, in the same order.
+			cmp.Compare(a.Rule, b.Rule),
+			cmp.Compare(a.Note, b.Note),
+			boolCompare(a.Exclude, b.Exclude),
+			a.At.Compare(b.At),
+			cmp.Compare(a.Expr, b.Expr),
+			cmp.Compare(a.Conditions, b.Conditions),
+			cmp.Compare(a.Nodes, b.Nodes),
+			slices.CompareFunc(a.Values, b.Values, func(x, y Value) int {
+				return cmp.Or(cmp.Compare(x.Name, y.Name), cmp.Compare(x.Value, y.Value))
+			}),
 		)
 	})
+}
+
+// boolCompare orders false before true.
+func boolCompare(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
 }
 
 // better orders two claims of one person for one group: the higher source
@@ -301,7 +324,8 @@ func record(in *Interest, old, ng *Group, prev map[seat]Member, members []Member
 
 func claimEqual(a, b Claim) bool {
 	return a.Person == b.Person && a.Role == b.Role && a.Method == b.Method && a.Exclude == b.Exclude &&
-		a.Rule == b.Rule && a.Ref == b.Ref && a.At.Equal(b.At) && slices.Equal(a.Values, b.Values)
+		a.Rule == b.Rule && a.Expr == b.Expr && a.Conditions == b.Conditions && a.Nodes == b.Nodes &&
+		a.Ref == b.Ref && a.Note == b.Note && a.At.Equal(b.At) && slices.Equal(a.Values, b.Values)
 }
 
 func sortMembers(t *Template, ms []Member) {
