@@ -237,7 +237,9 @@
 // # Inspect: events
 //
 // Operations return [Event]s: group_created, member_added, member_removed,
-// member_changed (same role, new source), role_filled and role_emptied (the
+// member_changed (same role, a new source or the same source stating it
+// otherwise: another rule, another contact role that fills the role, a
+// new note), role_filled and role_emptied (the
 // role reached or fell below MinMembers), completeness_crossed,
 // stage_changed, status_changed, contact_role_unmapped (a CRM contact
 // role no role maps: reported when the opportunity first records it, never

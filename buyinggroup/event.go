@@ -15,7 +15,10 @@ const (
 	EventMemberAdded   EventType = "member_added"
 	EventMemberRemoved EventType = "member_removed"
 	// EventMemberChanged: the person keeps the role but its source changed
-	// (a rule member confirmed in the CRM, say).
+	// (a rule member confirmed in the CRM, say), or the source states it
+	// otherwise: another rule, another CRM contact role that fills the
+	// same role, a marketer's new note. From and To are the methods;
+	// Reason is the membership's new explanation.
 	EventMemberChanged EventType = "member_changed"
 	// EventRoleFilled: the role reached its MinMembers, so it now counts as
 	// filled; EventRoleEmptied: it fell below, so it no longer does.

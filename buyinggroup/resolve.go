@@ -281,7 +281,10 @@ func record(in *Interest, old, ng *Group, prev map[seat]Member, members []Member
 			ev := ng.event(EventMemberAdded, now)
 			ev.Person, ev.Role, ev.Method, ev.Reason = m.Person, m.Role, m.Method, m.Explain()
 			evs = append(evs, ev)
-		case p.Method != m.Method || p.Ref != m.Ref || p.Rule != m.Rule:
+		case p.Method != m.Method || p.Ref != m.Ref || p.Rule != m.Rule || p.Note != m.Note:
+			// Another source, or the same one stating it otherwise
+			// (another contact role that fills the role, a marketer's
+			// new note): the membership's explanation changed.
 			ev := ng.event(EventMemberChanged, now)
 			ev.Person, ev.Role, ev.Method = m.Person, m.Role, m.Method
 			ev.From, ev.To, ev.Reason = string(p.Method), string(m.Method), m.Explain()
