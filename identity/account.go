@@ -19,6 +19,10 @@ import (
 // an empty list), and never overwrite another record's value. Account.ID is added to NSAccountID and each of
 // Account.Domains to NSAccountDomain, so a Marketo company that carries the
 // CRM account ID (in Identifiers) or a domain links to the CRM account.
+// A domain among Identifiers in NSAccountDomain is a domain of the
+// account, as if Account.Domains listed it (after its own): it finds the
+// account, is among its domains, and links the persons whose email is
+// at it (see Person-to-account resolution in the package doc).
 // An email among Identifiers (in a namespace of [KindEmail]) that
 // identifies nobody (noreply@acme.com: b2b.PlaceholderEmail) is dropped,
 // as a person record's is: accounts that are not the same share it. So
@@ -451,6 +455,15 @@ func (g *Graph) prepareAccount(rec *AccountRecord, stored bool) (idents, extra [
 			continue // identifies no account: dropped, as a person's placeholder email is
 		}
 		unique(fmt.Sprintf("identifiers[%d]", i), k)
+		if k.ns == g.nsDomain {
+			// A domain of the account, as if in Account.Domains: it
+			// links the persons whose email is at it too.
+			if !slices.Contains(domains, k.val) {
+				domains = append(domains, k.val)
+				a.Domains = domains
+			}
+			continue
+		}
 		if !slices.Contains(extra, k) && k != (identKey{g.nsAcctID, string(a.ID)}) {
 			extra = append(extra, k)
 		}

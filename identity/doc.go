@@ -12,7 +12,10 @@
 //   - An identifier ([Identifier]) is a value in a [Namespace]: an email, a
 //     Marketo person ID, a Salesforce lead or contact ID, a Dynamics contact
 //     ID, an account ID, an account domain (of account records only: a
-//     person names its account by reference), or a custom namespace
+//     person names its account by reference; one an account record gives
+//     among its identifiers is a domain of the account, as if its
+//     Account.Domains listed it, and links persons by email domain too),
+//     or a custom namespace
 //     declared in [Config]. Values are normalised per namespace ([Kind])
 //     before they are compared, so " Ann@ACME.com" and "ann@acme.com" are
 //     one identifier, a domain written in Unicode is its ASCII form
