@@ -119,6 +119,12 @@
 // unknown part. An empty title gives an empty Persona with the reason
 // "empty title: seniority and department unknown".
 //
+// A title is read up to its 512th byte (cut at a character boundary, so
+// that the work done on one title is bounded): the words after that, and
+// the part of a word cut there, say nothing. Real job titles are far
+// shorter; a longer value is usually something else pasted into the
+// title field.
+//
 // # Define, validate, run, inspect
 //
 // [Standard] returns the shipped classifier; it is immutable, shared and safe
