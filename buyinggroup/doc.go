@@ -246,4 +246,11 @@
 // dropped silently), and
 // member_not_added and member_not_removed (a change a closed group held
 // back).
+//
+// A rule member whose rule matches again on other values (the person's
+// title changed, the role stays) keeps its membership without an event:
+// its Values, Expr and DecidedAt follow the new claim, and the group's
+// UpdatedAt moves, but the membership is the same one, held by the same
+// rule. Another rule, another contact role, another reference or note,
+// or another source is a member_changed.
 package buyinggroup
