@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/net/idna"
 	"golang.org/x/net/publicsuffix"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Sentinel errors of the normalisers; every returned error wraps one of them.
@@ -408,7 +409,10 @@ func truncate(s string) string {
 	return s[:n] + "..."
 }
 
-// NormalizeCompanyName returns the matching key of a company name: accents
+// NormalizeCompanyName returns the matching key of a company name: read
+// in Unicode normal form NFKC (full-width letters as ASCII, "ＡＣＭＥ" as
+// ACME, an accent written as a combining mark as the accented letter, a
+// ligature such as "ﬃ" as its letters), accents
 // folded ("é" is "e", "ß" "ss", "æ" "ae", Greek "έ" "ε", Vietnamese "ữ"
 // "u"), lower case, "&" read as "and", punctuation removed, a leading
 // "The" or legal form ("株式会社 ソニー", "(주)카카오", "OOO Yandex", "ПАО
@@ -431,6 +435,11 @@ func truncate(s string) string {
 // renames (Facebook, Meta) and names written in another script are not
 // matched: those need a reference table, not a normaliser.
 func NormalizeCompanyName(name string) string {
+	// One name in the forms systems store it in: full-width letters, an
+	// accent as a combining mark after its letter, a ligature.
+	if !isASCII(name) && !norm.NFKC.IsNormalString(name) {
+		name = norm.NFKC.String(name)
+	}
 	words := companyWords(name)
 	// Drop a leading "the", a CJK legal form written apart ("주식회사
 	// 카카오", "株式会社 ソニー") or a form written before the name ("OOO
