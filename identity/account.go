@@ -29,7 +29,8 @@ import (
 // is a domain among them (in a namespace of [KindDomain]) that an import
 // fills in for a company that gave none: one reserved for examples and
 // tests (example.com, example.net, example.org, and every domain under
-// .example, .test, .invalid or .localhost). Such a domain in Account.Domains
+// .example, .test, .invalid or .localhost), or a free-mail domain
+// ([Config].FreeMailDomains). Such a domain in Account.Domains
 // stays the record's and the golden account's domain, but is not added
 // to NSAccountDomain: it merges no accounts, finds none, and links no
 // person by email domain.
@@ -430,7 +431,7 @@ func (g *Graph) prepareAccount(rec *AccountRecord, stored bool) (idents, extra [
 		if n != d {
 			normalized++
 		}
-		if !placeholderDomain(n) {
+		if !g.noAccountDomain(n) {
 			unique(fmt.Sprintf("account.domains[%d]", i), identKey{g.nsDomain, n})
 		}
 		if !slices.Contains(domains, n) {
@@ -451,7 +452,7 @@ func (g *Graph) prepareAccount(rec *AccountRecord, stored bool) (idents, extra [
 		if changed {
 			normalized++
 		}
-		if k.ns.spec.Kind == KindEmail && b2b.PlaceholderEmail(k.val) || k.ns.spec.Kind == KindDomain && placeholderDomain(k.val) {
+		if k.ns.spec.Kind == KindEmail && b2b.PlaceholderEmail(k.val) || k.ns.spec.Kind == KindDomain && g.noAccountDomain(k.val) {
 			continue // identifies no account: dropped, as a person's placeholder email is
 		}
 		unique(fmt.Sprintf("identifiers[%d]", i), k)
@@ -485,7 +486,7 @@ func (g *Graph) prepareAccount(rec *AccountRecord, stored bool) (idents, extra [
 		}
 	}
 	for _, d := range domains {
-		if !placeholderDomain(d) { // identifies no account: kept, not linked by
+		if !g.noAccountDomain(d) { // identifies no account: kept, not linked by
 			idents = append(idents, identKey{g.nsDomain, d})
 		}
 	}

@@ -25,8 +25,11 @@ type Config struct {
 	// AccountMerge builds golden accounts; nil means [DefaultAccountMerge].
 	AccountMerge *MergePolicy
 	// FreeMailDomains are the domains whose addresses never resolve a person
-	// to an account by email domain (subdomains included). Nil means
-	// [DefaultFreeMailDomains]; an empty non-nil slice means none.
+	// to an account by email domain (subdomains included). Nor do they
+	// identify an account that lists one among its domains: accounts that
+	// share one are not merged, and none is found by it (see the package
+	// doc). Nil means [DefaultFreeMailDomains]; an empty non-nil slice
+	// means none.
 	FreeMailDomains []string
 	// ConsentWindow is how close in time two records' consent statements
 	// must be for the stricter to win over the later one when the golden

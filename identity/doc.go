@@ -70,7 +70,12 @@
 //     does it link any person by email domain: an address there
 //     (ann@example.com) is a test address, which names no company
 //     ([ReasonPlaceholderDomain]); an explicit account reference or the
-//     company name still links its person.
+//     company name still links its person. A free-mail domain
+//     ([Config].FreeMailDomains, subdomains included) among an
+//     account's domains is read the same way: an import that fills in a
+//     missing website from a lead's address gives gmail.com to accounts
+//     that are not the same, so it merges none, finds none, and comes
+//     after the account's real domains.
 //   - A golden record ([GoldenPerson], [GoldenAccount]) takes each field from
 //     one record, chosen by a [MergePolicy]: per-field source priority, then
 //     the most recent, then the later arrival; for a person's email and

@@ -242,7 +242,7 @@ func (g *Graph) Account(id b2b.AccountID) (GoldenAccount, error) {
 		}
 		seen[Identifier{NSAccountID, string(r.a.ID)}] = true
 		for _, d := range g.recDomains(r) {
-			if !placeholderDomain(d) {
+			if !g.noAccountDomain(d) {
 				seen[Identifier{NSAccountDomain, d}] = true
 			}
 		}

@@ -99,7 +99,7 @@ func (g *Graph) adomains(root int32) []string {
 		for _, d := range g.recDomains(&g.arecs[m]) {
 			switch {
 			case slices.Contains(out, d) || slices.Contains(filled, d):
-			case placeholderDomain(d):
+			case g.noAccountDomain(d):
 				filled = append(filled, d)
 			default:
 				out = append(out, d)
@@ -157,7 +157,7 @@ func (g *Graph) applyAccount(ga *goldenAccount, m int32) {
 		}
 	}
 	for _, e := range g.lists.items(r.domains) {
-		if !slices.Contains(g.lists.items(ga.domains), e) && !placeholderDomain(g.domains.name(e)) {
+		if !slices.Contains(g.lists.items(ga.domains), e) && !g.noAccountDomain(g.domains.name(e)) {
 			g.lists.add(&ga.domains, e)
 		}
 	}

@@ -287,6 +287,15 @@ func (g *Graph) computeLinks(root int32, gp *goldenPerson, explain *[]why) (prim
 	return link{}, nil
 }
 
+// noAccountDomain reports whether a domain of an account names no
+// company: a placeholder (see placeholderDomain), or a free-mail domain
+// or one under it (an account's website filled in from a lead's Gmail
+// address). It identifies no account: accounts that share it are not
+// merged, none is found by it, and it comes after the real ones.
+func (g *Graph) noAccountDomain(d string) bool {
+	return placeholderDomain(d) || g.freeMailOf(d) != ""
+}
+
 // placeholderDomain reports whether a domain is reserved for examples
 // and tests (RFC 2606, RFC 6761), which forms and imports fill in for a
 // company that gave none: it names no company and identifies no account
@@ -354,7 +363,7 @@ func (g *Graph) mainDomain(root int32) string {
 	for m := root; ; {
 		if first < 0 || m < first {
 			for _, e := range g.lists.items(g.arecs[m].domains) {
-				if d := g.domains.name(e); !placeholderDomain(d) {
+				if d := g.domains.name(e); !g.noAccountDomain(d) {
 					first, main = m, d
 					break
 				}

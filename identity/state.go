@@ -59,7 +59,7 @@ func (g *Graph) Snapshot() State {
 			keys = append(keys, identKey{g.nsAcctID, string(rec.Account.ID)})
 		}
 		for _, d := range rec.Account.Domains {
-			if !placeholderDomain(d) { // no identifier: found by no account
+			if !g.noAccountDomain(d) { // no identifier: found by no account
 				keys = append(keys, identKey{g.nsDomain, d})
 			}
 		}
