@@ -34,7 +34,10 @@ var (
 // a public suffix such as "co.uk". The local part keeps its Unicode
 // letters, in lower case; a space, control or invisible character in it
 // (a no-break space, a zero-width space) is refused, as an ASCII space
-// is. It does not strip plus tags or dots (those make
+// is. The local part is in Unicode normal form NFC, as RFC 6532 asks: an
+// accent written as a combining mark after its letter ("jo\u0308rg", as
+// macOS and some exports write it) is the accented letter ("jörg"). It
+// does not strip plus tags or dots (those make
 // a different mailbox on most corporate servers). The result holds at most
 // 254 bytes, 64 of them before the @; the limits hold for the result,
 // which lower case and the ASCII form of the domain can make longer or
@@ -101,6 +104,11 @@ func NormalizeEmail(s string) (string, error) {
 	// The limits hold for the result, which lower case can make longer
 	// (U+023A is 2 bytes, U+2C65 3) or shorter (U+0130 is 2 bytes, "i" 1).
 	l := lower(local)
+	if !isASCII(l) && utf8.ValidString(l) && !norm.NFC.IsNormalString(l) {
+		// Composed (RFC 6532): "jo\u0308rg", as macOS writes it, is
+		// "jörg".
+		l = norm.NFC.String(l)
+	}
 	if len(l) > 64 {
 		return "", fmt.Errorf("%w %q: local part longer than 64 bytes", ErrInvalidEmail, truncate(t))
 	}
