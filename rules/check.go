@@ -37,24 +37,9 @@ func (c *checker) fail(n ast.Node, format string, args ...any) {
 
 func (c *checker) Visit(node *ast.Node) {
 	c.nodes++
-	if m, ok := (*node).(*ast.MemberNode); ok {
-		if b, ok := m.Property.(*ast.BuiltinNode); ok && isIndexSearch(b) {
-			// No match is -1, and a list's element -1 is its last: the
-			// rule would read another element than it looked for.
-			c.fail(m, "%s() is -1 when nothing matches, and element -1 is the last one: use find() or findLast() for the element", b.Name)
-			return
-		}
-	}
 	if b, ok := (*node).(*ast.BuiltinNode); ok {
 		if why, off := disabledBuiltins[b.Name]; off {
 			c.fail(b, "%s() is not available: %s", b.Name, why)
-			return
-		}
-		if b.Name == "get" && len(b.Arguments) == 2 {
-			// get(l, -1) is the last element too, as l[-1] is.
-			if s, ok := b.Arguments[1].(*ast.BuiltinNode); ok && isIndexSearch(s) {
-				c.fail(s, "%s() is -1 when nothing matches, and element -1 is the last one: use find() or findLast() for the element", s.Name)
-			}
 		}
 		return
 	}
@@ -101,12 +86,6 @@ func (c *checker) Visit(node *ast.Node) {
 	default:
 		c.fail(call, "only functions of the library can be called")
 	}
-}
-
-// isIndexSearch reports whether b is findIndex or findLastIndex, whose
-// result is -1 when nothing matches.
-func isIndexSearch(b *ast.BuiltinNode) bool {
-	return b.Name == "findIndex" || b.Name == "findLastIndex"
 }
 
 // nowPatcher completes daysSince(t) and hoursSince(t) into

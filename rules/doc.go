@@ -149,10 +149,17 @@
 // variable bound with let reads as the value it is bound to written out
 // in its place: after let p = first(persons), p == nil tells an empty list too,
 // and p.title reads "", counted at each use as first(persons).title is.
-// findIndex and findLastIndex with no match give
-// -1; since element -1 of a list is its last, a rule that indexes a list
-// with them (persons[findIndex(...)], get(persons, findIndex(...))) is
-// refused: find and findLast give the element.
+// An index written as a negative number counts from the end
+// (persons[-1] is the last person), but one computed when the rule runs
+// that is negative is past the start: an element that is not there. So
+// is one from data or arithmetic (persons[len(persons) - 4] of three
+// persons), a variable (let i = -1; persons[i]) and findIndex and
+// findLastIndex, which give -1 where nothing matches:
+// persons[findIndex(persons, p)], get(persons, i) and, after let i =
+// findIndex(persons, p), persons[i] read as find(persons, p) does. A
+// bound of a slice computed negative is the start of the list
+// (persons[i:] is every person, person.title[i:] the whole title, where
+// i is -1), where one written negative counts from the end too.
 //
 // A map's element type may say what an element the map does not hold
 // reads as instead of its zero value, with a method Missing() of its own

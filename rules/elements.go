@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"math"
 	"reflect"
 	"sync/atomic"
 
@@ -13,7 +14,8 @@ import (
 // its type, counted as missing data: a[i] past either end of a, first and
 // last of an empty list, find and findLast with no match, get of a missing
 // key, an optional chain that stops at a nil part. a[i] becomes get(a, i),
-// which gives nil where a[i] would fail, and each of these x becomes
+// which gives nil where a[i] would fail (and, through indexFunc, where i
+// is computed when the rule runs and negative), and each of these x becomes
 // x ?? (missing(counter) ? zero : zero), counter standing for the rule's
 // counter as in attrPatcher. An element of a map whose element type says
 // what a missing one reads as ([MissingElement]) reads that value instead
@@ -89,6 +91,7 @@ func (p *elemPatcher) Visit(node *ast.Node) {
 		}
 		switch base.Kind {
 		case reflect.Slice, reflect.Array:
+			fromData(&n.Property, indexFunc)
 			p.wrap(node, get(), n.Type())
 		case reflect.Map:
 			if missing, ok := MissingElement(base.Type.Elem()); ok {
@@ -117,6 +120,9 @@ func (p *elemPatcher) Visit(node *ast.Node) {
 					return
 				}
 			}
+			if m.Kind == reflect.Slice || m.Kind == reflect.Array {
+				fromData(&n.Arguments[1], indexFunc)
+			}
 			p.wrap(node, n, n.Type())
 		case "first", "last", "find", "findLast":
 			p.wrap(node, n, n.Type())
@@ -124,6 +130,12 @@ func (p *elemPatcher) Visit(node *ast.Node) {
 			// expr gives nil for no match, though the checker types the
 			// call as an int: no match is -1, as in Go.
 			p.put(node, wrapping{x: n, zero: -1})
+		}
+	case *ast.SliceNode:
+		for _, b := range []*ast.Node{&n.From, &n.To} {
+			if *b != nil {
+				fromData(b, boundFunc)
+			}
 		}
 	case *ast.BinaryNode:
 		p.binary(node, n)
@@ -600,3 +612,56 @@ func (p *elemPatcher) stopped(node *ast.Node, stop string) {
 // missingFunc is the function that counts a missing element: it is not
 // part of the library, so rules cannot call it.
 const missingFunc = "$missing"
+
+// indexFunc gives an index of a list computed when the rule runs as it
+// is where it is 0 or more, and as one past any list's end where it is
+// negative: expr counts a negative index from the end, so l[i], with i
+// -1 where findIndex found nothing, read the last element. It is not
+// part of the library, so rules cannot call it.
+const indexFunc = "$index"
+
+// boundFunc gives a bound of a slice computed when the rule runs as it
+// is where it is 0 or more, and as 0 where it is negative: expr counts a
+// negative bound from the end. It is not part of the library, so rules
+// cannot call it.
+const boundFunc = "$bound"
+
+// fromData replaces *index, an index of a list or a bound of a slice,
+// with fn(*index) unless it is a number written in the rule (persons[-1]
+// is the last person, as in expr).
+func fromData(index *ast.Node, fn string) {
+	if _, ok := constInt(*index); ok {
+		return
+	}
+	wrapIn(index, fn)
+}
+
+// index is indexFunc.
+func index(p ...any) (any, error) {
+	if i, ok := intOf(p[0]); ok && i < 0 {
+		return math.MaxInt, nil
+	}
+	return p[0], nil
+}
+
+// bound is boundFunc.
+func bound(p ...any) (any, error) {
+	if i, ok := intOf(p[0]); ok && i < 0 {
+		return 0, nil
+	}
+	return p[0], nil
+}
+
+// intOf is x, an integer of any Go type, as an int: an unsigned one
+// past the largest int is the largest int (expr took it for a negative
+// one), and ok is false for a value that is no integer.
+func intOf(x any) (int, bool) {
+	v := reflect.ValueOf(x)
+	switch {
+	case v.CanInt():
+		return int(v.Int()), true
+	case v.CanUint():
+		return int(min(v.Uint(), math.MaxInt)), true
+	}
+	return 0, false
+}

@@ -518,6 +518,63 @@ func TestFindIndexWithoutMatch(t *testing.T) {
 	require.Equal(t, -1.0, got)
 }
 
+// TestNegativeIndexFromData: an index computed when the rule runs (from
+// data, a variable, findIndex with no match, arithmetic) that is negative
+// reads an element that is not there, as an index past the end does: the
+// zero value, counted, and nil compared with nil. expr counted it from
+// the end, so let i = findIndex(...); persons[i] read the last person
+// where no person matched. An index written as a negative number
+// (persons[-1]) still counts from the end. A slice's bound computed
+// negative is the start of the list, where expr counted it from the end
+// too.
+func TestNegativeIndexFromData(t *testing.T) {
+	t.Parallel()
+	type result struct {
+		Full, Empty bool   // the rule's value on env() and on emptyEnv()
+		Missing     uint64 // the rule's count of missing data after both
+	}
+	tests := []struct {
+		name string
+		src  string
+		want result
+	}{
+		{"written", `persons[-1].department == "Finance"`, result{true, false, 1}},
+		{"written, past the start", `persons[-4].department == ""`, result{true, true, 2}},
+		{"found index bound", `let i = findIndex(persons, .department == "Finance"); persons[i].department == "Finance"`, result{true, false, 1}},
+		{"no match bound", `let i = findIndex(persons, .department == "Sales"); persons[i].department == ""`, result{true, true, 2}},
+		{"no match bound, compared with nil", `let i = findIndex(persons, .department == "Sales"); persons[i] == nil`, result{true, true, 0}},
+		{"no match bound, with a default", `let i = findLastIndex(persons, .department == "Sales"); (persons[i]?.department ?? "none") == "none"`, result{true, true, 0}},
+		{"no match", `persons[findIndex(persons, .department == "Sales")].department == ""`, result{true, true, 2}},
+		{"get at no match", `get(persons, findIndex(persons, .department == "Sales")).department == ""`, result{true, true, 2}},
+		{"get at no match bound", `let i = findIndex(account.domains, # endsWith ".de"); get(account.domains, i) == ""`, result{true, true, 2}},
+		{"arithmetic", `persons[len(persons) - 4].department == ""`, result{true, true, 2}},
+		{"arithmetic on a field", `account.domains[account.employees - 1] == ""`, result{true, true, 2}},
+		{"variable", `let i = -1; persons[i].department == ""`, result{true, true, 2}},
+		{"optional index", `persons?.[findIndex(persons, .department == "Sales")] == nil`, result{true, true, 0}},
+		{"slice from no match", `persons[findIndex(persons, .department == "Sales"):] == persons`, result{true, true, 0}},
+		{"slice to a negative bound", `len(persons[:len(persons) - 4]) == 0`, result{true, true, 0}},
+		{"slice written", `persons[-1:][0].department == "Finance"`, result{true, false, 1}},
+		{"slice of text", `let i = findIndex(persons, .department == "Sales"); person.title[i:] == person.title`, result{true, true, 0}},
+	}
+	eng := rules.New()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			x, err := rules.Compile[roleEnv, bool](eng, rules.Rule{Name: tt.name, Source: tt.src})
+			require.NoError(t, err)
+			var got result
+			got.Full, err = x.Eval(env())
+			require.NoError(t, err, "on env()")
+			got.Empty, err = x.Eval(emptyEnv())
+			require.NoError(t, err, "on emptyEnv()")
+			got.Missing = x.MissingAttributes()
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("%s (-want +got):\n%s", tt.src, diff)
+			}
+		})
+	}
+}
+
 // TestRefusedBeforeRunTime: what expr's type checker accepts but would
 // fail when the rule runs on ordinary data is a compile error, with the
 // rule's line:column and what to write instead.
@@ -567,16 +624,6 @@ func TestRefusedBeforeRunTime(t *testing.T) {
 				"  |              ^",
 			"integer divide by zero"},
 		{"remainder by zero", `account.employees % 0 == 1`, `rule "r" 1:21: integer divide by zero`, ""},
-		{"element at a found index", `persons[findIndex(persons, .department == "Sales")].title == "CFO"`,
-			`rule "r" 1:8: findIndex() is -1 when nothing matches, and element -1 is the last one: use find() or findLast() for the element`,
-			"the last person's title, not a Sales person's"},
-		{"element at a last found index", `persons[findLastIndex(persons, .department == "Sales")]?.title == "CFO"`, `findLastIndex() is -1 when nothing matches`, ""},
-		{"get at a found index", `get(persons, findIndex(persons, .department == "Sales")).department == "Finance"`,
-			"rule \"r\" 1:14: findIndex() is -1 when nothing matches, and element -1 is the last one: use find() or findLast() for the element\n" +
-				"  | get(persons, findIndex(persons, .department == \"Sales\")).department == \"Finance\"\n" +
-				"  |              ^",
-			"the last person's department, not a Sales person's"},
-		{"get at a last found index", `get(account.domains, findLastIndex(account.domains, # endsWith ".de")) != ""`, `rule "r" 1:22: findLastIndex() is -1 when nothing matches`, "the last domain, not a German one"},
 		{"int of a string", `int(person.title) > 3`,
 			`rule "r" 1:12: int() parses a string, so its argument must be written in the rule: person.title may not parse when the rule runs; keep numbers in attributes and read them with attr(m, key, 0)`,
 			"invalid operation: int(x)"},
