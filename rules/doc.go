@@ -37,7 +37,13 @@
 // person.attributes["ref"]), it equals the value where the value is its
 // text, and differs from a number, a list or a missing attribute; such a
 // value is in a list of IDs (person.attributes["ref"] in ids) where it
-// is one's text. A
+// is one's text. A value of no type that holds an ID (a host function's:
+// attributes hold none) compares as the ID's text wherever it is
+// compared: it equals that text (ref() == "p1", ref() == person.title,
+// ref() == person.attributes.ref), is in a list of strings, of IDs or of
+// values of no type where the list holds the text or the ID (ref() in
+// ["p1", "p2"], ref() in account.domains, "p1" in refs()), and a list or
+// a map holding it equals one holding its text. A
 // comparison with "" is not refused:
 // an ID is "" where an activity names no account, or where an optional
 // chain stops at a nil pointer (person?.id == "" where there is no

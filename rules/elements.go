@@ -346,6 +346,7 @@ func neverEmpty(elem any, name, value string) string {
 // (x ?? "", (x ?? a) ?? b): where missingField finds the field that x
 // reads, x is never nil, so x ?? y is x.
 func (p *elemPatcher) defaulted(x ast.Node) ast.Node {
+	x = unconverted(x) // (x ?? "") read as text, as a value of no type
 	for {
 		b, ok := x.(*ast.BinaryNode)
 		if !ok || b.Operator != "??" {

@@ -261,6 +261,7 @@ func (e *ExprEngine) compile(src string, env reflect.Type, kind Kind) *compiled 
 		expr.Function(sameListFunc, sameList, new(func(any, any) bool)),
 		expr.Function(textsFunc, toTexts, new(func(any) []string)),
 		expr.Function(stringKeyFunc, stringKey, new(func(any) any)),
+		expr.Function(inListFunc, inList, new(func(any, any) bool)),
 		expr.Function(indexFunc, index, new(func(any) int)),
 		expr.Function(boundFunc, bound, new(func(any) int)),
 	}

@@ -29,7 +29,22 @@ type inStrings struct{ calls callTypes }
 func (p inStrings) Visit(node *ast.Node) {
 	p.calls.retype(node)
 	n, ok := (*node).(*ast.BinaryNode)
-	if !ok || n.Operator != "in" || !p.calls.untyped(n.Left) {
+	if !ok || n.Operator != "in" {
+		return
+	}
+	left := p.calls.typeOf(n.Left)
+	if (left == nil || left.Kind() == reflect.String || left.Kind() == reflect.Interface) && p.mayHoldIDs(n.Right) {
+		// A list of values of no type may hold IDs, and x may be one
+		// or the text of one: x is in it where it equals an element
+		// as == compares them, an ID as its text.
+		callee := &ast.IdentifierNode{Value: inListFunc}
+		callee.SetLocation(n.Location())
+		call := &ast.CallNode{Callee: callee, Arguments: []ast.Node{n.Left, n.Right}}
+		call.SetLocation(n.Location())
+		*node = call
+		return
+	}
+	if !p.calls.untyped(n.Left) {
 		return
 	}
 	if t := p.calls.typeOf(n.Right); isList(t) && t.Elem().Kind() == reflect.String && t.Elem() != stringType {
@@ -46,13 +61,22 @@ func (p inStrings) Visit(node *ast.Node) {
 	}
 	list, ok := n.Right.(*ast.ArrayNode)
 	if !ok || len(list.Nodes) == 0 {
+		if t := p.calls.typeOf(n.Right); isList(t) && t.Elem() == stringType {
+			// A list of strings (pair(), account.domains): the value
+			// as text where it holds an ID.
+			wrapIn(&n.Left, textFunc)
+		}
 		return
 	}
 	set := make(stringSet, len(list.Nodes))
 	for _, e := range list.Nodes {
 		s, ok := e.(*ast.StringNode)
 		if !ok {
-			return // a list the optimizer leaves alone
+			// A list the optimizer leaves alone, of values of a type
+			// (a list that may hold IDs is taken above): the value as
+			// text where it holds an ID.
+			wrapIn(&n.Left, textFunc)
+			return
 		}
 		set[s.Value] = struct{}{}
 	}
@@ -89,13 +113,48 @@ func (s stringSet) MarshalJSON() ([]byte, error) {
 // it is not part of the library, so rules cannot call it.
 const stringKeyFunc = "$stringKey"
 
-// stringKey is stringKeyFunc: x where it is a string, and nil otherwise
-// (an ID a host function gives too, as it is == to no string).
+// stringKey is stringKeyFunc: x where it is a string, its text where it
+// is an ID (a host function's, which equals its text), and nil
+// otherwise.
 func stringKey(p ...any) (any, error) {
 	if s, ok := p[0].(string); ok {
 		return s, nil
 	}
+	if v := reflect.ValueOf(p[0]); v.Kind() == reflect.String {
+		return v.String(), nil
+	}
 	return nil, nil
+}
+
+// mayHoldIDs reports whether n is a list that may hold an ID as a value
+// of no type: a list of values of any type, unless one written in the
+// rule of values of a type each ([person.title, "p1"], ["a", 1]).
+func (p inStrings) mayHoldIDs(n ast.Node) bool {
+	if list, ok := n.(*ast.ArrayNode); ok {
+		return slices.ContainsFunc(list.Nodes, p.calls.untyped)
+	}
+	t := p.calls.typeOf(n)
+	return isList(t) && t.Elem().Kind() == reflect.Interface
+}
+
+// inListFunc tests a value against a list of values of no type, as ==
+// compares them: it is not part of the library, so rules cannot call it.
+const inListFunc = "$inList"
+
+// inList is inListFunc: whether list holds an element equal to x as
+// same compares them (an ID as its text).
+func inList(p ...any) (any, error) {
+	v := reflect.ValueOf(p[1])
+	if !v.IsValid() || !isList(v.Type()) {
+		return false, nil
+	}
+	var c comparison
+	for i := range v.Len() {
+		if c.same(p[0], v.Index(i).Interface()) {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // textsFunc gives the texts of a list of values of a named string type

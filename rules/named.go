@@ -69,12 +69,14 @@ func (p namedPatcher) Visit(node *ast.Node) {
 				return
 			}
 			// A value of no type before the rule runs (an element of
-			// filter(ids, true)) may hold an ID: it is read as text too,
-			// so that it equals the ID converted on the other side.
-			if p.namedString(n.Left) != nil {
+			// filter(ids, true), a host function's) may hold an ID: it
+			// is read as text where the other side is text, or may be
+			// (an ID converted, a string, a value of no type), so that
+			// it equals the ID's text.
+			if p.text(n.Left) {
 				p.convertAny(&n.Right)
 			}
-			if p.namedString(n.Right) != nil {
+			if p.text(n.Right) {
 				p.convertAny(&n.Left)
 			}
 			p.convertNamed(&n.Left)
@@ -187,6 +189,13 @@ func (p namedPatcher) convertNamed(node *ast.Node) {
 		return
 	}
 	wrap(node)
+}
+
+// text reports whether n is text (a string, or an ID, which is
+// converted to one) or of no known type, which may hold text.
+func (p namedPatcher) text(n ast.Node) bool {
+	t := p.calls.typeOf(n)
+	return t == nil || t.Kind() == reflect.String || t.Kind() == reflect.Interface
 }
 
 // convertAny replaces *node with $text(*node) where its type is an

@@ -166,23 +166,50 @@ func TestNamedStringComparedWithAValueOfNoType(t *testing.T) {
 }
 
 // TestValueOfNoTypeHoldingAnID: a value of no type that holds an ID (a
-// host function's, as attributes hold no IDs) is in a list of IDs where
-// it is one's text, as it equals an ID of that text; it was in none. In
-// a list of strings written in the rule it is in none, as it is == to no
-// string.
+// host function's, as attributes hold no IDs) compares as its text
+// wherever it is compared: it equals that text written in the rule or
+// read from a field, is in a list of strings or of IDs that holds it, and
+// a list of values of no type that holds the ID or its text holds it, as
+// a list holding it equals a list of its text. It was == to no string
+// and in no list of strings, while in a list of IDs where it was one's
+// text.
 func TestValueOfNoTypeHoldingAnID(t *testing.T) {
 	t.Parallel()
-	eng := rules.New()
-	for _, ref := range []any{b2b.PersonID("p1"), b2b.PersonID("p2"), b2b.AccountID("p1")} {
+	for _, ref := range []any{b2b.PersonID("p1"), b2b.PersonID("p2"), b2b.AccountID("p1"), "p1", 1, nil} {
+		eng := rules.New(
+			rules.WithFunction("ref", func(...any) (any, error) { return ref, nil }, new(func() any)),
+			rules.WithFunction("pair", func(...any) (any, error) { return []string{"p1", "p3"}, nil }, new(func() []string)),
+			rules.WithFunction("mixed", func(...any) (any, error) { return []any{b2b.PersonID("p1"), "p3", 2}, nil }, new(func() []any)),
+		)
 		e := idEnvironment()
 		e.Person.Attributes = map[string]any{"ref": ref}
-		text := fmt.Sprint(ref)
+		text, isText := ref.(string)
+		if s := fmt.Sprint(ref); !isText && ref != nil && s != "1" {
+			text, isText = s, true
+		}
+		p1 := isText && text == "p1"
 		for src, want := range map[string]bool{
-			`person.attributes.ref == person.id`:    text == "p1",
-			`person.attributes["ref"] in ids`:       text == "p1" || text == "p2",
-			`person.attributes.ref in ["p1", "p3"]`: false,
-			`person.attributes.ref not in ["p2"]`:   true,
-			`person.attributes.ref == "p1"`:         false,
+			`person.attributes.ref == person.id`:    p1,
+			`person.attributes["ref"] in ids`:       isText && (text == "p1" || text == "p2"),
+			`person.attributes.ref in ["p1", "p3"]`: p1,
+			`person.attributes.ref not in ["p2"]`:   !isText || text != "p2",
+			`person.attributes.ref == "p1"`:         p1,
+			`"p1" == person.attributes.ref`:         p1,
+			`person.attributes.ref != "p1"`:         !p1,
+			`ref() == "p1"`:                         p1,
+			`ref() == person.title`:                 false,
+			`ref() in ["p1", "p3"]`:                 p1,
+			`ref() in pair()`:                       p1,
+			`ref() in [person.title, "p1"]`:         p1,
+			`ref() in mixed()`:                      p1,
+			`"p1" in mixed()`:                       true,
+			`person.id in mixed()`:                  true,
+			`2 in mixed()`:                          true,
+			`ref() == mixed()[1]`:                   false,
+			`ref() == mixed()[0]`:                   p1,
+			`ref() in ids`:                          isText && (text == "p1" || text == "p2"),
+			`[ref()] == ["p1"]`:                     p1,
+			`ref() == person.attributes.ref`:        true,
 		} {
 			x, err := rules.Compile[idEnv, bool](eng, rules.Rule{Name: "r", Source: src})
 			require.NoError(t, err, src)
