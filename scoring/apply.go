@@ -32,6 +32,18 @@ import (
 // that calls one is evaluated every time. With an engine other than the
 // rules package's default, every condition is evaluated every time.
 //
+// The rules package counts the missing data a condition reads (an
+// attribute's default, an element that is not there) per evaluation
+// ([rules.Expr.MissingAttributes]), and a condition answered without one
+// is not counted again: one that reads only the person and the account
+// counts once per person per ApplyPerson call (per batch with
+// ApplyIndexed and Ingest), and not at all where Go answers it (with
+// [Scorer.Apply] too), while an attribute condition is remembered only
+// for a string attribute, so a missing one is counted at each activity.
+// Those counts are of evaluations, not of activities; the
+// scorer does not expose them, and states, outcomes and rule errors are
+// exactly those of Apply.
+//
 // An Applier is not safe for concurrent use: use one per goroutine.
 type Applier struct {
 	s     *Scorer
