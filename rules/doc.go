@@ -143,7 +143,9 @@
 // nil pointer), get of a value of no known type that has no element
 // under the key because it is of another shape
 // (get(person.attributes.prefs, "color") where prefs holds a string or
-// a list, not a map; such a get takes a key written in the rule).
+// a list, not a map, and get(person.attributes.tier, 0) where tier holds
+// text, which has no elements in a rule; such a get takes a key written
+// in the rule).
 // Compared with nil, or given a default with ??, it is
 // still nil, so first(persons) == nil tells an empty list. So is a
 // default that is such an element (person?.title ?? account?.name ??

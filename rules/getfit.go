@@ -13,9 +13,10 @@ import (
 const fitFunc = "$fit"
 
 // fit is fitFunc: x where expr's get can read key in it, and nil where get
-// would fail (a string or a list asked for a name, a map asked for a key
-// of another type than its keys'), so that get reads an element that is
-// not there, as for a missing key.
+// would fail (a list asked for a name, a map asked for a key of another
+// type than its keys') or where x is text, which has no elements in a
+// rule, so that get reads an element that is not there, as for a missing
+// key.
 func fit(p ...any) (any, error) {
 	x, key := p[0], p[1]
 	v := reflect.ValueOf(x)
@@ -27,7 +28,11 @@ func fit(p ...any) (any, error) {
 		if k := reflect.TypeOf(key); !k.Comparable() || !k.AssignableTo(v.Type().Key()) {
 			return nil, nil
 		}
-	case reflect.Array, reflect.Slice, reflect.String:
+	case reflect.String:
+		// Text has no elements in a rule (person.title[0] is refused),
+		// where expr's get reads a byte of it.
+		return nil, nil
+	case reflect.Array, reflect.Slice:
 		switch key.(type) {
 		case int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64, float32, float64:
 		default:

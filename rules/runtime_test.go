@@ -933,6 +933,31 @@ func TestGetOfAValueOfUnknownType(t *testing.T) {
 	}
 }
 
+// TestGetOfTextOfUnknownType: text held by a value of no known type has
+// no element under a number, as text read from a field cannot be
+// indexed (person.title[0] is refused): get of it reads an element that
+// is not there. It read a byte of the text, a number (get("gold", 0) was
+// 103).
+func TestGetOfTextOfUnknownType(t *testing.T) {
+	t.Parallel()
+	eng := rules.New()
+	for src, want := range map[string]bool{
+		`get(person.attributes.tier, 0) == nil`:                true,
+		`get(person.attributes.tier, -1) == nil`:               true,
+		`get(person.attributes.tier, 0) == 103`:                false,
+		`(get(person.attributes.tier, 1) ?? "none") == "none"`: true,
+		`get(person.attributes.plan, 0) == "a"`:                true,
+	} {
+		x, err := rules.Compile[roleEnv, bool](eng, rules.Rule{Name: "r", Source: src})
+		require.NoError(t, err, src)
+		e := env()
+		e.Person.Attributes = map[string]any{"tier": "gold", "plan": []string{"a"}}
+		got, err := x.Eval(e)
+		require.NoError(t, err, src)
+		require.Equal(t, want, got, src)
+	}
+}
+
 // TestAttributeInStrings: a value of no known type tested with in against
 // a list of strings written in the rule is in it when it is one of those
 // strings, and not otherwise: a number, a bool, a list or a map is in no
