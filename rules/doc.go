@@ -318,7 +318,12 @@
 // a map equal to another where they hold equal elements under the same
 // keys ([ids] == [["p1", "p2"]], {"a": ids} == {"a": ["p1", "p2"]});
 // two maps of different types compared with each other are refused, as
-// in Go.
+// in Go. Positions in text count characters, as len does:
+// person.title[0:3] is its first three characters ("Soc" of "Société"
+// and "Acm" of "Acmé" alike), and indexOf and lastIndexOf give the
+// character where a text starts, so person.title[:len(person.title) -
+// 1] and person.title[indexOf(person.title, " "):] take whole
+// characters.
 //
 // # What can fail at run time
 //

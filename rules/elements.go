@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"strings"
 	"sync/atomic"
+	"unicode/utf8"
 
 	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/file"
@@ -126,6 +128,8 @@ func (p *elemPatcher) Visit(node *ast.Node) {
 			p.wrap(node, n, n.Type())
 		case "first", "last", "find", "findLast":
 			p.wrap(node, n, n.Type())
+		case "indexOf", "lastIndexOf":
+			textIndex(node, n)
 		case "findIndex", "findLastIndex":
 			// expr gives nil for no match, though the checker types the
 			// call as an int: no match is -1, as in Go.
@@ -136,6 +140,13 @@ func (p *elemPatcher) Visit(node *ast.Node) {
 			if *b != nil {
 				fromData(b, boundFunc)
 			}
+		}
+		t := p.calls.typeOf(n.Node)
+		if w, ok := p.inner[n.Node]; ok {
+			t = w.typ // a wrapping put in this pass, not typed yet
+		}
+		if t != nil && t.Kind() == reflect.String {
+			sliceText(node, n)
 		}
 	case *ast.BinaryNode:
 		p.binary(node, n)
@@ -665,4 +676,109 @@ func intOf(x any) (int, bool) {
 		return int(min(v.Uint(), math.MaxInt)), true
 	}
 	return 0, false
+}
+
+// sliceTextFunc slices text by characters: it is not part of the
+// library, so rules cannot call it.
+const sliceTextFunc = "$sliceText"
+
+// textIndexFunc gives the character where a text starts in another: it
+// is not part of the library, so rules cannot call it.
+const textIndexFunc = "$textIndex"
+
+// sliceText replaces *node, n, a slice of text, with $sliceText(text,
+// from, to), a bound that is not written being nil: a position in text
+// counts characters, as len does, where expr's slice counted bytes and
+// could cut a character in half.
+func sliceText(node *ast.Node, n *ast.SliceNode) {
+	loc := n.Location()
+	args := []ast.Node{n.Node, n.From, n.To}
+	for i, a := range args {
+		if a == nil {
+			z := &ast.NilNode{}
+			z.SetLocation(loc)
+			args[i] = z
+		}
+	}
+	callee := &ast.IdentifierNode{Value: sliceTextFunc}
+	callee.SetLocation(loc)
+	call := &ast.CallNode{Callee: callee, Arguments: args}
+	call.SetLocation(loc)
+	*node = call
+}
+
+// textIndex replaces *node, n, indexOf(s, sub) or lastIndexOf(s, sub),
+// with $textIndex(s, sub, last), which counts characters, as len does,
+// where expr's counted bytes.
+func textIndex(node *ast.Node, n *ast.BuiltinNode) {
+	if len(n.Arguments) != 2 {
+		return // refused by the checker
+	}
+	loc := n.Location()
+	last := &ast.BoolNode{Value: n.Name == "lastIndexOf"}
+	last.SetLocation(loc)
+	callee := &ast.IdentifierNode{Value: textIndexFunc}
+	callee.SetLocation(loc)
+	call := &ast.CallNode{Callee: callee, Arguments: []ast.Node{n.Arguments[0], n.Arguments[1], last}}
+	call.SetLocation(loc)
+	*node = call
+}
+
+// textSlice is sliceTextFunc: the characters of text from from up to
+// to, nil bounds being its start and its end. A negative bound (one
+// written in the rule: one computed is 0 or more, see boundFunc) counts
+// from the end; a bound past either end is that end.
+func textSlice(p ...any) (any, error) {
+	v := reflect.ValueOf(p[0])
+	if v.Kind() != reflect.String {
+		return nil, fmt.Errorf("cannot slice %T", p[0])
+	}
+	s := v.String()
+	n := utf8.RuneCountInString(s)
+	at := func(b any, def int) int {
+		if b == nil {
+			return def
+		}
+		i, _ := intOf(b)
+		if i < 0 {
+			i += n
+		}
+		return max(0, min(i, n))
+	}
+	from, to := at(p[1], 0), at(p[2], n)
+	if from >= to {
+		return "", nil
+	}
+	return s[byteOffset(s, from):byteOffset(s, to)], nil
+}
+
+// byteOffset is where the character at i, 0 to the count of
+// characters in s, starts in s.
+func byteOffset(s string, i int) int {
+	off := 0
+	for ; i > 0 && off < len(s); i-- {
+		_, size := utf8.DecodeRuneInString(s[off:])
+		off += size
+	}
+	return off
+}
+
+// textIndexOf is textIndexFunc: the character where sub first starts in
+// s, or last where last is true, or -1.
+func textIndexOf(p ...any) (any, error) {
+	s, _ := toString(p[0])
+	sub, _ := toString(p[1])
+	text, ok1 := s.(string)
+	part, ok2 := sub.(string)
+	if !ok1 || !ok2 {
+		return nil, fmt.Errorf("indexOf needs text, got %T and %T", p[0], p[1])
+	}
+	i := strings.Index(text, part)
+	if last, _ := p[2].(bool); last {
+		i = strings.LastIndex(text, part)
+	}
+	if i < 0 {
+		return -1, nil
+	}
+	return utf8.RuneCountInString(text[:i]), nil
 }

@@ -262,6 +262,8 @@ func (e *ExprEngine) compile(src string, env reflect.Type, kind Kind) *compiled 
 		expr.Function(textsFunc, toTexts, new(func(any) []string)),
 		expr.Function(stringKeyFunc, stringKey, new(func(any) any)),
 		expr.Function(inListFunc, inList, new(func(any, any) bool)),
+		expr.Function(sliceTextFunc, textSlice, new(func(any, any, any) string)),
+		expr.Function(textIndexFunc, textIndexOf, new(func(any, any, bool) int)),
 		expr.Function(indexFunc, index, new(func(any) int)),
 		expr.Function(boundFunc, bound, new(func(any) int)),
 	}

@@ -958,6 +958,48 @@ func TestGetOfTextOfUnknownType(t *testing.T) {
 	}
 }
 
+// TestTextPositionsCountCharacters: a position in text counts
+// characters, as len does: a slice of text takes whole characters and
+// indexOf and lastIndexOf give the character a text starts at. expr
+// counted bytes there, so "héllo"[0:2] was "h" and half of "é", and
+// s[0:len(s) - 1] cut a character in half where s held a letter of more
+// than one byte.
+func TestTextPositionsCountCharacters(t *testing.T) {
+	t.Parallel()
+	eng := rules.New()
+	for src, want := range map[string]string{
+		`"héllo"[0:2]`:                                  "hé",
+		`"héllo"[1:]`:                                   "éllo",
+		`"héllo"[:-1]`:                                  "héll",
+		`"héllo"[-4:-2]`:                                "él",
+		`"héllo"[3:1]`:                                  "",
+		`"héllo"[2:99]`:                                 "llo",
+		`"héllo"[-99:1]`:                                "h",
+		`person.title[0:len(person.title) - 1]`:         "Société Général",
+		`person.title[indexOf(person.title, "G"):]`:     "Générale",
+		`person.title[:lastIndexOf(person.title, "é")]`: "Société Gén",
+		`string(indexOf(person.title, "G"))`:            "8",
+		`string(lastIndexOf(person.title, "é"))`:        "11",
+		`string(indexOf(person.title, "x"))`:            "-1",
+		`string(indexOf(person.title, ""))`:             "0",
+		`string(lastIndexOf(person.title, ""))`:         "16",
+		`person.id[0:1]`:                                "p",
+		`person.department[1:]`:                         "\xffb",
+		`account.domains[0][0:1]`:                       "é",
+		`first(account.domains)[:-4]`:                   "é",
+	} {
+		x, err := rules.Compile[roleEnv, string](eng, rules.Rule{Name: "r", Source: src})
+		require.NoError(t, err, src)
+		e := env()
+		e.Person.Title = "Société Générale"
+		e.Person.Department = "a\xffb" // not UTF-8: its bytes are kept
+		e.Account.Domains = []string{"é.com"}
+		got, err := x.Eval(e)
+		require.NoError(t, err, src)
+		require.Equal(t, want, got, src)
+	}
+}
+
 // TestAttributeInStrings: a value of no known type tested with in against
 // a list of strings written in the rule is in it when it is one of those
 // strings, and not otherwise: a number, a bool, a list or a map is in no
