@@ -331,6 +331,9 @@
 //
 //   - when a number rule's result is NaN or infinite (daysSince of a zero
 //     time, a division by zero), which is no number a consumer can use;
+//   - when int is given a number that no int holds: NaN or an infinity
+//     (int(10 / account.employees) for an account without employees) or
+//     one beyond the range of an int (int(2 ** 63));
 //   - when a function registered with [WithFunction] returns an error;
 //   - when an evaluation builds more than expr's memory budget allows (a
 //     million list elements, as len(0..1000000) or maps nested over long

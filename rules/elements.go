@@ -130,6 +130,10 @@ func (p *elemPatcher) Visit(node *ast.Node) {
 			p.wrap(node, n, n.Type())
 		case "indexOf", "lastIndexOf":
 			textIndex(node, n)
+		case "int":
+			if len(n.Arguments) == 1 && isFloat(p.calls.typeOf(n.Arguments[0])) {
+				floatToInt(node, n)
+			}
 		case "findIndex", "findLastIndex":
 			// expr gives nil for no match, though the checker types the
 			// call as an int: no match is -1, as in Go.
@@ -781,4 +785,35 @@ func textIndexOf(p ...any) (any, error) {
 		return -1, nil
 	}
 	return utf8.RuneCountInString(text[:i]), nil
+}
+
+// intFunc converts a float to an int, failing where no int holds it: it
+// is not part of the library, so rules cannot call it.
+const intFunc = "$int"
+
+// floatToInt replaces *node, n, int(x) of a float x, with $int(x): Go's
+// conversion, which expr's int makes, gives an arbitrary int for NaN,
+// an infinity or a number beyond the range of an int.
+func floatToInt(node *ast.Node, n *ast.BuiltinNode) {
+	callee := &ast.IdentifierNode{Value: intFunc}
+	callee.SetLocation(n.Location())
+	call := &ast.CallNode{Callee: callee, Arguments: n.Arguments}
+	call.SetLocation(n.Location())
+	*node = call
+}
+
+// toInt is intFunc: x, a float, with its fraction dropped, or an error
+// where no int holds it (NaN, an infinity, or beyond the range of an
+// int).
+func toInt(p ...any) (any, error) {
+	v := reflect.ValueOf(p[0])
+	if !v.CanFloat() {
+		return nil, fmt.Errorf("int of %T", p[0])
+	}
+	f := v.Float()
+	// -2^63 is an int; 2^63 is one past the largest.
+	if math.IsNaN(f) || f < -(1<<63) || f >= 1<<63 {
+		return nil, fmt.Errorf("int of %v: no int holds it", f)
+	}
+	return int(f), nil
 }

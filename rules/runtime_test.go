@@ -1085,6 +1085,47 @@ func TestRunTimeErrors(t *testing.T) {
 	require.ErrorContains(t, err, "memory budget exceeded")
 }
 
+// TestIntOfANumberNoIntHolds: int of a number that no int holds (NaN,
+// an infinity, as a division by zero gives, or one beyond the range of
+// an int) fails the rule at run time, as a number rule's NaN or infinite
+// result does. It gave -9223372036854775808 for each, so
+// int(10 / account.employees) > 3 did not hold for an account without
+// employees, where 10 / account.employees > 3 does.
+func TestIntOfANumberNoIntHolds(t *testing.T) {
+	t.Parallel()
+	eng := rules.New()
+	e := env()
+	e.Account.Employees = 0
+	for src, want := range map[string]string{
+		`int(10 / account.employees) > 3`:         "int of +Inf: no int holds it",
+		`int(-10 / account.employees) < 3`:        "int of -Inf: no int holds it",
+		`int(account.employees / 0) == 0`:         "int of NaN: no int holds it",
+		`int(2 ** 63) > 0`:                        "int of 9.223372036854776e+18: no int holds it",
+		`int(-(2 ** 64) + account.employees) < 0`: "int of -1.8446744073709552e+19: no int holds it",
+		`int(2.0 * 1e300 * 1e300) > 0`:            "int of +Inf",
+	} {
+		x, err := rules.Compile[roleEnv, bool](eng, rules.Rule{Name: "int", Source: src})
+		require.NoError(t, err, src)
+		_, err = x.Eval(e)
+		require.ErrorIs(t, err, rules.ErrEval, src)
+		require.ErrorContains(t, err, `rule "int": `+want, src)
+	}
+	for src, want := range map[string]bool{
+		`int(account.employees / 7) == 0`:                 true,
+		`int(2.9) == 2 && int(-2.9) == -2`:                true,
+		`int(2 ** 62) == 4611686018427387904`:             true,
+		`int(-(2 ** 63)) < 0`:                             true,
+		`int(now - person.updatedAt) > 0`:                 true,
+		`int(attr(person.attributes, "ratio", 1.5)) == 0`: true,
+	} {
+		x, err := rules.Compile[roleEnv, bool](eng, rules.Rule{Name: "int", Source: src})
+		require.NoError(t, err, src)
+		got, err := x.Eval(e)
+		require.NoError(t, err, src)
+		require.Equal(t, want, got, src)
+	}
+}
+
 // TestMachineTimeZoneRefused: "Local" names no zone but the zone of the
 // machine the rule runs on (time.LoadLocation reads it so), so a rule
 // with it would answer one way on a machine in Tokyo and another in New
