@@ -323,7 +323,10 @@
 // and "Acm" of "Acmé" alike), and indexOf and lastIndexOf give the
 // character where a text starts, so person.title[:len(person.title) -
 // 1] and person.title[indexOf(person.title, " "):] take whole
-// characters.
+// characters. keys, values and toPairs list a map's elements in the
+// order of its keys (numbers by value, then text, then false and true),
+// so first(keys(m)) is its first key; a pair is a list of two
+// (toPairs(m)[0] == ["a", 2]).
 //
 // # What can fail at run time
 //

@@ -1,9 +1,11 @@
 package rules
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"reflect"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"unicode/utf8"
@@ -130,6 +132,8 @@ func (p *elemPatcher) Visit(node *ast.Node) {
 			p.wrap(node, n, n.Type())
 		case "indexOf", "lastIndexOf":
 			textIndex(node, n)
+		case "keys", "values", "toPairs":
+			inKeyOrder(node, n)
 		case "int":
 			if len(n.Arguments) == 1 && isFloat(p.calls.typeOf(n.Arguments[0])) {
 				floatToInt(node, n)
@@ -816,4 +820,130 @@ func toInt(p ...any) (any, error) {
 		return nil, fmt.Errorf("int of %v: no int holds it", f)
 	}
 	return int(f), nil
+}
+
+// keyOrderFunc lists the keys, values or pairs of a map in the order of
+// its keys: it is not part of the library, so rules cannot call it.
+const keyOrderFunc = "$inKeyOrder"
+
+// inKeyOrder replaces *node, n, keys(m), values(m) or toPairs(m), with
+// $inKeyOrder(m, "keys") and so on: expr lists a map's elements in Go's
+// map order, which changes from one evaluation to the next, so a rule
+// that read a position of the list (first(keys(m))) or compared it gave
+// any answer.
+func inKeyOrder(node *ast.Node, n *ast.BuiltinNode) {
+	if len(n.Arguments) != 1 {
+		return // refused by the checker
+	}
+	loc := n.Location()
+	which := &ast.StringNode{Value: n.Name}
+	which.SetLocation(loc)
+	callee := &ast.IdentifierNode{Value: keyOrderFunc}
+	callee.SetLocation(loc)
+	call := &ast.CallNode{Callee: callee, Arguments: []ast.Node{n.Arguments[0], which}}
+	call.SetLocation(loc)
+	*node = call
+}
+
+// listInKeyOrder is keyOrderFunc: the keys, the values or the pairs (key,
+// value) of map m, as p[1] says, in the order of the keys (see
+// keyOrder).
+func listInKeyOrder(p ...any) (any, error) {
+	m := reflect.Indirect(reflect.ValueOf(p[0]))
+	if m.Kind() != reflect.Map {
+		return nil, fmt.Errorf("%s needs a map, got %T", p[1], p[0])
+	}
+	keys := m.MapKeys()
+	slices.SortFunc(keys, keyOrder)
+	if p[1] == "toPairs" {
+		// A pair is a list of two, which compares with one written
+		// in the rule (toPairs(m)[0] == ["a", 2]).
+		out := make([]any, len(keys))
+		for i, k := range keys {
+			out[i] = []any{k.Interface(), m.MapIndex(k).Interface()}
+		}
+		return out, nil
+	}
+	out := make([]any, len(keys))
+	for i, k := range keys {
+		if p[1] == "keys" {
+			out[i] = k.Interface()
+		} else {
+			out[i] = m.MapIndex(k).Interface()
+		}
+	}
+	return out, nil
+}
+
+// keyOrder orders the keys of a map: numbers by value before text by its
+// bytes, before bools (false first), before any other key by its type's
+// name and its value written out.
+func keyOrder(a, b reflect.Value) int {
+	if a.Kind() == reflect.Interface {
+		a = a.Elem()
+	}
+	if b.Kind() == reflect.Interface {
+		b = b.Elem()
+	}
+	rank := func(v reflect.Value) int {
+		switch {
+		case v.CanInt() || v.CanUint() || v.CanFloat():
+			return 0
+		case v.Kind() == reflect.String:
+			return 1
+		case v.Kind() == reflect.Bool:
+			return 2
+		}
+		return 3
+	}
+	if ra, rb := rank(a), rank(b); ra != rb {
+		return cmp.Compare(ra, rb)
+	}
+	switch rank(a) {
+	case 0:
+		if c := cmp.Compare(asFloat(a), asFloat(b)); c != 0 {
+			return c
+		}
+	case 1:
+		return strings.Compare(a.String(), b.String())
+	case 2:
+		return cmp.Compare(boolRank(a.Bool()), boolRank(b.Bool()))
+	}
+	ta, tb := "", ""
+	if a.IsValid() {
+		ta = a.Type().String()
+	}
+	if b.IsValid() {
+		tb = b.Type().String()
+	}
+	if c := strings.Compare(ta, tb); c != 0 {
+		return c
+	}
+	return strings.Compare(fmt.Sprint(valueOf(a)), fmt.Sprint(valueOf(b)))
+}
+
+// asFloat is v, an integer or a float of any Go type, as a float64.
+func asFloat(v reflect.Value) float64 {
+	switch {
+	case v.CanInt():
+		return float64(v.Int())
+	case v.CanUint():
+		return float64(v.Uint())
+	}
+	return v.Float()
+}
+
+func boolRank(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// valueOf is v's value, or nil where v is no value.
+func valueOf(v reflect.Value) any {
+	if !v.IsValid() {
+		return nil
+	}
+	return v.Interface()
 }

@@ -265,6 +265,7 @@ func (e *ExprEngine) compile(src string, env reflect.Type, kind Kind) *compiled 
 		expr.Function(sliceTextFunc, textSlice, new(func(any, any, any) string)),
 		expr.Function(textIndexFunc, textIndexOf, new(func(any, any, bool) int)),
 		expr.Function(intFunc, toInt, new(func(any) int)),
+		expr.Function(keyOrderFunc, listInKeyOrder, new(func(any, string) []any)),
 		expr.Function(indexFunc, index, new(func(any) int)),
 		expr.Function(boundFunc, bound, new(func(any) int)),
 	}

@@ -1126,6 +1126,40 @@ func TestIntOfANumberNoIntHolds(t *testing.T) {
 	}
 }
 
+// TestKeysInOrder: keys, values and toPairs of a map list its elements
+// in the order of their keys, so that a rule that reads a position of
+// the list, or compares it, gives one answer. They listed them in Go's
+// map order, which changes from one evaluation to the next, so
+// first(keys(person.attributes)) was any key.
+func TestKeysInOrder(t *testing.T) {
+	t.Parallel()
+	eng := rules.New()
+	e := env()
+	e.Person.Attributes = map[string]any{"tier": "gold", "visits": 7, "b": 1, "a": 2, "c": 3, "d": 4, "e": 5, "f": 6}
+	for src, want := range map[string]bool{
+		`first(keys(person.attributes)) == "a"`:                                       true,
+		`last(keys(person.attributes)) == "visits"`:                                   true,
+		`keys(person.attributes) == ["a", "b", "c", "d", "e", "f", "tier", "visits"]`: true,
+		`values(person.attributes) == [2, 1, 3, 4, 5, 6, "gold", 7]`:                  true,
+		`toPairs(person.attributes)[0] == ["a", 2]`:                                   true,
+		`get(last(toPairs(person.attributes)), 1) == 7`:                               true,
+		`keys({"b": 1, "a": 2, "c": 3}) == ["a", "b", "c"]`:                           true,
+		`keys(groupBy(persons, .department)) == ["Finance", "IT"]`:                    true,
+		`keys({(account.name): 1, "B": 2, "a": 3}) == ["Acme", "B", "a"]`:             true,
+		`len(keys(person.consent)) == 0 && values(person.consent) == []`:              true,
+		`keys(groupBy([10, 2, 1, 2], #)) == [1, 2, 10]`:                               true,
+		`keys(groupBy(persons, len(.department) > 2)) == [false, true]`:               true,
+	} {
+		x, err := rules.Compile[roleEnv, bool](eng, rules.Rule{Name: "r", Source: src})
+		require.NoError(t, err, src)
+		for range 20 {
+			got, err := x.Eval(e)
+			require.NoError(t, err, src)
+			require.Equal(t, want, got, src)
+		}
+	}
+}
+
 // TestMachineTimeZoneRefused: "Local" names no zone but the zone of the
 // machine the rule runs on (time.LoadLocation reads it so), so a rule
 // with it would answer one way on a machine in Tokyo and another in New
