@@ -37,13 +37,16 @@
 // person.attributes["ref"]), it equals the value where the value is its
 // text, and differs from a number, a list or a missing attribute; such a
 // value is in a list of IDs (person.attributes["ref"] in ids) where it
-// is one's text. A value of no type that holds an ID (a host function's:
-// attributes hold none) compares as the ID's text wherever it is
+// is one's text. A value of no type that holds an ID (a host function's,
+// or an attribute a host set to one) compares as the ID's text wherever it is
 // compared: it equals that text (ref() == "p1", ref() == person.title,
 // ref() == person.attributes.ref), is in a list of strings, of IDs or of
 // values of no type where the list holds the text or the ID (ref() in
 // ["p1", "p2"], ref() in account.domains, "p1" in refs()), and a list or
-// a map holding it equals one holding its text. A
+// a map holding it equals one holding its text; attr with a text default
+// reads an attribute that holds an ID as its text, and inList finds an
+// ID of a list of values of no type by its text, and takes a list of IDs
+// as their texts (inList(s, ids)). A
 // comparison with "" is not refused:
 // an ID is "" where an activity names no account, or where an optional
 // chain stops at a nil pointer (person?.id == "" where there is no

@@ -247,7 +247,7 @@ func (e *ExprEngine) compile(src string, env reflect.Type, kind Kind) *compiled 
 		expr.Patch(getPatcher{calls: calls}),
 		expr.Patch(notIn(negated)),
 		expr.Patch(&elemPatcher{counter: placeholder, calls: calls, inner: map[ast.Node]wrapping{}, negated: negated, stops: map[ast.Node]bool{}, fail: grd.fail}),
-		expr.Patch(inStrings{calls: calls}),
+		expr.Patch(inStrings{calls: calls, params: grd.params}),
 		expr.Patch(listPatcher{calls: calls}),
 		expr.Patch(recheck{}),
 		expr.Function(missingFunc, func(p ...any) (any, error) {

@@ -24,10 +24,23 @@ import (
 // Likewise x in ids, a list of a named string type (IDs), tests x against
 // the IDs' texts, as x == id does (see namedPatcher), where expr took a
 // text for no ID.
-type inStrings struct{ calls callTypes }
+//
+// And a list of IDs given to a function of the library that takes a list
+// of strings, and none that takes the list's type (inList(s, ids)), is
+// given as the IDs' texts. namedPatcher cannot tell: where another
+// argument is an ID (inList(account.id, ids)), expr's checker stops at it
+// and leaves the list without a type for that pass.
+type inStrings struct {
+	calls  callTypes
+	params map[string][][]reflect.Type // parameter types of the library's functions, per signature (see guard)
+}
 
 func (p inStrings) Visit(node *ast.Node) {
 	p.calls.retype(node)
+	if c, ok := (*node).(*ast.CallNode); ok {
+		p.texts(c)
+		return
+	}
 	n, ok := (*node).(*ast.BinaryNode)
 	if !ok || n.Operator != "in" {
 		return
@@ -171,4 +184,20 @@ func toTexts(p ...any) (any, error) {
 		out[i] = v.Index(i).String()
 	}
 	return out, nil
+}
+
+// texts gives the IDs' texts for each list of IDs that c, a call of a
+// function of the library, passes where the function takes a list of
+// strings.
+func (p inStrings) texts(c *ast.CallNode) {
+	id, ok := c.Callee.(*ast.IdentifierNode)
+	if !ok {
+		return
+	}
+	for i := range c.Arguments {
+		t := p.calls.typeOf(c.Arguments[i])
+		if isList(t) && t.Elem().Kind() == reflect.String && t.Elem() != stringType && wants(p.params, id.Value, i, t, reflect.SliceOf(stringType)) {
+			wrapIn(&c.Arguments[i], textsFunc)
+		}
+	}
 }

@@ -72,6 +72,7 @@ func (e *ExprEngine) library() []libFunc {
 				}
 			case []any:
 				for _, x := range list {
+					x, _ = toString(x) // an ID as its text, as == reads it
 					if xs, ok := x.(string); ok && strings.EqualFold(s, strings.TrimSpace(xs)) {
 						return true, nil
 					}
@@ -107,7 +108,9 @@ func (e *ExprEngine) library() []libFunc {
 func coerce(v, def any) (any, bool) {
 	switch def.(type) {
 	case string:
-		s, ok := v.(string)
+		// An ID as its text, as == reads it.
+		t, _ := toString(v)
+		s, ok := t.(string)
 		return s, ok
 	case bool:
 		b, ok := v.(bool)

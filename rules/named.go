@@ -153,30 +153,44 @@ func (p namedPatcher) pair(a, b *ast.Node) {
 // takes t, the argument's named type: a function that takes a value of
 // that type, or only values of any type, gets it as it is.
 func (p namedPatcher) wantsString(name string, i int, t reflect.Type) bool {
+	return wants(p.params, name, i, t, stringType)
+}
+
+// wants reports whether a signature of the library's function name (of
+// params, the parameter types of each signature) takes a value of type
+// wantType at argument i, and none takes t, the argument's type.
+func wants(params map[string][][]reflect.Type, name string, i int, t, wantType reflect.Type) bool {
 	want := false
-	for _, in := range p.params[name] {
-		var pt reflect.Type
+	for _, in := range params[name] {
+		var pts []reflect.Type
 		switch {
 		case i < len(in)-1:
-			pt = in[i]
+			pts = []reflect.Type{in[i]}
 		case len(in) == 0:
 			continue
 		case in[len(in)-1].Kind() == reflect.Slice:
 			// The last parameter of a variadic function (...string)
-			// takes this argument as its element; a named string is no
-			// slice, so for a function that is not variadic the
-			// element's type changes nothing of the checker's verdict.
-			pt = in[len(in)-1].Elem()
+			// takes this argument as its element, and that of a
+			// function that is not variadic ([]string) takes it as it
+			// is; a named string is no slice, and a list no element
+			// of a list of strings, so the other reading changes
+			// nothing of the checker's verdict.
+			pts = []reflect.Type{in[len(in)-1].Elem()}
+			if i == len(in)-1 {
+				pts = append(pts, in[i])
+			}
 		case i == len(in)-1:
-			pt = in[i]
+			pts = []reflect.Type{in[i]}
 		default:
 			continue
 		}
-		switch pt {
-		case t:
-			return false
-		case stringType:
-			want = true
+		for _, pt := range pts {
+			switch pt {
+			case t:
+				return false
+			case wantType:
+				want = true
+			}
 		}
 	}
 	return want

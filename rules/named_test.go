@@ -220,6 +220,34 @@ func TestValueOfNoTypeHoldingAnID(t *testing.T) {
 	}
 }
 
+// TestLibraryReadsAnIDAsText: attr with a text default and inList read
+// an ID held by a value of no type as its text, as == does: attr gave
+// the default for an attribute that holds an ID, and inList found no ID
+// in a list of values of no type.
+func TestLibraryReadsAnIDAsText(t *testing.T) {
+	t.Parallel()
+	eng := rules.New(
+		rules.WithFunction("mixed", func(...any) (any, error) { return []any{b2b.PersonID("P1"), 2}, nil }, new(func() []any)))
+	e := idEnvironment()
+	e.Person.Attributes = map[string]any{"ref": b2b.PersonID("p1")}
+	for src, want := range map[string]bool{
+		`attr(person.attributes, "ref", "") == "p1"`:                  true,
+		`attr(person.attributes, "ref", "") == person.attributes.ref`: true,
+		`inList(" p1 ", mixed())`:                                     true,
+		`inList("p2", mixed())`:                                       false,
+		`inList(person.id, mixed())`:                                  true,
+		`inList("P2", ids)`:                                           true,
+		`inList(account.id, ids)`:                                     false,
+	} {
+		x, err := rules.Compile[idEnv, bool](eng, rules.Rule{Name: "r", Source: src})
+		require.NoError(t, err, src)
+		got, err := x.Eval(e)
+		require.NoError(t, err, src)
+		require.Equal(t, want, got, src)
+		require.Zero(t, x.MissingAttributes(), src)
+	}
+}
+
 // TestListsOfIDsCompared: a list of IDs equals a list of their texts, as
 // an ID equals its text (ids == ["p1", "p2"]); as lists of two Go types
 // they were never equal.
