@@ -32,7 +32,9 @@
 // (activity.accountId == account.id), tested against a list or a map of
 // its type, or given to a host function that takes that type, it is used
 // as it is; compared with an ID of another type (person.id == account.id)
-// it is a compile error, as in Go. Compared with a value of no type
+// it is a compile error, as in Go, and so is it tested with in against
+// a list of such IDs (account.id in ids), while text is in a list of IDs
+// where it is one's text ("p1" in ids). Compared with a value of no type
 // before the rule runs (an attribute: person.id ==
 // person.attributes["ref"]), it equals the value where the value is its
 // text, and differs from a number, a list or a missing attribute; such a

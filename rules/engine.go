@@ -231,6 +231,7 @@ func (e *ExprEngine) compile(src string, env reflect.Type, kind Kind) *compiled 
 		// comparisons as written.
 		expr.Patch(lastPatcher{}),
 		expr.Patch(namedPatcher{params: grd.params, calls: calls}),
+		expr.Patch(textInIDs{calls: calls}),
 		// After namedPatcher, whose conversions it looks through, and
 		// before the guard, which refuses the values it makes of no
 		// known type where a type is needed.

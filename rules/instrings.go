@@ -23,7 +23,7 @@ import (
 //
 // Likewise x in ids, a list of a named string type (IDs), tests x against
 // the IDs' texts, as x == id does (see namedPatcher), where expr took a
-// text for no ID.
+// text for no ID (text in ids, "p1" in ids, is textInIDs').
 //
 // And a list of IDs given to a function of the library that takes a list
 // of strings, and none that takes the list's type (inList(s, ids)), is
@@ -199,5 +199,26 @@ func (p inStrings) texts(c *ast.CallNode) {
 		if isList(t) && t.Elem().Kind() == reflect.String && t.Elem() != stringType && wants(p.params, id.Value, i, t, reflect.SliceOf(stringType)) {
 			wrapIn(&c.Arguments[i], textsFunc)
 		}
+	}
+}
+
+// textInIDs makes text in ids ("p1" in ids, lower(person.id) in ids),
+// where ids is a list of a named string type (IDs), test the text
+// against the IDs' texts, as it equals one of them; expr's checker
+// refused it ("cannot use string as type b2b.PersonID in array"). An ID
+// of another type (account.id in ids) stays refused, as == refuses it.
+// It runs right after namedPatcher, whose conversions it reads, and
+// before the guard, which would take the refused in for a value of no
+// type.
+type textInIDs struct{ calls callTypes }
+
+func (p textInIDs) Visit(node *ast.Node) {
+	p.calls.retype(node)
+	n, ok := (*node).(*ast.BinaryNode)
+	if !ok || n.Operator != "in" || p.calls.typeOf(n.Left) != stringType || unconverted(n.Left) != n.Left {
+		return
+	}
+	if t := p.calls.typeOf(n.Right); isList(t) && t.Elem().Kind() == reflect.String && t.Elem() != stringType {
+		wrapIn(&n.Right, textsFunc)
 	}
 }

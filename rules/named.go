@@ -87,7 +87,10 @@ func (p namedPatcher) Visit(node *ast.Node) {
 			p.convertNamed(&n.Left)
 			p.convertNamed(&n.Right)
 		case "in":
-			if t := p.namedString(n.Left); t != nil && p.keyOrElem(n.Right) != t {
+			// Left as it is against a list or a map of its type, and of
+			// another named type, which the checker refuses as ==
+			// refuses two IDs of different types.
+			if t := p.namedString(n.Left); t != nil && p.keyOrElem(n.Right) != t && p.namedKind(p.keyOrElem(n.Right)) == nil {
 				p.convertNamed(&n.Left)
 			}
 		}
@@ -240,6 +243,14 @@ func (p namedPatcher) namedString(n ast.Node) reflect.Type {
 		return nil
 	}
 	if t := p.calls.typeOf(n); t != nil && t.Kind() == reflect.String && t != stringType {
+		return t
+	}
+	return nil
+}
+
+// namedKind returns t where it is a named string type, or nil.
+func (p namedPatcher) namedKind(t reflect.Type) reflect.Type {
+	if t != nil && t.Kind() == reflect.String && t != stringType {
 		return t
 	}
 	return nil

@@ -248,6 +248,27 @@ func TestLibraryReadsAnIDAsText(t *testing.T) {
 	}
 }
 
+// TestTextInAListOfIDs: text is in a list of IDs where it is one's text,
+// as it equals that ID (ids[0] == "p1", any(ids, # == "p1")). It was
+// refused ("cannot use string as type b2b.PersonID in array"). An ID of
+// another type stays refused, as == refuses it.
+func TestTextInAListOfIDs(t *testing.T) {
+	t.Parallel()
+	eng := rules.New()
+	requireIDRules(t, eng, idEnvironment(), map[string]bool{
+		`"p1" in ids`:               true,
+		`"p3" in ids`:               false,
+		`"p1" not in ids`:           false,
+		`person.title in ids`:       false,
+		`"p2" in ids[1:]`:           true,
+		`lower(person.id) in ids`:   true,
+		`"p2" in map(persons, .id)`: true,
+	})
+	_, err := rules.Compile[idEnv, bool](eng, rules.Rule{Name: "r", Source: `account.id in ids`})
+	require.ErrorIs(t, err, rules.ErrCompile)
+	require.ErrorContains(t, err, `rule "r" 1:12: cannot use b2b.AccountID as type b2b.PersonID in array`)
+}
+
 // TestListsOfIDsCompared: a list of IDs equals a list of their texts, as
 // an ID equals its text (ids == ["p1", "p2"]); as lists of two Go types
 // they were never equal.
