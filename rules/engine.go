@@ -286,12 +286,12 @@ func (e *ExprEngine) compile(src string, env reflect.Type, kind Kind) *compiled 
 	if b := lastSearchHeld(prog.Node(), false); b != nil {
 		line, col := position(src, b.Location().From)
 		return fail(line, col, "%s is evaluated here while the rule holds another value to use with it, and expr then mixes that value up with the values its backward search leaves behind (a wrong value, or a failure when the rule runs); bind it with let at the start of the rule (let x = %s; ...), or write it first in a comparison (%s == ...)",
-			withoutConversions(b.String()), withoutConversions(b.String()), withoutConversions(b.String()))
+			asWritten(src, b), asWritten(src, b), asWritten(src, b))
 	}
 	if root := prog.Node(); mayBeNil(root) {
 		line, col := position(src, nilLiteral(root).Location().From)
 		return fail(line, col, "the rule's value is nil where it takes its nil, and a rule gives %s; give it a default: (%s) ?? %s",
-			kindWord(kind), withoutConversions(root.String()), map[Kind]string{KindBool: "false", KindNumber: "0", KindString: `""`}[kind])
+			kindWord(kind), withoutConversions(tree.Node.String()), map[Kind]string{KindBool: "false", KindNumber: "0", KindString: `""`}[kind])
 	}
 	out := prog.Node().Type()
 	conv, ok := converter(kind, out)

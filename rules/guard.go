@@ -68,6 +68,11 @@ func (g *guard) fail(n ast.Node, format string, args ...any) {
 		return
 	}
 	line, col := position(g.src, n.Location().From)
+	for i, a := range args {
+		if x, ok := a.(ast.Node); ok {
+			args[i] = asWritten(g.src, x) // a part of the rule as written
+		}
+	}
 	g.err = &CompileError{Source: g.src, Line: line, Column: col, Msg: withoutConversions(fmt.Sprintf(format, args...))}
 }
 

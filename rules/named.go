@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/parser"
 )
 
 // stringFunc converts a value of a named string type (b2b.AccountID) to
@@ -289,6 +290,38 @@ func (p namedPatcher) keyOrElem(n ast.Node) reflect.Type {
 func isNilNode(n ast.Node) bool {
 	_, ok := n.(*ast.NilNode)
 	return ok
+}
+
+// asWritten writes n, a node of the rule src that the patchers may have
+// rewritten (an attr call given its counter, an element wrapped to read
+// its zero value, an index taken by indexFunc), as the rule writes it:
+// the node that the parser makes at n's place in src, of n's kind if
+// there is one, else the outermost there; or, where the parser makes
+// none there, n written out without the conversions.
+func asWritten(src string, n ast.Node) string {
+	tree, err := parser.Parse(src)
+	if err != nil {
+		return withoutConversions(n.String())
+	}
+	var same, outer ast.Node
+	ast.Find(tree.Node, func(x ast.Node) bool {
+		// Children come before their parent: the last found is the
+		// outermost.
+		if x.Location() == n.Location() {
+			outer = x
+			if reflect.TypeOf(x) == reflect.TypeOf(n) {
+				same = x
+			}
+		}
+		return false
+	})
+	switch {
+	case same != nil:
+		return same.String()
+	case outer != nil:
+		return outer.String()
+	}
+	return withoutConversions(n.String())
 }
 
 // withoutConversions returns a message that quotes parts of a rule with

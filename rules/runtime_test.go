@@ -1160,6 +1160,29 @@ func TestKeysInOrder(t *testing.T) {
 	}
 }
 
+// TestErrorsQuoteTheRuleAsWritten: a compile error quotes the parts of
+// the rule as the rule writes them, not as the engine rewrote them to
+// read missing data (get(...) ?? (if $missing({}) ...)), to count
+// attribute defaults (attr(m, "x", 0, {})) or to take indexes, text and
+// maps as the package documentation says ($index(i), $sliceText(...)).
+func TestErrorsQuoteTheRuleAsWritten(t *testing.T) {
+	t.Parallel()
+	eng := rules.New()
+	for src, want := range map[string]string{
+		`(attr(person.attributes, "x", 0) > 1 ? person.attributes.y : 1) + 1`:           `attr(person.attributes, "x", 0) > 1 ? person.attributes.y : 1 has no type`,
+		`(max(map(persons, len(.title))) > 1 ? person.attributes.y : 1) + 1`:            `max(map(persons, len(.title))) > 1 ? person.attributes.y : 1 has no type`,
+		`account.employees > 3 ? persons[account.employees].title : nil`:                `give it a default: (account.employees > 3 ? persons[account.employees].title : nil) ?? ""`,
+		`account.employees > 3 ? person.title[account.employees:] : nil`:                `(account.employees > 3 ? person.title[account.employees:] : nil) ?? ""`,
+		`account.employees > 3 ? first(keys(person.attributes)) : nil`:                  `(account.employees > 3 ? first(keys(person.attributes)) : nil) ?? ""`,
+		`"a" + findLast(persons[account.employees:], .title == person.title[1:]).title`: `findLast(persons[account.employees:], .title == person.title[1:]) is evaluated here`,
+	} {
+		_, err := rules.Compile[roleEnv, string](eng, rules.Rule{Name: "r", Source: src})
+		require.ErrorIs(t, err, rules.ErrCompile, src)
+		require.ErrorContains(t, err, want, src)
+		require.NotContains(t, err.Error(), "$", src)
+	}
+}
+
 // TestMachineTimeZoneRefused: "Local" names no zone but the zone of the
 // machine the rule runs on (time.LoadLocation reads it so), so a rule
 // with it would answer one way on a machine in Tokyo and another in New
@@ -1544,7 +1567,7 @@ func TestBackwardSearchAfterAValue(t *testing.T) {
 		{`"a" + findLast(account.domains, true) == "aacme.com"`, `rule "r" 1:7: findLast(account.domains, true) is evaluated here`},
 		{`["a", findLast(account.domains, true)][1] == "acme.com"`, `rule "r" 1:7: findLast(account.domains, true) is evaluated here`},
 		{`between(findLastIndex(persons, true), 0, 5) && between(2, 0, findLastIndex(persons, true))`, `rule "r" 1:62: findLastIndex(persons, true) is evaluated here`},
-		{`icontains("x", string(last(filter(account.domains, true))))`, `rule "r" 1:23: findLast(account.domains, true) is evaluated here`},
+		{`icontains("x", string(last(filter(account.domains, true))))`, `rule "r" 1:23: last(filter(account.domains, true)) is evaluated here`},
 		{`len(map(persons, findLast(account.domains, true))) == 3`, `rule "r" 1:18: findLast(account.domains, true) is evaluated here`},
 	}
 	for _, tt := range refused {
