@@ -95,7 +95,7 @@ func (p *elemPatcher) Visit(node *ast.Node) {
 		}
 		switch base.Kind {
 		case reflect.Slice, reflect.Array:
-			fromData(&n.Property, indexFunc)
+			p.fromData(&n.Property, indexFunc)
 			p.wrap(node, get(), n.Type())
 		case reflect.Map:
 			if missing, ok := MissingElement(base.Type.Elem()); ok {
@@ -125,15 +125,19 @@ func (p *elemPatcher) Visit(node *ast.Node) {
 				}
 			}
 			if m.Kind == reflect.Slice || m.Kind == reflect.Array {
-				fromData(&n.Arguments[1], indexFunc)
+				p.fromData(&n.Arguments[1], indexFunc)
 			}
 			p.wrap(node, n, n.Type())
 		case "first", "last", "find", "findLast":
 			p.wrap(node, n, n.Type())
 		case "indexOf", "lastIndexOf":
-			textIndex(node, n)
+			if len(n.Arguments) == 2 && p.text(n.Arguments[0]) && p.text(n.Arguments[1]) {
+				textIndex(node, n)
+			}
 		case "keys", "values", "toPairs":
-			inKeyOrder(node, n)
+			if len(n.Arguments) == 1 && p.isMap(n.Arguments[0]) {
+				inKeyOrder(node, n)
+			}
 		case "int":
 			if len(n.Arguments) == 1 && isFloat(p.calls.typeOf(n.Arguments[0])) {
 				floatToInt(node, n)
@@ -146,14 +150,15 @@ func (p *elemPatcher) Visit(node *ast.Node) {
 	case *ast.SliceNode:
 		for _, b := range []*ast.Node{&n.From, &n.To} {
 			if *b != nil {
-				fromData(b, boundFunc)
+				p.fromData(b, boundFunc)
 			}
 		}
 		t := p.calls.typeOf(n.Node)
 		if w, ok := p.inner[n.Node]; ok {
 			t = w.typ // a wrapping put in this pass, not typed yet
 		}
-		if t != nil && t.Kind() == reflect.String {
+		// Of bounds that are integers: the checker refuses others.
+		if t != nil && t.Kind() == reflect.String && (n.From == nil || p.integer(n.From)) && (n.To == nil || p.integer(n.To)) {
 			sliceText(node, n)
 		}
 	case *ast.BinaryNode:
@@ -647,13 +652,45 @@ const indexFunc = "$index"
 const boundFunc = "$bound"
 
 // fromData replaces *index, an index of a list or a bound of a slice,
-// with fn(*index) unless it is a number written in the rule (persons[-1]
-// is the last person, as in expr).
-func fromData(index *ast.Node, fn string) {
-	if _, ok := constInt(*index); ok {
+// with fn(*index) where it is an integer (the checker refuses others)
+// that is not written in the rule (persons[-1] is the last person, as
+// in expr).
+func (p *elemPatcher) fromData(index *ast.Node, fn string) {
+	if _, ok := constInt(*index); ok || !p.integer(*index) {
 		return
 	}
 	wrapIn(index, fn)
+	(*index).SetType(intType) // for the parent, in this pass
+}
+
+// integer reports whether n is an integer of any Go type.
+func (p *elemPatcher) integer(n ast.Node) bool {
+	t := p.calls.typeOf(n)
+	if w, ok := p.inner[n]; ok {
+		t = w.typ // a wrapping put in this pass, not typed yet
+	}
+	return number(t) && !isFloat(t)
+}
+
+// isMap reports whether n is a map or a pointer to one.
+func (p *elemPatcher) isMap(n ast.Node) bool {
+	t := p.calls.typeOf(n)
+	if w, ok := p.inner[n]; ok {
+		t = w.typ
+	}
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return t != nil && t.Kind() == reflect.Map
+}
+
+// text reports whether n is text (of a named string type too).
+func (p *elemPatcher) text(n ast.Node) bool {
+	t := p.calls.typeOf(n)
+	if w, ok := p.inner[n]; ok {
+		t = w.typ
+	}
+	return t != nil && t.Kind() == reflect.String
 }
 
 // index is indexFunc.
@@ -712,6 +749,7 @@ func sliceText(node *ast.Node, n *ast.SliceNode) {
 	callee.SetLocation(loc)
 	call := &ast.CallNode{Callee: callee, Arguments: args}
 	call.SetLocation(loc)
+	call.SetType(stringType) // for the parent, in this pass
 	*node = call
 }
 
@@ -729,6 +767,7 @@ func textIndex(node *ast.Node, n *ast.BuiltinNode) {
 	callee.SetLocation(loc)
 	call := &ast.CallNode{Callee: callee, Arguments: []ast.Node{n.Arguments[0], n.Arguments[1], last}}
 	call.SetLocation(loc)
+	call.SetType(intType) // for the parent, in this pass
 	*node = call
 }
 
@@ -803,6 +842,7 @@ func floatToInt(node *ast.Node, n *ast.BuiltinNode) {
 	callee.SetLocation(n.Location())
 	call := &ast.CallNode{Callee: callee, Arguments: n.Arguments}
 	call.SetLocation(n.Location())
+	call.SetType(intType) // for the parent, in this pass
 	*node = call
 }
 
@@ -842,6 +882,7 @@ func inKeyOrder(node *ast.Node, n *ast.BuiltinNode) {
 	callee.SetLocation(loc)
 	call := &ast.CallNode{Callee: callee, Arguments: []ast.Node{n.Arguments[0], which}}
 	call.SetLocation(loc)
+	call.SetType(reflect.TypeFor[[]any]()) // for the parent, in this pass
 	*node = call
 }
 

@@ -575,6 +575,29 @@ func TestNegativeIndexFromData(t *testing.T) {
 	}
 }
 
+// TestIndexOfAnotherTypeRefused: an index, a slice's bound or an
+// argument of indexOf or keys of a type that expr's checker refuses stays
+// refused where the rule reads it as the package documentation says
+// (a negative index from data, text by characters, a map in the order of
+// its keys).
+func TestIndexOfAnotherTypeRefused(t *testing.T) {
+	t.Parallel()
+	eng := rules.New()
+	for src, want := range map[string]string{
+		`let A = person.consent.A; (persons).A != ""`: `rule "r" 1:37: non-integer slice index string`,
+		`get(persons, "a").title == ""`:               `rule "r"`,
+		`persons["a":] == []`:                         `non-integer slice index string`,
+		`person.title["a":] == ""`:                    `non-integer slice index string`,
+		`person.title[:1.5] == ""`:                    `non-integer slice index float64`,
+		`indexOf(person.title, 1) > 0`:                `cannot use int as argument`,
+		`len(keys(persons)) > 0`:                      `cannot get keys from []b2b.Person`,
+	} {
+		_, err := rules.Compile[roleEnv, bool](eng, rules.Rule{Name: "r", Source: src})
+		require.ErrorIs(t, err, rules.ErrCompile, src)
+		require.ErrorContains(t, err, want, src)
+	}
+}
+
 // TestRefusedBeforeRunTime: what expr's type checker accepts but would
 // fail when the rule runs on ordinary data is a compile error, with the
 // rule's line:column and what to write instead.
