@@ -218,8 +218,10 @@
 // # Inspect
 //
 // Every [Decision] carries what it was about and why: the rule name and
-// expression with the values it read ("group.score=160"), or a plain
-// reason. The else path of a split (and of a people split, per person)
+// expression with the values it read ("group.score=160"; an element of a
+// map by its key, read by dot, by index or through attr or get:
+// account.attributes.tier="gold", person.consent.email.status="opt-in",
+// or missing when the map does not hold the key), or a plain reason. The else path of a split (and of a people split, per person)
 // says why no path held: each path in definition order with what it
 // checked and the values it read, in the reason and, field by field, in
 // [Decision].Tried:
