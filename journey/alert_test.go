@@ -110,3 +110,70 @@ func TestAlertListsEachPersonOnce(t *testing.T) {
 		})
 	}
 }
+
+// A parallel track's sales alert carries the reason of the decision that
+// led to it, as the main track's does: the parent's (the split or listen
+// before the parallel node) until the track decides on its own. It used
+// to carry none.
+func TestAlertReasonOnAParallelTrack(t *testing.T) {
+	t.Parallel()
+	// fanned runs before, then a track per interest from branch (the
+	// nodes on, before the alert), then merges.
+	fanned := func(before []journey.Node, branch journey.NodeID, on ...journey.Node) journey.Journey {
+		nodes := append(before,
+			journey.Node{ID: "fan", Kind: journey.KindParallel, Parallel: &journey.Parallel{Branch: branch, Merge: "join"}})
+		nodes = append(nodes, on...)
+		nodes = append(nodes,
+			journey.Node{ID: "alert", Kind: journey.KindAction, Action: &journey.Action{Type: journey.ActionSalesAlert, Template: "bg-ready", Next: "join"}},
+			journey.Node{ID: "join", Kind: journey.KindMerge, Merge: &journey.Merge{Next: "done"}},
+			end("done", ""), end("lost", ""))
+		return journey.Journey{ID: "fanned", Nodes: nodes}
+	}
+	split := journey.Node{ID: "big?", Kind: journey.KindSplit, Split: &journey.Split{
+		Paths: []journey.Path{{Name: "yes", When: "group.score >= 150", Next: "fan"}}, Else: "lost"}}
+	listen := journey.Node{ID: "listen", Kind: journey.KindListen, Listen: &journey.Listen{
+		Events:  []journey.EventMatch{{Type: journey.EventActivity, ActivityType: b2b.ActivityRequestDemo}},
+		Timeout: journey.Days(7), Next: "fan", OnTimeout: "lost"}}
+	onTrack := journey.Node{ID: "ready?", Kind: journey.KindSplit, Split: &journey.Split{
+		Paths: []journey.Path{{Name: "engaged", When: "group.score >= 150", Next: "alert"}}, Else: "join"}}
+	demo := journey.Event{Type: journey.EventActivity, ActivityType: b2b.ActivityRequestDemo, Person: "p-vpe", At: day0.Add(days(2))}
+	tests := []struct {
+		name   string
+		j      journey.Journey
+		second []journey.Event
+		want   string
+	}{
+		{"split before the parallel node", fanned([]journey.Node{split}, "alert"),
+			nil, `big? took path "yes" (rule "big? yes": group.score >= 150) with group.score=160`},
+		{"listen before the parallel node", fanned([]journey.Node{listen}, "alert"),
+			[]journey.Event{demo}, `listen heard activity request_demo by Victor Eng`},
+		{"split on the track", fanned([]journey.Node{split}, "ready?", onTrack),
+			nil, `ready? took path "engaged" (rule "ready? engaged": group.score >= 150) with group.score=160`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			cat := newCatalog(t, journey.Config{}, tt.j)
+			view := acmeView()
+			view.Groups[0].Score = 160
+			var st journey.State
+			res := cat.Step(&st, journey.Input{View: view, Now: day0, Events: manual("fanned", day0)})
+			if tt.second != nil {
+				require.Empty(t, ofType(res.Outbox, journey.ActionSalesAlert))
+				res = cat.Step(&st, journey.Input{View: view, Now: day0.Add(days(2)), Events: tt.second})
+			}
+			alerts := ofType(res.Outbox, journey.ActionSalesAlert)
+			require.Len(t, alerts, 1)
+			require.Equal(t, "Data Platform", alerts[0].SolutionInterest)
+			require.Equal(t, tt.want, alerts[0].Alert.Reason)
+			// Forgetting the person whose event a reason tells of
+			// forgets it on every track.
+			st.ForgetPerson("p-vpe")
+			for _, in := range st.Instances {
+				for _, tr := range in.Tracks {
+					require.NotContains(t, tr.Reason, "Victor")
+				}
+			}
+		})
+	}
+}

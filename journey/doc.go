@@ -232,7 +232,9 @@
 // roles and scores, its missing roles, and the reason of the decision
 // that led to the alert: the path a split took, the event a listen
 // heard ("listen heard activity request_demo by Victor Eng") or its
-// timeout, or an external call's answer, whichever came last.
+// timeout, or an external call's answer, whichever came last (on a
+// track a parallel node started, its parent's until it decides on its
+// own).
 //
 // # What the host applies
 //

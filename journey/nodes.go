@@ -585,10 +585,13 @@ func (s *stepper) parallel(i, t int, v *Version, node *cnode) bool {
 	slices.SortStableFunc(groups, func(a, b *GroupView) int { return strings.Compare(a.SolutionInterest, b.SolutionInterest) })
 	in := &s.st.Instances[i]
 	parent := in.Tracks[t].ID
+	// A track goes on from its parent's path: what led the parent here
+	// led it too, until it decides on its own (a sales alert tells it).
+	reason, person := in.Tracks[t].Reason, in.Tracks[t].ReasonPerson
 	names := make([]string, 0, len(groups))
 	for _, g := range groups {
 		in.Tracks = append(in.Tracks, Track{ID: len(in.Tracks), Parent: parent, Group: g.ID, SolutionInterest: g.SolutionInterest,
-			Node: v.nodes[node.branch].id, Status: TrackActive, Since: s.at})
+			Node: v.nodes[node.branch].id, Status: TrackActive, Since: s.at, Reason: reason, ReasonPerson: person})
 		names = append(names, g.SolutionInterest)
 	}
 	tr := &in.Tracks[t]

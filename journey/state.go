@@ -153,7 +153,8 @@ type Track struct {
 	Outcome string `json:"outcome,omitempty"`
 	// Reason is the reason of the last decision that chose the track's
 	// path (a split's path, the event a listen or external node heard,
-	// its timeout), given to sales alerts.
+	// its timeout), given to sales alerts. A track that a parallel node
+	// started begins with its parent's.
 	Reason string `json:"reason,omitempty"`
 	// ReasonPerson is the person whose event Reason tells of (a listen
 	// heard it: "by Victor Eng"), so that [State.ForgetPerson] forgets
