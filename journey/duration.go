@@ -24,10 +24,11 @@ type Duration time.Duration
 // Days returns a Duration of n days (n times 24 hours).
 func Days(n int) Duration { return Duration(time.Duration(n) * 24 * time.Hour) }
 
-// ParseDuration reads "5d", "36h", "1d12h" or any Go duration; a sign
-// is taken only before a Go duration ("-36h"), not after days. A duration
-// longer than 100,000 days is refused with an error matching
-// [ErrDurationTooLong].
+// ParseDuration reads "5d", "36h", "1d12h" or any Go duration. Days are
+// digits alone: a sign is taken only at the start of a Go duration
+// ("-36h", "+36h"), neither before days ("+5d", "-0d") nor after them
+// ("5d-3h"). "0d" is zero, as "0" and "0s" are. A number of days above
+// 100,000 is refused with an error matching [ErrDurationTooLong].
 func ParseDuration(s string) (Duration, error) {
 	in := s
 	s = strings.TrimSpace(s)
@@ -36,11 +37,16 @@ func ParseDuration(s string) (Duration, error) {
 	}
 	var days time.Duration
 	if i := strings.IndexByte(s, 'd'); i > 0 {
+		if strings.TrimLeft(s[:i], "0123456789") != "" {
+			// A sign ("+5d", "-0d"), a space, a fraction: days are
+			// written in digits alone.
+			return 0, fmt.Errorf("invalid duration %q: days are a whole number without a sign, such as 5d", in)
+		}
 		n, err := strconv.Atoi(s[:i])
 		switch {
 		case err != nil && errors.Is(err, strconv.ErrRange), err == nil && n > maxDays:
 			return 0, fmt.Errorf("%w: %q (at most %d days)", ErrDurationTooLong, in, maxDays)
-		case err != nil || n < 0:
+		case err != nil:
 			return 0, fmt.Errorf("invalid duration %q", in)
 		}
 		days = time.Duration(n) * 24 * time.Hour
