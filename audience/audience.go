@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/quorumhq/quorum/b2b"
@@ -65,11 +66,12 @@ type compiledAudience struct {
 	groupFields []string
 }
 
-// accountField is an account attribute a rule reads, compiled to a string
-// for explanations.
+// accountField is an account field a rule reads, compiled to a string
+// for explanations, or (expr nil) the custom attribute under key.
 type accountField struct {
 	name string
 	expr *rules.Expr[Env, string]
+	key  string
 }
 
 // New compiles cfg's audiences. The error, a [*b2b.ValidationError], lists
@@ -145,9 +147,13 @@ func New(cfg Config) (*Evaluator, error) {
 		ca.expr = x
 		ca.groupFields = s.groups
 		for _, f := range s.account {
-			fx, err := rules.Compile[Env, string](eng, rules.Rule{Name: a.Name + ": account." + f, Source: "string(account." + f + ")"})
+			if f.attr {
+				ca.fields = append(ca.fields, accountField{name: attrName(f.key), key: f.key})
+				continue
+			}
+			fx, err := rules.Compile[Env, string](eng, rules.Rule{Name: a.Name + ": account." + f.field, Source: "string(account." + f.field + ")"})
 			if err == nil {
-				ca.fields = append(ca.fields, accountField{name: "account." + f, expr: fx})
+				ca.fields = append(ca.fields, accountField{name: "account." + f.field, expr: fx})
 			}
 		}
 		if _, dup := e.index[a.Name]; !dup && name != "" {
@@ -159,6 +165,21 @@ func New(cfg Config) (*Evaluator, error) {
 		return nil, err
 	}
 	return e, nil
+}
+
+// attrName names the custom attribute under key as a rule reads it:
+// account.attributes.tier, or account.attributes["annual plan"] for a key
+// that a dot cannot take.
+func attrName(key string) string {
+	for i, c := range key {
+		if c != '_' && !(c >= 'a' && c <= 'z') && !(c >= 'A' && c <= 'Z') && !(i > 0 && c >= '0' && c <= '9') {
+			return "account.attributes[" + strconv.Quote(key) + "]"
+		}
+	}
+	if key == "" {
+		return `account.attributes[""]`
+	}
+	return "account.attributes." + key
 }
 
 // fresh counts the distinct aggregates of calls that are not yet in the

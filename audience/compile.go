@@ -60,9 +60,19 @@ type aggCall struct {
 // scanned is what the pre-pass over a rule found.
 type scanned struct {
 	calls   []aggCall
-	account []string // account.<field> read anywhere in the rule, for explanations
-	groups  []string // fields of the current group read in predicates over groups (.velocity), for explanations
-	persons bool     // the rule reads persons
+	account []accountRead // account.<field> and custom attributes read by key anywhere in the rule, for explanations
+	groups  []string      // fields of the current group read in predicates over groups (.velocity), for explanations
+	persons bool          // the rule reads persons
+}
+
+// An accountRead is what a rule reads of the account, for explanations:
+// the field named field or, when attr is set, the custom attribute under
+// key (account.attributes.tier, account.attributes["tier"],
+// attr(account.attributes, "tier", "") or get(account.attributes, "tier")).
+type accountRead struct {
+	field string
+	key   string
+	attr  bool
 }
 
 // scan parses src and finds the aggregate calls, checking that each has a
@@ -79,7 +89,26 @@ func scan(name, src string) (s scanned, ok bool, err *rules.CompileError) {
 		line, col := position(runes, startOf(n))
 		return &rules.CompileError{Rule: name, Source: src, Line: line, Column: col, Msg: fmt.Sprintf(format, args...)}
 	}
-	seenAccount, seenGroup := map[string]bool{}, map[string]bool{}
+	seenAccount, seenGroup := map[accountRead]bool{}, map[string]bool{}
+	read := func(r accountRead) {
+		if !seenAccount[r] {
+			seenAccount[r] = true
+			s.account = append(s.account, r)
+		}
+	}
+	// keyed holds the reads of account.attributes that take one element
+	// (by key, or as attr's or get's map): they are not the whole map.
+	keyed := map[ast.Node]bool{}
+	attrKey := func(m, key ast.Node) {
+		for c, chained := m.(*ast.ChainNode); chained; c, chained = m.(*ast.ChainNode) {
+			m = c.Node // account?.attributes
+		}
+		k, ok := key.(*ast.StringNode)
+		if ok && isAccountAttributes(m) {
+			keyed[m] = true
+			read(accountRead{key: k.Value, attr: true})
+		}
+	}
 	groupField := func(p ast.Node) {
 		if p, ok := p.(*ast.StringNode); ok && !seenGroup[p.Value] {
 			seenGroup[p.Value] = true
@@ -102,12 +131,12 @@ func scan(name, src string) (s scanned, ok bool, err *rules.CompileError) {
 		case *ast.MemberNode:
 			// Inside a predicate too: `account` there is still the
 			// account, not the current element (that is '.' or #).
-			if id, ok := x.Node.(*ast.IdentifierNode); ok && id.Value == "account" {
-				if p, ok := x.Property.(*ast.StringNode); ok && !seenAccount[p.Value] {
-					seenAccount[p.Value] = true
-					s.account = append(s.account, p.Value)
+			if id, ok := x.Node.(*ast.IdentifierNode); ok && id.Value == "account" && !keyed[x] {
+				if p, ok := x.Property.(*ast.StringNode); ok {
+					read(accountRead{field: p.Value})
 				}
 			}
+			attrKey(x.Node, x.Property)
 			switch n := x.Node.(type) {
 			case *ast.PointerNode: // .field (or #.field) of the current group
 				if pred == groupsPredicate && n.Name == "" {
@@ -124,6 +153,9 @@ func scan(name, src string) (s scanned, ok bool, err *rules.CompileError) {
 				return fail(x, "%s is a reserved name", aggName)
 			}
 		case *ast.BuiltinNode:
+			if x.Name == "get" && len(x.Arguments) == 2 {
+				attrKey(x.Arguments[0], x.Arguments[1])
+			}
 			over := otherPredicate
 			if len(x.Arguments) > 0 {
 				if id, ok := x.Arguments[0].(*ast.IdentifierNode); ok {
@@ -146,6 +178,9 @@ func scan(name, src string) (s scanned, ok bool, err *rules.CompileError) {
 			}
 			return nil
 		case *ast.CallNode:
+			if id, ok := x.Callee.(*ast.IdentifierNode); ok && id.Value == "attr" && len(x.Arguments) == 3 {
+				attrKey(x.Arguments[0], x.Arguments[1])
+			}
 			if id, ok := x.Callee.(*ast.IdentifierNode); ok && (id.Value == FuncActivityCount || id.Value == FuncPersonActivityCount) {
 				call, err := checkCall(runes, x, id.Value, pred, fail)
 				if err != nil {
@@ -166,6 +201,18 @@ func scan(name, src string) (s scanned, ok bool, err *rules.CompileError) {
 		return s, false, err
 	}
 	return s, true, nil
+}
+
+// isAccountAttributes reports whether n reads account.attributes (by dot
+// or by index, with optional chaining or not).
+func isAccountAttributes(n ast.Node) bool {
+	m, ok := n.(*ast.MemberNode)
+	if !ok {
+		return false
+	}
+	id, ok := m.Node.(*ast.IdentifierNode)
+	p, isText := m.Property.(*ast.StringNode)
+	return ok && id.Value == "account" && isText && p.Value == "attributes"
 }
 
 type predicateKind uint8

@@ -93,7 +93,10 @@
 //
 // [Evaluator.Explain] answers "why is (or isn't) this account in each
 // audience": every decision with the aggregate values and account fields its
-// rule read and, for each buying group, the group fields its predicates
-// over groups read ("group.velocity of data-platform = -80.12"). [Evaluator.Members] lists an audience's accounts from a batch,
+// rule read (a custom attribute read by its key, by dot, by index or
+// through attr or get, by that key: "account.attributes.tier = gold", or
+// "missing" when the account has none under it) and, for each buying
+// group, the group fields its predicates over groups read
+// ("group.velocity of data-platform = -80.12"). [Evaluator.Members] lists an audience's accounts from a batch,
 // [Evaluator.Aggregates] the aggregates the evaluator computes per account.
 package audience

@@ -313,6 +313,10 @@ func (e *Evaluator) values(a *compiledAudience, s *scratch) []Value {
 		out = append(out, Value{Name: e.personAggs[k].String(), Value: v})
 	}
 	for _, f := range a.fields {
+		if f.expr == nil {
+			out = append(out, Value{Name: f.name, Value: attrText(s.env.Account.Attributes, f.key)})
+			continue
+		}
 		if v, err := f.expr.Eval(&s.env); err == nil {
 			out = append(out, Value{Name: f.name, Value: v})
 		}
@@ -437,4 +441,19 @@ func Events(results []Result) []Event {
 		out = append(out, results[i].Events...)
 	}
 	return out
+}
+
+// attrText is the custom attribute under key as text, as an explanation
+// shows it: "missing" when the account has none under key.
+func attrText(attrs map[string]any, key string) string {
+	v, ok := attrs[key]
+	switch x := v.(type) {
+	case string:
+		return x
+	case nil:
+		if !ok {
+			return "missing"
+		}
+	}
+	return fmt.Sprint(v)
 }
