@@ -38,6 +38,12 @@ func FuzzCompile(f *testing.F) {
 		`{"id":"fork","kind":"parallel","parallel":{"branch":"alert","merge":"join"}},` +
 		`{"id":"alert","kind":"action","action":{"type":"sales_alert","template":"t","next":"join"}},` +
 		`{"id":"join","kind":"merge","merge":{"next":"done"}},{"id":"done","kind":"end","end":{}}]}`))
+	// Conditions that read map elements by dot, index, attr and get.
+	f.Add([]byte(`{"id":"x","nodes":[{"id":"s","kind":"split","split":{"paths":[` +
+		`{"when":"group.attributes.tier == \"gold\" || account?.attributes?.[\"a b\"] == 1","next":"m"},` +
+		`{"when":"attr(account.attributes, 'seats', 0) > 5 && get(group.attributes, \"x\") == nil","next":"m"}],"else":"m"}},` +
+		`{"id":"m","kind":"action","action":{"type":"email","template":"t","recipients":{"when":"person.consent.email.status == \"opt-in\""},"next":"done"}},` +
+		`{"id":"done","kind":"end","end":{}}]}`))
 	// Go-tos to a journey that takes the account, to one that does not,
 	// and to one that goes back at once.
 	for _, to := range []string{"sub", "closed", "back"} {
