@@ -16,6 +16,16 @@
 // retries. Accounts are independent, so work spreads over cores and
 // machines by account ID.
 //
+// # Due times and links
+//
+// A commit also stores when the account next needs time to pass
+// ([CommitParams.DueAt]) and the other accounts it goes together with
+// ([CommitParams.Links]: for the engine, those that share a person with
+// it, whose passes of time take turns). [Store.DueAccounts] lists the
+// accounts due with their links, so that a runner groups them without
+// reading a state: a SQL adapter keeps both as columns of the accounts'
+// table, the due time indexed.
+//
 // # Time is the caller's
 //
 // Every call that needs the time carries Now in its params: the caller's

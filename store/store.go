@@ -46,6 +46,9 @@ type Account struct {
 	// DueAt is when the account next needs time to pass (a journey wait
 	// ending); zero when nothing is due.
 	DueAt time.Time
+	// Links are the other accounts the committer ties this one to, as
+	// the last commit passed them (see [CommitParams.Links]).
+	Links []b2b.AccountID
 	// Index holds the few values queries select accounts by (for example
 	// "stage/data-platform" = "Sales Ready"); the engine maintains them.
 	Index map[string]string
@@ -156,8 +159,20 @@ type CommitParams struct {
 	// Value is the state as a Go value, for a store that keeps values (see
 	// [ValueKeeper]); State may then be empty. Other stores ignore it. The
 	// committer must not modify Value once it is committed.
-	Value  any
-	DueAt  time.Time
+	Value any
+	DueAt time.Time
+	// Links are the other accounts the committer ties this account to,
+	// which the store keeps beside DueAt and returns with it
+	// ([AccountDue.Links]), so that whoever lists the accounts due knows
+	// which of them go together without reading their states: for the
+	// engine, the accounts that share a person with this one (a person
+	// linked to both, or who left one lately), whose passes of time take
+	// turns. Each commit replaces them, an empty list clearing them; an
+	// empty ID is ErrInvalid. The store never reads them otherwise: a
+	// SQL adapter keeps them in a column of the accounts' table, an
+	// erasure leaves them as the engine's last commit wrote them (it
+	// rewrites the person's accounts first, see [Store.ErasePerson]).
+	Links  []b2b.AccountID
 	Index  map[string]string
 	Events []Event
 	Outbox []OutboxEntry
@@ -222,10 +237,14 @@ type DueParams struct {
 type AccountDue struct {
 	ID    b2b.AccountID
 	DueAt time.Time
+	// Links are the account's links as its last commit stored them
+	// ([CommitParams.Links]). A page's cursor ([DueParams.After]) need
+	// not carry them: only its ID and DueAt order the accounts.
+	Links []b2b.AccountID
 }
 
 // Compare orders due accounts as DueAccounts lists them: earliest first,
-// ties by ID; -1, 0 or +1.
+// ties by ID; -1, 0 or +1. Links do not count.
 func (a AccountDue) Compare(b AccountDue) int {
 	return cmp.Or(a.DueAt.Compare(b.DueAt), cmp.Compare(a.ID, b.ID))
 }
@@ -348,7 +367,8 @@ type Store interface {
 	// It returns the new version. It keeps nothing of p's slices, maps and
 	// byte slices (but Value) once it returns: the committer reuses them.
 	Commit(ctx context.Context, p *CommitParams) (int64, error)
-	// DueAccounts lists accounts due by p.Before, earliest first (ties by ID).
+	// DueAccounts lists accounts due by p.Before, earliest first (ties by
+	// ID), each with its links ([CommitParams.Links]).
 	DueAccounts(ctx context.Context, p *DueParams) ([]AccountDue, error)
 	// ListAccounts lists the IDs of accounts whose index has Key = Value.
 	ListAccounts(ctx context.Context, p *ListParams) ([]b2b.AccountID, error)

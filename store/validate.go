@@ -16,7 +16,8 @@ func CheckTenant(t Tenant) error {
 }
 
 // Validate checks a commit before an adapter applies it: tenant, account,
-// version, and that each event and outbox entry carries what it needs. It
+// version, that no link is empty, and that each event and outbox entry
+// carries what it needs. It
 // reports every problem at once, wrapped with ErrInvalid.
 func (p *CommitParams) Validate() error {
 	var ps b2b.Problems
@@ -34,6 +35,11 @@ func (p *CommitParams) Validate() error {
 	}
 	// Paths are formatted only for a problem: commits are frequent and
 	// almost always valid.
+	for i, l := range p.Links {
+		if l == "" {
+			ps.Addf(fmt.Sprintf("links[%d]", i), "is required")
+		}
+	}
 	for i, e := range p.Events {
 		path := func() string { return fmt.Sprintf("events[%d]", i) }
 		if e.Type == "" {

@@ -125,7 +125,7 @@ func TestValidateAllocatesNothing(t *testing.T) {
 		name     string
 		validate func() error
 	}{
-		{"commit", (&store.CommitParams{Tenant: "t1", Account: "acme", ExpectedVersion: 3, Now: t0, Events: events, Outbox: outbox}).Validate},
+		{"commit", (&store.CommitParams{Tenant: "t1", Account: "acme", ExpectedVersion: 3, Now: t0, Links: []b2b.AccountID{"globex"}, Events: events, Outbox: outbox}).Validate},
 		{"ack", (&store.AckParams{Tenant: "t1", ID: "m1", Seq: 1, Attempt: 1, Status: store.OutboxDelivered, Now: t0,
 			Event: &store.Event{Type: "message.delivered", Time: t0}}).Validate},
 		{"claim", (&store.ClaimParams{Tenant: "t1", Now: t0, Lease: time.Minute}).Validate},

@@ -4,8 +4,9 @@
 //
 // It is safe for concurrent use. Accounts are spread over shards, each with
 // its own lock, so commits to different accounts run in parallel; the event
-// log and the outbox of a tenant share one lock, held briefly. Byte slices and
-// index maps are copied in and out, so a caller may reuse its buffers.
+// log and the outbox of a tenant share one lock, held briefly. Byte slices,
+// index maps and links are copied in and out, so a caller may reuse its
+// buffers.
 //
 // It keeps committed state values as they are ([store.ValueKeeper]): a
 // committer that passes [store.CommitParams.Value] skips encoding its state,

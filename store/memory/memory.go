@@ -151,12 +151,18 @@ func (s *Store) Commit(ctx context.Context, p *store.CommitParams) (int64, error
 		DueAt:     p.DueAt,
 		UpdatedAt: p.Now,
 	}
-	// An index is rarely changed: the stored one is kept when it is the
-	// same (nothing outside the store refers to it).
+	// An index is rarely changed, nor are the links: the stored ones are
+	// kept when they are the same (nothing outside the store refers to
+	// them).
 	if exists && sameIndex(cur.Index, p.Index) {
 		next.Index = cur.Index
 	} else {
 		next.Index = maps.Clone(p.Index)
+	}
+	if exists && slices.Equal(cur.Links, p.Links) {
+		next.Links = cur.Links
+	} else if len(p.Links) > 0 {
+		next.Links = slices.Clone(p.Links)
 	}
 	// The outbox entries are copied before taking the tenant's log lock,
 	// which every commit of the tenant shares.
@@ -311,13 +317,18 @@ func (s *Store) DueAccounts(ctx context.Context, p *store.DueParams) ([]store.Ac
 			if p.After != nil && d.Compare(*p.After) <= 0 {
 				continue
 			}
+			d.Links = a.Links // copied below, for the accounts listed
 			out = append(out, d)
 		}
 		sh.mu.RUnlock()
 	}
 	slices.SortFunc(out, store.AccountDue.Compare)
 	if n := p.EffectiveLimit(); len(out) > n {
+		clear(out[n:])
 		out = out[:n]
+	}
+	for i := range out {
+		out[i].Links = slices.Clone(out[i].Links)
 	}
 	return out, nil
 }
@@ -404,5 +415,6 @@ func copyAccount(a *store.Account) store.Account {
 	c := *a
 	c.State = bytes.Clone(a.State)
 	c.Index = maps.Clone(a.Index)
+	c.Links = slices.Clone(a.Links)
 	return c
 }

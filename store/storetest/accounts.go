@@ -103,12 +103,12 @@ func (s suite) versionConflict(t *testing.T) {
 // whose expected version is stale, or names an account not stored yet,
 // fails with ErrConflict, and so does one that redacts an event erased
 // since it was read; none of them changes anything a reader sees (the
-// state, due time, index, log, queued entries and their payloads, the
+// state, due time, links, index, log, queued entries and their payloads, the
 // persons' accounts), and a commit with the right version then succeeds.
 func (s suite) conflictChangesNothing(t *testing.T) {
 	ctx := context.Background()
 	st := s.newStore(t)
-	commit(t, st, store.CommitParams{Account: "acme", State: []byte("kept"), DueAt: t0.Add(time.Hour), Index: map[string]string{"stage": "Awareness"},
+	commit(t, st, store.CommitParams{Account: "acme", State: []byte("kept"), DueAt: t0.Add(time.Hour), Links: []b2b.AccountID{"initech"}, Index: map[string]string{"stage": "Awareness"},
 		Events: []store.Event{{Type: "member.added", Person: "p1", Time: t0, Data: []byte(`{"p":"p1"}`)}, {Type: "member.added", Person: "p9", Time: t0}},
 		Outbox: []store.OutboxEntry{{ID: "m1", Person: "p1", IdempotencyKey: "k1", Channel: "email", Payload: []byte("queued")}}})
 	_, err := st.ErasePerson(ctx, tenant, "p9")
@@ -124,7 +124,7 @@ func (s suite) conflictChangesNothing(t *testing.T) {
 
 	change := func(account b2b.AccountID, expected int64) store.CommitParams {
 		return store.CommitParams{Tenant: tenant, Account: account, ExpectedVersion: expected, Now: t0.Add(time.Minute),
-			State: []byte("lost"), Value: &struct{}{}, DueAt: t0.Add(2 * time.Hour), Index: map[string]string{"stage": "Decision", "other": "x"},
+			State: []byte("lost"), Value: &struct{}{}, DueAt: t0.Add(2 * time.Hour), Links: []b2b.AccountID{"globex"}, Index: map[string]string{"stage": "Decision", "other": "x"},
 			Events:           []store.Event{{Type: "lost", Person: "p2", Time: t0}},
 			Outbox:           []store.OutboxEntry{{ID: "m-lost", Person: "p2", IdempotencyKey: "k", Channel: "email"}},
 			Redactions:       []store.Redaction{{Seq: evs[0].Seq, Data: []byte(`{}`)}},
@@ -154,4 +154,92 @@ func (s suite) conflictChangesNothing(t *testing.T) {
 	a, err := st.LoadAccount(ctx, tenant, "acme")
 	require.NoError(t, err)
 	require.True(t, s.time(t0.Add(2*time.Minute)).Equal(a.UpdatedAt), "updated at the last commit's Now: %v", a.UpdatedAt)
+}
+
+// links checks the accounts a commit links its account to: they come
+// back as committed with the account and with the due listing (its
+// pages read on from cursors that carry none), each commit replaces
+// them (one without any clears them, one refused leaves them), the store
+// keeps nothing of the committer's list nor shares its own, and an
+// erasure leaves them as the last commit wrote them: the rewrite of the
+// erased person's accounts, which comes first, drops the links the
+// person made.
+func (s suite) links(t *testing.T) {
+	ctx := context.Background()
+	st := s.newStore(t)
+	links := []b2b.AccountID{"globex", "initech"}
+	commit(t, st, store.CommitParams{Account: "acme", DueAt: t0, Links: links,
+		Events: []store.Event{{Type: "member.added", Person: "p1", Time: t0}}})
+	commit(t, st, store.CommitParams{Account: "globex", DueAt: t0.Add(time.Hour), Links: []b2b.AccountID{"acme"}})
+	commit(t, st, store.CommitParams{Account: "initech", DueAt: t0.Add(time.Hour)})
+	commit(t, st, store.CommitParams{Account: "later", DueAt: t0.Add(5 * time.Hour), Links: []b2b.AccountID{"acme"}})
+	links[0] = "changed" // the committer reuses its list
+
+	dueLinks := func(before time.Time, limit int) map[b2b.AccountID][]b2b.AccountID {
+		t.Helper()
+		out := map[b2b.AccountID][]b2b.AccountID{}
+		var after *store.AccountDue
+		for range 10 {
+			page, err := st.DueAccounts(ctx, &store.DueParams{Tenant: tenant, Before: before, Limit: limit, After: after})
+			require.NoError(t, err)
+			if len(page) == 0 {
+				return out
+			}
+			for _, d := range page {
+				out[d.ID] = nil // none, whether nil or empty
+				if len(d.Links) > 0 {
+					out[d.ID] = d.Links
+				}
+			}
+			// A cursor carries the order, not the links.
+			after = &store.AccountDue{ID: page[len(page)-1].ID, DueAt: page[len(page)-1].DueAt}
+		}
+		require.Fail(t, "the due pages do not end")
+		return nil
+	}
+	want := map[b2b.AccountID][]b2b.AccountID{"acme": {"globex", "initech"}, "globex": {"acme"}, "initech": nil}
+	require.Equal(t, want, dueLinks(t0.Add(2*time.Hour), 0), "listed with the due accounts")
+	require.Equal(t, want, dueLinks(t0.Add(2*time.Hour), 1), "page by page")
+	a, err := st.LoadAccount(ctx, tenant, "acme")
+	require.NoError(t, err)
+	require.Equal(t, []b2b.AccountID{"globex", "initech"}, a.Links, "loaded with the account")
+
+	// What the store returns is the caller's.
+	a.Links[0] = "scribbled"
+	due, err := st.DueAccounts(ctx, &store.DueParams{Tenant: tenant, Before: t0})
+	require.NoError(t, err)
+	require.Len(t, due, 1)
+	due[0].Links[1] = "scribbled"
+	a, err = st.LoadAccount(ctx, tenant, "acme")
+	require.NoError(t, err)
+	require.Equal(t, []b2b.AccountID{"globex", "initech"}, a.Links, "neither a loaded nor a listed account shares the store's links")
+
+	// A refused commit leaves them; each commit replaces them.
+	_, err = st.Commit(ctx, &store.CommitParams{Tenant: tenant, Account: "acme", ExpectedVersion: 0, Now: t0, DueAt: t0, Links: []b2b.AccountID{"lost"}})
+	require.ErrorIs(t, err, store.ErrConflict)
+	require.Equal(t, want, dueLinks(t0.Add(2*time.Hour), 0), "a refused commit changes no links")
+	commit(t, st, store.CommitParams{Account: "acme", ExpectedVersion: 1, DueAt: t0, Links: []b2b.AccountID{"initech"}})
+	commit(t, st, store.CommitParams{Account: "initech", ExpectedVersion: 1, DueAt: t0.Add(time.Hour), Links: []b2b.AccountID{"acme"}})
+	want = map[b2b.AccountID][]b2b.AccountID{"acme": {"initech"}, "globex": {"acme"}, "initech": {"acme"}}
+	require.Equal(t, want, dueLinks(t0.Add(2*time.Hour), 0), "replaced by the next commit")
+	require.Equal(t, []b2b.AccountID{"acme"}, dueLinks(t0.Add(10*time.Hour), 0)["later"])
+
+	// The erasure of p1, who linked acme and globex: the person's accounts
+	// are rewritten without the link first, then the person is erased.
+	commit(t, st, store.CommitParams{Account: "acme", ExpectedVersion: 2, DueAt: t0, Links: []b2b.AccountID{"initech"}})
+	commit(t, st, store.CommitParams{Account: "globex", ExpectedVersion: 1, DueAt: t0.Add(time.Hour)})
+	_, err = st.ErasePerson(ctx, tenant, "p1")
+	require.NoError(t, err)
+	want = map[b2b.AccountID][]b2b.AccountID{"acme": {"initech"}, "globex": nil, "initech": {"acme"}}
+	require.Equal(t, want, dueLinks(t0.Add(2*time.Hour), 0), "as the rewrite left them")
+	a, err = st.LoadAccount(ctx, tenant, "globex")
+	require.NoError(t, err)
+	require.Empty(t, a.Links, "a commit without links clears them")
+
+	// An account no longer due keeps its links for when it is due again.
+	commit(t, st, store.CommitParams{Account: "initech", ExpectedVersion: 2, Links: []b2b.AccountID{"acme"}})
+	a, err = st.LoadAccount(ctx, tenant, "initech")
+	require.NoError(t, err)
+	require.Equal(t, []b2b.AccountID{"acme"}, a.Links)
+	require.NotContains(t, dueLinks(t0.Add(2*time.Hour), 0), b2b.AccountID("initech"))
 }

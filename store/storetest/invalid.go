@@ -9,17 +9,18 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/store"
 )
 
 func (s suite) invalidRequests(t *testing.T) {
 	ctx := context.Background()
 	st := s.newStore(t)
-	_, err := st.Commit(ctx, &store.CommitParams{Account: "a", ExpectedVersion: -1,
+	_, err := st.Commit(ctx, &store.CommitParams{Account: "a", ExpectedVersion: -1, Links: []b2b.AccountID{"b", ""},
 		Events: []store.Event{{Account: "b", Type: "x", Time: t0}},
 		Outbox: []store.OutboxEntry{{ID: "m", Account: "b", IdempotencyKey: "k", Channel: "sms"}}})
 	require.ErrorIs(t, err, store.ErrInvalid)
-	for _, want := range []string{"tenant: is required", "expectedVersion: must not be negative, got -1", "now: is required",
+	for _, want := range []string{"tenant: is required", "expectedVersion: must not be negative, got -1", "now: is required", "links[1]: is required",
 		`events[0].account: is "b", not the committed account "a"`, `outbox[0].account: is "b", not the committed account "a"`} {
 		require.ErrorContains(t, err, want)
 	}

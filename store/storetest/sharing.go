@@ -13,13 +13,13 @@ import (
 
 // commitKeepsNothingOfParams checks that a commit keeps nothing of its
 // parameters: the committer reuses the slices, maps and bytes of one
-// commit for the next, so the committed state, index, events, outbox
+// commit for the next, so the committed state, links, index, events, outbox
 // entries and redactions must read back as committed after the committer
 // wrote over them.
 func (s suite) commitKeepsNothingOfParams(t *testing.T) {
 	ctx := context.Background()
 	st := s.newStore(t)
-	p := store.CommitParams{Account: "acme", State: []byte(`{"v":1}`), Index: map[string]string{"stage": "Awareness"},
+	p := store.CommitParams{Account: "acme", State: []byte(`{"v":1}`), DueAt: t0, Links: []b2b.AccountID{"globex"}, Index: map[string]string{"stage": "Awareness"},
 		Events: []store.Event{
 			{Person: "p1", Time: t0, Type: "activity.applied", Data: []byte(`{"count":1}`)},
 			{Time: t0, Type: "group.updated", Data: []byte(`{"score":2}`)},
@@ -32,6 +32,7 @@ func (s suite) commitKeepsNothingOfParams(t *testing.T) {
 	copy(p.State, "XXXXXXX")
 	p.Index["stage"] = "Decision"
 	p.Index["other"] = "x"
+	p.Links[0] = "initech"
 	for i := range p.Events {
 		copy(p.Events[i].Data, "XXXXXXXXXXX")
 		p.Events[i] = store.Event{Person: "p9", Time: t0.Add(time.Hour), Type: "scribbled", Data: []byte("{}")}
@@ -43,6 +44,11 @@ func (s suite) commitKeepsNothingOfParams(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, `{"v":1}`, string(a.State))
 	require.Equal(t, map[string]string{"stage": "Awareness"}, a.Index)
+	require.Equal(t, []b2b.AccountID{"globex"}, a.Links)
+	due, err := st.DueAccounts(ctx, &store.DueParams{Tenant: tenant, Before: t0})
+	require.NoError(t, err)
+	require.Len(t, due, 1)
+	require.Equal(t, []b2b.AccountID{"globex"}, due[0].Links)
 	ids, err := st.ListAccounts(ctx, &store.ListParams{Tenant: tenant, Key: "stage", Value: "Awareness"})
 	require.NoError(t, err)
 	require.Equal(t, []b2b.AccountID{"acme"}, ids)

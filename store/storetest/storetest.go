@@ -8,7 +8,9 @@
 // The suite checks round trips (no method keeps anything of its
 // parameters, which the caller reuses, nor shares what it returns),
 // version conflicts (a refused commit changes nothing a reader sees),
-// due-time ordering and paging, kept values (for stores that keep them),
+// due-time ordering and paging, the links kept beside the due time
+// (listed with it, replaced by each commit, left by an erasure as the
+// last commit wrote them), kept values (for stores that keep them),
 // index listing, the event log (Seqs are the store's, never issued
 // twice), the default limits, outbox claim order, ack (an entry's error
 // and receipt are its last ack's, none when it had none), retry (entries
@@ -89,6 +91,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store, f Features) {
 		{"InvalidRequests", s.invalidRequests},
 		{"ErrorsNameWhatTheyConcern", s.errorsNameWhatTheyConcern},
 		{"DueOrdering", s.dueOrdering},
+		{"Links", s.links},
 		{"ListByIndex", s.listByIndex},
 		{"DefaultLimits", s.defaultLimits},
 		{"EventLog", s.eventLog},
