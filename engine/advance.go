@@ -32,7 +32,9 @@ import (
 // passes in turn; but accounts that share a person under a frequency cap
 // run one pass at a time, the pass due first next, so that each counts
 // what the others decided before its time (see "Frequency caps across
-// accounts" in the package documentation).
+// accounts" in the package documentation). The store's due listing
+// names them (store.AccountDue.Links): Advance reads no state to find
+// them, only each pass its account's.
 //
 // Two bounds keep a program whose passes never settle from running for
 // ever; either is logged at Warn and counted
@@ -119,10 +121,7 @@ func (e *Engine) Advance(ctx context.Context, now time.Time) (Report, error) {
 // sharingGroups) one pass at a time in time order, and sums what they
 // decided into rep.
 func (e *Engine) advanceDue(ctx context.Context, due []store.AccountDue, now time.Time, rep *Report) error {
-	groups, err := e.sharingGroups(ctx, due)
-	if err != nil {
-		return err
-	}
+	groups := sharingGroups(due, len(e.prog.Load().Journeys.Config().Caps) > 0)
 	first := make([]b2b.AccountID, len(groups))
 	group := make(map[b2b.AccountID][]store.AccountDue, len(groups))
 	for i, g := range groups {

@@ -60,7 +60,7 @@ func (e *Engine) commitPass(ctx context.Context, ps *pass, w *work, version int6
 	defer indexRoom.put(ix)
 	cp := &store.CommitParams{
 		Tenant: e.cfg.Tenant, Account: id, ExpectedVersion: version,
-		DueAt: ps.due(), Index: ix, Events: ps.events, Outbox: ps.outbox, Now: now,
+		DueAt: ps.due(), Links: st.links(id), Index: ix, Events: ps.events, Outbox: ps.outbox, Now: now,
 	}
 	cp.Redactions, cp.OutboxRedactions = redactions, queued
 	if e.values {
@@ -146,7 +146,7 @@ func (e *Engine) reschedule(ctx context.Context, ps *pass, version int64, attemp
 		}
 	}
 	cp := &store.CommitParams{Tenant: e.cfg.Tenant, Account: ps.id, ExpectedVersion: version,
-		State: state, DueAt: next, Index: rec.Index, Now: ps.now}
+		State: state, DueAt: next, Links: st.links(ps.id), Index: rec.Index, Now: ps.now}
 	if e.values {
 		cp.Value = st
 	}

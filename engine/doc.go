@@ -361,10 +361,17 @@
 // by ID), as calls at each of their due times would have; the others
 // catch up in parallel, each its whole span at once. So one Advance over
 // twenty days sends a person of two accounts under a cap of one email a
-// week what twenty daily calls send. An account whose pass fails, or
+// week what twenty daily calls send. Advance reads no state to find
+// them: each commit stores, beside the account's due time, the other
+// accounts its persons name (their other accounts, those they left
+// lately: [store.CommitParams.Links]), and the due listing returns them
+// ([store.AccountDue.Links]). An account whose pass fails, or
 // that reaches Advance's bound of passes, stops the accounts it shares a
 // person with at that time too (counted in [Counters].AdvanceLimits), and
-// the next Advance takes them all on from there.
+// the next Advance takes them all on from there. An account whose
+// stored state this engine cannot read (a newer engine wrote it) names
+// no one, whatever its stored links say: its pass fails, and stops only
+// the accounts whose own states name it.
 //
 // An input call does not: it catches each account with inputs up over
 // the span since it was last due (a late batch of days), in turn, each

@@ -79,18 +79,18 @@ func (e *Engine) process(ctx context.Context, id b2b.AccountID, w *work, now tim
 				return outcome{idle: true}, nil
 			}
 			if !w.create {
-				return outcome{}, fmt.Errorf("account %q: %w", id, ErrUnknownAccount)
+				return outcome{}, unreadable{fmt.Errorf("account %q: %w", id, ErrUnknownAccount)}
 			}
 			st = newAccountState(b2b.Account{ID: id})
 		case err != nil:
-			return outcome{}, fmt.Errorf("account %q: load: %w", id, err)
+			return outcome{}, unreadable{fmt.Errorf("account %q: load: %w", id, err)}
 		default:
 			// The pass works on a copy: the committed state stays as it
 			// was for readers, for a retry, and when the pass turns out
 			// idle (an idle pass's derived changes are not kept, whatever
 			// the store or the cache).
 			if committed, err = e.readState(&rec); err != nil {
-				return outcome{}, err
+				return outcome{}, unreadable{err}
 			}
 			st = cloneState(committed)
 		}
@@ -160,6 +160,14 @@ func (e *Engine) process(ctx context.Context, id b2b.AccountID, w *work, now tim
 		return out, nil
 	}
 }
+
+// unreadable is the error of a pass that could not read the account's
+// state: it could not load it, found none, or could not decode it. (See
+// catchUpInTurn.)
+type unreadable struct{ err error }
+
+func (u unreadable) Error() string { return u.err.Error() }
+func (u unreadable) Unwrap() error { return u.err }
 
 // pass is one account's run through the chain.
 type pass struct {

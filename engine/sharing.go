@@ -27,91 +27,62 @@ import (
 // group in the order given, the groups in the order of their first
 // account. Without caps, every account is a group of its own.
 //
-// Under caps it reads each due account's state once more than its
-// passes do: a lookup for a store that keeps values, and for one that
-// keeps them encoded a decoding the first pass then finds in the state
-// cache (Config.StateCache), but a read more of the store for each due
-// account, each sweep.
-func (e *Engine) sharingGroups(ctx context.Context, due []store.AccountDue) ([][]store.AccountDue, error) {
-	alone := func() [][]store.AccountDue {
+// The accounts each one shares a person with come with it from the due
+// listing (store.AccountDue.Links), as its last commit stored them
+// (see accountState.links): no state is read to find the groups.
+func sharingGroups(due []store.AccountDue, caps bool) [][]store.AccountDue {
+	if len(due) < 2 || !caps {
 		out := make([][]store.AccountDue, len(due))
 		for i := range due {
 			out[i] = due[i : i+1 : i+1]
 		}
 		return out
 	}
-	if len(due) < 2 || len(e.prog.Load().Journeys.Config().Caps) == 0 {
-		return alone(), nil
-	}
 	pos := make(map[b2b.AccountID]int, len(due))
-	ids := make([]b2b.AccountID, len(due))
 	for i, d := range due {
 		pos[d.ID] = i
-		ids[i] = d.ID
 	}
-	// The accounts each one's persons name, read from its committed
-	// state (which a pass of time does not change: only inputs move
-	// persons between accounts). An account whose state cannot be loaded
-	// or read names none: its own pass fails and reports why, and the
-	// other accounts are advanced all the same, as they are without caps.
-	links := make([][]b2b.AccountID, len(due))
-	err := e.forEachAccount(outsideCallOrder(ctx), ids, func(ctx context.Context, id b2b.AccountID) error {
-		rec, err := e.cfg.Store.LoadAccount(ctx, e.cfg.Tenant, id)
-		if err != nil {
-			return nil
-		}
-		st, err := e.readState(&rec)
-		if err != nil {
-			return nil
-		}
-		var named []b2b.AccountID
-		for i := range st.Persons {
-			pe := &st.Persons[i]
-			named = append(named, pe.Others...)
-			for _, l := range pe.Left {
-				named = append(named, l.Account)
-			}
-		}
-		links[pos[id]] = named
-		return nil
+	root := joined(len(due), func(i int) []b2b.AccountID { return due[i].Links }, func(id b2b.AccountID) (int, bool) {
+		i, ok := pos[id]
+		return i, ok
 	})
-	if err != nil {
-		return nil, err
-	}
-	// Union-find over the positions, each set's root its first account.
-	root := make([]int, len(due))
-	for i := range root {
-		root[i] = i
-	}
-	find := func(i int) int {
-		for root[i] != i {
-			root[i] = root[root[i]]
-			i = root[i]
-		}
-		return i
-	}
-	for i, named := range links {
-		for _, acc := range named {
-			if j, ok := pos[acc]; ok {
-				a, b := find(i), find(j)
-				if a > b {
-					a, b = b, a
-				}
-				root[b] = a
-			}
-		}
-	}
 	var groups [][]store.AccountDue
 	at := make([]int, len(due)) // a root's group's index
 	for i := range due {
-		r := find(i)
+		r := root[i]
 		if r == i {
 			at[i] = len(groups)
 			groups = append(groups, nil)
 		}
 		groups[at[r]] = append(groups[at[r]], due[i])
 	}
-	return groups, nil
+	return groups
+}
+
+// links returns the other accounts the state's persons name, each once,
+// in ID order (nil when none): their other accounts (Others) and those
+// they left lately (Left). A commit stores them beside the account's due
+// time (store.CommitParams.Links), for sharingGroups; they change only
+// with the persons, which only inputs move between accounts, never a
+// pass of time.
+func (st *accountState) links(id b2b.AccountID) []b2b.AccountID {
+	var out []b2b.AccountID
+	for i := range st.Persons {
+		pe := &st.Persons[i]
+		out = append(out, pe.Others...)
+		for _, l := range pe.Left {
+			out = append(out, l.Account)
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	slices.Sort(out)
+	out = slices.Compact(out)
+	if i, ok := slices.BinarySearch(out, id); ok {
+		out = slices.Delete(out, i, i+1)
+	}
+	return slices.Clip(out)
 }
 
 // catchUpInTurn catches up a group of accounts that share persons (see
@@ -125,34 +96,88 @@ func (e *Engine) sharingGroups(ctx context.Context, due []store.AccountDue) ([][
 // a "failed" limit each), so that none decides past a time at which that
 // account has not decided yet, and the next Advance takes them on again
 // in time order.
+//
+// An account whose state cannot be read (its first pass finds none, or
+// cannot load or decode it) names no one: the links its last commit
+// stored do not join it to the accounts it names, only those that name
+// it do. So when a pass fails or reaches the bound, the states of the
+// accounts that have not run yet are read (only a stop costs these
+// reads), the group is split again without the links of those that
+// cannot be read, and the stop reaches only the accounts still joined
+// to the one that stopped: those that share no one with it go on as
+// they would alone. (Until a stop, the order of passes of accounts that
+// share no one changes nothing of what they decide.)
 func (e *Engine) catchUpInTurn(ctx context.Context, group []store.AccountDue, now time.Time) ([]outcome, error) {
 	q := make(turnQueue, len(group))
 	for i, d := range group {
 		q[i] = e.newCatchUp(d.ID, d.DueAt, now, nil)
 	}
 	all := slices.Clone(q)
+	at := make(map[b2b.AccountID]int, len(all)) // position in group
+	for i, c := range all {
+		at[c.id] = i
+	}
 	heap.Init(&q)
 	var errs []error
-	// The first account stopped by the bound or by a failed pass, and
-	// the limit the others stopping with it count.
-	var bounded *catching
-	limit := "passes"
+	// What is known of each account's state (read, or not), and the
+	// group's parts that the known ones' links join: one part until an
+	// account turns out not to name anyone.
+	known := make([]readable, len(group))
+	part := make([]int, len(group))
+	regroup := func() {
+		part = joined(len(group), func(i int) []b2b.AccountID {
+			if known[i] == cannotRead {
+				return nil
+			}
+			return group[i].Links
+		}, func(id b2b.AccountID) (int, bool) {
+			i, ok := at[id]
+			return i, ok
+		})
+	}
+	// The first account of each part stopped by the bound or by a failed
+	// pass, and the limit the others stopping with it count.
+	var stops []*catching
+	limits := map[*catching]string{}
+	stopOf := func(c *catching) *catching {
+		for _, s := range stops {
+			if part[at[s.id]] == part[at[c.id]] {
+				return s
+			}
+		}
+		return nil
+	}
 	for len(q) > 0 {
 		c := q[0]
-		if bounded != nil && !q.before(c, bounded) {
-			e.limitReached(ctx, limit, "account not caught up, stopped with one it shares a person with, resumed at the next Advance",
+		if s := stopOf(c); s != nil && !q.before(c, s) {
+			e.limitReached(ctx, limits[s], "account not caught up, stopped with one it shares a person with, resumed at the next Advance",
 				c.id, c.total.at, c.at, c.passes)
 			heap.Pop(&q)
 			continue
 		}
+		first := c.passes == 0
 		err := c.step(ctx)
+		var u unreadable
+		switch {
+		case first && errors.As(err, &u):
+			known[at[c.id]] = cannotRead
+		case err != nil || ctx.Err() == nil:
+			known[at[c.id]] = canRead
+		}
 		if err != nil {
 			errs = append(errs, err)
 		}
-		if bounded == nil && (c.bounded || err != nil) {
-			bounded = c
-			if err != nil {
-				limit = "failed"
+		if c.bounded || err != nil {
+			// Which accounts the stop reaches depends on the states of
+			// those not run yet, read now.
+			e.readGroup(ctx, group, known)
+			regroup()
+			if stopOf(c) == nil {
+				stops = append(stops, c)
+				limits[c] = "passes"
+				if err != nil {
+					limits[c] = "failed"
+				}
 			}
 		}
 		if c.done {
@@ -166,6 +191,65 @@ func (e *Engine) catchUpInTurn(ctx context.Context, group []store.AccountDue, no
 		outs[i] = c.total
 	}
 	return outs, errors.Join(errs...)
+}
+
+// readable is what a group's catch-up knows of an account's state.
+type readable int8
+
+const (
+	unknown    readable = iota // no pass ran yet
+	canRead                    // a pass read it
+	cannotRead                 // its first pass could not read it
+)
+
+// readGroup reads the states of the accounts of a group that are not
+// known yet (see readable).
+func (e *Engine) readGroup(ctx context.Context, group []store.AccountDue, known []readable) {
+	for i, d := range group {
+		if known[i] != unknown || ctx.Err() != nil {
+			continue
+		}
+		known[i] = canRead
+		rec, err := e.cfg.Store.LoadAccount(ctx, e.cfg.Tenant, d.ID)
+		if err == nil {
+			_, err = e.readState(&rec)
+		}
+		if err != nil {
+			known[i] = cannotRead
+		}
+	}
+}
+
+// joined partitions n accounts by the links of each (links(i)), joined
+// through those that find a position (pos): it returns each one's part,
+// the position of the part's first account.
+func joined(n int, links func(i int) []b2b.AccountID, pos func(b2b.AccountID) (int, bool)) []int {
+	root := make([]int, n)
+	for i := range root {
+		root[i] = i
+	}
+	find := func(i int) int {
+		for root[i] != i {
+			root[i] = root[root[i]]
+			i = root[i]
+		}
+		return i
+	}
+	for i := range n {
+		for _, acc := range links(i) {
+			if j, ok := pos(acc); ok {
+				a, b := find(i), find(j)
+				if a > b {
+					a, b = b, a
+				}
+				root[b] = a
+			}
+		}
+	}
+	for i := range root {
+		root[i] = find(i)
+	}
+	return root
 }
 
 // turnQueue orders catch-ups by the time of their next pass, then by
