@@ -95,7 +95,9 @@ func (st *accountState) links(id b2b.AccountID) []b2b.AccountID {
 // that pass: the others stop at theirs from then on too (a "passes" or
 // a "failed" limit each), so that none decides past a time at which that
 // account has not decided yet, and the next Advance takes them on again
-// in time order.
+// in time order. A pass that fails after another account stopped at the
+// bound, at a time before that account's next pass, stops the others
+// from its own time on: each stops at the earliest stop it reaches.
 //
 // An account whose state cannot be read (its first pass finds none, or
 // cannot load or decode it) names no one: the links its last commit
@@ -135,21 +137,23 @@ func (e *Engine) catchUpInTurn(ctx context.Context, group []store.AccountDue, no
 			return i, ok
 		})
 	}
-	// The first account of each part stopped by the bound or by a failed
-	// pass, and the limit the others stopping with it count.
+	// The accounts stopped by the bound or by a failed pass, and the
+	// limit the others stopping with each count: an account stops at the
+	// earliest of those of its part that its next pass is not before.
 	var stops []*catching
 	limits := map[*catching]string{}
 	stopOf := func(c *catching) *catching {
+		var first *catching
 		for _, s := range stops {
-			if part[at[s.id]] == part[at[c.id]] {
-				return s
+			if part[at[s.id]] == part[at[c.id]] && !q.before(c, s) && (first == nil || q.before(s, first)) {
+				first = s
 			}
 		}
-		return nil
+		return first
 	}
 	for len(q) > 0 {
 		c := q[0]
-		if s := stopOf(c); s != nil && !q.before(c, s) {
+		if s := stopOf(c); s != nil {
 			e.limitReached(ctx, limits[s], "account not caught up, stopped with one it shares a person with, resumed at the next Advance",
 				c.id, c.total.at, c.at, c.passes)
 			heap.Pop(&q)
@@ -172,12 +176,10 @@ func (e *Engine) catchUpInTurn(ctx context.Context, group []store.AccountDue, no
 			// those not run yet, read now.
 			e.readGroup(ctx, group, known)
 			regroup()
-			if stopOf(c) == nil {
-				stops = append(stops, c)
-				limits[c] = "passes"
-				if err != nil {
-					limits[c] = "failed"
-				}
+			stops = append(stops, c)
+			limits[c] = "passes"
+			if err != nil {
+				limits[c] = "failed"
 			}
 		}
 		if c.done {
