@@ -98,3 +98,62 @@ func TestAdvanceStopsSharedAccountsAtTheEarliestStop(t *testing.T) {
 	require.NoError(t, advance())
 	require.Equal(t, []string{"z-corp"}, got, "z-corp's email, once y-corp decided before it")
 }
+
+// cancelsAt is a store that cancels the caller's context at the first
+// commit of one account, and fails that commit as a cancelled one does.
+type cancelsAt struct {
+	store.Store
+	account b2b.AccountID
+	cancel  *atomic.Pointer[context.CancelFunc]
+}
+
+func (s cancelsAt) Commit(ctx context.Context, p *store.CommitParams) (int64, error) {
+	if c := s.cancel.Load(); c != nil && p.Account == s.account {
+		(*c)()
+		return 0, ctx.Err()
+	}
+	return s.Store.Commit(ctx, p)
+}
+
+// TestAdvanceCancelledInAGroupCountsNoLimit: the CTO is a person of two
+// accounts under a cap; the context of an Advance is cancelled while it
+// commits the pass of the account due first. The Advance ends with the
+// context's error, and the other account, left due where it was, is not
+// counted (nor logged) as stopped by a failed pass: no pass failed, the
+// call ended.
+func TestAdvanceCancelledInAGroupCountsNoLimit(t *testing.T) {
+	t.Parallel()
+	records := ctoOfTwo[1]
+	defs := weeklyCapProgram()
+	defs.Journeys = append(defs.Journeys, waitThenMail("wait-26h", 26*time.Hour), waitThenMail("wait-50h", 50*time.Hour))
+	batch := records.records()
+	first, second := batch.Accounts[0].Account.ID, batch.Accounts[1].Account.ID
+	cancel := &atomic.Pointer[context.CancelFunc]{}
+	b := setup(t, defs, func(c *engine.Config) { c.Store = cancelsAt{memory.New(), second, cancel} })
+	b.clock.Set(day(1))
+	rep, err := b.eng.Apply(b.ctx, batch)
+	require.NoError(t, err)
+	require.Empty(t, rep.Rejected)
+	_, err = b.eng.Enter(b.ctx, second, "wait-26h")
+	require.NoError(t, err)
+	_, err = b.eng.Enter(b.ctx, first, "wait-50h")
+	require.NoError(t, err)
+
+	ctx, stop := context.WithCancel(b.ctx)
+	defer stop()
+	cancel.Store(&stop)
+	b.clock.Set(day(20))
+	_, err = b.eng.Advance(ctx, day(20))
+	require.ErrorIs(t, err, context.Canceled)
+	require.Zero(t, b.eng.Counters().AdvanceLimits["failed"], "no pass failed: the call ended")
+	cancel.Store(nil)
+	_, err = b.eng.Advance(b.ctx, day(20))
+	require.NoError(t, err)
+	var got []string
+	for _, m := range claimAll(t, b, day(20)) {
+		if m.To == "cto@globex.de" {
+			got = append(got, string(m.Account))
+		}
+	}
+	require.Equal(t, []string{string(second)}, got, "the email of day 2 goes, the cap holds that of day 3 back")
+}

@@ -98,6 +98,8 @@ func (st *accountState) links(id b2b.AccountID) []b2b.AccountID {
 // in time order. A pass that fails after another account stopped at the
 // bound, at a time before that account's next pass, stops the others
 // from its own time on: each stops at the earliest stop it reaches.
+// Once ctx ends, the accounts stay due where they are, and count no
+// limit: the call ended, no pass failed.
 //
 // An account whose state cannot be read (its first pass finds none, or
 // cannot load or decode it) names no one: the links its last commit
@@ -153,6 +155,12 @@ func (e *Engine) catchUpInTurn(ctx context.Context, group []store.AccountDue, no
 	}
 	for len(q) > 0 {
 		c := q[0]
+		if ctx.Err() != nil {
+			// The call ended (forEachAccount reports it): the account
+			// stays due where it is, stopped by no limit.
+			heap.Pop(&q)
+			continue
+		}
 		if s := stopOf(c); s != nil {
 			e.limitReached(ctx, limits[s], "account not caught up, stopped with one it shares a person with, resumed at the next Advance",
 				c.id, c.total.at, c.at, c.passes)
