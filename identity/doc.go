@@ -149,7 +149,9 @@
 // the golden record too. Lookup (LookupAccount) no longer finds it, it
 // is not among the golden record's identifiers, and a later record that
 // gives it becomes or joins another golden record without a conflict
-// with this one. The new value links as any record's does (a contact ID
+// with this one. A person's value that another person's record gives
+// too (a conflict kept it with this one) goes to that person, as an
+// erased person's does (see [Graph.Erase]). The new value links as any record's does (a contact ID
 // that another person holds merges the two, as a new record would). A
 // version that gives no value of the namespace keeps the record's. While
 // another record of the golden record gives a value of the namespace
@@ -272,7 +274,18 @@
 // the account and its subsidiaries, and both are listed among the golden
 // record's identifiers); only [Graph.Erase] removes them, but for a value
 // of a unique namespace, which a new version's other value replaces (see
-// Conflicts; an email too, when [NSEmail] is declared unique).
+// Conflicts; an email too, when [NSEmail] is declared unique). An
+// identifier of an erased person that another person's record gives too
+// (a conflict kept it with the erased person, which held it first) goes
+// to the person of the first of those records by arrival, as if the
+// erased person had never been: Lookup finds that person by it, a later
+// record that gives it joins that person, and [Restore] keeps it so. A
+// person whose records give another value of the identifier's unique
+// namespace too, which would have refused it, does not take it; with no
+// other person to take it, it finds no one. Erase merges no persons: two that both
+// give the identifier stay apart, though without the erased person
+// they might have been one (erase and add their records again to decide
+// their links anew).
 //
 // # Persistence
 //

@@ -10,10 +10,13 @@ import (
 
 // An EraseReport lists what Erase removed.
 type EraseReport struct {
-	Person      b2b.PersonID `json:"person"`
-	Records     []RecordRef  `json:"records"`     // every source record of the person
-	Identifiers []Identifier `json:"identifiers"` // every identifier removed from the index, sorted
-	Links       []Link       `json:"links"`       // the account links removed
+	Person  b2b.PersonID `json:"person"`
+	Records []RecordRef  `json:"records"` // every source record of the person
+	// Identifiers lists, sorted, every identifier that found the person:
+	// those another person's record gives too now find that person (see
+	// [Graph.Erase]), the others no one.
+	Identifiers []Identifier `json:"identifiers"`
+	Links       []Link       `json:"links"` // the account links removed
 }
 
 // Erase removes a person (right to be forgotten): every source record of
@@ -22,6 +25,18 @@ type EraseReport struct {
 // unknown to the graph; the counters in Stats keep no personal data. A
 // record that arrives again later creates a new person: suppressing
 // re-imports is the caller's policy.
+//
+// An identifier of the person that another person's record gives too (a
+// conflict kept it with the erased person, which held it first) goes to
+// the person of the first record, by arrival, that gives it, as if the
+// erased person had never been: Lookup finds that person by it, and a
+// later record that gives it joins that person. Not a person whose
+// records give another value of the identifier's unique namespace too
+// (a value that finds it would have refused it the identifier): the
+// identifier then goes to the next record's person, or finds no one.
+// Erase merges no persons: two others that both give the identifier stay
+// apart (the one that takes it holds it, as after a conflict), though
+// they might have merged by it without the erased person.
 func (g *Graph) Erase(id b2b.PersonID) (EraseReport, error) {
 	root, ok := g.personRoot(id)
 	if !ok || g.precs.at(root).dead {
@@ -40,6 +55,7 @@ func (g *Graph) Erase(id b2b.PersonID) (EraseReport, error) {
 		g.precs.at(m).dead = true
 	}
 	g.unwait(gp)
+	var removed []identKey
 	for _, m := range recs {
 		r := g.precs.at(m)
 		rep.Records = append(rep.Records, RecordRef{g.sources.names[r.src], g.recordID(r)})
@@ -52,6 +68,7 @@ func (g *Graph) Erase(id b2b.PersonID) (EraseReport, error) {
 		for _, k := range keys {
 			if owner, ok := k.ns.persons.get(k.val); ok && g.pfind(owner) == root {
 				k.ns.persons.delete(k.val)
+				removed = append(removed, k)
 				if !slices.Contains(rep.Identifiers, k.id()) {
 					rep.Identifiers = append(rep.Identifiers, k.id())
 				}
@@ -70,8 +87,79 @@ func (g *Graph) Erase(id b2b.PersonID) (EraseReport, error) {
 		*r = personRec{parent: r.parent, next: r.next, src: r.src, dead: true}
 	}
 	g.freeGolden(gi)
+	g.rehomePersonKeys(removed, -1)
 	slices.SortFunc(rep.Identifiers, func(a, b Identifier) int { return strings.Compare(a.String(), b.String()) })
 	g.persons--
 	g.stats.Erased++
 	return rep, nil
+}
+
+// rehomePersonKeys gives each of keys that finds no person (its holder
+// was erased, or a new version of the holder's record replaced it) to
+// the first live record by arrival, of a golden person other than the one
+// rooted at skip (-1: none), that gives it and whose golden person may
+// take it: for a unique namespace, one whose records give no other value
+// of it (a value they give besides would refuse it the key, or be
+// refused). It scans every record: erasure and replaced values that
+// another person gives too are rare, and the index keeps no list of a
+// value's other holders.
+func (g *Graph) rehomePersonKeys(keys []identKey, skip int32) {
+	left := map[identKey]bool{}
+	for _, k := range keys {
+		if _, ok := k.ns.persons.get(k.val); !ok {
+			left[k] = true
+		}
+	}
+	var took []int32
+	for m := int32(0); m < g.precs.len() && len(left) > 0; m++ {
+		r := g.precs.at(m)
+		if r.dead {
+			continue
+		}
+		root := int32(-1)
+		offer := func(k identKey) {
+			if !left[k] {
+				return
+			}
+			if root < 0 {
+				root = g.pfind(m)
+			}
+			if root == skip || k.ns.spec.Unique && g.givesOther(root, k) {
+				return
+			}
+			k.ns.persons.put(k.val, m)
+			delete(left, k)
+			if !slices.Contains(took, root) {
+				took = append(took, root)
+			}
+		}
+		for k := range g.extras(r) {
+			offer(k)
+		}
+		if e := g.email(r); e != "" && !b2b.PlaceholderEmail(e) {
+			offer(identKey{g.nsEmail, e})
+		}
+	}
+	for _, root := range took {
+		if g.precs.at(root).gold != 0 {
+			g.pruneUniq(root, g.goldOf(root))
+		}
+	}
+}
+
+// givesOther reports whether a record of the golden person rooted at
+// root gives a value of k's namespace other than k.
+func (g *Graph) givesOther(root int32, k identKey) bool {
+	for m := range g.members(root) {
+		r := g.precs.at(m)
+		for o := range g.extras(r) {
+			if o.ns == k.ns && o.val != k.val {
+				return true
+			}
+		}
+		if e := g.email(r); k.ns == g.nsEmail && e != "" && e != k.val && !b2b.PlaceholderEmail(e) {
+			return true
+		}
+	}
+	return false
 }

@@ -41,10 +41,11 @@ func (g *Graph) personGiven(rec *PersonRecord, extra []identKey) []identKey {
 // moves their index entries first, as the person indexes compare a key
 // with the value its record holds: an entry of record i goes to another
 // record of its golden person that gives the value still (which the
-// golden person keeps), or is deleted, so that the value finds nobody and
-// a later record that gives it is free of this person. The caller drops
-// the values from the record (the email by not keeping it as a former
-// email).
+// golden person keeps), or leaves the person, so that a later record that
+// gives it is free of this person: it goes to another person whose record
+// gives it, as after Erase (see rehomePersonKeys), or finds nobody. The
+// caller drops the values from the record (the email by not keeping it
+// as a former email).
 func (g *Graph) retirePerson(i int32, given []identKey) (retired []identKey) {
 	if len(given) == 0 {
 		return nil
@@ -55,6 +56,7 @@ func (g *Graph) retirePerson(i int32, given []identKey) (retired []identKey) {
 		olds = append(olds, identKey{g.nsEmail, e})
 	}
 	root := g.pfind(i)
+	var left []identKey
 	for _, o := range olds {
 		if !replaces(given, o) || slices.Contains(retired, o) {
 			continue
@@ -71,10 +73,14 @@ func (g *Graph) retirePerson(i int32, given []identKey) (retired []identKey) {
 				o.ns.persons.put(o.val, holder)
 			} else {
 				o.ns.persons.delete(o.val)
+				left = append(left, o)
 			}
 		}
 		retired = append(retired, o)
 	}
+	// A value that left the person goes to another person that gives it
+	// (a conflict kept it with this one), as after Erase.
+	g.rehomePersonKeys(left, root)
 	return retired
 }
 

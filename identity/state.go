@@ -25,7 +25,9 @@ type PersonState struct {
 	// another golden person held them first and a conflict kept them
 	// there, a conflict refused them to Person (a new version's value
 	// of a unique namespace while another record of Person gives it
-	// another: see Conflict), or the person that held them was erased.
+	// another: see Conflict), or the person that held them was erased
+	// (or a new version of its record replaced them) and no person that
+	// gives them may take them (see Graph.Erase).
 	// Which record held an identifier first is not in the records (a
 	// later version may bring it), so Restore needs to be told.
 	Unindexed []Identifier `json:"unindexed,omitempty"`
@@ -109,7 +111,10 @@ func (g *Graph) Snapshot() State {
 // the records are grouped into the golden records the state names, each
 // identifier finds the golden record of the first record that holds it
 // and does not list it as Unindexed, then golden values, links and
-// indexes are derived. The first record of each
+// indexes are derived. An identifier that each record holding it lists
+// as Unindexed goes, as after [Graph.Erase], to the first of them whose
+// golden person gives no other value of its unique namespace, or finds
+// no one. The first record of each
 // group must be the group's own record (as Snapshot writes it), and no
 // record may be in the state twice.
 //
@@ -165,6 +170,7 @@ func Restore(cfg Config, st State) (*Graph, error) {
 		}
 	}
 	proots := map[b2b.PersonID]int32{}
+	var unindexed []identKey // the persons' Unindexed, for rehomePersonKeys
 	for n, s := range st.Persons {
 		rec := s.Record
 		var buf [6]identKey
@@ -200,10 +206,16 @@ func Restore(cfg Config, st State) (*Graph, error) {
 				k.ns.persons.getOrPut(k.val, i)
 			}
 		}
+		unindexed = append(unindexed, skip...)
 	}
 	if err := ps.Err("identity state"); err != nil {
 		return nil, err
 	}
+	// An identifier that every record that gives it lists, which finds
+	// no one, goes as after Erase: a state saved by a graph that left
+	// an erased person's identifiers to no one restores as Erase leaves
+	// them.
+	g.rehomePersonKeys(unindexed, -1)
 	g.stats.Normalized = 0
 	touched := map[int32]bool{}
 	for i := range g.arecs {

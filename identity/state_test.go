@@ -71,8 +71,8 @@ func TestRestoreAnswersAsTheGraph(t *testing.T) {
 		idents: []identity.Identifier{email("desk@acme.com")},
 		after:  []op{person(mktoLead("7", "desk@acme.com"), 3)},
 	}, {
-		// The holder of an email is erased: the email is no one's, though
-		// the other contact's record holds it.
+		// The holder of an email is erased: the email goes to the other
+		// contact, whose record gives it, and finds it after Restore too.
 		name: "email of an erased holder",
 		ops: []op{
 			person(sfContact("0035e00000AAAAA", "ann@acme.com", ""), 1),
