@@ -149,9 +149,11 @@
 // the golden record too. Lookup (LookupAccount) no longer finds it, it
 // is not among the golden record's identifiers, and a later record that
 // gives it becomes or joins another golden record without a conflict
-// with this one. A person's value that another person's record gives
-// too (a conflict kept it with this one) goes to that person, as an
-// erased person's does (see [Graph.Erase]). The new value links as any record's does (a contact ID
+// with this one. A value that a record of another golden record gives
+// too (a conflict kept it with this one) goes to that golden record, as
+// an erased person's identifiers go (see [Graph.Erase]): to the first
+// such record by arrival whose golden record gives no other value of
+// the namespace. The new value links as any record's does (a contact ID
 // that another person holds merges the two, as a new record would). A
 // version that gives no value of the namespace keeps the record's. While
 // another record of the golden record gives a value of the namespace

@@ -245,24 +245,79 @@ func (g *Graph) accountHolder(root, i int32, k identKey) int32 {
 
 // retireAccount takes the values retired from account record i: an index
 // entry of the record goes to a record of its golden account that still
-// gives the value, or is deleted, so that the value finds no account and
-// a later record that gives it is free of this one.
+// gives the value, or leaves the account, so that a later record that
+// gives it is free of this one: it goes to another account whose record
+// gives it (see rehomeAccountKeys), or finds no account.
 func (g *Graph) retireAccount(i int32, retired []identKey) {
 	if len(retired) == 0 {
 		return
 	}
 	root := g.afind(i)
+	var left []identKey
 	for _, o := range retired {
 		if owner, ok := o.ns.accounts.get(o.val); ok && owner == i {
 			if holder := g.accountHolder(root, i, o); holder >= 0 {
 				o.ns.accounts.put(o.val, holder)
 			} else {
 				o.ns.accounts.delete(o.val)
+				left = append(left, o)
 			}
 		}
 	}
+	g.rehomeAccountKeys(left, root)
 	r := &g.arecs[i]
 	r.extra = slices.DeleteFunc(r.extra, func(k identKey) bool { return slices.Contains(retired, k) })
+}
+
+// rehomeAccountKeys is rehomePersonKeys for accounts: each of keys (values
+// of namespaces other than account IDs and domains, which never leave an
+// account) that finds no account goes to the first account record by
+// arrival, of a golden account other than the one rooted at skip (-1:
+// none), that gives it among its identifiers and whose golden account's
+// records give no other value of its namespace when that is unique.
+func (g *Graph) rehomeAccountKeys(keys []identKey, skip int32) {
+	left := map[identKey]bool{}
+	for _, k := range keys {
+		if _, ok := k.ns.accounts.get(k.val); !ok {
+			left[k] = true
+		}
+	}
+	var took []int32
+	for m := 0; m < len(g.arecs) && len(left) > 0; m++ {
+		for _, k := range g.arecs[m].extra {
+			if !left[k] {
+				continue
+			}
+			root := g.afind(int32(m))
+			if root == skip || k.ns.spec.Unique && g.accountGivesOther(root, k) {
+				continue
+			}
+			k.ns.accounts.put(k.val, int32(m))
+			delete(left, k)
+			if !slices.Contains(took, root) {
+				took = append(took, root)
+			}
+		}
+	}
+	for _, root := range took {
+		g.pruneAuniq(root, g.agold(root))
+	}
+}
+
+// accountGivesOther reports whether a record of the golden account rooted
+// at root gives a value of k's namespace other than k among its
+// identifiers.
+func (g *Graph) accountGivesOther(root int32, k identKey) bool {
+	for m := root; ; {
+		for _, o := range g.arecs[m].extra {
+			if o.ns == k.ns && o.val != k.val {
+				return true
+			}
+		}
+		if m = g.arecs[m].next; m == root {
+			return false
+		}
+	}
 }
 
 // accountKept is personKept for account record i.

@@ -41,7 +41,9 @@ type AccountState struct {
 	// the others) that do not find Account: another golden account held
 	// them first and a conflict kept them there, or a conflict refused
 	// them to Account (a new version's value of a unique namespace while
-	// another record of Account gives it another: see Conflict).
+	// another record of Account gives it another: see Conflict), or a
+	// new version of the record of the account that held them replaced
+	// them and no account that gives them may take them.
 	Unindexed []Identifier `json:"unindexed,omitempty"`
 }
 
@@ -112,9 +114,9 @@ func (g *Graph) Snapshot() State {
 // identifier finds the golden record of the first record that holds it
 // and does not list it as Unindexed, then golden values, links and
 // indexes are derived. An identifier that each record holding it lists
-// as Unindexed goes, as after [Graph.Erase], to the first of them whose
-// golden person gives no other value of its unique namespace, or finds
-// no one. The first record of each
+// as Unindexed (but an account ID or domain) goes, as after
+// [Graph.Erase], to the first of them whose golden record gives no other
+// value of its unique namespace, or finds none. The first record of each
 // group must be the group's own record (as Snapshot writes it), and no
 // record may be in the state twice.
 //
@@ -136,6 +138,7 @@ func Restore(cfg Config, st State) (*Graph, error) {
 	// records under one name.
 	var aAt, pAt []int
 	aroots := map[b2b.AccountID]int32{}
+	var aUnindexed []identKey // the accounts' Unindexed, for rehomeAccountKeys
 	for n, s := range st.Accounts {
 		rec := s.Record
 		idents, extra, _, err := g.prepareAccount(&rec, true)
@@ -168,6 +171,7 @@ func Restore(cfg Config, st State) (*Graph, error) {
 				k.ns.accounts.getOrPut(k.val, i)
 			}
 		}
+		aUnindexed = append(aUnindexed, skip...)
 	}
 	proots := map[b2b.PersonID]int32{}
 	var unindexed []identKey // the persons' Unindexed, for rehomePersonKeys
@@ -216,6 +220,7 @@ func Restore(cfg Config, st State) (*Graph, error) {
 	// an erased person's identifiers to no one restores as Erase leaves
 	// them.
 	g.rehomePersonKeys(unindexed, -1)
+	g.rehomeAccountKeys(aUnindexed, -1)
 	g.stats.Normalized = 0
 	touched := map[int32]bool{}
 	for i := range g.arecs {

@@ -368,3 +368,47 @@ func TestRestoreKeepsUniqueValuesOfOlderVersions(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, []identity.Identifier{uvEmail("ann@acme.com"), uvContact(uvC2)}, p.Identifiers)
 }
+
+// TestReplacedAccountValueGoesToItsOtherHolder: a DUNS number that two
+// CRM accounts give, kept with the first by a conflict, goes to the
+// second once a new version of the first's record replaces it: the
+// second is found by it, a later record that gives it joins the second,
+// and a graph restored from the snapshot (or from a state saved while
+// the number found no account) answers the same.
+func TestReplacedAccountValueGoesToItsOtherHolder(t *testing.T) {
+	t.Parallel()
+	cfg := identity.Config{Namespaces: []identity.NamespaceSpec{{Name: "duns", Unique: true}}}
+	g := newGraph(t, cfg)
+	for _, r := range []*identity.AccountRecord{
+		uvAccount("salesforce", "acme", 0, uvDuns("111")),
+		uvAccount("salesforce", "bee", 0, uvDuns("111")),
+		uvAccount("salesforce", "acme", 1, uvDuns("222")),
+	} {
+		_, err := g.AddAccount(*r)
+		require.NoError(t, err)
+	}
+	st := g.Snapshot()
+	legacy := g.Snapshot()
+	for i := range legacy.Accounts {
+		if legacy.Accounts[i].Account == "bee" {
+			legacy.Accounts[i].Unindexed = append(legacy.Accounts[i].Unindexed, uvDuns("111"))
+		}
+	}
+	h, err := identity.Restore(cfg, st)
+	require.NoError(t, err)
+	require.Empty(t, cmp.Diff(st, h.Snapshot()))
+	l, err := identity.Restore(cfg, legacy)
+	require.NoError(t, err)
+	for name, x := range map[string]*identity.Graph{"graph": g, "restored": h, "restored from a state that left it to none": l} {
+		got, ok := x.LookupAccount(uvDuns("111"))
+		require.True(t, ok, name)
+		require.Equal(t, b2b.AccountID("bee"), got, name)
+		res, err := x.AddAccount(*uvAccount("hubspot", "hs-1", 2, uvDuns("111")))
+		require.NoError(t, err)
+		require.Equal(t, identity.Joined, res.Outcome, name)
+		require.Empty(t, res.Conflicts, name)
+		got, ok = x.LookupAccount(identity.Identifier{Namespace: identity.NSAccountID, Value: "hs-1"})
+		require.True(t, ok, name)
+		require.Equal(t, b2b.AccountID("bee"), got, name)
+	}
+}
