@@ -153,8 +153,10 @@ func (e *Engine) graphEntries(acc b2b.AccountID, persons bool) (a b2b.Account, f
 
 // unindexed lists a golden person's identifiers that the graph's index
 // gives to another person (a conflict kept them with the one that held
-// them first) or to no one (their holder was erased): Recover needs them,
-// the records not telling which held an identifier first. Nil for most
+// them first) or to no one (their holder was erased, and no other person
+// may take them, its records giving another value of the namespace):
+// Recover needs them, the records not telling which held an identifier
+// first. Nil for most
 // persons. Callers hold idMu.
 func (e *Engine) unindexed(gp *identity.GoldenPerson) []identity.Identifier {
 	var out []identity.Identifier
