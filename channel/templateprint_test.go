@@ -117,6 +117,12 @@ func TestPrintfVerbsMatchTheirArguments(t *testing.T) {
 		{`{{printf "%*d" .Person.FirstName 3}}`, `sms[0].text: 1:23: printf "%*d": the width * is .Person.FirstName, which is string; it must be a whole number`},
 		{`{{printf "%[3]s" .Person.FirstName}}`, `sms[0].text: 1:3: printf "%[3]s": the format prints argument 3 and is given 1`},
 		{`{{printf .Person.FirstName}}`, `sms[0].text: 1:3: argument 1 of printf: the format must be text written in the template ({{printf "Hi %s" ...}}): a % in .Person.FirstName would print as "%!"`},
+		// A value that cannot be printed is told once, with what to
+		// write instead: no verb prints it.
+		{`{{printf "%s" .Group.MissingRoles}}`, `sms[0].text: 1:21: .Group.MissingRoles is a list ([]string) and cannot be printed (join it: {{join ", " ...}})`},
+		{`{{printf "%q" .Group.Members}}`, `sms[0].text: 1:21: .Group.Members is a list ([]channel.MemberView) and cannot be printed (print its elements with {{range ...}} ... {{end}})`},
+		{`{{printf "%s" .Now}}`, `sms[0].text: 1:15: .Now is time.Time and cannot be printed (format it: {{date "2 Jan 2006" ...}})`},
+		{`{{printf "%d" (or .Person.FirstName .Group.MissingRoles)}}`, `sms[0].text: 1:43: .Group.MissingRoles is a list ([]string) and cannot be printed (join it: {{join ", " ...}})`},
 		{`{{range .Account.Attributes}}{{printf "%d" .}}{{end}}`, `sms[0].text: 1:44: printf "%d": %d prints a whole number, and . is of a type known only at run time (an attribute's value may be text, a number, a list...: read it as text with {{attr "key" "" .Account.Attributes}})`},
 	} {
 		require.Equal(t, []string{tc.want}, smsProblems(t, tc.src), tc.src)

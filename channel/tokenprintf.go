@@ -189,6 +189,10 @@ func (p *printfCheck) verb(verb rune, sharp bool) bool {
 	}
 	v := p.vals[n]
 	switch {
+	case v.unprintable != nil || v.t != nil && !printable(v.t):
+		// A struct, a map, a list or a time: printedArgs refuses it
+		// with what to write instead, which no verb is.
+		return true
 	case runTimeTyped(v):
 		// Printed as text (see markText): %v, %s and %q print it.
 		if verb == 'v' || verb == 's' || verb == 'q' {
