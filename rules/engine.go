@@ -225,6 +225,11 @@ func (e *ExprEngine) compile(src string, env reflect.Type, kind Kind) *compiled 
 	opts := []expr.Option{
 		expr.Env(reflect.New(env).Elem().Interface()),
 		expr.MaxNodes(uint(e.limits.MaxNodes)),
+		// First, so that expr's checker, which runs before each
+		// patcher, gives each attr call the type of its default
+		// (attr's signatures take the counter as a fourth argument):
+		// textInIDs reads it.
+		expr.Patch(attrPatcher{counter: placeholder}),
 		// Before the other patchers, which see values of named string
 		// types as strings.
 		// Before the patchers that wrap findLast, so that it sees the
@@ -237,7 +242,6 @@ func (e *ExprEngine) compile(src string, env reflect.Type, kind Kind) *compiled 
 		// known type where a type is needed.
 		expr.Patch(nilPatcher{}),
 		expr.Patch(nowPatcher{}),
-		expr.Patch(attrPatcher{counter: placeholder}),
 		expr.Patch(aggPatcher{counter: placeholder, typed: grd.typed, calls: calls}),
 		// The guard and the element patcher read the types that expr's
 		// checker found (it runs before each patcher); the element

@@ -263,6 +263,11 @@ func TestTextInAListOfIDs(t *testing.T) {
 		`"p2" in ids[1:]`:           true,
 		`lower(person.id) in ids`:   true,
 		`"p2" in map(persons, .id)`: true,
+		// attr with a text default is text too (ref holds "p1").
+		`attr(person.attributes, "ref", "") in ids`:        true,
+		`attr(person.attributes, "ref", "") not in ids`:    false,
+		`attr(person.attributes, "none", "p2") in ids`:     true,
+		`attr(person.attributes, "none", "p3") in ids[1:]`: false,
 	})
 	_, err := rules.Compile[idEnv, bool](eng, rules.Rule{Name: "r", Source: `account.id in ids`})
 	require.ErrorIs(t, err, rules.ErrCompile)
