@@ -34,7 +34,10 @@ import (
 // what the others decided before its time (see "Frequency caps across
 // accounts" in the package documentation). The store's due listing
 // names them (store.AccountDue.Links): Advance reads no state to find
-// them, only each pass its account's.
+// them, only each pass its account's, until a pass of such a group fails
+// or reaches the bound below: the states of the group's accounts that
+// have not run yet are then read once, to tell which of them the stop
+// reaches.
 //
 // Two bounds keep a program whose passes never settle from running for
 // ever; either is logged at Warn and counted

@@ -371,7 +371,12 @@
 // the next Advance takes them all on from there. An account whose
 // stored state this engine cannot read (a newer engine wrote it) names
 // no one, whatever its stored links say: its pass fails, and stops only
-// the accounts whose own states name it.
+// the accounts whose own states name it. So such a stop, and only a
+// stop, reads the states of the group's accounts that have not run yet,
+// once each, to tell which of them it reaches. An account committed
+// before its store kept links (a store written by an older engine) has
+// none until its next commit: until then it runs as an account of its
+// own, unless another's links name it.
 //
 // An input call does not: it catches each account with inputs up over
 // the span since it was last due (a late batch of days), in turn, each
