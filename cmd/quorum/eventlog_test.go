@@ -312,3 +312,22 @@ func TestEventsFileFailedWriteKeepsTheOldFile(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, entries, 1)
 }
+
+// TestEventsFileLongName checks that a file whose name is as long as the
+// file system allows is replaced too: the temporary file the log is
+// written to beside it has a short name of its own, not the file's name
+// with more around it, which no file system takes.
+func TestEventsFileLongName(t *testing.T) {
+	t.Parallel()
+	events := []store.Event{{Seq: 1, Account: "acme", Type: "account.created", Data: []byte(`{"a":1}`)}}
+	dir := t.TempDir()
+	path := filepath.Join(dir, strings.Repeat("e", 249)+".jsonl")
+	require.NoError(t, os.WriteFile(path, []byte("the previous log\n"), 0o640))
+	require.NoError(t, writeEventsFile(path, events))
+	got, err := os.ReadFile(path)
+	require.NoError(t, err)
+	require.Contains(t, string(got), `"account.created"`)
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	require.Len(t, entries, 1, "no temporary file left")
+}

@@ -287,6 +287,12 @@ type eventsFile struct {
 	f       *os.File
 	existed bool // the file was there before: a failed run leaves it as it was
 	done    bool
+	// tmp, for a regular file, is the file the log is written to beside
+	// it (in the directory of target, the file itself, not a symbolic
+	// link that names it), renamed over it once written. It is created
+	// with f, so that a directory that takes no new file fails at once.
+	tmp    *os.File
+	target string
 }
 
 // openEventsFile opens (or creates) the file at path for writing, without
@@ -298,18 +304,32 @@ func openEventsFile(path string) (*eventsFile, error) {
 	if err != nil {
 		return nil, &invalidError{err}
 	}
-	return &eventsFile{f: f, existed: existed}, nil
+	e := &eventsFile{f: f, existed: existed}
+	if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
+		return e, nil // written as it is
+	}
+	// The temporary file's name is short: the file's own name may be as
+	// long as the file system takes.
+	e.target, err = filepath.EvalSymlinks(path)
+	if err == nil {
+		e.tmp, err = os.CreateTemp(filepath.Dir(e.target), ".quorum-events-*")
+	}
+	if err != nil {
+		e.abandon()
+		return nil, &invalidError{fmt.Errorf("writing %s: %w", path, err)}
+	}
+	return e, nil
 }
 
 // write replaces the file's content with the events and closes it. A
-// regular file is replaced whole: the log goes to a temporary file beside
-// it, renamed over it once written, so that a write that fails part way
+// regular file is replaced whole: the log goes to the temporary file
+// beside it that openEventsFile created, renamed over it once written, so that a write that fails part way
 // (a full disk) leaves the file as it was. A file that is no regular
 // file, such as a device or a pipe, is written as it is.
 func (e *eventsFile) write(events []store.Event) error {
 	path := e.f.Name()
 	st, err := e.f.Stat()
-	if err != nil || !st.Mode().IsRegular() {
+	if e.tmp == nil {
 		if err := writeEvents(e.f, simTenant, events); err != nil {
 			return fmt.Errorf("writing %s: %w", path, err)
 		}
@@ -319,16 +339,10 @@ func (e *eventsFile) write(events []store.Event) error {
 		}
 		return nil
 	}
-	// The file itself is replaced, not a symbolic link that names it.
-	target, err := filepath.EvalSymlinks(path)
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
+	tmp := e.tmp
+	if err == nil {
+		err = tmp.Chmod(st.Mode().Perm())
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".*")
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	err = tmp.Chmod(st.Mode().Perm())
 	if err == nil {
 		err = writeEvents(tmp, simTenant, events)
 	}
@@ -336,11 +350,10 @@ func (e *eventsFile) write(events []store.Event) error {
 		err = cerr
 	}
 	if err == nil {
-		err = os.Rename(tmp.Name(), target)
+		err = os.Rename(tmp.Name(), e.target)
 	}
 	if err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("writing %s: %w", path, err)
+		return fmt.Errorf("writing %s: %w", path, err) // abandon removes tmp
 	}
 	e.done = true
 	e.f.Close() // the file opened before the run, now replaced
@@ -354,6 +367,10 @@ func (e *eventsFile) abandon() {
 		return
 	}
 	e.f.Close()
+	if e.tmp != nil {
+		e.tmp.Close()
+		os.Remove(e.tmp.Name())
+	}
 	if !e.existed {
 		os.Remove(e.f.Name())
 	}
