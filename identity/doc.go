@@ -75,7 +75,11 @@
 //     account's domains is read the same way: an import that fills in a
 //     missing website from a lead's address gives gmail.com to accounts
 //     that are not the same, so it merges none, finds none, and comes
-//     after the account's real domains.
+//     after the account's real domains. The default list holds the
+//     mail services of companies too (yahoo.com, zoho.com, proton.me):
+//     such a company's own account is then found by its IDs and name
+//     only, and its persons by their records; a host whose customers
+//     include one passes a FreeMailDomains without its domain.
 //   - A golden record ([GoldenPerson], [GoldenAccount]) takes each field from
 //     one record, chosen by a [MergePolicy]: per-field source priority, then
 //     the most recent, then the later arrival; for a person's email and
