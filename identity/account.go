@@ -244,6 +244,7 @@ func (g *Graph) addAccount(rec AccountRecord) (AccountResult, error) {
 			continue
 		}
 		if c, bad := g.accountConflict(a, b, k, i); bad {
+			g.markShared(&g.aShared, k)
 			res.Conflicts = append(res.Conflicts, c)
 			g.stats.Conflicts[c.Kind]++
 			continue

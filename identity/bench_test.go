@@ -191,3 +191,66 @@ func BenchmarkNormalizeEmail(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkReplaceAndErase measures the two calls that take identifiers
+// away from a person, in a graph of 100,000 accounts and 100,000
+// persons: a new version of a contact record that gives another email
+// (its old one leaves the index), and Erase. Neither may cost a pass over
+// the graph's records where no other person gives the identifiers.
+func BenchmarkReplaceAndErase(b *testing.B) {
+	const persons = 100_000
+	build := func(b *testing.B) *identity.Graph {
+		g, err := identity.New(identity.Config{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, a := range benchAccountRecords() {
+			if _, err := g.AddAccount(a); err != nil {
+				b.Fatal(err)
+			}
+		}
+		batch := make([]identity.PersonRecord, persons)
+		for k := range batch {
+			batch[k] = benchPerson(k)
+		}
+		if res := g.AddPersons(batch); len(res.Rejected) > 0 {
+			b.Fatal(res.Rejected[0].Err)
+		}
+		return g
+	}
+	// contacts are the Salesforce contacts among the persons (k%10 < 6).
+	contact := func(i int) int { return i/6*10 + i%6 }
+	b.Run("replace-email", func(b *testing.B) {
+		g := build(b)
+		i := 0
+		for b.Loop() {
+			rec := benchPerson(contact(i % (persons / 10 * 6)))
+			rec.Person.Email = "new" + strconv.Itoa(i) + "-" + rec.Person.Email
+			rec.Time = benchT0.Add(time.Duration(persons+i) * time.Second)
+			if _, err := g.AddPerson(rec); err != nil {
+				b.Fatal(err)
+			}
+			i++
+		}
+	})
+	b.Run("erase", func(b *testing.B) {
+		g := build(b)
+		i := 0
+		for b.Loop() {
+			if i == persons/10*6 {
+				b.StopTimer()
+				g, i = build(b), 0
+				b.StartTimer()
+			}
+			rec := benchPerson(contact(i))
+			id, ok := g.Lookup(identity.Identifier{Namespace: identity.NSSalesforceContactID, Value: rec.RecordID})
+			if !ok {
+				b.Fatalf("contact %s not found", rec.RecordID)
+			}
+			if _, err := g.Erase(id); err != nil {
+				b.Fatal(err)
+			}
+			i++
+		}
+	})
+}

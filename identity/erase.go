@@ -100,12 +100,16 @@ func (g *Graph) Erase(id b2b.PersonID) (EraseReport, error) {
 // rooted at skip (-1: none), that gives it and whose golden person may
 // take it: for a unique namespace, one whose records give no other value
 // of it (a value they give besides would refuse it the key, or be
-// refused). It scans every record: erasure and replaced values that
-// another person gives too are rare, and the index keeps no list of a
-// value's other holders.
+// refused). Only keys another person's record was seen to give
+// (Graph.pShared) are looked for; for those it scans every record:
+// erasure and replaced values that another person gives too are rare,
+// and the index keeps no list of a value's other holders.
 func (g *Graph) rehomePersonKeys(keys []identKey, skip int32) {
 	left := map[identKey]bool{}
 	for _, k := range keys {
+		if _, shared := g.pShared[k]; !shared {
+			continue // no other person's record gives it
+		}
 		if _, ok := k.ns.persons.get(k.val); !ok {
 			left[k] = true
 		}
@@ -162,4 +166,13 @@ func (g *Graph) givesOther(root int32, k identKey) bool {
 		}
 	}
 	return false
+}
+
+// markShared notes in *set that another person's (or account's) record
+// gives k (see Graph.pShared).
+func (g *Graph) markShared(set *map[identKey]struct{}, k identKey) {
+	if *set == nil {
+		*set = map[identKey]struct{}{}
+	}
+	(*set)[k] = struct{}{}
 }

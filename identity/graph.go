@@ -194,6 +194,16 @@ type Graph struct {
 	agolds  slab[goldenAccount]
 	asides  slab[accountSide] // the rare parts of golden accounts
 
+	// pShared and aShared hold the identifiers a record gave that the
+	// index holds for another golden person or account (a conflict kept
+	// the two apart, or a restored state held them so): the only ones
+	// that may go to another holder when theirs leaves (Erase, a value
+	// replaced), which takes a pass over the records, so that a call
+	// that takes away identifiers no one else gives costs no such pass.
+	// Entries stay when they are settled: one costs a pass, not a wrong
+	// answer.
+	pShared, aShared map[identKey]struct{}
+
 	domains       domainIndex        // domain -> account roots and waiting persons
 	lists         lists              // the lists below, and those of domains
 	names         domainIndex        // company key -> account roots and waiting persons

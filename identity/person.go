@@ -368,6 +368,7 @@ func (g *Graph) linkPerson(i int32, idents []identKey, res *PersonResult, fresh 
 			continue
 		}
 		if c, bad := g.personConflict(a, b, k, i); bad {
+			g.markShared(&g.pShared, k)
 			res.Conflicts = append(res.Conflicts, c)
 			g.stats.Conflicts[c.Kind]++
 			continue

@@ -218,6 +218,7 @@ func (g *Graph) joinSameAccount(cands []int32, touched map[int32]bool) (merged m
 					continue
 				}
 				if _, bad := g.personConflict(a, b, k, m); bad {
+					g.markShared(&g.pShared, k)
 					continue
 				}
 				root, loser := min(a, b), max(a, b)

@@ -278,6 +278,9 @@ func (g *Graph) retireAccount(i int32, retired []identKey) {
 func (g *Graph) rehomeAccountKeys(keys []identKey, skip int32) {
 	left := map[identKey]bool{}
 	for _, k := range keys {
+		if _, shared := g.aShared[k]; !shared {
+			continue // no other account's record gives it
+		}
 		if _, ok := k.ns.accounts.get(k.val); !ok {
 			left[k] = true
 		}

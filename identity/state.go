@@ -167,8 +167,10 @@ func Restore(cfg Config, st State) (*Graph, error) {
 		}
 		skip := g.unindexed(&ps, fmt.Sprintf("accounts[%d].unindexed", n), s.Unindexed)
 		for _, k := range idents {
-			if !slices.Contains(skip, k) {
-				k.ns.accounts.getOrPut(k.val, i)
+			if slices.Contains(skip, k) {
+				g.markShared(&g.aShared, k)
+			} else if o, found := k.ns.accounts.getOrPut(k.val, i); found && o != i {
+				g.markShared(&g.aShared, k)
 			}
 		}
 		aUnindexed = append(aUnindexed, skip...)
@@ -206,8 +208,10 @@ func Restore(cfg Config, st State) (*Graph, error) {
 		}
 		skip := g.unindexed(&ps, fmt.Sprintf("persons[%d].unindexed", n), s.Unindexed)
 		for _, k := range idents {
-			if !slices.Contains(skip, k) {
-				k.ns.persons.getOrPut(k.val, i)
+			if slices.Contains(skip, k) {
+				g.markShared(&g.pShared, k)
+			} else if o, found := k.ns.persons.getOrPut(k.val, i); found && o != i {
+				g.markShared(&g.pShared, k)
 			}
 		}
 		unindexed = append(unindexed, skip...)
