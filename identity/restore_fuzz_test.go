@@ -39,6 +39,14 @@ func FuzzRestoreMidway(f *testing.F) {
 			fzAcct(sf, 0, 1, eu|acme, none, none),
 			fzPerson(1, 0, 3, 0, 0, 0, 0),
 		}},
+		// Two contacts with one email (a conflict keeps them apart, the
+		// first holds it), then the first erased: the email goes to the
+		// second, in the restored graph as in the graph.
+		{2, []fzOp{
+			{a: sf, b: 0, c: 1, d: 0, time: 6},
+			{a: sf, b: 1, c: 1, d: 1, time: 6},
+			{b: 0, time: 7},
+		}},
 	}
 	for _, s := range seeds {
 		f.Add(uint8(s.cut), fzEncode(s.ops...))
