@@ -124,8 +124,7 @@ func (s cancelsAt) Commit(ctx context.Context, p *store.CommitParams) (int64, er
 func TestAdvanceCancelledInAGroupCountsNoLimit(t *testing.T) {
 	t.Parallel()
 	records := ctoOfTwo[1]
-	defs := weeklyCapProgram()
-	defs.Journeys = append(defs.Journeys, waitThenMail("wait-26h", 26*time.Hour), waitThenMail("wait-50h", 50*time.Hour))
+	defs := twoMailsProgram()
 	batch := records.records()
 	first, second := batch.Accounts[0].Account.ID, batch.Accounts[1].Account.ID
 	cancel := &atomic.Pointer[context.CancelFunc]{}

@@ -13,6 +13,7 @@ import (
 	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/engine"
 	"github.com/quorumhq/quorum/journey"
+	"github.com/quorumhq/quorum/program"
 	"github.com/quorumhq/quorum/store"
 	"github.com/quorumhq/quorum/store/memory"
 )
@@ -46,8 +47,7 @@ func TestAdvanceDecidesSharedAccountsInTimeOrder(t *testing.T) {
 			for _, workers := range []int{1, 8} {
 				t.Run(fmt.Sprintf("%s/%s/%d workers", records.name, tt.name, workers), func(t *testing.T) {
 					t.Parallel()
-					defs := weeklyCapProgram()
-					defs.Journeys = append(defs.Journeys, waitThenMail("wait-26h", 26*time.Hour), waitThenMail("wait-50h", 50*time.Hour))
+					defs := twoMailsProgram()
 					b := setup(t, defs, func(c *engine.Config) { c.Rollup, c.Workers = records.rollup, workers })
 					b.clock.Set(day(1))
 					batch := records.records()
@@ -76,6 +76,15 @@ func TestAdvanceDecidesSharedAccountsInTimeOrder(t *testing.T) {
 			}
 		}
 	}
+}
+
+// twoMailsProgram is weeklyCapProgram with two journeys that email the
+// data-platform group, "wait-26h" 26 hours after an account enters it,
+// "wait-50h" 50 hours after.
+func twoMailsProgram() program.Definitions {
+	defs := weeklyCapProgram()
+	defs.Journeys = append(defs.Journeys, waitThenMail("wait-26h", 26*time.Hour), waitThenMail("wait-50h", 50*time.Hour))
+	return defs
 }
 
 // waitThenMail is a manual journey that waits for a while and then emails
@@ -115,8 +124,7 @@ func (s failingCommits) Commit(ctx context.Context, p *store.CommitParams) (int6
 func TestAdvanceFailureStopsSharedAccountsTogether(t *testing.T) {
 	t.Parallel()
 	records := ctoOfTwo[1]
-	defs := weeklyCapProgram()
-	defs.Journeys = append(defs.Journeys, waitThenMail("wait-26h", 26*time.Hour), waitThenMail("wait-50h", 50*time.Hour))
+	defs := twoMailsProgram()
 	batch := records.records()
 	first, second := batch.Accounts[0].Account.ID, batch.Accounts[1].Account.ID
 	failing := &atomic.Bool{}

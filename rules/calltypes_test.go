@@ -24,7 +24,7 @@ func TestTypedCallsBeforeInAndEquals(t *testing.T) {
 		rules.WithFunction("pair", func(...any) (any, error) { return []string{"p1", "p2"}, nil }, new(func() []string)),
 		rules.WithFunction("prefs", func(...any) (any, error) { return map[string]string{"color": "red"}, nil }, new(func() map[string]string)),
 	)
-	requireIDRules(t, eng, idEnvironment(), map[string]bool{
+	requireRules(t, eng, idEnvironment(), map[string]bool{
 		`owner() in ids`:                                     true,
 		`owner() not in ids`:                                 false,
 		`stranger() in ids`:                                  false,
@@ -54,7 +54,7 @@ func TestTypedCallsOfIDsReadAsText(t *testing.T) {
 		rules.WithFunction("owners", func(...any) (any, error) { return []b2b.PersonID{"p2", "p1"}, nil }, new(func() []b2b.PersonID)),
 		rules.WithFunction("pair", func(...any) (any, error) { return []string{"p1", "p2"}, nil }, new(func() []string)),
 	)
-	requireIDRules(t, eng, idEnvironment(), map[string]bool{
+	requireRules(t, eng, idEnvironment(), map[string]bool{
 		`owner() == "p1"`:                                      true,
 		`owner() != "p1"`:                                      false,
 		`owner() startsWith "p"`:                               true,
@@ -86,7 +86,7 @@ func TestTypedCallsOfLists(t *testing.T) {
 		rules.WithFunction("pair", func(...any) (any, error) { return []string{"p1", "p2"}, nil }, new(func() []string)),
 		rules.WithFunction("consents", func(...any) (any, error) { return map[b2b.Channel]b2b.Consent{}, nil }, new(func() map[b2b.Channel]b2b.Consent)),
 	)
-	requireIDRules(t, eng, idEnvironment(), map[string]bool{
+	requireRules(t, eng, idEnvironment(), map[string]bool{
 		`max(nums()) > 2`:                              true,
 		`min(nums()) < 2`:                              true,
 		`max(nums(), 7) > 6`:                           true,
@@ -101,13 +101,13 @@ func TestTypedCallsOfLists(t *testing.T) {
 	})
 }
 
-// requireIDRules requires each boolean rule over idEnv to load and to
-// hold, or not, on e as wanted.
-func requireIDRules(t *testing.T, eng rules.Engine, e *idEnv, want map[string]bool) {
+// requireRules requires each boolean rule over E to load and to hold,
+// or not, on e as wanted.
+func requireRules[E any](t *testing.T, eng rules.Engine, e *E, want map[string]bool) {
 	t.Helper()
 	for src, want := range want {
 		t.Run(src, func(t *testing.T) {
-			x, err := rules.Compile[idEnv, bool](eng, rules.Rule{Name: "r", Source: src})
+			x, err := rules.Compile[E, bool](eng, rules.Rule{Name: "r", Source: src})
 			require.NoError(t, err)
 			got, err := x.Eval(e)
 			require.NoError(t, err)

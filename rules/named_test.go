@@ -255,7 +255,7 @@ func TestLibraryReadsAnIDAsText(t *testing.T) {
 func TestTextInAListOfIDs(t *testing.T) {
 	t.Parallel()
 	eng := rules.New()
-	requireIDRules(t, eng, idEnvironment(), map[string]bool{
+	requireRules(t, eng, idEnvironment(), map[string]bool{
 		`"p1" in ids`:               true,
 		`"p3" in ids`:               false,
 		`"p1" not in ids`:           false,
@@ -280,7 +280,7 @@ func TestTextInAListOfIDs(t *testing.T) {
 func TestListsOfIDsCompared(t *testing.T) {
 	t.Parallel()
 	eng := rules.New()
-	requireIDRules(t, eng, idEnvironment(), map[string]bool{
+	requireRules(t, eng, idEnvironment(), map[string]bool{
 		`ids == ["p1", "p2"]`:               true,
 		`ids == [person.id, "p2"]`:          true,
 		`["p1", "p2"] == ids`:               true,
@@ -299,7 +299,7 @@ func TestListsOfIDsCompared(t *testing.T) {
 func TestNestedListsCompared(t *testing.T) {
 	t.Parallel()
 	eng := rules.New()
-	requireIDRules(t, eng, idEnvironment(), map[string]bool{
+	requireRules(t, eng, idEnvironment(), map[string]bool{
 		`[ids] == [["p1", "p2"]]`:                             true,
 		`[ids] != [["p1", "p2"]]`:                             false,
 		`[ids] == [["p2", "p1"]]`:                             false,
