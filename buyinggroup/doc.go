@@ -218,9 +218,15 @@
 //   - Stages and statuses still change; engagement is not the catalog's
 //     business (package scoring goes on scoring the account's activities).
 //
-// [DefaultStageModel] has no transition out of its closed stages. A model
-// may have some (a lost deal that revives: From "Closed Lost" To
-// "Awareness"); when [Catalog.MoveTo] or [Catalog.Advance] takes one, the
+// [DefaultStageModel] has no transition out of Closed Won. A group closed
+// lost goes back to Awareness, by hand or when an open opportunity for its
+// interest was created or changed after the close (a new deal, or the lost
+// one reopened in the CRM): a stage change names the rule "opportunity
+// reopened" and the values it read (opportunity.changedAt,
+// group.stageSince). An opportunity that was open when a marketer closed
+// the group by hand, and has not changed since, keeps it closed. Other
+// models may have such transitions too; when [Catalog.MoveTo] or
+// [Catalog.Advance] takes one, the
 // members are resolved again from the claims recorded while the group was
 // closed, with the events of the change (a membership whose claims went
 // while the group was closed ends with "claim withdrawn while the group

@@ -34,6 +34,8 @@ type GroupFacts struct {
 	Velocity float64 `expr:"velocity"`
 	// DaysInStage is the time since the group entered its stage, in days.
 	DaysInStage float64 `expr:"daysInStage"`
+	// StageSince is when the group entered its stage.
+	StageSince time.Time `expr:"stageSince"`
 }
 
 // OpportunityFacts is the view of the group's CRM opportunity that stage
@@ -44,6 +46,9 @@ type OpportunityFacts struct {
 	Stage  string  `expr:"stage"`
 	Status string  `expr:"status"` // "open", "won", "lost"
 	Amount float64 `expr:"amount"`
+	// ChangedAt is when the CRM last changed the opportunity (its
+	// UpdatedAt), or created it when that is later or UpdatedAt is empty.
+	ChangedAt time.Time `expr:"changedAt"`
 }
 
 // Signals are the inputs of automatic stage transitions that other
@@ -110,14 +115,20 @@ const (
 // deal won or lost early), Sales Ready also from Awareness and
 // Consideration (a group handed to sales early, by a marketer or a
 // journey), and one step back allowed from each open stage but
-// Awareness. No transition leaves Closed Won or Closed Lost. Automatic
-// rules:
+// Awareness. A lost group goes back to Awareness when an open opportunity
+// was created or changed after it closed (a new deal, or the lost one
+// reopened in the CRM), or by hand; no transition leaves Closed Won.
+// Automatic rules:
 //
 //	Awareness -> Consideration   group.completeness >= 0.3 || group.score >= 50
 //	Consideration -> Decision    group.completeness >= 0.6 && group.score >= 100
 //	Decision -> Sales Ready      group.completeness >= 0.6 && group.score >= 150
 //	* -> Closed Won              opportunity.status == "won"
 //	* -> Closed Lost             opportunity.status == "lost"
+//	Closed Lost -> Awareness     opportunity.status == "open" && opportunity.changedAt > group.stageSince
+//
+// A deal that comes in already won to a group closed lost leaves it
+// closed lost: it was never seen open after the close.
 func DefaultStageModel() StageModel {
 	return StageModel{
 		ID:   DefaultStageModelID,
@@ -141,6 +152,7 @@ func DefaultStageModel() StageModel {
 			{From: StageSalesReady, To: StageDecision},
 			{From: StageAwareness, To: StageSalesReady},
 			{From: StageConsideration, To: StageSalesReady},
+			{From: StageClosedLost, To: StageAwareness, When: rules.Rule{Name: "opportunity reopened", Source: `opportunity.status == "open" && opportunity.changedAt > group.stageSince`}},
 		},
 	}
 }

@@ -80,11 +80,15 @@ func facts(in *Interest, g *Group, s Signals, now time.Time) StageEnv {
 			Members: len(g.Members), MissingRoles: missing,
 			Score: s.Score, Velocity: s.Velocity,
 			DaysInStage: now.Sub(g.StageSince).Hours() / 24,
+			StageSince:  g.StageSince,
 		},
 		Now: now,
 	}
 	if o := s.Opportunity; o != nil {
-		env.Opportunity = OpportunityFacts{Exists: true, ID: string(o.ID), Stage: o.Stage, Status: o.Status, Amount: o.Amount}
+		env.Opportunity = OpportunityFacts{Exists: true, ID: string(o.ID), Stage: o.Stage, Status: o.Status, Amount: o.Amount, ChangedAt: o.UpdatedAt}
+		if o.CreatedAt.After(o.UpdatedAt) {
+			env.Opportunity.ChangedAt = o.CreatedAt
+		}
 	}
 	return env
 }
@@ -184,6 +188,7 @@ func stageValues(src string, env *StageEnv) []Value {
 		{"group.members", strconv.Itoa(env.Group.Members)},
 		{"group.missingRoles", strings.Join(env.Group.MissingRoles, ", ")},
 		{"group.daysInStage", f(env.Group.DaysInStage)},
+		{"group.stageSince", formatTime(env.Group.StageSince)},
 		{"group.stage", env.Group.Stage},
 		{"group.status", env.Group.Status},
 		{"opportunity.exists", strconv.FormatBool(env.Opportunity.Exists)},
@@ -191,6 +196,7 @@ func stageValues(src string, env *StageEnv) []Value {
 		{"opportunity.status", env.Opportunity.Status},
 		{"opportunity.stage", env.Opportunity.Stage},
 		{"opportunity.amount", f(env.Opportunity.Amount)},
+		{"opportunity.changedAt", formatTime(env.Opportunity.ChangedAt)},
 		{"now", env.Now.UTC().Format(time.RFC3339)},
 	}
 	var out []Value
@@ -200,6 +206,15 @@ func stageValues(src string, env *StageEnv) []Value {
 		}
 	}
 	return out
+}
+
+// formatTime writes a time of the facts in UTC, RFC 3339; a zero time
+// (an opportunity with no times) is empty.
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
 }
 
 // containsWord reports whether name occurs in src as a whole name: not
