@@ -90,7 +90,11 @@
 //     groupScore.engagedScore (default 10) and velocityWindow (14d), a
 //     role's minMembers and weight (1), a role template's
 //     maxRolesPerPerson (1) and a cap's maxDefer (its per); "weight: 0"
-//     would weigh the role 1.
+//     would weigh the role 1. One such setting is not refused: an alert's
+//     hysteresis (alerts[].hysteresis), which a program's own JSON writes
+//     as 0, takes 10% of its threshold when 0 (a threshold of 100 re-arms
+//     below 90), as left out; for next to no margin, write a small one,
+//     such as 0.001.
 //   - readiness.model, for the model strategy, is either the model inline
 //     (the fields of qualify.Model) or the name of a JSON file saved with
 //     json.Marshal of a qualify.Model, relative to the program file's
