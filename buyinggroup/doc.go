@@ -224,7 +224,10 @@
 // one reopened in the CRM): a stage change names the rule "opportunity
 // reopened" and the values it read (opportunity.changedAt,
 // group.stageSince). An opportunity that was open when a marketer closed
-// the group by hand, and has not changed since, keeps it closed. Other
+// the group by hand, and has not changed since, keeps it closed. A won
+// opportunity changed after the close (a deal opened and won between two
+// syncs of the CRM) takes a lost group to Closed Won (rule "opportunity
+// won after the close"), its members kept as they were. Other
 // models may have such transitions too; when [Catalog.MoveTo] or
 // [Catalog.Advance] takes one, the
 // members are resolved again from the claims recorded while the group was

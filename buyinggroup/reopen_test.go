@@ -48,6 +48,7 @@ func TestDefaultModelReopensLostGroup(t *testing.T) {
 		{"the lost deal reopened in the CRM", lost, &b2b.Opportunity{ID: "o1", Status: b2b.OpportunityOpen, CreatedAt: day(0), UpdatedAt: day(15)},
 			[]string{buyinggroup.StageAwareness, buyinggroup.StageConsideration},
 			[]buyinggroup.Value{{Name: "group.stageSince", Value: "2026-03-04T09:00:00Z"}, {Name: "opportunity.status", Value: "open"}, {Name: "opportunity.changedAt", Value: "2026-03-17T09:00:00Z"}}},
+		{"a deal won no later than the close", lost, &b2b.Opportunity{ID: "o2", Status: b2b.OpportunityWon, CreatedAt: day(1), ClosedAt: day(2), UpdatedAt: day(2)}, nil, nil},
 		{"closed by hand beside an open deal unchanged since", byHand, oldOpen, nil, nil},
 		{"closed by hand, then the deal changed", byHand, &b2b.Opportunity{ID: "o1", Status: b2b.OpportunityOpen, CreatedAt: day(0), UpdatedAt: day(9)},
 			[]string{buyinggroup.StageAwareness, buyinggroup.StageConsideration},
@@ -78,4 +79,32 @@ func TestDefaultModelReopensLostGroup(t *testing.T) {
 			require.Equal(t, []string{"cfo=Economic Buyer/manual", "vpe=Technical Evaluator/manual"}, seatList(ng.Members))
 		})
 	}
+}
+
+// TestDefaultModelWinsLostGroup: a won opportunity the CRM changed after
+// a group closed lost (a deal opened and won between two syncs) takes the
+// group to Closed Won, saying which rule and values did it; the group
+// stays closed and keeps its members.
+func TestDefaultModelWinsLostGroup(t *testing.T) {
+	t.Parallel()
+	cat := stageCatalog(t)
+	day := func(n int) time.Time { return t0.Add(time.Duration(n) * 24 * time.Hour) }
+	g := fill(t, cat, newGroup(t, cat, "dp"), "Economic Buyer=cfo", "Technical Evaluator=vpe")
+	lost, _, err := cat.Advance(g, buyinggroup.Signals{Opportunity: &b2b.Opportunity{ID: "o1", Status: b2b.OpportunityLost,
+		CreatedAt: day(0), ClosedAt: day(2), UpdatedAt: day(2)}}, day(2))
+	require.NoError(t, err)
+	require.Equal(t, buyinggroup.StageClosedLost, lost.Stage)
+
+	won := &b2b.Opportunity{ID: "o2", Status: b2b.OpportunityWon, CreatedAt: day(10), ClosedAt: day(12), UpdatedAt: day(12)}
+	ng, evs, err := cat.Advance(lost, buyinggroup.Signals{Opportunity: won}, day(13))
+	require.NoError(t, err)
+	require.Equal(t, buyinggroup.StageClosedWon, ng.Stage)
+	require.Len(t, evs, 1)
+	require.Equal(t, buyinggroup.EventStageChanged, evs[0].Type)
+	require.Equal(t, `rule "opportunity won after the close": opportunity.status == "won" && opportunity.changedAt > group.stageSince`, evs[0].Reason)
+	require.Empty(t, cmp.Diff([]buyinggroup.Value{{Name: "group.stageSince", Value: "2026-03-04T09:00:00Z"}, {Name: "opportunity.status", Value: "won"},
+		{Name: "opportunity.changedAt", Value: "2026-03-14T09:00:00Z"}}, ng.StageHistory[len(ng.StageHistory)-1].Values), "(-want +got)")
+	_, closed := cat.Closed(ng)
+	require.True(t, closed)
+	require.Equal(t, seatList(lost.Members), seatList(ng.Members))
 }

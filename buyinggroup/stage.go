@@ -117,7 +117,9 @@ const (
 // journey), and one step back allowed from each open stage but
 // Awareness. A lost group goes back to Awareness when an open opportunity
 // was created or changed after it closed (a new deal, or the lost one
-// reopened in the CRM), or by hand; no transition leaves Closed Won.
+// reopened in the CRM), or by hand, and to Closed Won when a won one was
+// (a new deal opened and won between two syncs of the CRM); no transition
+// leaves Closed Won.
 // Automatic rules:
 //
 //	Awareness -> Consideration   group.completeness >= 0.3 || group.score >= 50
@@ -126,9 +128,10 @@ const (
 //	* -> Closed Won              opportunity.status == "won"
 //	* -> Closed Lost             opportunity.status == "lost"
 //	Closed Lost -> Awareness     opportunity.status == "open" && opportunity.changedAt > group.stageSince
+//	Closed Lost -> Closed Won    opportunity.status == "won" && opportunity.changedAt > group.stageSince
 //
-// A deal that comes in already won to a group closed lost leaves it
-// closed lost: it was never seen open after the close.
+// A deal won no later than the group closed lost (the CRM's last change
+// to it is not after the close) leaves the group closed lost.
 func DefaultStageModel() StageModel {
 	return StageModel{
 		ID:   DefaultStageModelID,
@@ -153,6 +156,7 @@ func DefaultStageModel() StageModel {
 			{From: StageAwareness, To: StageSalesReady},
 			{From: StageConsideration, To: StageSalesReady},
 			{From: StageClosedLost, To: StageAwareness, When: rules.Rule{Name: "opportunity reopened", Source: `opportunity.status == "open" && opportunity.changedAt > group.stageSince`}},
+			{From: StageClosedLost, To: StageClosedWon, When: rules.Rule{Name: "opportunity won after the close", Source: `opportunity.status == "won" && opportunity.changedAt > group.stageSince`}},
 		},
 	}
 }

@@ -379,7 +379,7 @@ func TestDefaultStageModelTransitions(t *testing.T) {
 		{buyinggroup.StageDecision, []string{buyinggroup.StageConsideration, buyinggroup.StageSalesReady, buyinggroup.StageClosedWon, buyinggroup.StageClosedLost}},
 		{buyinggroup.StageSalesReady, []string{buyinggroup.StageDecision, buyinggroup.StageClosedWon, buyinggroup.StageClosedLost}},
 		{buyinggroup.StageClosedWon, nil},
-		{buyinggroup.StageClosedLost, []string{buyinggroup.StageAwareness}},
+		{buyinggroup.StageClosedLost, []string{buyinggroup.StageAwareness, buyinggroup.StageClosedWon}},
 	} {
 		require.Empty(t, cmp.Diff(tc.want, m.Next(tc.from)), "from %s (-want +got)", tc.from)
 	}

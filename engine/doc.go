@@ -99,9 +99,10 @@
 // Closed Won), else a lost one; of those the newest by creation time, and
 // of two created at the same time the one of the greater ID. So the same
 // deals give the same stage whatever order they arrive in within a call;
-// a group a call closed (its only deal then was lost) stays closed when a
-// won deal comes in a later call, as closed stages are left by hand
-// ([buyinggroup.Catalog.Advance]). The state keeps an account's deals by
+// a group a call closed (its only deal then was lost) goes on to Closed
+// Won, or back to Awareness, in a later call only for a deal won, or
+// open, that the CRM changed after the close (the rules of
+// [buyinggroup.DefaultStageModel]). The state keeps an account's deals by
 // creation time, then ID.
 //
 // # Consent

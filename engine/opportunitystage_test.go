@@ -29,8 +29,8 @@ func deal(id string, created int, status b2b.OpportunityStatus, closed int) b2b.
 // moves it to Closed Won (scenario S5), and deals created at the same
 // time give the same stage in any order within a call. Across calls the
 // stage follows what each call knew: a group closed lost by the only deal
-// it had stays closed when a won one comes later (closed stages are left
-// by hand).
+// it had goes on to Closed Won, or back to the open stages, only for a
+// deal the CRM changed after the close (buyinggroup.DefaultStageModel).
 func TestGroupStageReadsTheDealThatDecides(t *testing.T) {
 	type step struct {
 		day   int
@@ -58,9 +58,17 @@ func TestGroupStageReadsTheDealThatDecides(t *testing.T) {
 		{"twins won then lost, one call", []step{{2, [][]b2b.Opportunity{{twinWon, twinLost}}, buyinggroup.StageClosedWon}}},
 		{"twins lost then won, one call", []step{{2, [][]b2b.Opportunity{{twinLost, twinWon}}, buyinggroup.StageClosedWon}}},
 		{"twins won then lost, two calls", []step{{2, [][]b2b.Opportunity{{twinWon}, {twinLost}}, buyinggroup.StageClosedWon}}},
-		// The lost deal, alone when it came, closed the group lost; a
-		// closed stage is left by hand only (buyinggroup.Catalog.Advance).
+		// The lost deal, alone when it came, closed the group lost; the
+		// won one was last changed then too, not after the close.
 		{"twins lost then won, two calls", []step{{2, [][]b2b.Opportunity{{twinLost}, {twinWon}}, buyinggroup.StageClosedLost}}},
+		{"every deal lost, then a new deal won", []step{
+			{2, [][]b2b.Opportunity{{addOnLost}}, buyinggroup.StageClosedLost},
+			{6, [][]b2b.Opportunity{{deal("oppC", 4, b2b.OpportunityWon, 6)}}, buyinggroup.StageClosedWon},
+		}},
+		{"every deal lost, then a new deal opened", []step{
+			{2, [][]b2b.Opportunity{{addOnLost}}, buyinggroup.StageClosedLost},
+			{6, [][]b2b.Opportunity{{deal("oppC", 6, b2b.OpportunityOpen, 0)}}, buyinggroup.StageConsideration},
+		}},
 	}
 	for _, s := range stateStores {
 		for _, tt := range tests {
