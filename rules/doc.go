@@ -163,16 +163,19 @@
 // in its place: after let p = first(persons), p == nil tells an empty list too,
 // and p.title reads "", counted at each use as first(persons).title is.
 // An index written as a negative number counts from the end
-// (persons[-1] is the last person), but one computed when the rule runs
-// that is negative is past the start: an element that is not there. So
-// is one from data or arithmetic (persons[len(persons) - 4] of three
-// persons), a variable (let i = -1; persons[i]) and findIndex and
+// (persons[-1] is the last person), and so does one written as integer
+// arithmetic on numbers (persons[0 - 1], persons[-(1 + 1)]): its value
+// is known when the rule is loaded, as a number written is. One computed
+// when the rule runs that is negative is past the start: an element that
+// is not there. So is one from data or arithmetic on data
+// (persons[len(persons) - 4] of three persons), a variable (let i = -1; persons[i]) and findIndex and
 // findLastIndex, which give -1 where nothing matches:
 // persons[findIndex(persons, p)], get(persons, i) and, after let i =
 // findIndex(persons, p), persons[i] read as find(persons, p) does. A
 // bound of a slice computed negative is the start of the list
 // (persons[i:] is every person, person.title[i:] the whole title, where
-// i is -1), where one written negative counts from the end too.
+// i is -1), where one written negative counts from the end too
+// (persons[-1:] and persons[0 - 1:] hold the last person only).
 //
 // A map's element type may say what an element the map does not hold
 // reads as instead of its zero value, with a method Missing() of its own
@@ -246,8 +249,9 @@
 //   - a regular expression that is not a quoted string (match(s, p),
 //     s matches p): a pattern taken from data may be invalid. Compare with
 //     data using ==, icontains or istartsWith.
-//   - % by anything but a number written in the rule, other than 0: a
-//     divisor from data may be 0.
+//   - % by anything but a number written in the rule (or integer
+//     arithmetic on such numbers), other than 0: a divisor from data may
+//     be 0. Counts and the bounds of a range below are written likewise.
 //   - int, float, date, duration and timezone of a string that is not
 //     written in the rule (a written one is parsed when the rule is
 //     loaded, so one that does not parse is a compile error), and date of

@@ -542,7 +542,10 @@ func ordered(t reflect.Type) bool {
 	return number(t) || t != nil && (t.Kind() == reflect.String || t == timeType)
 }
 
-// constInt returns the value of an integer written in the rule (3, -3).
+// constInt returns the value of an integer written in the rule (3, -3),
+// or of integer arithmetic (+, - and *, which wrap around as in Go) on
+// such integers (0 - 1, -(2 * 3)): its value is the same whatever the
+// data, as expr's optimizer finds too.
 func constInt(n ast.Node) (int, bool) {
 	switch x := n.(type) {
 	case *ast.IntegerNode:
@@ -553,6 +556,20 @@ func constInt(n ast.Node) (int, bool) {
 				v = -v
 			}
 			return v, true
+		}
+	case *ast.BinaryNode:
+		l, okL := constInt(x.Left)
+		r, okR := constInt(x.Right)
+		if !okL || !okR {
+			return 0, false
+		}
+		switch x.Operator {
+		case "+":
+			return l + r, true
+		case "-":
+			return l - r, true
+		case "*":
+			return l * r, true
 		}
 	}
 	return 0, false

@@ -524,9 +524,10 @@ func TestFindIndexWithoutMatch(t *testing.T) {
 // zero value, counted, and nil compared with nil. expr counted it from
 // the end, so let i = findIndex(...); persons[i] read the last person
 // where no person matched. An index written as a negative number
-// (persons[-1]) still counts from the end. A slice's bound computed
-// negative is the start of the list, where expr counted it from the end
-// too.
+// (persons[-1]) still counts from the end, and so does one written as
+// arithmetic on numbers (persons[0 - 1]), which read as missing while
+// persons[-1] was the last person. A slice's bound computed negative is
+// the start of the list, where expr counted it from the end too.
 func TestNegativeIndexFromData(t *testing.T) {
 	t.Parallel()
 	type result struct {
@@ -540,6 +541,13 @@ func TestNegativeIndexFromData(t *testing.T) {
 	}{
 		{"written", `persons[-1].department == "Finance"`, result{true, false, 1}},
 		{"written, past the start", `persons[-4].department == ""`, result{true, true, 2}},
+		{"written as arithmetic", `persons[0 - 1].department == "Finance"`, result{true, false, 1}},
+		{"written as arithmetic, past the start", `persons[1 - 5].department == ""`, result{true, true, 2}},
+		{"written as arithmetic, in parentheses", `persons[-(2 * 1 - 1)].department == "Finance"`, result{true, false, 1}},
+		{"get written as arithmetic", `get(persons, 0 - 1).department == "Finance"`, result{true, false, 1}},
+		{"slice written as arithmetic", `persons[0 - 1:][0].department == "Finance"`, result{true, false, 1}},
+		{"slice to a bound written as arithmetic", `len(persons[:0 - 1]) == 2`, result{true, false, 0}},
+		{"slice of text written as arithmetic", `person.title[0 - 3:] == person.title[-3:]`, result{true, true, 0}},
 		{"found index bound", `let i = findIndex(persons, .department == "Finance"); persons[i].department == "Finance"`, result{true, false, 1}},
 		{"no match bound", `let i = findIndex(persons, .department == "Sales"); persons[i].department == ""`, result{true, true, 2}},
 		{"no match bound, compared with nil", `let i = findIndex(persons, .department == "Sales"); persons[i] == nil`, result{true, true, 0}},
@@ -647,6 +655,8 @@ func TestRefusedBeforeRunTime(t *testing.T) {
 				"  |              ^",
 			"integer divide by zero"},
 		{"remainder by zero", `account.employees % 0 == 1`, `rule "r" 1:21: integer divide by zero`, ""},
+		{"remainder by arithmetic that is zero", `account.employees % (2 - 2) == 1`, `rule "r" 1:24: integer divide by zero`, ""},
+		{"negative count written as arithmetic", `take(persons, 1 - 2) == []`, `the count of take must be a number written in the rule, 0 or more`, "slice index out of bounds"},
 		{"int of a string", `int(person.title) > 3`,
 			`rule "r" 1:12: int() parses a string, so its argument must be written in the rule: person.title may not parse when the rule runs; keep numbers in attributes and read them with attr(m, key, 0)`,
 			"invalid operation: int(x)"},
