@@ -267,6 +267,7 @@ func (e *ExprEngine) compile(src string, env reflect.Type, kind Kind) *compiled 
 		expr.Function(textsFunc, toTexts, new(func(any) []string)),
 		expr.Function(stringKeyFunc, stringKey, new(func(any) any)),
 		expr.Function(inListFunc, inList, new(func(any, any) bool)),
+		expr.Function(hasKeyFunc, hasKey, new(func(any, any) bool)),
 		expr.Function(sliceTextFunc, textSlice, new(func(any, any, any) string)),
 		expr.Function(textIndexFunc, textIndexOf, new(func(any, any, bool) int)),
 		expr.Function(intFunc, toInt, new(func(any) int)),

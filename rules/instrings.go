@@ -204,8 +204,10 @@ func (p inStrings) texts(c *ast.CallNode) {
 
 // textInIDs makes text in ids ("p1" in ids, lower(person.id) in ids),
 // where ids is a list of a named string type (IDs), test the text
-// against the IDs' texts, as it equals one of them; expr's checker
-// refused it ("cannot use string as type b2b.PersonID in array"). An ID
+// against the IDs' texts, as it equals one of them, and text in a map
+// keyed by IDs ("p1" in byId) test it against the keys' texts; expr's
+// checker refused them ("cannot use string as type b2b.PersonID in
+// array", "in map key"). An ID
 // of another type (account.id in ids) stays refused, as == refuses it.
 // It runs right after namedPatcher, whose conversions it reads, and
 // before the guard, which would take the refused in for a value of no
@@ -218,7 +220,40 @@ func (p textInIDs) Visit(node *ast.Node) {
 	if !ok || n.Operator != "in" || p.calls.typeOf(n.Left) != stringType || unconverted(n.Left) != n.Left {
 		return
 	}
-	if t := p.calls.typeOf(n.Right); isList(t) && t.Elem().Kind() == reflect.String && t.Elem() != stringType {
+	t := p.calls.typeOf(n.Right)
+	if isList(t) && t.Elem().Kind() == reflect.String && t.Elem() != stringType {
 		wrapIn(&n.Right, textsFunc)
+		return
 	}
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t != nil && t.Kind() == reflect.Map && t.Key().Kind() == reflect.String && t.Key() != stringType {
+		// A map keyed by IDs: the text is in it where it is one key's
+		// text ("p1" in byId).
+		callee := &ast.IdentifierNode{Value: hasKeyFunc}
+		callee.SetLocation(n.Location())
+		call := &ast.CallNode{Callee: callee, Arguments: []ast.Node{n.Right, n.Left}}
+		call.SetLocation(n.Location())
+		call.SetType(boolType) // for the parent, in this pass
+		*node = call
+	}
+}
+
+// hasKeyFunc tests whether a map keyed by a named string type (IDs)
+// holds a key whose text is a string: it is not part of the library, so
+// rules cannot call it.
+const hasKeyFunc = "$hasKey"
+
+// hasKey is hasKeyFunc.
+func hasKey(p ...any) (any, error) {
+	m := reflect.ValueOf(p[0])
+	for m.Kind() == reflect.Pointer && !m.IsNil() {
+		m = m.Elem()
+	}
+	s, ok := p[1].(string)
+	if m.Kind() != reflect.Map || !ok || m.Type().Key().Kind() != reflect.String {
+		return false, nil
+	}
+	return m.MapIndex(reflect.ValueOf(s).Convert(m.Type().Key())).IsValid(), nil
 }

@@ -274,6 +274,33 @@ func TestTextInAListOfIDs(t *testing.T) {
 	require.ErrorContains(t, err, `rule "r" 1:12: cannot use b2b.AccountID as type b2b.PersonID in array`)
 }
 
+// TestTextInAMapOfIDs: text is in a map keyed by IDs where it is one
+// key's text, as it is in a list of IDs; it was refused ("cannot use
+// string as type b2b.PersonID in map key"). An ID of another type stays
+// refused, as == refuses it.
+func TestTextInAMapOfIDs(t *testing.T) {
+	t.Parallel()
+	eng := rules.New()
+	requireRules(t, eng, idEnvironment(), map[string]bool{
+		`"p1" in byId`:                               true,
+		`"p2" in byId`:                               false,
+		`"p1" not in byId`:                           false,
+		`"p2" not in byId`:                           true,
+		`person.title in byId`:                       false,
+		`lower(person.id) in byId`:                   true,
+		`any(persons, string(.id) in byId)`:          true,
+		`all(persons, string(.id) in byId)`:          false,
+		`attr(person.attributes, "ref", "") in byId`: true,
+		`"p1" in byId && person.id in byId`:          true,
+	})
+	e := idEnvironment()
+	e.ByID = nil
+	requireRules(t, eng, e, map[string]bool{`"p1" in byId`: false, `"p1" not in byId`: true})
+	_, err := rules.Compile[idEnv, bool](eng, rules.Rule{Name: "r", Source: `account.id in byId`})
+	require.ErrorIs(t, err, rules.ErrCompile)
+	require.ErrorContains(t, err, `rule "r" 1:12: cannot use b2b.AccountID as type b2b.PersonID in map key`)
+}
+
 // TestListsOfIDsCompared: a list of IDs equals a list of their texts, as
 // an ID equals its text (ids == ["p1", "p2"]); as lists of two Go types
 // they were never equal.
