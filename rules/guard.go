@@ -222,6 +222,11 @@ func (g *guard) call(n *ast.CallNode) {
 		if id.Value == "attr" && i == 0 {
 			continue
 		}
+		// inList and iequals compare a value of any type as in and ==
+		// do: text as text, and any other value as no text.
+		if slices.Contains(comparesAny[id.Value], i) {
+			continue
+		}
 		var want reflect.Type
 		needed := len(sigs) > 0
 		for _, in := range sigs {
@@ -245,6 +250,10 @@ func (g *guard) call(n *ast.CallNode) {
 		}
 	}
 }
+
+// comparesAny are the functions of the library that take a value of any
+// type at the arguments given, as in and == do (see textOf).
+var comparesAny = map[string][]int{"inList": {0}, "iequals": {0, 1}}
 
 // predicates are the builtins whose predicate must give a value of a known
 // type: a condition, or a number (sum) or key (sortBy, groupBy).

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"math"
+	"reflect"
 	"regexp"
 	"strings"
 	"sync"
@@ -30,7 +31,9 @@ func (e *ExprEngine) library() []libFunc {
 		fold("istartsWith", strings.HasPrefix),
 		fold("iendsWith", strings.HasSuffix),
 		{"iequals", func(p ...any) (any, error) {
-			return strings.EqualFold(strings.TrimSpace(p[0].(string)), strings.TrimSpace(p[1].(string))), nil
+			a, okA := textOf(p[0])
+			b, okB := textOf(p[1])
+			return okA && okB && strings.EqualFold(strings.TrimSpace(a), strings.TrimSpace(b)), nil
 		}, []any{new(func(string, string) bool)}},
 		{"match", func(p ...any) (any, error) {
 			re, err := e.regexps.get(p[1].(string))
@@ -62,7 +65,11 @@ func (e *ExprEngine) library() []libFunc {
 			return x >= lo && x <= hi, nil
 		}, []any{new(func(float64, float64, float64) bool)}},
 		{"inList", func(p ...any) (any, error) {
-			s := strings.TrimSpace(p[0].(string))
+			s, ok := textOf(p[0])
+			if !ok {
+				return false, nil // a number, a list, nil: in no list, as in says
+			}
+			s = strings.TrimSpace(s)
 			switch list := p[1].(type) {
 			case []string:
 				for _, x := range list {
@@ -102,6 +109,19 @@ func (e *ExprEngine) library() []libFunc {
 		lib = append(lib, libFunc(h))
 	}
 	return lib
+}
+
+// textOf is v as text where it is a string or of a named string type
+// (an ID, as == reads it), and false for any other value: inList and
+// iequals take a value of no type before the rule runs (see comparesAny).
+func textOf(v any) (string, bool) {
+	if s, ok := v.(string); ok {
+		return s, true
+	}
+	if rv := reflect.ValueOf(v); rv.Kind() == reflect.String {
+		return rv.String(), true
+	}
+	return "", false
 }
 
 // coerce returns v as the type of def, converting between numbers.

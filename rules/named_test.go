@@ -2,6 +2,8 @@ package rules_test
 
 import (
 	"fmt"
+	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -245,6 +247,46 @@ func TestLibraryReadsAnIDAsText(t *testing.T) {
 		require.NoError(t, err, src)
 		require.Equal(t, want, got, src)
 		require.Zero(t, x.MissingAttributes(), src)
+	}
+}
+
+// TestLibraryComparesAValueOfNoType: inList and iequals take a value of
+// no type before the rule runs (a host function's, an attribute read by
+// index), as in and == do: text, or an ID as its text, is compared as
+// they compare text, and any other value (a number, a list, a missing
+// attribute) is in no list and equal to no text. They were refused
+// ("ref() has no type before the rule runs, so the call to inList
+// cannot be checked") where ref() in ["a", "b"] and ref() == "a" were
+// not.
+func TestLibraryComparesAValueOfNoType(t *testing.T) {
+	t.Parallel()
+	for _, ref := range []any{"a", " A ", "c", b2b.PersonID("p1"), b2b.AccountID("P2"), 1, true, []any{"a"}, map[string]any{"a": 1}, nil} {
+		eng := rules.New(
+			rules.WithFunction("ref", func(...any) (any, error) { return ref, nil }, new(func() any)),
+			rules.WithFunction("mixed", func(...any) (any, error) { return []any{"x", 2, b2b.PersonID("A")}, nil }, new(func() []any)))
+		e := idEnvironment()
+		e.Person.Attributes = map[string]any{"ref": ref}
+		text := ""
+		if v := reflect.ValueOf(ref); v.Kind() == reflect.String {
+			text = strings.ToLower(strings.TrimSpace(v.String()))
+		}
+		for src, want := range map[string]bool{
+			`inList(ref(), ["a", "b"])`:                         text == "a",
+			`inList(person.attributes.ref, ["a", "b"])`:         text == "a",
+			`inList(person.attributes["ref"], account.domains)`: false,
+			`inList(ref(), ids)`:                                text == "p1" || text == "p2",
+			`inList(ref(), mixed())`:                            text == "a" || text == "x",
+			`iequals(ref(), "a")`:                               text == "a",
+			`iequals("A", ref())`:                               text == "a",
+			`iequals(ref(), person.attributes.ref)`:             text != "",
+			`iequals(ref(), person.id)`:                         text == "p1",
+		} {
+			x, err := rules.Compile[idEnv, bool](eng, rules.Rule{Name: "r", Source: src})
+			require.NoError(t, err, src)
+			got, err := x.Eval(e)
+			require.NoError(t, err, "%s with ref %#v", src, ref)
+			require.Equal(t, want, got, "%s with ref %#v", src, ref)
+		}
 	}
 }
 
