@@ -330,9 +330,12 @@
 // account without persons, and a list of IDs equals the list of their
 // texts. Lists and maps inside lists and maps are compared the same way,
 // a map equal to another where they hold equal elements under the same
-// keys ([ids] == [["p1", "p2"]], {"a": ids} == {"a": ["p1", "p2"]});
-// two maps of different types compared with each other are refused, as
-// in Go. Positions in text count characters, as len does:
+// keys ([ids] == [["p1", "p2"]], {"a": ids} == {"a": ["p1", "p2"]}),
+// and so is a value of no type that holds a list or a map (an attribute
+// read from JSON: person.attributes.sizes == [1, 2],
+// person.attributes.prefs == {"seats": 5}; a missing attribute is no
+// list: it equals nil only); two maps of different types compared with
+// each other are refused, as in Go. Positions in text count characters, as len does:
 // person.title[0:3] is its first three characters ("Soc" of "Société"
 // and "Acm" of "Acmé" alike), and indexOf and lastIndexOf give the
 // character where a text starts, so person.title[:len(person.title) -

@@ -264,6 +264,7 @@ func (e *ExprEngine) compile(src string, env reflect.Type, kind Kind) *compiled 
 		expr.Function(anyFunc, toAny, new(func(any) any)),
 		expr.Function(fitFunc, fit, new(func(any, any) any)),
 		expr.Function(sameListFunc, sameList, new(func(any, any) bool)),
+		expr.Function(sameFunc, sameValue, new(func(any, any) bool)),
 		expr.Function(textsFunc, toTexts, new(func(any) []string)),
 		expr.Function(stringKeyFunc, stringKey, new(func(any) any)),
 		expr.Function(inListFunc, inList, new(func(any, any) bool)),

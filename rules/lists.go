@@ -153,6 +153,24 @@ func (p listPatcher) Visit(node *ast.Node) {
 		return
 	}
 	l, r := p.calls.typeOf(n.Left), p.calls.typeOf(n.Right)
+	if isNilNode(n.Left) || isNilNode(n.Right) {
+		return
+	}
+	if anyType(l) && (anyType(r) || isList(r) || isMap(r)) || anyType(r) && (isList(l) || isMap(l)) {
+		// A value of no type (an attribute) may hold a list or a map:
+		// compared as a list or a map inside one is. Unlike sameList,
+		// nil (a missing attribute) is no list.
+		callee := &ast.IdentifierNode{Value: sameFunc}
+		callee.SetLocation(n.Location())
+		var x ast.Node = &ast.CallNode{Callee: callee, Arguments: []ast.Node{n.Left, n.Right}}
+		x.SetLocation(n.Location())
+		if n.Operator == "!=" {
+			x = &ast.UnaryNode{Operator: "!", Node: x}
+			x.SetLocation(n.Location())
+		}
+		*node = x
+		return
+	}
 	switch {
 	case isList(l) && isList(r):
 		if l == r && !nests(l.Elem()) {
@@ -175,6 +193,24 @@ func (p listPatcher) Visit(node *ast.Node) {
 	}
 	*node = x
 }
+
+// sameFunc compares two values as same does, a value of no type that
+// holds a list or a map too: it is not part of the library, so rules
+// cannot call it.
+const sameFunc = "$same"
+
+// sameValue is sameFunc.
+func sameValue(p ...any) (any, error) {
+	var c comparison
+	return c.same(p[0], p[1]), nil
+}
+
+// anyType reports whether t is an interface type: a value of no type
+// before the rule runs.
+func anyType(t reflect.Type) bool { return t != nil && t.Kind() == reflect.Interface }
+
+// isMap reports whether t is a map type.
+func isMap(t reflect.Type) bool { return t != nil && t.Kind() == reflect.Map }
 
 func isList(t reflect.Type) bool {
 	return t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array)

@@ -424,6 +424,41 @@ func TestNestedListsCompared(t *testing.T) {
 	}
 }
 
+// TestValueOfNoTypeComparedWithAListOrAMap: a value of no type before
+// the rule runs (an attribute) that holds a list or a map equals a list
+// or a map where they hold equal elements, as a list or a map inside one
+// does ([person.attributes.m] == [{"a": 1}]): an attribute read from JSON
+// ({"a": 1.0}) was unequal to {"a": 1}, and a list of texts to the list
+// of IDs with those texts. A missing attribute is no list.
+func TestValueOfNoTypeComparedWithAListOrAMap(t *testing.T) {
+	t.Parallel()
+	e := idEnvironment()
+	e.Person.Attributes = map[string]any{
+		"m": map[string]any{"a": 1.0}, "n": map[string]int{"a": 1}, "ls": []string{"p1", "p2"}, "lf": []any{1.0, 2.0}, "tier": "gold",
+	}
+	requireRules(t, rules.New(), e, map[string]bool{
+		`person.attributes.m == {"a": 1}`:                     true,
+		`{"a": 1} == person.attributes.m`:                     true,
+		`person.attributes.m != {"a": 1}`:                     false,
+		`person.attributes.m == {"a": 2}`:                     false,
+		`person.attributes.m == {"a": 1, "b": 1}`:             false,
+		`[person.attributes.m] == [{"a": 1}]`:                 true,
+		`person.attributes.m == person.attributes.n`:          true,
+		`person.attributes.ls == ids`:                         true,
+		`ids == person.attributes.ls`:                         true,
+		`ids != person.attributes.ls`:                         false,
+		`person.attributes.ls == ["p2", "p1"]`:                false,
+		`person.attributes.lf == [1, 2]`:                      true,
+		`person.attributes.lf == person.attributes.ls`:        false,
+		`person.attributes.nope == []`:                        false,
+		`person.attributes.nope == {}`:                        false,
+		`person.attributes.nope == nil`:                       true,
+		`person.attributes.tier == ["gold"]`:                  false,
+		`person.attributes.tier == person.attributes.tier`:    true,
+		`person.attributes.tier == person.attributes["tier"]`: true,
+	})
+}
+
 // TestNamedStringOfANilPointer: an optional chain that stops at a nil
 // pointer before an ID reads "", counted as missing data; compared with
 // nil, or given a default, it is nil.
