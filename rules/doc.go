@@ -234,10 +234,11 @@
 //     or to inList as the value looked for, which compare it as == and in
 //     do: text, or an ID, as text, and any other value as equal to no
 //     text, so inList(account.attributes.plan, ["pro"]) holds only where
-//     plan is text); read it
-//     with attr(account.attributes, "seats", 0), whose default gives the
-//     type. Likewise an element of a list of mixed values, or a variable
-//     bound to such a value.
+//     plan is text); read it with attr(account.attributes, "seats", 0),
+//     whose default gives the type (text, a number, a bool or a time: an
+//     attribute that holds a list or a map may only be compared, with ==
+//     or !=). Likewise an element of a list of mixed values, or a
+//     variable bound to such a value.
 //   - a value that is nil where the rule's nil literal is taken (c ? x :
 //     nil, x ?? nil) used where a value of a type is needed ((c ? "a" :
 //     nil) + "b", len, lower, a field read from it), or as the rule's

@@ -90,7 +90,7 @@ func (g *guard) Visit(node *ast.Node) {
 	case *ast.ConditionalNode:
 		g.need(n.Cond, "the condition", boolType)
 	case *ast.MemberNode:
-		g.need(n.Node, "reading "+memberWord(n), nil)
+		g.need(n.Node, "reading "+memberWord(n), containerType)
 		g.need(n.Property, "an index", nil)
 	case *ast.SliceNode:
 		g.need(n.Node, "a slice", nil)
@@ -127,7 +127,10 @@ var (
 	stringType   = reflect.TypeFor[string]()
 	timeType     = reflect.TypeFor[time.Time]()
 	durationType = reflect.TypeFor[time.Duration]()
-	locationType = reflect.TypeFor[time.Location]()
+	// containerType stands for a list or a map where the guard needs
+	// one (an element read, in, inList's list).
+	containerType = reflect.TypeFor[[]any]()
+	locationType  = reflect.TypeFor[time.Location]()
 )
 
 func isFloat(t reflect.Type) bool {
@@ -161,7 +164,7 @@ func (g *guard) binary(n *ast.BinaryNode) {
 		if !untyped(n.Right) && n.Right.Nature().Kind != reflect.Slice && n.Right.Nature().Kind != reflect.Array {
 			g.need(n.Left, op, nil)
 		}
-		g.need(n.Right, op, nil)
+		g.need(n.Right, op, containerType)
 		return
 	case "&&", "||", "and", "or":
 		g.need(n.Left, op, boolType)
@@ -228,17 +231,21 @@ func (g *guard) call(n *ast.CallNode) {
 			continue
 		}
 		var want reflect.Type
-		needed := len(sigs) > 0
+		needed, lists := len(sigs) > 0, len(sigs) > 0
 		for _, in := range sigs {
 			if i >= len(in) || in[i].Kind() == reflect.Interface {
 				needed = false
 				break
 			}
+			lists = lists && isList(in[i])
 			if want == nil {
 				want = in[i]
 			} else if want != in[i] {
 				want = nil
 			}
+		}
+		if want == nil && lists {
+			want = containerType // inList(s, []string) and (s, []any)
 		}
 		if needed {
 			g.need(arg, "the call to "+id.Value, want)
@@ -446,6 +453,12 @@ func (g *guard) need(n ast.Node, use string, want reflect.Type) {
 	if b, ok := n.(*ast.BinaryNode); ok && b.Operator == "??" && constant(b.Right) {
 		// m["key"] ?? 0: the default is there, attr gives it a type.
 		n, def = b.Left, b.Right.String()
+	}
+	if m, key, ok := attribute(n); ok && (want == containerType || isList(want) || isMap(want)) {
+		// No default of attr's gives a list or a map.
+		g.fail(n, "%s[%s] has no type before the rule runs (an attribute may hold any value, or none), so %s cannot be checked; attr reads an attribute as text, a number, a bool or a time: compare one that holds a list or a map with == or != (%s[%s] == [...])",
+			m, strconv.Quote(key), use, m, strconv.Quote(key))
+		return
 	}
 	if m, key, ok := attribute(n); ok {
 		g.fail(n, "%s[%s] has no type before the rule runs (an attribute may hold any value, or none), so %s cannot be checked; use attr(%s, %s, %s): its default gives the type and stands in for a missing value",

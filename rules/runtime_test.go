@@ -1612,6 +1612,29 @@ func requireHolds(t *testing.T, eng rules.Engine, src string) {
 
 // requireRefused requires the boolean rule src over roleEnv to be refused
 // when it is loaded, with an error that contains want.
+// TestAttributeAsAListOrAMapRefused: an attribute read by index used as
+// a list or a map (in, an element, a field, a slice, inList's list) is
+// refused with what a rule can do with it: compare it with == or !=. The
+// message said to read it with attr(m, key, default), whose default can
+// only be text, a number, a bool or a time, so no rule could follow it.
+func TestAttributeAsAListOrAMapRefused(t *testing.T) {
+	t.Parallel()
+	eng := rules.New()
+	for _, src := range []string{
+		`"gold" in person.attributes.tags`,
+		`person.attributes["tags"][0] == "a"`,
+		`person.attributes.prefs.color == "red"`,
+		`inList("a", person.attributes.tags)`,
+	} {
+		_, err := eng.Compile(rules.Rule{Name: "r", Source: src}, reflect.TypeFor[roleEnv](), rules.KindBool)
+		require.ErrorIs(t, err, rules.ErrCompile, src)
+		require.ErrorContains(t, err, `has no type before the rule runs (an attribute may hold any value, or none)`, src)
+		require.ErrorContains(t, err, `attr reads an attribute as text, a number, a bool or a time: compare one that holds a list or a map with == or !=`, src)
+		require.NotContains(t, err.Error(), "use attr(", src)
+	}
+	requireRefused(t, eng, `person.attributes.seats > 3`, `use attr(person.attributes, "seats", 0)`)
+}
+
 func requireRefused(t *testing.T, eng rules.Engine, src, want string, msgAndArgs ...any) {
 	t.Helper()
 	_, err := eng.Compile(rules.Rule{Name: "r", Source: src}, reflect.TypeFor[roleEnv](), rules.KindBool)
