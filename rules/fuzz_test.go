@@ -88,6 +88,11 @@ func FuzzCompileEval(f *testing.F) {
 		`let i = findIndex(persons, .title == "x"); persons[i].title == "" && person.title[i:] != ""`,
 		`person.title[indexOf(person.title, " "):len(person.title) - 1] == "é"`,
 		`int(10 / account.employees) > 3`,
+		// Indexes written as arithmetic, values of no type given to
+		// inList and iequals or compared with lists and maps.
+		`persons[0 - 1].department == "Finance" && len(persons[1 - 2:]) == 1`,
+		`inList(person.attributes["tier"], ["gold"]) || iequals(account.attributes.plan, "pro")`,
+		`person.attributes.tier == ["gold"] || account.attributes.plan != {"a": 1}`,
 	} {
 		f.Add(s)
 	}
