@@ -375,7 +375,7 @@ func (g *Graph) prepareAccount(rec *AccountRecord, stored bool) (idents, extra [
 		id   b2b.AccountID
 	}{{"account.id", a.ID}, {"account.parentId", a.ParentID}} {
 		if f.id != "" {
-			if _, err := normalizeValue(KindExact, string(f.id)); err != nil {
+			if _, err := normalizeValue(KindExact, string(f.id), false); err != nil {
 				ps.Addf(f.path, "not an account ID the account can be found by: %v", err)
 			} else if err := invisibleID(string(f.id)); err != nil && !stored {
 				ps.Add(f.path, err)
@@ -442,7 +442,7 @@ func (g *Graph) prepareAccount(rec *AccountRecord, stored bool) (idents, extra [
 	a.Domains = domains
 	ps.Add("account", a.Validate()) // includes "parentId: an account cannot be its own parent"
 	for i, id := range rec.Identifiers {
-		k, changed, err := g.normIdent(id)
+		k, changed, err := g.normIdent(id, stored)
 		if err == nil && !stored && idKind(k.ns.spec.Kind) {
 			err = invisibleID(id.Value)
 		}

@@ -319,6 +319,11 @@
 // the same reason; the domain is no identifier of theirs, and links no
 // person to them.
 //
+// A state saved before addresses at an IP address or a numeric top-level
+// domain were refused ([NormalizeEmail]: ann@1.2.3.4) may hold one: it
+// restores as it was, the record's email and an identifier that finds
+// its person, while a record that gives one to AddPerson is refused.
+//
 // # Memory and speed
 //
 // Person records and golden persons hold no pointers, so that the garbage

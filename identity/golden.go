@@ -30,7 +30,9 @@ func (g *Graph) personRoot(id b2b.PersonID) (int32, bool) {
 // Lookup returns the golden person that holds an identifier (its value is
 // normalised first: "Ann@ACME.com" finds "ann@acme.com").
 func (g *Graph) Lookup(id Identifier) (b2b.PersonID, bool) {
-	k, _, err := g.normIdent(id)
+	// As stored: an address a restored state holds (ann@1.2.3.4, taken
+	// before such addresses were refused) finds its person.
+	k, _, err := g.normIdent(id, true)
 	if err != nil {
 		return "", false
 	}
@@ -50,7 +52,7 @@ func (g *Graph) Lookup(id Identifier) (b2b.PersonID, bool) {
 // was merged into. An identifier two accounts carry (a domain of two CRM
 // accounts that a conflict kept apart) finds the one that held it first.
 func (g *Graph) LookupAccount(id Identifier) (b2b.AccountID, bool) {
-	k, _, err := g.normIdent(id)
+	k, _, err := g.normIdent(id, true) // as Lookup
 	if err != nil {
 		return "", false
 	}

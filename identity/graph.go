@@ -345,12 +345,12 @@ func (g *Graph) reject(err error) error {
 
 // normIdent normalises one identifier, reporting whether normalisation
 // changed it.
-func (g *Graph) normIdent(id Identifier) (identKey, bool, error) {
+func (g *Graph) normIdent(id Identifier, stored bool) (identKey, bool, error) {
 	info, ok := g.namespace(id.Namespace)
 	if !ok {
 		return identKey{}, false, fmt.Errorf("unknown namespace %q (declare it in Config.Namespaces)", id.Namespace)
 	}
-	v, err := normalizeValue(info.spec.Kind, id.Value)
+	v, err := normalizeValue(info.spec.Kind, id.Value, stored)
 	if err != nil {
 		return identKey{}, false, err
 	}

@@ -134,11 +134,13 @@ const maxValueLen = 255
 
 // normalizeValue returns the canonical value of v in a namespace of kind k.
 // Its limits hold for the value it returns, so that a returned value is
-// accepted again and returned unchanged.
-func normalizeValue(k Kind, v string) (string, error) {
+// accepted again and returned unchanged. With stored set the value is one
+// of a saved state, which holds what was accepted when it was saved (see
+// normalizeEmail).
+func normalizeValue(k Kind, v string, stored bool) (string, error) {
 	switch k {
 	case KindEmail:
-		return NormalizeEmail(v)
+		return normalizeEmail(v, stored)
 	case KindDomain:
 		return NormalizeDomain(v)
 	case KindSalesforceID:

@@ -22,9 +22,9 @@ func FuzzNormalizeValue(f *testing.F) {
 	kinds := []Kind{KindExact, KindCaseInsensitive, KindEmail, KindDomain, KindSalesforceID, KindGUID}
 	f.Fuzz(func(t *testing.T, s string) {
 		for _, k := range kinds {
-			got, err := normalizeValue(k, s)
+			got, err := normalizeValue(k, s, false)
 			if err == nil {
-				again, err := normalizeValue(k, got)
+				again, err := normalizeValue(k, got, false)
 				if err != nil || again != got {
 					t.Fatalf("%s: not idempotent: %q -> %q -> %q, %v", k, s, got, again, err)
 				}
@@ -49,7 +49,7 @@ func FuzzNormalizeValue(f *testing.F) {
 			default: // case matters, or UTS #46 maps a domain's letters
 				continue
 			}
-			low, lerr := normalizeValue(k, l)
+			low, lerr := normalizeValue(k, l, false)
 			if (err == nil) != (lerr == nil) || low != got {
 				t.Fatalf("%s: %q -> %q, %v but its lower case -> %q, %v", k, s, got, err, low, lerr)
 			}

@@ -47,7 +47,23 @@ var (
 //	NormalizeEmail("ann@WWW.Acme.com")   = "ann@www.acme.com", nil
 //	NormalizeEmail("Jörg@Bücher.de")     = "jörg@xn--bcher-kva.de", nil
 //	NormalizeEmail("ann@")               -> error: invalid email "ann@": no domain
-func NormalizeEmail(s string) (string, error) {
+//	NormalizeEmail("ann@1.2.3.4")        -> error: invalid email "ann@1.2.3.4": domain "1.2.3.4" is an IP address, ...
+//
+// A host that no company's mail goes to is refused, so that no address
+// there becomes an identifier linking whoever typed it: a name without
+// a dot ("ann@localhost", "ann@intranet"), an IP address, bare
+// ("ann@1.2.3.4", also written in hexadecimal, "0x7f.0x1", or in
+// full-width digits) or as an address literal ("ann@[1.2.3.4]",
+// "ann@[IPv6:2001:db8::1]"), and a name whose last label is a number,
+// which no top-level domain is (RFC 3696: "acme.123"). A number is
+// another label of a name ("ann@123.com", "ann@1.2.3.4.nip.io").
+func NormalizeEmail(s string) (string, error) { return normalizeEmail(s, false) }
+
+// normalizeEmail is NormalizeEmail; with stored set the address is one of
+// a saved state, which holds what was accepted when it was saved: an
+// address at an IP address or a numeric top-level label, once taken, is
+// taken.
+func normalizeEmail(s string, stored bool) (string, error) {
 	t := trimInvisible(s)
 	if len(t) >= 7 && strings.EqualFold(t[:7], "mailto:") {
 		t = trimInvisible(t[7:])
@@ -112,9 +128,17 @@ func NormalizeEmail(s string) (string, error) {
 	if len(l) > 64 {
 		return "", fmt.Errorf("%w %q: local part longer than 64 bytes", ErrInvalidEmail, truncate(t))
 	}
+	if host[0] == '[' {
+		return "", fmt.Errorf("%w %q: %q is an address literal, which names a machine, not a mail domain", ErrInvalidEmail, t, host)
+	}
 	d, err := normalizeHost(host)
 	if err != nil {
 		return "", fmt.Errorf("%w %q: %w", ErrInvalidEmail, t, err)
+	}
+	if !stored {
+		if err := numericHost(d); err != nil {
+			return "", fmt.Errorf("%w %q: %w", ErrInvalidEmail, t, err)
+		}
 	}
 	if len(l)+1+len(d) > 254 {
 		return "", fmt.Errorf("%w %q: longer than 254 bytes", ErrInvalidEmail, truncate(t))
@@ -123,6 +147,41 @@ func NormalizeEmail(s string) (string, error) {
 		return t, nil // already canonical: no allocation
 	}
 	return l + "@" + d, nil
+}
+
+// numericHost reports, for a normalised host name, an IP address ("1.2.3.4",
+// "0x7f.0x1", as URL parsers read them: every label a number) or a last
+// label that is a number, which no top-level domain is.
+func numericHost(d string) error {
+	last := d[strings.LastIndexByte(d, '.')+1:]
+	if !numericLabel(last) {
+		return nil
+	}
+	for label := range strings.SplitSeq(d, ".") {
+		if !numericLabel(label) {
+			return fmt.Errorf("top-level label %q is a number, which no mail domain has", last)
+		}
+	}
+	return fmt.Errorf("domain %q is an IP address, which names a machine, not a mail domain", d)
+}
+
+// numericLabel reports whether a lower-case label is a number as an IPv4
+// address is written: decimal digits, or "0x" and hexadecimal digits.
+func numericLabel(l string) bool {
+	if strings.HasPrefix(l, "0x") {
+		for i := 2; i < len(l); i++ {
+			if c := l[i]; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+				return false
+			}
+		}
+		return true
+	}
+	for i := 0; i < len(l); i++ {
+		if l[i] < '0' || l[i] > '9' {
+			return false
+		}
+	}
+	return l != ""
 }
 
 // EmailDomain returns the domain of a normalised email ("acme.com" for

@@ -92,6 +92,28 @@ func TestNormalizeEmail(t *testing.T) {
 		{in: strings.Repeat("x", 64) + "@" + host189, want: strings.Repeat("x", 64) + "@" + host189},
 		{in: strings.Repeat("x", 64) + "@" + host189 + ".", want: strings.Repeat("x", 64) + "@" + host189}, // the trailing dot does not count
 		{in: strings.Repeat("x", 64) + "@z." + host189, err: `invalid email "` + strings.Repeat("x", 64) + "@z." + strings.Repeat("a", 13) + `...": longer than 254 bytes`},
+		// A host no mail to a person's company goes to is refused: an
+		// address there would be an identifier linking whoever typed it.
+		// An IP address, bare or as an address literal, names a machine;
+		// a top-level label that is a number (RFC 3696), as in an IP
+		// address written in decimal or hexadecimal, names no domain.
+		{in: "ann@1.2.3.4", err: `invalid email "ann@1.2.3.4": domain "1.2.3.4" is an IP address, which names a machine, not a mail domain`},
+		{in: "ann@1.2.3.4.", err: `invalid email "ann@1.2.3.4.": domain "1.2.3.4" is an IP address, which names a machine, not a mail domain`},
+		{in: "ann@１.２.３.４", err: `invalid email "ann@１.２.３.４": domain "1.2.3.4" is an IP address, which names a machine, not a mail domain`},
+		{in: "ann@0x7F.0x1", err: `invalid email "ann@0x7F.0x1": domain "0x7f.0x1" is an IP address, which names a machine, not a mail domain`},
+		{in: "ann@acme.123", err: `invalid email "ann@acme.123": top-level label "123" is a number, which no mail domain has`},
+		{in: "ann@[1.2.3.4]", err: `invalid email "ann@[1.2.3.4]": "[1.2.3.4]" is an address literal, which names a machine, not a mail domain`},
+		{in: "ann@[IPv6:2001:db8::1]", err: `invalid email "ann@[IPv6:2001:db8::1]": "[IPv6:2001:db8::1]" is an address literal, which names a machine, not a mail domain`},
+		{in: "ann@localhost", err: `invalid email "ann@localhost": needs at least one dot`},
+		{in: "ann@intranet.", err: `invalid email "ann@intranet.": needs at least one dot`},
+		{in: "ann@acme.com-", err: `invalid email "ann@acme.com-": label "com-" starts or ends with '-'`},
+		{in: "ann@" + strings.Repeat("a", 64) + ".com", err: `invalid email "ann@` + strings.Repeat("a", 64) + `.com": label longer than 63 bytes`},
+		{in: "ann@" + strings.Repeat("a", 63) + ".com", want: "ann@" + strings.Repeat("a", 63) + ".com"},
+		// A number is a domain's label but its last: a domain, not an
+		// address.
+		{in: "ann@123.com", want: "ann@123.com"},
+		{in: "ann@1.2.3.4.nip.io", want: "ann@1.2.3.4.nip.io"},
+		{in: "ann@acme.c0m", want: "ann@acme.c0m"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
@@ -619,7 +641,8 @@ func TestNormalizeCompanyNamePairs(t *testing.T) {
 
 func FuzzNormalizeEmail(f *testing.F) {
 	for _, s := range []string{"ann@acme.com", " Ann@ACME.com ", "mailto:x@y.z", "a@b@c", "@", "ann@acme..com", "ä@ü.de", "a@b.c.",
-		"Jörg@Bücher.DE", "ann@例え。jp", "Иван@Пример.РФ", "ann@ＡＣＭＥ．com", "ann@bü_cher.de", "ann@bücher.de。."} {
+		"Jörg@Bücher.DE", "ann@例え。jp", "Иван@Пример.РФ", "ann@ＡＣＭＥ．com", "ann@bü_cher.de", "ann@bücher.de。.",
+		"ann@1.2.3.4", "ann@[1.2.3.4]", "ann@0x7f.1", "ann@acme.123", "ann@localhost"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -634,8 +657,13 @@ func FuzzNormalizeEmail(f *testing.F) {
 		if err != nil || again != got {
 			t.Fatalf("not idempotent: %q -> %q -> %q, %v", s, got, again, err)
 		}
-		if identity.EmailDomain(got) == "" {
+		d := identity.EmailDomain(got)
+		if d == "" {
 			t.Fatalf("%q has no domain", got)
+		}
+		// No mail host is a number, as an IP address is.
+		if last := d[strings.LastIndexByte(d, '.')+1:]; strings.Trim(last, "0123456789") == "" || strings.HasPrefix(last, "0x") && strings.Trim(last[2:], "0123456789abcdef") == "" {
+			t.Fatalf("%q -> %q, whose top-level label is a number", s, got)
 		}
 	})
 }

@@ -186,7 +186,7 @@ func (g *Graph) preparePerson(rec *PersonRecord, buf []identKey, versions bool) 
 	}
 	var email identKey
 	if p.Email != "" {
-		e, err := NormalizeEmail(p.Email)
+		e, err := normalizeEmail(p.Email, versions)
 		if err != nil {
 			ps.Add("person.email", err)
 		} else {
@@ -237,7 +237,7 @@ func (g *Graph) preparePerson(rec *PersonRecord, buf []identKey, versions bool) 
 	// extra shares buf with idents: idents is built after it, from its end.
 	extra := buf[:0]
 	for i, id := range rec.Identifiers {
-		k, changed, err := g.normIdent(id)
+		k, changed, err := g.normIdent(id, versions)
 		if err != nil {
 			ps.Add(fmt.Sprintf("identifiers[%d]", i), fmt.Errorf("%s: %w", id.Namespace, err))
 			continue

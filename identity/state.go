@@ -253,7 +253,7 @@ func Restore(cfg Config, st State) (*Graph, error) {
 func (g *Graph) unindexed(ps *b2b.Problems, path string, ids []Identifier) []identKey {
 	var out []identKey
 	for j, id := range ids {
-		k, _, err := g.normIdent(id)
+		k, _, err := g.normIdent(id, true)
 		if err != nil {
 			ps.Add(fmt.Sprintf("%s[%d]", path, j), fmt.Errorf("%s: %w", id.Namespace, err))
 			continue
