@@ -299,7 +299,11 @@
 // record with the golden record it belongs to and the identifiers it holds
 // that find another (a conflict kept them with the record that held them
 // first), and [Restore] rebuilds the graph from it without deciding any
-// link again (golden values, links and indexes are derived).
+// link again (golden values, links and indexes are derived), but for
+// records whose identifiers the version that saved the state read as two
+// values and this one reads as one (an email with an accent written as a
+// combining mark, before the local part was in NFC): they link as the
+// same records added again would, unless a conflict keeps them apart.
 //
 // So Restore cannot undo a link either. A state saved by a version that
 // still linked persons by a placeholder email may hold persons who are

@@ -120,6 +120,16 @@ func (g *Graph) Snapshot() State {
 // group must be the group's own record (as Snapshot writes it), and no
 // record may be in the state twice.
 //
+// A record's identifier that finds another golden person than the
+// record's, which the record does not list as Unindexed, was another
+// value for the version that saved the state (before an email's local
+// part was in NFC, "jo\u0308rg@acme.com" was not "jörg@acme.com"): the
+// record links by it as it would on arrival, so that the graph restored
+// is the graph the same records added again give, one person for one
+// address. A conflict keeps the persons apart as it keeps a new record
+// apart (the identifier finds the first), decided against the persons
+// as restored.
+//
 // Records the state puts in one golden record stay in it, whatever
 // links them or not: the state does not say which identifiers linked
 // them, so Restore splits no golden record, not even persons that an
@@ -177,6 +187,12 @@ func Restore(cfg Config, st State) (*Graph, error) {
 	}
 	proots := map[b2b.PersonID]int32{}
 	var unindexed []identKey // the persons' Unindexed, for rehomePersonKeys
+	// The identifiers that find another golden person than their
+	// record's, which the record does not list as Unindexed: the version
+	// that saved the state read them as other values (before an email's
+	// local part was in NFC, "jo\u0308rg@acme.com" was not "jörg@acme.com"),
+	// and a record that gives one now links as it would on arrival.
+	var agreed []pendingLink
 	for n, s := range st.Persons {
 		rec := s.Record
 		var buf [6]identKey
@@ -212,6 +228,7 @@ func Restore(cfg Config, st State) (*Graph, error) {
 				g.markShared(&g.pShared, k)
 			} else if o, found := k.ns.persons.getOrPut(k.val, i); found && o != i {
 				g.markShared(&g.pShared, k)
+				agreed = append(agreed, pendingLink{k, i})
 			}
 		}
 		unindexed = append(unindexed, skip...)
@@ -240,12 +257,36 @@ func Restore(cfg Config, st State) (*Graph, error) {
 			g.pruneUniq(int32(i), g.goldOf(int32(i)))
 		}
 	}
+	// Records whose identifiers now agree are one person, as AddPerson
+	// makes them, unless a conflict keeps them apart as it would a new
+	// record (the identifier stays with the person that holds it).
+	for _, l := range agreed {
+		owner, ok := l.k.ns.persons.get(l.k.val)
+		if !ok {
+			continue
+		}
+		a, b := g.pfind(owner), g.pfind(l.rec)
+		if a == b {
+			continue
+		}
+		if _, bad := g.personConflict(a, b, l.k, l.rec); bad {
+			continue
+		}
+		g.mergePersons(min(a, b), max(a, b))
+	}
 	for i := range g.precs.len() {
 		if g.precs.at(i).gold != 0 {
 			g.resolvePerson(int32(i))
 		}
 	}
 	return g, nil
+}
+
+// A pendingLink is an identifier of a restored record that finds another
+// golden person than the record's, to link as AddPerson would.
+type pendingLink struct {
+	k   identKey
+	rec int32
 }
 
 // unindexed normalises the identifiers of a state's Unindexed, adding a
