@@ -1,8 +1,8 @@
 package qualify
 
 import (
+	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -114,31 +114,48 @@ func (c ModelContribution) MarshalJSON() ([]byte, error) {
 	}{c.Feature, c.Value, strconv.FormatFloat(x, 'f', -1, 64)})
 }
 
-// UnmarshalJSON reads what MarshalJSON writes.
+// UnmarshalJSON reads what MarshalJSON writes, in one pass as
+// encoding/json reads any value: a field of the wrong type is an error
+// wherever it is, of a key written twice the last counts, and a field the
+// JSON does not hold (or holds as null) keeps its value.
 func (c *ModelContribution) UnmarshalJSON(data []byte) error {
 	type plain ModelContribution
-	err := json.Unmarshal(data, (*plain)(c))
-	var typ *json.UnmarshalTypeError
-	if err == nil || !errors.As(err, &typ) || typ.Value != "string" || typ.Field != "contribution" {
+	// The contribution's key names the raw field, which is shallower than
+	// the embedded one.
+	w := struct {
+		plain
+		Contribution json.RawMessage `json:"contribution"`
+	}{plain: plain(*c)}
+	if err := json.Unmarshal(data, &w); err != nil {
 		return err
 	}
-	// A contribution that is not a finite number, written as a string.
-	var in struct {
-		Contribution string `json:"contribution"`
-	}
-	if err := json.Unmarshal(data, &in); err != nil {
-		return err
-	}
-	switch in.Contribution {
-	case "+Inf":
-		c.Contribution = math.Inf(1)
-	case "-Inf":
-		c.Contribution = math.Inf(-1)
-	case "NaN":
-		c.Contribution = math.NaN()
+	x := w.plain.Contribution
+	raw := bytes.TrimSpace(w.Contribution)
+	switch {
+	case len(raw) == 0 || string(raw) == "null":
+	case raw[0] != '"':
+		if err := json.Unmarshal(raw, &x); err != nil {
+			return fmt.Errorf("contribution: %w", err)
+		}
 	default:
-		return fmt.Errorf("contribution: %q is not a number (nor +Inf, -Inf or NaN)", in.Contribution)
+		// A contribution that is not a finite number, written as a string.
+		var s string
+		if err := json.Unmarshal(raw, &s); err != nil {
+			return fmt.Errorf("contribution: %w", err)
+		}
+		switch s {
+		case "+Inf":
+			x = math.Inf(1)
+		case "-Inf":
+			x = math.Inf(-1)
+		case "NaN":
+			x = math.NaN()
+		default:
+			return fmt.Errorf("contribution: %q is not a number (nor +Inf, -Inf or NaN)", s)
+		}
 	}
+	*c = ModelContribution(w.plain)
+	c.Contribution = x
 	return nil
 }
 

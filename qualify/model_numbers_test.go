@@ -244,3 +244,38 @@ func TestReadinessVerdictsAreSaved(t *testing.T) {
 		}
 	}
 }
+
+// TestModelContributionReadsAsTheDecoder: a contribution is read in one
+// pass, as encoding/json reads any value: a field of the wrong type is an
+// error whether it comes before or after a contribution written as
+// "+Inf", and of a key written twice the last counts.
+func TestModelContributionReadsAsTheDecoder(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in   string
+		want qualify.ModelContribution
+		err  string
+	}{
+		{in: `{"feature":5,"contribution":"+Inf"}`, err: "feature"},
+		{in: `{"contribution":"+Inf","feature":5}`, err: "feature"},
+		{in: `{"contribution":"+Inf","value":["a"]}`, err: "value"},
+		{in: `{"contribution":"+Inf","contribution":1}`, want: qualify.ModelContribution{Contribution: 1}},
+		{in: `{"contribution":1,"contribution":"-Inf"}`, want: qualify.ModelContribution{Contribution: math.Inf(-1)}},
+		{in: `{"Contribution":"+Inf","value":"x"}`, want: qualify.ModelContribution{Value: "x", Contribution: math.Inf(1)}},
+		{in: `{"feature":"score","contribution":null}`, want: qualify.ModelContribution{Feature: "score", Contribution: 7}},
+		{in: `{"contribution":"lots"}`, err: `contribution: "lots" is not a number (nor +Inf, -Inf or NaN)`},
+		{in: `{"contribution":true}`, err: "contribution"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			c := qualify.ModelContribution{Contribution: 7}
+			err := json.Unmarshal([]byte(tt.in), &c)
+			if tt.err != "" {
+				require.ErrorContains(t, err, tt.err)
+				return
+			}
+			require.NoError(t, err)
+			require.Equal(t, tt.want, c)
+		})
+	}
+}
