@@ -17,7 +17,8 @@
 //     founders, owners, presidents, chairs ("Chair", "Executive Chair",
 //     "Co-Chair"), managing directors, managing partners, the general
 //     counsel, a firm's "Partner", and their equivalents in German, French,
-//     Spanish, Italian and Portuguese ("Geschäftsführer", "PDG", "Consejero
+//     Spanish, Italian and Portuguese, masculine and feminine
+//     ("Geschäftsführer", "Präsidentin", "PDG", "Presidenta", "Consejero
 //     Delegado", "Amministratore Delegato", "Diretor Geral", "Mitgründer",
 //     "Cofundador", "Fondatore", and for a partner "Socio", "Associé",
 //     "Teilhaber").

@@ -139,7 +139,7 @@ var builtinDepartments = []deptGroup{
 	{b2b.DepartmentHR, 1, `culture, employee`},
 
 	{b2b.DepartmentLegal, 3, `legal, counsel, corporate counsel, attorney, attorneys, lawyer, lawyers, paralegal,
-		paralegals, solicitor, barrister, jurist, notary, litigation, litigator, regulatory affairs,
+		paralegals, solicitor, barrister, jurist, juristin, notary, litigation, litigator, regulatory affairs,
 		data protection, dpo, intellectual property, patent, patents, trademark, company secretary,
 		corporate secretary, juridique, juridico, juridica, justiziar, avocat, abogado, abogada, advogado, ufficio legale, affari legali`},
 	{b2b.DepartmentLegal, 2, `compliance, regulatory, privacy, contracts, contract, contract management, ethics, recht`},
@@ -149,7 +149,7 @@ var builtinDepartments = []deptGroup{
 		supplier management, supply management, commodity manager, procure to pay, achats, achat, compras,
 		einkauf, beschaffung, acquisti, ufficio acquisti, approvvigionamenti`},
 	{b2b.DepartmentProcurement, 2, `purchase, buyer, buyers, vendor, vendors, supplier, suppliers, category manager,
-		category management, commodity, spend, acheteur, acheteuse, comprador, compradora, einkaufer`},
+		category management, commodity, spend, acheteur, acheteuse, comprador, compradora, einkaufer, einkauferin, einkaeufer, einkaeuferin`},
 
 	{b2b.DepartmentProduct, 3, `product manager, product management, product owner, product design, product designer,
 		product analyst, product operations, product strategy, ux, ui, user experience, user interface,

@@ -1,0 +1,50 @@
+package persona_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/quorumhq/quorum/b2b"
+	"github.com/quorumhq/quorum/persona"
+)
+
+// TestClassifyOtherFormsOfKnownTitles: a title the classifier knows in one
+// form is known in its other forms: the feminine ("Presidenta" as
+// "Presidente", "Einkäuferin" as "Einkäufer", "Juristin" as "Jurist"), the
+// German word beside its known compound ("Präsident" as "Vizepräsident"),
+// and the ASCII spelling of an umlaut ("Einkaeufer" as "Einkäufer").
+func TestClassifyOtherFormsOfKnownTitles(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		title     string
+		seniority b2b.Seniority
+		dept      b2b.Department
+	}{
+		{"Presidente", cl, b2b.DepartmentExecutive},
+		{"Presidenta", cl, b2b.DepartmentExecutive},
+		{"Presidenta y Consejera Delegada", cl, b2b.DepartmentExecutive},
+		{"Vicepresidente de Ventas", vp, b2b.DepartmentSales},
+		{"Vicepresidenta de Ventas", vp, b2b.DepartmentSales},
+		{"Vice Presidenta, Finanzas", vp, b2b.DepartmentFinance},
+		{"Präsident", cl, b2b.DepartmentExecutive},
+		{"Präsidentin", cl, b2b.DepartmentExecutive},
+		{"Praesidentin", cl, b2b.DepartmentExecutive},
+		{"Vizepräsident Vertrieb", vp, b2b.DepartmentSales},
+		{"Vizepräsidentin Vertrieb", vp, b2b.DepartmentSales},
+		{"Vizepraesidentin Vertrieb", vp, b2b.DepartmentSales},
+		{"Einkäufer", ic, b2b.DepartmentProcurement},
+		{"Einkäuferin", ic, b2b.DepartmentProcurement},
+		{"Einkaeuferin", ic, b2b.DepartmentProcurement},
+		{"Jurist", ic, b2b.DepartmentLegal},
+		{"Juristin", ic, b2b.DepartmentLegal},
+	}
+	c := persona.Standard()
+	for _, tt := range tests {
+		t.Run(tt.title, func(t *testing.T) {
+			p := c.Classify(tt.title)
+			require.Equal(t, tt.seniority, p.Seniority, "%v", p.Reasons)
+			require.Equal(t, tt.dept, p.Department, "%v", p.Reasons)
+		})
+	}
+}
