@@ -46,7 +46,9 @@
 //   - Manager: managers, supervisors, "Team Lead", "Tech Lead", "Lead X".
 //   - Individual Contributor: everything else, including craft titles that
 //     say "chief" without "officer" ("Chief Engineer", "Chief Architect"),
-//     and "Product Owner", "Account Executive", "HR Business Partner".
+//     and "Product Owner", "Account Executive", "HR Business Partner" (as
+//     "HR Partner", "People Partner", "Talent Acquisition Partner" and
+//     "Recruiting Partner", partners of a function, not of a firm).
 //
 // Department is one of Finance, IT, Engineering, Security, Marketing, Sales,
 // Operations, HR, Legal, Procurement, Product, Executive, Other

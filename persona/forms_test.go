@@ -48,3 +48,37 @@ func TestClassifyOtherFormsOfKnownTitles(t *testing.T) {
 		})
 	}
 }
+
+// TestClassifyHRPartners: a partner named by an HR function ("HR
+// Partner", "Talent Acquisition Partner", "Recruiting Partner") is the
+// business partner an "HR Business Partner" or a "People Partner" is, an
+// individual contributor in HR, not a firm's partner; a firm's partner
+// stays one.
+func TestClassifyHRPartners(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		title     string
+		seniority b2b.Seniority
+		dept      b2b.Department
+	}{
+		{"HR Business Partner", ic, b2b.DepartmentHR},
+		{"People Partner", ic, b2b.DepartmentHR},
+		{"HR Partner", ic, b2b.DepartmentHR},
+		{"Senior HR Partner", ic, b2b.DepartmentHR},
+		{"Talent Acquisition Partner", ic, b2b.DepartmentHR},
+		{"Talent Partner", ic, b2b.DepartmentHR},
+		{"Recruiting Partner", ic, b2b.DepartmentHR},
+		{"Recruitment Partner", ic, b2b.DepartmentHR},
+		{"Partner", cl, b2b.DepartmentExecutive},
+		{"Tax Partner", cl, b2b.DepartmentFinance},
+		{"Senior Partner", cl, b2b.DepartmentExecutive},
+	}
+	c := persona.Standard()
+	for _, tt := range tests {
+		t.Run(tt.title, func(t *testing.T) {
+			p := c.Classify(tt.title)
+			require.Equal(t, tt.seniority, p.Seniority, "%v", p.Reasons)
+			require.Equal(t, tt.dept, p.Department, "%v", p.Reasons)
+		})
+	}
+}
