@@ -106,7 +106,11 @@
 //     tie goes to the department named last, the head noun in English
 //     ("IT Security" is Security, "Systems Engineer" is Engineering). The
 //     common functions are known in German, French, Spanish, Portuguese and
-//     Italian too ("Vertrieb", "Achats", "Compras", "Vendite"). If no
+//     Italian too ("Vertrieb", "Achats", "Compras", "Vendite"), and
+//     information security as a phrase ("Sécurité Informatique",
+//     "Seguridad Informática", "Segurança da Informação", "Sicurezza
+//     Informatica" are Security, as "IT Security" is, though their last
+//     word names IT). If no
 //     function word is present, general management (CEO, Founder, Managing
 //     Director) gives Executive; otherwise the department stays unknown ("")
 //     and the reason lists the words that were not recognised.

@@ -82,3 +82,38 @@ func TestClassifyHRPartners(t *testing.T) {
 		})
 	}
 }
+
+// TestClassifyInformationSecurityInOtherLanguages: information or IT
+// security is Security in every language the vocabulary knows, as "IT
+// Security" and "sicurezza informatica" are: in French, Spanish and
+// Portuguese the function word "informatique" or "systèmes d'information"
+// comes after "sécurité", where the head noun of an English title comes
+// last, and must not win the tie.
+func TestClassifyInformationSecurityInOtherLanguages(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		title     string
+		seniority b2b.Seniority
+		dept      b2b.Department
+	}{
+		{"IT Security Manager", mgr, b2b.DepartmentSecurity},
+		{"Responsabile Sicurezza Informatica", mgr, b2b.DepartmentSecurity},
+		{"Responsable Sécurité Informatique", mgr, b2b.DepartmentSecurity},
+		{"Ingénieur Sécurité des Systèmes d'Information", ic, b2b.DepartmentSecurity},
+		{"Jefe de Seguridad Informática", mgr, b2b.DepartmentSecurity},
+		{"Analista de Seguridad de la Información", ic, b2b.DepartmentSecurity},
+		{"Gerente de Segurança da Informação", mgr, b2b.DepartmentSecurity},
+		{"Analista de Segurança Informática", ic, b2b.DepartmentSecurity},
+		// The information systems alone stay IT.
+		{"Directeur des Systèmes d'Information", dir, b2b.DepartmentIT},
+		{"Responsable Informatique", mgr, b2b.DepartmentIT},
+	}
+	c := persona.Standard()
+	for _, tt := range tests {
+		t.Run(tt.title, func(t *testing.T) {
+			p := c.Classify(tt.title)
+			require.Equal(t, tt.seniority, p.Seniority, "%v", p.Reasons)
+			require.Equal(t, tt.dept, p.Department, "%v", p.Reasons)
+		})
+	}
+}

@@ -86,7 +86,10 @@ var builtinDepartments = []deptGroup{
 		security operations, penetration tester, penetration testing, pentester, pentest, ethical hacker, hacker,
 		threat, threats, vulnerability, vulnerabilities, incident response, iam,
 		identity and access management, red team, blue team, malware, security architect, securite, seguridad,
-		sicherheit, ciberseguridad, cybersecurite, sicurezza informatica`},
+		sicherheit, ciberseguridad, cybersecurite, sicurezza informatica, securite informatique,
+		securite des systemes d information, securite du systeme d information, securite de l information,
+		securite de linformation, rssi, seguridad informatica, seguridad de la informacion, seguridad de informacion,
+		seguranca informatica, seguranca da informacao, seguranca de informacao, ciberseguranca`},
 	{b2b.DepartmentSecurity, 2, `identity, grc, forensics, trust and safety`},
 
 	{b2b.DepartmentMarketing, 3, `marketing, marketer, marketeer, mktg, mkt, brand, branding, brands, demand generation,
