@@ -43,7 +43,10 @@
 //     owners have no deputies of this kind ("Deputy Chairman" is C-Level, as
 //     "Vice Chairman"), and below C-Level a deputy keeps the level ("Deputy
 //     Director", "Subdirector" and "Vicedirettore" are Director).
-//   - Manager: managers, supervisors, "Team Lead", "Tech Lead", "Lead X".
+//   - Manager: managers, supervisors, "Team Lead", "Tech Lead", "Lead X",
+//     "Jefe de X", "Responsable X", and "Chef de X" with "de" contracted
+//     or not ("Chef des Ventes", "Chef du Service", "Chef d'équipe"; a
+//     "Chef" alone or a "Chef de Cuisine" is a cook).
 //   - Individual Contributor: everything else, including craft titles that
 //     say "chief" without "officer" ("Chief Engineer", "Chief Architect"),
 //     and "Product Owner", "Account Executive", "HR Business Partner" (as

@@ -117,3 +117,35 @@ func TestClassifyInformationSecurityInOtherLanguages(t *testing.T) {
 		})
 	}
 }
+
+// TestClassifyFrenchChefContracted: "chef de" is a French manager's title
+// also where "de" contracts with the article that follows ("Chef des
+// Ventes", "Chef du Service Informatique", "Chef d'équipe"), not the
+// cook a "chef" alone is.
+func TestClassifyFrenchChefContracted(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		title     string
+		seniority b2b.Seniority
+		dept      b2b.Department
+	}{
+		{"Chef de Service Achats", mgr, b2b.DepartmentProcurement},
+		{"Chef des Ventes", mgr, b2b.DepartmentSales},
+		{"Chef des Achats", mgr, b2b.DepartmentProcurement},
+		{"Chef du Service Informatique", mgr, b2b.DepartmentIT},
+		{"Chef d'équipe Commerciale", mgr, b2b.DepartmentSales},
+		{"Chef d’Équipe Logistique", mgr, b2b.DepartmentOperations},
+		// A cook stays one.
+		{"Chef", ic, b2b.DepartmentOther},
+		{"Chef de Cuisine", ic, b2b.DepartmentOther},
+		{"Chef de Partie", ic, b2b.DepartmentOther},
+	}
+	c := persona.Standard()
+	for _, tt := range tests {
+		t.Run(tt.title, func(t *testing.T) {
+			p := c.Classify(tt.title)
+			require.Equal(t, tt.seniority, p.Seniority, "%v", p.Reasons)
+			require.Equal(t, tt.dept, p.Department, "%v", p.Reasons)
+		})
+	}
+}
