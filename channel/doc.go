@@ -146,6 +146,20 @@
 // a renderer builds only that: the engine builds a buying group's view
 // (members, scores, missing roles) only for a template that reads .Group.
 //
+// An SMS is measured as providers and handsets count it ([SMSSegments]):
+// in GSM-7 when every character is in its default alphabet (its
+// extension table's € [ ] { } ~ ^ \ | take two septets), 160 septets in
+// one SMS and 153 in each part of a longer one; else the whole text is
+// UCS-2 (one emoji, one curly quote or one ç is enough), 70 UTF-16 code
+// units in one SMS and 67 a part, an emoji taking two. A longer text is
+// billed as that many SMS, and a provider refuses one past its own
+// limit, so [Templates.RenderSMS] refuses a text that takes more parts
+// than its template's MaxSegments, else the set's SMSMaxSegments, else
+// [DefaultSMSMaxSegments] (3): a [*RenderError] matching [ErrSMSTooLong]
+// that holds an [*SMSLengthError] ("template "reminder" (sms) for person
+// "p-1": the text is 71 UCS-2 code units, 2 SMS parts; at most 1 (the
+// template's maxSegments); "ж" is not in the GSM-7 alphabet, ...").
+//
 // Most message templates are text and plain tokens ({{.Account.Name}},
 // {{.Person.FirstName | default "there"}}, fragments, links). Such a part
 // (for an HTML part, once html/template has escaped it) is compiled a

@@ -44,6 +44,9 @@ type SMSTemplate struct {
 	Name  string `json:"name" yaml:"name"`
 	Theme string `json:"theme" yaml:"theme"` // optional
 	Text  string `json:"text" yaml:"text"`
+	// MaxSegments is the most SMS parts a rendering may take (see
+	// SMSSegments); 0 is the set's SMSMaxSegments.
+	MaxSegments int `json:"maxSegments,omitempty" yaml:"maxSegments,omitempty"`
 }
 
 // TemplateSet is the definition of all templates: shared fragments, themes,
@@ -53,6 +56,10 @@ type TemplateSet struct {
 	Themes    []Theme             `json:"themes" yaml:"themes"`
 	Emails    []EmailTemplate     `json:"emails" yaml:"emails"`
 	SMS       []SMSTemplate       `json:"sms" yaml:"sms"`
+	// SMSMaxSegments is the most SMS parts a rendering of an SMS
+	// template without its own MaxSegments may take; 0 is
+	// DefaultSMSMaxSegments.
+	SMSMaxSegments int `json:"smsMaxSegments,omitempty" yaml:"smsMaxSegments,omitempty"`
 }
 
 // Templates is a compiled TemplateSet. It is safe for concurrent use.
@@ -127,6 +134,10 @@ type compiledSMS struct {
 	reads map[string]bool
 	text  *texttemplate.Template
 	plan  *plan
+	// maxSegments is the most SMS parts a rendering may take, and limit
+	// says where it comes from.
+	maxSegments int
+	limit       string
 }
 
 // RenderedEmail is an email template rendered for one recipient.
@@ -166,7 +177,10 @@ func (t *Templates) renderEmail(name string, rc *RenderContext, plans bool) (Ren
 }
 
 // RenderSMS renders the SMS template name for rc, trimmed of surrounding
-// space.
+// space. It fails with a *RenderError when a required token is empty
+// (matching ErrEmptyToken), or when the text takes more SMS parts than
+// the template allows (matching ErrSMSTooLong, holding an
+// *SMSLengthError; see SMSSegments and SMSTemplate.MaxSegments).
 func (t *Templates) RenderSMS(name string, rc *RenderContext) (string, error) {
 	return t.renderSMS(name, rc, true)
 }
@@ -176,6 +190,18 @@ func (t *Templates) renderSMS(name string, rc *RenderContext, plan bool) (string
 	if !ok {
 		return "", fmt.Errorf("render: unknown sms template %q", name)
 	}
+	text, err := cs.render(rc, plan)
+	if err == nil {
+		err = checkSMSLength(text, cs.maxSegments, cs.limit)
+	}
+	if err != nil {
+		return "", &RenderError{Template: name, Part: "sms", Person: rc.Person.ID, Err: err}
+	}
+	return text, nil
+}
+
+// render renders the template for rc, trimmed of surrounding space.
+func (cs *compiledSMS) render(rc *RenderContext, plan bool) (string, error) {
 	if p := cs.plan; plan && p != nil {
 		var pb strings.Builder // not the heap-bound one Execute gets
 		pb.Grow(p.size)
@@ -186,7 +212,7 @@ func (t *Templates) renderSMS(name string, rc *RenderContext, plan bool) (string
 	var b strings.Builder
 	d := renderData{rc: rc, brand: &cs.brand}
 	if err := cs.text.Execute(&b, d.data()); err != nil {
-		return "", &RenderError{Template: name, Part: "sms", Person: rc.Person.ID, Err: err}
+		return "", err
 	}
 	return strings.TrimSpace(b.String()), nil
 }

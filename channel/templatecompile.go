@@ -85,6 +85,9 @@ func CompileTemplates(set TemplateSet) (*Templates, error) {
 			ps.Addf("fragments", "%q is not a valid fragment name", name)
 		}
 	}
+	if set.SMSMaxSegments < 0 {
+		ps.Addf("smsMaxSegments", "%d is negative (0 is the default, %d SMS parts)", set.SMSMaxSegments, DefaultSMSMaxSegments)
+	}
 	c := &compiler{set: set, themes: themes, ps: &ps, reported: map[string]bool{}}
 	out := &Templates{emails: map[string]*compiledEmail{}, sms: map[string]*compiledSMS{}}
 	// A template whose name is bad or taken is checked all the same, so
@@ -224,11 +227,21 @@ func (c *compiler) smsTemplate(path string, def SMSTemplate) *compiledSMS {
 		c.ps.Addf(path+".text", "is required")
 		return nil
 	}
+	maxSegments, limit := def.MaxSegments, "the template's maxSegments"
+	switch {
+	case maxSegments < 0:
+		c.ps.Addf(path+".maxSegments", "%d is negative (0 is the set's smsMaxSegments)", maxSegments)
+		return nil
+	case maxSegments == 0 && c.set.SMSMaxSegments > 0:
+		maxSegments, limit = c.set.SMSMaxSegments, "the set's smsMaxSegments"
+	case maxSegments == 0:
+		maxSegments, limit = DefaultSMSMaxSegments, "the default; a template's maxSegments or the set's smsMaxSegments changes it"
+	}
 	t, reads, _ := c.text(path+".text", def.Name, def.Text, frags, where)
 	if t == nil {
 		return nil
 	}
-	return &compiledSMS{def: def, brand: brand, reads: reads, text: t, plan: textPlan(t)}
+	return &compiledSMS{def: def, brand: brand, reads: reads, text: t, plan: textPlan(t), maxSegments: maxSegments, limit: limit}
 }
 
 // parseChecked parses src into root and the fragments (their part, ".text"

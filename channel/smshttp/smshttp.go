@@ -22,7 +22,11 @@
 // would send the Authorization header on (to the same host or a
 // subdomain, whatever the scheme), is refused: a temporary failure that
 // names the host, with nothing sent there. Bytes of the text that are
-// not UTF-8 are sent as U+FFFD.
+// not UTF-8 are sent as U+FFFD. The text goes as it is, in one request:
+// the provider splits a long one into concatenated parts (see
+// channel.SMSSegments for how many; channel.Templates.RenderSMS refuses a
+// text over its template's limit) and refuses one past its own limit,
+// with a 4xx answer that fails the message for good.
 //
 // A 2xx answer means the provider accepted the message. One that gives no
 // ID the sender can read (no ID field, an answer that is not a JSON
