@@ -874,3 +874,29 @@ func TestMarketingEmailPrintsTheUnsubscribeLink(t *testing.T) {
 		})
 	}
 }
+
+// An empty field of a list's element, printed in a range, names the
+// list and suggests a fallback that parses (a path with [] does not).
+func TestEmptyElementTokenSuggestsAFallbackThatParses(t *testing.T) {
+	t.Parallel()
+	ts, err := channel.CompileTemplates(channel.TemplateSet{SMS: []channel.SMSTemplate{
+		{Name: "dot", Text: "Team: {{range .Group.Members}}{{.Name}} {{end}}"},
+		{Name: "var", Text: "Team: {{range $m := .Group.Members}}{{$m.Title}} {{end}}"},
+	}})
+	require.NoError(t, err)
+	rc := &channel.RenderContext{Person: b2b.Person{ID: "p-1"}, Group: channel.GroupView{Members: []channel.MemberView{{Name: "Ann", Title: "CFO"}, {}}}}
+	_, err = ts.RenderSMS("dot", rc)
+	require.ErrorIs(t, err, channel.ErrEmptyToken)
+	require.EqualError(t, err, `template "dot" (sms) for person "p-1": required token .Group.Members[].Name is empty for an element of .Group.Members (give it a fallback where the range prints it: {{.Name | default "..."}}, or {{$m.Name | default "..."}} for a range variable $m)`)
+	_, err = ts.RenderSMS("var", rc)
+	require.EqualError(t, err, `template "var" (sms) for person "p-1": required token .Group.Members[].Title is empty for an element of .Group.Members (give it a fallback where the range prints it: {{.Title | default "..."}}, or {{$m.Title | default "..."}} for a range variable $m)`)
+
+	// The fallback it suggests is one.
+	ts, err = channel.CompileTemplates(channel.TemplateSet{SMS: []channel.SMSTemplate{
+		{Name: "dot", Text: `Team: {{range .Group.Members}}{{.Name | default "..."}} {{end}}`},
+	}})
+	require.NoError(t, err)
+	got, err := ts.RenderSMS("dot", rc)
+	require.NoError(t, err)
+	require.Equal(t, "Team: Ann ...", got)
+}

@@ -3,6 +3,7 @@ package channel
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/quorumhq/quorum/b2b"
 )
@@ -36,6 +37,13 @@ type EmptyTokenError struct {
 }
 
 func (e *EmptyTokenError) Error() string {
+	if i := strings.LastIndex(e.Token, "[]."); i >= 0 {
+		// A field of a list's element, printed in a range: its path
+		// (.Group.Members[].Name) is no token a template can write.
+		list, field := e.Token[:i], e.Token[i+len("[]."):]
+		return fmt.Sprintf("required token %s is empty for an element of %s (give it a fallback where the range prints it: {{.%s | default \"...\"}}, or {{$m.%s | default \"...\"}} for a range variable $m)",
+			e.Token, list, field, field)
+	}
 	return fmt.Sprintf("required token %s is empty (give it a fallback: {{%s | default \"...\"}})", e.Token, e.Token)
 }
 
