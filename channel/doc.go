@@ -159,6 +159,9 @@
 // that holds an [*SMSLengthError] ("template "reminder" (sms) for person
 // "p-1": the text is 71 UCS-2 code units, 2 SMS parts; at most 1 (the
 // template's maxSegments); "ж" is not in the GSM-7 alphabet, ...").
+// [CompileTemplates] refuses a template of text and plain tokens whose
+// fixed text alone (without its tokens) is over its limit: every
+// rendering would be refused.
 //
 // Most message templates are text and plain tokens ({{.Account.Name}},
 // {{.Person.FirstName | default "there"}}, fragments, links). Such a part

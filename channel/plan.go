@@ -260,6 +260,20 @@ func (p *plan) render(b *strings.Builder, rc *RenderContext, brand *Brand) bool 
 	return true
 }
 
+// fixedText is the literal text of the plan, without its tokens: what
+// every rendering holds (a token only adds to it). false without a plan.
+func (p *plan) fixedText() (string, bool) {
+	if p == nil {
+		return "", false
+	}
+	var b strings.Builder
+	b.Grow(p.size)
+	for i := range p.ops {
+		b.WriteString(p.ops[i].text)
+	}
+	return b.String(), true
+}
+
 // brandField is the index of RenderContext.Brand, which RenderEmail and
 // RenderSMS set from the template's theme.
 var brandField = func() int {

@@ -111,3 +111,22 @@ func TestCompileTemplatesRefusesANegativeSMSLimit(t *testing.T) {
 	_, err := channel.CompileTemplates(channel.TemplateSet{SMSMaxSegments: -1, SMS: []channel.SMSTemplate{{Name: "a", Text: "a", MaxSegments: -2}}})
 	require.EqualError(t, err, "templates: 2 problems:\n  smsMaxSegments: -1 is negative (0 is the default, 3 SMS parts)\n  sms[0].maxSegments: -2 is negative (0 is the set's smsMaxSegments)")
 }
+
+// A template whose fixed text alone takes more parts than its limit
+// would fail at every rendering: it is refused at load.
+func TestCompileTemplatesRefusesAnSMSWhoseFixedTextIsOverItsLimit(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("x", 453)
+	_, err := channel.CompileTemplates(channel.TemplateSet{
+		Fragments: map[string]channel.Fragment{"stop": {Text: " Reply STOP to opt out."}},
+		SMS: []channel.SMSTemplate{
+			{Name: "ok", Text: "Hi {{.Person.FirstName}}, " + long}, // 458 septets and the name
+			{Name: "fragment", Text: "Hi {{.Person.FirstName}}, " + long + `{{template "stop" .}}`},
+			{Name: "unicode", MaxSegments: 1, Text: "Привет {{.Person.FirstName | default \"друг\"}}! " + strings.Repeat("ж", 70)},
+			{Name: "branches", MaxSegments: 1, Text: "{{if .Person.FirstName}}" + strings.Repeat("y", 200) + "{{end}}"}, // not known at load
+		},
+	})
+	require.EqualError(t, err, "templates: 2 problems:\n"+
+		"  sms[1].text: its fixed text alone is 481 GSM-7 septets, 4 SMS parts; at most 3 (the default; a template's maxSegments or the set's smsMaxSegments changes it): every rendering would be refused\n"+
+		`  sms[2].text: its fixed text alone is 79 UCS-2 code units, 2 SMS parts; at most 1 (the template's maxSegments); "П" is not in the GSM-7 alphabet, so the whole text is UCS-2: 70 code units in one SMS, 67 a part: every rendering would be refused`)
+}

@@ -241,7 +241,16 @@ func (c *compiler) smsTemplate(path string, def SMSTemplate) *compiledSMS {
 	if t == nil {
 		return nil
 	}
-	return &compiledSMS{def: def, brand: brand, reads: reads, text: t, plan: textPlan(t), maxSegments: maxSegments, limit: limit}
+	cs := &compiledSMS{def: def, brand: brand, reads: reads, text: t, plan: textPlan(t), maxSegments: maxSegments, limit: limit}
+	if fixed, ok := cs.plan.fixedText(); ok {
+		// Every rendering holds this text: over the limit, each would be
+		// refused.
+		if err := checkSMSLength(strings.TrimSpace(fixed), maxSegments, limit); err != nil {
+			c.ps.Addf(path+".text", "its fixed text alone is %s: every rendering would be refused", strings.TrimPrefix(err.Error(), "the text is "))
+			return nil
+		}
+	}
+	return cs
 }
 
 // parseChecked parses src into root and the fragments (their part, ".text"
