@@ -54,7 +54,9 @@ type ConsentLookup interface {
 // legitimate interest) and forbids SMS to unknown (SMS commonly needs prior
 // opt-in).
 type ConsentPolicy struct {
-	// DenyUnknownEmail forbids marketing email without an opt-in.
+	// DenyUnknownEmail forbids email without an opt-in: every email, as
+	// a message does not say whether it is marketing (the engine sets it
+	// when its program requires an opt-in for email).
 	DenyUnknownEmail bool
 	// AllowUnknownSMS allows SMS without an opt-in.
 	AllowUnknownSMS bool
