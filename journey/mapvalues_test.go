@@ -90,3 +90,44 @@ func TestTraceMemberWithSpacesIsNotAName(t *testing.T) {
 		require.Equal(t, []journey.Value{{Name: "group.score", Value: "7"}}, d.Values)
 	}
 }
+
+// A key is read as the rules read it, whatever escapes its literal
+// holds: the trace used to show no value for a key read through a
+// literal with an escape Go's strings do not have (\u{e9}).
+func TestTraceShowsMapElementsOfEscapedKeys(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		when string
+		want []journey.Value
+	}{
+		{`account.attributes["say \"hi\""] == "yes"`, []journey.Value{{Name: `account.attributes["say \"hi\""]`, Value: `"no"`}}},
+		{`account?.attributes?.["say \"hi\""] == "yes"`, []journey.Value{{Name: `account.attributes["say \"hi\""]`, Value: `"no"`}}},
+		{`account.attributes['it\'s'] == "yes"`, []journey.Value{{Name: `account.attributes["it's"]`, Value: `"no"`}}},
+		{`attr(account.attributes, "say \"hi\"", "") == "yes"`, []journey.Value{{Name: `account.attributes["say \"hi\""]`, Value: `"no"`}}},
+		{`get(account.attributes, 'say "hi"') == "yes"`, []journey.Value{{Name: `account.attributes["say \"hi\""]`, Value: `"no"`}}},
+		{`account.attributes["caf\u{e9}"] == "yes"`, []journey.Value{{Name: `account.attributes["café"]`, Value: `"no"`}}},
+		{`account.attributes["caf\u00e9"] == "yes"`, []journey.Value{{Name: `account.attributes["café"]`, Value: `"no"`}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.when, func(t *testing.T) {
+			t.Parallel()
+			j := linear("keys",
+				journey.Node{ID: "which", Kind: journey.KindSplit, Split: &journey.Split{Paths: []journey.Path{
+					{Name: "yes", When: tt.when, Next: "yes"},
+				}, Else: "other"}},
+				end("yes", "yes"), end("other", "other"))
+			cat := newCatalog(t, journey.Config{}, j)
+			view := acmeView()
+			view.Account.Attributes = map[string]any{`say "hi"`: "no", "it's": "no", "café": "no"}
+			var st journey.State
+			res := cat.Step(&st, journey.Input{View: view, Now: day0, Events: manual("keys", day0)})
+			paths := decisions(res.Trace, journey.DecisionPath)
+			require.Len(t, paths, 1)
+			require.Len(t, paths[0].Tried, 1)
+			if diff := cmp.Diff(tt.want, paths[0].Tried[0].Values); diff != "" {
+				t.Errorf("values (-want +got):\n%s", diff)
+			}
+			require.Contains(t, paths[0].String(), tt.want[0].Name+"="+tt.want[0].Value)
+		})
+	}
+}

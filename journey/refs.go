@@ -8,6 +8,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/expr-lang/expr/file"
+	"github.com/expr-lang/expr/parser/lexer"
 )
 
 // A valueRef is a field an expression reads ("group.score"), or an element
@@ -115,7 +118,8 @@ func chain(src, code string, i int) ([]chainStep, int) {
 }
 
 // literal reads the string literal that starts at j in code, its text
-// taken from src (code has it blanked out), and returns it and where it
+// taken from src (code has it blanked out) and read as the rules read it
+// (their escapes are not all Go's: \u{e9}), and returns it and where it
 // ends.
 func literal(src, code string, j int) (string, int, bool) {
 	if j >= len(code) || code[j] != '"' && code[j] != '\'' && code[j] != '`' {
@@ -126,16 +130,11 @@ func literal(src, code string, j int) (string, int, bool) {
 		return "", j, false
 	}
 	k += j + 1
-	raw := src[j : k+1]
-	switch raw[0] {
-	case '`':
-		return strings.ReplaceAll(raw[1:len(raw)-1], "``", "`"), k + 1, true
-	case '\'':
-		inner := strings.ReplaceAll(raw[1:len(raw)-1], `\'`, `'`)
-		raw = `"` + strings.ReplaceAll(inner, `"`, `\"`) + `"`
+	tokens, err := lexer.Lex(file.NewSource(src[j : k+1]))
+	if err != nil || len(tokens) == 0 || tokens[0].Kind != lexer.String {
+		return "", j, false
 	}
-	s, err := strconv.Unquote(raw)
-	return s, k + 1, err == nil
+	return tokens[0].Value, k + 1, true
 }
 
 // accessorRef resolves a map that attr or get reads by a key written in
