@@ -183,10 +183,11 @@ func (c *compiler) wait(p string, cn *cnode, w *Wait) {
 	if cw.to, errTo = parseClock(w.Window.To); errTo != nil {
 		c.ps.Add(p+".window.to", errTo)
 	}
-	// The order of times that do not parse says nothing: "09:00" is
-	// before "5pm", whatever a failed parse left in cw.to.
-	if errFrom == nil && errTo == nil && cw.from >= cw.to {
-		c.ps.Addf(p+".window", "from %q must be before to %q", w.Window.From, w.Window.To)
+	// A From after To runs over midnight; the same time is no window
+	// (empty, or the whole day). Times that do not parse say nothing.
+	if errFrom == nil && errTo == nil && cw.from == cw.to {
+		c.ps.Addf(p+".window", "from %q and to %q are the same time of day: a window needs time between them (one over midnight runs from a later time to an earlier one, \"22:00\" to \"06:00\")",
+			w.Window.From, w.Window.To)
 	}
 	cn.window = cw
 }

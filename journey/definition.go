@@ -313,15 +313,23 @@ type Wait struct {
 // between From and To ("09:00" to "17:00", local time of the account). A
 // wait that ends outside it goes on to the first moment whose clock, in
 // the account's zone, reads an allowed day from From to before To, so
-// what it lets go is always inside the window on the account's clock. On
-// a day whose clocks skip an hour (DST), a window that starts in it opens
-// when the clock jumps, one that ends in it closes then, and one wholly
-// inside it does not open that day. On a day whose clocks go back, the
-// window is open whenever the clock reads inside it, in both passes of
-// the repeated hour: a window of 01:00-02:30, the night clocks go back
-// from 03:00 to 02:00, is open from 01:00 to the first 02:30 and again
-// from the second 02:00 to the second 02:30, so a wait ending at the
-// first 02:40 goes on at the second 02:00.
+// what it lets go is always inside the window on the account's clock.
+//
+// A From after To runs over midnight: "22:00" to "06:00" opens at 22:00
+// on each allowed day and closes at 06:00 the next morning (with Days
+// Monday to Friday, Friday night runs into Saturday, and Monday's small
+// hours, Sunday night's, are closed), and "22:00" to "00:00" closes at
+// midnight. Quiet hours from 20:00 to 08:00 are the window "08:00" to
+// "20:00". From and To may not be the same time.
+//
+// On a day whose clocks skip an hour (DST), a window that starts in it
+// opens when the clock jumps, one that ends in it closes then, and one
+// wholly inside it does not open that day. On a day whose clocks go
+// back, the window is open whenever the clock reads inside it, in both
+// passes of the repeated hour: a window of 01:00-02:30, the night clocks
+// go back from 03:00 to 02:00, is open from 01:00 to the first 02:30 and
+// again from the second 02:00 to the second 02:30, so a wait ending at
+// the first 02:40 goes on at the second 02:00.
 type Window struct {
 	Days []time.Weekday `json:"days,omitempty"`
 	From string         `json:"from"`

@@ -25,7 +25,7 @@
 //	              add to / remove from list, adjust score, assign role
 //	wait          a duration (days on the account's calendar) or a date,
 //	              optionally moved into a weekday and time window in the
-//	              account's time zone
+//	              account's time zone (22:00-06:00 runs over midnight)
 //	listen        wait for an event (stage change, activity, ...) or time out
 //	external      ask the host to call something; success / error / timeout
 //	split         account split: ordered conditions, first match wins, else

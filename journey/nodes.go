@@ -352,7 +352,8 @@ func (w *cwindow) String() string {
 
 // next returns the first moment at or after t inside the window: on an
 // allowed day (of the calendar, in loc), while the clock in loc reads
-// from its From to before its To. Membership is by the clock, so what a
+// from its From to before its To (the next day's, for a window over
+// midnight). Membership is by the clock, so what a
 // wait lets go is always inside the window on the account's clock. On a
 // day whose clocks skip an hour (DST), a window that starts in it opens
 // at the jump, one that ends in it closes then, and one wholly inside it
@@ -365,8 +366,15 @@ func (w *cwindow) next(t time.Time, loc *time.Location) time.Time {
 	y, m, d := t.In(loc).Date()
 	// Two weeks: a window of one weekday that a DST change skips on one
 	// of them opens on the next. The day before t's too: a clock that
-	// goes back over midnight shows it again after t.
-	for i := -1; i < 15; i++ {
+	// goes back over midnight shows it again after t, and a window over
+	// midnight that opened then may still be open; and, for such a
+	// window, the day before that, which a clock going back over
+	// midnight may show again.
+	first := -1
+	if w.to < w.from {
+		first = -2
+	}
+	for i := first; i < 15; i++ {
 		if !w.days[time.Date(y, m, d+i, 0, 0, 0, 0, time.UTC).Weekday()] {
 			continue
 		}
@@ -378,13 +386,17 @@ func (w *cwindow) next(t time.Time, loc *time.Location) time.Time {
 }
 
 // open returns the first moment at or after t at which the clock in loc
-// reads the given day between the window's From and To, if there is one.
-// It walks the spans of one UTC offset that may show that day: in each,
-// the clock reads From at the instant day+From-offset, and reads To at
+// reads between the window's From on the given day and its To (on the
+// next day, for a window over midnight), if there is one. It walks the
+// spans of one UTC offset that may show those clock times: in each, the
+// clock reads From at the instant day+From-offset, and reads To at
 // day+To-offset.
 func (w *cwindow) open(y int, m time.Month, d int, t time.Time, loc *time.Location) (time.Time, bool) {
 	from := time.Date(y, m, d, 0, w.from, 0, 0, time.UTC) // the clock, read as UTC
 	to := time.Date(y, m, d, 0, w.to, 0, 0, time.UTC)
+	if w.to < w.from {
+		to = time.Date(y, m, d+1, 0, w.to, 0, 0, time.UTC) // over midnight
+	}
 	// No offset is as much as a day: the instants that may show the
 	// day's clock from From to To lie within a day either side.
 	x, stop := from.Add(-24*time.Hour), to.Add(24*time.Hour)
