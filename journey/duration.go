@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -27,8 +26,9 @@ func Days(n int) Duration { return Duration(time.Duration(n) * 24 * time.Hour) }
 // ParseDuration reads "5d", "36h", "1d12h" or any Go duration. Days are
 // digits alone: a sign is taken only at the start of a Go duration
 // ("-36h", "+36h"), neither before days ("+5d", "-0d") nor after them
-// ("5d-3h"). "0d" is zero, as "0" and "0s" are. A number of days above
-// 100,000 is refused with an error matching [ErrDurationTooLong].
+// ("5d-3h"). "0d" is zero, as "0" and "0s" are. A duration of 100,001
+// days or more ("100001d", "2400024h", "9999999999h"), either way, is
+// refused with an error matching [ErrDurationTooLong].
 func ParseDuration(s string) (Duration, error) {
 	in := s
 	s = strings.TrimSpace(s)
@@ -62,17 +62,64 @@ func ParseDuration(s string) (Duration, error) {
 	}
 	d, err := time.ParseDuration(s)
 	switch {
+	case err != nil && goDuration(s):
+		// Written as it should be: time.ParseDuration refuses it for
+		// being longer than a time.Duration can be.
+		return 0, fmt.Errorf("%w: %q (at most %d days)", ErrDurationTooLong, in, maxDays)
 	case err != nil:
 		return 0, fmt.Errorf("invalid duration %q", in)
-	case d > 0 && days > math.MaxInt64-d:
+	case d >= maxLength-days || d <= -maxLength:
 		return 0, fmt.Errorf("%w: %q (at most %d days)", ErrDurationTooLong, in, maxDays)
 	}
 	return Duration(days + d), nil
 }
 
 // maxDays is the longest duration in days ParseDuration takes: 273
-// years, well inside time.Duration's range.
+// years, well inside time.Duration's range. It takes what is left of a
+// day after them ("100000d23h"), and no more in Go's form, so that
+// every duration it takes writes as text it takes (2400024h would write
+// as 100001d).
 const maxDays = 100000
+
+// maxLength is the first length ParseDuration refuses.
+const maxLength = (maxDays + 1) * 24 * time.Hour
+
+// goDuration reports whether s is written as time.ParseDuration reads a
+// duration, whatever its size: an optional sign, then "0" or numbers
+// (digits, with a fraction or not) each followed by a unit.
+func goDuration(s string) bool {
+	if s != "" && (s[0] == '-' || s[0] == '+') {
+		s = s[1:]
+	}
+	if s == "0" {
+		return true
+	}
+	if s == "" {
+		return false
+	}
+	for s != "" {
+		i := strings.IndexFunc(s, func(r rune) bool { return r != '.' && (r < '0' || r > '9') })
+		if i < 0 {
+			return false // a number without a unit
+		}
+		num := s[:i]
+		if whole, frac, _ := strings.Cut(num, "."); strings.Count(num, ".") > 1 || whole == "" && frac == "" {
+			return false
+		}
+		s = s[i:]
+		j := strings.IndexFunc(s, func(r rune) bool { return r == '.' || r >= '0' && r <= '9' })
+		if j < 0 {
+			j = len(s)
+		}
+		switch s[:j] {
+		case "ns", "us", "\u00b5s", "\u03bcs", "ms", "s", "m", "h":
+		default:
+			return false
+		}
+		s = s[j:]
+	}
+	return true
+}
 
 // ErrDurationTooLong is matched by the error of a duration that is well
 // formed but longer than a duration can be.
