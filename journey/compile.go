@@ -484,6 +484,8 @@ func (c *compiler) node(i int) {
 		}
 		if l.Timeout <= 0 {
 			c.ps.Addf(p+".listen.timeout", "must be positive")
+		} else if why := tooLong(l.Timeout); why != "" {
+			c.ps.Addf(p+".listen.timeout", "%s", why)
 		}
 		cn.timeout = time.Duration(l.Timeout)
 		cn.next = c.ref(p+".listen.next", l.Next)
@@ -495,6 +497,8 @@ func (c *compiler) node(i int) {
 		}
 		if x.Timeout <= 0 {
 			c.ps.Addf(p+".external.timeout", "must be positive")
+		} else if why := tooLong(x.Timeout); why != "" {
+			c.ps.Addf(p+".external.timeout", "%s", why)
 		}
 		// The version's own copy, as for every setting read at run
 		// time: the caller may edit its definition after publishing.

@@ -41,6 +41,8 @@ func (c *compiler) entry() {
 	case ReEntryAfter:
 		if r.After <= 0 {
 			c.ps.Addf("reEntry.after", "must be positive")
+		} else if why := tooLong(r.After); why != "" {
+			c.ps.Addf("reEntry.after", "%s", why)
 		}
 	case ReEntryMax:
 		if r.Max < 1 {

@@ -152,6 +152,8 @@ func andList(ts []ActionType) string {
 func (c *compiler) wait(p string, cn *cnode, w *Wait) {
 	if w.For < 0 {
 		c.ps.Addf(p+".for", "must not be negative")
+	} else if why := tooLong(w.For); why != "" {
+		c.ps.Addf(p+".for", "%s", why)
 	}
 	if w.For == 0 && w.Until.IsZero() {
 		c.ps.Addf(p, "a wait needs a duration (for) or a date (until)")

@@ -128,6 +128,8 @@ func (c *Config) Validate() error {
 		}
 		if cp.Per <= 0 {
 			ps.Addf(p+".per", "must be positive")
+		} else if why := tooLong(cp.Per); why != "" {
+			ps.Addf(p+".per", "%s", why)
 		}
 		if cp.Channel != "" && cp.Channel != b2b.ChannelEmail && cp.Channel != b2b.ChannelSMS {
 			ps.Addf(p+".channel", "unknown message channel %q (known: email, sms)", cp.Channel)
@@ -137,6 +139,8 @@ func (c *Config) Validate() error {
 		}
 		if cp.MaxDefer < 0 {
 			ps.Addf(p+".maxDefer", "must not be negative")
+		} else if why := tooLong(cp.MaxDefer); why != "" {
+			ps.Addf(p+".maxDefer", "%s", why)
 		} else if cp.MaxDefer > 0 && cp.Policy == "" {
 			// A cap written to defer, with its policy left out, skips
 			// (drops) its messages instead. One that names skip says

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -20,8 +21,30 @@ import (
 // was written: "24h" is a day and "36h" a day and 12 hours. See [Wait].
 type Duration time.Duration
 
-// Days returns a Duration of n days (n times 24 hours).
-func Days(n int) Duration { return Duration(time.Duration(n) * 24 * time.Hour) }
+// Days returns a Duration of n days (n times 24 hours); beyond the
+// longest (or shortest) a Duration can be, that one, rather than a
+// duration wrapped round to the other sign. Validation refuses a
+// duration of more than 100,000 days.
+func Days(n int) Duration {
+	const day = 24 * time.Hour
+	switch {
+	case n > math.MaxInt64/int(day):
+		return math.MaxInt64
+	case n < math.MinInt64/int(day):
+		return math.MinInt64
+	}
+	return Duration(time.Duration(n) * day)
+}
+
+// tooLong says why d, a duration of a definition, is too long to be one:
+// it reads back as text only up to 100,000 days (see [ParseDuration]);
+// "" when it is not.
+func tooLong(d Duration) string {
+	if time.Duration(d) < maxLength {
+		return ""
+	}
+	return fmt.Sprintf("%s is too long (at most %d days)", d, maxDays)
+}
 
 // ParseDuration reads "5d", "36h", "1d12h" or any Go duration. Days are
 // digits alone: a sign is taken only at the start of a Go duration

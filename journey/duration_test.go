@@ -1,7 +1,10 @@
 package journey_test
 
 import (
+	"encoding/json"
+	"math"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -57,4 +60,48 @@ func TestDurationTooLongInGoForm(t *testing.T) {
 		require.NoError(t, err, "%s as %s", in, d)
 		require.Equal(t, d, back, in)
 	}
+}
+
+// A definition is kept, cloned and stored as its JSON: a duration built
+// in Go longer than a duration may be (100,001 days or more) wrote as
+// text that reads back as too long, so its journey, which validated,
+// could not be read back. Validation says so, with the field's path,
+// and Days of more days than a duration holds is the longest duration,
+// not one wrapped round to "must not be negative".
+func TestValidateDurationsTooLong(t *testing.T) {
+	t.Parallel()
+	forever := journey.Duration(math.MaxInt64)
+	j := journey.Journey{ID: "long", Triggers: []journey.Trigger{{Type: journey.TriggerManual}},
+		ReEntry: journey.ReEntry{Mode: journey.ReEntryAfter, After: journey.Days(100001)},
+		Nodes: []journey.Node{
+			{ID: "w", Kind: journey.KindWait, Wait: &journey.Wait{For: journey.Days(200000), Next: "l"}},
+			{ID: "l", Kind: journey.KindListen, Listen: &journey.Listen{Events: []journey.EventMatch{{Type: journey.EventStageChanged}},
+				Timeout: forever, Next: "x", OnTimeout: "x"}},
+			{ID: "x", Kind: journey.KindExternal, External: &journey.External{Call: "crm", Timeout: journey.Days(100000) + journey.Duration(24*time.Hour),
+				OnSuccess: "e", OnError: "e", OnTimeout: "e"}},
+			end("e", "done"),
+		}}
+	err := journey.Validate(j, journey.Config{})
+	require.Equal(t, []string{
+		`nodes["w"].wait.for: 2562047h47m16.854775807s is too long (at most 100000 days)`, // Days(200000) used to wrap round to a negative duration
+		`nodes["l"].listen.timeout: 2562047h47m16.854775807s is too long (at most 100000 days)`,
+		`nodes["x"].external.timeout: 100001d is too long (at most 100000 days)`,
+		`reEntry.after: 100001d is too long (at most 100000 days)`,
+	}, problemsOf(t, err))
+	_, err = journey.NewCatalog(journey.Config{Caps: []journey.Cap{{Name: "c", Max: 1, Per: journey.Days(100001), MaxDefer: forever, Policy: journey.CapDefer}}})
+	require.ErrorContains(t, err, `caps[0].per: 100001d is too long (at most 100000 days)`)
+	require.ErrorContains(t, err, `caps[0].maxDefer: 2562047h47m16.854775807s is too long (at most 100000 days)`)
+
+	// The longest a duration may be validates, and its journey reads
+	// back as it was.
+	longest := journey.Days(100000) + journey.Duration(24*time.Hour-1)
+	j.ReEntry.After = longest
+	j.Nodes[0].Wait.For, j.Nodes[1].Listen.Timeout, j.Nodes[2].External.Timeout = longest, longest, longest
+	v, err := journey.Compile(j, journey.Config{})
+	require.NoError(t, err)
+	b, err := json.Marshal(v.Definition())
+	require.NoError(t, err)
+	var back journey.Journey
+	require.NoError(t, json.Unmarshal(b, &back))
+	require.Equal(t, longest, back.Nodes[1].Listen.Timeout)
 }
