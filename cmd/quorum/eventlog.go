@@ -183,9 +183,35 @@ func (e *logError) errOrNil() error {
 // tenant of "" and no error.
 func readEvents(name string, r io.Reader, check func(store.Event) error) (store.Tenant, []store.Event, []int, error) {
 	var (
+		events []store.Event
+		lines  []int
+	)
+	tenant, err := scanEvents(name, r, func(ev store.Event, line int) error {
+		events = append(events, ev)
+		lines = append(lines, line)
+		if check != nil {
+			return check(ev)
+		}
+		return nil
+	})
+	if err != nil {
+		return "", nil, nil, err
+	}
+	return tenant, events, lines, nil
+}
+
+// scanEvents reads an event log file (name is for the messages) line by
+// line, and gives each well-formed event in turn, with its line, to each
+// as soon as its line is read, keeping none: a log of any length takes
+// the memory of one line. each's error is a problem of the event's line,
+// told with those of the other lines. It returns the log's tenant ("" for
+// a log without events) or, for a log with problems, every one (up to
+// maxLogProblems), in the order of the lines, as a *logError, each with
+// its file and line; each has then been given the well-formed events of
+// the log, which the caller drops.
+func scanEvents(name string, r io.Reader, each func(ev store.Event, line int) error) (store.Tenant, error) {
+	var (
 		tenant    store.Tenant
-		events    []store.Event
-		lines     []int
 		problems  logError
 		firstLine int   // the line that gave the tenant
 		lastSeq   int64 // and the seq of the latest good line
@@ -196,13 +222,13 @@ func readEvents(name string, r io.Reader, check func(store.Event) error) (store.
 	// part of the first event, as for program files and persona's input.
 	if bom, _ := br.Peek(3); string(bom) == "\ufeff" {
 		if _, err := br.Discard(3); err != nil {
-			return "", nil, nil, fmt.Errorf("%s:1: %w", name, err)
+			return "", fmt.Errorf("%s:1: %w", name, err)
 		}
 	}
 	for n := 1; ; n++ {
 		raw, err := br.ReadBytes('\n')
 		if err != nil && !errors.Is(err, io.EOF) {
-			return "", nil, nil, fmt.Errorf("%s:%d: %w", name, n, err)
+			return "", fmt.Errorf("%s:%d: %w", name, n, err)
 		}
 		// The blanks before the event count in its columns, as an
 		// editor shows the line.
@@ -228,13 +254,9 @@ func readEvents(name string, r io.Reader, check func(store.Event) error) (store.
 					data = buf.Bytes()
 				}
 				ev := store.Event{Seq: int64(l.Seq), Account: l.Account, Person: l.Person, Time: l.Time, Type: l.Type, Data: data}
-				if check != nil {
-					if err := check(ev); err != nil {
-						problems.add("%s:%d: %v", name, n, err)
-					}
+				if err := each(ev, n); err != nil {
+					problems.add("%s:%d: %v", name, n, err)
 				}
-				events = append(events, ev)
-				lines = append(lines, n)
 			}
 		}
 		if err != nil { // io.EOF
@@ -242,9 +264,9 @@ func readEvents(name string, r io.Reader, check func(store.Event) error) (store.
 		}
 	}
 	if err := problems.errOrNil(); err != nil {
-		return "", nil, nil, err
+		return "", err
 	}
-	return tenant, events, lines, nil
+	return tenant, nil
 }
 
 // decodeLine decodes one line of an event log (without the blanks

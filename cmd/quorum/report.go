@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/quorumhq/quorum/analytics"
+	"github.com/quorumhq/quorum/store"
 )
 
 var reportCommand = command{
@@ -107,26 +108,35 @@ func report(path string, stdin io.Reader, cfg analytics.Config, period analytics
 		defer f.Close()
 		in = f
 	}
-	// The collector reads each event as its line is read, so that the
-	// events whose payload the KPIs cannot read are told with the other
-	// problems of the log, in the order of its lines.
+	// The log is streamed: the collector reads each event as its line
+	// is read, and keeps only what the KPIs need, so that a log of any
+	// length takes the memory of its accounts' history, not of its
+	// events; the events whose payload the KPIs cannot read are told with
+	// the other problems of the log, in the order of its lines.
 	c, err := analytics.New(cfg)
 	if err != nil {
 		return nil, err
 	}
-	_, evs, _, err := readEvents(name, in, c.Add)
-	if err != nil {
-		return nil, &invalidError{err}
-	}
-	if len(evs) == 0 {
-		return nil, &invalidError{fmt.Errorf("%s: the event log is empty: no events to report on (quorum simulate --events FILE writes one)", name)}
-	}
 	// The log's order is not its times' (an alert's acknowledgement is
 	// logged at the time of the activity that answered it): its span is
 	// from its earliest time to its latest.
-	first, last := evs[0].Time, evs[0].Time
-	for _, ev := range evs[1:] {
+	var (
+		events      int
+		first, last time.Time
+	)
+	_, err = scanEvents(name, in, func(ev store.Event, _ int) error {
+		if events == 0 {
+			first, last = ev.Time, ev.Time
+		}
+		events++
 		first, last = minTime(first, ev.Time), maxTime(last, ev.Time)
+		return c.Add(ev)
+	})
+	if err != nil {
+		return nil, &invalidError{err}
+	}
+	if events == 0 {
+		return nil, &invalidError{fmt.Errorf("%s: the event log is empty: no events to report on (quorum simulate --events FILE writes one)", name)}
 	}
 	span := fmt.Sprintf("(the log runs from %s to %s)", first.UTC().Format(time.RFC3339), last.UTC().Format(time.RFC3339))
 	if !period.To.IsZero() && period.To.Before(first) {
