@@ -18,6 +18,9 @@ const (
 	exitOK      = 0
 	exitInvalid = 1 // the input (a program, a file) is wrong
 	exitUsage   = 2 // the command line is wrong
+	// exitInterrupted: an interrupt (Ctrl-C, SIGTERM) stopped the
+	// command, as a shell says of a process that SIGINT ended.
+	exitInterrupted = 130
 )
 
 const usage = `quorum runs buying-group marketing programs.
@@ -47,6 +50,12 @@ Examples:
 type usageError struct{ msg string }
 
 func (e *usageError) Error() string { return e.msg }
+
+// interruptedError is a command that an interrupt stopped: it exits
+// exitInterrupted after its message.
+type interruptedError struct{ msg string }
+
+func (e *interruptedError) Error() string { return e.msg }
 
 // invalidError is wrong input: it exits 1 after its message.
 type invalidError struct{ err error }
@@ -107,9 +116,13 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err := runCmd(ctx, fs.Args(), stdin, stdout, stderr)
 		var ue *usageError
 		var ie *invalidError
+		var xe *interruptedError
 		switch {
 		case err == nil:
 			return exitOK
+		case errors.As(err, &xe):
+			fmt.Fprintf(stderr, "quorum %s: %s\n", c.name, xe.msg)
+			return exitInterrupted
 		case errors.As(err, &ue):
 			fmt.Fprintf(stderr, "quorum %s: %s\n\n", c.name, ue.msg)
 			printHelp(stderr, c, fs)

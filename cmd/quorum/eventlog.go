@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -127,12 +128,16 @@ const simTenant store.Tenant = "default"
 // the rest are only counted.
 const maxLogProblems = 20
 
-// writeEvents writes a tenant's events to w as an event log file.
-func writeEvents(w io.Writer, tenant store.Tenant, events []store.Event) error {
+// writeEvents writes a tenant's events to w as an event log file; ctx's
+// cancellation stops it with ctx's error.
+func writeEvents(ctx context.Context, w io.Writer, tenant store.Tenant, events []store.Event) error {
 	bw := bufio.NewWriter(w)
 	enc := json.NewEncoder(bw)
 	enc.SetEscapeHTML(false) // the data stays the bytes the engine logged
-	for _, ev := range events {
+	for i, ev := range events {
+		if i%1024 == 0 && ctx.Err() != nil {
+			return context.Cause(ctx)
+		}
 		if len(ev.Data) > 0 && !json.Valid(ev.Data) {
 			return fmt.Errorf("event %d (%s): its data is not JSON", ev.Seq, ev.Type)
 		}

@@ -43,7 +43,7 @@ func FuzzReadEvents(f *testing.F) {
 			return
 		}
 		var once bytes.Buffer
-		require.NoError(t, writeEvents(&once, tenant, evs))
+		require.NoError(t, writeEvents(context.Background(), &once, tenant, evs))
 		tenant2, again, _, err := readEvents("again", bytes.NewReader(once.Bytes()), nil)
 		require.NoError(t, err, once.String())
 		require.Equal(t, tenant, tenant2)
@@ -51,7 +51,7 @@ func FuzzReadEvents(f *testing.F) {
 			t.Fatalf("the events read back differ (-want +got):\n%s", diff)
 		}
 		var twice bytes.Buffer
-		require.NoError(t, writeEvents(&twice, tenant2, again))
+		require.NoError(t, writeEvents(context.Background(), &twice, tenant2, again))
 		require.Equal(t, once.String(), twice.String())
 		for i, ev := range again {
 			require.Positive(t, ev.Seq)
@@ -164,14 +164,14 @@ func TestSimulateEventsFileFirst(t *testing.T) {
 
 	fresh := filepath.Join(dir, "fresh.jsonl")
 	code, _, errOut = simulate(fresh)
-	require.Equal(t, exitInvalid, code)
-	require.Contains(t, errOut, "context canceled")
+	require.Equal(t, exitInterrupted, code)
+	require.Contains(t, errOut, "interrupted (context canceled)")
 	require.NoFileExists(t, fresh, "a failed run leaves no file")
 
 	old := filepath.Join(dir, "old.jsonl")
 	require.NoError(t, os.WriteFile(old, []byte("the last run's log\n"), 0o600))
 	code, _, _ = simulate(old)
-	require.Equal(t, exitInvalid, code)
+	require.Equal(t, exitInterrupted, code)
 	data, err := os.ReadFile(old)
 	require.NoError(t, err)
 	require.Equal(t, "the last run's log\n", string(data), "a failed run keeps the file that was there")
@@ -330,4 +330,53 @@ func TestEventsFileLongName(t *testing.T) {
 	entries, err := os.ReadDir(dir)
 	require.NoError(t, err)
 	require.Len(t, entries, 1, "no temporary file left")
+}
+
+// TestSimulateInterrupted checks that a simulation interrupted (its
+// context cancelled, as Ctrl-C or SIGTERM does) leaves no temporary file
+// beside --events FILE, leaves a file that was there as it was and none
+// where there was none, and exits non-zero saying so.
+func TestSimulateInterrupted(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	old := filepath.Join(dir, "old.jsonl")
+	require.NoError(t, os.WriteFile(old, []byte("the previous log\n"), 0o640))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, path := range []string{old, filepath.Join(dir, "fresh.jsonl")} {
+		var out, errOut bytes.Buffer
+		code := run(ctx, []string{"simulate", "--accounts", "5", "--days", "3", "--events", path}, strings.NewReader(""), &out, &errOut)
+		require.Equal(t, exitInterrupted, code, errOut.String())
+		require.Empty(t, out.String())
+		require.Contains(t, errOut.String(), "quorum simulate: interrupted")
+		require.Contains(t, errOut.String(), path)
+		entries, err := os.ReadDir(dir)
+		require.NoError(t, err)
+		require.Len(t, entries, 1, "only the old file: no new file, no temporary file left")
+		got, err := os.ReadFile(old)
+		require.NoError(t, err)
+		require.Equal(t, "the previous log\n", string(got))
+	}
+}
+
+// TestEventsFileWriteInterrupted checks that an interrupt while the log
+// is being written stops the write and leaves no temporary file.
+func TestEventsFileWriteInterrupted(t *testing.T) {
+	t.Parallel()
+	events := make([]store.Event, 5000)
+	for i := range events {
+		events[i] = store.Event{Seq: int64(i + 1), Account: "acme", Type: "account.updated", Data: []byte(`{"a":1}`)}
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "events.jsonl")
+	f, err := openEventsFile(path)
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	err = f.write(ctx, events)
+	require.ErrorIs(t, err, context.Canceled)
+	f.abandon()
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	require.Empty(t, entries, "no new file, no temporary file left")
 }

@@ -8,9 +8,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/quorumhq/quorum/analytics"
@@ -71,7 +73,8 @@ it, the accounts merged by their next event's time, ties by account ID.
 FILE is opened before the run, so that one that cannot be written fails at
 once; a run that fails, or a write that fails part way (a full disk),
 leaves it as it was: the log is written beside it and then takes its
-place. The program's own file, and a
+place. An interrupt (Ctrl-C, SIGTERM) stops the run and leaves it as it
+was too, and exits 130 saying so. The program's own file, and a
 file the program reads (its readiness model file), is refused as FILE: the
 log would replace it.
 
@@ -111,6 +114,13 @@ Usage:
 			// cannot be written fails at once, not after the run.
 			var log *eventsFile
 			if *eventsTo != "" {
+				// An interrupt (Ctrl-C, SIGTERM) stops the run and leaves
+				// the file as it was, without the temporary file beside
+				// it; a second one ends the process at once.
+				var stop context.CancelFunc
+				ctx, stop = signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+				defer stop()
+				context.AfterFunc(ctx, stop)
 				if log, err = openEventsFile(*eventsTo); err != nil {
 					return err
 				}
@@ -121,13 +131,14 @@ Usage:
 				progress = progressTo(stdout, stderr, isTerminal)
 			}
 			run, err := runWorld(ctx, f, p, w, progress)
+			if err == nil && log != nil {
+				err = log.write(ctx, run.events)
+			}
+			if ctx.Err() != nil {
+				return interrupted(ctx, log)
+			}
 			if err != nil {
 				return err
-			}
-			if log != nil {
-				if err := log.write(run.events); err != nil {
-					return err
-				}
 			}
 			if *asJSON {
 				enc := json.NewEncoder(stdout)
@@ -271,6 +282,20 @@ func runWorld(ctx context.Context, f simFlags, p *program.Program, w *sim.World,
 	return &simRun{flags: f, prog: p, res: res, events: evs, report: report, elapsed: time.Since(start)}, nil
 }
 
+// interrupted is the error of a run that ctx's interrupt stopped (or a
+// host's cancellation): what became of the log's file, which log (nil
+// when none was asked for) is abandoned to.
+func interrupted(ctx context.Context, log *eventsFile) error {
+	what := "the run was stopped"
+	if log != nil {
+		what = fmt.Sprintf("%s was not written", log.f.Name())
+		if log.existed {
+			what = fmt.Sprintf("%s was left as it was", log.f.Name())
+		}
+	}
+	return &interruptedError{fmt.Sprintf("interrupted (%v): %s", context.Cause(ctx), what)}
+}
+
 // writeEventsFile writes a simulation's event log to the file at path.
 func writeEventsFile(path string, events []store.Event) error {
 	f, err := openEventsFile(path)
@@ -278,7 +303,7 @@ func writeEventsFile(path string, events []store.Event) error {
 		return err
 	}
 	defer f.abandon()
-	return f.write(events)
+	return f.write(context.Background(), events)
 }
 
 // eventsFile is the file of a simulation's event log, opened before the
@@ -321,16 +346,17 @@ func openEventsFile(path string) (*eventsFile, error) {
 	return e, nil
 }
 
-// write replaces the file's content with the events and closes it. A
+// write replaces the file's content with the events and closes it; ctx's
+// cancellation stops it, the file left as it was. A
 // regular file is replaced whole: the log goes to the temporary file
 // beside it that openEventsFile created, renamed over it once written, so that a write that fails part way
 // (a full disk) leaves the file as it was. A file that is no regular
 // file, such as a device or a pipe, is written as it is.
-func (e *eventsFile) write(events []store.Event) error {
+func (e *eventsFile) write(ctx context.Context, events []store.Event) error {
 	path := e.f.Name()
 	st, err := e.f.Stat()
 	if e.tmp == nil {
-		if err := writeEvents(e.f, simTenant, events); err != nil {
+		if err := writeEvents(ctx, e.f, simTenant, events); err != nil {
 			return fmt.Errorf("writing %s: %w", path, err)
 		}
 		e.done = true
@@ -344,7 +370,7 @@ func (e *eventsFile) write(events []store.Event) error {
 		err = tmp.Chmod(st.Mode().Perm())
 	}
 	if err == nil {
-		err = writeEvents(tmp, simTenant, events)
+		err = writeEvents(ctx, tmp, simTenant, events)
 	}
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
