@@ -6,7 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -109,7 +111,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			if errors.Is(err, flag.ErrHelp) {
 				return helpWritten(stderr, c.name, printHelp(stdout, c, fs))
 			}
-			fmt.Fprintf(stderr, "quorum %s: %v\n\n", c.name, err)
+			fmt.Fprintf(stderr, "quorum %s: %s\n\n", c.name, flagError(fs, err))
 			printHelp(stderr, c, fs)
 			return exitUsage
 		}
@@ -137,6 +139,45 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	fmt.Fprintf(stderr, "quorum: unknown command %q\n\n%s", name, usage)
 	return exitUsage
+}
+
+// flagValue matches the flag package's error for a value of the wrong
+// kind: its value, its flag and its reason.
+var flagValue = regexp.MustCompile(`^invalid (?:boolean )?value ("(?:[^"\\]|\\.)*") for (?:flag )?-([^:]+): (.*)$`)
+
+// flagError words a command line's error: for a flag's value of the wrong
+// kind, which value is wrong and what the flag wants ("--days "1.5" is
+// not a whole number", where the flag package says "parse error"); other
+// errors (an unknown flag, a flag without its value) as they are.
+func flagError(fs *flag.FlagSet, err error) string {
+	m := flagValue.FindStringSubmatch(err.Error())
+	if m == nil {
+		return err.Error()
+	}
+	value, name, reason := m[1], m[2], m[3]
+	f := fs.Lookup(name)
+	if f == nil {
+		return err.Error()
+	}
+	g, ok := f.Value.(flag.Getter)
+	if !ok {
+		return err.Error()
+	}
+	want := ""
+	switch g.Get().(type) {
+	case bool:
+		want = "true or false"
+	case int:
+		want = "a whole number"
+	case uint64:
+		want = fmt.Sprintf("a whole number from 0 to %d", uint64(math.MaxUint64))
+	default:
+		return err.Error()
+	}
+	if reason == "value out of range" && want != "true or false" {
+		return fmt.Sprintf("--%s %s is out of range (%s)", name, value, want)
+	}
+	return fmt.Sprintf("--%s %s is not %s", name, value, want)
 }
 
 // printHelp writes the command's help and its flags; it returns the
