@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/quorumhq/quorum/analytics"
@@ -179,15 +180,23 @@ func parseDate(flagName, s string, end bool) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
-	if d, err := time.Parse(time.DateOnly, s); err == nil {
+	d, dateErr := time.Parse(time.DateOnly, s)
+	if dateErr == nil {
 		if end {
 			d = d.AddDate(0, 0, 1).Add(-time.Nanosecond)
 		}
 		return d, nil
 	}
 	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		return time.Time{}, &usageError{fmt.Sprintf("%s %q: want a date (2025-03-31) or an RFC 3339 time (2025-03-31T12:00:00Z)", flagName, s)}
+	if err == nil {
+		return t, nil
 	}
-	return t, nil
+	// A date or a time of the right form that names none (February 30th,
+	// hour 25) is told by the part out of range.
+	for _, err := range []error{dateErr, err} {
+		if pe, ok := errors.AsType[*time.ParseError](err); ok && strings.HasSuffix(pe.Message, "out of range") {
+			return time.Time{}, &usageError{fmt.Sprintf("%s %q: %s", flagName, s, strings.TrimPrefix(pe.Message, ": "))}
+		}
+	}
+	return time.Time{}, &usageError{fmt.Sprintf("%s %q: want a date (2025-03-31) or an RFC 3339 time (2025-03-31T12:00:00Z)", flagName, s)}
 }

@@ -458,3 +458,22 @@ func TestReportMQAByStageOrReadiness(t *testing.T) {
 		require.Contains(t, strings.Join(strings.Fields(help), " "), `or when its readiness verdict is "ready" while its deal has not closed`, "quorum help %s", c)
 	}
 }
+
+// TestParseDateSaysWhatIsWrong checks that a --from or --to written as a
+// date or a time, but naming none (February 30th, hour 25), says which
+// part is out of range rather than asking for the form it has.
+func TestParseDateSaysWhatIsWrong(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		flag, value, want string
+	}{
+		{"--from", "2026-02-30", `--from "2026-02-30": day out of range`},
+		{"--to", "2026-13-01", `--to "2026-13-01": month out of range`},
+		{"--to", "2026-01-05T25:00:00Z", `--to "2026-01-05T25:00:00Z": hour out of range`},
+		{"--from", "last week", `--from "last week": want a date (2025-03-31) or an RFC 3339 time (2025-03-31T12:00:00Z)`},
+		{"--from", "2026-1-5", `--from "2026-1-5": want a date (2025-03-31) or an RFC 3339 time (2025-03-31T12:00:00Z)`},
+	} {
+		_, err := parseDate(tt.flag, tt.value, tt.flag == "--to")
+		require.EqualError(t, err, tt.want, tt.value)
+	}
+}
