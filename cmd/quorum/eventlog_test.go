@@ -380,3 +380,28 @@ func TestEventsFileWriteInterrupted(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, entries, "no new file, no temporary file left")
 }
+
+// TestInterruptAfterTheLogWasWritten checks that an interrupt that comes
+// once the run is done and its log has replaced the file is no failure:
+// the file holds the new log, which an "interrupted: the file was left
+// as it was" would deny; one that stopped the write is.
+func TestInterruptAfterTheLogWasWritten(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "events.jsonl")
+	require.NoError(t, os.WriteFile(path, []byte("the previous log\n"), 0o640))
+	log, err := openEventsFile(path)
+	require.NoError(t, err)
+	events := []store.Event{{Seq: 1, Account: "acme", Type: "account.created", Data: []byte(`{"a":1}`)}}
+	require.NoError(t, log.write(context.Background(), events))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	require.NoError(t, runError(ctx, nil, log))
+
+	stopped, err := openEventsFile(path)
+	require.NoError(t, err)
+	defer stopped.abandon()
+	werr := stopped.write(ctx, events)
+	var ie *interruptedError
+	require.ErrorAs(t, runError(ctx, werr, stopped), &ie)
+	require.Contains(t, ie.Error(), path+" was left as it was")
+}

@@ -134,10 +134,7 @@ Usage:
 			if err == nil && log != nil {
 				err = log.write(ctx, run.events)
 			}
-			if ctx.Err() != nil {
-				return interrupted(ctx, log)
-			}
-			if err != nil {
+			if err := runError(ctx, err, log); err != nil {
 				return err
 			}
 			if *asJSON {
@@ -280,6 +277,18 @@ func runWorld(ctx context.Context, f simFlags, p *program.Program, w *sim.World,
 	}
 	report.CompareTruth(analytics.GroundTruth(w.Truth.InMarket))
 	return &simRun{flags: f, prog: p, res: res, events: evs, report: report, elapsed: time.Since(start)}, nil
+}
+
+// runError is the error of a run (err: runWorld's, or the log's write)
+// whose context is ctx and whose event log is log (nil: none asked for):
+// an interrupt's when ctx's interrupt stopped it, nil when it finished,
+// whether an interrupt came after or not (its log is written then, and
+// its results are there to print).
+func runError(ctx context.Context, err error, log *eventsFile) error {
+	if err != nil && ctx.Err() != nil {
+		return interrupted(ctx, log)
+	}
+	return err
 }
 
 // interrupted is the error of a run that ctx's interrupt stopped (or a
