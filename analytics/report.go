@@ -457,15 +457,18 @@ func ratio(num, den int, reason string) Ratio {
 
 func average(xs []float64, reason string) Average {
 	a := Average{Count: len(xs)}
+	var sum float64
 	for _, x := range xs {
-		a.Sum += x
+		sum += x
 	}
-	a.Sum = round(a.Sum)
+	a.Sum = round(sum)
 	if len(xs) == 0 {
 		a.Reason = reason
 		return a
 	}
-	mean := round(a.Sum / float64(len(xs)))
+	// The mean of the values, rounded once: the rounded sum's would be
+	// off in its last decimal.
+	mean := round(sum / float64(len(xs)))
 	s := slices.Clone(xs)
 	slices.Sort(s)
 	med := s[len(s)/2]
