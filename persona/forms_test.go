@@ -16,11 +16,7 @@ import (
 // and the ASCII spelling of an umlaut ("Einkaeufer" as "Einkäufer").
 func TestClassifyOtherFormsOfKnownTitles(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		title     string
-		seniority b2b.Seniority
-		dept      b2b.Department
-	}{
+	tests := []titleCase{
 		{"Presidente", cl, b2b.DepartmentExecutive},
 		{"Presidenta", cl, b2b.DepartmentExecutive},
 		{"Presidenta y Consejera Delegada", cl, b2b.DepartmentExecutive},
@@ -39,14 +35,7 @@ func TestClassifyOtherFormsOfKnownTitles(t *testing.T) {
 		{"Jurist", ic, b2b.DepartmentLegal},
 		{"Juristin", ic, b2b.DepartmentLegal},
 	}
-	c := persona.Standard()
-	for _, tt := range tests {
-		t.Run(tt.title, func(t *testing.T) {
-			p := c.Classify(tt.title)
-			require.Equal(t, tt.seniority, p.Seniority, "%v", p.Reasons)
-			require.Equal(t, tt.dept, p.Department, "%v", p.Reasons)
-		})
-	}
+	requireClassified(t, tests)
 }
 
 // TestClassifyHRPartners: a partner named by an HR function ("HR
@@ -56,11 +45,7 @@ func TestClassifyOtherFormsOfKnownTitles(t *testing.T) {
 // stays one.
 func TestClassifyHRPartners(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		title     string
-		seniority b2b.Seniority
-		dept      b2b.Department
-	}{
+	tests := []titleCase{
 		{"HR Business Partner", ic, b2b.DepartmentHR},
 		{"People Partner", ic, b2b.DepartmentHR},
 		{"HR Partner", ic, b2b.DepartmentHR},
@@ -73,14 +58,7 @@ func TestClassifyHRPartners(t *testing.T) {
 		{"Tax Partner", cl, b2b.DepartmentFinance},
 		{"Senior Partner", cl, b2b.DepartmentExecutive},
 	}
-	c := persona.Standard()
-	for _, tt := range tests {
-		t.Run(tt.title, func(t *testing.T) {
-			p := c.Classify(tt.title)
-			require.Equal(t, tt.seniority, p.Seniority, "%v", p.Reasons)
-			require.Equal(t, tt.dept, p.Department, "%v", p.Reasons)
-		})
-	}
+	requireClassified(t, tests)
 }
 
 // TestClassifyInformationSecurityInOtherLanguages: information or IT
@@ -91,11 +69,7 @@ func TestClassifyHRPartners(t *testing.T) {
 // last, and must not win the tie.
 func TestClassifyInformationSecurityInOtherLanguages(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		title     string
-		seniority b2b.Seniority
-		dept      b2b.Department
-	}{
+	tests := []titleCase{
 		{"IT Security Manager", mgr, b2b.DepartmentSecurity},
 		{"Responsabile Sicurezza Informatica", mgr, b2b.DepartmentSecurity},
 		{"Responsable Sécurité Informatique", mgr, b2b.DepartmentSecurity},
@@ -108,14 +82,7 @@ func TestClassifyInformationSecurityInOtherLanguages(t *testing.T) {
 		{"Directeur des Systèmes d'Information", dir, b2b.DepartmentIT},
 		{"Responsable Informatique", mgr, b2b.DepartmentIT},
 	}
-	c := persona.Standard()
-	for _, tt := range tests {
-		t.Run(tt.title, func(t *testing.T) {
-			p := c.Classify(tt.title)
-			require.Equal(t, tt.seniority, p.Seniority, "%v", p.Reasons)
-			require.Equal(t, tt.dept, p.Department, "%v", p.Reasons)
-		})
-	}
+	requireClassified(t, tests)
 }
 
 // TestClassifyFrenchChefContracted: "chef de" is a French manager's title
@@ -124,11 +91,7 @@ func TestClassifyInformationSecurityInOtherLanguages(t *testing.T) {
 // cook a "chef" alone is.
 func TestClassifyFrenchChefContracted(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		title     string
-		seniority b2b.Seniority
-		dept      b2b.Department
-	}{
+	tests := []titleCase{
 		{"Chef de Service Achats", mgr, b2b.DepartmentProcurement},
 		{"Chef des Ventes", mgr, b2b.DepartmentSales},
 		{"Chef des Achats", mgr, b2b.DepartmentProcurement},
@@ -140,6 +103,21 @@ func TestClassifyFrenchChefContracted(t *testing.T) {
 		{"Chef de Cuisine", ic, b2b.DepartmentOther},
 		{"Chef de Partie", ic, b2b.DepartmentOther},
 	}
+	requireClassified(t, tests)
+}
+
+// titleCase is a title and the seniority and department the standard
+// vocabulary gives it.
+type titleCase struct {
+	title     string
+	seniority b2b.Seniority
+	dept      b2b.Department
+}
+
+// requireClassified checks each title's seniority and department under
+// the standard vocabulary, one subtest a title.
+func requireClassified(t *testing.T, tests []titleCase) {
+	t.Helper()
 	c := persona.Standard()
 	for _, tt := range tests {
 		t.Run(tt.title, func(t *testing.T) {

@@ -160,15 +160,7 @@ func (p listPatcher) Visit(node *ast.Node) {
 		// A value of no type (an attribute) may hold a list or a map:
 		// compared as a list or a map inside one is. Unlike sameList,
 		// nil (a missing attribute) is no list.
-		callee := &ast.IdentifierNode{Value: sameFunc}
-		callee.SetLocation(n.Location())
-		var x ast.Node = &ast.CallNode{Callee: callee, Arguments: []ast.Node{n.Left, n.Right}}
-		x.SetLocation(n.Location())
-		if n.Operator == "!=" {
-			x = &ast.UnaryNode{Operator: "!", Node: x}
-			x.SetLocation(n.Location())
-		}
-		*node = x
+		compareBy(node, n, sameFunc)
 		return
 	}
 	switch {
@@ -183,7 +175,13 @@ func (p listPatcher) Visit(node *ast.Node) {
 	default:
 		return
 	}
-	callee := &ast.IdentifierNode{Value: sameListFunc}
+	compareBy(node, n, sameListFunc)
+}
+
+// compareBy replaces *node, the comparison n (== or !=), with a call of
+// fn on its two sides, negated for !=.
+func compareBy(node *ast.Node, n *ast.BinaryNode, fn string) {
+	callee := &ast.IdentifierNode{Value: fn}
 	callee.SetLocation(n.Location())
 	var x ast.Node = &ast.CallNode{Callee: callee, Arguments: []ast.Node{n.Left, n.Right}}
 	x.SetLocation(n.Location())
