@@ -464,14 +464,7 @@ func TestInvisibleCharactersInIDs(t *testing.T) {
 	for _, tt := range persons {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			g := newGraph(t, identity.Config{})
-			_, err := g.AddPerson(tt.rec)
-			require.ErrorIs(t, err, b2b.ErrInvalid)
-			require.EqualError(t, err, tt.err)
-			b := g.AddPersons([]identity.PersonRecord{tt.rec})
-			require.Len(t, b.Rejected, 1)
-			require.EqualError(t, b.Rejected[0].Err, tt.err)
-			require.Equal(t, map[string]int{tt.path: 2}, g.Stats().Rejected)
+			requirePersonRefused(t, tt.rec, tt.err, tt.path)
 		})
 	}
 
@@ -604,4 +597,18 @@ func TestTwoValuesOfAUniqueNamespaceInOneRecord(t *testing.T) {
 		require.True(t, ok)
 		require.Equal(t, b2b.AccountID("acme"), got)
 	}
+}
+
+// requirePersonRefused checks that rec is refused as invalid with the
+// error want, alone and in a batch, each counted under path.
+func requirePersonRefused(t *testing.T, rec identity.PersonRecord, want, path string) {
+	t.Helper()
+	g := newGraph(t, identity.Config{})
+	_, err := g.AddPerson(rec)
+	require.ErrorIs(t, err, b2b.ErrInvalid)
+	require.EqualError(t, err, want)
+	b := g.AddPersons([]identity.PersonRecord{rec})
+	require.Len(t, b.Rejected, 1)
+	require.EqualError(t, b.Rejected[0].Err, want)
+	require.Equal(t, map[string]int{path: 2}, g.Stats().Rejected)
 }

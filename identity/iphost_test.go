@@ -35,14 +35,7 @@ func TestEmailAtAnIPAddress(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			tt.rec.Time = at(1)
-			g := newGraph(t, identity.Config{})
-			_, err := g.AddPerson(tt.rec)
-			require.ErrorIs(t, err, b2b.ErrInvalid)
-			require.EqualError(t, err, tt.err)
-			b := g.AddPersons([]identity.PersonRecord{tt.rec})
-			require.Len(t, b.Rejected, 1)
-			require.EqualError(t, b.Rejected[0].Err, tt.err)
-			require.Equal(t, map[string]int{tt.path: 2}, g.Stats().Rejected)
+			requirePersonRefused(t, tt.rec, tt.err, tt.path)
 		})
 	}
 
