@@ -565,9 +565,9 @@ func ordered(t reflect.Type) bool {
 }
 
 // constInt returns the value of an integer written in the rule (3, -3),
-// or of integer arithmetic (+, - and *, which wrap around as in Go) on
-// such integers (0 - 1, -(2 * 3)): its value is the same whatever the
-// data, as expr's optimizer finds too.
+// or of integer arithmetic (+, -, * and %, as in Go: the first three wrap
+// around) on such integers (0 - 1, -(2 * 3), 5 % 3): its value is the same
+// whatever the data, as expr's optimizer finds too.
 func constInt(n ast.Node) (int, bool) {
 	switch x := n.(type) {
 	case *ast.IntegerNode:
@@ -592,6 +592,11 @@ func constInt(n ast.Node) (int, bool) {
 			return l - r, true
 		case "*":
 			return l * r, true
+		case "%":
+			if r == 0 {
+				return 0, false // refused where it is written: integer divide by zero
+			}
+			return l % r, true
 		}
 	}
 	return 0, false
