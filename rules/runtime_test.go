@@ -1613,8 +1613,6 @@ func requireHolds(t *testing.T, eng rules.Engine, src string) {
 	require.True(t, got, src)
 }
 
-// requireRefused requires the boolean rule src over roleEnv to be refused
-// when it is loaded, with an error that contains want.
 // TestAttributeAsAListOrAMapRefused: an attribute read by index used as
 // a list or a map (in, an element, a field, a slice, inList's list) is
 // refused with what a rule can do with it: compare it with == or !=. The
@@ -1638,6 +1636,8 @@ func TestAttributeAsAListOrAMapRefused(t *testing.T) {
 	requireRefused(t, eng, `person.attributes.seats > 3`, `use attr(person.attributes, "seats", 0)`)
 }
 
+// requireRefused requires the boolean rule src over roleEnv to be refused
+// when it is loaded, with an error that contains want.
 func requireRefused(t *testing.T, eng rules.Engine, src, want string, msgAndArgs ...any) {
 	t.Helper()
 	_, err := eng.Compile(rules.Rule{Name: "r", Source: src}, reflect.TypeFor[roleEnv](), rules.KindBool)
