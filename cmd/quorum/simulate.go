@@ -74,9 +74,10 @@ FILE is opened before the run, so that one that cannot be written fails at
 once; a run that fails, or a write that fails part way (a full disk),
 leaves it as it was: the log is written beside it and then takes its
 place. An interrupt (Ctrl-C, SIGTERM) stops the run and leaves it as it
-was too, and exits 130 saying so. The program's own file, and a
-file the program reads (its readiness model file), is refused as FILE: the
-log would replace it.
+was too, and exits 130 saying so (a device or a pipe, which is written as
+it is, then holds part of the log if the write had begun). The program's
+own file, and a file the program reads (its readiness model file), is
+refused as FILE: the log would replace it.
 
 While it runs, a progress bar is drawn on standard error when the output is
 on a terminal: not when it is piped or redirected, nor with --json.
@@ -297,9 +298,13 @@ func runError(ctx context.Context, err error, log *eventsFile) error {
 func interrupted(ctx context.Context, log *eventsFile) error {
 	what := "the run was stopped"
 	if log != nil {
-		what = fmt.Sprintf("%s was not written", log.f.Name())
-		if log.existed {
+		switch {
+		case log.partial:
+			what = fmt.Sprintf("%s holds part of the log: it is no regular file, so it is written as it is, not replaced", log.f.Name())
+		case log.existed:
 			what = fmt.Sprintf("%s was left as it was", log.f.Name())
+		default:
+			what = fmt.Sprintf("%s was not written", log.f.Name())
 		}
 	}
 	return &interruptedError{fmt.Sprintf("interrupted (%v): %s", context.Cause(ctx), what)}
@@ -321,6 +326,9 @@ type eventsFile struct {
 	f       *os.File
 	existed bool // the file was there before: a failed run leaves it as it was
 	done    bool
+	// partial: the file, no regular file, holds part of the log, whose
+	// write stopped part way.
+	partial bool
 	// tmp, for a regular file, is the file the log is written to beside
 	// it (in the directory of target, the file itself, not a symbolic
 	// link that names it), renamed over it once written. It is created
@@ -365,7 +373,9 @@ func (e *eventsFile) write(ctx context.Context, events []store.Event) error {
 	path := e.f.Name()
 	st, err := e.f.Stat()
 	if e.tmp == nil {
-		if err := writeEvents(ctx, e.f, simTenant, events); err != nil {
+		w := &countingWriter{w: e.f}
+		if err := writeEvents(ctx, w, simTenant, events); err != nil {
+			e.partial = w.n > 0
 			return fmt.Errorf("writing %s: %w", path, err)
 		}
 		e.done = true
@@ -514,4 +524,16 @@ func kpiConfig(p *program.Program) analytics.Config {
 		return analytics.Config{}
 	}
 	return analytics.ConfigForInterests(p.Groups.Interests()...)
+}
+
+// countingWriter counts the bytes written through it.
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }
