@@ -24,7 +24,8 @@ type Duration time.Duration
 // Days returns a Duration of n days (n times 24 hours); beyond the
 // longest (or shortest) a Duration can be, that one, rather than a
 // duration wrapped round to the other sign. Validation refuses a
-// duration of more than 100,000 days.
+// duration of 100,001 days or more (100,000 days and part of a day are
+// taken).
 func Days(n int) Duration {
 	const day = 24 * time.Hour
 	switch {
