@@ -101,13 +101,13 @@ func TestTypedCallsOfLists(t *testing.T) {
 	})
 }
 
-// requireRules requires each boolean rule over E to load and to hold,
-// or not, on e as wanted.
-func requireRules[E any](t *testing.T, eng rules.Engine, e *E, want map[string]bool) {
+// requireRules requires each rule over E to load and to give, on e, the
+// result wanted.
+func requireRules[E any, T rules.Result](t *testing.T, eng rules.Engine, e *E, want map[string]T) {
 	t.Helper()
 	for src, want := range want {
 		t.Run(src, func(t *testing.T) {
-			x, err := rules.Compile[E, bool](eng, rules.Rule{Name: "r", Source: src})
+			x, err := rules.Compile[E, T](eng, rules.Rule{Name: "r", Source: src})
 			require.NoError(t, err)
 			got, err := x.Eval(e)
 			require.NoError(t, err)

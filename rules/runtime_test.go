@@ -997,7 +997,11 @@ func TestGetOfTextOfUnknownType(t *testing.T) {
 func TestTextPositionsCountCharacters(t *testing.T) {
 	t.Parallel()
 	eng := rules.New()
-	for src, want := range map[string]string{
+	e := env()
+	e.Person.Title = "Société Générale"
+	e.Person.Department = "a\xffb" // not UTF-8: its bytes are kept
+	e.Account.Domains = []string{"é.com"}
+	requireRules(t, eng, e, map[string]string{
 		`"héllo"[0:2]`:                                  "hé",
 		`"héllo"[1:]`:                                   "éllo",
 		`"héllo"[:-1]`:                                  "héll",
@@ -1017,17 +1021,7 @@ func TestTextPositionsCountCharacters(t *testing.T) {
 		`person.department[1:]`:                         "\xffb",
 		`account.domains[0][0:1]`:                       "é",
 		`first(account.domains)[:-4]`:                   "é",
-	} {
-		x, err := rules.Compile[roleEnv, string](eng, rules.Rule{Name: "r", Source: src})
-		require.NoError(t, err, src)
-		e := env()
-		e.Person.Title = "Société Générale"
-		e.Person.Department = "a\xffb" // not UTF-8: its bytes are kept
-		e.Account.Domains = []string{"é.com"}
-		got, err := x.Eval(e)
-		require.NoError(t, err, src)
-		require.Equal(t, want, got, src)
-	}
+	})
 }
 
 // TestAttributeInStrings: a value of no known type tested with in against
@@ -1140,20 +1134,14 @@ func TestIntOfANumberNoIntHolds(t *testing.T) {
 		require.ErrorIs(t, err, rules.ErrEval, src)
 		require.ErrorContains(t, err, `rule "int": `+want, src)
 	}
-	for src, want := range map[string]bool{
+	requireRules(t, eng, e, map[string]bool{
 		`int(account.employees / 7) == 0`:                 true,
 		`int(2.9) == 2 && int(-2.9) == -2`:                true,
 		`int(2 ** 62) == 4611686018427387904`:             true,
 		`int(-(2 ** 63)) < 0`:                             true,
 		`int(now - person.updatedAt) > 0`:                 true,
 		`int(attr(person.attributes, "ratio", 1.5)) == 0`: true,
-	} {
-		x, err := rules.Compile[roleEnv, bool](eng, rules.Rule{Name: "int", Source: src})
-		require.NoError(t, err, src)
-		got, err := x.Eval(e)
-		require.NoError(t, err, src)
-		require.Equal(t, want, got, src)
-	}
+	})
 }
 
 // TestKeysInOrder: keys, values and toPairs of a map list its elements
