@@ -94,6 +94,18 @@ func (g *Graph) Erase(id b2b.PersonID) (EraseReport, error) {
 	return rep, nil
 }
 
+// orphans returns the keys of keys that another record was seen to give
+// (shared) and that find no holder: those a hand-over looks for.
+func orphans(keys []identKey, shared map[identKey]struct{}, held func(identKey) bool) map[identKey]bool {
+	left := map[identKey]bool{}
+	for _, k := range keys {
+		if _, ok := shared[k]; ok && !held(k) {
+			left[k] = true
+		}
+	}
+	return left
+}
+
 // rehomePersonKeys gives each of keys that finds no person (its holder
 // was erased, or a new version of the holder's record replaced it) to
 // the first live record by arrival, of a golden person other than the one
@@ -105,15 +117,7 @@ func (g *Graph) Erase(id b2b.PersonID) (EraseReport, error) {
 // erasure and replaced values that another person gives too are rare,
 // and the index keeps no list of a value's other holders.
 func (g *Graph) rehomePersonKeys(keys []identKey, skip int32) {
-	left := map[identKey]bool{}
-	for _, k := range keys {
-		if _, shared := g.pShared[k]; !shared {
-			continue // no other person's record gives it
-		}
-		if _, ok := k.ns.persons.get(k.val); !ok {
-			left[k] = true
-		}
-	}
+	left := orphans(keys, g.pShared, func(k identKey) bool { _, ok := k.ns.persons.get(k.val); return ok })
 	var took []int32
 	for m := int32(0); m < g.precs.len() && len(left) > 0; m++ {
 		r := g.precs.at(m)

@@ -276,15 +276,7 @@ func (g *Graph) retireAccount(i int32, retired []identKey) {
 // none), that gives it among its identifiers and whose golden account's
 // records give no other value of its namespace when that is unique.
 func (g *Graph) rehomeAccountKeys(keys []identKey, skip int32) {
-	left := map[identKey]bool{}
-	for _, k := range keys {
-		if _, shared := g.aShared[k]; !shared {
-			continue // no other account's record gives it
-		}
-		if _, ok := k.ns.accounts.get(k.val); !ok {
-			left[k] = true
-		}
-	}
+	left := orphans(keys, g.aShared, func(k identKey) bool { _, ok := k.ns.accounts.get(k.val); return ok })
 	var took []int32
 	for m := 0; m < len(g.arecs) && len(left) > 0; m++ {
 		for _, k := range g.arecs[m].extra {
