@@ -20,13 +20,7 @@ import (
 // unchanged since, leaves it closed.
 func TestDefaultModelReopensLostGroup(t *testing.T) {
 	t.Parallel()
-	cat := stageCatalog(t)
-	day := func(n int) time.Time { return t0.Add(time.Duration(n) * 24 * time.Hour) }
-	g := fill(t, cat, newGroup(t, cat, "dp"), "Economic Buyer=cfo", "Technical Evaluator=vpe")
-	lostOpp := &b2b.Opportunity{ID: "o1", Status: b2b.OpportunityLost, CreatedAt: day(0), ClosedAt: day(2), UpdatedAt: day(2)}
-	lost, _, err := cat.Advance(g, buyinggroup.Signals{Opportunity: lostOpp}, day(2))
-	require.NoError(t, err)
-	require.Equal(t, buyinggroup.StageClosedLost, lost.Stage)
+	cat, g, lostOpp, lost := lostGroup(t)
 
 	oldOpen := &b2b.Opportunity{ID: "o1", Status: b2b.OpportunityOpen, CreatedAt: day(0), UpdatedAt: day(1)}
 	byHand, _, err := cat.MoveTo(g, buyinggroup.StageClosedLost, "ann", "no budget this year", day(3))
@@ -87,13 +81,7 @@ func TestDefaultModelReopensLostGroup(t *testing.T) {
 // stays closed and keeps its members.
 func TestDefaultModelWinsLostGroup(t *testing.T) {
 	t.Parallel()
-	cat := stageCatalog(t)
-	day := func(n int) time.Time { return t0.Add(time.Duration(n) * 24 * time.Hour) }
-	g := fill(t, cat, newGroup(t, cat, "dp"), "Economic Buyer=cfo", "Technical Evaluator=vpe")
-	lost, _, err := cat.Advance(g, buyinggroup.Signals{Opportunity: &b2b.Opportunity{ID: "o1", Status: b2b.OpportunityLost,
-		CreatedAt: day(0), ClosedAt: day(2), UpdatedAt: day(2)}}, day(2))
-	require.NoError(t, err)
-	require.Equal(t, buyinggroup.StageClosedLost, lost.Stage)
+	cat, _, _, lost := lostGroup(t)
 
 	won := &b2b.Opportunity{ID: "o2", Status: b2b.OpportunityWon, CreatedAt: day(10), ClosedAt: day(12), UpdatedAt: day(12)}
 	ng, evs, err := cat.Advance(lost, buyinggroup.Signals{Opportunity: won}, day(13))
@@ -107,4 +95,21 @@ func TestDefaultModelWinsLostGroup(t *testing.T) {
 	_, closed := cat.Closed(ng)
 	require.True(t, closed)
 	require.Equal(t, seatList(lost.Members), seatList(ng.Members))
+}
+
+// day is n days after t0.
+func day(n int) time.Time { return t0.Add(time.Duration(n) * 24 * time.Hour) }
+
+// lostGroup returns the stage catalog, a group of the interest "dp" with
+// an Economic Buyer and a Technical Evaluator, the deal lost on day 2,
+// and the group that deal closed lost.
+func lostGroup(t *testing.T) (*buyinggroup.Catalog, buyinggroup.Group, *b2b.Opportunity, buyinggroup.Group) {
+	t.Helper()
+	cat := stageCatalog(t)
+	g := fill(t, cat, newGroup(t, cat, "dp"), "Economic Buyer=cfo", "Technical Evaluator=vpe")
+	lostOpp := &b2b.Opportunity{ID: "o1", Status: b2b.OpportunityLost, CreatedAt: day(0), ClosedAt: day(2), UpdatedAt: day(2)}
+	lost, _, err := cat.Advance(g, buyinggroup.Signals{Opportunity: lostOpp}, day(2))
+	require.NoError(t, err)
+	require.Equal(t, buyinggroup.StageClosedLost, lost.Stage)
+	return cat, g, lostOpp, lost
 }
