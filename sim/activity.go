@@ -69,7 +69,7 @@ const baseRate = 0.02 // activities per person per day without intent
 func (w *World) appendAccountDay(out []b2b.Activity, ai, d int) []b2b.Activity {
 	cfg := w.Config
 	r := rand.New(rand.NewPCG(cfg.Seed^0x9e3779b97f4a7c15, uint64(ai)<<20|uint64(d)))
-	day := w.Date(d)
+	wd := w.workday(ai, d)
 	for _, pi := range w.byAccount[ai] {
 		tp := &w.people[pi]
 		lead := &w.Persons[tp.records[0]]
@@ -82,7 +82,7 @@ func (w *World) appendAccountDay(out []b2b.Activity, ai, d int) []b2b.Activity {
 				a := b2b.Activity{
 					ID:     b2b.ActivityID(fmt.Sprintf("act-%s-%d-%d-%d", lead.ID, d, si, k)),
 					Person: lead.ID, Account: "", Source: b2b.SourceMarketo,
-					Time: day.Add(time.Duration(8*3600+r.IntN(10*3600)) * time.Second),
+					Time: wd.at(time.Duration(r.IntN(10*3600)) * time.Second),
 				}
 				pickActivity(r, &a, heat, cfg.SolutionInterests[si])
 				out = append(out, a)

@@ -42,7 +42,12 @@
 // The world's days are the calendar days of its Start's location (UTC by
 // default): day d runs from the midnight [World.Date](d) to the next one,
 // that one not included, and holds all of the day's activities and deal
-// changes. A Start that is no midnight is refused.
+// changes. A Start that is no midnight is refused. Within it, each
+// account's persons act between 08:00 and 18:00 on the clock of the
+// account's zone (b2b.Account.TimeZone), and its deals open at 10:00 and
+// close at 16:00 on it: for a zone far from Start's (Sydney's in a world
+// of UTC days), the day holds the end of one local working day and the
+// start of the next, read as one working day in local clock order.
 //
 // [Run] runs a program on a world and returns its [Result]: the engine,
 // its store and what the run did. [Result.Events] is the run's event log

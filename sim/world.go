@@ -25,7 +25,8 @@ type Config struct {
 	// calendar days are the world's days (a day of a change to or from
 	// daylight saving time has 23 or 25 hours). Default 2026-01-05 in
 	// UTC. Each day's activities and deal changes fall within it, from
-	// its midnight to the next, that one not included ([World.Date]).
+	// its midnight to the next, that one not included ([World.Date]), in
+	// the working hours of each account's zone (see the package doc).
 	Start time.Time
 	// Days is the simulated period. Default 90.
 	Days int
@@ -139,6 +140,8 @@ type World struct {
 	Persons []b2b.Person
 	Truth   Truth
 
+	zones     []*time.Location // account index -> its zone
+	workdays  map[*time.Location][]workday
 	people    []truePerson // golden persons, by account
 	byAccount [][]int      // account index -> indexes into people
 	intents   [][]intent   // account index -> per interest
@@ -259,6 +262,25 @@ func (w *World) buildAccounts(r *rand.Rand) {
 		a.Territory = a.Region
 		a.Source = b2b.SourceSalesforce
 		a.UpdatedAt = cfg.Start
+	}
+	// The world's accounts share a few zones: their working days are
+	// worked out once for the period (the days around it, which only
+	// deals reach, as they are asked for).
+	w.zones = make([]*time.Location, len(w.Accounts))
+	w.workdays = map[*time.Location][]workday{}
+	byName := map[string]*time.Location{}
+	for i := range w.Accounts {
+		loc, ok := byName[w.Accounts[i].TimeZone]
+		if !ok {
+			loc = w.Accounts[i].Location()
+			byName[w.Accounts[i].TimeZone] = loc
+			days := make([]workday, cfg.Days)
+			for d := range days {
+				days[d] = w.workdayOf(d, loc)
+			}
+			w.workdays[loc] = days
+		}
+		w.zones[i] = loc
 	}
 }
 
@@ -418,11 +440,11 @@ func (w *World) opportunity(ai, si, asOf int) b2b.Opportunity {
 		ID: b2b.OpportunityID(fmt.Sprintf("opp-%s-%s", a.ID, interest)), Account: a.ID,
 		SolutionInterest: interest, Product: interest, Name: a.Name + " " + interest,
 		Stage: "Qualification", Amount: float64(a.Employees) * 120, Status: b2b.OpportunityOpen,
-		CreatedAt: cfg.Start.AddDate(0, 0, it.oppDay).Add(10 * time.Hour), Source: b2b.SourceSalesforce,
+		CreatedAt: w.workday(ai, it.oppDay).at(2 * time.Hour), Source: b2b.SourceSalesforce,
 	}
 	o.UpdatedAt = o.CreatedAt
 	if it.closeDay >= 0 && it.closeDay < asOf {
-		o.ClosedAt = cfg.Start.AddDate(0, 0, it.closeDay).Add(16 * time.Hour)
+		o.ClosedAt = w.workday(ai, it.closeDay).at(8 * time.Hour)
 		o.UpdatedAt = o.ClosedAt
 		if it.won {
 			o.Status, o.Stage = b2b.OpportunityWon, "Closed Won"

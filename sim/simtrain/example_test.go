@@ -77,5 +77,5 @@ func ExampleCollect() {
 	// 100 snapshots, 95 examples, 25 of them buying
 	// features: completeness, weightedCompleteness, score, velocity, engagedRoles, daysSinceLastActivity, employees, priorOpportunities, priorWon, industry
 	// ranks better than chance on held-out examples: true
-	// option A made 6 of 20 groups ready; so does the model at probability 0.93
+	// option A made 6 of 20 groups ready; so does the model at probability 0.92
 }
