@@ -70,6 +70,9 @@ func (w *World) appendAccountDay(out []b2b.Activity, ai, d int) []b2b.Activity {
 	cfg := w.Config
 	r := rand.New(rand.NewPCG(cfg.Seed^0x9e3779b97f4a7c15, uint64(ai)<<20|uint64(d)))
 	wd := w.workday(ai, d)
+	if wd.total == 0 {
+		return out // a day of no hours: no one acts in it
+	}
 	for _, pi := range w.byAccount[ai] {
 		tp := &w.people[pi]
 		lead := &w.Persons[tp.records[0]]

@@ -26,10 +26,15 @@ func TestDaysAreCalendarDays(t *testing.T) {
 	t.Parallel()
 	berlin, err := time.LoadLocation("Europe/Berlin")
 	require.NoError(t, err)
+	apia, err := time.LoadLocation("Pacific/Apia")
+	require.NoError(t, err)
 	for _, start := range []time.Time{
 		{}, // the default, 2026-01-05 in UTC
 		time.Date(2026, 3, 25, 0, 0, 0, 0, berlin),
 		time.Date(2026, 10, 22, 0, 0, 0, 0, berlin),
+		// Samoa skipped 30 December 2011: the world's day 1 has no
+		// hours (its next midnight is its own), and no activities.
+		time.Date(2011, 12, 28, 0, 0, 0, 0, apia),
 	} {
 		w, err := sim.New(sim.Config{Seed: 9, Accounts: 150, Days: 8, Start: start, InMarketShare: 1})
 		require.NoError(t, err)

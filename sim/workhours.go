@@ -19,7 +19,8 @@ type span struct{ from, to time.Time }
 // workday is the working hours of an account's zone that fall within one
 // of the world's days.
 type workday struct {
-	spans [3]span // the first n, in the order of their local clock
+	start time.Time // the day's midnight
+	spans [3]span   // the first n, in the order of their local clock
 	n     int
 	total time.Duration
 }
@@ -31,13 +32,14 @@ type workday struct {
 // 11:00 to 18:00 in a day of UTC), ordered by their local clock, so that
 // counting through them reads as one working day from 08:00 to 18:00.
 // Only a day with a change to or from daylight saving time (in loc or in
-// Start's location) holds more or less than ten hours of them; no day
-// holds none (a day has at least 23 hours, and working days are 14 hours
-// apart).
+// Start's location) holds more or less than ten hours of them. Only a day
+// that its location's change of date skips (Apia's 30 December 2011, a
+// day of no hours) holds none: a day of 23 hours or more holds some, as
+// working days are 14 hours apart.
 func (w *World) workdayOf(d int, loc *time.Location) workday {
 	from, to := w.Date(d), w.Date(d+1)
 	y, m, day := from.In(loc).Date()
-	var wd workday
+	wd := workday{start: from}
 	for k := -1; k <= 1; k++ {
 		// Hours of the clock, not durations from midnight: a working
 		// day is 08:00 to 18:00 on days of a change of time too.
@@ -67,8 +69,12 @@ func (w *World) workday(ai, d int) workday {
 
 // at returns the time x into the working day, for x in [0, 10h): local
 // 08:00 plus x on a whole working day, scaled to the working hours a day
-// holds otherwise. It is always within the world's day.
+// holds otherwise. It is within the world's day, unless that has no
+// hours: then it is the day's midnight.
 func (wd workday) at(x time.Duration) time.Time {
+	if wd.n == 0 {
+		return wd.start
+	}
 	if wd.total != workLen {
 		x = time.Duration(float64(x) * float64(wd.total) / float64(workLen))
 	}
