@@ -150,25 +150,29 @@ func Compile(defs Definitions, cfg Config) (*Catalog, error) {
 		models = append(slices.Clip(models), DefaultStageModel())
 	}
 
-	tByID := map[string]*Template{}
+	tByID, tFirst := map[string]*Template{}, map[string]int{}
 	for i, t := range templates {
 		path := fmt.Sprintf("templates[%d]", i)
 		ct := compileTemplate(eng, t, path, &ps, &c.warnings)
 		if t.ID != "" {
-			if _, dup := tByID[t.ID]; dup {
-				ps.Addf(path+".id", "duplicate template ID %q", t.ID)
+			if j, dup := tFirst[t.ID]; dup {
+				ps.Addf(path+".id", "duplicate template ID %q (also templates[%d])", t.ID, j)
+			} else {
+				tFirst[t.ID] = i
 			}
 			tByID[t.ID] = ct
 		}
 		c.templates = append(c.templates, ct)
 	}
-	mByID := map[string]*Model{}
+	mByID, mFirst := map[string]*Model{}, map[string]int{}
 	for i, m := range models {
 		path := fmt.Sprintf("stageModels[%d]", i)
 		cm := compileModel(eng, m, path, &ps, &c.warnings)
 		if m.ID != "" {
-			if _, dup := mByID[m.ID]; dup {
-				ps.Addf(path+".id", "duplicate stage model ID %q", m.ID)
+			if j, dup := mFirst[m.ID]; dup {
+				ps.Addf(path+".id", "duplicate stage model ID %q (also stageModels[%d])", m.ID, j)
+			} else {
+				mFirst[m.ID] = i
 			}
 			mByID[m.ID] = cm
 		}

@@ -170,6 +170,31 @@ func TestCompileValidation(t *testing.T) {
 	}
 }
 
+// TestDuplicateIDsNameTheFirst: a template or stage model ID given twice
+// says which one has it first, as a duplicate interest ID does.
+func TestDuplicateIDsNameTheFirst(t *testing.T) {
+	t.Parallel()
+	tpl := buyinggroup.RoleTemplate{ID: "t", Roles: []buyinggroup.Role{{Name: "Buyer", Required: true, Rule: rule(`true`)}}}
+	other := buyinggroup.RoleTemplate{ID: "u", Roles: tpl.Roles}
+	model := buyinggroup.DefaultStageModel()
+	model.ID = "m"
+	_, err := buyinggroup.Compile(buyinggroup.Definitions{
+		Interests:   []buyinggroup.SolutionInterest{{ID: "dp", Template: "t", StageModel: "m"}},
+		Templates:   []buyinggroup.RoleTemplate{tpl, other, tpl},
+		StageModels: []buyinggroup.StageModel{model, model},
+	}, buyinggroup.Config{})
+	var ve *b2b.ValidationError
+	require.ErrorAs(t, err, &ve)
+	var got []string
+	for _, p := range ve.Problems {
+		got = append(got, p.Error())
+	}
+	require.Equal(t, []string{
+		`templates[2].id: duplicate template ID "t" (also templates[0])`,
+		`stageModels[1].id: duplicate stage model ID "m" (also stageModels[0])`,
+	}, got)
+}
+
 func TestCompileErrorText(t *testing.T) {
 	t.Parallel()
 	_, err := buyinggroup.Compile(buyinggroup.Definitions{

@@ -114,15 +114,16 @@ func (c *compiler) exitsAndGoals() {
 		}
 		c.v.exits = append(c.v.exits, cx)
 	}
-	names := map[string]bool{}
+	names := map[string]int{}
 	for i, g := range c.j.Goals {
 		p := fmt.Sprintf("goals[%d]", i)
 		if g.Name == "" {
 			c.ps.Addf(p+".name", "is required")
-		} else if names[g.Name] {
-			c.ps.Addf(p+".name", "duplicate goal %q", g.Name)
+		} else if j, dup := names[g.Name]; dup {
+			c.ps.Addf(p+".name", "duplicate goal %q (also goals[%d])", g.Name, j)
+		} else {
+			names[g.Name] = i
 		}
-		names[g.Name] = true
 		c.v.goals = append(c.v.goals, cgoal{Goal: g, when: c.cond(p+".when", "goal "+g.Name, g.When)})
 		c.v.stateRules = true
 	}

@@ -114,15 +114,16 @@ func (p ConsentPolicy) RequiresOptIn(ch b2b.Channel) bool {
 // Validate reports every problem with the configuration.
 func (c *Config) Validate() error {
 	var ps b2b.Problems
-	seen := map[string]bool{}
+	seen := map[string]int{}
 	for i, cp := range c.Caps {
 		p := fmt.Sprintf("caps[%d]", i)
 		if cp.Name == "" {
 			ps.Addf(p+".name", "is required")
-		} else if seen[cp.Name] {
-			ps.Addf(p+".name", "duplicate cap %q", cp.Name)
+		} else if j, dup := seen[cp.Name]; dup {
+			ps.Addf(p+".name", "duplicate cap %q (also caps[%d])", cp.Name, j)
+		} else {
+			seen[cp.Name] = i
 		}
-		seen[cp.Name] = true
 		if cp.Max < 1 {
 			ps.Addf(p+".max", "must be at least 1, got %d", cp.Max)
 		}

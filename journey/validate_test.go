@@ -134,6 +134,14 @@ func TestValidateProblems(t *testing.T) {
 			reason: "the second node of an ID is named by its index: nodes[\"intro\"] is the first, the node references to intro lead to",
 		},
 		{
+			name: "duplicate goal",
+			edit: func(j *journey.Journey) {
+				j.Goals = []journey.Goal{{Name: "demo", When: "true"}, {Name: "won", When: "true"}, {Name: "demo", When: "false"}}
+			},
+			want:   []string{`goals[2].name: duplicate goal "demo" (also goals[0])`},
+			reason: "the second goal of a name says which is the first",
+		},
+		{
 			name: "problems of two nodes of an ID",
 			edit: func(j *journey.Journey) {
 				j.Nodes = append(j.Nodes, wait("ready?", 0, "typo"), wait("ready?", journey.Days(2), "nowhere"))
@@ -422,7 +430,7 @@ func TestConfigValidate(t *testing.T) {
 		`caps[0].per: must be positive`,
 		`caps[0].channel: unknown message channel "fax" (known: email, sms)`,
 		`caps[0].policy: unknown policy "later" (want skip or defer)`,
-		`caps[1].name: duplicate cap "a"`,
+		`caps[1].name: duplicate cap "a" (also caps[0])`,
 		`caps[2].maxDefer: is read only with policy defer; the policy is left out, so the cap skips its messages (name the policy: defer or skip)`,
 		`consent.requireOptIn[0]: unknown channel "pigeon" (known: email, sms, phone)`,
 	}

@@ -86,14 +86,15 @@ func (p *Program) compileGroupScore(ps *b2b.Problems, defined map[string]int) {
 		ps.Addf("groupScore.velocityWindow", "%s is longer than the scoring horizon (%s, Options.Scoring.Horizon): velocity reads the score that far back, which the scores do not keep",
 			journey.Duration(p.VelocityWindow()), journey.Duration(p.Scorers[0].Horizon()))
 	}
-	seen := map[string]bool{}
+	seen := map[string]int{}
 	for i, t := range gs.Thresholds {
 		path := fmt.Sprintf("groupScore.thresholds[%d]", i)
 		ps.Add(path, t.Validate())
-		if seen[t.Name] {
-			ps.Addf(path+".name", "%q appears twice", t.Name)
+		if j, dup := seen[t.Name]; dup {
+			ps.Addf(path+".name", "duplicate threshold %q (also thresholds[%d])", t.Name, j)
+		} else {
+			seen[t.Name] = i
 		}
-		seen[t.Name] = true
 	}
 }
 

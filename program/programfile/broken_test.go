@@ -149,8 +149,8 @@ caps:
       - {id: done, kind: end, end: {}}
 `,
 		want: []string{
-			`5:9: interests[1].id: duplicate solution interest ID "dp" (also interests[0])`,
-			`11:14: journeys[0].nodes[1].id: duplicate node ID "done" (also nodes[0])`,
+			`5:9: interests[1].id: duplicate solution interest ID "dp" (also interests[0], on line 3, column 9)`,
+			`11:14: journeys[0].nodes[1].id: duplicate node ID "done" (also nodes[0], on line 10, column 14)`,
 		},
 	}, {
 		name: "a problem inside one of two nodes of an ID is placed in the node that has the part",
@@ -163,7 +163,7 @@ caps:
 `,
 		want: []string{
 			`9:51: journeys[0].nodes[0].wait.next: unknown node "b"`,
-			`10:14: journeys[0].nodes[1].id: duplicate node ID "a" (also nodes[0])`,
+			`10:14: journeys[0].nodes[1].id: duplicate node ID "a" (also nodes[0], on line 9, column 14)`,
 		},
 	}, {
 		name: "a problem the program names by a duplicated ID is placed in the first node of the ID that has the part",
@@ -175,7 +175,7 @@ caps:
       - {id: a, kind: action, action: {type: email, template: ghost, next: a}}
 `,
 		want: []string{
-			`10:14: journeys[0].nodes[1].id: duplicate node ID "a" (also nodes[0])`,
+			`10:14: journeys[0].nodes[1].id: duplicate node ID "a" (also nodes[0], on line 9, column 14)`,
 			`10:63: journeys[0].nodes[1].action.template: unknown email template "ghost"`,
 		},
 	}, {
@@ -212,7 +212,7 @@ groupScore:
 `,
 		want: []string{
 			`9:63: journeys[0].nodes[0].action.template: unknown email template "ghost"`,
-			`10:14: journeys[0].nodes[1].id: duplicate node ID "a" (also nodes[0])`,
+			`10:14: journeys[0].nodes[1].id: duplicate node ID "a" (also nodes[0], on line 9, column 14)`,
 			`10:63: journeys[0].nodes[1].action.template: unknown email template "phantom"`,
 		},
 	}, {
@@ -228,7 +228,7 @@ groupScore:
 		want: []string{
 			`9:41: journeys[0].nodes[0].wait.for: invalid duration "5 days" (write it like 5d, 36h, 90m or 1d12h)`,
 			`9:55: journeys[0].nodes[0].wait.next: unknown node "typo"`,
-			`10:14: journeys[0].nodes[1].id: duplicate node ID "w" (also nodes[0])`,
+			`10:14: journeys[0].nodes[1].id: duplicate node ID "w" (also nodes[0], on line 9, column 14)`,
 		},
 	}, {
 		name: "references between parts, duplicate journey",
@@ -252,7 +252,7 @@ journeys:
 			`10:44: journeys[0].triggers[0].audience: unknown audience "bigg"`,
 			`11:49: journeys[0].triggers[1].solutionInterest: unknown solution interest "dpx"`,
 			`15:45: journeys[0].nodes[0].action.stage: unknown stage "Sales Redy" (stages: Awareness, Consideration, Decision, Sales Ready, Closed Won, Closed Lost)`,
-			`17:9: journeys[1].id: duplicate journey ID "j" (also journeys[0])`,
+			`17:9: journeys[1].id: duplicate journey ID "j" (also journeys[0], on line 8, column 9)`,
 		},
 	}, {
 		name: "actions on one buying group of no interest where the account has several groups",
@@ -606,7 +606,7 @@ func TestProblemsThroughAliases(t *testing.T) {
 		want: []string{
 			`6:39: caps[0].max: expected a whole number, got the number 2.5`,
 			`7:5: caps[1].max: expected a whole number, got the number 2.5 (through *c: written at line 6, column 39, under &c at line 6, column 5)`,
-			`7:5: caps[1].name: duplicate cap "c" (through *c: written at line 6, column 15, under &c at line 6, column 5)`,
+			`7:5: caps[1].name: duplicate cap "c" (also caps[0], on line 6, column 15) (through *c: written at line 6, column 15, under &c at line 6, column 5)`,
 		},
 	}, {
 		name: "a scalar",
@@ -631,7 +631,7 @@ func TestProblemsThroughAliases(t *testing.T) {
 			`6:42: caps[0].max: expected a whole number, got the number 2.5`,
 			`7:37: caps[1].max: expected a whole number, got the number 2.5 (through *m: written at line 6, column 42, under &m at line 6, column 39)`,
 			`8:5: caps[2].max: expected a whole number, got the number 2.5 (through *d: written at line 6, column 42, under &d at line 7, column 5)`,
-			`8:5: caps[2].name: duplicate cap "d" (through *d: written at line 7, column 15, under &d at line 7, column 5)`,
+			`8:5: caps[2].name: duplicate cap "d" (also caps[1], on line 7, column 15) (through *d: written at line 7, column 15, under &d at line 7, column 5)`,
 		},
 	}, {
 		name: "a rule that does not compile",
@@ -656,4 +656,105 @@ func TestProblemsThroughAliases(t *testing.T) {
 			require.Empty(t, cmp.Diff(tt.want, problems(t, err)), "(-want +got)\n%s", err)
 		})
 	}
+}
+
+// TestDuplicatesSayWhereTheFirstIs: a name or ID given twice is told at
+// the second, with the line and column of the first, in every section:
+// those the program names by index ("(also nodes[0])") and those it
+// names by nothing (templates, alert and routing rules) alike. It used
+// to say where the first was only by its index, or not at all.
+func TestDuplicatesSayWhereTheFirstIs(t *testing.T) {
+	t.Parallel()
+	src := `name: broken
+interests:
+  - {id: dp, template: t, stageModel: m}
+  - {id: dp, template: t, stageModel: m}
+roleTemplates:
+  - id: t
+    roles:
+      - {name: Buyer, rule: {name: b, expr: "true"}, required: true, contactRoles: [Evaluator]}
+      - {name: buyer, rule: {name: b2, expr: "true"}, required: true, contactRoles: [Other, Evaluator]}
+  - id: t
+    roles: [{name: Buyer, rule: {name: b, expr: "true"}, required: true}]
+stageModels:
+  - id: m
+    stages:
+      - {name: A, entry: true}
+      - {name: A}
+      - {name: W, success: true}
+    transitions:
+      - {from: A, to: W}
+      - {from: A, to: W}
+  - id: m
+    stages: [{name: A, entry: true}, {name: W, success: true}]
+    transitions: [{from: A, to: W}]
+scoring:
+  - {name: s, rules: [{name: r, types: [request_demo], points: 1}, {name: r, types: [open_email], points: 1}]}
+  - {name: s, rules: [{name: r, types: [request_demo], points: 1}]}
+groupScore:
+  thresholds:
+    - {name: warm, level: 100}
+    - {name: warm, level: 200}
+audiences:
+  - {name: a, rule: "true"}
+  - {name: a, rule: "true"}
+journeys:
+  - id: &n j
+    triggers: [{type: manual}]
+    goals:
+      - {name: g, when: "true"}
+      - {name: g, when: "true"}
+    nodes:
+      - {id: *n, kind: end, end: {}}
+      - {id: j, kind: end, end: {}}
+  - id: j
+    triggers: [{type: manual}]
+    nodes: [{id: e, kind: end, end: {}}]
+caps:
+  - {name: c, channel: email, max: 1, per: 7d}
+  - {name: c, channel: email, max: 1, per: 7d}
+templates:
+  themes:
+    - {name: th, brand: {name: x}}
+    - {name: th, brand: {name: x}}
+  emails:
+    - {name: hi, subject: s, html: h, text: t}
+    - {name: hi, subject: s, html: h, text: t}
+  sms:
+    - {name: n, text: t}
+    - {name: n, text: t}
+alerts:
+  - {name: al, strategy: milestone, when: {name: q, expr: group.qualified}}
+  - {name: al, strategy: milestone, when: {name: q, expr: group.qualified}}
+routing:
+  fallbackQueue: sales@quorum.example
+  rules:
+    - {name: o, to: owner}
+    - {name: o, to: owner}
+`
+	want := []string{
+		`4:10: interests[1].id: duplicate solution interest ID "dp" (also interests[0], on line 3, column 10)`,
+		`9:16: roleTemplates[0].roles[1].name: duplicate role name "buyer" (also roles[0], on line 8, column 16)`,
+		`9:93: roleTemplates[0].roles[1].contactRoles[1]: CRM contact role "Evaluator" already fills roles[0], on line 8, column 9`,
+		`10:9: roleTemplates[1].id: duplicate template ID "t" (also roleTemplates[0], on line 6, column 9)`,
+		`16:16: stageModels[0].stages[1].name: duplicate stage "A" (also stages[0], on line 15, column 16)`,
+		`20:9: stageModels[0].transitions[1]: duplicate transition "A" -> "W" (also transitions[0], on line 19, column 9)`,
+		`21:9: stageModels[1].id: duplicate stage model ID "m" (also stageModels[0], on line 13, column 9)`,
+		`25:75: scoring[0].rules[1].name: "r" is already the name of rules[0], on line 25, column 30`,
+		`26:12: scoring[1].name: "s" is also the name of scoring[0], on line 25, column 12`,
+		`30:14: groupScore.thresholds[1].name: duplicate threshold "warm" (also thresholds[0], on line 29, column 14)`,
+		`33:12: audiences[1].name: "a" is already the name of audiences[0], on line 32, column 12`,
+		`39:16: journeys[0].goals[1].name: duplicate goal "g" (also goals[0], on line 38, column 16)`,
+		`42:14: journeys[0].nodes[1].id: duplicate node ID "j" (also nodes[0], on line 41, column 14)`,
+		`43:9: journeys[1].id: duplicate journey ID "j" (also journeys[0], on line 35, column 9)`,
+		`48:12: caps[1].name: duplicate cap "c" (also caps[0], on line 47, column 12)`,
+		`52:14: templates.themes[1].name: duplicate theme "th" (also themes[0], on line 51, column 14)`,
+		`55:14: templates.emails[1].name: duplicate template "hi" (also emails[0], on line 54, column 14)`,
+		`58:14: templates.sms[1].name: duplicate template "n" (also sms[0], on line 57, column 14)`,
+		`61:12: alerts[1].name: duplicate rule "al" (also alerts[0], on line 60, column 12)`,
+		`66:14: routing.rules[1].name: duplicate rule "o" (also rules[0], on line 65, column 14) (a route names the rule that matched)`,
+	}
+	_, err := programfile.Compile("broken.yaml", []byte(src), program.Options{})
+	require.Error(t, err)
+	require.Empty(t, cmp.Diff(want, problems(t, err)), "(-want +got)\n%s", err)
 }

@@ -126,6 +126,12 @@
 //	option-a.yaml:7:19: groupScore.velocityWindow: invalid duration "5 days" (write it like 5d, 36h, 90m or 1d12h)
 //	option-a.yaml:9:15: caps[0].max: expected a whole number, got the number 2.5
 //
+// A name or ID given twice (two journeys of one ID, two templates of one
+// name) is told at the second, with the line and column of the first:
+//
+//	option-a.yaml:40:9: journeys[1].id: duplicate journey ID "j" (also journeys[0], on line 12, column 9)
+//	option-a.yaml:61:14: templates.emails[1].name: duplicate template "hi" (also emails[0], on line 58, column 14)
+//
 // A YAML syntax error stops the parser, so it comes alone (so do a file
 // that is not a mapping of sections and one too large once its aliases are
 // expanded). Otherwise [Compile] compiles what it read, so that a misspelt

@@ -10,6 +10,7 @@ import (
 	"path"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -334,11 +335,136 @@ func (p *parsed) place(path string, err error) (Problem, string) {
 	if pr.Line == 0 {
 		pr.Line, pr.Column = 1, 1
 	}
+	if !isRule && te == nil {
+		pr.Message = p.firstPlaced(path, pr.Message)
+	}
 	if loc.through != nil {
 		// A value reached through an alias is placed where it is used.
 		pr.Line, pr.Column, pr.Message = p.dec.placeAtAlias(loc.through, pr.Line, pr.Column, pr.Message)
 	}
 	return pr, about
+}
+
+// siblingRef is a problem's reference to an element of a list, at the end
+// of its message or of a parenthesis: "(also nodes[0])", "is already the
+// name of audiences[0]".
+var siblingRef = regexp.MustCompile(`\b([A-Za-z]+)\[(\d+)\](\)|$)`)
+
+// firstPlaced says in msg, a problem of the program.Compile path, where
+// the first of a duplicate is written. A problem that names another
+// element of a list its path goes through ("duplicate node ID \"a\" (also
+// nodes[0])") gets that element's line and column after the name:
+// "(also nodes[0], on line 9, column 14)". A problem "duplicate ..." of
+// the name or ID of a list element that names no other (a template, an
+// alert rule) gets the first element of that list with the same name:
+// "duplicate template \"hi\" (also emails[0], on line 8, column 14)".
+// The first is placed as a problem is: at the alias it is reached
+// through, if any.
+func (p *parsed) firstPlaced(path, msg string) string {
+	line, rest, multi := strings.Cut(msg, "\n")
+	segs := parsePath(path)
+	// list returns the index in segs of the last element of list name.
+	list := func(name string) int {
+		for k := len(segs) - 1; k > 0; k-- {
+			if segs[k].kind == '[' && segs[k-1].kind == '.' && segs[k-1].field == name {
+				return k
+			}
+		}
+		return -1
+	}
+	// at places element index of the list at segs[k], at the field of
+	// the problem's path when that is one field of the element (its
+	// name), else at the element.
+	at := func(k, index int) (string, string, bool) {
+		first := slices.Clone(segs[:k+1])
+		if k+2 == len(segs) && segs[k+1].kind == '.' {
+			first = slices.Clone(segs)
+		}
+		first[k].index = index
+		loc := p.dec.locate(p.root, joinSegments(first))
+		if !loc.exact {
+			return "", "", false
+		}
+		l, c := nodePos(loc.node)
+		if loc.through != nil {
+			l, c = nodePos(loc.through)
+		}
+		if l == 0 {
+			return "", "", false
+		}
+		ref := joinSegments(segs[k-1 : k+1])
+		if k == 1 {
+			// A section of the file renamed (templates[0] is the
+			// file's roleTemplates[0]).
+			ref = translate(ref)
+		}
+		ref = strings.Replace(ref, fmt.Sprintf("[%d]", segs[k].index), fmt.Sprintf("[%d]", index), 1)
+		return ref, fmt.Sprintf("on line %d, column %d", l, c), true
+	}
+	if m := siblingRef.FindStringSubmatchIndex(line); m != nil {
+		k := list(line[m[2]:m[3]])
+		j, err := strconv.Atoi(line[m[4]:m[5]])
+		if k < 0 || err != nil || j == segs[k].index {
+			return msg
+		}
+		ref, where, ok := at(k, j)
+		if !ok {
+			return msg
+		}
+		line = line[:m[0]] + ref + ", " + where + line[m[5]+1:]
+	} else {
+		// "duplicate template \"hi\"", of templates.emails[1].name.
+		n := len(segs)
+		q := strings.IndexByte(line, '"')
+		if !strings.HasPrefix(line, "duplicate ") || q < 0 || n < 3 || segs[n-1].kind != '.' || segs[n-2].kind != '[' ||
+			segs[n-1].field != "name" && segs[n-1].field != "id" {
+			return msg
+		}
+		quoted, err := strconv.QuotedPrefix(line[q:])
+		if err != nil {
+			return msg
+		}
+		name := func(index int) (string, bool) {
+			s := slices.Clone(segs)
+			s[n-2].index = index
+			loc := p.dec.locate(p.root, joinSegments(s))
+			if !loc.exact {
+				return "", false
+			}
+			return scalarText(p.dec.anchors.resolve(loc.node))
+		}
+		dup, ok := name(segs[n-2].index)
+		if !ok {
+			return msg
+		}
+		for j := range segs[n-2].index {
+			if v, ok := name(j); ok && v == dup {
+				ref, where, ok := at(n-2, j)
+				if !ok {
+					return msg
+				}
+				end := q + len(quoted)
+				line = line[:end] + " (also " + ref + ", " + where + ")" + line[end:]
+				break
+			}
+		}
+	}
+	if multi {
+		line += "\n" + rest
+	}
+	return line
+}
+
+// joinSegments writes a path of segments: journeys[0].nodes["a"].id.
+func joinSegments(segs []segment) string {
+	var b strings.Builder
+	for _, s := range segs {
+		if s.kind == '.' && b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(s.String())
+	}
+	return b.String()
 }
 
 // related reports whether two paths of a file name the same value, or one
