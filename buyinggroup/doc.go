@@ -159,8 +159,8 @@
 //
 // Each change recomputes [Group.Completeness] and
 // [Group.WeightedCompleteness]; crossing one of the template's
-// CompletenessThresholds (default 0.6 and 1) emits
-// [EventCompletenessCrossed] with its direction.
+// CompletenessThresholds (default 0.6 and 1, when they are nil; an empty
+// list is none) emits [EventCompletenessCrossed] with its direction.
 //
 // # Stages
 //

@@ -918,3 +918,46 @@ func TestResolutionIgnoresTheOrderOfClaims(t *testing.T) {
 		require.Empty(t, cmp.Diff(g1.Members, g3.Members), "%s: the same claims listed in another order (-before +after)", tc.name)
 	}
 }
+
+// TestEmptyCompletenessThresholdsAreNone: a template whose thresholds
+// are an empty list has none, and keeps none through JSON; nil has the
+// defaults. JSON left the empty list out, so that it read back as nil:
+// the defaults, crossings the template was written without.
+func TestEmptyCompletenessThresholdsAreNone(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name       string
+		thresholds []float64
+		json       string
+		crossed    []float64
+	}{
+		{name: "nil", thresholds: nil, json: `{"id":"t","roles":null}`, crossed: []float64{0.6, 1}},
+		{name: "empty", thresholds: []float64{}, json: `{"id":"t","roles":null,"completenessThresholds":[]}`, crossed: nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			data, err := json.Marshal(buyinggroup.RoleTemplate{ID: "t", CompletenessThresholds: tt.thresholds})
+			require.NoError(t, err)
+			require.JSONEq(t, tt.json, string(data))
+			var tpl buyinggroup.RoleTemplate
+			require.NoError(t, json.Unmarshal(data, &tpl))
+			require.Equal(t, tt.thresholds, tpl.CompletenessThresholds)
+
+			tpl.Roles = []buyinggroup.Role{{Name: "Buyer", Rule: rule(`false`), Required: true}}
+			cat := compileDefs(t, buyinggroup.Definitions{
+				Interests: []buyinggroup.SolutionInterest{{ID: "i", Template: "t"}},
+				Templates: []buyinggroup.RoleTemplate{tpl},
+			})
+			_, evs, err := cat.AssignManual(newGroup(t, cat, "i"), "ann", "Buyer", "test", "", t0)
+			require.NoError(t, err)
+			var crossed []float64
+			for _, ev := range evs {
+				if ev.Type == buyinggroup.EventCompletenessCrossed {
+					crossed = append(crossed, ev.Threshold)
+				}
+			}
+			require.Equal(t, tt.crossed, crossed)
+		})
+	}
+}

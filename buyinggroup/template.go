@@ -30,8 +30,11 @@ type RoleTemplate struct {
 	MaxRolesPerPerson int `json:"maxRolesPerPerson,omitempty"`
 	// CompletenessThresholds are the completeness values whose crossing (up
 	// or down) emits [EventCompletenessCrossed]; each in (0, 1], ascending.
-	// Nil means [DefaultCompletenessThresholds].
-	CompletenessThresholds []float64 `json:"completenessThresholds,omitempty"`
+	// Nil means [DefaultCompletenessThresholds]; an empty list that is not
+	// nil means none: no crossing emits the event. JSON keeps the two
+	// apart: nil is left out, and an empty list is written as [] and
+	// read back as one.
+	CompletenessThresholds []float64 `json:"completenessThresholds,omitzero"`
 }
 
 // MaxRoleWeight bounds a role's Weight. Weights are relative; one beyond

@@ -95,6 +95,12 @@
 //     as 0, takes 10% of its threshold when 0 (a threshold of 100 re-arms
 //     below 90), as left out; for next to no margin, write a small one,
 //     such as 0.001.
+//   - An empty list ([]) is a list with nothing in it, not a list left
+//     out, where the two differ: roleTemplates[].completenessThresholds:
+//     [] sets no thresholds (no completeness_crossed event), while
+//     leaving it out, or null, takes the defaults (0.6 and 1). A
+//     program's JSON writes the empty list as [], so it reads back the
+//     same.
 //   - readiness.model, for the model strategy, is either the model inline
 //     (the fields of qualify.Model) or the name of a JSON file saved with
 //     json.Marshal of a qualify.Model, relative to the program file's

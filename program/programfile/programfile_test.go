@@ -104,6 +104,34 @@ func TestJSONRoundTrip(t *testing.T) {
 	}
 }
 
+// TestEmptyListRoundTrip: completenessThresholds: [] (no thresholds)
+// reads as an empty list, and a program's JSON keeps it one; it was
+// written as nothing and read back as left out, the default thresholds.
+// Left out or null, it is nil (the defaults) both ways.
+func TestEmptyListRoundTrip(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		value string
+		want  []float64
+	}{{"[]", []float64{}}, {"~", nil}, {"[0.5]", []float64{0.5}}} {
+		t.Run(tt.value, func(t *testing.T) {
+			t.Parallel()
+			src := "name: p\ninterests: [{id: dp, template: t}]\nroleTemplates:\n  - id: t\n    completenessThresholds: " + tt.value + `
+    roles: [{name: Buyer, rule: {name: b, expr: "true"}, required: true}]
+`
+			defs, err := programfile.Parse("p.yaml", []byte(src))
+			require.NoError(t, err)
+			require.Equal(t, tt.want, defs.RoleTemplates[0].CompletenessThresholds)
+			data, err := json.Marshal(defs)
+			require.NoError(t, err)
+			back, err := programfile.Parse("p.json", data)
+			require.NoError(t, err)
+			require.Empty(t, cmp.Diff(defs, back), "(-want +got)")
+			require.Equal(t, tt.want, back.RoleTemplates[0].CompletenessThresholds)
+		})
+	}
+}
+
 func TestLoadFS(t *testing.T) {
 	t.Parallel()
 	model, err := os.ReadFile(fixture("readiness-model.json"))
