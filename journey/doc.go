@@ -87,6 +87,11 @@
 //	  nodes["split-1"].else: a split needs an else path
 //	  nodes["mail"]: cycle without a wait: mail -> split-1 -> mail
 //
+// A journey read from JSON ([Journey.UnmarshalJSON]) says which field
+// holds a duration that does not read, by its path in the JSON:
+//
+//	nodes[2].wait.for: duration too long: "100001d" (at most 100000 days)
+//
 // A node is named by its ID; one with no ID, or a duplicate (a node whose
 // ID an earlier node has), by its index (nodes[4]), so that the problems
 // of each node of an ID are told apart: nodes["mail"] is the first node
