@@ -1310,3 +1310,27 @@ func TestTrackAtAnUnknownNodeExits(t *testing.T) {
 	require.Len(t, res.Ended, 1)
 	require.Equal(t, `track 0 is at node "gone", which version 1 does not have`, res.Ended[0].Reason)
 }
+
+// TestAllOfNoPersons: all holds over an empty list, as AccountEnv says:
+// an exit when every person opted out ends at once the instance of an
+// account with no persons, and one that asks for someone first does not.
+func TestAllOfNoPersons(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		when  string
+		ended bool
+	}{
+		{`all(persons, .person.consent.email.status == "opt-out")`, true},
+		{`len(persons) > 0 && all(persons, .person.consent.email.status == "opt-out")`, false},
+	} {
+		j := dripJourney("drip", journey.Days(3), 2)
+		j.Exits = []journey.Exit{{Reason: "opted out", When: tt.when}}
+		cat := newCatalog(t, journey.Config{}, j)
+		v := acmeView()
+		v.Persons = nil
+		var s journey.State
+		res := cat.Step(&s, journey.Input{View: v, Now: day0, Events: manual("drip", day0)})
+		require.Equal(t, tt.ended, len(res.Ended) == 1 && res.Ended[0].Reason == "opted out", "%s: %+v", tt.when, res.Ended)
+		require.Equal(t, !tt.ended, len(s.Instances) == 1, tt.when)
+	}
+}

@@ -161,6 +161,14 @@ type Event struct {
 //	group.readinessTier == "fast-track to sales" || count(group.members, .role == "Decision Maker") >= 3
 //	any(opportunities, .status == "open")
 //	journey.visits > 2
+//
+// all holds for an empty list, as none does: all(persons, ...) holds for
+// an account with no persons, and all(group.members, ...) for a group
+// with no members (the empty group of an account with none, too), so an
+// exit such as all(persons, .person.consent.email.status == "opt-out")
+// ends at once the instances of an account whose persons are not known
+// yet. Where that is not meant, ask for someone first:
+// len(persons) > 0 && all(persons, ...).
 type AccountEnv struct {
 	Account *b2b.Account `expr:"account"`
 	// Group is the track's buying group, or the account's first group (an
