@@ -191,9 +191,10 @@
 //
 // Save and load: json.Marshal a model; [ModelFromJSON] refuses unknown
 // fields and values of the wrong type, and validates versions, features,
-// scales and metrics, reporting every problem with its path ("terms[0].scale:
-// must be a positive finite number, got 0"; "terms[1].scale: a JSON string
-// is not a number (line 12, column 16)").
+// scales and metrics, reporting every problem with its path and, where the
+// JSON holds the value, its line and column ("terms[0].scale: must be a
+// positive finite number, got 0 (line 8, column 16)"; "terms[1].scale: a
+// JSON string is not a number (line 12, column 16)").
 //
 // Choose thresholds with numbers: [Backtest] replays history over a grid
 // of completeness and score thresholds and gives, per pair, the MQA volume

@@ -8,8 +8,12 @@ import (
 	"io"
 	"math"
 	"reflect"
+	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/quorumhq/quorum/b2b"
 )
 
 // MarshalJSON writes the model as indented JSON; see [ModelFromJSON].
@@ -25,7 +29,11 @@ func (m *Model) MarshalJSON() ([]byte, error) {
 // by its path with the index of each list it is in and its line and
 // column: `model: terms[1].scale: a JSON string is not a number (line 12,
 // column 16)`, `model: training.seed: a JSON number -1 is not a
-// non-negative integer (line 40, column 14)`.
+// non-negative integer (line 40, column 14)`. What [Model.Validate] finds
+// in the model read is placed where the value begins: `model:
+// terms[0].scale: must be a positive finite number, got 0 (line 8,
+// column 16)`; a problem of a value the JSON does not hold (no version)
+// has its path alone.
 func ModelFromJSON(data []byte) (*Model, error) {
 	type plain Model
 	var m plain
@@ -40,9 +48,144 @@ func ModelFromJSON(data []byte) (*Model, error) {
 	}
 	model := Model(m)
 	if err := model.Validate(); err != nil {
-		return nil, err
+		return nil, modelPlaceProblems(data, reflect.TypeFor[Model](), err)
 	}
 	return &model, nil
+}
+
+// modelPlaceProblems adds to each problem of err, what Validate found in
+// the value of type root read from data, the line and column where the
+// value at its path begins ("terms[0].scale: must be a positive finite
+// number, got 0 (line 3, column 35)"). A problem whose value the JSON does
+// not hold keeps its path alone.
+func modelPlaceProblems(data []byte, root reflect.Type, err error) error {
+	var ve *b2b.ValidationError
+	if !errors.As(err, &ve) || err != error(ve) {
+		return err
+	}
+	placed := &b2b.ValidationError{Subject: ve.Subject, Problems: slices.Clone(ve.Problems)}
+	for i, p := range placed.Problems {
+		if p.Path == "" {
+			continue
+		}
+		if start, ok := modelValueStart(json.NewDecoder(bytes.NewReader(data)), data, root, modelPathSteps(p.Path)); ok {
+			placed.Problems[i].Err = fmt.Errorf("%w (%s)", p.Err, modelJSONPosition(data, start+1))
+		}
+	}
+	return placed
+}
+
+// modelPathSteps splits a path into its keys and list indexes:
+// "terms[1].scale" is "terms", "[1]", "scale".
+func modelPathSteps(path string) []string {
+	var steps []string
+	for _, part := range strings.Split(path, ".") {
+		key, rest, _ := strings.Cut(part, "[")
+		if key != "" {
+			steps = append(steps, key)
+		}
+		for rest != "" {
+			index, after, _ := strings.Cut(rest, "]")
+			steps = append(steps, "["+index+"]")
+			rest = strings.TrimPrefix(after, "[")
+		}
+	}
+	return steps
+}
+
+// modelValueStart reads the JSON value dec is at as a value of type t and
+// returns the offset where the value at steps in it begins: of the value
+// the decoder keeps, so of a key written twice the last one not null, of
+// an object written twice the last one that holds the rest of the path,
+// and of a list written twice the last one (it replaces the others). ok
+// is false when the JSON holds no such value or is not JSON.
+func modelValueStart(dec *json.Decoder, data []byte, t reflect.Type, steps []string) (start int64, ok bool) {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	// Between the end of the previous token and this value lie only
+	// blanks, a ':' or ','.
+	begin := dec.InputOffset()
+	for begin < int64(len(data)) && strings.IndexByte(" \t\r\n:,", data[begin]) >= 0 {
+		begin++
+	}
+	if len(steps) == 0 {
+		var raw json.RawMessage
+		if dec.Decode(&raw) != nil {
+			return 0, false
+		}
+		return begin, string(raw) != "null"
+	}
+	tok, err := dec.Token()
+	if err != nil {
+		return 0, false
+	}
+	d, isDelim := tok.(json.Delim)
+	if !isDelim {
+		return 0, false // a scalar: nothing in it
+	}
+	index := -1
+	if n, isIndex := strings.CutPrefix(steps[0], "["); isIndex {
+		index, err = strconv.Atoi(strings.TrimSuffix(n, "]"))
+		if err != nil {
+			index = -1
+		}
+	}
+	skip := func() bool {
+		var raw json.RawMessage
+		return dec.Decode(&raw) == nil
+	}
+	switch {
+	case d == '[':
+		isList := t.Kind() == reflect.Slice || t.Kind() == reflect.Array
+		for i := 0; dec.More(); i++ {
+			if !isList || i != index {
+				if !skip() {
+					return 0, false
+				}
+				continue
+			}
+			start, ok = modelValueStart(dec, data, t.Elem(), steps[1:])
+		}
+	case d == '{':
+		for dec.More() {
+			tok, err := dec.Token()
+			if err != nil {
+				return 0, false
+			}
+			name, _ := tok.(string)
+			f, found := reflect.StructField{}, false
+			if t.Kind() == reflect.Struct && index < 0 {
+				f, found = modelJSONField(t, name)
+			}
+			if !found || modelJSONName(f) != steps[0] {
+				if !skip() {
+					return 0, false
+				}
+				continue
+			}
+			at, held := modelValueStart(dec, data, f.Type, steps[1:])
+			switch {
+			case held:
+				start, ok = at, true
+			case f.Type.Kind() == reflect.Slice:
+				ok = false // this list replaces the one that held it
+			}
+		}
+	}
+	if _, err := dec.Token(); err != nil { // the closing delimiter
+		return 0, false
+	}
+	return start, ok
+}
+
+// modelJSONName is the name of a struct field in JSON: its tag's, else
+// its own.
+func modelJSONName(f reflect.StructField) string {
+	if tag, _, _ := strings.Cut(f.Tag.Get("json"), ","); tag != "" {
+		return tag
+	}
+	return f.Name
 }
 
 // modelJSONError says what is wrong with the JSON of a model in the

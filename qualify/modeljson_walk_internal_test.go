@@ -8,12 +8,15 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/quorumhq/quorum/b2b"
 )
 
-// FuzzModelJSONWalkers: the two walkers that place a decoding error of a
-// model's JSON read it as the decoder does: the unknown field the decoder
-// names is the one modelUnknownField finds, and the value of the wrong
-// type is at the path the decoder names, with its indexes.
+// FuzzModelJSONWalkers: the walkers that place an error of a model's JSON
+// read it as the decoder does: the unknown field the decoder names is the
+// one modelUnknownField finds, the value of the wrong type is at the path
+// the decoder names, with its indexes, and a problem of a model read is
+// placed where a value begins.
 func FuzzModelJSONWalkers(f *testing.F) {
 	for _, s := range []string{
 		`{"version": 1, "weights": 1}`,
@@ -24,6 +27,8 @@ func FuzzModelJSONWalkers(f *testing.F) {
 		`{"outcome": "\"", "a\"b": 1}`,
 		`{"training":{"seed":-1}}`,
 		`{"terms":{"a":1}}`,
+		`{"version": 2, "terms": [{"feature": "score", "scale": 0}, {"feature": "score", "scale": 1}], "evaluation": {"auc": 1.5}}`,
+		`{"terms": [{"feature": "x", "scale": 1}], "TERMS": [{"Scale": 0, "scale": null}], "training": {"l2": -1}, "training": {}}`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -37,6 +42,22 @@ func FuzzModelJSONWalkers(f *testing.F) {
 		var typ *json.UnmarshalTypeError
 		switch {
 		case err == nil:
+			// Each problem of the model read is placed where a value
+			// of the JSON begins.
+			var ve *b2b.ValidationError
+			if !errors.As(modelPlaceProblems(data, model, (*Model)(&m).Validate()), &ve) {
+				return
+			}
+			for _, p := range ve.Problems {
+				start, ok := modelValueStart(json.NewDecoder(bytes.NewReader(data)), data, model, modelPathSteps(p.Path))
+				if !ok {
+					continue
+				}
+				var raw json.RawMessage
+				if json.NewDecoder(bytes.NewReader(data[start:])).Decode(&raw) != nil || string(raw) == "null" {
+					t.Fatalf("%q: %s placed at %d, where no value begins", data, p.Path, start)
+				}
+			}
 		case errors.As(err, &typ) && typ.Field != "":
 			where, ok := modelValueAt(json.NewDecoder(bytes.NewReader(data)), model, "", typ.Offset-1)
 			if !ok || modelPathWithoutIndexes(where) != typ.Field {
