@@ -3,6 +3,7 @@ package qualify_test
 import (
 	"encoding/json"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -79,12 +80,84 @@ func TestFeaturesJSONFinite(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(`{"SCORE": 9, "daysSinceLastActivity": null, "employees": 40}`), &f))
 	require.Equal(t, qualify.Features{Industry: "Software", Score: 9, DaysSinceLastActivity: 2, Employees: 40}, f)
 
-	for data, want := range map[string]string{
-		`{"daysSinceLastActivity": "never"}`: `daysSinceLastActivity: "never" is not a number (nor +Inf, -Inf or NaN)`,
-		`{"score": true}`:                    `score: json: cannot unmarshal bool into Go value of type float64`,
-		`{"employees": "many"}`:              `json: cannot unmarshal string into Go struct field`,
-	} {
-		var f qualify.Features
-		require.ErrorContains(t, json.Unmarshal([]byte(data), &f), want, data)
+}
+
+// TestFeaturesJSONErrors: JSON that is not of features says, in the
+// features' terms, which field is wrong, what it holds, and where it is:
+// the line and column of the value's last character, counted in the
+// features' JSON (the file's, when the features are the file; where they
+// are part of a larger value, from their opening brace), as a model's
+// JSON does, not the Go types that read it.
+func TestFeaturesJSONErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, data, want string
+	}{
+		{"text for a number", `{"daysSinceLastActivity": "never"}`,
+			`features: daysSinceLastActivity: "never" is not a number, +Inf, -Inf or NaN (line 1, column 33 of the features)`},
+		{"bool for a number", `{"score": true}`, `features: score: a JSON bool is not a number (line 1, column 14 of the features)`},
+		{"text for an integer", `{"employees": "many"}`, `features: employees: a JSON string is not an integer (line 1, column 20 of the features)`},
+		{"number for text", `{"industry": 5}`, `features: industry: a JSON number is not a string (line 1, column 14 of the features)`},
+		{"fraction for an integer", `{"engagedRoles": 1.5}`, `features: engagedRoles: a JSON number 1.5 is not an integer (line 1, column 20 of the features)`},
+		{"list on its own line", "{\n  \"score\": 1,\n  \"velocity\": [1]\n}",
+			`features: velocity: a JSON array is not a number (line 3, column 17 of the features)`},
+		{"number too large", `{"score": 1e999}`, `features: score: a JSON number 1e999 is not a number (line 1, column 15 of the features)`},
+		{"names of any case", `{"SCORE": "lots"}`, `features: score: "lots" is not a number, +Inf, -Inf or NaN (line 1, column 16 of the features)`},
+		{"the last of a key written twice", `{"score": "x", "score": "lots"}`,
+			`features: score: "lots" is not a number, +Inf, -Inf or NaN (line 1, column 30 of the features)`},
+		{"not an object", `[1]`, `features: a JSON array is not an object of features (line 1, column 1 of the features)`},
 	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var f qualify.Features
+			require.EqualError(t, json.Unmarshal([]byte(tt.data), &f), tt.want)
+		})
+	}
+
+	// Features inside a larger value count from their opening brace.
+	var ex []qualify.ReadinessExample
+	err := json.Unmarshal([]byte("[\n  {\"features\": {\"score\": 1}, \"outcome\": true},\n  {\"features\": {\n    \"score\": \"lots\"}}\n]"), &ex)
+	require.EqualError(t, err, `features: score: "lots" is not a number, +Inf, -Inf or NaN (line 2, column 19 of the features)`)
+}
+
+// FuzzFeaturesJSON reads arbitrary JSON as features: an error is in the
+// features' terms and says where, and features read are written and read
+// back as they were.
+func FuzzFeaturesJSON(f *testing.F) {
+	for _, s := range []string{
+		`{"completeness":0.5,"daysSinceLastActivity":"+Inf","industry":"Software","employees":40}`,
+		`{"score":"NaN","velocity":"-Inf","velocityDays":14}`,
+		`{"SCORE": 9, "daysSinceLastActivity": null}`,
+		`{"score": "x", "score": "lots"}`,
+		`{"employees": "many"}`,
+		"{\n  \"score\": 1,\n  \"velocity\": [1]\n}",
+		`{"score": 1e999}`,
+		`[1]`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if !json.Valid(data) {
+			return
+		}
+		var feat qualify.Features
+		if err := json.Unmarshal(data, &feat); err != nil {
+			if !strings.HasPrefix(err.Error(), "features: ") || !strings.Contains(err.Error(), " of the features)") {
+				t.Fatalf("%q: %v", data, err)
+			}
+			return
+		}
+		out, err := json.Marshal(feat)
+		if err != nil {
+			t.Fatalf("%q: %v", data, err)
+		}
+		var back qualify.Features
+		if err := json.Unmarshal(out, &back); err != nil {
+			t.Fatalf("%q: written %s: %v", data, out, err)
+		}
+		if d := cmp.Diff(feat, back, cmpopts.EquateNaNs()); d != "" {
+			t.Fatalf("%q: read back (-want +got):\n%s", data, d)
+		}
+	})
 }

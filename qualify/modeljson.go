@@ -192,39 +192,62 @@ func modelJSONName(f reflect.StructField) string {
 // model's terms: the field path and the line and column, not the Go types
 // that decode it.
 func modelJSONError(data []byte, err error) error {
+	return jsonReadError(jsonDoc{subject: "model", noun: "a model", root: reflect.TypeFor[Model]()}, data, err)
+}
+
+// jsonDoc is a value read from JSON, as its errors name it.
+type jsonDoc struct {
+	subject string       // what the errors begin with: "model"
+	noun    string       // what a JSON value of another kind is not: "a model"
+	root    reflect.Type // the type read, whose fields name the paths
+	// of says what the line and column count in when the JSON may be
+	// part of a larger value (" of the features"), or is "".
+	of string
+}
+
+// position is the line and column before offset in data (see
+// modelJSONPosition), and what they count in.
+func (d jsonDoc) position(data []byte, offset int64) string {
+	return modelJSONPosition(data, offset) + d.of
+}
+
+// jsonReadError says what is wrong with the JSON of a value in the
+// value's terms: the field path and the line and column, not the Go types
+// that decode it.
+func jsonReadError(d jsonDoc, data []byte, err error) error {
 	var (
 		syntax *json.SyntaxError
 		typ    *json.UnmarshalTypeError
 	)
 	switch {
 	case errors.Is(err, io.EOF):
-		return errors.New("model: no JSON data")
+		return fmt.Errorf("%s: no JSON data", d.subject)
 	case errors.Is(err, io.ErrUnexpectedEOF):
-		return errors.New("model: unexpected end of JSON data")
+		return fmt.Errorf("%s: unexpected end of JSON data", d.subject)
 	case errors.As(err, &syntax):
-		return fmt.Errorf("model: %w (%s)", err, modelJSONPosition(data, syntax.Offset))
+		return fmt.Errorf("%s: %w (%s)", d.subject, err, d.position(data, syntax.Offset))
 	case errors.As(err, &typ) && typ.Field == "":
-		return fmt.Errorf("model: a JSON %s is not a model (%s)", typ.Value, modelJSONPosition(data, typ.Offset))
+		return fmt.Errorf("%s: a JSON %s is not %s (%s)", d.subject, typ.Value, d.noun, d.position(data, typ.Offset))
 	case errors.As(err, &typ):
 		// The decoder's path has no list indexes ("terms.scale"): find
 		// the value it stopped at to say which term ("terms[1].scale").
 		path := typ.Field
 		dec := json.NewDecoder(bytes.NewReader(data))
-		if where, ok := modelValueAt(dec, reflect.TypeFor[Model](), "", typ.Offset-1); ok && modelPathWithoutIndexes(where) == typ.Field {
+		if where, ok := modelValueAt(dec, d.root, "", typ.Offset-1); ok && modelPathWithoutIndexes(where) == typ.Field {
 			path = where
 		}
-		return fmt.Errorf("model: %s: a JSON %s is not %s (%s)", path, typ.Value, modelJSONWant(typ.Type, typ.Value), modelJSONPosition(data, typ.Offset))
+		return fmt.Errorf("%s: %s: a JSON %s is not %s (%s)", d.subject, path, typ.Value, modelJSONWant(typ.Type, typ.Value), d.position(data, typ.Offset))
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		// The decoder names the field but not where it is: find it.
 		dec := json.NewDecoder(bytes.NewReader(data))
-		if path, key, start, ok := modelUnknownField(dec, data, reflect.TypeFor[Model](), ""); ok {
+		if path, key, start, ok := modelUnknownField(dec, data, d.root, ""); ok {
 			if path != "" {
 				path += ": "
 			}
-			return fmt.Errorf("model: %sunknown field %q (%s)", path, key, modelJSONPosition(data, start+1))
+			return fmt.Errorf("%s: %sunknown field %q (%s)", d.subject, path, key, d.position(data, start+1))
 		}
 	}
-	return fmt.Errorf("model: %w", err)
+	return fmt.Errorf("%s: %w", d.subject, err)
 }
 
 // modelUnknownField reads the JSON value dec is at as a value of type t

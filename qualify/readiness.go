@@ -3,8 +3,10 @@ package qualify
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -104,40 +106,74 @@ func (f Features) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads what MarshalJSON writes, and what encoding/json
 // reads: a field the JSON does not hold (or holds as null) keeps its
-// value.
+// value. A value of the wrong kind is an error in the features' terms,
+// with the line and column of its last character counted in data (the
+// file's, when the features are the whole file; from their opening
+// brace, when they are part of a larger value): `features: score: a JSON
+// bool is not a number (line 3, column 14 of the features)`, `features:
+// daysSinceLastActivity: "never" is not a number, +Inf, -Inf or NaN (line
+// 1, column 33 of the features)`.
 func (f *Features) UnmarshalJSON(data []byte) error {
+	doc := jsonDoc{subject: "features", noun: "an object of features", root: reflect.TypeFor[featuresPlain](), of: " of the features"}
 	w := featuresJSON{featuresPlain: featuresPlain(*f)}
 	if err := json.Unmarshal(data, &w); err != nil {
-		return err
+		var typ *json.UnmarshalTypeError
+		if errors.As(err, &typ) {
+			// The decoder names the field through the struct that
+			// embeds it here.
+			typ.Field = strings.TrimPrefix(typ.Field, "featuresPlain.")
+		}
+		return jsonReadError(doc, data, err)
 	}
 	for _, x := range w.floats() {
 		raw := bytes.TrimSpace(*x.raw)
 		if len(raw) == 0 || string(raw) == "null" {
 			continue
 		}
-		if raw[0] != '"' {
-			if err := json.Unmarshal(raw, x.v); err != nil {
-				return fmt.Errorf("%s: %w", x.key, err)
-			}
+		v, what := jsonFloat(raw)
+		if what == "" {
+			*x.v = v
 			continue
 		}
-		var s string
-		if err := json.Unmarshal(raw, &s); err != nil {
-			return fmt.Errorf("%s: %w", x.key, err)
+		// Of a key written twice, the value read is the last.
+		where := ""
+		if start, ok := modelValueStart(json.NewDecoder(bytes.NewReader(data)), data, doc.root, []string{x.key}); ok {
+			where = " (" + doc.position(data, start+int64(len(raw))) + ")"
 		}
-		switch s {
-		case "+Inf":
-			*x.v = math.Inf(1)
-		case "-Inf":
-			*x.v = math.Inf(-1)
-		case "NaN":
-			*x.v = math.NaN()
-		default:
-			return fmt.Errorf("%s: %q is not a number (nor +Inf, -Inf or NaN)", x.key, s)
-		}
+		return fmt.Errorf("%s: %s: %s%s", doc.subject, x.key, what, where)
 	}
 	*f = Features(w.featuresPlain)
 	return nil
+}
+
+// jsonFloat reads a number that may not be finite, as MarshalJSON writes
+// it: a JSON number, or the string "+Inf", "-Inf" or "NaN". Of any other
+// value it says what it is instead.
+func jsonFloat(raw []byte) (v float64, what string) {
+	if raw[0] != '"' {
+		err := json.Unmarshal(raw, &v)
+		var typ *json.UnmarshalTypeError
+		switch {
+		case err == nil:
+			return v, ""
+		case errors.As(err, &typ):
+			return 0, fmt.Sprintf("a JSON %s is not a number", typ.Value)
+		}
+		return 0, err.Error()
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return 0, err.Error()
+	}
+	switch s {
+	case "+Inf":
+		return math.Inf(1), ""
+	case "-Inf":
+		return math.Inf(-1), ""
+	case "NaN":
+		return math.NaN(), ""
+	}
+	return 0, fmt.Sprintf("%q is not a number, +Inf, -Inf or NaN", s)
 }
 
 // Validate reports every problem with the features at once.
