@@ -152,9 +152,9 @@
 // number that is not finite as the string "+Inf", "-Inf" or "NaN" (days
 // since the last activity of a group never active, a model's
 // contribution that overflowed), and read back. JSON that is not of
-// features says which field, what it holds and where, counted in the
-// features' JSON: `features: score: a JSON bool is not a number (line 3,
-// column 14 of the features)`.
+// features (or of a model's contribution) says which field, what it holds
+// and where, counted in the features' JSON: `features: score: a JSON bool
+// is not a number (line 3, column 14 of the features)`.
 //
 // Three interchangeable [ReadinessStrategy] implementations:
 //

@@ -100,7 +100,7 @@ func TestFeaturesJSONErrors(t *testing.T) {
 		{"number for text", `{"industry": 5}`, `features: industry: a JSON number is not a string (line 1, column 14 of the features)`},
 		{"fraction for an integer", `{"engagedRoles": 1.5}`, `features: engagedRoles: a JSON number 1.5 is not an integer (line 1, column 20 of the features)`},
 		{"list on its own line", "{\n  \"score\": 1,\n  \"velocity\": [1]\n}",
-			`features: velocity: a JSON array is not a number (line 3, column 17 of the features)`},
+			`features: velocity: a JSON array is not a number (line 3, column 15 of the features)`},
 		{"number too large", `{"score": 1e999}`, `features: score: a JSON number 1e999 is not a number (line 1, column 15 of the features)`},
 		{"names of any case", `{"SCORE": "lots"}`, `features: score: "lots" is not a number, +Inf, -Inf or NaN (line 1, column 16 of the features)`},
 		{"the last of a key written twice", `{"score": "x", "score": "lots"}`,

@@ -3,8 +3,10 @@ package qualify
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -114,47 +116,43 @@ func (c ModelContribution) MarshalJSON() ([]byte, error) {
 	}{c.Feature, c.Value, strconv.FormatFloat(x, 'f', -1, 64)})
 }
 
+// contributionPlain is ModelContribution without its JSON methods.
+type contributionPlain ModelContribution
+
 // UnmarshalJSON reads what MarshalJSON writes, in one pass as
 // encoding/json reads any value: a field of the wrong type is an error
 // wherever it is, of a key written twice the last counts, and a field the
-// JSON does not hold (or holds as null) keeps its value.
+// JSON does not hold (or holds as null) keeps its value. The error names
+// the field, what it holds and its line and column counted in data (from
+// the contribution's opening brace, where it is part of a verdict):
+// `model contribution: contribution: "lots" is not a number, +Inf, -Inf
+// or NaN (line 1, column 22 of the contribution)`.
 func (c *ModelContribution) UnmarshalJSON(data []byte) error {
-	type plain ModelContribution
+	doc := jsonDoc{subject: "model contribution", noun: "an object of a contribution", root: reflect.TypeFor[contributionPlain](), of: " of the contribution"}
 	// The contribution's key names the raw field, which is shallower than
 	// the embedded one.
 	w := struct {
-		plain
+		contributionPlain
 		Contribution json.RawMessage `json:"contribution"`
-	}{plain: plain(*c)}
+	}{contributionPlain: contributionPlain(*c)}
 	if err := json.Unmarshal(data, &w); err != nil {
-		return err
+		var typ *json.UnmarshalTypeError
+		if errors.As(err, &typ) {
+			// The decoder names the field through the struct that
+			// embeds it here.
+			typ.Field = strings.TrimPrefix(typ.Field, "contributionPlain.")
+		}
+		return jsonReadError(doc, data, err)
 	}
-	x := w.plain.Contribution
-	raw := bytes.TrimSpace(w.Contribution)
-	switch {
-	case len(raw) == 0 || string(raw) == "null":
-	case raw[0] != '"':
-		if err := json.Unmarshal(raw, &x); err != nil {
-			return fmt.Errorf("contribution: %w", err)
+	x := w.contributionPlain.Contribution
+	if raw := bytes.TrimSpace(w.Contribution); len(raw) > 0 && string(raw) != "null" {
+		v, what := jsonFloat(raw)
+		if what != "" {
+			return fmt.Errorf("%s: contribution: %s%s", doc.subject, what, doc.placeValue(data, "contribution", raw))
 		}
-	default:
-		// A contribution that is not a finite number, written as a string.
-		var s string
-		if err := json.Unmarshal(raw, &s); err != nil {
-			return fmt.Errorf("contribution: %w", err)
-		}
-		switch s {
-		case "+Inf":
-			x = math.Inf(1)
-		case "-Inf":
-			x = math.Inf(-1)
-		case "NaN":
-			x = math.NaN()
-		default:
-			return fmt.Errorf("contribution: %q is not a number (nor +Inf, -Inf or NaN)", s)
-		}
+		x = v
 	}
-	*c = ModelContribution(w.plain)
+	*c = ModelContribution(w.contributionPlain)
 	c.Contribution = x
 	return nil
 }

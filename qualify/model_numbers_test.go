@@ -248,7 +248,9 @@ func TestReadinessVerdictsAreSaved(t *testing.T) {
 // TestModelContributionReadsAsTheDecoder: a contribution is read in one
 // pass, as encoding/json reads any value: a field of the wrong type is an
 // error whether it comes before or after a contribution written as
-// "+Inf", and of a key written twice the last counts.
+// "+Inf", and of a key written twice the last counts. The error names the
+// field, what it holds, and its line and column in the contribution's
+// JSON, as a model's and features' errors do.
 func TestModelContributionReadsAsTheDecoder(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -256,26 +258,33 @@ func TestModelContributionReadsAsTheDecoder(t *testing.T) {
 		want qualify.ModelContribution
 		err  string
 	}{
-		{in: `{"feature":5,"contribution":"+Inf"}`, err: "feature"},
-		{in: `{"contribution":"+Inf","feature":5}`, err: "feature"},
-		{in: `{"contribution":"+Inf","value":["a"]}`, err: "value"},
+		{in: `{"feature":5,"contribution":"+Inf"}`, err: "model contribution: feature: a JSON number is not a string (line 1, column 12 of the contribution)"},
+		{in: `{"contribution":"+Inf","feature":5}`, err: "model contribution: feature: a JSON number is not a string (line 1, column 34 of the contribution)"},
+		{in: `{"contribution":"+Inf","value":["a"]}`, err: "model contribution: value: a JSON array is not a string (line 1, column 32 of the contribution)"},
 		{in: `{"contribution":"+Inf","contribution":1}`, want: qualify.ModelContribution{Contribution: 1}},
 		{in: `{"contribution":1,"contribution":"-Inf"}`, want: qualify.ModelContribution{Contribution: math.Inf(-1)}},
 		{in: `{"Contribution":"+Inf","value":"x"}`, want: qualify.ModelContribution{Value: "x", Contribution: math.Inf(1)}},
 		{in: `{"feature":"score","contribution":null}`, want: qualify.ModelContribution{Feature: "score", Contribution: 7}},
-		{in: `{"contribution":"lots"}`, err: `contribution: "lots" is not a number (nor +Inf, -Inf or NaN)`},
-		{in: `{"contribution":true}`, err: "contribution"},
+		{in: `{"contribution":"lots"}`, err: `model contribution: contribution: "lots" is not a number, +Inf, -Inf or NaN (line 1, column 22 of the contribution)`},
+		{in: `{"contribution":true}`, err: "model contribution: contribution: a JSON bool is not a number (line 1, column 20 of the contribution)"},
+		{in: "{\n  \"contribution\": 1,\n  \"Contribution\": {}\n}", err: "model contribution: contribution: a JSON object is not a number (line 3, column 19 of the contribution)"},
+		{in: `[]`, err: "model contribution: a JSON array is not an object of a contribution (line 1, column 1 of the contribution)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
 			c := qualify.ModelContribution{Contribution: 7}
 			err := json.Unmarshal([]byte(tt.in), &c)
 			if tt.err != "" {
-				require.ErrorContains(t, err, tt.err)
+				require.EqualError(t, err, tt.err)
 				return
 			}
 			require.NoError(t, err)
 			require.Equal(t, tt.want, c)
 		})
 	}
+
+	// A contribution inside a verdict counts from its opening brace.
+	var v qualify.ReadinessVerdict
+	err := json.Unmarshal([]byte("{\"strategy\": \"model\",\n \"contributions\": [\n  {\"feature\": \"score\",\n   \"contribution\": \"lots\"}]}"), &v)
+	require.EqualError(t, err, `model contribution: contribution: "lots" is not a number, +Inf, -Inf or NaN (line 2, column 25 of the contribution)`)
 }

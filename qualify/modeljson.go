@@ -211,6 +211,23 @@ func (d jsonDoc) position(data []byte, offset int64) string {
 	return modelJSONPosition(data, offset) + d.of
 }
 
+// placeValue says where raw, the value read of key, is in data, as
+// jsonReadError places a value of the wrong type: " (line 1, column 14 of
+// the features)", at the last character of a scalar or the opening
+// bracket of a list or object; of a key written twice, at the value read,
+// the last. It is "" when data holds no such value.
+func (d jsonDoc) placeValue(data []byte, key string, raw []byte) string {
+	start, ok := modelValueStart(json.NewDecoder(bytes.NewReader(data)), data, d.root, []string{key})
+	if !ok || len(raw) == 0 {
+		return ""
+	}
+	end := start + int64(len(raw))
+	if raw[0] == '[' || raw[0] == '{' {
+		end = start + 1
+	}
+	return " (" + d.position(data, end) + ")"
+}
+
 // jsonReadError says what is wrong with the JSON of a value in the
 // value's terms: the field path and the line and column, not the Go types
 // that decode it.

@@ -135,12 +135,7 @@ func (f *Features) UnmarshalJSON(data []byte) error {
 			*x.v = v
 			continue
 		}
-		// Of a key written twice, the value read is the last.
-		where := ""
-		if start, ok := modelValueStart(json.NewDecoder(bytes.NewReader(data)), data, doc.root, []string{x.key}); ok {
-			where = " (" + doc.position(data, start+int64(len(raw))) + ")"
-		}
-		return fmt.Errorf("%s: %s: %s%s", doc.subject, x.key, what, where)
+		return fmt.Errorf("%s: %s: %s%s", doc.subject, x.key, what, doc.placeValue(data, x.key, raw))
 	}
 	*f = Features(w.featuresPlain)
 	return nil
