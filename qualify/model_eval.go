@@ -63,8 +63,20 @@ func (e *ModelEvaluation) validate(ps *b2b.Problems) {
 		ps.Addf("evaluation", "examples %d and positives %d do not add up", e.Examples, e.Positives)
 	}
 	for i, b := range e.Calibration {
-		if !(b.Lo >= 0 && b.Lo <= b.Hi && b.Hi <= 1) || b.Count < 0 || !(b.Predicted >= 0 && b.Predicted <= 1) || !(b.Observed >= 0 && b.Observed <= 1) {
-			ps.Addf(fmt.Sprintf("evaluation.calibration[%d]", i), "is not a valid bin: %+v", b)
+		path := fmt.Sprintf("evaluation.calibration[%d]", i)
+		for _, c := range []struct {
+			key string
+			v   float64
+		}{{"lo", b.Lo}, {"hi", b.Hi}, {"predicted", b.Predicted}, {"observed", b.Observed}} {
+			if !(c.v >= 0 && c.v <= 1) {
+				ps.Addf(path+"."+c.key, "must be between 0 and 1, got %v", c.v)
+			}
+		}
+		if b.Lo > b.Hi && b.Lo <= 1 && b.Hi >= 0 {
+			ps.Addf(path, "lo %v is above hi %v", b.Lo, b.Hi)
+		}
+		if b.Count < 0 {
+			ps.Addf(path+".count", "must not be negative, got %d", b.Count)
 		}
 	}
 }

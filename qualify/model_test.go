@@ -513,3 +513,29 @@ func TestModelJSONPlacesProblems(t *testing.T) {
 		})
 	}
 }
+
+// TestModelCalibrationBinProblems: a calibration bin that is not valid
+// says which of its values is wrong and why, in the model's terms, not as
+// a Go struct ("{Lo:0.5 Hi:0.2 Count:0 Predicted:0 Observed:0}").
+func TestModelCalibrationBinProblems(t *testing.T) {
+	t.Parallel()
+	const head = `{"version": 1, "terms": [{"feature": "score", "scale": 1}], "evaluation": {"calibration": [{"lo": 0, "hi": 0.5}, `
+	tests := []struct {
+		name, bin, want string
+	}{
+		{"bounds reversed", `{"lo": 0.5, "hi": 0.2}`, "model: evaluation.calibration[1]: lo 0.5 is above hi 0.2 (line 1, column 114)"},
+		{"lo below 0", `{"lo": -0.1, "hi": 0.2}`, "model: evaluation.calibration[1].lo: must be between 0 and 1, got -0.1 (line 1, column 121)"},
+		{"hi above 1", `{"lo": 0.5, "hi": 1.5}`, "model: evaluation.calibration[1].hi: must be between 0 and 1, got 1.5 (line 1, column 132)"},
+		{"negative count", `{"lo": 0.5, "hi": 1, "count": -1}`, "model: evaluation.calibration[1].count: must not be negative, got -1 (line 1, column 144)"},
+		{"several", `{"lo": 0.5, "hi": 1, "predicted": 2, "observed": -1}`,
+			"model: 2 problems:\n  evaluation.calibration[1].predicted: must be between 0 and 1, got 2 (line 1, column 148)\n" +
+				"  evaluation.calibration[1].observed: must be between 0 and 1, got -1 (line 1, column 163)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := qualify.ModelFromJSON([]byte(head + tt.bin + `]}}`))
+			require.EqualError(t, err, tt.want)
+		})
+	}
+}
