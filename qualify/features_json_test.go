@@ -101,7 +101,7 @@ func TestFeaturesJSONErrors(t *testing.T) {
 		{"fraction for an integer", `{"engagedRoles": 1.5}`, `features: engagedRoles: a JSON number 1.5 is not an integer (line 1, column 20 of the features)`},
 		{"list on its own line", "{\n  \"score\": 1,\n  \"velocity\": [1]\n}",
 			`features: velocity: a JSON array is not a number (line 3, column 15 of the features)`},
-		{"number too large", `{"score": 1e999}`, `features: score: a JSON number 1e999 is not a number (line 1, column 15 of the features)`},
+		{"number too large", `{"score": 1e999}`, `features: score: a JSON number 1e999 is not a number from -1.7976931348623157e+308 to 1.7976931348623157e+308 (line 1, column 15 of the features)`},
 		{"names of any case", `{"SCORE": "lots"}`, `features: score: "lots" is not a number, +Inf, -Inf or NaN (line 1, column 16 of the features)`},
 		{"the last of a key written twice", `{"score": "x", "score": "lots"}`,
 			`features: score: "lots" is not a number, +Inf, -Inf or NaN (line 1, column 30 of the features)`},

@@ -364,6 +364,7 @@ func TestModelJSON(t *testing.T) {
 		{"version too large", `{"version":9223372036854775808}`,
 			"model: version: a JSON number 9223372036854775808 is not an integer from -9223372036854775808 to 9223372036854775807 (line 1, column 30)"},
 		{"version with a fraction", `{"version":1.5}`, "model: version: a JSON number 1.5 is not an integer (line 1, column 14)"},
+		{"intercept too large", `{"intercept":-1e999}`, "model: intercept: a JSON number -1e999 is not a number from -1.7976931348623157e+308 to 1.7976931348623157e+308 (line 1, column 19)"},
 		{"terms as text", `{"version": 1, "terms": "x"}`, "model: terms: a JSON string is not a list (line 1, column 27)"},
 		{"not an object", `[]`, "model: a JSON array is not a model (line 1, column 1)"},
 		{"syntax", "{\n  \"version\": 1,\n}", "model: invalid character '}' looking for beginning of object key string (line 3, column 1)"},

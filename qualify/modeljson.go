@@ -492,7 +492,8 @@ func modelJSONPosition(data []byte, offset int64) string {
 
 // modelJSONWant names the JSON a field of type t holds, told a JSON value
 // (as an UnmarshalTypeError describes it: "string", "number -1") that it
-// does not hold: an integer too large for t says the integers it holds.
+// does not hold: an integer too large for t says the integers it holds,
+// and a number too large for a float the numbers it holds.
 func modelJSONWant(t reflect.Type, value string) string {
 	if t == nil {
 		return "what the field holds"
@@ -513,6 +514,14 @@ func modelJSONWant(t reflect.Type, value string) string {
 		}
 		return "a non-negative integer"
 	case reflect.Float32, reflect.Float64:
+		if isNumber {
+			// A JSON number that is not a float's is out of its range.
+			limit := strconv.FormatFloat(math.MaxFloat64, 'g', -1, 64)
+			if t.Kind() == reflect.Float32 {
+				limit = strconv.FormatFloat(math.MaxFloat32, 'g', -1, 32)
+			}
+			return fmt.Sprintf("a number from -%s to %s", limit, limit)
+		}
 		return "a number"
 	case reflect.String:
 		return "a string"

@@ -152,7 +152,7 @@ func jsonFloat(raw []byte) (v float64, what string) {
 		case err == nil:
 			return v, ""
 		case errors.As(err, &typ):
-			return 0, fmt.Sprintf("a JSON %s is not a number", typ.Value)
+			return 0, fmt.Sprintf("a JSON %s is not %s", typ.Value, modelJSONWant(typ.Type, typ.Value))
 		}
 		return 0, err.Error()
 	}
