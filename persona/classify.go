@@ -210,9 +210,12 @@ func (c *TitleClassifier) Classify(title string) Persona {
 			i += len(t.words)
 			continue
 		}
-		if parts := c.splitCompound(w); parts != nil {
+		if parts, stem := c.splitCompound(w); parts != nil {
 			for _, t := range parts {
 				hits = append(hits, hit{t: t, pos: i})
+			}
+			if stem != "" {
+				unknown = append(unknown, stem)
 			}
 		} else if isWordy(w) {
 			unknown = append(unknown, w)
@@ -259,10 +262,13 @@ func (c *TitleClassifier) namesExecutive(w string) bool {
 }
 
 // splitCompound splits an unknown word such as "vertriebsleiter" into known
-// terms (vertrieb + leiter), or returns nil.
-func (c *TitleClassifier) splitCompound(w string) []*term {
+// terms (vertrieb + leiter). When the function before the role word is
+// not known ("werksleiter"), the role word alone is returned, with the
+// function as stem, which says nothing of the department but is not a
+// word to drop. It returns nil for a word that ends in no role word.
+func (c *TitleClassifier) splitCompound(w string) (parts []*term, stem string) {
 	if len(w) < 7 {
-		return nil
+		return nil, ""
 	}
 	for _, suf := range compoundSuffixes {
 		stem, ok := strings.CutSuffix(w, suf)
@@ -271,19 +277,19 @@ func (c *TitleClassifier) splitCompound(w string) []*term {
 		}
 		st, ok := c.lx.terms[suf]
 		if !ok {
-			return nil
+			return nil, ""
 		}
 		for _, cand := range []string{stem, strings.TrimSuffix(stem, "s"), compoundAlias[stem], compoundAlias[strings.TrimSuffix(stem, "s")]} {
 			if cand == "" {
 				continue
 			}
 			if pt, ok := c.lx.terms[cand]; ok && len(pt.words) == 1 {
-				return []*term{pt, st}
+				return []*term{pt, st}, ""
 			}
 		}
-		return nil
+		return []*term{st}, stem
 	}
-	return nil
+	return nil, ""
 }
 
 // isWordy reports whether an unrecognised word counts as evidence of an

@@ -92,7 +92,8 @@
 //  2. Keywords are found greedily, longest first, so "Product Owner" is not
 //     an owner, "Lead Generation" is not a lead and "Vice President" is not
 //     a president. German compounds ending in a role word are split
-//     ("Vertriebsleiter" -> Vertrieb + Leiter).
+//     ("Vertriebsleiter" -> Vertrieb + Leiter); of one whose function is
+//     not known ("Werksleiter") the role word still counts.
 //  3. Seniority: the highest level named wins ("Founder & Head of Product"
 //     is C-Level). "Chief" makes C-Level only with "Officer". "Partner"
 //     (and "Senior", "Equity", "Founding" or "General Partner") is C-Level,

@@ -127,3 +127,28 @@ func requireClassified(t *testing.T, tests []titleCase) {
 		})
 	}
 }
+
+// TestClassifyGermanCompoundOfUnknownFunction: a German compound that ends
+// in a role word keeps the role word's level when the function glued to
+// it is not in the vocabulary ("Werksleiter", "Qualitätsmanager"): the
+// department stays unknown and the function is named as unrecognised,
+// but the head of a plant is not an individual contributor. Compounds
+// whose level is not their role word's are listed as English has them:
+// "Schichtleiter" is a shift lead, "Projektleiter" a project manager.
+func TestClassifyGermanCompoundOfUnknownFunction(t *testing.T) {
+	t.Parallel()
+	tests := []titleCase{
+		{"Werksleiter", dir, ""},
+		{"Filialleiterin", dir, ""},
+		{"Qualitätsmanager", mgr, ""},
+		{"Schichtleiter", mgr, ""}, // as "Shift Lead"
+		{"Projektleiter", mgr, b2b.DepartmentOperations},
+		{"Projektleiterin", mgr, b2b.DepartmentOperations},
+		// A known function still gives its department.
+		{"Vertriebsleiter", dir, b2b.DepartmentSales},
+		{"Softwareentwickler", ic, b2b.DepartmentEngineering},
+	}
+	requireClassified(t, tests)
+	p := persona.Standard().Classify("Werksleiter")
+	require.Equal(t, []string{`seniority Director: "leiter"`, `department unknown: no known function word (unrecognised "werks")`}, p.Reasons)
+}

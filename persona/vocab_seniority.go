@@ -40,7 +40,7 @@ var builtinSeniorities = []senGroup{
 		assistant general counsel`},
 	{b2b.SeniorityManager, `manager, managers, managerin, mgr, mngr, manger, team lead, team leader, tech lead,
 		technical lead, lead, leader, supervisor, supervisors, supv, superintendent, foreman, forewoman,
-		shift lead, shift supervisor, teamleiter, teamleiterin, gruppenleiter, gruppenleiterin, gerente, gestor,
+		shift lead, shift supervisor, teamleiter, teamleiterin, schichtleiter, schichtleiterin, projektleiter, projektleiterin, gruppenleiter, gruppenleiterin, gerente, gestor,
 		gestora, jefe, jefa, responsable, encargado, encargada, responsabile, chef de, chef des, chef du, chef d, account manager, product manager, project manager,
 		program manager, programme manager, office manager, store manager, category manager, case manager,
 		relationship manager, commodity manager, managing editor`},
