@@ -223,6 +223,7 @@ func (c *TitleClassifier) Classify(title string) Persona {
 		i++
 	}
 	hits = dropAssistedOffice(hits, words)
+	hits = dropAloneAcronyms(hits)
 	var p Persona
 	own, dept := hits, hits
 	if officeFrom < len(words) {
@@ -252,6 +253,24 @@ func (c *TitleClassifier) Classify(title string) Persona {
 	p.Confidence = (senConf + depConf) / 2
 	p.Reasons = []string{senReason, depReason}
 	return p
+}
+
+// dropAloneAcronyms removes from hits the acronyms that are titles only
+// alone (flagAlone, "DAF", "DG") when another keyword names a role: the
+// acronym names something else ("Sales Manager, DAF Trucks").
+func dropAloneAcronyms(hits []hit) []hit {
+	alone, role := false, false
+	for _, h := range hits {
+		if h.t.flags&flagAlone != 0 {
+			alone = true
+		} else if h.t.level != "" {
+			role = true
+		}
+	}
+	if !alone || !role {
+		return hits
+	}
+	return slices.DeleteFunc(hits, func(h hit) bool { return h.t.flags&flagAlone != 0 })
 }
 
 // namesExecutive reports whether w alone is a C-Level title ("cto",

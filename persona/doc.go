@@ -99,8 +99,13 @@
 //     (and "Senior", "Equity", "Founding" or "General Partner") is C-Level,
 //     and general management, only when no other role word is present:
 //     "Senior Partner Account Manager" is a Manager, "Partner Manager" has
-//     no department. A title without a seniority word is Individual
-//     Contributor by default.
+//     no department. The French acronyms read as the titles they stand
+//     for: DAF, DSI and DRH are Director (of Finance, IT, HR), DG is
+//     C-Level and DGA VP (general management), RSSI a Manager in
+//     Security; DAF, DSI, DRH, DG and DGA only where no other role word
+//     is present, since beside one they name something else ("Sales
+//     Manager, DAF Trucks", "Policy Officer, DG Trade"). A title without
+//     a seniority word is Individual Contributor by default.
 //  4. Department: each keyword has a weight (3 for a word that names the
 //     function, such as "security" or "payroll"; 2 for a role noun or medium
 //     clue, such as "engineer" or "revenue"; 1 for a weak clue, such as

@@ -152,3 +152,45 @@ func TestClassifyGermanCompoundOfUnknownFunction(t *testing.T) {
 	p := persona.Standard().Classify("Werksleiter")
 	require.Equal(t, []string{`seniority Director: "leiter"`, `department unknown: no known function word (unrecognised "werks")`}, p.Reasons)
 }
+
+// TestClassifyFrenchAcronyms: the acronyms French titles are written with
+// read as the titles they stand for: DAF (Directeur Administratif et
+// Financier), DSI (Directeur des Systèmes d'Information), DRH (Directeur
+// des Ressources Humaines), DG (Directeur Général), DGA (Directeur
+// Général Adjoint) and RSSI (Responsable de la Sécurité des Systèmes
+// d'Information). An acronym is a whole word, never part of one, and
+// besides another role word DAF, DSI, DRH, DG and DGA name something
+// else (a company, the European Commission's directorates-general) and
+// say nothing.
+func TestClassifyFrenchAcronyms(t *testing.T) {
+	t.Parallel()
+	tests := []titleCase{
+		{"DAF", dir, b2b.DepartmentFinance},
+		{"Directeur Administratif et Financier", dir, b2b.DepartmentFinance},
+		{"DAF Groupe", dir, b2b.DepartmentFinance},
+		{"DAF adjoint", dir, b2b.DepartmentFinance},
+		{"DSI", dir, b2b.DepartmentIT},
+		{"Directeur des Systèmes d'Information", dir, b2b.DepartmentIT},
+		{"D.S.I.", dir, b2b.DepartmentIT},
+		{"DRH", dir, b2b.DepartmentHR},
+		{"DRH France", dir, b2b.DepartmentHR},
+		{"Directeur des Ressources Humaines", dir, b2b.DepartmentHR},
+		{"DG", cl, b2b.DepartmentExecutive},
+		{"DG & Fondateur", cl, b2b.DepartmentExecutive},
+		{"DG adjoint", vp, b2b.DepartmentExecutive},
+		{"DGA", vp, b2b.DepartmentExecutive},
+		{"Directeur Général Adjoint", vp, b2b.DepartmentExecutive},
+		{"RSSI", mgr, b2b.DepartmentSecurity},
+		{"Responsable de la Sécurité des Systèmes d'Information", mgr, b2b.DepartmentSecurity},
+		{"PDG", cl, b2b.DepartmentExecutive},
+		// Beside another role word the acronym is something else.
+		{"Sales Manager, DAF Trucks", mgr, b2b.DepartmentSales},
+		{"Policy Officer, DG Trade", ic, ""},
+		{"Head of Unit, DG GROW", dir, ""},
+		// Not inside other words.
+		{"Dafne", ic, ""},
+		{"DSIR Analyst", ic, ""},
+		{"Edge Developer", ic, b2b.DepartmentEngineering},
+	}
+	requireClassified(t, tests)
+}

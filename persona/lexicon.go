@@ -48,12 +48,17 @@ const (
 	// flagSupport: before an office, the office is always somebody else's
 	// ("Executive Assistant - CEO").
 	flagSupport
+	// flagAlone: an acronym that is a title only where the title names
+	// no other role ("DAF", "DG"): beside a role word it names something
+	// else ("Sales Manager, DAF Trucks", "Policy Officer, DG Trade") and
+	// says nothing.
+	flagAlone
 )
 
 // seniorityFlags are the special rules of a keyword for seniority; a custom
 // level replaces them.
 const seniorityFlags = flagChief | flagOfficer | flagPartner | flagOffice | flagDeputy | flagDeputyAfter |
-	flagAssistant | flagSupport
+	flagAssistant | flagSupport | flagAlone
 
 // term is what one keyword means.
 type term struct {
@@ -151,6 +156,7 @@ func builtinLexicon() (*lexicon, error) {
 			stellvertreterin, stellv`},
 		{flagDeputyAfter, `adjoint, adjointe, adjunto, adjunta, delegue, deleguee`},
 		{flagAssistant, `assistant, asst, associate, assoc`},
+		{flagAlone, aloneAcronyms},
 		{flagSupport, `executive assistant, exec assistant, executive asst, exec asst, personal assistant,
 			administrative assistant, assistente, asistente`},
 	} {
@@ -183,7 +189,7 @@ const generalManagement = `ceo, chief executive, chief exec officer, president, 
 	board director, board of directors, non executive director, nonexecutive director, managing director,
 	managing dir, mng dir, man dir, managing partner, general partner, founding partner, senior partner,
 	equity partner, general manager, general mgr, gen manager, gen mgr, gm, director general, dir gen,
-	directeur general, directrice generale, directora general, gerente general, pdg,
+	directeur general, directrice generale, directora general, gerente general, pdg, dg, dga,
 	geschaftsfuhrer, geschaftsfuhrerin, geschaeftsfuehrer, geschaeftsfuehrerin, vorstand, vorstandsvorsitzender,
 	inhaber, inhaberin, grunder, grunderin, gruender, gruenderin, fondateur, fondatrice, fundador, fundadora,
 	cofondateur, cofondatrice, fondatore, cofondatore, cofundador, cofundadora, mitgrunder, mitgrunderin, mitgruender,
@@ -194,6 +200,11 @@ const generalManagement = `ceo, chief executive, chief exec officer, president, 
 	vorsitzende der geschaeftsfuehrung, geschaftsfuhrender gesellschafter, geschaftsfuhrende gesellschafterin,
 	geschaeftsfuehrender gesellschafter, geschaeftsfuehrende gesellschafterin, amministratrice delegata, strategy, corporate strategy, corporate development, chief of staff,
 	executive director, exec director, executive dir, exec dir`
+
+// aloneAcronyms are the acronyms of titles that are titles only where
+// the title names no other role (see flagAlone): the French DAF, DSI,
+// DRH, DG and DGA.
+const aloneAcronyms = `daf, dsi, drh, dg, dga`
 
 // partnerTitles are the keywords of a firm's partners (see flagPartner),
 // also in Spanish, Italian, Portuguese, French and German.
@@ -209,7 +220,7 @@ const executiveOffices = `ceo, cfo, coo, cto, cio, ciso, cso, cmo, cro, cpo, chr
 	cxo, chief executive, chief technology officer, chief technical officer, chief exec officer, chief tech officer, chief info officer, chief info sec officer,
 	chief info security officer, chief infosec officer, chief fin officer, president, presidente, presidenta, presidentessa,
 	prasident, prasidentin, praesident, praesidentin, managing director, managing dir, mng dir, man dir, managing partner, general counsel, director general,
-	dir gen, directeur general, directrice generale, directora general, gerente general, pdg, geschaftsfuhrer, geschaftsfuhrerin,
+	dir gen, directeur general, directrice generale, directora general, gerente general, pdg, dg, geschaftsfuhrer, geschaftsfuhrerin,
 	geschaeftsfuehrer, geschaeftsfuehrerin, direttore generale, direttrice generale, amministratore delegato,
 	diretor geral, diretora geral, consejero delegado, consejera delegada, vorsitzender der geschaftsfuhrung,
 	vorsitzende der geschaftsfuhrung, vorsitzender der geschaeftsfuehrung, vorsitzende der geschaeftsfuehrung,

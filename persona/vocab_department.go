@@ -22,14 +22,14 @@ type deptGroup struct {
 // of the IPOD gazetteer (CC BY 4.0, see testdata/SOURCE.md).
 var builtinDepartments = []deptGroup{
 	// The function of C-suite and other titles whose words alone would not say it.
-	{b2b.DepartmentFinance, 3, `cfo, chief fin officer`},
+	{b2b.DepartmentFinance, 3, `cfo, chief fin officer, daf`},
 	{b2b.DepartmentSecurity, 3, `ciso, cso, chief info sec officer, chief info security officer, chief infosec officer`},
 	{b2b.DepartmentEngineering, 3, `cto, chief technology officer, chief technical officer, chief tech officer`},
-	{b2b.DepartmentIT, 3, `cio, cdo, chief info officer`},
+	{b2b.DepartmentIT, 3, `cio, cdo, chief info officer, dsi`},
 	{b2b.DepartmentMarketing, 3, `cmo, cgo, art director, creative director`},
 	{b2b.DepartmentSales, 3, `cro`},
 	{b2b.DepartmentProduct, 3, `cpo`},
-	{b2b.DepartmentHR, 3, `chro, cho`},
+	{b2b.DepartmentHR, 3, `chro, cho, drh`},
 	{b2b.DepartmentLegal, 3, `clo, general counsel, associate general counsel, assistant general counsel,
 		deputy general counsel`},
 	{b2b.DepartmentOperations, 3, `coo`},
