@@ -194,3 +194,62 @@ func TestClassifyFrenchAcronyms(t *testing.T) {
 	}
 	requireClassified(t, tests)
 }
+
+// TestClassifyCommonTitlesInOtherLanguages: ordinary German, French,
+// Spanish, Portuguese and Italian titles are read as their English
+// equivalents: the salesperson ("Verkäuferin", "Vendeur", "Vendedora"),
+// the lawyer ("Rechtsanwältin", "Avocate", "Avvocato"), the information
+// security or data protection officer ("IT-Sicherheitsbeauftragter",
+// "Datenschutzbeauftragte"), the finance heads of German and Italian
+// firms ("Kaufmännischer Leiter", "Finanzvorstand", "Responsabile AFC"),
+// the recruiter, the technical director, and the assistant of an
+// executive, who is not the executive ("Assistante du PDG").
+func TestClassifyCommonTitlesInOtherLanguages(t *testing.T) {
+	t.Parallel()
+	tests := []titleCase{
+		{"IT-Sicherheitsbeauftragter", ic, b2b.DepartmentSecurity},
+		{"IT-Sicherheitsbeauftragte", ic, b2b.DepartmentSecurity},
+		{"Informationssicherheitsbeauftragter", ic, b2b.DepartmentSecurity},
+		{"Datenschutzbeauftragte", ic, b2b.DepartmentLegal},
+		{"Verkäufer", ic, b2b.DepartmentSales},
+		{"Verkäuferin", ic, b2b.DepartmentSales},
+		{"Verkaeuferin", ic, b2b.DepartmentSales},
+		{"Außendienstmitarbeiter", ic, b2b.DepartmentSales},
+		{"Rechtsanwalt", ic, b2b.DepartmentLegal},
+		{"Rechtsanwältin", ic, b2b.DepartmentLegal},
+		{"Rechtsanwaeltin", ic, b2b.DepartmentLegal},
+		{"Steuerberater", ic, b2b.DepartmentFinance},
+		{"Wirtschaftsprüferin", ic, b2b.DepartmentFinance},
+		{"Finanzbuchhalterin", ic, b2b.DepartmentFinance},
+		{"Personalsachbearbeiterin", ic, b2b.DepartmentHR},
+		{"Fachinformatiker", ic, b2b.DepartmentIT},
+		{"Kaufmännischer Leiter", dir, b2b.DepartmentFinance},
+		{"Kaufmännische Geschäftsführerin", cl, b2b.DepartmentFinance},
+		{"Finanzvorstand", cl, b2b.DepartmentFinance},
+		{"Technischer Leiter", dir, b2b.DepartmentEngineering},
+		{"Technischer Geschäftsführer", cl, b2b.DepartmentEngineering},
+		{"Vendeur", ic, b2b.DepartmentSales},
+		{"Vendeuse", ic, b2b.DepartmentSales},
+		{"Chargé d'affaires", ic, b2b.DepartmentSales},
+		{"Avocate", ic, b2b.DepartmentLegal},
+		{"Juriste", ic, b2b.DepartmentLegal},
+		{"Chargée de Recrutement", ic, b2b.DepartmentHR},
+		{"Responsable Recrutement", mgr, b2b.DepartmentHR},
+		{"Directeur Technique", dir, b2b.DepartmentIT},
+		{"Assistante du PDG", ic, ""},
+		{"Assistante de Direction", ic, b2b.DepartmentOperations},
+		{"Vendedor", ic, b2b.DepartmentSales},
+		{"Vendedora", ic, b2b.DepartmentSales},
+		{"Reclutadora", ic, b2b.DepartmentHR},
+		{"Director Técnico", dir, b2b.DepartmentIT},
+		{"Director Económico", dir, b2b.DepartmentFinance},
+		{"Advogada", ic, b2b.DepartmentLegal},
+		{"Venditrice", ic, b2b.DepartmentSales},
+		{"Avvocato", ic, b2b.DepartmentLegal},
+		{"Responsabile AFC", mgr, b2b.DepartmentFinance},
+		{"Direttore Amministrativo", dir, b2b.DepartmentFinance},
+		{"Consigliere Delegato", cl, b2b.DepartmentExecutive},
+		{"Amministratore Unico", cl, b2b.DepartmentExecutive},
+	}
+	requireClassified(t, tests)
+}

@@ -155,10 +155,10 @@ func builtinLexicon() (*lexicon, error) {
 		{flagDeputy, `deputy, dy, dep, dpty, vice, vize, stellvertretender, stellvertretende, stellvertreter,
 			stellvertreterin, stellv`},
 		{flagDeputyAfter, `adjoint, adjointe, adjunto, adjunta, delegue, deleguee`},
-		{flagAssistant, `assistant, asst, associate, assoc`},
+		{flagAssistant, `assistant, assistante, asst, associate, assoc`},
 		{flagAlone, aloneAcronyms},
 		{flagSupport, `executive assistant, exec assistant, executive asst, exec asst, personal assistant,
-			administrative assistant, assistente, asistente`},
+			administrative assistant, assistente, asistente, assistant de direction, assistante de direction`},
 	} {
 		for _, p := range splitList(g.words) {
 			lx.get(p).flags |= g.f
@@ -198,7 +198,8 @@ const generalManagement = `ceo, chief executive, chief exec officer, president, 
 	consejero delegado, consejera delegada, vorstandsvorsitzende, vorstandsmitglied, mitglied des vorstands,
 	vorsitzender der geschaftsfuhrung, vorsitzende der geschaftsfuhrung, vorsitzender der geschaeftsfuehrung,
 	vorsitzende der geschaeftsfuehrung, geschaftsfuhrender gesellschafter, geschaftsfuhrende gesellschafterin,
-	geschaeftsfuehrender gesellschafter, geschaeftsfuehrende gesellschafterin, amministratrice delegata, strategy, corporate strategy, corporate development, chief of staff,
+	geschaeftsfuehrender gesellschafter, geschaeftsfuehrende gesellschafterin, amministratrice delegata,
+	consigliere delegato, consigliera delegata, amministratore unico, amministratrice unica, strategy, corporate strategy, corporate development, chief of staff,
 	executive director, exec director, executive dir, exec dir`
 
 // aloneAcronyms are the acronyms of titles that are titles only where
@@ -225,7 +226,8 @@ const executiveOffices = `ceo, cfo, coo, cto, cio, ciso, cso, cmo, cro, cpo, chr
 	diretor geral, diretora geral, consejero delegado, consejera delegada, vorsitzender der geschaftsfuhrung,
 	vorsitzende der geschaftsfuhrung, vorsitzender der geschaeftsfuehrung, vorsitzende der geschaeftsfuehrung,
 	geschaftsfuhrender gesellschafter, geschaftsfuhrende gesellschafterin, geschaeftsfuehrender gesellschafter,
-	geschaeftsfuehrende gesellschafterin, amministratrice delegata`
+	geschaeftsfuehrende gesellschafterin, amministratrice delegata, consigliere delegato, consigliera delegata,
+	amministratore unico, amministratrice unica`
 
 // index computes the effective levels and builds byFirst, longest phrases
 // first, then alphabetical.

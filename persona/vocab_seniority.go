@@ -28,7 +28,8 @@ var builtinSeniorities = []senGroup{
 		diretor geral, diretora geral, consejero delegado, consejera delegada, vorstandsvorsitzende, vorstandsmitglied, mitglied des vorstands,
 		vorsitzender der geschaftsfuhrung, vorsitzende der geschaftsfuhrung, vorsitzender der geschaeftsfuehrung,
 		vorsitzende der geschaeftsfuehrung, geschaftsfuhrender gesellschafter, geschaftsfuhrende gesellschafterin,
-		geschaeftsfuehrender gesellschafter, geschaeftsfuehrende gesellschafterin, amministratrice delegata`},
+		geschaeftsfuehrender gesellschafter, geschaeftsfuehrende gesellschafterin, amministratrice delegata,
+		consigliere delegato, consigliera delegata, amministratore unico, amministratrice unica, finanzvorstand, finanzvorstandin`},
 	{b2b.SeniorityVP, `vice president, vice presidents, vice presidente, vice presidenta, vicepresident, vicepresidente, vicepresidenta, vice pres,
 		vizeprasident, vizeprasidentin, vizepraesident, vizepraesidentin, vp, vps, svp, evp, avp, gvp, rvp, cvp, deputy general counsel,
 		dga`},
@@ -58,7 +59,8 @@ var builtinSeniorities = []senGroup{
 		sous chef, chef de cuisine, chef de partie, lead generation, lead gen, head hunter, headhunter, specialiste, especialista,
 		analista, asistente, asesor, berater, beraterin, sachbearbeiter, referent, referentin, mitarbeiter,
 		mitarbeiterin, stagiaire, practicante, becario, ingenieur, ingenieurin, ingeniero, ingeniera,
-		engenheiro, entwickler, entwicklerin, comptable, assistente, ingegnere, sviluppatore, sviluppatrice`},
+		engenheiro, entwickler, entwicklerin, comptable, assistente, ingegnere, sviluppatore, sviluppatrice, assistante,
+		assistant de direction, assistante de direction, beauftragter, beauftragte, sachbearbeiterin`},
 }
 
 // The words below carry no department or level but are known, so a title
