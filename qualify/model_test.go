@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/require"
 
@@ -323,15 +324,20 @@ func TestModelJSON(t *testing.T) {
 		})
 	}
 	_, err = qualify.ModelFromJSON([]byte(`{"version":1} {}`))
-	require.EqualError(t, err, "model: unexpected data after the model")
+	require.EqualError(t, err, "model: unexpected data after the model (line 1, column 15)")
 
 	// What is not JSON of a model says where, in the model's own terms.
 	valid := string(data)
+	// Where the model's JSON ends: its last line and the column after it.
+	lastLine := strings.Count(valid, "\n") + 1
+	afterEnd := utf8.RuneCountInString(valid[strings.LastIndexByte(valid, '\n')+1:]) + 1
 	for _, tt := range []struct {
 		name, data, want string
 	}{
-		{"closing brace after the model", valid + "}", "model: unexpected data after the model"},
-		{"closing bracket after the model", valid + "\n]", "model: unexpected data after the model"},
+		{"closing brace after the model", valid + "}", fmt.Sprintf("model: unexpected data after the model (line %d, column %d)", lastLine, afterEnd)},
+		{"closing bracket after the model", valid + "\n]", fmt.Sprintf("model: unexpected data after the model (line %d, column 1)", lastLine+1)},
+		{"form feed after the model", "{\"version\": 1}\f", "model: unexpected data after the model (line 1, column 15)"},
+		{"second model after blanks", "{\"version\": 1}\n\n  {\"version\": 1}", "model: unexpected data after the model (line 3, column 3)"},
 		{"number as text", `{"version": "1"}`, "model: version: a JSON string is not an integer (line 1, column 15)"},
 		// An unknown field is placed where its name begins.
 		{"unknown field", `{"version": 1, "weights": 1}`, `model: unknown field "weights" (line 1, column 16)`},

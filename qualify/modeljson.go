@@ -43,8 +43,11 @@ func ModelFromJSON(data []byte) (*Model, error) {
 		return nil, modelJSONError(data, err)
 	}
 	// Not dec.More, which takes a stray '}' or ']' for the end of a value.
-	if len(bytes.TrimSpace(data[dec.InputOffset():])) > 0 {
-		return nil, fmt.Errorf("model: unexpected data after the model")
+	// Only JSON's blanks may follow: a form feed or a no-break space is
+	// something else.
+	if rest := data[dec.InputOffset():]; len(bytes.TrimLeft(rest, " \t\r\n")) > 0 {
+		at := dec.InputOffset() + int64(len(rest)-len(bytes.TrimLeft(rest, " \t\r\n")))
+		return nil, fmt.Errorf("model: unexpected data after the model (%s)", modelJSONPosition(data, at+1))
 	}
 	model := Model(m)
 	if err := model.Validate(); err != nil {
