@@ -35,7 +35,9 @@
 // it is a compile error, as in Go, and so is it tested with in against
 // a list of such IDs (account.id in ids), while text is in a list of IDs
 // where it is one's text ("p1" in ids), and in a map keyed by IDs where
-// it is one key's text ("p1" in byId). Compared with a value of no type
+// it is one key's text ("p1" in byId), whose element under that key it
+// reads (byId["p1"], byId.p1, get(byId, person.title); an ID of another
+// type as the key, byId[account.id], is a compile error). Compared with a value of no type
 // before the rule runs (an attribute: person.id ==
 // person.attributes["ref"]), it equals the value where the value is its
 // text, and differs from a number, a list or a missing attribute; such a

@@ -236,7 +236,7 @@ func (e *ExprEngine) compile(src string, env reflect.Type, kind Kind) *compiled 
 		// comparisons as written.
 		expr.Patch(lastPatcher{}),
 		expr.Patch(namedPatcher{params: grd.params, calls: calls}),
-		expr.Patch(textInIDs{calls: calls}),
+		expr.Patch(textInIDs{calls: calls, typed: grd.typed}),
 		// After namedPatcher, whose conversions it looks through, and
 		// before the guard, which refuses the values it makes of no
 		// known type where a type is needed.
@@ -269,6 +269,7 @@ func (e *ExprEngine) compile(src string, env reflect.Type, kind Kind) *compiled 
 		expr.Function(stringKeyFunc, stringKey, new(func(any) any)),
 		expr.Function(inListFunc, inList, new(func(any, any) bool)),
 		expr.Function(hasKeyFunc, hasKey, new(func(any, any) bool)),
+		expr.Function(idKeyFunc, idKey, new(func(any, any) any)),
 		expr.Function(sliceTextFunc, textSlice, new(func(any, any, any) string)),
 		expr.Function(textIndexFunc, textIndexOf, new(func(any, any, bool) int)),
 		expr.Function(intFunc, toInt, new(func(any) int)),

@@ -207,15 +207,31 @@ func (p inStrings) texts(c *ast.CallNode) {
 // against the IDs' texts, as it equals one of them, and text in a map
 // keyed by IDs ("p1" in byId) test it against the keys' texts; expr's
 // checker refused them ("cannot use string as type b2b.PersonID in
-// array", "in map key"). An ID
-// of another type (account.id in ids) stays refused, as == refuses it.
+// array", "in map key"). Text read as a key of such a map (byId["p1"],
+// byId.p1, get(byId, person.title)) reads the element under the key
+// that is its text; the checker refused it too ("cannot use string to
+// get an element from map[b2b.PersonID]int"). An ID of another type
+// (account.id in ids, byId[account.id]) stays refused, as == refuses it.
 // It runs right after namedPatcher, whose conversions it reads, and
 // before the guard, which would take the refused in for a value of no
 // type.
-type textInIDs struct{ calls callTypes }
+type textInIDs struct {
+	calls callTypes
+	typed map[ast.Node]bool // the guard's: the values converted
+}
 
 func (p textInIDs) Visit(node *ast.Node) {
 	p.calls.retype(node)
+	switch n := (*node).(type) {
+	case *ast.MemberNode:
+		p.key(n.Node, &n.Property)
+		return
+	case *ast.BuiltinNode:
+		if n.Name == "get" && len(n.Arguments) == 2 {
+			p.key(n.Arguments[0], &n.Arguments[1])
+		}
+		return
+	}
 	n, ok := (*node).(*ast.BinaryNode)
 	if !ok || n.Operator != "in" || p.calls.typeOf(n.Left) != stringType || unconverted(n.Left) != n.Left {
 		return
@@ -225,10 +241,7 @@ func (p textInIDs) Visit(node *ast.Node) {
 		wrapIn(&n.Right, textsFunc)
 		return
 	}
-	for t != nil && t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	if t != nil && t.Kind() == reflect.Map && t.Key().Kind() == reflect.String && t.Key() != stringType {
+	if idKeyed(t) != nil {
 		// A map keyed by IDs: the text is in it where it is one key's
 		// text ("p1" in byId).
 		callee := &ast.IdentifierNode{Value: hasKeyFunc}
@@ -238,6 +251,57 @@ func (p textInIDs) Visit(node *ast.Node) {
 		call.SetType(boolType) // for the parent, in this pass
 		*node = call
 	}
+}
+
+// key replaces *key, text read as a key of m (m[key], get(m, key)), with
+// $idKey(key, zero) where m is a map keyed by a named string type (IDs),
+// zero being that type's zero value: the text as the ID that is its
+// text, which the map is read with. Text converted from an ID of
+// another type (byId[account.id]) is left for the checker to refuse.
+func (p textInIDs) key(m ast.Node, key *ast.Node) {
+	t := idKeyed(p.calls.typeOf(m))
+	if t == nil || p.calls.typeOf(*key) != stringType || unconverted(*key) != *key {
+		return
+	}
+	loc := (*key).Location()
+	zero := &ast.ConstantNode{Value: reflect.Zero(t.Key()).Interface()}
+	zero.SetType(t.Key())
+	callee := &ast.IdentifierNode{Value: idKeyFunc}
+	call := &ast.CallNode{Callee: callee, Arguments: []ast.Node{*key, zero}}
+	for _, x := range []ast.Node{zero, callee, call} {
+		x.SetLocation(loc)
+	}
+	// The call gives a value of no type to expr's checker, which reads
+	// a map with it as with a key of the map's type.
+	p.typed[call] = true
+	*key = call
+}
+
+// idKeyed returns t, or the map t points to, where it is a map keyed by
+// a named string type, and nil otherwise.
+func idKeyed(t reflect.Type) reflect.Type {
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t != nil && t.Kind() == reflect.Map && t.Key().Kind() == reflect.String && t.Key() != stringType {
+		return t
+	}
+	return nil
+}
+
+// idKeyFunc gives text as a key of a map keyed by a named string type
+// (IDs): it is not part of the library, so rules cannot call it.
+const idKeyFunc = "$idKey"
+
+// idKey is idKeyFunc: p[0], text, as a value of the type of p[1], and
+// nil, which reads the zero key, as it is (an optional chain that
+// stopped).
+func idKey(p ...any) (any, error) {
+	v := reflect.ValueOf(p[0])
+	if v.Kind() != reflect.String {
+		return p[0], nil
+	}
+	return v.Convert(reflect.TypeOf(p[1])).Interface(), nil
 }
 
 // hasKeyFunc tests whether a map keyed by a named string type (IDs)

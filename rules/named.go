@@ -99,8 +99,13 @@ func (p namedPatcher) Visit(node *ast.Node) {
 		p.pair(&n.Exp1, &n.Exp2)
 	case *ast.MemberNode:
 		p.convertNamed(&n.Node) // person.id[0]
-		if t := p.namedString(n.Property); t != nil && p.keyOrElem(n.Node) != t {
+		if t := p.namedString(n.Property); t != nil && p.keyOrElem(n.Node) != t && !p.idKeyed(n.Node) {
 			p.convertNamed(&n.Property)
+		}
+		p.elemOfIDKeyed(n, n.Node, n.Property)
+	case *ast.ChainNode:
+		if n.Nature().Type == nil && n.Node.Nature().Type != nil {
+			n.SetType(n.Node.Type()) // byId?.p1, typed by elemOfIDKeyed
 		}
 	case *ast.SliceNode:
 		p.convertNamed(&n.Node)
@@ -123,10 +128,13 @@ func (p namedPatcher) Visit(node *ast.Node) {
 				p.convertNamed(&pr.Node) // map(persons, .id)
 				continue
 			}
-			if n.Name == "get" && i == 1 && len(n.Arguments) == 2 && p.keyOrElem(n.Arguments[0]) == p.namedString(n.Arguments[1]) {
+			if n.Name == "get" && i == 1 && len(n.Arguments) == 2 && (p.keyOrElem(n.Arguments[0]) == p.namedString(n.Arguments[1]) || p.idKeyed(n.Arguments[0])) {
 				continue
 			}
 			p.convertNamed(&n.Arguments[i])
+		}
+		if n.Name == "get" && len(n.Arguments) == 2 {
+			p.elemOfIDKeyed(n, n.Arguments[0], n.Arguments[1])
 		}
 	case *ast.ArrayNode:
 		for i := range n.Nodes {
@@ -247,6 +255,25 @@ func (p namedPatcher) namedString(n ast.Node) reflect.Type {
 		return t
 	}
 	return nil
+}
+
+// idKeyed reports whether n is a map keyed by a named string type (or a
+// pointer to one): an ID of another type is left as it is as its key,
+// for the checker to refuse as in Go, naming its type.
+func (p namedPatcher) idKeyed(n ast.Node) bool {
+	return idKeyed(p.calls.typeOf(n)) != nil
+}
+
+// elemOfIDKeyed types n, m[key] or get(m, key) where m is a map keyed by
+// IDs and key is no ID, as the map's element, for the parent, in this
+// pass: the checker refused text as the key (byId["p1"]), which
+// textInIDs reads the map with, and left n without a type, which a
+// comparison with text would take for a value of no type. A key of
+// another type (byId[1]) stays refused by the checker.
+func (p namedPatcher) elemOfIDKeyed(n, m, key ast.Node) {
+	if t := idKeyed(p.calls.typeOf(m)); t != nil && n.Nature().Type == nil && p.namedString(key) == nil {
+		n.SetType(t.Elem())
+	}
 }
 
 // namedKind returns t where it is a named string type, or nil.

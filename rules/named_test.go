@@ -343,6 +343,59 @@ func TestTextInAMapOfIDs(t *testing.T) {
 	require.ErrorContains(t, err, `rule "r" 1:12: cannot use b2b.AccountID as type b2b.PersonID in map key`)
 }
 
+// TestTextReadsAnElementOfAMapOfIDs: text reads the element of a map
+// keyed by IDs under the key that is its text (byId["p1"], get(byId,
+// "p1"), byId.p1), as it is in such a map where it is one key's text;
+// expr's checker refused it ("cannot use string to get an element from
+// map[b2b.PersonID]int"). A key the map does not hold reads the zero
+// value, as for any map; get of one reads it counted. A key of another
+// type stays refused, and an ID of another type is named as such.
+func TestTextReadsAnElementOfAMapOfIDs(t *testing.T) {
+	t.Parallel()
+	eng := rules.New()
+	requireRules(t, eng, idEnvironment(), map[string]bool{
+		`byId["p1"] == 3`:                                   true,
+		`byId.p1 == 3`:                                      true,
+		`byId?.p1 == 3 && byId?.["p1"] == 3`:                true,
+		`get(byId, "p1") == 3`:                              true,
+		`byId["p2"] == 0 && get(byId, "p2") == 0`:           true,
+		`byId[lower(person.id)] == 3`:                       true,
+		`byId[person.title] == 0`:                           true,
+		`byId[attr(person.attributes, "ref", "")] == 3`:     true,
+		`any(persons, byId[string(.id)] == 3)`:              true,
+		`byId[person.id] == byId["p1"]`:                     true,
+		`let k = "p1"; byId[k] + get(byId, k) == 6`:         true,
+		`byId[person.id + ""] == 3 && byId["p" + "1"] == 3`: true,
+		`(byId[first(account.domains)] ?? 1) == 0`:          true,
+	})
+	e := idEnvironment()
+	e.ByID = nil
+	requireRules(t, eng, e, map[string]bool{`byId["p1"] == 0`: true, `get(byId, "p1") == 0`: true})
+
+	x, err := rules.Compile[idEnv, bool](eng, rules.Rule{Name: "r", Source: `get(byId, "p2") == 0`})
+	require.NoError(t, err)
+	_, err = x.Eval(idEnvironment())
+	require.NoError(t, err)
+	require.Equal(t, uint64(1), x.MissingAttributes(), "get of a key the map does not hold is counted")
+
+	for _, tt := range []struct{ src, want string }{
+		{`byId[1] == 3`, `rule "r" 1:6: cannot use int to get an element from map[b2b.PersonID]int`},
+		{`get(byId, true) == 3`, `rule "r" 1:11: cannot use bool to get an element from map[b2b.PersonID]int`},
+		{`byId[account.id] == 3`, `cannot use b2b.AccountID to get an element from map[b2b.PersonID]int`},
+		{`get(byId, account.id) == 3`, `cannot use b2b.AccountID to get an element from map[b2b.PersonID]int`},
+		{`byId["p1"] == "x"`, `rule "r" 1:12: invalid operation: == (mismatched types int and string)`},
+		{`byId[lower(person.id)] == "x"`, `invalid operation: == (mismatched types int and string)`},
+		{`get(byId, person.title) == "x"`, `invalid operation: == (mismatched types int and string)`},
+		{`byId?.p1 == "x"`, `invalid operation: == (mismatched types int and string)`},
+		{`byId[person.attributes.ref] == 3`, `person.attributes["ref"] has no type before the rule runs`},
+	} {
+		_, err := rules.Compile[idEnv, bool](eng, rules.Rule{Name: "r", Source: tt.src})
+		require.ErrorIs(t, err, rules.ErrCompile, tt.src)
+		require.ErrorContains(t, err, tt.want, tt.src)
+		require.NotContains(t, err.Error(), "$", tt.src)
+	}
+}
+
 // TestListsOfIDsCompared: a list of IDs equals a list of their texts, as
 // an ID equals its text (ids == ["p1", "p2"]); as lists of two Go types
 // they were never equal.
