@@ -363,8 +363,9 @@
 //     lists do);
 //   - when the environment holds a nil pointer where the rule reads a
 //     field: the environments of Quorum's packages never do;
-//   - when [Program.Eval] is given an environment of another type than
-//     the rule was compiled for ([Expr.Eval] cannot be).
+//   - when [Expr.Eval] is given a nil environment, or [Program.Eval]
+//     nil, a nil pointer or an environment of another type than the
+//     rule was compiled for, whatever the rule reads.
 //
 // Eval then returns an [*EvalError] that names the rule and matches
 // [ErrEval]; evaluation never panics. In Quorum's packages a rule that

@@ -48,7 +48,8 @@ type Engine interface {
 
 // A Program is a compiled rule. Eval runs it on env, which must be a pointer
 // to a value of the type it was compiled for (or that value itself; the
-// default engine's programs return an [*EvalError] for any other), and
+// default engine's programs return an [*EvalError] for any other, nil
+// and a nil pointer included), and
 // returns a bool, a float64 or a string according to Kind. Programs are safe
 // for concurrent use.
 type Program interface {
@@ -132,7 +133,7 @@ func CompileAll[E any, R Result](eng Engine, rs []Rule) ([]*Expr[E, R], error) {
 // Eval runs the rule on env. A compiled rule fails at run time only in the
 // cases the package documentation lists under "What can fail at run time"
 // (a number rule's infinite result, a host function's error, expr's memory
-// budget); the error then names the rule and matches [ErrEval].
+// budget, a nil env); the error then names the rule and matches [ErrEval].
 func (x *Expr[E, R]) Eval(env *E) (R, error) {
 	v, err := x.prog.Eval(env)
 	if err != nil {

@@ -251,7 +251,7 @@ func TestSinceBeyondDurationRange(t *testing.T) {
 func TestProgramRefusesAnotherEnvironment(t *testing.T) {
 	t.Parallel()
 	p := rules.MustCompile[roleEnv, bool](nil, rules.Rule{Name: "vp", Source: `person.seniority == ""`}).Program()
-	for _, other := range []any{&scoreEnv{}, scoreEnv{}, &noNowEnv{}, nil, 3} {
+	for _, other := range []any{&scoreEnv{}, scoreEnv{}, &noNowEnv{}, (*scoreEnv)(nil), 3} {
 		_, err := p.Eval(other)
 		require.ErrorIs(t, err, rules.ErrEval, "%T", other)
 		require.ErrorContains(t, err, fmt.Sprintf(`rule "vp": the environment is %T, the rule was compiled for rules_test.roleEnv`, other))
@@ -260,6 +260,26 @@ func TestProgramRefusesAnotherEnvironment(t *testing.T) {
 		got, err := p.Eval(same)
 		require.NoError(t, err, "%T", same)
 		require.Equal(t, false, got)
+	}
+}
+
+// TestEvalOfANilEnvironment: a rule evaluated on no environment (nil,
+// or a nil pointer to its environment type) fails with an error that
+// says so, whatever the rule reads; a rule that read a field failed
+// with "reflect: call of reflect.Value.Field on zero Value", and one
+// that read none gave a result.
+func TestEvalOfANilEnvironment(t *testing.T) {
+	t.Parallel()
+	for _, src := range []string{`person.seniority == ""`, `true`, `len(persons) == 0`, `account?.name == ""`} {
+		x := rules.MustCompile[roleEnv, bool](nil, rules.Rule{Name: "vp", Source: src})
+		_, err := x.Eval(nil)
+		require.ErrorIs(t, err, rules.ErrEval, src)
+		require.EqualError(t, err, `rule "vp": the environment is a nil *rules_test.roleEnv: give a pointer to a rules_test.roleEnv`, src)
+		_, err = x.Program().Eval((*roleEnv)(nil))
+		require.EqualError(t, err, `rule "vp": the environment is a nil *rules_test.roleEnv: give a pointer to a rules_test.roleEnv`, src)
+		_, err = x.Program().Eval(nil)
+		require.ErrorIs(t, err, rules.ErrEval, src)
+		require.EqualError(t, err, `rule "vp": no environment (nil): give a pointer to a rules_test.roleEnv`, src)
 	}
 }
 
