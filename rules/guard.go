@@ -225,8 +225,9 @@ func (g *guard) call(n *ast.CallNode) {
 		if id.Value == "attr" && i == 0 {
 			continue
 		}
-		// inList and iequals compare a value of any type as in and ==
-		// do: text as text, and any other value as no text.
+		// inList, iequals and the functions that search text compare
+		// a value of any type as in and == do: text as text, and any
+		// other value as no text.
 		if slices.Contains(comparesAny[id.Value], i) {
 			continue
 		}
@@ -259,8 +260,14 @@ func (g *guard) call(n *ast.CallNode) {
 }
 
 // comparesAny are the functions of the library that take a value of any
-// type at the arguments given, as in and == do (see textOf).
-var comparesAny = map[string][]int{"inList": {0}, "iequals": {0, 1}}
+// type at the arguments given, as in and == do (see textOf): text, or an
+// ID, as text, and any other value as no text, which no text equals,
+// contains, starts or ends with, and no pattern matches (match's pattern
+// is a string written in the rule).
+var comparesAny = map[string][]int{
+	"inList": {0}, "iequals": {0, 1},
+	"icontains": {0, 1}, "istartsWith": {0, 1}, "iendsWith": {0, 1}, "match": {0},
+}
 
 // predicates are the builtins whose predicate must give a value of a known
 // type: a condition, or a number (sum) or key (sortBy, groupBy).

@@ -23,7 +23,9 @@ type libFunc struct {
 func (e *ExprEngine) library() []libFunc {
 	fold := func(name string, f func(s, sub string) bool) libFunc {
 		return libFunc{name, func(p ...any) (any, error) {
-			return f(strings.ToLower(p[0].(string)), strings.ToLower(p[1].(string))), nil
+			s, okS := textOf(p[0])
+			sub, okSub := textOf(p[1])
+			return okS && okSub && f(strings.ToLower(s), strings.ToLower(sub)), nil
 		}, []any{new(func(string, string) bool)}}
 	}
 	lib := []libFunc{
@@ -40,7 +42,8 @@ func (e *ExprEngine) library() []libFunc {
 			if err != nil {
 				return false, err
 			}
-			return re.MatchString(p[0].(string)), nil
+			s, ok := textOf(p[0])
+			return ok && re.MatchString(s), nil
 		}, []any{new(func(string, string) bool)}},
 		{"domain", func(p ...any) (any, error) { return Domain(p[0].(string)), nil },
 			[]any{new(func(string) string)}},
@@ -112,8 +115,9 @@ func (e *ExprEngine) library() []libFunc {
 }
 
 // textOf is v as text where it is a string or of a named string type
-// (an ID, as == reads it), and false for any other value: inList and
-// iequals take a value of no type before the rule runs (see comparesAny).
+// (an ID, as == reads it), and false for any other value: inList,
+// iequals, icontains, istartsWith, iendsWith and match take a value of
+// no type before the rule runs (see comparesAny).
 func textOf(v any) (string, bool) {
 	if s, ok := v.(string); ok {
 		return s, true

@@ -250,14 +250,17 @@ func TestLibraryReadsAnIDAsText(t *testing.T) {
 	}
 }
 
-// TestLibraryComparesAValueOfNoType: inList and iequals take a value of
-// no type before the rule runs (a host function's, an attribute read by
-// index), as in and == do: text, or an ID as its text, is compared as
-// they compare text, and any other value (a number, a list, a missing
-// attribute) is in no list and equal to no text. They were refused
-// ("ref() has no type before the rule runs, so the call to inList
-// cannot be checked") where ref() in ["a", "b"] and ref() == "a" were
-// not.
+// TestLibraryComparesAValueOfNoType: inList, iequals, icontains,
+// istartsWith, iendsWith and match take a value of no type before the
+// rule runs (a host function's, an attribute read by index), as in and
+// == do: text, or an ID as its text, is compared as they compare text,
+// and any other value (a number, a list, a missing attribute) is in no
+// list, equal to no text, contains, starts and ends with none and
+// matches no pattern. They were refused ("ref() has no type before the
+// rule runs, so the call to inList cannot be checked") where ref() in
+// ["a", "b"] and ref() == "a" were not; icontains, istartsWith,
+// iendsWith and match were still refused where inList and iequals took
+// such a value.
 func TestLibraryComparesAValueOfNoType(t *testing.T) {
 	t.Parallel()
 	for _, ref := range []any{"a", " A ", "c", b2b.PersonID("p1"), b2b.AccountID("P2"), 1, true, []any{"a"}, map[string]any{"a": 1}, nil} {
@@ -266,11 +269,23 @@ func TestLibraryComparesAValueOfNoType(t *testing.T) {
 			rules.WithFunction("mixed", func(...any) (any, error) { return []any{"x", 2, b2b.PersonID("A")}, nil }, new(func() []any)))
 		e := idEnvironment()
 		e.Person.Attributes = map[string]any{"ref": ref}
-		text := ""
+		text, raw, isText := "", "", false
 		if v := reflect.ValueOf(ref); v.Kind() == reflect.String {
-			text = strings.ToLower(strings.TrimSpace(v.String()))
+			raw, isText = v.String(), true
+			text = strings.ToLower(strings.TrimSpace(raw))
 		}
+		low := strings.ToLower(raw)
 		for src, want := range map[string]bool{
+			`icontains(ref(), "a")`:                             isText && strings.Contains(low, "a"),
+			`icontains(person.attributes.ref, "")`:              isText,
+			`icontains("xAy", ref())`:                           isText && strings.Contains("xay", low),
+			`istartsWith(ref(), "p")`:                           isText && strings.HasPrefix(low, "p"),
+			`istartsWith(person.attributes["ref"], " ")`:        isText && strings.HasPrefix(low, " "),
+			`iendsWith(ref(), "2") || iendsWith("p2", ref())`:   isText && (strings.HasSuffix(low, "2") || strings.HasSuffix("p2", low)),
+			`iendsWith(person.attributes.ref, "1")`:             isText && strings.HasSuffix(low, "1"),
+			`match(ref(), "(?i)^p")`:                            isText && strings.HasPrefix(low, "p"),
+			`match(person.attributes.ref, "A")`:                 isText && strings.Contains(raw, "A"),
+			`any(persons, icontains(ref(), .title))`:            isText,
 			`inList(ref(), ["a", "b"])`:                         text == "a",
 			`inList(person.attributes.ref, ["a", "b"])`:         text == "a",
 			`inList(person.attributes["ref"], account.domains)`: false,
