@@ -62,7 +62,8 @@ func WithLimits(l Limits) Option {
 // an identifier that no function of the library and no builtin has, given
 // once with all its signatures: otherwise every Compile on the engine
 // fails, naming the function, rather than change silently what the rules
-// that call that name mean.
+// that call that name mean. So does every Compile where fn is nil or a
+// signature is no function type (nor a pointer to one).
 func WithFunction(name string, fn func(params ...any) (any, error), types ...any) Option {
 	return func(e *ExprEngine) {
 		e.hostFuncs = append(e.hostFuncs, hostFunc{name: name, fn: fn, types: types})
@@ -331,6 +332,22 @@ func (e *ExprEngine) hostFuncProblem() string {
 		}
 		if !isIdentifier(h.name) {
 			return fmt.Sprintf("host function %q: a name is a letter followed by letters, digits or _", h.name)
+		}
+		if h.fn == nil {
+			return fmt.Sprintf("host function %q has no implementation (its fn is nil)", h.name)
+		}
+		for i, t := range h.types {
+			ft := reflect.TypeOf(t)
+			if ft != nil && ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+			}
+			if ft == nil || ft.Kind() != reflect.Func {
+				what := "nil"
+				if t != nil {
+					what = reflect.TypeOf(t).String()
+				}
+				return fmt.Sprintf("host function %q: its signature %d is %s, not a function type (declare one as new(func(string) bool))", h.name, i+1, what)
+			}
 		}
 		_, disabled := disabledBuiltins[h.name]
 		if disabled || slices.Contains(builtin.Names, h.name) || slices.ContainsFunc(lib, func(f libFunc) bool { return f.name == h.name }) {

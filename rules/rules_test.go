@@ -410,6 +410,39 @@ func TestHostFunctionNameClash(t *testing.T) {
 	require.EqualError(t, err, `rule "r": host function "isPartner" is registered twice; register it once with all its signatures`)
 }
 
+// TestHostFunctionMisdeclared: a host function registered without an
+// implementation, or with a signature that is no function type, makes
+// every rule compiled on the engine fail, naming the function and what
+// is wrong; Compile panicked ("expr: type of f is not a function", a nil
+// pointer dereference), or failed with expr's stack trace in the message.
+func TestHostFunctionMisdeclared(t *testing.T) {
+	t.Parallel()
+	fn := func(p ...any) (any, error) { return true, nil }
+	for _, tt := range []struct {
+		opt  rules.Option
+		want string
+	}{
+		{rules.WithFunction("f", fn, 3), `rule "r": host function "f": its signature 1 is int, not a function type (declare one as new(func(string) bool))`},
+		{rules.WithFunction("f", fn, new(func() bool), "x"), `rule "r": host function "f": its signature 2 is string, not a function type (declare one as new(func(string) bool))`},
+		{rules.WithFunction("f", fn, nil), `rule "r": host function "f": its signature 1 is nil, not a function type (declare one as new(func(string) bool))`},
+		{rules.WithFunction("f", nil, new(func() bool)), `rule "r": host function "f" has no implementation (its fn is nil)`},
+	} {
+		eng := rules.New(tt.opt)
+		require.NotPanics(t, func() {
+			_, err := rules.Compile[roleEnv, bool](eng, rules.Rule{Name: "r", Source: `len(persons) > 1`})
+			require.ErrorIs(t, err, rules.ErrCompile, tt.want)
+			require.EqualError(t, err, tt.want)
+		}, tt.want)
+	}
+	// A function value declares its signature as new(func...) does.
+	eng := rules.New(rules.WithFunction("f", fn, func() bool { return false }))
+	x, err := rules.Compile[roleEnv, bool](eng, rules.Rule{Name: "r", Source: `f()`})
+	require.NoError(t, err)
+	got, err := x.Eval(env())
+	require.NoError(t, err)
+	require.True(t, got)
+}
+
 func TestConcurrentEval(t *testing.T) {
 	t.Parallel()
 	eng := rules.New()
