@@ -6,6 +6,7 @@ import (
 	"math"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -305,7 +306,7 @@ func (e *ExprEngine) compile(src string, env reflect.Type, kind Kind) *compiled 
 	conv, ok := converter(kind, out)
 	if !ok {
 		line, col := position(src, prog.Node().Location().From)
-		return fail(line, col, "expected %s, got %s", kindWord(kind), typeWord(out))
+		return fail(line, col, "expected %s, got %s", kindWord(kind), resultWord(src, prog.Node(), kind))
 	}
 	c := &compiled{prog: prog, convert: conv}
 	for i, k := range prog.Constants {
@@ -456,11 +457,38 @@ func kindWord(k Kind) string {
 	return k.String()
 }
 
-func typeWord(t reflect.Type) string {
-	if t == nil || t.Kind() == reflect.Interface {
-		return "a value of unknown type (give attr() a default of the wanted type)"
+// resultWord names the type of root, a rule's value that is not of
+// kind, and where it is of no known type says what to write instead: an
+// attribute read by index is read with attr, whose default gives the
+// type; any other value (a host function's, an element of a list of
+// mixed values) is compared, or written as text.
+func resultWord(src string, root ast.Node, kind Kind) string {
+	t := root.Type()
+	if t != nil && t.Kind() != reflect.Interface {
+		return t.String()
 	}
-	return t.String()
+	def := map[Kind]string{KindBool: "false", KindNumber: "0", KindString: `""`}[kind]
+	for {
+		// let x = ...; x: the value is the last expression's.
+		v, ok := root.(*ast.VariableDeclaratorNode)
+		if !ok {
+			break
+		}
+		root = v.Expr
+	}
+	if m, key, ok := attribute(root); ok {
+		return fmt.Sprintf("a value of unknown type: %s[%s] has no type before the rule runs (an attribute may hold any value, or none); use attr(%s, %s, %s): its default gives the type and stands in for a missing value",
+			asWritten(src, m), strconv.Quote(key), asWritten(src, m), strconv.Quote(key), def)
+	}
+	x := asWritten(src, root)
+	advice := "a number rule gives a value of a number type (a number field, attr(m, key, 0))"
+	switch kind {
+	case KindBool:
+		advice = fmt.Sprintf("compare it with a value: (%s) == true", x)
+	case KindString:
+		advice = fmt.Sprintf("write it as text: string(%s)", x)
+	}
+	return fmt.Sprintf("a value of unknown type: %s has no type before the rule runs; %s", x, advice)
 }
 
 // hasField reports whether struct type t exposes name to expressions, as

@@ -142,6 +142,18 @@ func TestCompileErrors(t *testing.T) {
 		{"string wanted", `account.employees > 2`, rules.KindString, `expected string, got bool`},
 		{"number wanted", `person.title`, rules.KindNumber, `expected a number, got string`},
 		{"unknown type result", `person.attributes["x"] == nil ? person.attributes["x"] : true`, rules.KindBool, `expected bool, got a value of unknown type`},
+		// An attribute read by index is read with attr; another value of
+		// no type is compared, or written as text: attr is no advice.
+		{"attribute as the result", `person.attributes.vip`, rules.KindBool,
+			`rule "r" 1:19: expected bool, got a value of unknown type: person.attributes["vip"] has no type before the rule runs (an attribute may hold any value, or none); use attr(person.attributes, "vip", false): its default gives the type`},
+		{"attribute as a number", `get(account.attributes, "seats")`, rules.KindNumber,
+			`expected a number, got a value of unknown type: account.attributes["seats"] has no type before the rule runs (an attribute may hold any value, or none); use attr(account.attributes, "seats", 0)`},
+		{"element of a mixed list as the result", `first(["a", 1])`, rules.KindBool,
+			`rule "r" 1:1: expected bool, got a value of unknown type: first(["a", 1]) has no type before the rule runs; compare it with a value: (first(["a", 1])) == true`},
+		{"variable as the result", `let x = ["a", 1][0]; x`, rules.KindBool,
+			`expected bool, got a value of unknown type: x has no type before the rule runs; compare it with a value: (x) == true`},
+		{"element of a mixed list as text", `["a", 1][0]`, rules.KindString,
+			`expected string, got a value of unknown type: ["a", 1][0] has no type before the rule runs; write it as text: string(["a", 1][0])`},
 		{"syntax", `person.title ==`, rules.KindBool, `rule "r" 1:`},
 		{"second line", "person.title == \"x\" &&\n  account.employes > 3", rules.KindBool, "rule \"r\" 2:11: type b2b.Account has no field employes"},
 		{"empty", ``, rules.KindBool, `rule "r": expression is empty`},
