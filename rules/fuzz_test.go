@@ -93,6 +93,8 @@ func FuzzCompileEval(f *testing.F) {
 		`persons[0 - 1].department == "Finance" && len(persons[1 - 2:]) == 1`,
 		`inList(person.attributes["tier"], ["gold"]) || iequals(account.attributes.plan, "pro")`,
 		`person.attributes.tier == ["gold"] || account.attributes.plan != {"a": 1}`,
+		// Values of no type given to the functions that search text.
+		`icontains(person.attributes.tier, "g") || istartsWith("gold", account.attributes["plan"]) || match(person.attributes.since, "^l")`,
 	} {
 		f.Add(s)
 	}
