@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/builtin"
 	"github.com/expr-lang/expr/checker/nature"
 )
 
@@ -307,7 +308,7 @@ func (g *guard) builtin(n *ast.BuiltinNode) {
 		case n.Name == "get" && i == 0:
 			// get of nothing is nothing.
 		default:
-			g.need(arg, what, nil)
+			g.need(arg, what, builtinParam(n.Name, i))
 		}
 	}
 	if g.err != nil {
@@ -438,6 +439,36 @@ func (g *guard) builtin(n *ast.BuiltinNode) {
 			}
 		}
 	}
+}
+
+// builtinParam is the type that each signature of expr's builtin name
+// takes at argument i (a string for lower(s)), for the default that a
+// message suggests, or nil where they differ, take any value or declare
+// none.
+func builtinParam(name string, i int) reflect.Type {
+	at, ok := builtin.Index[name]
+	if !ok {
+		return nil
+	}
+	var want reflect.Type
+	for _, ft := range builtin.Builtins[at].Types {
+		var pt reflect.Type
+		switch {
+		case ft.Kind() != reflect.Func:
+			return nil
+		case ft.IsVariadic() && i >= ft.NumIn()-1:
+			pt = ft.In(ft.NumIn() - 1).Elem()
+		case i < ft.NumIn():
+			pt = ft.In(i)
+		default:
+			continue
+		}
+		if pt.Kind() == reflect.Interface || want != nil && want != pt {
+			return nil
+		}
+		want = pt
+	}
+	return want
 }
 
 // need refuses n where a value of a known type is needed: n's type is

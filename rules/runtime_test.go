@@ -632,6 +632,15 @@ func TestRefusedBeforeRunTime(t *testing.T) {
 		{"attribute as a string", `domain(person.attributes["email"]) == "acme.com"`,
 			`rule "r" 1:25: person.attributes["email"] has no type before the rule runs (an attribute may hold any value, or none), so the call to domain cannot be checked; use attr(person.attributes, "email", "")`,
 			"interface conversion: interface {} is nil, not string"},
+		// The default suggested for a builtin is of the type it takes;
+		// it was the word default.
+		{"attribute given to a builtin", `lower(person.attributes["tier"]) == "gold"`,
+			`rule "r" 1:24: person.attributes["tier"] has no type before the rule runs (an attribute may hold any value, or none), so the call to lower cannot be checked; use attr(person.attributes, "tier", "")`,
+			"invalid argument for lower (type <nil>)"},
+		{"attribute given to a builtin of two arguments", `hasPrefix("gold", account.attributes.plan)`,
+			`so the call to hasPrefix cannot be checked; use attr(account.attributes, "plan", "")`, ""},
+		{"attribute counted", `bitnot(account.attributes.seats) > 1`,
+			`so the call to bitnot cannot be checked; use attr(account.attributes, "seats", 0)`, ""},
 		{"attribute as a time", `daysSince(person.attributes["since"]) > 30`,
 			`use attr(person.attributes, "since", now)`, ""},
 		{"attribute as a condition", `!account.attributes["vip"]`,
