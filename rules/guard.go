@@ -503,7 +503,7 @@ func (g *guard) need(n ast.Node, use string, want reflect.Type) {
 			m, strconv.Quote(key), use, m, strconv.Quote(key), def)
 		return
 	}
-	g.fail(n, "%s has no type before the rule runs, so %s cannot be checked (a value of unknown type may only be compared with == or !=)", n, use)
+	g.fail(n, "%s has no type before the rule runs, so %s cannot be checked (a value of unknown type may only be compared with == or !=, be an element tested with in, or be given to iequals, icontains, istartsWith, iendsWith, inList or match, which read it as text where it is text)", n, use)
 }
 
 // attribute reports whether n reads a key of a map of values of any type
