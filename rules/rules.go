@@ -84,11 +84,16 @@ type Result interface {
 // type assertion at the call site.
 type Expr[E any, R Result] struct {
 	prog Program
+	// deref says that E is a pointer type: Eval's env is a pointer to
+	// a pointer (see structPointer).
+	deref bool
 }
 
 // Compile compiles rule on eng for environment type E and result type R.
-// A nil eng uses a fresh default engine (see [New]); share one engine in a
-// program so its cache is shared.
+// E is a struct type, or a pointer to one: Eval then takes a pointer to
+// such a pointer, and reads the struct it points to. A nil eng uses a
+// fresh default engine (see [New]); share one engine in a program so its
+// cache is shared.
 func Compile[E any, R Result](eng Engine, rule Rule) (*Expr[E, R], error) {
 	if eng == nil {
 		eng = New()
@@ -97,7 +102,7 @@ func Compile[E any, R Result](eng Engine, rule Rule) (*Expr[E, R], error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Expr[E, R]{prog: p}, nil
+	return &Expr[E, R]{prog: p, deref: reflect.TypeFor[E]().Kind() == reflect.Pointer}, nil
 }
 
 // MustCompile is like [Compile] but panics on error. Use it only for rules
@@ -135,7 +140,11 @@ func CompileAll[E any, R Result](eng Engine, rs []Rule) ([]*Expr[E, R], error) {
 // (a number rule's infinite result, a host function's error, expr's memory
 // budget, a nil env); the error then names the rule and matches [ErrEval].
 func (x *Expr[E, R]) Eval(env *E) (R, error) {
-	v, err := x.prog.Eval(env)
+	var in any = env
+	if x.deref {
+		in = structPointer(env)
+	}
+	v, err := x.prog.Eval(in)
 	if err != nil {
 		var zero R
 		return zero, err
@@ -163,6 +172,23 @@ func (x *Expr[E, R]) MissingAttributes() uint64 {
 		return s.MissingAttributes()
 	}
 	return 0
+}
+
+// structPointer is env, a pointer to an environment, as a pointer to
+// its struct: where E is itself a pointer type (Compile[*S, R], which
+// compiles for S), env is a pointer to a pointer, which the program
+// would take for an environment of another type. A nil pointer on the
+// way is a nil pointer to the struct, which the program refuses.
+func structPointer(env any) any {
+	v := reflect.ValueOf(env)
+	for v.Kind() == reflect.Pointer && v.Type().Elem().Kind() == reflect.Pointer {
+		if v.IsNil() {
+			v = reflect.Zero(v.Type().Elem())
+		} else {
+			v = v.Elem()
+		}
+	}
+	return v.Interface()
 }
 
 func kindOf[R Result]() Kind {

@@ -295,6 +295,29 @@ func TestEvalOfANilEnvironment(t *testing.T) {
 	}
 }
 
+// TestEnvironmentOfAPointerType: an Expr compiled for a pointer to an
+// environment struct (Compile[*roleEnv, bool], which the engine
+// compiles for roleEnv) evaluates on a pointer to such a pointer; it
+// failed on every one ("the environment is **rules_test.roleEnv, the
+// rule was compiled for rules_test.roleEnv"). A nil pointer on the way
+// is refused as a nil environment.
+func TestEnvironmentOfAPointerType(t *testing.T) {
+	t.Parallel()
+	x, err := rules.Compile[*roleEnv, bool](nil, rules.Rule{Name: "vp", Source: `person.seniority == "C-Level"`})
+	require.NoError(t, err)
+	e := env()
+	got, err := x.Eval(&e)
+	require.NoError(t, err)
+	require.True(t, got)
+	var none *roleEnv
+	_, err = x.Eval(&none)
+	require.ErrorIs(t, err, rules.ErrEval)
+	require.EqualError(t, err, `rule "vp": the environment is a nil *rules_test.roleEnv: give a pointer to a rules_test.roleEnv`)
+	_, err = x.Eval(nil)
+	require.ErrorIs(t, err, rules.ErrEval)
+	require.EqualError(t, err, `rule "vp": the environment is a nil *rules_test.roleEnv: give a pointer to a rules_test.roleEnv`)
+}
+
 func TestEnvironmentMustBeStruct(t *testing.T) {
 	t.Parallel()
 	_, err := rules.Compile[int, bool](nil, rules.Rule{Name: "x", Source: `true`})
