@@ -52,6 +52,42 @@ func (g *guard) parse(n *ast.BuiltinNode) {
 	if abbr := dateZoneAbbreviation(n); abbr != "" {
 		g.fail(n, "the zone abbreviation %q in %s is read in the time zone of the machine the rule runs on (an offset of 0 where it has none): write the offset (\"2026-06-01T09:00:00+02:00\") or name the zone: date(s, layout, \"Europe/Berlin\")", abbr, n)
 	}
+	if abbr, zone := foreignZoneAbbreviation(n); abbr != "" {
+		g.fail(n, "the zone abbreviation %q in %s is not one of %s's, so it reads as an offset of 0: write the offset (\"-05:00\", layout \"-07:00\"), or name the zone the abbreviation is of", abbr, n, zone)
+	}
+}
+
+// foreignZoneAbbreviation returns the zone abbreviation that a call of
+// date with a zone named reads, and the zone, where the zone never uses
+// it ("EST" in "Europe/Berlin"), or "". time.ParseInLocation gives an
+// abbreviation the zone uses its offset there ("CET", "CEST" in
+// Berlin), and any other the offset 0: a time hours off, as on a machine
+// whose zone does not know it.
+func foreignZoneAbbreviation(n *ast.BuiltinNode) (abbr, zone string) {
+	if n.Name != "date" || len(n.Arguments) != 3 {
+		return "", ""
+	}
+	var args [3]string
+	for i, a := range n.Arguments {
+		s, ok := a.(*ast.StringNode)
+		if !ok {
+			return "", ""
+		}
+		args[i] = s.Value
+	}
+	loc, err := time.LoadLocation(args[2])
+	if err != nil {
+		return "", ""
+	}
+	t, err := time.ParseInLocation(args[1], args[0], loc)
+	if err != nil || t.Location() == loc {
+		return "", ""
+	}
+	// UTC, GMT and GMT+3 say their offset; the others name a zone.
+	if name, _ := t.Zone(); name != "" && name != "UTC" && !strings.HasPrefix(name, "GMT") {
+		return name, args[2]
+	}
+	return "", ""
 }
 
 // dateLayouts are the layouts date tries, in its order, when the rule

@@ -280,7 +280,9 @@
 //     Likewise a zone abbreviation other than UTC and GMT in a date with
 //     no zone named (date("01 Jun 26 09:00 CEST")): it is read in the
 //     machine's zone, with an offset of 0 where that zone has none; write
-//     the offset or name the zone.
+//     the offset or name the zone. With a zone named, an abbreviation
+//     that zone never uses (date("2026-06-01 09:00 EST", "2006-01-02
+//     15:04 MST", "Europe/Berlin")) would read as an offset of 0 too.
 //   - a count from data where a negative one fails (take, bitshl, bitshr,
 //     bitushr), the bounds of a range (..) from data (a range too large
 //     to build fails), an order other than "asc" or "desc" for sort and

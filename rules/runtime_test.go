@@ -1234,6 +1234,11 @@ func TestMachineTimeZoneRefused(t *testing.T) {
 		{"zone abbreviation", `date("01 Jun 26 09:00 CEST") < now`,
 			"rule \"r\" 1:1: the zone abbreviation \"CEST\" in date(\"01 Jun 26 09:00 CEST\") is read in the time zone of the machine the rule runs on (an offset of 0 where it has none): write the offset (\"2026-06-01T09:00:00+02:00\") or name the zone: date(s, layout, \"Europe/Berlin\")"},
 		{"zone abbreviation with a layout", `date("2026-06-01 09:00 EST", "2006-01-02 15:04 MST") < now`, `the zone abbreviation "EST" in date(`},
+		// time.ParseInLocation gives an abbreviation the zone named
+		// never uses the offset 0: 09:00 EST read as 09:00 UTC.
+		{"another zone's abbreviation", `date("2026-06-01 09:00 EST", "2006-01-02 15:04 MST", "Europe/Berlin") < now`,
+			"rule \"r\" 1:1: the zone abbreviation \"EST\" in date(\"2026-06-01 09:00 EST\", \"2006-01-02 15:04 MST\", \"Europe/Berlin\") is not one of Europe/Berlin's, so it reads as an offset of 0: write the offset (\"-05:00\", layout \"-07:00\"), or name the zone the abbreviation is of"},
+		{"another zone's abbreviation, posix", `date("2026-06-01 09:00 PDT", "2006-01-02 15:04 MST", "posix/Asia/Tokyo") < now`, `"PDT" in date(`},
 	}
 	eng := rules.New()
 	for _, tt := range tests {
@@ -1251,6 +1256,10 @@ func TestMachineTimeZoneRefused(t *testing.T) {
 		`date("01 Jun 26 09:00 UTC") < now`,
 		`date("Mon, 01 Jun 2026 09:00:00 GMT") < now`,
 		`date("2026-06-01 09:00 JST", "2006-01-02 15:04 MST", "Asia/Tokyo") < now`,
+		`date("2026-01-05 09:00 CEST", "2006-01-02 15:04 MST", "Europe/Berlin") < now`,
+		`date("2026-06-01 09:00 UTC", "2006-01-02 15:04 MST", "Europe/Berlin") < now`,
+		`date("2026-06-01 09:00 GMT", "2006-01-02 15:04 MST", "America/New_York") < now`,
+		`date("2026-05-01 09:00 EDT", "2006-01-02 15:04 MST", "America/New_York") < now`,
 	} {
 		requireHolds(t, eng, src)
 	}
