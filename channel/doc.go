@@ -162,6 +162,12 @@
 // [CompileTemplates] refuses a template of text and plain tokens whose
 // fixed text alone (without its tokens) is over its limit: every
 // rendering would be refused.
+// An SMS whose text the host wrote itself (a [Message] without a
+// Template) is held to [DefaultSMSMaxSegments]: [Message.Validate], which
+// an outbox runs on every message it takes, refuses a longer one with
+// the same [*SMSLengthError] (matching [ErrSMSTooLong]) under the
+// message's key. A longer text is rendered from a template that allows
+// it.
 //
 // Most message templates are text and plain tokens ({{.Account.Name}},
 // {{.Person.FirstName | default "there"}}, fragments, links). Such a part

@@ -33,6 +33,9 @@ type Message struct {
 	Account b2b.AccountID `json:",omitempty"` // the account the message is about
 	Person  b2b.PersonID  `json:",omitempty"` // the recipient person; empty for sales alerts
 	// Template names the template it was rendered from, for reports.
+	// An SMS without one, a text the host wrote, is held by Validate to
+	// DefaultSMSMaxSegments parts; one rendered from a template was held
+	// to the template's limit (Templates.RenderSMS).
 	Template string `json:",omitempty"`
 
 	From string `json:",omitempty"` // sender address (email) or number (SMS); senders may default it
@@ -113,8 +116,14 @@ func (m *Message) validate(content bool) error {
 		if _, ok := b2b.E164Phone(m.To); m.To != "" && !ok {
 			ps.Addf("to", "%q is not a phone number in international format (+ or 00, the country code and the number: 7 to 15 digits)", m.To)
 		}
-		if content && m.Text == "" {
+		switch {
+		case content && m.Text == "":
 			ps.Addf("text", "is required for sms")
+		case content && m.Template == "":
+			// Written by the host, not rendered: held to the limit a
+			// template has by default. (Templates.RenderSMS held a
+			// rendered text to its template's own.)
+			ps.Add("text", checkSMSLength(m.Text, DefaultSMSMaxSegments, smsHostLimit))
 		}
 		if m.Person == "" {
 			ps.Addf("person", "is required for sms (consent is checked per person)")
@@ -129,6 +138,10 @@ func (m *Message) validate(content bool) error {
 	}
 	return ps.Err("message %q", m.Key)
 }
+
+// smsHostLimit says where the limit of an SMS a host wrote itself comes
+// from, and how to send a longer one.
+const smsHostLimit = "the default for a text not rendered from a template; one rendered from an SMS template is held to its maxSegments"
 
 // replyAddress reports whether s is one email address, bare
 // ("team@vendor.example") or with a display name ("Vendor Team

@@ -39,6 +39,17 @@ func TestMessageValidate(t *testing.T) {
 		{"sms problems", channel.Message{Key: "k", Channel: "sms", Person: "p", To: "0151 123"}, `2 problems:
   to: "0151 123" is not a phone number in international format (+ or 00, the country code and the number: 7 to 15 digits)
   text: is required for sms`},
+		// An SMS a host writes and queues itself is measured as
+		// RenderSMS measures a template's: over the default limit it went
+		// to the provider, to be billed as that many parts or refused there.
+		{"sms of three parts", channel.Message{Key: "k", Channel: "sms", Person: "p", To: "+4915112345678", Text: strings.Repeat("a", 459)}, ""},
+		{"sms of four parts", channel.Message{Key: "k", Channel: "sms", Person: "p", To: "+4915112345678", Text: strings.Repeat("a", 460)},
+			`message "k": text: the text is 460 GSM-7 septets, 4 SMS parts; at most 3 (the default for a text not rendered from a template; one rendered from an SMS template is held to its maxSegments)`},
+		{"sms in UCS-2 over the default", channel.Message{Key: "k", Channel: "sms", Person: "p", To: "+4915112345678", Text: "Привет " + strings.Repeat("a", 200)},
+			`message "k": text: the text is 207 UCS-2 code units, 4 SMS parts; at most 3 (the default for a text not rendered from a template; one rendered from an SMS template is held to its maxSegments); "П" is not in the GSM-7 alphabet, so the whole text is UCS-2: 70 code units in one SMS, 67 a part`},
+		// Rendered from a template, a text was held to the template's
+		// own limit, which may be higher.
+		{"sms rendered from a template", channel.Message{Key: "k", Channel: "sms", Person: "p", To: "+4915112345678", Template: "digest", Text: strings.Repeat("a", 460)}, ""},
 		{"header injection", channel.Message{Key: "k", Channel: "email", Person: "p", To: "a@b.co", Subject: "s\r\nBcc: x@y.co", Text: "t"}, "subject: a line break is not allowed (header injection)"},
 		{"header injection in a reply address", channel.Message{Key: "k", Channel: "email", Person: "p", To: "a@b.co", ReplyTo: "r@b.co\nBcc: x@y.co", Subject: "s", Text: "t"}, "replyTo: a line break is not allowed (header injection)"},
 		{"header injection in an unsubscribe link", channel.Message{Key: "k", Channel: "email", Person: "p", To: "a@b.co", ListUnsubscribeMailto: "u@b.co\r", Subject: "s", Text: "t"}, "listUnsubscribeMailto: a line break is not allowed (header injection)"},
@@ -67,6 +78,35 @@ func TestMessageValidate(t *testing.T) {
 			require.Contains(t, err.Error(), tc.want)
 		})
 	}
+}
+
+// A host's SMS over the default limit is refused with an error that says
+// which message and holds the *SMSLengthError RenderSMS gives: an outbox
+// never takes it.
+func TestMessageValidateSMSTooLong(t *testing.T) {
+	t.Parallel()
+	long := channel.Message{Key: "promo:p-1", Channel: "sms", Person: "p-1", To: "+4915112345678", Text: strings.Repeat("👋", 101)}
+	err := long.Validate()
+	require.ErrorIs(t, err, b2b.ErrInvalid)
+	require.ErrorIs(t, err, channel.ErrSMSTooLong)
+	var le *channel.SMSLengthError
+	require.ErrorAs(t, err, &le)
+	require.Equal(t, channel.SMSLength{Encoding: channel.EncodingUCS2, Units: 202, Segments: 4}, le.Length)
+	require.Equal(t, channel.DefaultSMSMaxSegments, le.Max)
+	// Not written yet: its text is not measured.
+	require.NoError(t, (&channel.Message{Key: "k", Channel: "sms", Person: "p", To: "+4915112345678"}).ValidateAddressing())
+
+	_, err = channel.NewMemoryOutbox().Enqueue(t.Context(), t0, long)
+	require.ErrorIs(t, err, channel.ErrSMSTooLong)
+	require.EqualError(t, err, `enqueue message 0: message "promo:p-1": text: the text is 202 UCS-2 code units, 4 SMS parts; at most 3 (the default for a text not rendered from a template; one rendered from an SMS template is held to its maxSegments); "👋" is not in the GSM-7 alphabet, so the whole text is UCS-2: 70 code units in one SMS, 67 a part`)
+
+	// The same text rendered from a template that allows it.
+	ts, err := channel.CompileTemplates(channel.TemplateSet{SMS: []channel.SMSTemplate{{Name: "promo", Text: "{{.Person.FirstName}}", MaxSegments: 4}}})
+	require.NoError(t, err)
+	long.Template = "promo"
+	long.Text, err = ts.RenderSMS("promo", &channel.RenderContext{Person: b2b.Person{ID: "p-1", FirstName: long.Text}})
+	require.NoError(t, err)
+	require.NoError(t, long.Validate())
 }
 
 func TestMessageValidateAddressing(t *testing.T) {

@@ -25,7 +25,8 @@
 // not UTF-8 are sent as U+FFFD. The text goes as it is, in one request:
 // the provider splits a long one into concatenated parts (see
 // channel.SMSSegments for how many; channel.Templates.RenderSMS refuses a
-// text over its template's limit) and refuses one past its own limit,
+// text over its template's limit, channel.Message.Validate one the host
+// wrote itself over the default limit) and refuses one past its own limit,
 // with a 4xx answer that fails the message for good.
 //
 // A 2xx answer means the provider accepted the message. One that gives no
