@@ -537,6 +537,10 @@ func TestDefaultAlertTemplateRendersSparseData(t *testing.T) {
 		}, "", []string{"- victor@acme.com, Technical Evaluator (VP, Engineering): 55"}, "<td>victor@acme.com</td>"},
 		{"a member known by ID", func(o *channel.Observation) { o.Group.Members[0].Name = "" },
 			"", []string{"- p-cfo, Economic Buyer (C-Level, Finance): 35"}, "<td>p-cfo</td>"},
+		// A blank readiness reason is an element of a list of text
+		// printed in a range, required like any token.
+		{"a blank readiness reason", func(o *channel.Observation) { o.ReadinessReasons = append(o.ReadinessReasons, " ") },
+			"", []string{"- score 150 >= 150", "- -"}, "<li>—</li>"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

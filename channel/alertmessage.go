@@ -6,7 +6,8 @@ package channel
 // or copy it to change the wording). An account without a name is named by
 // its domains, a member without a name by their email or else their ID, so
 // that no alert fails to render for want of a name (the fallbacks are
-// if/else actions: a default's argument is built for every alert).
+// if/else actions: a default's argument is built for every alert); a
+// blank readiness reason reads "—" ("-" in the text part).
 var DefaultAlertTemplate = EmailTemplate{
 	Name:    "sales-alert",
 	Subject: `{{if .Account.Name}}{{.Account.Name}}{{else}}{{join ", " .Account.Domains}}{{end}}: {{.Interest.Name | default .Group.SolutionInterest}} buying group — {{.Alert.Reason}}`,
@@ -26,7 +27,7 @@ var DefaultAlertTemplate = EmailTemplate{
 {{end}}</ul>
 {{end}}{{with .Alert.ReadinessReasons}}<h3>Readiness</h3>
 <ul>
-{{range .}}<li>{{.}}</li>
+{{range .}}<li>{{. | default "—"}}</li>
 {{end}}</ul>
 {{end}}<p><b>Recommended next action:</b> {{.Alert.NextAction}}</p>
 <p style="color:#666">Alert {{.Alert.ID}} · rule {{.Alert.Rule}} · routed to you because {{.Alert.RouteReason}}</p>`,
@@ -44,7 +45,7 @@ Recent activity:
 {{range .}}- {{.Time | date "Jan 2"}} {{.Person | default "someone"}}{{with .Role}} ({{.}}){{end}}: {{.Description | default .Type}}
 {{end}}{{end}}{{with .Alert.ReadinessReasons}}
 Readiness:
-{{range .}}- {{.}}
+{{range .}}- {{. | default "-"}}
 {{end}}{{end}}
 Next action: {{.Alert.NextAction}}
 

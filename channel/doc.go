@@ -137,9 +137,14 @@
 // {{printf "Hi %s" .Person.FirstName}}: upper, lower, print, printf,
 // println, html, js, urlquery), for one printed through a variable
 // that holds it ({{$n := .Account.Name}} ... {{$n}}, and one an {{if}}
-// or a {{with}} declares: {{with $n := .Person.FirstName}}), and for the
+// or a {{with}} declares: {{with $n := .Person.FirstName}}), for the
 // dot of a {{with}} that holds it ({{with .Person.FirstName}}Hi
-// {{.}}{{end}}: a blank name passes with's test); an action with
+// {{.}}{{end}}: a blank name passes with's test), for a field of a
+// list's element that a {{range}} prints ({{range
+// .Group.Members}}{{.Name}}{{end}}) and for an element of a list of text
+// it prints ({{range .Group.MissingRoles}}{{.}}{{end}}; the error names
+// the list: "required token .Group.MissingRoles[] is empty for an
+// element of .Group.MissingRoles ..."); an action with
 // default or or has a fallback, and a token handed to another function ({{len ...}},
 // {{eq ...}}) is not printed. [Templates.Reads] tells what a template
 // may read (through its fragments, erring on the side of reading), so that

@@ -900,3 +900,48 @@ func TestEmptyElementTokenSuggestsAFallbackThatParses(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "Team: Ann ...", got)
 }
+
+// An empty element of a list of text, printed in a range, is required
+// as a field of an element is: it printed nothing ("Missing: Champion,
+// ."), a message sent half-written.
+func TestEmptyTextElementIsRequired(t *testing.T) {
+	t.Parallel()
+	const hint = `required token .Group.MissingRoles[] is empty for an element of .Group.MissingRoles (give it a fallback where the range prints it: {{. | default "..."}}, or {{$r | default "..."}} for a range variable $r)`
+	for _, tc := range []struct {
+		name, text string
+		want       string // the error; "" renders
+	}{
+		{"dot", "Missing: {{range .Group.MissingRoles}}{{.}}, {{end}}", hint},
+		{"range variable", "Missing: {{range $r := .Group.MissingRoles}}{{$r}}, {{end}}", hint},
+		{"range variable with its index", "Missing: {{range $i, $r := .Group.MissingRoles}}{{$i}}. {{$r}} {{end}}", hint},
+		{"through a function that keeps its text", "Missing: {{range .Group.MissingRoles}}{{. | upper}} {{end}}", hint},
+		{"through printf", `Missing: {{range .Group.MissingRoles}}{{printf "%s, " .}}{{end}}`, hint},
+		{"in a with over the list", "Missing: {{with .Group.MissingRoles}}{{range .}}{{.}}, {{end}}{{end}}", hint},
+		{"another list", "Sites: {{range .Account.Domains}}{{.}} {{end}}",
+			`required token .Account.Domains[] is empty for an element of .Account.Domains (give it a fallback where the range prints it: {{. | default "..."}}, or {{$r | default "..."}} for a range variable $r)`},
+		{"with a fallback", `Missing: {{range .Group.MissingRoles}}{{. | default "?"}}, {{end}}`, ""},
+		{"only tested", `Missing: {{range .Group.MissingRoles}}{{if eq . ""}}?{{end}}x {{end}}`, ""},
+		{"counted", `Missing: {{range .Group.MissingRoles}}{{len .}} {{end}}`, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			ts, err := channel.CompileTemplates(channel.TemplateSet{SMS: []channel.SMSTemplate{{Name: "s", Text: tc.text}}})
+			require.NoError(t, err)
+			rc := &channel.RenderContext{Person: b2b.Person{ID: "p-1"}, Account: b2b.Account{Domains: []string{"acme.com", " "}},
+				Group: channel.GroupView{MissingRoles: []string{"Champion", ""}}}
+			for _, render := range []func(string, *channel.RenderContext) (string, error){ts.RenderSMS, ts.RenderSMSWithoutPlan} {
+				_, err := render("s", rc)
+				if tc.want == "" {
+					require.NoError(t, err)
+					continue
+				}
+				require.ErrorIs(t, err, channel.ErrEmptyToken)
+				require.EqualError(t, err, `template "s" (sms) for person "p-1": `+tc.want)
+			}
+			// Every element there: nothing is refused.
+			rc.Group.MissingRoles, rc.Account.Domains = []string{"Champion"}, []string{"acme.com"}
+			_, err = ts.RenderSMS("s", rc)
+			require.NoError(t, err)
+		})
+	}
+}

@@ -37,6 +37,11 @@ type EmptyTokenError struct {
 }
 
 func (e *EmptyTokenError) Error() string {
+	if list, ok := strings.CutSuffix(e.Token, "[]"); ok {
+		// An element of a list of text, printed in a range.
+		return fmt.Sprintf("required token %s is empty for an element of %s (give it a fallback where the range prints it: {{. | default \"...\"}}, or {{$r | default \"...\"}} for a range variable $r)",
+			e.Token, list)
+	}
 	if i := strings.LastIndex(e.Token, "[]."); i >= 0 {
 		// A field of a list's element, printed in a range: its path
 		// (.Group.Members[].Name) is no token a template can write.

@@ -25,8 +25,9 @@ import (
 // its text (upper, lower, print, printf, println, html, js, urlquery:
 // {{.Person.FirstName | upper}}, {{printf "Hi %s" .Person.FirstName}}),
 // directly or through a variable that holds it ({{$n := .Person.FirstName}}
-// ... {{$n}}, {{with $n := .Person.FirstName}}) or the dot of a with
-// that holds it ({{with .Person.FirstName}}{{.}}{{end}}).
+// ... {{$n}}, {{with $n := .Person.FirstName}}), the dot of a with
+// that holds it ({{with .Person.FirstName}}{{.}}{{end}}) or an element
+// of a list of text in a range ({{range .Group.MissingRoles}}{{.}}{{end}}).
 
 // tokenProblem is one problem found in a template, at line:column.
 type tokenProblem struct {
@@ -243,6 +244,11 @@ func (c *checker) walk(n parse.Node, sc scope) {
 
 			c.errorf(n, "cannot range over %s (%s)", tokenName(t.path), describe(t.t))
 		}
+		// An element of a token's list of text ({{range
+		// .Group.MissingRoles}}{{.}}{{end}}) is a token as a field of an
+		// element is ({{range .Group.Members}}{{.Name}}{{end}}): printed
+		// empty, it is required.
+		elem.token = t.path != "" && elem.t != nil && elem.t.Kind() == reflect.String
 		bad := len(c.problems) > before
 		switch len(n.Pipe.Decl) {
 		case 1:
@@ -251,7 +257,7 @@ func (c *checker) walk(n parse.Node, sc scope) {
 			c.declare(inner, n.Pipe.Decl[0], key, n.Pipe.IsAssign, bad)
 			c.declare(inner, n.Pipe.Decl[1], elem, n.Pipe.IsAssign, bad)
 		}
-		inner.dot, inner.dotPath = elem.t, elem.path
+		inner.dot, inner.dotPath, inner.dotToken = elem.t, elem.path, elem.token
 		c.walk(n.List, inner)
 		c.walk(n.ElseList, sc.with(typed{t: sc.dot, path: sc.dotPath, token: sc.dotToken}))
 	case *parse.TemplateNode:
