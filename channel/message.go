@@ -117,8 +117,9 @@ func (m *Message) validate(content bool) error {
 			ps.Addf("to", "%q is not a phone number in international format (+ or 00, the country code and the number: 7 to 15 digits)", m.To)
 		}
 		switch {
-		case content && m.Text == "":
-			ps.Addf("text", "is required for sms")
+		case content && strings.TrimSpace(m.Text) == "":
+			// A blank text is no message: RenderSMS trims a rendering.
+			ps.Addf("text", "is required for sms (a blank text is none)")
 		case content && m.Template == "":
 			// Written by the host, not rendered: held to the limit a
 			// template has by default. (Templates.RenderSMS held a

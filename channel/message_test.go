@@ -38,7 +38,10 @@ func TestMessageValidate(t *testing.T) {
 		{"email without person", channel.Message{Key: "k", Channel: "email", To: "a@b.co", Subject: "s", Text: "t"}, "person: is required for email (consent is checked per person)"},
 		{"sms problems", channel.Message{Key: "k", Channel: "sms", Person: "p", To: "0151 123"}, `2 problems:
   to: "0151 123" is not a phone number in international format (+ or 00, the country code and the number: 7 to 15 digits)
-  text: is required for sms`},
+  text: is required for sms (a blank text is none)`},
+		// A blank text was accepted, and went out as an empty SMS,
+		// billed.
+		{"blank sms", channel.Message{Key: "k", Channel: "sms", Person: "p", To: "+4915112345678", Text: " \n "}, "text: is required for sms (a blank text is none)"},
 		// An SMS a host writes and queues itself is measured as
 		// RenderSMS measures a template's: over the default limit it went
 		// to the provider, to be billed as that many parts or refused there.
