@@ -1,10 +1,12 @@
 package identity
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -424,7 +426,7 @@ func (g *Graph) prepareAccount(rec *AccountRecord, stored bool) (idents, extra [
 	}
 	var domains []string
 	for i, d := range a.Domains {
-		n, err := NormalizeDomain(d)
+		n, err := normalizeDomain(d, stored)
 		if err != nil {
 			ps.Add(fmt.Sprintf("account.domains[%d]", i), err)
 			continue
@@ -440,7 +442,22 @@ func (g *Graph) prepareAccount(rec *AccountRecord, stored bool) (idents, extra [
 		}
 	}
 	a.Domains = domains
-	ps.Add("account", a.Validate()) // includes "parentId: an account cannot be its own parent"
+	if err := a.Validate(); err != nil && stored {
+		// A domain at an IP address or with a numeric top-level label,
+		// which Validate refuses, is one the state took (normalizeDomain).
+		var ve *b2b.ValidationError
+		if errors.As(err, &ve) {
+			for _, p := range ve.Problems {
+				if i, ok := problemDomain(p.Path); !ok || i >= len(a.Domains) || numericHost(a.Domains[i], "") == nil {
+					ps.Add(b2b.JoinPath("account", p.Path), p.Err)
+				}
+			}
+		} else {
+			ps.Add("account", err)
+		}
+	} else {
+		ps.Add("account", err) // includes "parentId: an account cannot be its own parent"
+	}
 	for i, id := range rec.Identifiers {
 		k, changed, err := g.normIdent(id, stored)
 		if err == nil && !stored && idKind(k.ns.spec.Kind) {
@@ -492,6 +509,21 @@ func (g *Graph) prepareAccount(rec *AccountRecord, stored bool) (idents, extra [
 		}
 	}
 	return idents, extra, normalized, nil
+}
+
+// problemDomain returns the index of the domain that a problem of
+// b2b.Account.Validate at path is about ("domains[2]": 2).
+func problemDomain(path string) (int, bool) {
+	s, ok := strings.CutPrefix(path, "domains[")
+	if !ok {
+		return 0, false
+	}
+	s, ok = strings.CutSuffix(s, "]")
+	if !ok {
+		return 0, false
+	}
+	i, err := strconv.Atoi(s)
+	return i, err == nil && i >= 0
 }
 
 // checkOwnID refuses a record whose account ID finds a golden account

@@ -326,7 +326,12 @@
 // A state saved before addresses at an IP address or a numeric top-level
 // domain were refused ([NormalizeEmail]: ann@1.2.3.4) may hold one: it
 // restores as it was, the record's email and an identifier that finds
-// its person, while a record that gives one to AddPerson is refused.
+// its person, while a record that gives one to AddPerson is refused. So
+// does an account domain that is an IP address or ends in a number
+// ([NormalizeDomain]: 1.2.3.4, acme.123), saved before such domains were
+// refused: it is the account's domain, finds the account and links the
+// persons whose email is there, while a record that gives one to
+// AddAccount, among its domains or its identifiers, is refused.
 //
 // # Memory and speed
 //

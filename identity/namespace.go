@@ -136,13 +136,13 @@ const maxValueLen = 255
 // Its limits hold for the value it returns, so that a returned value is
 // accepted again and returned unchanged. With stored set the value is one
 // of a saved state, which holds what was accepted when it was saved (see
-// normalizeEmail).
+// normalizeEmail and normalizeDomain).
 func normalizeValue(k Kind, v string, stored bool) (string, error) {
 	switch k {
 	case KindEmail:
 		return normalizeEmail(v, stored)
 	case KindDomain:
-		return NormalizeDomain(v)
+		return normalizeDomain(v, stored)
 	case KindSalesforceID:
 		return NormalizeSalesforceID(v)
 	}

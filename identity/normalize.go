@@ -3,6 +3,7 @@ package identity
 import (
 	"errors"
 	"fmt"
+	"net/netip"
 	"slices"
 	"strings"
 	"unicode"
@@ -136,7 +137,7 @@ func normalizeEmail(s string, stored bool) (string, error) {
 		return "", fmt.Errorf("%w %q: %w", ErrInvalidEmail, t, err)
 	}
 	if !stored {
-		if err := numericHost(d); err != nil {
+		if err := numericHost(d, "mail domain"); err != nil {
 			return "", fmt.Errorf("%w %q: %w", ErrInvalidEmail, t, err)
 		}
 	}
@@ -151,18 +152,19 @@ func normalizeEmail(s string, stored bool) (string, error) {
 
 // numericHost reports, for a normalised host name, an IP address ("1.2.3.4",
 // "0x7f.0x1", as URL parsers read them: every label a number) or a last
-// label that is a number, which no top-level domain is.
-func numericHost(d string) error {
+// label that is a number, which no top-level domain is; what names the
+// domain the host should have been ("mail domain", "company domain").
+func numericHost(d, what string) error {
 	last := d[strings.LastIndexByte(d, '.')+1:]
 	if !numericLabel(last) {
 		return nil
 	}
 	for label := range strings.SplitSeq(d, ".") {
 		if !numericLabel(label) {
-			return fmt.Errorf("top-level label %q is a number, which no mail domain has", last)
+			return fmt.Errorf("top-level label %q is a number, which no %s has", last, what)
 		}
 	}
-	return fmt.Errorf("domain %q is an IP address, which names a machine, not a mail domain", d)
+	return fmt.Errorf("domain %q is an IP address, which names a machine, not a %s", d, what)
 }
 
 // numericLabel reports whether a lower-case label is a number as an IPv4
@@ -229,6 +231,15 @@ func EmailDomain(email string) string {
 // alone. A name of more than 1012 bytes that is not all ASCII is refused
 // before conversion.
 //
+// A host that is no company's domain is refused, as [NormalizeEmail]
+// refuses it as a mail host, so that accounts hosted at one address are
+// not one account: an IP address, bare ("1.2.3.4", "http://1.2.3.4:8080/",
+// also written in hexadecimal, "0x7f.0x1", or in full-width digits, and
+// an IPv6 address, "2001:db8::1") or as an address literal ("[1.2.3.4]",
+// "https://[2001:db8::1]/"), and a name whose last label is a number,
+// which no top-level domain is ("acme.123"). A number is another label
+// of a name ("123.com", "1.2.3.4.nip.io").
+//
 // A domain that is one public suffix managed by ICANN ("co.uk", "com.au",
 // "公司.cn"), by the Public Suffix List (golang.org/x/net/publicsuffix), is
 // refused: nobody's company, it would take every company under it. One of
@@ -237,7 +248,12 @@ func EmailDomain(email string) string {
 // own domain, and a customer's name under it ("acme.github.io") is
 // another company's domain, which resolution of an email domain never
 // climbs out of (see the package doc, Person-to-account resolution).
-func NormalizeDomain(s string) (string, error) {
+func NormalizeDomain(s string) (string, error) { return normalizeDomain(s, false) }
+
+// normalizeDomain is NormalizeDomain; with stored set the domain is one
+// of a saved state, which holds what was accepted when it was saved: an IP
+// address or a name with a numeric top-level label, once taken, is taken.
+func normalizeDomain(s string, stored bool) (string, error) {
 	t := trimInvisible(s)
 	if i := strings.Index(t, "://"); i >= 0 {
 		t = t[i+3:]
@@ -248,12 +264,28 @@ func NormalizeDomain(s string) (string, error) {
 	if i := strings.LastIndexByte(t, '@'); i >= 0 { // user@host in a URL
 		t = t[i+1:]
 	}
+	if h := trimInvisible(t); strings.HasPrefix(h, "[") {
+		// An address literal, with or without a port ("[::1]:443").
+		if i := strings.IndexByte(h, ']'); i >= 0 {
+			h = h[:i+1]
+		}
+		return "", fmt.Errorf("%w %q: %q is an address literal, which names a machine, not a company domain", ErrInvalidDomain, truncate(s), truncate(h))
+	} else if strings.Count(h, ":") > 1 {
+		if _, err := netip.ParseAddr(h); err == nil { // no port: it would be bracketed
+			return "", fmt.Errorf("%w %q: %q is an IP address, which names a machine, not a company domain", ErrInvalidDomain, truncate(s), h)
+		}
+	}
 	if i := strings.LastIndexByte(t, ':'); i >= 0 { // port
 		t = t[:i]
 	}
 	d, err := normalizeHost(trimInvisible(t))
 	if err != nil {
 		return "", fmt.Errorf("%w %q: %w", ErrInvalidDomain, truncate(s), err)
+	}
+	if !stored {
+		if err := numericHost(d, "company domain"); err != nil {
+			return "", fmt.Errorf("%w %q: %w", ErrInvalidDomain, truncate(s), err)
+		}
 	}
 	// Every leading "www." goes ("www.www.acme.com" is acme.com), so that
 	// a normalised domain normalises to itself.

@@ -186,6 +186,18 @@ func TestNormalizeDomain(t *testing.T) {
 		{in: "ac\u200eme.com", err: `invalid domain "ac\u200eme.com": not a valid internationalised domain name: disallowed rune U+200E`},
 		{in: "\u200e", err: `invalid domain "\u200e": empty`},
 		{in: "acme.com\x7f", want: "acme.com"},
+		// A host that is no company's domain, as NormalizeEmail refuses
+		// it as a mail host: accounts hosted at one address are not one.
+		{in: "1.2.3.4", err: `invalid domain "1.2.3.4": domain "1.2.3.4" is an IP address, which names a machine, not a company domain`},
+		{in: "http://1.2.3.4:8080/about", err: `invalid domain "http://1.2.3.4:8080/about": domain "1.2.3.4" is an IP address, which names a machine, not a company domain`},
+		{in: "１.２.３.４", err: `invalid domain "１.２.３.４": domain "1.2.3.4" is an IP address, which names a machine, not a company domain`},
+		{in: "0x7f.0x1", err: `invalid domain "0x7f.0x1": domain "0x7f.0x1" is an IP address, which names a machine, not a company domain`},
+		{in: "acme.123", err: `invalid domain "acme.123": top-level label "123" is a number, which no company domain has`},
+		{in: "[1.2.3.4]", err: `invalid domain "[1.2.3.4]": "[1.2.3.4]" is an address literal, which names a machine, not a company domain`},
+		{in: "https://[2001:db8::1]:8443/x", err: `invalid domain "https://[2001:db8::1]:8443/x": "[2001:db8::1]" is an address literal, which names a machine, not a company domain`},
+		{in: "2001:db8::1", err: `invalid domain "2001:db8::1": "2001:db8::1" is an IP address, which names a machine, not a company domain`},
+		{in: "123.com", want: "123.com"},
+		{in: "1.2.3.4.nip.io", want: "1.2.3.4.nip.io"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
@@ -672,7 +684,7 @@ func FuzzNormalizeDomain(f *testing.F) {
 	for _, s := range []string{"acme.com", "https://www.Acme.com/x", "co.uk", "a..b", "x:80", "-a.com", "ü.de",
 		"https://www.Bücher.DE:80/x", "例え。テスト", "ПРИМЕР.РФ", "ｗｗｗ．acme.com", "faß.de", "bücher.de。.", "xn--bcher-kva.de", "ｃｏ．ｕｋ", "-bücher.de",
 		"XN--BCHER-KVA.DE", "xn--a.com", "xn--a-xbb.com", "xn--4dbcd.1a.com", "ab--cd.xn--bcher-kva.de", "xn--zzzz-invalid.com",
-		"\u200eacme.com\u200f", "https://acme.com\u200e:80/x"} {
+		"\u200eacme.com\u200f", "https://acme.com\u200e:80/x", "1.2.3.4", "[::1]:80", "2001:db8::1", "0x7f.1", "acme.123"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -686,6 +698,10 @@ func FuzzNormalizeDomain(f *testing.F) {
 		again, err := identity.NormalizeDomain(got)
 		if err != nil || again != got {
 			t.Fatalf("not idempotent: %q -> %q -> %q, %v", s, got, again, err)
+		}
+		// No company domain is a number, as an IP address is.
+		if last := got[strings.LastIndexByte(got, '.')+1:]; strings.Trim(last, "0123456789") == "" || strings.HasPrefix(last, "0x") && strings.Trim(last[2:], "0123456789abcdef") == "" {
+			t.Fatalf("%q -> %q, whose top-level label is a number", s, got)
 		}
 		if !strings.HasPrefix(got, "xn--") && !strings.Contains(got, ".xn--") {
 			return // no label in punycode ("ab--xn--c.de" has none)
