@@ -105,3 +105,127 @@ func TestRestoreMergesWhatAReplayMerges(t *testing.T) {
 		})
 	}
 }
+
+// TestAccountRestoreMergesWhatAReplayMerges: accounts as persons are. A
+// state saved by a version that read an identifier of two accounts as
+// two values (an address with a combining accent, a domain in Unicode
+// and in punycode) holds the accounts apart without listing the
+// identifier as one that finds another account. Restore merges them as
+// adding the same account records again, in order, does, unless a
+// conflict keeps them apart as it would a new record; the persons that
+// their references kept apart, which a replay makes one, are one.
+func TestAccountRestoreMergesWhatAReplayMerges(t *testing.T) {
+	t.Parallel()
+	cfg := identity.Config{Namespaces: []identity.NamespaceSpec{
+		{Name: "billing", Kind: identity.KindEmail}, {Name: "duns", Unique: true}}}
+	billing := func(v string) identity.Identifier { return identity.Identifier{Namespace: "billing", Value: v} }
+	duns := func(v string) identity.Identifier { return identity.Identifier{Namespace: "duns", Value: v} }
+	acct := func(src b2b.Source, id b2b.AccountID, name string, domains []string, parent b2b.AccountID, h int, ids ...identity.Identifier) identity.AccountState {
+		return identity.AccountState{Account: id, Record: identity.AccountRecord{Source: src, Time: at(h), Identifiers: ids,
+			Account: b2b.Account{ID: id, Name: name, Domains: domains, ParentID: parent}}}
+	}
+	contact := func(id, email string, ref b2b.AccountID, unindexed ...identity.Identifier) identity.PersonState {
+		return identity.PersonState{Person: b2b.PersonID("salesforce:" + id), Unindexed: unindexed,
+			Record: identity.PersonRecord{Source: "salesforce", RecordID: id, Time: at(5), Person: b2b.Person{Email: email, AccountID: ref}}}
+	}
+	tests := []struct {
+		name             string
+		accounts         []identity.AccountState
+		persons          []identity.PersonState
+		wantAccts, wantP int
+	}{{
+		name: "billing address with a combining accent",
+		accounts: []identity.AccountState{
+			acct("salesforce", "A", "Acme", nil, "", 1, billing("jörg@acme.com")),
+			acct("marketo", "M", "Acme Corp", nil, "", 2, billing("jo\u0308rg@acme.com")),
+		},
+		wantAccts: 1,
+	}, {
+		name: "domain in Unicode and in punycode",
+		accounts: []identity.AccountState{
+			acct("salesforce", "A", "Bücher", []string{"bücher.de"}, "", 1),
+			acct("marketo", "M", "", []string{"xn--bcher-kva.de"}, "", 2),
+			acct("dynamics", "D", "Bücher GmbH", []string{"acme.com"}, "", 3),
+		},
+		persons:   []identity.PersonState{contact("1", "ann@xn--bcher-kva.de", "")},
+		wantAccts: 2, wantP: 1,
+	}, {
+		name: "three accounts, the later ones first",
+		accounts: []identity.AccountState{
+			acct("salesforce", "A", "Acme", []string{"acme.com"}, "", 1),
+			acct("marketo", "M", "Acme", []string{"bücher.de"}, "", 2),
+			acct("dynamics", "D", "Acme", []string{"acme.com", "xn--bcher-kva.de"}, "", 3),
+		},
+		wantAccts: 1,
+	}, {
+		name: "kept apart by their sources",
+		accounts: []identity.AccountState{
+			acct("salesforce", "A", "Acme", []string{"bücher.de"}, "", 1),
+			acct("salesforce", "B", "Acme DE", []string{"xn--bcher-kva.de"}, "", 2),
+		},
+		wantAccts: 2,
+	}, {
+		name: "kept apart by a unique namespace",
+		accounts: []identity.AccountState{
+			acct("salesforce", "A", "Acme", nil, "", 1, billing("jörg@acme.com"), duns("1")),
+			acct("marketo", "M", "Acme", nil, "", 2, billing("jo\u0308rg@acme.com"), duns("2")),
+		},
+		wantAccts: 2,
+	}, {
+		name: "persons kept apart by their accounts",
+		accounts: []identity.AccountState{
+			acct("salesforce", "A", "Acme", nil, "", 1, billing("jörg@acme.com")),
+			acct("marketo", "M", "Acme", nil, "", 2, billing("jo\u0308rg@acme.com")),
+		},
+		persons: []identity.PersonState{
+			contact("1", "ann@acme.com", "A"),
+			contact("2", "ann@acme.com", "M", identity.Identifier{Namespace: identity.NSEmail, Value: "ann@acme.com"}),
+		},
+		wantAccts: 1, wantP: 1,
+	}, {
+		name: "a subsidiary",
+		accounts: []identity.AccountState{
+			acct("salesforce", "G", "Group", []string{"group.com"}, "", 0),
+			acct("salesforce", "A", "Acme", []string{"bücher.de"}, "", 1),
+			acct("marketo", "M", "Acme DE", []string{"xn--bcher-kva.de"}, "G", 2),
+		},
+		persons:   []identity.PersonState{contact("1", "ann@bücher.de", "")},
+		wantAccts: 2, wantP: 1,
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			replay := newGraph(t, cfg)
+			for _, a := range tt.accounts {
+				_, err := replay.AddAccount(a.Record)
+				require.NoError(t, err)
+			}
+			for _, p := range tt.persons {
+				_, err := replay.AddPerson(p.Record)
+				require.NoError(t, err)
+			}
+			g, err := identity.Restore(cfg, identity.State{Accounts: tt.accounts, Persons: tt.persons})
+			require.NoError(t, err)
+			requireSameViews(t, replay, g)
+			again, err := identity.Restore(cfg, g.Snapshot())
+			require.NoError(t, err)
+			requireSameViews(t, g, again)
+			require.Equal(t, tt.wantAccts, replay.Stats().Accounts)
+			require.Equal(t, tt.wantAccts, g.Stats().Accounts)
+			require.Equal(t, tt.wantP, g.Stats().Persons)
+			for _, a := range tt.accounts {
+				// Each former account's ID finds its account.
+				want, err := replay.Account(a.Account)
+				require.NoError(t, err)
+				got, err := g.Account(a.Account)
+				require.NoError(t, err)
+				require.Empty(t, cmp.Diff(want, got))
+				wantP, err := replay.Persons(a.Account, true)
+				require.NoError(t, err)
+				gotP, err := g.Persons(a.Account, true)
+				require.NoError(t, err)
+				require.Equal(t, wantP, gotP)
+			}
+		})
+	}
+}

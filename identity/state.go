@@ -128,7 +128,14 @@ func (g *Graph) Snapshot() State {
 // is the graph the same records added again give, one person for one
 // address. A conflict keeps the persons apart as it keeps a new record
 // apart (the identifier finds the first), decided against the persons
-// as restored.
+// as restored. So is an account record's identifier that finds another
+// golden account than the record's (a domain in Unicode and in
+// punycode, "bücher.de" and "xn--bcher-kva.de", for a version that read
+// them as two): the accounts merge as AddAccount merges them, unless a
+// conflict keeps them apart (two records of one source, two values of a
+// unique namespace), and the persons that their account references kept
+// apart while the accounts were two are one person then, as after
+// AddAccount ([AccountResult].MergedPersons).
 //
 // Records the state puts in one golden record stay in it, whatever
 // links them or not: the state does not say which identifiers linked
@@ -149,6 +156,10 @@ func Restore(cfg Config, st State) (*Graph, error) {
 	var aAt, pAt []int
 	aroots := map[b2b.AccountID]int32{}
 	var aUnindexed []identKey // the accounts' Unindexed, for rehomeAccountKeys
+	// The identifiers of account records that find another golden
+	// account than their record's, which the record does not list as
+	// Unindexed: linked as AddAccount would, as the persons' below.
+	var aAgreed []pendingLink
 	for n, s := range st.Accounts {
 		rec := s.Record
 		idents, extra, _, err := g.prepareAccount(&rec, true)
@@ -181,6 +192,7 @@ func Restore(cfg Config, st State) (*Graph, error) {
 				g.markShared(&g.aShared, k)
 			} else if o, found := k.ns.accounts.getOrPut(k.val, i); found && o != i {
 				g.markShared(&g.aShared, k)
+				aAgreed = append(aAgreed, pendingLink{k, i})
 			}
 		}
 		aUnindexed = append(aUnindexed, skip...)
@@ -248,6 +260,31 @@ func Restore(cfg Config, st State) (*Graph, error) {
 		if g.arecs[i].gold != 0 {
 			g.recomputeAccount(int32(i))
 			g.pruneAuniq(int32(i), g.agold(int32(i)))
+		}
+	}
+	// Account records whose identifiers now agree are one account, as
+	// AddAccount makes them, unless a conflict keeps them apart as it
+	// would a new record (the identifier stays with the account that
+	// holds it).
+	var amerged []int32
+	for _, l := range aAgreed {
+		owner, ok := l.k.ns.accounts.get(l.k.val)
+		if !ok {
+			continue
+		}
+		a, b := g.afind(owner), g.afind(l.rec)
+		if a == b {
+			continue
+		}
+		if _, bad := g.accountConflict(a, b, l.k, l.rec); bad {
+			continue
+		}
+		g.mergeAccounts(min(a, b), max(a, b), touched)
+		g.pruneAuniq(min(a, b), g.agold(min(a, b)))
+		amerged = append(amerged, min(a, b))
+	}
+	for i := range g.arecs {
+		if g.arecs[i].gold != 0 {
 			g.refreshAccount(int32(i), touched)
 		}
 	}
@@ -278,6 +315,18 @@ func Restore(cfg Config, st State) (*Graph, error) {
 		if g.precs.at(i).gold != 0 {
 			g.resolvePerson(int32(i))
 		}
+	}
+	// Persons that account references kept apart (ConflictAccount) while
+	// the accounts were two, now one, are one person, as after
+	// AddAccount.
+	if len(amerged) > 0 {
+		var cands []int32
+		for _, a := range amerged {
+			cands = append(cands, g.lists.items(g.acctMembers[g.afind(a)])...)
+		}
+		clear(touched)
+		g.joinSameAccount(cands, touched)
+		g.reresolve(touched)
 	}
 	return g, nil
 }
