@@ -23,8 +23,9 @@ import (
 // CRM account ID (in Identifiers) or a domain links to the CRM account.
 // A domain among Identifiers in NSAccountDomain is a domain of the
 // account, as if Account.Domains listed it (after its own): it finds the
-// account, is among its domains, and links the persons whose email is
-// at it (see Person-to-account resolution in the package doc).
+// account, is among its domains (an account without a name needs one:
+// such a domain is one), and links the persons whose email is at it (see
+// Person-to-account resolution in the package doc).
 // An email among Identifiers (in a namespace of [KindEmail]) that
 // identifies nobody (noreply@acme.com: b2b.PlaceholderEmail) is dropped,
 // as a person record's is: accounts that are not the same share it. So
@@ -425,10 +426,12 @@ func (g *Graph) prepareAccount(rec *AccountRecord, stored bool) (idents, extra [
 		unique("account.id", identKey{g.nsAcctID, string(a.ID)})
 	}
 	var domains []string
+	refused := false // a domain of Account.Domains refused
 	for i, d := range a.Domains {
 		n, err := normalizeDomain(d, stored)
 		if err != nil {
 			ps.Add(fmt.Sprintf("account.domains[%d]", i), err)
+			refused = true
 			continue
 		}
 		if n != d {
@@ -442,21 +445,35 @@ func (g *Graph) prepareAccount(rec *AccountRecord, stored bool) (idents, extra [
 		}
 	}
 	a.Domains = domains
-	if err := a.Validate(); err != nil && stored {
-		// A domain at an IP address or with a numeric top-level label,
-		// which Validate refuses, is one the state took (normalizeDomain).
-		var ve *b2b.ValidationError
-		if errors.As(err, &ve) {
-			for _, p := range ve.Problems {
-				if i, ok := problemDomain(p.Path); !ok || i >= len(a.Domains) || numericHost(a.Domains[i], "") == nil {
-					ps.Add(b2b.JoinPath("account", p.Path), p.Err)
-				}
-			}
-		} else {
-			ps.Add("account", err)
+	// The record gives a domain where Validate sees none: one refused
+	// (said above), or one among its identifiers (a domain of the
+	// account, added below; or refused there), but one that identifies
+	// no account, which is dropped.
+	givesDomain := refused || slices.ContainsFunc(rec.Identifiers, func(id Identifier) bool {
+		if id.Namespace != NSAccountDomain {
+			return false
 		}
-	} else {
-		ps.Add("account", err) // includes "parentId: an account cannot be its own parent"
+		n, err := normalizeDomain(id.Value, stored)
+		return err != nil || !g.noAccountDomain(n)
+	})
+	if err := a.Validate(); err != nil {
+		var ve *b2b.ValidationError
+		if !errors.As(err, &ve) {
+			ve = &b2b.ValidationError{Problems: []b2b.Problem{{Err: err}}}
+		}
+		for _, p := range ve.Problems {
+			if p.Path == "name" && givesDomain {
+				continue // "is required when the account has no domain"
+			}
+			if i, ok := problemDomain(p.Path); ok && stored && i < len(a.Domains) && numericHost(a.Domains[i], "") != nil {
+				// A domain at an IP address or with a numeric
+				// top-level label, which Validate refuses, is one the
+				// state took (normalizeDomain).
+				continue
+			}
+			// "parentId: an account cannot be its own parent" among them.
+			ps.Add(b2b.JoinPath("account", p.Path), p.Err)
+		}
 	}
 	for i, id := range rec.Identifiers {
 		k, changed, err := g.normIdent(id, stored)

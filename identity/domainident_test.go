@@ -66,3 +66,50 @@ func TestAccountDomainIdentifierIsADomainOfTheAccount(t *testing.T) {
 		})
 	}
 }
+
+// TestAccountWithoutANameGivesADomain: an account needs a name or a
+// domain. A record without a name whose domain is among its identifiers
+// has one, as if Account.Domains listed it, and is taken; one whose only
+// domain is refused is told so, and not that it gives no domain. A
+// domain that identifies no account (example.com), dropped from the
+// identifiers, leaves it without one.
+func TestAccountWithoutANameGivesADomain(t *testing.T) {
+	t.Parallel()
+	domainID := func(v string) identity.Identifier {
+		return identity.Identifier{Namespace: identity.NSAccountDomain, Value: v}
+	}
+	tests := []struct {
+		name    string
+		domains []string
+		ids     []identity.Identifier
+		err     string // "" when taken
+	}{
+		{name: "domain among the identifiers", ids: []identity.Identifier{domainID("Acme.com")}},
+		{name: "domain refused", domains: []string{"acme_corp.com"},
+			err: `account record marketo:M: account.domains[0]: invalid domain "acme_corp.com": character '_' not allowed in a domain`},
+		{name: "domain among the identifiers refused", ids: []identity.Identifier{domainID("acme")},
+			err: `account record marketo:M: identifiers[0]: account_domain: invalid domain "acme": needs at least one dot`},
+		{name: "placeholder domain among the identifiers", ids: []identity.Identifier{domainID("example.com")},
+			err: `account record marketo:M: account.name: is required when the account has no domain`},
+		{name: "no domain", err: `account record marketo:M: account.name: is required when the account has no domain`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			g := newGraph(t, identity.Config{})
+			_, err := g.AddAccount(identity.AccountRecord{Source: "marketo", Time: at(1), Identifiers: tt.ids,
+				Account: b2b.Account{ID: "M", Domains: tt.domains}})
+			if tt.err != "" {
+				require.EqualError(t, err, tt.err)
+				return
+			}
+			require.NoError(t, err)
+			ga, err := g.Account("M")
+			require.NoError(t, err)
+			require.Equal(t, []string{"acme.com"}, ga.Account.Domains)
+			r, err := identity.Restore(identity.Config{}, g.Snapshot())
+			require.NoError(t, err)
+			require.Equal(t, g.Snapshot(), r.Snapshot())
+		})
+	}
+}
