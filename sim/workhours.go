@@ -45,7 +45,13 @@ func (w *World) workdayOf(d int, loc *time.Location) workday {
 		// day is 08:00 to 18:00 on days of a change of time too.
 		open := time.Date(y, m, day+k, workOpen, 0, 0, 0, loc).In(from.Location())
 		shut := time.Date(y, m, day+k, workShut, 0, 0, 0, loc).In(from.Location())
-		s := span{from: maxTime(open, from), to: minTime(shut, to)}
+		s := span{from: open, to: shut}
+		if s.from.Before(from) {
+			s.from = from
+		}
+		if s.to.After(to) {
+			s.to = to
+		}
 		if s.from.Before(s.to) {
 			wd.spans[wd.n] = s
 			wd.n++
@@ -93,18 +99,4 @@ func (wd workday) at(x time.Duration) time.Time {
 func clockOf(t time.Time, loc *time.Location) int {
 	h, m, s := t.In(loc).Clock()
 	return h*3600 + m*60 + s
-}
-
-func maxTime(a, b time.Time) time.Time {
-	if a.After(b) {
-		return a
-	}
-	return b
-}
-
-func minTime(a, b time.Time) time.Time {
-	if a.Before(b) {
-		return a
-	}
-	return b
 }
