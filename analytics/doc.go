@@ -158,7 +158,9 @@
 // engine logs it for a CRM activity of channel.ResponseConfig's action
 // types, such as a logged call, a booked meeting, a sales e-mail, a
 // Salesforce task or an opportunity change, on the alert's account or
-// naming the alert). An acknowledgement (alert.acknowledged: the rep saw
+// naming the alert), dated at or after the alert (one the log dates
+// before it answers nothing, as the engine matches no activity before an
+// alert). An acknowledgement (alert.acknowledged: the rep saw
 // the alert, alert_opened or alert_acknowledged) is no response; the
 // report gives the acknowledgements apart: acknowledged, the closed
 // alerts acknowledged within the window, followed up or not (the engine

@@ -557,6 +557,20 @@ func TestAlertResponseIsFollowUp(t *testing.T) {
 		want: analytics.AlertResponse{Rate: analytics.Ratio{Reason: "the response window of every alert raised in the period is still open"},
 			Raised: 2, Open: 2, OpenResponded: 1},
 	}, {
+		// The engine matches only activities at or after the alert; a log
+		// whose times are not its order can date a follow-up before it.
+		name: "a follow-up or acknowledgement dated before the alert answers nothing; a later one in the window does",
+		log: eventLog{}.
+			add("a", day(1), "alert.raised", id("al-1")).
+			add("a", day(0.5), "alert.acknowledged", id("al-1")).
+			add("a", day(0.5), "alert.acted_on", id("al-1")).
+			add("b", day(1), "alert.raised", id("al-2")).
+			add("b", day(0.5), "alert.acted_on", id("al-2")).
+			add("b", day(2), "alert.acknowledged", id("al-2")).
+			add("b", day(2), "alert.acted_on", id("al-2")),
+		want: analytics.AlertResponse{Rate: analytics.Ratio{Numerator: 1, Denominator: 2, Value: val(0.5)},
+			Raised: 2, Acknowledged: 1, ActedOn: 1},
+	}, {
 		name: "alerts the log never raised: their follow-ups are unmatched, an acknowledgement is no response",
 		log: eventLog{}.
 			add("a", day(1), "alert.acknowledged", id("seen")).

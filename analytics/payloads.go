@@ -329,6 +329,12 @@ func (c *Collector) alert(ev store.Event) error {
 	}
 	k := alertKey{ev.Account, p.ID}
 	a := c.alerts[k]
+	if a != nil && ev.Type != "alert.raised" && ev.Time.Before(a.raised) {
+		// A response dated before its alert answers nothing: the engine
+		// matches only the activities at or after an alert, and a log
+		// whose times are not its order must not count it either.
+		return nil
+	}
 	switch ev.Type {
 	case "alert.raised":
 		if a == nil {
