@@ -223,8 +223,10 @@
 // open_sales_email and click_sales_email, which the defaults leave out (a
 // simulation's world uses those).
 //
-// Stage distribution (stages): groups per latest stage at To, in
-// StageOrder, then other stages alphabetically. Journey funnel
+// Stage distribution (stages): groups per latest stage at To (that of
+// their latest group.updated), in StageOrder, then other stages
+// alphabetically, each with its share of the groups whose latest
+// snapshot names a stage (one that names none is in no stage's row). Journey funnel
 // (journeyFunnel): per journey and node, in order of first arrival (by
 // time, then account: the same however the log interleaves accounts), the
 // arrivals of tracks in the period (a decision naming another node than

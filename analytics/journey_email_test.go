@@ -323,6 +323,20 @@ func TestStageDistribution(t *testing.T) {
 	require.Empty(t, cmp.Diff(want, r.Stages), "(-want +got)")
 }
 
+// TestStageDistributionUnknownStage: a snapshot that names no stage tells
+// no stage: the group is no row of a blank stage, and the shares are of
+// the groups with a known stage.
+func TestStageDistributionUnknownStage(t *testing.T) {
+	t.Parallel()
+	log := eventLog{}.
+		add("a", day(0), "group.updated", snap("g1", "dp", "Sales Ready", 1, 10, "")).
+		add("b", day(0), "group.updated", m{"group": "g2", "interest": "dp", "completeness": 1, "score": 10})
+	r := report(t, log, analytics.Config{}, analytics.Period{})
+	want := []analytics.StageCount{{Stage: "Sales Ready", Groups: 1, Share: analytics.Ratio{Numerator: 1, Denominator: 1, Value: val(1)}}}
+	require.Empty(t, cmp.Diff(want, r.Stages), "(-want +got)")
+	require.Equal(t, 2, r.Completeness.Denominator, "a snapshot without a stage still counts for completeness")
+}
+
 func TestCompareTruth(t *testing.T) {
 	t.Parallel()
 	log := eventLog{}.

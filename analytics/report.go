@@ -49,7 +49,7 @@ func (c *Collector) Report(p Period) (*Report, error) {
 }
 
 func (c *Collector) groupKPIs(r *Report, in, by func(time.Time) bool, gone func(b2b.AccountID) bool) {
-	var complete, snapped, qualifiedGroups int
+	var complete, snapped, staged, qualifiedGroups int
 	var scores []float64
 	stages := map[string]int{}
 	mqaAccounts := map[b2b.AccountID]bool{}
@@ -73,7 +73,10 @@ func (c *Collector) groupKPIs(r *Report, in, by func(time.Time) bool, gone func(
 			complete++
 		}
 		scores = append(scores, s.score)
-		stages[s.stage]++
+		if s.stage != "" { // a snapshot that names no stage tells none
+			staged++
+			stages[s.stage]++
+		}
 	}
 	r.Completeness = ratio(complete, snapped, "no buying group has a snapshot (group.updated) by the end of the period")
 	r.Engagement = average(scores, "no buying group has a score by the end of the period")
@@ -88,7 +91,7 @@ func (c *Collector) groupKPIs(r *Report, in, by func(time.Time) bool, gone func(
 	slices.Sort(names)
 	for _, s := range append(slices.Clone(c.cfg.StageOrder), names...) {
 		if n := stages[s]; n > 0 {
-			r.Stages = append(r.Stages, StageCount{Stage: s, Groups: n, Share: ratio(n, snapped, "")})
+			r.Stages = append(r.Stages, StageCount{Stage: s, Groups: n, Share: ratio(n, staged, "")})
 		}
 	}
 }
