@@ -159,11 +159,12 @@ func isOffice(t *term) bool {
 
 // compoundSuffixes are role words that German and Dutch glue to a function
 // ("Vertriebsleiter", "Softwareentwickler", "Datenschutzbeauftragter"); one
-// that ends another comes after it.
+// that ends another comes after it ("leiter" after "begleiter", so that a
+// Zugbegleiter, a train attendant, leads nothing).
 var compoundSuffixes = []string{
 	"mitarbeiterin", "entwicklerin", "ingenieurin", "mitarbeiter", "managerin", "direktorin", "referentin",
-	"beraterin", "leiterin", "entwickler", "ingenieur", "direktor", "referent", "manager", "berater", "leiter",
-	"sachbearbeiterin", "sachbearbeiter", "beauftragter", "beauftragte", "buchhalterin", "buchhalter",
+	"beraterin", "begleiterin", "leiterin", "entwickler", "ingenieur", "direktor", "referent", "manager", "berater",
+	"begleiter", "leiter", "sachbearbeiterin", "sachbearbeiter", "beauftragter", "beauftragte", "buchhalterin", "buchhalter",
 }
 
 // compoundAlias maps function stems that only occur inside compounds.

@@ -147,6 +147,10 @@ func TestClassifyGermanCompoundOfUnknownFunction(t *testing.T) {
 		// A known function still gives its department.
 		{"Vertriebsleiter", dir, b2b.DepartmentSales},
 		{"Softwareentwickler", ic, b2b.DepartmentEngineering},
+		// A word that ends in a role word without being one: a
+		// Begleiter accompanies, a Zugbegleiter is a train attendant.
+		{"Zugbegleiter", ic, ""},
+		{"Reisebegleiterin", ic, ""},
 	}
 	requireClassified(t, tests)
 	p := persona.Standard().Classify("Werksleiter")

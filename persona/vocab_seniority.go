@@ -60,7 +60,8 @@ var builtinSeniorities = []senGroup{
 		analista, asistente, asesor, berater, beraterin, sachbearbeiter, referent, referentin, mitarbeiter,
 		mitarbeiterin, stagiaire, practicante, becario, ingenieur, ingenieurin, ingeniero, ingeniera,
 		engenheiro, entwickler, entwicklerin, comptable, assistente, ingegnere, sviluppatore, sviluppatrice, assistante,
-		assistant de direction, assistante de direction, beauftragter, beauftragte, sachbearbeiterin`},
+		assistant de direction, assistante de direction, beauftragter, beauftragte, sachbearbeiterin,
+		begleiter, begleiterin`},
 }
 
 // The words below carry no department or level but are known, so a title
