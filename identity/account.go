@@ -449,20 +449,24 @@ func (g *Graph) prepareAccount(rec *AccountRecord, stored bool) (idents, extra [
 	// (said above), or one among its identifiers (a domain of the
 	// account, added below; or refused there), but one that identifies
 	// no account, which is dropped.
-	givesDomain := refused || slices.ContainsFunc(rec.Identifiers, func(id Identifier) bool {
-		if id.Namespace != NSAccountDomain {
-			return false
-		}
-		n, err := normalizeDomain(id.Value, stored)
-		return err != nil || !g.noAccountDomain(n)
-	})
+	// It is asked only of a record without a name and domains, as it
+	// normalises the record's domain identifiers a second time.
+	givesDomain := func() bool {
+		return refused || slices.ContainsFunc(rec.Identifiers, func(id Identifier) bool {
+			if id.Namespace != NSAccountDomain {
+				return false
+			}
+			n, err := normalizeDomain(id.Value, stored)
+			return err != nil || !g.noAccountDomain(n)
+		})
+	}
 	if err := a.Validate(); err != nil {
 		var ve *b2b.ValidationError
 		if !errors.As(err, &ve) {
 			ve = &b2b.ValidationError{Problems: []b2b.Problem{{Err: err}}}
 		}
 		for _, p := range ve.Problems {
-			if p.Path == "name" && givesDomain {
+			if p.Path == "name" && givesDomain() {
 				continue // "is required when the account has no domain"
 			}
 			if i, ok := problemDomain(p.Path); ok && stored && i < len(a.Domains) && numericHost(a.Domains[i], "") != nil {
