@@ -559,12 +559,12 @@ func (p *program) Eval(env any) (any, error) {
 	if env == nil {
 		return nil, &EvalError{Rule: p.rule, Err: fmt.Errorf("no environment (nil): give a pointer to a %v", p.env)}
 	}
-	if t := reflect.TypeOf(env); t == p.envPtr && reflect.ValueOf(env).IsNil() {
+	switch t := reflect.TypeOf(env); {
+	case t == p.envPtr && reflect.ValueOf(env).IsNil():
 		// expr would read the fields of no value, and fail the rule
 		// with a reflect error, or give a result where it reads none.
 		return nil, &EvalError{Rule: p.rule, Err: fmt.Errorf("the environment is a nil %v: give a pointer to a %v", p.envPtr, p.env)}
-	}
-	if t := reflect.TypeOf(env); t != p.envPtr && t != p.env {
+	case t != p.envPtr && t != p.env:
 		// expr reads fields by name: another type would be read as if
 		// it were the environment, or fail on a field of another type.
 		return nil, &EvalError{Rule: p.rule, Err: fmt.Errorf("the environment is %T, the rule was compiled for %v", env, p.env)}
