@@ -36,6 +36,10 @@ func TestJSONDurationProblemsNameTheField(t *testing.T) {
 		name: "after values of other shapes and unknown fields, passed over",
 		json: `{"id":"j","extra":{"for":"5x","nodes":[1,[2]]},"triggers":{"type":"manual"},"nodes":[{"id":"w","kind":"wait","wait":{"until":"2026-01-01T00:00:00Z","window":{"days":[1,2]},"for":"5 days"}}]}`,
 		want: `nodes[0].wait.for: invalid duration "5 days": days are a whole number without a sign, such as 5d`,
+	}, {
+		name: "a time that does not read, before a duration that does not either",
+		json: `{"id":"j","nodes":[{"id":"w","kind":"wait","wait":{"until":"monday","for":"100001d"}}]}`,
+		want: `nodes[0].wait.until: parsing time "monday" as "2006-01-02T15:04:05Z07:00": cannot parse "monday" as "2006"`,
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -88,9 +88,12 @@
 //	  nodes["mail"]: cycle without a wait: mail -> split-1 -> mail
 //
 // A journey read from JSON ([Journey.UnmarshalJSON]) says which field
-// holds a duration that does not read, by its path in the JSON:
+// holds a duration (or a time) that does not read, by its path in the
+// JSON; [DecodeJSON] does the same for definitions that hold journeys,
+// the journey's index included:
 //
 //	nodes[2].wait.for: duration too long: "100001d" (at most 100000 days)
+//	journeys[1].nodes[2].wait.for: duration too long: "100001d" (at most 100000 days)
 //
 // A node is named by its ID; one with no ID, or a duplicate (a node whose
 // ID an earlier node has), by its index (nodes[4]), so that the problems
