@@ -3,6 +3,7 @@ package journey
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"reflect"
 	"strings"
@@ -10,8 +11,8 @@ import (
 
 // UnmarshalJSON reads a journey as encoding/json does, and says which
 // field holds a value that reads itself (a duration, a time) and does not
-// read, by its path in the JSON (fields by their JSON names, lists by
-// index), as [DecodeJSON] does:
+// read, or a value of the wrong type, by its path in the JSON (fields by
+// their JSON names, lists by index), as [DecodeJSON] does:
 //
 //	nodes[2].wait.for: duration too long: "100001d" (at most 100000 days)
 func (j *Journey) UnmarshalJSON(data []byte) error {
@@ -25,49 +26,93 @@ func (j *Journey) UnmarshalJSON(data []byte) error {
 type plainJourney Journey
 
 var (
-	journeyType      = reflect.TypeFor[Journey]()
-	plainJourneyType = reflect.TypeFor[plainJourney]()
-	unmarshalerType  = reflect.TypeFor[json.Unmarshaler]()
+	unmarshalerType = reflect.TypeFor[json.Unmarshaler]()
 )
 
 // DecodeJSON reads data into v as encoding/json does (json.Unmarshal),
-// and when a value that reads itself does not read (a [Duration], a
-// time, which encoding/json reports without a word of where they are),
-// puts the value's path in the JSON before its problem: fields by their
-// JSON names, lists by index, maps by key, the journeys in v included:
+// and puts the path in the JSON of the value a problem is about before
+// it: fields by their JSON names, lists by index, maps by key, the
+// journeys in v included. A value that reads itself and does not read
+// (a [Duration], a time), which encoding/json tells without a word of
+// where it is, and a value of the wrong type, which it places by its
+// field's name alone:
 //
 //	journeys[1].nodes[2].wait.for: duration too long: "100001d" (at most 100000 days)
+//	alerts[1].cooldown: json: cannot unmarshal string into Go struct field AlertRule.alerts.cooldown of type time.Duration
 //
-// Any other problem is encoding/json's, as it gives it. Definitions
-// that hold journeys read themselves with it (program.Definitions).
+// A problem of the JSON's syntax is encoding/json's, as it gives it.
+// Definitions that hold journeys read themselves with it
+// (program.Definitions).
 func DecodeJSON(data []byte, v any) error {
 	err := json.Unmarshal(data, v)
-	if err == nil || !json.Valid(data) {
+	var notAPointer *json.InvalidUnmarshalError
+	if err == nil || errors.As(err, &notAPointer) || !json.Valid(data) {
 		return err
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if path, bad, _ := badValue(dec, reflect.TypeOf(v), ""); path != "" {
-		return fmt.Errorf("%s: %w", path, bad)
+	// A value that reads itself and does not read stops encoding/json
+	// there: its problem is the one returned, whatever came before.
+	if path, bad, _ := (&walker{}).find(newDecoder(data), reflect.TypeOf(v), "", ""); path != "" {
+		if pe, ok := bad.(*pathError); ok {
+			// A journey's own problem, under its path in the journey.
+			return &pathError{joinIndex(path, pe.path), pe.err}
+		}
+		return &pathError{path, bad}
+	}
+	// Else the first value of the wrong type, which encoding/json names
+	// by the fields it is under, without the indexes.
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) && te.Field != "" {
+		if path, _, _ := (&walker{typ: te}).find(newDecoder(data), reflect.TypeOf(v), "", ""); path != "" {
+			return &pathError{path, err}
+		}
 	}
 	return err
 }
 
-// badValue reads the next JSON value of dec as encoding/json reads it
-// into a value of type t, and returns the path (under path) of the first
-// value in it that reads itself and does not read, with its problem; ""
-// when none. What does not fit t is passed over, as encoding/json passes
-// it over; journeys are read field by field, as encoding/json reads them.
-func badValue(dec *json.Decoder, t reflect.Type, path string) (string, error, error) {
+// pathError is a problem of the value at path in a JSON document.
+type pathError struct {
+	path string
+	err  error
+}
+
+func (e *pathError) Error() string { return e.path + ": " + e.err.Error() }
+func (e *pathError) Unwrap() error { return e.err }
+
+func newDecoder(data []byte) *json.Decoder {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber() // numbers as written, as an UnmarshalTypeError quotes them
+	return dec
+}
+
+// joinIndex joins the path of a value and a path inside it.
+func joinIndex(path, inner string) string {
+	if strings.HasPrefix(inner, "[") {
+		return path + inner
+	}
+	return joinPath(path, inner)
+}
+
+// walker finds a value in JSON as encoding/json reads it into a Go
+// value: with typ nil, the first value that reads itself and does not
+// read; else the first one typ is about.
+type walker struct {
+	typ *json.UnmarshalTypeError
+}
+
+// find reads the next JSON value of dec as encoding/json reads it into a
+// value of type t, and returns the path (under path) of the value
+// sought in it, with its problem when it reads itself; "" when none.
+// fields is path without its indexes and keys, as encoding/json names a
+// field. What does not fit t is passed over, as encoding/json passes it
+// over.
+func (w *walker) find(dec *json.Decoder, t reflect.Type, path, fields string) (string, error, error) {
 	pointer := false
 	for t.Kind() == reflect.Pointer {
 		t, pointer = t.Elem(), true
 	}
-	if t == journeyType {
-		t = plainJourneyType
-	}
 	if reflect.PointerTo(t).Implements(unmarshalerType) {
 		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
+		if err := dec.Decode(&raw); err != nil || w.typ != nil {
 			return "", nil, err
 		}
 		if pointer && string(raw) == "null" {
@@ -81,6 +126,9 @@ func badValue(dec *json.Decoder, t reflect.Type, path string) (string, error, er
 	tok, err := dec.Token()
 	if err != nil {
 		return "", nil, err
+	}
+	if w.typ != nil && fields == w.typ.Field && w.is(tok) {
+		return path, nil, nil
 	}
 	open, ok := tok.(json.Delim)
 	if !ok {
@@ -101,7 +149,7 @@ func badValue(dec *json.Decoder, t reflect.Type, path string) (string, error, er
 				}
 				continue
 			}
-			if p, bad, err := badValue(dec, f.Type, joinPath(path, jsonName(f))); p != "" || err != nil {
+			if p, bad, err := w.find(dec, f.Type, joinPath(path, jsonName(f)), joinPath(fields, jsonName(f))); p != "" || err != nil {
 				return p, bad, err
 			}
 		}
@@ -111,18 +159,33 @@ func badValue(dec *json.Decoder, t reflect.Type, path string) (string, error, er
 			if err != nil {
 				return "", nil, err
 			}
-			if p, bad, err := badValue(dec, t.Elem(), fmt.Sprintf("%s[%q]", path, key)); p != "" || err != nil {
+			if p, bad, err := w.find(dec, t.Elem(), fmt.Sprintf("%s[%q]", path, key), fields); p != "" || err != nil {
 				return p, bad, err
 			}
 		}
 	case open == '[' && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array):
 		for i := 0; dec.More(); i++ {
-			if p, bad, err := badValue(dec, t.Elem(), fmt.Sprintf("%s[%d]", path, i)); p != "" || err != nil {
+			if p, bad, err := w.find(dec, t.Elem(), fmt.Sprintf("%s[%d]", path, i), fields); p != "" || err != nil {
 				return p, bad, err
 			}
 		}
 	}
 	return "", nil, skipRest(dec)
+}
+
+// is reports whether tok starts a value as w.typ tells it.
+func (w *walker) is(tok json.Token) bool {
+	switch tok := tok.(type) {
+	case json.Delim:
+		return tok == '{' && w.typ.Value == "object" || tok == '[' && w.typ.Value == "array"
+	case string:
+		return w.typ.Value == "string"
+	case bool:
+		return w.typ.Value == "bool"
+	case json.Number:
+		return w.typ.Value == "number" || w.typ.Value == "number "+string(tok)
+	}
+	return false
 }
 
 // skipValue reads the next JSON value of dec and drops it.

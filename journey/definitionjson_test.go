@@ -10,9 +10,10 @@ import (
 )
 
 // TestJSONDurationProblemsNameTheField: a journey read from JSON with a
-// duration that does not read says which field holds it, by its path in
-// the JSON, as a program file does by its line and column; encoding/json
-// alone gave the problem of the duration with no word of where it was.
+// duration (or a time) that does not read says which field holds it, by
+// its path in the JSON, as a program file does by its line and column;
+// encoding/json alone gave the problem of the duration with no word of
+// where it was, and a value of the wrong type without its indexes.
 func TestJSONDurationProblemsNameTheField(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -52,9 +53,14 @@ func TestJSONDurationProblemsNameTheField(t *testing.T) {
 			}
 		})
 	}
-	// Any other problem is encoding/json's, as it was.
+	// A value of the wrong type is encoding/json's problem, at its path.
 	var j journey.Journey
-	require.EqualError(t, json.Unmarshal([]byte(`{"id":5}`), &j), "json: cannot unmarshal number into Go struct field Journey.id of type string")
+	require.EqualError(t, json.Unmarshal([]byte(`{"id":5}`), &j), "id: json: cannot unmarshal number into Go struct field Journey.id of type string")
+	require.EqualError(t, json.Unmarshal([]byte(`{"id":"j","nodes":[{"id":"a","kind":"end"},{"id":"w","wait":{"next":"a"}},{"id":"x","wait":{"next":5}}]}`), &j),
+		"nodes[2].wait.next: json: cannot unmarshal number into Go struct field Wait.nodes.wait.next of type journey.NodeID")
+	// Any other problem is encoding/json's, as it was.
+	require.EqualError(t, journey.DecodeJSON([]byte(`{"id":5}`), nil), "json: Unmarshal(nil)")
+	require.EqualError(t, json.Unmarshal([]byte(`{"id":"j"`), &j), "unexpected end of JSON input")
 	require.NoError(t, json.Unmarshal([]byte(`{"id":"j","nodes":[{"id":"w","kind":"wait","wait":{"for":"5d","next":"w"}}]}`), &j))
 	require.Equal(t, journey.Days(5), j.Nodes[0].Wait.For)
 }

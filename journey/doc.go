@@ -88,9 +88,9 @@
 //	  nodes["mail"]: cycle without a wait: mail -> split-1 -> mail
 //
 // A journey read from JSON ([Journey.UnmarshalJSON]) says which field
-// holds a duration (or a time) that does not read, by its path in the
-// JSON; [DecodeJSON] does the same for definitions that hold journeys,
-// the journey's index included:
+// holds a duration (or a time) that does not read, or a value of the
+// wrong type, by its path in the JSON; [DecodeJSON] does the same for
+// definitions that hold journeys, the journey's index included:
 //
 //	nodes[2].wait.for: duration too long: "100001d" (at most 100000 days)
 //	journeys[1].nodes[2].wait.for: duration too long: "100001d" (at most 100000 days)
