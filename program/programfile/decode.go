@@ -28,10 +28,12 @@ var (
 	modelPtrType        = reflect.TypeFor[*qualify.Model]()
 	jsonUnmarshalerType = reflect.TypeFor[json.Unmarshaler]()
 	readinessType       = reflect.TypeFor[program.Readiness]()
-	// journeyType reads itself from JSON only to say which field holds a
-	// duration that does not read: a file reads it field by field, each
-	// problem at its place.
+	// journeyType reads itself from JSON only to say at which path a
+	// value does not read: a file reads it field by field, each problem
+	// at its place.
 	journeyType = reflect.TypeFor[journey.Journey]()
+	// definitionsType, a whole program, likewise.
+	definitionsType = reflect.TypeFor[program.Definitions]()
 )
 
 // decoder reads a YAML syntax tree into a Go value, following the types'
@@ -152,7 +154,7 @@ func (d *decoder) decode(n ast.Node, v reflect.Value, path string) {
 			return
 		}
 	}
-	if t.Kind() != reflect.Pointer && t != journeyType && reflect.PointerTo(t).Implements(jsonUnmarshalerType) {
+	if t.Kind() != reflect.Pointer && t != journeyType && t != definitionsType && reflect.PointerTo(t).Implements(jsonUnmarshalerType) {
 		d.viaJSON(n, v, path)
 		return
 	}

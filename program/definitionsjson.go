@@ -1,0 +1,25 @@
+package program
+
+import "github.com/quorumhq/quorum/journey"
+
+// UnmarshalJSON reads a program as encoding/json does, and says which
+// field holds a value that reads itself (a duration, a time) and does not
+// read, or a value of the wrong type, by its full path in the program's
+// JSON ([journey.DecodeJSON]):
+//
+//	caps[0].per: duration too long: "100001d" (at most 100000 days)
+//	journeys[1].nodes[2].wait.for: duration too long: "100001d" (at most 100000 days)
+//	alerts[1].cooldown: json: cannot unmarshal string into Go struct field AlertRule.alerts.cooldown of type time.Duration
+//
+// A problem of the JSON's syntax is encoding/json's, as it gives it. A program file
+// (package programfile) reads the fields one by one instead, each
+// problem at its line and column.
+func (d *Definitions) UnmarshalJSON(data []byte) error {
+	// The fields alone, without this method, under the name
+	// encoding/json's own problems give them (Definitions.name).
+	type Definitions plainDefinitions
+	return journey.DecodeJSON(data, (*Definitions)(d))
+}
+
+// plainDefinitions is a Definitions without its methods.
+type plainDefinitions Definitions
