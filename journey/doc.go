@@ -89,8 +89,8 @@
 //
 // A journey read from JSON ([Journey.UnmarshalJSON]) says which field
 // holds a duration (or a time) that does not read, or a value of the
-// wrong type, by its path in the JSON; [DecodeJSON] does the same for
-// definitions that hold journeys, the journey's index included:
+// wrong type, by its path in the JSON; a program read from JSON
+// (program.Definitions) does the same, the journey's index included:
 //
 //	nodes[2].wait.for: duration too long: "100001d" (at most 100000 days)
 //	journeys[1].nodes[2].wait.for: duration too long: "100001d" (at most 100000 days)

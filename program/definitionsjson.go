@@ -1,11 +1,11 @@
 package program
 
-import "github.com/quorumhq/quorum/journey"
+import "github.com/quorumhq/quorum/internal/jsonpath"
 
 // UnmarshalJSON reads a program as encoding/json does, and says which
 // field holds a value that reads itself (a duration, a time) and does not
 // read, or a value of the wrong type, by its full path in the program's
-// JSON ([journey.DecodeJSON]):
+// JSON (as package journey reads a journey):
 //
 //	caps[0].per: duration too long: "100001d" (at most 100000 days)
 //	journeys[1].nodes[2].wait.for: duration too long: "100001d" (at most 100000 days)
@@ -18,7 +18,7 @@ func (d *Definitions) UnmarshalJSON(data []byte) error {
 	// The fields alone, without this method, under the name
 	// encoding/json's own problems give them (Definitions.name).
 	type Definitions plainDefinitions
-	return journey.DecodeJSON(data, (*Definitions)(d))
+	return jsonpath.Decode(data, (*Definitions)(d))
 }
 
 // plainDefinitions is a Definitions without its methods.
