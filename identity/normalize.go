@@ -197,7 +197,10 @@ func EmailDomain(email string) string {
 }
 
 // NormalizeDomain returns the canonical form of a web domain: lower case,
-// without scheme, "www.", port, path, query or trailing dot, in ASCII.
+// without scheme, "www.", port, path, query or trailing dot, in ASCII. A
+// website written without its scheme, with or without the slashes that
+// precede the host ("acme.com/x", "//acme.com/x"), names its host as
+// with one.
 // Surrounding space goes, with the invisible characters that exports
 // leave around a value (a byte-order mark, a zero-width space, a
 // direction mark), around the whole and around the host name of a URL,
@@ -257,6 +260,8 @@ func normalizeDomain(s string, stored bool) (string, error) {
 	t := trimInvisible(s)
 	if i := strings.Index(t, "://"); i >= 0 {
 		t = t[i+3:]
+	} else if strings.HasPrefix(t, "//") { // a URL without its scheme
+		t = t[2:]
 	}
 	if i := strings.IndexAny(t, "/?#"); i >= 0 {
 		t = t[:i]

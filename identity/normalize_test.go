@@ -173,6 +173,11 @@ func TestNormalizeDomain(t *testing.T) {
 		{in: "www.www.acme.com", want: "acme.com"},
 		{in: "www.www.com", want: "www.com"},
 		{in: "ACME.CO.UK.", want: "acme.co.uk"},
+		// A website written without its scheme but with the slashes
+		// (a scheme-relative URL, as in HTML) names its host too.
+		{in: "//acme.com/x", want: "acme.com"},
+		{in: " //www.Acme.com:8080?x=1", want: "acme.com"},
+		{in: "///acme.com", err: `invalid domain "///acme.com": empty`},
 		{in: "acme", err: `invalid domain "acme": needs at least one dot`},
 		{in: "co.uk", err: `invalid domain "co.uk": "co.uk" is a public suffix, not a company domain`},
 		{in: "acme_corp.com", err: `invalid domain "acme_corp.com": character '_' not allowed in a domain`},
