@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -200,7 +201,9 @@ func EmailDomain(email string) string {
 // without scheme, "www.", port, path, query or trailing dot, in ASCII. A
 // website written without its scheme, with or without the slashes that
 // precede the host ("acme.com/x", "//acme.com/x"), names its host as
-// with one.
+// with one. A port that is not a number up to 65535, the highest TCP
+// port ("acme.com:abc", "acme.com:99999"), is refused, as net/url
+// refuses one that is not a number: the value may be no website at all.
 // Surrounding space goes, with the invisible characters that exports
 // leave around a value (a byte-order mark, a zero-width space, a
 // direction mark), around the whole and around the host name of a URL,
@@ -281,6 +284,9 @@ func normalizeDomain(s string, stored bool) (string, error) {
 		}
 	}
 	if i := strings.LastIndexByte(t, ':'); i >= 0 { // port
+		if err := checkPort(trimInvisible(t[i+1:])); err != nil {
+			return "", fmt.Errorf("%w %q: %w", ErrInvalidDomain, truncate(s), err)
+		}
 		t = t[:i]
 	}
 	d, err := normalizeHost(trimInvisible(t))
@@ -301,6 +307,21 @@ func normalizeDomain(s string, stored bool) (string, error) {
 		return "", fmt.Errorf("%w %q: %q is a public suffix, not a company domain", ErrInvalidDomain, truncate(s), d)
 	}
 	return d, nil
+}
+
+// checkPort checks the port after a URL's host: decimal digits, as
+// net/url takes them, of a number up to 65535, the highest TCP port. An
+// empty one ("acme.com:") is no port, as net/url reads it.
+func checkPort(p string) error {
+	for i := 0; i < len(p); i++ {
+		if p[i] < '0' || p[i] > '9' {
+			return fmt.Errorf("invalid port %q after host", ":"+truncate(p))
+		}
+	}
+	if n, err := strconv.Atoi(p); p != "" && (err != nil || n > 65535) {
+		return fmt.Errorf("invalid port %q after host: greater than 65535", ":"+truncate(p))
+	}
+	return nil
 }
 
 // maxUnicodeHost bounds a host name that is not all ASCII before its

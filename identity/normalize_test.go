@@ -178,6 +178,17 @@ func TestNormalizeDomain(t *testing.T) {
 		{in: "//acme.com/x", want: "acme.com"},
 		{in: " //www.Acme.com:8080?x=1", want: "acme.com"},
 		{in: "///acme.com", err: `invalid domain "///acme.com": empty`},
+		// A port is a number up to 65535, the highest TCP port; one that
+		// is not is refused, as net/url refuses one that is not a number,
+		// not dropped: the value may be no website at all. An empty one
+		// is no port.
+		{in: "acme.com:443", want: "acme.com"},
+		{in: "https://acme.com:65535/x", want: "acme.com"},
+		{in: "acme.com:", want: "acme.com"},
+		{in: "acme.com:abc", err: `invalid domain "acme.com:abc": invalid port ":abc" after host`},
+		{in: "http://acme.com:-1/", err: `invalid domain "http://acme.com:-1/": invalid port ":-1" after host`},
+		{in: "https://acme.com:99999/x", err: `invalid domain "https://acme.com:99999/x": invalid port ":99999" after host: greater than 65535`},
+		{in: "acme.com:99999999999999999999", err: `invalid domain "acme.com:99999999999999999999": invalid port ":99999999999999999999" after host: greater than 65535`},
 		{in: "acme", err: `invalid domain "acme": needs at least one dot`},
 		{in: "co.uk", err: `invalid domain "co.uk": "co.uk" is a public suffix, not a company domain`},
 		{in: "acme_corp.com", err: `invalid domain "acme_corp.com": character '_' not allowed in a domain`},
