@@ -331,7 +331,10 @@
 // ([NormalizeDomain]: 1.2.3.4, acme.123), saved before such domains were
 // refused: it is the account's domain, finds the account and links the
 // persons whose email is there, while a record that gives one to
-// AddAccount, among its domains or its identifiers, is refused.
+// AddAccount, among its domains or its identifiers, is refused. So does
+// a person's account reference that no account can have as its ID ("acme
+// corp", with a space; see [PersonRecord].OtherAccounts), saved before
+// such references were refused: the person waits for it, unresolved.
 //
 // # Memory and speed
 //

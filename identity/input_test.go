@@ -612,3 +612,51 @@ func requirePersonRefused(t *testing.T, rec identity.PersonRecord, want, path st
 	require.EqualError(t, b.Rejected[0].Err, want)
 	require.Equal(t, map[string]int{path: 2}, g.Stats().Rejected)
 }
+
+// TestAccountReferenceNoAccountIsFoundBy: an account reference that no
+// account can have as its ID (an inner space, a control character, more
+// than 255 bytes: an account record with that ID is refused) would leave
+// its person waiting for an account that never comes; it is refused
+// naming the field, for the reason the account's ID would be. A state
+// saved before such references were refused restores as it was.
+func TestAccountReferenceNoAccountIsFoundBy(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("x", 256)
+	tests := []struct {
+		name string
+		rec  identity.PersonRecord
+		err  string
+		path string
+	}{
+		{name: "inner space", rec: identity.PersonRecord{Person: b2b.Person{AccountID: " acme corp "}},
+			err:  `person record marketo:1: person.accountId: not an account ID an account can be found by: value "acme corp" contains whitespace or a control character`,
+			path: "person.accountId"},
+		{name: "control character and length", rec: identity.PersonRecord{OtherAccounts: []b2b.AccountID{"globex", "ini\ttech", b2b.AccountID(long)}},
+			err: "person record marketo:1: 2 problems:\n" +
+				`  otherAccounts[1]: not an account ID an account can be found by: value "ini\ttech" contains whitespace or a control character` + "\n" +
+				`  otherAccounts[2]: not an account ID an account can be found by: value "` + long[:80] + `..." is longer than 255 bytes`,
+			path: "otherAccounts[1]"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			tt.rec.Source, tt.rec.RecordID, tt.rec.Time = "marketo", "1", at(1)
+			requirePersonRefused(t, tt.rec, tt.err, tt.path)
+		})
+	}
+
+	// A state saved before such references were refused restores: the
+	// person waits for the accounts, as it did.
+	st := identity.State{Persons: []identity.PersonState{{Person: "marketo:1", Record: identity.PersonRecord{Source: "marketo", RecordID: "1", Time: at(1),
+		Person: b2b.Person{Email: "ann@acme.com", AccountID: "acme corp"}, OtherAccounts: []b2b.AccountID{"ini\ttech", b2b.AccountID(long)}}}}}
+	g, err := identity.Restore(identity.Config{}, st)
+	require.NoError(t, err)
+	require.Empty(t, linkedAccounts(t, g, "marketo:1"))
+	un := g.Unresolved()
+	require.Len(t, un, 1)
+	require.Equal(t, identity.ReasonUnknownAccount, un[0].Reason)
+	require.Contains(t, un[0].Detail, `account reference "acme corp" matches no account`)
+	h, err := identity.Restore(identity.Config{}, g.Snapshot())
+	require.NoError(t, err)
+	require.Equal(t, g.Snapshot(), h.Snapshot())
+}

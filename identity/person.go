@@ -33,7 +33,11 @@ type PersonRecord struct {
 	// becomes a secondary explicit link. Like identifiers they accumulate
 	// over the record's versions: a version that leaves one out does not
 	// unlink the person from it. (Person.AccountID, a field, is replaced
-	// by each version.)
+	// by each version.) A reference that no account can have as its ID
+	// (a space or a control character inside it, more than 255 bytes:
+	// see [Kind]), which would leave the person waiting for ever, is
+	// refused here and as Person.AccountID, for the reason an account
+	// record with that ID is.
 	OtherAccounts []b2b.AccountID `json:"otherAccounts,omitempty"`
 	Person        b2b.Person      `json:"person"`
 	// Time is when the source last changed the record; zero means
@@ -219,16 +223,16 @@ func (g *Graph) preparePerson(rec *PersonRecord, buf []identKey, versions bool) 
 		}
 		if p.AccountID == "" {
 			ps.Addf("person.accountId", "is blank")
-		} else if err := invisibleID(string(p.AccountID)); err != nil && !versions {
-			ps.Add("person.accountId", err)
+		} else if !versions {
+			refProblem(&ps, "person.accountId", p.AccountID)
 		}
 	}
 	for i, a := range rec.OtherAccounts {
 		if blank(string(a)) {
 			ps.Addf(fmt.Sprintf("otherAccounts[%d]", i), "is blank")
 			continue
-		} else if err := invisibleID(string(a)); err != nil && !versions {
-			ps.Add(fmt.Sprintf("otherAccounts[%d]", i), err)
+		} else if !versions {
+			refProblem(&ps, fmt.Sprintf("otherAccounts[%d]", i), a)
 		}
 		if trimSpace(string(a)) != string(a) {
 			normalized++ // trimmed by accountStrings
@@ -290,6 +294,19 @@ func (g *Graph) preparePerson(rec *PersonRecord, buf []identKey, versions bool) 
 		}
 	}
 	return idents, extra, nil
+}
+
+// refProblem adds the problem of an account reference that names no
+// account: one no account can have as its ID (see prepareAccount), which
+// would leave its person waiting for ever, or one holding an invisible
+// character (see invisibleID). A saved state holds such references as
+// they were accepted, and restores them.
+func refProblem(ps *b2b.Problems, path string, ref b2b.AccountID) {
+	if _, err := normalizeValue(KindExact, string(ref), false); err != nil {
+		ps.Addf(path, "not an account ID an account can be found by: %v", err)
+	} else if err := invisibleID(string(ref)); err != nil {
+		ps.Add(path, err)
+	}
 }
 
 // laterValue returns the place (2 and more) of value k among the values
