@@ -261,7 +261,9 @@ func NormalizeDomain(s string) (string, error) { return normalizeDomain(s, false
 // address or a name with a numeric top-level label, once taken, is taken.
 func normalizeDomain(s string, stored bool) (string, error) {
 	t := trimInvisible(s)
-	if i := strings.Index(t, "://"); i >= 0 {
+	// A scheme comes before the path, query and fragment: a URL among
+	// them (acme.com/login?next=https://...) is not the host's.
+	if i := strings.Index(t, "://"); i >= 0 && !strings.ContainsAny(t[:i], "/?#") {
 		t = t[i+3:]
 	} else if strings.HasPrefix(t, "//") { // a URL without its scheme
 		t = t[2:]

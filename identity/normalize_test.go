@@ -178,6 +178,10 @@ func TestNormalizeDomain(t *testing.T) {
 		{in: "//acme.com/x", want: "acme.com"},
 		{in: " //www.Acme.com:8080?x=1", want: "acme.com"},
 		{in: "///acme.com", err: `invalid domain "///acme.com": empty`},
+		// A URL in the path or query is not the website's scheme.
+		{in: "acme.com/login?next=https://evil.io/", want: "acme.com"},
+		{in: "//acme.com/r?u=http://evil.io", want: "acme.com"},
+		{in: "acme.com#http://evil.io", want: "acme.com"},
 		// A port is a number up to 65535, the highest TCP port; one that
 		// is not is refused, as net/url refuses one that is not a number,
 		// not dropped: the value may be no website at all. An empty one
