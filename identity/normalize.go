@@ -265,8 +265,8 @@ func normalizeDomain(s string, stored bool) (string, error) {
 	// them (acme.com/login?next=https://...) is not the host's.
 	if i := strings.Index(t, "://"); i >= 0 && !strings.ContainsAny(t[:i], "/?#") {
 		t = t[i+3:]
-	} else if strings.HasPrefix(t, "//") { // a URL without its scheme
-		t = t[2:]
+	} else {
+		t = strings.TrimPrefix(t, "//") // a URL without its scheme
 	}
 	if i := strings.IndexAny(t, "/?#"); i >= 0 {
 		t = t[:i]
