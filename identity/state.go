@@ -267,22 +267,12 @@ func Restore(cfg Config, st State) (*Graph, error) {
 	// would a new record (the identifier stays with the account that
 	// holds it).
 	var amerged []int32
-	for _, l := range aAgreed {
-		owner, ok := l.k.ns.accounts.get(l.k.val)
-		if !ok {
-			continue
-		}
-		a, b := g.afind(owner), g.afind(l.rec)
-		if a == b {
-			continue
-		}
-		if _, bad := g.accountConflict(a, b, l.k, l.rec); bad {
-			continue
-		}
-		g.mergeAccounts(min(a, b), max(a, b), touched)
-		g.pruneAuniq(min(a, b), g.agold(min(a, b)))
-		amerged = append(amerged, min(a, b))
-	}
+	mergeAgreed(aAgreed, func(k identKey) (int32, bool) { return k.ns.accounts.get(k.val) }, g.afind, g.accountConflict,
+		func(a, b int32) {
+			g.mergeAccounts(a, b, touched)
+			g.pruneAuniq(a, g.agold(a))
+			amerged = append(amerged, a)
+		})
 	for i := range g.arecs {
 		if g.arecs[i].gold != 0 {
 			g.refreshAccount(int32(i), touched)
@@ -297,20 +287,7 @@ func Restore(cfg Config, st State) (*Graph, error) {
 	// Records whose identifiers now agree are one person, as AddPerson
 	// makes them, unless a conflict keeps them apart as it would a new
 	// record (the identifier stays with the person that holds it).
-	for _, l := range agreed {
-		owner, ok := l.k.ns.persons.get(l.k.val)
-		if !ok {
-			continue
-		}
-		a, b := g.pfind(owner), g.pfind(l.rec)
-		if a == b {
-			continue
-		}
-		if _, bad := g.personConflict(a, b, l.k, l.rec); bad {
-			continue
-		}
-		g.mergePersons(min(a, b), max(a, b))
-	}
+	mergeAgreed(agreed, func(k identKey) (int32, bool) { return k.ns.persons.get(k.val) }, g.pfind, g.personConflict, g.mergePersons)
 	for i := range g.precs.len() {
 		if g.precs.at(i).gold != 0 {
 			g.resolvePerson(int32(i))
@@ -336,6 +313,28 @@ func Restore(cfg Config, st State) (*Graph, error) {
 type pendingLink struct {
 	k   identKey
 	rec int32
+}
+
+// mergeAgreed merges, for each link, the root (by find) of its record
+// with that of the record that holds its identifier (by owner), the
+// lower root first as merge takes them, unless they are one or conflict
+// keeps them apart: what Restore does for persons and for accounts.
+func mergeAgreed(links []pendingLink, owner func(identKey) (int32, bool), find func(int32) int32,
+	conflict func(a, b int32, k identKey, rec int32) (Conflict, bool), merge func(a, b int32)) {
+	for _, l := range links {
+		o, ok := owner(l.k)
+		if !ok {
+			continue
+		}
+		a, b := find(o), find(l.rec)
+		if a == b {
+			continue
+		}
+		if _, bad := conflict(a, b, l.k, l.rec); bad {
+			continue
+		}
+		merge(min(a, b), max(a, b))
+	}
 }
 
 // unindexed normalises the identifiers of a state's Unindexed, adding a
