@@ -233,12 +233,14 @@
 //     compared with == or != (or be an element tested with in, which
 //     holds as == would for one of the list's elements: a number, or a
 //     missing attribute, is in no list of strings, or be given to iequals,
-//     icontains, istartsWith or iendsWith, to inList as the value looked
-//     for or to match as the text matched, which read it as == and in
-//     do: text, or an ID, as text, and any other value as no text, equal
-//     to, containing, starting or ending with no text and matching no
-//     pattern, so inList(account.attributes.plan, ["pro"]) and
-//     icontains(account.attributes.plan, "pro") hold only where plan is
+//     icontains, istartsWith or iendsWith, or to contains, startsWith and
+//     endsWith, to inList as the value looked for or to match and matches
+//     as the text matched, which read it as == and in do: text, or an
+//     ID, as text, and any other value as no text, equal to, containing,
+//     starting or ending with no text, in no text and matching no
+//     pattern, so inList(account.attributes.plan, ["pro"]),
+//     icontains(account.attributes.plan, "pro") and
+//     account.attributes.plan startsWith "pro" hold only where plan is
 //     text); read it with attr(account.attributes, "seats", 0),
 //     whose default gives the type (text, a number, a bool or a time: an
 //     attribute that holds a list or a map may only be compared, with ==

@@ -249,6 +249,9 @@ func (e *ExprEngine) compile(src string, env reflect.Type, kind Kind) *compiled 
 		// checker found (it runs before each patcher); the element
 		// patcher reports a comparison that is always false through
 		// the guard.
+		// Before the guard, which would refuse the operators it
+		// replaces.
+		expr.Patch(textOps{calls: calls}),
 		expr.Patch(grd),
 		// After the guard, which refuses a key it cannot copy.
 		expr.Patch(getPatcher{calls: calls}),
@@ -278,6 +281,9 @@ func (e *ExprEngine) compile(src string, env reflect.Type, kind Kind) *compiled 
 		expr.Function(keyOrderFunc, listInKeyOrder, new(func(any, string) []any)),
 		expr.Function(indexFunc, index, new(func(any) int)),
 		expr.Function(boundFunc, bound, new(func(any) int)),
+	}
+	for name, fn := range textOpImpls {
+		opts = append(opts, expr.Function(name, fn, new(func(any, any) bool)))
 	}
 	for name := range disabledBuiltins {
 		opts = append(opts, expr.DisableBuiltin(name))

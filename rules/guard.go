@@ -172,10 +172,13 @@ func (g *guard) binary(n *ast.BinaryNode) {
 		g.need(n.Right, op, boolType)
 		return
 	case "matches":
-		g.need(n.Left, op, stringType)
+		// The pattern first: with a quoted one, a text of no type is
+		// taken (see textOps).
 		if _, ok := n.Right.(*ast.StringNode); !ok {
 			g.fail(n.Right, "the pattern of matches must be a quoted string, checked when the rule is loaded (a pattern taken from data may be invalid when the rule runs); compare with data using ==, icontains or istartsWith")
+			return
 		}
+		g.need(n.Left, op, stringType)
 		return
 	case "%":
 		g.need(n.Left, op, intType)
@@ -503,7 +506,7 @@ func (g *guard) need(n ast.Node, use string, want reflect.Type) {
 			m, strconv.Quote(key), use, m, strconv.Quote(key), def)
 		return
 	}
-	g.fail(n, "%s has no type before the rule runs, so %s cannot be checked (a value of unknown type may only be compared with == or !=, be an element tested with in, or be given to iequals, icontains, istartsWith, iendsWith, inList or match, which read it as text where it is text)", n, use)
+	g.fail(n, "%s has no type before the rule runs, so %s cannot be checked (a value of unknown type may only be compared with == or !=, be an element tested with in, or be given to iequals, icontains, istartsWith, iendsWith, inList, match, contains, startsWith, endsWith or matches, which read it as text where it is text)", n, use)
 }
 
 // attribute reports whether n reads a key of a map of values of any type

@@ -651,10 +651,9 @@ func TestRefusedBeforeRunTime(t *testing.T) {
 			`so reading its field name cannot be checked`, "cannot fetch name from <nil>"},
 		{"attribute as a key", `"x" in account.attributes["plan"]`, `so the operator in cannot be checked`, ""},
 		{"attribute in a variable", `let seats = account.attributes["seats"]; seats > 3`,
-			`rule "r" 1:42: seats has no type before the rule runs, so the operator > cannot be checked (a value of unknown type may only be compared with == or !=, be an element tested with in, or be given to iequals, icontains, istartsWith, iendsWith, inList or match, which read it as text where it is text)`, ""},
-		// The operators that search text do not take it; the functions
-		// of the library do, and the message names them.
-		{"element of a mixed list searched", `any(["a", 1], # contains "a")`, `rule "r" 1:15: # has no type before the rule runs, so the operator contains cannot be checked (a value of unknown type may only be compared with == or !=, be an element tested with in, or be given to iequals, icontains,`, ""},
+			`rule "r" 1:42: seats has no type before the rule runs, so the operator > cannot be checked (a value of unknown type may only be compared with == or !=, be an element tested with in, or be given to iequals, icontains, istartsWith, iendsWith, inList, match, contains, startsWith, endsWith or matches, which read it as text where it is text)`, ""},
+		// The operators that search text take it, but not nil.
+		{"nil searched", `person.title contains (account.employees > 3 ? "a" : nil)`, `nil cannot be used with the operator contains`, ""},
 		{"get of an attribute", `get(account.attributes, "seats") > 3`, `use attr(account.attributes, "seats", 0)`, ""},
 		{"element of a mixed list", `any(["a", 1], # > "a")`, `# has no type before the rule runs`, "int > string"},
 		{"pattern from data", `any(persons, match(.title, account.name))`,
