@@ -139,8 +139,10 @@
 // # Missing data
 //
 // A custom attribute that is missing, or holds a value of another type than
-// the default, evaluates to the default given to attr (numbers convert
-// between int and float64 when exact).
+// the default, evaluates to the default given to attr. A number of any of
+// Go's kinds (int32, uint, float32, ...) or a json.Number is read as a
+// number default's type: as an int where it is a whole number an int
+// holds, and as a float64 (a float32 as its shortest decimal, 0.1).
 //
 // An element that is not there reads as the zero value of its type (an
 // empty person, "", 0, the zero time, which daysSince counts as never): an

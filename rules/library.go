@@ -1,9 +1,11 @@
 package rules
 
 import (
+	"encoding/json"
 	"math"
 	"reflect"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -128,7 +130,10 @@ func textOf(v any) (string, bool) {
 	return "", false
 }
 
-// coerce returns v as the type of def, converting between numbers.
+// coerce returns v as the type of def, converting between numbers: a
+// number of any of Go's kinds, or a json.Number, is read as an int where
+// that holds it exactly, and as a float64 (a float32 as its shortest
+// decimal, 0.1 rather than 0.10000000149011612).
 func coerce(v, def any) (any, bool) {
 	switch def.(type) {
 	case string:
@@ -151,6 +156,9 @@ func coerce(v, def any) (any, bool) {
 		case int64:
 			return float64(x), true
 		}
+		if f, ok := numberOf(v); ok {
+			return f, !math.IsNaN(f)
+		}
 	case int:
 		switch x := v.(type) {
 		case int:
@@ -158,12 +166,61 @@ func coerce(v, def any) (any, bool) {
 		case int64:
 			return int(x), true
 		case float64:
-			if x == math.Trunc(x) && math.Abs(x) < 1<<53 {
-				return int(x), true
+			return wholeInt(x)
+		}
+		rv := reflect.ValueOf(v)
+		switch {
+		case rv.CanInt():
+			if n := rv.Int(); n >= math.MinInt && n <= math.MaxInt {
+				return int(n), true
+			}
+		case rv.CanUint():
+			if n := rv.Uint(); n <= math.MaxInt {
+				return int(n), true
+			}
+		default:
+			if n, ok := v.(json.Number); ok {
+				if i, err := strconv.ParseInt(string(n), 10, 0); err == nil {
+					return int(i), true
+				}
+			}
+			if f, ok := numberOf(v); ok {
+				return wholeInt(f)
 			}
 		}
 	}
 	return nil, false
+}
+
+// wholeInt is x as an int where it is a whole number an int holds
+// exactly.
+func wholeInt(x float64) (any, bool) {
+	if x == math.Trunc(x) && math.Abs(x) < 1<<53 {
+		return int(x), true
+	}
+	return nil, false
+}
+
+// numberOf is v as a float64 where it is a number of any of Go's kinds
+// or a json.Number.
+func numberOf(v any) (float64, bool) {
+	if n, ok := v.(json.Number); ok {
+		f, err := strconv.ParseFloat(string(n), 64)
+		return f, err == nil
+	}
+	rv := reflect.ValueOf(v)
+	switch {
+	case rv.Kind() == reflect.Float32:
+		f, _ := strconv.ParseFloat(strconv.FormatFloat(rv.Float(), 'g', -1, 32), 64)
+		return f, true
+	case rv.CanFloat():
+		return rv.Float(), true
+	case rv.CanInt():
+		return float64(rv.Int()), true
+	case rv.CanUint():
+		return float64(rv.Uint()), true
+	}
+	return 0, false
 }
 
 func num(v any) float64 {
