@@ -136,13 +136,21 @@ func dateZoneAbbreviation(n *ast.BuiltinNode) string {
 // files answer to ("./UTC", "Europe//Berlin", "/usr/share/zoneinfo/UTC")
 // and the "right/" copy of the database, which counts leap seconds, load
 // on one machine and not on another (Go's embedded database has no such
-// files), or read 27 seconds off. The "posix/" copy is the zone itself:
+// files), or read 27 seconds off. Three files of the database are no
+// zones either: "localtime" is the machine's zone (a link to
+// /etc/localtime), "posixrules" the zone the machine's POSIX rules
+// default to (Go's embedded database has no such file), and "Factory"
+// stands for a zone not set yet. The "posix/" copy is the zone itself:
 // "posix/Europe/Berlin" reads as "Europe/Berlin" on any machine.
 func zoneName(name string) (zone, problem string) {
 	zone = strings.TrimPrefix(name, "posix/")
 	switch {
-	case zone == "Local":
+	case zone == "Local" || zone == "localtime":
 		return "", "is the time zone of the machine the rule runs on, not a zone name"
+	case zone == "posixrules":
+		return "", "is a file of the time zone database of the machine the rule runs on, which only some machines have, holding the zone that machine's POSIX rules default to, not a zone name"
+	case zone == "Factory":
+		return "", `is no time zone: it stands for a zone not set yet (offset 0, abbreviation "-00")`
 	case strings.HasPrefix(zone, "right/"):
 		return "", "names the copy of the time zone database that counts leap seconds, which only some machines have (it is 27 seconds off UTC there)"
 	case zone == "" && name != "":
@@ -167,7 +175,10 @@ func zoneExamples(name string) string {
 			parts = append(parts, part)
 		}
 	}
-	if zone := strings.Join(parts, "/"); zone != "" && zone != "Local" && zone != name && !strings.Contains(zone, "..") {
+	if zone := strings.Join(parts, "/"); zone != "" && zone != name && !strings.Contains(zone, "..") {
+		if _, problem := zoneName(zone); problem != "" {
+			return `"Europe/Berlin", "UTC"` // "./Factory", "posix/Local"
+		}
 		if _, err := time.LoadLocation(zone); err == nil {
 			return strconv.Quote(zone)
 		}

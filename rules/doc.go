@@ -279,7 +279,10 @@
 //     Likewise a path to a file of the machine's zone database ("./UTC",
 //     "Europe//Berlin") and the "right/" copy of the database, which
 //     counts leap seconds: only some machines have those files, as
-//     package b2b refuses them for an account. The "posix/" copy is the
+//     package b2b refuses them for an account. Likewise "localtime" (the
+//     machine's zone too), "posixrules" (a file only some machines have,
+//     holding the zone their POSIX rules default to) and "Factory" (no
+//     zone: it stands for one not set yet). The "posix/" copy is the
 //     zone itself: "posix/Europe/Berlin" reads as "Europe/Berlin".
 //     Likewise a zone abbreviation other than UTC and GMT in a date with
 //     no zone named (date("01 Jun 26 09:00 CEST")): it is read in the
