@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -75,4 +76,58 @@ func TestAttrReadsAJSONNumberAsText(t *testing.T) {
 	got, err := x.Eval(e)
 	require.NoError(t, err)
 	require.Equal(t, "7.50", got)
+}
+
+// TestAttrReadsATimeAsJSONWritesIt: attr with a time default reads text
+// in RFC 3339, as encoding/json writes a time.Time, as that time: an
+// attribute that was a time when set is text once a record is read from
+// JSON (a source's payload, a state restored from a store), and read as
+// the default, daysSince(attr(person.attributes, "since", now)) was 0
+// for every such person. Other text (a date alone, a time with no
+// offset, which would depend on a zone the rule does not name) is not a
+// time and still gives the default.
+func TestAttrReadsATimeAsJSONWritesIt(t *testing.T) {
+	t.Parallel()
+	since := time.Date(2026, 5, 29, 12, 0, 0, 0, time.UTC)
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	require.NoError(t, err)
+	tests := []struct {
+		name    string
+		value   any
+		src     string
+		want    float64
+		missing uint64
+	}{
+		{"a time", since, `daysSince(attr(person.attributes, "since", now))`, 3, 0},
+		{"a time as JSON writes it", mustJSONText(t, since), `daysSince(attr(person.attributes, "since", now))`, 3, 0},
+		{"with fractional seconds", "2026-05-29T12:00:00.5Z", `hoursSince(attr(person.attributes, "since", now)) * 3600`, 72*3600 - 0.5, 0},
+		{"with an offset", mustJSONText(t, since.In(berlin)), `daysSince(attr(person.attributes, "since", now))`, 3, 0},
+		{"the hour where it was written", mustJSONText(t, since.In(berlin)), `hourOf(attr(person.attributes, "since", now))`, 14, 0},
+		{"a date alone", "2026-05-29", `daysSince(attr(person.attributes, "since", now))`, 0, 1},
+		{"no offset", "2026-05-29T12:00:00", `daysSince(attr(person.attributes, "since", now))`, 0, 1},
+		{"not a time", "last week", `daysSince(attr(person.attributes, "since", now))`, 0, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			x, err := rules.Compile[roleEnv, float64](rules.New(), rules.Rule{Name: "since", Source: tt.src})
+			require.NoError(t, err)
+			e := env()
+			e.Person.Attributes = map[string]any{"since": tt.value}
+			got, err := x.Eval(e)
+			require.NoError(t, err)
+			require.InDelta(t, tt.want, got, 1e-9)
+			require.Equal(t, tt.missing, x.MissingAttributes())
+		})
+	}
+}
+
+// mustJSONText is t as encoding/json writes it, as a string.
+func mustJSONText(t *testing.T, at time.Time) string {
+	t.Helper()
+	b, err := json.Marshal(at)
+	require.NoError(t, err)
+	var s string
+	require.NoError(t, json.Unmarshal(b, &s))
+	return s
 }

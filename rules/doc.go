@@ -143,6 +143,10 @@
 // Go's kinds (int32, uint, float32, ...) or a json.Number is read as a
 // number default's type: as an int where it is a whole number an int
 // holds, and as a float64 (a float32 as its shortest decimal, 0.1).
+// Text in RFC 3339 ("2026-05-29T12:00:00Z", as encoding/json writes a
+// time, so an attribute that was a time reads as one once its record is
+// read from JSON) is read as a time default's time, in the offset it
+// names; other text (a date alone, a time with no offset) is not a time.
 //
 // An element that is not there reads as the zero value of its type (an
 // empty person, "", 0, the zero time, which daysSince counts as never): an

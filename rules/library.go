@@ -133,7 +133,8 @@ func textOf(v any) (string, bool) {
 // coerce returns v as the type of def, converting between numbers: a
 // number of any of Go's kinds, or a json.Number, is read as an int where
 // that holds it exactly, and as a float64 (a float32 as its shortest
-// decimal, 0.1 rather than 0.10000000149011612).
+// decimal, 0.1 rather than 0.10000000149011612). Text in RFC 3339 is
+// read as a time, as encoding/json writes one.
 func coerce(v, def any) (any, bool) {
 	switch def.(type) {
 	case string:
@@ -145,8 +146,18 @@ func coerce(v, def any) (any, bool) {
 		b, ok := v.(bool)
 		return b, ok
 	case time.Time:
-		t, ok := v.(time.Time)
-		return t, ok
+		switch x := v.(type) {
+		case time.Time:
+			return x, true
+		case string:
+			// A time as encoding/json writes it: an attribute that
+			// was a time is text once its record is read from JSON.
+			// The offset it holds makes it one instant on any
+			// machine, and its zone is that offset (time.Parse would
+			// take the machine's zone where that has the offset then).
+			t, err := time.ParseInLocation(time.RFC3339Nano, x, time.UTC)
+			return t, err == nil
+		}
 	case float64:
 		switch x := v.(type) {
 		case float64:
