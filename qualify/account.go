@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -149,8 +150,20 @@ func (r Rate) Add(o Rate) Rate {
 	return Rate{Persons: r.Persons + o.Persons, Qualified: r.Qualified + o.Qualified}
 }
 
+// String writes the rate as a percentage with one decimal, or as many
+// more as it takes not to read 100% where a person is not qualified, nor
+// 0% where one is ("1999 of 2000 persons qualified (99.95%)").
 func (r Rate) String() string {
-	return fmt.Sprintf("%d of %d persons qualified (%.1f%%)", r.Qualified, r.Persons, 100*r.Value())
+	pct := 100 * r.Value()
+	text := strconv.FormatFloat(pct, 'f', 1, 64)
+	for prec := 2; prec <= 17; prec++ {
+		v, _ := strconv.ParseFloat(text, 64)
+		if !(v == 100 && r.Qualified != r.Persons) && !(v == 0 && r.Qualified != 0) {
+			break
+		}
+		text = strconv.FormatFloat(pct, 'f', prec, 64)
+	}
+	return fmt.Sprintf("%d of %d persons qualified (%s%%)", r.Qualified, r.Persons, text)
 }
 
 // Account qualifies the persons of one account: it creates the groups of

@@ -461,6 +461,28 @@ func TestRate(t *testing.T) {
 	require.Equal(t, 0.5, r.Value())
 }
 
+// TestRateText: the rate's text has one decimal, or as many more as it
+// takes not to read 100% where a person is not qualified, nor 0% where
+// one is: 1999 of 2000 read "100.0%", and 1 of 3000 "0.0%".
+func TestRateText(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		rate qualify.Rate
+		want string
+	}{
+		{qualify.Rate{Persons: 4, Qualified: 3}, "3 of 4 persons qualified (75.0%)"},
+		{qualify.Rate{Persons: 3, Qualified: 2}, "2 of 3 persons qualified (66.7%)"},
+		{qualify.Rate{Persons: 2000, Qualified: 2000}, "2000 of 2000 persons qualified (100.0%)"},
+		{qualify.Rate{Persons: 2000, Qualified: 1999}, "1999 of 2000 persons qualified (99.95%)"},
+		{qualify.Rate{Persons: 3000000, Qualified: 2999999}, "2999999 of 3000000 persons qualified (99.99997%)"},
+		{qualify.Rate{Persons: 3000, Qualified: 1}, "1 of 3000 persons qualified (0.03%)"},
+		{qualify.Rate{Persons: 3000, Qualified: 0}, "0 of 3000 persons qualified (0.0%)"},
+		{qualify.Rate{}, "0 of 0 persons qualified (0.0%)"},
+	} {
+		require.Equal(t, tt.want, tt.rate.String())
+	}
+}
+
 func TestMoveBetweenAccounts(t *testing.T) {
 	t.Parallel()
 	cat := qCatalog(t, buyinggroup.Definitions{Interests: []buyinggroup.SolutionInterest{{ID: "dp", Template: "standard"}}})
