@@ -201,12 +201,15 @@ func EmailDomain(email string) string {
 // without scheme, "www.", port, path, query or trailing dot, in ASCII. A
 // website written without its scheme, with or without the slashes that
 // precede the host ("acme.com/x", "//acme.com/x"), names its host as
-// with one. A port that is not a number up to 65535, the highest TCP
+// with one, and so does one whose scheme http or https lacks its slashes
+// or one of them ("http:acme.com", "https:/acme.com"), as browsers read
+// it. A port that is not a number up to 65535, the highest TCP
 // port ("acme.com:abc", "acme.com:99999"), is refused, as net/url
 // refuses one that is not a number: the value may be no website at all.
 // Surrounding space goes, with the invisible characters that exports
 // leave around a value (a byte-order mark, a zero-width space, a
-// direction mark), around the whole and around the host name of a URL,
+// direction mark), around the whole and around the host name and the
+// port of a URL ("acme.com: 80" is acme.com; "acme.com:8 0" is refused),
 // as [NormalizeEmail] removes them; inside the name, one that UTS #46
 // ignores (a soft hyphen, a zero-width space) is dropped and another (a
 // direction mark, a zero-width joiner) is refused (see below).
@@ -265,6 +268,8 @@ func normalizeDomain(s string, stored bool) (string, error) {
 	// them (acme.com/login?next=https://...) is not the host's.
 	if i := strings.Index(t, "://"); i >= 0 && !strings.ContainsAny(t[:i], "/?#") {
 		t = t[i+3:]
+	} else if rest, ok := cutWebScheme(t); ok {
+		t = rest // "http:acme.com", "https:/acme.com", as browsers read them
 	} else {
 		t = strings.TrimPrefix(t, "//") // a URL without its scheme
 	}
@@ -309,6 +314,18 @@ func normalizeDomain(s string, stored bool) (string, error) {
 		return "", fmt.Errorf("%w %q: %q is a public suffix, not a company domain", ErrInvalidDomain, truncate(s), d)
 	}
 	return d, nil
+}
+
+// cutWebScheme returns what follows the scheme http or https (in any
+// case) written without its two slashes, or with one ("http:acme.com",
+// "https:/acme.com"), as browsers read such a URL: the host comes next.
+func cutWebScheme(t string) (string, bool) {
+	for _, scheme := range [...]string{"http:", "https:"} {
+		if len(t) >= len(scheme) && strings.EqualFold(t[:len(scheme)], scheme) {
+			return strings.TrimPrefix(t[len(scheme):], "/"), true
+		}
+	}
+	return "", false
 }
 
 // checkPort checks the port after a URL's host: decimal digits, as

@@ -178,6 +178,17 @@ func TestNormalizeDomain(t *testing.T) {
 		{in: "//acme.com/x", want: "acme.com"},
 		{in: " //www.Acme.com:8080?x=1", want: "acme.com"},
 		{in: "///acme.com", err: `invalid domain "///acme.com": empty`},
+		// A web scheme written without its slashes, or with one, is read
+		// as browsers read it: the host follows it.
+		{in: "http:acme.com", want: "acme.com"},
+		{in: "HTTPS:www.acme.com/about", want: "acme.com"},
+		{in: "https:/acme.com:8443/x", want: "acme.com"},
+		{in: "http:acme.com:abc", err: `invalid domain "http:acme.com:abc": invalid port ":abc" after host`},
+		{in: "http:", err: `invalid domain "http:": empty`},
+		// Space around the port goes, as around the host name.
+		{in: "acme.com: 80", want: "acme.com"},
+		{in: "acme.com :80 /about", want: "acme.com"},
+		{in: "acme.com:8 0", err: `invalid domain "acme.com:8 0": invalid port ":8 0" after host`},
 		// A URL in the path or query is not the website's scheme.
 		{in: "acme.com/login?next=https://evil.io/", want: "acme.com"},
 		{in: "//acme.com/r?u=http://evil.io", want: "acme.com"},
