@@ -167,6 +167,14 @@ var compoundSuffixes = []string{
 	"begleiter", "leiter", "sachbearbeiterin", "sachbearbeiter", "beauftragter", "beauftragte", "buchhalterin", "buchhalter",
 }
 
+// notLeading are the ends of the words before "leiter" in a compound
+// where "Leiter" is a conductor or a ladder, not a head: a Halbleiter is
+// a semiconductor, a Blitzableiter a lightning rod, a Lichtwellenleiter
+// an optical fibre, a Feuerleiter a fire escape. Such a word leads
+// nothing (a Feuerwehrleiter, the head of a fire brigade, does).
+var notLeading = []string{"halb", "supra", "ab", "licht", "wellen", "hohl", "strom", "nicht", "warme", "waerme",
+	"feuer", "dreh", "steh", "tritt", "anlege", "schiebe", "sprossen", "strick", "klapp"}
+
 // compoundAlias maps function stems that only occur inside compounds.
 var compoundAlias = map[string]string{"personal": "personalwesen", "finanz": "finanz", "vertrieb": "vertrieb"}
 
@@ -299,6 +307,9 @@ func (c *TitleClassifier) splitCompound(w string) (parts []*term, stem string) {
 		}
 		st, ok := c.lx.terms[suf]
 		if !ok {
+			return nil, ""
+		}
+		if suf == "leiter" && slices.ContainsFunc(notLeading, func(e string) bool { return strings.HasSuffix(stem, e) }) {
 			return nil, ""
 		}
 		for _, cand := range []string{stem, strings.TrimSuffix(stem, "s"), compoundAlias[stem], compoundAlias[strings.TrimSuffix(stem, "s")]} {

@@ -93,7 +93,10 @@
 //     an owner, "Lead Generation" is not a lead and "Vice President" is not
 //     a president. German compounds ending in a role word are split
 //     ("Vertriebsleiter" -> Vertrieb + Leiter); of one whose function is
-//     not known ("Werksleiter") the role word still counts.
+//     not known ("Werksleiter") the role word still counts, but not
+//     where "Leiter" is a conductor or a ladder ("Halbleiter", a
+//     semiconductor, "Blitzableiter", "Lichtwellenleiter",
+//     "Feuerleiter"): such a word names no role.
 //  3. Seniority: the highest level named wins ("Founder & Head of Product"
 //     is C-Level). "Chief" makes C-Level only with "Officer". "Partner"
 //     (and "Senior", "Equity", "Founding" or "General Partner") is C-Level,

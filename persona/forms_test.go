@@ -151,6 +151,22 @@ func TestClassifyGermanCompoundOfUnknownFunction(t *testing.T) {
 		// Begleiter accompanies, a Zugbegleiter is a train attendant.
 		{"Zugbegleiter", ic, ""},
 		{"Reisebegleiterin", ic, ""},
+		// "Leiter" is also a conductor and a ladder: a Halbleiter is a
+		// semiconductor, a Blitzableiter a lightning rod, a Feuerleiter
+		// a fire escape; they lead nothing.
+		{"Vertriebsingenieur Halbleiter", ic, b2b.DepartmentSales},
+		{"Halbleiter", ic, ""},
+		{"Blitzableiter", ic, ""},
+		{"Überspannungsableiter", ic, ""},
+		{"Supraleiter", ic, ""},
+		{"Monteur Lichtwellenleiter", ic, ""},
+		{"Lichtleiter", ic, ""},
+		{"Wärmeleiter", ic, ""},
+		{"Feuerleiter", ic, ""},
+		// ... but a compound of a function and "leiter" still leads.
+		{"Bauleiter", dir, ""},
+		{"Feuerwehrleiter", dir, ""},
+		{"Marketingleiter", dir, b2b.DepartmentMarketing},
 	}
 	requireClassified(t, tests)
 	p := persona.Standard().Classify("Werksleiter")
