@@ -16,9 +16,11 @@
 //     "Chief Tech Officer", "Chief Info Sec Officer", with their function),
 //     founders, owners, presidents, chairs ("Chair", "Executive Chair",
 //     "Co-Chair"), managing directors, managing partners, the general
-//     counsel, a firm's "Partner", and their equivalents in German, French,
-//     Spanish, Italian and Portuguese, masculine and feminine
-//     ("Geschäftsführer", "Präsidentin", "PDG", "Presidenta", "Consejero
+//     counsel, a firm's "Partner", the secretary general ("Secretary
+//     General", "General Secretary"), and their equivalents in German,
+//     French, Spanish, Italian and Portuguese, masculine and feminine
+//     ("Geschäftsführer", "Präsidentin", "PDG", the "Gérant" or "Gérante"
+//     of a French company, "Secrétaire Générale", "Presidenta", "Consejero
 //     Delegado", "Amministratore Delegato", "Diretor Geral", "Mitgründer",
 //     "Cofundador", "Fondatore", and for a partner "Socio", "Associé",
 //     "Teilhaber").
@@ -46,7 +48,9 @@
 //   - Manager: managers, supervisors, "Team Lead", "Tech Lead", "Lead X",
 //     "Jefe de X", "Responsable X", and "Chef de X" with "de" contracted
 //     or not ("Chef des Ventes", "Chef du Service", "Chef d'équipe"; a
-//     "Chef" alone or a "Chef de Cuisine" is a cook).
+//     "Chef" alone or a "Chef de Cuisine" is a cook), and "Gérant de X"
+//     ("Gérant de magasin", "Gérante d'agence"), who runs a shop or an
+//     agency, not the company.
 //   - Individual Contributor: everything else, including craft titles that
 //     say "chief" without "officer" ("Chief Engineer", "Chief Architect"),
 //     and "Product Owner", "Account Executive", "HR Business Partner" (as

@@ -273,3 +273,38 @@ func TestClassifyCommonTitlesInOtherLanguages(t *testing.T) {
 	}
 	requireClassified(t, tests)
 }
+
+// TestClassifyGerantAndSecretaryGeneral: the gérant of a French company
+// (a SARL) is its managing director, C-Level in general management, as
+// a "Geschäftsführer" is; the gérant of a shop, an agency or a
+// restaurant runs it, as a store manager does. A secretary general
+// heads an organisation's administration, in English as in French,
+// Spanish, Italian, Portuguese and German: C-Level, and its deputy VP.
+func TestClassifyGerantAndSecretaryGeneral(t *testing.T) {
+	t.Parallel()
+	tests := []titleCase{
+		{"Gérant", cl, b2b.DepartmentExecutive},
+		{"Gérante", cl, b2b.DepartmentExecutive},
+		{"Co-gérant", cl, b2b.DepartmentExecutive},
+		{"Cogérante", cl, b2b.DepartmentExecutive},
+		{"Gérant associé", cl, b2b.DepartmentExecutive},
+		{"Gérant et Fondateur", cl, b2b.DepartmentExecutive},
+		{"Gérant de magasin", mgr, ""},
+		{"Gérante d'agence", mgr, ""},
+		{"Secrétaire Général", cl, b2b.DepartmentExecutive},
+		{"Secrétaire Générale", cl, b2b.DepartmentExecutive},
+		{"Secrétaire Général(e)", cl, b2b.DepartmentExecutive},
+		{"Secrétaire Général Adjoint", vp, b2b.DepartmentExecutive},
+		{"Secretary General", cl, b2b.DepartmentExecutive},
+		{"General Secretary", cl, b2b.DepartmentExecutive},
+		{"Deputy Secretary General", vp, b2b.DepartmentExecutive},
+		{"Secretaria General", cl, b2b.DepartmentExecutive},
+		{"Segretario Generale", cl, b2b.DepartmentExecutive},
+		{"Secretário Geral", cl, b2b.DepartmentExecutive},
+		{"Generalsekretärin", cl, b2b.DepartmentExecutive},
+		// The company secretary and a secretary are other jobs.
+		{"Company Secretary", ic, b2b.DepartmentLegal},
+		{"Secrétaire", ic, b2b.DepartmentOperations},
+	}
+	requireClassified(t, tests)
+}

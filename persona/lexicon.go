@@ -200,7 +200,9 @@ const generalManagement = `ceo, chief executive, chief exec officer, president, 
 	vorsitzende der geschaeftsfuehrung, geschaftsfuhrender gesellschafter, geschaftsfuhrende gesellschafterin,
 	geschaeftsfuehrender gesellschafter, geschaeftsfuehrende gesellschafterin, amministratrice delegata,
 	consigliere delegato, consigliera delegata, amministratore unico, amministratrice unica, strategy, corporate strategy, corporate development, chief of staff,
-	executive director, exec director, executive dir, exec dir`
+	executive director, exec director, executive dir, exec dir, gerant, gerante, cogerant, cogerante, co gerant, co gerante, secretary general, general secretary,
+	secretaire general, secretaire generale, secretario general, secretaria general, segretario generale, segretaria generale,
+	secretario geral, secretaria geral, generalsekretar, generalsekretarin, generalsekretaer, generalsekretaerin`
 
 // aloneAcronyms are the acronyms of titles that are titles only where
 // the title names no other role (see flagAlone): the French DAF, DSI,
@@ -227,7 +229,9 @@ const executiveOffices = `ceo, cfo, coo, cto, cio, ciso, cso, cmo, cro, cpo, chr
 	vorsitzende der geschaftsfuhrung, vorsitzender der geschaeftsfuehrung, vorsitzende der geschaeftsfuehrung,
 	geschaftsfuhrender gesellschafter, geschaftsfuhrende gesellschafterin, geschaeftsfuehrender gesellschafter,
 	geschaeftsfuehrende gesellschafterin, amministratrice delegata, consigliere delegato, consigliera delegata,
-	amministratore unico, amministratrice unica`
+	amministratore unico, amministratrice unica, gerant, gerante, cogerant, cogerante, co gerant, co gerante, secretary general, general secretary,
+	secretaire general, secretaire generale, secretario general, secretaria general, segretario generale, segretaria generale,
+	secretario geral, secretaria geral, generalsekretar, generalsekretarin, generalsekretaer, generalsekretaerin`
 
 // index computes the effective levels and builds byFirst, longest phrases
 // first, then alphabetical.

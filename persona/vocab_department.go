@@ -132,7 +132,7 @@ var builtinDepartments = []deptGroup{
 		transportation, fleet, freight, demand planning, demand planner, operaciones, logistique, logistica,
 		logistik, produktion, produccion, kundenservice, produzione`},
 	{b2b.DepartmentOperations, 2, `operating, distribution, manufacturing, production, plant, factory, assembly,
-		maintenance, administrative, personal assistant, secretary, front desk, project manager, projektleiter, projektleiterin,
+		maintenance, administrative, personal assistant, secretary, secretaire, front desk, project manager, projektleiter, projektleiterin,
 		project management, pmo, program manager, program management, programme manager, business operations,
 		bizops, quality control, qc, service delivery, receiving, transport, dispatch, dispatcher,
 		process improvement, continuous improvement, operational excellence, lean, six sigma, business process,
