@@ -13,7 +13,8 @@
 // ([b2b.Seniorities]):
 //
 //   - C-Level: "Chief … Officer" and its abbreviations (CEO, CFO, CISO, ...,
-//     "Chief Tech Officer", "Chief Info Sec Officer", with their function),
+//     "Chief Tech Officer", "Chief Info Sec Officer", "Chief Exec", with
+//     their function),
 //     founders, owners, presidents, chairs ("Chair", "Executive Chair",
 //     "Co-Chair"), managing directors, managing partners, the general
 //     counsel, a firm's "Partner", the secretary general ("Secretary

@@ -182,7 +182,7 @@ func builtinLexicon() (*lexicon, error) {
 
 // generalManagement are the keywords of general management: the department
 // is Executive when nothing in the title names a function.
-const generalManagement = `ceo, chief executive, chief exec officer, president, presidente, presidenta, presidentessa, prasident, prasidentin, praesident, praesidentin, founder, founders, cofounder, co founder,
+const generalManagement = `ceo, chief executive, chief exec, chief exec officer, president, presidente, presidenta, presidentessa, prasident, prasidentin, praesident, praesidentin, founder, founders, cofounder, co founder,
 	owner, owners, co owner, coowner, owner operator, managing principal, proprietor, entrepreneur, chairman, chairwoman, chairperson,
 	chair, co chair, cochair, executive chair, non executive chair, nonexecutive chair,
 	chair of the board, board chair, vice chairman, vice chair, board member, member of the board,
@@ -220,7 +220,7 @@ const partnerTitles = `partner, partners, senior partner, equity partner, foundi
 // Founders, owners, partners and board members are not offices of this
 // kind. A deputy or assistant of "chief … officer" follows the same rule.
 const executiveOffices = `ceo, cfo, coo, cto, cio, ciso, cso, cmo, cro, cpo, chro, cho, cdo, clo, cco, cao, cgo, cno,
-	cxo, chief executive, chief technology officer, chief technical officer, chief exec officer, chief tech officer, chief info officer, chief info sec officer,
+	cxo, chief executive, chief exec, chief technology officer, chief technical officer, chief exec officer, chief tech officer, chief info officer, chief info sec officer,
 	chief info security officer, chief infosec officer, chief fin officer, president, presidente, presidenta, presidentessa,
 	prasident, prasidentin, praesident, praesidentin, managing director, managing dir, mng dir, man dir, managing partner, general counsel, director general,
 	dir gen, directeur general, directrice generale, directora general, gerente general, pdg, dg, geschaftsfuhrer, geschaftsfuhrerin,

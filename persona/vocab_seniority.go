@@ -14,7 +14,7 @@ type senGroup struct {
 // Individual Contributor.
 var builtinSeniorities = []senGroup{
 	{b2b.SeniorityCLevel, `ceo, cfo, coo, cto, cio, ciso, cso, cmo, cro, cpo, chro, cho, cdo, clo, cco, cao, cgo, cno,
-		cxo, chief executive, chief technology officer, chief technical officer, chief exec officer, chief tech officer, chief info officer, chief info sec officer,
+		cxo, chief executive, chief exec, chief technology officer, chief technical officer, chief exec officer, chief tech officer, chief info officer, chief info sec officer,
 		chief info security officer, chief infosec officer, chief fin officer, president, presidente, presidenta, presidentessa, prasident, prasidentin, praesident, praesidentin, founder,
 		founders, cofounder, co founder, owner, owners, co owner, coowner, owner operator, managing principal, proprietor, entrepreneur, chairman,
 		chairwoman, chairperson, chair, co chair, cochair, executive chair, non executive chair, nonexecutive chair, chair of the board, board chair, vice chairman, vice chair, board member,
