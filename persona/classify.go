@@ -53,6 +53,15 @@ var cutBefore = map[string]bool{
 	"aide": true, "staff": true, "reporting": true, "reports": true, "ea": true, "pa": true,
 }
 
+// cutBeforeGenitive are the German words of an assistant, a secretary or
+// staff after which "der" or "des" ends the part of a title that
+// describes its holder, as "to" does after "assistant": "Assistenz der
+// Geschäftsleitung" assists the management.
+var cutBeforeGenitive = map[string]bool{
+	"assistent": true, "assistentin": true, "assistenz": true, "sekretar": true, "sekretarin": true,
+	"sekretaer": true, "sekretaerin": true, "referent": true, "referentin": true,
+}
+
 // linksToOther reports whether the words of a title at i begin a phrase
 // that only links its holder to somebody else ("reporting to", "reports
 // to"). Unlike "assistant to" or "staff to", whose first word is the
@@ -158,22 +167,26 @@ func isOffice(t *term) bool {
 }
 
 // compoundSuffixes are role words that German and Dutch glue to a function
-// ("Vertriebsleiter", "Softwareentwickler", "Datenschutzbeauftragter"); one
+// ("Vertriebsleiter", "Vertriebsleitung", "Softwareentwickler",
+// "Datenschutzbeauftragter"); one
 // that ends another comes after it ("leiter" after "begleiter", so that a
 // Zugbegleiter, a train attendant, leads nothing).
 var compoundSuffixes = []string{
 	"mitarbeiterin", "entwicklerin", "ingenieurin", "mitarbeiter", "managerin", "direktorin", "referentin",
 	"beraterin", "begleiterin", "leiterin", "entwickler", "ingenieur", "direktor", "referent", "manager", "berater",
-	"begleiter", "leiter", "sachbearbeiterin", "sachbearbeiter", "beauftragter", "beauftragte", "buchhalterin", "buchhalter",
+	"begleiter", "leiter", "leitung", "sachbearbeiterin", "sachbearbeiter", "beauftragter", "beauftragte", "buchhalterin", "buchhalter",
 }
 
-// notLeading are the ends of the words before "leiter" in a compound
-// where "Leiter" is a conductor or a ladder, not a head: a Halbleiter is
-// a semiconductor, a Blitzableiter a lightning rod, a Lichtwellenleiter
-// an optical fibre, a Feuerleiter a fire escape. Such a word leads
-// nothing (a Feuerwehrleiter, the head of a fire brigade, does).
+// notLeading are the ends of the words before "leiter" or "leitung" in a
+// compound where "Leiter" is a conductor or a ladder and "Leitung" a line
+// or a pipe, not a head: a Halbleiter is a semiconductor, a Blitzableiter
+// a lightning rod, a Lichtwellenleiter an optical fibre, a Feuerleiter a
+// fire escape, a Rohrleitung a pipe, and a Schulbegleitung accompanies a
+// pupil. Such a word leads nothing (a Feuerwehrleiter, the head of a fire
+// brigade, does).
 var notLeading = []string{"halb", "supra", "ab", "licht", "wellen", "hohl", "strom", "nicht", "warme", "waerme",
-	"feuer", "dreh", "steh", "tritt", "anlege", "schiebe", "sprossen", "strick", "klapp"}
+	"feuer", "dreh", "steh", "tritt", "anlege", "schiebe", "sprossen", "strick", "klapp",
+	"beg", "rohr", "wasser", "gas", "daten", "kabel"}
 
 // compoundAlias maps function stems that only occur inside compounds.
 var compoundAlias = map[string]string{"personal": "personalwesen", "finanz": "finanz", "vertrieb": "vertrieb"}
@@ -200,7 +213,8 @@ func (c *TitleClassifier) Classify(title string) Persona {
 	officeWord := -1 // the position of "office" in that construct
 	for i := 0; i < len(words); {
 		w := words[i]
-		if (w == "to" && i > 0 && cutBefore[words[i-1]]) || linksToOther(words, i) {
+		if (w == "to" && i > 0 && cutBefore[words[i-1]]) || linksToOther(words, i) ||
+			((w == "der" || w == "des") && i > 0 && cutBeforeGenitive[words[i-1]]) {
 			break // the rest describes somebody else
 		}
 		if officeFrom == len(words) {
@@ -309,7 +323,7 @@ func (c *TitleClassifier) splitCompound(w string) (parts []*term, stem string) {
 		if !ok {
 			return nil, ""
 		}
-		if suf == "leiter" && slices.ContainsFunc(notLeading, func(e string) bool { return strings.HasSuffix(stem, e) }) {
+		if (suf == "leiter" || suf == "leitung") && slices.ContainsFunc(notLeading, func(e string) bool { return strings.HasSuffix(stem, e) }) {
 			return nil, ""
 		}
 		for _, cand := range []string{stem, strings.TrimSuffix(stem, "s"), compoundAlias[stem], compoundAlias[strings.TrimSuffix(stem, "s")]} {

@@ -20,7 +20,8 @@
 //     counsel, a firm's "Partner", the secretary general ("Secretary
 //     General", "General Secretary"), and their equivalents in German,
 //     French, Spanish, Italian and Portuguese, masculine and feminine
-//     ("Geschäftsführer", "Präsidentin", "PDG", the "Gérant" or "Gérante"
+//     ("Geschäftsführer", "Geschäftsleitung", "Präsidentin", "PDG", the
+//     "Gérant" or "Gérante"
 //     of a French company, "Secrétaire Générale", "Presidenta", "Consejero
 //     Delegado", "Amministratore Delegato", "Diretor Geral", "Mitgründer",
 //     "Cofundador", "Fondatore", and for a partner "Socio", "Associé",
@@ -31,8 +32,8 @@
 //     "Stellvertretender Geschäftsführer", "Directeur Général Adjoint", as
 //     "Deputy General Counsel". The deputy runs the office under its
 //     holder, as a VP runs a function.
-//   - Director: directors, "Head of X", "Leiter", "Directeur", the chief of
-//     staff, the general manager, an academic "Department Chair", and an
+//   - Director: directors, "Head of X", "Leiter" or "Leitung",
+//     "Directeur", the chief of staff, the general manager, an academic "Department Chair", and an
 //     assistant or associate of a C-Level office ("Assistant CFO",
 //     "Associate Chief Information Officer"), as "Assistant General
 //     Counsel". An assistant *to* an executive ("Assistant to the CEO",
@@ -85,7 +86,9 @@
 //     like, the rest of the title describes somebody else and is ignored,
 //     as is an executive office after an executive assistant, or after an
 //     assistant with words between them ("Assistant du PDG", "Assistant,
-//     Group CEO"). "Reporting to" and "reports to" say nothing of the
+//     Group CEO"), and after a German assistant, secretary or staff word
+//     and "der" or "des" ("Assistenz der Geschäftsleitung", "Referentin
+//     der Geschäftsführung"). "Reporting to" and "reports to" say nothing of the
 //     holder either: "reporting" there is no clue of IT, as it is in
 //     "Reporting Analyst" ("Chief of Staff reporting to the CEO" is
 //     Executive, as "Chief of Staff").
@@ -97,7 +100,8 @@
 //  2. Keywords are found greedily, longest first, so "Product Owner" is not
 //     an owner, "Lead Generation" is not a lead and "Vice President" is not
 //     a president. German compounds ending in a role word are split
-//     ("Vertriebsleiter" -> Vertrieb + Leiter); of one whose function is
+//     ("Vertriebsleiter" -> Vertrieb + Leiter, "Vertriebsleitung" ->
+//     Vertrieb + Leitung); of one whose function is
 //     not known ("Werksleiter") the role word still counts, but not
 //     where "Leiter" is a conductor or a ladder ("Halbleiter", a
 //     semiconductor, "Blitzableiter", "Lichtwellenleiter",

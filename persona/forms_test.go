@@ -151,6 +151,40 @@ func TestClassifyGermanCompoundOfUnknownFunction(t *testing.T) {
 		// Begleiter accompanies, a Zugbegleiter is a train attendant.
 		{"Zugbegleiter", ic, ""},
 		{"Reisebegleiterin", ic, ""},
+		// "Leitung", the gender-neutral form German job ads use, reads
+		// as "Leiter" does, alone or in a compound.
+		{"Teamleitung Vertrieb", mgr, b2b.DepartmentSales},
+		{"Abteilungsleitung IT", dir, b2b.DepartmentIT},
+		{"Bereichsleitung Finanzen", dir, b2b.DepartmentFinance},
+		{"Vertriebsleitung", dir, b2b.DepartmentSales},
+		{"Werksleitung", dir, ""},
+		{"Projektleitung", mgr, b2b.DepartmentOperations},
+		{"Schichtleitung", mgr, ""},
+		{"Gruppenleitung Einkauf", mgr, b2b.DepartmentProcurement},
+		{"Leitung Marketing", dir, b2b.DepartmentMarketing},
+		// The Geschäftsleitung, the Geschäftsleiter and their members run
+		// the company, as a Geschäftsführer does; their assistants,
+		// secretaries and staff ("Assistenz der Geschäftsleitung") do
+		// not, nor does the assistant of any other head.
+		{"Geschäftsleitung", cl, b2b.DepartmentExecutive},
+		{"Geschäftsleiter", cl, b2b.DepartmentExecutive},
+		{"Geschäftsleiterin", cl, b2b.DepartmentExecutive},
+		{"Mitglied der Geschäftsleitung", cl, b2b.DepartmentExecutive},
+		{"Mitglied der Geschäftsführung", cl, b2b.DepartmentExecutive},
+		{"Stellvertretende Geschäftsleitung", vp, b2b.DepartmentExecutive},
+		{"Kaufmännische Geschäftsleitung", cl, b2b.DepartmentFinance},
+		{"Technischer Geschäftsleiter", cl, b2b.DepartmentEngineering},
+		{"Assistenz der Geschäftsleitung", ic, ""},
+		{"Assistentin der Geschäftsführung", ic, ""},
+		{"Assistent Geschäftsleitung", ic, ""},
+		{"Sekretärin der Geschäftsleitung", ic, b2b.DepartmentOperations},
+		{"Referentin der Geschäftsleitung", ic, ""},
+		{"Assistenz der Abteilungsleitung", ic, ""},
+		{"Assistent der Vertriebsleitung", ic, ""},
+		{"Assistenz Vertrieb", ic, b2b.DepartmentSales},
+		// A Schulbegleitung accompanies a pupil; a Rohrleitung is a pipe.
+		{"Schulbegleitung", ic, ""},
+		{"Monteur Rohrleitung", ic, ""},
 		// "Leiter" is also a conductor and a ladder: a Halbleiter is a
 		// semiconductor, a Blitzableiter a lightning rod, a Feuerleiter
 		// a fire escape; they lead nothing.

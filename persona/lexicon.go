@@ -158,7 +158,8 @@ func builtinLexicon() (*lexicon, error) {
 		{flagAssistant, `assistant, assistante, asst, associate, assoc`},
 		{flagAlone, aloneAcronyms},
 		{flagSupport, `executive assistant, exec assistant, executive asst, exec asst, personal assistant,
-			administrative assistant, assistente, asistente, assistant de direction, assistante de direction`},
+			administrative assistant, assistente, asistente, assistant de direction, assistante de direction,
+			assistent, assistentin, assistenz, sekretar, sekretarin, sekretaer, sekretaerin, referent, referentin`},
 	} {
 		for _, p := range splitList(g.words) {
 			lx.get(p).flags |= g.f
@@ -202,7 +203,10 @@ const generalManagement = `ceo, chief executive, chief exec, chief exec officer,
 	consigliere delegato, consigliera delegata, amministratore unico, amministratrice unica, strategy, corporate strategy, corporate development, chief of staff,
 	executive director, exec director, executive dir, exec dir, gerant, gerante, cogerant, cogerante, co gerant, co gerante, secretary general, general secretary,
 	secretaire general, secretaire generale, secretario general, secretaria general, segretario generale, segretaria generale,
-	secretario geral, secretaria geral, generalsekretar, generalsekretarin, generalsekretaer, generalsekretaerin`
+	secretario geral, secretaria geral, generalsekretar, generalsekretarin, generalsekretaer, generalsekretaerin,
+	geschaftsleiter, geschaftsleiterin, geschaeftsleiter, geschaeftsleiterin, geschaftsleitung, geschaeftsleitung,
+	geschaftsfuhrung, geschaeftsfuehrung,
+	mitglied der geschaftsleitung, mitglied der geschaeftsleitung, mitglied der geschaftsfuhrung, mitglied der geschaeftsfuehrung`
 
 // aloneAcronyms are the acronyms of titles that are titles only where
 // the title names no other role (see flagAlone): the French DAF, DSI,
@@ -231,7 +235,9 @@ const executiveOffices = `ceo, cfo, coo, cto, cio, ciso, cso, cmo, cro, cpo, chr
 	geschaeftsfuehrende gesellschafterin, amministratrice delegata, consigliere delegato, consigliera delegata,
 	amministratore unico, amministratrice unica, gerant, gerante, cogerant, cogerante, co gerant, co gerante, secretary general, general secretary,
 	secretaire general, secretaire generale, secretario general, secretaria general, segretario generale, segretaria generale,
-	secretario geral, secretaria geral, generalsekretar, generalsekretarin, generalsekretaer, generalsekretaerin`
+	secretario geral, secretaria geral, generalsekretar, generalsekretarin, generalsekretaer, generalsekretaerin,
+	geschaftsleiter, geschaftsleiterin, geschaeftsleiter, geschaeftsleiterin, geschaftsleitung, geschaeftsleitung,
+	geschaftsfuhrung, geschaeftsfuehrung`
 
 // index computes the effective levels and builds byFirst, longest phrases
 // first, then alphabetical.
