@@ -16,7 +16,8 @@
 //     "Chief Tech Officer", "Chief Info Sec Officer", "Chief Exec", with
 //     their function),
 //     founders, owners, presidents, chairs ("Chair", "Executive Chair",
-//     "Co-Chair"), managing directors, managing partners, the general
+//     "Co-Chair"), the board and its members ("Board Member", "Membre du
+//     Conseil d'Administration", "Aufsichtsrat"), managing directors, managing partners, the general
 //     counsel, a firm's "Partner", the secretary general ("Secretary
 //     General", "General Secretary"), and their equivalents in German,
 //     French, Spanish, Italian and Portuguese, masculine and feminine

@@ -342,3 +342,33 @@ func TestClassifyGerantAndSecretaryGeneral(t *testing.T) {
 	}
 	requireClassified(t, tests)
 }
+
+// TestClassifyBoardsInOtherLanguages: the board of directors is the
+// board in French, Spanish, Italian and Portuguese ("Conseil
+// d'administration"), and in German the supervisory board (Aufsichtsrat)
+// and in French the executive board (Directoire) are boards too: their
+// chairs and members are C-Level in general management, as "Chairman of
+// the Board of Directors" and "Member of the Board" are. The
+// "administration" of their names is no clue of Operations or Finance.
+func TestClassifyBoardsInOtherLanguages(t *testing.T) {
+	t.Parallel()
+	tests := []titleCase{
+		{"Président du Conseil d'Administration", cl, b2b.DepartmentExecutive},
+		{"Membre du Conseil d'Administration", cl, b2b.DepartmentExecutive},
+		{"Presidente del Consejo de Administración", cl, b2b.DepartmentExecutive},
+		{"Presidente del Consiglio di Amministrazione", cl, b2b.DepartmentExecutive},
+		{"Membro do Conselho de Administração", cl, b2b.DepartmentExecutive},
+		{"Membre du Directoire", cl, b2b.DepartmentExecutive},
+		{"Membre du Conseil de Surveillance", cl, b2b.DepartmentExecutive},
+		{"Aufsichtsratsvorsitzender", cl, b2b.DepartmentExecutive},
+		{"Vorsitzende des Aufsichtsrats", cl, b2b.DepartmentExecutive},
+		{"Mitglied des Aufsichtsrats", cl, b2b.DepartmentExecutive},
+		{"Aufsichtsrat", cl, b2b.DepartmentExecutive},
+		// The board's assistant is not the board.
+		{"Assistante du Conseil d'Administration", ic, ""},
+		// Administration without the board is what it was.
+		{"Responsable Administration des Ventes", mgr, b2b.DepartmentSales},
+		{"Amministrazione e Finanza", ic, b2b.DepartmentFinance},
+	}
+	requireClassified(t, tests)
+}

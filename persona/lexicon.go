@@ -206,7 +206,11 @@ const generalManagement = `ceo, chief executive, chief exec, chief exec officer,
 	secretario geral, secretaria geral, generalsekretar, generalsekretarin, generalsekretaer, generalsekretaerin,
 	geschaftsleiter, geschaftsleiterin, geschaeftsleiter, geschaeftsleiterin, geschaftsleitung, geschaeftsleitung,
 	geschaftsfuhrung, geschaeftsfuehrung,
-	mitglied der geschaftsleitung, mitglied der geschaeftsleitung, mitglied der geschaftsfuhrung, mitglied der geschaeftsfuehrung`
+	mitglied der geschaftsleitung, mitglied der geschaeftsleitung, mitglied der geschaftsfuhrung, mitglied der geschaeftsfuehrung,
+	conseil d administration, consejo de administracion, consiglio di amministrazione, conselho de administracao,
+	directoire, conseil de surveillance, aufsichtsrat, aufsichtsrate, aufsichtsratin, aufsichtsratsvorsitzender,
+	aufsichtsratsvorsitzende, vorsitzender des aufsichtsrats, vorsitzende des aufsichtsrats, mitglied des aufsichtsrats,
+	aufsichtsratsmitglied`
 
 // aloneAcronyms are the acronyms of titles that are titles only where
 // the title names no other role (see flagAlone): the French DAF, DSI,
