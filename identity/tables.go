@@ -13,10 +13,10 @@ var legalWords = setOf(
 	"llc", "llp", "lp", "ltd", "limited", "plc", "pllc", "pc", "lc", "pvt",
 	"group", "holding", "holdings", "international", "intl",
 	// German, Austrian, Swiss
-	"gmbh", "ggmbh", "ag", "kg", "kgaa", "ohg", "ug", "gbr", "aktiengesellschaft", "mbh", "ek",
+	"gmbh", "ggmbh", "gesmbh", "ag", "kg", "kgaa", "ohg", "ug", "gbr", "aktiengesellschaft", "kommanditgesellschaft", "mbh", "ek",
 	// French, Spanish, Portuguese, Italian, Belgian, Luxembourg
-	"sa", "sas", "sasu", "sarl", "sca", "sl", "slu", "srl", "spa", "sapa", "ltda", "sc", "cv", "sab",
-	"snc", "eurl", "eireli", "sprl", "bvba",
+	"sa", "sas", "sasu", "sau", "sac", "sarl", "sca", "sl", "slu", "srl", "srls", "spa", "sapa", "ltda", "lda", "unipessoal",
+	"sc", "cv", "sab", "snc", "eurl", "eireli", "eirl", "sprl", "bvba",
 	// Dutch, Nordic ("AB (publ)"), Baltic, Polish, Czech
 	"bv", "nv", "vof", "ab", "publ", "as", "asa", "aps", "oy", "oyj", "hf", "ehf", "ou", "uab", "sia", "sro",
 	"aktiebolag", "aktieselskab", "anpartsselskab", "aksjeselskap", "osakeyhtio",
@@ -63,7 +63,8 @@ var legalPhrases = [][]string{
 	{"sp", "z", "oo"}, {"sp", "z", "o", "o"}, // Poland: sp. z o.o.
 	{"spol", "s", "ro"}, // Czechia: spol. s r.o.
 	{"sa", "rl"},        // Luxembourg: S.à r.l.
-	{"private", "limited"},
+	{"private", "limited"}, {"proprietary", "limited"},
+	{"ltda", "me"}, {"ltda", "epp"}, // Brazil: Ltda. ME (microempresa), EPP
 	{"sociedad", "anonima"}, {"sociedad", "limitada"}, {"sociedade", "anonima"}, {"sociedade", "limitada"},
 	{"societe", "anonyme"}, {"naamloze", "vennootschap"}, {"besloten", "vennootschap"},
 	{"anonim", "sirketi"}, {"limited", "sirketi"}, // Turkey
