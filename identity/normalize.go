@@ -565,7 +565,8 @@ func truncate(s string) string {
 // International, 株式会社, 有限公司, 주식회사, (株), Kft, d.o.o., ООО, Α.Ε.,
 // ...; also those of several words or written out: S.A. de C.V., sp. z
 // o.o., S.à r.l., Private Limited, Sociedad Anónima, Kabushiki Kaisha)
-// dropped, and a web suffix such as ".com" or ".co.uk" removed. Two names
+// dropped, and a web suffix such as ".com" or ".co.uk" removed, with the
+// "www." of a website given as the name ("www.acme.com" is "acme"). Two names
 // with the same key are taken to name the same company.
 // The key is "" when nothing but legal words remains.
 //
@@ -778,11 +779,15 @@ func isInitials(w string) bool {
 }
 
 // stripWebSuffix removes a ".com"-style suffix marked by companyWords, or
-// a ".co.uk"-style one, and joins any other dotted parts ("amazon\x00com"
+// a ".co.uk"-style one, and a leading "www." ("www.amazon.com", a website
+// in the name field), and joins any other dotted parts ("amazon\x00com"
 // -> "amazon").
 func stripWebSuffix(w string) string {
 	if strings.IndexByte(w, 0) < 0 {
 		return w
+	}
+	if rest, ok := strings.CutPrefix(w, "www\x00"); ok && !webTLDs[rest] { // "www.com" keeps its name
+		w = rest
 	}
 	if i := strings.LastIndexByte(w, 0); i > 0 {
 		// A public suffix of two labels that ICANN manages ("co.uk",

@@ -472,6 +472,13 @@ func TestNormalizeCompanyName(t *testing.T) {
 		{"JPMorgan Chase & Co.", "jpmorgan chase"},
 		{"Procter and Gamble Co.", "procter and gamble"},
 		{"Amazon.com, Inc.", "amazon"},
+		// A website in the name field names the company as its name does.
+		{"www.Amazon.com", "amazon"},
+		{"WWW.Very.co.uk", "very"},
+		{"www.acme.de", "acme"},
+		{"Www.Acme", "acme"},
+		{"WWW Corp", "www"},
+		{"www.com", "www"},
 		{"McDonald's Corporation", "mcdonalds"},
 		{"Wal-Mart Inc", "walmart"},
 		{"Volkswagen Aktiengesellschaft", "volkswagen"},
