@@ -372,3 +372,32 @@ func TestClassifyBoardsInOtherLanguages(t *testing.T) {
 	}
 	requireClassified(t, tests)
 }
+
+// TestClassifyAbbreviatedTitles: the abbreviations CRM fields are written
+// with read as the words they stand for: "Sys Admin" is a systems
+// administrator (IT, not Operations), "Acct" an account, "Fin" finance,
+// "Purch" purchasing, "Infra" infrastructure, "CX" customer experience,
+// and KAM, BDM and PMM the key account, business development and product
+// marketing managers.
+func TestClassifyAbbreviatedTitles(t *testing.T) {
+	t.Parallel()
+	tests := []titleCase{
+		{"Sys Admin", ic, b2b.DepartmentIT},
+		{"Sr. Sys Admin", ic, b2b.DepartmentIT},
+		{"Acct Mgr", mgr, b2b.DepartmentSales},
+		{"Sr. Acct Exec", ic, b2b.DepartmentSales},
+		{"Key Acct Manager", mgr, b2b.DepartmentSales},
+		{"Fin Dir", dir, b2b.DepartmentFinance},
+		{"VP Fin", vp, b2b.DepartmentFinance},
+		{"Purch Mgr", mgr, b2b.DepartmentProcurement},
+		{"Head of Infra", dir, b2b.DepartmentIT},
+		{"Head of CX", dir, b2b.DepartmentOperations},
+		{"KAM", mgr, b2b.DepartmentSales},
+		{"BDM", mgr, b2b.DepartmentSales},
+		{"PMM", mgr, b2b.DepartmentMarketing},
+		// Unchanged: the words in full, and "Chief Fin Officer".
+		{"Chief Fin Officer", cl, b2b.DepartmentFinance},
+		{"Office Admin", ic, b2b.DepartmentOperations},
+	}
+	requireClassified(t, tests)
+}

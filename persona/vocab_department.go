@@ -55,10 +55,10 @@ var builtinDepartments = []deptGroup{
 		kaufmaennische geschaeftsfuehrerin, kaufmannische geschaftsleitung, kaufmannischer geschaftsleiter,
 		kaufmannische geschaftsleiterin, kaufmaennische geschaeftsleitung, kaufmaennischer geschaeftsleiter,
 		kaufmaennische geschaeftsleiterin`},
-	{b2b.DepartmentFinance, 2, `payment, payments, cost, costs, pricing, risk, fraud, claims, insurance, fund, funds,
+	{b2b.DepartmentFinance, 2, `fin, payment, payments, cost, costs, pricing, risk, fraud, claims, insurance, fund, funds,
 		economico, economica, amministrativo, amministrativa, amministrazione`},
 
-	{b2b.DepartmentIT, 3, `it, information technology, information systems, infrastructure, network, networks,
+	{b2b.DepartmentIT, 3, `it, information technology, information systems, infrastructure, infra, sys admin, sys admins, network, networks,
 		networking, sysadmin, system administrator, systems administrator, system admin, systems admin, helpdesk,
 		help desk, service desk, desktop, desktop support, it support, technical support, tech support, database,
 		databases, dba, database administrator, erp, sap, salesforce, servicenow, business intelligence, bi,
@@ -103,7 +103,7 @@ var builtinDepartments = []deptGroup{
 		seguranca informatica, seguranca da informacao, seguranca de informacao, ciberseguranca, informationssicherheit`},
 	{b2b.DepartmentSecurity, 2, `identity, grc, forensics, trust and safety`},
 
-	{b2b.DepartmentMarketing, 3, `marketing, marketer, marketeer, mktg, mkt, brand, branding, brands, demand generation,
+	{b2b.DepartmentMarketing, 3, `marketing, marketer, marketeer, mktg, mkt, pmm, brand, branding, brands, demand generation,
 		demand gen, lead generation, lead gen, growth marketing, corporate communications, pr, public relations,
 		media relations, advertising, seo, sem, ppc, paid media, paid search, social media, digital marketing,
 		copywriter, copywriting, copy writer, graphic, graphic designer, graphic design, product marketing,
@@ -115,7 +115,7 @@ var builtinDepartments = []deptGroup{
 		sponsorship, sponsorships, customer advocacy, go to market, gtm, kommunikation, comunicacion`},
 	{b2b.DepartmentMarketing, 1, `digital, writer, editor, editorial`},
 
-	{b2b.DepartmentSales, 3, `sales, account executive, account manager, account management, account director,
+	{b2b.DepartmentSales, 3, `sales, account executive, account manager, acct exec, acct executive, acct manager, acct mgr, key acct, kam, bdm, account management, account director,
 		key account, key accounts, strategic accounts, enterprise accounts, named accounts, sdr, bdr,
 		business development, bizdev, biz dev, revenue operations, revops, inside sales, field sales,
 		channel sales, customer success, client success, presales, pre sales, sales engineer, salesperson,
@@ -134,7 +134,7 @@ var builtinDepartments = []deptGroup{
 		client services, customer operations, call center, contact center, field service, inventory, shipping,
 		transportation, fleet, freight, demand planning, demand planner, operaciones, logistique, logistica,
 		logistik, produktion, produccion, kundenservice, produzione`},
-	{b2b.DepartmentOperations, 2, `operating, distribution, manufacturing, production, plant, factory, assembly,
+	{b2b.DepartmentOperations, 2, `operating, cx, distribution, manufacturing, production, plant, factory, assembly,
 		maintenance, administrative, personal assistant, secretary, secretaire, sekretar, sekretarin, sekretaer, sekretaerin, front desk, project manager, projektleiter, projektleiterin, projektleitung,
 		project management, pmo, program manager, program management, programme manager, business operations,
 		bizops, quality control, qc, service delivery, receiving, transport, dispatch, dispatcher,
@@ -165,7 +165,7 @@ var builtinDepartments = []deptGroup{
 	{b2b.DepartmentLegal, 2, `compliance, regulatory, privacy, contracts, contract, contract management, ethics, recht`},
 	{b2b.DepartmentLegal, 1, `governance, regulation`},
 
-	{b2b.DepartmentProcurement, 3, `procurement, purchasing, purchaser, sourcing, strategic sourcing, vendor management,
+	{b2b.DepartmentProcurement, 3, `procurement, purchasing, purch, purchaser, sourcing, strategic sourcing, vendor management,
 		supplier management, supply management, commodity manager, procure to pay, achats, achat, compras,
 		einkauf, beschaffung, acquisti, ufficio acquisti, approvvigionamenti`},
 	{b2b.DepartmentProcurement, 2, `purchase, buyer, buyers, vendor, vendors, supplier, suppliers, category manager,

@@ -57,7 +57,7 @@ var builtinSeniorities = []senGroup{
 		projektleiter, projektleiterin, projektleitung, gruppenleiter, gruppenleiterin, gruppenleitung, gerente, gestor,
 		gestora, jefe, jefa, responsable, encargado, encargada, responsabile, chef de, chef des, chef du, chef d, account manager, product manager, project manager,
 		program manager, programme manager, office manager, store manager, category manager, case manager,
-		relationship manager, commodity manager, managing editor, rssi, gerant de, gerante de, gerant du, gerante du,
+		relationship manager, commodity manager, managing editor, rssi, kam, bdm, pmm, gerant de, gerante de, gerant du, gerante du,
 		gerant des, gerante des, gerant d, gerante d`},
 	{b2b.SeniorityIndividual, `engineer, engineers, developer, programmer, analyst, analysts, specialist, specialists,
 		consultant, consultants, associate, associates, assoc, assistant, asst, coordinator, representative, rep,
