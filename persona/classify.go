@@ -273,11 +273,47 @@ func (c *TitleClassifier) Classify(title string) Persona {
 			}
 		}
 	}
+	dept = dropSpelledAcronyms(dept, words)
 	senConf, senReason := decideSeniority(own, &p)
 	depConf, depReason := decideDepartment(dept, unknown, &p)
 	p.Confidence = (senConf + depConf) / 2
 	p.Reasons = []string{senReason, depReason}
 	return p
+}
+
+// dropSpelledAcronyms removes from the department's hits the acronym of
+// a "chief … officer" title that the title also spells out ("Chief People
+// Officer (CPO)"): the acronym stands for the words spelled out, which
+// tell the department, not for the office it most often means (CPO for
+// product). An acronym of another office ("CFO & Chief Strategy
+// Officer") and a custom keyword stay. hits is not modified.
+func dropSpelledAcronyms(hits []hit, words []string) []hit {
+	var spelled []string
+	for i, h := range hits {
+		if h.t.flags&flagChief == 0 || len(h.t.words) != 1 {
+			continue
+		}
+		k := slices.IndexFunc(hits[i+1:], func(o hit) bool { return o.t.flags&flagOfficer != 0 })
+		if k < 0 || hits[i+1+k].pos <= h.pos+1 {
+			continue
+		}
+		o := hits[i+1+k]
+		b := []byte{'c'}
+		for _, w := range words[h.pos+1 : o.pos] {
+			b = append(b, w[0])
+		}
+		spelled = append(spelled, string(append(b, 'o')))
+	}
+	if len(spelled) == 0 {
+		return hits
+	}
+	drop := func(h hit) bool {
+		return h.t.dept != "" && !h.t.customDep && len(h.t.words) == 1 && slices.Contains(spelled, h.t.phrase)
+	}
+	if !slices.ContainsFunc(hits, drop) {
+		return hits
+	}
+	return slices.DeleteFunc(slices.Clone(hits), drop)
 }
 
 // dropAloneAcronyms removes from hits the acronyms that are titles only

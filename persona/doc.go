@@ -194,6 +194,8 @@
 // words of the IPOD gazetteer (CC BY 4.0; see testdata/SOURCE.md). Known
 // limits: titles naming two functions ("Director of Sales and Marketing")
 // get one; ambiguous abbreviations take their most common B2B meaning (CSO
-// is security, CPO is product, CRO is revenue); words outside the vocabulary
+// is security, CPO is product, CRO is revenue), unless the title spells
+// the office out beside its acronym ("Chief People Officer (CPO)" is HR,
+// "Chief Strategy Officer (CSO)" Executive); words outside the vocabulary
 // leave the department unknown rather than guessing.
 package persona

@@ -401,3 +401,29 @@ func TestClassifyAbbreviatedTitles(t *testing.T) {
 	}
 	requireClassified(t, tests)
 }
+
+// TestClassifyChiefOfficerWithItsAcronym: a chief officer's title spelled
+// out and abbreviated ("Chief People Officer (CPO)") is read by the words
+// spelled out: the acronym stands for them, not for the office it most
+// often means (CPO for product, CSO for security). An acronym of another
+// office is a second role of the holder and counts ("CFO & Chief
+// Strategy Officer").
+func TestClassifyChiefOfficerWithItsAcronym(t *testing.T) {
+	t.Parallel()
+	tests := []titleCase{
+		{"Chief People Officer (CPO)", cl, b2b.DepartmentHR},
+		{"CPO - Chief People Officer", cl, b2b.DepartmentHR},
+		{"Chief Procurement Officer (CPO)", cl, b2b.DepartmentProcurement},
+		{"Chief Strategy Officer (CSO)", cl, b2b.DepartmentExecutive},
+		{"Chief Sustainability Officer (CSO)", cl, ""},
+		{"Chief Human Resources Officer (CHRO)", cl, b2b.DepartmentHR},
+		{"Chief Information Security Officer (CISO)", cl, b2b.DepartmentSecurity},
+		{"Chief Product Officer (CPO)", cl, b2b.DepartmentProduct},
+		{"Chief Information Officer (CIO)", cl, b2b.DepartmentIT},
+		{"CSO (Chief Sales Officer)", cl, b2b.DepartmentSales},
+		// Another office's acronym is another role.
+		{"CFO & Chief Strategy Officer", cl, b2b.DepartmentFinance},
+		{"CPO", cl, b2b.DepartmentProduct},
+	}
+	requireClassified(t, tests)
+}
