@@ -427,3 +427,32 @@ func TestClassifyChiefOfficerWithItsAcronym(t *testing.T) {
 	}
 	requireClassified(t, tests)
 }
+
+// TestClassifyFunctionWordsOfB2BTitles: function words common in B2B
+// titles name their department: marketing communications (MarCom) and
+// marketing operations (MOps), the marketing automation systems
+// (Marketo, HubSpot, Pardot, Eloqua: their admin is in Marketing, not
+// Operations), SAP's ABAP (IT, as SAP is), financing (Finance), bids,
+// proposals, tenders and the deal desk (Sales), and subcontracts
+// (Procurement).
+func TestClassifyFunctionWordsOfB2BTitles(t *testing.T) {
+	t.Parallel()
+	tests := []titleCase{
+		{"MarCom Manager", mgr, b2b.DepartmentMarketing},
+		{"Marcomms Specialist", ic, b2b.DepartmentMarketing},
+		{"MOps Manager", mgr, b2b.DepartmentMarketing},
+		{"Marketo Admin", ic, b2b.DepartmentMarketing},
+		{"HubSpot Admin", ic, b2b.DepartmentMarketing},
+		{"Pardot Specialist", ic, b2b.DepartmentMarketing},
+		{"Eloqua Consultant", ic, b2b.DepartmentMarketing},
+		{"ABAP Consultant", ic, b2b.DepartmentIT},
+		{"Head of Financing", dir, b2b.DepartmentFinance},
+		{"Bid Manager", mgr, b2b.DepartmentSales},
+		{"Proposal Manager", mgr, b2b.DepartmentSales},
+		{"Tender Manager", mgr, b2b.DepartmentSales},
+		{"Deal Desk Analyst", ic, b2b.DepartmentSales},
+		{"Subcontract Manager", mgr, b2b.DepartmentProcurement},
+		{"Subcontracts Administrator", ic, b2b.DepartmentProcurement},
+	}
+	requireClassified(t, tests)
+}

@@ -35,7 +35,7 @@ var builtinDepartments = []deptGroup{
 	{b2b.DepartmentOperations, 3, `coo`},
 	{b2b.DepartmentOther, 3, `cno`},
 
-	{b2b.DepartmentFinance, 3, `finance, finances, financial, fiscal, accounting, accountant, accountants,
+	{b2b.DepartmentFinance, 3, `finance, finances, financial, financing, fiscal, accounting, accountant, accountants,
 		accounts payable, accounts receivable, accounts receivables, payable, payables, receivable, receivables,
 		general ledger, ledger, fp&a, fpa, financial planning, treasury, treasurer, tax, taxes, taxation,
 		audit, auditing, auditor, auditors, internal audit, controller, comptroller, controllership, controlling,
@@ -58,7 +58,7 @@ var builtinDepartments = []deptGroup{
 	{b2b.DepartmentFinance, 2, `fin, payment, payments, cost, costs, pricing, risk, fraud, claims, insurance, fund, funds,
 		economico, economica, amministrativo, amministrativa, amministrazione`},
 
-	{b2b.DepartmentIT, 3, `it, information technology, information systems, infrastructure, infra, sys admin, sys admins, network, networks,
+	{b2b.DepartmentIT, 3, `it, abap, information technology, information systems, infrastructure, infra, sys admin, sys admins, network, networks,
 		networking, sysadmin, system administrator, systems administrator, system admin, systems admin, helpdesk,
 		help desk, service desk, desktop, desktop support, it support, technical support, tech support, database,
 		databases, dba, database administrator, erp, sap, salesforce, servicenow, business intelligence, bi,
@@ -103,7 +103,8 @@ var builtinDepartments = []deptGroup{
 		seguranca informatica, seguranca da informacao, seguranca de informacao, ciberseguranca, informationssicherheit`},
 	{b2b.DepartmentSecurity, 2, `identity, grc, forensics, trust and safety`},
 
-	{b2b.DepartmentMarketing, 3, `marketing, marketer, marketeer, mktg, mkt, pmm, brand, branding, brands, demand generation,
+	{b2b.DepartmentMarketing, 3, `marketing, marketer, marketeer, mktg, mkt, pmm, marcom, marcoms, marcomm, marcomms,
+		mops, marketo, hubspot, pardot, eloqua, brand, branding, brands, demand generation,
 		demand gen, lead generation, lead gen, growth marketing, corporate communications, pr, public relations,
 		media relations, advertising, seo, sem, ppc, paid media, paid search, social media, digital marketing,
 		copywriter, copywriting, copy writer, graphic, graphic designer, graphic design, product marketing,
@@ -115,14 +116,14 @@ var builtinDepartments = []deptGroup{
 		sponsorship, sponsorships, customer advocacy, go to market, gtm, kommunikation, comunicacion`},
 	{b2b.DepartmentMarketing, 1, `digital, writer, editor, editorial`},
 
-	{b2b.DepartmentSales, 3, `sales, account executive, account manager, acct exec, acct executive, acct manager, acct mgr, key acct, kam, bdm, account management, account director,
+	{b2b.DepartmentSales, 3, `sales, deal desk, account executive, account manager, acct exec, acct executive, acct manager, acct mgr, key acct, kam, bdm, account management, account director,
 		key account, key accounts, strategic accounts, enterprise accounts, named accounts, sdr, bdr,
 		business development, bizdev, biz dev, revenue operations, revops, inside sales, field sales,
 		channel sales, customer success, client success, presales, pre sales, sales engineer, salesperson,
 		salesman, saleswoman, sales development, new business, business developer, ventes, vente, ventas,
 		vendas, vertrieb, verkauf, vendite, vendita, verkaufer, verkauferin, verkaeufer, verkaeuferin, aussendienst, vendeur,
 		vendeuse, vendedor, vendedora, venditore, venditrice, charge d affaires, chargee d affaires`},
-	{b2b.DepartmentSales, 2, `account, accounts, revenue, channel, channels, partnerships, partnership, alliances,
+	{b2b.DepartmentSales, 2, `bid, bids, proposal, proposals, tender, tenders, account, accounts, revenue, channel, channels, partnerships, partnership, alliances,
 		alliance, commercial, comercial, commerciale, commerciali, store manager, relationship manager, client relationship,
 		client partner, territory, solutions consultant, solution consultant, bd, seller, selling`},
 	{b2b.DepartmentSales, 1, `retail, store, client, clients, customer, customers, representative, rep, reps`},
@@ -168,7 +169,7 @@ var builtinDepartments = []deptGroup{
 	{b2b.DepartmentProcurement, 3, `procurement, purchasing, purch, purchaser, sourcing, strategic sourcing, vendor management,
 		supplier management, supply management, commodity manager, procure to pay, achats, achat, compras,
 		einkauf, beschaffung, acquisti, ufficio acquisti, approvvigionamenti`},
-	{b2b.DepartmentProcurement, 2, `purchase, buyer, buyers, vendor, vendors, supplier, suppliers, category manager,
+	{b2b.DepartmentProcurement, 2, `subcontract, subcontracts, subcontracting, purchase, buyer, buyers, vendor, vendors, supplier, suppliers, category manager,
 		category management, commodity, spend, acheteur, acheteuse, comprador, compradora, einkaufer, einkauferin, einkaeufer, einkaeuferin`},
 
 	{b2b.DepartmentProduct, 3, `product manager, product management, product owner, product design, product designer,
