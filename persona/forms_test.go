@@ -456,3 +456,30 @@ func TestClassifyFunctionWordsOfB2BTitles(t *testing.T) {
 	}
 	requireClassified(t, tests)
 }
+
+// TestClassifyGeneralManagementInOtherLanguages: the Portuguese general
+// manager ("Gerente Geral") is C-Level as the Spanish "Gerente General"
+// is; a managing partner is one in Spanish and Portuguese too ("Socio
+// Gerente", "Sócio-Diretor"), and a managing director in German
+// ("Geschäftsführender Direktor"); the executive director of other
+// languages ("Director Ejecutivo", "Diretor Executivo", "Directeur
+// Exécutif") is the "Executive Director" of English: a Director in
+// general management. "Hd of" is "Head of".
+func TestClassifyGeneralManagementInOtherLanguages(t *testing.T) {
+	t.Parallel()
+	tests := []titleCase{
+		{"Gerente Geral", cl, b2b.DepartmentExecutive},
+		{"Socio Gerente", cl, b2b.DepartmentExecutive},
+		{"Sócia-Gerente", cl, b2b.DepartmentExecutive},
+		{"Sócio-Diretor", cl, b2b.DepartmentExecutive},
+		{"Socio Director", cl, b2b.DepartmentExecutive},
+		{"Geschäftsführender Direktor", cl, b2b.DepartmentExecutive},
+		{"Director Ejecutivo", dir, b2b.DepartmentExecutive},
+		{"Directora Ejecutiva", dir, b2b.DepartmentExecutive},
+		{"Diretor Executivo", dir, b2b.DepartmentExecutive},
+		{"Directeur Exécutif", dir, b2b.DepartmentExecutive},
+		{"Direttore Esecutivo", dir, b2b.DepartmentExecutive},
+		{"Hd of Sales", dir, b2b.DepartmentSales},
+	}
+	requireClassified(t, tests)
+}

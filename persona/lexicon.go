@@ -210,7 +210,10 @@ const generalManagement = `ceo, chief executive, chief exec, chief exec officer,
 	conseil d administration, consejo de administracion, consiglio di amministrazione, conselho de administracao,
 	directoire, conseil de surveillance, aufsichtsrat, aufsichtsrate, aufsichtsratin, aufsichtsratsvorsitzender,
 	aufsichtsratsvorsitzende, vorsitzender des aufsichtsrats, vorsitzende des aufsichtsrats, mitglied des aufsichtsrats,
-	aufsichtsratsmitglied`
+	aufsichtsratsmitglied, gerente geral, socio gerente, socia gerente, socio director, socia directora, socio diretor, socia diretora,
+	geschaftsfuhrender direktor, geschaftsfuhrende direktorin, geschaeftsfuehrender direktor, geschaeftsfuehrende direktorin,
+	director ejecutivo, directora ejecutiva, diretor executivo, diretora executiva, directeur executif,
+	directrice executive, direttore esecutivo, direttrice esecutiva`
 
 // aloneAcronyms are the acronyms of titles that are titles only where
 // the title names no other role (see flagAlone): the French DAF, DSI,
@@ -241,7 +244,8 @@ const executiveOffices = `ceo, cfo, coo, cto, cio, ciso, cso, cmo, cro, cpo, chr
 	secretaire general, secretaire generale, secretario general, secretaria general, segretario generale, segretaria generale,
 	secretario geral, secretaria geral, generalsekretar, generalsekretarin, generalsekretaer, generalsekretaerin,
 	geschaftsleiter, geschaftsleiterin, geschaeftsleiter, geschaeftsleiterin, geschaftsleitung, geschaeftsleitung,
-	geschaftsfuhrung, geschaeftsfuehrung`
+	geschaftsfuhrung, geschaeftsfuehrung, gerente geral, socio gerente, socia gerente, socio director, socia directora, socio diretor, socia diretora,
+	geschaftsfuhrender direktor, geschaftsfuhrende direktorin, geschaeftsfuehrender direktor, geschaeftsfuehrende direktorin`
 
 // index computes the effective levels and builds byFirst, longest phrases
 // first, then alphabetical.
