@@ -85,7 +85,8 @@
 //     "VP/GM"), dotted letters join ("C.E.O."), short "&" abbreviations stay
 //     whole ("R&D", "FP&A"). After "assistant to", "reporting to" and the
 //     like, the rest of the title describes somebody else and is ignored,
-//     as is an executive office after an executive assistant, or after an
+//     as is an executive office after an executive assistant or a
+//     secretary ("CEO Secretary", "Secrétaire du PDG"), or after an
 //     assistant with words between them ("Assistant du PDG", "Assistant,
 //     Group CEO"), and after a German assistant, secretary or staff word
 //     and "der" or "des" ("Assistenz der Geschäftsleitung", "Referentin

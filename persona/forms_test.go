@@ -483,3 +483,25 @@ func TestClassifyGeneralManagementInOtherLanguages(t *testing.T) {
 	}
 	requireClassified(t, tests)
 }
+
+// TestClassifySecretaryOfAnExecutive: a secretary of an executive or of
+// the board is the secretary, not the executive, as an assistant is
+// ("CEO Assistant", "Assistante du PDG"): "CEO Secretary", "Secrétaire
+// du PDG", "Secretary of the Board of Directors". The secretary general
+// is an office of its own.
+func TestClassifySecretaryOfAnExecutive(t *testing.T) {
+	t.Parallel()
+	tests := []titleCase{
+		{"CEO Secretary", ic, b2b.DepartmentOperations},
+		{"Secretary of the Board of Directors", ic, b2b.DepartmentOperations},
+		{"Secrétaire du PDG", ic, b2b.DepartmentOperations},
+		{"Secrétaire du Conseil d'Administration", ic, b2b.DepartmentOperations},
+		{"Secretaria del Presidente", ic, b2b.DepartmentOperations},
+		{"Segretaria dell'Amministratore Delegato", ic, b2b.DepartmentOperations},
+		{"Assistente dell'Amministratore Delegato", ic, ""},
+		{"Secretary General", cl, b2b.DepartmentExecutive},
+		{"Secrétaire Générale", cl, b2b.DepartmentExecutive},
+		{"Company Secretary", ic, b2b.DepartmentLegal},
+	}
+	requireClassified(t, tests)
+}

@@ -159,7 +159,8 @@ func builtinLexicon() (*lexicon, error) {
 		{flagAlone, aloneAcronyms},
 		{flagSupport, `executive assistant, exec assistant, executive asst, exec asst, personal assistant,
 			administrative assistant, assistente, asistente, assistant de direction, assistante de direction,
-			assistent, assistentin, assistenz, sekretar, sekretarin, sekretaer, sekretaerin, referent, referentin`},
+			assistent, assistentin, assistenz, sekretar, sekretarin, sekretaer, sekretaerin, referent, referentin, secretary,
+			secretaire, secretaria, secretario, segretaria, segretario`},
 	} {
 		for _, p := range splitList(g.words) {
 			lx.get(p).flags |= g.f

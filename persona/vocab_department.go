@@ -136,7 +136,7 @@ var builtinDepartments = []deptGroup{
 		transportation, fleet, freight, demand planning, demand planner, operaciones, logistique, logistica,
 		logistik, produktion, produccion, kundenservice, produzione`},
 	{b2b.DepartmentOperations, 2, `operating, cx, distribution, manufacturing, production, plant, factory, assembly,
-		maintenance, administrative, personal assistant, secretary, secretaire, sekretar, sekretarin, sekretaer, sekretaerin, front desk, project manager, projektleiter, projektleiterin, projektleitung,
+		maintenance, administrative, personal assistant, secretary, secretaire, secretaria, secretario, segretaria, segretario, sekretar, sekretarin, sekretaer, sekretaerin, front desk, project manager, projektleiter, projektleiterin, projektleitung,
 		project management, pmo, program manager, program management, programme manager, business operations,
 		bizops, quality control, qc, service delivery, receiving, transport, dispatch, dispatcher,
 		process improvement, continuous improvement, operational excellence, lean, six sigma, business process,
