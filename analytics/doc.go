@@ -188,7 +188,10 @@
 // goal, as the journey defines it) by To; else running if one of them had
 // not ended by To (running accounts stay in the denominator); else exited.
 // An instance belongs to the period it was entered in: one entered before
-// From is not in the rate, even if it completed in the period. Overall
+// From is not in the rate, even if it completed in the period. An
+// instance whose entry or end the log holds twice (a log whose order is
+// not its times') was entered at the earliest entry, and ended at the
+// earliest end, completed or not as that end says. Overall
 // sums the journeys' counts: its unit is the (account, journey) pair, so
 // an account in two journeys counts in each and twice overall, one that a
 // go-to handed over to another journey too (in the one it left, completed

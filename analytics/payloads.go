@@ -396,10 +396,16 @@ func (c *Collector) decision(ev store.Event) error {
 	}
 	j := c.journey(d.Journey)
 	k := instKey{ev.Account, d.Version, d.Entry}
-	if d.Kind == journey.DecisionEnter && j.instances[k] == nil {
-		in := &instance{account: ev.Account, entered: ev.Time}
-		j.instances[k] = in
-		j.order = append(j.order, in)
+	if d.Kind == journey.DecisionEnter {
+		// An instance entered at the earliest time the log dates its
+		// entry: a log whose order is not its times' can hold it twice.
+		if in := j.instances[k]; in == nil {
+			in = &instance{account: ev.Account, entered: ev.Time}
+			j.instances[k] = in
+			j.order = append(j.order, in)
+		} else if ev.Time.Before(in.entered) {
+			in.entered = ev.Time
+		}
 	}
 	if d.Node == "" {
 		return nil
@@ -452,7 +458,10 @@ func (c *Collector) ended(ev store.Event) error {
 		j.orphanEnd = append(j.orphanEnd, e)
 		return nil
 	}
-	if in.ended.IsZero() {
+	// An instance ended at the earliest time the log dates an end, and
+	// as that end says (completed or not): a log whose order is not its
+	// times' can hold a later end first.
+	if in.ended.IsZero() || ev.Time.Before(in.ended) {
 		in.ended, in.completed = ev.Time, e.Completed
 	}
 	return nil
