@@ -143,9 +143,11 @@ type rateAt struct {
 	persons, qualified int
 }
 
+// alert is an alert's earliest raise and the times of its responses
+// that can be its first (see keepResponse), sorted.
 type alert struct {
 	raised     time.Time
-	ack, acted time.Time // zero: none
+	acks, acts []time.Time
 }
 
 type instKey struct {

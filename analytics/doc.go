@@ -160,7 +160,8 @@
 // Salesforce task or an opportunity change, on the alert's account or
 // naming the alert), dated at or after the alert (one the log dates
 // before it answers nothing, as the engine matches no activity before an
-// alert). An acknowledgement (alert.acknowledged: the rep saw
+// alert; an alert the log raises twice, its order not its times', was
+// raised at the earliest time it dates it). An acknowledgement (alert.acknowledged: the rep saw
 // the alert, alert_opened or alert_acknowledged) is no response; the
 // report gives the acknowledgements apart: acknowledged, the closed
 // alerts acknowledged within the window, followed up or not (the engine

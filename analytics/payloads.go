@@ -329,33 +329,56 @@ func (c *Collector) alert(ev store.Event) error {
 	}
 	k := alertKey{ev.Account, p.ID}
 	a := c.alerts[k]
-	if a != nil && ev.Type != "alert.raised" && ev.Time.Before(a.raised) {
-		// A response dated before its alert answers nothing: the engine
-		// matches only the activities at or after an alert, and a log
-		// whose times are not its order must not count it either.
-		return nil
-	}
 	switch ev.Type {
 	case "alert.raised":
+		// An alert raised twice in the log (its order not its times') was
+		// raised at the earliest time the log dates it.
 		if a == nil {
 			a = &alert{raised: ev.Time}
 			c.alerts[k] = a
 			c.alertOrder = append(c.alertOrder, a)
+		} else if ev.Time.Before(a.raised) {
+			a.raised = ev.Time
 		}
 	case "alert.acknowledged":
 		// An acknowledgement of an alert the log never raised is no
 		// response (the rate counts follow-ups): not counted as one.
-		if a != nil && (a.ack.IsZero() || ev.Time.Before(a.ack)) {
-			a.ack = ev.Time
+		if a != nil {
+			a.acks = keepResponse(a.acks, ev.Time, a.raised)
 		}
 	default:
 		if a == nil {
 			c.orphans = append(c.orphans, ev.Time)
-		} else if a.acted.IsZero() || ev.Time.Before(a.acted) {
-			a.acted = ev.Time
+		} else {
+			a.acts = keepResponse(a.acts, ev.Time, a.raised)
 		}
 	}
 	return nil
+}
+
+// keepResponse adds a response's time to an alert's (sorted), keeping
+// only those that can be the alert's first response: those dated before
+// the alert (which answer nothing, unless the log dates the alert again,
+// earlier) and the earliest at or after it. The engine matches no
+// activity dated before an alert, and a log whose times are not its order
+// must not count one either.
+func keepResponse(times []time.Time, t, raised time.Time) []time.Time {
+	i, found := slices.BinarySearchFunc(times, t, time.Time.Compare)
+	if !found {
+		times = slices.Insert(times, i, t)
+	}
+	if j := slices.IndexFunc(times, func(t time.Time) bool { return !t.Before(raised) }); j >= 0 {
+		times = times[:j+1]
+	}
+	return times
+}
+
+// firstResponse is an alert's first response at or after it (zero: none).
+func firstResponse(times []time.Time, raised time.Time) time.Time {
+	if j := slices.IndexFunc(times, func(t time.Time) bool { return !t.Before(raised) }); j >= 0 {
+		return times[j]
+	}
+	return time.Time{}
 }
 
 func (c *Collector) journey(id string) *journeyStats {

@@ -221,7 +221,7 @@ func (c *Collector) alertKPI(r *Report, in, by func(time.Time) bool) {
 		ar.Raised++
 		deadline := a.raised.Add(w)
 		within := func(t time.Time) bool { return by(t) && !t.After(deadline) }
-		ack, acted := within(a.ack), within(a.acted)
+		ack, acted := within(firstResponse(a.acks, a.raised)), within(firstResponse(a.acts, a.raised))
 		if deadline.After(closedBy) {
 			ar.Open++
 			if acted {
