@@ -229,8 +229,10 @@
 //
 // Stage distribution (stages): groups per latest stage at To (that of
 // their latest group.updated), in StageOrder, then other stages
-// alphabetically, each with its share of the groups whose latest
-// snapshot names a stage (one that names none is in no stage's row). Journey funnel
+// alphabetically, each with its share of the groups with a stage at To.
+// A snapshot that names no stage tells none: the
+// group keeps the stage it was in (for every KPI: it stays qualified, or
+// closed), and a group that never had one is in no stage's row. Journey funnel
 // (journeyFunnel): per journey and node, in order of first arrival (by
 // time, then account: the same however the log interleaves accounts), the
 // arrivals of tracks in the period (a decision naming another node than

@@ -112,8 +112,15 @@ func (c *Collector) groupUpdated(ev store.Event) error {
 		return fmt.Errorf("score %v beyond ±%g", *p.Score, maxScore)
 	}
 	g := c.group(ev.Account, p.Group, p.Interest, ev.Time)
-	g.snaps = append(g.snaps, snapshot{at: ev.Time, stage: p.Stage, completeness: *p.Completeness, score: *p.Score})
-	g.setStage(p.Stage, ev.Time)
+	stage := p.Stage
+	if stage == "" {
+		// A snapshot that names no stage tells none: the group is still
+		// in the stage it was in at the snapshot's time.
+		stage = g.stageBy(func(t time.Time) bool { return !t.After(ev.Time) })
+	} else {
+		g.setStage(stage, ev.Time)
+	}
+	g.snaps = append(g.snaps, snapshot{at: ev.Time, stage: stage, completeness: *p.Completeness, score: *p.Score})
 	g.level = p.Readiness
 	c.setQualified(g, ev.Time)
 	return nil

@@ -73,7 +73,7 @@ func (c *Collector) groupKPIs(r *Report, in, by func(time.Time) bool, gone func(
 			complete++
 		}
 		scores = append(scores, s.score)
-		if s.stage != "" { // a snapshot that names no stage tells none
+		if s.stage != "" { // a group that never had a stage is in no row
 			staged++
 			stages[s.stage]++
 		}
