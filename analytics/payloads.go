@@ -187,7 +187,8 @@ func (c *Collector) readiness(ev store.Event) error {
 }
 
 // accountMerged reads account.merged: the account merged into another
-// ({into}) and is no account of its own from then on.
+// ({into}) and is no account of its own from then on (from the earliest
+// merge the log dates).
 func (c *Collector) accountMerged(ev store.Event) error {
 	var p struct {
 		Into b2b.AccountID `json:"into"`
@@ -198,7 +199,9 @@ func (c *Collector) accountMerged(ev store.Event) error {
 	if p.Into == "" {
 		return errors.New("into is required")
 	}
-	if _, ok := c.merged[ev.Account]; !ok {
+	// An account merged at the earliest time the log dates its merge: a
+	// log whose order is not its times' can hold it twice.
+	if t, ok := c.merged[ev.Account]; !ok || ev.Time.Before(t) {
 		c.merged[ev.Account] = ev.Time
 	}
 	return nil
