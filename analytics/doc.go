@@ -116,7 +116,8 @@
 // opportunity.changed gives it (a CRM deal often gets its product after
 // it was created, and a deal whose product changed belongs to the other
 // interest's group; a change that gives it none leaves it where it was);
-// it counts once, from its creation. An opportunity counts for the
+// it counts once, from its creation (the latest creation time an event
+// gives it: a CRM may correct it, as the engine keeps it). An opportunity counts for the
 // account that holds it: one the CRM moved to another account
 // (opportunity.moved, which a merge logs for each opportunity it hands
 // over) counts once, for the account it moved to, from its creation; the

@@ -253,8 +253,10 @@ type opportunityPayload struct {
 // gives an unattributed opportunity its interest (a CRM deal often gets
 // its product after it was created) attributes it from its creation; one
 // that gives it another interest (its product changed) moves it to that
-// interest; one that gives it none leaves it where it was. It counts for
-// the account that holds it (see opportunityMoved).
+// interest; one that gives it none leaves it where it was. Its creation
+// time is the latest the CRM gave it (a change may correct it, as the
+// engine keeps it). It counts for the account that holds it (see
+// opportunityMoved).
 func (c *Collector) opportunity(ev store.Event) error {
 	var o opportunityPayload
 	if err := decode(ev.Data, &o); err != nil {
@@ -269,16 +271,25 @@ func (c *Collector) opportunity(ev store.Event) error {
 	}
 	k := oppKey{ev.Account, o.ID}
 	prev, seen := c.opps[k]
-	if seen && (prev.interest == interest || interest == "") {
-		return nil // counted for its interest already, or still without one
-	}
 	at := o.CreatedAt
-	if at.IsZero() {
-		at = ev.Time
-	}
-	if seen {
-		at = prev.at
+	switch {
+	case seen:
+		// A change that gives no interest leaves the deal where it was,
+		// and one that gives no creation time keeps the one it had; a
+		// creation time the CRM corrected (the engine keeps it) is the
+		// deal's from then on.
+		if interest == "" {
+			interest = prev.interest
+		}
+		if at.IsZero() {
+			at = prev.at
+		}
+		if interest == prev.interest && at.Equal(prev.at) {
+			return nil // counted so already
+		}
 		c.forget(k, prev)
+	case at.IsZero():
+		at = ev.Time
 	}
 	c.opps[k] = oppAt{interest, at}
 	if interest == "" {
