@@ -115,6 +115,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			printHelp(stderr, c, fs)
 			return exitUsage
 		}
+		if msg := emptyFlag(fs); msg != "" {
+			fmt.Fprintf(stderr, "quorum %s: %s\n\n", c.name, msg)
+			printHelp(stderr, c, fs)
+			return exitUsage
+		}
 		err := runCmd(ctx, fs.Args(), stdin, stdout, stderr)
 		var ue *usageError
 		var ie *invalidError
@@ -178,6 +183,35 @@ func flagError(fs *flag.FlagSet, err error) string {
 		return fmt.Sprintf("--%s %s is out of range (%s)", name, value, want)
 	}
 	return fmt.Sprintf("--%s %s is not %s", name, value, want)
+}
+
+// emptyFlag words the first flag of text given an empty value on the
+// command line ("--events needs a file, not an empty value"), or returns
+// "". Such a value (--events=, or --program "$FILE" with FILE unset in a
+// script) is no request for the flag's default: taken as not given, a
+// simulation would write no event log, or run the default program, and
+// say nothing of it.
+func emptyFlag(fs *flag.FlagSet) string {
+	msg := ""
+	fs.Visit(func(f *flag.Flag) {
+		g, ok := f.Value.(flag.Getter)
+		if !ok || msg != "" {
+			return
+		}
+		if v, text := g.Get().(string); text && v == "" {
+			name, _ := flag.UnquoteUsage(f)
+			msg = fmt.Sprintf("--%s needs %s %s, not an empty value", f.Name, article(name), name)
+		}
+	})
+	return msg
+}
+
+// article is "a" or "an" for the word.
+func article(word string) string {
+	if word != "" && strings.ContainsRune("aeiouAEIOU", rune(word[0])) {
+		return "an"
+	}
+	return "a"
 }
 
 // printHelp writes the command's help and its flags; it returns the
