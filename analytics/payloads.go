@@ -230,7 +230,12 @@ func (c *Collector) qualifyRate(ev store.Event) error {
 		c.rateOrder = append(c.rateOrder, ev.Account)
 	}
 	if n := len(*list); n > 0 && (*list)[n-1].persons == *p.Persons && (*list)[n-1].qualified == *p.Qualified {
-		return nil // unchanged: the earlier entry holds
+		// Unchanged: the earlier entry holds, from the earliest time the
+		// log dates it (its order is not always its times').
+		if last := &(*list)[n-1]; ev.Time.Before(last.at) {
+			last.at = ev.Time
+		}
+		return nil
 	}
 	*list = append(*list, rateAt{at: ev.Time, persons: *p.Persons, qualified: *p.Qualified})
 	return nil
