@@ -94,7 +94,9 @@
 // readiness level one of ReadyLevels, and its stage is none of
 // ClosedStages; group.updated, buyinggroup.stage_changed and
 // readiness.changed all move it, and it "becomes" qualified at each change
-// from not qualified. A group whose deal closed (won or lost) is not
+// from not qualified (a log whose order is not its times' can date a
+// later event of the same state earlier: the group was then qualified, or
+// in its stage, from that earlier time). A group whose deal closed (won or lost) is not
 // qualified: the engine keeps scoring its readiness, and a ready verdict
 // it gets in a closed stage makes it no MQA and stops no velocity clock;
 // moved out of the closed stage (reopened) while ready, it becomes

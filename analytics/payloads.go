@@ -39,9 +39,16 @@ func (c *Collector) group(account b2b.AccountID, id, interest string, at time.Ti
 
 // setStage moves the group to the stage; a change is kept in its stage
 // history (the velocity clocks read its stage at To).
+//
+// A move to the stage the group is in already, dated before the move
+// that put it there (a log whose order is not its times' can hold a late
+// snapshot), dates that move earlier: the group was in the stage from the
+// earliest time the log says so, if after its previous change.
 func (g *group) setStage(stage string, at time.Time) {
 	if stage != g.stage {
 		g.stages = append(g.stages, stageAt{at, stage})
+	} else if n := len(g.stages); n > 0 && at.Before(g.stages[n-1].at) && (n == 1 || at.After(g.stages[n-2].at)) {
+		g.stages[n-1].at = at
 	}
 	g.stage = stage
 }
@@ -59,8 +66,9 @@ func (g *group) stageBy(by func(time.Time) bool) string {
 
 // setQualified re-evaluates whether the group is qualified (a sales-ready
 // stage of its interest, or a ready level) and records the moment it
-// becomes so. A group in a closed stage (its deal won or lost) is not
-// qualified, whatever its readiness: the engine keeps scoring a closed
+// becomes so (the earliest time the log dates it). A group in a closed
+// stage (its deal won or lost) is not qualified, whatever its readiness:
+// the engine keeps scoring a closed
 // group, and its ready verdicts are no new sales-ready moment. Moved out
 // of the closed stage (reopened), it can qualify again.
 func (c *Collector) setQualified(g *group, at time.Time) {
@@ -70,8 +78,14 @@ func (c *Collector) setQualified(g *group, at time.Time) {
 	}
 	q := !c.cfg.ReadinessOnly && contains(stages, g.stage) || !c.cfg.StagesOnly && contains(c.cfg.ReadyLevels, g.level)
 	q = q && !contains(c.cfg.ClosedStages, g.stage)
-	if q && !g.qualified {
+	switch n := len(g.reaches); {
+	case q && !g.qualified:
 		g.reaches = append(g.reaches, at)
+	case q && n > 0 && at.Before(g.reaches[n-1]) && (n == 1 || at.After(g.reaches[n-2])):
+		// Qualified already, by an event the log dates before the
+		// qualification (its order is not its times'): the group was
+		// qualified from then, if after its previous qualification.
+		g.reaches[n-1] = at
 	}
 	g.qualified = q
 }
