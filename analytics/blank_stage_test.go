@@ -49,3 +49,16 @@ func TestSnapshotWithoutStageKeepsTheStage(t *testing.T) {
 		require.Empty(t, cmp.Diff(want, r.Stages), "(-want +got)")
 	})
 }
+
+// TestCreatedStageIsTheGroupsStage: the engine logs a group's creation
+// with the stage it starts in (group_created's to); a snapshot that names
+// no stage after it leaves the group in that stage.
+func TestCreatedStageIsTheGroupsStage(t *testing.T) {
+	t.Parallel()
+	log := eventLog{}.
+		add("a", day(0), "buyinggroup.group_created", m{"type": "group_created", "group": "g1", "interest": "dp", "at": day(0), "to": "Awareness"}).
+		add("a", day(1), "group.updated", m{"group": "g1", "interest": "dp", "completeness": 0.5, "score": 10})
+	r := report(t, log, analytics.Config{}, analytics.Period{To: day(2)})
+	want := []analytics.StageCount{{Stage: "Awareness", Groups: 1, Share: analytics.Ratio{Numerator: 1, Denominator: 1, Value: val(1)}}}
+	require.Empty(t, cmp.Diff(want, r.Stages), "(-want +got)")
+}

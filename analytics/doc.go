@@ -235,7 +235,9 @@
 // alphabetically, each with its share of the groups with a stage at To.
 // A snapshot that names no stage tells none: the
 // group keeps the stage it was in (for every KPI: it stays qualified, or
-// closed), and a group that never had one is in no stage's row. Journey funnel
+// closed), the one its creation named (buyinggroup.group_created's to) if
+// nothing moved it since, and a group that never had one is in no
+// stage's row. Journey funnel
 // (journeyFunnel): per journey and node, in order of first arrival (by
 // time, then account: the same however the log interleaves accounts), the
 // arrivals of tracks in the period (a decision naming another node than

@@ -170,7 +170,13 @@ func (c *Collector) groupEvent(ev store.Event) error {
 	}
 	switch p.Type {
 	case buyinggroup.EventGroupCreated:
-		c.group(ev.Account, p.Group, p.Interest, ev.Time)
+		g := c.group(ev.Account, p.Group, p.Interest, ev.Time)
+		// The stage the group starts in (to), unless the log told its
+		// stage before.
+		if p.To != "" && len(g.stages) == 0 {
+			g.setStage(p.To, ev.Time)
+			c.setQualified(g, ev.Time)
+		}
 	case buyinggroup.EventStageChanged:
 		if p.To == "" {
 			return errors.New("stage change without a stage (to)")
