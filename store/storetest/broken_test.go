@@ -12,6 +12,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/quorumhq/quorum/b2b"
 	"github.com/quorumhq/quorum/store"
 	"github.com/quorumhq/quorum/store/memory"
 	"github.com/quorumhq/quorum/store/storetest"
@@ -59,6 +60,18 @@ var brokenStores = []brokenStore{
 		newStore: func() store.Store { return &claimsForever{Store: memory.New()} },
 		failsIn:  []string{"LongLogs"},
 		says:     []string{"more entries than were queued"},
+	},
+	{
+		name:     "due-limit-ignored-after-a-cursor",
+		newStore: func() store.Store { return dueLimitAfterCursor{memory.New()} },
+		failsIn:  []string{"DueOrdering"},
+		says:     []string{"holds at most its limit"},
+	},
+	{
+		name:     "list-limit-ignored-on-the-first-page",
+		newStore: func() store.Store { return listLimitFirstPage{memory.New()} },
+		failsIn:  []string{"ListByIndex"},
+		says:     []string{"the first page, of at most 2"},
 	},
 }
 
@@ -174,4 +187,28 @@ func (s *racyVersions) Commit(ctx context.Context, p *store.CommitParams) (int64
 		}
 	}
 	return s.Store.Commit(ctx, &q)
+}
+
+// dueLimitAfterCursor ignores a due listing's limit on the pages after
+// the first: a runner reading in pages reads every account due at once.
+type dueLimitAfterCursor struct{ *memory.Store }
+
+func (s dueLimitAfterCursor) DueAccounts(ctx context.Context, p *store.DueParams) ([]store.AccountDue, error) {
+	q := *p
+	if q.After != nil {
+		q.Limit = 0
+	}
+	return s.Store.DueAccounts(ctx, &q)
+}
+
+// listLimitFirstPage ignores a listing's limit on the first page (no
+// After): a reader in pages gets every account at once.
+type listLimitFirstPage struct{ *memory.Store }
+
+func (s listLimitFirstPage) ListAccounts(ctx context.Context, p *store.ListParams) ([]b2b.AccountID, error) {
+	q := *p
+	if q.After == "" {
+		q.Limit = 0
+	}
+	return s.Store.ListAccounts(ctx, &q)
 }

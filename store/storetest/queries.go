@@ -45,12 +45,20 @@ func (s suite) dueOrdering(t *testing.T) {
 		if len(page) == 0 {
 			break
 		}
+		require.Len(t, page, 1, "a page after %v holds at most its limit", after)
 		for _, d := range page {
 			ids = append(ids, d.ID)
 		}
 		after = &page[len(page)-1]
 	}
 	require.Equal(t, []b2b.AccountID{"a", "b", "c", "d"}, ids, "paged with After")
+	due, err = st.DueAccounts(ctx, &store.DueParams{Tenant: tenant, Before: t0.Add(10 * time.Hour), Limit: 2, After: &store.AccountDue{ID: "a", DueAt: t0.Add(time.Hour)}})
+	require.NoError(t, err)
+	ids = nil
+	for _, d := range due {
+		ids = append(ids, d.ID)
+	}
+	require.Equal(t, []b2b.AccountID{"b", "c"}, ids, "a page after a, of at most 2")
 	due, err = st.DueAccounts(ctx, &store.DueParams{Tenant: tenant, Before: t0.Add(10 * time.Hour),
 		After: &store.AccountDue{ID: "a", DueAt: t0.Add(time.Hour).In(time.FixedZone("x", 3600))}})
 	require.NoError(t, err)
@@ -77,6 +85,9 @@ func (s suite) listByIndex(t *testing.T) {
 	page, err := st.ListAccounts(ctx, &store.ListParams{Tenant: tenant, Key: "stage/dp", Value: "Sales Ready", After: "acc-0", Limit: 1})
 	require.NoError(t, err)
 	require.Equal(t, []b2b.AccountID{"acc-2"}, page)
+	page, err = st.ListAccounts(ctx, &store.ListParams{Tenant: tenant, Key: "stage/dp", Value: "Sales Ready", Limit: 2})
+	require.NoError(t, err)
+	require.Equal(t, []b2b.AccountID{"acc-0", "acc-2"}, page, "the first page, of at most 2")
 	none, err := st.ListAccounts(ctx, &store.ListParams{Tenant: tenant, Key: "stage/other", Value: "Sales Ready"})
 	require.NoError(t, err)
 	require.Empty(t, none)
