@@ -73,6 +73,12 @@ var brokenStores = []brokenStore{
 		failsIn:  []string{"ListByIndex"},
 		says:     []string{"the first page, of at most 2"},
 	},
+	{
+		name:     "claims-date-entries-anew",
+		newStore: func() store.Store { return claimsDateAnew{memory.New()} },
+		failsIn:  []string{"OutboxRetryAndLease"},
+		says:     []string{"a claim keeps when the entry was created"},
+	},
 }
 
 // TestRunFailsBrokenStores runs the suite on stores broken on purpose and
@@ -211,4 +217,16 @@ func (s listLimitFirstPage) ListAccounts(ctx context.Context, p *store.ListParam
 		q.Limit = 0
 	}
 	return s.Store.ListAccounts(ctx, &q)
+}
+
+// claimsDateAnew returns claimed entries as created at the claim: a
+// dispatcher reading their age reads it wrong.
+type claimsDateAnew struct{ *memory.Store }
+
+func (s claimsDateAnew) ClaimOutbox(ctx context.Context, p *store.ClaimParams) ([]store.OutboxEntry, error) {
+	out, err := s.Store.ClaimOutbox(ctx, p)
+	for i := range out {
+		out[i].CreatedAt = p.Now
+	}
+	return out, err
 }

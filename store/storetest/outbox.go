@@ -96,6 +96,7 @@ func (s suite) outboxRetryAndLease(t *testing.T) {
 	require.True(t, s.time(t0.Add(10*time.Minute)).Equal(got[0].NextAttemptAt), "a claim after a lease ended keeps when the entry was due: %v", got[0].NextAttemptAt)
 	require.True(t, s.time(t0.Add(12*time.Minute)).Equal(got[0].ClaimedUntil), "the new lease: %v", got[0].ClaimedUntil)
 	require.True(t, s.time(t0.Add(11*time.Minute)).Equal(got[0].UpdatedAt), "updated at the new claim: %v", got[0].UpdatedAt)
+	require.True(t, s.time(t0).Equal(got[0].CreatedAt), "a claim keeps when the entry was created: %v", got[0].CreatedAt)
 }
 
 // receiptOfTheLastAck: an entry's receipt, like its last error, is its
