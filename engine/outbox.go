@@ -306,8 +306,14 @@ func (o *outbox) finish(ctx context.Context, en store.OutboxEntry, status channe
 // Record stores the outcome of a claim and logs it.
 func (o *outbox) Record(ctx context.Context, p channel.RecordParams) error {
 	status := store.OutboxStatus(p.Status)
+	// An outcome that is no outcome is refused as such whatever claim it
+	// names (channel.Outbox), before the claim's token is looked at.
 	switch p.Status {
-	case channel.StatusDelivered, channel.StatusFailed, channel.StatusSuppressed, channel.StatusPending:
+	case channel.StatusDelivered, channel.StatusFailed, channel.StatusSuppressed:
+	case channel.StatusPending:
+		if p.NextAttempt.IsZero() {
+			return fmt.Errorf("record %s: a retry needs a next attempt time: %w", p.ID, b2b.ErrInvalid)
+		}
 	default:
 		return fmt.Errorf("record %s: cannot record status %q: %w", p.ID, p.Status, b2b.ErrInvalid)
 	}

@@ -115,3 +115,43 @@ func TestOutboxEnqueueOfOneKeyTwiceInOneCall(t *testing.T) {
 	require.Len(t, claimed, 2)
 	require.Equal(t, "Hello", claimed[0].Message.Subject)
 }
+
+// channel.Outbox refuses an outcome that is no outcome with an error
+// matching b2b.ErrInvalid, whatever claim it names: a status it does not
+// know, a retry without its time. Nothing is recorded, and the claim is
+// still the dispatcher's to record.
+func TestOutboxRecordOfNoOutcomeIsInvalid(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		status  channel.Status
+		attempt bool // the claim's fencing token
+	}{
+		{"a retry without its time", channel.StatusPending, true},
+		{"a retry without its time, nor a claim's token", channel.StatusPending, false},
+		{"a status to send again", channel.StatusSending, true},
+		{"a status to send again, without a claim's token", channel.StatusSending, false},
+		{"no status", "", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b := setup(t, dataPlatform())
+			ob := b.eng.Outbox()
+			_, err := ob.Enqueue(b.ctx, day0, hostEmail("k1", "x@example.com"))
+			require.NoError(t, err)
+			got, err := ob.Claim(b.ctx, channel.ClaimParams{Now: day0, Limit: 10, Lease: time.Minute})
+			require.NoError(t, err)
+			require.Len(t, got, 1)
+			p := channel.RecordParams{ID: "k1", Now: day0, Status: tt.status, Error: "421 try later"}
+			if tt.attempt {
+				p.Seq, p.Attempt = got[0].Seq, got[0].Attempts
+			}
+			err = ob.Record(b.ctx, p)
+			require.ErrorIs(t, err, b2b.ErrInvalid)
+			require.ErrorContains(t, err, "k1")
+			require.Empty(t, b.eng.Counters().Deliveries, "nothing recorded")
+			require.NoError(t, ob.Record(b.ctx, channel.RecordParams{ID: "k1", Seq: got[0].Seq, Attempt: got[0].Attempts,
+				Now: day0, Status: channel.StatusDelivered}), "the claim is still the dispatcher's")
+		})
+	}
+}
