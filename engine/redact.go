@@ -23,6 +23,9 @@ func (e *Engine) redactions(ctx context.Context, id b2b.AccountID, er *erasure) 
 	var after int64
 	for {
 		page, err := e.cfg.Store.Events(ctx, &store.EventsParams{Tenant: e.cfg.Tenant, Account: id, AfterSeq: after, Limit: 1000})
+		if err == nil {
+			err = movesOn(page, after)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("account %q: events: %w", id, err)
 		}

@@ -251,6 +251,9 @@ func (e *Engine) latestEvents(ctx context.Context, id b2b.AccountID, n int) ([]s
 		if err != nil {
 			return nil, err
 		}
+		if err := movesOn(evs, after); err != nil {
+			return nil, fmt.Errorf("account %q: events: %w", id, err)
+		}
 		if len(evs) >= n {
 			last = append(last[:0], evs[len(evs)-n:]...)
 		} else {
@@ -309,12 +312,29 @@ func (e *Engine) Accounts(ctx context.Context, key, value string) ([]b2b.Account
 		if err != nil {
 			return out, err
 		}
+		if len(page) > 0 && after != "" && page[0] <= after {
+			// Not a next page: read on, and this would never end.
+			return out, fmt.Errorf("accounts %s = %s: the store returned %q for the page after %q: it does not honour store.ListParams.After",
+				key, value, page[0], after)
+		}
 		out = append(out, page...)
 		if len(page) < 1000 {
 			return out, nil
 		}
 		after = page[len(page)-1]
 	}
+}
+
+// movesOn returns an error when a page of events read after Seq after
+// does not start past it: the store does not honour
+// store.EventsParams.AfterSeq, and a reader that reads on would never
+// end.
+func movesOn(page []store.Event, after int64) error {
+	if len(page) > 0 && page[0].Seq <= after {
+		return fmt.Errorf("the store returned event %d for the page after event %d: it does not honour store.EventsParams.AfterSeq",
+			page[0].Seq, after)
+	}
+	return nil
 }
 
 // indexKinds are the kinds of the keys an account is indexed by (see
