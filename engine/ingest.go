@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
+	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -528,7 +529,11 @@ func (e *Engine) applyActivities(works map[b2b.AccountID]*work, acts []b2b.Activ
 			continue
 		}
 		if a.Time.After(now.Add(e.cfg.FutureTolerance)) {
-			reject("future", fmt.Sprintf("%s is %s after now (tolerance %s)", a.Time.Format(time.RFC3339), a.Time.Sub(now).Round(time.Second), e.cfg.FutureTolerance))
+			ahead := "more than 292 years" // further than a Duration reaches: Sub saturates
+			if d := a.Time.Sub(now); d < math.MaxInt64 {
+				ahead = d.Round(time.Second).String()
+			}
+			reject("future", fmt.Sprintf("%s is %s after now (tolerance %s)", a.Time.Format(time.RFC3339), ahead, e.cfg.FutureTolerance))
 			continue
 		}
 		pid, ok := e.resolvePerson(a.Source, a.Person)
