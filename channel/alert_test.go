@@ -532,6 +532,17 @@ func TestDefaultAlertTemplateRendersSparseData(t *testing.T) {
 		{"an account without a name", func(o *channel.Observation) { o.Account.Name = "" },
 			"acme.com: Data Platform buying group — score 96 reached the threshold 90 (it alerts again only after falling below 81)",
 			[]string{"acme.com · Data Platform"}, "<h2>acme.com · Data Platform</h2>"},
+		// A name of blanks only (a CRM field padded with spaces; the
+		// account is valid by its domain) is no name either.
+		{"an account with a blank name", func(o *channel.Observation) { o.Account.Name = "  " },
+			"acme.com: Data Platform buying group — score 96 reached the threshold 90 (it alerts again only after falling below 81)",
+			[]string{"acme.com · Data Platform"}, "<h2>acme.com · Data Platform</h2>"},
+		{"a member with a blank name", func(o *channel.Observation) {
+			o.Group.Members[1].Name, o.Group.Members[1].Email = " ", "victor@acme.com"
+		}, "", []string{"- victor@acme.com, Technical Evaluator (VP, Engineering): 55"}, "<td>victor@acme.com</td>"},
+		{"a member with a blank name and email", func(o *channel.Observation) {
+			o.Group.Members[0].Name, o.Group.Members[0].Email = "\u00a0", " "
+		}, "", []string{"- p-cfo, Economic Buyer (C-Level, Finance): 35"}, "<td>p-cfo</td>"},
 		{"a member known by email", func(o *channel.Observation) {
 			o.Group.Members[1].Name, o.Group.Members[1].Email = "", "victor@acme.com"
 		}, "", []string{"- victor@acme.com, Technical Evaluator (VP, Engineering): 55"}, "<td>victor@acme.com</td>"},
@@ -634,6 +645,14 @@ func TestRecommendNextAction(t *testing.T) {
 			"Ask Ann (Champion) to introduce the missing Economic Buyer, End User and Legal"},
 		{"complete group", channel.GroupView{Members: []channel.MemberView{m("Bo", "Technical Evaluator", 50), m("Ann", "Champion", 70), m("Cy", "", 5)}},
 			"Book a meeting with Ann (Champion) and Bo (Technical Evaluator): the buying group is complete"},
+		// A name of blanks only is no name: the member is named by email,
+		// else by ID, as with no name at all.
+		{"a blank name", channel.GroupView{MissingRoles: []string{"Champion"}, Members: []channel.MemberView{
+			{Person: "p-bo", Name: "  ", Email: "bo@acme.com", Role: "Technical Evaluator", Score: 50}}},
+			"Ask bo@acme.com (Technical Evaluator) to introduce the missing Champion"},
+		{"a blank name and email", channel.GroupView{Members: []channel.MemberView{
+			{Person: "p-bo", Name: " ", Email: "\u00a0", Role: "Champion", Score: 0}}},
+			"Reach out to p-bo (Champion): no member has engaged yet"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

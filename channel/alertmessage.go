@@ -4,20 +4,21 @@ package channel
 // engaged personas with scores, missing roles, recent activities, readiness
 // reasons and the recommended next action. Add it to a TemplateSet (rename it
 // or copy it to change the wording). An account without a name is named by
-// its domains, a member without a name by their email or else their ID, so
+// its domains, a member without a name by their email or else their ID (a
+// name or an email of blanks only is none: {{if .Name | default ""}}), so
 // that no alert fails to render for want of a name (the fallbacks are
 // if/else actions: a default's argument is built for every alert); a
 // blank readiness reason reads "—" ("-" in the text part).
 var DefaultAlertTemplate = EmailTemplate{
 	Name:    "sales-alert",
-	Subject: `{{if .Account.Name}}{{.Account.Name}}{{else}}{{join ", " .Account.Domains}}{{end}}: {{.Interest.Name | default .Group.SolutionInterest}} buying group — {{.Alert.Reason}}`,
-	HTML: `<h2>{{if .Account.Name}}{{.Account.Name}}{{else}}{{join ", " .Account.Domains}}{{end}} · {{.Interest.Name | default .Group.SolutionInterest}}</h2>
+	Subject: `{{if .Account.Name | default ""}}{{.Account.Name}}{{else}}{{join ", " .Account.Domains}}{{end}}: {{.Interest.Name | default .Group.SolutionInterest}} buying group — {{.Alert.Reason}}`,
+	HTML: `<h2>{{if .Account.Name | default ""}}{{.Account.Name}}{{else}}{{join ", " .Account.Domains}}{{end}} · {{.Interest.Name | default .Group.SolutionInterest}}</h2>
 <p><b>Why now:</b> {{.Alert.Reason}}</p>
 <p>Stage <b>{{.Group.Stage | default "—"}}</b> · completeness <b>{{.Group.Completeness | percent}}</b> · score <b>{{.Group.Score | number}}</b></p>
 {{with .Alert.EngagedMembers}}<h3>Engaged personas</h3>
 <table>
 <tr><th>Name</th><th>Role</th><th>Persona</th><th>Score</th></tr>
-{{range .}}<tr><td>{{if .Name}}{{.Name}}{{else if .Email}}{{.Email}}{{else}}{{.Person}}{{end}}</td><td>{{.Role | default "—"}}</td><td>{{.Persona | default "—"}}</td><td>{{.Score | number}}</td></tr>
+{{range .}}<tr><td>{{if .Name | default ""}}{{.Name}}{{else if .Email | default ""}}{{.Email}}{{else}}{{.Person}}{{end}}</td><td>{{.Role | default "—"}}</td><td>{{.Persona | default "—"}}</td><td>{{.Score | number}}</td></tr>
 {{end}}</table>
 {{else}}<p>No member has engaged yet.</p>
 {{end}}{{with .Group.MissingRoles}}<p><b>Missing roles:</b> {{join ", " .}}</p>
@@ -31,12 +32,12 @@ var DefaultAlertTemplate = EmailTemplate{
 {{end}}</ul>
 {{end}}<p><b>Recommended next action:</b> {{.Alert.NextAction}}</p>
 <p style="color:#666">Alert {{.Alert.ID}} · rule {{.Alert.Rule}} · routed to you because {{.Alert.RouteReason}}</p>`,
-	Text: `{{if .Account.Name}}{{.Account.Name}}{{else}}{{join ", " .Account.Domains}}{{end}} · {{.Interest.Name | default .Group.SolutionInterest}}
+	Text: `{{if .Account.Name | default ""}}{{.Account.Name}}{{else}}{{join ", " .Account.Domains}}{{end}} · {{.Interest.Name | default .Group.SolutionInterest}}
 Why now: {{.Alert.Reason}}
 Stage {{.Group.Stage | default "-"}} · completeness {{.Group.Completeness | percent}} · score {{.Group.Score | number}}
 {{with .Alert.EngagedMembers}}
 Engaged personas:
-{{range .}}- {{if .Name}}{{.Name}}{{else if .Email}}{{.Email}}{{else}}{{.Person}}{{end}}, {{.Role | default "-"}} ({{.Persona | default "-"}}): {{.Score | number}}
+{{range .}}- {{if .Name | default ""}}{{.Name}}{{else if .Email | default ""}}{{.Email}}{{else}}{{.Person}}{{end}}, {{.Role | default "-"}} ({{.Persona | default "-"}}): {{.Score | number}}
 {{end}}{{else}}
 No member has engaged yet.
 {{end}}{{with .Group.MissingRoles}}Missing roles: {{join ", " .}}

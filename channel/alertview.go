@@ -46,7 +46,8 @@ func buildView(al *Alert, r *compiledAlertRule, obs *Observation, loc *time.Loca
 // without members, research the account; with members of whom none has
 // engaged, reach out to the first member; with missing roles, ask the
 // most engaged member (an engaged Champion first) to introduce them;
-// otherwise meet the most engaged members.
+// otherwise meet the most engaged members. A member is named by name,
+// else by email, else by ID, as in DefaultAlertTemplate.
 func RecommendNextAction(g *GroupView) string {
 	var engaged []MemberView
 	for _, m := range g.Members {
@@ -76,8 +77,10 @@ func RecommendNextAction(g *GroupView) string {
 	return fmt.Sprintf("Book a meeting with %s and %s: the buying group is complete", who(engaged[0]), who(engaged[1]))
 }
 
+// who names a member as the default alert template does: by name, else
+// by email, else by ID (a name or an email of blanks only is none).
 func who(m MemberView) string {
-	name := cmp.Or(m.Name, m.Email, string(m.Person))
+	name := cmp.Or(strings.TrimSpace(m.Name), strings.TrimSpace(m.Email), string(m.Person))
 	if m.Role == "" {
 		return name
 	}
