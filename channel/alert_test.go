@@ -543,6 +543,8 @@ func TestDefaultAlertTemplateRendersSparseData(t *testing.T) {
 		{"a member with a blank name and email", func(o *channel.Observation) {
 			o.Group.Members[0].Name, o.Group.Members[0].Email = "\u00a0", " "
 		}, "", []string{"- p-cfo, Economic Buyer (C-Level, Finance): 35"}, "<td>p-cfo</td>"},
+		{"an activity with a blank role", func(o *channel.Observation) { o.RecentActivities[1].Role = " " },
+			"", []string{"- Mar 1 Carla Finch: Attended webinar Data Platform ROI"}, "Carla Finch: Attended webinar"},
 		{"a member known by email", func(o *channel.Observation) {
 			o.Group.Members[1].Name, o.Group.Members[1].Email = "", "victor@acme.com"
 		}, "", []string{"- victor@acme.com, Technical Evaluator (VP, Engineering): 55"}, "<td>victor@acme.com</td>"},
@@ -572,6 +574,21 @@ func TestDefaultAlertTemplateRendersSparseData(t *testing.T) {
 			require.Contains(t, msg.HTML, tc.html)
 		})
 	}
+}
+
+// TestDefaultAlertTemplateReads: the default alert template reads the
+// account, the group and the alert, not the recipient person nor an
+// unsubscribe link, which a sales alert has none of (a host that sends
+// no marketing email need not give one).
+func TestDefaultAlertTemplateReads(t *testing.T) {
+	t.Parallel()
+	templates, err := channel.CompileTemplates(channel.TemplateSet{Emails: []channel.EmailTemplate{channel.DefaultAlertTemplate}})
+	require.NoError(t, err)
+	reads := map[string]bool{}
+	for _, p := range []string{"Account", "Group", "Alert", "Person", "UnsubscribeURL"} {
+		reads[p] = templates.Reads("sales-alert", p)
+	}
+	require.Equal(t, map[string]bool{"Account": true, "Group": true, "Alert": true, "Person": false, "UnsubscribeURL": false}, reads)
 }
 
 // TestAlertMessageShowsTimesInTheAccountsZone: an alert's message shows

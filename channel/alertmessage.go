@@ -5,7 +5,8 @@ package channel
 // reasons and the recommended next action. Add it to a TemplateSet (rename it
 // or copy it to change the wording). An account without a name is named by
 // its domains, a member without a name by their email or else their ID (a
-// name or an email of blanks only is none: {{if .Name | default ""}}), so
+// name or an email of blanks only is none: {{if .Name | default ""}}, and
+// an activity's role of blanks only is left out), so
 // that no alert fails to render for want of a name (the fallbacks are
 // if/else actions: a default's argument is built for every alert); a
 // blank readiness reason reads "—" ("-" in the text part).
@@ -24,7 +25,7 @@ var DefaultAlertTemplate = EmailTemplate{
 {{end}}{{with .Group.MissingRoles}}<p><b>Missing roles:</b> {{join ", " .}}</p>
 {{end}}{{with .Alert.RecentActivities}}<h3>Recent activity</h3>
 <ul>
-{{range .}}<li>{{.Time | date "Jan 2"}} — {{.Person | default "someone"}}{{with .Role}} ({{.}}){{end}}: {{.Description | default .Type}}</li>
+{{range .}}<li>{{.Time | date "Jan 2"}} — {{.Person | default "someone"}}{{if .Role | default ""}} ({{.Role}}){{end}}: {{.Description | default .Type}}</li>
 {{end}}</ul>
 {{end}}{{with .Alert.ReadinessReasons}}<h3>Readiness</h3>
 <ul>
@@ -43,7 +44,7 @@ No member has engaged yet.
 {{end}}{{with .Group.MissingRoles}}Missing roles: {{join ", " .}}
 {{end}}{{with .Alert.RecentActivities}}
 Recent activity:
-{{range .}}- {{.Time | date "Jan 2"}} {{.Person | default "someone"}}{{with .Role}} ({{.}}){{end}}: {{.Description | default .Type}}
+{{range .}}- {{.Time | date "Jan 2"}} {{.Person | default "someone"}}{{if .Role | default ""}} ({{.Role}}){{end}}: {{.Description | default .Type}}
 {{end}}{{end}}{{with .Alert.ReadinessReasons}}
 Readiness:
 {{range .}}- {{. | default "-"}}
