@@ -110,7 +110,8 @@ type AlertRule struct {
 	// Template is the email template of the alert (see
 	// DefaultAlertTemplate).
 	Template string `json:"template" yaml:"template"`
-	// NextAction, when set, replaces the recommended next action.
+	// NextAction, when set (not blank), replaces the recommended next
+	// action.
 	NextAction string `json:"nextAction" yaml:"nextAction"`
 }
 

@@ -911,3 +911,32 @@ func TestWhenIsCheckedForEveryStrategy(t *testing.T) {
       | group.score
       |       ^`)
 }
+
+// TestAlertRuleNextAction: a rule's NextAction replaces the recommended
+// one; one of blanks only is none (it left the alert's required next
+// action blank, and the default template failed to render it).
+func TestAlertRuleNextAction(t *testing.T) {
+	t.Parallel()
+	templates, err := channel.CompileTemplates(channel.TemplateSet{Emails: []channel.EmailTemplate{channel.DefaultAlertTemplate}})
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		name, nextAction, want string
+	}{
+		{"set", "Call Carla Finch this week", "Call Carla Finch this week"},
+		{"unset", "", "Ask Victor Engel (Technical Evaluator) to introduce the missing Champion"},
+		{"blank", "  ", "Ask Victor Engel (Technical Evaluator) to introduce the missing Champion"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			a := newAlerter(t, channel.AlertRule{Name: "hot", Strategy: channel.StrategyThreshold, Threshold: 90, NextAction: tc.nextAction})
+			obs := acme()
+			_, alerts, err := a.Evaluate(nil, obs, t0)
+			require.NoError(t, err)
+			require.Len(t, alerts, 1)
+			require.Equal(t, tc.want, alerts[0].View.NextAction)
+			msg, err := templates.AlertMessage(&alerts[0], obs)
+			require.NoError(t, err)
+			require.Contains(t, strings.Split(msg.Text, "\n"), "Next action: "+tc.want)
+		})
+	}
+}

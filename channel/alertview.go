@@ -38,7 +38,9 @@ func buildView(al *Alert, r *compiledAlertRule, obs *Observation, loc *time.Loca
 		acts[i].Time = acts[i].Time.In(loc)
 	}
 	v.RecentActivities = acts
-	v.NextAction = cmp.Or(r.NextAction, RecommendNextAction(&obs.Group))
+	// A rule's next action of blanks only is none: the alert's would be
+	// blank, and a template that prints it required.
+	v.NextAction = cmp.Or(strings.TrimSpace(r.NextAction), RecommendNextAction(&obs.Group))
 	return v
 }
 
