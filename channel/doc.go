@@ -119,8 +119,12 @@
 // template named as a fragment it sees, a {{define}} or {{block}} named
 // as the template, a fragment it sees or another text's {{define}} (one
 // of the two would silently replace the other), and a marketing email
-// that does not print {{.UnsubscribeURL}} in both parts (one that only tests it,
-// {{if .UnsubscribeURL}}, has no link). A syntax error is placed at the start
+// that does not print {{.UnsubscribeURL}} in both parts for every recipient
+// (one that only tests it, {{if .UnsubscribeURL}}, has no link; one that
+// prints it only in a branch of another condition, {{if
+// .Person.FirstName}}, or in a {{range}}, has none for some recipients;
+// {{if .UnsubscribeURL}} around it leaves it out only when it is empty).
+// A syntax error is placed at the start
 // of its action ({{), an undefined function at its name, an HTML part that
 // ends inside a tag at its end; a problem with a place holds it as a
 // [*TemplateError].

@@ -31,8 +31,10 @@ type EmailTemplate struct {
 	Name  string `json:"name" yaml:"name"`
 	Theme string `json:"theme" yaml:"theme"` // optional
 	// Marketing email must print the unsubscribe link
-	// ({{.UnsubscribeURL}}) in both parts, directly or through a fragment
-	// (a part that only tests it, {{if .UnsubscribeURL}}, has none).
+	// ({{.UnsubscribeURL}}) in both parts, directly or through a fragment,
+	// for every recipient (a part that only tests it, {{if
+	// .UnsubscribeURL}}, has none, nor one that prints it only under
+	// another condition or in a {{range}}, for some recipients).
 	Marketing bool   `json:"marketing" yaml:"marketing"`
 	Subject   string `json:"subject" yaml:"subject"`
 	HTML      string `json:"html" yaml:"html"`

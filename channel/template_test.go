@@ -854,6 +854,21 @@ func TestMarketingEmailPrintsTheUnsubscribeLink(t *testing.T) {
 		{`{{$u := .UnsubscribeURL}}no link`, false},
 		{`{{with .UnsubscribeURL}}Unsubscribe below{{end}}`, false},
 		{`{{template "reads" .}}`, false},
+		// Printed only for some recipients: under another condition, in
+		// a range (an empty list prints nothing) or in a with.
+		{`{{if .Person.FirstName}}<a href="{{.UnsubscribeURL}}">Unsubscribe</a>{{end}}`, false},
+		{`{{range .Group.Members}}{{$.UnsubscribeURL}}{{end}}`, false},
+		{`{{with .Group.MissingRoles}}{{$.UnsubscribeURL}}{{end}}`, false},
+		{`{{if false}}{{.UnsubscribeURL}}{{end}}`, false},
+		{`{{if .Person.FirstName}}{{template "footer" .}}{{end}}`, false},
+		{`{{if .Group.Qualified}}{{.UnsubscribeURL}}{{else if .Person.FirstName}}{{.UnsubscribeURL}}{{end}}`, false},
+		// Printed whatever the recipient: a condition on the link alone
+		// leaves it out only when it is empty.
+		{`{{if .UnsubscribeURL}}<a href="{{.UnsubscribeURL}}">Unsubscribe</a>{{end}}`, true},
+		{`{{if $u := .UnsubscribeURL}}<a href="{{$u}}">Unsubscribe</a>{{end}}`, true},
+		{`{{range .Group.Members}}{{$.UnsubscribeURL}}{{else}}{{.UnsubscribeURL}}{{end}}`, true},
+		{`{{if .Person.FirstName}}{{template "footer" .}}{{end}}{{template "footer" .}}`, true},
+		{`{{if .Person.FirstName}}Hi{{end}}{{template "footer" .}}`, true},
 	} {
 		t.Run(tc.part, func(t *testing.T) {
 			t.Parallel()

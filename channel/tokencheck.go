@@ -2,6 +2,7 @@ package channel
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"reflect"
 	"strconv"
@@ -109,14 +110,18 @@ type checker struct {
 	problems []tokenProblem
 	used     map[string]bool // token paths read, e.g. "Person.FirstName"; see wholeKey
 	// printed are the token paths whose text an action prints (see
-	// recordPrinted): the unsubscribe link must be printed, not only
-	// read ({{if .UnsubscribeURL}}).
-	printed  map[string]bool
-	visited  map[string]bool
-	onStack  map[string]bool      // templates being walked, to find recursion
-	tokens   map[parse.Node]typed // field chains, with their types
-	required []requiredToken
-	asText   []textSpot // printed values of a type known only at run time, and decimals (see markText)
+	// recordPrinted) in every rendering of what is being walked (see
+	// branches): the unsubscribe link must be printed, not only read
+	// ({{if .UnsubscribeURL}}), nor only for some recipients.
+	printed map[string]bool
+	// alwaysPrints is, by template walked, what it prints in every
+	// rendering.
+	alwaysPrints map[string]map[string]bool
+	visited      map[string]bool
+	onStack      map[string]bool      // templates being walked, to find recursion
+	tokens       map[parse.Node]typed // field chains, with their types
+	required     []requiredToken
+	asText       []textSpot // printed values of a type known only at run time, and decimals (see markText)
 }
 
 var (
@@ -134,12 +139,15 @@ func newChecker(root reflect.Type, funcs map[string]any, lookup func(string) *pa
 		ft[name] = reflect.TypeOf(f)
 	}
 	return &checker{root: root, funcs: ft, lookup: lookup, used: map[string]bool{}, printed: map[string]bool{}, visited: map[string]bool{}, onStack: map[string]bool{},
-		tokens: map[parse.Node]typed{}}
+		alwaysPrints: map[string]map[string]bool{}, tokens: map[parse.Node]typed{}}
 }
 
 // check walks the template called name and every template it calls.
+// A template walked already is not walked again: what it prints in
+// every rendering counts as printed where it is called again.
 func (c *checker) check(name string) {
 	if c.visited[name] {
+		maps.Copy(c.printed, c.alwaysPrints[name])
 		return
 	}
 	c.visited[name] = true
@@ -147,13 +155,51 @@ func (c *checker) check(name string) {
 	if tr == nil || tr.Root == nil {
 		return
 	}
-	prev := c.tree
-	c.tree = tr
+	prev, outer := c.tree, c.printed
+	c.tree, c.printed = tr, map[string]bool{}
 	c.onStack[name] = true
 	root := scope{dot: c.root, vars: map[string]typed{"$": {t: c.root}}}
 	c.walk(tr.Root, root)
 	c.onStack[name] = false
-	c.tree = prev
+	c.alwaysPrints[name] = c.printed
+	maps.Copy(outer, c.printed)
+	c.tree, c.printed = prev, outer
+}
+
+// branches walks the two branches of an if, a with or a range (the
+// body, run for some recipients, and the else), and counts as printed
+// what both print: a marketing email's unsubscribe link printed under
+// {{if .Person.FirstName}} or in {{range .Group.Members}} goes out
+// without it to the others. The else of a condition that is one token
+// alone, cond ({{if .UnsubscribeURL}}), runs only when the token is
+// empty, where printing it would print nothing: cond counts as printed
+// there.
+func (c *checker) branches(cond string, body, elseList func()) {
+	outer := c.printed
+	c.printed = map[string]bool{}
+	body()
+	inBody := c.printed
+	c.printed = map[string]bool{}
+	if cond != "" {
+		c.printed[cond] = true
+	}
+	elseList()
+	for k := range inBody {
+		if c.printed[k] {
+			outer[k] = true
+		}
+	}
+	c.printed = outer
+}
+
+// condToken is the path of the token a condition is alone ({{if
+// .UnsubscribeURL}}, {{with $u := .UnsubscribeURL}}), "" for another
+// condition.
+func (c *checker) condToken(p *parse.PipeNode, sc scope) string {
+	if p == nil || len(p.Cmds) != 1 || len(p.Cmds[0].Args) != 1 {
+		return ""
+	}
+	return c.tokenPath(p.Cmds[0].Args[0], sc)
 }
 
 func (c *checker) errorf(n parse.Node, format string, args ...any) {
@@ -220,15 +266,19 @@ func (c *checker) walk(n parse.Node, sc scope) {
 		c.recordPrinted(n.Pipe, sc)
 	case *parse.IfNode:
 		c.holdToken(n.Pipe, sc, c.pipe(n.Pipe, sc))
-		c.walk(n.List, sc.with(typed{t: sc.dot, path: sc.dotPath, token: sc.dotToken}))
-		c.walk(n.ElseList, sc.with(typed{t: sc.dot, path: sc.dotPath, token: sc.dotToken}))
+		c.branches(c.condToken(n.Pipe, sc), func() {
+			c.walk(n.List, sc.with(typed{t: sc.dot, path: sc.dotPath, token: sc.dotToken}))
+		}, func() {
+			c.walk(n.ElseList, sc.with(typed{t: sc.dot, path: sc.dotPath, token: sc.dotToken}))
+		})
 	case *parse.WithNode:
 		t := c.pipe(n.Pipe, sc)
 		c.holdToken(n.Pipe, sc, t)
 		// {{with .Person.FirstName}}{{.}}{{end}}: the dot holds the token.
 		t.token = c.soleToken(n.Pipe)
-		c.walk(n.List, sc.with(t))
-		c.walk(n.ElseList, sc.with(typed{t: sc.dot, path: sc.dotPath, token: sc.dotToken}))
+		c.branches(c.condToken(n.Pipe, sc), func() { c.walk(n.List, sc.with(t)) }, func() {
+			c.walk(n.ElseList, sc.with(typed{t: sc.dot, path: sc.dotPath, token: sc.dotToken}))
+		})
 	case *parse.RangeNode:
 		inner := sc.with(typed{t: sc.dot, path: sc.dotPath})
 		before := len(c.problems)
@@ -258,8 +308,10 @@ func (c *checker) walk(n parse.Node, sc scope) {
 			c.declare(inner, n.Pipe.Decl[1], elem, n.Pipe.IsAssign, bad)
 		}
 		inner.dot, inner.dotPath, inner.dotToken = elem.t, elem.path, elem.token
-		c.walk(n.List, inner)
-		c.walk(n.ElseList, sc.with(typed{t: sc.dot, path: sc.dotPath, token: sc.dotToken}))
+		// The body runs once an element, none for an empty list.
+		c.branches("", func() { c.walk(n.List, inner) }, func() {
+			c.walk(n.ElseList, sc.with(typed{t: sc.dot, path: sc.dotPath, token: sc.dotToken}))
+		})
 	case *parse.TemplateNode:
 		if c.lookup(n.Name) == nil {
 			c.errorf(n, "unknown fragment %q", n.Name)
