@@ -48,7 +48,10 @@
 // SMTPUTF8 (RFC 6531); to another, it is a permanent failure.
 //
 // Replies with a 5xx code to MAIL FROM, RCPT TO and DATA are permanent
-// failures (channel.ErrPermanent, not retried), but for a 552 to RCPT TO:
+// failures (channel.ErrPermanent, not retried), but for a 530 to MAIL
+// FROM or RCPT TO, by which a server that requires authentication or
+// TLS first refuses every message (RFC 4954 4: the sender's settings, as
+// a 535 at AUTH; temporary), and for a 552 to RCPT TO:
 // RFC 5321 (4.5.3.1.10) has clients take it as the 452 ("too many
 // recipients") that RFC 821 coded 552, a temporary failure (a 552 after
 // the message, "exceeded storage allocation", stays permanent). 4xx
@@ -385,12 +388,15 @@ func (s *Sender) deliver(ctx context.Context, from, to string, raw []byte) error
 	// sender refused) and one to RCPT TO (the recipient unknown) are
 	// different problems.
 	if err := c.Mail(from); err != nil {
-		return fmt.Errorf("MAIL FROM:<%s>: %w", from, err)
+		return notAuthenticated(fmt.Errorf("MAIL FROM:<%s>: %w", from, err))
 	}
 	if err := c.Rcpt(to); err != nil {
 		// Not the address: the error reaches the host's logs, which an
 		// erasure of the person cannot reach.
 		var te *textproto.Error
+		if errors.As(err, &te) && te.Code == 530 {
+			return notAuthenticated(fmt.Errorf("RCPT TO: %w", err))
+		}
 		if errors.As(err, &te) && te.Code == 552 {
 			// RFC 5321 4.5.3.1.10: RFC 821 gave "too many recipients"
 			// the code 552, which belongs to 452; clients are to take a
@@ -450,6 +456,22 @@ func (s *Sender) deliver(ctx context.Context, from, to string, raw []byte) error
 	defer stop()
 	_ = c.Quit()
 	return nil
+}
+
+// notAuthenticated returns err, a refusal of MAIL FROM or RCPT TO, as a
+// temporary failure if it is a 530: RFC 4954 (4) has a server that
+// requires authentication (or TLS, RFC 3207) first answer so the
+// commands after EHLO. Like a 535 at AUTH, it concerns the sender's
+// settings (no credentials, no TLS), not the message: every message
+// gets it, and failing each for good would lose the queue to one
+// missing setting.
+func notAuthenticated(err error) error {
+	var te *textproto.Error
+	if !errors.As(err, &te) || te.Code != 530 {
+		return err
+	}
+	return &channel.SendError{Code: te.Code,
+		Err: fmt.Errorf("%w (the server requires authentication or TLS first: the sender's settings, not the message)", err)}
 }
 
 // positive reports whether err is a reply of positive completion (2xx)
@@ -513,7 +535,8 @@ func (e perhapsTaken) Unwrap() error { return e.err }
 
 // classify turns an SMTP or network error into a *channel.SendError: 5xx
 // replies to MAIL FROM, RCPT TO and DATA are permanent, everything else
-// temporary (deliver classifies a 552 to RCPT TO itself, as temporary, and
+// temporary (deliver classifies a 552 to RCPT TO and a 530 to MAIL FROM
+// or RCPT TO itself, as temporary, and
 // send a failure with an unknown outcome). A 5xx before MAIL FROM (a 535
 // for a wrong password, a 554 greeting) concerns the sender's
 // configuration, not the message: every message would get it, and failing

@@ -335,6 +335,11 @@ func TestSMTPSessionFailuresAreTemporary(t *testing.T) {
 		{name: "535 at AUTH", replies: map[string]string{"AUTH": "535 5.7.8 bad credentials"}, code: 535},
 		{name: "530 at AUTH", replies: map[string]string{"AUTH": "530 5.7.0 must issue STARTTLS first"}, code: 530},
 		{name: "553 at MAIL FROM", replies: map[string]string{"MAIL": "553 sender not allowed"}, permanent: true, code: 553},
+		// RFC 4954 4: a server that requires authentication (or TLS)
+		// answers 530 to the commands that follow EHLO: the sender's
+		// settings, not the message.
+		{name: "530 at MAIL FROM", replies: map[string]string{"MAIL": "530 5.7.0 Authentication required"}, code: 530},
+		{name: "530 at RCPT TO", replies: map[string]string{"RCPT": "530 5.7.0 Must issue a STARTTLS command first"}, code: 530},
 		{name: "550 at RCPT TO", replies: map[string]string{"RCPT": "550 no such user"}, permanent: true, code: 550},
 		{name: "554 at DATA", replies: map[string]string{"DATA": "554 rejected as spam"}, permanent: true, code: 554},
 	} {
@@ -373,6 +378,9 @@ func TestSMTPErrorsNameTheCommand(t *testing.T) {
 		{"MAIL FROM", map[string]string{"MAIL": "550 sender not allowed"},
 			`permanent failure (code 550): MAIL FROM:<news@vendor.example>: 550 "sender not allowed"`},
 		{"RCPT TO", map[string]string{"RCPT": "550 no such user"}, `permanent failure (code 550): RCPT TO: 550 "no such user"`},
+		{"530 at MAIL FROM", map[string]string{"MAIL": "530 5.7.0 Authentication required"},
+			`temporary failure (code 530): MAIL FROM:<news@vendor.example>: 530 "5.7.0 Authentication required" ` +
+				`(the server requires authentication or TLS first: the sender's settings, not the message)`},
 		{"DATA", map[string]string{"DATA": "554 no data today"}, `permanent failure (code 554): DATA: 554 "no data today"`},
 		{"end of DATA", map[string]string{".": "554 rejected as spam"}, `permanent failure (code 554): end of DATA: 554 "rejected as spam"`},
 	} {
