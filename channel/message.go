@@ -55,7 +55,8 @@ type Message struct {
 
 	// ListUnsubscribe is the one-click unsubscribe URL (https) put in the
 	// List-Unsubscribe header of marketing email; ListUnsubscribeMailto is
-	// an optional mailto: alternative.
+	// an optional mailto: alternative (a mailto: link, or a bare address
+	// that channel/smtp writes as one).
 	ListUnsubscribe       string `json:",omitempty"`
 	ListUnsubscribeMailto string `json:",omitempty"`
 

@@ -282,3 +282,35 @@ func TestComposeKeysReadBackAsWritten(t *testing.T) {
 		})
 	}
 }
+
+// TestComposeListUnsubscribeLinks: the mailto alternative given as a
+// bare address (the field says mailto) is written as a mailto: link,
+// where "<unsubscribe@vendor.example>" is no URI and mail clients pass
+// over it.
+func TestComposeListUnsubscribeLinks(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, link, mailto string
+		header, post       string
+	}{
+		{"both", "https://vendor.example/u/abc", "mailto:unsubscribe@vendor.example?subject=p-1",
+			"<https://vendor.example/u/abc>, <mailto:unsubscribe@vendor.example?subject=p-1>", "List-Unsubscribe=One-Click"},
+		{"a bare address", "https://vendor.example/u/abc", "unsubscribe@vendor.example",
+			"<https://vendor.example/u/abc>, <mailto:unsubscribe@vendor.example>", "List-Unsubscribe=One-Click"},
+		{"a bare address alone", "", "unsubscribe@vendor.example", "<mailto:unsubscribe@vendor.example>", ""},
+		{"mailto in capitals", "", "MAILTO:unsubscribe@vendor.example", "<MAILTO:unsubscribe@vendor.example>", ""},
+		{"http", "http://vendor.example/u/abc", "", "<http://vendor.example/u/abc>", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			msg := &channel.Message{Key: "k", Channel: channel.ChannelEmail, To: "ann@acme.com", Subject: "Hi", Text: "Hello",
+				ListUnsubscribe: tc.link, ListUnsubscribeMailto: tc.mailto}
+			raw, err := smtp.Compose(msg, "news@vendor.example", "<x@vendor.example>", t0)
+			require.NoError(t, err)
+			m, err := mail.ReadMessage(strings.NewReader(string(raw)))
+			require.NoError(t, err)
+			require.Equal(t, tc.header, m.Header.Get("List-Unsubscribe"))
+			require.Equal(t, tc.post, m.Header.Get("List-Unsubscribe-Post"))
+		})
+	}
+}

@@ -7,7 +7,8 @@
 // it is not ASCII; a Reply-To that is not one address is a permanent
 // failure), a Date from the configured clock, List-Unsubscribe and
 // List-Unsubscribe-Post (RFC 8058 one-click) headers when the message has
-// an unsubscribe link (its characters that are not ASCII, spaces and
+// an unsubscribe link (a mailto alternative given as a bare address
+// written as a mailto: link; its characters that are not ASCII, spaces and
 // other control characters, angle brackets and quotes percent-encoded, so
 // that each link stays one link between its brackets), and two
 // idempotency headers derived from the message
@@ -774,8 +775,13 @@ func listUnsubscribe(msg *channel.Message) string {
 	if msg.ListUnsubscribe != "" {
 		parts = append(parts, "<"+uriText(msg.ListUnsubscribe)+">")
 	}
-	if msg.ListUnsubscribeMailto != "" {
-		parts = append(parts, "<"+uriText(msg.ListUnsubscribeMailto)+">")
+	if m := msg.ListUnsubscribeMailto; m != "" {
+		if b2b.ValidEmail(m) {
+			// A bare address: "<unsubscribe@vendor.example>" is no URI,
+			// and mail clients pass over it (RFC 2369 takes URLs).
+			m = "mailto:" + m
+		}
+		parts = append(parts, "<"+uriText(m)+">")
 	}
 	return strings.Join(parts, ", ")
 }
