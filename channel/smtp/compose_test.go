@@ -286,7 +286,8 @@ func TestComposeKeysReadBackAsWritten(t *testing.T) {
 // TestComposeListUnsubscribeLinks: the mailto alternative given as a
 // bare address (the field says mailto) is written as a mailto: link,
 // where "<unsubscribe@vendor.example>" is no URI and mail clients pass
-// over it.
+// over it; an https link is one-click (List-Unsubscribe-Post) whatever
+// the case of its scheme, which URIs do not tell apart (RFC 3986 3.1).
 func TestComposeListUnsubscribeLinks(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
@@ -299,6 +300,7 @@ func TestComposeListUnsubscribeLinks(t *testing.T) {
 			"<https://vendor.example/u/abc>, <mailto:unsubscribe@vendor.example>", "List-Unsubscribe=One-Click"},
 		{"a bare address alone", "", "unsubscribe@vendor.example", "<mailto:unsubscribe@vendor.example>", ""},
 		{"mailto in capitals", "", "MAILTO:unsubscribe@vendor.example", "<MAILTO:unsubscribe@vendor.example>", ""},
+		{"https in capitals", "HTTPS://vendor.example/u/abc", "", "<HTTPS://vendor.example/u/abc>", "List-Unsubscribe=One-Click"},
 		{"http", "http://vendor.example/u/abc", "", "<http://vendor.example/u/abc>", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

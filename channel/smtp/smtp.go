@@ -622,7 +622,8 @@ func Compose(msg *channel.Message, from, messageID string, date time.Time) ([]by
 	h("X-Quorum-Idempotency-Key", encodeText("X-Quorum-Idempotency-Key", msg.Key))
 	if lu := listUnsubscribe(msg); lu != "" {
 		h("List-Unsubscribe", lu)
-		if strings.HasPrefix(msg.ListUnsubscribe, "https://") {
+		// A scheme in any case ("HTTPS://"): URIs do not tell them apart.
+		if len(msg.ListUnsubscribe) >= len("https://") && strings.EqualFold(msg.ListUnsubscribe[:len("https://")], "https://") {
 			h("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")
 		}
 	}
