@@ -43,7 +43,8 @@
 // Failures are classified for the dispatcher: a 4xx answer is permanent (a
 // bad number, a blocked recipient: retrying cannot help) except 408, 409 and
 // 429, which are temporary like 5xx answers, timeouts and network errors,
-// and 401 and 407 (credentials refused) and 404, 405 and 415 (a URL
+// and 401 and 407 (credentials refused), 402 (the account out of credit)
+// and 404, 405 and 415 (a URL
 // that names no endpoint, or one that takes no POST or no form) concern
 // the sender's configuration, not the message, so the queued messages are
 // retried with backoff, and fail only once the dispatcher's attempts run
@@ -411,14 +412,14 @@ func redacted(u *url.URL) string {
 
 // temporary4xx reports whether a 4xx answer is worth a retry: a
 // timeout, a conflict (a key whose first request is in progress), a rate
-// limit, credentials refused (401, 407), or
+// limit, credentials refused (401, 407), an account out of credit (402), or
 // an endpoint that is not one (404: no such endpoint, 405: not for a
 // POST, 415: not for a form), which concern the sender's configuration,
 // not the message: every message would get them, and failing them all
 // for good would lose the queue to one expired token or one wrong URL.
 func temporary4xx(code int) bool {
 	switch code {
-	case http.StatusUnauthorized, http.StatusProxyAuthRequired, http.StatusRequestTimeout, http.StatusConflict, http.StatusTooManyRequests,
+	case http.StatusUnauthorized, http.StatusPaymentRequired, http.StatusProxyAuthRequired, http.StatusRequestTimeout, http.StatusConflict, http.StatusTooManyRequests,
 		http.StatusNotFound, http.StatusMethodNotAllowed, http.StatusUnsupportedMediaType:
 		return true
 	}

@@ -165,6 +165,10 @@ func TestSMSErrorsAreClassified(t *testing.T) {
 			msg: `permanent failure (code 400): sms "k": provider answered 400 Bad Request: Invalid 'To' Phone Number (code 21211)`},
 		{name: "401 bad credentials", answer: status(401, `{"message": "Authenticate"}`), code: 401},
 		{name: "407 proxy credentials", answer: status(407, ``), code: 407},
+		// The account's balance, not the message: every message would
+		// get it until the account is topped up.
+		{name: "402 out of credit", answer: status(402, `{"message": "Insufficient balance"}`), code: 402,
+			msg: `temporary failure (code 402): sms "k": provider answered 402 Payment Required: Insufficient balance`},
 		// The endpoint, not the message: a URL with a typo (or the
 		// wrong account in it), the wrong method, a provider that does
 		// not take a form. Every message would get it, and failing
