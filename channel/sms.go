@@ -3,6 +3,7 @@ package channel
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -42,10 +43,11 @@ type SMSLength struct {
 
 // SMSSegments measures text as an SMS, the way providers and handsets
 // count it: in GSM-7 when every character is in its default alphabet or
-// extension table, else in UCS-2 (see EncodingGSM7, EncodingUCS2). An
-// invalid UTF-8 byte counts as the replacement character U+FFFD, which a
-// sender puts in its place.
+// extension table, else in UCS-2 (see EncodingGSM7, EncodingUCS2). A
+// run of invalid UTF-8 bytes counts as one replacement character U+FFFD,
+// which the senders (channel/smshttp) put in its place.
 func SMSSegments(text string) SMSLength {
+	text = strings.ToValidUTF8(text, "\uFFFD")
 	enc, single, part := EncodingGSM7, 160, 153
 	if _, ok := firstNonGSM(text); ok {
 		enc, single, part = EncodingUCS2, 70, 67

@@ -53,6 +53,10 @@ func TestSMSSegments(t *testing.T) {
 		{"surrogate pair pushed to the next part", strings.Repeat("ж", 66) + "👋" + strings.Repeat("ж", 66), ucs(134, 3)},
 		{"extension chars in UCS-2 count one", "€ж", ucs(2, 1)},
 		{"invalid UTF-8 is a replacement character", "a\xffb", ucs(3, 1)},
+		// A sender replaces a run of invalid bytes by one U+FFFD (Latin-1
+		// "Müß" imported as it was): the text measured is the one sent.
+		{"a run of invalid bytes is one replacement character", "M\xfc\xdf", ucs(2, 1)},
+		{"70 code units with a run of invalid bytes", strings.Repeat("ж", 69) + "\xfc\xdf\xe9", ucs(70, 1)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
