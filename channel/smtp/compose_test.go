@@ -316,3 +316,38 @@ func TestComposeListUnsubscribeLinks(t *testing.T) {
 		})
 	}
 }
+
+// TestComposeHeaderLinesWithEncodedWords: a header that holds encoded
+// words (a subject or a key not in ASCII) is folded into lines of at
+// most 76 characters (RFC 2047 2), before its first word too: "Subject:
+// " and an encoded word of 75 characters made a first line of 84.
+func TestComposeHeaderLinesWithEncodedWords(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ name, subject, key string }{
+		{"a long subject", strings.TrimSpace(strings.Repeat("Größe und Qualität für Acme — ", 6)), "k"},
+		{"a short subject", "Größe für Acme", "k"},
+		{"a key not in ASCII", "Hi", "journey:größe:" + strings.Repeat("ü", 30)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			msg := &channel.Message{Key: tc.key, Channel: channel.ChannelEmail, To: "ann@acme.com", Subject: tc.subject, Text: "Hello"}
+			raw, err := smtp.Compose(msg, "news@vendor.example", "<x@vendor.example>", t0)
+			require.NoError(t, err)
+			head, _, _ := strings.Cut(string(raw), "\r\n\r\n")
+			for _, line := range strings.Split(head, "\r\n") {
+				if strings.Contains(line, "=?") {
+					require.LessOrEqual(t, len(line), 76, "header line %q", line)
+				}
+			}
+			m, err := mail.ReadMessage(strings.NewReader(string(raw)))
+			require.NoError(t, err)
+			dec := new(mime.WordDecoder)
+			subject, err := dec.DecodeHeader(m.Header.Get("Subject"))
+			require.NoError(t, err)
+			require.Equal(t, tc.subject, subject)
+			key, err := dec.DecodeHeader(m.Header.Get("X-Quorum-Idempotency-Key"))
+			require.NoError(t, err)
+			require.Equal(t, tc.key, key)
+		})
+	}
+}

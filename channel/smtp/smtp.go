@@ -13,7 +13,8 @@
 // that each link stays one link between its brackets), and two
 // idempotency headers derived from the message
 // key (the headers are folded at spaces, into lines of at most 78
-// characters where the words allow; the key, like the subject, is
+// characters where the words allow, 76 for one with encoded words, as
+// RFC 2047 has it; the key, like the subject, is
 // encoded per RFC 2047 where it would not read back as it is: not
 // ASCII, holding "=?" or a tab, spaces at its ends or a word too long
 // for a line):
@@ -739,23 +740,35 @@ func hasLongWord(s string, n int) bool {
 
 // maxHeaderLine is the length of a header line that RFC 5322 (2.1.1)
 // recommends not to exceed; 998 is the limit, and servers refuse longer
-// lines (go-smtp past 2,000 characters).
-const maxHeaderLine = 78
+// lines (go-smtp past 2,000 characters). A line that holds encoded
+// words is limited to maxEncodedLine (RFC 2047 2).
+const (
+	maxHeaderLine  = 78
+	maxEncodedLine = 76
+)
 
 // writeHeader writes a header field, folded before spaces so that its
-// lines are at most maxHeaderLine characters long where the value allows
-// (a word longer than that stays whole): a long subject, encoded or not,
-// or a List-Unsubscribe with two links. It folds only at a space between
-// two words, so that readers that unfold by joining the lines with one
-// space (as net/textproto does) read the value as written, and whitespace
-// between encoded words is not part of the text anyway.
+// lines are at most maxHeaderLine characters long (maxEncodedLine for a
+// value with encoded words) where the value allows (a word longer than
+// that stays whole): a long subject, encoded or not, or a
+// List-Unsubscribe with two links. It folds only at a space between two
+// words, or between the field's name and its first word, so that
+// readers that unfold by joining the lines with one space (as
+// net/textproto does) read the value as written, and whitespace between
+// encoded words is not part of the text anyway.
 func writeHeader(b *bytes.Buffer, name, value string) {
 	b.WriteString(name)
 	b.WriteByte(':')
+	limit := maxHeaderLine
+	if strings.Contains(value, "=?") {
+		limit = maxEncodedLine
+	}
 	n := len(name) + 1
 	prev := ""
 	for i, w := range strings.Split(value, " ") {
-		if i > 0 && prev != "" && w != "" && n+1+len(w) > maxHeaderLine {
+		// Before the first word only where that brings it within the
+		// limit: a word too long for any line stays after the name.
+		if (i == 0 && 1+len(w) <= limit || i > 0 && prev != "") && w != "" && n+1+len(w) > limit {
 			b.WriteString("\r\n")
 			n = 0
 		}
