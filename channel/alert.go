@@ -91,15 +91,17 @@ type AlertRule struct {
 	When rules.Rule `json:"when" yaml:"when"`
 
 	// Metric (MetricScore, the default, or MetricCompleteness), Threshold
-	// and Hysteresis configure StrategyThreshold. Threshold is positive (a
-	// completeness threshold at most 1); Hysteresis, below it, zero means
-	// 10% of the threshold.
+	// and Hysteresis configure StrategyThreshold (a rule of another
+	// strategy is refused with them: it would not read them). Threshold
+	// is positive (a completeness threshold at most 1); Hysteresis, below
+	// it, zero means 10% of the threshold.
 	Metric     string  `json:"metric" yaml:"metric"`
 	Threshold  float64 `json:"threshold" yaml:"threshold"`
 	Hysteresis float64 `json:"hysteresis" yaml:"hysteresis"`
 
 	// FromStages and ToStages restrict StrategyStage to changes from and
-	// to these stages; empty means any.
+	// to these stages; empty means any. A milestone or threshold rule is
+	// refused with them (its When limits it to groups in a stage).
 	FromStages []string `json:"fromStages" yaml:"fromStages"`
 	ToStages   []string `json:"toStages" yaml:"toStages"`
 
@@ -235,6 +237,7 @@ func NewAlerter(cfg AlerterConfig) (*Alerter, error) {
 			ps.Add(path+".when", err)
 			cr.when = x
 		}
+		otherStrategy(&ps, path, r)
 		switch r.Strategy {
 		case StrategyMilestone:
 			if strings.TrimSpace(r.When.Source) == "" {
@@ -275,6 +278,34 @@ func NewAlerter(cfg AlerterConfig) (*Alerter, error) {
 		return nil, err
 	}
 	return a, nil
+}
+
+// otherStrategy reports the settings of r that only another strategy
+// reads: ignored, they would not limit the rule as written (a threshold
+// rule with toStages alerted about groups in every stage).
+func otherStrategy(ps *b2b.Problems, path string, r AlertRule) {
+	if r.Strategy == StrategyMilestone || r.Strategy == StrategyStage {
+		const hint = "(a condition limits it to groups by score, e.g. group.score >= 100)"
+		for _, f := range []struct {
+			name string
+			set  bool
+		}{{"metric", r.Metric != ""}, {"threshold", r.Threshold != 0}, {"hysteresis", r.Hysteresis != 0}} {
+			if f.set {
+				ps.Addf(path+"."+f.name, "only a threshold rule reads it; this rule's strategy is %s %s", r.Strategy, hint)
+			}
+		}
+	}
+	if r.Strategy == StrategyMilestone || r.Strategy == StrategyThreshold {
+		const hint = `(a condition limits it to groups in a stage, e.g. group.stage == "Decision")`
+		for _, f := range []struct {
+			name string
+			set  bool
+		}{{"fromStages", len(r.FromStages) > 0}, {"toStages", len(r.ToStages) > 0}} {
+			if f.set {
+				ps.Addf(path+"."+f.name, "only a stage rule reads it; this rule's strategy is %s %s", r.Strategy, hint)
+			}
+		}
+	}
 }
 
 // DecidesOnSummary reports whether every rule decides from a group's

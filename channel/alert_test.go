@@ -457,6 +457,46 @@ func TestThresholdRuleProblems(t *testing.T) {
 	}
 }
 
+// TestAlertRuleSettingsOfAnotherStrategy: a setting that only another
+// strategy reads (stages on a threshold rule, a threshold on a stage
+// rule or a milestone) was ignored, so a rule for "hot groups in
+// Decision" alerted about hot groups in every stage; it is refused.
+func TestAlertRuleSettingsOfAnotherStrategy(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		rule channel.AlertRule
+		want string // "" when valid
+	}{
+		{name: "threshold", rule: channel.AlertRule{Strategy: channel.StrategyThreshold, Metric: channel.MetricScore, Threshold: 100, Hysteresis: 5}},
+		{name: "stage", rule: channel.AlertRule{Strategy: channel.StrategyStage, FromStages: []string{"Consideration"}, ToStages: []string{"Decision"}}},
+		{name: "threshold with stages", rule: channel.AlertRule{Strategy: channel.StrategyThreshold, Threshold: 100, ToStages: []string{"Decision"}},
+			want: `sales alerts: rules[0].toStages: only a stage rule reads it; this rule's strategy is threshold (a condition limits it to groups in a stage, e.g. group.stage == "Decision")`},
+		{name: "stage with a threshold", rule: channel.AlertRule{Strategy: channel.StrategyStage, Threshold: 100, Metric: channel.MetricScore},
+			want: `sales alerts: 2 problems:
+  rules[0].metric: only a threshold rule reads it; this rule's strategy is stage (a condition limits it to groups by score, e.g. group.score >= 100)
+  rules[0].threshold: only a threshold rule reads it; this rule's strategy is stage (a condition limits it to groups by score, e.g. group.score >= 100)`},
+		{name: "milestone with stages and a hysteresis", rule: channel.AlertRule{Strategy: channel.StrategyMilestone, When: channel.MilestoneQualified,
+			FromStages: []string{"Awareness"}, Hysteresis: 10},
+			want: `sales alerts: 2 problems:
+  rules[0].hysteresis: only a threshold rule reads it; this rule's strategy is milestone (a condition limits it to groups by score, e.g. group.score >= 100)
+  rules[0].fromStages: only a stage rule reads it; this rule's strategy is milestone (a condition limits it to groups in a stage, e.g. group.stage == "Decision")`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			r := tc.rule
+			r.Name, r.Template = "hot", "sales-alert"
+			_, err := channel.NewAlerter(channel.AlerterConfig{Rules: []channel.AlertRule{r}, Routing: routing})
+			if tc.want == "" {
+				require.NoError(t, err)
+				return
+			}
+			require.ErrorIs(t, err, b2b.ErrInvalid)
+			require.EqualError(t, err, tc.want)
+		})
+	}
+}
+
 func TestAlerterConfigProblems(t *testing.T) {
 	t.Parallel()
 	_, err := channel.NewAlerter(channel.AlerterConfig{
