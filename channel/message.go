@@ -38,7 +38,10 @@ type Message struct {
 	// to the template's limit (Templates.RenderSMS).
 	Template string `json:",omitempty"`
 
-	From string `json:",omitempty"` // sender address (email) or number (SMS); senders may default it
+	// From is the sender: for email and sales alerts one address, bare
+	// or with a display name ("Acme Marketing <news@acme.com>"); for SMS
+	// a number or a sender ID. Senders may default it.
+	From string `json:",omitempty"`
 	// To is the recipient's email address (email, sales alert) or phone
 	// number (SMS). A phone number is in international format, in E.164
 	// ("+442079460958") or as b2b.E164Phone reads it ("0044 20 7946
@@ -100,6 +103,10 @@ func (m *Message) validate(content bool) error {
 	case ChannelEmail, ChannelSalesAlert:
 		if m.To != "" && !b2b.ValidEmail(m.To) {
 			ps.Addf("to", "%q is not a valid email address", m.To)
+		}
+		if m.From != "" && !strings.ContainsAny(m.From, "\r\n") && !replyAddress(m.From) {
+			// The sender would refuse it at every send.
+			ps.Addf("from", "%q is not an email address (one address, bare or with a display name)", m.From)
 		}
 		if m.ReplyTo != "" && !strings.ContainsAny(m.ReplyTo, "\r\n") && !replyAddress(m.ReplyTo) {
 			ps.Addf("replyTo", "%q is not an email address (one address, bare or with a display name)", m.ReplyTo)

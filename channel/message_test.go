@@ -63,6 +63,12 @@ func TestMessageValidate(t *testing.T) {
 		// A reply address that is none was accepted, to fail at every
 		// send (or go out as a Reply-To no client can answer).
 		{"reply address with a display name", channel.Message{Key: "k", Channel: "email", Person: "p", To: "a@b.co", ReplyTo: "Équipe Ventes <team@b.co>", Subject: "s", Text: "t"}, ""},
+		// A sender with a display name is the usual From of marketing
+		// email; one that is no address failed at every send.
+		{"sender with a display name", channel.Message{Key: "k", Channel: "email", Person: "p", To: "a@b.co", From: "Acme Marketing <news@b.co>", Subject: "s", Text: "t"}, ""},
+		{"sender that is none", channel.Message{Key: "k", Channel: "sales_alert", To: "a@b.co", From: "Acme Marketing", Subject: "s", Text: "t"},
+			`from: "Acme Marketing" is not an email address (one address, bare or with a display name)`},
+		{"sms sender is a number or a name", channel.Message{Key: "k", Channel: "sms", Person: "p", To: "+4915112345678", From: "ACME", Text: "t"}, ""},
 		{"reply address that is none", channel.Message{Key: "k", Channel: "email", Person: "p", To: "a@b.co", ReplyTo: "the team", Subject: "s", Text: "t"},
 			`replyTo: "the team" is not an email address (one address, bare or with a display name)`},
 		{"two reply addresses", channel.Message{Key: "k", Channel: "sales_alert", To: "a@b.co", ReplyTo: "a@b.co, c@b.co", Subject: "s", Text: "t"},

@@ -2,7 +2,8 @@
 // with the standard library's net/smtp client.
 //
 // Each message is a MIME multipart/alternative with a text and an HTML part
-// (quoted-printable, UTF-8), a Subject encoded per RFC 2047, a Reply-To
+// (quoted-printable, UTF-8), a Subject encoded per RFC 2047, a From (the
+// message's or Config.From) and a Reply-To
 // of one address, bare or with a display name (encoded per RFC 2047 where
 // it is not ASCII; a Reply-To that is not one address is a permanent
 // failure), a Date from the configured clock, List-Unsubscribe and
@@ -159,7 +160,9 @@ type Config struct {
 	// Addr (as net/smtp.SendMail does).
 	TLS        *tls.Config
 	RequireTLS bool
-	// From is the envelope and header sender of messages without their own.
+	// From is the sender of messages without their own: one address,
+	// bare or with a display name ("Acme Marketing
+	// <news@vendor.example>"), whose address is the envelope sender.
 	From string
 	// MessageIDDomain is the right-hand side of Message-IDs, a domain
 	// name. Default: the domain of the sender address.
@@ -187,8 +190,8 @@ func (c Config) Validate() error {
 	if err != nil {
 		ps.Addf("addr", "%q is not host:port", c.Addr)
 	}
-	if c.From != "" && !b2b.ValidEmail(c.From) {
-		ps.Addf("from", "%q is not a valid email address", c.From)
+	if _, _, ok := sender(c.From); c.From != "" && !ok {
+		ps.Addf("from", "%q is not an email address (one address, bare or with a display name)", c.From)
 	}
 	if c.RequireTLS && c.TLS == nil {
 		ps.Addf("tls", "requireTLS needs a TLS config")
@@ -293,7 +296,8 @@ func (s *Sender) SendAlert(ctx context.Context, msg *channel.Message) (channel.R
 
 func (s *Sender) send(ctx context.Context, msg *channel.Message) (channel.Receipt, error) {
 	from := cmp.Or(msg.From, s.cfg.From)
-	if !b2b.ValidEmail(from) {
+	addr, _, ok := sender(from)
+	if !ok {
 		return channel.Receipt{}, &channel.SendError{Permanent: true, Err: fmt.Errorf("message %q has no valid sender address (%q)", msg.Key, from)}
 	}
 	if !b2b.ValidEmail(msg.To) {
@@ -301,12 +305,12 @@ func (s *Sender) send(ctx context.Context, msg *channel.Message) (channel.Receip
 		return channel.Receipt{}, &channel.SendError{Permanent: true, Err: fmt.Errorf("message %q: the recipient's address is not a valid email address", msg.Key)}
 	}
 	now := s.cfg.Clock.Now()
-	id := TenantMessageID(s.cfg.Tenant, msg.Key, cmp.Or(s.cfg.MessageIDDomain, addrDomain(from)))
+	id := TenantMessageID(s.cfg.Tenant, msg.Key, cmp.Or(s.cfg.MessageIDDomain, addrDomain(addr)))
 	raw, err := Compose(msg, from, id, now)
 	if err != nil {
 		return channel.Receipt{}, &channel.SendError{Permanent: true, Err: err}
 	}
-	if err := s.deliver(ctx, from, msg.To, raw); err != nil {
+	if err := s.deliver(ctx, addr, msg.To, raw); err != nil {
 		var u unknownOutcome
 		if errors.As(err, &u) {
 			// Not retried: the message would arrive twice if the server
@@ -606,13 +610,17 @@ func Compose(msg *channel.Message, from, messageID string, date time.Time) ([]by
 	if msg.Text == "" && msg.HTML == "" {
 		return nil, fmt.Errorf("message %q has neither a text nor an HTML part", msg.Key)
 	}
+	_, fromHeader, ok := sender(from)
+	if !ok {
+		return nil, fmt.Errorf("message %q: from %q is not one address", msg.Key, from)
+	}
 	replyTo, err := replyToHeader(msg)
 	if err != nil {
 		return nil, err
 	}
 	var b bytes.Buffer
 	h := func(name, value string) { writeHeader(&b, name, value) }
-	h("From", from)
+	h("From", fromHeader)
 	h("To", msg.To)
 	if replyTo != "" {
 		h("Reply-To", replyTo)
@@ -661,6 +669,25 @@ func Compose(msg *channel.Message, from, messageID string, date time.Time) ([]by
 		return nil, err
 	}
 	return b.Bytes(), nil
+}
+
+// sender reads a sender (Config.From, Message.From): one address, bare
+// or with a display name ("Acme Marketing <news@vendor.example>"). It
+// returns the address, for MAIL FROM and the Message-ID's domain, and
+// the From header's value, the name encoded per RFC 2047 where it is
+// not ASCII; false for anything else.
+func sender(from string) (addr, header string, ok bool) {
+	if b2b.ValidEmail(from) {
+		return from, from, true // the usual case, without net/mail's allocations
+	}
+	a, err := mail.ParseAddress(from)
+	if err != nil || !b2b.ValidEmail(a.Address) {
+		return "", "", false
+	}
+	if a.Name == "" {
+		return a.Address, a.Address, true
+	}
+	return a.Address, a.String(), true
 }
 
 // replyToHeader returns the Reply-To header of msg: one address, bare

@@ -771,12 +771,60 @@ func TestSMTPThroughDispatcher(t *testing.T) {
 	require.Len(t, srv.received(), 3)
 }
 
+// TestSendEmailFromADisplayName: a sender with a display name ("Acme
+// Marketing <news@vendor.example>", the usual From of marketing email)
+// was refused at every send as no valid sender address, and so was a
+// Config.From written so; it goes in the From header as written (the
+// name encoded where it is not ASCII), the address alone in MAIL FROM
+// and in the Message-ID's domain.
+func TestSendEmailFromADisplayName(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, cfgFrom, msgFrom string
+		want                   mail.Address
+	}{
+		{"message", "", "Acme Marketing <news@vendor.example>", mail.Address{Name: "Acme Marketing", Address: "news@vendor.example"}},
+		{"not ascii", "", "Équipe Vendor — Ventes <news@vendor.example>", mail.Address{Name: "Équipe Vendor — Ventes", Address: "news@vendor.example"}},
+		{"quoted", "", `"Vendor, Inc." <news@vendor.example>`, mail.Address{Name: "Vendor, Inc.", Address: "news@vendor.example"}},
+		{"config", "Acme Marketing <news@vendor.example>", "", mail.Address{Name: "Acme Marketing", Address: "news@vendor.example"}},
+		{"bare", "", "news@vendor.example", mail.Address{Address: "news@vendor.example"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv := startServer(t)
+			s := newSender(t, srv.Addr, func(c *smtp.Config) { c.From = tc.cfgFrom })
+			msg := marketingEmail()
+			msg.From = tc.msgFrom
+			rc, err := s.SendEmail(context.Background(), msg)
+			require.NoError(t, err)
+			require.Equal(t, smtp.MessageID(msg.Key, "vendor.example"), rc.ProviderID)
+			got := srv.received()
+			require.Len(t, got, 1)
+			require.Equal(t, "news@vendor.example", got[0].From, "MAIL FROM")
+			require.False(t, got[0].UTF8)
+			head, _, _ := strings.Cut(string(got[0].Data), "\r\n\r\n")
+			for i, c := range []byte(head) {
+				require.Less(t, c, byte(0x80), "8-bit byte in the header at %d: %q", i, head)
+			}
+			m, err := mail.ReadMessage(strings.NewReader(string(got[0].Data)))
+			require.NoError(t, err)
+			from, err := m.Header.AddressList("From")
+			require.NoError(t, err)
+			require.Equal(t, []*mail.Address{&tc.want}, from)
+		})
+	}
+	for _, from := range []string{"Acme Marketing", "a@vendor.example, b@vendor.example"} {
+		_, err := smtp.New(smtp.Config{Addr: "localhost:25", From: from})
+		require.EqualError(t, err, `smtp config: from: "`+from+`" is not an email address (one address, bare or with a display name)`)
+	}
+}
+
 func TestConfigValidate(t *testing.T) {
 	t.Parallel()
 	_, err := smtp.New(smtp.Config{Addr: "nohost", From: "x@", Username: "u", RequireTLS: true})
 	require.EqualError(t, err, `smtp config: 4 problems:
   addr: "nohost" is not host:port
-  from: "x@" is not a valid email address
+  from: "x@" is not an email address (one address, bare or with a display name)
   tls: requireTLS needs a TLS config
   password: username and password go together`)
 }
