@@ -133,6 +133,11 @@
 //
 // # Run
 //
+// A token of the brand ({{.Brand.Address}}) is the template's theme's
+// whatever the recipient: [CompileTemplates] refuses a template of text
+// and plain tokens that requires one its brand leaves blank (or that has
+// no theme), whose every rendering would fail.
+//
 // A token without fallback is required: [Templates.RenderEmail] fails with
 // a [*RenderError] matching [ErrEmptyToken] when it is empty for a recipient
 // ("required token .Account.Name is empty (give it a fallback: ...)"), so the

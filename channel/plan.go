@@ -274,6 +274,33 @@ func (p *plan) fixedText() (string, bool) {
 	return b.String(), true
 }
 
+// emptyBrandToken returns the name of a required token of the brand
+// that brand leaves blank: a plan prints each of its tokens in every
+// rendering, and the brand is the template's whatever the recipient, so
+// every rendering would fail on it. false without a plan or such a token.
+func (p *plan) emptyBrandToken(brand *Brand) (string, bool) {
+	if p == nil {
+		return "", false
+	}
+	bv := reflect.ValueOf(brand).Elem()
+	for i := range p.ops {
+		op := &p.ops[i]
+		if op.field == nil || op.field[0] != brandField {
+			continue
+		}
+		s := bv.FieldByIndex(op.field[1:]).String()
+		for _, fn := range op.fns {
+			switch {
+			case fn.kind == fnDefault && strings.TrimSpace(s) == "":
+				s = fn.arg
+			case fn.kind == fnRequired && strings.TrimSpace(s) == "":
+				return fn.arg, true
+			}
+		}
+	}
+	return "", false
+}
+
 // brandField is the index of RenderContext.Brand, which RenderEmail and
 // RenderSMS set from the template's theme.
 var brandField = func() int {

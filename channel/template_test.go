@@ -960,3 +960,46 @@ func TestEmptyTextElementIsRequired(t *testing.T) {
 		})
 	}
 }
+
+// TestRequiredBrandTokenEmptyForEveryRecipient: the brand is the
+// template's theme's whatever the recipient, so a required token of the
+// brand that it leaves blank ({{.Brand.Address}} without an address, or
+// without a theme) passed CompileTemplates and failed every rendering; a
+// template of text and plain tokens, which prints each of them in every
+// rendering, is refused so.
+func TestRequiredBrandTokenEmptyForEveryRecipient(t *testing.T) {
+	t.Parallel()
+	themes := []channel.Theme{{Name: "vendor", Brand: channel.Brand{Name: "Vendor", Address: "1 Main St, Springfield"}}, {Name: "bare", Brand: channel.Brand{Name: "Vendor"}}}
+	for _, tc := range []struct {
+		name, theme, html, sms string
+		want                   string // "" when valid
+	}{
+		{name: "set by the theme", theme: "vendor", html: `<p>{{.Brand.Name}}, {{.Brand.Address}}</p>`},
+		{name: "with a fallback", html: `<p>{{.Brand.Address | default "Vendor Inc."}}</p>`},
+		{name: "under a condition", html: `<p>{{if .Brand.Address}}{{.Brand.Address}}{{end}}</p>`},
+		{name: "no theme", html: `<p>{{.Brand.Address}}</p>`,
+			want: `templates: emails[0].html: required token .Brand.Address is empty for every recipient (the template has no theme to set it): every rendering would fail; set it, or give it a fallback: {{.Brand.Address | default "..."}}`},
+		{name: "left blank by the theme", theme: "bare", html: `<p>{{.Brand.Name}}</p><p>{{.Brand.Address}}</p>`,
+			want: `templates: emails[0].html: required token .Brand.Address is empty for every recipient (theme "bare"'s brand leaves it blank): every rendering would fail; set it, or give it a fallback: {{.Brand.Address | default "..."}}`},
+		{name: "sms", sms: `{{.Brand.SenderName}}: your demo is at 3pm`,
+			want: `templates: sms[0].text: required token .Brand.SenderName is empty for every recipient (the template has no theme to set it): every rendering would fail; set it, or give it a fallback: {{.Brand.SenderName | default "..."}}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			set := channel.TemplateSet{Themes: themes}
+			if tc.sms != "" {
+				set.SMS = []channel.SMSTemplate{{Name: "s", Theme: tc.theme, Text: tc.sms}}
+			} else {
+				set.Emails = []channel.EmailTemplate{{Name: "e", Theme: tc.theme, Subject: "Hi", HTML: tc.html, Text: "Hi"}}
+			}
+			ts, err := channel.CompileTemplates(set)
+			if tc.want != "" {
+				require.EqualError(t, err, tc.want)
+				return
+			}
+			require.NoError(t, err)
+			_, err = ts.RenderEmail("e", &channel.RenderContext{Person: b2b.Person{ID: "p-1"}})
+			require.NoError(t, err)
+		})
+	}
+}

@@ -211,6 +211,9 @@ func (c *compiler) email(path string, def EmailTemplate) *compiledEmail {
 		return nil
 	}
 	ce.plans = [3]*plan{textPlan(ce.subject), htmlPlan(ce.html), textPlan(ce.text)}
+	if !c.brandTokens(path, def.Theme, &brand, []string{".subject", ".html", ".text"}, ce.plans[:]) {
+		return nil
+	}
 	ce.reads = map[string]bool{}
 	for _, u := range []map[string]bool{usedSubject, usedHTML, usedText} {
 		maps.Copy(ce.reads, u)
@@ -242,6 +245,9 @@ func (c *compiler) smsTemplate(path string, def SMSTemplate) *compiledSMS {
 		return nil
 	}
 	cs := &compiledSMS{def: def, brand: brand, reads: reads, text: t, plan: textPlan(t), maxSegments: maxSegments, limit: limit}
+	if !c.brandTokens(path, def.Theme, &brand, []string{".text"}, []*plan{cs.plan}) {
+		return nil
+	}
 	if fixed, ok := cs.plan.fixedText(); ok {
 		// Every rendering holds this text: over the limit, each would be
 		// refused.
@@ -251,6 +257,28 @@ func (c *compiler) smsTemplate(path string, def SMSTemplate) *compiledSMS {
 		}
 	}
 	return cs
+}
+
+// brandTokens reports, in the parts that have a plan (text and plain
+// tokens, each printed in every rendering), a required token of the
+// brand that the template's brand leaves blank: the brand is its
+// theme's whatever the recipient, so every rendering would fail on it.
+// It reports whether there was none.
+func (c *compiler) brandTokens(path, theme string, brand *Brand, parts []string, plans []*plan) bool {
+	ok := true
+	for i, p := range plans {
+		token, empty := p.emptyBrandToken(brand)
+		if !empty {
+			continue
+		}
+		why := "the template has no theme to set it"
+		if theme != "" {
+			why = fmt.Sprintf("theme %q's brand leaves it blank", theme)
+		}
+		c.ps.Addf(path+parts[i], "required token %s is empty for every recipient (%s): every rendering would fail; set it, or give it a fallback: {{%s | default \"...\"}}", token, why, token)
+		ok = false
+	}
+	return ok
 }
 
 // parseChecked parses src into root and the fragments (their part, ".text"
