@@ -111,11 +111,12 @@ func (m *Message) validate(content bool) error {
 		if m.ReplyTo != "" && !strings.ContainsAny(m.ReplyTo, "\r\n") && !replyAddress(m.ReplyTo) {
 			ps.Addf("replyTo", "%q is not an email address (one address, bare or with a display name)", m.ReplyTo)
 		}
-		if content && m.Subject == "" {
-			ps.Addf("subject", "is required for %s", m.Channel)
+		// Blanks only are none: such a message goes out empty.
+		if content && strings.TrimSpace(m.Subject) == "" {
+			ps.Addf("subject", "is required for %s (a blank subject is none)", m.Channel)
 		}
-		if content && m.HTML == "" && m.Text == "" {
-			ps.Addf("text", "an email needs an HTML or a text part")
+		if content && strings.TrimSpace(m.HTML) == "" && strings.TrimSpace(m.Text) == "" {
+			ps.Addf("text", "an email needs an HTML or a text part (a blank part is none)")
 		}
 		if m.Channel == ChannelEmail && m.Person == "" {
 			ps.Addf("person", "is required for email (consent is checked per person)")

@@ -33,12 +33,18 @@ func TestMessageValidate(t *testing.T) {
 		{"email problems", channel.Message{Key: strings.Repeat("k", 201), Channel: "email", Person: "p", To: "nope"}, `4 problems:
   key: is 201 bytes long; at most 200
   to: "nope" is not a valid email address
-  subject: is required for email
-  text: an email needs an HTML or a text part`},
+  subject: is required for email (a blank subject is none)
+  text: an email needs an HTML or a text part (a blank part is none)`},
 		{"email without person", channel.Message{Key: "k", Channel: "email", To: "a@b.co", Subject: "s", Text: "t"}, "person: is required for email (consent is checked per person)"},
 		{"sms problems", channel.Message{Key: "k", Channel: "sms", Person: "p", To: "0151 123"}, `2 problems:
   to: "0151 123" is not a phone number in international format (+ or 00, the country code and the number: 7 to 15 digits)
   text: is required for sms (a blank text is none)`},
+		// A blank subject, or parts of blanks only, went out as an empty
+		// email, as a blank SMS text did.
+		{"blank email", channel.Message{Key: "k", Channel: "email", Person: "p", To: "a@b.co", Subject: " ", Text: "\n ", HTML: "  "}, `2 problems:
+  subject: is required for email (a blank subject is none)
+  text: an email needs an HTML or a text part (a blank part is none)`},
+		{"blank alert", channel.Message{Key: "k", Channel: "sales_alert", To: "a@b.co", Subject: "s", Text: " "}, "text: an email needs an HTML or a text part (a blank part is none)"},
 		// A blank text was accepted, and went out as an empty SMS,
 		// billed.
 		{"blank sms", channel.Message{Key: "k", Channel: "sms", Person: "p", To: "+4915112345678", Text: " \n "}, "text: is required for sms (a blank text is none)"},
