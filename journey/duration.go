@@ -167,7 +167,8 @@ func (d Duration) appendText(b []byte) []byte {
 // MarshalJSON writes the duration as text.
 func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(d.String()) }
 
-// UnmarshalJSON reads text ("5d") or a number of nanoseconds.
+// UnmarshalJSON reads text ("5d") or a whole number of nanoseconds
+// (null is zero); a value of another type is refused with what it is.
 func (d *Duration) UnmarshalJSON(b []byte) error {
 	if len(b) > 0 && b[0] == '"' {
 		var s string
@@ -181,10 +182,30 @@ func (d *Duration) UnmarshalJSON(b []byte) error {
 		*d = v
 		return nil
 	}
-	var n int64
-	if err := json.Unmarshal(b, &n); err != nil {
-		return fmt.Errorf("duration: %w", err)
+	if string(b) == "null" {
+		*d = 0 // null is no duration
+		return nil
 	}
-	*d = Duration(n)
+	var n json.Number
+	if err := json.Unmarshal(b, &n); err != nil {
+		// Not text, a number or null: say what it is, not which Go
+		// type would not take it.
+		got := "an object"
+		switch {
+		case len(b) > 0 && b[0] == '[':
+			got = "a list"
+		case string(b) == "true" || string(b) == "false":
+			got = string(b)
+		}
+		return fmt.Errorf("expected a duration such as 5d or 36h, or a whole number of nanoseconds, got %s", got)
+	}
+	i, err := strconv.ParseInt(string(n), 10, 64)
+	if err != nil {
+		if f, ferr := strconv.ParseFloat(string(n), 64); errors.Is(err, strconv.ErrRange) || ferr != nil || math.Abs(f) >= 1<<63 {
+			return fmt.Errorf("the number %s is out of range for a duration", n)
+		}
+		return fmt.Errorf("expected a duration such as 5d or 36h, or a whole number of nanoseconds, got the number %s", n)
+	}
+	*d = Duration(i)
 	return nil
 }

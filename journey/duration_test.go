@@ -105,3 +105,32 @@ func TestValidateDurationsTooLong(t *testing.T) {
 	require.NoError(t, json.Unmarshal(b, &back))
 	require.Equal(t, longest, back.Nodes[1].Listen.Timeout)
 }
+
+// A duration in JSON of another type than text or a whole number says
+// what a duration is written as and what it got, without Go's type
+// names: it said "duration: json: cannot unmarshal bool into Go value of
+// type int64".
+func TestDurationJSONOfAnotherType(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		`true`:                  `expected a duration such as 5d or 36h, or a whole number of nanoseconds, got true`,
+		`1.5`:                   `expected a duration such as 5d or 36h, or a whole number of nanoseconds, got the number 1.5`,
+		`5e9`:                   `expected a duration such as 5d or 36h, or a whole number of nanoseconds, got the number 5e9`,
+		`{}`:                    `expected a duration such as 5d or 36h, or a whole number of nanoseconds, got an object`,
+		`["5d"]`:                `expected a duration such as 5d or 36h, or a whole number of nanoseconds, got a list`,
+		`1e30`:                  `the number 1e30 is out of range for a duration`,
+		`-99999999999999999999`: `the number -99999999999999999999 is out of range for a duration`,
+	} {
+		var d journey.Duration
+		require.EqualError(t, d.UnmarshalJSON([]byte(in)), want, in)
+	}
+	var j journey.Journey
+	require.EqualError(t, json.Unmarshal([]byte(`{"id":"j","nodes":[{"id":"w","kind":"wait","wait":{"for":false}}]}`), &j),
+		`nodes[0].wait.for: expected a duration such as 5d or 36h, or a whole number of nanoseconds, got false`)
+	// null is no duration, and a whole number is nanoseconds, as they were.
+	for in, want := range map[string]journey.Duration{`null`: 0, `3600000000000`: journey.Duration(time.Hour), `-5`: -5} {
+		var d journey.Duration
+		require.NoError(t, d.UnmarshalJSON([]byte(in)), in)
+		require.Equal(t, want, d, in)
+	}
+}
