@@ -301,15 +301,21 @@ func (p *parsed) place(path string, err error) (Problem, string) {
 	var ce *rules.CompileError
 	isRule := errors.As(err, &ce)
 	n := p.dec.anchors.resolve(loc.node)
+	// at is the node the problem is placed at, when no character inside
+	// it can be named: the expression of a rule written as {name, expr}
+	// (one written as a number, read as its text, has no characters to
+	// trace), else the node of the path.
+	at := loc.node
 	if isRule && loc.exact && isMapping(n) {
 		about = joinField(loc.path, "expr")
 		if e, via, ok := p.dec.lookupVia(n, "expr"); ok {
 			n = p.dec.anchors.resolve(e)
+			at = n
 			loc.through = cmp.Or(loc.through, via)
 		}
 	}
 	pr := Problem{File: p.dec.file, Path: loc.path, Message: err.Error(), Err: err}
-	pr.Line, pr.Column = nodePos(loc.node)
+	pr.Line, pr.Column = nodePos(at)
 	if name, unknown := unknownName(err); unknown && loc.key != nil {
 		// A name unknown as a key (an interest in groupScore.models)
 		// is the key's problem, not its value's.
