@@ -3,6 +3,7 @@ package programfile
 import (
 	"strconv"
 	"strings"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/goccy/go-yaml/ast"
@@ -214,7 +215,8 @@ func flowScalar(src string, n *ast.StringNode) ([]placed, bool) {
 
 // unescape reads the escape after a backslash in a double-quoted scalar:
 // the character it stands for (-1 for an escaped line break) and how many
-// characters it takes after the backslash.
+// characters it takes after the backslash (a pair of \u escapes of UTF-16
+// surrogates is one character).
 func unescape(rs []rune) (rune, int, bool) {
 	if len(rs) == 0 {
 		return 0, 0, false
@@ -232,7 +234,19 @@ func unescape(rs []rune) (rune, int, bool) {
 		return 0, 0, false
 	}
 	v, err := strconv.ParseUint(string(rs[1:1+digits]), 16, 32)
-	if err != nil || !utf8.ValidRune(rune(v)) {
+	if err != nil {
+		return 0, 0, false
+	}
+	if r := rune(v); digits == 4 && utf16.IsSurrogate(r) && len(rs) >= 11 && rs[5] == '\\' && rs[6] == 'u' {
+		// A character beyond 16 bits as JSON writes it escaped: a pair of
+		// UTF-16 surrogates, \ud83d\ude00, one character of the value.
+		if low, err := strconv.ParseUint(string(rs[7:11]), 16, 32); err == nil {
+			if pair := utf16.DecodeRune(r, rune(low)); pair != utf8.RuneError {
+				return pair, 11, true
+			}
+		}
+	}
+	if !utf8.ValidRune(rune(v)) {
 		return 0, 0, false
 	}
 	return rune(v), 1 + digits, true

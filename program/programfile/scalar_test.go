@@ -23,6 +23,9 @@ func TestRulePositionInScalars(t *testing.T) {
 		{"plain", "    rule: account.name == \"x\" && zz\n", 7, 34},
 		{"single quoted", "    rule: 'account.name == ''x'' && zz'\n", 7, 37},
 		{"double quoted with escapes", "    rule: \"account.name == \\\"\\u00e9\\x41\\\" || zz\"\n", 7, 46},
+		// A character beyond 16 bits as a JSON writer that escapes all
+		// but ASCII writes it: a pair of UTF-16 surrogates.
+		{"double quoted with a surrogate pair", "    rule: \"account.name == \\\"\\ud83d\\ude00\\\" || zz\"\n", 7, 48},
 		{"plain folded over lines", "    rule: account.name == \"x\"\n      &&\n\n      zz\n", 10, 7},
 		{"double quoted over lines", "    rule: \"account.name ==\n      \\\"x\\\" && zz\"\n", 8, 16},
 		{"literal, kept lines", "    rule: |\n      account.name == \"x\"\n        && zz\n", 9, 12},
