@@ -10,7 +10,8 @@
 // it). Read with encoding/json ([Definitions.UnmarshalJSON]), a duration
 // or a time that does not read, or a value of the wrong type, is told at
 // its full path ("journeys[1].nodes[2].wait.for: duration too long: ...",
-// "alerts[1].cooldown: json: cannot unmarshal string ..."). [Compile] validates every part with one shared rules engine and checks
+// "caps[1].max: expected a whole number, got the number 1.5", what the
+// field takes and what it got). [Compile] validates every part with one shared rules engine and checks
 // the references between parts: the solution interests, audiences, stages,
 // roles and message templates that journeys name (in triggers, nodes and
 // the actions of people splits; a stage must be in the stage model of the
