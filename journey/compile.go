@@ -416,6 +416,21 @@ func (c *compiler) pcond(path, name, src string) *pcond {
 	return &pcond{x: x, refs: findRefs(src, personEnvType), nums: rules.Numbers(src)}
 }
 
+// pathName reports the name of path k of a node's paths (at path) that
+// an earlier path of the node has: decisions name the path taken, and
+// two of one name could not be told apart. names holds the names seen,
+// by index; a path without a name is named by its index.
+func (c *compiler) pathName(path string, names map[string]int, k int, name string) {
+	if name == "" {
+		return
+	}
+	if j, dup := names[name]; dup {
+		c.ps.Addf(path+".name", "duplicate path name %q (also paths[%d])", name, j)
+		return
+	}
+	names[name] = k
+}
+
 func (c *compiler) role(path, role string) {
 	if role == "" {
 		c.ps.Addf(path, "role is empty")
@@ -514,8 +529,10 @@ func (c *compiler) node(i int) {
 		if len(s.Paths) == 0 {
 			c.ps.Addf(p+".split.paths", "a split needs at least one path")
 		}
+		names := map[string]int{}
 		for k, sp := range s.Paths {
 			pp := fmt.Sprintf("%s.paths[%d]", p, k)
+			c.pathName(pp, names, k, sp.Name)
 			cp := cpath{name: cmpOr(sp.Name, fmt.Sprintf("path %d", k)), next: c.ref(pp+".next", sp.Next)}
 			if sp.When == "" && sp.RoleAtLeast == nil {
 				c.ps.Addf(pp, "a path needs a condition (when or roleAtLeast)")
@@ -546,8 +563,10 @@ func (c *compiler) node(i int) {
 		if len(n.Variant.Paths) < 2 {
 			c.ps.Addf(p+".variant.paths", "a variant split needs at least two paths")
 		}
+		names := map[string]int{}
 		for k, vp := range n.Variant.Paths {
 			pp := fmt.Sprintf("%s.variant.paths[%d]", p, k)
+			c.pathName(pp, names, k, vp.Name)
 			if vp.Percent < 1 || vp.Percent > 100 {
 				c.ps.Addf(pp+".percent", "must be between 1 and 100, got %d", vp.Percent)
 			}

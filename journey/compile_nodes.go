@@ -224,8 +224,10 @@ func (c *compiler) peopleSplit(p, name string, cn *cnode, s *PeopleSplit) {
 		c.ps.Addf(p+".peopleSplit.paths", "a people split needs at least one path")
 	}
 	withPct, total := 0, 0
+	names := map[string]int{}
 	for k, pp := range s.Paths {
 		path := fmt.Sprintf("%s.peopleSplit.paths[%d]", p, k)
+		c.pathName(path, names, k, pp.Name)
 		cp := cppath{name: cmpOr(pp.Name, fmt.Sprintf("path %d", k)), percent: pp.Percent}
 		if pp.Percent != 0 {
 			withPct++

@@ -3,6 +3,7 @@ package journey_test
 import (
 	"errors"
 	"math"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -963,8 +964,10 @@ func TestValidatePeopleSplitMatchOfSeveralInterests(t *testing.T) {
 	split := func(among *journey.Recipients, paths ...journey.PeoplePath) journey.Node {
 		return journey.Node{ID: "ps", Kind: journey.KindPeopleSplit, PeopleSplit: &journey.PeopleSplit{Among: among, Paths: paths, Else: hi, Next: "end"}}
 	}
+	paths := 0 // paths of one split have names of their own
 	match := func(r journey.Recipients) journey.PeoplePath {
-		return journey.PeoplePath{Name: "p", Match: &r, Actions: hi}
+		paths++
+		return journey.PeoplePath{Name: "p" + strconv.Itoa(paths), Match: &r, Actions: hi}
 	}
 	tests := []struct {
 		name string
