@@ -8,6 +8,7 @@ import (
 	"maps"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -470,7 +471,17 @@ func (c *compiler) node(i int) {
 	}
 	cfgs := n.configs()
 	if len(cfgs) != 1 || cfgs[0] != n.Kind {
-		c.ps.Addf(p, "%s node needs exactly its %q config (has %v)", article(n.Kind), n.Kind, cfgs)
+		// The configs by their fields' names (a people_split node's is
+		// peopleSplit).
+		has := "none"
+		if len(cfgs) > 0 {
+			names := make([]string, len(cfgs))
+			for k, kind := range cfgs {
+				names[k] = strconv.Quote(kind.configField())
+			}
+			has = strings.Join(names, ", ")
+		}
+		c.ps.Addf(p, "%s node needs exactly its %q config (has %s)", article(n.Kind), n.Kind.configField(), has)
 		c.badRefs = true
 		return
 	}

@@ -577,6 +577,16 @@ func (n *Node) configs() []NodeKind {
 	return ks
 }
 
+// configField is the name in JSON of the field of a Node that holds the
+// config of a node of kind k: the kind's name, but peopleSplit for
+// people_split.
+func (k NodeKind) configField() string {
+	if k == KindPeopleSplit {
+		return "peopleSplit"
+	}
+	return string(k)
+}
+
 // personal reports whether an action type messages persons.
 func (t ActionType) personal() bool { return t == ActionEmail || t == ActionSMS }
 

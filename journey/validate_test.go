@@ -130,7 +130,7 @@ func TestValidateProblems(t *testing.T) {
 			},
 			want: []string{
 				`nodes[9].id: duplicate node ID "intro" (also nodes[0])`,
-				`nodes[9]: an end node needs exactly its "end" config (has [wait])`,
+				`nodes[9]: an end node needs exactly its "end" config (has "wait")`,
 			},
 			reason: "the second node of an ID is named by its index: nodes[\"intro\"] is the first, the node references to intro lead to",
 		},
@@ -694,7 +694,10 @@ func TestValidatePeopleSplitByPercentReadsNoMatchNorElse(t *testing.T) {
 }
 
 // TestValidateArticles checks that messages naming a node kind or an
-// action type read as English: "an end node", "a wait node".
+// action type read as English: "an end node", "a wait node", and that a
+// node's config is named by its field ("peopleSplit", not the kind
+// people_split, a field that is not read), what it has in words, not as
+// a Go list ("has []").
 func TestValidateArticles(t *testing.T) {
 	t.Parallel()
 	cfg := journey.Config{Roles: standardRoles}
@@ -702,17 +705,17 @@ func TestValidateArticles(t *testing.T) {
 		kind journey.NodeKind
 		want string
 	}{
-		{journey.KindAction, `nodes["odd"]: an action node needs exactly its "action" config (has [])`},
-		{journey.KindWait, `nodes["odd"]: a wait node needs exactly its "wait" config (has [])`},
-		{journey.KindListen, `nodes["odd"]: a listen node needs exactly its "listen" config (has [])`},
-		{journey.KindExternal, `nodes["odd"]: an external node needs exactly its "external" config (has [])`},
-		{journey.KindSplit, `nodes["odd"]: a split node needs exactly its "split" config (has [])`},
-		{journey.KindPeopleSplit, `nodes["odd"]: a people_split node needs exactly its "people_split" config (has [])`},
-		{journey.KindVariant, `nodes["odd"]: a variant node needs exactly its "variant" config (has [])`},
-		{journey.KindParallel, `nodes["odd"]: a parallel node needs exactly its "parallel" config (has [])`},
-		{journey.KindMerge, `nodes["odd"]: a merge node needs exactly its "merge" config (has [])`},
-		{journey.KindGoTo, `nodes["odd"]: a goto node needs exactly its "goto" config (has [])`},
-		{journey.KindEnd, `nodes["odd"]: an end node needs exactly its "end" config (has [])`},
+		{journey.KindAction, `nodes["odd"]: an action node needs exactly its "action" config (has none)`},
+		{journey.KindWait, `nodes["odd"]: a wait node needs exactly its "wait" config (has none)`},
+		{journey.KindListen, `nodes["odd"]: a listen node needs exactly its "listen" config (has none)`},
+		{journey.KindExternal, `nodes["odd"]: an external node needs exactly its "external" config (has none)`},
+		{journey.KindSplit, `nodes["odd"]: a split node needs exactly its "split" config (has none)`},
+		{journey.KindPeopleSplit, `nodes["odd"]: a people_split node needs exactly its "peopleSplit" config (has none)`},
+		{journey.KindVariant, `nodes["odd"]: a variant node needs exactly its "variant" config (has none)`},
+		{journey.KindParallel, `nodes["odd"]: a parallel node needs exactly its "parallel" config (has none)`},
+		{journey.KindMerge, `nodes["odd"]: a merge node needs exactly its "merge" config (has none)`},
+		{journey.KindGoTo, `nodes["odd"]: a goto node needs exactly its "goto" config (has none)`},
+		{journey.KindEnd, `nodes["odd"]: an end node needs exactly its "end" config (has none)`},
 	}
 	require.Len(t, tests, len(journey.NodeKinds), "a row for every node kind")
 	for _, tt := range tests {
