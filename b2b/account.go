@@ -24,8 +24,9 @@ type Account struct {
 	Country       string   `expr:"country" json:"country,omitzero"` // ISO 3166-1 alpha-2 where known
 	Region        string   `expr:"region" json:"region,omitzero"`   // e.g. "EMEA", "NA"
 	// TimeZone is an IANA zone name ("Europe/Berlin"); journeys use it for
-	// send windows. Empty means UTC; "Local" (the machine's zone) is not a
-	// zone name, nor is a path to a zone file ("./UTC", "right/UTC");
+	// send windows. Empty means UTC; "Local" and "localtime" (the
+	// machine's zone) are not zone names, nor are "posixrules" and
+	// "Factory" (no zone) or a path to a zone file ("./UTC", "right/UTC");
 	// "posix/Europe/Berlin" reads as Europe/Berlin. Zones are read from
 	// the host's zone files, or from Go's embedded copy when the program
 	// imports time/tzdata (as the quorum command does; a host that runs in
@@ -92,10 +93,17 @@ func (a *Account) Location() *time.Location {
 // "right/" copy of the database, which counts leap seconds): Go's
 // embedded copy of the database (time/tzdata) has no such files. The "posix/" copy is the zone
 // itself ("posix/Europe/Berlin" is Europe/Berlin), and reads as it on any
-// host: a host with zone files took such names before.
+// host: a host with zone files took such names before. Nor are the files
+// "localtime" (the machine's zone again), "posixrules" (which only some
+// hosts have) and "Factory" (the zone of none, for a machine not set up
+// yet), as package rules refuses them in a rule.
 func loadZone(name string) (*time.Location, error) {
 	zone := strings.TrimPrefix(name, "posix/")
-	if zone == "Local" || zone == "" || strings.HasPrefix(zone, "right/") || strings.HasPrefix(zone, "posix/") {
+	switch zone {
+	case "Local", "", "localtime", "posixrules", "Factory":
+		return nil, fmt.Errorf("unknown time zone %s", name)
+	}
+	if strings.HasPrefix(zone, "right/") || strings.HasPrefix(zone, "posix/") {
 		return nil, fmt.Errorf("unknown time zone %s", name)
 	}
 	name = zone

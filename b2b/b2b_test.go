@@ -114,6 +114,12 @@ func TestAccountTimeZone(t *testing.T) {
 		// with zone files took it before): it reads as the zone, on any host.
 		{"posix/Europe/Berlin", false, "Europe/Berlin"},
 		{"posix/", true, "UTC"},
+		// The machine's zone under another name, a file only some hosts
+		// have, and the zone of none: no account's zone.
+		{"localtime", true, "UTC"},
+		{"posixrules", true, "UTC"},
+		{"Factory", true, "UTC"},
+		{"posix/Factory", true, "UTC"},
 	} {
 		a := b2b.Account{ID: "acme", Name: "Acme", TimeZone: tc.zone}
 		var want []string
