@@ -44,7 +44,7 @@ func (e *Engine) consentOf(acts []b2b.Activity, invalid []error) map[int]governa
 
 // consentProblems restates ConsentFromActivities' problems with one
 // activity as that activity's validation error, with the paths of
-// Activity.Validate ("attributes.channel").
+// Activity.Validate (attributes["channel"]).
 func consentProblems(id b2b.ActivityID, err error) error {
 	var ps b2b.Problems
 	if ve, ok := err.(*b2b.ValidationError); ok {

@@ -271,8 +271,8 @@ func TestConsentIsThePersons(t *testing.T) {
 	require.Equal(t, 1, rep.Applied)
 	want := []engine.Rejection{{Kind: engine.KindActivity, Index: 1, Activity: "c-1", Reason: "invalid",
 		Detail: `activity "c-1": 2 problems:` + "\n" +
-			`  attributes.channel: activity "c-1": "fax" is not a channel (email, sms, phone)` + "\n" +
-			`  attributes.status: activity "c-1": "" is not opt-in or opt-out`}}
+			`  attributes["channel"]: activity "c-1": "fax" is not a channel (email, sms, phone)` + "\n" +
+			`  attributes["status"]: activity "c-1": "" is not opt-in or opt-out`}}
 	if diff := cmp.Diff(want, rep.Rejected); diff != "" {
 		t.Errorf("rejected (-want +got):\n%s", diff)
 	}

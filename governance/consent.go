@@ -325,11 +325,11 @@ func ConsentFromActivities(acts []b2b.Activity, m ActivityConsent) ([]Statement,
 		ch, st := a.Attr("channel"), a.Attr("status")
 		bad := false
 		if !slices.Contains(b2b.Channels, ch) {
-			ps.Addf(fmt.Sprintf("[%d].attributes.channel", i), "activity %q: %q is not a channel (email, sms, phone)", a.ID, ch)
+			ps.Addf(fmt.Sprintf("[%d].attributes[\"channel\"]", i), "activity %q: %q is not a channel (email, sms, phone)", a.ID, ch)
 			bad = true
 		}
 		if st != b2b.ConsentOptIn && st != b2b.ConsentOptOut {
-			ps.Addf(fmt.Sprintf("[%d].attributes.status", i), "activity %q: %q is not opt-in or opt-out", a.ID, st)
+			ps.Addf(fmt.Sprintf("[%d].attributes[\"status\"]", i), "activity %q: %q is not opt-in or opt-out", a.ID, st)
 			bad = true
 		}
 		if !bad {

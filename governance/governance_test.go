@@ -98,8 +98,8 @@ func TestUnsubscribeActivitiesUpdateConsent(t *testing.T) {
 	}
 	stmts, err := governance.ConsentFromActivities(acts, nil)
 	require.EqualError(t, err, `consent activities: 2 problems:
-  [3].attributes.channel: activity "a4": "fax" is not a channel (email, sms, phone)
-  [3].attributes.status: activity "a4": "maybe" is not opt-in or opt-out`)
+  [3].attributes["channel"]: activity "a4": "fax" is not a channel (email, sms, phone)
+  [3].attributes["status"]: activity "a4": "maybe" is not opt-in or opt-out`)
 	require.Len(t, stmts, 3, "a1, a3 and a5; the bad one is reported, not guessed")
 
 	decisions := governance.ApplyConsent(&p, stmts, t0.Add(time.Hour), governance.ConsentRules{})
