@@ -42,7 +42,14 @@ func (e *Engine) forEachAccount(ctx context.Context, ids []b2b.AccountID, fn fun
 	}
 	close(next)
 	wg.Wait()
-	return errors.Join(append(errs, ctx.Err())...)
+	err := errors.Join(errs...)
+	// The end of ctx is said once: with the account whose pass it
+	// stopped where there is one, alone where it stopped the call
+	// between passes.
+	if ce := ctx.Err(); ce != nil && !errors.Is(err, ce) {
+		err = errors.Join(err, ce)
+	}
+	return err
 }
 
 // callOrder is the order of the accounts of one call (forEachAccount):
