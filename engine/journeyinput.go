@@ -13,7 +13,10 @@ import (
 // installed program does not have (a misspelt ID), is refused with every
 // problem at once (a *b2b.ValidationError); one into a journey that takes
 // no entry now (not live) is the journey's decision, logged with why
-// (journey.no_entry).
+// (journey.no_entry). An entry for an account the engine holds no state
+// of (never upserted) fails with an error that wraps [ErrUnknownAccount],
+// one for an account merged into another with [ErrMergedAccount]; either
+// changes nothing.
 func (e *Engine) Enter(ctx context.Context, account b2b.AccountID, journeyID string) (Report, error) {
 	var rep Report
 	var ps b2b.Problems
@@ -47,7 +50,8 @@ func (e *Engine) Enter(ctx context.Context, account b2b.AccountID, journeyID str
 // key it never sent, a call answered already or timed out: what the
 // account was due to decide before the answer is decided first, see
 // [Engine.Apply]) changes nothing and is in the report as rejected,
-// "not_waiting".
+// "not_waiting". An answer for an account the engine holds no state of,
+// or one merged into another, fails as [Engine.Enter] does.
 func (e *Engine) ExternalResult(ctx context.Context, account b2b.AccountID, key, outcome, detail string) (Report, error) {
 	var rep Report
 	var ps b2b.Problems
