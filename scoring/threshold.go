@@ -85,13 +85,39 @@ func (t *Threshold) Observe(st *ThresholdState, score float64, at time.Time) (Cr
 	case !st.Fired && score >= t.Level:
 		st.Fired, st.Since = true, at
 		return Crossing{Threshold: t.Name, Kind: Fired, Score: score, At: at,
-			Reason: fmt.Sprintf("score %s reached threshold %q at %g (it fires again only after falling below %g)", readAs(score, func(v float64) bool { return v >= t.Level }), t.Name, t.Level, t.Level-t.Margin)}, true
+			Reason: fmt.Sprintf("score %s reached threshold %q at %g (it fires again only after falling below %s)", readAs(score, func(v float64) bool { return v >= t.Level }), t.Name, t.Level, t.rearmText())}, true
 	case st.Fired && score < t.Level-t.Margin:
 		st.Fired, st.Since = false, at
 		return Crossing{Threshold: t.Name, Kind: Rearmed, Score: score, At: at,
-			Reason: fmt.Sprintf("score %s fell below %g (threshold %q at %g minus margin %g): armed again", readAs(score, func(v float64) bool { return v < t.Level-t.Margin }), t.Level-t.Margin, t.Name, t.Level, t.Margin)}, true
+			Reason: fmt.Sprintf("score %s fell below %s (threshold %q at %g minus margin %g): armed again", readAs(score, func(v float64) bool { return v < t.Level-t.Margin }), t.rearmText(), t.Name, t.Level, t.Margin)}, true
 	}
 	return Crossing{}, false
+}
+
+// rearmText writes Level - Margin with as many decimals as the two have
+// written out, at most (50.3 - 0.1 is 50.2, not the 50.199999999999996
+// the subtraction rounds to; 0.25 - 0.05 is 0.2), or exactly where that
+// takes more than 15.
+func (t *Threshold) rearmText() string {
+	d := max(decimals(t.Level), decimals(t.Margin))
+	if d > 15 {
+		return strconv.FormatFloat(t.Level-t.Margin, 'g', -1, 64)
+	}
+	s := strconv.FormatFloat(t.Level-t.Margin, 'f', d, 64)
+	if strings.Contains(s, ".") {
+		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	}
+	return s
+}
+
+// decimals is how many digits x has after the point, written as the
+// shortest decimal that reads as x.
+func decimals(x float64) int {
+	s := strconv.FormatFloat(x, 'f', -1, 64)
+	if i := strings.IndexByte(s, '.'); i >= 0 {
+		return len(s) - i - 1
+	}
+	return 0
 }
 
 // readAs writes score with one decimal, or as many more as it takes for

@@ -107,4 +107,15 @@ func TestThresholdReasonReadsBelow(t *testing.T) {
 	c, ok := low.Observe(&st, 0.25, t0)
 	require.True(t, ok)
 	require.Equal(t, `score 0.25 reached threshold "share" at 0.25 (it fires again only after falling below 0.2)`, c.Reason)
+
+	// The level to fall below reads as the difference written out, not as
+	// the float it rounds to (50.3 - 0.1 is 50.199999999999996).
+	odd := Threshold{Name: "warm", Level: 50.3, Margin: 0.1}
+	st = ThresholdState{}
+	c, ok = odd.Observe(&st, 51, t0)
+	require.True(t, ok)
+	require.Equal(t, `score 51.0 reached threshold "warm" at 50.3 (it fires again only after falling below 50.2)`, c.Reason)
+	c, ok = odd.Observe(&st, 50.1, t0)
+	require.True(t, ok)
+	require.Equal(t, `score 50.1 fell below 50.2 (threshold "warm" at 50.3 minus margin 0.1): armed again`, c.Reason)
 }
