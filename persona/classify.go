@@ -134,10 +134,15 @@ func qualifyOffice(hits []hit) int {
 // Assistant", "Founder's Associate"): the title is the assistant's, the
 // office somebody else's. A role word after the
 // assistant word ("President & Assistant Treasurer") makes it two roles of
-// one holder, which keeps the office.
-func dropAssistedOffice(hits []hit, words []string) []hit {
+// one holder, which keeps the office, and so does a secretary in a title
+// that lists its roles ("President/Secretary", "CFO & Secretary", the
+// officers of a corporation): only "CEO Secretary" is the CEO's.
+func dropAssistedOffice(hits []hit, words []string, title string) []hit {
 	n := len(hits)
 	if n < 2 || hits[n-1].t.flags&(flagSupport|flagAssistant) == 0 {
+		return hits
+	}
+	if secretaryWords[hits[n-1].t.phrase] && listedSecretary(title) {
 		return hits
 	}
 	last, prev := hits[n-1], hits[n-2]
@@ -247,7 +252,7 @@ func (c *TitleClassifier) Classify(title string) Persona {
 		}
 		i++
 	}
-	hits = dropAssistedOffice(hits, words)
+	hits = dropAssistedOffice(hits, words, title)
 	hits = dropAloneAcronyms(hits)
 	var p Persona
 	own, dept := hits, hits

@@ -505,3 +505,26 @@ func TestClassifySecretaryOfAnExecutive(t *testing.T) {
 	}
 	requireClassified(t, tests)
 }
+
+// TestClassifyOfficeAndSecretary: an office and the secretary of the
+// company written as a list ("President/Secretary", "CFO & Secretary",
+// the officers of a small corporation) are two offices of one holder, as
+// "Corporate Secretary & CFO" is; only a secretary written right after
+// the office ("CEO Secretary") is the office's secretary.
+func TestClassifyOfficeAndSecretary(t *testing.T) {
+	t.Parallel()
+	tests := []titleCase{
+		{"President/Secretary", cl, b2b.DepartmentOperations},
+		{"President, Secretary", cl, b2b.DepartmentOperations},
+		{"President & Secretary", cl, b2b.DepartmentOperations},
+		{"Owner/Secretary", cl, b2b.DepartmentOperations},
+		{"CEO; Secretary", cl, b2b.DepartmentOperations},
+		{"Chief Legal Officer & Secretary", cl, b2b.DepartmentLegal},
+		{"VP, General Counsel & Secretary", cl, b2b.DepartmentLegal},
+		{"CEO Secretary", ic, b2b.DepartmentOperations},
+		{"CEO Secretary, Tokyo", ic, b2b.DepartmentOperations},
+		{"CEO Secretary | Acme", ic, b2b.DepartmentOperations},
+		{"Secretary to the CEO, Sales", ic, b2b.DepartmentOperations},
+	}
+	requireClassified(t, tests)
+}

@@ -358,3 +358,24 @@ func (lx *lexicon) match(words []string, i int) *term {
 	}
 	return nil
 }
+
+// secretaryWords are the secretaries among the support words: after an
+// office in a title that lists roles, the company's secretary, an office
+// of the same holder (see dropAssistedOffice).
+var secretaryWords = map[string]bool{
+	"secretary": true, "secretaire": true, "secretaria": true, "secretario": true, "segretaria": true,
+	"segretario": true, "sekretar": true, "sekretarin": true, "sekretaer": true, "sekretaerin": true,
+}
+
+// listedSecretary reports whether the last secretary word of a title
+// follows a separator of roles ("President/Secretary", "CFO &
+// Secretary"), not the office it serves ("CEO Secretary, Tokyo").
+func listedSecretary(title string) bool {
+	low := strings.ToLower(title)
+	i := max(strings.LastIndex(low, "secr"), strings.LastIndex(low, "sekr"), strings.LastIndex(low, "segr"))
+	if i <= 0 {
+		return false
+	}
+	before := strings.TrimRight(low[:i], " \t")
+	return before != "" && strings.ContainsRune(",/&;|", rune(before[len(before)-1]))
+}
