@@ -123,7 +123,9 @@
 // (one that only tests it, {{if .UnsubscribeURL}}, has no link; one that
 // prints it only in a branch of another condition, {{if
 // .Person.FirstName}}, or in a {{range}}, has none for some recipients;
-// {{if .UnsubscribeURL}} around it leaves it out only when it is empty).
+// {{if .UnsubscribeURL}} or {{if ne .UnsubscribeURL ""}} around it, or
+// it in the else of {{if not .UnsubscribeURL}}, leaves it out only when
+// it is empty).
 // A syntax error is placed at the start
 // of its action ({{), an undefined function at its name, an HTML part that
 // ends inside a tag at its end; a problem with a place holds it as a

@@ -869,6 +869,16 @@ func TestMarketingEmailPrintsTheUnsubscribeLink(t *testing.T) {
 		{`{{range .Group.Members}}{{$.UnsubscribeURL}}{{else}}{{.UnsubscribeURL}}{{end}}`, true},
 		{`{{if .Person.FirstName}}{{template "footer" .}}{{end}}{{template "footer" .}}`, true},
 		{`{{if .Person.FirstName}}Hi{{end}}{{template "footer" .}}`, true},
+		// A condition on the link alone, written as a comparison with
+		// no text or negated: the branch that runs when it is empty
+		// needs no link.
+		{`{{if ne .UnsubscribeURL ""}}<a href="{{.UnsubscribeURL}}">Unsubscribe</a>{{end}}`, true},
+		{`{{if not .UnsubscribeURL}}{{else}}{{.UnsubscribeURL}}{{end}}`, true},
+		{`{{if eq .UnsubscribeURL ""}}{{else}}{{.UnsubscribeURL}}{{end}}`, true},
+		{`{{if eq "" .UnsubscribeURL}}no link{{else}}{{.UnsubscribeURL}}{{end}}`, true},
+		{`{{if not .UnsubscribeURL}}{{.UnsubscribeURL}}{{end}}`, false},
+		{`{{if ne .UnsubscribeURL "x"}}{{.UnsubscribeURL}}{{end}}`, false},
+		{`{{if ne .UnsubscribeURL .Person.FirstName}}{{.UnsubscribeURL}}{{end}}`, false},
 	} {
 		t.Run(tc.part, func(t *testing.T) {
 			t.Parallel()

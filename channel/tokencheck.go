@@ -170,17 +170,21 @@ func (c *checker) check(name string) {
 // body, run for some recipients, and the else), and counts as printed
 // what both print: a marketing email's unsubscribe link printed under
 // {{if .Person.FirstName}} or in {{range .Group.Members}} goes out
-// without it to the others. The else of a condition that is one token
-// alone, cond ({{if .UnsubscribeURL}}), runs only when the token is
-// empty, where printing it would print nothing: cond counts as printed
+// without it to the others. The branch that a condition on one token
+// alone, cond, runs only when the token is empty (the else of {{if
+// .UnsubscribeURL}}, the body of {{if not .UnsubscribeURL}}; emptyInBody
+// says which) would print nothing by printing it: cond counts as printed
 // there.
-func (c *checker) branches(cond string, body, elseList func()) {
+func (c *checker) branches(cond string, emptyInBody bool, body, elseList func()) {
 	outer := c.printed
 	c.printed = map[string]bool{}
+	if cond != "" && emptyInBody {
+		c.printed[cond] = true
+	}
 	body()
 	inBody := c.printed
 	c.printed = map[string]bool{}
-	if cond != "" {
+	if cond != "" && !emptyInBody {
 		c.printed[cond] = true
 	}
 	elseList()
@@ -190,16 +194,6 @@ func (c *checker) branches(cond string, body, elseList func()) {
 		}
 	}
 	c.printed = outer
-}
-
-// condToken is the path of the token a condition is alone ({{if
-// .UnsubscribeURL}}, {{with $u := .UnsubscribeURL}}), "" for another
-// condition.
-func (c *checker) condToken(p *parse.PipeNode, sc scope) string {
-	if p == nil || len(p.Cmds) != 1 || len(p.Cmds[0].Args) != 1 {
-		return ""
-	}
-	return c.tokenPath(p.Cmds[0].Args[0], sc)
 }
 
 func (c *checker) errorf(n parse.Node, format string, args ...any) {
@@ -266,7 +260,8 @@ func (c *checker) walk(n parse.Node, sc scope) {
 		c.recordPrinted(n.Pipe, sc)
 	case *parse.IfNode:
 		c.holdToken(n.Pipe, sc, c.pipe(n.Pipe, sc))
-		c.branches(c.condToken(n.Pipe, sc), func() {
+		cond, emptyInBody := c.condToken(n.Pipe, sc)
+		c.branches(cond, emptyInBody, func() {
 			c.walk(n.List, sc.with(typed{t: sc.dot, path: sc.dotPath, token: sc.dotToken}))
 		}, func() {
 			c.walk(n.ElseList, sc.with(typed{t: sc.dot, path: sc.dotPath, token: sc.dotToken}))
@@ -276,7 +271,8 @@ func (c *checker) walk(n parse.Node, sc scope) {
 		c.holdToken(n.Pipe, sc, t)
 		// {{with .Person.FirstName}}{{.}}{{end}}: the dot holds the token.
 		t.token = c.soleToken(n.Pipe)
-		c.branches(c.condToken(n.Pipe, sc), func() { c.walk(n.List, sc.with(t)) }, func() {
+		cond, emptyInBody := c.condToken(n.Pipe, sc)
+		c.branches(cond, emptyInBody, func() { c.walk(n.List, sc.with(t)) }, func() {
 			c.walk(n.ElseList, sc.with(typed{t: sc.dot, path: sc.dotPath, token: sc.dotToken}))
 		})
 	case *parse.RangeNode:
@@ -309,7 +305,7 @@ func (c *checker) walk(n parse.Node, sc scope) {
 		}
 		inner.dot, inner.dotPath, inner.dotToken = elem.t, elem.path, elem.token
 		// The body runs once an element, none for an empty list.
-		c.branches("", func() { c.walk(n.List, inner) }, func() {
+		c.branches("", false, func() { c.walk(n.List, inner) }, func() {
 			c.walk(n.ElseList, sc.with(typed{t: sc.dot, path: sc.dotPath, token: sc.dotToken}))
 		})
 	case *parse.TemplateNode:

@@ -103,6 +103,38 @@ func (c *checker) recordPrinted(p *parse.PipeNode, sc scope) {
 	}
 }
 
+// condToken is the path of the token a condition tests alone, and
+// whether the body, rather than the else, is what runs when the token is
+// empty: {{if .UnsubscribeURL}}, {{with $u := .UnsubscribeURL}} and {{if
+// ne .UnsubscribeURL ""}} run the else then, {{if not .UnsubscribeURL}}
+// and {{if eq .UnsubscribeURL ""}} the body. "" for another condition.
+func (c *checker) condToken(p *parse.PipeNode, sc scope) (path string, emptyInBody bool) {
+	if p == nil || len(p.Cmds) != 1 {
+		return "", false
+	}
+	args := p.Cmds[0].Args
+	if len(args) == 1 {
+		return c.tokenPath(args[0], sc), false
+	}
+	fn, ok := args[0].(*parse.IdentifierNode)
+	if !ok {
+		return "", false
+	}
+	switch {
+	case fn.Ident == "not" && len(args) == 2:
+		return c.tokenPath(args[1], sc), true
+	case (fn.Ident == "eq" || fn.Ident == "ne") && len(args) == 3:
+		tok := args[1]
+		if s, ok := tok.(*parse.StringNode); ok && s.Text == "" {
+			tok = args[2]
+		} else if s, ok := args[2].(*parse.StringNode); !ok || s.Text != "" {
+			return "", false
+		}
+		return c.tokenPath(tok, sc), fn.Ident == "eq"
+	}
+	return "", false
+}
+
 // tokenPath is the path of the token an argument holds: a field chain's,
 // the token "." or a variable stands for; "" for anything else.
 func (c *checker) tokenPath(n parse.Node, sc scope) string {
