@@ -251,8 +251,9 @@ func (c *Collector) qualifyRate(ev store.Event) error {
 	}
 	if n := len(*list); n > 0 && (*list)[n-1].persons == *p.Persons && (*list)[n-1].qualified == *p.Qualified {
 		// Unchanged: the earlier entry holds, from the earliest time the
-		// log dates it (its order is not always its times').
-		if last := &(*list)[n-1]; ev.Time.Before(last.at) {
+		// log dates it (its order is not always its times'), if after
+		// the rate before it, which held until the change.
+		if last := &(*list)[n-1]; ev.Time.Before(last.at) && (n == 1 || ev.Time.After((*list)[n-2].at)) {
 			last.at = ev.Time
 		}
 		return nil

@@ -37,3 +37,19 @@ func TestQualificationRateLoggedTwice(t *testing.T) {
 		})
 	}
 }
+
+// TestQualificationRateLoggedTwiceBeforeAnother: a late copy of an
+// account's rate dated before the rate it replaced does not put it
+// before that one: the log says the account had the other rate between
+// the two.
+func TestQualificationRateLoggedTwiceBeforeAnother(t *testing.T) {
+	t.Parallel()
+	rate := func(persons, qualified int) m { return m{"persons": persons, "qualified": qualified} }
+	log := eventLog{}.
+		add("a", day(1), "qualify.rate", rate(2, 1)).
+		add("a", day(5), "qualify.rate", rate(4, 3)).
+		add("a", day(0), "qualify.rate", rate(4, 3))
+	r := report(t, log, analytics.Config{}, analytics.Period{To: day(2)})
+	want := analytics.Qualification{Ratio: analytics.Ratio{Numerator: 1, Denominator: 2, Value: val(0.5)}, Accounts: 1}
+	require.Empty(t, cmp.Diff(want, r.Qualification), "(-want +got)")
+}
