@@ -417,21 +417,6 @@ func (c *compiler) pcond(path, name, src string) *pcond {
 	return &pcond{x: x, refs: findRefs(src, personEnvType), nums: rules.Numbers(src)}
 }
 
-// pathName reports the name of path k of a node's paths (at path) that
-// an earlier path of the node has: decisions name the path taken, and
-// two of one name could not be told apart. names holds the names seen,
-// by index; a path without a name is named by its index.
-func (c *compiler) pathName(path string, names map[string]int, k int, name string) {
-	if name == "" {
-		return
-	}
-	if j, dup := names[name]; dup {
-		c.ps.Addf(path+".name", "duplicate path name %q (also paths[%d])", name, j)
-		return
-	}
-	names[name] = k
-}
-
 func (c *compiler) role(path, role string) {
 	if role == "" {
 		c.ps.Addf(path, "role is empty")
@@ -543,7 +528,7 @@ func (c *compiler) node(i int) {
 		names := map[string]int{}
 		for k, sp := range s.Paths {
 			pp := fmt.Sprintf("%s.paths[%d]", p, k)
-			c.pathName(pp, names, k, sp.Name)
+			c.pathName(pp, names, k, sp.Name, len(s.Paths), func(j int) string { return s.Paths[j].Name }, "path %d", true)
 			cp := cpath{name: cmpOr(sp.Name, fmt.Sprintf("path %d", k)), next: c.ref(pp+".next", sp.Next)}
 			if sp.When == "" && sp.RoleAtLeast == nil {
 				c.ps.Addf(pp, "a path needs a condition (when or roleAtLeast)")
@@ -577,7 +562,7 @@ func (c *compiler) node(i int) {
 		names := map[string]int{}
 		for k, vp := range n.Variant.Paths {
 			pp := fmt.Sprintf("%s.variant.paths[%d]", p, k)
-			c.pathName(pp, names, k, vp.Name)
+			c.pathName(pp, names, k, vp.Name, len(n.Variant.Paths), func(j int) string { return n.Variant.Paths[j].Name }, "variant %d", false)
 			if vp.Percent < 1 || vp.Percent > 100 {
 				c.ps.Addf(pp+".percent", "must be between 1 and 100, got %d", vp.Percent)
 			}

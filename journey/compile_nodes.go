@@ -227,7 +227,7 @@ func (c *compiler) peopleSplit(p, name string, cn *cnode, s *PeopleSplit) {
 	names := map[string]int{}
 	for k, pp := range s.Paths {
 		path := fmt.Sprintf("%s.peopleSplit.paths[%d]", p, k)
-		c.pathName(path, names, k, pp.Name)
+		c.pathName(path, names, k, pp.Name, len(s.Paths), func(j int) string { return s.Paths[j].Name }, "path %d", true)
 		cp := cppath{name: cmpOr(pp.Name, fmt.Sprintf("path %d", k)), percent: pp.Percent}
 		if pp.Percent != 0 {
 			withPct++
@@ -423,4 +423,31 @@ func (c *compiler) peopleSplitRoles(p string, s *PeopleSplit, elsewhere string) 
 func (c *compiler) groupProblem(path, what, fix string) {
 	c.ps.Addf(path, "%s: an account may have a group for each of %s, and the journey is bound to none (%s)",
 		what, strings.Join(c.cfg.SolutionInterests, ", "), fix)
+}
+
+// pathName reports the name of path k of a node's paths (at path) that
+// decisions give another path of the node: an earlier path's name, the
+// else's ("else", where the node has one: hasElse) or the name of an
+// unnamed path (fallback, "path %d", with its index), as two paths of one
+// name could not be told apart. names holds the names seen, by index; n
+// is the number of paths and nameOf gives the name of each.
+func (c *compiler) pathName(path string, names map[string]int, k int, name string, n int, nameOf func(int) string, fallback string, hasElse bool) {
+	if name == "" {
+		return
+	}
+	if j, dup := names[name]; dup {
+		c.ps.Addf(path+".name", "duplicate path name %q (also paths[%d])", name, j)
+		return
+	}
+	names[name] = k
+	if hasElse && name == "else" {
+		c.ps.Addf(path+".name", "path name %q is the name of the split's else", name)
+		return
+	}
+	for j := range n {
+		if nameOf(j) == "" && fmt.Sprintf(fallback, j) == name {
+			c.ps.Addf(path+".name", "path name %q is the name of paths[%d], which has none", name, j)
+			return
+		}
+	}
 }

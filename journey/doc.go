@@ -105,7 +105,9 @@
 // duration, a listen or an external node: a wait only until a date and a
 // visit limit's Then leave at once, so they do not count), splits without
 // an else path, two paths of one split, variant split or people split with
-// one name (decisions name the path taken), unknown node kinds, action and trigger types, roles and
+// one name, or a path named as decisions name another path of its node
+// ("else", the else's; "path 2", an unnamed path's) (decisions name the
+// path taken), unknown node kinds, action and trigger types, roles and
 // event types (each with the names it knows), bad percentages, windows
 // and durations, action, trigger and re-entry settings that the action's
 // or trigger's type or the policy's mode does not read (recipients on a

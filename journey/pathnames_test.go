@@ -41,3 +41,29 @@ func TestDuplicatePathNames(t *testing.T) {
 	j.Nodes[2].PeopleSplit.Paths[1].Name = "champions"
 	require.NoError(t, journey.Validate(j, journey.Config{Roles: standardRoles}))
 }
+
+// A path's name is also not the name decisions give another path of its
+// node: "else" for the else of a split or a people split, "path 2" (or
+// "variant 2") for an unnamed path at index 2.
+func TestPathNameOfAnotherPath(t *testing.T) {
+	t.Parallel()
+	j := journey.Journey{ID: "names", Triggers: []journey.Trigger{{Type: journey.TriggerManual}},
+		Nodes: []journey.Node{
+			{ID: "ab", Kind: journey.KindVariant, Variant: &journey.Variant{Paths: []journey.VariantPath{
+				{Name: "variant 1", Percent: 50, Next: "split"}, {Percent: 50, Next: "split"}}}},
+			{ID: "split", Kind: journey.KindSplit, Split: &journey.Split{Paths: []journey.Path{
+				{Name: "else", When: "group.score > 10", Next: "people"}, {Name: "path 2", When: "group.score > 50", Next: "people"},
+				{When: "group.score > 90", Next: "people"}}, Else: "people"}},
+			{ID: "people", Kind: journey.KindPeopleSplit, PeopleSplit: &journey.PeopleSplit{Paths: []journey.PeoplePath{
+				{Name: "else", Match: &journey.Recipients{Roles: []string{"Economic Buyer"}}, Actions: []journey.Action{{Type: journey.ActionEmail, Template: "t"}}},
+			}, Next: "e"}},
+			end("e", "done"),
+		}}
+	err := journey.Validate(j, journey.Config{Roles: standardRoles})
+	require.Equal(t, []string{
+		`nodes["ab"].variant.paths[0].name: path name "variant 1" is the name of paths[1], which has none`,
+		`nodes["split"].paths[0].name: path name "else" is the name of the split's else`,
+		`nodes["split"].paths[1].name: path name "path 2" is the name of paths[2], which has none`,
+		`nodes["people"].peopleSplit.paths[0].name: path name "else" is the name of the split's else`,
+	}, problems(t, err))
+}
