@@ -64,7 +64,10 @@ type Collector struct {
 
 	alerts     map[alertKey]*alert
 	alertOrder []*alert
-	orphans    []time.Time // follow-ups (alert.acted_on) of alerts not seen raised
+	// orphans are the responses of alerts not seen raised, by alert: a
+	// raise the log holds later takes them; the follow-ups (acts) of
+	// those never raised are unmatched.
+	orphans map[alertKey]*alert
 
 	journeys   map[string]*journeyStats
 	journeyIDs []string
@@ -223,7 +226,7 @@ func New(cfg Config) (*Collector, error) {
 	}
 	return &Collector{cfg: cfg.withDefaults(), products: products,
 		accounts: map[b2b.AccountID]time.Time{}, merged: map[b2b.AccountID]time.Time{}, groups: map[groupKey]*group{}, rates: map[b2b.AccountID]*[]rateAt{},
-		opps: map[oppKey]oppAt{}, oppTimes: map[interestKey][]time.Time{}, unattributed: map[oppKey]time.Time{}, alerts: map[alertKey]*alert{},
+		opps: map[oppKey]oppAt{}, oppTimes: map[interestKey][]time.Time{}, unattributed: map[oppKey]time.Time{}, alerts: map[alertKey]*alert{}, orphans: map[alertKey]*alert{},
 		journeys: map[string]*journeyStats{}, emailQueued: map[string]time.Time{}, otherQueued: map[string]bool{},
 		emailResults: map[string]*emailResult{}}, nil
 }

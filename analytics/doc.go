@@ -180,7 +180,8 @@
 // unanswered would wrong the rate. Follow-ups in the period of alerts the
 // log never raised (a log that begins after them) are counted apart
 // (unmatched), not in the rate; acknowledgements of such alerts are not
-// counted.
+// counted. A response the log holds before its alert's raise (its order
+// not its times') is the alert's, as if logged after it.
 //
 // Account-journey completion rate (journeyCompletion), the guide's share
 // of accounts that complete the intended journey path: per journey, the

@@ -64,3 +64,39 @@ func TestDuplicateAlertAtTheEarliestTime(t *testing.T) {
 		})
 	}
 }
+
+// TestResponseLoggedBeforeItsAlert: a log whose order is not its times'
+// can hold an alert's follow-up, or its acknowledgement, before the
+// alert's raise. Dated after the raise, within the window, it answers
+// the alert, as it would logged after it; it is unmatched only if the log
+// never raises the alert.
+func TestResponseLoggedBeforeItsAlert(t *testing.T) {
+	t.Parallel()
+	id := func(s string) m { return m{"id": s} }
+	tests := []struct {
+		name string
+		log  eventLog
+		want analytics.AlertResponse
+	}{{
+		name: "followed up and acknowledged on day 2, logged before the raise of day 1",
+		log: eventLog{}.
+			add("a", day(2), "alert.acknowledged", id("al-1")).
+			add("a", day(2), "alert.acted_on", id("al-1")).
+			add("a", day(1), "alert.raised", id("al-1")),
+		want: analytics.AlertResponse{Rate: analytics.Ratio{Numerator: 1, Denominator: 1, Value: val(1)}, Raised: 1, Acknowledged: 1, ActedOn: 1},
+	}, {
+		name: "a follow-up of an alert never raised is unmatched",
+		log: eventLog{}.
+			add("a", day(2), "alert.acted_on", id("al-2")).
+			add("a", day(1), "alert.raised", id("al-1")),
+		want: analytics.AlertResponse{Rate: analytics.Ratio{Numerator: 0, Denominator: 1, Value: val(0)}, Raised: 1, Unmatched: 1},
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r := report(t, tt.log, analytics.Config{}, analytics.Period{To: day(20)})
+			tt.want.WindowHours = 168
+			require.Empty(t, cmp.Diff(tt.want, r.AlertResponse), "(-want +got)")
+		})
+	}
+}

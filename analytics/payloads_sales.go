@@ -134,6 +134,16 @@ func (c *Collector) alert(ev store.Event) error {
 			a = &alert{raised: ev.Time}
 			c.alerts[k] = a
 			c.alertOrder = append(c.alertOrder, a)
+			// The responses the log held before the raise are its own.
+			if o := c.orphans[k]; o != nil {
+				for _, t := range o.acks {
+					a.acks = keepResponse(a.acks, t, a.raised)
+				}
+				for _, t := range o.acts {
+					a.acts = keepResponse(a.acts, t, a.raised)
+				}
+				delete(c.orphans, k)
+			}
 		} else if ev.Time.Before(a.raised) {
 			a.raised = ev.Time
 		}
@@ -142,15 +152,27 @@ func (c *Collector) alert(ev store.Event) error {
 		// response (the rate counts follow-ups): not counted as one.
 		if a != nil {
 			a.acks = keepResponse(a.acks, ev.Time, a.raised)
+		} else {
+			c.orphan(k).acks = append(c.orphan(k).acks, ev.Time)
 		}
 	default:
 		if a == nil {
-			c.orphans = append(c.orphans, ev.Time)
+			c.orphan(k).acts = append(c.orphan(k).acts, ev.Time)
 		} else {
 			a.acts = keepResponse(a.acts, ev.Time, a.raised)
 		}
 	}
 	return nil
+}
+
+// orphan returns the responses held for alert k, not seen raised yet.
+func (c *Collector) orphan(k alertKey) *alert {
+	o := c.orphans[k]
+	if o == nil {
+		o = &alert{}
+		c.orphans[k] = o
+	}
+	return o
 }
 
 // keepResponse adds a response's time to an alert's (sorted), keeping

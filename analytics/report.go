@@ -239,9 +239,11 @@ func (c *Collector) alertKPI(r *Report, in, by func(time.Time) bool) {
 			ar.AcknowledgedOnly++
 		}
 	}
-	for _, t := range c.orphans {
-		if in(t) {
-			ar.Unmatched++
+	for _, o := range c.orphans {
+		for _, t := range o.acts {
+			if in(t) {
+				ar.Unmatched++
+			}
 		}
 	}
 	reason := "no alert raised in the period"
