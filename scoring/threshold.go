@@ -97,10 +97,10 @@ func (t *Threshold) Observe(st *ThresholdState, score float64, at time.Time) (Cr
 // rearmText writes Level - Margin with as many decimals as the two have
 // written out, at most (50.3 - 0.1 is 50.2, not the 50.199999999999996
 // the subtraction rounds to; 0.25 - 0.05 is 0.2), or exactly where that
-// takes more than 15.
+// takes more than 15, or with an exponent as %g writes it from 1e21 on.
 func (t *Threshold) rearmText() string {
 	d := max(decimals(t.Level), decimals(t.Margin))
-	if d > 15 {
+	if d > 15 || math.Abs(t.Level-t.Margin) >= 1e21 { // as %g writes it: 1e+21
 		return strconv.FormatFloat(t.Level-t.Margin, 'g', -1, 64)
 	}
 	s := strconv.FormatFloat(t.Level-t.Margin, 'f', d, 64)

@@ -118,4 +118,9 @@ func TestThresholdReasonReadsBelow(t *testing.T) {
 	c, ok = odd.Observe(&st, 50.1, t0)
 	require.True(t, ok)
 	require.Equal(t, `score 50.1 fell below 50.2 (threshold "warm" at 50.3 minus margin 0.1): armed again`, c.Reason)
+	huge := Threshold{Name: "huge", Level: 2e300, Margin: 1e300}
+	st = ThresholdState{}
+	c, ok = huge.Observe(&st, 3e300, t0)
+	require.True(t, ok)
+	require.Contains(t, c.Reason, "falling below 1e+300)")
 }
