@@ -10,6 +10,7 @@ import (
 // their JSON names, lists by index), as program.Definitions does for a whole program:
 //
 //	nodes[2].wait.for: duration too long: "100001d" (at most 100000 days)
+//	nodes[2].wait.next: expected text, got a number
 func (j *Journey) UnmarshalJSON(data []byte) error {
 	// The fields alone, without this method, under the name
 	// encoding/json's own problems give them (Journey.id).

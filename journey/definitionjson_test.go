@@ -53,11 +53,15 @@ func TestJSONDurationProblemsNameTheField(t *testing.T) {
 			}
 		})
 	}
-	// A value of the wrong type is encoding/json's problem, at its path.
+	// A value of the wrong type is told at its path, by what the field
+	// takes and what it got.
 	var j journey.Journey
-	require.EqualError(t, json.Unmarshal([]byte(`{"id":5}`), &j), "id: json: cannot unmarshal number into Go struct field Journey.id of type string")
+	err := json.Unmarshal([]byte(`{"id":5}`), &j)
+	require.EqualError(t, err, "id: expected text, got a number")
+	var te *json.UnmarshalTypeError
+	require.ErrorAs(t, err, &te, "encoding/json's problem is still there")
 	require.EqualError(t, json.Unmarshal([]byte(`{"id":"j","nodes":[{"id":"a","kind":"end"},{"id":"w","wait":{"next":"a"}},{"id":"x","wait":{"next":5}}]}`), &j),
-		"nodes[2].wait.next: json: cannot unmarshal number into Go struct field Wait.nodes.wait.next of type journey.NodeID")
+		"nodes[2].wait.next: expected text, got a number")
 	// Any other problem is encoding/json's, as it was.
 	require.EqualError(t, json.Unmarshal([]byte(`{"id":"j"`), &j), "unexpected end of JSON input")
 	require.NoError(t, json.Unmarshal([]byte(`{"id":"j","nodes":[{"id":"w","kind":"wait","wait":{"for":"5d","next":"w"}}]}`), &j))

@@ -28,9 +28,12 @@ var (
 // field's name alone:
 //
 //	journeys[1].nodes[2].wait.for: duration too long: "100001d" (at most 100000 days)
-//	alerts[1].cooldown: json: cannot unmarshal string into Go struct field AlertRule.alerts.cooldown of type time.Duration
+//	caps[1].max: expected a whole number, got the number 1.5
+//	alerts[1].cooldown: expected a whole number of nanoseconds, got text
 //
-// A problem of the JSON's syntax is encoding/json's, as it gives it.
+// A value of the wrong type is told by what its field takes and what it
+// got, not by Go's types; errors.As still finds the
+// *json.UnmarshalTypeError. A problem of the JSON's syntax is encoding/json's, as it gives it.
 func Decode(data []byte, v any) error {
 	err := json.Unmarshal(data, v)
 	var notAPointer *json.InvalidUnmarshalError
@@ -47,12 +50,17 @@ func Decode(data []byte, v any) error {
 		return &pathError{path, bad}
 	}
 	// Else the first value of the wrong type, which encoding/json names
-	// by the fields it is under, without the indexes.
+	// by the fields it is under, without the indexes, and by Go's types:
+	// it is told at its path, by what the field takes and what it got.
 	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) && te.Field != "" {
-		if path, _, _ := (&walker{typ: te}).find(newDecoder(data), reflect.TypeOf(v), "", ""); path != "" {
-			return &pathError{path, err}
-		}
+	if !errors.As(err, &te) || te.Type == nil {
+		return err
+	}
+	if te.Field == "" {
+		return &typeError{te} // the whole document
+	}
+	if path, _, _ := (&walker{typ: te}).find(newDecoder(data), reflect.TypeOf(v), "", ""); path != "" {
+		return &pathError{path, &typeError{te}}
 	}
 	return err
 }

@@ -22,7 +22,12 @@ func TestDecode(t *testing.T) {
 	}
 	var d doc
 	require.EqualError(t, jsonpath.Decode([]byte(`{"items":[{"name":"a"},{"name":5}]}`), &d),
-		"items[1].name: json: cannot unmarshal number into Go struct field item.items.name of type string")
+		"items[1].name: expected text, got a number")
+	require.EqualError(t, jsonpath.Decode([]byte(`[1]`), &d), "expected an object, got a list")
+	var n struct {
+		N int8 `json:"n"`
+	}
+	require.EqualError(t, jsonpath.Decode([]byte(`{"n":300}`), &n), "n: the number 300 is out of range")
 	require.ErrorContains(t, jsonpath.Decode([]byte(`{"items":[{"at":"2026-01-01T00:00:00Z"},{"at":"monday"}]}`), &d),
 		`items[1].at: parsing time "monday"`)
 	require.EqualError(t, jsonpath.Decode([]byte(`{"id":5}`), nil), "json: Unmarshal(nil)")
