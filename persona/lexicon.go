@@ -182,6 +182,22 @@ func builtinLexicon() (*lexicon, error) {
 	return lx, nil
 }
 
+// generalOffices are the offices of general management in other forms
+// and languages (Gérant, the secretary general, the boards, Leitung)
+// that are both C-Level and of the Executive department: the C-Level
+// seniority and generalManagement each hold them.
+const generalOffices = `gerant, gerante, cogerant, cogerante, co gerant, co gerante, secretary general, general secretary,
+	secretaire general, secretaire generale, secretario general, secretaria general, segretario generale, segretaria generale,
+	secretario geral, secretaria geral, generalsekretar, generalsekretarin, generalsekretaer, generalsekretaerin,
+	geschaftsleiter, geschaftsleiterin, geschaeftsleiter, geschaeftsleiterin, geschaftsleitung, geschaeftsleitung,
+	geschaftsfuhrung, geschaeftsfuehrung,
+	mitglied der geschaftsleitung, mitglied der geschaeftsleitung, mitglied der geschaftsfuhrung, mitglied der geschaeftsfuehrung,
+	conseil d administration, consejo de administracion, consiglio di amministrazione, conselho de administracao,
+	directoire, conseil de surveillance, aufsichtsrat, aufsichtsrate, aufsichtsratin, aufsichtsratsvorsitzender,
+	aufsichtsratsvorsitzende, vorsitzender des aufsichtsrats, vorsitzende des aufsichtsrats, mitglied des aufsichtsrats,
+	aufsichtsratsmitglied, gerente geral, socio gerente, socia gerente, socio director, socia directora, socio diretor, socia diretora,
+	geschaftsfuhrender direktor, geschaftsfuhrende direktorin, geschaeftsfuehrender direktor, geschaeftsfuehrende direktorin`
+
 // generalManagement are the keywords of general management: the department
 // is Executive when nothing in the title names a function.
 const generalManagement = `ceo, chief executive, chief exec, chief exec officer, president, presidente, presidenta, presidentessa, prasident, prasidentin, praesident, praesidentin, founder, founders, cofounder, co founder,
@@ -202,17 +218,7 @@ const generalManagement = `ceo, chief executive, chief exec, chief exec officer,
 	vorsitzende der geschaeftsfuehrung, geschaftsfuhrender gesellschafter, geschaftsfuhrende gesellschafterin,
 	geschaeftsfuehrender gesellschafter, geschaeftsfuehrende gesellschafterin, amministratrice delegata,
 	consigliere delegato, consigliera delegata, amministratore unico, amministratrice unica, strategy, corporate strategy, corporate development, chief of staff,
-	executive director, exec director, executive dir, exec dir, gerant, gerante, cogerant, cogerante, co gerant, co gerante, secretary general, general secretary,
-	secretaire general, secretaire generale, secretario general, secretaria general, segretario generale, segretaria generale,
-	secretario geral, secretaria geral, generalsekretar, generalsekretarin, generalsekretaer, generalsekretaerin,
-	geschaftsleiter, geschaftsleiterin, geschaeftsleiter, geschaeftsleiterin, geschaftsleitung, geschaeftsleitung,
-	geschaftsfuhrung, geschaeftsfuehrung,
-	mitglied der geschaftsleitung, mitglied der geschaeftsleitung, mitglied der geschaftsfuhrung, mitglied der geschaeftsfuehrung,
-	conseil d administration, consejo de administracion, consiglio di amministrazione, conselho de administracao,
-	directoire, conseil de surveillance, aufsichtsrat, aufsichtsrate, aufsichtsratin, aufsichtsratsvorsitzender,
-	aufsichtsratsvorsitzende, vorsitzender des aufsichtsrats, vorsitzende des aufsichtsrats, mitglied des aufsichtsrats,
-	aufsichtsratsmitglied, gerente geral, socio gerente, socia gerente, socio director, socia directora, socio diretor, socia diretora,
-	geschaftsfuhrender direktor, geschaftsfuhrende direktorin, geschaeftsfuehrender direktor, geschaeftsfuehrende direktorin,
+	executive director, exec director, executive dir, exec dir, ` + generalOffices + `,
 	director ejecutivo, directora ejecutiva, diretor executivo, diretora executiva, directeur executif,
 	directrice executive, direttore esecutivo, direttrice esecutiva`
 
